@@ -1,0 +1,484 @@
+/**
+ * A buffered stream over a connection: lines, exact byte counts, bulk copies and buffered writes,
+ * what socket++'s `iosockstream` gave C++. Reads are bounded, so a hostile peer cannot make it
+ * grow without limit.
+ *
+ * @module
+ */
+
+import { classifySocketError, SocketError } from "./socket_error.ts";
+
+/** The longest line {@linkcode SocketStream.readLine} accepts by default: 64 KiB. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** The default size of the read and write buffers: 64 KiB. */
+export const DEFAULT_BUFFER_BYTES = 64 * 1024;
+/** The chunk size used for bulk copies: 256 KiB. */
+export const COPY_CHUNK_BYTES = 256 * 1024;
+
+/** Something to read bytes from; `Deno.Conn` and `Deno.FsFile` are both one. */
+export interface ByteReader {
+  /** Reads into `p`; resolves to the count read, or `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/** Something to write bytes to; may write fewer than offered. */
+export interface ByteWriter {
+  /** Writes some of `p`; resolves to the count written. */
+  write(p: Uint8Array): Promise<number>;
+}
+
+/** What a {@linkcode SocketStream} wraps: a reader and writer, closable, maybe half-closable. */
+export interface Duplex extends ByteReader, ByteWriter {
+  /** Closes both directions. */
+  close(): void;
+  /** Closes the write side only (TCP half-close), where the transport has one. */
+  closeWrite?(): Promise<void>;
+}
+
+/** A line longer than the stream's limit arrived. */
+export class LineTooLongError extends RangeError {
+  /** The limit in bytes. */
+  readonly limit: number;
+  /** Builds the error for `limit`. */
+  constructor(limit: number) {
+    super(`Line longer than ${limit} bytes`);
+    this.name = "LineTooLongError";
+    this.limit = limit;
+  }
+}
+
+/** The peer closed the stream before the bytes asked for arrived. */
+export class UnexpectedEofError extends Error {
+  /** How many bytes were wanted. */
+  readonly expected: number;
+  /** How many arrived before the end. */
+  readonly received: number;
+  /** Builds the error. */
+  constructor(expected: number, received: number) {
+    super(`Connection closed after ${received} of ${expected} bytes`);
+    this.name = "UnexpectedEofError";
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/** Options of {@linkcode SocketStream}. */
+export interface SocketStreamOptions {
+  /** The longest line accepted, without its line ending. @default {65536} */
+  maxLineBytes?: number;
+  /** Size of the write buffer; larger writes go straight out. @default {65536} */
+  writeBufferBytes?: number;
+  /** Fail a read that waits longer than this (closing the connection). Off by default. */
+  readTimeoutMs?: number;
+  /** Peer name used in error messages. */
+  host?: string;
+  /** Peer port used in error messages. */
+  port?: number;
+}
+
+/**
+ * Adapts a pair of Web streams to the {@linkcode Duplex} a {@linkcode SocketStream} wraps.
+ *
+ * @param readable Where bytes come from.
+ * @param writable Where bytes go.
+ * @returns A duplex whose `close()` releases both.
+ *
+ * @example
+ * ```ts
+ * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+ *
+ * const input = new Blob(["hello\r\nworld\n"]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+ * console.assert((await stream.readLine()) === "hello");
+ * ```
+ */
+export function duplexFromStreams(
+  readable: ReadableStream<Uint8Array>,
+  writable: WritableStream<Uint8Array>,
+): Duplex {
+  const reader = readable.getReader();
+  const writer = writable.getWriter();
+  let pending: Uint8Array | null = null;
+  return {
+    async read(p) {
+      if (!pending || pending.length === 0) {
+        const { value, done } = await reader.read();
+        if (done) return null;
+        pending = value;
+      }
+      const n = Math.min(p.length, pending.length);
+      p.set(pending.subarray(0, n));
+      pending = pending.subarray(n);
+      return n;
+    },
+    async write(p) {
+      await writer.write(p.slice());
+      return p.length;
+    },
+    async closeWrite() {
+      await writer.close();
+    },
+    close() {
+      reader.cancel().catch(() => {});
+      writer.abort().catch(() => {});
+    },
+  };
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Buffered reading and writing over one connection, which it owns and closes on dispose.
+ *
+ * @example Speak a line protocol over TCP
+ * ```ts ignore
+ * import { createClientSocket } from "./socket.ts";
+ * import { SocketStream } from "./socket_stream.ts";
+ *
+ * await using stream = new SocketStream(await createClientSocket("127.0.0.1", 6379));
+ * await stream.write("PING\r\n");
+ * await stream.flush();
+ * console.log(await stream.readLine()); // "+PONG"
+ * ```
+ */
+export class SocketStream implements AsyncDisposable {
+  readonly #conn: Duplex;
+  readonly #maxLineBytes: number;
+  readonly #readTimeoutMs: number | undefined;
+  readonly #host: string;
+  readonly #port: number;
+  #readBuffer: Uint8Array;
+  #start = 0;
+  #end = 0;
+  #eof = false;
+  readonly #writeBuffer: Uint8Array;
+  #writeLength = 0;
+  #closed = false;
+
+  /** Wraps `conn`; the stream now owns it. */
+  constructor(conn: Duplex, options: SocketStreamOptions = {}) {
+    this.#conn = conn;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.#readTimeoutMs = options.readTimeoutMs;
+    this.#host = options.host ?? "";
+    this.#port = options.port ?? 0;
+    this.#readBuffer = new Uint8Array(Math.max(DEFAULT_BUFFER_BYTES, 1024));
+    this.#writeBuffer = new Uint8Array(options.writeBufferBytes ?? DEFAULT_BUFFER_BYTES);
+  }
+
+  /** The connection this stream owns. */
+  get conn(): Duplex {
+    return this.#conn;
+  }
+
+  /** How many bytes are buffered and not yet read. */
+  get buffered(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Reads once from the connection into `p`, honouring the read timeout. */
+  async #readRaw(p: Uint8Array): Promise<number | null> {
+    if (this.#eof) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
+    if (this.#readTimeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        this.close();
+      }, this.#readTimeoutMs);
+    }
+    try {
+      const n = await this.#conn.read(p);
+      if (timedOut) throw new Error("timed out");
+      if (n === null) this.#eof = true;
+      return n;
+    } catch (error) {
+      throw new SocketError({
+        step: "read",
+        host: this.#host,
+        port: this.#port,
+        failure: timedOut ? "timed-out" : classifySocketError(error),
+        cause: error,
+      });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** Reads more bytes into the buffer; returns false at end of stream. */
+  async #fill(): Promise<boolean> {
+    if (this.#start > 0 && this.#start === this.#end) {
+      this.#start = this.#end = 0;
+    }
+    if (this.#end === this.#readBuffer.length) {
+      if (this.#start > 0) {
+        this.#readBuffer.copyWithin(0, this.#start, this.#end);
+        this.#end -= this.#start;
+        this.#start = 0;
+      } else {
+        const bigger = new Uint8Array(this.#readBuffer.length * 2);
+        bigger.set(this.#readBuffer.subarray(0, this.#end));
+        this.#readBuffer = bigger;
+      }
+    }
+    const n = await this.#readRaw(this.#readBuffer.subarray(this.#end));
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  /**
+   * Reads one line as bytes, without its LF or CRLF.
+   *
+   * @returns The line, or `null` at end of stream. A last line without an ending is returned as is.
+   * @throws {LineTooLongError} when no line ending arrives within the limit.
+   */
+  async readLineBytes(): Promise<Uint8Array | null> {
+    let scanFrom = this.#start;
+    while (true) {
+      const newline = this.#readBuffer.subarray(scanFrom, this.#end).indexOf(0x0a);
+      if (newline >= 0) {
+        const lineEnd = scanFrom + newline;
+        let contentEnd = lineEnd;
+        if (contentEnd > this.#start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
+        if (contentEnd - this.#start > this.#maxLineBytes) {
+          throw new LineTooLongError(this.#maxLineBytes);
+        }
+        const line = this.#readBuffer.slice(this.#start, contentEnd);
+        this.#start = lineEnd + 1;
+        return line;
+      }
+      // Allow one extra byte for a CR that may precede the LF.
+      if (this.#end - this.#start > this.#maxLineBytes + 1) {
+        throw new LineTooLongError(this.#maxLineBytes);
+      }
+      const scanned = this.#end - this.#start;
+      if (!(await this.#fill())) {
+        if (this.#start === this.#end) return null;
+        const line = this.#readBuffer.slice(this.#start, this.#end);
+        this.#start = this.#end;
+        return line;
+      }
+      scanFrom = this.#start + scanned;
+    }
+  }
+
+  /**
+   * Reads one line as UTF-8 text, without its LF or CRLF.
+   *
+   * @returns The line, or `null` at end of stream.
+   * @throws {LineTooLongError} when no line ending arrives within the limit.
+   *
+   * @example
+   * ```ts
+   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   *
+   * const input = new Blob(["a\r\nb\nc"]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * const lines = [await stream.readLine(), await stream.readLine(), await stream.readLine()];
+   * console.assert(lines.join() === "a,b,c");
+   * console.assert((await stream.readLine()) === null);
+   * ```
+   */
+  async readLine(): Promise<string | null> {
+    const bytes = await this.readLineBytes();
+    return bytes === null ? null : decoder.decode(bytes);
+  }
+
+  /** Iterates over the remaining lines until end of stream. */
+  async *[Symbol.asyncIterator](): AsyncIterableIterator<string> {
+    while (true) {
+      const line = await this.readLine();
+      if (line === null) return;
+      yield line;
+    }
+  }
+
+  /**
+   * Reads exactly `n` bytes.
+   *
+   * @throws {UnexpectedEofError} when the stream ends first.
+   *
+   * @example
+   * ```ts
+   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   *
+   * const input = new Blob([new Uint8Array([0xe9, 0x0f, 0x2b, 0x41, 1])]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * const seconds = new DataView((await stream.readExactly(4)).buffer).getUint32(0);
+   * console.assert(seconds === 0xe90f2b41);
+   * ```
+   */
+  async readExactly(n: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`Invalid byte count "${n}"`);
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const chunk = await this.readSome(out.subarray(got));
+      if (chunk === null) throw new UnexpectedEofError(n, got);
+      got += chunk;
+    }
+    return out;
+  }
+
+  /**
+   * Reads whatever is available into `p`: buffered bytes first, else one read from the connection.
+   *
+   * @returns The count read, or `null` at end of stream.
+   */
+  async readSome(p: Uint8Array): Promise<number | null> {
+    if (p.length === 0) return 0;
+    if (this.#start < this.#end) {
+      const n = Math.min(p.length, this.#end - this.#start);
+      p.set(this.#readBuffer.subarray(this.#start, this.#start + n));
+      this.#start += n;
+      return n;
+    }
+    return await this.#readRaw(p);
+  }
+
+  /**
+   * Copies bytes to `dest`: exactly `length` of them, or everything up to end of stream when
+   * `length` is undefined. Large reads go straight into one reused chunk, not through the line
+   * buffer, so memory stays flat whatever the size.
+   *
+   * @param dest Where the bytes go, e.g. a `Deno.FsFile`.
+   * @param length How many bytes; undefined for "until the peer closes".
+   * @param onProgress Called with the running total after each write.
+   * @returns The number of bytes copied.
+   * @throws {UnexpectedEofError} when `length` is given and the stream ends first.
+   *
+   * @example
+   * ```ts
+   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   *
+   * const input = new Blob(["header\nbody bytes"]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * await stream.readLine();
+   * const chunks: Uint8Array[] = [];
+   * const sink = { write: (p: Uint8Array) => (chunks.push(p.slice()), Promise.resolve(p.length)) };
+   * console.assert((await stream.copyTo(sink)) === 10);
+   * ```
+   */
+  async copyTo(
+    dest: ByteWriter,
+    length?: number,
+    onProgress?: (copied: number) => void,
+  ): Promise<number> {
+    let copied = 0;
+    const wanted = length ?? Infinity;
+    if (this.#start < this.#end) {
+      const n = Math.min(wanted, this.#end - this.#start);
+      await writeAll(dest, this.#readBuffer.subarray(this.#start, this.#start + n));
+      this.#start += n;
+      copied += n;
+      onProgress?.(copied);
+    }
+    if (copied >= wanted) return copied;
+    const chunk = new Uint8Array(COPY_CHUNK_BYTES);
+    while (copied < wanted) {
+      const room = Math.min(chunk.length, wanted - copied);
+      const n = await this.#readRaw(chunk.subarray(0, room));
+      if (n === null) {
+        if (length !== undefined) throw new UnexpectedEofError(length, copied);
+        break;
+      }
+      await writeAll(dest, chunk.subarray(0, n));
+      copied += n;
+      onProgress?.(copied);
+    }
+    return copied;
+  }
+
+  /**
+   * Buffers `data` for sending; text is sent as UTF-8. Call {@linkcode SocketStream.flush} to
+   * send what is buffered. Data larger than the buffer goes straight out.
+   */
+  async write(data: string | Uint8Array): Promise<void> {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    if (this.#writeLength + bytes.length > this.#writeBuffer.length) {
+      await this.flush();
+      if (bytes.length >= this.#writeBuffer.length) {
+        await this.#writeOut(bytes);
+        return;
+      }
+    }
+    this.#writeBuffer.set(bytes, this.#writeLength);
+    this.#writeLength += bytes.length;
+  }
+
+  /** Sends everything buffered, looping over partial writes. */
+  async flush(): Promise<void> {
+    if (this.#writeLength === 0) return;
+    const pending = this.#writeBuffer.subarray(0, this.#writeLength);
+    this.#writeLength = 0;
+    await this.#writeOut(pending);
+  }
+
+  async #writeOut(bytes: Uint8Array): Promise<void> {
+    try {
+      await writeAll(this.#conn, bytes);
+    } catch (error) {
+      throw new SocketError({
+        step: "write",
+        host: this.#host,
+        port: this.#port,
+        failure: classifySocketError(error),
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Flushes, then closes the write side (TCP half-close) so the peer sees end of stream while
+   * this side keeps reading. A transport without half-close is left open.
+   */
+  async closeWrite(): Promise<void> {
+    await this.flush();
+    await this.#conn.closeWrite?.();
+  }
+
+  /** Closes the connection without flushing; closing twice is harmless. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the peer or the runtime: nothing left to release.
+    }
+  }
+
+  /** Flushes what it can, then closes the connection. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#closed) {
+      try {
+        await this.flush();
+      } catch {
+        // The peer is gone; the buffered bytes cannot be delivered.
+      }
+    }
+    this.close();
+  }
+}
+
+/**
+ * Writes all of `bytes` to `dest`, looping over partial writes.
+ *
+ * @example
+ * ```ts
+ * import { writeAll } from "./socket_stream.ts";
+ *
+ * let total = 0;
+ * const slow = { write: (p: Uint8Array) => Promise.resolve((total += Math.min(3, p.length), Math.min(3, p.length))) };
+ * await writeAll(slow, new Uint8Array(10));
+ * console.assert(total === 10);
+ * ```
+ */
+export async function writeAll(dest: ByteWriter, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await dest.write(bytes.subarray(offset));
+  }
+}

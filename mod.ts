@@ -1,0 +1,22 @@
+/**
+ * netkit: network utilities and a small socket library for Deno.
+ *
+ * The layers, bottom up: socket helpers ({@linkcode createClientSocket},
+ * {@linkcode createServerSocket}), a buffered {@linkcode SocketStream}, then the protocols and
+ * services built on them. Each command in `cmd/` is a thin shell over these.
+ *
+ * @example Ask a daytime server for the time
+ * ```ts ignore
+ * import { createClientSocket, SocketStream } from "./mod.ts";
+ *
+ * await using stream = new SocketStream(await createClientSocket("127.0.0.1", 13));
+ * console.log(await stream.readLine());
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/version.ts";
+export * from "./lib/socket_error.ts";
+export * from "./lib/socket.ts";
+export * from "./lib/socket_stream.ts";
