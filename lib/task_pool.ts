@@ -1,0 +1,263 @@
+/**
+ * Bounded async concurrency: the lecture's `ThreadPool(4).schedule(thunk)` for a single-threaded
+ * runtime. At most `concurrency` tasks run at once; the rest wait in order.
+ *
+ * @module
+ */
+
+/** A unit of work: a function that returns a value or a promise. */
+export type Task<T = unknown> = () => T | PromiseLike<T>;
+
+/** {@linkcode TaskPool.schedule} or {@linkcode TaskPool.run} was called after `close()`. */
+export class PoolClosedError extends Error {
+  /** Builds the error. */
+  constructor() {
+    super("The task pool is closed");
+    this.name = "PoolClosedError";
+  }
+}
+
+/** Options of {@linkcode TaskPool}. */
+export interface TaskPoolOptions {
+  /**
+   * Called with the error of a task started with {@linkcode TaskPool.schedule} that threw or
+   * rejected. The pool carries on either way. @default {ignore the error}
+   */
+  onError?: (error: unknown) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+}
+
+/**
+ * Runs tasks with bounded concurrency. A failing task never breaks the pool: its error goes to
+ * `onError` (for {@linkcode TaskPool.schedule}) or to the caller (for {@linkcode TaskPool.run}).
+ *
+ * @example Four at a time
+ * ```ts
+ * import { TaskPool } from "./task_pool.ts";
+ *
+ * await using pool = new TaskPool(4);
+ * const results: number[] = [];
+ * for (let i = 0; i < 10; i++) pool.schedule(async () => void results.push(i));
+ * await pool.drain();
+ * console.assert(results.length === 10);
+ * ```
+ */
+export class TaskPool implements AsyncDisposable {
+  readonly #concurrency: number;
+  readonly #onError: (error: unknown) => void;
+  #active = 0;
+  // A queue as an array with a moving head, so taking the next task costs no copying.
+  #queue: Task[] = [];
+  #head = 0;
+  #closed = false;
+  #pumping = false;
+  #drainWaiters: Waiter[] = [];
+  #slotWaiters: Waiter[] = [];
+
+  /**
+   * @param concurrency How many tasks may run at once, a whole number from 1.
+   * @throws {RangeError} for anything else.
+   */
+  constructor(concurrency: number, options: TaskPoolOptions = {}) {
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`Invalid concurrency "${concurrency}": expected a whole number from 1`);
+    }
+    this.#concurrency = concurrency;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** How many tasks may run at once. */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  /** How many tasks are running now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** How many tasks wait for a free slot. */
+  get pending(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Whether every slot is taken (a new task would wait). */
+  get full(): boolean {
+    return this.#active >= this.#concurrency;
+  }
+
+  /** Whether {@linkcode TaskPool.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Queues `task`; it starts at once (synchronously, inside this call) when a slot is free, else
+   * when one frees up. Its result is dropped and its error goes to `onError`.
+   *
+   * @throws {PoolClosedError} after {@linkcode TaskPool.close}.
+   *
+   * @example
+   * ```ts
+   * import { TaskPool } from "./task_pool.ts";
+   *
+   * const errors: unknown[] = [];
+   * const pool = new TaskPool(1, { onError: (e) => errors.push(e) });
+   * pool.schedule(() => { throw new Error("boom"); });
+   * pool.schedule(() => {});
+   * await pool.close();
+   * console.assert(errors.length === 1);
+   * ```
+   */
+  schedule(task: Task): void {
+    if (this.#closed) throw new PoolClosedError();
+    if (this.#active < this.#concurrency) this.#start(task);
+    else this.#queue.push(task);
+  }
+
+  /**
+   * Queues `task` like {@linkcode TaskPool.schedule} and resolves to its result (or rejects with
+   * its error, which then does not go to `onError`). After {@linkcode TaskPool.close} it rejects
+   * with {@linkcode PoolClosedError}.
+   *
+   * @example
+   * ```ts
+   * import { TaskPool } from "./task_pool.ts";
+   *
+   * await using pool = new TaskPool(2);
+   * console.assert((await pool.run(() => 6 * 7)) === 42);
+   * ```
+   */
+  run<T>(task: Task<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new PoolClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.schedule(async () => {
+        try {
+          resolve(await task());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /**
+   * Resolves when a slot is free, so a producer (an accept loop) can wait instead of queueing
+   * without bound. Resolves at once when one is free already.
+   *
+   * @example
+   * ```ts
+   * import { TaskPool } from "./task_pool.ts";
+   *
+   * await using pool = new TaskPool(1);
+   * pool.schedule(() => new Promise((r) => setTimeout(r, 1)));
+   * await pool.available();
+   * console.assert(!pool.full);
+   * ```
+   */
+  available(): Promise<void> {
+    if (this.#active < this.#concurrency && this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#slotWaiters.push({ resolve }));
+  }
+
+  /**
+   * Resolves when no task runs and none waits. Tasks scheduled meanwhile are waited for too.
+   *
+   * @example
+   * ```ts
+   * import { TaskPool } from "./task_pool.ts";
+   *
+   * await using pool = new TaskPool(2);
+   * let done = 0;
+   * for (let i = 0; i < 5; i++) pool.schedule(async () => void done++);
+   * await pool.drain();
+   * console.assert(done === 5);
+   * ```
+   */
+  drain(): Promise<void> {
+    if (this.#active === 0 && this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push({ resolve }));
+  }
+
+  /**
+   * Refuses new tasks from now on and resolves when the scheduled ones have finished. Calling it
+   * twice is harmless.
+   *
+   * @example
+   * ```ts
+   * import { PoolClosedError, TaskPool } from "./task_pool.ts";
+   *
+   * const pool = new TaskPool(1);
+   * await pool.close();
+   * try {
+   *   pool.schedule(() => {});
+   * } catch (error) {
+   *   console.assert(error instanceof PoolClosedError);
+   * }
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.drain();
+  }
+
+  /** Closes the pool and waits for its tasks, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #start(task: Task): void {
+    this.#active++;
+    let result: unknown;
+    try {
+      result = task();
+    } catch (error) {
+      this.#failAndFinish(error);
+      return;
+    }
+    if (result !== null && typeof result === "object" && "then" in result) {
+      (result as PromiseLike<unknown>).then(this.#finish, this.#failAndFinish);
+    } else {
+      this.#finish();
+    }
+  }
+
+  readonly #failAndFinish = (error: unknown): void => {
+    try {
+      this.#onError(error);
+    } catch {
+      // A throwing error handler must not break the pool either.
+    }
+    this.#finish();
+  };
+
+  readonly #finish = (): void => {
+    this.#active--;
+    // Synchronous tasks finish inside #start; the flag turns that recursion into this loop.
+    if (this.#pumping) return;
+    this.#pumping = true;
+    while (this.#active < this.#concurrency && this.#head < this.#queue.length) {
+      const next = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined as unknown as Task;
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+      this.#start(next);
+    }
+    this.#pumping = false;
+    if (this.#head === this.#queue.length && this.#head > 0) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
+    if (this.#active < this.#concurrency && this.#slotWaiters.length > 0) {
+      for (const waiter of this.#slotWaiters.splice(0)) waiter.resolve();
+    }
+    if (this.#active === 0 && this.#drainWaiters.length > 0) {
+      for (const waiter of this.#drainWaiters.splice(0)) waiter.resolve();
+    }
+  };
+}
