@@ -1,0 +1,111 @@
+/**
+ * `time-server`: the lecture's time server. Answers each connection with the time (daytime,
+ * RFC 867, or time, RFC 868) and closes it.
+ *
+ * @module
+ */
+
+import { parseCommandLine, parseCount, parseSeconds, reportUsageError } from "../lib/cli.ts";
+import { createServerSocket, parsePort } from "../lib/socket.ts";
+import { SocketError } from "../lib/socket_error.ts";
+import { BufferedLineWriter } from "../lib/buffered_line_writer.ts";
+import { serveTime, type TimeProtocol } from "../lib/time_server.ts";
+
+/** The usage text. */
+export const usage = `Usage: time-server [--port 12345] [--host ::] [--concurrency 4]
+                   [--protocol daytime|time] [--quiet] [--timeout SECONDS]
+
+Answer every TCP connection with the current time (UTC) and close it.
+
+  --port N            listen on port N; 0 picks a free port (default 12345)
+  --host ADDRESS      listen on ADDRESS (default ::, IPv4 and IPv6)
+  --concurrency N     serve at most N connections at once (default 4)
+  --protocol NAME     daytime: a line like "Tue Nov 24 01:08:48 2026" (RFC 867, default);
+                      time: 4 bytes, seconds since 1900 (RFC 868)
+  --quiet             do not log each connection on stderr
+  --timeout SECONDS   close a connection not answered within this long (default 5)
+
+Prints "Server listening on port N." once ready. SIGINT or SIGTERM stops it: no more
+connections are accepted, those in flight finish, exit 0. Exit 1 when it cannot listen,
+2 for a usage error.`;
+
+const spec = {
+  name: "time-server",
+  usage,
+  options: {
+    port: { type: "string", default: "12345" },
+    host: { type: "string", default: "::" },
+    concurrency: { type: "string", default: "4" },
+    protocol: { type: "string", default: "daytime" },
+    quiet: { type: "boolean", default: false },
+    timeout: { type: "string", default: "5" },
+  },
+  maxPositionals: 0,
+} as const;
+
+/** Formats a client's address for the log: the IPv4 address of a mapped IPv6 one. */
+function describeAddress(address: Deno.Addr): string {
+  if (address.transport !== "tcp" && address.transport !== "udp") return address.transport;
+  const host = address.hostname;
+  return host.startsWith("::ffff:") && host.includes(".") ? host.slice(7) : host;
+}
+
+/** Runs the server until SIGINT or SIGTERM; returns the exit code. */
+export async function main(args: string[], signal?: AbortSignal): Promise<number> {
+  const parsed = parseCommandLine(args, spec);
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.values as Record<string, string | boolean>;
+  let port: number, concurrency: number, timeoutMs: number;
+  const protocol = values.protocol as TimeProtocol;
+  try {
+    try {
+      port = parsePort(values.port as string, { allowZero: true });
+    } catch (error) {
+      throw new RangeError(`--port: ${(error as Error).message}`);
+    }
+    concurrency = parseCount(values.concurrency as string, "--concurrency", 1, 65536);
+    timeoutMs = parseSeconds(values.timeout as string, "--timeout");
+    if (timeoutMs <= 0) throw new RangeError(`--timeout takes more than 0 seconds`);
+    if (protocol !== "daytime" && protocol !== "time") {
+      throw new RangeError(`--protocol takes "daytime" or "time", not "${protocol}"`);
+    }
+  } catch (error) {
+    return reportUsageError(spec, error);
+  }
+
+  let listener: Deno.TcpListener;
+  try {
+    listener = createServerSocket(port, { hostname: values.host as string });
+  } catch (error) {
+    if (!(error instanceof SocketError)) throw error;
+    console.error(`time-server: ${error.message}`);
+    return 1;
+  }
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const name of signals) Deno.addSignalListener(name, onSignal);
+  signal?.addEventListener("abort", onSignal, { once: true });
+  const log = new BufferedLineWriter(Deno.stderr);
+  try {
+    console.log(`Server listening on port ${listener.addr.port}.`);
+    await serveTime(listener, {
+      protocol,
+      concurrency,
+      timeoutMs,
+      signal: stop.signal,
+      onConnection: values.quiet
+        ? undefined
+        : (address) =>
+          log.writeLine(`Received a connection request from ${describeAddress(address)}.`),
+    });
+  } finally {
+    for (const name of signals) Deno.removeSignalListener(name, onSignal);
+    signal?.removeEventListener("abort", onSignal);
+    await log.flush();
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
