@@ -58,6 +58,8 @@ export class TaskPool implements AsyncDisposable {
   #slotWaiters: Waiter[] = [];
 
   /**
+   * Builds an empty pool.
+   *
    * @param concurrency How many tasks may run at once, a whole number from 1.
    * @throws {RangeError} for anything else.
    */

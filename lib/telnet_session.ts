@@ -102,7 +102,11 @@ export async function runTelnetSession(
       joined.set(pending);
       joined.set(chunk.value, pending.length);
       let start = 0;
-      for (let newline = joined.indexOf(0x0a); newline >= 0; newline = joined.indexOf(0x0a, start)) {
+      for (
+        let newline = joined.indexOf(0x0a);
+        newline >= 0;
+        newline = joined.indexOf(0x0a, start)
+      ) {
         const end = newline > start && joined[newline - 1] === 0x0d ? newline - 1 : newline;
         await send(encodeTelnetLine(joined.subarray(start, end)));
         start = newline + 1;

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/telnet.ts";
-import { DO, DONT, IAC, SB, SE, WILL, WONT } from "../lib/telnet.ts";
+import {
+  TELNET_DO,
+  TELNET_DONT,
+  TELNET_IAC,
+  TELNET_SB,
+  TELNET_SE,
+  TELNET_WILL,
+  TELNET_WONT,
+} from "../lib/telnet.ts";
 import { runCommand } from "./_command.ts";
 import { freePort, peerTest, startPeer, tempDir } from "./_peers.ts";
 
@@ -87,18 +95,18 @@ Deno.test("telnet refuses a server's options and prints only its data, end to en
   const server = listener.accept().then(async (conn) => {
     await conn.write(
       new Uint8Array([
-        IAC,
-        DO,
+        TELNET_IAC,
+        TELNET_DO,
         24,
-        IAC,
-        WILL,
+        TELNET_IAC,
+        TELNET_WILL,
         1,
-        IAC,
-        SB,
+        TELNET_IAC,
+        TELNET_SB,
         24,
         1,
-        IAC,
-        SE,
+        TELNET_IAC,
+        TELNET_SE,
         ...new TextEncoder().encode("login: "),
       ]),
     );
@@ -120,8 +128,14 @@ Deno.test("telnet refuses a server's options and prints only its data, end to en
   const received = await server;
   // The refusals and the typed line, in whichever order they raced.
   const text = String.fromCharCode(...received);
-  assert.ok(text.includes(String.fromCharCode(IAC, WONT, 24)), JSON.stringify(received));
-  assert.ok(text.includes(String.fromCharCode(IAC, DONT, 1)), JSON.stringify(received));
+  assert.ok(
+    text.includes(String.fromCharCode(TELNET_IAC, TELNET_WONT, 24)),
+    JSON.stringify(received),
+  );
+  assert.ok(
+    text.includes(String.fromCharCode(TELNET_IAC, TELNET_DONT, 1)),
+    JSON.stringify(received),
+  );
   assert.ok(text.includes("root\r\n"));
 });
 
