@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseCommandLine, parseSeconds, reportUsageError } from "../lib/cli.ts";
-import { createClientSocket, parsePort } from "../lib/socket.ts";
+import { parseHostPortArgs } from "../lib/host_port_args.ts";
+import { createClientSocket } from "../lib/socket.ts";
 import { SocketError } from "../lib/socket_error.ts";
 import { runTelnetSession } from "../lib/telnet_session.ts";
 
@@ -24,26 +24,11 @@ printed; other bytes pass through untouched.
 Exit 0 once the server has closed the connection ("Connection closed by foreign host." on
 stderr), 1 when it cannot be reached or the connection fails, 2 for a usage error.`;
 
-const spec = {
-  name: "telnet",
-  usage,
-  options: { timeout: { type: "string", default: "10" } },
-  minPositionals: 2,
-  maxPositionals: 2,
-} as const;
-
 /** Runs the session; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const parsed = parseCommandLine(args, spec);
+  const parsed = parseHostPortArgs(args, { name: "telnet", usage });
   if (typeof parsed === "number") return parsed;
-  const [host, portText] = parsed.positionals;
-  let port: number, timeoutMs: number;
-  try {
-    port = parsePort(portText);
-    timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
-  } catch (error) {
-    return reportUsageError(spec, error);
-  }
+  const { host, port, timeoutMs } = parsed;
   try {
     const conn = await createClientSocket(host, port, { timeoutMs });
     await runTelnetSession(conn, { input: Deno.stdin.readable, output: Deno.stdout, host, port });

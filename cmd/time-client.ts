@@ -4,9 +4,8 @@
  * @module
  */
 
-import { parseCommandLine, parseSeconds, reportUsageError } from "../lib/cli.ts";
+import { parseHostPortArgs } from "../lib/host_port_args.ts";
 import { requestDaytime } from "../lib/daytime_client.ts";
-import { parsePort } from "../lib/socket.ts";
 import { SocketError } from "../lib/socket_error.ts";
 
 /** The usage text. */
@@ -19,26 +18,11 @@ Print the line a daytime server (RFC 867) sends.
 
 Exit 0 on success, 1 when the server cannot be reached, 2 for a usage error.`;
 
-const spec = {
-  name: "time-client",
-  usage,
-  options: { timeout: { type: "string", default: "10" } },
-  minPositionals: 2,
-  maxPositionals: 2,
-} as const;
-
 /** Runs the client; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const parsed = parseCommandLine(args, spec);
+  const parsed = parseHostPortArgs(args, { name: "time-client", usage });
   if (typeof parsed === "number") return parsed;
-  const [host, portText] = parsed.positionals;
-  let port: number, timeoutMs: number;
-  try {
-    port = parsePort(portText);
-    timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
-  } catch (error) {
-    return reportUsageError(spec, error);
-  }
+  const { host, port, timeoutMs } = parsed;
   let line: string | null;
   try {
     line = await requestDaytime(host, port, { timeoutMs });
