@@ -6,20 +6,38 @@
  * @module
  */
 
-/** Interpret As Command: starts every telnet command; doubled, it is a data byte 255. */
-export const TELNET_IAC = 255;
-/** "Please don't use this option." */
-export const TELNET_DONT = 254;
-/** "Please use this option." */
-export const TELNET_DO = 253;
-/** "I won't use this option." */
-export const TELNET_WONT = 252;
-/** "I will use this option." */
-export const TELNET_WILL = 251;
-/** Subnegotiation begins. */
-export const TELNET_SB = 250;
-/** Subnegotiation ends. */
-export const TELNET_SE = 240;
+/**
+ * The telnet command bytes (RFC 854) this module deals in.
+ *
+ * @example
+ * ```ts
+ * import { TELNET } from "./telnet.ts";
+ *
+ * console.assert(TELNET.IAC === 255 && TELNET.DO === 253);
+ * ```
+ */
+export const TELNET = {
+  /** Interpret As Command: starts every command; doubled, it is a data byte 255. */
+  IAC: 255,
+  /** "Please don't use this option." */
+  DONT: 254,
+  /** "Please use this option." */
+  DO: 253,
+  /** "I won't use this option." */
+  WONT: 252,
+  /** "I will use this option." */
+  WILL: 251,
+  /** Subnegotiation begins. */
+  SB: 250,
+  /** Go ahead. */
+  GA: 249,
+  /** No operation. */
+  NOP: 241,
+  /** Subnegotiation ends. */
+  SE: 240,
+} as const;
+
+const { IAC, DONT, DO, WONT, WILL, SB, SE } = TELNET;
 
 /** What {@linkcode TelnetFilter.filter} makes of a chunk. */
 export interface TelnetFiltered {
@@ -47,12 +65,12 @@ const EMPTY = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { TELNET_DO, TELNET_IAC, TELNET_WONT, TelnetFilter } from "./telnet.ts";
+ * import { DO, IAC, WONT, TelnetFilter } from "./telnet.ts";
  *
  * const filter = new TelnetFilter();
- * const { data, reply } = filter.filter(new Uint8Array([0x68, TELNET_IAC, TELNET_DO, 1, 0x69]));
+ * const { data, reply } = filter.filter(new Uint8Array([0x68, TELNET.IAC, TELNET.DO, 1, 0x69]));
  * console.assert(new TextDecoder().decode(data) === "hi");
- * console.assert(reply.join() === [TELNET_IAC, TELNET_WONT, 1].join());
+ * console.assert(reply.join() === [TELNET.IAC, TELNET.WONT, 1].join());
  * ```
  */
 export class TelnetFilter {
@@ -66,7 +84,7 @@ export class TelnetFilter {
    * @returns The data to show (the chunk itself when it holds no IAC) and the reply to send.
    */
   filter(chunk: Uint8Array): TelnetFiltered {
-    if (this.#state === State.Data && chunk.indexOf(TELNET_IAC) < 0) {
+    if (this.#state === State.Data && chunk.indexOf(IAC) < 0) {
       return { data: chunk, reply: EMPTY };
     }
     const data = new Uint8Array(chunk.length);
@@ -75,17 +93,17 @@ export class TelnetFilter {
     for (const byte of chunk) {
       switch (this.#state) {
         case State.Data:
-          if (byte === TELNET_IAC) this.#state = State.Command;
+          if (byte === IAC) this.#state = State.Command;
           else data[length++] = byte;
           break;
         case State.Command:
-          if (byte === TELNET_IAC) {
-            data[length++] = TELNET_IAC;
+          if (byte === IAC) {
+            data[length++] = IAC;
             this.#state = State.Data;
-          } else if (byte >= TELNET_WILL && byte <= TELNET_DONT) {
+          } else if (byte >= WILL && byte <= DONT) {
             this.#command = byte;
             this.#state = State.Option;
-          } else if (byte === TELNET_SB) {
+          } else if (byte === SB) {
             this.#state = State.Subnegotiation;
           } else {
             // NOP, GA, AYT, SE out of place and the like: nothing to show, nothing to answer.
@@ -94,16 +112,16 @@ export class TelnetFilter {
           break;
         case State.Option:
           // Refuse what is asked or offered; a DONT or WONT agrees with us already.
-          if (this.#command === TELNET_DO) reply.push(TELNET_IAC, TELNET_WONT, byte);
-          else if (this.#command === TELNET_WILL) reply.push(TELNET_IAC, TELNET_DONT, byte);
+          if (this.#command === DO) reply.push(IAC, WONT, byte);
+          else if (this.#command === WILL) reply.push(IAC, DONT, byte);
           this.#state = State.Data;
           break;
         case State.Subnegotiation:
-          if (byte === TELNET_IAC) this.#state = State.SubnegotiationCommand;
+          if (byte === IAC) this.#state = State.SubnegotiationCommand;
           break;
         case State.SubnegotiationCommand:
           // IAC SE ends it; IAC IAC is a data byte inside it; both skipped.
-          this.#state = byte === TELNET_SE ? State.Data : State.Subnegotiation;
+          this.#state = byte === SE ? State.Data : State.Subnegotiation;
           break;
       }
     }
@@ -128,12 +146,12 @@ export class TelnetFilter {
 export function encodeTelnetLine(line: string | Uint8Array): Uint8Array {
   const bytes = typeof line === "string" ? new TextEncoder().encode(line) : line;
   let extra = 0;
-  for (const byte of bytes) if (byte === TELNET_IAC) extra++;
+  for (const byte of bytes) if (byte === IAC) extra++;
   const out = new Uint8Array(bytes.length + extra + 2);
   let i = 0;
   for (const byte of bytes) {
     out[i++] = byte;
-    if (byte === TELNET_IAC) out[i++] = TELNET_IAC;
+    if (byte === IAC) out[i++] = IAC;
   }
   out[i++] = 0x0d;
   out[i] = 0x0a;

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/telnet.ts";
-import {
-  TELNET_DO,
-  TELNET_DONT,
-  TELNET_IAC,
-  TELNET_SB,
-  TELNET_SE,
-  TELNET_WILL,
-  TELNET_WONT,
-} from "../lib/telnet.ts";
+import { TELNET } from "../lib/telnet.ts";
 import { runCommand } from "./_command.ts";
 import { freePort, peerTest, startPeer, tempDir } from "./_peers.ts";
+
+const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;
 
 const CLOSED = "Connection closed by foreign host.\n";
 
@@ -95,18 +89,18 @@ Deno.test("telnet refuses a server's options and prints only its data, end to en
   const server = listener.accept().then(async (conn) => {
     await conn.write(
       new Uint8Array([
-        TELNET_IAC,
-        TELNET_DO,
+        IAC,
+        DO,
         24,
-        TELNET_IAC,
-        TELNET_WILL,
+        IAC,
+        WILL,
         1,
-        TELNET_IAC,
-        TELNET_SB,
+        IAC,
+        SB,
         24,
         1,
-        TELNET_IAC,
-        TELNET_SE,
+        IAC,
+        SE,
         ...new TextEncoder().encode("login: "),
       ]),
     );
@@ -129,11 +123,11 @@ Deno.test("telnet refuses a server's options and prints only its data, end to en
   // The refusals and the typed line, in whichever order they raced.
   const text = String.fromCharCode(...received);
   assert.ok(
-    text.includes(String.fromCharCode(TELNET_IAC, TELNET_WONT, 24)),
+    text.includes(String.fromCharCode(IAC, WONT, 24)),
     JSON.stringify(received),
   );
   assert.ok(
-    text.includes(String.fromCharCode(TELNET_IAC, TELNET_DONT, 1)),
+    text.includes(String.fromCharCode(IAC, DONT, 1)),
     JSON.stringify(received),
   );
   assert.ok(text.includes("root\r\n"));

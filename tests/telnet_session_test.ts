@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { runTelnetSession } from "../lib/telnet_session.ts";
-import {
-  TELNET_DO,
-  TELNET_DONT,
-  TELNET_IAC,
-  TELNET_SB,
-  TELNET_SE,
-  TELNET_WILL,
-  TELNET_WONT,
-} from "../lib/telnet.ts";
+import { TELNET } from "../lib/telnet.ts";
 import { SocketError } from "../lib/socket_error.ts";
+
+const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -61,10 +55,10 @@ Deno.test("runTelnetSession() refuses options and never prints telnet commands",
     // Commands split across writes (often across reads too), an IAC IAC data byte, a
     // subnegotiation. Every split is covered by telnet_test.ts.
     const pieces = [
-      [...encode("login: "), TELNET_IAC],
-      [TELNET_DO, 1, TELNET_IAC, TELNET_WILL],
-      [3, TELNET_IAC, TELNET_IAC, TELNET_IAC, TELNET_SB, 24, 1],
-      [TELNET_IAC, TELNET_SE, ...encode("ok\n")],
+      [...encode("login: "), IAC],
+      [DO, 1, IAC, WILL],
+      [3, IAC, IAC, IAC, SB, 24, 1],
+      [IAC, SE, ...encode("ok\n")],
     ];
     for (const piece of pieces) await conn.write(new Uint8Array(piece));
     const replies = await readToEnd(conn);
@@ -94,7 +88,7 @@ Deno.test("runTelnetSession() refuses options and never prints telnet commands",
   });
   await session;
   assert.deepEqual([...out.bytes()], [...encode("login: "), 255, ...encode("ok\n")]);
-  assert.deepEqual([...(await server)], [TELNET_IAC, TELNET_WONT, 1, TELNET_IAC, TELNET_DONT, 3]);
+  assert.deepEqual([...(await server)], [IAC, WONT, 1, IAC, DONT, 3]);
 });
 
 Deno.test("runTelnetSession() ends when the server closes first, input still open", async () => {
