@@ -65,7 +65,7 @@ const EMPTY = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { DO, IAC, WONT, TelnetFilter } from "./telnet.ts";
+ * import { TELNET, TelnetFilter } from "./telnet.ts";
  *
  * const filter = new TelnetFilter();
  * const { data, reply } = filter.filter(new Uint8Array([0x68, TELNET.IAC, TELNET.DO, 1, 0x69]));
