@@ -34,7 +34,7 @@ const spec = {
   usage,
   options: {
     port: { type: "string", default: "12345" },
-    host: { type: "string", default: "::" },
+    host: { type: "string" },
     concurrency: { type: "string", default: "4" },
     protocol: { type: "string", default: "daytime" },
     quiet: { type: "boolean", default: false },
@@ -75,7 +75,8 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
 
   let listener: Deno.TcpListener;
   try {
-    listener = createServerSocket(port, { hostname: values.host as string });
+    // No --host: the library's default, "::", with its fallback to 0.0.0.0 where IPv6 is absent.
+    listener = createServerSocket(port, { hostname: values.host as string | undefined });
   } catch (error) {
     if (!(error instanceof SocketError)) throw error;
     console.error(`time-server: ${error.message}`);

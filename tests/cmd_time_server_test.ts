@@ -87,12 +87,17 @@ peerTest("time-server serves nc while 300 clients connect and never read", ["nc"
 });
 
 peerTest("time-server listens on IPv4 and IPv6 by default", ["nc"], async () => {
-  await using server = spawnCommand("time-server", ["--port", "0", "--quiet"]);
+  await using server = spawnCommand("time-server", ["--port", "0"]);
   const port = Number((await server.waitForLine(LISTENING))[1]);
   assert.match(new TextDecoder().decode(await nc(port, "127.0.0.1")).trimEnd(), DAYTIME_LINE);
   assert.match(new TextDecoder().decode(await nc(port, "::1")).trimEnd(), DAYTIME_LINE);
   server.child.kill("SIGTERM");
   assert.equal((await server.child.status).code, 0);
+  // An IPv4 client of the "::" listener is logged with its IPv4 address, not "::ffff:…".
+  assert.equal(
+    await server.stderr,
+    "Received a connection request from 127.0.0.1.\nReceived a connection request from ::1.\n",
+  );
 });
 
 Deno.test("time-server stops when its signal aborts and exits 0", async () => {
