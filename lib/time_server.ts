@@ -12,6 +12,7 @@
 import { formatCTime } from "./ctime.ts";
 import { writeRfc868Time } from "./rfc868_time.ts";
 import { TaskPool } from "./task_pool.ts";
+import { classifySocketError, SocketError } from "./socket_error.ts";
 
 /** The two protocols a time server speaks. */
 export type TimeProtocol = "daytime" | "time";
@@ -33,8 +34,11 @@ export interface TimeServerOptions {
   signal?: AbortSignal;
   /** Called with each client's address as it is accepted (for logging). */
   onConnection?: (address: Deno.Addr) => void;
-  /** Called with errors that do not stop the server (a failed accept, a failed write). */
-  onError?: (error: unknown) => void;
+  /**
+   * Called with errors that do not stop the server, as a {@linkcode SocketError} whose `step` is
+   * `accept` (e.g. out of file descriptors: worth logging) or `write` (a client that reset: usual).
+   */
+  onError?: (error: SocketError) => void;
   /**
    * A connection whose answer is not delivered within this many milliseconds is closed. A write
    * that is still waiting after a short grace (a tenth of this, at most 100 ms) gives its slot in
@@ -109,8 +113,14 @@ export async function serveTime(
   }
   const maxWaiting = options.maxWaiting ?? 1024;
   const onError = options.onError ?? (() => {});
+  const report = (step: "accept" | "write", address: Deno.Addr, error: unknown) => {
+    const { hostname = "", port = 0 } = address as Partial<Deno.NetAddr>;
+    const failure = classifySocketError(error);
+    onError(new SocketError({ step, host: hostname, port, failure, cause: error }));
+  };
   const onConnection = options.onConnection;
-  const pool = new TaskPool(options.concurrency ?? DEFAULT_TIME_SERVER_CONCURRENCY, { onError });
+  // Answers never throw (their errors are reported where they happen), so the pool needs no onError.
+  const pool = new TaskPool(options.concurrency ?? DEFAULT_TIME_SERVER_CONCURRENCY);
   const now = options.now;
   const signal = options.signal;
   const summary: TimeServerSummary = { accepted: 0, answered: 0, dropped: 0 };
@@ -192,7 +202,7 @@ export async function serveTime(
         else finish(answer, true);
       },
       (error) => {
-        if (inFlight.has(answer)) onError(error);
+        if (inFlight.has(answer)) report("write", answer.conn.remoteAddr, error);
         finish(answer, false);
       },
     );
@@ -231,7 +241,7 @@ export async function serveTime(
           break;
         }
         // Out of file descriptors and the like: report, let connections finish, try again.
-        onError(error);
+        report("accept", listener.addr, error);
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { serveTime } from "../lib/time_server.ts";
 import { decodeRfc868Time } from "../lib/rfc868_time.ts";
+import { SocketError } from "../lib/socket_error.ts";
 
 const FIXED = () => new Date("2026-11-24T01:08:48.750Z");
 
@@ -203,7 +204,7 @@ Deno.test("serveTime() closes writers beyond maxWaiting at once", async () => {
 Deno.test("serveTime() carries on after a client resets", async () => {
   const listener = new FakeListener();
   const stop = new AbortController();
-  const errors: unknown[] = [];
+  const errors: SocketError[] = [];
   const serving = serveTime(listener.asListener(), {
     now: FIXED,
     signal: stop.signal,
@@ -215,7 +216,10 @@ Deno.test("serveTime() carries on after a client resets", async () => {
   await until(() => good.closed);
   stop.abort();
   assert.deepEqual(await serving, { accepted: 2, answered: 1, dropped: 1 });
-  assert.ok(errors[0] instanceof Deno.errors.ConnectionReset);
+  assert.ok(errors[0] instanceof SocketError);
+  assert.equal(errors[0].step, "write");
+  assert.equal(errors[0].failure, "reset");
+  assert.equal(errors[0].host, "192.0.2.1");
 });
 
 Deno.test("serveTime() on abort stops accepting and finishes the writes in flight", async () => {
