@@ -43,6 +43,9 @@ export interface TelnetSessionResult {
 /**
  * Runs a session until the server closes the connection, then closes it on this side too.
  *
+ * Option refusals answer the server as its requests arrive. Requests that arrive after the input
+ * has ended cannot be answered (the write side is closed by then); their data is still shown.
+ *
  * @param conn The open connection; the session owns it from now on.
  * @returns Once the server has closed and everything it sent is in the output.
  * @throws {SocketError} when the connection fails (reset) while reading or writing.
