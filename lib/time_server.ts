@@ -208,8 +208,17 @@ export async function serveTime(
     );
   };
 
-  const answer = (conn: Deno.Conn): Promise<void> => {
-    const entry = new Answer(conn, answerBytes(), tick);
+  const answer = (conn: Deno.Conn): Promise<void> | void => {
+    let bytes: Uint8Array;
+    try {
+      bytes = answerBytes();
+    } catch (error) {
+      // A clock that returns an invalid date: drop the connection rather than leak it.
+      summary.dropped++;
+      conn.close();
+      return report("write", conn.remoteAddr, error);
+    }
+    const entry = new Answer(conn, bytes, tick);
     inFlight.add(entry);
     if (sweeper === undefined) sweeper = setInterval(sweep, tickMs);
     return new Promise<void>((resolve) => {

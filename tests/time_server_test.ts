@@ -279,3 +279,26 @@ Deno.test("serveTime() rejects bad options", async () => {
     await assert.rejects(serveTime(listener, options), RangeError, JSON.stringify(options));
   }
 });
+
+Deno.test("serveTime() drops the connection, not the server, when the clock is broken", async () => {
+  const listener = new FakeListener();
+  const stop = new AbortController();
+  const errors: SocketError[] = [];
+  let broken = true;
+  const serving = serveTime(listener.asListener(), {
+    now: () => (broken ? new Date(NaN) : FIXED()),
+    signal: stop.signal,
+    onError: (e) => errors.push(e),
+  });
+  const first = new FakeConn("ok");
+  listener.push(first);
+  await until(() => first.closed);
+  broken = false;
+  const second = new FakeConn("ok");
+  listener.push(second);
+  await until(() => second.closed);
+  stop.abort();
+  assert.deepEqual(await serving, { accepted: 2, answered: 1, dropped: 1 });
+  assert.equal(first.written.length, 0);
+  assert.ok(errors[0].cause instanceof RangeError);
+});
