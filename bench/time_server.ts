@@ -4,10 +4,12 @@
  * same load from a C load generator (`bench/daytime_load.c`: 64 clients on loopback that connect,
  * read to EOF and close, over and over).
  *
- * Every server gets SECONDS of load in total, given in ROUNDS slices taken in turn (A B C D A B C
- * D …), so that noise from other work on the machine falls on all of them alike.
+ * Every server gets SECONDS of load in total, given in ROUNDS slices taken in turn (A B C D, then
+ * B C D A, …), so that noise from other work on the machine falls on all of them alike. The
+ * ratios are the median over rounds of each round's ratio (servers measured seconds apart see
+ * about the same machine); connections/s and latency are over the whole run.
  *
- *   deno run -A bench/time_server.ts [--seconds 10] [--rounds 5] [--clients 64]
+ *   deno run -A bench/time_server.ts [--seconds 10] [--rounds 10] [--clients 64]
  *
  * @module
  */
@@ -18,7 +20,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     seconds: { type: "string", default: "10" },
-    rounds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "10" },
     clients: { type: "string", default: "64" },
   },
 });
@@ -62,6 +64,8 @@ interface Server {
   connections: number;
   errors: number;
   histogram: Map<number, number>;
+  /** Connections per second in each round. */
+  rates: number[];
 }
 
 const deno = Deno.execPath();
@@ -71,7 +75,7 @@ const servers: Server[] = [
   { name: "bare Deno accept loop", argv: [deno, "run", "-A", `${here}deno_accept_loop.ts`, "0"] },
   { name: "time-server (logging)", argv: [...timeServer, "127.0.0.1"] },
   { name: "time-server --quiet", argv: [...timeServer, "127.0.0.1", "--quiet"] },
-].map((s) => ({ ...s, connections: 0, errors: 0, histogram: new Map() }));
+].map((s) => ({ ...s, connections: 0, errors: 0, histogram: new Map(), rates: [] as number[] }));
 
 async function start(server: Server): Promise<void> {
   const child = new Deno.Command(server.argv[0], {
@@ -115,6 +119,7 @@ async function load(server: Server, duration: number, record: boolean): Promise<
     ]),
   ) as LoadResult;
   if (record) {
+    server.rates.push(result.rate);
     server.connections += result.connections;
     server.errors += result.errors;
     for (const line of (await Deno.readTextFile(histogramFile)).split("\n")) {
@@ -151,7 +156,9 @@ try {
   // Warm up (JIT, caches), not recorded.
   for (const server of servers) await load(server, 1, false);
   for (let round = 0; round < rounds; round++) {
-    for (const server of servers) await load(server, seconds / rounds, true);
+    for (let i = 0; i < servers.length; i++) {
+      await load(servers[(round + i) % servers.length], seconds / rounds, true);
+    }
   }
 } finally {
   for (const server of servers) {
@@ -164,14 +171,20 @@ try {
   }
 }
 
+function medianRatio(a: Server, b: Server): number {
+  const ratios = a.rates.map((rate, i) => rate / b.rates[i]).sort((x, y) => x - y);
+  const middle = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+}
+
 const [c, bare] = servers;
 const rows = servers.map((s) => {
   const rate = s.connections / seconds;
   return {
     name: s.name,
     rate,
-    vsBare: rate / (bare.connections / seconds),
-    vsC: rate / (c.connections / seconds),
+    vsBare: medianRatio(s, bare),
+    vsC: medianRatio(s, c),
     p50: percentile(s.histogram, s.connections, 0.5),
     p99: percentile(s.histogram, s.connections, 0.99),
     errors: s.errors,
@@ -179,7 +192,9 @@ const rows = servers.map((s) => {
 });
 
 console.log("");
-console.log("| server | connections/s | × bare Deno | × C | p50 ms | p99 ms | errors |");
+console.log(
+  "| server | connections/s | × bare Deno (median of rounds) | × C (median of rounds) | p50 ms | p99 ms | errors |",
+);
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   console.log(
