@@ -60,16 +60,34 @@ export interface TimeServerSummary {
   dropped: number;
 }
 
-/** One connection being answered. */
+/**
+ * One connection being answered. It is also the pool task's result: a bare thenable whose `then`
+ * receives the pool's "slot free" callback, called once the answer is written or set aside. That
+ * spares a Promise and a closure per connection.
+ */
 class Answer {
   offset = 0;
   detached = false;
+  released = false;
   release: (() => void) | null = null;
   constructor(
     readonly conn: Deno.Conn,
     readonly bytes: Uint8Array,
     readonly tick: number,
   ) {}
+
+  then(onReleased: () => void): void {
+    if (this.released) onReleased();
+    else this.release = onReleased;
+  }
+
+  /** Gives the pool slot back, once. */
+  freeSlot(): void {
+    if (this.released) return;
+    this.released = true;
+    this.release?.();
+    this.release = null;
+  }
 }
 
 const encoder = new TextEncoder();
@@ -164,8 +182,7 @@ export async function serveTime(
       // Closed already (by the sweeper, or the peer reset it).
     }
     if (answer.detached) waiting--;
-    answer.release?.();
-    answer.release = null;
+    answer.freeSlot();
     if (inFlight.size === 0) {
       if (sweeper !== undefined) {
         clearInterval(sweeper);
@@ -188,8 +205,7 @@ export async function serveTime(
         }
         answer.detached = true;
         waiting++;
-        answer.release?.();
-        answer.release = null;
+        answer.freeSlot();
       }
     }
   };
@@ -208,7 +224,7 @@ export async function serveTime(
     );
   };
 
-  const answer = (conn: Deno.Conn): Promise<void> | void => {
+  const answer = (conn: Deno.Conn): PromiseLike<void> | void => {
     let bytes: Uint8Array;
     try {
       bytes = answerBytes();
@@ -221,10 +237,8 @@ export async function serveTime(
     const entry = new Answer(conn, bytes, tick);
     inFlight.add(entry);
     if (sweeper === undefined) sweeper = setInterval(sweep, tickMs);
-    return new Promise<void>((resolve) => {
-      entry.release = resolve;
-      writeSome(entry);
-    });
+    writeSome(entry);
+    return entry as unknown as PromiseLike<void>;
   };
 
   const stop = () => {
