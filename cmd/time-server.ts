@@ -89,6 +89,19 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   for (const name of signals) Deno.addSignalListener(name, onSignal);
   signal?.addEventListener("abort", onSignal, { once: true });
   const log = new BufferedLineWriter(Deno.stderr);
+  // Clients often come back from the same address: reuse its line instead of building a new one.
+  let lastAddress: Deno.Addr | undefined;
+  let lastLine = "";
+  const logConnection = (address: Deno.Addr) => {
+    if (
+      lastAddress === undefined || address.transport !== lastAddress.transport ||
+      (address as Deno.NetAddr).hostname !== (lastAddress as Deno.NetAddr).hostname
+    ) {
+      lastAddress = address;
+      lastLine = `Received a connection request from ${describeAddress(address)}.`;
+    }
+    log.writeLine(lastLine);
+  };
   try {
     console.log(`Server listening on port ${listener.addr.port}.`);
     await serveTime(listener, {
@@ -96,10 +109,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       concurrency,
       timeoutMs,
       signal: stop.signal,
-      onConnection: values.quiet
-        ? undefined
-        : (address) =>
-          log.writeLine(`Received a connection request from ${describeAddress(address)}.`),
+      onConnection: values.quiet ? undefined : logConnection,
     });
   } finally {
     for (const name of signals) Deno.removeSignalListener(name, onSignal);
