@@ -162,14 +162,14 @@ export async function serveTime(
     return cachedBytes;
   };
 
-  // Connections being answered, swept by one timer (none per connection): after a grace of one
-  // to two ticks a slow write leaves the pool; after `timeoutMs` it is closed.
+  // Connections being answered, swept by one timer that runs as long as the server does (none
+  // per connection, and none started and stopped as the set empties and fills): after a grace of
+  // one to two ticks a slow write leaves the pool; after `timeoutMs` it is closed.
   const tickMs = Math.max(1, Math.min(100, Math.floor(timeoutMs / 10)));
   const timeoutTicks = Math.ceil(timeoutMs / tickMs);
   const inFlight = new Set<Answer>();
   let tick = 0;
   let waiting = 0;
-  let sweeper: ReturnType<typeof setInterval> | undefined;
   let allDone: (() => void) | null = null;
 
   const finish = (answer: Answer, delivered: boolean): void => {
@@ -183,13 +183,7 @@ export async function serveTime(
     }
     if (answer.detached) waiting--;
     answer.freeSlot();
-    if (inFlight.size === 0) {
-      if (sweeper !== undefined) {
-        clearInterval(sweeper);
-        sweeper = undefined;
-      }
-      allDone?.();
-    }
+    if (inFlight.size === 0) allDone?.();
   };
 
   const sweep = (): void => {
@@ -211,17 +205,18 @@ export async function serveTime(
   };
 
   const writeSome = (answer: Answer): void => {
-    answer.conn.write(answer.bytes.subarray(answer.offset)).then(
-      (n) => {
-        answer.offset += n;
-        if (answer.offset < answer.bytes.length) writeSome(answer);
-        else finish(answer, true);
-      },
-      (error) => {
-        if (inFlight.has(answer)) report("write", answer.conn.remoteAddr, error);
-        finish(answer, false);
-      },
-    );
+    answer.conn.write(answer.offset === 0 ? answer.bytes : answer.bytes.subarray(answer.offset))
+      .then(
+        (n) => {
+          answer.offset += n;
+          if (answer.offset < answer.bytes.length) writeSome(answer);
+          else finish(answer, true);
+        },
+        (error) => {
+          if (inFlight.has(answer)) report("write", answer.conn.remoteAddr, error);
+          finish(answer, false);
+        },
+      );
   };
 
   const answer = (conn: Deno.Conn): PromiseLike<void> | void => {
@@ -236,7 +231,6 @@ export async function serveTime(
     }
     const entry = new Answer(conn, bytes, tick);
     inFlight.add(entry);
-    if (sweeper === undefined) sweeper = setInterval(sweep, tickMs);
     writeSome(entry);
     return entry as unknown as PromiseLike<void>;
   };
@@ -250,6 +244,7 @@ export async function serveTime(
   };
   if (signal?.aborted) stop();
   signal?.addEventListener("abort", stop, { once: true });
+  const sweeper = setInterval(sweep, tickMs);
 
   try {
     while (!signal?.aborted) {
@@ -279,7 +274,7 @@ export async function serveTime(
     stop();
     await pool.close();
     if (inFlight.size > 0) await new Promise<void>((resolve) => (allDone = resolve));
-    if (sweeper !== undefined) clearInterval(sweeper);
+    clearInterval(sweeper);
   }
   return summary;
 }
