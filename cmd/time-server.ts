@@ -5,7 +5,13 @@
  * @module
  */
 
-import { parseCommandLine, parseCount, parseSeconds, reportUsageError } from "../lib/cli.ts";
+import {
+  parseCommandLine,
+  parseCount,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "../lib/cli.ts";
 import { createServerSocket, parsePort } from "../lib/socket.ts";
 import { SocketError } from "../lib/socket_error.ts";
 import { BufferedLineWriter } from "../lib/buffered_line_writer.ts";
@@ -61,13 +67,13 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     try {
       port = parsePort(values.port as string, { allowZero: true });
     } catch (error) {
-      throw new RangeError(`--port: ${(error as Error).message}`);
+      throw new UsageError(`--port: ${(error as Error).message}`);
     }
     concurrency = parseCount(values.concurrency as string, "--concurrency", 1, 65536);
     timeoutMs = parseSeconds(values.timeout as string, "--timeout");
-    if (timeoutMs <= 0) throw new RangeError(`--timeout takes more than 0 seconds`);
+    if (timeoutMs <= 0) throw new UsageError("--timeout takes more than 0 seconds");
     if (protocol !== "daytime" && protocol !== "time") {
-      throw new RangeError(`--protocol takes "daytime" or "time", not "${protocol}"`);
+      throw new UsageError(`--protocol takes "daytime" or "time", not "${protocol}"`);
     }
   } catch (error) {
     return reportUsageError(spec, error);

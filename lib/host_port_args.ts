@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandLine, parseSeconds, reportUsageError } from "./cli.ts";
+import { parseCommandLine, parseSeconds, reportUsageError, UsageError } from "./cli.ts";
 import { parsePort } from "./socket.ts";
 
 /** What {@linkcode parseHostPortArgs} found. */
@@ -50,6 +50,7 @@ export function parseHostPortArgs(
   try {
     const port = parsePort(portText);
     const timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
+    if (timeoutMs <= 0) throw new UsageError("--timeout takes more than 0 seconds");
     return { host, port, timeoutMs };
   } catch (error) {
     return reportUsageError(fullSpec, error);

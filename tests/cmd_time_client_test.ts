@@ -87,10 +87,6 @@ Deno.test("time-client gives up on a server that never answers after --timeout",
   assert.deepEqual([result.code, result.stderr], [1, UNREACHABLE]);
 });
 
-Deno.test("time-client reports an unknown host as unreachable", async () => {
-  assert.equal(await main(["no-such-host.invalid", "13", "--timeout", "5"]), 1);
-});
-
 Deno.test("time-client exits 1 when the server closes without a line", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   listener.accept().then((conn) => conn.close());
@@ -121,6 +117,7 @@ Deno.test("time-client rejects bad ports and timeouts with exit 2", async () => 
     ["127.0.0.1", "0"],
     ["127.0.0.1", "70000"],
     ["127.0.0.1", "13", "--timeout", "x"],
+    ["127.0.0.1", "13", "--timeout", "0"],
     ["127.0.0.1", "13", "--bogus"],
   ];
   for (const args of table) assert.equal(await main(args), 2, args.join(" "));
