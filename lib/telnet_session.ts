@@ -10,6 +10,9 @@ import { type ByteWriter, writeAll } from "./socket_stream.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { encodeTelnetLine, TelnetFilter } from "./telnet.ts";
 
+/** Input without a line ending longer than this is sent on without waiting for the end: 64 KiB. */
+const MAX_PENDING_INPUT_BYTES = 64 * 1024;
+
 /** The connection a session runs over; `Deno.TcpConn` is one. */
 export interface TelnetConnection {
   /** Reads from the server; `null` once it has closed. */
@@ -115,6 +118,12 @@ export async function runTelnetSession(
         start = newline + 1;
       }
       pending = joined.slice(start);
+      if (pending.length > MAX_PENDING_INPUT_BYTES) {
+        // A line this long is likely not a line at all: send it on as it is (IAC still doubled,
+        // no CR LF added) rather than hold it in memory.
+        await send(encodeTelnetLine(pending).subarray(0, -2));
+        pending = new Uint8Array(0);
+      }
     }
     if (serverClosed) return;
     if (pending.length > 0) await send(encodeTelnetLine(pending));

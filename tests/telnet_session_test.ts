@@ -135,3 +135,23 @@ Deno.test("runTelnetSession() reports a reset as a SocketError", async () => {
   assert.ok(error instanceof SocketError);
   assert.equal(error.message, 'Cannot read from "127.0.0.1:23": connection reset by peer');
 });
+
+Deno.test("runTelnetSession() sends a 1 MiB input without line endings on as it comes", async () => {
+  const input = new Uint8Array(1024 * 1024).fill(0x61);
+  input[5] = 255;
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const server = listener.accept().then(async (conn) => {
+    const got = await readToEnd(conn);
+    conn.close();
+    return got;
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  await runTelnetSession(conn, { input: new Blob([input]).stream(), output: collector().output });
+  const got = await server;
+  // Every byte arrives, the 255 doubled, with no CR LF added in between (one may close the end,
+  // if a piece was still held when the input ended).
+  const body = got[got.length - 1] === 10 ? got.subarray(0, -2) : got;
+  assert.equal(body.length, input.length + 1);
+  assert.deepEqual([...body.subarray(4, 8)], [0x61, 255, 255, 0x61]);
+  assert.equal(body.filter((b) => b === 13 || b === 10).length, 0);
+});
