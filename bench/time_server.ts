@@ -1,6 +1,6 @@
 /**
  * Benchmark: time-server against two anchors, a minimal C accept loop (`bench/daytime_server.c`)
- * and a bare Deno accept loop (`bench/deno_accept_loop.ts`, the runtime's ceiling), under the
+ * and a bare Deno accept loop (`bench/_deno_accept_loop.ts`, the runtime's ceiling), under the
  * same load from a C load generator (`bench/daytime_load.c`: 64 clients on loopback that connect,
  * read to EOF and close, over and over).
  *
@@ -74,7 +74,7 @@ const deno = Deno.execPath();
 const timeServer = [deno, "run", "-A", `${root}cmd/time-server.ts`, "--port", "0", "--host"];
 const servers: Server[] = [
   { name: "C accept loop", argv: [`${out}daytime_server`, "0"] },
-  { name: "bare Deno accept loop", argv: [deno, "run", "-A", `${here}deno_accept_loop.ts`, "0"] },
+  { name: "bare Deno accept loop", argv: [deno, "run", "-A", `${here}_deno_accept_loop.ts`, "0"] },
   { name: "time-server (logging)", argv: [...timeServer, "127.0.0.1"] },
   { name: "time-server --quiet", argv: [...timeServer, "127.0.0.1", "--quiet"] },
 ].map((s) => ({

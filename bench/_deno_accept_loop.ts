@@ -1,6 +1,6 @@
 /**
  * The runtime's ceiling: the least a Deno daytime server can do. Accept, write a fixed line,
- * close; no pool, no clock, no logging. `deno run -A bench/deno_accept_loop.ts [PORT]`
+ * close; no pool, no clock, no logging. `deno run -A bench/_deno_accept_loop.ts [PORT]`
  *
  * @module
  */
