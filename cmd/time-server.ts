@@ -94,6 +94,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   for (const name of signals) Deno.addSignalListener(name, onSignal);
   signal?.addEventListener("abort", onSignal, { once: true });
+  if (signal?.aborted) stop.abort();
   const log = new BufferedLineWriter(Deno.stderr);
   // Clients often come back from the same address: reuse its line instead of building a new one.
   let lastAddress: Deno.Addr | undefined;
@@ -116,6 +117,10 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
       timeoutMs,
       signal: stop.signal,
       onConnection: values.quiet ? undefined : logConnection,
+      // A client that resets is routine; failing to accept (out of descriptors) is not.
+      onError: (error) => {
+        if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
+      },
     });
   } finally {
     for (const name of signals) Deno.removeSignalListener(name, onSignal);

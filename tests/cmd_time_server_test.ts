@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/time-server.ts";
 import { decodeRfc868Time } from "../lib/rfc868_time.ts";
-import { runCommand, spawnCommand } from "./_command.ts";
+import { commandArgs, runCommand, spawnCommand } from "./_command.ts";
 import { peerTest } from "./_peers.ts";
 
 const DAYTIME_LINE =
@@ -153,3 +153,45 @@ Deno.test("time-server exits 1 with one line when the port is taken", async () =
     `time-server: Cannot listen on "127.0.0.1:${taken.addr.port}": address already in use\n`,
   );
 });
+
+peerTest(
+  "time-server keeps serving after running out of file descriptors",
+  ["sh", "nc"],
+  async () => {
+    // Few descriptors to spare: a burst of clients makes accept fail with "Too many open files".
+    const child = new Deno.Command("sh", {
+      args: [
+        "-c",
+        'ulimit -n 40 && exec "$0" "$@"',
+        Deno.execPath(),
+        ...commandArgs("time-server"),
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let stdout = "";
+    while (!LISTENING.test(stdout.split("\n")[0])) stdout += (await reader.read()).value ?? "";
+    const port = Number(stdout.match(/port (\d+)/)![1]);
+    const burst = await Promise.all(
+      Array.from({ length: 200 }, () => Deno.connect({ hostname: "127.0.0.1", port })),
+    );
+    for (const conn of burst) conn.close();
+    assert.match(new TextDecoder().decode(await nc(port)).trimEnd(), DAYTIME_LINE);
+    child.kill("SIGTERM");
+    assert.equal((await child.status).code, 0);
+    await reader.cancel();
+    for (const line of (await stderr).trimEnd().split("\n")) {
+      assert.match(
+        line,
+        /^(Received a connection request from 127\.0\.0\.1\.|time-server: Cannot accept on "127\.0\.0\.1:\d+": .*)$/,
+      );
+    }
+  },
+);
