@@ -157,7 +157,7 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
     const names = await resolveAddress(query, options);
     const lines = [`Official name is "${names[0]}"`];
     if (names.length > 1) lines.push(`Aliases: ${names.slice(1).map((n) => `"${n}"`).join(", ")}`);
-    lines.push("Address:", `+ ${query}`);
+    lines.push(query.includes(":") ? "IPv6 Addresses:" : "IP Addresses:", `+ ${query}`);
     return { ok: true, text: lines.join("\n") + "\n", json: { query, names } };
   } catch (error) {
     return describeFailure(query, error, 4, true);

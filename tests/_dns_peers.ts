@@ -127,20 +127,21 @@ export function answerTo(query: DnsMessage, fields: Partial<DnsMessage> = {}): U
 }
 
 /**
- * Starts a fake DNS server. `udp` decides what each UDP query gets; `tcp`, when given, serves
+ * Starts a fake DNS server on `hostname` (127.0.0.1 by default). `udp` decides what each UDP query gets; `tcp`, when given, serves
  * TCP on the same port (two-byte length framing).
  */
 export async function startFakeDnsServer(
   udp: (query: DnsMessage, raw: Uint8Array) => FakeAnswer,
   tcp?: (query: DnsMessage) => Uint8Array,
+  hostname = "127.0.0.1",
 ): Promise<FakeDnsServer> {
-  const socket = dgram.createSocket("udp4");
+  const socket = dgram.createSocket(hostname.includes(":") ? "udp6" : "udp4");
   let listener: Deno.TcpListener | undefined;
   for (let attempt = 0;; attempt++) {
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
+    await new Promise<void>((resolve) => socket.bind(0, hostname, () => resolve()));
     if (!tcp) break;
     try {
-      listener = Deno.listen({ hostname: "127.0.0.1", port: socket.address().port });
+      listener = Deno.listen({ hostname, port: socket.address().port });
       break;
     } catch (error) {
       if (attempt === 5) throw error;
