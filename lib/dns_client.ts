@@ -37,7 +37,16 @@ export interface NameServer {
   port?: number;
 }
 
-/** Writes a server as `HOST:PORT`, or `[HOST]:PORT` for IPv6. */
+/**
+ * Writes a server as `HOST:PORT`, or `[HOST]:PORT` for IPv6.
+ *
+ * @example
+ * ```ts
+ * import { formatNameServer } from "./dns_client.ts";
+ *
+ * console.assert(formatNameServer({ hostname: "::1" }) === "[::1]:53");
+ * ```
+ */
 export function formatNameServer(server: NameServer): string {
   const port = server.port ?? DNS_PORT;
   return server.hostname.includes(":")
@@ -248,7 +257,7 @@ function queryUdp(
       );
     }, timeoutMs));
     timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
-    socket.bind(0, () => send());
+    send(); // binds the socket to a random port first
   });
 }
 

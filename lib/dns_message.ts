@@ -42,7 +42,16 @@ export const MAX_NAME_WIRE_BYTES = 255;
 /** The longest label, in bytes. */
 export const MAX_LABEL_BYTES = 63;
 
-/** The name of a response code (`"NXDOMAIN"`), or `"RCODE n"` for one without a name here. */
+/**
+ * The name of a response code (`"NXDOMAIN"`), or `"RCODE n"` for one without a name here.
+ *
+ * @example
+ * ```ts
+ * import { rcodeName } from "./dns_message.ts";
+ *
+ * console.assert(rcodeName(3) === "NXDOMAIN");
+ * ```
+ */
 export function rcodeName(rcode: number): string {
   const found = Object.entries(DNS_RCODE).find(([, value]) => value === rcode);
   return found ? found[0] : `RCODE ${rcode}`;
@@ -126,6 +135,13 @@ const encoder = new TextEncoder();
  *
  * @throws {DnsFormatError} for an empty label (`"a..b"`), a label over 63 bytes, a name over 255
  * bytes, or characters outside ASCII (convert international names to `xn--` form first).
+ *
+ * @example
+ * ```ts
+ * import { encodeDnsName } from "./dns_message.ts";
+ *
+ * console.assert(encodeDnsName("a.test.").join() === "1,97,4,116,101,115,116,0");
+ * ```
  */
 export function encodeDnsName(name: string): Uint8Array {
   const bare = name.endsWith(".") ? name.slice(0, -1) : name;

@@ -37,7 +37,7 @@ import {
   reverseLookupName,
 } from "./dns_message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
-import { inetNtop, inetPton, type IpFamily } from "./inet.ts";
+import { addressFamily, inetNtop, inetPton, type IpFamily } from "./inet.ts";
 import { domainToASCII } from "node:url";
 
 /** The most CNAME links followed before giving up. */
@@ -223,13 +223,8 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
   }
-  let literal: Uint8Array | undefined;
-  try {
-    literal = inetPton(name);
-  } catch {
-    // A name, not a literal.
-  }
-  if (literal) {
+  if (addressFamily(name) !== undefined) {
+    const literal = inetPton(name);
     const text = inetNtop(literal);
     if ((literal.length === 4 ? 4 : 6) !== family) {
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");

@@ -18,7 +18,16 @@ import { type HostEntry, resolveAddress, resolveHost, type ResolveOptions } from
 import { SocketError } from "./socket_error.ts";
 import { duplexFromStreams, LineTooLongError, SocketStream } from "./socket_stream.ts";
 
-/** The usage text of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6). */
+/**
+ * The usage text of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
+ *
+ * @example
+ * ```ts
+ * import { resolverUsage } from "./resolver_command.ts";
+ *
+ * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
+ * ```
+ */
 export function resolverUsage(family: IpFamily): string {
   const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
   const kind = family === 4 ? "IPv4" : "IPv6";
