@@ -10,105 +10,69 @@
 
 import { inetNtop, inetPton } from "../lib/inet.ts";
 import { resolveHost } from "../lib/resolver.ts";
+import { startDnsmasq } from "../tests/_dns_peers.ts";
 
 const ROUNDS = 5;
 const PER_ROUND = 300;
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
+await using dnsmasq = await startDnsmasq();
+const port = dnsmasq.port;
 
-const port = freePort();
-const dnsmasq = new Deno.Command("dnsmasq", {
-  args: [
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--local=/test/",
-    `--port=${port}`,
-    "--listen-address=127.0.0.1",
-    "--bind-interfaces",
-    "--host-record=web.test,10.0.0.1",
-    "--host-record=web.test,10.0.0.2",
-    "--host-record=web.test,10.0.0.3",
-    "--cname=www.test,alias.test",
-    "--cname=alias.test,web.test",
-  ],
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-
-try {
-  for (let i = 0; i < 200; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+const netkit = async () => {
+  const entry = await resolveHost("www.test", {
+    nameServer: { hostname: "127.0.0.1", port },
+    hostsFile: false,
+  });
+  if (entry.addresses.length !== 3) throw new Error("netkit: wrong answer");
+};
+const anchor = async () => {
+  const addresses = await Deno.resolveDns("www.test", "A", {
+    nameServer: { ipAddr: "127.0.0.1", port },
+  });
+  if (addresses.length !== 3) throw new Error("Deno.resolveDns: wrong answer");
+};
+const totals = { netkit: 0, anchor: 0 };
+await netkit();
+await anchor();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, fn] of [["netkit", netkit], ["anchor", anchor]] as const) {
+    const start = performance.now();
+    for (let i = 0; i < PER_ROUND; i++) await fn();
+    totals[name] += performance.now() - start;
   }
-  const netkit = async () => {
-    const entry = await resolveHost("www.test", {
-      nameServer: { hostname: "127.0.0.1", port },
-      hostsFile: false,
-    });
-    if (entry.addresses.length !== 3) throw new Error("netkit: wrong answer");
-  };
-  const anchor = async () => {
-    const addresses = await Deno.resolveDns("www.test", "A", {
-      nameServer: { ipAddr: "127.0.0.1", port },
-    });
-    if (addresses.length !== 3) throw new Error("Deno.resolveDns: wrong answer");
-  };
-  const totals = { netkit: 0, anchor: 0 };
-  await netkit();
-  await anchor();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of [["netkit", netkit], ["anchor", anchor]] as const) {
-      const start = performance.now();
-      for (let i = 0; i < PER_ROUND; i++) await fn();
-      totals[name] += performance.now() - start;
-    }
-  }
-  const n = ROUNDS * PER_ROUND;
-  const line = (label: string, ms: number) =>
-    `| ${label.padEnd(44)} | ${String(Math.round(n / (ms / 1000))).padStart(9)} | ${
-      (ms / n * 1000).toFixed(0).padStart(8)
-    } |`;
-  console.log(`DNS lookups of www.test (CNAME x2 -> 3 A) against dnsmasq on loopback, ${n} each`);
-  console.log("| lookup                                       | lookups/s |  µs each |");
-  console.log("|----------------------------------------------|-----------|----------|");
-  console.log(line("netkit resolveHost (own codec, node:dgram)", totals.netkit));
-  console.log(line("anchor: Deno.resolveDns", totals.anchor));
-
-  const literals = ["2001:db8::1", "::ffff:192.0.2.1", "fe80::1:2:3:4", "1:2:3:4:5:6:7:8"];
-  const parses = 200_000;
-  let start = performance.now();
-  for (let i = 0; i < parses; i++) inetNtop(inetPton(literals[i & 3]));
-  const ours = performance.now() - start;
-  start = performance.now();
-  for (let i = 0; i < parses; i++) void new URL(`http://[${literals[i & 3]}]/`).hostname;
-  const url = performance.now() - start;
-  console.log(`\nIPv6 literal parse and print, ${parses} each`);
-  console.log("| parser                                       | per second |");
-  console.log("|----------------------------------------------|------------|");
-  console.log(
-    `| netkit inetPton + inetNtop                   | ${
-      String(Math.round(parses / (ours / 1000))).padStart(10)
-    } |`,
-  );
-  console.log(
-    `| anchor: new URL("http://[…]/").hostname      | ${
-      String(Math.round(parses / (url / 1000))).padStart(10)
-    } |`,
-  );
-  console.log(
-    `\nmachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
-  );
-} finally {
-  dnsmasq.kill("SIGTERM");
-  await dnsmasq.status;
 }
+const n = ROUNDS * PER_ROUND;
+const line = (label: string, ms: number) =>
+  `| ${label.padEnd(44)} | ${String(Math.round(n / (ms / 1000))).padStart(9)} | ${
+    (ms / n * 1000).toFixed(0).padStart(8)
+  } |`;
+console.log(`DNS lookups of www.test (CNAME x2 -> 3 A) against dnsmasq on loopback, ${n} each`);
+console.log("| lookup                                       | lookups/s |  µs each |");
+console.log("|----------------------------------------------|-----------|----------|");
+console.log(line("netkit resolveHost (own codec, node:dgram)", totals.netkit));
+console.log(line("anchor: Deno.resolveDns", totals.anchor));
+
+const literals = ["2001:db8::1", "::ffff:192.0.2.1", "fe80::1:2:3:4", "1:2:3:4:5:6:7:8"];
+const parses = 200_000;
+let start = performance.now();
+for (let i = 0; i < parses; i++) inetNtop(inetPton(literals[i & 3]));
+const ours = performance.now() - start;
+start = performance.now();
+for (let i = 0; i < parses; i++) void new URL(`http://[${literals[i & 3]}]/`).hostname;
+const url = performance.now() - start;
+console.log(`\nIPv6 literal parse and print, ${parses} each`);
+console.log("| parser                                       | per second |");
+console.log("|----------------------------------------------|------------|");
+console.log(
+  `| netkit inetPton + inetNtop                   | ${
+    String(Math.round(parses / (ours / 1000))).padStart(10)
+  } |`,
+);
+console.log(
+  `| anchor: new URL("http://[…]/").hostname      | ${
+    String(Math.round(parses / (url / 1000))).padStart(10)
+  } |`,
+);
+console.log(
+  `\nmachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+);

@@ -14,11 +14,16 @@ function checkRange(value: number, max: number, name: string): void {
   }
 }
 
-function swap16(value: number): number {
-  return ((value & 0xff) << 8) | (value >>> 8);
+/** Swaps the two bytes of a 16-bit value on a little-endian host; the check names the caller. */
+function swap16(value: number, name: string): number {
+  checkRange(value, 0xffff, name);
+  return HOST_IS_LITTLE_ENDIAN ? ((value & 0xff) << 8) | (value >>> 8) : value;
 }
 
-function swap32(value: number): number {
+/** Reverses the four bytes of a 32-bit value on a little-endian host. */
+function swap32(value: number, name: string): number {
+  checkRange(value, 0xffffffff, name);
+  if (!HOST_IS_LITTLE_ENDIAN) return value;
   return (((value & 0xff) << 24) | ((value & 0xff00) << 8) | ((value >>> 8) & 0xff00) |
     (value >>> 24)) >>> 0;
 }
@@ -38,8 +43,7 @@ function swap32(value: number): number {
  * ```
  */
 export function htons(value: number): number {
-  checkRange(value, 0xffff, "htons");
-  return HOST_IS_LITTLE_ENDIAN ? swap16(value) : value;
+  return swap16(value, "htons");
 }
 
 /**
@@ -56,8 +60,7 @@ export function htons(value: number): number {
  * ```
  */
 export function ntohs(value: number): number {
-  checkRange(value, 0xffff, "ntohs");
-  return HOST_IS_LITTLE_ENDIAN ? swap16(value) : value;
+  return swap16(value, "ntohs");
 }
 
 /**
@@ -75,8 +78,7 @@ export function ntohs(value: number): number {
  * ```
  */
 export function htonl(value: number): number {
-  checkRange(value, 0xffffffff, "htonl");
-  return HOST_IS_LITTLE_ENDIAN ? swap32(value) : value;
+  return swap32(value, "htonl");
 }
 
 /**
@@ -94,6 +96,5 @@ export function htonl(value: number): number {
  * ```
  */
 export function ntohl(value: number): number {
-  checkRange(value, 0xffffffff, "ntohl");
-  return HOST_IS_LITTLE_ENDIAN ? swap32(value) : value;
+  return swap32(value, "ntohl");
 }

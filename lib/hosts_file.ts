@@ -6,6 +6,7 @@
  * @module
  */
 
+import { configLines, readConfigFile } from "./_config_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "./inet.ts";
 
 /** The hosts file of the system. */
@@ -40,10 +41,7 @@ export interface HostsEntry {
  */
 export function parseHostsFile(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
-  for (const rawLine of text.split("\n")) {
-    const hash = rawLine.indexOf("#");
-    const line = hash >= 0 ? rawLine.slice(0, hash) : rawLine;
-    const fields = line.split(/[ \t\r\f\v]+/).filter((field) => field !== "");
+  for (const fields of configLines(text)) {
     if (fields.length < 2) continue;
     let bytes: Uint8Array;
     try {
@@ -78,21 +76,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
  * ```
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
-  using file = await Deno.open(path);
-  const { size } = await file.stat();
-  if (size > MAX_HOSTS_FILE_BYTES) {
-    throw new RangeError(
-      `Hosts file "${path}" is ${size} bytes, more than ${MAX_HOSTS_FILE_BYTES}`,
-    );
-  }
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = await file.read(bytes.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return parseHostsFile(new TextDecoder().decode(bytes.subarray(0, filled)));
+  return parseHostsFile(await readConfigFile(path, MAX_HOSTS_FILE_BYTES));
 }
 
 /** What a hosts file says about a name. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { configLines, readConfigFile } from "./_config_file.ts";
 import { quoteForMessage } from "./_quote.ts";
 
 /** The system's services file. */
@@ -39,10 +40,7 @@ export interface ServiceEntry {
  */
 export function parseServices(text: string): ServiceEntry[] {
   const entries: ServiceEntry[] = [];
-  for (const rawLine of text.split("\n")) {
-    const hash = rawLine.indexOf("#");
-    const line = hash >= 0 ? rawLine.slice(0, hash) : rawLine;
-    const fields = line.split(/[ \t\r]+/).filter((field) => field !== "");
+  for (const fields of configLines(text)) {
     if (fields.length < 2) continue;
     const match = /^([0-9]{1,5})\/([A-Za-z0-9-]+)$/.exec(fields[1]);
     if (!match || Number(match[1]) > 65535) continue;
@@ -74,23 +72,10 @@ export interface ServiceLookup {
 
 async function loadServices(path: string): Promise<{ entries: ServiceEntry[]; source: string }> {
   try {
-    using file = await Deno.open(path);
-    const { size } = await file.stat();
-    if (size <= MAX_SERVICES_FILE_BYTES) {
-      const bytes = new Uint8Array(size);
-      let filled = 0;
-      while (filled < size) {
-        const n = await file.read(bytes.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      return {
-        entries: parseServices(new TextDecoder().decode(bytes.subarray(0, filled))),
-        source: path,
-      };
-    }
+    const text = await readConfigFile(path, MAX_SERVICES_FILE_BYTES);
+    return { entries: parseServices(text), source: path };
   } catch {
-    // Missing or unreadable: the embedded table.
+    // Missing, unreadable or too large: the embedded table.
   }
   const { WELL_KNOWN_SERVICES } = await import("./_well_known_services.ts");
   return { entries: parseServices(WELL_KNOWN_SERVICES), source: "embedded" };
