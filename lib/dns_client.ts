@@ -5,6 +5,10 @@
  * a {@linkcode DnsTimeoutError} after `timeoutMs`, never a hang; one that answers garbage gives a
  * {@linkcode DnsBadResponseError}.
  *
+ * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
+ * truncated and is fetched over TCP. Each question uses a fresh UDP socket, so a fresh random
+ * source port as well as a random id, and only datagrams from the server's address and port count.
+ *
  * @module
  */
 

@@ -10,7 +10,7 @@ import {
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../lib/dns_message.ts";
 import { MAX_CNAME_LINKS, resolveAddress, resolveHost } from "../lib/resolver.ts";
 import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "./_dns_peers.ts";
-import { peerTest, tempDir } from "./_peers.ts";
+import { freePort, peerTest, tempDir } from "./_peers.ts";
 
 const CNAME = DNS_TYPE.CNAME;
 
@@ -315,3 +315,27 @@ Deno.test("resolveHost() fails on a hosts file that was named but is missing", a
     Deno.errors.NotFound,
   );
 });
+
+peerTest(
+  "dnsmasq refuses to serve a CNAME loop, so the loop tests use a server of our own",
+  ["dnsmasq"],
+  async () => {
+    const { code, stderr } = await new Deno.Command("dnsmasq", {
+      args: [
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        `--port=${freePort()}`,
+        "--listen-address=127.0.0.1",
+        "--bind-interfaces",
+        "--cname=loop1.test,loop2.test",
+        "--cname=loop2.test,loop1.test",
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.notEqual(code, 0);
+    assert.match(new TextDecoder().decode(stderr), /CNAME loop/);
+  },
+);
