@@ -14,14 +14,20 @@ export interface CommandScan {
   modules: string[];
   /** The worker modules it starts, relative to the root: `--include` them. */
   workers: string[];
+  /**
+   * Project files it names with `new URL("…", import.meta.url)` (data, or modules loaded some
+   * other way), relative to the root: `--include` them too.
+   */
+  files: string[];
   /** Permissions its code uses, by the APIs it calls. */
   needs: PermissionName[];
 }
 
 const WORKER_PATTERNS = [
-  /new\s+Worker\s*\(\s*new\s+URL\s*\(\s*(["'`])([^"'`]+)\1\s*,\s*import\.meta\.url\s*\)/g,
-  /new\s+Worker\s*\(\s*import\.meta\.resolve\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g,
+  /new\s+Worker\s*\(\s*new\s+URL\s*\(\s*(["'`])([^"'`]+)\1\s*,\s*import\.meta\.url\s*,?\s*\)/g,
+  /new\s+Worker\s*\(\s*import\.meta\.resolve\s*\(\s*(["'`])([^"'`]+)\1\s*,?\s*\)/g,
 ];
+const URL_PATTERN = /new\s+URL\s*\(\s*(["'`])(\.\.?\/[^"'`]+)\1\s*,\s*import\.meta\.url\s*,?\s*\)/g;
 
 /**
  * The worker modules a source starts with `new Worker(new URL("…", import.meta.url))` or
@@ -45,6 +51,28 @@ export function findWorkerModules(source: string, moduleUrl: string): string[] {
     for (const match of stripComments(source).matchAll(pattern)) {
       found.add(new URL(match[2], moduleUrl).href);
     }
+  }
+  return [...found];
+}
+
+/**
+ * The relative URLs a source builds with `new URL("./…", import.meta.url)`, resolved against
+ * the module's URL: files it reads or loads at run time, which a compiled binary must embed.
+ * Template literals with `${…}` are left out.
+ *
+ * @example
+ * ```ts
+ * import { findReferencedFiles } from "./module_scan.ts";
+ *
+ * const source = 'await Deno.readTextFile(new URL("../data/ports.txt", import.meta.url))';
+ * const found = findReferencedFiles(source, "file:///p/lib/ports.ts");
+ * console.assert(found[0] === "file:///p/data/ports.txt");
+ * ```
+ */
+export function findReferencedFiles(source: string, moduleUrl: string): string[] {
+  const found = new Set<string>();
+  for (const match of stripComments(source).matchAll(URL_PATTERN)) {
+    if (!match[2].includes("${")) found.add(new URL(match[2], moduleUrl).href);
   }
   return [...found];
 }
@@ -94,7 +122,7 @@ function stripComments(source: string): string {
 
 /**
  * Scans `cmd/NAME.ts` and everything it loads from the project (through `deno info`), and the
- * worker modules it starts, recursively.
+ * worker modules it starts, recursively; notes the project files its code names by URL.
  *
  * @param root The project's root directory.
  * @param name The command's name.
@@ -110,6 +138,7 @@ export async function scanCommand(root: string, name: string): Promise<CommandSc
   const rootUrl = new URL(`file://${root.endsWith("/") ? root : `${root}/`}`);
   const modules = new Set<string>();
   const workers = new Set<string>();
+  const files = new Set<string>();
   const needs = new Set<PermissionName>();
   const pending = [new URL(`cmd/${name}.ts`, rootUrl).href];
   const seenEntries = new Set<string>();
@@ -126,14 +155,27 @@ export async function scanCommand(root: string, name: string): Promise<CommandSc
         workers.add(worker);
         pending.push(worker);
       }
+      for (const file of findReferencedFiles(source, url)) {
+        if (!file.startsWith(rootUrl.href) || workers.has(file)) continue;
+        if (await isFile(new URL(file))) files.add(file);
+      }
     }
   }
   const relative = (url: string) => url.slice(rootUrl.href.length);
   return {
     modules: [...modules].map(relative).sort(),
     workers: [...workers].map(relative).sort(),
+    files: [...files].filter((file) => !workers.has(file)).map(relative).sort(),
     needs: [...needs].sort(),
   };
+}
+
+async function isFile(url: URL): Promise<boolean> {
+  try {
+    return (await Deno.stat(url)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /** The `file:` modules under `rootUrl` in the module graph of `entry`. */

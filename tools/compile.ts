@@ -21,7 +21,7 @@ deno compile needs its runtime (denort): set ${DENORT_BIN}=/path/to/denort, or p
 denort-TARGET.zip of the Deno release in DENO_DIR/dl/release/vVERSION/.
 
   --dry-run        print the deno compile commands, build nothing (no runtime needed)
-  --out DIR        where the executables go (default dist)
+  --out DIR        where the executables go, from the project root (default dist)
   --target TRIPLE  deno compile --target (default: this machine's)`;
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -77,7 +77,7 @@ export async function main(args: string[]): Promise<number> {
     const entry = findCommand(name);
     if (!entry) continue;
     const scan = await scanCommand(ROOT, name);
-    extraModules[name] = scan.workers;
+    extraModules[name] = [...scan.workers, ...scan.files];
     for (const permission of scan.needs) {
       if (entry.permissions.allow[permission] === undefined) {
         console.error(
@@ -100,7 +100,7 @@ export async function main(args: string[]): Promise<number> {
     return plan.unknown.length > 0 ? 1 : 0;
   }
 
-  await Deno.mkdir(`${ROOT}/${outDir}`, { recursive: true });
+  await Deno.mkdir(fromRoot(outDir), { recursive: true });
   for (const step of plan.steps) {
     const built = await new Deno.Command(Deno.execPath(), {
       args: step.args,
@@ -117,11 +117,11 @@ export async function main(args: string[]): Promise<number> {
     }
     const problem = target && target !== Deno.build.target ? undefined : await smokeTest(step);
     if (problem) {
-      await Deno.remove(`${ROOT}/${step.output}`).catch(() => {});
+      await Deno.remove(fromRoot(step.output)).catch(() => {});
       console.error(`compile: ${problem}`);
       return 1;
     }
-    const size = (await Deno.stat(`${ROOT}/${step.output}`)).size;
+    const size = (await Deno.stat(fromRoot(step.output))).size;
     console.error(`compile: built ${step.output} (${(size / 1e6).toFixed(1)} MB)`);
   }
   return plan.unknown.length > 0 ? 1 : 0;
@@ -155,7 +155,7 @@ async function denoDir(): Promise<string> {
  */
 async function smokeTest(step: { name: string; output: string }): Promise<string | undefined> {
   const expected = `${step.name} (netkit) `;
-  const child = new Deno.Command(`${ROOT}/${step.output}`, {
+  const child = new Deno.Command(fromRoot(step.output), {
     args: ["--version"],
     stdin: "null",
     stdout: "piped",
@@ -168,6 +168,11 @@ async function smokeTest(step: { name: string; output: string }): Promise<string
   if (result.success && printed.startsWith(expected)) return undefined;
   return `${step.output} does not run netkit (\`--version\` printed "${printed.slice(0, 60)}", ` +
     `exit ${result.code}): is ${DENORT_BIN} the denort runtime of deno ${Deno.version.deno}?`;
+}
+
+/** A path relative to the project root, or absolute. */
+function fromRoot(path: string): string {
+  return path.startsWith("/") ? path : `${ROOT}/${path}`;
 }
 
 function quote(arg: string): string {
