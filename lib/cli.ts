@@ -94,7 +94,7 @@ export function parseCommandLine(
     if (positionals.length > max) {
       throw new UsageError(`unexpected argument "${positionals[max]}"`);
     }
-    return { values, positionals } as ParsedCommandLine;
+    return { values: { ...values }, positionals } as ParsedCommandLine;
   } catch (error) {
     return reportUsageError(spec, error);
   }
