@@ -56,7 +56,8 @@ export async function runMultiCall(invokedAs: string, args: string[]): Promise<n
     return 0;
   }
   if (first === "--list") {
-    console.log((await availableCommands()).map((command) => command.name).join("\n"));
+    const names = (await availableCommands()).map((command) => command.name);
+    if (names.length > 0) console.log(names.join("\n"));
     return 0;
   }
   if (first === "--version") {
