@@ -21,6 +21,7 @@ deno compile needs its runtime (denort): set ${DENORT_BIN}=/path/to/denort, or p
 denort-TARGET.zip of the Deno release in DENO_DIR/dl/release/vVERSION/.
 
   --dry-run        print the deno compile commands, build nothing (no runtime needed)
+  --verbose        show deno compile's own output (the embedded files)
   --out DIR        where the executables go, from the project root (default dist)
   --target TRIPLE  deno compile --target (default: this machine's)`;
 
@@ -33,6 +34,7 @@ export async function main(args: string[]): Promise<number> {
     usage,
     options: {
       "dry-run": { type: "boolean" },
+      verbose: { type: "boolean" },
       out: { type: "string" },
       target: { type: "string" },
     },
@@ -105,11 +107,16 @@ export async function main(args: string[]): Promise<number> {
     const built = await new Deno.Command(Deno.execPath(), {
       args: step.args,
       cwd: ROOT,
-      env: { NO_COLOR: "1" },
+      clearEnv: true,
+      env: compileEnv(),
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).output();
+    if (parsed.values.verbose) {
+      await Deno.stderr.write(built.stdout);
+      await Deno.stderr.write(built.stderr);
+    }
     if (!built.success) {
       const text = new TextDecoder().decode(built.stderr).trim();
       console.error(`compile: building ${step.output} failed:\n${text}`);
@@ -168,6 +175,16 @@ async function smokeTest(step: { name: string; output: string }): Promise<string
   if (result.success && printed.startsWith(expected)) return undefined;
   return `${step.output} does not run netkit (\`--version\` printed "${printed.slice(0, 60)}", ` +
     `exit ${result.code}): is ${DENORT_BIN} the denort runtime of deno ${Deno.version.deno}?`;
+}
+
+/**
+ * The environment of `deno compile`: ours, without colours, and without an empty `DENORT_BIN`
+ * (deno 2.9.6 takes `DENORT_BIN=` as the path "" and fails; we take it as unset).
+ */
+function compileEnv(): Record<string, string> {
+  const env = { ...Deno.env.toObject(), NO_COLOR: "1" };
+  if (!env[DENORT_BIN]) delete env[DENORT_BIN];
+  return env;
 }
 
 /** A path relative to the project root, or absolute. */
