@@ -10,7 +10,6 @@
  * @module
  */
 
-import process from "node:process";
 import { reportUsageError, UsageError } from "../lib/cli.ts";
 import { COMMANDS, findCommand } from "../lib/commands.ts";
 import { VERSION } from "../lib/version.ts";
@@ -110,9 +109,26 @@ async function listing(): Promise<string> {
   return `Commands:\n${lines.join("\n")}`;
 }
 
+/**
+ * The name the program was started under (argv[0]): a compiled netkit linked as `wget` is told
+ * `wget` here, where `Deno.execPath()` would follow the link to `netkit`. Read from
+ * `/proc/self/cmdline` (free); `node:process` gives it too, but loading it costs ~10 ms of
+ * start-up, so only where there is no /proc, and only in a compiled binary: under `deno run`,
+ * argv[0] is deno itself.
+ */
+async function invokedAs(): Promise<string> {
+  try {
+    return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
+  } catch {
+    if (!Deno.build.standalone) return "deno";
+    const { default: process } = await import("node:process");
+    return process.argv0;
+  }
+}
+
 /** Runs netkit with the program's own name (argv[0]) and its arguments; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  return await runMultiCall(process.argv0, args);
+  return await runMultiCall(await invokedAs(), args);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

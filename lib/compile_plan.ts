@@ -11,6 +11,14 @@ import { type CommandPermissions, COMMANDS, type PermissionName } from "./comman
 /** The name of the multi-call binary and of its module, `cmd/netkit.ts`. */
 export const MULTI_CALL_NAME = "netkit";
 
+/**
+ * What the multi-call binary needs for itself, beside its commands' permissions: reading its own
+ * argv[0] from `/proc/self/cmdline` (see `cmd/netkit.ts`).
+ */
+export const MULTI_CALL_PERMISSIONS: CommandPermissions = {
+  allow: { read: ["/proc/self/cmdline"] },
+};
+
 /** Options of {@linkcode planCompile}. */
 export interface CompilePlanOptions {
   /** Where the executables go. @default {"dist"} */
@@ -133,7 +141,10 @@ export function planCompile(present: string[], options: CompilePlanOptions = {})
   if (present.includes(MULTI_CALL_NAME)) {
     // The multi-call binary imports its commands with `import(\`./${name}.ts\`)`, which
     // `deno compile` expands to every file in cmd/; listing them keeps that explicit.
-    const merged = mergePermissions(known.map((command) => command.permissions));
+    const merged = mergePermissions([
+      MULTI_CALL_PERMISSIONS,
+      ...known.map((command) => command.permissions),
+    ]);
     const modules = known.map((command) => `cmd/${command.name}.ts`);
     const workers = known.flatMap((command) => extra[command.name] ?? []);
     merged.include = [...new Set([...(merged.include ?? []), ...modules, ...workers])];

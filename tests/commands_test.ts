@@ -47,6 +47,7 @@ for (const name of present.filter((name) => findCommand(name))) {
   Deno.test(`lib/commands.ts grants ${name} every permission its code uses`, async () => {
     const scan = await scanCommand(ROOT, name);
     const allow = findCommand(name)!.permissions.allow;
-    assertEquals(scan.needs.filter((permission) => allow[permission] === undefined), []);
+    const missing = scan.needs.filter((permission) => allow[permission] === undefined);
+    assertEquals(missing, [], `${name} calls APIs that need --allow-${missing.join(", --allow-")}`);
   });
 }

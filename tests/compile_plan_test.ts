@@ -103,8 +103,8 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     planCompile([...present, "netkit"]).steps.at(-1)!.args.filter((arg) =>
       arg.startsWith("--allow-") || arg.startsWith("--unstable-")
     );
-  assertEquals(netkit([]), []);
-  assertEquals(netkit(["ports"]), ["--allow-read=/etc/services"]);
+  assertEquals(netkit([]), ["--allow-read=/proc/self/cmdline"]);
+  assertEquals(netkit(["ports"]), ["--allow-read=/proc/self/cmdline,/etc/services"]);
   assertEquals(netkit(["ports", "wget"]), ["--allow-net", "--allow-read", "--allow-write"]);
   assertEquals(netkit(ALL), [
     "--allow-net",
