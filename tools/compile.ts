@@ -182,7 +182,7 @@ async function smokeTest(step: { name: string; output: string }): Promise<string
  * (deno 2.9.6 takes `DENORT_BIN=` as the path "" and fails; we take it as unset).
  */
 function compileEnv(): Record<string, string> {
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1" };
+  const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" };
   if (!env[DENORT_BIN]) delete env[DENORT_BIN];
   return env;
 }
