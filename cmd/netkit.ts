@@ -17,6 +17,7 @@ import { VERSION } from "../lib/version.ts";
 /** The exit code of an unknown command, as a shell gives for "command not found". */
 export const EXIT_NOT_FOUND = 127;
 
+/** The usage text of `netkit --help`. */
 export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
    or: COMMAND [ARGUMENTS...]   (netkit linked or copied under a command's name)
    or: netkit --list | --help | --version
