@@ -53,15 +53,18 @@ export function parseArgs(
       break;
     }
     let token: OptionToken;
-    if (arg.length === 2 && arg[0] === "-" && arg[1] !== "-") {
-      const name = longFor(arg[1]);
+    // A lone option (-p, --port) takes the next argument as its value when it is a string option.
+    const lone = (name: string): OptionToken => {
       const takesNext = isString(name) && remaining.length > 0;
-      token = {
+      return {
         name,
         rawName: arg,
         value: takesNext ? remaining.shift() : undefined,
         inlineValue: takesNext ? false : undefined,
       };
+    };
+    if (arg.length === 2 && arg[0] === "-" && arg[1] !== "-") {
+      token = lone(longFor(arg[1]));
     } else if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
       const name = longFor(arg[1]);
       if (!isString(name)) {
@@ -80,14 +83,7 @@ export function parseArgs(
       }
       token = { name, rawName: `-${arg[1]}`, value: arg.slice(2), inlineValue: true };
     } else if (arg.length > 2 && arg.startsWith("--") && !arg.includes("=", 3)) {
-      const name = arg.slice(2);
-      const takesNext = isString(name) && remaining.length > 0;
-      token = {
-        name,
-        rawName: arg,
-        value: takesNext ? remaining.shift() : undefined,
-        inlineValue: takesNext ? false : undefined,
-      };
+      token = lone(arg.slice(2));
     } else if (arg.startsWith("--")) {
       const equals = arg.indexOf("=", 3);
       const name = arg.slice(2, equals);
