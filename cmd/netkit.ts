@@ -86,10 +86,17 @@ async function runCommand(name: string, args: string[]): Promise<number> {
   return await module.main(args);
 }
 
+/** Whether reading `path` is allowed already: asking would prompt on a terminal. */
+function mayRead(path: string | URL): boolean {
+  return Deno.permissions.querySync({ name: "read", path }).state === "granted";
+}
+
 /** Whether `cmd/NAME.ts` exists, or undefined when that cannot be checked (no read permission). */
 async function isAvailable(name: string): Promise<boolean | undefined> {
   try {
-    await Deno.stat(new URL(`./${name}.ts`, import.meta.url));
+    const path = new URL(`./${name}.ts`, import.meta.url);
+    if (!mayRead(path)) return undefined;
+    await Deno.stat(path);
     return true;
   } catch (error) {
     return error instanceof Deno.errors.NotFound ? false : undefined;
@@ -119,6 +126,7 @@ async function listing(): Promise<string> {
  */
 async function invokedAs(): Promise<string> {
   try {
+    if (!mayRead("/proc/self/cmdline")) throw new Deno.errors.NotCapable("No read permission");
     return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
   } catch {
     if (!Deno.build.standalone) return "deno";
