@@ -12,7 +12,6 @@
  * @module
  */
 
-import dgram from "node:dgram";
 import { quoteForMessage } from "./_quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./dns_error.ts";
 import {
@@ -178,7 +177,7 @@ function sameAddress(a: string, b: string): boolean {
  * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
  * from the server, the result is a bad-response error rather than a timeout.
  */
-function queryUdp(
+async function queryUdp(
   query: Uint8Array,
   check: (message: DnsMessage) => string | undefined,
   name: string,
@@ -187,6 +186,8 @@ function queryUdp(
 ): Promise<DnsMessage> {
   const where = formatNameServer(server);
   const id = (query[0] << 8) | query[1];
+  // Loaded on first use: a node: module costs milliseconds at every command's start-up.
+  const { default: dgram } = await import("node:dgram");
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
   return new Promise<DnsMessage>((resolve, reject) => {
     let done = false;

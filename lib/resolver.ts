@@ -38,7 +38,6 @@ import {
 } from "./dns_message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "./inet.ts";
-import { domainToASCII } from "node:url";
 
 /** The most CNAME links followed before giving up. */
 export const MAX_CNAME_LINKS = 8;
@@ -83,8 +82,13 @@ function normaliseHostName(name: string): string {
   let ascii = name.replace(/\.$/, "");
   // deno-lint-ignore no-control-regex
   if (/[^\x00-\x7f]/.test(ascii)) {
-    ascii = domainToASCII(ascii);
-    if (ascii === "") throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}`);
+    // The WHATWG URL parser applies IDNA (UTS #46) as node's domainToASCII does, without loading
+    // a node: module at start-up.
+    try {
+      ascii = new URL(`http://${ascii}/`).hostname;
+    } catch (error) {
+      throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}`, { cause: error });
+    }
   }
   try {
     encodeDnsName(ascii);
