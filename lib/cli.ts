@@ -8,7 +8,10 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+// node:util's parseArgs, re-implemented: loading node:util would cost every command ~5 ms of
+// start-up (see lib/_parse_args.ts).
+import { parseArgs } from "./_parse_args.ts";
 import { VERSION } from "./version.ts";
 
 /** The exit code of a usage error. */
@@ -82,12 +85,7 @@ export function parseCommandLine(
     return 0;
   }
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: spec.options ?? {},
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseArgs(args, spec.options ?? {});
     const min = spec.minPositionals ?? 0;
     const max = spec.maxPositionals ?? Infinity;
     if (positionals.length < min) throw new UsageError("missing argument");

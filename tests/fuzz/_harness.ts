@@ -190,6 +190,8 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Fu
     totalMs: 0,
     rssGrowth: 0,
   };
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
   const rssBefore = Deno.memoryUsage().rss;
   const started = performance.now();
   for (let i = 0; i < seeds.length + options.iterations; i++) {
@@ -224,6 +226,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Fu
     report.iterations++;
   }
   report.totalMs = performance.now() - started;
+  collect?.();
   report.rssGrowth = Deno.memoryUsage().rss - rssBefore;
   return report;
 }
