@@ -1,49 +1,16 @@
 /**
- * Test helpers for running netkit commands end to end through `Deno.Command`, as users do.
+ * Test helpers for netkit commands that keep running (servers) or need their input timed: the
+ * argv that runs a command, and a child whose stdout lines can be awaited. Commands that run to
+ * the end are run with `runCommand` from `_run_command.ts`.
  *
  * @module
  */
 
 const root = new URL("../", import.meta.url);
 
-/** What a finished command printed and returned. */
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  stdoutBytes: Uint8Array;
-}
-
-/** The argv prefix that runs `cmd/NAME.ts`. */
+/** The argv after `deno` that runs `cmd/NAME.ts`. */
 export function commandArgs(name: string): string[] {
   return ["run", "-A", "--quiet", new URL(`cmd/${name}.ts`, root).pathname];
-}
-
-/** Runs `cmd/NAME.ts` with `args`, feeding it `stdin`, and collects its output. */
-export async function runCommand(
-  name: string,
-  args: string[],
-  stdin?: string | Uint8Array,
-): Promise<CommandResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...commandArgs(name), ...args],
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin);
-    await writer.close();
-  }
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code,
-    stdout: decoder.decode(stdout),
-    stderr: decoder.decode(stderr),
-    stdoutBytes: stdout,
-  };
 }
 
 /** A command still running, e.g. a server; disposing it kills it (SIGKILL) if still alive. */
