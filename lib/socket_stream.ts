@@ -155,6 +155,7 @@ export class SocketStream implements AsyncDisposable {
   readonly #writeBuffer: Uint8Array;
   #writeLength = 0;
   #closed = false;
+  #copyChunk: Uint8Array | undefined;
 
   /** Wraps `conn`; the stream now owns it. */
   constructor(conn: Duplex, options: SocketStreamOptions = {}) {
@@ -376,7 +377,8 @@ export class SocketStream implements AsyncDisposable {
       onProgress?.(copied);
     }
     if (copied >= wanted) return copied;
-    const chunk = new Uint8Array(COPY_CHUNK_BYTES);
+    // One chunk per stream, reused by every copy (a chunked body makes many short copies).
+    const chunk = this.#copyChunk ??= new Uint8Array(COPY_CHUNK_BYTES);
     while (copied < wanted) {
       const room = Math.min(chunk.length, wanted - copied);
       const n = await this.#readRaw(chunk.subarray(0, room));
