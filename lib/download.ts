@@ -424,7 +424,7 @@ function isRetryable(error: unknown): boolean {
 /**
  * GNU wget's exit code for an error thrown by {@linkcode download}: 1 generic (and bad URLs), 2
  * usage, 3 file I/O, 4 network (including a body shorter than announced), 5 TLS, 6 authentication,
- * 7 protocol, 8 server error status.
+ * 7 protocol (including a head past the limits), 8 server error status (and too many redirects).
  *
  * @example
  * ```ts
@@ -449,9 +449,11 @@ export function downloadExitCode(error: unknown): number {
   if (error instanceof HttpStatusError) {
     return error.status === 401 || error.status === 407 ? WGET_EXIT.auth : WGET_EXIT.serverError;
   }
+  // GNU wget gives 8 for a redirect loop or too many redirects too.
+  if (error instanceof RedirectError) return WGET_EXIT.serverError;
   if (
     error instanceof HttpProtocolError || error instanceof HeaderLimitError ||
-    error instanceof LineTooLongError || error instanceof RedirectError
+    error instanceof LineTooLongError
   ) {
     return WGET_EXIT.protocol;
   }
