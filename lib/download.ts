@@ -19,7 +19,6 @@ import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "./ht
 import { type HttpUrl, parseHttpUrl, UrlError } from "./http_url.ts";
 import { SocketError } from "./socket_error.ts";
 import { type ByteWriter, LineTooLongError, UnexpectedEofError } from "./socket_stream.ts";
-import { UsageError } from "./cli.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -422,8 +421,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * GNU wget's exit code for an error thrown by {@linkcode download}: 1 generic (and bad URLs), 2
- * usage, 3 file I/O, 4 network (including a body shorter than announced), 5 TLS, 6 authentication,
+ * GNU wget's exit code for an error thrown by {@linkcode download}: 1 generic (and bad URLs), 3 file I/O, 4 network (including a body shorter than announced), 5 TLS, 6 authentication,
  * 7 protocol (including a head past the limits), 8 server error status (and too many redirects).
  *
  * @example
@@ -436,7 +434,6 @@ function isRetryable(error: unknown): boolean {
  * ```
  */
 export function downloadExitCode(error: unknown): number {
-  if (error instanceof UsageError) return WGET_EXIT.parse;
   if (error instanceof UrlError) return WGET_EXIT.generic;
   if (error instanceof DownloadFileError) return WGET_EXIT.fileIo;
   if (error instanceof TlsError) return WGET_EXIT.tlsVerification;

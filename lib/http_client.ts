@@ -6,6 +6,7 @@
  * @module
  */
 
+import { withReadDeadline } from "./_read_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./http_request.ts";
 import {
@@ -143,8 +144,7 @@ export async function sendHttpRequest(
       signal: options.signal,
     });
   }
-  const stream = new SocketStream(conn, {
-    readTimeoutMs: timeoutMs,
+  const stream = new SocketStream(withReadDeadline(conn, timeoutMs), {
     host: target.host,
     port: target.port,
     maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,

@@ -1,0 +1,144 @@
+/**
+ * wget benchmark: nginx on loopback serving a 1 GiB file; netkit wget against `curl -s -o FILE`,
+ * `wget -q -O FILE` and `curl -o /dev/null` (the ceiling without the write), median of 5 each, in
+ * one run; netkit wget's peak RSS for 100 MiB and 1 GiB files; a 1 KiB download's wall time
+ * against `deno run` of an empty script (hyperfine).
+ *
+ * Run: `deno run -A bench/wget.ts` (about two minutes; needs ~2.3 GB free in the temp directory).
+ *
+ * @module
+ */
+
+import { startNginx, writeBigFile } from "../tests/_nginx.ts";
+import { tempDir } from "../tests/_peers.ts";
+
+const MiB = 1024 * 1024;
+const RUNS = 5;
+const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timed(argv: string[]): Promise<number> {
+  const start = performance.now();
+  const { code } = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}`);
+  return (performance.now() - start) / 1000;
+}
+
+/** Runs `argv`, polling /proc/PID/status for VmHWM; returns the peak in MiB. */
+async function peakRss(argv: string[]): Promise<number> {
+  const child = new Deno.Command(argv[0], { args: argv.slice(1), stdout: "null", stderr: "null" })
+    .spawn();
+  let peak = 0;
+  let done = false;
+  const status = child.status.then((s) => (done = true, s));
+  while (!done) {
+    try {
+      const text = await Deno.readTextFile(`/proc/${child.pid}/status`);
+      const match = /VmHWM:\s+(\d+) kB/.exec(text);
+      if (match) peak = Math.max(peak, Number(match[1]) / 1024);
+    } catch {
+      // The process just ended.
+    }
+    await Promise.race([status, new Promise((r) => setTimeout(r, 20))]);
+  }
+  if (!(await status).success) throw new Error(`${argv.join(" ")} failed`);
+  return peak;
+}
+
+await using dir = await tempDir("netkit_bench_");
+await using nginx = await startNginx(dir.path);
+const out = `${dir.path}/out`;
+await Deno.mkdir(out);
+console.error("Writing 1 GiB, 100 MiB and 1 KiB files…");
+await writeBigFile(`${nginx.root}/1g.bin`, 1024 * MiB);
+await writeBigFile(`${nginx.root}/100m.bin`, 100 * MiB);
+await writeBigFile(`${nginx.root}/1k.bin`, 1024);
+const url = (name: string) => `http://127.0.0.1:${nginx.port}/${name}`;
+const deno = Deno.execPath();
+
+const contenders: [string, string[]][] = [
+  ["netkit wget -q -O FILE", [
+    deno,
+    "run",
+    "-A",
+    WGET,
+    "-q",
+    "-O",
+    `${out}/netkit.bin`,
+    url("1g.bin"),
+  ]],
+  ["curl -s -o FILE", ["curl", "-s", "-o", `${out}/curl.bin`, url("1g.bin")]],
+  ["wget -q -O FILE (GNU)", ["wget", "-q", "-O", `${out}/gnu.bin`, url("1g.bin")]],
+  ["curl -s -o /dev/null", ["curl", "-s", "-o", "/dev/null", url("1g.bin")]],
+];
+const times = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+// Interleaved rounds, so that background load hits every contender alike.
+for (let round = 0; round < RUNS; round++) {
+  for (const [name, argv] of contenders) {
+    times.get(name)!.push(await timed(argv));
+    for (const file of ["netkit.bin", "curl.bin", "gnu.bin"]) {
+      await Deno.remove(`${out}/${file}`).catch(() => {});
+    }
+  }
+}
+const rates = new Map([...times].map(([name, t]) => [name, 1024 / median(t)]));
+const curlRate = rates.get("curl -s -o FILE")!;
+console.log(`\n1 GiB over loopback from nginx, median of ${RUNS} (MiB/s, × curl -s -o FILE):`);
+console.log("| Command | Median s | MiB/s | × curl |");
+console.log("|---|---:|---:|---:|");
+for (const [name] of contenders) {
+  const rate = rates.get(name)!;
+  const line = `| ${name} | ${median(times.get(name)!).toFixed(2)} | ${rate.toFixed(0)} | ${
+    (rate / curlRate).toFixed(2)
+  } |`;
+  console.log(line);
+}
+
+console.log("\nPeak RSS of netkit wget (VmHWM):");
+for (const name of ["100m.bin", "1g.bin"]) {
+  const peak = await peakRss([deno, "run", "-A", WGET, "-q", "-O", `${out}/rss.bin`, url(name)]);
+  console.log(`| ${name} | ${peak.toFixed(1)} MiB |`);
+  await Deno.remove(`${out}/rss.bin`).catch(() => {});
+}
+
+const empty = `${dir.path}/empty.ts`;
+await Deno.writeTextFile(empty, "");
+console.log("\n1 KiB download vs deno run of an empty script (hyperfine):");
+const hyperfine = await new Deno.Command("hyperfine", {
+  args: [
+    "-N",
+    "--warmup",
+    "3",
+    "--runs",
+    "20",
+    "--export-json",
+    `${dir.path}/hf.json`,
+    `${deno} run -A ${empty}`,
+    `${deno} run -A ${WGET} -q -O ${out}/1k.bin ${url("1k.bin")}`,
+  ],
+  stdout: "null",
+  stderr: "inherit",
+}).output();
+if (!hyperfine.success) throw new Error("hyperfine failed");
+const results = JSON.parse(await Deno.readTextFile(`${dir.path}/hf.json`)).results as {
+  mean: number;
+  median: number;
+}[];
+const [emptyRun, small] = results;
+console.log(`| deno run empty.ts | ${(emptyRun.median * 1000).toFixed(1)} ms |`);
+console.log(
+  `| netkit wget 1 KiB | ${(small.median * 1000).toFixed(1)} ms | ${
+    (small.median / emptyRun.median).toFixed(2)
+  }× |`,
+);
+console.log(
+  `\nMachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
+);
