@@ -57,9 +57,13 @@ await using dir = await tempDir("netkit_bench_");
 await using nginx = await startNginx(dir.path);
 const out = `${dir.path}/out`;
 await Deno.mkdir(out);
-console.error("Writing 1 GiB, 100 MiB and 1 KiB files…");
-await writeBigFile(`${nginx.root}/1g.bin`, 1024 * MiB);
-await writeBigFile(`${nginx.root}/100m.bin`, 100 * MiB);
+// --startup-only: just the 1 KiB comparison, for quick iterations.
+const startupOnly = Deno.args.includes("--startup-only");
+console.error(startupOnly ? "Writing a 1 KiB file…" : "Writing 1 GiB, 100 MiB and 1 KiB files…");
+if (!startupOnly) {
+  await writeBigFile(`${nginx.root}/1g.bin`, 1024 * MiB);
+  await writeBigFile(`${nginx.root}/100m.bin`, 100 * MiB);
+}
 await writeBigFile(`${nginx.root}/1k.bin`, 1024);
 const url = (name: string) => `http://127.0.0.1:${nginx.port}/${name}`;
 const deno = Deno.execPath();
@@ -80,6 +84,7 @@ const contenders: [string, string[]][] = [
   ["curl -s -o /dev/null", ["curl", "-s", "-o", "/dev/null", url("1g.bin")]],
 ];
 const times = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+if (startupOnly) contenders.length = 0;
 // Interleaved rounds, so that background load hits every contender alike.
 for (let round = 0; round < RUNS; round++) {
   for (const [name, argv] of contenders) {
@@ -89,21 +94,24 @@ for (let round = 0; round < RUNS; round++) {
     }
   }
 }
-const rates = new Map([...times].map(([name, t]) => [name, 1024 / median(t)]));
-const curlRate = rates.get("curl -s -o FILE")!;
-console.log(`\n1 GiB over loopback from nginx, median of ${RUNS} (MiB/s, × curl -s -o FILE):`);
-console.log("| Command | Median s | MiB/s | × curl |");
-console.log("|---|---:|---:|---:|");
-for (const [name] of contenders) {
-  const rate = rates.get(name)!;
-  const line = `| ${name} | ${median(times.get(name)!).toFixed(2)} | ${rate.toFixed(0)} | ${
-    (rate / curlRate).toFixed(2)
-  } |`;
-  console.log(line);
+if (!startupOnly) reportThroughput();
+function reportThroughput() {
+  const rates = new Map([...times].map(([name, t]) => [name, 1024 / median(t)]));
+  const curlRate = rates.get("curl -s -o FILE")!;
+  console.log(`\n1 GiB over loopback from nginx, median of ${RUNS} (MiB/s, × curl -s -o FILE):`);
+  console.log("| Command | Median s | MiB/s | × curl |");
+  console.log("|---|---:|---:|---:|");
+  for (const [name] of contenders) {
+    const rate = rates.get(name)!;
+    const line = `| ${name} | ${median(times.get(name)!).toFixed(2)} | ${rate.toFixed(0)} | ${
+      (rate / curlRate).toFixed(2)
+    } |`;
+    console.log(line);
+  }
 }
 
-console.log("\nPeak RSS of netkit wget (VmHWM):");
-for (const name of ["100m.bin", "1g.bin"]) {
+if (!startupOnly) console.log("\nPeak RSS of netkit wget (VmHWM):");
+for (const name of startupOnly ? [] : ["100m.bin", "1g.bin"]) {
   const peak = await peakRss([deno, "run", "-A", WGET, "-q", "-O", `${out}/rss.bin`, url(name)]);
   console.log(`| ${name} | ${peak.toFixed(1)} MiB |`);
   await Deno.remove(`${out}/rss.bin`).catch(() => {});
@@ -118,7 +126,7 @@ const hyperfine = await new Deno.Command("hyperfine", {
     "--warmup",
     "3",
     "--runs",
-    "20",
+    "40",
     "--export-json",
     `${dir.path}/hf.json`,
     `${deno} run -A ${empty}`,

@@ -18,6 +18,7 @@ import {
   DownloadFileError,
   type DownloadOptions,
   type DownloadResult,
+  fileWriter,
   WGET_EXIT,
 } from "../lib/download.ts";
 import { formatBytes, formatProgressLine } from "../lib/progress.ts";
@@ -154,7 +155,8 @@ export async function main(args: string[]): Promise<number> {
   const output = values["output-document"];
   if (output !== undefined && output !== "-") {
     try {
-      sink = await Deno.open(output, {
+      // -O truncates, as GNU wget's does; with -c it appends to what is there.
+      sink = Deno.openSync(output, {
         write: true,
         create: true,
         truncate: !options.resume,
@@ -166,7 +168,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (output !== undefined) {
-    options.output = { name: output, writer: sink ?? Deno.stdout };
+    options.output = { name: output, writer: fileWriter(sink ?? Deno.stdout, output) };
   }
 
   const reporter = new Reporter(quiet, values["server-response"] ?? false);
@@ -175,7 +177,18 @@ export async function main(args: string[]): Promise<number> {
   let files = 0;
   let totalBytes = 0;
   try {
-    for (const url of urls) {
+    for (const [index, url] of urls.entries()) {
+      if (sink && options.output) {
+        // Each document starts where the last ended; a restarted body goes back to that point.
+        const file = sink;
+        const base = file.statSync().size;
+        options.output.offset = options.resume && index === 0 ? base : 0;
+        const start = options.output.offset > 0 ? 0 : base;
+        options.output.restart = () => {
+          file.truncateSync(start);
+          file.seekSync(start, Deno.SeekMode.Start);
+        };
+      }
       try {
         const result = await download(url, options);
         reporter.finish(result);

@@ -52,6 +52,10 @@ export interface DownloadSink {
   name: string;
   /** The writer. */
   writer: ByteWriter;
+  /** Bytes already there, to resume after (`-c -O FILE`). @default {0} */
+  offset?: number;
+  /** Empties the destination, when the server restarts a body it cannot resume (a file can). */
+  restart?(): void;
 }
 
 /** What a download reports while it runs, for the command to print. */
@@ -118,6 +122,9 @@ export interface DownloadResult {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+// File calls here are synchronous: each is a local system call of microseconds, while the first
+// asynchronous one starts Deno's blocking thread pool, a visible part of a small download's time.
+
 /** A file this download created or resumed, kept across attempts so a retry resumes it. */
 interface OwnedFile {
   path: string;
@@ -150,7 +157,7 @@ export async function download(
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const state: { owned?: OwnedFile; written: number } = { written: 0 };
+  const state: { owned?: OwnedFile; written: number } = { written: options.output?.offset ?? 0 };
   for (let attempt = 1;; attempt++) {
     try {
       return await attemptDownload(original, options, state);
@@ -175,9 +182,11 @@ async function attemptDownload(
   let target = original;
   for (let redirects = 0;; redirects++) {
     const nameUrl = options.trustServerNames ? target : original;
-    const plannedPath = state.owned?.path ?? joinPath(directory, fileNameFromUrl(nameUrl));
+    const plannedPath = options.output
+      ? options.output.name
+      : state.owned?.path ?? joinPath(directory, fileNameFromUrl(nameUrl));
     if (!options.output && !state.owned && !options.spider) {
-      if (options.noClobber && await exists(plannedPath)) {
+      if (options.noClobber && exists(plannedPath)) {
         return {
           url: original.href,
           finalUrl: target.href,
@@ -191,7 +200,7 @@ async function attemptDownload(
     let offset = 0;
     if (options.output) offset = state.written;
     else if (state.owned) offset = state.owned.size;
-    else if (options.resume && !options.spider) offset = await fileSize(plannedPath);
+    else if (options.resume && !options.spider) offset = fileSize(plannedPath);
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     events.request?.(target);
@@ -221,11 +230,10 @@ async function attemptDownload(
         continue;
       }
       if (status === 416 && offset > 0) {
-        const path = options.output?.name ?? plannedPath;
         return {
           url: original.href,
           finalUrl: target.href,
-          path,
+          path: plannedPath,
           bytes: 0,
           size: offset,
           status,
@@ -276,9 +284,17 @@ async function saveBody(
   });
   if (options.output) {
     if (offset === 0 && state.written > 0) {
-      throw new HttpProtocolError(
-        `Server restarted the body of "${target.href}"; cannot rewind "${options.output.name}"`,
-      );
+      if (!options.output.restart) {
+        throw new HttpProtocolError(
+          `Server restarted the body of "${target.href}"; cannot rewind "${options.output.name}"`,
+        );
+      }
+      try {
+        options.output.restart();
+      } catch (error) {
+        throw new DownloadFileError(options.output.name, error);
+      }
+      state.written = 0;
     }
     events.start?.({ path: options.output.name, offset, total });
     const bytes = await response.copyBodyTo(options.output.writer, (n) => {
@@ -287,7 +303,7 @@ async function saveBody(
     });
     return result(options.output.name, bytes);
   }
-  const file = await openTarget(response, original, target, options, state, offset);
+  const file = openTarget(response, original, target, options, state, offset);
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
@@ -304,14 +320,14 @@ async function saveBody(
 }
 
 /** Opens the file for the body: appended to when resuming, else a new file that clobbers none. */
-async function openTarget(
+function openTarget(
   response: HttpResponse,
   original: HttpUrl,
   target: HttpUrl,
   options: DownloadOptions,
   state: { owned?: OwnedFile; written: number },
   offset: number,
-): Promise<Deno.FsFile> {
+): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   if (path === undefined) {
@@ -326,7 +342,7 @@ async function openTarget(
   try {
     if (state.owned || options.resume) {
       // Resuming (our own partial file, or -c): 206 appends, 200 starts the file over.
-      const file = await Deno.open(path, {
+      const file = Deno.openSync(path, {
         write: true,
         create: true,
         append: offset > 0,
@@ -335,8 +351,8 @@ async function openTarget(
       own(path, offset);
       return file;
     }
-    await Deno.mkdir(directory, { recursive: true });
-    const { file, path: unique } = await createUniqueFile(path);
+    Deno.mkdirSync(directory, { recursive: true });
+    const { file, path: unique } = createUniqueFile(path);
     own(unique, 0);
     return file;
   } catch (error) {
@@ -356,19 +372,19 @@ async function openTarget(
  * import { createUniqueFile } from "./download.ts";
  *
  * const dir = await Deno.makeTempDir();
- * (await createUniqueFile(`${dir}/a`)).file.close();
- * const second = await createUniqueFile(`${dir}/a`);
+ * createUniqueFile(`${dir}/a`).file.close();
+ * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
  * console.assert(second.path === `${dir}/a.1`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function createUniqueFile(path: string): Promise<{ file: Deno.FsFile; path: string }> {
+export function createUniqueFile(path: string): { file: Deno.FsFile; path: string } {
   for (let n = 0;; n++) {
     const candidate = n === 0 ? path : `${path}.${n}`;
     try {
       return {
-        file: await Deno.open(candidate, { write: true, createNew: true }),
+        file: Deno.openSync(candidate, { write: true, createNew: true }),
         path: candidate,
       };
     } catch (error) {
@@ -377,30 +393,49 @@ export async function createUniqueFile(path: string): Promise<{ file: Deno.FsFil
   }
 }
 
-function fileWriter(file: Deno.FsFile, path: string): ByteWriter {
+/**
+ * A writer for a download's body on a file (or standard output) that writes synchronously:
+ * `writeSync` puts the bytes in the page cache without the thread-pool round trip of an async
+ * write, which on this machine doubles the throughput of a loopback download. Errors become
+ * {@linkcode DownloadFileError}.
+ *
+ * @param file The open file.
+ * @param path Its name, for messages.
+ *
+ * @example
+ * ```ts
+ * import { fileWriter } from "./download.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * using file = await Deno.open(path, { write: true });
+ * console.assert((await fileWriter(file, path).write(new Uint8Array(3))) === 3);
+ * await Deno.remove(path);
+ * ```
+ */
+export function fileWriter(file: { writeSync(p: Uint8Array): number }, path: string): ByteWriter {
   return {
-    async write(p) {
+    write(p) {
       try {
-        return await file.write(p);
+        return Promise.resolve(file.writeSync(p));
       } catch (error) {
-        throw new DownloadFileError(path, error);
+        return Promise.reject(new DownloadFileError(path, error));
       }
     },
   };
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await Deno.lstat(path);
+    Deno.lstatSync(path);
     return true;
   } catch {
     return false;
   }
 }
 
-async function fileSize(path: string): Promise<number> {
+function fileSize(path: string): number {
   try {
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     return info.isFile ? info.size : 0;
   } catch {
     return 0;

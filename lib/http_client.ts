@@ -6,6 +6,7 @@
  * @module
  */
 
+import { startDeadline } from "./_deadline.ts";
 import { withReadDeadline } from "./_read_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./http_request.ts";
@@ -19,6 +20,7 @@ import {
 } from "./http_response.ts";
 import { type HttpUrl, parseHttpUrl } from "./http_url.ts";
 import { createClientSocket } from "./socket.ts";
+import { SocketError } from "./socket_error.ts";
 import { type ByteWriter, type Duplex, SocketStream } from "./socket_stream.ts";
 
 /** Options of {@linkcode sendHttpRequest}. */
@@ -139,10 +141,7 @@ export async function sendHttpRequest(
     const { connectTls } = await import("./_tls_connect.ts");
     conn = await connectTls(target.host, target.port, { ...options, timeoutMs });
   } else {
-    conn = await createClientSocket(target.host, target.port, {
-      timeoutMs,
-      signal: options.signal,
-    });
+    conn = await connectWithDeadline(target.host, target.port, timeoutMs, options.signal);
   }
   const stream = new SocketStream(withReadDeadline(conn, timeoutMs), {
     host: target.host,
@@ -158,5 +157,36 @@ export async function sendHttpRequest(
   } catch (error) {
     stream.close();
     throw error;
+  }
+}
+
+/** Connects within `timeoutMs`, timed by {@linkcode startDeadline} rather than Deno's timers. */
+async function connectWithDeadline(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Deno.TcpConn> {
+  const controller = new AbortController();
+  const deadline = startDeadline(timeoutMs);
+  let timedOut = false;
+  deadline.expired.then((expired) => {
+    if (expired) {
+      timedOut = true;
+      controller.abort();
+    }
+  });
+  const onAbort = () => controller.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await createClientSocket(host, port, { timeoutMs: Infinity, signal: controller.signal });
+  } catch (error) {
+    if (timedOut && error instanceof SocketError) {
+      throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
+    }
+    throw error;
+  } finally {
+    deadline.cancel();
+    signal?.removeEventListener("abort", onAbort);
   }
 }

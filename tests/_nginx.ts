@@ -71,10 +71,17 @@ http {
   return { port, tlsPort, root, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
 }
 
-/** Makes a self-signed certificate for 127.0.0.1 and localhost with openssl; returns the paths. */
-export async function makeCertificate(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = `${dir}/cert.pem`;
-  const key = `${dir}/key.pem`;
+/**
+ * Makes a self-signed certificate with openssl, for 127.0.0.1 and localhost unless `names` (an
+ * openssl subjectAltName value) says otherwise; returns the paths.
+ */
+export async function makeCertificate(
+  dir: string,
+  names = "IP:127.0.0.1,DNS:localhost",
+  prefix = "",
+): Promise<{ cert: string; key: string }> {
+  const cert = `${dir}/${prefix}cert.pem`;
+  const key = `${dir}/${prefix}key.pem`;
   const { success, stderr } = await new Deno.Command("openssl", {
     args: [
       "req",
@@ -89,9 +96,9 @@ export async function makeCertificate(dir: string): Promise<{ cert: string; key:
       "-days",
       "2",
       "-subj",
-      "/CN=localhost",
+      `/CN=${names.replace(/^[A-Z]+:/, "").split(",")[0]}`,
       "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      `subjectAltName=${names}`,
       "-addext",
       "basicConstraints=critical,CA:FALSE",
     ],

@@ -44,7 +44,7 @@ Deno.test("createUniqueFile() never opens an existing file or a planted symlink"
   await Deno.writeTextFile(`${dir.path}/f`, "keep");
   await Deno.writeTextFile(`${dir.path}/outside`, "outside");
   await Deno.symlink(`${dir.path}/outside`, `${dir.path}/f.1`);
-  const { file, path } = await createUniqueFile(`${dir.path}/f`);
+  const { file, path } = createUniqueFile(`${dir.path}/f`);
   file.close();
   equal(path, `${dir.path}/f.2`);
   equal(await Deno.readTextFile(`${dir.path}/f`), "keep");
