@@ -119,6 +119,17 @@ for (const name of startupOnly ? [] : ["100m.bin", "1g.bin"]) {
 
 const empty = `${dir.path}/empty.ts`;
 await Deno.writeTextFile(empty, "");
+// The floor: the same GET with a bare Deno.connect, no parsing, no checks.
+const bare = `${dir.path}/bare.ts`;
+await Deno.writeTextFile(
+  bare,
+  `const c = await Deno.connect({ hostname: "127.0.0.1", port: ${nginx.port} });
+await c.write(new TextEncoder().encode("GET /1k.bin HTTP/1.0\\r\\n\\r\\n"));
+const f = Deno.openSync("${out}/bare.bin", { write: true, create: true, truncate: true });
+const b = new Uint8Array(65536);
+for (let n; (n = await c.read(b)) !== null;) f.writeSync(b.subarray(0, n));
+`,
+);
 console.log("\n1 KiB download vs deno run of an empty script (hyperfine):");
 const hyperfine = await new Deno.Command("hyperfine", {
   args: [
@@ -131,6 +142,7 @@ const hyperfine = await new Deno.Command("hyperfine", {
     `${dir.path}/hf.json`,
     `${deno} run -A ${empty}`,
     `${deno} run -A ${WGET} -q -O ${out}/1k.bin ${url("1k.bin")}`,
+    `${deno} run -A ${bare}`,
   ],
   stdout: "null",
   stderr: "inherit",
@@ -140,13 +152,17 @@ const results = JSON.parse(await Deno.readTextFile(`${dir.path}/hf.json`)).resul
   mean: number;
   median: number;
 }[];
-const [emptyRun, small] = results;
-console.log(`| deno run empty.ts | ${(emptyRun.median * 1000).toFixed(1)} ms |`);
-console.log(
-  `| netkit wget 1 KiB | ${(small.median * 1000).toFixed(1)} ms | ${
-    (small.median / emptyRun.median).toFixed(2)
-  }× |`,
-);
+const [emptyRun, ...others] = results;
+const labels = ["netkit wget -q -O FILE, 1 KiB", "bare Deno.connect GET, 1 KiB (floor)"];
+const ms = (seconds: number) => (seconds * 1000).toFixed(1);
+console.log("| Case | Median ms | × empty |");
+console.log("|---|---:|---:|");
+console.log(`| deno run empty.ts (anchor) | ${ms(emptyRun.median)} | 1.00 |`);
+others.forEach((run, i) => {
+  console.log(
+    `| ${labels[i]} | ${ms(run.median)} | ${(run.median / emptyRun.median).toFixed(2)} |`,
+  );
+});
 console.log(
   `\nMachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
 );
