@@ -90,6 +90,9 @@ for (let round = 0; round < RUNS; round++) {
   for (const [name, argv] of contenders) {
     times.get(name)!.push(await timed(argv));
     for (const file of ["netkit.bin", "curl.bin", "gnu.bin"]) {
+      // A fast run must also be a whole one.
+      const size = await Deno.stat(`${out}/${file}`).then((info) => info.size, () => undefined);
+      if (size !== undefined && size !== 1024 * MiB) throw new Error(`${name}: ${size} bytes`);
       await Deno.remove(`${out}/${file}`).catch(() => {});
     }
   }
