@@ -256,21 +256,27 @@ async function attemptDownload(
       if (status === 206 && !resumed) {
         throw new HttpProtocolError(`Partial content (206) for a request without Range`);
       }
-      return await saveBody(response, original, target, options, state, resumed ? offset : 0);
+      const bodyOffset = resumed ? offset : 0;
+      return await saveBody({ response, original, target, options, state, offset: bodyOffset });
     } finally {
       response.close();
     }
   }
 }
 
-async function saveBody(
-  response: HttpResponse,
-  original: HttpUrl,
-  target: HttpUrl,
-  options: DownloadOptions,
-  state: { owned?: OwnedFile; written: number },
-  offset: number,
-): Promise<DownloadResult> {
+/** One response whose body is to be saved, and what it is saved against. */
+interface BodyJob {
+  response: HttpResponse;
+  original: HttpUrl;
+  target: HttpUrl;
+  options: DownloadOptions;
+  state: { owned?: OwnedFile; written: number };
+  /** Bytes already there (a resumed body starts after them). */
+  offset: number;
+}
+
+async function saveBody(job: BodyJob): Promise<DownloadResult> {
+  const { response, original, target, options, state, offset } = job;
   const events = options.events ?? {};
   const length = response.contentLength;
   const total = length === undefined ? undefined : offset + length;
@@ -303,7 +309,7 @@ async function saveBody(
     });
     return result(options.output.name, bytes);
   }
-  const file = openTarget(response, original, target, options, state, offset);
+  const file = openTarget(job);
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
@@ -320,14 +326,8 @@ async function saveBody(
 }
 
 /** Opens the file for the body: appended to when resuming, else a new file that clobbers none. */
-function openTarget(
-  response: HttpResponse,
-  original: HttpUrl,
-  target: HttpUrl,
-  options: DownloadOptions,
-  state: { owned?: OwnedFile; written: number },
-  offset: number,
-): Deno.FsFile {
+function openTarget(job: BodyJob): Deno.FsFile {
+  const { response, original, target, options, state, offset } = job;
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   if (path === undefined) {
