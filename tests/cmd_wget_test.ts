@@ -85,6 +85,7 @@ peerTest("wget over IPv6: [::1]:PORT, index.html for /, .1 for a second copy, 30
   await Deno.mkdir(`${nginx.root}/dir`);
   await Deno.writeTextFile(`${nginx.root}/index.html`, "<p>index</p>\n");
   await Deno.writeTextFile(`${nginx.root}/dir/page.txt`, "page\n");
+  await Deno.writeTextFile(`${nginx.root}/a b.txt`, "space\n");
   const out = `${dir.path}/out`;
   const v6 = `http://[::1]:${nginx.port}`;
   assertEquals(await run("-P", out, `${v6}/`), 0);
@@ -97,14 +98,19 @@ peerTest("wget over IPv6: [::1]:PORT, index.html for /, .1 for a second copy, 30
   assertEquals(await run("-P", out, "--trust-server-names", `${v6}/moved`), 0);
   assertEquals(await readText(`${out}/page.txt`), "page\n");
   assertEquals(await run("-P", out, `${v6}/missing`), 8);
-  deepEqual(await listDir(out), ["index.html", "index.html.1", "moved", "page.txt"]);
+  assertEquals(await run("-P", out, `${v6}/dir/page.txt?x=1&y=%2F`), 0);
+  assertEquals(await run("-P", out, `${v6}/a%20b.txt`), 0);
+  const ours = ["a b.txt", "index.html", "index.html.1", "moved", "page.txt", "page.txt?x=1&y=%2F"];
+  deepEqual(await listDir(out), ours);
   // GNU wget agrees on names and on the 404 code.
   const peers = `${dir.path}/peers`;
   await Deno.mkdir(peers);
-  assertEquals(await runPeer(["wget", "-q", `${v6}/`], peers), 0);
-  assertEquals(await runPeer(["wget", "-q", `${v6}/moved`], peers), 0);
+  for (const path of ["/", "/", "/moved", "/dir/page.txt?x=1&y=%2F", "/a%20b.txt"]) {
+    assertEquals(await runPeer(["wget", "-q", `${v6}${path}`], peers), 0, path);
+  }
+  assertEquals(await runPeer(["wget", "-q", "--trust-server-names", `${v6}/moved`], peers), 0);
   assertEquals(await runPeer(["wget", "-q", `${v6}/missing`], peers), 8);
-  deepEqual(await listDir(peers), ["index.html", "moved"]);
+  deepEqual(await listDir(peers), ours);
 });
 
 peerTest(
@@ -504,4 +510,20 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(new TextDecoder().decode(child.stdout), "A\n");
   const log = new TextDecoder().decode(child.stderr);
   assert(log.includes("HTTP response: 200 OK") && log.trimEnd().endsWith("'-' saved [2/2]"), log);
+  // -S prints the server's head instead, indented as GNU wget does.
+  const verbose = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../cmd/wget.ts", import.meta.url).pathname,
+      "-S",
+      "-O",
+      "-",
+      `${server.base}/a`,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const head = new TextDecoder().decode(verbose.stderr);
+  assert(head.includes("\n  HTTP/1.1 200 OK\n  Content-Length: 2\n"), head);
 });
