@@ -25,7 +25,10 @@ import { type ByteWriter, type Duplex, SocketStream } from "./socket_stream.ts";
 
 /** Options of {@linkcode sendHttpRequest}. */
 export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
-  /** Time allowed to connect, and for each read after. @default {900000} (GNU wget's 900 s) */
+  /**
+   * Time allowed to connect, then for the whole response head, then for each read of the body.
+   * @default {900000} (GNU wget's 900 s)
+   */
   timeoutMs?: number;
   /** Extra trusted root certificates, PEM, for `https://`. */
   caCerts?: string[];
@@ -149,6 +152,16 @@ export async function sendHttpRequest(
     maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
     writeBufferBytes: 16 * 1024,
   });
+  // The whole head must come within the timeout too: a server trickling a header byte just
+  // before each read would time out would otherwise hold the client for hours.
+  const headDeadline = startDeadline(timeoutMs);
+  let headTimedOut = false;
+  headDeadline.expired.then((expired) => {
+    if (expired) {
+      headTimedOut = true;
+      stream.close();
+    }
+  });
   try {
     await stream.write(request);
     await stream.flush();
@@ -156,7 +169,13 @@ export async function sendHttpRequest(
     return new HttpResponse(target, head, bodyFraming(method, head), stream);
   } catch (error) {
     stream.close();
+    if (headTimedOut) {
+      const { host, port } = target;
+      throw new SocketError({ step: "read", host, port, failure: "timed-out", cause: error });
+    }
     throw error;
+  } finally {
+    headDeadline.cancel();
   }
 }
 

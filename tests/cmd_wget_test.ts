@@ -329,10 +329,21 @@ Deno.test("wget -T stops a slow drip with exit 4", async () => {
       await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nx");
       await conn.read(new Uint8Array(1)).catch(() => null);
     },
+    "/trickle": async (conn) => {
+      const header = "HTTP/1.1 200 OK\r\n" + "X-Slow: 1\r\n".repeat(100);
+      // Pacing the hostile server, not synchronising the test: stops when the client hangs up.
+      for (const byte of new TextEncoder().encode(header)) {
+        if (!await send(conn, new Uint8Array([byte]))) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
   });
   await using dir = await tempDir();
   assertEquals(await run("-T", "0.3", "-t", "1", "-P", dir.path, `${server.base}/drip`), 4);
   assertEquals(await readText(`${dir.path}/drip`), "x");
+  // A header trickled a byte every 50 ms never lets a read wait 0.3 s; the head's own deadline ends it.
+  assertEquals(await run("-T", "0.3", "-t", "1", "-P", dir.path, `${server.base}/trickle`), 4);
+  deepEqual(await listDir(dir.path), ["drip"]);
 });
 
 Deno.test("wget stops redirect loops, long chains and endless headers", async () => {
