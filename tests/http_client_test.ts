@@ -2,6 +2,7 @@ import assert, { equal, rejects } from "node:assert/strict";
 import { HttpResponse, sendHttpRequest } from "../lib/http_client.ts";
 import { HttpProtocolError } from "../lib/http_error.ts";
 import { SocketError } from "../lib/socket_error.ts";
+import { createClientSocket } from "../lib/socket.ts";
 import { UnexpectedEofError } from "../lib/socket_stream.ts";
 import { collector } from "./_byte_source.ts";
 import { send, startRawServer } from "./_raw_http_server.ts";
@@ -68,4 +69,21 @@ Deno.test("sendHttpRequest() reports short bodies, silence and refusals with typ
     assert(error instanceof SocketError && error.failure === "refused", String(error));
     return true;
   });
+});
+
+Deno.test("createClientSocket() takes timeoutMs: Infinity for no timer of its own", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  using conn = await createClientSocket("127.0.0.1", listener.addr.port, { timeoutMs: Infinity });
+  (await accepted).close();
+  equal(conn.remoteAddr.port, listener.addr.port);
+  const controller = new AbortController();
+  controller.abort();
+  await rejects(
+    createClientSocket("127.0.0.1", listener.addr.port, {
+      timeoutMs: Infinity,
+      signal: controller.signal,
+    }),
+    (error: unknown) => error instanceof SocketError && error.failure === "aborted",
+  );
 });
