@@ -33,7 +33,7 @@ NAME.1, NAME.2, ...
   -P, --directory-prefix DIR   save files under DIR
   -q, --quiet                  print nothing but errors
   -S, --server-response        print the server's response headers
-  -T, --timeout SECONDS        connect and read timeout (default 900)
+  -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
   -t, --tries N                attempts on network errors and 5xx; 0 for no limit (default 20)
       --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
   -c, --continue               resume a partly downloaded file
@@ -335,7 +335,8 @@ function message(error: unknown): string {
 
 function consoleColumns(): number {
   try {
-    return Deno.consoleSize().columns;
+    // A terminal that reports no size (0 columns) gets the classic 80.
+    return Deno.consoleSize().columns || 80;
   } catch {
     return 80;
   }
