@@ -6,6 +6,7 @@
  * @module
  */
 
+import { clip } from "./_clip.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./download_name.ts";
 import {
   ConnectionClosedError,
@@ -256,11 +257,22 @@ async function attemptDownload(
       if (status === 206 && !resumed) {
         throw new HttpProtocolError(`Partial content (206) for a request without Range`);
       }
+      if (resumed) checkContentRange(response.head.headers.get("Content-Range"), offset);
       const bodyOffset = resumed ? offset : 0;
       return await saveBody({ response, original, target, options, state, offset: bodyOffset });
     } finally {
       response.close();
     }
+  }
+}
+
+/** A resumed body must start where the file ends, or appending it would corrupt the file. */
+function checkContentRange(header: string | undefined, offset: number): void {
+  const match = /^bytes\s+(\d+)-\d+\/(\d+|\*)$/i.exec(header?.trim() ?? "");
+  if (!match || Number(match[1]) !== offset) {
+    throw new HttpProtocolError(
+      `Server resumed at "${clip(header ?? "")}" (Content-Range), not at byte ${offset}`,
+    );
   }
 }
 

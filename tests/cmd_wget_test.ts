@@ -261,6 +261,16 @@ Deno.test("wget keeps a short body, exits 4, and -c finishes it", async () => {
       }
     },
     "/early": async () => {},
+    "/wrong-range": async (conn, { head }) => {
+      // Answers any Range with the file's first bytes, labelled as such.
+      const range = /Range: bytes=(\d+)-/i.exec(head);
+      const status = range ? "206 Partial Content" : "200 OK";
+      const extra = range ? `Content-Range: bytes 0-9/${body.length}\r\n` : "";
+      await send(
+        conn,
+        `HTTP/1.1 ${status}\r\nContent-Length: 10\r\n${extra}\r\n${body.slice(0, 10)}`,
+      );
+    },
   });
   await using dir = await tempDir();
   assertEquals(await run("-t", "1", "-P", dir.path, `${server.base}/lying`), 4);
@@ -268,7 +278,11 @@ Deno.test("wget keeps a short body, exits 4, and -c finishes it", async () => {
   assertEquals(await run("-c", "-t", "1", "-P", dir.path, `${server.base}/lying`), 0);
   assertEquals(await readText(`${dir.path}/lying`), body);
   assertEquals(await run("-t", "1", "-P", dir.path, `${server.base}/early`), 4);
-  deepEqual(await listDir(dir.path), ["lying"]);
+  // A 206 that does not start where the file ends is refused, the file left as it was.
+  await Deno.writeTextFile(`${dir.path}/wrong-range`, "abcde");
+  assertEquals(await run("-c", "-t", "1", "-P", dir.path, `${server.base}/wrong-range`), 7);
+  assertEquals(await readText(`${dir.path}/wrong-range`), "abcde");
+  deepEqual(await listDir(dir.path), ["lying", "wrong-range"]);
 });
 
 Deno.test("wget retries a short body by resuming it with Range", async () => {
@@ -288,9 +302,10 @@ Deno.test("wget retries a short body by resuming it with Range", async () => {
       const from = Number(range[1]);
       await send(
         conn,
-        `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length - from}\r\n\r\n${
-          body.slice(from)
-        }`,
+        `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length - from}\r\n` +
+          `Content-Range: bytes ${from}-${body.length - 1}/${body.length}\r\n\r\n${
+            body.slice(from)
+          }`,
       );
     },
   });
