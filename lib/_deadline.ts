@@ -12,19 +12,27 @@
 export interface Deadline {
   /** Resolves `true` when the time is up, `false` when cancelled first. */
   readonly expired: Promise<boolean>;
+  /** True once the time is up. */
+  readonly passed: boolean;
   /** Stops the deadline; `expired` resolves `false`. Harmless when already over. */
   cancel(): void;
 }
 
-/** Starts a deadline of `ms` milliseconds. */
-export function startDeadline(ms: number): Deadline {
+/** Starts a deadline of `ms` milliseconds; `onExpire` runs when the time is up (not if cancelled). */
+export function startDeadline(ms: number, onExpire?: () => void): Deadline {
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const wait = Atomics.waitAsync(cell, 0, 0, Math.max(0, ms));
-  const expired = wait.async
-    ? wait.value.then((result) => result === "timed-out")
-    : Promise.resolve(wait.value === "timed-out");
+  let passed = false;
+  const expired = (wait.async ? wait.value : Promise.resolve(wait.value)).then((result) => {
+    passed = result === "timed-out";
+    if (passed) onExpire?.();
+    return passed;
+  });
   return {
     expired,
+    get passed() {
+      return passed;
+    },
     cancel() {
       Atomics.store(cell, 0, 1);
       Atomics.notify(cell, 0);

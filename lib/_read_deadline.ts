@@ -17,10 +17,8 @@ export function withReadDeadline(conn: Duplex, timeoutMs: number): Duplex {
   let timedOut = false;
   let closed = false;
   const arm = (ms: number) => {
-    const current = startDeadline(ms);
-    deadline = current;
-    current.expired.then((expired) => {
-      if (!expired || deadline !== current) return;
+    const current = startDeadline(ms, () => {
+      if (deadline !== current) return;
       deadline = undefined;
       if (readStart < 0 || closed) return;
       const waited = performance.now() - readStart;
@@ -31,6 +29,7 @@ export function withReadDeadline(conn: Duplex, timeoutMs: number): Duplex {
         arm(timeoutMs - waited);
       }
     });
+    deadline = current;
   };
   const wrapped: Duplex = {
     async read(p) {

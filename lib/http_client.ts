@@ -154,14 +154,7 @@ export async function sendHttpRequest(
   });
   // The whole head must come within the timeout too: a server trickling a header byte just
   // before each read would time out would otherwise hold the client for hours.
-  const headDeadline = startDeadline(timeoutMs);
-  let headTimedOut = false;
-  headDeadline.expired.then((expired) => {
-    if (expired) {
-      headTimedOut = true;
-      stream.close();
-    }
-  });
+  const headDeadline = startDeadline(timeoutMs, () => stream.close());
   try {
     await stream.write(request);
     await stream.flush();
@@ -169,7 +162,7 @@ export async function sendHttpRequest(
     return new HttpResponse(target, head, bodyFraming(method, head), stream);
   } catch (error) {
     stream.close();
-    if (headTimedOut) {
+    if (headDeadline.passed) {
       const { host, port } = target;
       throw new SocketError({ step: "read", host, port, failure: "timed-out", cause: error });
     }
@@ -187,20 +180,13 @@ async function connectWithDeadline(
   signal?: AbortSignal,
 ): Promise<Deno.TcpConn> {
   const controller = new AbortController();
-  const deadline = startDeadline(timeoutMs);
-  let timedOut = false;
-  deadline.expired.then((expired) => {
-    if (expired) {
-      timedOut = true;
-      controller.abort();
-    }
-  });
+  const deadline = startDeadline(timeoutMs, () => controller.abort());
   const onAbort = () => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await createClientSocket(host, port, { timeoutMs: Infinity, signal: controller.signal });
   } catch (error) {
-    if (timedOut && error instanceof SocketError) {
+    if (deadline.passed && error instanceof SocketError) {
       throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
     }
     throw error;

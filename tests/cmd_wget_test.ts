@@ -2,9 +2,23 @@ import assert, { deepEqual, equal as assertEquals } from "node:assert/strict";
 import { main } from "../cmd/wget.ts";
 import { makeCertificate, sha256File, startNginx, writeBigFile } from "./_nginx.ts";
 import { peerPath, peerTest, tempDir } from "./_peers.ts";
-import { send, startRawServer } from "./_raw_http_server.ts";
+import { type RawHandler, send, startRawServer } from "./_raw_http_server.ts";
 
 const MiB = 1024 * 1024;
+
+/** A handler that answers a Range request from `body` (206, Content-Range), anything else with `first`. */
+function resumable(body: string, first: string): RawHandler {
+  return async (conn, { head }) => {
+    const range = /Range: bytes=(\d+)-/i.exec(head);
+    if (!range) return void await send(conn, first);
+    const from = Number(range[1]);
+    await send(
+      conn,
+      `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length - from}\r\n` +
+        `Content-Range: bytes ${from}-${body.length - 1}/${body.length}\r\n\r\n${body.slice(from)}`,
+    );
+  };
+}
 
 async function run(...args: string[]): Promise<number> {
   return await main(["-q", ...args]);
@@ -242,24 +256,10 @@ Deno.test("wget reads chunked, HTTP/1.0 close-delimited and bare-LF responses", 
 Deno.test("wget keeps a short body, exits 4, and -c finishes it", async () => {
   const body = "0123456789".repeat(100);
   await using server = startRawServer({
-    "/lying": async (conn, { head }) => {
-      const range = /Range: bytes=(\d+)-/i.exec(head);
-      if (range) {
-        const from = Number(range[1]);
-        await send(
-          conn,
-          `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length - from}\r\n` +
-            `Content-Range: bytes ${from}-${body.length - 1}/${body.length}\r\n\r\n${
-              body.slice(from)
-            }`,
-        );
-      } else {
-        await send(
-          conn,
-          `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
-        );
-      }
-    },
+    "/lying": resumable(
+      body,
+      `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    ),
     "/early": async () => {},
     "/wrong-range": async (conn, { head }) => {
       // Answers any Range with the file's first bytes, labelled as such.
@@ -289,24 +289,12 @@ Deno.test("wget retries a short body by resuming it with Range", async () => {
   const body = "abcdefghij".repeat(50);
   let calls = 0;
   await using server = startRawServer({
-    "/flaky": async (conn, { head }) => {
+    "/flaky": (conn, request) => {
       calls++;
-      const range = /Range: bytes=(\d+)-/i.exec(head);
-      if (!range) {
-        await send(
-          conn,
-          `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 100)}`,
-        );
-        return;
-      }
-      const from = Number(range[1]);
-      await send(
-        conn,
-        `HTTP/1.1 206 Partial Content\r\nContent-Length: ${body.length - from}\r\n` +
-          `Content-Range: bytes ${from}-${body.length - 1}/${body.length}\r\n\r\n${
-            body.slice(from)
-          }`,
-      );
+      const short = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${
+        body.slice(0, 100)
+      }`;
+      return resumable(body, short)(conn, request);
     },
   });
   await using dir = await tempDir();
