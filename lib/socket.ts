@@ -43,7 +43,7 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
-  /** Give up after this many milliseconds. @default {10000} */
+  /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
   timeoutMs?: number;
   /** Abort from outside, e.g. on SIGINT. */
   signal?: AbortSignal;
@@ -78,13 +78,17 @@ export async function createClientSocket(
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  // No timer for Infinity: a caller with a deadline of its own (wget) spares the start-up cost
+  // of Deno's timers, which an abort listener on AbortSignal.timeout() brings in.
+  const timeout = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
+  const signal = options.signal && timeout
+    ? AbortSignal.any([options.signal, timeout])
+    : options.signal ?? timeout;
   try {
     return await Deno.connect({ hostname, port: checkedPort, signal });
   } catch (error) {
     let failure = classifySocketError(error);
-    if (timeout.aborted) failure = "timed-out";
+    if (timeout?.aborted) failure = "timed-out";
     else if (options.signal?.aborted) failure = "aborted";
     const step = failure === "not-found" ? "resolve" : "connect";
     throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });

@@ -158,6 +158,7 @@ export class SocketStream implements AsyncDisposable {
   #writeBuffer: Uint8Array | undefined;
   #writeLength = 0;
   #closed = false;
+  #copyChunk: Uint8Array | undefined;
 
   /** Wraps `conn`; the stream now owns it. */
   constructor(conn: Duplex, options: SocketStreamOptions = {}) {
@@ -380,7 +381,8 @@ export class SocketStream implements AsyncDisposable {
       onProgress?.(copied);
     }
     if (copied >= wanted) return copied;
-    const chunk = new Uint8Array(COPY_CHUNK_BYTES);
+    // One chunk per stream, reused by every copy (a chunked body makes many short copies).
+    const chunk = this.#copyChunk ??= new Uint8Array(COPY_CHUNK_BYTES);
     while (copied < wanted) {
       const room = Math.min(chunk.length, wanted - copied);
       const n = await this.#readRaw(chunk.subarray(0, room));

@@ -1,0 +1,103 @@
+/**
+ * Progress text for downloads: byte counts with binary units, a bar with percent, rate and ETA
+ * when the size is known, bytes and rate when it is not. Pure functions; the command prints.
+ *
+ * @module
+ */
+
+/** What a progress line shows. */
+export interface ProgressState {
+  /** Bytes received so far, including any resumed part. */
+  received: number;
+  /** The full size, when known. */
+  total?: number;
+  /** Bytes received in this run (for the rate). */
+  fetched: number;
+  /** Milliseconds since this run's body started. */
+  elapsedMs: number;
+}
+
+/**
+ * Formats a byte count the way GNU wget does: `512`, `1.5K`, `20M`, `1.0G`.
+ *
+ * @example
+ * ```ts
+ * import { formatBytes } from "./progress.ts";
+ *
+ * console.assert(formatBytes(512) === "512");
+ * console.assert(formatBytes(1536) === "1.5K");
+ * console.assert(formatBytes(200 * 1024 * 1024) === "200M");
+ * ```
+ */
+export function formatBytes(bytes: number): string {
+  const units = ["K", "M", "G", "T"];
+  if (bytes < 1024) return String(bytes);
+  let value = bytes;
+  let unit = "";
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)}${unit}`;
+}
+
+/**
+ * One progress line: `name  45%[=====>     ]  12.3M  45.6MB/s  eta 2s`, or without percent, bar
+ * and ETA when the size is unknown; fitted to `columns`.
+ *
+ * @example
+ * ```ts
+ * import { formatProgressLine } from "./progress.ts";
+ *
+ * const line = formatProgressLine("f.bin", { received: 512, total: 1024, fetched: 512, elapsedMs: 1000 }, 60);
+ * console.assert(line.includes(" 50%") && line.length <= 60);
+ * ```
+ */
+export function formatProgressLine(name: string, state: ProgressState, columns = 80): string {
+  const seconds = state.elapsedMs / 1000;
+  const rate = seconds > 0 ? state.fetched / seconds : 0;
+  const rateText = `${formatBytes(Math.round(rate))}B/s`;
+  const bytesText = formatBytes(state.received);
+  const label = name.length > 20 ? `${name.slice(0, 19)}…` : name;
+  if (state.total === undefined || state.total <= 0) {
+    return `${label.padEnd(20)}  ${bytesText.padStart(6)}  ${rateText.padStart(9)}`.slice(
+      0,
+      columns,
+    );
+  }
+  const fraction = Math.min(1, state.received / state.total);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  const remaining = rate > 0 ? (state.total - state.received) / rate : Infinity;
+  const eta = state.received >= state.total
+    ? "in " + formatDuration(seconds)
+    : "eta " + formatDuration(remaining);
+  const tail = `  ${bytesText.padStart(6)}  ${rateText.padStart(9)}  ${eta.padEnd(9)}`;
+  const barWidth = Math.max(0, columns - 20 - percent.length - tail.length - 3);
+  let bar = "";
+  if (barWidth >= 5) {
+    const filled = Math.floor(fraction * barWidth);
+    bar = "[" + "=".repeat(Math.max(0, filled - 1)) +
+      (filled > 0 ? (fraction >= 1 ? "=" : ">") : "") +
+      " ".repeat(barWidth - filled) + "]";
+  }
+  return `${label.padEnd(20)}${percent}${bar}${tail}`.slice(0, columns);
+}
+
+/**
+ * Formats seconds as `5s`, `3m20s`, `2h05m`; `--` for unknown.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./progress.ts";
+ *
+ * console.assert(formatDuration(200) === "3m20s" && formatDuration(Infinity) === "--");
+ * ```
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "--";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
