@@ -1,0 +1,246 @@
+/**
+ * A compact word index for rack lookups, laid out in one (shareable) buffer so that workers can
+ * use the same bytes without a copy.
+ *
+ * Layout, all little-endian 32-bit words then bytes:
+ *
+ * ```
+ * header   magic, word count, text bytes, 0
+ * starts   starts[n] = index of the first word with at most n letters (n = 0 … 33)
+ * masks    one 26-bit letter set per word ("which letters occur")
+ * offsets  word i is text[offsets[i] … offsets[i + 1])
+ * text     the words' lowercase letters, back to back
+ * ```
+ *
+ * Words are sorted longest first, then alphabetically, which is the order results are reported
+ * in, so a lookup never sorts. A lookup skips every word longer than the rack, rejects most of the
+ * rest with one mask test (`word & ~rack` must be empty, or hold no more letters than blanks), and
+ * counts letters only for the few that pass.
+ *
+ * @module
+ */
+
+import { MAX_RACK_LETTERS } from "./rack.ts";
+
+const MAGIC = 0x57444958; // "WDIX"
+const HEADER_WORDS = 4;
+const START_WORDS = MAX_RACK_LETTERS + 2;
+const LETTER_A = 97;
+
+/** Options for {@linkcode buildWordIndex}. */
+export interface BuildWordIndexOptions {
+  /** Put the index in a `SharedArrayBuffer`, which workers share instead of copying. @default {true} */
+  shared?: boolean;
+}
+
+/**
+ * Words that a rack can form, answered from a compact index. Build one with
+ * {@linkcode buildWordIndex}; use it elsewhere (a worker) with
+ * `new WordIndex(index.buffer)`.
+ *
+ * @example Find words in a rack with a blank
+ * ```ts
+ * import { buildWordIndex } from "./word_index.ts";
+ *
+ * const index = buildWordIndex(["cat", "act", "at", "dog", "tact"]);
+ * console.assert(index.find("tac").join() === "act,cat,at");
+ * console.assert(index.find("ta?c").join() === "tact,act,cat,at");
+ * ```
+ */
+export class WordIndex {
+  readonly #buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly #count: number;
+  readonly #starts: Uint32Array;
+  readonly #masks: Uint32Array;
+  readonly #offsets: Uint32Array;
+  readonly #text: Uint8Array;
+  readonly #tally = new Int8Array(26);
+
+  /**
+   * Uses an index built elsewhere, e.g. one posted to a worker. The bytes are not copied.
+   *
+   * @throws {TypeError} if the buffer does not hold an index.
+   *
+   * @example
+   * ```ts
+   * import { buildWordIndex, WordIndex } from "./word_index.ts";
+   *
+   * const same = new WordIndex(buildWordIndex(["zoo"]).buffer);
+   * console.assert(same.find("ooz")[0] === "zoo");
+   * ```
+   */
+  constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
+    if (buffer.byteLength < (HEADER_WORDS + START_WORDS) * 4) {
+      throw new TypeError("The buffer does not hold a word index");
+    }
+    const header = new Uint32Array(buffer, 0, HEADER_WORDS);
+    if (header[0] !== MAGIC) throw new TypeError("The buffer does not hold a word index");
+    const count = header[1];
+    const textBytes = header[2];
+    let at = HEADER_WORDS * 4;
+    this.#starts = new Uint32Array(buffer, at, START_WORDS);
+    at += START_WORDS * 4;
+    this.#masks = new Uint32Array(buffer, at, count);
+    at += count * 4;
+    this.#offsets = new Uint32Array(buffer, at, count + 1);
+    at += (count + 1) * 4;
+    this.#text = new Uint8Array(buffer, at, textBytes);
+    this.#buffer = buffer;
+    this.#count = count;
+  }
+
+  /** The bytes of the index; post them to a worker and wrap them there with `new WordIndex()`. */
+  get buffer(): ArrayBuffer | SharedArrayBuffer {
+    return this.#buffer;
+  }
+
+  /** How many words the index holds. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /**
+   * Every word the rack can form, each tile used at most once, `?` standing for any letter.
+   *
+   * @param rack Lowercase letters and `?`, as {@linkcode parseRack} returns them.
+   * @returns Lowercase words, longest first, then alphabetically.
+   */
+  find(rack: string): string[] {
+    const tally = this.#tally;
+    tally.fill(0);
+    let rackMask = 0;
+    let blanks = 0;
+    for (let i = 0; i < rack.length; i++) {
+      const letter = rack.charCodeAt(i) - LETTER_A;
+      if (letter >= 0 && letter < 26) {
+        tally[letter]++;
+        rackMask |= 1 << letter;
+      } else {
+        blanks++;
+      }
+    }
+    const counts = tally.slice();
+    const masks = this.#masks;
+    const offsets = this.#offsets;
+    const text = this.#text;
+    const found: string[] = [];
+    const first = this.#starts[Math.min(rack.length, MAX_RACK_LETTERS + 1)];
+    for (let i = first; i < this.#count; i++) {
+      const extra = masks[i] & ~rackMask;
+      if (extra !== 0 && (blanks === 0 || popcount(extra) > blanks)) continue;
+      const start = offsets[i];
+      const end = offsets[i + 1];
+      if (!fits(text, start, end, counts, tally, blanks)) continue;
+      found.push(String.fromCharCode.apply(null, text.subarray(start, end) as unknown as number[]));
+    }
+    return found;
+  }
+}
+
+/** Whether `text[start … end)` can be made from the letter counts plus blanks. */
+function fits(
+  text: Uint8Array,
+  start: number,
+  end: number,
+  counts: Int8Array,
+  tally: Int8Array,
+  blanks: number,
+): boolean {
+  tally.set(counts);
+  let spare = blanks;
+  for (let at = start; at < end; at++) {
+    if (--tally[text[at] - LETTER_A] < 0 && --spare < 0) return false;
+  }
+  return true;
+}
+
+function popcount(n: number): number {
+  n = n - ((n >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * Builds a {@linkcode WordIndex} from a word list. Words are lowercased; words with anything but
+ * the letters a–z (apostrophes, accents), empty ones, duplicates and words longer than any rack
+ * ({@linkcode MAX_RACK_LETTERS}) are left out.
+ *
+ * @param words The dictionary, in any order (an alphabetical list builds fastest).
+ * @returns The index, in a `SharedArrayBuffer` unless `shared: false`.
+ *
+ * @example
+ * ```ts
+ * import { buildWordIndex } from "./word_index.ts";
+ *
+ * const index = buildWordIndex(["Zebra", "it's", "ZEBRA", "bra"]);
+ * console.assert(index.size === 2);
+ * ```
+ */
+export function buildWordIndex(
+  words: Iterable<string>,
+  options: BuildWordIndexOptions = {},
+): WordIndex {
+  const byLength: string[][] = Array.from({ length: MAX_RACK_LETTERS + 1 }, () => []);
+  for (const raw of words) {
+    const word = raw.trim().toLowerCase();
+    if (word.length === 0 || word.length > MAX_RACK_LETTERS || !isLetters(word)) continue;
+    byLength[word.length].push(word);
+  }
+  let count = 0;
+  let textBytes = 0;
+  for (let length = 1; length <= MAX_RACK_LETTERS; length++) {
+    const bucket = uniqueSorted(byLength[length]);
+    byLength[length] = bucket;
+    count += bucket.length;
+    textBytes += bucket.length * length;
+  }
+  const byteLength = (HEADER_WORDS + START_WORDS + count + count + 1) * 4 + textBytes;
+  const buffer = options.shared === false
+    ? new ArrayBuffer(byteLength)
+    : new SharedArrayBuffer(byteLength);
+  const header = new Uint32Array(buffer, 0, HEADER_WORDS);
+  header.set([MAGIC, count, textBytes, 0]);
+  let at = HEADER_WORDS * 4;
+  const starts = new Uint32Array(buffer, at, START_WORDS);
+  at += START_WORDS * 4;
+  const masks = new Uint32Array(buffer, at, count);
+  at += count * 4;
+  const offsets = new Uint32Array(buffer, at, count + 1);
+  at += (count + 1) * 4;
+  const text = new Uint8Array(buffer, at, textBytes);
+
+  let index = 0;
+  let offset = 0;
+  starts[MAX_RACK_LETTERS + 1] = 0;
+  for (let length = MAX_RACK_LETTERS; length >= 0; length--) {
+    starts[length] = index;
+    for (const word of byLength[length] ?? []) {
+      let mask = 0;
+      offsets[index] = offset;
+      for (let i = 0; i < length; i++) {
+        const code = word.charCodeAt(i);
+        text[offset++] = code;
+        mask |= 1 << (code - LETTER_A);
+      }
+      masks[index++] = mask;
+    }
+  }
+  offsets[count] = offset;
+  return new WordIndex(buffer);
+}
+
+function isLetters(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code < LETTER_A || code > LETTER_A + 25) return false;
+  }
+  return true;
+}
+
+function uniqueSorted(words: string[]): string[] {
+  let sorted = true;
+  for (let i = 1; i < words.length && sorted; i++) sorted = words[i - 1] < words[i];
+  if (sorted) return words;
+  words.sort();
+  return words.filter((word, i) => i === 0 || word !== words[i - 1]);
+}
