@@ -8,7 +8,10 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+// node:util's parseArgs, re-implemented: loading node:util would cost every command ~5 ms of
+// start-up (see lib/_parse_args.ts).
+import { parseArgs } from "./_parse_args.ts";
 import { VERSION } from "./version.ts";
 
 /** The exit code of a usage error. */
@@ -82,19 +85,14 @@ export function parseCommandLine(
     return 0;
   }
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: spec.options ?? {},
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseArgs(args, spec.options ?? {});
     const min = spec.minPositionals ?? 0;
     const max = spec.maxPositionals ?? Infinity;
     if (positionals.length < min) throw new UsageError("missing argument");
     if (positionals.length > max) {
       throw new UsageError(`unexpected argument "${positionals[max]}"`);
     }
-    return { values, positionals } as ParsedCommandLine;
+    return { values: { ...values }, positionals } as ParsedCommandLine;
   } catch (error) {
     return reportUsageError(spec, error);
   }

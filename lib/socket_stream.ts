@@ -10,8 +10,10 @@ import { classifySocketError, SocketError } from "./socket_error.ts";
 
 /** The longest line {@linkcode SocketStream.readLine} accepts by default: 64 KiB. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
-/** The default size of the read and write buffers: 64 KiB. */
+/** The default size of the write buffer: 64 KiB. */
 export const DEFAULT_BUFFER_BYTES = 64 * 1024;
+/** The read buffer's starting size; it doubles while a line needs more. */
+const INITIAL_READ_BUFFER_BYTES = 8 * 1024;
 /** The chunk size used for bulk copies: 256 KiB. */
 export const COPY_CHUNK_BYTES = 256 * 1024;
 
@@ -152,7 +154,8 @@ export class SocketStream implements AsyncDisposable {
   #start = 0;
   #end = 0;
   #eof = false;
-  readonly #writeBuffer: Uint8Array;
+  readonly #writeBufferBytes: number;
+  #writeBuffer: Uint8Array | undefined;
   #writeLength = 0;
   #closed = false;
 
@@ -163,8 +166,9 @@ export class SocketStream implements AsyncDisposable {
     this.#readTimeoutMs = options.readTimeoutMs;
     this.#host = options.host ?? "";
     this.#port = options.port ?? 0;
-    this.#readBuffer = new Uint8Array(Math.max(DEFAULT_BUFFER_BYTES, 1024));
-    this.#writeBuffer = new Uint8Array(options.writeBufferBytes ?? DEFAULT_BUFFER_BYTES);
+    // Small to start, doubled as lines need: a server holding many idle streams stays light.
+    this.#readBuffer = new Uint8Array(INITIAL_READ_BUFFER_BYTES);
+    this.#writeBufferBytes = options.writeBufferBytes ?? DEFAULT_BUFFER_BYTES;
   }
 
   /** The connection this stream owns. */
@@ -397,13 +401,14 @@ export class SocketStream implements AsyncDisposable {
    */
   async write(data: string | Uint8Array): Promise<void> {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    if (this.#writeLength + bytes.length > this.#writeBuffer.length) {
+    if (this.#writeLength + bytes.length > this.#writeBufferBytes) {
       await this.flush();
-      if (bytes.length >= this.#writeBuffer.length) {
+      if (bytes.length >= this.#writeBufferBytes) {
         await this.#writeOut(bytes);
         return;
       }
     }
+    this.#writeBuffer ??= new Uint8Array(this.#writeBufferBytes);
     this.#writeBuffer.set(bytes, this.#writeLength);
     this.#writeLength += bytes.length;
   }
@@ -411,7 +416,7 @@ export class SocketStream implements AsyncDisposable {
   /** Sends everything buffered, looping over partial writes. */
   async flush(): Promise<void> {
     if (this.#writeLength === 0) return;
-    const pending = this.#writeBuffer.subarray(0, this.#writeLength);
+    const pending = this.#writeBuffer!.subarray(0, this.#writeLength);
     this.#writeLength = 0;
     await this.#writeOut(pending);
   }

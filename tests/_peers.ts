@@ -18,6 +18,7 @@ export const PEER_PACKAGES: Record<string, string> = {
   nc: "netcat-openbsd",
   openssl: "openssl",
   python3: "python3",
+  gcc: "gcc",
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

@@ -1,0 +1,18 @@
+/**
+ * `resolve-hostname`: the official name and every IPv4 address of host names, asked for one at a
+ * time (the lecture's dialogue) or given as arguments; `-x ADDRESS` for the reverse.
+ *
+ * @module
+ */
+
+import { resolverUsage, runResolverCommand } from "../lib/resolver_command.ts";
+
+/** The usage text. */
+export const usage: string = resolverUsage(4);
+
+/** Runs the command; returns the exit code (0 all resolved, 1 some not, 2 usage). */
+export function main(args: string[]): Promise<number> {
+  return runResolverCommand(args, 4);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,89 @@
+/**
+ * Test helpers for running programs and commands: a subprocess with its output collected and a
+ * time limit, the commands present in `cmd/`, and a command's `main()` run with its console
+ * output captured.
+ *
+ * @module
+ */
+
+/** The project root (no trailing slash). */
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** What a finished program gave. */
+export interface RunResult {
+  /** The exit code (137 or so when killed at the time limit). */
+  code: number;
+  /** Its standard output, as text. */
+  stdout: string;
+  /** Its standard error, as text. */
+  stderr: string;
+}
+
+/** Options of {@linkcode run}. */
+export interface RunOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** The working directory. @default {ROOT} */
+  cwd?: string;
+  /** Killed after this long, so a command that ignores its arguments cannot hang the tests. */
+  timeoutMs?: number;
+}
+
+/** Runs `program` with `args`, no standard input, and collects its output. */
+export async function run(
+  program: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const child = new Deno.Command(program, {
+    args,
+    cwd: options.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  try {
+    const output = await child.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `deno ARGS` with the deno running the tests. */
+export function runDeno(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run(Deno.execPath(), args, options);
+}
+
+/** The names of the commands present in `cmd/` (files `cmd/NAME.ts`), sorted. */
+export function presentCommands(): string[] {
+  return [...Deno.readDirSync(`${ROOT}/cmd`)]
+    .filter((entry) => entry.isFile && entry.name.endsWith(".ts") && !entry.name.startsWith("_"))
+    .map((entry) => entry.name.slice(0, -3))
+    .sort();
+}
+
+/** Calls `fn` with `console.log` and `console.error` captured instead of printed. */
+export async function captureConsole<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; stdout: string; stderr: string }> {
+  const { log, error } = console;
+  let stdout = "";
+  let stderr = "";
+  console.log = (...parts: unknown[]) => void (stdout += parts.join(" ") + "\n");
+  console.error = (...parts: unknown[]) => void (stderr += parts.join(" ") + "\n");
+  try {
+    const result = await fn();
+    return { result, stdout, stderr };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
