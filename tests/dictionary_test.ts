@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { loadWordIndex, SOWPODS_WORDS } from "../lib/dictionary.ts";
+import { loadWordIndex, loadWordList, SOWPODS_WORDS } from "../lib/dictionary.ts";
+import { findWords } from "../lib/word_index.ts";
 import { tempDir } from "./_peers.ts";
 
 Deno.test("loadWordIndex() builds SOWPODS once, with every word", async () => {
@@ -23,4 +24,12 @@ Deno.test("loadWordIndex() reads a word list file", async () => {
   const index = await loadWordIndex({ dict: path });
   assert.deepEqual(index.find("tca"), ["act", "cat", "tac"]);
   await assert.rejects(loadWordIndex({ dict: `${dir.path}/missing` }), Deno.errors.NotFound);
+});
+
+Deno.test("findWords() over SOWPODS answers as the index does", async () => {
+  const [index, words] = await Promise.all([loadWordIndex(), loadWordList()]);
+  assert.equal(words.length, SOWPODS_WORDS);
+  for (const rack of ["lexical", "qu?ck", "aeinrst", "??", "zzzzzz", "a?????b"]) {
+    assert.deepEqual(findWords(words, rack), index.find(rack), rack);
+  }
 });

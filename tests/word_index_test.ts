@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildWordIndex, WordIndex } from "../lib/word_index.ts";
+import { buildWordIndex, findWords, WordIndex } from "../lib/word_index.ts";
 
 const WORDS = ["cat", "act", "at", "a", "tact", "dog", "attack", "Zoo", "it's", "café", ""];
 
@@ -56,7 +56,7 @@ Deno.test("buildWordIndex() lowercases, deduplicates and skips non-letters", () 
   assert.deepEqual(index.find("arbez"), ["zebra", "bra"]);
 });
 
-Deno.test("WordIndex agrees with brute force on random racks", () => {
+Deno.test("WordIndex.find() and findWords() agree with brute force on random racks", () => {
   const words = [..."abcdefghij"].flatMap((a) =>
     [..."aeiou"].flatMap((b) => [a + b, b + a + a, a + b + "st"])
   );
@@ -68,7 +68,9 @@ Deno.test("WordIndex agrees with brute force on random racks", () => {
       { length: 1 + Math.floor(random() * 6) },
       () => "abcdeiostu?"[Math.floor(random() * 11)],
     ).join("");
-    assert.deepEqual(index.find(rack), bruteForce(words, rack), rack);
+    const expected = bruteForce(words, rack);
+    assert.deepEqual(index.find(rack), expected, rack);
+    assert.deepEqual(findWords(words, rack), expected, rack);
   }
 });
 
@@ -84,4 +86,10 @@ Deno.test("WordIndex shares its SharedArrayBuffer instead of copying it", () => 
 Deno.test("new WordIndex() refuses bytes that are not an index", () => {
   assert.throws(() => new WordIndex(new ArrayBuffer(8)), TypeError);
   assert.throws(() => new WordIndex(new ArrayBuffer(4096)), TypeError);
+});
+
+Deno.test("findWords() cleans the list as buildWordIndex() does", () => {
+  const words = ["Zebra", "zebra", " bra\r", "it's", "naïve", "", "x".repeat(40)];
+  assert.deepEqual(findWords(words, "arbez"), ["zebra", "bra"]);
+  assert.deepEqual(findWords(words, "x".repeat(32)), []);
 });
