@@ -14,7 +14,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { freePort, peerPath, startPeer, tempDir, waitForPort } from "../tests/_peers.ts";
+import { freePort, peerPath, startPeer, tempDir } from "../tests/_peers.ts";
+import { startDenoServer } from "../tests/_deno_server.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,47 +38,23 @@ interface WrkResult {
   errors: string;
 }
 
-interface Started extends AsyncDisposable {
-  port: number;
-  pid: number;
-}
-
-/** Starts a Deno process serving on a fresh port; its stderr is drained (log lines counted). */
-async function startDeno(argsFor: (port: number) => string[], env: Record<string, string> = {}) {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: argsFor(port),
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const drained = child.stderr.pipeTo(new WritableStream()).catch(() => {});
-  await waitForPort(port);
-  return {
-    port,
-    pid: child.pid,
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Gone.
-      }
-      await child.status;
-      await drained;
-    },
-  } satisfies Started;
-}
-
 function lexicalServer(args: string[]) {
-  return startDeno((
+  return startDenoServer((
     port,
   ) => ["run", "-A", SERVER, "--host", "127.0.0.1", "--port", String(port), ...args]);
 }
 
-async function wrk(url: string): Promise<WrkResult> {
+async function wrk(url: string, options: { connections?: number; script?: string } = {}) {
+  console.error(`bench: wrk ${url} (${options.connections ?? 64} connections)`);
   const output = await new Deno.Command(peerPath("wrk")!, {
-    args: ["-t2", "-c64", `-d${DURATION}s`, "--latency", url],
+    args: [
+      "-t2",
+      `-c${options.connections ?? 64}`,
+      `-d${DURATION}s`,
+      "--latency",
+      ...(options.script ? ["-s", options.script] : []),
+      url,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -159,6 +136,7 @@ if (!peerPath("wrk") || !peerPath("nginx")) {
 }
 
 await using dir = await tempDir("netkit_bench_lexical_");
+await Deno.chmod(dir.path, 0o755); // nginx's workers run as another user
 const rows: string[] = [];
 const row = (name: string, result: WrkResult, anchor: number, rss: string) => {
   rows.push(
@@ -177,14 +155,14 @@ let body: string;
   body = await (await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`)).text();
 }
 await Deno.writeTextFile(`${dir.path}/${RACK}`, body);
-await Deno.chmod(dir.path, 0o755); // nginx's workers run as another user
 
-// nginx, one worker process (the Deno servers are one JS thread each), access log buffered.
-const nginxPort = freePort();
-await Deno.writeTextFile(
-  `${dir.path}/nginx.conf`,
-  `daemon off;
-worker_processes 1;
+/** nginx serving the body as a static file, access log on (buffered), as the anchor. */
+async function nginx(workers: string): Promise<WrkResult> {
+  const port = freePort();
+  await Deno.writeTextFile(
+    `${dir.path}/nginx.conf`,
+    `daemon off;
+worker_processes ${workers};
 pid ${dir.path}/nginx.pid;
 error_log ${dir.path}/error.log;
 events { worker_connections 1024; }
@@ -192,31 +170,23 @@ http {
   access_log ${dir.path}/access.log combined buffer=64k flush=1s;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:${nginxPort};
+    listen 127.0.0.1:${port};
     root ${dir.path};
     default_type "application/json; charset=utf-8";
     location / { try_files $uri =404; }
   }
 }
 `,
-);
-let nginx: WrkResult;
-{
-  await using _nginx = await startPeer(
-    [
-      peerPath("nginx")!,
-      "-c",
-      `${dir.path}/nginx.conf`,
-      "-p",
-      dir.path,
-      "-e",
-      `${dir.path}/error.log`,
-    ],
-    nginxPort,
   );
-  nginx = await wrk(`http://127.0.0.1:${nginxPort}/${RACK}`);
+  const prefix = ["-c", `${dir.path}/nginx.conf`, "-p", dir.path, "-e", `${dir.path}/error.log`];
+  await using _nginx = await startPeer([peerPath("nginx")!, ...prefix], port);
+  return await wrk(`http://127.0.0.1:${port}/${RACK}`);
 }
-row(`nginx 1 worker, static ${body.length}-byte file (anchor)`, nginx, nginx.requestsPerSecond, "");
+
+const anchor = await nginx("1");
+const anchorRps = anchor.requestsPerSecond;
+row(`nginx, 1 worker, static ${body.length}-byte file (anchor)`, anchor, anchorRps, "");
+row("nginx, 2 workers (auto)", await nginx("auto"), anchorRps, "");
 
 {
   const script = `${dir.path}/bare.ts`;
@@ -226,55 +196,30 @@ row(`nginx 1 worker, static ${body.length}-byte file (anchor)`, nginx, nginx.req
 Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => Response.json(body));
 `,
   );
-  await using bare = await startDeno((port) => ["run", "-A", script, String(port)]);
+  await using bare = await startDenoServer((port) => ["run", "-A", script, String(port)]);
   const result = await wrk(`http://127.0.0.1:${bare.port}/api/${RACK}`);
-  row(
-    "bare Deno.serve, Response.json (ceiling)",
-    result,
-    nginx.requestsPerSecond,
-    fixed(peakRssMb(bare.pid)),
-  );
+  row("bare Deno.serve, Response.json (ceiling)", result, anchorRps, fixed(peakRssMb(bare.pid)));
 }
 
 {
   await using server = await lexicalServer([]);
   await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((response) => response.text());
   const result = await wrk(`http://127.0.0.1:${server.port}/api/${RACK}`);
-  row(
-    "lexical-server, cached rack, logging on",
-    result,
-    nginx.requestsPerSecond,
-    fixed(peakRssMb(server.pid)),
-  );
+  const name = "lexical-server, cached rack, logging on";
+  row(name, result, anchorRps, fixed(peakRssMb(server.pid)));
 }
 
 {
-  await using server = await startDeno(
-    (
-      port,
-    ) => [
-      "serve",
-      "-A",
-      "--parallel",
-      "--quiet",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      SERVER,
-    ],
-    { NETKIT_WORKERS: "1" },
+  await using server = await startDenoServer(
+    (port) => ["serve", "-A", "--parallel", "--quiet", "--port", String(port), SERVER],
+    { env: { NETKIT_WORKERS: "1" }, keepStderr: false },
   );
   for (let i = 0; i < 8; i++) {
     await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((response) => response.text());
   }
   const result = await wrk(`http://127.0.0.1:${server.port}/api/${RACK}`);
-  row(
-    "lexical-server under deno serve --parallel (2 threads)",
-    result,
-    nginx.requestsPerSecond,
-    fixed(peakRssMb(server.pid)),
-  );
+  const name = "lexical-server, deno serve --parallel (2 threads)";
+  row(name, result, anchorRps, fixed(peakRssMb(server.pid)));
 }
 
 console.log(
@@ -284,34 +229,56 @@ console.log("| server | requests/s | vs nginx | p50 ms | p99 ms | peak RSS MB |"
 console.log("|---|---|---|---|---|---|");
 for (const line of rows) console.log(line);
 
+// Misses one at a time: latency without queueing.
 const missRows: string[] = [];
-{
-  await using server = await lexicalServer(["--quiet"]);
+for (const finder of ["worker", "subprocess"] as const) {
+  await using server = await lexicalServer(["--quiet", "--finder", finder]);
   const rssBefore = peakRssMb(server.pid);
-  const result = await missLatencies(server.port, racks(MISSES, 1));
+  const count = finder === "worker" ? MISSES : SUBPROCESS_MISSES;
+  const result = await missLatencies(server.port, racks(count, finder === "worker" ? 1 : 2));
+  const name = finder === "worker"
+    ? `worker (${navigator.hardwareConcurrency} workers, one shared index)`
+    : "subprocess (deno run scrabble-word-finder per miss)";
   missRows.push(
-    `| worker (${navigator.hardwareConcurrency} workers, one shared index) | ${MISSES} | ${
-      fixed(result.p50, 2)
-    } | ${fixed(result.p90, 2)} | ${fixed(result.server, 2)} | ${fixed(rssBefore)} → ${
-      fixed(peakRssMb(server.pid))
-    } |`,
+    `| ${name} | ${count} | ${fixed(result.p50, 2)} | ${fixed(result.p90, 2)} | ${
+      fixed(result.server, 2)
+    } | ${fixed(rssBefore)} → ${fixed(peakRssMb(server.pid))} |`,
   );
 }
-{
-  await using server = await lexicalServer(["--quiet", "--finder", "subprocess"]);
-  const rssBefore = peakRssMb(server.pid);
-  const result = await missLatencies(server.port, racks(SUBPROCESS_MISSES, 2));
-  missRows.push(
-    `| subprocess (deno run scrabble-word-finder per miss) | ${SUBPROCESS_MISSES} | ${
-      fixed(result.p50, 2)
-    } | ${fixed(result.p90, 2)} | ${fixed(result.server, 2)} | ${fixed(rssBefore)} → ${
-      fixed(peakRssMb(server.pid))
-    } (server only) |`,
-  );
-}
-console.log(
-  `\n### Cache misses: distinct 7-letter racks, one at a time, one keep-alive connection\n`,
-);
+console.log(`\n### Cache misses: distinct 7-letter racks, one at a time, one connection\n`);
 console.log("| finder | racks | p50 ms | p90 ms | server-side p50 ms | server peak RSS MB |");
 console.log("|---|---|---|---|---|---|");
 for (const line of missRows) console.log(line);
+
+// Misses under load: every request a new random 7-letter rack (wrk's Lua), cache off.
+const lua = `${dir.path}/racks.lua`;
+await Deno.writeTextFile(
+  lua,
+  `local letters = "aaaaaaaaabbccddddeeeeeeeeeeeeffggghhiiiiiiiiijkllllmmnnnnnnooooooooppqrrrrrrssssttttttuuuuvvwwxyyz"
+math.randomseed(os.time())
+request = function()
+  local rack = {}
+  for i = 1, 7 do
+    local at = math.random(#letters)
+    rack[i] = letters:sub(at, at)
+  end
+  return wrk.format("GET", "/api/" .. table.concat(rack))
+end
+`,
+);
+const loadRows: string[] = [];
+for (const [finder, connections] of [["worker", 64], ["subprocess", 4]] as const) {
+  await using server = await lexicalServer(["--quiet", "--finder", finder, "--cache-size", "0"]);
+  const result = await wrk(`http://127.0.0.1:${server.port}/`, { connections, script: lua });
+  loadRows.push(
+    `| ${finder} | ${connections} | ${fixed(result.requestsPerSecond, 0)} | ${
+      fixed(result.p50Ms, 2)
+    } | ${fixed(result.p99Ms, 2)} | ${fixed(peakRssMb(server.pid))} |${
+      result.errors ? ` ${result.errors}` : ""
+    }`,
+  );
+}
+console.log(`\n### Cache misses under load: wrk -t2 -d${DURATION}s, a random rack per request\n`);
+console.log("| finder | connections | requests/s | p50 ms | p99 ms | server peak RSS MB |");
+console.log("|---|---|---|---|---|---|");
+for (const line of loadRows) console.log(line);

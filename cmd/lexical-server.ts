@@ -213,7 +213,12 @@ export default {
       cacheSize: Number(Deno.env.get("NETKIT_CACHE_SIZE") ?? NaN) >= 0
         ? Number(Deno.env.get("NETKIT_CACHE_SIZE"))
         : undefined,
-    }).then((started) => started.handler);
+    }).then((started) => {
+      // deno serve stops serving on these signals; the pool's workers must not keep it alive.
+      const close = () => void started.finder.close();
+      for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, close);
+      return started.handler;
+    });
     return (await served)(request, info);
   },
 } satisfies Deno.ServeDefaultExport;

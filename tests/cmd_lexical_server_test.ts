@@ -1,20 +1,15 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/lexical-server.ts";
-import { freePort, peerPath, peerTest, waitForPort } from "./_peers.ts";
+import { peerPath, peerTest } from "./_peers.ts";
+import { captureConsole } from "./_run.ts";
+import { type DenoServer, startDenoServer } from "./_deno_server.ts";
 
 const SERVER = new URL("../cmd/lexical-server.ts", import.meta.url).pathname;
 const FINDER = new URL("../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 const RACKS = ["lexical", "qu%3Fck", "AEINRST", "zzz", "%3F%3F"];
 
-interface Server extends AsyncDisposable {
-  port: number;
-  child: Deno.ChildProcess;
-  /** Stops the server with `signal` and returns its exit code and stderr. */
-  stop(signal?: Deno.Signal): Promise<{ code: number; stderr: string }>;
-}
-
-function startServer(args: string[]): Promise<Server> {
-  return startProcess((port) => [
+function startServer(args: string[]): Promise<DenoServer> {
+  return startDenoServer((port) => [
     "run",
     "-A",
     SERVER,
@@ -24,37 +19,6 @@ function startServer(args: string[]): Promise<Server> {
     "--host",
     "127.0.0.1",
   ]);
-}
-
-async function startProcess(argsFor: (port: number) => string[], env: Record<string, string> = {}) {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: argsFor(port),
-    env,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  let stopped: Promise<{ code: number; stderr: string }> | undefined;
-  const stop = (signal: Deno.Signal = "SIGTERM") => {
-    stopped ??= (async () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-      const status = await child.status;
-      return { code: status.code, stderr: await stderr };
-    })();
-    return stopped;
-  };
-  try {
-    await waitForPort(port);
-  } catch (error) {
-    throw new Error(`The server did not start: ${(await stop()).stderr}`, { cause: error });
-  }
-  return { port, child, stop, [Symbol.asyncDispose]: async () => void await stop() } as Server;
 }
 
 async function getJson(port: number, path: string) {
@@ -166,18 +130,18 @@ peerTest("lexical-server keeps a connection alive for curl", ["curl"], async () 
   assert.deepEqual(bodies.map((body) => JSON.parse(body).cached), [false, true]);
 });
 
-Deno.test("lexical-server runs under deno serve --parallel", async () => {
-  const server = await startProcess(
+Deno.test("lexical-server runs under deno serve --parallel and ends on SIGTERM", async () => {
+  const server = await startDenoServer(
     (port) => ["serve", "-A", "--parallel", "--port", String(port), "--host", "127.0.0.1", SERVER],
-    { NETKIT_WORKERS: "1" },
+    { env: { NETKIT_WORKERS: "1" } },
   );
   try {
     const { status, body } = await getJson(server.port, "/lexical");
     assert.equal(status, 200);
     assert.equal(body.possibilities[0], "lexical");
   } finally {
-    // deno serve --parallel does not always end on SIGTERM when started from a test.
-    const { stderr } = await server.stop("SIGKILL");
+    const { code, stderr } = await server.stop("SIGTERM");
+    assert.equal(code, 0, "the pool's workers must not keep deno serve alive");
     assert.ok(
       !stderr.includes("lexical-server: Listening"),
       "main() must not run under deno serve",
@@ -196,6 +160,8 @@ Deno.test("lexical-server refuses bad options with exit 2", async () => {
       ["1", "2"],
     ]
   ) {
-    assert.equal(await main(args), 2, JSON.stringify(args));
+    const { result, stderr } = await captureConsole(() => main(args));
+    assert.equal(result, 2, JSON.stringify(args));
+    assert.match(stderr, /^lexical-server: /);
   }
 });

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/scrabble-word-finder.ts";
 import { tempDir } from "./_peers.ts";
+import { captureConsole, runDeno } from "./_run.ts";
 
 const SCRIPT = new URL("../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 
-async function run(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function run(...args: string[]) {
+  return runDeno(["run", "-A", "--quiet", SCRIPT, ...args]);
 }
 
 Deno.test("scrabble-word-finder prints words longest first, then alphabetically", async () => {
@@ -48,7 +43,9 @@ Deno.test("scrabble-word-finder refuses bad racks with exit 2", async () => {
       "ab",
     ]]
   ) {
-    assert.equal(await main(args), 2, JSON.stringify(args));
+    const { result, stderr } = await captureConsole(() => main(args));
+    assert.equal(result, 2, JSON.stringify(args));
+    assert.match(stderr, /^scrabble-word-finder: /);
   }
   const { code, stderr } = await run("abc!");
   assert.equal(code, 2);
@@ -56,5 +53,7 @@ Deno.test("scrabble-word-finder refuses bad racks with exit 2", async () => {
 });
 
 Deno.test("scrabble-word-finder --help exits 0", async () => {
-  assert.equal(await main(["--help"]), 0);
+  const { result, stdout } = await captureConsole(() => main(["--help"]));
+  assert.equal(result, 0);
+  assert.match(stdout, /^Usage: scrabble-word-finder \[--dict FILE\] LETTERS/);
 });
