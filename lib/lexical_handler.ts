@@ -13,6 +13,9 @@ import { QueueFullError } from "./worker_pool.ts";
 /** The default number of racks the cache keeps. */
 export const DEFAULT_CACHE_SIZE = 10_000;
 
+/** The default bound on the cached answers' total size: 64 MiB of JSON. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** The path that answers the counters instead of a rack. */
 export const STATS_PATH = "/-/stats";
 
@@ -22,6 +25,10 @@ export interface LexicalHandlerOptions {
   find(rack: string): Promise<string[]>;
   /** How many racks the cache keeps. @default {10000} */
   cacheSize?: number;
+  /**
+   * The most bytes of JSON the cache keeps (a rack of blanks answers megabytes). @default {64 MiB}
+   */
+  cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
   log?: (line: string) => void;
 }
@@ -77,7 +84,10 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  * ```
  */
 export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHandler {
-  const cache = new LruCache<string, string>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const cache = new LruCache<string, string>(options.cacheSize ?? DEFAULT_CACHE_SIZE, {
+    maxWeight: options.cacheBytes ?? DEFAULT_CACHE_BYTES,
+    weigh: (json) => json.length,
+  });
   const log = options.log;
   const find = options.find;
   let requests = 0;

@@ -29,8 +29,17 @@ export interface CacheAnswer<V> {
   cached: boolean;
 }
 
+/** Options for {@linkcode LruCache}. */
+export interface LruCacheOptions<V> {
+  /** The most total weight kept (e.g. bytes); a heavier single value is not cached. @default {Infinity} */
+  maxWeight?: number;
+  /** A value's weight. @default {() => 1} */
+  weigh?: (value: V) => number;
+}
+
 /**
- * A bounded LRU cache with single-flight computation.
+ * A bounded LRU cache with single-flight computation, bounded by entry count and, optionally, by
+ * total weight (bytes), so a few huge values cannot exhaust memory.
  *
  * @example
  * ```ts
@@ -46,7 +55,10 @@ export interface CacheAnswer<V> {
  */
 export class LruCache<K, V> {
   readonly #capacity: number;
-  readonly #entries = new Map<K, V>();
+  readonly #maxWeight: number;
+  readonly #weigh: (value: V) => number;
+  readonly #entries = new Map<K, { value: V; weight: number }>();
+  #weight = 0;
   readonly #inFlight = new Map<K, Promise<V>>();
   /** The counters; read them, do not change them. */
   readonly stats: LruCacheStats = {
@@ -62,13 +74,23 @@ export class LruCache<K, V> {
    * Builds an empty cache.
    *
    * @param capacity The most entries kept; 0 keeps none (single-flight still applies).
-   * @throws {RangeError} for a negative or fractional capacity.
+   * @throws {RangeError} for a negative or fractional capacity, or a negative weight bound.
    */
-  constructor(capacity: number) {
+  constructor(capacity: number, options: LruCacheOptions<V> = {}) {
     if (!Number.isInteger(capacity) || capacity < 0) {
       throw new RangeError(`The cache capacity must be a whole number from 0, not "${capacity}"`);
     }
     this.#capacity = capacity;
+    this.#maxWeight = options.maxWeight ?? Infinity;
+    if (!(this.#maxWeight >= 0)) {
+      throw new RangeError(`The cache weight bound must be from 0, not "${this.#maxWeight}"`);
+    }
+    this.#weigh = options.weigh ?? (() => 1);
+  }
+
+  /** The total weight of the entries. */
+  get weight(): number {
+    return this.#weight;
   }
 
   /** How many entries the cache holds. */
@@ -83,23 +105,34 @@ export class LruCache<K, V> {
 
   /** The value for `key`, now the most recently used, or undefined. Counts nothing. */
   get(key: K): V | undefined {
-    const value = this.#entries.get(key);
-    if (value !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
-    }
-    return value;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.value;
   }
 
-  /** Stores `value` as the most recently used, evicting the least recently used if full. */
+  /**
+   * Stores `value` as the most recently used, evicting the least recently used while over the
+   * count or weight bound. A value heavier than the whole bound is not stored.
+   */
   set(key: K, value: V): void {
-    if (this.#capacity === 0) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    while (this.#entries.size > this.#capacity) {
-      this.#entries.delete(this.#entries.keys().next().value as K);
+    this.#delete(key);
+    const weight = this.#weigh(value);
+    if (this.#capacity === 0 || weight > this.#maxWeight) return;
+    this.#entries.set(key, { value, weight });
+    this.#weight += weight;
+    while (this.#entries.size > this.#capacity || this.#weight > this.#maxWeight) {
+      this.#delete(this.#entries.keys().next().value as K);
       this.stats.evictions++;
     }
+  }
+
+  #delete(key: K): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    this.#weight -= entry.weight;
   }
 
   /**

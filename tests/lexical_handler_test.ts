@@ -131,3 +131,10 @@ Deno.test("lexical handler logs one line per request with the peer's address", a
     "Received a connection request from unknown.",
   ]);
 });
+
+Deno.test("lexical handler does not cache answers beyond cacheBytes", async () => {
+  const handler = createLexicalHandler({ find: finder, cacheBytes: 20 });
+  await handler(get("/lexical"));
+  assert.equal((await (await handler(get("/lexical"))).json()).cached, false);
+  assert.equal(handler.stats().cached, 0);
+});

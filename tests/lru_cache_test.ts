@@ -60,3 +60,18 @@ Deno.test("LruCache with capacity 0 keeps nothing but still shares computations"
 Deno.test("LruCache refuses a bad capacity", () => {
   for (const capacity of [-1, 1.5, NaN]) assert.throws(() => new LruCache(capacity), RangeError);
 });
+
+Deno.test("LruCache bounds the total weight and skips a value heavier than the bound", () => {
+  const cache = new LruCache<string, string>(100, { maxWeight: 10, weigh: (text) => text.length });
+  cache.set("a", "12345");
+  cache.set("b", "12345");
+  assert.equal(cache.weight, 10);
+  cache.set("c", "123");
+  assert.equal(cache.get("a"), undefined);
+  assert.equal(cache.weight, 8);
+  cache.set("huge", "x".repeat(11));
+  assert.equal(cache.get("huge"), undefined);
+  cache.set("b", "1");
+  assert.equal(cache.weight, 4);
+  assert.throws(() => new LruCache(1, { maxWeight: -1 }), RangeError);
+});
