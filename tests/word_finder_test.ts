@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createWordFinder } from "../lib/word_finder.ts";
 import { loadWordIndex } from "../lib/dictionary.ts";
+import { tempDir } from "./_peers.ts";
 
 const SCRIPT = new URL("../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 const RACKS = ["lexical", "qu?ck", "aeinrst", "zzz", "??"];
@@ -28,4 +29,19 @@ Deno.test("createWordFinder() subprocess mode reports a failing program", async 
 
 Deno.test("createWordFinder() subprocess mode needs a command", async () => {
   await assert.rejects(createWordFinder({ kind: "subprocess" }), TypeError);
+});
+
+Deno.test("createWordFinder() worker mode reads --dict and reports one it cannot read", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/words`, "tac\ncat\nact\n");
+  await using finder = await createWordFinder({
+    kind: "worker",
+    workers: 1,
+    dict: `${dir.path}/words`,
+  });
+  assert.deepEqual(await finder.find("act"), ["act", "cat", "tac"]);
+  await assert.rejects(
+    createWordFinder({ kind: "worker", dict: `${dir.path}/missing` }),
+    /No such file/,
+  );
 });
