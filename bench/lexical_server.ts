@@ -39,9 +39,8 @@ interface WrkResult {
 }
 
 function lexicalServer(args: string[]) {
-  return startDenoServer((
-    port,
-  ) => ["run", "-A", SERVER, "--host", "127.0.0.1", "--port", String(port), ...args]);
+  const argv = ["run", "-A", SERVER, "--host", "127.0.0.1", ...args];
+  return startDenoServer((port) => [...argv, "--port", String(port)], { keepStderr: false });
 }
 
 async function wrk(url: string, options: { connections?: number; script?: string } = {}) {

@@ -233,7 +233,7 @@ function startedByDenoServe(): boolean {
       return false;
     }
     const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
-    return argv[1] === "serve";
+    return /(^|\/)deno$/.test(argv[0]) && argv[1] === "serve";
   } catch {
     return false;
   }

@@ -1,7 +1,8 @@
 /**
  * A log that collects lines in memory and writes them in batches, so a busy server does not make
- * one synchronous write per request. Memory is bounded: when the writer falls behind and the
- * buffer is full, new lines are dropped and counted.
+ * one synchronous write per request. Lines are encoded straight into one of two fixed buffers
+ * (one fills while the other is written), so logging allocates nothing per batch and memory is
+ * bounded: when the writer falls behind and the buffer is full, new lines are dropped and counted.
  *
  * @module
  */
@@ -14,11 +15,12 @@ export interface BufferedLogOptions {
   writer?: { write(p: Uint8Array): Promise<number> };
   /** Write at most this long after a line arrives. @default {50} */
   flushMs?: number;
-  /** Drop lines beyond this many buffered bytes. @default {1 MiB} */
+  /** The size of each of the two buffers; lines beyond it are dropped. @default {256 KiB} */
   maxBufferBytes?: number;
 }
 
 const encoder = new TextEncoder();
+const NEWLINE = 10;
 
 /**
  * Batched, bounded line logging.
@@ -39,18 +41,19 @@ const encoder = new TextEncoder();
 export class BufferedLog implements AsyncDisposable {
   readonly #writer: { write(p: Uint8Array): Promise<number> };
   readonly #flushMs: number;
-  readonly #maxBufferBytes: number;
-  #lines: string[] = [];
-  #bytes = 0;
+  readonly #bufferBytes: number;
+  #buffers: [Uint8Array, Uint8Array] | undefined;
+  #active = 0;
+  #used = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  #writing: Promise<void> | undefined;
   #dropped = 0;
 
-  /** Builds the log; nothing is written until a line arrives. */
+  /** Builds the log; its buffers are allocated when the first line arrives. */
   constructor(options: BufferedLogOptions = {}) {
     this.#writer = options.writer ?? Deno.stderr;
     this.#flushMs = options.flushMs ?? 50;
-    this.#maxBufferBytes = options.maxBufferBytes ?? 1024 * 1024;
+    this.#bufferBytes = options.maxBufferBytes ?? 256 * 1024;
   }
 
   /** How many lines were dropped because the buffer was full. */
@@ -60,16 +63,24 @@ export class BufferedLog implements AsyncDisposable {
 
   /** Queues one line (a newline is added). */
   line(text: string): void {
-    if (this.#bytes + text.length + 1 > this.#maxBufferBytes) {
+    this.#buffers ??= [new Uint8Array(this.#bufferBytes), new Uint8Array(this.#bufferBytes)];
+    const buffer = this.#buffers[this.#active];
+    const room = buffer.subarray(this.#used, buffer.length - 1);
+    const { read, written } = encoder.encodeInto(text, room);
+    if (read < text.length) {
       this.#dropped++;
-      return;
+    } else {
+      buffer[this.#used + written] = NEWLINE;
+      this.#used += written + 1;
     }
-    this.#lines.push(text);
-    this.#bytes += text.length + 1;
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
+    if (this.#used > buffer.length / 2 && this.#writing === undefined) {
       this.flush().catch(() => {});
-    }, this.#flushMs);
+    } else {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.flush().catch(() => {});
+      }, this.#flushMs);
+    }
   }
 
   /** Writes every queued line; resolves when they are written. */
@@ -78,15 +89,15 @@ export class BufferedLog implements AsyncDisposable {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#lines.length === 0) return this.#writing;
-    const text = this.#lines.join("\n") + "\n";
-    this.#lines = [];
-    const bytes = encoder.encode(text);
-    this.#writing = this.#writing
-      .then(() => writeAll(this.#writer, bytes))
+    if (this.#writing) return this.#writing.then(() => this.flush());
+    if (this.#used === 0 || !this.#buffers) return Promise.resolve();
+    const bytes = this.#buffers[this.#active].subarray(0, this.#used);
+    this.#active ^= 1;
+    this.#used = 0;
+    this.#writing = writeAll(this.#writer, bytes)
       .catch(() => {})
       .finally(() => {
-        this.#bytes -= text.length;
+        this.#writing = undefined;
       });
     return this.#writing;
   }

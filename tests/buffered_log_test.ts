@@ -35,11 +35,32 @@ Deno.test("BufferedLog flushes by itself after flushMs", async () => {
   assert.equal(await written.promise, "soon\n");
 });
 
-Deno.test("BufferedLog drops lines beyond its bound instead of growing", async () => {
-  const { writes, writer } = recorder();
-  await using log = new BufferedLog({ writer, maxBufferBytes: 100 });
+Deno.test("BufferedLog drops lines beyond its bound when the writer falls behind", async () => {
+  const release = Promise.withResolvers<void>();
+  const writes: string[] = [];
+  const writer = {
+    async write(p: Uint8Array) {
+      await release.promise;
+      writes.push(new TextDecoder().decode(p));
+      return p.length;
+    },
+  };
+  const log = new BufferedLog({ writer, maxBufferBytes: 100 });
+  // 11 bytes a line: the first buffer is sent once half full (5 lines) and the writer stalls;
+  // the second buffer takes 9 lines; the rest are dropped.
   for (let i = 0; i < 100; i++) log.line("0123456789");
-  assert.equal(log.dropped, 91);
+  assert.equal(log.dropped, 86);
+  release.resolve();
   await log.flush();
-  assert.equal(writes[0].length, 99);
+  assert.deepEqual(writes.map((text) => text.length), [55, 99]);
+});
+
+Deno.test("BufferedLog drops a line longer than its buffer", async () => {
+  const { writes, writer } = recorder();
+  await using log = new BufferedLog({ writer, maxBufferBytes: 16 });
+  log.line("x".repeat(100));
+  log.line("short");
+  await log.flush();
+  assert.equal(log.dropped, 1);
+  assert.deepEqual(writes, ["short\n"]);
 });
