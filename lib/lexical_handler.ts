@@ -6,7 +6,7 @@
  * @module
  */
 
-import { LruCache } from "./lru_cache.ts";
+import { type CacheAnswer, LruCache } from "./lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "./worker_pool.ts";
 
@@ -55,8 +55,8 @@ export interface LexicalStats {
 
 /** A lexical handler, with its counters. */
 export interface LexicalHandler {
-  /** Answers one request; never throws. */
-  (request: Request, info?: { remoteAddr: Deno.Addr }): Promise<Response>;
+  /** Answers one request (synchronously for a cache hit); never throws or rejects. */
+  (request: Request, info?: { remoteAddr: Deno.Addr }): Response | Promise<Response>;
   /** The counters, as {@linkcode STATS_PATH} reports them. */
   stats(): LexicalStats;
 }
@@ -104,20 +104,23 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     cached: cache.size,
   });
 
-  const fail = (status: number, message: string, head: boolean, headers: HeadersInit = {}) => {
+  const fail = (status: number, message: string, head: boolean, headers?: [string, string][]) => {
     rejected++;
     return reply(status, JSON.stringify({ error: message }), head, headers);
   };
 
-  const handler = async (request: Request, info?: { remoteAddr: Deno.Addr }) => {
+  const handler = (
+    request: Request,
+    info?: { remoteAddr: Deno.Addr },
+  ): Response | Promise<Response> => {
     requests++;
     if (log) log(`Received a connection request from ${addressOf(info)}.`);
     const method = request.method;
     const head = method === "HEAD";
     if (method !== "GET" && !head) {
-      return fail(405, `The method "${method.slice(0, 20)}" is not allowed`, false, {
-        allow: "GET, HEAD",
-      });
+      return fail(405, `The method "${method.slice(0, 20)}" is not allowed`, false, [
+        ["allow", "GET, HEAD"],
+      ]);
     }
     const path = pathOf(request.url);
     if (path === STATS_PATH) return reply(200, JSON.stringify(stats()), head);
@@ -135,24 +138,27 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(400, "The rack is not valid percent-encoding", head);
     }
     const started = performance.now();
-    try {
-      const answer = await cache.getOrCompute(rack, async () => JSON.stringify(await find(rack)));
+    const answered = (answer: CacheAnswer<string>) => {
       const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
       const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
       return reply(200, body, head);
-    } catch (error) {
+    };
+    const failed = (error: unknown) => {
       if (error instanceof QueueFullError) return fail(503, "The server is busy", head);
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
-    }
+    };
+    // A hit is answered synchronously: no promise, no microtask, on the hot path.
+    const answer = cache.getOrCompute(rack, async () => JSON.stringify(await find(rack)));
+    return answer instanceof Promise ? answer.then(answered, failed) : answered(answer);
   };
   return Object.assign(handler, { stats });
 }
 
-function reply(status: number, body: string, head: boolean, headers: HeadersInit = {}): Response {
-  const response = new Response(head ? null : body, {
-    status,
-    headers: { "content-type": JSON_TYPE, ...headers },
-  });
+const JSON_HEADERS: [string, string][] = [["content-type", JSON_TYPE]];
+
+function reply(status: number, body: string, head: boolean, extra?: [string, string][]): Response {
+  const headers = extra ? [...JSON_HEADERS, ...extra] : JSON_HEADERS;
+  const response = new Response(head ? null : body, { status, headers });
   if (head) response.headers.set("content-length", String(new TextEncoder().encode(body).length));
   return response;
 }
