@@ -16,6 +16,14 @@ import {
   encodeDnsMessage,
 } from "../../lib/dns_message.ts";
 import { type Duplex, LineTooLongError, SocketStream } from "../../lib/socket_stream.ts";
+import { bodyFraming, readHttpResponseHead } from "../../lib/http_response.ts";
+import { copyChunkedBody } from "../../lib/chunked.ts";
+import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http_url.ts";
+import {
+  ConnectionClosedError,
+  HeaderLimitError,
+  HttpProtocolError,
+} from "../../lib/http_error.ts";
 
 const decoder = new TextDecoder();
 
@@ -92,10 +100,19 @@ export const hostsFileTarget: FuzzTarget = {
   isExpectedError: () => false,
 };
 
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
 /** `decodeDnsMessage` on mutated answers: a DnsFormatError or a message, never a loop. */
 export const dnsMessageTarget: FuzzTarget = {
   name: "decodeDnsMessage",
   seeds: [
+    // A compressed answer: names and the CNAME target point back into the question.
+    fromHex(
+      "1234818000010002000000000377777704746573740000010001c00c000500010000003c0006037765" +
+        "62c010c026000100010000003c00040a000001",
+    ),
     encodeDnsMessage({
       id: 1,
       response: true,
@@ -114,6 +131,130 @@ export const dnsMessageTarget: FuzzTarget = {
   isExpectedError: (error) => error instanceof DnsFormatError,
 };
 
+const isHttpError = (error: unknown) =>
+  error instanceof HttpProtocolError || error instanceof HeaderLimitError ||
+  error instanceof ConnectionClosedError;
+
+/**
+ * `readHttpResponseHead` then `bodyFraming` (for GET and HEAD) on mutated response heads, read in
+ * pieces of 1 to 16 bytes: a head and a sane framing, or a typed HTTP error.
+ */
+export const httpResponseHeadTarget: FuzzTarget = {
+  name: "readHttpResponseHead+bodyFraming",
+  seeds: [
+    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello",
+    "HTTP/1.0 301 Moved\nLocation: /x\n folded\n\n",
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "HTTP/1.1 206 Partial\r\nContent-Length: 7, 7\r\nTransfer-Encoding: identity\r\n\r\n",
+    "HTTP/1.1 204 No Content\r\nContent-Length: 99999999999999999999\r\n\r\n",
+  ],
+  dictionary: [
+    "\r\n",
+    "\n",
+    " ",
+    ":",
+    "\t",
+    "\0",
+    ",",
+    "\xff",
+    "é",
+    "HTTP/1.1 ",
+    "Content-Length: ",
+    "Transfer-Encoding: chunked",
+    "gzip, ",
+    "-1",
+    "999999999999999",
+  ],
+  async run(input) {
+    const stream = new SocketStream(bytesInPieces(input), { maxLineBytes: 4096 });
+    const head = await readHttpResponseHead(stream, { maxHeaderBytes: 4096, maxHeaderCount: 20 });
+    if (head.status < 100 || head.status > 999) throw new Error(`Status ${head.status}`);
+    for (const method of ["GET", "HEAD"]) {
+      const framing = bodyFraming(method, head);
+      if (framing.kind === "length" && !Number.isSafeInteger(framing.length)) {
+        throw new Error(`Length ${framing.length}`);
+      }
+      if (method === "HEAD" && framing.kind !== "none") throw new Error("HEAD with a body");
+    }
+  },
+  isExpectedError: isHttpError,
+};
+
+/** `copyChunkedBody` on mutated chunked bodies: never more bytes out than came in. */
+export const chunkedTarget: FuzzTarget = {
+  name: "copyChunkedBody",
+  seeds: [
+    "4;a=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-T: 1\r\n\r\n",
+    'E ; q="x"\r\n in\r\n\r\nchunks.\r\n000\n\n',
+    "FFFFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n",
+  ],
+  dictionary: ["\r\n", "\n", ";", "0", "F", "f", "-", " ", "\0", "x", "0000000000000"],
+  async run(input) {
+    const stream = new SocketStream(bytesInPieces(input), { maxLineBytes: 1024 });
+    let written = 0;
+    const sink = {
+      write(p: Uint8Array) {
+        written += p.length;
+        return Promise.resolve(p.length);
+      },
+    };
+    const result = await copyChunkedBody(stream, sink, { maxTrailerBytes: 1024 });
+    if (result.bytes !== written || written > input.length) {
+      throw new Error(`Reported ${result.bytes} bytes, wrote ${written} of ${input.length}`);
+    }
+  },
+  isExpectedError: isHttpError,
+};
+
+/**
+ * `parseHttpUrl` on mutated URLs, alone and against a base: whatever it accepts has a host, a
+ * port in range, a request target without spaces or fragment, and a clean `Host` header.
+ */
+export const httpUrlTarget: FuzzTarget = {
+  name: "parseHttpUrl",
+  seeds: [
+    "http://u:p@[::1]:8080/a/b?c#d",
+    "https://example.org/x%20y",
+    "h:1/p",
+    "../up/%2e%2e/x?y",
+    "//other.test:99/",
+  ],
+  dictionary: [
+    "[",
+    "]",
+    ":",
+    "@",
+    "/",
+    "\\",
+    "%",
+    "%2e",
+    "..",
+    "#",
+    "?",
+    " ",
+    "\0",
+    "é",
+    "9",
+    "file:",
+    "ftp://",
+    ":65536",
+  ],
+  run(input) {
+    const text = decoder.decode(input);
+    const url = parseHttpUrl(text, input.length % 2 ? "http://base.test:8/dir/page" : undefined);
+    if (url.host === "" || url.port < 1 || url.port > 65535) {
+      throw new Error(`Bad host ${url.href}`);
+    }
+    if (!url.target.startsWith("/") || /[\s#]/.test(url.target)) {
+      throw new Error(`Bad target ${JSON.stringify(url.target)}`);
+    }
+    if (/[\s/@]/.test(hostHeader(url).replace(/^\[[0-9a-f:.]+\]/, ""))) {
+      throw new Error(`Bad Host header ${JSON.stringify(hostHeader(url))}`);
+    }
+  },
+  isExpectedError: (error) => error instanceof UrlError,
+};
+
 /** Every target, for `deno task fuzz` and the short run in the tests. */
 export const ALL_TARGETS: FuzzTarget[] = [
   portTarget,
@@ -121,4 +262,7 @@ export const ALL_TARGETS: FuzzTarget[] = [
   inetTarget,
   hostsFileTarget,
   dnsMessageTarget,
+  httpResponseHeadTarget,
+  chunkedTarget,
+  httpUrlTarget,
 ];
