@@ -28,6 +28,9 @@ Deno.test("parseHttpUrl() rejects other schemes and broken URLs with a UrlError"
       "http://",
       "http://[::1/",
       "http://h:99999/",
+      "http://h:0/",
+      "h:0",
+      "http://h:00/x",
       "javascript:alert(1)",
       "",
     ]
