@@ -47,3 +47,13 @@ export * from "./lib/host_port_args.ts";
 export * from "./lib/daytime_client.ts";
 export * from "./lib/telnet.ts";
 export * from "./lib/telnet_session.ts";
+
+export * from "./lib/rack.ts";
+export * from "./lib/word_index.ts";
+export * from "./lib/dictionary.ts";
+export * from "./lib/worker_pool.ts";
+export * from "./lib/subprocess.ts";
+export * from "./lib/word_finder.ts";
+export * from "./lib/lru_cache.ts";
+export * from "./lib/buffered_log.ts";
+export * from "./lib/lexical_handler.ts";

@@ -1,17 +1,14 @@
 /**
  * Test helpers for netkit commands that keep running (servers) or need their input timed: the
  * argv that runs a command, and a child whose stdout lines can be awaited. Commands that run to
- * the end are run with `runCommand` from `_run_command.ts`.
+ * the end are run with `runCommand` from `_run.ts`.
  *
  * @module
  */
 
-const root = new URL("../", import.meta.url);
+import { commandArgs } from "./_run.ts";
 
-/** The argv after `deno` that runs `cmd/NAME.ts`. */
-export function commandArgs(name: string): string[] {
-  return ["run", "-A", "--quiet", new URL(`cmd/${name}.ts`, root).pathname];
-}
+export { commandArgs };
 
 /** A command still running, e.g. a server; disposing it kills it (SIGKILL) if still alive. */
 export interface RunningCommand extends AsyncDisposable {

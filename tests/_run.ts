@@ -27,6 +27,8 @@ export interface RunOptions {
   cwd?: string;
   /** Killed after this long, so a command that ignores its arguments cannot hang the tests. */
   timeoutMs?: number;
+  /** Text fed to its standard input, which is then closed; no input at all when undefined. */
+  stdin?: string;
 }
 
 /** Runs `program` with `args`, no standard input, and collects its output. */
@@ -39,10 +41,15 @@ export async function run(
     args,
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+    await writer.close().catch(() => {});
+  }
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
   try {
     const output = await child.output();
@@ -60,6 +67,20 @@ export async function run(
 /** Runs `deno ARGS` with the deno running the tests. */
 export function runDeno(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return run(Deno.execPath(), args, options);
+}
+
+/** The argv after `deno` that runs `cmd/NAME.ts` with every permission. */
+export function commandArgs(name: string): string[] {
+  return ["run", "-A", "--quiet", `${ROOT}/cmd/${name}.ts`];
+}
+
+/** Runs `cmd/NAME.ts` with `args` to the end, feeding `stdin` when given. */
+export function runCommand(
+  name: string,
+  args: string[],
+  stdin?: string,
+): Promise<RunResult> {
+  return runDeno([...commandArgs(name), ...args], { stdin, timeoutMs: 60_000 });
 }
 
 /** The names of the commands present in `cmd/` (files `cmd/NAME.ts`), sorted. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/ports.ts";
 import { tempDir } from "./_peers.ts";
-import { runCommand } from "./_run_command.ts";
+import { runCommand } from "./_run.ts";
 
 Deno.test("ports prints name, number and protocol from a services file", async () => {
   await using dir = await tempDir();

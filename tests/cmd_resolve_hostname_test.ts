@@ -5,7 +5,7 @@ import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../lib/dns
 import { runResolverCommand } from "../lib/resolver_command.ts";
 import { answerTo, startDnsmasq, startFakeDnsServer } from "./_dns_peers.ts";
 import { peerTest, tempDir } from "./_peers.ts";
-import { runCommand } from "./_run_command.ts";
+import { runCommand } from "./_run.ts";
 
 /** A fake server with fixed answers, so the dialogue's text can be compared exactly. */
 function fixedServer() {

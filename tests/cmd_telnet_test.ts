@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "../cmd/telnet.ts";
 import { TELNET } from "../lib/telnet.ts";
 import { commandArgs } from "./_command.ts";
-import { runCommand } from "./_run_command.ts";
+import { runCommand } from "./_run.ts";
 import { freePort, peerTest, startPeer, tempDir } from "./_peers.ts";
 
 const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;

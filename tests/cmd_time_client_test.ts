@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../cmd/time-client.ts";
 import { serveTime } from "../lib/time_server.ts";
-import { runCommand } from "./_run_command.ts";
+import { runCommand } from "./_run.ts";
 import { freePort, peerTest, startPeer, tempDir } from "./_peers.ts";
 
 const UNREACHABLE = "Time server could not be reached.\nAborting\n";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "../cmd/time-server.ts";
 import { decodeRfc868Time } from "../lib/rfc868_time.ts";
 import { commandArgs, spawnCommand } from "./_command.ts";
-import { runCommand } from "./_run_command.ts";
+import { runCommand } from "./_run.ts";
 import { peerTest } from "./_peers.ts";
 
 const DAYTIME_LINE =

