@@ -18,6 +18,7 @@ import {
 import { type Duplex, LineTooLongError, SocketStream } from "../../lib/socket_stream.ts";
 import { bodyFraming, readHttpResponseHead } from "../../lib/http_response.ts";
 import { copyChunkedBody } from "../../lib/chunked.ts";
+import { createLexicalHandler } from "../../lib/lexical_handler.ts";
 import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http_url.ts";
 import {
   ConnectionClosedError,
@@ -255,6 +256,74 @@ export const httpUrlTarget: FuzzTarget = {
   isExpectedError: (error) => error instanceof UrlError,
 };
 
+const LEXICAL_STATUSES = new Set([200, 400, 405, 414, 500, 503]);
+const LEXICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "get"];
+
+/** A finder for the handler under fuzz: quick, and failing or busy for some racks. */
+function fakeFind(rack: string): Promise<string[]> {
+  if (rack.startsWith("zz")) return Promise.reject(new Error("Finder crashed"));
+  return Promise.resolve([rack, rack.slice(1), 'é"\\\u2028']);
+}
+
+const lexicalHandler = createLexicalHandler({ find: fakeFind, cacheSize: 64 });
+
+/**
+ * The lexical-server handler on generated requests: `METHOD PATH` (the method a token, else picked
+ * by the first byte). Every answer is one of the documented statuses, JSON of the documented shape
+ * (none for HEAD), with `Allow` on a 405. The handler itself never throws.
+ */
+export const lexicalHandlerTarget: FuzzTarget = {
+  name: "lexical-server handler",
+  seeds: [
+    "GET /api/LeXiCaL",
+    "GET /a/b/c/qu%3Fck",
+    "HEAD /%3F%3F",
+    "GET /-/stats",
+    "POST /lexical",
+    "GET /" + "a".repeat(33),
+    "GET /%E2%82%AC%zz%",
+    "BREW /x/y?z=1#frag",
+    "GET /" + "%41".repeat(40),
+  ],
+  dictionary: ["/", "%", "%3F", "%3f", "%00", "%FF", "%C3%A9", "?", "#", "..", "%2F", "zz", "é"],
+  async run(input) {
+    const text = decoder.decode(input);
+    const space = text.indexOf(" ");
+    const token = space > 0 ? text.slice(0, space) : "";
+    const method = /^[A-Za-z]{1,40}$/.test(token) && !/^(connect|trace|track)$/i.test(token)
+      ? token
+      : LEXICAL_METHODS[(input[0] ?? 0) % LEXICAL_METHODS.length];
+    const path = space > 0 ? text.slice(space + 1) : text;
+    const request = new Request(`http://localhost/${path.replace(/^\/+/, "")}`, { method });
+    const response = await lexicalHandler(request, {
+      remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
+    });
+    const status = response.status;
+    if (!LEXICAL_STATUSES.has(status)) throw new Error(`Status ${status}`);
+    if (!response.headers.get("content-type")?.startsWith("application/json")) {
+      throw new Error("Not JSON");
+    }
+    if (status === 405 && response.headers.get("allow") !== "GET, HEAD") {
+      throw new Error("No Allow");
+    }
+    const body = await response.text();
+    if (request.method === "HEAD") {
+      if (body !== "") throw new Error("A body for HEAD");
+      return;
+    }
+    const json = JSON.parse(body);
+    const ok = status !== 200
+      ? typeof json.error === "string"
+      : new URL(request.url).pathname === "/-/stats"
+      ? typeof json.requests === "number"
+      : typeof json.time === "number" && typeof json.cached === "boolean" &&
+        Array.isArray(json.possibilities) &&
+        json.possibilities.every((word: unknown) => typeof word === "string");
+    if (!ok) throw new Error(`Unexpected body ${body.slice(0, 100)}`);
+  },
+  isExpectedError: () => false,
+};
+
 /** Every target, for `deno task fuzz` and the short run in the tests. */
 export const ALL_TARGETS: FuzzTarget[] = [
   portTarget,
@@ -265,4 +334,5 @@ export const ALL_TARGETS: FuzzTarget[] = [
   httpResponseHeadTarget,
   chunkedTarget,
   httpUrlTarget,
+  lexicalHandlerTarget,
 ];
