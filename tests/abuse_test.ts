@@ -1,0 +1,111 @@
+// Scaled-down abuse runs (bench/abuse.ts has the full numbers and the latency figures). Each
+// server runs in its own process; a good client asks every 50 ms on a fresh connection.
+import assert from "node:assert/strict";
+import {
+  connectionFlood,
+  daytimeProbe,
+  eventually,
+  goodClient,
+  httpProbe,
+  MALFORMED_KINDS,
+  malformedRequest,
+  sampleProcess,
+  sendMalformed,
+  slowloris,
+  statusOf,
+} from "./_abuse.ts";
+import { startDenoServer } from "./_deno_server.ts";
+import { Rng } from "./fuzz/_harness.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+function serverArgs(command: string, extra: string[] = []) {
+  return (port: number) => [
+    "run",
+    "-A",
+    `${ROOT}cmd/${command}.ts`,
+    "--quiet",
+    ...extra,
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+  ];
+}
+
+Deno.test("malformedRequest() makes each kind, the same for the same seed", () => {
+  const a = new Rng(3);
+  const b = new Rng(3);
+  for (let i = 0; i < MALFORMED_KINDS.length * 2; i++) {
+    assert.deepEqual(malformedRequest(a, i), malformedRequest(b, i));
+  }
+  assert.equal(statusOf(new TextEncoder().encode("HTTP/1.1 414 URI Too Long\r\n")), 414);
+  assert.equal(statusOf(new TextEncoder().encode("garbage")), undefined);
+});
+
+Deno.test("lexical-server survives malformed requests, slowloris and a flood; fds come back", async () => {
+  await using server = await startDenoServer(serverArgs("lexical-server", ["--workers", "1"]), {
+    keepStderr: false,
+  });
+  const probe = httpProbe(server.port, "/api/lexical");
+  await probe();
+  const baseline = sampleProcess(server.pid);
+  const stop = new AbortController();
+  const good = goodClient(probe, 50, stop.signal);
+
+  const outcomes = await sendMalformed(server.port, 600, { concurrency: 16, seed: 5 });
+  for (const [key, count] of Object.entries(outcomes)) {
+    // A 4xx answer or a close; never a 5xx, never a connection left hanging.
+    assert.match(key, /: (4\d\d|closed|reset)$/, `${key} ×${count}`);
+  }
+  const slow = await slowloris(server.port, {
+    connections: 24,
+    durationMs: 1500,
+    byteIntervalMs: 250,
+  });
+  assert.equal(slow.opened, 24);
+  const flood = await connectionFlood(server.port, 300);
+  assert.equal(flood.opened, 300);
+  assert.ok(sampleProcess(server.pid).fds >= baseline.fds + 300, "the flood is held open");
+  await probe();
+  await flood.release();
+
+  assert.ok(
+    await eventually(() => sampleProcess(server.pid).fds <= baseline.fds, 10_000),
+    `fds ${sampleProcess(server.pid).fds}, baseline ${baseline.fds}`,
+  );
+  stop.abort();
+  const report = await good;
+  assert.deepEqual(report.failures, []);
+  assert.ok(report.latencies.length > 0);
+  // Memory stays bounded: well under what 600 requests of up to 1 MiB each would hold.
+  assert.ok(sampleProcess(server.pid).rssKiB < baseline.rssKiB + 200 * 1024);
+  assert.equal((await server.stop()).code, 0, "still up, and stops cleanly");
+});
+
+Deno.test("time-server serves new clients through a flood and readers that never read", async () => {
+  await using server = await startDenoServer(serverArgs("time-server"), { keepStderr: false });
+  const probe = daytimeProbe(server.port);
+  await probe();
+  const baseline = sampleProcess(server.pid);
+  const stop = new AbortController();
+  const good = goodClient(probe, 50, stop.signal);
+
+  const flood = await connectionFlood(server.port, 400);
+  const deaf = await connectionFlood(server.port, 400, { read: false });
+  assert.equal(flood.opened + deaf.opened, 800);
+  await probe();
+  assert.ok(await eventually(() => flood.closedByServer === 400, 10_000), "each got its line");
+  await deaf.release();
+  await flood.release();
+
+  assert.ok(
+    await eventually(() => sampleProcess(server.pid).fds <= baseline.fds, 10_000),
+    `fds ${sampleProcess(server.pid).fds}, baseline ${baseline.fds}`,
+  );
+  stop.abort();
+  const report = await good;
+  assert.deepEqual(report.failures, []);
+  assert.ok(report.latencies.length > 0);
+  assert.equal((await server.stop()).code, 0);
+});
