@@ -31,8 +31,8 @@ import {
   sampleProcess,
   sendMalformed,
   slowloris,
+  startQuietServer,
 } from "../tests/_abuse.ts";
-import { startDenoServer } from "../tests/_deno_server.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -50,7 +50,17 @@ const SLOW_SECONDS = Number(values["slow-seconds"]);
 const FLOOD = Number(values.flood);
 const HOLD = Number(values.hold);
 
-const root = new URL("../", import.meta.url).pathname;
+const openFilesLimit = Number(
+  /^Max open files\s+(\d+)/m.exec(Deno.readTextFileSync("/proc/self/limits"))?.[1] ?? Infinity,
+);
+if (openFilesLimit < Math.max(FLOOD, SLOW) + 512) {
+  console.error(
+    `abuse: the open-files limit is ${openFilesLimit}; run under ` +
+      `bash -c 'ulimit -n 8192; deno run -A bench/abuse.ts'`,
+  );
+  Deno.exit(2);
+}
+
 let missed = false;
 
 function goal(ok: boolean, text: string): string {
@@ -127,7 +137,7 @@ async function abuse(
   console.log(
     row(
       "good client (whole run)",
-      `${lat.count} GETs on fresh connections, ${report.failures.length} failed${
+      `${lat.count} requests on fresh connections, ${report.failures.length} failed${
         report.failures.length ? ` (${report.failures.slice(0, 3).join("; ")})` : ""
       }`,
       goal(
@@ -166,16 +176,7 @@ async function floodPhase(port: number, seconds: number): Promise<string> {
 
 // --- lexical-server ---
 {
-  await using server = await startDenoServer((port) => [
-    "run",
-    "-A",
-    `${root}cmd/lexical-server.ts`,
-    "--quiet",
-    "--port",
-    String(port),
-    "--host",
-    "127.0.0.1",
-  ], { keepStderr: false });
+  await using server = await startQuietServer("lexical-server");
   const racks = ["lexical", "aeinrst", "qu%3Fck", "netkit", "zyxwvu", "abcdefg", "sockets"];
   let turn = 0;
   const probe = () => httpProbe(server.port, `/api/${racks[turn++ % racks.length]}`)();
@@ -208,16 +209,7 @@ async function floodPhase(port: number, seconds: number): Promise<string> {
 
 // --- time-server ---
 {
-  await using server = await startDenoServer((port) => [
-    "run",
-    "-A",
-    `${root}cmd/time-server.ts`,
-    "--quiet",
-    "--port",
-    String(port),
-    "--host",
-    "127.0.0.1",
-  ], { keepStderr: false });
+  await using server = await startQuietServer("time-server");
   await abuse("time-server", server.pid, daytimeProbe(server.port), [
     { name: "flood", run: () => floodPhase(server.port, HOLD) },
     {

@@ -9,6 +9,7 @@
  */
 
 import { Rng } from "./fuzz/_harness.ts";
+import { type DenoServer, startDenoServer } from "./_deno_server.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -30,6 +31,17 @@ export function sampleProcess(pid: number): ProcessSample {
   let fds = 0;
   for (const _ of Deno.readDirSync(`/proc/${pid}/fd`)) fds++;
   return { rssKiB: field("VmRSS"), hwmKiB: field("VmHWM"), fds };
+}
+
+/** Starts `cmd/COMMAND.ts --quiet EXTRA… --port P --host 127.0.0.1` in its own process. */
+export function startQuietServer(command: string, extra: string[] = []): Promise<DenoServer> {
+  const script = new URL(`../cmd/${command}.ts`, import.meta.url).pathname;
+  return startDenoServer(
+    (
+      port,
+    ) => ["run", "-A", script, "--quiet", ...extra, "--port", `${port}`, "--host", "127.0.0.1"],
+    { keepStderr: false },
+  );
 }
 
 /** Polls `read` until it returns true or `timeoutMs` passes; resolves with the final answer. */

@@ -6,31 +6,38 @@ import {
   daytimeProbe,
   eventually,
   goodClient,
+  type GoodClientReport,
   httpProbe,
   MALFORMED_KINDS,
   malformedRequest,
+  type ProcessSample,
   sampleProcess,
   sendMalformed,
   slowloris,
+  startQuietServer,
   statusOf,
 } from "./_abuse.ts";
-import { startDenoServer } from "./_deno_server.ts";
+import type { DenoServer } from "./_deno_server.ts";
 import { Rng } from "./fuzz/_harness.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-
-function serverArgs(command: string, extra: string[] = []) {
-  return (port: number) => [
-    "run",
-    "-A",
-    `${ROOT}cmd/${command}.ts`,
-    "--quiet",
-    ...extra,
-    "--port",
-    String(port),
-    "--host",
-    "127.0.0.1",
-  ];
+/** After the abusers left: fds back to the baseline, every good request answered, exit 0. */
+async function assertRecovered(
+  server: DenoServer,
+  baseline: ProcessSample,
+  stop: AbortController,
+  good: Promise<GoodClientReport>,
+): Promise<void> {
+  assert.ok(
+    await eventually(() => sampleProcess(server.pid).fds <= baseline.fds, 10_000),
+    `fds ${sampleProcess(server.pid).fds}, baseline ${baseline.fds}`,
+  );
+  stop.abort();
+  const report = await good;
+  assert.deepEqual(report.failures, []);
+  assert.ok(report.latencies.length > 0);
+  // Memory stays bounded: well under what the abusers sent.
+  assert.ok(sampleProcess(server.pid).rssKiB < baseline.rssKiB + 200 * 1024);
+  assert.equal((await server.stop()).code, 0, "still up, and stops cleanly");
 }
 
 Deno.test("malformedRequest() makes each kind, the same for the same seed", () => {
@@ -44,9 +51,7 @@ Deno.test("malformedRequest() makes each kind, the same for the same seed", () =
 });
 
 Deno.test("lexical-server survives malformed requests, slowloris and a flood; fds come back", async () => {
-  await using server = await startDenoServer(serverArgs("lexical-server", ["--workers", "1"]), {
-    keepStderr: false,
-  });
+  await using server = await startQuietServer("lexical-server", ["--workers", "1"]);
   const probe = httpProbe(server.port, "/api/lexical");
   await probe();
   const baseline = sampleProcess(server.pid);
@@ -70,21 +75,11 @@ Deno.test("lexical-server survives malformed requests, slowloris and a flood; fd
   await probe();
   await flood.release();
 
-  assert.ok(
-    await eventually(() => sampleProcess(server.pid).fds <= baseline.fds, 10_000),
-    `fds ${sampleProcess(server.pid).fds}, baseline ${baseline.fds}`,
-  );
-  stop.abort();
-  const report = await good;
-  assert.deepEqual(report.failures, []);
-  assert.ok(report.latencies.length > 0);
-  // Memory stays bounded: well under what 600 requests of up to 1 MiB each would hold.
-  assert.ok(sampleProcess(server.pid).rssKiB < baseline.rssKiB + 200 * 1024);
-  assert.equal((await server.stop()).code, 0, "still up, and stops cleanly");
+  await assertRecovered(server, baseline, stop, good);
 });
 
 Deno.test("time-server serves new clients through a flood and readers that never read", async () => {
-  await using server = await startDenoServer(serverArgs("time-server"), { keepStderr: false });
+  await using server = await startQuietServer("time-server");
   const probe = daytimeProbe(server.port);
   await probe();
   const baseline = sampleProcess(server.pid);
@@ -99,13 +94,5 @@ Deno.test("time-server serves new clients through a flood and readers that never
   await deaf.release();
   await flood.release();
 
-  assert.ok(
-    await eventually(() => sampleProcess(server.pid).fds <= baseline.fds, 10_000),
-    `fds ${sampleProcess(server.pid).fds}, baseline ${baseline.fds}`,
-  );
-  stop.abort();
-  const report = await good;
-  assert.deepEqual(report.failures, []);
-  assert.ok(report.latencies.length > 0);
-  assert.equal((await server.stop()).code, 0);
+  await assertRecovered(server, baseline, stop, good);
 });
