@@ -10,7 +10,10 @@ import type { HttpUrl } from "./http_url.ts";
 
 /** The name used when a URL's path ends in `/`. */
 export const DEFAULT_INDEX_NAME = "index.html";
-/** The longest name produced, in UTF-16 code units (file systems allow 255 bytes). */
+/**
+ * The longest name produced, in UTF-8 bytes: file systems allow 255 bytes, and `.1`, `.2`, … may
+ * still be added.
+ */
 export const MAX_NAME_LENGTH = 200;
 
 /**
@@ -53,7 +56,21 @@ export function safeFileName(name: string, fallback: string): string {
   // deno-lint-ignore no-control-regex
   const escaped = name.replace(/[\x00-\x1f\x7f/]/g, (c) => `%${hex(c)}`);
   if (escaped === "" || escaped === "." || escaped === "..") return fallback;
-  return escaped.length > MAX_NAME_LENGTH ? escaped.slice(0, MAX_NAME_LENGTH) : escaped;
+  return clipUtf8(escaped, MAX_NAME_LENGTH);
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, cut between characters. */
+function clipUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 /**

@@ -45,7 +45,8 @@ export class UrlError extends SyntaxError {
  * @param text The URL as the user or a `Location` header wrote it.
  * @param base Where a relative URL (`/next`, `../x`) is resolved from.
  * @returns The parts a client needs.
- * @throws {UrlError} for an unparsable URL, a missing host, or another scheme (`ftp:`, `file:`).
+ * @throws {UrlError} for an unparsable URL, a missing host, port 0, or another scheme (`ftp:`,
+ * `file:`).
  *
  * @example
  * ```ts
@@ -80,6 +81,8 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   if (bracketed === "") throw new UrlError(`No host in URL "${text}"`, text);
   const host = bracketed.startsWith("[") ? bracketed.slice(1, -1) : bracketed;
   const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
+  // WHATWG URL accepts port 0, which no server listens on.
+  if (port === 0) throw new UrlError(`Invalid port "0" in URL "${text}"`, text);
   const username = safeDecode(parsed.username);
   const password = safeDecode(parsed.password);
   parsed.username = "";

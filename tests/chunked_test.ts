@@ -50,30 +50,3 @@ Deno.test("copyChunkedBody() rejects hostile chunked bodies with typed errors", 
     await rejects(copyChunkedBody(stream, collector()), kind, JSON.stringify(wire.slice(0, 30)));
   }
 });
-
-Deno.test("copyChunkedBody() throws only typed errors on 3,000 mutated bodies", async () => {
-  const seed = "4;a=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-T: 1\r\n\r\n";
-  const alphabet = ["\r", "\n", ";", "0", "F", "f", "-", " ", "\0", "x"];
-  let x = 777;
-  const random = (n: number) => {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    return x % n;
-  };
-  for (let i = 0; i < 3000; i++) {
-    let text = seed;
-    for (let m = random(6); m >= 0; m--) {
-      const at = random(text.length + 1);
-      const piece = random(2) ? alphabet[random(alphabet.length)].repeat(1 + random(20)) : "";
-      text = text.slice(0, at) + piece + text.slice(at + random(3));
-    }
-    await using stream = streamOf(text, 1 + random(8), 1024);
-    const sink = collector();
-    try {
-      const result = await copyChunkedBody(stream, sink, { maxTrailerBytes: 1024 });
-      equal(result.bytes, sink.bytes);
-    } catch (error) {
-      const typed = [HttpProtocolError, HeaderLimitError, ConnectionClosedError];
-      if (!typed.some((kind) => error instanceof kind)) throw error;
-    }
-  }
-});

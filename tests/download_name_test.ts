@@ -1,4 +1,4 @@
-import { equal } from "node:assert/strict";
+import assert, { equal } from "node:assert/strict";
 import {
   contentDispositionFileName,
   DEFAULT_INDEX_NAME,
@@ -44,6 +44,16 @@ Deno.test("safeFileName() leaves no separator, control character, dot name or ov
     equal(safeFileName(input, DEFAULT_INDEX_NAME), output, input);
   }
   equal(safeFileName("x".repeat(1000), "f").length, MAX_NAME_LENGTH);
+});
+
+Deno.test("safeFileName() cuts long names by UTF-8 bytes, between characters", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  for (const char of ["é", "€", "😀", "x"]) {
+    const name = safeFileName(char.repeat(300), "f");
+    assert(bytes(name) <= MAX_NAME_LENGTH && bytes(name) > MAX_NAME_LENGTH - 4, char);
+    equal(name, char.repeat(name.length / char.length), char);
+  }
+  equal(safeFileName("a" + "😀".repeat(100), "f"), "a" + "😀".repeat(49));
 });
 
 Deno.test("contentDispositionFileName() takes a safe base name or none", () => {

@@ -157,6 +157,8 @@ export interface FuzzReport {
   totalMs: number;
   /** RSS growth over the run in bytes (after a final garbage pass where available). */
   rssGrowth: number;
+  /** Growth of the JavaScript heap in use over the run, in bytes (after the same garbage pass). */
+  heapGrowth: number;
 }
 
 /** A fuzz input that crashed, hung or threw an unexpected error. */
@@ -189,10 +191,11 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Fu
     slowestMs: 0,
     totalMs: 0,
     rssGrowth: 0,
+    heapGrowth: 0,
   };
   const collect = (globalThis as { gc?: () => void }).gc;
   collect?.();
-  const rssBefore = Deno.memoryUsage().rss;
+  const before = Deno.memoryUsage();
   const started = performance.now();
   for (let i = 0; i < seeds.length + options.iterations; i++) {
     let input: Uint8Array;
@@ -227,7 +230,9 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Fu
   }
   report.totalMs = performance.now() - started;
   collect?.();
-  report.rssGrowth = Deno.memoryUsage().rss - rssBefore;
+  const after = Deno.memoryUsage();
+  report.rssGrowth = after.rss - before.rss;
+  report.heapGrowth = after.heapUsed - before.heapUsed;
   return report;
 }
 

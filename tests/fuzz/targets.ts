@@ -16,6 +16,15 @@ import {
   encodeDnsMessage,
 } from "../../lib/dns_message.ts";
 import { type Duplex, LineTooLongError, SocketStream } from "../../lib/socket_stream.ts";
+import { bodyFraming, readHttpResponseHead } from "../../lib/http_response.ts";
+import { copyChunkedBody } from "../../lib/chunked.ts";
+import { createLexicalHandler } from "../../lib/lexical_handler.ts";
+import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http_url.ts";
+import {
+  ConnectionClosedError,
+  HeaderLimitError,
+  HttpProtocolError,
+} from "../../lib/http_error.ts";
 
 const decoder = new TextDecoder();
 
@@ -92,10 +101,19 @@ export const hostsFileTarget: FuzzTarget = {
   isExpectedError: () => false,
 };
 
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
 /** `decodeDnsMessage` on mutated answers: a DnsFormatError or a message, never a loop. */
 export const dnsMessageTarget: FuzzTarget = {
   name: "decodeDnsMessage",
   seeds: [
+    // A compressed answer: names and the CNAME target point back into the question.
+    fromHex(
+      "1234818000010002000000000377777704746573740000010001c00c000500010000003c0006037765" +
+        "62c010c026000100010000003c00040a000001",
+    ),
     encodeDnsMessage({
       id: 1,
       response: true,
@@ -114,6 +132,198 @@ export const dnsMessageTarget: FuzzTarget = {
   isExpectedError: (error) => error instanceof DnsFormatError,
 };
 
+const isHttpError = (error: unknown) =>
+  error instanceof HttpProtocolError || error instanceof HeaderLimitError ||
+  error instanceof ConnectionClosedError;
+
+/**
+ * `readHttpResponseHead` then `bodyFraming` (for GET and HEAD) on mutated response heads, read in
+ * pieces of 1 to 16 bytes: a head and a sane framing, or a typed HTTP error.
+ */
+export const httpResponseHeadTarget: FuzzTarget = {
+  name: "readHttpResponseHead+bodyFraming",
+  seeds: [
+    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello",
+    "HTTP/1.0 301 Moved\nLocation: /x\n folded\n\n",
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "HTTP/1.1 206 Partial\r\nContent-Length: 7, 7\r\nTransfer-Encoding: identity\r\n\r\n",
+    "HTTP/1.1 204 No Content\r\nContent-Length: 99999999999999999999\r\n\r\n",
+  ],
+  dictionary: [
+    "\r\n",
+    "\n",
+    " ",
+    ":",
+    "\t",
+    "\0",
+    ",",
+    "\xff",
+    "é",
+    "HTTP/1.1 ",
+    "Content-Length: ",
+    "Transfer-Encoding: chunked",
+    "gzip, ",
+    "-1",
+    "999999999999999",
+  ],
+  async run(input) {
+    const stream = new SocketStream(bytesInPieces(input), { maxLineBytes: 4096 });
+    const head = await readHttpResponseHead(stream, { maxHeaderBytes: 4096, maxHeaderCount: 20 });
+    if (head.status < 100 || head.status > 999) throw new Error(`Status ${head.status}`);
+    for (const method of ["GET", "HEAD"]) {
+      const framing = bodyFraming(method, head);
+      if (framing.kind === "length" && !Number.isSafeInteger(framing.length)) {
+        throw new Error(`Length ${framing.length}`);
+      }
+      if (method === "HEAD" && framing.kind !== "none") throw new Error("HEAD with a body");
+    }
+  },
+  isExpectedError: isHttpError,
+};
+
+/** `copyChunkedBody` on mutated chunked bodies: never more bytes out than came in. */
+export const chunkedTarget: FuzzTarget = {
+  name: "copyChunkedBody",
+  seeds: [
+    "4;a=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-T: 1\r\n\r\n",
+    'E ; q="x"\r\n in\r\n\r\nchunks.\r\n000\n\n',
+    "FFFFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n",
+  ],
+  dictionary: ["\r\n", "\n", ";", "0", "F", "f", "-", " ", "\0", "x", "0000000000000"],
+  async run(input) {
+    const stream = new SocketStream(bytesInPieces(input), { maxLineBytes: 1024 });
+    let written = 0;
+    const sink = {
+      write(p: Uint8Array) {
+        written += p.length;
+        return Promise.resolve(p.length);
+      },
+    };
+    const result = await copyChunkedBody(stream, sink, { maxTrailerBytes: 1024 });
+    if (result.bytes !== written || written > input.length) {
+      throw new Error(`Reported ${result.bytes} bytes, wrote ${written} of ${input.length}`);
+    }
+  },
+  isExpectedError: isHttpError,
+};
+
+/**
+ * `parseHttpUrl` on mutated URLs, alone and against a base: whatever it accepts has a host, a
+ * port in range, a request target without spaces or fragment, and a clean `Host` header.
+ */
+export const httpUrlTarget: FuzzTarget = {
+  name: "parseHttpUrl",
+  seeds: [
+    "http://u:p@[::1]:8080/a/b?c#d",
+    "https://example.org/x%20y",
+    "h:1/p",
+    "../up/%2e%2e/x?y",
+    "//other.test:99/",
+  ],
+  dictionary: [
+    "[",
+    "]",
+    ":",
+    "@",
+    "/",
+    "\\",
+    "%",
+    "%2e",
+    "..",
+    "#",
+    "?",
+    " ",
+    "\0",
+    "é",
+    "9",
+    "file:",
+    "ftp://",
+    ":65536",
+  ],
+  run(input) {
+    const text = decoder.decode(input);
+    const url = parseHttpUrl(text, input.length % 2 ? "http://base.test:8/dir/page" : undefined);
+    if (url.host === "" || url.port < 1 || url.port > 65535) {
+      throw new Error(`Bad host ${url.href}`);
+    }
+    if (!url.target.startsWith("/") || /[\s#]/.test(url.target)) {
+      throw new Error(`Bad target ${JSON.stringify(url.target)}`);
+    }
+    if (/[\s/@]/.test(hostHeader(url).replace(/^\[[0-9a-f:.]+\]/, ""))) {
+      throw new Error(`Bad Host header ${JSON.stringify(hostHeader(url))}`);
+    }
+  },
+  isExpectedError: (error) => error instanceof UrlError,
+};
+
+const LEXICAL_STATUSES = new Set([200, 400, 405, 414, 500, 503]);
+const LEXICAL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "get"];
+
+/** A finder for the handler under fuzz: quick, and failing or busy for some racks. */
+function fakeFind(rack: string): Promise<string[]> {
+  if (rack.startsWith("zz")) return Promise.reject(new Error("Finder crashed"));
+  return Promise.resolve([rack, rack.slice(1), 'é"\\\u2028']);
+}
+
+const lexicalHandler = createLexicalHandler({ find: fakeFind, cacheSize: 64 });
+
+/**
+ * The lexical-server handler on generated requests: `METHOD PATH` (the method a token, else picked
+ * by the first byte). Every answer is one of the documented statuses, JSON of the documented shape
+ * (none for HEAD), with `Allow` on a 405. The handler itself never throws.
+ */
+export const lexicalHandlerTarget: FuzzTarget = {
+  name: "lexical-server handler",
+  seeds: [
+    "GET /api/LeXiCaL",
+    "GET /a/b/c/qu%3Fck",
+    "HEAD /%3F%3F",
+    "GET /-/stats",
+    "POST /lexical",
+    "GET /" + "a".repeat(33),
+    "GET /%E2%82%AC%zz%",
+    "BREW /x/y?z=1#frag",
+    "GET /" + "%41".repeat(40),
+  ],
+  dictionary: ["/", "%", "%3F", "%3f", "%00", "%FF", "%C3%A9", "?", "#", "..", "%2F", "zz", "é"],
+  async run(input) {
+    const text = decoder.decode(input);
+    const space = text.indexOf(" ");
+    const token = space > 0 ? text.slice(0, space) : "";
+    const method = /^[A-Za-z]{1,40}$/.test(token) && !/^(connect|trace|track)$/i.test(token)
+      ? token
+      : LEXICAL_METHODS[(input[0] ?? 0) % LEXICAL_METHODS.length];
+    const path = space > 0 ? text.slice(space + 1) : text;
+    const request = new Request(`http://localhost/${path.replace(/^\/+/, "")}`, { method });
+    const response = await lexicalHandler(request, {
+      remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
+    });
+    const status = response.status;
+    if (!LEXICAL_STATUSES.has(status)) throw new Error(`Status ${status}`);
+    if (!response.headers.get("content-type")?.startsWith("application/json")) {
+      throw new Error("Not JSON");
+    }
+    if (status === 405 && response.headers.get("allow") !== "GET, HEAD") {
+      throw new Error("No Allow");
+    }
+    const body = await response.text();
+    if (request.method === "HEAD") {
+      if (body !== "") throw new Error("A body for HEAD");
+      return;
+    }
+    const json = JSON.parse(body);
+    const ok = status !== 200
+      ? typeof json.error === "string"
+      : new URL(request.url).pathname === "/-/stats"
+      ? typeof json.requests === "number"
+      : typeof json.time === "number" && typeof json.cached === "boolean" &&
+        Array.isArray(json.possibilities) &&
+        json.possibilities.every((word: unknown) => typeof word === "string");
+    if (!ok) throw new Error(`Unexpected body ${body.slice(0, 100)}`);
+  },
+  isExpectedError: () => false,
+};
+
 /** Every target, for `deno task fuzz` and the short run in the tests. */
 export const ALL_TARGETS: FuzzTarget[] = [
   portTarget,
@@ -121,4 +331,8 @@ export const ALL_TARGETS: FuzzTarget[] = [
   inetTarget,
   hostsFileTarget,
   dnsMessageTarget,
+  httpResponseHeadTarget,
+  chunkedTarget,
+  httpUrlTarget,
+  lexicalHandlerTarget,
 ];
