@@ -55,5 +55,4 @@ export * from "./lib/worker_pool.ts";
 export * from "./lib/subprocess.ts";
 export * from "./lib/word_finder.ts";
 export * from "./lib/lru_cache.ts";
-export * from "./lib/buffered_log.ts";
 export * from "./lib/lexical_handler.ts";

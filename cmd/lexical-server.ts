@@ -163,11 +163,11 @@ export async function main(args: string[]): Promise<number> {
     return reportUsageError(spec, error);
   }
   const quiet = values.quiet === true;
-  const { BufferedLog } = await import("../lib/buffered_log.ts");
-  await using log = new BufferedLog();
+  const { BufferedLineWriter } = await import("../lib/buffered_line_writer.ts");
+  await using log = new BufferedLineWriter(Deno.stderr, { flushDelayMs: 50 });
   let started;
   try {
-    started = await startHandler(settings, quiet ? undefined : (line) => log.line(line));
+    started = await startHandler(settings, quiet ? undefined : (line) => log.writeLine(line));
   } catch (error) {
     console.error(`lexical-server: Cannot load the word finder: ${(error as Error).message}`);
     return 1;
