@@ -11,7 +11,7 @@
  */
 
 import { reportUsageError, UsageError } from "../lib/cli.ts";
-import { COMMANDS, findCommand } from "../lib/commands.ts";
+import { type CommandEntry, COMMANDS } from "../lib/commands.ts";
 import { VERSION } from "../lib/version.ts";
 
 /** The exit code of an unknown command, as a shell gives for "command not found". */
@@ -25,10 +25,29 @@ export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
 Network utilities in one binary. Run \`netkit COMMAND --help\` for a command's usage.`;
 
 /** What a command module exports. */
-interface CommandModule {
+export interface CommandModule {
+  /** The command's usage text. */
   usage: string;
+  /** Runs the command; resolves to its exit code. */
   main(args: string[]): Promise<number>;
 }
+
+/** The commands a netkit knows and how it finds them; tests give their own. */
+export interface CommandRegistry {
+  /** The table of commands, in listing order. */
+  commands: readonly CommandEntry[];
+  /** Whether a command is built in: true, false, or undefined when that cannot be checked. */
+  isAvailable(name: string): Promise<boolean | undefined>;
+  /** Loads a command's module; rejects when it is not built in. */
+  load(name: string): Promise<CommandModule>;
+}
+
+/** The registry of this netkit: the table of lib/commands.ts and the files of cmd/. */
+export const BUILT_IN: CommandRegistry = {
+  commands: COMMANDS,
+  isAvailable,
+  load: (name) => import(`./${name}.ts`),
+};
 
 /**
  * Runs the command that `invokedAs` (the program's own name, as argv[0]) or the first argument
@@ -36,6 +55,7 @@ interface CommandModule {
  *
  * @param invokedAs The name the program was started under; a path is fine.
  * @param args The arguments after it.
+ * @param registry The commands to choose from. @default {BUILT_IN}
  * @returns The exit code: the command's, or 0 for a listing, 2 for a usage error, 127 for an
  * unknown command.
  *
@@ -46,17 +66,22 @@ interface CommandModule {
  * console.assert(await runMultiCall("/usr/local/bin/netkit", ["--version"]) === 0);
  * ```
  */
-export async function runMultiCall(invokedAs: string, args: string[]): Promise<number> {
+export async function runMultiCall(
+  invokedAs: string,
+  args: string[],
+  registry: CommandRegistry = BUILT_IN,
+): Promise<number> {
+  const known = (name: string) => registry.commands.some((command) => command.name === name);
   const self = invokedAs.split(/[\\/]/).pop()!.replace(/\.exe$/i, "");
-  if (findCommand(self)) return await runCommand(self, args);
+  if (known(self)) return await runCommand(registry, self, args);
 
   const [first, ...rest] = args;
   if (first === undefined || first === "--help" || first === "-h") {
-    console.log(`${usage}\n\n${await listing()}`);
+    console.log(`${usage}\n\n${await listing(registry)}`);
     return 0;
   }
   if (first === "--list") {
-    const names = (await availableCommands()).map((command) => command.name);
+    const names = (await availableCommands(registry)).map((command) => command.name);
     if (names.length > 0) console.log(names.join("\n"));
     return 0;
   }
@@ -67,19 +92,23 @@ export async function runMultiCall(invokedAs: string, args: string[]): Promise<n
   if (first.startsWith("-")) {
     return reportUsageError({ name: "netkit", usage }, new UsageError(`unknown option "${first}"`));
   }
-  if (!findCommand(first)) {
+  if (!known(first)) {
     console.error(`netkit: ${first}: command not found (netkit --list shows the commands)`);
     return EXIT_NOT_FOUND;
   }
-  return await runCommand(first, rest);
+  return await runCommand(registry, first, rest);
 }
 
-async function runCommand(name: string, args: string[]): Promise<number> {
+async function runCommand(
+  registry: CommandRegistry,
+  name: string,
+  args: string[],
+): Promise<number> {
   let module: CommandModule;
   try {
-    module = await import(`./${name}.ts`);
+    module = await registry.load(name);
   } catch (error) {
-    if (await isAvailable(name) === true) throw error;
+    if (await registry.isAvailable(name) === true) throw error;
     console.error(`netkit: ${name}: command not built into this netkit`);
     return EXIT_NOT_FOUND;
   }
@@ -104,13 +133,14 @@ async function isAvailable(name: string): Promise<boolean | undefined> {
 }
 
 /** The commands of the table that are present; all of them when that cannot be checked. */
-async function availableCommands() {
-  const present = await Promise.all(COMMANDS.map((command) => isAvailable(command.name)));
-  return COMMANDS.filter((_, index) => present[index] !== false);
+async function availableCommands(registry: CommandRegistry) {
+  const { commands } = registry;
+  const present = await Promise.all(commands.map((command) => registry.isAvailable(command.name)));
+  return commands.filter((_, index) => present[index] !== false);
 }
 
-async function listing(): Promise<string> {
-  const commands = await availableCommands();
+async function listing(registry: CommandRegistry): Promise<string> {
+  const commands = await availableCommands(registry);
   if (commands.length === 0) return "Commands: none built in";
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
