@@ -43,6 +43,8 @@ export * from "./lib/ctime.ts";
 export * from "./lib/rfc868_time.ts";
 export * from "./lib/buffered_line_writer.ts";
 export * from "./lib/time_server.ts";
+export * from "./lib/connection_log.ts";
+export * from "./lib/shutdown_signal.ts";
 export * from "./lib/host_port_args.ts";
 export * from "./lib/daytime_client.ts";
 export * from "./lib/telnet.ts";

@@ -15,6 +15,8 @@ import {
 import { createServerSocket, parsePort } from "../lib/socket.ts";
 import { SocketError } from "../lib/socket_error.ts";
 import { BufferedLineWriter } from "../lib/buffered_line_writer.ts";
+import { connectionLogger } from "../lib/connection_log.ts";
+import { shutdownSignal } from "../lib/shutdown_signal.ts";
 import { serveTime, type TimeProtocol } from "../lib/time_server.ts";
 
 /** The usage text. */
@@ -49,13 +51,6 @@ const spec = {
   maxPositionals: 0,
 } as const;
 
-/** Formats a client's address for the log: the IPv4 address of a mapped IPv6 one. */
-function describeAddress(address: Deno.Addr): string {
-  if (address.transport !== "tcp" && address.transport !== "udp") return address.transport;
-  const host = address.hostname;
-  return host.startsWith("::ffff:") && host.includes(".") ? host.slice(7) : host;
-}
-
 /** Runs the server until SIGINT or SIGTERM; returns the exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandLine(args, spec);
@@ -89,44 +84,20 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     return 1;
   }
 
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const name of signals) Deno.addSignalListener(name, onSignal);
-  signal?.addEventListener("abort", onSignal, { once: true });
-  if (signal?.aborted) stop.abort();
-  const log = new BufferedLineWriter(Deno.stderr);
-  // Clients often come back from the same address: reuse its line instead of building a new one.
-  let lastAddress: Deno.Addr | undefined;
-  let lastLine = "";
-  const logConnection = (address: Deno.Addr) => {
-    if (
-      lastAddress === undefined || address.transport !== lastAddress.transport ||
-      (address as Deno.NetAddr).hostname !== (lastAddress as Deno.NetAddr).hostname
-    ) {
-      lastAddress = address;
-      lastLine = `Received a connection request from ${describeAddress(address)}.`;
-    }
-    log.writeLine(lastLine);
-  };
-  try {
-    console.log(`Server listening on port ${listener.addr.port}.`);
-    await serveTime(listener, {
-      protocol,
-      concurrency,
-      timeoutMs,
-      signal: stop.signal,
-      onConnection: values.quiet ? undefined : logConnection,
-      // A client that resets is routine; failing to accept (out of descriptors) is not.
-      onError: (error) => {
-        if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
-      },
-    });
-  } finally {
-    for (const name of signals) Deno.removeSignalListener(name, onSignal);
-    signal?.removeEventListener("abort", onSignal);
-    await log.flush();
-  }
+  using shutdown = shutdownSignal(signal);
+  await using log = new BufferedLineWriter(Deno.stderr);
+  console.log(`Server listening on port ${listener.addr.port}.`);
+  await serveTime(listener, {
+    protocol,
+    concurrency,
+    timeoutMs,
+    signal: shutdown.signal,
+    onConnection: values.quiet ? undefined : connectionLogger((line) => log.writeLine(line)),
+    // A client that resets is routine; failing to accept (out of descriptors) is not.
+    onError: (error) => {
+      if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
+    },
+  });
   return 0;
 }
 
