@@ -171,3 +171,14 @@ Deno.test("netkit started under a command's name runs that command (argv[0], as 
     assertEquals(result.stderr, `netkit: ${name}: command not built into this netkit\n`);
   }
 });
+
+Deno.test("BUILT_IN loads every command of the table, and nothing else", async () => {
+  for (const { name } of COMMANDS) {
+    const module = await BUILT_IN.load(name);
+    assertEquals([typeof module.main, typeof module.usage], ["function", "string"], name);
+    assert(module.usage.startsWith(`Usage: ${name}`), name);
+  }
+  for (const name of ["netkit", "frobnicate", "toString", "__proto__", "../cmd/wget"]) {
+    await assert.rejects(BUILT_IN.load(name), TypeError, name);
+  }
+});
