@@ -1,11 +1,17 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
-import { BUILT_IN, type CommandRegistry, runMultiCall } from "../cmd/netkit.ts";
+import { BUILT_IN } from "../cmd/netkit.ts";
+import { type CommandRegistry, runMultiCall as dispatch } from "../lib/multi_call.ts";
 import { COMMANDS } from "../lib/commands.ts";
 import { VERSION } from "../lib/version.ts";
 import { tempDir } from "./_peers.ts";
 import { captureConsole, presentCommands, ROOT, run, runDeno } from "./_run.ts";
 
 const present = presentCommands();
+
+/** The dispatcher over this netkit's commands, unless a test gives its own. */
+function runMultiCall(argv0: string, args: string[], registry = BUILT_IN): Promise<number> {
+  return dispatch(argv0, args, registry);
+}
 const built = COMMANDS.map((command) => command.name).filter((name) => present.includes(name));
 const absent = COMMANDS.map((command) => command.name).filter((name) => !present.includes(name));
 
@@ -63,7 +69,7 @@ Deno.test("runMultiCall() rejects an unknown option of its own with exit 2", asy
 Deno.test("runMultiCall() exits 127 for a command of the table that is not built in", async () => {
   // A netkit built without wget: the table names it, but its module is not there.
   const registry: CommandRegistry = {
-    commands: BUILT_IN.commands,
+    ...BUILT_IN,
     isAvailable: (name) => Promise.resolve(name === "wget" ? false : BUILT_IN.isAvailable(name)),
     load: (name) =>
       name === "wget"
@@ -87,7 +93,7 @@ Deno.test("runMultiCall() exits 127 for a command of the table that is not built
 
 Deno.test("runMultiCall() passes on a load error of a command that is built in", async () => {
   const registry: CommandRegistry = {
-    commands: BUILT_IN.commands,
+    ...BUILT_IN,
     isAvailable: () => Promise.resolve(true),
     load: () => Promise.reject(new SyntaxError("Broken module")),
   };
