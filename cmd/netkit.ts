@@ -16,7 +16,7 @@ import { COMMANDS } from "../lib/commands.ts";
 import {
   type CommandModule,
   type CommandRegistry,
-  fileExists,
+  filesIn,
   programName,
   runMultiCall,
 } from "../lib/multi_call.ts";
@@ -41,11 +41,17 @@ const LOADERS: Record<string, () => Promise<CommandModule>> = {
   "lexical-server": () => import("./lexical-server.ts"),
 };
 
+/** The files of cmd/, listed on first need; undefined when they cannot be listed. */
+let commandFiles: { files: Set<string> | undefined } | undefined;
+
 /** The registry of this netkit: the table of lib/commands.ts and the files of cmd/. */
 export const BUILT_IN: CommandRegistry = {
   usage,
   commands: COMMANDS,
-  isAvailable: (name) => fileExists(new URL(`./${name}.ts`, import.meta.url)),
+  isAvailable: (name) => {
+    commandFiles ??= { files: filesIn(new URL("./", import.meta.url)) };
+    return Promise.resolve(commandFiles.files?.has(`${name}.ts`));
+  },
   load: (name) =>
     Object.hasOwn(LOADERS, name)
       ? LOADERS[name]()

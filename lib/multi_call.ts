@@ -14,6 +14,10 @@
 import type { CommandEntry } from "./commands.ts";
 import { VERSION } from "./version.ts";
 
+// A computed specifier: a literal `import("node:process")` puts Node's compatibility layer in the
+// graph Deno builds at start-up, though only a compiled binary without /proc loads it.
+const NODE_PROCESS = "node:process";
+
 /** The exit code of an unknown command, as a shell gives for "command not found". */
 export const EXIT_NOT_FOUND = 127;
 
@@ -134,23 +138,24 @@ function mayRead(path: string | URL): boolean {
 }
 
 /**
- * Whether the file at `url` exists, or undefined when that cannot be checked without asking
- * for read permission.
+ * The names of the files in the directory at `url`, read once with one system call; undefined
+ * when that cannot be done without asking for read permission (or at all).
  *
  * @example
  * ```ts
- * import { fileExists } from "./multi_call.ts";
+ * import { filesIn } from "./multi_call.ts";
  *
- * console.assert(await fileExists(new URL(import.meta.url)) !== false);
+ * console.assert(filesIn(new URL("./", import.meta.url))?.has("multi_call.ts") !== false);
  * ```
  */
-export async function fileExists(url: URL): Promise<boolean | undefined> {
+export function filesIn(url: URL): Set<string> | undefined {
   try {
     if (!mayRead(url)) return undefined;
-    await Deno.stat(url);
-    return true;
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound ? false : undefined;
+    const names = new Set<string>();
+    for (const entry of Deno.readDirSync(url)) if (entry.isFile) names.add(entry.name);
+    return names;
+  } catch {
+    return undefined;
   }
 }
 
@@ -174,7 +179,7 @@ export async function programName(): Promise<string> {
     return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
   } catch {
     if (!Deno.build.standalone) return "deno";
-    const { default: process } = await import("node:process");
+    const { default: process } = await import(NODE_PROCESS);
     return process.argv0;
   }
 }
