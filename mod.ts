@@ -18,6 +18,7 @@
 
 export * from "./lib/version.ts";
 export * from "./lib/socket_error.ts";
+export * from "./lib/host_port.ts";
 export * from "./lib/socket.ts";
 export * from "./lib/socket_stream.ts";
 export * from "./lib/http_url.ts";

@@ -9,6 +9,7 @@
  */
 
 import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli.ts";
+import { formatHostPort } from "../lib/host_port.ts";
 import { parsePort } from "../lib/socket.ts";
 import type { LexicalHandler } from "../lib/lexical_handler.ts";
 import {
@@ -98,8 +99,8 @@ export async function main(args: string[]): Promise<number> {
       hostname: (values.host as string | undefined) ?? "0.0.0.0",
       signal: shutdown.signal,
       onListen: ({ hostname, port }) => {
-        const shown = hostname.includes(":") ? `[${hostname}]` : hostname;
-        console.error(`lexical-server: Listening on http://${shown}:${port}/ (${finder.kind})`);
+        const where = formatHostPort(hostname, port);
+        console.error(`lexical-server: Listening on http://${where}/ (${finder.kind})`);
       },
       onError: () => new Response('{"error":"Internal error"}', { status: 500 }),
     }, started.handler);
