@@ -12,12 +12,8 @@ import {
   reportUsageError,
   UsageError,
 } from "../lib/cli.ts";
-import { createServerSocket, parsePort } from "../lib/socket.ts";
-import { SocketError } from "../lib/socket_error.ts";
-import { BufferedLineWriter } from "../lib/buffered_line_writer.ts";
-import { connectionLogger } from "../lib/connection_log.ts";
-import { shutdownSignal } from "../lib/shutdown_signal.ts";
-import { serveTime, type TimeProtocol } from "../lib/time_server.ts";
+import { parsePort } from "../lib/socket.ts";
+import type { TimeProtocol } from "../lib/time_server.ts";
 
 /** The usage text. */
 export const usage = `Usage: time-server [--port 12345] [--host ::] [--concurrency 4]
@@ -74,31 +70,16 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     return reportUsageError(spec, error);
   }
 
-  let listener: Deno.TcpListener;
-  try {
-    // No --host: the library's default, "::", with its fallback to 0.0.0.0 where IPv6 is absent.
-    listener = createServerSocket(port, { hostname: values.host as string | undefined });
-  } catch (error) {
-    if (!(error instanceof SocketError)) throw error;
-    console.error(`time-server: ${error.message}`);
-    return 1;
-  }
-
-  using shutdown = shutdownSignal(signal);
-  await using log = new BufferedLineWriter(Deno.stderr);
-  console.log(`Server listening on port ${listener.addr.port}.`);
-  await serveTime(listener, {
+  const { runTimeServer } = await import("../lib/time_server_command.ts");
+  return await runTimeServer({
+    port,
+    hostname: values.host as string | undefined,
     protocol,
     concurrency,
     timeoutMs,
-    signal: shutdown.signal,
-    onConnection: values.quiet ? undefined : connectionLogger((line) => log.writeLine(line)),
-    // A client that resets is routine; failing to accept (out of descriptors) is not.
-    onError: (error) => {
-      if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
-    },
+    quiet: values.quiet === true,
+    signal,
   });
-  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
