@@ -21,6 +21,7 @@ import {
 } from "../lib/lexical_server_command.ts";
 import { shutdownSignal } from "../lib/shutdown_signal.ts";
 
+/** The usage text. */
 export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRESS]
                       [--finder worker|subprocess] [--workers N] [--cache-size N]
                       [--dict FILE] [--finder-command PATH] [--quiet]
@@ -58,6 +59,7 @@ const spec = {
   maxPositionals: 1,
 };
 
+/** Runs the server until SIGINT or SIGTERM; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
