@@ -18,6 +18,7 @@
 
 export * from "./lib/version.ts";
 export * from "./lib/socket_error.ts";
+export * from "./lib/host_port.ts";
 export * from "./lib/socket.ts";
 export * from "./lib/socket_stream.ts";
 export * from "./lib/http_url.ts";
@@ -43,6 +44,8 @@ export * from "./lib/ctime.ts";
 export * from "./lib/rfc868_time.ts";
 export * from "./lib/buffered_line_writer.ts";
 export * from "./lib/time_server.ts";
+export * from "./lib/connection_log.ts";
+export * from "./lib/shutdown_signal.ts";
 export * from "./lib/host_port_args.ts";
 export * from "./lib/daytime_client.ts";
 export * from "./lib/telnet.ts";
@@ -55,5 +58,4 @@ export * from "./lib/worker_pool.ts";
 export * from "./lib/subprocess.ts";
 export * from "./lib/word_finder.ts";
 export * from "./lib/lru_cache.ts";
-export * from "./lib/buffered_log.ts";
 export * from "./lib/lexical_handler.ts";

@@ -5,17 +5,21 @@
  * The one command that imports others: a multi-call binary is a dispatcher over the commands by
  * definition (BusyBox's applet table), so the "a command never imports another" rule gives way
  * here, and only here. Each command is loaded lazily, when chosen, so start-up stays that of one
- * command; `import(\`./${name}.ts\`)` is also what lets `deno compile` find every file of `cmd/`.
+ * command. The imports are string literals, one per command: `deno compile` finds them all, no
+ * read permission is needed, and unlike a template (\`./${name}.ts\`, which makes `deno run`
+ * scan every file of `cmd/` at start-up) they cost next to nothing until one is taken.
  *
  * @module
  */
 
-import { reportUsageError, UsageError } from "../lib/cli.ts";
-import { COMMANDS, findCommand } from "../lib/commands.ts";
-import { VERSION } from "../lib/version.ts";
-
-/** The exit code of an unknown command, as a shell gives for "command not found". */
-export const EXIT_NOT_FOUND = 127;
+import { COMMANDS } from "../lib/commands.ts";
+import {
+  type CommandModule,
+  type CommandRegistry,
+  filesIn,
+  programName,
+  runMultiCall,
+} from "../lib/multi_call.ts";
 
 /** The usage text of `netkit --help`. */
 export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
@@ -24,120 +28,39 @@ export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
 
 Network utilities in one binary. Run \`netkit COMMAND --help\` for a command's usage.`;
 
-/** What a command module exports. */
-interface CommandModule {
-  usage: string;
-  main(args: string[]): Promise<number>;
-}
+/** How each command of the table is loaded (tests check that every command has its line). */
+const LOADERS: Record<string, () => Promise<CommandModule>> = {
+  "time-server": () => import("./time-server.ts"),
+  "time-client": () => import("./time-client.ts"),
+  "telnet": () => import("./telnet.ts"),
+  "wget": () => import("./wget.ts"),
+  "resolve-hostname": () => import("./resolve-hostname.ts"),
+  "resolve-hostname6": () => import("./resolve-hostname6.ts"),
+  "ports": () => import("./ports.ts"),
+  "scrabble-word-finder": () => import("./scrabble-word-finder.ts"),
+  "lexical-server": () => import("./lexical-server.ts"),
+};
 
-/**
- * Runs the command that `invokedAs` (the program's own name, as argv[0]) or the first argument
- * names.
- *
- * @param invokedAs The name the program was started under; a path is fine.
- * @param args The arguments after it.
- * @returns The exit code: the command's, or 0 for a listing, 2 for a usage error, 127 for an
- * unknown command.
- *
- * @example Run as `netkit --version`
- * ```ts
- * import { runMultiCall } from "./netkit.ts";
- *
- * console.assert(await runMultiCall("/usr/local/bin/netkit", ["--version"]) === 0);
- * ```
- */
-export async function runMultiCall(invokedAs: string, args: string[]): Promise<number> {
-  const self = invokedAs.split(/[\\/]/).pop()!.replace(/\.exe$/i, "");
-  if (findCommand(self)) return await runCommand(self, args);
+/** The files of cmd/, listed on first need; undefined when they cannot be listed. */
+let commandFiles: { files: Set<string> | undefined } | undefined;
 
-  const [first, ...rest] = args;
-  if (first === undefined || first === "--help" || first === "-h") {
-    console.log(`${usage}\n\n${await listing()}`);
-    return 0;
-  }
-  if (first === "--list") {
-    const names = (await availableCommands()).map((command) => command.name);
-    if (names.length > 0) console.log(names.join("\n"));
-    return 0;
-  }
-  if (first === "--version") {
-    console.log(`netkit (netkit) ${VERSION}`);
-    return 0;
-  }
-  if (first.startsWith("-")) {
-    return reportUsageError({ name: "netkit", usage }, new UsageError(`unknown option "${first}"`));
-  }
-  if (!findCommand(first)) {
-    console.error(`netkit: ${first}: command not found (netkit --list shows the commands)`);
-    return EXIT_NOT_FOUND;
-  }
-  return await runCommand(first, rest);
-}
-
-async function runCommand(name: string, args: string[]): Promise<number> {
-  let module: CommandModule;
-  try {
-    module = await import(`./${name}.ts`);
-  } catch (error) {
-    if (await isAvailable(name) === true) throw error;
-    console.error(`netkit: ${name}: command not built into this netkit`);
-    return EXIT_NOT_FOUND;
-  }
-  return await module.main(args);
-}
-
-/** Whether reading `path` is allowed already: asking would prompt on a terminal. */
-function mayRead(path: string | URL): boolean {
-  return Deno.permissions.querySync({ name: "read", path }).state === "granted";
-}
-
-/** Whether `cmd/NAME.ts` exists, or undefined when that cannot be checked (no read permission). */
-async function isAvailable(name: string): Promise<boolean | undefined> {
-  try {
-    const path = new URL(`./${name}.ts`, import.meta.url);
-    if (!mayRead(path)) return undefined;
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound ? false : undefined;
-  }
-}
-
-/** The commands of the table that are present; all of them when that cannot be checked. */
-async function availableCommands() {
-  const present = await Promise.all(COMMANDS.map((command) => isAvailable(command.name)));
-  return COMMANDS.filter((_, index) => present[index] !== false);
-}
-
-async function listing(): Promise<string> {
-  const commands = await availableCommands();
-  if (commands.length === 0) return "Commands: none built in";
-  const width = Math.max(...commands.map((command) => command.name.length));
-  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `Commands:\n${lines.join("\n")}`;
-}
-
-/**
- * The name the program was started under (argv[0]): a compiled netkit linked as `wget` is told
- * `wget` here, where `Deno.execPath()` would follow the link to `netkit`. Read from
- * `/proc/self/cmdline` (free); `node:process` gives it too, but loading it costs ~10 ms of
- * start-up, so only where there is no /proc, and only in a compiled binary: under `deno run`,
- * argv[0] is deno itself.
- */
-async function invokedAs(): Promise<string> {
-  try {
-    if (!mayRead("/proc/self/cmdline")) throw new Deno.errors.NotCapable("No read permission");
-    return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
-  } catch {
-    if (!Deno.build.standalone) return "deno";
-    const { default: process } = await import("node:process");
-    return process.argv0;
-  }
-}
+/** The registry of this netkit: the table of lib/commands.ts and the files of cmd/. */
+export const BUILT_IN: CommandRegistry = {
+  usage,
+  commands: COMMANDS,
+  isAvailable: (name) => {
+    commandFiles ??= { files: filesIn(new URL("./", import.meta.url)) };
+    return Promise.resolve(commandFiles.files?.has(`${name}.ts`));
+  },
+  load: (name) =>
+    Object.hasOwn(LOADERS, name)
+      ? LOADERS[name]()
+      : Promise.reject(new TypeError(`No module for the command "${name}"`)),
+};
 
 /** Runs netkit with the program's own name (argv[0]) and its arguments; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  return await runMultiCall(await invokedAs(), args);
+  return await runMultiCall(await programName(), args, BUILT_IN);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { resolverUsage, runResolverCommand } from "../lib/resolver_command.ts";
+import { resolverMain, resolverUsage } from "../lib/resolver_main.ts";
 
 /** The usage text. */
 export const usage: string = resolverUsage(4);
 
 /** Runs the command; returns the exit code (0 all resolved, 1 some not, 2 usage). */
 export function main(args: string[]): Promise<number> {
-  return runResolverCommand(args, 4);
+  return resolverMain(args, 4);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

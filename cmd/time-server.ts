@@ -12,10 +12,8 @@ import {
   reportUsageError,
   UsageError,
 } from "../lib/cli.ts";
-import { createServerSocket, parsePort } from "../lib/socket.ts";
-import { SocketError } from "../lib/socket_error.ts";
-import { BufferedLineWriter } from "../lib/buffered_line_writer.ts";
-import { serveTime, type TimeProtocol } from "../lib/time_server.ts";
+import { parsePort } from "../lib/socket.ts";
+import type { TimeProtocol } from "../lib/time_server.ts";
 
 /** The usage text. */
 export const usage = `Usage: time-server [--port 12345] [--host ::] [--concurrency 4]
@@ -49,13 +47,6 @@ const spec = {
   maxPositionals: 0,
 } as const;
 
-/** Formats a client's address for the log: the IPv4 address of a mapped IPv6 one. */
-function describeAddress(address: Deno.Addr): string {
-  if (address.transport !== "tcp" && address.transport !== "udp") return address.transport;
-  const host = address.hostname;
-  return host.startsWith("::ffff:") && host.includes(".") ? host.slice(7) : host;
-}
-
 /** Runs the server until SIGINT or SIGTERM; returns the exit code. */
 export async function main(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandLine(args, spec);
@@ -79,55 +70,16 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     return reportUsageError(spec, error);
   }
 
-  let listener: Deno.TcpListener;
-  try {
-    // No --host: the library's default, "::", with its fallback to 0.0.0.0 where IPv6 is absent.
-    listener = createServerSocket(port, { hostname: values.host as string | undefined });
-  } catch (error) {
-    if (!(error instanceof SocketError)) throw error;
-    console.error(`time-server: ${error.message}`);
-    return 1;
-  }
-
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const name of signals) Deno.addSignalListener(name, onSignal);
-  signal?.addEventListener("abort", onSignal, { once: true });
-  if (signal?.aborted) stop.abort();
-  const log = new BufferedLineWriter(Deno.stderr);
-  // Clients often come back from the same address: reuse its line instead of building a new one.
-  let lastAddress: Deno.Addr | undefined;
-  let lastLine = "";
-  const logConnection = (address: Deno.Addr) => {
-    if (
-      lastAddress === undefined || address.transport !== lastAddress.transport ||
-      (address as Deno.NetAddr).hostname !== (lastAddress as Deno.NetAddr).hostname
-    ) {
-      lastAddress = address;
-      lastLine = `Received a connection request from ${describeAddress(address)}.`;
-    }
-    log.writeLine(lastLine);
-  };
-  try {
-    console.log(`Server listening on port ${listener.addr.port}.`);
-    await serveTime(listener, {
-      protocol,
-      concurrency,
-      timeoutMs,
-      signal: stop.signal,
-      onConnection: values.quiet ? undefined : logConnection,
-      // A client that resets is routine; failing to accept (out of descriptors) is not.
-      onError: (error) => {
-        if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
-      },
-    });
-  } finally {
-    for (const name of signals) Deno.removeSignalListener(name, onSignal);
-    signal?.removeEventListener("abort", onSignal);
-    await log.flush();
-  }
-  return 0;
+  const { runTimeServer } = await import("../lib/time_server_command.ts");
+  return await runTimeServer({
+    port,
+    hostname: values.host as string | undefined,
+    protocol,
+    concurrency,
+    timeoutMs,
+    quiet: values.quiet === true,
+    signal,
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

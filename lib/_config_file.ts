@@ -5,6 +5,8 @@
  * @module
  */
 
+import { readFull } from "./_read_full.ts";
+
 /** Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory. */
 export async function readConfigFile(path: string, maxBytes: number): Promise<string> {
   using file = await Deno.open(path);
@@ -12,14 +14,7 @@ export async function readConfigFile(path: string, maxBytes: number): Promise<st
   if (size > maxBytes) {
     throw new RangeError(`File "${path}" is ${size} bytes, more than ${maxBytes}`);
   }
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = await file.read(bytes.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return new TextDecoder().decode(bytes.subarray(0, filled));
+  return new TextDecoder().decode(await readFull(file, new Uint8Array(size)));
 }
 
 /** The fields of each line that has any, comments (`#` to the end of the line) removed. */

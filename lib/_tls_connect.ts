@@ -16,6 +16,7 @@ import { classifySocketError, SocketError } from "./socket_error.ts";
 import { createClientSocket } from "./socket.ts";
 import { TlsError } from "./http_error.ts";
 import { type Duplex, duplexFromStreams } from "./socket_stream.ts";
+import { formatHostPort } from "./host_port.ts";
 
 // Computed specifiers: a literal `import("node:tls")` puts node: modules in the graph Deno builds
 // when any command starts, about 1 ms of wget's start-up even when no https URL is given.
@@ -61,7 +62,7 @@ export async function connectTls(
 }
 
 function tlsError(host: string, port: number, error: unknown): Error {
-  const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  const where = formatHostPort(host, port);
   const message = error instanceof Error ? error.message : String(error);
   const certificate = /certificate|UnknownIssuer|not valid for name/i.exec(message);
   if (certificate) {

@@ -1,6 +1,10 @@
 /**
- * Lines written in batches: a server logs one line per connection without one system call (or one
- * await) per line, and a stalled reader of its log cannot make it grow without bound.
+ * Lines written in batches: a server logs one line per connection or request without one system
+ * call (or one await) per line, and a stalled reader of its log cannot make it grow without bound.
+ *
+ * Lines are encoded straight into one of two fixed buffers (one fills while the other is being
+ * written), so logging allocates nothing per line or per batch. When the reader falls behind and
+ * the filling buffer is full, new lines are dropped and counted, and the next batch says how many.
  *
  * @module
  */
@@ -9,17 +13,22 @@ import { type ByteWriter, writeAll } from "./socket_stream.ts";
 
 /** Options of {@linkcode BufferedLineWriter}. */
 export interface BufferedLineWriterOptions {
-  /** Wait this long after the first unwritten line before writing the batch. @default {10} */
+  /** Write at most this long after the first unwritten line arrives. @default {10} */
   flushDelayMs?: number;
-  /** Lines beyond this many buffered bytes are dropped (and counted) until the writer catches up. @default {1048576} */
+  /**
+   * The size of each of the two buffers: lines that do not fit in the filling one are dropped
+   * (and counted) until the reader catches up. @default {262144}
+   */
   maxBufferedBytes?: number;
 }
 
 const encoder = new TextEncoder();
+const NEWLINE = 10;
 
 /**
- * Collects lines and writes them out in batches, each batch one write. Write errors (a closed
- * pipe) are swallowed: logging must never take a server down.
+ * Collects lines and writes them out in batches, each batch one write (started early once a
+ * buffer is half full). Write errors (a closed pipe) are swallowed: logging must never take a
+ * server down.
  *
  * @example Log to stderr
  * ```ts
@@ -32,21 +41,23 @@ const encoder = new TextEncoder();
 export class BufferedLineWriter implements AsyncDisposable {
   readonly #writer: ByteWriter;
   readonly #flushDelayMs: number;
-  readonly #maxBufferedBytes: number;
-  #lines: string[] = [];
-  #bufferedBytes = 0;
+  readonly #bufferBytes: number;
+  #buffers: [Uint8Array, Uint8Array] | undefined;
+  #active = 0;
+  #used = 0;
   #dropped = 0;
+  #unreported = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #writing: Promise<void> | null = null;
+  #writing: Promise<void> | undefined;
 
-  /** Writes batches of lines to `writer` (e.g. `Deno.stderr`). */
+  /** Writes batches of lines to `writer` (e.g. `Deno.stderr`); buffers are allocated on first use. */
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
     this.#writer = writer;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
-    this.#maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.#bufferBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 
-  /** How many lines were dropped because the buffer was full. */
+  /** How many lines were dropped so far because the buffer was full. */
   get dropped(): number {
     return this.#dropped;
   }
@@ -68,13 +79,22 @@ export class BufferedLineWriter implements AsyncDisposable {
    * ```
    */
   writeLine(line: string): void {
-    if (this.#bufferedBytes + line.length + 1 > this.#maxBufferedBytes) {
+    this.#buffers ??= [new Uint8Array(this.#bufferBytes), new Uint8Array(this.#bufferBytes)];
+    const buffer = this.#buffers[this.#active];
+    const { read, written } = encoder.encodeInto(
+      line,
+      buffer.subarray(this.#used, buffer.length - 1),
+    );
+    if (read < line.length) {
       this.#dropped++;
-      return;
+      this.#unreported++;
+    } else {
+      buffer[this.#used + written] = NEWLINE;
+      this.#used += written + 1;
     }
-    this.#lines.push(line);
-    this.#bufferedBytes += line.length + 1;
-    if (this.#timer === undefined && this.#writing === null) {
+    if (this.#used > buffer.length / 2 && this.#writing === undefined) {
+      this.#startWriting();
+    } else if (this.#timer === undefined && this.#writing === undefined) {
       this.#timer = setTimeout(this.#onTimer, this.#flushDelayMs);
     }
   }
@@ -84,44 +104,54 @@ export class BufferedLineWriter implements AsyncDisposable {
     this.#startWriting();
   };
 
+  /** Hands the filling buffer to the writer and swaps buffers; a no-op while a write runs. */
   #startWriting(): void {
-    if (this.#writing !== null) return;
-    if (this.#lines.length === 0 && this.#dropped === 0) return;
-    this.#writing = this.#writeBatches().finally(() => (this.#writing = null));
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#writing !== undefined || !this.#buffers) return;
+    if (this.#used === 0 && this.#unreported === 0) return;
+    let bytes = this.#buffers[this.#active].subarray(0, this.#used);
+    let notice: Uint8Array | undefined;
+    if (this.#unreported > 0) {
+      const text = `(${this.#unreported} log lines dropped)\n`;
+      const buffer = this.#buffers[this.#active];
+      const { read, written } = encoder.encodeInto(text, buffer.subarray(this.#used));
+      if (read === text.length) bytes = buffer.subarray(0, this.#used + written);
+      else notice = encoder.encode(text); // Rare: a full buffer, so one allocation is fine.
+      this.#unreported = 0;
+    }
+    this.#active ^= 1;
+    this.#used = 0;
+    this.#writing = this.#write(bytes, notice).finally(() => {
+      this.#writing = undefined;
+      // Lines that arrived during the write go out without waiting for another one.
+      if (this.#used > 0 || this.#unreported > 0) {
+        this.#timer ??= setTimeout(this.#onTimer, this.#flushDelayMs);
+      }
+    });
   }
 
-  async #writeBatches(): Promise<void> {
-    while (this.#lines.length > 0 || this.#dropped > 0) {
-      const lines = this.#lines;
-      if (this.#dropped > 0) {
-        lines.push(`(${this.#dropped} log lines dropped)`);
-        this.#dropped = 0;
-      }
-      this.#lines = [];
-      this.#bufferedBytes = 0;
-      lines.push("");
-      try {
-        await writeAll(this.#writer, encoder.encode(lines.join("\n")));
-      } catch {
-        // The log's reader is gone; the server carries on without it.
-      }
+  async #write(bytes: Uint8Array, notice: Uint8Array | undefined): Promise<void> {
+    try {
+      if (bytes.length > 0) await writeAll(this.#writer, bytes);
+      if (notice) await writeAll(this.#writer, notice);
+    } catch {
+      // The log's reader is gone; the server carries on without it.
     }
   }
 
   /** Writes everything buffered now and resolves when it is out. */
   async flush(): Promise<void> {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     this.#startWriting();
-    while (this.#writing !== null) {
+    while (this.#writing !== undefined) {
       await this.#writing;
       this.#startWriting();
     }
   }
 
-  /** Flushes, for `await using`. */
+  /** Flushes, for `await using`; the writer stays usable. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.flush();
   }

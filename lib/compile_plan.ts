@@ -139,8 +139,8 @@ export function planCompile(present: string[], options: CompilePlanOptions = {})
     }, options.target)
   );
   if (present.includes(MULTI_CALL_NAME)) {
-    // The multi-call binary imports its commands with `import(\`./${name}.ts\`)`, which
-    // `deno compile` expands to every file in cmd/; listing them keeps that explicit.
+    // The multi-call binary imports each command with a literal `import("./NAME.ts")`, which
+    // `deno compile` follows by itself; listing them keeps that explicit.
     const merged = mergePermissions([
       MULTI_CALL_PERMISSIONS,
       ...known.map((command) => command.permissions),

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { readFull } from "./_read_full.ts";
+
 /** The environment variable `deno compile` reads the runtime's path from. */
 export const DENORT_BIN = "DENORT_BIN";
 
@@ -193,12 +195,5 @@ async function zipEntryNames(path: string): Promise<string[] | undefined> {
 
 async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
   await file.seek(offset, Deno.SeekMode.Start);
-  const bytes = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const n = await file.read(bytes.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return bytes.subarray(0, filled);
+  return await readFull(file, new Uint8Array(length));
 }

@@ -10,46 +10,20 @@
  * @module
  */
 
-import { parseCommandLine, parseSeconds, reportUsageError, UsageError } from "./cli.ts";
-import { DEFAULT_DNS_TIMEOUT_MS, parseNameServer } from "./dns_client.ts";
+import {
+  parseCommandLine,
+  type ParsedCommandLine,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "./cli.ts";
+import { parseNameServer } from "./dns_client.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "./dns_error.ts";
 import type { IpFamily } from "./inet.ts";
 import { type HostEntry, resolveAddress, resolveHost, type ResolveOptions } from "./resolver.ts";
 import { SocketError } from "./socket_error.ts";
 import { duplexFromStreams, LineTooLongError, SocketStream } from "./socket_stream.ts";
-
-/**
- * The usage text of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
- *
- * @example
- * ```ts
- * import { resolverUsage } from "./resolver_command.ts";
- *
- * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
- * ```
- */
-export function resolverUsage(family: IpFamily): string {
-  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
-  const kind = family === 4 ? "IPv4" : "IPv6";
-  return `Usage: ${name} [OPTIONS] [HOST...]
-       ${name} [OPTIONS] -x ADDRESS [-x ADDRESS...]
-
-Print the official name and every ${kind} address of each HOST. With no HOST and no -x, ask
-for host names one at a time until end of input (Ctrl-D).
-
-  -x, --reverse ADDRESS    print the names of ADDRESS (PTR records) instead
-  --nameserver IP[:PORT]   ask this DNS server ([IPv6]:PORT with a port);
-                           default: the nameserver lines of /etc/resolv.conf
-  --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
-  --timeout SECONDS        give up on the DNS server after this long (default ${
-    DEFAULT_DNS_TIMEOUT_MS / 1000
-  })
-  --json                   print one JSON object per line for each name
-  -h, --help               print this help
-  --version                print the version
-
-Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
-}
+import { resolverSpec } from "./resolver_main.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
 export interface ResolverCommandIo {
@@ -195,20 +169,35 @@ export async function runResolverCommand(
   family: IpFamily,
   io: ResolverCommandIo = {},
 ): Promise<number> {
-  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
-  const spec = {
-    name,
-    usage: resolverUsage(family),
-    options: {
-      reverse: { type: "string", short: "x", multiple: true },
-      nameserver: { type: "string" },
-      "hosts-file": { type: "string" },
-      timeout: { type: "string" },
-      json: { type: "boolean" },
-    },
-  } as const;
-  const parsed = parseCommandLine(args, spec);
+  const parsed = parseCommandLine(args, resolverSpec(family));
   if (typeof parsed === "number") return parsed;
+  return await runParsedResolverCommand(parsed, family, io);
+}
+
+/**
+ * {@linkcode runResolverCommand} after the arguments are parsed (with `resolverSpec(family)`):
+ * what `resolverMain()` loads once `--help` and usage errors are out of the way.
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./cli.ts";
+ * import { resolverSpec } from "./resolver_main.ts";
+ * import { runParsedResolverCommand } from "./resolver_command.ts";
+ *
+ * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
+ * const sink = { writeSync: (p: Uint8Array) => p.length };
+ * if (typeof parsed !== "number") {
+ *   console.assert(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }) === 0);
+ * }
+ * ```
+ */
+export async function runParsedResolverCommand(
+  parsed: ParsedCommandLine,
+  family: IpFamily,
+  io: ResolverCommandIo = {},
+): Promise<number> {
+  const spec = resolverSpec(family);
+  const name = spec.name;
   const { values, positionals } = parsed;
   const options: ResolveOptions = {};
   try {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { formatHostPort } from "./host_port.ts";
+
 /** The step of a socket's life that failed. */
 export type SocketStep = "resolve" | "connect" | "bind" | "accept" | "read" | "write";
 
@@ -82,7 +84,7 @@ export class SocketError extends Error {
 }
 
 function describe({ step, host, port, failure, cause }: SocketErrorOptions): string {
-  const where = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  const where = formatHostPort(host, port);
   const verb = {
     resolve: "Cannot resolve",
     connect: "Cannot connect to",

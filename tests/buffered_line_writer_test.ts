@@ -72,3 +72,46 @@ Deno.test("BufferedLineWriter flush with nothing buffered returns at once", asyn
   await log.flush();
   assert.deepEqual(out.writes, []);
 });
+
+Deno.test("BufferedLineWriter writes nothing until flushed or due", async () => {
+  const out = sink();
+  await using log = new BufferedLineWriter(out, { flushDelayMs: 60_000 });
+  for (let i = 0; i < 10; i++) log.writeLine(`line ${i}`);
+  assert.deepEqual(out.writes, []);
+  await log.flush();
+  assert.equal(out.writes.length, 1);
+});
+
+Deno.test("BufferedLineWriter starts a write once a buffer is half full and fills the other meanwhile", async () => {
+  const out = sink();
+  out.hold();
+  const log = new BufferedLineWriter(out, { maxBufferedBytes: 100 });
+  // 11 bytes a line: the first buffer goes out once half full (5 lines) and the reader stalls;
+  // the second buffer takes 9 lines; the other 86 are dropped.
+  for (let i = 0; i < 100; i++) log.writeLine("0123456789");
+  assert.equal(log.dropped, 86);
+  out.release();
+  await log.flush();
+  assert.deepEqual(out.writes.map((text) => text.length), [55, 99, 23]);
+  assert.equal(out.writes[2], "(86 log lines dropped)\n");
+  assert.equal(log.dropped, 86);
+});
+
+Deno.test("BufferedLineWriter drops a line longer than its buffer", async () => {
+  const out = sink();
+  await using log = new BufferedLineWriter(out, { maxBufferedBytes: 64 });
+  log.writeLine("x".repeat(100));
+  log.writeLine("short");
+  await log.flush();
+  assert.equal(log.dropped, 1);
+  assert.deepEqual(out.writes, ["short\n(1 log lines dropped)\n"]);
+});
+
+Deno.test("BufferedLineWriter measures a line by its UTF-8 size and leaves no part of a dropped one", async () => {
+  const out = sink();
+  await using log = new BufferedLineWriter(out, { maxBufferedBytes: 16 });
+  log.writeLine("é".repeat(8)); // 16 bytes and a LF: too long, though 8 characters
+  log.writeLine("ab");
+  await log.flush();
+  assert.deepEqual(out.writes, ["ab\n", "(1 log lines dropped)\n"]);
+});

@@ -1,0 +1,41 @@
+/**
+ * SIGINT and SIGTERM as an `AbortSignal`: how a server learns it should stop accepting, let what
+ * is in flight finish, and exit.
+ *
+ * @module
+ */
+
+/** The signals that stop a netkit server. */
+const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
+
+/**
+ * An `AbortSignal` that aborts on SIGINT or SIGTERM (or when `also` aborts). Dispose of it (with
+ * `using`) to remove the signal listeners, so the process can exit without one.
+ *
+ * @param also Another signal to follow, e.g. a test's.
+ * @returns The signal, and its disposer.
+ *
+ * @example Stop a server on Ctrl-C
+ * ```ts
+ * import { shutdownSignal } from "./shutdown_signal.ts";
+ *
+ * const test = new AbortController();
+ * using shutdown = shutdownSignal(test.signal);
+ * test.abort();
+ * console.assert(shutdown.signal.aborted);
+ * ```
+ */
+export function shutdownSignal(also?: AbortSignal): { signal: AbortSignal } & Disposable {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  for (const name of STOP_SIGNALS) Deno.addSignalListener(name, onSignal);
+  also?.addEventListener("abort", onSignal, { once: true });
+  if (also?.aborted) stop.abort();
+  return {
+    signal: stop.signal,
+    [Symbol.dispose]() {
+      for (const name of STOP_SIGNALS) Deno.removeSignalListener(name, onSignal);
+      also?.removeEventListener("abort", onSignal);
+    },
+  };
+}
