@@ -112,7 +112,10 @@ async function connectUnchecked(
         : classifySocketError(error);
       reject(
         failure === "other"
-          ? new TlsError(`TLS handshake with "${host}:${port}" failed: ${error.message}`, false)
+          ? new TlsError(
+            `TLS handshake with "${formatHostPort(host, port)}" failed: ${error.message}`,
+            false,
+          )
           : new SocketError({ step: "connect", host, port, failure, cause: error }),
       );
     });

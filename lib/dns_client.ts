@@ -20,6 +20,7 @@ import {
   type DnsMessage,
   encodeDnsMessage,
 } from "./dns_message.ts";
+import { formatHostPort } from "./host_port.ts";
 import { inetNtop, inetPton } from "./inet.ts";
 import { createClientSocket, parsePort } from "./socket.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
@@ -51,10 +52,7 @@ export interface NameServer {
  * ```
  */
 export function formatNameServer(server: NameServer): string {
-  const port = server.port ?? DNS_PORT;
-  return server.hostname.includes(":")
-    ? `[${server.hostname}]:${port}`
-    : `${server.hostname}:${port}`;
+  return formatHostPort(server.hostname, server.port ?? DNS_PORT);
 }
 
 /**

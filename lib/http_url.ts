@@ -5,6 +5,8 @@
  * @module
  */
 
+import { formatHostPort } from "./host_port.ts";
+
 /** An `http://` or `https://` URL, split into what a client needs. */
 export interface HttpUrl {
   /** `"http"` or `"https"`. */
@@ -112,8 +114,7 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
  * ```
  */
 export function hostHeader(url: HttpUrl): string {
-  const host = url.host.includes(":") ? `[${url.host}]` : url.host;
-  return url.port === DEFAULT_PORTS[url.scheme] ? host : `${host}:${url.port}`;
+  return formatHostPort(url.host, url.port === DEFAULT_PORTS[url.scheme] ? undefined : url.port);
 }
 
 function safeDecode(text: string): string {
