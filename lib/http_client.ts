@@ -7,7 +7,6 @@
  */
 
 import { startDeadline } from "./_deadline.ts";
-import { withReadDeadline } from "./_read_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./http_request.ts";
 import {
@@ -149,7 +148,8 @@ export async function sendHttpRequest(
       signal: options.signal,
     });
   }
-  const stream = new SocketStream(withReadDeadline(conn, timeoutMs), {
+  const stream = new SocketStream(conn, {
+    readTimeoutMs: timeoutMs,
     host: target.host,
     port: target.port,
     maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
