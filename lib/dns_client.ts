@@ -12,6 +12,7 @@
  * @module
  */
 
+import { configLines, readConfigFile } from "./_config_file.ts";
 import { quoteForMessage } from "./_quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./dns_error.ts";
 import {
@@ -32,6 +33,8 @@ export const DNS_PORT = 53;
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 /** Where the system's name servers are listed. */
 export const RESOLV_CONF_PATH = "/etc/resolv.conf";
+/** The largest resolv.conf read; a bigger one counts as none. */
+const MAX_RESOLV_CONF_BYTES = 1 << 20;
 
 /** A name server: an address literal and a port. */
 export interface NameServer {
@@ -114,14 +117,12 @@ export async function readSystemNameServers(
 ): Promise<Required<NameServer>[]> {
   let text = "";
   try {
-    const file = await Deno.readFile(path);
-    text = new TextDecoder().decode(file.subarray(0, 1 << 20));
+    text = await readConfigFile(path, MAX_RESOLV_CONF_BYTES);
   } catch {
-    // No file: the default below.
+    // No file (or an absurd one): the default below.
   }
   const servers: Required<NameServer>[] = [];
-  for (const line of text.split("\n")) {
-    const [keyword, address] = line.trim().split(/[ \t]+/);
+  for (const [keyword, address] of configLines(text)) {
     if (keyword !== "nameserver" || !address) continue;
     try {
       // A scope (fe80::1%eth0) cannot be used here; such a server is skipped.
