@@ -6,6 +6,7 @@
  * @module
  */
 
+import { connectionLogger } from "./connection_log.ts";
 import { type CacheAnswer, LruCache } from "./lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "./worker_pool.ts";
@@ -89,6 +90,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     weigh: (json) => json.length,
   });
   const log = options.log;
+  // One line per client address, built once while requests keep coming from it.
+  const logAddress = log && connectionLogger(log);
   const find = options.find;
   const computeJson = async (rack: string) => JSON.stringify(await find(rack));
   let requests = 0;
@@ -115,7 +118,10 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     info?: { remoteAddr: Deno.Addr },
   ): Response | Promise<Response> => {
     requests++;
-    if (log) log(`Received a connection request from ${addressOf(info)}.`);
+    if (logAddress) {
+      if (info) logAddress(info.remoteAddr);
+      else log!("Received a connection request from unknown.");
+    }
     const method = request.method;
     const head = method === "HEAD";
     if (method !== "GET" && !head) {
@@ -176,10 +182,4 @@ function pathOf(url: string): string {
   const hash = url.indexOf("#", start);
   if (hash >= 0 && hash < end) end = hash;
   return url.slice(start, end);
-}
-
-function addressOf(info?: { remoteAddr: Deno.Addr }): string {
-  const addr = info?.remoteAddr;
-  if (!addr) return "unknown";
-  return "hostname" in addr ? addr.hostname : "path" in addr ? addr.path || "unix" : "unknown";
 }
