@@ -62,6 +62,9 @@ export async function connectTls(
     } catch {
       // Already closed by the deadline.
     }
+    if (deadline.passed) {
+      throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
+    }
     throw tlsError(host, port, error);
   } finally {
     deadline.cancel();
