@@ -273,6 +273,8 @@ async function queryTcp(
   timeoutMs: number,
 ): Promise<Uint8Array> {
   const where = formatNameServer(server);
+  // One budget for connecting and the exchange together.
+  const started = performance.now();
   let conn: Deno.TcpConn;
   try {
     conn = await createClientSocket(server.hostname, server.port, { timeoutMs });
@@ -287,7 +289,7 @@ async function queryTcp(
   const timer = setTimeout(() => {
     timedOut = true;
     stream.close();
-  }, timeoutMs);
+  }, Math.max(1, timeoutMs - (performance.now() - started)));
   try {
     const framed = new Uint8Array(2 + query.length);
     new DataView(framed.buffer).setUint16(0, query.length);
