@@ -104,12 +104,18 @@ export async function startLexicalHandler(
       ? finderCommand(settings.finderCommand, settings.dict)
       : undefined,
   });
-  const handler = createLexicalHandler({
-    find: (rack) => finder.find(rack),
-    cacheSize: settings.cacheSize,
-    log,
-  });
-  return { handler, finder };
+  try {
+    const handler = createLexicalHandler({
+      find: (rack) => finder.find(rack),
+      cacheSize: settings.cacheSize,
+      log,
+    });
+    return { handler, finder };
+  } catch (error) {
+    // A setting the handler refuses must not leave the finder's workers running.
+    await finder.close();
+    throw error;
+  }
 }
 
 /**
