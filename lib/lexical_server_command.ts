@@ -71,7 +71,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
   return {
     finder: Deno.env.get("NETKIT_FINDER") === "subprocess" ? "subprocess" : "worker",
     workers: Number(Deno.env.get("NETKIT_WORKERS")) || undefined,
-    cacheSize: cacheSize >= 0 ? cacheSize : undefined,
+    cacheSize: Number.isSafeInteger(cacheSize) && cacheSize >= 0 ? cacheSize : undefined,
   };
 }
 
