@@ -124,8 +124,7 @@ export default {
   async fetch(request: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     served ??= startLexicalHandler(lexicalSettingsFromEnv()).then((started) => {
       // deno serve stops serving on these signals; the pool's workers must not keep it alive.
-      const close = () => void started.finder.close();
-      for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, close);
+      shutdownSignal().signal.addEventListener("abort", () => void started.finder.close());
       return started.handler;
     });
     return (await served)(request, info);

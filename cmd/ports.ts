@@ -52,6 +52,7 @@ export async function main(args: string[]): Promise<number> {
     protocol: values.protocol as string | undefined,
   };
   let missing = 0;
+  let warned = false; // once, not once per query
   for (const query of positionals) {
     let found;
     try {
@@ -59,7 +60,8 @@ export async function main(args: string[]): Promise<number> {
     } catch (error) {
       return reportUsageError(spec, error);
     }
-    if (values.services !== undefined && found.source === "embedded") {
+    if (values.services !== undefined && found.source === "embedded" && !warned) {
+      warned = true;
       console.error(`ports: Cannot read "${values.services}"; using the embedded table`);
     }
     if (values.json) {

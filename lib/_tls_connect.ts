@@ -12,6 +12,7 @@
 
 import type * as NodeTls from "node:tls";
 import type * as NodeStream from "node:stream";
+import { startDeadline } from "./_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { createClientSocket } from "./socket.ts";
 import { TlsError } from "./http_error.ts";
@@ -44,7 +45,13 @@ export async function connectTls(
   if (options.checkCertificate === false) return await connectUnchecked(host, port, options);
   const tcp = await createClientSocket(host, port, options);
   let conn: Deno.TlsConn | undefined;
-  const timer = setTimeout(() => (conn ?? tcp).close(), options.timeoutMs ?? 10_000);
+  const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+    try {
+      (conn ?? tcp).close();
+    } catch {
+      // Closed already.
+    }
+  });
   try {
     conn = await Deno.startTls(tcp, { hostname: host, caCerts: options.caCerts });
     await conn.handshake();
@@ -53,11 +60,14 @@ export async function connectTls(
     try {
       (conn ?? tcp).close();
     } catch {
-      // Already closed by the timer.
+      // Already closed by the deadline.
+    }
+    if (deadline.passed) {
+      throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
     }
     throw tlsError(host, port, error);
   } finally {
-    clearTimeout(timer);
+    deadline.cancel();
   }
 }
 
@@ -94,16 +104,16 @@ async function connectUnchecked(
     ...(options.caCerts ? { ca: options.caCerts } : {}),
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
       socket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
-    }, options.timeoutMs ?? 10_000);
+    });
     socket.once("secureConnect", () => {
-      clearTimeout(timer);
+      deadline.cancel();
       resolve();
     });
     socket.once("error", (error: Error & { code?: string }) => {
-      clearTimeout(timer);
+      deadline.cancel();
       socket.destroy();
       const failure = error.code === "ECONNREFUSED"
         ? "refused"
@@ -112,7 +122,10 @@ async function connectUnchecked(
         : classifySocketError(error);
       reject(
         failure === "other"
-          ? new TlsError(`TLS handshake with "${host}:${port}" failed: ${error.message}`, false)
+          ? new TlsError(
+            `TLS handshake with "${formatHostPort(host, port)}" failed: ${error.message}`,
+            false,
+          )
           : new SocketError({ step: "connect", host, port, failure, cause: error }),
       );
     });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { clip } from "./_clip.ts";
+import { quoteForMessage } from "./_quote.ts";
 import { ConnectionClosedError, HeaderLimitError, HttpProtocolError } from "./http_error.ts";
 import {
   type ByteWriter,
@@ -89,7 +89,7 @@ export async function copyChunkedBody(
   while (true) {
     const sizeLine = await readLine("chunk size");
     const match = CHUNK_SIZE_LINE.exec(sizeLine.trim());
-    if (!match) throw new HttpProtocolError(`Invalid chunk size line "${clip(sizeLine)}"`);
+    if (!match) throw new HttpProtocolError(`Invalid chunk size line ${quoteForMessage(sizeLine)}`);
     const size = parseInt(match[1], 16);
     if (size === 0) break;
     const base = total;
@@ -116,7 +116,7 @@ export async function copyChunkedBody(
     if (trailerBytes > maxTrailerBytes) throw new HeaderLimitError("bytes", maxTrailerBytes);
     if (trailers.length >= maxTrailerCount) throw new HeaderLimitError("count", maxTrailerCount);
     const colon = line.indexOf(":");
-    if (colon <= 0) throw new HttpProtocolError(`Invalid trailer line "${clip(line)}"`);
+    if (colon <= 0) throw new HttpProtocolError(`Invalid trailer line ${quoteForMessage(line)}`);
     trailers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
   }
   return { bytes: total, trailers };

@@ -1,5 +1,6 @@
 /**
- * The time server's log line per connection: `Received a connection request from ADDRESS.`
+ * The servers' log line per connection (time-server) or request (lexical-server):
+ * `Received a connection request from ADDRESS.`
  *
  * @module
  */

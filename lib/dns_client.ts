@@ -12,6 +12,7 @@
  * @module
  */
 
+import { configLines, readConfigFile } from "./_config_file.ts";
 import { quoteForMessage } from "./_quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./dns_error.ts";
 import {
@@ -20,6 +21,7 @@ import {
   type DnsMessage,
   encodeDnsMessage,
 } from "./dns_message.ts";
+import { formatHostPort } from "./host_port.ts";
 import { inetNtop, inetPton } from "./inet.ts";
 import { createClientSocket, parsePort } from "./socket.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
@@ -31,6 +33,8 @@ export const DNS_PORT = 53;
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 /** Where the system's name servers are listed. */
 export const RESOLV_CONF_PATH = "/etc/resolv.conf";
+/** The largest resolv.conf read; a bigger one counts as none. */
+const MAX_RESOLV_CONF_BYTES = 1 << 20;
 
 /** A name server: an address literal and a port. */
 export interface NameServer {
@@ -51,10 +55,7 @@ export interface NameServer {
  * ```
  */
 export function formatNameServer(server: NameServer): string {
-  const port = server.port ?? DNS_PORT;
-  return server.hostname.includes(":")
-    ? `[${server.hostname}]:${port}`
-    : `${server.hostname}:${port}`;
+  return formatHostPort(server.hostname, server.port ?? DNS_PORT);
 }
 
 /**
@@ -116,14 +117,12 @@ export async function readSystemNameServers(
 ): Promise<Required<NameServer>[]> {
   let text = "";
   try {
-    const file = await Deno.readFile(path);
-    text = new TextDecoder().decode(file.subarray(0, 1 << 20));
+    text = await readConfigFile(path, MAX_RESOLV_CONF_BYTES);
   } catch {
-    // No file: the default below.
+    // No file (or an absurd one): the default below.
   }
   const servers: Required<NameServer>[] = [];
-  for (const line of text.split("\n")) {
-    const [keyword, address] = line.trim().split(/[ \t]+/);
+  for (const [keyword, address] of configLines(text)) {
     if (keyword !== "nameserver" || !address) continue;
     try {
       // A scope (fe80::1%eth0) cannot be used here; such a server is skipped.
@@ -274,6 +273,8 @@ async function queryTcp(
   timeoutMs: number,
 ): Promise<Uint8Array> {
   const where = formatNameServer(server);
+  // One budget for connecting and the exchange together.
+  const started = performance.now();
   let conn: Deno.TcpConn;
   try {
     conn = await createClientSocket(server.hostname, server.port, { timeoutMs });
@@ -288,7 +289,7 @@ async function queryTcp(
   const timer = setTimeout(() => {
     timedOut = true;
     stream.close();
-  }, timeoutMs);
+  }, Math.max(1, timeoutMs - (performance.now() - started)));
   try {
     const framed = new Uint8Array(2 + query.length);
     new DataView(framed.buffer).setUint16(0, query.length);

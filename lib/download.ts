@@ -6,7 +6,7 @@
  * @module
  */
 
-import { clip } from "./_clip.ts";
+import { quoteForMessage } from "./_quote.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./download_name.ts";
 import {
   ConnectionClosedError,
@@ -271,7 +271,7 @@ function checkContentRange(header: string | undefined, offset: number): void {
   const match = /^bytes\s+(\d+)-\d+\/(\d+|\*)$/i.exec(header?.trim() ?? "");
   if (!match || Number(match[1]) !== offset) {
     throw new HttpProtocolError(
-      `Server resumed at "${clip(header ?? "")}" (Content-Range), not at byte ${offset}`,
+      `Server resumed at ${quoteForMessage(header ?? "")} (Content-Range), not at byte ${offset}`,
     );
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { percentDecode } from "./_percent_decode.ts";
 import type { HttpUrl } from "./http_url.ts";
 
 /** The name used when a URL's path ends in `/`. */
@@ -105,14 +106,6 @@ export function contentDispositionFileName(header: string): string | undefined {
     .trimEnd();
   const safe = safeFileName(base, "");
   return safe === "" ? undefined : safe;
-}
-
-function percentDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function hex(c: string): string {

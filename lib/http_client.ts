@@ -7,7 +7,6 @@
  */
 
 import { startDeadline } from "./_deadline.ts";
-import { withReadDeadline } from "./_read_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./http_request.ts";
 import {
@@ -144,9 +143,13 @@ export async function sendHttpRequest(
     const { connectTls } = await import("./_tls_connect.ts");
     conn = await connectTls(target.host, target.port, { ...options, timeoutMs });
   } else {
-    conn = await connectWithDeadline(target.host, target.port, timeoutMs, options.signal);
+    conn = await createClientSocket(target.host, target.port, {
+      timeoutMs,
+      signal: options.signal,
+    });
   }
-  const stream = new SocketStream(withReadDeadline(conn, timeoutMs), {
+  const stream = new SocketStream(conn, {
+    readTimeoutMs: timeoutMs,
     host: target.host,
     port: target.port,
     maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
@@ -169,29 +172,5 @@ export async function sendHttpRequest(
     throw error;
   } finally {
     headDeadline.cancel();
-  }
-}
-
-/** Connects within `timeoutMs`, timed by {@linkcode startDeadline} rather than Deno's timers. */
-async function connectWithDeadline(
-  host: string,
-  port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Deno.TcpConn> {
-  const controller = new AbortController();
-  const deadline = startDeadline(timeoutMs, () => controller.abort());
-  const onAbort = () => controller.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await createClientSocket(host, port, { timeoutMs: Infinity, signal: controller.signal });
-  } catch (error) {
-    if (deadline.passed && error instanceof SocketError) {
-      throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
-    }
-    throw error;
-  } finally {
-    deadline.cancel();
-    signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { clip } from "./_clip.ts";
+import { quoteForMessage } from "./_quote.ts";
 import { ConnectionClosedError, HeaderLimitError, HttpProtocolError } from "./http_error.ts";
 import { LineTooLongError, type SocketStream } from "./socket_stream.ts";
 
@@ -122,7 +122,7 @@ export async function readHttpResponseHead(
     // Tolerate blank lines before the status line, as browsers do, within the byte limit.
     while (statusLine === "") statusLine = await nextLine(true);
     const match = STATUS_LINE.exec(statusLine);
-    if (!match) throw new HttpProtocolError(`Invalid status line "${clip(statusLine)}"`);
+    if (!match) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
     const head: HttpResponseHead = {
       version: `HTTP/${match[1]}`,
       status: Number(match[2]),
@@ -137,7 +137,9 @@ export async function readHttpResponseHead(
       head.lines.push(line);
       if (line[0] === " " || line[0] === "\t") {
         if (entries.length === 0) {
-          throw new HttpProtocolError(`Continuation line before any header "${clip(line)}"`);
+          throw new HttpProtocolError(
+            `Continuation line before any header ${quoteForMessage(line)}`,
+          );
         }
         const last = entries[entries.length - 1];
         last[1] = `${last[1]} ${line.trim()}`.trim();
@@ -147,7 +149,7 @@ export async function readHttpResponseHead(
       const colon = line.indexOf(":");
       const name = colon > 0 ? line.slice(0, colon) : "";
       if (!HEADER_NAME.test(name)) {
-        throw new HttpProtocolError(`Invalid header line "${clip(line)}"`);
+        throw new HttpProtocolError(`Invalid header line ${quoteForMessage(line)}`);
       }
       entries.push([name, line.slice(colon + 1).trim()]);
     }
@@ -204,7 +206,7 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
   if (lengths.length === 0) return { kind: "close" };
   const length = lengths[0];
   if (!/^[0-9]{1,15}$/.test(length) || lengths.some((other) => other !== length)) {
-    throw new HttpProtocolError(`Invalid Content-Length "${clip(lengths.join(", "))}"`);
+    throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
   }
   return { kind: "length", length: Number(length) };
 }

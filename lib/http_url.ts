@@ -5,6 +5,9 @@
  * @module
  */
 
+import { percentDecode } from "./_percent_decode.ts";
+import { formatHostPort } from "./host_port.ts";
+
 /** An `http://` or `https://` URL, split into what a client needs. */
 export interface HttpUrl {
   /** `"http"` or `"https"`. */
@@ -83,8 +86,8 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
   // WHATWG URL accepts port 0, which no server listens on.
   if (port === 0) throw new UrlError(`Invalid port "0" in URL "${text}"`, text);
-  const username = safeDecode(parsed.username);
-  const password = safeDecode(parsed.password);
+  const username = percentDecode(parsed.username);
+  const password = percentDecode(parsed.password);
   parsed.username = "";
   parsed.password = "";
   parsed.hash = "";
@@ -112,14 +115,5 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
  * ```
  */
 export function hostHeader(url: HttpUrl): string {
-  const host = url.host.includes(":") ? `[${url.host}]` : url.host;
-  return url.port === DEFAULT_PORTS[url.scheme] ? host : `${host}:${url.port}`;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return formatHostPort(url.host, url.port === DEFAULT_PORTS[url.scheme] ? undefined : url.port);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { connectionLogger } from "./connection_log.ts";
 import { type CacheAnswer, LruCache } from "./lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "./worker_pool.ts";
@@ -89,7 +90,10 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     weigh: (json) => json.length,
   });
   const log = options.log;
+  // One line per client address, built once while requests keep coming from it.
+  const logAddress = log && connectionLogger(log);
   const find = options.find;
+  const computeJson = async (rack: string) => JSON.stringify(await find(rack));
   let requests = 0;
   let rejected = 0;
 
@@ -114,7 +118,10 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     info?: { remoteAddr: Deno.Addr },
   ): Response | Promise<Response> => {
     requests++;
-    if (log) log(`Received a connection request from ${addressOf(info)}.`);
+    if (logAddress) {
+      if (info) logAddress(info.remoteAddr);
+      else log!("Received a connection request from unknown.");
+    }
     const method = request.method;
     const head = method === "HEAD";
     if (method !== "GET" && !head) {
@@ -138,28 +145,30 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(400, "The rack is not valid percent-encoding", head);
     }
     const started = performance.now();
-    const answered = (answer: CacheAnswer<string>) => {
-      const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
-      const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
-      return reply(200, body, head);
-    };
-    const failed = (error: unknown) => {
+    // A hit is answered synchronously: no promise, no microtask, no closure, on the hot path.
+    const answer = cache.getOrCompute(rack, computeJson);
+    if (!(answer instanceof Promise)) return answered(answer, started, head);
+    return answer.then((computed) => answered(computed, started, head), (error) => {
       if (error instanceof QueueFullError) return fail(503, "The server is busy", head);
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
-    };
-    // A hit is answered synchronously: no promise, no microtask, on the hot path.
-    const answer = cache.getOrCompute(rack, async () => JSON.stringify(await find(rack)));
-    return answer instanceof Promise ? answer.then(answered, failed) : answered(answer);
+    });
   };
   return Object.assign(handler, { stats });
 }
 
 const JSON_HEADERS: [string, string][] = [["content-type", JSON_TYPE]];
+const encoder = new TextEncoder();
+
+function answered(answer: CacheAnswer<string>, started: number, head: boolean): Response {
+  const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
+  const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
+  return reply(200, body, head);
+}
 
 function reply(status: number, body: string, head: boolean, extra?: [string, string][]): Response {
   const headers = extra ? [...JSON_HEADERS, ...extra] : JSON_HEADERS;
   const response = new Response(head ? null : body, { status, headers });
-  if (head) response.headers.set("content-length", String(new TextEncoder().encode(body).length));
+  if (head) response.headers.set("content-length", String(encoder.encode(body).length));
   return response;
 }
 
@@ -173,10 +182,4 @@ function pathOf(url: string): string {
   const hash = url.indexOf("#", start);
   if (hash >= 0 && hash < end) end = hash;
   return url.slice(start, end);
-}
-
-function addressOf(info?: { remoteAddr: Deno.Addr }): string {
-  const addr = info?.remoteAddr;
-  if (!addr) return "unknown";
-  return "hostname" in addr ? addr.hostname : "path" in addr ? addr.path || "unix" : "unknown";
 }

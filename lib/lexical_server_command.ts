@@ -71,7 +71,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
   return {
     finder: Deno.env.get("NETKIT_FINDER") === "subprocess" ? "subprocess" : "worker",
     workers: Number(Deno.env.get("NETKIT_WORKERS")) || undefined,
-    cacheSize: cacheSize >= 0 ? cacheSize : undefined,
+    cacheSize: Number.isSafeInteger(cacheSize) && cacheSize >= 0 ? cacheSize : undefined,
   };
 }
 
@@ -104,12 +104,18 @@ export async function startLexicalHandler(
       ? finderCommand(settings.finderCommand, settings.dict)
       : undefined,
   });
-  const handler = createLexicalHandler({
-    find: (rack) => finder.find(rack),
-    cacheSize: settings.cacheSize,
-    log,
-  });
-  return { handler, finder };
+  try {
+    const handler = createLexicalHandler({
+      find: (rack) => finder.find(rack),
+      cacheSize: settings.cacheSize,
+      log,
+    });
+    return { handler, finder };
+  } catch (error) {
+    // A setting the handler refuses must not leave the finder's workers running.
+    await finder.close();
+    throw error;
+  }
 }
 
 /**

@@ -136,10 +136,10 @@ export class LruCache<K, V> {
   }
 
   /**
-   * The cached value for `key`, or the result of `compute()`, which runs once however many callers
+   * The cached value for `key`, or the result of `compute(key)`, which runs once however many callers
    * miss at the same time. A failed computation is not cached; every waiting caller gets its error.
    */
-  getOrCompute(key: K, compute: () => Promise<V>): CacheAnswer<V> | Promise<CacheAnswer<V>> {
+  getOrCompute(key: K, compute: (key: K) => Promise<V>): CacheAnswer<V> | Promise<CacheAnswer<V>> {
     const value = this.get(key);
     if (value !== undefined) {
       this.stats.hits++;
@@ -157,9 +157,9 @@ export class LruCache<K, V> {
     return pending.then((value) => ({ value, cached: false }));
   }
 
-  async #compute(key: K, compute: () => Promise<V>): Promise<V> {
+  async #compute(key: K, compute: (key: K) => Promise<V>): Promise<V> {
     try {
-      const value = await compute();
+      const value = await compute(key);
       this.set(key, value);
       return value;
     } catch (error) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { startDeadline } from "./_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 
 /** Default time a client waits for a connection. */
@@ -78,20 +79,24 @@ export async function createClientSocket(
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  // No timer for Infinity: a caller with a deadline of its own (wget) spares the start-up cost
-  // of Deno's timers, which an abort listener on AbortSignal.timeout() brings in.
-  const timeout = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
-  const signal = options.signal && timeout
-    ? AbortSignal.any([options.signal, timeout])
-    : options.signal ?? timeout;
+  // The deadline is startDeadline(), not AbortSignal.timeout(): an abort listener on the latter
+  // loads Deno's timers, a few milliseconds of a command's start-up.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  const deadline = Number.isFinite(timeoutMs) ? startDeadline(timeoutMs, abort) : undefined;
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) abort();
   try {
-    return await Deno.connect({ hostname, port: checkedPort, signal });
+    return await Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
   } catch (error) {
     let failure = classifySocketError(error);
-    if (timeout?.aborted) failure = "timed-out";
+    if (deadline?.passed) failure = "timed-out";
     else if (options.signal?.aborted) failure = "aborted";
     const step = failure === "not-found" ? "resolve" : "connect";
     throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });
+  } finally {
+    deadline?.cancel();
+    options.signal?.removeEventListener("abort", abort);
   }
 }
 

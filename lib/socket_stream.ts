@@ -6,6 +6,7 @@
  * @module
  */
 
+import { withReadDeadline } from "./_read_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 
 /** The longest line {@linkcode SocketStream.readLine} accepts by default: 64 KiB. */
@@ -147,7 +148,6 @@ const encoder = new TextEncoder();
 export class SocketStream implements AsyncDisposable {
   readonly #conn: Duplex;
   readonly #maxLineBytes: number;
-  readonly #readTimeoutMs: number | undefined;
   readonly #host: string;
   readonly #port: number;
   #readBuffer: Uint8Array;
@@ -162,9 +162,10 @@ export class SocketStream implements AsyncDisposable {
 
   /** Wraps `conn`; the stream now owns it. */
   constructor(conn: Duplex, options: SocketStreamOptions = {}) {
-    this.#conn = conn;
+    this.#conn = options.readTimeoutMs === undefined
+      ? conn
+      : withReadDeadline(conn, options.readTimeoutMs);
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    this.#readTimeoutMs = options.readTimeoutMs;
     this.#host = options.host ?? "";
     this.#port = options.port ?? 0;
     // Small to start, doubled as lines need: a server holding many idle streams stays light.
@@ -182,20 +183,11 @@ export class SocketStream implements AsyncDisposable {
     return this.#end - this.#start;
   }
 
-  /** Reads once from the connection into `p`, honouring the read timeout. */
+  /** Reads once from the connection into `p` (the read timeout is in the wrapped connection). */
   async #readRaw(p: Uint8Array): Promise<number | null> {
     if (this.#eof) return null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut = false;
-    if (this.#readTimeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        this.close();
-      }, this.#readTimeoutMs);
-    }
     try {
       const n = await this.#conn.read(p);
-      if (timedOut) throw new Error("timed out");
       if (n === null) this.#eof = true;
       return n;
     } catch (error) {
@@ -203,11 +195,9 @@ export class SocketStream implements AsyncDisposable {
         step: "read",
         host: this.#host,
         port: this.#port,
-        failure: timedOut ? "timed-out" : classifySocketError(error),
+        failure: classifySocketError(error),
         cause: error,
       });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
     }
   }
 

@@ -104,9 +104,13 @@ export async function runTelnetSession(
         break; // Cancelled because the server closed, or the input failed: end of input.
       }
       if (chunk.done || serverClosed) break;
-      const joined = new Uint8Array(pending.length + chunk.value.length);
-      joined.set(pending);
-      joined.set(chunk.value, pending.length);
+      // Copy only when part of a line is waiting from the last chunk.
+      let joined = chunk.value;
+      if (pending.length > 0) {
+        joined = new Uint8Array(pending.length + chunk.value.length);
+        joined.set(pending);
+        joined.set(chunk.value, pending.length);
+      }
       let start = 0;
       for (
         let newline = joined.indexOf(0x0a);

@@ -8,6 +8,7 @@
 
 import { QueueFullError, WorkerPool } from "./worker_pool.ts";
 import { subprocess } from "./subprocess.ts";
+import { TaskPool } from "./task_pool.ts";
 
 /** Answers racks; {@linkcode createWordFinder} makes one. */
 export interface WordFinder extends AsyncDisposable {
@@ -78,10 +79,7 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
     throw new TypeError("The subprocess word finder needs a command");
   }
   const argv = options.dict === undefined ? command : [...command, "--dict", options.dict];
-  const limit = createLimiter(
-    options.maxChildren ?? 2 * (navigator.hardwareConcurrency ?? 1),
-    maxQueue,
-  );
+  const children = new TaskPool(options.maxChildren ?? 2 * (navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const stop = new AbortController();
   const close = () => {
@@ -92,7 +90,10 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
     kind: "subprocess",
     find: (rack) => {
       if (stop.signal.aborted) return Promise.reject(new Error("The word finder is closed"));
-      return limit(() =>
+      if (children.full && children.pending >= maxQueue) {
+        return Promise.reject(new QueueFullError(maxQueue));
+      }
+      return children.run(() =>
         runFinder([...argv, rack], AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]))
       );
     },
@@ -138,25 +139,4 @@ async function runFinder(argv: string[], signal: AbortSignal): Promise<string[]>
     throw new Error(`The word finder "${argv[0]}" ${how}`);
   }
   return words;
-}
-
-/** Runs at most `max` jobs at once; up to `maxQueue` more wait, beyond that they are refused. */
-function createLimiter(max: number, maxQueue: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (running >= max) {
-      if (waiting.length >= maxQueue) throw new QueueFullError(maxQueue);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    } else {
-      running++;
-    }
-    try {
-      return await job();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
 }
