@@ -135,9 +135,11 @@ export async function startFakeDnsServer(
   tcp?: (query: DnsMessage) => Uint8Array,
   hostname = "127.0.0.1",
 ): Promise<FakeDnsServer> {
-  const socket = dgram.createSocket(hostname.includes(":") ? "udp6" : "udp4");
+  let socket: ReturnType<typeof dgram.createSocket>;
   let listener: Deno.TcpListener | undefined;
   for (let attempt = 0;; attempt++) {
+    // A closed dgram socket cannot be bound again: each attempt takes a fresh one.
+    socket = dgram.createSocket(hostname.includes(":") ? "udp6" : "udp4");
     await new Promise<void>((resolve) => socket.bind(0, hostname, () => resolve()));
     if (!tcp) break;
     try {
