@@ -6,7 +6,7 @@
  */
 
 import { parseCommandLine, reportUsageError } from "../lib/cli.ts";
-import { lookupService, type ServiceEntry } from "../lib/services.ts";
+import { loadServiceTable, lookupService, type ServiceEntry } from "../lib/services.ts";
 
 /** The usage text. */
 export const usage = `Usage: ports [OPTIONS] NAME|NUMBER...
@@ -47,22 +47,18 @@ export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  const options = {
-    servicesFile: values.services as string | undefined,
-    protocol: values.protocol as string | undefined,
-  };
+  const table = await loadServiceTable(values.services as string | undefined);
+  if (values.services !== undefined && table.source === "embedded") {
+    console.error(`ports: Cannot read "${values.services}"; using the embedded table`);
+  }
+  const options = { table, protocol: values.protocol as string | undefined };
   let missing = 0;
-  let warned = false; // once, not once per query
   for (const query of positionals) {
     let found;
     try {
       found = await lookupService(query, options);
     } catch (error) {
       return reportUsageError(spec, error);
-    }
-    if (values.services !== undefined && found.source === "embedded" && !warned) {
-      warned = true;
-      console.error(`ports: Cannot read "${values.services}"; using the embedded table`);
     }
     if (values.json) {
       console.log(JSON.stringify({ query, source: found.source, services: found.entries }));

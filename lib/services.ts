@@ -60,6 +60,8 @@ export interface LookupServiceOptions {
   servicesFile?: string;
   /** Only this protocol (`tcp`, `udp`). */
   protocol?: string;
+  /** A table already loaded with {@linkcode loadServiceTable}; `servicesFile` is then unused. */
+  table?: ServiceTable;
 }
 
 /** What {@linkcode lookupService} found, and where. */
@@ -70,7 +72,31 @@ export interface ServiceLookup {
   source: string;
 }
 
-async function loadServices(path: string): Promise<{ entries: ServiceEntry[]; source: string }> {
+/** A parsed services table and where it came from; {@linkcode loadServiceTable} makes one. */
+export interface ServiceTable {
+  /** Every line of the table, in file order. */
+  entries: ServiceEntry[];
+  /** The file read, or `"embedded"` when the embedded table stood in. */
+  source: string;
+}
+
+/**
+ * Reads and parses a services file once, for callers that look up several services; a missing,
+ * unreadable or oversized file gives the embedded table.
+ *
+ * @param path The services file. @default {"/etc/services"}
+ *
+ * @example Several lookups, one read
+ * ```ts
+ * import { loadServiceTable, lookupService } from "./services.ts";
+ *
+ * const table = await loadServiceTable("/nonexistent");
+ * const ssh = await lookupService("ssh", { table });
+ * const smtp = await lookupService("25", { table });
+ * console.assert(ssh.entries[0].port === 22 && smtp.entries[0].name === "smtp");
+ * ```
+ */
+export async function loadServiceTable(path: string = SERVICES_FILE_PATH): Promise<ServiceTable> {
   try {
     const text = await readConfigFile(path, MAX_SERVICES_FILE_BYTES);
     return { entries: parseServices(text), source: path };
@@ -110,7 +136,7 @@ export async function lookupService(
       throw new RangeError(`Invalid port ${quoteForMessage(query)}: expected 0 to 65535`);
     }
   }
-  const { entries, source } = await loadServices(options.servicesFile ?? SERVICES_FILE_PATH);
+  const { entries, source } = options.table ?? await loadServiceTable(options.servicesFile);
   const wanted = query.toLowerCase();
   const protocol = options.protocol?.toLowerCase();
   const matches = entries.filter((entry) =>
