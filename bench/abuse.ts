@@ -32,7 +32,7 @@ import {
   sendMalformed,
   slowloris,
   startQuietServer,
-} from "../tests/_abuse.ts";
+} from "../tests/harness/abuse.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

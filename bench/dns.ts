@@ -8,9 +8,9 @@
  * @module
  */
 
-import { inetNtop, inetPton } from "../lib/inet.ts";
-import { resolveHost } from "../lib/resolver.ts";
-import { startDnsmasq } from "../tests/_dns_peers.ts";
+import { inetNtop, inetPton } from "../lib/net/inet.ts";
+import { resolveHost } from "../lib/dns/resolver.ts";
+import { startDnsmasq } from "../tests/harness/dns_peers.ts";
 
 const ROUNDS = 5;
 const PER_ROUND = 300;

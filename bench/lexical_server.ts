@@ -14,8 +14,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { freePort, peerPath, startPeer, tempDir } from "../tests/_peers.ts";
-import { startDenoServer } from "../tests/_deno_server.ts";
+import { freePort, peerPath, startPeer, tempDir } from "../tests/harness/peers.ts";
+import { startDenoServer } from "../tests/harness/deno_server.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { startNginx, writeBigFile } from "../tests/_nginx.ts";
-import { tempDir } from "../tests/_peers.ts";
+import { startNginx, writeBigFile } from "../tests/harness/nginx.ts";
+import { tempDir } from "../tests/harness/peers.ts";
 
 const MiB = 1024 * 1024;
 const RUNS = 5;

@@ -8,18 +8,18 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli.ts";
-import { formatHostPort } from "../lib/host_port.ts";
-import { parsePort } from "../lib/socket.ts";
-import type { LexicalHandler } from "../lib/lexical_handler.ts";
+import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/cli.ts";
+import { formatHostPort } from "../lib/net/host_port.ts";
+import { parsePort } from "../lib/net/socket.ts";
+import type { LexicalHandler } from "../lib/words/lexical_handler.ts";
 import {
   type LexicalServerSettings,
   lexicalSettingsFromEnv,
   readLexicalSettings,
   startedByDenoServe,
   startLexicalHandler,
-} from "../lib/lexical_server_command.ts";
-import { shutdownSignal } from "../lib/shutdown_signal.ts";
+} from "./_lexical_server/command.ts";
+import { shutdownSignal } from "../lib/process/shutdown_signal.ts";
 
 /** The usage text. */
 export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRESS]
@@ -81,7 +81,7 @@ export async function main(args: string[]): Promise<number> {
     return reportUsageError(spec, error);
   }
   const quiet = values.quiet === true;
-  const { BufferedLineWriter } = await import("../lib/buffered_line_writer.ts");
+  const { BufferedLineWriter } = await import("../lib/io/buffered_line_writer.ts");
   await using log = new BufferedLineWriter(Deno.stderr, { flushDelayMs: 50 });
   let started;
   try {

@@ -2,24 +2,16 @@
  * netkit, the multi-call binary, as BusyBox does it: `netkit wget URL` runs wget, and a copy or
  * link of the binary named `wget` runs wget directly.
  *
- * The one command that imports others: a multi-call binary is a dispatcher over the commands by
+ * The one command that loads others: a multi-call binary is a dispatcher over the commands by
  * definition (BusyBox's applet table), so the "a command never imports another" rule gives way
- * here, and only here. Each command is loaded lazily, when chosen, so start-up stays that of one
- * command. The imports are string literals, one per command: `deno compile` finds them all, no
- * read permission is needed, and unlike a template (\`./${name}.ts\`, which makes `deno run`
- * scan every file of `cmd/` at start-up) they cost next to nothing until one is taken.
+ * here, and only here, through the loaders of the command table (`cmd/commands.ts`). Each command
+ * is loaded lazily, when chosen, so start-up stays that of one command.
  *
  * @module
  */
 
-import { COMMANDS } from "../lib/commands.ts";
-import {
-  type CommandModule,
-  type CommandRegistry,
-  filesIn,
-  programName,
-  runMultiCall,
-} from "../lib/multi_call.ts";
+import { COMMANDS, findCommand } from "./commands.ts";
+import { type CommandRegistry, filesIn, programName, runMultiCall } from "./_netkit/multi_call.ts";
 
 /** The usage text of `netkit --help`. */
 export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
@@ -28,23 +20,10 @@ export const usage = `Usage: netkit COMMAND [ARGUMENTS...]
 
 Network utilities in one binary. Run \`netkit COMMAND --help\` for a command's usage.`;
 
-/** How each command of the table is loaded (tests check that every command has its line). */
-const LOADERS: Record<string, () => Promise<CommandModule>> = {
-  "time-server": () => import("./time-server.ts"),
-  "time-client": () => import("./time-client.ts"),
-  "telnet": () => import("./telnet.ts"),
-  "wget": () => import("./wget.ts"),
-  "resolve-hostname": () => import("./resolve-hostname.ts"),
-  "resolve-hostname6": () => import("./resolve-hostname6.ts"),
-  "ports": () => import("./ports.ts"),
-  "scrabble-word-finder": () => import("./scrabble-word-finder.ts"),
-  "lexical-server": () => import("./lexical-server.ts"),
-};
-
 /** The files of cmd/, listed on first need; undefined when they cannot be listed. */
 let commandFiles: { files: Set<string> | undefined } | undefined;
 
-/** The registry of this netkit: the table of lib/commands.ts and the files of cmd/. */
+/** The registry of this netkit: the table of cmd/commands.ts and the files of cmd/. */
 export const BUILT_IN: CommandRegistry = {
   usage,
   commands: COMMANDS,
@@ -53,9 +32,8 @@ export const BUILT_IN: CommandRegistry = {
     return Promise.resolve(commandFiles.files?.has(`${name}.ts`));
   },
   load: (name) =>
-    Object.hasOwn(LOADERS, name)
-      ? LOADERS[name]()
-      : Promise.reject(new TypeError(`No module for the command "${name}"`)),
+    findCommand(name)?.load() ??
+      Promise.reject(new TypeError(`No module for the command "${name}"`)),
 };
 
 /** Runs netkit with the program's own name (argv[0]) and its arguments; returns the exit code. */

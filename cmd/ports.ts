@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError } from "../lib/cli.ts";
-import { loadServiceTable, lookupService, type ServiceEntry } from "../lib/services.ts";
+import { parseCommandLine, reportUsageError } from "../lib/cli/cli.ts";
+import { loadServiceTable, lookupService, type ServiceEntry } from "../lib/net/services.ts";
 
 /** The usage text. */
 export const usage = `Usage: ports [OPTIONS] NAME|NUMBER...

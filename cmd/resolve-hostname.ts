@@ -5,7 +5,7 @@
  * @module
  */
 
-import { resolverMain, resolverUsage } from "../lib/resolver_main.ts";
+import { resolverMain, resolverUsage } from "./_resolve/main.ts";
 
 /** The usage text. */
 export const usage: string = resolverUsage(4);

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError } from "../lib/cli.ts";
-import { parseRack } from "../lib/rack.ts";
+import { parseCommandLine, reportUsageError } from "../lib/cli/cli.ts";
+import { parseRack } from "../lib/words/rack.ts";
 
 export const usage = `Usage: scrabble-word-finder [--dict FILE] LETTERS
 
@@ -35,8 +35,8 @@ export async function main(args: string[]): Promise<number> {
     return reportUsageError(spec, error);
   }
   const dict = parsed.values.dict as string | undefined;
-  const { loadWordList } = await import("../lib/dictionary.ts");
-  const { findWords } = await import("../lib/word_index.ts");
+  const { loadWordList } = await import("../lib/words/dictionary.ts");
+  const { findWords } = await import("../lib/words/word_index.ts");
   let words: string[];
   try {
     // One rack per run: a scan of the list beats building the index first.
@@ -50,7 +50,7 @@ export async function main(args: string[]): Promise<number> {
   if (words.length > 0) {
     const out = new TextEncoder().encode(words.join("\n") + "\n");
     try {
-      const { writeAll } = await import("../lib/socket_stream.ts");
+      const { writeAll } = await import("../lib/net/socket_stream.ts");
       await writeAll(Deno.stdout, out);
     } catch (error) {
       if (error instanceof Deno.errors.BrokenPipe) return 0;

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { parseHostPortArgs } from "../lib/host_port_args.ts";
-import { createClientSocket } from "../lib/socket.ts";
-import { SocketError } from "../lib/socket_error.ts";
-import { runTelnetSession } from "../lib/telnet_session.ts";
+import { parseHostPortArgs } from "../lib/cli/host_port_args.ts";
+import { createClientSocket } from "../lib/net/socket.ts";
+import { SocketError } from "../lib/net/socket_error.ts";
+import { runTelnetSession } from "../lib/telnet/session.ts";
 
 /** The usage text. */
 export const usage = `Usage: telnet HOST PORT [--timeout SECONDS]

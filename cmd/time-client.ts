@@ -4,9 +4,9 @@
  * @module
  */
 
-import { parseHostPortArgs } from "../lib/host_port_args.ts";
-import { requestDaytime } from "../lib/daytime_client.ts";
-import { SocketError } from "../lib/socket_error.ts";
+import { parseHostPortArgs } from "../lib/cli/host_port_args.ts";
+import { requestDaytime } from "../lib/time/daytime_client.ts";
+import { SocketError } from "../lib/net/socket_error.ts";
 
 /** The usage text. */
 export const usage = `Usage: time-client HOST PORT [--timeout SECONDS]

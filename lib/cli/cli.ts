@@ -1,0 +1,162 @@
+/**
+ * What every netkit command shares: argument parsing on `node:util`'s `parseArgs` with `--help`,
+ * `--version` and usage errors handled the same way everywhere, and strict number options.
+ *
+ * Exit codes: `--help` and `--version` print on stdout and give 0; a usage error prints
+ * `NAME: MESSAGE` and the usage text on stderr and gives {@linkcode EXIT_USAGE} (2).
+ *
+ * @module
+ */
+
+import type { ParseArgsOptionsConfig } from "node:util";
+// node:util's parseArgs, re-implemented: loading node:util would cost every command ~5 ms of
+// start-up (see lib/_parse_args.ts).
+import { parseArgs } from "./_parse_args.ts";
+import { VERSION } from "../internal/version.ts";
+
+/** The exit code of a usage error. */
+export const EXIT_USAGE = 2;
+
+/** A command was called with arguments it cannot use. */
+export class UsageError extends Error {
+  /** Builds the error; the message is printed after the command's name. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** What {@linkcode parseCommandLine} found. */
+export interface ParsedCommandLine {
+  /** Option values by name (`string`, `boolean`, or arrays of them for `multiple`). */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** The arguments that are not options. */
+  positionals: string[];
+}
+
+/** How a command describes itself to {@linkcode parseCommandLine}. */
+export interface CommandLineSpec {
+  /** The command's name, as users type it (`time-client`). */
+  name: string;
+  /** The usage text printed for `--help` and after a usage error. */
+  usage: string;
+  /** The command's options, as `node:util`'s `parseArgs` takes them. */
+  options?: ParseArgsOptionsConfig;
+  /** The fewest positional arguments accepted. @default {0} */
+  minPositionals?: number;
+  /** The most positional arguments accepted. @default {Infinity} */
+  maxPositionals?: number;
+}
+
+/**
+ * Parses a command's arguments. `--help` and `--version` are answered here, as are usage errors.
+ *
+ * @param args The arguments after the command's name.
+ * @param spec The command's name, usage text and options.
+ * @returns The parsed arguments, or the exit code to return at once (0 after `--help` or
+ * `--version`, 2 after a usage error, already reported).
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./cli.ts";
+ *
+ * const parsed = parseCommandLine(["--port", "13", "x"], {
+ *   name: "demo",
+ *   usage: "Usage: demo [--port N] NAME",
+ *   options: { port: { type: "string" } },
+ *   minPositionals: 1,
+ * });
+ * if (typeof parsed === "number") throw new Error("unexpected exit");
+ * console.assert(parsed.values.port === "13" && parsed.positionals[0] === "x");
+ * ```
+ */
+export function parseCommandLine(
+  args: string[],
+  spec: CommandLineSpec,
+): ParsedCommandLine | number {
+  const before = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
+  const shortHelp = !Object.values(spec.options ?? {}).some((option) => option.short === "h");
+  if (before.includes("--help") || (shortHelp && before.includes("-h"))) {
+    console.log(spec.usage);
+    return 0;
+  }
+  if (before.includes("--version")) {
+    console.log(`${spec.name} (netkit) ${VERSION}`);
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseArgs(args, spec.options ?? {});
+    const min = spec.minPositionals ?? 0;
+    const max = spec.maxPositionals ?? Infinity;
+    if (positionals.length < min) throw new UsageError("missing argument");
+    if (positionals.length > max) {
+      throw new UsageError(`unexpected argument "${positionals[max]}"`);
+    }
+    return { values: { ...values }, positionals } as ParsedCommandLine;
+  } catch (error) {
+    return reportUsageError(spec, error);
+  }
+}
+
+/**
+ * Prints a usage error (`NAME: MESSAGE`, then the usage text) on stderr.
+ *
+ * @returns {@linkcode EXIT_USAGE}, for the command to return.
+ *
+ * @example
+ * ```ts ignore
+ * return reportUsageError({ name: "ports", usage }, new UsageError('unknown option "-z"'));
+ * ```
+ */
+export function reportUsageError(
+  spec: Pick<CommandLineSpec, "name" | "usage">,
+  error: unknown,
+): number {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`${spec.name}: ${firstLine(message)}`);
+  console.error(spec.usage);
+  return EXIT_USAGE;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+}
+
+/**
+ * Reads a non-negative number of seconds (`"10"`, `"0.5"`) for options like `--timeout`.
+ *
+ * @returns Milliseconds.
+ * @throws {UsageError} for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseSeconds } from "./cli.ts";
+ *
+ * console.assert(parseSeconds("1.5", "--timeout") === 1500);
+ * ```
+ */
+export function parseSeconds(text: string, option: string): number {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) {
+    throw new UsageError(`${option} takes a number of seconds, not "${text}"`);
+  }
+  return Math.round(Number(text) * 1000);
+}
+
+/**
+ * Reads a whole number within bounds for options like `--workers` or `-t`.
+ *
+ * @throws {UsageError} for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseCount } from "./cli.ts";
+ *
+ * console.assert(parseCount("4", "--workers", 1, 64) === 4);
+ * ```
+ */
+export function parseCount(text: string, option: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not "${text}"`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,365 @@
+/**
+ * Asks one DNS server one question with netkit's own codec: over UDP (`node:dgram`, which needs
+ * no unstable flag), then over TCP (RFC 7766) when the answer comes back truncated. The answer is
+ * returned whatever its RCODE; reading it is the resolver's job. A server that stays silent gives
+ * a {@linkcode DnsTimeoutError} after `timeoutMs`, never a hang; one that answers garbage gives a
+ * {@linkcode DnsBadResponseError}.
+ *
+ * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
+ * truncated and is fetched over TCP. Each question uses a fresh UDP socket, so a fresh random
+ * source port as well as a random id, and only datagrams from the server's address and port count.
+ *
+ * @module
+ */
+
+import { configLines, readConfigFile } from "../internal/config_file.ts";
+import { quoteForMessage } from "../internal/quote.ts";
+import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
+import { decodeDnsMessage, DNS_CLASS_IN, type DnsMessage, encodeDnsMessage } from "./message.ts";
+import { formatHostPort } from "../net/host_port.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
+import { createClientSocket, parsePort } from "../net/socket.ts";
+import { classifySocketError, SocketError } from "../net/socket_error.ts";
+import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
+
+/** The port DNS servers listen on. */
+export const DNS_PORT = 53;
+/** How long one server gets to answer one question, by default. */
+export const DEFAULT_DNS_TIMEOUT_MS = 5000;
+/** Where the system's name servers are listed. */
+export const RESOLV_CONF_PATH = "/etc/resolv.conf";
+/** The largest resolv.conf read; a bigger one counts as none. */
+const MAX_RESOLV_CONF_BYTES = 1 << 20;
+
+/** A name server: an address literal and a port. */
+export interface NameServer {
+  /** An IPv4 or IPv6 address literal (names cannot be resolved before a server is known). */
+  hostname: string;
+  /** The port. @default {53} */
+  port?: number;
+}
+
+/**
+ * Writes a server as `HOST:PORT`, or `[HOST]:PORT` for IPv6.
+ *
+ * @example
+ * ```ts
+ * import { formatNameServer } from "./client.ts";
+ *
+ * console.assert(formatNameServer({ hostname: "::1" }) === "[::1]:53");
+ * ```
+ */
+export function formatNameServer(server: NameServer): string {
+  return formatHostPort(server.hostname, server.port ?? DNS_PORT);
+}
+
+/**
+ * Reads a name server as a user writes it: `IP`, `IP:PORT`, or for IPv6 `ADDRESS` or
+ * `[ADDRESS]:PORT`.
+ *
+ * @returns The server with its address in canonical form and the port (53 when not given).
+ * @throws {SyntaxError} when the address is no IP literal; {RangeError} for a bad port.
+ *
+ * @example
+ * ```ts
+ * import { parseNameServer } from "./client.ts";
+ *
+ * console.assert(parseNameServer("127.0.0.1:5353").port === 5353);
+ * console.assert(parseNameServer("[::1]:53").hostname === "::1");
+ * console.assert(parseNameServer("::1").port === 53);
+ * ```
+ */
+export function parseNameServer(text: string): Required<NameServer> {
+  let host = text;
+  let port = DNS_PORT;
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1];
+    if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
+  } else if (!text.includes(":") || text.indexOf(":") !== text.lastIndexOf(":")) {
+    host = text; // IPv4 alone, or IPv6 without brackets (and so without a port)
+  } else {
+    const colon = text.indexOf(":");
+    host = text.slice(0, colon);
+    port = parsePort(text.slice(colon + 1));
+  }
+  try {
+    return { hostname: inetNtop(inetPton(host)), port };
+  } catch (error) {
+    throw new SyntaxError(
+      `Invalid name server ${quoteForMessage(text)}: expected IP, IP:PORT or [IPv6]:PORT`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The name servers of the system, from the `nameserver` lines of `/etc/resolv.conf`; when there
+ * is none (or no file), `127.0.0.1:53`, as glibc does.
+ *
+ * @param path Another file to read.
+ *
+ * @example
+ * ```ts
+ * import { readSystemNameServers } from "./client.ts";
+ *
+ * const servers = await readSystemNameServers("/nonexistent/resolv.conf");
+ * console.assert(servers[0].hostname === "127.0.0.1");
+ * ```
+ */
+export async function readSystemNameServers(
+  path: string = RESOLV_CONF_PATH,
+): Promise<Required<NameServer>[]> {
+  let text = "";
+  try {
+    text = await readConfigFile(path, MAX_RESOLV_CONF_BYTES);
+  } catch {
+    // No file (or an absurd one): the default below.
+  }
+  const servers: Required<NameServer>[] = [];
+  for (const [keyword, address] of configLines(text)) {
+    if (keyword !== "nameserver" || !address) continue;
+    try {
+      // A scope (fe80::1%eth0) cannot be used here; such a server is skipped.
+      servers.push({ hostname: inetNtop(inetPton(address)), port: DNS_PORT });
+    } catch {
+      // Not an address: skipped, as glibc does.
+    }
+  }
+  return servers.length > 0 ? servers : [{ hostname: "127.0.0.1", port: DNS_PORT }];
+}
+
+/** Options of {@linkcode queryDns}. */
+export interface DnsQueryOptions {
+  /** The server to ask. */
+  nameServer: NameServer;
+  /** Give up after this long, UDP and TCP together. @default {5000} */
+  timeoutMs?: number;
+}
+
+function randomId(): number {
+  return crypto.getRandomValues(new Uint16Array(1))[0];
+}
+
+/** Checks that `message` answers `query`; returns what is wrong, or undefined. */
+function mismatch(message: DnsMessage, id: number, name: string, type: number): string | undefined {
+  if (message.id !== id) return "wrong id";
+  if (!message.response) return "not a response";
+  if (message.questions.length === 0) {
+    // Servers may leave the question out of an error answer.
+    return message.rcode === 0 ? "no question in the answer" : undefined;
+  }
+  const question = message.questions[0];
+  const asked = name.replace(/\.$/, "").toLowerCase();
+  if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
+    return `answer to another question (${quoteForMessage(question.name)})`;
+  }
+  return undefined;
+}
+
+function sameAddress(a: string, b: string): boolean {
+  try {
+    return inetNtop(inetPton(a.replace(/^::ffff:(?=\d+\.)/, ""))) ===
+      inetNtop(inetPton(b.replace(/^::ffff:(?=\d+\.)/, "")));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
+ * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
+ * from the server, the result is a bad-response error rather than a timeout.
+ */
+async function queryUdp(
+  query: Uint8Array,
+  check: (message: DnsMessage) => string | undefined,
+  name: string,
+  server: Required<NameServer>,
+  timeoutMs: number,
+): Promise<DnsMessage> {
+  const where = formatNameServer(server);
+  const id = (query[0] << 8) | query[1];
+  // Loaded on first use: a node: module costs milliseconds at every command's start-up.
+  const { default: dgram } = await import("node:dgram");
+  const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
+  return new Promise<DnsMessage>((resolve, reject) => {
+    let done = false;
+    let garbage: string | undefined;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      timers.forEach(clearTimeout);
+      try {
+        socket.close(settle);
+      } catch {
+        settle();
+      }
+    };
+    const fail = (error: unknown) => finish(() => reject(error));
+    socket.on("error", (error: Error) => {
+      const failure = classifySocketError(error);
+      fail(
+        new SocketError({
+          step: "read",
+          host: server.hostname,
+          port: server.port,
+          failure,
+          cause: error,
+        }),
+      );
+    });
+    socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
+      if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return;
+      const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
+      if (bytes.length < 12 || ((bytes[0] << 8) | bytes[1]) !== id) {
+        garbage = `${bytes.length} bytes that answer no question of ours`;
+        return;
+      }
+      let message: DnsMessage;
+      try {
+        message = decodeDnsMessage(bytes);
+      } catch (error) {
+        fail(
+          new DnsBadResponseError(name, (error as Error).message, { server: where, cause: error }),
+        );
+        return;
+      }
+      const wrong = check(message);
+      if (wrong) {
+        garbage = wrong;
+        return;
+      }
+      finish(() => resolve(message));
+    });
+    const send = () => {
+      socket.send(query, server.port, server.hostname, (error: Error | null) => {
+        if (!error) return;
+        const failure = classifySocketError(error);
+        fail(
+          new SocketError({
+            step: "write",
+            host: server.hostname,
+            port: server.port,
+            failure,
+            cause: error,
+          }),
+        );
+      });
+    };
+    timers.push(setTimeout(() => {
+      fail(
+        garbage
+          ? new DnsBadResponseError(name, garbage, { server: where })
+          : new DnsTimeoutError(name, timeoutMs, { server: where }),
+      );
+    }, timeoutMs));
+    timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+    send(); // binds the socket to a random port first
+  });
+}
+
+/** Asks over TCP: a two-byte length, then the message, both ways (RFC 1035 section 4.2.2). */
+async function queryTcp(
+  query: Uint8Array,
+  name: string,
+  server: Required<NameServer>,
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  const where = formatNameServer(server);
+  // One budget for connecting and the exchange together.
+  const started = performance.now();
+  let conn: Deno.TcpConn;
+  try {
+    conn = await createClientSocket(server.hostname, server.port, { timeoutMs });
+  } catch (error) {
+    if (error instanceof SocketError && error.failure === "timed-out") {
+      throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
+    }
+    throw error;
+  }
+  const stream = new SocketStream(conn, { host: server.hostname, port: server.port });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stream.close();
+  }, Math.max(1, timeoutMs - (performance.now() - started)));
+  try {
+    const framed = new Uint8Array(2 + query.length);
+    new DataView(framed.buffer).setUint16(0, query.length);
+    framed.set(query, 2);
+    await stream.write(framed);
+    await stream.flush();
+    const head = await stream.readExactly(2);
+    const length = (head[0] << 8) | head[1];
+    return await stream.readExactly(length);
+  } catch (error) {
+    if (timedOut) throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
+    if (error instanceof UnexpectedEofError) {
+      throw new DnsBadResponseError(name, "the TCP connection closed mid-answer", {
+        server: where,
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    stream.close();
+  }
+}
+
+/**
+ * Asks `nameServer` for the records of one type of one name (recursion desired), over UDP and,
+ * when the answer is truncated, again over TCP.
+ *
+ * @param name The name asked about.
+ * @param type The record type, see `DNS_TYPE`.
+ * @returns The decoded answer, whatever its RCODE.
+ * @throws {DnsTimeoutError} when no answer came within `timeoutMs`.
+ * @throws {DnsBadResponseError} when what came back is malformed or answers another question.
+ * @throws {DnsFormatError} when `name` cannot be encoded.
+ * @throws {SocketError} when the socket itself fails (TCP connection refused, …).
+ *
+ * @example
+ * ```ts ignore
+ * import { queryDns } from "./client.ts";
+ * import { DNS_TYPE } from "./message.ts";
+ *
+ * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer: { hostname: "127.0.0.1", port: 5353 } });
+ * console.log(answer.rcode, answer.answers);
+ * ```
+ */
+export async function queryDns(
+  name: string,
+  type: number,
+  options: DnsQueryOptions,
+): Promise<DnsMessage> {
+  const server = {
+    hostname: options.nameServer.hostname,
+    port: options.nameServer.port ?? DNS_PORT,
+  };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  const id = randomId();
+  const query = encodeDnsMessage({
+    id,
+    recursionDesired: true,
+    questions: [{ name, type, class: DNS_CLASS_IN }],
+  });
+  const check = (message: DnsMessage) => mismatch(message, id, name, type);
+  const deadline = Date.now() + timeoutMs;
+  const answer = await queryUdp(query, check, name, server, timeoutMs);
+  if (!answer.truncated) return answer;
+  const left = Math.max(1, deadline - Date.now());
+  const bytes = await queryTcp(query, name, server, left);
+  const where = formatNameServer(server);
+  let message: DnsMessage;
+  try {
+    message = decodeDnsMessage(bytes);
+  } catch (error) {
+    throw new DnsBadResponseError(name, (error as Error).message, { server: where, cause: error });
+  }
+  const wrong = check(message);
+  if (wrong) throw new DnsBadResponseError(name, `over TCP, ${wrong}`, { server: where });
+  return message;
+}

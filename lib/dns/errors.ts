@@ -1,0 +1,195 @@
+/**
+ * The typed errors of a DNS lookup, one class per case a user or a program acts on differently:
+ * the name does not exist, it has no record of the family asked, the server failed or refused,
+ * nobody answered in time, the answer was garbage, the CNAME chain looped or ran too long.
+ *
+ * @module
+ */
+
+import { rcodeName } from "./message.ts";
+
+/** What went wrong in a DNS lookup. */
+export type DnsFailure =
+  | "not-found"
+  | "no-data"
+  | "server-failure"
+  | "timed-out"
+  | "bad-response"
+  | "cname-loop"
+  | "cname-too-long";
+
+/** Options of the {@linkcode DnsError} classes. */
+export interface DnsErrorOptions {
+  /** The name server asked, as `HOST:PORT` or `[HOST]:PORT`. */
+  server?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The base of every DNS lookup error; `failure` says which case it is.
+ *
+ * @example Branch on the kind of failure
+ * ```ts
+ * import { DnsError, DnsNotFoundError } from "./errors.ts";
+ *
+ * const error: DnsError = new DnsNotFoundError("nx.test", { server: "127.0.0.1:53" });
+ * console.assert(error.failure === "not-found" && error.query === "nx.test");
+ * ```
+ */
+export class DnsError extends Error {
+  /** Which case this is. */
+  readonly failure: DnsFailure;
+  /** The name (or address) looked up. */
+  readonly query: string;
+  /** The name server asked, when one was. */
+  readonly server?: string;
+
+  /** Builds the error: `Cannot resolve "QUERY": DETAIL`. */
+  constructor(failure: DnsFailure, query: string, detail: string, options: DnsErrorOptions = {}) {
+    super(`Cannot resolve "${query}": ${detail}`, { cause: options.cause });
+    this.name = "DnsError";
+    this.failure = failure;
+    this.query = query;
+    this.server = options.server;
+  }
+}
+
+/**
+ * The name does not exist (NXDOMAIN), or is not in the hosts file and no DNS was asked.
+ *
+ * @example
+ * ```ts
+ * import { DnsNotFoundError } from "./errors.ts";
+ *
+ * console.assert(new DnsNotFoundError("nx.test").message === 'Cannot resolve "nx.test": no such name');
+ * ```
+ */
+export class DnsNotFoundError extends DnsError {
+  /** Builds the error. */
+  constructor(query: string, options: DnsErrorOptions = {}) {
+    super("not-found", query, "no such name", options);
+    this.name = "DnsNotFoundError";
+  }
+}
+
+/**
+ * The name exists but has no record of the type asked (an IPv6-only host asked for IPv4).
+ *
+ * @example
+ * ```ts
+ * import { DnsNoDataError } from "./errors.ts";
+ *
+ * console.assert(new DnsNoDataError("six.test", "A").recordType === "A");
+ * ```
+ */
+export class DnsNoDataError extends DnsError {
+  /** The record type asked for (`"A"`, `"AAAA"`, `"PTR"`). */
+  readonly recordType: string;
+  /** Builds the error. */
+  constructor(query: string, recordType: string, options: DnsErrorOptions = {}) {
+    super("no-data", query, `the name has no ${recordType} record`, options);
+    this.name = "DnsNoDataError";
+    this.recordType = recordType;
+  }
+}
+
+/**
+ * The server answered with an error code: SERVFAIL, REFUSED, NOTIMP, FORMERR, ….
+ *
+ * @example
+ * ```ts
+ * import { DnsServerError } from "./errors.ts";
+ *
+ * const error = new DnsServerError("a.test", 5, { server: "127.0.0.1:53" });
+ * console.assert(error.rcodeName === "REFUSED");
+ * ```
+ */
+export class DnsServerError extends DnsError {
+  /** The response code. */
+  readonly rcode: number;
+  /** Its name (`"SERVFAIL"`). */
+  readonly rcodeName: string;
+  /** Builds the error. */
+  constructor(query: string, rcode: number, options: DnsErrorOptions = {}) {
+    const name = rcodeName(rcode);
+    super(
+      "server-failure",
+      query,
+      `the name server${options.server ? ` ${options.server}` : ""} answered ${name}`,
+      options,
+    );
+    this.name = "DnsServerError";
+    this.rcode = rcode;
+    this.rcodeName = name;
+  }
+}
+
+/**
+ * No answer came from the server in time.
+ *
+ * @example
+ * ```ts
+ * import { DnsTimeoutError } from "./errors.ts";
+ *
+ * console.assert(new DnsTimeoutError("a.test", 5000).timeoutMs === 5000);
+ * ```
+ */
+export class DnsTimeoutError extends DnsError {
+  /** How long it waited. */
+  readonly timeoutMs: number;
+  /** Builds the error. */
+  constructor(query: string, timeoutMs: number, options: DnsErrorOptions = {}) {
+    const who = options.server ? `the name server ${options.server}` : "the name server";
+    super("timed-out", query, `${who} did not answer within ${timeoutMs / 1000} s`, options);
+    this.name = "DnsTimeoutError";
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The server's answer could not be decoded or did not answer the question asked.
+ *
+ * @example
+ * ```ts
+ * import { DnsBadResponseError } from "./errors.ts";
+ *
+ * console.assert(new DnsBadResponseError("a.test", "truncated header").failure === "bad-response");
+ * ```
+ */
+export class DnsBadResponseError extends DnsError {
+  /** Builds the error; `detail` says what was wrong. */
+  constructor(query: string, detail: string, options: DnsErrorOptions = {}) {
+    super("bad-response", query, `malformed answer: ${detail}`, options);
+    this.name = "DnsBadResponseError";
+  }
+}
+
+/**
+ * Following CNAME records led in a circle, or through more links than allowed.
+ *
+ * @example
+ * ```ts
+ * import { DnsCnameChainError } from "./errors.ts";
+ *
+ * const error = new DnsCnameChainError("a.test", ["a.test", "b.test", "a.test"], true);
+ * console.assert(error.failure === "cname-loop");
+ * ```
+ */
+export class DnsCnameChainError extends DnsError {
+  /** The names followed, in order. */
+  readonly chain: string[];
+  /** Builds the error; `loop` tells a circle from a chain that is merely too long. */
+  constructor(query: string, chain: string[], loop: boolean, options: DnsErrorOptions = {}) {
+    super(
+      loop ? "cname-loop" : "cname-too-long",
+      query,
+      loop
+        ? `the CNAME chain loops (${chain.join(" -> ")})`
+        : `the CNAME chain is too long (${chain.length - 1} links)`,
+      options,
+    );
+    this.name = "DnsCnameChainError";
+    this.chain = chain;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The hosts file (`/etc/hosts`, hosts(5)): one address per line, then its official name and any
+ * aliases, separated by spaces or tabs; `#` starts a comment. Lines that make no sense (a bad
+ * address, no name) are skipped, as glibc skips them, so a garbled file never stops a lookup.
+ *
+ * @module
+ */
+
+import { configLines, readConfigFile } from "../internal/config_file.ts";
+import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
+
+/** The hosts file of the system. */
+export const HOSTS_FILE_PATH = "/etc/hosts";
+/** The largest hosts file read; a larger one is an error rather than a memory hog. */
+export const MAX_HOSTS_FILE_BYTES = 16 * 1024 * 1024;
+
+/** One line of a hosts file. */
+export interface HostsEntry {
+  /** The address, in canonical text (`inet_ntop` of the line's address). */
+  address: string;
+  /** 4 or 6. */
+  family: IpFamily;
+  /** The official name, then the aliases; never empty. */
+  names: string[];
+}
+
+/**
+ * Parses the text of a hosts file.
+ *
+ * @param text The whole file.
+ * @returns The usable lines in file order.
+ *
+ * @example
+ * ```ts
+ * import { parseHostsFile } from "./hosts_file.ts";
+ *
+ * const entries = parseHostsFile("127.0.0.1\tlocalhost loopback # me\n::1 localhost6\nbad line\n");
+ * console.assert(entries.length === 2 && entries[0].names[1] === "loopback");
+ * console.assert(entries[1].family === 6);
+ * ```
+ */
+export function parseHostsFile(text: string): HostsEntry[] {
+  const entries: HostsEntry[] = [];
+  for (const fields of configLines(text)) {
+    if (fields.length < 2) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = inetPton(fields[0]);
+    } catch {
+      continue; // not an address: skipped
+    }
+    entries.push({
+      address: inetNtop(bytes),
+      family: bytes.length === 4 ? 4 : 6,
+      names: fields.slice(1),
+    });
+  }
+  return entries;
+}
+
+/**
+ * Reads and parses a hosts file.
+ *
+ * @param path The file. @default {"/etc/hosts"}
+ * @throws {Deno.errors.NotFound} and the other errors of `Deno.readFile`.
+ * @throws {RangeError} for a file over {@linkcode MAX_HOSTS_FILE_BYTES}.
+ *
+ * @example
+ * ```ts
+ * import { readHostsFile } from "./hosts_file.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "10.1.2.3 files.test\n");
+ * console.assert((await readHostsFile(path))[0].address === "10.1.2.3");
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
+  return parseHostsFile(await readConfigFile(path, MAX_HOSTS_FILE_BYTES));
+}
+
+/** What a hosts file says about a name. */
+export interface HostsMatch {
+  /** The first name of the first matching line. */
+  officialName: string;
+  /** Every other name of the matching lines. */
+  aliases: string[];
+  /** The addresses of every matching line, without repeats. */
+  addresses: string[];
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.replace(/\.$/, "").toLowerCase() === b.replace(/\.$/, "").toLowerCase();
+}
+
+/**
+ * Finds a name in parsed hosts entries, as glibc does since 2.26: the official name from the
+ * first line naming it, the addresses of the family from every such line.
+ *
+ * @returns The match, or undefined when no line of that family names it.
+ *
+ * @example
+ * ```ts
+ * import { findHostByName, parseHostsFile } from "./hosts_file.ts";
+ *
+ * const entries = parseHostsFile("10.0.0.1 a.test a\n10.0.0.2 b.test a\n");
+ * const match = findHostByName(entries, "A", 4);
+ * console.assert(match?.officialName === "a.test" && match.addresses.length === 2);
+ * ```
+ */
+export function findHostByName(
+  entries: HostsEntry[],
+  name: string,
+  family: IpFamily,
+): HostsMatch | undefined {
+  let match: HostsMatch | undefined;
+  for (const entry of entries) {
+    if (entry.family !== family || !entry.names.some((n) => sameName(n, name))) continue;
+    match ??= { officialName: entry.names[0], aliases: [], addresses: [] };
+    for (const n of entry.names) {
+      if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
+    }
+    if (!match.addresses.includes(entry.address)) match.addresses.push(entry.address);
+  }
+  return match;
+}
+
+/**
+ * Finds the names of an address in parsed hosts entries: those of the first line with it.
+ *
+ * @param address An address literal, compared as bytes (`::0:1` finds `::1`).
+ * @returns The official name then the aliases, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { findHostByAddress, parseHostsFile } from "./hosts_file.ts";
+ *
+ * const entries = parseHostsFile("fd00::1 a.test alias\n");
+ * console.assert(findHostByAddress(entries, "fd00:0::1")?.[1] === "alias");
+ * ```
+ */
+export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {
+  const wanted = inetNtop(inetPton(address));
+  return entries.find((entry) => entry.address === wanted)?.names.slice();
+}

@@ -1,0 +1,446 @@
+/**
+ * A small DNS message codec (RFC 1035 section 4): the header, questions, and resource records,
+ * with A, AAAA, CNAME, PTR and NS data decoded and the rest kept as bytes. Names are read with
+ * compression pointers, each of which must point before the one followed last, so no message can
+ * make the decoder loop; every length is checked against the message's end. Anything malformed
+ * is a {@linkcode DnsFormatError}.
+ *
+ * @module
+ */
+
+import { quoteForMessage } from "../internal/quote.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
+
+/** Record types by name (RFC 1035, RFC 3596). */
+export const DNS_TYPE = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  OPT: 41,
+} as const;
+
+/** Response codes by name (RFC 1035 section 4.1.1). */
+export const DNS_RCODE = {
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+} as const;
+
+/** The Internet class. */
+export const DNS_CLASS_IN = 1;
+
+/** The longest name on the wire, in bytes (RFC 1035 section 2.3.4). */
+export const MAX_NAME_WIRE_BYTES = 255;
+/** The longest label, in bytes. */
+export const MAX_LABEL_BYTES = 63;
+
+/**
+ * The name of a response code (`"NXDOMAIN"`), or `"RCODE n"` for one without a name here.
+ *
+ * @example
+ * ```ts
+ * import { rcodeName } from "./message.ts";
+ *
+ * console.assert(rcodeName(3) === "NXDOMAIN");
+ * ```
+ */
+export function rcodeName(rcode: number): string {
+  const found = Object.entries(DNS_RCODE).find(([, value]) => value === rcode);
+  return found ? found[0] : `RCODE ${rcode}`;
+}
+
+/**
+ * A DNS message (or name) that cannot be decoded or encoded.
+ *
+ * @example
+ * ```ts
+ * import { decodeDnsMessage, DnsFormatError } from "./message.ts";
+ *
+ * try {
+ *   decodeDnsMessage(new Uint8Array(5));
+ * } catch (error) {
+ *   console.assert(error instanceof DnsFormatError && error instanceof SyntaxError);
+ * }
+ * ```
+ */
+export class DnsFormatError extends SyntaxError {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "DnsFormatError";
+  }
+}
+
+/** A question: the name, type and class asked about. */
+export interface DnsQuestion {
+  /** The name, without a final dot (`"."` for the root). */
+  name: string;
+  /** The record type, see {@linkcode DNS_TYPE}. */
+  type: number;
+  /** The class, normally {@linkcode DNS_CLASS_IN}. @default {1} */
+  class?: number;
+}
+
+/** A resource record. */
+export interface DnsRecord extends DnsQuestion {
+  /** Time to live in seconds. @default {0} */
+  ttl?: number;
+  /**
+   * The data: the address text of an A or AAAA record, the name of a CNAME, PTR or NS record,
+   * the raw bytes of anything else.
+   */
+  data: string | Uint8Array;
+}
+
+/** A whole DNS message. */
+export interface DnsMessage {
+  /** The query id the answer must echo. */
+  id: number;
+  /** QR: true in a response. */
+  response: boolean;
+  /** The kind of query (0 = standard). */
+  opcode: number;
+  /** AA: the answer comes from an authoritative server. */
+  authoritative: boolean;
+  /** TC: the message was cut to fit a UDP datagram; ask again over TCP. */
+  truncated: boolean;
+  /** RD: the client asks the server to follow the name through other servers. */
+  recursionDesired: boolean;
+  /** RA: the server can do that. */
+  recursionAvailable: boolean;
+  /** The response code, see {@linkcode DNS_RCODE}. */
+  rcode: number;
+  /** The question section. */
+  questions: DnsQuestion[];
+  /** The answer section. */
+  answers: DnsRecord[];
+  /** The authority section. */
+  authorities: DnsRecord[];
+  /** The additional section. */
+  additionals: DnsRecord[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes a name as DNS labels. One final dot is allowed; `""` and `"."` are the root.
+ *
+ * @throws {DnsFormatError} for an empty label (`"a..b"`), a label over 63 bytes, a name over 255
+ * bytes, or characters outside ASCII (convert international names to `xn--` form first).
+ *
+ * @example
+ * ```ts
+ * import { encodeDnsName } from "./message.ts";
+ *
+ * console.assert(encodeDnsName("a.test.").join() === "1,97,4,116,101,115,116,0");
+ * ```
+ */
+export function encodeDnsName(name: string): Uint8Array {
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (bare === "") return new Uint8Array([0]);
+  // deno-lint-ignore no-control-regex
+  if (/[^\x00-\x7f]/.test(bare)) {
+    throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: not ASCII`);
+  }
+  const parts: number[] = [];
+  for (const label of bare.split(".")) {
+    const bytes = encoder.encode(label);
+    if (bytes.length === 0 || bytes.length > MAX_LABEL_BYTES) {
+      throw new DnsFormatError(
+        `Invalid DNS name ${quoteForMessage(name)}: a label must be 1 to 63 bytes long`,
+      );
+    }
+    parts.push(bytes.length, ...bytes);
+  }
+  parts.push(0);
+  if (parts.length > MAX_NAME_WIRE_BYTES) {
+    throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: longer than 255 bytes`);
+  }
+  return new Uint8Array(parts);
+}
+
+function labelText(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) {
+    // Printable ASCII as is, the rest as dig writes it: \DDD.
+    if (byte > 0x20 && byte < 0x7f && byte !== 0x2e && byte !== 0x5c) {
+      text += String.fromCharCode(byte);
+    } else {
+      text += `\\${byte.toString().padStart(3, "0")}`;
+    }
+  }
+  return text;
+}
+
+/** Reads a possibly compressed name at `offset`; returns it and the offset after it. */
+function readName(bytes: Uint8Array, offset: number): { name: string; next: number } {
+  const labels: string[] = [];
+  let pos = offset;
+  let next = -1;
+  let lowestTarget = offset; // each pointer must point before the last place jumped to
+  let wireBytes = 1;
+  while (true) {
+    if (pos >= bytes.length) throw new DnsFormatError("DNS name runs past the end of the message");
+    const length = bytes[pos];
+    if ((length & 0xc0) === 0xc0) {
+      if (pos + 1 >= bytes.length) {
+        throw new DnsFormatError("DNS name pointer runs past the end of the message");
+      }
+      const target = ((length & 0x3f) << 8) | bytes[pos + 1];
+      if (target >= lowestTarget) {
+        throw new DnsFormatError(`DNS name pointer to ${target} does not point backwards`);
+      }
+      if (next < 0) next = pos + 2;
+      lowestTarget = target;
+      pos = target;
+      continue;
+    }
+    if (length & 0xc0) {
+      throw new DnsFormatError(`Unsupported DNS label type 0x${length.toString(16)}`);
+    }
+    if (length === 0) {
+      pos++;
+      break;
+    }
+    if (pos + 1 + length > bytes.length) {
+      throw new DnsFormatError("DNS label runs past the end of the message");
+    }
+    wireBytes += length + 1;
+    if (wireBytes > MAX_NAME_WIRE_BYTES) throw new DnsFormatError("DNS name longer than 255 bytes");
+    labels.push(labelText(bytes.subarray(pos + 1, pos + 1 + length)));
+    pos += 1 + length;
+  }
+  return { name: labels.length === 0 ? "." : labels.join("."), next: next < 0 ? pos : next };
+}
+
+class Reader {
+  readonly view: DataView;
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  need(n: number, what: string): void {
+    if (this.pos + n > this.bytes.length) {
+      throw new DnsFormatError(`DNS message ends inside ${what}`);
+    }
+  }
+  u16(what: string): number {
+    this.need(2, what);
+    const value = this.view.getUint16(this.pos);
+    this.pos += 2;
+    return value;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const value = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return value;
+  }
+  name(): string {
+    const { name, next } = readName(this.bytes, this.pos);
+    this.pos = next;
+    return name;
+  }
+}
+
+function readQuestion(reader: Reader): DnsQuestion {
+  const name = reader.name();
+  return { name, type: reader.u16("a question"), class: reader.u16("a question") };
+}
+
+function readRecord(reader: Reader): DnsRecord {
+  const name = reader.name();
+  const type = reader.u16("a record");
+  const klass = reader.u16("a record");
+  const ttl = reader.u32("a record");
+  const length = reader.u16("a record");
+  reader.need(length, "record data");
+  const start = reader.pos;
+  const end = start + length;
+  const raw = reader.bytes.subarray(start, end);
+  let data: string | Uint8Array;
+  if (klass === DNS_CLASS_IN && (type === DNS_TYPE.A || type === DNS_TYPE.AAAA)) {
+    const expected = type === DNS_TYPE.A ? 4 : 16;
+    if (length !== expected) {
+      throw new DnsFormatError(
+        `${type === DNS_TYPE.A ? "A" : "AAAA"} record of ${length} bytes, not ${expected}`,
+      );
+    }
+    data = inetNtop(raw.slice());
+  } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
+    const target = readName(reader.bytes, start);
+    if (target.next !== end) throw new DnsFormatError("DNS name does not fill its record data");
+    data = target.name;
+  } else {
+    data = raw.slice();
+  }
+  reader.pos = end;
+  return { name, type, class: klass, ttl, data };
+}
+
+/**
+ * Decodes a DNS message as it comes from the wire (without TCP's two-byte length).
+ *
+ * @param bytes The message.
+ * @returns Header fields and the four sections.
+ * @throws {DnsFormatError} for anything malformed: short header, counts larger than the records
+ * present, labels or pointers past the end, compression loops, bad address lengths.
+ *
+ * @example
+ * ```ts
+ * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ *
+ * const wire = encodeDnsMessage({
+ *   id: 7,
+ *   response: true,
+ *   questions: [{ name: "web.test", type: DNS_TYPE.A }],
+ *   answers: [{ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.1" }],
+ * });
+ * const message = decodeDnsMessage(wire);
+ * console.assert(message.id === 7 && message.answers[0].data === "10.0.0.1");
+ * ```
+ */
+export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`decodeDnsMessage() takes a Uint8Array, not ${typeof bytes}`);
+  }
+  if (bytes.length < 12) {
+    throw new DnsFormatError(`DNS message of ${bytes.length} bytes is shorter than its header`);
+  }
+  const reader = new Reader(bytes);
+  const id = reader.u16("the header");
+  const flags = reader.u16("the header");
+  const counts = [0, 0, 0, 0].map(() => reader.u16("the header"));
+  const questions: DnsQuestion[] = [];
+  for (let i = 0; i < counts[0]; i++) questions.push(readQuestion(reader));
+  const sections: DnsRecord[][] = [[], [], []];
+  for (const [index, section] of sections.entries()) {
+    for (let i = 0; i < counts[index + 1]; i++) section.push(readRecord(reader));
+  }
+  return {
+    id,
+    response: (flags & 0x8000) !== 0,
+    opcode: (flags >> 11) & 0xf,
+    authoritative: (flags & 0x0400) !== 0,
+    truncated: (flags & 0x0200) !== 0,
+    recursionDesired: (flags & 0x0100) !== 0,
+    recursionAvailable: (flags & 0x0080) !== 0,
+    rcode: flags & 0xf,
+    questions,
+    answers: sections[0],
+    authorities: sections[1],
+    additionals: sections[2],
+  };
+}
+
+function recordData(record: DnsRecord): Uint8Array {
+  if (record.data instanceof Uint8Array) return record.data;
+  if (record.type === DNS_TYPE.A) return inetPton(record.data, 4);
+  if (record.type === DNS_TYPE.AAAA) return inetPton(record.data, 6);
+  return encodeDnsName(record.data);
+}
+
+/**
+ * Encodes a DNS message (names uncompressed). Fields left out are zero, false or empty.
+ *
+ * @param message What to encode; A and AAAA data as address text, CNAME/PTR/NS data as names,
+ * other data as bytes.
+ * @returns The message as it goes on the wire (without TCP's two-byte length).
+ * @throws {DnsFormatError} for a name that cannot be encoded; {SyntaxError} for bad address text;
+ * {RangeError} when a section has more than 65535 entries or the message exceeds 65535 bytes.
+ *
+ * @example
+ * ```ts
+ * import { DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ *
+ * const query = encodeDnsMessage({
+ *   id: 1,
+ *   recursionDesired: true,
+ *   questions: [{ name: "a.test", type: DNS_TYPE.A }],
+ * });
+ * console.assert(query.length === 12 + 8 + 4);
+ * ```
+ */
+export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
+  const sections = [
+    message.questions ?? [],
+    message.answers ?? [],
+    message.authorities ?? [],
+    message.additionals ?? [],
+  ];
+  const parts: Uint8Array[] = [];
+  const header = new DataView(new ArrayBuffer(12));
+  header.setUint16(0, message.id ?? 0);
+  header.setUint16(
+    2,
+    (message.response ? 0x8000 : 0) | ((message.opcode ?? 0) & 0xf) << 11 |
+      (message.authoritative ? 0x0400 : 0) | (message.truncated ? 0x0200 : 0) |
+      (message.recursionDesired ? 0x0100 : 0) | (message.recursionAvailable ? 0x0080 : 0) |
+      ((message.rcode ?? 0) & 0xf),
+  );
+  for (const [i, section] of sections.entries()) {
+    if (section.length > 0xffff) throw new RangeError("A DNS section holds at most 65535 entries");
+    header.setUint16(4 + 2 * i, section.length);
+  }
+  parts.push(new Uint8Array(header.buffer));
+  for (const [i, section] of sections.entries()) {
+    for (const entry of section) {
+      parts.push(encodeDnsName(entry.name));
+      const fixed = new DataView(new ArrayBuffer(i === 0 ? 4 : 10));
+      fixed.setUint16(0, entry.type);
+      fixed.setUint16(2, entry.class ?? DNS_CLASS_IN);
+      if (i === 0) {
+        parts.push(new Uint8Array(fixed.buffer));
+        continue;
+      }
+      const record = entry as DnsRecord;
+      const data = recordData(record);
+      if (data.length > 0xffff) throw new RangeError("DNS record data exceeds 65535 bytes");
+      fixed.setUint32(4, record.ttl ?? 0);
+      fixed.setUint16(8, data.length);
+      parts.push(new Uint8Array(fixed.buffer), data);
+    }
+  }
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  if (total > 0xffff) throw new RangeError(`DNS message of ${total} bytes exceeds 65535`);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * The name to ask for the PTR record of an address: `4.3.2.1.in-addr.arpa` for `1.2.3.4`, the
+ * 32 reversed nibbles under `ip6.arpa` for IPv6.
+ *
+ * @param address An IPv4 or IPv6 address literal.
+ * @throws {SyntaxError} when `address` is no address literal.
+ *
+ * @example
+ * ```ts
+ * import { reverseLookupName } from "./message.ts";
+ *
+ * console.assert(reverseLookupName("10.0.0.1") === "1.0.0.10.in-addr.arpa");
+ * console.assert(reverseLookupName("::1").startsWith("1.0.0.0."));
+ * ```
+ */
+export function reverseLookupName(address: string): string {
+  const bytes = inetPton(address);
+  if (bytes.length === 4) return `${[...bytes].reverse().join(".")}.in-addr.arpa`;
+  const nibbles: string[] = [];
+  for (const byte of [...bytes].reverse()) {
+    nibbles.push((byte & 0xf).toString(16), (byte >> 4).toString(16));
+  }
+  return `${nibbles.join(".")}.ip6.arpa`;
+}

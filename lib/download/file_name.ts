@@ -1,0 +1,113 @@
+/**
+ * File names for downloads, as GNU wget chooses them and made safe: the URL's last path segment
+ * (`index.html` for an empty one), or a `Content-Disposition` file name; decoded, with no `/`, no
+ * control characters, no `.` or `..`, so a name can never leave the target directory.
+ *
+ * @module
+ */
+
+import { percentDecode } from "../internal/percent_decode.ts";
+import type { HttpUrl } from "../http/url.ts";
+
+/** The name used when a URL's path ends in `/`. */
+export const DEFAULT_INDEX_NAME = "index.html";
+/**
+ * The longest name produced, in UTF-8 bytes: file systems allow 255 bytes, and `.1`, `.2`, … may
+ * still be added.
+ */
+export const MAX_NAME_LENGTH = 200;
+
+/**
+ * The local name for `url`: its last path segment and query, percent-decoded and made safe;
+ * `index.html` when the segment is empty.
+ *
+ * @example
+ * ```ts
+ * import { fileNameFromUrl } from "./file_name.ts";
+ * import { parseHttpUrl } from "../http/url.ts";
+ *
+ * console.assert(fileNameFromUrl(parseHttpUrl("http://h/a/b%20c.txt")) === "b c.txt");
+ * console.assert(fileNameFromUrl(parseHttpUrl("http://h/dir/")) === "index.html");
+ * console.assert(fileNameFromUrl(parseHttpUrl("http://h/x%2F..%2Fy")) === "x%2F..%2Fy");
+ * ```
+ */
+export function fileNameFromUrl(url: HttpUrl): string {
+  const query = url.target.indexOf("?");
+  const path = query >= 0 ? url.target.slice(0, query) : url.target;
+  const search = query >= 0 ? url.target.slice(query) : "";
+  const segment = path.slice(path.lastIndexOf("/") + 1);
+  if (segment === "") return DEFAULT_INDEX_NAME;
+  return safeFileName(percentDecode(segment) + percentDecode(search), DEFAULT_INDEX_NAME);
+}
+
+/**
+ * Makes `name` a safe base name: `/` becomes `%2F`, control characters become `%XX`, a name that
+ * is empty, `.` or `..` becomes `fallback`, and a long name is cut short.
+ *
+ * @example
+ * ```ts
+ * import { safeFileName } from "./file_name.ts";
+ *
+ * console.assert(safeFileName("../../etc/passwd", "x") === "..%2F..%2Fetc%2Fpasswd");
+ * console.assert(safeFileName("a\nb\0", "x") === "a%0Ab%00");
+ * console.assert(safeFileName("..", "index.html") === "index.html");
+ * ```
+ */
+export function safeFileName(name: string, fallback: string): string {
+  // deno-lint-ignore no-control-regex
+  const escaped = name.replace(/[\x00-\x1f\x7f/]/g, (c) => `%${hex(c)}`);
+  if (escaped === "" || escaped === "." || escaped === "..") return fallback;
+  return clipUtf8(escaped, MAX_NAME_LENGTH);
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, cut between characters. */
+function clipUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * The file name a `Content-Disposition` header offers, reduced to a safe base name: the part after
+ * the last `/` or `\`, without leading dots (no hidden files), or undefined when there is none.
+ * `filename*=UTF-8''…` wins over `filename=`.
+ *
+ * @example
+ * ```ts
+ * import { contentDispositionFileName } from "./file_name.ts";
+ *
+ * console.assert(contentDispositionFileName('attachment; filename="../../x.txt"') === "x.txt");
+ * console.assert(contentDispositionFileName("attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt") === "été.txt");
+ * console.assert(contentDispositionFileName('attachment; filename="/"') === undefined);
+ * console.assert(contentDispositionFileName("inline") === undefined);
+ * ```
+ */
+export function contentDispositionFileName(header: string): string | undefined {
+  let raw: string | undefined;
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
+  if (extended) {
+    const charset = extended[1].trim().toLowerCase();
+    raw = charset === "utf-8" || charset === "" ? percentDecode(extended[2].trim()) : undefined;
+  }
+  if (raw === undefined) {
+    const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
+    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
+  }
+  if (raw === undefined) return undefined;
+  const base = raw.slice(Math.max(raw.lastIndexOf("/"), raw.lastIndexOf("\\")) + 1)
+    .replace(/^[.\s]+/, "")
+    .trimEnd();
+  const safe = safeFileName(base, "");
+  return safe === "" ? undefined : safe;
+}
+
+function hex(c: string): string {
+  return c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0");
+}

@@ -1,0 +1,146 @@
+/**
+ * The errors of the HTTP client beyond the socket's own: a response that breaks the protocol, a
+ * head larger than the limits, a TLS handshake that fails, and a status that means failure.
+ *
+ * @module
+ */
+
+/**
+ * The server's response is not HTTP/1.x as the client can read it: a bad status line, header,
+ * chunk size or framing.
+ *
+ * @example
+ * ```ts
+ * import { HttpProtocolError } from "./errors.ts";
+ *
+ * const error = new HttpProtocolError('Invalid status line "HTTP/9 OK"');
+ * console.assert(error instanceof SyntaxError);
+ * ```
+ */
+export class HttpProtocolError extends SyntaxError {
+  /** Builds the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HttpProtocolError";
+  }
+}
+
+/**
+ * The response head (or a chunked body's trailer) is larger than allowed: too many bytes or too
+ * many lines. A server that sends headers without end meets this instead of exhausting memory.
+ *
+ * @example
+ * ```ts
+ * import { HeaderLimitError } from "./errors.ts";
+ *
+ * console.assert(new HeaderLimitError("count", 100).message === "Response has more than 100 header lines");
+ * ```
+ */
+export class HeaderLimitError extends RangeError {
+  /** Which limit was passed. */
+  readonly kind: "bytes" | "count";
+  /** The limit. */
+  readonly limit: number;
+  /** Builds the error. */
+  constructor(kind: "bytes" | "count", limit: number) {
+    super(
+      kind === "bytes"
+        ? `Response header larger than ${limit} bytes`
+        : `Response has more than ${limit} header lines`,
+    );
+    this.name = "HeaderLimitError";
+    this.kind = kind;
+    this.limit = limit;
+  }
+}
+
+/**
+ * The TLS handshake failed; `verification` tells an untrusted or misnamed certificate from other
+ * failures.
+ *
+ * @example
+ * ```ts
+ * import { TlsError } from "./errors.ts";
+ *
+ * const error = new TlsError('Cannot verify "localhost:443": unknown issuer', true);
+ * console.assert(error.verification);
+ * ```
+ */
+export class TlsError extends Error {
+  /** True when the peer's certificate could not be verified. */
+  readonly verification: boolean;
+  /** Builds the error. */
+  constructor(message: string, verification: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TlsError";
+    this.verification = verification;
+  }
+}
+
+/**
+ * The server answered with a status that is not a success (4xx, 5xx, or a redirect that cannot
+ * be followed).
+ *
+ * @example
+ * ```ts
+ * import { HttpStatusError } from "./errors.ts";
+ *
+ * const error = new HttpStatusError(404, "Not Found", "http://127.0.0.1/x");
+ * console.assert(error.message === 'Server answered 404 Not Found for "http://127.0.0.1/x"');
+ * ```
+ */
+export class HttpStatusError extends Error {
+  /** The status code. */
+  readonly status: number;
+  /** The reason phrase. */
+  readonly reason: string;
+  /** The URL that was asked for. */
+  readonly url: string;
+  /** Builds the error. */
+  constructor(status: number, reason: string, url: string) {
+    super(`Server answered ${status}${reason ? ` ${reason}` : ""} for "${url}"`);
+    this.name = "HttpStatusError";
+    this.status = status;
+    this.reason = reason;
+    this.url = url;
+  }
+}
+
+/**
+ * Redirects went on too long: more than the limit, or back to a URL already visited.
+ *
+ * @example
+ * ```ts
+ * import { RedirectError } from "./errors.ts";
+ *
+ * console.assert(new RedirectError("Redirect loop at \"http://a/\"", "http://a/") instanceof Error);
+ * ```
+ */
+export class RedirectError extends Error {
+  /** The URL where the redirects were stopped. */
+  readonly url: string;
+  /** Builds the error. */
+  constructor(message: string, url: string) {
+    super(message);
+    this.name = "RedirectError";
+    this.url = url;
+  }
+}
+
+/**
+ * The server closed the connection before its response (or the part framing it) was complete.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionClosedError } from "./errors.ts";
+ *
+ * console.assert(new ConnectionClosedError("Server closed the connection").name === "ConnectionClosedError");
+ * ```
+ */
+export class ConnectionClosedError extends Error {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ConnectionClosedError";
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Reading an HTTP/1.x response head from a {@linkcode SocketStream}: the status line (HTTP/1.0 or
+ * 1.1), headers ending in CRLF or a bare LF, folded and repeated headers, bounded in bytes and in
+ * lines; and deciding how the body is framed.
+ *
+ * @module
+ */
+
+import { quoteForMessage } from "../internal/quote.ts";
+import { ConnectionClosedError, HeaderLimitError, HttpProtocolError } from "./errors.ts";
+import { LineTooLongError, type SocketStream } from "../net/socket_stream.ts";
+
+/** The most bytes a response head may take, status line included: 64 KiB. */
+export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+/** The most header lines a response head may have. */
+export const DEFAULT_MAX_HEADER_COUNT = 100;
+
+/** Response headers in arrival order, looked up without regard to case. */
+export class HttpHeaders {
+  /** Every header as `[name, value]`, in arrival order, names as sent. */
+  readonly entries: [string, string][] = [];
+
+  /**
+   * All values of `name`, in order.
+   *
+   * @example
+   * ```ts
+   * import { HttpHeaders } from "./response.ts";
+   *
+   * const headers = new HttpHeaders();
+   * headers.entries.push(["Set-Cookie", "a=1"], ["set-cookie", "b=2"]);
+   * console.assert(headers.getAll("SET-COOKIE").join() === "a=1,b=2");
+   * ```
+   */
+  getAll(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.entries.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+  }
+
+  /** The values of `name` joined by `", "`, or `undefined` when absent. */
+  get(name: string): string | undefined {
+    const values = this.getAll(name);
+    return values.length === 0 ? undefined : values.join(", ");
+  }
+}
+
+/** A response's status line and headers. */
+export interface HttpResponseHead {
+  /** `"HTTP/1.0"` or `"HTTP/1.1"`. */
+  version: string;
+  /** The status code, 100 to 599. */
+  status: number;
+  /** The reason phrase, possibly empty. */
+  reason: string;
+  /** The headers. */
+  headers: HttpHeaders;
+  /** The head's lines as received (status line first), for printing with `-S`. */
+  lines: string[];
+}
+
+/** Options of {@linkcode readHttpResponseHead}. */
+export interface ReadHeadOptions {
+  /** The most bytes the head may take. @default {65536} */
+  maxHeaderBytes?: number;
+  /** The most header lines. @default {100} */
+  maxHeaderCount?: number;
+}
+
+const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Reads one response head. Interim 1xx responses (100 Continue, 103 Early Hints) are skipped;
+ * their lines count towards the limits.
+ *
+ * @param stream The connection, positioned at the start of a response.
+ * @param options The limits.
+ * @returns The status line and headers; the stream is left at the first byte of the body.
+ * @throws {HttpProtocolError} for a bad status line or header line.
+ * @throws {HeaderLimitError} when the head passes the byte or line limit.
+ * @throws {ConnectionClosedError} when the connection closes before or inside the head.
+ *
+ * @example
+ * ```ts
+ * import { duplexFromStreams, SocketStream } from "../net/socket_stream.ts";
+ * import { readHttpResponseHead } from "./response.ts";
+ *
+ * const text = "HTTP/1.1 200 OK\nX-A: 1\n  folded\nx-a: 2\n\nbody";
+ * await using stream = new SocketStream(duplexFromStreams(new Blob([text]).stream(), new WritableStream()));
+ * const head = await readHttpResponseHead(stream);
+ * console.assert(head.status === 200 && head.headers.get("X-A") === "1 folded, 2");
+ * ```
+ */
+export async function readHttpResponseHead(
+  stream: SocketStream,
+  options: ReadHeadOptions = {},
+): Promise<HttpResponseHead> {
+  const maxBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  const maxCount = options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT;
+  let bytes = 0;
+  let count = 0;
+  const nextLine = async (first: boolean): Promise<string> => {
+    let line: Uint8Array | null;
+    try {
+      line = await stream.readLineBytes();
+    } catch (error) {
+      if (error instanceof LineTooLongError) throw new HeaderLimitError("bytes", maxBytes);
+      throw error;
+    }
+    if (line === null) {
+      throw first && bytes === 0
+        ? new ConnectionClosedError("Server closed the connection without a response")
+        : new ConnectionClosedError("Server closed the connection inside the response header");
+    }
+    bytes += line.length + 2;
+    if (bytes > maxBytes) throw new HeaderLimitError("bytes", maxBytes);
+    return decoder.decode(line);
+  };
+
+  while (true) {
+    let statusLine = await nextLine(true);
+    // Tolerate blank lines before the status line, as browsers do, within the byte limit.
+    while (statusLine === "") statusLine = await nextLine(true);
+    const match = STATUS_LINE.exec(statusLine);
+    if (!match) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
+    const head: HttpResponseHead = {
+      version: `HTTP/${match[1]}`,
+      status: Number(match[2]),
+      reason: (match[3] ?? "").trim(),
+      headers: new HttpHeaders(),
+      lines: [statusLine],
+    };
+    const entries = head.headers.entries;
+    while (true) {
+      const line = await nextLine(false);
+      if (line === "") break;
+      head.lines.push(line);
+      if (line[0] === " " || line[0] === "\t") {
+        if (entries.length === 0) {
+          throw new HttpProtocolError(
+            `Continuation line before any header ${quoteForMessage(line)}`,
+          );
+        }
+        const last = entries[entries.length - 1];
+        last[1] = `${last[1]} ${line.trim()}`.trim();
+        continue;
+      }
+      if (++count > maxCount) throw new HeaderLimitError("count", maxCount);
+      const colon = line.indexOf(":");
+      const name = colon > 0 ? line.slice(0, colon) : "";
+      if (!HEADER_NAME.test(name)) {
+        throw new HttpProtocolError(`Invalid header line ${quoteForMessage(line)}`);
+      }
+      entries.push([name, line.slice(colon + 1).trim()]);
+    }
+    // 1xx responses other than 101 are interim: the real one follows.
+    if (head.status >= 200 || head.status === 101) return head;
+  }
+}
+
+/** How a response's body is delimited. */
+export type BodyFraming =
+  | { kind: "none" }
+  | { kind: "length"; length: number }
+  | { kind: "chunked" }
+  | { kind: "close" };
+
+/**
+ * Decides how the body of `head` is framed: none for HEAD, 1xx, 204 and 304; chunked when the last
+ * transfer coding is `chunked`; else `Content-Length`; else until the connection closes.
+ *
+ * @param method The request's method.
+ * @param head The response head.
+ * @throws {HttpProtocolError} for an unreadable or contradictory `Content-Length`, or a transfer
+ * coding other than chunked.
+ *
+ * @example
+ * ```ts
+ * import { bodyFraming, HttpHeaders } from "./response.ts";
+ *
+ * const headers = new HttpHeaders();
+ * headers.entries.push(["Content-Length", "42"]);
+ * const head = { version: "HTTP/1.1", status: 200, reason: "OK", headers, lines: [] };
+ * console.assert(JSON.stringify(bodyFraming("GET", head)) === '{"kind":"length","length":42}');
+ * console.assert(bodyFraming("HEAD", head).kind === "none");
+ * ```
+ */
+export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming {
+  const status = head.status;
+  if (method === "HEAD" || status < 200 || status === 204 || status === 304) {
+    return { kind: "none" };
+  }
+  const codings = head.headers.getAll("Transfer-Encoding")
+    .flatMap((value) => value.split(","))
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== "" && coding !== "identity");
+  if (codings.length > 0) {
+    if (codings[codings.length - 1] !== "chunked" || codings.length > 1) {
+      throw new HttpProtocolError(`Unsupported transfer coding "${codings.join(", ")}"`);
+    }
+    return { kind: "chunked" };
+  }
+  const lengths = head.headers.getAll("Content-Length")
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim());
+  if (lengths.length === 0) return { kind: "close" };
+  const length = lengths[0];
+  if (!/^[0-9]{1,15}$/.test(length) || lengths.some((other) => other !== length)) {
+    throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
+  }
+  return { kind: "length", length: Number(length) };
+}
+
+const decoder = new TextDecoder();

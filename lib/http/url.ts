@@ -1,0 +1,119 @@
+/**
+ * URL parsing for the HTTP client: `http://` and `https://` only, default ports filled in, IPv6
+ * literals unbracketed for connecting and bracketed again for `Host`, userinfo kept for Basic auth.
+ *
+ * @module
+ */
+
+import { percentDecode } from "../internal/percent_decode.ts";
+import { formatHostPort } from "../net/host_port.ts";
+
+/** An `http://` or `https://` URL, split into what a client needs. */
+export interface HttpUrl {
+  /** `"http"` or `"https"`. */
+  scheme: "http" | "https";
+  /** Host name or address literal, without brackets (`::1`, not `[::1]`). */
+  host: string;
+  /** The port, the scheme's default (80 or 443) when the URL names none. */
+  port: number;
+  /** Path and query as sent in the request line (`/a/b?c=d`), never empty. */
+  target: string;
+  /** User name from the userinfo, percent-decoded; `""` when there is none. */
+  username: string;
+  /** Password from the userinfo, percent-decoded; `""` when there is none. */
+  password: string;
+  /** The whole URL, normalised, without userinfo or fragment. */
+  href: string;
+}
+
+/** The default port of each scheme. */
+export const DEFAULT_PORTS: Readonly<Record<HttpUrl["scheme"], number>> = { http: 80, https: 443 };
+
+/** A URL that cannot be fetched: unparsable, or a scheme other than http and https. */
+export class UrlError extends SyntaxError {
+  /** The URL as given. */
+  readonly url: string;
+  /** Builds the error for `url`. */
+  constructor(message: string, url: string) {
+    super(message);
+    this.name = "UrlError";
+    this.url = url;
+  }
+}
+
+/**
+ * Parses an `http://` or `https://` URL. A URL without a scheme (`localhost:8080/x`) is taken as
+ * `http://`, as GNU wget does.
+ *
+ * @param text The URL as the user or a `Location` header wrote it.
+ * @param base Where a relative URL (`/next`, `../x`) is resolved from.
+ * @returns The parts a client needs.
+ * @throws {UrlError} for an unparsable URL, a missing host, port 0, or another scheme (`ftp:`,
+ * `file:`).
+ *
+ * @example
+ * ```ts
+ * import { parseHttpUrl } from "./url.ts";
+ *
+ * const url = parseHttpUrl("http://user:pw@[::1]:8080/a%20b?q=1#top");
+ * console.assert(url.host === "::1" && url.port === 8080 && url.target === "/a%20b?q=1");
+ * console.assert(url.username === "user" && url.password === "pw");
+ * console.assert(parseHttpUrl("https://example.org").port === 443);
+ * ```
+ */
+export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
+  const trimmed = text.trim();
+  let parsed: URL;
+  try {
+    if (base !== undefined) {
+      parsed = new URL(trimmed, typeof base === "string" ? base : base.href);
+    } else {
+      const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed)
+        ? trimmed
+        : `http://${trimmed}`;
+      parsed = new URL(withScheme);
+    }
+  } catch {
+    throw new UrlError(`Invalid URL "${text}"`, text);
+  }
+  const scheme = parsed.protocol.slice(0, -1).toLowerCase();
+  if (scheme !== "http" && scheme !== "https") {
+    throw new UrlError(`Unsupported scheme "${scheme}" in "${text}": only http and https`, text);
+  }
+  const bracketed = parsed.hostname;
+  if (bracketed === "") throw new UrlError(`No host in URL "${text}"`, text);
+  const host = bracketed.startsWith("[") ? bracketed.slice(1, -1) : bracketed;
+  const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
+  // WHATWG URL accepts port 0, which no server listens on.
+  if (port === 0) throw new UrlError(`Invalid port "0" in URL "${text}"`, text);
+  const username = percentDecode(parsed.username);
+  const password = percentDecode(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  parsed.hash = "";
+  return {
+    scheme,
+    host,
+    port,
+    target: (parsed.pathname || "/") + parsed.search,
+    username,
+    password,
+    href: parsed.href,
+  };
+}
+
+/**
+ * The `Host` header value for `url`: the port only when it is not the scheme's default, an IPv6
+ * literal in brackets.
+ *
+ * @example
+ * ```ts
+ * import { hostHeader, parseHttpUrl } from "./url.ts";
+ *
+ * console.assert(hostHeader(parseHttpUrl("http://[::1]:8080/")) === "[::1]:8080");
+ * console.assert(hostHeader(parseHttpUrl("https://example.org:443/")) === "example.org");
+ * ```
+ */
+export function hostHeader(url: HttpUrl): string {
+  return formatHostPort(url.host, url.port === DEFAULT_PORTS[url.scheme] ? undefined : url.port);
+}

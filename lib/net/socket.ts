@@ -1,0 +1,168 @@
+/**
+ * TCP socket helpers on `Deno.connect` and `Deno.listen`: the lecture's `createClientSocket` and
+ * `createServerSocket`, with typed errors and port checks done before any system call.
+ *
+ * @module
+ */
+
+import { startDeadline } from "../internal/deadline.ts";
+import { classifySocketError, SocketError } from "./socket_error.ts";
+
+/** Default time a client waits for a connection. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Options of {@linkcode parsePort}. */
+export interface ParsePortOptions {
+  /** Accept `0`, the "any free port" of a server. @default {false} */
+  allowZero?: boolean;
+}
+
+/**
+ * Reads a TCP port from text or a number, strictly: decimal digits only, 1 to 65535 (0 too when
+ * `allowZero`).
+ *
+ * @param value The port as the user wrote it.
+ * @returns The port number.
+ * @throws {RangeError} for anything else (`"abc"`, `"70000"`, `" 80"`, `"0x50"`, `0` for a client).
+ *
+ * @example
+ * ```ts
+ * import { parsePort } from "./socket.ts";
+ *
+ * console.assert(parsePort("8080") === 8080);
+ * console.assert(parsePort("0", { allowZero: true }) === 0);
+ * ```
+ */
+export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
+  const text = String(value);
+  const min = options.allowZero ? 0 : 1;
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) < min || Number(text) > 65535) {
+    throw new RangeError(`Invalid port "${text}": expected a number from ${min} to 65535`);
+  }
+  return Number(text);
+}
+
+/** Options of {@linkcode createClientSocket}. */
+export interface ClientSocketOptions {
+  /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
+  timeoutMs?: number;
+  /** Abort from outside, e.g. on SIGINT. */
+  signal?: AbortSignal;
+}
+
+/** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
+function bareHost(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
+ * Opens a TCP connection to `host:port` (IPv4 or IPv6, names resolved by the system).
+ *
+ * @param host A host name or an address literal such as `::1` or `[::1]`.
+ * @param port A port from 1 to 65535.
+ * @returns The open connection; the caller closes it, usually with `using`.
+ * @throws {RangeError} for a bad port, before any system call.
+ * @throws {SocketError} naming the step that failed (resolve, connect) and why.
+ *
+ * @example Read the time from a daytime server
+ * ```ts ignore
+ * import { createClientSocket } from "./socket.ts";
+ *
+ * using conn = await createClientSocket("127.0.0.1", 13);
+ * ```
+ */
+export async function createClientSocket(
+  host: string,
+  port: number | string,
+  options: ClientSocketOptions = {},
+): Promise<Deno.TcpConn> {
+  const checkedPort = parsePort(port);
+  const hostname = bareHost(host);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  // The deadline is startDeadline(), not AbortSignal.timeout(): an abort listener on the latter
+  // loads Deno's timers, a few milliseconds of a command's start-up.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  const deadline = Number.isFinite(timeoutMs) ? startDeadline(timeoutMs, abort) : undefined;
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) abort();
+  try {
+    return await Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+  } catch (error) {
+    let failure = classifySocketError(error);
+    if (deadline?.passed) failure = "timed-out";
+    else if (options.signal?.aborted) failure = "aborted";
+    const step = failure === "not-found" ? "resolve" : "connect";
+    throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });
+  } finally {
+    deadline?.cancel();
+    options.signal?.removeEventListener("abort", abort);
+  }
+}
+
+/** Options of {@linkcode createServerSocket}. */
+export interface ServerSocketOptions {
+  /**
+   * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
+   * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
+   */
+  hostname?: string;
+  /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
+  reusePort?: boolean;
+}
+
+/**
+ * Listens for TCP connections on `port`. Port 0 picks a free port; read it back from `.addr`.
+ *
+ * @param port A port from 0 to 65535.
+ * @returns The listener; the caller closes it, usually with `using`.
+ * @throws {RangeError} for a bad port, before any system call.
+ * @throws {SocketError} with step `bind` (address in use, not available, permission).
+ *
+ * @example Listen on a free loopback port
+ * ```ts
+ * import { createServerSocket } from "./socket.ts";
+ *
+ * using listener = createServerSocket(0, { hostname: "127.0.0.1" });
+ * console.assert(listener.addr.port > 0);
+ * ```
+ */
+export function createServerSocket(
+  port: number | string,
+  options: ServerSocketOptions = {},
+): Deno.TcpListener {
+  const checkedPort = parsePort(port, { allowZero: true });
+  const hostname = bareHost(options.hostname ?? "::");
+  const listen = (name: string) =>
+    Deno.listen({
+      hostname: name,
+      port: checkedPort,
+      transport: "tcp",
+      ...(options.reusePort ? { reusePort: true } : {}),
+    });
+  try {
+    return listen(hostname);
+  } catch (error) {
+    const failure = classifySocketError(error);
+    if (options.hostname === undefined && failure === "address-not-available") {
+      try {
+        return listen("0.0.0.0");
+      } catch (fallbackError) {
+        throw new SocketError({
+          step: "bind",
+          host: "0.0.0.0",
+          port: checkedPort,
+          failure: classifySocketError(fallbackError),
+          cause: fallbackError,
+        });
+      }
+    }
+    throw new SocketError({
+      step: "bind",
+      host: hostname,
+      port: checkedPort,
+      failure,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The client side of the daytime protocol (RFC 867): connect, read the one line the server
+ * sends.
+ *
+ * @module
+ */
+
+import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS } from "../net/socket.ts";
+import { SocketStream } from "../net/socket_stream.ts";
+
+/** Options of {@linkcode requestDaytime}. */
+export interface DaytimeRequestOptions {
+  /** Give up connecting, and then reading, after this many milliseconds each. @default {10000} */
+  timeoutMs?: number;
+  /** Abort from outside. */
+  signal?: AbortSignal;
+  /** The longest line accepted. @default {1024} */
+  maxLineBytes?: number;
+}
+
+/**
+ * Asks a daytime server for the time.
+ *
+ * @param host The server's name or address.
+ * @param port The server's port.
+ * @returns The line it sent, without its line ending; `null` when it closed without sending one.
+ * @throws {RangeError} for a bad port; {@linkcode LineTooLongError} for a line over the limit.
+ * @throws {SocketError} when the server cannot be reached or the read times out.
+ *
+ * @example
+ * ```ts
+ * import { requestDaytime } from "./daytime_client.ts";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const serving = listener.accept().then(async (conn) => {
+ *   await conn.write(new TextEncoder().encode("Tue Nov 24 01:08:48 2026\r\n"));
+ *   conn.close();
+ * });
+ * console.assert((await requestDaytime("127.0.0.1", listener.addr.port)) === "Tue Nov 24 01:08:48 2026");
+ * await serving;
+ * ```
+ */
+export async function requestDaytime(
+  host: string,
+  port: number | string,
+  options: DaytimeRequestOptions = {},
+): Promise<string | null> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const conn = await createClientSocket(host, port, { timeoutMs, signal: options.signal });
+  await using stream = new SocketStream(conn, {
+    readTimeoutMs: timeoutMs,
+    maxLineBytes: options.maxLineBytes ?? 1024,
+    host,
+    port: Number(port),
+  });
+  return await stream.readLine();
+}

@@ -1,0 +1,47 @@
+import assert, { deepEqual as assertEquals } from "node:assert/strict";
+import { runWget } from "../../../cmd/_wget/command.ts";
+import { tempDir } from "../../harness/peers.ts";
+import { captureConsole } from "../../harness/run.ts";
+
+const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
+
+Deno.test("runWget() answers bad option values with exit 2 before any network", async () => {
+  const table: Record<string, string | string[]>[] = [
+    { header: ["no colon"] },
+    { header: [": empty name"] },
+    { timeout: "-1" },
+    { timeout: "soon" },
+    { tries: "1.5" },
+    { "max-redirect": "1001" },
+    { waitretry: "" },
+  ];
+  for (const values of table) {
+    const { result, stdout, stderr } = await captureConsole(() =>
+      runWget(values, ["http://127.0.0.1:1/"], spec)
+    );
+    assertEquals([result, stdout], [2, ""], JSON.stringify(values));
+    assert(stderr.startsWith("wget: "), stderr);
+  }
+});
+
+Deno.test("runWget() without a URL is a usage error, with -i naming an empty list too", async () => {
+  await using dir = await tempDir();
+  const list = `${dir.path}/urls.txt`;
+  await Deno.writeTextFile(list, "# only a comment\n\n   \n");
+  for (const values of [{}, { "input-file": list }]) {
+    const { result, stderr } = await captureConsole(() => runWget(values, [], spec));
+    assertEquals(result, 2);
+    assertEquals(stderr.split("\n")[0], "wget: missing URL");
+  }
+});
+
+Deno.test("runWget() exits 3 when the -i list or the CA file cannot be read", async () => {
+  await using dir = await tempDir();
+  for (const values of [{ "input-file": `${dir.path}/none` }, { "ca-certificate": dir.path }]) {
+    const { result, stderr } = await captureConsole(() =>
+      runWget(values, ["http://127.0.0.1:1/"], spec)
+    );
+    assertEquals(result, 3, JSON.stringify(values));
+    assertEquals(stderr.trim().split("\n").length, 1, stderr);
+  }
+});

@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { main } from "../../cmd/lexical-server.ts";
+import { peerPath, peerTest } from "../harness/peers.ts";
+import { captureConsole } from "../harness/run.ts";
+import { type DenoServer, startDenoServer } from "../harness/deno_server.ts";
+
+const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
+const FINDER = new URL("../../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
+const RACKS = ["lexical", "qu%3Fck", "AEINRST", "zzz", "%3F%3F"];
+
+function startServer(args: string[]): Promise<DenoServer> {
+  return startDenoServer((port) => [
+    "run",
+    "-A",
+    SERVER,
+    ...args,
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+  ]);
+}
+
+async function getJson(port: number, path: string) {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    signal: AbortSignal.timeout(20_000),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: await response.json(),
+  };
+}
+
+async function finderOutput(rack: string): Promise<string[]> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", FINDER, decodeURIComponent(rack)],
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(output.stdout).split("\n").filter((line) => line !== "");
+}
+
+Deno.test("lexical-server answers the same words as the command, in worker and subprocess mode", async () => {
+  await using workers = await startServer(["--quiet", "--workers", "2"]);
+  await using children = await startServer(["--quiet", "--finder", "subprocess"]);
+  for (const rack of RACKS) {
+    const expected = await finderOutput(rack);
+    assert.ok(expected.length > 0 || rack === "zzz", rack);
+    for (const server of [workers, children]) {
+      const { status, type, body } = await getJson(server.port, `/api/${rack}`);
+      assert.equal(status, 200);
+      assert.equal(type, "application/json; charset=utf-8");
+      assert.equal(typeof body.time, "number");
+      assert.equal(body.cached, false);
+      assert.ok(Array.isArray(body.possibilities));
+      assert.ok(body.possibilities.every((word: unknown) => typeof word === "string"));
+      assert.deepEqual(body.possibilities, expected, rack);
+    }
+  }
+});
+
+Deno.test("lexical-server caches, computes once for 100 concurrent requests, and logs", async () => {
+  const server = await startServer(["--workers", "2"]);
+  try {
+    assert.equal((await getJson(server.port, "/LeXiCaL")).body.cached, false);
+    assert.equal((await getJson(server.port, "/api/lexical")).body.cached, true);
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => getJson(server.port, "/words/aeinrst")),
+    );
+    assert.ok(answers.every((answer) => answer.status === 200));
+    assert.equal(
+      new Set(answers.map((answer) => JSON.stringify(answer.body.possibilities))).size,
+      1,
+    );
+    const { body: stats } = await getJson(server.port, "/-/stats");
+    assert.equal(stats.computations, 2, JSON.stringify(stats));
+    assert.equal(stats.hits + stats.misses, 102);
+    assert.equal(stats.requests, 103);
+  } finally {
+    const { code, stderr } = await server.stop("SIGTERM");
+    assert.equal(code, 0, stderr);
+    const logged = stderr.split("\n").filter((line) =>
+      line.startsWith("Received a connection request from ")
+    );
+    assert.equal(logged.length, 103);
+    assert.ok(logged.every((line) => line === "Received a connection request from 127.0.0.1."));
+  }
+});
+
+Deno.test("lexical-server refuses bad input and stays up; SIGINT stops it", async () => {
+  const server = await startServer(["--quiet", "--workers", "1"]);
+  try {
+    const table: [string, RequestInit, number][] = [
+      ["/", {}, 400],
+      ["/abc1", {}, 400],
+      ["/%FF", {}, 400],
+      ["/" + "a".repeat(33), {}, 414],
+      ["/abc", { method: "POST", body: "x" }, 405],
+      ["/abc", { method: "DELETE" }, 405],
+    ];
+    for (const [path, init, status] of table) {
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`, init);
+      assert.equal(response.status, status, path);
+      assert.equal(typeof (await response.json()).error, "string");
+      if (status === 405) assert.equal(response.headers.get("allow"), "GET, HEAD");
+    }
+    const head = await fetch(`http://127.0.0.1:${server.port}/abc`, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
+    assert.equal((await getJson(server.port, "/abc")).status, 200);
+  } finally {
+    const { code, stderr } = await server.stop("SIGINT");
+    assert.equal(code, 0, stderr);
+    assert.ok(!stderr.includes("Received a connection"), "--quiet");
+  }
+});
+
+peerTest("lexical-server keeps a connection alive for curl", ["curl"], async () => {
+  await using server = await startServer(["--quiet", "--workers", "1"]);
+  const base = `http://127.0.0.1:${server.port}`;
+  const output = await new Deno.Command(peerPath("curl")!, {
+    args: ["-sv", "--max-time", "10", `${base}/abc`, `${base}/api/cba`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.match(stderr, /Re-using existing connection/);
+  const bodies = new TextDecoder().decode(output.stdout).replaceAll("}{", "}\n{").split("\n");
+  assert.deepEqual(bodies.map((body) => JSON.parse(body).cached), [false, true]);
+});
+
+Deno.test("lexical-server runs under deno serve --parallel and ends on SIGTERM", async () => {
+  const server = await startDenoServer(
+    (port) => ["serve", "-A", "--parallel", "--port", String(port), "--host", "127.0.0.1", SERVER],
+    { env: { NETKIT_WORKERS: "1" } },
+  );
+  try {
+    const { status, body } = await getJson(server.port, "/lexical");
+    assert.equal(status, 200);
+    assert.equal(body.possibilities[0], "lexical");
+  } finally {
+    const { code, stderr } = await server.stop("SIGTERM");
+    assert.equal(code, 0, "the pool's workers must not keep deno serve alive");
+    assert.ok(
+      !stderr.includes("lexical-server: Listening"),
+      "main() must not run under deno serve",
+    );
+  }
+});
+
+Deno.test("lexical-server refuses bad options with exit 2", async () => {
+  for (
+    const args of [
+      ["--finder", "thread"],
+      ["--workers", "0"],
+      ["--cache-size", "-1"],
+      ["70000"],
+      ["--port", "1", "2"],
+      ["1", "2"],
+    ]
+  ) {
+    const { result, stderr } = await captureConsole(() => main(args));
+    assert.equal(result, 2, JSON.stringify(args));
+    assert.match(stderr, /^lexical-server: /);
+  }
+});

@@ -1,0 +1,239 @@
+import assert from "node:assert/strict";
+import { main as main4 } from "../../cmd/resolve-hostname.ts";
+import { main as main6 } from "../../cmd/resolve-hostname6.ts";
+import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
+import { runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { answerTo, startDnsmasq, startFakeDnsServer } from "../harness/dns_peers.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { runCommand } from "../harness/run.ts";
+
+/** A fake server with fixed answers, so the dialogue's text can be compared exactly. */
+function fixedServer() {
+  return startFakeDnsServer((query: DnsMessage) => {
+    const { name, type } = query.questions[0];
+    if (name === "www.test") {
+      const answers: DnsRecord[] = [{ name: "www.test", type: DNS_TYPE.CNAME, data: "web.test" }];
+      if (type === DNS_TYPE.A) {
+        answers.push({ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.1" });
+        answers.push({ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.2" });
+      } else {
+        answers.push({ name: "web.test", type: DNS_TYPE.AAAA, data: "fd00::1" });
+      }
+      return answerTo(query, { answers });
+    }
+    if (name === "six.test" && type === DNS_TYPE.AAAA) {
+      return answerTo(query, { answers: [{ name, type, data: "fd00::6" }] });
+    }
+    if (name === "six.test") return answerTo(query);
+    if (name === "fail.test") return answerTo(query, { rcode: DNS_RCODE.SERVFAIL });
+    if (name === "refuse.test") return answerTo(query, { rcode: DNS_RCODE.REFUSED });
+    if (name === "silent.test") return undefined;
+    return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN });
+  });
+}
+
+/** Runs the command in this process with captured output. */
+async function run(args: string[], family: 4 | 6 = 4, stdin = "") {
+  let stdout = "";
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const code = await runResolverCommand(args, family, {
+    stdin: new Blob([stdin]).stream(),
+    stdout: { writeSync: (p) => (stdout += decoder.decode(p), p.length) },
+    stderr: { writeSync: (p) => (stderr += decoder.decode(p), p.length) },
+  });
+  return { code, stdout, stderr };
+}
+
+Deno.test("resolve-hostname holds the lecture's dialogue, end to end through stdin", async () => {
+  await using server = await fixedServer();
+  await using dir = await tempDir();
+  const hosts = `${dir.path}/hosts`;
+  await Deno.writeTextFile(hosts, "10.7.7.7 files.test files\n");
+  const result = await runCommand(
+    "resolve-hostname",
+    ["--nameserver", `127.0.0.1:${server.port}`, "--hosts-file", hosts],
+    "www.test\nfiles\n\n  nx.test  \nsix.test\n192.0.2.1\n",
+  );
+  assert.equal(
+    result.stdout,
+    [
+      "Welcome to the IPv4 address resolver!",
+      'Enter a host name: Official name is "web.test"',
+      "IP Addresses:",
+      "+ 10.0.0.1",
+      "+ 10.0.0.2",
+      'Enter a host name: Official name is "files.test"',
+      "IP Addresses:",
+      "+ 10.7.7.7",
+      "Enter a host name: Enter a host name: " +
+      "nx.test could not be resolved to an address.  Did you mistype it?",
+      "Enter a host name: six.test could not be resolved to an address.  " +
+      "The name exists, but has no IPv4 address.",
+      'Enter a host name: Official name is "192.0.2.1"',
+      "IP Addresses:",
+      "+ 192.0.2.1",
+      "Enter a host name: ",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, "");
+});
+
+Deno.test("resolve-hostname6 says IPv6 and lists AAAA records", async () => {
+  await using server = await fixedServer();
+  const result = await runCommand(
+    "resolve-hostname6",
+    ["--nameserver", `127.0.0.1:${server.port}`, "--hosts-file", ""],
+    "www.test\nsix.test\n",
+  );
+  assert.equal(
+    result.stdout,
+    [
+      "Welcome to the IPv6 address resolver!",
+      'Enter a host name: Official name is "web.test"',
+      "IPv6 Addresses:",
+      "+ fd00::1",
+      'Enter a host name: Official name is "six.test"',
+      "IPv6 Addresses:",
+      "+ fd00::6",
+      "Enter a host name: ",
+      "",
+    ].join("\n"),
+  );
+  assert.equal(result.code, 0);
+});
+
+Deno.test("resolve-hostname ends the prompt's line at end of input (Ctrl-D)", async () => {
+  const result = await run(["--hosts-file", ""]);
+  assert.equal(result.stdout, "Welcome to the IPv4 address resolver!\nEnter a host name: \n");
+  assert.equal(result.code, 0);
+});
+
+Deno.test("resolve-hostname explains server failure, refusal and silence", async () => {
+  await using server = await fixedServer();
+  const result = await run([
+    "--nameserver",
+    `127.0.0.1:${server.port}`,
+    "--hosts-file",
+    "",
+    "--timeout",
+    "0.4",
+    "fail.test",
+    "refuse.test",
+    "silent.test",
+    "bad..name",
+    "www.test",
+  ]);
+  assert.equal(result.code, 1);
+  const where = `127.0.0.1:${server.port}`;
+  assert.equal(
+    result.stderr,
+    [
+      `fail.test could not be resolved to an address.  The name server ${where} failed to answer (SERVFAIL).`,
+      `refuse.test could not be resolved to an address.  The name server ${where} refused to answer (REFUSED).`,
+      `silent.test could not be resolved to an address.  The name server ${where} did not answer within 0.4 seconds.`,
+      "bad..name could not be resolved to an address.  It is not a valid host name.",
+      "",
+    ].join("\n"),
+  );
+  assert.match(result.stdout, /^Official name is "web.test"\nIP Addresses:\n\+ 10.0.0.1\n/);
+});
+
+Deno.test("resolve-hostname --json prints one object per name", async () => {
+  await using server = await fixedServer();
+  const result = await run([
+    "--json",
+    "--nameserver",
+    `127.0.0.1:${server.port}`,
+    "--hosts-file",
+    "",
+    "www.test",
+    "nx.test",
+  ]);
+  const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(lines[0], {
+    query: "www.test",
+    officialName: "web.test",
+    aliases: ["www.test"],
+    addresses: ["10.0.0.1", "10.0.0.2"],
+    source: "dns",
+  });
+  assert.equal(lines[1].error.kind, "not-found");
+  assert.equal(result.code, 1);
+});
+
+Deno.test("resolve-hostname reports a line too long for a host name", async () => {
+  const result = await run(["--hosts-file", ""], 4, "x".repeat(10_000) + "\n");
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /too long/);
+});
+
+Deno.test("resolve-hostname rejects bad options with exit 2", async () => {
+  for (
+    const args of [
+      ["--nameserver", "dns.test"],
+      ["--nameserver", "127.0.0.1:99999"],
+      ["--timeout", "soon"],
+      ["--timeout", "0"],
+      ["--bogus"],
+    ]
+  ) {
+    const result = await run(args);
+    assert.equal(result.code, 2, args.join(" "));
+  }
+  const missing = await run(["--hosts-file", "/nonexistent/hosts", "a.test"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Cannot read hosts file/);
+  assert.equal(await main4(["--version"]), 0);
+  assert.equal(await main6(["--help"]), 0);
+});
+
+peerTest(
+  "resolve-hostname resolves names and addresses from dnsmasq, and a hosts file first",
+  ["dnsmasq"],
+  async () => {
+    await using dnsmasq = await startDnsmasq();
+    await using dir = await tempDir();
+    const hosts = `${dir.path}/hosts`;
+    await Deno.writeTextFile(hosts, "# written by the test\n10.8.8.8\tfiles.test\n");
+    const nameserver = `127.0.0.1:${dnsmasq.port}`;
+    const result = await run([
+      "--nameserver",
+      nameserver,
+      "--hosts-file",
+      hosts,
+      "www.test",
+      "files.test",
+      "-x",
+      "10.0.0.5",
+      "-x",
+      "10.8.8.8",
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const blocks = result.stdout.split("Official name is ").slice(1);
+    assert.match(blocks[0], /^"web.test"\nIP Addresses:\n(\+ 10\.0\.0\.[123]\n){3}$/);
+    assert.equal(blocks[1], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
+    assert.match(blocks[2], /^"(second-)?ptr.test"\nAliases: "(second-)?ptr.test"\n/);
+    assert.equal(blocks[3], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
+
+    const six = await run(["--nameserver", nameserver, "--hosts-file", "", "six.test"], 6);
+    assert.equal(six.stdout, 'Official name is "six.test"\nIPv6 Addresses:\n+ fd00::6\n');
+    const nx = await run(["--nameserver", nameserver, "--hosts-file", "", "nx.test", "www.test"]);
+    assert.equal(nx.code, 1);
+    assert.equal(nx.stderr, "nx.test could not be resolved to an address.  Did you mistype it?\n");
+  },
+);
+
+Deno.test("resolve-hostname asks a name server on IPv6 written as [ADDRESS]:PORT", async () => {
+  await using server = await startFakeDnsServer(
+    (query) =>
+      answerTo(query, { answers: [{ name: "v6.test", type: DNS_TYPE.A, data: "10.6.6.6" }] }),
+    undefined,
+    "::1",
+  );
+  const result = await run(["--nameserver", `[::1]:${server.port}`, "--hosts-file", "", "v6.test"]);
+  assert.equal(result.stdout, 'Official name is "v6.test"\nIP Addresses:\n+ 10.6.6.6\n');
+  assert.equal(result.code, 0);
+});

@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { main } from "../../cmd/telnet.ts";
+import { TELNET } from "../../lib/telnet/filter.ts";
+import { commandArgs } from "../harness/command.ts";
+import { runCommand } from "../harness/run.ts";
+import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+
+const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;
+
+const CLOSED = "Connection closed by foreign host.\n";
+
+peerTest("telnet prints nginx's response to a piped HTTP request", ["nginx"], async () => {
+  await using dir = await tempDir();
+  const port = freePort();
+  await Deno.mkdir(`${dir.path}/www`);
+  await Deno.writeTextFile(`${dir.path}/www/index.html`, "hello from nginx\n");
+  const config = `${dir.path}/nginx.conf`;
+  await Deno.writeTextFile(
+    config,
+    `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir.path}/nginx.pid;
+error_log ${dir.path}/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir.path}/body;
+  proxy_temp_path ${dir.path}/proxy;
+  fastcgi_temp_path ${dir.path}/fastcgi;
+  uwsgi_temp_path ${dir.path}/uwsgi;
+  scgi_temp_path ${dir.path}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dir.path}/www;
+  }
+}
+`,
+  );
+  await using _nginx = await startPeer([
+    "nginx",
+    "-c",
+    config,
+    "-p",
+    dir.path,
+    "-e",
+    `${dir.path}/error.log`,
+  ], port);
+  const { code, stdout, stderr } = await runCommand(
+    "telnet",
+    ["127.0.0.1", String(port)],
+    "GET / HTTP/1.0\r\n\r\n",
+  );
+  assert.equal(code, 0);
+  assert.match(stdout, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(stdout, /\r\nServer: nginx/);
+  assert.ok(stdout.endsWith("\r\n\r\nhello from nginx\n"), stdout);
+  assert.equal(stderr, CLOSED);
+});
+
+peerTest("telnet prints redis's +PONG to a piped PING", ["redis-server"], async () => {
+  await using dir = await tempDir();
+  const port = freePort();
+  await using _redis = await startPeer([
+    "redis-server",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir.path,
+  ], port);
+  const { code, stdout, stderr } = await runCommand(
+    "telnet",
+    ["127.0.0.1", String(port)],
+    "PING\r\n",
+  );
+  assert.deepEqual([code, stdout, stderr], [0, "+PONG\r\n", CLOSED]);
+  // Lines ending in a bare LF go out with CR LF too.
+  const two = await runCommand("telnet", ["127.0.0.1", String(port)], "PING\nECHO hi\n");
+  assert.equal(two.stdout, "+PONG\r\n$2\r\nhi\r\n");
+});
+
+/** A server that negotiates first, records what the client sends until it half-closes, says bye. */
+function negotiatingServer(): { port: number; received: Promise<number[]> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const received = listener.accept().then(async (conn) => {
+    listener.close();
+    const login = new TextEncoder().encode("login: ");
+    await conn.write(
+      new Uint8Array([IAC, DO, 24, IAC, WILL, 1, IAC, SB, 24, 1, IAC, SE, ...login]),
+    );
+    const bytes: number[] = [];
+    const buffer = new Uint8Array(1024);
+    for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+      bytes.push(...buffer.subarray(0, n));
+    }
+    await conn.write(new TextEncoder().encode("bye\n"));
+    conn.close();
+    return bytes;
+  });
+  return { port: listener.addr.port, received };
+}
+
+Deno.test("telnet refuses a server's options and prints only its data, end to end", async () => {
+  const server = negotiatingServer();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("telnet"), "127.0.0.1", String(server.port)],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  // Type the login only once the prompt is shown, as a user would.
+  let stdout = "";
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  while (!stdout.includes("login: ")) stdout += (await reader.read()).value ?? "";
+  const stdin = child.stdin.getWriter();
+  await stdin.write(new TextEncoder().encode("root\n"));
+  await stdin.close();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
+  assert.equal((await child.status).code, 0);
+  assert.deepEqual([stdout, await stderr], ["login: bye\n", CLOSED]);
+  assert.deepEqual(await server.received, [
+    ...[IAC, WONT, 24, IAC, DONT, 1],
+    ...new TextEncoder().encode("root\r\n"),
+  ]);
+});
+
+Deno.test("telnet with input that ends before the server negotiates still prints its data", async () => {
+  // The input is sent and the write side closed at once; refusals that come later cannot be sent.
+  const server = negotiatingServer();
+  const result = await runCommand("telnet", ["127.0.0.1", String(server.port)], "root\n");
+  assert.deepEqual([result.code, result.stdout, result.stderr], [0, "login: bye\n", CLOSED]);
+  const received = new TextDecoder().decode(new Uint8Array(await server.received));
+  assert.ok(received.includes("root\r\n"));
+});
+
+Deno.test("telnet says the foreign host closed when the server closes first", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  listener.accept().then(async (conn) => {
+    await conn.write(new TextEncoder().encode("go away\n"));
+    conn.close();
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("telnet"), "127.0.0.1", String(listener.addr.port)],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdin = child.stdin.getWriter(); // held open until telnet has exited
+  const [stdout, stderr, { code }] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.status,
+  ]);
+  await stdin.close().catch(() => {});
+  assert.equal(code, 0);
+  assert.equal(stdout, "go away\n");
+  assert.equal(stderr, CLOSED);
+});
+
+Deno.test("telnet exits 1 with one line when the connection is refused", async () => {
+  const port = freePort();
+  const { code, stdout, stderr } = await runCommand("telnet", ["127.0.0.1", String(port)], "");
+  assert.deepEqual([code, stdout, stderr], [
+    1,
+    "",
+    `telnet: Cannot connect to "127.0.0.1:${port}": connection refused\n`,
+  ]);
+});
+
+Deno.test("telnet rejects bad arguments with exit 2", async () => {
+  for (
+    const args of [[], ["127.0.0.1"], ["127.0.0.1", "x"], ["127.0.0.1", "0"], ["a", "1", "b"], [
+      "a",
+      "1",
+      "--timeout",
+      "-",
+    ]]
+  ) {
+    assert.equal(await main(args), 2, args.join(" "));
+  }
+});

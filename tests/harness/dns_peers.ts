@@ -1,0 +1,205 @@
+/**
+ * DNS peers for the tests: a real dnsmasq on a free loopback port with the records the tests
+ * need, `dig` to check answers against, and a fake DNS server of our own (UDP, optionally TCP)
+ * that answers as a test tells it: error codes, garbage, silence, CNAME loops, truncation.
+ *
+ * @module
+ */
+
+import dgram from "node:dgram";
+import { decodeDnsMessage, type DnsMessage, encodeDnsMessage } from "../../lib/dns/message.ts";
+import { freePort, type PeerProcess, startPeer } from "./peers.ts";
+
+/** The records dnsmasq serves (all under `.test`). */
+export const DNSMASQ_RECORDS: string[] = [
+  "--host-record=web.test,10.0.0.1",
+  "--host-record=web.test,10.0.0.2",
+  "--host-record=web.test,10.0.0.3",
+  "--host-record=web.test,fd00::1",
+  "--host-record=six.test,fd00::6",
+  // www.test -> alias.test -> web.test: a chain of two links
+  "--cname=www.test,alias.test",
+  "--cname=alias.test,web.test",
+  // Authoritative for 10.in-addr.arpa too, so unknown addresses are NXDOMAIN, not REFUSED.
+  "--local=/10.in-addr.arpa/",
+  "--ptr-record=5.0.0.10.in-addr.arpa,ptr.test",
+  "--ptr-record=5.0.0.10.in-addr.arpa,second-ptr.test",
+  // 40 addresses: more than a 512-byte UDP answer holds, so the answer is truncated.
+  ...Array.from({ length: 40 }, (_, i) => `--host-record=many.test,10.1.0.${i + 1}`),
+];
+
+/** A started dnsmasq; disposing it stops it. */
+export interface Dnsmasq extends AsyncDisposable {
+  /** The port it answers on (UDP and TCP) on 127.0.0.1. */
+  port: number;
+  /** The process. */
+  peer: PeerProcess;
+}
+
+/** Starts dnsmasq in the foreground on 127.0.0.1 and a free port, authoritative for `.test`. */
+export async function startDnsmasq(extra: string[] = []): Promise<Dnsmasq> {
+  const port = freePort();
+  const peer = await startPeer([
+    "dnsmasq",
+    "--no-daemon",
+    "--no-resolv",
+    "--no-hosts",
+    "--local=/test/",
+    `--port=${port}`,
+    "--listen-address=127.0.0.1",
+    "--bind-interfaces",
+    "--cache-size=0",
+    ...DNSMASQ_RECORDS,
+    ...extra,
+  ], port);
+  return { port, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+}
+
+/** One answer record as dig prints it. */
+export interface DigRecord {
+  name: string;
+  type: string;
+  data: string;
+}
+
+/** Asks dig the same question; returns the status and the answer section, names without dots. */
+export async function dig(
+  port: number,
+  name: string,
+  type: string,
+  extra: string[] = [],
+): Promise<{ status: string; answers: DigRecord[] }> {
+  const { stdout, success } = await new Deno.Command("dig", {
+    args: [
+      "@127.0.0.1",
+      "-p",
+      String(port),
+      "+noall",
+      "+answer",
+      "+comments",
+      "+tries=1",
+      "+time=3",
+      ...extra,
+      ...[name, type].filter((arg) => arg !== ""),
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!success) throw new Error(`dig failed for ${name} ${type}`);
+  const text = new TextDecoder().decode(stdout);
+  const status = /status: ([A-Z]+)/.exec(text)?.[1] ?? "NONE";
+  const answers: DigRecord[] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith(";") || line.trim() === "") continue;
+    const [owner, , , recordType, data] = line.split(/\s+/);
+    answers.push({
+      name: owner.replace(/\.$/, ""),
+      type: recordType,
+      data: data.replace(/\.$/, ""),
+    });
+  }
+  return { status, answers };
+}
+
+/** What a fake server answers to one query: bytes, several datagrams, or silence. */
+export type FakeAnswer = Uint8Array | Uint8Array[] | undefined;
+
+/** A fake DNS server of our own on 127.0.0.1. */
+export interface FakeDnsServer extends AsyncDisposable {
+  /** The port, the same for UDP and (when asked for) TCP. */
+  port: number;
+  /** The queries received over UDP, decoded. */
+  queries: DnsMessage[];
+  /** How many TCP queries came in. */
+  tcpQueries: number;
+}
+
+/** Builds a response to `query` with its id and question. */
+export function answerTo(query: DnsMessage, fields: Partial<DnsMessage> = {}): Uint8Array {
+  return encodeDnsMessage({
+    id: query.id,
+    response: true,
+    recursionDesired: query.recursionDesired,
+    recursionAvailable: true,
+    questions: query.questions,
+    ...fields,
+  });
+}
+
+/**
+ * Starts a fake DNS server on `hostname` (127.0.0.1 by default). `udp` decides what each UDP query gets; `tcp`, when given, serves
+ * TCP on the same port (two-byte length framing).
+ */
+export async function startFakeDnsServer(
+  udp: (query: DnsMessage, raw: Uint8Array) => FakeAnswer,
+  tcp?: (query: DnsMessage) => Uint8Array,
+  hostname = "127.0.0.1",
+): Promise<FakeDnsServer> {
+  let socket: ReturnType<typeof dgram.createSocket>;
+  let listener: Deno.TcpListener | undefined;
+  for (let attempt = 0;; attempt++) {
+    // A closed dgram socket cannot be bound again: each attempt takes a fresh one.
+    socket = dgram.createSocket(hostname.includes(":") ? "udp6" : "udp4");
+    await new Promise<void>((resolve) => socket.bind(0, hostname, () => resolve()));
+    if (!tcp) break;
+    try {
+      listener = Deno.listen({ hostname, port: socket.address().port });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+  }
+  const server: FakeDnsServer = {
+    port: socket.address().port,
+    queries: [],
+    tcpQueries: 0,
+    async [Symbol.asyncDispose]() {
+      listener?.close();
+      await serving;
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
+  };
+  socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
+    const raw = new Uint8Array(packet);
+    const query = decodeDnsMessage(raw);
+    server.queries.push(query);
+    const answer = udp(query, raw);
+    for (const datagram of answer === undefined ? [] : Array.isArray(answer) ? answer : [answer]) {
+      socket.send(datagram, from.port, from.address);
+    }
+  });
+  const serving = (async () => {
+    if (!listener || !tcp) return;
+    try {
+      for await (const conn of listener) {
+        server.tcpQueries++;
+        try {
+          const head = new Uint8Array(2);
+          let got = 0;
+          while (got < 2) got += (await conn.read(head.subarray(got))) ?? 2;
+          const body = new Uint8Array((head[0] << 8) | head[1]);
+          got = 0;
+          while (got < body.length) {
+            const n = await conn.read(body.subarray(got));
+            if (n === null) break;
+            got += n;
+          }
+          const answer = tcp(decodeDnsMessage(body));
+          const framed = new Uint8Array(2 + answer.length);
+          new DataView(framed.buffer).setUint16(0, answer.length);
+          framed.set(answer, 2);
+          let sent = 0;
+          while (sent < framed.length) sent += await conn.write(framed.subarray(sent));
+        } catch {
+          // The client went away: fine for a test server.
+        } finally {
+          conn.close();
+        }
+      }
+    } catch {
+      // Listener closed.
+    }
+  })();
+  return server;
+}

@@ -1,0 +1,39 @@
+/**
+ * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl,
+ * GNU wget, nc, openssl) from Debian's packages when they are missing and this is root with
+ * apt-get. Run by `deno task test` before the tests. Where it cannot install, it says so in one
+ * line per peer and the tests that need it are reported as ignored, never as passed.
+ *
+ * @module
+ */
+
+import { PEER_PACKAGES, peerPath } from "./peers.ts";
+
+async function run(argv: string[]): Promise<boolean> {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+    stdout: "null",
+    stderr: "inherit",
+  });
+  return (await child.output()).success;
+}
+
+const missing = Object.entries(PEER_PACKAGES).filter(([command]) => !peerPath(command));
+if (missing.length > 0) {
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  const isRoot = Deno.uid?.() === 0;
+  const hasApt = peerPath("apt-get") !== undefined;
+  if (isRoot && hasApt) {
+    console.error(`install_peers: installing ${packages.join(" ")}`);
+    const ok = await run(["apt-get", "update", "-qq"]) &&
+      await run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...packages]);
+    if (!ok) console.error("install_peers: apt-get failed; tests needing these peers are ignored");
+  } else {
+    console.error(
+      `install_peers: cannot install ${packages.join(" ")} (${
+        isRoot ? "no apt-get" : "not root"
+      }); tests needing them are ignored`,
+    );
+  }
+}

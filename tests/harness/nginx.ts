@@ -1,0 +1,139 @@
+/**
+ * A real nginx on loopback for the wget tests and benchmark: a temporary config with everything
+ * (pid, logs, temp paths) inside the given directory, `daemon off;`, a free port on 127.0.0.1 and
+ * [::1], and optionally HTTPS with a certificate made by openssl.
+ *
+ * @module
+ */
+
+import { freePort, type PeerProcess, startPeer } from "./peers.ts";
+
+/** A running nginx. */
+export interface Nginx extends AsyncDisposable {
+  /** The HTTP port, on 127.0.0.1 and [::1]. */
+  port: number;
+  /** The HTTPS port on 127.0.0.1, when asked for. */
+  tlsPort?: number;
+  /** The document root. */
+  root: string;
+}
+
+/** Options of {@linkcode startNginx}. */
+export interface NginxOptions {
+  /** Extra directives inside the HTTP `server` block. */
+  serverConfig?: string;
+  /** Serve HTTPS too, with this certificate and key (PEM files). */
+  tls?: { cert: string; key: string };
+}
+
+/** Starts nginx serving `dir/www` (created), everything else under `dir`. */
+export async function startNginx(dir: string, options: NginxOptions = {}): Promise<Nginx> {
+  const root = `${dir}/www`;
+  await Deno.mkdir(root, { recursive: true });
+  // nginx's workers drop root's rights: let them into the (0700) temporary directory.
+  await Deno.chmod(dir, 0o755);
+  const port = freePort();
+  const tlsPort = options.tls ? freePort() : undefined;
+  const temp = (name: string) => `${name}_temp_path ${dir}/${name}_temp;`;
+  const tlsServer = options.tls
+    ? `server {
+      listen 127.0.0.1:${tlsPort} ssl;
+      ssl_certificate ${options.tls.cert};
+      ssl_certificate_key ${options.tls.key};
+      root ${root};
+    }`
+    : "";
+  const config = `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 128; }
+http {
+  access_log off;
+  ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}
+  types { text/html html; text/plain txt; }
+  default_type application/octet-stream;
+  sendfile on;
+  server {
+    listen 127.0.0.1:${port};
+    listen [::1]:${port};
+    root ${root};
+    ${options.serverConfig ?? ""}
+  }
+  ${tlsServer}
+}
+`;
+  await Deno.writeTextFile(`${dir}/nginx.conf`, config);
+  const peer: PeerProcess = await startPeer(
+    ["nginx", "-p", dir, "-e", `${dir}/error.log`, "-c", `${dir}/nginx.conf`],
+    port,
+  );
+  return { port, tlsPort, root, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+}
+
+/**
+ * Makes a self-signed certificate with openssl, for 127.0.0.1 and localhost unless `names` (an
+ * openssl subjectAltName value) says otherwise; returns the paths.
+ */
+export async function makeCertificate(
+  dir: string,
+  names = "IP:127.0.0.1,DNS:localhost",
+  prefix = "",
+): Promise<{ cert: string; key: string }> {
+  const cert = `${dir}/${prefix}cert.pem`;
+  const key = `${dir}/${prefix}key.pem`;
+  const { success, stderr } = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${names.replace(/^[A-Z]+:/, "").split(",")[0]}`,
+      "-addext",
+      `subjectAltName=${names}`,
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`openssl failed: ${new TextDecoder().decode(stderr)}`);
+  return { cert, key };
+}
+
+/** Writes `size` bytes of a repeated pseudo-random 1 MiB block to `path`, quickly. */
+export async function writeBigFile(path: string, size: number, seed = 1): Promise<void> {
+  const block = new Uint8Array(1024 * 1024);
+  let x = seed >>> 0 || 1;
+  const words = new Uint32Array(block.buffer);
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  let left = size;
+  while (left > 0) {
+    const n = Math.min(left, block.length);
+    let offset = 0;
+    while (offset < n) offset += await file.write(block.subarray(offset, n));
+    left -= n;
+  }
+}
+
+/** The sha256 of a file, hex, computed by `sha256sum` (no need to hold the file in memory). */
+export async function sha256File(path: string): Promise<string> {
+  const { stdout, success } = await new Deno.Command("sha256sum", { args: [path], stdout: "piped" })
+    .output();
+  if (!success) throw new Error(`sha256sum failed on "${path}"`);
+  return new TextDecoder().decode(stdout).split(" ")[0];
+}

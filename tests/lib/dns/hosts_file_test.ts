@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import {
+  findHostByAddress,
+  findHostByName,
+  MAX_HOSTS_FILE_BYTES,
+  parseHostsFile,
+  readHostsFile,
+} from "../../../lib/dns/hosts_file.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+const SAMPLE = [
+  "# The machine's names",
+  "127.0.0.1\tlocalhost",
+  "127.0.1.1   box.example   box   # this machine",
+  "",
+  "::1     localhost ip6-localhost ip6-loopback",
+  "fe00::0 ip6-localnet",
+  "10.0.0.1 web.test web\r",
+  "   10.0.0.2\t\tweb.test   ",
+  "2001:DB8:0:0::1 six.test",
+].join("\n");
+
+Deno.test("parseHostsFile() reads addresses, official names and aliases", () => {
+  assert.deepEqual(parseHostsFile(SAMPLE), [
+    { address: "127.0.0.1", family: 4, names: ["localhost"] },
+    { address: "127.0.1.1", family: 4, names: ["box.example", "box"] },
+    { address: "::1", family: 6, names: ["localhost", "ip6-localhost", "ip6-loopback"] },
+    { address: "fe00::", family: 6, names: ["ip6-localnet"] },
+    { address: "10.0.0.1", family: 4, names: ["web.test", "web"] },
+    { address: "10.0.0.2", family: 4, names: ["web.test"] },
+    { address: "2001:db8::1", family: 6, names: ["six.test"] },
+  ]);
+});
+
+Deno.test("parseHostsFile() skips garbage lines and keeps going", () => {
+  const garbage = [
+    "not-an-address name",
+    "10.0.0.1",
+    "10.0.0.1#comment name",
+    "#10.0.0.9 commented.test",
+    "01.2.3.4 leading-zero.test",
+    "1.2.3 short.test",
+    "fe80::1%eth0 scoped.test",
+    "\0\0\0\xff\xfe binary",
+    "10.0.0.3 good.test",
+    "x".repeat(100_000),
+    "10.0.0.4 " + "long.test ".repeat(10_000),
+  ].join("\n");
+  const entries = parseHostsFile(garbage);
+  assert.deepEqual(entries.map((e) => e.address), ["10.0.0.3", "10.0.0.4"]);
+  assert.equal(entries[1].names.length, 10_000);
+  assert.deepEqual(parseHostsFile(""), []);
+  assert.deepEqual(parseHostsFile("\n\n#\n"), []);
+});
+
+Deno.test("parseHostsFile() never throws on seeded random input", () => {
+  let seed = 11;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const alphabet = "0123456789abcdef.:# \t\n\rxyz%[]";
+  for (let n = 0; n < 2000; n++) {
+    let text = "";
+    for (let i = Math.floor(next() * 200); i > 0; i--) {
+      text += alphabet[Math.floor(next() * alphabet.length)];
+    }
+    for (const entry of parseHostsFile(text)) {
+      assert.ok(entry.names.length > 0 && (entry.family === 4 || entry.family === 6));
+    }
+  }
+});
+
+Deno.test("findHostByName() takes the first line's name and every line's addresses", () => {
+  const entries = parseHostsFile(SAMPLE);
+  assert.deepEqual(findHostByName(entries, "WEB", 4)?.addresses, ["10.0.0.1"]);
+  assert.deepEqual(findHostByName(entries, "Web.Test", 4), {
+    officialName: "web.test",
+    aliases: ["web"],
+    addresses: ["10.0.0.1", "10.0.0.2"],
+  });
+  assert.deepEqual(findHostByName(entries, "localhost", 6)?.addresses, ["::1"]);
+  assert.equal(findHostByName(entries, "six.test", 4), undefined);
+  assert.equal(findHostByName(entries, "six.test.", 6)?.officialName, "six.test");
+  assert.equal(findHostByName(entries, "missing", 4), undefined);
+});
+
+Deno.test("findHostByAddress() compares addresses as bytes", () => {
+  const entries = parseHostsFile(SAMPLE);
+  assert.deepEqual(findHostByAddress(entries, "0:0::1"), [
+    "localhost",
+    "ip6-localhost",
+    "ip6-loopback",
+  ]);
+  assert.deepEqual(findHostByAddress(entries, "10.0.0.1"), ["web.test", "web"]);
+  assert.equal(findHostByAddress(entries, "10.0.0.99"), undefined);
+  assert.throws(() => findHostByAddress(entries, "web.test"), SyntaxError);
+});
+
+Deno.test("readHostsFile() reads a file and refuses one too large to be a hosts file", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/hosts`;
+  await Deno.writeTextFile(path, SAMPLE);
+  assert.equal((await readHostsFile(path)).length, 7);
+  await Deno.truncate(path, MAX_HOSTS_FILE_BYTES + 1); // sparse: no 16 MiB written
+  await assert.rejects(readHostsFile(path), RangeError);
+  await assert.rejects(readHostsFile(`${dir.path}/missing`), Deno.errors.NotFound);
+});

@@ -1,0 +1,341 @@
+import assert from "node:assert/strict";
+import {
+  DnsBadResponseError,
+  DnsCnameChainError,
+  DnsNoDataError,
+  DnsNotFoundError,
+  DnsServerError,
+  DnsTimeoutError,
+} from "../../../lib/dns/errors.ts";
+import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../../lib/dns/message.ts";
+import { MAX_CNAME_LINKS, resolveAddress, resolveHost } from "../../../lib/dns/resolver.ts";
+import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "../../harness/dns_peers.ts";
+import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
+
+const CNAME = DNS_TYPE.CNAME;
+
+peerTest(
+  "resolveHost() agrees with dig against dnsmasq: CNAME chains, A and AAAA, no data, NXDOMAIN",
+  ["dnsmasq", "dig"],
+  async (t) => {
+    await using dnsmasq = await startDnsmasq();
+    const options = {
+      nameServer: `127.0.0.1:${dnsmasq.port}`,
+      hostsFile: false,
+      timeoutMs: 3000,
+    } as const;
+
+    await t.step("a CNAME chain of two links ends at the official name", async () => {
+      const entry = await resolveHost("www.test", options);
+      const digged = await dig(dnsmasq.port, "www.test", "A");
+      assert.equal(digged.status, "NOERROR");
+      const cnames = digged.answers.filter((r) => r.type === "CNAME");
+      assert.deepEqual(entry.aliases, cnames.map((r) => r.name));
+      assert.equal(entry.officialName, cnames.at(-1)!.data);
+      assert.equal(entry.officialName, "web.test");
+      const addresses = digged.answers.filter((r) => r.type === "A").map((r) => r.data);
+      assert.deepEqual([...entry.addresses].sort(), addresses.sort());
+      assert.equal(entry.addresses.length, 3);
+      assert.equal(entry.source, "dns");
+    });
+
+    await t.step("AAAA through the same chain", async () => {
+      const entry = await resolveHost("www.test", { ...options, family: 6 });
+      const digged = await dig(dnsmasq.port, "www.test", "AAAA");
+      assert.deepEqual(
+        entry.addresses,
+        digged.answers.filter((r) => r.type === "AAAA").map((r) => r.data),
+      );
+      assert.deepEqual(entry.addresses, ["fd00::1"]);
+    });
+
+    await t.step("a name with only AAAA: no data for IPv4, an answer for IPv6", async () => {
+      assert.equal((await dig(dnsmasq.port, "six.test", "A")).answers.length, 0);
+      await assert.rejects(resolveHost("six.test", options), DnsNoDataError);
+      const entry = await resolveHost("six.test", { ...options, family: 6 });
+      assert.deepEqual(entry, {
+        officialName: "six.test",
+        aliases: [],
+        addresses: ["fd00::6"],
+        source: "dns",
+      });
+    });
+
+    await t.step("NXDOMAIN", async () => {
+      assert.equal((await dig(dnsmasq.port, "nx.test", "A")).status, "NXDOMAIN");
+      await assert.rejects(resolveHost("nx.test", options), DnsNotFoundError);
+      await assert.rejects(resolveHost("nx.test", { ...options, family: 6 }), DnsNotFoundError);
+    });
+
+    await t.step("REFUSED outside the local domain", async () => {
+      assert.equal((await dig(dnsmasq.port, "x.example", "A")).status, "REFUSED");
+      await assert.rejects(resolveHost("x.example", options), {
+        name: "DnsServerError",
+        rcodeName: "REFUSED",
+      });
+    });
+
+    await t.step("a truncated answer is fetched again over TCP", async () => {
+      const entry = await resolveHost("many.test", options);
+      const digged = await dig(dnsmasq.port, "many.test", "A", ["+tcp"]);
+      assert.equal(entry.addresses.length, 40);
+      assert.deepEqual([...entry.addresses].sort(), digged.answers.map((r) => r.data).sort());
+    });
+
+    await t.step("PTR records, several for one address", async () => {
+      for (const address of ["10.0.0.5", "10.0.0.1", "fd00::6"]) {
+        const names = await resolveAddress(address, options);
+        const digged = await dig(dnsmasq.port, "", "", ["-x", address]);
+        assert.deepEqual([...names].sort(), digged.answers.map((r) => r.data).sort(), address);
+      }
+      assert.equal((await resolveAddress("10.0.0.5", options)).length, 2);
+      assert.equal((await dig(dnsmasq.port, "", "", ["-x", "10.0.0.99"])).status, "NXDOMAIN");
+      await assert.rejects(resolveAddress("10.0.0.99", options), DnsNotFoundError);
+    });
+  },
+);
+
+peerTest(
+  "resolveHost() takes the hosts file before DNS, and DNS when the file lacks the name",
+  ["dnsmasq"],
+  async () => {
+    await using dnsmasq = await startDnsmasq();
+    await using dir = await tempDir();
+    const hostsFile = `${dir.path}/hosts`;
+    await Deno.writeTextFile(
+      hostsFile,
+      "# test hosts\n10.9.9.9\tweb.test\tweb\n\n10.9.9.10 other.test web\nfd00::99 web.test\n",
+    );
+    const options = { nameServer: `127.0.0.1:${dnsmasq.port}`, hostsFile, timeoutMs: 3000 };
+    assert.deepEqual(await resolveHost("WEB", options), {
+      officialName: "web.test",
+      aliases: ["web", "other.test"],
+      addresses: ["10.9.9.9", "10.9.9.10"],
+      source: "hosts-file",
+    });
+    assert.deepEqual((await resolveHost("web.test.", { ...options, family: 6 })).addresses, [
+      "fd00::99",
+    ]);
+    assert.equal((await resolveHost("www.test", options)).source, "dns");
+    assert.deepEqual(await resolveAddress("10.9.9.10", options), ["other.test", "web"]);
+    assert.deepEqual(await resolveAddress("fd00:0:0::99", options), ["web.test"]);
+    assert.deepEqual(await resolveAddress("10.0.0.5", options).then((n) => n.length), 2);
+  },
+);
+
+Deno.test("resolveHost() answers an address literal itself, without DNS", async () => {
+  const options = { nameServer: "127.0.0.1:1", hostsFile: false } as const;
+  assert.deepEqual(await resolveHost("192.0.2.1", options), {
+    officialName: "192.0.2.1",
+    aliases: [],
+    addresses: ["192.0.2.1"],
+    source: "literal",
+  });
+  assert.equal(
+    (await resolveHost("::FFFF:1.2.3.4", { ...options, family: 6 })).officialName,
+    "::ffff:1.2.3.4",
+  );
+  await assert.rejects(resolveHost("192.0.2.1", { ...options, family: 6 }), DnsNoDataError);
+  await assert.rejects(resolveHost("::1", options), DnsNoDataError);
+});
+
+Deno.test("resolveHost() rejects names DNS cannot carry with SyntaxError, before any query", async () => {
+  await using server = await startFakeDnsServer(() => undefined);
+  const options = {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 300,
+  } as const;
+  for (
+    const bad of [
+      "",
+      ".",
+      "a..b",
+      " web.test",
+      "web test",
+      "a\nb",
+      "x".repeat(64),
+      `${"a.".repeat(127)}a`,
+    ]
+  ) {
+    await assert.rejects(resolveHost(bad, options), SyntaxError, JSON.stringify(bad));
+  }
+  assert.equal(server.queries.length, 0);
+  await assert.rejects(resolveHost("a.test", { family: 5 as 4 }), RangeError);
+  await assert.rejects(resolveAddress("web.test", options), SyntaxError);
+});
+
+Deno.test("resolveHost() asks for an international name in xn-- form", async () => {
+  await using server = await startFakeDnsServer((query) =>
+    answerTo(query, {
+      answers: [{ name: query.questions[0].name, type: DNS_TYPE.A, data: "10.0.0.8" }],
+    })
+  );
+  const options = {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 1000,
+  } as const;
+  const entry = await resolveHost("bücher.test", options);
+  assert.equal(server.queries[0].questions[0].name, "xn--bcher-kva.test");
+  assert.equal(entry.officialName, "xn--bcher-kva.test");
+});
+
+/** A fake server that serves CNAME links one per answer and addresses at `end`. */
+function chainServer(links: Record<string, string>, end: Record<string, string>) {
+  return startFakeDnsServer((query: DnsMessage) => {
+    const name = query.questions[0].name;
+    const answers: DnsRecord[] = [];
+    if (links[name]) answers.push({ name, type: CNAME, data: links[name] });
+    else if (end[name]) answers.push({ name, type: DNS_TYPE.A, data: end[name] });
+    else return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN });
+    return answerTo(query, { answers });
+  });
+}
+
+Deno.test("resolveHost() follows a CNAME chain across several questions", async () => {
+  await using server = await chainServer({ "a.test": "b.test", "b.test": "c.test" }, {
+    "c.test": "10.0.0.3",
+  });
+  const entry = await resolveHost("a.test", {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 1000,
+  });
+  assert.deepEqual(entry.aliases, ["a.test", "b.test"]);
+  assert.equal(entry.officialName, "c.test");
+  assert.equal(server.queries.length, 3);
+});
+
+Deno.test("resolveHost() detects a CNAME loop, inside one answer and across questions", async () => {
+  await using server = await startFakeDnsServer((query) =>
+    answerTo(query, {
+      answers: [
+        { name: "loop1.test", type: CNAME, data: "loop2.test" },
+        { name: "loop2.test", type: CNAME, data: "LOOP1.test" },
+      ],
+    })
+  );
+  const options = {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 1000,
+  } as const;
+  const error = await resolveHost("loop1.test", options).catch((e) => e);
+  assert.ok(error instanceof DnsCnameChainError);
+  assert.equal(error.failure, "cname-loop");
+  await using server2 = await chainServer({ "x.test": "y.test", "y.test": "x.test" }, {});
+  await assert.rejects(
+    resolveHost("x.test", { ...options, nameServer: `127.0.0.1:${server2.port}` }),
+    { failure: "cname-loop" },
+  );
+  assert.equal(server2.queries.length, 2);
+});
+
+Deno.test("resolveHost() stops a CNAME chain longer than the limit", async () => {
+  const links: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) links[`c${i}.test`] = `c${i + 1}.test`;
+  await using server = await chainServer(links, { "c20.test": "10.0.0.20" });
+  await assert.rejects(
+    resolveHost("c0.test", {
+      nameServer: `127.0.0.1:${server.port}`,
+      hostsFile: false,
+      timeoutMs: 1000,
+    }),
+    { failure: "cname-too-long" },
+  );
+  assert.equal(server.queries.length, MAX_CNAME_LINKS + 1);
+  // A chain of exactly the limit is fine.
+  const entry = await resolveHost(`c${20 - MAX_CNAME_LINKS}.test`, {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+  });
+  assert.equal(entry.officialName, "c20.test");
+});
+
+Deno.test("resolveHost() tells SERVFAIL, REFUSED, NOTIMP, garbage and silence apart", async () => {
+  const cases: [string, (q: DnsMessage) => Uint8Array | undefined, object][] = [
+    ["SERVFAIL", (q) => answerTo(q, { rcode: DNS_RCODE.SERVFAIL }), {
+      name: "DnsServerError",
+      rcodeName: "SERVFAIL",
+    }],
+    ["REFUSED", (q) => answerTo(q, { rcode: DNS_RCODE.REFUSED }), {
+      name: "DnsServerError",
+      rcodeName: "REFUSED",
+    }],
+    ["NOTIMP", (q) => answerTo(q, { rcode: DNS_RCODE.NOTIMP }), {
+      name: "DnsServerError",
+      rcodeName: "NOTIMP",
+    }],
+    ["garbage", (q) => new Uint8Array([q.id >> 8, q.id & 0xff, 0x81, 0x80, 0, 9]), {
+      name: "DnsBadResponseError",
+    }],
+    ["silence", () => undefined, { name: "DnsTimeoutError" }],
+    ["no data", (q) => answerTo(q), { name: "DnsNoDataError" }],
+  ];
+  for (const [what, answer, expected] of cases) {
+    await using server = await startFakeDnsServer(answer);
+    await assert.rejects(
+      resolveHost("a.test", {
+        nameServer: `127.0.0.1:${server.port}`,
+        hostsFile: false,
+        timeoutMs: 500,
+      }),
+      expected,
+      what,
+    );
+  }
+  // The classes, for callers that prefer instanceof.
+  await using silent = await startFakeDnsServer(() => undefined);
+  const error = await resolveAddress("10.0.0.1", {
+    nameServer: `127.0.0.1:${silent.port}`,
+    hostsFile: false,
+    timeoutMs: 300,
+  }).catch((e) => e);
+  assert.ok(error instanceof DnsTimeoutError);
+  assert.equal(error.query, "10.0.0.1");
+  assert.match(error.message, /"10\.0\.0\.1"/);
+  assert.ok(!(error instanceof DnsServerError) && !(error instanceof DnsBadResponseError));
+});
+
+Deno.test("resolveHost() gives a timeout, not a hang, when nothing listens on the port", async () => {
+  const port = await startFakeDnsServer(() => undefined).then(async (server) => {
+    await server[Symbol.asyncDispose]();
+    return server.port;
+  });
+  await assert.rejects(
+    resolveHost("a.test", { nameServer: `127.0.0.1:${port}`, hostsFile: false, timeoutMs: 500 }),
+    DnsTimeoutError,
+  );
+});
+
+Deno.test("resolveHost() fails on a hosts file that was named but is missing", async () => {
+  await assert.rejects(
+    resolveHost("a.test", { hostsFile: "/nonexistent/hosts", nameServer: "127.0.0.1:1" }),
+    Deno.errors.NotFound,
+  );
+});
+
+peerTest(
+  "dnsmasq refuses to serve a CNAME loop, so the loop tests use a server of our own",
+  ["dnsmasq"],
+  async () => {
+    const { code, stderr } = await new Deno.Command("dnsmasq", {
+      args: [
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        `--port=${freePort()}`,
+        "--listen-address=127.0.0.1",
+        "--bind-interfaces",
+        "--cname=loop1.test,loop2.test",
+        "--cname=loop2.test,loop1.test",
+      ],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.notEqual(code, 0);
+    assert.match(new TextDecoder().decode(stderr), /CNAME loop/);
+  },
+);

@@ -1,0 +1,107 @@
+import assert, { deepEqual, equal, rejects } from "node:assert/strict";
+import {
+  createUniqueFile,
+  download,
+  downloadExitCode,
+  DownloadFileError,
+} from "../../../lib/download/download.ts";
+import {
+  ConnectionClosedError,
+  HeaderLimitError,
+  HttpProtocolError,
+  HttpStatusError,
+  RedirectError,
+  TlsError,
+} from "../../../lib/http/errors.ts";
+import { UrlError } from "../../../lib/http/url.ts";
+import { SocketError } from "../../../lib/net/socket_error.ts";
+import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";
+import { tempDir } from "../../harness/peers.ts";
+import { send, startRawServer } from "../../harness/raw_http_server.ts";
+
+Deno.test("downloadExitCode() maps every error to GNU wget's code", () => {
+  const cases: [unknown, number][] = [
+    [new UrlError("x", "x"), 1],
+    [new Error("x"), 1],
+    [new DownloadFileError("/x", new Error("denied")), 3],
+    [new SocketError({ step: "connect", host: "h", port: 1, failure: "refused" }), 4],
+    [new UnexpectedEofError(10, 3), 4],
+    [new ConnectionClosedError("x"), 4],
+    [new TlsError("x", true), 5],
+    [new HttpStatusError(401, "", "u"), 6],
+    [new HttpStatusError(407, "", "u"), 6],
+    [new HttpProtocolError("x"), 7],
+    [new HeaderLimitError("count", 1), 7],
+    [new HttpStatusError(404, "", "u"), 8],
+    [new HttpStatusError(503, "", "u"), 8],
+    [new RedirectError("x", "u"), 8],
+  ];
+  for (const [error, code] of cases) equal(downloadExitCode(error), code, String(error));
+});
+
+Deno.test("createUniqueFile() never opens an existing file or a planted symlink", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/f`, "keep");
+  await Deno.writeTextFile(`${dir.path}/outside`, "outside");
+  await Deno.symlink(`${dir.path}/outside`, `${dir.path}/f.1`);
+  const { file, path } = createUniqueFile(`${dir.path}/f`);
+  file.close();
+  equal(path, `${dir.path}/f.2`);
+  equal(await Deno.readTextFile(`${dir.path}/f`), "keep");
+  equal(await Deno.readTextFile(`${dir.path}/outside`), "outside");
+});
+
+Deno.test("download() retries 5xx and short bodies, not 404, and reports each attempt", async () => {
+  let calls = 0;
+  await using server = startRawServer({
+    "/busy-then-ok": async (conn) => {
+      calls++;
+      await send(
+        conn,
+        calls < 3
+          ? "HTTP/1.1 502 Bad\r\nContent-Length: 0\r\n\r\n"
+          : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+      );
+    },
+  });
+  await using dir = await tempDir();
+  const waits: number[] = [];
+  const retries: number[] = [];
+  const result = await download(`${server.base}/busy-then-ok`, {
+    directory: dir.path,
+    sleep: (ms) => (waits.push(ms), Promise.resolve()),
+    events: { retry: (_e, attempt) => retries.push(attempt) },
+  });
+  equal(result.bytes, 2);
+  deepEqual(waits, [1000, 2000]);
+  deepEqual(retries, [1, 2]);
+  const before = server.requests.length;
+  await rejects(
+    download(`${server.base}/missing`, { directory: dir.path, sleep: () => Promise.resolve() }),
+    HttpStatusError,
+  );
+  equal(server.requests.length, before + 1);
+});
+
+Deno.test("download() reports start, progress and the final URL after a relative redirect", async () => {
+  await using server = startRawServer({
+    "/a/start": async (conn) =>
+      void await send(conn, "HTTP/1.1 307 Temp\r\nLocation: ../b/end.txt\r\n\r\n"),
+    "/b/end.txt": async (conn) =>
+      void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone"),
+  });
+  await using dir = await tempDir();
+  const seen: string[] = [];
+  const result = await download(`${server.base}/a/start`, {
+    directory: dir.path,
+    events: {
+      redirect: (_from, to, status) => seen.push(`${status} ${to}`),
+      start: ({ path, total }) => seen.push(`start ${path.slice(dir.path.length)} ${total}`),
+      progress: (n) => seen.push(`got ${n}`),
+    },
+  });
+  deepEqual(seen, [`307 ${server.base}/b/end.txt`, "start /start 4", "got 4"]);
+  equal(result.finalUrl, `${server.base}/b/end.txt`);
+  equal(await Deno.readTextFile(`${dir.path}/start`), "done");
+  assert(result.path?.endsWith("/start"));
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { createClientSocket, createServerSocket, parsePort } from "../../../lib/net/socket.ts";
+import { classifySocketError, SocketError } from "../../../lib/net/socket_error.ts";
+
+Deno.test("parsePort() accepts 1 to 65535 and 0 only when allowed", () => {
+  assert.equal(parsePort("1"), 1);
+  assert.equal(parsePort("65535"), 65535);
+  assert.equal(parsePort(8080), 8080);
+  assert.equal(parsePort("0", { allowZero: true }), 0);
+});
+
+Deno.test("parsePort() rejects hostile input with a RangeError", () => {
+  const hostile = [
+    "",
+    "abc",
+    "0",
+    "70000",
+    "65536",
+    " 80",
+    "80 ",
+    "0x50",
+    "8e1",
+    "-1",
+    "1.5",
+    "+80",
+  ];
+  for (const value of hostile) {
+    assert.throws(() => parsePort(value), RangeError, `accepted ${JSON.stringify(value)}`);
+  }
+  assert.throws(() => parsePort(-1), RangeError);
+  assert.throws(() => parsePort("100000", { allowZero: true }), RangeError);
+});
+
+Deno.test("createServerSocket() on port 0 gives an ephemeral port readable from .addr", async () => {
+  using listener = createServerSocket(0, { hostname: "127.0.0.1" });
+  const { port } = listener.addr;
+  assert.ok(port > 0);
+  const accepted = listener.accept();
+  using client = await createClientSocket("127.0.0.1", port);
+  using server = await accepted;
+  await server.write(new TextEncoder().encode("hi"));
+  const buffer = new Uint8Array(2);
+  assert.equal(await client.read(buffer), 2);
+  assert.equal(new TextDecoder().decode(buffer), "hi");
+});
+
+Deno.test("createServerSocket() by default serves IPv4 and IPv6 clients alike", async () => {
+  using listener = createServerSocket(0);
+  const { port } = listener.addr;
+  for (const host of ["127.0.0.1", "::1", "[::1]"]) {
+    const accepted = listener.accept();
+    using _client = await createClientSocket(host, port);
+    using conn = await accepted;
+    assert.ok((conn.remoteAddr as Deno.NetAddr).hostname.length > 0);
+  }
+});
+
+Deno.test("createServerSocket() reports an address in use as a bind SocketError", () => {
+  using first = createServerSocket(0, { hostname: "127.0.0.1" });
+  assert.throws(() => createServerSocket(first.addr.port, { hostname: "127.0.0.1" }), (e) => {
+    assert.ok(e instanceof SocketError);
+    assert.equal(e.step, "bind");
+    assert.equal(e.failure, "address-in-use");
+    assert.equal(e.port, first.addr.port);
+    assert.match(e.message, /^Cannot listen on "127\.0\.0\.1:\d+": address already in use$/);
+    return true;
+  });
+});
+
+Deno.test("createServerSocket() rejects bad ports before any system call", () => {
+  assert.throws(() => createServerSocket(70000), RangeError);
+  assert.throws(() => createServerSocket("abc"), RangeError);
+});
+
+Deno.test("createClientSocket() names a refused connection", async () => {
+  const listener = createServerSocket(0, { hostname: "127.0.0.1" });
+  const { port } = listener.addr;
+  listener.close();
+  await assert.rejects(createClientSocket("127.0.0.1", port), (e: unknown) => {
+    assert.ok(e instanceof SocketError);
+    assert.equal(e.step, "connect");
+    assert.equal(e.failure, "refused");
+    assert.equal(e.message, `Cannot connect to "127.0.0.1:${port}": connection refused`);
+    assert.ok(e.cause instanceof Error);
+    return true;
+  });
+});
+
+Deno.test("createClientSocket() rejects bad ports with a RangeError", async () => {
+  for (const port of ["abc", "0", "70000", 0]) {
+    await assert.rejects(createClientSocket("127.0.0.1", port), RangeError);
+  }
+});
+
+Deno.test("createClientSocket() reports an unknown host as a resolve failure", async () => {
+  await assert.rejects(
+    createClientSocket("no-such-host.invalid", 80, { timeoutMs: 5000 }),
+    (e: unknown) => {
+      assert.ok(e instanceof SocketError);
+      assert.ok(e.step === "resolve" || e.failure === "timed-out", e.message);
+      return true;
+    },
+  );
+});
+
+Deno.test("createClientSocket() stops when its signal aborts", async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    createClientSocket("127.0.0.1", 9, { signal: controller.signal }),
+    (e: unknown) => e instanceof SocketError && e.failure === "aborted",
+  );
+});
+
+Deno.test("classifySocketError() maps Deno errors and messages", () => {
+  assert.equal(classifySocketError(new Deno.errors.ConnectionReset("x")), "reset");
+  assert.equal(classifySocketError(new Deno.errors.TimedOut("x")), "timed-out");
+  assert.equal(classifySocketError(new Error("No route to host (os error 113)")), "unreachable");
+  assert.equal(classifySocketError(new Error("something odd")), "other");
+});

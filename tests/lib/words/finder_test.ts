@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { createWordFinder } from "../../../lib/words/finder.ts";
+import { loadWordIndex } from "../../../lib/words/dictionary.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+const SCRIPT = new URL("../../../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
+const RACKS = ["lexical", "qu?ck", "aeinrst", "zzz", "??"];
+
+Deno.test("createWordFinder() worker and subprocess modes agree with the index", async () => {
+  const index = await loadWordIndex();
+  await using workers = await createWordFinder({ kind: "worker", workers: 2 });
+  await using children = await createWordFinder({
+    kind: "subprocess",
+    command: [Deno.execPath(), "run", "-A", "--quiet", SCRIPT],
+  });
+  for (const rack of RACKS) {
+    const expected = index.find(rack);
+    assert.deepEqual(await workers.find(rack), expected, `worker ${rack}`);
+    assert.deepEqual(await children.find(rack), expected, `subprocess ${rack}`);
+  }
+});
+
+Deno.test("createWordFinder() subprocess mode reports a failing program", async () => {
+  await using finder = await createWordFinder({ kind: "subprocess", command: ["false"] });
+  await assert.rejects(finder.find("abc"), /exited with 1/);
+  await finder.close();
+  await assert.rejects(finder.find("abc"), /closed/);
+});
+
+Deno.test("createWordFinder() subprocess mode needs a command", async () => {
+  await assert.rejects(createWordFinder({ kind: "subprocess" }), TypeError);
+});
+
+Deno.test("createWordFinder() worker mode reads --dict and reports one it cannot read", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/words`, "tac\ncat\nact\n");
+  await using finder = await createWordFinder({
+    kind: "worker",
+    workers: 1,
+    dict: `${dir.path}/words`,
+  });
+  assert.deepEqual(await finder.find("act"), ["act", "cat", "tac"]);
+  await assert.rejects(
+    createWordFinder({ kind: "worker", dict: `${dir.path}/missing` }),
+    /No such file/,
+  );
+});

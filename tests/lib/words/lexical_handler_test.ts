@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { createLexicalHandler } from "../../../lib/words/lexical_handler.ts";
+import { buildWordIndex } from "../../../lib/words/word_index.ts";
+import { QueueFullError } from "../../../lib/async/worker_pool.ts";
+
+const index = buildWordIndex(["lexical", "alexic", "axle", "lax", "ax", "xi", "quick", "quack"]);
+const finder = (rack: string) => Promise.resolve(index.find(rack));
+const info = { remoteAddr: { transport: "tcp" as const, hostname: "192.0.2.7", port: 40000 } };
+
+function get(path: string, init?: RequestInit): Request {
+  return new Request(`http://localhost${path}`, init);
+}
+
+Deno.test("lexical handler answers JSON with time, cached and possibilities", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  const response = await handler(get("/api/LeXiCaL"), info);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+  const body = await response.json();
+  assert.deepEqual(Object.keys(body), ["time", "cached", "possibilities"]);
+  assert.equal(typeof body.time, "number");
+  assert.ok(body.time >= 0);
+  assert.equal(body.cached, false);
+  assert.deepEqual(body.possibilities, ["lexical", "alexic", "axle", "lax", "ax", "xi"]);
+});
+
+Deno.test("lexical handler caches by sorted rack, across prefixes and case", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  assert.equal((await (await handler(get("/LeXiCaL"))).json()).cached, false);
+  const again = await (await handler(get("/api/v1/lexical?x=1"))).json();
+  assert.equal(again.cached, true);
+  assert.equal((await (await handler(get("/callxie"))).json()).cached, true);
+  const stats = await (await handler(get("/-/stats"))).json();
+  assert.equal(stats.requests, 4);
+  assert.equal(stats.hits, 2);
+  assert.equal(stats.misses, 1);
+  assert.equal(stats.computations, 1);
+});
+
+Deno.test("lexical handler computes once for 100 concurrent requests for one rack", async () => {
+  let calls = 0;
+  const handler = createLexicalHandler({ find: (rack) => (calls++, finder(rack)) });
+  const responses = await Promise.all(Array.from({ length: 100 }, () => handler(get("/xal"))));
+  const bodies = await Promise.all(responses.map((response) => response.json()));
+  assert.ok(bodies.every((body) => body.possibilities.join() === "lax,ax"));
+  assert.equal(calls, 1);
+  const stats = handler.stats();
+  assert.equal(stats.computations, 1);
+  assert.equal(stats.misses, 100);
+  assert.equal(stats.joined, 99);
+});
+
+Deno.test("lexical handler takes a blank as %3F", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  const body = await (await handler(get("/qu%3Fck"))).json();
+  assert.deepEqual(body.possibilities, ["quack", "quick"]);
+});
+
+Deno.test("lexical handler refuses bad racks with 400 or 414 and a JSON error", async () => {
+  const table: [string, number][] = [
+    ["/", 400],
+    ["/api/", 400],
+    ["/abc1", 400],
+    ["/a%20b", 400],
+    ["/%ZZ", 400],
+    ["/%C3%A9", 400],
+    ["/a-b", 400],
+    ["/..", 400],
+    ["/%00", 400],
+    ["/" + "a".repeat(33), 414],
+    ["/" + "%3F".repeat(33), 414],
+    ["/" + "a".repeat(100_000), 414],
+  ];
+  let calls = 0;
+  const handler = createLexicalHandler({ find: (rack) => (calls++, finder(rack)) });
+  for (const [path, status] of table) {
+    const response = await handler(get(path));
+    assert.equal(response.status, status, path.slice(0, 20));
+    assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+    assert.equal(typeof (await response.json()).error, "string");
+  }
+  assert.equal(calls, 0);
+  assert.equal(handler.stats().rejected, table.length);
+});
+
+Deno.test("lexical handler answers 405 with Allow for other methods", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  for (const method of ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "BREW"]) {
+    const response = await handler(get("/abc", { method }));
+    assert.equal(response.status, 405, method);
+    assert.equal(response.headers.get("allow"), "GET, HEAD");
+    assert.match((await response.json()).error, /not allowed/);
+  }
+});
+
+Deno.test("lexical handler answers HEAD with headers and no body", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  const response = await handler(get("/lexical", { method: "HEAD" }));
+  assert.equal(response.status, 200);
+  assert.equal(response.body, null);
+  assert.ok(Number(response.headers.get("content-length")) > 50);
+});
+
+Deno.test("lexical handler answers 503 when the finder is busy and 500 when it fails", async () => {
+  let mode: "busy" | "fail" | "ok" = "busy";
+  const handler = createLexicalHandler({
+    find: (rack) => {
+      if (mode === "busy") return Promise.reject(new QueueFullError(1));
+      if (mode === "fail") return Promise.reject(new Error("exploded"));
+      return finder(rack);
+    },
+  });
+  assert.equal((await handler(get("/lax"))).status, 503);
+  mode = "fail";
+  const failed = await handler(get("/lax"));
+  assert.equal(failed.status, 500);
+  assert.match((await failed.json()).error, /exploded/);
+  mode = "ok";
+  const body = await (await handler(get("/lax"))).json();
+  assert.equal(body.cached, false, "failures are not cached");
+  assert.equal(handler.stats().failures, 2);
+});
+
+Deno.test("lexical handler logs one line per request with the peer's address", async () => {
+  const lines: string[] = [];
+  const handler = createLexicalHandler({ find: finder, log: (line) => lines.push(line) });
+  await handler(get("/lax"), info);
+  await handler(get("/lax", { method: "POST" }));
+  assert.deepEqual(lines, [
+    "Received a connection request from 192.0.2.7.",
+    "Received a connection request from unknown.",
+  ]);
+});
+
+Deno.test("lexical handler does not cache answers beyond cacheBytes", async () => {
+  const handler = createLexicalHandler({ find: finder, cacheBytes: 20 });
+  await handler(get("/lexical"));
+  assert.equal((await (await handler(get("/lexical"))).json()).cached, false);
+  assert.equal(handler.stats().cached, 0);
+});
