@@ -44,7 +44,7 @@ const commands = [...Deno.readDirSync(`${root}/cmd`)]
   .sort();
 const cases: Case[] = [
   { label: "empty script (anchor)", argv: [deno, "run", "-A", empty] },
-  // Reference: what one `node:` import costs (why lib/cli.ts does not use node:util).
+  // Reference: what one `node:` import costs (why lib/cli/command_line.ts does not use node:util).
   { label: "script importing node:util (reference)", argv: [deno, "run", "-A", nodeUtil] },
   ...commands.map((name) => ({
     label: `${name} --help`,

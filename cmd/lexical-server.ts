@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/cli.ts";
+import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { LexicalHandler } from "../lib/words/lexical_handler.ts";

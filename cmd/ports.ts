@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError } from "../lib/cli/cli.ts";
+import { parseCommandLine, reportUsageError } from "../lib/cli/command_line.ts";
 import { loadServiceTable, lookupService, type ServiceEntry } from "../lib/net/services.ts";
 
 /** The usage text. */

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { resolverMain, resolverUsage } from "./_resolve/main.ts";
+import { resolverMain } from "./_resolve/main.ts";
+import { resolverUsage } from "./_resolve/spec.ts";
 
 /** The usage text. */
 export const usage: string = resolverUsage(6);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError } from "../lib/cli/cli.ts";
+import { parseCommandLine, reportUsageError } from "../lib/cli/command_line.ts";
 import { parseRack } from "../lib/words/rack.ts";
 
 export const usage = `Usage: scrabble-word-finder [--dict FILE] LETTERS
@@ -50,7 +50,7 @@ export async function main(args: string[]): Promise<number> {
   if (words.length > 0) {
     const out = new TextEncoder().encode(words.join("\n") + "\n");
     try {
-      const { writeAll } = await import("../lib/net/socket_stream.ts");
+      const { writeAll } = await import("../lib/io/write_all.ts");
       await writeAll(Deno.stdout, out);
     } catch (error) {
       if (error instanceof Deno.errors.BrokenPipe) return 0;

@@ -11,7 +11,7 @@ import {
   parseSeconds,
   reportUsageError,
   UsageError,
-} from "../lib/cli/cli.ts";
+} from "../lib/cli/command_line.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { TimeProtocol } from "../lib/time/server.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandLine } from "../lib/cli/cli.ts";
+import { parseCommandLine } from "../lib/cli/command_line.ts";
 import type { WgetValues } from "./_wget/command.ts";
 
 /** The usage text. */

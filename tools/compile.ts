@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseCommandLine } from "../lib/cli/cli.ts";
+import { parseCommandLine } from "../lib/cli/command_line.ts";
 import { findCommand, isCommandFileName } from "../cmd/commands.ts";
 import { planCompile } from "./compile_plan.ts";
 import { DENORT_BIN, DenortMissingError, locateDenort } from "./denort.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseCount, UsageError } from "../../lib/cli/cli.ts";
+import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
 import type { LexicalHandler } from "../../lib/words/lexical_handler.ts";
 import type { WordFinder } from "../../lib/words/finder.ts";
 

@@ -5,7 +5,7 @@
  * that the dispatcher can be tested with commands missing.
  *
  * Unlike the rest of `lib/`, this module talks to the user (the listing, one line per error),
- * so that `cmd/netkit.ts` stays thin. `cli.ts` is loaded only for a usage error: start-up of
+ * so that `cmd/netkit.ts` stays thin. `lib/cli/command_line.ts` is loaded only for a usage error: start-up of
  * `netkit COMMAND` stays that of the command.
  *
  * @module
@@ -80,7 +80,7 @@ export async function runMultiCall(
     return 0;
   }
   if (first.startsWith("-")) {
-    const { reportUsageError, UsageError } = await import("../../lib/cli/cli.ts");
+    const { reportUsageError, UsageError } = await import("../../lib/cli/command_line.ts");
     return reportUsageError(
       { name: "netkit", usage: registry.usage },
       new UsageError(`unknown option "${first}"`),

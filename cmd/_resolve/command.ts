@@ -16,7 +16,7 @@ import {
   parseSeconds,
   reportUsageError,
   UsageError,
-} from "../../lib/cli/cli.ts";
+} from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/client.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
 import type { IpFamily } from "../../lib/net/inet.ts";
@@ -27,8 +27,9 @@ import {
   type ResolveOptions,
 } from "../../lib/dns/resolver.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
-import { duplexFromStreams, LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
-import { resolverSpec } from "./main.ts";
+import { duplexFromStreams } from "../../lib/io/duplex.ts";
+import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
+import { resolverSpec } from "./spec.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
 export interface ResolverCommandIo {
@@ -185,8 +186,8 @@ export async function runResolverCommand(
  *
  * @example
  * ```ts
- * import { parseCommandLine } from "../../lib/cli/cli.ts";
- * import { resolverSpec } from "./main.ts";
+ * import { parseCommandLine } from "../../lib/cli/command_line.ts";
+ * import { resolverSpec } from "./spec.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
  * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));

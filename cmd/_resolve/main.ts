@@ -1,72 +1,14 @@
 /**
- * What `resolve-hostname` and `resolve-hostname6` need before any lookup: their usage text, their
- * options, and `resolverMain()`, which answers `--help` and usage errors here and loads the
- * resolver (`resolver_command.ts`: DNS client, hosts file, dialogue) only for real work, so that
- * the commands start fast.
+ * `resolverMain()`, the body of `resolve-hostname` and `resolve-hostname6`: it answers `--help`
+ * and usage errors with only the spec (`spec.ts`) loaded, and loads the resolver (`command.ts`:
+ * DNS client, hosts file, dialogue) only for real work, so that the commands start fast.
  *
  * @module
  */
 
-import { type CommandLineSpec, parseCommandLine } from "../../lib/cli/cli.ts";
+import { parseCommandLine } from "../../lib/cli/command_line.ts";
 import type { IpFamily } from "../../lib/net/inet.ts";
-
-/** `DEFAULT_DNS_TIMEOUT_MS` of dns_client.ts in seconds (a test keeps them equal). */
-const DEFAULT_TIMEOUT_SECONDS = 5;
-
-/**
- * The usage text of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
- *
- * @example
- * ```ts
- * import { resolverUsage } from "./main.ts";
- *
- * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
- * ```
- */
-export function resolverUsage(family: IpFamily): string {
-  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
-  const kind = family === 4 ? "IPv4" : "IPv6";
-  return `Usage: ${name} [OPTIONS] [HOST...]
-       ${name} [OPTIONS] -x ADDRESS [-x ADDRESS...]
-
-Print the official name and every ${kind} address of each HOST. With no HOST and no -x, ask
-for host names one at a time until end of input (Ctrl-D).
-
-  -x, --reverse ADDRESS    print the names of ADDRESS (PTR records) instead
-  --nameserver IP[:PORT]   ask this DNS server ([IPv6]:PORT with a port);
-                           default: the nameserver lines of /etc/resolv.conf
-  --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
-  --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
-  --json                   print one JSON object per line for each name
-  -h, --help               print this help
-  --version                print the version
-
-Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
-}
-
-/**
- * The command-line spec of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
- *
- * @example
- * ```ts
- * import { resolverSpec } from "./main.ts";
- *
- * console.assert(resolverSpec(4).name === "resolve-hostname");
- * ```
- */
-export function resolverSpec(family: IpFamily): CommandLineSpec {
-  return {
-    name: family === 4 ? "resolve-hostname" : "resolve-hostname6",
-    usage: resolverUsage(family),
-    options: {
-      reverse: { type: "string", short: "x", multiple: true },
-      nameserver: { type: "string" },
-      "hosts-file": { type: "string" },
-      timeout: { type: "string" },
-      json: { type: "boolean" },
-    },
-  };
-}
+import { resolverSpec } from "./spec.ts";
 
 /**
  * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) on the process's streams.

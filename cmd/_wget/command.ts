@@ -15,7 +15,7 @@ import {
   parseSeconds,
   reportUsageError,
   UsageError,
-} from "../../lib/cli/cli.ts";
+} from "../../lib/cli/command_line.ts";
 import {
   download,
   downloadExitCode,

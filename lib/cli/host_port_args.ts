@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandLine, parseSeconds, reportUsageError, UsageError } from "./cli.ts";
+import { parseCommandLine, parseSeconds, reportUsageError, UsageError } from "./command_line.ts";
 import { parsePort } from "../net/socket.ts";
 
 /** What {@linkcode parseHostPortArgs} found. */

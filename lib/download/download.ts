@@ -14,12 +14,13 @@ import {
   HttpProtocolError,
   HttpStatusError,
   RedirectError,
-  TlsError,
 } from "../http/errors.ts";
+import { TlsError } from "../net/tls_error.ts";
 import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
 import { type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { SocketError } from "../net/socket_error.ts";
-import { type ByteWriter, LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
+import type { ByteWriter } from "../io/duplex.ts";
+import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {

@@ -8,12 +8,8 @@
 
 import { quoteForMessage } from "../internal/quote.ts";
 import { ConnectionClosedError, HeaderLimitError, HttpProtocolError } from "./errors.ts";
-import {
-  type ByteWriter,
-  LineTooLongError,
-  type SocketStream,
-  UnexpectedEofError,
-} from "../net/socket_stream.ts";
+import type { ByteWriter } from "../io/duplex.ts";
+import { LineTooLongError, type SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 
 /** Options of {@linkcode copyChunkedBody}. */
 export interface ChunkedOptions {
@@ -51,7 +47,8 @@ const CHUNK_SIZE_LINE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;.*)?$/;
  * @example
  * ```ts
  * import { copyChunkedBody } from "./chunked.ts";
- * import { duplexFromStreams, SocketStream } from "../net/socket_stream.ts";
+ * import { duplexFromStreams } from "../io/duplex.ts";
+import { SocketStream } from "../net/socket_stream.ts";
  *
  * const wire = "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n";
  * await using stream = new SocketStream(duplexFromStreams(new Blob([wire]).stream(), new WritableStream()));

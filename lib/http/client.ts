@@ -20,7 +20,8 @@ import {
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
 import { createClientSocket } from "../net/socket.ts";
 import { SocketError } from "../net/socket_error.ts";
-import { type ByteWriter, type Duplex, SocketStream } from "../net/socket_stream.ts";
+import type { ByteWriter, Duplex } from "../io/duplex.ts";
+import { SocketStream } from "../net/socket_stream.ts";
 
 /** Options of {@linkcode sendHttpRequest}. */
 export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { type ByteWriter, writeAll } from "../net/socket_stream.ts";
+import type { ByteWriter } from "./duplex.ts";
+import { writeAll } from "./write_all.ts";
 
 /** Options of {@linkcode BufferedLineWriter}. */
 export interface BufferedLineWriterOptions {

@@ -8,7 +8,7 @@
  */
 
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
-import type { Duplex } from "./socket_stream.ts";
+import type { Duplex } from "../io/duplex.ts";
 
 /** Wraps `conn` so that a read waiting longer than `timeoutMs` closes it and throws `TimedOut`. */
 export function withReadDeadline(conn: Duplex, timeoutMs: number): Duplex {

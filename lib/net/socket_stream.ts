@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { ByteReader, ByteWriter, Duplex } from "../io/duplex.ts";
+import { writeAll } from "../io/write_all.ts";
 import { withReadDeadline } from "./_read_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 
@@ -17,26 +19,6 @@ export const DEFAULT_BUFFER_BYTES = 64 * 1024;
 const INITIAL_READ_BUFFER_BYTES = 8 * 1024;
 /** The chunk size used for bulk copies: 256 KiB. */
 export const COPY_CHUNK_BYTES = 256 * 1024;
-
-/** Something to read bytes from; `Deno.Conn` and `Deno.FsFile` are both one. */
-export interface ByteReader {
-  /** Reads into `p`; resolves to the count read, or `null` at end of stream. */
-  read(p: Uint8Array): Promise<number | null>;
-}
-
-/** Something to write bytes to; may write fewer than offered. */
-export interface ByteWriter {
-  /** Writes some of `p`; resolves to the count written. */
-  write(p: Uint8Array): Promise<number>;
-}
-
-/** What a {@linkcode SocketStream} wraps: a reader and writer, closable, maybe half-closable. */
-export interface Duplex extends ByteReader, ByteWriter {
-  /** Closes both directions. */
-  close(): void;
-  /** Closes the write side only (TCP half-close), where the transport has one. */
-  closeWrite?(): Promise<void>;
-}
 
 /** A line longer than the stream's limit arrived. */
 export class LineTooLongError extends RangeError {
@@ -77,55 +59,6 @@ export interface SocketStreamOptions {
   host?: string;
   /** Peer port used in error messages. */
   port?: number;
-}
-
-/**
- * Adapts a pair of Web streams to the {@linkcode Duplex} a {@linkcode SocketStream} wraps.
- *
- * @param readable Where bytes come from.
- * @param writable Where bytes go.
- * @returns A duplex whose `close()` releases both.
- *
- * @example
- * ```ts
- * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
- *
- * const input = new Blob(["hello\r\nworld\n"]).stream();
- * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
- * console.assert((await stream.readLine()) === "hello");
- * ```
- */
-export function duplexFromStreams(
-  readable: ReadableStream<Uint8Array>,
-  writable: WritableStream<Uint8Array>,
-): Duplex {
-  const reader = readable.getReader();
-  const writer = writable.getWriter();
-  let pending: Uint8Array | null = null;
-  return {
-    async read(p) {
-      if (!pending || pending.length === 0) {
-        const { value, done } = await reader.read();
-        if (done) return null;
-        pending = value;
-      }
-      const n = Math.min(p.length, pending.length);
-      p.set(pending.subarray(0, n));
-      pending = pending.subarray(n);
-      return n;
-    },
-    async write(p) {
-      await writer.write(p.slice());
-      return p.length;
-    },
-    async closeWrite() {
-      await writer.close();
-    },
-    close() {
-      reader.cancel().catch(() => {});
-      writer.abort().catch(() => {});
-    },
-  };
 }
 
 const decoder = new TextDecoder();
@@ -267,7 +200,8 @@ export class SocketStream implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   * import { duplexFromStreams } from "../io/duplex.ts";
+import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob(["a\r\nb\nc"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
@@ -297,7 +231,8 @@ export class SocketStream implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   * import { duplexFromStreams } from "../io/duplex.ts";
+import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob([new Uint8Array([0xe9, 0x0f, 0x2b, 0x41, 1])]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
@@ -346,7 +281,8 @@ export class SocketStream implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+   * import { duplexFromStreams } from "../io/duplex.ts";
+import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob(["header\nbody bytes"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
@@ -457,25 +393,5 @@ export class SocketStream implements AsyncDisposable {
       }
     }
     this.close();
-  }
-}
-
-/**
- * Writes all of `bytes` to `dest`, looping over partial writes.
- *
- * @example
- * ```ts
- * import { writeAll } from "./socket_stream.ts";
- *
- * let total = 0;
- * const slow = { write: (p: Uint8Array) => Promise.resolve((total += Math.min(3, p.length), Math.min(3, p.length))) };
- * await writeAll(slow, new Uint8Array(10));
- * console.assert(total === 10);
- * ```
- */
-export async function writeAll(dest: ByteWriter, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += await dest.write(bytes.subarray(offset));
   }
 }

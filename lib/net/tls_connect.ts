@@ -15,8 +15,8 @@ import type * as NodeStream from "node:stream";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { createClientSocket } from "./socket.ts";
-import { TlsError } from "../http/errors.ts";
-import { type Duplex, duplexFromStreams } from "./socket_stream.ts";
+import { TlsError } from "./tls_error.ts";
+import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
 import { formatHostPort } from "./host_port.ts";
 
 // Computed specifiers: a literal `import("node:tls")` puts node: modules in the graph Deno builds

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { DEFAULT_MAX_LINE_BYTES, duplexFromStreams, SocketStream } from "../net/socket_stream.ts";
+import { DEFAULT_MAX_LINE_BYTES, SocketStream } from "../net/socket_stream.ts";
+import { duplexFromStreams } from "../io/duplex.ts";
 
 /** Where a child's standard stream goes. */
 export type SubprocessStdio = "piped" | "inherit" | "null";

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type ByteWriter, writeAll } from "../net/socket_stream.ts";
+import type { ByteWriter } from "../io/duplex.ts";
+import { writeAll } from "../io/write_all.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { encodeTelnetLine, TelnetFilter } from "./filter.ts";
 

@@ -15,7 +15,8 @@ import {
   DnsFormatError,
   encodeDnsMessage,
 } from "../../lib/dns/message.ts";
-import { type Duplex, LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
+import type { Duplex } from "../../lib/io/duplex.ts";
+import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
 import { bodyFraming, readHttpResponseHead } from "../../lib/http/response.ts";
 import { copyChunkedBody } from "../../lib/http/chunked.ts";
 import { createLexicalHandler } from "../../lib/words/lexical_handler.ts";

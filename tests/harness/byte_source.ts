@@ -1,6 +1,7 @@
 /** Test helpers: a SocketStream over fixed bytes delivered in pieces, and a collecting sink. */
 
-import { duplexFromStreams, SocketStream } from "../../lib/net/socket_stream.ts";
+import { duplexFromStreams } from "../../lib/io/duplex.ts";
+import { SocketStream } from "../../lib/net/socket_stream.ts";
 
 /** A stream that delivers `text` in pieces of `piece` bytes (1 for the worst case). */
 export function streamOf(

@@ -1,5 +1,5 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
-import { UsageError } from "../../../lib/cli/cli.ts";
+import { UsageError } from "../../../lib/cli/command_line.ts";
 import { readLexicalSettings, startedByDenoServe } from "../../../cmd/_lexical_server/command.ts";
 
 Deno.test("readLexicalSettings() maps the options, leaving defaults to the finder", () => {

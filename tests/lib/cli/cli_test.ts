@@ -6,7 +6,7 @@ import {
   parseSeconds,
   reportUsageError,
   UsageError,
-} from "../../../lib/cli/cli.ts";
+} from "../../../lib/cli/command_line.ts";
 
 const spec = {
   name: "demo",

@@ -11,8 +11,8 @@ import {
   HttpProtocolError,
   HttpStatusError,
   RedirectError,
-  TlsError,
 } from "../../../lib/http/errors.ts";
+import { TlsError } from "../../../lib/net/tls_error.ts";
 import { UrlError } from "../../../lib/http/url.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
 import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";

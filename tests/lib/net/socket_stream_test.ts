@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createClientSocket, createServerSocket } from "../../../lib/net/socket.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
+import { duplexFromStreams } from "../../../lib/io/duplex.ts";
 import {
-  duplexFromStreams,
   LineTooLongError,
   SocketStream,
   UnexpectedEofError,

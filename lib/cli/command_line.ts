@@ -58,7 +58,7 @@ export interface CommandLineSpec {
  *
  * @example
  * ```ts
- * import { parseCommandLine } from "./cli.ts";
+ * import { parseCommandLine } from "./command_line.ts";
  *
  * const parsed = parseCommandLine(["--port", "13", "x"], {
  *   name: "demo",
@@ -130,7 +130,7 @@ function firstLine(text: string): string {
  *
  * @example
  * ```ts
- * import { parseSeconds } from "./cli.ts";
+ * import { parseSeconds } from "./command_line.ts";
  *
  * console.assert(parseSeconds("1.5", "--timeout") === 1500);
  * ```
@@ -149,7 +149,7 @@ export function parseSeconds(text: string, option: string): number {
  *
  * @example
  * ```ts
- * import { parseCount } from "./cli.ts";
+ * import { parseCount } from "./command_line.ts";
  *
  * console.assert(parseCount("4", "--workers", 1, 64) === 4);
  * ```

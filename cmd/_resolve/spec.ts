@@ -1,0 +1,67 @@
+/**
+ * What `resolve-hostname` and `resolve-hostname6` need before any lookup: their usage text and
+ * their options.
+ *
+ * @module
+ */
+
+import type { CommandLineSpec } from "../../lib/cli/command_line.ts";
+import type { IpFamily } from "../../lib/net/inet.ts";
+
+/** `DEFAULT_DNS_TIMEOUT_MS` of dns_client.ts in seconds (a test keeps them equal). */
+const DEFAULT_TIMEOUT_SECONDS = 5;
+
+/**
+ * The usage text of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
+ *
+ * @example
+ * ```ts
+ * import { resolverUsage } from "./spec.ts";
+ *
+ * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
+ * ```
+ */
+export function resolverUsage(family: IpFamily): string {
+  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
+  const kind = family === 4 ? "IPv4" : "IPv6";
+  return `Usage: ${name} [OPTIONS] [HOST...]
+       ${name} [OPTIONS] -x ADDRESS [-x ADDRESS...]
+
+Print the official name and every ${kind} address of each HOST. With no HOST and no -x, ask
+for host names one at a time until end of input (Ctrl-D).
+
+  -x, --reverse ADDRESS    print the names of ADDRESS (PTR records) instead
+  --nameserver IP[:PORT]   ask this DNS server ([IPv6]:PORT with a port);
+                           default: the nameserver lines of /etc/resolv.conf
+  --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
+  --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --json                   print one JSON object per line for each name
+  -h, --help               print this help
+  --version                print the version
+
+Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
+}
+
+/**
+ * The command-line spec of `resolve-hostname` (family 4) or `resolve-hostname6` (family 6).
+ *
+ * @example
+ * ```ts
+ * import { resolverSpec } from "./spec.ts";
+ *
+ * console.assert(resolverSpec(4).name === "resolve-hostname");
+ * ```
+ */
+export function resolverSpec(family: IpFamily): CommandLineSpec {
+  return {
+    name: family === 4 ? "resolve-hostname" : "resolve-hostname6",
+    usage: resolverUsage(family),
+    options: {
+      reverse: { type: "string", short: "x", multiple: true },
+      nameserver: { type: "string" },
+      "hosts-file": { type: "string" },
+      timeout: { type: "string" },
+      json: { type: "boolean" },
+    },
+  };
+}

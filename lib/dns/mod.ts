@@ -1,0 +1,14 @@
+/**
+ * Name resolution as gethostbyname does it, with a DNS client of its own: the RFC 1035 message
+ * codec, UDP queries with TCP fall-back, the hosts file, a resolver (address literal, then hosts
+ * file, then DNS, following CNAMEs), and typed errors for NXDOMAIN, no data, server failure and
+ * time-outs.
+ *
+ * @module
+ */
+
+export * from "./message.ts";
+export * from "./client.ts";
+export * from "./hosts_file.ts";
+export * from "./resolver.ts";
+export * from "./errors.ts";

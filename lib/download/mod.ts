@@ -1,0 +1,10 @@
+/**
+ * wget-style downloads over the HTTP client: redirects, retries, resume, safe file names from URLs
+ * and Content-Disposition, unique names, progress lines, and GNU wget's exit codes.
+ *
+ * @module
+ */
+
+export * from "./download.ts";
+export * from "./file_name.ts";
+export * from "./progress.ts";

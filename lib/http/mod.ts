@@ -1,0 +1,13 @@
+/**
+ * An HTTP/1.1 client on {@linkcode SocketStream}: URL parsing, request building, response heads and
+ * body framing (length, chunked, until close), redirects, TLS, and typed errors.
+ *
+ * @module
+ */
+
+export * from "./url.ts";
+export * from "./request.ts";
+export * from "./response.ts";
+export * from "./chunked.ts";
+export * from "./client.ts";
+export * from "./errors.ts";

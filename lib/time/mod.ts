@@ -1,0 +1,11 @@
+/**
+ * The lecture's time service: the daytime protocol (RFC 867) with `ctime(3)`'s format, the binary
+ * time protocol (RFC 868), a server for both and a daytime client.
+ *
+ * @module
+ */
+
+export * from "./ctime.ts";
+export * from "./rfc868_time.ts";
+export * from "./server.ts";
+export * from "./daytime_client.ts";
