@@ -1,0 +1,117 @@
+/**
+ * wget with many URLs in one `-i` list, against GNU wget on the same nginx in the same run: 20
+ * HTTPS URLs (a self-signed certificate, trusted with `--ca-certificate` by both) and 200 small
+ * HTTP files. Both tools keep the connection alive across the list, so the figures measure one
+ * handshake plus many exchanges; nginx's `stub_status` counts the connections each run opened.
+ *
+ * Run: `deno run -A bench/wget_many.ts [--runs N]` (about half a minute).
+ *
+ * @module
+ */
+
+import { makeCertificate, startNginx } from "../tests/harness/nginx.ts";
+import { tempDir } from "../tests/harness/peers.ts";
+
+const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
+const runsFlag = Deno.args.indexOf("--runs");
+const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 11;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function timed(argv: string[], cwd: string): Promise<number> {
+  const start = performance.now();
+  const { code, stderr } = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const elapsed = performance.now() - start;
+  if (code !== 0) {
+    throw new Error(`${argv.join(" ")} exited ${code}: ${new TextDecoder().decode(stderr)}`);
+  }
+  return elapsed;
+}
+
+await using dir = await tempDir("netkit_bench_many_");
+const tls = await makeCertificate(dir.path);
+await using nginx = await startNginx(dir.path, {
+  tls,
+  serverConfig: "location = /status { stub_status; }",
+});
+const SMALL = 200;
+const HTTPS = 20;
+for (let i = 0; i < SMALL; i++) {
+  await Deno.writeTextFile(`${nginx.root}/f${i}.txt`, `file ${i}\n`.repeat(10));
+}
+const httpList = `${dir.path}/http.txt`;
+const httpsList = `${dir.path}/https.txt`;
+await Deno.writeTextFile(
+  httpList,
+  Array.from({ length: SMALL }, (_, i) => `http://127.0.0.1:${nginx.port}/f${i}.txt`).join("\n"),
+);
+await Deno.writeTextFile(
+  httpsList,
+  Array.from({ length: HTTPS }, (_, i) => `https://127.0.0.1:${nginx.tlsPort}/f${i}.txt`)
+    .join("\n"),
+);
+
+/** nginx's count of accepted connections so far, this query's own (one HTTP/1.0 GET) included. */
+async function accepts(): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: nginx.port });
+  await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
+  const text = await new Response(conn.readable).text(); // closes the connection at its end
+  return Number(text.split("\r\n\r\n")[1].split("\n")[2].trim().split(/\s+/)[0]);
+}
+
+const deno = Deno.execPath();
+const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] = [
+  {
+    name: `${HTTPS} HTTPS URLs in one -i`,
+    anchor: "GNU wget",
+    argv: {
+      "GNU wget": ["wget", "-q", `--ca-certificate=${tls.cert}`, "-i", httpsList],
+      "netkit wget": [deno, "run", "-A", WGET, "-q", "--ca-certificate", tls.cert, "-i", httpsList],
+    },
+  },
+  {
+    name: `${SMALL} small HTTP files in one -i`,
+    anchor: "GNU wget",
+    argv: {
+      "GNU wget": ["wget", "-q", "-i", httpList],
+      "netkit wget": [deno, "run", "-A", WGET, "-q", "-i", httpList],
+    },
+  },
+];
+
+console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, files into a fresh directory`);
+console.log("| Case | Tool | Median ms | × GNU wget | TCP connections |");
+console.log("|---|---|---:|---:|---:|");
+for (const { name, anchor, argv } of cases) {
+  const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
+  const connections = new Map<string, number>();
+  for (let round = 0; round < RUNS; round++) {
+    for (const [tool, args] of Object.entries(argv)) {
+      const cwd = await Deno.makeTempDir({ dir: dir.path });
+      const before = await accepts();
+      times.get(tool)!.push(await timed(args, cwd));
+      connections.set(tool, (await accepts()) - before - 1);
+      await Deno.remove(cwd, { recursive: true });
+    }
+  }
+  const anchorMs = median(times.get(anchor)!);
+  for (const [tool, values] of times) {
+    const ms = median(values);
+    console.log(
+      `| ${name} | ${tool} | ${ms.toFixed(1)} | ${(ms / anchorMs).toFixed(2)} | ${
+        connections.get(tool)
+      } |`,
+    );
+  }
+}
+console.log(
+  `\nMachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
+);
