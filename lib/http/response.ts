@@ -64,6 +64,8 @@ export interface ReadHeadOptions {
   maxHeaderBytes?: number;
   /** The most header lines. @default {100} */
   maxHeaderCount?: number;
+  /** Called with each interim (1xx) response skipped on the way, e.g. `100 Continue`. */
+  onInterim?: (head: HttpResponseHead) => void;
 }
 
 const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$/;
@@ -83,7 +85,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @example
  * ```ts
  * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "../net/socket_stream.ts";
+ * import { SocketStream } from "../net/socket_stream.ts";
  * import { readHttpResponseHead } from "./response.ts";
  *
  * const text = "HTTP/1.1 200 OK\nX-A: 1\n  folded\nx-a: 2\n\nbody";
@@ -156,7 +158,35 @@ export async function readHttpResponseHead(
     }
     // 1xx responses other than 101 are interim: the real one follows.
     if (head.status >= 200 || head.status === 101) return head;
+    options.onInterim?.(head);
   }
+}
+
+/**
+ * Whether the connection may carry another exchange after this response, as far as its head
+ * says: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`. (The
+ * body's framing must also end without closing the connection.)
+ *
+ * @param head The response head.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HttpHeaders, responseKeepsConnection } from "@netkit/netkit/http";
+ *
+ * const headers = new HttpHeaders();
+ * const head = { version: "HTTP/1.1", status: 200, reason: "OK", headers, lines: [] };
+ * assert.equal(responseKeepsConnection(head), true);
+ * headers.entries.push(["Connection", "Close"]);
+ * assert.equal(responseKeepsConnection(head), false);
+ * ```
+ */
+export function responseKeepsConnection(head: HttpResponseHead): boolean {
+  const tokens = head.headers.getAll("Connection")
+    .flatMap((value) => value.split(","))
+    .map((token) => token.trim().toLowerCase());
+  if (tokens.includes("close")) return false;
+  return head.version === "HTTP/1.1" || tokens.includes("keep-alive");
 }
 
 /** How a response's body is delimited. */
