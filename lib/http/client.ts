@@ -181,19 +181,13 @@ export class HttpResponse implements AsyncDisposable {
    * response to HEAD (the length a GET would have); 0 for 204 and 304; else undefined.
    */
   get contentLength(): number | undefined {
-    switch (this.framing.kind) {
-      case "length":
-        return this.framing.length;
-      case "chunked":
-      case "close":
-        return undefined;
-      case "none": {
-        if (this.head.status === 204 || this.head.status === 304) return 0;
-        const value = this.head.headers.get("Content-Length")?.split(",")[0].trim();
-        return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
-      }
-    }
+    if (this.framing.kind === "length") return this.framing.length;
+    if (this.framing.kind !== "none") return undefined;
+    if (this.head.status === 204 || this.head.status === 304) return 0;
+    const value = this.head.headers.get("Content-Length")?.split(",")[0].trim();
+    return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
   }
+
 
   /** True once the body has been (or is being) read. */
   get bodyUsed(): boolean {
