@@ -188,7 +188,6 @@ export class HttpResponse implements AsyncDisposable {
     return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
   }
 
-
   /** True once the body has been (or is being) read. */
   get bodyUsed(): boolean {
     return this.#bodyUsed;
