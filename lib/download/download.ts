@@ -182,6 +182,7 @@ async function retryDownload(
     try {
       return await attemptDownload(original, options, state);
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (!isRetryable(error) || (tries !== 0 && attempt >= tries)) throw error;
       const waitMs = Math.min(attempt * 1000, maxWait);
       options.events?.retry?.(error, attempt, waitMs);
