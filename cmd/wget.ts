@@ -20,10 +20,13 @@ NAME.1, NAME.2, ...
   -q, --quiet                  print nothing but errors
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
-  -t, --tries N                attempts on network errors and 5xx; 0 for no limit (default 20)
+  -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
+      --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
       --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
   -c, --continue               resume a partly downloaded file
   -nc, --no-clobber            skip a URL whose file exists
+  -nv, --no-verbose            one line per file, and errors
+  -nd, -nH, -np                accepted (no recursion: files go into one directory already)
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
@@ -58,17 +61,29 @@ const OPTIONS = {
   spider: { type: "boolean" },
   "ca-certificate": { type: "string" },
   "no-check-certificate": { type: "boolean" },
+  "no-verbose": { type: "boolean" },
+  "no-directories": { type: "boolean" },
+  "no-host-directories": { type: "boolean" },
+  "no-parent": { type: "boolean" },
+  "retry-on-http-error": { type: "string" },
 } as const;
+
+/** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */
+const SPELLINGS: Record<string, string> = {
+  "-nc": "--no-clobber",
+  "-nv": "--no-verbose",
+  "-nd": "--no-directories",
+  "-nH": "--no-host-directories",
+  "-np": "--no-parent",
+  "-V": "--version",
+};
 
 const SPEC = { name: "wget", usage, options: OPTIONS };
 
 /** Runs wget; returns GNU wget's exit code. */
 export async function main(args: string[]): Promise<number> {
-  // GNU wget's two-letter short option and -V; node:util's parser takes single letters only.
   const before = args.indexOf("--") < 0 ? args.length : args.indexOf("--");
-  const normalised = args.map((arg, i) =>
-    i >= before ? arg : arg === "-nc" ? "--no-clobber" : arg === "-V" ? "--version" : arg
-  );
+  const normalised = args.map((arg, i) => i >= before ? arg : SPELLINGS[arg] ?? arg);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
   const { runWget } = await import("./_wget/command.ts");
