@@ -203,6 +203,8 @@ export async function runWget(
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
+  let downloadMs = 0;
+  const started = performance.now();
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget.
   const pool = new HttpConnectionPool();
@@ -213,11 +215,15 @@ export async function runWget(
         // Each document starts where the last ended; -c resumes the first after what is there.
         options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
       }
+      const begun = performance.now();
       try {
         const result = await download(url, options);
         reporter.finish(result);
-        files++;
-        totalBytes += result.bytes;
+        if (result.skipped === undefined && result.path !== undefined) {
+          files++;
+          totalBytes += result.bytes;
+          downloadMs += performance.now() - begun;
+        }
       } catch (error) {
         reporter.fail(error);
         status = worse(status, downloadExitCode(error));
@@ -227,10 +233,8 @@ export async function runWget(
     await pool.close();
     sink?.close();
   }
-  if (!quiet && !values["no-verbose"] && all.length > 1) {
-    console.error(
-      `Downloaded: ${files} of ${all.length} URLs. Total number of bytes fetched: ${totalBytes}`,
-    );
+  if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
+    reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
   return status;
 }
