@@ -30,6 +30,15 @@ NAME.1, NAME.2, ...
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
+  -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
+      --no-use-server-timestamps   do not give files the server's Last-Modified time
+      --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
+      --post-file FILE         POST the contents of FILE
+      --method METHOD          use METHOD (with --body-data TEXT or --body-file FILE)
+      --user USER, --password PASS   Basic authentication, sent after the server's 401
+                               (--http-user, --http-password too)
+      --auth-no-challenge      send the credentials with the first request
+      --referer URL            send Referer: URL
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
@@ -66,6 +75,19 @@ const OPTIONS = {
   "no-host-directories": { type: "boolean" },
   "no-parent": { type: "boolean" },
   "retry-on-http-error": { type: "string" },
+  "post-data": { type: "string" },
+  "post-file": { type: "string" },
+  "body-data": { type: "string" },
+  "body-file": { type: "string" },
+  method: { type: "string" },
+  referer: { type: "string" },
+  user: { type: "string" },
+  password: { type: "string" },
+  "http-user": { type: "string" },
+  "http-password": { type: "string" },
+  "auth-no-challenge": { type: "boolean" },
+  timestamping: { type: "boolean", short: "N" },
+  "no-use-server-timestamps": { type: "boolean" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -52,6 +52,19 @@ export interface WgetValues {
   "no-host-directories"?: boolean;
   "no-parent"?: boolean;
   "retry-on-http-error"?: string;
+  "post-data"?: string;
+  "post-file"?: string;
+  "body-data"?: string;
+  "body-file"?: string;
+  method?: string;
+  referer?: string;
+  user?: string;
+  password?: string;
+  "http-user"?: string;
+  "http-password"?: string;
+  "auth-no-challenge"?: boolean;
+  timestamping?: boolean;
+  "no-use-server-timestamps"?: boolean;
 }
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
@@ -101,6 +114,31 @@ function downloadOptions(values: WgetValues): DownloadOptions {
     });
   }
   if (options.timeoutMs === 0) options.timeoutMs = 2 ** 31 - 1;
+  const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
+  const given = bodies.filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
+  if (values["post-data"] !== undefined || values["post-file"] !== undefined) {
+    if (values.method !== undefined) {
+      throw new UsageError(`--method cannot go with --${given[0]}; use --body-data or --body-file`);
+    }
+    options.method = "POST";
+  }
+  if (values["body-data"] !== undefined || values["body-file"] !== undefined) {
+    if (values.method === undefined) throw new UsageError(`--${given[0]} needs --method`);
+  }
+  if (values.method !== undefined) options.method = values.method.toUpperCase();
+  const data = values["post-data"] ?? values["body-data"];
+  if (data !== undefined) options.body = data;
+  if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  const user = values["http-user"] ?? values.user;
+  const password = values["http-password"] ?? values.password;
+  if (user !== undefined || password !== undefined) {
+    options.credentials = { username: user ?? "", password: password ?? "" };
+  }
+  options.authNoChallenge = values["auth-no-challenge"];
+  options.basicAuthOrigins = new Set();
+  options.timestamping = values.timestamping;
+  options.useServerTimestamps = !values["no-use-server-timestamps"];
   return options;
 }
 
@@ -143,12 +181,17 @@ export async function runWget(
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  // Files named by options: read before any request; a failure names the file, as GNU's does.
+  let reading = "";
   try {
+    const bodyFile = values["post-file"] ?? values["body-file"];
+    if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     if (values["ca-certificate"] !== undefined) {
-      options.caCerts = [await Deno.readTextFile(values["ca-certificate"])];
+      options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
     }
     const list = values["input-file"];
     if (list !== undefined) {
+      reading = list;
       all.push(
         ...urlsOfList(
           list === "-"
@@ -158,7 +201,7 @@ export async function runWget(
       );
     }
   } catch (error) {
-    console.error(`wget: ${error instanceof Error ? error.message : error}`);
+    console.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
   }
   if (all.length === 0) {

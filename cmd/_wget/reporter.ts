@@ -169,6 +169,10 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (result.skipped === "exists") {
       this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
+    } else if (result.skipped === "not-newer") {
+      this.#line(
+        `Server file no newer than local file ${quoteName(result.path ?? "")} -- not retrieving.`,
+      );
     } else if (result.skipped === "complete") {
       this.#line(
         `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,

@@ -13,6 +13,12 @@ import {
   startRawServer,
 } from "../harness/raw_http_server.ts";
 import { commandArgs } from "../harness/run.ts";
+import {
+  type RecordedRequest,
+  type RecordingServer,
+  type Reply,
+  startRecordingServer,
+} from "../harness/recording_http_server.ts";
 
 /** What one tool did. */
 interface Outcome {
@@ -30,6 +36,8 @@ interface Case {
   args: string[];
   /** Files to put in the directory first. */
   files?: Record<string, string>;
+  /** The mtime of the files made first. */
+  mtime?: Date;
   /** Directories to make first. */
   dirs?: string[];
   /** Extra environment. */
@@ -66,6 +74,7 @@ async function runTool(
   for (const sub of job.dirs ?? []) await Deno.mkdir(`${cwd}/${sub}`);
   for (const [name, text] of Object.entries(job.files ?? {})) {
     await Deno.writeTextFile(`${cwd}/${name}`, text);
+    if (job.mtime) await Deno.utime(`${cwd}/${name}`, job.mtime, job.mtime);
   }
   const before = server?.requests.length ?? 0;
   const [program, args] = tool === "gnu"
@@ -464,6 +473,120 @@ peerTest(
       await answering;
       await server.done;
       await other.done;
+    }
+  },
+);
+
+const LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
+
+/** The parts of a recorded request both tools must agree on. */
+function described(request: RecordedRequest): string {
+  const keep = ["content-type", "authorization", "if-modified-since", "referer"];
+  const headers = request.headers
+    .filter(([name]) => keep.includes(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+    .sort();
+  return [`${request.method} ${request.target}`, ...headers, decoder.decode(request.body)]
+    .join(" | ");
+}
+
+function startRecording(): RecordingServer {
+  return startRecordingServer({
+    handle: (request): Reply => {
+      const auth = request.headers.find(([name]) => name.toLowerCase() === "authorization");
+      if (request.target === "/auth" && auth?.[1] !== "Basic dTpw") {
+        return { status: 401, headers: [["WWW-Authenticate", 'Basic realm="r"']], body: "" };
+      }
+      if (request.target === "/r303" || request.target === "/r307") {
+        return { status: Number(request.target.slice(2)), headers: [["Location", "/done"]] };
+      }
+      if (request.target === "/other-host") {
+        // A redirect to another host (another loopback address): no credentials follow it.
+        return { status: 302, headers: [["Location", `http://localhost:${port()}/done`]] };
+      }
+      return { status: 200, headers: [["Last-Modified", LAST_MODIFIED]], body: "ok\n" };
+    },
+  });
+}
+let port = () => 0;
+
+peerTest(
+  "wget --post-data, --post-file, --method, --body-data, --user/--password, --referer, -N send what GNU wget sends",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    port = () => server.port;
+    const url = (path: string) => `${server.base}${path}`;
+    const cases: Case[] = [
+      { args: ["-q", "--post-data=a=1&b=2", url("/p")] },
+      { args: ["-q", "--post-file=body.txt", url("/pf")], files: { "body.txt": "from a file\n" } },
+      { args: ["-q", "--method=PUT", "--body-data=xyz", url("/put")] },
+      { args: ["-q", "--method=DELETE", url("/del")] },
+      { args: ["-q", "--post-data=a=1", url("/r303")] },
+      { args: ["-q", "--post-data=a=1", url("/r307")] },
+      { args: ["-q", "--user=u", "--password=p", url("/auth")] },
+      { args: ["-q", "--http-user=u", "--http-password=p", "--auth-no-challenge", url("/auth")] },
+      { args: ["-q", "--user=u", "--password=p", url("/auth"), url("/auth")] },
+      { args: ["-q", "--user=u", "--password=wrong", url("/auth")] },
+      { args: ["-q", "--referer=http://example.test/", url("/ref")] },
+    ];
+    for (const job of cases) {
+      const before = server.requests.length;
+      const gnu = await sideBySide(dir.path, undefined, job);
+      const gnuRequests = server.requests.slice(
+        before,
+        before + (server.requests.length - before) / 2,
+      );
+      const netkitRequests = server.requests.slice(before + gnuRequests.length);
+      assertSame(gnu, job.args.join(" "));
+      deepEqual(netkitRequests.map(described), gnuRequests.map(described), job.args.join(" "));
+    }
+    // One deliberate difference: GNU wget sends --user's password to whatever host a redirect
+    // names; netkit keeps it for the host it was given for (the issue's rule, curl's too).
+    const before = server.requests.length;
+    const args = ["-q", "--user=u", "--password=p", "--auth-no-challenge", url("/other-host")];
+    const both = await sideBySide(dir.path, undefined, { args });
+    equal(both.netkit.code, both.gnu.code);
+    deepEqual(server.requests.slice(before).map(described), [
+      "GET /other-host | authorization: Basic dTpw | ",
+      "GET /done | authorization: Basic dTpw | ",
+      "GET /other-host | authorization: Basic dTpw | ",
+      "GET /done | ",
+    ]);
+  },
+);
+
+peerTest(
+  "wget gives files the server's Last-Modified and -N skips a file that is not older, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    const url = `${server.base}/stamped`;
+    for (const old of [undefined, "2010-01-01T00:00:00.000Z", "2020-01-01T00:00:00.000Z"]) {
+      const caseDir = await Deno.makeTempDir({ dir: dir.path });
+      const seen: Record<string, unknown> = {};
+      for (const tool of ["gnu", "netkit"] as const) {
+        const before = server.requests.length;
+        const outcome = await runTool(tool, caseDir, undefined, {
+          args: ["-q", "-N", url],
+          files: old ? { stamped: "old\n" } : {},
+          mtime: old ? new Date(old) : undefined,
+        });
+        const request = server.requests[before];
+        seen[tool] = {
+          code: outcome.code,
+          files: outcome.files,
+          mtime: (await Deno.stat(`${caseDir}/${tool}/stamped`)).mtime?.toISOString(),
+          ifModifiedSince: request.headers.find(([n]) => /^if-modified-since$/i.test(n))?.[1],
+        };
+      }
+      deepEqual(seen.netkit, seen.gnu, `local file from ${old}`);
     }
   },
 );
