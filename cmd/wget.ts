@@ -39,6 +39,9 @@ NAME.1, NAME.2, ...
                                (--http-user, --http-password too)
       --auth-no-challenge      send the credentials with the first request
       --referer URL            send Referer: URL
+      --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
+      --proxy-user USER, --proxy-password PASS   credentials for the proxy
+  -e, --execute COMMAND        a .wgetrc command, e.g. use_proxy=off, http_proxy=HOST:PORT
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
@@ -88,6 +91,10 @@ const OPTIONS = {
   "auth-no-challenge": { type: "boolean" },
   timestamping: { type: "boolean", short: "N" },
   "no-use-server-timestamps": { type: "boolean" },
+  "no-proxy": { type: "boolean" },
+  "proxy-user": { type: "string" },
+  "proxy-password": { type: "string" },
+  execute: { type: "string", short: "e", multiple: true },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -25,6 +25,7 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
+import { type ProxySettings, proxySettingsFromEnv } from "../../lib/download/proxy.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 
 /** wget's parsed option values, by long name. */
@@ -65,6 +66,90 @@ export interface WgetValues {
   "auth-no-challenge"?: boolean;
   timestamping?: boolean;
   "no-use-server-timestamps"?: boolean;
+  "no-proxy"?: boolean;
+  "proxy-user"?: string;
+  "proxy-password"?: string;
+  execute?: string[];
+}
+
+/** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
+const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
+  outputdocument: "output-document",
+  dirprefix: "directory-prefix",
+  timeout: "timeout",
+  tries: "tries",
+  waitretry: "waitretry",
+  maxredirect: "max-redirect",
+  useragent: "user-agent",
+  cacertificate: "ca-certificate",
+  user: "user",
+  password: "password",
+  httpuser: "http-user",
+  httppassword: "http-password",
+  proxyuser: "proxy-user",
+  proxypassword: "proxy-password",
+  postdata: "post-data",
+  postfile: "post-file",
+  method: "method",
+  bodydata: "body-data",
+  bodyfile: "body-file",
+  referer: "referer",
+  retryonhttperror: "retry-on-http-error",
+};
+
+/** `-e` commands that switch something on or off: the option, and whether "on" sets it. */
+const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
+  quiet: ["quiet", true],
+  serverresponse: ["server-response", true],
+  continue: ["continue", true],
+  noclobber: ["no-clobber", true],
+  contentdisposition: ["content-disposition", true],
+  trustservernames: ["trust-server-names", true],
+  spider: ["spider", true],
+  checkcertificate: ["no-check-certificate", false],
+  timestamping: ["timestamping", true],
+  useservertimestamps: ["no-use-server-timestamps", false],
+  authnochallenge: ["auth-no-challenge", true],
+  useproxy: ["no-proxy", false],
+  verbose: ["no-verbose", false],
+};
+
+/** `-e` commands that matter only when recursing, or that netkit takes as they are. */
+const EXECUTE_IGNORED = new Set(["robots", "recursive", "dirstruct", "addhostdir", "noparent"]);
+
+/** Proxy settings that `-e` may set. */
+const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
+
+/**
+ * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
+ * case, `_` or `-`) to the option values; returns the proxy settings it names.
+ */
+function applyExecute(values: WgetValues): Record<string, string> {
+  const proxies: Record<string, string> = {};
+  const mutable = values as Record<string, unknown>;
+  for (const command of values.execute ?? []) {
+    const equals = command.indexOf("=");
+    const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
+    const value = command.slice(equals + 1).trim();
+    if (equals <= 0) throw new UsageError(`Invalid --execute command "${command}"`);
+    if (name in EXECUTE_STRINGS) {
+      mutable[EXECUTE_STRINGS[name]] = value;
+    } else if (name in EXECUTE_SWITCHES) {
+      const on = /^(on|yes|1|true)$/i.test(value);
+      if (!on && !/^(off|no|0|false)$/i.test(value)) {
+        throw new UsageError(`--execute ${name} takes on or off, not "${value}"`);
+      }
+      const [option, sets] = EXECUTE_SWITCHES[name];
+      mutable[option] = on === sets;
+    } else if (name === "header") {
+      values.header = [...(values.header ?? []), value];
+    } else if (EXECUTE_PROXY.has(name)) {
+      proxies[name] = value;
+    } else if (!EXECUTE_IGNORED.has(name)) {
+      throw new UsageError(`Invalid --execute command "${command}"`);
+    }
+  }
+  return proxies;
 }
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
@@ -83,6 +168,7 @@ function downloadOptions(values: WgetValues): DownloadOptions {
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  const proxies = applyExecute(values);
   const options: DownloadOptions = {
     headers,
     directory: values["directory-prefix"],
@@ -139,6 +225,28 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
+  if (!values["no-proxy"]) {
+    const fromEnv = proxySettingsFromEnv(Deno.env.toObject());
+    const settings: ProxySettings = {
+      http: proxies.httpproxy ?? fromEnv.http,
+      https: proxies.httpsproxy ?? fromEnv.https,
+      noProxy: proxies.noproxy ?? fromEnv.noProxy,
+    };
+    const proxyUser = values["proxy-user"];
+    const proxyPassword = values["proxy-password"];
+    if (proxyUser !== undefined || proxyPassword !== undefined) {
+      // --proxy-user/--proxy-password win over credentials in the proxy's URL.
+      for (const key of ["http", "https"] as const) {
+        const url = settings[key];
+        if (!url) continue;
+        const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+        parsed.username = encodeURIComponent(proxyUser ?? "");
+        parsed.password = encodeURIComponent(proxyPassword ?? "");
+        settings[key] = parsed.href;
+      }
+    }
+    if (settings.http || settings.https) options.proxy = settings;
+  }
   return options;
 }
 

@@ -19,7 +19,8 @@ import { TlsError } from "../net/tls_error.ts";
 import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
 import { basicCredentials } from "../http/request.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
-import { type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
+import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
+import { proxyForUrl, type ProxySettings } from "./proxy.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -163,6 +164,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * not newer (304, or a Last-Modified not after the file's and the same size), else overwrite it.
    */
   timestamping?: boolean;
+  /**
+   * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
+   * goes to the proxy in absolute form, with `Proxy-Authorization` from the proxy URL's
+   * credentials; an `https://` URL through a proxy is refused (no `CONNECT` tunnel yet).
+   */
+  proxy?: ProxySettings;
   /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
   useServerTimestamps?: boolean;
   /** Progress reports. */
@@ -356,9 +363,10 @@ async function attemptDownload(
       ? fileInfo(plannedPath)
       : undefined;
     if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    const requestUrl = viaProxy(target, options.proxy, headers);
     events.request?.(target);
     visited.add(target.href);
-    const response = await sendHttpRequest(target, {
+    const response = await sendHttpRequest(requestUrl, {
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...options,
       method: options.spider || probe ? "HEAD" : method,
@@ -676,6 +684,60 @@ export function fileWriter(file: { writeSync(p: Uint8Array): number }, path: str
   };
 }
 
+/**
+ * The URL to send the request to: `target` itself, or its proxy with `target` in absolute form
+ * as the request target (the `Host`, `Authorization` and `Proxy-Authorization` headers added to
+ * `headers`).
+ */
+function viaProxy(
+  target: HttpUrl,
+  settings: ProxySettings | undefined,
+  headers: Array<readonly [string, string]>,
+): HttpUrl {
+  const proxy = settings ? proxyForUrl(target, settings) : undefined;
+  if (!proxy) return target;
+  if (target.scheme === "https") {
+    throw new ProxyUnsupportedError(
+      `Cannot fetch "${target.href}" through the proxy "${proxy.href}": https through a proxy ` +
+        `(CONNECT) is not supported yet; set no_proxy or use --no-proxy`,
+    );
+  }
+  headers.unshift(["Host", hostHeader(target)]);
+  if (target.username !== "" || target.password !== "") {
+    headers.push(["Authorization", `Basic ${basicCredentials(target.username, target.password)}`]);
+  }
+  if (proxy.username !== "" || proxy.password !== "") {
+    const token = basicCredentials(proxy.username, proxy.password);
+    headers.push(["Proxy-Authorization", `Basic ${token}`]);
+  }
+  return {
+    ...proxy,
+    username: "",
+    password: "",
+    target: target.href,
+  };
+}
+
+/**
+ * The request cannot go through the configured proxy (an `https://` URL: no `CONNECT` tunnel
+ * yet). wget exits 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadExitCode, ProxyUnsupportedError } from "@netkit/netkit/download";
+ *
+ * assert.equal(downloadExitCode(new ProxyUnsupportedError("no CONNECT")), 1);
+ * ```
+ */
+export class ProxyUnsupportedError extends Error {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "ProxyUnsupportedError";
+  }
+}
+
 function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
   return a.scheme === b.scheme && a.host === b.host && a.port === b.port;
 }
@@ -763,7 +825,8 @@ export function downloadExitCode(error: unknown): number {
     return WGET_EXIT.network;
   }
   if (error instanceof HttpStatusError) {
-    return error.status === 401 || error.status === 407 ? WGET_EXIT.auth : WGET_EXIT.serverError;
+    // GNU wget: 401 is an authentication failure (6); a proxy's 407 is a server error (8).
+    return error.status === 401 ? WGET_EXIT.auth : WGET_EXIT.serverError;
   }
   // GNU wget gives 8 for a redirect loop or too many redirects too.
   if (error instanceof RedirectError) return WGET_EXIT.serverError;

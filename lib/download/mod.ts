@@ -8,3 +8,4 @@
 export * from "./download.ts";
 export * from "./file_name.ts";
 export * from "./progress.ts";
+export * from "./proxy.ts";

@@ -5,7 +5,7 @@
  */
 
 import assert, { deepEqual, equal } from "node:assert/strict";
-import { peerTest, tempDir } from "../harness/peers.ts";
+import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
 import {
   type RawHandler,
   type RawServer,
@@ -587,6 +587,81 @@ peerTest(
         };
       }
       deepEqual(seen.netkit, seen.gnu, `local file from ${old}`);
+    }
+  },
+);
+
+/** tinyproxy on a free loopback port, with Basic auth when `auth` is given. */
+async function startTinyproxy(
+  dir: string,
+  auth?: string,
+): Promise<AsyncDisposable & { url: string }> {
+  const port = freePort();
+  const config = `${dir}/tinyproxy-${port}.conf`;
+  await Deno.writeTextFile(
+    config,
+    [
+      `Port ${port}`,
+      "Listen 127.0.0.1",
+      "Timeout 30",
+      "MaxClients 20",
+      "Allow 127.0.0.1",
+      "LogLevel Critical",
+      `PidFile "${dir}/tinyproxy-${port}.pid"`,
+      ...(auth ? [`BasicAuth ${auth}`] : []),
+    ].join("\n") + "\n",
+  );
+  const peer = await startPeer(["tinyproxy", "-d", "-c", config], port);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
+  };
+}
+
+peerTest(
+  "wget goes through http_proxy (tinyproxy) as GNU wget: absolute URL, no_proxy, --no-proxy, -e use_proxy=off, proxy credentials, an unreachable proxy is 4",
+  [
+    "wget",
+    "tinyproxy",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    await using proxy = await startTinyproxy(dir.path);
+    await using guarded = await startTinyproxy(dir.path, "u p");
+    const url = `${server.base}/via`;
+    const viaProxy = (request: RecordedRequest) =>
+      request.headers.some(([name, value]) => /^via$/i.test(name) && value.includes("tinyproxy"));
+    const cases: [Case, boolean][] = [
+      [{ args: ["-q", url], env: { http_proxy: proxy.url } }, true],
+      [{ args: ["-q", url], env: { http_proxy: proxy.url.slice("http://".length) } }, true],
+      [
+        { args: ["-q", url], env: { http_proxy: proxy.url, no_proxy: "example.org,127.0.0.1" } },
+        false,
+      ],
+      [{ args: ["-q", "--no-proxy", url], env: { http_proxy: proxy.url } }, false],
+      [{ args: ["-q", "-e", "use_proxy=off", url], env: { http_proxy: proxy.url } }, false],
+      [{ args: ["-q", "-e", `http_proxy=${proxy.url}`, url] }, true],
+      [{ args: ["-q", url], env: { http_proxy: guarded.url } }, false],
+      [{
+        args: ["-q", "--proxy-user=u", "--proxy-password=p", url],
+        env: { http_proxy: guarded.url },
+      }, true],
+      [
+        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${freePort()}` } },
+        false,
+      ],
+    ];
+    for (const [job, proxied] of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, undefined, job);
+      const what = `${job.args.join(" ")} ${JSON.stringify(job.env ?? {})}`;
+      assertSame(both, what);
+      const seen = server.requests.slice(before);
+      deepEqual(seen.map(viaProxy), seen.map(() => proxied), what);
+      // The same requests reached the server from both (GNU's first, then netkit's).
+      const half = seen.length / 2;
+      deepEqual(seen.slice(half).map(described), seen.slice(0, half).map(described), what);
     }
   },
 );
