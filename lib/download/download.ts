@@ -21,6 +21,7 @@ import { basicCredentials } from "../http/request.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { proxyForUrl, type ProxySettings } from "./proxy.ts";
+import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -166,8 +167,8 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   timestamping?: boolean;
   /**
    * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
-   * goes to the proxy in absolute form, with `Proxy-Authorization` from the proxy URL's
-   * credentials; an `https://` URL through a proxy is refused (no `CONNECT` tunnel yet).
+   * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
+   * `Proxy-Authorization` from the proxy URL's credentials.
    */
   proxy?: ProxySettings;
   /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
@@ -364,6 +365,7 @@ async function attemptDownload(
       : undefined;
     if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
     const requestUrl = viaProxy(target, options.proxy, headers);
+    const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
     visited.add(target.href);
     const response = await sendHttpRequest(requestUrl, {
@@ -372,6 +374,7 @@ async function attemptDownload(
       method: options.spider || probe ? "HEAD" : method,
       body: probe ? undefined : body,
       headers,
+      tunnel,
     });
     try {
       events.response?.(response);
@@ -695,13 +698,7 @@ function viaProxy(
   headers: Array<readonly [string, string]>,
 ): HttpUrl {
   const proxy = settings ? proxyForUrl(target, settings) : undefined;
-  if (!proxy) return target;
-  if (target.scheme === "https") {
-    throw new ProxyUnsupportedError(
-      `Cannot fetch "${target.href}" through the proxy "${proxy.href}": https through a proxy ` +
-        `(CONNECT) is not supported yet; set no_proxy or use --no-proxy`,
-    );
-  }
+  if (!proxy || target.scheme === "https") return target;
   headers.unshift(["Host", hostHeader(target)]);
   if (target.username !== "" || target.password !== "") {
     headers.push(["Authorization", `Basic ${basicCredentials(target.username, target.password)}`]);
@@ -718,24 +715,16 @@ function viaProxy(
   };
 }
 
-/**
- * The request cannot go through the configured proxy (an `https://` URL: no `CONNECT` tunnel
- * yet). wget exits 1.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { downloadExitCode, ProxyUnsupportedError } from "@netkit/netkit/download";
- *
- * assert.equal(downloadExitCode(new ProxyUnsupportedError("no CONNECT")), 1);
- * ```
- */
-export class ProxyUnsupportedError extends Error {
-  /** Builds the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "ProxyUnsupportedError";
+/** The `CONNECT` tunnel for an `https://` URL, when a proxy is set for it. */
+function tunnelFor(target: HttpUrl, settings: ProxySettings | undefined): TlsTunnel | undefined {
+  const proxy = settings ? proxyForUrl(target, settings) : undefined;
+  if (!proxy) return undefined;
+  const headers: [string, string][] = [];
+  if (proxy.username !== "" || proxy.password !== "") {
+    const token = basicCredentials(proxy.username, proxy.password);
+    headers.push(["Proxy-Authorization", `Basic ${token}`]);
   }
+  return { host: proxy.host, port: proxy.port, headers };
 }
 
 function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {

@@ -665,3 +665,47 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget goes through https_proxy with CONNECT (tinyproxy) as GNU wget: tunnel, proxy credentials, 407 and an unreachable proxy are 4",
+  [
+    "wget",
+    "tinyproxy",
+    "openssl",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using proxy = await startTinyproxy(dir.path);
+    await using guarded = await startTinyproxy(dir.path, "u p");
+    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
+    const server = startTlsServer(
+      await Deno.readTextFile(good.cert),
+      await Deno.readTextFile(good.key),
+    );
+    try {
+      const url = `https://127.0.0.1:${server.addr.port}/secret`;
+      const ca = `--ca-certificate=${good.cert}`;
+      const cases: Case[] = [
+        { args: ["-q", "-t", "1", ca, url], env: { https_proxy: proxy.url } },
+        { args: ["-q", "-t", "1", "--no-check-certificate", url], env: { HTTPS_PROXY: proxy.url } },
+        { args: ["-q", "-t", "1", url], env: { https_proxy: proxy.url } },
+        { args: ["-q", "-t", "1", ca, url], env: { https_proxy: guarded.url } },
+        {
+          args: ["-q", "-t", "1", ca, url],
+          env: { https_proxy: guarded.url.replace("//", "//u:p@") },
+        },
+        {
+          args: ["-q", "-t", "1", ca, url],
+          env: { https_proxy: `http://127.0.0.1:${freePort()}` },
+        },
+      ];
+      for (const job of cases) {
+        const both = await sideBySide(dir.path, undefined, job);
+        assertSame(both, `${job.args.join(" ")} ${JSON.stringify(job.env)}`);
+      }
+    } finally {
+      server.close();
+      await server.done;
+    }
+  },
+);
