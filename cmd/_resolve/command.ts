@@ -1,7 +1,8 @@
 /**
- * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (a
- * welcome line, `Enter a host name: ` until end of input, the official name and one `+ ADDRESS`
- * line per address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
+ * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (the
+ * lecture: the networking lecture notes netkit implements; the dialogue: a welcome line,
+ * `Enter a host name: ` until end of input, the official name and one `+ ADDRESS` line per
+ * address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
  * sentences that say what went wrong.
  *
  * Unlike the rest of `lib/`, this module talks to the user, through the writers it is given, so

@@ -1,6 +1,7 @@
 /**
  * Bounded async concurrency: the lecture's `ThreadPool(4).schedule(thunk)` for a single-threaded
- * runtime. At most `concurrency` tasks run at once; the rest wait in order.
+ * runtime (the lecture: the networking lecture notes netkit implements). At most `concurrency`
+ * tasks run at once; the rest wait in order.
  *
  * @module
  */

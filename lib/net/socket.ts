@@ -1,6 +1,7 @@
 /**
  * TCP socket helpers on `Deno.connect` and `Deno.listen`: the lecture's `createClientSocket` and
- * `createServerSocket`, with typed errors and port checks done before any system call.
+ * `createServerSocket` (the lecture: the networking lecture notes netkit implements), with typed
+ * errors and port checks done before any system call.
  *
  * @module
  */

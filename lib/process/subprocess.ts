@@ -1,6 +1,7 @@
 /**
- * The lecture's `subprocess_t` on `Deno.Command`: start a program, maybe feed its stdin, read its
- * stdout line by line, learn its exit status, and kill it when the caller gives up.
+ * The lecture's `subprocess_t` (the lecture: the networking lecture notes netkit implements) on
+ * `Deno.Command`: start a program, maybe feed its stdin, read its stdout line by line, learn its
+ * exit status, and kill it when the caller gives up.
  *
  * @module
  */

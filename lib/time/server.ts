@@ -1,5 +1,6 @@
 /**
- * The lecture's time server as a library: accept connections on a listener and answer each with
+ * The lecture's time server as a library (the lecture: the networking lecture notes netkit
+ * implements): accept connections on a listener and answer each with
  * the time, as daytime (RFC 867: the `%c` line) or time (RFC 868: four bytes), then close.
  *
  * Built to stay fast and safe under load: the answer is encoded once per second, not once per

@@ -1,7 +1,8 @@
 /**
  * Word finders for the lexical server: the same question ("which words does this rack make?")
  * answered by a pool of workers sharing one index, or by running the `scrabble-word-finder`
- * program once per question, as the lecture's server does.
+ * program once per question, as the lecture's server does (the lecture: the networking lecture
+ * notes netkit implements).
  *
  * @module
  */
