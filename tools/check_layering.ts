@@ -79,8 +79,8 @@ function resolveRelative(from: string, specifier: string): string | undefined {
 }
 
 const IMPORT_PATTERNS = [
-  /\b(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/g,
-  /\bimport\s*["']([^"']+)["']/g,
+  /^[ \t]*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm,
+  /^[ \t]*import\s*["']([^"']+)["']/gm,
   /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
 ];
 const URL_PATTERN = /\bnew\s+URL\(\s*["'`]([^"'`$]+)["'`]\s*,\s*import\.meta\.url/g;
