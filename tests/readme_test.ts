@@ -272,3 +272,19 @@ Deno.test("where the code speaks of the lecture, its module doc says what the le
     "say in the module doc: the lecture is the networking lecture notes",
   );
 });
+
+Deno.test("the files and folders the READMEs name in code spans exist", () => {
+  const generated = ["bench/out/", "dist/"]; // made by the benchmarks and the compile task
+  const missing: string[] = [];
+  for (const file of READMES) {
+    for (const [, path] of readText(file).matchAll(/`((?:lib|cmd|tests|tools|bench)\/[^`\s]*)`/g)) {
+      if (path.includes("NAME") || generated.some((prefix) => path.startsWith(prefix))) continue;
+      try {
+        Deno.statSync(new URL(path, `file://${ROOT}/`));
+      } catch {
+        missing.push(`${file}: ${path}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
