@@ -45,9 +45,9 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
   /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Abort from outside, e.g. on SIGINT. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
