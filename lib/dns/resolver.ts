@@ -116,6 +116,13 @@ interface ChainAnswer {
   data: string[];
 }
 
+/** The last name of a CNAME chain, which starts with the name asked and so is never empty. */
+function chainEnd(chain: string[]): string {
+  const end = chain.at(-1);
+  if (end === undefined) throw new RangeError("A CNAME chain cannot be empty");
+  return end;
+}
+
 /**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
  * for `type` records of `name`, following CNAMEs inside answers and with new questions.
@@ -131,7 +138,7 @@ async function lookupChain(
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
   while (true) {
-    const current = chain[chain.length - 1];
+    const current = chainEnd(chain);
     let lastError: unknown;
     let answer;
     let server = "";
@@ -157,7 +164,7 @@ async function lookupChain(
     // Walk the answer section along the chain.
     let moved = false;
     while (true) {
-      const owner = chain[chain.length - 1].toLowerCase();
+      const owner = chainEnd(chain).toLowerCase();
       const here = answer.answers.filter((record) =>
         record.class === DNS_CLASS_IN && record.name.toLowerCase() === owner
       );
@@ -240,7 +247,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     options,
   );
   return {
-    officialName: chain[chain.length - 1],
+    officialName: chainEnd(chain),
     aliases: chain.slice(0, -1),
     addresses: data,
     source: "dns",
