@@ -69,7 +69,7 @@ export interface DownloadEvents {
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
-  start?(info: { path: string; offset: number; total?: number }): void;
+  start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
@@ -115,7 +115,7 @@ export interface DownloadResult {
   /** Body bytes received in this run. */
   bytes: number;
   /** The file's full size after the run, when known. */
-  size?: number;
+  size?: number | undefined;
   /** The final status code. */
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
@@ -217,7 +217,8 @@ async function attemptDownload(
       const status = response.status;
       const location = response.head.headers.get("Location");
       if (REDIRECTS.has(status) && location !== undefined) {
-        const next = parseHttpUrl(location.split(",")[0], target);
+        const [firstLocation = ""] = location.split(",");
+        const next = parseHttpUrl(firstLocation, target);
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
