@@ -61,7 +61,7 @@ export interface LookupServiceOptions {
   /** The services file; when it cannot be read, the embedded table. @default {"/etc/services"} */
   servicesFile?: string;
   /** Only this protocol (`tcp`, `udp`). */
-  protocol?: string;
+  protocol?: string | undefined;
   /** A table already loaded with {@linkcode loadServiceTable}; `servicesFile` is then unused. */
   table?: ServiceTable;
 }

@@ -106,7 +106,7 @@ export interface ServerSocketOptions {
    * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
    * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
   reusePort?: boolean;
 }
