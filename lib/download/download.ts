@@ -79,13 +79,13 @@ export interface DownloadEvents {
 /** Options of {@linkcode download}. */
 export interface DownloadOptions extends Omit<HttpClientOptions, "method"> {
   /** The directory for files (`-P`). @default {"."} */
-  directory?: string;
+  directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /** Skip the download when the file exists (`--no-clobber`). */
-  noClobber?: boolean;
+  noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
-  resume?: boolean;
+  resume?: boolean | undefined;
   /** The most redirects followed. @default {20} */
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
@@ -93,11 +93,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method"> {
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
-  contentDisposition?: boolean;
+  contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
-  trustServerNames?: boolean;
+  trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
-  spider?: boolean;
+  spider?: boolean | undefined;
   /** Progress reports. */
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
