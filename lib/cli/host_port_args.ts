@@ -49,7 +49,9 @@ export function parseHostPortArgs(
   const [host, portText] = parsed.positionals;
   try {
     // parseCommandLine() checked minPositionals above.
-    if (host === undefined || portText === undefined) throw new UsageError("Expected HOST and PORT");
+    if (host === undefined || portText === undefined) {
+      throw new UsageError("Expected HOST and PORT");
+    }
     const port = parsePort(portText);
     const timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
     if (timeoutMs <= 0) throw new UsageError("--timeout takes more than 0 seconds");
