@@ -273,7 +273,9 @@ export function buildWordIndex(
     const wordB = list[b];
     const startA = trimmed[a];
     const startB = trimmed[b];
-    if (wordA === undefined || wordB === undefined || startA === undefined || startB === undefined) {
+    if (
+      wordA === undefined || wordB === undefined || startA === undefined || startB === undefined
+    ) {
       throw new RangeError(`Word ${a} or ${b} lies outside the list`);
     }
     return compareWords(wordA, startA, wordB, startB);
