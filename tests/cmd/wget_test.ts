@@ -35,8 +35,10 @@ async function listDir(path: string): Promise<string[]> {
 }
 
 async function runPeer(argv: string[], cwd: string): Promise<number> {
-  const { code } = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const { code } = await new Deno.Command(program, {
+    args,
     cwd,
     stdout: "null",
     stderr: "null",
