@@ -249,6 +249,7 @@ Deno.test("wget reads chunked, HTTP/1.0 close-delimited and bare-LF responses", 
   assertEquals(await readText(`${dir.path}/close`), "until the end\n");
   assertEquals(await readText(`${dir.path}/barelf`), "bare!\n");
   const request = server.requests[0];
+  assert(request !== undefined, "no request reached the server");
   assert(request.startsWith("GET /chunked HTTP/1.1\r\n"), request);
   assert(request.includes(`\r\nHost: 127.0.0.1:${server.port}\r\n`), request);
   assert(/\r\nUser-Agent: netkit-wget\/\d+\.\d+\.\d+\r\n/.test(request), request);
