@@ -48,7 +48,7 @@ const CHUNK_SIZE_LINE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;.*)?$/;
  * ```ts
  * import { copyChunkedBody } from "./chunked.ts";
  * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "../net/socket_stream.ts";
+ * import { SocketStream } from "../net/socket_stream.ts";
  *
  * const wire = "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n";
  * await using stream = new SocketStream(duplexFromStreams(new Blob([wire]).stream(), new WritableStream()));

@@ -83,7 +83,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @example
  * ```ts
  * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "../net/socket_stream.ts";
+ * import { SocketStream } from "../net/socket_stream.ts";
  * import { readHttpResponseHead } from "./response.ts";
  *
  * const text = "HTTP/1.1 200 OK\nX-A: 1\n  folded\nx-a: 2\n\nbody";

@@ -201,7 +201,7 @@ export class SocketStream implements AsyncDisposable {
    * @example
    * ```ts
    * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob(["a\r\nb\nc"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
@@ -232,7 +232,7 @@ import { SocketStream } from "./socket_stream.ts";
    * @example
    * ```ts
    * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob([new Uint8Array([0xe9, 0x0f, 0x2b, 0x41, 1])]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
@@ -282,7 +282,7 @@ import { SocketStream } from "./socket_stream.ts";
    * @example
    * ```ts
    * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import { SocketStream } from "./socket_stream.ts";
    *
    * const input = new Blob(["header\nbody bytes"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
