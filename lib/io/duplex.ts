@@ -35,7 +35,8 @@ export interface Duplex extends ByteReader, ByteWriter {
  *
  * @example
  * ```ts
- * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+ * import { duplexFromStreams } from "./duplex.ts";
+ * import { SocketStream } from "../net/socket_stream.ts";
  *
  * const input = new Blob(["hello\r\nworld\n"]).stream();
  * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));

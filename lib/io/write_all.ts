@@ -11,7 +11,7 @@ import type { ByteWriter } from "./duplex.ts";
  *
  * @example
  * ```ts
- * import { writeAll } from "./socket_stream.ts";
+ * import { writeAll } from "./write_all.ts";
  *
  * let total = 0;
  * const slow = { write: (p: Uint8Array) => Promise.resolve((total += Math.min(3, p.length), Math.min(3, p.length))) };
