@@ -104,7 +104,7 @@ export function parseNameServer(text: string): Required<NameServer> {
  * import { readSystemNameServers } from "./client.ts";
  *
  * const servers = await readSystemNameServers("/nonexistent/resolv.conf");
- * console.assert(servers[0].hostname === "127.0.0.1");
+ * console.assert(servers[0]?.hostname === "127.0.0.1");
  * ```
  */
 export async function readSystemNameServers(

@@ -35,8 +35,8 @@ export interface HostsEntry {
  * import { parseHostsFile } from "./hosts_file.ts";
  *
  * const entries = parseHostsFile("127.0.0.1\tlocalhost loopback # me\n::1 localhost6\nbad line\n");
- * console.assert(entries.length === 2 && entries[0].names[1] === "loopback");
- * console.assert(entries[1].family === 6);
+ * console.assert(entries.length === 2 && entries[0]?.names[1] === "loopback");
+ * console.assert(entries[1]?.family === 6);
  * ```
  */
 export function parseHostsFile(text: string): HostsEntry[] {
@@ -72,7 +72,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
  *
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "10.1.2.3 files.test\n");
- * console.assert((await readHostsFile(path))[0].address === "10.1.2.3");
+ * console.assert((await readHostsFile(path))[0]?.address === "10.1.2.3");
  * await Deno.remove(path);
  * ```
  */

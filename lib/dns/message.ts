@@ -306,7 +306,7 @@ function readRecord(reader: Reader): DnsRecord {
  *   answers: [{ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.1" }],
  * });
  * const message = decodeDnsMessage(wire);
- * console.assert(message.id === 7 && message.answers[0].data === "10.0.0.1");
+ * console.assert(message.id === 7 && message.answers[0]?.data === "10.0.0.1");
  * ```
  */
 export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {

@@ -56,7 +56,7 @@ const CHUNK_SIZE_LINE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;.*)?$/;
  * const sink = { write: (p: Uint8Array) => (parts.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
  * const result = await copyChunkedBody(stream, sink);
  * console.assert(parts.join("") === "hello world" && result.bytes === 11);
- * console.assert(result.trailers[0][1] === "1");
+ * console.assert(result.trailers[0]?.[1] === "1");
  * ```
  */
 export async function copyChunkedBody(

@@ -35,7 +35,7 @@ export interface ServiceEntry {
  * import { parseServices } from "./services.ts";
  *
  * const [smtp] = parseServices("smtp\t\t25/tcp\t\tmail\t# Simple Mail Transfer\nbad line\n");
- * console.assert(smtp.port === 25 && smtp.protocol === "tcp" && smtp.aliases[0] === "mail");
+ * console.assert(smtp?.port === 25 && smtp.protocol === "tcp" && smtp.aliases[0] === "mail");
  * ```
  */
 export function parseServices(text: string): ServiceEntry[] {
@@ -95,7 +95,7 @@ export interface ServiceTable {
  * const table = await loadServiceTable("/nonexistent");
  * const ssh = await lookupService("ssh", { table });
  * const smtp = await lookupService("25", { table });
- * console.assert(ssh.entries[0].port === 22 && smtp.entries[0].name === "smtp");
+ * console.assert(ssh.entries[0]?.port === 22 && smtp.entries[0]?.name === "smtp");
  * ```
  */
 export async function loadServiceTable(path: string = SERVICES_FILE_PATH): Promise<ServiceTable> {
@@ -121,7 +121,7 @@ export async function loadServiceTable(path: string = SERVICES_FILE_PATH): Promi
  * import { lookupService } from "./services.ts";
  *
  * const { entries, source } = await lookupService("ssh", { servicesFile: "/nonexistent" });
- * console.assert(source === "embedded" && entries[0].port === 22);
+ * console.assert(source === "embedded" && entries[0]?.port === 22);
  * ```
  */
 export async function lookupService(
