@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ByteReader, ByteWriter, Duplex } from "../io/duplex.ts";
+import type { ByteWriter, Duplex } from "../io/duplex.ts";
 import { writeAll } from "../io/write_all.ts";
 import { withReadDeadline } from "./_read_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
