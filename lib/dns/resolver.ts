@@ -379,7 +379,10 @@ export async function resolveAddress(
   const names = findHostByAddress(await loadHostsFile(options.hostsFile), address);
   if (names) return names;
   try {
-    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options);
+    const config = options.nameServer === undefined
+      ? await readResolverConfig(options.resolvConf)
+      : undefined;
+    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
     return data;
   } catch (error) {
     // Name the address, not the in-addr.arpa name, to the user.
