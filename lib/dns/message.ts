@@ -446,6 +446,10 @@ export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
 export function reverseLookupName(address: string): string {
   const bytes = inetPton(address);
   if (bytes.length === 4) return `${[...bytes].reverse().join(".")}.in-addr.arpa`;
+  // An IPv4-mapped address (::ffff:a.b.c.d) is asked in the IPv4 zone, as glibc's gethostbyaddr.
+  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return `${[...bytes.subarray(12)].reverse().join(".")}.in-addr.arpa`;
+  }
   const nibbles: string[] = [];
   for (const byte of [...bytes].reverse()) {
     nibbles.push((byte & 0xf).toString(16), (byte >> 4).toString(16));

@@ -113,9 +113,13 @@ peerTest(
       addresses: ["10.9.9.9", "10.9.9.10"],
       source: "hosts-file",
     });
-    assert.deepEqual((await resolveHost("web.test.", { ...options, family: 6 })).addresses, [
+    assert.deepEqual((await resolveHost("web.test", { ...options, family: 6 })).addresses, [
       "fd00::99",
     ]);
+    // As glibc's files source (checked with getent): a name with a final dot matches no line of
+    // the hosts file, so DNS answers it.
+    const absolute = await resolveHost("web.test.", { ...options, family: 6 });
+    assert.equal(absolute.source, "dns");
     assert.equal((await resolveHost("www.test", options)).source, "dns");
     assert.deepEqual(await resolveAddress("10.9.9.10", options), ["other.test", "web"]);
     assert.deepEqual(await resolveAddress("fd00:0:0::99", options), ["web.test"]);
