@@ -19,7 +19,7 @@ import {
 } from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/client.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import type { IpFamily } from "../../lib/net/inet.ts";
+import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
   resolveAddress,
@@ -89,11 +89,25 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
         return "Its chain of aliases (CNAME records) is too long.";
     }
   }
-  if (error instanceof SyntaxError) return "It is not a valid host name.";
+  if (error instanceof SyntaxError) {
+    // "Invalid host name "x": it has an empty label" -> "... (it has an empty label)."
+    const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
+    return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
+  }
   if (error instanceof SocketError) {
     return `The name server could not be reached: ${error.message}.`;
   }
   return `${error instanceof Error ? error.message : String(error)}.`;
+}
+
+/** Reads and drops bytes up to the next LF; false when the input ends first. */
+async function skipRestOfLine(input: SocketStream): Promise<boolean> {
+  const byte = new Uint8Array(1);
+  while (true) {
+    const n = await input.readSome(byte);
+    if (n === null) return false;
+    if (n === 1 && byte[0] === 0x0a) return true;
+  }
 }
 
 interface Outcome {
@@ -104,9 +118,13 @@ interface Outcome {
 
 function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
   const what = reverse ? "a name" : "an address";
+  const literal = reverse ? undefined : addressFamily(query);
+  const why = literal !== undefined && literal !== family
+    ? `It is an IPv${literal} address, not an IPv${family} one.`
+    : explainResolveFailure(error, family);
   return {
     ok: false,
-    text: `${query} could not be resolved to ${what}.  ${explainResolveFailure(error, family)}\n`,
+    text: `${query} could not be resolved to ${what}.  ${why}\n`,
     json: {
       query,
       error: {
@@ -269,7 +287,9 @@ export async function runParsedResolverCommand(
         if (!(error instanceof LineTooLongError)) throw error;
         writeText(stderr, `${name}: That line is too long for a host name\n`);
         failures++;
-        break;
+        // Skip the rest of that line, and go on with the next one.
+        if (!(await skipRestOfLine(input))) break;
+        continue;
       }
       if (line === null) {
         if (!json) writeText(stdout, "\n"); // end of input: end the prompt's line
