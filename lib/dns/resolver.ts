@@ -33,7 +33,12 @@ import {
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
-import { type NssSource, type NssStatus, readHostsSources } from "./nsswitch.ts";
+import {
+  DEFAULT_HOSTS_SOURCES,
+  type NssSource,
+  type NssStatus,
+  readHostsSources,
+} from "./nsswitch.ts";
 import { readResolverConfig, type ResolverConfig, searchNames } from "./resolv_conf.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
@@ -259,7 +264,6 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
   const system = options.nameServer === undefined;
-  const config = system ? await readResolverConfig(options.resolvConf) : undefined;
   const sources = await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
   let failure: unknown = new DnsNotFoundError(hostName);
@@ -274,6 +278,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       status = "notfound";
     } else if (source.name === "dns") {
       try {
+        const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
@@ -322,16 +327,14 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
 }
 
 /** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */
-async function hostSources(options: ResolveOptions): Promise<NssSource[]> {
-  const fixed: NssSource[] = [
-    { name: "files", returnOn: new Set(["success"]) },
-    { name: "dns", returnOn: new Set(["success"]) },
-  ];
-  if (options.nameServer !== undefined || options.nsswitchConf === false) return fixed;
+async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
+  if (options.nameServer !== undefined || options.nsswitchConf === false) {
+    return DEFAULT_HOSTS_SOURCES;
+  }
   // A hosts file the caller names is asked whatever nsswitch.conf says.
   const sources = await readHostsSources(options.nsswitchConf);
   if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
-    return [fixed[0] as NssSource, ...sources];
+    return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
   return sources;
 }
