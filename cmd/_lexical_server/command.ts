@@ -95,7 +95,8 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
  * await Deno.writeTextFile(dict, "axe\nice\nlexical\n");
  * const { handler, finder } = await startLexicalHandler({ finder: "worker", workers: 1, dict });
  * {
- *   await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+ *   const options = { hostname: "127.0.0.1", port: 0, onListen: () => {} };
+ *   await using server = Deno.serve(options, handler);
  *   const response = await fetch(`http://127.0.0.1:${server.addr.port}/api/lexical`);
  *   const body = await response.json();
  *   assert.deepEqual(body.possibilities, ["lexical", "axe", "ice"]);

@@ -327,18 +327,30 @@ async function queryTcp(
  * @example Ask a loopback server that knows no such name
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeDnsMessage, DNS_RCODE, DNS_TYPE, encodeDnsMessage, queryDns } from "@netkit/netkit/dns";
+ * import {
+ *   decodeDnsMessage,
+ *   DNS_RCODE,
+ *   DNS_TYPE,
+ *   encodeDnsMessage,
+ *   queryDns,
+ * } from "@netkit/netkit/dns";
  *
  * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
  * const answered = (async () => {
  *   const [wire, client] = await server.receive();
  *   const query = decodeDnsMessage(wire);
- *   const reply = { id: query.id, response: true, rcode: DNS_RCODE.NXDOMAIN, questions: query.questions };
- *   await server.send(encodeDnsMessage(reply), client);
+ *   const reply = encodeDnsMessage({
+ *     id: query.id,
+ *     response: true,
+ *     rcode: DNS_RCODE.NXDOMAIN,
+ *     questions: query.questions,
+ *   });
+ *   await server.send(reply, client);
  * })();
  *
  * const { port } = server.addr as Deno.NetAddr;
- * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer: { hostname: "127.0.0.1", port } });
+ * const nameServer = { hostname: "127.0.0.1", port };
+ * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer });
  * await answered;
  * server.close();
  * assert.equal(answer.rcode, DNS_RCODE.NXDOMAIN);

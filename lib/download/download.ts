@@ -523,7 +523,8 @@ function isRetryable(error: unknown): boolean {
  * import { downloadExitCode } from "@netkit/netkit/download";
  * import { HttpStatusError } from "@netkit/netkit/http";
  *
- * assert.equal(downloadExitCode(new HttpStatusError(404, "Not Found", "http://h/")), 8); // server error
+ * const notFound = new HttpStatusError(404, "Not Found", "http://h/");
+ * assert.equal(downloadExitCode(notFound), 8); // server error
  * assert.equal(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")), 6); // auth
  * ```
  */

@@ -87,7 +87,8 @@ function clipUtf8(text: string, maxBytes: number): string {
  * import { contentDispositionFileName } from "@netkit/netkit/download";
  *
  * assert.equal(contentDispositionFileName('attachment; filename="../../x.txt"'), "x.txt");
- * assert.equal(contentDispositionFileName("attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt"), "été.txt");
+ * const encoded = "attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt";
+ * assert.equal(contentDispositionFileName(encoded), "été.txt");
  * assert.equal(contentDispositionFileName('attachment; filename="/"'), undefined);
  * assert.equal(contentDispositionFileName("inline"), undefined);
  * ```

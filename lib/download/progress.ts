@@ -52,7 +52,8 @@ export function formatBytes(bytes: number): string {
  * import assert from "node:assert/strict";
  * import { formatProgressLine } from "@netkit/netkit/download";
  *
- * const line = formatProgressLine("f.bin", { received: 512, total: 1024, fetched: 512, elapsedMs: 1000 }, 60);
+ * const progress = { received: 512, total: 1024, fetched: 512, elapsedMs: 1000 };
+ * const line = formatProgressLine("f.bin", progress, 60);
  * assert.ok(line.startsWith("f.bin "));
  * assert.ok(line.includes(" 50%"));
  * assert.ok(line.length <= 60);

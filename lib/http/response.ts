@@ -89,7 +89,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * import { readHttpResponseHead } from "@netkit/netkit/http";
  *
  * const text = "HTTP/1.1 200 OK\nX-A: 1\n  folded\nx-a: 2\n\nbody";
- * await using stream = new SocketStream(duplexFromStreams(new Blob([text]).stream(), new WritableStream()));
+ * const input = new Blob([text]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
  * const head = await readHttpResponseHead(stream);
  * assert.equal(head.status, 200);
  * assert.equal(head.headers.get("X-A"), "1 folded, 2");

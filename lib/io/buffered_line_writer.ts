@@ -75,7 +75,10 @@ export class BufferedLineWriter implements AsyncDisposable {
    *
    * const chunks: string[] = [];
    * const sink = {
-   *   write: (p: Uint8Array) => (chunks.push(new TextDecoder().decode(p)), Promise.resolve(p.length)),
+   *   write: (p: Uint8Array) => {
+   *     chunks.push(new TextDecoder().decode(p));
+   *     return Promise.resolve(p.length);
+   *   },
    * };
    * const log = new BufferedLineWriter(sink);
    * log.writeLine("one");
