@@ -4,6 +4,7 @@
  * computes. This test reads every `.ts` file of lib/, cmd/, tools/ and mod.ts and refuses:
  *
  * - `console.assert` in a doc-comment code block (assert with `node:assert/strict`);
+ * - an example that runs (not `ignore`d) without asserting with `node:assert/strict`;
  * - in a public library file (`lib/<package>/name.ts`, not `lib/internal/`, not `_name.ts`), an
  *   example importing a relative path instead of `@netkit/netkit…`, as a user would import it;
  * - an `ignore`d example of one of the core symbols, which must run against loopback peers they
@@ -125,6 +126,15 @@ export function checkDocExamples(file: string, source: string): string[] {
         );
       }
     }
+    const asserts = example.body.some(({ text }) =>
+      /^\s*import assert from "node:assert\/strict";/.test(text)
+    ) && example.body.some(({ text }) => /\bassert(\.\w+)?\(/.test(text));
+    if (isCode && !attributes.includes("ignore") && !asserts) {
+      problems.push(
+        `${file}:${example.line}: the example asserts nothing; check its results with ` +
+          `import assert from "node:assert/strict"`,
+      );
+    }
     if (attributes.includes("ignore") && isCode) {
       const core = CORE_EXAMPLES.find((entry) =>
         entry.file === file && entry.symbol === example.documents
@@ -212,6 +222,21 @@ Deno.test("checkDocExamples() names file:line of console.assert, relative import
     "lib/net/socket.ts:7",
     "lib/net/socket.ts:5",
   ]);
+  // An example that runs must assert something.
+  const silent = [
+    "/**",
+    " * ```ts",
+    ' * import { parsePort } from "@netkit/netkit/net";',
+    ' * parsePort("80");',
+    " * ```",
+    " */",
+  ];
+  assert.deepEqual(
+    checkDocExamples("lib/net/socket.ts", silent.join("\n")).map((p) => p.split(": ")[0]),
+    [
+      "lib/net/socket.ts:2",
+    ],
+  );
   // Private files, lib/internal/, cmd/ and tools/ import relatively.
   assert.deepEqual(checkDocExamples("lib/net/_read_deadline.ts", source).length, 1);
   assert.deepEqual(checkDocExamples("lib/internal/quote.ts", source).length, 1);
