@@ -42,8 +42,11 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  * import { buildHttpRequest, parseHttpUrl } from "@netkit/netkit/http";
  *
  * const head = buildHttpRequest(parseHttpUrl("http://[::1]:8080/x"), { userAgent: "t" });
- * assert.ok(head.startsWith("GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\n"));
- * assert.ok(head.endsWith("Connection: close\r\n\r\n"));
+ * assert.equal(
+ *   head,
+ *   "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\nAccept: *\/*\r\n" +
+ *     "Connection: close\r\n\r\n",
+ * );
  * ```
  */
 export function buildHttpRequest(url: HttpUrl, options: HttpRequestOptions = {}): string {
