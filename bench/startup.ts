@@ -62,6 +62,7 @@ const medians = hyperfine ? await withHyperfine(hyperfine) : await withLoop();
 await Deno.remove(scratch, { recursive: true });
 
 const anchor = medians[0];
+if (anchor === undefined) throw new Error("No start-up times measured");
 console.log(
   `\nStart-up, median of ${runs} runs (${hyperfine ? "hyperfine -N" : "interleaved loop"}), ` +
     `deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores:\n`,
@@ -69,7 +70,9 @@ console.log(
 console.log("| case | median ms | × empty script | goal ≤ 1.3× |");
 console.log("| --- | ---: | ---: | :---: |");
 cases.forEach((item, index) => {
-  const ratio = medians[index] / anchor;
+  const median = medians[index];
+  if (median === undefined) throw new Error(`No start-up time for ${item.label}`);
+  const ratio = median / anchor;
   const verdict = index === 0
     ? "anchor"
     : index === 1
@@ -78,7 +81,7 @@ cases.forEach((item, index) => {
     ? "met"
     : "MISSED";
   console.log(
-    `| ${item.label} | ${medians[index].toFixed(1)} | ${ratio.toFixed(2)} | ${verdict} |`,
+    `| ${item.label} | ${median.toFixed(1)} | ${ratio.toFixed(2)} | ${verdict} |`,
   );
 });
 
@@ -99,19 +102,25 @@ async function withLoop(): Promise<number[]> {
   const times: number[][] = cases.map(() => []);
   for (let round = -2; round < runs; round++) { // two rounds of warm-up
     for (const [index, item] of cases.entries()) {
+      const [program, ...args] = item.argv;
+      if (program === undefined) throw new TypeError("The command line is empty");
       const start = performance.now();
-      const output = await new Deno.Command(item.argv[0], {
-        args: item.argv.slice(1),
+      const output = await new Deno.Command(program, {
+        args,
         stdin: "null",
         stdout: "null",
         stderr: "null",
       }).output();
       const elapsed = performance.now() - start;
       if (!output.success) throw new Error(`${item.label} exited with ${output.code}`);
-      if (round >= 0) times[index].push(elapsed);
+      if (round >= 0) times[index]?.push(elapsed);
     }
   }
-  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
+  return times.map((list) => {
+    const median = list.sort((a, b) => a - b)[Math.floor(list.length / 2)];
+    if (median === undefined) throw new RangeError("No runs timed");
+    return median;
+  });
 }
 
 function which(command: string): string | undefined {

@@ -24,7 +24,7 @@ export interface CompilePlanOptions {
   /** Where the executables go. @default {"dist"} */
   outDir?: string;
   /** A `deno compile --target` triple; the host's when absent. */
-  target?: string;
+  target?: string | undefined;
   /**
    * Modules found by scanning each command's sources that `deno compile` does not pick up by
    * itself (worker modules), as paths relative to the project root, by command name.

@@ -30,7 +30,7 @@ export interface DenortSource {
 /** Options of {@linkcode locateDenort}. */
 export interface LocateDenortOptions {
   /** The value of `DENORT_BIN`, if set. */
-  denortBin?: string;
+  denortBin?: string | undefined;
   /** Deno's cache directory (`denoDir` of `deno info --json`). */
   denoDir: string;
   /** The Deno version compiling, e.g. `2.9.6`. */

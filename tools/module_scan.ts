@@ -49,8 +49,8 @@ const URL_PATTERN = /new\s+URL\s*\(\s*(["'`])(\.\.?\/[^"'`]+)\1\s*,\s*import\.me
 export function findWorkerModules(source: string, moduleUrl: string): string[] {
   const found = new Set<string>();
   for (const pattern of WORKER_PATTERNS) {
-    for (const match of stripComments(source).matchAll(pattern)) {
-      found.add(new URL(match[2], moduleUrl).href);
+    for (const [, , specifier] of stripComments(source).matchAll(pattern)) {
+      if (specifier !== undefined) found.add(new URL(specifier, moduleUrl).href);
     }
   }
   return [...found];
@@ -73,8 +73,10 @@ export function findWorkerModules(source: string, moduleUrl: string): string[] {
  */
 export function findReferencedFiles(source: string, moduleUrl: string): string[] {
   const found = new Set<string>();
-  for (const match of stripComments(source).matchAll(URL_PATTERN)) {
-    if (!match[2].includes("${")) found.add(new URL(match[2], moduleUrl).href);
+  for (const [, , specifier] of stripComments(source).matchAll(URL_PATTERN)) {
+    if (specifier !== undefined && !specifier.includes("${")) {
+      found.add(new URL(specifier, moduleUrl).href);
+    }
   }
   return [...found];
 }

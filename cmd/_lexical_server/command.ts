@@ -16,13 +16,13 @@ export interface LexicalServerSettings {
   /** `worker`: a pool sharing one index; `subprocess`: scrabble-word-finder per cache miss. */
   finder: "worker" | "subprocess";
   /** Workers in the pool. */
-  workers?: number;
+  workers?: number | undefined;
   /** Racks kept in the cache. */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
   /** A word list file instead of the built-in SOWPODS. */
-  dict?: string;
+  dict?: string | undefined;
   /** The scrabble-word-finder program for the subprocess finder. */
-  finderCommand?: string;
+  finderCommand?: string | undefined;
 }
 
 /**
@@ -196,8 +196,8 @@ export function startedByDenoServe(): boolean {
     ) {
       return false;
     }
-    const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
-    return /(^|\/)deno$/.test(argv[0]) && argv[1] === "serve";
+    const [program, subcommand] = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return program !== undefined && /(^|\/)deno$/.test(program) && subcommand === "serve";
   } catch {
     return false;
   }

@@ -172,7 +172,8 @@ export function filesIn(url: URL): Set<string> | undefined {
 export async function programName(): Promise<string> {
   try {
     if (!mayRead("/proc/self/cmdline")) throw new Deno.errors.NotCapable("No read permission");
-    return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
+    const [program = ""] = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return program;
   } catch {
     if (!Deno.build.standalone) return "deno";
     const { default: process } = await import(NODE_PROCESS);

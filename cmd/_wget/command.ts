@@ -157,7 +157,7 @@ export async function runWget(
         write: true,
         create: true,
         truncate: !options.resume,
-        append: options.resume,
+        append: options.resume ?? false,
       });
     } catch (error) {
       console.error(`wget: ${new DownloadFileError(output, error).message}`);

@@ -16,7 +16,7 @@ export interface WgetReporterOptions {
   /** Print nothing but errors (`-q`). */
   quiet?: boolean;
   /** Print the server's response head instead of its status line (`-S`). */
-  serverResponse?: boolean;
+  serverResponse?: boolean | undefined;
 }
 
 /**

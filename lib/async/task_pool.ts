@@ -91,8 +91,9 @@ export class TaskPool implements AsyncDisposable {
   readonly #concurrency: number;
   readonly #onError: (error: unknown) => void;
   #active = 0;
-  // A queue as an array with a moving head, so taking the next task costs no copying.
-  #queue: Task[] = [];
+  // A queue as an array with a moving head, so taking the next task costs no copying; taken
+  // slots hold undefined so the finished task can be collected.
+  #queue: (Task | undefined)[] = [];
   #head = 0;
   #closed = false;
   #pumping = false;
@@ -291,7 +292,8 @@ export class TaskPool implements AsyncDisposable {
     this.#pumping = true;
     while (this.#active < this.#concurrency && this.#head < this.#queue.length) {
       const next = this.#queue[this.#head];
-      this.#queue[this.#head++] = undefined as unknown as Task;
+      if (next === undefined) throw new RangeError(`TaskPool queue slot ${this.#head} is empty`);
+      this.#queue[this.#head++] = undefined;
       if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;

@@ -16,7 +16,7 @@ export const DEFAULT_MAX_QUEUE = 1024;
 /** Options for {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions {
   /** How many workers. @default {navigator.hardwareConcurrency} */
-  size?: number;
+  size?: number | undefined;
   /** How many tasks may wait for a worker; beyond that `run()` rejects. @default {1024} */
   maxQueue?: number;
   /**

@@ -138,7 +138,8 @@ export function reportUsageError(
 }
 
 function firstLine(text: string): string {
-  return text.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+  const [first = ""] = text.split("\n");
+  return first.replace(/\. To specify a positional argument.*$/, "");
 }
 
 /**

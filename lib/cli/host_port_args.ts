@@ -51,6 +51,10 @@ export function parseHostPortArgs(
   if (typeof parsed === "number") return parsed;
   const [host, portText] = parsed.positionals;
   try {
+    // parseCommandLine() checked minPositionals above.
+    if (host === undefined || portText === undefined) {
+      throw new UsageError("Expected HOST and PORT");
+    }
     const port = parsePort(portText);
     const timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
     if (timeoutMs <= 0) throw new UsageError("--timeout takes more than 0 seconds");

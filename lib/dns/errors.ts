@@ -45,7 +45,7 @@ export class DnsError extends Error {
   /** The name (or address) looked up. */
   readonly query: string;
   /** The name server asked, when one was. */
-  readonly server?: string;
+  readonly server?: string | undefined;
 
   /** Builds the error: `Cannot resolve "QUERY": DETAIL`. */
   constructor(failure: DnsFailure, query: string, detail: string, options: DnsErrorOptions = {}) {

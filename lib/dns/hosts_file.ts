@@ -44,17 +44,18 @@ export interface HostsEntry {
 export function parseHostsFile(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
-    if (fields.length < 2) continue;
+    const [address, ...names] = fields;
+    if (address === undefined || names.length === 0) continue;
     let bytes: Uint8Array;
     try {
-      bytes = inetPton(fields[0]);
+      bytes = inetPton(address);
     } catch {
       continue; // not an address: skipped
     }
     entries.push({
       address: inetNtop(bytes),
       family: bytes.length === 4 ? 4 : 6,
-      names: fields.slice(1),
+      names,
     });
   }
   return entries;
@@ -120,8 +121,10 @@ export function findHostByName(
 ): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   for (const entry of entries) {
+    const [officialName] = entry.names;
+    if (officialName === undefined) continue;
     if (entry.family !== family || !entry.names.some((n) => sameName(n, name))) continue;
-    match ??= { officialName: entry.names[0], aliases: [], addresses: [] };
+    match ??= { officialName, aliases: [], addresses: [] };
     for (const n of entry.names) {
       if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
     }

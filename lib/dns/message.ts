@@ -188,13 +188,14 @@ function readName(bytes: Uint8Array, offset: number): { name: string; next: numb
   let lowestTarget = offset; // each pointer must point before the last place jumped to
   let wireBytes = 1;
   while (true) {
-    if (pos >= bytes.length) throw new DnsFormatError("DNS name runs past the end of the message");
     const length = bytes[pos];
+    if (length === undefined) throw new DnsFormatError("DNS name runs past the end of the message");
     if ((length & 0xc0) === 0xc0) {
-      if (pos + 1 >= bytes.length) {
+      const low = bytes[pos + 1];
+      if (low === undefined) {
         throw new DnsFormatError("DNS name pointer runs past the end of the message");
       }
-      const target = ((length & 0x3f) << 8) | bytes[pos + 1];
+      const target = ((length & 0x3f) << 8) | low;
       if (target >= lowestTarget) {
         throw new DnsFormatError(`DNS name pointer to ${target} does not point backwards`);
       }
@@ -321,13 +322,20 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
   const reader = new Reader(bytes);
   const id = reader.u16("the header");
   const flags = reader.u16("the header");
-  const counts = [0, 0, 0, 0].map(() => reader.u16("the header"));
+  const questionCount = reader.u16("the header");
+  const answerCount = reader.u16("the header");
+  const authorityCount = reader.u16("the header");
+  const additionalCount = reader.u16("the header");
   const questions: DnsQuestion[] = [];
-  for (let i = 0; i < counts[0]; i++) questions.push(readQuestion(reader));
-  const sections: DnsRecord[][] = [[], [], []];
-  for (const [index, section] of sections.entries()) {
-    for (let i = 0; i < counts[index + 1]; i++) section.push(readRecord(reader));
-  }
+  for (let i = 0; i < questionCount; i++) questions.push(readQuestion(reader));
+  const readSection = (count: number): DnsRecord[] => {
+    const section: DnsRecord[] = [];
+    for (let i = 0; i < count; i++) section.push(readRecord(reader));
+    return section;
+  };
+  const answers = readSection(answerCount);
+  const authorities = readSection(authorityCount);
+  const additionals = readSection(additionalCount);
   return {
     id,
     response: (flags & 0x8000) !== 0,
@@ -338,9 +346,9 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
     recursionAvailable: (flags & 0x0080) !== 0,
     rcode: flags & 0xf,
     questions,
-    answers: sections[0],
-    authorities: sections[1],
-    additionals: sections[2],
+    answers,
+    authorities,
+    additionals,
   };
 }
 
@@ -443,6 +451,10 @@ export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
 export function reverseLookupName(address: string): string {
   const bytes = inetPton(address);
   if (bytes.length === 4) return `${[...bytes].reverse().join(".")}.in-addr.arpa`;
+  // An IPv4-mapped address (::ffff:a.b.c.d) is asked in the IPv4 zone, as glibc's gethostbyaddr.
+  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return `${[...bytes.subarray(12)].reverse().join(".")}.in-addr.arpa`;
+  }
   const nibbles: string[] = [];
   for (const byte of [...bytes].reverse()) {
     nibbles.push((byte & 0xf).toString(16), (byte >> 4).toString(16));

@@ -69,7 +69,7 @@ export interface DownloadEvents {
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
-  start?(info: { path: string; offset: number; total?: number }): void;
+  start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
@@ -79,13 +79,13 @@ export interface DownloadEvents {
 /** Options of {@linkcode download}. */
 export interface DownloadOptions extends Omit<HttpClientOptions, "method"> {
   /** The directory for files (`-P`). @default {"."} */
-  directory?: string;
+  directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /** Skip the download when the file exists (`--no-clobber`). */
-  noClobber?: boolean;
+  noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
-  resume?: boolean;
+  resume?: boolean | undefined;
   /** The most redirects followed. @default {20} */
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
@@ -93,11 +93,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method"> {
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
-  contentDisposition?: boolean;
+  contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
-  trustServerNames?: boolean;
+  trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
-  spider?: boolean;
+  spider?: boolean | undefined;
   /** Progress reports. */
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
@@ -115,7 +115,7 @@ export interface DownloadResult {
   /** Body bytes received in this run. */
   bytes: number;
   /** The file's full size after the run, when known. */
-  size?: number;
+  size?: number | undefined;
   /** The final status code. */
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
@@ -256,7 +256,8 @@ async function attemptDownload(
       const status = response.status;
       const location = response.head.headers.get("Location");
       if (REDIRECTS.has(status) && location !== undefined) {
-        const next = parseHttpUrl(location.split(",")[0], target);
+        const [firstLocation = ""] = location.split(",");
+        const next = parseHttpUrl(firstLocation, target);
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,

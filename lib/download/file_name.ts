@@ -96,13 +96,14 @@ function clipUtf8(text: string, maxBytes: number): string {
 export function contentDispositionFileName(header: string): string | undefined {
   let raw: string | undefined;
   const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
-  if (extended) {
-    const charset = extended[1].trim().toLowerCase();
-    raw = charset === "utf-8" || charset === "" ? percentDecode(extended[2].trim()) : undefined;
+  const [, charsetField, encoded] = extended ?? [];
+  if (charsetField !== undefined && encoded !== undefined) {
+    const charset = charsetField.trim().toLowerCase();
+    raw = charset === "utf-8" || charset === "" ? percentDecode(encoded.trim()) : undefined;
   }
   if (raw === undefined) {
     const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
-    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
+    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2]?.trim();
   }
   if (raw === undefined) return undefined;
   const base = raw.slice(Math.max(raw.lastIndexOf("/"), raw.lastIndexOf("\\")) + 1)

@@ -10,7 +10,7 @@ export interface ProgressState {
   /** Bytes received so far, including any resumed part. */
   received: number;
   /** The full size, when known. */
-  total?: number;
+  total?: number | undefined;
   /** Bytes received in this run (for the rate). */
   fetched: number;
   /** Milliseconds since this run's body started. */

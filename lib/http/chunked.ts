@@ -14,7 +14,7 @@ import { LineTooLongError, type SocketStream, UnexpectedEofError } from "../net/
 /** Options of {@linkcode copyChunkedBody}. */
 export interface ChunkedOptions {
   /** Called with the running count of body bytes after each write. */
-  onProgress?: (copied: number) => void;
+  onProgress?: ((copied: number) => void) | undefined;
   /** The most bytes of trailer lines. @default {65536} */
   maxTrailerBytes?: number;
   /** The most trailer lines. @default {100} */
@@ -90,9 +90,11 @@ export async function copyChunkedBody(
   };
   while (true) {
     const sizeLine = await readLine("chunk size");
-    const match = CHUNK_SIZE_LINE.exec(sizeLine.trim());
-    if (!match) throw new HttpProtocolError(`Invalid chunk size line ${quoteForMessage(sizeLine)}`);
-    const size = parseInt(match[1], 16);
+    const hex = CHUNK_SIZE_LINE.exec(sizeLine.trim())?.[1];
+    if (hex === undefined) {
+      throw new HttpProtocolError(`Invalid chunk size line ${quoteForMessage(sizeLine)}`);
+    }
+    const size = parseInt(hex, 16);
     if (size === 0) break;
     const base = total;
     try {

@@ -141,12 +141,12 @@ export async function readHttpResponseHead(
       if (line === "") break;
       head.lines.push(line);
       if (line[0] === " " || line[0] === "\t") {
-        if (entries.length === 0) {
+        const last = entries.at(-1);
+        if (last === undefined) {
           throw new HttpProtocolError(
             `Continuation line before any header ${quoteForMessage(line)}`,
           );
         }
-        const last = entries[entries.length - 1];
         last[1] = `${last[1]} ${line.trim()}`.trim();
         continue;
       }
@@ -209,8 +209,8 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
   const lengths = head.headers.getAll("Content-Length")
     .flatMap((value) => value.split(","))
     .map((value) => value.trim());
-  if (lengths.length === 0) return { kind: "close" };
-  const length = lengths[0];
+  const [length] = lengths;
+  if (length === undefined) return { kind: "close" };
   if (!/^[0-9]{1,15}$/.test(length) || lengths.some((other) => other !== length)) {
     throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
   }

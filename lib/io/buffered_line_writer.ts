@@ -46,7 +46,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   readonly #flushDelayMs: number;
   readonly #bufferBytes: number;
   #buffers: [Uint8Array, Uint8Array] | undefined;
-  #active = 0;
+  #active: 0 | 1 = 0;
   #used = 0;
   #dropped = 0;
   #unreported = 0;
@@ -131,7 +131,7 @@ export class BufferedLineWriter implements AsyncDisposable {
       else notice = encoder.encode(text); // Rare: a full buffer, so one allocation is fine.
       this.#unreported = 0;
     }
-    this.#active ^= 1;
+    this.#active = this.#active === 0 ? 1 : 0;
     this.#used = 0;
     this.#writing = this.#write(bytes, notice).finally(() => {
       this.#writing = undefined;

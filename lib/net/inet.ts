@@ -214,8 +214,9 @@ export function inetNtop(bytes: Uint8Array): string {
   if (bytes.length !== 16) {
     throw new RangeError(`An address is 4 or 16 bytes long, not ${bytes.length}`);
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
   const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((bytes[i] << 8) | bytes[i + 1]);
+  for (let i = 0; i < 16; i += 2) words.push(view.getUint16(i));
   // The longest run of zero words, the first one on a tie; a single zero is not a run.
   let bestStart = -1;
   let bestLength = 0;
@@ -234,7 +235,7 @@ export function inetNtop(bytes: Uint8Array): string {
   }
   if (bestLength < 2) bestStart = -1;
   let text = "";
-  for (let i = 0; i < 8; i++) {
+  for (const [i, word] of words.entries()) {
     if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLength) {
       if (i === bestStart) text += ":";
       continue;
@@ -246,7 +247,7 @@ export function inetNtop(bytes: Uint8Array): string {
       text += bytes.subarray(12).join(".");
       break;
     }
-    text += words[i].toString(16);
+    text += word.toString(16);
   }
   if (bestStart >= 0 && bestStart + bestLength === 8) text += ":";
   return text;

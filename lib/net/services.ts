@@ -42,14 +42,16 @@ export interface ServiceEntry {
 export function parseServices(text: string): ServiceEntry[] {
   const entries: ServiceEntry[] = [];
   for (const fields of configLines(text)) {
-    if (fields.length < 2) continue;
-    const match = /^([0-9]{1,5})\/([A-Za-z0-9-]+)$/.exec(fields[1]);
-    if (!match || Number(match[1]) > 65535) continue;
+    const [name, portAndProtocol, ...aliases] = fields;
+    if (name === undefined || portAndProtocol === undefined) continue;
+    const match = /^([0-9]{1,5})\/([A-Za-z0-9-]+)$/.exec(portAndProtocol);
+    const protocol = match?.[2];
+    if (!match || protocol === undefined || Number(match[1]) > 65535) continue;
     entries.push({
-      name: fields[0],
+      name,
       port: Number(match[1]),
-      protocol: match[2].toLowerCase(),
-      aliases: fields.slice(2),
+      protocol: protocol.toLowerCase(),
+      aliases,
     });
   }
   return entries;
@@ -60,7 +62,7 @@ export interface LookupServiceOptions {
   /** The services file; when it cannot be read, the embedded table. @default {"/etc/services"} */
   servicesFile?: string;
   /** Only this protocol (`tcp`, `udp`). */
-  protocol?: string;
+  protocol?: string | undefined;
   /** A table already loaded with {@linkcode loadServiceTable}; `servicesFile` is then unused. */
   table?: ServiceTable;
 }

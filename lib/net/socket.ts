@@ -46,9 +46,9 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
   /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Abort from outside, e.g. on SIGINT. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
@@ -133,7 +133,7 @@ export interface ServerSocketOptions {
    * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
    * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
   reusePort?: boolean;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ByteReader, ByteWriter, Duplex } from "../io/duplex.ts";
+import type { ByteWriter, Duplex } from "../io/duplex.ts";
 import { writeAll } from "../io/write_all.ts";
 import { withReadDeadline } from "./_read_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
@@ -50,7 +50,7 @@ export class UnexpectedEofError extends Error {
 /** Options of {@linkcode SocketStream}. */
 export interface SocketStreamOptions {
   /** The longest line accepted, without its line ending. @default {65536} */
-  maxLineBytes?: number;
+  maxLineBytes?: number | undefined;
   /** Size of the write buffer; larger writes go straight out. @default {65536} */
   writeBufferBytes?: number;
   /** Fail a read that waits longer than this (closing the connection). Off by default. */

@@ -96,17 +96,19 @@ export interface Subprocess extends AsyncDisposable {
  * ```
  */
 export function subprocess(argv: string[], options: SubprocessOptions = {}): Subprocess {
-  if (argv.length === 0) throw new TypeError("The command line is empty");
+  const [command, ...args] = argv;
+  if (command === undefined) throw new TypeError("The command line is empty");
   const stdoutMode = options.stdout ?? "piped";
   options.signal?.throwIfAborted();
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const commandOptions: Deno.CommandOptions = {
+    args,
     stdin: options.stdin ?? "null",
     stdout: stdoutMode,
     stderr: options.stderr ?? "inherit",
-    env: options.env,
-    cwd: options.cwd,
-  }).spawn();
+  };
+  if (options.env !== undefined) commandOptions.env = options.env;
+  if (options.cwd !== undefined) commandOptions.cwd = options.cwd;
+  const child = new Deno.Command(command, commandOptions).spawn();
   let ended = false;
   const kill = (signal: Deno.Signal = "SIGTERM") => {
     if (ended) return;

@@ -80,7 +80,7 @@ export function writeRfc868Time(date: Date, target: Uint8Array, offset = 0): voi
  */
 export function decodeRfc868Time(bytes: Uint8Array): Date {
   if (bytes.length !== 4) throw new RangeError(`Expected 4 bytes, got "${bytes.length}"`);
-  const count = ((bytes[0] << 24) >>> 0) + (bytes[1] << 16) + (bytes[2] << 8) + bytes[3];
+  const count = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
   const seconds = count < 2 ** 31 ? count + TWO_TO_32 : count;
   return new Date((seconds - RFC868_EPOCH_OFFSET) * 1000);
 }

@@ -33,7 +33,7 @@ export interface TimeServerOptions {
   /** Stops the server: no more accepting, connections in flight finish, then it resolves. */
   signal?: AbortSignal;
   /** Called with each client's address as it is accepted (for logging). */
-  onConnection?: (address: Deno.Addr) => void;
+  onConnection?: ((address: Deno.Addr) => void) | undefined;
   /**
    * Called with errors that do not stop the server, as a {@linkcode SocketError} whose `step` is
    * `accept` (e.g. out of file descriptors: worth logging) or `write` (a client that reset: usual).

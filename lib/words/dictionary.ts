@@ -17,7 +17,7 @@ export const SOWPODS_WORDS = 267_751;
 /** Options for {@linkcode loadWordIndex}. */
 export interface LoadWordIndexOptions extends BuildWordIndexOptions {
   /** A file with one word per line; SOWPODS when absent. */
-  dict?: string;
+  dict?: string | undefined;
 }
 
 let sowpods: Promise<WordIndex> | undefined;

@@ -29,14 +29,14 @@ export interface WordFinderOptions {
   /** `"worker"`: a {@linkcode WorkerPool} over one shared index. `"subprocess"`: a program per rack. */
   kind: "worker" | "subprocess";
   /** A word list file (one word per line) instead of SOWPODS. */
-  dict?: string;
+  dict?: string | undefined;
   /** Worker mode: how many workers. @default {navigator.hardwareConcurrency} */
-  workers?: number;
+  workers?: number | undefined;
   /**
    * Subprocess mode: the program and its first arguments (the rack is appended), e.g.
    * `["./dist/scrabble-word-finder"]`. Required in subprocess mode.
    */
-  command?: string[];
+  command?: string[] | undefined;
   /** Subprocess mode: how many children at once. @default {2 × cores} */
   maxChildren?: number;
   /** Subprocess mode: kill a child after this long. @default {30000} */

@@ -25,13 +25,13 @@ export interface LexicalHandlerOptions {
   /** Answers a checked, sorted, lowercase rack (e.g. a word finder's `find`). */
   find(rack: string): Promise<string[]>;
   /** How many racks the cache keeps. @default {10000} */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
   /**
    * The most bytes of JSON the cache keeps (a rack of blanks answers megabytes). @default {64 MiB}
    */
   cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
 }
 
 /** The counters answered at {@linkcode STATS_PATH}. */

@@ -161,6 +161,7 @@ peerTest(
     const mismatches: string[] = [];
     TABLE.forEach((text, i) => {
       const expected = answers[i];
+      assert.ok(expected, `no oracle answer for ${text}`);
       const v4 = tryPton(text, 4);
       const v6 = tryPton(text, 6);
       const shown = JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text);
@@ -193,9 +194,10 @@ peerTest(
     }
     const expected = await python(NTOP_ORACLE, inputs.map(hex)) as string[];
     const actual = inputs.map(inetNtop);
-    const wrong = actual.flatMap((text, i) =>
-      text === expected[i] ? [] : [`${hex(inputs[i])}: ${text} vs ${expected[i]}`]
-    );
+    const wrong = inputs.flatMap((bytes, i) => {
+      const text = actual[i];
+      return text === expected[i] ? [] : [`${hex(bytes)}: ${text} vs ${expected[i]}`];
+    });
     assert.deepEqual(wrong.slice(0, 10), []);
     // And every text reads back to the same bytes.
     for (const [i, text] of actual.entries()) assert.deepEqual(inetPton(text), inputs[i]);
