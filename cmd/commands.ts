@@ -98,14 +98,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "resolve-hostname",
     summary: "print the official name and IPv4 addresses of hosts",
-    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration.
-    permissions: { allow: { net: true, read: true } },
+    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
+    // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname.ts"),
   },
   {
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
-    permissions: { allow: { net: true, read: true } },
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname6.ts"),
   },
   {

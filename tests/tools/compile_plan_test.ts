@@ -68,7 +68,12 @@ Deno.test("planCompile() gives each command only the permissions of its table en
   assertEquals(flags("telnet"), ["--allow-net"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
   assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
-  assertEquals(flags("resolve-hostname6"), ["--allow-net", "--allow-read"]);
+  assertEquals(flags("resolve-hostname6"), [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env=LOCALDOMAIN,RES_OPTIONS",
+    "--allow-sys=hostname",
+  ]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
   assertEquals(flags("lexical-server"), [
     "--allow-net",
@@ -112,6 +117,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-write",
     "--allow-run",
     "--allow-env",
+    "--allow-sys=hostname",
   ]);
 });
 
