@@ -35,7 +35,7 @@ import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } fro
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
 import { type NssSource, type NssStatus, readHostsSources } from "./nsswitch.ts";
 import { readResolverConfig, type ResolverConfig, searchNames } from "./resolv_conf.ts";
-import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
+import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 /** The most CNAME links followed before giving up (glibc and dig follow chains of 9 and more). */
 export const MAX_CNAME_LINKS = 16;
@@ -281,13 +281,17 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
   }
-  if (addressFamily(name) !== undefined) {
-    const literal = inetPton(name);
-    const text = inetNtop(literal);
-    if ((literal.length === 4 ? 4 : 6) !== family) {
+  const literal = addressLiteral(name);
+  if (literal !== undefined) {
+    if (literal.family !== family) {
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");
     }
-    return { officialName: text, aliases: [], addresses: [text], source: "literal" };
+    return {
+      officialName: literal.text,
+      aliases: [],
+      addresses: [literal.text],
+      source: "literal",
+    };
   }
   const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
@@ -334,6 +338,24 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     if (source.returnOn.has(status)) break;
   }
   throw failure;
+}
+
+/**
+ * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
+ * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
+ */
+function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
+  if (addressFamily(name) !== undefined) {
+    const bytes = inetPton(name);
+    return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
+  }
+  const v4 = inetAton(name);
+  if (v4) return { family: 4, text: inetNtop(v4) };
+  const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
+  if (scoped && addressFamily(scoped[1] ?? "") === 6) {
+    return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
+  }
+  return undefined;
 }
 
 /** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */

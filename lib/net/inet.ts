@@ -252,3 +252,48 @@ export function inetNtop(bytes: Uint8Array): string {
   if (bestStart >= 0 && bestStart + bestLength === 8) text += ":";
   return text;
 }
+
+/**
+ * Parses an IPv4 address in any form glibc's `inet_aton` takes, exactly (no trailing text, as
+ * `gethostbyname` and `getaddrinfo` use it): one to four parts, each decimal, octal (`0` prefix)
+ * or hexadecimal (`0x`), the last part filling the bytes that remain — `127.1`, `0x7f.1` and
+ * `2130706433` are all 127.0.0.1.
+ *
+ * @param text The address text.
+ * @returns Four bytes in network order, or undefined when `text` is no such address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inetAton } from "@netkit/netkit/net";
+ *
+ * assert.deepEqual(inetAton("127.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.deepEqual(inetAton("0x7f.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.equal(inetAton("1.2.3.256"), undefined);
+ * ```
+ */
+export function inetAton(text: string): Uint8Array | undefined {
+  if (typeof text !== "string" || text === "") return undefined;
+  const parts = text.split(".");
+  if (parts.length > 4) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    let value: number;
+    if (/^0[xX][0-9a-fA-F]+$/.test(part)) value = parseInt(part.slice(2), 16);
+    else if (/^0[0-7]*$/.test(part)) value = part.length === 1 ? 0 : parseInt(part.slice(1), 8);
+    else if (/^[1-9][0-9]*$/.test(part)) value = Number(part);
+    else return undefined;
+    if (!Number.isSafeInteger(value)) return undefined;
+    values.push(value);
+  }
+  const last = values.pop() ?? 0;
+  if (values.some((value) => value > 255)) return undefined;
+  const lastBytes = 4 - values.length;
+  if (last >= 2 ** (8 * lastBytes)) return undefined;
+  const bytes = new Uint8Array(4);
+  values.forEach((value, i) => (bytes[i] = value));
+  for (let i = 3, rest = last; i >= values.length; i--, rest = Math.floor(rest / 256)) {
+    bytes[i] = rest % 256;
+  }
+  return bytes;
+}
