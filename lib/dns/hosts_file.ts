@@ -6,7 +6,7 @@
  * @module
  */
 
-import { configLines, readConfigFile } from "../internal/config_file.ts";
+import { configLines, readParsedConfigFile } from "../internal/config_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 /** The hosts file of the system. */
@@ -80,7 +80,8 @@ export function parseHostsFile(text: string): HostsEntry[] {
  * ```
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
-  return parseHostsFile(await readConfigFile(path, MAX_HOSTS_FILE_BYTES));
+  // Parsed once per process, and again when the file changes.
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, "hosts");
 }
 
 /** What a hosts file says about a name. */

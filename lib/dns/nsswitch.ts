@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readConfigFile } from "../internal/config_file.ts";
+import { readParsedConfigFile } from "../internal/config_file.ts";
 
 /** The file read by default. */
 export const NSSWITCH_CONF_FILE = "/etc/nsswitch.conf";
@@ -104,7 +104,7 @@ export function parseHostsSources(text: string): NssSource[] {
  */
 export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promise<NssSource[]> {
   try {
-    return parseHostsSources(await readConfigFile(path, MAX_NSSWITCH_BYTES));
+    return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, parseHostsSources, "nsswitch");
   } catch {
     return [...DEFAULT_HOSTS_SOURCES];
   }

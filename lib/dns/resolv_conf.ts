@@ -7,7 +7,7 @@
  * @module
  */
 
-import { readConfigFile } from "../internal/config_file.ts";
+import { readParsedConfigFile } from "../internal/config_file.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
 /** The file read by default. */
@@ -220,17 +220,24 @@ export function searchNames(
  * ```
  */
 export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promise<ResolverConfig> {
-  let text = "";
-  try {
-    text = await readConfigFile(path, MAX_RESOLV_CONF_BYTES);
-  } catch {
-    // No file, no permission, or an absurd one: the defaults.
-  }
-  return parseResolvConf(text, {
+  const sources = {
     localDomain: readEnvQuietly("LOCALDOMAIN"),
     resOptions: readEnvQuietly("RES_OPTIONS"),
     hostName: hostNameQuietly(),
-  });
+  };
+  // Parsed once per process and environment, and again when the file changes.
+  const key = `resolv\0${sources.localDomain}\0${sources.resOptions}\0${sources.hostName}`;
+  try {
+    return await readParsedConfigFile(
+      path,
+      MAX_RESOLV_CONF_BYTES,
+      (text) => parseResolvConf(text, sources),
+      key,
+    );
+  } catch {
+    // No file, no permission, or an absurd one: the defaults.
+    return parseResolvConf("", sources);
+  }
 }
 
 function readEnvQuietly(name: string): string | undefined {
