@@ -60,11 +60,12 @@ export interface CommandEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMANDS } from "./commands.ts";
  *
  * const ports = COMMANDS.find((command) => command.name === "ports");
- * console.assert(ports?.permissions.allow.net === undefined);
- * console.assert(ports?.permissions.allow.read === true);
+ * assert.equal(ports?.permissions.allow.net, undefined);
+ * assert.equal(ports?.permissions.allow.read, true);
  * ```
  */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -144,10 +145,11 @@ export const COMMANDS: readonly CommandEntry[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findCommand } from "./commands.ts";
  *
- * console.assert(findCommand("wget")?.name === "wget");
- * console.assert(findCommand("netkit") === undefined);
+ * assert.equal(findCommand("wget")?.name, "wget");
+ * assert.equal(findCommand("netkit"), undefined);
  * ```
  */
 export function findCommand(name: string): CommandEntry | undefined {

@@ -55,10 +55,11 @@ function writeText(out: { writeSync(p: Uint8Array): number }, text: string): voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DnsNotFoundError } from "../../lib/dns/errors.ts";
  * import { explainResolveFailure } from "./command.ts";
  *
- * console.assert(explainResolveFailure(new DnsNotFoundError("x"), 4) === "Did you mistype it?");
+ * assert.equal(explainResolveFailure(new DnsNotFoundError("x"), 4), "Did you mistype it?");
  * ```
  */
 export function explainResolveFailure(error: unknown, family: IpFamily): string {
@@ -178,14 +179,18 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
  *
  * @example Resolve an address literal, printing nothing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runResolverCommand } from "./command.ts";
  *
- * const sink = { writeSync: (p: Uint8Array) => p.length };
+ * let stdout = "";
+ * let stderr = "";
  * const code = await runResolverCommand(["--hosts-file", "", "127.0.0.1"], 4, {
- *   stdout: sink,
- *   stderr: sink,
+ *   stdout: { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) },
+ *   stderr: { writeSync: (p: Uint8Array) => (stderr += new TextDecoder().decode(p), p.length) },
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
+ * assert.equal(stdout, 'Official name is "127.0.0.1"\nIP Addresses:\n+ 127.0.0.1\n');
+ * assert.equal(stderr, "");
  * ```
  */
 export async function runResolverCommand(
@@ -204,15 +209,17 @@ export async function runResolverCommand(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine } from "../../lib/cli/command_line.ts";
  * import { resolverSpec } from "./spec.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
  * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
- * const sink = { writeSync: (p: Uint8Array) => p.length };
- * if (typeof parsed !== "number") {
- *   console.assert(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }) === 0);
- * }
+ * assert.ok(typeof parsed !== "number");
+ * let stdout = "";
+ * const sink = { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) };
+ * assert.equal(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }), 0);
+ * assert.equal(stdout, 'Official name is "::1"\nIPv6 Addresses:\n+ ::1\n');
  * ```
  */
 export async function runParsedResolverCommand(

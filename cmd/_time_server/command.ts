@@ -40,6 +40,7 @@ export interface TimeServerCommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runTimeServer } from "./command.ts";
  *
  * const code = await runTimeServer({
@@ -50,7 +51,7 @@ export interface TimeServerCommandOptions {
  *   timeoutMs: 1000,
  *   signal: AbortSignal.abort(),
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
  * ```
  */
 export async function runTimeServer(options: TimeServerCommandOptions): Promise<number> {

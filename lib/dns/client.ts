@@ -44,9 +44,10 @@ export interface NameServer {
  *
  * @example
  * ```ts
- * import { formatNameServer } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { formatNameServer } from "@netkit/netkit/dns";
  *
- * console.assert(formatNameServer({ hostname: "::1" }) === "[::1]:53");
+ * assert.equal(formatNameServer({ hostname: "::1" }), "[::1]:53");
  * ```
  */
 export function formatNameServer(server: NameServer): string {
@@ -62,11 +63,12 @@ export function formatNameServer(server: NameServer): string {
  *
  * @example
  * ```ts
- * import { parseNameServer } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { parseNameServer } from "@netkit/netkit/dns";
  *
- * console.assert(parseNameServer("127.0.0.1:5353").port === 5353);
- * console.assert(parseNameServer("[::1]:53").hostname === "::1");
- * console.assert(parseNameServer("::1").port === 53);
+ * assert.deepEqual(parseNameServer("127.0.0.1:5353"), { hostname: "127.0.0.1", port: 5353 });
+ * assert.deepEqual(parseNameServer("[::1]:53"), { hostname: "::1", port: 53 });
+ * assert.deepEqual(parseNameServer("::1"), { hostname: "::1", port: 53 });
  * ```
  */
 export function parseNameServer(text: string): Required<NameServer> {
@@ -101,10 +103,11 @@ export function parseNameServer(text: string): Required<NameServer> {
  *
  * @example
  * ```ts
- * import { readSystemNameServers } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { readSystemNameServers } from "@netkit/netkit/dns";
  *
  * const servers = await readSystemNameServers("/nonexistent/resolv.conf");
- * console.assert(servers[0]?.hostname === "127.0.0.1");
+ * assert.deepEqual(servers, [{ hostname: "127.0.0.1", port: 53 }]); // glibc's default
  * ```
  */
 export async function readSystemNameServers(
@@ -328,13 +331,37 @@ async function queryTcp(
  * @throws {DnsFormatError} when `name` cannot be encoded.
  * @throws {SocketError} when the socket itself fails (TCP connection refused, …).
  *
- * @example
- * ```ts ignore
- * import { queryDns } from "./client.ts";
- * import { DNS_TYPE } from "./message.ts";
+ * @example Ask a loopback server that knows no such name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   decodeDnsMessage,
+ *   DNS_RCODE,
+ *   DNS_TYPE,
+ *   encodeDnsMessage,
+ *   queryDns,
+ * } from "@netkit/netkit/dns";
  *
- * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer: { hostname: "127.0.0.1", port: 5353 } });
- * console.log(answer.rcode, answer.answers);
+ * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+ * const answered = (async () => {
+ *   const [wire, client] = await server.receive();
+ *   const query = decodeDnsMessage(wire);
+ *   const reply = encodeDnsMessage({
+ *     id: query.id,
+ *     response: true,
+ *     rcode: DNS_RCODE.NXDOMAIN,
+ *     questions: query.questions,
+ *   });
+ *   await server.send(reply, client);
+ * })();
+ *
+ * const { port } = server.addr as Deno.NetAddr;
+ * const nameServer = { hostname: "127.0.0.1", port };
+ * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer });
+ * await answered;
+ * server.close();
+ * assert.equal(answer.rcode, DNS_RCODE.NXDOMAIN);
+ * assert.deepEqual(answer.answers, []);
  * ```
  */
 export async function queryDns(

@@ -32,11 +32,13 @@ export interface HostsEntry {
  *
  * @example
  * ```ts
- * import { parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("127.0.0.1\tlocalhost loopback # me\n::1 localhost6\nbad line\n");
- * console.assert(entries.length === 2 && entries[0]?.names[1] === "loopback");
- * console.assert(entries[1]?.family === 6);
+ * assert.equal(entries.length, 2); // the bad line is skipped
+ * assert.deepEqual(entries[0]?.names, ["localhost", "loopback"]);
+ * assert.equal(entries[1]?.family, 6);
  * ```
  */
 export function parseHostsFile(text: string): HostsEntry[] {
@@ -68,11 +70,12 @@ export function parseHostsFile(text: string): HostsEntry[] {
  *
  * @example
  * ```ts
- * import { readHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { readHostsFile } from "@netkit/netkit/dns";
  *
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "10.1.2.3 files.test\n");
- * console.assert((await readHostsFile(path))[0]?.address === "10.1.2.3");
+ * assert.equal((await readHostsFile(path))[0]?.address, "10.1.2.3");
  * await Deno.remove(path);
  * ```
  */
@@ -103,11 +106,13 @@ function sameName(a: string, b: string): boolean {
  *
  * @example
  * ```ts
- * import { findHostByName, parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { findHostByName, parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("10.0.0.1 a.test a\n10.0.0.2 b.test a\n");
  * const match = findHostByName(entries, "A", 4);
- * console.assert(match?.officialName === "a.test" && match.addresses.length === 2);
+ * assert.equal(match?.officialName, "a.test");
+ * assert.deepEqual(match?.addresses, ["10.0.0.1", "10.0.0.2"]);
  * ```
  */
 export function findHostByName(
@@ -137,10 +142,11 @@ export function findHostByName(
  *
  * @example
  * ```ts
- * import { findHostByAddress, parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { findHostByAddress, parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("fd00::1 a.test alias\n");
- * console.assert(findHostByAddress(entries, "fd00:0::1")?.[1] === "alias");
+ * assert.deepEqual(findHostByAddress(entries, "fd00:0::1"), ["a.test", "alias"]);
  * ```
  */
 export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {

@@ -47,9 +47,10 @@ export const MAX_LABEL_BYTES = 63;
  *
  * @example
  * ```ts
- * import { rcodeName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { rcodeName } from "@netkit/netkit/dns";
  *
- * console.assert(rcodeName(3) === "NXDOMAIN");
+ * assert.equal(rcodeName(3), "NXDOMAIN");
  * ```
  */
 export function rcodeName(rcode: number): string {
@@ -62,13 +63,11 @@ export function rcodeName(rcode: number): string {
  *
  * @example
  * ```ts
- * import { decodeDnsMessage, DnsFormatError } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DnsFormatError } from "@netkit/netkit/dns";
  *
- * try {
- *   decodeDnsMessage(new Uint8Array(5));
- * } catch (error) {
- *   console.assert(error instanceof DnsFormatError && error instanceof SyntaxError);
- * }
+ * assert.throws(() => decodeDnsMessage(new Uint8Array(5)), DnsFormatError);
+ * assert.ok(new DnsFormatError("x") instanceof SyntaxError);
  * ```
  */
 export class DnsFormatError extends SyntaxError {
@@ -138,9 +137,10 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { encodeDnsName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeDnsName } from "@netkit/netkit/dns";
  *
- * console.assert(encodeDnsName("a.test.").join() === "1,97,4,116,101,115,116,0");
+ * assert.deepEqual(encodeDnsName("a.test."), new Uint8Array([1, 97, 4, 116, 101, 115, 116, 0]));
  * ```
  */
 export function encodeDnsName(name: string): Uint8Array {
@@ -297,7 +297,8 @@ function readRecord(reader: Reader): DnsRecord {
  *
  * @example
  * ```ts
- * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage } from "@netkit/netkit/dns";
  *
  * const wire = encodeDnsMessage({
  *   id: 7,
@@ -306,7 +307,9 @@ function readRecord(reader: Reader): DnsRecord {
  *   answers: [{ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.1" }],
  * });
  * const message = decodeDnsMessage(wire);
- * console.assert(message.id === 7 && message.answers[0]?.data === "10.0.0.1");
+ * assert.equal(message.id, 7);
+ * assert.equal(message.response, true);
+ * assert.equal(message.answers[0]?.data, "10.0.0.1");
  * ```
  */
 export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
@@ -367,14 +370,15 @@ function recordData(record: DnsRecord): Uint8Array {
  *
  * @example
  * ```ts
- * import { DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { DNS_TYPE, encodeDnsMessage } from "@netkit/netkit/dns";
  *
  * const query = encodeDnsMessage({
  *   id: 1,
  *   recursionDesired: true,
  *   questions: [{ name: "a.test", type: DNS_TYPE.A }],
  * });
- * console.assert(query.length === 12 + 8 + 4);
+ * assert.equal(query.length, 12 + 8 + 4);
  * ```
  */
 export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
@@ -437,10 +441,11 @@ export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
  *
  * @example
  * ```ts
- * import { reverseLookupName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { reverseLookupName } from "@netkit/netkit/dns";
  *
- * console.assert(reverseLookupName("10.0.0.1") === "1.0.0.10.in-addr.arpa");
- * console.assert(reverseLookupName("::1").startsWith("1.0.0.0."));
+ * assert.equal(reverseLookupName("10.0.0.1"), "1.0.0.10.in-addr.arpa");
+ * assert.equal(reverseLookupName("::1"), `1.${"0.".repeat(31)}ip6.arpa`);
  * ```
  */
 export function reverseLookupName(address: string): string {

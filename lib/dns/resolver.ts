@@ -232,16 +232,53 @@ async function lookupChain(
  *
  * @example An address literal answers itself
  * ```ts
- * import { resolveHost } from "./resolver.ts";
+ * import assert from "node:assert/strict";
+ * import { resolveHost } from "@netkit/netkit/dns";
  *
  * const entry = await resolveHost("2001:DB8::1", { family: 6, hostsFile: false });
- * console.assert(entry.officialName === "2001:db8::1" && entry.addresses[0] === "2001:db8::1");
+ * assert.deepEqual(entry, {
+ *   officialName: "2001:db8::1",
+ *   aliases: [],
+ *   addresses: ["2001:db8::1"],
+ *   source: "literal",
+ * });
  * ```
  *
- * @example Ask a given DNS server
- * ```ts ignore
- * const entry = await resolveHost("www.test", { nameServer: "127.0.0.1:5353", timeoutMs: 2000 });
- * console.log(entry.officialName, entry.addresses);
+ * @example Ask a given DNS server (one started here on loopback)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage, resolveHost } from "@netkit/netkit/dns";
+ *
+ * // A tiny DNS server answering one question: www.test has the address 10.0.0.7.
+ * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+ * const answered = (async () => {
+ *   const [wire, client] = await server.receive();
+ *   const query = decodeDnsMessage(wire);
+ *   const reply = encodeDnsMessage({
+ *     id: query.id,
+ *     response: true,
+ *     recursionDesired: query.recursionDesired,
+ *     recursionAvailable: true,
+ *     questions: query.questions,
+ *     answers: [{ name: "www.test", type: DNS_TYPE.A, ttl: 60, data: "10.0.0.7" }],
+ *   });
+ *   await server.send(reply, client);
+ * })();
+ *
+ * const { port } = server.addr as Deno.NetAddr;
+ * const entry = await resolveHost("www.test", {
+ *   nameServer: `127.0.0.1:${port}`,
+ *   hostsFile: false,
+ *   timeoutMs: 2000,
+ * });
+ * await answered;
+ * server.close();
+ * assert.deepEqual(entry, {
+ *   officialName: "www.test",
+ *   aliases: [],
+ *   addresses: ["10.0.0.7"],
+ *   source: "dns",
+ * });
  * ```
  */
 export async function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
@@ -394,12 +431,13 @@ async function searchChain(
  *
  * @example From a hosts file
  * ```ts
- * import { resolveAddress } from "./resolver.ts";
+ * import assert from "node:assert/strict";
+ * import { resolveAddress } from "@netkit/netkit/dns";
  *
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "10.9.8.7 seven.test seven\n");
  * const names = await resolveAddress("10.9.8.7", { hostsFile: path });
- * console.assert(names.join() === "seven.test,seven");
+ * assert.deepEqual(names, ["seven.test", "seven"]);
  * await Deno.remove(path);
  * ```
  */

@@ -143,12 +143,51 @@ interface OwnedFile {
  * {RedirectError}, {DownloadFileError} and the rest; {@linkcode downloadExitCode} maps each to GNU
  * wget's exit code. A partial file stays in place, for `-c`.
  *
- * @example
- * ```ts ignore
- * import { download } from "./download.ts";
+ * @example Download a file from a loopback server, twice: wget never clobbers a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download } from "@netkit/netkit/download";
  *
- * const result = await download("http://127.0.0.1:8080/file.bin", { directory: "/tmp" });
- * console.log(`${result.path}: ${result.bytes} bytes`);
+ * const body = new Uint8Array(100_000).map((_, i) => i % 251);
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response(body, { headers: { "content-type": "application/octet-stream" } }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/file.bin`;
+ *
+ * const first = await download(url, { directory });
+ * assert.equal(first.path, `${directory}/file.bin`);
+ * assert.equal(first.status, 200);
+ * assert.equal(first.bytes, body.length);
+ * assert.deepEqual(await Deno.readFile(`${directory}/file.bin`), body);
+ *
+ * const second = await download(url, { directory });
+ * assert.equal(second.path, `${directory}/file.bin.1`);
+ *
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ *
+ * @example A missing file is an error whose exit code is GNU wget's
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download, downloadExitCode, WGET_EXIT } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response("Not here\n", { status: 404 }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/missing.txt`;
+ * await assert.rejects(download(url, { directory }), (error) => {
+ *   assert.ok(error instanceof HttpStatusError);
+ *   assert.equal(error.status, 404);
+ *   assert.equal(downloadExitCode(error), WGET_EXIT.serverError);
+ *   return true;
+ * });
+ * assert.deepEqual(await Array.fromAsync(Deno.readDir(directory)), []); // no file left behind
+ * await Deno.remove(directory);
  * ```
  */
 export async function download(
@@ -383,13 +422,14 @@ function openTarget(job: BodyJob): Deno.FsFile {
  *
  * @example
  * ```ts
- * import { createUniqueFile } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { createUniqueFile } from "@netkit/netkit/download";
  *
  * const dir = await Deno.makeTempDir();
  * createUniqueFile(`${dir}/a`).file.close();
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
- * console.assert(second.path === `${dir}/a.1`);
+ * assert.equal(second.path, `${dir}/a.1`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -418,11 +458,16 @@ export function createUniqueFile(path: string): { file: Deno.FsFile; path: strin
  *
  * @example
  * ```ts
- * import { fileWriter } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { DownloadFileError, fileWriter } from "@netkit/netkit/download";
  *
  * const path = await Deno.makeTempFile();
  * using file = await Deno.open(path, { write: true });
- * console.assert((await fileWriter(file, path).write(new Uint8Array(3))) === 3);
+ * assert.equal(await fileWriter(file, path).write(new TextEncoder().encode("abc")), 3);
+ * assert.equal(await Deno.readTextFile(path), "abc");
+ * // A failing write names the file.
+ * using readOnly = await Deno.open(path, { read: true });
+ * await assert.rejects(fileWriter(readOnly, path).write(new Uint8Array(1)), DownloadFileError);
  * await Deno.remove(path);
  * ```
  */
@@ -475,11 +520,13 @@ function isRetryable(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { downloadExitCode } from "./download.ts";
- * import { HttpStatusError } from "../http/errors.ts";
+ * import assert from "node:assert/strict";
+ * import { downloadExitCode } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
  *
- * console.assert(downloadExitCode(new HttpStatusError(404, "Not Found", "http://h/")) === 8);
- * console.assert(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")) === 6);
+ * const notFound = new HttpStatusError(404, "Not Found", "http://h/");
+ * assert.equal(downloadExitCode(notFound), 8); // server error
+ * assert.equal(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")), 6); // auth
  * ```
  */
 export function downloadExitCode(error: unknown): number {

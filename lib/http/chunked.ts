@@ -46,17 +46,22 @@ const CHUNK_SIZE_LINE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;.*)?$/;
  *
  * @example
  * ```ts
- * import { copyChunkedBody } from "./chunked.ts";
- * import { duplexFromStreams } from "../io/duplex.ts";
- * import { SocketStream } from "../net/socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { copyChunkedBody } from "@netkit/netkit/http";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ * import { SocketStream } from "@netkit/netkit/net";
  *
  * const wire = "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n";
- * await using stream = new SocketStream(duplexFromStreams(new Blob([wire]).stream(), new WritableStream()));
- * const parts: string[] = [];
- * const sink = { write: (p: Uint8Array) => (parts.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const input = new Blob([wire]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+ * let body = "";
+ * const sink = {
+ *   write: (p: Uint8Array) => (body += new TextDecoder().decode(p), Promise.resolve(p.length)),
+ * };
  * const result = await copyChunkedBody(stream, sink);
- * console.assert(parts.join("") === "hello world" && result.bytes === 11);
- * console.assert(result.trailers[0]?.[1] === "1");
+ * assert.equal(body, "hello world");
+ * assert.equal(result.bytes, 11);
+ * assert.deepEqual(result.trailers, [["X-Sum", "1"]]);
  * ```
  */
 export async function copyChunkedBody(

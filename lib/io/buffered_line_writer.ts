@@ -33,10 +33,12 @@ const NEWLINE = 10;
  *
  * @example Log to stderr
  * ```ts
- * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+ * import assert from "node:assert/strict";
+ * import { BufferedLineWriter } from "@netkit/netkit/io";
  *
  * await using log = new BufferedLineWriter(Deno.stderr);
  * log.writeLine("Received a connection request from 127.0.0.1.");
+ * assert.equal(log.dropped, 0); // the line is queued; disposing the writer flushes it
  * ```
  */
 export class BufferedLineWriter implements AsyncDisposable {
@@ -68,15 +70,21 @@ export class BufferedLineWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+   * import assert from "node:assert/strict";
+   * import { BufferedLineWriter } from "@netkit/netkit/io";
    *
    * const chunks: string[] = [];
-   * const sink = { write: (p: Uint8Array) => (chunks.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+   * const sink = {
+   *   write: (p: Uint8Array) => {
+   *     chunks.push(new TextDecoder().decode(p));
+   *     return Promise.resolve(p.length);
+   *   },
+   * };
    * const log = new BufferedLineWriter(sink);
    * log.writeLine("one");
    * log.writeLine("two");
    * await log.flush();
-   * console.assert(chunks.join("") === "one\ntwo\n" && chunks.length === 1);
+   * assert.deepEqual(chunks, ["one\ntwo\n"]); // one batch, one write
    * ```
    */
   writeLine(line: string): void {

@@ -138,16 +138,12 @@ function parseIpv6(text: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { inetPton } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { inetPton } from "@netkit/netkit/net";
  *
- * console.assert(inetPton("127.0.0.1").join(".") === "127.0.0.1");
- * console.assert(inetPton("::1").length === 16);
- * try {
- *   inetPton("01.2.3.4");
- *   throw new Error("accepted");
- * } catch (error) {
- *   console.assert(error instanceof SyntaxError);
- * }
+ * assert.deepEqual(inetPton("127.0.0.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.equal(inetPton("::1").length, 16);
+ * assert.throws(() => inetPton("01.2.3.4"), SyntaxError); // a leading zero is ambiguous
  * ```
  */
 export function inetPton(text: string, family?: IpFamily): Uint8Array {
@@ -177,10 +173,11 @@ function parseAddress(text: string, version: IpFamily): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { addressFamily } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { addressFamily } from "@netkit/netkit/net";
  *
- * console.assert(addressFamily("::1") === 6);
- * console.assert(addressFamily("example.org") === undefined);
+ * assert.equal(addressFamily("::1"), 6);
+ * assert.equal(addressFamily("example.org"), undefined);
  * ```
  */
 export function addressFamily(text: string): IpFamily | undefined {
@@ -201,11 +198,12 @@ export function addressFamily(text: string): IpFamily | undefined {
  *
  * @example
  * ```ts
- * import { inetNtop, inetPton } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { inetNtop, inetPton } from "@netkit/netkit/net";
  *
- * console.assert(inetNtop(inetPton("2001:DB8:0:0:1:0:0:1")) === "2001:db8::1:0:0:1");
- * console.assert(inetNtop(inetPton("::ffff:c000:0201")) === "::ffff:192.0.2.1");
- * console.assert(inetNtop(new Uint8Array([10, 0, 0, 1])) === "10.0.0.1");
+ * assert.equal(inetNtop(inetPton("2001:DB8:0:0:1:0:0:1")), "2001:db8::1:0:0:1");
+ * assert.equal(inetNtop(inetPton("::ffff:c000:0201")), "::ffff:192.0.2.1");
+ * assert.equal(inetNtop(new Uint8Array([10, 0, 0, 1])), "10.0.0.1");
  * ```
  */
 export function inetNtop(bytes: Uint8Array): string {

@@ -51,12 +51,20 @@ export interface WordFinderOptions {
  *
  * @throws {TypeError} when subprocess mode has no command.
  *
- * @example
- * ```ts ignore
- * import { createWordFinder } from "./finder.ts";
+ * @example Two workers sharing one index of a small word list
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createWordFinder } from "@netkit/netkit/words";
  *
- * await using finder = await createWordFinder({ kind: "worker", workers: 2 });
- * console.log(await finder.find("lexical"));
+ * const dict = await Deno.makeTempFile();
+ * await Deno.writeTextFile(dict, "axe\nice\nlexical\nzebra\n");
+ * {
+ *   await using finder = await createWordFinder({ kind: "worker", workers: 2, dict });
+ *   assert.equal(finder.kind, "worker");
+ *   assert.deepEqual(await finder.find("lexical"), ["lexical", "axe", "ice"]);
+ *   assert.deepEqual(await finder.find("qqq"), []);
+ * }
+ * await Deno.remove(dict);
  * ```
  */
 export async function createWordFinder(options: WordFinderOptions): Promise<WordFinder> {

@@ -76,12 +76,15 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  *
  * @example Call the handler without a socket
  * ```ts
- * import { createLexicalHandler } from "./lexical_handler.ts";
+ * import assert from "node:assert/strict";
+ * import { createLexicalHandler } from "@netkit/netkit/words";
  *
  * const handler = createLexicalHandler({ find: (rack) => Promise.resolve([rack]) });
  * const response = await handler(new Request("http://localhost/api/CBA"));
  * const body = await response.json();
- * console.assert(body.cached === false && body.possibilities[0] === "abc");
+ * assert.equal(response.status, 200);
+ * assert.equal(body.cached, false);
+ * assert.deepEqual(body.possibilities, ["abc"]); // the rack, lowercased and sorted
  * ```
  */
 export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHandler {

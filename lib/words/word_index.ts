@@ -40,11 +40,12 @@ export interface BuildWordIndexOptions {
  *
  * @example Find words in a rack with a blank
  * ```ts
- * import { buildWordIndex } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { buildWordIndex } from "@netkit/netkit/words";
  *
  * const index = buildWordIndex(["cat", "act", "at", "dog", "tact"]);
- * console.assert(index.find("tac").join() === "act,cat,at");
- * console.assert(index.find("ta?c").join() === "tact,act,cat,at");
+ * assert.deepEqual(index.find("tac"), ["act", "cat", "at"]); // longest first
+ * assert.deepEqual(index.find("ta?c"), ["tact", "act", "cat", "at"]); // ? is any letter
  * ```
  */
 export class WordIndex {
@@ -63,10 +64,11 @@ export class WordIndex {
    *
    * @example
    * ```ts
-   * import { buildWordIndex, WordIndex } from "./word_index.ts";
+   * import assert from "node:assert/strict";
+   * import { buildWordIndex, WordIndex } from "@netkit/netkit/words";
    *
    * const same = new WordIndex(buildWordIndex(["zoo"]).buffer);
-   * console.assert(same.find("ooz")[0] === "zoo");
+   * assert.deepEqual(same.find("ooz"), ["zoo"]);
    * ```
    */
   constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
@@ -141,9 +143,10 @@ export class WordIndex {
  *
  * @example
  * ```ts
- * import { findWords } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { findWords } from "@netkit/netkit/words";
  *
- * console.assert(findWords(["CAT", "act", "dog", "Cat"], "t?ac").join() === "act,cat");
+ * assert.deepEqual(findWords(["CAT", "act", "dog", "Cat"], "t?ac"), ["act", "cat"]);
  * ```
  */
 export function findWords(words: Iterable<string>, rack: string): string[] {
@@ -239,10 +242,11 @@ function popcount(n: number): number {
  *
  * @example
  * ```ts
- * import { buildWordIndex } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { buildWordIndex } from "@netkit/netkit/words";
  *
  * const index = buildWordIndex(["Zebra", "it's", "ZEBRA", "bra"]);
- * console.assert(index.size === 2);
+ * assert.equal(index.size, 2); // "zebra" once, "bra"; "it's" is no word
  * ```
  */
 export function buildWordIndex(
