@@ -34,7 +34,7 @@ export interface TimeServerOptions {
   /** Stops the server: no more accepting, connections in flight finish, then it resolves. */
   signal?: AbortSignal;
   /** Called with each client's address as it is accepted (for logging). */
-  onConnection?: (address: Deno.Addr) => void;
+  onConnection?: ((address: Deno.Addr) => void) | undefined;
   /**
    * Called with errors that do not stop the server, as a {@linkcode SocketError} whose `step` is
    * `accept` (e.g. out of file descriptors: worth logging) or `write` (a client that reset: usual).
@@ -103,7 +103,8 @@ const encoder = new TextEncoder();
  *
  * @example A daytime server on a free port, asked once, then stopped
  * ```ts
- * import { serveTime } from "./server.ts";
+ * import assert from "node:assert/strict";
+ * import { serveTime } from "@netkit/netkit/time";
  *
  * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const stop = new AbortController();
@@ -113,9 +114,9 @@ const encoder = new TextEncoder();
  * });
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
  * const text = await new Response(conn.readable).text();
- * console.assert(text === "Tue Nov 24 01:08:48 2026\n");
+ * assert.equal(text, "Tue Nov 24 01:08:48 2026\n");
  * stop.abort();
- * console.assert((await serving).answered === 1);
+ * assert.equal((await serving).answered, 1);
  * ```
  */
 export async function serveTime(
