@@ -11,7 +11,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type CommandEntry, COMMANDS, type PermissionName } from "../cmd/commands.ts";
+import { type CommandEntry, COMMANDS } from "../cmd/commands.ts";
+import { permissionFlags } from "../tools/compile_plan.ts";
 import { ROOT, runDeno } from "./harness/run.ts";
 
 /** The Markdown files that document netkit, relative to the root. */
@@ -45,11 +46,11 @@ export function fencedBlocks(text: string): { info: string; body: string; line: 
   const blocks: { info: string; body: string; line: number }[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(.*)$/.exec(lines[i]);
+    const open = /^```(.*)$/.exec(lines[i]!);
     if (!open) continue;
     const end = lines.findIndex((line, j) => j > i && line.startsWith("```"));
     assert.notEqual(end, -1, `unclosed code block at line ${i + 1}`);
-    blocks.push({ info: open[1].trim(), body: lines.slice(i + 1, end).join("\n"), line: i + 1 });
+    blocks.push({ info: open[1]!.trim(), body: lines.slice(i + 1, end).join("\n"), line: i + 1 });
     i = end;
   }
   return blocks;
@@ -93,8 +94,8 @@ function documentedRuns(file: string): DocumentedRun[] {
     block.body.split("\n").forEach((text, index) => {
       for (const match of text.matchAll(/\bcmd\/([a-z0-9-]+)\.ts\b([^|&;#]*)/g)) {
         // Words, with quotes taken as a whole: 'qu?ck', "NAME: VALUE".
-        const args = [...match[2].matchAll(/'[^']*'|"[^"]*"|\S+/g)].map((word) => word[0]);
-        runs.push({ file, line: block.line + 1 + index, name: match[1], args });
+        const args = [...match[2]!.matchAll(/'[^']*'|"[^"]*"|\S+/g)].map((word) => word[0]);
+        runs.push({ file, line: block.line + 1 + index, name: match[1]!, args });
       }
     });
   }
@@ -114,7 +115,7 @@ function helps(): Promise<Map<string, string>> {
     const texts = new Map<string, string>();
     results.forEach((result, i) => {
       assert.equal(result.code, 0, `${names[i]} --help: ${result.stderr}`);
-      texts.set(names[i], result.stdout);
+      texts.set(names[i]!, result.stdout);
     });
     return texts;
   })();
@@ -129,20 +130,20 @@ Deno.test("README's command table lists cmd/commands.ts: names, order and summar
   );
   for (const row of rows) {
     assert.equal(row.length, 4, `a row of four cells: ${row.join(" | ")}`);
-    assert.equal(row[3], `${row[0].slice(0, -1)} --help\``);
+    assert.equal(row[3], `${row[0]!.slice(0, -1)} --help\``);
   }
 });
 
 Deno.test("README's exit codes are the ones each command's --help states", async () => {
   const texts = await helps();
   for (const [name, , codes] of tableAfter(readText("README.md"), "## Commands")) {
-    const help = texts.get(name.replaceAll("`", ""))!;
+    const help = texts.get(name!.replaceAll("`", ""))!;
     const exitPart = help.slice(help.search(/\bexit\b/i));
     assert.notEqual(help.search(/\bexit\b/i), -1, `${name} --help says nothing of exit codes`);
     const stated = exitCodesIn(exitPart);
     // The README says once, above the table, that a usage error exits 2.
     assert.ok(stated.includes(2), `${name} --help does not give 2 for a usage error`);
-    for (const code of exitCodesIn(codes)) {
+    for (const code of exitCodesIn(codes!)) {
       assert.ok(stated.includes(code), `README gives ${name} exit ${code}; --help does not`);
     }
   }
@@ -186,19 +187,10 @@ Deno.test("README's tour has an asserting example for every package deno.json ex
   }
 });
 
-/** The `deno compile` flags a table entry gives, in a fixed order. */
+/** The `deno compile` flags the compile task gives a command: permissions, then `--include`s. */
 function compileFlags(command: CommandEntry): string {
-  const order: PermissionName[] = ["net", "read", "write", "run", "env", "sys"];
-  const { allow, unstable = [], include = [] } = command.permissions;
-  return [
-    ...order.flatMap((name) => {
-      const grant = allow[name];
-      if (grant === undefined) return [];
-      return [grant === true ? `--allow-${name}` : `--allow-${name}=${grant.join(",")}`];
-    }),
-    ...unstable.map((name) => `--unstable-${name}`),
-    ...include.map((entry) => `--include ${entry}`),
-  ].join(" ");
+  const includes = (command.permissions.include ?? []).map((entry) => `--include ${entry}`);
+  return [...permissionFlags(command.permissions), ...includes].join(" ");
 }
 
 Deno.test("tools/README.md's permission table is the command table's permissions", () => {
@@ -206,8 +198,8 @@ Deno.test("tools/README.md's permission table is the command table's permissions
   const seen: string[] = [];
   for (const [names, flags] of rows) {
     if (names === "netkit") continue;
-    const documented = /`([^`]*)`/.exec(flags)?.[1];
-    for (const name of names.split(",").map((part) => part.trim())) {
+    const documented = /`([^`]*)`/.exec(flags!)?.[1];
+    for (const name of names!.split(",").map((part) => part.trim())) {
       const command = COMMANDS.find((entry) => entry.name === name);
       assert.ok(command, `tools/README.md lists "${name}", not in cmd/commands.ts`);
       assert.equal(documented, compileFlags(command), `the flags of ${name}`);
@@ -226,9 +218,9 @@ Deno.test("the READMEs' relative links reach files and headings that exist", () 
   for (const file of READMES) {
     const text = readText(file);
     const base = new URL(file, `file://${ROOT}/`);
-    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    for (const [, target = ""] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
-      const [path, anchor] = target.split("#");
+      const [path = "", anchor] = target.split("#");
       const url = path === "" ? base : new URL(path, base);
       const stat = Deno.statSync(url); // throws for a missing file
       if (anchor === undefined) continue;
@@ -277,7 +269,9 @@ Deno.test("the files and folders the READMEs name in code spans exist", () => {
   const generated = ["bench/out/", "dist/"]; // made by the benchmarks and the compile task
   const missing: string[] = [];
   for (const file of READMES) {
-    for (const [, path] of readText(file).matchAll(/`((?:lib|cmd|tests|tools|bench)\/[^`\s]*)`/g)) {
+    for (
+      const [, path = ""] of readText(file).matchAll(/`((?:lib|cmd|tests|tools|bench)\/[^`\s]*)`/g)
+    ) {
       if (path.includes("NAME") || generated.some((prefix) => path.startsWith(prefix))) continue;
       try {
         Deno.statSync(new URL(path, `file://${ROOT}/`));
