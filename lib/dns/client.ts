@@ -12,6 +12,7 @@
  * @module
  */
 
+import type * as NodeDgram from "node:dgram";
 import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
@@ -23,6 +24,11 @@ import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 
 /** The port DNS servers listen on. */
+// A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
+// puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
+// from the hosts file never sends a datagram.
+const NODE_DGRAM = "node:dgram";
+
 export const DNS_PORT = 53;
 /** How long one server gets to answer one question, by default. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
@@ -191,7 +197,7 @@ async function queryUdp(
   const where = formatNameServer(server);
   const id = readUint16(query, 0);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
-  const { default: dgram } = await import("node:dgram");
+  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
   return new Promise<DnsMessage>((resolve, reject) => {
     let done = false;
