@@ -176,7 +176,11 @@ Deno.test("telnet exits 1 with one line when the connection is refused", async (
 
 Deno.test("telnet rejects bad arguments with exit 2", async () => {
   for (
-    const args of [[], ["127.0.0.1"], ["127.0.0.1", "x"], ["127.0.0.1", "0"], ["a", "1", "b"], [
+    const args of [[], ["127.0.0.1", "no-such-service"], ["127.0.0.1", "0"], ["a", "1", "b"], [
+      "-e",
+      "xy",
+      "a",
+    ], [
       "a",
       "1",
       "--timeout",
