@@ -77,14 +77,16 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "time-client",
-    summary: "print the line a daytime server sends",
+    summary: "print the time a daytime or time (RFC 868) server sends, over TCP or UDP",
     permissions: { allow: { net: true } },
     load: () => import("./time-client.ts"),
   },
   {
     name: "telnet",
-    summary: "talk to a TCP service: stdin out with CRLF, replies to stdout",
-    permissions: { allow: { net: true } },
+    summary: "a telnet client on a terminal; on a pipe, lines out with CRLF, replies to stdout",
+    // TERM for TTYPE, /etc/services for port names, and run for `z`: it stops itself with
+    // Deno.kill(Deno.pid, "SIGTSTP"), which Deno counts as running a subprocess.
+    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"], run: true } },
     load: () => import("./telnet.ts"),
   },
   {

@@ -244,7 +244,11 @@ export async function runTerminalSession(
             await print(HELP);
             continue;
           case "z":
-            Deno.kill(Deno.pid, "SIGTSTP"); // stopped here until `fg`
+            try {
+              Deno.kill(Deno.pid, "SIGTSTP"); // stopped here until `fg`
+            } catch (error) {
+              await print(`?Cannot suspend: ${(error as Error).message}\n`);
+            }
             return;
           case "send": {
             const what = words[1]?.toLowerCase();
