@@ -6,6 +6,7 @@
  * @module
  */
 
+import { classifyOutputError, reportOutputError, runMain } from "../lib/cli/run_main.ts";
 import {
   parseCommandLine,
   parseSeconds,
@@ -60,9 +61,6 @@ const spec = {
   minPositionals: 1,
   maxPositionals: 2,
 } as const;
-
-/** The exit code when stdout cannot be written (ENOSPC, EBADF). */
-export const EXIT_OUTPUT_FAILED = 3;
 
 /** Reads `-e`'s value: one character, `^X` for a control character, `^?` for DEL. */
 export function parseEscapeCharacter(text: string): number {
@@ -152,11 +150,9 @@ export async function main(args: string[]): Promise<number> {
       mode,
     });
   } catch (error) {
-    if (error instanceof Deno.errors.BrokenPipe) return 0; // stdout closed, e.g. `| head -1`
-    if (!(error instanceof SocketError)) {
-      console.error(`telnet: Cannot write the output: ${(error as Error).message}`);
-      return EXIT_OUTPUT_FAILED;
-    }
+    // stdout closed (`| head -1`: quiet, 0) or full (`> /dev/full`: one line, 3), as lib/cli says.
+    if (classifyOutputError(error) !== null) return reportOutputError("telnet", error);
+    if (!(error instanceof SocketError)) throw error;
     console.error(`telnet: ${error.message}`);
     return 1;
   }
@@ -164,4 +160,4 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("telnet", main);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import {
   parseCommandLine,
   parseSeconds,
@@ -105,4 +106,4 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("time-client", main);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import {
   parseCommandLine,
   parseCount,
@@ -86,4 +87,4 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
   });
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("time-server", main);
