@@ -211,14 +211,24 @@ export async function runTerminalSession(
     return line.slice(0, line.indexOf("\n"));
   };
 
-  /** The `telnet>` prompt: runs commands until one returns to the session (or ends it). */
-  const prompt = async (): Promise<void> => {
+  /**
+   * The `telnet>` prompt: runs commands until one returns to the session (or ends it). In line
+   * mode the rest of the line typed after the escape character is the first command.
+   */
+  const prompt = async (typedAfterEscape = ""): Promise<void> => {
     atPrompt = true;
     setRaw(false);
+    let pending: string | null = typedAfterEscape.trim() === "" ? null : typedAfterEscape;
     try {
       while (!closed) {
-        await print("\ntelnet> ");
-        const line = await readPromptLine();
+        let line: string | null;
+        if (pending !== null) {
+          line = pending;
+          pending = null;
+        } else {
+          await print("\ntelnet> ");
+          line = await readPromptLine();
+        }
         if (line === null) return finish(0, "Connection closed.");
         const words = line.trim().split(/\s+/).filter((word) => word !== "");
         if (words.length === 0) return;
@@ -324,9 +334,14 @@ export async function runTerminalSession(
         const typed = at < 0 ? chunk : chunk.subarray(0, at);
         sendTyped(typed);
         if (at < 0) break;
-        await prompt();
-        // In line mode the rest of the line went with the escape; in character mode keep it.
-        chunk = raw ? chunk.subarray(at + 1) : new Uint8Array(0);
+        if (raw) {
+          await prompt();
+          chunk = chunk.subarray(at + 1); // keys typed ahead in character mode still count
+        } else {
+          // Line mode: the rest of the line after the escape is the prompt's first command.
+          await prompt(decoder.decode(chunk.subarray(at + 1)).replace(/\r?\n$/, ""));
+          chunk = new Uint8Array(0);
+        }
       }
     }
   };

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { commandArgs } from "../harness/command.ts";
 import { missingPeer } from "../harness/peers.ts";
+import { TELNET, TELNET_OPTION } from "../../lib/telnet/protocol.ts";
 import { shellQuote, startTmuxPane } from "../harness/tmux.ts";
 import {
   busyboxHasTelnetd,
@@ -37,6 +38,10 @@ function terminalTest(
 
 const NETKIT = [Deno.execPath(), ...commandArgs("telnet")].map(shellQuote).join(" ");
 
+/** Prints `MODES icanon echo` for a cooked terminal (`-icanon -echo` when raw). */
+const PRINT_MODES =
+  `echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -x -e '-\\{0,1\\}icanon' -e '-\\{0,1\\}echo')`;
+
 /**
  * Logs in through `client` (a shell command line taking HOST PORT) and checks the issue's list:
  * the password never on screen, each command echoed once, Ctrl-C interrupting a remote sleep,
@@ -49,7 +54,7 @@ async function loginSession(
 ): Promise<{ local: string; remote: string }> {
   await using pane = await startTmuxPane(
     `echo "LOCAL $TERM $(stty size)"; ${client} 127.0.0.1 ${server.port}; echo "EXIT=$?"; ` +
-      "sleep 3600",
+      `${PRINT_MODES}; sleep 3600`,
     { columns: 100, rows: 30 },
   );
   const [, local] = await pane.waitFor(/^LOCAL (.+)$/m);
@@ -70,8 +75,8 @@ async function loginSession(
 
   // Ctrl-C goes to the remote side: the sleep ends, the list after it does not run, the prompt
   // comes back long before 300 s.
-  await pane.type("sleep 300 && echo slept-through");
-  await pane.waitFor(/sleep 300 && echo slept-through$/);
+  await pane.type("echo sleep-$((1+2)); sleep 300 && echo slept-through");
+  await pane.waitFor(/^sleep-3$/m); // the shell has started on the list
   await pane.send("C-c");
   await pane.type("echo after-$((1+1))");
   await pane.waitFor(/^after-2$/m, 60_000);
@@ -85,6 +90,8 @@ async function loginSession(
   await pane.waitFor(/telnet>$/);
   await pane.type("quit");
   const [, code] = await pane.waitFor(/^EXIT=(\d+)$/m);
+  // The terminal is cooked again: the pane's shell printed its modes after the client.
+  await pane.waitFor(/^MODES icanon echo$/m);
   const all = await pane.capture();
   assert.ok(!all.includes(user.password), `the password is on screen:\n${all}`);
   assert.equal(code, "0", all);
@@ -133,3 +140,91 @@ terminalTest(
     ? undefined
     : "this BusyBox has no telnetd (Debian's busybox-static has)",
 );
+
+/** Waits until `ready()` holds, polling (the bytes come from another process's keystrokes). */
+async function waitUntil(ready: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`Never happened: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether `haystack` holds `needle` as a contiguous run. */
+function holds(haystack: number[], needle: number[]): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const missingTmux = missingPeer(["tmux"]);
+Deno.test({
+  name:
+    "telnet at a terminal negotiates, sends keys as typed and escape commands, restores on SIGTERM" +
+    (missingTmux ? ` (ignored: "${missingTmux}" is not installed)` : ""),
+  ignore: missingTmux !== undefined,
+  fn: async () => {
+    const { IAC, DO, WILL, SB, SE, AYT, IP } = TELNET;
+    const { ECHO, SGA, TTYPE, NAWS, LINEMODE } = TELNET_OPTION;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const received: number[] = [];
+    const served = listener.accept().then(async (conn) => {
+      listener.close();
+      await conn.write(
+        new Uint8Array([
+          ...[IAC, DO, TTYPE, IAC, DO, NAWS, IAC, DO, LINEMODE, IAC, WILL, ECHO, IAC, WILL, SGA],
+          ...[IAC, SB, TTYPE, 1, IAC, SE],
+          ...new TextEncoder().encode("ready> "),
+        ]),
+      );
+      const buffer = new Uint8Array(4096);
+      try {
+        for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+          received.push(...buffer.subarray(0, n));
+        }
+      } catch {
+        // Reset when the client is killed.
+      }
+      conn.close();
+    });
+    await using pane = await startTmuxPane(
+      `TERM=vt220 ${NETKIT} 127.0.0.1 ${listener.addr.port}; echo "EXIT=$?"; ${PRINT_MODES}; ` +
+        "sleep 3600",
+      { columns: 100, rows: 30 },
+    );
+    await pane.waitFor(/ready>$/);
+    await waitUntil(() => holds(received, [IAC, SB, TTYPE, 0]), "TTYPE IS");
+    assert.ok(holds(received, [IAC, DO, ECHO]) && holds(received, [IAC, DO, SGA]), "ECHO, SGA");
+    assert.ok(holds(received, [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 100, 0, 30, IAC, SE]), "NAWS");
+    assert.ok(holds(received, [IAC, SB, TTYPE, 0, ...new TextEncoder().encode("vt220"), IAC, SE]));
+    assert.ok(holds(received, [IAC, 252, LINEMODE]), "LINEMODE refused");
+
+    // Character mode: keys go as typed, Ctrl-C and Tab as bytes, Enter as CR NUL.
+    await pane.send("a", "b", "Tab", "C-c", "Enter");
+    await waitUntil(() => holds(received, [0x61, 0x62, 0x09, 0x03, 0x0d, 0x00]), "keys as typed");
+    // The escape prompt's send command.
+    for (const [word, byte] of [["ayt", AYT], ["ip", IP]] as const) {
+      await pane.send("C-]");
+      await pane.waitFor(/telnet>$/);
+      await pane.type(`send ${word}`);
+      await waitUntil(() => holds(received, [IAC, byte]), `IAC ${word}`);
+    }
+    // A resize is told at once (SIGWINCH → NAWS).
+    await pane.resize(90, 25);
+    await waitUntil(() => holds(received, [IAC, SB, NAWS, 0, 90, 0, 25, IAC, SE]), "new NAWS");
+
+    // SIGTERM: the terminal is restored, exit 1.
+    const panePid = (await pane.shell(["display", "-p", "#{pane_pid}"])).trim();
+    const children = await new Deno.Command("ps", {
+      args: ["-o", "pid=", "--ppid", panePid],
+      stdout: "piped",
+    }).output();
+    const clientPid = Number(new TextDecoder().decode(children.stdout).trim().split(/\s+/)[0]);
+    Deno.kill(clientPid, "SIGTERM");
+    await pane.waitFor(/^EXIT=1$/m);
+    await pane.waitFor(/^MODES icanon echo$/m);
+    await served;
+  },
+});

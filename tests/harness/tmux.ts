@@ -21,6 +21,8 @@ export interface TmuxPane extends AsyncDisposable {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resizes the window (and so the pane). */
   resize(columns: number, rows: number): Promise<void>;
+  /** Runs another tmux command on this pane's server (`display -p …`); returns its stdout. */
+  shell(args: string[]): Promise<string>;
 }
 
 async function tmux(socket: string, args: string[]): Promise<string> {
@@ -93,6 +95,9 @@ export async function startTmuxPane(
         "-y",
         String(rows),
       ]);
+    },
+    shell(args) {
+      return tmux(socket, [args[0], "-t", "test", ...args.slice(1)]);
     },
     async [Symbol.asyncDispose]() {
       await tmux(socket, ["kill-server"]).catch(() => {});
