@@ -6,7 +6,12 @@
  * @module
  */
 
+import type * as NodeDgram from "node:dgram";
 import { classifySocketError, SocketError, type SocketFailure } from "../net/socket_error.ts";
+
+// A computed specifier (as lib/dns/client.ts does): a literal `import("node:dgram")` would put
+// Node's compatibility layer in the graph Deno loads at start-up, for every time-client run.
+const NODE_DGRAM = "node:dgram";
 
 /** The failure of a `node:dgram` error, whose lookup errors carry a code and no Deno class. */
 function classify(error: unknown): SocketFailure {
@@ -27,7 +32,7 @@ export async function exchangeDatagram(
   payload: Uint8Array,
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<Uint8Array> {
-  const { default: dgram } = await import("node:dgram");
+  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   const socket = dgram.createSocket(bare.includes(":") ? "udp6" : "udp4");
   return await new Promise<Uint8Array>((resolve, reject) => {

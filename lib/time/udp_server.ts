@@ -6,10 +6,15 @@
  * @module
  */
 
+import type * as NodeDgram from "node:dgram";
 import { formatCTime } from "./ctime.ts";
 import { encodeRfc868Time } from "./rfc868_time.ts";
 import type { TimeProtocol } from "./server.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
+
+// A computed specifier (as lib/dns/client.ts does): a literal `import("node:dgram")` would put
+// Node's compatibility layer in the graph Deno loads at start-up, for every time-client run.
+const NODE_DGRAM = "node:dgram";
 
 /** Options of {@linkcode startUdpTimeServer}. */
 export interface UdpTimeServerOptions {
@@ -60,7 +65,7 @@ export async function startUdpTimeServer(
   if (protocol !== "daytime" && protocol !== "time") {
     throw new RangeError(`Unknown protocol "${protocol}": expected "daytime" or "time"`);
   }
-  const { default: dgram } = await import("node:dgram");
+  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const now = options.now ?? (() => new Date());
   const encoder = new TextEncoder();
   const answer = (): Uint8Array => {
