@@ -65,7 +65,7 @@ const spec = {
 /** Reads `-e`'s value: one character, `^X` for a control character, `^?` for DEL. */
 export function parseEscapeCharacter(text: string): number {
   if (text.length === 2 && text[0] === "^") {
-    const c = text[1].toUpperCase();
+    const c = text.charAt(1).toUpperCase();
     if (c === "?") return 0x7f;
     const code = c.charCodeAt(0);
     if (code >= 0x40 && code <= 0x5f) return code - 0x40;
@@ -84,8 +84,9 @@ async function resolvePort(text: string): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (entries.length === 0) throw new UsageError(`unknown service "${text}"`);
-  return entries[0].port;
+  const [entry] = entries;
+  if (entry === undefined) throw new UsageError(`unknown service "${text}"`);
+  return entry.port;
 }
 
 /** Whether `host` is an address literal (printed as "Trying ADDRESS..." before connecting). */
@@ -98,7 +99,7 @@ export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const [host, portText = "23"] = parsed.positionals;
+  const [host = "", portText = "23"] = parsed.positionals; // parseCommandLine checked there is one
   let port: number, timeoutMs: number, escape: number | null;
   try {
     port = await resolvePort(portText);

@@ -1,6 +1,7 @@
 /**
- * `time-client`: the lecture's time client. Prints the line a daytime server sends, or the time
- * a time (RFC 868) server sends as the same `%c` line, over TCP or UDP.
+ * `time-client`: the lecture's time client (the lecture: the networking lecture notes netkit
+ * implements). Prints the line a daytime server sends, or the time a time (RFC 868) server sends
+ * as the same `%c` line, over TCP or UDP.
  *
  * @module
  */
@@ -63,7 +64,7 @@ export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
   const values = parsed.values as Record<string, string | boolean>;
-  const [host, portText] = parsed.positionals;
+  const [host = "", portText = ""] = parsed.positionals; // parseCommandLine checked there are two
   let port: number, timeoutMs: number;
   const protocol = values.protocol as string;
   try {

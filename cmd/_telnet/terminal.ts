@@ -26,7 +26,7 @@ export interface TerminalSessionOptions {
   /** The escape character's byte, or null for none (`-E`). */
   escape: number | null;
   /** `-l USER`: sent as NEW-ENVIRON's USER when the server asks. */
-  user?: string;
+  user?: string | undefined;
   /** `telnet` (port 23) or `auto` (telnet once the server's first byte is IAC). */
   mode: "telnet" | "auto";
 }
@@ -232,7 +232,7 @@ export async function runTerminalSession(
         if (line === null) return finish(0, "Connection closed.");
         const words = line.trim().split(/\s+/).filter((word) => word !== "");
         if (words.length === 0) return;
-        const command = pick(words[0].toLowerCase(), [
+        const command = pick((words[0] ?? "").toLowerCase(), [
           "close",
           "quit",
           "send",
@@ -278,7 +278,7 @@ export async function runTerminalSession(
             if (name === "escape") {
               if (options.escape !== null) send(encodeTelnetData(new Uint8Array([options.escape])));
             } else {
-              send(new Uint8Array([TELNET.IAC, SEND_COMMANDS[name]]));
+              send(new Uint8Array([TELNET.IAC, SEND_COMMANDS[name] ?? TELNET.NOP]));
             }
             return;
           }

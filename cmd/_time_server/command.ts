@@ -20,7 +20,7 @@ export interface TimeServerCommandOptions {
   /** The port; 0 picks a free one. */
   port: number;
   /** The address to listen on. @default {"::" (falling back to 0.0.0.0)} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** daytime (RFC 867) or time (RFC 868). */
   protocol: TimeProtocol;
   /** Connections answered at once. */
@@ -32,7 +32,7 @@ export interface TimeServerCommandOptions {
   /** Serve over UDP instead of TCP. */
   udp?: boolean;
   /** Stop as SIGINT would (tests). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -43,6 +43,7 @@ export interface TimeServerCommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runTimeServer } from "./command.ts";
  *
  * const code = await runTimeServer({
@@ -53,7 +54,7 @@ export interface TimeServerCommandOptions {
  *   timeoutMs: 1000,
  *   signal: AbortSignal.abort(),
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
  * ```
  */
 export async function runTimeServer(options: TimeServerCommandOptions): Promise<number> {
@@ -93,9 +94,9 @@ async function runUdpTimeServer(options: TimeServerCommandOptions): Promise<numb
   let server: UdpTimeServer;
   try {
     server = await startUdpTimeServer(options.port, {
-      hostname: options.hostname,
+      ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
       protocol: options.protocol,
-      onRequest: logRequest,
+      ...(logRequest ? { onRequest: logRequest } : {}),
     });
   } catch (error) {
     if (!(error instanceof SocketError)) throw error;

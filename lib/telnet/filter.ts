@@ -33,7 +33,7 @@ export interface TelnetFiltered {
  * const filter = new TelnetFilter();
  * const { data, reply } = filter.filter(new Uint8Array([0x68, TELNET.IAC, TELNET.DO, 1, 0x69]));
  * assert.equal(new TextDecoder().decode(data), "hi");
- * assert.deepEqual([...reply], [TELNET.IAC, TELNET.WONT, 1]);
+ * assert.deepEqual(reply, new Uint8Array([TELNET.IAC, TELNET.WONT, 1])); // refuse to echo
  * ```
  */
 export class TelnetFilter {

@@ -298,7 +298,7 @@ export class TelnetNegotiator {
   /** Answers a subnegotiation of an option this side has on; null when there is nothing to say. */
   #subnegotiate(payload: number[]): Uint8Array | null {
     const [option, code] = payload;
-    if (!this.#local.has(option) || code !== SEND) return null;
+    if (option === undefined || !this.#local.has(option) || code !== SEND) return null;
     if (option === TELNET_OPTION.TTYPE) {
       return subnegotiation(option, [IS, ...new TextEncoder().encode(this.#terminalType)]);
     }
@@ -331,7 +331,7 @@ export class TelnetNegotiator {
     const out: number[] = [];
     for (const name of wanted) {
       out.push(name === "USER" || name === "DISPLAY" ? VAR : USERVAR, ...escapeEnviron(name));
-      out.push(VALUE, ...escapeEnviron(this.#environment[name]));
+      out.push(VALUE, ...escapeEnviron(this.#environment[name] ?? ""));
     }
     return out;
   }
@@ -377,11 +377,10 @@ function subnegotiation(option: number, payload: number[]): Uint8Array {
 export function encodeTelnetData(bytes: Uint8Array): Uint8Array {
   if (bytes.indexOf(IAC) < 0 && bytes.indexOf(0x0d) < 0) return bytes;
   const out: number[] = [];
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
+  bytes.forEach((byte, i) => {
     out.push(byte);
     if (byte === IAC) out.push(IAC);
     else if (byte === 0x0d && bytes[i + 1] !== 0x0a) out.push(0);
-  }
+  });
   return new Uint8Array(out);
 }

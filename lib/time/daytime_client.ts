@@ -53,10 +53,11 @@ export async function requestDaytime(
   if (options.transport === "udp") {
     const answer = await exchangeDatagram(host, parsePort(port), new Uint8Array(0), {
       timeoutMs,
-      signal: options.signal,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const text = new TextDecoder().decode(answer.subarray(0, options.maxLineBytes ?? 1024));
-    const line = text.split("\n")[0].replace(/\r$/, "");
+    const [first = ""] = text.split("\n");
+    const line = first.replace(/\r$/, "");
     return line === "" && answer.length === 0 ? null : line;
   }
   const conn = await createClientSocket(host, port, { timeoutMs, signal: options.signal });

@@ -58,7 +58,7 @@ export async function requestRfc868Time(
   if (options.transport === "udp") {
     const answer = await exchangeDatagram(host, checkedPort, new Uint8Array(0), {
       timeoutMs,
-      signal: options.signal,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4));
   }

@@ -82,7 +82,7 @@ async function runWithStdout(
   target: "/dev/full" | "closed pipe",
   [name, ...args]: string[],
 ): Promise<{ code: number; stderr: string }> {
-  const argv = [Deno.execPath(), ...commandArgs(name), ...args];
+  const argv = [Deno.execPath(), ...commandArgs(name!), ...args];
   const child = target === "/dev/full"
     ? new Deno.Command("sh", {
       args: ["-c", 'exec "$@" > /dev/full', "sh", ...argv],
@@ -90,7 +90,7 @@ async function runWithStdout(
       stdout: "null",
       stderr: "piped",
     }).spawn()
-    : new Deno.Command(argv[0], {
+    : new Deno.Command(Deno.execPath(), {
       args: argv.slice(1),
       stdin: "null",
       stdout: "piped",

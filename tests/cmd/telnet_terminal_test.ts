@@ -57,7 +57,7 @@ async function loginSession(
       `${PRINT_MODES}; sleep 3600`,
     { columns: 100, rows: 30 },
   );
-  const [, local] = await pane.waitFor(/^LOCAL (.+)$/m);
+  const [, local = ""] = await pane.waitFor(/^LOCAL (.+)$/m);
   await pane.waitFor(/login:$/);
   await pane.type(user.name);
   await pane.waitFor(/Password:$/);
@@ -70,7 +70,7 @@ async function loginSession(
   assert.equal(screen.split("echo one-$((40+2))").length - 1, 1, `echoed once:\n${screen}`);
 
   await pane.type('echo "REMOTE $TERM $(stty size)"');
-  const [, remote] = await pane.waitFor(/^REMOTE (.+)$/m);
+  const [, remote = ""] = await pane.waitFor(/^REMOTE (.+)$/m);
   assert.equal(remote.split(" ").slice(1).join(" "), local.split(" ").slice(1).join(" "));
 
   // Ctrl-C goes to the remote side: the sleep ends, the list after it does not run, the prompt

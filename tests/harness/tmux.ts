@@ -97,7 +97,8 @@ export async function startTmuxPane(
       ]);
     },
     shell(args) {
-      return tmux(socket, [args[0], "-t", "test", ...args.slice(1)]);
+      const [command = "display", ...rest] = args;
+      return tmux(socket, [command, "-t", "test", ...rest]);
     },
     async [Symbol.asyncDispose]() {
       await tmux(socket, ["kill-server"]).catch(() => {});
