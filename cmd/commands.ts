@@ -85,9 +85,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "telnet",
     summary: "a telnet client on a terminal; on a pipe, lines out with CRLF, replies to stdout",
-    // TERM for TTYPE, /etc/services for port names, and run for `z`: it stops itself with
-    // Deno.kill(Deno.pid, "SIGTSTP"), which Deno counts as running a subprocess.
-    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"], run: true } },
+    // TERM for TTYPE, /etc/services for port names. Not run, though `z` (suspend) needs it for
+    // Deno.kill(Deno.pid, "SIGTSTP"): a network client should not get to start programs, so the
+    // compiled telnet says it cannot suspend.
+    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"] } },
     load: () => import("./telnet.ts"),
   },
   {
