@@ -154,3 +154,23 @@ Deno.test("time-server with stdout on a closed pipe keeps serving and stops on S
   assert.equal((await child.status).code, 0);
   assert.doesNotMatch(await stderr, STACK_TRACE);
 });
+
+Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1", async () => {
+  const port = freePort(); // nobody listens
+  const runs = [
+    ["ports", "--bogus"],
+    ["ports", "no-such-service-x"],
+    ["time-client", "127.0.0.1", String(port)],
+    ["telnet", "127.0.0.1", String(port)],
+    ["wget", `http://127.0.0.1:${port}/`],
+    ["scrabble-word-finder", "--dict", "/nonexistent", "abc"],
+  ];
+  for (const [name, ...args] of runs) {
+    const { code } = await new Deno.Command("sh", {
+      args: ["-c", 'exec "$@" 2> /dev/full', "sh", Deno.execPath(), ...commandArgs(name!), ...args],
+      stdin: "null",
+      stdout: "null",
+    }).output();
+    assert.equal(code, EXIT_OUTPUT_FAILED, `${name} ${args.join(" ")}`);
+  }
+});
