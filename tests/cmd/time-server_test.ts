@@ -3,7 +3,7 @@ import { main } from "../../cmd/time-server.ts";
 import { decodeRfc868Time } from "../../lib/time/rfc868_time.ts";
 import { commandArgs, spawnCommand } from "../harness/command.ts";
 import { runCommand } from "../harness/run.ts";
-import { peerTest } from "../harness/peers.ts";
+import { freePort, peerTest, waitForPort } from "../harness/peers.ts";
 
 const DAYTIME_LINE =
   /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ 1-3][0-9] \d\d:\d\d:\d\d \d{4}$/;
@@ -236,4 +236,28 @@ Deno.test("time-server --udp --protocol time answers time-client --udp", async (
   assert.match(result.stdout, /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d \d{4}\n$/);
   server.child.kill("SIGINT");
   assert.equal((await server.child.status).code, 0);
+});
+
+Deno.test("time-server stops on SIGTERM while its stderr is a full pipe nobody reads", async () => {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped", // never read: a pipe holds 64 KiB, the log lines below are ~115 KiB
+  }).spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    await waitForPort(port);
+    for (let i = 0; i < 2500; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await new Response(conn.readable).arrayBuffer();
+    }
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assert.deepEqual([status.code, status.signal], [0, null]);
+  } finally {
+    clearTimeout(killer);
+    await child.stderr.cancel();
+  }
 });
