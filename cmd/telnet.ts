@@ -37,7 +37,7 @@ Telnet or not: on port 23 the server's bytes are telnet; on any other port they 
 only when the server's first byte is IAC (a telnet server negotiates first), and otherwise
 passed through untouched (HTTP, Redis, binary). --raw passes every byte both ways unchanged.
 
-  -l USER             log in as USER (sent to the server as NEW-ENVIRON USER)
+  -l USER             on a terminal, log in as USER (sent as NEW-ENVIRON USER)
   -e CHAR             the escape character: a character, or ^X for Ctrl-X (default ^])
   -E                  no escape character
   --raw               no telnet at all, no CR LF added: bytes pass unchanged both ways
