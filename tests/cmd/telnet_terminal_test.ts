@@ -166,7 +166,7 @@ Deno.test({
     (missingTmux ? ` (ignored: "${missingTmux}" is not installed)` : ""),
   ignore: missingTmux !== undefined,
   fn: async () => {
-    const { IAC, DO, WILL, SB, SE, AYT, IP } = TELNET;
+    const { IAC, DO, DONT, WILL, SB, SE, AYT, IP } = TELNET;
     const { ECHO, SGA, TTYPE, NAWS, LINEMODE } = TELNET_OPTION;
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const received: number[] = [];
@@ -211,6 +211,25 @@ Deno.test({
       await pane.type(`send ${word}`);
       await waitUntil(() => holds(received, [IAC, byte]), `IAC ${word}`);
     }
+    // mode line: the server is asked to stop echoing; the kernel edits and echoes the line,
+    // which goes out with CR LF; Ctrl-C is the kernel's SIGINT, sent as IAC IP; the escape
+    // character's line holds the prompt's command.
+    await pane.send("C-]");
+    await pane.waitFor(/telnet>$/);
+    await pane.type("mode line");
+    await waitUntil(
+      () => holds(received, [IAC, DONT, ECHO]) && holds(received, [IAC, DONT, SGA]),
+      "DONT ECHO, DONT SGA",
+    );
+    await pane.type("xz");
+    await waitUntil(() => holds(received, [...new TextEncoder().encode("xz"), 0x0d, 0x0a]), "line");
+    const interrupts = () => received.filter((b, i) => b === IAC && received[i + 1] === IP).length;
+    await pane.send("C-c");
+    await waitUntil(() => interrupts() === 2, "Ctrl-C as IAC IP in line mode");
+    await pane.send("C-]");
+    await pane.type("status");
+    await pane.waitFor(/^Operating in obsolete linemode\nLocal character echo$/m);
+
     // A resize is told at once (SIGWINCH → NAWS).
     await pane.resize(90, 25);
     await waitUntil(() => holds(received, [IAC, SB, NAWS, 0, 90, 0, 25, IAC, SE]), "new NAWS");
