@@ -247,3 +247,50 @@ Deno.test({
     await served;
   },
 });
+
+Deno.test({
+  name: "telnet at a terminal: z suspends to the shell with the terminal cooked, fg resumes raw" +
+    (missingTmux ? ` (ignored: "${missingTmux}" is not installed)` : ""),
+  ignore: missingTmux !== undefined,
+  fn: async () => {
+    const { IAC, WILL } = TELNET;
+    const { ECHO, SGA } = TELNET_OPTION;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const received: number[] = [];
+    const served = listener.accept().then(async (conn) => {
+      listener.close();
+      await conn.write(new Uint8Array([IAC, WILL, ECHO, IAC, WILL, SGA, ...bytesOf("ready> ")]));
+      const buffer = new Uint8Array(4096);
+      for (let n = await conn.read(buffer); n !== null; n = await conn.read(buffer)) {
+        received.push(...buffer.subarray(0, n));
+      }
+      conn.close();
+    });
+    // An interactive shell, for job control.
+    await using pane = await startTmuxPane("PS1='job$ ' bash --norc --noprofile -i", {
+      columns: 100,
+      rows: 30,
+    });
+    await pane.waitFor(/job\$$/);
+    await pane.type(`${NETKIT} 127.0.0.1 ${listener.addr.port}`);
+    await pane.waitFor(/ready>$/);
+    await pane.send("C-]");
+    await pane.waitFor(/telnet>$/);
+    await pane.type("z");
+    await pane.waitFor(/Stopped/);
+    await pane.type(PRINT_MODES);
+    await pane.waitFor(/^MODES icanon echo$/m);
+    await pane.type("fg");
+    await pane.send("q");
+    await waitUntil(() => received.includes(0x71), "a key after fg"); // sent at once: raw again
+    await pane.send("C-]");
+    await pane.waitFor(/telnet>$/);
+    await pane.type("quit");
+    await pane.waitFor(/Connection closed\.\njob\$$/);
+    await served;
+  },
+});
+
+function bytesOf(text: string): number[] {
+  return [...new TextEncoder().encode(text)];
+}
