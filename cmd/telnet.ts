@@ -62,7 +62,19 @@ const spec = {
   maxPositionals: 2,
 } as const;
 
-/** Reads `-e`'s value: one character, `^X` for a control character, `^?` for DEL. */
+/**
+ * Reads `-e`'s value: one character, `^X` for a control character, `^?` for DEL.
+ *
+ * @throws {UsageError} for anything else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseEscapeCharacter } from "./telnet.ts";
+ *
+ * assert.equal(parseEscapeCharacter("^]"), 0x1d);
+ * ```
+ */
 export function parseEscapeCharacter(text: string): number {
   if (text.length === 2 && text[0] === "^") {
     const c = text.charAt(1).toUpperCase();

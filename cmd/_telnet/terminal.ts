@@ -31,7 +31,17 @@ export interface TerminalSessionOptions {
   mode: "telnet" | "auto";
 }
 
-/** How a character looks in messages: `^]` for a control character, `^?` for DEL. */
+/**
+ * How a character looks in messages: `^]` for a control character, `^?` for DEL, `off` for none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { showCharacter } from "./terminal.ts";
+ *
+ * assert.equal(showCharacter(0x1d), "^]");
+ * ```
+ */
 export function showCharacter(byte: number | null): string {
   if (byte === null) return "off";
   if (byte < 0x20) return `^${String.fromCharCode(byte + 0x40)}`;
@@ -112,6 +122,13 @@ function terminalSize(): WindowSize {
 
 /**
  * Runs the session on the terminal until the server closes, the user quits or a signal ends it.
+ * (Tried in a pseudo-terminal by tests/cmd/telnet_terminal_test.ts; it needs a real terminal.)
+ *
+ * @example
+ * ```ts ignore
+ * const conn = await Deno.connect({ hostname: "127.0.0.1", port: 23 });
+ * Deno.exit(await runTerminalSession(conn, { host: "127.0.0.1", escape: 0x1d, mode: "telnet" }));
+ * ```
  *
  * @param conn The open connection; closed when this returns.
  * @returns The exit code: 0 when the server closed or the user quit, 1 after SIGTERM or SIGHUP

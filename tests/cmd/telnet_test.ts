@@ -344,3 +344,20 @@ Deno.test("telnet takes a service name for the port", async () => {
     'telnet: Cannot connect to "127.0.0.1:1": connection refused\n',
   ]);
 });
+
+Deno.test("parseEscapeCharacter() takes a character or ^X; showCharacter() prints it back", async () => {
+  const { parseEscapeCharacter } = await import("../../cmd/telnet.ts");
+  const { showCharacter } = await import("../../cmd/_telnet/terminal.ts");
+  const table: [string, number, string][] = [
+    ["^]", 0x1d, "^]"],
+    ["^x", 0x18, "^X"],
+    ["^?", 0x7f, "^?"],
+    ["~", 0x7e, "~"],
+  ];
+  for (const [text, byte, shown] of table) {
+    assert.equal(parseEscapeCharacter(text), byte, text);
+    assert.equal(showCharacter(byte), shown, text);
+  }
+  assert.equal(showCharacter(null), "off");
+  for (const bad of ["", "ab", "^1", "é"]) assert.throws(() => parseEscapeCharacter(bad), bad);
+});
