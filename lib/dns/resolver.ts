@@ -1,14 +1,18 @@
 /**
- * Name to addresses and address to names, the way `gethostbyname2` and `gethostbyaddr` do it,
- * with errors that say what happened: an address literal answers itself; then the hosts file;
- * then DNS through netkit's own client ({@linkcode queryDns}), which reads the RCODE so that a
- * missing name, a name without an address of the family, a failing server and a silent one are
- * four different errors.
+ * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
+ * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
+ * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
+ * file (`files`) and DNS (`dns`) — with their `[STATUS=return]` actions; DNS through netkit's own
+ * client ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an
+ * address of the family, a failing server and a silent one are four different errors.
+ *
+ * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
+ * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout` and `rotate`,
+ * with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with getent in a mount namespace by
+ * `tests/cmd/resolve-hostname_getent_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns`: it reports NXDOMAIN, no data, SERVFAIL and REFUSED all as
- * `NotFound`, and hides the CNAME chain. The cost of the own client: the system's name servers
- * come from `/etc/resolv.conf` (first `nameserver` lines, else `127.0.0.1`, as glibc), and its
- * `search` list is not applied — names are taken as fully qualified.
+ * `NotFound`, hides the CNAME chain, and knows no nsswitch.conf.
  *
  * @module
  */
