@@ -20,6 +20,12 @@ function classify(error: unknown): SocketFailure {
   return classifySocketError(error);
 }
 
+/** Whether two address texts name one address (`::ffff:127.0.0.1` is `127.0.0.1`). */
+function sameAddress(a: string, b: string): boolean {
+  const plain = (text: string) => text.toLowerCase().replace(/^::ffff:(?=[0-9.]+$)/, "");
+  return plain(a) === plain(b);
+}
+
 /**
  * Sends `payload` to `host:port` and resolves with the first datagram that comes back from it.
  *
@@ -35,6 +41,7 @@ export async function exchangeDatagram(
   const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   const socket = dgram.createSocket(bare.includes(":") ? "udp6" : "udp4");
+  const isLiteral = bare.includes(":") || /^[0-9.]+$/.test(bare);
   return await new Promise<Uint8Array>((resolve, reject) => {
     let done = false;
     const finish = (settle: () => void) => {
@@ -61,8 +68,9 @@ export async function exchangeDatagram(
       const failure = classify(error);
       fail(failure === "not-found" ? "resolve" : "read", failure, error);
     });
-    socket.on("message", (packet: Uint8Array, from: { port: number }) => {
-      if (from.port !== port) return; // not the server's answer
+    socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
+      // Not the server's answer: another port, or (for an address literal) another address.
+      if (from.port !== port || (isLiteral && !sameAddress(from.address, bare))) return;
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength).slice();
       finish(() => resolve(bytes));
     });
