@@ -101,9 +101,12 @@ async function resolvePort(text: string): Promise<number> {
   return entry.port;
 }
 
-/** Whether `host` is an address literal (printed as "Trying ADDRESS..." before connecting). */
-function isAddressLiteral(host: string): boolean {
-  return /^[0-9.]+$/.test(host) || host.includes(":");
+/**
+ * Whether `host` is an address written as it will be printed (a dotted quad, an IPv6 literal):
+ * then "Trying ADDRESS..." comes before connecting; otherwise it names the address connected to.
+ */
+function isPlainAddress(host: string): boolean {
+  return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(host) || host.includes(":");
 }
 
 /** Runs the session; returns the exit code. */
@@ -130,11 +133,12 @@ export async function main(args: string[]): Promise<number> {
     if (terminal) console.log(line);
   };
 
+  const bareHost = host.replace(/^\[(.*)\]$/, "$1");
   let conn: Deno.TcpConn;
   try {
-    if (isAddressLiteral(host)) say(`Trying ${host.replace(/^\[(.*)\]$/, "$1")}...`);
+    if (isPlainAddress(bareHost)) say(`Trying ${bareHost}...`);
     conn = await createClientSocket(host, port, { timeoutMs });
-    if (!isAddressLiteral(host)) say(`Trying ${(conn.remoteAddr as Deno.NetAddr).hostname}...`);
+    if (!isPlainAddress(bareHost)) say(`Trying ${(conn.remoteAddr as Deno.NetAddr).hostname}...`);
   } catch (error) {
     if (!(error instanceof SocketError)) throw error;
     console.error(`telnet: ${error.message}`);
@@ -142,11 +146,11 @@ export async function main(args: string[]): Promise<number> {
   }
 
   if (terminal) {
-    say(`Connected to ${host}.`);
+    say(`Connected to ${bareHost}.`);
     const { runTerminalSession, showCharacter } = await import("./_telnet/terminal.ts");
     say(`Escape character is '${showCharacter(escape)}'.`);
     return await runTerminalSession(conn, {
-      host,
+      host: bareHost,
       escape,
       user: values.login as string | undefined,
       mode: mode as "telnet" | "auto",
