@@ -69,6 +69,11 @@ async function loginSession(
   const screen = await pane.capture();
   assert.equal(screen.split("echo one-$((40+2))").length - 1, 1, `echoed once:\n${screen}`);
 
+  // Tab goes to the remote shell, whose completion finishes the command name.
+  await pane.send("e", "c", "h", "Tab");
+  await pane.type("tab-$((3+4))");
+  await pane.waitFor(/^tab-7$/m);
+
   await pane.type('echo "REMOTE $TERM $(stty size)"');
   const [, remote = ""] = await pane.waitFor(/^REMOTE (.+)$/m);
   assert.equal(remote.split(" ").slice(1).join(" "), local.split(" ").slice(1).join(" "));
