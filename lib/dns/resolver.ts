@@ -314,7 +314,7 @@ async function lookupChain(
  * const entry = await resolveHost("www.test", {
  *   nameServer: `127.0.0.1:${port}`,
  *   hostsFile: false,
- *   timeoutMs: 2000,
+ *   timeoutMs: 10_000,
  * });
  * await answered;
  * server.close();
