@@ -18,7 +18,7 @@ const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 11;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /** Runs `argv` under bash's `times`: wall time, and the CPU time (user + system) it used. */
@@ -41,7 +41,7 @@ async function timed(argv: string[], cwd: string): Promise<{ wall: number; cpu: 
     throw new Error(`${argv.join(" ")} exited ${code}: ${err}${new TextDecoder().decode(stderr)}`);
   }
   // The second line of `times` is the children's user and system time: "0m0.012s 0m0.004s".
-  const children = new TextDecoder().decode(stdout).trim().split("\n")[1];
+  const children = new TextDecoder().decode(stdout).trim().split("\n")[1] ?? "";
   const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)]
     .reduce((sum, [, m, s]) => sum + Number(m) * 60_000 + Number(s) * 1000, 0);
   return { wall, cpu };
@@ -75,7 +75,9 @@ async function accepts(): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: nginx.port });
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text(); // closes the connection at its end
-  return Number(text.split("\r\n\r\n")[1].split("\n")[2].trim().split(/\s+/)[0]);
+  // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n…": accepts is the first.
+  const counts = text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0];
+  return Number(counts);
 }
 
 const deno = Deno.execPath();

@@ -69,12 +69,12 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
 /** What {@linkcode HttpResponse} needs from the exchange that made it. */
 export interface HttpResponseInit {
   /** Aborting closes the connection and rejects body reads with its reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called once the body has been read to its end; returns true when it kept the stream (for a
    * pool), false to have the response close it.
    */
-  release?: (stream: SocketStream) => boolean;
+  release?: ((stream: SocketStream) => boolean) | undefined;
 }
 
 /** The most body bytes `[Symbol.asyncDispose]` reads to keep a connection, instead of closing it. */
@@ -186,7 +186,7 @@ export class HttpResponse implements AsyncDisposable {
     if (this.framing.kind === "length") return this.framing.length;
     if (this.framing.kind !== "none") return undefined;
     if (this.head.status === 204 || this.head.status === 304) return 0;
-    const value = this.head.headers.get("Content-Length")?.split(",")[0].trim();
+    const value = this.head.headers.get("Content-Length")?.split(",")[0]?.trim();
     return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
   }
 
@@ -315,7 +315,7 @@ export class HttpResponse implements AsyncDisposable {
         return Promise.resolve(p.length);
       },
     });
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(total);
     let offset = 0;
     for (const part of parts) {
@@ -617,6 +617,27 @@ async function openStream(
  * @throws {HttpProtocolError} or {HeaderLimitError} for a response that cannot be read.
  * @throws {ConnectionClosedError} when the server closes before its response head ends.
  * @throws the signal's reason when `signal` aborts.
+ *
+ * @example Fetch from a Deno.serve server on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   (request) => new Response(`You asked for ${new URL(request.url).pathname}\n`),
+ * );
+ * await using response = await sendHttpRequest(`http://127.0.0.1:${server.addr.port}/hello`);
+ * assert.equal(response.status, 200);
+ * assert.equal(response.head.headers.get("content-type"), "text/plain;charset=UTF-8");
+ * let body = "";
+ * const decoder = new TextDecoder();
+ * const bytes = await response.copyBodyTo({
+ *   write: (p) => (body += decoder.decode(p, { stream: true }), Promise.resolve(p.length)),
+ * });
+ * assert.equal(bytes, response.contentLength);
+ * assert.equal(body, "You asked for /hello\n");
+ * ```
  *
  * @example POST a JSON document to a server on loopback
  * ```ts
