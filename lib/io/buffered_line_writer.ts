@@ -33,7 +33,7 @@ const NEWLINE = 10;
  *
  * @example Log to stderr
  * ```ts
- * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+ * import { BufferedLineWriter } from "@netkit/netkit/io";
  *
  * await using log = new BufferedLineWriter(Deno.stderr);
  * log.writeLine("Received a connection request from 127.0.0.1.");
@@ -68,7 +68,8 @@ export class BufferedLineWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+   * import assert from "node:assert/strict";
+   * import { BufferedLineWriter } from "@netkit/netkit/io";
    *
    * const chunks: string[] = [];
    * const sink = { write: (p: Uint8Array) => (chunks.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
@@ -76,7 +77,8 @@ export class BufferedLineWriter implements AsyncDisposable {
    * log.writeLine("one");
    * log.writeLine("two");
    * await log.flush();
-   * console.assert(chunks.join("") === "one\ntwo\n" && chunks.length === 1);
+   * assert.equal(chunks.join(""), "one\ntwo\n");
+   * assert.equal(chunks.length, 1);
    * ```
    */
   writeLine(line: string): void {

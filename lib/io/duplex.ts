@@ -35,11 +35,19 @@ export interface Duplex extends ByteReader, ByteWriter {
  *
  * @example
  * ```ts
- * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
  *
- * const input = new Blob(["hello\r\nworld\n"]).stream();
- * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
- * console.assert((await stream.readLine()) === "hello");
+ * const input = new Blob(["hello"]).stream();
+ * const written: Uint8Array[] = [];
+ * const duplex = duplexFromStreams(input, new WritableStream({ write: (c) => void written.push(c) }));
+ * const buffer = new Uint8Array(16);
+ * assert.equal(await duplex.read(buffer), 5);
+ * assert.equal(await duplex.read(buffer), null);
+ * assert.equal(await duplex.write(new TextEncoder().encode("out")), 3);
+ * await duplex.closeWrite?.();
+ * assert.equal(new TextDecoder().decode(written[0]), "out");
+ * duplex.close();
  * ```
  */
 export function duplexFromStreams(

@@ -11,12 +11,13 @@ import type { ByteWriter } from "./duplex.ts";
  *
  * @example
  * ```ts
- * import { writeAll } from "./socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { writeAll } from "@netkit/netkit/io";
  *
  * let total = 0;
  * const slow = { write: (p: Uint8Array) => Promise.resolve((total += Math.min(3, p.length), Math.min(3, p.length))) };
  * await writeAll(slow, new Uint8Array(10));
- * console.assert(total === 10);
+ * assert.equal(total, 10);
  * ```
  */
 export async function writeAll(dest: ByteWriter, bytes: Uint8Array): Promise<void> {

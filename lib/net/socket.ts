@@ -7,9 +7,10 @@
 
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 
-/** Default time a client waits for a connection. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// Its home is timeouts.ts now, beside the other deadlines; re-exported for existing imports.
+export { DEFAULT_CONNECT_TIMEOUT_MS };
 
 /** Options of {@linkcode parsePort}. */
 export interface ParsePortOptions {
@@ -27,10 +28,11 @@ export interface ParsePortOptions {
  *
  * @example
  * ```ts
- * import { parsePort } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { parsePort } from "@netkit/netkit/net";
  *
- * console.assert(parsePort("8080") === 8080);
- * console.assert(parsePort("0", { allowZero: true }) === 0);
+ * assert.equal(parsePort("8080"), 8080);
+ * assert.equal(parsePort("0", { allowZero: true }), 0);
  * ```
  */
 export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
@@ -44,9 +46,17 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
-  /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
+  /**
+   * Give up connecting (name lookup included) after this many milliseconds; `Infinity` for no
+   * timer of its own. @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`)
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The former name of `connectTimeoutMs`, still read when that is not given.
+   * @deprecated Use `connectTimeoutMs`; `timeoutMs` names the deadline of a whole operation.
+   */
   timeoutMs?: number;
-  /** Abort from outside, e.g. on SIGINT. */
+  /** Abort from outside, e.g. on SIGINT: the call rejects with `signal.reason`. */
   signal?: AbortSignal;
 }
 
@@ -62,13 +72,18 @@ function bareHost(host: string): string {
  * @param port A port from 1 to 65535.
  * @returns The open connection; the caller closes it, usually with `using`.
  * @throws {RangeError} for a bad port, before any system call.
- * @throws {SocketError} naming the step that failed (resolve, connect) and why.
+ * @throws {SocketError} naming the step that failed (resolve, connect) and why; `failure`
+ * `"timed-out"` (code `TIMEOUT`) past `connectTimeoutMs`.
+ * @throws The caller's `signal.reason` when `signal` aborts, at once.
  *
- * @example Read the time from a daytime server
- * ```ts ignore
- * import { createClientSocket } from "./socket.ts";
+ * @example Connect to a listener on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket } from "@netkit/netkit/net";
  *
- * using conn = await createClientSocket("127.0.0.1", 13);
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * using conn = await createClientSocket("127.0.0.1", listener.addr.port);
+ * assert.equal(conn.remoteAddr.port, listener.addr.port);
  * ```
  */
 export async function createClientSocket(
@@ -78,25 +93,39 @@ export async function createClientSocket(
 ): Promise<Deno.TcpConn> {
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const signal = options.signal;
+  if (signal?.aborted) throw signal.reason;
   // The deadline is startDeadline(), not AbortSignal.timeout(): an abort listener on the latter
   // loads Deno's timers, a few milliseconds of a command's start-up.
   const stop = new AbortController();
-  const abort = () => stop.abort();
-  const deadline = Number.isFinite(timeoutMs) ? startDeadline(timeoutMs, abort) : undefined;
-  options.signal?.addEventListener("abort", abort, { once: true });
-  if (options.signal?.aborted) abort();
+  const deadline = Number.isFinite(timeoutMs)
+    ? startDeadline(timeoutMs, () => stop.abort())
+    : undefined;
+  let onAbort: (() => void) | undefined;
   try {
-    return await Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    const connecting = Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    if (!signal) return await connecting;
+    // Settle at once on abort, whatever the connect is doing (a name lookup cannot be stopped);
+    // a connection that still opens afterwards is closed.
+    return await new Promise<Deno.TcpConn>((resolve, reject) => {
+      onAbort = () => {
+        stop.abort();
+        reject(signal.reason);
+        connecting.then((conn) => conn.close(), () => {});
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then(resolve, reject);
+    });
   } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
     let failure = classifySocketError(error);
     if (deadline?.passed) failure = "timed-out";
-    else if (options.signal?.aborted) failure = "aborted";
     const step = failure === "not-found" ? "resolve" : "connect";
     throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });
   } finally {
     deadline?.cancel();
-    options.signal?.removeEventListener("abort", abort);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -121,10 +150,11 @@ export interface ServerSocketOptions {
  *
  * @example Listen on a free loopback port
  * ```ts
- * import { createServerSocket } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { createServerSocket } from "@netkit/netkit/net";
  *
  * using listener = createServerSocket(0, { hostname: "127.0.0.1" });
- * console.assert(listener.addr.port > 0);
+ * assert.ok(listener.addr.port > 0);
  * ```
  */
 export function createServerSocket(

@@ -1,0 +1,33 @@
+/**
+ * The deadlines of netkit, named for what they bound, with one default each, used by every
+ * package (sockets, streams, HTTP, DNS over TCP, the time client). Import these rather than
+ * repeating the numbers.
+ *
+ * | option             | bounds                                                         | default      |
+ * | ------------------ | -------------------------------------------------------------- | ------------ |
+ * | `connectTimeoutMs` | opening a connection (name lookup, TCP, TLS handshake)          | 10 s         |
+ * | `readTimeoutMs`    | one read that waits for the peer to send anything               | 900 s        |
+ * | `writeTimeoutMs`   | one write that waits for the peer to take anything              | 900 s        |
+ * | `closeTimeoutMs`   | the last flush of a stream being closed (`await using`)         | 10 s         |
+ * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS query); each API says | per API      |
+ *
+ * Read and write deadlines are idle deadlines: they restart whenever bytes move, so a long
+ * transfer that keeps moving never times out. 900 s is GNU wget's `--read-timeout` default.
+ * `Infinity` turns a deadline off. A deadline that passes fails the call with an error of code
+ * `TIMEOUT` (a `SocketError` with `failure: "timed-out"` for sockets and streams) and closes the
+ * connection, whose state is then unknown.
+ *
+ * @module
+ */
+
+/** How long opening a connection may take, name lookup and TLS handshake included: 10 s. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long one read may wait for the peer to send anything: 900 s (GNU wget's default). */
+export const DEFAULT_READ_TIMEOUT_MS = 900_000;
+/** How long one write may wait for the peer to take anything: 900 s, as reads. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 900_000;
+/**
+ * How long closing a stream (`await using`, `flushAndClose()`) waits for its buffered bytes to
+ * go out before it drops them and closes anyway: 10 s.
+ */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
