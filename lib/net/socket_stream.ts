@@ -297,6 +297,7 @@ export class SocketStream implements AsyncDisposable {
    * ```
    */
   async flushAndClose(options: StreamCallOptions = {}): Promise<void> {
+    if (options.signal?.aborted) throw options.signal.reason;
     if (this.#closed) return;
     const pending = this.#fillLength > 0 || this.#sending !== undefined || this.#writeLock.locked;
     const deadline = pending && Number.isFinite(this.#closeTimeoutMs)
