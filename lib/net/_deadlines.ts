@@ -48,20 +48,22 @@ class Watch {
     this.#deadline = current;
   }
 
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  run<T>(call: () => Promise<T>): Promise<T> {
     this.#started = performance.now();
     if (!this.#deadline) this.#arm(this.timeoutMs);
-    try {
-      return await call();
-    } catch (error) {
-      if (this.#timedOut) {
-        throw new Deno.errors.TimedOut(`No ${this.what} for ${this.timeoutMs} ms`);
-      }
-      throw error;
-    } finally {
-      this.#started = -1;
-    }
+    return call().then(this.#succeeded, this.#failed);
   }
+
+  readonly #succeeded = <T>(value: T): T => {
+    this.#started = -1;
+    return value;
+  };
+
+  readonly #failed = (error: unknown): never => {
+    this.#started = -1;
+    if (this.#timedOut) throw new Deno.errors.TimedOut(`No ${this.what} for ${this.timeoutMs} ms`);
+    throw error;
+  };
 
   stop(): void {
     this.#stopped = true;
@@ -88,7 +90,9 @@ export function withDeadlines(conn: Duplex, deadlines: DuplexDeadlines): Duplex 
     }
   };
   const reads = Number.isFinite(readMs) ? new Watch(readMs, expire, "data") : undefined;
-  const writes = Number.isFinite(writeMs) ? new Watch(writeMs, expire, "write progress") : undefined;
+  const writes = Number.isFinite(writeMs)
+    ? new Watch(writeMs, expire, "write progress")
+    : undefined;
   const wrapped: Duplex = {
     read: reads ? (p) => reads.run(() => conn.read(p)) : (p) => conn.read(p),
     write: writes ? (p) => writes.run(() => conn.write(p)) : (p) => conn.write(p),

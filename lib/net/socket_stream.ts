@@ -82,6 +82,13 @@ export interface StreamCallOptions {
   signal?: AbortSignal;
 }
 
+/** A write (`bytes`) or a flush (no `bytes`) waiting its turn. */
+interface QueuedWrite {
+  bytes: Uint8Array | undefined;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -145,7 +152,10 @@ export class SocketStream implements AsyncDisposable {
   /** Rejects the pending read from the connection, when one is pending. */
   #readReject: ((error: unknown) => void) | undefined;
   // Writing: `#fill` collects writes while `#sending` (at most one send) is on the wire.
-  readonly #writeLock = new Mutex();
+  /** Writes and flushes waiting for `#drain`, in call order, from `#writeHead` on. */
+  #writeQueue: QueuedWrite[] = [];
+  #writeHead = 0;
+  #draining = false;
   readonly #writeBufferBytes: number;
   #fill: Uint8Array | undefined;
   #fillLength = 0;
@@ -299,7 +309,7 @@ export class SocketStream implements AsyncDisposable {
   async flushAndClose(options: StreamCallOptions = {}): Promise<void> {
     if (options.signal?.aborted) throw options.signal.reason;
     if (this.#closed) return;
-    const pending = this.#fillLength > 0 || this.#sending !== undefined || this.#writeLock.locked;
+    const pending = this.#fillLength > 0 || this.#sending !== undefined || this.#draining;
     const deadline = pending && Number.isFinite(this.#closeTimeoutMs)
       ? startDeadline(this.#closeTimeoutMs, () =>
         this.#shutdown(
@@ -629,7 +639,7 @@ export class SocketStream implements AsyncDisposable {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const size = this.#writeBufferBytes;
-    if (!this.#writeLock.locked && !this.#closed && !this.#writeFailed) {
+    if (!this.#draining && !this.#closed && !this.#writeFailed) {
       // The fast path: the bytes fit in the buffer that is filling, and nobody waits before us.
       if (typeof data === "string") {
         // A UTF-16 unit takes at most 3 bytes of UTF-8: encode straight into the buffer.
@@ -648,7 +658,25 @@ export class SocketStream implements AsyncDisposable {
     } else if (typeof data === "string") {
       data = encoder.encode(data);
     }
-    return this.#writeQueued(data, signal);
+    return this.#enqueue(data, signal);
+  }
+
+  /**
+   * Queues a write (`bytes`) or a flush (`undefined`) behind the ones waiting, for the drain
+   * loop; settles when it is done.
+   */
+  #enqueue(bytes: Uint8Array | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.#writeQueue.push({ bytes, resolve, reject });
+    });
+    if (!this.#draining) void this.#drain();
+    if (!signal) return done;
+    return this.#awaitWithSignal(done, signal);
+  }
+
+  async #awaitWithSignal(done: Promise<void>, signal: AbortSignal): Promise<void> {
+    using _ = this.#watch(signal);
+    await done;
   }
 
   #throwIfNotWritable(): void {
@@ -656,35 +684,65 @@ export class SocketStream implements AsyncDisposable {
     if (this.#closed) throw this.#closedError("write");
   }
 
-  async #writeQueued(bytes: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
-    using _ = this.#watch(signal);
-    if (!this.#writeLock.tryLock()) await this.#writeLock.lock();
+  /**
+   * Works through the queued writes and flushes in order. Writes that fit are copied at once, in
+   * one synchronous pass (so that a crowd of writers costs one wake-up, not one each); the loop
+   * waits only when both buffers are taken, or for a large write to go out.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    const queue = this.#writeQueue;
+    const size = this.#writeBufferBytes;
     try {
-      this.#throwIfNotWritable();
-      const size = this.#writeBufferBytes;
-      if (bytes.length >= size) {
-        // Straight out, after everything buffered, and waited for: `bytes` is the caller's.
-        await this.#requestSend();
-        this.#throwIfNotWritable();
-        await this.#launch(bytes, undefined);
-        if (this.#writeFailed) throw this.#writeError;
-        return;
-      }
-      while (this.#fillLength + bytes.length > size) {
-        const busy = this.#queuedSend ?? this.#sending;
-        if (busy) {
-          // Both buffers are taken: wait for the one on the wire.
-          await busy;
-          this.#throwIfNotWritable();
+      while (this.#writeHead < queue.length) {
+        if (this.#writeHead >= 1024) {
+          // A crowd that never lets the loop finish: drop the done part now and then.
+          queue.splice(0, this.#writeHead);
+          this.#writeHead = 0;
+        }
+        const item = queue[this.#writeHead];
+        if (this.#writeFailed || this.#closed) {
+          const error = this.#writeFailed ? this.#writeError : this.#closedError("write");
+          this.#writeHead++;
+          item.reject(error);
+          continue;
+        }
+        const bytes = item.bytes;
+        if (bytes === undefined) {
+          // A flush: it waits for its send, the queue does not.
+          this.#writeHead++;
+          this.#requestSend().then(() => {
+            if (this.#writeFailed) item.reject(this.#writeError);
+            else item.resolve();
+          });
+        } else if (bytes.length >= size) {
+          // Straight out, after everything buffered, and waited for: `bytes` is the caller's.
+          await this.#requestSend();
+          if (!this.#writeFailed && !this.#closed) {
+            await this.#launch(bytes, undefined);
+            if (!this.#writeFailed) {
+              this.#writeHead++;
+              item.resolve();
+            }
+          }
+        } else if (this.#fillLength + bytes.length <= size) {
+          (this.#fill ??= new Uint8Array(size)).set(bytes, this.#fillLength);
+          this.#fillLength += bytes.length;
+          this.#writeHead++;
+          item.resolve();
         } else {
-          this.#throwIfNotWritable();
-          void this.#launchFill();
+          const busy = this.#queuedSend ?? this.#sending;
+          if (busy) await busy; // Both buffers are taken: wait for the one on the wire.
+          else void this.#launchFill();
         }
       }
-      (this.#fill ??= new Uint8Array(size)).set(bytes, this.#fillLength);
-      this.#fillLength += bytes.length;
+    } catch (error) {
+      // Not expected (sends record their failures); fail what waits rather than leave it hanging.
+      for (let i = this.#writeHead; i < queue.length; i++) queue[i].reject(error);
     } finally {
-      this.#writeLock.unlock();
+      this.#writeQueue = [];
+      this.#writeHead = 0;
+      this.#draining = false;
     }
   }
 
@@ -697,35 +755,18 @@ export class SocketStream implements AsyncDisposable {
   flush(options: StreamCallOptions = {}): Promise<void> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#writeLock.locked) {
-      if (this.#writeFailed) return Promise.reject(this.#writeError);
-      if (this.#fillLength === 0 && this.#sending === undefined) return RESOLVED;
-      if (this.#closed) return Promise.reject(this.#closedError("write"));
-      return this.#awaitSend(this.#requestSend(), signal);
-    }
-    return this.#flushQueued(signal);
+    // Behind queued writes, so that their bytes go with it.
+    if (this.#draining) return this.#enqueue(undefined, signal);
+    if (this.#writeFailed) return Promise.reject(this.#writeError);
+    if (this.#fillLength === 0 && this.#sending === undefined) return RESOLVED;
+    if (this.#closed) return Promise.reject(this.#closedError("write"));
+    const sent = this.#requestSend().then(this.#afterSend);
+    return signal ? this.#awaitWithSignal(sent, signal) : sent;
   }
 
-  async #awaitSend(sent: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-    using _ = this.#watch(signal);
-    await sent;
+  readonly #afterSend = (): void => {
     if (this.#writeFailed) throw this.#writeError;
-  }
-
-  async #flushQueued(signal: AbortSignal | undefined): Promise<void> {
-    using _ = this.#watch(signal);
-    // Behind the writes called before this flush, so that their bytes go with it.
-    if (!this.#writeLock.tryLock()) await this.#writeLock.lock();
-    let sent: Promise<void>;
-    try {
-      this.#throwIfNotWritable();
-      sent = this.#requestSend();
-    } finally {
-      this.#writeLock.unlock();
-    }
-    await sent;
-    if (this.#writeFailed) throw this.#writeError;
-  }
+  };
 
   /** Resolves once what is buffered now, and what is on the wire, is sent. */
   #requestSend(): Promise<void> {
@@ -751,35 +792,46 @@ export class SocketStream implements AsyncDisposable {
     return this.#launch(out, buffer);
   }
 
-  /** Starts the one send; `buffer`, when given, is handed back for filling once it is out. */
+  /**
+   * Starts the one send: writes all of `out` to the connection, looping over partial writes. It
+   * never rejects; a failure is recorded for the calls to throw. `buffer`, when given, is handed
+   * back for filling once the send is over.
+   */
   #launch(out: Uint8Array, buffer: Uint8Array | undefined): Promise<void> {
-    const sending: Promise<void> = this.#send(out).then(() => {
-      if (buffer) {
-        if (this.#fill === undefined) this.#fill = buffer;
-        else this.#spare = buffer;
-      }
-      if (this.#sending === sending) this.#sending = undefined;
+    const sending = new Promise<void>((resolve) => {
+      let offset = 0;
+      let settled = false;
+      const finish = () => {
+        settled = true;
+        if (this.#writeReject === fail) this.#writeReject = undefined;
+        if (buffer) {
+          if (this.#fill === undefined) this.#fill = buffer;
+          else this.#spare = buffer;
+        }
+        if (this.#sending === sending) this.#sending = undefined;
+        resolve();
+      };
+      const fail = (error: unknown) => {
+        if (settled) return; // Settled already, by close or abort.
+        if (!this.#writeFailed) {
+          this.#writeFailed = true;
+          this.#writeError = this.#failure("write", error);
+        }
+        finish();
+      };
+      const wrote = (n: number) => {
+        if (settled) return;
+        offset += n;
+        if (offset < out.length) this.#conn.write(out.subarray(offset)).then(wrote, fail);
+        else finish();
+      };
+      this.#writeReject = fail;
+      // Never settled synchronously: `#sending` must be set first.
+      if (this.#closed) queueMicrotask(() => fail(this.#closedError("write")));
+      else this.#conn.write(out).then(wrote, fail);
     });
     this.#sending = sending;
     return sending;
-  }
-
-  /** Writes all of `bytes` to the connection; never rejects, records the failure instead. */
-  async #send(bytes: Uint8Array): Promise<void> {
-    try {
-      if (this.#closed) throw this.#closedError("write");
-      await new Promise<void>((resolve, reject) => {
-        this.#writeReject = reject;
-        writeAll(this.#conn, bytes).then(resolve, reject);
-      });
-    } catch (error) {
-      if (!this.#writeFailed) {
-        this.#writeFailed = true;
-        this.#writeError = this.#failure("write", error);
-      }
-    } finally {
-      this.#writeReject = undefined;
-    }
   }
 
   /**

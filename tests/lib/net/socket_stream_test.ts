@@ -535,14 +535,17 @@ Deno.test("SocketStream calls with a signal aborted already reject without touch
 
 Deno.test("SocketStream writeTimeoutMs fails a write to a peer that stopped reading, and closes", async () => {
   const { stream, done } = await deafPeer({ writeTimeoutMs: 100, host: "127.0.0.1", port: 7 });
-  await assert.rejects(stream.write(new Uint8Array(2 * BIGGER_THAN_SOCKET_BUFFERS)), (e: unknown) => {
-    assert.ok(e instanceof SocketError);
-    assert.ok(e instanceof NetkitError);
-    assert.equal(e.step, "write");
-    assert.equal(e.failure, "timed-out");
-    assert.equal(e.code, "TIMEOUT");
-    return true;
-  });
+  await assert.rejects(
+    stream.write(new Uint8Array(2 * BIGGER_THAN_SOCKET_BUFFERS)),
+    (e: unknown) => {
+      assert.ok(e instanceof SocketError);
+      assert.ok(e instanceof NetkitError);
+      assert.equal(e.step, "write");
+      assert.equal(e.failure, "timed-out");
+      assert.equal(e.code, "TIMEOUT");
+      return true;
+    },
+  );
   assert.ok(stream.isClosed);
   await assert.rejects(stream.write(new Uint8Array(100_000)), SocketError);
   await done();
@@ -617,9 +620,12 @@ Deno.test("SocketStream errors share the NetkitError base and its codes", async 
     assert.equal(e.code, "UNEXPECTED_EOF");
     return true;
   });
-  const long = new SocketStream(duplexFromStreams(new Blob(["x".repeat(20)]).stream(), new WritableStream()), {
-    maxLineBytes: 8,
-  });
+  const long = new SocketStream(
+    duplexFromStreams(new Blob(["x".repeat(20)]).stream(), new WritableStream()),
+    {
+      maxLineBytes: 8,
+    },
+  );
   await assert.rejects(long.readLine(), (e: unknown) => {
     assert.ok(e instanceof LineTooLongError && e instanceof RangeError && e instanceof NetkitError);
     assert.equal(e.code, "LINE_TOO_LONG");

@@ -125,14 +125,17 @@ async function hangingListener(): Promise<{ port: number } & Disposable> {
     listener.close();
   };
   try {
-    while (true) {
-      // A queued connect completes in well under a millisecond; a dropped SYN takes a second.
+    // A queued connect completes in well under a millisecond; a dropped SYN is retried after a
+    // second. Two probes in a row that wait 300 ms tell a full queue from a busy machine.
+    let waited = 0;
+    while (waited < 2) {
       const timer = new AbortController();
-      const id = setTimeout(() => timer.abort(), 200);
+      const id = setTimeout(() => timer.abort(), 300);
       try {
         conns.push(await Deno.connect({ hostname: "127.0.0.1", port, signal: timer.signal }));
+        waited = 0;
       } catch {
-        break; // The queue is full.
+        waited++;
       } finally {
         clearTimeout(id);
       }
