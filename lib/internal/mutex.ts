@@ -31,7 +31,7 @@ export class Mutex {
   /** Hands the lock to the next waiter, or frees it. */
   unlock(): void {
     if (this.#head < this.#waiters.length) {
-      const next = this.#waiters[this.#head];
+      const next = this.#waiters[this.#head]!;
       this.#waiters[this.#head++] = undefined as never;
       if (this.#head === this.#waiters.length) {
         this.#waiters = [];

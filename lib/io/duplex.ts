@@ -33,21 +33,36 @@ export interface Duplex extends ByteReader, ByteWriter {
  * @param writable Where bytes go.
  * @returns A duplex whose `close()` releases both.
  *
- * @example
+ * @example Read and write through the duplex
  * ```ts
  * import assert from "node:assert/strict";
  * import { duplexFromStreams } from "@netkit/netkit/io";
  *
- * const input = new Blob(["hello"]).stream();
- * const written: Uint8Array[] = [];
- * const duplex = duplexFromStreams(input, new WritableStream({ write: (c) => void written.push(c) }));
+ * const written: string[] = [];
+ * const output = new WritableStream<Uint8Array>({
+ *   write: (chunk) => void written.push(new TextDecoder().decode(chunk)),
+ * });
+ * const duplex = duplexFromStreams(new Blob(["hello\n"]).stream(), output);
  * const buffer = new Uint8Array(16);
- * assert.equal(await duplex.read(buffer), 5);
- * assert.equal(await duplex.read(buffer), null);
- * assert.equal(await duplex.write(new TextEncoder().encode("out")), 3);
+ * const n = await duplex.read(buffer);
+ * assert.equal(new TextDecoder().decode(buffer.subarray(0, n ?? 0)), "hello\n");
+ * assert.equal(await duplex.read(buffer), null); // end of stream
+ * assert.equal(await duplex.write(new TextEncoder().encode("bye")), 3);
  * await duplex.closeWrite?.();
- * assert.equal(new TextDecoder().decode(written[0]), "out");
+ * assert.deepEqual(written, ["bye"]);
  * duplex.close();
+ * ```
+ *
+ * @example Give a SocketStream a pair of Web streams
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ * import { SocketStream } from "@netkit/netkit/net";
+ *
+ * const input = new Blob(["hello\r\nworld\n"]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+ * assert.equal(await stream.readLine(), "hello");
+ * assert.equal(await stream.readLine(), "world");
  * ```
  */
 export function duplexFromStreams(

@@ -14,9 +14,9 @@ import type { Duplex } from "../io/duplex.ts";
 /** The deadlines of {@linkcode withDeadlines}; `Infinity` or undefined for none. */
 export interface DuplexDeadlines {
   /** Fail a read that waits longer than this for any byte. */
-  readTimeoutMs?: number;
+  readTimeoutMs?: number | undefined;
   /** Fail a write that waits longer than this for the peer to take any byte. */
-  writeTimeoutMs?: number;
+  writeTimeoutMs?: number | undefined;
 }
 
 /** Watches one direction: `run` wraps each call of it. */

@@ -1,6 +1,7 @@
 /**
  * TCP socket helpers on `Deno.connect` and `Deno.listen`: the lecture's `createClientSocket` and
- * `createServerSocket`, with typed errors and port checks done before any system call.
+ * `createServerSocket` (the lecture: the networking lecture notes netkit implements), with typed
+ * errors and port checks done before any system call.
  *
  * @module
  */
@@ -50,14 +51,14 @@ export interface ClientSocketOptions {
    * Give up connecting (name lookup included) after this many milliseconds; `Infinity` for no
    * timer of its own. @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`)
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * The former name of `connectTimeoutMs`, still read when that is not given.
    * @deprecated Use `connectTimeoutMs`; `timeoutMs` names the deadline of a whole operation.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Abort from outside, e.g. on SIGINT: the call rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
@@ -76,14 +77,38 @@ function bareHost(host: string): string {
  * `"timed-out"` (code `TIMEOUT`) past `connectTimeoutMs`.
  * @throws The caller's `signal.reason` when `signal` aborts, at once.
  *
- * @example Connect to a listener on loopback
+ * @example Read the time from a daytime server on loopback
  * ```ts
  * import assert from "node:assert/strict";
  * import { createClientSocket } from "@netkit/netkit/net";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const served = (async () => {
+ *   using peer = await listener.accept();
+ *   await peer.write(new TextEncoder().encode("Mon Nov 30 04:20:00 2026\r\n"));
+ * })();
  * using conn = await createClientSocket("127.0.0.1", listener.addr.port);
  * assert.equal(conn.remoteAddr.port, listener.addr.port);
+ * const text = await new Response(conn.readable).text();
+ * assert.equal(text, "Mon Nov 30 04:20:00 2026\r\n");
+ * await served;
+ * ```
+ *
+ * @example A refused connection names the step and the peer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket, SocketError } from "@netkit/netkit/net";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr;
+ * listener.close(); // nothing listens on the port any more
+ * await assert.rejects(createClientSocket("127.0.0.1", port), (error) => {
+ *   assert.ok(error instanceof SocketError);
+ *   assert.equal(error.failure, "refused");
+ *   assert.equal(error.code, "ECONNREFUSED");
+ *   assert.equal(error.message, `Cannot connect to "127.0.0.1:${port}": connection refused`);
+ *   return true;
+ * });
  * ```
  */
 export async function createClientSocket(
@@ -135,7 +160,7 @@ export interface ServerSocketOptions {
    * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
    * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
   reusePort?: boolean;
 }

@@ -36,39 +36,39 @@ export const COPY_CHUNK_BYTES = 256 * 1024;
 /** Options of {@linkcode SocketStream}. */
 export interface SocketStreamOptions {
   /** The longest line accepted, without its line ending. @default {65536} */
-  maxLineBytes?: number;
+  maxLineBytes?: number | undefined;
   /**
    * Size of the write buffer; larger writes go straight out. While one buffer is being sent a
    * second one fills, so a stream holds at most two. @default {65536}
    */
-  writeBufferBytes?: number;
+  writeBufferBytes?: number | undefined;
   /**
    * Fail a read that waits longer than this for any byte, closing the stream; `Infinity` for
    * none. @default {900000} (`DEFAULT_READ_TIMEOUT_MS`)
    */
-  readTimeoutMs?: number;
+  readTimeoutMs?: number | undefined;
   /**
    * Fail a write that waits longer than this for the peer to take any byte (a peer that stopped
    * reading), closing the stream; `Infinity` for none. @default {900000}
    * (`DEFAULT_WRITE_TIMEOUT_MS`)
    */
-  writeTimeoutMs?: number;
+  writeTimeoutMs?: number | undefined;
   /**
    * How long `await using` (and {@linkcode SocketStream.flushAndClose}) waits for the buffered
    * bytes to go out before it drops them and closes anyway. @default {10000}
    * (`DEFAULT_CLOSE_TIMEOUT_MS`)
    */
-  closeTimeoutMs?: number;
+  closeTimeoutMs?: number | undefined;
   /**
    * Aborting it closes the stream: pending and later calls reject with `signal.reason`. A
    * server can pass one signal to all its streams and abort it at shutdown (see
    * {@linkcode StreamGroup} for one that also counts them).
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Peer name used in error messages. */
-  host?: string;
+  host?: string | undefined;
   /** Peer port used in error messages. */
-  port?: number;
+  port?: number | undefined;
 }
 
 /** The options of one call of a {@linkcode SocketStream}. */
@@ -79,7 +79,7 @@ export interface StreamCallOptions {
    * other pending and later calls. A signal aborted already rejects the call at once and leaves
    * the stream untouched.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A write (`bytes`) or a flush (no `bytes`) waiting its turn. */
@@ -117,21 +117,30 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * the stream. `await using` flushes for at most `closeTimeoutMs` (10 s by default), so a peer
  * that stopped reading cannot hold it forever; {@linkcode SocketStream.close} never waits.
  *
- * @example Speak a line protocol over TCP
+ * @example Speak a line protocol over TCP with a loopback server
  * ```ts
  * import assert from "node:assert/strict";
  * import { createClientSocket, SocketStream } from "@netkit/netkit/net";
  *
+ * // A one-connection server answering PING with +PONG, as redis-server does.
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const served = (async () => {
  *   await using peer = new SocketStream(await listener.accept());
- *   assert.equal(await peer.readLine(), "PING");
- *   await peer.write("+PONG\r\n");
+ *   for await (const line of peer) {
+ *     await peer.write(line === "PING" ? "+PONG\r\n" : "-ERR unknown command\r\n");
+ *     await peer.flush();
+ *   }
  * })();
+ *
  * await using stream = new SocketStream(await createClientSocket("127.0.0.1", listener.addr.port));
  * await stream.write("PING\r\n");
  * await stream.flush();
  * assert.equal(await stream.readLine(), "+PONG");
+ * await stream.write("PONG\r\n");
+ * await stream.flush();
+ * assert.equal(await stream.readLine(), "-ERR unknown command");
+ * await stream.closeWrite(); // the server sees the end and closes its side
+ * assert.equal(await stream.readLine(), null);
  * await served;
  * ```
  */
@@ -561,6 +570,7 @@ export class SocketStream implements AsyncDisposable {
    * const chunks: Uint8Array[] = [];
    * const sink = { write: (p: Uint8Array) => (chunks.push(p.slice()), Promise.resolve(p.length)) };
    * assert.equal(await stream.copyTo(sink), 10);
+   * assert.equal(new TextDecoder().decode(chunks[0]), "body bytes");
    * ```
    */
   copyTo(
@@ -700,7 +710,7 @@ export class SocketStream implements AsyncDisposable {
           queue.splice(0, this.#writeHead);
           this.#writeHead = 0;
         }
-        const item = queue[this.#writeHead];
+        const item = queue[this.#writeHead]!;
         if (this.#writeFailed || this.#closed) {
           const error = this.#writeFailed ? this.#writeError : this.#closedError("write");
           this.#writeHead++;
@@ -738,7 +748,7 @@ export class SocketStream implements AsyncDisposable {
       }
     } catch (error) {
       // Not expected (sends record their failures); fail what waits rather than leave it hanging.
-      for (let i = this.#writeHead; i < queue.length; i++) queue[i].reject(error);
+      for (const item of queue.slice(this.#writeHead)) item.reject(error);
     } finally {
       this.#writeQueue = [];
       this.#writeHead = 0;

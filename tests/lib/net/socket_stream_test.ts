@@ -175,7 +175,7 @@ Deno.test("SocketStream.write() delivers 16 MiB to a slow reader despite partial
     while (true) {
       const n = await conn.read(buffer);
       if (n === null) break;
-      for (let i = 0; i < n; i++) sum = (sum + buffer[i]) % 1_000_003;
+      for (const byte of buffer.subarray(0, n)) sum = (sum + byte) % 1_000_003;
       received += n;
       if (received % (1024 * 1024) < 4096) await new Promise((r) => setTimeout(r, 0));
     }
@@ -293,7 +293,7 @@ Deno.test("SocketStream delivers every byte of 50 concurrent writers to a slow r
   const MESSAGES = 20;
   // Sizes below, at and above the 64 KiB buffer: copies, fills and direct writes all mix.
   const sizeOf = (task: number, seq: number) =>
-    [10, 100, 1000, 5000, 40_000, 65_536, 70_000][(task + seq) % 7];
+    [10, 100, 1000, 5000, 40_000, 65_536, 70_000][(task + seq) % 7]!;
   let received!: Uint8Array;
   const { stream, served } = await loopback(async (conn) => {
     received = await readSlowly(conn);
@@ -323,11 +323,11 @@ Deno.test("SocketStream delivers every byte of 50 concurrent writers to a slow r
   while (offset < received.length) {
     const newline = received.indexOf(0x0a, offset);
     assert.ok(newline > offset, `a header at ${offset}`);
-    const [task, seq, size] = new TextDecoder().decode(received.subarray(offset, newline))
-      .split(" ").map(Number);
+    const [task = -1, seq = -1, size = -1] = new TextDecoder()
+      .decode(received.subarray(offset, newline)).split(" ").map(Number);
     assert.equal(seq, nextSeq[task], `task ${task} in order`);
     assert.equal(size, sizeOf(task, seq));
-    nextSeq[task]++;
+    nextSeq[task] = seq + 1;
     const expected = message(task, seq, size);
     const start = newline + 1 - (expected.length - size);
     assert.deepEqual(received.subarray(start, start + expected.length), expected);
@@ -365,7 +365,7 @@ Deno.test("SocketStream writes go out in call order even when not awaited", asyn
   const expected: Uint8Array[] = [];
   const calls: Promise<void>[] = [];
   for (let i = 0; i < 200; i++) {
-    const bytes = message(i, i, [3, 30_000, 70_000, 1][i % 4]);
+    const bytes = message(i, i, [3, 30_000, 70_000, 1][i % 4]!);
     expected.push(bytes);
     calls.push(stream.write(bytes));
     if (i % 17 === 0) calls.push(stream.flush());

@@ -39,8 +39,9 @@ Deno.test("StreamGroup.closeAll() ends every waiting handler at once with the re
 Deno.test("StreamGroup forgets a stream once it closes", async () => {
   const group = new StreamGroup();
   const { servers, clients } = await pairs(group, 3);
-  servers[1].close();
-  await servers[1].closed;
+  const [, second] = servers;
+  second!.close();
+  await second!.closed;
   assert.equal(group.size, 2);
   await group[Symbol.asyncDispose]();
   assert.equal(group.size, 0);
@@ -51,14 +52,14 @@ Deno.test("StreamGroup forgets a stream once it closes", async () => {
 Deno.test("StreamGroup closes a stream added after closeAll() on arrival", async () => {
   const group = new StreamGroup();
   group.closeAll();
-  const { servers, clients } = await pairs(group, 1);
-  assert.ok(servers[0].isClosed);
-  await assert.rejects(servers[0].readLine(), (e: unknown) => {
+  const { servers: [server], clients: [client] } = await pairs(group, 1);
+  assert.ok(server!.isClosed);
+  await assert.rejects(server!.readLine(), (e: unknown) => {
     assert.ok(e instanceof SocketError);
     assert.equal(e.failure, "closed");
     return true;
   });
-  clients[0].close();
+  client!.close();
 });
 
 Deno.test("StreamGroup.flushAndCloseAll() sends what each stream buffered", async () => {
