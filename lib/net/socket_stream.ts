@@ -13,7 +13,7 @@ import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
 import { writeAll } from "../io/write_all.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { Mutex } from "../internal/mutex.ts";
-import { withDeadlines } from "./_deadlines.ts";
+import { IdleDeadline } from "./_deadlines.ts";
 import { classifySocketError, SocketError, type SocketStep } from "./socket_error.ts";
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -146,6 +146,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
  */
 export class SocketStream implements AsyncDisposable {
   readonly #conn: Duplex;
+  readonly #readDeadline: IdleDeadline | undefined;
+  readonly #writeDeadline: IdleDeadline | undefined;
   readonly #maxLineBytes: number;
   readonly #host: string;
   readonly #port: number;
@@ -185,10 +187,15 @@ export class SocketStream implements AsyncDisposable {
 
   /** Wraps `conn`; the stream now owns it. */
   constructor(conn: Duplex, options: SocketStreamOptions = {}) {
-    this.#conn = withDeadlines(conn, {
-      readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-      writeTimeoutMs: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
-    });
+    this.#conn = conn;
+    const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    if (Number.isFinite(readTimeoutMs)) {
+      this.#readDeadline = new IdleDeadline(readTimeoutMs, () => this.#timedOut("read"));
+    }
+    if (Number.isFinite(writeTimeoutMs)) {
+      this.#writeDeadline = new IdleDeadline(writeTimeoutMs, () => this.#timedOut("write"));
+    }
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.#host = options.host ?? "";
     this.#port = options.port ?? 0;
@@ -207,7 +214,7 @@ export class SocketStream implements AsyncDisposable {
 
   readonly #onSignalAbort = (): void => this.abort(this.#signal!.reason);
 
-  /** The connection this stream owns (wrapped by the stream's deadlines). */
+  /** The connection this stream owns. */
   get conn(): Duplex {
     return this.#conn;
   }
@@ -248,9 +255,24 @@ export class SocketStream implements AsyncDisposable {
       failure,
       cause: error,
     });
-    // A deadline closed the connection: the stream is over, and says why to every later call.
+    // The transport timed out: the stream is over, and says why to every later call.
     if (failure === "timed-out") this.#shutdown(wrapped);
     return wrapped;
+  }
+
+  /** A deadline passed: the stream is over, and says why to every pending and later call. */
+  #timedOut(step: "read" | "write"): void {
+    const ms = step === "read" ? this.#readDeadline?.timeoutMs : this.#writeDeadline?.timeoutMs;
+    const what = step === "read" ? "No data" : "No write progress";
+    this.#shutdown(
+      new SocketError({
+        step,
+        host: this.#host,
+        port: this.#port,
+        failure: "timed-out",
+        cause: new Deno.errors.TimedOut(`${what} for ${ms} ms`),
+      }),
+    );
   }
 
   #shutdown(reason: unknown): void {
@@ -258,6 +280,8 @@ export class SocketStream implements AsyncDisposable {
     this.#closed = true;
     this.#closeReason = reason;
     this.#signal?.removeEventListener("abort", this.#onSignalAbort);
+    this.#readDeadline?.stop();
+    this.#writeDeadline?.stop();
     try {
       this.#conn.close();
     } catch {
@@ -372,7 +396,7 @@ export class SocketStream implements AsyncDisposable {
     }
   }
 
-  /** Reads once from the connection into `p` (the read deadline is in the wrapped connection). */
+  /** Reads once from the connection into `p`, under the read deadline. */
   async #readRaw(p: Uint8Array): Promise<number | null> {
     if (this.#eof) return null;
     if (this.#closed) throw this.#closedError("read");
@@ -380,12 +404,14 @@ export class SocketStream implements AsyncDisposable {
     try {
       n = await new Promise<number | null>((resolve, reject) => {
         this.#readReject = reject;
+        this.#readDeadline?.begin();
         this.#conn.read(p).then(resolve, reject);
       });
     } catch (error) {
       throw this.#failure("read", error);
     } finally {
       this.#readReject = undefined;
+      this.#readDeadline?.end();
     }
     if (n === null) this.#eof = true;
     return n;
@@ -813,6 +839,7 @@ export class SocketStream implements AsyncDisposable {
       let settled = false;
       const finish = () => {
         settled = true;
+        this.#writeDeadline?.end();
         if (this.#writeReject === fail) this.#writeReject = undefined;
         if (buffer) {
           if (this.#fill === undefined) this.#fill = buffer;
@@ -832,13 +859,20 @@ export class SocketStream implements AsyncDisposable {
       const wrote = (n: number) => {
         if (settled) return;
         offset += n;
-        if (offset < out.length) this.#conn.write(out.subarray(offset)).then(wrote, fail);
-        else finish();
+        if (offset < out.length) {
+          this.#writeDeadline?.begin(); // Progress: the peer took some, the wait starts again.
+          this.#conn.write(out.subarray(offset)).then(wrote, fail);
+        } else {
+          finish();
+        }
       };
       this.#writeReject = fail;
       // Never settled synchronously: `#sending` must be set first.
       if (this.#closed) queueMicrotask(() => fail(this.#closedError("write")));
-      else this.#conn.write(out).then(wrote, fail);
+      else {
+        this.#writeDeadline?.begin();
+        this.#conn.write(out).then(wrote, fail);
+      }
     });
     this.#sending = sending;
     return sending;
@@ -850,6 +884,12 @@ export class SocketStream implements AsyncDisposable {
    */
   async closeWrite(options: StreamCallOptions = {}): Promise<void> {
     await this.flush(options);
-    await this.#conn.closeWrite?.();
+    if (!this.#conn.closeWrite) return;
+    this.#writeDeadline?.begin();
+    try {
+      await this.#conn.closeWrite();
+    } finally {
+      this.#writeDeadline?.end();
+    }
   }
 }
