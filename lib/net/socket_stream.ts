@@ -49,7 +49,7 @@ export interface SocketStreamOptions {
   readTimeoutMs?: number | undefined;
   /**
    * Fail a write that waits longer than this for the peer to take any byte (a peer that stopped
-   * reading), closing the stream; `Infinity` for none. @default {900000}
+   * reading), closing the stream; `Infinity` for none. @default {30000}
    * (`DEFAULT_WRITE_TIMEOUT_MS`)
    */
   writeTimeoutMs?: number | undefined;
@@ -112,7 +112,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * **Cancellation and deadlines.** Every call that can wait takes a `signal`
  * ({@linkcode StreamCallOptions}), and the stream takes one for all calls. Aborting settles at
  * once, closes the stream and rejects with `signal.reason`. `readTimeoutMs` and `writeTimeoutMs`
- * bound each wait on the peer (900 s by default, see `lib/net/timeouts.ts`); passing one fails
+ * bound each wait on the peer (900 s and 30 s by default, see `lib/net/timeouts.ts`); passing one fails
  * the call with a {@linkcode SocketError} of `failure: "timed-out"` (code `TIMEOUT`) and closes
  * the stream. `await using` flushes for at most `closeTimeoutMs` (10 s by default), so a peer
  * that stopped reading cannot hold it forever; {@linkcode SocketStream.close} never waits.
