@@ -297,14 +297,33 @@ export class SocketStream implements AsyncDisposable {
     this.#resolveClosed?.();
   }
 
-  /** Closes the connection without flushing; closing twice is harmless. */
+  /**
+   * Closes the connection without flushing; closing twice is harmless. Pending calls reject with
+   * a {@linkcode SocketError} of `failure: "closed"` (code `CLOSED`), as do later ones that need
+   * the connection; lines already buffered can still be read.
+   */
   close(): void {
     this.#shutdown(undefined);
   }
 
   /**
    * Closes the connection without flushing, and makes pending and later calls reject with
-   * `reason` (an `AbortError` `DOMException` when omitted). Harmless on a closed stream.
+   * `reason` (an `AbortError` `DOMException` when omitted), reads of buffered lines included.
+   * Harmless on a closed stream.
+   *
+   * @example Stop a reader blocked on a silent peer
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
+   *
+   * const silent = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+   * const stream = new SocketStream(duplexFromStreams(silent, new WritableStream()));
+   * const reading = stream.readLine();
+   * stream.abort(new Error("Shutting down"));
+   * await assert.rejects(reading, { message: "Shutting down" });
+   * assert.ok(stream.isClosed);
+   * ```
    */
   abort(reason?: unknown): void {
     this.#shutdown(reason ?? new DOMException("The stream was aborted", "AbortError"));
@@ -378,6 +397,8 @@ export class SocketStream implements AsyncDisposable {
   /** Runs `op` holding the read lock, aborting the stream when `signal` aborts. */
   #read<T>(op: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // After an abort or a timeout, nothing more: not even the lines still buffered.
+    if (this.#closeReason !== undefined) return Promise.reject(this.#closeReason);
     if (!signal && this.#readLock.tryLock()) {
       return op().finally(this.#unlockRead);
     }
