@@ -112,10 +112,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * **Cancellation and deadlines.** Every call that can wait takes a `signal`
  * ({@linkcode StreamCallOptions}), and the stream takes one for all calls. Aborting settles at
  * once, closes the stream and rejects with `signal.reason`. `readTimeoutMs` and `writeTimeoutMs`
- * bound each wait on the peer (900 s and 30 s by default, see `lib/net/timeouts.ts`); passing one fails
- * the call with a {@linkcode SocketError} of `failure: "timed-out"` (code `TIMEOUT`) and closes
- * the stream. `await using` flushes for at most `closeTimeoutMs` (10 s by default), so a peer
- * that stopped reading cannot hold it forever; {@linkcode SocketStream.close} never waits.
+ * bound each wait on the peer (900 s and 30 s by default, see `lib/net/timeouts.ts`); passing
+ * one fails the call with a {@linkcode SocketError} of `failure: "timed-out"` (code `TIMEOUT`)
+ * and closes the stream. `await using` flushes for at most `closeTimeoutMs` (10 s by default),
+ * so a peer that stopped reading cannot hold it forever; {@linkcode SocketStream.close} never
+ * waits.
  *
  * @example Speak a line protocol over TCP with a loopback server
  * ```ts

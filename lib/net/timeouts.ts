@@ -3,19 +3,18 @@
  * package (sockets, streams, HTTP, DNS over TCP, the time client). Import these rather than
  * repeating the numbers.
  *
- * | option             | bounds                                                         | default      |
- * | ------------------ | -------------------------------------------------------------- | ------------ |
- * | `connectTimeoutMs` | opening a connection (name lookup, TCP, TLS handshake)          | 10 s         |
- * | `readTimeoutMs`    | one read that waits for the peer to send anything               | 900 s        |
- * | `writeTimeoutMs`   | one write that waits for the peer to take anything              | 30 s         |
- * | `closeTimeoutMs`   | the last flush of a stream being closed (`await using`)         | 10 s         |
- * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS query); each API says | per API      |
+ * | option             | bounds                                                  | default |
+ * | ------------------ | ------------------------------------------------------- | ------- |
+ * | `connectTimeoutMs` | opening a connection (name lookup, TCP, TLS handshake)  | 10 s    |
+ * | `readTimeoutMs`    | one read that waits for the peer to send anything       | 900 s   |
+ * | `writeTimeoutMs`   | one write that waits for the peer to take anything      | 30 s    |
+ * | `closeTimeoutMs`   | the last flush of a stream being closed (`await using`) | 10 s    |
+ * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS query)       | per API |
  *
  * Read and write deadlines are idle deadlines: they restart whenever bytes move, so a long
  * transfer that keeps moving never times out. 900 s is GNU wget's `--read-timeout` default (a
  * server may think that long); a peer that takes no byte at all for 30 s has stopped reading
- * (nginx gives it 60 s, `send_timeout`).
- * `Infinity` turns a deadline off. A deadline that passes fails the call with an error of code
+ * (nginx gives it 60 s, `send_timeout`). `Infinity` turns a deadline off. A deadline that passes fails the call with an error of code
  * `TIMEOUT` (a `SocketError` with `failure: "timed-out"` for sockets and streams) and closes the
  * connection, whose state is then unknown.
  *
