@@ -92,6 +92,7 @@ interface QueuedWrite {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const RESOLVED: Promise<void> = Promise.resolve();
+const decodeLine = (bytes: Uint8Array | null) => bytes === null ? null : decoder.decode(bytes);
 
 /**
  * Buffered reading and writing over one connection, which it owns and closes on dispose.
@@ -470,7 +471,34 @@ export class SocketStream implements AsyncDisposable {
    * @throws {SocketError} when the read fails or times out.
    */
   readLineBytes(options: StreamCallOptions = {}): Promise<Uint8Array | null> {
-    return this.#read(this.#readLineBytes, options.signal);
+    const signal = options.signal;
+    if (!signal && !this.#readLock.locked && this.#closeReason === undefined) {
+      try {
+        const line = this.#takeBufferedLine();
+        if (line) return Promise.resolve(line);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#read(this.#readLineBytes, signal);
+  }
+
+  /**
+   * The fast path of line reads: takes a whole line already in the buffer, without a wait or a
+   * lock (nobody else reads: the caller checked); undefined when none is complete.
+   */
+  #takeBufferedLine(): Uint8Array | undefined {
+    const newline = this.#readBuffer.subarray(this.#start, this.#end).indexOf(0x0a);
+    if (newline < 0) return undefined;
+    const lineEnd = this.#start + newline;
+    let contentEnd = lineEnd;
+    if (contentEnd > this.#start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
+    if (contentEnd - this.#start > this.#maxLineBytes) {
+      throw new LineTooLongError(this.#maxLineBytes);
+    }
+    const line = this.#readBuffer.slice(this.#start, contentEnd);
+    this.#start = lineEnd + 1;
+    return line;
   }
 
   readonly #readLineBytes = async (): Promise<Uint8Array | null> => {
@@ -523,9 +551,17 @@ export class SocketStream implements AsyncDisposable {
    * assert.equal(await stream.readLine(), null);
    * ```
    */
-  async readLine(options: StreamCallOptions = {}): Promise<string | null> {
-    const bytes = await this.#read(this.#readLineBytes, options.signal);
-    return bytes === null ? null : decoder.decode(bytes);
+  readLine(options: StreamCallOptions = {}): Promise<string | null> {
+    const signal = options.signal;
+    if (!signal && !this.#readLock.locked && this.#closeReason === undefined) {
+      try {
+        const line = this.#takeBufferedLine();
+        if (line) return Promise.resolve(decoder.decode(line));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#read(this.#readLineBytes, signal).then(decodeLine);
   }
 
   /** Iterates over the remaining lines until end of stream. */
