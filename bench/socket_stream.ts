@@ -15,6 +15,9 @@
  * share in the same way); the anchor only with 1, as it corrupts data with more. The goal: the
  * new stream's concurrent write path costs at most 10 % over the anchor's single writer.
  *
+ * A second table checks that serialized reads cost nothing on one reader: `readLine()` over a
+ * million 44-byte lines, and `copyTo()` of 512 MiB into a sink that drops the bytes.
+ *
  *   deno run -A bench/socket_stream.ts [--rounds 7] [--mib 32]
  *
  * @module
@@ -130,3 +133,88 @@ console.log(
   `\nGoal: 50 concurrent writers keep at least 90 % of the anchor's single-writer throughput; ` +
     `worst case ${(worst * 100).toFixed(0)} %.`,
 );
+
+interface Reader {
+  readLine(): Promise<string | null>;
+  copyTo(dest: { write(p: Uint8Array): Promise<number> }): Promise<number>;
+  close(): void;
+}
+
+/** A loopback pair whose server side sends `total` bytes of `chunk`, repeated, then closes. */
+async function sender(chunk: Uint8Array, total: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const server = await accepted;
+  listener.close();
+  const sending = (async () => {
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      let offset = 0;
+      while (offset < chunk.length) offset += await server.write(chunk.subarray(offset));
+    }
+    server.close();
+  })();
+  return { client, sending };
+}
+
+const LINES = 1_000_000;
+const linesChunk = new TextEncoder().encode(
+  Array.from(
+    { length: 10_000 },
+    (_, i) => `line ${String(i).padStart(5, "0")} of some text, padded\r\n`,
+  )
+    .join(""),
+);
+/** Reads a million lines; returns millions of lines per second. */
+async function readLines(make: (conn: Deno.TcpConn) => Reader): Promise<number> {
+  const { client, sending } = await sender(linesChunk, linesChunk.length * (LINES / 10_000));
+  const stream = make(client);
+  const start = performance.now();
+  let lines = 0;
+  while ((await stream.readLine()) !== null) lines++;
+  const ms = performance.now() - start;
+  await sending;
+  stream.close();
+  if (lines !== LINES) throw new Error(`${lines} of ${LINES} lines`);
+  return LINES / 1e6 / (ms / 1000);
+}
+
+/** Copies 512 MiB to a sink; returns MB/s. */
+async function copyAll(make: (conn: Deno.TcpConn) => Reader): Promise<number> {
+  const size = 512 * 1024 * 1024;
+  const { client, sending } = await sender(new Uint8Array(256 * 1024), size);
+  const stream = make(client);
+  const start = performance.now();
+  const copied = await stream.copyTo({ write: (p) => Promise.resolve(p.length) });
+  const ms = performance.now() - start;
+  await sending;
+  stream.close();
+  if (copied !== size) throw new Error(`${copied} of ${size} bytes`);
+  return size / 1e6 / (ms / 1000);
+}
+
+const readers: [string, (conn: Deno.TcpConn) => Reader][] = [
+  ["main (anchor)", (conn) => new MainSocketStream(conn)],
+  ["new", (conn) => new SocketStream(conn)],
+];
+console.log(`\nSocketStream read path, one reader, median of ${ROUNDS} interleaved rounds\n`);
+console.log("| case | main (anchor) | new | new vs anchor |");
+console.log("|---|---:|---:|---:|");
+for (
+  const [name, measure, unit] of [
+    ["readLine(), 1M lines", readLines, "M lines/s"],
+    ["copyTo(), 512 MiB", copyAll, "MB/s"],
+  ] as const
+) {
+  const results: number[][] = [[], []];
+  for (const [, make] of readers) await measure(make);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, make]] of readers.entries()) results[i]!.push(await measure(make));
+  }
+  const [anchor = NaN, now = NaN] = results.map(median);
+  const digits = unit === "MB/s" ? 0 : 2;
+  console.log(
+    `| ${name} | ${anchor.toFixed(digits)} ${unit} | ${now.toFixed(digits)} ${unit} | ` +
+      `${(now / anchor * 100).toFixed(0)} % |`,
+  );
+}
