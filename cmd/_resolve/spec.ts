@@ -16,9 +16,10 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverUsage } from "./spec.ts";
  *
- * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
+ * assert.match(resolverUsage(6), /^Usage: resolve-hostname6 /);
  * ```
  */
 export function resolverUsage(family: IpFamily): string {
@@ -35,7 +36,11 @@ for host names one at a time until end of input (Ctrl-D).
                            default: the nameserver lines of /etc/resolv.conf
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
   --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --ahosts                 list both families' addresses, in the order to try them (RFC 6724),
+                           as \`getent ahosts\` prints them
   --json                   print one JSON object per line for each name
+  --debug                  tell on stderr which sources and name servers were asked, and what
+                           each answered
   -h, --help               print this help
   --version                print the version
 
@@ -47,9 +52,10 @@ Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverSpec } from "./spec.ts";
  *
- * console.assert(resolverSpec(4).name === "resolve-hostname");
+ * assert.equal(resolverSpec(4).name, "resolve-hostname");
  * ```
  */
 export function resolverSpec(family: IpFamily): CommandLineSpec {
@@ -62,6 +68,8 @@ export function resolverSpec(family: IpFamily): CommandLineSpec {
       "hosts-file": { type: "string" },
       timeout: { type: "string" },
       json: { type: "boolean" },
+      debug: { type: "boolean" },
+      ahosts: { type: "boolean" },
     },
   };
 }

@@ -132,14 +132,16 @@ function applyExecute(values: WgetValues): Record<string, string> {
     const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
     const value = command.slice(equals + 1).trim();
     if (equals <= 0) throw new UsageError(`Invalid --execute command "${command}"`);
-    if (name in EXECUTE_STRINGS) {
-      mutable[EXECUTE_STRINGS[name]] = value;
-    } else if (name in EXECUTE_SWITCHES) {
+    const stringOption = EXECUTE_STRINGS[name];
+    const switchOption = EXECUTE_SWITCHES[name];
+    if (stringOption !== undefined) {
+      mutable[stringOption] = value;
+    } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
         throw new UsageError(`--execute ${name} takes on or off, not "${value}"`);
       }
-      const [option, sets] = EXECUTE_SWITCHES[name];
+      const [option, sets] = switchOption;
       mutable[option] = on === sets;
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
@@ -271,10 +273,11 @@ function urlsOfList(text: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runWget } from "./command.ts";
  *
  * const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
- * console.assert(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec) === 2);
+ * assert.equal(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec), 2);
  * ```
  */
 export async function runWget(
@@ -333,7 +336,7 @@ export async function runWget(
         write: true,
         create: true,
         truncate: !options.resume,
-        append: options.resume,
+        append: options.resume ?? false,
       });
     } catch (error) {
       // GNU wget: "out: Is a directory", exit 1.

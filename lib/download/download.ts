@@ -100,7 +100,7 @@ export interface DownloadEvents {
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
-  start?(info: { path: string; offset: number; total?: number }): void;
+  start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
@@ -114,13 +114,13 @@ export interface DownloadEvents {
  */
 export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
-  directory?: string;
+  directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /** Skip the download when the file exists (`--no-clobber`). */
-  noClobber?: boolean;
+  noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
-  resume?: boolean;
+  resume?: boolean | undefined;
   /** The most redirects followed. @default {20} */
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
@@ -129,50 +129,50 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * HTTP statuses that are tried again like a network failure (`--retry-on-http-error`); 504 always
    * is, as with GNU wget, and no other status is unless listed here.
    */
-  retryOnHttpError?: readonly number[];
+  retryOnHttpError?: readonly number[] | undefined;
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
-  contentDisposition?: boolean;
+  contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
-  trustServerNames?: boolean;
+  trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
-  spider?: boolean;
+  spider?: boolean | undefined;
   /** The method (`--method`). @default {"POST" with a body, else "GET"} */
-  method?: string;
+  method?: string | undefined;
   /**
    * The request body (`--post-data`, `--body-data`, `--post-file`), sent with `Content-Type:
    * application/x-www-form-urlencoded` unless `headers` name another. A 303, or a 301/302 to a
    * POST, turns the request into a GET without it, as GNU wget does; 307 and 308 keep it.
    */
-  body?: Uint8Array | string;
+  body?: Uint8Array | string | undefined;
   /**
    * Credentials for Basic authentication (`--user`, `--password`): sent after a 401 that asks
    * for Basic, or at once with `authNoChallenge`; only to the origin of the URL asked for, never
    * to another host a redirect leads to.
    */
-  credentials?: { username: string; password: string };
+  credentials?: { username: string; password: string } | undefined;
   /** Send the credentials with the first request (`--auth-no-challenge`). */
-  authNoChallenge?: boolean;
+  authNoChallenge?: boolean | undefined;
   /**
    * Origins (`http://host:port`) that asked for Basic before: the credentials go to them with the
    * first request. Share one set across downloads, as wget does for one command line; the set
    * grows with each challenge answered.
    */
-  basicAuthOrigins?: Set<string>;
+  basicAuthOrigins?: Set<string> | undefined;
   /**
    * `-N`: ask with `If-Modified-Since` for a file that exists; skip it when the server's copy is
    * not newer (304, or a Last-Modified not after the file's and the same size), else overwrite it.
    */
-  timestamping?: boolean;
+  timestamping?: boolean | undefined;
   /**
    * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
    * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
    * `Proxy-Authorization` from the proxy URL's credentials.
    */
-  proxy?: ProxySettings;
+  proxy?: ProxySettings | undefined;
   /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
-  useServerTimestamps?: boolean;
+  useServerTimestamps?: boolean | undefined;
   /** Progress reports. */
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
@@ -214,7 +214,7 @@ export interface DownloadResult {
   /** Body bytes received in this run. */
   bytes: number;
   /** The file's full size after the run, when known. */
-  size?: number;
+  size?: number | undefined;
   /** The final status code. */
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
@@ -248,12 +248,51 @@ interface OwnedFile {
  * {RedirectError}, {DownloadFileError} and the rest; {@linkcode downloadExitCode} maps each to GNU
  * wget's exit code. A partial file stays in place, for `-c`.
  *
- * @example
- * ```ts ignore
- * import { download } from "./download.ts";
+ * @example Download a file from a loopback server, twice: wget never clobbers a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download } from "@netkit/netkit/download";
  *
- * const result = await download("http://127.0.0.1:8080/file.bin", { directory: "/tmp" });
- * console.log(`${result.path}: ${result.bytes} bytes`);
+ * const body = new Uint8Array(100_000).map((_, i) => i % 251);
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response(body, { headers: { "content-type": "application/octet-stream" } }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/file.bin`;
+ *
+ * const first = await download(url, { directory });
+ * assert.equal(first.path, `${directory}/file.bin`);
+ * assert.equal(first.status, 200);
+ * assert.equal(first.bytes, body.length);
+ * assert.deepEqual(await Deno.readFile(`${directory}/file.bin`), body);
+ *
+ * const second = await download(url, { directory });
+ * assert.equal(second.path, `${directory}/file.bin.1`);
+ *
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ *
+ * @example A missing file is an error whose exit code is GNU wget's
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download, downloadExitCode, WGET_EXIT } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response("Not here\n", { status: 404 }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/missing.txt`;
+ * await assert.rejects(download(url, { directory }), (error) => {
+ *   assert.ok(error instanceof HttpStatusError);
+ *   assert.equal(error.status, 404);
+ *   assert.equal(downloadExitCode(error), WGET_EXIT.serverError);
+ *   return true;
+ * });
+ * assert.deepEqual(await Array.fromAsync(Deno.readDir(directory)), []); // no file left behind
+ * await Deno.remove(directory);
  * ```
  */
 export async function download(
@@ -324,6 +363,8 @@ async function attemptDownload(
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
+  // The client's options: method and body are this download's, set per request below.
+  const { method: _method, body: _body, ...clientOptions } = options;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
@@ -370,11 +411,11 @@ async function attemptDownload(
     visited.add(target.href);
     const response = await sendHttpRequest(requestUrl, {
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
-      ...options,
+      ...clientOptions,
       method: options.spider || probe ? "HEAD" : method,
-      body: probe ? undefined : body,
+      ...(body !== undefined && !probe ? { body } : {}),
       headers,
-      tunnel,
+      ...(tunnel ? { tunnel } : {}),
     });
     try {
       events.response?.(response);
@@ -614,8 +655,16 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    Deno.mkdirSync(directory, { recursive: true });
-    const { file, path: unique } = createUniqueFile(path);
+    let created: { file: Deno.FsFile; path: string };
+    try {
+      created = createUniqueFile(path);
+    } catch (error) {
+      // Make the directory only when it is missing: two system calls saved per file of a list.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(directory, { recursive: true });
+      created = createUniqueFile(path);
+    }
+    const { file, path: unique } = created;
     own(unique, 0);
     return file;
   } catch (error) {
@@ -632,13 +681,14 @@ function openTarget(job: BodyJob): Deno.FsFile {
  *
  * @example
  * ```ts
- * import { createUniqueFile } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { createUniqueFile } from "@netkit/netkit/download";
  *
  * const dir = await Deno.makeTempDir();
  * createUniqueFile(`${dir}/a`).file.close();
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
- * console.assert(second.path === `${dir}/a.1`);
+ * assert.equal(second.path, `${dir}/a.1`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -667,11 +717,16 @@ export function createUniqueFile(path: string): { file: Deno.FsFile; path: strin
  *
  * @example
  * ```ts
- * import { fileWriter } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { DownloadFileError, fileWriter } from "@netkit/netkit/download";
  *
  * const path = await Deno.makeTempFile();
  * using file = await Deno.open(path, { write: true });
- * console.assert((await fileWriter(file, path).write(new Uint8Array(3))) === 3);
+ * assert.equal(await fileWriter(file, path).write(new TextEncoder().encode("abc")), 3);
+ * assert.equal(await Deno.readTextFile(path), "abc");
+ * // A failing write names the file.
+ * using readOnly = await Deno.open(path, { read: true });
+ * await assert.rejects(fileWriter(readOnly, path).write(new Uint8Array(1)), DownloadFileError);
  * await Deno.remove(path);
  * ```
  */
@@ -743,7 +798,7 @@ function setServerTime(path: string, response: HttpResponse): void {
 }
 
 /** A regular file's size and mtime, or an empty object when there is none. */
-function fileInfo(path: string): { size?: number; mtime?: Date } {
+function fileInfo(path: string): { size?: number; mtime?: Date | undefined } {
   try {
     const info = Deno.statSync(path);
     return info.isFile ? { size: info.size, mtime: info.mtime ?? undefined } : {};
@@ -791,11 +846,13 @@ function isRetryable(error: unknown, statuses: readonly number[] = []): boolean 
  *
  * @example
  * ```ts
- * import { downloadExitCode } from "./download.ts";
- * import { HttpStatusError } from "../http/errors.ts";
+ * import assert from "node:assert/strict";
+ * import { downloadExitCode } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
  *
- * console.assert(downloadExitCode(new HttpStatusError(404, "Not Found", "http://h/")) === 8);
- * console.assert(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")) === 6);
+ * const notFound = new HttpStatusError(404, "Not Found", "http://h/");
+ * assert.equal(downloadExitCode(notFound), 8); // server error
+ * assert.equal(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")), 6); // auth
  * ```
  */
 export function downloadExitCode(error: unknown): number {

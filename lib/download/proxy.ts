@@ -10,11 +10,11 @@ import { type HttpUrl, parseHttpUrl } from "../http/url.ts";
 /** The proxy settings: URLs of proxies and the hosts that bypass them. */
 export interface ProxySettings {
   /** The proxy for `http://` URLs, e.g. `http://127.0.0.1:3128`. */
-  http?: string;
+  http?: string | undefined;
   /** The proxy for `https://` URLs (a `CONNECT` tunnel). */
-  https?: string;
+  https?: string | undefined;
   /** Comma-separated hosts that go direct: `example.org` (and its subdomains), `.example.org`, `127.0.0.1`, `*`. */
-  noProxy?: string;
+  noProxy?: string | undefined;
 }
 
 /**
@@ -76,7 +76,7 @@ function bypassesProxy(host: string, noProxy: string): boolean {
     if (entry === "*") return true;
     // An entry may carry a port or brackets ("[::1]:8080", "host:80"): the host part decides.
     const bracketed = /^\[([^\]]+)\]/.exec(entry);
-    if (bracketed) entry = bracketed[1];
+    if (bracketed) entry = bracketed[1] ?? "";
     else if ((entry.match(/:/g) ?? []).length === 1) entry = entry.slice(0, entry.indexOf(":"));
     entry = entry.replace(/^\*?\./, "").replace(/\.$/, "");
     if (name === entry || (!isAddress && name.endsWith(`.${entry}`))) return true;

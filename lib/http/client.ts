@@ -72,18 +72,20 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
 /** What {@linkcode HttpResponse} needs from the exchange that made it. */
 export interface HttpResponseInit {
   /** Aborting closes the connection and rejects body reads with its reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called once the body has been read to its end; returns true when it kept the stream (for a
    * pool), false to have the response close it.
    */
-  release?: (stream: SocketStream) => boolean;
+  release?: ((stream: SocketStream) => boolean) | undefined;
 }
 
 /** The most body bytes `[Symbol.asyncDispose]` reads to keep a connection, instead of closing it. */
 const DRAIN_MAX_BYTES = 64 * 1024;
 /** How long it waits for them. */
 const DRAIN_TIMEOUT_MS = 1000;
+/** How a kept-alive connection the server closed fails (a slow server's timeout is not one). */
+const STALE_FAILURES = new Set(["reset", "closed", "other"]);
 /** The largest body `bytes()` allocates at once from `Content-Length`. */
 const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -187,7 +189,7 @@ export class HttpResponse implements AsyncDisposable {
     if (this.framing.kind === "length") return this.framing.length;
     if (this.framing.kind !== "none") return undefined;
     if (this.head.status === 204 || this.head.status === 304) return 0;
-    const value = this.head.headers.get("Content-Length")?.split(",")[0].trim();
+    const value = this.head.headers.get("Content-Length")?.split(",")[0]?.trim();
     return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
   }
 
@@ -316,7 +318,7 @@ export class HttpResponse implements AsyncDisposable {
         return Promise.resolve(p.length);
       },
     });
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(total);
     let offset = 0;
     for (const part of parts) {
@@ -620,6 +622,27 @@ async function openStream(
  * @throws {ConnectionClosedError} when the server closes before its response head ends.
  * @throws the signal's reason when `signal` aborts.
  *
+ * @example Fetch from a Deno.serve server on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   (request) => new Response(`You asked for ${new URL(request.url).pathname}\n`),
+ * );
+ * await using response = await sendHttpRequest(`http://127.0.0.1:${server.addr.port}/hello`);
+ * assert.equal(response.status, 200);
+ * assert.equal(response.head.headers.get("content-type"), "text/plain;charset=UTF-8");
+ * let body = "";
+ * const decoder = new TextDecoder();
+ * const bytes = await response.copyBodyTo({
+ *   write: (p) => (body += decoder.decode(p, { stream: true }), Promise.resolve(p.length)),
+ * });
+ * assert.equal(bytes, response.contentLength);
+ * assert.equal(body, "You asked for /hello\n");
+ * ```
+ *
  * @example POST a JSON document to a server on loopback
  * ```ts
  * import assert from "node:assert/strict";
@@ -688,8 +711,8 @@ export async function sendHttpRequest(
       // A kept-alive connection the server closed while it was idle fails before any byte of
       // a response arrives: send the request again on a new connection.
       const stale = reused && counter.count === before && body.replayable && !signal?.aborted &&
-        (error instanceof ConnectionClosedError || error instanceof SocketError ||
-          error instanceof UnexpectedEofError);
+        (error instanceof ConnectionClosedError || error instanceof UnexpectedEofError ||
+          (error instanceof SocketError && STALE_FAILURES.has(error.failure)));
       if (!stale) throw error;
     }
   }

@@ -26,14 +26,14 @@ export interface HttpRequestOptions {
 /** Options of {@linkcode buildHttpRequest} that the client sets for each exchange. */
 export interface HttpRequestHeadOptions extends HttpRequestOptions {
   /** Ask the server to keep the connection open (`Connection: keep-alive`). @default {false} */
-  keepAlive?: boolean;
+  keepAlive?: boolean | undefined;
   /**
    * How the body is framed: its length in bytes (`Content-Length`) or `"chunked"`; undefined
    * when there is none (then POST, PUT and PATCH still say `Content-Length: 0`). The caller's own
    * `Content-Length` and `Transfer-Encoding` headers are always replaced: framing is the
    * client's, so that no header can desynchronise a kept-alive connection.
    */
-  bodyLength?: number | "chunked";
+  bodyLength?: number | "chunked" | undefined;
 }
 
 const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding"]);
@@ -60,8 +60,11 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  * import { buildHttpRequest, parseHttpUrl } from "@netkit/netkit/http";
  *
  * const head = buildHttpRequest(parseHttpUrl("http://[::1]:8080/x"), { userAgent: "t" });
- * assert(head.startsWith("GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\n"));
- * assert(head.endsWith("Connection: close\r\n\r\n"));
+ * assert.equal(
+ *   head,
+ *   "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\nAccept: *\/*\r\n" +
+ *     "Connection: close\r\n\r\n",
+ * );
  * const post = buildHttpRequest(parseHttpUrl("http://h/form"), {
  *   method: "POST",
  *   keepAlive: true,
@@ -113,9 +116,10 @@ export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions =
  *
  * @example
  * ```ts
- * import { basicCredentials } from "./request.ts";
+ * import assert from "node:assert/strict";
+ * import { basicCredentials } from "@netkit/netkit/http";
  *
- * console.assert(basicCredentials("Aladdin", "open sesame") === "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+ * assert.equal(basicCredentials("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
  * ```
  */
 export function basicCredentials(username: string, password: string): string {

@@ -53,12 +53,16 @@ export class UrlError extends SyntaxError {
  *
  * @example
  * ```ts
- * import { parseHttpUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
  *
  * const url = parseHttpUrl("http://user:pw@[::1]:8080/a%20b?q=1#top");
- * console.assert(url.host === "::1" && url.port === 8080 && url.target === "/a%20b?q=1");
- * console.assert(url.username === "user" && url.password === "pw");
- * console.assert(parseHttpUrl("https://example.org").port === 443);
+ * assert.equal(url.host, "::1");
+ * assert.equal(url.port, 8080);
+ * assert.equal(url.target, "/a%20b?q=1");
+ * assert.equal(url.username, "user");
+ * assert.equal(url.password, "pw");
+ * assert.equal(parseHttpUrl("https://example.org").port, 443);
  * ```
  */
 export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
@@ -86,11 +90,14 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
   // WHATWG URL accepts port 0, which no server listens on.
   if (port === 0) throw new UrlError(`Invalid port "0" in URL "${text}"`, text);
-  const username = percentDecode(parsed.username);
-  const password = percentDecode(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  parsed.hash = "";
+  const rawUsername = parsed.username;
+  const rawPassword = parsed.password;
+  const username = rawUsername === "" ? "" : percentDecode(rawUsername);
+  const password = rawPassword === "" ? "" : percentDecode(rawPassword);
+  // Each setter reparses the whole URL: set only what is there (a list of URLs parses each).
+  if (rawUsername !== "") parsed.username = "";
+  if (rawPassword !== "") parsed.password = "";
+  if (parsed.hash !== "" || parsed.href.endsWith("#")) parsed.hash = "";
   return {
     scheme,
     host,
@@ -108,10 +115,11 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
  *
  * @example
  * ```ts
- * import { hostHeader, parseHttpUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ * import { hostHeader, parseHttpUrl } from "@netkit/netkit/http";
  *
- * console.assert(hostHeader(parseHttpUrl("http://[::1]:8080/")) === "[::1]:8080");
- * console.assert(hostHeader(parseHttpUrl("https://example.org:443/")) === "example.org");
+ * assert.equal(hostHeader(parseHttpUrl("http://[::1]:8080/")), "[::1]:8080");
+ * assert.equal(hostHeader(parseHttpUrl("https://example.org:443/")), "example.org");
  * ```
  */
 export function hostHeader(url: HttpUrl): string {

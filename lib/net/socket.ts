@@ -1,15 +1,17 @@
 /**
  * TCP socket helpers on `Deno.connect` and `Deno.listen`: the lecture's `createClientSocket` and
- * `createServerSocket`, with typed errors and port checks done before any system call.
+ * `createServerSocket` (the lecture: the networking lecture notes netkit implements), with typed
+ * errors and port checks done before any system call.
  *
  * @module
  */
 
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 
-/** Default time a client waits for a connection. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// Its home is timeouts.ts now, beside the other deadlines; re-exported for existing imports.
+export { DEFAULT_CONNECT_TIMEOUT_MS };
 
 /** Options of {@linkcode parsePort}. */
 export interface ParsePortOptions {
@@ -27,10 +29,11 @@ export interface ParsePortOptions {
  *
  * @example
  * ```ts
- * import { parsePort } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { parsePort } from "@netkit/netkit/net";
  *
- * console.assert(parsePort("8080") === 8080);
- * console.assert(parsePort("0", { allowZero: true }) === 0);
+ * assert.equal(parsePort("8080"), 8080);
+ * assert.equal(parsePort("0", { allowZero: true }), 0);
  * ```
  */
 export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
@@ -44,10 +47,18 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
-  /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
-  timeoutMs?: number;
-  /** Abort from outside, e.g. on SIGINT. */
-  signal?: AbortSignal;
+  /**
+   * Give up connecting (name lookup included) after this many milliseconds; `Infinity` for no
+   * timer of its own. @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`)
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * The former name of `connectTimeoutMs`, still read when that is not given.
+   * @deprecated Use `connectTimeoutMs`; `timeoutMs` names the deadline of a whole operation.
+   */
+  timeoutMs?: number | undefined;
+  /** Abort from outside, e.g. on SIGINT: the call rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
@@ -62,13 +73,42 @@ function bareHost(host: string): string {
  * @param port A port from 1 to 65535.
  * @returns The open connection; the caller closes it, usually with `using`.
  * @throws {RangeError} for a bad port, before any system call.
- * @throws {SocketError} naming the step that failed (resolve, connect) and why.
+ * @throws {SocketError} naming the step that failed (resolve, connect) and why; `failure`
+ * `"timed-out"` (code `TIMEOUT`) past `connectTimeoutMs`.
+ * @throws The caller's `signal.reason` when `signal` aborts, at once.
  *
- * @example Read the time from a daytime server
- * ```ts ignore
- * import { createClientSocket } from "./socket.ts";
+ * @example Read the time from a daytime server on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket } from "@netkit/netkit/net";
  *
- * using conn = await createClientSocket("127.0.0.1", 13);
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const served = (async () => {
+ *   using peer = await listener.accept();
+ *   await peer.write(new TextEncoder().encode("Mon Nov 30 04:20:00 2026\r\n"));
+ * })();
+ * using conn = await createClientSocket("127.0.0.1", listener.addr.port);
+ * assert.equal(conn.remoteAddr.port, listener.addr.port);
+ * const text = await new Response(conn.readable).text();
+ * assert.equal(text, "Mon Nov 30 04:20:00 2026\r\n");
+ * await served;
+ * ```
+ *
+ * @example A refused connection names the step and the peer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket, SocketError } from "@netkit/netkit/net";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr;
+ * listener.close(); // nothing listens on the port any more
+ * await assert.rejects(createClientSocket("127.0.0.1", port), (error) => {
+ *   assert.ok(error instanceof SocketError);
+ *   assert.equal(error.failure, "refused");
+ *   assert.equal(error.code, "ECONNREFUSED");
+ *   assert.equal(error.message, `Cannot connect to "127.0.0.1:${port}": connection refused`);
+ *   return true;
+ * });
  * ```
  */
 export async function createClientSocket(
@@ -78,25 +118,39 @@ export async function createClientSocket(
 ): Promise<Deno.TcpConn> {
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const signal = options.signal;
+  if (signal?.aborted) throw signal.reason;
   // The deadline is startDeadline(), not AbortSignal.timeout(): an abort listener on the latter
   // loads Deno's timers, a few milliseconds of a command's start-up.
   const stop = new AbortController();
-  const abort = () => stop.abort();
-  const deadline = Number.isFinite(timeoutMs) ? startDeadline(timeoutMs, abort) : undefined;
-  options.signal?.addEventListener("abort", abort, { once: true });
-  if (options.signal?.aborted) abort();
+  const deadline = Number.isFinite(timeoutMs)
+    ? startDeadline(timeoutMs, () => stop.abort())
+    : undefined;
+  let onAbort: (() => void) | undefined;
   try {
-    return await Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    const connecting = Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    if (!signal) return await connecting;
+    // Settle at once on abort, whatever the connect is doing (a name lookup cannot be stopped);
+    // a connection that still opens afterwards is closed.
+    return await new Promise<Deno.TcpConn>((resolve, reject) => {
+      onAbort = () => {
+        stop.abort();
+        reject(signal.reason);
+        connecting.then((conn) => conn.close(), () => {});
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then(resolve, reject);
+    });
   } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
     let failure = classifySocketError(error);
     if (deadline?.passed) failure = "timed-out";
-    else if (options.signal?.aborted) failure = "aborted";
     const step = failure === "not-found" ? "resolve" : "connect";
     throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });
   } finally {
     deadline?.cancel();
-    options.signal?.removeEventListener("abort", abort);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -106,7 +160,7 @@ export interface ServerSocketOptions {
    * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
    * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
   reusePort?: boolean;
 }
@@ -121,10 +175,11 @@ export interface ServerSocketOptions {
  *
  * @example Listen on a free loopback port
  * ```ts
- * import { createServerSocket } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { createServerSocket } from "@netkit/netkit/net";
  *
  * using listener = createServerSocket(0, { hostname: "127.0.0.1" });
- * console.assert(listener.addr.port > 0);
+ * assert.ok(listener.addr.port > 0);
  * ```
  */
 export function createServerSocket(
