@@ -46,6 +46,12 @@ NAME.1, NAME.2, ...
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
+  -B, --base URL               resolve relative URLs of the -i list against URL
+  -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
+      --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
+      --retry-connrefused      try again when the connection is refused
+      --content-on-error       save the body of an error response too
+      --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
       --no-check-certificate   do not verify the server's certificate
@@ -96,6 +102,13 @@ const OPTIONS = {
   "proxy-user": { type: "string" },
   "proxy-password": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
+  "content-on-error": { type: "boolean" },
+  "save-headers": { type: "boolean" },
+  "retry-connrefused": { type: "boolean" },
+  "limit-rate": { type: "string" },
+  wait: { type: "string", short: "w" },
+  "random-wait": { type: "boolean" },
+  base: { type: "string", short: "B" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -70,6 +70,21 @@ export interface WgetValues {
   "proxy-user"?: string;
   "proxy-password"?: string;
   execute?: string[];
+  "content-on-error"?: boolean;
+  "save-headers"?: boolean;
+  "retry-connrefused"?: boolean;
+  "limit-rate"?: string;
+  wait?: string;
+  "random-wait"?: boolean;
+  base?: string;
+}
+
+/** GNU wget's rate (`500k`, `1.5m`, `2048`) in bytes a second. */
+function parseRate(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*$/.exec(text);
+  if (!match) throw new UsageError(`--limit-rate takes a rate such as 500k or 2m, not "${text}"`);
+  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase()] ?? 1;
+  return Number(match[1]) * scale;
 }
 
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
@@ -227,6 +242,12 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
+  options.contentOnError = values["content-on-error"];
+  options.saveHeaders = values["save-headers"];
+  options.retryConnectionRefused = values["retry-connrefused"];
+  if (values["limit-rate"] !== undefined) {
+    options.limitBytesPerSecond = parseRate(values["limit-rate"]);
+  }
   if (!values["no-proxy"]) {
     const fromEnv = proxySettingsFromEnv(Deno.env.toObject());
     const settings: ProxySettings = {
@@ -256,10 +277,19 @@ function downloadOptions(values: WgetValues): DownloadOptions {
  * The URLs of an `-i` list: one a line, as GNU wget reads it (a line is not split on inner
  * spaces; blank lines and `#` lines are skipped).
  */
-function urlsOfList(text: string): string[] {
-  return text.split("\n").map((line) => line.trim()).filter((line) =>
+function urlsOfList(text: string, base: string | undefined): string[] {
+  const lines = text.split("\n").map((line) => line.trim()).filter((line) =>
     line !== "" && !line.startsWith("#")
   );
+  if (base === undefined) return lines;
+  // -B: a relative line is resolved against the base, as in GNU wget.
+  return lines.map((line) => {
+    try {
+      return new URL(line, base).href;
+    } catch {
+      return line;
+    }
+  });
 }
 
 /**
@@ -286,9 +316,11 @@ export async function runWget(
   spec: CommandLineSpec,
 ): Promise<number> {
   let options: DownloadOptions;
+  let waitMs = 0;
   const all = [...urls];
   try {
     options = downloadOptions(values);
+    if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
   } catch (error) {
     return reportUsageError(spec, error);
   }
@@ -308,6 +340,7 @@ export async function runWget(
           list === "-"
             ? await new Response(Deno.stdin.readable).text()
             : await Deno.readTextFile(list),
+          values.base,
         ),
       );
     }
@@ -365,6 +398,11 @@ export async function runWget(
   options.pool = pool;
   try {
     for (const [index, url] of all.entries()) {
+      if (index > 0 && waitMs > 0) {
+        // -w between downloads; --random-wait varies it from 0.5 to 1.5 times, as GNU's.
+        const ms = values["random-wait"] ? waitMs * (0.5 + Math.random()) : waitMs;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
       if (sink && options.output) {
         // Each document starts where the last ended; -c resumes the first after what is there.
         options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;

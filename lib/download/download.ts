@@ -171,6 +171,14 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * `Proxy-Authorization` from the proxy URL's credentials.
    */
   proxy?: ProxySettings | undefined;
+  /** Save the body of an error response too (`--content-on-error`); the download still fails. */
+  contentOnError?: boolean | undefined;
+  /** Write the response head before the body in the file (`--save-headers`). */
+  saveHeaders?: boolean | undefined;
+  /** Try again when the connection is refused (`--retry-connrefused`). */
+  retryConnectionRefused?: boolean | undefined;
+  /** The most body bytes a second (`--limit-rate`); the copy sleeps to stay under it. */
+  limitBytesPerSecond?: number | undefined;
   /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
   useServerTimestamps?: boolean | undefined;
   /** Progress reports. */
@@ -322,7 +330,7 @@ async function retryDownload(
       return await attemptDownload(original, options, state);
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (!isRetryable(error, options.retryOnHttpError)) throw error;
+      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) throw error;
       if (tries !== 0 && attempt >= tries) {
         // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
         throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
@@ -481,7 +489,12 @@ async function attemptDownload(
       }
       if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
       if (status < 200 || status >= 300) {
-        throw new HttpStatusError(status, response.head.reason, target.href);
+        const error = new HttpStatusError(status, response.head.reason, target.href);
+        if (options.contentOnError && !options.spider && !probe) {
+          // --content-on-error: the error page is saved as a file would be, and still fails.
+          await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
+        }
+        throw error;
       }
       if (options.spider) {
         return {
@@ -585,6 +598,30 @@ function skipping(writer: ByteWriter, skip: number): ByteWriter {
   };
 }
 
+async function writeFully(writer: ByteWriter, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await writer.write(bytes.subarray(done));
+}
+
+/**
+ * A writer that keeps the average rate since its first write under `bytesPerSecond`, by
+ * sleeping after a write that got ahead (as GNU wget's `--limit-rate` does).
+ */
+function limitRate(writer: ByteWriter, bytesPerSecond: number | undefined): ByteWriter {
+  if (!bytesPerSecond || bytesPerSecond <= 0) return writer;
+  let started: number | undefined;
+  let written = 0;
+  return {
+    async write(p) {
+      started ??= performance.now();
+      const n = await writer.write(p);
+      written += n;
+      const dueMs = (written / bytesPerSecond) * 1000 - (performance.now() - started);
+      if (dueMs > 1) await new Promise((resolve) => setTimeout(resolve, dueMs));
+      return n;
+    },
+  };
+}
+
 async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
@@ -600,9 +637,14 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     size: offset + fresh(bytes),
     status: response.status,
   });
+  const paced = (writer: ByteWriter) => limitRate(writer, options.limitBytesPerSecond);
+  const head = options.saveHeaders && offset === 0
+    ? new TextEncoder().encode(response.head.lines.join("\r\n") + "\r\n\r\n")
+    : undefined;
   if (options.output) {
     events.start?.({ path: options.output.name, offset, total });
-    const bytes = await response.copyBodyTo(skipping(options.output.writer, skip), (n) => {
+    if (head) await writeFully(options.output.writer, head);
+    const bytes = await response.copyBodyTo(paced(skipping(options.output.writer, skip)), (n) => {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
@@ -612,7 +654,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
-    const writer = skipping(fileWriter(file, owned.path), skip);
+    if (head) await writeFully(fileWriter(file, owned.path), head);
+    const writer = paced(skipping(fileWriter(file, owned.path), skip));
     const bytes = await response.copyBodyTo(writer, (n) => {
       owned.size = offset + fresh(n);
       events.progress?.(fresh(n));
@@ -829,9 +872,14 @@ function joinPath(directory: string, name: string): string {
   return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
 }
 
-function isRetryable(error: unknown, statuses: readonly number[] = []): boolean {
+function isRetryable(
+  error: unknown,
+  statuses: readonly number[] = [],
+  refused = false,
+): boolean {
   if (error instanceof SocketError) {
-    return error.failure !== "refused" && error.failure !== "not-found";
+    if (error.failure === "refused") return refused;
+    return error.failure !== "not-found";
   }
   if (error instanceof UnexpectedEofError || error instanceof ConnectionClosedError) return true;
   if (error instanceof HttpStatusError) {

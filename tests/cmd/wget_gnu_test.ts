@@ -709,3 +709,41 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget --content-on-error, --save-headers, -B with -i, --limit-rate, -w, --retry-connrefused leave what GNU wget leaves",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const refused = `http://127.0.0.1:${closed.addr.port}/x`;
+    closed.close();
+    const cases: Case[] = [
+      { args: ["-q", "--content-on-error", `${server.base}/s500`] },
+      { args: ["-q", "--save-headers", `${server.base}/f.txt`] },
+      {
+        args: ["-q", "-B", `${server.base}/`, "-i", "list"],
+        files: { list: `f.txt\n/redir\n${server.base}/s500\n` },
+      },
+      {
+        args: [
+          "-q",
+          "--limit-rate=100k",
+          "-w",
+          "0.01",
+          "--random-wait",
+          `${server.base}/f.txt`,
+          `${server.base}/cookies`,
+        ],
+      },
+      { args: ["-q", "--retry-connrefused", "-t", "2", "--waitretry=0", refused] },
+      { args: ["-q", "-t", "2", refused] },
+    ];
+    for (const job of cases) {
+      assertSame(await sideBySide(dir.path, server, job), job.args.join(" "));
+    }
+  },
+);
