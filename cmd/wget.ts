@@ -50,6 +50,10 @@ NAME.1, NAME.2, ...
   -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
       --retry-connrefused      try again when the connection is refused
+      --no-cookies             neither send nor keep cookies (kept in memory by default)
+      --load-cookies FILE      load cookies from FILE (Netscape cookies.txt)
+      --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
+                               session cookies too)
       --content-on-error       save the body of an error response too
       --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
@@ -109,6 +113,10 @@ const OPTIONS = {
   wait: { type: "string", short: "w" },
   "random-wait": { type: "boolean" },
   base: { type: "string", short: "B" },
+  "no-cookies": { type: "boolean" },
+  "load-cookies": { type: "string" },
+  "save-cookies": { type: "string" },
+  "keep-session-cookies": { type: "boolean" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

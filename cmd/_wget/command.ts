@@ -26,6 +26,7 @@ import {
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
 import { type ProxySettings, proxySettingsFromEnv } from "../../lib/download/proxy.ts";
+import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 
 /** wget's parsed option values, by long name. */
@@ -77,6 +78,10 @@ export interface WgetValues {
   wait?: string;
   "random-wait"?: boolean;
   base?: string;
+  "no-cookies"?: boolean;
+  "load-cookies"?: string;
+  "save-cookies"?: string;
+  "keep-session-cookies"?: boolean;
 }
 
 /** GNU wget's rate (`500k`, `1.5m`, `2048`) in bytes a second. */
@@ -332,6 +337,11 @@ export async function runWget(
     if (values["ca-certificate"] !== undefined) {
       options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
     }
+    if (!values["no-cookies"]) {
+      options.cookies = new CookieJar();
+      const load = values["load-cookies"];
+      if (load !== undefined) options.cookies.load(await Deno.readTextFile(reading = load));
+    }
     const list = values["input-file"];
     if (list !== undefined) {
       reading = list;
@@ -424,6 +434,16 @@ export async function runWget(
   } finally {
     await pool.close();
     sink?.close();
+  }
+  const saveCookies = values["save-cookies"];
+  if (saveCookies !== undefined && options.cookies) {
+    try {
+      const keepSessionCookies = values["keep-session-cookies"] ?? false;
+      Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
+    } catch (error) {
+      console.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
+      status = worse(status, WGET_EXIT.fileIo);
+    }
   }
   if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });

@@ -22,6 +22,7 @@ import { HttpConnectionPool } from "../http/pool.ts";
 import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { proxyForUrl, type ProxySettings } from "./proxy.ts";
 import type { TlsTunnel } from "../net/tls_connect.ts";
+import type { CookieJar } from "./cookie_jar.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -171,6 +172,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * `Proxy-Authorization` from the proxy URL's credentials.
    */
   proxy?: ProxySettings | undefined;
+  /**
+   * Cookies to send and to keep what servers set, across redirects and downloads (wget keeps
+   * one jar for a command line unless `--no-cookies`).
+   */
+  cookies?: CookieJar | undefined;
   /** Save the body of an error response too (`--content-on-error`); the download still fails. */
   contentOnError?: boolean | undefined;
   /** Write the response head before the body in the file (`--save-headers`). */
@@ -330,7 +336,9 @@ async function retryDownload(
       return await attemptDownload(original, options, state);
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) throw error;
+      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) {
+        throw error;
+      }
       if (tries !== 0 && attempt >= tries) {
         // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
         throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
@@ -413,6 +421,8 @@ async function attemptDownload(
       ? fileInfo(plannedPath)
       : undefined;
     if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    const cookie = options.cookies?.cookieHeader(target);
+    if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
@@ -427,6 +437,9 @@ async function attemptDownload(
     });
     try {
       events.response?.(response);
+      for (const value of response.head.headers.getAll("Set-Cookie")) {
+        options.cookies?.setCookie(target, value);
+      }
       const status = response.status;
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
