@@ -94,8 +94,28 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "wget",
     summary: "download files over HTTP and HTTPS, as GNU wget does",
-    // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere.
-    permissions: { allow: { net: true, read: true, write: true } },
+    // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere;
+    // reads http_proxy, https_proxy, no_proxy (and upper-case forms) and the locale (LC_ALL,
+    // LC_CTYPE, LANG) for GNU's quotes.
+    permissions: {
+      allow: {
+        net: true,
+        read: true,
+        write: true,
+        // PROXY_VARIABLES of lib/download/proxy.ts (not imported: this table stays light).
+        env: [
+          "http_proxy",
+          "https_proxy",
+          "no_proxy",
+          "HTTP_PROXY",
+          "HTTPS_PROXY",
+          "NO_PROXY",
+          "LC_ALL",
+          "LC_CTYPE",
+          "LANG",
+        ],
+      },
+    },
     load: () => import("./wget.ts"),
   },
   {

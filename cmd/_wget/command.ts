@@ -25,7 +25,11 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
-import { type ProxySettings, proxySettingsFromEnv } from "../../lib/download/proxy.ts";
+import {
+  PROXY_VARIABLES,
+  type ProxySettings,
+  proxySettingsFromEnv,
+} from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 
@@ -254,7 +258,9 @@ function downloadOptions(values: WgetValues): DownloadOptions {
     options.limitBytesPerSecond = parseRate(values["limit-rate"]);
   }
   if (!values["no-proxy"]) {
-    const fromEnv = proxySettingsFromEnv(Deno.env.toObject());
+    // Each variable by name: the compiled binary may read only these.
+    const env = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, Deno.env.get(name)]));
+    const fromEnv = proxySettingsFromEnv(env);
     const settings: ProxySettings = {
       http: proxies.httpproxy ?? fromEnv.http,
       https: proxies.httpsproxy ?? fromEnv.https,

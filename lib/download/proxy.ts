@@ -17,6 +17,16 @@ export interface ProxySettings {
   noProxy?: string | undefined;
 }
 
+/** The environment variables {@linkcode proxySettingsFromEnv} reads. */
+export const PROXY_VARIABLES = [
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+] as const;
+
 /**
  * The proxy settings in an environment: lower-case names first (`http_proxy`), then upper-case
  * (`HTTP_PROXY`), as curl and wget read them. Empty values count as unset.
