@@ -113,6 +113,7 @@ export const COMMANDS: readonly CommandEntry[] = [
           "LC_ALL",
           "LC_CTYPE",
           "LANG",
+          "HOME",
         ],
       },
     },

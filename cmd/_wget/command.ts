@@ -31,6 +31,7 @@ import {
   proxySettingsFromEnv,
 } from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
+import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 
 /** wget's parsed option values, by long name. */
@@ -342,6 +343,20 @@ export async function runWget(
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     if (values["ca-certificate"] !== undefined) {
       options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
+    }
+    const home = Deno.env.get("HOME");
+    if (options.credentials === undefined && home) {
+      // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
+      const netrc = `${home}/.netrc`;
+      try {
+        // Its `default` entry is not used for HTTP, as in GNU wget.
+        options.credentialsFor = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          reading = netrc;
+          throw error;
+        }
+      }
     }
     if (!values["no-cookies"]) {
       options.cookies = new CookieJar();

@@ -153,6 +153,10 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * to another host a redirect leads to.
    */
   credentials?: { username: string; password: string } | undefined;
+  /** Credentials by host when `credentials` is not given (`.netrc`; see `parseNetrc`). */
+  credentialsFor?:
+    | ((host: string) => { username: string; password: string } | undefined)
+    | undefined;
   /** Send the credentials with the first request (`--auth-no-challenge`). */
   authNoChallenge?: boolean | undefined;
   /**
@@ -408,10 +412,14 @@ async function attemptDownload(
     }
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
+    // As GNU wget: the body as stored, never compressed for the way (it is saved as sent).
+    if (!headers.some(([name]) => /^accept-encoding$/i.test(name))) {
+      headers.push(["Accept-Encoding", "identity"]);
+    }
     if (body !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
-    const credentials = options.credentials;
+    const credentials = options.credentials ?? options.credentialsFor?.(original.host);
     if (credentials && sendCredentials && sameOrigin(target, original)) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
@@ -464,7 +472,7 @@ async function attemptDownload(
         continue;
       }
       if (
-        status === 401 && options.credentials && !sendCredentials &&
+        status === 401 && credentials && !sendCredentials &&
         sameOrigin(target, original) &&
         /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
       ) {

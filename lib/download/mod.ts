@@ -8,5 +8,6 @@
 export * from "./cookie_jar.ts";
 export * from "./download.ts";
 export * from "./file_name.ts";
+export * from "./netrc.ts";
 export * from "./progress.ts";
 export * from "./proxy.ts";

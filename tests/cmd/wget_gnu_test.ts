@@ -45,6 +45,8 @@ interface Case {
 }
 
 const decoder = new TextDecoder();
+// Deno's cache stays where it is when a case moves HOME (for a .netrc).
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
 function summarise(head: string): string {
   const [method, target] = head.split(" ");
@@ -83,7 +85,12 @@ async function runTool(
   const output = await new Deno.Command(program, {
     args,
     cwd,
-    env: { LC_ALL: "C.UTF-8", ...job.env },
+    // "$CWD" in a value stands for the tool's own directory (HOME for a .netrc there).
+    env: Object.fromEntries(
+      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, ...job.env }).map((
+        [k, v],
+      ) => [k, v.replace("$CWD", cwd)]),
+    ),
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -481,7 +488,14 @@ const LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
 
 /** The parts of a recorded request both tools must agree on. */
 function described(request: RecordedRequest): string {
-  const keep = ["content-type", "authorization", "if-modified-since", "referer", "cookie"];
+  const keep = [
+    "content-type",
+    "authorization",
+    "if-modified-since",
+    "referer",
+    "cookie",
+    "accept-encoding",
+  ];
   const headers = request.headers
     .filter(([name]) => keep.includes(name.toLowerCase()))
     // Cookies of the same path come in no set order (RFC 6265 asks none of servers).
@@ -551,6 +565,16 @@ peerTest(
       { args: ["-q", "--user=u", "--password=p", url("/auth"), url("/auth")] },
       { args: ["-q", "--user=u", "--password=wrong", url("/auth")] },
       { args: ["-q", "--referer=http://example.test/", url("/ref")] },
+      {
+        args: ["-q", url("/auth")],
+        files: { ".netrc": "machine 127.0.0.1 login u password p\n" },
+        env: { HOME: "$CWD" },
+      },
+      {
+        args: ["-q", url("/auth")],
+        files: { ".netrc": "machine other.test login x password y\ndefault login u password p\n" },
+        env: { HOME: "$CWD" },
+      },
     ];
     for (const job of cases) {
       const before = server.requests.length;
@@ -570,10 +594,10 @@ peerTest(
     const both = await sideBySide(dir.path, undefined, { args });
     equal(both.netkit.code, both.gnu.code);
     deepEqual(server.requests.slice(before).map(described), [
-      "GET /other-host | authorization: Basic dTpw | ",
-      "GET /done | authorization: Basic dTpw | ",
-      "GET /other-host | authorization: Basic dTpw | ",
-      "GET /done | ",
+      "GET /other-host | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /done | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /other-host | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /done | accept-encoding: identity | ",
     ]);
   },
 );
