@@ -82,6 +82,7 @@ export class WgetReporter {
   #lastDraw = 0;
   #nextPlainQuarter = 1;
   #drawn = false;
+  #type: string | undefined;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
@@ -112,15 +113,20 @@ export class WgetReporter {
 
   /** The callbacks to give `download()` as its `events`. */
   readonly events: DownloadEvents = {
-    request: (url) => this.#line(`--  ${url.href}`),
+    request: (url) => this.#line(`--${timestamp()}--  ${url.href}`),
     response: (response) => {
+      this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
+        this.#line("HTTP request sent, awaiting response... ");
         this.#clear();
         const text = response.head.lines.map((line) => `  ${line}\n`).join("");
         Deno.stderr.writeSync(this.#encoder.encode(text));
       } else {
-        this.#line(`HTTP response: ${response.status} ${response.head.reason}`.trimEnd());
+        this.#line(
+          `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
+            .trimEnd(),
+        );
       }
     },
     redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
@@ -132,13 +138,15 @@ export class WgetReporter {
       this.#started = performance.now();
       this.#lastDraw = 0;
       this.#nextPlainQuarter = 1;
-      const length = total === undefined
-        ? "unspecified"
-        : total < 1024
-        ? `${total}`
-        : `${total} (${formatBytes(total)})`;
-      this.#line(offset > 0 ? `Length: ${length}, ${offset} already there` : `Length: ${length}`);
-      this.#line(`Saving to: '${path}'`);
+      // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
+      const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
+      const length = total === undefined ? "unspecified" : sized(total);
+      const remaining = offset > 0 && total !== undefined
+        ? `, ${sized(total - offset)} remaining`
+        : "";
+      const type = this.#type ? ` [${this.#type}]` : "";
+      this.#line(`Length: ${length}${remaining}${type}`);
+      this.#line(`Saving to: ${quoteName(path)}\n`);
     },
     progress: (received) => {
       this.#received = this.#offset + received;
@@ -201,7 +209,12 @@ export class WgetReporter {
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
-      this.#line(`${quoteName(result.path)} saved [${of}]`);
+      const seconds = (performance.now() - this.#started) / 1000;
+      // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - ‘name’ saved [10/10]", between blank lines.
+      this.#line(
+        `${timestamp()} (${rate(result.bytes, seconds)}) - ${quoteName(result.path)} ` +
+          `saved [${of}]\n`,
+      );
     }
   }
 

@@ -532,8 +532,8 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(child.code, 0);
   assertEquals(new TextDecoder().decode(child.stdout), "A\n");
   const log = new TextDecoder().decode(child.stderr);
-  assert(log.includes("HTTP response: 200 OK"), log);
-  assert(/(?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
+  assert(log.includes("HTTP request sent, awaiting response... 200 OK\n"), log);
+  assert(/ - (?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
   // -S prints the server's head instead, indented as GNU wget does.
   const verbose = await new Deno.Command(Deno.execPath(), {
     args: [
