@@ -54,6 +54,8 @@ NAME.1, NAME.2, ...
       --load-cookies FILE      load cookies from FILE (Netscape cookies.txt)
       --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
                                session cookies too)
+      --compression TYPE       none (default: the body as stored), auto or gzip (ask for gzip
+                               and store it decoded)
       --content-on-error       save the body of an error response too
       --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
@@ -117,6 +119,7 @@ const OPTIONS = {
   "load-cookies": { type: "string" },
   "save-cookies": { type: "string" },
   "keep-session-cookies": { type: "boolean" },
+  compression: { type: "string" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -87,6 +87,7 @@ export interface WgetValues {
   "load-cookies"?: string;
   "save-cookies"?: string;
   "keep-session-cookies"?: boolean;
+  compression?: string;
 }
 
 /** GNU wget's rate (`500k`, `1.5m`, `2048`) in bytes a second. */
@@ -253,6 +254,11 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
   options.contentOnError = values["content-on-error"];
+  const compression = values.compression ?? "none";
+  if (compression !== "none" && compression !== "auto" && compression !== "gzip") {
+    throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
+  }
+  options.compression = compression;
   options.saveHeaders = values["save-headers"];
   options.retryConnectionRefused = values["retry-connrefused"];
   if (values["limit-rate"] !== undefined) {

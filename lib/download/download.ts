@@ -181,6 +181,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * one jar for a command line unless `--no-cookies`).
    */
   cookies?: CookieJar | undefined;
+  /**
+   * `--compression`: "none" asks for the body as stored (`Accept-Encoding: identity`) and saves
+   * what comes; "auto" and "gzip" ask for gzip and store a gzip body decoded, as GNU wget does.
+   * @default {"none"}
+   */
+  compression?: "none" | "auto" | "gzip" | undefined;
   /** Save the body of an error response too (`--content-on-error`); the download still fails. */
   contentOnError?: boolean | undefined;
   /** Write the response head before the body in the file (`--save-headers`). */
@@ -414,7 +420,10 @@ async function attemptDownload(
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     // As GNU wget: the body as stored, never compressed for the way (it is saved as sent).
     if (!headers.some(([name]) => /^accept-encoding$/i.test(name))) {
-      headers.push(["Accept-Encoding", "identity"]);
+      headers.push([
+        "Accept-Encoding",
+        (options.compression ?? "none") === "none" ? "identity" : "gzip",
+      ]);
     }
     if (body !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
@@ -619,6 +628,53 @@ function skipping(writer: ByteWriter, skip: number): ByteWriter {
   };
 }
 
+/** A writer that decodes gzip into another; `finish()` flushes it and reports a bad stream. */
+interface Gunzip extends ByteWriter {
+  /** Decoded bytes written so far. */
+  readonly decoded: number;
+  finish(): Promise<void>;
+}
+
+function gunzipping(writer: ByteWriter): Gunzip {
+  const stream = new DecompressionStream("gzip");
+  const input = stream.writable.getWriter();
+  let decoded = 0;
+  const pump = (async () => {
+    for await (const chunk of stream.readable) {
+      await writeFully(writer, chunk);
+      decoded += chunk.length;
+    }
+  })();
+  // Seen by finish() or by the next write; never unhandled.
+  let failure: unknown;
+  pump.catch((error) => (failure ??= error));
+  const bad = (error: unknown) =>
+    error instanceof DownloadFileError ? error : new HttpProtocolError(
+      `Cannot decode the gzip body: ${error instanceof Error ? error.message : error}`,
+    );
+  return {
+    get decoded() {
+      return decoded;
+    },
+    async write(p) {
+      if (failure !== undefined) throw bad(failure);
+      // The chunk is a view the connection reuses (the sink rule): the stream gets a copy.
+      await input.ready;
+      input.write(p.slice()).catch((error) => (failure ??= error));
+      return p.length;
+    },
+    async finish() {
+      try {
+        await input.close();
+        await pump;
+      } catch (error) {
+        throw bad(failure ?? error);
+      }
+      if (failure !== undefined) throw bad(failure);
+    },
+  };
+}
+
 async function writeFully(writer: ByteWriter, bytes: Uint8Array): Promise<void> {
   for (let done = 0; done < bytes.length;) done += await writer.write(bytes.subarray(done));
 }
@@ -658,17 +714,32 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     size: offset + fresh(bytes),
     status: response.status,
   });
-  const paced = (writer: ByteWriter) => limitRate(writer, options.limitBytesPerSecond);
+  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
+  // count decoded bytes against an encoded Range).
+  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
+  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
+    (encoding === "gzip" || encoding === "x-gzip");
+  let decoder: Gunzip | undefined;
+  const paced = (writer: ByteWriter) => {
+    const inner = gzip ? (decoder = gunzipping(writer)) : writer;
+    return limitRate(inner, options.limitBytesPerSecond);
+  };
+  const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
+    const bytes = await response.copyBodyTo(paced(writer), onProgress);
+    await decoder?.finish();
+    return bytes;
+  };
   const head = options.saveHeaders && offset === 0
     ? new TextEncoder().encode(response.head.lines.join("\r\n") + "\r\n\r\n")
     : undefined;
   if (options.output) {
     events.start?.({ path: options.output.name, offset, total });
     if (head) await writeFully(options.output.writer, head);
-    const bytes = await response.copyBodyTo(paced(skipping(options.output.writer, skip)), (n) => {
+    const bytes = await copy(skipping(options.output.writer, skip), (n) => {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
+    if (decoder) return { ...result(options.output.name, bytes), size: decoder.decoded };
     return result(options.output.name, bytes);
   }
   const file = openTarget(job);
@@ -676,15 +747,14 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
     if (head) await writeFully(fileWriter(file, owned.path), head);
-    const writer = paced(skipping(fileWriter(file, owned.path), skip));
-    const bytes = await response.copyBodyTo(writer, (n) => {
+    const bytes = await copy(skipping(fileWriter(file, owned.path), skip), (n) => {
       owned.size = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    owned.size = offset + fresh(bytes);
+    owned.size = decoder ? decoder.decoded : offset + fresh(bytes);
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
-    return result(owned.path, bytes);
+    return { ...result(owned.path, bytes), size: owned.size };
   } finally {
     try {
       file.close();

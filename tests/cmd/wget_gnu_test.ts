@@ -830,3 +830,49 @@ peerTest(
     }
   },
 );
+
+async function gzipped(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+peerTest(
+  "wget --compression=none|auto|gzip asks and stores as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const text = "hello gzip world\n".repeat(100);
+    const packed = await gzipped(text);
+    const gzipReply = (always: boolean): RawHandler => async (conn, { head }) => {
+      const wantsGzip = /\r\nAccept-Encoding:[^\r]*gzip/i.test(head);
+      if (!always && !wantsGzip) {
+        await send(conn, `HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+        return;
+      }
+      const headText =
+        `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${packed.length}\r\n\r\n`;
+      const bytes = new Uint8Array([...new TextEncoder().encode(headText), ...packed]);
+      await send(conn, bytes);
+    };
+    await using server = startRawServer({ "/gz": gzipReply(false), "/forced": gzipReply(true) });
+    for (
+      const compression of [[], ["--compression=none"], ["--compression=auto"], [
+        "--compression=gzip",
+      ]]
+    ) {
+      for (const path of ["/gz", "/forced"]) {
+        const before = server.requests.length;
+        const both = await sideBySide(dir.path, server, {
+          args: ["-q", ...compression, `${server.base}${path}`],
+        });
+        const what = `${compression.join(" ")} ${path}`;
+        // Same files byte for byte (a stored gzip body reads as the same text on both sides).
+        assertSame(both, what, { requests: false });
+        const encodings = server.requests.slice(before).map((h) =>
+          /\r\nAccept-Encoding: *([^\r]*)/i.exec(h)?.[1]
+        );
+        equal(encodings[0], encodings[1], what);
+      }
+    }
+  },
+);
