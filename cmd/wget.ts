@@ -19,6 +19,7 @@ NAME.1, NAME.2, ...
   -O, --output-document FILE   write all documents into FILE ("-" for standard output)
   -P, --directory-prefix DIR   save files under DIR
   -q, --quiet                  print nothing but errors
+  -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
   -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
@@ -120,6 +121,8 @@ const OPTIONS = {
   "save-cookies": { type: "string" },
   "keep-session-cookies": { type: "boolean" },
   compression: { type: "string" },
+  "output-file": { type: "string", short: "o" },
+  "append-output": { type: "string", short: "a" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

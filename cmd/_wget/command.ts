@@ -88,6 +88,8 @@ export interface WgetValues {
   "save-cookies"?: string;
   "keep-session-cookies"?: boolean;
   compression?: string;
+  "output-file"?: string;
+  "append-output"?: string;
 }
 
 /** GNU wget's rate (`500k`, `1.5m`, `2048`) in bytes a second. */
@@ -342,6 +344,40 @@ export async function runWget(
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  // -o FILE / -a FILE: every message goes there instead of stderr.
+  const logPath = values["append-output"] ?? values["output-file"];
+  let log: Deno.FsFile | undefined;
+  if (logPath !== undefined) {
+    try {
+      const append = values["append-output"] !== undefined;
+      log = Deno.openSync(logPath, { write: true, create: true, append, truncate: !append });
+    } catch (error) {
+      console.error(`wget: ${logPath}: ${fileErrorText(error)}`);
+      return WGET_EXIT.fileIo;
+    }
+  }
+  try {
+    return await runWithLog(values, all, spec, options, waitMs, log);
+  } finally {
+    log?.close();
+  }
+}
+
+async function runWithLog(
+  values: WgetValues,
+  all: string[],
+  spec: CommandLineSpec,
+  options: DownloadOptions,
+  waitMs: number,
+  log: Deno.FsFile | undefined,
+): Promise<number> {
+  const quiet = values.quiet ?? false;
+  const reporter = new WgetReporter({
+    quiet,
+    serverResponse: values["server-response"],
+    nonVerbose: values["no-verbose"],
+    log,
+  });
   // Files named by options: read before any request; a failure names the file, as GNU's does.
   let reading = "";
   try {
@@ -382,7 +418,7 @@ export async function runWget(
       );
     }
   } catch (error) {
-    console.error(`wget: ${reading}: ${fileErrorText(error)}`);
+    reporter.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
   }
   if (all.length === 0) {
@@ -391,13 +427,12 @@ export async function runWget(
     return WGET_EXIT.generic;
   }
 
-  const quiet = values.quiet ?? false;
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
   if (output !== undefined && output !== "-") {
     // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
     if (options.noClobber && pathExists(output)) {
-      if (!quiet) console.error(`File ${quoteName(output)} already there; not retrieving.`);
+      if (!quiet) reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
       return WGET_EXIT.generic;
     }
     try {
@@ -410,7 +445,7 @@ export async function runWget(
       });
     } catch (error) {
       // GNU wget: "out: Is a directory", exit 1.
-      console.error(`wget: ${output}: ${fileErrorText(error)}`);
+      reporter.error(`wget: ${output}: ${fileErrorText(error)}`);
       return WGET_EXIT.generic;
     }
   }
@@ -418,11 +453,6 @@ export async function runWget(
     options.output = { name: output, writer: fileWriter(sink ?? Deno.stdout, output) };
   }
 
-  const reporter = new WgetReporter({
-    quiet,
-    serverResponse: values["server-response"],
-    nonVerbose: values["no-verbose"],
-  });
   options.events = reporter.events;
   let status: number = WGET_EXIT.ok;
   let files = 0;
@@ -468,7 +498,7 @@ export async function runWget(
       const keepSessionCookies = values["keep-session-cookies"] ?? false;
       Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
     } catch (error) {
-      console.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
+      reporter.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
       status = worse(status, WGET_EXIT.fileIo);
     }
   }

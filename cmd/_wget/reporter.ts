@@ -20,6 +20,8 @@ export interface WgetReporterOptions {
   serverResponse?: boolean | undefined;
   /** GNU wget's `-nv`: one line per file, and errors. */
   nonVerbose?: boolean | undefined;
+  /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
+  log?: { writeSync(p: Uint8Array): number } | undefined;
 }
 
 /**
@@ -72,7 +74,8 @@ export class WgetReporter {
   readonly #quiet: boolean;
   readonly #serverResponse: boolean;
   readonly #nonVerbose: boolean;
-  readonly #tty = Deno.stderr.isTerminal();
+  readonly #out: { writeSync(p: Uint8Array): number };
+  readonly #tty: boolean;
   readonly #encoder = new TextEncoder();
   #path = "";
   #offset = 0;
@@ -89,6 +92,15 @@ export class WgetReporter {
     this.#quiet = options.quiet ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
+    this.#out = options.log ?? Deno.stderr;
+    this.#tty = options.log === undefined && Deno.stderr.isTerminal();
+  }
+
+  /** Prints an error line: on stderr through `console.error`, or into the log file. */
+  error(text: string): void {
+    this.#clear();
+    if (this.#out === Deno.stderr) console.error(text);
+    else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
   /** A line of the verbose log: not with -q, not with -nv. */
@@ -101,12 +113,12 @@ export class WgetReporter {
   #print(text: string): void {
     if (this.#quiet) return;
     this.#clear();
-    Deno.stderr.writeSync(this.#encoder.encode(`${text}\n`));
+    this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
   #clear(): void {
     if (this.#drawn) {
-      Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
+      this.#out.writeSync(this.#encoder.encode("\r\x1b[K"));
       this.#drawn = false;
     }
   }
@@ -121,7 +133,7 @@ export class WgetReporter {
         this.#line("HTTP request sent, awaiting response... ");
         this.#clear();
         const text = response.head.lines.map((line) => `  ${line}\n`).join("");
-        Deno.stderr.writeSync(this.#encoder.encode(text));
+        this.#out.writeSync(this.#encoder.encode(text));
       } else {
         this.#line(
           `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
@@ -179,7 +191,7 @@ export class WgetReporter {
       fetched: this.#received - this.#offset,
       elapsedMs: now - this.#started,
     }, consoleColumns() - 1);
-    Deno.stderr.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
+    this.#out.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
     this.#drawn = true;
   }
 
@@ -237,10 +249,10 @@ export class WgetReporter {
     this.#clear();
     if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
       // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
-      console.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
+      this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
       return;
     }
-    console.error(`wget: ${errorMessage(error)}`);
+    this.error(`wget: ${errorMessage(error)}`);
   }
 }
 

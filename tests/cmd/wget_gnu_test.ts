@@ -876,3 +876,31 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -o FILE and -a FILE write the messages GNU wget writes there (-nv), stderr left empty",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const shape = (text = "") => text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE");
+    const cases: Case[] = [
+      { args: ["-nv", "-o", "log", `${server.base}/f.txt`, `${server.base}/missing`] },
+      { args: ["-nv", "-a", "log", `${server.base}/f.txt`], files: { log: "before\n" } },
+    ];
+    for (const job of cases) {
+      const both = await sideBySide(dir.path, server, job);
+      const what = job.args.join(" ");
+      equal(both.netkit.code, both.gnu.code, what);
+      equal(both.netkit.stderr, "", what);
+      equal(both.gnu.stderr, "", what);
+      const normalise = (files: Record<string, string>) =>
+        shape(files.log)
+          .replace(/(wall clock time:) .*/, "$1 TIME")
+          .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
+      equal(normalise(both.netkit.files), normalise(both.gnu.files), what);
+    }
+  },
+);
