@@ -49,6 +49,7 @@ NAME.1, NAME.2, ...
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
   -B, --base URL               resolve relative URLs of the -i list against URL
   -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
+  -Q, --quota SIZE             stop an -i list once SIZE bytes are fetched (k and m suffixes)
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
       --retry-connrefused      try again when the connection is refused
       --no-cookies             neither send nor keep cookies (kept in memory by default)
@@ -123,6 +124,7 @@ const OPTIONS = {
   compression: { type: "string" },
   "output-file": { type: "string", short: "o" },
   "append-output": { type: "string", short: "a" },
+  quota: { type: "string", short: "Q" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

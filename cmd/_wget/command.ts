@@ -89,13 +89,14 @@ export interface WgetValues {
   "keep-session-cookies"?: boolean;
   compression?: string;
   "output-file"?: string;
+  quota?: string;
   "append-output"?: string;
 }
 
-/** GNU wget's rate (`500k`, `1.5m`, `2048`) in bytes a second. */
-function parseRate(text: string): number {
+/** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
+function parseRate(text: string, option = "--limit-rate"): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*$/.exec(text);
-  if (!match) throw new UsageError(`--limit-rate takes a rate such as 500k or 2m, not "${text}"`);
+  if (!match) throw new UsageError(`${option} takes a size such as 500k or 2m, not "${text}"`);
   const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase()] ?? 1;
   return Number(match[1]) * scale;
 }
@@ -337,10 +338,12 @@ export async function runWget(
 ): Promise<number> {
   let options: DownloadOptions;
   let waitMs = 0;
+  let quota: number | undefined;
   const all = [...urls];
   try {
     options = downloadOptions(values);
     if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
+    if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
     return reportUsageError(spec, error);
   }
@@ -357,7 +360,7 @@ export async function runWget(
     }
   }
   try {
-    return await runWithLog(values, all, spec, options, waitMs, log);
+    return await runWithLog(values, all, spec, options, { waitMs, quota, given: urls.length }, log);
   } finally {
     log?.close();
   }
@@ -368,9 +371,10 @@ async function runWithLog(
   all: string[],
   spec: CommandLineSpec,
   options: DownloadOptions,
-  waitMs: number,
+  pacing: { waitMs: number; quota: number | undefined; given: number },
   log: Deno.FsFile | undefined,
 ): Promise<number> {
+  const { waitMs, quota } = pacing;
   const quiet = values.quiet ?? false;
   const reporter = new WgetReporter({
     quiet,
@@ -465,6 +469,12 @@ async function runWithLog(
   options.pool = pool;
   try {
     for (const [index, url] of all.entries()) {
+      // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
+      if (quota !== undefined && quota > 0 && index >= pacing.given && totalBytes > quota) {
+        // GNU wget exits 1 when the quota leaves URLs of the list unfetched.
+        status = worse(status, WGET_EXIT.generic);
+        break;
+      }
       if (index > 0 && waitMs > 0) {
         // -w between downloads; --random-wait varies it from 0.5 to 1.5 times, as GNU's.
         const ms = values["random-wait"] ? waitMs * (0.5 + Math.random()) : waitMs;
@@ -505,6 +515,7 @@ async function runWithLog(
   if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
+  if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);
   return status;
 }
 

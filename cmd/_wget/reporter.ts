@@ -244,6 +244,11 @@ export class WgetReporter {
     );
   }
 
+  /** GNU wget's "Download quota of SIZE EXCEEDED!". */
+  quotaExceeded(quota: number): void {
+    this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
+  }
+
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();

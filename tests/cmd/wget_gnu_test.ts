@@ -784,6 +784,19 @@ peerTest(
       },
       { args: ["-q", "--retry-connrefused", "-t", "2", "--waitretry=0", refused] },
       { args: ["-q", "-t", "2", refused] },
+      {
+        args: ["-q", "-Q", "5", "-i", "list", `${server.base}/norange`],
+        files: { list: `${server.base}/f.txt\n${server.base}/f.txt\n${server.base}/f.txt\n` },
+      },
+      { args: ["-q", "-Q", "5", `${server.base}/f.txt`, `${server.base}/f.txt`] },
+      {
+        args: ["-q", "-Q", "5", "-i", "list", `${server.base}/missing`],
+        files: { list: `${server.base}/f.txt\n${server.base}/f.txt\n` },
+      },
+      {
+        args: ["-q", "-Q", "5", "-i", "list"],
+        files: { list: `${server.base}/f.txt\n`.repeat(3) },
+      },
     ];
     for (const job of cases) {
       assertSame(await sideBySide(dir.path, server, job), job.args.join(" "));
