@@ -22,6 +22,8 @@ NAME.1, NAME.2, ...
   -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
+      --connect-timeout, --read-timeout, --dns-timeout SECONDS
+                               taken as -T (the largest given): the client has one timeout
   -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
       --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
       --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
@@ -125,6 +127,9 @@ const OPTIONS = {
   "output-file": { type: "string", short: "o" },
   "append-output": { type: "string", short: "a" },
   quota: { type: "string", short: "Q" },
+  "connect-timeout": { type: "string" },
+  "read-timeout": { type: "string" },
+  "dns-timeout": { type: "string" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -90,6 +90,9 @@ export interface WgetValues {
   compression?: string;
   "output-file"?: string;
   quota?: string;
+  "connect-timeout"?: string;
+  "read-timeout"?: string;
+  "dns-timeout"?: string;
   "append-output"?: string;
 }
 
@@ -212,6 +215,14 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   };
   if (values["user-agent"] !== undefined) options.userAgent = values["user-agent"];
   if (values.timeout !== undefined) options.timeoutMs = parseSeconds(values.timeout, "--timeout");
+  else {
+    // The client has one timeout (connect, response head, each read): the largest of GNU's three
+    // separate ones given stands for them all, so that none fails sooner than asked.
+    const separate = (["connect-timeout", "read-timeout", "dns-timeout"] as const)
+      .filter((name) => values[name] !== undefined)
+      .map((name) => parseSeconds(values[name]!, `--${name}`));
+    if (separate.length > 0) options.timeoutMs = Math.max(...separate);
+  }
   if (values.tries !== undefined) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
   }
