@@ -64,6 +64,9 @@ NAME.1, NAME.2, ...
       --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
+      --ca-directory DIR       also trust the PEM certificates in DIR
+      --certificate FILE       a client certificate, PEM (--certificate-type PEM only)
+      --private-key FILE       its private key, PEM (default: in the certificate's file)
       --no-check-certificate   do not verify the server's certificate
   -h, --help                   print this help
   -V, --version                print the version
@@ -130,6 +133,11 @@ const OPTIONS = {
   "connect-timeout": { type: "string" },
   "read-timeout": { type: "string" },
   "dns-timeout": { type: "string" },
+  certificate: { type: "string" },
+  "private-key": { type: "string" },
+  "certificate-type": { type: "string" },
+  "private-key-type": { type: "string" },
+  "ca-directory": { type: "string" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

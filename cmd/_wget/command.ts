@@ -93,6 +93,11 @@ export interface WgetValues {
   "connect-timeout"?: string;
   "read-timeout"?: string;
   "dns-timeout"?: string;
+  certificate?: string;
+  "private-key"?: string;
+  "certificate-type"?: string;
+  "private-key-type"?: string;
+  "ca-directory"?: string;
   "append-output"?: string;
 }
 
@@ -268,6 +273,12 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
   options.contentOnError = values["content-on-error"];
+  for (const name of ["certificate-type", "private-key-type"] as const) {
+    const type = values[name];
+    if (type !== undefined && type.toUpperCase() !== "PEM") {
+      throw new UsageError(`--${name} takes PEM (DER is not supported), not "${type}"`);
+    }
+  }
   const compression = values.compression ?? "none";
   if (compression !== "none" && compression !== "auto" && compression !== "gzip") {
     throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
@@ -398,8 +409,35 @@ async function runWithLog(
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
+    const caCerts: string[] = [];
     if (values["ca-certificate"] !== undefined) {
-      options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
+      caCerts.push(await Deno.readTextFile(reading = values["ca-certificate"]));
+    }
+    const caDirectory = values["ca-directory"];
+    if (caDirectory !== undefined) {
+      // Every PEM certificate in the directory (c_rehash's NAME.0 links included), read once each.
+      reading = caDirectory;
+      const names = [...Deno.readDirSync(caDirectory)].map((entry) => entry.name).sort();
+      const seen = new Set<string>();
+      for (const name of names) {
+        let text: string;
+        try {
+          text = Deno.readTextFileSync(`${caDirectory}/${name}`);
+        } catch {
+          continue; // A subdirectory or an unreadable entry.
+        }
+        if (text.includes("-----BEGIN CERTIFICATE-----") && !seen.has(text)) {
+          seen.add(text);
+          caCerts.push(text);
+        }
+      }
+    }
+    if (caCerts.length > 0) options.caCerts = caCerts;
+    if (values.certificate !== undefined) {
+      const cert = await Deno.readTextFile(reading = values.certificate);
+      const keyFile = values["private-key"];
+      const key = keyFile === undefined ? cert : await Deno.readTextFile(reading = keyFile);
+      options.clientCertificate = { cert, key };
     }
     const home = Deno.env.get("HOME");
     if (options.credentials === undefined && home) {

@@ -55,7 +55,9 @@ export interface TlsConnectOptions {
   /** Abort the connect and the handshake from outside; rejects with `signal.reason`. */
   signal?: AbortSignal;
   /** Reach the server through this proxy's `CONNECT` tunnel. */
-  tunnel?: TlsTunnel;
+  tunnel?: TlsTunnel | undefined;
+  /** A client certificate and its private key, PEM, for servers that ask for one. */
+  clientCertificate?: { cert: string; key: string } | undefined;
 }
 
 /**
@@ -67,7 +69,10 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  if (options.checkCertificate === false || options.caCerts?.length || options.tunnel) {
+  if (
+    options.checkCertificate === false || options.caCerts?.length || options.tunnel ||
+    options.clientCertificate
+  ) {
     return await connectWithNodeTls(host, port, options);
   }
   const tcp = await createClientSocket(host, port, options);
@@ -184,6 +189,7 @@ async function connectWithNodeTls(
     rejectUnauthorized: verify,
     ...(isAddress ? {} : { servername: host }),
     ...(ca ? { ca } : {}),
+    ...(options.clientCertificate ?? {}),
   });
   tlsSocket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {

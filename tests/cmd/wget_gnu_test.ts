@@ -13,6 +13,7 @@ import {
   startRawServer,
 } from "../harness/raw_http_server.ts";
 import { commandArgs } from "../harness/run.ts";
+import { main } from "../../cmd/wget.ts";
 import {
   type RecordedRequest,
   type RecordingServer,
@@ -915,5 +916,66 @@ peerTest(
           .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
       equal(normalise(both.netkit.files), normalise(both.gnu.files), what);
     }
+  },
+);
+
+peerTest(
+  "wget --certificate/--private-key answer a server that asks for a client certificate, --ca-directory trusts a directory, as GNU wget",
+  [
+    "wget",
+    "openssl",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    const server = await selfSigned(dir.path, "server", "DNS:localhost,IP:127.0.0.1");
+    const client = await selfSigned(dir.path, "client", "DNS:client.test");
+    await Deno.mkdir(`${dir.path}/cas`);
+    await Deno.copyFile(server.cert, `${dir.path}/cas/server.pem`);
+    await Deno.writeTextFile(`${dir.path}/cas/README`, "not a certificate\n");
+    const both = `${dir.path}/client-both.pem`;
+    await Deno.writeTextFile(
+      both,
+      (await Deno.readTextFile(client.cert)) + (await Deno.readTextFile(client.key)),
+    );
+    const port = freePort();
+    // openssl's own test server, asking for (and checking) a client certificate.
+    await using _sServer = await startPeer([
+      "openssl",
+      "s_server",
+      "-accept",
+      `127.0.0.1:${port}`,
+      "-cert",
+      server.cert,
+      "-key",
+      server.key,
+      "-CAfile",
+      client.cert,
+      "-Verify",
+      "1",
+      "-www",
+      "-quiet",
+    ], port);
+    const url = `https://127.0.0.1:${port}/`;
+    const ca = `--ca-certificate=${server.cert}`;
+    const cases: string[][] = [
+      [ca],
+      [ca, `--certificate=${client.cert}`, `--private-key=${client.key}`],
+      [ca, `--certificate=${both}`, "--certificate-type=PEM"],
+      [`--ca-directory=${dir.path}/cas`, `--certificate=${both}`],
+    ];
+    for (const options of cases) {
+      const outcome = await sideBySide(dir.path, undefined, {
+        args: ["-q", "-t", "1", "-T", "20", "-O", "page", ...options, url],
+      });
+      const what = options.join(" ");
+      equal(outcome.netkit.code, outcome.gnu.code, what);
+      // s_server's page lists the session's ciphers, which differ between TLS libraries.
+      equal(
+        outcome.netkit.files.page?.includes("s_server"),
+        outcome.gnu.files.page?.includes("s_server"),
+        what,
+      );
+    }
+    equal(await main(["-q", "--certificate-type=DER", url]), 2);
   },
 );
