@@ -32,6 +32,7 @@ import {
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, encodeDnsName, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** The most CNAME links followed before giving up. */
 export const MAX_CNAME_LINKS = 8;
@@ -48,6 +49,8 @@ export interface ResolveOptions {
   timeoutMs?: number;
   /** The resolv.conf to read when no `nameServer` is given. @default {"/etc/resolv.conf"} */
   resolvConf?: string;
+  /** Abort the lookup: it rejects with `signal.reason` at once and its sockets are closed. */
+  signal?: AbortSignal;
 }
 
 /** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
@@ -92,14 +95,23 @@ function normaliseHostName(name: string): string {
   return ascii;
 }
 
-async function loadHostsFile(option: string | false | undefined) {
+async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
+  signal?.throwIfAborted();
   if (option === false) return [];
+  const path = option ?? HOSTS_FILE_PATH;
   try {
-    return await readHostsFile(option ?? HOSTS_FILE_PATH);
+    const entries = await readHostsFile(path);
+    signal?.throwIfAborted();
+    return entries;
   } catch (error) {
+    signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return [];
-    throw error;
+    throw MissingPermissionError.from(
+      error,
+      `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
+      { kind: "read", target: path },
+    );
   }
 }
 
@@ -138,7 +150,7 @@ async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        answer = await queryDns(current, type, { nameServer, timeoutMs });
+        answer = await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
           lastError = new DnsServerError(name, answer.rcode, { server });
           answer = undefined;
@@ -146,6 +158,9 @@ async function lookupChain(
         }
         break;
       } catch (error) {
+        // An abort and a missing permission end the lookup; the next server would fare no better.
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
         lastError = error;
       }
     }
@@ -201,6 +216,9 @@ async function lookupChain(
  * @throws {DnsBadResponseError} the answer was garbage.
  * @throws {DnsCnameChainError} the CNAME chain loops or is longer than {@linkcode MAX_CNAME_LINKS}.
  * @throws {SocketError} a socket failed (e.g. the TCP fallback was refused).
+ * @throws {MissingPermissionError} Deno's permissions refused a read (hosts file, resolv.conf) or
+ * the socket; the error names the flag to grant.
+ * @throws The `signal`'s reason when aborted.
  *
  * @example An address literal answers itself
  * ```ts
@@ -230,7 +248,11 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     return { officialName: text, aliases: [], addresses: [text], source: "literal" };
   }
   const hostName = normaliseHostName(name);
-  const match = findHostByName(await loadHostsFile(options.hostsFile), hostName, family);
+  const match = findHostByName(
+    await loadHostsFile(options.hostsFile, options.signal),
+    hostName,
+    family,
+  );
   if (match) return { ...match, source: "hosts-file" };
   const typeName = family === 4 ? "A" : "AAAA";
   const { chain, data } = await lookupChain(
@@ -274,7 +296,10 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
-  const names = findHostByAddress(await loadHostsFile(options.hostsFile), address);
+  const names = findHostByAddress(
+    await loadHostsFile(options.hostsFile, options.signal),
+    address,
+  );
   if (names) return names;
   try {
     const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options);

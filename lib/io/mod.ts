@@ -9,3 +9,4 @@
 export * from "./duplex.ts";
 export * from "./write_all.ts";
 export * from "./buffered_line_writer.ts";
+export * from "./missing_permission_error.ts";
