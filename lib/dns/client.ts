@@ -358,6 +358,7 @@ async function queryTcp(
     stream.close();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   try {
     const framed = new Uint8Array(2 + query.length);
     new DataView(framed.buffer).setUint16(0, query.length);

@@ -339,3 +339,27 @@ peerTest(
     assert.match(new TextDecoder().decode(stderr), /CNAME loop/);
   },
 );
+
+Deno.test("resolveHost() and resolveAddress() reject with the caller's reason when aborted", async () => {
+  await using server = await startFakeDnsServer(() => undefined);
+  const options = {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 60_000,
+  } as const;
+  for (
+    const lookup of [
+      (signal: AbortSignal) => resolveHost("silent.test", { ...options, signal }),
+      (signal: AbortSignal) => resolveAddress("10.1.2.3", { ...options, signal }),
+    ]
+  ) {
+    const controller = new AbortController();
+    const reason = new Error("stop now");
+    const before = server.queries.length;
+    const asking = lookup(controller.signal);
+    while (server.queries.length === before) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort(reason);
+    await assert.rejects(asking, (error) => error === reason);
+    await assert.rejects(lookup(AbortSignal.abort(reason)), (error) => error === reason);
+  }
+});
