@@ -1,0 +1,89 @@
+/**
+ * The worker side of a {@linkcode WorkerPool}, alone: a worker module imports this file (or
+ * `@netkit/netkit/async`, which loads only the async package) and nothing else of netkit.
+ *
+ * @module
+ */
+
+import type { HostMessage, RemoteError, WorkerReply } from "./_worker_protocol.ts";
+
+function toRemote(error: unknown): RemoteError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+/**
+ * Serves a {@linkcode WorkerPool}: answers each task with `run(message)`. Call it once, at the top
+ * level of the worker module. From then on an uncaught error or unhandled rejection in the worker
+ * is reported to the pool with its stack (the pool replaces the worker) instead of printed.
+ *
+ * @typeParam In What the pool's `run()` sends.
+ * @typeParam Out What `run` answers (structured-cloneable).
+ * @typeParam Init The pool's `init` value.
+ * @param run Answers one task; what it throws rejects that task only (a `WorkerTaskError`).
+ * @param init Receives the pool's `init` value before the first task.
+ *
+ * @example A worker module that upper-cases text, and a pool that runs it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkerPool } from "@netkit/netkit/async";
+ *
+ * // The worker module, here as a data: URL; a file would read the same.
+ * const entry = new URL("./worker_entry.ts", import.meta.resolve("@netkit/netkit/async"));
+ * const code = `import { serveWorkerTasks } from "${entry}";
+ *   serveWorkerTasks((text) => text.toUpperCase());`;
+ * await using pool = new WorkerPool<string, string>(
+ *   `data:application/javascript,${encodeURIComponent(code)}`,
+ *   { size: 1 },
+ * );
+ * assert.equal(await pool.run("loud"), "LOUD");
+ * ```
+ */
+export function serveWorkerTasks<In, Out, Init = unknown>(
+  run: (message: In) => Out | Promise<Out>,
+  init?: (data: Init) => void | Promise<void>,
+): void {
+  const scope = globalThis as unknown as {
+    onmessage: ((event: MessageEvent<HostMessage>) => void) | null;
+    postMessage(message: WorkerReply): void;
+    addEventListener(type: string, listener: (event: Event) => void): void;
+  };
+  const fatal = (error: unknown) => scope.postMessage({ kind: "fatal", ...toRemote(error) });
+  scope.addEventListener("error", (event) => {
+    event.preventDefault();
+    fatal((event as ErrorEvent).error ?? new Error((event as ErrorEvent).message));
+  });
+  scope.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    fatal((event as PromiseRejectionEvent).reason);
+  });
+  let ready: Promise<boolean> = Promise.resolve(true);
+  scope.onmessage = (event) => {
+    const message = event.data;
+    if (message.kind === "init") {
+      // A failing init leaves the worker useless: the pool replaces it, and its tasks, which
+      // never ran, go to the next worker.
+      ready = ready.then(async () => {
+        await init?.(message.data as Init);
+        scope.postMessage({ kind: "initialized" });
+        return true;
+      }).catch((error) => {
+        fatal(error);
+        return false;
+      });
+      return;
+    }
+    const { id } = message;
+    ready.then(async (usable) => {
+      if (!usable) return;
+      try {
+        scope.postMessage({ kind: "done", id, value: await run(message.data as In) });
+      } catch (error) {
+        scope.postMessage({ kind: "failed", id, ...toRemote(error) });
+      }
+    });
+  };
+  scope.postMessage({ kind: "ready" });
+}
