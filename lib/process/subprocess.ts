@@ -1,15 +1,20 @@
 /**
  * The lecture's `subprocess_t` on `Deno.Command`: start a program, maybe feed its stdin, read its
- * stdout line by line, learn its exit status, and kill it when the caller gives up.
+ * stdout line by line, read or collect its stderr, learn its exit status, and kill it when the
+ * caller gives up.
  *
  * @module
  */
 
 import { DEFAULT_MAX_LINE_BYTES, SocketStream } from "../net/socket_stream.ts";
 import { duplexFromStreams } from "../io/duplex.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** Where a child's standard stream goes. */
 export type SubprocessStdio = "piped" | "inherit" | "null";
+
+/** The most stderr bytes kept in `"collect"` mode, by default. */
+export const DEFAULT_MAX_STDERR_BYTES = 65_536;
 
 /** Options for {@linkcode subprocess}. */
 export interface SubprocessOptions {
@@ -17,9 +22,19 @@ export interface SubprocessOptions {
   stdin?: SubprocessStdio;
   /** `"piped"` to read the child's output with {@linkcode Subprocess.lines}. @default {"piped"} */
   stdout?: SubprocessStdio;
-  /** The child's stderr. @default {"inherit"} */
-  stderr?: SubprocessStdio;
-  /** Kills the child (SIGTERM) when aborted. */
+  /**
+   * The child's stderr. `"collect"`: read in the background (so a chatty child never blocks on
+   * it) and kept, the last `maxStderrBytes` of it, for {@linkcode Subprocess.stderrText}.
+   * `"piped"`: a stream, {@linkcode Subprocess.stderr}, that the caller reads, alongside stdout
+   * (a child blocks once a pipe nobody reads is full, as with any pipe). @default {"inherit"}
+   */
+  stderr?: SubprocessStdio | "collect";
+  /** In `"collect"` mode, how much of the end of stderr to keep. @default {65536} */
+  maxStderrBytes?: number;
+  /**
+   * Kills the child (SIGTERM) when aborted; then `status`, `lines()` and `stderrText()` reject
+   * with `signal.reason` at once.
+   */
   signal?: AbortSignal;
   /** The longest stdout line accepted. @default {65536} */
   maxLineBytes?: number;
@@ -35,14 +50,28 @@ export interface Subprocess extends AsyncDisposable {
   readonly pid: number;
   /** The child's stdin when `stdin: "piped"`, else null. Close it to send end of file. */
   readonly stdin: WritableStream<Uint8Array> | null;
-  /** Settles when the child ends: its exit code, or the signal that killed it. */
+  /** The child's stderr when `stderr: "piped"`, else null. */
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /**
+   * Settles when the child ends: its exit code, or the signal that killed it. Rejects with the
+   * `signal`'s reason when the caller aborts.
+   */
   readonly status: Promise<Deno.CommandStatus>;
   /**
    * The child's stdout, line by line (CRLF or LF, without the ending), when `stdout: "piped"`.
    *
    * @throws {LineTooLongError} for a line over `maxLineBytes`.
+   * @throws The `signal`'s reason when the caller aborts.
    */
   lines(): AsyncIterableIterator<string>;
+  /**
+   * With `stderr: "collect"`: what the child wrote on stderr (its last `maxStderrBytes`, decoded
+   * as UTF-8), once it has closed its stderr (usually on exit).
+   *
+   * @throws {TypeError} when stderr is not `"collect"`.
+   * @throws The `signal`'s reason when the caller aborts.
+   */
+  stderrText(): Promise<string>;
   /** Sends a signal; harmless once the child has ended. */
   kill(signal?: Deno.Signal): void;
 }
@@ -53,48 +82,90 @@ export interface Subprocess extends AsyncDisposable {
  * @param argv The program (a path, or a name looked up in `PATH`) and its arguments.
  * @returns The running child; dispose it (`await using`) to kill it if still running and reap it.
  * @throws {Deno.errors.NotFound} when the program does not exist, {TypeError} for an empty argv.
+ * @throws {MissingPermissionError} when Deno's permissions do not allow running it.
+ * @throws The `signal`'s reason when it is already aborted.
  *
  * @example Read a child's output line by line
  * ```ts
- * import { subprocess } from "./subprocess.ts";
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
  *
  * await using child = subprocess(["sh", "-c", "echo one; echo two"]);
  * const lines = [];
  * for await (const line of child.lines()) lines.push(line);
- * console.assert(lines.join() === "one,two" && (await child.status).code === 0);
+ * assert.deepEqual(lines, ["one", "two"]);
+ * assert.equal((await child.status).code, 0);
+ * ```
+ *
+ * @example Collect what a child says on stderr
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * await using child = subprocess(["sh", "-c", "echo out; echo oops >&2; exit 1"], {
+ *   stderr: "collect",
+ * });
+ * for await (const _ of child.lines());
+ * assert.equal((await child.status).code, 1);
+ * assert.equal(await child.stderrText(), "oops\n");
  * ```
  */
 export function subprocess(argv: string[], options: SubprocessOptions = {}): Subprocess {
   if (argv.length === 0) throw new TypeError("The command line is empty");
   const stdoutMode = options.stdout ?? "piped";
-  options.signal?.throwIfAborted();
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: options.stdin ?? "null",
-    stdout: stdoutMode,
-    stderr: options.stderr ?? "inherit",
-    env: options.env,
-    cwd: options.cwd,
-  }).spawn();
+  const stderrMode = options.stderr ?? "inherit";
+  const maxStderrBytes = options.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
+  if (!Number.isSafeInteger(maxStderrBytes) || maxStderrBytes < 0) {
+    throw new RangeError(
+      `Invalid maxStderrBytes "${maxStderrBytes}": expected a whole number from 0`,
+    );
+  }
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
+      stdin: options.stdin ?? "null",
+      stdout: stdoutMode,
+      stderr: stderrMode === "collect" ? "piped" : stderrMode,
+      env: options.env,
+      cwd: options.cwd,
+    }).spawn();
+  } catch (error) {
+    throw MissingPermissionError.from(error, `running "${argv[0]}"`);
+  }
   let ended = false;
-  const kill = (signal: Deno.Signal = "SIGTERM") => {
+  const kill = (how: Deno.Signal = "SIGTERM") => {
     if (ended) return;
     try {
-      child.kill(signal);
+      child.kill(how);
     } catch {
       // Already gone.
     }
   };
-  const onAbort = () => kill();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const status = child.status.finally(() => {
+  // Rejects with the caller's reason on abort; never settles otherwise.
+  const { promise: aborted, reject: abortWith } = Promise.withResolvers<never>();
+  aborted.catch(() => {});
+  const onAbort = () => {
+    kill();
+    abortWith(signal!.reason);
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const exited = child.status.finally(() => {
     ended = true;
-    options.signal?.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
   });
+  const status = Promise.race([exited, aborted]);
+  status.catch(() => {});
   const stdout = stdoutMode === "piped" ? child.stdout : null;
+  const stderr = stderrMode === "piped" ? child.stderr : null;
+  const collected = stderrMode === "collect" ? collectTail(child.stderr, maxStderrBytes) : null;
+  collected?.catch(() => {});
   return {
     pid: child.pid,
     stdin: options.stdin === "piped" ? child.stdin : null,
+    stderr,
     status,
     kill,
     lines() {
@@ -102,19 +173,47 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
       const stream = new SocketStream(duplexFromStreams(stdout, new WritableStream()), {
         maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
       });
-      return readLines(stream);
+      return readLines(stream, aborted);
+    },
+    stderrText() {
+      if (!collected) return Promise.reject(new TypeError('The child\'s stderr is not "collect"'));
+      return Promise.race([collected, aborted]);
     },
     async [Symbol.asyncDispose]() {
       kill();
       if (stdout && !stdout.locked) await stdout.cancel().catch(() => {});
-      await status;
+      if (stderr && !stderr.locked) await stderr.cancel().catch(() => {});
+      await exited;
+      await collected?.catch(() => {});
     },
   };
 }
 
-async function* readLines(stream: SocketStream): AsyncGenerator<string> {
+/** Reads `stream` to its end, keeping only its last `max` bytes, and decodes them. */
+async function collectTail(stream: ReadableStream<Uint8Array>, max: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    kept += chunk.length;
+    while (kept - chunks[0].length >= max && chunks.length > 1) kept -= chunks.shift()!.length;
+  }
+  const all = new Uint8Array(kept);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return new TextDecoder().decode(all.subarray(Math.max(0, kept - max)));
+}
+
+async function* readLines(stream: SocketStream, aborted: Promise<never>): AsyncGenerator<string> {
   try {
-    yield* stream;
+    while (true) {
+      const line = await Promise.race([stream.readLine(), aborted]);
+      if (line === null) return;
+      yield line;
+    }
   } finally {
     stream.close();
   }

@@ -130,13 +130,20 @@ async function buildIndexInWorker(dict?: string): Promise<SharedArrayBuffer> {
 }
 
 async function runFinder(argv: string[], signal: AbortSignal): Promise<string[]> {
-  await using child = subprocess(argv, { stdout: "piped", stderr: "null", signal });
+  // stderr is collected (its last 4 KiB), never left to fill a pipe, and quoted on failure.
+  await using child = subprocess(argv, {
+    stdout: "piped",
+    stderr: "collect",
+    maxStderrBytes: 4096,
+    signal,
+  });
   const words: string[] = [];
   for await (const line of child.lines()) words.push(line);
   const status = await child.status;
   if (!status.success) {
     const how = status.signal ? `was killed by ${status.signal}` : `exited with ${status.code}`;
-    throw new Error(`The word finder "${argv[0]}" ${how}`);
+    const said = (await child.stderrText()).trim().split("\n").at(-1);
+    throw new Error(`The word finder "${argv[0]}" ${how}${said ? `: ${said}` : ""}`);
   }
   return words;
 }

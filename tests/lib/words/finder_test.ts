@@ -27,6 +27,15 @@ Deno.test("createWordFinder() subprocess mode reports a failing program", async 
   await assert.rejects(finder.find("abc"), /closed/);
 });
 
+Deno.test("createWordFinder() subprocess mode survives a chatty program and quotes its stderr", async () => {
+  const script = 'yes chatter | head -c 1048576 >&2; echo "no words for $1" >&2; exit 3';
+  await using finder = await createWordFinder({
+    kind: "subprocess",
+    command: ["sh", "-c", script, "finder"],
+  });
+  await assert.rejects(finder.find("abc"), /exited with 3: no words for abc$/);
+});
+
 Deno.test("createWordFinder() subprocess mode needs a command", async () => {
   await assert.rejects(createWordFinder({ kind: "subprocess" }), TypeError);
 });
