@@ -13,7 +13,8 @@
  *   found, or its `init` fails) is started again after a back-off (100 ms, 200 ms, 400 ms, …),
  *   at most `startRetries` times in a row for the whole pool; then the pool gives up: every
  *   waiting task and every later `run()` rejects with a {@linkcode WorkerLoadError} that carries
- *   the worker's error and stack as `cause`.
+ *   the worker's error and stack as `cause`; when Deno's permissions refused the worker (to
+ *   read or import its module), at once and with a {@linkcode MissingPermissionError}.
  *
  * Closing means the same as for {@linkcode TaskPool}: `close()` refuses new tasks, rejects the
  * queued ones with {@linkcode PoolClosedError}, lets the running ones finish, then stops the
@@ -24,6 +25,7 @@
 
 import type { HostMessage, RemoteError, WorkerReply } from "./_worker_protocol.ts";
 import { PoolClosedError } from "./pool_closed_error.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 export { PoolClosedError };
 
@@ -71,6 +73,20 @@ function remoteError(remote: RemoteError): Error {
   error.name = remote.name;
   if (remote.stack !== undefined) error.stack = remote.stack;
   return error;
+}
+
+/**
+ * Deno's refusal of a worker (to read its module, to import it): as a
+ * {@linkcode MissingPermissionError}, or undefined for any other error.
+ */
+function permissionRefusal(error: Error): MissingPermissionError | undefined {
+  const refusal = error instanceof Deno.errors.NotCapable
+    ? error
+    : /^Requires \w+ access/.test(error.message)
+    ? new Deno.errors.NotCapable(error.message, { cause: error })
+    : undefined;
+  const typed = refusal && MissingPermissionError.from(refusal, "starting a worker");
+  return typed instanceof MissingPermissionError ? typed : undefined;
 }
 
 /** The worker's function threw; `message` is the worker's error message. */
@@ -172,7 +188,7 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
   readonly #queue: Task[] = [];
   #nextId = 1;
   #closed = false;
-  #failure: WorkerLoadError | undefined;
+  #failure: WorkerLoadError | MissingPermissionError | undefined;
   #replaced = 0;
   #started = 0;
   /** Deaths before answering, in a row, across the pool. */
@@ -258,6 +274,7 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
    * @throws {WorkerTaskError} if the worker's function threw.
    * @throws {WorkerCrashError} if the worker died during the task.
    * @throws {WorkerLoadError} if the workers cannot start (the module fails to load).
+   * @throws {MissingPermissionError} if Deno's permissions refuse the worker its module.
    * @throws {QueueFullError} if the queue is full.
    * @throws {PoolClosedError} if the pool is closed, or was closed while the task waited.
    * @throws The `signal`'s reason when aborted.
@@ -372,10 +389,15 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
     slot.retry = undefined;
     if (this.#closed || this.#failure) return;
     this.#started++;
-    const worker = new Worker(this.#url, {
-      type: "module",
-      name: `${this.#name}-${slot.index}`,
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(this.#url, { type: "module", name: `${this.#name}-${slot.index}` });
+    } catch (error) {
+      // Not even started (a bad URL, a refused permission): as a worker that died at load.
+      slot.ready = slot.answered = false;
+      this.#died(slot, error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     slot.worker = worker;
     slot.ready = false;
     slot.answered = false;
@@ -452,6 +474,9 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
     // Died before it could answer anything: the task never ran, so it waits again.
     if (task) this.#queue.unshift(task);
     this.#earlyDeaths++;
+    // A refused permission will be refused again: no retry.
+    const refused = permissionRefusal(error);
+    if (refused) return this.#giveUp(refused);
     if (this.#earlyDeaths > this.#startRetries) return this.#giveUp(error);
     if (this.#closed) return this.#checkIdle();
     this.#replaced++;
@@ -464,7 +489,9 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
 
   /** The workers cannot start: stop them all and fail every task, now and later. */
   #giveUp(cause: Error): void {
-    this.#failure = new WorkerLoadError(this.#url, cause);
+    this.#failure = cause instanceof MissingPermissionError
+      ? cause
+      : new WorkerLoadError(this.#url, cause);
     const tasks = this.#queue.splice(0);
     for (const slot of this.#slots) {
       clearTimeout(slot.retry);

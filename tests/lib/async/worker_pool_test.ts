@@ -192,3 +192,15 @@ Deno.test("WorkerPool refuses a bad size or queue bound", () => {
   }
   assert.throws(() => new WorkerPool(WORKER, { size: 1, maxQueue: -1 }), RangeError);
 });
+
+Deno.test("WorkerPool without read permission for its module rejects with MissingPermissionError, no retry", async () => {
+  const script = new URL("../../fixtures/worker_pool_without_read.ts", import.meta.url).pathname;
+  const { code, stdout, stderr } = await run(Deno.execPath(), ["run", "--no-prompt", script]);
+  assert.equal(code, 0, stderr);
+  const module = new URL("../../fixtures/pool_worker.ts", import.meta.url).pathname;
+  assert.deepEqual(JSON.parse(stdout), {
+    name: "MissingPermissionError",
+    flag: `--allow-read=${module}`,
+    started: 2,
+  });
+});

@@ -43,6 +43,8 @@ Deno.test("resolveHost() under --allow-net=127.0.0.1:PORT alone answers as Deno.
     flag: "--allow-read=/etc/hosts",
     notCapable: true,
   });
+  assert.equal(result.systemServers.name, "MissingPermissionError");
+  assert.equal(result.systemServers.flag, "--allow-read=/etc/resolv.conf");
 });
 
 Deno.test("resolveHost() binds only 127.0.0.1:0 for a loopback server, so that grant is enough for UDP", async () => {
