@@ -9,6 +9,7 @@
 import { QueueFullError, WorkerPool } from "../async/worker_pool.ts";
 import { subprocess } from "../process/subprocess.ts";
 import { TaskPool } from "../async/task_pool.ts";
+import { PoolClosedError } from "../async/pool_closed_error.ts";
 
 /** Answers racks; {@linkcode createWordFinder} makes one. */
 export interface WordFinder extends AsyncDisposable {
@@ -18,9 +19,14 @@ export interface WordFinder extends AsyncDisposable {
    * The words a checked, lowercase rack can form, longest first then alphabetically.
    *
    * @throws {QueueFullError} when too many racks wait; other errors when the finder fails.
+   * @throws {PoolClosedError} after {@linkcode WordFinder.close}.
+   * @throws The `signal`'s reason when aborted (the worker or the child is stopped).
    */
-  find(rack: string): Promise<string[]>;
-  /** Stops workers; later calls reject. */
+  find(rack: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Refuses new racks and rejects the waiting ones; worker mode lets the running ones finish,
+   * subprocess mode kills their children. Later calls reject.
+   */
   close(): Promise<void>;
 }
 
@@ -69,7 +75,7 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
     );
     return {
       kind: "worker",
-      find: (rack) => pool.run(rack),
+      find: (rack, findOptions = {}) => pool.run(rack, { signal: findOptions.signal }),
       close: () => pool.close(),
       [Symbol.asyncDispose]: () => pool.close(),
     };
@@ -82,20 +88,24 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
   const children = new TaskPool(options.maxChildren ?? 2 * (navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const stop = new AbortController();
-  const close = () => {
-    stop.abort();
-    return Promise.resolve();
+  const close = async () => {
+    stop.abort(new PoolClosedError("word finder"));
+    await children.close();
   };
   return {
     kind: "subprocess",
-    find: (rack) => {
-      if (stop.signal.aborted) return Promise.reject(new Error("The word finder is closed"));
+    find: (rack, findOptions = {}) => {
+      if (stop.signal.aborted) return Promise.reject(stop.signal.reason);
       if (children.full && children.pending >= maxQueue) {
         return Promise.reject(new QueueFullError(maxQueue));
       }
-      return children.run(() =>
-        runFinder([...argv, rack], AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]))
-      );
+      const signal = findOptions.signal;
+      return children.run(() => {
+        // The time limit starts when the child does, not while the rack waits.
+        const limits = [stop.signal, AbortSignal.timeout(timeoutMs)];
+        if (signal) limits.push(signal);
+        return runFinder([...argv, rack], AbortSignal.any(limits));
+      }, { signal });
     },
     close,
     [Symbol.asyncDispose]: close,
