@@ -304,8 +304,11 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
             slot.worker?.terminate();
             slot.worker = undefined;
             this.#replaced++;
-            this.#start(slot);
-            this.#next(slot);
+            // Starting a worker takes milliseconds: after the caller has had its answer.
+            slot.retry = setTimeout(() => {
+              this.#start(slot);
+              this.#next(slot);
+            }, 0);
           }
         }
         task.reject(signal!.reason);
