@@ -38,7 +38,7 @@ async function measure(
 
 function median(times: number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
+  return sorted[sorted.length >> 1] ?? NaN;
 }
 
 const rows: [string, number[]][] = [];

@@ -1,5 +1,6 @@
 /**
- * lexical-server: the lecture's lexical word finder API over HTTP.
+ * lexical-server: the lecture's lexical word finder API over HTTP (the lecture: the networking
+ * lecture notes netkit implements).
  *
  * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) or under `deno serve --parallel`, which
  * uses the default export (settings then come from `NETKIT_FINDER`, `NETKIT_WORKERS`,

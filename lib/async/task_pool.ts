@@ -1,6 +1,7 @@
 /**
  * Bounded async concurrency: the lecture's `ThreadPool(4).schedule(thunk)` for a single-threaded
- * runtime. At most `concurrency` tasks run at once; the rest wait in order.
+ * runtime (the lecture: the networking lecture notes netkit implements). At most `concurrency`
+ * tasks run at once; the rest wait in order.
  *
  * Closing means the same here as for {@linkcode WorkerPool}: `close()` refuses new tasks, drops
  * the queued ones (a {@linkcode PoolClosedError} each) and waits for the running ones;
@@ -28,7 +29,7 @@ export interface TaskRunOptions {
    * out of the queue and never starts; a running one gets the signal as its argument and keeps
    * its slot until it returns.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@linkcode TaskPool}. */
@@ -60,18 +61,60 @@ interface Entry {
  * import { TaskPool } from "@netkit/netkit/async";
  *
  * await using pool = new TaskPool(4);
+ * let running = 0;
+ * let most = 0;
  * const results: number[] = [];
- * for (let i = 0; i < 10; i++) pool.schedule(async () => void results.push(i));
+ * for (let i = 0; i < 10; i++) {
+ *   pool.schedule(async () => {
+ *     most = Math.max(most, ++running);
+ *     await new Promise((resolve) => setTimeout(resolve, 1));
+ *     results.push(i);
+ *     running--;
+ *   });
+ * }
+ * assert.equal(pool.active, 4); // four started at once…
+ * assert.equal(pool.pending, 6); // …the other six wait their turn
  * await pool.drain();
- * assert.equal(results.length, 10);
+ * assert.equal(most, 4);
+ * assert.deepEqual(results.toSorted((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * ```
+ *
+ * @example Serve loopback clients, at most two connections at a time (the lecture's thread pool)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TaskPool } from "@netkit/netkit/async";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * await using pool = new TaskPool(2);
+ * const clients = 5;
+ * const serving = (async () => {
+ *   for (let i = 1; i <= clients; i++) {
+ *     await pool.available(); // accept only when a slot is free
+ *     const conn = await listener.accept();
+ *     pool.schedule(async () => {
+ *       await conn.write(new TextEncoder().encode(`You are client ${i}\n`));
+ *       conn.close();
+ *     });
+ *   }
+ * })();
+ * const answers: string[] = [];
+ * for (let i = 1; i <= clients; i++) {
+ *   const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ *   answers.push(await new Response(conn.readable).text()); // read to the end, which closes it
+ * }
+ * await serving;
+ * await pool.drain();
+ * assert.equal(answers.length, clients);
+ * assert.deepEqual(answers.toSorted(), answers.map((_, i) => `You are client ${i + 1}\n`));
  * ```
  */
 export class TaskPool implements AsyncDisposable {
   readonly #concurrency: number;
   readonly #onError: (error: unknown) => void;
   #active = 0;
-  // A queue as an array with a moving head, so taking the next task costs no copying.
-  #queue: Entry[] = [];
+  // A queue as an array with a moving head, so taking the next task costs no copying; taken
+  // slots hold undefined so the finished task can be collected.
+  #queue: (Entry | undefined)[] = [];
   #head = 0;
   #closed = false;
   #pumping = false;
@@ -133,7 +176,9 @@ export class TaskPool implements AsyncDisposable {
    * pool.schedule(() => { throw new Error("boom"); });
    * pool.schedule(() => {});
    * await pool.close();
-   * assert.equal(errors.length, 1);
+   * assert.equal(errors.length, 1); // the pool carried on
+   * assert.ok(errors[0] instanceof Error);
+   * assert.equal(errors[0].message, "boom");
    * ```
    */
   schedule(task: Task): void {
@@ -214,8 +259,9 @@ export class TaskPool implements AsyncDisposable {
    *
    * await using pool = new TaskPool(1);
    * pool.schedule(() => new Promise((r) => setTimeout(r, 1)));
+   * assert.ok(pool.full);
    * await pool.available();
-   * assert.equal(pool.full, false);
+   * assert.ok(!pool.full);
    * ```
    */
   available(): Promise<void> {
@@ -261,12 +307,14 @@ export class TaskPool implements AsyncDisposable {
    * assert.equal(await running, "ran");
    * await queued;
    * assert.throws(() => pool.schedule(() => {}), PoolClosedError);
+   * await assert.rejects(pool.run(() => 1), PoolClosedError);
+   * await pool.close(); // twice is harmless
    * ```
    */
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      const dropped = this.#queue.slice(this.#head);
+      const dropped = this.#queue.slice(this.#head) as Entry[];
       this.#queue = [];
       this.#head = 0;
       const error = new PoolClosedError("task pool");
@@ -313,13 +361,14 @@ export class TaskPool implements AsyncDisposable {
     if (this.#pumping) return;
     this.#pumping = true;
     while (this.#active < this.#concurrency && this.#head < this.#queue.length) {
-      const next = this.#queue[this.#head].task;
-      this.#queue[this.#head++] = undefined as unknown as Entry;
+      const next = this.#queue[this.#head];
+      if (next === undefined) throw new RangeError(`TaskPool queue slot ${this.#head} is empty`);
+      this.#queue[this.#head++] = undefined;
       if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
       }
-      this.#start(next);
+      this.#start(next.task);
     }
     this.#pumping = false;
     if (this.#head === this.#queue.length && this.#head > 0) {

@@ -9,7 +9,9 @@ import type { HostMessage, RemoteError, WorkerReply } from "./_worker_protocol.t
 
 function toRemote(error: unknown): RemoteError {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, stack: error.stack };
+    const remote: RemoteError = { name: error.name, message: error.message };
+    if (error.stack !== undefined) remote.stack = error.stack;
+    return remote;
   }
   return { name: "Error", message: String(error) };
 }
@@ -25,20 +27,36 @@ function toRemote(error: unknown): RemoteError {
  * @param run Answers one task; what it throws rejects that task only (a `WorkerTaskError`).
  * @param init Receives the pool's `init` value before the first task.
  *
- * @example A worker module that upper-cases text, and a pool that runs it
+ * @example A worker module
+ * ```ts ignore
+ * // shout_worker.ts: runs inside a Worker, so this example is not run on its own (the next is)
+ * import { serveWorkerTasks } from "@netkit/netkit/async";
+ *
+ * serveWorkerTasks((text: string) => text.toUpperCase());
+ * ```
+ *
+ * @example The same module served to a pool; a task that throws rejects that task only
  * ```ts
  * import assert from "node:assert/strict";
- * import { WorkerPool } from "@netkit/netkit/async";
+ * import { WorkerPool, WorkerTaskError } from "@netkit/netkit/async";
  *
- * // The worker module, here as a data: URL; a file would read the same.
- * const entry = new URL("./worker_entry.ts", import.meta.resolve("@netkit/netkit/async"));
- * const code = `import { serveWorkerTasks } from "${entry}";
- *   serveWorkerTasks((text) => text.toUpperCase());`;
- * await using pool = new WorkerPool<string, string>(
- *   `data:application/javascript,${encodeURIComponent(code)}`,
- *   { size: 1 },
- * );
- * assert.equal(await pool.run("loud"), "LOUD");
+ * const code = `
+ *   import { serveWorkerTasks } from "${import.meta.resolve("@netkit/netkit/async")}";
+ *   serveWorkerTasks((text) => {
+ *     if (text === "") throw new RangeError("Nothing to shout");
+ *     return text.toUpperCase();
+ *   });
+ * `;
+ * const url = `data:application/javascript,${encodeURIComponent(code)}`;
+ * await using pool = new WorkerPool<string, string>(url, { size: 1 });
+ * assert.equal(await pool.run("lexical"), "LEXICAL");
+ * await assert.rejects(pool.run(""), (error) => {
+ *   assert.ok(error instanceof WorkerTaskError);
+ *   assert.equal(error.remoteName, "RangeError");
+ *   assert.equal(error.message, "Nothing to shout");
+ *   return true;
+ * });
+ * assert.equal(await pool.run("still here"), "STILL HERE");
  * ```
  */
 export function serveWorkerTasks<In, Out, Init = unknown>(

@@ -39,7 +39,7 @@ const START_BACKOFF_MS = 100;
 /** Options for {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions<Init = unknown> {
   /** How many workers. @default {navigator.hardwareConcurrency} */
-  size?: number;
+  size?: number | undefined;
   /** How many tasks may wait for a worker; beyond that `run()` rejects. @default {1024} */
   maxQueue?: number;
   /**
@@ -64,7 +64,7 @@ export interface WorkerRunOptions {
    * Give up on the task: `run()` rejects at once with `signal.reason`. A queued task leaves the
    * queue; a running one's worker is stopped and replaced, so the work really ends.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Rebuilds a worker's error on this side, its stack included. */
@@ -167,13 +167,14 @@ interface Slot {
  * import assert from "node:assert/strict";
  * import { WorkerPool } from "@netkit/netkit/async";
  *
- * const entry = new URL("./worker_entry.ts", import.meta.resolve("@netkit/netkit/async"));
- * const code = `import { serveWorkerTasks } from "${entry}";
- *   serveWorkerTasks((n) => n * 2);`;
- * await using pool = new WorkerPool<number, number>(
- *   `data:application/javascript,${encodeURIComponent(code)}`,
- *   { size: 2 },
- * );
+ * // The worker module, here a data: URL; usually a file beside yours, given as
+ * // new URL("./double_worker.ts", import.meta.url).href
+ * const code = `
+ *   import { serveWorkerTasks } from "${import.meta.resolve("@netkit/netkit/async")}";
+ *   serveWorkerTasks((n) => n * 2);
+ * `;
+ * const url = `data:application/javascript,${encodeURIComponent(code)}`;
+ * await using pool = new WorkerPool<number, number>(url, { size: 2 });
  * const results = await Promise.all([1, 2, 3].map((n) => pool.run(n)));
  * assert.deepEqual(results, [2, 4, 6]);
  * ```

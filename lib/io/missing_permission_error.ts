@@ -93,7 +93,8 @@ export class MissingPermissionError extends Deno.errors.NotCapable {
     if (error instanceof MissingPermissionError) return error;
     if (!(error instanceof Deno.errors.NotCapable)) return error;
     const parsed = /Requires (\w+) access(?: to "([^"]*)")?/.exec(error.message);
-    const found = permission ?? (parsed ? { kind: parsed[1], target: parsed[2] ?? "" } : undefined);
+    const found = permission ??
+      (parsed?.[1] !== undefined ? { kind: parsed[1], target: parsed[2] ?? "" } : undefined);
     if (!found) return error;
     return new MissingPermissionError(found, step, { cause: error });
   }

@@ -1,7 +1,7 @@
 /**
- * The lecture's `subprocess_t` on `Deno.Command`: start a program, maybe feed its stdin, read its
- * stdout line by line, read or collect its stderr, learn its exit status, and kill it when the
- * caller gives up.
+ * The lecture's `subprocess_t` (the lecture: the networking lecture notes netkit implements) on
+ * `Deno.Command`: start a program, maybe feed its stdin, read its stdout line by line, read or
+ * collect its stderr, learn its exit status, and kill it when the caller gives up.
  *
  * @module
  */
@@ -35,7 +35,7 @@ export interface SubprocessOptions {
    * Kills the child (SIGTERM) when aborted; then `status`, `lines()` and `stderrText()` reject
    * with `signal.reason` at once.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** The longest stdout line accepted. @default {65536} */
   maxLineBytes?: number;
   /** Extra environment variables for the child. */
@@ -109,9 +109,37 @@ export interface Subprocess extends AsyncDisposable {
  * assert.equal((await child.status).code, 1);
  * assert.equal(await child.stderrText(), "oops\n");
  * ```
+ *
+ * @example Feed its stdin; closing it sends end of file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * await using child = subprocess(["tr", "a-z", "A-Z"], { stdin: "piped" });
+ * assert.ok(child.stdin);
+ * const writer = child.stdin.getWriter();
+ * await writer.write(new TextEncoder().encode("lexical\nserver\n"));
+ * await writer.close();
+ * const lines = [];
+ * for await (const line of child.lines()) lines.push(line);
+ * assert.deepEqual(lines, ["LEXICAL", "SERVER"]);
+ * assert.equal((await child.status).success, true);
+ * ```
+ *
+ * @example Give up: aborting the signal kills the child, and `status` rejects with the reason
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * const stop = new AbortController();
+ * await using child = subprocess(["sleep", "60"], { stdout: "null", signal: stop.signal });
+ * stop.abort(new Error("no more waiting"));
+ * await assert.rejects(child.status, /no more waiting/);
+ * ```
  */
 export function subprocess(argv: string[], options: SubprocessOptions = {}): Subprocess {
-  if (argv.length === 0) throw new TypeError("The command line is empty");
+  const [command, ...args] = argv;
+  if (command === undefined) throw new TypeError("The command line is empty");
   const stdoutMode = options.stdout ?? "piped";
   const stderrMode = options.stderr ?? "inherit";
   const maxStderrBytes = options.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
@@ -122,18 +150,19 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
   }
   const signal = options.signal;
   signal?.throwIfAborted();
+  const commandOptions: Deno.CommandOptions = {
+    args,
+    stdin: options.stdin ?? "null",
+    stdout: stdoutMode,
+    stderr: stderrMode === "collect" ? "piped" : stderrMode,
+  };
+  if (options.env !== undefined) commandOptions.env = options.env;
+  if (options.cwd !== undefined) commandOptions.cwd = options.cwd;
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(argv[0], {
-      args: argv.slice(1),
-      stdin: options.stdin ?? "null",
-      stdout: stdoutMode,
-      stderr: stderrMode === "collect" ? "piped" : stderrMode,
-      env: options.env,
-      cwd: options.cwd,
-    }).spawn();
+    child = new Deno.Command(command, commandOptions).spawn();
   } catch (error) {
-    throw MissingPermissionError.from(error, `running "${argv[0]}"`);
+    throw MissingPermissionError.from(error, `running "${command}"`);
   }
   let ended = false;
   const kill = (how: Deno.Signal = "SIGTERM") => {
@@ -196,7 +225,8 @@ async function collectTail(stream: ReadableStream<Uint8Array>, max: number): Pro
   for await (const chunk of stream) {
     chunks.push(chunk);
     kept += chunk.length;
-    while (kept - chunks[0].length >= max && chunks.length > 1) kept -= chunks.shift()!.length;
+    // Drop whole chunks from the front while what stays still holds `max` bytes.
+    while (chunks.length > 1 && kept - chunks[0]!.length >= max) kept -= chunks.shift()!.length;
   }
   const all = new Uint8Array(kept);
   let at = 0;

@@ -20,7 +20,7 @@ function startAnsweringServer() {
   const answer = (query: Parameters<typeof answerTo>[0]) =>
     answerTo(query, {
       answers: [{
-        name: query.questions[0].name,
+        name: query.questions[0]?.name ?? "",
         type: DNS_TYPE.A,
         class: 1,
         ttl: 60,
@@ -44,7 +44,8 @@ Deno.test("resolveHost() under --allow-net=127.0.0.1:PORT alone answers as Deno.
     notCapable: true,
   });
   assert.equal(result.systemServers.name, "MissingPermissionError");
-  assert.equal(result.systemServers.flag, "--allow-read=/etc/resolv.conf");
+  // The system's lookup order comes first, then its name servers: each refusal names its file.
+  assert.equal(result.systemServers.flag, "--allow-read=/etc/nsswitch.conf");
 });
 
 Deno.test("resolveHost() binds only 127.0.0.1:0 for a loopback server, so that grant is enough for UDP", async () => {
