@@ -114,6 +114,26 @@ export class WorkerCrashError extends Error {
  * The pool's workers kept dying before they could answer (the module throws at load, cannot be
  * found, or its `init` fails); the pool has stopped starting them. `cause` is the last worker's
  * error, with its stack.
+ *
+ * @example A worker module whose init always fails: no respawn storm, one clear error
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkerLoadError, WorkerPool } from "@netkit/netkit/async";
+ *
+ * const code = `
+ *   import { serveWorkerTasks } from "${import.meta.resolve("@netkit/netkit/async")}";
+ *   serveWorkerTasks((n) => n, () => { throw new RangeError("No index to load"); });
+ * `;
+ * const url = `data:application/javascript,${encodeURIComponent(code)}`;
+ * await using pool = new WorkerPool<number, number>(url, { size: 1, init: 1, startRetries: 1 });
+ * await assert.rejects(pool.run(1), (error) => {
+ *   assert.ok(error instanceof WorkerLoadError);
+ *   assert.match(error.message, /No index to load/);
+ *   assert.equal((error.cause as Error).name, "RangeError"); // with the worker's stack
+ *   return true;
+ * });
+ * assert.equal(pool.started, 2); // the first worker and one retry, then no more
+ * ```
  */
 export class WorkerLoadError extends Error {
   /** The worker module. */
