@@ -13,6 +13,9 @@ import { MissingPermissionError } from "../io/missing_permission_error.ts";
 /** Where a child's standard stream goes. */
 export type SubprocessStdio = "piped" | "inherit" | "null";
 
+/** How long disposal waits after SIGTERM before it sends SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
 /** The most stderr bytes kept in `"collect"` mode, by default. */
 export const DEFAULT_MAX_STDERR_BYTES = 65_536;
 
@@ -80,7 +83,8 @@ export interface Subprocess extends AsyncDisposable {
  * Starts `argv[0]` with the arguments `argv[1…]`.
  *
  * @param argv The program (a path, or a name looked up in `PATH`) and its arguments.
- * @returns The running child; dispose it (`await using`) to kill it if still running and reap it.
+ * @returns The running child; dispose it (`await using`) to kill it if still running (SIGTERM, then
+ * SIGKILL after 2 s) and reap it.
  * @throws {Deno.errors.NotFound} when the program does not exist, {TypeError} for an empty argv.
  * @throws {MissingPermissionError} when Deno's permissions do not allow running it.
  * @throws The `signal`'s reason when it is already aborted.
@@ -212,7 +216,13 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
       kill();
       if (stdout && !stdout.locked) await stdout.cancel().catch(() => {});
       if (stderr && !stderr.locked) await stderr.cancel().catch(() => {});
-      await exited;
+      // A child that ignores SIGTERM gets SIGKILL after a grace period: disposal never hangs.
+      const grace = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
+      try {
+        await exited;
+      } finally {
+        clearTimeout(grace);
+      }
       await collected?.catch(() => {});
     },
   };

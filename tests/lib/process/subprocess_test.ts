@@ -112,3 +112,19 @@ Deno.test("subprocess() disposal kills and reaps a running child", async () => {
   }
   assert.equal((await status).signal, "SIGTERM");
 });
+
+Deno.test("subprocess() disposal kills a child that ignores SIGTERM with SIGKILL", async () => {
+  let status: Promise<Deno.CommandStatus>;
+  {
+    await using child = subprocess([
+      "sh",
+      "-c",
+      "trap '' TERM; echo ready; while :; do sleep 1; done",
+    ]);
+    status = child.status;
+    const lines = child.lines();
+    assert.deepEqual(await lines.next(), { value: "ready", done: false });
+    await lines.return?.(undefined);
+  }
+  assert.equal((await status).signal, "SIGKILL");
+});
