@@ -78,14 +78,17 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "time-client",
-    summary: "print the line a daytime server sends",
+    summary: "print the time a daytime or time (RFC 868) server sends, over TCP or UDP",
     permissions: { allow: { net: true } },
     load: () => import("./time-client.ts"),
   },
   {
     name: "telnet",
-    summary: "talk to a TCP service: stdin out with CRLF, replies to stdout",
-    permissions: { allow: { net: true } },
+    summary: "a telnet client on a terminal; on a pipe, lines out with CRLF, replies to stdout",
+    // TERM for TTYPE, /etc/services for port names. Not run, though `z` (suspend) needs it for
+    // Deno.kill(Deno.pid, "SIGTSTP"): a network client should not get to start programs, so the
+    // compiled telnet says it cannot suspend.
+    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"] } },
     load: () => import("./telnet.ts"),
   },
   {

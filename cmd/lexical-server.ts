@@ -9,6 +9,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
@@ -132,4 +133,4 @@ export default {
   },
 } satisfies Deno.ServeDefaultExport;
 
-if (import.meta.main && !startedByDenoServe()) Deno.exit(await main(Deno.args));
+if (import.meta.main && !startedByDenoServe()) await runMain("lexical-server", main);

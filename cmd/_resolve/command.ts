@@ -26,7 +26,9 @@ import {
   resolveAddress,
   resolveHost,
   type ResolveOptions,
+  type ResolveStep,
 } from "../../lib/dns/resolver.ts";
+import { rcodeName } from "../../lib/dns/message.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { duplexFromStreams } from "../../lib/io/duplex.ts";
 import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
@@ -100,6 +102,13 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
     return `The name server could not be reached: ${error.message}.`;
   }
   return `${error instanceof Error ? error.message : String(error)}.`;
+}
+
+/** One line of `--debug`: a source and its outcome, or a question and its answer. */
+function describeStep(step: ResolveStep): string {
+  if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
+  const outcome = step.rcode !== undefined ? rcodeName(step.rcode) : `no answer (${step.error})`;
+  return `asked ${step.server} for ${step.type} ${step.name}: ${outcome}`;
 }
 
 /** Reads and drops bytes up to the next LF; false when the input ends first. */
@@ -252,6 +261,9 @@ export async function runParsedResolverCommand(
   }
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
+  if (values.debug === true) {
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+  }
   if (typeof options.hostsFile === "string") {
     try {
       await Deno.stat(options.hostsFile);

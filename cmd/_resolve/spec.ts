@@ -37,6 +37,8 @@ for host names one at a time until end of input (Ctrl-D).
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
   --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
   --json                   print one JSON object per line for each name
+  --debug                  tell on stderr which sources and name servers were asked, and what
+                           each answered
   -h, --help               print this help
   --version                print the version
 
@@ -64,6 +66,7 @@ export function resolverSpec(family: IpFamily): CommandLineSpec {
       "hosts-file": { type: "string" },
       timeout: { type: "string" },
       json: { type: "boolean" },
+      debug: { type: "boolean" },
     },
   };
 }

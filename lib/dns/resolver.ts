@@ -74,7 +74,34 @@ export interface ResolveOptions {
    * @default {"/etc/nsswitch.conf"}
    */
   nsswitchConf?: string | false;
+  /** Told each step of the lookup (sources, questions and their outcome), e.g. for `--debug`. */
+  trace?: (step: ResolveStep) => void;
 }
+
+/** One step of a lookup, as {@linkcode ResolveOptions.trace} is told it. */
+export type ResolveStep =
+  | {
+    /** A source of nsswitch.conf's `hosts:` line was asked. */
+    step: "source";
+    /** `files`, `dns`, or a source netkit does not serve (skipped). */
+    source: string;
+    /** What it gave: `success`, `notfound`, `unavail`, `tryagain`, or `skipped`. */
+    outcome: NssStatus | "skipped";
+  }
+  | {
+    /** A question was sent to a name server. */
+    step: "query";
+    /** The name asked (after the search list). */
+    name: string;
+    /** `A`, `AAAA` or `PTR`. */
+    type: string;
+    /** The server, as `HOST:PORT`. */
+    server: string;
+    /** The response code of the answer, when one came. */
+    rcode?: number;
+    /** What went wrong, when no answer came. */
+    error?: string;
+  };
 
 /** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
 export interface HostEntry {
@@ -166,6 +193,13 @@ async function lookupChain(
       server = formatNameServer(nameServer);
       try {
         answer = await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
+        options.trace?.({
+          step: "query",
+          name: current,
+          type: typeName,
+          server,
+          rcode: answer.rcode,
+        });
         if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
           lastError = new DnsServerError(name, answer.rcode, { server });
           answer = undefined;
@@ -176,6 +210,13 @@ async function lookupChain(
         // An abort and a missing permission end the lookup; the next server would fare no better.
         options.signal?.throwIfAborted();
         if (error instanceof Deno.errors.NotCapable) throw error;
+        options.trace?.({
+          step: "query",
+          name: current,
+          type: typeName,
+          server,
+          error: error instanceof Error ? error.message : String(error),
+        });
         lastError = error;
       }
     }
@@ -333,7 +374,10 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       const match = absolute
         ? undefined
         : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
-      if (match) return { ...match, source: "hosts-file" };
+      if (match) {
+        options.trace?.({ step: "source", source: "files", outcome: "success" });
+        return { ...match, source: "hosts-file" };
+      }
       status = "notfound";
     } else if (source.name === "dns") {
       try {
@@ -349,6 +393,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
           options,
           config,
         );
+        options.trace?.({ step: "source", source: "dns", outcome: "success" });
         return {
           officialName: chainEnd(chain),
           aliases: chain.slice(0, -1),
@@ -363,8 +408,11 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         status = nssStatusOf(error);
       }
     } else {
-      continue; // A source netkit does not serve counts as unavailable, which goes on.
+      // A source netkit does not serve counts as unavailable, which goes on.
+      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
+      continue;
     }
+    options.trace?.({ step: "source", source: source.name, outcome: status });
     if (source.returnOn.has(status)) break;
   }
   throw failure;

@@ -65,7 +65,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     planCompile([name]).steps[0]?.args.filter((arg) => /^--(allow|unstable)-/.test(arg));
   assertEquals(flags("ports"), ["--allow-read"]);
   assertEquals(flags("time-client"), ["--allow-net"]);
-  assertEquals(flags("telnet"), ["--allow-net"]);
+  assertEquals(flags("telnet"), ["--allow-net", "--allow-read=/etc/services", "--allow-env=TERM"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
   assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
   assertEquals(flags("resolve-hostname6"), [
