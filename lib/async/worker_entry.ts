@@ -7,6 +7,40 @@
 
 import type { HostMessage, RemoteError, WorkerReply } from "./_worker_protocol.ts";
 
+/**
+ * The type of what a worker's task function takes, so that the pool is typed by the worker's own
+ * function: `new WorkerPool<TaskInput<typeof shout>, TaskOutput<typeof shout>>(url)` with
+ * `import type { shout } from "./shout_worker.ts"` (a type-only import loads nothing).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TaskInput, TaskOutput } from "@netkit/netkit/async";
+ *
+ * const shout = (text: string) => Promise.resolve(text.toUpperCase());
+ * const input: TaskInput<typeof shout> = "lexical";
+ * const output: TaskOutput<typeof shout> = await shout(input);
+ * assert.equal(output, "LEXICAL");
+ * ```
+ */
+export type TaskInput<Run> = Run extends (message: infer In) => unknown ? In : never;
+
+/**
+ * The type of what a worker's task function answers, promises unwrapped; see
+ * {@linkcode TaskInput}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TaskOutput } from "@netkit/netkit/async";
+ *
+ * const count = (text: string) => Promise.resolve(text.length);
+ * const answer: TaskOutput<typeof count> = await count("four");
+ * assert.equal(answer, 4);
+ * ```
+ */
+export type TaskOutput<Run> = Run extends (message: never) => infer Out ? Awaited<Out> : never;
+
 function toRemote(error: unknown): RemoteError {
   if (error instanceof Error) {
     const remote: RemoteError = { name: error.name, message: error.message };

@@ -12,12 +12,12 @@ import { WordIndex } from "./word_index.ts";
 
 let index: WordIndex | undefined;
 
-serveWorkerTasks(
-  (rack: string) => {
-    if (!index) throw new Error("The word index has not arrived");
-    return index.find(rack);
-  },
-  (data) => {
-    index = new WordIndex(data as SharedArrayBuffer);
-  },
-);
+/** Answers one rack; the pool in `finder.ts` is typed by this function. */
+export function findRack(rack: string): string[] {
+  if (!index) throw new Error("The word index has not arrived");
+  return index.find(rack);
+}
+
+serveWorkerTasks(findRack, (data: SharedArrayBuffer) => {
+  index = new WordIndex(data);
+});

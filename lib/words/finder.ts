@@ -11,6 +11,8 @@ import { QueueFullError, WorkerPool } from "../async/worker_pool.ts";
 import { subprocess } from "../process/subprocess.ts";
 import { TaskPool } from "../async/task_pool.ts";
 import { PoolClosedError } from "../async/pool_closed_error.ts";
+import type { TaskInput, TaskOutput } from "../async/worker_entry.ts";
+import type { findRack } from "./_finder_worker.ts";
 
 /** Answers racks; {@linkcode createWordFinder} makes one. */
 export interface WordFinder extends AsyncDisposable {
@@ -78,7 +80,12 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
   const maxQueue = options.maxQueue ?? 1024;
   if (options.kind === "worker") {
     const buffer = await buildIndexInWorker(options.dict);
-    const pool = new WorkerPool<string, string[]>(
+    // Typed by the worker's own function: a type-only import, which loads nothing here.
+    const pool = new WorkerPool<
+      TaskInput<typeof findRack>,
+      TaskOutput<typeof findRack>,
+      SharedArrayBuffer
+    >(
       new URL("./_finder_worker.ts", import.meta.url),
       { size: options.workers, init: buffer, maxQueue, name: "word-finder" },
     );
