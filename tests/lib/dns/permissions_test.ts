@@ -7,16 +7,16 @@ import { run } from "../../harness/run.ts";
 const SCRIPT = new URL("../../fixtures/dns_least_privilege.ts", import.meta.url).pathname;
 
 /** Runs the fixture under exactly `--allow-net=GRANT` and returns what it printed. */
-async function resolveUnder(grant: string, port: number, name?: string) {
-  const args = ["run", "--no-prompt", `--allow-net=${grant}`, SCRIPT, String(port)];
-  const { code, stdout, stderr } = await run(Deno.execPath(), name ? [...args, name] : args);
+async function resolveUnder(grant: string, port: number, name = "web.test", address = "127.0.0.1") {
+  const args = ["run", "--no-prompt", `--allow-net=${grant}`, SCRIPT, String(port), name, address];
+  const { code, stdout, stderr } = await run(Deno.execPath(), args);
   assert.equal(code, 0, `the script died: ${stderr}`);
   assert.equal(stderr, "", "nothing uncaught, nothing printed");
   return JSON.parse(stdout);
 }
 
 /** A fake server that answers A 10.0.0.1 over UDP and TCP. */
-function startAnsweringServer() {
+function startAnsweringServer(hostname = "127.0.0.1") {
   const answer = (query: Parameters<typeof answerTo>[0]) =>
     answerTo(query, {
       answers: [{
@@ -27,7 +27,7 @@ function startAnsweringServer() {
         data: "10.0.0.1",
       }],
     });
-  return startFakeDnsServer(answer, answer);
+  return startFakeDnsServer(answer, answer, hostname);
 }
 
 Deno.test("resolveHost() under --allow-net=127.0.0.1:PORT alone answers as Deno.resolveDns does, over TCP", async () => {
@@ -56,6 +56,17 @@ Deno.test("resolveHost() binds only 127.0.0.1:0 for a loopback server, so that g
   assert.equal(server.tcpQueries, 0);
   // Deno.resolveDns and netkit: one UDP question each.
   assert.equal(server.queries.length, 2);
+});
+
+Deno.test("resolveHost() asks an IPv6 loopback server under [::1]:PORT alone, and over UDP with [::1]:0", async () => {
+  await using server = await startAnsweringServer("::1");
+  const narrow = await resolveUnder(`[::1]:${server.port}`, server.port, "web.test", "::1");
+  assert.deepEqual(narrow.netkit, ["10.0.0.1"]);
+  assert.deepEqual(narrow.netkit, narrow.deno);
+  assert.equal(server.tcpQueries, 1);
+  const wider = await resolveUnder(`[::1]:${server.port},[::1]:0`, server.port, "web.test", "::1");
+  assert.deepEqual(wider.netkit, ["10.0.0.1"]);
+  assert.equal(server.tcpQueries, 1, "the second time over UDP");
 });
 
 Deno.test("resolveHost() names the grant UDP needs when the server takes no TCP", async () => {
