@@ -1,12 +1,17 @@
 /**
- * Asks one DNS server one question with netkit's own codec: over UDP (`node:dgram`, which needs
- * no unstable flag), then over TCP (RFC 7766) when the answer comes back truncated. The UDP socket
- * binds port 0 of the loopback address for a loopback server, of the wildcard address otherwise;
- * where Deno's permissions do not allow that bind (`--allow-net=127.0.0.1:5353` grants the
- * server only), the question goes over TCP, which needs nothing beyond the server's address. The answer is
- * returned whatever its RCODE; reading it is the resolver's job. A server that stays silent gives
- * a {@linkcode DnsTimeoutError} after `timeoutMs`, never a hang; one that answers garbage gives a
- * {@linkcode DnsBadResponseError}.
+ * Asks one DNS server one question with netkit's own codec: over UDP, then over TCP (RFC 7766)
+ * when the answer comes back truncated. The answer is returned whatever its RCODE; reading it is
+ * the resolver's job. A server that stays silent gives a {@linkcode DnsTimeoutError} after
+ * `timeoutMs`, never a hang; one that answers garbage gives a {@linkcode DnsBadResponseError}.
+ *
+ * Permissions: the UDP socket binds port 0 of the loopback address for a loopback server, of the
+ * family's wildcard address otherwise, and only once `Deno.permissions` says that bind is granted;
+ * without the grant (`--allow-net=127.0.0.1:5353` grants the server only) the question goes over
+ * TCP, which needs nothing beyond the server's address, as `Deno.resolveDns` needs nothing more.
+ * The socket is `node:dgram`'s, not `Deno.listenDatagram`'s, which needs `--unstable-net` (the
+ * commands run without it); `node:dgram` reports a refused bind as an uncaught error no caller can
+ * catch, hence the check before binding. A refusal Deno makes anyway (the TCP connection) is a
+ * {@linkcode MissingPermissionError} naming the flag to grant.
  *
  * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
  * truncated and is fetched over TCP. Each question uses a fresh UDP socket, so a fresh random
