@@ -4,9 +4,11 @@
  * @module
  */
 
+import { NetkitError } from "../io/netkit_error.ts";
+
 /**
  * A task was refused, or dropped from the queue, because its pool ({@linkcode TaskPool} or
- * {@linkcode WorkerPool}) was closed.
+ * {@linkcode WorkerPool}) was closed. Code `POOL_CLOSED`.
  *
  * @example
  * ```ts
@@ -18,14 +20,14 @@
  * await assert.rejects(pool.run(() => 1), PoolClosedError);
  * ```
  */
-export class PoolClosedError extends Error {
+export class PoolClosedError extends NetkitError {
   /**
    * Builds the error.
    *
    * @param pool Which pool, for the message. @default {"pool"}
    */
   constructor(pool = "pool") {
-    super(`The ${pool} is closed`);
+    super("POOL_CLOSED", `The ${pool} is closed`);
     this.name = "PoolClosedError";
   }
 }

@@ -26,6 +26,7 @@
 import type { HostMessage, RemoteError, WorkerReply } from "./_worker_protocol.ts";
 import { PoolClosedError } from "./pool_closed_error.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
+import { markNetkitError, NetkitError } from "../io/netkit_error.ts";
 
 export { PoolClosedError };
 
@@ -89,23 +90,23 @@ function permissionRefusal(error: Error): MissingPermissionError | undefined {
   return typed instanceof MissingPermissionError ? typed : undefined;
 }
 
-/** The worker's function threw; `message` is the worker's error message. */
-export class WorkerTaskError extends Error {
+/** The worker's function threw; `message` is the worker's error message. Code `WORKER_TASK_FAILED`. */
+export class WorkerTaskError extends NetkitError {
   /** The name of the error thrown in the worker (`TypeError`, …). */
   readonly remoteName: string;
   /** Builds the error from the name and message the worker sent; `cause` keeps its stack. */
   constructor(message: string, remoteName = "Error", options: { cause?: unknown } = {}) {
-    super(message, options);
+    super("WORKER_TASK_FAILED", message, options);
     this.name = "WorkerTaskError";
     this.remoteName = remoteName;
   }
 }
 
-/** The worker running the task died; the pool has started another. */
-export class WorkerCrashError extends Error {
+/** The worker running the task died; the pool has started another. Code `WORKER_CRASHED`. */
+export class WorkerCrashError extends NetkitError {
   /** Builds the error; `cause` is the worker's error, with its stack when it sent one. */
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
+    super("WORKER_CRASHED", message, options);
     this.name = "WorkerCrashError";
   }
 }
@@ -113,7 +114,7 @@ export class WorkerCrashError extends Error {
 /**
  * The pool's workers kept dying before they could answer (the module throws at load, cannot be
  * found, or its `init` fails); the pool has stopped starting them. `cause` is the last worker's
- * error, with its stack.
+ * error, with its stack. Code `WORKER_LOAD_FAILED`.
  *
  * @example A worker module whose init always fails: no respawn storm, one clear error
  * ```ts
@@ -135,23 +136,28 @@ export class WorkerCrashError extends Error {
  * assert.equal(pool.started, 2); // the first worker and one retry, then no more
  * ```
  */
-export class WorkerLoadError extends Error {
+export class WorkerLoadError extends NetkitError {
   /** The worker module. */
   readonly module: string;
   /** Builds the error. */
   constructor(module: string, cause: Error) {
-    super(`The worker module "${module}" failed to start: ${cause.message}`, { cause });
+    super("WORKER_LOAD_FAILED", `The worker module "${module}" failed to start: ${cause.message}`, {
+      cause,
+    });
     this.name = "WorkerLoadError";
     this.module = module;
   }
 }
 
-/** The pool's queue is full: the caller should shed load (e.g. answer 503). */
+/** The pool's queue is full: the caller should shed load (e.g. answer 503). Code `QUEUE_FULL`. */
 export class QueueFullError extends RangeError {
+  /** Always `"QUEUE_FULL"`. */
+  declare readonly code: "QUEUE_FULL";
   /** Builds the error for a queue of `limit` tasks. */
   constructor(limit: number) {
     super(`The worker pool's queue is full (${limit} tasks)`);
     this.name = "QueueFullError";
+    markNetkitError(this, "QUEUE_FULL");
   }
 }
 

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { markNetkitError } from "./netkit_error.ts";
+
 /** The permission kinds Deno names in its refusals, and the flag that grants each. */
 const FLAGS: Record<string, string> = {
   read: "--allow-read",
@@ -28,7 +30,8 @@ export interface MissingPermission {
 
 /**
  * Deno's permission check refused an operation; `permission` says what to grant and `flag` is
- * the command-line flag that grants it (`--allow-net=127.0.0.1:0`).
+ * the command-line flag that grants it (`--allow-net=127.0.0.1:0`). Code `MISSING_PERMISSION`:
+ * it stays a `Deno.errors.NotCapable` and carries the brand of `NetkitError` too.
  *
  * @example Turn a refusal into an error that names the flag
  * ```ts
@@ -37,6 +40,7 @@ export interface MissingPermission {
  *
  * const error = new MissingPermissionError({ kind: "read", target: "/etc/hosts" }, "reading hosts");
  * assert.ok(error instanceof Deno.errors.NotCapable);
+ * assert.equal(error.code, "MISSING_PERMISSION");
  * assert.equal(error.flag, "--allow-read=/etc/hosts");
  * assert.equal(
  *   error.message,
@@ -45,6 +49,8 @@ export interface MissingPermission {
  * ```
  */
 export class MissingPermissionError extends Deno.errors.NotCapable {
+  /** Always `"MISSING_PERMISSION"`. */
+  declare readonly code: "MISSING_PERMISSION";
   /** The permission that was missing. */
   readonly permission: MissingPermission;
   /** The flag that grants it, e.g. `--allow-read=/etc/hosts`. */
@@ -65,6 +71,7 @@ export class MissingPermissionError extends Deno.errors.NotCapable {
       : `${permission.kind} access to "${permission.target}"`;
     super(`Missing permission for ${step}: ${what} (grant it with ${flag})`, options);
     this.name = "MissingPermissionError";
+    markNetkitError(this, "MISSING_PERMISSION");
     this.permission = permission;
     this.flag = flag;
   }

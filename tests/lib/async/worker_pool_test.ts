@@ -9,6 +9,7 @@ import {
 } from "../../../lib/async/worker_pool.ts";
 import { PoolClosedError as TaskPoolClosedError } from "../../../lib/async/task_pool.ts";
 import { run } from "../../harness/run.ts";
+import { NetkitError } from "../../../lib/io/netkit_error.ts";
 
 const WORKER = new URL("../../fixtures/pool_worker.ts", import.meta.url);
 const THROWS_AT_LOAD = new URL("../../fixtures/pool_worker_throws_at_load.ts", import.meta.url);
@@ -203,4 +204,19 @@ Deno.test("WorkerPool without read permission for its module rejects with Missin
     flag: `--allow-read=${module}`,
     started: 2,
   });
+});
+
+Deno.test("The pools' errors are NetkitErrors with a code", () => {
+  const cases: [Error, string][] = [
+    [new PoolClosedError(), "POOL_CLOSED"],
+    [new WorkerTaskError("no"), "WORKER_TASK_FAILED"],
+    [new WorkerCrashError("died"), "WORKER_CRASHED"],
+    [new WorkerLoadError("file:///w.ts", new Error("boom")), "WORKER_LOAD_FAILED"],
+    [new QueueFullError(1), "QUEUE_FULL"],
+  ];
+  for (const [error, code] of cases) {
+    assert.ok(error instanceof NetkitError, error.name);
+    assert.equal((error as NetkitError).code, code);
+  }
+  assert.ok(new QueueFullError(1) instanceof RangeError);
 });

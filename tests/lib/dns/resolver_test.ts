@@ -266,20 +266,24 @@ Deno.test("resolveHost() tells SERVFAIL, REFUSED, NOTIMP, garbage and silence ap
     ["SERVFAIL", (q) => answerTo(q, { rcode: DNS_RCODE.SERVFAIL }), {
       name: "DnsServerError",
       rcodeName: "SERVFAIL",
+      code: "ESERVFAIL",
     }],
     ["REFUSED", (q) => answerTo(q, { rcode: DNS_RCODE.REFUSED }), {
       name: "DnsServerError",
       rcodeName: "REFUSED",
+      code: "EREFUSED",
     }],
     ["NOTIMP", (q) => answerTo(q, { rcode: DNS_RCODE.NOTIMP }), {
       name: "DnsServerError",
       rcodeName: "NOTIMP",
+      code: "ENOTIMP",
     }],
     ["garbage", (q) => new Uint8Array([q.id >> 8, q.id & 0xff, 0x81, 0x80, 0, 9]), {
       name: "DnsBadResponseError",
+      code: "EBADRESP",
     }],
-    ["silence", () => undefined, { name: "DnsTimeoutError" }],
-    ["no data", (q) => answerTo(q), { name: "DnsNoDataError" }],
+    ["silence", () => undefined, { name: "DnsTimeoutError", code: "TIMEOUT" }],
+    ["no data", (q) => answerTo(q), { name: "DnsNoDataError", code: "ENODATA" }],
   ];
   for (const [what, answer, expected] of cases) {
     await using server = await startFakeDnsServer(answer);
