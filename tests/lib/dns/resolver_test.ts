@@ -8,7 +8,12 @@ import {
   DnsTimeoutError,
 } from "../../../lib/dns/errors.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../../lib/dns/message.ts";
-import { MAX_CNAME_LINKS, resolveAddress, resolveHost } from "../../../lib/dns/resolver.ts";
+import {
+  lookupAddresses,
+  MAX_CNAME_LINKS,
+  resolveAddress,
+  resolveHost,
+} from "../../../lib/dns/resolver.ts";
 import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
 
@@ -352,7 +357,7 @@ peerTest(
   },
 );
 
-Deno.test("resolveHost() and resolveAddress() reject with the caller's reason when aborted", async () => {
+Deno.test("resolveHost(), resolveAddress() and lookupAddresses() reject with the caller's reason when aborted", async () => {
   await using server = await startFakeDnsServer(() => undefined);
   const options = {
     nameServer: `127.0.0.1:${server.port}`,
@@ -363,6 +368,7 @@ Deno.test("resolveHost() and resolveAddress() reject with the caller's reason wh
     const lookup of [
       (signal: AbortSignal) => resolveHost("silent.test", { ...options, signal }),
       (signal: AbortSignal) => resolveAddress("10.1.2.3", { ...options, signal }),
+      (signal: AbortSignal) => lookupAddresses("silent.test", { ...options, signal }),
     ]
   ) {
     const controller = new AbortController();
