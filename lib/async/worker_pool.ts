@@ -221,6 +221,8 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
   /** Deaths before answering, in a row, across the pool. */
   #earlyDeaths = 0;
   #idleWaiters: (() => void)[] = [];
+  #readyWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  #allReady = false;
 
   /**
    * Starts the workers.
@@ -354,6 +356,36 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
   }
 
   /**
+   * Resolves once every worker has loaded its module (and taken `init`), so a server can refuse
+   * to start rather than answer errors; rejects with the {@linkcode WorkerLoadError} (or
+   * {@linkcode MissingPermissionError}) when the pool gives up, and with
+   * {@linkcode PoolClosedError} when it is closed first.
+   *
+   * @example Fail at start-up, not at the first task
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { WorkerLoadError, WorkerPool } from "@netkit/netkit/async";
+   *
+   * const code = `throw new Error("No such dictionary");`;
+   * const url = `data:application/javascript,${encodeURIComponent(code)}`;
+   * await using pool = new WorkerPool(url, { size: 1, startRetries: 0 });
+   * await assert.rejects(pool.ready(), WorkerLoadError);
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#allReady) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new PoolClosedError("worker pool"));
+    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+  }
+
+  #checkReady(): void {
+    if (this.#allReady || !this.#slots.every((slot) => slot.ready)) return;
+    this.#allReady = true;
+    for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
+  }
+
+  /**
    * Resolves when no task waits and none runs; the pool stays open. Tasks queued meanwhile are
    * waited for too.
    *
@@ -389,6 +421,7 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
       this.#closed = true;
       const error = new PoolClosedError("worker pool");
       for (const task of this.#queue.splice(0)) task.reject(error);
+      for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
       this.#checkIdle();
     }
     await this.drain();
@@ -437,6 +470,7 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
       // With an init value, a worker is ready once it has taken it.
       if (reply.kind === "ready") slot.ready = this.#init === undefined;
       else if (reply.kind === "initialized") slot.ready = true;
+      if (reply.kind === "ready" || reply.kind === "initialized") this.#checkReady();
       else if (reply.kind === "fatal") this.#died(slot, remoteError(reply));
       else this.#settle(slot, reply);
     };
@@ -532,6 +566,7 @@ export class WorkerPool<In = unknown, Out = unknown, Init = unknown> implements 
       slot.task = undefined;
     }
     for (const task of tasks) task.reject(this.#failure);
+    for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(this.#failure);
     this.#checkIdle();
   }
 

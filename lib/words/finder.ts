@@ -59,6 +59,7 @@ export interface WordFinderOptions {
  * `SharedArrayBuffer` to every worker, so N workers do not hold N copies.
  *
  * @throws {TypeError} when subprocess mode has no command.
+ * @throws {WorkerLoadError} when the workers cannot load their module.
  *
  * @example Two workers sharing one index of a small word list
  * ```ts
@@ -89,6 +90,13 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
       new URL("./_finder_worker.ts", import.meta.url),
       { size: options.workers, init: buffer, maxQueue, name: "word-finder" },
     );
+    try {
+      // A worker module that cannot load fails the start, not every request after it.
+      await pool.ready();
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     return {
       kind: "worker",
       find: (rack, findOptions = {}) => pool.run(rack, { signal: findOptions.signal }),

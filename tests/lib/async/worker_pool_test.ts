@@ -220,3 +220,15 @@ Deno.test("The pools' errors are NetkitErrors with a code", () => {
   }
   assert.ok(new QueueFullError(1) instanceof RangeError);
 });
+
+Deno.test("WorkerPool.ready() resolves once every worker has loaded, rejects when they cannot", async () => {
+  await using good = new WorkerPool<Op, number>(WORKER, { size: 2, init: 1 });
+  await good.ready();
+  await good.ready(); // again, at once
+  await using bad = new WorkerPool(THROWS_AT_LOAD, { size: 1, startRetries: 0 });
+  await assert.rejects(bad.ready(), WorkerLoadError);
+  const closed = new WorkerPool<Op, number>(WORKER, { size: 1 });
+  const waiting = assert.rejects(closed.ready(), PoolClosedError);
+  await closed.close();
+  await waiting;
+});
