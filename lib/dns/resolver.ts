@@ -34,7 +34,14 @@ import {
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
-import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
+import {
+  DNS_CLASS_IN,
+  DNS_RCODE,
+  DNS_TYPE,
+  type DnsMessage,
+  reverseLookupName,
+} from "./message.ts";
+import { SocketError } from "../net/socket_error.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
@@ -170,6 +177,71 @@ function chainEnd(chain: string[]): string {
   return end;
 }
 
+/** How long a UDP question waits before the server's TCP port is probed. */
+const PROBE_DELAY_MS = 5;
+/** How long a server that accepted a probe is not probed again. */
+const PROBE_TRUST_MS = 30_000;
+/** Servers that accepted a TCP probe, and until when that is trusted. */
+const probedAlive = new Map<string, number>();
+
+/**
+ * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
+ * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
+ * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
+ * question is given up at once so that the next server is asked. A server that accepts the probe
+ * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for the
+ * system's name servers only, which serve TCP as RFC 7766 requires.
+ */
+async function queryWithProbe(
+  name: string,
+  type: number,
+  nameServer: Required<NameServer>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<DnsMessage> {
+  const key = formatNameServer(nameServer);
+  const trusted = (probedAlive.get(key) ?? 0) > Date.now();
+  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
+  const stop = new AbortController();
+  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const probe = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      try {
+        const conn = await Deno.connect({
+          hostname: nameServer.hostname,
+          port: nameServer.port,
+          signal: linked,
+        });
+        conn.close();
+        probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+      } catch (error) {
+        if (error instanceof Deno.errors.ConnectionRefused) {
+          reject(
+            new SocketError({
+              step: "connect",
+              host: nameServer.hostname,
+              port: nameServer.port,
+              failure: "refused",
+              cause: error,
+            }),
+          );
+        }
+        // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
+      }
+    }, PROBE_DELAY_MS);
+  });
+  try {
+    return await Promise.race([
+      queryDns(name, type, { nameServer, timeoutMs, signal: linked }),
+      probe,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    stop.abort();
+  }
+}
+
 /**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
  * for `type` records of `name`, following CNAMEs inside answers and with new questions.
@@ -193,7 +265,11 @@ async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        answer = await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
+        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
+        // TCP, while a server the caller names may be UDP only.
+        answer = config
+          ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
+          : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({
           step: "query",
           name: current,
