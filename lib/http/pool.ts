@@ -30,7 +30,7 @@ export interface HttpConnectionPoolStats {
 
 interface IdleConnection {
   stream: SocketStream;
-  /** When it went idle (`Date.now()`: a builtin, where `performance.now()` is a call into the runtime). */
+  /** When it went idle, by `Date.now()` (a builtin; `performance.now()` calls the runtime). */
   since: number;
 }
 
