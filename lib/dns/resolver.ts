@@ -36,6 +36,7 @@ import {
 } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
 import { sortAddresses } from "./address_order.ts";
 import {
@@ -66,6 +67,8 @@ export interface ResolveOptions {
    * @default {"/etc/resolv.conf"}
    */
   resolvConf?: string;
+  /** Abort the lookup: it rejects with `signal.reason` at once and its sockets are closed. */
+  signal?: AbortSignal | undefined;
   /**
    * The nsswitch.conf whose `hosts:` line orders the hosts file (`files`) and DNS (`dns`) when
    * no `nameServer` is given; `false` keeps the fixed order hosts file, then DNS.
@@ -113,14 +116,23 @@ export interface HostEntry {
   source: "literal" | "hosts-file" | "dns";
 }
 
-async function loadHostsFile(option: string | false | undefined) {
+async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
+  signal?.throwIfAborted();
   if (option === false) return [];
+  const path = option ?? HOSTS_FILE_PATH;
   try {
-    return await readHostsFile(option ?? HOSTS_FILE_PATH);
+    const entries = await readHostsFile(path);
+    signal?.throwIfAborted();
+    return entries;
   } catch (error) {
+    signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return [];
-    throw error;
+    throw MissingPermissionError.from(
+      error,
+      `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
+      { kind: "read", target: path },
+    );
   }
 }
 
@@ -181,7 +193,7 @@ async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        answer = await queryDns(current, type, { nameServer, timeoutMs });
+        answer = await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({
           step: "query",
           name: current,
@@ -196,6 +208,9 @@ async function lookupChain(
         }
         break;
       } catch (error) {
+        // An abort and a missing permission end the lookup; the next server would fare no better.
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
         options.trace?.({
           step: "query",
           name: current,
@@ -275,6 +290,9 @@ async function lookupChain(
  * @throws {DnsBadResponseError} the answer was garbage.
  * @throws {DnsCnameChainError} the CNAME chain loops or is longer than {@linkcode MAX_CNAME_LINKS}.
  * @throws {SocketError} a socket failed (e.g. the TCP fallback was refused).
+ * @throws {MissingPermissionError} Deno's permissions refused a read (hosts file, resolv.conf) or
+ * the socket; the error names the flag to grant.
+ * @throws The `signal`'s reason when aborted.
  *
  * @example An address literal answers itself
  * ```ts
@@ -356,7 +374,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       // As glibc's files source: the name as typed; a final dot matches no line.
       const match = absolute
         ? undefined
-        : findHostByName(await loadHostsFile(options.hostsFile), hostName, family);
+        : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
       if (match) {
         options.trace?.({ step: "source", source: "files", outcome: "success" });
         return { ...match, source: "hosts-file" };
@@ -384,6 +402,9 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
           source: "dns",
         };
       } catch (error) {
+        // An abort and a refused permission end the lookup; another source would not help.
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
         failure = error;
         status = nssStatusOf(error);
       }
@@ -499,7 +520,10 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
-  const names = findHostByAddress(await loadHostsFile(options.hostsFile), address);
+  const names = findHostByAddress(
+    await loadHostsFile(options.hostsFile, options.signal),
+    address,
+  );
   if (names) return names;
   try {
     const config = options.nameServer === undefined
