@@ -22,6 +22,7 @@ import { type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
+import { NetkitError } from "../io/netkit_error.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -37,13 +38,13 @@ export const WGET_EXIT = {
 } as const;
 
 /** Writing the downloaded file failed (create, open, write, stat). */
-export class DownloadFileError extends Error {
+export class DownloadFileError extends NetkitError {
   /** The file involved. */
   readonly path: string;
   /** Builds the error; the OS error is kept as `cause`. */
   constructor(path: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot write "${path}": ${detail}`, { cause });
+    super("FILE", `Cannot write "${path}": ${detail}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
   }
