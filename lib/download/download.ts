@@ -26,6 +26,7 @@ import type { CookieJar } from "./cookie_jar.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
+import { NetkitError } from "../io/netkit_error.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -41,12 +42,12 @@ export const WGET_EXIT = {
 } as const;
 
 /** Writing the downloaded file failed (create, open, write, stat). */
-export class DownloadFileError extends Error {
+export class DownloadFileError extends NetkitError {
   /** The file involved. */
   readonly path: string;
   /** Builds the error; the OS error is kept as `cause`. */
   constructor(path: string, cause: unknown) {
-    super(`Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
+    super("FILE", `Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
   }
@@ -215,13 +216,15 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
  * assert.equal(downloadExitCode(new GaveUpError(new Error("Server answered 504"), 3)), 4);
  * ```
  */
-export class GaveUpError extends Error {
+export class GaveUpError extends NetkitError {
   /** The attempts made. */
   readonly attempts: number;
   /** Builds the error around the last attempt's error, kept as `cause`. */
   constructor(cause: unknown, attempts: number) {
     const text = cause instanceof Error ? cause.message : String(cause);
-    super(`${text}; giving up after ${attempts} ${attempts === 1 ? "try" : "tries"}`, { cause });
+    super("GAVE_UP", `${text}; giving up after ${attempts} ${attempts === 1 ? "try" : "tries"}`, {
+      cause,
+    });
     this.name = "GaveUpError";
     this.attempts = attempts;
   }
