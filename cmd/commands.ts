@@ -114,6 +114,7 @@ export const COMMANDS: readonly CommandEntry[] = [
           "LC_CTYPE",
           "LANG",
           "HOME",
+          "WGETRC",
         ],
       },
     },

@@ -161,35 +161,87 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
  * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
  * case, `_` or `-`) to the option values; returns the proxy settings it names.
  */
-function applyExecute(values: WgetValues): Record<string, string> {
+function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
-  for (const command of values.execute ?? []) {
+  // The .wgetrc first, each setting only where the command line left the option unset; then -e.
+  const commands: { text: string; where?: string }[] = [];
+  for (const [index, raw] of (rc?.text.split("\n") ?? []).entries()) {
+    const line = raw.trim();
+    if (line !== "" && !line.startsWith("#")) {
+      commands.push({ text: line, where: `in ${rc!.path} at line ${index + 1}` });
+    }
+  }
+  const fromFile = commands.length;
+  commands.push(...(values.execute ?? []).map((text) => ({ text })));
+  for (const [index, { text: command, where }] of commands.entries()) {
     const equals = command.indexOf("=");
     const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
     const value = command.slice(equals + 1).trim();
-    if (equals <= 0) throw new UsageError(`Invalid --execute command "${command}"`);
+    const invalid = () =>
+      new UsageError(
+        where
+          ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
+          : `Invalid --execute command "${command}"`,
+      );
+    if (equals <= 0) throw invalid();
+    const rcLine = index < fromFile;
     const stringOption = EXECUTE_STRINGS[name];
     const switchOption = EXECUTE_SWITCHES[name];
     if (stringOption !== undefined) {
-      mutable[stringOption] = value;
+      if (!rcLine || mutable[stringOption] === undefined) mutable[stringOption] = value;
     } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
-        throw new UsageError(`--execute ${name} takes on or off, not "${value}"`);
+        throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
       const [option, sets] = switchOption;
-      mutable[option] = on === sets;
+      if (!rcLine || mutable[option] === undefined) mutable[option] = on === sets;
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
     } else if (!EXECUTE_IGNORED.has(name)) {
-      throw new UsageError(`Invalid --execute command "${command}"`);
+      throw invalid();
     }
   }
   return proxies;
 }
+
+/** A `.wgetrc` file's name and text. */
+interface Wgetrc {
+  path: string;
+  text: string;
+}
+
+/**
+ * The `.wgetrc` GNU wget reads: `$WGETRC` (an error when it cannot be read, exit 1 as GNU's), or
+ * `~/.wgetrc` when there is one.
+ */
+function readWgetrc(): Wgetrc | undefined {
+  const named = Deno.env.get("WGETRC");
+  if (named) {
+    try {
+      return { path: named, text: Deno.readTextFileSync(named) };
+    } catch (error) {
+      throw new WgetrcError(
+        `WGETRC points to ${named}, which couldn't be accessed because of error: ${
+          fileErrorText(error)
+        }.`,
+      );
+    }
+  }
+  const home = Deno.env.get("HOME");
+  if (!home) return undefined;
+  try {
+    return { path: `${home}/.wgetrc`, text: Deno.readTextFileSync(`${home}/.wgetrc`) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `$WGETRC` names a file that cannot be read. */
+class WgetrcError extends Error {}
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 function worse(a: number, b: number): number {
@@ -201,13 +253,14 @@ function worse(a: number, b: number): number {
 }
 
 /** Maps the option values onto download options; throws {@linkcode UsageError}. */
-function downloadOptions(values: WgetValues): DownloadOptions {
+function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
+  // .wgetrc and -e first: they may set any option below, headers included.
+  const proxies = applyExecute(values, rc);
   const headers = (values.header ?? []).map((line): [string, string] => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
-  const proxies = applyExecute(values);
   const options: DownloadOptions = {
     headers,
     directory: values["directory-prefix"],
@@ -362,8 +415,15 @@ export async function runWget(
   let waitMs = 0;
   let quota: number | undefined;
   const all = [...urls];
+  let rc: Wgetrc | undefined;
   try {
-    options = downloadOptions(values);
+    rc = readWgetrc();
+  } catch (error) {
+    console.error(`wget: ${(error as Error).message}`);
+    return WGET_EXIT.generic;
+  }
+  try {
+    options = downloadOptions(values, rc);
     if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {

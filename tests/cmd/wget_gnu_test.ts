@@ -979,3 +979,47 @@ peerTest(
     equal(await main(["-q", "--certificate-type=DER", url]), 2);
   },
 );
+
+peerTest(
+  "wget reads $WGETRC and ~/.wgetrc as GNU wget: settings under command-line options, an unknown command is exit 2, an unreadable $WGETRC exit 1",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    const url = `${server.base}/rc`;
+    const cases: Case[] = [
+      {
+        args: ["-q", url],
+        files: {
+          rc: "# settings\nuser_agent = from-rc\nheader = X-From: rc\n\nreferer = http://r.test/\n",
+        },
+        env: { WGETRC: "$CWD/rc" },
+      },
+      {
+        args: ["-q", "--referer=http://cli.test/", url],
+        files: { ".wgetrc": "referer = http://rc.test/\nuse_proxy = off\n" },
+        env: { HOME: "$CWD", http_proxy: "http://127.0.0.1:1" },
+      },
+      { args: ["-q", url], files: { rc: "foo = bar\n" }, env: { WGETRC: "$CWD/rc" } },
+      { args: ["-q", url], env: { WGETRC: "$CWD/none" } },
+    ];
+    for (const job of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, undefined, job);
+      const what = `${job.args.join(" ")} ${JSON.stringify(job.files)}`;
+      assertSame(both, what, { requests: false });
+      const seen = server.requests.slice(before).map((request) =>
+        request.headers
+          .filter(([name]) => /^(user-agent|x-from|referer)$/i.test(name))
+          .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+          .filter((line) => !/^user-agent: (Wget|netkit-wget)\//.test(line))
+          .sort()
+          .join(" | ")
+      );
+      const half = seen.length / 2;
+      deepEqual(seen.slice(half), seen.slice(0, half), what);
+    }
+  },
+);
