@@ -10,6 +10,7 @@
 
 import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
+import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
 
@@ -157,6 +158,15 @@ export class WgetReporter {
     request: (url) => {
       if (!this.#verboseLines) return;
       this.#line(`--${timestamp()}--  ${url.href}`);
+    },
+    connected: ({ host, port, reused }) => {
+      if (!this.#verboseLines) return;
+      const where = formatHostPort(host, port);
+      this.#line(
+        reused
+          ? `Reusing existing connection to ${where}.`
+          : `Connecting to ${where}... connected.`,
+      );
     },
     response: (response) => {
       if (!this.#verboseLines && !this.#serverResponse) return;

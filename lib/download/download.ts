@@ -97,6 +97,11 @@ export interface DownloadSink {
 export interface DownloadEvents {
   /** A request is about to be sent to `url`. */
   request?(url: HttpUrl): void;
+  /**
+   * The request went out on a new connection to `host:port` (the server, or the proxy), or on a
+   * kept-alive one (`reused`); reported with a `pool` only, just before `response`.
+   */
+  connected?(info: { host: string; port: number; reused: boolean }): void;
   /** A response head arrived. */
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
@@ -455,6 +460,7 @@ async function attemptDownload(
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
     visited.add(target.href);
+    const reusedBefore = options.pool?.stats.reused;
     const response = await sendHttpRequest(requestUrl, {
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...clientOptions,
@@ -464,6 +470,11 @@ async function attemptDownload(
       ...(tunnel ? { tunnel } : {}),
     });
     try {
+      if (options.pool && reusedBefore !== undefined) {
+        const peer = tunnel ?? requestUrl;
+        const reused = options.pool.stats.reused > reusedBefore;
+        events.connected?.({ host: peer.host, port: peer.port, reused });
+      }
       events.response?.(response);
       for (const value of response.head.headers.getAll("Set-Cookie")) {
         options.cookies?.setCookie(target, value);

@@ -1113,3 +1113,20 @@ peerTest(
     }
   },
 );
+
+peerTest("wget says Connecting to … connected. and Reusing existing connection to … as GNU wget", [
+  "wget",
+], async () => {
+  await using dir = await tempDir();
+  await using server = startRecording();
+  const url = `${server.base}/a`;
+  const both = await sideBySide(dir.path, undefined, { args: [url, url, `${server.base}/b`] });
+  const lines = (stderr: string) =>
+    stderr.split("\n").filter((line) =>
+      /^(Connecting to|Reusing existing|HTTP request sent|--\d)/.test(line)
+    ).map((line) => line.replace(/^--[\d: -]+--/, "--DATE--"));
+  deepEqual(lines(both.netkit.stderr), lines(both.gnu.stderr));
+  assert(
+    lines(both.netkit.stderr).includes(`Reusing existing connection to 127.0.0.1:${server.port}.`),
+  );
+});
