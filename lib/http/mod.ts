@@ -2,6 +2,9 @@
  * An HTTP/1.1 client on {@linkcode SocketStream}: URL parsing, request building, response heads and
  * body framing (length, chunked, until close), redirects, TLS, and typed errors.
  *
+ * The server: {@linkcode serveHttp}, an HTTP/1.1 server with the handler contract of `Deno.serve`
+ * and the limits it lacks, its request parser, and a fast path for responses whose bytes are known.
+ *
  * @module
  */
 
@@ -11,3 +14,6 @@ export * from "./response.ts";
 export * from "./chunked.ts";
 export * from "./client.ts";
 export * from "./errors.ts";
+export * from "./request_parser.ts";
+export * from "./server_response.ts";
+export * from "./server.ts";
