@@ -1,14 +1,21 @@
 /**
  * lexical-server: the lecture's lexical word finder API over HTTP.
  *
- * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) or under `deno serve --parallel`, which
- * uses the default export (settings then come from `NETKIT_FINDER`, `NETKIT_WORKERS`,
- * `NETKIT_CACHE_SIZE`, `NETKIT_WORD_FINDER`).
+ * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) on netkit's own HTTP server
+ * (`serveHttp`, with header, idle and write timeouts and a connection limit), or under
+ * `deno serve --parallel`, which uses the default export (settings then come from
+ * `NETKIT_FINDER`, `NETKIT_WORKERS`, `NETKIT_CACHE_SIZE`, `NETKIT_WORD_FINDER`).
  *
  * @module
  */
 
-import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
+import {
+  parseCommandLine,
+  parseCount,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "../lib/cli/command_line.ts";
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { LexicalHandler } from "../lib/words/lexical_handler.ts";
@@ -25,12 +32,21 @@ import { shutdownSignal } from "../lib/process/shutdown_signal.ts";
 export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRESS]
                       [--finder worker|subprocess] [--workers N] [--cache-size N]
                       [--dict FILE] [--finder-command PATH] [--quiet]
+                      [--header-timeout SECONDS] [--idle-timeout SECONDS]
+                      [--max-connections N] [--cert FILE --key FILE]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
 the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters.
 
   --port N              port to listen on (default 13133; a bare first argument works too)
-  --host ADDRESS        address to listen on (default 0.0.0.0)
+  --host ADDRESS        address to listen on (default ::, IPv4 and IPv6; 0.0.0.0 where the
+                        system has no IPv6)
+  --header-timeout S    close a connection whose request head has not all arrived after S
+                        seconds (default 20)
+  --idle-timeout S      close a kept-alive connection idle for S seconds (default 60)
+  --max-connections N   at most N open connections; beyond it idle ones are closed first,
+                        then new ones answered 503 (default 1000)
+  --cert FILE --key FILE  serve HTTPS with this PEM certificate chain and key
   --finder KIND         worker: a pool of workers sharing one index (default);
                         subprocess: run scrabble-word-finder for every cache miss
   --workers N           workers in the pool (default: the number of cores)
@@ -41,7 +57,13 @@ the letters can form (a blank tile is %3F). GET /-/stats answers the cache count
   --quiet               do not log requests
 
 Logs "Received a connection request from ADDRESS." per request on stderr. SIGINT or SIGTERM
-stops it. Exit codes: 0 stopped by a signal, 1 cannot listen or load, 2 usage error.`;
+stops it: no new connections, requests in flight answered (up to 10 s), then exit.
+Exit codes: 0 stopped by a signal, 1 cannot listen or load, 2 usage error.
+
+Under \`deno serve --parallel cmd/lexical-server.ts\` (settings from NETKIT_FINDER,
+NETKIT_WORKERS, NETKIT_CACHE_SIZE, NETKIT_WORD_FINDER) it runs on Deno.serve, which has no
+header or idle timeout, no connection limit, no fast path for cached racks, and answers an
+HTTP/1.1 request without Host; the options above do not apply there.`;
 
 const spec = {
   name: "lexical-server",
@@ -55,6 +77,11 @@ const spec = {
     dict: { type: "string" as const },
     "finder-command": { type: "string" as const },
     quiet: { type: "boolean" as const },
+    "header-timeout": { type: "string" as const },
+    "idle-timeout": { type: "string" as const },
+    "max-connections": { type: "string" as const },
+    cert: { type: "string" as const },
+    key: { type: "string" as const },
   },
   maxPositionals: 1,
 };
@@ -66,6 +93,8 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   let port: number;
   let settings: LexicalServerSettings;
+  let limits: { headerTimeoutMs?: number; idleTimeoutMs?: number; maxConnections?: number };
+  let tls: { cert: string; key: string } | undefined;
   try {
     if (positionals.length > 0 && values.port !== undefined) {
       throw new UsageError("give the port once, as PORT or --port");
@@ -77,8 +106,40 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`the port must be a number from 0 to 65535, not "${portText}"`);
     }
     settings = readLexicalSettings(values);
+    const seconds = (option: string) => {
+      const text = values[option] as string | undefined;
+      if (text === undefined) return undefined;
+      const ms = parseSeconds(text, `--${option}`);
+      if (ms <= 0) throw new UsageError(`--${option} takes more than 0 seconds`);
+      return ms;
+    };
+    const maxConnections = values["max-connections"] as string | undefined;
+    limits = {
+      headerTimeoutMs: seconds("header-timeout"),
+      idleTimeoutMs: seconds("idle-timeout"),
+      maxConnections: maxConnections === undefined
+        ? undefined
+        : parseCount(maxConnections, "--max-connections", 1, 1_000_000),
+    };
+    const cert = values.cert as string | undefined;
+    const key = values.key as string | undefined;
+    if ((cert === undefined) !== (key === undefined)) {
+      throw new UsageError("give --cert and --key together");
+    }
+    if (cert !== undefined && key !== undefined) tls = { cert, key };
   } catch (error) {
     return reportUsageError(spec, error);
+  }
+  let tlsFiles: { cert: string; key: string } | undefined;
+  if (tls) {
+    try {
+      tlsFiles = { cert: await Deno.readTextFile(tls.cert), key: await Deno.readTextFile(tls.key) };
+    } catch (error) {
+      console.error(
+        `lexical-server: Cannot read the certificate or key: ${(error as Error).message}`,
+      );
+      return 1;
+    }
   }
   const quiet = values.quiet === true;
   const { BufferedLineWriter } = await import("../lib/io/buffered_line_writer.ts");
@@ -95,22 +156,37 @@ export async function main(args: string[]): Promise<number> {
   }
   await using finder = started.finder;
   using shutdown = shutdownSignal();
-  try {
-    const server = Deno.serve({
+  const { serveHttp } = await import("../lib/http/server.ts");
+  const { lexicalErrorResponse } = await import("../lib/words/lexical_handler.ts");
+  const host = values.host as string | undefined;
+  const listen = (hostname: string) =>
+    serveHttp(started.handler, {
       port,
-      hostname: (values.host as string | undefined) ?? "0.0.0.0",
+      hostname,
+      ...tlsFiles,
+      ...limits,
       signal: shutdown.signal,
-      onListen: ({ hostname, port }) => {
-        const where = formatHostPort(hostname, port);
-        console.error(`lexical-server: Listening on http://${where}/ (${finder.kind})`);
-      },
+      fastPath: started.handler.fastPath,
+      errorResponse: lexicalErrorResponse,
       onError: () => new Response('{"error":"Internal error"}', { status: 500 }),
-    }, started.handler);
-    await server.finished;
+    });
+  let server;
+  try {
+    try {
+      server = listen(host ?? "::");
+    } catch (error) {
+      // No IPv6 on this system: the default falls back to IPv4.
+      if (host !== undefined || error instanceof Deno.errors.AddrInUse) throw error;
+      server = listen("0.0.0.0");
+    }
   } catch (error) {
     console.error(`lexical-server: Cannot listen on port ${port}: ${(error as Error).message}`);
     return 1;
   }
+  const where = formatHostPort(server.addr.hostname, server.addr.port);
+  const scheme = tlsFiles ? "https" : "http";
+  console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind})`);
+  await server.finished;
   return 0;
 }
 

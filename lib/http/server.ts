@@ -924,7 +924,7 @@ class Connection {
     }
     if (!keepAlive) text += "connection: close\r\n";
     else if (head.minor === 0) text += "connection: keep-alive\r\n";
-    if (/[^\x00-\x7f]/.test(text)) this.#append(latin1Bytes(text));
+    if (/[\x80-\xff]/.test(text)) this.#append(latin1Bytes(text));
     else this.#appendText(text);
     if (!hasDate) this.#append(this.server.dateLine());
     this.#append(CRLF);

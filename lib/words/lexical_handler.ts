@@ -1,7 +1,8 @@
 /**
  * The lexical API: `GET /<any/prefix>/<letters>` answers, as JSON, the words the letters can form.
- * A plain `(Request, info) => Response` handler, so it runs under `Deno.serve`, `deno serve`, or a
- * test that calls it directly.
+ * A plain `(Request, info) => Response` handler, so it runs under netkit's `serveHttp`,
+ * `Deno.serve`, `deno serve`, or a test that calls it directly; on `serveHttp` its
+ * {@linkcode LexicalHandler.fastPath} answers cached racks without building a Request or Response.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { connectionLogger } from "../net/connection_log.ts";
 import { type CacheAnswer, LruCache } from "../async/lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "../async/worker_pool.ts";
+import { type KnownResponse, PreparedHead } from "../http/server_response.ts";
 
 /** The default number of racks the cache keeps. */
 export const DEFAULT_CACHE_SIZE = 10_000;
@@ -60,6 +62,15 @@ export interface LexicalHandler {
   (request: Request, info?: { remoteAddr: Deno.Addr }): Response | Promise<Response>;
   /** The counters, as {@linkcode STATS_PATH} reports them. */
   stats(): LexicalStats;
+  /**
+   * The same answer as the handler's for a GET or HEAD of a cached rack, as known bytes (for
+   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers.
+   */
+  fastPath(
+    method: string,
+    target: string,
+    info: { remoteAddr: Deno.Addr },
+  ): KnownResponse | undefined;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -129,8 +140,16 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
         ["allow", "GET, HEAD"],
       ]);
     }
-    const path = pathOf(request.url);
+    const url = request.url;
+    const path = pathOf(url);
     if (path === STATS_PATH) return reply(200, JSON.stringify(stats()), head);
+    if (url.includes("?", url.indexOf(path))) {
+      return fail(
+        400,
+        'A "?" starts a query string, which the rack may not have: write a blank tile as %3F',
+        head,
+      );
+    }
     const segment = path.slice(path.lastIndexOf("/") + 1);
     if (segment.length > MAX_SEGMENT_CHARS) {
       return fail(414, `The rack holds more than ${MAX_RACK_LETTERS} tiles`, head);
@@ -153,16 +172,68 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
     });
   };
-  return Object.assign(handler, { stats });
+  const fastPath = (
+    method: string,
+    target: string,
+    info: { remoteAddr: Deno.Addr },
+  ): KnownResponse | undefined => {
+    if ((method !== "GET" && method !== "HEAD") || target.charCodeAt(0) !== 47) return undefined;
+    if (target.includes("?") || target === STATS_PATH) return undefined;
+    const segment = target.slice(target.lastIndexOf("/") + 1);
+    if (segment.length === 0 || segment.length > MAX_SEGMENT_CHARS) return undefined;
+    const started = performance.now();
+    let rack: string;
+    try {
+      rack = sortRack(parseRack(segment.includes("%") ? decodeURIComponent(segment) : segment));
+    } catch {
+      return undefined;
+    }
+    const value = cache.get(rack);
+    if (value === undefined) return undefined;
+    cache.stats.hits++;
+    requests++;
+    logAddress?.(info.remoteAddr);
+    return { head: OK_HEAD, body: answerBody(value, true, started) };
+  };
+  return Object.assign(handler, { stats, fastPath });
+}
+
+const OK_HEAD = new PreparedHead(200, [["content-type", "application/json; charset=utf-8"]]);
+const ERROR_HEADS = new Map<number, PreparedHead>();
+
+/**
+ * A server error answer (400, 413, 414, 431, 503, …) as the lexical API's JSON,
+ * `{"error": message}`: `serveHttp`'s `errorResponse` for lexical-server.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lexicalErrorResponse } from "@netkit/netkit/words";
+ *
+ * const known = lexicalErrorResponse(414, "The request line is too long");
+ * assert.equal(known.head.status, 414);
+ * assert.deepEqual(JSON.parse(known.body as string), { error: "The request line is too long" });
+ * ```
+ */
+export function lexicalErrorResponse(status: number, message: string): KnownResponse {
+  let head = ERROR_HEADS.get(status);
+  if (!head) {
+    head = new PreparedHead(status, [["content-type", JSON_TYPE]]);
+    ERROR_HEADS.set(status, head);
+  }
+  return { head, body: JSON.stringify({ error: message }) };
 }
 
 const JSON_HEADERS: [string, string][] = [["content-type", JSON_TYPE]];
 const encoder = new TextEncoder();
 
 function answered(answer: CacheAnswer<string>, started: number, head: boolean): Response {
+  return reply(200, answerBody(answer.value, answer.cached, started), head);
+}
+
+function answerBody(words: string, cached: boolean, started: number): string {
   const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
-  const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
-  return reply(200, body, head);
+  return `{"time":${seconds},"cached":${cached},"possibilities":${words}}`;
 }
 
 function reply(status: number, body: string, head: boolean, extra?: [string, string][]): Response {

@@ -27,7 +27,7 @@ Deno.test("lexical handler answers JSON with time, cached and possibilities", as
 Deno.test("lexical handler caches by sorted rack, across prefixes and case", async () => {
   const handler = createLexicalHandler({ find: finder });
   assert.equal((await (await handler(get("/LeXiCaL"))).json()).cached, false);
-  const again = await (await handler(get("/api/v1/lexical?x=1"))).json();
+  const again = await (await handler(get("/api/v1/lexical"))).json();
   assert.equal(again.cached, true);
   assert.equal((await (await handler(get("/callxie"))).json()).cached, true);
   const stats = await (await handler(get("/-/stats"))).json();
@@ -137,4 +137,37 @@ Deno.test("lexical handler does not cache answers beyond cacheBytes", async () =
   await handler(get("/lexical"));
   assert.equal((await (await handler(get("/lexical"))).json()).cached, false);
   assert.equal(handler.stats().cached, 0);
+});
+
+Deno.test("lexical handler refuses a query string or a literal ? with 400 naming %3F", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  for (const path of ["/qu?ck", "/api/lexical?x=1", "/abc?"]) {
+    const response = await handler(get(path), info);
+    assert.equal(response.status, 400, path);
+    assert.match((await response.json()).error, /%3F/);
+  }
+  assert.equal((await handler(get("/qu%3Fck"), info)).status, 200);
+});
+
+Deno.test("LexicalHandler.fastPath answers cached racks only, as the handler would", async () => {
+  const lines: string[] = [];
+  const handler = createLexicalHandler({ find: finder, log: (line) => lines.push(line) });
+  assert.equal(handler.fastPath("GET", "/api/lexical", info), undefined, "a miss");
+  await (await handler(get("/api/lexical"), info)).text();
+  const known = handler.fastPath("GET", "/x/LEXICAL", info)!;
+  assert.equal(known.head.status, 200);
+  const body = JSON.parse(known.body as string);
+  assert.deepEqual(Object.keys(body), ["time", "cached", "possibilities"]);
+  assert.equal(body.cached, true);
+  assert.deepEqual(body.possibilities, ["lexical", "alexic", "axle", "lax", "ax", "xi"]);
+  assert.ok(handler.fastPath("HEAD", "/callxie", info));
+  for (
+    const [method, target] of [["POST", "/lexical"], ["GET", "/lexical?x"], ["GET", "/-/stats"]]
+  ) {
+    assert.equal(handler.fastPath(method, target, info), undefined, `${method} ${target}`);
+  }
+  const stats = handler.stats();
+  assert.equal(stats.requests, 3);
+  assert.equal(stats.hits, 2);
+  assert.equal(lines.length, 3);
 });
