@@ -381,7 +381,12 @@ class ServerCore implements HttpServer {
 
   #refuse(conn: Deno.Conn): void {
     const known = this.errorResponse(503, "The server has too many connections");
-    const body = typeof known.body === "string" ? encoder.encode(known.body) : known.body;
+    const parts = typeof known.body === "string" || known.body instanceof Uint8Array
+      ? [known.body]
+      : known.body;
+    const body = concat(
+      parts.map((part) => typeof part === "string" ? encoder.encode(part) : part),
+    );
     const head = `content-length: ${body.length}\r\nretry-after: 1\r\nconnection: close\r\n\r\n`;
     const bytes = concat([known.head.bytes, this.dateLine(), encoder.encode(head), body]);
     this.counted(503);
@@ -837,24 +842,50 @@ class Connection {
   }
 
   #appendKnown(known: KnownResponse, isHead: boolean, keepAlive: boolean, minor = 1): void {
-    let body: Uint8Array;
-    if (typeof known.body === "string") {
-      const text = known.body;
-      if (this.#scratch.length < text.length * 3) {
-        this.#scratch = new Uint8Array(text.length * 3 + 64);
-      }
-      body = this.#scratch.subarray(0, encoder.encodeInto(text, this.#scratch).written);
+    const body = known.body;
+    let length: number;
+    let parts: Uint8Array[] | undefined;
+    let single: Uint8Array | undefined;
+    if (typeof body === "string") {
+      single = this.#encodeScratch(body, 0);
+      length = single.length;
+    } else if (body instanceof Uint8Array) {
+      single = body;
+      length = body.length;
     } else {
-      body = known.body;
+      parts = [];
+      length = 0;
+      let used = 0;
+      for (const part of body) {
+        const bytes = typeof part === "string" ? this.#encodeScratch(part, used) : part;
+        if (typeof part === "string") used += bytes.length;
+        parts.push(bytes);
+        length += bytes.length;
+      }
     }
     this.#append(known.head.bytes);
     this.#append(this.server.dateLine());
-    this.#appendText(`content-length: ${body.length}\r\n`);
+    this.#appendText(`content-length: ${length}\r\n`);
     if (!keepAlive) this.#append(CLOSE_LINE);
     else if (minor === 0) this.#append(KEEP_ALIVE_LINE);
     else this.#append(CRLF);
-    if (!isHead) this.#append(body);
+    if (!isHead) {
+      if (single) this.#append(single);
+      else for (const part of parts!) this.#append(part);
+    }
     this.server.counted(known.head.status);
+  }
+
+  /** `text` as UTF-8 in the scratch buffer at `offset` (valid until the next call at or before it). */
+  #encodeScratch(text: string, offset: number): Uint8Array {
+    const needed = offset + text.length * 3;
+    if (this.#scratch.length < needed) {
+      const grown = new Uint8Array(needed + 256);
+      grown.set(this.#scratch.subarray(0, offset));
+      this.#scratch = grown;
+    }
+    const view = this.#scratch.subarray(offset);
+    return view.subarray(0, encoder.encodeInto(text, view).written);
   }
 
   /** Appends a handler's response (streaming a long body); whether the connection stays open. */

@@ -72,8 +72,11 @@ export class PreparedHead {
 export interface KnownResponse {
   /** The status line and header fields. */
   head: PreparedHead;
-  /** The body; a string is sent as UTF-8. A HEAD request gets its length only. */
-  body: string | Uint8Array;
+  /**
+   * The body, or its parts in order (e.g. a fresh prefix and a cached, pre-encoded rest); a
+   * string is sent as UTF-8. A HEAD request gets its length only.
+   */
+  body: string | Uint8Array | readonly (string | Uint8Array)[];
 }
 
 /** Text of code points up to 255 as one byte each. */
