@@ -668,7 +668,7 @@ class Connection {
     }
     let stayOpen: boolean;
     try {
-      stayOpen = await this.#appendResponse(response, head, keepAlive);
+      stayOpen = await this.#appendResponse(response, head, keepAlive && !server.stopping);
       await this.#flush();
     } catch (error) {
       info.settle(false);
