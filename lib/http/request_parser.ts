@@ -146,6 +146,42 @@ export function findHeadEnd(bytes: Uint8Array, start: number, end: number, from 
  * ```
  */
 export function parseRequestHead(bytes: Uint8Array, start: number, end: number): RequestHead {
+  return parseQuickly(bytes, start, end) ?? parseSlowly(bytes, start, end);
+}
+
+const REQUEST_LINE = /([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/([0-9])\.([0-9])\r?\n/y;
+const FIELD_LINE =
+  /([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[\x21-\x7e](?:[ \t]*[\x21-\x7e])*)?)[ \t]*\r?\n/y;
+
+/**
+ * The common case, decoded at once and matched with two regular expressions: an ASCII head in
+ * the strict grammar. Undefined for anything else, which {@linkcode parseSlowly} then reads
+ * byte by byte to accept (obs-text) or to name what is wrong.
+ */
+function parseQuickly(bytes: Uint8Array, start: number, end: number): RequestHead | undefined {
+  const text = utf8.decode(bytes.subarray(start, end));
+  REQUEST_LINE.lastIndex = 0;
+  const line = REQUEST_LINE.exec(text);
+  if (line === null) return undefined;
+  const major = line[3].charCodeAt(0) - 48;
+  if (major !== 1) return undefined;
+  const headers: [string, string][] = [];
+  let at = REQUEST_LINE.lastIndex;
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c === LF || (c === CR && text.charCodeAt(at + 1) === LF)) break;
+    if (headers.length >= MAX_HEADER_FIELDS) return undefined;
+    FIELD_LINE.lastIndex = at;
+    const field = FIELD_LINE.exec(text);
+    if (field === null) return undefined;
+    headers.push([field[1].toLowerCase(), field[2]]);
+    at = FIELD_LINE.lastIndex;
+  }
+  return interpret(line[1], line[2], line[4] === "0" ? 0 : 1, headers);
+}
+
+/** Reads the head byte by byte: obs-text in values, and a precise error for what is refused. */
+function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead {
   // The request line.
   let lineEnd = bytes.indexOf(LF, start);
   if (lineEnd < 0 || lineEnd >= end) throw bad("The request head has no end");
@@ -185,12 +221,6 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
 
   // The header fields.
   const headers: [string, string][] = [];
-  let host: string | undefined;
-  let hosts = 0;
-  let contentLength = -1;
-  let transferEncoding: string | undefined;
-  let connection: string | undefined;
-  let expect: string | undefined;
   let lineStart = lineEnd + 1;
   while (lineStart < end) {
     lineEnd = bytes.indexOf(LF, lineStart);
@@ -244,6 +274,25 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
     const name = ascii(bytes, lineStart, colon).toLowerCase();
     const value = high ? latin1(bytes, valueStart, valueStop) : ascii(bytes, valueStart, valueStop);
     headers.push([name, value]);
+    lineStart = lineEnd + 1;
+  }
+  return interpret(method, target, minor, headers);
+}
+
+/** The meaning of a head's fields: Host, framing, connection, expectation; refusing conflicts. */
+function interpret(
+  method: string,
+  target: string,
+  minor: number,
+  headers: [string, string][],
+): RequestHead {
+  let host: string | undefined;
+  let hosts = 0;
+  let contentLength = -1;
+  let transferEncoding: string | undefined;
+  let connection: string | undefined;
+  let expect: string | undefined;
+  for (const [name, value] of headers) {
     switch (name) {
       case "host":
         host = value;
@@ -262,9 +311,7 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
         expect = value;
         break;
     }
-    lineStart = lineEnd + 1;
   }
-
   if (hosts > 1) throw bad("The request has more than one Host field");
   if (minor === 1 && hosts === 0) throw bad("An HTTP/1.1 request must carry a Host field");
   if (host !== undefined && !HOST_CHAR.test(host)) throw bad("The Host field is not a host");

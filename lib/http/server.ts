@@ -185,6 +185,7 @@ const LINGER_BYTES = 256 * 1024;
 const CR = 13;
 const LF = 10;
 const FLUSH_BYTES = 64 * 1024;
+const MEMO_HEAD_BYTES = 1024;
 const STREAM_THRESHOLD = 64 * 1024;
 const encoder = new TextEncoder();
 const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
@@ -193,6 +194,19 @@ const LAST_CHUNK = encoder.encode("0\r\n\r\n");
 const CLOSE_LINE = encoder.encode("connection: close\r\n\r\n");
 const KEEP_ALIVE_LINE = encoder.encode("connection: keep-alive\r\n\r\n");
 const PLAIN_HEAD_CACHE = new Map<number, PreparedHead>();
+
+const LENGTH_LINES = new Map<number, Uint8Array>();
+
+/** `content-length: N\r\n`, kept for the lengths seen most (a bounded cache). */
+function contentLengthLine(length: number): Uint8Array {
+  let line = LENGTH_LINES.get(length);
+  if (line === undefined) {
+    line = encoder.encode(`content-length: ${length}\r\n`);
+    if (LENGTH_LINES.size >= 4096) LENGTH_LINES.clear();
+    LENGTH_LINES.set(length, line);
+  }
+  return line;
+}
 
 function plainError(status: number, message: string): KnownResponse {
   let head = PLAIN_HEAD_CACHE.get(status);
@@ -508,6 +522,8 @@ class Connection {
   #out = new Uint8Array(4096);
   #outLength = 0;
   #scratch = new Uint8Array(0);
+  #lastHeadBytes: Uint8Array | undefined;
+  #lastHead: RequestHead | undefined;
 
   constructor(server: ServerCore, conn: Deno.Conn) {
     this.server = server;
@@ -562,7 +578,8 @@ class Connection {
       if (this.#start < this.#end) {
         const stop = findHeadEnd(bytes, this.#start, this.#end, this.#scanFrom);
         if (stop >= 0) {
-          const head = parseRequestHead(bytes, this.#start, stop);
+          const head = this.#sameHead(bytes, this.#start, stop) ??
+            this.#remember(bytes, this.#start, stop, parseRequestHead(bytes, this.#start, stop));
           this.#start = this.#scanFrom = stop;
           return head;
         }
@@ -600,6 +617,25 @@ class Connection {
       if (n === null) return null;
       this.#end += n;
     }
+  }
+
+  /**
+   * The previous request's parsed head when this one is byte for byte the same (a kept-alive
+   * client repeating its request): a parsed head is never changed, so it can be reused.
+   */
+  #sameHead(bytes: Uint8Array, start: number, stop: number): RequestHead | undefined {
+    const last = this.#lastHeadBytes;
+    if (last === undefined || last.length !== stop - start) return undefined;
+    for (let i = 0; i < last.length; i++) if (last[i] !== bytes[start + i]) return undefined;
+    return this.#lastHead;
+  }
+
+  #remember(bytes: Uint8Array, start: number, stop: number, head: RequestHead): RequestHead {
+    if (stop - start <= MEMO_HEAD_BYTES) {
+      this.#lastHeadBytes = bytes.slice(start, stop);
+      this.#lastHead = head;
+    }
+    return head;
   }
 
   #makeRoom(): void {
@@ -865,7 +901,7 @@ class Connection {
     }
     this.#append(known.head.bytes);
     this.#append(this.server.dateLine());
-    this.#appendText(`content-length: ${length}\r\n`);
+    this.#append(contentLengthLine(length));
     if (!keepAlive) this.#append(CLOSE_LINE);
     else if (minor === 0) this.#append(KEEP_ALIVE_LINE);
     else this.#append(CRLF);
