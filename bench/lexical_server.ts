@@ -48,6 +48,9 @@ const RACK = "aeinrst";
 
 interface WrkResult {
   requestsPerSecond: number;
+  requests: number;
+  /** Server CPU microseconds per request, when the server's pid is known. */
+  cpuUsPerRequest?: number;
   p50Ms: number;
   p99Ms: number;
   errors: string;
@@ -82,10 +85,28 @@ async function wrk(url: string, options: { connections?: number; script?: string
   const errors = text.match(/Socket errors:.*|Non-2xx.*/g)?.join("; ") ?? "";
   return {
     requestsPerSecond: Number(text.match(/Requests\/sec:\s+([0-9.]+)/)?.[1] ?? NaN),
+    requests: Number(text.match(/(\d+) requests in/)?.[1] ?? NaN),
     p50Ms: ms("50%"),
     p99Ms: ms("99%"),
     errors,
   };
+}
+
+/** CPU seconds used so far by a process and its children (nginx's workers), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
+      for (const child of children.split(" ").filter(Boolean)) {
+        ticks += cpuSeconds(Number(child)) * 100;
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function peakRssMb(pid: number): number {
@@ -164,7 +185,10 @@ await Deno.mkdir(`${dir.path}/api`);
 await Deno.writeTextFile(`${dir.path}/api/${RACK}`, body);
 
 /** nginx serving the body as a static file, access log on (buffered). */
-async function nginx(workers: string, extra = ""): Promise<PeerProcess & { port: number }> {
+async function nginx(
+  workers: string,
+  extra = "",
+): Promise<PeerProcess & { port: number; pid: number }> {
   const port = freePort();
   const name = `nginx_${workers}_${port}`;
   await Deno.writeTextFile(
@@ -196,7 +220,7 @@ http {
     `${dir.path}/${name}.error.log`,
   ];
   const peer = await startPeer([peerPath("nginx")!, ...prefix], port);
-  return Object.assign(peer, { port });
+  return Object.assign(peer, { port, pid: peer.child.pid });
 }
 
 /** A bare Deno.serve answering the same bytes, pre-encoded, from memory. */
@@ -234,8 +258,13 @@ interface Contender {
     }
   }
   const contenders: Contender[] = [
-    { name: "nginx, 1 worker, static file (anchor)", port: nginx1.port, results: [] },
-    { name: "nginx, 2 workers", port: nginx2.port, results: [] },
+    {
+      name: "nginx, 1 worker, static file (anchor)",
+      port: nginx1.port,
+      pid: nginx1.pid,
+      results: [],
+    },
+    { name: "nginx, 2 workers", port: nginx2.port, pid: nginx2.pid, results: [] },
     {
       name: "bare Deno.serve, same bytes pre-encoded",
       port: bare.port,
@@ -257,7 +286,11 @@ interface Contender {
   ];
   for (let round = 0; round < ROUNDS; round++) {
     for (const contender of contenders) {
-      contender.results.push(await wrk(`http://127.0.0.1:${contender.port}/api/${RACK}`));
+      const before = contender.pid ? cpuSeconds(contender.pid) : NaN;
+      const result: WrkResult = await wrk(`http://127.0.0.1:${contender.port}/api/${RACK}`);
+      const used = contender.pid ? cpuSeconds(contender.pid) - before : NaN;
+      result.cpuUsPerRequest = (used * 1e6) / result.requests;
+      contender.results.push(result);
     }
   }
   const median = (contender: Contender) => {
@@ -270,9 +303,9 @@ interface Contender {
     `### Cached racks: wrk -t2 -c64 -d${DURATION}s, ${body.length}-byte answer, median of ${ROUNDS} alternating rounds, loopback, ${navigator.hardwareConcurrency} cores\n`,
   );
   console.log(
-    "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | p50 ms | p99 ms | peak RSS MB |",
+    "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | server CPU µs/request (median) | p50 ms | p99 ms | peak RSS MB |",
   );
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const contender of contenders) {
     const result = median(contender);
     console.log(
@@ -280,8 +313,10 @@ interface Contender {
         contender.results.map((r) => fixed(r.requestsPerSecond / 1000, 1) + "k").join(", ")
       } | ${fixed(result.requestsPerSecond / anchor, 2)}× | ${
         fixed(result.requestsPerSecond / bareRps, 2)
-      }× | ${fixed(result.p50Ms, 2)} | ${fixed(result.p99Ms, 2)} | ${
-        contender.pid ? fixed(peakRssMb(contender.pid)) : ""
+      }× | ${fixed(percentile(contender.results.map((r) => r.cpuUsPerRequest ?? NaN), 50), 2)} | ${
+        fixed(result.p50Ms, 2)
+      } | ${fixed(result.p99Ms, 2)} | ${
+        contender.pid && !contender.name.startsWith("nginx") ? fixed(peakRssMb(contender.pid)) : ""
       } |${result.errors ? ` ${result.errors}` : ""}`,
     );
   }

@@ -36,7 +36,8 @@ export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRES
                       [--max-connections N] [--cert FILE --key FILE]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
-the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters.
+the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
+JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's format.
 
   --port N              port to listen on (default 13133; a bare first argument works too)
   --host ADDRESS        address to listen on (default ::, IPv4 and IPv6; 0.0.0.0 where the
@@ -183,6 +184,8 @@ export async function main(args: string[]): Promise<number> {
     console.error(`lexical-server: Cannot listen on port ${port}: ${(error as Error).message}`);
     return 1;
   }
+  const running = server;
+  started.handler.reportServer(() => running.stats());
   const where = formatHostPort(server.addr.hostname, server.addr.port);
   const scheme = tlsFiles ? "https" : "http";
   console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind})`);

@@ -12,6 +12,7 @@ import { type CacheAnswer, LruCache } from "../async/lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "../async/worker_pool.ts";
 import { type KnownResponse, PreparedHead } from "../http/server_response.ts";
+import type { HttpServerStats } from "../http/server.ts";
 
 /** The default number of racks the cache keeps. */
 export const DEFAULT_CACHE_SIZE = 10_000;
@@ -21,6 +22,12 @@ export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The path that answers the counters instead of a rack. */
 export const STATS_PATH = "/-/stats";
+
+/** The path that answers the counters in Prometheus's text format. */
+export const METRICS_PATH = "/-/metrics";
+
+/** The upper bounds, in seconds, of the answer-time histogram's buckets. */
+const LATENCY_BUCKETS = [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
 /** Options for {@linkcode createLexicalHandler}. */
 export interface LexicalHandlerOptions {
@@ -62,6 +69,13 @@ export interface LexicalHandler {
   (request: Request, info?: { remoteAddr: Deno.Addr }): Response | Promise<Response>;
   /** The counters, as {@linkcode STATS_PATH} reports them. */
   stats(): LexicalStats;
+  /** The metrics text {@linkcode METRICS_PATH} answers. */
+  metrics(): string;
+  /**
+   * Adds the HTTP server's counters (responses by status, open connections, connections closed
+   * by each timeout) to {@linkcode METRICS_PATH}.
+   */
+  reportServer(stats: () => HttpServerStats): void;
   /**
    * The same answer as the handler's for a GET or HEAD of a cached rack, as known bytes (for
    * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers.
@@ -107,6 +121,17 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   const computeJson = async (rack: string) => JSON.stringify(await find(rack));
   let requests = 0;
   let rejected = 0;
+  const latency = { buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sum: 0 };
+  const observe = (seconds: number) => {
+    latency.count++;
+    latency.sum += seconds;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]) {
+        latency.buckets[i]++;
+        break;
+      }
+    }
+  };
 
   const stats = (): LexicalStats => ({
     requests,
@@ -143,6 +168,15 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     const url = request.url;
     const path = pathOf(url);
     if (path === STATS_PATH) return reply(200, JSON.stringify(stats()), head);
+    if (path === METRICS_PATH) {
+      const text = metrics();
+      return new Response(head ? null : text, {
+        headers: {
+          "content-type": "text/plain; version=0.0.4; charset=utf-8",
+          ...(head ? { "content-length": String(encoder.encode(text).length) } : {}),
+        },
+      });
+    }
     if (url.includes("?", url.indexOf(path))) {
       return fail(
         400,
@@ -166,8 +200,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     const started = performance.now();
     // A hit is answered synchronously: no promise, no microtask, no closure, on the hot path.
     const answer = cache.getOrCompute(rack, computeJson);
-    if (!(answer instanceof Promise)) return answered(answer, started, head);
-    return answer.then((computed) => answered(computed, started, head), (error) => {
+    if (!(answer instanceof Promise)) return answered(answer, started, head, observe);
+    return answer.then((computed) => answered(computed, started, head, observe), (error) => {
       if (error instanceof QueueFullError) return fail(503, "The server is busy", head);
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
     });
@@ -182,7 +216,7 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     info: { remoteAddr: Deno.Addr },
   ): KnownResponse | undefined => {
     if ((method !== "GET" && method !== "HEAD") || target.charCodeAt(0) !== 47) return undefined;
-    if (target.includes("?") || target === STATS_PATH) return undefined;
+    if (target.includes("?") || target === STATS_PATH || target === METRICS_PATH) return undefined;
     const segment = target.slice(target.lastIndexOf("/") + 1);
     const started = performance.now();
     let entry = fastEntries.get(segment);
@@ -213,9 +247,15 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     requests++;
     logAddress?.(info.remoteAddr);
     const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
+    observe(seconds);
     return { head: OK_HEAD, body: [`{"time":${seconds}`, entry.tail] };
   };
-  return Object.assign(handler, { stats, fastPath });
+  let serverStats: (() => HttpServerStats) | undefined;
+  const metrics = () => metricsText(stats(), latency, serverStats?.());
+  const reportServer = (report: () => HttpServerStats) => {
+    serverStats = report;
+  };
+  return Object.assign(handler, { stats, fastPath, metrics, reportServer });
 }
 
 const FAST_ENTRIES = 4096;
@@ -249,13 +289,84 @@ export function lexicalErrorResponse(status: number, message: string): KnownResp
 const JSON_HEADERS: [string, string][] = [["content-type", JSON_TYPE]];
 const encoder = new TextEncoder();
 
-function answered(answer: CacheAnswer<string>, started: number, head: boolean): Response {
-  return reply(200, answerBody(answer.value, answer.cached, started), head);
+function answered(
+  answer: CacheAnswer<string>,
+  started: number,
+  head: boolean,
+  observe: (seconds: number) => void,
+): Response {
+  const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
+  observe(seconds);
+  const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
+  return reply(200, body, head);
 }
 
-function answerBody(words: string, cached: boolean, started: number): string {
-  const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
-  return `{"time":${seconds},"cached":${cached},"possibilities":${words}}`;
+/** The Prometheus text exposition of the handler's (and the server's) counters. */
+function metricsText(
+  stats: LexicalStats,
+  latency: { buckets: number[]; count: number; sum: number },
+  server: HttpServerStats | undefined,
+): string {
+  const lines: string[] = [];
+  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+  };
+  metric("lexical_requests_total", "counter", "Requests received.", [["", stats.requests]]);
+  metric("lexical_cache_hits_total", "counter", "Racks answered from the cache.", [[
+    "",
+    stats.hits,
+  ]]);
+  metric("lexical_cache_misses_total", "counter", "Racks not in the cache.", [["", stats.misses]]);
+  metric("lexical_computations_total", "counter", "Racks computed.", [["", stats.computations]]);
+  metric("lexical_computation_failures_total", "counter", "Computations that failed.", [[
+    "",
+    stats.failures,
+  ]]);
+  metric("lexical_rejected_total", "counter", "Requests refused by the handler.", [[
+    "",
+    stats.rejected,
+  ]]);
+  metric("lexical_cached_racks", "gauge", "Racks in the cache.", [["", stats.cached]]);
+  let cumulative = 0;
+  const buckets: [string, number][] = LATENCY_BUCKETS.map((bound, i) => {
+    cumulative += latency.buckets[i];
+    return [`_bucket{le="${bound}"}`, cumulative];
+  });
+  buckets.push(['_bucket{le="+Inf"}', latency.count]);
+  buckets.push(["_sum", Math.round(latency.sum * 1e6) / 1e6], ["_count", latency.count]);
+  metric("lexical_answer_seconds", "histogram", "Time to answer a rack.", buckets);
+  if (server) {
+    metric(
+      "http_responses_total",
+      "counter",
+      "Responses sent, by status.",
+      Object.entries(server.responses).map(([status, count]) => [`{status="${status}"}`, count]),
+    );
+    metric("http_open_connections", "gauge", "Connections open now.", [["", server.connections]]);
+    metric("http_connections_accepted_total", "counter", "Connections accepted.", [[
+      "",
+      server.accepted,
+    ]]);
+    metric(
+      "http_connections_closed_total",
+      "counter",
+      "Connections closed by the server, by cause.",
+      [
+        ['{reason="header_timeout"}', server.headerTimeouts],
+        ['{reason="idle_timeout"}', server.idleTimeouts],
+        ['{reason="write_timeout"}', server.writeTimeouts],
+        ['{reason="body_timeout"}', server.bodyTimeouts],
+        ['{reason="evicted"}', server.evicted],
+        ['{reason="refused"}', server.refused],
+      ],
+    );
+    metric("http_accept_errors_total", "counter", "Failed accepts (e.g. out of descriptors).", [[
+      "",
+      server.acceptErrors,
+    ]]);
+  }
+  return lines.join("\n") + "\n";
 }
 
 function reply(status: number, body: string, head: boolean, extra?: [string, string][]): Response {

@@ -175,3 +175,42 @@ Deno.test("LexicalHandler.fastPath answers cached racks only, as the handler wou
   assert.equal(stats.hits, 2);
   assert.equal(lines.length, 3);
 });
+
+Deno.test("lexical handler answers /-/metrics in Prometheus's text format, with the server's counters", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  await (await handler(get("/lexical"), info)).text();
+  await (await handler(get("/lexical"), info)).text();
+  handler.reportServer(() => ({
+    connections: 3,
+    accepted: 9,
+    responses: { 200: 2 },
+    headerTimeouts: 4,
+    idleTimeouts: 1,
+    writeTimeouts: 0,
+    bodyTimeouts: 0,
+    evicted: 0,
+    refused: 0,
+    acceptErrors: 0,
+  }));
+  const response = await handler(get("/-/metrics"), info);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
+  const text = await response.text();
+  for (
+    const line of [
+      "lexical_requests_total 3",
+      "lexical_cache_hits_total 1",
+      "lexical_cache_misses_total 1",
+      "lexical_computations_total 1",
+      'lexical_answer_seconds_bucket{le="+Inf"} 2',
+      "lexical_answer_seconds_count 2",
+      'http_responses_total{status="200"} 2',
+      "http_open_connections 3",
+      'http_connections_closed_total{reason="header_timeout"} 4',
+      'http_connections_closed_total{reason="idle_timeout"} 1',
+    ]
+  ) {
+    assert.ok(text.split("\n").includes(line), `${line} in\n${text}`);
+  }
+  assert.match(text, /^# TYPE lexical_answer_seconds histogram$/m);
+});
