@@ -272,7 +272,7 @@ class ServerCore implements HttpServer {
       ? "https"
       : "http";
     const shortest = Math.min(this.headerTimeoutMs, this.idleTimeoutMs, this.writeTimeoutMs);
-    const tick = Math.min(1000, Math.max(5, Math.floor(shortest / 8)));
+    const tick = Math.min(250, Math.max(5, Math.floor(shortest / 10)));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
     this.finished = this.#run();
     this.#signal = options.signal;
@@ -650,6 +650,10 @@ class Connection {
     this.#scanFrom -= this.#start;
     this.#start = 0;
     this.#end = buffered;
+    if (this.#end === this.#in.length) {
+      // Unreachable while the callers check their limits first; never read into no room.
+      throw new RequestHeadError(431, "The request does not fit the buffer");
+    }
   }
 
   /** Answers one request; whether the connection stays open. */

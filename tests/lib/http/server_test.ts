@@ -373,6 +373,26 @@ Deno.test("serveHttp() at maxConnections closes idle connections first, then ref
   }
 });
 
+Deno.test("serveHttp() at maxConnections answers 503 when no connection can be closed", async () => {
+  const release = Promise.withResolvers<void>();
+  const started = Promise.withResolvers<void>();
+  await using server = serve(async () => {
+    started.resolve();
+    await release.promise;
+    return new Response("ok");
+  }, { maxConnections: 1 });
+  const port = server.addr.port;
+  using busy = await Deno.connect({ hostname: "127.0.0.1", port });
+  await write(busy, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  await started.promise;
+  const refused = await exchange(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.equal(statusOf(refused), 503);
+  assert.match(refused, /retry-after: 1\r\n/);
+  release.resolve();
+  assert.equal(bodyOf(await readToEnd(busy)), "ok");
+  assert.equal(server.stats().refused, 1);
+});
+
 Deno.test("serveHttp() shuts down gracefully: idle closed at once, in-flight answered", async () => {
   const release = Promise.withResolvers<void>();
   const started = Promise.withResolvers<void>();
