@@ -60,11 +60,12 @@ export interface CommandEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMANDS } from "./commands.ts";
  *
  * const ports = COMMANDS.find((command) => command.name === "ports");
- * console.assert(ports?.permissions.allow.net === undefined);
- * console.assert(ports?.permissions.allow.read === true);
+ * assert.equal(ports?.permissions.allow.net, undefined);
+ * assert.equal(ports?.permissions.allow.read, true);
  * ```
  */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -97,14 +98,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "resolve-hostname",
     summary: "print the official name and IPv4 addresses of hosts",
-    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration.
-    permissions: { allow: { net: true, read: true } },
+    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
+    // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname.ts"),
   },
   {
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
-    permissions: { allow: { net: true, read: true } },
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname6.ts"),
   },
   {
@@ -139,10 +145,11 @@ export const COMMANDS: readonly CommandEntry[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findCommand } from "./commands.ts";
  *
- * console.assert(findCommand("wget")?.name === "wget");
- * console.assert(findCommand("netkit") === undefined);
+ * assert.equal(findCommand("wget")?.name, "wget");
+ * assert.equal(findCommand("netkit"), undefined);
  * ```
  */
 export function findCommand(name: string): CommandEntry | undefined {

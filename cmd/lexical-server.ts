@@ -1,5 +1,6 @@
 /**
- * lexical-server: the lecture's lexical word finder API over HTTP.
+ * lexical-server: the lecture's lexical word finder API over HTTP (the lecture: the networking
+ * lecture notes netkit implements).
  *
  * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) on netkit's own HTTP server
  * (`serveHttp`, with header, idle and write timeouts and a connection limit), or under

@@ -1,6 +1,7 @@
 /**
  * `resolve-hostname6`: the official name and every IPv6 address of host names, asked for one at a
- * time (the lecture's dialogue) or given as arguments; `-x ADDRESS` for the reverse.
+ * time (the dialogue of the lecture, the networking lecture notes netkit implements) or given as
+ * arguments; `-x ADDRESS` for the reverse.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * `time-client`: the lecture's time client. Prints the line a daytime server sends.
+ * `time-client`: the lecture's time client (the lecture: the networking lecture notes netkit
+ * implements). Prints the line a daytime server sends.
  *
  * @module
  */

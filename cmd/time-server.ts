@@ -1,5 +1,6 @@
 /**
- * `time-server`: the lecture's time server. Answers each connection with the time (daytime,
+ * `time-server`: the lecture's time server (the lecture: the networking lecture notes netkit
+ * implements). Answers each connection with the time (daytime,
  * RFC 867, or time, RFC 868) and closes it.
  *
  * @module

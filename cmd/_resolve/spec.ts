@@ -16,9 +16,10 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverUsage } from "./spec.ts";
  *
- * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
+ * assert.match(resolverUsage(6), /^Usage: resolve-hostname6 /);
  * ```
  */
 export function resolverUsage(family: IpFamily): string {
@@ -47,9 +48,10 @@ Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverSpec } from "./spec.ts";
  *
- * console.assert(resolverSpec(4).name === "resolve-hostname");
+ * assert.equal(resolverSpec(4).name, "resolve-hostname");
  * ```
  */
 export function resolverSpec(family: IpFamily): CommandLineSpec {

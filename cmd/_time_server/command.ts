@@ -19,7 +19,7 @@ export interface TimeServerCommandOptions {
   /** The port; 0 picks a free one. */
   port: number;
   /** The address to listen on. @default {"::" (falling back to 0.0.0.0)} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** daytime (RFC 867) or time (RFC 868). */
   protocol: TimeProtocol;
   /** Connections answered at once. */
@@ -29,7 +29,7 @@ export interface TimeServerCommandOptions {
   /** Log nothing per connection. */
   quiet?: boolean;
   /** Stop as SIGINT would (tests). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -40,6 +40,7 @@ export interface TimeServerCommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runTimeServer } from "./command.ts";
  *
  * const code = await runTimeServer({
@@ -50,7 +51,7 @@ export interface TimeServerCommandOptions {
  *   timeoutMs: 1000,
  *   signal: AbortSignal.abort(),
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
  * ```
  */
 export async function runTimeServer(options: TimeServerCommandOptions): Promise<number> {

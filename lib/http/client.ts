@@ -114,9 +114,31 @@ export class HttpResponse implements AsyncDisposable {
  * @throws {HttpProtocolError} or {HeaderLimitError} for a response that cannot be read.
  * @throws {ConnectionClosedError} when the server closes before its response head ends.
  *
- * @example Fetch from a server on loopback
+ * @example Fetch from a Deno.serve server on loopback
  * ```ts
- * import { sendHttpRequest } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   (request) => new Response(`You asked for ${new URL(request.url).pathname}\n`),
+ * );
+ * await using response = await sendHttpRequest(`http://127.0.0.1:${server.addr.port}/hello`);
+ * assert.equal(response.status, 200);
+ * assert.equal(response.head.headers.get("content-type"), "text/plain;charset=UTF-8");
+ * let body = "";
+ * const decoder = new TextDecoder();
+ * const bytes = await response.copyBodyTo({
+ *   write: (p) => (body += decoder.decode(p, { stream: true }), Promise.resolve(p.length)),
+ * });
+ * assert.equal(bytes, response.contentLength);
+ * assert.equal(body, "You asked for /hello\n");
+ * ```
+ *
+ * @example The exact bytes of a server that speaks HTTP by hand
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendHttpRequest } from "@netkit/netkit/http";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const serve = (async () => {
@@ -127,7 +149,9 @@ export class HttpResponse implements AsyncDisposable {
  * await using response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
  * const parts: Uint8Array[] = [];
  * await response.copyBodyTo({ write: (p) => (parts.push(p.slice()), Promise.resolve(p.length)) });
- * console.assert(response.status === 200 && new TextDecoder().decode(parts[0]) === "hi");
+ * assert.equal(response.status, 200);
+ * assert.equal(response.head.reason, "OK");
+ * assert.equal(new TextDecoder().decode(parts[0]), "hi");
  * await serve;
  * ```
  */

@@ -38,12 +38,15 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  *
  * @example
  * ```ts
- * import { buildHttpRequest } from "./request.ts";
- * import { parseHttpUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ * import { buildHttpRequest, parseHttpUrl } from "@netkit/netkit/http";
  *
  * const head = buildHttpRequest(parseHttpUrl("http://[::1]:8080/x"), { userAgent: "t" });
- * console.assert(head.startsWith("GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\n"));
- * console.assert(head.endsWith("Connection: close\r\n\r\n"));
+ * assert.equal(
+ *   head,
+ *   "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\nAccept: *\/*\r\n" +
+ *     "Connection: close\r\n\r\n",
+ * );
  * ```
  */
 export function buildHttpRequest(url: HttpUrl, options: HttpRequestOptions = {}): string {
@@ -78,9 +81,10 @@ export function buildHttpRequest(url: HttpUrl, options: HttpRequestOptions = {})
  *
  * @example
  * ```ts
- * import { basicCredentials } from "./request.ts";
+ * import assert from "node:assert/strict";
+ * import { basicCredentials } from "@netkit/netkit/http";
  *
- * console.assert(basicCredentials("Aladdin", "open sesame") === "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+ * assert.equal(basicCredentials("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
  * ```
  */
 export function basicCredentials(username: string, password: string): string {

@@ -33,10 +33,12 @@ const NEWLINE = 10;
  *
  * @example Log to stderr
  * ```ts
- * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+ * import assert from "node:assert/strict";
+ * import { BufferedLineWriter } from "@netkit/netkit/io";
  *
  * await using log = new BufferedLineWriter(Deno.stderr);
  * log.writeLine("Received a connection request from 127.0.0.1.");
+ * assert.equal(log.dropped, 0); // the line is queued; disposing the writer flushes it
  * ```
  */
 export class BufferedLineWriter implements AsyncDisposable {
@@ -44,7 +46,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   readonly #flushDelayMs: number;
   readonly #bufferBytes: number;
   #buffers: [Uint8Array, Uint8Array] | undefined;
-  #active = 0;
+  #active: 0 | 1 = 0;
   #used = 0;
   #dropped = 0;
   #unreported = 0;
@@ -68,15 +70,21 @@ export class BufferedLineWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+   * import assert from "node:assert/strict";
+   * import { BufferedLineWriter } from "@netkit/netkit/io";
    *
    * const chunks: string[] = [];
-   * const sink = { write: (p: Uint8Array) => (chunks.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+   * const sink = {
+   *   write: (p: Uint8Array) => {
+   *     chunks.push(new TextDecoder().decode(p));
+   *     return Promise.resolve(p.length);
+   *   },
+   * };
    * const log = new BufferedLineWriter(sink);
    * log.writeLine("one");
    * log.writeLine("two");
    * await log.flush();
-   * console.assert(chunks.join("") === "one\ntwo\n" && chunks.length === 1);
+   * assert.deepEqual(chunks, ["one\ntwo\n"]); // one batch, one write
    * ```
    */
   writeLine(line: string): void {
@@ -123,7 +131,7 @@ export class BufferedLineWriter implements AsyncDisposable {
       else notice = encoder.encode(text); // Rare: a full buffer, so one allocation is fine.
       this.#unreported = 0;
     }
-    this.#active ^= 1;
+    this.#active = this.#active === 0 ? 1 : 0;
     this.#used = 0;
     this.#writing = this.#write(bytes, notice).finally(() => {
       this.#writing = undefined;

@@ -11,9 +11,11 @@
  *
  * @example
  * ```ts
- * import { TELNET } from "./filter.ts";
+ * import assert from "node:assert/strict";
+ * import { TELNET } from "@netkit/netkit/telnet";
  *
- * console.assert(TELNET.IAC === 255 && TELNET.DO === 253);
+ * assert.equal(TELNET.IAC, 255);
+ * assert.equal(TELNET.DO, 253);
  * ```
  */
 export const TELNET = {
@@ -65,12 +67,13 @@ const EMPTY = new Uint8Array(0);
  *
  * @example
  * ```ts
- * import { TELNET, TelnetFilter } from "./filter.ts";
+ * import assert from "node:assert/strict";
+ * import { TELNET, TelnetFilter } from "@netkit/netkit/telnet";
  *
  * const filter = new TelnetFilter();
  * const { data, reply } = filter.filter(new Uint8Array([0x68, TELNET.IAC, TELNET.DO, 1, 0x69]));
- * console.assert(new TextDecoder().decode(data) === "hi");
- * console.assert(reply.join() === [TELNET.IAC, TELNET.WONT, 1].join());
+ * assert.equal(new TextDecoder().decode(data), "hi");
+ * assert.deepEqual(reply, new Uint8Array([TELNET.IAC, TELNET.WONT, 1])); // refuse to echo
  * ```
  */
 export class TelnetFilter {
@@ -138,9 +141,10 @@ export class TelnetFilter {
  *
  * @example
  * ```ts
- * import { encodeTelnetLine } from "./filter.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeTelnetLine } from "@netkit/netkit/telnet";
  *
- * console.assert(new TextDecoder().decode(encodeTelnetLine("PING")) === "PING\r\n");
+ * assert.equal(new TextDecoder().decode(encodeTelnetLine("PING")), "PING\r\n");
  * ```
  */
 export function encodeTelnetLine(line: string | Uint8Array): Uint8Array {

@@ -56,20 +56,30 @@ export interface TelnetSessionResult {
  *
  * @example Talk to a server that answers one line and closes
  * ```ts
- * import { runTelnetSession } from "./session.ts";
+ * import assert from "node:assert/strict";
+ * import { runTelnetSession } from "@netkit/netkit/telnet";
  *
+ * // The server reads one line (telnet sends the typed LF as CRLF), answers and closes.
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * listener.accept().then(async (conn) => {
- *   await conn.write(new TextEncoder().encode("+PONG\r\n"));
- *   conn.close();
- * });
+ * const served = (async () => {
+ *   using peer = await listener.accept();
+ *   let asked = "";
+ *   const buffer = new Uint8Array(64);
+ *   while (!asked.endsWith("\n")) {
+ *     const n = await peer.read(buffer);
+ *     if (n === null) break;
+ *     asked += new TextDecoder().decode(buffer.subarray(0, n));
+ *   }
+ *   await peer.write(new TextEncoder().encode(asked === "PING\r\n" ? "+PONG\r\n" : "-ERR\r\n"));
+ * })();
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const chunks: Uint8Array[] = [];
+ * let shown = "";
  * await runTelnetSession(conn, {
  *   input: new Blob(["PING\n"]).stream(),
- *   output: { write: (p) => Promise.resolve(chunks.push(p.slice()) && p.length) },
+ *   output: { write: (p) => (shown += new TextDecoder().decode(p), Promise.resolve(p.length)) },
  * });
- * console.assert(new TextDecoder().decode(chunks[0]) === "+PONG\r\n");
+ * await served;
+ * assert.equal(shown, "+PONG\r\n");
  * ```
  */
 export async function runTelnetSession(

@@ -29,14 +29,15 @@ export interface DaytimeRequestOptions {
  *
  * @example
  * ```ts
- * import { requestDaytime } from "./daytime_client.ts";
+ * import assert from "node:assert/strict";
+ * import { requestDaytime } from "@netkit/netkit/time";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const serving = listener.accept().then(async (conn) => {
  *   await conn.write(new TextEncoder().encode("Tue Nov 24 01:08:48 2026\r\n"));
  *   conn.close();
  * });
- * console.assert((await requestDaytime("127.0.0.1", listener.addr.port)) === "Tue Nov 24 01:08:48 2026");
+ * assert.equal(await requestDaytime("127.0.0.1", listener.addr.port), "Tue Nov 24 01:08:48 2026");
  * await serving;
  * ```
  */

@@ -1,5 +1,6 @@
 /**
- * The lecture's time service: the daytime protocol (RFC 867) with `ctime(3)`'s format, the binary
+ * The lecture's time service (the lecture: the networking lecture notes netkit implements).
+ * The daytime protocol (RFC 867) with `ctime(3)`'s format, the binary
  * time protocol (RFC 868), a server for both and a daytime client.
  *
  * @module

@@ -178,7 +178,9 @@ peerTest(
     const stderr = new Response(child.stderr).text();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let stdout = "";
-    while (!LISTENING.test(stdout.split("\n")[0])) stdout += (await reader.read()).value ?? "";
+    while (!LISTENING.test(stdout.split("\n")[0] ?? "")) {
+      stdout += (await reader.read()).value ?? "";
+    }
     const port = Number(stdout.match(/port (\d+)/)![1]);
     const burst = await Promise.all(
       Array.from({ length: 200 }, () => Deno.connect({ hostname: "127.0.0.1", port })),

@@ -10,8 +10,10 @@
 import { PEER_PACKAGES, peerPath } from "./peers.ts";
 
 async function run(argv: string[]): Promise<boolean> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, {
+    args,
     env: { DEBIAN_FRONTEND: "noninteractive" },
     stdout: "null",
     stderr: "inherit",

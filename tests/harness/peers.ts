@@ -104,8 +104,10 @@ export async function startPeer(
   port?: number,
   hostname = "127.0.0.1",
 ): Promise<PeerProcess> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, {
+    args,
     stdin: "null",
     stdout: "null",
     stderr: "null",
