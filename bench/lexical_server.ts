@@ -95,7 +95,7 @@ async function wrk(url: string, options: { connections?: number; script?: string
 /** CPU seconds used so far by a process and its children (nginx's workers), from /proc. */
 function cpuSeconds(pid: number): number {
   try {
-    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
     let ticks = Number(fields[11]) + Number(fields[12]);
     for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
       const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
@@ -297,10 +297,10 @@ interface Contender {
   }
   const median = (contender: Contender) => {
     const sorted = [...contender.results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-    return sorted[Math.floor(sorted.length / 2)];
+    return sorted[Math.floor(sorted.length / 2)]!;
   };
-  const anchor = median(contenders[0]).requestsPerSecond;
-  const bareRps = median(contenders[2]).requestsPerSecond;
+  const anchor = median(contenders[0]!).requestsPerSecond;
+  const bareRps = median(contenders[2]!).requestsPerSecond;
   console.log(
     `### Cached racks: wrk -t2 -c64 -d${DURATION}s, ${body.length}-byte answer, median of ${ROUNDS} alternating rounds, loopback, ${navigator.hardwareConcurrency} cores\n`,
   );

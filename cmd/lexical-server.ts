@@ -95,7 +95,11 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   let port: number;
   let settings: LexicalServerSettings;
-  let limits: { headerTimeoutMs?: number; idleTimeoutMs?: number; maxConnections?: number };
+  let limits: {
+    headerTimeoutMs?: number | undefined;
+    idleTimeoutMs?: number | undefined;
+    maxConnections?: number | undefined;
+  };
   let tls: { cert: string; key: string } | undefined;
   try {
     if (positionals.length > 0 && values.port !== undefined) {

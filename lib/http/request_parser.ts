@@ -98,8 +98,8 @@ export function findHeadEnd(bytes: Uint8Array, start: number, end: number, from 
     const lf = bytes.indexOf(LF, at);
     if (lf < 0 || lf >= end) return -1;
     const next = lf + 1;
-    if (next < end && bytes[next] === LF) return next + 1;
-    if (next + 1 < end && bytes[next] === CR && bytes[next + 1] === LF) return next + 2;
+    if (next < end && bytes[next]! === LF) return next + 1;
+    if (next + 1 < end && bytes[next]! === CR && bytes[next + 1]! === LF) return next + 2;
     if (next + 1 >= end) return -1;
     at = next;
   }
@@ -163,7 +163,7 @@ function parseQuickly(bytes: Uint8Array, start: number, end: number): RequestHea
   REQUEST_LINE.lastIndex = 0;
   const line = REQUEST_LINE.exec(text);
   if (line === null) return undefined;
-  const major = line[3].charCodeAt(0) - 48;
+  const major = line[3]!.charCodeAt(0) - 48;
   if (major !== 1) return undefined;
   const headers: [string, string][] = [];
   let at = REQUEST_LINE.lastIndex;
@@ -174,10 +174,10 @@ function parseQuickly(bytes: Uint8Array, start: number, end: number): RequestHea
     FIELD_LINE.lastIndex = at;
     const field = FIELD_LINE.exec(text);
     if (field === null) return undefined;
-    headers.push([field[1].toLowerCase(), field[2]]);
+    headers.push([field[1]!.toLowerCase(), field[2]!]);
     at = FIELD_LINE.lastIndex;
   }
-  return interpret(line[1], line[2], line[4] === "0" ? 0 : 1, headers);
+  return interpret(line[1]!, line[2]!, line[4] === "0" ? 0 : 1, headers);
 }
 
 /** Reads the head byte by byte: obs-text in values, and a precise error for what is refused. */
@@ -185,13 +185,13 @@ function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead
   // The request line.
   let lineEnd = bytes.indexOf(LF, start);
   if (lineEnd < 0 || lineEnd >= end) throw bad("The request head has no end");
-  let lineStop = lineEnd > start && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+  let lineStop = lineEnd > start && bytes[lineEnd - 1]! === CR ? lineEnd - 1 : lineEnd;
   const cr = bytes.indexOf(CR, start);
   if (cr >= 0 && cr < lineStop) throw bad("The request line holds a bare CR");
   const sp1 = bytes.indexOf(SP, start);
   if (sp1 <= start || sp1 >= lineStop) throw bad("The request line is not METHOD TARGET VERSION");
   for (let i = start; i < sp1; i++) {
-    const c = bytes[i];
+    const c = bytes[i]!;
     if (c >= 128 || TCHAR[c] === 0) throw bad("The method is not a token");
   }
   const sp2 = bytes.indexOf(SP, sp1 + 1);
@@ -199,18 +199,18 @@ function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead
     throw bad("The request line is not METHOD TARGET VERSION");
   }
   for (let i = sp1 + 1; i < sp2; i++) {
-    const c = bytes[i];
+    const c = bytes[i]!;
     if (c <= SP || c >= 127) throw bad("The request target holds a space or a control character");
   }
   if (
-    lineStop - sp2 - 1 !== 8 || bytes[sp2 + 1] !== 72 || bytes[sp2 + 2] !== 84 ||
-    bytes[sp2 + 3] !== 84 || bytes[sp2 + 4] !== 80 || bytes[sp2 + 5] !== 47 ||
-    bytes[sp2 + 7] !== 46
+    lineStop - sp2 - 1 !== 8 || bytes[sp2 + 1]! !== 72 || bytes[sp2 + 2]! !== 84 ||
+    bytes[sp2 + 3]! !== 84 || bytes[sp2 + 4]! !== 80 || bytes[sp2 + 5]! !== 47 ||
+    bytes[sp2 + 7]! !== 46
   ) {
     throw bad("The request line does not end in HTTP/1.x");
   }
-  const major = bytes[sp2 + 6] - 48;
-  const minorDigit = bytes[sp2 + 8] - 48;
+  const major = bytes[sp2 + 6]! - 48;
+  const minorDigit = bytes[sp2 + 8]! - 48;
   if (major < 0 || major > 9 || minorDigit < 0 || minorDigit > 9) {
     throw bad("The request line does not end in HTTP/1.x");
   }
@@ -225,9 +225,9 @@ function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead
   while (lineStart < end) {
     lineEnd = bytes.indexOf(LF, lineStart);
     if (lineEnd < 0 || lineEnd >= end) throw bad("The request head has no end");
-    lineStop = lineEnd > lineStart && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    lineStop = lineEnd > lineStart && bytes[lineEnd - 1]! === CR ? lineEnd - 1 : lineEnd;
     if (lineStop === lineStart) break; // The empty line.
-    const first = bytes[lineStart];
+    const first = bytes[lineStart]!;
     if (first === SP || first === HT) throw bad("Obsolete line folding is not accepted");
     if (headers.length >= MAX_HEADER_FIELDS) {
       throw new RequestHeadError(
@@ -237,7 +237,7 @@ function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead
     }
     let colon = -1;
     for (let i = lineStart; i < lineStop; i++) {
-      const c = bytes[i];
+      const c = bytes[i]!;
       if (c === COLON) {
         colon = i;
         break;
@@ -255,15 +255,17 @@ function parseSlowly(bytes: Uint8Array, start: number, end: number): RequestHead
     if (colon <= lineStart) throw bad("A header field has no name or no colon");
     let valueStart = colon + 1;
     let valueStop = lineStop;
-    while (valueStart < valueStop && (bytes[valueStart] === SP || bytes[valueStart] === HT)) {
+    while (valueStart < valueStop && (bytes[valueStart]! === SP || bytes[valueStart]! === HT)) {
       valueStart++;
     }
-    while (valueStop > valueStart && (bytes[valueStop - 1] === SP || bytes[valueStop - 1] === HT)) {
+    while (
+      valueStop > valueStart && (bytes[valueStop - 1]! === SP || bytes[valueStop - 1]! === HT)
+    ) {
       valueStop--;
     }
     let high = false;
     for (let i = valueStart; i < valueStop; i++) {
-      const c = bytes[i];
+      const c = bytes[i]!;
       if ((c < SP && c !== HT) || c === 127) {
         throw bad(
           c === CR ? "A header field holds a bare CR" : "A header value holds a control character",
@@ -396,7 +398,7 @@ export function parseChunkSize(
   let size = 0;
   let i = start;
   for (; i < stop; i++) {
-    const c = bytes[i];
+    const c = bytes[i]!;
     const digit = c >= 48 && c <= 57
       ? c - 48
       : c >= 97 && c <= 102
@@ -411,10 +413,10 @@ export function parseChunkSize(
     }
   }
   if (i === start) throw bad("A chunk size is not hexadecimal");
-  while (i < stop && (bytes[i] === SP || bytes[i] === HT)) i++;
-  if (i < stop && bytes[i] !== 59) throw bad("A chunk size is not hexadecimal");
+  while (i < stop && (bytes[i]! === SP || bytes[i]! === HT)) i++;
+  if (i < stop && bytes[i]! !== 59) throw bad("A chunk size is not hexadecimal");
   for (; i < stop; i++) {
-    const c = bytes[i];
+    const c = bytes[i]!;
     if ((c < SP && c !== HT) || c === 127) throw bad("A chunk extension holds a control character");
   }
   return size;
@@ -442,7 +444,7 @@ function mergeContentLength(previous: number, value: string): number {
 function ascii(bytes: Uint8Array, start: number, stop: number): string {
   if (stop - start < 24) {
     let text = "";
-    for (let i = start; i < stop; i++) text += String.fromCharCode(bytes[i]);
+    for (let i = start; i < stop; i++) text += String.fromCharCode(bytes[i]!);
     return text;
   }
   return utf8.decode(bytes.subarray(start, stop));
@@ -451,6 +453,6 @@ function ascii(bytes: Uint8Array, start: number, stop: number): string {
 /** Bytes as ISO-8859-1 (obs-text in a field value keeps its byte values). */
 function latin1(bytes: Uint8Array, start: number, stop: number): string {
   let text = "";
-  for (let i = start; i < stop; i++) text += String.fromCharCode(bytes[i]);
+  for (let i = start; i < stop; i++) text += String.fromCharCode(bytes[i]!);
   return text;
 }

@@ -46,41 +46,41 @@ export type FastPath = (
 /** Options of {@linkcode serveHttp}. */
 export interface HttpServerOptions {
   /** The port to listen on. @default {8000} */
-  port?: number;
+  port?: number | undefined;
   /** The address to listen on; `::` takes both families where the system allows. @default {"0.0.0.0"} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Serve on this listener (TCP or TLS) instead of opening one; it is closed at shutdown. */
-  listener?: Deno.Listener;
+  listener?: Deno.Listener | undefined;
   /** Serve HTTPS with this PEM certificate chain (with `key`). */
-  cert?: string;
+  cert?: string | undefined;
   /** The PEM private key for `cert`. */
-  key?: string;
+  key?: string | undefined;
   /** Let several listeners share the port (Linux), one per process or worker. */
-  reusePort?: boolean;
+  reusePort?: boolean | undefined;
   /** Shuts the server down gracefully when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called once listening. */
-  onListen?: (addr: Deno.NetAddr) => void;
+  onListen?: ((addr: Deno.NetAddr) => void) | undefined;
   /** The response when the handler throws. @default {a plain 500} */
-  onError?: (error: unknown) => Response | Promise<Response>;
+  onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
   /** Answers requests whose response bytes are known without building a Request. */
-  fastPath?: FastPath;
+  fastPath?: FastPath | undefined;
   /** The body of the server's own error answers (400, 413, 414, 431, …). @default {plain text} */
-  errorResponse?: (status: number, message: string) => KnownResponse;
+  errorResponse?: ((status: number, message: string) => KnownResponse) | undefined;
   /** The whole request head must arrive within this. @default {20000} */
-  headerTimeoutMs?: number;
+  headerTimeoutMs?: number | undefined;
   /** A kept-alive connection with no request is closed after this. @default {60000} */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** A client that takes no response bytes for this long is dropped. @default {30000} */
-  writeTimeoutMs?: number;
+  writeTimeoutMs?: number | undefined;
   /** The largest request head (431, or 414 for a request line alone). @default {16384} */
-  maxHeadBytes?: number;
+  maxHeadBytes?: number | undefined;
   /** The largest request body (413). @default {1048576} */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** The most open connections; beyond it idle ones are closed first. @default {1000} */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
   /** How long shutdown waits for requests in flight. @default {10000} */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs?: number | undefined;
 }
 
 /** Counters of a running {@linkcode HttpServer}. */
@@ -160,7 +160,7 @@ function listen(options: HttpServerOptions): Deno.Listener {
   const base = {
     port: options.port ?? 8000,
     hostname: options.hostname ?? "0.0.0.0",
-    reusePort: options.reusePort,
+    ...(options.reusePort === undefined ? {} : { reusePort: options.reusePort }),
   };
   if (options.cert !== undefined || options.key !== undefined) {
     if (options.cert === undefined || options.key === undefined) {
@@ -754,7 +754,7 @@ class Connection {
       return new Request(url, {
         method,
         headers: head.headers,
-        body: body === undefined || method === "GET" || method === "HEAD" ? undefined : body,
+        body: body === undefined || method === "GET" || method === "HEAD" ? null : body,
       });
     } catch (error) {
       if (method === "TRACE" || method === "TRACK") {

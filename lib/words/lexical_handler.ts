@@ -129,8 +129,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     latency.count++;
     latency.sum += seconds;
     for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
-      if (seconds <= LATENCY_BUCKETS[i]) {
-        latency.buckets[i]++;
+      if (seconds <= LATENCY_BUCKETS[i]!) {
+        latency.buckets[i]!++;
         break;
       }
     }
@@ -333,7 +333,7 @@ function metricsText(
   metric("lexical_cached_racks", "gauge", "Racks in the cache.", [["", stats.cached]]);
   let cumulative = 0;
   const buckets: [string, number][] = LATENCY_BUCKETS.map((bound, i) => {
-    cumulative += latency.buckets[i];
+    cumulative += latency.buckets[i]!;
     return [`_bucket{le="${bound}"}`, cumulative];
   });
   buckets.push(['_bucket{le="+Inf"}', latency.count]);

@@ -14,7 +14,7 @@ function echoServer() {
 }
 
 async function run(argv: string[], stdin?: string) {
-  const child = new Deno.Command(argv[0], {
+  const child = new Deno.Command(argv[0]!, {
     args: argv.slice(1),
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",

@@ -120,11 +120,11 @@ Deno.test("serveHttp() takes the fast path for known bytes, pipelined, HEAD with
   const text = await readToEnd(conn);
   const parts = text.split(/(?=HTTP\/1\.1 )/);
   assert.equal(parts.length, 4, text);
-  assert.equal(bodyOf(parts[0]), "GET:fast");
-  assert.equal(bodyOf(parts[1]), "slow");
-  assert.match(parts[2], /content-length: 9\r\n/);
-  assert.equal(bodyOf(parts[2]), "");
-  assert.equal(bodyOf(parts[3]), "GET:fast");
+  assert.equal(bodyOf(parts[0]!), "GET:fast");
+  assert.equal(bodyOf(parts[1]!), "slow");
+  assert.match(parts[2]!, /content-length: 9\r\n/);
+  assert.equal(bodyOf(parts[2]!), "");
+  assert.equal(bodyOf(parts[3]!), "GET:fast");
   assert.equal(handled, 1);
 });
 
@@ -143,7 +143,7 @@ Deno.test("serveHttp() refuses HTTP/1.1 without Host, and serves HTTP/1.0 with a
   using conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await write(conn, "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
   const [first] = await readResponses(conn, 1);
-  assert.match(first, /connection: keep-alive\r\n/);
+  assert.match(first!, /connection: keep-alive\r\n/);
   await write(conn, "GET /b HTTP/1.0\r\n\r\n");
   assert.equal(bodyOf(await readToEnd(conn)), "GET /b ");
 });
@@ -245,7 +245,7 @@ Deno.test("serveHttp() answers Expect: 100-continue before the body arrives", as
   assert.equal(decoder.decode(buffer.subarray(0, n!)), "HTTP/1.1 100 Continue\r\n\r\n");
   await write(conn, "data");
   const [answer] = await readResponses(conn, 1);
-  assert.equal(bodyOf(answer), "PUT /up data");
+  assert.equal(bodyOf(answer!), "PUT /up data");
 });
 
 Deno.test("serveHttp() streams long bodies chunked (HTTP/1.1) or until close (HTTP/1.0)", async () => {
@@ -366,7 +366,7 @@ Deno.test("serveHttp() at maxConnections closes idle connections first, then ref
     }
     // A fourth client is served: the oldest idle connection made room.
     assert.equal(bodyOf(await exchange(port, "GET / HTTP/1.0\r\n\r\n")), "ok");
-    assert.equal(await readToEnd(idle[0]), "", "the oldest idle connection was closed");
+    assert.equal(await readToEnd(idle[0]!), "", "the oldest idle connection was closed");
     assert.equal(server.stats().evicted, 1);
   } finally {
     for (const conn of idle) conn.close();

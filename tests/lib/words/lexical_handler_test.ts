@@ -165,9 +165,12 @@ Deno.test("LexicalHandler.fastPath answers cached racks only, as the handler wou
   assert.equal(body.cached, true);
   assert.deepEqual(body.possibilities, ["lexical", "alexic", "axle", "lax", "ax", "xi"]);
   assert.ok(handler.fastPath("HEAD", "/callxie", info));
-  for (
-    const [method, target] of [["POST", "/lexical"], ["GET", "/lexical?x"], ["GET", "/-/stats"]]
-  ) {
+  const others: [string, string][] = [
+    ["POST", "/lexical"],
+    ["GET", "/lexical?x"],
+    ["GET", "/-/stats"],
+  ];
+  for (const [method, target] of others) {
     assert.equal(handler.fastPath(method, target, info), undefined, `${method} ${target}`);
   }
   const stats = handler.stats();
