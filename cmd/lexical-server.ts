@@ -34,7 +34,7 @@ export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRES
                       [--finder worker|subprocess] [--workers N] [--cache-size N]
                       [--dict FILE] [--finder-command PATH] [--quiet]
                       [--header-timeout SECONDS] [--idle-timeout SECONDS]
-                      [--max-connections N] [--cert FILE --key FILE]
+                      [--max-connections N] [--cert FILE --key FILE] [--access-log]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
 the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
@@ -57,6 +57,7 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
   --finder-command PATH the scrabble-word-finder program for --finder subprocess (default:
                         $NETKIT_WORD_FINDER, else deno run cmd/scrabble-word-finder.ts)
   --quiet               do not log requests
+  --access-log          also log one line per answer in the common log format (on stderr)
 
 Logs "Received a connection request from ADDRESS." per request on stderr. SIGINT or SIGTERM
 stops it: no new connections, requests in flight answered (up to 10 s), then exit.
@@ -79,6 +80,7 @@ const spec = {
     dict: { type: "string" as const },
     "finder-command": { type: "string" as const },
     quiet: { type: "boolean" as const },
+    "access-log": { type: "boolean" as const },
     "header-timeout": { type: "string" as const },
     "idle-timeout": { type: "string" as const },
     "max-connections": { type: "string" as const },
@@ -174,6 +176,7 @@ export async function main(args: string[]): Promise<number> {
       signal: shutdown.signal,
       fastPath: started.handler.fastPath,
       errorResponse: lexicalErrorResponse,
+      accessLog: values["access-log"] === true ? (line: string) => log.writeLine(line) : undefined,
       onError: () => new Response('{"error":"Internal error"}', { status: 500 }),
     });
   let server;

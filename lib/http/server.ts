@@ -65,6 +65,8 @@ export interface HttpServerOptions {
   onError?: ((error: unknown) => Response | Promise<Response>) | undefined;
   /** Answers requests whose response bytes are known without building a Request. */
   fastPath?: FastPath | undefined;
+  /** Receives one line per answer in the common log format (as nginx and Apache write it). */
+  accessLog?: ((line: string) => void) | undefined;
   /** The body of the server's own error answers (400, 413, 414, 431, …). @default {plain text} */
   errorResponse?: ((status: number, message: string) => KnownResponse) | undefined;
   /** The whole request head must arrive within this. @default {20000} */
@@ -196,6 +198,7 @@ const KEEP_ALIVE_LINE = encoder.encode("connection: keep-alive\r\n\r\n");
 const PLAIN_HEAD_CACHE = new Map<number, PreparedHead>();
 
 const LENGTH_LINES = new Map<number, Uint8Array>();
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** `content-length: N\r\n`, kept for the lengths seen most (a bounded cache). */
 function contentLengthLine(length: number): Uint8Array {
@@ -225,6 +228,7 @@ class ServerCore implements HttpServer {
   readonly fastPath: FastPath | undefined;
   readonly onError: ((error: unknown) => Response | Promise<Response>) | undefined;
   readonly errorResponse: (status: number, message: string) => KnownResponse;
+  readonly accessLog: ((line: string) => void) | undefined;
   readonly headerTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly writeTimeoutMs: number;
@@ -252,6 +256,8 @@ class ServerCore implements HttpServer {
   #signal: AbortSignal | undefined;
   #onAbort = () => void this.shutdown();
   #dateSecond = -1;
+  #logSecond = -1;
+  #logDate = "";
   #dateLine = new Uint8Array(0);
 
   constructor(handler: HttpHandler, listener: Deno.Listener, options: HttpServerOptions) {
@@ -261,6 +267,7 @@ class ServerCore implements HttpServer {
     this.fastPath = options.fastPath;
     this.onError = options.onError;
     this.errorResponse = options.errorResponse ?? plainError;
+    this.accessLog = options.accessLog;
     this.headerTimeoutMs = positive(options.headerTimeoutMs, DEFAULT_HEADER_TIMEOUT_MS);
     this.idleTimeoutMs = positive(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS);
     this.writeTimeoutMs = positive(options.writeTimeoutMs, DEFAULT_WRITE_TIMEOUT_MS);
@@ -297,6 +304,22 @@ class ServerCore implements HttpServer {
       this.#dateLine = encoder.encode(`date: ${new Date(second * 1000).toUTCString()}\r\n`);
     }
     return this.#dateLine;
+  }
+
+  /** `10/Oct/2000:13:55:36 +0000`, rebuilt once a second. */
+  logDate(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#logSecond) {
+      this.#logSecond = second;
+      const date = new Date(second * 1000);
+      const two = (n: number) => String(n).padStart(2, "0");
+      this.#logDate = `${two(date.getUTCDate())}/${
+        MONTHS[date.getUTCMonth()]
+      }/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${
+        two(date.getUTCSeconds())
+      } +0000`;
+    }
+    return this.#logDate;
   }
 
   counted(status: number): void {
@@ -523,6 +546,8 @@ class Connection {
   #outLength = 0;
   #scratch = new Uint8Array(0);
   #lastHeadBytes: Uint8Array | undefined;
+  #current: RequestHead | undefined;
+  #bodyBytes = 0;
   #lastHead: RequestHead | undefined;
 
   constructor(server: ServerCore, conn: Deno.Conn) {
@@ -542,15 +567,19 @@ class Connection {
   async serve(): Promise<void> {
     try {
       for (;;) {
+        this.#current = undefined;
         const head = await this.#readHead();
         if (head === null) break;
+        this.#current = head;
         if (!(await this.#answer(head))) break;
       }
       await this.#flush();
     } catch (error) {
       if (error instanceof RequestHeadError && !this.closed) {
         try {
-          this.#appendKnown(this.server.errorResponse(error.status, error.message), false, false);
+          const known = this.server.errorResponse(error.status, error.message);
+          const sent = this.#appendKnown(known, false, false);
+          this.#logAccess(this.#current, error.status, sent);
           await this.#flush();
           await this.#linger();
         } catch {
@@ -664,7 +693,8 @@ class Connection {
     if (!hasBody && server.fastPath) {
       const known = server.fastPath(head.method, head.target, this.info);
       if (known) {
-        this.#appendKnown(known, head.method === "HEAD", keepAlive, head.minor);
+        const sent = this.#appendKnown(known, head.method === "HEAD", keepAlive, head.minor);
+        if (server.accessLog) this.#logAccess(head, known.head.status, sent);
         this.#answered(keepAlive);
         if (this.#outLength >= FLUSH_BYTES || this.#start === this.#end) await this.#flush();
         return keepAlive;
@@ -715,8 +745,23 @@ class Connection {
       throw error;
     }
     info.settle(true);
+    if (server.accessLog) this.#logAccess(head, response.status, this.#bodyBytes);
     this.#answered(stayOpen);
     return stayOpen;
+  }
+
+  /** One common-log-format line; `head` is undefined for a request that could not be read. */
+  #logAccess(head: RequestHead | undefined, status: number, bytes: number): void {
+    const log = this.server.accessLog;
+    if (!log) return;
+    const host = this.info.remoteAddr.hostname.replace(/^::ffff:(?=\d+\.)/, "");
+    const request = head
+      ? `${head.method} ${head.target} HTTP/1.${head.minor}`.replace(
+        /["\\]/g,
+        (c) => `\\x${c.charCodeAt(0).toString(16)}`,
+      )
+      : "-";
+    log(`${host} - - [${this.server.logDate()}] "${request}" ${status} ${bytes > 0 ? bytes : "-"}`);
   }
 
   #answered(keepAlive: boolean): void {
@@ -881,7 +926,8 @@ class Connection {
     this.#outLength += encoder.encodeInto(text, this.#out.subarray(this.#outLength)).written;
   }
 
-  #appendKnown(known: KnownResponse, isHead: boolean, keepAlive: boolean, minor = 1): void {
+  /** Appends a known response; returns the body bytes sent (none for HEAD). */
+  #appendKnown(known: KnownResponse, isHead: boolean, keepAlive: boolean, minor = 1): number {
     const body = known.body;
     let length: number;
     let parts: Uint8Array[] | undefined;
@@ -914,6 +960,7 @@ class Connection {
       else for (const part of parts!) this.#append(part);
     }
     this.server.counted(known.head.status);
+    return isHead ? 0 : length;
   }
 
   /** `text` as UTF-8 in the scratch buffer at `offset` (valid until the next call at or before it). */
@@ -1000,14 +1047,17 @@ class Connection {
     if (!hasDate) this.#append(this.server.dateLine());
     this.#append(CRLF);
     this.server.counted(status);
+    this.#bodyBytes = 0;
     if (isHead || noBody) return keepAlive;
     if (!streaming) {
       for (const chunk of chunks) this.#append(chunk);
+      this.#bodyBytes = total;
       return keepAlive;
     }
     const chunked = head.minor === 1;
     const frame = async (chunk: Uint8Array) => {
       if (chunk.length === 0) return;
+      this.#bodyBytes += chunk.length;
       if (chunked) this.#appendText(`${chunk.length.toString(16)}\r\n`);
       this.#append(chunk);
       if (chunked) this.#append(CRLF);

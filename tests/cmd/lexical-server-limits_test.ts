@@ -162,3 +162,22 @@ peerTest("lexical-server serves HTTPS with --cert and --key", ["openssl", "curl"
   assert.equal(output.code, 0);
   assert.equal(JSON.parse(decoder.decode(output.stdout)).possibilities[0], "lexical");
 });
+
+Deno.test("lexical-server --access-log logs each answer in the common log format", async () => {
+  const server = await startServer(["--quiet", "--workers", "1", "--access-log"]);
+  try {
+    await (await fetch(`http://127.0.0.1:${server.port}/lexical`)).text();
+    await (await fetch(`http://127.0.0.1:${server.port}/lexical`)).text();
+  } finally {
+    const { code, stderr } = await server.stop("SIGTERM");
+    assert.equal(code, 0, stderr);
+    const lines = stderr.split("\n").filter((line) => line.includes('"GET /lexical HTTP/1.1"'));
+    assert.equal(lines.length, 2, stderr);
+    assert.ok(
+      lines.every((line) =>
+        /^127\.0\.0\.1 - - \[.+\] "GET \/lexical HTTP\/1\.1" 200 \d+$/.test(line)
+      ),
+    );
+    assert.ok(!stderr.includes("Received a connection request"), "--quiet");
+  }
+});

@@ -449,3 +449,25 @@ Deno.test("serveHttp() stops when its signal aborts", async () => {
   stop.abort();
   await server.finished;
 });
+
+Deno.test("serveHttp() writes one common-log-format line per answer to accessLog", async () => {
+  const lines: string[] = [];
+  const head = new PreparedHead(200, []);
+  await using server = serve(() => new Response("slow!", { status: 201 }), {
+    accessLog: (line) => lines.push(line),
+    fastPath: (_method, target) => target === "/fast" ? { head, body: "fast" } : undefined,
+  });
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  await write(
+    conn,
+    'GET /fast HTTP/1.1\r\nHost: a\r\n\r\nHEAD /fast HTTP/1.1\r\nHost: a\r\n\r\nGET /a"b HTTP/1.0\r\n\r\n',
+  );
+  await readToEnd(conn);
+  await exchange(server.addr.port, "GET / HTTP/1.1\r\n\r\n");
+  const date = String.raw`\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\]`;
+  assert.equal(lines.length, 4, lines.join("\n"));
+  assert.match(lines[0]!, new RegExp(`^127\\.0\\.0\\.1 - - ${date} "GET /fast HTTP/1\\.1" 200 4$`));
+  assert.match(lines[1]!, /"HEAD \/fast HTTP\/1\.1" 200 -$/);
+  assert.match(lines[2]!, /"GET \/a\\x22b HTTP\/1\.0" 201 5$/);
+  assert.match(lines[3]!, /"-" 400 \d+$/);
+});
