@@ -106,6 +106,89 @@ export function findHeadEnd(bytes: Uint8Array, start: number, end: number, from 
   return -1;
 }
 
+/** What {@linkcode checkRequestLinePrefix} returns once the whole request line has been checked. */
+export const LINE_CHECKED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Checks the part of a request line that has arrived, `bytes[start, end)` with no complete head
+ * yet, so that garbage is refused at once instead of waiting for a head that never ends: the
+ * method must be a token, the target visible ASCII, the version `HTTP/` digits. Resumes at
+ * `from` (what an earlier call checked) and returns how far it got, so a dripped line costs
+ * linear time.
+ *
+ * @returns Where the next call may resume ({@linkcode LINE_CHECKED} once the line is whole).
+ * @throws {RequestHeadError} 400 for a prefix no valid request line starts with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRequestLinePrefix, RequestHeadError } from "@netkit/netkit/http";
+ *
+ * const good = new TextEncoder().encode("GET /a HT");
+ * assert.equal(checkRequestLinePrefix(good, 0, good.length), good.length);
+ * const bad = new TextEncoder().encode("G\0T /a");
+ * assert.throws(() => checkRequestLinePrefix(bad, 0, bad.length), RequestHeadError);
+ * ```
+ */
+export function checkRequestLinePrefix(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  from = start,
+): number {
+  if (from === LINE_CHECKED) return LINE_CHECKED;
+  let i = Math.max(start, from);
+  // Which part `i` is in: find the spaces before it (at most two, so this is cheap).
+  const sp1 = bytes.indexOf(SP, start);
+  const inMethod = sp1 < 0 || sp1 >= i;
+  if (inMethod) {
+    for (; i < end; i++) {
+      const c = bytes[i]!;
+      if (c === SP) break;
+      if (c >= 128 || TCHAR[c] === 0) throw bad("The method is not a token");
+    }
+    if (i >= end) return i;
+    if (i === start) throw bad("The request line is not METHOD TARGET VERSION");
+    i++; // The first space.
+  }
+  const method = sp1 < 0 ? i - 1 : sp1;
+  const sp2 = bytes.indexOf(SP, method + 1);
+  if (sp2 < 0 || sp2 >= i) {
+    for (; i < end; i++) {
+      const c = bytes[i]!;
+      if (c === SP) break;
+      if (c < SP || c >= 127) {
+        throw bad(
+          c === CR || c === LF
+            ? "The request line is not METHOD TARGET VERSION"
+            : "The request target holds a control character",
+        );
+      }
+    }
+    if (i >= end) return i;
+    if (i === method + 1) throw bad("The request line is not METHOD TARGET VERSION");
+    i++; // The second space.
+  }
+  const version = bytes.indexOf(SP, method + 1) + 1;
+  const expected = "HTTP/";
+  for (; i < end; i++) {
+    const at = i - version;
+    const c = bytes[i]!;
+    if (at < 5) {
+      if (c !== expected.charCodeAt(at)) throw bad("The request line does not end in HTTP/1.x");
+    } else if (at === 5 || at === 7) {
+      if (c < 48 || c > 57) throw bad("The request line does not end in HTTP/1.x");
+    } else if (at === 6) {
+      if (c !== 46) throw bad("The request line does not end in HTTP/1.x");
+    } else {
+      // The line is whole: what follows is the full parser's to judge.
+      if (c === LF || (c === CR && at === 8)) return LINE_CHECKED;
+      throw bad("The request line does not end in HTTP/1.x");
+    }
+  }
+  return i;
+}
+
 /**
  * Parses a complete request head, `bytes[start, end)` as found by {@linkcode findHeadEnd}.
  *

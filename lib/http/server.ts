@@ -8,7 +8,13 @@
  * @module
  */
 
-import { findHeadEnd, parseChunkSize, parseRequestHead } from "./request_parser.ts";
+import {
+  checkRequestLinePrefix,
+  findHeadEnd,
+  LINE_CHECKED,
+  parseChunkSize,
+  parseRequestHead,
+} from "./request_parser.ts";
 import { DEFAULT_MAX_HEAD_BYTES, type RequestHead, RequestHeadError } from "./request_parser.ts";
 import { type KnownResponse, latin1Bytes, PreparedHead } from "./server_response.ts";
 import { reasonPhrase } from "./_status_text.ts";
@@ -188,6 +194,8 @@ const CR = 13;
 const LF = 10;
 const FLUSH_BYTES = 64 * 1024;
 const MEMO_HEAD_BYTES = 1024;
+/** Empty lines ignored before a request line (RFC 9112 §2.2 asks for at least one). */
+const MAX_EMPTY_LINES = 2;
 const STREAM_THRESHOLD = 64 * 1024;
 const encoder = new TextEncoder();
 const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
@@ -547,6 +555,8 @@ class Connection {
   #scratch = new Uint8Array(0);
   #lastHeadBytes: Uint8Array | undefined;
   #current: RequestHead | undefined;
+  #checkedTo = 0;
+  #emptyLines = 0;
   #bodyBytes = 0;
   #lastHead: RequestHead | undefined;
 
@@ -603,15 +613,21 @@ class Connection {
         else if (c === CR && this.#start + 1 < this.#end && bytes[this.#start + 1] === LF) {
           this.#start += 2;
         } else break;
+        if (++this.#emptyLines > MAX_EMPTY_LINES) {
+          throw new RequestHeadError(400, "Empty lines instead of a request line");
+        }
       }
       if (this.#start < this.#end) {
         const stop = findHeadEnd(bytes, this.#start, this.#end, this.#scanFrom);
         if (stop >= 0) {
           const head = this.#sameHead(bytes, this.#start, stop) ??
             this.#remember(bytes, this.#start, stop, parseRequestHead(bytes, this.#start, stop));
-          this.#start = this.#scanFrom = stop;
+          this.#start = this.#scanFrom = this.#checkedTo = stop;
+          this.#emptyLines = 0;
           return head;
         }
+        // Not all here yet: refuse a request line that cannot be one now, not at the timeout.
+        this.#checkedTo = checkRequestLinePrefix(bytes, this.#start, this.#end, this.#checkedTo);
         const buffered = this.#end - this.#start;
         if (buffered >= server.maxHeadBytes) {
           const lineEnds = bytes.indexOf(LF, this.#start);
@@ -636,7 +652,11 @@ class Connection {
           this.state = HEAD;
         }
       } else {
-        this.#start = this.#end = this.#scanFrom = 0;
+        this.#start =
+          this.#end =
+          this.#scanFrom =
+          this.#checkedTo =
+            0;
         if (server.stopping) return null;
       }
       if (this.#end === bytes.length) this.#makeRoom();
@@ -677,6 +697,9 @@ class Connection {
       this.#in = grown;
     }
     this.#scanFrom -= this.#start;
+    if (this.#checkedTo !== LINE_CHECKED) {
+      this.#checkedTo = Math.max(0, this.#checkedTo - this.#start);
+    }
     this.#start = 0;
     this.#end = buffered;
     if (this.#end === this.#in.length) {
@@ -796,11 +819,17 @@ class Connection {
     }
     const method = head.method;
     try {
-      return new Request(url, {
+      const request = new Request(url, {
         method,
         headers: head.headers,
         body: body === undefined || method === "GET" || method === "HEAD" ? null : body,
       });
+      if (request.method !== method) {
+        // The Request constructor uppercases `get`, `post`, …; HTTP methods are case-sensitive
+        // (RFC 9110 §9.1), so the handler must see `get` as the unknown method it is.
+        Object.defineProperty(request, "method", { value: method });
+      }
+      return request;
     } catch (error) {
       if (method === "TRACE" || method === "TRACK") {
         throw new RequestHeadError(501, `The method "${method}" is not supported`);

@@ -21,6 +21,7 @@ import { bodyFraming, readHttpResponseHead } from "../../lib/http/response.ts";
 import { copyChunkedBody } from "../../lib/http/chunked.ts";
 import { createLexicalHandler } from "../../lib/words/lexical_handler.ts";
 import {
+  checkRequestLinePrefix,
   findHeadEnd,
   parseChunkSize,
   parseRequestHead,
@@ -383,6 +384,11 @@ export const httpRequestHeadTarget: FuzzTarget = {
       return;
     }
     const head = parseRequestHead(input, 0, end);
+    // An accepted head: no part of it, checked as it arrives, may have been refused.
+    let checked = 0;
+    for (let stop = 1; stop <= end; stop += 3) {
+      checked = checkRequestLinePrefix(input, 0, stop, checked);
+    }
     if (!head.method || !head.target || (head.minor !== 0 && head.minor !== 1)) {
       throw new Error(`Bad head ${JSON.stringify(head)}`);
     }

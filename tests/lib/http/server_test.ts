@@ -185,6 +185,12 @@ Deno.test("serveHttp() refuses smuggling shapes and malformed heads with 400 and
     ["POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 400],
     ["POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n", 400],
     ["CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", 501],
+    // Unfinished heads that no request can start with: refused at once, not at the timeout.
+    ["G\x00T /abc", 400],
+    ["GET /a\x01", 400],
+    ["GET /abc HTTX", 400],
+    ["GET /abc\r\n", 400],
+    ["\r\n\r\n\r\n", 400],
   ];
   for (const [request, status] of table) {
     const answer = await exchange(server.addr.port, request);
@@ -470,4 +476,13 @@ Deno.test("serveHttp() writes one common-log-format line per answer to accessLog
   assert.match(lines[1]!, /"HEAD \/fast HTTP\/1\.1" 200 -$/);
   assert.match(lines[2]!, /"GET \/a\\x22b HTTP\/1\.0" 201 5$/);
   assert.match(lines[3]!, /"-" 400 \d+$/);
+});
+
+Deno.test("serveHttp() keeps methods case-sensitive: `get` is not GET", async () => {
+  await using server = serve((request) => new Response(request.method));
+  const answer = await exchange(
+    server.addr.port,
+    "get / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+  );
+  assert.equal(bodyOf(answer), "get");
 });
