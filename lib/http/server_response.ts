@@ -8,6 +8,7 @@
  */
 
 import { reasonPhrase } from "./_status_text.ts";
+import { latin1Bytes } from "./_latin1.ts";
 
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -77,11 +78,4 @@ export interface KnownResponse {
    * string is sent as UTF-8. A HEAD request gets its length only.
    */
   body: string | Uint8Array | readonly (string | Uint8Array)[];
-}
-
-/** Text of code points up to 255 as one byte each. */
-export function latin1Bytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }
