@@ -20,6 +20,9 @@ export const DEFAULT_CACHE_SIZE = 10_000;
 /** The default bound on the cached answers' total size: 64 MiB of JSON. */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** How many racks one client (one address) may have computing at once by default. */
+export const DEFAULT_MAX_MISSES_PER_CLIENT = 8;
+
 /** The path that answers the counters instead of a rack. */
 export const STATS_PATH = "/-/stats";
 
@@ -41,6 +44,11 @@ export interface LexicalHandlerOptions {
   cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
   log?: ((line: string) => void) | undefined;
+  /**
+   * How many cache misses one client address may have computing at once; beyond it, 503 with
+   * `Retry-After`, so one client's costly racks cannot fill the finder's queue. @default {8}
+   */
+  maxMissesPerClient?: number | undefined;
 }
 
 /** The counters answered at {@linkcode STATS_PATH}. */
@@ -96,7 +104,8 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  *
  * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}`; 400 for an empty
  * rack or one with anything but letters (a blank is `%3F`); 414 for more than 32 tiles; 405 with
- * `Allow` for methods other than GET and HEAD; 503 when the finder is overloaded; 500 when it fails.
+ * `Allow` for methods other than GET and HEAD; 503 with `Retry-After` when the finder is
+ * overloaded or the client already has `maxMissesPerClient` racks computing; 500 when it fails.
  * Every error body is JSON `{"error": message}`.
  *
  * @example Call the handler without a socket
@@ -124,6 +133,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   const computeJson = async (rack: string) => JSON.stringify(await find(rack));
   let requests = 0;
   let rejected = 0;
+  const maxMissesPerClient = options.maxMissesPerClient ?? DEFAULT_MAX_MISSES_PER_CLIENT;
+  const pendingByClient = new Map<string, number>();
   const latency = { buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sum: 0 };
   const observe = (seconds: number) => {
     latency.count++;
@@ -201,12 +212,26 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(400, "The rack is not valid percent-encoding", head);
     }
     const started = performance.now();
+    const client = info && cache.get(rack) === undefined ? clientOf(info.remoteAddr) : undefined;
+    if (client !== undefined && (pendingByClient.get(client) ?? 0) >= maxMissesPerClient) {
+      return fail(503, `This client has ${maxMissesPerClient} racks computing already`, head, [
+        ["retry-after", "1"],
+      ]);
+    }
     // A hit is answered synchronously: no promise, no microtask, no closure, on the hot path.
     const answer = cache.getOrCompute(rack, computeJson);
     if (!(answer instanceof Promise)) return answered(answer, started, head, observe);
+    if (client !== undefined) pendingByClient.set(client, (pendingByClient.get(client) ?? 0) + 1);
     return answer.then((computed) => answered(computed, started, head, observe), (error) => {
-      if (error instanceof QueueFullError) return fail(503, "The server is busy", head);
+      if (error instanceof QueueFullError) {
+        return fail(503, "The server is busy", head, [["retry-after", "1"]]);
+      }
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
+    }).finally(() => {
+      if (client === undefined) return;
+      const pending = pendingByClient.get(client)! - 1;
+      if (pending === 0) pendingByClient.delete(client);
+      else pendingByClient.set(client, pending);
     });
   };
   // The fast path's memo: a raw rack segment -> its rack, the cached JSON it was built from, and
@@ -389,4 +414,10 @@ function pathOf(url: string): string {
   const hash = url.indexOf("#", start);
   if (hash >= 0 && hash < end) end = hash;
   return url.slice(start, end);
+}
+
+/** The client a fair share is counted for: its address (IPv4-mapped IPv6 as IPv4). */
+function clientOf(address: Deno.Addr): string {
+  if (address.transport !== "tcp" && address.transport !== "udp") return address.transport;
+  return address.hostname.replace(/^::ffff:(?=\d+\.)/i, "");
 }

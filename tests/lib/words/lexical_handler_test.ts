@@ -217,3 +217,30 @@ Deno.test("lexical handler answers /-/metrics in Prometheus's text format, with 
   }
   assert.match(text, /^# TYPE lexical_answer_seconds histogram$/m);
 });
+
+Deno.test("lexical handler gives each client a fair share of computations: 503 beyond it", async () => {
+  const waiting: (() => void)[] = [];
+  const handler = createLexicalHandler({
+    find: (rack) => new Promise((resolve) => waiting.push(() => resolve([rack]))),
+    maxMissesPerClient: 2,
+  });
+  const greedy = { remoteAddr: { transport: "tcp" as const, hostname: "192.0.2.1", port: 1 } };
+  const other = { remoteAddr: { transport: "tcp" as const, hostname: "192.0.2.2", port: 1 } };
+  const first = handler(get("/aaa"), greedy);
+  const second = handler(get("/bbb"), greedy);
+  const refused = await handler(get("/ccc"), greedy);
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get("retry-after"), "1");
+  assert.match((await refused.json()).error, /2 racks computing/);
+  const fair = handler(get("/ddd"), other);
+  for (const release of waiting) release();
+  for (const response of await Promise.all([first, second, fair])) {
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+  }
+  // Done computing: the greedy client may ask again, and a cached rack is never refused.
+  const again = handler(get("/eee"), greedy);
+  waiting.at(-1)!();
+  assert.equal((await again).status, 200);
+  assert.equal((await handler(get("/aaa"), greedy)).status, 200);
+});
