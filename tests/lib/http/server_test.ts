@@ -486,3 +486,50 @@ Deno.test("serveHttp() keeps methods case-sensitive: `get` is not GET", async ()
   );
   assert.equal(bodyOf(answer), "get");
 });
+
+Deno.test("serveHttp() frames 204 and 304 without a body, keeps every Set-Cookie, settles info.completed", async () => {
+  const completed: Promise<void>[] = [];
+  await using server = serve((request, info) => {
+    completed.push(info.completed);
+    const path = new URL(request.url).pathname;
+    if (path === "/204") return new Response(null, { status: 204 });
+    if (path === "/304") return new Response(null, { status: 304, headers: { etag: '"x"' } });
+    const headers = new Headers();
+    headers.append("set-cookie", "a=1");
+    headers.append("set-cookie", "b=2");
+    return new Response("cookies", { headers });
+  });
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  await write(
+    conn,
+    "GET /204 HTTP/1.1\r\nHost: a\r\n\r\nGET /304 HTTP/1.1\r\nHost: a\r\n\r\n" +
+      "GET /c HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+  );
+  const text = await readToEnd(conn);
+  const [noContent, notModified, cookies] = text.split(/(?=HTTP\/1\.1 )/);
+  assert.doesNotMatch(noContent!, /content-length|transfer-encoding/);
+  assert.match(notModified!, /^HTTP\/1\.1 304 Not Modified\r\n/);
+  assert.match(notModified!, /etag: "x"\r\n/);
+  assert.equal(bodyOf(notModified!), "");
+  assert.match(cookies!, /set-cookie: a=1\r\nset-cookie: b=2\r\n/);
+  assert.equal(bodyOf(cookies!), "cookies");
+  await Promise.all(completed);
+});
+
+Deno.test("serveHttp() drops the connection when a streamed body fails half-way", async () => {
+  let sent = 0;
+  await using server = serve(() =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          if (sent++ < 3) controller.enqueue(new Uint8Array(40_000));
+          else controller.error(new Error("the source broke"));
+        },
+      }),
+    )
+  );
+  const answer = await exchange(server.addr.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+  assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(answer, /transfer-encoding: chunked\r\n/);
+  assert.ok(!answer.endsWith("0\r\n\r\n"), "no last chunk: the client sees the body cut short");
+});
