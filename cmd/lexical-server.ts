@@ -20,6 +20,8 @@ import {
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { LexicalHandler } from "../lib/words/lexical_handler.ts";
+import type { ListenerConfig } from "./_lexical_server/listener.ts";
+import type { ListenerCommand, ListenerReport } from "./_lexical_server/listener_worker.ts";
 import {
   type LexicalServerSettings,
   lexicalSettingsFromEnv,
@@ -35,6 +37,7 @@ export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRES
                       [--dict FILE] [--finder-command PATH] [--quiet]
                       [--header-timeout SECONDS] [--idle-timeout SECONDS]
                       [--max-connections N] [--cert FILE --key FILE] [--access-log]
+                      [--listeners N]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
 the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
@@ -58,6 +61,9 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
                         $NETKIT_WORD_FINDER, else deno run cmd/scrabble-word-finder.ts)
   --quiet               do not log requests
   --access-log          also log one line per answer in the common log format (on stderr)
+  --listeners N         N listeners on the port (reusePort), each in its own thread with its
+                        own finder and cache, to use every core (default 1; needs
+                        deno run --unstable-net)
 
 Logs "Received a connection request from ADDRESS." per request on stderr. SIGINT or SIGTERM
 stops it: no new connections, requests in flight answered (up to 10 s), then exit.
@@ -81,6 +87,7 @@ const spec = {
     "finder-command": { type: "string" as const },
     quiet: { type: "boolean" as const },
     "access-log": { type: "boolean" as const },
+    listeners: { type: "string" as const },
     "header-timeout": { type: "string" as const },
     "idle-timeout": { type: "string" as const },
     "max-connections": { type: "string" as const },
@@ -103,6 +110,7 @@ export async function main(args: string[]): Promise<number> {
     maxConnections?: number | undefined;
   };
   let tls: { cert: string; key: string } | undefined;
+  let listeners: number;
   try {
     if (positionals.length > 0 && values.port !== undefined) {
       throw new UsageError("give the port once, as PORT or --port");
@@ -129,6 +137,8 @@ export async function main(args: string[]): Promise<number> {
         ? undefined
         : parseCount(maxConnections, "--max-connections", 1, 1_000_000),
     };
+    const listenersText = values.listeners as string | undefined;
+    listeners = listenersText === undefined ? 1 : parseCount(listenersText, "--listeners", 1, 64);
     const cert = values.cert as string | undefined;
     const key = values.key as string | undefined;
     if ((cert === undefined) !== (key === undefined)) {
@@ -149,56 +159,113 @@ export async function main(args: string[]): Promise<number> {
       return 1;
     }
   }
-  const quiet = values.quiet === true;
+  if (
+    listeners > 1 && typeof (Deno as { listenDatagram?: unknown }).listenDatagram !== "function"
+  ) {
+    // Deno.listen({ reusePort }) ends the process (exit 70) without the flag: ask first.
+    console.error(
+      "lexical-server: --listeners needs the unstable net API: deno run --unstable-net",
+    );
+    return 1;
+  }
+  const config: ListenerConfig = {
+    settings,
+    port,
+    hostname: values.host as string | undefined,
+    tls: tlsFiles,
+    limits,
+    quiet: values.quiet === true,
+    accessLog: values["access-log"] === true,
+    reusePort: listeners > 1,
+  };
+  if (listeners > 1) {
+    // Each listener has its own finder: share the cores among them.
+    const workers = settings.workers ?? navigator.hardwareConcurrency;
+    config.settings = { ...settings, workers: Math.max(1, Math.round(workers / listeners)) };
+  }
   const { BufferedLineWriter } = await import("../lib/io/buffered_line_writer.ts");
   await using log = new BufferedLineWriter(Deno.stderr, { flushDelayMs: 50 });
-  let started;
+  using shutdown = shutdownSignal();
+  const { startListener, ListenerError } = await import("./_lexical_server/listener.ts");
+  let first;
   try {
-    started = await startLexicalHandler(
-      settings,
-      quiet ? undefined : (line) => log.writeLine(line),
-    );
+    first = await startListener(config, (line) => log.writeLine(line), shutdown.signal);
   } catch (error) {
-    console.error(`lexical-server: Cannot load the word finder: ${(error as Error).message}`);
+    const what = error instanceof ListenerError && error.step === "load"
+      ? "Cannot load the word finder"
+      : `Cannot listen on port ${port}`;
+    console.error(`lexical-server: ${what}: ${(error as Error).message}${unstableHint(error)}`);
     return 1;
   }
-  await using finder = started.finder;
-  using shutdown = shutdownSignal();
-  const { serveHttp } = await import("../lib/http/server.ts");
-  const { lexicalErrorResponse } = await import("../lib/words/lexical_handler.ts");
-  const host = values.host as string | undefined;
-  const listen = (hostname: string) =>
-    serveHttp(started.handler, {
-      port,
-      hostname,
-      ...tlsFiles,
-      ...limits,
-      signal: shutdown.signal,
-      fastPath: started.handler.fastPath,
-      errorResponse: lexicalErrorResponse,
-      accessLog: values["access-log"] === true ? (line: string) => log.writeLine(line) : undefined,
-      onError: () => new Response('{"error":"Internal error"}', { status: 500 }),
-    });
-  let server;
+  await using finder = first.finder;
+  const server = first.server;
+  const others: ListenerWorker[] = [];
   try {
-    try {
-      server = listen(host ?? "::");
-    } catch (error) {
-      // No IPv6 on this system: the default falls back to IPv4.
-      if (host !== undefined || error instanceof Deno.errors.AddrInUse) throw error;
-      server = listen("0.0.0.0");
+    for (let i = 1; i < listeners; i++) {
+      others.push(await startListenerWorker({ ...config, port: server.addr.port }));
     }
   } catch (error) {
-    console.error(`lexical-server: Cannot listen on port ${port}: ${(error as Error).message}`);
+    console.error(
+      `lexical-server: Cannot start listener ${others.length + 2}: ${(error as Error).message}`,
+    );
+    await server.shutdown();
+    await Promise.all(others.map((other) => other.stop()));
     return 1;
   }
-  const running = server;
-  started.handler.reportServer(() => running.stats());
   const where = formatHostPort(server.addr.hostname, server.addr.port);
   const scheme = tlsFiles ? "https" : "http";
-  console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind})`);
+  const how = listeners > 1 ? `, ${listeners} listeners` : "";
+  console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind}${how})`);
   await server.finished;
+  await Promise.all(others.map((other) => other.stop()));
   return 0;
+}
+
+/** A listener running in a worker. */
+interface ListenerWorker {
+  /** Shuts it down gracefully and ends the worker. */
+  stop(): Promise<void>;
+}
+
+async function startListenerWorker(config: ListenerConfig): Promise<ListenerWorker> {
+  const worker = new Worker(new URL("./_lexical_server/listener_worker.ts", import.meta.url), {
+    type: "module",
+    name: "lexical-listener",
+  });
+  let next = Promise.withResolvers<ListenerReport>();
+  worker.onmessage = (event: MessageEvent<ListenerReport>) => next.resolve(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    next.reject(new Error(event.message));
+  };
+  const send = (command: ListenerCommand) => {
+    next = Promise.withResolvers<ListenerReport>();
+    worker.postMessage(command);
+    return next.promise;
+  };
+  try {
+    const report = await send({ type: "start", config });
+    if (report.type === "error") throw new Error(report.message);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return {
+    async stop() {
+      try {
+        await send({ type: "stop" });
+      } finally {
+        worker.terminate();
+      }
+    },
+  };
+}
+
+/** Where `reusePort` was refused for want of `--unstable-net`, how to ask for it. */
+function unstableHint(error: unknown): string {
+  return /unstable/i.test(String((error as Error)?.message))
+    ? " (--listeners needs deno run --unstable-net)"
+    : "";
 }
 
 let served: Promise<LexicalHandler> | undefined;

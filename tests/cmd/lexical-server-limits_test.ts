@@ -181,3 +181,48 @@ Deno.test("lexical-server --access-log logs each answer in the common log format
     assert.ok(!stderr.includes("Received a connection request"), "--quiet");
   }
 });
+
+Deno.test("lexical-server --listeners 2 serves on one port from two threads and stops on SIGTERM", async () => {
+  const server = await startDenoServer((port) => [
+    "run",
+    "-A",
+    "--unstable-net",
+    SERVER,
+    "--workers",
+    "2",
+    "--listeners",
+    "2",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+  ]);
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const client = Deno.createHttpClient({});
+        try {
+          const response = await fetch(`http://127.0.0.1:${server.port}/lexical`, { client });
+          return (await response.json()).possibilities[0];
+        } finally {
+          client.close();
+        }
+      }),
+    );
+    assert.ok(answers.every((word) => word === "lexical"), String(answers));
+  } finally {
+    const { code, stderr } = await server.stop("SIGTERM");
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /\(worker, 2 listeners\)/);
+  }
+});
+
+Deno.test("lexical-server --listeners 2 without --unstable-net says what it needs", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SERVER, "--listeners", "2", "--port", "0", "--host", "127.0.0.1"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 1);
+  assert.match(decoder.decode(output.stderr), /--listeners needs the unstable net API/);
+});

@@ -80,6 +80,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-read",
     "--allow-run",
     "--allow-env",
+    "--unstable-net",
   ]);
 });
 
@@ -118,6 +119,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-run",
     "--allow-env",
     "--allow-sys=hostname",
+    "--unstable-net",
   ]);
 });
 
