@@ -4,7 +4,8 @@
  * 1. Cached racks with `wrk -t2 -c64`, the same bytes per path: lexical-server on netkit's own
  *    `serveHttp` (the default, logging on) beside nginx serving the server's own answer from a
  *    file (the anchor, 1 worker; and 2 workers), a bare `Deno.serve` answering the same bytes
- *    pre-encoded from memory, and lexical-server under `deno serve --parallel`. All servers run
+ *    pre-encoded from memory, lexical-server `--listeners 2` (two threads sharing the port with
+ *    reusePort) beside nginx with 2 workers, and lexical-server under `deno serve --parallel`. All servers run
  *    at once and the wrk runs alternate, `--rounds` times; the table shows each one's median.
  * 2. Slowloris: 300 connections that send half a request head and wait. How long a good
  *    client's request takes meanwhile, and how many of the 300 are still open after the header
@@ -57,7 +58,7 @@ interface WrkResult {
 }
 
 function lexicalServer(args: string[]) {
-  const argv = ["run", "-A", SERVER, "--host", "127.0.0.1", ...args];
+  const argv = ["run", "-A", "--unstable-net", SERVER, "--host", "127.0.0.1", ...args];
   return startDenoServer((port) => [...argv, "--port", String(port)], { keepStderr: false });
 }
 
@@ -250,13 +251,17 @@ interface Contender {
   await using nginx2 = await nginx("2");
   await using bare = await bareDenoServe();
   await using ours = await lexicalServer([]);
+  await using ours2 = await lexicalServer(["--listeners", "2"]);
   await using parallel = await startDenoServer(
     (port) => ["serve", "-A", "--parallel", "--quiet", "--port", String(port), SERVER],
     { env: { NETKIT_WORKERS: "1" }, keepStderr: false },
   );
-  for (let i = 0; i < 8; i++) {
-    for (const port of [ours.port, parallel.port]) {
-      await fetch(`http://127.0.0.1:${port}/api/${RACK}`).then((response) => response.text());
+  // Warm every listener's cache: a fresh connection each time, so reusePort spreads them.
+  for (let i = 0; i < 16; i++) {
+    for (const port of [ours.port, ours2.port, parallel.port]) {
+      const client = Deno.createHttpClient({});
+      await fetch(`http://127.0.0.1:${port}/api/${RACK}`, { client }).then((r) => r.text());
+      client.close();
     }
   }
   const contenders: Contender[] = [
@@ -277,6 +282,12 @@ interface Contender {
       name: "**lexical-server (serveHttp, default), logging on**",
       port: ours.port,
       pid: ours.pid,
+      results: [],
+    },
+    {
+      name: "lexical-server --listeners 2 (reusePort, 2 threads), logging on",
+      port: ours2.port,
+      pid: ours2.pid,
       results: [],
     },
     {
@@ -308,6 +319,8 @@ interface Contender {
     "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | server CPU µs/request (median) | p50 ms | p99 ms | peak RSS MB |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|");
+  const listeners2 = median(contenders[4]!).requestsPerSecond;
+  const nginx2 = median(contenders[1]!).requestsPerSecond;
   for (const contender of contenders) {
     const result = median(contender);
     console.log(
@@ -322,6 +335,9 @@ interface Contender {
       } |${result.errors ? ` ${result.errors}` : ""}`,
     );
   }
+  console.log(
+    `\nlexical-server --listeners 2 vs nginx with 2 workers: ${fixed(listeners2 / nginx2, 2)}×`,
+  );
 }
 
 // 2. Slowloris: 300 half-sent heads, a good client meanwhile, who is still open after the timeout.
