@@ -320,7 +320,7 @@ interface Contender {
   );
   console.log("|---|---|---|---|---|---|---|---|---|");
   const listeners2 = median(contenders[4]!).requestsPerSecond;
-  const nginx2 = median(contenders[1]!).requestsPerSecond;
+  const nginx2Rps = median(contenders[1]!).requestsPerSecond;
   for (const contender of contenders) {
     const result = median(contender);
     console.log(
@@ -336,7 +336,7 @@ interface Contender {
     );
   }
   console.log(
-    `\nlexical-server --listeners 2 vs nginx with 2 workers: ${fixed(listeners2 / nginx2, 2)}×`,
+    `\nlexical-server --listeners 2 vs nginx with 2 workers: ${fixed(listeners2 / nginx2Rps, 2)}×`,
   );
 }
 
