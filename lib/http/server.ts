@@ -160,7 +160,13 @@ export interface HttpServer extends AsyncDisposable {
  */
 export function serveHttp(handler: HttpHandler, options: HttpServerOptions = {}): HttpServer {
   const listener = options.listener ?? listen(options);
-  const core = new ServerCore(handler, listener, options);
+  let core: ServerCore;
+  try {
+    core = new ServerCore(handler, listener, options);
+  } catch (error) {
+    closeQuietly(listener); // A limit out of range: nothing may stay open.
+    throw error;
+  }
   options.onListen?.(core.addr);
   return core;
 }
@@ -1128,7 +1134,8 @@ class Connection {
   }
 
   async #flush(): Promise<void> {
-    if (this.#outLength === 0 || this.closed) return;
+    if (this.#outLength === 0) return;
+    if (this.closed) throw new Deno.errors.Interrupted("The connection was closed");
     const state = this.state;
     const deadline = this.deadline;
     this.state = WRITE;

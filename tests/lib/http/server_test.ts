@@ -533,3 +533,8 @@ Deno.test("serveHttp() drops the connection when a streamed body fails half-way"
   assert.match(answer, /transfer-encoding: chunked\r\n/);
   assert.ok(!answer.endsWith("0\r\n\r\n"), "no last chunk: the client sees the body cut short");
 });
+
+Deno.test("serveHttp() refuses a limit out of range and leaves nothing open", () => {
+  assert.throws(() => serve(echo, { headerTimeoutMs: 0 }), RangeError);
+  assert.throws(() => serve(echo, { maxConnections: -1 }), RangeError);
+});
