@@ -37,7 +37,7 @@ export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRES
                       [--dict FILE] [--finder-command PATH] [--quiet]
                       [--header-timeout SECONDS] [--idle-timeout SECONDS]
                       [--max-connections N] [--cert FILE --key FILE] [--access-log]
-                      [--listeners N]
+                      [--listeners N] [--max-misses-per-client N]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
 the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
@@ -61,6 +61,8 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
                         $NETKIT_WORD_FINDER, else deno run cmd/scrabble-word-finder.ts)
   --quiet               do not log requests
   --access-log          also log one line per answer in the common log format (on stderr)
+  --max-misses-per-client N  racks one client address may have computing at once; beyond it,
+                        503 with Retry-After (default 8: its fair share of the finder)
   --listeners N         N listeners on the port (reusePort), each in its own thread with its
                         own finder and cache, to use every core (default 1; needs
                         deno run --unstable-net)
@@ -88,6 +90,7 @@ const spec = {
     quiet: { type: "boolean" as const },
     "access-log": { type: "boolean" as const },
     listeners: { type: "string" as const },
+    "max-misses-per-client": { type: "string" as const },
     "header-timeout": { type: "string" as const },
     "idle-timeout": { type: "string" as const },
     "max-connections": { type: "string" as const },
