@@ -113,8 +113,9 @@ export const LINE_CHECKED = Number.MAX_SAFE_INTEGER;
  * Checks the part of a request line that has arrived, `bytes[start, end)` with no complete head
  * yet, so that garbage is refused at once instead of waiting for a head that never ends: the
  * method must be a token, the target visible ASCII, the version `HTTP/` digits. Resumes at
- * `from` (what an earlier call checked) and returns how far it got, so a dripped line costs
- * linear time.
+ * `from` (what an earlier call checked) and returns how far it got: each byte is checked once,
+ * and finding the line's spaces again is one native scan of what has arrived (at most the head
+ * limit).
  *
  * @returns Where the next call may resume ({@linkcode LINE_CHECKED} once the line is whole).
  * @throws {RequestHeadError} 400 for a prefix no valid request line starts with.

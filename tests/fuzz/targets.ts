@@ -386,7 +386,7 @@ export const httpRequestHeadTarget: FuzzTarget = {
     const head = parseRequestHead(input, 0, end);
     // An accepted head: no part of it, checked as it arrives, may have been refused.
     let checked = 0;
-    for (let stop = 1; stop <= end; stop += 3) {
+    for (let stop = 1; stop <= end; stop += Math.max(3, Math.ceil(end / 64))) {
       checked = checkRequestLinePrefix(input, 0, stop, checked);
     }
     if (!head.method || !head.target || (head.minor !== 0 && head.minor !== 1)) {

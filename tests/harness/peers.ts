@@ -19,6 +19,7 @@ export const PEER_PACKAGES: Record<string, string> = {
   openssl: "openssl",
   python3: "python3",
   gcc: "gcc",
+  wrk: "wrk", // bench/lexical_server.ts
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
