@@ -79,14 +79,17 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "time-client",
-    summary: "print the line a daytime server sends",
+    summary: "print the time a daytime or time (RFC 868) server sends, over TCP or UDP",
     permissions: { allow: { net: true } },
     load: () => import("./time-client.ts"),
   },
   {
     name: "telnet",
-    summary: "talk to a TCP service: stdin out with CRLF, replies to stdout",
-    permissions: { allow: { net: true } },
+    summary: "a telnet client on a terminal; on a pipe, lines out with CRLF, replies to stdout",
+    // TERM for TTYPE, /etc/services for port names. Not run, though `z` (suspend) needs it for
+    // Deno.kill(Deno.pid, "SIGTSTP"): a network client should not get to start programs, so the
+    // compiled telnet says it cannot suspend.
+    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"] } },
     load: () => import("./telnet.ts"),
   },
   {
@@ -102,7 +105,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
     // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
     permissions: {
-      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+      allow: {
+        net: true,
+        read: true,
+        env: ["LOCALDOMAIN", "RES_OPTIONS"],
+        sys: ["hostname", "networkInterfaces"],
+      },
     },
     load: () => import("./resolve-hostname.ts"),
   },
@@ -110,7 +118,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
     permissions: {
-      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+      allow: {
+        net: true,
+        read: true,
+        env: ["LOCALDOMAIN", "RES_OPTIONS"],
+        sys: ["hostname", "networkInterfaces"],
+      },
     },
     load: () => import("./resolve-hostname6.ts"),
   },

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import {
   parseCommandLine,
   parseCount,
@@ -288,4 +289,4 @@ export default {
   },
 } satisfies Deno.ServeDefaultExport;
 
-if (import.meta.main && !startedByDenoServe()) Deno.exit(await main(Deno.args));
+if (import.meta.main && !startedByDenoServe()) await runMain("lexical-server", main);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { resolverMain } from "./_resolve/main.ts";
 import { resolverUsage } from "./_resolve/spec.ts";
 
@@ -17,4 +18,4 @@ export function main(args: string[]): Promise<number> {
   return resolverMain(args, 4);
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("resolve-hostname", main);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
 import { parseRack } from "../lib/words/rack.ts";
 
@@ -63,4 +64,4 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("scrabble-word-finder", main);

@@ -23,10 +23,13 @@ import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.
 import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
+  lookupAddresses,
   resolveAddress,
   resolveHost,
   type ResolveOptions,
+  type ResolveStep,
 } from "../../lib/dns/resolver.ts";
+import { rcodeName } from "../../lib/dns/message.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { duplexFromStreams } from "../../lib/io/duplex.ts";
 import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
@@ -102,6 +105,13 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
   return `${error instanceof Error ? error.message : String(error)}.`;
 }
 
+/** One line of `--debug`: a source and its outcome, or a question and its answer. */
+function describeStep(step: ResolveStep): string {
+  if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
+  const outcome = step.rcode !== undefined ? rcodeName(step.rcode) : `no answer (${step.error})`;
+  return `asked ${step.server} for ${step.type} ${step.name}: ${outcome}`;
+}
+
 /** Reads and drops bytes up to the next LF; false when the input ends first. */
 async function skipRestOfLine(input: SocketStream): Promise<boolean> {
   const byte = new Uint8Array(1);
@@ -158,6 +168,21 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
     };
   } catch (error) {
     return describeFailure(query, error, family, false);
+  }
+}
+
+/** Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address. */
+async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
+  try {
+    const found = await lookupAddresses(query, { ...options, family: 0 });
+    const lines = found.addresses.flatMap(({ address }, i) =>
+      ["STREAM", "DGRAM", "RAW"].map((type, j) =>
+        `${address.padEnd(15)} ${type.padEnd(6)} ${i === 0 && j === 0 ? found.canonicalName : ""}`
+      )
+    );
+    return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
+  } catch (error) {
+    return describeFailure(query, error, 4, false);
   }
 }
 
@@ -252,6 +277,9 @@ export async function runParsedResolverCommand(
   }
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
+  if (values.debug === true) {
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+  }
   if (typeof options.hostsFile === "string") {
     try {
       await Deno.stat(options.hostsFile);
@@ -274,7 +302,10 @@ export async function runParsedResolverCommand(
   };
 
   if (positionals.length > 0 || reverse.length > 0) {
-    for (const host of positionals) report(await lookUp(host, family, options), false);
+    const ahosts = values.ahosts === true;
+    for (const host of positionals) {
+      report(await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)), false);
+    }
     for (const address of reverse) report(await lookUpAddress(address, options), false);
     return failures === 0 ? 0 : 1;
   }

@@ -15,3 +15,4 @@ export * from "./errors.ts";
 export * from "./resolv_conf.ts";
 export * from "./nsswitch.ts";
 export * from "./host_name.ts";
+export * from "./address_order.ts";

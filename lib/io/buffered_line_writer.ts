@@ -17,6 +17,12 @@ export interface BufferedLineWriterOptions {
   /** Write at most this long after the first unwritten line arrives. @default {10} */
   flushDelayMs?: number;
   /**
+   * How long disposing waits for the buffered lines to go out. A log whose reader has stopped
+   * reading (a full stderr pipe) would otherwise hold up a server's shutdown for ever; lines not
+   * out by then are given up. @default {1000}
+   */
+  disposeTimeoutMs?: number;
+  /**
    * The size of each of the two buffers: lines that do not fit in the filling one are dropped
    * (and counted) until the reader catches up. @default {262144}
    */
@@ -44,6 +50,7 @@ const NEWLINE = 10;
 export class BufferedLineWriter implements AsyncDisposable {
   readonly #writer: ByteWriter;
   readonly #flushDelayMs: number;
+  readonly #disposeTimeoutMs: number;
   readonly #bufferBytes: number;
   #buffers: [Uint8Array, Uint8Array] | undefined;
   #active: 0 | 1 = 0;
@@ -57,6 +64,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
     this.#writer = writer;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
+    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 1000;
     this.#bufferBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 
@@ -160,8 +168,18 @@ export class BufferedLineWriter implements AsyncDisposable {
     }
   }
 
-  /** Flushes, for `await using`; the writer stays usable. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.flush();
+  /**
+   * Flushes, for `await using`, waiting at most `disposeTimeoutMs`; the writer stays usable.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#disposeTimeoutMs);
+    });
+    try {
+      await Promise.race([this.flush(), gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -269,3 +269,29 @@ Deno.test("resolve-hostname asks a name server on IPv6 written as [ADDRESS]:PORT
   assert.equal(result.stdout, 'Official name is "v6.test"\nIP Addresses:\n+ 10.6.6.6\n');
   assert.equal(result.code, 0);
 });
+
+Deno.test("resolve-hostname --debug tells each source and question on stderr", async () => {
+  await using server = await fixedServer();
+  const result = await run([
+    "--nameserver",
+    `127.0.0.1:${server.port}`,
+    "--hosts-file",
+    "",
+    "--timeout",
+    "0.3",
+    "--debug",
+    "fail.test",
+    "silent.test",
+  ]);
+  assert.equal(result.code, 1);
+  const lines = result.stderr.split("\n").filter((line) => line.startsWith("resolve-hostname: "));
+  assert.deepEqual(lines, [
+    "resolve-hostname: source files: notfound",
+    `resolve-hostname: asked 127.0.0.1:${server.port} for A fail.test: SERVFAIL`,
+    "resolve-hostname: source dns: tryagain",
+    "resolve-hostname: source files: notfound",
+    `resolve-hostname: asked 127.0.0.1:${server.port} for A silent.test: no answer (Cannot resolve ` +
+    `"silent.test": the name server 127.0.0.1:${server.port} did not answer within 0.3 s)`,
+    "resolve-hostname: source dns: tryagain",
+  ]);
+});

@@ -19,6 +19,10 @@ export const PEER_PACKAGES: Record<string, string> = {
   openssl: "openssl",
   python3: "python3",
   gcc: "gcc",
+  tmux: "tmux",
+  telnetd: "inetutils-telnetd",
+  "inetutils-telnet": "inetutils-telnet",
+  busybox: "busybox-static", // Debian's busybox package has no telnetd applet
   wrk: "wrk", // bench/lexical_server.ts
 };
 

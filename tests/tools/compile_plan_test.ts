@@ -65,14 +65,14 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     planCompile([name]).steps[0]?.args.filter((arg) => /^--(allow|unstable)-/.test(arg));
   assertEquals(flags("ports"), ["--allow-read"]);
   assertEquals(flags("time-client"), ["--allow-net"]);
-  assertEquals(flags("telnet"), ["--allow-net"]);
+  assertEquals(flags("telnet"), ["--allow-net", "--allow-read=/etc/services", "--allow-env=TERM"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
   assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
   assertEquals(flags("resolve-hostname6"), [
     "--allow-net",
     "--allow-read",
     "--allow-env=LOCALDOMAIN,RES_OPTIONS",
-    "--allow-sys=hostname",
+    "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
   assertEquals(flags("lexical-server"), [
@@ -118,7 +118,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-write",
     "--allow-run",
     "--allow-env",
-    "--allow-sys=hostname",
+    "--allow-sys=hostname,networkInterfaces",
     "--unstable-net",
   ]);
 });

@@ -115,3 +115,10 @@ Deno.test("BufferedLineWriter measures a line by its UTF-8 size and leaves no pa
   await log.flush();
   assert.deepEqual(out.writes, ["ab\n", "(1 log lines dropped)\n"]);
 });
+
+Deno.test("BufferedLineWriter's dispose gives up on a writer that never takes the bytes", async () => {
+  const stuck = { write: () => new Promise<number>(() => {}) };
+  const log = new BufferedLineWriter(stuck, { flushDelayMs: 1, disposeTimeoutMs: 10 });
+  log.writeLine("nobody reads this");
+  await log[Symbol.asyncDispose](); // resolves after 10 ms instead of never
+});
