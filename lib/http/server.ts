@@ -25,7 +25,7 @@ export const DEFAULT_HEADER_TIMEOUT_MS = 20_000;
 /** The default idle keep-alive timeout: 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** The default write timeout: a client must take some bytes every 30 s. */
-export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+export const DEFAULT_SERVER_WRITE_TIMEOUT_MS = 30_000;
 /** The default bound on a request body: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The default connection limit. */
@@ -285,7 +285,7 @@ class ServerCore implements HttpServer {
     this.accessLog = options.accessLog;
     this.headerTimeoutMs = positive(options.headerTimeoutMs, DEFAULT_HEADER_TIMEOUT_MS);
     this.idleTimeoutMs = positive(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS);
-    this.writeTimeoutMs = positive(options.writeTimeoutMs, DEFAULT_WRITE_TIMEOUT_MS);
+    this.writeTimeoutMs = positive(options.writeTimeoutMs, DEFAULT_SERVER_WRITE_TIMEOUT_MS);
     this.maxHeadBytes = positive(options.maxHeadBytes, DEFAULT_MAX_HEAD_BYTES);
     this.maxBodyBytes = Math.max(0, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     this.maxConnections = positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS);
