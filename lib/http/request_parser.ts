@@ -93,9 +93,11 @@ const utf8 = new TextDecoder();
  * ```
  */
 export function findHeadEnd(bytes: Uint8Array, start: number, end: number, from = start): number {
+  // Searched within what has arrived: a buffer's stale tail is never scanned.
+  const arrived = end < bytes.length ? bytes.subarray(0, end) : bytes;
   let at = Math.max(start, from);
   while (at < end) {
-    const lf = bytes.indexOf(LF, at);
+    const lf = arrived.indexOf(LF, at);
     if (lf < 0 || lf >= end) return -1;
     const next = lf + 1;
     if (next < end && bytes[next]! === LF) return next + 1;
@@ -138,6 +140,7 @@ export function checkRequestLinePrefix(
   from = start,
 ): number {
   if (from === LINE_CHECKED) return LINE_CHECKED;
+  bytes = end < bytes.length ? bytes.subarray(0, end) : bytes;
   let i = Math.max(start, from);
   // Which part `i` is in: find the spaces before it (at most two, so this is cheap).
   const sp1 = bytes.indexOf(SP, start);
@@ -234,8 +237,10 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
 }
 
 const REQUEST_LINE = /([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/([0-9])\.([0-9])\r?\n/y;
-const FIELD_LINE =
-  /([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[\x21-\x7e](?:[ \t]*[\x21-\x7e])*)?)[ \t]*\r?\n/y;
+// Each pattern can match a line in one way only, so a failing line costs linear time (a value of
+// 16 KiB of blanks must not cost 16K × 16K steps of backtracking).
+const FIELD_LINE = /([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([^\r\n]*)\r?\n/y;
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 /**
  * The common case, decoded at once and matched with two regular expressions: an ASCII head in
@@ -258,7 +263,10 @@ function parseQuickly(bytes: Uint8Array, start: number, end: number): RequestHea
     FIELD_LINE.lastIndex = at;
     const field = FIELD_LINE.exec(text);
     if (field === null) return undefined;
-    headers.push([field[1]!.toLowerCase(), field[2]!]);
+    const value = field[2]!;
+    if (!FIELD_VALUE.test(value)) return undefined;
+    // Only SP and HT can be blanks here, so trim() removes exactly the OWS around the value.
+    headers.push([field[1]!.toLowerCase(), value.trim()]);
     at = FIELD_LINE.lastIndex;
   }
   return interpret(line[1]!, line[2]!, line[4] === "0" ? 0 : 1, headers);
