@@ -24,6 +24,7 @@ import {
   fileWriter,
   WGET_EXIT,
 } from "../../lib/download/download.ts";
+import { HttpConnectionPool } from "../../lib/http/pool.ts";
 import { WgetReporter } from "./reporter.ts";
 
 /** wget's parsed option values, by long name. */
@@ -174,6 +175,10 @@ export async function runWget(
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
+  // One pool for the whole command line: URLs on the same server share a kept-alive connection,
+  // as with GNU wget.
+  const pool = new HttpConnectionPool();
+  options.pool = pool;
   try {
     for (const [index, url] of all.entries()) {
       if (sink && options.output) {
@@ -198,6 +203,7 @@ export async function runWget(
       }
     }
   } finally {
+    await pool.close();
     sink?.close();
   }
   if (!quiet && all.length > 1) {

@@ -17,10 +17,12 @@ import {
 } from "../http/errors.ts";
 import { TlsError } from "../net/tls_error.ts";
 import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
+import { HttpConnectionPool } from "../http/pool.ts";
 import { type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
+import { NetkitError } from "../io/netkit_error.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -36,13 +38,13 @@ export const WGET_EXIT = {
 } as const;
 
 /** Writing the downloaded file failed (create, open, write, stat). */
-export class DownloadFileError extends Error {
+export class DownloadFileError extends NetkitError {
   /** The file involved. */
   readonly path: string;
   /** Builds the error; the OS error is kept as `cause`. */
   constructor(path: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot write "${path}": ${detail}`, { cause });
+    super("FILE", `Cannot write "${path}": ${detail}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
   }
@@ -76,8 +78,12 @@ export interface DownloadEvents {
   retry?(error: unknown, attempt: number, waitMs: number): void;
 }
 
-/** Options of {@linkcode download}. */
-export interface DownloadOptions extends Omit<HttpClientOptions, "method"> {
+/**
+ * Options of {@linkcode download}. Give a `pool` (an `HttpConnectionPool`) to keep connections
+ * alive across downloads, as `wget` does for the URLs of one command line; without one, a
+ * download keeps its connection only across its own redirects and retries.
+ */
+export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
   directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
@@ -195,6 +201,19 @@ export async function download(
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const original = parseHttpUrl(url);
+  // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
+  const ownPool = options.pool ? undefined : new HttpConnectionPool();
+  try {
+    return await retryDownload(original, ownPool ? { ...options, pool: ownPool } : options);
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+async function retryDownload(
+  original: HttpUrl,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
@@ -203,6 +222,7 @@ export async function download(
     try {
       return await attemptDownload(original, options, state);
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (!isRetryable(error) || (tries !== 0 && attempt >= tries)) throw error;
       const waitMs = Math.min(attempt * 1000, maxWait);
       options.events?.retry?.(error, attempt, waitMs);
@@ -302,6 +322,9 @@ async function attemptDownload(
       const bodyOffset = resumed ? offset : 0;
       return await saveBody({ response, original, target, options, state, offset: bodyOffset });
     } finally {
+      // A short unread body (a redirect's page, an error page) is read away to keep the
+      // connection for the next request; a longer one closes it.
+      await response.discardBody();
       response.close();
     }
   }
@@ -404,8 +427,16 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    Deno.mkdirSync(directory, { recursive: true });
-    const { file, path: unique } = createUniqueFile(path);
+    let created: { file: Deno.FsFile; path: string };
+    try {
+      created = createUniqueFile(path);
+    } catch (error) {
+      // Make the directory only when it is missing: two system calls saved per file of a list.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(directory, { recursive: true });
+      created = createUniqueFile(path);
+    }
+    const { file, path: unique } = created;
     own(unique, 0);
     return file;
   } catch (error) {

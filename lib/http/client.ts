@@ -1,7 +1,10 @@
 /**
- * A small HTTP/1.1 client on {@linkcode SocketStream}, not `fetch`: one request per connection
- * (`Connection: close`), the response head read within limits, the body streamed to a writer with
- * flat memory whatever its size. TLS is loaded only for `https://`.
+ * An HTTP/1.1 client on {@linkcode SocketStream}, not `fetch`: request bodies (bytes, text, Blob,
+ * stream; `Content-Length` or chunked; `Expect: 100-continue`), the response head read within
+ * limits, the body streamed to a writer with flat memory whatever its size or read as bytes, text,
+ * JSON or a `ReadableStream`, kept-alive connections through an {@linkcode HttpConnectionPool},
+ * TCP_NODELAY on every connection, and one `signal` for the whole exchange. TLS is loaded only for
+ * `https://`.
  *
  * @module
  */
@@ -9,6 +12,7 @@
 import { startDeadline } from "../internal/deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./request.ts";
+import { type HttpRequestBody, prepareBody } from "./_request_body.ts";
 import {
   type BodyFraming,
   bodyFraming,
@@ -16,12 +20,17 @@ import {
   type HttpResponseHead,
   type ReadHeadOptions,
   readHttpResponseHead,
+  responseKeepsConnection,
 } from "./response.ts";
+import { ConnectionClosedError } from "./errors.ts";
+import type { HttpConnectionPool } from "./pool.ts";
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
 import { createClientSocket } from "../net/socket.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter, Duplex } from "../io/duplex.ts";
-import { SocketStream } from "../net/socket_stream.ts";
+import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
+
+export type { HttpRequestBody } from "./_request_body.ts";
 
 /** Options of {@linkcode sendHttpRequest}. */
 export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
@@ -34,26 +43,104 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   caCerts?: string[];
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
-  /** Abort the connect from outside. */
+  /**
+   * Abort the whole exchange from outside: connect, request, response head and body. The
+   * pending call rejects at once with `signal.reason` and the connection is closed.
+   */
   signal?: AbortSignal;
+  /**
+   * The request body. Bytes, text (UTF-8) and a `Blob` go with `Content-Length`; a stream goes
+   * chunked, or with the `Content-Length` given in `headers` (checked as it is sent).
+   */
+  body?: HttpRequestBody;
+  /**
+   * Keep the connection alive in this pool once the response is read to its end, and take the
+   * request to an idle connection of the same origin when there is one. Without a pool each
+   * exchange has a connection of its own and asks the server to close it (`Connection: close`).
+   */
+  pool?: HttpConnectionPool;
+  /**
+   * With an `Expect: 100-continue` header, how long to wait for `100 Continue` before sending the
+   * body anyway. @default {1000}
+   */
+  expectContinueTimeoutMs?: number;
 }
 
-/** A response whose head has been read; the body is still on the connection. */
+/** What {@linkcode HttpResponse} needs from the exchange that made it. */
+export interface HttpResponseInit {
+  /** Aborting closes the connection and rejects body reads with its reason. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called once the body has been read to its end; returns true when it kept the stream (for a
+   * pool), false to have the response close it.
+   */
+  release?: ((stream: SocketStream) => boolean) | undefined;
+}
+
+/** The most body bytes `[Symbol.asyncDispose]` reads to keep a connection, instead of closing it. */
+const DRAIN_MAX_BYTES = 64 * 1024;
+/** How long it waits for them. */
+const DRAIN_TIMEOUT_MS = 1000;
+/** How a kept-alive connection the server closed fails (a slow server's timeout is not one). */
+const STALE_FAILURES = new Set(["reset", "closed", "other"]);
+/** The largest body `bytes()` allocates at once from `Content-Length`. */
+const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+const nullSink: ByteWriter = { write: (p) => Promise.resolve(p.length) };
+
+/**
+ * A response whose head has been read; the body is still on the connection. Read it once, in
+ * one of the ways offered — {@linkcode HttpResponse.copyBodyTo} (bulk, to a writer),
+ * {@linkcode HttpResponse.bytes}, {@linkcode HttpResponse.text}, {@linkcode HttpResponse.json} or
+ * {@linkcode HttpResponse.body} — or close the response. A body read to its end gives the
+ * connection back to the pool (when there is one); closing before then closes the connection.
+ */
 export class HttpResponse implements AsyncDisposable {
   /** The URL asked for. */
   readonly url: HttpUrl;
-  /** The status line and headers. */
+  /** The status line and headers, as received. */
   readonly head: HttpResponseHead;
   /** How the body is delimited. */
   readonly framing: BodyFraming;
-  readonly #stream: SocketStream;
+  #stream: SocketStream | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #release: ((stream: SocketStream) => boolean) | undefined;
+  readonly #onAbort: (() => void) | undefined;
+  #bodyUsed = false;
+  #headers: Headers | undefined;
+  #body: ReadableStream<Uint8Array> | undefined;
 
-  /** Wraps a response read from `stream`, which it now owns. */
-  constructor(url: HttpUrl, head: HttpResponseHead, framing: BodyFraming, stream: SocketStream) {
+  /**
+   * Wraps a response read from `stream`, which it now owns.
+   *
+   * @param url The URL asked for.
+   * @param head The response head.
+   * @param framing How the body is delimited.
+   * @param stream The connection, at the first byte of the body.
+   * @param init The signal of the exchange and where the connection goes after the body.
+   */
+  constructor(
+    url: HttpUrl,
+    head: HttpResponseHead,
+    framing: BodyFraming,
+    stream: SocketStream,
+    init: HttpResponseInit = {},
+  ) {
     this.url = url;
     this.head = head;
     this.framing = framing;
     this.#stream = stream;
+    this.#signal = init.signal;
+    this.#release = init.release;
+    if (this.#signal) {
+      this.#onAbort = () => this.#discard();
+      this.#signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+    // Nothing follows the head (HEAD, 204, 304): the exchange is over already. A 101 hands the
+    // connection over to another protocol, so it stays until closed.
+    if (framing.kind === "none" && head.status !== 101) this.#finish();
   }
 
   /** The status code. */
@@ -61,58 +148,475 @@ export class HttpResponse implements AsyncDisposable {
     return this.head.status;
   }
 
-  /** The body's length when the server announced it (`Content-Length`), else undefined. */
+  /** The reason phrase (`"Not Found"`), possibly empty. */
+  get statusText(): string {
+    return this.head.reason;
+  }
+
+  /** True for a 2xx status. */
+  get ok(): boolean {
+    return this.head.status >= 200 && this.head.status < 300;
+  }
+
+  /**
+   * The headers as a Web `Headers` (names lower-cased, repeated ones joined; `getSetCookie()`
+   * for each `Set-Cookie`). A value with bytes beyond ASCII reads as Latin-1, as in `fetch`;
+   * {@linkcode HttpResponse.head} keeps the headers as sent.
+   */
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      for (const [name, value] of this.head.headers.entries) {
+        try {
+          headers.append(name, byteString(value));
+        } catch {
+          // A value Headers refuses (a NUL byte) is left out here; `head` still has it.
+        }
+      }
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  /**
+   * The body's length: from `Content-Length` when the server announced one, including for a
+   * response to HEAD (the length a GET would have); 0 for 204 and 304; else undefined.
+   */
   get contentLength(): number | undefined {
-    return this.framing.kind === "length" ? this.framing.length : undefined;
+    if (this.framing.kind === "length") return this.framing.length;
+    if (this.framing.kind !== "none") return undefined;
+    if (this.head.status === 204 || this.head.status === 304) return 0;
+    const value = this.head.headers.get("Content-Length")?.split(",")[0]?.trim();
+    return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
+  }
+
+  /** True once the body has been (or is being) read. */
+  get bodyUsed(): boolean {
+    return this.#bodyUsed;
   }
 
   /**
    * Streams the body to `dest`, in bulk.
    *
+   * **The sink rule:** the chunk handed to `dest.write()` is a view of a buffer the connection
+   * reuses for its next read. It is valid only until the promise `write()` returns settles; a
+   * sink that keeps chunks must copy them (`p.slice()`). {@linkcode HttpResponse.bytes},
+   * {@linkcode HttpResponse.text}, {@linkcode HttpResponse.json} and
+   * {@linkcode HttpResponse.body} copy for you.
+   *
    * @param dest Where the body goes, e.g. a `Deno.FsFile`.
    * @param onProgress Called with the running byte count after each write.
    * @returns The number of body bytes written.
+   * @throws {TypeError} when the body was read already, or the response closed.
    * @throws {UnexpectedEofError} when the connection closes before `Content-Length` bytes.
    * @throws {ConnectionClosedError} when it closes inside a chunked body.
    * @throws {HttpProtocolError} for a malformed chunked body.
    * @throws {SocketError} for a read that fails or times out.
+   * @throws the signal's reason when the exchange's `signal` aborts.
+   *
+   * @example Copy the body into a file
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { sendHttpRequest } from "@netkit/netkit/http";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const serve = (async () => {
+   *   using conn = await listener.accept();
+   *   await conn.read(new Uint8Array(4096));
+   *   await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"));
+   * })();
+   * const path = await Deno.makeTempFile();
+   * await using response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
+   * {
+   *   using file = await Deno.open(path, { write: true });
+   *   assert.equal(await response.copyBodyTo(file), 2);
+   * }
+   * assert.equal(await Deno.readTextFile(path), "hi");
+   * await Deno.remove(path);
+   * await serve;
+   * ```
    */
   async copyBodyTo(dest: ByteWriter, onProgress?: (copied: number) => void): Promise<number> {
-    switch (this.framing.kind) {
-      case "none":
-        return 0;
-      case "length":
-        return await this.#stream.copyTo(dest, this.framing.length, onProgress);
-      case "chunked":
-        return (await copyChunkedBody(this.#stream, dest, { onProgress })).bytes;
-      case "close":
-        return await this.#stream.copyTo(dest, undefined, onProgress);
+    if (this.#bodyUsed) throw new TypeError("Response body already read");
+    this.#bodyUsed = true;
+    this.#signal?.throwIfAborted();
+    if (this.framing.kind === "none") {
+      this.#finish();
+      return 0;
+    }
+    const stream = this.#stream;
+    if (!stream) throw new TypeError("Response closed before its body was read");
+    let copied: number;
+    try {
+      switch (this.framing.kind) {
+        case "length":
+          copied = await stream.copyTo(dest, this.framing.length, onProgress);
+          break;
+        case "chunked":
+          copied = (await copyChunkedBody(stream, dest, { onProgress })).bytes;
+          break;
+        case "close":
+          copied = await stream.copyTo(dest, undefined, onProgress);
+          break;
+      }
+    } catch (error) {
+      this.#discard();
+      this.#signal?.throwIfAborted();
+      throw error;
+    }
+    // A body "until close" that ends because the abort closed the connection is not whole.
+    this.#signal?.throwIfAborted();
+    this.#finish();
+    return copied;
+  }
+
+  /**
+   * Reads the whole body into memory.
+   *
+   * @returns A copy of the body's bytes, yours to keep.
+   * @throws what {@linkcode HttpResponse.copyBodyTo} throws.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { sendHttpRequest } from "@netkit/netkit/http";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const serve = (async () => {
+   *   using conn = await listener.accept();
+   *   await conn.read(new Uint8Array(4096));
+   *   await conn.write(new TextEncoder().encode("HTTP/1.0 200 OK\r\n\r\n\x01\x02"));
+   * })();
+   * const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
+   * assert.deepEqual(await response.bytes(), new Uint8Array([1, 2]));
+   * await serve;
+   * ```
+   */
+  async bytes(): Promise<Uint8Array> {
+    const length = this.framing.kind === "length" ? this.framing.length : undefined;
+    if (length !== undefined && length <= PREALLOCATE_MAX_BYTES) {
+      const out = new Uint8Array(length);
+      let offset = 0;
+      await this.copyBodyTo({
+        write(p) {
+          out.set(p, offset);
+          offset += p.length;
+          return Promise.resolve(p.length);
+        },
+      });
+      return out;
+    }
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    await this.copyBodyTo({
+      write(p) {
+        parts.push(p.slice());
+        total += p.length;
+        return Promise.resolve(p.length);
+      },
+    });
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  /**
+   * Reads the whole body as UTF-8 text (a byte order mark is dropped, bad sequences become
+   * U+FFFD).
+   *
+   * @throws what {@linkcode HttpResponse.copyBodyTo} throws.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { sendHttpRequest } from "@netkit/netkit/http";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const serve = (async () => {
+   *   using conn = await listener.accept();
+   *   await conn.read(new Uint8Array(4096));
+   *   const chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+   *   await conn.write(new TextEncoder().encode(chunked));
+   * })();
+   * const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
+   * assert.equal(await response.text(), "hi");
+   * await serve;
+   * ```
+   */
+  async text(): Promise<string> {
+    return decoder.decode(await this.bytes());
+  }
+
+  /**
+   * Reads the whole body and parses it as JSON.
+   *
+   * @throws {SyntaxError} for a body that is not JSON.
+   * @throws what {@linkcode HttpResponse.copyBodyTo} throws.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { sendHttpRequest } from "@netkit/netkit/http";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const serve = (async () => {
+   *   using conn = await listener.accept();
+   *   await conn.read(new Uint8Array(4096));
+   *   await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n{\"a\":1}\n"));
+   * })();
+   * const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
+   * assert.deepEqual(await response.json(), { a: 1 });
+   * await serve;
+   * ```
+   */
+  async json<T = unknown>(): Promise<T> {
+    return JSON.parse(await this.text()) as T;
+  }
+
+  /**
+   * The body as a `ReadableStream` of byte chunks, each a copy that is yours to keep. Reading
+   * from it reads from the connection (with backpressure); cancelling it closes the connection.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { sendHttpRequest } from "@netkit/netkit/http";
+   *
+   * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const serve = (async () => {
+   *   using conn = await listener.accept();
+   *   await conn.read(new Uint8Array(4096));
+   *   await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
+   * })();
+   * const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
+   * const text = await new Response(response.body).text();
+   * assert.equal(text, "hello");
+   * await serve;
+   * ```
+   */
+  get body(): ReadableStream<Uint8Array> {
+    return this.#body ??= this.#bodyStream();
+  }
+
+  #bodyStream(): ReadableStream<Uint8Array> {
+    let wake: (() => void) | undefined;
+    let started = false;
+    let cancelled = false;
+    return new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        if (!started) {
+          started = true;
+          this.copyBodyTo({
+            write: async (p) => {
+              if (cancelled) throw new DOMException("Body stream cancelled", "AbortError");
+              controller.enqueue(p.slice());
+              while ((controller.desiredSize ?? 0) <= 0 && !cancelled) {
+                await new Promise<void>((resolve) => (wake = resolve));
+              }
+              return p.length;
+            },
+          }).then(
+            () => cancelled || controller.close(),
+            (error) => cancelled || controller.error(error),
+          );
+        }
+        wake?.();
+        wake = undefined;
+      },
+      cancel: () => {
+        cancelled = true;
+        wake?.();
+        this.close();
+      },
+    });
+  }
+
+  /**
+   * Reads and drops what is left of a short body (up to 64 KiB, announced by `Content-Length`,
+   * arriving within a second), so that the connection can serve another request; otherwise
+   * closes the connection. A body already read, or being read, is left alone.
+   */
+  async discardBody(): Promise<void> {
+    const stream = this.#stream;
+    if (!stream || this.#bodyUsed) return;
+    if (this.framing.kind !== "length" || this.framing.length > DRAIN_MAX_BYTES) {
+      this.close();
+      return;
+    }
+    const deadline = startDeadline(DRAIN_TIMEOUT_MS, () => this.#discard());
+    try {
+      await this.copyBodyTo(nullSink);
+    } catch {
+      // The connection is closed already; nothing to keep.
+    } finally {
+      deadline.cancel();
     }
   }
 
-  /** Closes the connection; closing twice is harmless. */
+  /**
+   * Closes the connection unless the body was read to its end (then it went back to the pool,
+   * or was closed already); closing twice is harmless.
+   */
   close(): void {
-    this.#stream.close();
+    this.#discard();
   }
 
-  /** Closes the connection. */
-  [Symbol.asyncDispose](): Promise<void> {
+  /** Drops a short unread body to keep the connection (see `discardBody`), else closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.discardBody();
     this.close();
-    return Promise.resolve();
   }
+
+  /** The body ended cleanly: hand the connection on, or close it. */
+  #finish(): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    this.#stream = undefined;
+    this.#stopWatching();
+    if (!this.#release?.(stream)) stream.close();
+  }
+
+  /** Closes the connection, e.g. on abort or an error inside the body. */
+  #discard(): void {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    this.#stopWatching();
+    stream?.close();
+  }
+
+  #stopWatching(): void {
+    if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+}
+
+/** A header value as the byte string `Headers` takes: UTF-8 bytes, one char per byte. */
+function byteString(value: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(value)) return value;
+  let out = "";
+  for (const byte of encoder.encode(value)) out += String.fromCharCode(byte);
+  return out;
+}
+
+/** A connection's count of bytes read, to tell a stale kept-alive connection from a reply. */
+const bytesRead = new WeakMap<SocketStream, { count: number }>();
+
+/** Wraps `conn` to count the bytes read through it. */
+function counting(conn: Duplex, counter: { count: number }): Duplex {
+  const wrapped: Duplex = {
+    read: (p) =>
+      conn.read(p).then((n) => {
+        if (n !== null) counter.count += n;
+        return n;
+      }),
+    write: (p) => conn.write(p),
+    close: () => conn.close(),
+  };
+  if (conn.closeWrite) wrapped.closeWrite = () => conn.closeWrite!();
+  return wrapped;
+}
+
+/** Settles with `promise`, or with `signal.reason` as soon as it aborts (`onLate` gets a late value). */
+function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onLate: (value: T) => void,
+): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) onLate(value);
+        else resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(signal.aborted ? signal.reason : error);
+      },
+    );
+  });
+}
+
+const caIds = new WeakMap<readonly string[], number>();
+let nextCaId = 1;
+
+/** Which pooled connections a request may share: same origin, same TLS and stream settings. */
+function poolKey(target: HttpUrl, options: HttpClientOptions, timeoutMs: number): string {
+  let ca = 0;
+  if (options.caCerts) {
+    ca = caIds.get(options.caCerts) ?? nextCaId++;
+    caIds.set(options.caCerts, ca);
+  }
+  const check = options.checkCertificate === false ? 0 : 1;
+  const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  return `${target.scheme}://${target.host}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}`;
+}
+
+/** Opens a connection for `target`: TCP (TCP_NODELAY) or TLS, wrapped in a stream. */
+async function openStream(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  timeoutMs: number,
+): Promise<SocketStream> {
+  let conn: Duplex;
+  const signal = options.signal;
+  if (target.scheme === "https") {
+    const { connectTls } = await import("../net/tls_connect.ts");
+    conn = await abortable(
+      connectTls(target.host, target.port, { ...options, timeoutMs }),
+      signal,
+      (late) => late.close(),
+    );
+  } else {
+    const tcp = await abortable(
+      createClientSocket(target.host, target.port, { timeoutMs, signal }),
+      signal,
+      (late) => late.close(),
+    );
+    // A request head and its body may go out in two writes: without TCP_NODELAY the second
+    // waits for the first's ACK, which the server delays.
+    tcp.setNoDelay(true);
+    conn = tcp;
+  }
+  const counter = { count: 0 };
+  const stream = new SocketStream(counting(conn, counter), {
+    readTimeoutMs: timeoutMs,
+    host: target.host,
+    port: target.port,
+    maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
+    writeBufferBytes: 16 * 1024,
+  });
+  bytesRead.set(stream, counter);
+  return stream;
 }
 
 /**
  * Sends one request and reads the response head.
  *
+ * With a `pool`, the request goes out on an idle kept-alive connection to the same origin when
+ * there is one (a connection the server closed meanwhile is replaced by a new one, and the
+ * request sent again, when its body can be sent again), and the connection goes back to the pool
+ * once the body has been read to its end. Without one, the connection closes after the exchange.
+ *
  * @param url The URL, parsed or as text.
- * @param options Method, headers, timeouts, TLS settings, head limits.
- * @returns The response; read its body with {@linkcode HttpResponse.copyBodyTo}, then close it.
+ * @param options Method, headers, body, pool, signal, timeouts, TLS settings, head limits.
+ * @returns The response; read its body (or close it) to end the exchange.
  * @throws {UrlError} for a URL that is not http or https.
+ * @throws {TypeError} for a bad method, header or body type.
+ * @throws {RangeError} for a stream body whose size differs from its `Content-Length`.
  * @throws {SocketError} when the connection cannot be made or breaks.
  * @throws {TlsError} when the TLS handshake fails (`verification` for an untrusted certificate).
  * @throws {HttpProtocolError} or {HeaderLimitError} for a response that cannot be read.
  * @throws {ConnectionClosedError} when the server closes before its response head ends.
+ * @throws the signal's reason when `signal` aborts.
  *
  * @example Fetch from a Deno.serve server on loopback
  * ```ts
@@ -135,7 +639,7 @@ export class HttpResponse implements AsyncDisposable {
  * assert.equal(body, "You asked for /hello\n");
  * ```
  *
- * @example The exact bytes of a server that speaks HTTP by hand
+ * @example POST a JSON document to a server on loopback
  * ```ts
  * import assert from "node:assert/strict";
  * import { sendHttpRequest } from "@netkit/netkit/http";
@@ -143,16 +647,22 @@ export class HttpResponse implements AsyncDisposable {
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const serve = (async () => {
  *   using conn = await listener.accept();
- *   await conn.read(new Uint8Array(4096));
- *   await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"));
+ *   const buffer = new Uint8Array(4096);
+ *   let request = "";
+ *   while (!request.endsWith('{"n":1}')) {
+ *     request += new TextDecoder().decode(buffer.subarray(0, (await conn.read(buffer))!));
+ *   }
+ *   await conn.write(new TextEncoder().encode("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"));
+ *   return request;
  * })();
- * await using response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/`);
- * const parts: Uint8Array[] = [];
- * await response.copyBodyTo({ write: (p) => (parts.push(p.slice()), Promise.resolve(p.length)) });
- * assert.equal(response.status, 200);
- * assert.equal(response.head.reason, "OK");
- * assert.equal(new TextDecoder().decode(parts[0]), "hi");
- * await serve;
+ * const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/items`, {
+ *   method: "POST",
+ *   headers: [["Content-Type", "application/json"]],
+ *   body: JSON.stringify({ n: 1 }),
+ * });
+ * assert.equal(response.status, 201);
+ * assert.equal(response.statusText, "Created");
+ * assert.match(await serve, /^POST \/items HTTP\/1.1\r\n.*Content-Length: 7\r\n/s);
  * ```
  */
 export async function sendHttpRequest(
@@ -160,36 +670,149 @@ export async function sendHttpRequest(
   options: HttpClientOptions = {},
 ): Promise<HttpResponse> {
   const target = typeof url === "string" ? parseHttpUrl(url) : url;
-  const method = options.method ?? "GET";
-  const request = buildHttpRequest(target, options);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const headers = options.headers ?? [];
+  const body = prepareBody(options.body, headers);
+  const pool = options.pool && !options.pool.closed ? options.pool : undefined;
+  const callerCloses = headers.some(([name, value]) =>
+    name.toLowerCase() === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)
+  );
+  const request = encoder.encode(buildHttpRequest(target, {
+    ...options,
+    keepAlive: pool !== undefined,
+    bodyLength: body.length,
+  }));
   const timeoutMs = options.timeoutMs ?? 900_000;
-  let conn: Duplex;
-  if (target.scheme === "https") {
-    const { connectTls } = await import("../net/tls_connect.ts");
-    conn = await connectTls(target.host, target.port, { ...options, timeoutMs });
-  } else {
-    conn = await createClientSocket(target.host, target.port, {
-      timeoutMs,
-      signal: options.signal,
-    });
+  const key = pool ? poolKey(target, options, timeoutMs) : "";
+  const open = () => openStream(target, options, timeoutMs);
+  while (true) {
+    const { stream, reused } = pool ? await pool.acquire(key, open) : {
+      stream: await open(),
+      reused: false,
+    };
+    const counter = bytesRead.get(stream)!;
+    const before = counter.count;
+    try {
+      return await exchange({
+        target,
+        options,
+        stream,
+        request,
+        body,
+        timeoutMs,
+        release: pool && !callerCloses ? (s) => (pool.release(key, s), true) : undefined,
+      });
+    } catch (error) {
+      // A kept-alive connection the server closed while it was idle fails before any byte of
+      // a response arrives: send the request again on a new connection.
+      const stale = reused && counter.count === before && body.replayable && !signal?.aborted &&
+        (error instanceof ConnectionClosedError || error instanceof UnexpectedEofError ||
+          (error instanceof SocketError && STALE_FAILURES.has(error.failure)));
+      if (!stale) throw error;
+    }
   }
-  const stream = new SocketStream(conn, {
-    readTimeoutMs: timeoutMs,
-    host: target.host,
-    port: target.port,
-    maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
-    writeBufferBytes: 16 * 1024,
-  });
+}
+
+/** Where the request body is: none, waiting for 100 Continue, sending, done, skipped, failed. */
+type SendState = "none" | "waiting" | "sending" | "done" | "skipped" | "failed";
+
+interface Exchange {
+  target: HttpUrl;
+  options: HttpClientOptions;
+  stream: SocketStream;
+  request: Uint8Array;
+  body: ReturnType<typeof prepareBody>;
+  timeoutMs: number;
+  release: ((stream: SocketStream) => boolean) | undefined;
+}
+
+/** Writes the request on `stream` and reads the response head; closes the stream on failure. */
+async function exchange(job: Exchange): Promise<HttpResponse> {
+  const { target, options, stream, request, body, timeoutMs } = job;
+  const signal = options.signal;
+  const method = options.method ?? "GET";
+  const onAbort = () => stream.close();
+  signal?.addEventListener("abort", onAbort, { once: true });
   // The whole head must come within the timeout too: a server trickling a header byte just
   // before each read would time out would otherwise hold the client for hours.
   const headDeadline = startDeadline(timeoutMs, () => stream.close());
+  // The body's sending: "none" without one, else waiting (for 100 Continue), sending, done,
+  // skipped (a final status came instead of 100) or failed.
+  const send: { state: SendState; error?: unknown } = { state: "none" };
+  let go: ((send: boolean) => void) | undefined;
   try {
     await stream.write(request);
-    await stream.flush();
-    const head = await readHttpResponseHead(stream, options);
-    return new HttpResponse(target, head, bodyFraming(method, head), stream);
+    if (body.length !== undefined && body.length !== 0) {
+      const expectContinue = (options.headers ?? []).some(([name, value]) =>
+        name.toLowerCase() === "expect" && value.trim().toLowerCase() === "100-continue"
+      );
+      let proceed = Promise.resolve(true);
+      if (expectContinue) {
+        await stream.flush();
+        send.state = "waiting";
+        proceed = new Promise<boolean>((resolve) => (go = resolve));
+        const wait = startDeadline(options.expectContinueTimeoutMs ?? 1000, () => go?.(true));
+        proceed.then(() => wait.cancel());
+      }
+      const stop = () => send.state !== "sending";
+      proceed.then(async (allowed) => {
+        go = undefined;
+        if (!allowed || send.state !== "waiting" && send.state !== "none") {
+          if (send.state === "waiting") send.state = "skipped";
+          return;
+        }
+        send.state = "sending";
+        try {
+          await body.write(stream, stop);
+          await stream.flush();
+          if (send.state === "sending") send.state = "done";
+        } catch (error) {
+          if (send.state === "sending") {
+            send.state = "failed";
+            send.error = error;
+            // The body's own failure (its source, its length) ends the exchange. A write the
+            // server refused may come with an answer already sent (413): the head read decides.
+            if (!(error instanceof SocketError)) stream.close();
+          }
+        }
+      });
+    } else {
+      await stream.flush();
+    }
+    let head: HttpResponseHead;
+    try {
+      head = await readHttpResponseHead(stream, {
+        ...options,
+        onInterim: (interim) => {
+          if (interim.status === 100) go?.(true);
+          options.onInterim?.(interim);
+        },
+      });
+    } catch (error) {
+      throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
+    }
+    // A final status before 100 Continue: the body is not sent. (If it is being sent, the
+    // server answered early; the rest goes out while the response is read, and the
+    // connection is closed after it.)
+    if (send.state === "waiting") {
+      send.state = "skipped";
+      go?.(false);
+    }
+    const framing = bodyFraming(method, head);
+    const keep = job.release !== undefined && responseKeepsConnection(head) &&
+      framing.kind !== "close" && head.status !== 101;
+    const release = keep
+      ? (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s)
+      : undefined;
+    signal?.removeEventListener("abort", onAbort);
+    return new HttpResponse(target, head, framing, stream, { signal, release });
   } catch (error) {
+    signal?.removeEventListener("abort", onAbort);
+    if (send.state === "sending" || send.state === "waiting") send.state = "failed";
+    go?.(false);
     stream.close();
+    signal?.throwIfAborted();
     if (headDeadline.passed) {
       const { host, port } = target;
       throw new SocketError({ step: "read", host, port, failure: "timed-out", cause: error });

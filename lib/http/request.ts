@@ -1,6 +1,7 @@
 /**
- * Building an HTTP/1.1 request head: request line, `Host`, `User-Agent`, `Accept`,
- * `Connection: close`, Basic auth from the URL's userinfo, and the caller's extra headers, each
+ * Building an HTTP/1.1 request head: request line, `Host`, `User-Agent`, `Accept`, `Connection`
+ * (`close`, or `keep-alive` for a pooled connection), Basic auth from the URL's userinfo, the body's
+ * framing (`Content-Length` or `Transfer-Encoding: chunked`), and the caller's extra headers, each
  * checked so that no header can smuggle a line break.
  *
  * @module
@@ -22,6 +23,22 @@ export interface HttpRequestOptions {
   userAgent?: string;
 }
 
+/** Options of {@linkcode buildHttpRequest} that the client sets for each exchange. */
+export interface HttpRequestHeadOptions extends HttpRequestOptions {
+  /** Ask the server to keep the connection open (`Connection: keep-alive`). @default {false} */
+  keepAlive?: boolean | undefined;
+  /**
+   * How the body is framed: its length in bytes (`Content-Length`) or `"chunked"`; undefined
+   * when there is none (then POST, PUT and PATCH still say `Content-Length: 0`). The caller's own
+   * `Content-Length` and `Transfer-Encoding` headers are always replaced: framing is the
+   * client's, so that no header can desynchronise a kept-alive connection.
+   */
+  bodyLength?: number | "chunked" | undefined;
+}
+
+const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding"]);
+const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Any C0 control except horizontal tab, or DEL: never allowed inside a header value.
 // deno-lint-ignore no-control-regex
@@ -31,12 +48,13 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  * Builds the request head for `url`, ending with the blank line.
  *
  * @param url The parsed URL.
- * @param options Method, extra headers, user agent.
+ * @param options Method, extra headers, user agent, keep-alive, body framing.
  * @returns The head as text (send it as UTF-8).
  * @throws {TypeError} for a method or header name that is not a token, or a value with CR, LF or
  * another control character.
+ * @throws {RangeError} for a body length that is not a whole number of bytes.
  *
- * @example
+ * @example A GET, and a POST on a kept-alive connection
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildHttpRequest, parseHttpUrl } from "@netkit/netkit/http";
@@ -47,9 +65,16 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  *   "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\nAccept: *\/*\r\n" +
  *     "Connection: close\r\n\r\n",
  * );
+ * const post = buildHttpRequest(parseHttpUrl("http://h/form"), {
+ *   method: "POST",
+ *   keepAlive: true,
+ *   bodyLength: 3,
+ *   headers: [["Content-Type", "text/plain"], ["Content-Length", "999"]],
+ * });
+ * assert(post.endsWith("Connection: keep-alive\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\n"));
  * ```
  */
-export function buildHttpRequest(url: HttpUrl, options: HttpRequestOptions = {}): string {
+export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions = {}): string {
   const method = options.method ?? "GET";
   if (!TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
   const fields: [string, string][] = [
@@ -60,9 +85,19 @@ export function buildHttpRequest(url: HttpUrl, options: HttpRequestOptions = {})
   if (url.username !== "" || url.password !== "") {
     fields.push(["Authorization", `Basic ${basicCredentials(url.username, url.password)}`]);
   }
-  fields.push(["Connection", "close"]);
+  fields.push(["Connection", options.keepAlive ? "keep-alive" : "close"]);
+  const bodyLength = options.bodyLength ??
+    (METHODS_WITH_BODY.has(method.toUpperCase()) ? 0 : undefined);
+  if (bodyLength === "chunked") fields.push(["Transfer-Encoding", "chunked"]);
+  else if (bodyLength !== undefined) {
+    if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
+      throw new RangeError(`Invalid body length "${bodyLength}"`);
+    }
+    fields.push(["Content-Length", String(bodyLength)]);
+  }
   for (const [name, value] of options.headers ?? []) {
     const lower = name.toLowerCase();
+    if (FRAMING_HEADERS.has(lower)) continue;
     const existing = fields.findIndex(([n]) => n.toLowerCase() === lower);
     if (existing >= 0) fields[existing] = [name, value.trim()];
     else fields.push([name, value.trim()]);

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { markNetkitError } from "../io/netkit_error.ts";
+
 /** The default bound on a request head (request line and header fields): 16 KiB. */
 export const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
 
@@ -48,16 +50,20 @@ export interface RequestHead {
  * const error = new RequestHeadError(431, "The request head is larger than 16384 bytes");
  * assert.ok(error instanceof SyntaxError);
  * assert.equal(error.status, 431);
+ * assert.equal(error.code, "HTTP_REQUEST");
  * ```
  */
 export class RequestHeadError extends SyntaxError {
   /** The status to answer. */
   readonly status: number;
+  /** NetkitError's machine-readable code: `HTTP_REQUEST`. */
+  declare readonly code: string;
   /** Builds the error. */
   constructor(status: number, message: string) {
     super(message);
     this.name = "RequestHeadError";
     this.status = status;
+    markNetkitError(this, "HTTP_REQUEST");
   }
 }
 

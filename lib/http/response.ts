@@ -34,8 +34,15 @@ export class HttpHeaders {
    * ```
    */
   getAll(name: string): string[] {
-    const lower = name.toLowerCase();
-    return this.entries.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+    // A plain loop: every response is looked up several times (framing, keep-alive, redirects).
+    const values: string[] = [];
+    const length = name.length;
+    for (const [n, v] of this.entries) {
+      if (n.length === length && (n === name || n.toLowerCase() === name.toLowerCase())) {
+        values.push(v);
+      }
+    }
+    return values;
   }
 
   /** The values of `name` joined by `", "`, or `undefined` when absent. */
@@ -65,6 +72,8 @@ export interface ReadHeadOptions {
   maxHeaderBytes?: number;
   /** The most header lines. @default {100} */
   maxHeaderCount?: number;
+  /** Called with each interim (1xx) response skipped on the way, e.g. `100 Continue`. */
+  onInterim?: (head: HttpResponseHead) => void;
 }
 
 const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$/;
@@ -160,7 +169,35 @@ export async function readHttpResponseHead(
     }
     // 1xx responses other than 101 are interim: the real one follows.
     if (head.status >= 200 || head.status === 101) return head;
+    options.onInterim?.(head);
   }
+}
+
+/**
+ * Whether the connection may carry another exchange after this response, as far as its head
+ * says: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`. (The
+ * body's framing must also end without closing the connection.)
+ *
+ * @param head The response head.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HttpHeaders, responseKeepsConnection } from "@netkit/netkit/http";
+ *
+ * const headers = new HttpHeaders();
+ * const head = { version: "HTTP/1.1", status: 200, reason: "OK", headers, lines: [] };
+ * assert.equal(responseKeepsConnection(head), true);
+ * headers.entries.push(["Connection", "Close"]);
+ * assert.equal(responseKeepsConnection(head), false);
+ * ```
+ */
+export function responseKeepsConnection(head: HttpResponseHead): boolean {
+  const tokens = head.headers.getAll("Connection")
+    .flatMap((value) => value.split(","))
+    .map((token) => token.trim().toLowerCase());
+  if (tokens.includes("close")) return false;
+  return head.version === "HTTP/1.1" || tokens.includes("keep-alive");
 }
 
 /** How a response's body is delimited. */

@@ -253,7 +253,9 @@ Deno.test("wget reads chunked, HTTP/1.0 close-delimited and bare-LF responses", 
   assert(request.startsWith("GET /chunked HTTP/1.1\r\n"), request);
   assert(request.includes(`\r\nHost: 127.0.0.1:${server.port}\r\n`), request);
   assert(/\r\nUser-Agent: netkit-wget\/\d+\.\d+\.\d+\r\n/.test(request), request);
-  assert(request.includes("\r\nAccept: */*\r\n") && request.includes("\r\nConnection: close\r\n"));
+  // Keep-alive, as GNU wget asks: the raw server closes after each response anyway.
+  assert(request.includes("\r\nAccept: */*\r\n"), request);
+  assert(request.includes("\r\nConnection: keep-alive\r\n"), request);
 });
 
 Deno.test("wget keeps a short body, exits 4, and -c finishes it", async () => {
@@ -544,3 +546,52 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   const head = new TextDecoder().decode(verbose.stderr);
   assert(head.includes("\n  HTTP/1.1 200 OK\n  Content-Length: 2\n"), head);
 });
+
+/** nginx's count of accepted connections, this query's own (an HTTP/1.0 GET) included. */
+async function nginxAccepts(port: number): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
+  const text = await new Response(conn.readable).text();
+  // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n…": accepts is the first.
+  const counts = text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0];
+  return Number(counts);
+}
+
+peerTest(
+  "wget keeps one connection for several URLs, -i lists and redirects, as GNU wget does (nginx)",
+  ["nginx", "wget", "openssl"],
+  async () => {
+    await using dir = await tempDir();
+    const tls = await makeCertificate(dir.path);
+    await using nginx = await startNginx(dir.path, {
+      tls,
+      serverConfig: "location = /status { stub_status; }\n" +
+        "location = /moved { return 301 /a.txt; }",
+    });
+    for (const name of ["a", "b", "c"]) {
+      await Deno.writeTextFile(`${nginx.root}/${name}.txt`, `${name}\n`.repeat(100));
+    }
+    const http = `http://127.0.0.1:${nginx.port}`;
+    const https = `https://127.0.0.1:${nginx.tlsPort}`;
+    const list = `${dir.path}/list.txt`;
+    await Deno.writeTextFile(
+      list,
+      `${http}/b.txt\n${http}/moved\n${https}/c.txt\n${https}/a.txt\n`,
+    );
+    const args = [`${http}/a.txt`, `${http}/c.txt`, "-i", list];
+    const connections: number[] = [];
+    for (const tool of ["netkit", "gnu"]) {
+      const out = `${dir.path}/${tool}`;
+      await Deno.mkdir(out);
+      const before = await nginxAccepts(nginx.port);
+      const code = tool === "netkit"
+        ? await run("-P", out, "--ca-certificate", tls.cert, ...args)
+        : await runPeer(["wget", "-q", "-P", out, `--ca-certificate=${tls.cert}`, ...args], out);
+      assertEquals(code, 0, tool);
+      // stub_status counts both servers' connections: one plain, one TLS, one for the query.
+      connections.push((await nginxAccepts(nginx.port)) - before);
+      deepEqual(await listDir(out), ["a.txt", "a.txt.1", "b.txt", "c.txt", "c.txt.1", "moved"]);
+    }
+    deepEqual(connections, [3, 3]);
+  },
+);

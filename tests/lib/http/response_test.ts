@@ -4,7 +4,12 @@ import {
   HeaderLimitError,
   HttpProtocolError,
 } from "../../../lib/http/errors.ts";
-import { bodyFraming, HttpHeaders, readHttpResponseHead } from "../../../lib/http/response.ts";
+import {
+  bodyFraming,
+  HttpHeaders,
+  readHttpResponseHead,
+  responseKeepsConnection,
+} from "../../../lib/http/response.ts";
 import { streamOf } from "../../harness/byte_source.ts";
 
 Deno.test("readHttpResponseHead() reads HTTP/1.0 and 1.1 with CRLF or bare LF, byte by byte", async () => {
@@ -112,4 +117,30 @@ Deno.test("bodyFraming() refuses bad or conflicting lengths and unknown codings"
       value,
     );
   }
+});
+
+Deno.test("responseKeepsConnection(): HTTP/1.1 unless close, HTTP/1.0 only with keep-alive", () => {
+  const cases: [string, [string, string][], boolean][] = [
+    ["HTTP/1.1", [], true],
+    ["HTTP/1.1", [["Connection", "close"]], false],
+    ["HTTP/1.1", [["connection", "Upgrade, CLOSE"]], false],
+    ["HTTP/1.1", [["Connection", "keep-alive"]], true],
+    ["HTTP/1.0", [], false],
+    ["HTTP/1.0", [["Connection", "Keep-Alive"]], true],
+    ["HTTP/1.0", [["Connection", "keep-alive"], ["Connection", "close"]], false],
+  ];
+  for (const [version, entries, keeps] of cases) {
+    const head = { ...headWith(200, entries), version };
+    equal(responseKeepsConnection(head), keeps, `${version} ${JSON.stringify(entries)}`);
+  }
+});
+
+Deno.test("readHttpResponseHead() reports each interim response to onInterim", async () => {
+  const text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" +
+    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  await using stream = streamOf(text, 7);
+  const seen: number[] = [];
+  const head = await readHttpResponseHead(stream, { onInterim: (h) => seen.push(h.status) });
+  equal(head.status, 200);
+  deepEqual(seen, [100, 103]);
 });

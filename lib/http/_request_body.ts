@@ -1,0 +1,120 @@
+/**
+ * Request bodies for the client: what the caller gave (bytes, text, a Blob, a stream) turned into
+ * a length or `chunked` for the head, and written after it.
+ *
+ * @module
+ */
+
+import type { SocketStream } from "../net/socket_stream.ts";
+
+/** A request body: bytes, text (sent as UTF-8), a `Blob`, or a stream of bytes. */
+export type HttpRequestBody = Uint8Array | string | Blob | ReadableStream<Uint8Array>;
+
+/** A body ready to send. */
+export interface PreparedBody {
+  /** `Content-Length`, or `"chunked"`; undefined for no body. */
+  length: number | "chunked" | undefined;
+  /** Whether it can be sent again (on a fresh connection after a stale kept-alive one). */
+  readonly replayable: boolean;
+  /** Writes the body to `stream` (buffered: the caller flushes). */
+  write(stream: SocketStream, stop: () => boolean): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Prepares `body`. A stream is sent with the caller's `Content-Length` when there is one (and
+ * checked against it), else chunked.
+ */
+export function prepareBody(
+  body: HttpRequestBody | undefined,
+  headers: ReadonlyArray<readonly [string, string]>,
+): PreparedBody {
+  if (body === undefined) {
+    return { length: undefined, replayable: true, write: () => Promise.resolve() };
+  }
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    const bytes = typeof body === "string" ? encoder.encode(body) : body;
+    return {
+      length: bytes.length,
+      replayable: true,
+      write: (stream) => stream.write(bytes),
+    };
+  }
+  if (body instanceof Blob) {
+    return {
+      length: body.size,
+      replayable: true,
+      write: (stream, stop) => writeStream(stream, body.stream(), body.size, stop),
+    };
+  }
+  if (!(body instanceof ReadableStream)) {
+    throw new TypeError("Request body must be a Uint8Array, a string, a Blob or a ReadableStream");
+  }
+  const declared = headers.find(([name]) => name.toLowerCase() === "content-length")?.[1].trim();
+  let length: number | "chunked" = "chunked";
+  if (declared !== undefined) {
+    if (!/^[0-9]{1,15}$/.test(declared)) {
+      throw new RangeError(`Invalid Content-Length "${declared}" for a request body`);
+    }
+    length = Number(declared);
+  }
+  let started = false;
+  return {
+    length,
+    get replayable() {
+      return !started;
+    },
+    write: (stream, stop) => {
+      started = true;
+      return writeStream(stream, body, length, stop);
+    },
+  };
+}
+
+async function writeStream(
+  stream: SocketStream,
+  body: ReadableStream<Uint8Array>,
+  length: number | "chunked",
+  stop: () => boolean,
+): Promise<void> {
+  const reader = body.getReader();
+  let sent = 0;
+  try {
+    while (!stop()) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (!(value instanceof Uint8Array)) {
+        throw new TypeError("A request body stream must yield Uint8Array chunks");
+      }
+      if (value.length === 0) continue;
+      sent += value.length;
+      if (length === "chunked") {
+        await stream.write(`${value.length.toString(16)}\r\n`);
+        await stream.write(value);
+        await stream.write("\r\n");
+      } else {
+        if (sent > length) {
+          throw new RangeError(`Request body longer than its Content-Length of ${length} bytes`);
+        }
+        await stream.write(value);
+      }
+    }
+    if (stop()) {
+      // The exchange no longer wants the rest (an early response, a failure): let the source go.
+      reader.cancel().catch(() => {});
+      return;
+    }
+    if (length === "chunked") await stream.write("0\r\n\r\n");
+    else if (sent !== length) {
+      throw new RangeError(
+        `Request body of ${sent} bytes, shorter than its Content-Length of ${length}`,
+      );
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    throw error;
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * A small per-origin pool of kept-alive HTTP/1.1 connections, for {@linkcode sendHttpRequest}'s
+ * `pool` option: a connection whose response was read to its end goes back to the pool and
+ * carries the next request to the same origin; idle ones are closed after a timeout; the pool is
+ * bounded and closable.
+ *
+ * @module
+ */
+
+import { type Deadline, startDeadline } from "../internal/deadline.ts";
+import type { SocketStream } from "../net/socket_stream.ts";
+
+/** Options of {@linkcode HttpConnectionPool}. */
+export interface HttpConnectionPoolOptions {
+  /** Close a connection that waited this long without a request. @default {10000} */
+  idleTimeoutMs?: number;
+  /** The most idle connections kept for one origin. @default {6} */
+  maxIdlePerOrigin?: number;
+  /** The most idle connections kept in all. @default {64} */
+  maxIdle?: number;
+}
+
+/** What a pool has done, for tests and reports. */
+export interface HttpConnectionPoolStats {
+  /** Connections opened through the pool. */
+  opened: number;
+  /** Requests that went out on a kept-alive connection instead of a new one. */
+  reused: number;
+}
+
+interface IdleConnection {
+  stream: SocketStream;
+  /** When it went idle, by `Date.now()` (a builtin; `performance.now()` calls the runtime). */
+  since: number;
+}
+
+/**
+ * Kept-alive connections by origin. Give it to {@linkcode sendHttpRequest} (or `download()`) as
+ * `pool`; close it when done, usually with `await using`. After `close()` the pool keeps nothing:
+ * requests still work, each on a connection of its own.
+ *
+ * The idle timer does not keep the process alive, and neither does an idle connection.
+ *
+ * @example Two requests, one connection
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HttpConnectionPool, sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const serve = (async () => {
+ *   using conn = await listener.accept();
+ *   const reply = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+ *   for (let i = 0; i < 2; i++) {
+ *     await conn.read(new Uint8Array(4096));
+ *     await conn.write(reply);
+ *   }
+ * })();
+ * await using pool = new HttpConnectionPool();
+ * const url = `http://127.0.0.1:${listener.addr.port}/`;
+ * for (let i = 0; i < 2; i++) {
+ *   const response = await sendHttpRequest(url, { pool });
+ *   assert.equal(await response.text(), "hi");
+ * }
+ * assert.deepEqual(pool.stats, { opened: 1, reused: 1 });
+ * await pool.close();
+ * await serve;
+ * ```
+ */
+export class HttpConnectionPool implements AsyncDisposable {
+  readonly #idleTimeoutMs: number;
+  readonly #maxIdlePerOrigin: number;
+  readonly #maxIdle: number;
+  readonly #idle = new Map<string, IdleConnection[]>();
+  #idleCount = 0;
+  #closed = false;
+  /** One timer for the whole pool, running while connections are idle. */
+  #sweeper: Deadline | undefined;
+  /** Connections opened and reused so far. */
+  readonly stats: HttpConnectionPoolStats = { opened: 0, reused: 0 };
+
+  /** An empty pool. */
+  constructor(options: HttpConnectionPoolOptions = {}) {
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 10_000;
+    this.#maxIdlePerOrigin = options.maxIdlePerOrigin ?? 6;
+    this.#maxIdle = options.maxIdle ?? 64;
+  }
+
+  /** How many idle connections the pool holds. */
+  get idle(): number {
+    return this.#idleCount;
+  }
+
+  /** True once {@linkcode HttpConnectionPool.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * A connection for `key` (an origin and the settings it was opened with): the most recently
+   * idle one, else a new one from `open`.
+   *
+   * @param key Which connections may be shared; the client builds it from the URL's origin and
+   * its TLS and timeout settings.
+   * @param open Opens a new connection.
+   * @returns The stream, and whether it carried an exchange before.
+   */
+  async acquire(
+    key: string,
+    open: () => Promise<SocketStream>,
+  ): Promise<{ stream: SocketStream; reused: boolean }> {
+    const list = this.#idle.get(key);
+    let idle = list?.pop();
+    while (idle) {
+      this.#idleCount--;
+      // Past its idle time (the sweeper runs late when the process is busy): not to be trusted.
+      if (Date.now() - idle.since < this.#idleTimeoutMs) break;
+      idle.stream.close();
+      idle = list!.pop();
+    }
+    if (list?.length === 0) this.#idle.delete(key);
+    if (idle) {
+      this.stats.reused++;
+      return { stream: idle.stream, reused: true };
+    }
+    const stream = await open();
+    this.stats.opened++;
+    return { stream, reused: false };
+  }
+
+  /**
+   * Takes back a connection whose exchange ended cleanly (response read to its end, nothing
+   * left unread), to serve a later request for `key`; closes it instead when the pool is full or
+   * closed.
+   */
+  release(key: string, stream: SocketStream): void {
+    const list = this.#idle.get(key) ?? [];
+    // Bytes nobody asked for would be read as the next response: such a connection is spoiled.
+    if (
+      this.#closed || stream.buffered > 0 || list.length >= this.#maxIdlePerOrigin ||
+      this.#idleCount >= this.#maxIdle
+    ) {
+      stream.close();
+      return;
+    }
+    list.push({ stream, since: Date.now() });
+    this.#idle.set(key, list);
+    this.#idleCount++;
+    this.#sweep();
+  }
+
+  /**
+   * Keeps one timer running while anything is idle: at each expiry it closes the connections
+   * idle for longer than the timeout and waits for the next. (One timer per pool, not one per
+   * exchange: a list of small files makes thousands of exchanges.)
+   */
+  #sweep(): void {
+    if (this.#sweeper || this.#idleCount === 0) return;
+    const oldest = Math.min(
+      ...[...this.#idle.values()].flatMap((list) => list.map((entry) => entry.since)),
+    );
+    const wait = Math.max(0, oldest + this.#idleTimeoutMs - Date.now()) + 1;
+    this.#sweeper = startDeadline(wait, () => {
+      this.#sweeper = undefined;
+      const now = Date.now();
+      for (const [key, list] of this.#idle) {
+        const keep = list.filter((entry) => now - entry.since < this.#idleTimeoutMs);
+        for (const entry of list) if (!keep.includes(entry)) entry.stream.close();
+        this.#idleCount -= list.length - keep.length;
+        if (keep.length === 0) this.#idle.delete(key);
+        else this.#idle.set(key, keep);
+      }
+      this.#sweep();
+    });
+  }
+
+  /** Closes every idle connection and keeps none from now on; closing twice is harmless. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#sweeper?.cancel();
+    this.#sweeper = undefined;
+    for (const list of this.#idle.values()) {
+      for (const { stream } of list) stream.close();
+    }
+    this.#idle.clear();
+    this.#idleCount = 0;
+    return Promise.resolve();
+  }
+
+  /** Closes the pool. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,142 @@
+import assert, { deepEqual, equal } from "node:assert/strict";
+import { sendHttpRequest } from "../../../lib/http/client.ts";
+import { HttpConnectionPool } from "../../../lib/http/pool.ts";
+import { download } from "../../../lib/download/download.ts";
+import { startNginx } from "../../harness/nginx.ts";
+import { peerTest, tempDir } from "../../harness/peers.ts";
+import { startRecordingServer } from "../../harness/recording_http_server.ts";
+
+/** nginx's count of accepted connections, this query's own (an HTTP/1.0 GET) included. */
+async function nginxAccepts(port: number): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
+  const text = await new Response(conn.readable).text();
+  // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n…": accepts is the first.
+  const counts = text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0];
+  return Number(counts);
+}
+
+Deno.test("HttpConnectionPool: one connection for many requests of every body framing", async () => {
+  await using server = startRecordingServer({
+    handle: (request) => {
+      if (request.target === "/chunked") {
+        return {
+          raw: "3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n",
+          headers: [["Transfer-Encoding", "chunked"]],
+        };
+      }
+      if (request.target === "/empty") return { status: 204, reason: "No Content" };
+      return { body: `you asked ${request.method} ${request.target}` };
+    },
+  });
+  await using pool = new HttpConnectionPool();
+  const url = (path: string) => `${server.base}${path}`;
+  equal(await (await sendHttpRequest(url("/a"), { pool })).text(), "you asked GET /a");
+  equal(await (await sendHttpRequest(url("/chunked"), { pool })).text(), "abc");
+  equal((await sendHttpRequest(url("/empty"), { pool })).status, 204);
+  equal((await sendHttpRequest(url("/head"), { pool, method: "HEAD" })).contentLength, 20);
+  const post = await sendHttpRequest(url("/b"), { pool, method: "POST", body: "data" });
+  equal(await post.text(), "you asked POST /b");
+  const stream = ReadableStream.from([new TextEncoder().encode("streamed")]);
+  const put = await sendHttpRequest(url("/c"), { pool, method: "PUT", body: stream });
+  equal(await put.text(), "you asked PUT /c");
+  equal(server.connections, 1);
+  deepEqual(pool.stats, { opened: 1, reused: 5 });
+  equal(pool.idle, 1);
+  assert(server.requests.every((r) => r.head.includes("\r\nConnection: keep-alive")));
+  equal(new TextDecoder().decode(server.requests[5]!.body), "streamed");
+});
+
+Deno.test("HttpConnectionPool: Connection: close (the server's or the caller's) and bodies until close are not kept", async () => {
+  await using server = startRecordingServer({
+    handle: (request) => {
+      if (request.target === "/close") return { body: "bye", close: true };
+      return { raw: "until the end", close: true };
+    },
+  });
+  await using pool = new HttpConnectionPool();
+  await (await sendHttpRequest(`${server.base}/close`, { pool })).text();
+  equal(pool.idle, 0);
+  await (await sendHttpRequest(`${server.base}/eof`, { pool })).text();
+  equal(pool.idle, 0);
+  // The caller's own Connection: close is honoured too.
+  await using open = startRecordingServer();
+  await (await sendHttpRequest(open.base, { pool, headers: [["Connection", "close"]] })).text();
+  equal(pool.idle, 0);
+  equal(pool.stats.reused, 0);
+});
+
+Deno.test("HttpConnectionPool: an unread body closes the connection; a short one is drained by dispose", async () => {
+  await using server = startRecordingServer({ handle: () => ({ body: "x".repeat(100) }) });
+  await using pool = new HttpConnectionPool();
+  (await sendHttpRequest(server.base, { pool })).close();
+  equal(pool.idle, 0);
+  {
+    await using _response = await sendHttpRequest(server.base, { pool });
+  }
+  equal(pool.idle, 1);
+  await (await sendHttpRequest(server.base, { pool })).bytes();
+  equal(server.connections, 2);
+});
+
+Deno.test("HttpConnectionPool: a kept connection the server closed is replaced, the request sent again", async () => {
+  await using server = startRecordingServer({ idleCloseAfterResponse: true });
+  await using pool = new HttpConnectionPool();
+  for (const body of ["one", "two", "three"]) {
+    const response = await sendHttpRequest(server.base, { pool, method: "POST", body });
+    equal(await response.text(), body);
+  }
+  equal(server.connections, 3);
+  deepEqual(server.requests.map((r) => new TextDecoder().decode(r.body)), ["one", "two", "three"]);
+});
+
+Deno.test("HttpConnectionPool: bounded per origin, idle ones closed after the timeout, close() empties it", async () => {
+  await using server = startRecordingServer();
+  const pool = new HttpConnectionPool({ maxIdlePerOrigin: 2, idleTimeoutMs: 50 });
+  const responses = await Promise.all([1, 2, 3].map(() => sendHttpRequest(server.base, { pool })));
+  for (const response of responses) await response.bytes();
+  equal(pool.idle, 2);
+  equal(server.connections, 3);
+  // Wait on the server, not on the clock: both idle connections are closed by the timer.
+  while (pool.idle > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await (await sendHttpRequest(server.base, { pool })).bytes();
+  equal(pool.idle, 1);
+  await pool.close();
+  equal(pool.idle, 0);
+  assert(pool.closed);
+  // A closed pool keeps nothing; requests still work.
+  await (await sendHttpRequest(server.base, { pool })).bytes();
+  equal(pool.idle, 0);
+  await pool.close();
+});
+
+peerTest("HttpConnectionPool reuses one nginx connection for requests and redirects", [
+  "nginx",
+], async () => {
+  await using dir = await tempDir();
+  await using nginx = await startNginx(dir.path, {
+    serverConfig: "location = /status { stub_status; }\n" +
+      "location = /moved { return 301 /file.txt; }",
+  });
+  await Deno.writeTextFile(`${nginx.root}/file.txt`, "file\n");
+  await using pool = new HttpConnectionPool();
+  const before = await nginxAccepts(nginx.port);
+  for (let i = 0; i < 10; i++) {
+    const response = await sendHttpRequest(`http://127.0.0.1:${nginx.port}/file.txt`, { pool });
+    equal(await response.text(), "file\n");
+  }
+  const post = await sendHttpRequest(`http://127.0.0.1:${nginx.port}/file.txt`, {
+    pool,
+    method: "POST",
+    body: "ignored",
+  });
+  equal(post.status, 405);
+  await post.discardBody();
+  const out = `${dir.path}/out`;
+  for (let i = 0; i < 3; i++) {
+    const result = await download(`http://127.0.0.1:${nginx.port}/moved`, { pool, directory: out });
+    equal(result.status, 200);
+  }
+  equal((await nginxAccepts(nginx.port)) - before, 2, "one for the pool, one for the query");
+  deepEqual(pool.stats, { opened: 1, reused: 16 });
+});
