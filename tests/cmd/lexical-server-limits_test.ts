@@ -58,9 +58,9 @@ Deno.test("lexical-server closes a dripping head at --header-timeout and an idle
     "--workers",
     "1",
     "--header-timeout",
-    "0.2",
+    "0.5",
     "--idle-timeout",
-    "0.2",
+    "0.5",
   ]);
   using silent = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
   await silent.write(encoder.encode("GET /abc HTTP/1.1\r\nHost: a\r\n"));
