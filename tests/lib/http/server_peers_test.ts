@@ -99,3 +99,28 @@ r = c.getresponse(); print(r.status, r.read().decode().strip(), r.getheader("con
     "200 GET /one 0\n200 POST /two 5\n200 14 0\n200 GET /four 0 close\n",
   );
 });
+
+peerTest("serveHttp() serves GNU wget: a body, a HEAD (--spider), a 404 with wget's exit code 8", [
+  "wget",
+], async () => {
+  await using server = serveHttp((request) => {
+    const path = new URL(request.url).pathname;
+    return path === "/missing"
+      ? new Response("no\n", { status: 404 })
+      : new Response(`${request.method} ${path}\n`, {
+        headers: { "content-type": "text/plain" },
+      });
+  }, { hostname: "127.0.0.1", port: 0 });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const wget = (...args: string[]) =>
+    run([peerPath("wget")!, "--tries=1", "--timeout=10", ...args]);
+  const body = await wget("-q", "-O", "-", `${base}/file.txt`);
+  assert.equal(body.code, 0, body.stderr);
+  assert.equal(body.stdout, "GET /file.txt\n");
+  const spider = await wget("--spider", "-S", `${base}/file.txt`);
+  assert.equal(spider.code, 0, spider.stderr);
+  assert.match(spider.stderr, /HTTP\/1\.1 200 OK/);
+  assert.match(spider.stderr, /content-length: 15/i);
+  const missing = await wget("-q", "-O", "-", `${base}/missing`);
+  assert.equal(missing.code, 8);
+});
