@@ -23,6 +23,7 @@ export const PEER_PACKAGES: Record<string, string> = {
   telnetd: "inetutils-telnetd",
   "inetutils-telnet": "inetutils-telnet",
   busybox: "busybox-static", // Debian's busybox package has no telnetd applet
+  wrk: "wrk", // bench/lexical_server.ts
   tinyproxy: "tinyproxy",
 };
 
