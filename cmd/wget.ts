@@ -44,6 +44,7 @@ NAME.1, NAME.2, ...
       --method METHOD          use METHOD (with --body-data TEXT or --body-file FILE)
       --user USER, --password PASS   Basic authentication, sent after the server's 401
                                (--http-user, --http-password too)
+      --ask-password           read the password from the terminal (standard input), not echoed
       --auth-no-challenge      send the credentials with the first request
       --referer URL            send Referer: URL
       --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
@@ -136,6 +137,7 @@ const OPTIONS = {
   background: { type: "boolean", short: "b" },
   progress: { type: "string" },
   "show-progress": { type: "boolean" },
+  "ask-password": { type: "boolean" },
   "connect-timeout": { type: "string" },
   "read-timeout": { type: "string" },
   "dns-timeout": { type: "string" },

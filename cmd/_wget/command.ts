@@ -101,6 +101,7 @@ export interface WgetValues {
   "append-output"?: string;
   progress?: string;
   "show-progress"?: boolean;
+  "ask-password"?: boolean;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -323,6 +324,9 @@ function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
   if (user !== undefined || password !== undefined) {
     options.credentials = { username: user ?? "", password: password ?? "" };
   }
+  if (values["ask-password"] && password !== undefined) {
+    throw new UsageError("--ask-password and --password cannot go together");
+  }
   options.authNoChallenge = values["auth-no-challenge"];
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
@@ -468,6 +472,16 @@ async function runWithLog(
     showProgress: values["show-progress"],
     log,
   });
+  if (values["ask-password"]) {
+    const user = values["http-user"] ?? values.user ?? "";
+    try {
+      const password = await askPassword(`Password for user ${quoteName(user)}: `);
+      options.credentials = { username: user, password };
+    } catch (error) {
+      reporter.error(`wget: ${(error as Error).message}`);
+      return WGET_EXIT.generic;
+    }
+  }
   // Files named by options: read before any request; a failure names the file, as GNU's does.
   let reading = "";
   try {
@@ -638,5 +652,34 @@ function pathExists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * `--ask-password`: the prompt on stderr, then a line from standard input, not echoed on a
+ * terminal (raw mode: backspace edits, Ctrl-C stops).
+ */
+async function askPassword(prompt: string): Promise<string> {
+  const encoder = new TextEncoder();
+  Deno.stderr.writeSync(encoder.encode(prompt));
+  const tty = Deno.stdin.isTerminal();
+  if (tty) Deno.stdin.setRaw(true);
+  try {
+    const bytes: number[] = [];
+    const one = new Uint8Array(1);
+    while (bytes.length < 4096) {
+      const n = await Deno.stdin.read(one);
+      const byte = one[0]!;
+      if (n === null || byte === 0x0a || byte === 0x0d) break;
+      if (byte === 0x03) throw new Error("Interrupted");
+      if (byte === 0x7f || byte === 0x08) bytes.pop();
+      else bytes.push(byte);
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  } finally {
+    if (tty) {
+      Deno.stdin.setRaw(false);
+      Deno.stderr.writeSync(encoder.encode("\n"));
+    }
   }
 }

@@ -3,6 +3,7 @@ import { main } from "../../cmd/wget.ts";
 import { makeCertificate, sha256File, startNginx, writeBigFile } from "../harness/nginx.ts";
 import { peerPath, peerTest, tempDir } from "../harness/peers.ts";
 import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
+import { runCommand } from "../harness/run.ts";
 
 const MiB = 1024 * 1024;
 
@@ -610,3 +611,26 @@ peerTest(
     deepEqual(connections, [3, 3]);
   },
 );
+
+Deno.test("wget --ask-password reads the password from standard input and sends it after the 401", async () => {
+  await using server = startRawServer({
+    "/private": async (conn, { head }) => {
+      const ok = head.includes(`\r\nAuthorization: Basic ${btoa("u:s3cret")}\r\n`);
+      await send(
+        conn,
+        ok
+          ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+          : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n',
+      );
+    },
+  });
+  await using dir = await tempDir();
+  const args = ["--user=u", "--ask-password", "-O", `${dir.path}/out`, `${server.base}/private`];
+  const result = await runCommand("wget", ["-q", ...args], "s3cret\n");
+  assertEquals(result.code, 0, result.stderr);
+  assert(/^Password for user (?:'u'|\u2018u\u2019): $/.test(result.stderr), result.stderr);
+  assertEquals(await readText(`${dir.path}/out`), "ok\n");
+  const wrong = await runCommand("wget", ["-q", ...args], "wrong\n");
+  assertEquals(wrong.code, 6);
+  assertEquals(await run("--ask-password", "--password=x", server.base), 2);
+});
