@@ -33,6 +33,26 @@ NAME.1, NAME.2, ...
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
       --no-check-certificate   do not verify the server's certificate
+
+Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
+  -r, --recursive              follow links in HTML and CSS pages
+  -l, --level N                follow links N deep; inf or 0 for no limit (default 5)
+  -np, --no-parent             never ascend above the start URL's directory
+  -m, --mirror                 -r -N -l inf
+  -p, --page-requisites        also fetch what each page needs to display
+  -N, --timestamping           fetch only files newer than the local copy
+  -A, --accept LIST            keep only files whose names end in or match LIST (a,b,*.x)
+  -R, --reject LIST            delete files whose names end in or match LIST
+      --ignore-case            compare -A and -R without regard to case
+  -H, --span-hosts             follow links to other hosts
+  -D, --domains LIST           with -H, only these domains
+      --exclude-domains LIST   never these domains
+  -nd, --no-directories        save every file in one directory
+  -x, --force-directories      recreate the URL's directories
+  -nH, --no-host-directories   no HOST directory
+      --protocol-directories   a scheme directory above the HOST directory
+      --cut-dirs N             drop N leading directories of the URL's path
+  -e, --execute COMMAND        a wgetrc command; "robots=off" ignores robots.txt
   -h, --help                   print this help
   -V, --version                print the version
 
@@ -58,7 +78,34 @@ const OPTIONS = {
   spider: { type: "boolean" },
   "ca-certificate": { type: "string" },
   "no-check-certificate": { type: "boolean" },
+  recursive: { type: "boolean", short: "r" },
+  level: { type: "string", short: "l" },
+  "no-parent": { type: "boolean" },
+  mirror: { type: "boolean", short: "m" },
+  "page-requisites": { type: "boolean", short: "p" },
+  timestamping: { type: "boolean", short: "N" },
+  accept: { type: "string", short: "A", multiple: true },
+  reject: { type: "string", short: "R", multiple: true },
+  "ignore-case": { type: "boolean" },
+  "span-hosts": { type: "boolean", short: "H" },
+  domains: { type: "string", short: "D", multiple: true },
+  "exclude-domains": { type: "string", multiple: true },
+  "no-directories": { type: "boolean" },
+  "force-directories": { type: "boolean", short: "x" },
+  "no-host-directories": { type: "boolean" },
+  "protocol-directories": { type: "boolean" },
+  "cut-dirs": { type: "string" },
+  execute: { type: "string", short: "e", multiple: true },
 } as const;
+
+/** GNU wget's two-letter short options; node:util's parser takes single letters only. */
+const TWO_LETTER: Record<string, string> = {
+  "-nc": "--no-clobber",
+  "-np": "--no-parent",
+  "-nd": "--no-directories",
+  "-nH": "--no-host-directories",
+  "-V": "--version",
+};
 
 const SPEC = { name: "wget", usage, options: OPTIONS };
 
@@ -66,9 +113,7 @@ const SPEC = { name: "wget", usage, options: OPTIONS };
 export async function main(args: string[]): Promise<number> {
   // GNU wget's two-letter short option and -V; node:util's parser takes single letters only.
   const before = args.indexOf("--") < 0 ? args.length : args.indexOf("--");
-  const normalised = args.map((arg, i) =>
-    i >= before ? arg : arg === "-nc" ? "--no-clobber" : arg === "-V" ? "--version" : arg
-  );
+  const normalised = args.map((arg, i) => i >= before ? arg : TWO_LETTER[arg] ?? arg);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
   const { runWget } = await import("./_wget/command.ts");

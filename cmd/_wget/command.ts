@@ -26,9 +26,10 @@ import {
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
 import { WgetReporter } from "./reporter.ts";
+import type { WgetRecursiveValues } from "./recursive.ts";
 
 /** wget's parsed option values, by long name. */
-export interface WgetValues {
+export interface WgetValues extends WgetRecursiveValues {
   "output-document"?: string;
   "directory-prefix"?: string;
   quiet?: boolean;
@@ -47,6 +48,11 @@ export interface WgetValues {
   spider?: boolean;
   "ca-certificate"?: string;
   "no-check-certificate"?: boolean;
+}
+
+/** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
+function isRecursive(values: WgetRecursiveValues): boolean {
+  return Boolean(values.recursive || values.mirror || values["page-requisites"]);
 }
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
@@ -123,8 +129,12 @@ export async function runWget(
 ): Promise<number> {
   let options: DownloadOptions;
   const all = [...urls];
+  // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
+  const recursion = isRecursive(values) ? await import("./recursive.ts") : undefined;
+  let recursive;
   try {
     options = downloadOptions(values);
+    recursive = recursion?.recursiveOptions(values);
   } catch (error) {
     return reportUsageError(spec, error);
   }
@@ -171,6 +181,9 @@ export async function runWget(
   const quiet = values.quiet ?? false;
   const reporter = new WgetReporter({ quiet, serverResponse: values["server-response"] });
   options.events = reporter.events;
+  if (recursion && recursive) {
+    return await recursion.runRecursive(recursive, all, options, reporter, quiet);
+  }
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;

@@ -1,0 +1,150 @@
+/**
+ * wget's recursive modes (`-r`, `-m`, `-p`): GNU wget's recursion options mapped onto
+ * `downloadRecursive`, with each file's progress printed by the same reporter as a plain
+ * download, and GNU wget's exit code for the run.
+ *
+ * @module
+ */
+
+import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
+import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
+import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
+import type { WgetReporter } from "./reporter.ts";
+
+/** The recursion options, by long name. */
+export interface WgetRecursiveValues {
+  recursive?: boolean;
+  level?: string;
+  "no-parent"?: boolean;
+  mirror?: boolean;
+  "page-requisites"?: boolean;
+  "no-directories"?: boolean;
+  "force-directories"?: boolean;
+  "no-host-directories"?: boolean;
+  "protocol-directories"?: boolean;
+  "cut-dirs"?: string;
+  accept?: string[];
+  reject?: string[];
+  "ignore-case"?: boolean;
+  "span-hosts"?: boolean;
+  domains?: string[];
+  "exclude-domains"?: string[];
+  timestamping?: boolean;
+  execute?: string[];
+}
+
+/** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).filter((v) => v !== "");
+}
+
+/** `-e robots=off` and the like: the wgetrc commands this wget knows. */
+function executeCommands(commands: string[] | undefined): { robots?: boolean } {
+  const settings: { robots?: boolean } = {};
+  for (const command of commands ?? []) {
+    const match = /^\s*([a-z_-]+)\s*=\s*(.*?)\s*$/i.exec(command);
+    const name = match?.[1].toLowerCase().replace(/[-_]/g, "");
+    if (name === "robots") {
+      const value = match![2].toLowerCase();
+      if (!["on", "off", "yes", "no", "1", "0"].includes(value)) {
+        throw new UsageError(`-e robots takes on or off, not "${match![2]}"`);
+      }
+      settings.robots = value === "on" || value === "yes" || value === "1";
+    } else {
+      throw new UsageError(`Unknown command "${command}" in -e`);
+    }
+  }
+  return settings;
+}
+
+/**
+ * Maps the recursion options onto {@linkcode RecursiveOptions}; throws {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recursiveOptions } from "./recursive.ts";
+ *
+ * const options = recursiveOptions({ mirror: true, "cut-dirs": "1", "no-host-directories": true });
+ * assert.equal(options.maxDepth, Infinity);
+ * assert.equal(options.timestamping, true);
+ * assert.deepEqual(options.layout, { directories: true, hostDirectories: false, protocolDirectories: false, cutDirs: 1 });
+ * ```
+ */
+export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions {
+  const recursive = Boolean(values.recursive || values.mirror);
+  let maxDepth = values.mirror ? Infinity : 5;
+  if (values.level !== undefined) {
+    maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, 1e9);
+    if (maxDepth === 0) maxDepth = Infinity;
+  }
+  const settings = executeCommands(values.execute);
+  return {
+    recursive,
+    maxDepth,
+    noParent: values["no-parent"],
+    pageRequisites: values["page-requisites"],
+    spanHosts: values["span-hosts"],
+    domains: list(values.domains),
+    excludeDomains: list(values["exclude-domains"]),
+    acceptRules: {
+      accept: list(values.accept),
+      reject: list(values.reject),
+      ignoreCase: values["ignore-case"],
+    },
+    layout: {
+      directories: values["no-directories"]
+        ? false
+        : recursive || Boolean(values["page-requisites"] || values["force-directories"]),
+      hostDirectories: !values["no-host-directories"],
+      protocolDirectories: values["protocol-directories"] ?? false,
+      cutDirs: values["cut-dirs"] === undefined
+        ? 0
+        : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
+    },
+    robots: settings.robots ?? true,
+    timestamping: values.timestamping || values.mirror,
+  };
+}
+
+/**
+ * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
+ * or 0.
+ */
+export async function runRecursive(
+  recursive: RecursiveOptions,
+  urls: readonly string[],
+  options: DownloadOptions,
+  reporter: WgetReporter,
+  quiet: boolean,
+): Promise<number> {
+  let status: number = WGET_EXIT.ok;
+  const started = performance.now();
+  const result = await downloadRecursive(urls, {
+    ...options,
+    ...recursive,
+    onSaved: (saved) => reporter.finish(saved),
+    onFailed: (_url, error) => {
+      reporter.fail(error);
+      const code = downloadExitCode(error);
+      status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
+        ? code
+        : Math.min(status, code);
+    },
+    onRemoved: (path) => {
+      if (!quiet) console.error(`Removing ${path} since it should be rejected.`);
+    },
+    onNotModified: (_url, path) => {
+      if (!quiet) {
+        console.error(`Server file no newer than local file '${path}' -- not retrieving.`);
+      }
+    },
+  });
+  if (!quiet) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.error(
+      `FINISHED --\nTotal wall clock time: ${seconds}s\nDownloaded: ${result.files} files, ${result.bytes} bytes`,
+    );
+  }
+  return status;
+}

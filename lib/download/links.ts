@@ -1,0 +1,360 @@
+/**
+ * The links of a web page, as GNU wget's recursion sees them: from HTML (parsed with
+ * htmlparser2, a streaming tokenizer that never builds a tree) and from CSS (`url(...)`,
+ * `@import`), resolved against the page's URL or its `<base href>`.
+ *
+ * @module
+ */
+
+import { Parser } from "htmlparser2";
+
+/** One link found in a page. */
+export interface PageLink {
+  /** The absolute URL, without its fragment. */
+  url: string;
+  /** The link as written in the page. */
+  raw: string;
+  /** Where `raw` sits in the page's text: `[start, end)` in UTF-16 code units. */
+  start: number;
+  /** End of `raw` in the page's text. */
+  end: number;
+  /** Needed to display the page (an image, a script, a stylesheet): GNU wget's "inline". */
+  inline: boolean;
+  /** The link is expected to be an HTML page (`<a href>`, frames), so it is parsed if it is. */
+  expectHtml: boolean;
+  /** The link is a stylesheet (`<link rel=stylesheet>`, `@import`), parsed as CSS whatever its type. */
+  expectCss: boolean;
+  /** Not to be followed: `<base href>`, a form's action. Kept for link conversion. */
+  ignore: boolean;
+}
+
+/** What {@linkcode extractHtmlLinks} found. */
+export interface HtmlLinks {
+  /** The links, in document order. */
+  links: PageLink[];
+  /** `<meta name="robots" content="nofollow">` (or `none`) was found. */
+  nofollow: boolean;
+}
+
+/** Attributes holding URLs, by tag, with GNU wget's kind: inline (`i`), HTML (`h`), or both. */
+const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
+  a: { href: "h" },
+  applet: { code: "i" },
+  area: { href: "h" },
+  bgsound: { src: "i" },
+  body: { background: "i" },
+  embed: { href: "h", src: "ih" },
+  fig: { src: "i" },
+  frame: { src: "ih" },
+  iframe: { src: "ih" },
+  img: { href: "i", lowsrc: "i", src: "i" },
+  input: { src: "i" },
+  layer: { src: "ih" },
+  object: { data: "i" },
+  overlay: { src: "ih" },
+  script: { src: "i" },
+  table: { background: "i" },
+  td: { background: "i" },
+  th: { background: "i" },
+  video: { src: "i", poster: "i" },
+  audio: { src: "i", poster: "i" },
+  source: { src: "i" },
+};
+
+/** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
+function resolve(raw: string, base: string): string | undefined {
+  try {
+    const url = new URL(raw.trim(), base);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds where the value of attribute `name` sits in a tag's source text (`tag` starts at
+ * `offset` in the page), for link conversion; falls back to the tag's start.
+ */
+function attributeSpan(
+  tag: string,
+  offset: number,
+  name: string,
+): { start: number; end: number } {
+  const lower = tag.toLowerCase();
+  let from = 0;
+  while (true) {
+    const at = lower.indexOf(name, from);
+    if (at < 0) return { start: offset, end: offset };
+    from = at + name.length;
+    const before = lower[at - 1];
+    if (before !== undefined && !" \t\n\r\f/\"'".includes(before)) continue;
+    let i = from;
+    while (" \t\n\r\f".includes(lower[i] ?? "x")) i++;
+    if (lower[i] !== "=") continue;
+    i++;
+    while (" \t\n\r\f".includes(lower[i] ?? "x")) i++;
+    const quote = tag[i];
+    if (quote === '"' || quote === "'") {
+      const close = tag.indexOf(quote, i + 1);
+      return { start: offset + i + 1, end: offset + (close < 0 ? tag.length : close) };
+    }
+    let end = i;
+    while (end < tag.length && !" \t\n\r\f>".includes(tag[end])) end++;
+    return { start: offset + i, end: offset + end };
+  }
+}
+
+/**
+ * The links of an HTML page, as GNU wget finds them: `a`, `area`, `link`, `img` (and `srcset`),
+ * `script`, `iframe`, `frame`, `embed`, `source`, `video`, `audio`, `object`, backgrounds,
+ * `<meta http-equiv=refresh>`, CSS in `<style>` and `style` attributes; `<base href>` changes
+ * the base of the links after it; a form's action is listed but marked `ignore`.
+ *
+ * @param html The page's text.
+ * @param pageUrl The page's URL (after redirects), the base of relative links.
+ * @returns The links in document order, and whether the page asks robots not to follow them.
+ *
+ * @example Links of a small page
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractHtmlLinks } from "@netkit/netkit/download";
+ *
+ * const { links } = extractHtmlLinks(
+ *   `<a href="b.html#top">b</a><img src="/i.png"><form action="/post"></form>`,
+ *   "http://example.org/dir/a.html",
+ * );
+ * assert.deepEqual(links.map((l) => [l.url, l.inline, l.ignore]), [
+ *   ["http://example.org/dir/b.html", false, false],
+ *   ["http://example.org/i.png", true, false],
+ *   ["http://example.org/post", false, true],
+ * ]);
+ * ```
+ */
+export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
+  const links: PageLink[] = [];
+  let base = pageUrl;
+  let nofollow = false;
+  let inStyle = false;
+  let styleStart = 0;
+  const add = (
+    raw: string,
+    span: { start: number; end: number },
+    kind: { inline?: boolean; expectHtml?: boolean; expectCss?: boolean; ignore?: boolean },
+  ) => {
+    const url = resolve(raw, base);
+    if (url === undefined || raw.trim() === "") return;
+    links.push({
+      url,
+      raw,
+      start: span.start,
+      end: span.end,
+      inline: kind.inline ?? false,
+      expectHtml: kind.expectHtml ?? false,
+      expectCss: kind.expectCss ?? false,
+      ignore: kind.ignore ?? false,
+    });
+  };
+  const parser: Parser = new Parser({
+    onopentag(name, attributes) {
+      const tagText = html.slice(parser.startIndex, parser.endIndex + 1);
+      const span = (attribute: string) => attributeSpan(tagText, parser.startIndex, attribute);
+      if (name === "style") {
+        inStyle = true;
+        styleStart = parser.endIndex + 1;
+      }
+      if (name === "base") {
+        const href = attributes.href;
+        if (href !== undefined) {
+          add(href, span("href"), { ignore: true });
+          base = resolve(href, pageUrl) ?? base;
+        }
+      } else if (name === "form") {
+        if (attributes.action !== undefined) {
+          add(attributes.action, span("action"), { ignore: true });
+        }
+      } else if (name === "link") {
+        const href = attributes.href;
+        if (href !== undefined) {
+          const rel = (attributes.rel ?? "").toLowerCase();
+          const type = attributes.type?.toLowerCase();
+          if (rel === "stylesheet" || rel === "alternate stylesheet") {
+            add(href, span("href"), { inline: true, expectCss: true });
+          } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
+            add(href, span("href"), { inline: true });
+          } else {
+            const html = attributes.rel !== undefined && (!type || type === "text/html");
+            add(href, span("href"), { expectHtml: html });
+          }
+        }
+      } else if (name === "meta") {
+        metaTag(attributes, span);
+      } else {
+        const table = URL_ATTRIBUTES[name];
+        if (table) {
+          for (const [attribute, kind] of Object.entries(table)) {
+            const value = attributes[attribute];
+            if (value === undefined) continue;
+            add(value, span(attribute), {
+              inline: kind.includes("i"),
+              expectHtml: kind.includes("h"),
+            });
+          }
+        }
+        if ((name === "img" || name === "source") && attributes.srcset !== undefined) {
+          for (const candidate of attributes.srcset.split(",")) {
+            const url = candidate.trim().split(/\s+/)[0];
+            if (url) add(url, span("srcset"), { inline: true });
+          }
+        }
+      }
+      if (attributes.style !== undefined) {
+        const at = span("style");
+        for (const link of cssLinks(html.slice(at.start, at.end), base, at.start)) {
+          links.push(link);
+        }
+      }
+    },
+    onclosetag(name) {
+      if (name === "style" && inStyle) {
+        inStyle = false;
+        for (const link of cssLinks(html.slice(styleStart, parser.startIndex), base, styleStart)) {
+          links.push(link);
+        }
+      }
+    },
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+
+  function metaTag(
+    attributes: Record<string, string>,
+    span: (attribute: string) => { start: number; end: number },
+  ): void {
+    const equiv = attributes["http-equiv"]?.toLowerCase();
+    const content = attributes.content;
+    if (content === undefined) return;
+    if (equiv === "refresh") {
+      const match = /^\s*\d+\s*;\s*url\s*=\s*(.*)$/is.exec(content);
+      if (match) add(match[1].trim(), span("content"), { expectHtml: true });
+    } else if (attributes.name?.toLowerCase() === "robots") {
+      const words = content.toLowerCase().split(/[\s,]+/);
+      if (words.includes("nofollow") || words.includes("none")) nofollow = true;
+    }
+  }
+
+  parser.write(html);
+  parser.end();
+  return { links, nofollow };
+}
+
+/**
+ * The links of a stylesheet: every `url(...)` (inline) and every `@import` (a stylesheet),
+ * skipping comments and strings that are not URLs.
+ *
+ * @param css The stylesheet's text.
+ * @param sheetUrl The stylesheet's URL, the base of relative links.
+ * @returns The links in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractCssLinks } from "@netkit/netkit/download";
+ *
+ * const links = extractCssLinks(
+ *   `@import "a.css"; /* url(no.png) *\/ body { background: url( 'img/b.png' ) }`,
+ *   "http://example.org/css/main.css",
+ * );
+ * assert.deepEqual(links.map((l) => [l.url, l.expectCss]), [
+ *   ["http://example.org/css/a.css", true],
+ *   ["http://example.org/css/img/b.png", false],
+ * ]);
+ * ```
+ */
+export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
+  return cssLinks(css, sheetUrl, 0);
+}
+
+/** Scans CSS for `url(...)` and `@import "..."`; positions are offset by `offset`. */
+function cssLinks(css: string, base: string, offset: number): PageLink[] {
+  const links: PageLink[] = [];
+  const push = (raw: string, start: number, expectCss: boolean) => {
+    const url = resolve(raw, base);
+    if (url === undefined || raw.trim() === "" || raw.startsWith("data:")) return;
+    links.push({
+      url,
+      raw,
+      start: offset + start,
+      end: offset + start + raw.length,
+      inline: true,
+      expectHtml: false,
+      expectCss,
+      ignore: false,
+    });
+  };
+  /** Reads `url(...)` at `i` (just past `url(`); returns the index after `)`. */
+  const readUrl = (i: number, expectCss: boolean): number => {
+    while (i < css.length && isSpace(css[i])) i++;
+    const quote = css[i];
+    if (quote === '"' || quote === "'") {
+      const close = css.indexOf(quote, i + 1);
+      if (close < 0) return css.length;
+      push(css.slice(i + 1, close), i + 1, expectCss);
+      const paren = css.indexOf(")", close);
+      return paren < 0 ? css.length : paren + 1;
+    }
+    const paren = css.indexOf(")", i);
+    if (paren < 0) return css.length;
+    let end = paren;
+    while (end > i && isSpace(css[end - 1])) end--;
+    push(css.slice(i, end), i, expectCss);
+    return paren + 1;
+  };
+  let i = 0;
+  while (i < css.length) {
+    const c = css[i];
+    if (c === "/" && css[i + 1] === "*") {
+      const close = css.indexOf("*/", i + 2);
+      i = close < 0 ? css.length : close + 2;
+    } else if (c === '"' || c === "'") {
+      i = skipString(css, i);
+    } else if (c === "\\") {
+      i += 2;
+    } else if ((c === "u" || c === "U") && css.slice(i, i + 4).toLowerCase() === "url(") {
+      const previous = css[i - 1];
+      if (previous !== undefined && /[\w-]/.test(previous)) {
+        i += 4;
+        continue;
+      }
+      i = readUrl(i + 4, false);
+    } else if (c === "@" && css.slice(i, i + 7).toLowerCase() === "@import") {
+      let j = i + 7;
+      while (j < css.length && isSpace(css[j])) j++;
+      const quote = css[j];
+      if (quote === '"' || quote === "'") {
+        const close = css.indexOf(quote, j + 1);
+        if (close < 0) break;
+        push(css.slice(j + 1, close), j + 1, true);
+        i = close + 1;
+      } else if (css.slice(j, j + 4).toLowerCase() === "url(") {
+        i = readUrl(j + 4, true);
+      } else {
+        i = j;
+      }
+    } else {
+      i++;
+    }
+  }
+  return links;
+}
+
+function skipString(css: string, i: number): number {
+  const quote = css[i];
+  for (let j = i + 1; j < css.length; j++) {
+    if (css[j] === "\\") j++;
+    else if (css[j] === quote || css[j] === "\n") return j + 1;
+  }
+  return css.length;
+}
+
+function isSpace(c: string | undefined): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
+}

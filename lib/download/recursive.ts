@@ -1,0 +1,536 @@
+/**
+ * GNU wget's recursive retrieval (`-r`, `-m`, `-p`): a breadth-first walk from each start URL
+ * that saves every page under GNU wget's layout, reads HTML and CSS for links, and follows those
+ * that pass GNU wget's tests in GNU wget's order (seen before, scheme, domain, no-parent,
+ * accept/reject, same host, robots.txt). Every request goes through one keep-alive pool, so a
+ * site is fetched over one connection.
+ *
+ * @module
+ */
+
+import { type AcceptRules, acceptsFileName } from "./accept_rules.ts";
+import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
+import {
+  createUniqueFile,
+  download,
+  DownloadFileError,
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSink,
+  fileWriter,
+} from "./download.ts";
+import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
+import { parseRobotsTxt, RobotsRules } from "./robots.ts";
+import { HttpStatusError } from "../http/errors.ts";
+import { HttpConnectionPool } from "../http/pool.ts";
+import { parseHttpUrl } from "../http/url.ts";
+
+/** Options of {@linkcode downloadRecursive}. */
+export interface RecursiveOptions
+  extends Omit<DownloadOptions, "output" | "noClobber" | "resume" | "spider"> {
+  /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
+  recursive?: boolean;
+  /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
+  maxDepth?: number;
+  /** Never ascend above the start URL's directory (`-np`). */
+  noParent?: boolean;
+  /** Fetch what each page needs to display (`-p`), even past `maxDepth`. */
+  pageRequisites?: boolean;
+  /** Follow links to other hosts (`-H`). */
+  spanHosts?: boolean;
+  /** With `spanHosts`, only these domains (`-D`): a host matches a domain it ends with. */
+  domains?: readonly string[];
+  /** Never these domains (`--exclude-domains`). */
+  excludeDomains?: readonly string[];
+  /** File names to keep (`-A`) and to delete (`-R`). */
+  acceptRules?: AcceptRules;
+  /** How URLs map to paths under `directory`. */
+  layout?: DiskLayout;
+  /** Obey robots.txt and `<meta name="robots" content="nofollow">`. @default {true} */
+  robots?: boolean;
+  /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
+  timestamping?: boolean;
+  /** A URL was saved. */
+  onSaved?(result: DownloadResult): void;
+  /** A URL failed; the walk goes on. */
+  onFailed?(url: string, error: unknown): void;
+  /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
+  onRemoved?(path: string): void;
+  /** A file was not fetched again: the server's copy is not newer (`-N`). */
+  onNotModified?(url: string, path: string): void;
+}
+
+/** What {@linkcode downloadRecursive} did. */
+export interface RecursiveResult {
+  /** Files saved (including those later removed by `-A`/`-R`). */
+  files: number;
+  /** Body bytes received. */
+  bytes: number;
+  /** URLs that failed, with why. */
+  failures: { url: string; error: unknown }[];
+  /** Files kept on disk, by URL (after redirects both URLs name the file). */
+  saved: Map<string, string>;
+}
+
+/** One URL waiting in the queue. */
+interface QueueItem {
+  url: string;
+  depth: number;
+  expectHtml: boolean;
+  expectCss: boolean;
+}
+
+/** What one fetch gave. */
+interface Fetched {
+  path?: string;
+  finalUrl: string;
+  kind: "html" | "css" | "other";
+}
+
+/** What a page is, from its Content-Type. */
+function kindOf(contentType: string | undefined): Fetched["kind"] {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "text/html" || type === "application/xhtml+xml") return "html";
+  if (type === "text/css") return "css";
+  return "other";
+}
+
+/** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
+function directoryOf(url: URL): string {
+  const path = url.pathname.slice(1);
+  return path.slice(0, Math.max(0, path.lastIndexOf("/")));
+}
+
+/** GNU wget's `subdir_p`: `inner` is `outer` or below it. */
+function isSubdirectory(outer: string, inner: string): boolean {
+  if (outer === "") return true;
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function hasHtmlSuffix(file: string): boolean {
+  const lower = file.toLowerCase();
+  return lower.endsWith(".html") || lower.endsWith(".htm");
+}
+
+function domainMatches(host: string, domains: readonly string[]): boolean {
+  const lower = host.toLowerCase();
+  return domains.some((d) => {
+    const domain = d.toLowerCase();
+    return lower.endsWith(domain) &&
+      (lower.length === domain.length || domain.startsWith(".") ||
+        lower[lower.length - domain.length - 1] === ".");
+  });
+}
+
+/**
+ * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
+ *
+ * @param urls The start URLs; each starts its own walk, as in GNU wget.
+ * @param options What to follow and where to save.
+ * @returns Counts, failures and the files kept.
+ *
+ * @example Mirror a small site served on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadRecursive } from "@netkit/netkit/download";
+ *
+ * const pages: Record<string, string> = {
+ *   "/": `<a href="a.html">a</a> <a href="http://other.invalid/">off-site</a>`,
+ *   "/a.html": `<img src="img/p.png"> <a href="/">home</a>`,
+ *   "/img/p.png": "PNG",
+ * };
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+ *   const body = pages[new URL(req.url).pathname];
+ *   const type = body?.startsWith("<") ? "text/html" : "image/png";
+ *   return new Response(body ?? "no", { status: body ? 200 : 404, headers: { "content-type": type } });
+ * });
+ * const directory = await Deno.makeTempDir();
+ * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+ *   directory,
+ *   layout: { hostDirectories: false },
+ * });
+ * assert.deepEqual([...result.saved.values()].map((p) => p.slice(directory.length + 1)).sort(), [
+ *   "a.html", "img/p.png", "index.html",
+ * ]);
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ */
+export async function downloadRecursive(
+  urls: readonly string[],
+  options: RecursiveOptions = {},
+): Promise<RecursiveResult> {
+  const ownPool = options.pool ? undefined : new HttpConnectionPool();
+  const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
+  try {
+    for (const url of urls) await walker.walk(url);
+    return walker.result;
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+/** The state of a run: robots rules and downloaded files are shared by every start URL. */
+class Walker {
+  readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
+  readonly #options: RecursiveOptions;
+  readonly #robots = new Map<string, RobotsRules>();
+  /** URL → what was fetched for it (also the redirect target, as GNU wget registers it). */
+  readonly #downloaded = new Map<string, Fetched>();
+  /** Files to convert with -k: path → the page URL its links are relative to. */
+  readonly #pages = new Map<string, { url: string; kind: "html" | "css" }>();
+  readonly #maxDepth: number;
+
+  constructor(options: RecursiveOptions) {
+    this.#options = options;
+    const recursive = options.recursive ?? true;
+    const depth = options.maxDepth ?? 5;
+    this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
+  }
+
+  /** GNU wget's `retrieve_tree` for one start URL. */
+  async walk(startText: string): Promise<void> {
+    const options = this.#options;
+    let start: URL;
+    try {
+      start = new URL(parseHttpUrl(startText).href);
+    } catch (error) {
+      this.#fail(startText, error);
+      return;
+    }
+    const seen = new Set<string>([start.href]);
+    const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
+    for (let head = 0; head < queue.length; head++) {
+      options.signal?.throwIfAborted();
+      const item = queue[head];
+      queue[head] = undefined as unknown as QueueItem;
+      let fetched = this.#downloaded.get(item.url);
+      let descend = false;
+      let kind: Fetched["kind"] = "other";
+      let pageUrl = item.url;
+      if (fetched) {
+        descend = (fetched.kind === "html" && item.expectHtml) || fetched.kind === "css";
+        kind = fetched.kind;
+      } else {
+        fetched = await this.#fetch(item.url);
+        if (fetched === undefined) continue;
+        kind = fetched.kind;
+        descend = fetched.path !== undefined &&
+          ((kind === "html" && item.expectHtml) || kind === "css" || item.expectCss);
+        if (descend && item.expectCss && kind !== "html") kind = "css";
+        if (fetched.finalUrl !== item.url) {
+          if (descend) {
+            const decision = this.#mayFollow(
+              { url: fetched.finalUrl, inline: false },
+              new URL(item.url),
+              item.depth,
+              start,
+              seen,
+            );
+            if (!(await decision)) descend = false;
+          }
+          pageUrl = fetched.finalUrl;
+        }
+      }
+      let leafRequisites = false;
+      if (descend && item.depth >= this.#maxDepth) {
+        if (
+          options.pageRequisites &&
+          (item.depth === this.#maxDepth || item.depth === this.#maxDepth + 1)
+        ) {
+          leafRequisites = true;
+        } else {
+          descend = false;
+        }
+      }
+      const path = fetched.path;
+      if (descend && path !== undefined) {
+        const links = this.#linksOf(path, pageUrl, kind);
+        const parent = new URL(pageUrl);
+        for (const link of links) {
+          if (link.ignore || (leafRequisites && !link.inline)) continue;
+          if (await this.#mayFollow(link, parent, item.depth, start, seen)) {
+            queue.push({
+              url: link.url,
+              depth: item.depth + 1,
+              expectHtml: link.expectHtml,
+              expectCss: link.expectCss,
+            });
+            seen.add(link.url);
+          }
+        }
+      }
+      if (
+        path !== undefined && options.acceptRules && !acceptsFileName(path, options.acceptRules)
+      ) {
+        if (this.#remove(path)) options.onRemoved?.(path);
+      }
+    }
+  }
+
+  /** The links of a saved page; none when it cannot be read or says nofollow. */
+  #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(Deno.readFileSync(path));
+    } catch {
+      return [];
+    }
+    if (kind === "css") {
+      this.#pages.set(path, { url, kind: "css" });
+      return extractCssLinks(text, url);
+    }
+    const { links, nofollow } = extractHtmlLinks(text, url);
+    this.#pages.set(path, { url, kind: "html" });
+    return nofollow && (this.#options.robots ?? true) ? [] : links;
+  }
+
+  /** GNU wget's `download_child`: whether a link is to be queued. */
+  async #mayFollow(
+    link: { url: string; inline: boolean },
+    parent: URL,
+    depth: number,
+    start: URL,
+    seen: Set<string>,
+  ): Promise<boolean> {
+    const options = this.#options;
+    if (seen.has(link.url)) return false;
+    let url: URL;
+    try {
+      url = new URL(link.url);
+    } catch {
+      return false;
+    }
+    const httpLike = url.protocol === "http:" || url.protocol === "https:";
+    if (!httpLike) return false;
+    const host = url.hostname;
+    if (options.domains?.length && !domainMatches(host, options.domains)) return false;
+    if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
+      return false;
+    }
+    if (
+      options.noParent && host === start.hostname &&
+      (url.protocol !== start.protocol || url.port === start.port) &&
+      !(options.pageRequisites && link.inline) &&
+      !isSubdirectory(directoryOf(start), directoryOf(url))
+    ) {
+      return false;
+    }
+    const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+    if (
+      file !== "" && options.acceptRules &&
+      !(hasHtmlSuffix(file) &&
+        (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
+      !acceptsFileName(file, options.acceptRules)
+    ) {
+      return false;
+    }
+    if (!options.spanHosts && host !== parent.hostname) return false;
+    if (options.robots ?? true) {
+      const rules = await this.#robotsFor(url);
+      if (!rules.allows(url.pathname + url.search)) {
+        seen.add(link.url);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
+  async #robotsFor(url: URL): Promise<RobotsRules> {
+    const key = `${url.protocol}//${url.host}`;
+    let rules = this.#robots.get(key);
+    if (rules) return rules;
+    rules = new RobotsRules();
+    const robotsUrl = `${key}/robots.txt`;
+    const fetched = await this.#fetch(robotsUrl, { quiet: true });
+    if (fetched?.path) {
+      try {
+        rules = parseRobotsTxt(new TextDecoder().decode(Deno.readFileSync(fetched.path)));
+      } catch {
+        // Unreadable: no rules.
+      }
+      // GNU wget keeps robots.txt only when -A/-R would keep it.
+      const accept = this.#options.acceptRules;
+      if (accept && !acceptsFileName(fetched.path, accept)) this.#remove(fetched.path);
+    }
+    this.#robots.set(key, rules);
+    return rules;
+  }
+
+  /** Fetches `url` into its file; undefined (and reported) on failure. */
+  async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
+    const options = this.#options;
+    const directory = options.directory ?? ".";
+    const layout = options.layout ?? {};
+    const relative = localPathForUrl(url, layout);
+    const planned = directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
+    const clobber = (layout.directories ?? true) || options.timestamping;
+    let contentType: string | undefined;
+    let lastModified: string | undefined;
+    let file: Deno.FsFile | undefined;
+    let path = planned;
+    const headers = [...(options.headers ?? [])];
+    let localMtime: Date | undefined;
+    if (options.timestamping) {
+      try {
+        const info = Deno.statSync(planned);
+        if (info.isFile && info.mtime) {
+          localMtime = info.mtime;
+          headers.push(["If-Modified-Since", info.mtime.toUTCString()]);
+        }
+      } catch {
+        // No local copy: a plain GET.
+      }
+    }
+    const open = () => {
+      if (file) return;
+      try {
+        makeParents(path, directory);
+        if (clobber) {
+          removeIfLink(path);
+          file = Deno.openSync(path, { write: true, create: true, truncate: true });
+        } else {
+          const unique = createUniqueFile(path);
+          file = unique.file;
+          path = unique.path;
+        }
+      } catch (error) {
+        throw new DownloadFileError(path, error);
+      }
+    };
+    const sink: DownloadSink = {
+      name: planned,
+      writer: {
+        write(p) {
+          open();
+          return fileWriter(file!, path).write(p);
+        },
+      },
+      restart() {
+        file?.truncateSync(0);
+        file?.seekSync(0, Deno.SeekMode.Start);
+      },
+    };
+    const events = options.events ?? {};
+    try {
+      const result = await download(url, {
+        ...options,
+        headers,
+        output: sink,
+        events: {
+          ...(how.quiet ? {} : events),
+          response(response) {
+            contentType = response.head.headers.get("Content-Type");
+            lastModified = response.head.headers.get("Last-Modified");
+            if (!how.quiet) events.response?.(response);
+          },
+          start(info) {
+            open();
+            sink.name = path;
+            if (!how.quiet) events.start?.({ ...info, path });
+          },
+        },
+      });
+      open();
+      if (options.timestamping && lastModified !== undefined) {
+        const date = new Date(lastModified);
+        if (!Number.isNaN(date.getTime())) Deno.utimeSync(path, date, date);
+      }
+      const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
+      this.result.files++;
+      this.result.bytes += result.bytes;
+      this.result.saved.set(url, path);
+      this.#downloaded.set(url, done);
+      if (result.finalUrl !== url) {
+        this.#downloaded.set(result.finalUrl, done);
+        this.result.saved.set(result.finalUrl, path);
+      }
+      if (!how.quiet) options.onSaved?.({ ...result, path });
+      return done;
+    } catch (error) {
+      if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
+        const lower = planned.toLowerCase();
+        const kind = hasHtmlSuffix(lower) ? "html" : lower.endsWith(".css") ? "css" : "other";
+        const done: Fetched = { path: planned, finalUrl: url, kind };
+        this.#downloaded.set(url, done);
+        this.result.saved.set(url, planned);
+        if (!how.quiet) options.onNotModified?.(url, planned);
+        return done;
+      }
+      options.signal?.throwIfAborted();
+      if (!how.quiet) this.#fail(url, error);
+      return undefined;
+    } finally {
+      (file as Deno.FsFile | undefined)?.close();
+    }
+  }
+
+  #fail(url: string, error: unknown): void {
+    this.result.failures.push({ url, error });
+    this.#options.onFailed?.(url, error);
+  }
+
+  #remove(path: string): boolean {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      return false;
+    }
+    for (const [url, saved] of this.result.saved) {
+      if (saved === path) this.result.saved.delete(url);
+    }
+    this.#pages.delete(path);
+    return true;
+  }
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Creates the directories above `path` (below `root`); a file in the way is removed, as GNU
+ * wget's `mkalldirs` does, so `a` (a page) and `a/b` (below it) can both be saved.
+ */
+function makeParents(path: string, root: string): void {
+  const slash = path.lastIndexOf("/");
+  if (slash <= 0) return;
+  const parent = path.slice(0, slash);
+  try {
+    Deno.mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    if (
+      !(error instanceof Deno.errors.AlreadyExists) && !(error instanceof Deno.errors.NotADirectory)
+    ) {
+      throw error;
+    }
+    // Walk down from the root and replace the first non-directory with a directory.
+    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
+    const parts = parent.slice(prefix.length).split("/");
+    let current = prefix.replace(/\/$/, "");
+    for (const part of parts) {
+      current = current === "" ? part : `${current}/${part}`;
+      let info: Deno.FileInfo | undefined;
+      try {
+        info = Deno.lstatSync(current);
+      } catch {
+        info = undefined;
+      }
+      if (info && !info.isDirectory) Deno.removeSync(current);
+      if (!info || !info.isDirectory) Deno.mkdirSync(current);
+    }
+  }
+}
+
+/** A symbolic link planted at a file's name is removed, never written through. */
+function removeIfLink(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isSymlink) Deno.removeSync(path);
+  } catch {
+    // Absent: nothing to do.
+  }
+}
