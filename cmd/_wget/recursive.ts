@@ -125,7 +125,8 @@ export async function runRecursive(
     ...recursive,
     onSaved: (saved) => reporter.finish(saved),
     onFailed: (_url, error) => {
-      reporter.fail(error);
+      // GNU wget's -q silences a recursion's errors too; the exit code still tells.
+      if (!quiet) reporter.fail(error);
       const code = downloadExitCode(error);
       status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
         ? code

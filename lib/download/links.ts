@@ -190,11 +190,11 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
       } else if (name === "meta") {
         metaTag(attributes, span);
       } else {
-        const table = URL_ATTRIBUTES[name];
+        const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
         if (table) {
-          for (const [attribute, kind] of Object.entries(table)) {
-            const value = attributes[attribute];
-            if (value === undefined) continue;
+          for (const [attribute, value] of Object.entries(attributes)) {
+            const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+            if (kind === undefined) continue;
             add(value, span(attribute), {
               inline: kind.includes("i"),
               expectHtml: kind.includes("h"),
