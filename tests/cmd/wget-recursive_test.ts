@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { snapshotTree, startTestSite } from "../harness/test_site.ts";
+import { nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
 
 /** Runs GNU wget and netkit's wget with the same options into two directories. */
 async function mirrorBoth(
@@ -79,5 +79,78 @@ peerTest(
     assert.equal(stat.mtime?.getTime(), Math.floor(served.mtime!.getTime() / 1000) * 1000);
     assert.equal(await main(["-q", "-m", "-np", "-P", out, `${site.origin}/blog/`]), 0);
     assert.deepEqual(await snapshotTree(out), first);
+  },
+);
+
+Deno.test("wget -r writes nothing outside -P, whatever links and redirects say", async () => {
+  const links = [
+    "/..%2F..%2Fevil1.html",
+    "/%2E%2E/%2E%2E/evil2.html",
+    "/a/%2e%2e%2f%2e%2e%2fevil3.html",
+    "/%00/%0A/evil4.html",
+    "/..",
+    "/a/..%5C..%5Cevil5.html",
+    "/redirect-up",
+    "/redirect-encoded",
+    "?../../evil6.html",
+    `/${"%2E%2E%2F".repeat(30)}evil7.html`,
+  ];
+  const page = links.map((l) => `<a href="${l}">x</a><img src="${l}.png">`).join("\n");
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { pathname } = new URL(req.url);
+    if (pathname === "/redirect-up") {
+      return new Response(null, { status: 302, headers: { Location: "/../../../evil8.html" } });
+    }
+    if (pathname === "/redirect-encoded") {
+      return new Response(null, { status: 302, headers: { Location: "/%2E%2E%2F%2E%2E%2Fevil9" } });
+    }
+    return new Response(page, {
+      headers: {
+        "Content-Type": "text/html",
+        "Content-Disposition": 'attachment; filename="../../evil10.html"',
+      },
+    });
+  });
+  await using dir = await tempDir();
+  const inner = `${dir.path}/a/b`;
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  for (const layout of [[], ["-nd"], ["-nH", "--cut-dirs=5"], ["-nH"]]) {
+    assert.equal(await main(["-q", "-r", "-l", "3", ...layout, "-P", inner, `${origin}/`]), 0);
+  }
+  const outside: string[] = [];
+  const walk = async (path: string) => {
+    for await (const entry of Deno.readDir(path)) {
+      const full = `${path}/${entry.name}`;
+      if (full === inner) continue;
+      if (entry.isDirectory) await walk(full);
+      else outside.push(full);
+    }
+  };
+  await walk(dir.path);
+  assert.deepEqual(outside, []);
+  const inside = await snapshotTree(inner);
+  assert.ok(inside.size > 10, `${inside.size} files`);
+});
+
+peerTest(
+  "wget -m fetches a whole site over one kept-alive connection, as GNU wget does (nginx)",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path);
+    // The blog: dozens of pages and images, a robots.txt, no 400 answer (nginx closes after one).
+    const url = `${site.origin}/blog/`;
+    const connections: number[] = [];
+    let before = await nginxAccepts(site.port);
+    assert.equal(await main(["-q", "-m", "-np", "-P", `${dir.path}/netkit`, url]), 0);
+    connections.push(await nginxAccepts(site.port) - before);
+    before = await nginxAccepts(site.port);
+    const gnu = await new Deno.Command("wget", {
+      args: ["-q", "-m", "-np", "-P", `${dir.path}/gnu`, url],
+    }).output();
+    assert.equal(gnu.code, 0);
+    connections.push(await nginxAccepts(site.port) - before);
+    // One for the mirror, one for the status query.
+    assert.deepEqual(connections, [2, 2]);
   },
 );

@@ -14,6 +14,7 @@ export const TEST_SITE_NGINX_CONFIG = `
     types { text/html html; text/css css; image/png png; text/plain txt; }
     location = /old.html { return 301 /new.html; }
     location = /docs/moved/ { return 302 /docs/a/; }
+    location = /status { stub_status; }
 `;
 
 function page(title: string, body: string): string {
@@ -148,4 +149,12 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
   };
   await walk("");
   return files;
+}
+
+/** nginx's count of accepted connections (stub_status at /status), itself one more. */
+export async function nginxAccepts(port: number): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
+  const text = await new Response(conn.readable).text();
+  return Number(text.split("\r\n\r\n")[1].split("\n")[2].trim().split(/\s+/)[0]);
 }

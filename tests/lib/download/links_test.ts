@@ -86,6 +86,7 @@ Deno.test("extractHtmlLinks() survives hostile markup", () => {
     "<script>document.write('<a href=\"js.html\">')</script>",
     '<a href="http://[::1">bad url</a>',
     '<a href="x\u0000y.html">nul</a>',
+    "<constructor constructor=x __proto__=y><a toString=z hasOwnProperty=1 href=p.html>",
     "<a " + "x=1 ".repeat(100_000) + "href=big.html>",
   ];
   for (const html of hostile) extractHtmlLinks(html, PAGE);
