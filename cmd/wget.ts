@@ -52,6 +52,8 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -nH, --no-host-directories   no HOST directory
       --protocol-directories   a scheme directory above the HOST directory
       --cut-dirs N             drop N leading directories of the URL's path
+  -k, --convert-links          after the run, point links at the local copies
+  -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -e, --execute COMMAND        a wgetrc command; "robots=off" ignores robots.txt
   -h, --help                   print this help
   -V, --version                print the version
@@ -96,6 +98,8 @@ const OPTIONS = {
   "protocol-directories": { type: "boolean" },
   "cut-dirs": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
+  "convert-links": { type: "boolean", short: "k" },
+  "adjust-extension": { type: "boolean", short: "E" },
 } as const;
 
 /** GNU wget's two-letter short options; node:util's parser takes single letters only. */

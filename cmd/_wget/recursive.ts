@@ -31,6 +31,8 @@ export interface WgetRecursiveValues {
   "exclude-domains"?: string[];
   timestamping?: boolean;
   execute?: string[];
+  "convert-links"?: boolean;
+  "adjust-extension"?: boolean;
 }
 
 /** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
@@ -104,6 +106,8 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     },
     robots: settings.robots ?? true,
     timestamping: values.timestamping || values.mirror,
+    convertLinks: values["convert-links"],
+    adjustExtension: values["adjust-extension"],
   };
 }
 

@@ -26,6 +26,12 @@ export interface PageLink {
   expectCss: boolean;
   /** Not to be followed: `<base href>`, a form's action. Kept for link conversion. */
   ignore: boolean;
+  /** The link is `<base href>`. */
+  base: boolean;
+  /** The link sits inside other text (CSS, `srcset`, a refresh): replaced without quotes. */
+  plain: boolean;
+  /** The link is in CSS (a stylesheet, `<style>`, a `style` attribute). */
+  css: boolean;
 }
 
 /** What {@linkcode extractHtmlLinks} found. */
@@ -140,7 +146,14 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
   const add = (
     raw: string,
     span: { start: number; end: number },
-    kind: { inline?: boolean; expectHtml?: boolean; expectCss?: boolean; ignore?: boolean },
+    kind: {
+      inline?: boolean;
+      expectHtml?: boolean;
+      expectCss?: boolean;
+      ignore?: boolean;
+      base?: boolean;
+      plain?: boolean;
+    },
   ) => {
     const url = resolve(raw, base);
     if (url === undefined || raw.trim() === "") return;
@@ -153,6 +166,9 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
       expectHtml: kind.expectHtml ?? false,
       expectCss: kind.expectCss ?? false,
       ignore: kind.ignore ?? false,
+      base: kind.base ?? false,
+      plain: kind.plain ?? false,
+      css: false,
     });
   };
   const parser: Parser = new Parser({
@@ -166,7 +182,7 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
       if (name === "base") {
         const href = attributes.href;
         if (href !== undefined) {
-          add(href, span("href"), { ignore: true });
+          add(href, span("href"), { ignore: true, base: true });
           base = resolve(href, pageUrl) ?? base;
         }
       } else if (name === "form") {
@@ -201,12 +217,7 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
             });
           }
         }
-        if ((name === "img" || name === "source") && attributes.srcset !== undefined) {
-          for (const candidate of attributes.srcset.split(",")) {
-            const url = candidate.trim().split(/\s+/)[0];
-            if (url) add(url, span("srcset"), { inline: true });
-          }
-        }
+        if (name === "img" && attributes.srcset !== undefined) srcset(span("srcset"));
       }
       if (attributes.style !== undefined) {
         const at = span("style");
@@ -225,6 +236,43 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
     },
   }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
 
+  /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
+  function srcset(value: { start: number; end: number }): void {
+    const text = html.slice(value.start, value.end);
+    const space = " \f\n\r\t";
+    let offset = 0;
+    while (offset < text.length) {
+      let start = offset;
+      while (start < text.length && (space + ",").includes(text[start])) start++;
+      if (start >= text.length) return;
+      let end = start;
+      while (end < text.length && !space.includes(text[end])) end++;
+      let descriptor = true;
+      while (end - 1 > start && text[end - 1] === ",") {
+        descriptor = false;
+        end--;
+      }
+      if (end > start) {
+        const raw = text.slice(start, end).replaceAll("&amp;", "&");
+        add(raw, { start: value.start + start, end: value.start + end }, {
+          inline: true,
+          plain: true,
+        });
+      }
+      if (descriptor) {
+        let inParen = false;
+        for (offset = end; offset < text.length; offset++) {
+          const c = text[offset];
+          if (c === "(") inParen = true;
+          else if (c === ")" && inParen) inParen = false;
+          else if (c === "," && !inParen) break;
+        }
+      } else {
+        offset = end;
+      }
+    }
+  }
+
   function metaTag(
     attributes: Record<string, string>,
     span: (attribute: string) => { start: number; end: number },
@@ -234,7 +282,15 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
     if (content === undefined) return;
     if (equiv === "refresh") {
       const match = /^\s*\d+\s*;\s*url\s*=\s*(.*)$/is.exec(content);
-      if (match) add(match[1].trim(), span("content"), { expectHtml: true });
+      if (match) {
+        const url = match[1].trim();
+        const value = span("content");
+        const at = html.slice(value.start, value.end).lastIndexOf(url);
+        const inner = at < 0
+          ? value
+          : { start: value.start + at, end: value.start + at + url.length };
+        add(url, inner, { expectHtml: true, plain: true });
+      }
     } else if (attributes.name?.toLowerCase() === "robots") {
       const words = content.toLowerCase().split(/[\s,]+/);
       if (words.includes("nofollow") || words.includes("none")) nofollow = true;
@@ -288,6 +344,9 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
       expectHtml: false,
       expectCss,
       ignore: false,
+      base: false,
+      plain: true,
+      css: true,
     });
   };
   /** Reads `url(...)` at `i` (just past `url(`); returns the index after `)`. */

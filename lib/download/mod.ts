@@ -9,6 +9,7 @@ export * from "./download.ts";
 export * from "./file_name.ts";
 export * from "./progress.ts";
 export * from "./accept_rules.ts";
+export * from "./convert_links.ts";
 export * from "./disk_layout.ts";
 export * from "./links.ts";
 export * from "./recursive.ts";

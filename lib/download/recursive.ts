@@ -21,6 +21,7 @@ import {
 } from "./download.ts";
 import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
+import { convertLinks } from "./convert_links.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
@@ -50,6 +51,10 @@ export interface RecursiveOptions
   robots?: boolean;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
   timestamping?: boolean;
+  /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
+  adjustExtension?: boolean;
+  /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
+  convertLinks?: boolean;
   /** A URL was saved. */
   onSaved?(result: DownloadResult): void;
   /** A URL failed; the walk goes on. */
@@ -163,6 +168,7 @@ export async function downloadRecursive(
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
     for (const url of urls) await walker.walk(url);
+    if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
     await ownPool?.close();
@@ -174,10 +180,13 @@ class Walker {
   readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
   readonly #options: RecursiveOptions;
   readonly #robots = new Map<string, RobotsRules>();
-  /** URL → what was fetched for it (also the redirect target, as GNU wget registers it). */
-  readonly #downloaded = new Map<string, Fetched>();
-  /** Files to convert with -k: path → the page URL its links are relative to. */
-  readonly #pages = new Map<string, { url: string; kind: "html" | "css" }>();
+  /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
+  readonly #urlToFile: Map<string, string> = this.result.saved;
+  /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
+  readonly #fileToUrl = new Map<string, string>();
+  /** Files served as HTML and as CSS, for reuse and for -k. */
+  readonly #htmlFiles = new Set<string>();
+  readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
 
   constructor(options: RecursiveOptions) {
@@ -203,20 +212,31 @@ class Walker {
       options.signal?.throwIfAborted();
       const item = queue[head];
       queue[head] = undefined as unknown as QueueItem;
-      let fetched = this.#downloaded.get(item.url);
       let descend = false;
       let kind: Fetched["kind"] = "other";
       let pageUrl = item.url;
-      if (fetched) {
-        descend = (fetched.kind === "html" && item.expectHtml) || fetched.kind === "css";
-        kind = fetched.kind;
+      let path = this.#urlToFile.get(item.url);
+      if (path !== undefined) {
+        // Already downloaded (a redirect's target, or an index.html twin): read it again.
+        if (item.expectCss && this.#cssFiles.has(path)) {
+          descend = true;
+          kind = "css";
+        } else if (item.expectHtml && this.#htmlFiles.has(path)) {
+          descend = true;
+          kind = "html";
+        }
       } else {
-        fetched = await this.#fetch(item.url);
+        const fetched = await this.#fetch(item.url);
         if (fetched === undefined) continue;
-        kind = fetched.kind;
-        descend = fetched.path !== undefined &&
-          ((kind === "html" && item.expectHtml) || kind === "css" || item.expectCss);
-        if (descend && item.expectCss && kind !== "html") kind = "css";
+        path = fetched.path;
+        if (fetched.kind === "html" && item.expectHtml) {
+          descend = true;
+          kind = "html";
+        }
+        if (fetched.kind === "css" || item.expectCss) {
+          descend = true;
+          kind = "css";
+        }
         if (fetched.finalUrl !== item.url) {
           if (descend) {
             const decision = this.#mayFollow(
@@ -242,7 +262,6 @@ class Walker {
           descend = false;
         }
       }
-      const path = fetched.path;
       if (descend && path !== undefined) {
         const links = this.#linksOf(path, pageUrl, kind);
         const parent = new URL(pageUrl);
@@ -276,11 +295,9 @@ class Walker {
       return [];
     }
     if (kind === "css") {
-      this.#pages.set(path, { url, kind: "css" });
       return extractCssLinks(text, url);
     }
     const { links, nofollow } = extractHtmlLinks(text, url);
-    this.#pages.set(path, { url, kind: "html" });
     return nofollow && (this.#options.robots ?? true) ? [] : links;
   }
 
@@ -425,6 +442,11 @@ class Walker {
             if (!how.quiet) events.response?.(response);
           },
           start(info) {
+            if (options.adjustExtension && file === undefined) {
+              const kind = kindOf(contentType);
+              if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
+              if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
+            }
             open();
             sink.name = path;
             if (!how.quiet) events.start?.({ ...info, path });
@@ -439,21 +461,18 @@ class Walker {
       const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
       this.result.files++;
       this.result.bytes += result.bytes;
-      this.result.saved.set(url, path);
-      this.#downloaded.set(url, done);
-      if (result.finalUrl !== url) {
-        this.#downloaded.set(result.finalUrl, done);
-        this.result.saved.set(result.finalUrl, path);
-      }
+      this.#registerDownload(result.finalUrl, path);
+      if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+      if (done.kind === "html") this.#htmlFiles.add(path);
+      if (done.kind === "css") this.#cssFiles.add(path);
       if (!how.quiet) options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
       if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
-        const lower = planned.toLowerCase();
-        const kind = hasHtmlSuffix(lower) ? "html" : lower.endsWith(".css") ? "css" : "other";
-        const done: Fetched = { path: planned, finalUrl: url, kind };
-        this.#downloaded.set(url, done);
-        this.result.saved.set(url, planned);
+        // GNU wget learns no Content-Type from a 304, so it reads the page for links only
+        // when a stylesheet was expected.
+        const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
+        this.#registerDownload(url, planned);
         if (!how.quiet) options.onNotModified?.(url, planned);
         return done;
       }
@@ -476,12 +495,65 @@ class Walker {
     } catch {
       return false;
     }
-    for (const [url, saved] of this.result.saved) {
-      if (saved === path) this.result.saved.delete(url);
-    }
-    this.#pages.delete(path);
+    if (this.#fileToUrl.delete(path)) this.#dissociate(path);
     return true;
   }
+
+  /**
+   * GNU wget's `register_download`: `url` is now in `file`; another URL that was in the same
+   * file loses it, unless the two differ only by a final `index.html`.
+   */
+  #registerDownload(url: string, file: string): void {
+    const old = this.#fileToUrl.get(file);
+    if (old === url) return;
+    if (old !== undefined) {
+      if (sameExceptIndex(url, old) && !this.#urlToFile.has(url)) {
+        this.#urlToFile.set(url, file);
+        return;
+      }
+      this.#fileToUrl.delete(file);
+      this.#dissociate(file);
+    }
+    this.#fileToUrl.set(file, url);
+    this.#urlToFile.set(url, file);
+  }
+
+  #dissociate(file: string): void {
+    for (const [url, saved] of this.#urlToFile) {
+      if (saved === file) this.#urlToFile.delete(url);
+    }
+  }
+
+  /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
+  convert(): void {
+    for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
+      for (const path of files) {
+        const url = this.#fileToUrl.get(path);
+        if (url === undefined) continue;
+        try {
+          convertLinks(path, url, kind, this.#urlToFile, {
+            adjustExtension: this.#options.adjustExtension,
+          });
+        } catch (error) {
+          this.#fail(url, new DownloadFileError(path, error));
+        }
+      }
+    }
+  }
+}
+
+/** GNU wget's `match_except_index`: `http://h/` and `http://h/index.html` are one page. */
+function sameExceptIndex(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === 0) return false;
+  if (i === a.length && i === b.length) return true;
+  if (i < a.length && i < b.length) return false;
+  const longer = i < a.length ? a : b;
+  let at = i;
+  if (longer[at] !== "/") at--;
+  const rest = longer.slice(at);
+  return rest === "/" || rest === "/index.html";
 }
 
 function decodeURIComponentSafe(text: string): string {

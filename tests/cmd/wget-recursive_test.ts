@@ -43,6 +43,15 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-np"], path: "/blog/" },
   { args: ["-m", "-nd"], path: "/" },
   { args: ["-p"], path: "/docs/" },
+  { args: ["-r", "-E"], path: "/" },
+  // Converted pages compared after -k on both sides.
+  { args: ["-r", "-k"], path: "/" },
+  { args: ["-p", "-k"], path: "/docs/" },
+  { args: ["-r", "-nd", "-k"], path: "/" },
+  { args: ["-r", "-l", "1", "-k"], path: "/docs/" },
+  { args: ["-r", "-A", "png", "-k"], path: "/" },
+  { args: ["-m", "-np", "-k"], path: "/blog/" },
+  { args: ["-m", "-k", "-E"], path: "/" },
 ];
 
 peerTest(
