@@ -168,6 +168,7 @@ export async function downloadRecursive(
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
     for (const url of urls) await walker.walk(url);
+    await walker.settle();
     if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
@@ -286,6 +287,13 @@ class Walker {
     }
   }
 
+  /** Waits for the file operations still running. */
+  async settle(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    await Promise.all(pending);
+  }
+
   /** The links of a saved page; none when it cannot be read or says nofollow. */
   #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
     let text: string;
@@ -388,7 +396,7 @@ class Walker {
     let path = planned;
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
-    if (options.timestamping) {
+    if (options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -402,9 +410,9 @@ class Walker {
     const open = () => {
       if (file) return;
       try {
-        makeParents(path, directory);
+        this.#makeParents(path, directory);
         if (clobber) {
-          removeIfLink(path);
+          if (this.#mayExist(path)) removeIfLink(path);
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
           const unique = createUniqueFile(path);
@@ -415,12 +423,38 @@ class Walker {
         throw new DownloadFileError(path, error);
       }
     };
+    // In a directory this run made, the file cannot exist yet: create it (createNew, so it never
+    // clobbers) on Deno's blocking pool while the request is on the wire, off the critical
+    // path. A failed request removes it again.
+    let early: Promise<Deno.FsFile> | undefined;
+    const parent = planned.slice(0, Math.max(0, planned.lastIndexOf("/")));
+    if (
+      !options.adjustExtension && this.#freshDirectories.has(parent) &&
+      !this.#written.has(planned)
+    ) {
+      early = Deno.open(planned, { write: true, createNew: true });
+      early.catch(() => {});
+    }
+    const ensureOpen = async () => {
+      if (file) return;
+      if (early) {
+        try {
+          file = await early;
+          return;
+        } catch {
+          // Taken meanwhile: open as usual.
+        } finally {
+          early = undefined;
+        }
+      }
+      open();
+    };
     const sink: DownloadSink = {
       name: planned,
       writer: {
-        write(p) {
-          open();
-          return fileWriter(file!, path).write(p);
+        async write(p) {
+          await ensureOpen();
+          return await fileWriter(file!, path).write(p);
         },
       },
       restart() {
@@ -447,16 +481,20 @@ class Walker {
               if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
               if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
             }
-            open();
+            if (!early) open();
             sink.name = path;
             if (!how.quiet) events.start?.({ ...info, path });
           },
         },
       });
-      open();
+      await ensureOpen();
+      this.#written.add(path);
       if (options.timestamping && lastModified !== undefined) {
         const date = new Date(lastModified);
-        if (!Number.isNaN(date.getTime())) Deno.utimeSync(path, date, date);
+        if (!Number.isNaN(date.getTime())) {
+          // Off the critical path too; awaited before the walk ends.
+          this.#pending.push(Deno.utime(path, date, date).catch(() => {}));
+        }
       }
       const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
       this.result.files++;
@@ -468,6 +506,14 @@ class Walker {
       if (!how.quiet) options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (early) {
+        const unused = early;
+        early = undefined;
+        await unused.then((f) => {
+          f.close();
+          Deno.removeSync(planned);
+        }, () => {});
+      }
       if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
@@ -482,6 +528,54 @@ class Walker {
     } finally {
       (file as Deno.FsFile | undefined)?.close();
     }
+  }
+
+  /** File operations left running off the critical path (utime), awaited at the end. */
+  #pending: Promise<void>[] = [];
+
+  /** Directories known to exist, and those this run created (so hold only its own files). */
+  readonly #directories = new Set<string>();
+  readonly #freshDirectories = new Set<string>();
+  /** Files this run wrote. */
+  readonly #written = new Set<string>();
+
+  /**
+   * Whether `path` may exist already: not when its directory is one this run created and it
+   * has not written the file, which spares a failing system call per file.
+   */
+  #mayExist(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    const parent = slash < 0 ? "." : path.slice(0, slash);
+    return !this.#freshDirectories.has(parent) || this.#written.has(path);
+  }
+
+  /** Creates the directories above `path`, remembering what it made. */
+  #makeParents(path: string, root: string): void {
+    const slash = path.lastIndexOf("/");
+    if (slash <= 0) return;
+    const parent = path.slice(0, slash);
+    if (this.#directories.has(parent)) return;
+    if (!this.#makeDirectory(parent)) makeParents(path, root);
+    this.#directories.add(parent);
+  }
+
+  /** mkdir of `directory` and, first, of its missing parents; false when a file is in the way. */
+  #makeDirectory(directory: string): boolean {
+    if (this.#directories.has(directory)) return true;
+    try {
+      Deno.mkdirSync(directory);
+      this.#freshDirectories.add(directory);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        const slash = directory.lastIndexOf("/");
+        if (slash <= 0 || !this.#makeDirectory(directory.slice(0, slash))) return false;
+        return this.#makeDirectory(directory);
+      }
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      if (!Deno.statSync(directory).isDirectory) return false;
+    }
+    this.#directories.add(directory);
+    return true;
   }
 
   #fail(url: string, error: unknown): void {
