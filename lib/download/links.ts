@@ -172,7 +172,9 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
     });
   };
   const parser: Parser = new Parser({
-    onopentag(name, attributes) {
+    onopentag(name, rawAttributes) {
+      const attributes: Record<string, string> = {};
+      for (const key in rawAttributes) attributes[key] = decodeEntities(rawAttributes[key]);
       const tagText = html.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) => attributeSpan(tagText, parser.startIndex, attribute);
       if (name === "style") {
@@ -234,7 +236,7 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
         }
       }
     },
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  }, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
   function srcset(value: { start: number; end: number }): void {
@@ -403,6 +405,27 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     }
   }
   return links;
+}
+
+/**
+ * GNU wget's entity decoding in attribute values: `&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;`
+ * (the `;` optional) and `&#DDD;`/`&#xHH;` below 128, nothing else, so links read as GNU wget
+ * reads them (and the entity tables of a full HTML decoder are never loaded).
+ */
+function decodeEntities(value: string): string {
+  if (!value.includes("&")) return value;
+  return value.replace(
+    /&(?:#(x[0-9a-fA-F]+|[0-9]+);?|(lt|gt|amp|apos|quot)(;|(?![a-zA-Z0-9])))/g,
+    (whole, numeric: string | undefined, named: string | undefined) => {
+      if (named !== undefined) {
+        return { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' }[named] ?? whole;
+      }
+      const code = numeric!.startsWith("x")
+        ? parseInt(numeric!.slice(1), 16)
+        : parseInt(numeric!, 10);
+      return code > 0 && code < 128 ? String.fromCharCode(code) : whole;
+    },
+  );
 }
 
 function skipString(css: string, i: number): number {
