@@ -124,7 +124,9 @@ async function missLatencies(port: number, list: string[]) {
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+  const value = sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+  if (value === undefined) throw new RangeError("percentile() of no values");
+  return value;
 }
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");

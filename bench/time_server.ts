@@ -40,8 +40,10 @@ const out = `${here}out/`;
 await Deno.mkdir(out, { recursive: true });
 
 async function run(argv: string[]): Promise<string> {
-  const { code, stdout, stderr } = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const { code, stdout, stderr } = await new Deno.Command(program, {
+    args,
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -87,8 +89,10 @@ const servers: Server[] = [
 }));
 
 async function start(server: Server): Promise<void> {
-  const child = new Deno.Command(server.argv[0], {
-    args: server.argv.slice(1),
+  const [program, ...args] = server.argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, {
+    args,
     stdin: "null",
     stdout: "piped",
     // The log goes to /dev/null: written, as in production, but not read here.
@@ -135,6 +139,7 @@ async function load(server: Server, duration: number, record: boolean): Promise<
     for (const line of (await Deno.readTextFile(histogramFile)).split("\n")) {
       if (!line) continue;
       const [us, count] = line.split(" ").map(Number);
+      if (us === undefined || count === undefined) throw new Error(`Bad histogram line "${line}"`);
       server.histogram.set(us, (server.histogram.get(us) ?? 0) + count);
     }
   }
@@ -167,7 +172,9 @@ try {
   for (const server of servers) await load(server, 1, false);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < servers.length; i++) {
-      await load(servers[(round + i) % servers.length], seconds / rounds, true);
+      const server = servers[(round + i) % servers.length];
+      if (server === undefined) throw new RangeError(`No server ${i}`);
+      await load(server, seconds / rounds, true);
     }
   }
 } finally {
@@ -184,14 +191,20 @@ try {
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const upper = sorted[middle];
+  if (upper === undefined) throw new RangeError("median() of no values");
+  const lower = sorted[middle - 1];
+  return sorted.length % 2 || lower === undefined ? upper : (lower + upper) / 2;
 }
 
 function medianRatio(a: Server, b: Server): number {
-  return median(a.rates.map((rate, i) => rate / b.rates[i]));
+  return median(a.rates.map((rate, i) => rate / (b.rates[i] ?? NaN)));
 }
 
 const [c, bare] = servers;
+if (c === undefined || bare === undefined) {
+  throw new Error("The C and bare Deno anchors are missing");
+}
 const rows = servers.map((s) => {
   const rate = s.connections / seconds;
   return {
@@ -219,6 +232,7 @@ for (const r of rows) {
 }
 
 const ours = rows[2];
+if (ours === undefined) throw new Error("No row for time-server");
 const goals = [
   [`time-server ≥ 0.9× bare Deno loop`, ours.vsBare >= 0.9, ours.vsBare.toFixed(2)],
   [`time-server ≥ 1.0× C loop`, ours.vsC >= 1.0, ours.vsC.toFixed(2)],

@@ -18,13 +18,17 @@ const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const value = sorted[Math.floor(sorted.length / 2)];
+  if (value === undefined) throw new RangeError("median() of no values");
+  return value;
 }
 
 async function timed(argv: string[]): Promise<number> {
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
   const start = performance.now();
-  const { code } = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const { code } = await new Deno.Command(program, {
+    args,
     stdout: "null",
     stderr: "null",
   }).output();
@@ -34,7 +38,9 @@ async function timed(argv: string[]): Promise<number> {
 
 /** Runs `argv`, polling /proc/PID/status for VmHWM; returns the peak in MiB. */
 async function peakRss(argv: string[]): Promise<number> {
-  const child = new Deno.Command(argv[0], { args: argv.slice(1), stdout: "null", stderr: "null" })
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, { args, stdout: "null", stderr: "null" })
     .spawn();
   let peak = 0;
   let done = false;
@@ -156,6 +162,7 @@ const results = JSON.parse(await Deno.readTextFile(`${dir.path}/hf.json`)).resul
   median: number;
 }[];
 const [emptyRun, ...others] = results;
+if (emptyRun === undefined) throw new Error("hyperfine reported no runs");
 const labels = ["netkit wget -q -O FILE, 1 KiB", "bare Deno.connect GET, 1 KiB (floor)"];
 const ms = (seconds: number) => (seconds * 1000).toFixed(1);
 console.log("| Case | Median ms | × empty |");

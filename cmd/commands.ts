@@ -60,11 +60,12 @@ export interface CommandEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMANDS } from "./commands.ts";
  *
  * const ports = COMMANDS.find((command) => command.name === "ports");
- * console.assert(ports?.permissions.allow.net === undefined);
- * console.assert(ports?.permissions.allow.read === true);
+ * assert.equal(ports?.permissions.allow.net, undefined);
+ * assert.equal(ports?.permissions.allow.read, true);
  * ```
  */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -77,14 +78,17 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "time-client",
-    summary: "print the line a daytime server sends",
+    summary: "print the time a daytime or time (RFC 868) server sends, over TCP or UDP",
     permissions: { allow: { net: true } },
     load: () => import("./time-client.ts"),
   },
   {
     name: "telnet",
-    summary: "talk to a TCP service: stdin out with CRLF, replies to stdout",
-    permissions: { allow: { net: true } },
+    summary: "a telnet client on a terminal; on a pipe, lines out with CRLF, replies to stdout",
+    // TERM for TTYPE, /etc/services for port names. Not run, though `z` (suspend) needs it for
+    // Deno.kill(Deno.pid, "SIGTSTP"): a network client should not get to start programs, so the
+    // compiled telnet says it cannot suspend.
+    permissions: { allow: { net: true, env: ["TERM"], read: ["/etc/services"] } },
     load: () => import("./telnet.ts"),
   },
   {
@@ -97,14 +101,19 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "resolve-hostname",
     summary: "print the official name and IPv4 addresses of hosts",
-    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration.
-    permissions: { allow: { net: true, read: true } },
+    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
+    // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname.ts"),
   },
   {
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
-    permissions: { allow: { net: true, read: true } },
+    permissions: {
+      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+    },
     load: () => import("./resolve-hostname6.ts"),
   },
   {
@@ -139,10 +148,11 @@ export const COMMANDS: readonly CommandEntry[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findCommand } from "./commands.ts";
  *
- * console.assert(findCommand("wget")?.name === "wget");
- * console.assert(findCommand("netkit") === undefined);
+ * assert.equal(findCommand("wget")?.name, "wget");
+ * assert.equal(findCommand("netkit"), undefined);
  * ```
  */
 export function findCommand(name: string): CommandEntry | undefined {

@@ -1,5 +1,6 @@
 /**
- * lexical-server: the lecture's lexical word finder API over HTTP.
+ * lexical-server: the lecture's lexical word finder API over HTTP (the lecture: the networking
+ * lecture notes netkit implements).
  *
  * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) or under `deno serve --parallel`, which
  * uses the default export (settings then come from `NETKIT_FINDER`, `NETKIT_WORKERS`,
@@ -8,6 +9,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
@@ -131,4 +133,4 @@ export default {
   },
 } satisfies Deno.ServeDefaultExport;
 
-if (import.meta.main && !startedByDenoServe()) Deno.exit(await main(Deno.args));
+if (import.meta.main && !startedByDenoServe()) await runMain("lexical-server", main);

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { COMMANDS, findCommand } from "./commands.ts";
 import { type CommandRegistry, filesIn, programName, runMultiCall } from "./_netkit/multi_call.ts";
 
@@ -41,4 +42,4 @@ export async function main(args: string[]): Promise<number> {
   return await runMultiCall(await programName(), args, BUILT_IN);
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("netkit", main);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine, reportUsageError } from "../lib/cli/command_line.ts";
 import { loadServiceTable, lookupService, type ServiceEntry } from "../lib/net/services.ts";
 
@@ -73,4 +74,4 @@ export async function main(args: string[]): Promise<number> {
   return missing === 0 ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("ports", main);

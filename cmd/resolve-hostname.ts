@@ -1,10 +1,12 @@
 /**
  * `resolve-hostname`: the official name and every IPv4 address of host names, asked for one at a
- * time (the lecture's dialogue) or given as arguments; `-x ADDRESS` for the reverse.
+ * time (the dialogue of the lecture, the networking lecture notes netkit implements) or given as
+ * arguments; `-x ADDRESS` for the reverse.
  *
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { resolverMain } from "./_resolve/main.ts";
 import { resolverUsage } from "./_resolve/spec.ts";
 
@@ -16,4 +18,4 @@ export function main(args: string[]): Promise<number> {
   return resolverMain(args, 4);
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("resolve-hostname", main);

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { parseCommandLine, reportUsageError } from "../lib/cli/command_line.ts";
+import { runMain } from "../lib/cli/run_main.ts";
+import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
 import { parseRack } from "../lib/words/rack.ts";
 
 export const usage = `Usage: scrabble-word-finder [--dict FILE] LETTERS
@@ -28,9 +29,12 @@ const spec = {
 export async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
+  const [rackText] = parsed.positionals;
   let rack: string;
   try {
-    rack = parseRack(parsed.positionals[0]);
+    // parseCommandLine() checked minPositionals above.
+    if (rackText === undefined) throw new UsageError("Expected a RACK");
+    rack = parseRack(rackText);
   } catch (error) {
     return reportUsageError(spec, error);
   }
@@ -60,4 +64,4 @@ export async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("scrabble-word-finder", main);

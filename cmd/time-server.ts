@@ -1,10 +1,12 @@
 /**
- * `time-server`: the lecture's time server. Answers each connection with the time (daytime,
+ * `time-server`: the lecture's time server (the lecture: the networking lecture notes netkit
+ * implements). Answers each connection with the time (daytime,
  * RFC 867, or time, RFC 868) and closes it.
  *
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import {
   parseCommandLine,
   parseCount,
@@ -17,15 +19,17 @@ import type { TimeProtocol } from "../lib/time/server.ts";
 
 /** The usage text. */
 export const usage = `Usage: time-server [--port 12345] [--host ::] [--concurrency 4]
-                   [--protocol daytime|time] [--quiet] [--timeout SECONDS]
+                   [--protocol daytime|time] [--udp] [--quiet] [--timeout SECONDS]
 
-Answer every TCP connection with the current time (UTC) and close it.
+Answer every TCP connection with the current time (UTC) and close it; with --udp, answer
+every UDP datagram with one holding the time instead.
 
   --port N            listen on port N; 0 picks a free port (default 12345)
   --host ADDRESS      listen on ADDRESS (default ::, IPv4 and IPv6)
   --concurrency N     serve at most N connections at once (default 4)
   --protocol NAME     daytime: a line like "Tue Nov 24 01:08:48 2026" (RFC 867, default);
                       time: 4 bytes, seconds since 1900 (RFC 868)
+  --udp               serve over UDP instead of TCP (RFCs 867 and 868 define both)
   --quiet             do not log each connection on stderr
   --timeout SECONDS   close a connection not answered within this long (default 5)
 
@@ -42,6 +46,7 @@ const spec = {
     concurrency: { type: "string", default: "4" },
     protocol: { type: "string", default: "daytime" },
     quiet: { type: "boolean", default: false },
+    udp: { type: "boolean", default: false },
     timeout: { type: "string", default: "5" },
   },
   maxPositionals: 0,
@@ -78,8 +83,9 @@ export async function main(args: string[], signal?: AbortSignal): Promise<number
     concurrency,
     timeoutMs,
     quiet: values.quiet === true,
+    udp: values.udp === true,
     signal,
   });
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("time-server", main);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine } from "../lib/cli/command_line.ts";
 import type { WgetValues } from "./_wget/command.ts";
 
@@ -124,4 +125,4 @@ export async function main(args: string[]): Promise<number> {
   return await runWget(parsed.values as WgetValues, parsed.positionals, SPEC);
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runMain("wget", main);

@@ -24,7 +24,7 @@ export interface CompilePlanOptions {
   /** Where the executables go. @default {"dist"} */
   outDir?: string;
   /** A `deno compile --target` triple; the host's when absent. */
-  target?: string;
+  target?: string | undefined;
   /**
    * Modules found by scanning each command's sources that `deno compile` does not pick up by
    * itself (worker modules), as paths relative to the project root, by command name.
@@ -59,10 +59,11 @@ const PERMISSION_ORDER: PermissionName[] = ["net", "read", "write", "run", "env"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { permissionFlags } from "./compile_plan.ts";
  *
  * const flags = permissionFlags({ allow: { read: ["/etc/services"], net: true } });
- * console.assert(flags.join(" ") === "--allow-net --allow-read=/etc/services");
+ * assert.deepEqual(flags, ["--allow-net", "--allow-read=/etc/services"]);
  * ```
  */
 export function permissionFlags(permissions: CommandPermissions): string[] {
@@ -84,13 +85,15 @@ export function permissionFlags(permissions: CommandPermissions): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergePermissions } from "./compile_plan.ts";
  *
  * const merged = mergePermissions([
  *   { allow: { read: ["/etc/services"] } },
  *   { allow: { net: true, read: ["/etc/hosts"] }, unstable: ["net"] },
  * ]);
- * console.assert(merged.allow.read?.toString() === "/etc/services,/etc/hosts");
+ * assert.deepEqual(merged.allow.read, ["/etc/services", "/etc/hosts"]);
+ * assert.equal(merged.allow.net, true);
  * ```
  */
 export function mergePermissions(list: CommandPermissions[]): CommandPermissions {
@@ -121,11 +124,12 @@ export function mergePermissions(list: CommandPermissions[]): CommandPermissions
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { planCompile } from "./compile_plan.ts";
  *
  * const plan = planCompile(["ports", "netkit"]);
- * console.assert(plan.steps.map((step) => step.output).join() === "dist/ports,dist/netkit");
- * console.assert(plan.skipped.includes("wget"));
+ * assert.deepEqual(plan.steps.map((step) => step.output), ["dist/ports", "dist/netkit"]);
+ * assert.ok(plan.skipped.includes("wget"));
  * ```
  */
 export function planCompile(present: string[], options: CompilePlanOptions = {}): CompilePlan {

@@ -30,7 +30,7 @@ export interface DenortSource {
 /** Options of {@linkcode locateDenort}. */
 export interface LocateDenortOptions {
   /** The value of `DENORT_BIN`, if set. */
-  denortBin?: string;
+  denortBin?: string | undefined;
   /** Deno's cache directory (`denoDir` of `deno info --json`). */
   denoDir: string;
   /** The Deno version compiling, e.g. `2.9.6`. */
@@ -55,11 +55,12 @@ export class DenortMissingError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { denortZipPath } from "./denort.ts";
  *
- * console.assert(
- *   denortZipPath("/c", "2.9.6", "x86_64-unknown-linux-gnu") ===
- *     "/c/dl/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip",
+ * assert.equal(
+ *   denortZipPath("/c", "2.9.6", "x86_64-unknown-linux-gnu"),
+ *   "/c/dl/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip",
  * );
  * ```
  */
@@ -78,15 +79,18 @@ export function denortZipPath(denoDir: string, version: string, target: string):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DenortMissingError, locateDenort } from "./denort.ts";
  *
- * const denoDir = await Deno.makeTempDir();
- * try {
- *   await locateDenort({ denoDir, version: "2.9.6", target: "x86_64-unknown-linux-gnu" });
- * } catch (error) {
- *   console.assert(error instanceof DenortMissingError);
- *   console.assert((error as Error).message.includes("DENORT_BIN"));
- * }
+ * const denoDir = await Deno.makeTempDir(); // an empty cache: no runtime in it
+ * await assert.rejects(
+ *   locateDenort({ denoDir, version: "2.9.6", target: "x86_64-unknown-linux-gnu" }),
+ *   (error) => {
+ *     assert.ok(error instanceof DenortMissingError);
+ *     assert.match(error.message, /DENORT_BIN/);
+ *     return true;
+ *   },
+ * );
  * await Deno.remove(denoDir);
  * ```
  */

@@ -38,18 +38,19 @@ const URL_PATTERN = /new\s+URL\s*\(\s*(["'`])(\.\.?\/[^"'`]+)\1\s*,\s*import\.me
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findWorkerModules } from "./module_scan.ts";
  *
  * const source = 'new Worker(new URL("./finder_worker.ts", import.meta.url), { type: "module" })';
  * const found = findWorkerModules(source, "file:///p/lib/pool.ts");
- * console.assert(found[0] === "file:///p/lib/finder_worker.ts");
+ * assert.deepEqual(found, ["file:///p/lib/finder_worker.ts"]);
  * ```
  */
 export function findWorkerModules(source: string, moduleUrl: string): string[] {
   const found = new Set<string>();
   for (const pattern of WORKER_PATTERNS) {
-    for (const match of stripComments(source).matchAll(pattern)) {
-      found.add(new URL(match[2], moduleUrl).href);
+    for (const [, , specifier] of stripComments(source).matchAll(pattern)) {
+      if (specifier !== undefined) found.add(new URL(specifier, moduleUrl).href);
     }
   }
   return [...found];
@@ -62,17 +63,20 @@ export function findWorkerModules(source: string, moduleUrl: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findReferencedFiles } from "./module_scan.ts";
  *
  * const source = 'await Deno.readTextFile(new URL("../data/ports.txt", import.meta.url))';
  * const found = findReferencedFiles(source, "file:///p/lib/ports.ts");
- * console.assert(found[0] === "file:///p/data/ports.txt");
+ * assert.deepEqual(found, ["file:///p/data/ports.txt"]);
  * ```
  */
 export function findReferencedFiles(source: string, moduleUrl: string): string[] {
   const found = new Set<string>();
-  for (const match of stripComments(source).matchAll(URL_PATTERN)) {
-    if (!match[2].includes("${")) found.add(new URL(match[2], moduleUrl).href);
+  for (const [, , specifier] of stripComments(source).matchAll(URL_PATTERN)) {
+    if (specifier !== undefined && !specifier.includes("${")) {
+      found.add(new URL(specifier, moduleUrl).href);
+    }
   }
   return [...found];
 }
@@ -104,10 +108,11 @@ const PERMISSION_PATTERNS: [PermissionName, RegExp][] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { permissionsUsed } from "./module_scan.ts";
  *
  * const used = permissionsUsed("// Deno.env.get\nconst c = new Deno.Command('x');");
- * console.assert(used.join() === "run");
+ * assert.deepEqual(used, ["run"]); // Deno.env in a comment does not count
  * ```
  */
 export function permissionsUsed(source: string): PermissionName[] {
@@ -129,9 +134,15 @@ function stripComments(source: string): string {
  * @throws {Error} when `deno info` fails (e.g. a module does not parse).
  *
  * @example
- * ```ts ignore
- * const scan = await scanCommand(Deno.cwd(), "lexical-server");
- * console.log(scan.workers); // ["lib/word_finder_worker.ts"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanCommand } from "./module_scan.ts";
+ *
+ * const root = new URL("../", import.meta.url).pathname;
+ * const scan = await scanCommand(root, "lexical-server");
+ * assert.ok(scan.modules.includes("cmd/lexical-server.ts"));
+ * assert.ok(scan.workers.includes("lib/words/_index_worker.ts"));
+ * assert.ok(scan.needs.includes("net"));
  * ```
  */
 export async function scanCommand(root: string, name: string): Promise<CommandScan> {

@@ -16,13 +16,13 @@ export interface LexicalServerSettings {
   /** `worker`: a pool sharing one index; `subprocess`: scrabble-word-finder per cache miss. */
   finder: "worker" | "subprocess";
   /** Workers in the pool. */
-  workers?: number;
+  workers?: number | undefined;
   /** Racks kept in the cache. */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
   /** A word list file instead of the built-in SOWPODS. */
-  dict?: string;
+  dict?: string | undefined;
   /** The scrabble-word-finder program for the subprocess finder. */
-  finderCommand?: string;
+  finderCommand?: string | undefined;
 }
 
 /**
@@ -32,9 +32,10 @@ export interface LexicalServerSettings {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readLexicalSettings } from "./command.ts";
  *
- * console.assert(readLexicalSettings({ workers: "2" }).workers === 2);
+ * assert.equal(readLexicalSettings({ workers: "2" }).workers, 2);
  * ```
  */
 export function readLexicalSettings(values: Record<string, unknown>): LexicalServerSettings {
@@ -60,10 +61,13 @@ export function readLexicalSettings(values: Record<string, unknown>): LexicalSer
  * `NETKIT_CACHE_SIZE` (anything unusable falls back to the default).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { lexicalSettingsFromEnv } from "./command.ts";
  *
- * console.log(lexicalSettingsFromEnv().finder);
+ * const settings = lexicalSettingsFromEnv();
+ * assert.ok(settings.finder === "worker" || settings.finder === "subprocess");
+ * assert.ok(settings.workers === undefined || settings.workers > 0);
  * ```
  */
 export function lexicalSettingsFromEnv(): LexicalServerSettings {
@@ -82,12 +86,23 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
  * @param log Receives one line per request; none when absent.
  * @returns The handler, and the finder, which the caller closes.
  *
- * @example
- * ```ts ignore
+ * @example Serve a small word list on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { startLexicalHandler } from "./command.ts";
  *
- * const { handler, finder } = await startLexicalHandler({ finder: "worker", workers: 1 });
- * Deno.serve({ port: 0 }, handler);
+ * const dict = await Deno.makeTempFile();
+ * await Deno.writeTextFile(dict, "axe\nice\nlexical\n");
+ * const { handler, finder } = await startLexicalHandler({ finder: "worker", workers: 1, dict });
+ * {
+ *   const options = { hostname: "127.0.0.1", port: 0, onListen: () => {} };
+ *   await using server = Deno.serve(options, handler);
+ *   const response = await fetch(`http://127.0.0.1:${server.addr.port}/api/lexical`);
+ *   const body = await response.json();
+ *   assert.deepEqual(body.possibilities, ["lexical", "axe", "ice"]);
+ * }
+ * await finder.close();
+ * await Deno.remove(dict);
  * ```
  */
 export async function startLexicalHandler(
@@ -167,9 +182,10 @@ function npmCacheDir(): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startedByDenoServe } from "./command.ts";
  *
- * console.assert(startedByDenoServe() === false); // deno test
+ * assert.equal(startedByDenoServe(), false); // deno test
  * ```
  */
 export function startedByDenoServe(): boolean {
@@ -180,8 +196,8 @@ export function startedByDenoServe(): boolean {
     ) {
       return false;
     }
-    const argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
-    return /(^|\/)deno$/.test(argv[0]) && argv[1] === "serve";
+    const [program, subcommand] = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return program !== undefined && /(^|\/)deno$/.test(program) && subcommand === "serve";
   } catch {
     return false;
   }

@@ -45,6 +45,7 @@ export interface CommandRegistry {
  *
  * @example Run as `netkit --version`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runMultiCall } from "./multi_call.ts";
  *
  * const registry = {
@@ -53,7 +54,7 @@ export interface CommandRegistry {
  *   isAvailable: () => Promise.resolve(false),
  *   load: () => Promise.reject(new TypeError("None")),
  * };
- * console.assert(await runMultiCall("/usr/local/bin/netkit", ["--version"], registry) === 0);
+ * assert.equal(await runMultiCall("/usr/local/bin/netkit", ["--version"], registry), 0);
  * ```
  */
 export async function runMultiCall(
@@ -135,9 +136,11 @@ function mayRead(path: string | URL): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { filesIn } from "./multi_call.ts";
  *
- * console.assert(filesIn(new URL("./", import.meta.url))?.has("multi_call.ts") !== false);
+ * // undefined only where listing the directory would need a permission prompt
+ * assert.equal(filesIn(new URL("./", import.meta.url))?.has("multi_call.ts"), true);
  * ```
  */
 export function filesIn(url: URL): Set<string> | undefined {
@@ -160,15 +163,17 @@ export function filesIn(url: URL): Set<string> | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { programName } from "./multi_call.ts";
  *
- * console.assert((await programName()).length > 0);
+ * assert.ok((await programName()).length > 0);
  * ```
  */
 export async function programName(): Promise<string> {
   try {
     if (!mayRead("/proc/self/cmdline")) throw new Deno.errors.NotCapable("No read permission");
-    return Deno.readTextFileSync("/proc/self/cmdline").split("\0")[0];
+    const [program = ""] = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+    return program;
   } catch {
     if (!Deno.build.standalone) return "deno";
     const { default: process } = await import(NODE_PROCESS);

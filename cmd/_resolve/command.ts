@@ -1,7 +1,8 @@
 /**
- * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (a
- * welcome line, `Enter a host name: ` until end of input, the official name and one `+ ADDRESS`
- * line per address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
+ * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (the
+ * lecture: the networking lecture notes netkit implements; the dialogue: a welcome line,
+ * `Enter a host name: ` until end of input, the official name and one `+ ADDRESS` line per
+ * address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
  * sentences that say what went wrong.
  *
  * Unlike the rest of `lib/`, this module talks to the user, through the writers it is given, so
@@ -19,13 +20,15 @@ import {
 } from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/client.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import type { IpFamily } from "../../lib/net/inet.ts";
+import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
   resolveAddress,
   resolveHost,
   type ResolveOptions,
+  type ResolveStep,
 } from "../../lib/dns/resolver.ts";
+import { rcodeName } from "../../lib/dns/message.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { duplexFromStreams } from "../../lib/io/duplex.ts";
 import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
@@ -55,10 +58,11 @@ function writeText(out: { writeSync(p: Uint8Array): number }, text: string): voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DnsNotFoundError } from "../../lib/dns/errors.ts";
  * import { explainResolveFailure } from "./command.ts";
  *
- * console.assert(explainResolveFailure(new DnsNotFoundError("x"), 4) === "Did you mistype it?");
+ * assert.equal(explainResolveFailure(new DnsNotFoundError("x"), 4), "Did you mistype it?");
  * ```
  */
 export function explainResolveFailure(error: unknown, family: IpFamily): string {
@@ -89,11 +93,32 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
         return "Its chain of aliases (CNAME records) is too long.";
     }
   }
-  if (error instanceof SyntaxError) return "It is not a valid host name.";
+  if (error instanceof SyntaxError) {
+    // "Invalid host name "x": it has an empty label" -> "... (it has an empty label)."
+    const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
+    return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
+  }
   if (error instanceof SocketError) {
     return `The name server could not be reached: ${error.message}.`;
   }
   return `${error instanceof Error ? error.message : String(error)}.`;
+}
+
+/** One line of `--debug`: a source and its outcome, or a question and its answer. */
+function describeStep(step: ResolveStep): string {
+  if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
+  const outcome = step.rcode !== undefined ? rcodeName(step.rcode) : `no answer (${step.error})`;
+  return `asked ${step.server} for ${step.type} ${step.name}: ${outcome}`;
+}
+
+/** Reads and drops bytes up to the next LF; false when the input ends first. */
+async function skipRestOfLine(input: SocketStream): Promise<boolean> {
+  const byte = new Uint8Array(1);
+  while (true) {
+    const n = await input.readSome(byte);
+    if (n === null) return false;
+    if (n === 1 && byte[0] === 0x0a) return true;
+  }
 }
 
 interface Outcome {
@@ -104,9 +129,13 @@ interface Outcome {
 
 function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
   const what = reverse ? "a name" : "an address";
+  const literal = reverse ? undefined : addressFamily(query);
+  const why = literal !== undefined && literal !== family
+    ? `It is an IPv${literal} address, not an IPv${family} one.`
+    : explainResolveFailure(error, family);
   return {
     ok: false,
-    text: `${query} could not be resolved to ${what}.  ${explainResolveFailure(error, family)}\n`,
+    text: `${query} could not be resolved to ${what}.  ${why}\n`,
     json: {
       query,
       error: {
@@ -160,14 +189,18 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
  *
  * @example Resolve an address literal, printing nothing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runResolverCommand } from "./command.ts";
  *
- * const sink = { writeSync: (p: Uint8Array) => p.length };
+ * let stdout = "";
+ * let stderr = "";
  * const code = await runResolverCommand(["--hosts-file", "", "127.0.0.1"], 4, {
- *   stdout: sink,
- *   stderr: sink,
+ *   stdout: { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) },
+ *   stderr: { writeSync: (p: Uint8Array) => (stderr += new TextDecoder().decode(p), p.length) },
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
+ * assert.equal(stdout, 'Official name is "127.0.0.1"\nIP Addresses:\n+ 127.0.0.1\n');
+ * assert.equal(stderr, "");
  * ```
  */
 export async function runResolverCommand(
@@ -186,15 +219,17 @@ export async function runResolverCommand(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandLine } from "../../lib/cli/command_line.ts";
  * import { resolverSpec } from "./spec.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
  * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
- * const sink = { writeSync: (p: Uint8Array) => p.length };
- * if (typeof parsed !== "number") {
- *   console.assert(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }) === 0);
- * }
+ * assert.ok(typeof parsed !== "number");
+ * let stdout = "";
+ * const sink = { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) };
+ * assert.equal(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }), 0);
+ * assert.equal(stdout, 'Official name is "::1"\nIPv6 Addresses:\n+ ::1\n');
  * ```
  */
 export async function runParsedResolverCommand(
@@ -226,6 +261,9 @@ export async function runParsedResolverCommand(
   }
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
+  if (values.debug === true) {
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+  }
   if (typeof options.hostsFile === "string") {
     try {
       await Deno.stat(options.hostsFile);
@@ -269,7 +307,9 @@ export async function runParsedResolverCommand(
         if (!(error instanceof LineTooLongError)) throw error;
         writeText(stderr, `${name}: That line is too long for a host name\n`);
         failures++;
-        break;
+        // Skip the rest of that line, and go on with the next one.
+        if (!(await skipRestOfLine(input))) break;
+        continue;
       }
       if (line === null) {
         if (!json) writeText(stdout, "\n"); // end of input: end the prompt's line

@@ -17,9 +17,10 @@ import { resolverSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverMain } from "./main.ts";
  *
- * console.assert(await resolverMain(["--version"], 4) === 0);
+ * assert.equal(await resolverMain(["--version"], 4), 0);
  * ```
  */
 export async function resolverMain(args: string[], family: IpFamily): Promise<number> {

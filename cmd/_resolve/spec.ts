@@ -16,9 +16,10 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverUsage } from "./spec.ts";
  *
- * console.assert(resolverUsage(6).startsWith("Usage: resolve-hostname6"));
+ * assert.match(resolverUsage(6), /^Usage: resolve-hostname6 /);
  * ```
  */
 export function resolverUsage(family: IpFamily): string {
@@ -36,6 +37,8 @@ for host names one at a time until end of input (Ctrl-D).
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
   --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
   --json                   print one JSON object per line for each name
+  --debug                  tell on stderr which sources and name servers were asked, and what
+                           each answered
   -h, --help               print this help
   --version                print the version
 
@@ -47,9 +50,10 @@ Exit status: 0 every name resolved, 1 some did not, 2 usage error.`;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolverSpec } from "./spec.ts";
  *
- * console.assert(resolverSpec(4).name === "resolve-hostname");
+ * assert.equal(resolverSpec(4).name, "resolve-hostname");
  * ```
  */
 export function resolverSpec(family: IpFamily): CommandLineSpec {
@@ -62,6 +66,7 @@ export function resolverSpec(family: IpFamily): CommandLineSpec {
       "hosts-file": { type: "string" },
       timeout: { type: "string" },
       json: { type: "boolean" },
+      debug: { type: "boolean" },
     },
   };
 }

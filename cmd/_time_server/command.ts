@@ -13,13 +13,14 @@ import { shutdownSignal } from "../../lib/process/shutdown_signal.ts";
 import { createServerSocket } from "../../lib/net/socket.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { serveTime, type TimeProtocol } from "../../lib/time/server.ts";
+import { startUdpTimeServer, type UdpTimeServer } from "../../lib/time/udp_server.ts";
 
 /** What {@linkcode runTimeServer} serves. */
 export interface TimeServerCommandOptions {
   /** The port; 0 picks a free one. */
   port: number;
   /** The address to listen on. @default {"::" (falling back to 0.0.0.0)} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** daytime (RFC 867) or time (RFC 868). */
   protocol: TimeProtocol;
   /** Connections answered at once. */
@@ -28,8 +29,10 @@ export interface TimeServerCommandOptions {
   timeoutMs: number;
   /** Log nothing per connection. */
   quiet?: boolean;
+  /** Serve over UDP instead of TCP. */
+  udp?: boolean;
   /** Stop as SIGINT would (tests). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -40,6 +43,7 @@ export interface TimeServerCommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runTimeServer } from "./command.ts";
  *
  * const code = await runTimeServer({
@@ -50,10 +54,11 @@ export interface TimeServerCommandOptions {
  *   timeoutMs: 1000,
  *   signal: AbortSignal.abort(),
  * });
- * console.assert(code === 0);
+ * assert.equal(code, 0);
  * ```
  */
 export async function runTimeServer(options: TimeServerCommandOptions): Promise<number> {
+  if (options.udp) return await runUdpTimeServer(options);
   let listener: Deno.TcpListener;
   try {
     // No hostname: the library's default, "::", with its fallback to 0.0.0.0 where IPv6 is absent.
@@ -78,5 +83,32 @@ export async function runTimeServer(options: TimeServerCommandOptions): Promise<
       if (error.step === "accept") log.writeLine(`time-server: ${error.message}`);
     },
   });
+  return 0;
+}
+
+/** The `--udp` server: answers datagrams until SIGINT, SIGTERM or `signal`. */
+async function runUdpTimeServer(options: TimeServerCommandOptions): Promise<number> {
+  using shutdown = shutdownSignal(options.signal);
+  await using log = new BufferedLineWriter(Deno.stderr);
+  const logRequest = options.quiet ? undefined : connectionLogger((line) => log.writeLine(line));
+  let server: UdpTimeServer;
+  try {
+    server = await startUdpTimeServer(options.port, {
+      ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
+      protocol: options.protocol,
+      ...(logRequest ? { onRequest: logRequest } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof SocketError)) throw error;
+    console.error(`time-server: ${error.message}`);
+    return 1;
+  }
+  await using _server = server;
+  console.log(`Server listening on port ${server.port}.`);
+  if (!shutdown.signal.aborted) {
+    await new Promise((resolve) =>
+      shutdown.signal.addEventListener("abort", resolve, { once: true })
+    );
+  }
   return 0;
 }

@@ -116,10 +116,11 @@ function urlsOfList(text: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runWget } from "./command.ts";
  *
  * const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
- * console.assert(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec) === 2);
+ * assert.equal(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec), 2);
  * ```
  */
 export async function runWget(
@@ -167,7 +168,7 @@ export async function runWget(
         write: true,
         create: true,
         truncate: !options.resume,
-        append: options.resume,
+        append: options.resume ?? false,
       });
     } catch (error) {
       console.error(`wget: ${new DownloadFileError(output, error).message}`);

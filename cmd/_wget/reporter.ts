@@ -16,19 +16,30 @@ export interface WgetReporterOptions {
   /** Print nothing but errors (`-q`). */
   quiet?: boolean;
   /** Print the server's response head instead of its status line (`-S`). */
-  serverResponse?: boolean;
+  serverResponse?: boolean | undefined;
 }
 
 /**
  * Prints a download's events on stderr: plain lines, a bar on a terminal, nothing when quiet.
  *
- * @example
- * ```ts ignore
+ * @example Report a download from a loopback server (quietly here, as `wget -q`)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { download } from "../../lib/download/download.ts";
  * import { WgetReporter } from "./reporter.ts";
  *
- * const reporter = new WgetReporter();
- * reporter.finish(await download("http://127.0.0.1:8080/", { events: reporter.events }));
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response("hello\n"),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const reporter = new WgetReporter({ quiet: true }); // without quiet: GNU wget's lines on stderr
+ * const url = `http://127.0.0.1:${server.addr.port}/hello.txt`;
+ * const result = await download(url, { directory, events: reporter.events });
+ * reporter.finish(result);
+ * assert.equal(result.path, `${directory}/hello.txt`);
+ * assert.equal(await Deno.readTextFile(`${directory}/hello.txt`), "hello\n");
+ * await Deno.remove(directory, { recursive: true });
  * ```
  */
 export class WgetReporter {

@@ -43,14 +43,17 @@ export interface LruCacheOptions<V> {
  *
  * @example
  * ```ts
- * import { LruCache } from "./lru_cache.ts";
+ * import assert from "node:assert/strict";
+ * import { LruCache } from "@netkit/netkit/async";
  *
  * const cache = new LruCache<string, number>(2);
  * let runs = 0;
  * const compute = () => Promise.resolve(++runs);
  * const [a, b] = await Promise.all([cache.getOrCompute("k", compute), cache.getOrCompute("k", compute)]);
- * console.assert(a.value === 1 && b.value === 1 && runs === 1);
- * console.assert((await cache.getOrCompute("k", compute)).cached);
+ * assert.equal(a.value, 1);
+ * assert.equal(b.value, 1);
+ * assert.equal(runs, 1); // two concurrent callers, one computation
+ * assert.equal((await cache.getOrCompute("k", compute)).cached, true);
  * ```
  */
 export class LruCache<K, V> {

@@ -1,6 +1,7 @@
 /**
  * Concurrency with limits: {@linkcode TaskPool} runs async tasks a few at a time, {@linkcode
- * WorkerPool} runs them on Web Workers (the lecture's thread pool), and {@linkcode LruCache} keeps
+ * WorkerPool} runs them on Web Workers (the thread pool of the lecture, the networking lecture
+ * notes netkit implements), and {@linkcode LruCache} keeps
  * answers bounded by count and bytes, with one computation per key in flight.
  *
  * @module

@@ -1,6 +1,7 @@
 /**
  * Bounded async concurrency: the lecture's `ThreadPool(4).schedule(thunk)` for a single-threaded
- * runtime. At most `concurrency` tasks run at once; the rest wait in order.
+ * runtime (the lecture: the networking lecture notes netkit implements). At most `concurrency`
+ * tasks run at once; the rest wait in order.
  *
  * @module
  */
@@ -36,21 +37,64 @@ interface Waiter {
  *
  * @example Four at a time
  * ```ts
- * import { TaskPool } from "./task_pool.ts";
+ * import assert from "node:assert/strict";
+ * import { TaskPool } from "@netkit/netkit/async";
  *
  * await using pool = new TaskPool(4);
+ * let running = 0;
+ * let most = 0;
  * const results: number[] = [];
- * for (let i = 0; i < 10; i++) pool.schedule(async () => void results.push(i));
+ * for (let i = 0; i < 10; i++) {
+ *   pool.schedule(async () => {
+ *     most = Math.max(most, ++running);
+ *     await new Promise((resolve) => setTimeout(resolve, 1));
+ *     results.push(i);
+ *     running--;
+ *   });
+ * }
+ * assert.equal(pool.active, 4); // four started at once…
+ * assert.equal(pool.pending, 6); // …the other six wait their turn
  * await pool.drain();
- * console.assert(results.length === 10);
+ * assert.equal(most, 4);
+ * assert.deepEqual(results.toSorted((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * ```
+ *
+ * @example Serve loopback clients, at most two connections at a time (the lecture's thread pool)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TaskPool } from "@netkit/netkit/async";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * await using pool = new TaskPool(2);
+ * const clients = 5;
+ * const serving = (async () => {
+ *   for (let i = 1; i <= clients; i++) {
+ *     await pool.available(); // accept only when a slot is free
+ *     const conn = await listener.accept();
+ *     pool.schedule(async () => {
+ *       await conn.write(new TextEncoder().encode(`You are client ${i}\n`));
+ *       conn.close();
+ *     });
+ *   }
+ * })();
+ * const answers: string[] = [];
+ * for (let i = 1; i <= clients; i++) {
+ *   const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ *   answers.push(await new Response(conn.readable).text()); // read to the end, which closes it
+ * }
+ * await serving;
+ * await pool.drain();
+ * assert.equal(answers.length, clients);
+ * assert.deepEqual(answers.toSorted(), answers.map((_, i) => `You are client ${i + 1}\n`));
  * ```
  */
 export class TaskPool implements AsyncDisposable {
   readonly #concurrency: number;
   readonly #onError: (error: unknown) => void;
   #active = 0;
-  // A queue as an array with a moving head, so taking the next task costs no copying.
-  #queue: Task[] = [];
+  // A queue as an array with a moving head, so taking the next task costs no copying; taken
+  // slots hold undefined so the finished task can be collected.
+  #queue: (Task | undefined)[] = [];
   #head = 0;
   #closed = false;
   #pumping = false;
@@ -104,14 +148,17 @@ export class TaskPool implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { TaskPool } from "./task_pool.ts";
+   * import assert from "node:assert/strict";
+   * import { TaskPool } from "@netkit/netkit/async";
    *
    * const errors: unknown[] = [];
    * const pool = new TaskPool(1, { onError: (e) => errors.push(e) });
    * pool.schedule(() => { throw new Error("boom"); });
    * pool.schedule(() => {});
    * await pool.close();
-   * console.assert(errors.length === 1);
+   * assert.equal(errors.length, 1); // the pool carried on
+   * assert.ok(errors[0] instanceof Error);
+   * assert.equal(errors[0].message, "boom");
    * ```
    */
   schedule(task: Task): void {
@@ -127,10 +174,11 @@ export class TaskPool implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { TaskPool } from "./task_pool.ts";
+   * import assert from "node:assert/strict";
+   * import { TaskPool } from "@netkit/netkit/async";
    *
    * await using pool = new TaskPool(2);
-   * console.assert((await pool.run(() => 6 * 7)) === 42);
+   * assert.equal(await pool.run(() => 6 * 7), 42);
    * ```
    */
   run<T>(task: Task<T>): Promise<T> {
@@ -152,12 +200,14 @@ export class TaskPool implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { TaskPool } from "./task_pool.ts";
+   * import assert from "node:assert/strict";
+   * import { TaskPool } from "@netkit/netkit/async";
    *
    * await using pool = new TaskPool(1);
    * pool.schedule(() => new Promise((r) => setTimeout(r, 1)));
+   * assert.ok(pool.full);
    * await pool.available();
-   * console.assert(!pool.full);
+   * assert.ok(!pool.full);
    * ```
    */
   available(): Promise<void> {
@@ -170,13 +220,14 @@ export class TaskPool implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { TaskPool } from "./task_pool.ts";
+   * import assert from "node:assert/strict";
+   * import { TaskPool } from "@netkit/netkit/async";
    *
    * await using pool = new TaskPool(2);
    * let done = 0;
    * for (let i = 0; i < 5; i++) pool.schedule(async () => void done++);
    * await pool.drain();
-   * console.assert(done === 5);
+   * assert.equal(done, 5);
    * ```
    */
   drain(): Promise<void> {
@@ -190,15 +241,14 @@ export class TaskPool implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { PoolClosedError, TaskPool } from "./task_pool.ts";
+   * import assert from "node:assert/strict";
+   * import { PoolClosedError, TaskPool } from "@netkit/netkit/async";
    *
    * const pool = new TaskPool(1);
    * await pool.close();
-   * try {
-   *   pool.schedule(() => {});
-   * } catch (error) {
-   *   console.assert(error instanceof PoolClosedError);
-   * }
+   * assert.throws(() => pool.schedule(() => {}), PoolClosedError);
+   * await assert.rejects(pool.run(() => 1), PoolClosedError);
+   * await pool.close(); // twice is harmless
    * ```
    */
   close(): Promise<void> {
@@ -243,7 +293,8 @@ export class TaskPool implements AsyncDisposable {
     this.#pumping = true;
     while (this.#active < this.#concurrency && this.#head < this.#queue.length) {
       const next = this.#queue[this.#head];
-      this.#queue[this.#head++] = undefined as unknown as Task;
+      if (next === undefined) throw new RangeError(`TaskPool queue slot ${this.#head} is empty`);
+      this.#queue[this.#head++] = undefined;
       if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;

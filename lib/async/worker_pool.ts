@@ -16,7 +16,7 @@ export const DEFAULT_MAX_QUEUE = 1024;
 /** Options for {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions {
   /** How many workers. @default {navigator.hardwareConcurrency} */
-  size?: number;
+  size?: number | undefined;
   /** How many tasks may wait for a worker; beyond that `run()` rejects. @default {1024} */
   maxQueue?: number;
   /**
@@ -84,16 +84,19 @@ type WorkerReply =
  *
  * @example Double numbers on two workers
  * ```ts
- * import { WorkerPool } from "./worker_pool.ts";
+ * import assert from "node:assert/strict";
+ * import { WorkerPool } from "@netkit/netkit/async";
  *
+ * // The worker module, here a data: URL; usually a file beside yours, given as
+ * // new URL("./double_worker.ts", import.meta.url).href
  * const code = `
- *   import { serveWorkerTasks } from "${new URL("./worker_pool.ts", import.meta.url)}";
+ *   import { serveWorkerTasks } from "${import.meta.resolve("@netkit/netkit/async")}";
  *   serveWorkerTasks((n) => n * 2);
  * `;
  * const url = `data:application/javascript,${encodeURIComponent(code)}`;
  * await using pool = new WorkerPool<number, number>(url, { size: 2 });
  * const results = await Promise.all([1, 2, 3].map((n) => pool.run(n)));
- * console.assert(results.join() === "2,4,6");
+ * assert.deepEqual(results, [2, 4, 6]);
  * ```
  */
 export class WorkerPool<In = unknown, Out = unknown> implements AsyncDisposable {
@@ -254,9 +257,34 @@ export class WorkerPool<In = unknown, Out = unknown> implements AsyncDisposable 
  *
  * @example A worker module
  * ```ts ignore
- * import { serveWorkerTasks } from "./worker_pool.ts";
+ * // shout_worker.ts: runs inside a Worker, so this example is not run on its own (the next is)
+ * import { serveWorkerTasks } from "@netkit/netkit/async";
  *
  * serveWorkerTasks((text: string) => text.toUpperCase());
+ * ```
+ *
+ * @example The same module served to a pool; a task that throws rejects that task only
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WorkerPool, WorkerTaskError } from "@netkit/netkit/async";
+ *
+ * const code = `
+ *   import { serveWorkerTasks } from "${import.meta.resolve("@netkit/netkit/async")}";
+ *   serveWorkerTasks((text) => {
+ *     if (text === "") throw new RangeError("Nothing to shout");
+ *     return text.toUpperCase();
+ *   });
+ * `;
+ * const url = `data:application/javascript,${encodeURIComponent(code)}`;
+ * await using pool = new WorkerPool<string, string>(url, { size: 1 });
+ * assert.equal(await pool.run("lexical"), "LEXICAL");
+ * await assert.rejects(pool.run(""), (error) => {
+ *   assert.ok(error instanceof WorkerTaskError);
+ *   assert.equal(error.remoteName, "RangeError");
+ *   assert.equal(error.message, "Nothing to shout");
+ *   return true;
+ * });
+ * assert.equal(await pool.run("still here"), "STILL HERE");
  * ```
  */
 export function serveWorkerTasks<In, Out>(

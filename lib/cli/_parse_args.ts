@@ -64,14 +64,14 @@ export function parseArgs(
       };
     };
     if (arg.length === 2 && arg[0] === "-" && arg[1] !== "-") {
-      token = lone(longFor(arg[1]));
+      token = lone(longFor(arg.charAt(1)));
     } else if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
-      const name = longFor(arg[1]);
+      const name = longFor(arg.charAt(1));
       if (!isString(name)) {
         // A group: -abc is -a -b -c, and -abfFILE is -a -b -fFILE.
         const expanded: string[] = [];
         for (let index = 1; index < arg.length; index++) {
-          if (!isString(longFor(arg[index])) || index === arg.length - 1) {
+          if (!isString(longFor(arg.charAt(index))) || index === arg.length - 1) {
             expanded.push(`-${arg[index]}`);
           } else {
             expanded.push(`-${arg.slice(index)}`);
@@ -104,13 +104,13 @@ export function parseArgs(
 }
 
 function checkToken(token: OptionToken, options: ParseArgsOptionsConfig): void {
-  if (!Object.hasOwn(options, token.name)) {
+  const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+  if (option === undefined) {
     throw new ParseArgsError(
       `Unknown option '${token.rawName}'. To specify a positional argument starting with a '-', ` +
         `place it at the end of the command after '--', as in '-- ${JSON.stringify(token.rawName)}`,
     );
   }
-  const option = options[token.name];
   const shortAndLong = `${option.short ? `-${option.short}, ` : ""}--${token.name}`;
   if (option.type === "string" && typeof token.value !== "string") {
     throw new ParseArgsError(`Option '${shortAndLong} <value>' argument missing`);
@@ -140,7 +140,7 @@ function store(
 ): void {
   if (token.name === "__proto__") return;
   const value = token.value ?? true;
-  if (options[token.name].multiple) {
+  if (options[token.name]?.multiple) {
     const list = values[token.name];
     if (Array.isArray(list)) list.push(value);
     else values[token.name] = [value];

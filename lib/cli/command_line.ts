@@ -58,7 +58,8 @@ export interface CommandLineSpec {
  *
  * @example
  * ```ts
- * import { parseCommandLine } from "./command_line.ts";
+ * import assert from "node:assert/strict";
+ * import { parseCommandLine } from "@netkit/netkit/cli";
  *
  * const parsed = parseCommandLine(["--port", "13", "x"], {
  *   name: "demo",
@@ -66,8 +67,9 @@ export interface CommandLineSpec {
  *   options: { port: { type: "string" } },
  *   minPositionals: 1,
  * });
- * if (typeof parsed === "number") throw new Error("unexpected exit");
- * console.assert(parsed.values.port === "13" && parsed.positionals[0] === "x");
+ * assert.ok(typeof parsed !== "number"); // a number is the exit code after --help or an error
+ * assert.equal(parsed.values.port, "13");
+ * assert.deepEqual(parsed.positionals, ["x"]);
  * ```
  */
 export function parseCommandLine(
@@ -104,8 +106,25 @@ export function parseCommandLine(
  * @returns {@linkcode EXIT_USAGE}, for the command to return.
  *
  * @example
- * ```ts ignore
- * return reportUsageError({ name: "ports", usage }, new UsageError('unknown option "-z"'));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_USAGE, reportUsageError, UsageError } from "@netkit/netkit/cli";
+ *
+ * // Catch what it prints (a command would let it go to stderr).
+ * const printed: unknown[] = [];
+ * const consoleError = console.error;
+ * console.error = (line: unknown) => void printed.push(line);
+ * let code;
+ * try {
+ *   code = reportUsageError(
+ *     { name: "ports", usage: "Usage: ports NAME|PORT..." },
+ *     new UsageError('unknown option "-z"'),
+ *   );
+ * } finally {
+ *   console.error = consoleError;
+ * }
+ * assert.equal(code, EXIT_USAGE);
+ * assert.deepEqual(printed, ['ports: unknown option "-z"', "Usage: ports NAME|PORT..."]);
  * ```
  */
 export function reportUsageError(
@@ -119,7 +138,8 @@ export function reportUsageError(
 }
 
 function firstLine(text: string): string {
-  return text.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+  const [first = ""] = text.split("\n");
+  return first.replace(/\. To specify a positional argument.*$/, "");
 }
 
 /**
@@ -130,9 +150,11 @@ function firstLine(text: string): string {
  *
  * @example
  * ```ts
- * import { parseSeconds } from "./command_line.ts";
+ * import assert from "node:assert/strict";
+ * import { parseSeconds, UsageError } from "@netkit/netkit/cli";
  *
- * console.assert(parseSeconds("1.5", "--timeout") === 1500);
+ * assert.equal(parseSeconds("1.5", "--timeout"), 1500);
+ * assert.throws(() => parseSeconds("-1", "--timeout"), UsageError);
  * ```
  */
 export function parseSeconds(text: string, option: string): number {
@@ -149,9 +171,11 @@ export function parseSeconds(text: string, option: string): number {
  *
  * @example
  * ```ts
- * import { parseCount } from "./command_line.ts";
+ * import assert from "node:assert/strict";
+ * import { parseCount, UsageError } from "@netkit/netkit/cli";
  *
- * console.assert(parseCount("4", "--workers", 1, 64) === 4);
+ * assert.equal(parseCount("4", "--workers", 1, 64), 4);
+ * assert.throws(() => parseCount("65", "--workers", 1, 64), UsageError);
  * ```
  */
 export function parseCount(text: string, option: string, min: number, max: number): number {

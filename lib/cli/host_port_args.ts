@@ -28,10 +28,13 @@ export interface HostPortArgs {
  *
  * @example
  * ```ts
- * import { parseHostPortArgs } from "./host_port_args.ts";
+ * import assert from "node:assert/strict";
+ * import { parseHostPortArgs } from "@netkit/netkit/cli";
  *
  * const parsed = parseHostPortArgs(["::1", "13", "--timeout", "2"], { name: "demo", usage: "" });
- * console.assert(typeof parsed !== "number" && parsed.port === 13 && parsed.timeoutMs === 2000);
+ * assert.ok(typeof parsed !== "number");
+ * assert.equal(parsed.port, 13);
+ * assert.equal(parsed.timeoutMs, 2000);
  * ```
  */
 export function parseHostPortArgs(
@@ -48,6 +51,10 @@ export function parseHostPortArgs(
   if (typeof parsed === "number") return parsed;
   const [host, portText] = parsed.positionals;
   try {
+    // parseCommandLine() checked minPositionals above.
+    if (host === undefined || portText === undefined) {
+      throw new UsageError("Expected HOST and PORT");
+    }
     const port = parsePort(portText);
     const timeoutMs = parseSeconds(parsed.values.timeout as string, "--timeout");
     if (timeoutMs <= 0) throw new UsageError("--timeout takes more than 0 seconds");

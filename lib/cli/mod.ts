@@ -8,3 +8,4 @@
 
 export * from "./command_line.ts";
 export * from "./host_port_args.ts";
+export * from "./run_main.ts";

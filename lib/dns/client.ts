@@ -12,6 +12,7 @@
  * @module
  */
 
+import type * as NodeDgram from "node:dgram";
 import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
@@ -23,6 +24,11 @@ import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 
 /** The port DNS servers listen on. */
+// A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
+// puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
+// from the hosts file never sends a datagram.
+const NODE_DGRAM = "node:dgram";
+
 export const DNS_PORT = 53;
 /** How long one server gets to answer one question, by default. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
@@ -44,9 +50,10 @@ export interface NameServer {
  *
  * @example
  * ```ts
- * import { formatNameServer } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { formatNameServer } from "@netkit/netkit/dns";
  *
- * console.assert(formatNameServer({ hostname: "::1" }) === "[::1]:53");
+ * assert.equal(formatNameServer({ hostname: "::1" }), "[::1]:53");
  * ```
  */
 export function formatNameServer(server: NameServer): string {
@@ -62,18 +69,19 @@ export function formatNameServer(server: NameServer): string {
  *
  * @example
  * ```ts
- * import { parseNameServer } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { parseNameServer } from "@netkit/netkit/dns";
  *
- * console.assert(parseNameServer("127.0.0.1:5353").port === 5353);
- * console.assert(parseNameServer("[::1]:53").hostname === "::1");
- * console.assert(parseNameServer("::1").port === 53);
+ * assert.deepEqual(parseNameServer("127.0.0.1:5353"), { hostname: "127.0.0.1", port: 5353 });
+ * assert.deepEqual(parseNameServer("[::1]:53"), { hostname: "::1", port: 53 });
+ * assert.deepEqual(parseNameServer("::1"), { hostname: "::1", port: 53 });
  * ```
  */
 export function parseNameServer(text: string): Required<NameServer> {
   let host = text;
   let port = DNS_PORT;
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-  if (bracketed) {
+  if (bracketed?.[1] !== undefined) {
     host = bracketed[1];
     if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
   } else if (!text.includes(":") || text.indexOf(":") !== text.lastIndexOf(":")) {
@@ -101,10 +109,11 @@ export function parseNameServer(text: string): Required<NameServer> {
  *
  * @example
  * ```ts
- * import { readSystemNameServers } from "./client.ts";
+ * import assert from "node:assert/strict";
+ * import { readSystemNameServers } from "@netkit/netkit/dns";
  *
  * const servers = await readSystemNameServers("/nonexistent/resolv.conf");
- * console.assert(servers[0].hostname === "127.0.0.1");
+ * assert.deepEqual(servers, [{ hostname: "127.0.0.1", port: 53 }]); // glibc's default
  * ```
  */
 export async function readSystemNameServers(
@@ -138,18 +147,25 @@ export interface DnsQueryOptions {
 }
 
 function randomId(): number {
-  return crypto.getRandomValues(new Uint16Array(1))[0];
+  const [id] = crypto.getRandomValues(new Uint16Array(1));
+  if (id === undefined) throw new RangeError("getRandomValues() filled no id");
+  return id;
+}
+
+/** The big-endian 16-bit number at `offset` of `bytes` (a DNS id, a TCP length prefix). */
+function readUint16(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
 }
 
 /** Checks that `message` answers `query`; returns what is wrong, or undefined. */
 function mismatch(message: DnsMessage, id: number, name: string, type: number): string | undefined {
   if (message.id !== id) return "wrong id";
   if (!message.response) return "not a response";
-  if (message.questions.length === 0) {
+  const question = message.questions[0];
+  if (question === undefined) {
     // Servers may leave the question out of an error answer.
     return message.rcode === 0 ? "no question in the answer" : undefined;
   }
-  const question = message.questions[0];
   const asked = name.replace(/\.$/, "").toLowerCase();
   if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
     return `answer to another question (${quoteForMessage(question.name)})`;
@@ -179,9 +195,9 @@ async function queryUdp(
   timeoutMs: number,
 ): Promise<DnsMessage> {
   const where = formatNameServer(server);
-  const id = (query[0] << 8) | query[1];
+  const id = readUint16(query, 0);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
-  const { default: dgram } = await import("node:dgram");
+  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
   return new Promise<DnsMessage>((resolve, reject) => {
     let done = false;
@@ -213,7 +229,7 @@ async function queryUdp(
     socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
       if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return;
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
-      if (bytes.length < 12 || ((bytes[0] << 8) | bytes[1]) !== id) {
+      if (bytes.length < 12 || readUint16(bytes, 0) !== id) {
         garbage = `${bytes.length} bytes that answer no question of ours`;
         return;
       }
@@ -292,7 +308,7 @@ async function queryTcp(
     await stream.write(framed);
     await stream.flush();
     const head = await stream.readExactly(2);
-    const length = (head[0] << 8) | head[1];
+    const length = readUint16(head, 0);
     return await stream.readExactly(length);
   } catch (error) {
     if (timedOut) throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
@@ -321,13 +337,37 @@ async function queryTcp(
  * @throws {DnsFormatError} when `name` cannot be encoded.
  * @throws {SocketError} when the socket itself fails (TCP connection refused, …).
  *
- * @example
- * ```ts ignore
- * import { queryDns } from "./client.ts";
- * import { DNS_TYPE } from "./message.ts";
+ * @example Ask a loopback server that knows no such name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   decodeDnsMessage,
+ *   DNS_RCODE,
+ *   DNS_TYPE,
+ *   encodeDnsMessage,
+ *   queryDns,
+ * } from "@netkit/netkit/dns";
  *
- * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer: { hostname: "127.0.0.1", port: 5353 } });
- * console.log(answer.rcode, answer.answers);
+ * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+ * const answered = (async () => {
+ *   const [wire, client] = await server.receive();
+ *   const query = decodeDnsMessage(wire);
+ *   const reply = encodeDnsMessage({
+ *     id: query.id,
+ *     response: true,
+ *     rcode: DNS_RCODE.NXDOMAIN,
+ *     questions: query.questions,
+ *   });
+ *   await server.send(reply, client);
+ * })();
+ *
+ * const { port } = server.addr as Deno.NetAddr;
+ * const nameServer = { hostname: "127.0.0.1", port };
+ * const answer = await queryDns("web.test", DNS_TYPE.A, { nameServer });
+ * await answered;
+ * server.close();
+ * assert.equal(answer.rcode, DNS_RCODE.NXDOMAIN);
+ * assert.deepEqual(answer.answers, []);
  * ```
  */
 export async function queryDns(

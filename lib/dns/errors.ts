@@ -31,10 +31,12 @@ export interface DnsErrorOptions {
  *
  * @example Branch on the kind of failure
  * ```ts
- * import { DnsError, DnsNotFoundError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsError, DnsNotFoundError } from "@netkit/netkit/dns";
  *
  * const error: DnsError = new DnsNotFoundError("nx.test", { server: "127.0.0.1:53" });
- * console.assert(error.failure === "not-found" && error.query === "nx.test");
+ * assert.equal(error.failure, "not-found");
+ * assert.equal(error.query, "nx.test");
  * ```
  */
 export class DnsError extends Error {
@@ -43,7 +45,7 @@ export class DnsError extends Error {
   /** The name (or address) looked up. */
   readonly query: string;
   /** The name server asked, when one was. */
-  readonly server?: string;
+  readonly server?: string | undefined;
 
   /** Builds the error: `Cannot resolve "QUERY": DETAIL`. */
   constructor(failure: DnsFailure, query: string, detail: string, options: DnsErrorOptions = {}) {
@@ -60,9 +62,10 @@ export class DnsError extends Error {
  *
  * @example
  * ```ts
- * import { DnsNotFoundError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsNotFoundError } from "@netkit/netkit/dns";
  *
- * console.assert(new DnsNotFoundError("nx.test").message === 'Cannot resolve "nx.test": no such name');
+ * assert.equal(new DnsNotFoundError("nx.test").message, 'Cannot resolve "nx.test": no such name');
  * ```
  */
 export class DnsNotFoundError extends DnsError {
@@ -78,9 +81,10 @@ export class DnsNotFoundError extends DnsError {
  *
  * @example
  * ```ts
- * import { DnsNoDataError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsNoDataError } from "@netkit/netkit/dns";
  *
- * console.assert(new DnsNoDataError("six.test", "A").recordType === "A");
+ * assert.equal(new DnsNoDataError("six.test", "A").recordType, "A");
  * ```
  */
 export class DnsNoDataError extends DnsError {
@@ -99,10 +103,11 @@ export class DnsNoDataError extends DnsError {
  *
  * @example
  * ```ts
- * import { DnsServerError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsServerError } from "@netkit/netkit/dns";
  *
  * const error = new DnsServerError("a.test", 5, { server: "127.0.0.1:53" });
- * console.assert(error.rcodeName === "REFUSED");
+ * assert.equal(error.rcodeName, "REFUSED");
  * ```
  */
 export class DnsServerError extends DnsError {
@@ -130,9 +135,10 @@ export class DnsServerError extends DnsError {
  *
  * @example
  * ```ts
- * import { DnsTimeoutError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsTimeoutError } from "@netkit/netkit/dns";
  *
- * console.assert(new DnsTimeoutError("a.test", 5000).timeoutMs === 5000);
+ * assert.equal(new DnsTimeoutError("a.test", 5000).timeoutMs, 5000);
  * ```
  */
 export class DnsTimeoutError extends DnsError {
@@ -152,9 +158,10 @@ export class DnsTimeoutError extends DnsError {
  *
  * @example
  * ```ts
- * import { DnsBadResponseError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsBadResponseError } from "@netkit/netkit/dns";
  *
- * console.assert(new DnsBadResponseError("a.test", "truncated header").failure === "bad-response");
+ * assert.equal(new DnsBadResponseError("a.test", "truncated header").failure, "bad-response");
  * ```
  */
 export class DnsBadResponseError extends DnsError {
@@ -170,10 +177,11 @@ export class DnsBadResponseError extends DnsError {
  *
  * @example
  * ```ts
- * import { DnsCnameChainError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { DnsCnameChainError } from "@netkit/netkit/dns";
  *
  * const error = new DnsCnameChainError("a.test", ["a.test", "b.test", "a.test"], true);
- * console.assert(error.failure === "cname-loop");
+ * assert.equal(error.failure, "cname-loop");
  * ```
  */
 export class DnsCnameChainError extends DnsError {

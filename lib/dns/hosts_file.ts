@@ -6,7 +6,7 @@
  * @module
  */
 
-import { configLines, readConfigFile } from "../internal/config_file.ts";
+import { configLines, readParsedConfigFile } from "../internal/config_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 /** The hosts file of the system. */
@@ -32,27 +32,30 @@ export interface HostsEntry {
  *
  * @example
  * ```ts
- * import { parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("127.0.0.1\tlocalhost loopback # me\n::1 localhost6\nbad line\n");
- * console.assert(entries.length === 2 && entries[0].names[1] === "loopback");
- * console.assert(entries[1].family === 6);
+ * assert.equal(entries.length, 2); // the bad line is skipped
+ * assert.deepEqual(entries[0]?.names, ["localhost", "loopback"]);
+ * assert.equal(entries[1]?.family, 6);
  * ```
  */
 export function parseHostsFile(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
-    if (fields.length < 2) continue;
+    const [address, ...names] = fields;
+    if (address === undefined || names.length === 0) continue;
     let bytes: Uint8Array;
     try {
-      bytes = inetPton(fields[0]);
+      bytes = inetPton(address);
     } catch {
       continue; // not an address: skipped
     }
     entries.push({
       address: inetNtop(bytes),
       family: bytes.length === 4 ? 4 : 6,
-      names: fields.slice(1),
+      names,
     });
   }
   return entries;
@@ -67,16 +70,18 @@ export function parseHostsFile(text: string): HostsEntry[] {
  *
  * @example
  * ```ts
- * import { readHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { readHostsFile } from "@netkit/netkit/dns";
  *
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "10.1.2.3 files.test\n");
- * console.assert((await readHostsFile(path))[0].address === "10.1.2.3");
+ * assert.equal((await readHostsFile(path))[0]?.address, "10.1.2.3");
  * await Deno.remove(path);
  * ```
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
-  return parseHostsFile(await readConfigFile(path, MAX_HOSTS_FILE_BYTES));
+  // Parsed once per process, and again when the file changes.
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, "hosts");
 }
 
 /** What a hosts file says about a name. */
@@ -101,11 +106,13 @@ function sameName(a: string, b: string): boolean {
  *
  * @example
  * ```ts
- * import { findHostByName, parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { findHostByName, parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("10.0.0.1 a.test a\n10.0.0.2 b.test a\n");
  * const match = findHostByName(entries, "A", 4);
- * console.assert(match?.officialName === "a.test" && match.addresses.length === 2);
+ * assert.equal(match?.officialName, "a.test");
+ * assert.deepEqual(match?.addresses, ["10.0.0.1", "10.0.0.2"]);
  * ```
  */
 export function findHostByName(
@@ -115,8 +122,10 @@ export function findHostByName(
 ): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   for (const entry of entries) {
+    const [officialName] = entry.names;
+    if (officialName === undefined) continue;
     if (entry.family !== family || !entry.names.some((n) => sameName(n, name))) continue;
-    match ??= { officialName: entry.names[0], aliases: [], addresses: [] };
+    match ??= { officialName, aliases: [], addresses: [] };
     for (const n of entry.names) {
       if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
     }
@@ -133,10 +142,11 @@ export function findHostByName(
  *
  * @example
  * ```ts
- * import { findHostByAddress, parseHostsFile } from "./hosts_file.ts";
+ * import assert from "node:assert/strict";
+ * import { findHostByAddress, parseHostsFile } from "@netkit/netkit/dns";
  *
  * const entries = parseHostsFile("fd00::1 a.test alias\n");
- * console.assert(findHostByAddress(entries, "fd00:0::1")?.[1] === "alias");
+ * assert.deepEqual(findHostByAddress(entries, "fd00:0::1"), ["a.test", "alias"]);
  * ```
  */
 export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {

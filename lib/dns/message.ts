@@ -47,9 +47,10 @@ export const MAX_LABEL_BYTES = 63;
  *
  * @example
  * ```ts
- * import { rcodeName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { rcodeName } from "@netkit/netkit/dns";
  *
- * console.assert(rcodeName(3) === "NXDOMAIN");
+ * assert.equal(rcodeName(3), "NXDOMAIN");
  * ```
  */
 export function rcodeName(rcode: number): string {
@@ -62,13 +63,11 @@ export function rcodeName(rcode: number): string {
  *
  * @example
  * ```ts
- * import { decodeDnsMessage, DnsFormatError } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DnsFormatError } from "@netkit/netkit/dns";
  *
- * try {
- *   decodeDnsMessage(new Uint8Array(5));
- * } catch (error) {
- *   console.assert(error instanceof DnsFormatError && error instanceof SyntaxError);
- * }
+ * assert.throws(() => decodeDnsMessage(new Uint8Array(5)), DnsFormatError);
+ * assert.ok(new DnsFormatError("x") instanceof SyntaxError);
  * ```
  */
 export class DnsFormatError extends SyntaxError {
@@ -138,9 +137,10 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { encodeDnsName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeDnsName } from "@netkit/netkit/dns";
  *
- * console.assert(encodeDnsName("a.test.").join() === "1,97,4,116,101,115,116,0");
+ * assert.deepEqual(encodeDnsName("a.test."), new Uint8Array([1, 97, 4, 116, 101, 115, 116, 0]));
  * ```
  */
 export function encodeDnsName(name: string): Uint8Array {
@@ -188,13 +188,14 @@ function readName(bytes: Uint8Array, offset: number): { name: string; next: numb
   let lowestTarget = offset; // each pointer must point before the last place jumped to
   let wireBytes = 1;
   while (true) {
-    if (pos >= bytes.length) throw new DnsFormatError("DNS name runs past the end of the message");
     const length = bytes[pos];
+    if (length === undefined) throw new DnsFormatError("DNS name runs past the end of the message");
     if ((length & 0xc0) === 0xc0) {
-      if (pos + 1 >= bytes.length) {
+      const low = bytes[pos + 1];
+      if (low === undefined) {
         throw new DnsFormatError("DNS name pointer runs past the end of the message");
       }
-      const target = ((length & 0x3f) << 8) | bytes[pos + 1];
+      const target = ((length & 0x3f) << 8) | low;
       if (target >= lowestTarget) {
         throw new DnsFormatError(`DNS name pointer to ${target} does not point backwards`);
       }
@@ -296,7 +297,8 @@ function readRecord(reader: Reader): DnsRecord {
  *
  * @example
  * ```ts
- * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage } from "@netkit/netkit/dns";
  *
  * const wire = encodeDnsMessage({
  *   id: 7,
@@ -305,7 +307,9 @@ function readRecord(reader: Reader): DnsRecord {
  *   answers: [{ name: "web.test", type: DNS_TYPE.A, data: "10.0.0.1" }],
  * });
  * const message = decodeDnsMessage(wire);
- * console.assert(message.id === 7 && message.answers[0].data === "10.0.0.1");
+ * assert.equal(message.id, 7);
+ * assert.equal(message.response, true);
+ * assert.equal(message.answers[0]?.data, "10.0.0.1");
  * ```
  */
 export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
@@ -318,13 +322,20 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
   const reader = new Reader(bytes);
   const id = reader.u16("the header");
   const flags = reader.u16("the header");
-  const counts = [0, 0, 0, 0].map(() => reader.u16("the header"));
+  const questionCount = reader.u16("the header");
+  const answerCount = reader.u16("the header");
+  const authorityCount = reader.u16("the header");
+  const additionalCount = reader.u16("the header");
   const questions: DnsQuestion[] = [];
-  for (let i = 0; i < counts[0]; i++) questions.push(readQuestion(reader));
-  const sections: DnsRecord[][] = [[], [], []];
-  for (const [index, section] of sections.entries()) {
-    for (let i = 0; i < counts[index + 1]; i++) section.push(readRecord(reader));
-  }
+  for (let i = 0; i < questionCount; i++) questions.push(readQuestion(reader));
+  const readSection = (count: number): DnsRecord[] => {
+    const section: DnsRecord[] = [];
+    for (let i = 0; i < count; i++) section.push(readRecord(reader));
+    return section;
+  };
+  const answers = readSection(answerCount);
+  const authorities = readSection(authorityCount);
+  const additionals = readSection(additionalCount);
   return {
     id,
     response: (flags & 0x8000) !== 0,
@@ -335,9 +346,9 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
     recursionAvailable: (flags & 0x0080) !== 0,
     rcode: flags & 0xf,
     questions,
-    answers: sections[0],
-    authorities: sections[1],
-    additionals: sections[2],
+    answers,
+    authorities,
+    additionals,
   };
 }
 
@@ -359,14 +370,15 @@ function recordData(record: DnsRecord): Uint8Array {
  *
  * @example
  * ```ts
- * import { DNS_TYPE, encodeDnsMessage } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { DNS_TYPE, encodeDnsMessage } from "@netkit/netkit/dns";
  *
  * const query = encodeDnsMessage({
  *   id: 1,
  *   recursionDesired: true,
  *   questions: [{ name: "a.test", type: DNS_TYPE.A }],
  * });
- * console.assert(query.length === 12 + 8 + 4);
+ * assert.equal(query.length, 12 + 8 + 4);
  * ```
  */
 export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
@@ -429,15 +441,20 @@ export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
  *
  * @example
  * ```ts
- * import { reverseLookupName } from "./message.ts";
+ * import assert from "node:assert/strict";
+ * import { reverseLookupName } from "@netkit/netkit/dns";
  *
- * console.assert(reverseLookupName("10.0.0.1") === "1.0.0.10.in-addr.arpa");
- * console.assert(reverseLookupName("::1").startsWith("1.0.0.0."));
+ * assert.equal(reverseLookupName("10.0.0.1"), "1.0.0.10.in-addr.arpa");
+ * assert.equal(reverseLookupName("::1"), `1.${"0.".repeat(31)}ip6.arpa`);
  * ```
  */
 export function reverseLookupName(address: string): string {
   const bytes = inetPton(address);
   if (bytes.length === 4) return `${[...bytes].reverse().join(".")}.in-addr.arpa`;
+  // An IPv4-mapped address (::ffff:a.b.c.d) is asked in the IPv4 zone, as glibc's gethostbyaddr.
+  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return `${[...bytes.subarray(12)].reverse().join(".")}.in-addr.arpa`;
+  }
   const nibbles: string[] = [];
   for (const byte of [...bytes].reverse()) {
     nibbles.push((byte & 0xf).toString(16), (byte >> 4).toString(16));

@@ -12,3 +12,7 @@ export * from "./client.ts";
 export * from "./hosts_file.ts";
 export * from "./resolver.ts";
 export * from "./errors.ts";
+export * from "./resolv_conf.ts";
+export * from "./nsswitch.ts";
+export * from "./host_name.ts";
+export * from "./address_order.ts";

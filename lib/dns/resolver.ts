@@ -1,14 +1,18 @@
 /**
- * Name to addresses and address to names, the way `gethostbyname2` and `gethostbyaddr` do it,
- * with errors that say what happened: an address literal answers itself; then the hosts file;
- * then DNS through netkit's own client ({@linkcode queryDns}), which reads the RCODE so that a
- * missing name, a name without an address of the family, a failing server and a silent one are
- * four different errors.
+ * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
+ * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
+ * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
+ * file (`files`) and DNS (`dns`) — with their `[STATUS=return]` actions; DNS through netkit's own
+ * client ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an
+ * address of the family, a failing server and a silent one are four different errors.
+ *
+ * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
+ * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout` and `rotate`,
+ * with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with getent in a mount namespace by
+ * `tests/cmd/resolve-hostname_getent_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns`: it reports NXDOMAIN, no data, SERVFAIL and REFUSED all as
- * `NotFound`, and hides the CNAME chain. The cost of the own client: the system's name servers
- * come from `/etc/resolv.conf` (first `nameserver` lines, else `127.0.0.1`, as glibc), and its
- * `search` list is not applied — names are taken as fully qualified.
+ * `NotFound`, hides the CNAME chain, and knows no nsswitch.conf.
  *
  * @module
  */
@@ -16,25 +20,34 @@
 import { quoteForMessage } from "../internal/quote.ts";
 import {
   DEFAULT_DNS_TIMEOUT_MS,
+  DNS_PORT,
   formatNameServer,
   type NameServer,
   parseNameServer,
   queryDns,
-  readSystemNameServers,
 } from "./client.ts";
 import {
+  DnsBadResponseError,
   DnsCnameChainError,
   DnsError,
   DnsNoDataError,
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
-import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, encodeDnsName, reverseLookupName } from "./message.ts";
+import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
-import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
+import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
+import {
+  DEFAULT_HOSTS_SOURCES,
+  type NssSource,
+  type NssStatus,
+  readHostsSources,
+} from "./nsswitch.ts";
+import { readResolverConfig, type ResolverConfig, searchNames } from "./resolv_conf.ts";
+import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-/** The most CNAME links followed before giving up. */
-export const MAX_CNAME_LINKS = 8;
+/** The most CNAME links followed before giving up (glibc and dig follow chains of 9 and more). */
+export const MAX_CNAME_LINKS = 16;
 
 /** Options of {@linkcode resolveHost} and {@linkcode resolveAddress}. */
 export interface ResolveOptions {
@@ -46,9 +59,46 @@ export interface ResolveOptions {
   hostsFile?: string | false;
   /** How long each server gets for each question. @default {5000} */
   timeoutMs?: number;
-  /** The resolv.conf to read when no `nameServer` is given. @default {"/etc/resolv.conf"} */
+  /**
+   * The resolv.conf to read when no `nameServer` is given: its name servers, search list,
+   * `ndots`, `timeout` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as glibc does).
+   * @default {"/etc/resolv.conf"}
+   */
   resolvConf?: string;
+  /**
+   * The nsswitch.conf whose `hosts:` line orders the hosts file (`files`) and DNS (`dns`) when
+   * no `nameServer` is given; `false` keeps the fixed order hosts file, then DNS.
+   * @default {"/etc/nsswitch.conf"}
+   */
+  nsswitchConf?: string | false;
+  /** Told each step of the lookup (sources, questions and their outcome), e.g. for `--debug`. */
+  trace?: (step: ResolveStep) => void;
 }
+
+/** One step of a lookup, as {@linkcode ResolveOptions.trace} is told it. */
+export type ResolveStep =
+  | {
+    /** A source of nsswitch.conf's `hosts:` line was asked. */
+    step: "source";
+    /** `files`, `dns`, or a source netkit does not serve (skipped). */
+    source: string;
+    /** What it gave: `success`, `notfound`, `unavail`, `tryagain`, or `skipped`. */
+    outcome: NssStatus | "skipped";
+  }
+  | {
+    /** A question was sent to a name server. */
+    step: "query";
+    /** The name asked (after the search list). */
+    name: string;
+    /** `A`, `AAAA` or `PTR`. */
+    type: string;
+    /** The server, as `HOST:PORT`. */
+    server: string;
+    /** The response code of the answer, when one came. */
+    rcode?: number;
+    /** What went wrong, when no answer came. */
+    error?: string;
+  };
 
 /** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
 export interface HostEntry {
@@ -62,36 +112,6 @@ export interface HostEntry {
   source: "literal" | "hosts-file" | "dns";
 }
 
-/**
- * Checks and normalises a host name: one final dot dropped, international names in `xn--`
- * form, labels and length within DNS limits.
- *
- * @throws {SyntaxError} for an empty name, spaces or control characters, or what DNS cannot carry.
- */
-function normaliseHostName(name: string): string {
-  // deno-lint-ignore no-control-regex
-  if (name === "" || name === "." || /[\x00-\x20\x7f]/.test(name)) {
-    throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}`);
-  }
-  let ascii = name.replace(/\.$/, "");
-  // deno-lint-ignore no-control-regex
-  if (/[^\x00-\x7f]/.test(ascii)) {
-    // The WHATWG URL parser applies IDNA (UTS #46) as node's domainToASCII does, without loading
-    // a node: module at start-up.
-    try {
-      ascii = new URL(`http://${ascii}/`).hostname;
-    } catch (error) {
-      throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}`, { cause: error });
-    }
-  }
-  try {
-    encodeDnsName(ascii);
-  } catch (error) {
-    throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}`, { cause: error });
-  }
-  return ascii;
-}
-
 async function loadHostsFile(option: string | false | undefined) {
   if (option === false) return [];
   try {
@@ -103,9 +123,23 @@ async function loadHostsFile(option: string | false | undefined) {
   }
 }
 
-async function nameServers(options: ResolveOptions): Promise<Required<NameServer>[]> {
+/** The rotation counter of `options rotate`: each question starts one server further. */
+let rotation = 0;
+
+function nameServers(
+  options: ResolveOptions,
+  config: ResolverConfig | undefined,
+): Required<NameServer>[] {
   const given = options.nameServer;
-  if (given === undefined) return await readSystemNameServers(options.resolvConf);
+  if (given === undefined) {
+    const servers = (config?.nameServers ?? ["127.0.0.1"]).map((hostname) => ({
+      hostname,
+      port: DNS_PORT,
+    }));
+    if (!config?.rotate || servers.length < 2) return servers;
+    const start = rotation++ % servers.length;
+    return [...servers.slice(start), ...servers.slice(0, start)];
+  }
   if (typeof given === "string") return [parseNameServer(given)];
   return [parseNameServer(formatNameServer(given))];
 }
@@ -114,6 +148,13 @@ async function nameServers(options: ResolveOptions): Promise<Required<NameServer
 interface ChainAnswer {
   chain: string[];
   data: string[];
+}
+
+/** The last name of a CNAME chain, which starts with the name asked and so is never empty. */
+function chainEnd(chain: string[]): string {
+  const end = chain.at(-1);
+  if (end === undefined) throw new RangeError("A CNAME chain cannot be empty");
+  return end;
 }
 
 /**
@@ -125,13 +166,14 @@ async function lookupChain(
   type: number,
   typeName: string,
   options: ResolveOptions,
+  config?: ResolverConfig,
 ): Promise<ChainAnswer> {
-  const servers = await nameServers(options);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  const servers = nameServers(options, config);
+  const timeoutMs = options.timeoutMs ?? config?.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
   while (true) {
-    const current = chain[chain.length - 1];
+    const current = chainEnd(chain);
     let lastError: unknown;
     let answer;
     let server = "";
@@ -139,6 +181,13 @@ async function lookupChain(
       server = formatNameServer(nameServer);
       try {
         answer = await queryDns(current, type, { nameServer, timeoutMs });
+        options.trace?.({
+          step: "query",
+          name: current,
+          type: typeName,
+          server,
+          rcode: answer.rcode,
+        });
         if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
           lastError = new DnsServerError(name, answer.rcode, { server });
           answer = undefined;
@@ -146,6 +195,13 @@ async function lookupChain(
         }
         break;
       } catch (error) {
+        options.trace?.({
+          step: "query",
+          name: current,
+          type: typeName,
+          server,
+          error: error instanceof Error ? error.message : String(error),
+        });
         lastError = error;
       }
     }
@@ -157,11 +213,19 @@ async function lookupChain(
     // Walk the answer section along the chain.
     let moved = false;
     while (true) {
-      const owner = chain[chain.length - 1].toLowerCase();
+      const owner = chainEnd(chain).toLowerCase();
       const here = answer.answers.filter((record) =>
         record.class === DNS_CLASS_IN && record.name.toLowerCase() === owner
       );
-      const data = here.filter((r) => r.type === type).map((r) => String(r.data));
+      const found = here.filter((r) => r.type === type).map((r) => String(r.data));
+      // Names in answers must be host names (glibc's res_hnok): a PTR such as
+      // "<script>x</scr.test" is dropped, never handed to the caller.
+      const data = type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
+      if (found.length > 0 && data.length === 0) {
+        throw new DnsBadResponseError(name, "the names in the answer are not valid host names", {
+          server,
+        });
+      }
       if (data.length > 0) {
         // The owner's spelling as the server wrote it.
         chain[chain.length - 1] = here.find((r) => r.type === type)!.name;
@@ -170,6 +234,15 @@ async function lookupChain(
       const cname = here.find((record) => record.type === DNS_TYPE.CNAME);
       if (!cname) break;
       const target = String(cname.data);
+      if (!isValidAnswerName(target)) {
+        throw new DnsBadResponseError(
+          name,
+          `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
+          {
+            server,
+          },
+        );
+      }
       chain.push(target);
       if (seen.has(target.toLowerCase())) {
         throw new DnsCnameChainError(name, chain, true, { server });
@@ -204,16 +277,53 @@ async function lookupChain(
  *
  * @example An address literal answers itself
  * ```ts
- * import { resolveHost } from "./resolver.ts";
+ * import assert from "node:assert/strict";
+ * import { resolveHost } from "@netkit/netkit/dns";
  *
  * const entry = await resolveHost("2001:DB8::1", { family: 6, hostsFile: false });
- * console.assert(entry.officialName === "2001:db8::1" && entry.addresses[0] === "2001:db8::1");
+ * assert.deepEqual(entry, {
+ *   officialName: "2001:db8::1",
+ *   aliases: [],
+ *   addresses: ["2001:db8::1"],
+ *   source: "literal",
+ * });
  * ```
  *
- * @example Ask a given DNS server
- * ```ts ignore
- * const entry = await resolveHost("www.test", { nameServer: "127.0.0.1:5353", timeoutMs: 2000 });
- * console.log(entry.officialName, entry.addresses);
+ * @example Ask a given DNS server (one started here on loopback)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeDnsMessage, DNS_TYPE, encodeDnsMessage, resolveHost } from "@netkit/netkit/dns";
+ *
+ * // A tiny DNS server answering one question: www.test has the address 10.0.0.7.
+ * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+ * const answered = (async () => {
+ *   const [wire, client] = await server.receive();
+ *   const query = decodeDnsMessage(wire);
+ *   const reply = encodeDnsMessage({
+ *     id: query.id,
+ *     response: true,
+ *     recursionDesired: query.recursionDesired,
+ *     recursionAvailable: true,
+ *     questions: query.questions,
+ *     answers: [{ name: "www.test", type: DNS_TYPE.A, ttl: 60, data: "10.0.0.7" }],
+ *   });
+ *   await server.send(reply, client);
+ * })();
+ *
+ * const { port } = server.addr as Deno.NetAddr;
+ * const entry = await resolveHost("www.test", {
+ *   nameServer: `127.0.0.1:${port}`,
+ *   hostsFile: false,
+ *   timeoutMs: 2000,
+ * });
+ * await answered;
+ * server.close();
+ * assert.deepEqual(entry, {
+ *   officialName: "www.test",
+ *   aliases: [],
+ *   addresses: ["10.0.0.7"],
+ *   source: "dns",
+ * });
  * ```
  */
 export async function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
@@ -221,30 +331,143 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
   }
-  if (addressFamily(name) !== undefined) {
-    const literal = inetPton(name);
-    const text = inetNtop(literal);
-    if ((literal.length === 4 ? 4 : 6) !== family) {
+  const literal = addressLiteral(name);
+  if (literal !== undefined) {
+    if (literal.family !== family) {
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");
     }
-    return { officialName: text, aliases: [], addresses: [text], source: "literal" };
+    return {
+      officialName: literal.text,
+      aliases: [],
+      addresses: [literal.text],
+      source: "literal",
+    };
   }
-  const hostName = normaliseHostName(name);
-  const match = findHostByName(await loadHostsFile(options.hostsFile), hostName, family);
-  if (match) return { ...match, source: "hosts-file" };
+  const hostName = toAsciiHostName(name);
+  const absolute = name.endsWith(".");
+  const system = options.nameServer === undefined;
+  const sources = await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
-  const { chain, data } = await lookupChain(
-    hostName,
-    family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA,
-    typeName,
-    options,
-  );
-  return {
-    officialName: chain[chain.length - 1],
-    aliases: chain.slice(0, -1),
-    addresses: data,
-    source: "dns",
-  };
+  let failure: unknown = new DnsNotFoundError(hostName);
+  for (const source of sources) {
+    let status: NssStatus;
+    if (source.name === "files") {
+      // As glibc's files source: the name as typed; a final dot matches no line.
+      const match = absolute
+        ? undefined
+        : findHostByName(await loadHostsFile(options.hostsFile), hostName, family);
+      if (match) {
+        options.trace?.({ step: "source", source: "files", outcome: "success" });
+        return { ...match, source: "hosts-file" };
+      }
+      status = "notfound";
+    } else if (source.name === "dns") {
+      try {
+        const config = system ? await readResolverConfig(options.resolvConf) : undefined;
+        const names = config
+          ? searchNames(absolute ? `${hostName}.` : hostName, config)
+          : [hostName];
+        const { chain, data } = await searchChain(
+          names,
+          hostName,
+          family,
+          typeName,
+          options,
+          config,
+        );
+        options.trace?.({ step: "source", source: "dns", outcome: "success" });
+        return {
+          officialName: chainEnd(chain),
+          aliases: chain.slice(0, -1),
+          addresses: data,
+          source: "dns",
+        };
+      } catch (error) {
+        failure = error;
+        status = nssStatusOf(error);
+      }
+    } else {
+      // A source netkit does not serve counts as unavailable, which goes on.
+      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
+      continue;
+    }
+    options.trace?.({ step: "source", source: source.name, outcome: status });
+    if (source.returnOn.has(status)) break;
+  }
+  throw failure;
+}
+
+/**
+ * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
+ * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
+ */
+function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
+  if (addressFamily(name) !== undefined) {
+    const bytes = inetPton(name);
+    return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
+  }
+  const v4 = inetAton(name);
+  if (v4) return { family: 4, text: inetNtop(v4) };
+  const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
+  if (scoped && addressFamily(scoped[1] ?? "") === 6) {
+    return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
+  }
+  return undefined;
+}
+
+/** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */
+async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
+  if (options.nameServer !== undefined || options.nsswitchConf === false) {
+    return DEFAULT_HOSTS_SOURCES;
+  }
+  // A hosts file the caller names is asked whatever nsswitch.conf says.
+  const sources = await readHostsSources(options.nsswitchConf);
+  if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
+    return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
+  }
+  return sources;
+}
+
+/** How nsswitch.conf's actions see a failed DNS lookup. */
+function nssStatusOf(error: unknown): NssStatus {
+  if (error instanceof DnsNotFoundError || error instanceof DnsNoDataError) return "notfound";
+  if (error instanceof DnsError) return "tryagain";
+  return "unavail";
+}
+
+/**
+ * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no-data go
+ * on to the next name, a server failure is remembered and goes on, anything else (a time-out, a
+ * socket error) ends the search. The error names the name as typed.
+ */
+async function searchChain(
+  names: string[],
+  typed: string,
+  family: IpFamily,
+  typeName: string,
+  options: ResolveOptions,
+  config: ResolverConfig | undefined,
+): Promise<ChainAnswer> {
+  const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  let noData: DnsNoDataError | undefined;
+  let serverFailure: DnsServerError | undefined;
+  let notFound: DnsNotFoundError | undefined;
+  for (const candidate of names) {
+    try {
+      return await lookupChain(candidate, type, typeName, options, config);
+    } catch (error) {
+      if (error instanceof DnsNoDataError) noData ??= error;
+      else if (error instanceof DnsServerError) serverFailure ??= error;
+      else if (error instanceof DnsNotFoundError) notFound = error;
+      else throw error;
+    }
+  }
+  if (names.length === 1) throw noData ?? serverFailure ?? notFound;
+  const server = (noData ?? notFound)?.server;
+  const where = server === undefined ? {} : { server };
+  if (noData) throw new DnsNoDataError(typed, typeName, where);
+  if (serverFailure) throw serverFailure;
+  throw new DnsNotFoundError(typed, where);
 }
 
 /**
@@ -260,12 +483,13 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
  *
  * @example From a hosts file
  * ```ts
- * import { resolveAddress } from "./resolver.ts";
+ * import assert from "node:assert/strict";
+ * import { resolveAddress } from "@netkit/netkit/dns";
  *
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "10.9.8.7 seven.test seven\n");
  * const names = await resolveAddress("10.9.8.7", { hostsFile: path });
- * console.assert(names.join() === "seven.test,seven");
+ * assert.deepEqual(names, ["seven.test", "seven"]);
  * await Deno.remove(path);
  * ```
  */
@@ -277,7 +501,10 @@ export async function resolveAddress(
   const names = findHostByAddress(await loadHostsFile(options.hostsFile), address);
   if (names) return names;
   try {
-    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options);
+    const config = options.nameServer === undefined
+      ? await readResolverConfig(options.resolvConf)
+      : undefined;
+    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
     return data;
   } catch (error) {
     // Name the address, not the in-addr.arpa name, to the user.

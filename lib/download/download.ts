@@ -70,7 +70,7 @@ export interface DownloadEvents {
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
-  start?(info: { path: string; offset: number; total?: number }): void;
+  start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
@@ -84,13 +84,13 @@ export interface DownloadEvents {
  */
 export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
-  directory?: string;
+  directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /** Skip the download when the file exists (`--no-clobber`). */
-  noClobber?: boolean;
+  noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
-  resume?: boolean;
+  resume?: boolean | undefined;
   /** The most redirects followed. @default {20} */
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
@@ -98,11 +98,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
-  contentDisposition?: boolean;
+  contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
-  trustServerNames?: boolean;
+  trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
-  spider?: boolean;
+  spider?: boolean | undefined;
   /** Progress reports. */
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
@@ -120,7 +120,7 @@ export interface DownloadResult {
   /** Body bytes received in this run. */
   bytes: number;
   /** The file's full size after the run, when known. */
-  size?: number;
+  size?: number | undefined;
   /** The final status code. */
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
@@ -148,12 +148,51 @@ interface OwnedFile {
  * {RedirectError}, {DownloadFileError} and the rest; {@linkcode downloadExitCode} maps each to GNU
  * wget's exit code. A partial file stays in place, for `-c`.
  *
- * @example
- * ```ts ignore
- * import { download } from "./download.ts";
+ * @example Download a file from a loopback server, twice: wget never clobbers a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download } from "@netkit/netkit/download";
  *
- * const result = await download("http://127.0.0.1:8080/file.bin", { directory: "/tmp" });
- * console.log(`${result.path}: ${result.bytes} bytes`);
+ * const body = new Uint8Array(100_000).map((_, i) => i % 251);
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response(body, { headers: { "content-type": "application/octet-stream" } }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/file.bin`;
+ *
+ * const first = await download(url, { directory });
+ * assert.equal(first.path, `${directory}/file.bin`);
+ * assert.equal(first.status, 200);
+ * assert.equal(first.bytes, body.length);
+ * assert.deepEqual(await Deno.readFile(`${directory}/file.bin`), body);
+ *
+ * const second = await download(url, { directory });
+ * assert.equal(second.path, `${directory}/file.bin.1`);
+ *
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ *
+ * @example A missing file is an error whose exit code is GNU wget's
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { download, downloadExitCode, WGET_EXIT } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response("Not here\n", { status: 404 }),
+ * );
+ * const directory = await Deno.makeTempDir();
+ * const url = `http://127.0.0.1:${server.addr.port}/missing.txt`;
+ * await assert.rejects(download(url, { directory }), (error) => {
+ *   assert.ok(error instanceof HttpStatusError);
+ *   assert.equal(error.status, 404);
+ *   assert.equal(downloadExitCode(error), WGET_EXIT.serverError);
+ *   return true;
+ * });
+ * assert.deepEqual(await Array.fromAsync(Deno.readDir(directory)), []); // no file left behind
+ * await Deno.remove(directory);
  * ```
  */
 export async function download(
@@ -236,7 +275,8 @@ async function attemptDownload(
       const status = response.status;
       const location = response.head.headers.get("Location");
       if (REDIRECTS.has(status) && location !== undefined) {
-        const next = parseHttpUrl(location.split(",")[0], target);
+        const [firstLocation = ""] = location.split(",");
+        const next = parseHttpUrl(firstLocation, target);
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
@@ -404,13 +444,14 @@ function openTarget(job: BodyJob): Deno.FsFile {
  *
  * @example
  * ```ts
- * import { createUniqueFile } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { createUniqueFile } from "@netkit/netkit/download";
  *
  * const dir = await Deno.makeTempDir();
  * createUniqueFile(`${dir}/a`).file.close();
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
- * console.assert(second.path === `${dir}/a.1`);
+ * assert.equal(second.path, `${dir}/a.1`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -439,11 +480,16 @@ export function createUniqueFile(path: string): { file: Deno.FsFile; path: strin
  *
  * @example
  * ```ts
- * import { fileWriter } from "./download.ts";
+ * import assert from "node:assert/strict";
+ * import { DownloadFileError, fileWriter } from "@netkit/netkit/download";
  *
  * const path = await Deno.makeTempFile();
  * using file = await Deno.open(path, { write: true });
- * console.assert((await fileWriter(file, path).write(new Uint8Array(3))) === 3);
+ * assert.equal(await fileWriter(file, path).write(new TextEncoder().encode("abc")), 3);
+ * assert.equal(await Deno.readTextFile(path), "abc");
+ * // A failing write names the file.
+ * using readOnly = await Deno.open(path, { read: true });
+ * await assert.rejects(fileWriter(readOnly, path).write(new Uint8Array(1)), DownloadFileError);
  * await Deno.remove(path);
  * ```
  */
@@ -496,11 +542,13 @@ function isRetryable(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { downloadExitCode } from "./download.ts";
- * import { HttpStatusError } from "../http/errors.ts";
+ * import assert from "node:assert/strict";
+ * import { downloadExitCode } from "@netkit/netkit/download";
+ * import { HttpStatusError } from "@netkit/netkit/http";
  *
- * console.assert(downloadExitCode(new HttpStatusError(404, "Not Found", "http://h/")) === 8);
- * console.assert(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")) === 6);
+ * const notFound = new HttpStatusError(404, "Not Found", "http://h/");
+ * assert.equal(downloadExitCode(notFound), 8); // server error
+ * assert.equal(downloadExitCode(new HttpStatusError(401, "Unauthorized", "http://h/")), 6); // auth
  * ```
  */
 export function downloadExitCode(error: unknown): number {

@@ -23,12 +23,13 @@ export const MAX_NAME_LENGTH = 200;
  *
  * @example
  * ```ts
- * import { fileNameFromUrl } from "./file_name.ts";
- * import { parseHttpUrl } from "../http/url.ts";
+ * import assert from "node:assert/strict";
+ * import { fileNameFromUrl } from "@netkit/netkit/download";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
  *
- * console.assert(fileNameFromUrl(parseHttpUrl("http://h/a/b%20c.txt")) === "b c.txt");
- * console.assert(fileNameFromUrl(parseHttpUrl("http://h/dir/")) === "index.html");
- * console.assert(fileNameFromUrl(parseHttpUrl("http://h/x%2F..%2Fy")) === "x%2F..%2Fy");
+ * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/a/b%20c.txt")), "b c.txt");
+ * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/dir/")), "index.html");
+ * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/x%2F..%2Fy")), "x%2F..%2Fy");
  * ```
  */
 export function fileNameFromUrl(url: HttpUrl): string {
@@ -46,11 +47,12 @@ export function fileNameFromUrl(url: HttpUrl): string {
  *
  * @example
  * ```ts
- * import { safeFileName } from "./file_name.ts";
+ * import assert from "node:assert/strict";
+ * import { safeFileName } from "@netkit/netkit/download";
  *
- * console.assert(safeFileName("../../etc/passwd", "x") === "..%2F..%2Fetc%2Fpasswd");
- * console.assert(safeFileName("a\nb\0", "x") === "a%0Ab%00");
- * console.assert(safeFileName("..", "index.html") === "index.html");
+ * assert.equal(safeFileName("../../etc/passwd", "x"), "..%2F..%2Fetc%2Fpasswd");
+ * assert.equal(safeFileName("a\nb\0", "x"), "a%0Ab%00");
+ * assert.equal(safeFileName("..", "index.html"), "index.html");
  * ```
  */
 export function safeFileName(name: string, fallback: string): string {
@@ -81,24 +83,27 @@ function clipUtf8(text: string, maxBytes: number): string {
  *
  * @example
  * ```ts
- * import { contentDispositionFileName } from "./file_name.ts";
+ * import assert from "node:assert/strict";
+ * import { contentDispositionFileName } from "@netkit/netkit/download";
  *
- * console.assert(contentDispositionFileName('attachment; filename="../../x.txt"') === "x.txt");
- * console.assert(contentDispositionFileName("attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt") === "été.txt");
- * console.assert(contentDispositionFileName('attachment; filename="/"') === undefined);
- * console.assert(contentDispositionFileName("inline") === undefined);
+ * assert.equal(contentDispositionFileName('attachment; filename="../../x.txt"'), "x.txt");
+ * const encoded = "attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt";
+ * assert.equal(contentDispositionFileName(encoded), "été.txt");
+ * assert.equal(contentDispositionFileName('attachment; filename="/"'), undefined);
+ * assert.equal(contentDispositionFileName("inline"), undefined);
  * ```
  */
 export function contentDispositionFileName(header: string): string | undefined {
   let raw: string | undefined;
   const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
-  if (extended) {
-    const charset = extended[1].trim().toLowerCase();
-    raw = charset === "utf-8" || charset === "" ? percentDecode(extended[2].trim()) : undefined;
+  const [, charsetField, encoded] = extended ?? [];
+  if (charsetField !== undefined && encoded !== undefined) {
+    const charset = charsetField.trim().toLowerCase();
+    raw = charset === "utf-8" || charset === "" ? percentDecode(encoded.trim()) : undefined;
   }
   if (raw === undefined) {
     const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
-    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2].trim();
+    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2]?.trim();
   }
   if (raw === undefined) return undefined;
   const base = raw.slice(Math.max(raw.lastIndexOf("/"), raw.lastIndexOf("\\")) + 1)

@@ -10,7 +10,7 @@ export interface ProgressState {
   /** Bytes received so far, including any resumed part. */
   received: number;
   /** The full size, when known. */
-  total?: number;
+  total?: number | undefined;
   /** Bytes received in this run (for the rate). */
   fetched: number;
   /** Milliseconds since this run's body started. */
@@ -22,11 +22,12 @@ export interface ProgressState {
  *
  * @example
  * ```ts
- * import { formatBytes } from "./progress.ts";
+ * import assert from "node:assert/strict";
+ * import { formatBytes } from "@netkit/netkit/download";
  *
- * console.assert(formatBytes(512) === "512");
- * console.assert(formatBytes(1536) === "1.5K");
- * console.assert(formatBytes(200 * 1024 * 1024) === "200M");
+ * assert.equal(formatBytes(512), "512");
+ * assert.equal(formatBytes(1536), "1.5K");
+ * assert.equal(formatBytes(200 * 1024 * 1024), "200M");
  * ```
  */
 export function formatBytes(bytes: number): string {
@@ -48,10 +49,14 @@ export function formatBytes(bytes: number): string {
  *
  * @example
  * ```ts
- * import { formatProgressLine } from "./progress.ts";
+ * import assert from "node:assert/strict";
+ * import { formatProgressLine } from "@netkit/netkit/download";
  *
- * const line = formatProgressLine("f.bin", { received: 512, total: 1024, fetched: 512, elapsedMs: 1000 }, 60);
- * console.assert(line.includes(" 50%") && line.length <= 60);
+ * const progress = { received: 512, total: 1024, fetched: 512, elapsedMs: 1000 };
+ * const line = formatProgressLine("f.bin", progress, 60);
+ * assert.ok(line.startsWith("f.bin "));
+ * assert.ok(line.includes(" 50%"));
+ * assert.ok(line.length <= 60);
  * ```
  */
 export function formatProgressLine(name: string, state: ProgressState, columns = 80): string {
@@ -89,9 +94,11 @@ export function formatProgressLine(name: string, state: ProgressState, columns =
  *
  * @example
  * ```ts
- * import { formatDuration } from "./progress.ts";
+ * import assert from "node:assert/strict";
+ * import { formatDuration } from "@netkit/netkit/download";
  *
- * console.assert(formatDuration(200) === "3m20s" && formatDuration(Infinity) === "--");
+ * assert.equal(formatDuration(200), "3m20s");
+ * assert.equal(formatDuration(Infinity), "--");
  * ```
  */
 export function formatDuration(seconds: number): string {

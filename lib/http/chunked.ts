@@ -14,7 +14,7 @@ import { LineTooLongError, type SocketStream, UnexpectedEofError } from "../net/
 /** Options of {@linkcode copyChunkedBody}. */
 export interface ChunkedOptions {
   /** Called with the running count of body bytes after each write. */
-  onProgress?: (copied: number) => void;
+  onProgress?: ((copied: number) => void) | undefined;
   /** The most bytes of trailer lines. @default {65536} */
   maxTrailerBytes?: number;
   /** The most trailer lines. @default {100} */
@@ -46,17 +46,22 @@ const CHUNK_SIZE_LINE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;.*)?$/;
  *
  * @example
  * ```ts
- * import { copyChunkedBody } from "./chunked.ts";
- * import { duplexFromStreams } from "../io/duplex.ts";
- * import { SocketStream } from "../net/socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { copyChunkedBody } from "@netkit/netkit/http";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ * import { SocketStream } from "@netkit/netkit/net";
  *
  * const wire = "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n";
- * await using stream = new SocketStream(duplexFromStreams(new Blob([wire]).stream(), new WritableStream()));
- * const parts: string[] = [];
- * const sink = { write: (p: Uint8Array) => (parts.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const input = new Blob([wire]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+ * let body = "";
+ * const sink = {
+ *   write: (p: Uint8Array) => (body += new TextDecoder().decode(p), Promise.resolve(p.length)),
+ * };
  * const result = await copyChunkedBody(stream, sink);
- * console.assert(parts.join("") === "hello world" && result.bytes === 11);
- * console.assert(result.trailers[0][1] === "1");
+ * assert.equal(body, "hello world");
+ * assert.equal(result.bytes, 11);
+ * assert.deepEqual(result.trailers, [["X-Sum", "1"]]);
  * ```
  */
 export async function copyChunkedBody(
@@ -85,9 +90,11 @@ export async function copyChunkedBody(
   };
   while (true) {
     const sizeLine = await readLine("chunk size");
-    const match = CHUNK_SIZE_LINE.exec(sizeLine.trim());
-    if (!match) throw new HttpProtocolError(`Invalid chunk size line ${quoteForMessage(sizeLine)}`);
-    const size = parseInt(match[1], 16);
+    const hex = CHUNK_SIZE_LINE.exec(sizeLine.trim())?.[1];
+    if (hex === undefined) {
+      throw new HttpProtocolError(`Invalid chunk size line ${quoteForMessage(sizeLine)}`);
+    }
+    const size = parseInt(hex, 16);
     if (size === 0) break;
     const base = total;
     try {

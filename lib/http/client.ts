@@ -616,6 +616,27 @@ async function openStream(
  * @throws {ConnectionClosedError} when the server closes before its response head ends.
  * @throws the signal's reason when `signal` aborts.
  *
+ * @example Fetch from a Deno.serve server on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   (request) => new Response(`You asked for ${new URL(request.url).pathname}\n`),
+ * );
+ * await using response = await sendHttpRequest(`http://127.0.0.1:${server.addr.port}/hello`);
+ * assert.equal(response.status, 200);
+ * assert.equal(response.head.headers.get("content-type"), "text/plain;charset=UTF-8");
+ * let body = "";
+ * const decoder = new TextDecoder();
+ * const bytes = await response.copyBodyTo({
+ *   write: (p) => (body += decoder.decode(p, { stream: true }), Promise.resolve(p.length)),
+ * });
+ * assert.equal(bytes, response.contentLength);
+ * assert.equal(body, "You asked for /hello\n");
+ * ```
+ *
  * @example POST a JSON document to a server on loopback
  * ```ts
  * import assert from "node:assert/strict";

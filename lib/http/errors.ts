@@ -11,10 +11,11 @@
  *
  * @example
  * ```ts
- * import { HttpProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { HttpProtocolError } from "@netkit/netkit/http";
  *
  * const error = new HttpProtocolError('Invalid status line "HTTP/9 OK"');
- * console.assert(error instanceof SyntaxError);
+ * assert.ok(error instanceof SyntaxError);
  * ```
  */
 export class HttpProtocolError extends SyntaxError {
@@ -31,9 +32,11 @@ export class HttpProtocolError extends SyntaxError {
  *
  * @example
  * ```ts
- * import { HeaderLimitError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { HeaderLimitError } from "@netkit/netkit/http";
  *
- * console.assert(new HeaderLimitError("count", 100).message === "Response has more than 100 header lines");
+ * const error = new HeaderLimitError("count", 100);
+ * assert.equal(error.message, "Response has more than 100 header lines");
  * ```
  */
 export class HeaderLimitError extends RangeError {
@@ -60,10 +63,11 @@ export class HeaderLimitError extends RangeError {
  *
  * @example
  * ```ts
- * import { HttpStatusError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { HttpStatusError } from "@netkit/netkit/http";
  *
  * const error = new HttpStatusError(404, "Not Found", "http://127.0.0.1/x");
- * console.assert(error.message === 'Server answered 404 Not Found for "http://127.0.0.1/x"');
+ * assert.equal(error.message, 'Server answered 404 Not Found for "http://127.0.0.1/x"');
  * ```
  */
 export class HttpStatusError extends Error {
@@ -88,9 +92,13 @@ export class HttpStatusError extends Error {
  *
  * @example
  * ```ts
- * import { RedirectError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { RedirectError } from "@netkit/netkit/http";
  *
- * console.assert(new RedirectError("Redirect loop at \"http://a/\"", "http://a/") instanceof Error);
+ * const error = new RedirectError('Redirect loop at "http://a/"', "http://a/");
+ * assert.ok(error instanceof Error);
+ * assert.equal(error.message, 'Redirect loop at "http://a/"');
+ * assert.equal(error.url, "http://a/");
  * ```
  */
 export class RedirectError extends Error {
@@ -109,9 +117,11 @@ export class RedirectError extends Error {
  *
  * @example
  * ```ts
- * import { ConnectionClosedError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { ConnectionClosedError } from "@netkit/netkit/http";
  *
- * console.assert(new ConnectionClosedError("Server closed the connection").name === "ConnectionClosedError");
+ * const error = new ConnectionClosedError("Server closed the connection");
+ * assert.equal(error.name, "ConnectionClosedError");
  * ```
  */
 export class ConnectionClosedError extends Error {

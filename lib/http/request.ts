@@ -113,9 +113,10 @@ export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions =
  *
  * @example
  * ```ts
- * import { basicCredentials } from "./request.ts";
+ * import assert from "node:assert/strict";
+ * import { basicCredentials } from "@netkit/netkit/http";
  *
- * console.assert(basicCredentials("Aladdin", "open sesame") === "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+ * assert.equal(basicCredentials("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
  * ```
  */
 export function basicCredentials(username: string, password: string): string {

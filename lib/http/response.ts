@@ -25,11 +25,12 @@ export class HttpHeaders {
    *
    * @example
    * ```ts
-   * import { HttpHeaders } from "./response.ts";
+   * import assert from "node:assert/strict";
+   * import { HttpHeaders } from "@netkit/netkit/http";
    *
    * const headers = new HttpHeaders();
    * headers.entries.push(["Set-Cookie", "a=1"], ["set-cookie", "b=2"]);
-   * console.assert(headers.getAll("SET-COOKIE").join() === "a=1,b=2");
+   * assert.deepEqual(headers.getAll("SET-COOKIE"), ["a=1", "b=2"]);
    * ```
    */
   getAll(name: string): string[] {
@@ -84,14 +85,17 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  *
  * @example
  * ```ts
- * import { duplexFromStreams } from "../io/duplex.ts";
- * import { SocketStream } from "../net/socket_stream.ts";
- * import { readHttpResponseHead } from "./response.ts";
+ * import assert from "node:assert/strict";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ * import { SocketStream } from "@netkit/netkit/net";
+ * import { readHttpResponseHead } from "@netkit/netkit/http";
  *
  * const text = "HTTP/1.1 200 OK\nX-A: 1\n  folded\nx-a: 2\n\nbody";
- * await using stream = new SocketStream(duplexFromStreams(new Blob([text]).stream(), new WritableStream()));
+ * const input = new Blob([text]).stream();
+ * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
  * const head = await readHttpResponseHead(stream);
- * console.assert(head.status === 200 && head.headers.get("X-A") === "1 folded, 2");
+ * assert.equal(head.status, 200);
+ * assert.equal(head.headers.get("X-A"), "1 folded, 2");
  * ```
  */
 export async function readHttpResponseHead(
@@ -139,12 +143,12 @@ export async function readHttpResponseHead(
       if (line === "") break;
       head.lines.push(line);
       if (line[0] === " " || line[0] === "\t") {
-        if (entries.length === 0) {
+        const last = entries.at(-1);
+        if (last === undefined) {
           throw new HttpProtocolError(
             `Continuation line before any header ${quoteForMessage(line)}`,
           );
         }
-        const last = entries[entries.length - 1];
         last[1] = `${last[1]} ${line.trim()}`.trim();
         continue;
       }
@@ -207,13 +211,14 @@ export type BodyFraming =
  *
  * @example
  * ```ts
- * import { bodyFraming, HttpHeaders } from "./response.ts";
+ * import assert from "node:assert/strict";
+ * import { bodyFraming, HttpHeaders } from "@netkit/netkit/http";
  *
  * const headers = new HttpHeaders();
  * headers.entries.push(["Content-Length", "42"]);
  * const head = { version: "HTTP/1.1", status: 200, reason: "OK", headers, lines: [] };
- * console.assert(JSON.stringify(bodyFraming("GET", head)) === '{"kind":"length","length":42}');
- * console.assert(bodyFraming("HEAD", head).kind === "none");
+ * assert.deepEqual(bodyFraming("GET", head), { kind: "length", length: 42 });
+ * assert.equal(bodyFraming("HEAD", head).kind, "none");
  * ```
  */
 export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming {
@@ -234,8 +239,8 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
   const lengths = head.headers.getAll("Content-Length")
     .flatMap((value) => value.split(","))
     .map((value) => value.trim());
-  if (lengths.length === 0) return { kind: "close" };
-  const length = lengths[0];
+  const [length] = lengths;
+  if (length === undefined) return { kind: "close" };
   if (!/^[0-9]{1,15}$/.test(length) || lengths.some((other) => other !== length)) {
     throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
   }

@@ -53,12 +53,16 @@ export class UrlError extends SyntaxError {
  *
  * @example
  * ```ts
- * import { parseHttpUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
  *
  * const url = parseHttpUrl("http://user:pw@[::1]:8080/a%20b?q=1#top");
- * console.assert(url.host === "::1" && url.port === 8080 && url.target === "/a%20b?q=1");
- * console.assert(url.username === "user" && url.password === "pw");
- * console.assert(parseHttpUrl("https://example.org").port === 443);
+ * assert.equal(url.host, "::1");
+ * assert.equal(url.port, 8080);
+ * assert.equal(url.target, "/a%20b?q=1");
+ * assert.equal(url.username, "user");
+ * assert.equal(url.password, "pw");
+ * assert.equal(parseHttpUrl("https://example.org").port, 443);
  * ```
  */
 export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
@@ -108,10 +112,11 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
  *
  * @example
  * ```ts
- * import { hostHeader, parseHttpUrl } from "./url.ts";
+ * import assert from "node:assert/strict";
+ * import { hostHeader, parseHttpUrl } from "@netkit/netkit/http";
  *
- * console.assert(hostHeader(parseHttpUrl("http://[::1]:8080/")) === "[::1]:8080");
- * console.assert(hostHeader(parseHttpUrl("https://example.org:443/")) === "example.org");
+ * assert.equal(hostHeader(parseHttpUrl("http://[::1]:8080/")), "[::1]:8080");
+ * assert.equal(hostHeader(parseHttpUrl("https://example.org:443/")), "example.org");
  * ```
  */
 export function hostHeader(url: HttpUrl): string {

@@ -3,9 +3,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import config from "../../deno.json" with { type: "json" };
  * import { VERSION } from "./version.ts";
  *
- * console.assert(/^\d+\.\d+\.\d+$/.test(VERSION));
+ * assert.match(VERSION, /^\d+\.\d+\.\d+$/);
+ * assert.equal(VERSION, config.version); // the package's version in deno.json
  * ```
  */
 export const VERSION = "0.1.0";

@@ -17,6 +17,12 @@ export interface BufferedLineWriterOptions {
   /** Write at most this long after the first unwritten line arrives. @default {10} */
   flushDelayMs?: number;
   /**
+   * How long disposing waits for the buffered lines to go out. A log whose reader has stopped
+   * reading (a full stderr pipe) would otherwise hold up a server's shutdown for ever; lines not
+   * out by then are given up. @default {1000}
+   */
+  disposeTimeoutMs?: number;
+  /**
    * The size of each of the two buffers: lines that do not fit in the filling one are dropped
    * (and counted) until the reader catches up. @default {262144}
    */
@@ -33,18 +39,21 @@ const NEWLINE = 10;
  *
  * @example Log to stderr
  * ```ts
- * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+ * import assert from "node:assert/strict";
+ * import { BufferedLineWriter } from "@netkit/netkit/io";
  *
  * await using log = new BufferedLineWriter(Deno.stderr);
  * log.writeLine("Received a connection request from 127.0.0.1.");
+ * assert.equal(log.dropped, 0); // the line is queued; disposing the writer flushes it
  * ```
  */
 export class BufferedLineWriter implements AsyncDisposable {
   readonly #writer: ByteWriter;
   readonly #flushDelayMs: number;
+  readonly #disposeTimeoutMs: number;
   readonly #bufferBytes: number;
   #buffers: [Uint8Array, Uint8Array] | undefined;
-  #active = 0;
+  #active: 0 | 1 = 0;
   #used = 0;
   #dropped = 0;
   #unreported = 0;
@@ -55,6 +64,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
     this.#writer = writer;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
+    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 1000;
     this.#bufferBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 
@@ -68,15 +78,21 @@ export class BufferedLineWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { BufferedLineWriter } from "./buffered_line_writer.ts";
+   * import assert from "node:assert/strict";
+   * import { BufferedLineWriter } from "@netkit/netkit/io";
    *
    * const chunks: string[] = [];
-   * const sink = { write: (p: Uint8Array) => (chunks.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+   * const sink = {
+   *   write: (p: Uint8Array) => {
+   *     chunks.push(new TextDecoder().decode(p));
+   *     return Promise.resolve(p.length);
+   *   },
+   * };
    * const log = new BufferedLineWriter(sink);
    * log.writeLine("one");
    * log.writeLine("two");
    * await log.flush();
-   * console.assert(chunks.join("") === "one\ntwo\n" && chunks.length === 1);
+   * assert.deepEqual(chunks, ["one\ntwo\n"]); // one batch, one write
    * ```
    */
   writeLine(line: string): void {
@@ -123,7 +139,7 @@ export class BufferedLineWriter implements AsyncDisposable {
       else notice = encoder.encode(text); // Rare: a full buffer, so one allocation is fine.
       this.#unreported = 0;
     }
-    this.#active ^= 1;
+    this.#active = this.#active === 0 ? 1 : 0;
     this.#used = 0;
     this.#writing = this.#write(bytes, notice).finally(() => {
       this.#writing = undefined;
@@ -152,8 +168,18 @@ export class BufferedLineWriter implements AsyncDisposable {
     }
   }
 
-  /** Flushes, for `await using`; the writer stays usable. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.flush();
+  /**
+   * Flushes, for `await using`, waiting at most `disposeTimeoutMs`; the writer stays usable.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#disposeTimeoutMs);
+    });
+    try {
+      await Promise.race([this.flush(), gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -33,13 +33,36 @@ export interface Duplex extends ByteReader, ByteWriter {
  * @param writable Where bytes go.
  * @returns A duplex whose `close()` releases both.
  *
- * @example
+ * @example Read and write through the duplex
  * ```ts
- * import { duplexFromStreams, SocketStream } from "./socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ *
+ * const written: string[] = [];
+ * const output = new WritableStream<Uint8Array>({
+ *   write: (chunk) => void written.push(new TextDecoder().decode(chunk)),
+ * });
+ * const duplex = duplexFromStreams(new Blob(["hello\n"]).stream(), output);
+ * const buffer = new Uint8Array(16);
+ * const n = await duplex.read(buffer);
+ * assert.equal(new TextDecoder().decode(buffer.subarray(0, n ?? 0)), "hello\n");
+ * assert.equal(await duplex.read(buffer), null); // end of stream
+ * assert.equal(await duplex.write(new TextEncoder().encode("bye")), 3);
+ * await duplex.closeWrite?.();
+ * assert.deepEqual(written, ["bye"]);
+ * duplex.close();
+ * ```
+ *
+ * @example Give a SocketStream a pair of Web streams
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { duplexFromStreams } from "@netkit/netkit/io";
+ * import { SocketStream } from "@netkit/netkit/net";
  *
  * const input = new Blob(["hello\r\nworld\n"]).stream();
  * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
- * console.assert((await stream.readLine()) === "hello");
+ * assert.equal(await stream.readLine(), "hello");
+ * assert.equal(await stream.readLine(), "world");
  * ```
  */
 export function duplexFromStreams(

@@ -11,12 +11,19 @@ import type { ByteWriter } from "./duplex.ts";
  *
  * @example
  * ```ts
- * import { writeAll } from "./socket_stream.ts";
+ * import assert from "node:assert/strict";
+ * import { writeAll } from "@netkit/netkit/io";
  *
- * let total = 0;
- * const slow = { write: (p: Uint8Array) => Promise.resolve((total += Math.min(3, p.length), Math.min(3, p.length))) };
- * await writeAll(slow, new Uint8Array(10));
- * console.assert(total === 10);
+ * // A writer that takes at most 3 bytes per call.
+ * const received: number[] = [];
+ * const slow = {
+ *   write: (p: Uint8Array) => {
+ *     received.push(...p.subarray(0, 3));
+ *     return Promise.resolve(Math.min(3, p.length));
+ *   },
+ * };
+ * await writeAll(slow, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+ * assert.deepEqual(received, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
  * ```
  */
 export async function writeAll(dest: ByteWriter, bytes: Uint8Array): Promise<void> {

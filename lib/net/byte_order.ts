@@ -37,9 +37,10 @@ function swap32(value: number, name: string): number {
  *
  * @example Port 80 in network order, read back as a host number on x86
  * ```ts
- * import { htons, ntohs } from "./byte_order.ts";
+ * import assert from "node:assert/strict";
+ * import { htons, ntohs } from "@netkit/netkit/net";
  *
- * console.assert(ntohs(htons(80)) === 80);
+ * assert.equal(ntohs(htons(80)), 80);
  * ```
  */
 export function htons(value: number): number {
@@ -54,9 +55,10 @@ export function htons(value: number): number {
  *
  * @example
  * ```ts
- * import { HOST_IS_LITTLE_ENDIAN, ntohs } from "./byte_order.ts";
+ * import assert from "node:assert/strict";
+ * import { HOST_IS_LITTLE_ENDIAN, ntohs } from "@netkit/netkit/net";
  *
- * console.assert(ntohs(0x5000) === (HOST_IS_LITTLE_ENDIAN ? 80 : 0x5000));
+ * assert.equal(ntohs(0x5000), HOST_IS_LITTLE_ENDIAN ? 80 : 0x5000);
  * ```
  */
 export function ntohs(value: number): number {
@@ -72,9 +74,10 @@ export function ntohs(value: number): number {
  *
  * @example 127.0.0.1 as a host number, then in network order
  * ```ts
- * import { HOST_IS_LITTLE_ENDIAN, htonl } from "./byte_order.ts";
+ * import assert from "node:assert/strict";
+ * import { HOST_IS_LITTLE_ENDIAN, htonl } from "@netkit/netkit/net";
  *
- * console.assert(htonl(0x7f000001) === (HOST_IS_LITTLE_ENDIAN ? 0x0100007f : 0x7f000001));
+ * assert.equal(htonl(0x7f000001), HOST_IS_LITTLE_ENDIAN ? 0x0100007f : 0x7f000001);
  * ```
  */
 export function htonl(value: number): number {
@@ -90,9 +93,10 @@ export function htonl(value: number): number {
  *
  * @example
  * ```ts
- * import { htonl, ntohl } from "./byte_order.ts";
+ * import assert from "node:assert/strict";
+ * import { htonl, ntohl } from "@netkit/netkit/net";
  *
- * console.assert(ntohl(htonl(0xdeadbeef)) === 0xdeadbeef);
+ * assert.equal(ntohl(htonl(0xdeadbeef)), 0xdeadbeef);
  * ```
  */
 export function ntohl(value: number): number {

@@ -21,12 +21,13 @@ function describeAddress(address: Deno.Addr): string {
  *
  * @example
  * ```ts
- * import { connectionLogger } from "./connection_log.ts";
+ * import assert from "node:assert/strict";
+ * import { connectionLogger } from "@netkit/netkit/net";
  *
  * const lines: string[] = [];
  * const log = connectionLogger((line) => lines.push(line));
  * log({ transport: "tcp", hostname: "::ffff:127.0.0.1", port: 50000 });
- * console.assert(lines[0] === "Received a connection request from 127.0.0.1.");
+ * assert.equal(lines[0], "Received a connection request from 127.0.0.1.");
  * ```
  */
 export function connectionLogger(writeLine: (line: string) => void): (address: Deno.Addr) => void {

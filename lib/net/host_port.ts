@@ -13,11 +13,12 @@
  *
  * @example
  * ```ts
- * import { formatHostPort } from "./host_port.ts";
+ * import assert from "node:assert/strict";
+ * import { formatHostPort } from "@netkit/netkit/net";
  *
- * console.assert(formatHostPort("::1", 8080) === "[::1]:8080");
- * console.assert(formatHostPort("127.0.0.1", 13) === "127.0.0.1:13");
- * console.assert(formatHostPort("fe80::1") === "[fe80::1]");
+ * assert.equal(formatHostPort("::1", 8080), "[::1]:8080");
+ * assert.equal(formatHostPort("127.0.0.1", 13), "127.0.0.1:13");
+ * assert.equal(formatHostPort("fe80::1"), "[fe80::1]");
  * ```
  */
 export function formatHostPort(host: string, port?: number): string {

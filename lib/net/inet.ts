@@ -138,16 +138,12 @@ function parseIpv6(text: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { inetPton } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { inetPton } from "@netkit/netkit/net";
  *
- * console.assert(inetPton("127.0.0.1").join(".") === "127.0.0.1");
- * console.assert(inetPton("::1").length === 16);
- * try {
- *   inetPton("01.2.3.4");
- *   throw new Error("accepted");
- * } catch (error) {
- *   console.assert(error instanceof SyntaxError);
- * }
+ * assert.deepEqual(inetPton("127.0.0.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.equal(inetPton("::1").length, 16);
+ * assert.throws(() => inetPton("01.2.3.4"), SyntaxError); // a leading zero is ambiguous
  * ```
  */
 export function inetPton(text: string, family?: IpFamily): Uint8Array {
@@ -177,10 +173,11 @@ function parseAddress(text: string, version: IpFamily): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { addressFamily } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { addressFamily } from "@netkit/netkit/net";
  *
- * console.assert(addressFamily("::1") === 6);
- * console.assert(addressFamily("example.org") === undefined);
+ * assert.equal(addressFamily("::1"), 6);
+ * assert.equal(addressFamily("example.org"), undefined);
  * ```
  */
 export function addressFamily(text: string): IpFamily | undefined {
@@ -201,11 +198,12 @@ export function addressFamily(text: string): IpFamily | undefined {
  *
  * @example
  * ```ts
- * import { inetNtop, inetPton } from "./inet.ts";
+ * import assert from "node:assert/strict";
+ * import { inetNtop, inetPton } from "@netkit/netkit/net";
  *
- * console.assert(inetNtop(inetPton("2001:DB8:0:0:1:0:0:1")) === "2001:db8::1:0:0:1");
- * console.assert(inetNtop(inetPton("::ffff:c000:0201")) === "::ffff:192.0.2.1");
- * console.assert(inetNtop(new Uint8Array([10, 0, 0, 1])) === "10.0.0.1");
+ * assert.equal(inetNtop(inetPton("2001:DB8:0:0:1:0:0:1")), "2001:db8::1:0:0:1");
+ * assert.equal(inetNtop(inetPton("::ffff:c000:0201")), "::ffff:192.0.2.1");
+ * assert.equal(inetNtop(new Uint8Array([10, 0, 0, 1])), "10.0.0.1");
  * ```
  */
 export function inetNtop(bytes: Uint8Array): string {
@@ -216,8 +214,9 @@ export function inetNtop(bytes: Uint8Array): string {
   if (bytes.length !== 16) {
     throw new RangeError(`An address is 4 or 16 bytes long, not ${bytes.length}`);
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
   const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((bytes[i] << 8) | bytes[i + 1]);
+  for (let i = 0; i < 16; i += 2) words.push(view.getUint16(i));
   // The longest run of zero words, the first one on a tie; a single zero is not a run.
   let bestStart = -1;
   let bestLength = 0;
@@ -236,7 +235,7 @@ export function inetNtop(bytes: Uint8Array): string {
   }
   if (bestLength < 2) bestStart = -1;
   let text = "";
-  for (let i = 0; i < 8; i++) {
+  for (const [i, word] of words.entries()) {
     if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLength) {
       if (i === bestStart) text += ":";
       continue;
@@ -248,8 +247,53 @@ export function inetNtop(bytes: Uint8Array): string {
       text += bytes.subarray(12).join(".");
       break;
     }
-    text += words[i].toString(16);
+    text += word.toString(16);
   }
   if (bestStart >= 0 && bestStart + bestLength === 8) text += ":";
   return text;
+}
+
+/**
+ * Parses an IPv4 address in any form glibc's `inet_aton` takes, exactly (no trailing text, as
+ * `gethostbyname` and `getaddrinfo` use it): one to four parts, each decimal, octal (`0` prefix)
+ * or hexadecimal (`0x`), the last part filling the bytes that remain — `127.1`, `0x7f.1` and
+ * `2130706433` are all 127.0.0.1.
+ *
+ * @param text The address text.
+ * @returns Four bytes in network order, or undefined when `text` is no such address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inetAton } from "@netkit/netkit/net";
+ *
+ * assert.deepEqual(inetAton("127.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.deepEqual(inetAton("0x7f.1"), new Uint8Array([127, 0, 0, 1]));
+ * assert.equal(inetAton("1.2.3.256"), undefined);
+ * ```
+ */
+export function inetAton(text: string): Uint8Array | undefined {
+  if (typeof text !== "string" || text === "") return undefined;
+  const parts = text.split(".");
+  if (parts.length > 4) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    let value: number;
+    if (/^0[xX][0-9a-fA-F]+$/.test(part)) value = parseInt(part.slice(2), 16);
+    else if (/^0[0-7]*$/.test(part)) value = part.length === 1 ? 0 : parseInt(part.slice(1), 8);
+    else if (/^[1-9][0-9]*$/.test(part)) value = Number(part);
+    else return undefined;
+    if (!Number.isSafeInteger(value)) return undefined;
+    values.push(value);
+  }
+  const last = values.pop() ?? 0;
+  if (values.some((value) => value > 255)) return undefined;
+  const lastBytes = 4 - values.length;
+  if (last >= 2 ** (8 * lastBytes)) return undefined;
+  const bytes = new Uint8Array(4);
+  values.forEach((value, i) => (bytes[i] = value));
+  for (let i = 3, rest = last; i >= values.length; i--, rest = Math.floor(rest / 256)) {
+    bytes[i] = rest % 256;
+  }
+  return bytes;
 }

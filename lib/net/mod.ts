@@ -3,8 +3,8 @@
  * createClientSocket} and {@linkcode createServerSocket} (IPv4 and IPv6), {@linkcode SocketStream}
  * (bounded lines, exact reads, bulk copies, buffered writes, half-close, read deadlines),
  * {@linkcode SocketError} naming the step that failed, TLS connect, and the address tools of the
- * lecture: `inet_pton`/`inet_ntop`, byte order, `sockaddr` layouts, host:port formatting and the
- * services table.
+ * lecture (the networking lecture notes netkit implements): `inet_pton`/`inet_ntop`, byte order,
+ * `sockaddr` layouts, host:port formatting and the services table.
  *
  * @module
  */

@@ -32,23 +32,26 @@ export interface ServiceEntry {
  *
  * @example
  * ```ts
- * import { parseServices } from "./services.ts";
+ * import assert from "node:assert/strict";
+ * import { parseServices } from "@netkit/netkit/net";
  *
- * const [smtp] = parseServices("smtp\t\t25/tcp\t\tmail\t# Simple Mail Transfer\nbad line\n");
- * console.assert(smtp.port === 25 && smtp.protocol === "tcp" && smtp.aliases[0] === "mail");
+ * const entries = parseServices("smtp\t\t25/tcp\t\tmail\t# Simple Mail Transfer\nbad line\n");
+ * assert.deepEqual(entries, [{ name: "smtp", port: 25, protocol: "tcp", aliases: ["mail"] }]);
  * ```
  */
 export function parseServices(text: string): ServiceEntry[] {
   const entries: ServiceEntry[] = [];
   for (const fields of configLines(text)) {
-    if (fields.length < 2) continue;
-    const match = /^([0-9]{1,5})\/([A-Za-z0-9-]+)$/.exec(fields[1]);
-    if (!match || Number(match[1]) > 65535) continue;
+    const [name, portAndProtocol, ...aliases] = fields;
+    if (name === undefined || portAndProtocol === undefined) continue;
+    const match = /^([0-9]{1,5})\/([A-Za-z0-9-]+)$/.exec(portAndProtocol);
+    const protocol = match?.[2];
+    if (!match || protocol === undefined || Number(match[1]) > 65535) continue;
     entries.push({
-      name: fields[0],
+      name,
       port: Number(match[1]),
-      protocol: match[2].toLowerCase(),
-      aliases: fields.slice(2),
+      protocol: protocol.toLowerCase(),
+      aliases,
     });
   }
   return entries;
@@ -59,7 +62,7 @@ export interface LookupServiceOptions {
   /** The services file; when it cannot be read, the embedded table. @default {"/etc/services"} */
   servicesFile?: string;
   /** Only this protocol (`tcp`, `udp`). */
-  protocol?: string;
+  protocol?: string | undefined;
   /** A table already loaded with {@linkcode loadServiceTable}; `servicesFile` is then unused. */
   table?: ServiceTable;
 }
@@ -88,12 +91,14 @@ export interface ServiceTable {
  *
  * @example Several lookups, one read
  * ```ts
- * import { loadServiceTable, lookupService } from "./services.ts";
+ * import assert from "node:assert/strict";
+ * import { loadServiceTable, lookupService } from "@netkit/netkit/net";
  *
  * const table = await loadServiceTable("/nonexistent");
  * const ssh = await lookupService("ssh", { table });
  * const smtp = await lookupService("25", { table });
- * console.assert(ssh.entries[0].port === 22 && smtp.entries[0].name === "smtp");
+ * assert.equal(ssh.entries[0]?.port, 22);
+ * assert.equal(smtp.entries[0]?.name, "smtp");
  * ```
  */
 export async function loadServiceTable(path: string = SERVICES_FILE_PATH): Promise<ServiceTable> {
@@ -116,10 +121,12 @@ export async function loadServiceTable(path: string = SERVICES_FILE_PATH): Promi
  *
  * @example From the embedded table
  * ```ts
- * import { lookupService } from "./services.ts";
+ * import assert from "node:assert/strict";
+ * import { lookupService } from "@netkit/netkit/net";
  *
  * const { entries, source } = await lookupService("ssh", { servicesFile: "/nonexistent" });
- * console.assert(source === "embedded" && entries[0].port === 22);
+ * assert.equal(source, "embedded");
+ * assert.equal(entries[0]?.port, 22);
  * ```
  */
 export async function lookupService(

@@ -70,10 +70,14 @@ function checkUint32(value: number, name: string): void {
  *
  * @example
  * ```ts
- * import { encodeSockaddrIn } from "./sockaddr.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeSockaddrIn } from "@netkit/netkit/net";
  *
  * const bytes = encodeSockaddrIn("127.0.0.1", 80);
- * console.assert(bytes.length === 16 && bytes[2] === 0 && bytes[3] === 80 && bytes[4] === 127);
+ * assert.equal(bytes.length, 16);
+ * assert.equal(bytes[2], 0);
+ * assert.equal(bytes[3], 80);
+ * assert.equal(bytes[4], 127);
  * ```
  */
 export function encodeSockaddrIn(address: string, port: number): Uint8Array {
@@ -104,11 +108,13 @@ export interface SockaddrIn6Options {
  *
  * @example
  * ```ts
- * import { decodeSockaddr, encodeSockaddrIn6 } from "./sockaddr.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeSockaddr, encodeSockaddrIn6 } from "@netkit/netkit/net";
  *
  * const bytes = encodeSockaddrIn6("::1", 443);
- * console.assert(bytes.length === 28 && bytes[23] === 1);
- * console.assert(decodeSockaddr(bytes).address === "::1");
+ * assert.equal(bytes.length, 28);
+ * assert.equal(bytes[23], 1);
+ * assert.equal(decodeSockaddr(bytes).address, "::1");
  * ```
  */
 export function encodeSockaddrIn6(
@@ -142,10 +148,12 @@ export function encodeSockaddrIn6(
  *
  * @example
  * ```ts
- * import { decodeSockaddr, encodeSockaddrIn } from "./sockaddr.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeSockaddr, encodeSockaddrIn } from "@netkit/netkit/net";
  *
  * const { address, port } = decodeSockaddr(encodeSockaddrIn("192.0.2.7", 8080));
- * console.assert(address === "192.0.2.7" && port === 8080);
+ * assert.equal(address, "192.0.2.7");
+ * assert.equal(port, 8080);
  * ```
  */
 export function decodeSockaddr(bytes: Uint8Array): SocketAddress {

@@ -1,6 +1,7 @@
 /**
  * TCP socket helpers on `Deno.connect` and `Deno.listen`: the lecture's `createClientSocket` and
- * `createServerSocket`, with typed errors and port checks done before any system call.
+ * `createServerSocket` (the lecture: the networking lecture notes netkit implements), with typed
+ * errors and port checks done before any system call.
  *
  * @module
  */
@@ -27,10 +28,11 @@ export interface ParsePortOptions {
  *
  * @example
  * ```ts
- * import { parsePort } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { parsePort } from "@netkit/netkit/net";
  *
- * console.assert(parsePort("8080") === 8080);
- * console.assert(parsePort("0", { allowZero: true }) === 0);
+ * assert.equal(parsePort("8080"), 8080);
+ * assert.equal(parsePort("0", { allowZero: true }), 0);
  * ```
  */
 export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
@@ -45,9 +47,9 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
   /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Abort from outside, e.g. on SIGINT. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
@@ -64,11 +66,37 @@ function bareHost(host: string): string {
  * @throws {RangeError} for a bad port, before any system call.
  * @throws {SocketError} naming the step that failed (resolve, connect) and why.
  *
- * @example Read the time from a daytime server
- * ```ts ignore
- * import { createClientSocket } from "./socket.ts";
+ * @example Read the time from a daytime server on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket } from "@netkit/netkit/net";
  *
- * using conn = await createClientSocket("127.0.0.1", 13);
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const served = (async () => {
+ *   using peer = await listener.accept();
+ *   await peer.write(new TextEncoder().encode("Mon Nov 30 04:20:00 2026\r\n"));
+ * })();
+ * using conn = await createClientSocket("127.0.0.1", listener.addr.port);
+ * assert.equal(conn.remoteAddr.port, listener.addr.port);
+ * const text = await new Response(conn.readable).text();
+ * assert.equal(text, "Mon Nov 30 04:20:00 2026\r\n");
+ * await served;
+ * ```
+ *
+ * @example A refused connection names the step and the peer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket, SocketError } from "@netkit/netkit/net";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr;
+ * listener.close(); // nothing listens on the port any more
+ * await assert.rejects(createClientSocket("127.0.0.1", port), (error) => {
+ *   assert.ok(error instanceof SocketError);
+ *   assert.equal(error.failure, "refused");
+ *   assert.equal(error.message, `Cannot connect to "127.0.0.1:${port}": connection refused`);
+ *   return true;
+ * });
  * ```
  */
 export async function createClientSocket(
@@ -106,7 +134,7 @@ export interface ServerSocketOptions {
    * The address to listen on. The default `::` serves IPv4 and IPv6 clients alike; where the
    * machine has no IPv6, `0.0.0.0` is used instead. @default {"::"}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Let several processes listen on one port (needs `--unstable-net`). @default {false} */
   reusePort?: boolean;
 }
@@ -121,10 +149,11 @@ export interface ServerSocketOptions {
  *
  * @example Listen on a free loopback port
  * ```ts
- * import { createServerSocket } from "./socket.ts";
+ * import assert from "node:assert/strict";
+ * import { createServerSocket } from "@netkit/netkit/net";
  *
  * using listener = createServerSocket(0, { hostname: "127.0.0.1" });
- * console.assert(listener.addr.port > 0);
+ * assert.ok(listener.addr.port > 0);
  * ```
  */
 export function createServerSocket(

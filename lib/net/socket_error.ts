@@ -56,10 +56,11 @@ const FAILURE_TEXT: Record<SocketFailure, string> = {
  *
  * @example Tell a refused connection from the rest
  * ```ts
- * import { SocketError } from "./socket_error.ts";
+ * import assert from "node:assert/strict";
+ * import { SocketError } from "@netkit/netkit/net";
  *
  * const error = new SocketError({ step: "connect", host: "127.0.0.1", port: 9, failure: "refused" });
- * console.assert(error.message === 'Cannot connect to "127.0.0.1:9": connection refused');
+ * assert.equal(error.message, 'Cannot connect to "127.0.0.1:9": connection refused');
  * ```
  */
 export class SocketError extends Error {
@@ -107,9 +108,10 @@ function describe({ step, host, port, failure, cause }: SocketErrorOptions): str
  *
  * @example
  * ```ts
- * import { classifySocketError } from "./socket_error.ts";
+ * import assert from "node:assert/strict";
+ * import { classifySocketError } from "@netkit/netkit/net";
  *
- * console.assert(classifySocketError(new Deno.errors.ConnectionRefused("x")) === "refused");
+ * assert.equal(classifySocketError(new Deno.errors.ConnectionRefused("x")), "refused");
  * ```
  */
 export function classifySocketError(error: unknown): SocketFailure {

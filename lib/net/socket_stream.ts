@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ByteReader, ByteWriter, Duplex } from "../io/duplex.ts";
+import type { ByteWriter, Duplex } from "../io/duplex.ts";
 import { writeAll } from "../io/write_all.ts";
 import { withReadDeadline } from "./_read_deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
@@ -50,7 +50,7 @@ export class UnexpectedEofError extends Error {
 /** Options of {@linkcode SocketStream}. */
 export interface SocketStreamOptions {
   /** The longest line accepted, without its line ending. @default {65536} */
-  maxLineBytes?: number;
+  maxLineBytes?: number | undefined;
   /** Size of the write buffer; larger writes go straight out. @default {65536} */
   writeBufferBytes?: number;
   /** Fail a read that waits longer than this (closing the connection). Off by default. */
@@ -67,15 +67,31 @@ const encoder = new TextEncoder();
 /**
  * Buffered reading and writing over one connection, which it owns and closes on dispose.
  *
- * @example Speak a line protocol over TCP
- * ```ts ignore
- * import { createClientSocket } from "./socket.ts";
- * import { SocketStream } from "./socket_stream.ts";
+ * @example Speak a line protocol over TCP with a loopback server
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createClientSocket, SocketStream } from "@netkit/netkit/net";
  *
- * await using stream = new SocketStream(await createClientSocket("127.0.0.1", 6379));
+ * // A one-connection server answering PING with +PONG, as redis-server does.
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const served = (async () => {
+ *   await using peer = new SocketStream(await listener.accept());
+ *   for await (const line of peer) {
+ *     await peer.write(line === "PING" ? "+PONG\r\n" : "-ERR unknown command\r\n");
+ *     await peer.flush();
+ *   }
+ * })();
+ *
+ * await using stream = new SocketStream(await createClientSocket("127.0.0.1", listener.addr.port));
  * await stream.write("PING\r\n");
  * await stream.flush();
- * console.log(await stream.readLine()); // "+PONG"
+ * assert.equal(await stream.readLine(), "+PONG");
+ * await stream.write("PONG\r\n");
+ * await stream.flush();
+ * assert.equal(await stream.readLine(), "-ERR unknown command");
+ * await stream.closeWrite(); // the server sees the end and closes its side
+ * assert.equal(await stream.readLine(), null);
+ * await served;
  * ```
  */
 export class SocketStream implements AsyncDisposable {
@@ -200,14 +216,15 @@ export class SocketStream implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
    *
    * const input = new Blob(["a\r\nb\nc"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
    * const lines = [await stream.readLine(), await stream.readLine(), await stream.readLine()];
-   * console.assert(lines.join() === "a,b,c");
-   * console.assert((await stream.readLine()) === null);
+   * assert.deepEqual(lines, ["a", "b", "c"]);
+   * assert.equal(await stream.readLine(), null);
    * ```
    */
   async readLine(): Promise<string | null> {
@@ -231,13 +248,14 @@ import { SocketStream } from "./socket_stream.ts";
    *
    * @example
    * ```ts
-   * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
    *
    * const input = new Blob([new Uint8Array([0xe9, 0x0f, 0x2b, 0x41, 1])]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
    * const seconds = new DataView((await stream.readExactly(4)).buffer).getUint32(0);
-   * console.assert(seconds === 0xe90f2b41);
+   * assert.equal(seconds, 0xe90f2b41);
    * ```
    */
   async readExactly(n: number): Promise<Uint8Array> {
@@ -281,15 +299,17 @@ import { SocketStream } from "./socket_stream.ts";
    *
    * @example
    * ```ts
-   * import { duplexFromStreams } from "../io/duplex.ts";
-import { SocketStream } from "./socket_stream.ts";
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
    *
    * const input = new Blob(["header\nbody bytes"]).stream();
    * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
    * await stream.readLine();
    * const chunks: Uint8Array[] = [];
    * const sink = { write: (p: Uint8Array) => (chunks.push(p.slice()), Promise.resolve(p.length)) };
-   * console.assert((await stream.copyTo(sink)) === 10);
+   * assert.equal(await stream.copyTo(sink), 10);
+   * assert.equal(new TextDecoder().decode(chunks[0]), "body bytes");
    * ```
    */
   async copyTo(

@@ -59,7 +59,9 @@ export async function connectTls(
     }
   });
   try {
-    conn = await Deno.startTls(tcp, { hostname: host, caCerts: options.caCerts });
+    const tlsOptions: Deno.StartTlsOptions = { hostname: host };
+    if (options.caCerts !== undefined) tlsOptions.caCerts = options.caCerts;
+    conn = await Deno.startTls(tcp, tlsOptions);
     await conn.handshake();
     return conn;
   } catch (error) {

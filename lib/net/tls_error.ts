@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
- * import { TlsError } from "./tls_error.ts";
+ * import assert from "node:assert/strict";
+ * import { TlsError } from "@netkit/netkit/net";
  *
  * const error = new TlsError('Cannot verify "localhost:443": unknown issuer', true);
- * console.assert(error.verification);
+ * assert.ok(error.verification);
  * ```
  */
 export class TlsError extends Error {

@@ -17,12 +17,15 @@ const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
  *
  * @example Stop a server on Ctrl-C
  * ```ts
- * import { shutdownSignal } from "./shutdown_signal.ts";
+ * import assert from "node:assert/strict";
+ * import { shutdownSignal } from "@netkit/netkit/process";
  *
+ * // A test stands in for Ctrl-C: SIGINT or SIGTERM would abort the signal the same way.
  * const test = new AbortController();
  * using shutdown = shutdownSignal(test.signal);
+ * assert.equal(shutdown.signal.aborted, false);
  * test.abort();
- * console.assert(shutdown.signal.aborted);
+ * assert.equal(shutdown.signal.aborted, true);
  * ```
  */
 export function shutdownSignal(also?: AbortSignal): { signal: AbortSignal } & Disposable {

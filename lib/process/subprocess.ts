@@ -1,6 +1,7 @@
 /**
- * The lecture's `subprocess_t` on `Deno.Command`: start a program, maybe feed its stdin, read its
- * stdout line by line, learn its exit status, and kill it when the caller gives up.
+ * The lecture's `subprocess_t` (the lecture: the networking lecture notes netkit implements) on
+ * `Deno.Command`: start a program, maybe feed its stdin, read its stdout line by line, learn its
+ * exit status, and kill it when the caller gives up.
  *
  * @module
  */
@@ -56,26 +57,59 @@ export interface Subprocess extends AsyncDisposable {
  *
  * @example Read a child's output line by line
  * ```ts
- * import { subprocess } from "./subprocess.ts";
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
  *
  * await using child = subprocess(["sh", "-c", "echo one; echo two"]);
  * const lines = [];
  * for await (const line of child.lines()) lines.push(line);
- * console.assert(lines.join() === "one,two" && (await child.status).code === 0);
+ * assert.deepEqual(lines, ["one", "two"]);
+ * assert.equal((await child.status).code, 0);
+ * ```
+ *
+ * @example Feed its stdin; closing it sends end of file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * await using child = subprocess(["tr", "a-z", "A-Z"], { stdin: "piped" });
+ * assert.ok(child.stdin);
+ * const writer = child.stdin.getWriter();
+ * await writer.write(new TextEncoder().encode("lexical\nserver\n"));
+ * await writer.close();
+ * const lines = [];
+ * for await (const line of child.lines()) lines.push(line);
+ * assert.deepEqual(lines, ["LEXICAL", "SERVER"]);
+ * assert.equal((await child.status).success, true);
+ * ```
+ *
+ * @example Give up: aborting the signal kills the child
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * const stop = new AbortController();
+ * await using child = subprocess(["sleep", "60"], { stdout: "null", signal: stop.signal });
+ * stop.abort();
+ * const status = await child.status;
+ * assert.equal(status.success, false);
+ * assert.equal(status.signal, "SIGTERM");
  * ```
  */
 export function subprocess(argv: string[], options: SubprocessOptions = {}): Subprocess {
-  if (argv.length === 0) throw new TypeError("The command line is empty");
+  const [command, ...args] = argv;
+  if (command === undefined) throw new TypeError("The command line is empty");
   const stdoutMode = options.stdout ?? "piped";
   options.signal?.throwIfAborted();
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const commandOptions: Deno.CommandOptions = {
+    args,
     stdin: options.stdin ?? "null",
     stdout: stdoutMode,
     stderr: options.stderr ?? "inherit",
-    env: options.env,
-    cwd: options.cwd,
-  }).spawn();
+  };
+  if (options.env !== undefined) commandOptions.env = options.env;
+  if (options.cwd !== undefined) commandOptions.cwd = options.cwd;
+  const child = new Deno.Command(command, commandOptions).spawn();
   let ended = false;
   const kill = (signal: Deno.Signal = "SIGTERM") => {
     if (ended) return;

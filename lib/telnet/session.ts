@@ -10,6 +10,7 @@ import type { ByteWriter } from "../io/duplex.ts";
 import { writeAll } from "../io/write_all.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { encodeTelnetLine, TelnetFilter } from "./filter.ts";
+import { TELNET } from "./protocol.ts";
 
 /** Input without a line ending longer than this is sent on without waiting for the end: 64 KiB. */
 const MAX_PENDING_INPUT_BYTES = 64 * 1024;
@@ -26,8 +27,19 @@ export interface TelnetConnection {
   close(): void;
 }
 
+/**
+ * How a session treats the bytes: `telnet` takes telnet commands out of the server's bytes and
+ * refuses its options; `raw` passes every byte unchanged both ways, input included (no CR LF
+ * added), like `nc`; `auto` is telnet when the server's first byte is IAC (a telnet server
+ * negotiates before anything else) and otherwise raw from the server, with input lines still
+ * sent with CR LF.
+ */
+export type TelnetSessionMode = "telnet" | "auto" | "raw";
+
 /** Options of {@linkcode runTelnetSession}. */
 export interface TelnetSessionOptions {
+  /** How bytes are treated. @default {"telnet"} */
+  mode?: TelnetSessionMode;
   /** What the user types, e.g. `Deno.stdin.readable`. */
   input: ReadableStream<Uint8Array>;
   /** Where the server's bytes go, e.g. `Deno.stdout`. */
@@ -56,20 +68,30 @@ export interface TelnetSessionResult {
  *
  * @example Talk to a server that answers one line and closes
  * ```ts
- * import { runTelnetSession } from "./session.ts";
+ * import assert from "node:assert/strict";
+ * import { runTelnetSession } from "@netkit/netkit/telnet";
  *
+ * // The server reads one line (telnet sends the typed LF as CRLF), answers and closes.
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * listener.accept().then(async (conn) => {
- *   await conn.write(new TextEncoder().encode("+PONG\r\n"));
- *   conn.close();
- * });
+ * const served = (async () => {
+ *   using peer = await listener.accept();
+ *   let asked = "";
+ *   const buffer = new Uint8Array(64);
+ *   while (!asked.endsWith("\n")) {
+ *     const n = await peer.read(buffer);
+ *     if (n === null) break;
+ *     asked += new TextDecoder().decode(buffer.subarray(0, n));
+ *   }
+ *   await peer.write(new TextEncoder().encode(asked === "PING\r\n" ? "+PONG\r\n" : "-ERR\r\n"));
+ * })();
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const chunks: Uint8Array[] = [];
+ * let shown = "";
  * await runTelnetSession(conn, {
  *   input: new Blob(["PING\n"]).stream(),
- *   output: { write: (p) => Promise.resolve(chunks.push(p.slice()) && p.length) },
+ *   output: { write: (p) => (shown += new TextDecoder().decode(p), Promise.resolve(p.length)) },
  * });
- * console.assert(new TextDecoder().decode(chunks[0]) === "+PONG\r\n");
+ * await served;
+ * assert.equal(shown, "+PONG\r\n");
  * ```
  */
 export async function runTelnetSession(
@@ -91,6 +113,17 @@ export async function runTelnetSession(
     return sending;
   };
 
+  const mode = options.mode ?? "telnet";
+  // Whether the server speaks telnet: known at once unless automatic, then from its first byte.
+  let speaksTelnet: boolean | null = mode === "auto" ? null : mode === "telnet";
+  const encodeLine = (line: Uint8Array): Uint8Array => {
+    if (speaksTelnet) return encodeTelnetLine(line);
+    const out = new Uint8Array(line.length + 2);
+    out.set(line);
+    out.set([0x0d, 0x0a], line.length);
+    return out;
+  };
+
   const inputReader = options.input.getReader();
   let inputEnded = false;
   let serverClosed = false;
@@ -105,6 +138,10 @@ export async function runTelnetSession(
         break; // Cancelled because the server closed, or the input failed: end of input.
       }
       if (chunk.done || serverClosed) break;
+      if (mode === "raw") {
+        await send(chunk.value);
+        continue;
+      }
       // Copy only when part of a line is waiting from the last chunk.
       let joined = chunk.value;
       if (pending.length > 0) {
@@ -119,19 +156,19 @@ export async function runTelnetSession(
         newline = joined.indexOf(0x0a, start)
       ) {
         const end = newline > start && joined[newline - 1] === 0x0d ? newline - 1 : newline;
-        await send(encodeTelnetLine(joined.subarray(start, end)));
+        await send(encodeLine(joined.subarray(start, end)));
         start = newline + 1;
       }
       pending = joined.slice(start);
       if (pending.length > MAX_PENDING_INPUT_BYTES) {
         // A line this long is likely not a line at all: send it on as it is (IAC still doubled,
         // no CR LF added) rather than hold it in memory.
-        await send(encodeTelnetLine(pending).subarray(0, -2));
+        await send(encodeLine(pending).subarray(0, -2));
         pending = new Uint8Array(0);
       }
     }
     if (serverClosed) return;
-    if (pending.length > 0) await send(encodeTelnetLine(pending));
+    if (pending.length > 0) await send(encodeLine(pending));
     inputEnded = true;
     await sending;
     try {
@@ -154,6 +191,11 @@ export async function runTelnetSession(
         throw failure("read", error);
       }
       if (n === null) break;
+      speaksTelnet ??= buffer[0] === TELNET.IAC;
+      if (!speaksTelnet) {
+        await writeAll(options.output, buffer.subarray(0, n));
+        continue;
+      }
       const { data, reply } = filter.filter(buffer.subarray(0, n));
       if (reply.length > 0) send(reply);
       if (data.length > 0) await writeAll(options.output, data);

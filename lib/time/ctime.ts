@@ -35,10 +35,11 @@ function twoDigits(n: number): string {
  *
  * @example
  * ```ts
- * import { formatCTime } from "./ctime.ts";
+ * import assert from "node:assert/strict";
+ * import { formatCTime } from "@netkit/netkit/time";
  *
- * console.assert(formatCTime(new Date(0)) === "Thu Jan  1 00:00:00 1970");
- * console.assert(formatCTime(new Date("2026-11-24T01:08:48Z")) === "Tue Nov 24 01:08:48 2026");
+ * assert.equal(formatCTime(new Date(0)), "Thu Jan  1 00:00:00 1970");
+ * assert.equal(formatCTime(new Date("2026-11-24T01:08:48Z")), "Tue Nov 24 01:08:48 2026");
  * ```
  */
 export function formatCTime(date: Date): string {

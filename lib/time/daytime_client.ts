@@ -5,8 +5,9 @@
  * @module
  */
 
-import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS } from "../net/socket.ts";
+import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../net/socket.ts";
 import { SocketStream } from "../net/socket_stream.ts";
+import { exchangeDatagram } from "./_udp.ts";
 
 /** Options of {@linkcode requestDaytime}. */
 export interface DaytimeRequestOptions {
@@ -16,6 +17,8 @@ export interface DaytimeRequestOptions {
   signal?: AbortSignal;
   /** The longest line accepted. @default {1024} */
   maxLineBytes?: number;
+  /** TCP, or UDP (RFC 867: any datagram is answered with one holding the line). @default {"tcp"} */
+  transport?: "tcp" | "udp";
 }
 
 /**
@@ -29,14 +32,15 @@ export interface DaytimeRequestOptions {
  *
  * @example
  * ```ts
- * import { requestDaytime } from "./daytime_client.ts";
+ * import assert from "node:assert/strict";
+ * import { requestDaytime } from "@netkit/netkit/time";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const serving = listener.accept().then(async (conn) => {
  *   await conn.write(new TextEncoder().encode("Tue Nov 24 01:08:48 2026\r\n"));
  *   conn.close();
  * });
- * console.assert((await requestDaytime("127.0.0.1", listener.addr.port)) === "Tue Nov 24 01:08:48 2026");
+ * assert.equal(await requestDaytime("127.0.0.1", listener.addr.port), "Tue Nov 24 01:08:48 2026");
  * await serving;
  * ```
  */
@@ -46,6 +50,16 @@ export async function requestDaytime(
   options: DaytimeRequestOptions = {},
 ): Promise<string | null> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (options.transport === "udp") {
+    const answer = await exchangeDatagram(host, parsePort(port), new Uint8Array(0), {
+      timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const text = new TextDecoder().decode(answer.subarray(0, options.maxLineBytes ?? 1024));
+    const [first = ""] = text.split("\n");
+    const line = first.replace(/\r$/, "");
+    return line === "" && answer.length === 0 ? null : line;
+  }
   const conn = await createClientSocket(host, port, { timeoutMs, signal: options.signal });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,

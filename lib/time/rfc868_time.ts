@@ -19,10 +19,11 @@ const TWO_TO_32 = 2 ** 32;
  *
  * @example
  * ```ts
- * import { encodeRfc868Time } from "./rfc868_time.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeRfc868Time } from "@netkit/netkit/time";
  *
  * const bytes = encodeRfc868Time(new Date(0));
- * console.assert(bytes.join() === [0x83, 0xaa, 0x7e, 0x80].join());
+ * assert.deepEqual(bytes, new Uint8Array([0x83, 0xaa, 0x7e, 0x80])); // 2208988800 s after 1900
  * ```
  */
 export function encodeRfc868Time(date: Date): Uint8Array {
@@ -38,11 +39,12 @@ export function encodeRfc868Time(date: Date): Uint8Array {
  *
  * @example
  * ```ts
- * import { writeRfc868Time } from "./rfc868_time.ts";
+ * import assert from "node:assert/strict";
+ * import { writeRfc868Time } from "@netkit/netkit/time";
  *
  * const buffer = new Uint8Array(4);
  * writeRfc868Time(new Date("1900-01-01T00:00:01Z"), buffer);
- * console.assert(buffer.join() === "0,0,0,1");
+ * assert.deepEqual(buffer, new Uint8Array([0, 0, 0, 1]));
  * ```
  */
 export function writeRfc868Time(date: Date, target: Uint8Array, offset = 0): void {
@@ -69,15 +71,16 @@ export function writeRfc868Time(date: Date, target: Uint8Array, offset = 0): voi
  *
  * @example
  * ```ts
- * import { decodeRfc868Time } from "./rfc868_time.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeRfc868Time } from "@netkit/netkit/time";
  *
  * const date = decodeRfc868Time(new Uint8Array([0x83, 0xaa, 0x7e, 0x80]));
- * console.assert(date.getTime() === 0);
+ * assert.equal(date.getTime(), 0);
  * ```
  */
 export function decodeRfc868Time(bytes: Uint8Array): Date {
   if (bytes.length !== 4) throw new RangeError(`Expected 4 bytes, got "${bytes.length}"`);
-  const count = ((bytes[0] << 24) >>> 0) + (bytes[1] << 16) + (bytes[2] << 8) + bytes[3];
+  const count = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
   const seconds = count < 2 ** 31 ? count + TWO_TO_32 : count;
   return new Date((seconds - RFC868_EPOCH_OFFSET) * 1000);
 }

@@ -1,5 +1,6 @@
 /**
- * The lecture's time server as a library: accept connections on a listener and answer each with
+ * The lecture's time server as a library (the lecture: the networking lecture notes netkit
+ * implements): accept connections on a listener and answer each with
  * the time, as daytime (RFC 867: the `%c` line) or time (RFC 868: four bytes), then close.
  *
  * Built to stay fast and safe under load: the answer is encoded once per second, not once per
@@ -33,7 +34,7 @@ export interface TimeServerOptions {
   /** Stops the server: no more accepting, connections in flight finish, then it resolves. */
   signal?: AbortSignal;
   /** Called with each client's address as it is accepted (for logging). */
-  onConnection?: (address: Deno.Addr) => void;
+  onConnection?: ((address: Deno.Addr) => void) | undefined;
   /**
    * Called with errors that do not stop the server, as a {@linkcode SocketError} whose `step` is
    * `accept` (e.g. out of file descriptors: worth logging) or `write` (a client that reset: usual).
@@ -102,7 +103,8 @@ const encoder = new TextEncoder();
  *
  * @example A daytime server on a free port, asked once, then stopped
  * ```ts
- * import { serveTime } from "./server.ts";
+ * import assert from "node:assert/strict";
+ * import { serveTime } from "@netkit/netkit/time";
  *
  * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const stop = new AbortController();
@@ -112,9 +114,9 @@ const encoder = new TextEncoder();
  * });
  * const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
  * const text = await new Response(conn.readable).text();
- * console.assert(text === "Tue Nov 24 01:08:48 2026\n");
+ * assert.equal(text, "Tue Nov 24 01:08:48 2026\n");
  * stop.abort();
- * console.assert((await serving).answered === 1);
+ * assert.equal((await serving).answered, 1);
  * ```
  */
 export async function serveTime(

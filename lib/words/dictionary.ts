@@ -17,7 +17,7 @@ export const SOWPODS_WORDS = 267_751;
 /** Options for {@linkcode loadWordIndex}. */
 export interface LoadWordIndexOptions extends BuildWordIndexOptions {
   /** A file with one word per line; SOWPODS when absent. */
-  dict?: string;
+  dict?: string | undefined;
 }
 
 let sowpods: Promise<WordIndex> | undefined;
@@ -28,12 +28,27 @@ let sowpods: Promise<WordIndex> | undefined;
  *
  * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
  *
- * @example
- * ```ts ignore
- * import { loadWordIndex } from "./dictionary.ts";
+ * @example SOWPODS, built once
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadWordIndex, SOWPODS_WORDS } from "@netkit/netkit/words";
  *
  * const index = await loadWordIndex();
- * console.log(index.find("lexical"));
+ * assert.equal(index.size, SOWPODS_WORDS);
+ * assert.deepEqual(index.find("lexical").slice(0, 3), ["lexical", "alexic", "allice"]);
+ * assert.equal(await loadWordIndex(), index); // shared by every caller
+ * ```
+ *
+ * @example A word list of your own
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadWordIndex } from "@netkit/netkit/words";
+ *
+ * const dict = await Deno.makeTempFile();
+ * await Deno.writeTextFile(dict, "axe\nice\nlexical\nzebra\n");
+ * const index = await loadWordIndex({ dict });
+ * assert.deepEqual(index.find("lexical"), ["lexical", "axe", "ice"]);
+ * await Deno.remove(dict);
  * ```
  */
 export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordIndex> {
@@ -51,11 +66,14 @@ export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordI
  * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
  *
  * @example
- * ```ts ignore
- * import { loadWordList } from "./dictionary.ts";
- * import { findWords } from "./word_index.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findWords, loadWordList, SOWPODS_WORDS } from "@netkit/netkit/words";
  *
- * console.log(findWords(await loadWordList(), "lexical"));
+ * const words = await loadWordList();
+ * assert.equal(words.length, SOWPODS_WORDS);
+ * assert.equal(words[0], "AA"); // uppercase, not yet cleaned
+ * assert.deepEqual(findWords(words, "lexical").slice(0, 3), ["lexical", "alexic", "allice"]);
  * ```
  */
 export async function loadWordList(dict?: string): Promise<string[]> {

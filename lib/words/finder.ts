@@ -1,7 +1,8 @@
 /**
  * Word finders for the lexical server: the same question ("which words does this rack make?")
  * answered by a pool of workers sharing one index, or by running the `scrabble-word-finder`
- * program once per question, as the lecture's server does.
+ * program once per question, as the lecture's server does (the lecture: the networking lecture
+ * notes netkit implements).
  *
  * @module
  */
@@ -29,14 +30,14 @@ export interface WordFinderOptions {
   /** `"worker"`: a {@linkcode WorkerPool} over one shared index. `"subprocess"`: a program per rack. */
   kind: "worker" | "subprocess";
   /** A word list file (one word per line) instead of SOWPODS. */
-  dict?: string;
+  dict?: string | undefined;
   /** Worker mode: how many workers. @default {navigator.hardwareConcurrency} */
-  workers?: number;
+  workers?: number | undefined;
   /**
    * Subprocess mode: the program and its first arguments (the rack is appended), e.g.
    * `["./dist/scrabble-word-finder"]`. Required in subprocess mode.
    */
-  command?: string[];
+  command?: string[] | undefined;
   /** Subprocess mode: how many children at once. @default {2 × cores} */
   maxChildren?: number;
   /** Subprocess mode: kill a child after this long. @default {30000} */
@@ -51,12 +52,20 @@ export interface WordFinderOptions {
  *
  * @throws {TypeError} when subprocess mode has no command.
  *
- * @example
- * ```ts ignore
- * import { createWordFinder } from "./finder.ts";
+ * @example Two workers sharing one index of a small word list
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createWordFinder } from "@netkit/netkit/words";
  *
- * await using finder = await createWordFinder({ kind: "worker", workers: 2 });
- * console.log(await finder.find("lexical"));
+ * const dict = await Deno.makeTempFile();
+ * await Deno.writeTextFile(dict, "axe\nice\nlexical\nzebra\n");
+ * {
+ *   await using finder = await createWordFinder({ kind: "worker", workers: 2, dict });
+ *   assert.equal(finder.kind, "worker");
+ *   assert.deepEqual(await finder.find("lexical"), ["lexical", "axe", "ice"]);
+ *   assert.deepEqual(await finder.find("qqq"), []);
+ * }
+ * await Deno.remove(dict);
  * ```
  */
 export async function createWordFinder(options: WordFinderOptions): Promise<WordFinder> {

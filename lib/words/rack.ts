@@ -33,9 +33,10 @@ export class RackError extends RangeError {
  *
  * @example
  * ```ts
- * import { parseRack } from "./rack.ts";
+ * import assert from "node:assert/strict";
+ * import { parseRack } from "@netkit/netkit/words";
  *
- * console.assert(parseRack("LeXi?aL") === "lexi?al");
+ * assert.equal(parseRack("LeXi?aL"), "lexi?al");
  * ```
  */
 export function parseRack(text: string): string {
@@ -61,9 +62,10 @@ export function parseRack(text: string): string {
  *
  * @example
  * ```ts
- * import { sortRack } from "./rack.ts";
+ * import assert from "node:assert/strict";
+ * import { sortRack } from "@netkit/netkit/words";
  *
- * console.assert(sortRack("lexical") === "aceillx");
+ * assert.equal(sortRack("lexical"), "aceillx");
  * ```
  */
 export function sortRack(rack: string): string {

@@ -40,11 +40,12 @@ export interface BuildWordIndexOptions {
  *
  * @example Find words in a rack with a blank
  * ```ts
- * import { buildWordIndex } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { buildWordIndex } from "@netkit/netkit/words";
  *
  * const index = buildWordIndex(["cat", "act", "at", "dog", "tact"]);
- * console.assert(index.find("tac").join() === "act,cat,at");
- * console.assert(index.find("ta?c").join() === "tact,act,cat,at");
+ * assert.deepEqual(index.find("tac"), ["act", "cat", "at"]); // longest first
+ * assert.deepEqual(index.find("ta?c"), ["tact", "act", "cat", "at"]); // ? is any letter
  * ```
  */
 export class WordIndex {
@@ -63,20 +64,21 @@ export class WordIndex {
    *
    * @example
    * ```ts
-   * import { buildWordIndex, WordIndex } from "./word_index.ts";
+   * import assert from "node:assert/strict";
+   * import { buildWordIndex, WordIndex } from "@netkit/netkit/words";
    *
    * const same = new WordIndex(buildWordIndex(["zoo"]).buffer);
-   * console.assert(same.find("ooz")[0] === "zoo");
+   * assert.deepEqual(same.find("ooz"), ["zoo"]);
    * ```
    */
   constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
     if (buffer.byteLength < (HEADER_WORDS + START_WORDS) * 4) {
       throw new TypeError("The buffer does not hold a word index");
     }
-    const header = new Uint32Array(buffer, 0, HEADER_WORDS);
-    if (header[0] !== MAGIC) throw new TypeError("The buffer does not hold a word index");
-    const count = header[1];
-    const textBytes = header[2];
+    const [magic, count, textBytes] = new Uint32Array(buffer, 0, HEADER_WORDS);
+    if (magic !== MAGIC || count === undefined || textBytes === undefined) {
+      throw new TypeError("The buffer does not hold a word index");
+    }
     let at = HEADER_WORDS * 4;
     this.#starts = new Uint32Array(buffer, at, START_WORDS);
     at += START_WORDS * 4;
@@ -113,10 +115,16 @@ export class WordIndex {
     const text = this.#text;
     const found: string[] = [];
     const first = this.#starts[Math.min(rack.length, MAX_RACK_LETTERS + 1)];
+    if (first === undefined) throw new RangeError(`No start for racks of ${rack.length} letters`);
     for (let i = first; i < this.#count; i++) {
-      if (!maskFits(masks[i], rackMask, blanks)) continue;
+      const mask = masks[i];
+      if (mask === undefined) throw new RangeError(`Word ${i} lies outside the index`);
+      if (!maskFits(mask, rackMask, blanks)) continue;
       const start = offsets[i];
       const end = offsets[i + 1];
+      if (start === undefined || end === undefined) {
+        throw new RangeError(`Word ${i} lies outside the index`);
+      }
       if (!fits(text, start, end, counts, tally, blanks)) continue;
       found.push(decode(text, start, end));
     }
@@ -135,9 +143,10 @@ export class WordIndex {
  *
  * @example
  * ```ts
- * import { findWords } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { findWords } from "@netkit/netkit/words";
  *
- * console.assert(findWords(["CAT", "act", "dog", "Cat"], "t?ac").join() === "act,cat");
+ * assert.deepEqual(findWords(["CAT", "act", "dog", "Cat"], "t?ac"), ["act", "cat"]);
  * ```
  */
 export function findWords(words: Iterable<string>, rack: string): string[] {
@@ -174,8 +183,9 @@ function tallyRack(rack: string): { counts: Int8Array; rackMask: number; blanks:
   let blanks = 0;
   for (let i = 0; i < rack.length; i++) {
     const letter = rack.charCodeAt(i) - LETTER_A;
-    if (letter >= 0 && letter < 26) {
-      counts[letter]++;
+    const count = counts[letter]; // undefined outside a–z
+    if (count !== undefined) {
+      counts[letter] = count + 1;
       rackMask |= 1 << letter;
     } else {
       blanks++;
@@ -206,7 +216,12 @@ function fits(
   tally.set(counts);
   let spare = blanks;
   for (let at = start; at < end; at++) {
-    if (--tally[text[at] - LETTER_A] < 0 && --spare < 0) return false;
+    const byte = text[at];
+    if (byte === undefined) throw new RangeError(`Word text ends before ${end}`);
+    const left = tally[byte - LETTER_A];
+    if (left === undefined) throw new RangeError(`Byte ${byte} of the word index is not a letter`);
+    tally[byte - LETTER_A] = left - 1;
+    if (left - 1 < 0 && --spare < 0) return false;
   }
   return true;
 }
@@ -227,10 +242,11 @@ function popcount(n: number): number {
  *
  * @example
  * ```ts
- * import { buildWordIndex } from "./word_index.ts";
+ * import assert from "node:assert/strict";
+ * import { buildWordIndex } from "@netkit/netkit/words";
  *
  * const index = buildWordIndex(["Zebra", "it's", "ZEBRA", "bra"]);
- * console.assert(index.size === 2);
+ * assert.equal(index.size, 2); // "zebra" once, "bra"; "it's" is no word
  * ```
  */
 export function buildWordIndex(
@@ -244,6 +260,7 @@ export function buildWordIndex(
   const byLength: number[][] = Array.from({ length: MAX_RACK_LETTERS + 1 }, () => []);
   for (let i = 0; i < list.length; i++) {
     const word = list[i];
+    if (word === undefined) throw new TypeError(`Word ${i} is not a string`);
     let start = 0;
     let end = word.length;
     while (start < end && word.charCodeAt(start) <= 32) start++;
@@ -251,13 +268,27 @@ export function buildWordIndex(
     const length = end - start;
     if (length === 0 || length > MAX_RACK_LETTERS || !isLetters(word, start, end)) continue;
     trimmed[i] = start;
-    byLength[length].push(i);
+    const bucket = byLength[length];
+    if (bucket === undefined) throw new RangeError(`No bucket for words of ${length} letters`);
+    bucket.push(i);
   }
-  const compare = (a: number, b: number) => compareWords(list[a], trimmed[a], list[b], trimmed[b]);
+  const compare = (a: number, b: number) => {
+    const wordA = list[a];
+    const wordB = list[b];
+    const startA = trimmed[a];
+    const startB = trimmed[b];
+    if (
+      wordA === undefined || wordB === undefined || startA === undefined || startB === undefined
+    ) {
+      throw new RangeError(`Word ${a} or ${b} lies outside the list`);
+    }
+    return compareWords(wordA, startA, wordB, startB);
+  };
   let count = 0;
   let textBytes = 0;
-  for (let length = 1; length <= MAX_RACK_LETTERS; length++) {
-    const bucket = uniqueSorted(byLength[length], compare);
+  // Bucket 0 stays empty: empty words were skipped above.
+  for (const [length, unsorted] of byLength.entries()) {
+    const bucket = uniqueSorted(unsorted, compare);
     byLength[length] = bucket;
     count += bucket.length;
     textBytes += bucket.length * length;
@@ -285,6 +316,9 @@ export function buildWordIndex(
     for (const at of byLength[length] ?? []) {
       const word = list[at];
       const first = trimmed[at];
+      if (word === undefined || first === undefined) {
+        throw new RangeError(`Word ${at} lies outside the list`);
+      }
       let mask = 0;
       offsets[index] = offset;
       for (let i = first; i < first + length; i++) {
@@ -321,8 +355,20 @@ function compareWords(a: string, aStart: number, b: string, bStart: number): num
 /** The bucket in order, duplicates dropped; an already sorted bucket is returned as it is. */
 function uniqueSorted(bucket: number[], compare: (a: number, b: number) => number): number[] {
   let sorted = true;
-  for (let i = 1; i < bucket.length && sorted; i++) sorted = compare(bucket[i - 1], bucket[i]) < 0;
+  let previous: number | undefined;
+  for (const at of bucket) {
+    if (previous !== undefined && compare(previous, at) >= 0) {
+      sorted = false;
+      break;
+    }
+    previous = at;
+  }
   if (sorted) return bucket;
   bucket.sort(compare);
-  return bucket.filter((at, i) => i === 0 || compare(bucket[i - 1], at) !== 0);
+  previous = undefined;
+  return bucket.filter((at) => {
+    const keep = previous === undefined || compare(previous, at) !== 0;
+    previous = at;
+    return keep;
+  });
 }

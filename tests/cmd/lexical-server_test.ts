@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../cmd/lexical-server.ts";
-import { peerPath, peerTest } from "../harness/peers.ts";
-import { captureConsole } from "../harness/run.ts";
+import { freePort, peerPath, peerTest, waitForPort } from "../harness/peers.ts";
+import { captureConsole, commandArgs } from "../harness/run.ts";
 import { type DenoServer, startDenoServer } from "../harness/deno_server.ts";
 
 const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
@@ -163,5 +163,31 @@ Deno.test("lexical-server refuses bad options with exit 2", async () => {
     const { result, stderr } = await captureConsole(() => main(args));
     assert.equal(result, 2, JSON.stringify(args));
     assert.match(stderr, /^lexical-server: /);
+  }
+});
+
+Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobody reads", async () => {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...commandArgs("lexical-server"),
+      ...["--port", String(port), "--host", "127.0.0.1", "--workers", "1"],
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped", // never read: a pipe holds 64 KiB, the log lines below are ~115 KiB
+  }).spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    await waitForPort(port);
+    for (let i = 0; i < 2500; i++) {
+      await (await fetch(`http://127.0.0.1:${port}/x/cat`)).body?.cancel();
+    }
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assert.deepEqual([status.code, status.signal], [0, null]);
+  } finally {
+    clearTimeout(killer);
+    await child.stderr.cancel();
   }
 });

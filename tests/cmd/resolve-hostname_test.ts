@@ -10,7 +10,9 @@ import { runCommand } from "../harness/run.ts";
 /** A fake server with fixed answers, so the dialogue's text can be compared exactly. */
 function fixedServer() {
   return startFakeDnsServer((query: DnsMessage) => {
-    const { name, type } = query.questions[0];
+    const [question] = query.questions;
+    assert.ok(question, "a query with no question");
+    const { name, type } = question;
     if (name === "www.test") {
       const answers: DnsRecord[] = [{ name: "www.test", type: DNS_TYPE.CNAME, data: "web.test" }];
       if (type === DNS_TYPE.A) {
@@ -134,7 +136,7 @@ Deno.test("resolve-hostname explains server failure, refusal and silence", async
       `fail.test could not be resolved to an address.  The name server ${where} failed to answer (SERVFAIL).`,
       `refuse.test could not be resolved to an address.  The name server ${where} refused to answer (REFUSED).`,
       `silent.test could not be resolved to an address.  The name server ${where} did not answer within 0.4 seconds.`,
-      "bad..name could not be resolved to an address.  It is not a valid host name.",
+      "bad..name could not be resolved to an address.  It is not a valid host name (it has an empty label).",
       "",
     ].join("\n"),
   );
@@ -164,10 +166,40 @@ Deno.test("resolve-hostname --json prints one object per name", async () => {
   assert.equal(result.code, 1);
 });
 
-Deno.test("resolve-hostname reports a line too long for a host name", async () => {
-  const result = await run(["--hosts-file", ""], 4, "x".repeat(10_000) + "\n");
+Deno.test("resolve-hostname reports a line too long for a host name, and goes on with the next", async () => {
+  const result = await run(["--hosts-file", ""], 4, "x".repeat(10_000) + "\n127.0.0.1\n");
   assert.equal(result.code, 1);
   assert.match(result.stderr, /too long/);
+  assert.match(result.stdout, /Official name is "127\.0\.0\.1"/);
+});
+
+Deno.test("resolve-hostname says an address of the other family is one, not that the name exists", async () => {
+  const v4 = await run(["--hosts-file", "", "::1"], 4);
+  assert.equal(v4.code, 1);
+  assert.equal(
+    v4.stderr,
+    "::1 could not be resolved to an address.  It is an IPv6 address, not an IPv4 one.\n",
+  );
+  const v6 = await run(["--hosts-file", "", "127.0.0.1"], 6);
+  assert.match(v6.stderr, /It is an IPv4 address, not an IPv6 one\.\n$/);
+});
+
+Deno.test("resolve-hostname refuses names getent refuses, saying why, and asks no server", async () => {
+  for (
+    const [name, why] of [
+      ["both.test..", "it has an empty label"],
+      ["both.test#ü", 'the label "test#ü" is not a host name label'],
+      ["nobody@both.test/ü", "a label may hold only letters"],
+      ["a".repeat(64) + ".test", "longer than 63 bytes"],
+    ]
+  ) {
+    // No name server can be reached at port 9 of 127.0.0.1: an answer would have to come from
+    // the check itself.
+    const result = await run(["--hosts-file", "", "--nameserver", "127.0.0.1:9", name!], 4);
+    assert.equal(result.code, 1, name);
+    assert.ok(result.stderr.includes("It is not a valid host name ("), result.stderr);
+    assert.ok(result.stderr.includes(why!), result.stderr);
+  }
 });
 
 Deno.test("resolve-hostname rejects bad options with exit 2", async () => {
@@ -213,9 +245,9 @@ peerTest(
     ]);
     assert.equal(result.code, 0, result.stderr);
     const blocks = result.stdout.split("Official name is ").slice(1);
-    assert.match(blocks[0], /^"web.test"\nIP Addresses:\n(\+ 10\.0\.0\.[123]\n){3}$/);
+    assert.match(blocks[0] ?? "", /^"web.test"\nIP Addresses:\n(\+ 10\.0\.0\.[123]\n){3}$/);
     assert.equal(blocks[1], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
-    assert.match(blocks[2], /^"(second-)?ptr.test"\nAliases: "(second-)?ptr.test"\n/);
+    assert.match(blocks[2] ?? "", /^"(second-)?ptr.test"\nAliases: "(second-)?ptr.test"\n/);
     assert.equal(blocks[3], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
 
     const six = await run(["--nameserver", nameserver, "--hosts-file", "", "six.test"], 6);
@@ -236,4 +268,30 @@ Deno.test("resolve-hostname asks a name server on IPv6 written as [ADDRESS]:PORT
   const result = await run(["--nameserver", `[::1]:${server.port}`, "--hosts-file", "", "v6.test"]);
   assert.equal(result.stdout, 'Official name is "v6.test"\nIP Addresses:\n+ 10.6.6.6\n');
   assert.equal(result.code, 0);
+});
+
+Deno.test("resolve-hostname --debug tells each source and question on stderr", async () => {
+  await using server = await fixedServer();
+  const result = await run([
+    "--nameserver",
+    `127.0.0.1:${server.port}`,
+    "--hosts-file",
+    "",
+    "--timeout",
+    "0.3",
+    "--debug",
+    "fail.test",
+    "silent.test",
+  ]);
+  assert.equal(result.code, 1);
+  const lines = result.stderr.split("\n").filter((line) => line.startsWith("resolve-hostname: "));
+  assert.deepEqual(lines, [
+    "resolve-hostname: source files: notfound",
+    `resolve-hostname: asked 127.0.0.1:${server.port} for A fail.test: SERVFAIL`,
+    "resolve-hostname: source dns: tryagain",
+    "resolve-hostname: source files: notfound",
+    `resolve-hostname: asked 127.0.0.1:${server.port} for A silent.test: no answer (Cannot resolve ` +
+    `"silent.test": the name server 127.0.0.1:${server.port} did not answer within 0.3 s)`,
+    "resolve-hostname: source dns: tryagain",
+  ]);
 });

@@ -176,7 +176,11 @@ Deno.test("telnet exits 1 with one line when the connection is refused", async (
 
 Deno.test("telnet rejects bad arguments with exit 2", async () => {
   for (
-    const args of [[], ["127.0.0.1"], ["127.0.0.1", "x"], ["127.0.0.1", "0"], ["a", "1", "b"], [
+    const args of [[], ["127.0.0.1", "no-such-service"], ["127.0.0.1", "0"], ["a", "1", "b"], [
+      "-e",
+      "xy",
+      "a",
+    ], [
       "a",
       "1",
       "--timeout",
@@ -185,4 +189,175 @@ Deno.test("telnet rejects bad arguments with exit 2", async () => {
   ) {
     assert.equal(await main(args), 2, args.join(" "));
   }
+});
+
+/** Runs telnet with `input` on stdin; returns its exit code, stdout bytes and stderr text. */
+async function runTelnetBytes(
+  args: string[],
+  input: Uint8Array,
+): Promise<{ code: number; stdout: Uint8Array<ArrayBuffer>; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("telnet"), ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writing = (async () => {
+    const writer = child.stdin.getWriter();
+    await writer.write(input).catch(() => {});
+    await writer.close().catch(() => {});
+  })();
+  const [output] = await Promise.all([child.output(), writing]);
+  return {
+    code: output.code,
+    stdout: output.stdout,
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function randomBytes(length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(length);
+  for (let offset = 0; offset < length; offset += 65536) {
+    crypto.getRandomValues(bytes.subarray(offset, Math.min(length, offset + 65536)));
+  }
+  return bytes;
+}
+
+peerTest(
+  "telnet --raw moves 20 MB of random bytes through xinetd's echo service unchanged",
+  ["xinetd"],
+  async () => {
+    await using dir = await tempDir();
+    const port = freePort();
+    await Deno.writeTextFile(
+      `${dir.path}/xinetd.conf`,
+      `defaults
+{
+}
+service echo
+{
+  type = INTERNAL UNLISTED
+  id = echo-stream
+  socket_type = stream
+  protocol = tcp
+  wait = no
+  port = ${port}
+  bind = 127.0.0.1
+  disable = no
+}
+`,
+    );
+    await using _xinetd = await startPeer([
+      "xinetd",
+      "-dontfork",
+      "-f",
+      `${dir.path}/xinetd.conf`,
+      "-filelog",
+      `${dir.path}/xinetd.log`,
+      "-pidfile",
+      `${dir.path}/xinetd.pid`,
+    ], port);
+    const input = randomBytes(20 * 1024 * 1024);
+    const { code, stdout, stderr } = await runTelnetBytes(
+      ["--raw", "127.0.0.1", String(port)],
+      input,
+    );
+    assert.deepEqual([code, stderr], [0, CLOSED]);
+    assert.equal(stdout.length, input.length);
+    assert.equal(await sha256(stdout), await sha256(input));
+  },
+);
+
+Deno.test("telnet on a port other than 23 passes a binary body with 0xFF bytes through whole", async () => {
+  const body = randomBytes(100_000);
+  body[0] = 0x42; // not IAC: the server does not speak telnet
+  body.set([0xff, 0xfd, 0x01, 0xff, 0xff, 0x0d, 0x00], 500);
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  listener.accept().then(async (conn) => {
+    let offset = 0;
+    while (offset < body.length) offset += await conn.write(body.subarray(offset));
+    conn.close();
+  });
+  const { code, stdout } = await runTelnetBytes(
+    ["127.0.0.1", String(listener.addr.port)],
+    new Uint8Array(0),
+  );
+  assert.equal(code, 0);
+  assert.equal(stdout.length, body.length);
+  assert.equal(await sha256(stdout), await sha256(body));
+});
+
+peerTest(
+  "telnet leaves a redis value holding FF FD 01 alone (no IAC WONT injected)",
+  ["redis-server"],
+  async () => {
+    await using dir = await tempDir();
+    const port = freePort();
+    await using _redis = await startPeer([
+      "redis-server",
+      ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ...["--dir", dir.path],
+    ], port);
+    const input = new Uint8Array([
+      ...new TextEncoder().encode("SET k "),
+      0xff,
+      0xfd,
+      0x01,
+      ...new TextEncoder().encode("\nGET k\nPING\n"),
+    ]);
+    const { code, stdout } = await runTelnetBytes(["127.0.0.1", String(port)], input);
+    assert.equal(code, 0);
+    assert.deepEqual([...stdout], [
+      ...new TextEncoder().encode("+OK\r\n$3\r\n"),
+      0xff,
+      0xfd,
+      0x01,
+      ...new TextEncoder().encode("\r\n+PONG\r\n"),
+    ]);
+  },
+);
+
+Deno.test("telnet drops the NUL of CR NUL from a telnet server and keeps IAC IAC as 0xFF", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  listener.accept().then(async (conn) => {
+    await conn.write(new Uint8Array([IAC, WILL, 1, 0x61, 0x0d, 0x00, 0x62, IAC, IAC, 0x0d, 0x0a]));
+    conn.close();
+  });
+  const { code, stdout } = await runTelnetBytes(
+    ["127.0.0.1", String(listener.addr.port)],
+    new Uint8Array(0),
+  );
+  assert.equal(code, 0);
+  assert.deepEqual([...stdout], [0x61, 0x0d, 0x62, 0xff, 0x0d, 0x0a]);
+});
+
+Deno.test("telnet takes a service name for the port", async () => {
+  // Port 1 (tcpmux) has nobody listening on loopback: the name was found, the connection refused.
+  const { code, stderr } = await runCommand("telnet", ["127.0.0.1", "tcpmux"], "");
+  assert.deepEqual([code, stderr], [
+    1,
+    'telnet: Cannot connect to "127.0.0.1:1": connection refused\n',
+  ]);
+});
+
+Deno.test("parseEscapeCharacter() takes a character or ^X; showCharacter() prints it back", async () => {
+  const { parseEscapeCharacter } = await import("../../cmd/telnet.ts");
+  const { showCharacter } = await import("../../cmd/_telnet/terminal.ts");
+  const table: [string, number, string][] = [
+    ["^]", 0x1d, "^]"],
+    ["^x", 0x18, "^X"],
+    ["^?", 0x7f, "^?"],
+    ["~", 0x7e, "~"],
+  ];
+  for (const [text, byte, shown] of table) {
+    assert.equal(parseEscapeCharacter(text), byte, text);
+    assert.equal(showCharacter(byte), shown, text);
+  }
+  assert.equal(showCharacter(null), "off");
+  for (const bad of ["", "ab", "^1", "é"]) assert.throws(() => parseEscapeCharacter(bad), bad);
 });

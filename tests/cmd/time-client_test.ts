@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { main } from "../../cmd/time-client.ts";
 import { serveTime } from "../../lib/time/server.ts";
+import { startUdpTimeServer } from "../../lib/time/udp_server.ts";
+import { formatCTime } from "../../lib/time/ctime.ts";
 import { runCommand } from "../harness/run.ts";
 import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
 
@@ -66,12 +68,24 @@ Deno.test("time-client prints the line of our time-server", async () => {
   ]);
 });
 
-Deno.test("time-client reports a refused connection with the lecture's two lines", async () => {
-  const { code, stdout, stderr } = await runCommand("time-client", [
-    "127.0.0.1",
-    String(freePort()),
+Deno.test("time-client reports a refused connection, then the lecture's two lines", async () => {
+  const port = freePort();
+  const { code, stdout, stderr } = await runCommand("time-client", ["127.0.0.1", String(port)]);
+  assert.deepEqual([code, stdout, stderr], [
+    1,
+    "",
+    `time-client: Cannot connect to "127.0.0.1:${port}": connection refused\n${UNREACHABLE}`,
   ]);
-  assert.deepEqual([code, stdout, stderr], [1, "", UNREACHABLE]);
+});
+
+Deno.test("time-client reports a name that does not resolve, then the lecture's two lines", async () => {
+  for (const args of [["no-such-host.invalid", "13"], ["no-such-host.invalid", "13", "--udp"]]) {
+    const { code, stderr } = await runCommand("time-client", args);
+    assert.deepEqual([code, stderr], [
+      1,
+      `time-client: Cannot resolve "no-such-host.invalid": host not found\n${UNREACHABLE}`,
+    ], args.join(" "));
+  }
 });
 
 Deno.test("time-client gives up on a server that never answers after --timeout", async () => {
@@ -84,7 +98,10 @@ Deno.test("time-client gives up on a server that never answers after --timeout",
     "0.3",
   ]);
   (await accepted).close();
-  assert.deepEqual([result.code, result.stderr], [1, UNREACHABLE]);
+  assert.deepEqual([result.code, result.stderr], [
+    1,
+    `time-client: No answer from "127.0.0.1:${listener.addr.port}": timed out after 0.3 s\n${UNREACHABLE}`,
+  ]);
 });
 
 Deno.test("time-client exits 1 when the server closes without a line", async () => {
@@ -95,9 +112,9 @@ Deno.test("time-client exits 1 when the server closes without a line", async () 
     String(listener.addr.port),
   ]);
   assert.equal(code, 1);
-  assert.match(
+  assert.equal(
     stderr,
-    /^time-client: The server closed the connection without sending the time\n$/,
+    `time-client: "127.0.0.1:${listener.addr.port}" closed the connection without sending the time\n${UNREACHABLE}`,
   );
 });
 
@@ -119,6 +136,147 @@ Deno.test("time-client rejects bad ports and timeouts with exit 2", async () => 
     ["127.0.0.1", "13", "--timeout", "x"],
     ["127.0.0.1", "13", "--timeout", "0"],
     ["127.0.0.1", "13", "--bogus"],
+    ["127.0.0.1", "13", "--protocol", "ntp"],
   ];
   for (const args of table) assert.equal(await main(args), 2, args.join(" "));
+});
+
+Deno.test("time-client --udp gives up on a silent UDP port with its reason", async () => {
+  // A bound UDP socket nobody answers on: no ICMP error, only silence.
+  const { default: dgram } = await import("node:dgram");
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
+  const port = socket.address().port;
+  const result = await runCommand("time-client", [
+    "127.0.0.1",
+    String(port),
+    "--udp",
+    "--timeout",
+    "0.3",
+  ]);
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  assert.deepEqual([result.code, result.stderr], [
+    1,
+    `time-client: No answer from "127.0.0.1:${port}": timed out after 0.3 s\n${UNREACHABLE}`,
+  ]);
+});
+
+peerTest(
+  "time-client prints xinetd's time service (RFC 868, TCP and UDP) as the %c line",
+  ["xinetd"],
+  async () => {
+    await using dir = await tempDir();
+    const port = freePort();
+    const service = (socketType: string, protocol: string) =>
+      `service time
+{
+  type = INTERNAL UNLISTED
+  id = time-${socketType}
+  socket_type = ${socketType}
+  protocol = ${protocol}
+  wait = ${protocol === "udp" ? "yes" : "no"}
+  port = ${port}
+  bind = 127.0.0.1
+  disable = no
+}
+`;
+    await Deno.writeTextFile(
+      `${dir.path}/xinetd.conf`,
+      `defaults\n{\n}\n${service("stream", "tcp")}${service("dgram", "udp")}`,
+    );
+    await using _xinetd = await startPeer([
+      "xinetd",
+      ...["-dontfork", "-f", `${dir.path}/xinetd.conf`],
+      ...["-filelog", `${dir.path}/xinetd.log`, "-pidfile", `${dir.path}/xinetd.pid`],
+    ], port);
+    for (const extra of [[], ["--udp"]]) {
+      const before = Math.floor(Date.now() / 1000);
+      const { code, stdout, stderr } = await runCommand("time-client", [
+        ...["127.0.0.1", String(port), "--protocol", "time"],
+        ...extra,
+      ]);
+      const after = Math.floor(Date.now() / 1000);
+      assert.deepEqual([code, stderr], [0, ""], extra.join(" "));
+      // One of the seconds the run spanned, as glibc's %c in UTC prints it.
+      const lines = [];
+      for (let second = before; second <= after; second++) {
+        lines.push(`${formatCTime(new Date(second * 1000))}\n`);
+      }
+      assert.ok(lines.includes(stdout), `${JSON.stringify(stdout)} not in ${lines}`);
+    }
+  },
+);
+
+peerTest("time-client --udp prints xinetd's UDP daytime line", ["xinetd"], async () => {
+  await using dir = await tempDir();
+  const port = freePort();
+  await Deno.writeTextFile(
+    `${dir.path}/xinetd.conf`,
+    `defaults
+{
+}
+service daytime
+{
+  type = INTERNAL UNLISTED
+  id = daytime-dgram
+  socket_type = dgram
+  protocol = udp
+  wait = yes
+  port = ${port}
+  bind = 127.0.0.1
+  disable = no
+}
+`,
+  );
+  await using _xinetd = await startPeer([
+    "xinetd",
+    ...["-dontfork", "-f", `${dir.path}/xinetd.conf`],
+    ...["-filelog", `${dir.path}/xinetd.log`, "-pidfile", `${dir.path}/xinetd.pid`],
+  ]);
+  // xinetd is up once its log says so (a UDP port cannot be probed by connecting).
+  while (
+    !(await Deno.readTextFile(`${dir.path}/xinetd.log`).catch(() => "")).includes("Started working")
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const { code, stdout, stderr } = await runCommand("time-client", [
+    ...["127.0.0.1", String(port), "--udp"],
+  ]);
+  assert.deepEqual([code, stderr], [0, ""]);
+  assert.match(stdout, /^\d{1,2} [A-Z]{3} \d{4} \d\d:\d\d:\d\d [A-Z]+\n$/);
+});
+
+Deno.test("time-client --protocol time [--udp] reads our time-server, TCP and UDP", async () => {
+  const now = () => new Date("2026-11-24T01:08:48Z");
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const stop = new AbortController();
+  const serving = serveTime(listener, { now, protocol: "time", signal: stop.signal });
+  await using udp = await startUdpTimeServer(0, { hostname: "127.0.0.1", now, protocol: "time" });
+  const tcp = await runCommand("time-client", [
+    ...["127.0.0.1", String(listener.addr.port), "--protocol", "time"],
+  ]);
+  const overUdp = await runCommand("time-client", [
+    ...["127.0.0.1", String(udp.port), "--protocol", "time", "--udp"],
+  ]);
+  stop.abort();
+  await serving;
+  assert.deepEqual([tcp.code, tcp.stdout, tcp.stderr], [0, "Tue Nov 24 01:08:48 2026\n", ""]);
+  assert.deepEqual([overUdp.code, overUdp.stdout, overUdp.stderr], [
+    0,
+    "Tue Nov 24 01:08:48 2026\n",
+    "",
+  ]);
+});
+
+Deno.test("time-client --protocol time says so when the server closes after 2 of 4 bytes", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  listener.accept().then(async (conn) => {
+    await conn.write(new Uint8Array([0xe9, 0x0f]));
+    conn.close();
+  });
+  const { code, stdout, stderr } = await runCommand("time-client", [
+    ...["127.0.0.1", String(listener.addr.port), "--protocol", "time"],
+  ]);
+  assert.deepEqual([code, stdout], [1, ""]);
+  assert.match(stderr, /closed the connection without sending the time\nTime server could not/);
 });

@@ -3,7 +3,7 @@ import { main } from "../../cmd/time-server.ts";
 import { decodeRfc868Time } from "../../lib/time/rfc868_time.ts";
 import { commandArgs, spawnCommand } from "../harness/command.ts";
 import { runCommand } from "../harness/run.ts";
-import { peerTest } from "../harness/peers.ts";
+import { freePort, peerTest, waitForPort } from "../harness/peers.ts";
 
 const DAYTIME_LINE =
   /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} [ 1-3][0-9] \d\d:\d\d:\d\d \d{4}$/;
@@ -178,7 +178,9 @@ peerTest(
     const stderr = new Response(child.stderr).text();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let stdout = "";
-    while (!LISTENING.test(stdout.split("\n")[0])) stdout += (await reader.read()).value ?? "";
+    while (!LISTENING.test(stdout.split("\n")[0] ?? "")) {
+      stdout += (await reader.read()).value ?? "";
+    }
     const port = Number(stdout.match(/port (\d+)/)![1]);
     const burst = await Promise.all(
       Array.from({ length: 200 }, () => Deno.connect({ hostname: "127.0.0.1", port })),
@@ -196,3 +198,66 @@ peerTest(
     }
   },
 );
+
+peerTest("time-server --udp answers nc's datagram with the daytime line", ["nc"], async () => {
+  await using server = spawnCommand("time-server", ["--port=0", "--host=127.0.0.1", "--udp"]);
+  const port = Number((await server.waitForLine(LISTENING))[1]);
+  // nc -u sends the newline it reads and prints the one datagram that comes back.
+  const nc = new Deno.Command("nc", {
+    args: ["-u", "-w", "2", "127.0.0.1", String(port)],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = nc.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("\n"));
+  const reader = nc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  await writer.close();
+  await reader.cancel();
+  nc.kill("SIGTERM");
+  await nc.status;
+  assert.match(text, /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d \d{4}\n$/);
+  server.child.kill("SIGTERM");
+  assert.equal((await server.child.status).code, 0);
+  assert.match(await server.stderr, /^Received a connection request from 127\.0\.0\.1\.\n/);
+});
+
+Deno.test("time-server --udp --protocol time answers time-client --udp", async () => {
+  await using server = spawnCommand("time-server", [
+    ...["--port=0", "--host=127.0.0.1", "--udp", "--protocol=time", "--quiet"],
+  ]);
+  const port = Number((await server.waitForLine(LISTENING))[1]);
+  const result = await runCommand("time-client", [
+    ...["127.0.0.1", String(port), "--udp", "--protocol", "time"],
+  ]);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d \d{4}\n$/);
+  server.child.kill("SIGINT");
+  assert.equal((await server.child.status).code, 0);
+});
+
+Deno.test("time-server stops on SIGTERM while its stderr is a full pipe nobody reads", async () => {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped", // never read: a pipe holds 64 KiB, the log lines below are ~115 KiB
+  }).spawn();
+  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    await waitForPort(port);
+    for (let i = 0; i < 2500; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await new Response(conn.readable).arrayBuffer();
+    }
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assert.deepEqual([status.code, status.signal], [0, null]);
+  } finally {
+    clearTimeout(killer);
+    await child.stderr.cancel();
+  }
+});

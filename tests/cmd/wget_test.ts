@@ -35,8 +35,10 @@ async function listDir(path: string): Promise<string[]> {
 }
 
 async function runPeer(argv: string[], cwd: string): Promise<number> {
-  const { code } = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const { code } = await new Deno.Command(program, {
+    args,
     cwd,
     stdout: "null",
     stderr: "null",
@@ -247,6 +249,7 @@ Deno.test("wget reads chunked, HTTP/1.0 close-delimited and bare-LF responses", 
   assertEquals(await readText(`${dir.path}/close`), "until the end\n");
   assertEquals(await readText(`${dir.path}/barelf`), "bare!\n");
   const request = server.requests[0];
+  assert(request !== undefined, "no request reached the server");
   assert(request.startsWith("GET /chunked HTTP/1.1\r\n"), request);
   assert(request.includes(`\r\nHost: 127.0.0.1:${server.port}\r\n`), request);
   assert(/\r\nUser-Agent: netkit-wget\/\d+\.\d+\.\d+\r\n/.test(request), request);

@@ -42,7 +42,9 @@ export class Rng {
 
   /** One element of `items`. */
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new RangeError("pick() needs a non-empty list");
+    return item;
   }
 
   /** `n` random bytes. */
@@ -71,7 +73,11 @@ export function mutate(rng: Rng, input: Uint8Array, dictionary: readonly string[
     const at = rng.int(data.length + 1);
     switch (rng.int(8)) {
       case 0:
-        if (data.length) data[rng.int(data.length)] ^= 1 << rng.int(8);
+        if (data.length) {
+          const flip = rng.int(data.length);
+          const byte = data[flip];
+          if (byte !== undefined) data[flip] = byte ^ (1 << rng.int(8));
+        }
         break;
       case 1:
         data = concat(data.subarray(0, at), rng.bytes(1 + rng.int(4)), data.subarray(at));
@@ -198,8 +204,9 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Fu
   const before = Deno.memoryUsage();
   const started = performance.now();
   for (let i = 0; i < seeds.length + options.iterations; i++) {
+    const seed = seeds[i];
     let input: Uint8Array;
-    if (i < seeds.length) input = seeds[i];
+    if (seed !== undefined) input = seed;
     else if (seeds.length === 0 || rng.int(16) === 0) input = rng.bytes(rng.int(256));
     else input = mutate(rng, rng.pick(seeds), dictionary);
     const t0 = performance.now();

@@ -293,7 +293,7 @@ export const lexicalHandlerTarget: FuzzTarget = {
     const token = space > 0 ? text.slice(0, space) : "";
     const method = /^[A-Za-z]{1,40}$/.test(token) && !/^(connect|trace|track)$/i.test(token)
       ? token
-      : LEXICAL_METHODS[(input[0] ?? 0) % LEXICAL_METHODS.length];
+      : LEXICAL_METHODS[(input[0] ?? 0) % LEXICAL_METHODS.length] ?? "GET";
     const path = space > 0 ? text.slice(space + 1) : text;
     const request = new Request(`http://localhost/${path.replace(/^\/+/, "")}`, { method });
     const response = await lexicalHandler(request, {

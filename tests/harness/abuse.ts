@@ -268,6 +268,7 @@ export function malformedRequest(rng: Rng, i: number): Uint8Array {
         `GET /${"%41".repeat(1000 + rng.int(100_000))} HTTP/1.1\r\nHost: x\r\n\r\n`,
       );
   }
+  throw new RangeError(`No malformed request kind for ${i}`);
 }
 
 /** What the malformed requests got back: a count per status code or per way of ending. */

@@ -38,7 +38,7 @@ export async function startDenoServer(
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: argsFor(port),
-    env: options.env,
+    env: options.env ?? {},
     stdin: "null",
     stdout: "null",
     stderr: "piped",

@@ -92,6 +92,9 @@ export async function dig(
   for (const line of text.split("\n")) {
     if (line.startsWith(";") || line.trim() === "") continue;
     const [owner, , , recordType, data] = line.split(/\s+/);
+    if (owner === undefined || recordType === undefined || data === undefined) {
+      throw new Error(`Unexpected dig answer line "${line}"`);
+    }
     answers.push({
       name: owner.replace(/\.$/, ""),
       type: recordType,
@@ -178,7 +181,7 @@ export async function startFakeDnsServer(
           const head = new Uint8Array(2);
           let got = 0;
           while (got < 2) got += (await conn.read(head.subarray(got))) ?? 2;
-          const body = new Uint8Array((head[0] << 8) | head[1]);
+          const body = new Uint8Array(new DataView(head.buffer).getUint16(0));
           got = 0;
           while (got < body.length) {
             const n = await conn.read(body.subarray(got));

@@ -1,5 +1,6 @@
 /**
- * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl,
+ * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl, tmux,
+ * telnetd, Debian's telnet, BusyBox,
  * GNU wget, nc, openssl) from Debian's packages when they are missing and this is root with
  * apt-get. Run by `deno task test` before the tests. Where it cannot install, it says so in one
  * line per peer and the tests that need it are reported as ignored, never as passed.
@@ -10,8 +11,10 @@
 import { PEER_PACKAGES, peerPath } from "./peers.ts";
 
 async function run(argv: string[]): Promise<boolean> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, {
+    args,
     env: { DEBIAN_FRONTEND: "noninteractive" },
     stdout: "null",
     stderr: "inherit",

@@ -13,7 +13,7 @@ export interface Nginx extends AsyncDisposable {
   /** The HTTP port, on 127.0.0.1 and [::1]. */
   port: number;
   /** The HTTPS port on 127.0.0.1, when asked for. */
-  tlsPort?: number;
+  tlsPort?: number | undefined;
   /** The document root. */
   root: string;
 }
@@ -135,5 +135,6 @@ export async function sha256File(path: string): Promise<string> {
   const { stdout, success } = await new Deno.Command("sha256sum", { args: [path], stdout: "piped" })
     .output();
   if (!success) throw new Error(`sha256sum failed on "${path}"`);
-  return new TextDecoder().decode(stdout).split(" ")[0];
+  const [hash = ""] = new TextDecoder().decode(stdout).split(" ");
+  return hash;
 }

@@ -19,6 +19,10 @@ export const PEER_PACKAGES: Record<string, string> = {
   openssl: "openssl",
   python3: "python3",
   gcc: "gcc",
+  tmux: "tmux",
+  telnetd: "inetutils-telnetd",
+  "inetutils-telnet": "inetutils-telnet",
+  busybox: "busybox-static", // Debian's busybox package has no telnetd applet
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
@@ -104,8 +108,10 @@ export async function startPeer(
   port?: number,
   hostname = "127.0.0.1",
 ): Promise<PeerProcess> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
+  const [program, ...args] = argv;
+  if (program === undefined) throw new TypeError("The command line is empty");
+  const child = new Deno.Command(program, {
+    args,
     stdin: "null",
     stdout: "null",
     stderr: "null",

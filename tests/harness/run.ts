@@ -30,7 +30,7 @@ export interface RunOptions {
   /** Killed after this long, so a command that ignores its arguments cannot hang the tests. */
   timeoutMs?: number;
   /** Text fed to its standard input, which is then closed; no input at all when undefined. */
-  stdin?: string;
+  stdin?: string | undefined;
 }
 
 /** Runs `program` with `args`, no standard input, and collects its output. */

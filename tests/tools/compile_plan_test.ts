@@ -62,13 +62,18 @@ Deno.test("planCompile() never grants everything at once (no -A)", () => {
 
 Deno.test("planCompile() gives each command only the permissions of its table entry", () => {
   const flags = (name: string) =>
-    planCompile([name]).steps[0].args.filter((arg) => /^--(allow|unstable)-/.test(arg));
+    planCompile([name]).steps[0]?.args.filter((arg) => /^--(allow|unstable)-/.test(arg));
   assertEquals(flags("ports"), ["--allow-read"]);
   assertEquals(flags("time-client"), ["--allow-net"]);
-  assertEquals(flags("telnet"), ["--allow-net"]);
+  assertEquals(flags("telnet"), ["--allow-net", "--allow-read=/etc/services", "--allow-env=TERM"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
   assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
-  assertEquals(flags("resolve-hostname6"), ["--allow-net", "--allow-read"]);
+  assertEquals(flags("resolve-hostname6"), [
+    "--allow-net",
+    "--allow-read",
+    "--allow-env=LOCALDOMAIN,RES_OPTIONS",
+    "--allow-sys=hostname",
+  ]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
   assertEquals(flags("lexical-server"), [
     "--allow-net",
@@ -112,6 +117,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-write",
     "--allow-run",
     "--allow-env",
+    "--allow-sys=hostname",
   ]);
 });
 
@@ -130,6 +136,7 @@ Deno.test("planCompile() builds no multi-call binary without cmd/netkit.ts", () 
 Deno.test("planCompile() passes the output directory and the target", () => {
   const [step] = planCompile(["telnet"], { outDir: "/tmp/out", target: "aarch64-apple-darwin" })
     .steps;
+  assert(step, "no compile step");
   assertEquals(step.output, "/tmp/out/telnet");
   const at = step.args.indexOf("--target");
   assertEquals(step.args[at + 1], "aarch64-apple-darwin");

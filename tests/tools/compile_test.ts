@@ -68,10 +68,11 @@ Deno.test("compile with no runtime prints one line naming DENORT_BIN and builds 
   // are the others.
   const lines = result.stderr.trimEnd().split("\n").filter((line) => !line.startsWith("Download "));
   assertEquals(lines.length, 1, result.stderr);
-  assert(lines[0].startsWith("compile: No denort runtime"), lines[0]);
-  assert(lines[0].includes(DENORT_BIN), lines[0]);
+  const [line = ""] = lines;
+  assert(line.startsWith("compile: No denort runtime"), line);
+  assert(line.includes(DENORT_BIN), line);
   assert(
-    lines[0].includes(denortZipPath(`${dir.path}/deno_dir`, Deno.version.deno, Deno.build.target)),
+    line.includes(denortZipPath(`${dir.path}/deno_dir`, Deno.version.deno, Deno.build.target)),
   );
   await assert.rejects(Deno.stat(`${dir.path}/dist`), Deno.errors.NotFound);
 });

@@ -48,7 +48,7 @@ Deno.test("parseCommandLine() answers --help and -h on stdout with 0", () => {
 Deno.test("parseCommandLine() answers --version with the netkit version", () => {
   const { result, out } = capture(() => parseCommandLine(["--version"], spec));
   assert.equal(result, 0);
-  assert.match(out[0], /^demo \(netkit\) \d+\.\d+\.\d+$/);
+  assert.match(out[0] ?? "", /^demo \(netkit\) \d+\.\d+\.\d+$/);
 });
 
 Deno.test("parseCommandLine() reports usage errors in one line, then the usage, exit 2", () => {
@@ -62,7 +62,7 @@ Deno.test("parseCommandLine() reports usage errors in one line, then the usage, 
     const { result, out, err } = capture(() => parseCommandLine(args, spec));
     assert.equal(result, EXIT_USAGE, args.join(" "));
     assert.deepEqual(out, []);
-    assert.match(err[0], first);
+    assert.match(err[0] ?? "", first);
     assert.equal(err[1], spec.usage);
   }
 });

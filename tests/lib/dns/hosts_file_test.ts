@@ -48,7 +48,7 @@ Deno.test("parseHostsFile() skips garbage lines and keeps going", () => {
   ].join("\n");
   const entries = parseHostsFile(garbage);
   assert.deepEqual(entries.map((e) => e.address), ["10.0.0.3", "10.0.0.4"]);
-  assert.equal(entries[1].names.length, 10_000);
+  assert.equal(entries[1]?.names.length, 10_000);
   assert.deepEqual(parseHostsFile(""), []);
   assert.deepEqual(parseHostsFile("\n\n#\n"), []);
 });

@@ -118,7 +118,7 @@ Deno.test("decodeDnsMessage() writes odd label bytes as dig does", () => {
     ...[0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0],
     ...[3, 0x61, 0x2e, 0x20, 1, 0x5c, 0, 0, 1, 0, 1],
   ]);
-  assert.equal(decodeDnsMessage(wire).questions[0].name, "a\\046\\032.\\092");
+  assert.equal(decodeDnsMessage(wire).questions[0]?.name, "a\\046\\032.\\092");
 });
 
 /** Hostile messages, each of which must be a DnsFormatError. */

@@ -49,7 +49,7 @@ Deno.test("sendHttpRequest() sends HEAD and reads no body", async () => {
   await using response = await sendHttpRequest(`${server.base}/`, { method: "HEAD" });
   equal(response.framing.kind, "none");
   equal(await response.copyBodyTo(collector()), 0);
-  assert(server.requests[0].startsWith("HEAD / HTTP/1.1\r\n"));
+  assert(server.requests[0]?.startsWith("HEAD / HTTP/1.1\r\n"));
 });
 
 Deno.test("sendHttpRequest() reports short bodies, silence and refusals with typed errors", async () => {

@@ -46,7 +46,7 @@ Deno.test("lookupService() finds by name, alias and number, in a given file", as
   });
   assert.equal((await lookupService("4242", { servicesFile: path })).entries.length, 2);
   assert.equal(
-    (await lookupService("myproto", { servicesFile: path, protocol: "UDP" })).entries[0].protocol,
+    (await lookupService("myproto", { servicesFile: path, protocol: "UDP" })).entries[0]?.protocol,
     "udp",
   );
   assert.deepEqual((await lookupService("ssh", { servicesFile: path })).entries, []);

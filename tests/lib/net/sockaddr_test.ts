@@ -106,6 +106,7 @@ peerTest("the sockaddr encoders match what C on this machine lays out", ["gcc"],
   const [in4, in6] = new TextDecoder().decode(run.stdout).trim().split("\n");
   assert.equal(hex(encodeSockaddrIn("192.0.2.33", 8080)), in4);
   assert.equal(hex(encodeSockaddrIn6("fe80::1:2", 443, { flowInfo: 0x12345, scopeId: 7 })), in6);
+  assert.ok(in6 !== undefined, "the C program printed no sockaddr_in6");
   const decoded = decodeSockaddr(Uint8Array.from(in6.match(/../g)!, (h) => parseInt(h, 16)));
   assert.deepEqual(decoded, {
     family: AF_INET6,

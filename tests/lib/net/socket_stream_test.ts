@@ -174,7 +174,7 @@ Deno.test("SocketStream.write() delivers 16 MiB to a slow reader despite partial
     while (true) {
       const n = await conn.read(buffer);
       if (n === null) break;
-      for (let i = 0; i < n; i++) sum = (sum + buffer[i]) % 1_000_003;
+      for (const byte of buffer.subarray(0, n)) sum = (sum + byte) % 1_000_003;
       received += n;
       if (received % (1024 * 1024) < 4096) await new Promise((r) => setTimeout(r, 0));
     }

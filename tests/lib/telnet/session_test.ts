@@ -155,3 +155,63 @@ Deno.test("runTelnetSession() sends a 1 MiB input without line endings on as it 
   assert.deepEqual([...body.subarray(4, 8)], [0x61, 255, 255, 0x61]);
   assert.equal(body.filter((b) => b === 13 || b === 10).length, 0);
 });
+
+Deno.test("runTelnetSession() in raw mode passes every byte unchanged both ways", async () => {
+  const fromServer = new Uint8Array([0x41, IAC, DO, 1, 0x0d, 0x00, IAC, IAC, 0x0a]);
+  const fromUser = new Uint8Array([0x61, 0x0a, IAC, 0x0d, 0x00, 0x62]); // no CR LF added
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const server = listener.accept().then(async (conn) => {
+    await conn.write(fromServer);
+    const got = await readToEnd(conn);
+    conn.close();
+    return got;
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const out = collector();
+  await runTelnetSession(conn, {
+    input: new Blob([fromUser]).stream(),
+    output: out.output,
+    mode: "raw",
+  });
+  assert.deepEqual(out.bytes(), fromServer);
+  assert.deepEqual(await server, fromUser);
+});
+
+Deno.test("runTelnetSession() in auto mode is telnet only when the server starts with IAC", async () => {
+  for (
+    const [first, shown, answered] of [
+      [[IAC, WILL, 1, 0x68, IAC, IAC], [0x68, 0xff], [IAC, DONT, 1]],
+      [[0x68, IAC, WILL, 1, IAC, IAC], [0x68, IAC, WILL, 1, IAC, IAC], []],
+    ]
+  ) {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const server = listener.accept().then(async (conn) => {
+      await conn.write(new Uint8Array(first!));
+      const got = await readToEnd(conn);
+      conn.close();
+      return got;
+    });
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    const out = collector();
+    // The input ends only after the server's bytes are in, so its answers can still go out.
+    let release!: () => void;
+    const shownAll = new Promise<void>((resolve) => (release = resolve));
+    const input = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await shownAll;
+        controller.enqueue(encode("hi\n"));
+        controller.close();
+      },
+    });
+    const output = {
+      write: async (p: Uint8Array) => {
+        const n = await out.output.write(p);
+        if (out.bytes().length >= shown!.length) release();
+        return n;
+      },
+    };
+    await runTelnetSession(conn, { input, output, mode: "auto" });
+    assert.deepEqual([...out.bytes()], shown);
+    assert.deepEqual([...await server], [...answered!, ...encode("hi\r\n")]);
+  }
+});

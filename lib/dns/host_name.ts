@@ -1,0 +1,170 @@
+/**
+ * Host names checked as a resolver must check them: what a user types ({@linkcode toAsciiHostName}:
+ * DNS limits, no empty label, international names to `xn--` form by Punycode, RFC 3492, and never
+ * through a URL parser, which would cut `name#x` or `user@name/x` to another name), and what a
+ * server answers ({@linkcode isValidAnswerName}: glibc's `res_hnok` rule, so a PTR record such as
+ * `<script>.test` never reaches a caller).
+ *
+ * @module
+ */
+
+import { quoteForMessage } from "../internal/quote.ts";
+
+/** The longest label, in bytes (RFC 1035). */
+export const MAX_LABEL_LENGTH = 63;
+/** The longest name, in bytes, without the final dot (RFC 1035's 255 on the wire). */
+export const MAX_HOST_NAME_LENGTH = 253;
+
+const BASE = 36;
+const T_MIN = 1;
+const T_MAX = 26;
+const SKEW = 38;
+const DAMP = 700;
+const INITIAL_BIAS = 72;
+const INITIAL_N = 128;
+
+function adapt(delta: number, points: number, first: boolean): number {
+  let d = first ? Math.floor(delta / DAMP) : delta >> 1;
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > ((BASE - T_MIN) * T_MAX) >> 1) {
+    d = Math.floor(d / (BASE - T_MIN));
+    k += BASE;
+  }
+  return k + Math.floor(((BASE - T_MIN + 1) * d) / (d + SKEW));
+}
+
+function digit(value: number): string {
+  return String.fromCharCode(value < 26 ? 97 + value : 22 + value);
+}
+
+/**
+ * Encodes one label by Punycode (RFC 3492 §6.3), without the `xn--` prefix.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { punycodeEncode } from "@netkit/netkit/dns";
+ *
+ * assert.equal(punycodeEncode("bücher"), "bcher-kva");
+ * assert.equal(punycodeEncode("münchen"), "mnchen-3ya");
+ * ```
+ */
+export function punycodeEncode(label: string): string {
+  const points = Array.from(label, (ch) => ch.codePointAt(0) ?? 0);
+  let output = points.filter((p) => p < 0x80).map((p) => String.fromCharCode(p)).join("");
+  const basic = output.length;
+  let handled = basic;
+  if (basic > 0) output += "-";
+  let n = INITIAL_N;
+  let delta = 0;
+  let bias = INITIAL_BIAS;
+  while (handled < points.length) {
+    let m = Infinity;
+    for (const p of points) if (p >= n && p < m) m = p;
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (const p of points) {
+      if (p < n) delta++;
+      if (p !== n) continue;
+      let q = delta;
+      for (let k = BASE;; k += BASE) {
+        const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+        if (q < t) break;
+        output += digit(t + ((q - t) % (BASE - t)));
+        q = Math.floor((q - t) / (BASE - t));
+      }
+      output += digit(q);
+      bias = adapt(delta, handled + 1, handled === basic);
+      delta = 0;
+      handled++;
+    }
+    delta++;
+    n++;
+  }
+  return output;
+}
+
+const ASCII_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
+const UNICODE_LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{M}\p{N}_-]*[\p{L}\p{M}\p{N}_])?$/u;
+
+/**
+ * Checks a host name typed by a user and gives its ASCII form: one final dot allowed (and
+ * dropped), each label 1–63 bytes of letters, digits, `-` and `_` (not at either end), at most
+ * 253 bytes in all; an international name is normalised (NFC, lower case) and each non-ASCII label
+ * encoded as `xn--…`. Nothing is cut or guessed: `both.test#ü` is refused, not read as `both.test`.
+ *
+ * @param name The name as typed.
+ * @returns The name in ASCII, without a final dot.
+ * @throws {SyntaxError} saying what is wrong, with the name quoted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toAsciiHostName } from "@netkit/netkit/dns";
+ *
+ * assert.equal(toAsciiHostName("Bücher.Example."), "xn--bcher-kva.Example");
+ * assert.throws(() => toAsciiHostName("both.test#ü"), SyntaxError);
+ * assert.throws(() => toAsciiHostName("both.test.."), SyntaxError);
+ * ```
+ */
+export function toAsciiHostName(name: string): string {
+  const fail = (why: string): never => {
+    throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}: ${why}`);
+  };
+  if (name === "" || name === ".") fail("it is empty");
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  const labels = bare.normalize("NFC").split(".");
+  const ascii = labels.map((label) => {
+    if (label === "") return fail("it has an empty label");
+    if (/^[\x21-\x7e]+$/.test(label)) {
+      if (!ASCII_LABEL.test(label)) {
+        return fail(
+          "a label may hold only letters, digits, '-' and '_', and not start or end with '-'",
+        );
+      }
+      return label;
+    }
+    const lower = label.toLowerCase();
+    if (!UNICODE_LABEL.test(lower)) {
+      return fail(`the label ${quoteForMessage(label)} is not a host name label`);
+    }
+    return `xn--${punycodeEncode(lower)}`;
+  });
+  for (const label of ascii) {
+    if (label.length > MAX_LABEL_LENGTH) {
+      fail(`the label ${quoteForMessage(label)} is longer than ${MAX_LABEL_LENGTH} bytes`);
+    }
+  }
+  const joined = ascii.join(".");
+  if (joined.length > MAX_HOST_NAME_LENGTH) {
+    fail(`it is longer than ${MAX_HOST_NAME_LENGTH} bytes`);
+  }
+  return joined;
+}
+
+/**
+ * Whether a name found in a DNS answer (an owner, a CNAME target, a PTR name) is a host name by
+ * glibc's `res_hnok` rule: labels of letters, digits, `-` and `_`, not starting with `-`. Names
+ * holding anything else (`<script>x</scr.test`, `bad\032name!!.test`) are not handed to callers.
+ *
+ * @param name The name as the codec decoded it (special bytes appear `\DDD`-escaped).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isValidAnswerName } from "@netkit/netkit/dns";
+ *
+ * assert.equal(isValidAnswerName("mail-1.example.test"), true);
+ * assert.equal(isValidAnswerName("<script>x</scr.test"), false);
+ * assert.equal(isValidAnswerName("bad\\032name!!.test"), false);
+ * ```
+ */
+export function isValidAnswerName(name: string): boolean {
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (bare === "") return true; // the root
+  if (bare.startsWith("-") || bare.length > MAX_HOST_NAME_LENGTH) return false;
+  return bare.split(".").every((label) =>
+    label.length > 0 && label.length <= MAX_LABEL_LENGTH && /^[A-Za-z0-9_-]+$/.test(label)
+  );
+}

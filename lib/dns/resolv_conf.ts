@@ -1,0 +1,263 @@
+/**
+ * The resolver configuration as glibc reads it: `/etc/resolv.conf` (`nameserver`, `domain`,
+ * `search`, `options`), then the `LOCALDOMAIN` and `RES_OPTIONS` environment variables, then
+ * the host's own domain when no search list is set. {@linkcode searchNames} turns a name into
+ * the names to ask, in the order glibc's `res_search` asks them.
+ *
+ * @module
+ */
+
+import { readParsedConfigFile } from "../internal/config_file.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
+
+/** The file read by default. */
+export const RESOLV_CONF_FILE = "/etc/resolv.conf";
+/** The most name servers glibc uses (`MAXNS`); later lines are ignored. */
+export const MAX_NAME_SERVERS = 3;
+/** The largest `ndots` glibc takes (`RES_MAXNDOTS`). */
+export const MAX_NDOTS = 15;
+/** The largest `timeout` in seconds glibc takes (`RES_MAXRETRANS`). */
+export const MAX_TIMEOUT_SECONDS = 30;
+/** The most `attempts` glibc takes (`RES_MAXRETRY`). */
+export const MAX_ATTEMPTS = 5;
+/** The largest resolv.conf read; a bigger one counts as none. */
+const MAX_RESOLV_CONF_BYTES = 1 << 20;
+
+/** The resolver settings, with glibc's defaults where the file is silent. */
+export interface ResolverConfig {
+  /** The name server addresses, in order (at most three); `127.0.0.1` when none is given. */
+  nameServers: string[];
+  /** The search list: domains appended to names with fewer than `ndots` dots. */
+  search: string[];
+  /** Names with at least this many dots are first asked as they are. @default {1} */
+  ndots: number;
+  /** How long to wait for each server on each try, in milliseconds. @default {5000} */
+  timeoutMs: number;
+  /** How many rounds over the servers. @default {2} */
+  attempts: number;
+  /** Start each question with the next server in turn. @default {false} */
+  rotate: boolean;
+  /** Never ask a single-label name as it is (`no-tld-query`). @default {false} */
+  noTldQuery: boolean;
+  /** Use TCP for every question (`use-vc`). @default {false} */
+  useTcp: boolean;
+}
+
+/** Where the configuration comes from besides the file; the process's by default. */
+export interface ResolverConfigSources {
+  /** `LOCALDOMAIN`: a search list that replaces the file's. */
+  localDomain?: string | undefined;
+  /** `RES_OPTIONS`: options applied after the file's. */
+  resOptions?: string | undefined;
+  /** The host's own name; its domain is the search list when nothing else gives one. */
+  hostName?: string | undefined;
+}
+
+function clampedNumber(value: string, max: number): number | undefined {
+  if (!/^\d+$/.test(value)) return undefined;
+  return Math.min(Number(value), max);
+}
+
+function applyOptions(config: ResolverConfig, words: string[]): void {
+  for (const word of words) {
+    const [name, value = ""] = word.split(":", 2) as [string, string?];
+    switch (name) {
+      case "ndots": {
+        const n = clampedNumber(value, MAX_NDOTS);
+        if (n !== undefined) config.ndots = n;
+        break;
+      }
+      case "timeout": {
+        const n = clampedNumber(value, MAX_TIMEOUT_SECONDS);
+        if (n !== undefined) config.timeoutMs = Math.max(n, 1) * 1000;
+        break;
+      }
+      case "attempts": {
+        const n = clampedNumber(value, MAX_ATTEMPTS);
+        if (n !== undefined) config.attempts = Math.max(n, 1);
+        break;
+      }
+      case "rotate":
+        config.rotate = true;
+        break;
+      case "no-tld-query":
+        config.noTldQuery = true;
+        break;
+      case "use-vc":
+        config.useTcp = true;
+        break;
+        // edns0, single-request, trust-ad, inet6, no-aaaa, debug…: no effect here.
+    }
+  }
+}
+
+/**
+ * Parses resolv.conf text, then applies `LOCALDOMAIN` and `RES_OPTIONS` as glibc's `res_init`
+ * does: the last `domain` or `search` line wins, at most three `nameserver` lines count, options
+ * are clamped to glibc's limits, and with no search list the host's own domain is the list.
+ *
+ * @param text The file's content ("" for no file).
+ * @param sources The environment's overrides and the host name; none by default.
+ * @returns The settings, defaults filled in.
+ *
+ * @example A search list and options, then RES_OPTIONS
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseResolvConf } from "@netkit/netkit/dns";
+ *
+ * const config = parseResolvConf(
+ *   "nameserver 127.0.0.53\nsearch corp.test lab.test\noptions ndots:2 timeout:1\n",
+ *   { resOptions: "attempts:3 rotate" },
+ * );
+ * assert.deepEqual(config.nameServers, ["127.0.0.53"]);
+ * assert.deepEqual(config.search, ["corp.test", "lab.test"]);
+ * assert.equal(config.ndots, 2);
+ * assert.equal(config.timeoutMs, 1000);
+ * assert.equal(config.attempts, 3);
+ * assert.equal(config.rotate, true);
+ * ```
+ */
+export function parseResolvConf(text: string, sources: ResolverConfigSources = {}): ResolverConfig {
+  const config: ResolverConfig = {
+    nameServers: [],
+    search: [],
+    ndots: 1,
+    timeoutMs: 5000,
+    attempts: 2,
+    rotate: false,
+    noTldQuery: false,
+    useTcp: false,
+  };
+  let searchSet = false;
+  for (const rawLine of text.split("\n")) {
+    if (/^[;#]/.test(rawLine)) continue;
+    const [keyword, ...words] = rawLine.split(/[ \t\r]+/).filter((word) => word !== "");
+    if (keyword === "nameserver") {
+      const address = words[0];
+      if (address === undefined || config.nameServers.length >= MAX_NAME_SERVERS) continue;
+      try {
+        config.nameServers.push(inetNtop(inetPton(address)));
+      } catch {
+        // Not an address (a scoped one included): skipped, as glibc does.
+      }
+    } else if (keyword === "domain" && words[0] !== undefined) {
+      config.search = [words[0].replace(/\.$/, "")];
+      searchSet = true;
+    } else if (keyword === "search") {
+      config.search = words.map((word) => word.replace(/\.$/, "")).filter((word) => word !== "");
+      searchSet = true;
+    } else if (keyword === "options") {
+      applyOptions(config, words);
+    }
+  }
+  const localDomain = sources.localDomain;
+  if (localDomain !== undefined && localDomain.trim() !== "") {
+    config.search = localDomain.trim().split(/[ \t]+/).map((word) => word.replace(/\.$/, ""));
+    searchSet = true;
+  }
+  if (sources.resOptions !== undefined) {
+    applyOptions(config, sources.resOptions.split(/[ \t]+/).filter((word) => word !== ""));
+  }
+  if (!searchSet && sources.hostName !== undefined) {
+    const dot = sources.hostName.indexOf(".");
+    if (dot > 0 && dot < sources.hostName.length - 1) {
+      config.search = [sources.hostName.slice(dot + 1).replace(/\.$/, "")];
+    }
+  }
+  if (config.nameServers.length === 0) config.nameServers.push("127.0.0.1");
+  return config;
+}
+
+/**
+ * The names to ask for `name`, in the order glibc's `res_search` asks them: a name ending in a
+ * dot only as it is; a name with at least `ndots` dots as it is first, then with each search
+ * domain; a shorter one with each search domain first, then as it is (unless `no-tld-query`
+ * keeps a single label from being asked alone).
+ *
+ * @param name A host name, in ASCII (`xn--` form for international names).
+ * @param config The settings; only `search`, `ndots` and `noTldQuery` count.
+ * @returns The names, without final dots, never empty.
+ *
+ * @example ndots decides which comes first
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseResolvConf, searchNames } from "@netkit/netkit/dns";
+ *
+ * const config = parseResolvConf("search corp.test\noptions ndots:2\n");
+ * assert.deepEqual(searchNames("a.b", config), ["a.b.corp.test", "a.b"]);
+ * assert.deepEqual(searchNames("a.b.c", config), ["a.b.c", "a.b.c.corp.test"]);
+ * assert.deepEqual(searchNames("a.b.", config), ["a.b"]);
+ * ```
+ */
+export function searchNames(
+  name: string,
+  config: Pick<ResolverConfig, "search" | "ndots" | "noTldQuery">,
+): string[] {
+  if (name.endsWith(".")) return [name.slice(0, -1)];
+  const dots = name.split(".").length - 1;
+  const searched = config.search.map((domain) => `${name}.${domain}`);
+  if (dots >= config.ndots) return [name, ...searched];
+  const alone = dots === 0 && config.noTldQuery ? [] : [name];
+  const names = [...searched, ...alone];
+  return names.length > 0 ? names : [name];
+}
+
+/**
+ * Reads the resolver configuration of this process: the file, `LOCALDOMAIN`, `RES_OPTIONS` and
+ * the host name (each read only where permitted; a variable or the host name that may not be
+ * read counts as unset).
+ *
+ * @param path The file; a missing or unreadable one counts as empty, as for glibc.
+ *
+ * @example A missing file gives glibc's defaults
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readResolverConfig } from "@netkit/netkit/dns";
+ *
+ * const config = await readResolverConfig("/nonexistent/resolv.conf");
+ * assert.equal(config.ndots, 1);
+ * assert.equal(config.nameServers[0], "127.0.0.1");
+ * ```
+ */
+export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promise<ResolverConfig> {
+  const sources = {
+    localDomain: readEnvQuietly("LOCALDOMAIN"),
+    resOptions: readEnvQuietly("RES_OPTIONS"),
+    hostName: hostNameQuietly(),
+  };
+  // Parsed once per process and environment, and again when the file changes.
+  const key = `resolv\0${sources.localDomain}\0${sources.resOptions}\0${sources.hostName}`;
+  try {
+    return await readParsedConfigFile(
+      path,
+      MAX_RESOLV_CONF_BYTES,
+      (text) => parseResolvConf(text, sources),
+      key,
+    );
+  } catch {
+    // No file, no permission, or an absurd one: the defaults.
+    return parseResolvConf("", sources);
+  }
+}
+
+function readEnvQuietly(name: string): string | undefined {
+  try {
+    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+      return undefined;
+    }
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function hostNameQuietly(): string | undefined {
+  try {
+    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
+      return undefined;
+    }
+    return Deno.hostname();
+  } catch {
+    return undefined;
+  }
+}

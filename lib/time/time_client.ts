@@ -1,0 +1,77 @@
+/**
+ * The client side of the time protocol (RFC 868): the server sends the time as four bytes,
+ * seconds since 1900, over TCP (it sends them and closes) or UDP (it answers any datagram).
+ *
+ * @module
+ */
+
+import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../net/socket.ts";
+import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
+import { decodeRfc868Time } from "./rfc868_time.ts";
+import { exchangeDatagram } from "./_udp.ts";
+
+/** The transports RFCs 867 and 868 define. */
+export type TimeTransport = "tcp" | "udp";
+
+/** Options of {@linkcode requestRfc868Time}. */
+export interface TimeRequestOptions {
+  /** Give up connecting, and then waiting for the answer, after this long each. @default {10000} */
+  timeoutMs?: number;
+  /** Abort from outside. */
+  signal?: AbortSignal;
+  /** TCP or UDP. @default {"tcp"} */
+  transport?: TimeTransport;
+}
+
+/**
+ * Asks a time server (RFC 868) for the time.
+ *
+ * @param host The server's name or address.
+ * @param port The server's port (37 is the standard one).
+ * @returns The time it sent; `null` when it closed (TCP) or answered (UDP) with fewer than four
+ * bytes.
+ * @throws {RangeError} for a bad port.
+ * @throws {SocketError} when the server cannot be reached or does not answer in time.
+ *
+ * @example Ask a server on loopback that sends the Unix epoch
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeRfc868Time, requestRfc868Time } from "@netkit/netkit/time";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const serving = listener.accept().then(async (conn) => {
+ *   await conn.write(encodeRfc868Time(new Date(0)));
+ *   conn.close();
+ * });
+ * const date = await requestRfc868Time("127.0.0.1", listener.addr.port);
+ * assert.equal(date?.getTime(), 0);
+ * await serving;
+ * ```
+ */
+export async function requestRfc868Time(
+  host: string,
+  port: number | string,
+  options: TimeRequestOptions = {},
+): Promise<Date | null> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const checkedPort = parsePort(port);
+  if (options.transport === "udp") {
+    const answer = await exchangeDatagram(host, checkedPort, new Uint8Array(0), {
+      timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4));
+  }
+  const conn = await createClientSocket(host, checkedPort, { timeoutMs, signal: options.signal });
+  await using stream = new SocketStream(conn, {
+    readTimeoutMs: timeoutMs,
+    host,
+    port: checkedPort,
+  });
+  try {
+    return decodeRfc868Time(await stream.readExactly(4));
+  } catch (error) {
+    if (error instanceof UnexpectedEofError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Every command with its standard output on `/dev/full` (ENOSPC) and on a pipe whose reader has
+ * gone (EPIPE): one line on stderr and exit 3 for the first, a quiet end for the second, never a
+ * stack trace (lib/cli/run_main.ts).
+ */
+
+import assert from "node:assert/strict";
+import { COMMANDS } from "../../cmd/commands.ts";
+import { EXIT_OUTPUT_FAILED } from "../../lib/cli/run_main.ts";
+import { serveTime } from "../../lib/time/server.ts";
+import { commandArgs } from "../harness/command.ts";
+import { freePort, waitForPort } from "../harness/peers.ts";
+import { runCommand } from "../harness/run.ts";
+
+/** Stack lines and Deno's report of an uncaught error: what must never show. */
+const STACK_TRACE = /^ {4}at |error: Uncaught/m;
+
+/** Servers the commands talk to, for the run of one test. */
+async function withServers<T>(
+  fn: (ports: { daytime: number; hello: number; http: number }) => Promise<T>,
+): Promise<T> {
+  const daytimeListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const stop = new AbortController();
+  const daytime = serveTime(daytimeListener, { signal: stop.signal });
+  // Says hello to each connection and closes: something for telnet to print.
+  const helloListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const hello = (async () => {
+    for await (const conn of helloListener) {
+      conn.write(new TextEncoder().encode("hello\n".repeat(1000))).catch(() => {}).finally(() =>
+        conn.close()
+      );
+    }
+  })();
+  const http = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("hello\n".repeat(1000)),
+  );
+  try {
+    return await fn({
+      daytime: daytimeListener.addr.port,
+      hello: helloListener.addr.port,
+      http: http.addr.port,
+    });
+  } finally {
+    stop.abort();
+    await daytime;
+    helloListener.close();
+    await hello.catch(() => {});
+    await http.shutdown();
+  }
+}
+
+/**
+ * The invocations that make each command write to stdout. A server (time-server) that loses
+ * its stdout's reader keeps serving (Deno's console.log drops EPIPE), so on a closed pipe it is
+ * tried on its own, below.
+ */
+function invocations(
+  ports: { daytime: number; hello: number; http: number },
+  target: "/dev/full" | "closed pipe",
+): string[][] {
+  const byCommand: Record<string, string[][]> = {
+    "time-server": target === "/dev/full" ? [["--port", "0", "--host", "127.0.0.1"]] : [],
+    "time-client": [["127.0.0.1", String(ports.daytime)]],
+    telnet: [["127.0.0.1", String(ports.hello)], ["--raw", "127.0.0.1", String(ports.hello)]],
+    wget: [["-q", "-O", "-", `http://127.0.0.1:${ports.http}/`]],
+    "resolve-hostname": [["localhost"]],
+    "resolve-hostname6": [["::1"]],
+    ports: [["ssh", "http", "telnet"]],
+    "scrabble-word-finder": [["tacos"]],
+    "lexical-server": [],
+  };
+  const runs: string[][] = [["netkit", "--list"]];
+  for (const { name } of COMMANDS) {
+    runs.push([name, "--help"]);
+    for (const args of byCommand[name] ?? []) runs.push([name, ...args]);
+  }
+  return runs;
+}
+
+async function runWithStdout(
+  target: "/dev/full" | "closed pipe",
+  [name, ...args]: string[],
+): Promise<{ code: number; stderr: string }> {
+  const argv = [Deno.execPath(), ...commandArgs(name!), ...args];
+  const child = target === "/dev/full"
+    ? new Deno.Command("sh", {
+      args: ["-c", 'exec "$@" > /dev/full', "sh", ...argv],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn()
+    : new Deno.Command(Deno.execPath(), {
+      args: argv.slice(1),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  // The reader goes before the command has written anything.
+  if (target === "closed pipe") await child.stdout.cancel();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  try {
+    const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+    return { code: status.code, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("every command with stdout on /dev/full says so in one line and exits 3", async () => {
+  await withServers(async (ports) => {
+    for (const run of invocations(ports, "/dev/full")) {
+      const { code, stderr } = await runWithStdout("/dev/full", run);
+      const what = `${run.join(" ")}: exit ${code}, stderr ${JSON.stringify(stderr)}`;
+      assert.doesNotMatch(stderr, STACK_TRACE, what);
+      assert.equal(code, EXIT_OUTPUT_FAILED, what);
+      assert.match(stderr, /^[a-z0-9-]+: Cannot write .*No space left on device/m, what);
+    }
+  });
+});
+
+Deno.test("every command with stdout on a closed pipe ends quietly (wget: one line), no stack trace", async () => {
+  await withServers(async (ports) => {
+    for (const run of invocations(ports, "closed pipe")) {
+      const { code, stderr } = await runWithStdout("closed pipe", run);
+      const what = `${run.join(" ")}: exit ${code}, stderr ${JSON.stringify(stderr)}`;
+      assert.doesNotMatch(stderr, STACK_TRACE, what);
+      if (run[0] === "wget" && run[1] !== "--help") {
+        // wget reports a failed download even with -q, and exits 3 as GNU wget does.
+        assert.equal(code, 3, what);
+        assert.match(stderr, /^wget: Cannot write "-": Broken pipe[^\n]*\n$/, what);
+        continue;
+      }
+      assert.doesNotMatch(stderr, /Cannot write|Broken pipe/i, what);
+      assert.equal(code, 0, what);
+    }
+  });
+});
+
+Deno.test("time-server with stdout on a closed pipe keeps serving and stops on SIGTERM", async () => {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await child.stdout.cancel();
+  const stderr = new Response(child.stderr).text();
+  await waitForPort(port);
+  const answer = await runCommand("time-client", ["127.0.0.1", String(port)]);
+  assert.equal(answer.code, 0);
+  child.kill("SIGTERM");
+  assert.equal((await child.status).code, 0);
+  assert.doesNotMatch(await stderr, STACK_TRACE);
+});
+
+Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1", async () => {
+  const port = freePort(); // nobody listens
+  const runs = [
+    ["ports", "--bogus"],
+    ["ports", "no-such-service-x"],
+    ["time-client", "127.0.0.1", String(port)],
+    ["telnet", "127.0.0.1", String(port)],
+    ["wget", `http://127.0.0.1:${port}/`],
+    ["scrabble-word-finder", "--dict", "/nonexistent", "abc"],
+  ];
+  for (const [name, ...args] of runs) {
+    const { code } = await new Deno.Command("sh", {
+      args: ["-c", 'exec "$@" 2> /dev/full', "sh", Deno.execPath(), ...commandArgs(name!), ...args],
+      stdin: "null",
+      stdout: "null",
+    }).output();
+    assert.equal(code, EXIT_OUTPUT_FAILED, `${name} ${args.join(" ")}`);
+  }
+});

@@ -1,0 +1,249 @@
+/**
+ * `resolve-hostname` beside glibc's `getent ahostsv4` on the same system configuration: as root,
+ * in a mount namespace (`unshare -m`) where the test's resolv.conf, hosts file and nsswitch.conf
+ * are bind-mounted over `/etc`, against dnsmasq on port 53 of a loopback address (resolv.conf
+ * cannot name a port). Search lists with ndots 1 and 2, a final dot, LOCALDOMAIN, RES_OPTIONS,
+ * nsswitch orders, a dead first server, hostile names. Ignored, with the reason, where namespaces,
+ * dnsmasq or getent cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { startPeer, tempDir } from "../harness/peers.ts";
+import { ROOT } from "../harness/run.ts";
+
+function reasonToIgnore(): string | undefined {
+  try {
+    if (Deno.uid() !== 0) return "needs root for unshare -m and port 53";
+    for (const tool of ["unshare", "getent", "dnsmasq"]) {
+      const found = new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).outputSync();
+      if (!found.success) return `${tool} is not installed`;
+    }
+    const probe = new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync();
+    if (!probe.success) return "unshare -m is not permitted here";
+  } catch (error) {
+    return `cannot probe: ${error}`;
+  }
+  return undefined;
+}
+
+const IGNORE = reasonToIgnore();
+
+/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
+const SERVER = `127.83.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/** A loopback address where nothing listens: a dead name server (ICMP port unreachable). */
+const DEAD_SERVER = `127.84.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+
+const RECORDS = [
+  "--host-record=myhost.corp.test,10.0.1.1",
+  "--host-record=x.test,10.0.2.1",
+  "--host-record=x.test.corp.test,10.0.2.2",
+  "--host-record=y.lab.test,10.0.3.1",
+  "--host-record=both.test,10.0.4.1",
+  "--host-record=dnsonly.test,10.0.5.1",
+  "--cname=alias.test,myhost.corp.test",
+  "--ptr-record=1.2.0.10.in-addr.arpa,mapped.test",
+];
+
+const HOSTS = "127.0.0.1 localhost\n10.0.4.9 both.test both\n10.0.6.1 filesonly.test\n";
+
+interface Answer {
+  /** The canonical name, or undefined when the name did not resolve. */
+  name: string | undefined;
+  addresses: string[];
+}
+
+interface Setup {
+  resolvConf: string;
+  nsswitch: string;
+  env?: Record<string, string>;
+}
+
+/** Runs `argv` in a mount namespace with the setup's files over /etc. */
+async function inNamespace(dir: string, setup: Setup, argv: string[]): Promise<string> {
+  await Deno.writeTextFile(`${dir}/resolv.conf`, setup.resolvConf);
+  await Deno.writeTextFile(`${dir}/hosts`, HOSTS);
+  await Deno.writeTextFile(`${dir}/nsswitch.conf`, setup.nsswitch);
+  const script = [
+    `mount --bind ${dir}/resolv.conf /etc/resolv.conf`,
+    `mount --bind ${dir}/hosts /etc/hosts`,
+    `mount --bind ${dir}/nsswitch.conf /etc/nsswitch.conf`,
+    'exec "$@"',
+  ].join(" && ");
+  const output = await new Deno.Command("unshare", {
+    args: ["-m", "sh", "-c", script, "sh", ...argv],
+    env: { NO_COLOR: "1", ...setup.env },
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return new TextDecoder().decode(output.stdout);
+}
+
+async function getent(dir: string, setup: Setup, name: string): Promise<Answer> {
+  const text = await inNamespace(dir, setup, ["getent", "ahostsv4", name]);
+  const lines = text.trim().split("\n").filter((line) => line !== "");
+  const addresses = [...new Set(lines.map((line) => line.split(/\s+/)[0] ?? ""))];
+  const first = (lines[0] ?? "").split(/\s+/);
+  return { name: first[2], addresses: lines.length === 0 ? [] : addresses };
+}
+
+async function netkit(dir: string, setup: Setup, name: string): Promise<Answer> {
+  const text = await inNamespace(dir, setup, [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "cmd/resolve-hostname.ts",
+    "--json",
+    name,
+  ]);
+  const answer = JSON.parse(text.trim() || "{}") as { officialName?: string; addresses?: string[] };
+  return { name: answer.officialName, addresses: answer.addresses ?? [] };
+}
+
+const ALL_SOURCES = "hosts: files dns\n";
+
+/** name, setup, and what getent must give (so a broken namespace cannot pass by agreeing). */
+const CASES: [string, string, Setup, string[]][] = [
+  ["a single label, search list", "myhost", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.1.1"]],
+  ["ndots:1, a dotted name asked as it is first", "x.test", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\noptions ndots:1\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.2.1"]],
+  ["ndots:2, the search list first", "x.test", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\noptions ndots:2\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.2.2"]],
+  ["a final dot, no search", "x.test.", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\noptions ndots:2\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.2.1"]],
+  ["RES_OPTIONS=ndots:2 over the file", "x.test", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\n`,
+    nsswitch: ALL_SOURCES,
+    env: { RES_OPTIONS: "ndots:2" },
+  }, ["10.0.2.2"]],
+  ["LOCALDOMAIN replaces the search list", "y", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\n`,
+    nsswitch: ALL_SOURCES,
+    env: { LOCALDOMAIN: "lab.test" },
+  }, ["10.0.3.1"]],
+  ["the last of domain and search wins", "myhost", {
+    resolvConf: `nameserver ${SERVER}\nsearch lab.test\ndomain corp.test\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.1.1"]],
+  ["a CNAME through the search list", "alias", {
+    resolvConf: `nameserver ${SERVER}\nsearch test\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.1.1"]],
+  ["hosts: files dns, a name in both", "both.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.4.9"]],
+  ["hosts: dns files, a name in both", "both.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: "hosts: dns files\n",
+  }, ["10.0.4.1"]],
+  ["hosts: files, a name only in DNS", "dnsonly.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: "hosts: files\n",
+  }, []],
+  ["hosts: dns, a name only in the hosts file", "filesonly.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: "hosts: dns\n",
+  }, []],
+  ["hosts: dns [NOTFOUND=return] files", "filesonly.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: "hosts: dns [NOTFOUND=return] files\n",
+  }, []],
+  ["no hosts: line (glibc's default, files then dns)", "both.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: "passwd: files\n",
+  }, ["10.0.4.9"]],
+  ["a dead first server", "dnsonly.test", {
+    resolvConf: `nameserver ${DEAD_SERVER}\nnameserver ${SERVER}\noptions timeout:1\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.5.1"]],
+  ["a name cut by '#' is not another name", "both.test#ü", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+  ["a name cut by '/' is not another name", "both.test/ü", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+  ["user@name is not the name", "nobody@both.test/ü", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+  ["an empty label", "both..test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+];
+
+function startDnsmasqOnPort53() {
+  return startPeer(
+    [
+      "dnsmasq",
+      "--no-daemon",
+      "--no-resolv",
+      "--no-hosts",
+      "--local=/test/",
+      "--port=53",
+      `--listen-address=${SERVER}`,
+      "--bind-interfaces",
+      "--cache-size=0",
+      ...RECORDS,
+    ],
+    53,
+    SERVER,
+  );
+}
+
+Deno.test({
+  name: `resolve-hostname -x of an IPv4-mapped address asks the IPv4 zone, as getent${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _peer = await startDnsmasqOnPort53();
+    await using dir = await tempDir();
+    const setup = { resolvConf: `nameserver ${SERVER}\n`, nsswitch: ALL_SOURCES };
+    const glibc = await inNamespace(dir.path, setup, ["getent", "hosts", "::ffff:10.0.2.1"]);
+    assert.match(glibc, /mapped\.test/);
+    const ours = await inNamespace(dir.path, setup, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "cmd/resolve-hostname.ts",
+      "--json",
+      "-x",
+      "::ffff:10.0.2.1",
+    ]);
+    assert.match(ours, /"mapped\.test"/);
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname answers as glibc's getent on the same resolv.conf, hosts and nsswitch.conf${
+      IGNORE ? ` (ignored: ${IGNORE})` : ""
+    }`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _peer = await startDnsmasqOnPort53();
+    await using dir = await tempDir();
+    for (const [what, name, setup, expected] of CASES) {
+      await t.step(`${what}: ${name}`, async () => {
+        const glibc = await getent(dir.path, setup, name);
+        assert.deepEqual(glibc.addresses, expected, "getent itself");
+        const ours = await netkit(dir.path, setup, name);
+        assert.deepEqual(ours.addresses, glibc.addresses);
+        if (glibc.addresses.length > 0) assert.equal(ours.name, glibc.name);
+      });
+    }
+  },
+});

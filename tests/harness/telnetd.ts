@@ -1,0 +1,142 @@
+/**
+ * Real telnet servers for tests: inetutils `telnetd` under xinetd and BusyBox `telnetd`, both on
+ * a free loopback port and running `/bin/login`, and a throw-away login user to log in as.
+ * Both need root (login, useradd); tests check {@linkcode canRunTelnetd} first.
+ *
+ * @module
+ */
+
+import { freePort, peerPath, startPeer, tempDir } from "./peers.ts";
+
+/** A user created for one test, removed (home included) on dispose. */
+export interface TestUser extends AsyncDisposable {
+  name: string;
+  password: string;
+}
+
+/** Whether this process can start telnetd and create users (root, with the programs present). */
+export function canRunTelnetd(): string | undefined {
+  if (Deno.uid?.() !== 0) return "not root";
+  for (const program of ["useradd", "userdel", "chpasswd"]) {
+    if (!peerPath(program)) return `"${program}" is not installed`;
+  }
+  return undefined;
+}
+
+async function run(program: string, args: string[], stdin?: string): Promise<void> {
+  const child = new Deno.Command(program, {
+    args,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const output = await child.output();
+  if (!output.success) {
+    throw new Error(`${program} failed: ${new TextDecoder().decode(output.stderr)}`);
+  }
+}
+
+/** Creates a login user with a random name and password and bash as its shell. */
+export async function createTestUser(): Promise<TestUser> {
+  const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
+  const name = `nkt${suffix}`;
+  const password = `Pw-${crypto.randomUUID().slice(0, 13)}`;
+  await run("useradd", ["--create-home", "--shell", "/bin/bash", name]);
+  try {
+    await run("chpasswd", [], `${name}:${password}\n`);
+    // A plain prompt ending in "$ ", the same on every machine.
+    await Deno.writeTextFile(`/home/${name}/.bashrc`, "PS1='\\u$ '\n");
+  } catch (error) {
+    await run("userdel", ["--force", "--remove", name]).catch(() => {});
+    throw error;
+  }
+  return {
+    name,
+    password,
+    async [Symbol.asyncDispose]() {
+      await run("userdel", ["--force", "--remove", name]).catch(() => {});
+    },
+  };
+}
+
+/** A telnet server listening on `port` of 127.0.0.1; disposing it stops it. */
+export interface TelnetServer extends AsyncDisposable {
+  port: number;
+}
+
+/** Starts inetutils telnetd under xinetd on a free loopback port. */
+export async function startXinetdTelnetd(): Promise<TelnetServer> {
+  const dir = await tempDir();
+  const port = freePort();
+  await Deno.writeTextFile(
+    `${dir.path}/xinetd.conf`,
+    `defaults
+{
+}
+service telnet
+{
+  type = UNLISTED
+  socket_type = stream
+  protocol = tcp
+  wait = no
+  user = root
+  server = ${peerPath("telnetd") ?? "/usr/sbin/telnetd"}
+  port = ${port}
+  bind = 127.0.0.1
+  disable = no
+}
+`,
+  );
+  const xinetd = await startPeer([
+    "xinetd",
+    "-dontfork",
+    "-f",
+    `${dir.path}/xinetd.conf`,
+    "-filelog",
+    `${dir.path}/xinetd.log`,
+    "-pidfile",
+    `${dir.path}/xinetd.pid`,
+  ], port).catch(async (error) => {
+    await dir[Symbol.asyncDispose]();
+    throw error;
+  });
+  return {
+    port,
+    async [Symbol.asyncDispose]() {
+      await xinetd[Symbol.asyncDispose]();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Whether this BusyBox has the telnetd applet (Debian's busybox-static does, busybox not). */
+export async function busyboxHasTelnetd(): Promise<boolean> {
+  try {
+    const { stdout } = await new Deno.Command("busybox", { args: ["--list"] }).output();
+    return new TextDecoder().decode(stdout).split("\n").includes("telnetd");
+  } catch {
+    return false;
+  }
+}
+
+/** Starts BusyBox telnetd in the foreground on a free loopback port. */
+export async function startBusyboxTelnetd(): Promise<TelnetServer> {
+  const port = freePort();
+  const busybox = await startPeer([
+    "busybox",
+    "telnetd",
+    "-F",
+    "-p",
+    String(port),
+    "-b",
+    "127.0.0.1",
+    "-l",
+    "/bin/login",
+  ], port);
+  return { port, [Symbol.asyncDispose]: () => busybox[Symbol.asyncDispose]() };
+}

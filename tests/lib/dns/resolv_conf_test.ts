@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { parseResolvConf, searchNames } from "../../../lib/dns/resolv_conf.ts";
+
+Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => {
+  const config = parseResolvConf(
+    [
+      "# comment",
+      "; comment too",
+      "nameserver 127.0.0.2",
+      "nameserver not-an-address",
+      "nameserver ::1",
+      "nameserver 127.0.0.3",
+      "nameserver 127.0.0.4",
+      "domain first.test",
+      "search corp.test. lab.test",
+      "options ndots:20 timeout:99 attempts:9 rotate no-tld-query use-vc edns0",
+    ].join("\n"),
+  );
+  assert.deepEqual(config.nameServers, ["127.0.0.2", "::1", "127.0.0.3"]);
+  assert.deepEqual(config.search, ["corp.test", "lab.test"]);
+  assert.equal(config.ndots, 15);
+  assert.equal(config.timeoutMs, 30_000);
+  assert.equal(config.attempts, 5);
+  assert.equal(config.rotate, true);
+  assert.equal(config.noTldQuery, true);
+  assert.equal(config.useTcp, true);
+});
+
+Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's own domain", () => {
+  const empty = parseResolvConf("");
+  assert.deepEqual(empty.nameServers, ["127.0.0.1"]);
+  assert.deepEqual(empty.search, []);
+  assert.equal(empty.ndots, 1);
+  assert.equal(empty.timeoutMs, 5000);
+  assert.equal(empty.attempts, 2);
+  assert.deepEqual(parseResolvConf("", { hostName: "vm.corp.test" }).search, ["corp.test"]);
+  assert.deepEqual(parseResolvConf("search a.test", { hostName: "vm.corp.test" }).search, [
+    "a.test",
+  ]);
+  const env = parseResolvConf("search a.test\noptions ndots:3\n", {
+    localDomain: "b.test c.test",
+    resOptions: "ndots:0 timeout:2",
+  });
+  assert.deepEqual(env.search, ["b.test", "c.test"]);
+  assert.equal(env.ndots, 0);
+  assert.equal(env.timeoutMs, 2000);
+  assert.equal(parseResolvConf("options ndots:x timeout:-1").ndots, 1);
+});
+
+Deno.test("searchNames() orders names as glibc's res_search", () => {
+  const two = parseResolvConf("search a.test b.test\noptions ndots:2\n");
+  assert.deepEqual(searchNames("host", two), ["host.a.test", "host.b.test", "host"]);
+  assert.deepEqual(searchNames("x.y", two), ["x.y.a.test", "x.y.b.test", "x.y"]);
+  assert.deepEqual(searchNames("x.y.z", two), ["x.y.z", "x.y.z.a.test", "x.y.z.b.test"]);
+  assert.deepEqual(searchNames("x.y.", two), ["x.y"]);
+  const noTld = parseResolvConf("search a.test\noptions no-tld-query\n");
+  assert.deepEqual(searchNames("host", noTld), ["host.a.test"]);
+  assert.deepEqual(searchNames("host", parseResolvConf("")), ["host"]);
+});
