@@ -18,12 +18,12 @@ const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 11;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function timed(argv: string[], cwd: string): Promise<number> {
   const start = performance.now();
-  const { code, stderr } = await new Deno.Command(argv[0], {
+  const { code, stderr } = await new Deno.Command(argv[0]!, {
     args: argv.slice(1),
     cwd,
     stdout: "null",
@@ -64,7 +64,7 @@ async function accepts(): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: nginx.port });
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text(); // closes the connection at its end
-  return Number(text.split("\r\n\r\n")[1].split("\n")[2].trim().split(/\s+/)[0]);
+  return Number(text.split("\r\n\r\n")[1]!.split("\n")[2]!.trim().split(/\s+/)[0]);
 }
 
 const deno = Deno.execPath();

@@ -19,7 +19,7 @@ const TIME = "/usr/bin/time";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /** Runs `argv` under GNU time; returns wall milliseconds and peak resident KiB. */

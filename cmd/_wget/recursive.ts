@@ -45,11 +45,12 @@ function executeCommands(commands: string[] | undefined): { robots?: boolean } {
   const settings: { robots?: boolean } = {};
   for (const command of commands ?? []) {
     const match = /^\s*([a-z_-]+)\s*=\s*(.*?)\s*$/i.exec(command);
-    const name = match?.[1].toLowerCase().replace(/[-_]/g, "");
+    const name = match?.[1]?.toLowerCase().replace(/[-_]/g, "");
     if (name === "robots") {
-      const value = match![2].toLowerCase();
+      const given = match?.[2] ?? "";
+      const value = given.toLowerCase();
       if (!["on", "off", "yes", "no", "1", "0"].includes(value)) {
-        throw new UsageError(`-e robots takes on or off, not "${match![2]}"`);
+        throw new UsageError(`-e robots takes on or off, not "${given}"`);
       }
       settings.robots = value === "on" || value === "yes" || value === "1";
     } else {
@@ -92,7 +93,7 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     acceptRules: {
       accept: list(values.accept),
       reject: list(values.reject),
-      ignoreCase: values["ignore-case"],
+      ignoreCase: values["ignore-case"] ?? false,
     },
     layout: {
       directories: values["no-directories"]

@@ -9,11 +9,11 @@
 /** The lists and how to compare. */
 export interface AcceptRules {
   /** Suffixes or wildcards a file name must match one of (`-A`). */
-  accept?: readonly string[];
+  accept?: readonly string[] | undefined;
   /** Suffixes or wildcards a file name must match none of (`-R`). */
-  reject?: readonly string[];
+  reject?: readonly string[] | undefined;
   /** Compare without regard to case (`--ignore-case`). */
-  ignoreCase?: boolean;
+  ignoreCase?: boolean | undefined;
 }
 
 /**
@@ -57,7 +57,7 @@ function globMatcher(glob: string): RegExp {
     const c = glob[i];
     if (c === "*") source += "[^]*";
     else if (c === "?") source += "[^]";
-    else if (c === "\\" && i + 1 < glob.length) source += escape(glob[++i]);
+    else if (c === "\\" && i + 1 < glob.length) source += escape(glob[++i] ?? "");
     else if (c === "[") {
       const close = glob.indexOf("]", i + 2);
       if (close < 0) {
@@ -69,7 +69,7 @@ function globMatcher(glob: string): RegExp {
       if (negate) body = body.slice(1);
       source += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
       i = close;
-    } else source += escape(c);
+    } else source += escape(c ?? "");
   }
   cached = new RegExp(`^${source}$`);
   GLOBS.set(glob, cached);

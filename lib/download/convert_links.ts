@@ -72,7 +72,7 @@ function fragmentOf(raw: string): string {
 /** Options of {@linkcode convertLinks}. */
 export interface ConvertLinksOptions {
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
-  adjustExtension?: boolean;
+  adjustExtension?: boolean | undefined;
 }
 
 /**

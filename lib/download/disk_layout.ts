@@ -10,15 +10,15 @@
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
   /** Recreate the URL's directories (`-x`, the default with `-r`); false for `-nd`. @default {true} */
-  directories?: boolean;
+  directories?: boolean | undefined;
   /** Start with a directory named after the host (and port); false for `-nH`. @default {true} */
-  hostDirectories?: boolean;
+  hostDirectories?: boolean | undefined;
   /** Start with a directory named after the scheme (`--protocol-directories`). */
-  protocolDirectories?: boolean;
+  protocolDirectories?: boolean | undefined;
   /** Drop this many leading directories of the URL's path (`--cut-dirs`). @default {0} */
-  cutDirs?: number;
+  cutDirs?: number | undefined;
   /** The name for a URL whose path ends in `/`. @default {"index.html"} */
-  indexName?: string;
+  indexName?: string | undefined;
 }
 
 const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
@@ -95,11 +95,13 @@ function percentDecodeBytes(text: string): Uint8Array {
   const out = new Uint8Array(raw.length);
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0x25 && i + 2 < raw.length && isHex(raw[i + 1]) && isHex(raw[i + 2])) {
-      out[n++] = parseInt(String.fromCharCode(raw[i + 1], raw[i + 2]), 16);
+    const high = raw[i + 1];
+    const low = raw[i + 2];
+    if (raw[i] === 0x25 && high !== undefined && low !== undefined && isHex(high) && isHex(low)) {
+      out[n++] = parseInt(String.fromCharCode(high, low), 16);
       i += 2;
     } else {
-      out[n++] = raw[i];
+      out[n++] = raw[i] ?? 0;
     }
   }
   return out.subarray(0, n);

@@ -106,7 +106,7 @@ function attributeSpan(
       return { start: offset + i + 1, end: offset + (close < 0 ? tag.length : close) };
     }
     let end = i;
-    while (end < tag.length && !" \t\n\r\f>".includes(tag[end])) end++;
+    while (end < tag.length && !" \t\n\r\f>".includes(tag[end] ?? ">")) end++;
     return { start: offset + i, end: offset + end };
   }
 }
@@ -174,7 +174,9 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
   const parser: Parser = new Parser({
     onopentag(name, rawAttributes) {
       const attributes: Record<string, string> = {};
-      for (const key in rawAttributes) attributes[key] = decodeEntities(rawAttributes[key]);
+      for (const [key, value] of Object.entries(rawAttributes)) {
+        attributes[key] = decodeEntities(value);
+      }
       const tagText = html.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) => attributeSpan(tagText, parser.startIndex, attribute);
       if (name === "style") {
@@ -245,10 +247,10 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
     let offset = 0;
     while (offset < text.length) {
       let start = offset;
-      while (start < text.length && (space + ",").includes(text[start])) start++;
+      while (start < text.length && (space + ",").includes(text[start] ?? "")) start++;
       if (start >= text.length) return;
       let end = start;
-      while (end < text.length && !space.includes(text[end])) end++;
+      while (end < text.length && !space.includes(text[end] ?? " ")) end++;
       let descriptor = true;
       while (end - 1 > start && text[end - 1] === ",") {
         descriptor = false;
@@ -285,7 +287,7 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
     if (equiv === "refresh") {
       const match = /^\s*\d+\s*;\s*url\s*=\s*(.*)$/is.exec(content);
       if (match) {
-        const url = match[1].trim();
+        const url = (match[1] ?? "").trim();
         const value = span("content");
         const at = html.slice(value.start, value.end).lastIndexOf(url);
         const inner = at < 0

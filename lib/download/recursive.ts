@@ -30,31 +30,31 @@ import { parseHttpUrl } from "../http/url.ts";
 export interface RecursiveOptions
   extends Omit<DownloadOptions, "output" | "noClobber" | "resume" | "spider"> {
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
-  recursive?: boolean;
+  recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
-  maxDepth?: number;
+  maxDepth?: number | undefined;
   /** Never ascend above the start URL's directory (`-np`). */
-  noParent?: boolean;
+  noParent?: boolean | undefined;
   /** Fetch what each page needs to display (`-p`), even past `maxDepth`. */
-  pageRequisites?: boolean;
+  pageRequisites?: boolean | undefined;
   /** Follow links to other hosts (`-H`). */
-  spanHosts?: boolean;
+  spanHosts?: boolean | undefined;
   /** With `spanHosts`, only these domains (`-D`): a host matches a domain it ends with. */
-  domains?: readonly string[];
+  domains?: readonly string[] | undefined;
   /** Never these domains (`--exclude-domains`). */
-  excludeDomains?: readonly string[];
+  excludeDomains?: readonly string[] | undefined;
   /** File names to keep (`-A`) and to delete (`-R`). */
-  acceptRules?: AcceptRules;
+  acceptRules?: AcceptRules | undefined;
   /** How URLs map to paths under `directory`. */
-  layout?: DiskLayout;
+  layout?: DiskLayout | undefined;
   /** Obey robots.txt and `<meta name="robots" content="nofollow">`. @default {true} */
-  robots?: boolean;
+  robots?: boolean | undefined;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
-  timestamping?: boolean;
+  timestamping?: boolean | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
-  adjustExtension?: boolean;
+  adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
-  convertLinks?: boolean;
+  convertLinks?: boolean | undefined;
   /** A URL was saved. */
   onSaved?(result: DownloadResult): void;
   /** A URL failed; the walk goes on. */
@@ -94,7 +94,7 @@ interface Fetched {
 
 /** What a page is, from its Content-Type. */
 function kindOf(contentType: string | undefined): Fetched["kind"] {
-  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
   if (type === "text/html" || type === "application/xhtml+xml") return "html";
   if (type === "text/css") return "css";
   return "other";
@@ -211,7 +211,7 @@ class Walker {
     const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
     for (let head = 0; head < queue.length; head++) {
       options.signal?.throwIfAborted();
-      const item = queue[head];
+      const item = queue[head]!;
       queue[head] = undefined as unknown as QueueItem;
       let descend = false;
       let kind: Fetched["kind"] = "other";
@@ -626,7 +626,7 @@ class Walker {
         if (url === undefined) continue;
         try {
           convertLinks(path, url, kind, this.#urlToFile, {
-            adjustExtension: this.#options.adjustExtension,
+            adjustExtension: this.#options.adjustExtension ?? false,
           });
         } catch (error) {
           this.#fail(url, new DownloadFileError(path, error));

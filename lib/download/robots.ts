@@ -112,7 +112,7 @@ export function parseRobotsTxt(text: string, userAgent = "wget"): RobotsRules {
   if (!named) {
     named = text.split(/\r\n|\r|\n/).some((l) => {
       const m = /^\s*user-agent\s*:\s*([^#\s]*)/i.exec(l);
-      return m !== null && m[1].toLowerCase() === agent;
+      return m?.[1]?.toLowerCase() === agent;
     });
   }
   return new RobotsRules(named ? mine : anyone);

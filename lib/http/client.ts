@@ -69,12 +69,12 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
 /** What {@linkcode HttpResponse} needs from the exchange that made it. */
 export interface HttpResponseInit {
   /** Aborting closes the connection and rejects body reads with its reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called once the body has been read to its end; returns true when it kept the stream (for a
    * pool), false to have the response close it.
    */
-  release?: (stream: SocketStream) => boolean;
+  release?: ((stream: SocketStream) => boolean) | undefined;
 }
 
 /** The most body bytes `[Symbol.asyncDispose]` reads to keep a connection, instead of closing it. */
@@ -184,7 +184,7 @@ export class HttpResponse implements AsyncDisposable {
     if (this.framing.kind === "length") return this.framing.length;
     if (this.framing.kind !== "none") return undefined;
     if (this.head.status === 204 || this.head.status === 304) return 0;
-    const value = this.head.headers.get("Content-Length")?.split(",")[0].trim();
+    const value = this.head.headers.get("Content-Length")?.split(",")[0]?.trim();
     return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
   }
 
@@ -313,7 +313,7 @@ export class HttpResponse implements AsyncDisposable {
         return Promise.resolve(p.length);
       },
     });
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(total);
     let offset = 0;
     for (const part of parts) {

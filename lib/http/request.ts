@@ -33,7 +33,7 @@ export interface HttpRequestHeadOptions extends HttpRequestOptions {
    * `Content-Length` and `Transfer-Encoding` headers are always replaced: framing is the
    * client's, so that no header can desynchronise a kept-alive connection.
    */
-  bodyLength?: number | "chunked";
+  bodyLength?: number | "chunked" | undefined;
 }
 
 const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding"]);

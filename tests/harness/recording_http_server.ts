@@ -21,7 +21,7 @@ export interface RecordedRequest {
   /** The body, decoded from its framing. */
   body: Uint8Array;
   /** The sizes of its chunks, for a chunked body. */
-  chunks?: number[];
+  chunks?: number[] | undefined;
 }
 
 /** What the server answers. */
@@ -147,7 +147,7 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
       const head = await reader.until("\r\n\r\n");
       if (head === null) return;
       const [requestLine, ...lines] = head.split("\r\n");
-      const [method, target] = requestLine.split(" ");
+      const [method = "", target = ""] = (requestLine ?? "").split(" ");
       const headers = lines.map((line): [string, string] => {
         const colon = line.indexOf(":");
         return [line.slice(0, colon), line.slice(colon + 1).trim()];

@@ -113,15 +113,15 @@ Deno.test("sendHttpRequest() sends bytes, text and Blob bodies with Content-Leng
   const lengths = server.requests.map((r) => header(r, "Content-Length"));
   deepEqual(lengths, ["6", "4", "10", "0"]);
   assert(server.requests.every((r) => r.method === "PUT" && !header(r, "Transfer-Encoding")));
-  deepEqual([...server.requests[1].body], [0, 1, 2, 255]);
+  deepEqual([...server.requests[1]!.body], [0, 1, 2, 255]);
 });
 
 Deno.test("sendHttpRequest() sends Content-Length: 0 for a POST without a body, none for GET", async () => {
   await using server = startRecordingServer();
   await (await sendHttpRequest(`${server.base}/`, { method: "POST" })).bytes();
   await (await sendHttpRequest(`${server.base}/`)).bytes();
-  equal(header(server.requests[0], "Content-Length"), "0");
-  equal(header(server.requests[1], "Content-Length"), undefined);
+  equal(header(server.requests[0]!, "Content-Length"), "0");
+  equal(header(server.requests[1]!, "Content-Length"), undefined);
 });
 
 Deno.test("sendHttpRequest() uploads a ReadableStream chunked, or with the caller's Content-Length", async () => {
@@ -133,7 +133,7 @@ Deno.test("sendHttpRequest() uploads a ReadableStream chunked, or with the calle
     await (await sendHttpRequest(`${server.base}/`, { method: "POST", body: stream() })).text(),
     expected,
   );
-  const chunked = server.requests[0];
+  const chunked = server.requests[0]!;
   equal(header(chunked, "Transfer-Encoding"), "chunked");
   equal(header(chunked, "Content-Length"), undefined);
   deepEqual(chunked.chunks, [4, 4, 100_000]);
@@ -143,9 +143,9 @@ Deno.test("sendHttpRequest() uploads a ReadableStream chunked, or with the calle
     headers: [["Content-Length", String(expected.length)], ["Transfer-Encoding", "gzip"]],
   });
   equal(await response.text(), expected);
-  equal(header(server.requests[1], "Content-Length"), String(expected.length));
-  equal(header(server.requests[1], "Transfer-Encoding"), undefined);
-  equal(server.requests[1].chunks, undefined);
+  equal(header(server.requests[1]!, "Content-Length"), String(expected.length));
+  equal(header(server.requests[1]!, "Transfer-Encoding"), undefined);
+  equal(server.requests[1]!.chunks, undefined);
 });
 
 Deno.test("sendHttpRequest() rejects a stream body that breaks its Content-Length or fails", async () => {
@@ -186,7 +186,7 @@ Deno.test("sendHttpRequest() waits for 100 Continue, then sends the body", async
   });
   equal(await response.text(), "payload");
   deepEqual(interim, [100]);
-  equal(text(server.requests[0].body), "payload");
+  equal(text(server.requests[0]!.body), "payload");
 });
 
 Deno.test("sendHttpRequest() skips the body when a final status comes instead of 100 Continue", async () => {
@@ -205,7 +205,7 @@ Deno.test("sendHttpRequest() skips the body when a final status comes instead of
   equal(response.statusText, "Expectation Failed");
   equal(await response.text(), "no");
   equal(pool.idle, 0);
-  equal(server.requests[0].body.length, 0);
+  equal(server.requests[0]!.body.length, 0);
 });
 
 Deno.test("sendHttpRequest() sends the body anyway when no 100 Continue comes in time", async () => {

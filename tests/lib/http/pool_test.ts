@@ -11,7 +11,7 @@ async function nginxAccepts(port: number): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text();
-  return Number(text.split("\r\n\r\n")[1].split("\n")[2].trim().split(/\s+/)[0]);
+  return Number(text.split("\r\n\r\n")[1]!.split("\n")[2]!.trim().split(/\s+/)[0]);
 }
 
 Deno.test("HttpConnectionPool: one connection for many requests of every body framing", async () => {
@@ -42,7 +42,7 @@ Deno.test("HttpConnectionPool: one connection for many requests of every body fr
   deepEqual(pool.stats, { opened: 1, reused: 5 });
   equal(pool.idle, 1);
   assert(server.requests.every((r) => r.head.includes("\r\nConnection: keep-alive")));
-  equal(new TextDecoder().decode(server.requests[5].body), "streamed");
+  equal(new TextDecoder().decode(server.requests[5]!.body), "streamed");
 });
 
 Deno.test("HttpConnectionPool: Connection: close (the server's or the caller's) and bodies until close are not kept", async () => {
