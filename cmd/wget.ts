@@ -21,10 +21,12 @@ NAME.1, NAME.2, ...
   -q, --quiet                  print nothing but errors
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
-  -t, --tries N                attempts on network errors and 5xx; 0 for no limit (default 20)
+  -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
+      --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
       --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
   -c, --continue               resume a partly downloaded file
   -nc, --no-clobber            skip a URL whose file exists
+  -nv, --no-verbose            one line per file, and errors
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
@@ -83,7 +85,6 @@ const OPTIONS = {
   "no-check-certificate": { type: "boolean" },
   recursive: { type: "boolean", short: "r" },
   level: { type: "string", short: "l" },
-  "no-parent": { type: "boolean" },
   mirror: { type: "boolean", short: "m" },
   "page-requisites": { type: "boolean", short: "p" },
   timestamping: { type: "boolean", short: "N" },
@@ -93,22 +94,26 @@ const OPTIONS = {
   "span-hosts": { type: "boolean", short: "H" },
   domains: { type: "string", short: "D", multiple: true },
   "exclude-domains": { type: "string", multiple: true },
-  "no-directories": { type: "boolean" },
   "force-directories": { type: "boolean", short: "x" },
-  "no-host-directories": { type: "boolean" },
   "protocol-directories": { type: "boolean" },
   "cut-dirs": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
   "convert-links": { type: "boolean", short: "k" },
   "adjust-extension": { type: "boolean", short: "E" },
+  "no-verbose": { type: "boolean" },
+  "no-directories": { type: "boolean" },
+  "no-host-directories": { type: "boolean" },
+  "no-parent": { type: "boolean" },
+  "retry-on-http-error": { type: "string" },
 } as const;
 
-/** GNU wget's two-letter short options; node:util's parser takes single letters only. */
-const TWO_LETTER: Record<string, string> = {
+/** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */
+const SPELLINGS: Record<string, string> = {
   "-nc": "--no-clobber",
-  "-np": "--no-parent",
+  "-nv": "--no-verbose",
   "-nd": "--no-directories",
   "-nH": "--no-host-directories",
+  "-np": "--no-parent",
   "-V": "--version",
 };
 
@@ -116,9 +121,8 @@ const SPEC = { name: "wget", usage, options: OPTIONS };
 
 /** Runs wget; returns GNU wget's exit code. */
 export async function main(args: string[]): Promise<number> {
-  // GNU wget's two-letter short option and -V; node:util's parser takes single letters only.
   const before = args.indexOf("--") < 0 ? args.length : args.indexOf("--");
-  const normalised = args.map((arg, i) => i >= before ? arg : TWO_LETTER[arg] ?? arg);
+  const normalised = args.map((arg, i) => i >= before ? arg : SPELLINGS[arg] ?? arg);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
   const { runWget } = await import("./_wget/command.ts");

@@ -19,13 +19,13 @@ import {
 import {
   download,
   downloadExitCode,
-  DownloadFileError,
   type DownloadOptions,
+  fileErrorText,
   fileWriter,
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
-import { WgetReporter } from "./reporter.ts";
+import { quoteName, WgetReporter } from "./reporter.ts";
 import type { WgetRecursiveValues } from "./recursive.ts";
 
 /** wget's parsed option values, by long name. */
@@ -48,6 +48,11 @@ export interface WgetValues extends WgetRecursiveValues {
   spider?: boolean;
   "ca-certificate"?: string;
   "no-check-certificate"?: boolean;
+  "no-verbose"?: boolean;
+  "no-directories"?: boolean;
+  "no-host-directories"?: boolean;
+  "no-parent"?: boolean;
+  "retry-on-http-error"?: string;
 }
 
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
@@ -92,17 +97,27 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   if (values["max-redirect"] !== undefined) {
     options.maxRedirects = parseCount(values["max-redirect"], "--max-redirect", 0, 1000);
   }
+  if (values["retry-on-http-error"] !== undefined) {
+    options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) => {
+      const status = Number(code.trim());
+      if (!/^\s*[1-5][0-9]{2}\s*$/.test(code)) {
+        throw new UsageError(`--retry-on-http-error takes HTTP status codes, not "${code}"`);
+      }
+      return status;
+    });
+  }
   if (options.timeoutMs === 0) options.timeoutMs = 2 ** 31 - 1;
   return options;
 }
 
-/** The URLs of an `-i` list: whitespace-separated, `#` lines skipped. */
+/**
+ * The URLs of an `-i` list: one a line, as GNU wget reads it (a line is not split on inner
+ * spaces; blank lines and `#` lines are skipped).
+ */
 function urlsOfList(text: string): string[] {
-  const urls: string[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim().startsWith("#")) urls.push(...line.split(/\s+/).filter(Boolean));
-  }
-  return urls;
+  return text.split("\n").map((line) => line.trim()).filter((line) =>
+    line !== "" && !line.startsWith("#")
+  );
 }
 
 /**
@@ -157,11 +172,21 @@ export async function runWget(
     console.error(`wget: ${error instanceof Error ? error.message : error}`);
     return WGET_EXIT.fileIo;
   }
-  if (all.length === 0) return reportUsageError(spec, new UsageError("missing URL"));
+  if (all.length === 0) {
+    // GNU wget's exit code for a missing URL is 1, not the usage error's 2.
+    reportUsageError(spec, new UsageError("missing URL"));
+    return WGET_EXIT.generic;
+  }
 
+  const quiet = values.quiet ?? false;
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
   if (output !== undefined && output !== "-") {
+    // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
+    if (options.noClobber && pathExists(output)) {
+      if (!quiet) console.error(`File ${quoteName(output)} already there; not retrieving.`);
+      return WGET_EXIT.generic;
+    }
     try {
       // -O truncates, as GNU wget's does; with -c it appends to what is there.
       sink = Deno.openSync(output, {
@@ -171,16 +196,20 @@ export async function runWget(
         append: options.resume ?? false,
       });
     } catch (error) {
-      console.error(`wget: ${new DownloadFileError(output, error).message}`);
-      return WGET_EXIT.fileIo;
+      // GNU wget: "out: Is a directory", exit 1.
+      console.error(`wget: ${output}: ${fileErrorText(error)}`);
+      return WGET_EXIT.generic;
     }
   }
   if (output !== undefined) {
     options.output = { name: output, writer: fileWriter(sink ?? Deno.stdout, output) };
   }
 
-  const quiet = values.quiet ?? false;
-  const reporter = new WgetReporter({ quiet, serverResponse: values["server-response"] });
+  const reporter = new WgetReporter({
+    quiet,
+    serverResponse: values["server-response"],
+    nonVerbose: values["no-verbose"],
+  });
   options.events = reporter.events;
   if (recursion && recursive) {
     return await recursion.runRecursive(recursive, all, options, reporter, quiet);
@@ -195,15 +224,8 @@ export async function runWget(
   try {
     for (const [index, url] of all.entries()) {
       if (sink && options.output) {
-        // Each document starts where the last ended; a restarted body goes back to that point.
-        const file = sink;
-        const base = file.statSync().size;
-        options.output.offset = options.resume && index === 0 ? base : 0;
-        const start = options.output.offset > 0 ? 0 : base;
-        options.output.restart = () => {
-          file.truncateSync(start);
-          file.seekSync(start, Deno.SeekMode.Start);
-        };
+        // Each document starts where the last ended; -c resumes the first after what is there.
+        options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
       }
       try {
         const result = await download(url, options);
@@ -219,10 +241,19 @@ export async function runWget(
     await pool.close();
     sink?.close();
   }
-  if (!quiet && all.length > 1) {
+  if (!quiet && !values["no-verbose"] && all.length > 1) {
     console.error(
       `Downloaded: ${files} of ${all.length} URLs. Total number of bytes fetched: ${totalBytes}`,
     );
   }
   return status;
+}
+
+function pathExists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

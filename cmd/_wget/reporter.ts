@@ -9,14 +9,40 @@
  */
 
 import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
+import { HttpStatusError } from "../../lib/http/errors.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
   /** Print nothing but errors (`-q`). */
   quiet?: boolean;
-  /** Print the server's response head instead of its status line (`-S`). */
+  /** Print the server's response head instead of its status line (`-S`), even when quiet. */
   serverResponse?: boolean | undefined;
+  /** GNU wget's `-nv`: one line per file, and errors. */
+  nonVerbose?: boolean | undefined;
+}
+
+/**
+ * GNU wget's quotes around a name: typographic under a UTF-8 locale, else ASCII.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quoteName } from "./reporter.ts";
+ *
+ * assert.match(quoteName("f.txt"), /^(\u2018f\.txt\u2019|'f\.txt')$/);
+ * ```
+ */
+export function quoteName(name: string): string {
+  const locale = Deno.env.get("LC_ALL") || Deno.env.get("LC_CTYPE") || Deno.env.get("LANG") || "";
+  return /utf-?8/i.test(locale) ? `\u2018${name}\u2019` : `'${name}'`;
+}
+
+/** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */
+function timestamp(date = new Date()): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
 /**
@@ -45,6 +71,7 @@ export interface WgetReporterOptions {
 export class WgetReporter {
   readonly #quiet: boolean;
   readonly #serverResponse: boolean;
+  readonly #nonVerbose: boolean;
   readonly #tty = Deno.stderr.isTerminal();
   readonly #encoder = new TextEncoder();
   #path = "";
@@ -60,9 +87,17 @@ export class WgetReporter {
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#serverResponse = options.serverResponse ?? false;
+    this.#nonVerbose = options.nonVerbose ?? false;
   }
 
+  /** A line of the verbose log: not with -q, not with -nv. */
   #line(text: string): void {
+    if (this.#nonVerbose) return;
+    this.#print(text);
+  }
+
+  /** A line that -nv keeps too. */
+  #print(text: string): void {
     if (this.#quiet) return;
     this.#clear();
     Deno.stderr.writeSync(this.#encoder.encode(`${text}\n`));
@@ -79,8 +114,11 @@ export class WgetReporter {
   readonly events: DownloadEvents = {
     request: (url) => this.#line(`--  ${url.href}`),
     response: (response) => {
-      if (this.#serverResponse && !this.#quiet) {
-        for (const line of response.head.lines) this.#line(`  ${line}`);
+      if (this.#serverResponse) {
+        // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
+        this.#clear();
+        const text = response.head.lines.map((line) => `  ${line}\n`).join("");
+        Deno.stderr.writeSync(this.#encoder.encode(text));
       } else {
         this.#line(`HTTP response: ${response.status} ${response.head.reason}`.trimEnd());
       }
@@ -104,7 +142,7 @@ export class WgetReporter {
     },
     progress: (received) => {
       this.#received = this.#offset + received;
-      if (this.#quiet) return;
+      if (this.#quiet || this.#nonVerbose) return;
       const now = performance.now();
       if (this.#tty) {
         if (now - this.#lastDraw < 100) return;
@@ -141,9 +179,16 @@ export class WgetReporter {
   finish(result: DownloadResult): void {
     if (this.#quiet) return;
     if (result.skipped === "exists") {
-      this.#line(`File '${result.path}' already there; not retrieving.`);
+      this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
     } else if (result.skipped === "complete") {
-      this.#line(`The file '${result.path}' is already fully retrieved; nothing to do.`);
+      this.#line(
+        `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,
+      );
+    } else if (this.#nonVerbose) {
+      if (result.path === undefined) return;
+      const size = result.size ?? result.bytes;
+      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [1]`);
     } else if (result.path === undefined) {
       this.#line(
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
@@ -152,13 +197,18 @@ export class WgetReporter {
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
-      this.#line(`'${result.path}' saved [${of}]`);
+      this.#line(`${quoteName(result.path)} saved [${of}]`);
     }
   }
 
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
+    if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
+      // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
+      console.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
+      return;
+    }
     console.error(`wget: ${errorMessage(error)}`);
   }
 }

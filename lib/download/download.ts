@@ -42,11 +42,37 @@ export class DownloadFileError extends Error {
   readonly path: string;
   /** Builds the error; the OS error is kept as `cause`. */
   constructor(path: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot write "${path}": ${detail}`, { cause });
+    super(`Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
   }
+}
+
+/**
+ * The C library's text for a file error (`No such file or directory`), without the system call
+ * and path that Deno appends (`(os error 2): open 'x'`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileErrorText } from "@netkit/netkit/download";
+ *
+ * try {
+ *   Deno.openSync("/");
+ * } catch (error) {
+ *   assert.equal(fileErrorText(error), "Is a directory");
+ * }
+ * assert.equal(fileErrorText(new Deno.errors.NotFound("x (os error 2): open 'y'")), "No such file or directory");
+ * ```
+ */
+export function fileErrorText(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "No such file or directory";
+  if (error instanceof Deno.errors.PermissionDenied) return "Permission denied";
+  if (error instanceof Deno.errors.AlreadyExists) return "File exists";
+  if (error instanceof Deno.errors.IsADirectory) return "Is a directory";
+  if (error instanceof Deno.errors.NotADirectory) return "Not a directory";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\).*$/s, "");
 }
 
 /** Where a download's body goes instead of a file of its own (`-O FILE`, `-O -`). */
@@ -55,10 +81,11 @@ export interface DownloadSink {
   name: string;
   /** The writer. */
   writer: ByteWriter;
-  /** Bytes already there, to resume after (`-c -O FILE`). @default {0} */
+  /**
+   * Bytes already there, to resume after (`-c -O FILE`); a server that ignores `Range` has that
+   * many bytes of its body skipped. @default {0}
+   */
   offset?: number;
-  /** Empties the destination, when the server restarts a body it cannot resume (a file can). */
-  restart?(): void;
 }
 
 /** What a download reports while it runs, for the command to print. */
@@ -95,6 +122,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
   tries?: number;
+  /**
+   * HTTP statuses that are tried again like a network failure (`--retry-on-http-error`); 504 always
+   * is, as with GNU wget, and no other status is unless listed here.
+   */
+  retryOnHttpError?: readonly number[];
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
@@ -107,6 +139,30 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The attempts ran out on an error that was worth another try (a network failure, a 504, a
+ * status in `retryOnHttpError`): GNU wget then says "Giving up" and exits 4.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadExitCode, GaveUpError } from "@netkit/netkit/download";
+ *
+ * assert.equal(downloadExitCode(new GaveUpError(new Error("Server answered 504"), 3)), 4);
+ * ```
+ */
+export class GaveUpError extends Error {
+  /** The attempts made. */
+  readonly attempts: number;
+  /** Builds the error around the last attempt's error, kept as `cause`. */
+  constructor(cause: unknown, attempts: number) {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    super(`${text}; giving up after ${attempts} ${attempts === 1 ? "try" : "tries"}`, { cause });
+    this.name = "GaveUpError";
+    this.attempts = attempts;
+  }
 }
 
 /** What a finished download did. */
@@ -128,6 +184,12 @@ export interface DownloadResult {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The most header lines a response may have: far above the client's default of 100, since a
+ * site may set 150 cookies in one response; the head stays bounded by its 64 KiB.
+ */
+export const DEFAULT_MAX_RESPONSE_HEADERS = 1000;
 
 // File calls here are synchronous: each is a local system call of microseconds, while the first
 // asynchronous one starts Deno's blocking thread pool, a visible part of a small download's time.
@@ -216,13 +278,17 @@ async function retryDownload(
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const state: { owned?: OwnedFile; written: number } = { written: options.output?.offset ?? 0 };
+  const state: AttemptState = { written: options.output?.offset ?? 0 };
   for (let attempt = 1;; attempt++) {
     try {
       return await attemptDownload(original, options, state);
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (!isRetryable(error) || (tries !== 0 && attempt >= tries)) throw error;
+      if (!isRetryable(error, options.retryOnHttpError)) throw error;
+      if (tries !== 0 && attempt >= tries) {
+        // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
+        throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
+      }
       const waitMs = Math.min(attempt * 1000, maxWait);
       options.events?.retry?.(error, attempt, waitMs);
       if (waitMs > 0) await sleep(waitMs);
@@ -230,53 +296,72 @@ async function retryDownload(
   }
 }
 
+/** What outlives one attempt of a download. */
+interface AttemptState {
+  /** The file this download created or resumed. */
+  owned?: OwnedFile;
+  /** Bytes in the sink (`-O`) so far. */
+  written: number;
+  /** The name a HEAD request chose before a `-c --content-disposition` GET. */
+  probedName?: string;
+}
+
 async function attemptDownload(
   original: HttpUrl,
   options: DownloadOptions,
-  state: { owned?: OwnedFile; written: number },
+  state: AttemptState,
 ): Promise<DownloadResult> {
   const directory = options.directory ?? ".";
   const events = options.events ?? {};
   const maxRedirects = options.maxRedirects ?? 20;
-  const visited = new Set<string>();
+  // The name comes from the response when Content-Disposition may name the file: -nc and -c
+  // check that name, not the URL's.
+  const byHeader = (options.contentDisposition ?? false) && !options.output && !options.spider;
+  // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
+  let probe = byHeader && (options.resume ?? false) && !state.owned &&
+    state.probedName === undefined;
+  let visited = new Set<string>();
   let target = original;
-  for (let redirects = 0;; redirects++) {
+  let redirects = 0;
+  while (true) {
     const nameUrl = options.trustServerNames ? target : original;
-    const plannedPath = options.output
-      ? options.output.name
-      : state.owned?.path ?? joinPath(directory, fileNameFromUrl(nameUrl));
-    if (!options.output && !state.owned && !options.spider) {
-      if (options.noClobber && exists(plannedPath)) {
-        return {
-          url: original.href,
-          finalUrl: target.href,
-          path: plannedPath,
-          bytes: 0,
-          status: 0,
-          skipped: "exists",
-        };
-      }
+    const plannedPath = options.output ? options.output.name : state.owned?.path ??
+      joinPath(directory, state.probedName ?? fileNameFromUrl(nameUrl));
+    const skippedResult = (path: string): DownloadResult => ({
+      url: original.href,
+      finalUrl: target.href,
+      path,
+      bytes: 0,
+      status: 0,
+      skipped: "exists",
+    });
+    const nameKnown = !byHeader || state.probedName !== undefined;
+    if (!options.output && !state.owned && !options.spider && nameKnown) {
+      if (options.noClobber && exists(plannedPath)) return skippedResult(plannedPath);
     }
     let offset = 0;
     if (options.output) offset = state.written;
     else if (state.owned) offset = state.owned.size;
-    else if (options.resume && !options.spider) offset = fileSize(plannedPath);
+    else if (options.resume && !options.spider && !probe && nameKnown) {
+      offset = fileSize(plannedPath);
+    }
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     events.request?.(target);
     visited.add(target.href);
     const response = await sendHttpRequest(target, {
+      maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...options,
-      method: options.spider ? "HEAD" : "GET",
+      method: options.spider || probe ? "HEAD" : "GET",
       headers,
     });
     try {
       events.response?.(response);
       const status = response.status;
-      const location = response.head.headers.get("Location");
+      const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
-        const [firstLocation = ""] = location.split(",");
-        const next = parseHttpUrl(firstLocation, target);
+        // Location is one URL, commas and all; a repeated header counts once.
+        const next = parseHttpUrl(location, target);
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
@@ -288,19 +373,20 @@ async function attemptDownload(
         }
         events.redirect?.(target.href, next.href, status);
         target = next;
+        redirects++;
         continue;
       }
-      if (status === 416 && offset > 0) {
-        return {
-          url: original.href,
-          finalUrl: target.href,
-          path: plannedPath,
-          bytes: 0,
-          size: offset,
-          status,
-          skipped: "complete",
-        };
+      if (probe) {
+        // The HEAD named the file (or failed: then the URL names it, as with GNU wget); the GET
+        // follows, to the same URL, with Range when that file is there.
+        probe = false;
+        const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
+        state.probedName = (header && contentDispositionFileName(header)) ||
+          fileNameFromUrl(nameUrl);
+        visited = new Set();
+        continue;
       }
+      if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
       if (status < 200 || status >= 300) {
         throw new HttpStatusError(status, response.head.reason, target.href);
       }
@@ -313,13 +399,30 @@ async function attemptDownload(
           size: response.contentLength,
         };
       }
+      if (byHeader && !state.owned && state.probedName === undefined) {
+        const path = joinPath(directory, responseFileName(response, nameUrl));
+        if (options.noClobber && exists(path)) return skippedResult(path);
+      }
       const resumed = status === 206 && offset > 0;
       if (status === 206 && !resumed) {
         throw new HttpProtocolError(`Partial content (206) for a request without Range`);
       }
       if (resumed) checkContentRange(response.head.headers.get("Content-Range"), offset);
-      const bodyOffset = resumed ? offset : 0;
-      return await saveBody({ response, original, target, options, state, offset: bodyOffset });
+      // A server that ignores Range sends the whole body again: the bytes already here stay,
+      // and that many bytes of the body are skipped, as GNU wget does.
+      const length = response.contentLength;
+      if (!resumed && offset > 0 && length !== undefined && length <= offset) {
+        return completeResult(plannedPath, offset);
+      }
+      return await saveBody({
+        response,
+        original,
+        target,
+        options,
+        state,
+        offset,
+        skip: resumed ? 0 : offset,
+      });
     } finally {
       // A short unread body (a redirect's page, an error page) is read away to keep the
       // connection for the next request; a longer one closes it.
@@ -327,6 +430,24 @@ async function attemptDownload(
       response.close();
     }
   }
+
+  function completeResult(path: string, size: number): DownloadResult {
+    return {
+      url: original.href,
+      finalUrl: target.href,
+      path,
+      bytes: 0,
+      size,
+      status: 416,
+      skipped: "complete",
+    };
+  }
+}
+
+/** The name a response's `Content-Disposition` offers, else the URL's. */
+function responseFileName(response: HttpResponse, url: HttpUrl): string {
+  const header = response.head.headers.get("Content-Disposition");
+  return (header && contentDispositionFileName(header)) || fileNameFromUrl(url);
 }
 
 /** A resumed body must start where the file ends, or appending it would corrupt the file. */
@@ -345,42 +466,52 @@ interface BodyJob {
   original: HttpUrl;
   target: HttpUrl;
   options: DownloadOptions;
-  state: { owned?: OwnedFile; written: number };
-  /** Bytes already there (a resumed body starts after them). */
+  state: AttemptState;
+  /** Bytes already there: the body is appended after them. */
   offset: number;
+  /** Bytes at the start of the body that are already there (a server that ignored Range). */
+  skip: number;
+}
+
+/** A writer that drops the first `skip` bytes given to it. */
+function skipping(writer: ByteWriter, skip: number): ByteWriter {
+  if (skip === 0) return writer;
+  let left = skip;
+  return {
+    async write(p) {
+      if (left >= p.length) {
+        left -= p.length;
+        return p.length;
+      }
+      const rest = p.subarray(left);
+      left = 0;
+      let done = 0;
+      while (done < rest.length) done += await writer.write(rest.subarray(done));
+      return p.length;
+    },
+  };
 }
 
 async function saveBody(job: BodyJob): Promise<DownloadResult> {
-  const { response, original, target, options, state, offset } = job;
+  const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
   const length = response.contentLength;
-  const total = length === undefined ? undefined : offset + length;
+  // The whole file's size: the body continues the local bytes, or (skipped) contains them.
+  const total = length === undefined ? undefined : offset - skip + length;
+  const fresh = (n: number) => Math.max(0, n - skip);
   const result = (path: string, bytes: number): DownloadResult => ({
     url: original.href,
     finalUrl: target.href,
     path,
-    bytes,
-    size: offset + bytes,
+    bytes: fresh(bytes),
+    size: offset + fresh(bytes),
     status: response.status,
   });
   if (options.output) {
-    if (offset === 0 && state.written > 0) {
-      if (!options.output.restart) {
-        throw new HttpProtocolError(
-          `Server restarted the body of "${target.href}"; cannot rewind "${options.output.name}"`,
-        );
-      }
-      try {
-        options.output.restart();
-      } catch (error) {
-        throw new DownloadFileError(options.output.name, error);
-      }
-      state.written = 0;
-    }
     events.start?.({ path: options.output.name, offset, total });
-    const bytes = await response.copyBodyTo(options.output.writer, (n) => {
-      state.written = offset + n;
-      events.progress?.(n);
+    const bytes = await response.copyBodyTo(skipping(options.output.writer, skip), (n) => {
+      state.written = offset + fresh(n);
+      events.progress?.(fresh(n));
     });
     return result(options.output.name, bytes);
   }
@@ -388,12 +519,12 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
-    const writer = fileWriter(file, owned.path);
+    const writer = skipping(fileWriter(file, owned.path), skip);
     const bytes = await response.copyBodyTo(writer, (n) => {
-      owned.size = offset + n;
-      events.progress?.(n);
+      owned.size = offset + fresh(n);
+      events.progress?.(fresh(n));
     });
-    owned.size = offset + bytes;
+    owned.size = offset + fresh(bytes);
     return result(owned.path, bytes);
   } finally {
     file.close();
@@ -406,17 +537,16 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   if (path === undefined) {
-    let name = fileNameFromUrl(options.trustServerNames ? target : original);
-    if (options.contentDisposition) {
-      const header = response.head.headers.get("Content-Disposition");
-      name = (header && contentDispositionFileName(header)) || name;
-    }
+    const nameUrl = options.trustServerNames ? target : original;
+    const name = state.probedName ??
+      (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
     path = joinPath(directory, name);
   }
   const own = (p: string, size: number) => (state.owned = { path: p, size });
   try {
     if (state.owned || options.resume) {
-      // Resuming (our own partial file, or -c): 206 appends, 200 starts the file over.
+      // Resuming (our own partial file, or -c): the body goes after the bytes already there.
+      Deno.mkdirSync(directory, { recursive: true });
       const file = Deno.openSync(path, {
         write: true,
         create: true,
@@ -527,12 +657,14 @@ function joinPath(directory: string, name: string): string {
   return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
 }
 
-function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown, statuses: readonly number[] = []): boolean {
   if (error instanceof SocketError) {
     return error.failure !== "refused" && error.failure !== "not-found";
   }
   if (error instanceof UnexpectedEofError || error instanceof ConnectionClosedError) return true;
-  if (error instanceof HttpStatusError) return error.status >= 500;
+  if (error instanceof HttpStatusError) {
+    return error.status === 504 || statuses.includes(error.status);
+  }
   return false;
 }
 
@@ -554,7 +686,12 @@ function isRetryable(error: unknown): boolean {
 export function downloadExitCode(error: unknown): number {
   if (error instanceof UrlError) return WGET_EXIT.generic;
   if (error instanceof DownloadFileError) return WGET_EXIT.fileIo;
-  if (error instanceof TlsError) return WGET_EXIT.tlsVerification;
+  // Only a certificate that cannot be verified is 5; a handshake that fails otherwise (a plain
+  // HTTP port, a reset) is a network failure, as GNU wget's "Unable to establish SSL connection".
+  if (error instanceof TlsError) {
+    return error.verification ? WGET_EXIT.tlsVerification : WGET_EXIT.network;
+  }
+  if (error instanceof GaveUpError) return WGET_EXIT.network;
   if (
     error instanceof SocketError || error instanceof UnexpectedEofError ||
     error instanceof ConnectionClosedError

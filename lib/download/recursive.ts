@@ -457,10 +457,6 @@ class Walker {
           return await fileWriter(file!, path).write(p);
         },
       },
-      restart() {
-        file?.truncateSync(0);
-        file?.seekSync(0, Deno.SeekMode.Start);
-      },
     };
     const events = options.events ?? {};
     try {

@@ -7,6 +7,14 @@
  * process-wide flag `--unsafely-ignore-certificate-errors`. So an unchecked connection goes through
  * `node:tls` with `rejectUnauthorized: false`, which Deno implements per connection.
  *
+ * Extra roots (`caCerts`, wget's `--ca-certificate`) go through `node:tls` too, checked: Deno's own
+ * verifier refuses a self-signed certificate that is itself the trusted root when it says it is a
+ * CA (`openssl req -x509` makes such certificates; rustls reports `CaUsedAsEndEntity`), which
+ * OpenSSL, GnuTLS, curl and GNU wget accept. The system's roots stay trusted beside them.
+ *
+ * Verification failures read as GNU wget's do ("self-signed certificate", "doesn't have a known
+ * issuer", "name mismatch"), never as a TLS library's debug text.
+ *
  * @module
  */
 
@@ -45,7 +53,9 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  if (options.checkCertificate === false) return await connectUnchecked(host, port, options);
+  if (options.checkCertificate === false || options.caCerts?.length) {
+    return await connectWithNodeTls(host, port, options);
+  }
   const tcp = await createClientSocket(host, port, options);
   // Without TCP_NODELAY the handshake's small records wait on Nagle's algorithm and the peer's
   // delayed ACK, about 40 ms per connection. The option stays on the socket under TLS.
@@ -79,24 +89,66 @@ export async function connectTls(
   }
 }
 
-function tlsError(host: string, port: number, error: unknown): Error {
-  const where = formatHostPort(host, port);
-  const message = error instanceof Error ? error.message : String(error);
-  const certificate = /certificate|UnknownIssuer|not valid for name/i.exec(message);
-  if (certificate) {
-    const detail = message.replace(/^invalid peer certificate:\s*/, "");
-    return new TlsError(`Cannot verify the certificate of "${where}": ${detail}`, true, {
-      cause: error,
-    });
-  }
-  const failure = classifySocketError(error);
-  if (failure === "reset" || failure === "closed" || failure === "timed-out") {
-    return new SocketError({ step: "connect", host, port, failure, cause: error });
-  }
-  return new TlsError(`TLS handshake with "${where}" failed: ${message}`, false, { cause: error });
+/** rustls's names for certificate failures (`invalid peer certificate: UnknownIssuer`), in words. */
+const RUSTLS_REASONS: [RegExp, string][] = [
+  [/CaUsedAsEndEntity|SelfSigned/i, "self-signed certificate"],
+  [/UnknownIssuer|UnknownRevocationStatus/i, "the certificate doesn't have a known issuer"],
+  [/NotValidForName/i, "name mismatch: the certificate is not valid for the host name"],
+  [/Expired/i, "the certificate has expired"],
+  [/NotValidYet/i, "the certificate is not valid yet"],
+  [/Revoked/i, "the certificate has been revoked"],
+  [/BadSignature|UnsupportedSignatureAlgorithm/i, "the certificate's signature is invalid"],
+];
+
+/** OpenSSL's verification codes, as `node:tls` reports them, in words. */
+const NODE_REASONS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed certificate",
+  SELF_SIGNED_CERT_IN_CHAIN: "self-signed certificate in the chain",
+  UNABLE_TO_GET_ISSUER_CERT: "the certificate doesn't have a known issuer",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the certificate doesn't have a known issuer",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the certificate doesn't have a known issuer",
+  ERR_TLS_CERT_ALTNAME_INVALID: "name mismatch: the certificate is not valid for the host name",
+  CERT_HAS_EXPIRED: "the certificate has expired",
+  CERT_NOT_YET_VALID: "the certificate is not valid yet",
+  CERT_REVOKED: "the certificate has been revoked",
+  CERT_SIGNATURE_FAILURE: "the certificate's signature is invalid",
+};
+
+function verificationError(host: string, port: number, reason: string, cause: unknown): TlsError {
+  return new TlsError(
+    `Cannot verify the certificate of "${formatHostPort(host, port)}": ${reason}`,
+    true,
+    { cause },
+  );
 }
 
-async function connectUnchecked(
+function tlsError(host: string, port: number, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/certificate/i.test(message)) {
+    const known = RUSTLS_REASONS.find(([pattern]) => pattern.test(message));
+    return verificationError(host, port, known?.[1] ?? "invalid certificate", error);
+  }
+  return handshakeError(host, port, error);
+}
+
+/**
+ * A handshake that failed for another reason than the certificate: a peer that closed, reset or
+ * spoke something else (`https://` to a plain HTTP port) is a network failure, as GNU wget's
+ * "Unable to establish SSL connection".
+ */
+function handshakeError(host: string, port: number, error: unknown): Error {
+  const failure = classifySocketError(error);
+  if (failure !== "other") {
+    return new SocketError({ step: "connect", host, port, failure, cause: error });
+  }
+  return new TlsError(
+    `Unable to establish a TLS connection with "${formatHostPort(host, port)}"`,
+    false,
+    { cause: error },
+  );
+}
+
+async function connectWithNodeTls(
   host: string,
   port: number,
   options: TlsConnectOptions,
@@ -104,26 +156,42 @@ async function connectUnchecked(
   const tls: typeof NodeTls = await import(NODE_TLS);
   const { Duplex: NodeDuplex }: typeof NodeStream = await import(NODE_STREAM);
   const isAddress = /^[0-9.]+$/.test(host) || host.includes(":");
+  const verify = options.checkCertificate !== false;
+  // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them.
+  const ca = options.caCerts?.length
+    ? [...(verify ? tls.rootCertificates : []), ...options.caCerts]
+    : undefined;
   const socket = tls.connect({
     host,
     port,
-    rejectUnauthorized: false,
+    rejectUnauthorized: verify,
     ...(isAddress ? {} : { servername: host }),
-    ...(options.caCerts ? { ca: options.caCerts } : {}),
+    ...(ca ? { ca } : {}),
   });
   socket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
     const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+      options.signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
     });
+    const onAbort = () => {
+      deadline.cancel();
+      socket.destroy();
+      reject(options.signal?.reason);
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("secureConnect", () => {
       deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
       resolve();
     });
     socket.once("error", (error: Error & { code?: string }) => {
       deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
       socket.destroy();
+      const reason = error.code === undefined ? undefined : NODE_REASONS[error.code];
+      if (reason !== undefined) return reject(verificationError(host, port, reason, error));
       const failure = error.code === "ECONNREFUSED"
         ? "refused"
         : error.code === "ECONNRESET"
@@ -131,10 +199,7 @@ async function connectUnchecked(
         : classifySocketError(error);
       reject(
         failure === "other"
-          ? new TlsError(
-            `TLS handshake with "${formatHostPort(host, port)}" failed: ${error.message}`,
-            false,
-          )
+          ? handshakeError(host, port, error)
           : new SocketError({ step: "connect", host, port, failure, cause: error }),
       );
     });

@@ -24,13 +24,13 @@ Deno.test("runWget() answers bad option values with exit 2 before any network", 
   }
 });
 
-Deno.test("runWget() without a URL is a usage error, with -i naming an empty list too", async () => {
+Deno.test("runWget() without a URL exits 1 (GNU wget's code), with -i naming an empty list too", async () => {
   await using dir = await tempDir();
   const list = `${dir.path}/urls.txt`;
   await Deno.writeTextFile(list, "# only a comment\n\n   \n");
   for (const values of [{}, { "input-file": list }]) {
     const { result, stderr } = await captureConsole(() => runWget(values, [], spec));
-    assertEquals(result, 2);
+    assertEquals(result, 1);
     assertEquals(stderr.split("\n")[0], "wget: missing URL");
   }
 });

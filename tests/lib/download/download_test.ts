@@ -4,6 +4,7 @@ import {
   download,
   downloadExitCode,
   DownloadFileError,
+  GaveUpError,
 } from "../../../lib/download/download.ts";
 import {
   ConnectionClosedError,
@@ -51,15 +52,17 @@ Deno.test("createUniqueFile() never opens an existing file or a planted symlink"
   equal(await Deno.readTextFile(`${dir.path}/outside`), "outside");
 });
 
-Deno.test("download() retries 5xx and short bodies, not 404, and reports each attempt", async () => {
+Deno.test("download() retries 504 and listed statuses, not 500 or 404, and reports each attempt", async () => {
   let calls = 0;
   await using server = startRawServer({
+    "/broken": async (conn) =>
+      void await send(conn, "HTTP/1.1 500 Broken\r\nContent-Length: 0\r\n\r\n"),
     "/busy-then-ok": async (conn) => {
       calls++;
       await send(
         conn,
         calls < 3
-          ? "HTTP/1.1 502 Bad\r\nContent-Length: 0\r\n\r\n"
+          ? "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\n\r\n"
           : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
       );
     },
@@ -81,6 +84,19 @@ Deno.test("download() retries 5xx and short bodies, not 404, and reports each at
     HttpStatusError,
   );
   equal(server.requests.length, before + 1);
+  // A 500 is final, as with GNU wget, unless listed; a listed one that stays is GaveUpError.
+  await rejects(download(`${server.base}/broken`, { directory: dir.path }), HttpStatusError);
+  equal(server.requests.length, before + 2);
+  await rejects(
+    download(`${server.base}/broken`, {
+      directory: dir.path,
+      tries: 2,
+      retryOnHttpError: [500],
+      sleep: () => Promise.resolve(),
+    }),
+    GaveUpError,
+  );
+  equal(server.requests.length, before + 4);
 });
 
 Deno.test("download() reports start, progress and the final URL after a relative redirect", async () => {
