@@ -56,6 +56,16 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --protocol-directories   a scheme directory above the HOST directory
       --cut-dirs N             drop N leading directories of the URL's path
   -k, --convert-links          after the run, point links at the local copies
+  -K, --backup-converted       keep each converted page's original as NAME.orig
+  -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
+  -X, --exclude-directories L  never these directories
+      --accept-regex REGEX     only URLs matching REGEX
+      --reject-regex REGEX     never URLs matching REGEX
+      --follow-tags LIST       only links in these HTML tags
+      --ignore-tags LIST       never links in these HTML tags
+  -Q, --quota SIZE             stop queueing after SIZE bytes (k, m, g suffixes)
+  -w, --wait SECONDS           wait between requests (m, h, d suffixes)
+      --random-wait            wait 0.5 to 1.5 times --wait
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -e, --execute COMMAND        a wgetrc command; "robots=off" ignores robots.txt
   -h, --help                   print this help
@@ -99,6 +109,16 @@ const OPTIONS = {
   "cut-dirs": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
   "convert-links": { type: "boolean", short: "k" },
+  "backup-converted": { type: "boolean", short: "K" },
+  "include-directories": { type: "string", short: "I", multiple: true },
+  "exclude-directories": { type: "string", short: "X", multiple: true },
+  "accept-regex": { type: "string" },
+  "reject-regex": { type: "string" },
+  "follow-tags": { type: "string", multiple: true },
+  "ignore-tags": { type: "string", multiple: true },
+  quota: { type: "string", short: "Q" },
+  wait: { type: "string", short: "w" },
+  "random-wait": { type: "boolean" },
   "adjust-extension": { type: "boolean", short: "E" },
   "no-verbose": { type: "boolean" },
   "no-directories": { type: "boolean" },

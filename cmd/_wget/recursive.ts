@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
+import { parseCount, parseSeconds, UsageError } from "../../lib/cli/command_line.ts";
 import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
 import type { WgetReporter } from "./reporter.ts";
@@ -32,12 +32,48 @@ export interface WgetRecursiveValues {
   timestamping?: boolean;
   execute?: string[];
   "convert-links"?: boolean;
+  "backup-converted"?: boolean;
+  "include-directories"?: string[];
+  "exclude-directories"?: string[];
+  "accept-regex"?: string;
+  "reject-regex"?: string;
+  "follow-tags"?: string[];
+  "ignore-tags"?: string[];
+  quota?: string;
+  wait?: string;
+  "random-wait"?: boolean;
   "adjust-extension"?: boolean;
 }
 
 /** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
 function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(",")).filter((v) => v !== "");
+}
+
+/** GNU wget's sizes: bytes, or with k, m, g (powers of 1024); `inf` or 0 for no limit. */
+function parseQuota(text: string): number {
+  if (text === "inf") return 0;
+  const match = /^([0-9]+(?:\.[0-9]+)?)([kmg]?)$/i.exec(text);
+  if (!match) throw new UsageError(`--quota takes a size such as 10m, not "${text}"`);
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? "").toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** GNU wget's waits: seconds, or with m, h, d. */
+function parseWait(text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/i.exec(text);
+  if (!match) return parseSeconds(text, "--wait");
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "").toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * unit * 1000);
+}
+
+function regex(text: string | undefined, option: string): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch {
+    throw new UsageError(`${option} takes a regular expression, not "${text}"`);
+  }
 }
 
 /** `-e robots=off` and the like: the wgetrc commands this wget knows. */
@@ -108,6 +144,16 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     robots: settings.robots ?? true,
     timestamping: values.timestamping || values.mirror,
     convertLinks: values["convert-links"],
+    backupConverted: values["backup-converted"],
+    includeDirectories: list(values["include-directories"]),
+    excludeDirectories: list(values["exclude-directories"]),
+    acceptRegex: regex(values["accept-regex"], "--accept-regex"),
+    rejectRegex: regex(values["reject-regex"], "--reject-regex"),
+    followTags: list(values["follow-tags"]),
+    ignoreTags: list(values["ignore-tags"]),
+    quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
+    waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
+    randomWait: values["random-wait"],
     adjustExtension: values["adjust-extension"],
   };
 }

@@ -46,17 +46,65 @@ function inList(list: readonly string[], name: string, ignoreCase: boolean): boo
   });
 }
 
+/**
+ * Whether the directory of a URL (its path without the leading `/` and the file name, as
+ * `a/b`) passes GNU wget's `-I` (`--include-directories`) and `-X` (`--exclude-directories`):
+ * an entry with a wildcard matches the whole directory (`*` stops at `/`), one without matches
+ * the directory and everything below it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { acceptsDirectory } from "@netkit/netkit/download";
+ *
+ * assert.equal(acceptsDirectory("docs/a", { include: ["/docs"] }), true);
+ * assert.equal(acceptsDirectory("blog", { include: ["/docs"] }), false);
+ * assert.equal(acceptsDirectory("blog/drafts", { exclude: ["*\/drafts"] }), false);
+ * assert.equal(acceptsDirectory("blog/x/drafts", { exclude: ["*\/drafts"] }), true);
+ * ```
+ */
+export function acceptsDirectory(
+  directory: string,
+  rules: {
+    include?: readonly string[] | undefined;
+    exclude?: readonly string[] | undefined;
+    ignoreCase?: boolean | undefined;
+  },
+): boolean {
+  const dir = directory.startsWith("/") ? directory.slice(1) : directory;
+  const ignoreCase = rules.ignoreCase ?? false;
+  const matches = (list: readonly string[]) =>
+    list.some((entry) => {
+      let pattern = entry.startsWith("/") ? entry.slice(1) : entry;
+      let subject = dir;
+      if (ignoreCase) {
+        pattern = pattern.toLowerCase();
+        subject = subject.toLowerCase();
+      }
+      if (/[*?[\]]/.test(pattern)) return globMatcher(pattern, true).test(subject);
+      return pattern === "" || subject === pattern || subject.startsWith(`${pattern}/`);
+    });
+  if (rules.include?.length && !matches(rules.include)) return false;
+  if (rules.exclude?.length && matches(rules.exclude)) return false;
+  return true;
+}
+
 const GLOBS = new Map<string, RegExp>();
 
-/** A shell wildcard as a regular expression: `*`, `?`, `[abc]`, `[!abc]`, `\x`. */
-function globMatcher(glob: string): RegExp {
-  let cached = GLOBS.get(glob);
+/**
+ * A shell wildcard as a regular expression: `*`, `?`, `[abc]`, `[!abc]`, `\x`; with
+ * `pathname`, `*` and `?` do not match `/` (fnmatch's FNM_PATHNAME).
+ */
+function globMatcher(glob: string, pathname = false): RegExp {
+  const key = `${pathname ? "p" : "n"}${glob}`;
+  let cached = GLOBS.get(key);
   if (cached) return cached;
+  const any = pathname ? "[^/]" : "[^]";
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === "*") source += "[^]*";
-    else if (c === "?") source += "[^]";
+    if (c === "*") source += `${any}*`;
+    else if (c === "?") source += any;
     else if (c === "\\" && i + 1 < glob.length) source += escape(glob[++i] ?? "");
     else if (c === "[") {
       const close = glob.indexOf("]", i + 2);
@@ -72,7 +120,7 @@ function globMatcher(glob: string): RegExp {
     } else source += escape(c ?? "");
   }
   cached = new RegExp(`^${source}$`);
-  GLOBS.set(glob, cached);
+  GLOBS.set(key, cached);
   return cached;
 }
 

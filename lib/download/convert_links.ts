@@ -73,6 +73,8 @@ function fragmentOf(raw: string): string {
 export interface ConvertLinksOptions {
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
   adjustExtension?: boolean | undefined;
+  /** Keep the original here before rewriting the file (`-K`). */
+  backupPath?: string | undefined;
 }
 
 /**
@@ -165,7 +167,8 @@ export function convertLinks(
   const encoded = utf8
     ? new TextEncoder().encode(out)
     : Uint8Array.from(out, (c) => c.charCodeAt(0) & 0xff);
-  Deno.removeSync(path);
+  if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
+  else Deno.removeSync(path);
   Deno.writeFileSync(path, encoded);
   return count;
 }

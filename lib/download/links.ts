@@ -42,6 +42,14 @@ export interface HtmlLinks {
   nofollow: boolean;
 }
 
+/** Options of {@linkcode extractHtmlLinks}. */
+export interface HtmlLinkOptions {
+  /** Only these tags (`--follow-tags`). */
+  followTags?: readonly string[] | undefined;
+  /** Never these tags (`--ignore-tags`). */
+  ignoreTags?: readonly string[] | undefined;
+}
+
 /** Attributes holding URLs, by tag, with GNU wget's kind: inline (`i`), HTML (`h`), or both. */
 const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
   a: { href: "h" },
@@ -119,6 +127,7 @@ function attributeSpan(
  *
  * @param html The page's text.
  * @param pageUrl The page's URL (after redirects), the base of relative links.
+ * @param options Tags to follow or ignore (`--follow-tags`, `--ignore-tags`).
  * @returns The links in document order, and whether the page asks robots not to follow them.
  *
  * @example Links of a small page
@@ -137,7 +146,17 @@ function attributeSpan(
  * ]);
  * ```
  */
-export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
+export function extractHtmlLinks(
+  html: string,
+  pageUrl: string,
+  options: HtmlLinkOptions = {},
+): HtmlLinks {
+  const follow = options.followTags?.length
+    ? new Set(options.followTags.map((t) => t.toLowerCase()))
+    : undefined;
+  const ignore = options.ignoreTags?.length
+    ? new Set(options.ignoreTags.map((t) => t.toLowerCase()))
+    : undefined;
   const links: PageLink[] = [];
   let base = pageUrl;
   let nofollow = false;
@@ -173,6 +192,7 @@ export function extractHtmlLinks(html: string, pageUrl: string): HtmlLinks {
   };
   const parser: Parser = new Parser({
     onopentag(name, rawAttributes) {
+      if ((follow && !follow.has(name)) || ignore?.has(name)) return;
       const attributes: Record<string, string> = {};
       for (const [key, value] of Object.entries(rawAttributes)) {
         attributes[key] = decodeEntities(value);

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type AcceptRules, acceptsFileName } from "./accept_rules.ts";
+import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
 import {
   createUniqueFile,
@@ -51,6 +51,26 @@ export interface RecursiveOptions
   robots?: boolean | undefined;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
   timestamping?: boolean | undefined;
+  /** Only URLs in these directories (`-I`): a prefix, or a wildcard for the whole directory. */
+  includeDirectories?: readonly string[] | undefined;
+  /** Never URLs in these directories (`-X`). */
+  excludeDirectories?: readonly string[] | undefined;
+  /** Only URLs this matches (`--accept-regex`). */
+  acceptRegex?: RegExp | undefined;
+  /** Never URLs this matches (`--reject-regex`). */
+  rejectRegex?: RegExp | undefined;
+  /** Only links in these tags (`--follow-tags`). */
+  followTags?: readonly string[] | undefined;
+  /** Never links in these tags (`--ignore-tags`). */
+  ignoreTags?: readonly string[] | undefined;
+  /** Stop queueing once this many body bytes have arrived (`-Q`); 0 for no limit. */
+  quotaBytes?: number | undefined;
+  /** Wait this long between requests (`-w`). */
+  waitMs?: number | undefined;
+  /** Wait 0.5 to 1.5 times `waitMs`, at random (`--random-wait`). */
+  randomWait?: boolean | undefined;
+  /** With `convertLinks`, keep each converted file's original as `NAME.orig` (`-K`). */
+  backupConverted?: boolean | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
@@ -167,7 +187,10 @@ export async function downloadRecursive(
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
-    for (const url of urls) await walker.walk(url);
+    for (const url of urls) {
+      if (walker.quotaExceeded) break;
+      await walker.walk(url);
+    }
     await walker.settle();
     if (options.convertLinks) walker.convert();
     return walker.result;
@@ -211,6 +234,7 @@ class Walker {
     const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
     for (let head = 0; head < queue.length; head++) {
       options.signal?.throwIfAborted();
+      if (this.quotaExceeded) break;
       const item = queue[head]!;
       queue[head] = undefined as unknown as QueueItem;
       let descend = false;
@@ -305,7 +329,10 @@ class Walker {
     if (kind === "css") {
       return extractCssLinks(text, url);
     }
-    const { links, nofollow } = extractHtmlLinks(text, url);
+    const { links, nofollow } = extractHtmlLinks(text, url, {
+      followTags: this.#options.followTags,
+      ignoreTags: this.#options.ignoreTags,
+    });
     return nofollow && (this.#options.robots ?? true) ? [] : links;
   }
 
@@ -340,6 +367,18 @@ class Walker {
     ) {
       return false;
     }
+    if (
+      (options.includeDirectories?.length || options.excludeDirectories?.length) &&
+      !acceptsDirectory(directoryOf(url), {
+        include: options.includeDirectories,
+        exclude: options.excludeDirectories,
+        ignoreCase: options.acceptRules?.ignoreCase,
+      })
+    ) {
+      return false;
+    }
+    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return false;
+    if (options.rejectRegex?.test(url.href)) return false;
     const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
       file !== "" && options.acceptRules &&
@@ -385,6 +424,10 @@ class Walker {
   /** Fetches `url` into its file; undefined (and reported) on failure. */
   async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
     const options = this.#options;
+    if (this.#requests++ > 0 && options.waitMs) {
+      const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
+      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(waitMs);
+    }
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
     const relative = localPathForUrl(url, layout);
@@ -396,6 +439,7 @@ class Walker {
     let path = planned;
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
+    let extended: string | undefined;
     if (options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
@@ -474,8 +518,10 @@ class Walker {
           start(info) {
             if (options.adjustExtension && file === undefined) {
               const kind = kindOf(contentType);
+              const before = path;
               if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
               if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
+              if (path !== before) extended = before;
             }
             if (!early) open();
             sink.name = path;
@@ -485,6 +531,7 @@ class Walker {
       });
       await ensureOpen();
       this.#written.add(path);
+      if (extended !== undefined) this.#extended.set(path, extended);
       if (options.timestamping && lastModified !== undefined) {
         const date = new Date(lastModified);
         if (!Number.isNaN(date.getTime())) {
@@ -524,6 +571,17 @@ class Walker {
     } finally {
       (file as Deno.FsFile | undefined)?.close();
     }
+  }
+
+  /** Requests made, for `waitMs`. */
+  #requests = 0;
+  /** Files `-E` renamed: the name before the extension was added, for `-K`'s backup. */
+  readonly #extended = new Map<string, string>();
+
+  /** Whether `-Q`'s quota is used up. */
+  get quotaExceeded(): boolean {
+    const quota = this.#options.quotaBytes ?? 0;
+    return quota > 0 && this.result.bytes > quota;
   }
 
   /** File operations left running off the critical path (utime), awaited at the end. */
@@ -623,6 +681,10 @@ class Walker {
         try {
           convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
+            // GNU wget's backup of a page -E renamed takes the name it had before, plus .orig.
+            backupPath: this.#options.backupConverted
+              ? `${this.#extended.get(path) ?? path}.orig`
+              : undefined,
           });
         } catch (error) {
           this.#fail(url, new DownloadFileError(path, error));

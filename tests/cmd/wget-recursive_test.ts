@@ -44,6 +44,15 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-nd"], path: "/" },
   { args: ["-p"], path: "/docs/" },
   { args: ["-r", "-E"], path: "/" },
+  { args: ["-r", "-I", "/docs,/img"], path: "/" },
+  { args: ["-r", "-X", "/blog"], path: "/" },
+  { args: ["-r", "-np", "-X", "*/b"], path: "/docs/" },
+  { args: ["-r", "--accept-regex", "post-[0-9]\\.html|/blog/$|index"], path: "/" },
+  { args: ["-r", "--reject-regex", "\\.png$"], path: "/" },
+  { args: ["-r", "--ignore-tags=img"], path: "/" },
+  { args: ["-r", "--follow-tags=a"], path: "/" },
+  { args: ["-r", "-Q", "20k"], path: "/" },
+  { args: ["-r", "-l", "1", "-w", "0.001", "--random-wait"], path: "/docs/" },
   // Converted pages compared after -k on both sides.
   { args: ["-r", "-k"], path: "/" },
   { args: ["-p", "-k"], path: "/docs/" },
@@ -52,6 +61,7 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-A", "png", "-k"], path: "/" },
   { args: ["-m", "-np", "-k"], path: "/blog/" },
   { args: ["-m", "-k", "-E"], path: "/" },
+  { args: ["-r", "-E", "-k", "-K"], path: "/" },
 ];
 
 peerTest(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acceptsFileName } from "../../../lib/download/accept_rules.ts";
+import { acceptsDirectory, acceptsFileName } from "../../../lib/download/accept_rules.ts";
 
 Deno.test("acceptsFileName() matches suffixes and wildcards as GNU wget's -A and -R", () => {
   const table: [string, object, boolean][] = [
@@ -20,5 +20,20 @@ Deno.test("acceptsFileName() matches suffixes and wildcards as GNU wget's -A and
   ];
   for (const [name, rules, expected] of table) {
     assert.equal(acceptsFileName(name, rules), expected, `${name} ${JSON.stringify(rules)}`);
+  }
+});
+
+Deno.test("acceptsDirectory() reads -I and -X as GNU wget: prefixes, and wildcards within one level", () => {
+  const table: [string, object, boolean][] = [
+    ["docs/a", { include: ["/docs"] }, true],
+    ["docsx", { include: ["/docs"] }, false],
+    ["", { include: ["/docs"] }, false],
+    ["a/b/c", { exclude: ["a/*"] }, true],
+    ["a/b", { exclude: ["a/*"] }, false],
+    ["A/B", { exclude: ["/a"], ignoreCase: true }, false],
+    ["x", { include: ["/"] }, true],
+  ];
+  for (const [dir, rules, expected] of table) {
+    assert.equal(acceptsDirectory(dir, rules), expected, `${dir} ${JSON.stringify(rules)}`);
   }
 });
