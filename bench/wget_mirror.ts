@@ -3,6 +3,8 @@
  * two images, tag pages, a robots.txt that disallows the drafts) against GNU wget on the same
  * nginx in the same run: wall time, peak memory (GNU time's maximum resident set size) and
  * nginx's count of TCP connections, for two site sizes, so growth with the page count shows.
+ * Then netkit's `--max-threads 4` against GNU Wget2's (Debian's `wget2` package; against GNU
+ * wget when it is not installed).
  *
  * Run: `deno run -A bench/wget_mirror.ts [--runs N]` (about a minute).
  *
@@ -37,6 +39,15 @@ async function measure(argv: string[], cwd: string): Promise<{ ms: number; kib: 
   return { ms, kib };
 }
 
+function hasCommand(name: string): boolean {
+  try {
+    return new Deno.Command(name, { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 async function countFiles(dir: string): Promise<number> {
   let n = 0;
   for await (const entry of Deno.readDir(dir)) {
@@ -53,9 +64,25 @@ for (const posts of [100, 400]) {
   await using dir = await tempDir("netkit_bench_mirror_");
   await using site = await startTestSite(dir.path, posts);
   const url = `${site.origin}/blog/`;
+  const wget2 = hasCommand("wget2");
   const argv: Record<string, string[]> = {
     "GNU wget": ["wget", "-q", "-m", "-np", url],
     "netkit wget": [deno, "run", "-A", WGET, "-q", "-m", "-np", url],
+    [wget2 ? "GNU Wget2 --max-threads 4" : "GNU wget (no wget2)"]: wget2
+      ? ["wget2", "-q", "-m", "-np", "--max-threads", "4", url]
+      : ["wget", "-q", "-m", "-np", url],
+    "netkit wget --max-threads 4": [
+      deno,
+      "run",
+      "-A",
+      WGET,
+      "-q",
+      "-m",
+      "-np",
+      "--max-threads",
+      "4",
+      url,
+    ],
   };
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const memory = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));

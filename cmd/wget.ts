@@ -66,6 +66,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -Q, --quota SIZE             stop queueing after SIZE bytes (k, m, g suffixes)
   -w, --wait SECONDS           wait between requests (m, h, d suffixes)
       --random-wait            wait 0.5 to 1.5 times --wait
+      --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -e, --execute COMMAND        a wgetrc command; "robots=off" ignores robots.txt
   -h, --help                   print this help
@@ -119,6 +120,7 @@ const OPTIONS = {
   quota: { type: "string", short: "Q" },
   wait: { type: "string", short: "w" },
   "random-wait": { type: "boolean" },
+  "max-threads": { type: "string" },
   "adjust-extension": { type: "boolean", short: "E" },
   "no-verbose": { type: "boolean" },
   "no-directories": { type: "boolean" },

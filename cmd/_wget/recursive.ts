@@ -42,6 +42,7 @@ export interface WgetRecursiveValues {
   quota?: string;
   wait?: string;
   "random-wait"?: boolean;
+  "max-threads"?: string;
   "adjust-extension"?: boolean;
 }
 
@@ -154,6 +155,9 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
     waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
     randomWait: values["random-wait"],
+    maxThreads: values["max-threads"] === undefined
+      ? 1
+      : parseCount(values["max-threads"], "--max-threads", 1, 64),
     adjustExtension: values["adjust-extension"],
   };
 }

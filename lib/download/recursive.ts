@@ -71,6 +71,11 @@ export interface RecursiveOptions
   randomWait?: boolean | undefined;
   /** With `convertLinks`, keep each converted file's original as `NAME.orig` (`-K`). */
   backupConverted?: boolean | undefined;
+  /**
+   * Fetch up to this many URLs at once (`--max-threads`, as in GNU Wget2), each host's waits
+   * kept apart. @default {1}, one after another like GNU wget
+   */
+  maxThreads?: number | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
@@ -203,7 +208,7 @@ export async function downloadRecursive(
 class Walker {
   readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
   readonly #options: RecursiveOptions;
-  readonly #robots = new Map<string, RobotsRules>();
+  readonly #robots = new Map<string, Promise<RobotsRules>>();
   /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
   readonly #urlToFile: Map<string, string> = this.result.saved;
   /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
@@ -232,82 +237,101 @@ class Walker {
     }
     const seen = new Set<string>([start.href]);
     const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
-    for (let head = 0; head < queue.length; head++) {
-      options.signal?.throwIfAborted();
-      if (this.quotaExceeded) break;
-      const item = queue[head]!;
-      queue[head] = undefined as unknown as QueueItem;
-      let descend = false;
-      let kind: Fetched["kind"] = "other";
-      let pageUrl = item.url;
-      let path = this.#urlToFile.get(item.url);
-      if (path !== undefined) {
-        // Already downloaded (a redirect's target, or an index.html twin): read it again.
-        if (item.expectCss && this.#cssFiles.has(path)) {
-          descend = true;
-          kind = "css";
-        } else if (item.expectHtml && this.#htmlFiles.has(path)) {
-          descend = true;
-          kind = "html";
+    const threads = Math.max(1, options.maxThreads ?? 1);
+    const running = new Set<Promise<void>>();
+    let head = 0;
+    while (head < queue.length || running.size > 0) {
+      while (head < queue.length && running.size < threads) {
+        options.signal?.throwIfAborted();
+        if (this.quotaExceeded) {
+          head = queue.length;
+          break;
         }
-      } else {
-        const fetched = await this.#fetch(item.url);
-        if (fetched === undefined) continue;
-        path = fetched.path;
-        if (fetched.kind === "html" && item.expectHtml) {
-          descend = true;
-          kind = "html";
-        }
-        if (fetched.kind === "css" || item.expectCss) {
-          descend = true;
-          kind = "css";
-        }
-        if (fetched.finalUrl !== item.url) {
-          if (descend) {
-            const decision = this.#mayFollow(
-              { url: fetched.finalUrl, inline: false },
-              new URL(item.url),
-              item.depth,
-              start,
-              seen,
-            );
-            if (!(await decision)) descend = false;
-          }
-          pageUrl = fetched.finalUrl;
-        }
+        const item = queue[head]!;
+        queue[head++] = undefined as unknown as QueueItem;
+        const task: Promise<void> = this.#visit(item, start, seen, queue).finally(() =>
+          running.delete(task)
+        );
+        running.add(task);
       }
-      let leafRequisites = false;
-      if (descend && item.depth >= this.#maxDepth) {
-        if (
-          options.pageRequisites &&
-          (item.depth === this.#maxDepth || item.depth === this.#maxDepth + 1)
-        ) {
-          leafRequisites = true;
-        } else {
-          descend = false;
-        }
+      if (running.size > 0) await Promise.race(running);
+    }
+  }
+
+  /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
+  async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
+    const options = this.#options;
+    let descend = false;
+    let kind: Fetched["kind"] = "other";
+    let pageUrl = item.url;
+    let path = this.#urlToFile.get(item.url);
+    if (path !== undefined) {
+      // Already downloaded (a redirect's target, or an index.html twin): read it again.
+      if (item.expectCss && this.#cssFiles.has(path)) {
+        descend = true;
+        kind = "css";
+      } else if (item.expectHtml && this.#htmlFiles.has(path)) {
+        descend = true;
+        kind = "html";
       }
-      if (descend && path !== undefined) {
-        const links = this.#linksOf(path, pageUrl, kind);
-        const parent = new URL(pageUrl);
-        for (const link of links) {
-          if (link.ignore || (leafRequisites && !link.inline)) continue;
-          if (await this.#mayFollow(link, parent, item.depth, start, seen)) {
-            queue.push({
-              url: link.url,
-              depth: item.depth + 1,
-              expectHtml: link.expectHtml,
-              expectCss: link.expectCss,
-            });
-            seen.add(link.url);
-          }
-        }
+    } else {
+      const fetched = await this.#fetch(item.url);
+      if (fetched === undefined) return;
+      path = fetched.path;
+      if (fetched.kind === "html" && item.expectHtml) {
+        descend = true;
+        kind = "html";
       }
+      if (fetched.kind === "css" || item.expectCss) {
+        descend = true;
+        kind = "css";
+      }
+      if (fetched.finalUrl !== item.url) {
+        if (descend) {
+          const decision = this.#mayFollow(
+            { url: fetched.finalUrl, inline: false },
+            new URL(item.url),
+            item.depth,
+            start,
+            seen,
+          );
+          if (!(await decision)) descend = false;
+        }
+        pageUrl = fetched.finalUrl;
+      }
+    }
+    let leafRequisites = false;
+    if (descend && item.depth >= this.#maxDepth) {
       if (
-        path !== undefined && options.acceptRules && !acceptsFileName(path, options.acceptRules)
+        options.pageRequisites &&
+        (item.depth === this.#maxDepth || item.depth === this.#maxDepth + 1)
       ) {
-        if (this.#remove(path)) options.onRemoved?.(path);
+        leafRequisites = true;
+      } else {
+        descend = false;
       }
+    }
+    if (descend && path !== undefined) {
+      const links = this.#linksOf(path, pageUrl, kind);
+      const parent = new URL(pageUrl);
+      for (const link of links) {
+        if (link.ignore || (leafRequisites && !link.inline)) continue;
+        // Checked again after the wait: another task may have queued it meanwhile.
+        if (await this.#mayFollow(link, parent, item.depth, start, seen) && !seen.has(link.url)) {
+          queue.push({
+            url: link.url,
+            depth: item.depth + 1,
+            expectHtml: link.expectHtml,
+            expectCss: link.expectCss,
+          });
+          seen.add(link.url);
+        }
+      }
+    }
+    if (
+      path !== undefined && options.acceptRules && !acceptsFileName(path, options.acceptRules)
+    ) {
+      if (this.#remove(path)) options.onRemoved?.(path);
     }
   }
 
@@ -400,13 +424,20 @@ class Walker {
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
-  async #robotsFor(url: URL): Promise<RobotsRules> {
+  #robotsFor(url: URL): Promise<RobotsRules> {
     const key = `${url.protocol}//${url.host}`;
     let rules = this.#robots.get(key);
-    if (rules) return rules;
-    rules = new RobotsRules();
-    const robotsUrl = `${key}/robots.txt`;
-    const fetched = await this.#fetch(robotsUrl, { quiet: true });
+    if (!rules) {
+      // One fetch per server, however many tasks ask at once.
+      rules = this.#fetchRobots(key);
+      this.#robots.set(key, rules);
+    }
+    return rules;
+  }
+
+  async #fetchRobots(origin: string): Promise<RobotsRules> {
+    let rules = new RobotsRules();
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true });
     if (fetched?.path) {
       try {
         rules = parseRobotsTxt(new TextDecoder().decode(Deno.readFileSync(fetched.path)));
@@ -417,21 +448,59 @@ class Walker {
       const accept = this.#options.acceptRules;
       if (accept && !acceptsFileName(fetched.path, accept)) this.#remove(fetched.path);
     }
-    this.#robots.set(key, rules);
     return rules;
   }
 
   /** Fetches `url` into its file; undefined (and reported) on failure. */
   async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
     const options = this.#options;
-    if (this.#requests++ > 0 && options.waitMs) {
-      const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
-      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(waitMs);
+    await this.#politeWait(url);
+    // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
+    const planned = this.#plannedPath(url);
+    while (this.#busy.has(planned)) await this.#busy.get(planned);
+    const done = this.#fetchUnlocked(url, planned, how);
+    const settled = done.then(() => {}, () => {});
+    this.#busy.set(planned, settled);
+    try {
+      return await done;
+    } finally {
+      if (this.#busy.get(planned) === settled) this.#busy.delete(planned);
     }
+  }
+
+  /** Where `url` is saved before -E or a unique suffix changes the name. */
+  #plannedPath(url: string): string {
+    const directory = this.#options.directory ?? ".";
+    const relative = localPathForUrl(url, this.#options.layout ?? {});
+    return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
+  }
+
+  /**
+   * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
+   * the same host with several, so each server still sees one request per wait.
+   */
+  async #politeWait(url: string): Promise<void> {
+    const options = this.#options;
+    if (!options.waitMs) return;
+    const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
+    const now = performance.now();
+    const previous = this.#nextRequest.get(key);
+    const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
+    const at = previous === undefined ? now : Math.max(now, previous);
+    this.#nextRequest.set(key, at + waitMs);
+    if (at > now) {
+      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(at - now);
+    }
+  }
+
+  async #fetchUnlocked(
+    url: string,
+    planned: string,
+    how: { quiet?: boolean },
+  ): Promise<Fetched | undefined> {
+    const options = this.#options;
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
-    const relative = localPathForUrl(url, layout);
-    const planned = directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
     const clobber = (layout.directories ?? true) || options.timestamping;
     let contentType: string | undefined;
     let lastModified: string | undefined;
@@ -573,8 +642,10 @@ class Walker {
     }
   }
 
-  /** Requests made, for `waitMs`. */
-  #requests = 0;
+  /** When the next request may start, by host (`""` for all, with one thread). */
+  readonly #nextRequest = new Map<string, number>();
+  /** Files being fetched, and when each is done. */
+  readonly #busy = new Map<string, Promise<void>>();
   /** Files `-E` renamed: the name before the extension was added, for `-K`'s backup. */
   readonly #extended = new Map<string, string>();
 

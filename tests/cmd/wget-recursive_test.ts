@@ -13,8 +13,10 @@ async function mirrorBoth(
   const netkitDir = `${dir}/netkit`;
   await Deno.remove(gnuDir, { recursive: true }).catch(() => {});
   await Deno.remove(netkitDir, { recursive: true }).catch(() => {});
+  // --max-threads is GNU Wget2's; GNU wget (one thread) must still end with the same files.
+  const gnuArgs = args.filter((a, i) => a !== "--max-threads" && args[i - 1] !== "--max-threads");
   const gnu = await new Deno.Command("wget", {
-    args: ["-q", ...args, "-P", gnuDir, url],
+    args: ["-q", ...gnuArgs, "-P", gnuDir, url],
     stdout: "null",
     stderr: "null",
   }).output();
@@ -62,6 +64,9 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-np", "-k"], path: "/blog/" },
   { args: ["-m", "-k", "-E"], path: "/" },
   { args: ["-r", "-E", "-k", "-K"], path: "/" },
+  { args: ["-r", "--max-threads", "4"], path: "/" },
+  { args: ["-m", "-np", "-k", "--max-threads", "4"], path: "/blog/" },
+  { args: ["-r", "-l", "2", "-p", "-k", "--max-threads", "3"], path: "/" },
 ];
 
 peerTest(
