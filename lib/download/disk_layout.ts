@@ -74,6 +74,11 @@ export function localPathForUrl(url: string | URL, layout: DiskLayout = {}): str
  * GNU wget's `--restrict-file-names=unix` does; `..` and `.` become `%2E%2E` and `%2E`.
  */
 function safeElement(text: string): string {
+  // The common case, a plain name, needs no decoding.
+  // deno-lint-ignore no-control-regex
+  if (!/[%\x00-\x1f\x7f/]/.test(text)) {
+    return text === ".." ? "%2E%2E" : text === "." || text === "" ? "%2E" : text;
+  }
   const bytes = percentDecodeBytes(text);
   const out: number[] = [];
   for (const byte of bytes) {

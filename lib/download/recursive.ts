@@ -192,11 +192,14 @@ export async function downloadRecursive(
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
-    for (const url of urls) {
-      if (walker.quotaExceeded) break;
-      await walker.walk(url);
+    try {
+      for (const url of urls) {
+        if (walker.quotaExceeded) break;
+        await walker.walk(url);
+      }
+    } finally {
+      await walker.settle();
     }
-    await walker.settle();
     if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
@@ -239,6 +242,23 @@ class Walker {
     const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
     const threads = Math.max(1, options.maxThreads ?? 1);
     const running = new Set<Promise<void>>();
+    try {
+      await this.#run(queue, running, threads, start, seen);
+    } finally {
+      // An abort ends the loop early: let the other tasks settle before the walk returns.
+      await Promise.allSettled(running);
+    }
+  }
+
+  /** The queue, worked through by up to `threads` tasks at once. */
+  async #run(
+    queue: QueueItem[],
+    running: Set<Promise<void>>,
+    threads: number,
+    start: URL,
+    seen: Set<string>,
+  ): Promise<void> {
+    const options = this.#options;
     let head = 0;
     while (head < queue.length || running.size > 0) {
       while (head < queue.length && running.size < threads) {
