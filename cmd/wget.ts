@@ -55,6 +55,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -nH, --no-host-directories   no HOST directory
       --protocol-directories   a scheme directory above the HOST directory
       --cut-dirs N             drop N leading directories of the URL's path
+      --restrict-file-names M  escape more in names: windows, ascii, nocontrol, lowercase, ...
   -k, --convert-links          after the run, point links at the local copies
   -K, --backup-converted       keep each converted page's original as NAME.orig
   -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
@@ -121,6 +122,7 @@ const OPTIONS = {
   wait: { type: "string", short: "w" },
   "random-wait": { type: "boolean" },
   "max-threads": { type: "string" },
+  "restrict-file-names": { type: "string" },
   "adjust-extension": { type: "boolean", short: "E" },
   "no-verbose": { type: "boolean" },
   "no-directories": { type: "boolean" },

@@ -9,6 +9,7 @@
 import { parseCount, parseSeconds, UsageError } from "../../lib/cli/command_line.ts";
 import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
+import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetReporter } from "./reporter.ts";
 
 /** The recursion options, by long name. */
@@ -43,6 +44,7 @@ export interface WgetRecursiveValues {
   wait?: string;
   "random-wait"?: boolean;
   "max-threads"?: string;
+  "restrict-file-names"?: string;
   "adjust-extension"?: boolean;
 }
 
@@ -66,6 +68,17 @@ function parseWait(text: string): number {
   if (!match) return parseSeconds(text, "--wait");
   const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "").toLowerCase()] ?? 1;
   return Math.round(Number(match[1]) * unit * 1000);
+}
+
+function restrictions(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseRestrictFileNames(text);
+  } catch {
+    throw new UsageError(
+      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${text}"`,
+    );
+  }
 }
 
 function regex(text: string | undefined, option: string): RegExp | undefined {
@@ -108,7 +121,7 @@ function executeCommands(commands: string[] | undefined): { robots?: boolean } {
  * const options = recursiveOptions({ mirror: true, "cut-dirs": "1", "no-host-directories": true });
  * assert.equal(options.maxDepth, Infinity);
  * assert.equal(options.timestamping, true);
- * assert.deepEqual(options.layout, { directories: true, hostDirectories: false, protocolDirectories: false, cutDirs: 1 });
+ * assert.deepEqual(options.layout, { directories: true, hostDirectories: false, protocolDirectories: false, restrict: undefined, cutDirs: 1 });
  * ```
  */
 export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions {
@@ -138,6 +151,7 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
         : recursive || Boolean(values["page-requisites"] || values["force-directories"]),
       hostDirectories: !values["no-host-directories"],
       protocolDirectories: values["protocol-directories"] ?? false,
+      restrict: restrictions(values["restrict-file-names"]),
       cutDirs: values["cut-dirs"] === undefined
         ? 0
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),

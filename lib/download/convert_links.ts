@@ -44,19 +44,9 @@ function htmlQuote(text: string): string {
 /** GNU wget's `local_quote_string`: a file name as a URL path (`?` kept unless `-E`). */
 function localQuote(name: string, css: boolean, adjustExtension: boolean): string {
   const escaped = name.replace(
-    /[%#; ?]/g,
+    /[%#;?]/g,
     (c) =>
-      c === "%"
-        ? "%25"
-        : c === "#"
-        ? "%23"
-        : c === ";"
-        ? "%3B"
-        : c === " "
-        ? "%20"
-        : adjustExtension
-        ? "%3F"
-        : "?",
+      c === "%" ? "%25" : c === "#" ? "%23" : c === ";" ? "%3B" : adjustExtension ? "%3F" : "?",
   );
   return css ? escaped : htmlQuote(escaped);
 }

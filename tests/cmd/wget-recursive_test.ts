@@ -65,6 +65,10 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-k", "-E"], path: "/" },
   { args: ["-r", "-E", "-k", "-K"], path: "/" },
   { args: ["-r", "--max-threads", "4"], path: "/" },
+  { args: ["-r", "-k", "--restrict-file-names=windows"], path: "/" },
+  { args: ["-r", "--restrict-file-names=lowercase"], path: "/files/" },
+  { args: ["-r", "--restrict-file-names=nocontrol,uppercase"], path: "/files/" },
+  { args: ["-r", "-k", "--restrict-file-names=ascii"], path: "/files/" },
   { args: ["-m", "-np", "-k", "--max-threads", "4"], path: "/blog/" },
   { args: ["-r", "-l", "2", "-p", "-k", "--max-threads", "3"], path: "/" },
 ];

@@ -64,8 +64,22 @@ export async function writeTestSite(root: string, origin: string, posts = 24): P
 <a href="data.txt">text</a> <a href="archive.zip">zip</a>
 <a href="..%2F..%2Fescape.html">hostile 1</a>
 <a href="/%0Aevil.html">hostile 3</a>
+<a href="files/">odd names</a>
 <form action="/form-target.html"><input type="submit"></form>`,
   );
+  files["files/index.html"] = page(
+    "odd names",
+    `<a href="%C3%9Cn%C3%AFcode.txt">unicode</a> <a href="a:b*c.txt">colon</a>
+<a href="UPPER.TXT">upper</a> <a href="sp%20ace.txt">space</a> <a href="q.txt?x=a:b&amp;y=%2F">query</a>
+<a href="back%5Cslash.txt">backslash</a> <a href="pct%2541.txt">percent</a>`,
+  );
+  files["files/Ünïcode.txt"] = "unicode\n";
+  files["files/a:b*c.txt"] = "colon\n";
+  files["files/UPPER.TXT"] = "upper\n";
+  files["files/sp ace.txt"] = "space\n";
+  files["files/q.txt"] = "query\n";
+  files["files/back\\slash.txt"] = "backslash\n";
+  files["files/pct%41.txt"] = "percent\n";
   files["about.html"] = page("about", `<a href="/">home</a> <a href="about.html">self</a>`);
   files["new.html"] = page("new", `<p>Moved here.</p><a href="new-child.html">child</a>`);
   files["new-child.html"] = page("new child", `<p>Below the redirect.</p>`);

@@ -44,3 +44,21 @@ Deno.test("localPathForUrl() never leaves the directory, whatever the URL says",
     }
   }
 });
+
+Deno.test("localPathForUrl() applies --restrict-file-names as GNU wget", async (t) => {
+  const { parseRestrictFileNames } = await import("../../../lib/download/disk_layout.ts");
+  const table: [string, string, string][] = [
+    ["http://h:81/a:b/c*d?q=1", "windows", "h+81/a%3Ab/c%2Ad@q=1"],
+    ["http://h/%C3%A9T%C3%A9.TXT", "ascii", "h/%C3%A9T%C3%A9.TXT"],
+    ["http://h/%C3%89T%C3%89.TXT", "lowercase", "h/Ét%C3%89.txt".replace("%C3%89", "É")],
+    ["http://h/a%09b", "nocontrol", "h/a\tb"],
+    ["http://h/pct%2541.txt", "unix", "h/pctA.txt"],
+    ["http://h/pct%252F.txt", "unix", "h/pct%2F.txt"],
+  ];
+  for (const [url, modes, path] of table) {
+    await t.step(`${modes} ${url}`, () => {
+      assert.equal(localPathForUrl(url, { restrict: parseRestrictFileNames(modes) }), path);
+    });
+  }
+  assert.throws(() => parseRestrictFileNames("dos"), SyntaxError);
+});
