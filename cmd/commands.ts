@@ -104,7 +104,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
     // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
     permissions: {
-      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+      allow: {
+        net: true,
+        read: true,
+        env: ["LOCALDOMAIN", "RES_OPTIONS"],
+        sys: ["hostname", "networkInterfaces"],
+      },
     },
     load: () => import("./resolve-hostname.ts"),
   },
@@ -112,7 +117,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
     permissions: {
-      allow: { net: true, read: true, env: ["LOCALDOMAIN", "RES_OPTIONS"], sys: ["hostname"] },
+      allow: {
+        net: true,
+        read: true,
+        env: ["LOCALDOMAIN", "RES_OPTIONS"],
+        sys: ["hostname", "networkInterfaces"],
+      },
     },
     load: () => import("./resolve-hostname6.ts"),
   },

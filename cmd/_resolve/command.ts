@@ -23,6 +23,7 @@ import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.
 import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
+  lookupAddresses,
   resolveAddress,
   resolveHost,
   type ResolveOptions,
@@ -170,6 +171,21 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
   }
 }
 
+/** Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address. */
+async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
+  try {
+    const found = await lookupAddresses(query, { ...options, family: 0 });
+    const lines = found.addresses.flatMap(({ address }, i) =>
+      ["STREAM", "DGRAM", "RAW"].map((type, j) =>
+        `${address.padEnd(15)} ${type.padEnd(6)} ${i === 0 && j === 0 ? found.canonicalName : ""}`
+      )
+    );
+    return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
+  } catch (error) {
+    return describeFailure(query, error, 4, false);
+  }
+}
+
 async function lookUpAddress(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
     const names = await resolveAddress(query, options);
@@ -286,7 +302,10 @@ export async function runParsedResolverCommand(
   };
 
   if (positionals.length > 0 || reverse.length > 0) {
-    for (const host of positionals) report(await lookUp(host, family, options), false);
+    const ahosts = values.ahosts === true;
+    for (const host of positionals) {
+      report(await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)), false);
+    }
     for (const address of reverse) report(await lookUpAddress(address, options), false);
     return failures === 0 ? 0 : 1;
   }

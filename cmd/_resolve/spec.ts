@@ -36,6 +36,8 @@ for host names one at a time until end of input (Ctrl-D).
                            default: the nameserver lines of /etc/resolv.conf
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
   --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --ahosts                 list both families' addresses, in the order to try them (RFC 6724),
+                           as \`getent ahosts\` prints them
   --json                   print one JSON object per line for each name
   --debug                  tell on stderr which sources and name servers were asked, and what
                            each answered
@@ -67,6 +69,7 @@ export function resolverSpec(family: IpFamily): CommandLineSpec {
       timeout: { type: "string" },
       json: { type: "boolean" },
       debug: { type: "boolean" },
+      ahosts: { type: "boolean" },
     },
   };
 }

@@ -37,6 +37,7 @@ import {
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
+import { sortAddresses } from "./address_order.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
@@ -314,7 +315,7 @@ async function lookupChain(
  * const entry = await resolveHost("www.test", {
  *   nameServer: `127.0.0.1:${port}`,
  *   hostsFile: false,
- *   timeoutMs: 2000,
+ *   timeoutMs: 10_000,
  * });
  * await answered;
  * server.close();
@@ -514,4 +515,65 @@ export async function resolveAddress(
     }
     throw error;
   }
+}
+
+/** What {@linkcode lookupAddresses} found: the canonical name and the addresses, best first. */
+export interface AddressLookup {
+  /** The canonical name (the end of the CNAME chain, the hosts file's first name, or the literal). */
+  canonicalName: string;
+  /** Both families' addresses, in the order to try them (RFC 6724, as getaddrinfo). */
+  addresses: { address: string; family: IpFamily }[];
+}
+
+/**
+ * Looks a name up in both families at once, as `getaddrinfo` with `AF_UNSPEC` does, and orders
+ * the addresses by {@linkcode sortAddresses} (RFC 6724), so a client can try them in turn or race
+ * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
+ *
+ * @param name A host name or an address literal.
+ * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6.
+ * @returns The canonical name and at least one address.
+ * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
+ * only IPv6 was asked).
+ *
+ * @example Both families from a hosts file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lookupAddresses } from "@netkit/netkit/dns";
+ *
+ * const hosts = await Deno.makeTempFile();
+ * await Deno.writeTextFile(hosts, "127.0.0.9 dual.test\n::1 dual.test\n");
+ * const found = await lookupAddresses("dual.test", { hostsFile: hosts, nsswitchConf: false });
+ * assert.equal(found.canonicalName, "dual.test");
+ * assert.deepEqual(found.addresses.map((a) => a.address).sort(), ["127.0.0.9", "::1"]);
+ * await Deno.remove(hosts);
+ * ```
+ */
+export async function lookupAddresses(
+  name: string,
+  options: Omit<ResolveOptions, "family"> & { family?: 0 | IpFamily } = {},
+): Promise<AddressLookup> {
+  const wanted = options.family ?? 0;
+  const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
+  const results = await Promise.allSettled(
+    families.map((family) => resolveHost(name, { ...options, family })),
+  );
+  const found = results.flatMap((result, i) =>
+    result.status === "fulfilled" ? [{ entry: result.value, family: families[i] as IpFamily }] : []
+  );
+  const first = found[0];
+  if (first === undefined) {
+    const failure = results[results.length - 1];
+    throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
+  }
+  const byAddress = new Map<string, IpFamily>();
+  for (const { entry, family } of found) {
+    for (const address of entry.addresses) byAddress.set(address, family);
+  }
+  const ordered = sortAddresses([...byAddress.keys()]);
+  return {
+    // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
+    canonicalName: first.entry.source === "literal" ? name : first.entry.officialName,
+    addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
+  };
 }

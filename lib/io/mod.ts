@@ -1,7 +1,9 @@
 /**
  * Bytes in and out: the reader, writer and duplex shapes every stream of netkit works over, an
- * adapter from Web streams, a write-all loop over partial writes, and a line writer that batches
- * small writes.
+ * adapter from Web streams, a write-all loop over partial writes, a line writer that batches
+ * small writes, and the errors every package builds on: {@linkcode NetkitError} (a `code` to
+ * branch on), the one end-of-stream error {@linkcode UnexpectedEofError}, and
+ * {@linkcode LineTooLongError}.
  *
  * @module
  */
@@ -9,3 +11,6 @@
 export * from "./duplex.ts";
 export * from "./write_all.ts";
 export * from "./buffered_line_writer.ts";
+export * from "./netkit_error.ts";
+export * from "./unexpected_eof_error.ts";
+export * from "./line_too_long_error.ts";

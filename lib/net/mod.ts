@@ -1,16 +1,20 @@
 /**
  * Sockets and the buffered stream over them, the first layers of netkit: {@linkcode
  * createClientSocket} and {@linkcode createServerSocket} (IPv4 and IPv6), {@linkcode SocketStream}
- * (bounded lines, exact reads, bulk copies, buffered writes, half-close, read deadlines),
- * {@linkcode SocketError} naming the step that failed, TLS connect, and the address tools of the
- * lecture (the networking lecture notes netkit implements): `inet_pton`/`inet_ntop`, byte order,
- * `sockaddr` layouts, host:port formatting and the services table.
+ * (bounded lines, exact reads, bulk copies, buffered writes safe for several writers, half-close,
+ * cancellation and deadlines), {@linkcode StreamGroup} to close a server's streams at shutdown,
+ * the default deadlines of the whole library (`timeouts.ts`), {@linkcode SocketError} naming the
+ * step that failed, TLS connect, and the address tools of the lecture (the networking lecture
+ * notes netkit implements): `inet_pton`/`inet_ntop`,
+ * byte order, `sockaddr` layouts, host:port formatting and the services table.
  *
  * @module
  */
 
 export * from "./socket.ts";
 export * from "./socket_stream.ts";
+export * from "./stream_group.ts";
+export * from "./timeouts.ts";
 export * from "./socket_error.ts";
 export * from "./host_port.ts";
 export * from "./tls_connect.ts";

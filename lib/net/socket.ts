@@ -8,9 +8,10 @@
 
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 
-/** Default time a client waits for a connection. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// Its home is timeouts.ts now, beside the other deadlines; re-exported for existing imports.
+export { DEFAULT_CONNECT_TIMEOUT_MS };
 
 /** Options of {@linkcode parsePort}. */
 export interface ParsePortOptions {
@@ -46,9 +47,17 @@ export function parsePort(value: string | number, options: ParsePortOptions = {}
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
-  /** Give up after this many milliseconds; `Infinity` for no timer of its own. @default {10000} */
+  /**
+   * Give up connecting (name lookup included) after this many milliseconds; `Infinity` for no
+   * timer of its own. @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`)
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * The former name of `connectTimeoutMs`, still read when that is not given.
+   * @deprecated Use `connectTimeoutMs`; `timeoutMs` names the deadline of a whole operation.
+   */
   timeoutMs?: number | undefined;
-  /** Abort from outside, e.g. on SIGINT. */
+  /** Abort from outside, e.g. on SIGINT: the call rejects with `signal.reason`. */
   signal?: AbortSignal | undefined;
 }
 
@@ -64,7 +73,9 @@ function bareHost(host: string): string {
  * @param port A port from 1 to 65535.
  * @returns The open connection; the caller closes it, usually with `using`.
  * @throws {RangeError} for a bad port, before any system call.
- * @throws {SocketError} naming the step that failed (resolve, connect) and why.
+ * @throws {SocketError} naming the step that failed (resolve, connect) and why; `failure`
+ * `"timed-out"` (code `TIMEOUT`) past `connectTimeoutMs`.
+ * @throws The caller's `signal.reason` when `signal` aborts, at once.
  *
  * @example Read the time from a daytime server on loopback
  * ```ts
@@ -94,6 +105,7 @@ function bareHost(host: string): string {
  * await assert.rejects(createClientSocket("127.0.0.1", port), (error) => {
  *   assert.ok(error instanceof SocketError);
  *   assert.equal(error.failure, "refused");
+ *   assert.equal(error.code, "ECONNREFUSED");
  *   assert.equal(error.message, `Cannot connect to "127.0.0.1:${port}": connection refused`);
  *   return true;
  * });
@@ -106,25 +118,39 @@ export async function createClientSocket(
 ): Promise<Deno.TcpConn> {
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const signal = options.signal;
+  if (signal?.aborted) throw signal.reason;
   // The deadline is startDeadline(), not AbortSignal.timeout(): an abort listener on the latter
   // loads Deno's timers, a few milliseconds of a command's start-up.
   const stop = new AbortController();
-  const abort = () => stop.abort();
-  const deadline = Number.isFinite(timeoutMs) ? startDeadline(timeoutMs, abort) : undefined;
-  options.signal?.addEventListener("abort", abort, { once: true });
-  if (options.signal?.aborted) abort();
+  const deadline = Number.isFinite(timeoutMs)
+    ? startDeadline(timeoutMs, () => stop.abort())
+    : undefined;
+  let onAbort: (() => void) | undefined;
   try {
-    return await Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    const connecting = Deno.connect({ hostname, port: checkedPort, signal: stop.signal });
+    if (!signal) return await connecting;
+    // Settle at once on abort, whatever the connect is doing (a name lookup cannot be stopped);
+    // a connection that still opens afterwards is closed.
+    return await new Promise<Deno.TcpConn>((resolve, reject) => {
+      onAbort = () => {
+        stop.abort();
+        reject(signal.reason);
+        connecting.then((conn) => conn.close(), () => {});
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      connecting.then(resolve, reject);
+    });
   } catch (error) {
+    if (signal?.aborted && error === signal.reason) throw error;
     let failure = classifySocketError(error);
     if (deadline?.passed) failure = "timed-out";
-    else if (options.signal?.aborted) failure = "aborted";
     const step = failure === "not-found" ? "resolve" : "connect";
     throw new SocketError({ step, host: hostname, port: checkedPort, failure, cause: error });
   } finally {
     deadline?.cancel();
-    options.signal?.removeEventListener("abort", abort);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { NetkitError, type NetkitErrorCode } from "../io/netkit_error.ts";
 import { formatHostPort } from "./host_port.ts";
 
 /** The step of a socket's life that failed. */
@@ -50,9 +51,24 @@ const FAILURE_TEXT: Record<SocketFailure, string> = {
   "other": "failed",
 };
 
+/** The {@linkcode NetkitError} code of each failure. */
+const FAILURE_CODE: Record<SocketFailure, NetkitErrorCode> = {
+  "refused": "ECONNREFUSED",
+  "unreachable": "ENETUNREACH",
+  "address-in-use": "EADDRINUSE",
+  "address-not-available": "EADDRNOTAVAIL",
+  "timed-out": "TIMEOUT",
+  "reset": "ECONNRESET",
+  "not-found": "ENOTFOUND",
+  "aborted": "ABORTED",
+  "closed": "CLOSED",
+  "other": "SOCKET_ERROR",
+};
+
 /**
- * A socket operation failed. `step`, `host`, `port` and `failure` say which and why; the OS error
- * is kept as `cause`.
+ * A socket operation failed. `step`, `host`, `port` and `failure` say which and why; `code` is
+ * the failure as a {@linkcode NetkitError} code (`ECONNREFUSED`, `TIMEOUT`, `CLOSED`, …); the OS
+ * error is kept as `cause`.
  *
  * @example Tell a refused connection from the rest
  * ```ts
@@ -61,9 +77,10 @@ const FAILURE_TEXT: Record<SocketFailure, string> = {
  *
  * const error = new SocketError({ step: "connect", host: "127.0.0.1", port: 9, failure: "refused" });
  * assert.equal(error.message, 'Cannot connect to "127.0.0.1:9": connection refused');
+ * assert.equal(error.code, "ECONNREFUSED");
  * ```
  */
-export class SocketError extends Error {
+export class SocketError extends NetkitError {
   /** The step that failed. */
   readonly step: SocketStep;
   /** The host involved. */
@@ -75,7 +92,7 @@ export class SocketError extends Error {
 
   /** Builds the error; the message is derived from the options. */
   constructor(options: SocketErrorOptions) {
-    super(describe(options), { cause: options.cause });
+    super(FAILURE_CODE[options.failure], describe(options), { cause: options.cause });
     this.name = "SocketError";
     this.step = options.step;
     this.host = options.host;

@@ -4,9 +4,11 @@
  * @module
  */
 
+import { NetkitError } from "../io/netkit_error.ts";
+
 /**
  * The TLS handshake failed; `verification` tells an untrusted or misnamed certificate from other
- * failures.
+ * failures. The code is `TLS_CERTIFICATE` for the former, `TLS_HANDSHAKE` for the rest.
  *
  * @example
  * ```ts
@@ -15,14 +17,15 @@
  *
  * const error = new TlsError('Cannot verify "localhost:443": unknown issuer', true);
  * assert.ok(error.verification);
+ * assert.equal(error.code, "TLS_CERTIFICATE");
  * ```
  */
-export class TlsError extends Error {
+export class TlsError extends NetkitError {
   /** True when the peer's certificate could not be verified. */
   readonly verification: boolean;
   /** Builds the error. */
   constructor(message: string, verification: boolean, options?: ErrorOptions) {
-    super(message, options);
+    super(verification ? "TLS_CERTIFICATE" : "TLS_HANDSHAKE", message, options);
     this.name = "TlsError";
     this.verification = verification;
   }

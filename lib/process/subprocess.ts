@@ -135,6 +135,8 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
       if (!stdout) throw new TypeError('The child\'s stdout is not "piped"');
       const stream = new SocketStream(duplexFromStreams(stdout, new WritableStream()), {
         maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+        // A child may stay quiet for as long as it likes: no read deadline (streams have one).
+        readTimeoutMs: Infinity,
       });
       return readLines(stream);
     },

@@ -42,9 +42,15 @@ const RECORDS = [
   "--host-record=dnsonly.test,10.0.5.1",
   "--cname=alias.test,myhost.corp.test",
   "--ptr-record=1.2.0.10.in-addr.arpa,mapped.test",
+  `--host-record=svc.corp.test,${SERVER}`,
+  "--host-record=dual.test,10.0.7.1,2001:db8::7",
+  "--host-record=ula.test,10.0.7.2,fd00::7",
+  "--host-record=lo6.test,127.0.0.9,::1",
+  "--host-record=many.test,10.0.8.1,10.0.8.2,fd00::8:1,2001:db8::8:2,::1",
 ];
 
-const HOSTS = "127.0.0.1 localhost\n10.0.4.9 both.test both\n10.0.6.1 filesonly.test\n";
+const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n10.0.4.9 both.test both\n" +
+  "10.0.6.1 filesonly.test\n";
 
 interface Answer {
   /** The canonical name, or undefined when the name did not resolve. */
@@ -245,5 +251,63 @@ Deno.test({
         if (glibc.addresses.length > 0) assert.equal(ours.name, glibc.name);
       });
     }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname --ahosts prints what getent ahosts prints, order included (RFC 6724)${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _peer = await startDnsmasqOnPort53();
+    await using dir = await tempDir();
+    const setup = { resolvConf: `nameserver ${SERVER}\n`, nsswitch: ALL_SOURCES };
+    for (const name of ["dual.test", "ula.test", "lo6.test", "many.test", "localhost", "127.1"]) {
+      await t.step(name, async () => {
+        const glibc = await inNamespace(dir.path, setup, ["getent", "ahosts", name]);
+        assert.notEqual(glibc, "", "getent itself");
+        const ours = await inNamespace(dir.path, setup, [
+          Deno.execPath(),
+          "run",
+          "-A",
+          "cmd/resolve-hostname.ts",
+          "--ahosts",
+          name,
+        ]);
+        assert.equal(ours, glibc);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `createClientSocket (and so wget) resolves a short name through the search list, as glibc${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _peer = await startDnsmasqOnPort53();
+    await using dir = await tempDir();
+    using listener = Deno.listen({ hostname: SERVER, port: 0 });
+    const accepted = (async () => {
+      using conn = await listener.accept();
+      await conn.write(new TextEncoder().encode("hello\n"));
+    })();
+    const setup = { resolvConf: `nameserver ${SERVER}\nsearch corp.test\n`, nsswitch: ALL_SOURCES };
+    const program = `import { createClientSocket } from "${ROOT}/lib/net/socket.ts";\n` +
+      `using conn = await createClientSocket("svc", ${listener.addr.port});\n` +
+      "const buf = new Uint8Array(6); await conn.read(buf); console.log(new TextDecoder().decode(buf).trim());\n";
+    await Deno.writeTextFile(`${dir.path}/client.ts`, program);
+    const glibc = await inNamespace(dir.path, setup, ["getent", "ahostsv4", "svc"]);
+    assert.match(glibc, new RegExp(`^${SERVER.replaceAll(".", "\\.")} `));
+    const ours = await inNamespace(dir.path, setup, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${dir.path}/client.ts`,
+    ]);
+    await accepted;
+    assert.equal(ours, "hello\n");
   },
 });

@@ -88,8 +88,17 @@ async function loginSession(
   assert.doesNotMatch(await pane.capture(), /^slept-through$/m);
 
   await pane.resize(90, 25);
-  await pane.type('echo "RESIZED $(stty size)"');
-  await pane.waitFor(/^RESIZED 25 90$/m);
+  // The new window size (SIGWINCH, then NAWS) and the typed keys race on a loaded machine: ask
+  // again until the remote side has it (each answer prints a line, so this cannot pass early).
+  for (let attempt = 1;; attempt++) {
+    await pane.type('echo "RESIZED $(stty size)"');
+    try {
+      await pane.waitFor(/^RESIZED 25 90$/m, 5_000);
+      break;
+    } catch (error) {
+      if (attempt >= 6) throw error;
+    }
+  }
 
   await pane.send("C-]");
   await pane.waitFor(/telnet>$/);

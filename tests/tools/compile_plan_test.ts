@@ -72,7 +72,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-net",
     "--allow-read",
     "--allow-env=LOCALDOMAIN,RES_OPTIONS",
-    "--allow-sys=hostname",
+    "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
   assertEquals(flags("lexical-server"), [
@@ -117,7 +117,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-write",
     "--allow-run",
     "--allow-env",
-    "--allow-sys=hostname",
+    "--allow-sys=hostname,networkInterfaces",
   ]);
 });
 

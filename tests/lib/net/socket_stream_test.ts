@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createClientSocket, createServerSocket } from "../../../lib/net/socket.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
 import { duplexFromStreams } from "../../../lib/io/duplex.ts";
+import { NetkitError } from "../../../lib/io/netkit_error.ts";
 import {
   LineTooLongError,
   SocketStream,
@@ -251,4 +252,385 @@ Deno.test("SocketStream over Web streams reads lines and writes bytes", async ()
   await stream.closeWrite();
   assert.deepEqual(written, ["out"]);
   stream.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shared use: many writers, many readers.
+
+/** Reads everything `conn` sends, slowly: small reads, yielding to the event loop between them. */
+async function readSlowly(conn: Deno.Conn): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  const buffer = new Uint8Array(4096);
+  let total = 0;
+  let reads = 0;
+  while (true) {
+    const n = await conn.read(buffer);
+    if (n === null) break;
+    parts.push(buffer.slice(0, n));
+    total += n;
+    if (++reads % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return all;
+}
+
+/** Message `seq` of task `task`: a header line, then `size` bytes derived from both. */
+function message(task: number, seq: number, size: number): Uint8Array {
+  const head = encoder.encode(`${task} ${seq} ${size}\n`);
+  const out = new Uint8Array(head.length + size);
+  out.set(head);
+  for (let i = 0; i < size; i++) out[head.length + i] = (task * 7 + seq * 13 + i) % 251;
+  return out;
+}
+
+Deno.test("SocketStream delivers every byte of 50 concurrent writers to a slow reader", async () => {
+  const TASKS = 50;
+  const MESSAGES = 20;
+  // Sizes below, at and above the 64 KiB buffer: copies, fills and direct writes all mix.
+  const sizeOf = (task: number, seq: number) =>
+    [10, 100, 1000, 5000, 40_000, 65_536, 70_000][(task + seq) % 7]!;
+  let received!: Uint8Array;
+  const { stream, served } = await loopback(async (conn) => {
+    received = await readSlowly(conn);
+  });
+  // A large write first, so that everything after it waits on the slow reader.
+  const big = new Uint8Array(4 * 1024 * 1024).map((_, i) => i % 241);
+  const bigWrite = stream.write(big);
+  await Promise.all(
+    Array.from({ length: TASKS }, async (_, task) => {
+      for (let seq = 0; seq < MESSAGES; seq++) {
+        const bytes = message(task, seq, sizeOf(task, seq));
+        // Half the writers pass text-free bytes, half flush after each write.
+        await stream.write(bytes);
+        if (task % 2 === 0) await stream.flush();
+      }
+    }),
+  );
+  await bigWrite;
+  await stream.closeWrite();
+  await served;
+  await stream[Symbol.asyncDispose]();
+
+  assert.deepEqual(received.subarray(0, big.length), big);
+  let offset = big.length;
+  const nextSeq = new Array(TASKS).fill(0);
+  let messages = 0;
+  while (offset < received.length) {
+    const newline = received.indexOf(0x0a, offset);
+    assert.ok(newline > offset, `a header at ${offset}`);
+    const [task = -1, seq = -1, size = -1] = new TextDecoder()
+      .decode(received.subarray(offset, newline)).split(" ").map(Number);
+    assert.equal(seq, nextSeq[task], `task ${task} in order`);
+    assert.equal(size, sizeOf(task, seq));
+    nextSeq[task] = seq + 1;
+    const expected = message(task, seq, size);
+    const start = newline + 1 - (expected.length - size);
+    assert.deepEqual(received.subarray(start, start + expected.length), expected);
+    offset = start + expected.length;
+    messages++;
+  }
+  assert.equal(offset, received.length);
+  assert.equal(messages, TASKS * MESSAGES);
+});
+
+Deno.test("SocketStream: 20 tasks that write and flush while a large write waits send 20 messages", async () => {
+  let received!: Uint8Array;
+  const { stream, served } = await loopback(async (conn) => {
+    received = await readSlowly(conn);
+  });
+  const big = new Uint8Array(2 * 1024 * 1024).fill(0x2e);
+  const bigWrite = stream.write(big);
+  await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+    await stream.write(`message ${i}\n`);
+    await stream.flush();
+  }));
+  await bigWrite;
+  await stream.closeWrite();
+  await served;
+  stream.close();
+  const lines = new TextDecoder().decode(received.subarray(big.length)).trimEnd().split("\n");
+  assert.deepEqual(lines, Array.from({ length: 20 }, (_, i) => `message ${i}`));
+});
+
+Deno.test("SocketStream writes go out in call order even when not awaited", async () => {
+  let received!: Uint8Array;
+  const { stream, served } = await loopback(async (conn) => {
+    received = await readSlowly(conn);
+  });
+  const expected: Uint8Array[] = [];
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < 200; i++) {
+    const bytes = message(i, i, [3, 30_000, 70_000, 1][i % 4]!);
+    expected.push(bytes);
+    calls.push(stream.write(bytes));
+    if (i % 17 === 0) calls.push(stream.flush());
+  }
+  calls.push(stream.closeWrite());
+  await Promise.all(calls);
+  await served;
+  stream.close();
+  let offset = 0;
+  for (const bytes of expected) {
+    assert.deepEqual(received.subarray(offset, offset + bytes.length), bytes);
+    offset += bytes.length;
+  }
+  assert.equal(offset, received.length);
+});
+
+Deno.test("SocketStream.readLine() called twice at once returns both lines, in call order", async () => {
+  const { stream, served } = await loopback(async (conn) => {
+    await sendAll(conn, encoder.encode("first\n"));
+    await sendAll(conn, encoder.encode("second\n"));
+  });
+  await using _ = stream;
+  assert.deepEqual(await Promise.all([stream.readLine(), stream.readLine()]), [
+    "first",
+    "second",
+  ]);
+  await served;
+});
+
+Deno.test("SocketStream serializes 100 concurrent reads of mixed kinds", async () => {
+  const lines = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+  const { stream, served } = await loopback(async (conn) => {
+    conn.setNoDelay(true);
+    for (const line of lines) await sendAll(conn, encoder.encode(line + "\n"));
+  });
+  await using _ = stream;
+  const reads = lines.map((line, i) =>
+    i % 3 === 0
+      ? stream.readExactly(line.length + 1).then((b) => new TextDecoder().decode(b).trimEnd())
+      : stream.readLine()
+  );
+  assert.deepEqual(await Promise.all(reads), lines);
+  assert.equal(await stream.readLine(), null);
+  await served;
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cancellation and deadlines. Each abort is timed, and asserted generously (the goal is a few
+// milliseconds; the bound only catches a call that waits for something else, such as a deadline).
+
+const SETTLE_BOUND_MS = 500;
+
+/** How long `promise` takes to settle after `trigger()` runs, and what it rejected with. */
+async function settleAfter(
+  promise: Promise<unknown>,
+  trigger: () => void,
+): Promise<{ ms: number; error: unknown }> {
+  const outcome = promise.then(() => ({ error: undefined }), (error) => ({ error }));
+  // Let the call reach its wait on the connection.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const start = performance.now();
+  trigger();
+  const { error } = await outcome;
+  return { ms: performance.now() - start, error };
+}
+
+/** More than loopback's socket buffers hold, so that sending it waits for the peer to read. */
+const BIGGER_THAN_SOCKET_BUFFERS = 32 * 1024 * 1024;
+
+/**
+ * A loopback pair whose server side never reads; the test releases it. The write buffer holds
+ * {@linkcode BIGGER_THAN_SOCKET_BUFFERS}, so a write of that size is buffered and its flush waits.
+ */
+async function deafPeer(options: ConstructorParameters<typeof SocketStream>[1] = {}) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const { stream, served } = await loopback(() => released, {
+    writeBufferBytes: BIGGER_THAN_SOCKET_BUFFERS,
+    ...options,
+  });
+  return { stream, done: () => (release(), served) };
+}
+
+Deno.test("SocketStream.readLine({ signal }) rejects with the reason when aborted mid-read", async () => {
+  const { stream, done } = await deafPeer();
+  const controller = new AbortController();
+  const reason = new Error("user gave up");
+  const { ms, error } = await settleAfter(
+    stream.readLine({ signal: controller.signal }),
+    () => controller.abort(reason),
+  );
+  assert.equal(error, reason);
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  assert.ok(stream.isClosed);
+  await assert.rejects(stream.readLine(), (e) => e === reason);
+  await done();
+});
+
+Deno.test("SocketStream signal option aborts every pending call with its reason", async () => {
+  const controller = new AbortController();
+  const { stream, done } = await deafPeer({ signal: controller.signal });
+  const reason = new Error("server shutting down");
+  const read = stream.readLine();
+  const write = stream.write(new Uint8Array(2 * BIGGER_THAN_SOCKET_BUFFERS));
+  const { ms, error } = await settleAfter(
+    Promise.all([read, write.catch((e) => Promise.reject(["write", e]))]).catch(async (first) => {
+      // Both must reject with the reason.
+      const results = await Promise.allSettled([read, write]);
+      return Promise.reject([first, results]);
+    }),
+    () => controller.abort(reason),
+  );
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  const [, results] = error as [unknown, PromiseSettledResult<unknown>[]];
+  for (const result of results) {
+    assert.equal(result.status, "rejected");
+    assert.equal((result as PromiseRejectedResult).reason, reason);
+  }
+  await done();
+});
+
+Deno.test("SocketStream.write({ signal }) to a peer that stopped reading settles on abort", async () => {
+  const { stream, done } = await deafPeer();
+  const controller = new AbortController();
+  const { ms, error } = await settleAfter(
+    stream.write(new Uint8Array(2 * BIGGER_THAN_SOCKET_BUFFERS), { signal: controller.signal }),
+    () => controller.abort(),
+  );
+  assert.ok(error instanceof DOMException && error.name === "AbortError");
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  await done();
+});
+
+Deno.test("SocketStream.flush({ signal }) to a peer that stopped reading settles on abort", async () => {
+  const { stream, done } = await deafPeer();
+  const controller = new AbortController();
+  // A buffered write first (it fits the buffer): the flush is what waits.
+  await stream.write(new Uint8Array(BIGGER_THAN_SOCKET_BUFFERS));
+  const reason = new Error("flush abandoned");
+  const { ms, error } = await settleAfter(
+    stream.flush({ signal: controller.signal }),
+    () => controller.abort(reason),
+  );
+  assert.equal(error, reason);
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  await done();
+});
+
+Deno.test("SocketStream calls with a signal aborted already reject without touching the stream", async () => {
+  const { stream, served } = await loopback((conn) => sendAll(conn, encoder.encode("kept\n")));
+  await using _ = stream;
+  const signal = AbortSignal.abort(new Error("too late"));
+  for (
+    const call of [
+      () => stream.readLine({ signal }),
+      () => stream.readExactly(1, { signal }),
+      () => stream.write("x", { signal }),
+      () => stream.flush({ signal }),
+      () => stream.flushAndClose({ signal }),
+    ]
+  ) {
+    await assert.rejects(call(), { message: "too late" });
+  }
+  assert.equal(await stream.readLine(), "kept");
+  await served;
+});
+
+Deno.test("SocketStream writeTimeoutMs fails a write to a peer that stopped reading, and closes", async () => {
+  const { stream, done } = await deafPeer({ writeTimeoutMs: 100, host: "127.0.0.1", port: 7 });
+  await assert.rejects(
+    stream.write(new Uint8Array(2 * BIGGER_THAN_SOCKET_BUFFERS)),
+    (e: unknown) => {
+      assert.ok(e instanceof SocketError);
+      assert.ok(e instanceof NetkitError);
+      assert.equal(e.step, "write");
+      assert.equal(e.failure, "timed-out");
+      assert.equal(e.code, "TIMEOUT");
+      return true;
+    },
+  );
+  assert.ok(stream.isClosed);
+  await assert.rejects(stream.write(new Uint8Array(100_000)), SocketError);
+  await done();
+});
+
+Deno.test("SocketStream await using with a peer that stopped reading ends after closeTimeoutMs", async () => {
+  const { stream, done } = await deafPeer({ closeTimeoutMs: 100 });
+  {
+    await using _ = stream;
+    await stream.write(new Uint8Array(BIGGER_THAN_SOCKET_BUFFERS));
+  } // Without a bound, the flush of this disposal would wait for the peer forever.
+  assert.ok(stream.isClosed);
+  await done();
+});
+
+Deno.test("SocketStream.flushAndClose() rejects with a timeout when the peer stopped reading", async () => {
+  const { stream, done } = await deafPeer({ closeTimeoutMs: 100 });
+  await stream.write(new Uint8Array(BIGGER_THAN_SOCKET_BUFFERS));
+  await assert.rejects(stream.flushAndClose(), (e: unknown) => {
+    assert.ok(e instanceof SocketError);
+    assert.equal(e.failure, "timed-out");
+    return true;
+  });
+  assert.ok(stream.isClosed);
+  await done();
+});
+
+Deno.test("SocketStream await using settles at once when its signal aborts during the flush", async () => {
+  const controller = new AbortController();
+  const { stream, done } = await deafPeer({ signal: controller.signal, closeTimeoutMs: Infinity });
+  await stream.write(new Uint8Array(BIGGER_THAN_SOCKET_BUFFERS));
+  const { ms, error } = await settleAfter(stream[Symbol.asyncDispose](), () => controller.abort());
+  assert.equal(error, undefined);
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  assert.ok(stream.isClosed);
+  await done();
+});
+
+Deno.test("SocketStream.close() makes pending calls reject with a closed SocketError", async () => {
+  const { stream, done } = await deafPeer({ host: "127.0.0.1", port: 7 });
+  const { ms, error } = await settleAfter(stream.readLine(), () => stream.close());
+  assert.ok(error instanceof SocketError);
+  assert.equal(error.failure, "closed");
+  assert.equal(error.code, "CLOSED");
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+  await done();
+});
+
+Deno.test("SocketStream abort settles calls on a transport that never settles them itself", async () => {
+  // A Web stream sink that hangs: aborting its writer cannot finish the write in progress.
+  const sink = new WritableStream<Uint8Array>({ write: () => new Promise(() => {}) });
+  const source = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+  const stream = new SocketStream(duplexFromStreams(source, sink));
+  const reason = new Error("stop");
+  const read = stream.readLine();
+  const { ms, error } = await settleAfter(
+    (async () => {
+      await stream.write(new Uint8Array(100_000));
+    })(),
+    () => stream.abort(reason),
+  );
+  assert.equal(error, reason);
+  await assert.rejects(read, (e) => e === reason);
+  assert.ok(ms < SETTLE_BOUND_MS, `${ms} ms`);
+});
+
+Deno.test("SocketStream errors share the NetkitError base and its codes", async () => {
+  const { stream, served } = await loopback((conn) => sendAll(conn, encoder.encode("abc")));
+  await using _ = stream;
+  await assert.rejects(stream.readExactly(4), (e: unknown) => {
+    assert.ok(e instanceof UnexpectedEofError && e instanceof NetkitError);
+    assert.equal(e.code, "UNEXPECTED_EOF");
+    return true;
+  });
+  const long = new SocketStream(
+    duplexFromStreams(new Blob(["x".repeat(20)]).stream(), new WritableStream()),
+    {
+      maxLineBytes: 8,
+    },
+  );
+  await assert.rejects(long.readLine(), (e: unknown) => {
+    assert.ok(e instanceof LineTooLongError && e instanceof RangeError && e instanceof NetkitError);
+    assert.equal(e.code, "LINE_TOO_LONG");
+    return true;
+  });
+  long.close();
+  await served;
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createClientSocket, createServerSocket, parsePort } from "../../../lib/net/socket.ts";
 import { classifySocketError, SocketError } from "../../../lib/net/socket_error.ts";
+import { NetkitError } from "../../../lib/io/netkit_error.ts";
 
 Deno.test("parsePort() accepts 1 to 65535 and 0 only when allowed", () => {
   assert.equal(parsePort("1"), 1);
@@ -103,13 +104,83 @@ Deno.test("createClientSocket() reports an unknown host as a resolve failure", a
   );
 });
 
-Deno.test("createClientSocket() stops when its signal aborts", async () => {
-  const controller = new AbortController();
-  controller.abort();
+Deno.test("createClientSocket() rejects with the reason of a signal aborted already", async () => {
+  const reason = new Error("cancelled before starting");
   await assert.rejects(
-    createClientSocket("127.0.0.1", 9, { signal: controller.signal }),
-    (e: unknown) => e instanceof SocketError && e.failure === "aborted",
+    createClientSocket("127.0.0.1", 9, { signal: AbortSignal.abort(reason) }),
+    (e: unknown) => e === reason,
   );
+});
+
+/**
+ * A listener whose accept queue is full (it never accepts), so that a further connect waits for
+ * the SYN it dropped to be retried: a connect that hangs, on loopback.
+ */
+async function hangingListener(): Promise<{ port: number } & Disposable> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  const conns: Deno.Conn[] = [];
+  const close = () => {
+    for (const conn of conns) conn.close();
+    listener.close();
+  };
+  try {
+    // A queued connect completes in well under a millisecond; a dropped SYN is retried after a
+    // second. Two probes in a row that wait 300 ms tell a full queue from a busy machine.
+    let waited = 0;
+    while (waited < 2) {
+      const timer = new AbortController();
+      const id = setTimeout(() => timer.abort(), 300);
+      try {
+        conns.push(await Deno.connect({ hostname: "127.0.0.1", port, signal: timer.signal }));
+        waited = 0;
+      } catch {
+        waited++;
+      } finally {
+        clearTimeout(id);
+      }
+      if (conns.length > 10_000) throw new Error("The accept queue never filled");
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { port, [Symbol.dispose]: close };
+}
+
+Deno.test("createClientSocket() rejects with signal.reason at once when aborted mid-connect", async () => {
+  using target = await hangingListener();
+  const controller = new AbortController();
+  const reason = new Error("user pressed ^C");
+  const connecting = createClientSocket("127.0.0.1", target.port, { signal: controller.signal })
+    .then(() => undefined, (error) => error);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const start = performance.now();
+  controller.abort(reason);
+  assert.equal(await connecting, reason);
+  const ms = performance.now() - start;
+  assert.ok(ms < 500, `${ms} ms`);
+});
+
+Deno.test("createClientSocket() connectTimeoutMs gives a TIMEOUT SocketError", async () => {
+  using target = await hangingListener();
+  await assert.rejects(
+    createClientSocket("127.0.0.1", target.port, { connectTimeoutMs: 50 }),
+    (e: unknown) => {
+      assert.ok(e instanceof SocketError);
+      assert.ok(e instanceof NetkitError);
+      assert.equal(e.failure, "timed-out");
+      assert.equal(e.code, "TIMEOUT");
+      return true;
+    },
+  );
+});
+
+Deno.test("createClientSocket() gives ECONNREFUSED as the code of a refused connection", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  await assert.rejects(createClientSocket("127.0.0.1", port), { code: "ECONNREFUSED" });
 });
 
 Deno.test("classifySocketError() maps Deno errors and messages", () => {

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { sortAddresses } from "../../../lib/dns/address_order.ts";
+
+/** A host with loopback, a global IPv4 and a ULA IPv6 (as this project's test machines). */
+const HOST = ["127.0.0.1", "::1", "10.1.2.3", "fd00::2", "fe80::1"];
+
+Deno.test("sortAddresses() applies RFC 6724's rules with glibc's default policy table", () => {
+  const cases: [string[], readonly string[], string[]][] = [
+    // Rule 6: ::1 (precedence 50) before IPv4 (10).
+    [["127.0.0.9", "::1"], HOST, ["::1", "127.0.0.9"]],
+    // Rule 5: a global IPv6 whose label differs from the ULA source loses to IPv4.
+    [["2001:db8::7", "10.0.7.1"], HOST, ["10.0.7.1", "2001:db8::7"]],
+    // Matching labels (ULA to ULA): precedence 40 beats IPv4's 10.
+    [["10.0.7.2", "fd00::7"], HOST, ["fd00::7", "10.0.7.2"]],
+    // Rule 1: no IPv6 source that reaches a global address: IPv6 last.
+    [["2001:db8::1", "192.0.2.1"], ["127.0.0.1", "::1", "192.0.2.9"], ["192.0.2.1", "2001:db8::1"]],
+    // Rule 8: smaller scope first (link-local before global), both usable.
+    [["fd00::9", "fe80::9"], HOST, ["fe80::9", "fd00::9"]],
+    // Rule 10: otherwise the order given.
+    [["10.0.0.2", "10.0.0.1"], HOST, ["10.0.0.2", "10.0.0.1"]],
+  ];
+  for (const [addresses, sources, expected] of cases) {
+    assert.deepEqual(sortAddresses(addresses, sources), expected, addresses.join(" "));
+  }
+});
+
+Deno.test("sortAddresses() keeps a scope suffix and returns a new array", () => {
+  const input = ["fe80::1%lo", "127.0.0.1"];
+  const sorted = sortAddresses(input, HOST);
+  assert.notEqual(sorted, input);
+  assert.deepEqual([...sorted].sort(), [...input].sort());
+});
