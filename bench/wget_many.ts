@@ -18,22 +18,33 @@ const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 11;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-async function timed(argv: string[], cwd: string): Promise<number> {
+/** Runs `argv` under bash's `times`: wall time, and the CPU time (user + system) it used. */
+async function timed(argv: string[], cwd: string): Promise<{ wall: number; cpu: number }> {
   const start = performance.now();
-  const { code, stderr } = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
+  const { code, stdout, stderr } = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      '"$@" >/dev/null 2>"$0.err"; status=$?; times; exit $status',
+      `${cwd}/.run`,
+      ...argv,
+    ],
     cwd,
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).output();
-  const elapsed = performance.now() - start;
+  const wall = performance.now() - start;
   if (code !== 0) {
-    throw new Error(`${argv.join(" ")} exited ${code}: ${new TextDecoder().decode(stderr)}`);
+    const err = await Deno.readTextFile(`${cwd}/.run.err`).catch(() => "");
+    throw new Error(`${argv.join(" ")} exited ${code}: ${err}${new TextDecoder().decode(stderr)}`);
   }
-  return elapsed;
+  // The second line of `times` is the children's user and system time: "0m0.012s 0m0.004s".
+  const children = new TextDecoder().decode(stdout).trim().split("\n")[1] ?? "";
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)]
+    .reduce((sum, [, m, s]) => sum + Number(m) * 60_000 + Number(s) * 1000, 0);
+  return { wall, cpu };
 }
 
 await using dir = await tempDir("netkit_bench_many_");
@@ -64,7 +75,9 @@ async function accepts(): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: nginx.port });
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text(); // closes the connection at its end
-  return Number(text.split("\r\n\r\n")[1]!.split("\n")[2]!.trim().split(/\s+/)[0]);
+  // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n…": accepts is the first.
+  const counts = text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0];
+  return Number(counts);
 }
 
 const deno = Deno.execPath();
@@ -88,27 +101,34 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
 ];
 
 console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, files into a fresh directory`);
-console.log("| Case | Tool | Median ms | × GNU wget | TCP connections |");
-console.log("|---|---|---:|---:|---:|");
+console.log(
+  "| Case | Tool | Wall ms | × GNU wget | CPU ms (user+sys) | × GNU wget | TCP connections |",
+);
+console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const { name, anchor, argv } of cases) {
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
+  const cpus = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const connections = new Map<string, number>();
   for (let round = 0; round < RUNS; round++) {
     for (const [tool, args] of Object.entries(argv)) {
       const cwd = await Deno.makeTempDir({ dir: dir.path });
       const before = await accepts();
-      times.get(tool)!.push(await timed(args, cwd));
+      const { wall, cpu } = await timed(args, cwd);
+      times.get(tool)!.push(wall);
+      cpus.get(tool)!.push(cpu);
       connections.set(tool, (await accepts()) - before - 1);
       await Deno.remove(cwd, { recursive: true });
     }
   }
   const anchorMs = median(times.get(anchor)!);
+  const anchorCpu = median(cpus.get(anchor)!);
   for (const [tool, values] of times) {
     const ms = median(values);
+    const cpu = median(cpus.get(tool)!);
     console.log(
       `| ${name} | ${tool} | ${ms.toFixed(1)} | ${(ms / anchorMs).toFixed(2)} | ${
-        connections.get(tool)
-      } |`,
+        cpu.toFixed(0)
+      } | ${(cpu / anchorCpu).toFixed(2)} | ${connections.get(tool)} |`,
     );
   }
 }

@@ -556,8 +556,16 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    Deno.mkdirSync(directory, { recursive: true });
-    const { file, path: unique } = createUniqueFile(path);
+    let created: { file: Deno.FsFile; path: string };
+    try {
+      created = createUniqueFile(path);
+    } catch (error) {
+      // Make the directory only when it is missing: two system calls saved per file of a list.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(directory, { recursive: true });
+      created = createUniqueFile(path);
+    }
+    const { file, path: unique } = created;
     own(unique, 0);
     return file;
   } catch (error) {

@@ -81,6 +81,8 @@ export interface HttpResponseInit {
 const DRAIN_MAX_BYTES = 64 * 1024;
 /** How long it waits for them. */
 const DRAIN_TIMEOUT_MS = 1000;
+/** How a kept-alive connection the server closed fails (a slow server's timeout is not one). */
+const STALE_FAILURES = new Set(["reset", "closed", "other"]);
 /** The largest body `bytes()` allocates at once from `Content-Length`. */
 const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -705,8 +707,8 @@ export async function sendHttpRequest(
       // A kept-alive connection the server closed while it was idle fails before any byte of
       // a response arrives: send the request again on a new connection.
       const stale = reused && counter.count === before && body.replayable && !signal?.aborted &&
-        (error instanceof ConnectionClosedError || error instanceof SocketError ||
-          error instanceof UnexpectedEofError);
+        (error instanceof ConnectionClosedError || error instanceof UnexpectedEofError ||
+          (error instanceof SocketError && STALE_FAILURES.has(error.failure)));
       if (!stale) throw error;
     }
   }

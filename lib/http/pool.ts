@@ -30,7 +30,8 @@ export interface HttpConnectionPoolStats {
 
 interface IdleConnection {
   stream: SocketStream;
-  timer: Deadline;
+  /** When it went idle (`performance.now()`). */
+  since: number;
 }
 
 /**
@@ -72,6 +73,8 @@ export class HttpConnectionPool implements AsyncDisposable {
   readonly #idle = new Map<string, IdleConnection[]>();
   #idleCount = 0;
   #closed = false;
+  /** One timer for the whole pool, running while connections are idle. */
+  #sweeper: Deadline | undefined;
   /** Connections opened and reused so far. */
   readonly stats: HttpConnectionPoolStats = { opened: 0, reused: 0 };
 
@@ -106,11 +109,16 @@ export class HttpConnectionPool implements AsyncDisposable {
     open: () => Promise<SocketStream>,
   ): Promise<{ stream: SocketStream; reused: boolean }> {
     const list = this.#idle.get(key);
-    const idle = list?.pop();
-    if (idle) {
-      if (list!.length === 0) this.#idle.delete(key);
+    let idle = list?.pop();
+    while (idle) {
       this.#idleCount--;
-      idle.timer.cancel();
+      // Past its idle time (the sweeper runs late when the process is busy): not to be trusted.
+      if (performance.now() - idle.since < this.#idleTimeoutMs) break;
+      idle.stream.close();
+      idle = list!.pop();
+    }
+    if (list?.length === 0) this.#idle.delete(key);
+    if (idle) {
       this.stats.reused++;
       return { stream: idle.stream, reused: true };
     }
@@ -134,31 +142,44 @@ export class HttpConnectionPool implements AsyncDisposable {
       stream.close();
       return;
     }
-    const entry: IdleConnection = {
-      stream,
-      timer: startDeadline(this.#idleTimeoutMs, () => {
-        const current = this.#idle.get(key);
-        const index = current?.indexOf(entry) ?? -1;
-        if (index < 0) return;
-        current!.splice(index, 1);
-        if (current!.length === 0) this.#idle.delete(key);
-        this.#idleCount--;
-        stream.close();
-      }),
-    };
-    list.push(entry);
+    list.push({ stream, since: performance.now() });
     this.#idle.set(key, list);
     this.#idleCount++;
+    this.#sweep();
+  }
+
+  /**
+   * Keeps one timer running while anything is idle: at each expiry it closes the connections
+   * idle for longer than the timeout and waits for the next. (One timer per pool, not one per
+   * exchange: a list of small files makes thousands of exchanges.)
+   */
+  #sweep(): void {
+    if (this.#sweeper || this.#idleCount === 0) return;
+    const oldest = Math.min(
+      ...[...this.#idle.values()].flatMap((list) => list.map((entry) => entry.since)),
+    );
+    const wait = Math.max(0, oldest + this.#idleTimeoutMs - performance.now()) + 1;
+    this.#sweeper = startDeadline(wait, () => {
+      this.#sweeper = undefined;
+      const now = performance.now();
+      for (const [key, list] of this.#idle) {
+        const keep = list.filter((entry) => now - entry.since < this.#idleTimeoutMs);
+        for (const entry of list) if (!keep.includes(entry)) entry.stream.close();
+        this.#idleCount -= list.length - keep.length;
+        if (keep.length === 0) this.#idle.delete(key);
+        else this.#idle.set(key, keep);
+      }
+      this.#sweep();
+    });
   }
 
   /** Closes every idle connection and keeps none from now on; closing twice is harmless. */
   close(): Promise<void> {
     this.#closed = true;
+    this.#sweeper?.cancel();
+    this.#sweeper = undefined;
     for (const list of this.#idle.values()) {
-      for (const { stream, timer } of list) {
-        timer.cancel();
-        stream.close();
-      }
+      for (const { stream } of list) stream.close();
     }
     this.#idle.clear();
     this.#idleCount = 0;

@@ -26,7 +26,7 @@ export interface HttpRequestOptions {
 /** Options of {@linkcode buildHttpRequest} that the client sets for each exchange. */
 export interface HttpRequestHeadOptions extends HttpRequestOptions {
   /** Ask the server to keep the connection open (`Connection: keep-alive`). @default {false} */
-  keepAlive?: boolean;
+  keepAlive?: boolean | undefined;
   /**
    * How the body is framed: its length in bytes (`Content-Length`) or `"chunked"`; undefined
    * when there is none (then POST, PUT and PATCH still say `Content-Length: 0`). The caller's own
@@ -60,8 +60,11 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  * import { buildHttpRequest, parseHttpUrl } from "@netkit/netkit/http";
  *
  * const head = buildHttpRequest(parseHttpUrl("http://[::1]:8080/x"), { userAgent: "t" });
- * assert(head.startsWith("GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\n"));
- * assert(head.endsWith("Connection: close\r\n\r\n"));
+ * assert.equal(
+ *   head,
+ *   "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: t\r\nAccept: *\/*\r\n" +
+ *     "Connection: close\r\n\r\n",
+ * );
  * const post = buildHttpRequest(parseHttpUrl("http://h/form"), {
  *   method: "POST",
  *   keepAlive: true,

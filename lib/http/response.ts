@@ -34,8 +34,15 @@ export class HttpHeaders {
    * ```
    */
   getAll(name: string): string[] {
-    const lower = name.toLowerCase();
-    return this.entries.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+    // A plain loop: every response is looked up several times (framing, keep-alive, redirects).
+    const values: string[] = [];
+    const length = name.length;
+    for (const [n, v] of this.entries) {
+      if (n.length === length && (n === name || n.toLowerCase() === name.toLowerCase())) {
+        values.push(v);
+      }
+    }
+    return values;
   }
 
   /** The values of `name` joined by `", "`, or `undefined` when absent. */

@@ -90,11 +90,14 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   const port = parsed.port === "" ? DEFAULT_PORTS[scheme] : Number(parsed.port);
   // WHATWG URL accepts port 0, which no server listens on.
   if (port === 0) throw new UrlError(`Invalid port "0" in URL "${text}"`, text);
-  const username = percentDecode(parsed.username);
-  const password = percentDecode(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  parsed.hash = "";
+  const rawUsername = parsed.username;
+  const rawPassword = parsed.password;
+  const username = rawUsername === "" ? "" : percentDecode(rawUsername);
+  const password = rawPassword === "" ? "" : percentDecode(rawPassword);
+  // Each setter reparses the whole URL: set only what is there (a list of URLs parses each).
+  if (rawUsername !== "") parsed.username = "";
+  if (rawPassword !== "") parsed.password = "";
+  if (parsed.hash !== "" || parsed.href.endsWith("#")) parsed.hash = "";
   return {
     scheme,
     host,

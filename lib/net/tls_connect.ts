@@ -40,7 +40,7 @@ export interface TlsConnectOptions {
   checkCertificate?: boolean;
   /** Connect and handshake timeout. */
   timeoutMs?: number;
-  /** Abort from outside. */
+  /** Abort the connect and the handshake from outside; rejects with `signal.reason`. */
   signal?: AbortSignal;
 }
 
@@ -61,31 +61,33 @@ export async function connectTls(
   // delayed ACK, about 40 ms per connection. The option stays on the socket under TLS.
   tcp.setNoDelay(true);
   let conn: Deno.TlsConn | undefined;
-  const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+  const stop = () => {
     try {
       (conn ?? tcp).close();
     } catch {
       // Closed already.
     }
-  });
+  };
+  const deadline = startDeadline(options.timeoutMs ?? 10_000, stop);
+  // The signal stops the handshake too, not only the TCP connect.
+  options.signal?.addEventListener("abort", stop, { once: true });
   try {
+    options.signal?.throwIfAborted();
     const tlsOptions: Deno.StartTlsOptions = { hostname: host };
     if (options.caCerts !== undefined) tlsOptions.caCerts = options.caCerts;
     conn = await Deno.startTls(tcp, tlsOptions);
     await conn.handshake();
     return conn;
   } catch (error) {
-    try {
-      (conn ?? tcp).close();
-    } catch {
-      // Already closed by the deadline.
-    }
+    stop();
+    options.signal?.throwIfAborted();
     if (deadline.passed) {
       throw new SocketError({ step: "connect", host, port, failure: "timed-out", cause: error });
     }
     throw tlsError(host, port, error);
   } finally {
     deadline.cancel();
+    options.signal?.removeEventListener("abort", stop);
   }
 }
 
@@ -175,20 +177,22 @@ async function connectWithNodeTls(
       socket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
     });
+    const signal = options.signal;
     const onAbort = () => {
       deadline.cancel();
       socket.destroy();
-      reject(options.signal?.reason);
+      reject(signal!.reason);
     };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     socket.once("secureConnect", () => {
       deadline.cancel();
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     });
     socket.once("error", (error: Error & { code?: string }) => {
       deadline.cancel();
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       const reason = error.code === undefined ? undefined : NODE_REASONS[error.code];
       if (reason !== undefined) return reject(verificationError(host, port, reason, error));

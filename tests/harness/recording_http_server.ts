@@ -164,7 +164,7 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
         await writeAllTo(conn, "HTTP/1.1 100 Continue\r\n\r\n");
       }
       let body: Uint8Array = new Uint8Array(0);
-      let chunks: number[] | undefined;
+      let chunks: number[] | undefined = undefined;
       if (get("Transfer-Encoding")?.toLowerCase() === "chunked") {
         chunks = [];
         const parts: Uint8Array[] = [];
@@ -186,7 +186,8 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
       } else if (get("Content-Length") !== undefined) {
         body = await reader.exactly(Number(get("Content-Length")));
       }
-      const request = { connection, method, target, headers, head, body, chunks };
+      const request: RecordedRequest = { connection, method, target, headers, head, body };
+      if (chunks) request.chunks = chunks;
       requests.push(request);
       const reply = await handle(request);
       if (reply.stallAfter !== undefined) {

@@ -336,3 +336,18 @@ Deno.test("sendHttpRequest() signal aborts while waiting for the head and reject
     (error) => error === "early",
   );
 });
+
+Deno.test("sendHttpRequest() signal aborts a TLS handshake the server never answers", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  const pending = sendHttpRequest(`https://127.0.0.1:${listener.addr.port}/`, {
+    signal: controller.signal,
+  });
+  using conn = await accepted;
+  controller.abort(reason);
+  await rejects(pending, (error) => error === reason);
+  // The handshake gives up when the connection closes; read to its end so nothing is left.
+  while ((await conn.read(new Uint8Array(4096))) !== null);
+});

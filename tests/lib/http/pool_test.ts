@@ -11,7 +11,9 @@ async function nginxAccepts(port: number): Promise<number> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text();
-  return Number(text.split("\r\n\r\n")[1]!.split("\n")[2]!.trim().split(/\s+/)[0]);
+  // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n…": accepts is the first.
+  const counts = text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0];
+  return Number(counts);
 }
 
 Deno.test("HttpConnectionPool: one connection for many requests of every body framing", async () => {
