@@ -30,6 +30,18 @@ NAME.1, NAME.2, ...
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
+  -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
+      --no-use-server-timestamps   do not give files the server's Last-Modified time
+      --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
+      --post-file FILE         POST the contents of FILE
+      --method METHOD          use METHOD (with --body-data TEXT or --body-file FILE)
+      --user USER, --password PASS   Basic authentication, sent after the server's 401
+                               (--http-user, --http-password too)
+      --auth-no-challenge      send the credentials with the first request
+      --referer URL            send Referer: URL
+      --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
+      --proxy-user USER, --proxy-password PASS   credentials for the proxy
+  -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
@@ -43,7 +55,6 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -np, --no-parent             never ascend above the start URL's directory
   -m, --mirror                 -r -N -l inf
   -p, --page-requisites        also fetch what each page needs to display
-  -N, --timestamping           fetch only files newer than the local copy
   -A, --accept LIST            keep only files whose names end in or match LIST (a,b,*.x)
   -R, --reject LIST            delete files whose names end in or match LIST
       --ignore-case            compare -A and -R without regard to case
@@ -69,7 +80,6 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --random-wait            wait 0.5 to 1.5 times --wait
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
-  -e, --execute COMMAND        a wgetrc command; "robots=off" ignores robots.txt
   -h, --help                   print this help
   -V, --version                print the version
 
@@ -129,6 +139,21 @@ const OPTIONS = {
   "no-host-directories": { type: "boolean" },
   "no-parent": { type: "boolean" },
   "retry-on-http-error": { type: "string" },
+  "post-data": { type: "string" },
+  "post-file": { type: "string" },
+  "body-data": { type: "string" },
+  "body-file": { type: "string" },
+  method: { type: "string" },
+  referer: { type: "string" },
+  user: { type: "string" },
+  password: { type: "string" },
+  "http-user": { type: "string" },
+  "http-password": { type: "string" },
+  "auth-no-challenge": { type: "boolean" },
+  "no-use-server-timestamps": { type: "boolean" },
+  "no-proxy": { type: "boolean" },
+  "proxy-user": { type: "string" },
+  "proxy-password": { type: "string" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -25,6 +25,7 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
+import { type ProxySettings, proxySettingsFromEnv } from "../../lib/download/proxy.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import type { WgetRecursiveValues } from "./recursive.ts";
 
@@ -53,6 +54,103 @@ export interface WgetValues extends WgetRecursiveValues {
   "no-host-directories"?: boolean;
   "no-parent"?: boolean;
   "retry-on-http-error"?: string;
+  "post-data"?: string;
+  "post-file"?: string;
+  "body-data"?: string;
+  "body-file"?: string;
+  method?: string;
+  referer?: string;
+  user?: string;
+  password?: string;
+  "http-user"?: string;
+  "http-password"?: string;
+  "auth-no-challenge"?: boolean;
+  timestamping?: boolean;
+  "no-use-server-timestamps"?: boolean;
+  "no-proxy"?: boolean;
+  "proxy-user"?: string;
+  "proxy-password"?: string;
+  execute?: string[];
+}
+
+/** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
+const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
+  outputdocument: "output-document",
+  dirprefix: "directory-prefix",
+  timeout: "timeout",
+  tries: "tries",
+  waitretry: "waitretry",
+  maxredirect: "max-redirect",
+  useragent: "user-agent",
+  cacertificate: "ca-certificate",
+  user: "user",
+  password: "password",
+  httpuser: "http-user",
+  httppassword: "http-password",
+  proxyuser: "proxy-user",
+  proxypassword: "proxy-password",
+  postdata: "post-data",
+  postfile: "post-file",
+  method: "method",
+  bodydata: "body-data",
+  bodyfile: "body-file",
+  referer: "referer",
+  retryonhttperror: "retry-on-http-error",
+};
+
+/** `-e` commands that switch something on or off: the option, and whether "on" sets it. */
+const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
+  quiet: ["quiet", true],
+  serverresponse: ["server-response", true],
+  continue: ["continue", true],
+  noclobber: ["no-clobber", true],
+  contentdisposition: ["content-disposition", true],
+  trustservernames: ["trust-server-names", true],
+  spider: ["spider", true],
+  checkcertificate: ["no-check-certificate", false],
+  timestamping: ["timestamping", true],
+  useservertimestamps: ["no-use-server-timestamps", false],
+  authnochallenge: ["auth-no-challenge", true],
+  useproxy: ["no-proxy", false],
+  verbose: ["no-verbose", false],
+};
+
+/** `-e` commands that matter only when recursing, or that netkit takes as they are. */
+const EXECUTE_IGNORED = new Set(["robots", "recursive", "dirstruct", "addhostdir", "noparent"]);
+
+/** Proxy settings that `-e` may set. */
+const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
+
+/**
+ * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
+ * case, `_` or `-`) to the option values; returns the proxy settings it names.
+ */
+function applyExecute(values: WgetValues): Record<string, string> {
+  const proxies: Record<string, string> = {};
+  const mutable = values as Record<string, unknown>;
+  for (const command of values.execute ?? []) {
+    const equals = command.indexOf("=");
+    const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
+    const value = command.slice(equals + 1).trim();
+    if (equals <= 0) throw new UsageError(`Invalid --execute command "${command}"`);
+    if (name in EXECUTE_STRINGS) {
+      mutable[EXECUTE_STRINGS[name]!] = value;
+    } else if (name in EXECUTE_SWITCHES) {
+      const on = /^(on|yes|1|true)$/i.test(value);
+      if (!on && !/^(off|no|0|false)$/i.test(value)) {
+        throw new UsageError(`--execute ${name} takes on or off, not "${value}"`);
+      }
+      const [option, sets] = EXECUTE_SWITCHES[name]!;
+      mutable[option] = on === sets;
+    } else if (name === "header") {
+      values.header = [...(values.header ?? []), value];
+    } else if (EXECUTE_PROXY.has(name)) {
+      proxies[name] = value;
+    } else if (!EXECUTE_IGNORED.has(name)) {
+      throw new UsageError(`Invalid --execute command "${command}"`);
+    }
+  }
+  return proxies;
 }
 
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
@@ -76,6 +174,7 @@ function downloadOptions(values: WgetValues): DownloadOptions {
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
+  const proxies = applyExecute(values);
   const options: DownloadOptions = {
     headers,
     directory: values["directory-prefix"],
@@ -107,6 +206,53 @@ function downloadOptions(values: WgetValues): DownloadOptions {
     });
   }
   if (options.timeoutMs === 0) options.timeoutMs = 2 ** 31 - 1;
+  const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
+  const given = bodies.filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
+  if (values["post-data"] !== undefined || values["post-file"] !== undefined) {
+    if (values.method !== undefined) {
+      throw new UsageError(`--method cannot go with --${given[0]}; use --body-data or --body-file`);
+    }
+    options.method = "POST";
+  }
+  if (values["body-data"] !== undefined || values["body-file"] !== undefined) {
+    if (values.method === undefined) throw new UsageError(`--${given[0]} needs --method`);
+  }
+  if (values.method !== undefined) options.method = values.method.toUpperCase();
+  const data = values["post-data"] ?? values["body-data"];
+  if (data !== undefined) options.body = data;
+  if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  const user = values["http-user"] ?? values.user;
+  const password = values["http-password"] ?? values.password;
+  if (user !== undefined || password !== undefined) {
+    options.credentials = { username: user ?? "", password: password ?? "" };
+  }
+  options.authNoChallenge = values["auth-no-challenge"];
+  options.basicAuthOrigins = new Set();
+  options.timestamping = values.timestamping;
+  options.useServerTimestamps = !values["no-use-server-timestamps"];
+  if (!values["no-proxy"]) {
+    const fromEnv = proxySettingsFromEnv(Deno.env.toObject());
+    const settings: ProxySettings = {
+      http: proxies.httpproxy ?? fromEnv.http,
+      https: proxies.httpsproxy ?? fromEnv.https,
+      noProxy: proxies.noproxy ?? fromEnv.noProxy,
+    };
+    const proxyUser = values["proxy-user"];
+    const proxyPassword = values["proxy-password"];
+    if (proxyUser !== undefined || proxyPassword !== undefined) {
+      // --proxy-user/--proxy-password win over credentials in the proxy's URL.
+      for (const key of ["http", "https"] as const) {
+        const url = settings[key];
+        if (!url) continue;
+        const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+        parsed.username = encodeURIComponent(proxyUser ?? "");
+        parsed.password = encodeURIComponent(proxyPassword ?? "");
+        settings[key] = parsed.href;
+      }
+    }
+    if (settings.http || settings.https) options.proxy = settings;
+  }
   return options;
 }
 
@@ -154,12 +300,17 @@ export async function runWget(
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  // Files named by options: read before any request; a failure names the file, as GNU's does.
+  let reading = "";
   try {
+    const bodyFile = values["post-file"] ?? values["body-file"];
+    if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     if (values["ca-certificate"] !== undefined) {
-      options.caCerts = [await Deno.readTextFile(values["ca-certificate"])];
+      options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
     }
     const list = values["input-file"];
     if (list !== undefined) {
+      reading = list;
       all.push(
         ...urlsOfList(
           list === "-"
@@ -169,7 +320,7 @@ export async function runWget(
       );
     }
   } catch (error) {
-    console.error(`wget: ${error instanceof Error ? error.message : error}`);
+    console.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
   }
   if (all.length === 0) {
@@ -217,6 +368,8 @@ export async function runWget(
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
+  let downloadMs = 0;
+  const started = performance.now();
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget.
   const pool = new HttpConnectionPool();
@@ -227,11 +380,15 @@ export async function runWget(
         // Each document starts where the last ended; -c resumes the first after what is there.
         options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
       }
+      const begun = performance.now();
       try {
         const result = await download(url, options);
         reporter.finish(result);
-        files++;
-        totalBytes += result.bytes;
+        if (result.skipped === undefined && result.path !== undefined) {
+          files++;
+          totalBytes += result.bytes;
+          downloadMs += performance.now() - begun;
+        }
       } catch (error) {
         reporter.fail(error);
         status = worse(status, downloadExitCode(error));
@@ -241,10 +398,8 @@ export async function runWget(
     await pool.close();
     sink?.close();
   }
-  if (!quiet && !values["no-verbose"] && all.length > 1) {
-    console.error(
-      `Downloaded: ${files} of ${all.length} URLs. Total number of bytes fetched: ${totalBytes}`,
-    );
+  if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
+    reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
   return status;
 }

@@ -103,9 +103,8 @@ function executeCommands(commands: string[] | undefined): { robots?: boolean } {
         throw new UsageError(`-e robots takes on or off, not "${given}"`);
       }
       settings.robots = value === "on" || value === "yes" || value === "1";
-    } else {
-      throw new UsageError(`Unknown command "${command}" in -e`);
     }
+    // The other commands are the command's (cmd/_wget/command.ts checks them).
   }
   return settings;
 }

@@ -180,6 +180,10 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (result.skipped === "exists") {
       this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
+    } else if (result.skipped === "not-newer") {
+      this.#line(
+        `Server file no newer than local file ${quoteName(result.path ?? "")} -- not retrieving.`,
+      );
     } else if (result.skipped === "complete") {
       this.#line(
         `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,
@@ -201,6 +205,20 @@ export class WgetReporter {
     }
   }
 
+  /**
+   * GNU wget's closing lines after several URLs: `FINISHED --DATE--`, the wall clock time, and
+   * `Downloaded: N files, SIZE in TIME (RATE)`.
+   */
+  summary(totals: { files: number; bytes: number; wallMs: number; downloadMs: number }): void {
+    this.#print(`FINISHED --${timestamp()}--`);
+    this.#print(`Total wall clock time: ${humanTime(totals.wallMs / 1000)}`);
+    const seconds = totals.downloadMs / 1000;
+    this.#print(
+      `Downloaded: ${totals.files} files, ${formatBytes(totals.bytes)} in ${humanTime(seconds)} ` +
+        `(${rate(totals.bytes, seconds)})`,
+    );
+  }
+
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
@@ -211,6 +229,28 @@ export class WgetReporter {
     }
     console.error(`wget: ${errorMessage(error)}`);
   }
+}
+
+/** GNU wget's `secs_to_human_time`: `1h 2m 3s`, `4m 5s`, or three significant digits. */
+function humanTime(seconds: number): string {
+  const whole = Math.floor(seconds);
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${Number(seconds.toPrecision(3))}s`;
+}
+
+/** GNU wget's `retr_rate`: `4.17 MB/s`, more digits for smaller numbers. */
+function rate(bytes: number, seconds: number): string {
+  let value = bytes / Math.max(seconds, 0.001);
+  const units = ["B/s", "KB/s", "MB/s", "GB/s"];
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
+  return `${value.toFixed(digits)} ${units[unit]}`;
 }
 
 function errorMessage(error: unknown): string {

@@ -17,8 +17,11 @@ import {
 } from "../http/errors.ts";
 import { TlsError } from "../net/tls_error.ts";
 import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
+import { basicCredentials } from "../http/request.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
-import { type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
+import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
+import { proxyForUrl, type ProxySettings } from "./proxy.ts";
+import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -135,6 +138,41 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
   spider?: boolean | undefined;
+  /** The method (`--method`). @default {"POST" with a body, else "GET"} */
+  method?: string | undefined;
+  /**
+   * The request body (`--post-data`, `--body-data`, `--post-file`), sent with `Content-Type:
+   * application/x-www-form-urlencoded` unless `headers` name another. A 303, or a 301/302 to a
+   * POST, turns the request into a GET without it, as GNU wget does; 307 and 308 keep it.
+   */
+  body?: Uint8Array | string;
+  /**
+   * Credentials for Basic authentication (`--user`, `--password`): sent after a 401 that asks
+   * for Basic, or at once with `authNoChallenge`; only to the origin of the URL asked for, never
+   * to another host a redirect leads to.
+   */
+  credentials?: { username: string; password: string } | undefined;
+  /** Send the credentials with the first request (`--auth-no-challenge`). */
+  authNoChallenge?: boolean | undefined;
+  /**
+   * Origins (`http://host:port`) that asked for Basic before: the credentials go to them with the
+   * first request. Share one set across downloads, as wget does for one command line; the set
+   * grows with each challenge answered.
+   */
+  basicAuthOrigins?: Set<string> | undefined;
+  /**
+   * `-N`: ask with `If-Modified-Since` for a file that exists; skip it when the server's copy is
+   * not newer (304, or a Last-Modified not after the file's and the same size), else overwrite it.
+   */
+  timestamping?: boolean | undefined;
+  /**
+   * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
+   * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
+   * `Proxy-Authorization` from the proxy URL's credentials.
+   */
+  proxy?: ProxySettings | undefined;
+  /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
+  useServerTimestamps?: boolean | undefined;
   /** Progress reports. */
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
@@ -180,7 +218,7 @@ export interface DownloadResult {
   /** The final status code. */
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
-  skipped?: "exists" | "complete";
+  skipped?: "exists" | "complete" | "not-newer";
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -323,6 +361,11 @@ async function attemptDownload(
   let visited = new Set<string>();
   let target = original;
   let redirects = 0;
+  let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
+  let body = options.body;
+  const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  let sendCredentials = (options.authNoChallenge ?? false) ||
+    (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
     const nameUrl = options.trustServerNames ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
@@ -347,13 +390,30 @@ async function attemptDownload(
     }
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
+    if (body !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
+      headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
+    }
+    const credentials = options.credentials;
+    if (credentials && sendCredentials && sameOrigin(target, original)) {
+      const token = basicCredentials(credentials.username, credentials.password);
+      headers.push(["Authorization", `Basic ${token}`]);
+    }
+    // -N: the local file's time, for If-Modified-Since and the comparison after.
+    const local = options.timestamping && !options.output && !options.spider && !state.owned
+      ? fileInfo(plannedPath)
+      : undefined;
+    if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    const requestUrl = viaProxy(target, options.proxy, headers);
+    const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
     visited.add(target.href);
-    const response = await sendHttpRequest(target, {
+    const response = await sendHttpRequest(requestUrl, {
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...options,
-      method: options.spider || probe ? "HEAD" : "GET",
+      method: options.spider || probe ? "HEAD" : method,
       headers,
+      ...(probe || body === undefined ? {} : { body }),
+      ...(tunnel ? { tunnel } : {}),
     });
     try {
       events.response?.(response);
@@ -374,7 +434,38 @@ async function attemptDownload(
         events.redirect?.(target.href, next.href, status);
         target = next;
         redirects++;
+        if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
+          method = "GET";
+          body = undefined;
+        }
         continue;
+      }
+      if (
+        status === 401 && options.credentials && !sendCredentials &&
+        sameOrigin(target, original) &&
+        /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
+      ) {
+        // The challenge GNU wget waits for before it sends the password.
+        sendCredentials = true;
+        options.basicAuthOrigins?.add(originKey);
+        continue;
+      }
+      if (local && local.size !== undefined) {
+        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        const notNewer = status === 304 ||
+          (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
+            response.contentLength === local.size);
+        if (notNewer) {
+          return {
+            url: original.href,
+            finalUrl: target.href,
+            path: plannedPath,
+            bytes: 0,
+            size: local.size,
+            status,
+            skipped: "not-newer",
+          };
+        }
       }
       if (probe) {
         // The HEAD named the file (or failed: then the URL names it, as with GNU wget); the GET
@@ -525,9 +616,15 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       events.progress?.(fresh(n));
     });
     owned.size = offset + fresh(bytes);
+    file.close();
+    if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
     return result(owned.path, bytes);
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // Closed already.
+    }
   }
 }
 
@@ -544,7 +641,7 @@ function openTarget(job: BodyJob): Deno.FsFile {
   }
   const own = (p: string, size: number) => (state.owned = { path: p, size });
   try {
-    if (state.owned || options.resume) {
+    if (state.owned || options.resume || options.timestamping) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
       const file = Deno.openSync(path, {
@@ -643,6 +740,71 @@ export function fileWriter(file: { writeSync(p: Uint8Array): number }, path: str
   };
 }
 
+/**
+ * The URL to send the request to: `target` itself, or its proxy with `target` in absolute form
+ * as the request target (the `Host`, `Authorization` and `Proxy-Authorization` headers added to
+ * `headers`).
+ */
+function viaProxy(
+  target: HttpUrl,
+  settings: ProxySettings | undefined,
+  headers: Array<readonly [string, string]>,
+): HttpUrl {
+  const proxy = settings ? proxyForUrl(target, settings) : undefined;
+  if (!proxy || target.scheme === "https") return target;
+  headers.unshift(["Host", hostHeader(target)]);
+  if (target.username !== "" || target.password !== "") {
+    headers.push(["Authorization", `Basic ${basicCredentials(target.username, target.password)}`]);
+  }
+  if (proxy.username !== "" || proxy.password !== "") {
+    const token = basicCredentials(proxy.username, proxy.password);
+    headers.push(["Proxy-Authorization", `Basic ${token}`]);
+  }
+  return {
+    ...proxy,
+    username: "",
+    password: "",
+    target: target.href,
+  };
+}
+
+/** The `CONNECT` tunnel for an `https://` URL, when a proxy is set for it. */
+function tunnelFor(target: HttpUrl, settings: ProxySettings | undefined): TlsTunnel | undefined {
+  const proxy = settings ? proxyForUrl(target, settings) : undefined;
+  if (!proxy) return undefined;
+  const headers: [string, string][] = [];
+  if (proxy.username !== "" || proxy.password !== "") {
+    const token = basicCredentials(proxy.username, proxy.password);
+    headers.push(["Proxy-Authorization", `Basic ${token}`]);
+  }
+  return { host: proxy.host, port: proxy.port, headers };
+}
+
+function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
+  return a.scheme === b.scheme && a.host === b.host && a.port === b.port;
+}
+
+/** Gives `path` the response's Last-Modified as its mtime, when there is a valid one. */
+function setServerTime(path: string, response: HttpResponse): void {
+  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+  if (Number.isNaN(time)) return;
+  try {
+    Deno.utimeSync(path, new Date(), new Date(time));
+  } catch (error) {
+    throw new DownloadFileError(path, error);
+  }
+}
+
+/** A regular file's size and mtime, or an empty object when there is none. */
+function fileInfo(path: string): { size?: number; mtime?: Date | undefined } {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile ? { size: info.size, mtime: info.mtime ?? undefined } : {};
+  } catch {
+    return {};
+  }
+}
+
 function exists(path: string): boolean {
   try {
     Deno.lstatSync(path);
@@ -707,7 +869,8 @@ export function downloadExitCode(error: unknown): number {
     return WGET_EXIT.network;
   }
   if (error instanceof HttpStatusError) {
-    return error.status === 401 || error.status === 407 ? WGET_EXIT.auth : WGET_EXIT.serverError;
+    // GNU wget: 401 is an authentication failure (6); a proxy's 407 is a server error (8).
+    return error.status === 401 ? WGET_EXIT.auth : WGET_EXIT.serverError;
   }
   // GNU wget gives 8 for a redirect loop or too many redirects too.
   if (error instanceof RedirectError) return WGET_EXIT.serverError;

@@ -14,3 +14,4 @@ export * from "./disk_layout.ts";
 export * from "./links.ts";
 export * from "./recursive.ts";
 export * from "./robots.ts";
+export * from "./proxy.ts";

@@ -621,7 +621,8 @@ class Walker {
       await ensureOpen();
       this.#written.add(path);
       if (extended !== undefined) this.#extended.set(path, extended);
-      if (options.timestamping && lastModified !== undefined) {
+      // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
+      if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModified);
         if (!Number.isNaN(date.getTime())) {
           // Off the critical path too; awaited before the walk ends.

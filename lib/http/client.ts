@@ -26,6 +26,7 @@ import { ConnectionClosedError } from "./errors.ts";
 import type { HttpConnectionPool } from "./pool.ts";
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
 import { createClientSocket } from "../net/socket.ts";
+import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter, Duplex } from "../io/duplex.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -43,6 +44,8 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   caCerts?: string[];
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
+  /** For `https://`: reach the server through this HTTP proxy's `CONNECT` tunnel. */
+  tunnel?: TlsTunnel;
   /**
    * Abort the whole exchange from outside: connect, request, response head and body. The
    * pending call rejects at once with `signal.reason` and the connection is closed.
@@ -557,7 +560,8 @@ function poolKey(target: HttpUrl, options: HttpClientOptions, timeoutMs: number)
   }
   const check = options.checkCertificate === false ? 0 : 1;
   const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  return `${target.scheme}://${target.host}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}`;
+  const tunnel = options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "";
+  return `${target.scheme}://${target.host}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
 }
 
 /** Opens a connection for `target`: TCP (TCP_NODELAY) or TLS, wrapped in a stream. */

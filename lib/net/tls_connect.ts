@@ -20,6 +20,7 @@
 
 import type * as NodeTls from "node:tls";
 import type * as NodeStream from "node:stream";
+import type * as NodeNet from "node:net";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { createClientSocket } from "./socket.ts";
@@ -31,6 +32,17 @@ import { formatHostPort } from "./host_port.ts";
 // when any command starts, about 1 ms of wget's start-up even when no https URL is given.
 const NODE_TLS = "node:tls";
 const NODE_STREAM = "node:stream";
+const NODE_NET = "node:net";
+
+/** An HTTP proxy to reach the server through, with `CONNECT` (`https_proxy`). */
+export interface TlsTunnel {
+  /** The proxy's host. */
+  host: string;
+  /** The proxy's port. */
+  port: number;
+  /** Extra headers for the `CONNECT` request, e.g. `Proxy-Authorization`. */
+  headers?: ReadonlyArray<readonly [string, string]>;
+}
 
 /** Options of {@linkcode connectTls}. */
 export interface TlsConnectOptions {
@@ -42,6 +54,8 @@ export interface TlsConnectOptions {
   timeoutMs?: number;
   /** Abort the connect and the handshake from outside; rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /** Reach the server through this proxy's `CONNECT` tunnel. */
+  tunnel?: TlsTunnel;
 }
 
 /**
@@ -53,7 +67,7 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  if (options.checkCertificate === false || options.caCerts?.length) {
+  if (options.checkCertificate === false || options.caCerts?.length || options.tunnel) {
     return await connectWithNodeTls(host, port, options);
   }
   const tcp = await createClientSocket(host, port, options);
@@ -159,41 +173,42 @@ async function connectWithNodeTls(
   const { Duplex: NodeDuplex }: typeof NodeStream = await import(NODE_STREAM);
   const isAddress = /^[0-9.]+$/.test(host) || host.includes(":");
   const verify = options.checkCertificate !== false;
+  const socket = options.tunnel ? await openTunnel(host, port, options.tunnel, options) : undefined;
   // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them.
   const ca = options.caCerts?.length
     ? [...(verify ? tls.rootCertificates : []), ...options.caCerts]
     : undefined;
-  const socket = tls.connect({
-    host,
-    port,
+  const tlsSocket = tls.connect({
+    // With a tunnel, `host` still names the server for the certificate's name check.
+    ...(socket ? { socket, host } : { host, port }),
     rejectUnauthorized: verify,
     ...(isAddress ? {} : { servername: host }),
     ...(ca ? { ca } : {}),
   });
-  socket.setNoDelay(true);
+  tlsSocket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
     const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
       options.signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
+      tlsSocket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
     });
     const signal = options.signal;
     const onAbort = () => {
       deadline.cancel();
-      socket.destroy();
+      tlsSocket.destroy();
       reject(signal!.reason);
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     if (signal?.aborted) onAbort();
-    socket.once("secureConnect", () => {
+    tlsSocket.once("secureConnect", () => {
       deadline.cancel();
       signal?.removeEventListener("abort", onAbort);
       resolve();
     });
-    socket.once("error", (error: Error & { code?: string }) => {
+    tlsSocket.once("error", (error: Error & { code?: string }) => {
       deadline.cancel();
       signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
+      tlsSocket.destroy();
       const reason = error.code === undefined ? undefined : NODE_REASONS[error.code];
       if (reason !== undefined) return reject(verificationError(host, port, reason, error));
       const failure = error.code === "ECONNREFUSED"
@@ -208,7 +223,7 @@ async function connectWithNodeTls(
       );
     });
   });
-  const { readable, writable } = NodeDuplex.toWeb(socket);
+  const { readable, writable } = NodeDuplex.toWeb(tlsSocket);
   const duplex = duplexFromStreams(
     readable as ReadableStream<Uint8Array>,
     writable as WritableStream<Uint8Array>,
@@ -218,7 +233,99 @@ async function connectWithNodeTls(
     write: (p) => duplex.write(p),
     close: () => {
       duplex.close();
-      socket.destroy();
+      tlsSocket.destroy();
     },
   };
+}
+
+/**
+ * Opens a TCP connection to the proxy and asks it with `CONNECT` for a tunnel to `host:port`.
+ * @throws {SocketError} when the proxy cannot be reached; {TlsError} (not a verification
+ * failure) when it refuses the tunnel, as GNU wget's "Proxy tunneling failed".
+ */
+async function openTunnel(
+  host: string,
+  port: number,
+  tunnel: TlsTunnel,
+  options: TlsConnectOptions,
+): Promise<NodeNet.Socket> {
+  const net: typeof NodeNet = await import(NODE_NET);
+  const authority = formatHostPort(host, port);
+  const socket = net.connect({ host: tunnel.host, port: tunnel.port });
+  socket.setNoDelay(true);
+  const fail = (error: Error) => {
+    socket.destroy();
+    return error;
+  };
+  return await new Promise<NodeNet.Socket>((resolve, reject) => {
+    let head = "";
+    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+      reject(
+        fail(
+          new SocketError({
+            step: "connect",
+            host: tunnel.host,
+            port: tunnel.port,
+            failure: "timed-out",
+          }),
+        ),
+      );
+    });
+    const onData = (chunk: Uint8Array) => {
+      head += new TextDecoder("latin1").decode(chunk);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (head.length > 16 * 1024) {
+          deadline.cancel();
+          reject(fail(tunnelError(authority, "an endless response", undefined)));
+        }
+        return;
+      }
+      deadline.cancel();
+      socket.off("data", onData);
+      socket.pause();
+      const statusLine = head.slice(0, head.indexOf("\r\n"));
+      const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine);
+      if (!match || match[1] !== "200" || end + 4 !== head.length) {
+        return reject(fail(tunnelError(authority, statusLine, undefined)));
+      }
+      resolve(socket);
+    };
+    socket.on("data", onData);
+    socket.once("error", (error: Error & { code?: string }) => {
+      deadline.cancel();
+      const failure = error.code === "ECONNREFUSED" ? "refused" : classifySocketError(error);
+      reject(
+        fail(
+          new SocketError({
+            step: "connect",
+            host: tunnel.host,
+            port: tunnel.port,
+            failure,
+            cause: error,
+          }),
+        ),
+      );
+    });
+    socket.once("end", () => {
+      deadline.cancel();
+      reject(fail(tunnelError(authority, "the proxy closed the connection", undefined)));
+    });
+    socket.once("connect", () => {
+      let request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
+      for (const [name, value] of tunnel.headers ?? []) {
+        if (/[\r\n]/.test(name + value)) continue;
+        request += `${name}: ${value}\r\n`;
+      }
+      socket.write(request + "\r\n");
+    });
+  });
+}
+
+function tunnelError(authority: string, answer: string, cause: unknown): TlsError {
+  return new TlsError(
+    `Proxy tunnelling to "${authority}" failed: ${answer.replace(/^HTTP\/1\.[01] /, "")}`,
+    false,
+    { cause },
+  );
 }

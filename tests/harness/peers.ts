@@ -23,6 +23,7 @@ export const PEER_PACKAGES: Record<string, string> = {
   telnetd: "inetutils-telnetd",
   "inetutils-telnet": "inetutils-telnet",
   busybox: "busybox-static", // Debian's busybox package has no telnetd applet
+  tinyproxy: "tinyproxy",
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

@@ -30,7 +30,7 @@ Deno.test("downloadExitCode() maps every error to GNU wget's code", () => {
     [new ConnectionClosedError("x"), 4],
     [new TlsError("x", true), 5],
     [new HttpStatusError(401, "", "u"), 6],
-    [new HttpStatusError(407, "", "u"), 6],
+    [new HttpStatusError(407, "", "u"), 8],
     [new HttpProtocolError("x"), 7],
     [new HeaderLimitError("count", 1), 7],
     [new HttpStatusError(404, "", "u"), 8],

@@ -1,0 +1,711 @@
+/**
+ * netkit's wget beside GNU wget (1.21, Debian's `wget`) on the same loopback servers: for each
+ * case both run in a directory of their own, prepared alike, and the test compares the exit
+ * codes, the files left on disk and the requests the server saw.
+ */
+
+import assert, { deepEqual, equal } from "node:assert/strict";
+import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import {
+  type RawHandler,
+  type RawServer,
+  send,
+  startRawServer,
+} from "../harness/raw_http_server.ts";
+import { commandArgs } from "../harness/run.ts";
+import {
+  type RecordedRequest,
+  type RecordingServer,
+  type Reply,
+  startRecordingServer,
+} from "../harness/recording_http_server.ts";
+
+/** What one tool did. */
+interface Outcome {
+  code: number;
+  /** The files in its directory afterwards, name → content. */
+  files: Record<string, string>;
+  /** The requests the server saw: `METHOD TARGET` and the Range header when sent. */
+  requests: string[];
+  stderr: string;
+}
+
+/** One case run by both tools. */
+interface Case {
+  /** Arguments after `wget`. */
+  args: string[];
+  /** Files to put in the directory first. */
+  files?: Record<string, string>;
+  /** The mtime of the files made first. */
+  mtime?: Date | undefined;
+  /** Directories to make first. */
+  dirs?: string[];
+  /** Extra environment. */
+  env?: Record<string, string>;
+}
+
+const decoder = new TextDecoder();
+
+function summarise(head: string): string {
+  const [method, target] = head.split(" ");
+  const range = /\r\nRange: *([^\r]*)/i.exec(head);
+  return range ? `${method} ${target} Range: ${range[1]}` : `${method} ${target}`;
+}
+
+async function readFiles(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+  for (const name of names) {
+    files[name] = Deno.statSync(`${dir}/${name}`).isDirectory
+      ? "(directory)"
+      : await Deno.readTextFile(`${dir}/${name}`);
+  }
+  return files;
+}
+
+async function runTool(
+  tool: "gnu" | "netkit",
+  dir: string,
+  server: RawServer | undefined,
+  job: Case,
+): Promise<Outcome> {
+  const cwd = `${dir}/${tool}`;
+  await Deno.mkdir(cwd);
+  for (const sub of job.dirs ?? []) await Deno.mkdir(`${cwd}/${sub}`);
+  for (const [name, text] of Object.entries(job.files ?? {})) {
+    await Deno.writeTextFile(`${cwd}/${name}`, text);
+    if (job.mtime) await Deno.utime(`${cwd}/${name}`, job.mtime, job.mtime);
+  }
+  const before = server?.requests.length ?? 0;
+  const [program, args] = tool === "gnu"
+    ? ["wget", job.args]
+    : [Deno.execPath(), [...commandArgs("wget"), ...job.args]];
+  const output = await new Deno.Command(program, {
+    args,
+    cwd,
+    env: { LC_ALL: "C.UTF-8", ...job.env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    files: await readFiles(cwd),
+    requests: (server?.requests.slice(before) ?? []).map(summarise),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Runs `job` with GNU wget, then with netkit; returns both outcomes. */
+async function sideBySide(
+  dir: string,
+  server: RawServer | undefined,
+  job: Case,
+): Promise<{ gnu: Outcome; netkit: Outcome }> {
+  const name = job.args.join(" ").replace(/[^\w.-]+/g, "_").slice(-60);
+  const caseDir = await Deno.makeTempDir({ dir, prefix: `${name}_` });
+  const gnu = await runTool("gnu", caseDir, server, job);
+  const netkit = await runTool("netkit", caseDir, server, job);
+  return { gnu, netkit };
+}
+
+/** Asserts that both tools exited alike, left the same files and sent the same requests. */
+function assertSame(
+  both: { gnu: Outcome; netkit: Outcome },
+  what: string,
+  compare: { requests?: boolean } = {},
+): void {
+  const { gnu, netkit } = both;
+  const detail = `${what}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
+  equal(netkit.code, gnu.code, `exit code: ${detail}`);
+  deepEqual(netkit.files, gnu.files, `files: ${detail}`);
+  if (compare.requests !== false) deepEqual(netkit.requests, gnu.requests, `requests: ${detail}`);
+}
+
+/** Writes a reply; no body for HEAD. */
+async function reply(
+  conn: Deno.Conn,
+  head: string,
+  status: string,
+  headers: string[],
+  body = "",
+): Promise<void> {
+  const lines = [`HTTP/1.1 ${status}`, ...headers, `Content-Length: ${body.length}`];
+  const isHead = head.startsWith("HEAD ");
+  await send(conn, `${lines.join("\r\n")}\r\n\r\n${isHead ? "" : body}`);
+}
+
+const BODY = "0123456789";
+
+/** A file that supports Range, optionally named by Content-Disposition. */
+function rangeFile(extra: string[] = []): RawHandler {
+  return async (conn, { head }) => {
+    const range = /\r\nRange: bytes=(\d+)-/i.exec(head);
+    if (!range) return await reply(conn, head, "200 OK", extra, BODY);
+    const from = Number(range[1]);
+    if (from >= BODY.length) {
+      return await reply(conn, head, "416 Range Not Satisfiable", [
+        `Content-Range: bytes */${BODY.length}`,
+      ]);
+    }
+    await reply(
+      conn,
+      head,
+      "206 Partial Content",
+      [...extra, `Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}`],
+      BODY.slice(from),
+    );
+  };
+}
+
+function startServer(): RawServer {
+  return startRawServer({
+    "/f.txt": rangeFile(),
+    "/cd": rangeFile(['Content-Disposition: attachment; filename="named.txt"']),
+    "/norange": async (conn, { head }) => await reply(conn, head, "200 OK", [], BODY),
+    "/redir": async (conn, { head }) =>
+      await reply(conn, head, "302 Found", ["Location: /a,b.txt?fields=a,b"]),
+    "/a,b.txt?fields=a,b": async (conn, { head }) =>
+      await reply(conn, head, "200 OK", [], "comma\n"),
+    "/s500": async (conn, { head }) =>
+      await reply(conn, head, "500 Internal Server Error", [], "broken\n"),
+    "/s504": async (conn, { head }) => await reply(conn, head, "504 Gateway Timeout", [], "late\n"),
+    "/cookies": async (conn, { head }) => {
+      const cookies = Array.from({ length: 150 }, (_, i) => `Set-Cookie: c${i}=${"v".repeat(20)}`);
+      await reply(conn, head, "200 OK", cookies, "tasty\n");
+    },
+    "/a%20b.txt": async (conn, { head }) => await reply(conn, head, "200 OK", [], "space\n"),
+  });
+}
+
+peerTest("wget -nc -O FILE leaves FILE untouched and exits 1 without a request, as GNU wget", [
+  "wget",
+], async () => {
+  await using dir = await tempDir();
+  await using server = startServer();
+  const both = await sideBySide(dir.path, server, {
+    args: ["-nc", "-O", "out", `${server.base}/f.txt`],
+    files: { out: "precious" },
+  });
+  assertSame(both, "-nc -O");
+  deepEqual(both.netkit.files, { out: "precious" });
+  deepEqual(both.netkit.requests, []);
+  equal(both.netkit.code, 1);
+  // GNU's words, quotes as the UTF-8 locale has them.
+  equal(both.netkit.stderr, "File \u2018out\u2019 already there; not retrieving.\n");
+  equal(both.gnu.stderr, both.netkit.stderr);
+  // Without the file, -nc -O downloads as usual.
+  assertSame(
+    await sideBySide(dir.path, server, {
+      args: ["-q", "-nc", "-O", "out", `${server.base}/f.txt`],
+    }),
+    "-nc -O, no file",
+  );
+});
+
+peerTest(
+  "wget -nc/-c --content-disposition check the header's name, as GNU wget (HEAD, then Range)",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/cd`;
+    const skip = await sideBySide(dir.path, server, {
+      args: ["-q", "-nc", "--content-disposition", url],
+      files: { "named.txt": "01234" },
+    });
+    assertSame(skip, "-nc --content-disposition");
+    deepEqual(skip.netkit.files, { "named.txt": "01234" });
+    const resume = await sideBySide(dir.path, server, {
+      args: ["-q", "-c", "--content-disposition", url],
+      files: { "named.txt": "01234" },
+    });
+    assertSame(resume, "-c --content-disposition");
+    deepEqual(resume.netkit.files, { "named.txt": BODY });
+    deepEqual(resume.netkit.requests, ["HEAD /cd", "GET /cd Range: bytes=5-"]);
+    // No local file: the whole body, under the header's name.
+    assertSame(
+      await sideBySide(dir.path, server, { args: ["-q", "-c", "--content-disposition", url] }),
+      "-c --content-disposition, nothing there",
+    );
+  },
+);
+
+peerTest(
+  "wget follows a redirect whose Location has commas, whole, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const both = await sideBySide(dir.path, server, { args: ["-q", `${server.base}/redir`] });
+    assertSame(both, "Location with commas");
+    deepEqual(both.netkit.requests, ["GET /redir", "GET /a,b.txt?fields=a,b"]);
+    deepEqual(both.netkit.files, { redir: "comma\n" });
+  },
+);
+
+peerTest(
+  "wget -c on a server that ignores Range keeps the local bytes and skips them, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/norange`;
+    const prefix = await sideBySide(dir.path, server, {
+      args: ["-q", "-c", url],
+      files: { norange: "abcd" },
+    });
+    assertSame(prefix, "-c, Range ignored");
+    deepEqual(prefix.netkit.files, { norange: "abcd456789" });
+    // A local file as long as the body or longer is complete: left alone, exit 0.
+    for (const local of [BODY, "abcdefghijkl"]) {
+      assertSame(
+        await sideBySide(dir.path, server, { args: ["-q", "-c", url], files: { norange: local } }),
+        `-c, ${local.length} bytes there`,
+      );
+    }
+    // A server that honours Range: resumed, or 416 when complete.
+    for (const local of ["0123", BODY]) {
+      assertSame(
+        await sideBySide(dir.path, server, {
+          args: ["-q", "-c", `${server.base}/f.txt`],
+          files: { "f.txt": local },
+        }),
+        `-c with Range, ${local.length} bytes there`,
+      );
+    }
+  },
+);
+
+peerTest(
+  "wget exit codes as GNU wget's: 500 at once, 504 retried, --retry-on-http-error, -O DIR, no URL",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const cases: Case[] = [
+      { args: ["-q", "-t", "3", `${server.base}/s500`] },
+      { args: ["-q", "-t", "2", "--waitretry=0", `${server.base}/s504`] },
+      {
+        args: [
+          "-q",
+          "-t",
+          "2",
+          "--waitretry=0",
+          "--retry-on-http-error=503,500",
+          `${server.base}/s500`,
+        ],
+      },
+      { args: ["-q", "-t", "1", "--retry-on-http-error=500", `${server.base}/s500`] },
+      { args: ["-q", "-O", "sub", `${server.base}/f.txt`], dirs: ["sub"] },
+      { args: ["-q", "-O", "none/x", `${server.base}/f.txt`] },
+      { args: ["-q"] },
+      { args: ["-q", `${server.base}/f.txt`, `${server.base}/s500`, `${server.base}/missing`] },
+    ];
+    for (const job of cases) {
+      const both = await sideBySide(dir.path, server, job);
+      assertSame(both, job.args.join(" "));
+      assert(!/os error|\(os error|Other\(/.test(both.netkit.stderr), both.netkit.stderr);
+    }
+  },
+);
+
+peerTest(
+  "wget -q -S prints the head, takes 150 Set-Cookie lines, -i lines whole, -nv -nd -nH -np, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const headers = await sideBySide(dir.path, server, {
+      args: ["-q", "-S", `${server.base}/f.txt`],
+    });
+    assertSame(headers, "-q -S");
+    for (const outcome of [headers.gnu, headers.netkit]) {
+      assert(outcome.stderr.includes("  HTTP/1.1 200 OK\n"), outcome.stderr);
+      assert(outcome.stderr.includes("  Content-Length: 10\n"), outcome.stderr);
+    }
+    assertSame(
+      await sideBySide(dir.path, server, { args: ["-q", `${server.base}/cookies`] }),
+      "150 cookies",
+    );
+    const list = `${dir.path}/list.txt`;
+    await Deno.writeTextFile(list, `  ${server.base}/f.txt  \n${server.base}/a b.txt\n`);
+    const fromList = await sideBySide(dir.path, server, { args: ["-q", "-i", list] });
+    assertSame(fromList, "-i with a space inside a line");
+    deepEqual(Object.keys(fromList.netkit.files), ["a b.txt", "f.txt"]);
+    const spelled = await sideBySide(dir.path, server, {
+      args: ["-nv", "-nd", "-nH", "-np", `${server.base}/f.txt`, `${server.base}/missing`],
+    });
+    assertSame(spelled, "-nv -nd -nH -np");
+    // -nv: one line for the file, two for the error, in GNU's words (the dates aside).
+    const shape = (text: string) =>
+      text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+        .replace(/(wall clock time:) .*/, "$1 TIME")
+        .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
+    equal(shape(spelled.netkit.stderr), shape(spelled.gnu.stderr));
+  },
+);
+
+/** A TLS server on 127.0.0.1 with `cert`, answering one request per connection. */
+function startTlsServer(cert: string, key: string): Deno.TlsListener & { done: Promise<void> } {
+  const listener = Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert, key });
+  const done = (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        try {
+          await conn.handshake();
+          await conn.read(new Uint8Array(4096));
+          await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+        } catch {
+          // The client refused the certificate.
+        } finally {
+          conn.close();
+        }
+      })();
+    }
+  })().catch(() => {});
+  return Object.assign(listener, { done });
+}
+
+async function selfSigned(
+  dir: string,
+  name: string,
+  altNames: string,
+): Promise<{ cert: string; key: string }> {
+  const cert = `${dir}/${name}.pem`;
+  const key = `${dir}/${name}.key`;
+  // The issue's command exactly: openssl's default extensions make it a CA certificate too.
+  const { success } = await new Deno.Command("openssl", {
+    args: [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      `subjectAltName=${altNames}`,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  assert(success);
+  return { cert, key };
+}
+
+peerTest(
+  "wget --ca-certificate trusts a self-signed CA certificate; TLS failures exit 5 in words, a plain port 4, as GNU wget",
+  [
+    "wget",
+    "openssl",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
+    const wrong = await selfSigned(dir.path, "wrong", "DNS:wrong.test");
+    const server = startTlsServer(
+      await Deno.readTextFile(good.cert),
+      await Deno.readTextFile(good.key),
+    );
+    const other = startTlsServer(
+      await Deno.readTextFile(wrong.cert),
+      await Deno.readTextFile(wrong.key),
+    );
+    // A plain HTTP server that answers whatever comes (a TLS ClientHello here) with a 400.
+    using plain = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const answering = (async () => {
+      for await (const conn of plain) {
+        await conn.read(new Uint8Array(4096)).catch(() => null);
+        await send(
+          conn,
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        conn.close();
+      }
+    })().catch(() => {});
+    try {
+      const url = `https://127.0.0.1:${server.addr.port}/secret`;
+      const trusted = await sideBySide(dir.path, undefined, {
+        args: ["-q", "-T", "20", `--ca-certificate=${good.cert}`, url],
+      });
+      assertSame(trusted, "--ca-certificate, self-signed");
+      deepEqual(trusted.netkit.files, { secret: "ok\n" });
+      const cases: [string[], RegExp][] = [
+        [["-t", "1", url], /self-signed certificate/],
+        [
+          ["-t", "1", `--ca-certificate=${good.cert}`, `https://127.0.0.1:${other.addr.port}/x`],
+          /self-signed|known issuer/,
+        ],
+        [
+          ["-t", "1", `--ca-certificate=${wrong.cert}`, `https://127.0.0.1:${other.addr.port}/x`],
+          /name mismatch/,
+        ],
+        [
+          ["-t", "1", `https://127.0.0.1:${plain.addr.port}/f.txt`],
+          /TLS connection|connection reset|closed/,
+        ],
+      ];
+      for (const [args, words] of cases) {
+        const both = await sideBySide(dir.path, undefined, { args: ["-q", "-T", "20", ...args] });
+        assertSame(both, args.join(" "));
+        assert(words.test(both.netkit.stderr), both.netkit.stderr);
+        assert(!/Other\(|Error\(|os error/.test(both.netkit.stderr), both.netkit.stderr);
+      }
+    } finally {
+      server.close();
+      other.close();
+      plain.close();
+      await answering;
+      await server.done;
+      await other.done;
+    }
+  },
+);
+
+const LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
+
+/** The parts of a recorded request both tools must agree on. */
+function described(request: RecordedRequest): string {
+  const keep = ["content-type", "authorization", "if-modified-since", "referer"];
+  const headers = request.headers
+    .filter(([name]) => keep.includes(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+    .sort();
+  return [`${request.method} ${request.target}`, ...headers, decoder.decode(request.body)]
+    .join(" | ");
+}
+
+function startRecording(): RecordingServer {
+  return startRecordingServer({
+    handle: (request): Reply => {
+      const auth = request.headers.find(([name]) => name.toLowerCase() === "authorization");
+      if (request.target === "/auth" && auth?.[1] !== "Basic dTpw") {
+        return { status: 401, headers: [["WWW-Authenticate", 'Basic realm="r"']], body: "" };
+      }
+      if (request.target === "/r303" || request.target === "/r307") {
+        return { status: Number(request.target.slice(2)), headers: [["Location", "/done"]] };
+      }
+      if (request.target === "/other-host") {
+        // A redirect to another host (another loopback address): no credentials follow it.
+        return { status: 302, headers: [["Location", `http://localhost:${port()}/done`]] };
+      }
+      return { status: 200, headers: [["Last-Modified", LAST_MODIFIED]], body: "ok\n" };
+    },
+  });
+}
+let port = () => 0;
+
+peerTest(
+  "wget --post-data, --post-file, --method, --body-data, --user/--password, --referer, -N send what GNU wget sends",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    port = () => server.port;
+    const url = (path: string) => `${server.base}${path}`;
+    const cases: Case[] = [
+      { args: ["-q", "--post-data=a=1&b=2", url("/p")] },
+      { args: ["-q", "--post-file=body.txt", url("/pf")], files: { "body.txt": "from a file\n" } },
+      { args: ["-q", "--method=PUT", "--body-data=xyz", url("/put")] },
+      { args: ["-q", "--method=DELETE", url("/del")] },
+      { args: ["-q", "--post-data=a=1", url("/r303")] },
+      { args: ["-q", "--post-data=a=1", url("/r307")] },
+      { args: ["-q", "--user=u", "--password=p", url("/auth")] },
+      { args: ["-q", "--http-user=u", "--http-password=p", "--auth-no-challenge", url("/auth")] },
+      { args: ["-q", "--user=u", "--password=p", url("/auth"), url("/auth")] },
+      { args: ["-q", "--user=u", "--password=wrong", url("/auth")] },
+      { args: ["-q", "--referer=http://example.test/", url("/ref")] },
+    ];
+    for (const job of cases) {
+      const before = server.requests.length;
+      const gnu = await sideBySide(dir.path, undefined, job);
+      const gnuRequests = server.requests.slice(
+        before,
+        before + (server.requests.length - before) / 2,
+      );
+      const netkitRequests = server.requests.slice(before + gnuRequests.length);
+      assertSame(gnu, job.args.join(" "));
+      deepEqual(netkitRequests.map(described), gnuRequests.map(described), job.args.join(" "));
+    }
+    // One deliberate difference: GNU wget sends --user's password to whatever host a redirect
+    // names; netkit keeps it for the host it was given for (the issue's rule, curl's too).
+    const before = server.requests.length;
+    const args = ["-q", "--user=u", "--password=p", "--auth-no-challenge", url("/other-host")];
+    const both = await sideBySide(dir.path, undefined, { args });
+    equal(both.netkit.code, both.gnu.code);
+    deepEqual(server.requests.slice(before).map(described), [
+      "GET /other-host | authorization: Basic dTpw | ",
+      "GET /done | authorization: Basic dTpw | ",
+      "GET /other-host | authorization: Basic dTpw | ",
+      "GET /done | ",
+    ]);
+  },
+);
+
+peerTest(
+  "wget gives files the server's Last-Modified and -N skips a file that is not older, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    const url = `${server.base}/stamped`;
+    for (const old of [undefined, "2010-01-01T00:00:00.000Z", "2020-01-01T00:00:00.000Z"]) {
+      const caseDir = await Deno.makeTempDir({ dir: dir.path });
+      const seen: Record<string, unknown> = {};
+      for (const tool of ["gnu", "netkit"] as const) {
+        const before = server.requests.length;
+        const outcome = await runTool(tool, caseDir, undefined, {
+          args: ["-q", "-N", url],
+          files: old ? { stamped: "old\n" } : {},
+          mtime: old ? new Date(old) : undefined,
+        });
+        const request = server.requests[before];
+        seen[tool] = {
+          code: outcome.code,
+          files: outcome.files,
+          mtime: (await Deno.stat(`${caseDir}/${tool}/stamped`)).mtime?.toISOString(),
+          ifModifiedSince: request?.headers.find(([n]) => /^if-modified-since$/i.test(n))?.[1],
+        };
+      }
+      deepEqual(seen.netkit, seen.gnu, `local file from ${old}`);
+    }
+  },
+);
+
+/** tinyproxy on a free loopback port, with Basic auth when `auth` is given. */
+async function startTinyproxy(
+  dir: string,
+  auth?: string,
+): Promise<AsyncDisposable & { url: string }> {
+  const port = freePort();
+  const config = `${dir}/tinyproxy-${port}.conf`;
+  await Deno.writeTextFile(
+    config,
+    [
+      `Port ${port}`,
+      "Listen 127.0.0.1",
+      "Timeout 30",
+      "MaxClients 20",
+      "Allow 127.0.0.1",
+      "LogLevel Critical",
+      `PidFile "${dir}/tinyproxy-${port}.pid"`,
+      ...(auth ? [`BasicAuth ${auth}`] : []),
+    ].join("\n") + "\n",
+  );
+  const peer = await startPeer(["tinyproxy", "-d", "-c", config], port);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
+  };
+}
+
+peerTest(
+  "wget goes through http_proxy (tinyproxy) as GNU wget: absolute URL, no_proxy, --no-proxy, -e use_proxy=off, proxy credentials, an unreachable proxy is 4",
+  [
+    "wget",
+    "tinyproxy",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    await using proxy = await startTinyproxy(dir.path);
+    await using guarded = await startTinyproxy(dir.path, "u p");
+    const url = `${server.base}/via`;
+    const viaProxy = (request: RecordedRequest) =>
+      request.headers.some(([name, value]) => /^via$/i.test(name) && value.includes("tinyproxy"));
+    const cases: [Case, boolean][] = [
+      [{ args: ["-q", url], env: { http_proxy: proxy.url } }, true],
+      [{ args: ["-q", url], env: { http_proxy: proxy.url.slice("http://".length) } }, true],
+      [
+        { args: ["-q", url], env: { http_proxy: proxy.url, no_proxy: "example.org,127.0.0.1" } },
+        false,
+      ],
+      [{ args: ["-q", "--no-proxy", url], env: { http_proxy: proxy.url } }, false],
+      [{ args: ["-q", "-e", "use_proxy=off", url], env: { http_proxy: proxy.url } }, false],
+      [{ args: ["-q", "-e", `http_proxy=${proxy.url}`, url] }, true],
+      [{ args: ["-q", url], env: { http_proxy: guarded.url } }, false],
+      [{
+        args: ["-q", "--proxy-user=u", "--proxy-password=p", url],
+        env: { http_proxy: guarded.url },
+      }, true],
+      [
+        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${freePort()}` } },
+        false,
+      ],
+    ];
+    for (const [job, proxied] of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, undefined, job);
+      const what = `${job.args.join(" ")} ${JSON.stringify(job.env ?? {})}`;
+      assertSame(both, what);
+      const seen = server.requests.slice(before);
+      deepEqual(seen.map(viaProxy), seen.map(() => proxied), what);
+      // The same requests reached the server from both (GNU's first, then netkit's).
+      const half = seen.length / 2;
+      deepEqual(seen.slice(half).map(described), seen.slice(0, half).map(described), what);
+    }
+  },
+);
+
+peerTest(
+  "wget goes through https_proxy with CONNECT (tinyproxy) as GNU wget: tunnel, proxy credentials, 407 and an unreachable proxy are 4",
+  [
+    "wget",
+    "tinyproxy",
+    "openssl",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using proxy = await startTinyproxy(dir.path);
+    await using guarded = await startTinyproxy(dir.path, "u p");
+    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
+    const server = startTlsServer(
+      await Deno.readTextFile(good.cert),
+      await Deno.readTextFile(good.key),
+    );
+    try {
+      const url = `https://127.0.0.1:${server.addr.port}/secret`;
+      const ca = `--ca-certificate=${good.cert}`;
+      const cases: Case[] = [
+        { args: ["-q", "-t", "1", ca, url], env: { https_proxy: proxy.url } },
+        { args: ["-q", "-t", "1", "--no-check-certificate", url], env: { HTTPS_PROXY: proxy.url } },
+        { args: ["-q", "-t", "1", url], env: { https_proxy: proxy.url } },
+        { args: ["-q", "-t", "1", ca, url], env: { https_proxy: guarded.url } },
+        {
+          args: ["-q", "-t", "1", ca, url],
+          env: { https_proxy: guarded.url.replace("//", "//u:p@") },
+        },
+        {
+          args: ["-q", "-t", "1", ca, url],
+          env: { https_proxy: `http://127.0.0.1:${freePort()}` },
+        },
+      ];
+      for (const job of cases) {
+        const both = await sideBySide(dir.path, undefined, job);
+        assertSame(both, `${job.args.join(" ")} ${JSON.stringify(job.env)}`);
+      }
+    } finally {
+      server.close();
+      await server.done;
+    }
+  },
+);
