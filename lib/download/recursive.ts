@@ -473,7 +473,6 @@ class Walker {
 
   /** Fetches `url` into its file; undefined (and reported) on failure. */
   async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
-    const options = this.#options;
     await this.#politeWait(url);
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     const planned = this.#plannedPath(url);
