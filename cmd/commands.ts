@@ -94,8 +94,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "wget",
     summary: "download files over HTTP and HTTPS, as GNU wget does",
-    // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere.
-    permissions: { allow: { net: true, read: true, write: true } },
+    // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere;
+    // reads the proxy variables (the whole environment, for their upper- and lower-case forms)
+    // and the locale for GNU wget's quotes.
+    permissions: { allow: { net: true, read: true, write: true, env: true } },
     load: () => import("./wget.ts"),
   },
   {
