@@ -67,7 +67,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
   assertEquals(flags("time-client"), ["--allow-net"]);
   assertEquals(flags("telnet"), ["--allow-net", "--allow-read=/etc/services", "--allow-env=TERM"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
-  assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write"]);
+  assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write", "--allow-env"]);
   assertEquals(flags("resolve-hostname6"), [
     "--allow-net",
     "--allow-read",
@@ -110,7 +110,12 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     );
   assertEquals(netkit([]), ["--allow-read=/proc/self/cmdline"]);
   assertEquals(netkit(["time-client"]), ["--allow-net", "--allow-read=/proc/self/cmdline"]);
-  assertEquals(netkit(["ports", "wget"]), ["--allow-net", "--allow-read", "--allow-write"]);
+  assertEquals(netkit(["ports", "wget"]), [
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+  ]);
   assertEquals(netkit(ALL), [
     "--allow-net",
     "--allow-read",
