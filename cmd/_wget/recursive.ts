@@ -204,9 +204,12 @@ export async function runRecursive(
       if (!quiet) console.error(`Removing ${path} since it should be rejected.`);
     },
     onNotModified: (_url, path) => {
-      if (!quiet) {
-        console.error(`Server file no newer than local file '${path}' -- not retrieving.`);
-      }
+      if (quiet) return;
+      console.error(
+        options.noClobber
+          ? `File '${path}' already there; not retrieving.`
+          : `Server file no newer than local file '${path}' -- not retrieving.`,
+      );
     },
   });
   if (!quiet) {

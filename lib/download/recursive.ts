@@ -28,7 +28,7 @@ import { parseHttpUrl } from "../http/url.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions
-  extends Omit<DownloadOptions, "output" | "noClobber" | "resume" | "spider"> {
+  extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
   recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
@@ -521,6 +521,19 @@ class Walker {
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
     const clobber = (layout.directories ?? true) || options.timestamping;
+    // -nc: a file already there is not fetched again; a page among them is read from disk for
+    // its links, as GNU wget does (by its .html or .htm suffix).
+    if (options.noClobber && this.#mayExist(planned) && isFile(planned)) {
+      const done: Fetched = {
+        path: planned,
+        finalUrl: url,
+        kind: hasHtmlSuffix(planned) ? "html" : "other",
+      };
+      this.#registerDownload(url, planned);
+      if (done.kind === "html") this.#htmlFiles.add(planned);
+      if (!how.quiet) options.onNotModified?.(url, planned);
+      return done;
+    }
     let contentType: string | undefined;
     let lastModified: string | undefined;
     let file: Deno.FsFile | undefined;
@@ -797,6 +810,14 @@ function sameExceptIndex(a: string, b: string): boolean {
   if (longer[at] !== "/") at--;
   const rest = longer.slice(at);
   return rest === "/" || rest === "/index.html";
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function decodeURIComponentSafe(text: string): string {

@@ -182,3 +182,28 @@ peerTest(
     assert.deepEqual(connections, [2, 2]);
   },
 );
+
+peerTest(
+  "wget -r -nc a second time fetches nothing already there, reads those pages, as GNU wget",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 3);
+    const trees: Map<string, string>[] = [];
+    for (const tool of ["gnu", "netkit"]) {
+      const out = `${dir.path}/${tool}`;
+      // A first run that stops at depth 1, then -nc with depth 3 over it.
+      for (const args of [["-r", "-l", "1"], ["-r", "-l", "3", "-nc"]]) {
+        if (tool === "gnu") {
+          await new Deno.Command("wget", {
+            args: ["-q", ...args, "-P", out, `${site.origin}/docs/`],
+          }).output();
+        } else {
+          await main(["-q", ...args, "-P", out, `${site.origin}/docs/`]);
+        }
+      }
+      trees.push(await snapshotTree(out));
+    }
+    assert.deepEqual([...trees[1]!.entries()].sort(), [...trees[0]!.entries()].sort());
+  },
+);
