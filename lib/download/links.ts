@@ -151,6 +151,49 @@ export function extractHtmlLinks(
   pageUrl: string,
   options: HtmlLinkOptions = {},
 ): HtmlLinks {
+  const scanner = htmlLinkScanner(pageUrl, options, html);
+  scanner.parser.write(html);
+  return scanner.finish();
+}
+
+/**
+ * The links of an HTML page given in pieces (a file read a chunk at a time), so a page of any
+ * size is read in bounded memory. The links carry no positions (`start` and `end` are 0): use
+ * {@linkcode extractHtmlLinks} where they are needed, as for link conversion.
+ *
+ * @param chunks The page's text, in order.
+ * @param pageUrl The page's URL (after redirects), the base of relative links.
+ * @param options Tags to follow or ignore.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractHtmlLinksFromChunks } from "@netkit/netkit/download";
+ *
+ * const { links } = extractHtmlLinksFromChunks(['<a hr', 'ef="b.html">b</', "a>"], "http://h/a/");
+ * assert.deepEqual(links.map((l) => l.url), ["http://h/a/b.html"]);
+ * ```
+ */
+export function extractHtmlLinksFromChunks(
+  chunks: Iterable<string>,
+  pageUrl: string,
+  options: HtmlLinkOptions = {},
+): HtmlLinks {
+  const scanner = htmlLinkScanner(pageUrl, options, undefined);
+  for (const chunk of chunks) scanner.parser.write(chunk);
+  return scanner.finish();
+}
+
+/**
+ * The parser and its handlers. With `html` (the whole page) links carry their positions; without
+ * it the page may come in pieces, and what was read from the source text comes from the parsed
+ * attribute values and text instead.
+ */
+function htmlLinkScanner(
+  pageUrl: string,
+  options: HtmlLinkOptions,
+  html: string | undefined,
+): { parser: Parser; finish(): HtmlLinks } {
   const follow = options.followTags?.length
     ? new Set(options.followTags.map((t) => t.toLowerCase()))
     : undefined;
@@ -162,6 +205,8 @@ export function extractHtmlLinks(
   let nofollow = false;
   let inStyle = false;
   let styleStart = 0;
+  let styleText = "";
+  const noSpan = { start: 0, end: 0 };
   const add = (
     raw: string,
     span: { start: number; end: number },
@@ -197,11 +242,13 @@ export function extractHtmlLinks(
       for (const [key, value] of Object.entries(rawAttributes)) {
         attributes[key] = decodeEntities(value);
       }
-      const tagText = html.slice(parser.startIndex, parser.endIndex + 1);
-      const span = (attribute: string) => attributeSpan(tagText, parser.startIndex, attribute);
+      const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
+      const span = (attribute: string) =>
+        tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
       if (name === "style") {
         inStyle = true;
         styleStart = parser.endIndex + 1;
+        styleText = "";
       }
       if (name === "base") {
         const href = attributes.href;
@@ -241,28 +288,32 @@ export function extractHtmlLinks(
             });
           }
         }
-        if (name === "img" && attributes.srcset !== undefined) srcset(span("srcset"));
+        if (name === "img" && attributes.srcset !== undefined) {
+          srcset(span("srcset"), attributes.srcset);
+        }
       }
       if (attributes.style !== undefined) {
         const at = span("style");
-        for (const link of cssLinks(html.slice(at.start, at.end), base, at.start)) {
-          links.push(link);
-        }
+        const css = html === undefined ? attributes.style : html.slice(at.start, at.end);
+        for (const link of cssLinks(css, base, at.start)) links.push(link);
       }
+    },
+    ontext(text) {
+      if (inStyle && html === undefined) styleText += text;
     },
     onclosetag(name) {
       if (name === "style" && inStyle) {
         inStyle = false;
-        for (const link of cssLinks(html.slice(styleStart, parser.startIndex), base, styleStart)) {
-          links.push(link);
-        }
+        const css = html === undefined ? styleText : html.slice(styleStart, parser.startIndex);
+        styleText = "";
+        for (const link of cssLinks(css, base, styleStart)) links.push(link);
       }
     },
   }, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
-  function srcset(value: { start: number; end: number }): void {
-    const text = html.slice(value.start, value.end);
+  function srcset(value: { start: number; end: number }, decoded: string): void {
+    const text = html === undefined ? decoded : html.slice(value.start, value.end);
     const space = " \f\n\r\t";
     let offset = 0;
     while (offset < text.length) {
@@ -277,8 +328,13 @@ export function extractHtmlLinks(
         end--;
       }
       if (end > start) {
-        const raw = text.slice(start, end).replaceAll("&amp;", "&");
-        add(raw, { start: value.start + start, end: value.start + end }, {
+        const raw = html === undefined
+          ? text.slice(start, end)
+          : text.slice(start, end).replaceAll("&amp;", "&");
+        const at = html === undefined
+          ? noSpan
+          : { start: value.start + start, end: value.start + end };
+        add(raw, at, {
           inline: true,
           plain: true,
         });
@@ -309,7 +365,7 @@ export function extractHtmlLinks(
       if (match) {
         const url = (match[1] ?? "").trim();
         const value = span("content");
-        const at = html.slice(value.start, value.end).lastIndexOf(url);
+        const at = html === undefined ? -1 : html.slice(value.start, value.end).lastIndexOf(url);
         const inner = at < 0
           ? value
           : { start: value.start + at, end: value.start + at + url.length };
@@ -321,9 +377,13 @@ export function extractHtmlLinks(
     }
   }
 
-  parser.write(html);
-  parser.end();
-  return { links, nofollow };
+  return {
+    parser,
+    finish() {
+      parser.end();
+      return { links, nofollow };
+    },
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type DownloadSink,
   fileWriter,
 } from "./download.ts";
-import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
+import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
 import { HttpStatusError } from "../http/errors.ts";
@@ -27,8 +27,7 @@ import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
-export interface RecursiveOptions
-  extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
+export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
   recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
@@ -364,20 +363,19 @@ class Walker {
 
   /** The links of a saved page; none when it cannot be read or says nofollow. */
   #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
-    let text: string;
     try {
-      text = new TextDecoder().decode(Deno.readFileSync(path));
+      if (kind === "css") {
+        // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
+        return extractCssLinks(readPrefix(path, MAX_CSS_BYTES), url);
+      }
+      const { links, nofollow } = extractHtmlLinksFromChunks(fileChunks(path), url, {
+        followTags: this.#options.followTags,
+        ignoreTags: this.#options.ignoreTags,
+      });
+      return nofollow && (this.#options.robots ?? true) ? [] : links;
     } catch {
       return [];
     }
-    if (kind === "css") {
-      return extractCssLinks(text, url);
-    }
-    const { links, nofollow } = extractHtmlLinks(text, url, {
-      followTags: this.#options.followTags,
-      ignoreTags: this.#options.ignoreTags,
-    });
-    return nofollow && (this.#options.robots ?? true) ? [] : links;
   }
 
   /** GNU wget's `download_child`: whether a link is to be queued. */
@@ -810,6 +808,36 @@ function sameExceptIndex(a: string, b: string): boolean {
   if (longer[at] !== "/") at--;
   const rest = longer.slice(at);
   return rest === "/" || rest === "/index.html";
+}
+
+/** The most of a stylesheet read for links. */
+const MAX_CSS_BYTES = 16 * 1024 * 1024;
+
+/** A file's text, a MiB at a time. */
+function* fileChunks(path: string): Generator<string> {
+  using file = Deno.openSync(path);
+  const buffer = new Uint8Array(1024 * 1024);
+  const decoder = new TextDecoder();
+  while (true) {
+    const n = file.readSync(buffer);
+    if (n === null) break;
+    yield decoder.decode(buffer.subarray(0, n), { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest !== "") yield rest;
+}
+
+/** The first `maxBytes` of a file, as text. */
+function readPrefix(path: string, maxBytes: number): string {
+  using file = Deno.openSync(path);
+  const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const n = file.readSync(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return new TextDecoder().decode(buffer.subarray(0, filled));
 }
 
 function isFile(path: string): boolean {

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { extractCssLinks, extractHtmlLinks } from "../../../lib/download/links.ts";
+import {
+  extractCssLinks,
+  extractHtmlLinks,
+  extractHtmlLinksFromChunks,
+} from "../../../lib/download/links.ts";
 
 const PAGE = "http://h/dir/page.html";
 
@@ -118,4 +122,22 @@ Deno.test("extractCssLinks() finds url() and @import, not comments or strings", 
     "c.png",
     "d.png",
   ]);
+});
+
+Deno.test("extractHtmlLinksFromChunks() finds what extractHtmlLinks() finds, however the page is cut", () => {
+  const html =
+    `<base href="/b/"><a href="x.html?a=1&amp;b=2">x</a><style>p{background:url(s.png)}</style>
+    <img src="i.png" srcset="a.png 1x, b.png 2x" style="background: url('t.png')">
+    <meta http-equiv="refresh" content="5; url=next.html"><link rel=stylesheet href=c.css>`;
+  const whole = extractHtmlLinks(html, PAGE).links.map((l) => [l.url, l.inline, l.expectCss]);
+  for (let size = 1; size <= 40; size++) {
+    const chunks: string[] = [];
+    for (let i = 0; i < html.length; i += size) chunks.push(html.slice(i, i + size));
+    const pieces = extractHtmlLinksFromChunks(chunks, PAGE).links.map((l) => [
+      l.url,
+      l.inline,
+      l.expectCss,
+    ]);
+    assert.deepEqual(pieces, whole, `chunks of ${size}`);
+  }
 });
