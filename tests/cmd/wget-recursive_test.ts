@@ -64,6 +64,10 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-np", "-k"], path: "/blog/" },
   { args: ["-m", "-k", "-E"], path: "/" },
   { args: ["-r", "-E", "-k", "-K"], path: "/" },
+  // Other hosts: localhost is the same nginx under another name (offsite.invalid is never asked).
+  { args: ["-r", "-H", "-l", "3", "-D", "localhost,127.0.0.1"], path: "/" },
+  { args: ["-r", "-H", "-l", "3", "--exclude-domains", "invalid,localhost"], path: "/" },
+  { args: ["-r", "-H", "-l", "3", "-np", "-k", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "--max-threads", "4"], path: "/" },
   { args: ["-r", "-k", "--restrict-file-names=windows"], path: "/" },
   { args: ["-r", "--restrict-file-names=lowercase"], path: "/files/" },

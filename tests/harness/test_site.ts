@@ -80,7 +80,13 @@ export async function writeTestSite(root: string, origin: string, posts = 24): P
   files["files/q.txt"] = "query\n";
   files["files/back\\slash.txt"] = "backslash\n";
   files["files/pct%41.txt"] = "percent\n";
-  files["about.html"] = page("about", `<a href="/">home</a> <a href="about.html">self</a>`);
+  // The same server under another name: another host to GNU wget, for -H, -D and
+  // --exclude-domains.
+  const other = origin.replace("127.0.0.1", "localhost");
+  files["about.html"] = page(
+    "about",
+    `<a href="/">home</a> <a href="about.html">self</a> <a href="${other}/docs/a/">elsewhere</a>`,
+  );
   files["new.html"] = page("new", `<p>Moved here.</p><a href="new-child.html">child</a>`);
   files["new-child.html"] = page("new child", `<p>Below the redirect.</p>`);
   files["search.html"] = page("search", `<a href="?q=d">another query</a>`);
