@@ -813,10 +813,13 @@ function sameExceptIndex(a: string, b: string): boolean {
 /** The most of a stylesheet read for links. */
 const MAX_CSS_BYTES = 16 * 1024 * 1024;
 
-/** A file's text, a MiB at a time. */
+/** One read buffer for every page: pages are read synchronously, one at a time. */
+let chunkBuffer: Uint8Array | undefined;
+
+/** A file's text, 256 KiB at a time. */
 function* fileChunks(path: string): Generator<string> {
   using file = Deno.openSync(path);
-  const buffer = new Uint8Array(1024 * 1024);
+  const buffer = chunkBuffer ??= new Uint8Array(256 * 1024);
   const decoder = new TextDecoder();
   while (true) {
     const n = file.readSync(buffer);
