@@ -22,6 +22,21 @@ import {
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
+import {
+  decodeURIComponentSafe,
+  directoryOf,
+  domainMatches,
+  fileChunks,
+  hasHtmlSuffix,
+  isFile,
+  isSubdirectory,
+  kindOf,
+  makeParents,
+  MAX_CSS_BYTES,
+  readPrefix,
+  removeIfLink,
+  sameExceptIndex,
+} from "./_recursive_helpers.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
@@ -114,41 +129,6 @@ interface Fetched {
   path?: string;
   finalUrl: string;
   kind: "html" | "css" | "other";
-}
-
-/** What a page is, from its Content-Type. */
-function kindOf(contentType: string | undefined): Fetched["kind"] {
-  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "text/html" || type === "application/xhtml+xml") return "html";
-  if (type === "text/css") return "css";
-  return "other";
-}
-
-/** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
-function directoryOf(url: URL): string {
-  const path = url.pathname.slice(1);
-  return path.slice(0, Math.max(0, path.lastIndexOf("/")));
-}
-
-/** GNU wget's `subdir_p`: `inner` is `outer` or below it. */
-function isSubdirectory(outer: string, inner: string): boolean {
-  if (outer === "") return true;
-  return inner === outer || inner.startsWith(`${outer}/`);
-}
-
-function hasHtmlSuffix(file: string): boolean {
-  const lower = file.toLowerCase();
-  return lower.endsWith(".html") || lower.endsWith(".htm");
-}
-
-function domainMatches(host: string, domains: readonly string[]): boolean {
-  const lower = host.toLowerCase();
-  return domains.some((d) => {
-    const domain = d.toLowerCase();
-    return lower.endsWith(domain) &&
-      (lower.length === domain.length || domain.startsWith(".") ||
-        lower[lower.length - domain.length - 1] === ".");
-  });
 }
 
 /**
@@ -793,111 +773,5 @@ class Walker {
         }
       }
     }
-  }
-}
-
-/** GNU wget's `match_except_index`: `http://h/` and `http://h/index.html` are one page. */
-function sameExceptIndex(a: string, b: string): boolean {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (i === 0) return false;
-  if (i === a.length && i === b.length) return true;
-  if (i < a.length && i < b.length) return false;
-  const longer = i < a.length ? a : b;
-  let at = i;
-  if (longer[at] !== "/") at--;
-  const rest = longer.slice(at);
-  return rest === "/" || rest === "/index.html";
-}
-
-/** The most of a stylesheet read for links. */
-const MAX_CSS_BYTES = 16 * 1024 * 1024;
-
-/** One read buffer for every page: pages are read synchronously, one at a time. */
-let chunkBuffer: Uint8Array | undefined;
-
-/** A file's text, 256 KiB at a time. */
-function* fileChunks(path: string): Generator<string> {
-  using file = Deno.openSync(path);
-  const buffer = chunkBuffer ??= new Uint8Array(256 * 1024);
-  const decoder = new TextDecoder();
-  while (true) {
-    const n = file.readSync(buffer);
-    if (n === null) break;
-    yield decoder.decode(buffer.subarray(0, n), { stream: true });
-  }
-  const rest = decoder.decode();
-  if (rest !== "") yield rest;
-}
-
-/** The first `maxBytes` of a file, as text. */
-function readPrefix(path: string, maxBytes: number): string {
-  using file = Deno.openSync(path);
-  const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = file.readSync(buffer.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return new TextDecoder().decode(buffer.subarray(0, filled));
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Creates the directories above `path` (below `root`); a file in the way is removed, as GNU
- * wget's `mkalldirs` does, so `a` (a page) and `a/b` (below it) can both be saved.
- */
-function makeParents(path: string, root: string): void {
-  const slash = path.lastIndexOf("/");
-  if (slash <= 0) return;
-  const parent = path.slice(0, slash);
-  try {
-    Deno.mkdirSync(parent, { recursive: true });
-  } catch (error) {
-    if (
-      !(error instanceof Deno.errors.AlreadyExists) && !(error instanceof Deno.errors.NotADirectory)
-    ) {
-      throw error;
-    }
-    // Walk down from the root and replace the first non-directory with a directory.
-    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
-    const parts = parent.slice(prefix.length).split("/");
-    let current = prefix.replace(/\/$/, "");
-    for (const part of parts) {
-      current = current === "" ? part : `${current}/${part}`;
-      let info: Deno.FileInfo | undefined;
-      try {
-        info = Deno.lstatSync(current);
-      } catch {
-        info = undefined;
-      }
-      if (info && !info.isDirectory) Deno.removeSync(current);
-      if (!info || !info.isDirectory) Deno.mkdirSync(current);
-    }
-  }
-}
-
-/** A symbolic link planted at a file's name is removed, never written through. */
-function removeIfLink(path: string): void {
-  try {
-    if (Deno.lstatSync(path).isSymlink) Deno.removeSync(path);
-  } catch {
-    // Absent: nothing to do.
   }
 }
