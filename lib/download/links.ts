@@ -88,35 +88,52 @@ function resolve(raw: string, base: string): string | undefined {
 
 /**
  * Finds where the value of attribute `name` sits in a tag's source text (`tag` starts at
- * `offset` in the page), for link conversion; falls back to the tag's start.
+ * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
+ * inside another attribute's quoted value never matches. Falls back to the tag's start.
  */
 function attributeSpan(
   tag: string,
   offset: number,
   name: string,
 ): { start: number; end: number } {
-  const lower = tag.toLowerCase();
-  let from = 0;
-  while (true) {
-    const at = lower.indexOf(name, from);
-    if (at < 0) return { start: offset, end: offset };
-    from = at + name.length;
-    const before = lower[at - 1];
-    if (before !== undefined && !" \t\n\r\f/\"'".includes(before)) continue;
-    let i = from;
-    while (" \t\n\r\f".includes(lower[i] ?? "x")) i++;
-    if (lower[i] !== "=") continue;
-    i++;
-    while (" \t\n\r\f".includes(lower[i] ?? "x")) i++;
-    const quote = tag[i];
-    if (quote === '"' || quote === "'") {
-      const close = tag.indexOf(quote, i + 1);
-      return { start: offset + i + 1, end: offset + (close < 0 ? tag.length : close) };
+  const space = " \t\n\r\f";
+  let i = 1;
+  // The tag name.
+  while (i < tag.length && !space.includes(tag[i]!) && tag[i] !== ">" && tag[i] !== "/") i++;
+  while (i < tag.length) {
+    while (i < tag.length && (space.includes(tag[i]!) || tag[i] === "/")) i++;
+    if (i >= tag.length || tag[i] === ">") break;
+    const nameStart = i;
+    while (i < tag.length && !space.includes(tag[i]!) && !"=>/".includes(tag[i]!)) i++;
+    // A name starting with "=" (as in `<a =x>`) takes that "=" as its first character.
+    if (i === nameStart) i++;
+    const attribute = tag.slice(nameStart, i).toLowerCase();
+    let j = i;
+    while (j < tag.length && space.includes(tag[j]!)) j++;
+    if (tag[j] !== "=") {
+      i = j;
+      continue;
     }
-    let end = i;
-    while (end < tag.length && !" \t\n\r\f>".includes(tag[end] ?? ">")) end++;
-    return { start: offset + i, end: offset + end };
+    j++;
+    while (j < tag.length && space.includes(tag[j]!)) j++;
+    const quote = tag[j];
+    let start: number;
+    let end: number;
+    if (quote === '"' || quote === "'") {
+      start = j + 1;
+      const close = tag.indexOf(quote, start);
+      end = close < 0 ? tag.length : close;
+      i = close < 0 ? tag.length : close + 1;
+    } else {
+      start = j;
+      end = j;
+      while (end < tag.length && !space.includes(tag[end]!) && tag[end] !== ">") end++;
+      i = end;
+    }
+    // The first of repeated attributes wins, as in the parser.
+    if (attribute === name) return { start: offset + start, end: offset + end };
   }
+  return { start: offset, end: offset };
 }
 
 /**
@@ -294,8 +311,12 @@ function htmlLinkScanner(
       }
       if (attributes.style !== undefined) {
         const at = span("style");
-        const css = html === undefined ? attributes.style : html.slice(at.start, at.end);
-        for (const link of cssLinks(css, base, at.start)) links.push(link);
+        const source = html?.slice(at.start, at.end);
+        const placed = source !== undefined && decodeEntities(source) === attributes.style;
+        const css = placed ? source : attributes.style;
+        for (const link of cssLinks(css, base, placed ? at.start : 0)) {
+          links.push(placed ? link : { ...link, start: 0, end: 0 });
+        }
       }
     },
     ontext(text) {
@@ -312,8 +333,13 @@ function htmlLinkScanner(
   }, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
-  function srcset(value: { start: number; end: number }, decoded: string): void {
-    const text = html === undefined ? decoded : html.slice(value.start, value.end);
+  function srcset(span: { start: number; end: number }, decoded: string): void {
+    // The source text gives positions; where it cannot be found (markup too broken to place the
+    // attribute), the parsed value gives the same links without them.
+    const source = html?.slice(span.start, span.end);
+    const placed = source !== undefined && decodeEntities(source) === decoded;
+    const value = placed ? span : noSpan;
+    const text = placed ? source : decoded;
     const space = " \f\n\r\t";
     let offset = 0;
     while (offset < text.length) {
@@ -328,12 +354,8 @@ function htmlLinkScanner(
         end--;
       }
       if (end > start) {
-        const raw = html === undefined
-          ? text.slice(start, end)
-          : text.slice(start, end).replaceAll("&amp;", "&");
-        const at = html === undefined
-          ? noSpan
-          : { start: value.start + start, end: value.start + end };
+        const raw = placed ? decodeEntities(text.slice(start, end)) : text.slice(start, end);
+        const at = placed ? { start: value.start + start, end: value.start + end } : noSpan;
         add(raw, at, {
           inline: true,
           plain: true,
