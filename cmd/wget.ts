@@ -79,6 +79,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -w, --wait SECONDS           wait between requests (m, h, d suffixes)
       --random-wait            wait 0.5 to 1.5 times --wait
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
+      --delete-after           remove each file once read for links
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -h, --help                   print this help
   -V, --version                print the version
@@ -133,6 +134,7 @@ const OPTIONS = {
   "random-wait": { type: "boolean" },
   "max-threads": { type: "string" },
   "restrict-file-names": { type: "string" },
+  "delete-after": { type: "boolean" },
   "adjust-extension": { type: "boolean", short: "E" },
   "no-verbose": { type: "boolean" },
   "no-directories": { type: "boolean" },

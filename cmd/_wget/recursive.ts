@@ -45,6 +45,7 @@ export interface WgetRecursiveValues {
   "random-wait"?: boolean;
   "max-threads"?: string;
   "restrict-file-names"?: string;
+  "delete-after"?: boolean;
   "adjust-extension"?: boolean;
 }
 
@@ -168,6 +169,7 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
     waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
     randomWait: values["random-wait"],
+    deleteAfter: values["delete-after"],
     maxThreads: values["max-threads"] === undefined
       ? 1
       : parseCount(values["max-threads"], "--max-threads", 1, 64),
@@ -201,7 +203,12 @@ export async function runRecursive(
         : Math.min(status, code);
     },
     onRemoved: (path) => {
-      if (!quiet) console.error(`Removing ${path} since it should be rejected.`);
+      if (quiet) return;
+      console.error(
+        recursive.deleteAfter
+          ? `Removing ${path}.`
+          : `Removing ${path} since it should be rejected.`,
+      );
     },
     onNotModified: (_url, path) => {
       if (quiet) return;

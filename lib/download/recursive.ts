@@ -90,6 +90,8 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
    * kept apart. @default {1}, one after another like GNU wget
    */
   maxThreads?: number | undefined;
+  /** Remove each file once it has been read for links (`--delete-after`). */
+  deleteAfter?: boolean | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
@@ -328,7 +330,9 @@ class Walker {
       }
     }
     if (
-      path !== undefined && options.acceptRules && !acceptsFileName(path, options.acceptRules)
+      path !== undefined &&
+      (options.deleteAfter ||
+        (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
       if (this.#remove(path)) options.onRemoved?.(path);
     }
@@ -444,7 +448,9 @@ class Walker {
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.
       const accept = this.#options.acceptRules;
-      if (accept && !acceptsFileName(fetched.path, accept)) this.#remove(fetched.path);
+      if (this.#options.deleteAfter || (accept && !acceptsFileName(fetched.path, accept))) {
+        this.#remove(fetched.path);
+      }
     }
     return rules;
   }

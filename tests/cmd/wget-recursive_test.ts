@@ -211,3 +211,19 @@ peerTest(
     assert.deepEqual([...trees[1]!.entries()].sort(), [...trees[0]!.entries()].sort());
   },
 );
+
+peerTest(
+  "wget -r --delete-after leaves no file and exits as GNU wget",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 3);
+    const { gnu, netkit, codes } = await mirrorBoth(
+      dir.path,
+      ["-r", "-l", "2", "--delete-after"],
+      `${site.origin}/docs/`,
+    );
+    assert.deepEqual([gnu.size, netkit.size], [0, 0]);
+    assert.equal(codes[1], codes[0]);
+  },
+);
