@@ -68,6 +68,13 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-H", "-l", "3", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "-H", "-l", "3", "--exclude-domains", "invalid,localhost"], path: "/" },
   { args: ["-r", "-H", "-l", "3", "-np", "-k", "-D", "localhost,127.0.0.1"], path: "/" },
+  // Start URLs that redirect, a directory named without its slash, a stylesheet, plain text.
+  { args: ["-r"], path: "/old.html" },
+  { args: ["-r", "-np"], path: "/docs" },
+  { args: ["-r", "-np"], path: "/docs/moved/" },
+  { args: ["-p", "-k"], path: "/old.html" },
+  { args: ["-r", "-l", "1"], path: "/style.css" },
+  { args: ["-r"], path: "/data.txt" },
   { args: ["-r", "--max-threads", "4"], path: "/" },
   { args: ["-r", "-k", "--restrict-file-names=windows"], path: "/" },
   { args: ["-r", "--restrict-file-names=lowercase"], path: "/files/" },
