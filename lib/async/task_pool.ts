@@ -3,19 +3,33 @@
  * runtime (the lecture: the networking lecture notes netkit implements). At most `concurrency`
  * tasks run at once; the rest wait in order.
  *
+ * Closing means the same here as for {@linkcode WorkerPool}: `close()` refuses new tasks, drops
+ * the queued ones (a {@linkcode PoolClosedError} each) and waits for the running ones;
+ * `drain()` waits for the queue and the running tasks to finish, and leaves the pool open.
+ * A graceful shutdown is `await pool.drain(); await pool.close();`.
+ *
  * @module
  */
 
-/** A unit of work: a function that returns a value or a promise. */
-export type Task<T = unknown> = () => T | PromiseLike<T>;
+import { PoolClosedError } from "./pool_closed_error.ts";
 
-/** {@linkcode TaskPool.schedule} or {@linkcode TaskPool.run} was called after `close()`. */
-export class PoolClosedError extends Error {
-  /** Builds the error. */
-  constructor() {
-    super("The task pool is closed");
-    this.name = "PoolClosedError";
-  }
+export { PoolClosedError };
+
+/**
+ * A unit of work: a function that returns a value or a promise. A task started by
+ * {@linkcode TaskPool.run} receives the caller's `signal`, so it can stop when the caller gives
+ * up.
+ */
+export type Task<T = unknown> = (signal?: AbortSignal) => T | PromiseLike<T>;
+
+/** Options of {@linkcode TaskPool.run}. */
+export interface TaskRunOptions {
+  /**
+   * Give up on the task: `run()` rejects at once with `signal.reason`. A queued task is taken
+   * out of the queue and never starts; a running one gets the signal as its argument and keeps
+   * its slot until it returns.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@linkcode TaskPool}. */
@@ -29,6 +43,12 @@ export interface TaskPoolOptions {
 
 interface Waiter {
   resolve: () => void;
+}
+
+/** A queued task and what to do when it is dropped instead of run. */
+interface Entry {
+  task: Task;
+  drop: (error: unknown) => void;
 }
 
 /**
@@ -94,7 +114,7 @@ export class TaskPool implements AsyncDisposable {
   #active = 0;
   // A queue as an array with a moving head, so taking the next task costs no copying; taken
   // slots hold undefined so the finished task can be collected.
-  #queue: (Task | undefined)[] = [];
+  #queue: (Entry | undefined)[] = [];
   #head = 0;
   #closed = false;
   #pumping = false;
@@ -162,9 +182,21 @@ export class TaskPool implements AsyncDisposable {
    * ```
    */
   schedule(task: Task): void {
-    if (this.#closed) throw new PoolClosedError();
-    if (this.#active < this.#concurrency) this.#start(task);
-    else this.#queue.push(task);
+    if (this.#closed) throw new PoolClosedError("task pool");
+    this.#enqueue({ task, drop: (error) => this.#report(error) });
+  }
+
+  #enqueue(entry: Entry): void {
+    if (this.#active < this.#concurrency) this.#start(entry.task);
+    else this.#queue.push(entry);
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.#onError(error);
+    } catch {
+      // A throwing error handler must not break the pool either.
+    }
   }
 
   /**
@@ -181,16 +213,38 @@ export class TaskPool implements AsyncDisposable {
    * assert.equal(await pool.run(() => 6 * 7), 42);
    * ```
    */
-  run<T>(task: Task<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new PoolClosedError());
+  run<T>(task: Task<T>, options: TaskRunOptions = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(new PoolClosedError("task pool"));
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
-      this.schedule(async () => {
-        try {
-          resolve(await task());
-        } catch (error) {
-          reject(error);
-        }
-      });
+      let settled = false;
+      const settle = (how: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener("abort", onAbort);
+        how();
+      };
+      const entry: Entry = {
+        task: async () => {
+          try {
+            const value = await task(signal);
+            settle(() => resolve(value));
+          } catch (error) {
+            settle(() => reject(error));
+          }
+        },
+        drop: (error) => settle(() => reject(error)),
+      };
+      const onAbort = () => {
+        // Still queued: out of the queue, never to start.
+        const at = this.#queue.indexOf(entry, this.#head);
+        if (at >= 0) this.#queue.splice(at, 1);
+        settle(() => reject(signal!.reason));
+        if (at >= 0) this.#wake();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#enqueue(entry);
     });
   }
 
@@ -236,8 +290,10 @@ export class TaskPool implements AsyncDisposable {
   }
 
   /**
-   * Refuses new tasks from now on and resolves when the scheduled ones have finished. Calling it
-   * twice is harmless.
+   * Refuses new tasks from now on, drops the queued ones (each {@linkcode TaskPool.run} caller
+   * gets a {@linkcode PoolClosedError}; a scheduled task's `onError` gets one) and resolves when
+   * the running ones have finished. Calling it twice is harmless. To finish the queue first,
+   * `await pool.drain()` before.
    *
    * @example
    * ```ts
@@ -245,14 +301,26 @@ export class TaskPool implements AsyncDisposable {
    * import { PoolClosedError, TaskPool } from "@netkit/netkit/async";
    *
    * const pool = new TaskPool(1);
+   * const running = pool.run(() => new Promise((resolve) => setTimeout(() => resolve("ran"), 1)));
+   * const queued = assert.rejects(pool.run(() => "never"), PoolClosedError);
    * await pool.close();
+   * assert.equal(await running, "ran");
+   * await queued;
    * assert.throws(() => pool.schedule(() => {}), PoolClosedError);
    * await assert.rejects(pool.run(() => 1), PoolClosedError);
    * await pool.close(); // twice is harmless
    * ```
    */
   close(): Promise<void> {
-    this.#closed = true;
+    if (!this.#closed) {
+      this.#closed = true;
+      const dropped = this.#queue.slice(this.#head) as Entry[];
+      this.#queue = [];
+      this.#head = 0;
+      const error = new PoolClosedError("task pool");
+      for (const entry of dropped) entry.drop(error);
+      this.#wake();
+    }
     return this.drain();
   }
 
@@ -278,16 +346,17 @@ export class TaskPool implements AsyncDisposable {
   }
 
   readonly #failAndFinish = (error: unknown): void => {
-    try {
-      this.#onError(error);
-    } catch {
-      // A throwing error handler must not break the pool either.
-    }
+    this.#report(error);
     this.#finish();
   };
 
   readonly #finish = (): void => {
     this.#active--;
+    this.#wake();
+  };
+
+  /** Starts queued tasks while slots are free, then tells the waiters. */
+  #wake(): void {
     // Synchronous tasks finish inside #start; the flag turns that recursion into this loop.
     if (this.#pumping) return;
     this.#pumping = true;
@@ -299,7 +368,7 @@ export class TaskPool implements AsyncDisposable {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
       }
-      this.#start(next);
+      this.#start(next.task);
     }
     this.#pumping = false;
     if (this.#head === this.#queue.length && this.#head > 0) {
@@ -309,8 +378,8 @@ export class TaskPool implements AsyncDisposable {
     if (this.#active < this.#concurrency && this.#slotWaiters.length > 0) {
       for (const waiter of this.#slotWaiters.splice(0)) waiter.resolve();
     }
-    if (this.#active === 0 && this.#drainWaiters.length > 0) {
+    if (this.#active === 0 && this.pending === 0 && this.#drainWaiters.length > 0) {
       for (const waiter of this.#drainWaiters.splice(0)) waiter.resolve();
     }
-  };
+  }
 }

@@ -1,9 +1,17 @@
 /**
- * Asks one DNS server one question with netkit's own codec: over UDP (`node:dgram`, which needs
- * no unstable flag), then over TCP (RFC 7766) when the answer comes back truncated. The answer is
- * returned whatever its RCODE; reading it is the resolver's job. A server that stays silent gives
- * a {@linkcode DnsTimeoutError} after `timeoutMs`, never a hang; one that answers garbage gives a
- * {@linkcode DnsBadResponseError}.
+ * Asks one DNS server one question with netkit's own codec: over UDP, then over TCP (RFC 7766)
+ * when the answer comes back truncated. The answer is returned whatever its RCODE; reading it is
+ * the resolver's job. A server that stays silent gives a {@linkcode DnsTimeoutError} after
+ * `timeoutMs`, never a hang; one that answers garbage gives a {@linkcode DnsBadResponseError}.
+ *
+ * Permissions: the UDP socket binds port 0 of the loopback address for a loopback server, of the
+ * family's wildcard address otherwise, and only once `Deno.permissions` says that bind is granted;
+ * without the grant (`--allow-net=127.0.0.1:5353` grants the server only) the question goes over
+ * TCP, which needs nothing beyond the server's address, as `Deno.resolveDns` needs nothing more.
+ * The socket is `node:dgram`'s, not `Deno.listenDatagram`'s, which needs `--unstable-net` (the
+ * commands run without it); `node:dgram` reports a refused bind as an uncaught error no caller can
+ * catch, hence the check before binding. A refusal Deno makes anyway (the TCP connection) is a
+ * {@linkcode MissingPermissionError} naming the flag to grant.
  *
  * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
  * truncated and is fetched over TCP. Each question uses a fresh UDP socket, so a fresh random
@@ -22,6 +30,7 @@ import { inetNtop, inetPton } from "../net/inet.ts";
 import { createClientSocket, parsePort } from "../net/socket.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** The port DNS servers listen on. */
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
@@ -122,8 +131,15 @@ export async function readSystemNameServers(
   let text = "";
   try {
     text = await readConfigFile(path, MAX_RESOLV_CONF_BYTES);
-  } catch {
-    // No file (or an absurd one): the default below.
+  } catch (error) {
+    // No file (or an absurd one): the default below. A file Deno may not read is no missing
+    // file: going on with 127.0.0.1 would ask the wrong server without a word.
+    if (error instanceof Deno.errors.NotCapable) {
+      throw MissingPermissionError.from(error, "reading the name servers", {
+        kind: "read",
+        target: path,
+      });
+    }
   }
   const servers: Required<NameServer>[] = [];
   for (const [keyword, address] of configLines(text)) {
@@ -144,6 +160,35 @@ export interface DnsQueryOptions {
   nameServer: NameServer;
   /** Give up after this long, UDP and TCP together. @default {5000} */
   timeoutMs?: number;
+  /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
+  signal?: AbortSignal | undefined;
+}
+
+function isLoopback(address: string): boolean {
+  return address === "::1" || /^127\./.test(address);
+}
+
+/**
+ * The address a UDP socket for `server` binds, port 0 (a random source port for each question):
+ * the loopback address of the family for a loopback server, else the wildcard of the family.
+ */
+function udpBindAddress(server: string): string {
+  const six = server.includes(":");
+  if (isLoopback(server)) return six ? "::1" : "127.0.0.1";
+  return six ? "::" : "0.0.0.0";
+}
+
+/**
+ * Whether Deno lets this process bind a UDP socket to `address` port 0. Checked before binding:
+ * `node:dgram` reports a refused bind as an uncaught error that no caller could catch.
+ */
+function mayBindUdp(address: string): boolean {
+  const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
+  try {
+    return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+  } catch {
+    return false;
+  }
 }
 
 function randomId(): number {
@@ -193,11 +238,14 @@ async function queryUdp(
   name: string,
   server: Required<NameServer>,
   timeoutMs: number,
+  bindAddress: string,
+  signal?: AbortSignal,
 ): Promise<DnsMessage> {
   const where = formatNameServer(server);
   const id = readUint16(query, 0);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
   const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
+  signal?.throwIfAborted();
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
   return new Promise<DnsMessage>((resolve, reject) => {
     let done = false;
@@ -207,6 +255,7 @@ async function queryUdp(
       if (done) return;
       done = true;
       timers.forEach(clearTimeout);
+      signal?.removeEventListener("abort", onAbort);
       try {
         socket.close(settle);
       } catch {
@@ -214,13 +263,22 @@ async function queryUdp(
       }
     };
     const fail = (error: unknown) => finish(() => reject(error));
+    // Settles at once; the socket closes meanwhile.
+    const onAbort = () => {
+      if (done) return;
+      const reason = signal!.reason;
+      finish(() => {});
+      reject(reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let bound = false;
     socket.on("error", (error: Error) => {
       const failure = classifySocketError(error);
       fail(
         new SocketError({
-          step: "read",
-          host: server.hostname,
-          port: server.port,
+          step: bound ? "read" : "bind",
+          host: bound ? server.hostname : bindAddress,
+          port: bound ? server.port : 0,
           failure,
           cause: error,
         }),
@@ -271,8 +329,13 @@ async function queryUdp(
           : new DnsTimeoutError(name, timeoutMs, { server: where }),
       );
     }, timeoutMs));
-    timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
-    send(); // binds the socket to a random port first
+    // Only what the question needs, port 0: a random source port for each question.
+    socket.bind(0, bindAddress, () => {
+      bound = true;
+      if (done) return;
+      timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      send();
+    });
   });
 }
 
@@ -282,14 +345,22 @@ async function queryTcp(
   name: string,
   server: Required<NameServer>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const where = formatNameServer(server);
   // One budget for connecting and the exchange together.
   const started = performance.now();
   let conn: Deno.TcpConn;
   try {
-    conn = await createClientSocket(server.hostname, server.port, { timeoutMs });
+    conn = await createClientSocket(server.hostname, server.port, { timeoutMs, signal });
   } catch (error) {
+    signal?.throwIfAborted();
+    if (error instanceof SocketError && error.cause instanceof Deno.errors.NotCapable) {
+      throw MissingPermissionError.from(error.cause, `asking the name server ${where} over TCP`, {
+        kind: "net",
+        target: where,
+      });
+    }
     if (error instanceof SocketError && error.failure === "timed-out") {
       throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
     }
@@ -301,16 +372,28 @@ async function queryTcp(
     timedOut = true;
     stream.close();
   }, Math.max(1, timeoutMs - (performance.now() - started)));
+  const { promise: aborted, reject: abortWith } = Promise.withResolvers<never>();
+  aborted.catch(() => {});
+  const onAbort = () => {
+    abortWith(signal!.reason);
+    stream.close();
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   try {
     const framed = new Uint8Array(2 + query.length);
     new DataView(framed.buffer).setUint16(0, query.length);
     framed.set(query, 2);
-    await stream.write(framed);
-    await stream.flush();
-    const head = await stream.readExactly(2);
-    const length = readUint16(head, 0);
-    return await stream.readExactly(length);
+    const exchange = async () => {
+      await stream.write(framed);
+      await stream.flush();
+      const head = await stream.readExactly(2);
+      const length = readUint16(head, 0);
+      return await stream.readExactly(length);
+    };
+    return await Promise.race([exchange(), aborted]);
   } catch (error) {
+    signal?.throwIfAborted();
     if (timedOut) throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
     if (error instanceof UnexpectedEofError) {
       throw new DnsBadResponseError(name, "the TCP connection closed mid-answer", {
@@ -320,6 +403,7 @@ async function queryTcp(
     }
     throw error;
   } finally {
+    signal?.removeEventListener("abort", onAbort);
     clearTimeout(timer);
     stream.close();
   }
@@ -336,6 +420,9 @@ async function queryTcp(
  * @throws {DnsBadResponseError} when what came back is malformed or answers another question.
  * @throws {DnsFormatError} when `name` cannot be encoded.
  * @throws {SocketError} when the socket itself fails (TCP connection refused, …).
+ * @throws {MissingPermissionError} when Deno's permissions allow neither a UDP socket nor a TCP
+ * connection to the server.
+ * @throws The `signal`'s reason when aborted.
  *
  * @example Ask a loopback server that knows no such name
  * ```ts
@@ -387,11 +474,34 @@ export async function queryDns(
     questions: [{ name, type, class: DNS_CLASS_IN }],
   });
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const deadline = Date.now() + timeoutMs;
-  const answer = await queryUdp(query, check, name, server, timeoutMs);
-  if (!answer.truncated) return answer;
+  const bindAddress = udpBindAddress(server.hostname);
+  // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
+  // a local port), ask over TCP, which needs only the server's address: every server answers
+  // there too (RFC 7766).
+  const udp = mayBindUdp(bindAddress);
+  if (udp) {
+    const answer = await queryUdp(query, check, name, server, timeoutMs, bindAddress, signal);
+    if (!answer.truncated) return answer;
+  }
   const left = Math.max(1, deadline - Date.now());
-  const bytes = await queryTcp(query, name, server, left);
+  let bytes: Uint8Array;
+  try {
+    bytes = await queryTcp(query, name, server, left, signal);
+  } catch (error) {
+    // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
+    if (!udp && error instanceof SocketError && error.step === "connect") {
+      const local = bindAddress.includes(":") ? `[${bindAddress}]:0` : `${bindAddress}:0`;
+      throw new MissingPermissionError(
+        { kind: "net", target: local },
+        `asking the name server ${formatNameServer(server)} over UDP (over TCP: ${error.message})`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const where = formatNameServer(server);
   let message: DnsMessage;
   try {

@@ -7,6 +7,7 @@
  */
 
 import { rcodeName } from "./message.ts";
+import { markNetkitError, NetkitError } from "../io/netkit_error.ts";
 
 /** What went wrong in a DNS lookup. */
 export type DnsFailure =
@@ -18,6 +19,28 @@ export type DnsFailure =
   | "cname-loop"
   | "cname-too-long";
 
+/**
+ * The `code` of each failure, as Node's `dns` module names them where it has a name (`ENOTFOUND`,
+ * `ENODATA`, `ESERVFAIL`, `EBADRESP`), netkit's `TIMEOUT` for a deadline.
+ */
+const FAILURE_CODES: Record<DnsFailure, string> = {
+  "not-found": "ENOTFOUND",
+  "no-data": "ENODATA",
+  "server-failure": "ESERVFAIL",
+  "timed-out": "TIMEOUT",
+  "bad-response": "EBADRESP",
+  "cname-loop": "CNAME_LOOP",
+  "cname-too-long": "CNAME_TOO_LONG",
+};
+
+/** The `code` of a server's error answer, as Node's `dns` module names them. */
+const RCODE_CODES: Record<string, string> = {
+  FORMERR: "EFORMERR",
+  SERVFAIL: "ESERVFAIL",
+  NOTIMP: "ENOTIMP",
+  REFUSED: "EREFUSED",
+};
+
 /** Options of the {@linkcode DnsError} classes. */
 export interface DnsErrorOptions {
   /** The name server asked, as `HOST:PORT` or `[HOST]:PORT`. */
@@ -27,7 +50,10 @@ export interface DnsErrorOptions {
 }
 
 /**
- * The base of every DNS lookup error; `failure` says which case it is.
+ * The base of every DNS lookup error; `failure` says which case it is, and `code` (it is a
+ * `NetkitError`) the same as Node's `dns` module spells it: `ENOTFOUND`, `ENODATA`, `ESERVFAIL`
+ * (`EREFUSED`, `ENOTIMP`, `EFORMERR` for those answers), `TIMEOUT`, `EBADRESP`, `CNAME_LOOP`,
+ * `CNAME_TOO_LONG`.
  *
  * @example Branch on the kind of failure
  * ```ts
@@ -36,10 +62,11 @@ export interface DnsErrorOptions {
  *
  * const error: DnsError = new DnsNotFoundError("nx.test", { server: "127.0.0.1:53" });
  * assert.equal(error.failure, "not-found");
+ * assert.equal(error.code, "ENOTFOUND");
  * assert.equal(error.query, "nx.test");
  * ```
  */
-export class DnsError extends Error {
+export class DnsError extends NetkitError {
   /** Which case this is. */
   readonly failure: DnsFailure;
   /** The name (or address) looked up. */
@@ -49,7 +76,9 @@ export class DnsError extends Error {
 
   /** Builds the error: `Cannot resolve "QUERY": DETAIL`. */
   constructor(failure: DnsFailure, query: string, detail: string, options: DnsErrorOptions = {}) {
-    super(`Cannot resolve "${query}": ${detail}`, { cause: options.cause });
+    super(FAILURE_CODES[failure], `Cannot resolve "${query}": ${detail}`, {
+      cause: options.cause,
+    });
     this.name = "DnsError";
     this.failure = failure;
     this.query = query;
@@ -108,6 +137,7 @@ export class DnsNoDataError extends DnsError {
  *
  * const error = new DnsServerError("a.test", 5, { server: "127.0.0.1:53" });
  * assert.equal(error.rcodeName, "REFUSED");
+ * assert.equal(error.code, "EREFUSED");
  * ```
  */
 export class DnsServerError extends DnsError {
@@ -127,6 +157,7 @@ export class DnsServerError extends DnsError {
     this.name = "DnsServerError";
     this.rcode = rcode;
     this.rcodeName = name;
+    markNetkitError(this, RCODE_CODES[name] ?? "ESERVFAIL");
   }
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** The file read by default. */
 export const NSSWITCH_CONF_FILE = "/etc/nsswitch.conf";
@@ -91,7 +92,8 @@ export function parseHostsSources(text: string): NssSource[] {
 /**
  * Reads the `hosts:` sources of the system.
  *
- * @param path The file; a missing or unreadable one gives {@linkcode DEFAULT_HOSTS_SOURCES}.
+ * @param path The file; a missing (or oversized) one gives {@linkcode DEFAULT_HOSTS_SOURCES}.
+ * @throws {MissingPermissionError} when Deno's permissions refuse to read the file.
  *
  * @example
  * ```ts
@@ -105,7 +107,14 @@ export function parseHostsSources(text: string): NssSource[] {
 export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promise<NssSource[]> {
   try {
     return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, parseHostsSources, "nsswitch");
-  } catch {
+  } catch (error) {
+    // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
+    if (error instanceof Deno.errors.NotCapable) {
+      throw MissingPermissionError.from(error, "reading the name service order", {
+        kind: "read",
+        target: path,
+      });
+    }
     return [...DEFAULT_HOSTS_SOURCES];
   }
 }

@@ -8,6 +8,7 @@
  */
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
 /** The file read by default. */
@@ -207,7 +208,9 @@ export function searchNames(
  * the host name (each read only where permitted; a variable or the host name that may not be
  * read counts as unset).
  *
- * @param path The file; a missing or unreadable one counts as empty, as for glibc.
+ * @param path The file; a missing (or oversized) one counts as empty, as for glibc.
+ * @throws {MissingPermissionError} when Deno's permissions refuse to read the file (a silent
+ * fall-back to 127.0.0.1 would ask the wrong server); it names the `--allow-read` to grant.
  *
  * @example A missing file gives glibc's defaults
  * ```ts
@@ -234,8 +237,16 @@ export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promi
       (text) => parseResolvConf(text, sources),
       key,
     );
-  } catch {
-    // No file, no permission, or an absurd one: the defaults.
+  } catch (error) {
+    // A file Deno may not read is no missing file: going on with 127.0.0.1 would ask the wrong
+    // server without a word.
+    if (error instanceof Deno.errors.NotCapable) {
+      throw MissingPermissionError.from(error, "reading the resolver configuration", {
+        kind: "read",
+        target: path,
+      });
+    }
+    // No file, or an absurd one: the defaults.
     return parseResolvConf("", sources);
   }
 }

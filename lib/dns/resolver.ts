@@ -34,8 +34,16 @@ import {
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
-import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, reverseLookupName } from "./message.ts";
+import {
+  DNS_CLASS_IN,
+  DNS_RCODE,
+  DNS_TYPE,
+  type DnsMessage,
+  reverseLookupName,
+} from "./message.ts";
+import { SocketError } from "../net/socket_error.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
 import { sortAddresses } from "./address_order.ts";
 import {
@@ -66,6 +74,8 @@ export interface ResolveOptions {
    * @default {"/etc/resolv.conf"}
    */
   resolvConf?: string;
+  /** Abort the lookup: it rejects with `signal.reason` at once and its sockets are closed. */
+  signal?: AbortSignal | undefined;
   /**
    * The nsswitch.conf whose `hosts:` line orders the hosts file (`files`) and DNS (`dns`) when
    * no `nameServer` is given; `false` keeps the fixed order hosts file, then DNS.
@@ -113,14 +123,23 @@ export interface HostEntry {
   source: "literal" | "hosts-file" | "dns";
 }
 
-async function loadHostsFile(option: string | false | undefined) {
+async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
+  signal?.throwIfAborted();
   if (option === false) return [];
+  const path = option ?? HOSTS_FILE_PATH;
   try {
-    return await readHostsFile(option ?? HOSTS_FILE_PATH);
+    const entries = await readHostsFile(path);
+    signal?.throwIfAborted();
+    return entries;
   } catch (error) {
+    signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return [];
-    throw error;
+    throw MissingPermissionError.from(
+      error,
+      `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
+      { kind: "read", target: path },
+    );
   }
 }
 
@@ -158,6 +177,71 @@ function chainEnd(chain: string[]): string {
   return end;
 }
 
+/** How long a UDP question waits before the server's TCP port is probed. */
+const PROBE_DELAY_MS = 5;
+/** How long a server that accepted a probe is not probed again. */
+const PROBE_TRUST_MS = 30_000;
+/** Servers that accepted a TCP probe, and until when that is trusted. */
+const probedAlive = new Map<string, number>();
+
+/**
+ * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
+ * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
+ * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
+ * question is given up at once so that the next server is asked. A server that accepts the probe
+ * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for the
+ * system's name servers only, which serve TCP as RFC 7766 requires.
+ */
+async function queryWithProbe(
+  name: string,
+  type: number,
+  nameServer: Required<NameServer>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<DnsMessage> {
+  const key = formatNameServer(nameServer);
+  const trusted = (probedAlive.get(key) ?? 0) > Date.now();
+  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
+  const stop = new AbortController();
+  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const probe = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      try {
+        const conn = await Deno.connect({
+          hostname: nameServer.hostname,
+          port: nameServer.port,
+          signal: linked,
+        });
+        conn.close();
+        probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+      } catch (error) {
+        if (error instanceof Deno.errors.ConnectionRefused) {
+          reject(
+            new SocketError({
+              step: "connect",
+              host: nameServer.hostname,
+              port: nameServer.port,
+              failure: "refused",
+              cause: error,
+            }),
+          );
+        }
+        // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
+      }
+    }, PROBE_DELAY_MS);
+  });
+  try {
+    return await Promise.race([
+      queryDns(name, type, { nameServer, timeoutMs, signal: linked }),
+      probe,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    stop.abort();
+  }
+}
+
 /**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
  * for `type` records of `name`, following CNAMEs inside answers and with new questions.
@@ -181,7 +265,11 @@ async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        answer = await queryDns(current, type, { nameServer, timeoutMs });
+        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
+        // TCP, while a server the caller names may be UDP only.
+        answer = config
+          ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
+          : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({
           step: "query",
           name: current,
@@ -196,6 +284,9 @@ async function lookupChain(
         }
         break;
       } catch (error) {
+        // An abort and a missing permission end the lookup; the next server would fare no better.
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
         options.trace?.({
           step: "query",
           name: current,
@@ -275,6 +366,9 @@ async function lookupChain(
  * @throws {DnsBadResponseError} the answer was garbage.
  * @throws {DnsCnameChainError} the CNAME chain loops or is longer than {@linkcode MAX_CNAME_LINKS}.
  * @throws {SocketError} a socket failed (e.g. the TCP fallback was refused).
+ * @throws {MissingPermissionError} Deno's permissions refused a read (hosts file, resolv.conf) or
+ * the socket; the error names the flag to grant.
+ * @throws The `signal`'s reason when aborted.
  *
  * @example An address literal answers itself
  * ```ts
@@ -356,7 +450,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       // As glibc's files source: the name as typed; a final dot matches no line.
       const match = absolute
         ? undefined
-        : findHostByName(await loadHostsFile(options.hostsFile), hostName, family);
+        : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
       if (match) {
         options.trace?.({ step: "source", source: "files", outcome: "success" });
         return { ...match, source: "hosts-file" };
@@ -384,6 +478,9 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
           source: "dns",
         };
       } catch (error) {
+        // An abort and a refused permission end the lookup; another source would not help.
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
         failure = error;
         status = nssStatusOf(error);
       }
@@ -499,7 +596,10 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
-  const names = findHostByAddress(await loadHostsFile(options.hostsFile), address);
+  const names = findHostByAddress(
+    await loadHostsFile(options.hostsFile, options.signal),
+    address,
+  );
   if (names) return names;
   try {
     const config = options.nameServer === undefined

@@ -25,6 +25,7 @@ import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
+import { NetkitError } from "../io/netkit_error.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -40,12 +41,12 @@ export const WGET_EXIT = {
 } as const;
 
 /** Writing the downloaded file failed (create, open, write, stat). */
-export class DownloadFileError extends Error {
+export class DownloadFileError extends NetkitError {
   /** The file involved. */
   readonly path: string;
   /** Builds the error; the OS error is kept as `cause`. */
   constructor(path: string, cause: unknown) {
-    super(`Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
+    super("FILE", `Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
   }

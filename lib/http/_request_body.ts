@@ -100,7 +100,11 @@ async function writeStream(
         await stream.write(value);
       }
     }
-    if (stop()) return;
+    if (stop()) {
+      // The exchange no longer wants the rest (an early response, a failure): let the source go.
+      reader.cancel().catch(() => {});
+      return;
+    }
     if (length === "chunked") await stream.write("0\r\n\r\n");
     else if (sent !== length) {
       throw new RangeError(

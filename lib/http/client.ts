@@ -775,7 +775,9 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
           if (send.state === "sending") {
             send.state = "failed";
             send.error = error;
-            stream.close();
+            // The body's own failure (its source, its length) ends the exchange. A write the
+            // server refused may come with an answer already sent (413): the head read decides.
+            if (!(error instanceof SocketError)) stream.close();
           }
         }
       });
@@ -792,7 +794,7 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
         },
       });
     } catch (error) {
-      throw send.state === "failed" ? send.error : error;
+      throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
     }
     // A final status before 100 Continue: the body is not sent. (If it is being sent, the
     // server answered early; the rest goes out while the response is read, and the

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { markNetkitError, NetkitError } from "../io/netkit_error.ts";
+import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
 /**
  * The server's response is not HTTP/1.x as the client can read it: a bad status line, header,
  * chunk size or framing.
@@ -23,6 +25,7 @@ export class HttpProtocolError extends SyntaxError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "HttpProtocolError";
+    markNetkitError(this, "HTTP_PROTOCOL");
   }
 }
 
@@ -52,6 +55,7 @@ export class HeaderLimitError extends RangeError {
         : `Response has more than ${limit} header lines`,
     );
     this.name = "HeaderLimitError";
+    markNetkitError(this, "HEADER_LIMIT");
     this.kind = kind;
     this.limit = limit;
   }
@@ -70,7 +74,7 @@ export class HeaderLimitError extends RangeError {
  * assert.equal(error.message, 'Server answered 404 Not Found for "http://127.0.0.1/x"');
  * ```
  */
-export class HttpStatusError extends Error {
+export class HttpStatusError extends NetkitError {
   /** The status code. */
   readonly status: number;
   /** The reason phrase. */
@@ -79,7 +83,7 @@ export class HttpStatusError extends Error {
   readonly url: string;
   /** Builds the error. */
   constructor(status: number, reason: string, url: string) {
-    super(`Server answered ${status}${reason ? ` ${reason}` : ""} for "${url}"`);
+    super("HTTP_STATUS", `Server answered ${status}${reason ? ` ${reason}` : ""} for "${url}"`);
     this.name = "HttpStatusError";
     this.status = status;
     this.reason = reason;
@@ -101,12 +105,12 @@ export class HttpStatusError extends Error {
  * assert.equal(error.url, "http://a/");
  * ```
  */
-export class RedirectError extends Error {
+export class RedirectError extends NetkitError {
   /** The URL where the redirects were stopped. */
   readonly url: string;
   /** Builds the error. */
   constructor(message: string, url: string) {
-    super(message);
+    super("REDIRECT", message);
     this.name = "RedirectError";
     this.url = url;
   }
@@ -124,10 +128,10 @@ export class RedirectError extends Error {
  * assert.equal(error.name, "ConnectionClosedError");
  * ```
  */
-export class ConnectionClosedError extends Error {
-  /** Builds the error. */
+export class ConnectionClosedError extends UnexpectedEofError {
+  /** Builds the error (an {@linkcode UnexpectedEofError}: one end-of-stream error in netkit). */
   constructor(message: string) {
-    super(message);
+    super(Number.NaN, Number.NaN, message);
     this.name = "ConnectionClosedError";
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { markNetkitError } from "../io/netkit_error.ts";
 import { percentDecode } from "../internal/percent_decode.ts";
 import { formatHostPort } from "../net/host_port.ts";
 
@@ -38,6 +39,7 @@ export class UrlError extends SyntaxError {
     super(message);
     this.name = "UrlError";
     this.url = url;
+    markNetkitError(this, "INVALID_URL");
   }
 }
 

@@ -11,6 +11,7 @@
 export * from "./duplex.ts";
 export * from "./write_all.ts";
 export * from "./buffered_line_writer.ts";
+export * from "./missing_permission_error.ts";
 export * from "./netkit_error.ts";
 export * from "./unexpected_eof_error.ts";
 export * from "./line_too_long_error.ts";

@@ -1,16 +1,23 @@
 /**
  * The lecture's `subprocess_t` (the lecture: the networking lecture notes netkit implements) on
- * `Deno.Command`: start a program, maybe feed its stdin, read its stdout line by line, learn its
- * exit status, and kill it when the caller gives up.
+ * `Deno.Command`: start a program, maybe feed its stdin, read its stdout line by line, read or
+ * collect its stderr, learn its exit status, and kill it when the caller gives up.
  *
  * @module
  */
 
 import { DEFAULT_MAX_LINE_BYTES, SocketStream } from "../net/socket_stream.ts";
 import { duplexFromStreams } from "../io/duplex.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** Where a child's standard stream goes. */
 export type SubprocessStdio = "piped" | "inherit" | "null";
+
+/** How long disposal waits after SIGTERM before it sends SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+/** The most stderr bytes kept in `"collect"` mode, by default. */
+export const DEFAULT_MAX_STDERR_BYTES = 65_536;
 
 /** Options for {@linkcode subprocess}. */
 export interface SubprocessOptions {
@@ -18,10 +25,20 @@ export interface SubprocessOptions {
   stdin?: SubprocessStdio;
   /** `"piped"` to read the child's output with {@linkcode Subprocess.lines}. @default {"piped"} */
   stdout?: SubprocessStdio;
-  /** The child's stderr. @default {"inherit"} */
-  stderr?: SubprocessStdio;
-  /** Kills the child (SIGTERM) when aborted. */
-  signal?: AbortSignal;
+  /**
+   * The child's stderr. `"collect"`: read in the background (so a chatty child never blocks on
+   * it) and kept, the last `maxStderrBytes` of it, for {@linkcode Subprocess.stderrText}.
+   * `"piped"`: a stream, {@linkcode Subprocess.stderr}, that the caller reads, alongside stdout
+   * (a child blocks once a pipe nobody reads is full, as with any pipe). @default {"inherit"}
+   */
+  stderr?: SubprocessStdio | "collect";
+  /** In `"collect"` mode, how much of the end of stderr to keep. @default {65536} */
+  maxStderrBytes?: number;
+  /**
+   * Kills the child (SIGTERM) when aborted; then `status`, `lines()` and `stderrText()` reject
+   * with `signal.reason` at once.
+   */
+  signal?: AbortSignal | undefined;
   /** The longest stdout line accepted. @default {65536} */
   maxLineBytes?: number;
   /** Extra environment variables for the child. */
@@ -36,14 +53,28 @@ export interface Subprocess extends AsyncDisposable {
   readonly pid: number;
   /** The child's stdin when `stdin: "piped"`, else null. Close it to send end of file. */
   readonly stdin: WritableStream<Uint8Array> | null;
-  /** Settles when the child ends: its exit code, or the signal that killed it. */
+  /** The child's stderr when `stderr: "piped"`, else null. */
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /**
+   * Settles when the child ends: its exit code, or the signal that killed it. Rejects with the
+   * `signal`'s reason when the caller aborts.
+   */
   readonly status: Promise<Deno.CommandStatus>;
   /**
    * The child's stdout, line by line (CRLF or LF, without the ending), when `stdout: "piped"`.
    *
    * @throws {LineTooLongError} for a line over `maxLineBytes`.
+   * @throws The `signal`'s reason when the caller aborts.
    */
   lines(): AsyncIterableIterator<string>;
+  /**
+   * With `stderr: "collect"`: what the child wrote on stderr (its last `maxStderrBytes`, decoded
+   * as UTF-8), once it has closed its stderr (usually on exit).
+   *
+   * @throws {TypeError} when stderr is not `"collect"`.
+   * @throws The `signal`'s reason when the caller aborts.
+   */
+  stderrText(): Promise<string>;
   /** Sends a signal; harmless once the child has ended. */
   kill(signal?: Deno.Signal): void;
 }
@@ -52,8 +83,11 @@ export interface Subprocess extends AsyncDisposable {
  * Starts `argv[0]` with the arguments `argv[1…]`.
  *
  * @param argv The program (a path, or a name looked up in `PATH`) and its arguments.
- * @returns The running child; dispose it (`await using`) to kill it if still running and reap it.
+ * @returns The running child; dispose it (`await using`) to kill it if still running (SIGTERM, then
+ * SIGKILL after 2 s) and reap it.
  * @throws {Deno.errors.NotFound} when the program does not exist, {TypeError} for an empty argv.
+ * @throws {MissingPermissionError} when Deno's permissions do not allow running it.
+ * @throws The `signal`'s reason when it is already aborted.
  *
  * @example Read a child's output line by line
  * ```ts
@@ -65,6 +99,19 @@ export interface Subprocess extends AsyncDisposable {
  * for await (const line of child.lines()) lines.push(line);
  * assert.deepEqual(lines, ["one", "two"]);
  * assert.equal((await child.status).code, 0);
+ * ```
+ *
+ * @example Collect what a child says on stderr
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subprocess } from "@netkit/netkit/process";
+ *
+ * await using child = subprocess(["sh", "-c", "echo out; echo oops >&2; exit 1"], {
+ *   stderr: "collect",
+ * });
+ * for await (const _ of child.lines());
+ * assert.equal((await child.status).code, 1);
+ * assert.equal(await child.stderrText(), "oops\n");
  * ```
  *
  * @example Feed its stdin; closing it sends end of file
@@ -83,52 +130,75 @@ export interface Subprocess extends AsyncDisposable {
  * assert.equal((await child.status).success, true);
  * ```
  *
- * @example Give up: aborting the signal kills the child
+ * @example Give up: aborting the signal kills the child, and `status` rejects with the reason
  * ```ts
  * import assert from "node:assert/strict";
  * import { subprocess } from "@netkit/netkit/process";
  *
  * const stop = new AbortController();
  * await using child = subprocess(["sleep", "60"], { stdout: "null", signal: stop.signal });
- * stop.abort();
- * const status = await child.status;
- * assert.equal(status.success, false);
- * assert.equal(status.signal, "SIGTERM");
+ * stop.abort(new Error("no more waiting"));
+ * await assert.rejects(child.status, /no more waiting/);
  * ```
  */
 export function subprocess(argv: string[], options: SubprocessOptions = {}): Subprocess {
   const [command, ...args] = argv;
   if (command === undefined) throw new TypeError("The command line is empty");
   const stdoutMode = options.stdout ?? "piped";
-  options.signal?.throwIfAborted();
+  const stderrMode = options.stderr ?? "inherit";
+  const maxStderrBytes = options.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
+  if (!Number.isSafeInteger(maxStderrBytes) || maxStderrBytes < 0) {
+    throw new RangeError(
+      `Invalid maxStderrBytes "${maxStderrBytes}": expected a whole number from 0`,
+    );
+  }
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const commandOptions: Deno.CommandOptions = {
     args,
     stdin: options.stdin ?? "null",
     stdout: stdoutMode,
-    stderr: options.stderr ?? "inherit",
+    stderr: stderrMode === "collect" ? "piped" : stderrMode,
   };
   if (options.env !== undefined) commandOptions.env = options.env;
   if (options.cwd !== undefined) commandOptions.cwd = options.cwd;
-  const child = new Deno.Command(command, commandOptions).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(command, commandOptions).spawn();
+  } catch (error) {
+    throw MissingPermissionError.from(error, `running "${command}"`);
+  }
   let ended = false;
-  const kill = (signal: Deno.Signal = "SIGTERM") => {
+  const kill = (how: Deno.Signal = "SIGTERM") => {
     if (ended) return;
     try {
-      child.kill(signal);
+      child.kill(how);
     } catch {
       // Already gone.
     }
   };
-  const onAbort = () => kill();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const status = child.status.finally(() => {
+  // Rejects with the caller's reason on abort; never settles otherwise.
+  const { promise: aborted, reject: abortWith } = Promise.withResolvers<never>();
+  aborted.catch(() => {});
+  const onAbort = () => {
+    kill();
+    abortWith(signal!.reason);
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const exited = child.status.finally(() => {
     ended = true;
-    options.signal?.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
   });
+  const status = Promise.race([exited, aborted]);
+  status.catch(() => {});
   const stdout = stdoutMode === "piped" ? child.stdout : null;
+  const stderr = stderrMode === "piped" ? child.stderr : null;
+  const collected = stderrMode === "collect" ? collectTail(child.stderr, maxStderrBytes) : null;
+  collected?.catch(() => {});
   return {
     pid: child.pid,
     stdin: options.stdin === "piped" ? child.stdin : null,
+    stderr,
     status,
     kill,
     lines() {
@@ -138,19 +208,54 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
         // A child may stay quiet for as long as it likes: no read deadline (streams have one).
         readTimeoutMs: Infinity,
       });
-      return readLines(stream);
+      return readLines(stream, aborted);
+    },
+    stderrText() {
+      if (!collected) return Promise.reject(new TypeError('The child\'s stderr is not "collect"'));
+      return Promise.race([collected, aborted]);
     },
     async [Symbol.asyncDispose]() {
       kill();
       if (stdout && !stdout.locked) await stdout.cancel().catch(() => {});
-      await status;
+      if (stderr && !stderr.locked) await stderr.cancel().catch(() => {});
+      // A child that ignores SIGTERM gets SIGKILL after a grace period: disposal never hangs.
+      const grace = setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS);
+      try {
+        await exited;
+      } finally {
+        clearTimeout(grace);
+      }
+      await collected?.catch(() => {});
     },
   };
 }
 
-async function* readLines(stream: SocketStream): AsyncGenerator<string> {
+/** Reads `stream` to its end, keeping only its last `max` bytes, and decodes them. */
+async function collectTail(stream: ReadableStream<Uint8Array>, max: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    kept += chunk.length;
+    // Drop whole chunks from the front while what stays still holds `max` bytes.
+    while (chunks.length > 1 && kept - chunks[0]!.length >= max) kept -= chunks.shift()!.length;
+  }
+  const all = new Uint8Array(kept);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return new TextDecoder().decode(all.subarray(Math.max(0, kept - max)));
+}
+
+async function* readLines(stream: SocketStream, aborted: Promise<never>): AsyncGenerator<string> {
   try {
-    yield* stream;
+    while (true) {
+      const line = await Promise.race([stream.readLine(), aborted]);
+      if (line === null) return;
+      yield line;
+    }
   } finally {
     stream.close();
   }

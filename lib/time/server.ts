@@ -274,6 +274,8 @@ export async function serveTime(
   } finally {
     signal?.removeEventListener("abort", stop);
     stop();
+    // Answer the clients already accepted, then close.
+    await pool.drain();
     await pool.close();
     if (inFlight.size > 0) await new Promise<void>((resolve) => (allDone = resolve));
     clearInterval(sweeper);

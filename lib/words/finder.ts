@@ -10,6 +10,9 @@
 import { QueueFullError, WorkerPool } from "../async/worker_pool.ts";
 import { subprocess } from "../process/subprocess.ts";
 import { TaskPool } from "../async/task_pool.ts";
+import { PoolClosedError } from "../async/pool_closed_error.ts";
+import type { TaskInput, TaskOutput } from "../async/worker_entry.ts";
+import type { findRack } from "./_finder_worker.ts";
 
 /** Answers racks; {@linkcode createWordFinder} makes one. */
 export interface WordFinder extends AsyncDisposable {
@@ -19,9 +22,14 @@ export interface WordFinder extends AsyncDisposable {
    * The words a checked, lowercase rack can form, longest first then alphabetically.
    *
    * @throws {QueueFullError} when too many racks wait; other errors when the finder fails.
+   * @throws {PoolClosedError} after {@linkcode WordFinder.close}.
+   * @throws The `signal`'s reason when aborted (the worker or the child is stopped).
    */
-  find(rack: string): Promise<string[]>;
-  /** Stops workers; later calls reject. */
+  find(rack: string, options?: { signal?: AbortSignal | undefined }): Promise<string[]>;
+  /**
+   * Refuses new racks and rejects the waiting ones; worker mode lets the running ones finish,
+   * subprocess mode kills their children. Later calls reject.
+   */
   close(): Promise<void>;
 }
 
@@ -51,6 +59,7 @@ export interface WordFinderOptions {
  * `SharedArrayBuffer` to every worker, so N workers do not hold N copies.
  *
  * @throws {TypeError} when subprocess mode has no command.
+ * @throws {WorkerLoadError} when the workers cannot load their module.
  *
  * @example Two workers sharing one index of a small word list
  * ```ts
@@ -72,13 +81,25 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
   const maxQueue = options.maxQueue ?? 1024;
   if (options.kind === "worker") {
     const buffer = await buildIndexInWorker(options.dict);
-    const pool = new WorkerPool<string, string[]>(
+    // Typed by the worker's own function: a type-only import, which loads nothing here.
+    const pool = new WorkerPool<
+      TaskInput<typeof findRack>,
+      TaskOutput<typeof findRack>,
+      SharedArrayBuffer
+    >(
       new URL("./_finder_worker.ts", import.meta.url),
       { size: options.workers, init: buffer, maxQueue, name: "word-finder" },
     );
+    try {
+      // A worker module that cannot load fails the start, not every request after it.
+      await pool.ready();
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     return {
       kind: "worker",
-      find: (rack) => pool.run(rack),
+      find: (rack, findOptions = {}) => pool.run(rack, { signal: findOptions.signal }),
       close: () => pool.close(),
       [Symbol.asyncDispose]: () => pool.close(),
     };
@@ -91,20 +112,24 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
   const children = new TaskPool(options.maxChildren ?? 2 * (navigator.hardwareConcurrency ?? 1));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const stop = new AbortController();
-  const close = () => {
-    stop.abort();
-    return Promise.resolve();
+  const close = async () => {
+    stop.abort(new PoolClosedError("word finder"));
+    await children.close();
   };
   return {
     kind: "subprocess",
-    find: (rack) => {
-      if (stop.signal.aborted) return Promise.reject(new Error("The word finder is closed"));
+    find: (rack, findOptions = {}) => {
+      if (stop.signal.aborted) return Promise.reject(stop.signal.reason);
       if (children.full && children.pending >= maxQueue) {
         return Promise.reject(new QueueFullError(maxQueue));
       }
-      return children.run(() =>
-        runFinder([...argv, rack], AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]))
-      );
+      const signal = findOptions.signal;
+      return children.run(() => {
+        // The time limit starts when the child does, not while the rack waits.
+        const limits = [stop.signal, AbortSignal.timeout(timeoutMs)];
+        if (signal) limits.push(signal);
+        return runFinder([...argv, rack], AbortSignal.any(limits));
+      }, { signal });
     },
     close,
     [Symbol.asyncDispose]: close,
@@ -139,13 +164,20 @@ async function buildIndexInWorker(dict?: string): Promise<SharedArrayBuffer> {
 }
 
 async function runFinder(argv: string[], signal: AbortSignal): Promise<string[]> {
-  await using child = subprocess(argv, { stdout: "piped", stderr: "null", signal });
+  // stderr is collected (its last 4 KiB), never left to fill a pipe, and quoted on failure.
+  await using child = subprocess(argv, {
+    stdout: "piped",
+    stderr: "collect",
+    maxStderrBytes: 4096,
+    signal,
+  });
   const words: string[] = [];
   for await (const line of child.lines()) words.push(line);
   const status = await child.status;
   if (!status.success) {
     const how = status.signal ? `was killed by ${status.signal}` : `exited with ${status.code}`;
-    throw new Error(`The word finder "${argv[0]}" ${how}`);
+    const said = (await child.stderrText()).trim().split("\n").at(-1);
+    throw new Error(`The word finder "${argv[0]}" ${how}${said ? `: ${said}` : ""}`);
   }
   return words;
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { markNetkitError } from "../io/netkit_error.ts";
+
 /** The most tiles a rack may hold. */
 export const MAX_RACK_LETTERS = 32;
 
@@ -20,6 +22,7 @@ export class RackError extends RangeError {
     super(message);
     this.name = "RackError";
     this.problem = problem;
+    markNetkitError(this, "INVALID_RACK");
   }
 }
 

@@ -40,6 +40,7 @@ Deno.test("TaskPool starts queued tasks in the order they were scheduled", async
       await Promise.resolve();
     });
   }
+  await pool.drain();
   await pool.close();
   assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => i));
 });
@@ -71,7 +72,7 @@ Deno.test("TaskPool survives an onError handler that throws", async () => {
   let done = false;
   pool.schedule(() => Promise.reject(new Error("task")));
   pool.schedule(() => void (done = true));
-  await pool.close();
+  await pool.drain();
   assert.equal(done, true);
 });
 
@@ -147,4 +148,63 @@ Deno.test("TaskPool rejects a bad concurrency", () => {
   for (const n of [0, -1, 1.5, NaN, Infinity]) {
     assert.throws(() => new TaskPool(n), RangeError, String(n));
   }
+});
+
+Deno.test("TaskPool.run() rejects with the caller's reason when aborted while queued; the task never starts", async () => {
+  await using pool = new TaskPool(1);
+  const g = gate();
+  const first = pool.run(() => g.promise);
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  let started = false;
+  const queued = pool.run(() => void (started = true), { signal: controller.signal });
+  assert.equal(pool.pending, 1);
+  controller.abort(reason);
+  await assert.rejects(queued, (error) => error === reason);
+  assert.equal(pool.pending, 0, "out of the queue");
+  g.open();
+  await first;
+  await pool.drain();
+  assert.equal(started, false);
+  await assert.rejects(
+    pool.run(() => 1, { signal: AbortSignal.abort(reason) }),
+    (error) => error === reason,
+  );
+});
+
+Deno.test("TaskPool.run() hands the signal to a running task and rejects with its reason at once", async () => {
+  await using pool = new TaskPool(1);
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  let seen: AbortSignal | undefined;
+  const g = gate();
+  const running = pool.run((signal) => {
+    seen = signal;
+    return g.promise.then(() => "late");
+  }, { signal: controller.signal });
+  controller.abort(reason);
+  await assert.rejects(running, (error) => error === reason);
+  assert.equal(seen, controller.signal);
+  assert.equal(pool.active, 1, "the slot is the task's until it returns");
+  g.open();
+  await pool.drain();
+  assert.equal(pool.active, 0);
+});
+
+Deno.test("TaskPool.close() drops queued tasks: run() rejects, schedule() reports to onError", async () => {
+  const errors: unknown[] = [];
+  const pool = new TaskPool(1, { onError: (error) => errors.push(error) });
+  const g = gate();
+  const running = pool.run(() => g.promise.then(() => "finished"));
+  const queued = assert.rejects(pool.run(() => "never"), PoolClosedError);
+  pool.schedule(() => {
+    throw new Error("never runs");
+  });
+  const closing = pool.close();
+  await queued;
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof PoolClosedError);
+  g.open();
+  assert.equal(await running, "finished");
+  await closing;
 });

@@ -121,3 +121,41 @@ Deno.test("readSystemNameServers() reads nameserver lines and falls back to 127.
   await Deno.writeTextFile(path, "options ndots:2\n");
   assert.deepEqual(await readSystemNameServers(path), [{ hostname: "127.0.0.1", port: 53 }]);
 });
+
+Deno.test("queryDns() rejects with the caller's reason when aborted while waiting for UDP", async () => {
+  await using server = await startFakeDnsServer(() => undefined);
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  const asking = queryDns("a.test", A, {
+    ...at(server.port),
+    timeoutMs: 60_000,
+    signal: controller.signal,
+  });
+  while (server.queries.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  controller.abort(reason);
+  await assert.rejects(asking, (error) => error === reason);
+  await assert.rejects(
+    queryDns("a.test", A, { ...at(server.port), signal: AbortSignal.abort(reason) }),
+    (error) => error === reason,
+  );
+});
+
+Deno.test("queryDns() rejects with the caller's reason when aborted during the TCP fallback", async () => {
+  await using server = await startFakeDnsServer((query) => answerTo(query, { truncated: true }));
+  // A TCP listener on the same port that accepts and never answers.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: server.port });
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  const asking = queryDns("a.test", A, {
+    ...at(server.port),
+    timeoutMs: 60_000,
+    signal: controller.signal,
+  });
+  const conn = await listener.accept();
+  controller.abort(reason);
+  await assert.rejects(asking, (error) => error === reason);
+  // The client closed its end: the silent server reads (at most the query, then) end of file.
+  const buffer = new Uint8Array(1024);
+  while ((await conn.read(buffer)) !== null) { /* the query */ }
+  conn.close();
+});

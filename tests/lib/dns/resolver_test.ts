@@ -8,7 +8,12 @@ import {
   DnsTimeoutError,
 } from "../../../lib/dns/errors.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../../lib/dns/message.ts";
-import { MAX_CNAME_LINKS, resolveAddress, resolveHost } from "../../../lib/dns/resolver.ts";
+import {
+  lookupAddresses,
+  MAX_CNAME_LINKS,
+  resolveAddress,
+  resolveHost,
+} from "../../../lib/dns/resolver.ts";
 import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
 
@@ -266,20 +271,24 @@ Deno.test("resolveHost() tells SERVFAIL, REFUSED, NOTIMP, garbage and silence ap
     ["SERVFAIL", (q) => answerTo(q, { rcode: DNS_RCODE.SERVFAIL }), {
       name: "DnsServerError",
       rcodeName: "SERVFAIL",
+      code: "ESERVFAIL",
     }],
     ["REFUSED", (q) => answerTo(q, { rcode: DNS_RCODE.REFUSED }), {
       name: "DnsServerError",
       rcodeName: "REFUSED",
+      code: "EREFUSED",
     }],
     ["NOTIMP", (q) => answerTo(q, { rcode: DNS_RCODE.NOTIMP }), {
       name: "DnsServerError",
       rcodeName: "NOTIMP",
+      code: "ENOTIMP",
     }],
     ["garbage", (q) => new Uint8Array([q.id >> 8, q.id & 0xff, 0x81, 0x80, 0, 9]), {
       name: "DnsBadResponseError",
+      code: "EBADRESP",
     }],
-    ["silence", () => undefined, { name: "DnsTimeoutError" }],
-    ["no data", (q) => answerTo(q), { name: "DnsNoDataError" }],
+    ["silence", () => undefined, { name: "DnsTimeoutError", code: "TIMEOUT" }],
+    ["no data", (q) => answerTo(q), { name: "DnsNoDataError", code: "ENODATA" }],
   ];
   for (const [what, answer, expected] of cases) {
     await using server = await startFakeDnsServer(answer);
@@ -347,3 +356,28 @@ peerTest(
     assert.match(new TextDecoder().decode(stderr), /CNAME loop/);
   },
 );
+
+Deno.test("resolveHost(), resolveAddress() and lookupAddresses() reject with the caller's reason when aborted", async () => {
+  await using server = await startFakeDnsServer(() => undefined);
+  const options = {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    timeoutMs: 60_000,
+  } as const;
+  for (
+    const lookup of [
+      (signal: AbortSignal) => resolveHost("silent.test", { ...options, signal }),
+      (signal: AbortSignal) => resolveAddress("10.1.2.3", { ...options, signal }),
+      (signal: AbortSignal) => lookupAddresses("silent.test", { ...options, signal }),
+    ]
+  ) {
+    const controller = new AbortController();
+    const reason = new Error("stop now");
+    const before = server.queries.length;
+    const asking = lookup(controller.signal);
+    while (server.queries.length === before) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort(reason);
+    await assert.rejects(asking, (error) => error === reason);
+    await assert.rejects(lookup(AbortSignal.abort(reason)), (error) => error === reason);
+  }
+});

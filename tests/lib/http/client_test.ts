@@ -351,3 +351,34 @@ Deno.test("sendHttpRequest() signal aborts a TLS handshake the server never answ
   // The handshake gives up when the connection closes; read to its end so nothing is left.
   while ((await conn.read(new Uint8Array(4096))) !== null);
 });
+
+Deno.test("sendHttpRequest() returns an early answer (413) to an upload the server stops reading", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serve = (async () => {
+    using conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    const answer =
+      "HTTP/1.1 413 Content Too Large\r\nContent-Length: 9\r\nConnection: close\r\n\r\ntoo large";
+    await conn.write(new TextEncoder().encode(answer));
+    // Read a little more, then stop reading while the client still sends.
+    await conn.read(new Uint8Array(4096));
+  })();
+  let produced = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      produced += 64 * 1024;
+      controller.enqueue(new Uint8Array(64 * 1024));
+    },
+  });
+  await using pool = new HttpConnectionPool();
+  const response = await sendHttpRequest(`http://127.0.0.1:${listener.addr.port}/upload`, {
+    method: "PUT",
+    body: endless,
+    pool,
+  });
+  equal(response.status, 413);
+  equal(await response.text(), "too large");
+  equal(pool.idle, 0);
+  assert(produced > 0);
+  await serve;
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { subprocess } from "../../../lib/process/subprocess.ts";
 import { LineTooLongError } from "../../../lib/net/socket_stream.ts";
+import { run } from "../../harness/run.ts";
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
   const all: string[] = [];
@@ -26,12 +27,67 @@ Deno.test("subprocess() feeds the child's stdin when piped", async () => {
   assert.equal((await child.status).code, 0);
 });
 
-Deno.test("subprocess() kills the child when the caller aborts", async () => {
+Deno.test("subprocess() kills the child when the caller aborts and rejects with the reason", async () => {
   const controller = new AbortController();
-  await using child = subprocess(["sleep", "30"], { signal: controller.signal });
-  controller.abort();
-  const status = await child.status;
-  assert.equal(status.signal, "SIGTERM");
+  const reason = new Error("stop now");
+  let status: Promise<Deno.CommandStatus>;
+  {
+    await using child = subprocess(["sh", "-c", "echo started; exec sleep 30"], {
+      signal: controller.signal,
+      stderr: "collect",
+    });
+    status = child.status;
+    const lines = child.lines();
+    assert.deepEqual(await lines.next(), { value: "started", done: false });
+    const waiting = lines.next();
+    controller.abort(reason);
+    await assert.rejects(waiting, (error) => error === reason);
+    await assert.rejects(child.status, (error) => error === reason);
+    await assert.rejects(child.stderrText(), (error) => error === reason);
+  }
+  // Disposal reaped the child, which SIGTERM had killed.
+  await assert.rejects(status, (error) => error === reason);
+});
+
+Deno.test("subprocess() never blocks on a child that writes 1 MB to stderr, then stdout", async () => {
+  const script = "head -c 1048576 /dev/zero | tr '\\0' e >&2; echo done";
+  await using child = subprocess(["sh", "-c", script], { stderr: "collect" });
+  assert.deepEqual(await collect(child.lines()), ["done"]);
+  assert.equal((await child.status).code, 0);
+  const text = await child.stderrText();
+  assert.equal(text.length, 65_536, "the last 64 KiB are kept");
+  assert.match(text, /^e+$/);
+});
+
+Deno.test("subprocess() collects all of a short stderr and refuses stderrText() otherwise", async () => {
+  await using child = subprocess(["sh", "-c", "printf 'a\\nb' >&2"], {
+    stderr: "collect",
+    maxStderrBytes: 10,
+  });
+  assert.equal(await child.stderrText(), "a\nb");
+  await using other = subprocess(["true"]);
+  await assert.rejects(other.stderrText(), TypeError);
+  assert.equal(other.stderr, null);
+  assert.throws(() => subprocess(["true"], { maxStderrBytes: -1 }), RangeError);
+});
+
+Deno.test('subprocess() exposes stderr as a stream with stderr: "piped"', async () => {
+  const script = "head -c 1048576 /dev/zero >&2; echo done";
+  await using child = subprocess(["sh", "-c", script], { stderr: "piped" });
+  let bytes = 0;
+  const counting = (async () => {
+    for await (const chunk of child.stderr!) bytes += chunk.length;
+  })();
+  assert.deepEqual(await collect(child.lines()), ["done"]);
+  await counting;
+  assert.equal(bytes, 1_048_576);
+});
+
+Deno.test("subprocess() without --allow-run throws a MissingPermissionError naming the program", async () => {
+  const script = new URL("../../fixtures/subprocess_without_run.ts", import.meta.url).pathname;
+  const { code: exit, stdout, stderr } = await run(Deno.execPath(), ["run", "--no-prompt", script]);
+  assert.equal(exit, 0, stderr);
+  assert.equal(stdout, "MissingPermissionError --allow-run=true true\n");
 });
 
 Deno.test("subprocess() refuses an already aborted signal, an empty argv, a missing program", () => {
@@ -55,4 +111,20 @@ Deno.test("subprocess() disposal kills and reaps a running child", async () => {
     assert.throws(() => child.lines(), TypeError);
   }
   assert.equal((await status).signal, "SIGTERM");
+});
+
+Deno.test("subprocess() disposal kills a child that ignores SIGTERM with SIGKILL", async () => {
+  let status: Promise<Deno.CommandStatus>;
+  {
+    await using child = subprocess([
+      "sh",
+      "-c",
+      "trap '' TERM; echo ready; while :; do sleep 1; done",
+    ]);
+    status = child.status;
+    const lines = child.lines();
+    assert.deepEqual(await lines.next(), { value: "ready", done: false });
+    await lines.return?.(undefined);
+  }
+  assert.equal((await status).signal, "SIGKILL");
 });

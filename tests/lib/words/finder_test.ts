@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PoolClosedError } from "../../../lib/async/pool_closed_error.ts";
 import { createWordFinder } from "../../../lib/words/finder.ts";
 import { loadWordIndex } from "../../../lib/words/dictionary.ts";
 import { tempDir } from "../../harness/peers.ts";
@@ -25,6 +26,29 @@ Deno.test("createWordFinder() subprocess mode reports a failing program", async 
   await assert.rejects(finder.find("abc"), /exited with 1/);
   await finder.close();
   await assert.rejects(finder.find("abc"), /closed/);
+});
+
+Deno.test("createWordFinder() subprocess mode survives a chatty program and quotes its stderr", async () => {
+  const script = 'yes chatter | head -c 1048576 >&2; echo "no words for $1" >&2; exit 3';
+  await using finder = await createWordFinder({
+    kind: "subprocess",
+    command: ["sh", "-c", script, "finder"],
+  });
+  await assert.rejects(finder.find("abc"), /exited with 3: no words for abc$/);
+});
+
+Deno.test("createWordFinder() subprocess mode stops the child when the caller aborts", async () => {
+  await using finder = await createWordFinder({
+    kind: "subprocess",
+    command: ["sh", "-c", "exec sleep 30", "finder"],
+  });
+  const controller = new AbortController();
+  const reason = new Error("client went away");
+  const finding = finder.find("abc", { signal: controller.signal });
+  controller.abort(reason);
+  await assert.rejects(finding, (error) => error === reason);
+  await finder.close();
+  await assert.rejects(finder.find("abc"), PoolClosedError);
 });
 
 Deno.test("createWordFinder() subprocess mode needs a command", async () => {
