@@ -95,9 +95,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "wget",
     summary: "download files over HTTP and HTTPS, as GNU wget does",
     // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere;
-    // reads the proxy variables (the whole environment, for their upper- and lower-case forms)
-    // and the locale for GNU wget's quotes.
-    permissions: { allow: { net: true, read: true, write: true, env: true } },
+    // reads http_proxy, https_proxy, no_proxy (and upper-case forms) and the locale (LC_ALL,
+    // LC_CTYPE, LANG) for GNU's quotes.
+    permissions: {
+      allow: {
+        net: true,
+        read: true,
+        write: true,
+        // PROXY_VARIABLES of lib/download/proxy.ts (not imported: this table stays light).
+        env: [
+          "http_proxy",
+          "https_proxy",
+          "no_proxy",
+          "HTTP_PROXY",
+          "HTTPS_PROXY",
+          "NO_PROXY",
+          "LC_ALL",
+          "LC_CTYPE",
+          "LANG",
+          "HOME",
+          "WGETRC",
+        ],
+      },
+    },
     load: () => import("./wget.ts"),
   },
   {

@@ -19,8 +19,11 @@ NAME.1, NAME.2, ...
   -O, --output-document FILE   write all documents into FILE ("-" for standard output)
   -P, --directory-prefix DIR   save files under DIR
   -q, --quiet                  print nothing but errors
+  -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
+      --connect-timeout, --read-timeout, --dns-timeout SECONDS
+                               taken as -T (the largest given): the client has one timeout
   -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
       --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
       --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
@@ -45,8 +48,24 @@ NAME.1, NAME.2, ...
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
+  -B, --base URL               resolve relative URLs of the -i list against URL
+  -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
+  -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
+      --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
+      --retry-connrefused      try again when the connection is refused
+      --no-cookies             neither send nor keep cookies (kept in memory by default)
+      --load-cookies FILE      load cookies from FILE (Netscape cookies.txt)
+      --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
+                               session cookies too)
+      --compression TYPE       none (default: the body as stored), auto or gzip (ask for gzip
+                               and store it decoded)
+      --content-on-error       save the body of an error response too
+      --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
+      --ca-directory DIR       also trust the PEM certificates in DIR
+      --certificate FILE       a client certificate, PEM (--certificate-type PEM only)
+      --private-key FILE       its private key, PEM (default: in the certificate's file)
       --no-check-certificate   do not verify the server's certificate
 
 Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
@@ -75,9 +94,6 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --reject-regex REGEX     never URLs matching REGEX
       --follow-tags LIST       only links in these HTML tags
       --ignore-tags LIST       never links in these HTML tags
-  -Q, --quota SIZE             stop queueing after SIZE bytes (k, m, g suffixes)
-  -w, --wait SECONDS           wait between requests (m, h, d suffixes)
-      --random-wait            wait 0.5 to 1.5 times --wait
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
       --delete-after           remove each file once read for links
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
@@ -120,7 +136,6 @@ const OPTIONS = {
   "force-directories": { type: "boolean", short: "x" },
   "protocol-directories": { type: "boolean" },
   "cut-dirs": { type: "string" },
-  execute: { type: "string", short: "e", multiple: true },
   "convert-links": { type: "boolean", short: "k" },
   "backup-converted": { type: "boolean", short: "K" },
   "include-directories": { type: "string", short: "I", multiple: true },
@@ -129,9 +144,6 @@ const OPTIONS = {
   "reject-regex": { type: "string" },
   "follow-tags": { type: "string", multiple: true },
   "ignore-tags": { type: "string", multiple: true },
-  quota: { type: "string", short: "Q" },
-  wait: { type: "string", short: "w" },
-  "random-wait": { type: "boolean" },
   "max-threads": { type: "string" },
   "restrict-file-names": { type: "string" },
   "delete-after": { type: "boolean" },
@@ -156,6 +168,30 @@ const OPTIONS = {
   "no-proxy": { type: "boolean" },
   "proxy-user": { type: "string" },
   "proxy-password": { type: "string" },
+  execute: { type: "string", short: "e", multiple: true },
+  "content-on-error": { type: "boolean" },
+  "save-headers": { type: "boolean" },
+  "retry-connrefused": { type: "boolean" },
+  "limit-rate": { type: "string" },
+  wait: { type: "string", short: "w" },
+  "random-wait": { type: "boolean" },
+  base: { type: "string", short: "B" },
+  "no-cookies": { type: "boolean" },
+  "load-cookies": { type: "string" },
+  "save-cookies": { type: "string" },
+  "keep-session-cookies": { type: "boolean" },
+  compression: { type: "string" },
+  "output-file": { type: "string", short: "o" },
+  "append-output": { type: "string", short: "a" },
+  quota: { type: "string", short: "Q" },
+  "connect-timeout": { type: "string" },
+  "read-timeout": { type: "string" },
+  "dns-timeout": { type: "string" },
+  certificate: { type: "string" },
+  "private-key": { type: "string" },
+  "certificate-type": { type: "string" },
+  "private-key-type": { type: "string" },
+  "ca-directory": { type: "string" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

@@ -25,9 +25,16 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
-import { type ProxySettings, proxySettingsFromEnv } from "../../lib/download/proxy.ts";
+import {
+  PROXY_VARIABLES,
+  type ProxySettings,
+  proxySettingsFromEnv,
+} from "../../lib/download/proxy.ts";
+import { CookieJar } from "../../lib/download/cookie_jar.ts";
+import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import type { WgetRecursiveValues } from "./recursive.ts";
+import type { RecursiveOptions } from "../../lib/download/recursive.ts";
 
 /** wget's parsed option values, by long name. */
 export interface WgetValues extends WgetRecursiveValues {
@@ -71,6 +78,37 @@ export interface WgetValues extends WgetRecursiveValues {
   "proxy-user"?: string;
   "proxy-password"?: string;
   execute?: string[];
+  "content-on-error"?: boolean;
+  "save-headers"?: boolean;
+  "retry-connrefused"?: boolean;
+  "limit-rate"?: string;
+  wait?: string;
+  "random-wait"?: boolean;
+  base?: string;
+  "no-cookies"?: boolean;
+  "load-cookies"?: string;
+  "save-cookies"?: string;
+  "keep-session-cookies"?: boolean;
+  compression?: string;
+  "output-file"?: string;
+  quota?: string;
+  "connect-timeout"?: string;
+  "read-timeout"?: string;
+  "dns-timeout"?: string;
+  certificate?: string;
+  "private-key"?: string;
+  "certificate-type"?: string;
+  "private-key-type"?: string;
+  "ca-directory"?: string;
+  "append-output"?: string;
+}
+
+/** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
+function parseRate(text: string, option = "--limit-rate"): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*$/.exec(text);
+  if (!match) throw new UsageError(`${option} takes a size such as 500k or 2m, not "${text}"`);
+  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase()] ?? 1;
+  return Number(match[1]) * scale;
 }
 
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
@@ -125,40 +163,94 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
  * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
  * case, `_` or `-`) to the option values; returns the proxy settings it names.
  */
-function applyExecute(values: WgetValues): Record<string, string> {
+function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
-  for (const command of values.execute ?? []) {
+  // The .wgetrc first, each setting only where the command line left the option unset; then -e.
+  const commands: { text: string; where?: string }[] = [];
+  for (const [index, raw] of (rc?.text.split("\n") ?? []).entries()) {
+    const line = raw.trim();
+    if (line !== "" && !line.startsWith("#")) {
+      commands.push({ text: line, where: `in ${rc!.path} at line ${index + 1}` });
+    }
+  }
+  const fromFile = commands.length;
+  commands.push(...(values.execute ?? []).map((text) => ({ text })));
+  for (const [index, { text: command, where }] of commands.entries()) {
     const equals = command.indexOf("=");
     const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
     const value = command.slice(equals + 1).trim();
-    if (equals <= 0) throw new UsageError(`Invalid --execute command "${command}"`);
-    if (name in EXECUTE_STRINGS) {
-      mutable[EXECUTE_STRINGS[name]!] = value;
-    } else if (name in EXECUTE_SWITCHES) {
+    const invalid = () =>
+      new UsageError(
+        where
+          ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
+          : `Invalid --execute command "${command}"`,
+      );
+    if (equals <= 0) throw invalid();
+    const rcLine = index < fromFile;
+    const stringOption = EXECUTE_STRINGS[name];
+    const switchOption = EXECUTE_SWITCHES[name];
+    if (stringOption !== undefined) {
+      if (!rcLine || mutable[stringOption] === undefined) mutable[stringOption] = value;
+    } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
-        throw new UsageError(`--execute ${name} takes on or off, not "${value}"`);
+        throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
-      const [option, sets] = EXECUTE_SWITCHES[name]!;
-      mutable[option] = on === sets;
+      const [option, sets] = switchOption;
+      if (!rcLine || mutable[option] === undefined) mutable[option] = on === sets;
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
     } else if (!EXECUTE_IGNORED.has(name)) {
-      throw new UsageError(`Invalid --execute command "${command}"`);
+      throw invalid();
     }
   }
   return proxies;
 }
 
+/** A `.wgetrc` file's name and text. */
+interface Wgetrc {
+  path: string;
+  text: string;
+}
+
+/**
+ * The `.wgetrc` GNU wget reads: `$WGETRC` (an error when it cannot be read, exit 1 as GNU's), or
+ * `~/.wgetrc` when there is one.
+ */
+function readWgetrc(): Wgetrc | undefined {
+  const named = Deno.env.get("WGETRC");
+  if (named) {
+    try {
+      return { path: named, text: Deno.readTextFileSync(named) };
+    } catch (error) {
+      throw new WgetrcError(
+        `WGETRC points to ${named}, which couldn't be accessed because of error: ${
+          fileErrorText(error)
+        }.`,
+      );
+    }
+  }
+  const home = Deno.env.get("HOME");
+  if (!home) return undefined;
+  try {
+    return { path: `${home}/.wgetrc`, text: Deno.readTextFileSync(`${home}/.wgetrc`) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `$WGETRC` names a file that cannot be read. */
+class WgetrcError extends Error {}
+
+/** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
 function isRecursive(values: WgetRecursiveValues): boolean {
   return Boolean(values.recursive || values.mirror || values["page-requisites"]);
 }
 
-/** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 function worse(a: number, b: number): number {
   if (a === 0) return b;
   if (b === 0) return a;
@@ -168,13 +260,14 @@ function worse(a: number, b: number): number {
 }
 
 /** Maps the option values onto download options; throws {@linkcode UsageError}. */
-function downloadOptions(values: WgetValues): DownloadOptions {
+function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
+  // .wgetrc and -e first: they may set any option below, headers included.
+  const proxies = applyExecute(values, rc);
   const headers = (values.header ?? []).map((line): [string, string] => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
-  const proxies = applyExecute(values);
   const options: DownloadOptions = {
     headers,
     directory: values["directory-prefix"],
@@ -187,6 +280,14 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   };
   if (values["user-agent"] !== undefined) options.userAgent = values["user-agent"];
   if (values.timeout !== undefined) options.timeoutMs = parseSeconds(values.timeout, "--timeout");
+  else {
+    // The client has one timeout (connect, response head, each read): the largest of GNU's three
+    // separate ones given stands for them all, so that none fails sooner than asked.
+    const separate = (["connect-timeout", "read-timeout", "dns-timeout"] as const)
+      .filter((name) => values[name] !== undefined)
+      .map((name) => parseSeconds(values[name]!, `--${name}`));
+    if (separate.length > 0) options.timeoutMs = Math.max(...separate);
+  }
   if (values.tries !== undefined) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
   }
@@ -231,8 +332,27 @@ function downloadOptions(values: WgetValues): DownloadOptions {
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
+  options.contentOnError = values["content-on-error"];
+  for (const name of ["certificate-type", "private-key-type"] as const) {
+    const type = values[name];
+    if (type !== undefined && type.toUpperCase() !== "PEM") {
+      throw new UsageError(`--${name} takes PEM (DER is not supported), not "${type}"`);
+    }
+  }
+  const compression = values.compression ?? "none";
+  if (compression !== "none" && compression !== "auto" && compression !== "gzip") {
+    throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
+  }
+  options.compression = compression;
+  options.saveHeaders = values["save-headers"];
+  options.retryConnectionRefused = values["retry-connrefused"];
+  if (values["limit-rate"] !== undefined) {
+    options.limitBytesPerSecond = parseRate(values["limit-rate"]);
+  }
   if (!values["no-proxy"]) {
-    const fromEnv = proxySettingsFromEnv(Deno.env.toObject());
+    // Each variable by name: the compiled binary may read only these.
+    const env = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, Deno.env.get(name)]));
+    const fromEnv = proxySettingsFromEnv(env);
     const settings: ProxySettings = {
       http: proxies.httpproxy ?? fromEnv.http,
       https: proxies.httpsproxy ?? fromEnv.https,
@@ -260,10 +380,19 @@ function downloadOptions(values: WgetValues): DownloadOptions {
  * The URLs of an `-i` list: one a line, as GNU wget reads it (a line is not split on inner
  * spaces; blank lines and `#` lines are skipped).
  */
-function urlsOfList(text: string): string[] {
-  return text.split("\n").map((line) => line.trim()).filter((line) =>
+function urlsOfList(text: string, base: string | undefined): string[] {
+  const lines = text.split("\n").map((line) => line.trim()).filter((line) =>
     line !== "" && !line.startsWith("#")
   );
+  if (base === undefined) return lines;
+  // -B: a relative line is resolved against the base, as in GNU wget.
+  return lines.map((line) => {
+    try {
+      return new URL(line, base).href;
+    } catch {
+      return line;
+    }
+  });
 }
 
 /**
@@ -290,23 +419,127 @@ export async function runWget(
   spec: CommandLineSpec,
 ): Promise<number> {
   let options: DownloadOptions;
+  let waitMs = 0;
+  let quota: number | undefined;
   const all = [...urls];
+  let rc: Wgetrc | undefined;
   // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
   const recursion = isRecursive(values) ? await import("./recursive.ts") : undefined;
-  let recursive;
+  let recursive: RecursiveOptions | undefined;
   try {
-    options = downloadOptions(values);
+    rc = readWgetrc();
+  } catch (error) {
+    console.error(`wget: ${(error as Error).message}`);
+    return WGET_EXIT.generic;
+  }
+  try {
+    options = downloadOptions(values, rc);
     recursive = recursion?.recursiveOptions(values);
+    if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
+    if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  // -o FILE / -a FILE: every message goes there instead of stderr.
+  const logPath = values["append-output"] ?? values["output-file"];
+  let log: Deno.FsFile | undefined;
+  if (logPath !== undefined) {
+    try {
+      const append = values["append-output"] !== undefined;
+      log = Deno.openSync(logPath, { write: true, create: true, append, truncate: !append });
+    } catch (error) {
+      console.error(`wget: ${logPath}: ${fileErrorText(error)}`);
+      return WGET_EXIT.fileIo;
+    }
+  }
+  try {
+    const pacing = { waitMs, quota, given: urls.length };
+    const walk = recursion && recursive
+      ? { run: recursion.runRecursive, options: recursive }
+      : undefined;
+    return await runWithLog(values, all, spec, options, { ...pacing, walk }, log);
+  } finally {
+    log?.close();
+  }
+}
+
+async function runWithLog(
+  values: WgetValues,
+  all: string[],
+  spec: CommandLineSpec,
+  options: DownloadOptions,
+  pacing: {
+    waitMs: number;
+    quota: number | undefined;
+    given: number;
+    walk?: {
+      run: typeof import("./recursive.ts").runRecursive;
+      options: RecursiveOptions;
+    } | undefined;
+  },
+  log: Deno.FsFile | undefined,
+): Promise<number> {
+  const { waitMs, quota } = pacing;
+  const quiet = values.quiet ?? false;
+  const reporter = new WgetReporter({
+    quiet,
+    serverResponse: values["server-response"],
+    nonVerbose: values["no-verbose"],
+    log,
+  });
   // Files named by options: read before any request; a failure names the file, as GNU's does.
   let reading = "";
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
+    const caCerts: string[] = [];
     if (values["ca-certificate"] !== undefined) {
-      options.caCerts = [await Deno.readTextFile(reading = values["ca-certificate"])];
+      caCerts.push(await Deno.readTextFile(reading = values["ca-certificate"]));
+    }
+    const caDirectory = values["ca-directory"];
+    if (caDirectory !== undefined) {
+      // Every PEM certificate in the directory (c_rehash's NAME.0 links included), read once each.
+      reading = caDirectory;
+      const names = [...Deno.readDirSync(caDirectory)].map((entry) => entry.name).sort();
+      const seen = new Set<string>();
+      for (const name of names) {
+        let text: string;
+        try {
+          text = Deno.readTextFileSync(`${caDirectory}/${name}`);
+        } catch {
+          continue; // A subdirectory or an unreadable entry.
+        }
+        if (text.includes("-----BEGIN CERTIFICATE-----") && !seen.has(text)) {
+          seen.add(text);
+          caCerts.push(text);
+        }
+      }
+    }
+    if (caCerts.length > 0) options.caCerts = caCerts;
+    if (values.certificate !== undefined) {
+      const cert = await Deno.readTextFile(reading = values.certificate);
+      const keyFile = values["private-key"];
+      const key = keyFile === undefined ? cert : await Deno.readTextFile(reading = keyFile);
+      options.clientCertificate = { cert, key };
+    }
+    const home = Deno.env.get("HOME");
+    if (options.credentials === undefined && home) {
+      // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
+      const netrc = `${home}/.netrc`;
+      try {
+        // Its `default` entry is not used for HTTP, as in GNU wget.
+        options.credentialsFor = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          reading = netrc;
+          throw error;
+        }
+      }
+    }
+    if (!values["no-cookies"]) {
+      options.cookies = new CookieJar();
+      const load = values["load-cookies"];
+      if (load !== undefined) options.cookies.load(await Deno.readTextFile(reading = load));
     }
     const list = values["input-file"];
     if (list !== undefined) {
@@ -316,11 +549,12 @@ export async function runWget(
           list === "-"
             ? await new Response(Deno.stdin.readable).text()
             : await Deno.readTextFile(list),
+          values.base,
         ),
       );
     }
   } catch (error) {
-    console.error(`wget: ${reading}: ${fileErrorText(error)}`);
+    reporter.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
   }
   if (all.length === 0) {
@@ -329,13 +563,12 @@ export async function runWget(
     return WGET_EXIT.generic;
   }
 
-  const quiet = values.quiet ?? false;
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
   if (output !== undefined && output !== "-") {
     // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
     if (options.noClobber && pathExists(output)) {
-      if (!quiet) console.error(`File ${quoteName(output)} already there; not retrieving.`);
+      if (!quiet) reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
       return WGET_EXIT.generic;
     }
     try {
@@ -348,7 +581,7 @@ export async function runWget(
       });
     } catch (error) {
       // GNU wget: "out: Is a directory", exit 1.
-      console.error(`wget: ${output}: ${fileErrorText(error)}`);
+      reporter.error(`wget: ${output}: ${fileErrorText(error)}`);
       return WGET_EXIT.generic;
     }
   }
@@ -356,15 +589,8 @@ export async function runWget(
     options.output = { name: output, writer: fileWriter(sink ?? Deno.stdout, output) };
   }
 
-  const reporter = new WgetReporter({
-    quiet,
-    serverResponse: values["server-response"],
-    nonVerbose: values["no-verbose"],
-  });
   options.events = reporter.events;
-  if (recursion && recursive) {
-    return await recursion.runRecursive(recursive, all, options, reporter, quiet);
-  }
+  if (pacing.walk) return await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
@@ -376,6 +602,17 @@ export async function runWget(
   options.pool = pool;
   try {
     for (const [index, url] of all.entries()) {
+      // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
+      if (quota !== undefined && quota > 0 && index >= pacing.given && totalBytes > quota) {
+        // GNU wget exits 1 when the quota leaves URLs of the list unfetched.
+        status = worse(status, WGET_EXIT.generic);
+        break;
+      }
+      if (index > 0 && waitMs > 0) {
+        // -w between downloads; --random-wait varies it from 0.5 to 1.5 times, as GNU's.
+        const ms = values["random-wait"] ? waitMs * (0.5 + Math.random()) : waitMs;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
       if (sink && options.output) {
         // Each document starts where the last ended; -c resumes the first after what is there.
         options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
@@ -398,9 +635,20 @@ export async function runWget(
     await pool.close();
     sink?.close();
   }
+  const saveCookies = values["save-cookies"];
+  if (saveCookies !== undefined && options.cookies) {
+    try {
+      const keepSessionCookies = values["keep-session-cookies"] ?? false;
+      Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
+    } catch (error) {
+      reporter.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
+      status = worse(status, WGET_EXIT.fileIo);
+    }
+  }
   if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
+  if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);
   return status;
 }
 

@@ -204,7 +204,7 @@ export async function runRecursive(
     },
     onRemoved: (path) => {
       if (quiet) return;
-      console.error(
+      reporter.error(
         recursive.deleteAfter
           ? `Removing ${path}.`
           : `Removing ${path} since it should be rejected.`,
@@ -212,18 +212,17 @@ export async function runRecursive(
     },
     onNotModified: (_url, path) => {
       if (quiet) return;
-      console.error(
+      reporter.error(
         options.noClobber
           ? `File '${path}' already there; not retrieving.`
           : `Server file no newer than local file '${path}' -- not retrieving.`,
       );
     },
   });
-  if (!quiet) {
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.error(
-      `FINISHED --\nTotal wall clock time: ${seconds}s\nDownloaded: ${result.files} files, ${result.bytes} bytes`,
-    );
-  }
+  const wallMs = performance.now() - started;
+  // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
+  reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  const quota = recursive.quotaBytes ?? 0;
+  if (quota > 0 && result.bytes > quota) reporter.quotaExceeded(quota);
   return status;
 }

@@ -20,6 +20,8 @@ export interface WgetReporterOptions {
   serverResponse?: boolean | undefined;
   /** GNU wget's `-nv`: one line per file, and errors. */
   nonVerbose?: boolean | undefined;
+  /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
+  log?: { writeSync(p: Uint8Array): number } | undefined;
 }
 
 /**
@@ -72,7 +74,8 @@ export class WgetReporter {
   readonly #quiet: boolean;
   readonly #serverResponse: boolean;
   readonly #nonVerbose: boolean;
-  readonly #tty = Deno.stderr.isTerminal();
+  readonly #out: { writeSync(p: Uint8Array): number };
+  readonly #tty: boolean;
   readonly #encoder = new TextEncoder();
   #path = "";
   #offset = 0;
@@ -82,12 +85,22 @@ export class WgetReporter {
   #lastDraw = 0;
   #nextPlainQuarter = 1;
   #drawn = false;
+  #type: string | undefined;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
+    this.#out = options.log ?? Deno.stderr;
+    this.#tty = options.log === undefined && Deno.stderr.isTerminal();
+  }
+
+  /** Prints an error line: on stderr through `console.error`, or into the log file. */
+  error(text: string): void {
+    this.#clear();
+    if (this.#out === Deno.stderr) console.error(text);
+    else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
   /** A line of the verbose log: not with -q, not with -nv. */
@@ -100,27 +113,32 @@ export class WgetReporter {
   #print(text: string): void {
     if (this.#quiet) return;
     this.#clear();
-    Deno.stderr.writeSync(this.#encoder.encode(`${text}\n`));
+    this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
   #clear(): void {
     if (this.#drawn) {
-      Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[K"));
+      this.#out.writeSync(this.#encoder.encode("\r\x1b[K"));
       this.#drawn = false;
     }
   }
 
   /** The callbacks to give `download()` as its `events`. */
   readonly events: DownloadEvents = {
-    request: (url) => this.#line(`--  ${url.href}`),
+    request: (url) => this.#line(`--${timestamp()}--  ${url.href}`),
     response: (response) => {
+      this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
+        this.#line("HTTP request sent, awaiting response... ");
         this.#clear();
         const text = response.head.lines.map((line) => `  ${line}\n`).join("");
-        Deno.stderr.writeSync(this.#encoder.encode(text));
+        this.#out.writeSync(this.#encoder.encode(text));
       } else {
-        this.#line(`HTTP response: ${response.status} ${response.head.reason}`.trimEnd());
+        this.#line(
+          `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
+            .trimEnd(),
+        );
       }
     },
     redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
@@ -132,13 +150,15 @@ export class WgetReporter {
       this.#started = performance.now();
       this.#lastDraw = 0;
       this.#nextPlainQuarter = 1;
-      const length = total === undefined
-        ? "unspecified"
-        : total < 1024
-        ? `${total}`
-        : `${total} (${formatBytes(total)})`;
-      this.#line(offset > 0 ? `Length: ${length}, ${offset} already there` : `Length: ${length}`);
-      this.#line(`Saving to: '${path}'`);
+      // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
+      const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
+      const length = total === undefined ? "unspecified" : sized(total);
+      const remaining = offset > 0 && total !== undefined
+        ? `, ${sized(total - offset)} remaining`
+        : "";
+      const type = this.#type ? ` [${this.#type}]` : "";
+      this.#line(`Length: ${length}${remaining}${type}`);
+      this.#line(`Saving to: ${quoteName(path)}\n`);
     },
     progress: (received) => {
       this.#received = this.#offset + received;
@@ -171,7 +191,7 @@ export class WgetReporter {
       fetched: this.#received - this.#offset,
       elapsedMs: now - this.#started,
     }, consoleColumns() - 1);
-    Deno.stderr.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
+    this.#out.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
     this.#drawn = true;
   }
 
@@ -201,7 +221,12 @@ export class WgetReporter {
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
-      this.#line(`${quoteName(result.path)} saved [${of}]`);
+      const seconds = (performance.now() - this.#started) / 1000;
+      // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - ‘name’ saved [10/10]", between blank lines.
+      this.#line(
+        `${timestamp()} (${rate(result.bytes, seconds)}) - ${quoteName(result.path)} ` +
+          `saved [${of}]\n`,
+      );
     }
   }
 
@@ -219,15 +244,20 @@ export class WgetReporter {
     );
   }
 
+  /** GNU wget's "Download quota of SIZE EXCEEDED!". */
+  quotaExceeded(quota: number): void {
+    this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
+  }
+
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
     if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
       // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
-      console.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
+      this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
       return;
     }
-    console.error(`wget: ${errorMessage(error)}`);
+    this.error(`wget: ${errorMessage(error)}`);
   }
 }
 

@@ -22,6 +22,7 @@ import { HttpConnectionPool } from "../http/pool.ts";
 import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
 import { proxyForUrl, type ProxySettings } from "./proxy.ts";
 import type { TlsTunnel } from "../net/tls_connect.ts";
+import type { CookieJar } from "./cookie_jar.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
@@ -130,7 +131,7 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * HTTP statuses that are tried again like a network failure (`--retry-on-http-error`); 504 always
    * is, as with GNU wget, and no other status is unless listed here.
    */
-  retryOnHttpError?: readonly number[];
+  retryOnHttpError?: readonly number[] | undefined;
   /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
@@ -146,13 +147,17 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * application/x-www-form-urlencoded` unless `headers` name another. A 303, or a 301/302 to a
    * POST, turns the request into a GET without it, as GNU wget does; 307 and 308 keep it.
    */
-  body?: Uint8Array | string;
+  body?: Uint8Array | string | undefined;
   /**
    * Credentials for Basic authentication (`--user`, `--password`): sent after a 401 that asks
    * for Basic, or at once with `authNoChallenge`; only to the origin of the URL asked for, never
    * to another host a redirect leads to.
    */
   credentials?: { username: string; password: string } | undefined;
+  /** Credentials by host when `credentials` is not given (`.netrc`; see `parseNetrc`). */
+  credentialsFor?:
+    | ((host: string) => { username: string; password: string } | undefined)
+    | undefined;
   /** Send the credentials with the first request (`--auth-no-challenge`). */
   authNoChallenge?: boolean | undefined;
   /**
@@ -172,6 +177,25 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * `Proxy-Authorization` from the proxy URL's credentials.
    */
   proxy?: ProxySettings | undefined;
+  /**
+   * Cookies to send and to keep what servers set, across redirects and downloads (wget keeps
+   * one jar for a command line unless `--no-cookies`).
+   */
+  cookies?: CookieJar | undefined;
+  /**
+   * `--compression`: "none" asks for the body as stored (`Accept-Encoding: identity`) and saves
+   * what comes; "auto" and "gzip" ask for gzip and store a gzip body decoded, as GNU wget does.
+   * @default {"none"}
+   */
+  compression?: "none" | "auto" | "gzip" | undefined;
+  /** Save the body of an error response too (`--content-on-error`); the download still fails. */
+  contentOnError?: boolean | undefined;
+  /** Write the response head before the body in the file (`--save-headers`). */
+  saveHeaders?: boolean | undefined;
+  /** Try again when the connection is refused (`--retry-connrefused`). */
+  retryConnectionRefused?: boolean | undefined;
+  /** The most body bytes a second (`--limit-rate`); the copy sleeps to stay under it. */
+  limitBytesPerSecond?: number | undefined;
   /** Give saved files the server's Last-Modified as their mtime, as GNU wget does. @default {true} */
   useServerTimestamps?: boolean | undefined;
   /** Progress reports. */
@@ -192,13 +216,15 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
  * assert.equal(downloadExitCode(new GaveUpError(new Error("Server answered 504"), 3)), 4);
  * ```
  */
-export class GaveUpError extends Error {
+export class GaveUpError extends NetkitError {
   /** The attempts made. */
   readonly attempts: number;
   /** Builds the error around the last attempt's error, kept as `cause`. */
   constructor(cause: unknown, attempts: number) {
     const text = cause instanceof Error ? cause.message : String(cause);
-    super(`${text}; giving up after ${attempts} ${attempts === 1 ? "try" : "tries"}`, { cause });
+    super("GAVE_UP", `${text}; giving up after ${attempts} ${attempts === 1 ? "try" : "tries"}`, {
+      cause,
+    });
     this.name = "GaveUpError";
     this.attempts = attempts;
   }
@@ -323,7 +349,9 @@ async function retryDownload(
       return await attemptDownload(original, options, state);
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (!isRetryable(error, options.retryOnHttpError)) throw error;
+      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) {
+        throw error;
+      }
       if (tries !== 0 && attempt >= tries) {
         // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
         throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
@@ -364,6 +392,8 @@ async function attemptDownload(
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
+  // The client's options: method and body are this download's, set per request below.
+  const { method: _method, body: _body, ...clientOptions } = options;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
@@ -391,10 +421,17 @@ async function attemptDownload(
     }
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
+    // As GNU wget: the body as stored, never compressed for the way (it is saved as sent).
+    if (!headers.some(([name]) => /^accept-encoding$/i.test(name))) {
+      headers.push([
+        "Accept-Encoding",
+        (options.compression ?? "none") === "none" ? "identity" : "gzip",
+      ]);
+    }
     if (body !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
-    const credentials = options.credentials;
+    const credentials = options.credentials ?? options.credentialsFor?.(original.host);
     if (credentials && sendCredentials && sameOrigin(target, original)) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
@@ -404,6 +441,8 @@ async function attemptDownload(
       ? fileInfo(plannedPath)
       : undefined;
     if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    const cookie = options.cookies?.cookieHeader(target);
+    if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
@@ -414,12 +453,15 @@ async function attemptDownload(
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...clientOptions,
       method: options.spider || probe ? "HEAD" : method,
+      ...(body !== undefined && !probe ? { body } : {}),
       headers,
-      ...(probe || body === undefined ? {} : { body }),
       ...(tunnel ? { tunnel } : {}),
     });
     try {
       events.response?.(response);
+      for (const value of response.head.headers.getAll("Set-Cookie")) {
+        options.cookies?.setCookie(target, value);
+      }
       const status = response.status;
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
@@ -444,7 +486,7 @@ async function attemptDownload(
         continue;
       }
       if (
-        status === 401 && options.credentials && !sendCredentials &&
+        status === 401 && credentials && !sendCredentials &&
         sameOrigin(target, original) &&
         /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
       ) {
@@ -482,7 +524,12 @@ async function attemptDownload(
       }
       if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
       if (status < 200 || status >= 300) {
-        throw new HttpStatusError(status, response.head.reason, target.href);
+        const error = new HttpStatusError(status, response.head.reason, target.href);
+        if (options.contentOnError && !options.spider && !probe) {
+          // --content-on-error: the error page is saved as a file would be, and still fails.
+          await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
+        }
+        throw error;
       }
       if (options.spider) {
         return {
@@ -586,6 +633,77 @@ function skipping(writer: ByteWriter, skip: number): ByteWriter {
   };
 }
 
+/** A writer that decodes gzip into another; `finish()` flushes it and reports a bad stream. */
+interface Gunzip extends ByteWriter {
+  /** Decoded bytes written so far. */
+  readonly decoded: number;
+  finish(): Promise<void>;
+}
+
+function gunzipping(writer: ByteWriter): Gunzip {
+  const stream = new DecompressionStream("gzip");
+  const input = stream.writable.getWriter();
+  let decoded = 0;
+  const pump = (async () => {
+    for await (const chunk of stream.readable) {
+      await writeFully(writer, chunk);
+      decoded += chunk.length;
+    }
+  })();
+  // Seen by finish() or by the next write; never unhandled.
+  let failure: unknown;
+  pump.catch((error) => (failure ??= error));
+  const bad = (error: unknown) =>
+    error instanceof DownloadFileError ? error : new HttpProtocolError(
+      `Cannot decode the gzip body: ${error instanceof Error ? error.message : error}`,
+    );
+  return {
+    get decoded() {
+      return decoded;
+    },
+    async write(p) {
+      if (failure !== undefined) throw bad(failure);
+      // The chunk is a view the connection reuses (the sink rule): the stream gets a copy.
+      await input.ready;
+      input.write(p.slice()).catch((error) => (failure ??= error));
+      return p.length;
+    },
+    async finish() {
+      try {
+        await input.close();
+        await pump;
+      } catch (error) {
+        throw bad(failure ?? error);
+      }
+      if (failure !== undefined) throw bad(failure);
+    },
+  };
+}
+
+async function writeFully(writer: ByteWriter, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await writer.write(bytes.subarray(done));
+}
+
+/**
+ * A writer that keeps the average rate since its first write under `bytesPerSecond`, by
+ * sleeping after a write that got ahead (as GNU wget's `--limit-rate` does).
+ */
+function limitRate(writer: ByteWriter, bytesPerSecond: number | undefined): ByteWriter {
+  if (!bytesPerSecond || bytesPerSecond <= 0) return writer;
+  let started: number | undefined;
+  let written = 0;
+  return {
+    async write(p) {
+      started ??= performance.now();
+      const n = await writer.write(p);
+      written += n;
+      const dueMs = (written / bytesPerSecond) * 1000 - (performance.now() - started);
+      if (dueMs > 1) await new Promise((resolve) => setTimeout(resolve, dueMs));
+      return n;
+    },
+  };
+}
+
 async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
@@ -601,27 +719,47 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     size: offset + fresh(bytes),
     status: response.status,
   });
+  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
+  // count decoded bytes against an encoded Range).
+  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
+  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
+    (encoding === "gzip" || encoding === "x-gzip");
+  let decoder: Gunzip | undefined;
+  const paced = (writer: ByteWriter) => {
+    const inner = gzip ? (decoder = gunzipping(writer)) : writer;
+    return limitRate(inner, options.limitBytesPerSecond);
+  };
+  const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
+    const bytes = await response.copyBodyTo(paced(writer), onProgress);
+    await decoder?.finish();
+    return bytes;
+  };
+  const head = options.saveHeaders && offset === 0
+    ? new TextEncoder().encode(response.head.lines.join("\r\n") + "\r\n\r\n")
+    : undefined;
   if (options.output) {
     events.start?.({ path: options.output.name, offset, total });
-    const bytes = await response.copyBodyTo(skipping(options.output.writer, skip), (n) => {
+    if (head) await writeFully(options.output.writer, head);
+    const bytes = await copy(skipping(options.output.writer, skip), (n) => {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
+    if (decoder) return { ...result(options.output.name, bytes), size: decoder.decoded };
     return result(options.output.name, bytes);
   }
   const file = openTarget(job);
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
-    const writer = skipping(fileWriter(file, owned.path), skip);
-    const bytes = await response.copyBodyTo(writer, (n) => {
+    if (head) await writeFully(fileWriter(file, owned.path), head);
+    const bytes = await copy(skipping(fileWriter(file, owned.path), skip), (n) => {
       owned.size = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    owned.size = offset + fresh(bytes);
+    owned.size = decoder ? decoder.decoded : offset + fresh(bytes);
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
-    return result(owned.path, bytes);
+    return { ...result(owned.path, bytes), size: owned.size };
   } finally {
     try {
       file.close();
@@ -830,9 +968,14 @@ function joinPath(directory: string, name: string): string {
   return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
 }
 
-function isRetryable(error: unknown, statuses: readonly number[] = []): boolean {
+function isRetryable(
+  error: unknown,
+  statuses: readonly number[] = [],
+  refused = false,
+): boolean {
   if (error instanceof SocketError) {
-    return error.failure !== "refused" && error.failure !== "not-found";
+    if (error.failure === "refused") return refused;
+    return error.failure !== "not-found";
   }
   if (error instanceof UnexpectedEofError || error instanceof ConnectionClosedError) return true;
   if (error instanceof HttpStatusError) {

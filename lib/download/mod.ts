@@ -5,8 +5,10 @@
  * @module
  */
 
+export * from "./cookie_jar.ts";
 export * from "./download.ts";
 export * from "./file_name.ts";
+export * from "./netrc.ts";
 export * from "./progress.ts";
 export * from "./accept_rules.ts";
 export * from "./convert_links.ts";

@@ -17,6 +17,16 @@ export interface ProxySettings {
   noProxy?: string | undefined;
 }
 
+/** The environment variables {@linkcode proxySettingsFromEnv} reads. */
+export const PROXY_VARIABLES = [
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+] as const;
+
 /**
  * The proxy settings in an environment: lower-case names first (`http_proxy`), then upper-case
  * (`HTTP_PROXY`), as curl and wget read them. Empty values count as unset.
@@ -76,7 +86,7 @@ function bypassesProxy(host: string, noProxy: string): boolean {
     if (entry === "*") return true;
     // An entry may carry a port or brackets ("[::1]:8080", "host:80"): the host part decides.
     const bracketed = /^\[([^\]]+)\]/.exec(entry);
-    if (bracketed) entry = bracketed[1] ?? entry;
+    if (bracketed) entry = bracketed[1] ?? "";
     else if ((entry.match(/:/g) ?? []).length === 1) entry = entry.slice(0, entry.indexOf(":"));
     entry = entry.replace(/^\*?\./, "").replace(/\.$/, "");
     if (name === entry || (!isAddress && name.endsWith(`.${entry}`))) return true;

@@ -46,6 +46,8 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   checkCertificate?: boolean;
   /** For `https://`: reach the server through this HTTP proxy's `CONNECT` tunnel. */
   tunnel?: TlsTunnel;
+  /** For `https://`: a client certificate and its private key, PEM. */
+  clientCertificate?: { cert: string; key: string };
   /**
    * Abort the whole exchange from outside: connect, request, response head and body. The
    * pending call rejects at once with `signal.reason` and the connection is closed.
@@ -560,7 +562,8 @@ function poolKey(target: HttpUrl, options: HttpClientOptions, timeoutMs: number)
   }
   const check = options.checkCertificate === false ? 0 : 1;
   const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  const tunnel = options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "";
+  const tunnel = (options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "") +
+    (options.clientCertificate ? "|client certificate" : "");
   return `${target.scheme}://${target.host}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
 }
 

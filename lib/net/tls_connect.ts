@@ -55,7 +55,9 @@ export interface TlsConnectOptions {
   /** Abort the connect and the handshake from outside; rejects with `signal.reason`. */
   signal?: AbortSignal;
   /** Reach the server through this proxy's `CONNECT` tunnel. */
-  tunnel?: TlsTunnel;
+  tunnel?: TlsTunnel | undefined;
+  /** A client certificate and its private key, PEM, for servers that ask for one. */
+  clientCertificate?: { cert: string; key: string } | undefined;
 }
 
 /**
@@ -67,7 +69,10 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  if (options.checkCertificate === false || options.caCerts?.length || options.tunnel) {
+  if (
+    options.checkCertificate === false || options.caCerts?.length || options.tunnel ||
+    options.clientCertificate
+  ) {
     return await connectWithNodeTls(host, port, options);
   }
   const tcp = await createClientSocket(host, port, options);
@@ -184,6 +189,7 @@ async function connectWithNodeTls(
     rejectUnauthorized: verify,
     ...(isAddress ? {} : { servername: host }),
     ...(ca ? { ca } : {}),
+    ...(options.clientCertificate ?? {}),
   });
   tlsSocket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
@@ -192,22 +198,21 @@ async function connectWithNodeTls(
       tlsSocket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
     });
-    const signal = options.signal;
     const onAbort = () => {
       deadline.cancel();
       tlsSocket.destroy();
-      reject(signal!.reason);
+      reject(options.signal?.reason);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
     tlsSocket.once("secureConnect", () => {
       deadline.cancel();
-      signal?.removeEventListener("abort", onAbort);
+      options.signal?.removeEventListener("abort", onAbort);
       resolve();
     });
     tlsSocket.once("error", (error: Error & { code?: string }) => {
       deadline.cancel();
-      signal?.removeEventListener("abort", onAbort);
+      options.signal?.removeEventListener("abort", onAbort);
       tlsSocket.destroy();
       const reason = error.code === undefined ? undefined : NODE_REASONS[error.code];
       if (reason !== undefined) return reject(verificationError(host, port, reason, error));

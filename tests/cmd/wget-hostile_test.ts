@@ -161,3 +161,32 @@ Deno.test("wget refuses a redirect to file: or ftp: with exit 1 and writes nothi
   await assertNothingEscaped(outer.path, dir);
   deepEqual(await listDir(dir), ["keep.txt"]);
 });
+
+Deno.test("wget --compression=auto exits 7 on a gzip body that is not gzip, and on one cut short", async () => {
+  const packed = new Uint8Array(
+    await new Response(
+      new Blob(["x".repeat(5000)]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  const reply = (body: Uint8Array) => async (conn: Deno.TcpConn) => {
+    const head =
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`;
+    await send(conn, new Uint8Array([...new TextEncoder().encode(head), ...body]));
+  };
+  await using server = startRawServer({
+    "/garbage": reply(new TextEncoder().encode("this is not gzip at all")),
+    "/cut": reply(packed.subarray(0, packed.length - 12)),
+    "/good": reply(packed),
+  });
+  await using dir = await tempDir();
+  for (const path of ["/garbage", "/cut"]) {
+    equal(
+      await main(["-q", "--compression=auto", "-P", dir.path, `${server.base}${path}`]),
+      7,
+      path,
+    );
+  }
+  equal(await main(["-q", "--compression=auto", "-P", dir.path, `${server.base}/good`]), 0);
+  equal(await Deno.readTextFile(`${dir.path}/good`), "x".repeat(5000));
+  equal(await main(["-q", "--compression=br", `${server.base}/good`]), 2);
+});

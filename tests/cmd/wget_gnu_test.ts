@@ -13,6 +13,7 @@ import {
   startRawServer,
 } from "../harness/raw_http_server.ts";
 import { commandArgs } from "../harness/run.ts";
+import { main } from "../../cmd/wget.ts";
 import {
   type RecordedRequest,
   type RecordingServer,
@@ -45,6 +46,8 @@ interface Case {
 }
 
 const decoder = new TextDecoder();
+// Deno's cache stays where it is when a case moves HOME (for a .netrc).
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
 function summarise(head: string): string {
   const [method, target] = head.split(" ");
@@ -83,7 +86,12 @@ async function runTool(
   const output = await new Deno.Command(program, {
     args,
     cwd,
-    env: { LC_ALL: "C.UTF-8", ...job.env },
+    // "$CWD" in a value stands for the tool's own directory (HOME for a .netrc there).
+    env: Object.fromEntries(
+      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, ...job.env }).map((
+        [k, v],
+      ) => [k, v.replace("$CWD", cwd)]),
+    ),
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -481,10 +489,22 @@ const LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
 
 /** The parts of a recorded request both tools must agree on. */
 function described(request: RecordedRequest): string {
-  const keep = ["content-type", "authorization", "if-modified-since", "referer"];
+  const keep = [
+    "content-type",
+    "authorization",
+    "if-modified-since",
+    "referer",
+    "cookie",
+    "accept-encoding",
+  ];
   const headers = request.headers
     .filter(([name]) => keep.includes(name.toLowerCase()))
-    .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+    // Cookies of the same path come in no set order (RFC 6265 asks none of servers).
+    .map(([name, value]) =>
+      `${name.toLowerCase()}: ${
+        /^cookie$/i.test(name) ? value.split("; ").sort().join("; ") : value
+      }`
+    )
     .sort();
   return [`${request.method} ${request.target}`, ...headers, decoder.decode(request.body)]
     .join(" | ");
@@ -496,6 +516,20 @@ function startRecording(): RecordingServer {
       const auth = request.headers.find(([name]) => name.toLowerCase() === "authorization");
       if (request.target === "/auth" && auth?.[1] !== "Basic dTpw") {
         return { status: 401, headers: [["WWW-Authenticate", 'Basic realm="r"']], body: "" };
+      }
+      if (request.target === "/login") {
+        return {
+          status: 302,
+          headers: [
+            ["Location", "/app/home"],
+            ["Set-Cookie", "sid=s1"],
+            // (GNU wget refuses a Path the setting URL is not under, "/app" or "/elsewhere"
+            // from "/login"; RFC 6265, browsers, curl and netkit take it: a deliberate
+            // difference, left out here.)
+            ["Set-Cookie", `keep=k1; Max-Age=86400; Path=/`],
+            ["Set-Cookie", "foreign=f1; Domain=example.org"],
+          ],
+        };
       }
       if (request.target === "/r303" || request.target === "/r307") {
         return { status: Number(request.target.slice(2)), headers: [["Location", "/done"]] };
@@ -532,6 +566,16 @@ peerTest(
       { args: ["-q", "--user=u", "--password=p", url("/auth"), url("/auth")] },
       { args: ["-q", "--user=u", "--password=wrong", url("/auth")] },
       { args: ["-q", "--referer=http://example.test/", url("/ref")] },
+      {
+        args: ["-q", url("/auth")],
+        files: { ".netrc": "machine 127.0.0.1 login u password p\n" },
+        env: { HOME: "$CWD" },
+      },
+      {
+        args: ["-q", url("/auth")],
+        files: { ".netrc": "machine other.test login x password y\ndefault login u password p\n" },
+        env: { HOME: "$CWD" },
+      },
     ];
     for (const job of cases) {
       const before = server.requests.length;
@@ -551,10 +595,10 @@ peerTest(
     const both = await sideBySide(dir.path, undefined, { args });
     equal(both.netkit.code, both.gnu.code);
     deepEqual(server.requests.slice(before).map(described), [
-      "GET /other-host | authorization: Basic dTpw | ",
-      "GET /done | authorization: Basic dTpw | ",
-      "GET /other-host | authorization: Basic dTpw | ",
-      "GET /done | ",
+      "GET /other-host | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /done | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /other-host | accept-encoding: identity | authorization: Basic dTpw | ",
+      "GET /done | accept-encoding: identity | ",
     ]);
   },
 );
@@ -576,7 +620,7 @@ peerTest(
         const outcome = await runTool(tool, caseDir, undefined, {
           args: ["-q", "-N", url],
           files: old ? { stamped: "old\n" } : {},
-          mtime: old ? new Date(old) : undefined,
+          ...(old ? { mtime: new Date(old) } : {}),
         });
         const request = server.requests[before];
         seen[tool] = {
@@ -706,6 +750,276 @@ peerTest(
     } finally {
       server.close();
       await server.done;
+    }
+  },
+);
+
+peerTest(
+  "wget --content-on-error, --save-headers, -B with -i, --limit-rate, -w, --retry-connrefused leave what GNU wget leaves",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const refused = `http://127.0.0.1:${closed.addr.port}/x`;
+    closed.close();
+    const cases: Case[] = [
+      { args: ["-q", "--content-on-error", `${server.base}/s500`] },
+      { args: ["-q", "--save-headers", `${server.base}/f.txt`] },
+      {
+        args: ["-q", "-B", `${server.base}/`, "-i", "list"],
+        files: { list: `f.txt\n/redir\n${server.base}/s500\n` },
+      },
+      {
+        args: [
+          "-q",
+          "--limit-rate=100k",
+          "-w",
+          "0.01",
+          "--random-wait",
+          `${server.base}/f.txt`,
+          `${server.base}/cookies`,
+        ],
+      },
+      { args: ["-q", "--retry-connrefused", "-t", "2", "--waitretry=0", refused] },
+      { args: ["-q", "-t", "2", refused] },
+      {
+        args: ["-q", "-Q", "5", "-i", "list", `${server.base}/norange`],
+        files: { list: `${server.base}/f.txt\n${server.base}/f.txt\n${server.base}/f.txt\n` },
+      },
+      { args: ["-q", "-Q", "5", `${server.base}/f.txt`, `${server.base}/f.txt`] },
+      {
+        args: ["-q", "-Q", "5", "-i", "list", `${server.base}/missing`],
+        files: { list: `${server.base}/f.txt\n${server.base}/f.txt\n` },
+      },
+      {
+        args: ["-q", "-Q", "5", "-i", "list"],
+        files: { list: `${server.base}/f.txt\n`.repeat(3) },
+      },
+    ];
+    for (const job of cases) {
+      assertSame(await sideBySide(dir.path, server, job), job.args.join(" "));
+    }
+  },
+);
+
+peerTest(
+  "wget keeps cookies across redirects and URLs, --load-cookies, --save-cookies, --no-cookies, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    const loaded = `127.0.0.1\tFALSE\t/\tFALSE\t0\tloaded\tl1\n`;
+    const cases: Case[] = [
+      { args: ["-q", `${server.base}/login`, `${server.base}/app/again`, `${server.base}/top`] },
+      { args: ["-q", "--no-cookies", `${server.base}/login`] },
+      { args: ["-q", "--load-cookies=in.txt", `${server.base}/top`], files: { "in.txt": loaded } },
+      { args: ["-q", "--save-cookies=out.txt", `${server.base}/login`] },
+      { args: ["-q", "--save-cookies=out.txt", "--keep-session-cookies", `${server.base}/login`] },
+    ];
+    // The cookie files without their comment lines, which carry GNU's date and name.
+    const cookieLines = (files: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(files).map(([name, text]) => [
+          name,
+          text.split("\n").filter((line) => line !== "" && !line.startsWith("# ")).sort(),
+        ]),
+      );
+    for (const job of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, undefined, job);
+      const what = job.args.join(" ");
+      equal(both.netkit.code, both.gnu.code, what);
+      // Expiry times differ by the seconds between the runs: compare them to the minute.
+      const minute = (lines: Record<string, string[]>) =>
+        JSON.stringify(lines).replace(/\\t(\d{8,})\d\d\\t/g, "\\t$1xx\\t");
+      equal(minute(cookieLines(both.netkit.files)), minute(cookieLines(both.gnu.files)), what);
+      const seen = server.requests.slice(before).map(described);
+      const half = seen.length / 2;
+      deepEqual(seen.slice(half), seen.slice(0, half), `${what}\n${seen.join("\n")}`);
+    }
+  },
+);
+
+async function gzipped(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+peerTest(
+  "wget --compression=none|auto|gzip asks and stores as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const text = "hello gzip world\n".repeat(100);
+    const packed = await gzipped(text);
+    const gzipReply = (always: boolean): RawHandler => async (conn, { head }) => {
+      const wantsGzip = /\r\nAccept-Encoding:[^\r]*gzip/i.test(head);
+      if (!always && !wantsGzip) {
+        await send(conn, `HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+        return;
+      }
+      const headText =
+        `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${packed.length}\r\n\r\n`;
+      const bytes = new Uint8Array([...new TextEncoder().encode(headText), ...packed]);
+      await send(conn, bytes);
+    };
+    await using server = startRawServer({ "/gz": gzipReply(false), "/forced": gzipReply(true) });
+    for (
+      const compression of [[], ["--compression=none"], ["--compression=auto"], [
+        "--compression=gzip",
+      ]]
+    ) {
+      for (const path of ["/gz", "/forced"]) {
+        const before = server.requests.length;
+        const both = await sideBySide(dir.path, server, {
+          args: ["-q", ...compression, `${server.base}${path}`],
+        });
+        const what = `${compression.join(" ")} ${path}`;
+        // Same files byte for byte (a stored gzip body reads as the same text on both sides).
+        assertSame(both, what, { requests: false });
+        const encodings = server.requests.slice(before).map((h) =>
+          /\r\nAccept-Encoding: *([^\r]*)/i.exec(h)?.[1]
+        );
+        equal(encodings[0], encodings[1], what);
+      }
+    }
+  },
+);
+
+peerTest(
+  "wget -o FILE and -a FILE write the messages GNU wget writes there (-nv), stderr left empty",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const shape = (text = "") => text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE");
+    const cases: Case[] = [
+      { args: ["-nv", "-o", "log", `${server.base}/f.txt`, `${server.base}/missing`] },
+      { args: ["-nv", "-a", "log", `${server.base}/f.txt`], files: { log: "before\n" } },
+    ];
+    for (const job of cases) {
+      const both = await sideBySide(dir.path, server, job);
+      const what = job.args.join(" ");
+      equal(both.netkit.code, both.gnu.code, what);
+      equal(both.netkit.stderr, "", what);
+      equal(both.gnu.stderr, "", what);
+      const normalise = (files: Record<string, string>) =>
+        shape(files.log)
+          .replace(/(wall clock time:) .*/, "$1 TIME")
+          .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
+      equal(normalise(both.netkit.files), normalise(both.gnu.files), what);
+    }
+  },
+);
+
+peerTest(
+  "wget --certificate/--private-key answer a server that asks for a client certificate, --ca-directory trusts a directory, as GNU wget",
+  [
+    "wget",
+    "openssl",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    const server = await selfSigned(dir.path, "server", "DNS:localhost,IP:127.0.0.1");
+    const client = await selfSigned(dir.path, "client", "DNS:client.test");
+    await Deno.mkdir(`${dir.path}/cas`);
+    await Deno.copyFile(server.cert, `${dir.path}/cas/server.pem`);
+    await Deno.writeTextFile(`${dir.path}/cas/README`, "not a certificate\n");
+    const both = `${dir.path}/client-both.pem`;
+    await Deno.writeTextFile(
+      both,
+      (await Deno.readTextFile(client.cert)) + (await Deno.readTextFile(client.key)),
+    );
+    const port = freePort();
+    // openssl's own test server, asking for (and checking) a client certificate.
+    await using _sServer = await startPeer([
+      "openssl",
+      "s_server",
+      "-accept",
+      `127.0.0.1:${port}`,
+      "-cert",
+      server.cert,
+      "-key",
+      server.key,
+      "-CAfile",
+      client.cert,
+      "-Verify",
+      "1",
+      "-www",
+      "-quiet",
+    ], port);
+    const url = `https://127.0.0.1:${port}/`;
+    const ca = `--ca-certificate=${server.cert}`;
+    const cases: string[][] = [
+      [ca],
+      [ca, `--certificate=${client.cert}`, `--private-key=${client.key}`],
+      [ca, `--certificate=${both}`, "--certificate-type=PEM"],
+      [`--ca-directory=${dir.path}/cas`, `--certificate=${both}`],
+    ];
+    for (const options of cases) {
+      const outcome = await sideBySide(dir.path, undefined, {
+        args: ["-q", "-t", "1", "-T", "20", "-O", "page", ...options, url],
+      });
+      const what = options.join(" ");
+      equal(outcome.netkit.code, outcome.gnu.code, what);
+      // s_server's page lists the session's ciphers, which differ between TLS libraries.
+      equal(
+        outcome.netkit.files.page?.includes("s_server"),
+        outcome.gnu.files.page?.includes("s_server"),
+        what,
+      );
+    }
+    equal(await main(["-q", "--certificate-type=DER", url]), 2);
+  },
+);
+
+peerTest(
+  "wget reads $WGETRC and ~/.wgetrc as GNU wget: settings under command-line options, an unknown command is exit 2, an unreadable $WGETRC exit 1",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRecording();
+    const url = `${server.base}/rc`;
+    const cases: Case[] = [
+      {
+        args: ["-q", url],
+        files: {
+          rc: "# settings\nuser_agent = from-rc\nheader = X-From: rc\n\nreferer = http://r.test/\n",
+        },
+        env: { WGETRC: "$CWD/rc" },
+      },
+      {
+        args: ["-q", "--referer=http://cli.test/", url],
+        files: { ".wgetrc": "referer = http://rc.test/\nuse_proxy = off\n" },
+        env: { HOME: "$CWD", http_proxy: "http://127.0.0.1:1" },
+      },
+      { args: ["-q", url], files: { rc: "foo = bar\n" }, env: { WGETRC: "$CWD/rc" } },
+      { args: ["-q", url], env: { WGETRC: "$CWD/none" } },
+    ];
+    for (const job of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, undefined, job);
+      const what = `${job.args.join(" ")} ${JSON.stringify(job.files)}`;
+      assertSame(both, what, { requests: false });
+      const seen = server.requests.slice(before).map((request) =>
+        request.headers
+          .filter(([name]) => /^(user-agent|x-from|referer)$/i.test(name))
+          .map(([name, value]) => `${name.toLowerCase()}: ${value}`)
+          .filter((line) => !/^user-agent: (Wget|netkit-wget)\//.test(line))
+          .sort()
+          .join(" | ")
+      );
+      const half = seen.length / 2;
+      deepEqual(seen.slice(half), seen.slice(0, half), what);
     }
   },
 );

@@ -352,6 +352,16 @@ Deno.test("wget -T stops a slow drip with exit 4", async () => {
   // A header trickled a byte every 50 ms never lets a read wait 0.3 s; the head's own deadline ends it.
   assertEquals(await run("-T", "0.3", "-t", "1", "-P", dir.path, `${server.base}/trickle`), 4);
   deepEqual(await listDir(dir.path), ["drip"]);
+  // GNU's separate timeouts stand for -T (the largest of them): --read-timeout stops the drip too.
+  const separate = [
+    "--read-timeout=0.3",
+    "--connect-timeout=0.2",
+    "-t",
+    "1",
+    "-O",
+    `${dir.path}/d`,
+  ];
+  assertEquals(await run(...separate, `${server.base}/drip`), 4);
 });
 
 Deno.test("wget stops redirect loops, long chains and endless headers", async () => {
@@ -532,8 +542,8 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(child.code, 0);
   assertEquals(new TextDecoder().decode(child.stdout), "A\n");
   const log = new TextDecoder().decode(child.stderr);
-  assert(log.includes("HTTP response: 200 OK"), log);
-  assert(/(?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
+  assert(log.includes("HTTP request sent, awaiting response... 200 OK\n"), log);
+  assert(/ - (?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
   // -S prints the server's head instead, indented as GNU wget does.
   const verbose = await new Deno.Command(Deno.execPath(), {
     args: [

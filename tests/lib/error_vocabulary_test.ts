@@ -17,7 +17,7 @@ import {
 import { DnsNotFoundError, DnsTimeoutError } from "@netkit/netkit/dns";
 import { LineTooLongError, SocketError, TlsError } from "@netkit/netkit/net";
 import { PoolClosedError } from "@netkit/netkit/async";
-import { DownloadFileError } from "@netkit/netkit/download";
+import { DownloadFileError, GaveUpError } from "@netkit/netkit/download";
 import { RackError } from "@netkit/netkit/words";
 
 Deno.test("every error class of the library is a NetkitError with a machine-readable code", () => {
@@ -36,6 +36,7 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
     [new TlsError("x", true), "TLS_CERTIFICATE"],
     [new PoolClosedError(), "POOL_CLOSED"],
     [new DownloadFileError("/x", new Error("y")), "FILE"],
+    [new GaveUpError(new Error("504"), 3), "GAVE_UP"],
     [new RackError("empty", "x"), "INVALID_RACK"],
   ];
   for (const [error, code] of errors) {

@@ -67,7 +67,12 @@ Deno.test("planCompile() gives each command only the permissions of its table en
   assertEquals(flags("time-client"), ["--allow-net"]);
   assertEquals(flags("telnet"), ["--allow-net", "--allow-read=/etc/services", "--allow-env=TERM"]);
   assertEquals(flags("time-server"), ["--allow-net"]);
-  assertEquals(flags("wget"), ["--allow-net", "--allow-read", "--allow-write", "--allow-env"]);
+  assertEquals(flags("wget"), [
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC",
+  ]);
   assertEquals(flags("resolve-hostname6"), [
     "--allow-net",
     "--allow-read",
@@ -114,7 +119,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-net",
     "--allow-read",
     "--allow-write",
-    "--allow-env",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC",
   ]);
   assertEquals(netkit(ALL), [
     "--allow-net",

@@ -1,0 +1,226 @@
+/**
+ * An in-memory cookie jar as wget keeps one: `Set-Cookie` taken in by RFC 6265's rules (host-only
+ * or domain cookies, path, `Secure`, `Expires`/`Max-Age`), the `Cookie` header for a request, and
+ * Netscape's `cookies.txt` format (curl's, browsers' exporters' and GNU wget's) to load and save.
+ *
+ * @module
+ */
+
+import type { HttpUrl } from "../http/url.ts";
+
+/** One cookie. */
+export interface Cookie {
+  name: string;
+  value: string;
+  /** The host (host-only) or the domain it was set for, lower case, without a leading dot. */
+  domain: string;
+  /** False for a host-only cookie (no `Domain` attribute): sent to that host only. */
+  includeSubdomains: boolean;
+  path: string;
+  /** Sent over https only. */
+  secure: boolean;
+  /**
+   * The port of the URL that set a host-only cookie, when not the scheme's default: GNU wget
+   * writes it in `cookies.txt` as `host:port` (RFC 6265 matches cookies without regard to ports).
+   */
+  port?: number | undefined;
+  /** Expiry in milliseconds since the epoch; undefined for a session cookie. */
+  expires?: number | undefined;
+  httpOnly: boolean;
+}
+
+/** The most cookies kept, so that a hostile server cannot fill the memory. */
+export const MAX_COOKIES = 3000;
+
+const IP_ADDRESS = /^(\d+\.){3}\d+$|:/;
+
+/**
+ * Cookies by RFC 6265, in memory.
+ *
+ * @example Keep a cookie and send it back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CookieJar } from "@netkit/netkit/download";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
+ *
+ * const jar = new CookieJar();
+ * const url = parseHttpUrl("http://www.example.org/app/login");
+ * jar.setCookie(url, "sid=42; Path=/app; Domain=example.org");
+ * assert.equal(jar.cookieHeader(parseHttpUrl("http://api.example.org/app/x")), "sid=42");
+ * assert.equal(jar.cookieHeader(parseHttpUrl("http://www.example.org/other")), undefined);
+ * ```
+ */
+export class CookieJar {
+  #cookies: Cookie[] = [];
+  readonly #now: () => number;
+
+  /** An empty jar; `now` is the clock for expiry (tests inject one). */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** The cookies kept (expired ones dropped). */
+  get cookies(): readonly Cookie[] {
+    const now = this.#now();
+    this.#cookies = this.#cookies.filter((c) => c.expires === undefined || c.expires > now);
+    return this.#cookies;
+  }
+
+  /**
+   * Takes in one `Set-Cookie` value received from `url`; one the rules refuse (a domain the
+   * host is not in, a bad name) is ignored, as a browser ignores it.
+   */
+  setCookie(url: HttpUrl, header: string): void {
+    const [pair = "", ...attributes] = header.split(";");
+    const equals = pair.indexOf("=");
+    if (equals <= 0) return;
+    const name = pair.slice(0, equals).trim();
+    const value = pair.slice(equals + 1).trim().replace(/^"(.*)"$/, "$1");
+    if (name === "" || /[\s;,=]/.test(name)) return;
+    const host = url.host.toLowerCase();
+    const cookie: Cookie = {
+      name,
+      value,
+      domain: host,
+      includeSubdomains: false,
+      path: defaultPath(url.target),
+      secure: false,
+      httpOnly: false,
+      port: url.port === (url.scheme === "https" ? 443 : 80) ? undefined : url.port,
+    };
+    let maxAge: number | undefined;
+    for (const attribute of attributes) {
+      const at = attribute.indexOf("=");
+      const key = (at < 0 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
+      const text = at < 0 ? "" : attribute.slice(at + 1).trim();
+      if (key === "domain" && text !== "") {
+        const domain = text.replace(/^\./, "").toLowerCase();
+        // The host must be in the domain; an address matches only itself.
+        const inside = host === domain || (!IP_ADDRESS.test(host) && host.endsWith(`.${domain}`));
+        if (!inside) return;
+        if (domain !== host || !IP_ADDRESS.test(host)) {
+          cookie.domain = domain;
+          cookie.includeSubdomains = !IP_ADDRESS.test(domain);
+          cookie.port = undefined;
+        }
+      } else if (key === "path" && text.startsWith("/")) {
+        cookie.path = text;
+      } else if (key === "secure") {
+        cookie.secure = true;
+      } else if (key === "httponly") {
+        cookie.httpOnly = true;
+      } else if (key === "max-age" && /^-?\d+$/.test(text)) {
+        maxAge = Number(text);
+      } else if (key === "expires") {
+        const time = Date.parse(text);
+        if (!Number.isNaN(time)) cookie.expires = time;
+      }
+    }
+    if (maxAge !== undefined) cookie.expires = this.#now() + maxAge * 1000;
+    this.add(cookie);
+  }
+
+  /** Adds `cookie`, replacing one of the same name, domain and path (an expired one removes it). */
+  add(cookie: Cookie): void {
+    this.#cookies = this.#cookies.filter((c) =>
+      !(c.name === cookie.name && c.domain === cookie.domain && c.path === cookie.path)
+    );
+    if (cookie.expires !== undefined && cookie.expires <= this.#now()) return;
+    this.#cookies.push(cookie);
+    if (this.#cookies.length > MAX_COOKIES) this.#cookies.shift();
+  }
+
+  /** The `Cookie` header for a request to `url`, longer paths first; undefined when none match. */
+  cookieHeader(url: HttpUrl): string | undefined {
+    const host = url.host.toLowerCase();
+    const path = url.target.split("?")[0] ?? "/";
+    const matching = this.cookies.filter((c) =>
+      (c.includeSubdomains
+        ? host === c.domain || (!IP_ADDRESS.test(host) && host.endsWith(`.${c.domain}`))
+        : host === c.domain) &&
+      pathMatches(path, c.path) && (!c.secure || url.scheme === "https")
+    ).sort((a, b) => b.path.length - a.path.length);
+    if (matching.length === 0) return undefined;
+    return matching.map((c) => `${c.name}=${c.value}`).join("; ");
+  }
+
+  /**
+   * Adds the cookies of a Netscape `cookies.txt` (tab-separated: domain, subdomains flag, path,
+   * secure, expiry in seconds or 0, name, value; `#HttpOnly_` before a domain). Bad lines are
+   * skipped.
+   */
+  load(text: string): void {
+    for (const raw of text.split("\n")) {
+      let line = raw.replace(/\r$/, "");
+      let httpOnly = false;
+      if (line.startsWith("#HttpOnly_")) {
+        httpOnly = true;
+        line = line.slice("#HttpOnly_".length);
+      }
+      if (line.trim() === "" || line.startsWith("#")) continue;
+      const fields = line.split("\t");
+      if (fields.length < 7) continue;
+      const [field = "", flag, path = "/", secure, expiry, name = "", ...rest] = fields;
+      // GNU wget writes "host:port" for a cookie set on another port than the default.
+      const withPort = /^(.*[^:]):(\d+)$/.exec(field);
+      const domain = withPort && !field.startsWith("[") ? withPort[1] ?? field : field;
+      const port = withPort ? Number(withPort[2]) : undefined;
+      const seconds = Number(expiry);
+      if (name === "" || !Number.isFinite(seconds)) continue;
+      this.add({
+        name,
+        value: rest.join("\t"),
+        domain: domain.replace(/^\./, "").toLowerCase(),
+        includeSubdomains: flag === "TRUE",
+        path,
+        secure: secure === "TRUE",
+        expires: seconds === 0 ? undefined : seconds * 1000,
+        httpOnly,
+        port,
+      });
+    }
+  }
+
+  /**
+   * The jar as a Netscape `cookies.txt`; session cookies only with `keepSessionCookies` (then
+   * with expiry 0), as GNU wget writes it.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CookieJar } from "@netkit/netkit/download";
+   * import { parseHttpUrl } from "@netkit/netkit/http";
+   *
+   * const jar = new CookieJar(() => 0);
+   * jar.setCookie(parseHttpUrl("http://127.0.0.1/"), "a=1; Max-Age=60");
+   * assert.match(jar.save(), /^127\.0\.0\.1\tFALSE\t\/\tFALSE\t60\ta\t1$/m);
+   * ```
+   */
+  save(options: { keepSessionCookies?: boolean } = {}): string {
+    let text = "# HTTP Cookie File\n# Generated by netkit wget.\n# Edit at your own risk.\n\n";
+    for (const c of this.cookies) {
+      if (c.expires === undefined && !options.keepSessionCookies) continue;
+      const port = c.port === undefined || c.includeSubdomains ? "" : `:${c.port}`;
+      const dot = c.includeSubdomains ? "." : "";
+      const domain = `${c.httpOnly ? "#HttpOnly_" : ""}${dot}${c.domain}${port}`;
+      const expiry = c.expires === undefined ? 0 : Math.floor(c.expires / 1000);
+      const flags = [c.includeSubdomains ? "TRUE" : "FALSE", c.path, c.secure ? "TRUE" : "FALSE"];
+      text += [domain, ...flags, expiry, c.name, c.value].join("\t") + "\n";
+    }
+    return text;
+  }
+}
+
+/** RFC 6265's default path: the request path up to its last `/`, or `/`. */
+function defaultPath(target: string): string {
+  const path = target.split("?")[0] ?? "/";
+  if (!path.startsWith("/")) return "/";
+  const last = path.lastIndexOf("/");
+  return last <= 0 ? "/" : path.slice(0, last);
+}
+
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith("/") || requestPath[cookiePath.length] === "/";
+}
