@@ -447,8 +447,6 @@ async function attemptDownload(
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
     visited.add(target.href);
-    // The body sent is this attempt's (none after a 303), never the caller's as given.
-    const { body: _callerBody, ...clientOptions } = options;
     const response = await sendHttpRequest(requestUrl, {
       maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
       ...clientOptions,
