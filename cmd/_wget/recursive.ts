@@ -11,6 +11,7 @@ import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/dow
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetReporter } from "./reporter.ts";
+import { HttpStatusError } from "../../lib/http/errors.ts";
 
 /** The recursion options, by long name. */
 export interface WgetRecursiveValues {
@@ -46,6 +47,7 @@ export interface WgetRecursiveValues {
   "max-threads"?: string;
   "restrict-file-names"?: string;
   "delete-after"?: boolean;
+  spider?: boolean;
   "adjust-extension"?: boolean;
 }
 
@@ -169,7 +171,8 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
     waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
     randomWait: values["random-wait"],
-    deleteAfter: values["delete-after"],
+    // --spider -r: every page fetched and read for links, then removed, as GNU wget does.
+    deleteAfter: values["delete-after"] || values.spider,
     maxThreads: values["max-threads"] === undefined
       ? 1
       : parseCount(values["max-threads"], "--max-threads", 1, 64),
@@ -190,14 +193,16 @@ export async function runRecursive(
 ): Promise<number> {
   let status: number = WGET_EXIT.ok;
   const started = performance.now();
+  const broken: string[] = [];
   const result = await downloadRecursive(urls, {
     ...options,
     ...recursive,
     onSaved: (saved) => reporter.finish(saved),
-    onFailed: (_url, error) => {
+    onFailed: (url, error) => {
       // GNU wget's -q silences a recursion's errors too; the exit code still tells.
       if (!quiet) reporter.fail(error);
       const code = downloadExitCode(error);
+      if (error instanceof HttpStatusError) broken.push(url);
       status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
         ? code
         : Math.min(status, code);
@@ -219,6 +224,13 @@ export async function runRecursive(
       );
     },
   });
+  if (options.spider && !quiet) {
+    // GNU wget's spider report: the URLs that answered with an error.
+    const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
+    reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
+    for (const url of broken) reporter.error(url);
+    if (broken.length > 0) reporter.error("");
+  }
   const wallMs = performance.now() - started;
   // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
   reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });

@@ -591,6 +591,8 @@ class Walker {
     try {
       const result = await download(url, {
         ...options,
+        // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
+        spider: false,
         headers,
         output: sink,
         events: {

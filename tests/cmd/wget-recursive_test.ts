@@ -234,3 +234,32 @@ peerTest(
     assert.equal(codes[1], codes[0]);
   },
 );
+
+peerTest(
+  "wget --spider -r reports the same broken links as GNU wget, keeps no file, exits 8",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 2);
+    const reports: { code: number; broken: string[]; files: number }[] = [];
+    for (const tool of ["gnu", "netkit"]) {
+      const out = `${dir.path}/${tool}`;
+      await Deno.mkdir(out);
+      const argv = tool === "gnu"
+        ? ["wget"]
+        : [Deno.execPath(), "run", "-A", new URL("../../cmd/wget.ts", import.meta.url).pathname];
+      const { code, stderr } = await new Deno.Command(argv[0]!, {
+        args: [...argv.slice(1), "--spider", "-r", "-l", "2", `${site.origin}/`],
+        cwd: out,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const lines = new TextDecoder().decode(stderr).split("\n");
+      const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
+      const broken = lines.slice(found + 1).filter((line) => line.startsWith("http")).sort();
+      reports.push({ code, broken, files: (await snapshotTree(out)).size });
+    }
+    assert.equal(reports[0]!.broken.length, 3);
+    assert.deepEqual(reports[1], reports[0]);
+  },
+);
