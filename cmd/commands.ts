@@ -116,6 +116,8 @@ export const COMMANDS: readonly CommandEntry[] = [
           "HOME",
           "WGETRC",
         ],
+        // -b runs wget itself again, detached; its path is known only at run time.
+        run: true,
       },
     },
     load: () => import("./wget.ts"),

@@ -20,6 +20,7 @@ NAME.1, NAME.2, ...
   -P, --directory-prefix DIR   save files under DIR
   -q, --quiet                  print nothing but errors
   -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
+  -b, --background             go to the background at once; messages to wget-log (or -o FILE)
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
       --connect-timeout, --read-timeout, --dns-timeout SECONDS
@@ -184,6 +185,7 @@ const OPTIONS = {
   "output-file": { type: "string", short: "o" },
   "append-output": { type: "string", short: "a" },
   quota: { type: "string", short: "Q" },
+  background: { type: "boolean", short: "b" },
   "connect-timeout": { type: "string" },
   "read-timeout": { type: "string" },
   "dns-timeout": { type: "string" },
@@ -212,6 +214,12 @@ export async function main(args: string[]): Promise<number> {
   const normalised = args.map((arg, i) => i >= before ? arg : SPELLINGS[arg] ?? arg);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
+  if (parsed.values.background) {
+    const { goBackground } = await import("./_wget/background.ts");
+    const logGiven = parsed.values["output-file"] !== undefined ||
+      parsed.values["append-output"] !== undefined;
+    return goBackground(normalised, logGiven);
+  }
   const { runWget } = await import("./_wget/command.ts");
   return await runWget(parsed.values as WgetValues, parsed.positionals, SPEC);
 }

@@ -74,6 +74,8 @@ export class WgetReporter {
   readonly #quiet: boolean;
   readonly #serverResponse: boolean;
   readonly #nonVerbose: boolean;
+  /** Neither -q nor -nv: the verbose log's lines are printed. */
+  readonly #verboseLines: boolean;
   readonly #out: { writeSync(p: Uint8Array): number };
   readonly #tty: boolean;
   readonly #encoder = new TextEncoder();
@@ -92,6 +94,7 @@ export class WgetReporter {
     this.#quiet = options.quiet ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
+    this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#out = options.log ?? Deno.stderr;
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
   }
@@ -125,8 +128,13 @@ export class WgetReporter {
 
   /** The callbacks to give `download()` as its `events`. */
   readonly events: DownloadEvents = {
-    request: (url) => this.#line(`--${timestamp()}--  ${url.href}`),
+    // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
+    request: (url) => {
+      if (!this.#verboseLines) return;
+      this.#line(`--${timestamp()}--  ${url.href}`);
+    },
     response: (response) => {
+      if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
@@ -150,6 +158,7 @@ export class WgetReporter {
       this.#started = performance.now();
       this.#lastDraw = 0;
       this.#nextPlainQuarter = 1;
+      if (!this.#verboseLines) return;
       // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
       const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
       const length = total === undefined ? "unspecified" : sized(total);

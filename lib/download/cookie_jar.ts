@@ -29,7 +29,17 @@ export interface Cookie {
   httpOnly: boolean;
 }
 
-/** The most cookies kept, so that a hostile server cannot fill the memory. */
+/**
+ * The most cookies kept, so that a hostile server cannot fill the memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_COOKIES } from "@netkit/netkit/download";
+ *
+ * assert.ok(MAX_COOKIES >= 3000);
+ * ```
+ */
 export const MAX_COOKIES = 3000;
 
 const IP_ADDRESS = /^(\d+\.){3}\d+$|:/;

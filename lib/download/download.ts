@@ -253,6 +253,14 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /**
  * The most header lines a response may have: far above the client's default of 100, since a
  * site may set 150 cookies in one response; the head stays bounded by its 64 KiB.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_MAX_RESPONSE_HEADERS } from "@netkit/netkit/download";
+ *
+ * assert.ok(DEFAULT_MAX_RESPONSE_HEADERS >= 150);
+ * ```
  */
 export const DEFAULT_MAX_RESPONSE_HEADERS = 1000;
 

@@ -17,7 +17,18 @@ export interface ProxySettings {
   noProxy?: string | undefined;
 }
 
-/** The environment variables {@linkcode proxySettingsFromEnv} reads. */
+/**
+ * The environment variables {@linkcode proxySettingsFromEnv} reads.
+ *
+ * @example Read them one by one (a program granted only these may read no others)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PROXY_VARIABLES, proxySettingsFromEnv } from "@netkit/netkit/download";
+ *
+ * const env = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, undefined]));
+ * assert.deepEqual(proxySettingsFromEnv(env), { http: undefined, https: undefined, noProxy: undefined });
+ * ```
+ */
 export const PROXY_VARIABLES = [
   "http_proxy",
   "https_proxy",

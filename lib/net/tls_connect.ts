@@ -69,12 +69,40 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
+  const where = formatHostPort(host, port);
   if (
-    options.checkCertificate === false || options.caCerts?.length || options.tunnel ||
-    options.clientCertificate
+    options.checkCertificate === false || options.tunnel || options.clientCertificate ||
+    (options.caCerts?.length && NODE_VERIFIED.has(where))
   ) {
     return await connectWithNodeTls(host, port, options);
   }
+  try {
+    return await connectWithDenoTls(host, port, options);
+  } catch (error) {
+    // rustls refuses a self-signed certificate that is its own trusted root when it is marked
+    // as a CA; node:tls (like OpenSSL and GnuTLS) takes it. Only then, and from then on for this
+    // server, the handshake goes through node:tls, which costs more to load and to run.
+    const ca = options.caCerts?.length;
+    if (!ca || !(error instanceof TlsError) || !/CaUsedAsEndEntity/.test(causeText(error))) {
+      throw error;
+    }
+    NODE_VERIFIED.add(where);
+    return await connectWithNodeTls(host, port, options);
+  }
+}
+
+/** Servers whose certificate only node:tls accepts (see {@linkcode connectTls}). */
+const NODE_VERIFIED = new Set<string>();
+
+function causeText(error: Error): string {
+  return error.cause instanceof Error ? error.cause.message : String(error.cause);
+}
+
+async function connectWithDenoTls(
+  host: string,
+  port: number,
+  options: TlsConnectOptions,
+): Promise<Duplex> {
   const tcp = await createClientSocket(host, port, options);
   // Without TCP_NODELAY the handshake's small records wait on Nagle's algorithm and the peer's
   // delayed ACK, about 40 ms per connection. The option stays on the socket under TLS.

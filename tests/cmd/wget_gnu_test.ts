@@ -1023,3 +1023,52 @@ peerTest(
     }
   },
 );
+
+/** Waits for a detached download to finish: the log's "saved" line (bounded: 10 s). */
+async function logSays(path: string, words: string): Promise<string> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      const text = await Deno.readTextFile(path);
+      if (text.includes(words)) return text;
+    } catch {
+      // Not there yet.
+    }
+    // Polling a process that nothing can be awaited on (it is detached), as waitForPort does.
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${path} never said "${words}"`);
+}
+
+peerTest("wget -b goes to the background with its messages in wget-log, wget-log.1, as GNU wget", [
+  "wget",
+], async () => {
+  await using dir = await tempDir();
+  await using server = startServer();
+  const url = `${server.base}/f.txt`;
+  for (const tool of ["gnu", "netkit"] as const) {
+    const cwd = `${dir.path}/${tool}`;
+    await Deno.mkdir(cwd);
+    for (const log of ["wget-log", "wget-log.1"]) {
+      const [program, args] = tool === "gnu"
+        ? ["wget", ["-b", url]]
+        : [Deno.execPath(), [...commandArgs("wget"), "-b", url]];
+      const output = await new Deno.Command(program, {
+        args,
+        cwd,
+        env: { LC_ALL: "C.UTF-8" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      equal(output.code, 0, tool);
+      const said = decoder.decode(output.stdout);
+      assert(/^Continuing in background, pid \d+\.\n/.test(said), said);
+      assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
+      await logSays(`${cwd}/${log}`, "saved [10/10]");
+    }
+  }
+  const names = (tool: string) =>
+    [...Deno.readDirSync(`${dir.path}/${tool}`)].map((e) => e.name).sort();
+  deepEqual(names("netkit"), names("gnu"));
+  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "wget-log", "wget-log.1"]);
+});
