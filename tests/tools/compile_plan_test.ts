@@ -71,6 +71,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-net",
     "--allow-read",
     "--allow-write",
+    "--allow-run",
     "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC",
   ]);
   assertEquals(flags("resolve-hostname6"), [
@@ -119,6 +120,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-net",
     "--allow-read",
     "--allow-write",
+    "--allow-run",
     "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC",
   ]);
   assertEquals(netkit(ALL), [
