@@ -340,9 +340,7 @@ class Walker {
 
   /** Waits for the file operations still running. */
   async settle(): Promise<void> {
-    const pending = this.#pending;
-    this.#pending = [];
-    await Promise.all(pending);
+    await Promise.all(this.#pending);
   }
 
   /** The links of a saved page; none when it cannot be read or says nofollow. */
@@ -624,7 +622,10 @@ class Walker {
         const date = new Date(lastModified);
         if (!Number.isNaN(date.getTime())) {
           // Off the critical path too; awaited before the walk ends.
-          this.#pending.push(Deno.utime(path, date, date).catch(() => {}));
+          const done: Promise<void> = Deno.utime(path, date, date).catch(() => {}).finally(() =>
+            this.#pending.delete(done)
+          );
+          this.#pending.add(done);
         }
       }
       const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
@@ -675,7 +676,7 @@ class Walker {
   }
 
   /** File operations left running off the critical path (utime), awaited at the end. */
-  #pending: Promise<void>[] = [];
+  readonly #pending = new Set<Promise<void>>();
 
   /** Directories known to exist, and those this run created (so hold only its own files). */
   readonly #directories = new Set<string>();
