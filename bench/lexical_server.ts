@@ -1,45 +1,64 @@
 /**
  * lexical-server benchmark, all in one run on loopback:
  *
- * 1. Cached racks with `wrk -t2 -c64 -d10s`: lexical-server (worker mode, logging on) beside nginx
- *    serving a static JSON file of the same size (the anchor), a bare `Deno.serve` returning
- *    `Response.json` (the runtime's ceiling), and lexical-server under `deno serve --parallel`.
- * 2. Cache misses, distinct 7-letter racks one after another on one keep-alive connection:
+ * 1. Cached racks with `wrk -t2 -c64`, the same bytes per path: lexical-server on netkit's own
+ *    `serveHttp` (the default, logging on) beside nginx serving the server's own answer from a
+ *    file (the anchor, 1 worker; and 2 workers), a bare `Deno.serve` answering the same bytes
+ *    pre-encoded from memory, lexical-server `--listeners 2` (two threads sharing the port with
+ *    reusePort) beside nginx with 2 workers, and lexical-server under `deno serve --parallel`. All servers run
+ *    at once and the wrk runs alternate, `--rounds` times; the table shows each one's median.
+ * 2. Slowloris: 300 connections that send half a request head and wait. How long a good
+ *    client's request takes meanwhile, and how many of the 300 are still open after the header
+ *    timeout, beside nginx (`client_header_timeout`) and a bare `Deno.serve` (none).
+ * 3. Cache misses, distinct 7-letter racks one after another on one keep-alive connection:
  *    latency in worker mode beside subprocess mode (a `deno run` of scrabble-word-finder per miss).
- * 3. The server's peak RSS (VmHWM) after each run.
+ * 4. The server's peak RSS (VmHWM) after each run.
  *
- * Run: `deno run -A bench/lexical_server.ts [--duration 10] [--misses 400]`.
+ * Run: `deno run -A bench/lexical_server.ts [--duration 10] [--rounds 3] [--misses 400]`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { freePort, peerPath, startPeer, tempDir } from "../tests/harness/peers.ts";
-import { startDenoServer } from "../tests/harness/deno_server.ts";
+import {
+  freePort,
+  peerPath,
+  type PeerProcess,
+  startPeer,
+  tempDir,
+} from "../tests/harness/peers.ts";
+import { type DenoServer, startDenoServer } from "../tests/harness/deno_server.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "3" },
     misses: { type: "string", default: "400" },
     "subprocess-misses": { type: "string", default: "40" },
+    "header-timeout": { type: "string", default: "5" },
   },
 });
 const DURATION = Number(values.duration);
+const ROUNDS = Number(values.rounds);
 const MISSES = Number(values.misses);
 const SUBPROCESS_MISSES = Number(values["subprocess-misses"]);
+const HEADER_TIMEOUT = Number(values["header-timeout"]);
 const SERVER = new URL("../cmd/lexical-server.ts", import.meta.url).pathname;
 const RACK = "aeinrst";
 
 interface WrkResult {
   requestsPerSecond: number;
+  requests: number;
+  /** Server CPU microseconds per request, when the server's pid is known. */
+  cpuUsPerRequest?: number;
   p50Ms: number;
   p99Ms: number;
   errors: string;
 }
 
 function lexicalServer(args: string[]) {
-  const argv = ["run", "-A", SERVER, "--host", "127.0.0.1", ...args];
+  const argv = ["run", "-A", "--unstable-net", SERVER, "--host", "127.0.0.1", ...args];
   return startDenoServer((port) => [...argv, "--port", String(port)], { keepStderr: false });
 }
 
@@ -67,10 +86,28 @@ async function wrk(url: string, options: { connections?: number; script?: string
   const errors = text.match(/Socket errors:.*|Non-2xx.*/g)?.join("; ") ?? "";
   return {
     requestsPerSecond: Number(text.match(/Requests\/sec:\s+([0-9.]+)/)?.[1] ?? NaN),
+    requests: Number(text.match(/(\d+) requests in/)?.[1] ?? NaN),
     p50Ms: ms("50%"),
     p99Ms: ms("99%"),
     errors,
   };
+}
+
+/** CPU seconds used so far by a process and its children (nginx's workers), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
+      for (const child of children.split(" ").filter(Boolean)) {
+        ticks += cpuSeconds(Number(child)) * 100;
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function peakRssMb(pid: number): number {
@@ -138,38 +175,36 @@ if (!peerPath("wrk") || !peerPath("nginx")) {
 
 await using dir = await tempDir("netkit_bench_lexical_");
 await Deno.chmod(dir.path, 0o755); // nginx's workers run as another user
-const rows: string[] = [];
-const row = (name: string, result: WrkResult, anchor: number, rss: string) => {
-  rows.push(
-    `| ${name} | ${fixed(result.requestsPerSecond, 0)} | ${
-      fixed(result.requestsPerSecond / anchor, 2)
-    }× | ${fixed(result.p50Ms, 2)} | ${fixed(result.p99Ms, 2)} | ${rss} |${
-      result.errors ? ` ${result.errors}` : ""
-    }`,
-  );
-};
 
-// The body nginx serves: the server's own answer for the benchmark rack.
+// The body every contender sends: the server's own cached answer for the benchmark rack.
 let body: string;
 {
   await using server = await lexicalServer(["--quiet", "--workers", "1"]);
-  body = await (await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`)).text();
+  const url = `http://127.0.0.1:${server.port}/api/${RACK}`;
+  await (await fetch(url)).text();
+  body = await (await fetch(url)).text();
 }
-await Deno.writeTextFile(`${dir.path}/${RACK}`, body);
+await Deno.mkdir(`${dir.path}/api`);
+await Deno.writeTextFile(`${dir.path}/api/${RACK}`, body);
 
-/** nginx serving the body as a static file, access log on (buffered), as the anchor. */
-async function nginx(workers: string): Promise<WrkResult> {
+/** nginx serving the body as a static file, access log on (buffered). */
+async function nginx(
+  workers: string,
+  extra = "",
+): Promise<PeerProcess & { port: number; pid: number }> {
   const port = freePort();
+  const name = `nginx_${workers}_${port}`;
   await Deno.writeTextFile(
-    `${dir.path}/nginx.conf`,
+    `${dir.path}/${name}.conf`,
     `daemon off;
 worker_processes ${workers};
-pid ${dir.path}/nginx.pid;
-error_log ${dir.path}/error.log;
+pid ${dir.path}/${name}.pid;
+error_log ${dir.path}/${name}.error.log;
 events { worker_connections 1024; }
 http {
-  access_log ${dir.path}/access.log combined buffer=64k flush=1s;
+  access_log ${dir.path}/${name}.access.log combined buffer=64k flush=1s;
   keepalive_requests 1000000;
+  ${extra}
   server {
     listen 127.0.0.1:${port};
     root ${dir.path};
@@ -179,56 +214,200 @@ http {
 }
 `,
   );
-  const prefix = ["-c", `${dir.path}/nginx.conf`, "-p", dir.path, "-e", `${dir.path}/error.log`];
-  await using _nginx = await startPeer([peerPath("nginx")!, ...prefix], port);
-  return await wrk(`http://127.0.0.1:${port}/${RACK}`);
+  const prefix = [
+    "-c",
+    `${dir.path}/${name}.conf`,
+    "-p",
+    dir.path,
+    "-e",
+    `${dir.path}/${name}.error.log`,
+  ];
+  const peer = await startPeer([peerPath("nginx")!, ...prefix], port);
+  return Object.assign(peer, { port, pid: peer.child.pid });
 }
 
-const anchor = await nginx("1");
-const anchorRps = anchor.requestsPerSecond;
-row(`nginx, 1 worker, static ${body.length}-byte file (anchor)`, anchor, anchorRps, "");
-row("nginx, 2 workers (auto)", await nginx("auto"), anchorRps, "");
-
-{
+/** A bare Deno.serve answering the same bytes, pre-encoded, from memory. */
+async function bareDenoServe(): Promise<DenoServer> {
   const script = `${dir.path}/bare.ts`;
   await Deno.writeTextFile(
     script,
-    `const body = ${JSON.stringify(JSON.parse(body))};
-Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => Response.json(body));
+    `const bytes = new TextEncoder().encode(${JSON.stringify(body)});
+const headers = { "content-type": "application/json; charset=utf-8" };
+Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => new Response(bytes, { headers }));
 `,
   );
-  await using bare = await startDenoServer((port) => ["run", "-A", script, String(port)]);
-  const result = await wrk(`http://127.0.0.1:${bare.port}/api/${RACK}`);
-  row("bare Deno.serve, Response.json (ceiling)", result, anchorRps, fixed(peakRssMb(bare.pid)));
+  return await startDenoServer((port) => ["run", "-A", script, String(port)]);
 }
 
-{
-  await using server = await lexicalServer([]);
-  await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((response) => response.text());
-  const result = await wrk(`http://127.0.0.1:${server.port}/api/${RACK}`);
-  const name = "lexical-server, cached rack, logging on";
-  row(name, result, anchorRps, fixed(peakRssMb(server.pid)));
+// 1. Cached racks: every contender up at once, wrk runs alternating.
+interface Contender {
+  name: string;
+  port: number;
+  pid?: number;
+  results: WrkResult[];
 }
-
 {
-  await using server = await startDenoServer(
+  await using nginx1 = await nginx("1");
+  await using nginx2 = await nginx("2");
+  await using bare = await bareDenoServe();
+  await using ours = await lexicalServer([]);
+  await using ours2 = await lexicalServer(["--listeners", "2"]);
+  await using parallel = await startDenoServer(
     (port) => ["serve", "-A", "--parallel", "--quiet", "--port", String(port), SERVER],
     { env: { NETKIT_WORKERS: "1" }, keepStderr: false },
   );
-  for (let i = 0; i < 8; i++) {
-    await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((response) => response.text());
+  // Warm every listener's cache: a fresh connection each time, so reusePort spreads them.
+  for (let i = 0; i < 16; i++) {
+    for (const port of [ours.port, ours2.port, parallel.port]) {
+      const client = Deno.createHttpClient({});
+      await fetch(`http://127.0.0.1:${port}/api/${RACK}`, { client }).then((r) => r.text());
+      client.close();
+    }
   }
-  const result = await wrk(`http://127.0.0.1:${server.port}/api/${RACK}`);
-  const name = "lexical-server, deno serve --parallel (2 threads)";
-  row(name, result, anchorRps, fixed(peakRssMb(server.pid)));
+  const contenders: Contender[] = [
+    {
+      name: "nginx, 1 worker, static file (anchor)",
+      port: nginx1.port,
+      pid: nginx1.pid,
+      results: [],
+    },
+    { name: "nginx, 2 workers", port: nginx2.port, pid: nginx2.pid, results: [] },
+    {
+      name: "bare Deno.serve, same bytes pre-encoded",
+      port: bare.port,
+      pid: bare.pid,
+      results: [],
+    },
+    {
+      name: "**lexical-server (serveHttp, default), logging on**",
+      port: ours.port,
+      pid: ours.pid,
+      results: [],
+    },
+    {
+      name: "lexical-server --listeners 2 (reusePort, 2 threads), logging on",
+      port: ours2.port,
+      pid: ours2.pid,
+      results: [],
+    },
+    {
+      name: "lexical-server under deno serve --parallel (2 threads)",
+      port: parallel.port,
+      pid: parallel.pid,
+      results: [],
+    },
+  ];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const contender of contenders) {
+      const before = contender.pid ? cpuSeconds(contender.pid) : NaN;
+      const result: WrkResult = await wrk(`http://127.0.0.1:${contender.port}/api/${RACK}`);
+      const used = contender.pid ? cpuSeconds(contender.pid) - before : NaN;
+      result.cpuUsPerRequest = (used * 1e6) / result.requests;
+      contender.results.push(result);
+    }
+  }
+  const median = (contender: Contender) => {
+    const sorted = [...contender.results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  const anchor = median(contenders[0]!).requestsPerSecond;
+  const bareRps = median(contenders[2]!).requestsPerSecond;
+  console.log(
+    `### Cached racks: wrk -t2 -c64 -d${DURATION}s, ${body.length}-byte answer, median of ${ROUNDS} alternating rounds, loopback, ${navigator.hardwareConcurrency} cores\n`,
+  );
+  console.log(
+    "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | server CPU µs/request (median) | p50 ms | p99 ms | peak RSS MB |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  const listeners2 = median(contenders[4]!).requestsPerSecond;
+  const nginx2Rps = median(contenders[1]!).requestsPerSecond;
+  for (const contender of contenders) {
+    const result = median(contender);
+    console.log(
+      `| ${contender.name} | ${fixed(result.requestsPerSecond, 0)} | ${
+        contender.results.map((r) => fixed(r.requestsPerSecond / 1000, 1) + "k").join(", ")
+      } | ${fixed(result.requestsPerSecond / anchor, 2)}× | ${
+        fixed(result.requestsPerSecond / bareRps, 2)
+      }× | ${fixed(percentile(contender.results.map((r) => r.cpuUsPerRequest ?? NaN), 50), 2)} | ${
+        fixed(result.p50Ms, 2)
+      } | ${fixed(result.p99Ms, 2)} | ${
+        contender.pid && !contender.name.startsWith("nginx") ? fixed(peakRssMb(contender.pid)) : ""
+      } |${result.errors ? ` ${result.errors}` : ""}`,
+    );
+  }
+  console.log(
+    `\nlexical-server --listeners 2 vs nginx with 2 workers: ${fixed(listeners2 / nginx2Rps, 2)}×`,
+  );
 }
 
-console.log(
-  `### Cached racks: wrk -t2 -c64 -d${DURATION}s, loopback, ${navigator.hardwareConcurrency} cores\n`,
-);
-console.log("| server | requests/s | vs nginx | p50 ms | p99 ms | peak RSS MB |");
-console.log("|---|---|---|---|---|---|");
-for (const line of rows) console.log(line);
+// 2. Slowloris: 300 half-sent heads, a good client meanwhile, who is still open after the timeout.
+{
+  const CROWD = 300;
+  const encoder = new TextEncoder();
+  const slowloris = async (name: string, port: number) => {
+    const crowd: Deno.Conn[] = [];
+    for (let i = 0; i < CROWD; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(encoder.encode(`GET /api/${RACK} HTTP/1.1\r\nHost: a\r\nX-Slow: `));
+      crowd.push(conn);
+    }
+    const startedAt = performance.now();
+    let open = CROWD;
+    const closedAt: number[] = [];
+    const watchers = crowd.map(async (conn) => {
+      const buffer = new Uint8Array(4096);
+      try {
+        while ((await conn.read(buffer)) !== null) { /* an error answer */ }
+      } catch {
+        // Reset.
+      }
+      open--;
+      closedAt.push(performance.now() - startedAt);
+    });
+    const goodStarted = performance.now();
+    const response = await fetch(`http://127.0.0.1:${port}/api/${RACK}`);
+    await response.text();
+    const goodMs = performance.now() - goodStarted;
+    await new Promise((resolve) => setTimeout(resolve, (HEADER_TIMEOUT + 2) * 1000));
+    const stillOpen = open;
+    for (const conn of crowd) {
+      try {
+        conn.close();
+      } catch {
+        // Closed.
+      }
+    }
+    await Promise.all(watchers);
+    const closedByServer = CROWD - stillOpen;
+    return `| ${name} | ${response.status} in ${fixed(goodMs, 1)} ms | ${stillOpen} of ${CROWD} | ${
+      closedByServer > 0 ? fixed(percentile(closedAt.slice(0, closedByServer), 50) / 1000, 2) : "—"
+    } |`;
+  };
+  const rows: string[] = [];
+  {
+    await using server = await lexicalServer(["--header-timeout", String(HEADER_TIMEOUT)]);
+    await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((r) => r.text());
+    rows.push(await slowloris(`lexical-server --header-timeout ${HEADER_TIMEOUT}`, server.port));
+  }
+  {
+    await using server = await nginx("1", `client_header_timeout ${HEADER_TIMEOUT}s;`);
+    rows.push(await slowloris(`nginx, client_header_timeout ${HEADER_TIMEOUT}s`, server.port));
+  }
+  {
+    await using server = await bareDenoServe();
+    rows.push(await slowloris("bare Deno.serve (no header timeout)", server.port));
+  }
+  console.log(
+    `\n### Slowloris: ${CROWD} connections with half a head, then a good client\n`,
+  );
+  console.log(
+    `| server | good client meanwhile | still open ${
+      HEADER_TIMEOUT + 2
+    } s later | median s until closed |`,
+  );
+  console.log("|---|---|---|---|");
+  for (const line of rows) console.log(line);
+}
 
 // Misses one at a time: latency without queueing.
 const missRows: string[] = [];
@@ -269,7 +448,16 @@ end
 );
 const loadRows: string[] = [];
 for (const [finder, connections] of [["worker", 64], ["subprocess", 4]] as const) {
-  await using server = await lexicalServer(["--quiet", "--finder", finder, "--cache-size", "0"]);
+  // One load generator is one client: lift the fair share to measure the finder's capacity.
+  await using server = await lexicalServer([
+    "--quiet",
+    "--finder",
+    finder,
+    "--cache-size",
+    "0",
+    "--max-misses-per-client",
+    "1000000",
+  ]);
   const result = await wrk(`http://127.0.0.1:${server.port}/`, { connections, script: lua });
   loadRows.push(
     `| ${finder} | ${connections} | ${fixed(result.requestsPerSecond, 0)} | ${

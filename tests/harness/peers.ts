@@ -24,6 +24,7 @@ export const PEER_PACKAGES: Record<string, string> = {
   "inetutils-telnet": "inetutils-telnet",
   busybox: "busybox-static", // Debian's busybox package has no telnetd applet
   tinyproxy: "tinyproxy",
+  wrk: "wrk", // bench/lexical_server.ts
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

@@ -12,6 +12,7 @@ import {
   HttpProtocolError,
   HttpStatusError,
   RedirectError,
+  RequestHeadError,
   UrlError,
 } from "@netkit/netkit/http";
 import { DnsNotFoundError, DnsTimeoutError } from "@netkit/netkit/dns";
@@ -28,6 +29,7 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
     [new RedirectError("x", "http://127.0.0.1/"), "REDIRECT"],
     [new ConnectionClosedError("x"), "UNEXPECTED_EOF"],
     [new UrlError("x", "ftp://x"), "INVALID_URL"],
+    [new RequestHeadError(400, "x"), "HTTP_REQUEST"],
     [new DnsNotFoundError("x.test"), "ENOTFOUND"],
     [new DnsTimeoutError("x.test", 1000), "TIMEOUT"],
     [new LineTooLongError(10), "LINE_TOO_LONG"],

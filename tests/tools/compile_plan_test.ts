@@ -86,6 +86,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-read",
     "--allow-run",
     "--allow-env",
+    "--unstable-net",
   ]);
 });
 
@@ -130,6 +131,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-run",
     "--allow-env",
     "--allow-sys=hostname,networkInterfaces",
+    "--unstable-net",
   ]);
 });
 

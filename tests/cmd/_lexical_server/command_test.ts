@@ -9,6 +9,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
     cacheSize: undefined,
     dict: undefined,
     finderCommand: undefined,
+    maxMissesPerClient: undefined,
   });
   assertEquals(
     readLexicalSettings({
@@ -17,6 +18,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
       "cache-size": "0",
       dict: "words.txt",
       "finder-command": "/bin/swf",
+      "max-misses-per-client": "2",
     }),
     {
       finder: "subprocess",
@@ -24,6 +26,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
       cacheSize: 0,
       dict: "words.txt",
       finderCommand: "/bin/swf",
+      maxMissesPerClient: 2,
     },
   );
 });

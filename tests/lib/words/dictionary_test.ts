@@ -33,3 +33,15 @@ Deno.test("findWords() over SOWPODS answers as the index does", async () => {
     assert.deepEqual(findWords(words, rack), index.find(rack), rack);
   }
 });
+
+Deno.test("loadWordList() refuses a file larger than the bound, and a device without end", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "alpha\nbeta\n");
+    assert.deepEqual(await loadWordList(path, 11), ["alpha", "beta", ""]);
+    await assert.rejects(loadWordList(path, 10), RangeError);
+  } finally {
+    await Deno.remove(path);
+  }
+  await assert.rejects(loadWordList("/dev/zero", 1024 * 1024), /larger than 1048576 bytes/);
+});

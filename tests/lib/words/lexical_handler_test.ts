@@ -27,7 +27,7 @@ Deno.test("lexical handler answers JSON with time, cached and possibilities", as
 Deno.test("lexical handler caches by sorted rack, across prefixes and case", async () => {
   const handler = createLexicalHandler({ find: finder });
   assert.equal((await (await handler(get("/LeXiCaL"))).json()).cached, false);
-  const again = await (await handler(get("/api/v1/lexical?x=1"))).json();
+  const again = await (await handler(get("/api/v1/lexical"))).json();
   assert.equal(again.cached, true);
   assert.equal((await (await handler(get("/callxie"))).json()).cached, true);
   const stats = await (await handler(get("/-/stats"))).json();
@@ -137,4 +137,110 @@ Deno.test("lexical handler does not cache answers beyond cacheBytes", async () =
   await handler(get("/lexical"));
   assert.equal((await (await handler(get("/lexical"))).json()).cached, false);
   assert.equal(handler.stats().cached, 0);
+});
+
+Deno.test("lexical handler refuses a query string or a literal ? with 400 naming %3F", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  for (const path of ["/qu?ck", "/api/lexical?x=1", "/abc?"]) {
+    const response = await handler(get(path), info);
+    assert.equal(response.status, 400, path);
+    assert.match((await response.json()).error, /%3F/);
+  }
+  assert.equal((await handler(get("/qu%3Fck"), info)).status, 200);
+});
+
+Deno.test("LexicalHandler.fastPath answers cached racks only, as the handler would", async () => {
+  const lines: string[] = [];
+  const handler = createLexicalHandler({ find: finder, log: (line) => lines.push(line) });
+  assert.equal(handler.fastPath("GET", "/api/lexical", info), undefined, "a miss");
+  await (await handler(get("/api/lexical"), info)).text();
+  const known = handler.fastPath("GET", "/x/LEXICAL", info)!;
+  assert.equal(known.head.status, 200);
+  const body = JSON.parse(
+    (known.body as string[]).map((part) =>
+      typeof part === "string" ? part : new TextDecoder().decode(part)
+    ).join(""),
+  );
+  assert.deepEqual(Object.keys(body), ["time", "cached", "possibilities"]);
+  assert.equal(body.cached, true);
+  assert.deepEqual(body.possibilities, ["lexical", "alexic", "axle", "lax", "ax", "xi"]);
+  assert.ok(handler.fastPath("HEAD", "/callxie", info));
+  const others: [string, string][] = [
+    ["POST", "/lexical"],
+    ["GET", "/lexical?x"],
+    ["GET", "/-/stats"],
+  ];
+  for (const [method, target] of others) {
+    assert.equal(handler.fastPath(method, target, info), undefined, `${method} ${target}`);
+  }
+  const stats = handler.stats();
+  assert.equal(stats.requests, 3);
+  assert.equal(stats.hits, 2);
+  assert.equal(lines.length, 3);
+});
+
+Deno.test("lexical handler answers /-/metrics in Prometheus's text format, with the server's counters", async () => {
+  const handler = createLexicalHandler({ find: finder });
+  await (await handler(get("/lexical"), info)).text();
+  await (await handler(get("/lexical"), info)).text();
+  handler.reportServer(() => ({
+    connections: 3,
+    accepted: 9,
+    responses: { 200: 2 },
+    headerTimeouts: 4,
+    idleTimeouts: 1,
+    writeTimeouts: 0,
+    bodyTimeouts: 0,
+    evicted: 0,
+    refused: 0,
+    acceptErrors: 0,
+  }));
+  const response = await handler(get("/-/metrics"), info);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
+  const text = await response.text();
+  for (
+    const line of [
+      "lexical_requests_total 3",
+      "lexical_cache_hits_total 1",
+      "lexical_cache_misses_total 1",
+      "lexical_computations_total 1",
+      'lexical_answer_seconds_bucket{le="+Inf"} 2',
+      "lexical_answer_seconds_count 2",
+      'http_responses_total{status="200"} 2',
+      "http_open_connections 3",
+      'http_connections_closed_total{reason="header_timeout"} 4',
+      'http_connections_closed_total{reason="idle_timeout"} 1',
+    ]
+  ) {
+    assert.ok(text.split("\n").includes(line), `${line} in\n${text}`);
+  }
+  assert.match(text, /^# TYPE lexical_answer_seconds histogram$/m);
+});
+
+Deno.test("lexical handler gives each client a fair share of computations: 503 beyond it", async () => {
+  const waiting: (() => void)[] = [];
+  const handler = createLexicalHandler({
+    find: (rack) => new Promise((resolve) => waiting.push(() => resolve([rack]))),
+    maxMissesPerClient: 2,
+  });
+  const greedy = { remoteAddr: { transport: "tcp" as const, hostname: "192.0.2.1", port: 1 } };
+  const other = { remoteAddr: { transport: "tcp" as const, hostname: "192.0.2.2", port: 1 } };
+  const first = handler(get("/aaa"), greedy);
+  const second = handler(get("/bbb"), greedy);
+  const refused = await handler(get("/ccc"), greedy);
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get("retry-after"), "1");
+  assert.match((await refused.json()).error, /2 racks computing/);
+  const fair = handler(get("/ddd"), other);
+  for (const release of waiting) release();
+  for (const response of await Promise.all([first, second, fair])) {
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+  }
+  // Done computing: the greedy client may ask again, and a cached rack is never refused.
+  const again = handler(get("/eee"), greedy);
+  waiting.at(-1)!();
+  assert.equal((await again).status, 200);
+  assert.equal((await handler(get("/aaa"), greedy)).status, 200);
 });
