@@ -20,6 +20,8 @@ NAME.1, NAME.2, ...
   -P, --directory-prefix DIR   save files under DIR
   -q, --quiet                  print nothing but errors
   -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
+      --progress TYPE          bar (on a terminal; dots elsewhere, as GNU) or dot[:default|binary|
+                               mega|giga]; --show-progress shows it even with -q or -nv
   -b, --background             go to the background at once; messages to wget-log (or -o FILE)
   -S, --server-response        print the server's response headers
   -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
@@ -186,6 +188,8 @@ const OPTIONS = {
   "append-output": { type: "string", short: "a" },
   quota: { type: "string", short: "Q" },
   background: { type: "boolean", short: "b" },
+  progress: { type: "string" },
+  "show-progress": { type: "boolean" },
   "connect-timeout": { type: "string" },
   "read-timeout": { type: "string" },
   "dns-timeout": { type: "string" },

@@ -101,6 +101,8 @@ export interface WgetValues extends WgetRecursiveValues {
   "private-key-type"?: string;
   "ca-directory"?: string;
   "append-output"?: string;
+  progress?: string;
+  "show-progress"?: boolean;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -485,6 +487,8 @@ async function runWithLog(
     quiet,
     serverResponse: values["server-response"],
     nonVerbose: values["no-verbose"],
+    progress: values.progress,
+    showProgress: values["show-progress"],
     log,
   });
   // Files named by options: read before any request; a failure names the file, as GNU's does.

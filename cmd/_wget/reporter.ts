@@ -1,6 +1,6 @@
 /**
  * What `wget` prints on stderr while it downloads: GNU wget's lines (request, response, length,
- * saving to, saved), a progress bar on a terminal, quarter marks elsewhere, nothing with `-q`.
+ * saving to, saved), a progress bar on a terminal, GNU's dots elsewhere, nothing with `-q`.
  *
  * Unlike the rest of `lib/`, this module talks to the user (on stderr), so that `cmd/wget.ts`
  * stays thin.
@@ -10,6 +10,7 @@
 
 import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
+import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
 
 /** Options of {@linkcode WgetReporter}. */
@@ -20,6 +21,13 @@ export interface WgetReporterOptions {
   serverResponse?: boolean | undefined;
   /** GNU wget's `-nv`: one line per file, and errors. */
   nonVerbose?: boolean | undefined;
+  /**
+   * `--progress`: "bar" on a terminal, else GNU's dots; "dot" or "dot:STYLE" (default, binary,
+   * mega, giga) for dots. @default {"bar"}
+   */
+  progress?: string | undefined;
+  /** Show the progress even with -q or -nv (`--show-progress`). */
+  showProgress?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -76,6 +84,9 @@ export class WgetReporter {
   readonly #nonVerbose: boolean;
   /** Neither -q nor -nv: the verbose log's lines are printed. */
   readonly #verboseLines: boolean;
+  readonly #showProgress: boolean;
+  readonly #dotStyle: DotStyle | undefined;
+  #dots: DotProgress | undefined;
   readonly #out: { writeSync(p: Uint8Array): number };
   readonly #tty: boolean;
   readonly #encoder = new TextEncoder();
@@ -85,7 +96,6 @@ export class WgetReporter {
   #received = 0;
   #started = 0;
   #lastDraw = 0;
-  #nextPlainQuarter = 1;
   #drawn = false;
   #type: string | undefined;
 
@@ -94,9 +104,15 @@ export class WgetReporter {
     this.#quiet = options.quiet ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
-    this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#out = options.log ?? Deno.stderr;
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
+    this.#verboseLines = !this.#quiet && !this.#nonVerbose;
+    this.#showProgress = options.showProgress || this.#verboseLines;
+    const [kind = "bar", styleName = "default"] = (options.progress ?? "bar").split(":");
+    // GNU draws a bar only on a terminal; dots otherwise, whatever was asked.
+    this.#dotStyle = kind === "dot" || !this.#tty
+      ? DOT_STYLES[styleName] ?? DOT_STYLES.default
+      : undefined;
   }
 
   /** Prints an error line: on stderr through `console.error`, or into the log file. */
@@ -119,7 +135,16 @@ export class WgetReporter {
     this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
+  /** Text as it is, on the output (dots, mid-line). */
+  #raw(text: string): void {
+    this.#out.writeSync(this.#encoder.encode(text));
+  }
+
   #clear(): void {
+    if (this.#dots?.open) {
+      this.#raw("\n");
+      this.#dots = undefined;
+    }
     if (this.#drawn) {
       this.#out.writeSync(this.#encoder.encode("\r\x1b[K"));
       this.#drawn = false;
@@ -157,7 +182,9 @@ export class WgetReporter {
       this.#received = offset;
       this.#started = performance.now();
       this.#lastDraw = 0;
-      this.#nextPlainQuarter = 1;
+      this.#dots = this.#showProgress && this.#dotStyle
+        ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
+        : undefined;
       if (!this.#verboseLines) return;
       // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
       const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
@@ -171,21 +198,12 @@ export class WgetReporter {
     },
     progress: (received) => {
       this.#received = this.#offset + received;
-      if (this.#quiet || this.#nonVerbose) return;
+      if (!this.#showProgress) return;
+      if (this.#dots) return this.#dots.update(this.#received);
       const now = performance.now();
-      if (this.#tty) {
-        if (now - this.#lastDraw < 100) return;
-        this.#lastDraw = now;
-        this.#draw(now);
-      } else if (this.#total) {
-        while (
-          this.#nextPlainQuarter < 4 && this.#received < this.#total &&
-          this.#received >= (this.#total * this.#nextPlainQuarter) / 4
-        ) {
-          this.#line(`  ${this.#nextPlainQuarter * 25}%  ${formatBytes(this.#received)}`);
-          this.#nextPlainQuarter++;
-        }
-      }
+      if (now - this.#lastDraw < 100) return;
+      this.#lastDraw = now;
+      this.#draw(now);
     },
     retry: (error, attempt, waitMs) => {
       this.#line(`wget: ${errorMessage(error)}`);
@@ -227,6 +245,12 @@ export class WgetReporter {
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
       );
     } else {
+      if (this.#dots) {
+        // GNU: the last dot line, a blank line, then the saved line.
+        this.#dots.finish(this.#received);
+        this.#dots = undefined;
+        this.#raw("\n");
+      }
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;

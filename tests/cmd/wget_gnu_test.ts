@@ -1072,3 +1072,44 @@ peerTest("wget -b goes to the background with its messages in wget-log, wget-log
   deepEqual(names("netkit"), names("gnu"));
   deepEqual(names("netkit"), ["f.txt", "f.txt.1", "wget-log", "wget-log.1"]);
 });
+
+peerTest(
+  "wget draws GNU wget's dot progress when stderr is not a terminal: same dots, pads and percentages",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    const body = "x".repeat(123_456);
+    await using server = startRawServer({
+      "/m.bin": async (conn) =>
+        void await send(conn, `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+      "/tiny": async (conn) =>
+        void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab\n"),
+    });
+    // The dot lines, rates and times left out (they differ from run to run).
+    const dotLines = (stderr: string) =>
+      stderr.split("\n").filter((line) => /^ +\d+K/.test(line)).map((line) =>
+        line.replace(/(\d+%)? +[^\s%]+( [^\s%]+)?$/, (_all, percent) => `${percent ?? ""} RATE`)
+      );
+    for (
+      const args of [["m.bin"], ["tiny"], ["--progress=dot:binary", "m.bin"], [
+        "--progress=dot:mega",
+        "m.bin",
+      ]]
+    ) {
+      const path = args.pop()!;
+      const both = await sideBySide(dir.path, server, {
+        args: [...args, `${server.base}/${path}`],
+      });
+      assertSame(both, args.join(" "), { requests: false });
+      const lines = dotLines(both.netkit.stderr);
+      assert(lines.length > 0, both.netkit.stderr);
+      deepEqual(
+        lines,
+        dotLines(both.gnu.stderr),
+        `${args.join(" ")} ${path}\n${both.gnu.stderr}\n${both.netkit.stderr}`,
+      );
+    }
+  },
+);

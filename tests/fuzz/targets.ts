@@ -487,7 +487,5 @@ export const ALL_TARGETS: FuzzTarget[] = [
   httpUrlTarget,
   lexicalHandlerTarget,
   pageLinksTarget,
-};
-
   httpRequestHeadTarget,
 ];
