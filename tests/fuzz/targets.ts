@@ -29,6 +29,12 @@ import {
 } from "../../lib/http/request_parser.ts";
 import { hostHeader, parseHttpUrl, UrlError } from "../../lib/http/url.ts";
 import {
+  extractCssLinks,
+  extractHtmlLinks,
+  extractHtmlLinksFromChunks,
+} from "../../lib/download/links.ts";
+import { localPathForUrl } from "../../lib/download/disk_layout.ts";
+import {
   ConnectionClosedError,
   HeaderLimitError,
   HttpProtocolError,
@@ -332,6 +338,73 @@ export const lexicalHandlerTarget: FuzzTarget = {
   isExpectedError: () => false,
 };
 
+/**
+ * A hostile page for `wget -r`: whatever HTML (and CSS) arrives, every link found is an absolute
+ * URL, the page read in pieces gives the same links, and the path each link would be saved under
+ * stays inside the download directory (no empty, `.` or `..` element, no control character), under
+ * each layout.
+ */
+export const pageLinksTarget: FuzzTarget = {
+  name: "extractHtmlLinks+localPathForUrl",
+  seeds: [
+    `<a href="../../etc/passwd">x</a><img src="/%2e%2e/%2E%2E/x" srcset="a 1x, b 2x">`,
+    `<base href="http://h:8/d/"><link rel=stylesheet href=s.css><style>@import "i.css";</style>`,
+    `<p style="background:url('..%2f..%2fx')"><meta http-equiv=refresh content="0; url=/%00">`,
+    `<a href="?q=%2F..%2F..&amp;x=1">q</a><iframe src="//other.test/%0a"></iframe>`,
+  ],
+  dictionary: [
+    "<a href=",
+    "<img src=",
+    "<base href=",
+    " srcset=",
+    "<style>",
+    "</style>",
+    "url(",
+    "@import ",
+    "..",
+    "%2e%2e",
+    "%2F",
+    "%00",
+    "%0a",
+    "/",
+    "?",
+    "#",
+    '"',
+    "'",
+    "&amp;",
+    "&#47;",
+    ">",
+    "http://",
+    "\\",
+  ],
+  run(input) {
+    const html = decoder.decode(input);
+    const page = "http://site.test:8080/dir/page.html";
+    const whole = extractHtmlLinks(html, page).links;
+    const pieces = [];
+    for (let i = 0; i < html.length; i += 7) pieces.push(html.slice(i, i + 7));
+    const streamed = extractHtmlLinksFromChunks(pieces, page).links;
+    if (streamed.length !== whole.length) {
+      throw new Error(`${whole.length} links whole, ${streamed.length} in pieces`);
+    }
+    for (const link of [...whole, ...extractCssLinks(html, page)]) {
+      const url = new URL(link.url);
+      if (url.hash !== "") throw new Error(`Fragment kept in ${link.url}`);
+      if (url.protocol !== "http:" && url.protocol !== "https:") continue;
+      for (const layout of [{}, { directories: false }, { hostDirectories: false, cutDirs: 2 }]) {
+        const path = localPathForUrl(url, layout);
+        for (const part of path.split("/")) {
+          // deno-lint-ignore no-control-regex
+          if (part === "" || part === "." || part === ".." || /[\x00-\x1f\x7f]/.test(part)) {
+            throw new Error(`Unsafe path ${JSON.stringify(path)} for ${link.url}`);
+          }
+        }
+      }
+    }
+  },
+  isExpectedError: () => false,
+};
+
 /** The server's request head parser (and chunk-size lines) on arbitrary bytes. */
 export const httpRequestHeadTarget: FuzzTarget = {
   name: "parseRequestHead",
@@ -413,5 +486,6 @@ export const ALL_TARGETS: FuzzTarget[] = [
   chunkedTarget,
   httpUrlTarget,
   lexicalHandlerTarget,
+  pageLinksTarget,
   httpRequestHeadTarget,
 ];

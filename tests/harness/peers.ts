@@ -23,8 +23,8 @@ export const PEER_PACKAGES: Record<string, string> = {
   telnetd: "inetutils-telnetd",
   "inetutils-telnet": "inetutils-telnet",
   busybox: "busybox-static", // Debian's busybox package has no telnetd applet
-  wrk: "wrk", // bench/lexical_server.ts
   tinyproxy: "tinyproxy",
+  wrk: "wrk", // bench/lexical_server.ts
 };
 
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

@@ -21,7 +21,7 @@ export interface RecordedRequest {
   /** The body, decoded from its framing. */
   body: Uint8Array;
   /** The sizes of its chunks, for a chunked body. */
-  chunks?: number[];
+  chunks?: number[] | undefined;
 }
 
 /** What the server answers. */

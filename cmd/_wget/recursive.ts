@@ -1,0 +1,240 @@
+/**
+ * wget's recursive modes (`-r`, `-m`, `-p`): GNU wget's recursion options mapped onto
+ * `downloadRecursive`, with each file's progress printed by the same reporter as a plain
+ * download, and GNU wget's exit code for the run.
+ *
+ * @module
+ */
+
+import { parseCount, parseSeconds, UsageError } from "../../lib/cli/command_line.ts";
+import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
+import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
+import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
+import type { WgetReporter } from "./reporter.ts";
+import { HttpStatusError } from "../../lib/http/errors.ts";
+
+/** The recursion options, by long name. */
+export interface WgetRecursiveValues {
+  recursive?: boolean;
+  level?: string;
+  "no-parent"?: boolean;
+  mirror?: boolean;
+  "page-requisites"?: boolean;
+  "no-directories"?: boolean;
+  "force-directories"?: boolean;
+  "no-host-directories"?: boolean;
+  "protocol-directories"?: boolean;
+  "cut-dirs"?: string;
+  accept?: string[];
+  reject?: string[];
+  "ignore-case"?: boolean;
+  "span-hosts"?: boolean;
+  domains?: string[];
+  "exclude-domains"?: string[];
+  timestamping?: boolean;
+  execute?: string[];
+  "convert-links"?: boolean;
+  "backup-converted"?: boolean;
+  "include-directories"?: string[];
+  "exclude-directories"?: string[];
+  "accept-regex"?: string;
+  "reject-regex"?: string;
+  "follow-tags"?: string[];
+  "ignore-tags"?: string[];
+  quota?: string;
+  wait?: string;
+  "random-wait"?: boolean;
+  "max-threads"?: string;
+  "restrict-file-names"?: string;
+  "delete-after"?: boolean;
+  spider?: boolean;
+  "adjust-extension"?: boolean;
+}
+
+/** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).filter((v) => v !== "");
+}
+
+/** GNU wget's sizes: bytes, or with k, m, g (powers of 1024); `inf` or 0 for no limit. */
+function parseQuota(text: string): number {
+  if (text === "inf") return 0;
+  const match = /^([0-9]+(?:\.[0-9]+)?)([kmg]?)$/i.exec(text);
+  if (!match) throw new UsageError(`--quota takes a size such as 10m, not "${text}"`);
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? "").toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** GNU wget's waits: seconds, or with m, h, d. */
+function parseWait(text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/i.exec(text);
+  if (!match) return parseSeconds(text, "--wait");
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "").toLowerCase()] ?? 1;
+  return Math.round(Number(match[1]) * unit * 1000);
+}
+
+function restrictions(text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseRestrictFileNames(text);
+  } catch {
+    throw new UsageError(
+      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${text}"`,
+    );
+  }
+}
+
+function regex(text: string | undefined, option: string): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch {
+    throw new UsageError(`${option} takes a regular expression, not "${text}"`);
+  }
+}
+
+/** `-e robots=off` and the like: the wgetrc commands this wget knows. */
+function executeCommands(commands: string[] | undefined): { robots?: boolean } {
+  const settings: { robots?: boolean } = {};
+  for (const command of commands ?? []) {
+    const match = /^\s*([a-z_-]+)\s*=\s*(.*?)\s*$/i.exec(command);
+    const name = match?.[1]?.toLowerCase().replace(/[-_]/g, "");
+    if (name === "robots") {
+      const given = match?.[2] ?? "";
+      const value = given.toLowerCase();
+      if (!["on", "off", "yes", "no", "1", "0"].includes(value)) {
+        throw new UsageError(`-e robots takes on or off, not "${given}"`);
+      }
+      settings.robots = value === "on" || value === "yes" || value === "1";
+    }
+    // The other commands are the command's (cmd/_wget/command.ts checks them).
+  }
+  return settings;
+}
+
+/**
+ * Maps the recursion options onto {@linkcode RecursiveOptions}; throws {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recursiveOptions } from "./recursive.ts";
+ *
+ * const options = recursiveOptions({ mirror: true, "cut-dirs": "1", "no-host-directories": true });
+ * assert.equal(options.maxDepth, Infinity);
+ * assert.equal(options.timestamping, true);
+ * assert.deepEqual(options.layout, { directories: true, hostDirectories: false, protocolDirectories: false, restrict: undefined, cutDirs: 1 });
+ * ```
+ */
+export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions {
+  const recursive = Boolean(values.recursive || values.mirror);
+  let maxDepth = values.mirror ? Infinity : 5;
+  if (values.level !== undefined) {
+    maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, 1e9);
+    if (maxDepth === 0) maxDepth = Infinity;
+  }
+  const settings = executeCommands(values.execute);
+  return {
+    recursive,
+    maxDepth,
+    noParent: values["no-parent"],
+    pageRequisites: values["page-requisites"],
+    spanHosts: values["span-hosts"],
+    domains: list(values.domains),
+    excludeDomains: list(values["exclude-domains"]),
+    acceptRules: {
+      accept: list(values.accept),
+      reject: list(values.reject),
+      ignoreCase: values["ignore-case"] ?? false,
+    },
+    layout: {
+      directories: values["no-directories"]
+        ? false
+        : recursive || Boolean(values["page-requisites"] || values["force-directories"]),
+      hostDirectories: !values["no-host-directories"],
+      protocolDirectories: values["protocol-directories"] ?? false,
+      restrict: restrictions(values["restrict-file-names"]),
+      cutDirs: values["cut-dirs"] === undefined
+        ? 0
+        : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
+    },
+    robots: settings.robots ?? true,
+    timestamping: values.timestamping || values.mirror,
+    convertLinks: values["convert-links"],
+    backupConverted: values["backup-converted"],
+    includeDirectories: list(values["include-directories"]),
+    excludeDirectories: list(values["exclude-directories"]),
+    acceptRegex: regex(values["accept-regex"], "--accept-regex"),
+    rejectRegex: regex(values["reject-regex"], "--reject-regex"),
+    followTags: list(values["follow-tags"]),
+    ignoreTags: list(values["ignore-tags"]),
+    quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
+    waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
+    randomWait: values["random-wait"],
+    // --spider -r: every page fetched and read for links, then removed, as GNU wget does.
+    deleteAfter: values["delete-after"] || values.spider,
+    maxThreads: values["max-threads"] === undefined
+      ? 1
+      : parseCount(values["max-threads"], "--max-threads", 1, 64),
+    adjustExtension: values["adjust-extension"],
+  };
+}
+
+/**
+ * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
+ * or 0.
+ */
+export async function runRecursive(
+  recursive: RecursiveOptions,
+  urls: readonly string[],
+  options: DownloadOptions,
+  reporter: WgetReporter,
+  quiet: boolean,
+): Promise<number> {
+  let status: number = WGET_EXIT.ok;
+  const started = performance.now();
+  const broken: string[] = [];
+  const result = await downloadRecursive(urls, {
+    ...options,
+    ...recursive,
+    onSaved: (saved) => reporter.finish(saved),
+    onFailed: (url, error) => {
+      // GNU wget's -q silences a recursion's errors too; the exit code still tells.
+      if (!quiet) reporter.fail(error);
+      const code = downloadExitCode(error);
+      if (error instanceof HttpStatusError) broken.push(url);
+      status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
+        ? code
+        : Math.min(status, code);
+    },
+    onRemoved: (path) => {
+      if (quiet) return;
+      reporter.error(
+        recursive.deleteAfter
+          ? `Removing ${path}.`
+          : `Removing ${path} since it should be rejected.`,
+      );
+    },
+    onNotModified: (_url, path) => {
+      if (quiet) return;
+      reporter.error(
+        options.noClobber
+          ? `File '${path}' already there; not retrieving.`
+          : `Server file no newer than local file '${path}' -- not retrieving.`,
+      );
+    },
+  });
+  if (options.spider && !quiet) {
+    // GNU wget's spider report: the URLs that answered with an error.
+    const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
+    reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
+    for (const url of broken) reporter.error(url);
+    if (broken.length > 0) reporter.error("");
+  }
+  const wallMs = performance.now() - started;
+  // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
+  reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  const quota = recursive.quotaBytes ?? 0;
+  if (quota > 0 && result.bytes > quota) reporter.quotaExceeded(quota);
+  return status;
+}

@@ -1,0 +1,148 @@
+/**
+ * The recursion's helpers: GNU wget's tests on URLs (directories, domains, `match_except_index`)
+ * and the file operations of the walk (reading pages in chunks, making directories over files in
+ * the way, never writing through a planted symbolic link). Private to `lib/download/`.
+ *
+ * @module
+ */
+
+/** What a page is, from its Content-Type. */
+export function kindOf(contentType: string | undefined): "html" | "css" | "other" {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "text/html" || type === "application/xhtml+xml") return "html";
+  if (type === "text/css") return "css";
+  return "other";
+}
+
+/** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
+export function directoryOf(url: URL): string {
+  const path = url.pathname.slice(1);
+  return path.slice(0, Math.max(0, path.lastIndexOf("/")));
+}
+
+/** GNU wget's `subdir_p`: `inner` is `outer` or below it. */
+export function isSubdirectory(outer: string, inner: string): boolean {
+  if (outer === "") return true;
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+export function hasHtmlSuffix(file: string): boolean {
+  const lower = file.toLowerCase();
+  return lower.endsWith(".html") || lower.endsWith(".htm");
+}
+
+export function domainMatches(host: string, domains: readonly string[]): boolean {
+  const lower = host.toLowerCase();
+  return domains.some((d) => {
+    const domain = d.toLowerCase();
+    return lower.endsWith(domain) &&
+      (lower.length === domain.length || domain.startsWith(".") ||
+        lower[lower.length - domain.length - 1] === ".");
+  });
+}
+
+/** GNU wget's `match_except_index`: `http://h/` and `http://h/index.html` are one page. */
+export function sameExceptIndex(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === 0) return false;
+  if (i === a.length && i === b.length) return true;
+  if (i < a.length && i < b.length) return false;
+  const longer = i < a.length ? a : b;
+  let at = i;
+  if (longer[at] !== "/") at--;
+  const rest = longer.slice(at);
+  return rest === "/" || rest === "/index.html";
+}
+
+/** The most of a stylesheet read for links. */
+export const MAX_CSS_BYTES = 16 * 1024 * 1024;
+
+/** One read buffer for every page: pages are read synchronously, one at a time. */
+let chunkBuffer: Uint8Array | undefined;
+
+/** A file's text, 256 KiB at a time. */
+export function* fileChunks(path: string): Generator<string> {
+  using file = Deno.openSync(path);
+  const buffer = chunkBuffer ??= new Uint8Array(256 * 1024);
+  const decoder = new TextDecoder();
+  while (true) {
+    const n = file.readSync(buffer);
+    if (n === null) break;
+    yield decoder.decode(buffer.subarray(0, n), { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest !== "") yield rest;
+}
+
+/** The first `maxBytes` of a file, as text. */
+export function readPrefix(path: string, maxBytes: number): string {
+  using file = Deno.openSync(path);
+  const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const n = file.readSync(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return new TextDecoder().decode(buffer.subarray(0, filled));
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+export function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Creates the directories above `path` (below `root`); a file in the way is removed, as GNU
+ * wget's `mkalldirs` does, so `a` (a page) and `a/b` (below it) can both be saved.
+ */
+export function makeParents(path: string, root: string): void {
+  const slash = path.lastIndexOf("/");
+  if (slash <= 0) return;
+  const parent = path.slice(0, slash);
+  try {
+    Deno.mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    if (
+      !(error instanceof Deno.errors.AlreadyExists) && !(error instanceof Deno.errors.NotADirectory)
+    ) {
+      throw error;
+    }
+    // Walk down from the root and replace the first non-directory with a directory.
+    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
+    const parts = parent.slice(prefix.length).split("/");
+    let current = prefix.replace(/\/$/, "");
+    for (const part of parts) {
+      current = current === "" ? part : `${current}/${part}`;
+      let info: Deno.FileInfo | undefined;
+      try {
+        info = Deno.lstatSync(current);
+      } catch {
+        info = undefined;
+      }
+      if (info && !info.isDirectory) Deno.removeSync(current);
+      if (!info || !info.isDirectory) Deno.mkdirSync(current);
+    }
+  }
+}
+
+/** A symbolic link planted at a file's name is removed, never written through. */
+export function removeIfLink(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isSymlink) Deno.removeSync(path);
+  } catch {
+    // Absent: nothing to do.
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * GNU wget's `-k`/`--convert-links`, run after the whole download: in each saved HTML or CSS
+ * file, a link to a file that was downloaded becomes a relative path to it, a relative link to
+ * one that was not becomes the absolute URL, and `<base href>` is emptied.
+ *
+ * @module
+ */
+
+import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
+
+/** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
+function relativePath(from: string, to: string): string {
+  let start = 0;
+  for (let i = 0; i < from.length && from[i] === to[i]; i++) {
+    if (from[i] === "/") start = i + 1;
+  }
+  const base = from.slice(start);
+  const link = to.slice(start);
+  const depth = base.split("/").length - 1;
+  if (depth === 0) {
+    const special = /[/:]/.exec(link);
+    if (special && special[0] === ":") return `./${link}`;
+  }
+  return "../".repeat(depth) + link;
+}
+
+/** GNU wget's `html_quote_string`. */
+function htmlQuote(text: string): string {
+  return text.replace(
+    /[&<>" ]/g,
+    (c) =>
+      c === "&"
+        ? "&amp;"
+        : c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : c === '"'
+        ? "&quot;"
+        : "&#32;",
+  );
+}
+
+/** GNU wget's `local_quote_string`: a file name as a URL path (`?` kept unless `-E`). */
+function localQuote(name: string, css: boolean, adjustExtension: boolean): string {
+  const escaped = name.replace(
+    /[%#;?]/g,
+    (c) =>
+      c === "%" ? "%25" : c === "#" ? "%23" : c === ";" ? "%3B" : adjustExtension ? "%3F" : "?",
+  );
+  return css ? escaped : htmlQuote(escaped);
+}
+
+/** The fragment of a link as written (GNU wget's `find_fragment`: a `#` not after `&`). */
+function fragmentOf(raw: string): string {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "#" && raw[i - 1] !== "&") return raw.slice(i);
+  }
+  return "";
+}
+
+/** Options of {@linkcode convertLinks}. */
+export interface ConvertLinksOptions {
+  /** `-E` was given: `?` in local names is escaped as `%3F`. */
+  adjustExtension?: boolean | undefined;
+  /** Keep the original here before rewriting the file (`-K`). */
+  backupPath?: string | undefined;
+}
+
+/**
+ * Rewrites the links of the saved page `path` (fetched from `pageUrl`) for local browsing.
+ *
+ * @param path The saved HTML or CSS file, rewritten in place.
+ * @param pageUrl The URL its links are relative to.
+ * @param kind Whether it is HTML or CSS.
+ * @param saved Every downloaded URL and the file it was saved as (paths in the same form as
+ * `path`, so relative paths between them are right).
+ * @returns How many links were rewritten.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { convertLinks } from "@netkit/netkit/download";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const page = `${dir}/h/a/index.html`;
+ * await Deno.mkdir(`${dir}/h/a`, { recursive: true });
+ * await Deno.writeTextFile(page, `<a href="/b/x.html#t">x</a> <img src=y.png>`);
+ * const saved = new Map([["http://h/b/x.html", `${dir}/h/b/x.html`]]);
+ * assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+ * assert.equal(
+ *   await Deno.readTextFile(page),
+ *   `<a href="../b/x.html#t">x</a> <img src="http://h/a/y.png">`,
+ * );
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function convertLinks(
+  path: string,
+  pageUrl: string,
+  kind: "html" | "css",
+  saved: ReadonlyMap<string, string>,
+  options: ConvertLinksOptions = {},
+): number {
+  const bytes = Deno.readFileSync(path);
+  let text: string;
+  let utf8 = true;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: one character per byte, so every byte is written back as it was.
+    utf8 = false;
+    text = Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+  }
+  const links: PageLink[] = kind === "css"
+    ? extractCssLinks(text, pageUrl)
+    : extractHtmlLinks(text, pageUrl).links;
+  links.sort((a, b) => a.start - b.start);
+  let out = "";
+  let at = 0;
+  let count = 0;
+  for (const link of links) {
+    if (link.start < at || link.end <= link.start) continue;
+    const css = link.css;
+    const isBase = link.base;
+    const local = saved.get(link.url);
+    let replacement: string;
+    if (isBase) {
+      replacement = "";
+    } else if (local !== undefined) {
+      replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
+      if (!link.plain) replacement += fragmentOf(link.raw);
+    } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
+      replacement = css ? link.url : htmlQuote(link.url);
+      if (!link.plain) replacement += fragmentOf(link.raw);
+    } else {
+      continue;
+    }
+    let start = link.start;
+    let end = link.end;
+    if (!link.plain) {
+      const quote = text[start - 1];
+      if ((quote === '"' || quote === "'") && text[end] === quote) {
+        start--;
+        end++;
+        replacement = quote + replacement + quote;
+      } else {
+        replacement = `"${replacement}"`;
+      }
+    }
+    out += text.slice(at, start) + replacement;
+    at = end;
+    count++;
+  }
+  if (count === 0) return 0;
+  out += text.slice(at);
+  const encoded = utf8
+    ? new TextEncoder().encode(out)
+    : Uint8Array.from(out, (c) => c.charCodeAt(0) & 0xff);
+  if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
+  else Deno.removeSync(path);
+  Deno.writeFileSync(path, encoded);
+  return count;
+}

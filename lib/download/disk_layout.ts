@@ -1,0 +1,224 @@
+/**
+ * Where GNU wget puts a URL on disk when it recurses: `HOST[:PORT]/dir/file?query`, with `-nd`,
+ * `-nH`, `--protocol-directories` and `--cut-dirs`. Every path element is percent-decoded and
+ * then made safe (`/` and control characters escaped as `%XX`, `..` as `%2E%2E`), so no URL can
+ * name a file outside the download directory.
+ *
+ * @module
+ */
+
+/** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
+export interface DiskLayout {
+  /** Recreate the URL's directories (`-x`, the default with `-r`); false for `-nd`. @default {true} */
+  directories?: boolean | undefined;
+  /** Start with a directory named after the host (and port); false for `-nH`. @default {true} */
+  hostDirectories?: boolean | undefined;
+  /** Start with a directory named after the scheme (`--protocol-directories`). */
+  protocolDirectories?: boolean | undefined;
+  /** Drop this many leading directories of the URL's path (`--cut-dirs`). @default {0} */
+  cutDirs?: number | undefined;
+  /**
+   * GNU wget's `--restrict-file-names`: which characters become `%XX`. @default {unix, control
+   * characters escaped}
+   */
+  restrict?: FileNameRestrictions | undefined;
+  /** The name for a URL whose path ends in `/`. @default {"index.html"} */
+  indexName?: string | undefined;
+}
+
+/** GNU wget's `--restrict-file-names` modes, parsed by {@linkcode parseRestrictFileNames}. */
+export interface FileNameRestrictions {
+  /** `unix` escapes `/`; `windows` also `\\ | : " * ? < >`, and names the query `@`, the port `+`. */
+  os: "unix" | "windows";
+  /** Escape control characters (all but `nocontrol`). */
+  control: boolean;
+  /** Escape bytes above 127 (`ascii`). */
+  ascii: boolean;
+  /** Change the case of the whole name, escapes included (`lowercase`, `uppercase`). */
+  case?: "lower" | "upper" | undefined;
+}
+
+/**
+ * Parses `--restrict-file-names` (`unix`, `windows`, `nocontrol`, `ascii`, `lowercase`,
+ * `uppercase`, comma-separated).
+ *
+ * @throws {SyntaxError} for an unknown mode.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRestrictFileNames } from "@netkit/netkit/download";
+ *
+ * assert.deepEqual(parseRestrictFileNames("windows,lowercase"), {
+ *   os: "windows", control: true, ascii: false, case: "lower",
+ * });
+ * ```
+ */
+export function parseRestrictFileNames(text: string): FileNameRestrictions {
+  const result: FileNameRestrictions = { os: "unix", control: true, ascii: false };
+  for (const mode of text.split(",")) {
+    switch (mode.trim().toLowerCase()) {
+      case "unix":
+        result.os = "unix";
+        break;
+      case "windows":
+        result.os = "windows";
+        break;
+      case "nocontrol":
+        result.control = false;
+        break;
+      case "ascii":
+        result.ascii = true;
+        break;
+      case "lowercase":
+        result.case = "lower";
+        break;
+      case "uppercase":
+        result.case = "upper";
+        break;
+      default:
+        throw new SyntaxError(`Unknown file name restriction "${mode}"`);
+    }
+  }
+  return result;
+}
+
+/** The characters GNU wget's URL parser leaves escaped (url.c's `urlchr_reserved`). */
+const RESERVED = ";/?:@&=+$,[]!*'()#";
+
+const UNIX: FileNameRestrictions = { os: "unix", control: true, ascii: false };
+
+const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+/**
+ * The relative path, with `/` separators, under which GNU wget saves `url`.
+ *
+ * @param url An absolute `http:` or `https:` URL.
+ * @param layout The options that shape the path.
+ * @returns A relative path with no empty, `.` or `..` element.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { localPathForUrl } from "@netkit/netkit/download";
+ *
+ * assert.equal(localPathForUrl("http://h:8080/a/b/c.html"), "h:8080/a/b/c.html");
+ * assert.equal(localPathForUrl("http://h/a/?q=x%2Fy", { hostDirectories: false }), "a/index.html?q=x%2Fy");
+ * assert.equal(localPathForUrl("http://h/a/b/c.png", { cutDirs: 1 }), "h/b/c.png");
+ * assert.equal(localPathForUrl("http://h/a/b/c.png", { directories: false }), "c.png");
+ * assert.equal(localPathForUrl("http://h/a/%2E%2E%2F..%2Fx"), "h/a/..%2F..%2Fx");
+ * ```
+ */
+export function localPathForUrl(url: string | URL, layout: DiskLayout = {}): string {
+  const parsed = typeof url === "string" ? new URL(url) : url;
+  const restrict = layout.restrict ?? UNIX;
+  const windows = restrict.os === "windows";
+  const parts: string[] = [];
+  if (layout.directories ?? true) {
+    if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
+    if (layout.hostDirectories ?? true) {
+      const host = parsed.hostname === ".." ? "%2E%2E" : parsed.hostname;
+      const port = parsed.port !== "" && parsed.port !== DEFAULT_PORT[parsed.protocol]
+        ? `${windows ? "+" : ":"}${parsed.port}`
+        : "";
+      parts.push(host + port);
+    }
+    const directories = parsed.pathname.split("/").slice(1, -1);
+    let cut = layout.cutDirs ?? 0;
+    for (const directory of directories) {
+      if (cut-- > 0 || directory === "") continue;
+      parts.push(safeElement(directory, restrict));
+    }
+  }
+  const segment = parsed.pathname.slice(parsed.pathname.lastIndexOf("/") + 1);
+  const file = segment === "" ? layout.indexName ?? "index.html" : segment;
+  const query = parsed.search === "" ? "" : (windows ? "@" : "?") + parsed.search.slice(1);
+  parts.push(safeElement(file + query, restrict, query === "" ? -1 : file.length));
+  return parts.join("/");
+}
+
+/**
+ * One path element: percent-decoded, then escaped as GNU wget's `--restrict-file-names` says
+ * (`/`, NUL and control characters by default); `..` and `.` become `%2E%2E` and `%2E`. A query
+ * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is.
+ */
+function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separator = -1): string {
+  let name: string;
+  // deno-lint-ignore no-control-regex
+  if (restrict === UNIX && !/[%\x00-\x1f\x7f/]/.test(text)) {
+    // The common case, a plain name on unix rules, needs no decoding.
+    name = text;
+  } else if (separator >= 0) {
+    name = escapeBytes(text.slice(0, separator), restrict) + text[separator] +
+      escapeBytes(text.slice(separator + 1), restrict);
+  } else {
+    name = escapeBytes(text, restrict);
+  }
+  // GNU wget changes the case of ASCII letters only (c_tolower, byte by byte).
+  if (restrict.case === "lower") name = name.replace(/[A-Z]+/g, (t) => t.toLowerCase());
+  if (restrict.case === "upper") name = name.replace(/[a-z]+/g, (t) => t.toUpperCase());
+  if (name === "..") return "%2E%2E";
+  if (name === "." || name === "") return "%2E";
+  return name;
+}
+
+/**
+ * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes twice:
+ * its URL parser decodes all but reserved characters (so `%2541` becomes `%41`), and naming
+ * decodes the rest (`A`); the same is done here, so the names match.
+ */
+function escapeBytes(text: string, restrict: FileNameRestrictions): string {
+  const parsed = text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+    const code = parseInt(hex, 16);
+    return code === 0 || code > 0x7f || RESERVED.includes(String.fromCharCode(code))
+      ? escape
+      : String.fromCharCode(code);
+  });
+  const out: number[] = [];
+  for (const byte of percentDecodeBytes(parsed)) {
+    if (mustEscape(byte, restrict)) {
+      const hex = byte.toString(16).toUpperCase().padStart(2, "0");
+      out.push(0x25, hex.charCodeAt(0), hex.charCodeAt(1));
+    } else {
+      out.push(byte);
+    }
+  }
+  return DECODER.decode(new Uint8Array(out));
+}
+
+/** GNU wget's file name character table (url.c's `filechr_table`) for the chosen rules. */
+function mustEscape(byte: number, restrict: FileNameRestrictions): boolean {
+  if (byte === 0 || byte === 0x2f) return true;
+  if (restrict.control && (byte < 0x20 || byte === 0x7f)) return true;
+  if (restrict.ascii && byte > 0x7f) return true;
+  if (restrict.os === "windows") {
+    return byte === 0x5c || byte === 0x7c || byte === 0x3a || byte === 0x22 || byte === 0x2a ||
+      byte === 0x3f || byte === 0x3c || byte === 0x3e;
+  }
+  return false;
+}
+
+function percentDecodeBytes(text: string): Uint8Array {
+  const raw = ENCODER.encode(text);
+  const out = new Uint8Array(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const high = raw[i + 1];
+    const low = raw[i + 2];
+    if (raw[i] === 0x25 && high !== undefined && low !== undefined && isHex(high) && isHex(low)) {
+      out[n++] = parseInt(String.fromCharCode(high, low), 16);
+      i += 2;
+    } else {
+      out[n++] = raw[i] ?? 0;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function isHex(byte: number | undefined): boolean {
+  return byte !== undefined &&
+    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) ||
+      (byte >= 0x61 && byte <= 0x66));
+}

@@ -1,0 +1,546 @@
+/**
+ * The links of a web page, as GNU wget's recursion sees them: from HTML (parsed with
+ * htmlparser2, a streaming tokenizer that never builds a tree) and from CSS (`url(...)`,
+ * `@import`), resolved against the page's URL or its `<base href>`.
+ *
+ * @module
+ */
+
+import { Parser } from "htmlparser2";
+
+/** One link found in a page. */
+export interface PageLink {
+  /** The absolute URL, without its fragment. */
+  url: string;
+  /** The link as written in the page. */
+  raw: string;
+  /** Where `raw` sits in the page's text: `[start, end)` in UTF-16 code units. */
+  start: number;
+  /** End of `raw` in the page's text. */
+  end: number;
+  /** Needed to display the page (an image, a script, a stylesheet): GNU wget's "inline". */
+  inline: boolean;
+  /** The link is expected to be an HTML page (`<a href>`, frames), so it is parsed if it is. */
+  expectHtml: boolean;
+  /** The link is a stylesheet (`<link rel=stylesheet>`, `@import`), parsed as CSS whatever its type. */
+  expectCss: boolean;
+  /** Not to be followed: `<base href>`, a form's action. Kept for link conversion. */
+  ignore: boolean;
+  /** The link is `<base href>`. */
+  base: boolean;
+  /** The link sits inside other text (CSS, `srcset`, a refresh): replaced without quotes. */
+  plain: boolean;
+  /** The link is in CSS (a stylesheet, `<style>`, a `style` attribute). */
+  css: boolean;
+}
+
+/** What {@linkcode extractHtmlLinks} found. */
+export interface HtmlLinks {
+  /** The links, in document order. */
+  links: PageLink[];
+  /** `<meta name="robots" content="nofollow">` (or `none`) was found. */
+  nofollow: boolean;
+}
+
+/** Options of {@linkcode extractHtmlLinks}. */
+export interface HtmlLinkOptions {
+  /** Only these tags (`--follow-tags`). */
+  followTags?: readonly string[] | undefined;
+  /** Never these tags (`--ignore-tags`). */
+  ignoreTags?: readonly string[] | undefined;
+}
+
+/** Attributes holding URLs, by tag, with GNU wget's kind: inline (`i`), HTML (`h`), or both. */
+const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
+  a: { href: "h" },
+  applet: { code: "i" },
+  area: { href: "h" },
+  bgsound: { src: "i" },
+  body: { background: "i" },
+  embed: { href: "h", src: "ih" },
+  fig: { src: "i" },
+  frame: { src: "ih" },
+  iframe: { src: "ih" },
+  img: { href: "i", lowsrc: "i", src: "i" },
+  input: { src: "i" },
+  layer: { src: "ih" },
+  object: { data: "i" },
+  overlay: { src: "ih" },
+  script: { src: "i" },
+  table: { background: "i" },
+  td: { background: "i" },
+  th: { background: "i" },
+  video: { src: "i", poster: "i" },
+  audio: { src: "i", poster: "i" },
+  source: { src: "i" },
+};
+
+/** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
+function resolve(raw: string, base: string): string | undefined {
+  try {
+    const url = new URL(raw.trim(), base);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds where the value of attribute `name` sits in a tag's source text (`tag` starts at
+ * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
+ * inside another attribute's quoted value never matches. Falls back to the tag's start.
+ */
+function attributeSpan(
+  tag: string,
+  offset: number,
+  name: string,
+): { start: number; end: number } {
+  const space = " \t\n\r\f";
+  let i = 1;
+  // The tag name.
+  while (i < tag.length && !space.includes(tag[i]!) && tag[i] !== ">" && tag[i] !== "/") i++;
+  while (i < tag.length) {
+    while (i < tag.length && (space.includes(tag[i]!) || tag[i] === "/")) i++;
+    if (i >= tag.length || tag[i] === ">") break;
+    const nameStart = i;
+    while (i < tag.length && !space.includes(tag[i]!) && !"=>/".includes(tag[i]!)) i++;
+    // A name starting with "=" (as in `<a =x>`) takes that "=" as its first character.
+    if (i === nameStart) i++;
+    const attribute = tag.slice(nameStart, i).toLowerCase();
+    let j = i;
+    while (j < tag.length && space.includes(tag[j]!)) j++;
+    if (tag[j] !== "=") {
+      i = j;
+      continue;
+    }
+    j++;
+    while (j < tag.length && space.includes(tag[j]!)) j++;
+    const quote = tag[j];
+    let start: number;
+    let end: number;
+    if (quote === '"' || quote === "'") {
+      start = j + 1;
+      const close = tag.indexOf(quote, start);
+      end = close < 0 ? tag.length : close;
+      i = close < 0 ? tag.length : close + 1;
+    } else {
+      start = j;
+      end = j;
+      while (end < tag.length && !space.includes(tag[end]!) && tag[end] !== ">") end++;
+      i = end;
+    }
+    // The first of repeated attributes wins, as in the parser.
+    if (attribute === name) return { start: offset + start, end: offset + end };
+  }
+  return { start: offset, end: offset };
+}
+
+/**
+ * The links of an HTML page, as GNU wget finds them: `a`, `area`, `link`, `img` (and `srcset`),
+ * `script`, `iframe`, `frame`, `embed`, `source`, `video`, `audio`, `object`, backgrounds,
+ * `<meta http-equiv=refresh>`, CSS in `<style>` and `style` attributes; `<base href>` changes
+ * the base of the links after it; a form's action is listed but marked `ignore`.
+ *
+ * @param html The page's text.
+ * @param pageUrl The page's URL (after redirects), the base of relative links.
+ * @param options Tags to follow or ignore (`--follow-tags`, `--ignore-tags`).
+ * @returns The links in document order, and whether the page asks robots not to follow them.
+ *
+ * @example Links of a small page
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractHtmlLinks } from "@netkit/netkit/download";
+ *
+ * const { links } = extractHtmlLinks(
+ *   `<a href="b.html#top">b</a><img src="/i.png"><form action="/post"></form>`,
+ *   "http://example.org/dir/a.html",
+ * );
+ * assert.deepEqual(links.map((l) => [l.url, l.inline, l.ignore]), [
+ *   ["http://example.org/dir/b.html", false, false],
+ *   ["http://example.org/i.png", true, false],
+ *   ["http://example.org/post", false, true],
+ * ]);
+ * ```
+ */
+export function extractHtmlLinks(
+  html: string,
+  pageUrl: string,
+  options: HtmlLinkOptions = {},
+): HtmlLinks {
+  const scanner = htmlLinkScanner(pageUrl, options, html);
+  scanner.parser.write(html);
+  return scanner.finish();
+}
+
+/**
+ * The links of an HTML page given in pieces (a file read a chunk at a time), so a page of any
+ * size is read in bounded memory. The links carry no positions (`start` and `end` are 0): use
+ * {@linkcode extractHtmlLinks} where they are needed, as for link conversion.
+ *
+ * @param chunks The page's text, in order.
+ * @param pageUrl The page's URL (after redirects), the base of relative links.
+ * @param options Tags to follow or ignore.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractHtmlLinksFromChunks } from "@netkit/netkit/download";
+ *
+ * const { links } = extractHtmlLinksFromChunks(['<a hr', 'ef="b.html">b</', "a>"], "http://h/a/");
+ * assert.deepEqual(links.map((l) => l.url), ["http://h/a/b.html"]);
+ * ```
+ */
+export function extractHtmlLinksFromChunks(
+  chunks: Iterable<string>,
+  pageUrl: string,
+  options: HtmlLinkOptions = {},
+): HtmlLinks {
+  const scanner = htmlLinkScanner(pageUrl, options, undefined);
+  for (const chunk of chunks) scanner.parser.write(chunk);
+  return scanner.finish();
+}
+
+/**
+ * The parser and its handlers. With `html` (the whole page) links carry their positions; without
+ * it the page may come in pieces, and what was read from the source text comes from the parsed
+ * attribute values and text instead.
+ */
+function htmlLinkScanner(
+  pageUrl: string,
+  options: HtmlLinkOptions,
+  html: string | undefined,
+): { parser: Parser; finish(): HtmlLinks } {
+  const follow = options.followTags?.length
+    ? new Set(options.followTags.map((t) => t.toLowerCase()))
+    : undefined;
+  const ignore = options.ignoreTags?.length
+    ? new Set(options.ignoreTags.map((t) => t.toLowerCase()))
+    : undefined;
+  const links: PageLink[] = [];
+  let base = pageUrl;
+  let nofollow = false;
+  let inStyle = false;
+  let styleStart = 0;
+  let styleText = "";
+  const noSpan = { start: 0, end: 0 };
+  const add = (
+    raw: string,
+    span: { start: number; end: number },
+    kind: {
+      inline?: boolean;
+      expectHtml?: boolean;
+      expectCss?: boolean;
+      ignore?: boolean;
+      base?: boolean;
+      plain?: boolean;
+    },
+  ) => {
+    const url = resolve(raw, base);
+    if (url === undefined || raw.trim() === "") return;
+    links.push({
+      url,
+      raw,
+      start: span.start,
+      end: span.end,
+      inline: kind.inline ?? false,
+      expectHtml: kind.expectHtml ?? false,
+      expectCss: kind.expectCss ?? false,
+      ignore: kind.ignore ?? false,
+      base: kind.base ?? false,
+      plain: kind.plain ?? false,
+      css: false,
+    });
+  };
+  const parser: Parser = new Parser({
+    onopentag(name, rawAttributes) {
+      if ((follow && !follow.has(name)) || ignore?.has(name)) return;
+      const attributes: Record<string, string> = {};
+      for (const [key, value] of Object.entries(rawAttributes)) {
+        attributes[key] = decodeEntities(value);
+      }
+      const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
+      const span = (attribute: string) =>
+        tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
+      if (name === "style") {
+        inStyle = true;
+        styleStart = parser.endIndex + 1;
+        styleText = "";
+      }
+      if (name === "base") {
+        const href = attributes.href;
+        if (href !== undefined) {
+          add(href, span("href"), { ignore: true, base: true });
+          base = resolve(href, pageUrl) ?? base;
+        }
+      } else if (name === "form") {
+        if (attributes.action !== undefined) {
+          add(attributes.action, span("action"), { ignore: true });
+        }
+      } else if (name === "link") {
+        const href = attributes.href;
+        if (href !== undefined) {
+          const rel = (attributes.rel ?? "").toLowerCase();
+          const type = attributes.type?.toLowerCase();
+          if (rel === "stylesheet" || rel === "alternate stylesheet") {
+            add(href, span("href"), { inline: true, expectCss: true });
+          } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
+            add(href, span("href"), { inline: true });
+          } else {
+            const html = attributes.rel !== undefined && (!type || type === "text/html");
+            add(href, span("href"), { expectHtml: html });
+          }
+        }
+      } else if (name === "meta") {
+        metaTag(attributes, span);
+      } else {
+        const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
+        if (table) {
+          for (const [attribute, value] of Object.entries(attributes)) {
+            const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+            if (kind === undefined) continue;
+            add(value, span(attribute), {
+              inline: kind.includes("i"),
+              expectHtml: kind.includes("h"),
+            });
+          }
+        }
+        if (name === "img" && attributes.srcset !== undefined) {
+          srcset(span("srcset"), attributes.srcset);
+        }
+      }
+      if (attributes.style !== undefined) {
+        const at = span("style");
+        const source = html?.slice(at.start, at.end);
+        const placed = source !== undefined && decodeEntities(source) === attributes.style;
+        const css = placed ? source : attributes.style;
+        for (const link of cssLinks(css, base, placed ? at.start : 0)) {
+          links.push(placed ? link : { ...link, start: 0, end: 0 });
+        }
+      }
+    },
+    ontext(text) {
+      if (inStyle && html === undefined) styleText += text;
+    },
+    onclosetag(name) {
+      if (name === "style" && inStyle) {
+        inStyle = false;
+        const css = html === undefined ? styleText : html.slice(styleStart, parser.startIndex);
+        styleText = "";
+        for (const link of cssLinks(css, base, styleStart)) links.push(link);
+      }
+    },
+  }, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
+
+  /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
+  function srcset(span: { start: number; end: number }, decoded: string): void {
+    // The source text gives positions; where it cannot be found (markup too broken to place the
+    // attribute), the parsed value gives the same links without them.
+    const source = html?.slice(span.start, span.end);
+    const placed = source !== undefined && decodeEntities(source) === decoded;
+    const value = placed ? span : noSpan;
+    const text = placed ? source : decoded;
+    const space = " \f\n\r\t";
+    let offset = 0;
+    while (offset < text.length) {
+      let start = offset;
+      while (start < text.length && (space + ",").includes(text[start] ?? "")) start++;
+      if (start >= text.length) return;
+      let end = start;
+      while (end < text.length && !space.includes(text[end] ?? " ")) end++;
+      let descriptor = true;
+      while (end - 1 > start && text[end - 1] === ",") {
+        descriptor = false;
+        end--;
+      }
+      if (end > start) {
+        const raw = placed ? decodeEntities(text.slice(start, end)) : text.slice(start, end);
+        const at = placed ? { start: value.start + start, end: value.start + end } : noSpan;
+        add(raw, at, {
+          inline: true,
+          plain: true,
+        });
+      }
+      if (descriptor) {
+        let inParen = false;
+        for (offset = end; offset < text.length; offset++) {
+          const c = text[offset];
+          if (c === "(") inParen = true;
+          else if (c === ")" && inParen) inParen = false;
+          else if (c === "," && !inParen) break;
+        }
+      } else {
+        offset = end;
+      }
+    }
+  }
+
+  function metaTag(
+    attributes: Record<string, string>,
+    span: (attribute: string) => { start: number; end: number },
+  ): void {
+    const equiv = attributes["http-equiv"]?.toLowerCase();
+    const content = attributes.content;
+    if (content === undefined) return;
+    if (equiv === "refresh") {
+      const match = /^\s*\d+\s*;\s*url\s*=\s*(.*)$/is.exec(content);
+      if (match) {
+        const url = (match[1] ?? "").trim();
+        const value = span("content");
+        const at = html === undefined ? -1 : html.slice(value.start, value.end).lastIndexOf(url);
+        const inner = at < 0
+          ? value
+          : { start: value.start + at, end: value.start + at + url.length };
+        add(url, inner, { expectHtml: true, plain: true });
+      }
+    } else if (attributes.name?.toLowerCase() === "robots") {
+      const words = content.toLowerCase().split(/[\s,]+/);
+      if (words.includes("nofollow") || words.includes("none")) nofollow = true;
+    }
+  }
+
+  return {
+    parser,
+    finish() {
+      parser.end();
+      return { links, nofollow };
+    },
+  };
+}
+
+/**
+ * The links of a stylesheet: every `url(...)` (inline) and every `@import` (a stylesheet),
+ * skipping comments and strings that are not URLs.
+ *
+ * @param css The stylesheet's text.
+ * @param sheetUrl The stylesheet's URL, the base of relative links.
+ * @returns The links in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractCssLinks } from "@netkit/netkit/download";
+ *
+ * const links = extractCssLinks(
+ *   `@import "a.css"; /* url(no.png) *\/ body { background: url( 'img/b.png' ) }`,
+ *   "http://example.org/css/main.css",
+ * );
+ * assert.deepEqual(links.map((l) => [l.url, l.expectCss]), [
+ *   ["http://example.org/css/a.css", true],
+ *   ["http://example.org/css/img/b.png", false],
+ * ]);
+ * ```
+ */
+export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
+  return cssLinks(css, sheetUrl, 0);
+}
+
+/** Scans CSS for `url(...)` and `@import "..."`; positions are offset by `offset`. */
+function cssLinks(css: string, base: string, offset: number): PageLink[] {
+  const links: PageLink[] = [];
+  const push = (raw: string, start: number, expectCss: boolean) => {
+    const url = resolve(raw, base);
+    if (url === undefined || raw.trim() === "" || raw.startsWith("data:")) return;
+    links.push({
+      url,
+      raw,
+      start: offset + start,
+      end: offset + start + raw.length,
+      inline: true,
+      expectHtml: false,
+      expectCss,
+      ignore: false,
+      base: false,
+      plain: true,
+      css: true,
+    });
+  };
+  /** Reads `url(...)` at `i` (just past `url(`); returns the index after `)`. */
+  const readUrl = (i: number, expectCss: boolean): number => {
+    while (i < css.length && isSpace(css[i])) i++;
+    const quote = css[i];
+    if (quote === '"' || quote === "'") {
+      const close = css.indexOf(quote, i + 1);
+      if (close < 0) return css.length;
+      push(css.slice(i + 1, close), i + 1, expectCss);
+      const paren = css.indexOf(")", close);
+      return paren < 0 ? css.length : paren + 1;
+    }
+    const paren = css.indexOf(")", i);
+    if (paren < 0) return css.length;
+    let end = paren;
+    while (end > i && isSpace(css[end - 1])) end--;
+    push(css.slice(i, end), i, expectCss);
+    return paren + 1;
+  };
+  let i = 0;
+  while (i < css.length) {
+    const c = css[i];
+    if (c === "/" && css[i + 1] === "*") {
+      const close = css.indexOf("*/", i + 2);
+      i = close < 0 ? css.length : close + 2;
+    } else if (c === '"' || c === "'") {
+      i = skipString(css, i);
+    } else if (c === "\\") {
+      i += 2;
+    } else if ((c === "u" || c === "U") && css.slice(i, i + 4).toLowerCase() === "url(") {
+      const previous = css[i - 1];
+      if (previous !== undefined && /[\w-]/.test(previous)) {
+        i += 4;
+        continue;
+      }
+      i = readUrl(i + 4, false);
+    } else if (c === "@" && css.slice(i, i + 7).toLowerCase() === "@import") {
+      let j = i + 7;
+      while (j < css.length && isSpace(css[j])) j++;
+      const quote = css[j];
+      if (quote === '"' || quote === "'") {
+        const close = css.indexOf(quote, j + 1);
+        if (close < 0) break;
+        push(css.slice(j + 1, close), j + 1, true);
+        i = close + 1;
+      } else if (css.slice(j, j + 4).toLowerCase() === "url(") {
+        i = readUrl(j + 4, true);
+      } else {
+        i = j;
+      }
+    } else {
+      i++;
+    }
+  }
+  return links;
+}
+
+/**
+ * GNU wget's entity decoding in attribute values: `&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;`
+ * (the `;` optional) and `&#DDD;`/`&#xHH;` below 128, nothing else, so links read as GNU wget
+ * reads them (and the entity tables of a full HTML decoder are never loaded).
+ */
+function decodeEntities(value: string): string {
+  if (!value.includes("&")) return value;
+  return value.replace(
+    /&(?:#(x[0-9a-fA-F]+|[0-9]+);?|(lt|gt|amp|apos|quot)(;|(?![a-zA-Z0-9])))/g,
+    (whole, numeric: string | undefined, named: string | undefined) => {
+      if (named !== undefined) {
+        return { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' }[named] ?? whole;
+      }
+      const code = numeric!.startsWith("x")
+        ? parseInt(numeric!.slice(1), 16)
+        : parseInt(numeric!, 10);
+      return code > 0 && code < 128 ? String.fromCharCode(code) : whole;
+    },
+  );
+}
+
+function skipString(css: string, i: number): number {
+  const quote = css[i];
+  for (let j = i + 1; j < css.length; j++) {
+    if (css[j] === "\\") j++;
+    else if (css[j] === quote || css[j] === "\n") return j + 1;
+  }
+  return css.length;
+}
+
+function isSpace(c: string | undefined): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
+}

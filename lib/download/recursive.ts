@@ -1,0 +1,786 @@
+/**
+ * GNU wget's recursive retrieval (`-r`, `-m`, `-p`): a breadth-first walk from each start URL
+ * that saves every page under GNU wget's layout, reads HTML and CSS for links, and follows those
+ * that pass GNU wget's tests in GNU wget's order (seen before, scheme, domain, no-parent,
+ * accept/reject, same host, robots.txt). Every request goes through one keep-alive pool, so a
+ * site is fetched over one connection.
+ *
+ * @module
+ */
+
+import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
+import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
+import {
+  createUniqueFile,
+  download,
+  DownloadFileError,
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSink,
+  fileWriter,
+} from "./download.ts";
+import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
+import { parseRobotsTxt, RobotsRules } from "./robots.ts";
+import { convertLinks } from "./convert_links.ts";
+import {
+  decodeURIComponentSafe,
+  directoryOf,
+  domainMatches,
+  fileChunks,
+  hasHtmlSuffix,
+  isFile,
+  isSubdirectory,
+  kindOf,
+  makeParents,
+  MAX_CSS_BYTES,
+  readPrefix,
+  removeIfLink,
+  sameExceptIndex,
+} from "./_recursive_helpers.ts";
+import { HttpStatusError } from "../http/errors.ts";
+import { HttpConnectionPool } from "../http/pool.ts";
+import { parseHttpUrl } from "../http/url.ts";
+
+/** Options of {@linkcode downloadRecursive}. */
+export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
+  /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
+  recursive?: boolean | undefined;
+  /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
+  maxDepth?: number | undefined;
+  /** Never ascend above the start URL's directory (`-np`). */
+  noParent?: boolean | undefined;
+  /** Fetch what each page needs to display (`-p`), even past `maxDepth`. */
+  pageRequisites?: boolean | undefined;
+  /** Follow links to other hosts (`-H`). */
+  spanHosts?: boolean | undefined;
+  /** With `spanHosts`, only these domains (`-D`): a host matches a domain it ends with. */
+  domains?: readonly string[] | undefined;
+  /** Never these domains (`--exclude-domains`). */
+  excludeDomains?: readonly string[] | undefined;
+  /** File names to keep (`-A`) and to delete (`-R`). */
+  acceptRules?: AcceptRules | undefined;
+  /** How URLs map to paths under `directory`. */
+  layout?: DiskLayout | undefined;
+  /** Obey robots.txt and `<meta name="robots" content="nofollow">`. @default {true} */
+  robots?: boolean | undefined;
+  /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
+  timestamping?: boolean | undefined;
+  /** Only URLs in these directories (`-I`): a prefix, or a wildcard for the whole directory. */
+  includeDirectories?: readonly string[] | undefined;
+  /** Never URLs in these directories (`-X`). */
+  excludeDirectories?: readonly string[] | undefined;
+  /** Only URLs this matches (`--accept-regex`). */
+  acceptRegex?: RegExp | undefined;
+  /** Never URLs this matches (`--reject-regex`). */
+  rejectRegex?: RegExp | undefined;
+  /** Only links in these tags (`--follow-tags`). */
+  followTags?: readonly string[] | undefined;
+  /** Never links in these tags (`--ignore-tags`). */
+  ignoreTags?: readonly string[] | undefined;
+  /** Stop queueing once this many body bytes have arrived (`-Q`); 0 for no limit. */
+  quotaBytes?: number | undefined;
+  /** Wait this long between requests (`-w`). */
+  waitMs?: number | undefined;
+  /** Wait 0.5 to 1.5 times `waitMs`, at random (`--random-wait`). */
+  randomWait?: boolean | undefined;
+  /** With `convertLinks`, keep each converted file's original as `NAME.orig` (`-K`). */
+  backupConverted?: boolean | undefined;
+  /**
+   * Fetch up to this many URLs at once (`--max-threads`, as in GNU Wget2), each host's waits
+   * kept apart. @default {1}, one after another like GNU wget
+   */
+  maxThreads?: number | undefined;
+  /** Remove each file once it has been read for links (`--delete-after`). */
+  deleteAfter?: boolean | undefined;
+  /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
+  adjustExtension?: boolean | undefined;
+  /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
+  convertLinks?: boolean | undefined;
+  /** A URL was saved. */
+  onSaved?(result: DownloadResult): void;
+  /** A URL failed; the walk goes on. */
+  onFailed?(url: string, error: unknown): void;
+  /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
+  onRemoved?(path: string): void;
+  /** A file was not fetched again: the server's copy is not newer (`-N`). */
+  onNotModified?(url: string, path: string): void;
+}
+
+/** What {@linkcode downloadRecursive} did. */
+export interface RecursiveResult {
+  /** Files saved (including those later removed by `-A`/`-R`). */
+  files: number;
+  /** Body bytes received. */
+  bytes: number;
+  /** URLs that failed, with why. */
+  failures: { url: string; error: unknown }[];
+  /** Files kept on disk, by URL (after redirects both URLs name the file). */
+  saved: Map<string, string>;
+}
+
+/** One URL waiting in the queue. */
+interface QueueItem {
+  url: string;
+  depth: number;
+  expectHtml: boolean;
+  expectCss: boolean;
+}
+
+/** What one fetch gave. */
+interface Fetched {
+  path?: string;
+  finalUrl: string;
+  kind: "html" | "css" | "other";
+}
+
+/**
+ * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
+ *
+ * @param urls The start URLs; each starts its own walk, as in GNU wget.
+ * @param options What to follow and where to save.
+ * @returns Counts, failures and the files kept.
+ *
+ * @example Mirror a small site served on loopback
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadRecursive } from "@netkit/netkit/download";
+ *
+ * const pages: Record<string, string> = {
+ *   "/": `<a href="a.html">a</a> <a href="http://other.invalid/">off-site</a>`,
+ *   "/a.html": `<img src="img/p.png"> <a href="/">home</a>`,
+ *   "/img/p.png": "PNG",
+ * };
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+ *   const body = pages[new URL(req.url).pathname];
+ *   const type = body?.startsWith("<") ? "text/html" : "image/png";
+ *   return new Response(body ?? "no", { status: body ? 200 : 404, headers: { "content-type": type } });
+ * });
+ * const directory = await Deno.makeTempDir();
+ * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+ *   directory,
+ *   layout: { hostDirectories: false },
+ * });
+ * assert.deepEqual([...result.saved.values()].map((p) => p.slice(directory.length + 1)).sort(), [
+ *   "a.html", "img/p.png", "index.html",
+ * ]);
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ */
+export async function downloadRecursive(
+  urls: readonly string[],
+  options: RecursiveOptions = {},
+): Promise<RecursiveResult> {
+  const ownPool = options.pool ? undefined : new HttpConnectionPool();
+  const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
+  try {
+    try {
+      for (const url of urls) {
+        if (walker.quotaExceeded) break;
+        await walker.walk(url);
+      }
+    } finally {
+      await walker.settle();
+    }
+    if (options.convertLinks) walker.convert();
+    return walker.result;
+  } finally {
+    await ownPool?.close();
+  }
+}
+
+/** The state of a run: robots rules and downloaded files are shared by every start URL. */
+class Walker {
+  readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
+  readonly #options: RecursiveOptions;
+  readonly #robots = new Map<string, Promise<RobotsRules>>();
+  /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
+  readonly #urlToFile: Map<string, string> = this.result.saved;
+  /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
+  readonly #fileToUrl = new Map<string, string>();
+  /** Files served as HTML and as CSS, for reuse and for -k. */
+  readonly #htmlFiles = new Set<string>();
+  readonly #cssFiles = new Set<string>();
+  readonly #maxDepth: number;
+
+  constructor(options: RecursiveOptions) {
+    this.#options = options;
+    const recursive = options.recursive ?? true;
+    const depth = options.maxDepth ?? 5;
+    this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
+  }
+
+  /** GNU wget's `retrieve_tree` for one start URL. */
+  async walk(startText: string): Promise<void> {
+    const options = this.#options;
+    let start: URL;
+    try {
+      start = new URL(parseHttpUrl(startText).href);
+    } catch (error) {
+      this.#fail(startText, error);
+      return;
+    }
+    const seen = new Set<string>([start.href]);
+    const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
+    const threads = Math.max(1, options.maxThreads ?? 1);
+    const running = new Set<Promise<void>>();
+    try {
+      await this.#run(queue, running, threads, start, seen);
+    } finally {
+      // An abort ends the loop early: let the other tasks settle before the walk returns.
+      await Promise.allSettled(running);
+    }
+  }
+
+  /** The queue, worked through by up to `threads` tasks at once. */
+  async #run(
+    queue: QueueItem[],
+    running: Set<Promise<void>>,
+    threads: number,
+    start: URL,
+    seen: Set<string>,
+  ): Promise<void> {
+    const options = this.#options;
+    let head = 0;
+    while (head < queue.length || running.size > 0) {
+      while (head < queue.length && running.size < threads) {
+        options.signal?.throwIfAborted();
+        if (this.quotaExceeded) {
+          head = queue.length;
+          break;
+        }
+        const item = queue[head]!;
+        queue[head++] = undefined as unknown as QueueItem;
+        const task: Promise<void> = this.#visit(item, start, seen, queue).finally(() =>
+          running.delete(task)
+        );
+        running.add(task);
+      }
+      if (running.size > 0) await Promise.race(running);
+    }
+  }
+
+  /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
+  async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
+    const options = this.#options;
+    let descend = false;
+    let kind: Fetched["kind"] = "other";
+    let pageUrl = item.url;
+    let path = this.#urlToFile.get(item.url);
+    if (path !== undefined) {
+      // Already downloaded (a redirect's target, or an index.html twin): read it again.
+      if (item.expectCss && this.#cssFiles.has(path)) {
+        descend = true;
+        kind = "css";
+      } else if (item.expectHtml && this.#htmlFiles.has(path)) {
+        descend = true;
+        kind = "html";
+      }
+    } else {
+      const fetched = await this.#fetch(item.url);
+      if (fetched === undefined) return;
+      path = fetched.path;
+      if (fetched.kind === "html" && item.expectHtml) {
+        descend = true;
+        kind = "html";
+      }
+      if (fetched.kind === "css" || item.expectCss) {
+        descend = true;
+        kind = "css";
+      }
+      if (fetched.finalUrl !== item.url) {
+        if (descend) {
+          const decision = this.#mayFollow(
+            { url: fetched.finalUrl, inline: false },
+            new URL(item.url),
+            item.depth,
+            start,
+            seen,
+          );
+          if (!(await decision)) descend = false;
+        }
+        pageUrl = fetched.finalUrl;
+      }
+    }
+    let leafRequisites = false;
+    if (descend && item.depth >= this.#maxDepth) {
+      if (
+        options.pageRequisites &&
+        (item.depth === this.#maxDepth || item.depth === this.#maxDepth + 1)
+      ) {
+        leafRequisites = true;
+      } else {
+        descend = false;
+      }
+    }
+    if (descend && path !== undefined) {
+      const links = this.#linksOf(path, pageUrl, kind);
+      const parent = new URL(pageUrl);
+      for (const link of links) {
+        if (link.ignore || (leafRequisites && !link.inline)) continue;
+        // Checked again after the wait: another task may have queued it meanwhile.
+        if (await this.#mayFollow(link, parent, item.depth, start, seen) && !seen.has(link.url)) {
+          queue.push({
+            url: link.url,
+            depth: item.depth + 1,
+            expectHtml: link.expectHtml,
+            expectCss: link.expectCss,
+          });
+          seen.add(link.url);
+        }
+      }
+    }
+    if (
+      path !== undefined &&
+      (options.deleteAfter ||
+        (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
+    ) {
+      if (this.#remove(path)) options.onRemoved?.(path);
+    }
+  }
+
+  /** Waits for the file operations still running. */
+  async settle(): Promise<void> {
+    await Promise.all(this.#pending);
+  }
+
+  /** The links of a saved page; none when it cannot be read or says nofollow. */
+  #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
+    try {
+      if (kind === "css") {
+        // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
+        return extractCssLinks(readPrefix(path, MAX_CSS_BYTES), url);
+      }
+      const { links, nofollow } = extractHtmlLinksFromChunks(fileChunks(path), url, {
+        followTags: this.#options.followTags,
+        ignoreTags: this.#options.ignoreTags,
+      });
+      return nofollow && (this.#options.robots ?? true) ? [] : links;
+    } catch {
+      return [];
+    }
+  }
+
+  /** GNU wget's `download_child`: whether a link is to be queued. */
+  async #mayFollow(
+    link: { url: string; inline: boolean },
+    parent: URL,
+    depth: number,
+    start: URL,
+    seen: Set<string>,
+  ): Promise<boolean> {
+    const options = this.#options;
+    if (seen.has(link.url)) return false;
+    let url: URL;
+    try {
+      url = new URL(link.url);
+    } catch {
+      return false;
+    }
+    const httpLike = url.protocol === "http:" || url.protocol === "https:";
+    if (!httpLike) return false;
+    const host = url.hostname;
+    if (options.domains?.length && !domainMatches(host, options.domains)) return false;
+    if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
+      return false;
+    }
+    if (
+      options.noParent && host === start.hostname &&
+      (url.protocol !== start.protocol || url.port === start.port) &&
+      !(options.pageRequisites && link.inline) &&
+      !isSubdirectory(directoryOf(start), directoryOf(url))
+    ) {
+      return false;
+    }
+    if (
+      (options.includeDirectories?.length || options.excludeDirectories?.length) &&
+      !acceptsDirectory(directoryOf(url), {
+        include: options.includeDirectories,
+        exclude: options.excludeDirectories,
+        ignoreCase: options.acceptRules?.ignoreCase,
+      })
+    ) {
+      return false;
+    }
+    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return false;
+    if (options.rejectRegex?.test(url.href)) return false;
+    const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+    if (
+      file !== "" && options.acceptRules &&
+      !(hasHtmlSuffix(file) &&
+        (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
+      !acceptsFileName(file, options.acceptRules)
+    ) {
+      return false;
+    }
+    if (!options.spanHosts && host !== parent.hostname) return false;
+    if (options.robots ?? true) {
+      const rules = await this.#robotsFor(url);
+      if (!rules.allows(url.pathname + url.search)) {
+        seen.add(link.url);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
+  #robotsFor(url: URL): Promise<RobotsRules> {
+    const key = `${url.protocol}//${url.host}`;
+    let rules = this.#robots.get(key);
+    if (!rules) {
+      // One fetch per server, however many tasks ask at once.
+      rules = this.#fetchRobots(key);
+      this.#robots.set(key, rules);
+    }
+    return rules;
+  }
+
+  async #fetchRobots(origin: string): Promise<RobotsRules> {
+    let rules = new RobotsRules();
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true });
+    if (fetched?.path) {
+      try {
+        rules = parseRobotsTxt(new TextDecoder().decode(Deno.readFileSync(fetched.path)));
+      } catch {
+        // Unreadable: no rules.
+      }
+      // GNU wget keeps robots.txt only when -A/-R would keep it.
+      const accept = this.#options.acceptRules;
+      if (this.#options.deleteAfter || (accept && !acceptsFileName(fetched.path, accept))) {
+        this.#remove(fetched.path);
+      }
+    }
+    return rules;
+  }
+
+  /** Fetches `url` into its file; undefined (and reported) on failure. */
+  async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
+    await this.#politeWait(url);
+    // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
+    const planned = this.#plannedPath(url);
+    while (this.#busy.has(planned)) await this.#busy.get(planned);
+    const done = this.#fetchUnlocked(url, planned, how);
+    const settled = done.then(() => {}, () => {});
+    this.#busy.set(planned, settled);
+    try {
+      return await done;
+    } finally {
+      if (this.#busy.get(planned) === settled) this.#busy.delete(planned);
+    }
+  }
+
+  /** Where `url` is saved before -E or a unique suffix changes the name. */
+  #plannedPath(url: string): string {
+    const directory = this.#options.directory ?? ".";
+    const relative = localPathForUrl(url, this.#options.layout ?? {});
+    return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
+  }
+
+  /**
+   * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
+   * the same host with several, so each server still sees one request per wait.
+   */
+  async #politeWait(url: string): Promise<void> {
+    const options = this.#options;
+    if (!options.waitMs) return;
+    const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
+    const now = performance.now();
+    const previous = this.#nextRequest.get(key);
+    const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
+    const at = previous === undefined ? now : Math.max(now, previous);
+    this.#nextRequest.set(key, at + waitMs);
+    if (at > now) {
+      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(at - now);
+    }
+  }
+
+  async #fetchUnlocked(
+    url: string,
+    planned: string,
+    how: { quiet?: boolean },
+  ): Promise<Fetched | undefined> {
+    const options = this.#options;
+    const directory = options.directory ?? ".";
+    const layout = options.layout ?? {};
+    const clobber = (layout.directories ?? true) || options.timestamping;
+    // -nc: a file already there is not fetched again; a page among them is read from disk for
+    // its links, as GNU wget does (by its .html or .htm suffix).
+    if (options.noClobber && this.#mayExist(planned) && isFile(planned)) {
+      const done: Fetched = {
+        path: planned,
+        finalUrl: url,
+        kind: hasHtmlSuffix(planned) ? "html" : "other",
+      };
+      this.#registerDownload(url, planned);
+      if (done.kind === "html") this.#htmlFiles.add(planned);
+      if (!how.quiet) options.onNotModified?.(url, planned);
+      return done;
+    }
+    let contentType: string | undefined;
+    let lastModified: string | undefined;
+    let file: Deno.FsFile | undefined;
+    let path = planned;
+    const headers = [...(options.headers ?? [])];
+    let localMtime: Date | undefined;
+    let extended: string | undefined;
+    if (options.timestamping && this.#mayExist(planned)) {
+      try {
+        const info = Deno.statSync(planned);
+        if (info.isFile && info.mtime) {
+          localMtime = info.mtime;
+          headers.push(["If-Modified-Since", info.mtime.toUTCString()]);
+        }
+      } catch {
+        // No local copy: a plain GET.
+      }
+    }
+    const open = () => {
+      if (file) return;
+      try {
+        this.#makeParents(path, directory);
+        if (clobber) {
+          if (this.#mayExist(path)) removeIfLink(path);
+          file = Deno.openSync(path, { write: true, create: true, truncate: true });
+        } else {
+          const unique = createUniqueFile(path);
+          file = unique.file;
+          path = unique.path;
+        }
+      } catch (error) {
+        throw new DownloadFileError(path, error);
+      }
+    };
+    // In a directory this run made, the file cannot exist yet: create it (createNew, so it never
+    // clobbers) on Deno's blocking pool while the request is on the wire, off the critical
+    // path. A failed request removes it again.
+    let early: Promise<Deno.FsFile> | undefined;
+    const parent = planned.slice(0, Math.max(0, planned.lastIndexOf("/")));
+    if (
+      !options.adjustExtension && this.#freshDirectories.has(parent) &&
+      !this.#written.has(planned)
+    ) {
+      early = Deno.open(planned, { write: true, createNew: true });
+      early.catch(() => {});
+    }
+    const ensureOpen = async () => {
+      if (file) return;
+      if (early) {
+        try {
+          file = await early;
+          return;
+        } catch {
+          // Taken meanwhile: open as usual.
+        } finally {
+          early = undefined;
+        }
+      }
+      open();
+    };
+    const sink: DownloadSink = {
+      name: planned,
+      writer: {
+        async write(p) {
+          await ensureOpen();
+          return await fileWriter(file!, path).write(p);
+        },
+      },
+    };
+    const events = options.events ?? {};
+    try {
+      const result = await download(url, {
+        ...options,
+        // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
+        spider: false,
+        headers,
+        output: sink,
+        events: {
+          ...(how.quiet ? {} : events),
+          response(response) {
+            contentType = response.head.headers.get("Content-Type");
+            lastModified = response.head.headers.get("Last-Modified");
+            if (!how.quiet) events.response?.(response);
+          },
+          start(info) {
+            if (options.adjustExtension && file === undefined) {
+              const kind = kindOf(contentType);
+              const before = path;
+              if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
+              if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
+              if (path !== before) extended = before;
+            }
+            if (!early) open();
+            sink.name = path;
+            if (!how.quiet) events.start?.({ ...info, path });
+          },
+        },
+      });
+      await ensureOpen();
+      this.#written.add(path);
+      if (extended !== undefined) this.#extended.set(path, extended);
+      // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
+      if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {
+        const date = new Date(lastModified);
+        if (!Number.isNaN(date.getTime())) {
+          // Off the critical path too; awaited before the walk ends.
+          const done: Promise<void> = Deno.utime(path, date, date).catch(() => {}).finally(() =>
+            this.#pending.delete(done)
+          );
+          this.#pending.add(done);
+        }
+      }
+      const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
+      this.result.files++;
+      this.result.bytes += result.bytes;
+      this.#registerDownload(result.finalUrl, path);
+      if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+      if (done.kind === "html") this.#htmlFiles.add(path);
+      if (done.kind === "css") this.#cssFiles.add(path);
+      if (!how.quiet) options.onSaved?.({ ...result, path });
+      return done;
+    } catch (error) {
+      if (early) {
+        const unused = early;
+        early = undefined;
+        await unused.then((f) => {
+          f.close();
+          Deno.removeSync(planned);
+        }, () => {});
+      }
+      if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
+        // GNU wget learns no Content-Type from a 304, so it reads the page for links only
+        // when a stylesheet was expected.
+        const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
+        this.#registerDownload(url, planned);
+        if (!how.quiet) options.onNotModified?.(url, planned);
+        return done;
+      }
+      options.signal?.throwIfAborted();
+      if (!how.quiet) this.#fail(url, error);
+      return undefined;
+    } finally {
+      (file as Deno.FsFile | undefined)?.close();
+    }
+  }
+
+  /** When the next request may start, by host (`""` for all, with one thread). */
+  readonly #nextRequest = new Map<string, number>();
+  /** Files being fetched, and when each is done. */
+  readonly #busy = new Map<string, Promise<void>>();
+  /** Files `-E` renamed: the name before the extension was added, for `-K`'s backup. */
+  readonly #extended = new Map<string, string>();
+
+  /** Whether `-Q`'s quota is used up. */
+  get quotaExceeded(): boolean {
+    const quota = this.#options.quotaBytes ?? 0;
+    return quota > 0 && this.result.bytes > quota;
+  }
+
+  /** File operations left running off the critical path (utime), awaited at the end. */
+  readonly #pending = new Set<Promise<void>>();
+
+  /** Directories known to exist, and those this run created (so hold only its own files). */
+  readonly #directories = new Set<string>();
+  readonly #freshDirectories = new Set<string>();
+  /** Files this run wrote. */
+  readonly #written = new Set<string>();
+
+  /**
+   * Whether `path` may exist already: not when its directory is one this run created and it
+   * has not written the file, which spares a failing system call per file.
+   */
+  #mayExist(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    const parent = slash < 0 ? "." : path.slice(0, slash);
+    return !this.#freshDirectories.has(parent) || this.#written.has(path);
+  }
+
+  /** Creates the directories above `path`, remembering what it made. */
+  #makeParents(path: string, root: string): void {
+    const slash = path.lastIndexOf("/");
+    if (slash <= 0) return;
+    const parent = path.slice(0, slash);
+    if (this.#directories.has(parent)) return;
+    if (!this.#makeDirectory(parent)) makeParents(path, root);
+    this.#directories.add(parent);
+  }
+
+  /** mkdir of `directory` and, first, of its missing parents; false when a file is in the way. */
+  #makeDirectory(directory: string): boolean {
+    if (this.#directories.has(directory)) return true;
+    try {
+      Deno.mkdirSync(directory);
+      this.#freshDirectories.add(directory);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        const slash = directory.lastIndexOf("/");
+        if (slash <= 0 || !this.#makeDirectory(directory.slice(0, slash))) return false;
+        return this.#makeDirectory(directory);
+      }
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      if (!Deno.statSync(directory).isDirectory) return false;
+    }
+    this.#directories.add(directory);
+    return true;
+  }
+
+  #fail(url: string, error: unknown): void {
+    this.result.failures.push({ url, error });
+    this.#options.onFailed?.(url, error);
+  }
+
+  #remove(path: string): boolean {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      return false;
+    }
+    if (this.#fileToUrl.delete(path)) this.#dissociate(path);
+    return true;
+  }
+
+  /**
+   * GNU wget's `register_download`: `url` is now in `file`; another URL that was in the same
+   * file loses it, unless the two differ only by a final `index.html`.
+   */
+  #registerDownload(url: string, file: string): void {
+    const old = this.#fileToUrl.get(file);
+    if (old === url) return;
+    if (old !== undefined) {
+      if (sameExceptIndex(url, old) && !this.#urlToFile.has(url)) {
+        this.#urlToFile.set(url, file);
+        return;
+      }
+      this.#fileToUrl.delete(file);
+      this.#dissociate(file);
+    }
+    this.#fileToUrl.set(file, url);
+    this.#urlToFile.set(url, file);
+  }
+
+  #dissociate(file: string): void {
+    for (const [url, saved] of this.#urlToFile) {
+      if (saved === file) this.#urlToFile.delete(url);
+    }
+  }
+
+  /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
+  convert(): void {
+    for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
+      for (const path of files) {
+        const url = this.#fileToUrl.get(path);
+        if (url === undefined) continue;
+        try {
+          convertLinks(path, url, kind, this.#urlToFile, {
+            adjustExtension: this.#options.adjustExtension ?? false,
+            // GNU wget's backup of a page -E renamed takes the name it had before, plus .orig.
+            backupPath: this.#options.backupConverted
+              ? `${this.#extended.get(path) ?? path}.orig`
+              : undefined,
+          });
+        } catch (error) {
+          this.#fail(url, new DownloadFileError(path, error));
+        }
+      }
+    }
+  }
+}

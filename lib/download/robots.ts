@@ -1,0 +1,137 @@
+/**
+ * `robots.txt` rules (RFC 9309) for one user agent: the group naming the agent, else the `*`
+ * group; `Allow` and `Disallow` by longest match, `Allow` winning a tie; `*` and `$` in paths.
+ *
+ * @module
+ */
+
+/** One `Allow` or `Disallow` line. */
+interface RobotsRule {
+  allow: boolean;
+  /** The path pattern, percent-encoding normalised. */
+  pattern: string;
+  /** Matches a path from its start. */
+  matcher: RegExp;
+}
+
+/** The rules `robots.txt` gives one user agent. */
+export class RobotsRules {
+  readonly #rules: RobotsRule[];
+
+  /** Rules from already-parsed lines; most callers use {@linkcode parseRobotsTxt}. */
+  constructor(rules: { allow: boolean; pattern: string }[] = []) {
+    this.#rules = rules.filter((r) => r.pattern !== "").map((r) => {
+      const pattern = normalisePath(r.pattern);
+      return { allow: r.allow, pattern, matcher: patternMatcher(pattern) };
+    });
+  }
+
+  /**
+   * Whether the agent may fetch `path` (path and query, as in a request line): the longest
+   * matching rule decides, `Allow` wins a tie, and no match allows.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { RobotsRules } from "@netkit/netkit/download";
+   *
+   * const rules = new RobotsRules([
+   *   { allow: false, pattern: "/private/" },
+   *   { allow: true, pattern: "/private/open" },
+   * ]);
+   * assert.equal(rules.allows("/private/x.html"), false);
+   * assert.equal(rules.allows("/private/open.html"), true);
+   * assert.equal(rules.allows("/"), true);
+   * ```
+   */
+  allows(path: string): boolean {
+    const target = normalisePath(path);
+    let best: RobotsRule | undefined;
+    for (const rule of this.#rules) {
+      if (!rule.matcher.test(target)) continue;
+      if (
+        !best || rule.pattern.length > best.pattern.length ||
+        (rule.pattern.length === best.pattern.length && rule.allow)
+      ) {
+        best = rule;
+      }
+    }
+    return best?.allow ?? true;
+  }
+}
+
+/**
+ * Parses `robots.txt` for `userAgent` (matched case-insensitively against each group's
+ * `User-agent` product token, as GNU wget matches `wget`); the `*` group applies when no group
+ * names the agent. Unknown lines and comments are skipped.
+ *
+ * @param text The file's text.
+ * @param userAgent The product token to look for. @default {"wget"}
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRobotsTxt } from "@netkit/netkit/download";
+ *
+ * const rules = parseRobotsTxt(
+ *   "User-agent: *\nDisallow: /\n\nUser-agent: Wget\nDisallow: /secret # no\n",
+ * );
+ * assert.equal(rules.allows("/secret/a"), false);
+ * assert.equal(rules.allows("/public"), true);
+ * ```
+ */
+export function parseRobotsTxt(text: string, userAgent = "wget"): RobotsRules {
+  const agent = userAgent.toLowerCase();
+  const mine: { allow: boolean; pattern: string }[] = [];
+  const anyone: { allow: boolean; pattern: string }[] = [];
+  let named = false;
+  let groupAgents: string[] = [];
+  let inRules = false;
+  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+    const line = rawLine.replace(/#.*/, "").trim();
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (key === "user-agent") {
+      if (inRules) groupAgents = [];
+      inRules = false;
+      groupAgents.push(value.toLowerCase());
+    } else if (key === "allow" || key === "disallow") {
+      inRules = true;
+      const rule = { allow: key === "allow", pattern: value };
+      if (groupAgents.includes(agent)) {
+        named = true;
+        mine.push(rule);
+      } else if (groupAgents.includes("*")) {
+        anyone.push(rule);
+      }
+    }
+  }
+  // A group naming the agent with no rule at all still replaces the * group.
+  if (!named) {
+    named = text.split(/\r\n|\r|\n/).some((l) => {
+      const m = /^\s*user-agent\s*:\s*([^#\s]*)/i.exec(l);
+      return m?.[1]?.toLowerCase() === agent;
+    });
+  }
+  return new RobotsRules(named ? mine : anyone);
+}
+
+/** Upper-cases percent escapes and decodes the unreserved ones, so equal paths compare equal. */
+function normalisePath(path: string): string {
+  return path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
+/** `*` matches any run of characters, a final `$` anchors the end; the rest is literal. */
+function patternMatcher(pattern: string): RegExp {
+  const anchored = pattern.endsWith("$");
+  const body = (anchored ? pattern.slice(0, -1) : pattern)
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${body}${anchored ? "$" : ""}`);
+}

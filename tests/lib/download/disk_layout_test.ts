@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { localPathForUrl } from "../../../lib/download/disk_layout.ts";
+
+Deno.test("localPathForUrl() lays files out as GNU wget: HOST[:PORT]/dir/file?query", () => {
+  const table: [string, object, string][] = [
+    ["http://h/", {}, "h/index.html"],
+    ["http://h:80/a/", {}, "h/a/index.html"],
+    ["https://h:8443/a/b.css", {}, "h:8443/a/b.css"],
+    ["http://H/a%20b/c%3Fd", {}, "h/a b/c?d"],
+    ["http://h/s.html?q=a%2Fb&n=1", {}, "h/s.html?q=a%2Fb&n=1"],
+    ["http://h/a/b/c/d.png", { cutDirs: 2 }, "h/c/d.png"],
+    ["http://h/a/b/c/d.png", { cutDirs: 9, hostDirectories: false }, "d.png"],
+    ["http://h/a//b/c.png", { cutDirs: 1 }, "h/b/c.png"],
+    ["http://h/a/b.png", { directories: false }, "b.png"],
+    ["http://h/a/", { directories: false }, "index.html"],
+    ["https://h/a/b", { protocolDirectories: true }, "https/h/a/b"],
+    ["http://[::1]:8080/x", {}, "[::1]:8080/x"],
+  ];
+  for (const [url, layout, path] of table) assert.equal(localPathForUrl(url, layout), path, url);
+});
+
+Deno.test("localPathForUrl() never leaves the directory, whatever the URL says", () => {
+  const hostile = [
+    "http://h/..%2F..%2Fetc%2Fpasswd",
+    "http://h/%2E%2E/%2E%2E/x",
+    "http://h/a/%2e%2e%2f%2e%2e%2fx",
+    "http://h/%00/%0A%0D/x%7F",
+    "http://h/..",
+    "http://h/a/../../../../b",
+    "http://h/%2e/",
+    "http://h/?/../../x",
+    `http://h/${"%2F..".repeat(50)}`,
+  ];
+  for (const url of hostile) {
+    for (const layout of [{}, { directories: false }, { hostDirectories: false, cutDirs: 3 }]) {
+      const path = localPathForUrl(url, layout);
+      const parts = path.split("/");
+      assert.ok(!path.startsWith("/"), path);
+      for (const part of parts) {
+        assert.ok(part !== "" && part !== "." && part !== "..", `${url} -> ${path}`);
+        // deno-lint-ignore no-control-regex
+        assert.doesNotMatch(part, /[\x00-\x1f\x7f]/, path);
+      }
+    }
+  }
+});
+
+Deno.test("localPathForUrl() applies --restrict-file-names as GNU wget", async (t) => {
+  const { parseRestrictFileNames } = await import("../../../lib/download/disk_layout.ts");
+  const table: [string, string, string][] = [
+    ["http://h:81/a:b/c*d?q=1", "windows", "h+81/a%3Ab/c%2Ad@q=1"],
+    ["http://h/%C3%A9T%C3%A9.TXT", "ascii", "h/%C3%A9T%C3%A9.TXT"],
+    ["http://h/%C3%89T%C3%89.TXT", "lowercase", "h/Ét%C3%89.txt".replace("%C3%89", "É")],
+    ["http://h/a%09b", "nocontrol", "h/a\tb"],
+    ["http://h/pct%2541.txt", "unix", "h/pctA.txt"],
+    ["http://h/pct%252F.txt", "unix", "h/pct%2F.txt"],
+  ];
+  for (const [url, modes, path] of table) {
+    await t.step(`${modes} ${url}`, () => {
+      assert.equal(localPathForUrl(url, { restrict: parseRestrictFileNames(modes) }), path);
+    });
+  }
+  assert.throws(() => parseRestrictFileNames("dos"), SyntaxError);
+});

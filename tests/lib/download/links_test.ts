@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import {
+  extractCssLinks,
+  extractHtmlLinks,
+  extractHtmlLinksFromChunks,
+} from "../../../lib/download/links.ts";
+
+const PAGE = "http://h/dir/page.html";
+
+function urls(html: string): string[] {
+  return extractHtmlLinks(html, PAGE).links.filter((l) => !l.ignore).map((l) => l.url);
+}
+
+Deno.test("extractHtmlLinks() finds the tags and attributes GNU wget follows", () => {
+  assert.deepEqual(
+    urls(`<A HREF="a.html">x</A><area href="b.html"><img src="i.png" lowsrc="l.png">
+      <script src="s.js"></script><iframe src="f.html"></iframe><frame src="fr.html">
+      <embed src="e.swf"><video src="v.mp4" poster="p.jpg"><source src="s.webm"></video>
+      <audio src="a.ogg"></audio><body background="bg.gif"><td background="td.gif">
+      <object data="o.bin"></object><input type="image" src="in.png">`),
+    [
+      "a.html",
+      "b.html",
+      "i.png",
+      "l.png",
+      "s.js",
+      "f.html",
+      "fr.html",
+      "e.swf",
+      "v.mp4",
+      "p.jpg",
+      "s.webm",
+      "a.ogg",
+      "bg.gif",
+      "td.gif",
+      "o.bin",
+      "in.png",
+    ].map((name) => `http://h/dir/${name}`),
+  );
+});
+
+Deno.test("extractHtmlLinks() marks inline links, stylesheets, and ignores forms and base", () => {
+  const { links } = extractHtmlLinks(
+    `<base href="http://h/other/"><link rel="stylesheet" href="s.css"><link rel="icon" href="i.ico">
+     <link rel="next" href="n.html"><form action="post.cgi"></form><a href="a.html">a</a>`,
+    PAGE,
+  );
+  assert.deepEqual(
+    links.map((l) => [l.url, l.inline, l.expectHtml, l.expectCss, l.ignore]),
+    [
+      ["http://h/other/", false, false, false, true],
+      ["http://h/other/s.css", true, false, true, false],
+      ["http://h/other/i.ico", true, false, false, false],
+      ["http://h/other/n.html", false, true, false, false],
+      ["http://h/other/post.cgi", false, false, false, true],
+      ["http://h/other/a.html", false, true, false, false],
+    ],
+  );
+});
+
+Deno.test("extractHtmlLinks() reads srcset, refresh, style attributes and <style>", () => {
+  assert.deepEqual(
+    urls(`<img srcset="a.png 1x, b.png 2x"><meta http-equiv="Refresh" content="0; URL=next.html">
+      <p style="background: url('st.png')"></p><style>@import "imp.css"; p { background: url(bg.png) }</style>`),
+    ["a.png", "b.png", "next.html", "st.png", "imp.css", "bg.png"].map((n) => `http://h/dir/${n}`),
+  );
+});
+
+Deno.test("extractHtmlLinks() decodes entities, drops fragments and skips empty links", () => {
+  assert.deepEqual(urls(`<a href="q?a=1&amp;b=2#frag">x</a><a href="">e</a><a href="  ">s</a>`), [
+    "http://h/dir/q?a=1&b=2",
+  ]);
+});
+
+Deno.test("extractHtmlLinks() sees <meta name=robots content=nofollow>", () => {
+  assert.equal(
+    extractHtmlLinks(`<meta name="robots" content="index, NoFollow">`, PAGE).nofollow,
+    true,
+  );
+  assert.equal(extractHtmlLinks(`<meta name="robots" content="none">`, PAGE).nofollow, true);
+  assert.equal(extractHtmlLinks(`<meta name="robots" content="index">`, PAGE).nofollow, false);
+});
+
+Deno.test("extractHtmlLinks() survives hostile markup", () => {
+  const hostile = [
+    "<a href=",
+    "<a href='unterminated>x",
+    "<<<>>><a href=ok.html>",
+    "<!-- <a href=commented.html> -->",
+    "<script>document.write('<a href=\"js.html\">')</script>",
+    '<a href="http://[::1">bad url</a>',
+    '<a href="x\u0000y.html">nul</a>',
+    "<constructor constructor=x __proto__=y><a toString=z hasOwnProperty=1 href=p.html>",
+    "<a " + "x=1 ".repeat(100_000) + "href=big.html>",
+  ];
+  for (const html of hostile) extractHtmlLinks(html, PAGE);
+  assert.deepEqual(urls("<!-- <a href=commented.html> --><a href=ok.html>"), [
+    "http://h/dir/ok.html",
+  ]);
+});
+
+Deno.test("extractHtmlLinks() gives each link's position in the page", () => {
+  const html = `<p><a class=x href = "a.html">a</a> <img src=b.png></p>`;
+  const { links } = extractHtmlLinks(html, PAGE);
+  assert.deepEqual(links.map((l) => html.slice(l.start, l.end)), ["a.html", "b.png"]);
+});
+
+Deno.test("extractCssLinks() finds url() and @import, not comments or strings", () => {
+  const css = `@import url("a.css"); @import 'b.css';
+    /* url(comment.png) */ .x { content: "url(string.png)"; background: url( c.png ) }
+    .y { background: URL(d.png) } .z { mask: url(data:image/png;base64,AAAA) }`;
+  const links = extractCssLinks(css, "http://h/css/s.css");
+  assert.deepEqual(links.map((l) => [l.url, l.expectCss]), [
+    ["http://h/css/a.css", true],
+    ["http://h/css/b.css", true],
+    ["http://h/css/c.png", false],
+    ["http://h/css/d.png", false],
+  ]);
+  assert.deepEqual(links.map((l) => css.slice(l.start, l.end)), [
+    "a.css",
+    "b.css",
+    "c.png",
+    "d.png",
+  ]);
+});
+
+Deno.test("extractHtmlLinksFromChunks() finds what extractHtmlLinks() finds, however the page is cut", () => {
+  const html =
+    `<base href="/b/"><a href="x.html?a=1&amp;b=2">x</a><style>p{background:url(s.png)}</style>
+    <img src="i.png" srcset="a.png 1x, b.png 2x" style="background: url('t.png')">
+    <meta http-equiv="refresh" content="5; url=next.html"><link rel=stylesheet href=c.css>`;
+  const whole = extractHtmlLinks(html, PAGE).links.map((l) => [l.url, l.inline, l.expectCss]);
+  for (let size = 1; size <= 40; size++) {
+    const chunks: string[] = [];
+    for (let i = 0; i < html.length; i += size) chunks.push(html.slice(i, i + size));
+    const pieces = extractHtmlLinksFromChunks(chunks, PAGE).links.map((l) => [
+      l.url,
+      l.inline,
+      l.expectCss,
+    ]);
+    assert.deepEqual(pieces, whole, `chunks of ${size}`);
+  }
+});
