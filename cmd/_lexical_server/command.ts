@@ -114,14 +114,28 @@ export async function startLexicalHandler(
 ): Promise<{ handler: LexicalHandler; finder: WordFinder }> {
   const { createWordFinder } = await import("../../lib/words/finder.ts");
   const { createLexicalHandler } = await import("../../lib/words/lexical_handler.ts");
+  const command = settings.finder === "subprocess"
+    ? finderCommand(settings.finderCommand, settings.dict)
+    : undefined;
   const finder = await createWordFinder({
     kind: settings.finder,
     workers: settings.workers,
     dict: settings.dict,
-    command: settings.finder === "subprocess"
-      ? finderCommand(settings.finderCommand, settings.dict)
-      : undefined,
+    command,
   });
+  if (command) {
+    // Run the finder once now: a program that is missing or broken is told at start-up, not as a
+    // 500 on the first cache miss.
+    try {
+      await finder.find("e");
+    } catch (error) {
+      await finder.close();
+      // "Failed to spawn 'X': No such file or directory (os error 2)" -> "no such file or directory"
+      const reason = (error as Error).message.replace(/^Failed to spawn '[^']*': /, "")
+        .replace(/ \(os error \d+\)$/, "");
+      throw new Error(`"${command.join(" ")}" cannot be run: ${reason}`, { cause: error });
+    }
+  }
   try {
     const handler = createLexicalHandler({
       find: (rack) => finder.find(rack),

@@ -19,7 +19,8 @@ export interface BufferedLineWriterOptions {
   /**
    * How long disposing waits for the buffered lines to go out. A log whose reader has stopped
    * reading (a full stderr pipe) would otherwise hold up a server's shutdown for ever; lines not
-   * out by then are given up. @default {1000}
+   * out by then are given up. Five seconds, so that a reader that is only slow (a loaded machine)
+   * still gets every line. @default {5000}
    */
   disposeTimeoutMs?: number;
   /**
@@ -64,7 +65,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
     this.#writer = writer;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
-    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 1000;
+    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 5000;
     this.#bufferBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 

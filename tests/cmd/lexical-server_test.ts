@@ -191,3 +191,42 @@ Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobod
     await child.stderr.cancel();
   }
 });
+
+Deno.test("lexical-server checks its subprocess finder at start-up: missing or broken is exit 1, one line", async () => {
+  const broken = await Deno.makeTempFile({ suffix: ".sh" });
+  await Deno.writeTextFile(broken, "#!/bin/sh\necho broken dictionary >&2\nexit 3\n");
+  await Deno.chmod(broken, 0o755);
+  try {
+    for (
+      const [program, reason] of [
+        ["/nonexistent/finder", '"/nonexistent/finder" cannot be run: No such file or directory'],
+        [broken, "broken dictionary"],
+      ]
+    ) {
+      const result = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("../../cmd/lexical-server.ts", import.meta.url).pathname,
+          "0",
+          "--host",
+          "127.0.0.1",
+          "--finder",
+          "subprocess",
+          "--finder-command",
+          program!,
+          "--quiet",
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(result.stderr);
+      assert.equal(result.code, 1, stderr);
+      assert.equal(stderr.trimEnd().split("\n").length, 1, stderr);
+      assert.ok(stderr.startsWith("lexical-server: Cannot load the word finder: "), stderr);
+      assert.ok(stderr.includes(reason!), stderr);
+    }
+  } finally {
+    await Deno.remove(broken);
+  }
+});
