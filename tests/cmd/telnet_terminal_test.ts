@@ -82,10 +82,12 @@ async function loginSession(
   // comes back long before 300 s.
   await pane.type("echo sleep-$((1+2)); sleep 300 && echo slept-through");
   await pane.waitFor(/^sleep-3$/m); // the shell has started on the list
-  await pane.send("C-c");
-  // telnetd flushes the terminal's input when it passes the interrupt on, so a line typed before
-  // the shell is back may be dropped on a loaded machine: type it again until it runs.
+  // On a loaded machine two races remain, neither the client's doing: a Ctrl-C that reaches the
+  // remote shell after `echo` but before `sleep` has started is taken by the shell, not the sleep;
+  // and the interrupt flushes the remote terminal's input, dropping a line typed just before it.
+  // So: interrupt, type the line, and try again (bounded) until the prompt is back and it ran.
   for (let attempt = 1;; attempt++) {
+    await pane.send("C-c");
     await pane.type("echo after-$((1+1))");
     try {
       await pane.waitFor(/^after-2$/m, 10_000);
