@@ -9,28 +9,15 @@
  */
 
 import { resolveHost } from "../lib/dns/resolver.ts";
-import { startPeer, tempDir } from "../tests/harness/peers.ts";
+import { startDnsmasqOnPort53 } from "../tests/harness/dns_peers.ts";
+import { tempDir } from "../tests/harness/peers.ts";
 
 const LIVE = "127.85.0.1";
 const DEAD = "127.86.0.1";
 const PER_ROUND = 200;
 const ROUNDS = 5;
 
-await using _dnsmasq = await startPeer(
-  [
-    "dnsmasq",
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--local=/test/",
-    "--port=53",
-    `--listen-address=${LIVE}`,
-    "--bind-interfaces",
-    "--host-record=www.test,10.0.0.7",
-  ],
-  53,
-  LIVE,
-);
+await using _dnsmasq = await startDnsmasqOnPort53(LIVE, ["--host-record=www.test,10.0.0.7"]);
 await using dir = await tempDir();
 const live = `${dir.path}/live.conf`;
 const dead = `${dir.path}/dead.conf`;

@@ -54,6 +54,20 @@ export interface CommandEntry {
 }
 
 /**
+ * What resolve-hostname and resolve-hostname6 may do: read the hosts file the user names (default
+ * /etc/hosts) and the resolver configuration (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS,
+ * the host's own name and addresses for the RFC 6724 order), and ask name servers.
+ */
+const RESOLVER_PERMISSIONS: CommandPermissions = {
+  allow: {
+    net: true,
+    read: true,
+    env: ["LOCALDOMAIN", "RES_OPTIONS"],
+    sys: ["hostname", "networkInterfaces"],
+  },
+};
+
+/**
  * Every netkit command, in the order `netkit --help` lists them. Permissions are the narrowest
  * that serve: `true` where the user names the host or the path, a list where the command only
  * ever touches fixed values. Only lexical-server uses `reusePort` (`--listeners N`), so only it
@@ -126,29 +140,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "resolve-hostname",
     summary: "print the official name and IPv4 addresses of hosts",
-    // Reads the hosts file the user names (default /etc/hosts) and the resolver configuration
-    // (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS, the host's own domain).
-    permissions: {
-      allow: {
-        net: true,
-        read: true,
-        env: ["LOCALDOMAIN", "RES_OPTIONS"],
-        sys: ["hostname", "networkInterfaces"],
-      },
-    },
+    permissions: RESOLVER_PERMISSIONS,
     load: () => import("./resolve-hostname.ts"),
   },
   {
     name: "resolve-hostname6",
     summary: "print the official name and IPv6 addresses of hosts",
-    permissions: {
-      allow: {
-        net: true,
-        read: true,
-        env: ["LOCALDOMAIN", "RES_OPTIONS"],
-        sys: ["hostname", "networkInterfaces"],
-      },
-    },
+    permissions: RESOLVER_PERMISSIONS,
     load: () => import("./resolve-hostname6.ts"),
   },
   {

@@ -8,7 +8,8 @@
  */
 
 import assert from "node:assert/strict";
-import { startPeer, tempDir } from "../harness/peers.ts";
+import { startDnsmasqOnPort53 as startDnsmasqAt } from "../harness/dns_peers.ts";
+import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
 
 function reasonToIgnore(): string | undefined {
@@ -191,22 +192,7 @@ const CASES: [string, string, Setup, string[]][] = [
 ];
 
 function startDnsmasqOnPort53() {
-  return startPeer(
-    [
-      "dnsmasq",
-      "--no-daemon",
-      "--no-resolv",
-      "--no-hosts",
-      "--local=/test/",
-      "--port=53",
-      `--listen-address=${SERVER}`,
-      "--bind-interfaces",
-      "--cache-size=0",
-      ...RECORDS,
-    ],
-    53,
-    SERVER,
-  );
+  return startDnsmasqAt(SERVER, RECORDS);
 }
 
 Deno.test({

@@ -206,3 +206,27 @@ export async function startFakeDnsServer(
   })();
   return server;
 }
+
+/**
+ * dnsmasq on port 53 of a loopback address of its own (for resolv.conf, which cannot name a
+ * port), answering `records` (dnsmasq options such as `--host-record=…`) for `.test`; needs root.
+ */
+export async function startDnsmasqOnPort53(address: string, records: string[]): Promise<Dnsmasq> {
+  const peer = await startPeer(
+    [
+      "dnsmasq",
+      "--no-daemon",
+      "--no-resolv",
+      "--no-hosts",
+      "--local=/test/",
+      "--port=53",
+      `--listen-address=${address}`,
+      "--bind-interfaces",
+      "--cache-size=0",
+      ...records,
+    ],
+    53,
+    address,
+  );
+  return { port: 53, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+}
