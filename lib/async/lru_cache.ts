@@ -139,6 +139,25 @@ export class LruCache<K, V> {
   }
 
   /**
+   * Whether a computation of `key` is under way (a {@linkcode getOrCompute} for it would join it).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LruCache } from "@netkit/netkit/async";
+   *
+   * const cache = new LruCache<string, number>(4);
+   * const computing = cache.getOrCompute("k", () => Promise.resolve(1));
+   * assert.equal(cache.isComputing("k"), true);
+   * await computing;
+   * assert.equal(cache.isComputing("k"), false);
+   * ```
+   */
+  isComputing(key: K): boolean {
+    return this.#inFlight.has(key);
+  }
+
+  /**
    * The cached value for `key`, or the result of `compute(key)`, which runs once however many callers
    * miss at the same time. A failed computation is not cached; every waiting caller gets its error.
    */

@@ -212,7 +212,11 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       return fail(400, "The rack is not valid percent-encoding", head);
     }
     const started = performance.now();
-    const client = info && cache.get(rack) === undefined ? clientOf(info.remoteAddr) : undefined;
+    // The fair share counts the racks a client makes the finder compute: a hit costs nothing, and
+    // neither does joining a computation already under way.
+    const client = info && cache.get(rack) === undefined && !cache.isComputing(rack)
+      ? clientOf(info.remoteAddr)
+      : undefined;
     if (client !== undefined && (pendingByClient.get(client) ?? 0) >= maxMissesPerClient) {
       return fail(503, `This client has ${maxMissesPerClient} racks computing already`, head, [
         ["retry-after", "1"],
