@@ -8,6 +8,7 @@
  * @module
  */
 
+import { concatBytes } from "../io/concat_bytes.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
@@ -423,13 +424,7 @@ export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
   }
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   if (total > 0xffff) throw new RangeError(`DNS message of ${total} bytes exceeds 65535`);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

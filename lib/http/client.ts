@@ -9,6 +9,7 @@
  * @module
  */
 
+import { concatBytes } from "../io/concat_bytes.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./request.ts";
@@ -312,22 +313,14 @@ export class HttpResponse implements AsyncDisposable {
       return out;
     }
     const parts: Uint8Array[] = [];
-    let total = 0;
     await this.copyBodyTo({
       write(p) {
         parts.push(p.slice());
-        total += p.length;
         return Promise.resolve(p.length);
       },
     });
     if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 
   /**

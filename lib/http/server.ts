@@ -8,6 +8,7 @@
  * @module
  */
 
+import { concatBytes } from "../io/concat_bytes.ts";
 import {
   checkRequestLinePrefix,
   findHeadEnd,
@@ -436,11 +437,11 @@ class ServerCore implements HttpServer {
     const parts = typeof known.body === "string" || known.body instanceof Uint8Array
       ? [known.body]
       : known.body;
-    const body = concat(
+    const body = concatBytes(
       parts.map((part) => typeof part === "string" ? encoder.encode(part) : part),
     );
     const head = `content-length: ${body.length}\r\nretry-after: 1\r\nconnection: close\r\n\r\n`;
-    const bytes = concat([known.head.bytes, this.dateLine(), encoder.encode(head), body]);
+    const bytes = concatBytes([known.head.bytes, this.dateLine(), encoder.encode(head), body]);
     this.counted(503);
     conn.write(bytes).catch(() => {}).finally(() => closeQuietly(conn));
   }
@@ -509,18 +510,6 @@ function closeQuietly(resource: { close(): void }): void {
   } catch {
     // Already closed.
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
 }
 
 /** The `info` a handler gets: the peer's address, and a promise of the response's delivery. */
@@ -938,7 +927,7 @@ class Connection {
         throw new RequestHeadError(431, "The chunked trailer is too large");
       }
     }
-    return concat(parts);
+    return concatBytes(parts);
   }
 
   // --- Responses ---

@@ -15,3 +15,4 @@ export * from "./missing_permission_error.ts";
 export * from "./netkit_error.ts";
 export * from "./unexpected_eof_error.ts";
 export * from "./line_too_long_error.ts";
+export * from "./concat_bytes.ts";

@@ -489,8 +489,11 @@ export class SocketStream implements AsyncDisposable {
    */
   #takeBufferedLine(): Uint8Array | undefined {
     const newline = this.#readBuffer.subarray(this.#start, this.#end).indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const lineEnd = this.#start + newline;
+    return newline < 0 ? undefined : this.#cutLine(this.#start + newline);
+  }
+
+  /** Takes the buffered line that ends with the LF at `lineEnd`, without its LF or CRLF. */
+  #cutLine(lineEnd: number): Uint8Array {
     let contentEnd = lineEnd;
     if (contentEnd > this.#start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
     if (contentEnd - this.#start > this.#maxLineBytes) {
@@ -505,17 +508,7 @@ export class SocketStream implements AsyncDisposable {
     let scanFrom = this.#start;
     while (true) {
       const newline = this.#readBuffer.subarray(scanFrom, this.#end).indexOf(0x0a);
-      if (newline >= 0) {
-        const lineEnd = scanFrom + newline;
-        let contentEnd = lineEnd;
-        if (contentEnd > this.#start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
-        if (contentEnd - this.#start > this.#maxLineBytes) {
-          throw new LineTooLongError(this.#maxLineBytes);
-        }
-        const line = this.#readBuffer.slice(this.#start, contentEnd);
-        this.#start = lineEnd + 1;
-        return line;
-      }
+      if (newline >= 0) return this.#cutLine(scanFrom + newline);
       // Allow one extra byte for a CR that may precede the LF.
       if (this.#end - this.#start > this.#maxLineBytes + 1) {
         throw new LineTooLongError(this.#maxLineBytes);
