@@ -18,11 +18,9 @@ import {
   reportUsageError,
   UsageError,
 } from "../lib/cli/command_line.ts";
-import { formatHostPort } from "../lib/net/host_port.ts";
 import { parsePort } from "../lib/net/socket.ts";
 import type { LexicalHandler } from "../lib/words/lexical_handler.ts";
 import type { ListenerConfig } from "./_lexical_server/listener.ts";
-import type { ListenerCommand, ListenerReport } from "./_lexical_server/listener_worker.ts";
 import {
   type LexicalServerSettings,
   lexicalSettingsFromEnv,
@@ -182,94 +180,8 @@ export async function main(args: string[]): Promise<number> {
     accessLog: values["access-log"] === true,
     reusePort: listeners > 1,
   };
-  if (listeners > 1) {
-    // Each listener has its own finder: share the cores among them.
-    const workers = settings.workers ?? navigator.hardwareConcurrency;
-    config.settings = { ...settings, workers: Math.max(1, Math.round(workers / listeners)) };
-  }
-  const { BufferedLineWriter } = await import("../lib/io/buffered_line_writer.ts");
-  await using log = new BufferedLineWriter(Deno.stderr, { flushDelayMs: 50 });
-  using shutdown = shutdownSignal();
-  const { startListener, ListenerError } = await import("./_lexical_server/listener.ts");
-  let first;
-  try {
-    first = await startListener(config, (line) => log.writeLine(line), shutdown.signal);
-  } catch (error) {
-    const what = error instanceof ListenerError && error.step === "load"
-      ? "Cannot load the word finder"
-      : `Cannot listen on port ${port}`;
-    console.error(`lexical-server: ${what}: ${(error as Error).message}${unstableHint(error)}`);
-    return 1;
-  }
-  await using finder = first.finder;
-  const server = first.server;
-  const others: ListenerWorker[] = [];
-  try {
-    for (let i = 1; i < listeners; i++) {
-      others.push(await startListenerWorker({ ...config, port: server.addr.port }));
-    }
-  } catch (error) {
-    console.error(
-      `lexical-server: Cannot start listener ${others.length + 2}: ${(error as Error).message}`,
-    );
-    await server.shutdown();
-    await Promise.all(others.map((other) => other.stop()));
-    return 1;
-  }
-  const where = formatHostPort(server.addr.hostname, server.addr.port);
-  const scheme = tlsFiles ? "https" : "http";
-  const how = listeners > 1 ? `, ${listeners} listeners` : "";
-  console.error(`lexical-server: Listening on ${scheme}://${where}/ (${finder.kind}${how})`);
-  await server.finished;
-  await Promise.all(others.map((other) => other.stop()));
-  return 0;
-}
-
-/** A listener running in a worker. */
-interface ListenerWorker {
-  /** Shuts it down gracefully and ends the worker. */
-  stop(): Promise<void>;
-}
-
-async function startListenerWorker(config: ListenerConfig): Promise<ListenerWorker> {
-  const worker = new Worker(new URL("./_lexical_server/listener_worker.ts", import.meta.url), {
-    type: "module",
-    name: "lexical-listener",
-  });
-  let next = Promise.withResolvers<ListenerReport>();
-  worker.onmessage = (event: MessageEvent<ListenerReport>) => next.resolve(event.data);
-  worker.onerror = (event) => {
-    event.preventDefault();
-    next.reject(new Error(event.message));
-  };
-  const send = (command: ListenerCommand) => {
-    next = Promise.withResolvers<ListenerReport>();
-    worker.postMessage(command);
-    return next.promise;
-  };
-  try {
-    const report = await send({ type: "start", config });
-    if (report.type === "error") throw new Error(report.message);
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
-  return {
-    async stop() {
-      try {
-        await send({ type: "stop" });
-      } finally {
-        worker.terminate();
-      }
-    },
-  };
-}
-
-/** Where `reusePort` was refused for want of `--unstable-net`, how to ask for it. */
-function unstableHint(error: unknown): string {
-  return /unstable/i.test(String((error as Error)?.message))
-    ? " (--listeners needs deno run --unstable-net)"
-    : "";
+  const { serveLexicalServer } = await import("./_lexical_server/serve.ts");
+  return await serveLexicalServer(config, listeners);
 }
 
 let served: Promise<LexicalHandler> | undefined;
