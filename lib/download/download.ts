@@ -765,6 +765,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     return result(options.output.name, bytes);
   }
   const file = openTarget(job);
+  let open = true;
   try {
     const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
@@ -774,14 +775,19 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       events.progress?.(fresh(n));
     });
     owned.size = decoder ? decoder.decoded : offset + fresh(bytes);
+    open = false;
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
     return { ...result(owned.path, bytes), size: owned.size };
   } finally {
-    try {
-      file.close();
-    } catch {
-      // Closed already.
+    // Closed here only on failure: closing twice throws, and building that error cost more than
+    // the rest of a small file's bookkeeping.
+    if (open) {
+      try {
+        file.close();
+      } catch {
+        // The failure that brought us here is the one to report.
+      }
     }
   }
 }
