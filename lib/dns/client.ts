@@ -8,9 +8,11 @@
  * family's wildcard address otherwise, and only once `Deno.permissions` says that bind is granted;
  * without the grant (`--allow-net=127.0.0.1:5353` grants the server only) the question goes over
  * TCP, which needs nothing beyond the server's address, as `Deno.resolveDns` needs nothing more.
- * The socket is `node:dgram`'s, not `Deno.listenDatagram`'s, which needs `--unstable-net` (the
- * commands run without it); `node:dgram` reports a refused bind as an uncaught error no caller can
- * catch, hence the check before binding. A refusal Deno makes anyway (the TCP connection) is a
+ * The socket is `Deno.listenDatagram`'s where the process has it (`--unstable-net`; netkit's
+ * deno.json and its resolvers' compile flags turn it on): it costs about half of `node:dgram`'s
+ * per question (bench/dns.ts). Elsewhere, as in a program that imports netkit without the flag, it
+ * is `node:dgram`'s, which reports a refused bind as an uncaught error no caller can catch, hence
+ * the check before binding. A refusal Deno makes anyway (the TCP connection) is a
  * {@linkcode MissingPermissionError} naming the flag to grant.
  *
  * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
@@ -179,13 +181,27 @@ function udpBindAddress(server: string): string {
 }
 
 /**
+ * The largest datagram read: answers without EDNS hold 512 bytes; a longer datagram is cut here and
+ * then fails to decode, as garbage should.
+ */
+const UDP_RECEIVE_BYTES = 4096;
+
+/** Bind addresses Deno granted already, so that each question need not ask again. */
+const grantedUdpBinds = new Set<string>();
+
+/**
  * Whether Deno lets this process bind a UDP socket to `address` port 0. Checked before binding:
  * `node:dgram` reports a refused bind as an uncaught error that no caller could catch.
  */
 function mayBindUdp(address: string): boolean {
+  if (grantedUdpBinds.has(address)) return true;
   const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
   try {
-    return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+    const granted = Deno.permissions.querySync({ name: "net", host }).state === "granted";
+    // Only Deno's own sockets may trust a remembered grant: a bind revoked since then fails there
+    // with an error the caller catches, where node:dgram's would be uncaught.
+    if (granted && datagramListener()) grantedUdpBinds.add(address);
+    return granted;
   } catch {
     return false;
   }
@@ -219,6 +235,7 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
 }
 
 function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
   try {
     return inetNtop(inetPton(a.replace(/^::ffff:(?=\d+\.)/, ""))) ===
       inetNtop(inetPton(b.replace(/^::ffff:(?=\d+\.)/, "")));
@@ -337,6 +354,143 @@ async function queryUdp(
       send();
     });
   });
+}
+
+/**
+ * `Deno.listenDatagram` where this process has it (`--unstable-net`, or `"unstable": ["net"]` in
+ * deno.json as netkit's own has): its sockets cost about half of `node:dgram`'s per question and
+ * report a refused bind as an error the caller catches.
+ */
+function datagramListener(): typeof Deno.listenDatagram | undefined {
+  const listen = (Deno as { listenDatagram?: typeof Deno.listenDatagram }).listenDatagram;
+  return typeof listen === "function" ? listen : undefined;
+}
+
+/**
+ * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
+ * A pending `receive()` is ended by closing the socket, at the deadline or on abort.
+ */
+async function queryUdpDatagram(
+  listen: typeof Deno.listenDatagram,
+  query: Uint8Array,
+  check: (message: DnsMessage) => string | undefined,
+  name: string,
+  server: Required<NameServer>,
+  timeoutMs: number,
+  bindAddress: string,
+  signal?: AbortSignal,
+): Promise<DnsMessage> {
+  const where = formatNameServer(server);
+  const id = readUint16(query, 0);
+  let socket: Deno.DatagramConn;
+  try {
+    socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+  } catch (error) {
+    throw new SocketError({
+      step: "bind",
+      host: bindAddress,
+      port: 0,
+      failure: classifySocketError(error),
+      cause: error,
+    });
+  }
+  const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
+  let garbage: string | undefined;
+  // Why the socket was closed under a pending receive(): the error to report instead.
+  let stopped: (() => unknown) | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    socket.close();
+  };
+  const stop = (why: () => unknown) => {
+    stopped ??= why;
+    close();
+  };
+  const sends: Promise<unknown>[] = [];
+  const send = () => {
+    if (!closed) sends.push(socket.send(query, target).catch(() => {}));
+  };
+  const onAbort = () => stop(() => signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  // One timer at a time: a resend at a third and at two thirds of the time, then the deadline.
+  const started = performance.now();
+  let resends = 0;
+  let timer: ReturnType<typeof setTimeout>;
+  const tick = () => {
+    if (resends < 2) {
+      resends++;
+      send();
+      timer = setTimeout(tick, started + ((resends + 1) * timeoutMs) / 3 - performance.now());
+      return;
+    }
+    stop(() =>
+      garbage
+        ? new DnsBadResponseError(name, garbage, { server: where })
+        : new DnsTimeoutError(name, timeoutMs, { server: where })
+    );
+  };
+  timer = setTimeout(tick, timeoutMs / 3);
+  // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
+  sends.push(
+    socket.send(query, target).catch((error) =>
+      stop(() =>
+        new SocketError({
+          step: "write",
+          host: server.hostname,
+          port: server.port,
+          failure: classifySocketError(error),
+          cause: error,
+        })
+      )
+    ),
+  );
+  try {
+    while (true) {
+      let bytes: Uint8Array;
+      let from: Deno.Addr;
+      try {
+        // A buffer of our own: receive() would allocate 64 KiB for each datagram.
+        [bytes, from] = await socket.receive(new Uint8Array(UDP_RECEIVE_BYTES));
+      } catch (error) {
+        if (stopped) throw stopped();
+        throw new SocketError({
+          step: "read",
+          host: server.hostname,
+          port: server.port,
+          failure: classifySocketError(error),
+          cause: error,
+        });
+      }
+      const peer = from as Deno.NetAddr;
+      if (peer.port !== server.port || !sameAddress(peer.hostname, server.hostname)) continue;
+      if (bytes.length < 12 || readUint16(bytes, 0) !== id) {
+        garbage = `${bytes.length} bytes that answer no question of ours`;
+        continue;
+      }
+      let message: DnsMessage;
+      try {
+        message = decodeDnsMessage(bytes);
+      } catch (error) {
+        throw new DnsBadResponseError(name, (error as Error).message, {
+          server: where,
+          cause: error,
+        });
+      }
+      const wrong = check(message);
+      if (wrong) {
+        garbage = wrong;
+        continue;
+      }
+      return message;
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    close();
+    await Promise.all(sends);
+  }
 }
 
 /** Asks over TCP: a two-byte length, then the message, both ways (RFC 1035 section 4.2.2). */
@@ -483,7 +637,10 @@ export async function queryDns(
   // there too (RFC 7766).
   const udp = mayBindUdp(bindAddress);
   if (udp) {
-    const answer = await queryUdp(query, check, name, server, timeoutMs, bindAddress, signal);
+    const listen = datagramListener();
+    const answer = listen
+      ? await queryUdpDatagram(listen, query, check, name, server, timeoutMs, bindAddress, signal)
+      : await queryUdp(query, check, name, server, timeoutMs, bindAddress, signal);
     if (!answer.truncated) return answer;
   }
   const left = Math.max(1, deadline - Date.now());

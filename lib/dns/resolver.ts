@@ -443,7 +443,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   const system = options.nameServer === undefined;
   const sources = await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
-  let failure: unknown = new DnsNotFoundError(hostName);
+  let failure: unknown;
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
@@ -492,7 +492,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     options.trace?.({ step: "source", source: source.name, outcome: status });
     if (source.returnOn.has(status)) break;
   }
-  throw failure;
+  throw failure ?? new DnsNotFoundError(hostName);
 }
 
 /**
