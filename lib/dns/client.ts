@@ -23,94 +23,31 @@
  */
 
 import type * as NodeDgram from "node:dgram";
+import { DNS_PORT, formatNameServer, type NameServer, parseNameServer } from "./name_server.ts";
 import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
 import { decodeDnsMessage, DNS_CLASS_IN, type DnsMessage, encodeDnsMessage } from "./message.ts";
-import { formatHostPort } from "../net/host_port.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
-import { createClientSocket, parsePort } from "../net/socket.ts";
+import { createClientSocket } from "../net/socket.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
-/** The port DNS servers listen on. */
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
 // from the hosts file never sends a datagram.
 const NODE_DGRAM = "node:dgram";
 
-export const DNS_PORT = 53;
+// Their home is name_server.ts (no socket code to load for them); re-exported here.
+export { DNS_PORT, formatNameServer, type NameServer, parseNameServer };
+
 /** How long one server gets to answer one question, by default. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 /** Where the system's name servers are listed. */
 export const RESOLV_CONF_PATH = "/etc/resolv.conf";
 /** The largest resolv.conf read; a bigger one counts as none. */
 const MAX_RESOLV_CONF_BYTES = 1 << 20;
-
-/** A name server: an address literal and a port. */
-export interface NameServer {
-  /** An IPv4 or IPv6 address literal (names cannot be resolved before a server is known). */
-  hostname: string;
-  /** The port. @default {53} */
-  port?: number;
-}
-
-/**
- * Writes a server as `HOST:PORT`, or `[HOST]:PORT` for IPv6.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatNameServer } from "@netkit/netkit/dns";
- *
- * assert.equal(formatNameServer({ hostname: "::1" }), "[::1]:53");
- * ```
- */
-export function formatNameServer(server: NameServer): string {
-  return formatHostPort(server.hostname, server.port ?? DNS_PORT);
-}
-
-/**
- * Reads a name server as a user writes it: `IP`, `IP:PORT`, or for IPv6 `ADDRESS` or
- * `[ADDRESS]:PORT`.
- *
- * @returns The server with its address in canonical form and the port (53 when not given).
- * @throws {SyntaxError} when the address is no IP literal; {RangeError} for a bad port.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseNameServer } from "@netkit/netkit/dns";
- *
- * assert.deepEqual(parseNameServer("127.0.0.1:5353"), { hostname: "127.0.0.1", port: 5353 });
- * assert.deepEqual(parseNameServer("[::1]:53"), { hostname: "::1", port: 53 });
- * assert.deepEqual(parseNameServer("::1"), { hostname: "::1", port: 53 });
- * ```
- */
-export function parseNameServer(text: string): Required<NameServer> {
-  let host = text;
-  let port = DNS_PORT;
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-  if (bracketed?.[1] !== undefined) {
-    host = bracketed[1];
-    if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
-  } else if (!text.includes(":") || text.indexOf(":") !== text.lastIndexOf(":")) {
-    host = text; // IPv4 alone, or IPv6 without brackets (and so without a port)
-  } else {
-    const colon = text.indexOf(":");
-    host = text.slice(0, colon);
-    port = parsePort(text.slice(colon + 1));
-  }
-  try {
-    return { hostname: inetNtop(inetPton(host)), port };
-  } catch (error) {
-    throw new SyntaxError(
-      `Invalid name server ${quoteForMessage(text)}: expected IP, IP:PORT or [IPv6]:PORT`,
-      { cause: error },
-    );
-  }
-}
 
 /**
  * The name servers of the system, from the `nameserver` lines of `/etc/resolv.conf`; when there
