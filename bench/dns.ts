@@ -1,7 +1,7 @@
 /**
  * DNS benchmark: sequential lookups of `www.test` (a CNAME chain of two links to three A
- * records) against a local dnsmasq, netkit's `resolveHost` (own codec over `Deno.listenDatagram`) side by
- * side with the anchor `Deno.resolveDns` (hickory-dns) asking the same server, in alternating
+ * records) against a local dnsmasq, netkit's `resolveHost` (own codec over
+ * `Deno.listenDatagram`) side by side with the anchor `Deno.resolveDns` (hickory-dns) asking the same server, in alternating
  * rounds of one run. Also `inetPton` + `inetNtop` against the anchor `new URL()` parsing the
  * same IPv6 literals. Then a hosts-file hit (`localhost` from /etc/hosts) against the anchor
  * glibc's `gethostbyname` in a C loop (bench/gethostbyname.c, built with gcc), and the wall time
