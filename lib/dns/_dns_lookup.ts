@@ -48,8 +48,11 @@ function nameServers(
     const start = rotation++ % servers.length;
     return [...servers.slice(start), ...servers.slice(0, start)];
   }
-  if (typeof given === "string") return [parseNameServer(given)];
-  return [parseNameServer(formatNameServer(given))];
+  const list = Array.isArray(given) ? given : [given];
+  if (list.length === 0) throw new RangeError("nameServer: an empty list names no server");
+  return list.map((server: string | NameServer) =>
+    parseNameServer(typeof server === "string" ? server : formatNameServer(server))
+  );
 }
 
 /** The end of a CNAME chain and the records of the type asked found there. */
@@ -155,9 +158,10 @@ export async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
-        // TCP, while a server the caller names may be UDP only.
-        answer = config
+        // The system's servers (resolv.conf) are probed: RFC 7766 has them serve TCP. So are the
+        // servers of a list the caller names, but not the last one: a server named alone may
+        // serve UDP only, and the last of a list has no next one to move on to.
+        answer = config || nameServer !== servers.at(-1)
           ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
           : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({
