@@ -25,6 +25,7 @@ import {
 } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage } from "./message.ts";
 import { SocketError } from "../net/socket_error.ts";
+import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
@@ -47,8 +48,11 @@ function nameServers(
     const start = rotation++ % servers.length;
     return [...servers.slice(start), ...servers.slice(0, start)];
   }
-  if (typeof given === "string") return [parseNameServer(given)];
-  return [parseNameServer(formatNameServer(given))];
+  const list = Array.isArray(given) ? given : [given];
+  if (list.length === 0) throw new RangeError("nameServer: an empty list names no server");
+  return list.map((server: string | NameServer) =>
+    parseNameServer(typeof server === "string" ? server : formatNameServer(server))
+  );
 }
 
 /** The end of a CNAME chain and the records of the type asked found there. */
@@ -91,9 +95,11 @@ async function queryWithProbe(
   if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
   const stop = new AbortController();
   const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
+  // machinery loads); the question's pending receive keeps the process alive meanwhile.
+  let timer: Deadline | undefined;
   const probe = new Promise<never>((_, reject) => {
-    timer = setTimeout(async () => {
+    timer = startDeadline(PROBE_DELAY_MS, async () => {
       try {
         const conn = await Deno.connect({
           hostname: nameServer.hostname,
@@ -116,7 +122,7 @@ async function queryWithProbe(
         }
         // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
       }
-    }, PROBE_DELAY_MS);
+    });
   });
   try {
     return await Promise.race([
@@ -124,7 +130,7 @@ async function queryWithProbe(
       probe,
     ]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
     stop.abort();
   }
 }
@@ -152,9 +158,10 @@ export async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
-        // TCP, while a server the caller names may be UDP only.
-        answer = config
+        // The system's servers (resolv.conf) are probed: RFC 7766 has them serve TCP. So are the
+        // servers of a list the caller names, but not the last one: a server named alone may
+        // serve UDP only, and the last of a list has no next one to move on to.
+        answer = config || nameServer !== servers.at(-1)
           ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
           : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({

@@ -26,6 +26,7 @@ import type * as NodeDgram from "node:dgram";
 import { DNS_PORT, formatNameServer, type NameServer, parseNameServer } from "./name_server.ts";
 import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
+import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
 import { decodeDnsMessage, DNS_CLASS_IN, type DnsMessage, encodeDnsMessage } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
@@ -122,6 +123,9 @@ function udpBindAddress(server: string): string {
  * then fails to decode, as garbage should.
  */
 const UDP_RECEIVE_BYTES = 4096;
+/** Receive buffers kept for later questions, at most this many. */
+const MAX_SPARE_RECEIVE_BUFFERS = 8;
+const spareReceiveBuffers: Uint8Array[] = [];
 
 /** Bind addresses Deno granted already, so that each question need not ask again. */
 const grantedUdpBinds = new Set<string>();
@@ -354,12 +358,14 @@ async function queryUdpDatagram(
   // One timer at a time: a resend at a third and at two thirds of the time, then the deadline.
   const started = performance.now();
   let resends = 0;
-  let timer: ReturnType<typeof setTimeout>;
+  // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
+  // machinery loads); the pending receive keeps the process alive meanwhile.
+  let timer: Deadline;
   const tick = () => {
     if (resends < 2) {
       resends++;
       send();
-      timer = setTimeout(tick, started + ((resends + 1) * timeoutMs) / 3 - performance.now());
+      timer = startDeadline(started + ((resends + 1) * timeoutMs) / 3 - performance.now(), tick);
       return;
     }
     stop(() =>
@@ -368,7 +374,7 @@ async function queryUdpDatagram(
         : new DnsTimeoutError(name, timeoutMs, { server: where })
     );
   };
-  timer = setTimeout(tick, timeoutMs / 3);
+  timer = startDeadline(timeoutMs / 3, tick);
   // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
   sends.push(
     socket.send(query, target).catch((error) =>
@@ -383,13 +389,15 @@ async function queryUdpDatagram(
       )
     ),
   );
+  // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
+  // questions: decoding copies out all it keeps.
+  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
   try {
     while (true) {
       let bytes: Uint8Array;
       let from: Deno.Addr;
       try {
-        // A buffer of our own: receive() would allocate 64 KiB for each datagram.
-        [bytes, from] = await socket.receive(new Uint8Array(UDP_RECEIVE_BYTES));
+        [bytes, from] = await socket.receive(buffer);
       } catch (error) {
         if (stopped) throw stopped();
         throw new SocketError({
@@ -423,10 +431,12 @@ async function queryUdpDatagram(
       return message;
     }
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
     signal?.removeEventListener("abort", onAbort);
     close();
     await Promise.all(sends);
+    // No receive() is pending on it any more: the loop has left.
+    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
   }
 }
 
