@@ -34,13 +34,17 @@ export class HttpHeaders {
    * ```
    */
   getAll(name: string): string[] {
-    // A plain loop: every response is looked up several times (framing, keep-alive, redirects).
+    // An indexed loop, the lower-case name made once: every response is looked up several times
+    // (framing, keep-alive, cookies, redirects), mostly while the code is still cold.
     const values: string[] = [];
     const length = name.length;
-    for (const [n, v] of this.entries) {
-      if (n.length === length && (n === name || n.toLowerCase() === name.toLowerCase())) {
-        values.push(v);
-      }
+    const entries = this.entries;
+    let lower: string | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const n = entry[0];
+      if (n.length !== length) continue;
+      if (n === name || n.toLowerCase() === (lower ??= name.toLowerCase())) values.push(entry[1]);
     }
     return values;
   }
