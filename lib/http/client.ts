@@ -11,6 +11,7 @@
 
 import { concatBytes } from "../io/concat_bytes.ts";
 import { startDeadline } from "../internal/deadline.ts";
+import { HeadDeadline } from "./_head_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import { buildHttpRequest, type HttpRequestOptions } from "./request.ts";
 import { type HttpRequestBody, prepareBody } from "./_request_body.ts";
@@ -503,6 +504,8 @@ function byteString(value: string): string {
 
 /** A connection's count of bytes read, to tell a stale kept-alive connection from a reply. */
 const bytesRead = new WeakMap<SocketStream, { count: number }>();
+/** A connection's response-head deadline, one for all its exchanges. */
+const headDeadlines = new WeakMap<SocketStream, HeadDeadline>();
 
 /** Wraps `conn` to count the bytes read through it. */
 function counting(conn: Duplex, counter: { count: number }): Duplex {
@@ -595,6 +598,9 @@ async function openStream(
     writeBufferBytes: 16 * 1024,
   });
   bytesRead.set(stream, counter);
+  const head = new HeadDeadline(() => stream.close());
+  headDeadlines.set(stream, head);
+  stream.closed.then(() => head.stop());
   return stream;
 }
 
@@ -736,7 +742,8 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
   signal?.addEventListener("abort", onAbort, { once: true });
   // The whole head must come within the timeout too: a server trickling a header byte just
   // before each read would time out would otherwise hold the client for hours.
-  const headDeadline = startDeadline(timeoutMs, () => stream.close());
+  const headDeadline = headDeadlines.get(stream)!;
+  headDeadline.begin(timeoutMs);
   // The body's sending: "none" without one, else waiting (for 100 Continue), sending, done,
   // skipped (a final status came instead of 100) or failed.
   const send: { state: SendState; error?: unknown } = { state: "none" };
@@ -819,6 +826,6 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     }
     throw error;
   } finally {
-    headDeadline.cancel();
+    headDeadline.end();
   }
 }

@@ -77,6 +77,40 @@ Deno.test("sendHttpRequest() reports short bodies, silence and refusals with typ
   });
 });
 
+Deno.test("sendHttpRequest() times out a trickled head on a kept-alive connection too", async () => {
+  // One connection, two exchanges: the first answered at once, the second's head trickled a
+  // byte every 20 ms (so the read deadline never fires) for ten seconds, far past the timeout.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const encoder = new TextEncoder();
+  const serving = (async () => {
+    using conn = await listener.accept();
+    const buffer = new Uint8Array(4096);
+    await conn.read(buffer);
+    await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    await conn.read(buffer);
+    await send(conn, "HTTP/1.1 200 OK\r\nX-Slow: ");
+    let stop = false;
+    const closed = conn.read(buffer).catch(() => null).then(() => (stop = true));
+    for (let i = 0; i < 500 && !stop; i++) {
+      await conn.write(encoder.encode("x")).catch(() => (stop = true));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
+    // Ten seconds later the head is complete: a client without a head deadline gets a 200.
+    if (!stop) await send(conn, "\r\nContent-Length: 0\r\n\r\n").catch(() => {});
+    await closed;
+  })();
+  await using pool = new HttpConnectionPool();
+  const url = `http://127.0.0.1:${listener.addr.port}/`;
+  const first = await sendHttpRequest(url, { pool, timeoutMs: 300 });
+  equal(text(await first.bytes()), "hi");
+  await rejects(sendHttpRequest(url, { pool, timeoutMs: 300 }), (error: unknown) => {
+    assert(error instanceof SocketError && error.failure === "timed-out", String(error));
+    return true;
+  });
+  equal(pool.stats.reused, 1);
+  await serving;
+});
+
 Deno.test("createClientSocket() takes timeoutMs: Infinity for no timer of its own", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const accepted = listener.accept();
