@@ -64,6 +64,8 @@ export function safeFileName(name: string, fallback: string): string {
 
 /** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, cut between characters. */
 function clipUtf8(text: string, maxBytes: number): string {
+  // No UTF-16 code unit takes more than 3 bytes: most names need no walk at all.
+  if (text.length * 3 <= maxBytes) return text;
   let bytes = 0;
   let end = 0;
   for (const char of text) {
