@@ -2,11 +2,12 @@
  * `wget -m -np` of a generated site (tests/harness/test_site.ts: a blog of N posts, each with
  * two images, tag pages, a robots.txt that disallows the drafts) against GNU wget on the same
  * nginx in the same run: wall time, peak memory (GNU time's maximum resident set size) and
- * nginx's count of TCP connections, for two site sizes, so growth with the page count shows.
+ * nginx's count of TCP connections, for three site sizes (308, 1,208 and 4,808 files), so growth
+ * with the page count shows.
  * Then netkit's `--max-threads 4` against GNU Wget2's (Debian's `wget2` package; against GNU
  * wget when it is not installed).
  *
- * Run: `deno run -A bench/wget_mirror.ts [--runs N]` (about a minute).
+ * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about two minutes).
  *
  * @module
  */
@@ -17,6 +18,9 @@ import { tempDir } from "../tests/harness/peers.ts";
 const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
 const runsFlag = Deno.args.indexOf("--runs");
 const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 5;
+const postsFlag = Deno.args.indexOf("--posts");
+const SIZES = (postsFlag >= 0 ? Deno.args[postsFlag + 1] ?? "" : "100,400,1600").split(",")
+  .map(Number);
 const TIME = "/usr/bin/time";
 
 function median(values: number[]): number {
@@ -60,7 +64,7 @@ const deno = Deno.execPath();
 console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, into a fresh directory`);
 console.log("| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
-for (const posts of [100, 400]) {
+for (const posts of SIZES) {
   await using dir = await tempDir("netkit_bench_mirror_");
   await using site = await startTestSite(dir.path, posts);
   const url = `${site.origin}/blog/`;
