@@ -52,6 +52,14 @@ export interface HostEntry {
   source: "literal" | "hosts-file" | "dns";
 }
 
+/** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
+let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
+
+async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
+  dnsLookup = await import("./_dns_lookup.ts");
+  return dnsLookup;
+}
+
 async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
   signal?.throwIfAborted();
   if (option === false) return [];
@@ -183,7 +191,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
-        const { chainEnd, searchChain } = await import("./_dns_lookup.ts");
+        const { chainEnd, searchChain } = dnsLookup ?? await loadDnsLookup();
         const { chain, data } = await searchChain(
           names,
           hostName,
@@ -292,7 +300,7 @@ export async function resolveAddress(
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    const { lookupChain } = await import("./_dns_lookup.ts");
+    const { lookupChain } = dnsLookup ?? await loadDnsLookup();
     const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
     return data;
   } catch (error) {
