@@ -26,14 +26,12 @@ import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
-import { sortAddresses } from "./address_order.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
   type NssStatus,
   readHostsSources,
 } from "./nsswitch.ts";
-import { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 export { MAX_CNAME_LINKS } from "./_resolve_options.ts";
@@ -187,11 +185,12 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       status = "notfound";
     } else if (source.name === "dns") {
       try {
+        const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
+          await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
-        const { chainEnd, searchChain } = dnsLookup ?? await loadDnsLookup();
         const { chain, data } = await searchChain(
           names,
           hostName,
@@ -297,10 +296,10 @@ export async function resolveAddress(
   );
   if (names) return names;
   try {
+    const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    const { lookupChain } = dnsLookup ?? await loadDnsLookup();
     const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
     return data;
   } catch (error) {
@@ -323,7 +322,7 @@ export interface AddressLookup {
 
 /**
  * Looks a name up in both families at once, as `getaddrinfo` with `AF_UNSPEC` does, and orders
- * the addresses by {@linkcode sortAddresses} (RFC 6724), so a client can try them in turn or race
+ * the addresses by `sortAddresses` (RFC 6724), so a client can try them in turn or race
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
  *
  * @param name A host name or an address literal.
@@ -366,6 +365,8 @@ export async function lookupAddresses(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
+  // Loaded here: one family's lookup (a command's usual one) never sorts.
+  const { sortAddresses } = await import("./address_order.ts");
   const ordered = sortAddresses([...byAddress.keys()]);
   return {
     // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
