@@ -168,14 +168,17 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
   const system = options.nameServer === undefined;
-  const sources = await hostSources(options);
+  // No await where nothing is read: each costs a turn of the microtask queue per lookup.
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
   let failure: unknown;
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
       // As glibc's files source: the name as typed; a final dot matches no line.
-      const match = absolute
+      const match = absolute || options.hostsFile === false
         ? undefined
         : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
       if (match) {
@@ -242,13 +245,11 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
   return undefined;
 }
 
-/** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */
+/** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
 async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
-  if (options.nameServer !== undefined || options.nsswitchConf === false) {
-    return DEFAULT_HOSTS_SOURCES;
-  }
   // A hosts file the caller names is asked whatever nsswitch.conf says.
-  const sources = await readHostsSources(options.nsswitchConf);
+  const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
+  const sources = await readHostsSources(path);
   if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
