@@ -28,6 +28,8 @@ import { SocketError } from "../net/socket_error.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
+// Re-exported: the resolver loads them with this module, only when DNS is asked.
+export { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 
@@ -50,9 +52,21 @@ function nameServers(
   }
   const list = Array.isArray(given) ? given : [given];
   if (list.length === 0) throw new RangeError("nameServer: an empty list names no server");
-  return list.map((server: string | NameServer) =>
-    parseNameServer(typeof server === "string" ? server : formatNameServer(server))
-  );
+  return list.map(parsedNameServer);
+}
+
+/** Servers the caller gave as text, parsed once (a caller asks the same few again and again). */
+const parsedServers = new Map<string, Required<NameServer>>();
+const MAX_PARSED_SERVERS = 64;
+
+function parsedNameServer(server: string | NameServer): Required<NameServer> {
+  const text = typeof server === "string" ? server : formatNameServer(server);
+  const known = parsedServers.get(text);
+  if (known) return known;
+  const parsed = Object.freeze(parseNameServer(text));
+  if (parsedServers.size >= MAX_PARSED_SERVERS) parsedServers.clear();
+  parsedServers.set(text, parsed);
+  return parsed;
 }
 
 /** The end of a CNAME chain and the records of the type asked found there. */
