@@ -4,7 +4,8 @@
  * (bounded lines, exact reads, bulk copies, buffered writes safe for several writers, half-close,
  * cancellation and deadlines), {@linkcode StreamGroup} to close a server's streams at shutdown,
  * the default deadlines of the whole library (`timeouts.ts`), {@linkcode SocketError} naming the
- * step that failed, TLS connect, and the address tools of the lecture (the networking lecture
+ * step that failed, TLS connect (and {@linkcode warmUpTls}, a first handshake's one-time cost paid
+ * early), and the address tools of the lecture (the networking lecture
  * notes netkit implements): `inet_pton`/`inet_ntop`,
  * byte order, `sockaddr` layouts, host:port formatting and the services table.
  *
