@@ -238,14 +238,18 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Whether an `https://` URL is given, on the command line or in the `-i` file (a guess: cheap). */
+/**
+ * Whether an `https://` URL is given, on the command line or in the `-i` file (a guess: cheap).
+ * Only a regular file is peeked at: a pipe (`-i /dev/stdin`) would be drained before its reader.
+ */
 function needsTls(values: { "input-file"?: string; base?: string }, urls: string[]): boolean {
   const https = /^\s*https:/im;
   if (urls.some((url) => https.test(url)) || https.test(values.base ?? "")) return true;
   const list = values["input-file"];
   if (list === undefined || list === "-") return false;
   try {
-    return https.test(Deno.readTextFileSync(list));
+    const info = Deno.statSync(list);
+    return info.isFile && info.size <= 1024 * 1024 && https.test(Deno.readTextFileSync(list));
   } catch {
     return false; // The command says why, when it reads the list.
   }

@@ -634,3 +634,32 @@ Deno.test("wget --ask-password reads the password from standard input and sends 
   assertEquals(wrong.code, 6);
   assertEquals(await run("--ask-password", "--password=x", server.base), 2);
 });
+
+Deno.test("wget -i /dev/stdin reads a piped list once (the start-up peek for https:// skips pipes)", async () => {
+  await using dir = await tempDir();
+  await using server = startRawServer({
+    "/a": async (conn) => void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nA\n"),
+    "/b": async (conn) => void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nB\n"),
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../../cmd/wget.ts", import.meta.url).pathname,
+      "-q",
+      "-P",
+      dir.path,
+      "-i",
+      "/dev/stdin",
+    ],
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(`${server.base}/a\n${server.base}/b\n`));
+  await writer.close();
+  const { code, stderr } = await child.output();
+  assertEquals(code, 0, new TextDecoder().decode(stderr));
+  deepEqual(await listDir(dir.path), ["a", "b"]);
+});
