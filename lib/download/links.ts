@@ -78,9 +78,11 @@ const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 function resolve(raw: string, base: string): string | undefined {
   try {
-    const url = new URL(raw.trim(), base);
-    url.hash = "";
-    return url.href;
+    // The fragment cut from the serialized URL, whose first "#" always starts it (a "#" elsewhere
+    // is percent-encoded): setting `hash` would parse the URL a second time.
+    const href = new URL(raw.trim(), base).href;
+    const hash = href.indexOf("#");
+    return hash < 0 ? href : href.slice(0, hash);
   } catch {
     return undefined;
   }
