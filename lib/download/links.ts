@@ -75,6 +75,9 @@ const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
   source: { src: "i" },
 };
 
+/** Tags read for more than their URL attributes (see `onopentag`). */
+const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
+
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 function resolve(raw: string, base: string): string | undefined {
   try {
@@ -257,6 +260,14 @@ function htmlLinkScanner(
   const parser: Parser = new Parser({
     onopentag(name, rawAttributes) {
       if ((follow && !follow.has(name)) || ignore?.has(name)) return;
+      // Most tags (div, p, span, …) carry no link but in a style attribute: their attributes are
+      // not decoded at all.
+      if (
+        !SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name) &&
+        !Object.hasOwn(rawAttributes, "style")
+      ) {
+        return;
+      }
       const attributes: Record<string, string> = {};
       for (const [key, value] of Object.entries(rawAttributes)) {
         attributes[key] = decodeEntities(value);
