@@ -188,6 +188,8 @@ export async function downloadRecursive(
 class Walker {
   readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
   readonly #options: RecursiveOptions;
+  /** The options each file's download() starts from (see the constructor). */
+  readonly #downloadOptions: DownloadOptions;
   readonly #robots = new Map<string, Promise<RobotsRules>>();
   /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
   readonly #urlToFile: Map<string, string> = this.result.saved;
@@ -200,6 +202,41 @@ class Walker {
 
   constructor(options: RecursiveOptions) {
     this.#options = options;
+    // What each download() gets: the options without the recursion's own, so that the per-file
+    // copies of the options (here and in the client) carry half as many properties.
+    const {
+      recursive: _recursive,
+      maxDepth: _maxDepth,
+      noParent: _noParent,
+      pageRequisites: _pageRequisites,
+      spanHosts: _spanHosts,
+      domains: _domains,
+      excludeDomains: _excludeDomains,
+      acceptRules: _acceptRules,
+      layout: _layout,
+      robots: _robots,
+      includeDirectories: _includeDirectories,
+      excludeDirectories: _excludeDirectories,
+      acceptRegex: _acceptRegex,
+      rejectRegex: _rejectRegex,
+      followTags: _followTags,
+      ignoreTags: _ignoreTags,
+      quotaBytes: _quotaBytes,
+      waitMs: _waitMs,
+      randomWait: _randomWait,
+      backupConverted: _backupConverted,
+      maxThreads: _maxThreads,
+      deleteAfter: _deleteAfter,
+      adjustExtension: _adjustExtension,
+      convertLinks: _convertLinks,
+      onSaved: _onSaved,
+      onFailed: _onFailed,
+      onRemoved: _onRemoved,
+      onNotModified: _onNotModified,
+      ...forDownload
+    } = options;
+    // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
+    this.#downloadOptions = { ...forDownload, spider: false };
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -557,9 +594,7 @@ class Walker {
     const events = options.events ?? {};
     try {
       const result = await download(url, {
-        ...options,
-        // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
-        spider: false,
+        ...this.#downloadOptions,
         headers,
         output: sink,
         events: {
