@@ -142,6 +142,8 @@ export class CookieJar {
 
   /** The `Cookie` header for a request to `url`, longer paths first; undefined when none match. */
   cookieHeader(url: HttpUrl): string | undefined {
+    // Asked once per request: an empty jar (most runs) answers without a walk.
+    if (this.#cookies.length === 0) return undefined;
     const host = url.host.toLowerCase();
     const path = url.target.split("?")[0] ?? "/";
     const matching = this.cookies.filter((c) =>
