@@ -10,6 +10,8 @@
 
 import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
+import { SocketError } from "../../lib/net/socket_error.ts";
+import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
 import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
@@ -29,6 +31,8 @@ export interface WgetReporterOptions {
   progress?: string | undefined;
   /** Show the progress even with -q or -nv (`--show-progress`). */
   showProgress?: boolean | undefined;
+  /** `--ignore-length`: GNU's "Length: ignored". */
+  ignoreLength?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -99,10 +103,16 @@ export class WgetReporter {
   #lastDraw = 0;
   #drawn = false;
   #type: string | undefined;
+  readonly #ignoreLength: boolean;
+  /** The connector printed this request's "Connecting to" line. */
+  #announced = false;
+  /** The connector printed why this request's connection failed. */
+  #connectFailureShown = false;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
+    this.#ignoreLength = options.ignoreLength ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
     this.#out = options.log ?? Deno.stderr;
@@ -156,11 +166,13 @@ export class WgetReporter {
   readonly events: DownloadEvents = {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url) => {
+      this.#announced = false;
+      this.#connectFailureShown = false;
       if (!this.#verboseLines) return;
       this.#line(`--${timestamp()}--  ${url.href}`);
     },
     connected: ({ host, port, reused }) => {
-      if (!this.#verboseLines) return;
+      if (!this.#verboseLines || (!reused && this.#announced)) return;
       const where = formatHostPort(host, port);
       this.#line(
         reused
@@ -198,7 +210,11 @@ export class WgetReporter {
       if (!this.#verboseLines) return;
       // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
       const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-      const length = total === undefined ? "unspecified" : sized(total);
+      const length = this.#ignoreLength
+        ? "ignored"
+        : total === undefined
+        ? "unspecified"
+        : sized(total);
       const remaining = offset > 0 && total !== undefined
         ? `, ${sized(total - offset)} remaining`
         : "";
@@ -218,6 +234,35 @@ export class WgetReporter {
     retry: (error, attempt, waitMs) => {
       this.#line(`wget: ${errorMessage(error)}`);
       this.#line(`Retrying (attempt ${attempt + 1}) in ${waitMs / 1000} s.`);
+    },
+  };
+
+  /**
+   * The callbacks to give `createAddressConnector()` as its `events`: GNU wget's "Resolving",
+   * "Connecting to" and "failed:" lines.
+   */
+  readonly connectorEvents: AddressConnectorEvents = {
+    resolved: ({ host, addresses }) => {
+      if (!this.#verboseLines) return;
+      const shown = addresses.slice(0, 3).join(", ") + (addresses.length > 3 ? ", ..." : "");
+      this.#line(`Resolving ${host} (${host})... ${shown}`);
+    },
+    resolveFailed: ({ host, reason, literal }) => {
+      this.#connectFailureShown = true;
+      if (this.#quiet) return;
+      this.#line(`${literal ? "" : `Resolving ${host} (${host})... `}failed: ${reason}.`);
+      this.error(`wget: unable to resolve host address ${quoteName(host)}`);
+    },
+    attempted: ({ host, address, port, reason }) => {
+      if (reason === undefined) this.#announced = true;
+      else this.#connectFailureShown = true;
+      if (this.#quiet) return;
+      const where = address === undefined
+        ? formatHostPort(host, port)
+        : `${host} (${host})|${address}|:${port}`;
+      const outcome = reason === undefined ? "connected." : `failed: ${reason}.`;
+      if (this.#verboseLines) this.#line(`Connecting to ${where}... ${outcome}`);
+      else if (reason !== undefined) this.#print(outcome);
     },
   };
 
@@ -295,6 +340,13 @@ export class WgetReporter {
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
+    // The connector has said why already, in GNU wget's words.
+    if (
+      this.#connectFailureShown && error instanceof SocketError &&
+      (error.step === "connect" || error.step === "resolve")
+    ) {
+      return;
+    }
     if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
       // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
       this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);

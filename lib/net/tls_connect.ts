@@ -23,7 +23,7 @@ import type * as NodeStream from "node:stream";
 import type * as NodeNet from "node:net";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
-import { createClientSocket } from "./socket.ts";
+import { type ConnectStrategy, createClientSocket } from "./socket.ts";
 import { TlsError } from "./tls_error.ts";
 import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
 import { formatHostPort } from "./host_port.ts";
@@ -58,6 +58,8 @@ export interface TlsConnectOptions {
   tunnel?: TlsTunnel | undefined;
   /** A client certificate and its private key, PEM, for servers that ask for one. */
   clientCertificate?: { cert: string; key: string } | undefined;
+  /** Choose the server's addresses to connect to (not used through a `tunnel`). */
+  connectVia?: ConnectStrategy | undefined;
 }
 
 /**
@@ -103,7 +105,9 @@ async function connectWithDenoTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  const tcp = await createClientSocket(host, port, options);
+  const tcp = options.connectVia
+    ? await options.connectVia(host, port, (address) => createClientSocket(address, port, options))
+    : await createClientSocket(host, port, options);
   // Without TCP_NODELAY the handshake's small records wait on Nagle's algorithm and the peer's
   // delayed ACK, about 40 ms per connection. The option stays on the socket under TLS.
   tcp.setNoDelay(true);
@@ -206,7 +210,11 @@ async function connectWithNodeTls(
   const { Duplex: NodeDuplex }: typeof NodeStream = await import(NODE_STREAM);
   const isAddress = /^[0-9.]+$/.test(host) || host.includes(":");
   const verify = options.checkCertificate !== false;
-  const socket = options.tunnel ? await openTunnel(host, port, options.tunnel, options) : undefined;
+  const socket = options.tunnel
+    ? await openTunnel(host, port, options.tunnel, options)
+    : options.connectVia
+    ? await options.connectVia(host, port, (address) => openNodeSocket(address, port, options))
+    : undefined;
   // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them.
   const ca = options.caCerts?.length
     ? [...(verify ? tls.rootCertificates : []), ...options.caCerts]
@@ -269,6 +277,38 @@ async function connectWithNodeTls(
       tlsSocket.destroy();
     },
   };
+}
+
+/** A connected `node:net` socket to `address:port`, for a TLS session over it. */
+async function openNodeSocket(
+  address: string,
+  port: number,
+  options: TlsConnectOptions,
+): Promise<NodeNet.Socket> {
+  const net: typeof NodeNet = await import(NODE_NET);
+  const socket = net.connect({ host: address, port });
+  return await new Promise<NodeNet.Socket>((resolve, reject) => {
+    const fail = (error: SocketError | unknown) => {
+      deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+      fail(new SocketError({ step: "connect", host: address, port, failure: "timed-out" }));
+    });
+    const onAbort = () => fail(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("error", (error: Error & { code?: string }) => {
+      const failure = error.code === "ECONNREFUSED" ? "refused" : classifySocketError(error);
+      fail(new SocketError({ step: "connect", host: address, port, failure, cause: error }));
+    });
+    socket.once("connect", () => {
+      deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve(socket);
+    });
+  });
 }
 
 /**

@@ -1,0 +1,161 @@
+/**
+ * How GNU wget reaches a host: it resolves the name itself (once per name for a whole run), keeps
+ * the addresses of one family (`-4`, `-6`) or puts one family first (`--prefer-family`), and
+ * connects to the addresses one after another until one answers, reporting each step
+ * ("Resolving…", "Connecting to…|ADDR|:PORT... connected.").
+ *
+ * @module
+ */
+
+import { startDeadline } from "../internal/deadline.ts";
+import type { ConnectStrategy } from "../net/socket.ts";
+import { SocketError } from "../net/socket_error.ts";
+import { addressFamily, type IpFamily } from "../net/inet.ts";
+
+/** What {@linkcode createAddressConnector} reports. */
+export interface AddressConnectorEvents {
+  /** A name was looked up (not an address literal, not a name looked up before in this run). */
+  resolved?(info: { host: string; addresses: string[] }): void;
+  /** A name could not be looked up; `reason` in the C library's words. */
+  resolveFailed?(info: { host: string; reason: string; literal?: boolean }): void;
+  /**
+   * An address was tried: `address` is undefined for a literal host (the host is the address);
+   * `error` is set when the connection failed, `reason` is then in the C library's words.
+   */
+  attempted?(
+    info: { host: string; address?: string | undefined; port: number; reason?: string },
+  ): void;
+}
+
+/** Options of {@linkcode createAddressConnector}. */
+export interface AddressConnectorOptions {
+  /** Only this family's addresses (`-4`, `-6`). @default {0} (both) */
+  family?: 0 | IpFamily;
+  /** Try this family's addresses first (`--prefer-family`), keeping the order within each. */
+  preferFamily?: IpFamily | undefined;
+  /** Give up a lookup after this long (`--dns-timeout`). @default {no limit of its own} */
+  dnsTimeoutMs?: number | undefined;
+  /** Progress reports. */
+  events?: AddressConnectorEvents;
+  /** Looks a name up; the system's resolver (`lookupAddresses` of the dns package) by default. */
+  lookup?: (
+    name: string,
+    options: { family: 0 | IpFamily; signal?: AbortSignal },
+  ) => Promise<{ addresses: { address: string }[] }>;
+}
+
+/** Connection failures after which the next address is tried, as GNU wget's `connect_to_host`. */
+const NEXT_ADDRESS = new Set(["refused", "unreachable", "timed-out", "reset", "other"]);
+
+/** The C library's words (strerror) for a connection failure, as GNU wget prints them. */
+const CONNECT_REASONS: Record<string, string> = {
+  refused: "Connection refused",
+  unreachable: "Network is unreachable",
+  "timed-out": "Connection timed out",
+  reset: "Connection reset by peer",
+  "address-not-available": "Cannot assign requested address",
+};
+
+/**
+ * A connection strategy (for the HTTP client's `connectVia`) that resolves names as GNU wget
+ * does and connects to each address in turn. Names are looked up once for the strategy's life:
+ * keep one for a run, as wget does.
+ *
+ * @param options The family, the order, the lookup timeout and the reports.
+ * @returns The strategy. It throws a {@linkcode SocketError} with step `resolve` (`not-found` or
+ * `timed-out`) when the name has no address, else the last address's connection error.
+ *
+ * @example Connect to the second address of a name once the first refuses
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createAddressConnector } from "@netkit/netkit/download";
+ * import { createClientSocket } from "@netkit/netkit/net";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = listener.addr.port;
+ * const tried: string[] = [];
+ * const connectVia = createAddressConnector({
+ *   lookup: () => Promise.resolve({ addresses: [{ address: "::1" }, { address: "127.0.0.1" }] }),
+ *   events: { attempted: ({ address, reason }) => tried.push(`${address} ${reason ?? "ok"}`) },
+ * });
+ * using conn = await connectVia("dual.test", port, (a) => createClientSocket(a, port));
+ * assert.equal(conn.remoteAddr.hostname, "127.0.0.1");
+ * assert.equal(tried.at(-1), "127.0.0.1 ok");
+ * ```
+ */
+export function createAddressConnector(options: AddressConnectorOptions = {}): ConnectStrategy {
+  const family = options.family ?? 0;
+  const cache = new Map<string, string[]>();
+  const events = options.events ?? {};
+
+  async function resolve(host: string): Promise<string[]> {
+    const cached = cache.get(host);
+    if (cached) return cached;
+    const lookup = options.lookup ?? (await import("../dns/resolver.ts")).lookupAddresses;
+    const stop = new AbortController();
+    const deadline = options.dnsTimeoutMs === undefined
+      ? undefined
+      : startDeadline(options.dnsTimeoutMs, () => stop.abort(new Error("timed out")));
+    let addresses: string[];
+    try {
+      const found = await lookup(host, { family, signal: stop.signal });
+      addresses = found.addresses.map((entry) => entry.address);
+    } catch (error) {
+      const timedOut = stop.signal.aborted;
+      const reason = timedOut ? "timed out" : lookupReason(error);
+      events.resolveFailed?.({ host, reason });
+      throw new SocketError({
+        step: "resolve",
+        host,
+        port: 0,
+        failure: timedOut ? "timed-out" : "not-found",
+        cause: error,
+      });
+    } finally {
+      deadline?.cancel();
+    }
+    if (options.preferFamily !== undefined) {
+      const first = addresses.filter((address) => addressFamily(address) === options.preferFamily);
+      addresses = [...first, ...addresses.filter((address) => !first.includes(address))];
+    }
+    cache.set(host, addresses);
+    events.resolved?.({ host, addresses });
+    return addresses;
+  }
+
+  return async <T>(host: string, port: number, connectTo: (address: string) => Promise<T>) => {
+    const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+    const literalFamily = addressFamily(bare);
+    const literal = literalFamily !== undefined;
+    if (literal && family !== 0 && literalFamily !== family) {
+      // GNU wget: -4 with an IPv6 literal (or -6 with IPv4) fails as a lookup does.
+      const reason = "Address family for hostname not supported";
+      events.resolveFailed?.({ host: bare, reason, literal: true });
+      throw new SocketError({ step: "resolve", host: bare, port: 0, failure: "not-found" });
+    }
+    const addresses = literal ? [bare] : await resolve(bare);
+    let last: unknown;
+    for (const address of addresses) {
+      const shown = literal ? undefined : address;
+      try {
+        const conn = await connectTo(address);
+        events.attempted?.({ host: bare, address: shown, port });
+        return conn;
+      } catch (error) {
+        last = error;
+        if (!(error instanceof SocketError) || error.step !== "connect") throw error;
+        const reason = CONNECT_REASONS[error.failure] ?? error.message;
+        events.attempted?.({ host: bare, address: shown, port, reason });
+        if (!NEXT_ADDRESS.has(error.failure)) throw error;
+      }
+    }
+    throw last;
+  };
+}
+
+/** getaddrinfo's words (gai_strerror) for a failed lookup. */
+function lookupReason(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "DnsNotFoundError" || name === "DnsNoDataError") return "Name or service not known";
+  return "Temporary failure in name resolution";
+}
