@@ -33,6 +33,7 @@ import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { parseWgetTime } from "./time.ts";
+import { pemFromDer } from "../../lib/net/pem.ts";
 import {
   type AddressConnectorEvents,
   createAddressConnector,
@@ -657,10 +658,11 @@ async function runWithLog(
     }
     if (caCerts.length > 0) options.caCerts = caCerts;
     if (values.certificate !== undefined) {
-      const cert = await Deno.readTextFile(reading = values.certificate);
       const keyFile = values["private-key"];
-      const key = keyFile === undefined ? cert : await Deno.readTextFile(reading = keyFile);
-      options.clientCertificate = { cert, key };
+      const cert = await Deno.readFile(reading = values.certificate);
+      const key = keyFile === undefined ? cert : await Deno.readFile(reading = keyFile);
+      const loaded = clientCertificate(values, cert, key, reporter);
+      if (loaded) options.clientCertificate = loaded;
     }
     const home = Deno.env.get("HOME");
     if (options.credentials === undefined && home) {
@@ -790,6 +792,47 @@ async function runWithLog(
   }
   if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);
   return status;
+}
+
+/**
+ * The client certificate and key as PEM, read as GNU wget (with GnuTLS) reads them: both files
+ * in the key's type (`--private-key-type`; the certificate's type when the key is in the
+ * certificate's file). Files that are not of that type are reported and left out, and the
+ * download goes on without a certificate, as GNU wget's does.
+ */
+function clientCertificate(
+  values: WgetValues,
+  cert: Uint8Array,
+  key: Uint8Array,
+  reporter: WgetReporter,
+): { cert: string; key: string } | undefined {
+  const certType = (values["certificate-type"] ?? "PEM").toUpperCase();
+  const keyType = values["private-key"] === undefined
+    ? certType
+    : (values["private-key-type"] ?? "PEM").toUpperCase();
+  if (certType !== keyType && !values.quiet) {
+    reporter.error(
+      `wget: --certificate-type ${certType} and --private-key-type ${keyType} differ: ` +
+        `both files are read as ${keyType}, as GNU wget does`,
+    );
+  }
+  const text = new TextDecoder();
+  try {
+    if (keyType === "PEM") {
+      const pem = [text.decode(cert), text.decode(key)];
+      if (!pem.every((file) => file.includes("-----BEGIN "))) throw new SyntaxError("Not PEM");
+      return { cert: pem[0]!, key: pem[1]! };
+    }
+    return { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
+  } catch {
+    if (!values.quiet) {
+      reporter.error(
+        `wget: ${values.certificate} and its key are not ${keyType} files; ` +
+          "going on without a client certificate",
+      );
+    }
+    return undefined;
+  }
 }
 
 function pathExists(path: string): boolean {

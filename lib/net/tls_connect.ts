@@ -264,19 +264,63 @@ async function connectWithNodeTls(
       );
     });
   });
+  // An alert after the handshake (TLS 1.3 servers refuse a client certificate then) closes the
+  // web streams, whose own error says only "The stream is closing or is closed": the alert is
+  // what a read or write that fails reports instead.
+  let alert: Error | undefined;
+  tlsSocket.on("error", (error: Error & { code?: string }) => (alert ??= alertError(error)));
   const { readable, writable } = NodeDuplex.toWeb(tlsSocket);
   const duplex = duplexFromStreams(
     readable as ReadableStream<Uint8Array>,
     writable as WritableStream<Uint8Array>,
   );
+  let closedBySocket = false;
+  const closed = new Promise<void>((resolve) =>
+    tlsSocket.once("close", () => {
+      closedBySocket = true;
+      resolve();
+    })
+  );
+  const explain = async (error: unknown): Promise<never> => {
+    // The streams may close a moment before the alert's error event: wait for the socket's
+    // close (which comes after it), a second at most.
+    if (!alert) {
+      const wait = startDeadline(1000);
+      await Promise.race([closed, wait.expired]);
+      wait.cancel();
+    }
+    if (alert) throw alert;
+    // Closed under the stream without an alert to show (the runtime may drop it): say so in
+    // words, not with the web stream's "The stream is closing or is closed".
+    if (closedBySocket && error instanceof TypeError) {
+      const hint = options.clientCertificate ? " (did it refuse the client certificate?)" : "";
+      throw new Error(`the server closed the TLS session${hint}`, { cause: error });
+    }
+    throw error;
+  };
   return {
-    read: (p) => duplex.read(p),
-    write: (p) => duplex.write(p),
+    read: (p) => duplex.read(p).catch(explain),
+    write: (p) => duplex.write(p).catch(explain),
     close: () => {
       duplex.close();
       tlsSocket.destroy();
     },
   };
+}
+
+/**
+ * A TLS alert from the peer in words: OpenSSL's code `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`
+ * becomes "the server sent the TLS alert "certificate required"", and the client certificate is
+ * named when the alert is about it.
+ */
+function alertError(error: Error & { code?: string }): Error {
+  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(error.code ?? "");
+  if (!match) return error;
+  const name = match[1]!.toLowerCase().replace(/_/g, " ");
+  const about = /certificate|unknown ca|access denied/.test(name)
+    ? " (it wants a client certificate it trusts)"
+    : "";
+  return new Error(`the server sent the TLS alert "${name}"${about}`, { cause: error });
 }
 
 /** A connected `node:net` socket to `address:port`, for a TLS session over it. */
