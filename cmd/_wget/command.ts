@@ -634,8 +634,13 @@ async function runWithLog(
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     const caCerts: string[] = [];
-    if (values["ca-certificate"] !== undefined) {
-      caCerts.push(await Deno.readTextFile(reading = values["ca-certificate"]));
+    const caFile = values["ca-certificate"];
+    if (caFile !== undefined) {
+      const text = await Deno.readTextFile(reading = caFile);
+      // GNU wget reads PEM only: a DER file trusts nothing ("Failed to open cert"), and the
+      // server's certificate then fails verification (exit 5).
+      if (text.includes("-----BEGIN CERTIFICATE-----")) caCerts.push(text);
+      else if (!quiet) reporter.error(`wget: no PEM certificate in ${caFile}; it is not trusted`);
     }
     const caDirectory = values["ca-directory"];
     if (caDirectory !== undefined) {

@@ -12,6 +12,7 @@ import {
   send,
   startRawServer,
 } from "../harness/raw_http_server.ts";
+import { assertSame, type Case, runTool, sideBySide } from "../harness/wget_side_by_side.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
 import {
@@ -21,114 +22,7 @@ import {
   startRecordingServer,
 } from "../harness/recording_http_server.ts";
 
-/** What one tool did. */
-interface Outcome {
-  code: number;
-  /** The files in its directory afterwards, name → content. */
-  files: Record<string, string>;
-  /** The requests the server saw: `METHOD TARGET` and the Range header when sent. */
-  requests: string[];
-  stderr: string;
-}
-
-/** One case run by both tools. */
-interface Case {
-  /** Arguments after `wget`. */
-  args: string[];
-  /** Files to put in the directory first. */
-  files?: Record<string, string>;
-  /** The mtime of the files made first. */
-  mtime?: Date | undefined;
-  /** Directories to make first. */
-  dirs?: string[];
-  /** Extra environment. */
-  env?: Record<string, string>;
-}
-
 const decoder = new TextDecoder();
-// Deno's cache stays where it is when a case moves HOME (for a .netrc).
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
-
-function summarise(head: string): string {
-  const [method, target] = head.split(" ");
-  const range = /\r\nRange: *([^\r]*)/i.exec(head);
-  return range ? `${method} ${target} Range: ${range[1]}` : `${method} ${target}`;
-}
-
-async function readFiles(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
-  for (const name of names) {
-    files[name] = Deno.statSync(`${dir}/${name}`).isDirectory
-      ? "(directory)"
-      : await Deno.readTextFile(`${dir}/${name}`);
-  }
-  return files;
-}
-
-async function runTool(
-  tool: "gnu" | "netkit",
-  dir: string,
-  server: RawServer | undefined,
-  job: Case,
-): Promise<Outcome> {
-  const cwd = `${dir}/${tool}`;
-  await Deno.mkdir(cwd);
-  for (const sub of job.dirs ?? []) await Deno.mkdir(`${cwd}/${sub}`);
-  for (const [name, text] of Object.entries(job.files ?? {})) {
-    await Deno.writeTextFile(`${cwd}/${name}`, text);
-    if (job.mtime) await Deno.utime(`${cwd}/${name}`, job.mtime, job.mtime);
-  }
-  const before = server?.requests.length ?? 0;
-  const [program, args] = tool === "gnu"
-    ? ["wget", job.args]
-    : [Deno.execPath(), [...commandArgs("wget"), ...job.args]];
-  const output = await new Deno.Command(program, {
-    args,
-    cwd,
-    // "$CWD" in a value stands for the tool's own directory (HOME for a .netrc there).
-    env: Object.fromEntries(
-      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, ...job.env }).map((
-        [k, v],
-      ) => [k, v.replace("$CWD", cwd)]),
-    ),
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    files: await readFiles(cwd),
-    requests: (server?.requests.slice(before) ?? []).map(summarise),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-/** Runs `job` with GNU wget, then with netkit; returns both outcomes. */
-async function sideBySide(
-  dir: string,
-  server: RawServer | undefined,
-  job: Case,
-): Promise<{ gnu: Outcome; netkit: Outcome }> {
-  const name = job.args.join(" ").replace(/[^\w.-]+/g, "_").slice(-60);
-  const caseDir = await Deno.makeTempDir({ dir, prefix: `${name}_` });
-  const gnu = await runTool("gnu", caseDir, server, job);
-  const netkit = await runTool("netkit", caseDir, server, job);
-  return { gnu, netkit };
-}
-
-/** Asserts that both tools exited alike, left the same files and sent the same requests. */
-function assertSame(
-  both: { gnu: Outcome; netkit: Outcome },
-  what: string,
-  compare: { requests?: boolean } = {},
-): void {
-  const { gnu, netkit } = both;
-  const detail = `${what}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
-  equal(netkit.code, gnu.code, `exit code: ${detail}`);
-  deepEqual(netkit.files, gnu.files, `files: ${detail}`);
-  if (compare.requests !== false) deepEqual(netkit.requests, gnu.requests, `requests: ${detail}`);
-}
 
 /** Writes a reply; no body for HEAD. */
 async function reply(
