@@ -851,11 +851,39 @@ peerTest(
     ], port);
     const url = `https://127.0.0.1:${port}/`;
     const ca = `--ca-certificate=${server.cert}`;
+    // The same certificate and key in DER: PKCS#1 and PKCS#8 keys.
+    const der = (args: string[]) => new Deno.Command("openssl", { args }).output();
+    await der(["x509", "-in", client.cert, "-outform", "DER", "-out", `${dir.path}/client.der`]);
+    await der(["rsa", "-in", client.key, "-outform", "DER", "-out", `${dir.path}/key.der`]);
+    await der(["pkey", "-in", client.key, "-outform", "DER", "-out", `${dir.path}/pk8.der`]);
+    await der(["x509", "-in", server.cert, "-outform", "DER", "-out", `${dir.path}/server.der`]);
+    const derCert = [`--certificate=${dir.path}/client.der`, "--certificate-type=DER"];
     const cases: string[][] = [
       [ca],
       [ca, `--certificate=${client.cert}`, `--private-key=${client.key}`],
       [ca, `--certificate=${both}`, "--certificate-type=PEM"],
       [`--ca-directory=${dir.path}/cas`, `--certificate=${both}`],
+      [ca, ...derCert, `--private-key=${dir.path}/key.der`, "--private-key-type=der"],
+      [ca, ...derCert, `--private-key=${dir.path}/pk8.der`, "--private-key-type=DER"],
+      // GNU wget (GnuTLS) reads both files as the key's type: these fail, and the next works.
+      [ca, ...derCert, `--private-key=${client.key}`],
+      [
+        ca,
+        `--certificate=${client.cert}`,
+        `--private-key=${dir.path}/key.der`,
+        "--private-key-type=DER",
+      ],
+      [
+        ca,
+        `--certificate=${dir.path}/client.der`,
+        `--private-key=${dir.path}/key.der`,
+        "--private-key-type=DER",
+      ],
+      // Without --private-key the key is in the certificate's file, of the certificate's type.
+      [ca, `--certificate=${both}`, "--certificate-type=DER"],
+      [ca, `--certificate=${both}`, "--private-key-type=DER"],
+      // A DER CA certificate trusts nothing (GNU reads PEM only): exit 5.
+      [`--ca-certificate=${dir.path}/server.der`, `--certificate=${both}`],
     ];
     for (const options of cases) {
       const outcome = await sideBySide(dir.path, undefined, {
@@ -870,7 +898,42 @@ peerTest(
         what,
       );
     }
-    equal(await main(["-q", "--certificate-type=DER", url]), 2);
+    equal(await main(["-q", "--certificate-type=DIR", url]), 2);
+    // A server that refuses a client certificate it does not trust (after the TLS 1.3
+    // handshake): exit 4 as GNU's, and a message in words, never the web stream's own text.
+    const strictPort = freePort();
+    await using _strict = await startPeer([
+      "openssl",
+      "s_server",
+      "-accept",
+      `127.0.0.1:${strictPort}`,
+      "-cert",
+      server.cert,
+      "-key",
+      server.key,
+      "-CAfile",
+      client.cert,
+      "-Verify",
+      "1",
+      "-verify_return_error",
+      "-www",
+      "-quiet",
+    ], strictPort);
+    const refused = await sideBySide(dir.path, undefined, {
+      args: [
+        "-t",
+        "1",
+        "-O",
+        "page",
+        ca,
+        `--certificate=${server.cert}`,
+        `--private-key=${server.key}`,
+        `https://127.0.0.1:${strictPort}/`,
+      ],
+    });
+    equal(refused.netkit.code, refused.gnu.code, refused.netkit.stderr);
+    assert.doesNotMatch(refused.netkit.stderr, /stream is closing|Other\(|Error\(/);
+    assert.match(refused.netkit.stderr, /TLS (alert|session)/);
   },
 );
 
