@@ -372,6 +372,10 @@ function downloadOptions(
   options.connectTimeoutMs = timeout("connect-timeout");
   options.readTimeoutMs = timeout("read-timeout");
   const dnsTimeoutMs = timeout("dns-timeout");
+  const regexType = values["regex-type"];
+  if (regexType !== undefined && !/^(posix|pcre)$/i.test(regexType)) {
+    throw new UsageError(`--regex-type takes posix or pcre, not "${regexType}"`);
+  }
   const prefer = values["prefer-family"]?.toLowerCase();
   if (prefer !== undefined && !["ipv4", "ipv6", "none"].includes(prefer)) {
     throw new UsageError(
@@ -442,8 +446,9 @@ function downloadOptions(
     throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
   }
   options.compression = compression;
-  if (compression !== "none" && options.resume) {
-    // GNU wget 1.21 keeps the compression and drops -c, with this line, even under -q.
+  if (compression === "gzip" && options.resume) {
+    // GNU wget 1.21 keeps --compression=gzip and drops -c, with this line, even under -q
+    // (auto keeps -c, and asks for the body as stored when it resumes).
     console.error(
       "Compression does not work with --continue or --start-pos, they will be disabled.",
     );

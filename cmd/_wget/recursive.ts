@@ -8,7 +8,7 @@
 
 import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
 import { parseWgetTime } from "./time.ts";
-import { posixRegExp } from "./posix_regex.ts";
+import { pcreRegExp, posixRegExp } from "./regex.ts";
 import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
@@ -86,7 +86,7 @@ function regex(text: string | undefined, option: string, type: string): RegExp |
   if (text === undefined) return undefined;
   try {
     // GNU wget's default is POSIX extended syntax; pcre is close to JavaScript's own.
-    return type === "pcre" ? new RegExp(text) : posixRegExp(text);
+    return type === "pcre" ? pcreRegExp(text) : posixRegExp(text);
   } catch {
     throw new UsageError(`${option} takes a regular expression, not "${text}"`);
   }

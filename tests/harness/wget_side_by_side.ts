@@ -23,6 +23,8 @@ export interface Outcome {
   stderr: string;
   /** What it wrote on stdout (`-O -`). */
   stdout: string;
+  /** The directory it ran in. */
+  dir: string;
 }
 
 /** One case run by both tools. */
@@ -102,6 +104,7 @@ export async function runTool(
     requests: (server?.requests.slice(before) ?? []).map(summarise),
     stderr: decoder.decode(output.stderr),
     stdout: decoder.decode(output.stdout),
+    dir: cwd,
   };
 }
 

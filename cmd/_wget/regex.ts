@@ -1,8 +1,8 @@
 /**
- * GNU wget's default `--regex-type=posix`: a POSIX extended regular expression as glibc's
- * `regcomp(REG_EXTENDED)` reads it, turned into a JavaScript `RegExp` that matches the same
- * strings (wget only asks whether a URL matches, so leftmost-longest against leftmost-first does
- * not matter).
+ * GNU wget's `--regex-type`: `posix` (the default), a POSIX extended regular expression as
+ * glibc's `regcomp(REG_EXTENDED)` reads it, and `pcre`, each turned into a JavaScript `RegExp`
+ * that matches the same strings (wget only asks whether a URL matches, so leftmost-longest
+ * against leftmost-first does not matter).
  *
  * @module
  */
@@ -47,7 +47,7 @@ const GNU_ESCAPES: Record<string, string> = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { posixRegExp } from "./posix_regex.ts";
+ * import { posixRegExp } from "./regex.ts";
  *
  * assert.ok(posixRegExp("page[[:digit:]]+\\.html$").test("/page12.html"));
  * assert.ok(!posixRegExp("\\d").test("1")); // \d is "d" in POSIX
@@ -115,4 +115,29 @@ function bracketExpression(source: string, start: number): [string, number] {
 /** A character as a literal in a JavaScript pattern. */
 function escapeChar(char: string): string {
   return /[\\^$.*+?()[\]{}|\/-]/.test(char) ? `\\${char}` : char;
+}
+
+/**
+ * Compiles a PCRE pattern as a JavaScript `RegExp`: the syntax is JavaScript's but for PCRE's
+ * leading option setting (`(?i)`, `(?s)`, `(?m)`), which becomes the flags.
+ *
+ * @throws {SyntaxError} for a pattern that cannot be compiled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pcreRegExp } from "./regex.ts";
+ *
+ * assert.ok(pcreRegExp("(?i)A\\.TXT$").test("/site/a.txt"));
+ * assert.ok(pcreRegExp("\\d\\.txt").test("/1.txt"));
+ * ```
+ */
+export function pcreRegExp(source: string): RegExp {
+  let flags = "";
+  let rest = source;
+  for (let match; (match = /^\(\?([ims]+)\)/.exec(rest));) {
+    for (const flag of match[1]!) if (!flags.includes(flag)) flags += flag;
+    rest = rest.slice(match[0].length);
+  }
+  return new RegExp(rest, flags);
 }
