@@ -1,7 +1,7 @@
 /**
  * DNS benchmark: sequential lookups of `www.test` (a CNAME chain of two links to three A
- * records) against a local dnsmasq, netkit's `resolveHost` (own codec over `node:dgram`) side by
- * side with the anchor `Deno.resolveDns` (hickory-dns) asking the same server, in alternating
+ * records) against a local dnsmasq, netkit's `resolveHost` (own codec over
+ * `Deno.listenDatagram`) side by side with the anchor `Deno.resolveDns` (hickory-dns) asking the same server, in alternating
  * rounds of one run. Also `inetPton` + `inetNtop` against the anchor `new URL()` parsing the
  * same IPv6 literals. Then a hosts-file hit (`localhost` from /etc/hosts) against the anchor
  * glibc's `gethostbyname` in a C loop (bench/gethostbyname.c, built with gcc), and the wall time
@@ -52,7 +52,7 @@ const line = (label: string, ms: number) =>
 console.log(`DNS lookups of www.test (CNAME x2 -> 3 A) against dnsmasq on loopback, ${n} each`);
 console.log("| lookup                                       | lookups/s |  µs each |");
 console.log("|----------------------------------------------|-----------|----------|");
-console.log(line("netkit resolveHost (own codec, node:dgram)", totals.netkit));
+console.log(line("netkit resolveHost (own codec)", totals.netkit));
 console.log(line("anchor: Deno.resolveDns", totals.anchor));
 
 const literals = ["2001:db8::1", "::ffff:192.0.2.1", "fe80::1:2:3:4", "1:2:3:4:5:6:7:8"];
