@@ -51,6 +51,7 @@ NAME.1, NAME.2, ...
       --auth-no-challenge      send the credentials with the first request
       --referer URL            send Referer: URL
       --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
+  -Y, --proxy on|off           use the proxies (on, the default) or not (off: as --no-proxy)
       --proxy-user USER, --proxy-password PASS   credentials for the proxy
   -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off,
                                recursive=on, reclevel=2, accept=LIST, wait=1m, ...
@@ -214,6 +215,7 @@ const OPTIONS = {
   "prefer-family": { type: "string" },
   "ignore-length": { type: "boolean" },
   "regex-type": { type: "string" },
+  proxy: { type: "string", short: "Y" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

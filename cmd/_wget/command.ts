@@ -113,6 +113,7 @@ export interface WgetValues extends WgetRecursiveValues {
   "inet6-only"?: boolean;
   "prefer-family"?: string;
   "ignore-length"?: boolean;
+  proxy?: string;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -372,6 +373,13 @@ function downloadOptions(
   options.connectTimeoutMs = timeout("connect-timeout");
   options.readTimeoutMs = timeout("read-timeout");
   const dnsTimeoutMs = timeout("dns-timeout");
+  if (values.proxy !== undefined) {
+    // -Y on|off (BusyBox's spelling, which GNU wget takes too).
+    if (!/^(on|off)$/i.test(values.proxy)) {
+      throw new UsageError(`--proxy takes on or off, not "${values.proxy}"`);
+    }
+    if (/^off$/i.test(values.proxy)) values["no-proxy"] = true;
+  }
   const regexType = values["regex-type"];
   if (regexType !== undefined && !/^(posix|pcre)$/i.test(regexType)) {
     throw new UsageError(`--regex-type takes posix or pcre, not "${regexType}"`);
