@@ -101,6 +101,8 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
       const found = await lookup(host, { family, signal: stop.signal });
       addresses = found.addresses.map((entry) => entry.address);
     } catch (error) {
+      // A permission the runtime refuses is no lookup failure: it names the flag to grant.
+      if (error instanceof Error && error.name === "MissingPermissionError") throw error;
       const timedOut = stop.signal.aborted;
       const reason = timedOut ? "timed out" : lookupReason(error);
       events.resolveFailed?.({ host, reason });

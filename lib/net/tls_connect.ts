@@ -78,8 +78,19 @@ export async function connectTls(
   ) {
     return await connectWithNodeTls(host, port, options);
   }
+  // The address a `connectVia` strategy connected to, for the node:tls retry below to go straight
+  // back to it (without trying, or reporting, the others again).
+  let reached: string | undefined;
+  const via = options.connectVia;
+  const recording: ConnectStrategy | undefined = via &&
+    ((name, to, connectTo) =>
+      via(name, to, async (address) => {
+        const conn = await connectTo(address);
+        reached = address;
+        return conn;
+      }));
   try {
-    return await connectWithDenoTls(host, port, options);
+    return await connectWithDenoTls(host, port, { ...options, connectVia: recording });
   } catch (error) {
     // rustls refuses a self-signed certificate that is its own trusted root when it is marked
     // as a CA; node:tls (like OpenSSL and GnuTLS) takes it. Only then, and from then on for this
@@ -89,7 +100,11 @@ export async function connectTls(
       throw error;
     }
     NODE_VERIFIED.add(where);
-    return await connectWithNodeTls(host, port, options);
+    const again = reached;
+    const direct: ConnectStrategy | undefined = again === undefined
+      ? via
+      : (_name, _port, connectTo) => connectTo(again);
+    return await connectWithNodeTls(host, port, { ...options, connectVia: direct });
   }
 }
 

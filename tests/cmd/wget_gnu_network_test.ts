@@ -198,3 +198,75 @@ peerTest(
     }
   },
 );
+
+Deno.test({
+  name: "wget resolves and tries each address for https:// too, as GNU wget" +
+    (IGNORE ? ` (ignored: ${IGNORE})` : ""),
+  ignore: IGNORE !== undefined ||
+    !new Deno.Command("sh", { args: ["-c", "command -v wget && command -v openssl"] })
+      .outputSync().success,
+  async fn() {
+    await using dir = await tempDir();
+    const wrapper = await namespace(dir.path);
+    const cert = `${dir.path}/cert.pem`;
+    const key = `${dir.path}/key.pem`;
+    const made = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=dual.test",
+        "-addext",
+        "subjectAltName=DNS:dual.test",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    assert(made.success);
+    const listener = Deno.listenTls({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: await Deno.readTextFile(cert),
+      key: await Deno.readTextFile(key),
+    });
+    const serving = (async () => {
+      for await (const conn of listener) {
+        try {
+          await conn.handshake();
+          await conn.read(new Uint8Array(4096));
+          await conn.write(
+            new TextEncoder().encode(
+              "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n",
+            ),
+          );
+        } catch {
+          // The client went away.
+        } finally {
+          conn.close();
+        }
+      }
+    })().catch(() => {});
+    try {
+      const url = `https://dual.test:${listener.addr.port}/tls`;
+      for (const args of [["--no-check-certificate"], [`--ca-certificate=${cert}`], ["-6"]]) {
+        const both = await sideBySide(dir.path, undefined, {
+          args: ["-t", "1", "-O", "out", ...args, url],
+          wrapper,
+        });
+        assertSameConnecting(both, args.join(" "));
+      }
+    } finally {
+      listener.close();
+      await serving;
+    }
+  },
+});
