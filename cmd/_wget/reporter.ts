@@ -8,7 +8,11 @@
  * @module
  */
 
-import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
+import {
+  type DownloadEvents,
+  type DownloadResult,
+  GaveUpError,
+} from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
@@ -108,6 +112,8 @@ export class WgetReporter {
   #announced = false;
   /** The connector printed why this request's connection failed. */
   #connectFailureShown = false;
+  /** The attempt at the current URL (GNU's "try"). */
+  #attempt = 1;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
@@ -169,10 +175,14 @@ export class WgetReporter {
       this.#announced = false;
       this.#connectFailureShown = false;
       if (!this.#verboseLines) return;
-      this.#line(`--${timestamp()}--  ${url.href}`);
+      // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
+      const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
+      this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
     },
     connected: ({ host, port, reused }) => {
-      if (!this.#verboseLines || (!reused && this.#announced)) return;
+      // The connector said "Connecting to … connected." for a new connection (also when a
+      // kept-alive one had gone stale and was replaced).
+      if (!this.#verboseLines || this.#announced) return;
       const where = formatHostPort(host, port);
       this.#line(
         reused
@@ -231,9 +241,13 @@ export class WgetReporter {
       this.#lastDraw = now;
       this.#draw(now);
     },
-    retry: (error, attempt, waitMs) => {
-      this.#line(`wget: ${errorMessage(error)}`);
-      this.#line(`Retrying (attempt ${attempt + 1}) in ${waitMs / 1000} s.`);
+    retry: (error, attempt) => {
+      this.#attempt = attempt + 1;
+      // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
+      // "failed:", the status line); other failures are said here first.
+      const said = this.#connectFailureShown || error instanceof HttpStatusError;
+      if (!said) this.#line(`wget: ${errorMessage(error)}`);
+      this.#line("Retrying.\n");
     },
   };
 
@@ -279,6 +293,7 @@ export class WgetReporter {
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
+    this.#attempt = 1;
     if (this.#quiet) return;
     if (result.skipped === "exists") {
       this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
@@ -340,6 +355,14 @@ export class WgetReporter {
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
+    const retried = this.#attempt > 1;
+    this.#attempt = 1;
+    if (retried && (error instanceof GaveUpError || this.#connectFailureShown)) {
+      // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
+      // verbose log (-nv and -q say nothing more; the exit code tells).
+      this.#line("Giving up.\n");
+      return;
+    }
     // The connector has said why already, in GNU wget's words.
     if (
       this.#connectFailureShown && error instanceof SocketError &&

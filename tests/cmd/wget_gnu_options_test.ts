@@ -8,6 +8,7 @@ import assert, { deepEqual, equal } from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawServer, send, startRawServer } from "../harness/raw_http_server.ts";
+import { startRecordingServer } from "../harness/recording_http_server.ts";
 import { assertSame, type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
 
 const BODY = "0123456789".repeat(50);
@@ -205,5 +206,36 @@ peerTest(
     }
     const bad = await sideBySide(dir.path, server, { args: ["--regex-type=foo", url] });
     equal(bad.netkit.code, bad.gnu.code);
+  },
+);
+
+peerTest(
+  "wget says Retrying., (try: 2) and Giving up. as GNU wget, and nothing more under -nv and -q",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    // Kept alive between the attempts, as a real server keeps it.
+    await using server = startRecordingServer({
+      handle: () => ({ status: 504, reason: "Gateway Timeout", body: "" }),
+    });
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const refused = `http://127.0.0.1:${closed.addr.port}/`;
+    closed.close();
+    const dated = (text: string) => text.replace(/^--[\d: -]+--/gm, "--DATE--");
+    for (const quiet of [[], ["-nv"], ["-q"]]) {
+      for (const args of [[`${server.base}/s504`], ["--retry-connrefused", refused]]) {
+        const both = await sideBySide(dir.path, undefined, {
+          args: [...quiet, "-t", "2", "--waitretry=0", "-O", "out", ...args],
+        });
+        const what = [...quiet, ...args].join(" ");
+        equal(both.netkit.code, 4, what);
+        equal(both.gnu.code, 4, what);
+        equal(
+          dated(both.netkit.stderr),
+          dated(both.gnu.stderr),
+          `${what}\n${both.gnu.stderr}\n${both.netkit.stderr}`,
+        );
+      }
+    }
   },
 );
