@@ -91,7 +91,7 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
   async function resolve(host: string): Promise<string[]> {
     const cached = cache.get(host);
     if (cached) return cached;
-    const lookup = options.lookup ?? (await import("../dns/resolver.ts")).lookupAddresses;
+    const lookup = options.lookup ?? systemLookup;
     const stop = new AbortController();
     const deadline = options.dnsTimeoutMs === undefined
       ? undefined
@@ -153,6 +153,40 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
     }
     throw last;
   };
+}
+
+/**
+ * The system's lookup as glibc's getaddrinfo does it for wget: with both families asked for and
+ * `files` first in nsswitch.conf, a name the hosts file has in either family is answered from
+ * the file alone (glibc's files backend returns what it found and ends the lookup), so
+ * `localhost` with only `127.0.0.1` there costs no DNS query for its IPv6 address. Anything else
+ * goes to `lookupAddresses`. (This belongs in `lookupAddresses` itself; it is here until the dns
+ * package does it.)
+ */
+async function systemLookup(
+  name: string,
+  options: { family: 0 | IpFamily; signal?: AbortSignal },
+): Promise<{ addresses: { address: string }[] }> {
+  if (options.family === 0) {
+    const [hosts, nsswitch] = await Promise.all([
+      import("../dns/hosts_file.ts"),
+      import("../dns/nsswitch.ts"),
+    ]);
+    const sources = await nsswitch.readHostsSources().catch(() => nsswitch.DEFAULT_HOSTS_SOURCES);
+    if (sources[0]?.name === "files") {
+      const entries = await hosts.readHostsFile().catch(() => []);
+      const found = ([6, 4] as const).flatMap((family) =>
+        hosts.findHostByName(entries, name, family)?.addresses ?? []
+      );
+      if (found.length === 1) return { addresses: [{ address: found[0]! }] };
+      if (found.length > 1) {
+        const { sortAddresses } = await import("../dns/address_order.ts");
+        return { addresses: sortAddresses(found).map((address) => ({ address })) };
+      }
+    }
+  }
+  const { lookupAddresses } = await import("../dns/resolver.ts");
+  return await lookupAddresses(name, options);
 }
 
 /** getaddrinfo's words (gai_strerror) for a failed lookup. */
