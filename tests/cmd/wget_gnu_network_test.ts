@@ -11,9 +11,10 @@
  */
 
 import assert, { deepEqual, equal } from "node:assert/strict";
-import { peerTest, tempDir } from "../harness/peers.ts";
+import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
 import { type RecordingServer, startRecordingServer } from "../harness/recording_http_server.ts";
 import { type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
+import { makeCertificate } from "../harness/nginx.ts";
 
 function reasonToIgnore(): string | undefined {
   try {
@@ -28,6 +29,17 @@ function reasonToIgnore(): string | undefined {
 }
 
 const IGNORE = reasonToIgnore();
+
+/** A test that runs its tools in a mount namespace: ignored, with the reason, where it cannot. */
+function namespaceTest(name: string, peers: string[], fn: () => Promise<void>): void {
+  const missing = missingPeer(peers);
+  const reason = IGNORE ?? (missing ? `"${missing}" is not installed` : undefined);
+  Deno.test({
+    name: reason ? `${name} (ignored: ${reason})` : name,
+    ignore: reason !== undefined,
+    fn,
+  });
+}
 
 const HOSTS = [
   "127.0.0.1 localhost",
@@ -71,12 +83,10 @@ function startServer(hostname: string): RecordingServer {
   return startRecordingServer({ hostname, handle: (request) => ({ body: `${request.target}\n` }) });
 }
 
-Deno.test({
-  name: "wget resolves a name with both families and tries ::1, then 127.0.0.1, as GNU wget" +
-    (IGNORE ? ` (ignored: ${IGNORE})` : ""),
-  ignore: IGNORE !== undefined || !new Deno.Command("sh", { args: ["-c", "command -v wget"] })
-    .outputSync().success,
-  async fn() {
+namespaceTest(
+  "wget resolves a name with both families and tries ::1, then 127.0.0.1, as GNU wget",
+  ["wget"],
+  async () => {
     await using dir = await tempDir();
     const wrapper = await namespace(dir.path);
     await using four = startServer("127.0.0.1");
@@ -125,14 +135,12 @@ Deno.test({
       equal(seen, requests * 2, `requests: ${args.join(" ")}`);
     }
   },
-});
+);
 
-Deno.test({
-  name: "wget -4 connects to IPv4 only where GNU wget does (its resolver maps ::1 to 127.0.0.1)" +
-    (IGNORE ? ` (ignored: ${IGNORE})` : ""),
-  ignore: IGNORE !== undefined || !new Deno.Command("sh", { args: ["-c", "command -v wget"] })
-    .outputSync().success,
-  async fn() {
+namespaceTest(
+  "wget -4 connects to IPv4 only where GNU wget does (its resolver maps ::1 to 127.0.0.1)",
+  ["wget"],
+  async () => {
     await using dir = await tempDir();
     const wrapper = await namespace(dir.path);
     await using six = startServer("::1");
@@ -163,7 +171,7 @@ Deno.test({
     deepEqual(tried(both.netkit), tried(both.gnu));
     assert(tried(both.netkit)[0]?.includes("|127.0.0.1|"), both.netkit.stderr);
   },
-});
+);
 
 peerTest(
   "wget --connect-timeout and --read-timeout each bound their own phase, as GNU wget's",
@@ -199,39 +207,13 @@ peerTest(
   },
 );
 
-Deno.test({
-  name: "wget resolves and tries each address for https:// too, as GNU wget" +
-    (IGNORE ? ` (ignored: ${IGNORE})` : ""),
-  ignore: IGNORE !== undefined ||
-    !new Deno.Command("sh", { args: ["-c", "command -v wget && command -v openssl"] })
-      .outputSync().success,
-  async fn() {
+namespaceTest(
+  "wget resolves and tries each address for https:// too, as GNU wget",
+  ["wget", "openssl"],
+  async () => {
     await using dir = await tempDir();
     const wrapper = await namespace(dir.path);
-    const cert = `${dir.path}/cert.pem`;
-    const key = `${dir.path}/key.pem`;
-    const made = await new Deno.Command("openssl", {
-      args: [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "2",
-        "-subj",
-        "/CN=dual.test",
-        "-addext",
-        "subjectAltName=DNS:dual.test",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    assert(made.success);
+    const { cert, key } = await makeCertificate(dir.path, "DNS:dual.test", "dual-", { ca: true });
     const listener = Deno.listenTls({
       hostname: "127.0.0.1",
       port: 0,
@@ -269,4 +251,4 @@ Deno.test({
       await serving;
     }
   },
-});
+);

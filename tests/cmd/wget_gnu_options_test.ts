@@ -9,6 +9,7 @@ import { gzipSync } from "node:zlib";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawServer, send, startRawServer } from "../harness/raw_http_server.ts";
 import { startRecordingServer } from "../harness/recording_http_server.ts";
+import { snapshotTree } from "../harness/test_site.ts";
 import { assertSame, type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
 
 const BODY = "0123456789".repeat(50);
@@ -54,17 +55,6 @@ function startServer(): RawServer {
     "/site/sub/c.txt": file("c\n"),
     "/up.txt": file("up\n"),
   });
-}
-
-/** Every file under `dir`, by path relative to it. */
-async function tree(dir: string, prefix = ""): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) Object.assign(files, await tree(path, `${prefix}${entry.name}/`));
-    else files[`${prefix}${entry.name}`] = await Deno.readTextFile(path);
-  }
-  return files;
 }
 
 peerTest(
@@ -176,7 +166,7 @@ peerTest(
       const both = await sideBySide(dir.path, server, { args, ...(env ? { env } : {}) });
       const what = args.join(" ");
       equal(both.netkit.code, both.gnu.code, `${what}\n${both.netkit.stderr}`);
-      deepEqual(await tree(both.netkit.dir), await tree(both.gnu.dir), what);
+      deepEqual(await snapshotTree(both.netkit.dir), await snapshotTree(both.gnu.dir), what);
     }
   },
 );
@@ -202,7 +192,7 @@ peerTest(
       });
       const what = args.join(" ");
       equal(both.netkit.code, both.gnu.code, `${what}\n${both.netkit.stderr}\n${both.gnu.stderr}`);
-      deepEqual(await tree(both.netkit.dir), await tree(both.gnu.dir), what);
+      deepEqual(await snapshotTree(both.netkit.dir), await snapshotTree(both.gnu.dir), what);
     }
     const bad = await sideBySide(dir.path, server, { args: ["--regex-type=foo", url] });
     equal(bad.netkit.code, bad.gnu.code);

@@ -13,6 +13,7 @@ import {
   startRawServer,
 } from "../harness/raw_http_server.ts";
 import { assertSame, type Case, runTool, sideBySide } from "../harness/wget_side_by_side.ts";
+import { makeCertificate } from "../harness/nginx.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
 import {
@@ -277,39 +278,6 @@ function startTlsServer(cert: string, key: string): Deno.TlsListener & { done: P
   return Object.assign(listener, { done });
 }
 
-async function selfSigned(
-  dir: string,
-  name: string,
-  altNames: string,
-): Promise<{ cert: string; key: string }> {
-  const cert = `${dir}/${name}.pem`;
-  const key = `${dir}/${name}.key`;
-  // The issue's command exactly: openssl's default extensions make it a CA certificate too.
-  const { success } = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      `subjectAltName=${altNames}`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert(success);
-  return { cert, key };
-}
-
 peerTest(
   "wget --ca-certificate trusts a self-signed CA certificate; TLS failures exit 5 in words, a plain port 4, as GNU wget",
   [
@@ -318,8 +286,10 @@ peerTest(
   ],
   async () => {
     await using dir = await tempDir();
-    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
-    const wrong = await selfSigned(dir.path, "wrong", "DNS:wrong.test");
+    const good = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "good-", {
+      ca: true,
+    });
+    const wrong = await makeCertificate(dir.path, "DNS:wrong.test", "wrong-", { ca: true });
     const server = startTlsServer(
       await Deno.readTextFile(good.cert),
       await Deno.readTextFile(good.key),
@@ -615,7 +585,9 @@ peerTest(
     await using dir = await tempDir();
     await using proxy = await startTinyproxy(dir.path);
     await using guarded = await startTinyproxy(dir.path, "u p");
-    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
+    const good = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "good-", {
+      ca: true,
+    });
     const server = startTlsServer(
       await Deno.readTextFile(good.cert),
       await Deno.readTextFile(good.key),
@@ -821,8 +793,10 @@ peerTest(
   ],
   async () => {
     await using dir = await tempDir();
-    const server = await selfSigned(dir.path, "server", "DNS:localhost,IP:127.0.0.1");
-    const client = await selfSigned(dir.path, "client", "DNS:client.test");
+    const server = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "server-", {
+      ca: true,
+    });
+    const client = await makeCertificate(dir.path, "DNS:client.test", "client-", { ca: true });
     await Deno.mkdir(`${dir.path}/cas`);
     await Deno.copyFile(server.cert, `${dir.path}/cas/server.pem`);
     await Deno.writeTextFile(`${dir.path}/cas/README`, "not a certificate\n");
@@ -831,24 +805,31 @@ peerTest(
       both,
       (await Deno.readTextFile(client.cert)) + (await Deno.readTextFile(client.key)),
     );
-    const port = freePort();
-    // openssl's own test server, asking for (and checking) a client certificate.
-    await using _sServer = await startPeer([
-      "openssl",
-      "s_server",
-      "-accept",
-      `127.0.0.1:${port}`,
-      "-cert",
-      server.cert,
-      "-key",
-      server.key,
-      "-CAfile",
-      client.cert,
-      "-Verify",
-      "1",
-      "-www",
-      "-quiet",
-    ], port);
+    // openssl's own test server, asking for a client certificate (and, strict, refusing one it
+    // does not trust instead of going on).
+    const startSServer = async (strict: boolean) => {
+      const port = freePort();
+      const peer = await startPeer([
+        "openssl",
+        "s_server",
+        "-accept",
+        `127.0.0.1:${port}`,
+        "-cert",
+        server.cert,
+        "-key",
+        server.key,
+        "-CAfile",
+        client.cert,
+        "-Verify",
+        "1",
+        ...(strict ? ["-verify_return_error"] : []),
+        "-www",
+        "-quiet",
+      ], port);
+      return Object.assign(peer, { port });
+    };
+    await using sServer = await startSServer(false);
+    const port = sServer.port;
     const url = `https://127.0.0.1:${port}/`;
     const ca = `--ca-certificate=${server.cert}`;
     // The same certificate and key in DER: PKCS#1 and PKCS#8 keys.
@@ -901,24 +882,8 @@ peerTest(
     equal(await main(["-q", "--certificate-type=DIR", url]), 2);
     // A server that refuses a client certificate it does not trust (after the TLS 1.3
     // handshake): exit 4 as GNU's, and a message in words, never the web stream's own text.
-    const strictPort = freePort();
-    await using _strict = await startPeer([
-      "openssl",
-      "s_server",
-      "-accept",
-      `127.0.0.1:${strictPort}`,
-      "-cert",
-      server.cert,
-      "-key",
-      server.key,
-      "-CAfile",
-      client.cert,
-      "-Verify",
-      "1",
-      "-verify_return_error",
-      "-www",
-      "-quiet",
-    ], strictPort);
+    await using strict = await startSServer(true);
+    const strictPort = strict.port;
     const refused = await sideBySide(dir.path, undefined, {
       args: [
         "-t",
