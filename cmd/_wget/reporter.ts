@@ -357,7 +357,12 @@ export class WgetReporter {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
-    if (retried && (error instanceof GaveUpError || this.#connectFailureShown)) {
+    // Attempts that ran out on a failure worth retrying (a refused connection is one only when
+    // it was retried, with --retry-connrefused).
+    const ranOut = error instanceof GaveUpError ||
+      (this.#connectFailureShown && error instanceof SocketError && error.step === "connect" &&
+        (retried || error.failure !== "refused"));
+    if (ranOut) {
       // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
       // verbose log (-nv and -q say nothing more; the exit code tells).
       this.#line("Giving up.\n");

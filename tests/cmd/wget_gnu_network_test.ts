@@ -207,6 +207,67 @@ peerTest(
   },
 );
 
+/** A Python listener with a backlog of 0, its queue filled: a connect to it waits for ever. */
+const FULL_BACKLOG = `
+import socket, sys
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(0)
+fillers = []
+for _ in range(4):
+    filler = socket.socket()
+    filler.setblocking(False)
+    try:
+        filler.connect(server.getsockname())
+    except BlockingIOError:
+        pass
+    fillers.append(filler)
+print(server.getsockname()[1], flush=True)
+sys.stdin.read()
+`;
+
+peerTest(
+  "wget --connect-timeout ends a connect that hangs, whatever --read-timeout says, as GNU wget",
+  ["wget", "python3"],
+  async () => {
+    await using dir = await tempDir();
+    const child = new Deno.Command("python3", {
+      args: ["-c", FULL_BACKLOG],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const stdin = child.stdin.getWriter();
+    try {
+      const reader = child.stdout.getReader();
+      const { value } = await reader.read();
+      reader.releaseLock();
+      const port = Number(new TextDecoder().decode(value).trim());
+      const url = `http://127.0.0.1:${port}/`;
+      for (
+        const args of [
+          ["--connect-timeout=0.5", "--read-timeout=600"],
+          ["-T", "0.5", "--read-timeout=1h"],
+          ["--connect-timeout=0.5", "-t", "2", "--waitretry=0"],
+        ]
+      ) {
+        const both = await sideBySide(dir.path, undefined, {
+          args: ["-t", "1", "-O", "out", ...args, url],
+        });
+        const what = args.join(" ");
+        equal(both.netkit.code, 4, `${what}\n${both.netkit.stderr}`);
+        equal(both.gnu.code, 4, `${what}\n${both.gnu.stderr}`);
+        const dated = (text: string) => text.replace(/^--[\d: -]+--/gm, "--DATE--");
+        equal(dated(both.netkit.stderr), dated(both.gnu.stderr), what);
+      }
+    } finally {
+      await stdin.close();
+      await child.stdout.cancel().catch(() => {});
+      await child.status;
+    }
+  },
+);
+
 namespaceTest(
   "wget resolves and tries each address for https:// too, as GNU wget",
   ["wget", "openssl"],
