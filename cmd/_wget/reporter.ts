@@ -15,6 +15,7 @@ import {
 } from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
+import { UnexpectedEofError } from "../../lib/net/socket_stream.ts";
 import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
 import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
@@ -114,6 +115,12 @@ export class WgetReporter {
   #connectFailureShown = false;
   /** The attempt at the current URL (GNU's "try"). */
   #attempt = 1;
+  /** This request's response head arrived. */
+  #responded = false;
+  /** This request's body started. */
+  #bodyStarted = false;
+  /** The response is a 206: it continues the bytes already there. */
+  #partial = false;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
@@ -174,6 +181,8 @@ export class WgetReporter {
     request: (url) => {
       this.#announced = false;
       this.#connectFailureShown = false;
+      this.#responded = false;
+      this.#bodyStarted = false;
       if (!this.#verboseLines) return;
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
@@ -191,6 +200,8 @@ export class WgetReporter {
       );
     },
     response: (response) => {
+      this.#responded = true;
+      this.#partial = response.status === 206;
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
@@ -208,6 +219,7 @@ export class WgetReporter {
     },
     redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
     start: ({ path, offset, total }) => {
+      this.#bodyStarted = true;
       this.#path = path;
       this.#offset = offset;
       this.#total = total;
@@ -225,7 +237,7 @@ export class WgetReporter {
         : total === undefined
         ? "unspecified"
         : sized(total);
-      const remaining = offset > 0 && total !== undefined
+      const remaining = offset > 0 && total !== undefined && this.#partial
         ? `, ${sized(total - offset)} remaining`
         : "";
       const type = this.#type ? ` [${this.#type}]` : "";
@@ -245,6 +257,7 @@ export class WgetReporter {
       this.#attempt = attempt + 1;
       // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
       // "failed:", the status line); other failures are said here first.
+      if (this.#readFailure(error, "Retrying.")) return;
       const said = this.#connectFailureShown || error instanceof HttpStatusError;
       if (!said) this.#line(`wget: ${errorMessage(error)}`);
       this.#line("Retrying.\n");
@@ -352,6 +365,43 @@ export class WgetReporter {
     this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
   }
 
+  /**
+   * GNU's lines for a connection that failed while the response was read: "HTTP request sent,
+   * awaiting response... Read error (Connection timed out) in headers." (or "No data
+   * received."), or, inside the body, "DATE (RATE) - Read error at byte 3/100 (…). Retrying." /
+   * "Connection closed at byte 3. Giving up."; false for other errors.
+   */
+  #readFailure(error: unknown, next: "Retrying." | "Giving up."): boolean {
+    const eof = error instanceof UnexpectedEofError;
+    const read = error instanceof SocketError && error.step === "read";
+    if (!eof && !read) return false;
+    const reason = read ? READ_REASONS[error.failure] ?? errorMessage(error.cause) : "";
+    if (!this.#bodyStarted) {
+      if (this.#responded) return false;
+      const text = eof ? "No data received." : `Read error (${reason}) in headers.`;
+      if (this.#verboseLines) {
+        this.#line(`HTTP request sent, awaiting response... ${text}`);
+        this.#line(`${next}\n`);
+      } else if (!this.#quiet) this.#print(text);
+      return true;
+    }
+    if (!this.#verboseLines) return true;
+    if (this.#dots) {
+      this.#dots.finish(this.#received);
+      this.#dots = undefined;
+      this.#raw("\n");
+    }
+    this.#clear();
+    const of = this.#total === undefined ? `${this.#received}` : `${this.#received}/${this.#total}`;
+    const text = eof
+      ? `Connection closed at byte ${this.#received}.`
+      : `Read error at byte ${of} (${reason}).`;
+    const seconds = (performance.now() - this.#started) / 1000;
+    const fetched = this.#received - this.#offset;
+    this.#line(`${timestamp()} (${rate(fetched, seconds)}) - ${text} ${next}\n`);
+    return true;
+  }
+
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
@@ -368,6 +418,7 @@ export class WgetReporter {
       this.#line("Giving up.\n");
       return;
     }
+    if (this.#readFailure(error, "Giving up.")) return;
     // The connector has said why already, in GNU wget's words.
     if (
       this.#connectFailureShown && error instanceof SocketError &&
@@ -405,6 +456,13 @@ function rate(bytes: number, seconds: number): string {
   const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
   return `${value.toFixed(digits)} ${units[unit]}`;
 }
+
+/** strerror's words for a failed read, as GNU wget prints them. */
+const READ_REASONS: Record<string, string> = {
+  "timed-out": "Connection timed out",
+  reset: "Connection reset by peer",
+  closed: "Connection closed",
+};
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -229,3 +229,43 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget says Read error … in headers., No data received., Read error at byte N/M and Connection closed at byte N as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    /** Waits until the client goes away. */
+    const stall = async (conn: Deno.Conn) => {
+      const buffer = new Uint8Array(1024);
+      while (await conn.read(buffer).catch(() => null) !== null) {
+        // The client's bytes are of no interest.
+      }
+    };
+    const partial = head("200 OK", ["Content-Length: 100"]) + "abc";
+    await using server = startRawServer({
+      "/head": stall,
+      "/body": async (conn) => {
+        await send(conn, partial);
+        await stall(conn);
+      },
+      "/eof": async (conn) => void await send(conn, partial),
+      "/nodata": () => Promise.resolve(),
+    });
+    const dated = (text: string) =>
+      text.replace(/^--[\d: -]+--/gm, "--DATE--").replace(/^[\d: -]+ \([^)]*\) - /gm, "DATE - ")
+        .replace(/^ +0K.*$/gm, "DOTS");
+    for (const path of ["/head", "/body", "/eof", "/nodata"]) {
+      for (const quiet of [[], ["-nv"], ["-q"]]) {
+        const args = [...quiet, "-t", "2", "--waitretry=0", "--read-timeout=0.5", "-O", "out"];
+        const both = await sideBySide(dir.path, server, {
+          args: [...args, `${server.base}${path}`],
+        });
+        const what = `${quiet.join(" ")} ${path}`;
+        equal(both.netkit.code, both.gnu.code, what);
+        deepEqual(both.netkit.files, both.gnu.files, what);
+        equal(dated(both.netkit.stderr), dated(both.gnu.stderr), what);
+      }
+    }
+  },
+);
