@@ -45,6 +45,19 @@ const CASES: [string, string, string, string][] = [
     `nameserver ${DEAD}\nnameserver ${LIVE}\noptions timeout:2\n`,
     "files dns",
   ],
+  // The resolver's default timeout, 5 s, as on most hosts.
+  [
+    "dead first server, no such name",
+    "nosuch.test",
+    `nameserver ${DEAD}\nnameserver ${LIVE}\n`,
+    "files dns",
+  ],
+  [
+    "dead first server, final dot",
+    "myhost.corp.test.",
+    `nameserver ${DEAD}\nnameserver ${LIVE}\n`,
+    "files dns",
+  ],
 ];
 
 const probe = `${dir.path}/probe.ts`;

@@ -257,8 +257,8 @@ export async function runParsedResolverCommand(
   const { values, positionals } = parsed;
   const options: ResolveOptions = {};
   try {
-    if (values.nameserver !== undefined) {
-      options.nameServer = parseNameServer(String(values.nameserver));
+    if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
+      options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
     }
     if (values.timeout !== undefined) {
       options.timeoutMs = parseSeconds(String(values.timeout), "--timeout");

@@ -28,6 +28,8 @@ import { SocketError } from "../net/socket_error.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
+// Re-exported: the resolver loads them with this module, only when DNS is asked.
+export { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 
@@ -48,8 +50,23 @@ function nameServers(
     const start = rotation++ % servers.length;
     return [...servers.slice(start), ...servers.slice(0, start)];
   }
-  if (typeof given === "string") return [parseNameServer(given)];
-  return [parseNameServer(formatNameServer(given))];
+  const list = Array.isArray(given) ? given : [given];
+  if (list.length === 0) throw new RangeError("nameServer: an empty list names no server");
+  return list.map(parsedNameServer);
+}
+
+/** Servers the caller gave as text, parsed once (a caller asks the same few again and again). */
+const parsedServers = new Map<string, Required<NameServer>>();
+const MAX_PARSED_SERVERS = 64;
+
+function parsedNameServer(server: string | NameServer): Required<NameServer> {
+  const text = typeof server === "string" ? server : formatNameServer(server);
+  const known = parsedServers.get(text);
+  if (known) return known;
+  const parsed = Object.freeze(parseNameServer(text));
+  if (parsedServers.size >= MAX_PARSED_SERVERS) parsedServers.clear();
+  parsedServers.set(text, parsed);
+  return parsed;
 }
 
 /** The end of a CNAME chain and the records of the type asked found there. */
@@ -155,9 +172,10 @@ export async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
-        // TCP, while a server the caller names may be UDP only.
-        answer = config
+        // The system's servers (resolv.conf) are probed: RFC 7766 has them serve TCP. So are the
+        // servers of a list the caller names, but not the last one: a server named alone may
+        // serve UDP only, and the last of a list has no next one to move on to.
+        answer = config || nameServer !== servers.at(-1)
           ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
           : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({

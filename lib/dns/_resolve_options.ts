@@ -16,8 +16,12 @@ export const MAX_CNAME_LINKS = 16;
 export interface ResolveOptions {
   /** IPv4 (A records) or IPv6 (AAAA records). @default {4} */
   family?: IpFamily;
-  /** The DNS server to ask, as `IP[:PORT]` / `[IPv6]:PORT` or an object; default: resolv.conf. */
-  nameServer?: string | NameServer;
+  /**
+   * The DNS server to ask, as `IP[:PORT]` / `[IPv6]:PORT` or an object, or several, asked in
+   * order (the next after a time-out, a failure, or a refused TCP probe a few milliseconds in);
+   * default: resolv.conf's.
+   */
+  nameServer?: string | NameServer | readonly (string | NameServer)[];
   /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
   hostsFile?: string | false;
   /** How long each server gets for each question. @default {5000} */

@@ -123,6 +123,9 @@ function udpBindAddress(server: string): string {
  * then fails to decode, as garbage should.
  */
 const UDP_RECEIVE_BYTES = 4096;
+/** Receive buffers kept for later questions, at most this many. */
+const MAX_SPARE_RECEIVE_BUFFERS = 8;
+const spareReceiveBuffers: Uint8Array[] = [];
 
 /** Bind addresses Deno granted already, so that each question need not ask again. */
 const grantedUdpBinds = new Set<string>();
@@ -386,13 +389,15 @@ async function queryUdpDatagram(
       )
     ),
   );
+  // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
+  // questions: decoding copies out all it keeps.
+  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
   try {
     while (true) {
       let bytes: Uint8Array;
       let from: Deno.Addr;
       try {
-        // A buffer of our own: receive() would allocate 64 KiB for each datagram.
-        [bytes, from] = await socket.receive(new Uint8Array(UDP_RECEIVE_BYTES));
+        [bytes, from] = await socket.receive(buffer);
       } catch (error) {
         if (stopped) throw stopped();
         throw new SocketError({
@@ -430,6 +435,8 @@ async function queryUdpDatagram(
     signal?.removeEventListener("abort", onAbort);
     close();
     await Promise.all(sends);
+    // No receive() is pending on it any more: the loop has left.
+    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
   }
 }
 

@@ -26,14 +26,12 @@ import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
-import { sortAddresses } from "./address_order.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
   type NssStatus,
   readHostsSources,
 } from "./nsswitch.ts";
-import { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 export { MAX_CNAME_LINKS } from "./_resolve_options.ts";
@@ -50,6 +48,14 @@ export interface HostEntry {
   addresses: string[];
   /** Where the answer came from. */
   source: "literal" | "hosts-file" | "dns";
+}
+
+/** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
+let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
+
+async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
+  dnsLookup = await import("./_dns_lookup.ts");
+  return dnsLookup;
 }
 
 async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
@@ -162,14 +168,17 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
   const system = options.nameServer === undefined;
-  const sources = await hostSources(options);
+  // No await where nothing is read: each costs a turn of the microtask queue per lookup.
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
   let failure: unknown;
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
       // As glibc's files source: the name as typed; a final dot matches no line.
-      const match = absolute
+      const match = absolute || options.hostsFile === false
         ? undefined
         : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
       if (match) {
@@ -179,11 +188,12 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       status = "notfound";
     } else if (source.name === "dns") {
       try {
+        const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
+          await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
-        const { chainEnd, searchChain } = await import("./_dns_lookup.ts");
         const { chain, data } = await searchChain(
           names,
           hostName,
@@ -235,13 +245,11 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
   return undefined;
 }
 
-/** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */
+/** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
 async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
-  if (options.nameServer !== undefined || options.nsswitchConf === false) {
-    return DEFAULT_HOSTS_SOURCES;
-  }
   // A hosts file the caller names is asked whatever nsswitch.conf says.
-  const sources = await readHostsSources(options.nsswitchConf);
+  const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
+  const sources = await readHostsSources(path);
   if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
@@ -289,10 +297,10 @@ export async function resolveAddress(
   );
   if (names) return names;
   try {
+    const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    const { lookupChain } = await import("./_dns_lookup.ts");
     const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
     return data;
   } catch (error) {
@@ -315,7 +323,7 @@ export interface AddressLookup {
 
 /**
  * Looks a name up in both families at once, as `getaddrinfo` with `AF_UNSPEC` does, and orders
- * the addresses by {@linkcode sortAddresses} (RFC 6724), so a client can try them in turn or race
+ * the addresses by `sortAddresses` (RFC 6724), so a client can try them in turn or race
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
  *
  * @param name A host name or an address literal.
@@ -358,6 +366,8 @@ export async function lookupAddresses(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
+  // Loaded here: one family's lookup (a command's usual one) never sorts.
+  const { sortAddresses } = await import("./address_order.ts");
   const ordered = sortAddresses([...byAddress.keys()]);
   return {
     // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
