@@ -75,10 +75,11 @@ NAME.1, NAME.2, ...
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
       --ca-directory DIR       also trust the PEM certificates in DIR
-      --certificate FILE       a client certificate (--certificate-type PEM or DER)
-      --private-key FILE       its private key (--private-key-type PEM or DER; default: in the
-                               certificate's file). As GNU wget with GnuTLS, the key's type is
-                               taken for both files
+      --certificate FILE       a client certificate
+      --certificate-type TYPE  PEM (default) or DER
+      --private-key FILE       its private key (default: in the certificate's file)
+      --private-key-type TYPE  PEM (default) or DER; as GNU wget with GnuTLS, both files are read
+                               as the key's type
       --no-check-certificate   do not verify the server's certificate
 
 Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
