@@ -67,7 +67,7 @@ async function runAll(
   const runs = {} as Record<Tool, Run>;
   for (const tool of ["gnu", "busybox", "netkit"] as const) {
     const before = server.requests.length;
-    const outcome = await runTool(tool, caseDir, undefined, job);
+    const outcome = await runTool(tool, caseDir, undefined, { ...job, captureStdout: true });
     // Default User-Agents differ by design (Wget/1.21, Wget, netkit-wget): a -U one is compared.
     const requests = server.requests.slice(before).map(seen).map((line) =>
       line.replace(/agent=(Wget\/[\d.]+|Wget)( |$)/, "agent=$2")

@@ -780,7 +780,11 @@ peerTest(
         shape(files.log)
           .replace(/(wall clock time:) .*/, "$1 TIME")
           .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
-      equal(normalise(both.netkit.files), normalise(both.gnu.files), what);
+      equal(
+        normalise(both.netkit.files),
+        normalise(both.gnu.files),
+        `${what}\n${both.gnu.files.log}\n${both.netkit.files.log}`,
+      );
     }
   },
 );

@@ -21,7 +21,7 @@ export interface Outcome {
   /** The requests the server saw: `METHOD TARGET` and the Range header when sent. */
   requests: string[];
   stderr: string;
-  /** What it wrote on stdout (`-O -`). */
+  /** What it wrote on stdout (`-O -`), with `captureStdout`. */
   stdout: string;
   /** The directory it ran in. */
   dir: string;
@@ -41,6 +41,12 @@ export interface Case {
   env?: Record<string, string>;
   /** A command that runs the tool's command line (its argv follows), e.g. in a namespace. */
   wrapper?: string[];
+  /**
+   * Keep what the tool writes on stdout (for `-O -`); else it goes to /dev/null. (A pipe there
+   * changes GNU wget's timing: with `-o FILE` it then sometimes reuses a connection the server
+   * has closed and logs "No data received.")
+   */
+  captureStdout?: boolean;
 }
 
 const decoder = new TextDecoder();
@@ -95,7 +101,7 @@ export async function runTool(
       ) => [k, v.replace("$CWD", cwd)]),
     ),
     stdin: "null",
-    stdout: "piped",
+    stdout: job.captureStdout ? "piped" : "null",
     stderr: "piped",
   }).output();
   return {
@@ -103,7 +109,7 @@ export async function runTool(
     files: await readFiles(cwd),
     requests: (server?.requests.slice(before) ?? []).map(summarise),
     stderr: decoder.decode(output.stderr),
-    stdout: decoder.decode(output.stdout),
+    stdout: job.captureStdout ? decoder.decode(output.stdout) : "",
     dir: cwd,
   };
 }
