@@ -13,7 +13,7 @@
 
 import { startDnsmasqOnPort53 } from "../tests/harness/dns_peers.ts";
 import { tempDir } from "../tests/harness/peers.ts";
-import { ROOT } from "../tests/harness/run.ts";
+import { runWithEtcFiles } from "../tests/harness/etc_namespace.ts";
 
 const LIVE = "127.87.0.1";
 const DEAD = "127.88.0.1";
@@ -69,23 +69,9 @@ await Deno.writeTextFile(
 
 /** Runs argv in a mount namespace with the case's files over /etc; output and wall time. */
 async function inNamespace(resolvConf: string, hosts: string, argv: string[]) {
-  await Deno.writeTextFile(`${dir.path}/resolv.conf`, resolvConf);
-  await Deno.writeTextFile(`${dir.path}/hosts`, HOSTS);
-  await Deno.writeTextFile(`${dir.path}/nsswitch.conf`, `hosts: ${hosts}\n`);
-  const script = ["resolv.conf", "hosts", "nsswitch.conf"]
-    .map((file) => `mount --bind ${dir.path}/${file} /etc/${file}`)
-    .join(" && ") + ' && exec "$@"';
-  const start = performance.now();
-  const output = await new Deno.Command("unshare", {
-    args: ["-m", "sh", "-c", script, "sh", ...argv],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return {
-    text: new TextDecoder().decode(output.stdout).trim(),
-    ms: performance.now() - start,
-  };
+  const files = { "resolv.conf": resolvConf, hosts: HOSTS, "nsswitch.conf": `hosts: ${hosts}\n` };
+  const run = await runWithEtcFiles(dir.path, files, argv);
+  return { text: run.stdout.trim(), ms: run.ms };
 }
 
 const show = (addresses: string[]) => addresses.length ? addresses.join(" ") : "(none)";

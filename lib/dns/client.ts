@@ -186,21 +186,55 @@ function sameAddress(a: string, b: string): boolean {
 }
 
 /**
+ * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
+ * another id, another question), to report if nothing better comes; or undefined for a datagram
+ * from another address, ignored. A datagram that cannot be decoded throws.
+ */
+function readDatagram(
+  bytes: Uint8Array,
+  from: { address: string; port: number },
+  question: UdpQuestion,
+): DnsMessage | string | undefined {
+  const { server } = question;
+  if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return undefined;
+  if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+    return `${bytes.length} bytes that answer no question of ours`;
+  }
+  let message: DnsMessage;
+  try {
+    message = decodeDnsMessage(bytes);
+  } catch (error) {
+    throw new DnsBadResponseError(question.name, (error as Error).message, {
+      server: formatNameServer(server),
+      cause: error,
+    });
+  }
+  return question.check(message) ?? message;
+}
+
+/** One question over UDP: what both socket kinds need to ask it. */
+interface UdpQuestion {
+  /** The encoded query. */
+  query: Uint8Array;
+  /** Checks that a message answers the query; says what is wrong, or undefined. */
+  check: (message: DnsMessage) => string | undefined;
+  /** The name asked, for errors. */
+  name: string;
+  server: Required<NameServer>;
+  timeoutMs: number;
+  /** The local address the socket binds, port 0. */
+  bindAddress: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
  * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
  * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
  * from the server, the result is a bad-response error rather than a timeout.
  */
-async function queryUdp(
-  query: Uint8Array,
-  check: (message: DnsMessage) => string | undefined,
-  name: string,
-  server: Required<NameServer>,
-  timeoutMs: number,
-  bindAddress: string,
-  signal?: AbortSignal,
-): Promise<DnsMessage> {
+async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
   const where = formatNameServer(server);
-  const id = readUint16(query, 0);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
   const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   signal?.throwIfAborted();
@@ -243,27 +277,16 @@ async function queryUdp(
       );
     });
     socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
-      if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return;
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
-      if (bytes.length < 12 || readUint16(bytes, 0) !== id) {
-        garbage = `${bytes.length} bytes that answer no question of ours`;
-        return;
-      }
-      let message: DnsMessage;
+      let read: DnsMessage | string | undefined;
       try {
-        message = decodeDnsMessage(bytes);
+        read = readDatagram(bytes, from, question);
       } catch (error) {
-        fail(
-          new DnsBadResponseError(name, (error as Error).message, { server: where, cause: error }),
-        );
+        fail(error);
         return;
       }
-      const wrong = check(message);
-      if (wrong) {
-        garbage = wrong;
-        return;
-      }
-      finish(() => resolve(message));
+      if (typeof read === "string") garbage = read;
+      else if (read) finish(() => resolve(read));
     });
     const send = () => {
       socket.send(query, server.port, server.hostname, (error: Error | null) => {
@@ -313,16 +336,10 @@ function datagramListener(): typeof Deno.listenDatagram | undefined {
  */
 async function queryUdpDatagram(
   listen: typeof Deno.listenDatagram,
-  query: Uint8Array,
-  check: (message: DnsMessage) => string | undefined,
-  name: string,
-  server: Required<NameServer>,
-  timeoutMs: number,
-  bindAddress: string,
-  signal?: AbortSignal,
+  question: UdpQuestion,
 ): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
   const where = formatNameServer(server);
-  const id = readUint16(query, 0);
   let socket: Deno.DatagramConn;
   try {
     socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
@@ -409,26 +426,9 @@ async function queryUdpDatagram(
         });
       }
       const peer = from as Deno.NetAddr;
-      if (peer.port !== server.port || !sameAddress(peer.hostname, server.hostname)) continue;
-      if (bytes.length < 12 || readUint16(bytes, 0) !== id) {
-        garbage = `${bytes.length} bytes that answer no question of ours`;
-        continue;
-      }
-      let message: DnsMessage;
-      try {
-        message = decodeDnsMessage(bytes);
-      } catch (error) {
-        throw new DnsBadResponseError(name, (error as Error).message, {
-          server: where,
-          cause: error,
-        });
-      }
-      const wrong = check(message);
-      if (wrong) {
-        garbage = wrong;
-        continue;
-      }
-      return message;
+      const read = readDatagram(bytes, { address: peer.hostname, port: peer.port }, question);
+      if (typeof read === "string") garbage = read;
+      else if (read) return read;
     }
   } finally {
     timer.cancel();
@@ -585,9 +585,8 @@ export async function queryDns(
   const udp = mayBindUdp(bindAddress);
   if (udp) {
     const listen = datagramListener();
-    const answer = listen
-      ? await queryUdpDatagram(listen, query, check, name, server, timeoutMs, bindAddress, signal)
-      : await queryUdp(query, check, name, server, timeoutMs, bindAddress, signal);
+    const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
+    const answer = listen ? await queryUdpDatagram(listen, question) : await queryUdp(question);
     if (!answer.truncated) return answer;
   }
   const left = Math.max(1, deadline - Date.now());
