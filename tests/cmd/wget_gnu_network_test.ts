@@ -15,15 +15,15 @@ import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
 import { type RecordingServer, startRecordingServer } from "../harness/recording_http_server.ts";
 import { type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
 import { makeCertificate } from "../harness/nginx.ts";
+import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 
 function reasonToIgnore(): string | undefined {
+  const unavailable = etcNamespaceUnavailable();
+  if (unavailable) return unavailable;
   try {
-    if (Deno.uid() !== 0) return "needs root for unshare -m";
-    const probe = new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync();
-    if (!probe.success) return "unshare -m is not permitted here";
     Deno.listen({ hostname: "::1", port: 0 }).close();
   } catch (error) {
-    return `cannot probe: ${error}`;
+    return `no IPv6 loopback: ${error}`;
   }
   return undefined;
 }
@@ -54,15 +54,8 @@ const HOSTS = [
 ].join("\n");
 
 /** The argv prefix that runs a command with the test's hosts file and nsswitch.conf over /etc. */
-async function namespace(dir: string): Promise<string[]> {
-  await Deno.writeTextFile(`${dir}/hosts`, HOSTS);
-  await Deno.writeTextFile(`${dir}/nsswitch.conf`, "hosts: files\n");
-  const script = [
-    `mount --bind ${dir}/hosts /etc/hosts`,
-    `mount --bind ${dir}/nsswitch.conf /etc/nsswitch.conf`,
-    'exec "$@"',
-  ].join(" && ");
-  return ["unshare", "-m", "sh", "-c", script, "sh"];
+function namespace(dir: string): Promise<string[]> {
+  return etcNamespaceCommand(dir, { hosts: HOSTS, "nsswitch.conf": "hosts: files\n" });
 }
 
 /** GNU's lines about reaching the server, and its errors about it. */
