@@ -58,7 +58,7 @@ export interface TlsConnectOptions {
   tunnel?: TlsTunnel | undefined;
   /** A client certificate and its private key, PEM, for servers that ask for one. */
   clientCertificate?: { cert: string; key: string } | undefined;
-  /** Choose the server's addresses to connect to (not used through a `tunnel`). */
+  /** Choose the addresses to connect to: the server's, or the `tunnel` proxy's. */
   connectVia?: ConnectStrategy | undefined;
 }
 
@@ -383,7 +383,15 @@ async function openTunnel(
 ): Promise<NodeNet.Socket> {
   const net: typeof NodeNet = await import(NODE_NET);
   const authority = formatHostPort(host, port);
-  const socket = net.connect({ host: tunnel.host, port: tunnel.port });
+  // With a `connectVia` strategy the proxy's addresses are its to choose (and connected here).
+  const via = options.connectVia;
+  const socket = via
+    ? await via(
+      tunnel.host,
+      tunnel.port,
+      (address) => openNodeSocket(address, tunnel.port, options),
+    )
+    : net.connect({ host: tunnel.host, port: tunnel.port });
   socket.setNoDelay(true);
   const fail = (error: Error) => {
     socket.destroy();
@@ -443,14 +451,16 @@ async function openTunnel(
       deadline.cancel();
       reject(fail(tunnelError(authority, "the proxy closed the connection", undefined)));
     });
-    socket.once("connect", () => {
+    const ask = () => {
       let request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
       for (const [name, value] of tunnel.headers ?? []) {
         if (/[\r\n]/.test(name + value)) continue;
         request += `${name}: ${value}\r\n`;
       }
       socket.write(request + "\r\n");
-    });
+    };
+    if (via) ask();
+    else socket.once("connect", ask);
   });
 }
 
