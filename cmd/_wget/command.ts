@@ -33,7 +33,6 @@ import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { parseWgetTime } from "./time.ts";
-import { pemFromDer } from "../../lib/net/pem.ts";
 import {
   type AddressConnectorEvents,
   createAddressConnector,
@@ -679,7 +678,7 @@ async function runWithLog(
       const keyFile = values["private-key"];
       const cert = await Deno.readFile(reading = values.certificate);
       const key = keyFile === undefined ? cert : await Deno.readFile(reading = keyFile);
-      const loaded = clientCertificate(values, cert, key, reporter);
+      const loaded = await clientCertificate(values, cert, key, reporter);
       if (loaded) options.clientCertificate = loaded;
     }
     const home = Deno.env.get("HOME");
@@ -818,12 +817,12 @@ async function runWithLog(
  * certificate's file). Files that are not of that type are reported and left out, and the
  * download goes on without a certificate, as GNU wget's does.
  */
-function clientCertificate(
+async function clientCertificate(
   values: WgetValues,
   cert: Uint8Array,
   key: Uint8Array,
   reporter: WgetReporter,
-): { cert: string; key: string } | undefined {
+): Promise<{ cert: string; key: string } | undefined> {
   const certType = (values["certificate-type"] ?? "PEM").toUpperCase();
   const keyType = values["private-key"] === undefined
     ? certType
@@ -841,6 +840,7 @@ function clientCertificate(
       if (!pem.every((file) => file.includes("-----BEGIN "))) throw new SyntaxError("Not PEM");
       return { cert: pem[0]!, key: pem[1]! };
     }
+    const { pemFromDer } = await import("../../lib/net/pem.ts");
     return { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
   } catch {
     if (!values.quiet) {

@@ -10,7 +10,7 @@
 import { startDeadline } from "../internal/deadline.ts";
 import type { ConnectStrategy } from "../net/socket.ts";
 import { SocketError } from "../net/socket_error.ts";
-import { addressFamily, type IpFamily } from "../net/inet.ts";
+import type { IpFamily } from "../net/inet.ts";
 
 /** What {@linkcode createAddressConnector} reports. */
 export interface AddressConnectorEvents {
@@ -117,7 +117,7 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
       deadline?.cancel();
     }
     if (options.preferFamily !== undefined) {
-      const first = addresses.filter((address) => addressFamily(address) === options.preferFamily);
+      const first = addresses.filter((address) => familyOf(address) === options.preferFamily);
       addresses = [...first, ...addresses.filter((address) => !first.includes(address))];
     }
     cache.set(host, addresses);
@@ -127,7 +127,7 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
 
   return async <T>(host: string, port: number, connectTo: (address: string) => Promise<T>) => {
     const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-    const literalFamily = addressFamily(bare);
+    const literalFamily = literalAddressFamily(bare);
     const literal = literalFamily !== undefined;
     if (literal && family !== 0 && literalFamily !== family) {
       // GNU wget: -4 with an IPv6 literal (or -6 with IPv4) fails as a lookup does.
@@ -187,6 +187,21 @@ async function systemLookup(
   }
   const { lookupAddresses } = await import("../dns/resolver.ts");
   return await lookupAddresses(name, options);
+}
+
+/** An address's family, by its shape (the resolver's answers are well-formed). */
+function familyOf(address: string): IpFamily {
+  return address.includes(":") ? 6 : 4;
+}
+
+/**
+ * The family of a host that is an address literal, as GNU wget tells them (a dotted quad, or
+ * anything with a colon, which no name has), else undefined. (A check of its own rather than the
+ * net package's parser: it is all wget needs, and keeps that module off its start-up.)
+ */
+function literalAddressFamily(host: string): IpFamily | undefined {
+  if (host.includes(":")) return 6;
+  return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(host) ? 4 : undefined;
 }
 
 /** getaddrinfo's words (gai_strerror) for a failed lookup. */
