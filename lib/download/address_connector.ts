@@ -20,7 +20,7 @@ export interface AddressConnectorEvents {
   resolveFailed?(info: { host: string; reason: string; literal?: boolean }): void;
   /**
    * An address was tried: `address` is undefined for a literal host (the host is the address);
-   * `error` is set when the connection failed, `reason` is then in the C library's words.
+   * `reason` is set when the connection failed, in the C library's words.
    */
   attempted?(
     info: { host: string; address?: string | undefined; port: number; reason?: string },
@@ -43,9 +43,6 @@ export interface AddressConnectorOptions {
     options: { family: 0 | IpFamily; signal?: AbortSignal },
   ) => Promise<{ addresses: { address: string }[] }>;
 }
-
-/** Connection failures after which the next address is tried, as GNU wget's `connect_to_host`. */
-const NEXT_ADDRESS = new Set(["refused", "unreachable", "timed-out", "reset", "other"]);
 
 /** The C library's words (strerror) for a connection failure, as GNU wget prints them. */
 const CONNECT_REASONS: Record<string, string> = {
@@ -145,10 +142,11 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
         return conn;
       } catch (error) {
         last = error;
+        // Any connection failure moves on to the next address, as GNU wget's connect_to_host;
+        // anything else (a TLS failure, an abort) ends the attempt.
         if (!(error instanceof SocketError) || error.step !== "connect") throw error;
         const reason = CONNECT_REASONS[error.failure] ?? error.message;
         events.attempted?.({ host: bare, address: shown, port, reason });
-        if (!NEXT_ADDRESS.has(error.failure)) throw error;
       }
     }
     throw last;
