@@ -223,9 +223,6 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   robots: ["robots", true],
 };
 
-/** `-e` commands that netkit takes as they are. */
-const EXECUTE_IGNORED = new Set<string>();
-
 /** Proxy settings that `-e` may set. */
 const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
 
@@ -284,7 +281,7 @@ function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
-    } else if (!EXECUTE_IGNORED.has(name)) {
+    } else {
       throw invalid();
     }
   }
