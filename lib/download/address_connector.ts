@@ -82,12 +82,22 @@ const CONNECT_REASONS: Record<string, string> = {
  */
 export function createAddressConnector(options: AddressConnectorOptions = {}): ConnectStrategy {
   const family = options.family ?? 0;
-  const cache = new Map<string, string[]>();
+  // Lookups by name, settled or under way (parallel downloads of one host share one lookup).
+  const cache = new Map<string, Promise<string[]>>();
   const events = options.events ?? {};
 
-  async function resolve(host: string): Promise<string[]> {
-    const cached = cache.get(host);
-    if (cached) return cached;
+  function resolve(host: string): Promise<string[]> {
+    let pending = cache.get(host);
+    if (!pending) {
+      pending = lookUp(host);
+      cache.set(host, pending);
+      // A failed lookup is not remembered: the next URL on that host asks again, as GNU wget.
+      pending.catch(() => cache.delete(host));
+    }
+    return pending;
+  }
+
+  async function lookUp(host: string): Promise<string[]> {
     const lookup = options.lookup ?? systemLookup;
     const stop = new AbortController();
     const deadline = options.dnsTimeoutMs === undefined
@@ -117,7 +127,6 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
       const first = addresses.filter((address) => familyOf(address) === options.preferFamily);
       addresses = [...first, ...addresses.filter((address) => !first.includes(address))];
     }
-    cache.set(host, addresses);
     events.resolved?.({ host, addresses });
     return addresses;
   }

@@ -130,3 +130,21 @@ Deno.test("createAddressConnector() lets a missing permission through as it is",
     (error) => error === denied,
   );
 });
+
+Deno.test("createAddressConnector() shares one lookup among parallel connections, and forgets a failed one", async () => {
+  let lookups = 0;
+  let fail = true;
+  const connect = createAddressConnector({
+    lookup: () => {
+      lookups++;
+      if (fail) return Promise.reject(Object.assign(new Error("no"), { name: "DnsServerError" }));
+      return fixed("127.0.0.1")();
+    },
+  });
+  const attempt = () => connect("host.test", 80, (address) => Promise.resolve(address));
+  await Promise.allSettled([attempt(), attempt(), attempt()]);
+  equal(lookups, 1);
+  fail = false;
+  deepEqual(await Promise.all([attempt(), attempt()]), ["127.0.0.1", "127.0.0.1"]);
+  equal(lookups, 2);
+});
