@@ -34,10 +34,12 @@ const RECORDS = [
   "--host-record=ula.test,10.0.7.2,fd00::7",
   "--host-record=lo6.test,127.0.0.9,::1",
   "--host-record=many.test,10.0.8.1,10.0.8.2,fd00::8:1,2001:db8::8:2,::1",
+  // In DNS with IPv6 only, in the hosts file with IPv4 only: glibc's getaddrinfo stops at the file.
+  "--host-record=half.test,fd00::62",
 ];
 
 const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n10.0.4.9 both.test both\n" +
-  "10.0.6.1 filesonly.test\n";
+  "10.0.6.1 filesonly.test\n10.0.6.2 half.test\n";
 
 interface Answer {
   /** The canonical name, or undefined when the name did not resolve. */
@@ -220,7 +222,16 @@ Deno.test({
     await using _peer = await startDnsmasqOnPort53();
     await using dir = await tempDir();
     const setup = { resolvConf: `nameserver ${SERVER}\n`, nsswitch: ALL_SOURCES };
-    for (const name of ["dual.test", "ula.test", "lo6.test", "many.test", "localhost", "127.1"]) {
+    const names = [
+      "dual.test",
+      "ula.test",
+      "lo6.test",
+      "many.test",
+      "localhost",
+      "127.1",
+      "half.test",
+    ];
+    for (const name of names) {
       await t.step(name, async () => {
         const glibc = await inNamespace(dir.path, setup, ["getent", "ahosts", name]);
         assert.notEqual(glibc, "", "getent itself");
