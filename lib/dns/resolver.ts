@@ -408,9 +408,12 @@ async function inAddressOrder(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
-  // Loaded here: one family's lookup (a command's usual one) never sorts.
-  const { sortAddresses } = await import("./address_order.ts");
-  const ordered = sortAddresses([...byAddress.keys()]);
+  // Loaded here, and only for two addresses or more: a command's usual lookup never sorts (the
+  // sorter asks the system for its interfaces, ~1 ms).
+  const addresses = [...byAddress.keys()];
+  const ordered = addresses.length < 2
+    ? addresses
+    : (await import("./address_order.ts")).sortAddresses(addresses);
   return {
     canonicalName,
     addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
