@@ -250,6 +250,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname --ahosts orders loopback IPv4 addresses as glibc (rule 9 in the subnet)${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const lists = [
+      ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.1"],
+      ["127.0.0.9", "127.0.0.1", "127.1.2.3", "127.0.0.3", "10.1.1.1"],
+    ];
+    for (const list of lists) {
+      await t.step(list.join(" "), async () => {
+        const hosts = list.map((address) => `${address} order.test\n`).join("");
+        const files = { hosts, "nsswitch.conf": "hosts: files\n" };
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "order.test"]);
+        assert.notEqual(glibc.stdout, "", "getent itself");
+        const ours = await runWithEtcFiles(dir.path, files, [
+          Deno.execPath(),
+          "run",
+          "-A",
+          "cmd/resolve-hostname.ts",
+          "--ahosts",
+          "order.test",
+        ]);
+        assert.equal(ours.stdout, glibc.stdout);
+      });
+    }
+  },
+});
+
+Deno.test({
   name: `createClientSocket (and so wget) resolves a short name through the search list, as glibc${
     IGNORE ? ` (ignored: ${IGNORE})` : ""
   }`,
