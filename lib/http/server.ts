@@ -588,7 +588,22 @@ class Connection {
         this.#current = undefined;
         const head = this.#bufferedHead();
         if (head === undefined) {
-          if (this.#outLength > 0) await this.#flush();
+          const length = this.#outLength;
+          if (length > 0 && !this.closed) {
+            // #flush() inlined: no promise but the write's own.
+            const state = this.state;
+            const deadline = this.deadline;
+            this.state = WRITE;
+            this.deadline = Date.now() + server.writeTimeoutMs;
+            const written = await this.conn.write(this.#out.subarray(0, length));
+            this.state = state;
+            this.deadline = deadline;
+            this.#outLength = length - written;
+            if (written < length) {
+              this.#out.copyWithin(0, written, length);
+              await this.#flush();
+            }
+          }
           if (this.closed || (this.#end === 0 && server.stopping)) break;
           if (this.#end === this.#in.length) this.#makeRoom();
           const n = await this.conn.read(
@@ -651,10 +666,20 @@ class Connection {
           0;
       return undefined;
     }
+    const repeated = this.#repeatedHead(bytes);
+    if (repeated > 0) {
+      this.#start = this.#scanFrom = this.#checkedTo = this.#start + repeated;
+      this.#emptyLines = 0;
+      return this.#lastHead!;
+    }
     const stop = findHeadEnd(bytes, this.#start, this.#end, this.#scanFrom);
     if (stop >= 0) {
-      const head = this.#sameHead(bytes, this.#start, stop) ??
-        this.#remember(bytes, this.#start, stop, parseRequestHead(bytes, this.#start, stop));
+      const head = this.#remember(
+        bytes,
+        this.#start,
+        stop,
+        parseRequestHead(bytes, this.#start, stop),
+      );
       this.#start = this.#scanFrom = this.#checkedTo = stop;
       this.#emptyLines = 0;
       return head;
@@ -688,14 +713,16 @@ class Connection {
   }
 
   /**
-   * The previous request's parsed head when this one is byte for byte the same (a kept-alive
-   * client repeating its request): a parsed head is never changed, so it can be reused.
+   * The length of the previous request's head when the buffered bytes start with it byte for
+   * byte (a kept-alive client repeating its request), else 0. Those bytes end where the previous
+   * head ended, so its parsed head (never changed) is this one's, with no scan for the end.
    */
-  #sameHead(bytes: Uint8Array, start: number, stop: number): RequestHead | undefined {
+  #repeatedHead(bytes: Uint8Array): number {
     const last = this.#lastHeadBytes;
-    if (last === undefined || last.length !== stop - start) return undefined;
-    for (let i = 0; i < last.length; i++) if (last[i] !== bytes[start + i]) return undefined;
-    return this.#lastHead;
+    const start = this.#start;
+    if (last === undefined || this.#end - start < last.length) return 0;
+    for (let i = 0; i < last.length; i++) if (last[i] !== bytes[start + i]) return 0;
+    return last.length;
   }
 
   #remember(bytes: Uint8Array, start: number, stop: number, head: RequestHead): RequestHead {

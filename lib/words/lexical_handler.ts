@@ -280,7 +280,7 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     logAddress?.(info.remoteAddr);
     const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
     observe(seconds);
-    return { head: OK_HEAD, body: [`{"time":${seconds}`, entry.tail] };
+    return { head: OK_HEAD, body: [timePrefix(seconds), entry.tail] };
   };
   let serverStats: (() => HttpServerStats) | undefined;
   const metrics = () => metricsText(stats(), latency, serverStats?.());
@@ -288,6 +288,18 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     serverStats = report;
   };
   return Object.assign(handler, { stats, fastPath, metrics, reportServer });
+}
+
+/** `{"time":SECONDS` as UTF-8; a hit takes a few microseconds, so few values recur. */
+const TIME_PREFIXES = new Map<number, Uint8Array>();
+function timePrefix(seconds: number): Uint8Array {
+  let bytes = TIME_PREFIXES.get(seconds);
+  if (bytes === undefined) {
+    if (TIME_PREFIXES.size >= 256) TIME_PREFIXES.clear();
+    bytes = encoder.encode(`{"time":${seconds}`);
+    TIME_PREFIXES.set(seconds, bytes);
+  }
+  return bytes;
 }
 
 const FAST_ENTRIES = 4096;
