@@ -52,7 +52,9 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
                         then new ones answered 503 (default 1000)
   --cert FILE --key FILE  serve HTTPS with this PEM certificate chain and key
   --finder KIND         worker: a pool of workers sharing one index (default);
-                        subprocess: run scrabble-word-finder for every cache miss
+                        subprocess: run scrabble-word-finder for every cache miss, each
+                        in its own process group, killed whole (its children too) after
+                        30 s; its stderr's last line goes to the log when it fails
   --workers N           workers in the pool (default: the number of cores)
   --cache-size N        racks kept in the cache (default 10000)
   --dict FILE           a word list, one word per line (default: SOWPODS, built in)

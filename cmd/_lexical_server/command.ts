@@ -87,6 +87,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
  *
  * @param settings What to start.
  * @param log Receives one line per request; none when absent.
+ * @param logError Receives one line per failed computation (stderr, prefixed, by default).
  * @returns The handler, and the finder, which the caller closes.
  *
  * @example Serve a small word list on loopback
@@ -111,6 +112,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
 export async function startLexicalHandler(
   settings: LexicalServerSettings,
   log?: (line: string) => void,
+  logError: (line: string) => void = (line) => console.error(`lexical-server: ${line}`),
 ): Promise<{ handler: LexicalHandler; finder: WordFinder }> {
   const { createWordFinder } = await import("../../lib/words/finder.ts");
   const { createLexicalHandler } = await import("../../lib/words/lexical_handler.ts");
@@ -142,6 +144,7 @@ export async function startLexicalHandler(
       cacheSize: settings.cacheSize,
       maxMissesPerClient: settings.maxMissesPerClient,
       log,
+      logError,
     });
     return { handler, finder };
   } catch (error) {

@@ -45,6 +45,11 @@ export interface LexicalHandlerOptions {
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
   log?: ((line: string) => void) | undefined;
   /**
+   * Receives one line per failed computation, `Word finder failed for rack "RACK": MESSAGE`
+   * (a subprocess finder's message ends with the last line it wrote on stderr).
+   */
+  logError?: ((line: string) => void) | undefined;
+  /**
    * How many cache misses one client address may have computing at once; beyond it, 503 with
    * `Retry-After`, so one client's costly racks cannot fill the finder's queue. @default {8}
    */
@@ -230,7 +235,9 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       if (error instanceof QueueFullError) {
         return fail(503, "The server is busy", head, [["retry-after", "1"]]);
       }
-      return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
+      const message = (error as Error)?.message ?? String(error);
+      options.logError?.(`Word finder failed for rack "${rack}": ${message}`);
+      return fail(500, `The word finder failed: ${message}`, head);
     }).finally(() => {
       if (client === undefined) return;
       const pending = pendingByClient.get(client)! - 1;

@@ -192,6 +192,40 @@ Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobod
   }
 });
 
+Deno.test("lexical-server logs a failing subprocess finder's stderr and answers 500", async () => {
+  const failing = await Deno.makeTempFile({ suffix: ".sh" });
+  // Fine for "e" (the start-up check), broken for every other rack.
+  await Deno.writeTextFile(
+    failing,
+    '#!/bin/sh\nfor last; do :; done\n[ "$last" = e ] && { echo e; exit 0; }\n' +
+      "echo chatter >&2\necho the dictionary is gone >&2\nexit 3\n",
+  );
+  await Deno.chmod(failing, 0o755);
+  try {
+    const server = await startServer([
+      "--quiet",
+      "--finder",
+      "subprocess",
+      "--finder-command",
+      failing,
+    ]);
+    let stderr: string;
+    try {
+      const { status, body } = await getJson(server.port, "/api/abc");
+      assert.equal(status, 500);
+      assert.match(body.error, /exited with 3: the dictionary is gone$/);
+    } finally {
+      stderr = (await server.stop()).stderr;
+    }
+    assert.match(
+      stderr,
+      /^lexical-server: Word finder failed for rack "abc": The word finder ".*" exited with 3: the dictionary is gone$/m,
+    );
+  } finally {
+    await Deno.remove(failing);
+  }
+});
+
 Deno.test("lexical-server checks its subprocess finder at start-up: missing or broken is exit 1, one line", async () => {
   const broken = await Deno.makeTempFile({ suffix: ".sh" });
   await Deno.writeTextFile(broken, "#!/bin/sh\necho broken dictionary >&2\nexit 3\n");
