@@ -25,6 +25,8 @@ export interface LexicalServerSettings {
   finderCommand?: string | undefined;
   /** How many racks one client address may have computing at once. */
   maxMissesPerClient?: number | undefined;
+  /** The most bytes of JSON one answer's word list may take (then truncated). */
+  maxAnswerBytes?: number | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export function readLexicalSettings(values: Record<string, unknown>): LexicalSer
     dict: values.dict as string | undefined,
     finderCommand: values["finder-command"] as string | undefined,
     maxMissesPerClient: count("max-misses-per-client", 1, 1_000_000),
+    maxAnswerBytes: count("max-answer-bytes", 1024, 1024 * 1024 * 1024),
   };
 }
 
@@ -143,6 +146,7 @@ export async function startLexicalHandler(
       find: (rack) => finder.find(rack),
       cacheSize: settings.cacheSize,
       maxMissesPerClient: settings.maxMissesPerClient,
+      maxAnswerBytes: settings.maxAnswerBytes,
       log,
       logError,
     });

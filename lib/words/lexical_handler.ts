@@ -20,6 +20,9 @@ export const DEFAULT_CACHE_SIZE = 10_000;
 /** The default bound on the cached answers' total size: 64 MiB of JSON. */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** The default bound on one answer's list of words: 1 MiB of JSON. */
+export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** How many racks one client (one address) may have computing at once by default. */
 export const DEFAULT_MAX_MISSES_PER_CLIENT = 8;
 
@@ -49,6 +52,12 @@ export interface LexicalHandlerOptions {
    * (a subprocess finder's message ends with the last line it wrote on stderr).
    */
   logError?: ((line: string) => void) | undefined;
+  /**
+   * The most bytes of JSON one answer's `possibilities` may take: a rack of many blanks makes
+   * most of the dictionary (SOWPODS: 267,751 words, 3.2 MB). Beyond it the list holds the
+   * longest words that fit, and the answer says `"truncated": true`. @default {1048576}
+   */
+  maxAnswerBytes?: number | undefined;
   /**
    * How many cache misses one client address may have computing at once; beyond it, 503 with
    * `Retry-After`, so one client's costly racks cannot fill the finder's queue. @default {8}
@@ -107,7 +116,8 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  * Builds the lexical API's handler. Its cache is keyed by the sorted lowercase rack, so
  * `/LeXiCaL` and `/api/lexical` share an entry; concurrent misses for one rack compute once.
  *
- * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}`; 400 for an empty
+ * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}` (and
+ * `"truncated": true` when the words would take more than `maxAnswerBytes`); 400 for an empty
  * rack or one with anything but letters (a blank is `%3F`); 414 for more than 32 tiles; 405 with
  * `Allow` for methods other than GET and HEAD; 503 with `Retry-After` when the finder is
  * overloaded or the client already has `maxMissesPerClient` racks computing; 500 when it fails.
@@ -135,7 +145,11 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   // One line per client address, built once while requests keep coming from it.
   const logAddress = log && connectionLogger(log);
   const find = options.find;
-  const computeJson = async (rack: string) => JSON.stringify(await find(rack));
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  if (!(maxAnswerBytes >= 2)) {
+    throw new RangeError(`The answer bound ${maxAnswerBytes} is less than 2 bytes`);
+  }
+  const computeJson = async (rack: string) => possibilitiesJson(await find(rack), maxAnswerBytes);
   let requests = 0;
   let rejected = 0;
   const maxMissesPerClient = options.maxMissesPerClient ?? DEFAULT_MAX_MISSES_PER_CLIENT;
@@ -295,6 +309,28 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
     serverStats = report;
   };
   return Object.assign(handler, { stats, fastPath, metrics, reportServer });
+}
+
+/**
+ * The words as a JSON array, within `max` bytes: when the whole list is longer, the words that fit
+ * (the list is longest first) followed by `,"truncated":true`, which the answer's object then
+ * carries after `possibilities`.
+ */
+function possibilitiesJson(words: string[], max: number): string {
+  const json = JSON.stringify(words);
+  // Each UTF-16 unit of JSON is at most 3 bytes of UTF-8; ASCII is 1.
+  const ascii = /^[\x00-\x7f]*$/.test(json);
+  if ((ascii ? json.length : encoder.encode(json).length) <= max) return json;
+  let size = 2; // [ and ]
+  let count = 0;
+  for (const word of words) {
+    const quoted = JSON.stringify(word);
+    const bytes = (ascii ? quoted.length : encoder.encode(quoted).length) + (count > 0 ? 1 : 0);
+    if (size + bytes > max) break;
+    size += bytes;
+    count++;
+  }
+  return `${JSON.stringify(words.slice(0, count))},"truncated":true`;
 }
 
 /** `{"time":SECONDS` as UTF-8; a hit takes a few microseconds, so few values recur. */

@@ -264,3 +264,23 @@ Deno.test("lexical-server checks its subprocess finder at start-up: missing or b
     await Deno.remove(broken);
   }
 });
+
+Deno.test("lexical-server bounds a many-blank rack's answer (--max-answer-bytes, default 1 MiB)", async () => {
+  const blanks = "%3F".repeat(15); // every SOWPODS word: 267,751 of them, 3.2 MB of JSON
+  for (
+    const [args, bound] of [[[], 1024 * 1024], [["--max-answer-bytes", "2048"], 2048]] as const
+  ) {
+    await using server = await startServer(["--quiet", "--workers", "1", ...args]);
+    for (const cached of [false, true]) {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/${blanks}`);
+      assert.equal(response.status, 200);
+      const text = await response.text();
+      const body = JSON.parse(text);
+      assert.equal(body.cached, cached);
+      assert.equal(body.truncated, true);
+      const list = JSON.stringify(body.possibilities).length;
+      assert.ok(list <= bound && list > bound - 64, `${list} bytes of words, bound ${bound}`);
+      assert.ok(body.possibilities[0].length >= 15, "the longest words come first");
+    }
+  }
+});
