@@ -65,13 +65,15 @@ const RESOLVER_PERMISSIONS: CommandPermissions = {
     env: ["LOCALDOMAIN", "RES_OPTIONS"],
     sys: ["hostname", "networkInterfaces"],
   },
+  // Deno.listenDatagram (unstable) asks a name server at about twice node:dgram's rate.
+  unstable: ["net"],
 };
 
 /**
  * Every netkit command, in the order `netkit --help` lists them. Permissions are the narrowest
  * that serve: `true` where the user names the host or the path, a list where the command only
- * ever touches fixed values. Only lexical-server uses `reusePort` (`--listeners N`), so only it
- * gets `--unstable-net`.
+ * ever touches fixed values. `--unstable-net` goes to lexical-server (`reusePort` for
+ * `--listeners N`) and to the resolvers (`Deno.listenDatagram`, faster than `node:dgram`).
  *
  * @example
  * ```ts

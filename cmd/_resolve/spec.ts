@@ -32,8 +32,9 @@ Print the official name and every ${kind} address of each HOST. With no HOST and
 for host names one at a time until end of input (Ctrl-D).
 
   -x, --reverse ADDRESS    print the names of ADDRESS (PTR records) instead
-  --nameserver IP[:PORT]   ask this DNS server ([IPv6]:PORT with a port);
-                           default: the nameserver lines of /etc/resolv.conf
+  --nameserver IP[:PORT]   ask this DNS server ([IPv6]:PORT with a port); repeat it
+                           for more, asked in order, the next one at once when
+                           one refuses; default: the nameserver lines of resolv.conf
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
   --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
   --ahosts                 list both families' addresses, in the order to try them (RFC 6724),
@@ -64,7 +65,7 @@ export function resolverSpec(family: IpFamily): CommandLineSpec {
     usage: resolverUsage(family),
     options: {
       reverse: { type: "string", short: "x", multiple: true },
-      nameserver: { type: "string" },
+      nameserver: { type: "string", multiple: true },
       "hosts-file": { type: "string" },
       timeout: { type: "string" },
       json: { type: "boolean" },

@@ -8,9 +8,11 @@
  * family's wildcard address otherwise, and only once `Deno.permissions` says that bind is granted;
  * without the grant (`--allow-net=127.0.0.1:5353` grants the server only) the question goes over
  * TCP, which needs nothing beyond the server's address, as `Deno.resolveDns` needs nothing more.
- * The socket is `node:dgram`'s, not `Deno.listenDatagram`'s, which needs `--unstable-net` (the
- * commands run without it); `node:dgram` reports a refused bind as an uncaught error no caller can
- * catch, hence the check before binding. A refusal Deno makes anyway (the TCP connection) is a
+ * The socket is `Deno.listenDatagram`'s where the process has it (`--unstable-net`; netkit's
+ * deno.json and its resolvers' compile flags turn it on): it costs about half of `node:dgram`'s
+ * per question (bench/dns.ts). Elsewhere, as in a program that imports netkit without the flag, it
+ * is `node:dgram`'s, which reports a refused bind as an uncaught error no caller can catch, hence
+ * the check before binding. A refusal Deno makes anyway (the TCP connection) is a
  * {@linkcode MissingPermissionError} naming the flag to grant.
  *
  * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
@@ -21,94 +23,32 @@
  */
 
 import type * as NodeDgram from "node:dgram";
+import { DNS_PORT, formatNameServer, type NameServer, parseNameServer } from "./name_server.ts";
 import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
+import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
 import { decodeDnsMessage, DNS_CLASS_IN, type DnsMessage, encodeDnsMessage } from "./message.ts";
-import { formatHostPort } from "../net/host_port.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
-import { createClientSocket, parsePort } from "../net/socket.ts";
+import { createClientSocket } from "../net/socket.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
-/** The port DNS servers listen on. */
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
 // from the hosts file never sends a datagram.
 const NODE_DGRAM = "node:dgram";
 
-export const DNS_PORT = 53;
+// Their home is name_server.ts (no socket code to load for them); re-exported here.
+export { DNS_PORT, formatNameServer, type NameServer, parseNameServer };
+
 /** How long one server gets to answer one question, by default. */
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
 /** Where the system's name servers are listed. */
 export const RESOLV_CONF_PATH = "/etc/resolv.conf";
 /** The largest resolv.conf read; a bigger one counts as none. */
 const MAX_RESOLV_CONF_BYTES = 1 << 20;
-
-/** A name server: an address literal and a port. */
-export interface NameServer {
-  /** An IPv4 or IPv6 address literal (names cannot be resolved before a server is known). */
-  hostname: string;
-  /** The port. @default {53} */
-  port?: number;
-}
-
-/**
- * Writes a server as `HOST:PORT`, or `[HOST]:PORT` for IPv6.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatNameServer } from "@netkit/netkit/dns";
- *
- * assert.equal(formatNameServer({ hostname: "::1" }), "[::1]:53");
- * ```
- */
-export function formatNameServer(server: NameServer): string {
-  return formatHostPort(server.hostname, server.port ?? DNS_PORT);
-}
-
-/**
- * Reads a name server as a user writes it: `IP`, `IP:PORT`, or for IPv6 `ADDRESS` or
- * `[ADDRESS]:PORT`.
- *
- * @returns The server with its address in canonical form and the port (53 when not given).
- * @throws {SyntaxError} when the address is no IP literal; {RangeError} for a bad port.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseNameServer } from "@netkit/netkit/dns";
- *
- * assert.deepEqual(parseNameServer("127.0.0.1:5353"), { hostname: "127.0.0.1", port: 5353 });
- * assert.deepEqual(parseNameServer("[::1]:53"), { hostname: "::1", port: 53 });
- * assert.deepEqual(parseNameServer("::1"), { hostname: "::1", port: 53 });
- * ```
- */
-export function parseNameServer(text: string): Required<NameServer> {
-  let host = text;
-  let port = DNS_PORT;
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-  if (bracketed?.[1] !== undefined) {
-    host = bracketed[1];
-    if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
-  } else if (!text.includes(":") || text.indexOf(":") !== text.lastIndexOf(":")) {
-    host = text; // IPv4 alone, or IPv6 without brackets (and so without a port)
-  } else {
-    const colon = text.indexOf(":");
-    host = text.slice(0, colon);
-    port = parsePort(text.slice(colon + 1));
-  }
-  try {
-    return { hostname: inetNtop(inetPton(host)), port };
-  } catch (error) {
-    throw new SyntaxError(
-      `Invalid name server ${quoteForMessage(text)}: expected IP, IP:PORT or [IPv6]:PORT`,
-      { cause: error },
-    );
-  }
-}
 
 /**
  * The name servers of the system, from the `nameserver` lines of `/etc/resolv.conf`; when there
@@ -179,13 +119,30 @@ function udpBindAddress(server: string): string {
 }
 
 /**
+ * The largest datagram read: answers without EDNS hold 512 bytes; a longer datagram is cut here and
+ * then fails to decode, as garbage should.
+ */
+const UDP_RECEIVE_BYTES = 4096;
+/** Receive buffers kept for later questions, at most this many. */
+const MAX_SPARE_RECEIVE_BUFFERS = 8;
+const spareReceiveBuffers: Uint8Array[] = [];
+
+/** Bind addresses Deno granted already, so that each question need not ask again. */
+const grantedUdpBinds = new Set<string>();
+
+/**
  * Whether Deno lets this process bind a UDP socket to `address` port 0. Checked before binding:
  * `node:dgram` reports a refused bind as an uncaught error that no caller could catch.
  */
 function mayBindUdp(address: string): boolean {
+  if (grantedUdpBinds.has(address)) return true;
   const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
   try {
-    return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+    const granted = Deno.permissions.querySync({ name: "net", host }).state === "granted";
+    // Only Deno's own sockets may trust a remembered grant: a bind revoked since then fails there
+    // with an error the caller catches, where node:dgram's would be uncaught.
+    if (granted && datagramListener()) grantedUdpBinds.add(address);
+    return granted;
   } catch {
     return false;
   }
@@ -219,6 +176,7 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
 }
 
 function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
   try {
     return inetNtop(inetPton(a.replace(/^::ffff:(?=\d+\.)/, ""))) ===
       inetNtop(inetPton(b.replace(/^::ffff:(?=\d+\.)/, "")));
@@ -228,21 +186,55 @@ function sameAddress(a: string, b: string): boolean {
 }
 
 /**
+ * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
+ * another id, another question), to report if nothing better comes; or undefined for a datagram
+ * from another address, ignored. A datagram that cannot be decoded throws.
+ */
+function readDatagram(
+  bytes: Uint8Array,
+  from: { address: string; port: number },
+  question: UdpQuestion,
+): DnsMessage | string | undefined {
+  const { server } = question;
+  if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return undefined;
+  if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+    return `${bytes.length} bytes that answer no question of ours`;
+  }
+  let message: DnsMessage;
+  try {
+    message = decodeDnsMessage(bytes);
+  } catch (error) {
+    throw new DnsBadResponseError(question.name, (error as Error).message, {
+      server: formatNameServer(server),
+      cause: error,
+    });
+  }
+  return question.check(message) ?? message;
+}
+
+/** One question over UDP: what both socket kinds need to ask it. */
+interface UdpQuestion {
+  /** The encoded query. */
+  query: Uint8Array;
+  /** Checks that a message answers the query; says what is wrong, or undefined. */
+  check: (message: DnsMessage) => string | undefined;
+  /** The name asked, for errors. */
+  name: string;
+  server: Required<NameServer>;
+  timeoutMs: number;
+  /** The local address the socket binds, port 0. */
+  bindAddress: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
  * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
  * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
  * from the server, the result is a bad-response error rather than a timeout.
  */
-async function queryUdp(
-  query: Uint8Array,
-  check: (message: DnsMessage) => string | undefined,
-  name: string,
-  server: Required<NameServer>,
-  timeoutMs: number,
-  bindAddress: string,
-  signal?: AbortSignal,
-): Promise<DnsMessage> {
+async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
   const where = formatNameServer(server);
-  const id = readUint16(query, 0);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
   const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   signal?.throwIfAborted();
@@ -285,27 +277,16 @@ async function queryUdp(
       );
     });
     socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
-      if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return;
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
-      if (bytes.length < 12 || readUint16(bytes, 0) !== id) {
-        garbage = `${bytes.length} bytes that answer no question of ours`;
-        return;
-      }
-      let message: DnsMessage;
+      let read: DnsMessage | string | undefined;
       try {
-        message = decodeDnsMessage(bytes);
+        read = readDatagram(bytes, from, question);
       } catch (error) {
-        fail(
-          new DnsBadResponseError(name, (error as Error).message, { server: where, cause: error }),
-        );
+        fail(error);
         return;
       }
-      const wrong = check(message);
-      if (wrong) {
-        garbage = wrong;
-        return;
-      }
-      finish(() => resolve(message));
+      if (typeof read === "string") garbage = read;
+      else if (read) finish(() => resolve(read));
     });
     const send = () => {
       socket.send(query, server.port, server.hostname, (error: Error | null) => {
@@ -337,6 +318,126 @@ async function queryUdp(
       send();
     });
   });
+}
+
+/**
+ * `Deno.listenDatagram` where this process has it (`--unstable-net`, or `"unstable": ["net"]` in
+ * deno.json as netkit's own has): its sockets cost about half of `node:dgram`'s per question and
+ * report a refused bind as an error the caller catches.
+ */
+function datagramListener(): typeof Deno.listenDatagram | undefined {
+  const listen = (Deno as { listenDatagram?: typeof Deno.listenDatagram }).listenDatagram;
+  return typeof listen === "function" ? listen : undefined;
+}
+
+/**
+ * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
+ * A pending `receive()` is ended by closing the socket, at the deadline or on abort.
+ */
+async function queryUdpDatagram(
+  listen: typeof Deno.listenDatagram,
+  question: UdpQuestion,
+): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
+  const where = formatNameServer(server);
+  let socket: Deno.DatagramConn;
+  try {
+    socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+  } catch (error) {
+    throw new SocketError({
+      step: "bind",
+      host: bindAddress,
+      port: 0,
+      failure: classifySocketError(error),
+      cause: error,
+    });
+  }
+  const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
+  let garbage: string | undefined;
+  // Why the socket was closed under a pending receive(): the error to report instead.
+  let stopped: (() => unknown) | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    socket.close();
+  };
+  const stop = (why: () => unknown) => {
+    stopped ??= why;
+    close();
+  };
+  const sends: Promise<unknown>[] = [];
+  const send = () => {
+    if (!closed) sends.push(socket.send(query, target).catch(() => {}));
+  };
+  const onAbort = () => stop(() => signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  // One timer at a time: a resend at a third and at two thirds of the time, then the deadline.
+  const started = performance.now();
+  let resends = 0;
+  // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
+  // machinery loads); the pending receive keeps the process alive meanwhile.
+  let timer: Deadline;
+  const tick = () => {
+    if (resends < 2) {
+      resends++;
+      send();
+      timer = startDeadline(started + ((resends + 1) * timeoutMs) / 3 - performance.now(), tick);
+      return;
+    }
+    stop(() =>
+      garbage
+        ? new DnsBadResponseError(name, garbage, { server: where })
+        : new DnsTimeoutError(name, timeoutMs, { server: where })
+    );
+  };
+  timer = startDeadline(timeoutMs / 3, tick);
+  // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
+  sends.push(
+    socket.send(query, target).catch((error) =>
+      stop(() =>
+        new SocketError({
+          step: "write",
+          host: server.hostname,
+          port: server.port,
+          failure: classifySocketError(error),
+          cause: error,
+        })
+      )
+    ),
+  );
+  // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
+  // questions: decoding copies out all it keeps.
+  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+  try {
+    while (true) {
+      let bytes: Uint8Array;
+      let from: Deno.Addr;
+      try {
+        [bytes, from] = await socket.receive(buffer);
+      } catch (error) {
+        if (stopped) throw stopped();
+        throw new SocketError({
+          step: "read",
+          host: server.hostname,
+          port: server.port,
+          failure: classifySocketError(error),
+          cause: error,
+        });
+      }
+      const peer = from as Deno.NetAddr;
+      const read = readDatagram(bytes, { address: peer.hostname, port: peer.port }, question);
+      if (typeof read === "string") garbage = read;
+      else if (read) return read;
+    }
+  } finally {
+    timer.cancel();
+    signal?.removeEventListener("abort", onAbort);
+    close();
+    await Promise.all(sends);
+    // No receive() is pending on it any more: the loop has left.
+    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+  }
 }
 
 /** Asks over TCP: a two-byte length, then the message, both ways (RFC 1035 section 4.2.2). */
@@ -483,7 +584,9 @@ export async function queryDns(
   // there too (RFC 7766).
   const udp = mayBindUdp(bindAddress);
   if (udp) {
-    const answer = await queryUdp(query, check, name, server, timeoutMs, bindAddress, signal);
+    const listen = datagramListener();
+    const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
+    const answer = listen ? await queryUdpDatagram(listen, question) : await queryUdp(question);
     if (!answer.truncated) return answer;
   }
   const left = Math.max(1, deadline - Date.now());

@@ -11,105 +11,32 @@
  * with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with getent in a mount namespace by
  * `tests/cmd/resolve-hostname_getent_test.ts`. Files are parsed once and re-read when they change.
  *
- * Why not `Deno.resolveDns`: it reports NXDOMAIN, no data, SERVFAIL and REFUSED all as
- * `NotFound`, hides the CNAME chain, and knows no nsswitch.conf.
+ * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
+ * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
+ * `hosts: dns files` give the hosts file's address where glibc gives DNS's or none), lets a final
+ * dot match a hosts-file line, reports NXDOMAIN, no data, SERVFAIL and REFUSED all as `NotFound`,
+ * and hides the CNAME chain that `gethostbyname`'s official name and aliases need. Its speed is
+ * matched within a factor of two by the own client on `Deno.listenDatagram` (bench/dns.ts).
  *
  * @module
  */
 
-import { quoteForMessage } from "../internal/quote.ts";
-import {
-  DEFAULT_DNS_TIMEOUT_MS,
-  DNS_PORT,
-  formatNameServer,
-  type NameServer,
-  parseNameServer,
-  queryDns,
-} from "./client.ts";
-import {
-  DnsBadResponseError,
-  DnsCnameChainError,
-  DnsError,
-  DnsNoDataError,
-  DnsNotFoundError,
-  DnsServerError,
-} from "./errors.ts";
-import {
-  DNS_CLASS_IN,
-  DNS_RCODE,
-  DNS_TYPE,
-  type DnsMessage,
-  reverseLookupName,
-} from "./message.ts";
-import { SocketError } from "../net/socket_error.ts";
+import { DnsError, DnsNoDataError, DnsNotFoundError } from "./errors.ts";
+import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
-import { isValidAnswerName, toAsciiHostName } from "./host_name.ts";
-import { sortAddresses } from "./address_order.ts";
+import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
   type NssStatus,
   readHostsSources,
 } from "./nsswitch.ts";
-import { readResolverConfig, type ResolverConfig, searchNames } from "./resolv_conf.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-/** The most CNAME links followed before giving up (glibc and dig follow chains of 9 and more). */
-export const MAX_CNAME_LINKS = 16;
-
-/** Options of {@linkcode resolveHost} and {@linkcode resolveAddress}. */
-export interface ResolveOptions {
-  /** IPv4 (A records) or IPv6 (AAAA records). @default {4} */
-  family?: IpFamily;
-  /** The DNS server to ask, as `IP[:PORT]` / `[IPv6]:PORT` or an object; default: resolv.conf. */
-  nameServer?: string | NameServer;
-  /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
-  hostsFile?: string | false;
-  /** How long each server gets for each question. @default {5000} */
-  timeoutMs?: number;
-  /**
-   * The resolv.conf to read when no `nameServer` is given: its name servers, search list,
-   * `ndots`, `timeout` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as glibc does).
-   * @default {"/etc/resolv.conf"}
-   */
-  resolvConf?: string;
-  /** Abort the lookup: it rejects with `signal.reason` at once and its sockets are closed. */
-  signal?: AbortSignal | undefined;
-  /**
-   * The nsswitch.conf whose `hosts:` line orders the hosts file (`files`) and DNS (`dns`) when
-   * no `nameServer` is given; `false` keeps the fixed order hosts file, then DNS.
-   * @default {"/etc/nsswitch.conf"}
-   */
-  nsswitchConf?: string | false;
-  /** Told each step of the lookup (sources, questions and their outcome), e.g. for `--debug`. */
-  trace?: (step: ResolveStep) => void;
-}
-
-/** One step of a lookup, as {@linkcode ResolveOptions.trace} is told it. */
-export type ResolveStep =
-  | {
-    /** A source of nsswitch.conf's `hosts:` line was asked. */
-    step: "source";
-    /** `files`, `dns`, or a source netkit does not serve (skipped). */
-    source: string;
-    /** What it gave: `success`, `notfound`, `unavail`, `tryagain`, or `skipped`. */
-    outcome: NssStatus | "skipped";
-  }
-  | {
-    /** A question was sent to a name server. */
-    step: "query";
-    /** The name asked (after the search list). */
-    name: string;
-    /** `A`, `AAAA` or `PTR`. */
-    type: string;
-    /** The server, as `HOST:PORT`. */
-    server: string;
-    /** The response code of the answer, when one came. */
-    rcode?: number;
-    /** What went wrong, when no answer came. */
-    error?: string;
-  };
+export { MAX_CNAME_LINKS } from "./_resolve_options.ts";
+export type { ResolveOptions, ResolveStep } from "./_resolve_options.ts";
+import type { ResolveOptions } from "./_resolve_options.ts";
 
 /** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
 export interface HostEntry {
@@ -121,6 +48,14 @@ export interface HostEntry {
   addresses: string[];
   /** Where the answer came from. */
   source: "literal" | "hosts-file" | "dns";
+}
+
+/** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
+let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
+
+async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
+  dnsLookup = await import("./_dns_lookup.ts");
+  return dnsLookup;
 }
 
 async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
@@ -140,214 +75,6 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
       { kind: "read", target: path },
     );
-  }
-}
-
-/** The rotation counter of `options rotate`: each question starts one server further. */
-let rotation = 0;
-
-function nameServers(
-  options: ResolveOptions,
-  config: ResolverConfig | undefined,
-): Required<NameServer>[] {
-  const given = options.nameServer;
-  if (given === undefined) {
-    const servers = (config?.nameServers ?? ["127.0.0.1"]).map((hostname) => ({
-      hostname,
-      port: DNS_PORT,
-    }));
-    if (!config?.rotate || servers.length < 2) return servers;
-    const start = rotation++ % servers.length;
-    return [...servers.slice(start), ...servers.slice(0, start)];
-  }
-  if (typeof given === "string") return [parseNameServer(given)];
-  return [parseNameServer(formatNameServer(given))];
-}
-
-/** The end of a CNAME chain and the records of the type asked found there. */
-interface ChainAnswer {
-  chain: string[];
-  data: string[];
-}
-
-/** The last name of a CNAME chain, which starts with the name asked and so is never empty. */
-function chainEnd(chain: string[]): string {
-  const end = chain.at(-1);
-  if (end === undefined) throw new RangeError("A CNAME chain cannot be empty");
-  return end;
-}
-
-/** How long a UDP question waits before the server's TCP port is probed. */
-const PROBE_DELAY_MS = 5;
-/** How long a server that accepted a probe is not probed again. */
-const PROBE_TRUST_MS = 30_000;
-/** Servers that accepted a TCP probe, and until when that is trusted. */
-const probedAlive = new Map<string, number>();
-
-/**
- * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
- * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
- * question is given up at once so that the next server is asked. A server that accepts the probe
- * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for the
- * system's name servers only, which serve TCP as RFC 7766 requires.
- */
-async function queryWithProbe(
-  name: string,
-  type: number,
-  nameServer: Required<NameServer>,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<DnsMessage> {
-  const key = formatNameServer(nameServer);
-  const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
-  const stop = new AbortController();
-  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const probe = new Promise<never>((_, reject) => {
-    timer = setTimeout(async () => {
-      try {
-        const conn = await Deno.connect({
-          hostname: nameServer.hostname,
-          port: nameServer.port,
-          signal: linked,
-        });
-        conn.close();
-        probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
-      } catch (error) {
-        if (error instanceof Deno.errors.ConnectionRefused) {
-          reject(
-            new SocketError({
-              step: "connect",
-              host: nameServer.hostname,
-              port: nameServer.port,
-              failure: "refused",
-              cause: error,
-            }),
-          );
-        }
-        // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
-      }
-    }, PROBE_DELAY_MS);
-  });
-  try {
-    return await Promise.race([
-      queryDns(name, type, { nameServer, timeoutMs, signal: linked }),
-      probe,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    stop.abort();
-  }
-}
-
-/**
- * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
- * for `type` records of `name`, following CNAMEs inside answers and with new questions.
- */
-async function lookupChain(
-  name: string,
-  type: number,
-  typeName: string,
-  options: ResolveOptions,
-  config?: ResolverConfig,
-): Promise<ChainAnswer> {
-  const servers = nameServers(options, config);
-  const timeoutMs = options.timeoutMs ?? config?.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
-  const chain = [name];
-  const seen = new Set([name.toLowerCase()]);
-  while (true) {
-    const current = chainEnd(chain);
-    let lastError: unknown;
-    let answer;
-    let server = "";
-    for (const nameServer of servers) {
-      server = formatNameServer(nameServer);
-      try {
-        // Only the system's servers (resolv.conf, port 53) are probed: RFC 7766 has them serve
-        // TCP, while a server the caller names may be UDP only.
-        answer = config
-          ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
-          : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          rcode: answer.rcode,
-        });
-        if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
-          lastError = new DnsServerError(name, answer.rcode, { server });
-          answer = undefined;
-          continue;
-        }
-        break;
-      } catch (error) {
-        // An abort and a missing permission end the lookup; the next server would fare no better.
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        lastError = error;
-      }
-    }
-    if (!answer) throw lastError;
-    if (answer.rcode === DNS_RCODE.NXDOMAIN) throw new DnsNotFoundError(name, { server });
-    if (answer.rcode !== DNS_RCODE.NOERROR) {
-      throw new DnsServerError(name, answer.rcode, { server });
-    }
-    // Walk the answer section along the chain.
-    let moved = false;
-    while (true) {
-      const owner = chainEnd(chain).toLowerCase();
-      const here = answer.answers.filter((record) =>
-        record.class === DNS_CLASS_IN && record.name.toLowerCase() === owner
-      );
-      const found = here.filter((r) => r.type === type).map((r) => String(r.data));
-      // Names in answers must be host names (glibc's res_hnok): a PTR such as
-      // "<script>x</scr.test" is dropped, never handed to the caller.
-      const data = type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
-      if (found.length > 0 && data.length === 0) {
-        throw new DnsBadResponseError(name, "the names in the answer are not valid host names", {
-          server,
-        });
-      }
-      if (data.length > 0) {
-        // The owner's spelling as the server wrote it.
-        chain[chain.length - 1] = here.find((r) => r.type === type)!.name;
-        return { chain, data: [...new Set(data)] };
-      }
-      const cname = here.find((record) => record.type === DNS_TYPE.CNAME);
-      if (!cname) break;
-      const target = String(cname.data);
-      if (!isValidAnswerName(target)) {
-        throw new DnsBadResponseError(
-          name,
-          `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
-          {
-            server,
-          },
-        );
-      }
-      chain.push(target);
-      if (seen.has(target.toLowerCase())) {
-        throw new DnsCnameChainError(name, chain, true, { server });
-      }
-      if (chain.length - 1 > MAX_CNAME_LINKS) {
-        throw new DnsCnameChainError(name, chain, false, { server });
-      }
-      seen.add(target.toLowerCase());
-      moved = true;
-    }
-    // Nothing of the type at the chain's end: ask about the end itself, unless this very
-    // question was about it.
-    if (!moved) throw new DnsNoDataError(name, typeName, { server });
   }
 }
 
@@ -441,14 +168,17 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
   const system = options.nameServer === undefined;
-  const sources = await hostSources(options);
+  // No await where nothing is read: each costs a turn of the microtask queue per lookup.
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
-  let failure: unknown = new DnsNotFoundError(hostName);
+  let failure: unknown;
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
       // As glibc's files source: the name as typed; a final dot matches no line.
-      const match = absolute
+      const match = absolute || options.hostsFile === false
         ? undefined
         : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
       if (match) {
@@ -458,6 +188,8 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
       status = "notfound";
     } else if (source.name === "dns") {
       try {
+        const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
+          await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
@@ -492,7 +224,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     options.trace?.({ step: "source", source: source.name, outcome: status });
     if (source.returnOn.has(status)) break;
   }
-  throw failure;
+  throw failure ?? new DnsNotFoundError(hostName);
 }
 
 /**
@@ -513,13 +245,11 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
   return undefined;
 }
 
-/** The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path. */
+/** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
 async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
-  if (options.nameServer !== undefined || options.nsswitchConf === false) {
-    return DEFAULT_HOSTS_SOURCES;
-  }
   // A hosts file the caller names is asked whatever nsswitch.conf says.
-  const sources = await readHostsSources(options.nsswitchConf);
+  const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
+  const sources = await readHostsSources(path);
   if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
@@ -531,41 +261,6 @@ function nssStatusOf(error: unknown): NssStatus {
   if (error instanceof DnsNotFoundError || error instanceof DnsNoDataError) return "notfound";
   if (error instanceof DnsError) return "tryagain";
   return "unavail";
-}
-
-/**
- * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no-data go
- * on to the next name, a server failure is remembered and goes on, anything else (a time-out, a
- * socket error) ends the search. The error names the name as typed.
- */
-async function searchChain(
-  names: string[],
-  typed: string,
-  family: IpFamily,
-  typeName: string,
-  options: ResolveOptions,
-  config: ResolverConfig | undefined,
-): Promise<ChainAnswer> {
-  const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
-  let noData: DnsNoDataError | undefined;
-  let serverFailure: DnsServerError | undefined;
-  let notFound: DnsNotFoundError | undefined;
-  for (const candidate of names) {
-    try {
-      return await lookupChain(candidate, type, typeName, options, config);
-    } catch (error) {
-      if (error instanceof DnsNoDataError) noData ??= error;
-      else if (error instanceof DnsServerError) serverFailure ??= error;
-      else if (error instanceof DnsNotFoundError) notFound = error;
-      else throw error;
-    }
-  }
-  if (names.length === 1) throw noData ?? serverFailure ?? notFound;
-  const server = (noData ?? notFound)?.server;
-  const where = server === undefined ? {} : { server };
-  if (noData) throw new DnsNoDataError(typed, typeName, where);
-  if (serverFailure) throw serverFailure;
-  throw new DnsNotFoundError(typed, where);
 }
 
 /**
@@ -602,6 +297,7 @@ export async function resolveAddress(
   );
   if (names) return names;
   try {
+    const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
@@ -627,7 +323,7 @@ export interface AddressLookup {
 
 /**
  * Looks a name up in both families at once, as `getaddrinfo` with `AF_UNSPEC` does, and orders
- * the addresses by {@linkcode sortAddresses} (RFC 6724), so a client can try them in turn or race
+ * the addresses by `sortAddresses` (RFC 6724), so a client can try them in turn or race
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
  *
  * @param name A host name or an address literal.
@@ -670,6 +366,8 @@ export async function lookupAddresses(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
+  // Loaded here: one family's lookup (a command's usual one) never sorts.
+  const { sortAddresses } = await import("./address_order.ts");
   const ordered = sortAddresses([...byAddress.keys()]);
   return {
     // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.

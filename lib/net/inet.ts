@@ -274,6 +274,8 @@ export function inetNtop(bytes: Uint8Array): string {
  */
 export function inetAton(text: string): Uint8Array | undefined {
   if (typeof text !== "string" || text === "") return undefined;
+  // A host name (any letter but a-f and x) is turned away before any splitting.
+  if (!/^[0-9a-fA-FxX.]+$/.test(text)) return undefined;
   const parts = text.split(".");
   if (parts.length > 4) return undefined;
   const values: number[] = [];

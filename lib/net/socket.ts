@@ -13,37 +13,9 @@ import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 // Its home is timeouts.ts now, beside the other deadlines; re-exported for existing imports.
 export { DEFAULT_CONNECT_TIMEOUT_MS };
 
-/** Options of {@linkcode parsePort}. */
-export interface ParsePortOptions {
-  /** Accept `0`, the "any free port" of a server. @default {false} */
-  allowZero?: boolean;
-}
-
-/**
- * Reads a TCP port from text or a number, strictly: decimal digits only, 1 to 65535 (0 too when
- * `allowZero`).
- *
- * @param value The port as the user wrote it.
- * @returns The port number.
- * @throws {RangeError} for anything else (`"abc"`, `"70000"`, `" 80"`, `"0x50"`, `0` for a client).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parsePort } from "@netkit/netkit/net";
- *
- * assert.equal(parsePort("8080"), 8080);
- * assert.equal(parsePort("0", { allowZero: true }), 0);
- * ```
- */
-export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
-  const text = String(value);
-  const min = options.allowZero ? 0 : 1;
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) < min || Number(text) > 65535) {
-    throw new RangeError(`Invalid port "${text}": expected a number from ${min} to 65535`);
-  }
-  return Number(text);
-}
+// parsePort lives in host_port.ts (no socket code to load for it); re-exported here.
+export { parsePort, type ParsePortOptions } from "./host_port.ts";
+import { parsePort } from "./host_port.ts";
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {

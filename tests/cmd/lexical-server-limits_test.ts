@@ -224,7 +224,19 @@ Deno.test("lexical-server --listeners 2 serves on one port from two threads and 
 
 Deno.test("lexical-server --listeners 2 without --unstable-net says what it needs", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SERVER, "--listeners", "2", "--port", "0", "--host", "127.0.0.1"],
+    // --no-config: netkit's deno.json turns the unstable net API on for everything it runs.
+    args: [
+      "run",
+      "--no-config",
+      "-A",
+      SERVER,
+      "--listeners",
+      "2",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();

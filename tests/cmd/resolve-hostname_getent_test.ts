@@ -10,24 +10,10 @@
 import assert from "node:assert/strict";
 import { startDnsmasqOnPort53 as startDnsmasqAt } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
+import { etcNamespaceUnavailable, runWithEtcFiles } from "../harness/etc_namespace.ts";
 import { ROOT } from "../harness/run.ts";
 
-function reasonToIgnore(): string | undefined {
-  try {
-    if (Deno.uid() !== 0) return "needs root for unshare -m and port 53";
-    for (const tool of ["unshare", "getent", "dnsmasq"]) {
-      const found = new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).outputSync();
-      if (!found.success) return `${tool} is not installed`;
-    }
-    const probe = new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync();
-    if (!probe.success) return "unshare -m is not permitted here";
-  } catch (error) {
-    return `cannot probe: ${error}`;
-  }
-  return undefined;
-}
-
-const IGNORE = reasonToIgnore();
+const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
 
 /** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
 const SERVER = `127.83.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
@@ -65,25 +51,10 @@ interface Setup {
   env?: Record<string, string>;
 }
 
-/** Runs `argv` in a mount namespace with the setup's files over /etc. */
+/** Runs `argv` in a mount namespace with the setup's files over /etc; its stdout. */
 async function inNamespace(dir: string, setup: Setup, argv: string[]): Promise<string> {
-  await Deno.writeTextFile(`${dir}/resolv.conf`, setup.resolvConf);
-  await Deno.writeTextFile(`${dir}/hosts`, HOSTS);
-  await Deno.writeTextFile(`${dir}/nsswitch.conf`, setup.nsswitch);
-  const script = [
-    `mount --bind ${dir}/resolv.conf /etc/resolv.conf`,
-    `mount --bind ${dir}/hosts /etc/hosts`,
-    `mount --bind ${dir}/nsswitch.conf /etc/nsswitch.conf`,
-    'exec "$@"',
-  ].join(" && ");
-  const output = await new Deno.Command("unshare", {
-    args: ["-m", "sh", "-c", script, "sh", ...argv],
-    env: { NO_COLOR: "1", ...setup.env },
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(output.stdout);
+  const files = { "resolv.conf": setup.resolvConf, hosts: HOSTS, "nsswitch.conf": setup.nsswitch };
+  return (await runWithEtcFiles(dir, files, argv, setup.env)).stdout;
 }
 
 async function getent(dir: string, setup: Setup, name: string): Promise<Answer> {

@@ -295,3 +295,53 @@ Deno.test("resolve-hostname --debug tells each source and question on stderr", a
     "resolve-hostname: source dns: tryagain",
   ]);
 });
+
+peerTest(
+  "resolve-hostname asks repeated --nameserver servers in order, moving on from a dead one at once",
+  ["dnsmasq"],
+  async () => {
+    await using dnsmasq = await startDnsmasq();
+    const live = `127.0.0.1:${dnsmasq.port}`;
+    // A port where nothing listens, on either transport.
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const dead = `127.0.0.1:${probe.addr.port}`;
+    probe.close();
+    const common = ["--hosts-file", "", "--timeout", "30", "--debug", "www.test"];
+
+    const failOver = await run(["--nameserver", dead, "--nameserver", live, ...common]);
+    assert.equal(failOver.code, 0, failOver.stderr);
+    assert.match(failOver.stdout, /^Official name is "web.test"\n/);
+    const questions = (stderr: string) =>
+      stderr.split("\n").flatMap((line) => {
+        const question = line.replace(/^resolve-hostname: /, "");
+        return question.startsWith("asked ") ? [question] : [];
+      });
+    const asked = questions(failOver.stderr);
+    assert.equal(asked.length, 2, failOver.stderr);
+    assert.match(
+      asked[0] ?? "",
+      new RegExp(`^asked ${dead} for A www.test: no answer \\(.*refused`),
+    );
+    assert.match(asked[1] ?? "", new RegExp(`^asked ${live} for A www.test: NOERROR`));
+
+    // In order: a live first server is the only one asked.
+    const inOrder = await run(["--nameserver", live, "--nameserver", dead, ...common]);
+    assert.equal(inOrder.code, 0, inOrder.stderr);
+    const askedFirst = questions(inOrder.stderr);
+    assert.deepEqual(askedFirst.map((line) => line.split(" ")[1]), [live]);
+
+    // Every server dead: the lecture's line, then why.
+    // (The last one is not probed, a server named last may serve UDP only: its time-out ends it.)
+    const none = await run([
+      "--nameserver",
+      dead,
+      "--nameserver",
+      dead,
+      ...common,
+      "--timeout",
+      "1",
+    ]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /www\.test could not be resolved to an address\./);
+  },
+);

@@ -143,7 +143,10 @@ export interface FuzzOptions {
   iterations: number;
   /** The PRNG seed; the same seed replays the same inputs. */
   seed?: number;
-  /** An input taking longer than this counts as a hang. @default {2000} */
+  /**
+   * An input taking longer than this counts as a hang. Generous: on a loaded 2-core machine a GC
+   * pause and a starved thread took one honest input past 2 s. @default {10000}
+   */
   hangMs?: number;
 }
 
@@ -186,7 +189,7 @@ export class FuzzFailure extends Error {
  */
 export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
   const rng = new Rng(options.seed ?? 1);
-  const hangMs = options.hangMs ?? 2000;
+  const hangMs = options.hangMs ?? 10_000;
   const seeds = target.seeds.map(toBytes);
   const dictionary = target.dictionary ?? [];
   const report: FuzzReport = {

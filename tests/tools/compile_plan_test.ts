@@ -79,6 +79,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-read",
     "--allow-env=LOCALDOMAIN,RES_OPTIONS",
     "--allow-sys=hostname,networkInterfaces",
+    "--unstable-net",
   ]);
   assertEquals(flags("scrabble-word-finder"), ["--allow-read"]);
   assertEquals(flags("lexical-server"), [

@@ -141,9 +141,22 @@ Deno.test("queryDns() rejects with the caller's reason when aborted while waitin
 });
 
 Deno.test("queryDns() rejects with the caller's reason when aborted during the TCP fallback", async () => {
-  await using server = await startFakeDnsServer((query) => answerTo(query, { truncated: true }));
-  // A TCP listener on the same port that accepts and never answers.
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: server.port });
+  // A TCP listener on the UDP server's port number that accepts and never answers; another
+  // test running in parallel may hold that TCP port, so a few servers are tried.
+  const listening = async () => {
+    for (let attempt = 0;; attempt++) {
+      const server = await startFakeDnsServer((query) => answerTo(query, { truncated: true }));
+      try {
+        return { server, listener: Deno.listen({ hostname: "127.0.0.1", port: server.port }) };
+      } catch (error) {
+        await server[Symbol.asyncDispose]();
+        if (attempt === 5 || !(error instanceof Deno.errors.AddrInUse)) throw error;
+      }
+    }
+  };
+  const { server: fake, listener: tcp } = await listening();
+  await using server = fake;
+  using listener = tcp;
   const controller = new AbortController();
   const reason = new Error("stop now");
   const asking = queryDns("a.test", A, {

@@ -6,9 +6,28 @@ import { run } from "../../harness/run.ts";
 
 const SCRIPT = new URL("../../fixtures/dns_least_privilege.ts", import.meta.url).pathname;
 
-/** Runs the fixture under exactly `--allow-net=GRANT` and returns what it printed. */
-async function resolveUnder(grant: string, port: number, name = "web.test", address = "127.0.0.1") {
-  const args = ["run", "--no-prompt", `--allow-net=${grant}`, SCRIPT, String(port), name, address];
+/**
+ * Runs the fixture under exactly `--allow-net=GRANT` and returns what it printed. With
+ * `stable`, deno.json's `"unstable": ["net"]` is left out, so there is no `Deno.listenDatagram`
+ * and the UDP question goes through `node:dgram`, as in a program that imports netkit.
+ */
+async function resolveUnder(
+  grant: string,
+  port: number,
+  name = "web.test",
+  address = "127.0.0.1",
+  stable = false,
+) {
+  const args = [
+    "run",
+    "--no-prompt",
+    ...(stable ? ["--no-config"] : []),
+    `--allow-net=${grant}`,
+    SCRIPT,
+    String(port),
+    name,
+    address,
+  ];
   const { code, stdout, stderr } = await run(Deno.execPath(), args);
   assert.equal(code, 0, `the script died: ${stderr}`);
   assert.equal(stderr, "", "nothing uncaught, nothing printed");
@@ -51,10 +70,27 @@ Deno.test("resolveHost() under --allow-net=127.0.0.1:PORT alone answers as Deno.
 Deno.test("resolveHost() binds only 127.0.0.1:0 for a loopback server, so that grant is enough for UDP", async () => {
   await using server = await startAnsweringServer();
   const result = await resolveUnder(`127.0.0.1:${server.port},127.0.0.1:0`, server.port);
+  assert.equal(result.listenDatagram, true, "deno.json's unstable net gives Deno.listenDatagram");
   assert.deepEqual(result.netkit, ["10.0.0.1"]);
   assert.deepEqual(result.netkit, result.deno);
   assert.equal(server.tcpQueries, 0);
   // Deno.resolveDns and netkit: one UDP question each.
+  assert.equal(server.queries.length, 2);
+});
+
+Deno.test("resolveHost() without Deno.listenDatagram (no --unstable-net) asks over node:dgram, the same", async () => {
+  await using server = await startAnsweringServer();
+  const result = await resolveUnder(
+    `127.0.0.1:${server.port},127.0.0.1:0`,
+    server.port,
+    "web.test",
+    "127.0.0.1",
+    true,
+  );
+  assert.equal(result.listenDatagram, false, "the fixture ran without --unstable-net");
+  assert.deepEqual(result.netkit, ["10.0.0.1"]);
+  assert.deepEqual(result.netkit, result.deno);
+  assert.equal(server.tcpQueries, 0);
   assert.equal(server.queries.length, 2);
 });
 

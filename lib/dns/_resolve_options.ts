@@ -1,0 +1,70 @@
+/**
+ * The options of the resolver's lookups ({@linkcode ResolveOptions}) and the steps a trace is told,
+ * apart from the resolver so that its DNS part, loaded only when DNS is asked, can name them.
+ *
+ * @module
+ */
+
+import type { NameServer } from "./client.ts";
+import type { NssStatus } from "./nsswitch.ts";
+import type { IpFamily } from "../net/inet.ts";
+
+/** The most CNAME links followed before giving up (glibc and dig follow chains of 9 and more). */
+export const MAX_CNAME_LINKS = 16;
+
+/** Options of {@linkcode resolveHost} and {@linkcode resolveAddress}. */
+export interface ResolveOptions {
+  /** IPv4 (A records) or IPv6 (AAAA records). @default {4} */
+  family?: IpFamily;
+  /**
+   * The DNS server to ask, as `IP[:PORT]` / `[IPv6]:PORT` or an object, or several, asked in
+   * order (the next after a time-out, a failure, or a refused TCP probe a few milliseconds in);
+   * default: resolv.conf's.
+   */
+  nameServer?: string | NameServer | readonly (string | NameServer)[];
+  /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
+  hostsFile?: string | false;
+  /** How long each server gets for each question. @default {5000} */
+  timeoutMs?: number;
+  /**
+   * The resolv.conf to read when no `nameServer` is given: its name servers, search list,
+   * `ndots`, `timeout` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as glibc does).
+   * @default {"/etc/resolv.conf"}
+   */
+  resolvConf?: string;
+  /** Abort the lookup: it rejects with `signal.reason` at once and its sockets are closed. */
+  signal?: AbortSignal | undefined;
+  /**
+   * The nsswitch.conf whose `hosts:` line orders the hosts file (`files`) and DNS (`dns`) when
+   * no `nameServer` is given; `false` keeps the fixed order hosts file, then DNS.
+   * @default {"/etc/nsswitch.conf"}
+   */
+  nsswitchConf?: string | false;
+  /** Told each step of the lookup (sources, questions and their outcome), e.g. for `--debug`. */
+  trace?: (step: ResolveStep) => void;
+}
+
+/** One step of a lookup, as {@linkcode ResolveOptions.trace} is told it. */
+export type ResolveStep =
+  | {
+    /** A source of nsswitch.conf's `hosts:` line was asked. */
+    step: "source";
+    /** `files`, `dns`, or a source netkit does not serve (skipped). */
+    source: string;
+    /** What it gave: `success`, `notfound`, `unavail`, `tryagain`, or `skipped`. */
+    outcome: NssStatus | "skipped";
+  }
+  | {
+    /** A question was sent to a name server. */
+    step: "query";
+    /** The name asked (after the search list). */
+    name: string;
+    /** `A`, `AAAA` or `PTR`. */
+    type: string;
+    /** The server, as `HOST:PORT`. */
+    server: string;
+    /** The response code of the answer, when one came. */
+    rcode?: number;
+    /** What went wrong, when no answer came. */
+    error?: string;
+  };

@@ -1,0 +1,75 @@
+/**
+ * Runs a program as if the system's name-service files were the test's own: as root, in a mount
+ * namespace (`unshare -m`) where the files given are bind-mounted over their `/etc` namesakes
+ * (resolv.conf, hosts, nsswitch.conf). glibc's getent, Deno and netkit then read the same
+ * configuration; nothing outside the namespace sees it.
+ *
+ * @module
+ */
+
+import { ROOT } from "./run.ts";
+
+/** Files to put over `/etc/NAME`, by NAME, with their text. */
+export type EtcFiles = Partial<Record<"resolv.conf" | "hosts" | "nsswitch.conf", string>>;
+
+/** What the program printed, and how long it ran. */
+export interface NamespaceRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Why namespace tests cannot run here (not root, no unshare, no namespaces, a tool missing), or
+ * undefined when they can.
+ *
+ * @param tools Programs the tests need besides unshare.
+ */
+export function etcNamespaceUnavailable(tools: string[] = []): string | undefined {
+  try {
+    if (Deno.uid() !== 0) return "needs root for unshare -m";
+    for (const tool of ["unshare", ...tools]) {
+      const found = new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).outputSync();
+      if (!found.success) return `${tool} is not installed`;
+    }
+    const probe = new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync();
+    if (!probe.success) return "unshare -m is not permitted here";
+  } catch (error) {
+    return `cannot probe: ${error}`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes `files` into `dir`, then runs `argv` (from the repository's root) in a mount namespace
+ * with each bind-mounted over `/etc`.
+ */
+export async function runWithEtcFiles(
+  dir: string,
+  files: EtcFiles,
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<NamespaceRun> {
+  const mounts: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+    mounts.push(`mount --bind ${dir}/${name} /etc/${name}`);
+  }
+  const script = [...mounts, 'exec "$@"'].join(" && ");
+  const started = performance.now();
+  const output = await new Deno.Command("unshare", {
+    args: ["-m", "sh", "-c", script, "sh", ...argv],
+    env: { NO_COLOR: "1", ...env },
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+    ms: performance.now() - started,
+  };
+}
