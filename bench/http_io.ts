@@ -13,14 +13,9 @@
  */
 
 import { parseArgs } from "node:util";
-import {
-  freePort,
-  peerPath,
-  type PeerProcess,
-  startPeer,
-  tempDir,
-} from "../tests/harness/peers.ts";
+import { peerPath, tempDir } from "../tests/harness/peers.ts";
 import { type DenoServer, startDenoServer } from "../tests/harness/deno_server.ts";
+import { bareDenoServe, cpuSeconds, staticNginx } from "./_lexical_contenders.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -38,19 +33,6 @@ const LOOP = new URL("./_http_answer_loop.ts", import.meta.url).pathname;
 if (!peerPath("wrk") || !peerPath("nginx")) {
   console.error("bench/http_io.ts needs wrk and nginx");
   Deno.exit(1);
-}
-
-/** CPU seconds used so far by a process and its children (nginx's worker), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-  let ticks = Number(fields[11]) + Number(fields[12]);
-  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-    const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
-    for (const child of children.split(" ").filter(Boolean)) {
-      ticks += cpuSeconds(Number(child)) * 100;
-    }
-  }
-  return ticks / 100;
 }
 
 const lexical = (extra: string[]) =>
@@ -76,57 +58,17 @@ for (const port of [ours.port, quiet.port, ours.port]) {
 const bodyFile = `${dir.path}/api/${RACK}`;
 await Deno.mkdir(`${dir.path}/api`);
 await Deno.writeTextFile(bodyFile, body);
-await Deno.writeTextFile(
-  `${dir.path}/bare.ts`,
-  `const bytes = new TextEncoder().encode(${JSON.stringify(body)});
-const headers = { "content-type": "application/json; charset=utf-8" };
-Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => new Response(bytes, { headers }));
-`,
-);
-await using bare = await startDenoServer((
-  port,
-) => ["run", "-A", `${dir.path}/bare.ts`, String(port)]);
+await using bare = await bareDenoServe(dir.path, body);
 const loop = (extra: string[]): Promise<DenoServer> =>
   startDenoServer((port) => ["run", "-A", LOOP, String(port), bodyFile, ...extra]);
 await using reads = await loop([]);
 await using noDelay = await loop(["--nodelay"]);
 await using streams = await loop(["--streams"]);
-const nginxPort = freePort();
-await Deno.writeTextFile(
-  `${dir.path}/nginx.conf`,
-  `daemon off;
-worker_processes 1;
-pid ${dir.path}/nginx.pid;
-error_log ${dir.path}/error.log;
-events { worker_connections 1024; }
-http {
-  access_log ${dir.path}/access.log combined buffer=64k flush=1s;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:${nginxPort};
-    root ${dir.path};
-    default_type "application/json; charset=utf-8";
-    location / { try_files $uri =404; }
-  }
-}
-`,
-);
-await using nginx: PeerProcess = await startPeer(
-  [
-    peerPath("nginx")!,
-    "-c",
-    `${dir.path}/nginx.conf`,
-    "-p",
-    dir.path,
-    "-e",
-    `${dir.path}/error.log`,
-  ],
-  nginxPort,
-);
+await using nginx = await staticNginx(dir.path, "1");
 
 const contenders = [
   { name: "bare `Deno.serve`, same bytes (anchor)", port: bare.port, pid: bare.pid },
-  { name: "nginx, 1 worker, static file", port: nginxPort, pid: nginx.child.pid },
+  { name: "nginx, 1 worker, static file", port: nginx.port, pid: nginx.pid },
   { name: "**lexical-server**, logging on (default)", port: ours.port, pid: ours.pid },
   { name: "lexical-server `--quiet`", port: quiet.port, pid: quiet.pid },
   { name: "floor: heads found, one answer written, `read()` into one buffer", ...at(reads) },

@@ -21,14 +21,9 @@
  */
 
 import { parseArgs } from "node:util";
-import {
-  freePort,
-  peerPath,
-  type PeerProcess,
-  startPeer,
-  tempDir,
-} from "../tests/harness/peers.ts";
-import { type DenoServer, startDenoServer } from "../tests/harness/deno_server.ts";
+import { peerPath, tempDir } from "../tests/harness/peers.ts";
+import { startDenoServer } from "../tests/harness/deno_server.ts";
+import { bareDenoServe, cpuSeconds, staticNginx } from "./_lexical_contenders.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -93,23 +88,6 @@ async function wrk(url: string, options: { connections?: number; script?: string
     p99Ms: ms("99%"),
     errors,
   };
-}
-
-/** CPU seconds used so far by a process and its children (nginx's workers), from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-    let ticks = Number(fields[11]) + Number(fields[12]);
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
-      for (const child of children.split(" ").filter(Boolean)) {
-        ticks += cpuSeconds(Number(child)) * 100;
-      }
-    }
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 function peakRssMb(pid: number): number {
@@ -189,57 +167,9 @@ let body: string;
 await Deno.mkdir(`${dir.path}/api`);
 await Deno.writeTextFile(`${dir.path}/api/${RACK}`, body);
 
-/** nginx serving the body as a static file, access log on (buffered). */
-async function nginx(
-  workers: string,
-  extra = "",
-): Promise<PeerProcess & { port: number; pid: number }> {
-  const port = freePort();
-  const name = `nginx_${workers}_${port}`;
-  await Deno.writeTextFile(
-    `${dir.path}/${name}.conf`,
-    `daemon off;
-worker_processes ${workers};
-pid ${dir.path}/${name}.pid;
-error_log ${dir.path}/${name}.error.log;
-events { worker_connections 1024; }
-http {
-  access_log ${dir.path}/${name}.access.log combined buffer=64k flush=1s;
-  keepalive_requests 1000000;
-  ${extra}
-  server {
-    listen 127.0.0.1:${port};
-    root ${dir.path};
-    default_type "application/json; charset=utf-8";
-    location / { try_files $uri =404; }
-  }
-}
-`,
-  );
-  const prefix = [
-    "-c",
-    `${dir.path}/${name}.conf`,
-    "-p",
-    dir.path,
-    "-e",
-    `${dir.path}/${name}.error.log`,
-  ];
-  const peer = await startPeer([peerPath("nginx")!, ...prefix], port);
-  return Object.assign(peer, { port, pid: peer.child.pid });
-}
-
-/** A bare Deno.serve answering the same bytes, pre-encoded, from memory. */
-async function bareDenoServe(): Promise<DenoServer> {
-  const script = `${dir.path}/bare.ts`;
-  await Deno.writeTextFile(
-    script,
-    `const bytes = new TextEncoder().encode(${JSON.stringify(body)});
-const headers = { "content-type": "application/json; charset=utf-8" };
-Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => new Response(bytes, { headers }));
-`,
-  );
-  return await startDenoServer((port) => ["run", "-A", script, String(port)]);
-}
+/** nginx serving the body as a static file. */
+const nginx = (workers: string, extra = "") => staticNginx(dir.path, workers, extra);
+const bareServe = () => bareDenoServe(dir.path, body);
 
 // 1. Cached racks: every contender up at once, wrk runs alternating.
 interface Contender {
@@ -251,7 +181,7 @@ interface Contender {
 {
   await using nginx1 = await nginx("1");
   await using nginx2 = await nginx("2");
-  await using bare = await bareDenoServe();
+  await using bare = await bareServe();
   await using ours = await lexicalServer([]);
   await using ours2 = await lexicalServer(["--listeners", "2"]);
   await using parallel = await startDenoServer(
@@ -410,7 +340,7 @@ if (!values["cached-only"]) {
       rows.push(await slowloris(`nginx, client_header_timeout ${HEADER_TIMEOUT}s`, server.port));
     }
     {
-      await using server = await bareDenoServe();
+      await using server = await bareServe();
       rows.push(await slowloris("bare Deno.serve (no header timeout)", server.port));
     }
     console.log(

@@ -318,8 +318,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
  */
 function possibilitiesJson(words: string[], max: number): string {
   const json = JSON.stringify(words);
-  // Each UTF-16 unit of JSON is at most 3 bytes of UTF-8; ASCII is 1.
-  const ascii = /^[\x00-\x7f]*$/.test(json);
+  // Printable ASCII (JSON escapes the control characters) is a byte a character; else count.
+  const ascii = /^[ -~]*$/.test(json);
   if ((ascii ? json.length : encoder.encode(json).length) <= max) return json;
   let size = 2; // [ and ]
   let count = 0;
