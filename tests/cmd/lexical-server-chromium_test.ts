@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { peerPath, peerTest, tempDir } from "../harness/peers.ts";
-import { startDenoServer } from "../harness/deno_server.ts";
+import { startLexicalServer } from "../harness/deno_server.ts";
 import { makeCertificate } from "../harness/nginx.ts";
 
-const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
 // 7 letters and 2 blanks: 21,212 words, 182 KB of JSON. The first load is a miss answered by the
 // handler (a body over 64 KiB goes out chunked), the second a hit from the fast path.
 const RACK = "aeinrst%3F%3F";
@@ -45,17 +44,10 @@ peerTest(
     const caCert = await Deno.readTextFile(cert);
     for (const tls of [false, true]) {
       const scheme = tls ? "https" : "http";
-      await using server = await startDenoServer((port) => [
-        "run",
-        "-A",
-        SERVER,
+      await using server = await startLexicalServer([
         "--quiet",
         "--workers",
         "1",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        String(port),
         ...(tls ? ["--cert", cert, "--key", key] : []),
       ]);
       const url = `${scheme}://127.0.0.1:${server.port}/api/${RACK}`;

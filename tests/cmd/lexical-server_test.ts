@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { main } from "../../cmd/lexical-server.ts";
 import { freePort, peerPath, peerTest, waitForPort } from "../harness/peers.ts";
 import { captureConsole, commandArgs } from "../harness/run.ts";
-import { type DenoServer, startDenoServer } from "../harness/deno_server.ts";
+import { startDenoServer, startLexicalServer } from "../harness/deno_server.ts";
 
 const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
 const FINDER = new URL("../../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 const RACKS = ["lexical", "qu%3Fck", "AEINRST", "zzz", "%3F%3F"];
 
-function startServer(args: string[]): Promise<DenoServer> {
-  return startDenoServer((port) => [
-    "run",
-    "-A",
-    SERVER,
-    ...args,
-    "--port",
-    String(port),
-    "--host",
-    "127.0.0.1",
-  ]);
-}
+const startServer = (args: string[]) => startLexicalServer(args);
 
 async function getJson(port: number, path: string) {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
