@@ -43,7 +43,8 @@ export type HttpHandler = (
 /**
  * The fast path: answers a bodiless request from its method and raw target (e.g.
  * `/api/abc?x`), or returns undefined to let the handler answer it. It must have the same
- * effect as the handler would for the same request.
+ * effect as the handler would for the same request. The server copies the answer's bytes before
+ * it calls the fast path again, so one answer object may be filled in afresh each time.
  */
 export type FastPath = (
   method: string,

@@ -100,7 +100,8 @@ export interface LexicalHandler {
   reportServer(stats: () => HttpServerStats): void;
   /**
    * The same answer as the handler's for a GET or HEAD of a cached rack, as known bytes (for
-   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers.
+   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers. The
+   * answer is valid until the next call (one object, filled in afresh).
    */
   fastPath(
     method: string,
@@ -261,24 +262,39 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   };
   // The fast path's memo: a raw rack segment -> its rack, the cached JSON it was built from, and
   // the answer's tail pre-encoded. Checked against the cache on every use; bounded.
-  const fastEntries = new Map<string, { rack: string; json: string; tail: Uint8Array }>();
+  const fastEntries = new Map<string, FastEntry>();
   let fastBytes = 0;
+  // The last target answered and its entry: a kept-alive client repeating its request hands the
+  // same target again (serveHttp reuses a repeated head's parse), known without a lookup.
+  let lastTarget: string | undefined;
+  let lastEntry: FastEntry | undefined;
+  // The answer handed back each time: serveHttp copies it at once.
+  const answerParts: [Uint8Array, Uint8Array] = [EMPTY, EMPTY];
+  const known: KnownResponse = { head: OK_HEAD, body: answerParts };
   const fastPath = (
     method: string,
     target: string,
     info: { remoteAddr: Deno.Addr },
   ): KnownResponse | undefined => {
-    if ((method !== "GET" && method !== "HEAD") || target.charCodeAt(0) !== 47) return undefined;
-    if (target.includes("?") || target === STATS_PATH || target === METRICS_PATH) return undefined;
-    const segment = target.slice(target.lastIndexOf("/") + 1);
+    if (method !== "GET" && method !== "HEAD") return undefined;
     const started = performance.now();
-    let entry = fastEntries.get(segment);
+    let entry: FastEntry | undefined;
+    let segment: string | undefined;
+    if (target === lastTarget) {
+      entry = lastEntry;
+    } else {
+      if (target.charCodeAt(0) !== 47 || target.includes("?")) return undefined;
+      if (target === STATS_PATH || target === METRICS_PATH) return undefined;
+      segment = target.slice(target.lastIndexOf("/") + 1);
+      entry = fastEntries.get(segment);
+    }
     if (entry !== undefined && cache.get(entry.rack) !== entry.json) {
-      fastEntries.delete(segment);
+      fastEntries.delete(entry.segment);
       fastBytes -= entry.tail.length;
-      entry = undefined;
+      entry = lastTarget = lastEntry = undefined;
     }
     if (entry === undefined) {
+      segment ??= target.slice(target.lastIndexOf("/") + 1);
       if (segment.length === 0 || segment.length > MAX_SEGMENT_CHARS) return undefined;
       let rack: string;
       try {
@@ -288,7 +304,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       }
       const json = cache.get(rack);
       if (json === undefined) return undefined;
-      entry = { rack, json, tail: encoder.encode(`,"cached":true,"possibilities":${json}}`) };
+      const tail = encoder.encode(`,"cached":true,"possibilities":${json}}`);
+      entry = { segment, rack, json, tail };
       if (fastEntries.size >= FAST_ENTRIES || fastBytes > FAST_BYTES) {
         fastEntries.clear();
         fastBytes = 0;
@@ -296,12 +313,16 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       fastEntries.set(segment, entry);
       fastBytes += entry.tail.length;
     }
+    lastTarget = target;
+    lastEntry = entry;
     cache.stats.hits++;
     requests++;
     logAddress?.(info.remoteAddr);
     const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
     observe(seconds);
-    return { head: OK_HEAD, body: [timePrefix(seconds), entry.tail] };
+    answerParts[0] = timePrefix(seconds);
+    answerParts[1] = entry.tail;
+    return known;
   };
   let serverStats: (() => HttpServerStats) | undefined;
   const metrics = () => metricsText(stats(), latency, serverStats?.());
@@ -345,6 +366,14 @@ function timePrefix(seconds: number): Uint8Array {
   return bytes;
 }
 
+/** The fast path's memo entry for a raw rack segment. */
+interface FastEntry {
+  segment: string;
+  rack: string;
+  json: string;
+  tail: Uint8Array;
+}
+const EMPTY = new Uint8Array(0);
 const FAST_ENTRIES = 4096;
 const FAST_BYTES = 16 * 1024 * 1024;
 const OK_HEAD = new PreparedHead(200, [["content-type", "application/json; charset=utf-8"]]);
