@@ -197,12 +197,12 @@ const WRITE = 4; // Writing: each write within the write timeout.
 const LINGER = 5; // Draining a refused request before closing.
 
 const LINGER_MS = 2000;
+const LINGER_BYTES = 256 * 1024;
 
 // What the fast path did with a request.
 const NOT_KNOWN = 0;
 const KEEP_OPEN = 1;
 const CLOSE = 2;
-const LINGER_BYTES = 256 * 1024;
 
 const CR = 13;
 const LF = 10;
