@@ -111,9 +111,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "wget",
     summary: "download files over HTTP and HTTPS, as GNU wget does",
-    // Reads -i lists, --ca-certificate files and partial files for -c; writes downloads anywhere;
-    // reads http_proxy, https_proxy, no_proxy (and upper-case forms) and the locale (LC_ALL,
-    // LC_CTYPE, LANG) for GNU's quotes.
+    // Reads -i lists, --ca-certificate files and partial files for -c, and the hosts file,
+    // nsswitch.conf and resolv.conf; writes downloads anywhere; reads http_proxy, https_proxy,
+    // no_proxy (and upper-case forms) and the locale (LC_ALL, LC_CTYPE, LANG) for GNU's quotes.
     permissions: {
       allow: {
         net: true,
@@ -132,7 +132,12 @@ export const COMMANDS: readonly CommandEntry[] = [
           "LANG",
           "HOME",
           "WGETRC",
+          // The resolver (wget looks names up itself, as GNU wget): resolv.conf's overrides.
+          "LOCALDOMAIN",
+          "RES_OPTIONS",
         ],
+        // The resolver's search domain and RFC 6724 source addresses.
+        sys: ["hostname", "networkInterfaces"],
         // -b runs wget itself again, detached; its path is known only at run time.
         run: true,
       },

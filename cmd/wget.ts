@@ -24,12 +24,16 @@ NAME.1, NAME.2, ...
                                mega|giga]; --show-progress shows it even with -q or -nv
   -b, --background             go to the background at once; messages to wget-log (or -o FILE)
   -S, --server-response        print the server's response headers
-  -T, --timeout SECONDS        connect, response-head and read timeout (default 900)
-      --connect-timeout, --read-timeout, --dns-timeout SECONDS
-                               taken as -T (the largest given): the client has one timeout
+  -T, --timeout TIME           the three timeouts below at once (TIME: seconds, or 1.5m, 2h, 1d)
+      --dns-timeout TIME       give up a name lookup after TIME (default: the resolver's own)
+      --connect-timeout TIME   give up connecting after TIME (default 900 s)
+      --read-timeout TIME      give up when a read waits longer than TIME (default 900 s)
+  -4, --inet4-only             connect to IPv4 addresses only
+  -6, --inet6-only             connect to IPv6 addresses only
+      --prefer-family FAMILY   try IPv4 or IPv6 addresses first (none: the resolver's order)
   -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
       --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
-      --waitretry SECONDS      longest wait between attempts: 1 s, 2 s, ... (default 10)
+      --waitretry TIME         longest wait between attempts: 1 s, 2 s, ... (default 10)
   -c, --continue               resume a partly downloaded file
   -nc, --no-clobber            skip a URL whose file exists
   -nv, --no-verbose            one line per file, and errors
@@ -47,13 +51,15 @@ NAME.1, NAME.2, ...
       --auth-no-challenge      send the credentials with the first request
       --referer URL            send Referer: URL
       --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
+  -Y, --proxy on|off           use the proxies (on, the default) or not (off: as --no-proxy)
       --proxy-user USER, --proxy-password PASS   credentials for the proxy
-  -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off
+  -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off,
+                               recursive=on, reclevel=2, accept=LIST, wait=1m, ...
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
   -B, --base URL               resolve relative URLs of the -i list against URL
-  -w, --wait SECONDS           wait between downloads (--random-wait: 0.5 to 1.5 times that)
+  -w, --wait TIME              wait between downloads (--random-wait: 0.5 to 1.5 times that)
   -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
       --retry-connrefused      try again when the connection is refused
@@ -62,14 +68,18 @@ NAME.1, NAME.2, ...
       --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
                                session cookies too)
       --compression TYPE       none (default: the body as stored), auto or gzip (ask for gzip
-                               and store it decoded)
+                               and store it decoded; turns -c off, as GNU)
+      --ignore-length          ignore Content-Length: read the body until the server closes
       --content-on-error       save the body of an error response too
       --save-headers           write the response head before the body
       --spider                 only check that the URLs exist (HEAD)
       --ca-certificate FILE    also trust the PEM certificate(s) in FILE
       --ca-directory DIR       also trust the PEM certificates in DIR
-      --certificate FILE       a client certificate, PEM (--certificate-type PEM only)
-      --private-key FILE       its private key, PEM (default: in the certificate's file)
+      --certificate FILE       a client certificate
+      --certificate-type TYPE  PEM (default) or DER
+      --private-key FILE       its private key (default: in the certificate's file)
+      --private-key-type TYPE  PEM (default) or DER; as GNU wget with GnuTLS, both files are read
+                               as the key's type
       --no-check-certificate   do not verify the server's certificate
 
 Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
@@ -96,6 +106,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -X, --exclude-directories L  never these directories
       --accept-regex REGEX     only URLs matching REGEX
       --reject-regex REGEX     never URLs matching REGEX
+      --regex-type TYPE        posix (default: POSIX extended, as GNU) or pcre
       --follow-tags LIST       only links in these HTML tags
       --ignore-tags LIST       never links in these HTML tags
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
@@ -200,6 +211,12 @@ const OPTIONS = {
   "certificate-type": { type: "string" },
   "private-key-type": { type: "string" },
   "ca-directory": { type: "string" },
+  "inet4-only": { type: "boolean", short: "4" },
+  "inet6-only": { type: "boolean", short: "6" },
+  "prefer-family": { type: "string" },
+  "ignore-length": { type: "boolean" },
+  "regex-type": { type: "string" },
+  proxy: { type: "string", short: "Y" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */

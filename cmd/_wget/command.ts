@@ -12,7 +12,6 @@
 import {
   type CommandLineSpec,
   parseCount,
-  parseSeconds,
   reportUsageError,
   UsageError,
 } from "../../lib/cli/command_line.ts";
@@ -33,6 +32,11 @@ import {
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import { parseWgetTime } from "./time.ts";
+import {
+  type AddressConnectorEvents,
+  createAddressConnector,
+} from "../../lib/download/address_connector.ts";
 import type { WgetRecursiveValues } from "./recursive.ts";
 import type { RecursiveOptions } from "../../lib/download/recursive.ts";
 
@@ -104,6 +108,11 @@ export interface WgetValues extends WgetRecursiveValues {
   progress?: string;
   "show-progress"?: boolean;
   "ask-password"?: boolean;
+  "inet4-only"?: boolean;
+  "inet6-only"?: boolean;
+  "prefer-family"?: string;
+  "ignore-length"?: boolean;
+  proxy?: string;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -137,6 +146,41 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   bodyfile: "body-file",
   referer: "referer",
   retryonhttperror: "retry-on-http-error",
+  dnstimeout: "dns-timeout",
+  connecttimeout: "connect-timeout",
+  readtimeout: "read-timeout",
+  wait: "wait",
+  quota: "quota",
+  limitrate: "limit-rate",
+  certificate: "certificate",
+  certificatetype: "certificate-type",
+  privatekey: "private-key",
+  privatekeytype: "private-key-type",
+  cadirectory: "ca-directory",
+  compression: "compression",
+  preferfamily: "prefer-family",
+  reclevel: "level",
+  cutdirs: "cut-dirs",
+  restrictfilenames: "restrict-file-names",
+  acceptregex: "accept-regex",
+  rejectregex: "reject-regex",
+  regextype: "regex-type",
+  base: "base",
+  loadcookies: "load-cookies",
+  savecookies: "save-cookies",
+  maxthreads: "max-threads",
+};
+
+/** `-e` / `.wgetrc` commands that take a comma-separated list. */
+const EXECUTE_LISTS: Record<string, keyof WgetValues> = {
+  accept: "accept",
+  reject: "reject",
+  domains: "domains",
+  excludedomains: "exclude-domains",
+  includedirectories: "include-directories",
+  excludedirectories: "exclude-directories",
+  followtags: "follow-tags",
+  ignoretags: "ignore-tags",
 };
 
 /** `-e` commands that switch something on or off: the option, and whether "on" sets it. */
@@ -154,10 +198,30 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   authnochallenge: ["auth-no-challenge", true],
   useproxy: ["no-proxy", false],
   verbose: ["no-verbose", false],
+  recursive: ["recursive", true],
+  mirror: ["mirror", true],
+  pagerequisites: ["page-requisites", true],
+  noparent: ["no-parent", true],
+  spanhosts: ["span-hosts", true],
+  convertlinks: ["convert-links", true],
+  backupconverted: ["backup-converted", true],
+  adjustextension: ["adjust-extension", true],
+  htmlextension: ["adjust-extension", true],
+  deleteafter: ["delete-after", true],
+  protocoldirectories: ["protocol-directories", true],
+  ignorecase: ["ignore-case", true],
+  randomwait: ["random-wait", true],
+  ignorelength: ["ignore-length", true],
+  inet4only: ["inet4-only", true],
+  inet6only: ["inet6-only", true],
+  retryconnrefused: ["retry-connrefused", true],
+  contentonerror: ["content-on-error", true],
+  saveheaders: ["save-headers", true],
+  cookies: ["no-cookies", false],
+  keepsessioncookies: ["keep-session-cookies", true],
+  addhostdir: ["no-host-directories", false],
+  robots: ["robots", true],
 };
-
-/** `-e` commands that matter only when recursing, or that netkit takes as they are. */
-const EXECUTE_IGNORED = new Set(["robots", "recursive", "dirstruct", "addhostdir", "noparent"]);
 
 /** Proxy settings that `-e` may set. */
 const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
@@ -202,11 +266,22 @@ function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
       }
       const [option, sets] = switchOption;
       if (!rcLine || mutable[option] === undefined) mutable[option] = on === sets;
+    } else if (name === "dirstruct") {
+      // GNU: dirstruct = on is -x, off is -nd.
+      const on = /^(on|yes|1|true)$/i.test(value);
+      if (!on && !/^(off|no|0|false)$/i.test(value)) {
+        throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
+      }
+      const option = on ? "force-directories" : "no-directories";
+      if (!rcLine || mutable[option] === undefined) mutable[option] = true;
+    } else if (EXECUTE_LISTS[name] !== undefined) {
+      const option = EXECUTE_LISTS[name]!;
+      if (!rcLine || mutable[option] === undefined) mutable[option] = [value];
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
-    } else if (!EXECUTE_IGNORED.has(name)) {
+    } else {
       throw invalid();
     }
   }
@@ -263,9 +338,11 @@ function worse(a: number, b: number): number {
 }
 
 /** Maps the option values onto download options; throws {@linkcode UsageError}. */
-function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
-  // .wgetrc and -e first: they may set any option below, headers included.
-  const proxies = applyExecute(values, rc);
+function downloadOptions(
+  values: WgetValues,
+  proxies: Record<string, string>,
+  connectorEvents: AddressConnectorEvents,
+): DownloadOptions {
   const headers = (values.header ?? []).map((line): [string, string] => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
@@ -282,20 +359,44 @@ function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
     checkCertificate: !values["no-check-certificate"],
   };
   if (values["user-agent"] !== undefined) options.userAgent = values["user-agent"];
-  if (values.timeout !== undefined) options.timeoutMs = parseSeconds(values.timeout, "--timeout");
-  else {
-    // The client has one timeout (connect, response head, each read): the largest of GNU's three
-    // separate ones given stands for them all, so that none fails sooner than asked.
-    const separate = (["connect-timeout", "read-timeout", "dns-timeout"] as const)
-      .filter((name) => values[name] !== undefined)
-      .map((name) => parseSeconds(values[name]!, `--${name}`));
-    if (separate.length > 0) options.timeoutMs = Math.max(...separate);
+  // -T sets GNU's three timeouts; each of --dns-timeout, --connect-timeout and --read-timeout
+  // then overrides its own. 0 is no limit.
+  const all = values.timeout === undefined ? undefined : parseWgetTime(values.timeout, "--timeout");
+  const timeout = (name: "dns-timeout" | "connect-timeout" | "read-timeout") => {
+    const ms = values[name] === undefined ? all : parseWgetTime(values[name]!, `--${name}`);
+    return ms === 0 ? 2 ** 31 - 1 : ms;
+  };
+  options.connectTimeoutMs = timeout("connect-timeout");
+  options.readTimeoutMs = timeout("read-timeout");
+  const dnsTimeoutMs = timeout("dns-timeout");
+  if (values.proxy !== undefined) {
+    // -Y on|off (BusyBox's spelling, which GNU wget takes too).
+    if (!/^(on|off)$/i.test(values.proxy)) {
+      throw new UsageError(`--proxy takes on or off, not "${values.proxy}"`);
+    }
+    if (/^off$/i.test(values.proxy)) values["no-proxy"] = true;
   }
+  const regexType = values["regex-type"];
+  if (regexType !== undefined && !/^(posix|pcre)$/i.test(regexType)) {
+    throw new UsageError(`--regex-type takes posix or pcre, not "${regexType}"`);
+  }
+  const prefer = values["prefer-family"]?.toLowerCase();
+  if (prefer !== undefined && !["ipv4", "ipv6", "none"].includes(prefer)) {
+    throw new UsageError(
+      `--prefer-family takes IPv4, IPv6 or none, not "${values["prefer-family"]}"`,
+    );
+  }
+  options.connectVia = createAddressConnector({
+    family: values["inet4-only"] ? 4 : values["inet6-only"] ? 6 : 0,
+    preferFamily: prefer === "ipv4" ? 4 : prefer === "ipv6" ? 6 : undefined,
+    dnsTimeoutMs,
+    events: connectorEvents,
+  });
   if (values.tries !== undefined) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
   }
   if (values.waitretry !== undefined) {
-    options.retryWaitMs = parseSeconds(values.waitretry, "--waitretry");
+    options.retryWaitMs = parseWgetTime(values.waitretry, "--waitretry");
   }
   if (values["max-redirect"] !== undefined) {
     options.maxRedirects = parseCount(values["max-redirect"], "--max-redirect", 0, 1000);
@@ -309,7 +410,6 @@ function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
       return status;
     });
   }
-  if (options.timeoutMs === 0) options.timeoutMs = 2 ** 31 - 1;
   const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
   const given = bodies.filter((name) => values[name] !== undefined);
   if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
@@ -341,8 +441,8 @@ function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {
     const type = values[name];
-    if (type !== undefined && type.toUpperCase() !== "PEM") {
-      throw new UsageError(`--${name} takes PEM (DER is not supported), not "${type}"`);
+    if (type !== undefined && !/^(PEM|DER)$/i.test(type)) {
+      throw new UsageError(`--${name} takes PEM or DER, not "${type}"`);
     }
   }
   const compression = values.compression ?? "none";
@@ -350,6 +450,20 @@ function downloadOptions(values: WgetValues, rc?: Wgetrc): DownloadOptions {
     throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
   }
   options.compression = compression;
+  if (compression === "gzip" && options.resume) {
+    // GNU wget 1.21 keeps --compression=gzip and drops -c, with this line, even under -q
+    // (auto keeps -c, and asks for the body as stored when it resumes).
+    console.error(
+      "Compression does not work with --continue or --start-pos, they will be disabled.",
+    );
+    options.resume = false;
+    values.continue = false;
+  }
+  if (values["ignore-length"]) {
+    // GNU wget then asks the server to close: the body ends where the connection does.
+    options.ignoreContentLength = true;
+    headers.push(["Connection", "Close"]);
+  }
   options.saveHeaders = values["save-headers"];
   options.retryConnectionRefused = values["retry-connrefused"];
   if (values["limit-rate"] !== undefined) {
@@ -429,8 +543,6 @@ export async function runWget(
   let quota: number | undefined;
   const all = [...urls];
   let rc: Wgetrc | undefined;
-  // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
-  const recursion = isRecursive(values) ? await import("./recursive.ts") : undefined;
   let recursive: RecursiveOptions | undefined;
   try {
     rc = readWgetrc();
@@ -438,10 +550,27 @@ export async function runWget(
     console.error(`wget: ${(error as Error).message}`);
     return WGET_EXIT.generic;
   }
+  let proxies: Record<string, string>;
+  // Filled with the reporter's callbacks once it exists.
+  const connectorEvents: AddressConnectorEvents = {};
   try {
-    options = downloadOptions(values, rc);
+    // .wgetrc and -e first: they may set any option, -r and headers included.
+    proxies = applyExecute(values, rc);
+  } catch (error) {
+    return reportUsageError(spec, error);
+  }
+  if (values["inet4-only"] && values["inet6-only"]) {
+    // GNU wget's words and exit code (1, not the usage error's 2).
+    console.error("Cannot specify both --inet4-only and --inet6-only.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
+  const recursion = isRecursive(values) ? await import("./recursive.ts") : undefined;
+  try {
+    options = downloadOptions(values, proxies, connectorEvents);
     recursive = recursion?.recursiveOptions(values);
-    if (values.wait !== undefined) waitMs = parseSeconds(values.wait, "--wait");
+    if (values.wait !== undefined) waitMs = parseWgetTime(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
     return reportUsageError(spec, error);
@@ -463,7 +592,7 @@ export async function runWget(
     const walk = recursion && recursive
       ? { run: recursion.runRecursive, options: recursive }
       : undefined;
-    return await runWithLog(values, all, spec, options, { ...pacing, walk }, log);
+    return await runWithLog(values, all, spec, options, { ...pacing, walk }, log, connectorEvents);
   } finally {
     log?.close();
   }
@@ -484,6 +613,7 @@ async function runWithLog(
     } | undefined;
   },
   log: Deno.FsFile | undefined,
+  connectorEvents: AddressConnectorEvents,
 ): Promise<number> {
   const { waitMs, quota } = pacing;
   const quiet = values.quiet ?? false;
@@ -493,8 +623,10 @@ async function runWithLog(
     nonVerbose: values["no-verbose"],
     progress: values.progress,
     showProgress: values["show-progress"],
+    ignoreLength: values["ignore-length"],
     log,
   });
+  Object.assign(connectorEvents, reporter.connectorEvents);
   if (values["ask-password"]) {
     const user = values["http-user"] ?? values.user ?? "";
     try {
@@ -511,8 +643,13 @@ async function runWithLog(
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     const caCerts: string[] = [];
-    if (values["ca-certificate"] !== undefined) {
-      caCerts.push(await Deno.readTextFile(reading = values["ca-certificate"]));
+    const caFile = values["ca-certificate"];
+    if (caFile !== undefined) {
+      const text = await Deno.readTextFile(reading = caFile);
+      // GNU wget reads PEM only: a DER file trusts nothing ("Failed to open cert"), and the
+      // server's certificate then fails verification (exit 5).
+      if (text.includes("-----BEGIN CERTIFICATE-----")) caCerts.push(text);
+      else if (!quiet) reporter.error(`wget: no PEM certificate in ${caFile}; it is not trusted`);
     }
     const caDirectory = values["ca-directory"];
     if (caDirectory !== undefined) {
@@ -535,10 +672,11 @@ async function runWithLog(
     }
     if (caCerts.length > 0) options.caCerts = caCerts;
     if (values.certificate !== undefined) {
-      const cert = await Deno.readTextFile(reading = values.certificate);
       const keyFile = values["private-key"];
-      const key = keyFile === undefined ? cert : await Deno.readTextFile(reading = keyFile);
-      options.clientCertificate = { cert, key };
+      const cert = await Deno.readFile(reading = values.certificate);
+      const key = keyFile === undefined ? cert : await Deno.readFile(reading = keyFile);
+      const loaded = await clientCertificate(values, cert, key, reporter);
+      if (loaded) options.clientCertificate = loaded;
     }
     const home = Deno.env.get("HOME");
     if (options.credentials === undefined && home) {
@@ -668,6 +806,48 @@ async function runWithLog(
   }
   if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);
   return status;
+}
+
+/**
+ * The client certificate and key as PEM, read as GNU wget (with GnuTLS) reads them: both files
+ * in the key's type (`--private-key-type`; the certificate's type when the key is in the
+ * certificate's file). Files that are not of that type are reported and left out, and the
+ * download goes on without a certificate, as GNU wget's does.
+ */
+async function clientCertificate(
+  values: WgetValues,
+  cert: Uint8Array,
+  key: Uint8Array,
+  reporter: WgetReporter,
+): Promise<{ cert: string; key: string } | undefined> {
+  const certType = (values["certificate-type"] ?? "PEM").toUpperCase();
+  const keyType = values["private-key"] === undefined
+    ? certType
+    : (values["private-key-type"] ?? "PEM").toUpperCase();
+  if (certType !== keyType && !values.quiet) {
+    reporter.error(
+      `wget: --certificate-type ${certType} and --private-key-type ${keyType} differ: ` +
+        `both files are read as ${keyType}, as GNU wget does`,
+    );
+  }
+  const text = new TextDecoder();
+  try {
+    if (keyType === "PEM") {
+      const pem = [text.decode(cert), text.decode(key)];
+      if (!pem.every((file) => file.includes("-----BEGIN "))) throw new SyntaxError("Not PEM");
+      return { cert: pem[0]!, key: pem[1]! };
+    }
+    const { pemFromDer } = await import("../../lib/net/pem.ts");
+    return { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
+  } catch {
+    if (!values.quiet) {
+      reporter.error(
+        `wget: ${values.certificate} and its key are not ${keyType} files; ` +
+          "going on without a client certificate",
+      );
+    }
+    return undefined;
+  }
 }
 
 function pathExists(path: string): boolean {

@@ -6,7 +6,9 @@
  * @module
  */
 
-import { parseCount, parseSeconds, UsageError } from "../../lib/cli/command_line.ts";
+import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
+import { parseWgetTime } from "./time.ts";
+import { pcreRegExp, posixRegExp } from "./regex.ts";
 import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
@@ -49,6 +51,10 @@ export interface WgetRecursiveValues {
   "delete-after"?: boolean;
   spider?: boolean;
   "adjust-extension"?: boolean;
+  /** `--regex-type`: posix (GNU's default) or pcre. */
+  "regex-type"?: string;
+  /** `robots = on|off` from `-e` or `.wgetrc`. */
+  robots?: boolean;
 }
 
 /** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
@@ -65,14 +71,6 @@ function parseQuota(text: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** GNU wget's waits: seconds, or with m, h, d. */
-function parseWait(text: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)([smhd]?)$/i.exec(text);
-  if (!match) return parseSeconds(text, "--wait");
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "").toLowerCase()] ?? 1;
-  return Math.round(Number(match[1]) * unit * 1000);
-}
-
 function restrictions(text: string | undefined) {
   if (text === undefined) return undefined;
   try {
@@ -84,32 +82,14 @@ function restrictions(text: string | undefined) {
   }
 }
 
-function regex(text: string | undefined, option: string): RegExp | undefined {
+function regex(text: string | undefined, option: string, type: string): RegExp | undefined {
   if (text === undefined) return undefined;
   try {
-    return new RegExp(text);
+    // GNU wget's default is POSIX extended syntax; pcre is close to JavaScript's own.
+    return type === "pcre" ? pcreRegExp(text) : posixRegExp(text);
   } catch {
     throw new UsageError(`${option} takes a regular expression, not "${text}"`);
   }
-}
-
-/** `-e robots=off` and the like: the wgetrc commands this wget knows. */
-function executeCommands(commands: string[] | undefined): { robots?: boolean } {
-  const settings: { robots?: boolean } = {};
-  for (const command of commands ?? []) {
-    const match = /^\s*([a-z_-]+)\s*=\s*(.*?)\s*$/i.exec(command);
-    const name = match?.[1]?.toLowerCase().replace(/[-_]/g, "");
-    if (name === "robots") {
-      const given = match?.[2] ?? "";
-      const value = given.toLowerCase();
-      if (!["on", "off", "yes", "no", "1", "0"].includes(value)) {
-        throw new UsageError(`-e robots takes on or off, not "${given}"`);
-      }
-      settings.robots = value === "on" || value === "yes" || value === "1";
-    }
-    // The other commands are the command's (cmd/_wget/command.ts checks them).
-  }
-  return settings;
 }
 
 /**
@@ -133,7 +113,10 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, 1e9);
     if (maxDepth === 0) maxDepth = Infinity;
   }
-  const settings = executeCommands(values.execute);
+  const regexType = (values["regex-type"] ?? "posix").toLowerCase();
+  if (regexType !== "posix" && regexType !== "pcre") {
+    throw new UsageError(`--regex-type takes posix or pcre, not "${values["regex-type"]}"`);
+  }
   return {
     recursive,
     maxDepth,
@@ -158,18 +141,18 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
         ? 0
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
     },
-    robots: settings.robots ?? true,
+    robots: values.robots ?? true,
     timestamping: values.timestamping || values.mirror,
     convertLinks: values["convert-links"],
     backupConverted: values["backup-converted"],
     includeDirectories: list(values["include-directories"]),
     excludeDirectories: list(values["exclude-directories"]),
-    acceptRegex: regex(values["accept-regex"], "--accept-regex"),
-    rejectRegex: regex(values["reject-regex"], "--reject-regex"),
+    acceptRegex: regex(values["accept-regex"], "--accept-regex", regexType),
+    rejectRegex: regex(values["reject-regex"], "--reject-regex", regexType),
     followTags: list(values["follow-tags"]),
     ignoreTags: list(values["ignore-tags"]),
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
-    waitMs: values.wait === undefined ? 0 : parseWait(values.wait),
+    waitMs: values.wait === undefined ? 0 : parseWgetTime(values.wait, "--wait"),
     randomWait: values["random-wait"],
     // --spider -r: every page fetched and read for links, then removed, as GNU wget does.
     deleteAfter: values["delete-after"] || values.spider,

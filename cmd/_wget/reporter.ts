@@ -8,8 +8,15 @@
  * @module
  */
 
-import type { DownloadEvents, DownloadResult } from "../../lib/download/download.ts";
+import {
+  type DownloadEvents,
+  type DownloadResult,
+  GaveUpError,
+} from "../../lib/download/download.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
+import { SocketError } from "../../lib/net/socket_error.ts";
+import { UnexpectedEofError } from "../../lib/net/socket_stream.ts";
+import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
 import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
@@ -29,6 +36,8 @@ export interface WgetReporterOptions {
   progress?: string | undefined;
   /** Show the progress even with -q or -nv (`--show-progress`). */
   showProgress?: boolean | undefined;
+  /** `--ignore-length`: GNU's "Length: ignored". */
+  ignoreLength?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -99,10 +108,24 @@ export class WgetReporter {
   #lastDraw = 0;
   #drawn = false;
   #type: string | undefined;
+  readonly #ignoreLength: boolean;
+  /** The connector printed this request's "Connecting to" line. */
+  #announced = false;
+  /** The connector printed why this request's connection failed. */
+  #connectFailureShown = false;
+  /** The attempt at the current URL (GNU's "try"). */
+  #attempt = 1;
+  /** This request's response head arrived. */
+  #responded = false;
+  /** This request's body started. */
+  #bodyStarted = false;
+  /** The response is a 206: it continues the bytes already there. */
+  #partial = false;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
+    this.#ignoreLength = options.ignoreLength ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
     this.#out = options.log ?? Deno.stderr;
@@ -156,11 +179,19 @@ export class WgetReporter {
   readonly events: DownloadEvents = {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url) => {
+      this.#announced = false;
+      this.#connectFailureShown = false;
+      this.#responded = false;
+      this.#bodyStarted = false;
       if (!this.#verboseLines) return;
-      this.#line(`--${timestamp()}--  ${url.href}`);
+      // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
+      const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
+      this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
     },
     connected: ({ host, port, reused }) => {
-      if (!this.#verboseLines) return;
+      // The connector said "Connecting to … connected." for a new connection (also when a
+      // kept-alive one had gone stale and was replaced).
+      if (!this.#verboseLines || this.#announced) return;
       const where = formatHostPort(host, port);
       this.#line(
         reused
@@ -169,6 +200,8 @@ export class WgetReporter {
       );
     },
     response: (response) => {
+      this.#responded = true;
+      this.#partial = response.status === 206;
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
@@ -186,6 +219,7 @@ export class WgetReporter {
     },
     redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
     start: ({ path, offset, total }) => {
+      this.#bodyStarted = true;
       this.#path = path;
       this.#offset = offset;
       this.#total = total;
@@ -198,8 +232,12 @@ export class WgetReporter {
       if (!this.#verboseLines) return;
       // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
       const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-      const length = total === undefined ? "unspecified" : sized(total);
-      const remaining = offset > 0 && total !== undefined
+      const length = this.#ignoreLength
+        ? "ignored"
+        : total === undefined
+        ? "unspecified"
+        : sized(total);
+      const remaining = offset > 0 && total !== undefined && this.#partial
         ? `, ${sized(total - offset)} remaining`
         : "";
       const type = this.#type ? ` [${this.#type}]` : "";
@@ -215,9 +253,43 @@ export class WgetReporter {
       this.#lastDraw = now;
       this.#draw(now);
     },
-    retry: (error, attempt, waitMs) => {
-      this.#line(`wget: ${errorMessage(error)}`);
-      this.#line(`Retrying (attempt ${attempt + 1}) in ${waitMs / 1000} s.`);
+    retry: (error, attempt) => {
+      this.#attempt = attempt + 1;
+      // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
+      // "failed:", the status line); other failures are said here first.
+      if (this.#readFailure(error, "Retrying.")) return;
+      const said = this.#connectFailureShown || error instanceof HttpStatusError;
+      if (!said) this.#line(`wget: ${errorMessage(error)}`);
+      this.#line("Retrying.\n");
+    },
+  };
+
+  /**
+   * The callbacks to give `createAddressConnector()` as its `events`: GNU wget's "Resolving",
+   * "Connecting to" and "failed:" lines.
+   */
+  readonly connectorEvents: AddressConnectorEvents = {
+    resolved: ({ host, addresses }) => {
+      if (!this.#verboseLines) return;
+      const shown = addresses.slice(0, 3).join(", ") + (addresses.length > 3 ? ", ..." : "");
+      this.#line(`Resolving ${host} (${host})... ${shown}`);
+    },
+    resolveFailed: ({ host, reason, literal }) => {
+      this.#connectFailureShown = true;
+      if (this.#quiet) return;
+      this.#line(`${literal ? "" : `Resolving ${host} (${host})... `}failed: ${reason}.`);
+      this.error(`wget: unable to resolve host address ${quoteName(host)}`);
+    },
+    attempted: ({ host, address, port, reason }) => {
+      if (reason === undefined) this.#announced = true;
+      else this.#connectFailureShown = true;
+      if (this.#quiet) return;
+      const where = address === undefined
+        ? formatHostPort(host, port)
+        : `${host} (${host})|${address}|:${port}`;
+      const outcome = reason === undefined ? "connected." : `failed: ${reason}.`;
+      if (this.#verboseLines) this.#line(`Connecting to ${where}... ${outcome}`);
+      else if (reason !== undefined) this.#print(outcome);
     },
   };
 
@@ -234,6 +306,7 @@ export class WgetReporter {
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
+    this.#attempt = 1;
     if (this.#quiet) return;
     if (result.skipped === "exists") {
       this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
@@ -292,9 +365,67 @@ export class WgetReporter {
     this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
   }
 
+  /**
+   * GNU's lines for a connection that failed while the response was read: "HTTP request sent,
+   * awaiting response... Read error (Connection timed out) in headers." (or "No data
+   * received."), or, inside the body, "DATE (RATE) - Read error at byte 3/100 (…). Retrying." /
+   * "Connection closed at byte 3. Giving up."; false for other errors.
+   */
+  #readFailure(error: unknown, next: "Retrying." | "Giving up."): boolean {
+    const eof = error instanceof UnexpectedEofError;
+    const read = error instanceof SocketError && error.step === "read";
+    if (!eof && !read) return false;
+    const reason = read ? READ_REASONS[error.failure] ?? errorMessage(error.cause) : "";
+    if (!this.#bodyStarted) {
+      if (this.#responded) return false;
+      const text = eof ? "No data received." : `Read error (${reason}) in headers.`;
+      if (this.#verboseLines) {
+        this.#line(`HTTP request sent, awaiting response... ${text}`);
+        this.#line(`${next}\n`);
+      } else if (!this.#quiet) this.#print(text);
+      return true;
+    }
+    if (!this.#verboseLines) return true;
+    if (this.#dots) {
+      this.#dots.finish(this.#received);
+      this.#dots = undefined;
+      this.#raw("\n");
+    }
+    this.#clear();
+    const of = this.#total === undefined ? `${this.#received}` : `${this.#received}/${this.#total}`;
+    const text = eof
+      ? `Connection closed at byte ${this.#received}.`
+      : `Read error at byte ${of} (${reason}).`;
+    const seconds = (performance.now() - this.#started) / 1000;
+    const fetched = this.#received - this.#offset;
+    this.#line(`${timestamp()} (${rate(fetched, seconds)}) - ${text} ${next}\n`);
+    return true;
+  }
+
   /** Prints a failed download's error, even when quiet. */
   fail(error: unknown): void {
     this.#clear();
+    const retried = this.#attempt > 1;
+    this.#attempt = 1;
+    // Attempts that ran out on a failure worth retrying (a refused connection is one only when
+    // it was retried, with --retry-connrefused).
+    const ranOut = error instanceof GaveUpError ||
+      (this.#connectFailureShown && error instanceof SocketError && error.step === "connect" &&
+        (retried || error.failure !== "refused"));
+    if (ranOut) {
+      // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
+      // verbose log (-nv and -q say nothing more; the exit code tells).
+      this.#line("Giving up.\n");
+      return;
+    }
+    if (this.#readFailure(error, "Giving up.")) return;
+    // The connector has said why already, in GNU wget's words.
+    if (
+      this.#connectFailureShown && error instanceof SocketError &&
+      (error.step === "connect" || error.step === "resolve")
+    ) {
+      return;
+    }
     if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
       // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
       this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
@@ -325,6 +456,13 @@ function rate(bytes: number, seconds: number): string {
   const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
   return `${value.toFixed(digits)} ${units[unit]}`;
 }
+
+/** strerror's words for a failed read, as GNU wget prints them. */
+const READ_REASONS: Record<string, string> = {
+  "timed-out": "Connection timed out",
+  reset: "Connection reset by peer",
+  closed: "Connection closed",
+};
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -434,11 +434,12 @@ async function attemptDownload(
     }
     const headers = [...(options.headers ?? [])];
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
-    // As GNU wget: the body as stored, never compressed for the way (it is saved as sent).
+    // As GNU wget: the body as stored, never compressed for the way (it is saved as sent); and
+    // so when resuming, whatever --compression says (a Range counts stored bytes).
     if (!headers.some(([name]) => /^accept-encoding$/i.test(name))) {
       headers.push([
         "Accept-Encoding",
-        (options.compression ?? "none") === "none" ? "identity" : "gzip",
+        (options.compression ?? "none") === "none" || offset > 0 ? "identity" : "gzip",
       ]);
     }
     if (body !== undefined && !headers.some(([name]) => /^content-type$/i.test(name))) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+export * from "./address_connector.ts";
 export * from "./cookie_jar.ts";
 export * from "./download.ts";
 export * from "./file_name.ts";

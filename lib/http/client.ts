@@ -26,7 +26,7 @@ import {
 import { ConnectionClosedError } from "./errors.ts";
 import type { HttpConnectionPool } from "./pool.ts";
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
-import { createClientSocket } from "../net/socket.ts";
+import { type ConnectStrategy, createClientSocket } from "../net/socket.ts";
 import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter, Duplex } from "../io/duplex.ts";
@@ -41,6 +41,20 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * @default {900000} (GNU wget's 900 s)
    */
   timeoutMs?: number;
+  /** Time allowed to connect (TLS handshake included), in place of `timeoutMs`. */
+  connectTimeoutMs?: number | undefined;
+  /** Time allowed for the response head and for each read of the body, in place of `timeoutMs`. */
+  readTimeoutMs?: number | undefined;
+  /**
+   * Choose the addresses to connect to (the server's, or a plain HTTP proxy's) instead of the
+   * system's resolver, e.g. to try each in turn and report it, as wget does.
+   */
+  connectVia?: ConnectStrategy | undefined;
+  /**
+   * Ignore `Content-Length` in responses (wget's `--ignore-length`): such a body is read until
+   * the server closes the connection. Ask for that with a `Connection: close` header.
+   */
+  ignoreContentLength?: boolean | undefined;
   /** Extra trusted root certificates, PEM, for `https://`. */
   caCerts?: string[];
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
@@ -568,16 +582,20 @@ async function openStream(
 ): Promise<SocketStream> {
   let conn: Duplex;
   const signal = options.signal;
+  const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? 900_000;
   if (target.scheme === "https") {
     const { connectTls } = await import("../net/tls_connect.ts");
     conn = await abortable(
-      connectTls(target.host, target.port, { ...options, timeoutMs }),
+      connectTls(target.host, target.port, { ...options, timeoutMs: connectTimeoutMs }),
       signal,
       (late) => late.close(),
     );
   } else {
+    const { host, port } = target;
+    const connect = (address: string) =>
+      createClientSocket(address, port, { connectTimeoutMs, signal });
     const tcp = await abortable(
-      createClientSocket(target.host, target.port, { timeoutMs, signal }),
+      options.connectVia ? options.connectVia(host, port, connect) : connect(host),
       signal,
       (late) => late.close(),
     );
@@ -683,7 +701,7 @@ export async function sendHttpRequest(
     keepAlive: pool !== undefined,
     bodyLength: body.length,
   }));
-  const timeoutMs = options.timeoutMs ?? 900_000;
+  const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? 900_000;
   const key = pool ? poolKey(target, options, timeoutMs) : "";
   const open = () => openStream(target, options, timeoutMs);
   while (true) {
@@ -799,7 +817,8 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
       send.state = "skipped";
       go?.(false);
     }
-    const framing = bodyFraming(method, head);
+    let framing = bodyFraming(method, head);
+    if (options.ignoreContentLength && framing.kind === "length") framing = { kind: "close" };
     const keep = job.release !== undefined && responseKeepsConnection(head) &&
       framing.kind !== "close" && head.status !== 101;
     const release = keep

@@ -12,6 +12,7 @@
  */
 
 export * from "./socket.ts";
+export * from "./pem.ts";
 export * from "./socket_stream.ts";
 export * from "./stream_group.ts";
 export * from "./timeouts.ts";

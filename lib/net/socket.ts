@@ -33,6 +33,35 @@ export interface ClientSocketOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * Chooses the addresses a client connects to, in place of the system's resolver: called with the
+ * host and port to reach and a function that connects to one address, it returns a connection
+ * that function made — for instance after resolving the name itself and trying each address in
+ * turn, as GNU wget does (the HTTP client's and `connectTls`'s `connectVia` option).
+ *
+ * @example Try 127.0.0.1 for any name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ConnectStrategy, createClientSocket } from "@netkit/netkit/net";
+ *
+ * const tried: string[] = [];
+ * const viaLoopback: ConnectStrategy = (_host, _port, connectTo) => {
+ *   tried.push("127.0.0.1");
+ *   return connectTo("127.0.0.1");
+ * };
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = listener.addr.port;
+ * using conn = await viaLoopback("example.test", port, (address) => createClientSocket(address, port));
+ * assert.equal(conn.remoteAddr.port, port);
+ * assert.deepEqual(tried, ["127.0.0.1"]);
+ * ```
+ */
+export type ConnectStrategy = <T>(
+  host: string,
+  port: number,
+  connectTo: (address: string) => Promise<T>,
+) => Promise<T>;
+
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
 function bareHost(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;

@@ -23,7 +23,7 @@ import type * as NodeStream from "node:stream";
 import type * as NodeNet from "node:net";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
-import { createClientSocket } from "./socket.ts";
+import { type ConnectStrategy, createClientSocket } from "./socket.ts";
 import { TlsError } from "./tls_error.ts";
 import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
 import { formatHostPort } from "./host_port.ts";
@@ -58,6 +58,8 @@ export interface TlsConnectOptions {
   tunnel?: TlsTunnel | undefined;
   /** A client certificate and its private key, PEM, for servers that ask for one. */
   clientCertificate?: { cert: string; key: string } | undefined;
+  /** Choose the addresses to connect to: the server's, or the `tunnel` proxy's. */
+  connectVia?: ConnectStrategy | undefined;
 }
 
 /**
@@ -76,8 +78,19 @@ export async function connectTls(
   ) {
     return await connectWithNodeTls(host, port, options);
   }
+  // The address a `connectVia` strategy connected to, for the node:tls retry below to go straight
+  // back to it (without trying, or reporting, the others again).
+  let reached: string | undefined;
+  const via = options.connectVia;
+  const recording: ConnectStrategy | undefined = via &&
+    ((name, to, connectTo) =>
+      via(name, to, async (address) => {
+        const conn = await connectTo(address);
+        reached = address;
+        return conn;
+      }));
   try {
-    return await connectWithDenoTls(host, port, options);
+    return await connectWithDenoTls(host, port, { ...options, connectVia: recording });
   } catch (error) {
     // rustls refuses a self-signed certificate that is its own trusted root when it is marked
     // as a CA; node:tls (like OpenSSL and GnuTLS) takes it. Only then, and from then on for this
@@ -87,7 +100,11 @@ export async function connectTls(
       throw error;
     }
     NODE_VERIFIED.add(where);
-    return await connectWithNodeTls(host, port, options);
+    const again = reached;
+    const direct: ConnectStrategy | undefined = again === undefined
+      ? via
+      : (_name, _port, connectTo) => connectTo(again);
+    return await connectWithNodeTls(host, port, { ...options, connectVia: direct });
   }
 }
 
@@ -103,7 +120,9 @@ async function connectWithDenoTls(
   port: number,
   options: TlsConnectOptions,
 ): Promise<Duplex> {
-  const tcp = await createClientSocket(host, port, options);
+  const tcp = options.connectVia
+    ? await options.connectVia(host, port, (address) => createClientSocket(address, port, options))
+    : await createClientSocket(host, port, options);
   // Without TCP_NODELAY the handshake's small records wait on Nagle's algorithm and the peer's
   // delayed ACK, about 40 ms per connection. The option stays on the socket under TLS.
   tcp.setNoDelay(true);
@@ -206,7 +225,11 @@ async function connectWithNodeTls(
   const { Duplex: NodeDuplex }: typeof NodeStream = await import(NODE_STREAM);
   const isAddress = /^[0-9.]+$/.test(host) || host.includes(":");
   const verify = options.checkCertificate !== false;
-  const socket = options.tunnel ? await openTunnel(host, port, options.tunnel, options) : undefined;
+  const socket = options.tunnel
+    ? await openTunnel(host, port, options.tunnel, options)
+    : options.connectVia
+    ? await options.connectVia(host, port, (address) => openNodeSocket(address, port, options))
+    : undefined;
   // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them.
   const ca = options.caCerts?.length
     ? [...(verify ? tls.rootCertificates : []), ...options.caCerts]
@@ -256,19 +279,95 @@ async function connectWithNodeTls(
       );
     });
   });
+  // An alert after the handshake (TLS 1.3 servers refuse a client certificate then) closes the
+  // web streams, whose own error says only "The stream is closing or is closed": the alert is
+  // what a read or write that fails reports instead.
+  let alert: Error | undefined;
+  tlsSocket.on("error", (error: Error & { code?: string }) => (alert ??= alertError(error)));
   const { readable, writable } = NodeDuplex.toWeb(tlsSocket);
   const duplex = duplexFromStreams(
     readable as ReadableStream<Uint8Array>,
     writable as WritableStream<Uint8Array>,
   );
+  let closedBySocket = false;
+  const closed = new Promise<void>((resolve) =>
+    tlsSocket.once("close", () => {
+      closedBySocket = true;
+      resolve();
+    })
+  );
+  const explain = async (error: unknown): Promise<never> => {
+    // The streams may close a moment before the alert's error event: wait for the socket's
+    // close (which comes after it), a second at most.
+    if (!alert) {
+      const wait = startDeadline(1000);
+      await Promise.race([closed, wait.expired]);
+      wait.cancel();
+    }
+    if (alert) throw alert;
+    // Closed under the stream without an alert to show (the runtime may drop it): say so in
+    // words, not with the web stream's "The stream is closing or is closed".
+    if (closedBySocket && error instanceof TypeError) {
+      const hint = options.clientCertificate ? " (did it refuse the client certificate?)" : "";
+      throw new Error(`the server closed the TLS session${hint}`, { cause: error });
+    }
+    throw error;
+  };
   return {
-    read: (p) => duplex.read(p),
-    write: (p) => duplex.write(p),
+    read: (p) => duplex.read(p).catch(explain),
+    write: (p) => duplex.write(p).catch(explain),
     close: () => {
       duplex.close();
       tlsSocket.destroy();
     },
   };
+}
+
+/**
+ * A TLS alert from the peer in words: OpenSSL's code `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`
+ * becomes "the server sent the TLS alert "certificate required"", and the client certificate is
+ * named when the alert is about it.
+ */
+function alertError(error: Error & { code?: string }): Error {
+  const match = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(error.code ?? "");
+  if (!match) return error;
+  const name = match[1]!.toLowerCase().replace(/_/g, " ");
+  const about = /certificate|unknown ca|access denied/.test(name)
+    ? " (it wants a client certificate it trusts)"
+    : "";
+  return new Error(`the server sent the TLS alert "${name}"${about}`, { cause: error });
+}
+
+/** A connected `node:net` socket to `address:port`, for a TLS session over it. */
+async function openNodeSocket(
+  address: string,
+  port: number,
+  options: TlsConnectOptions,
+): Promise<NodeNet.Socket> {
+  const net: typeof NodeNet = await import(NODE_NET);
+  const socket = net.connect({ host: address, port });
+  return await new Promise<NodeNet.Socket>((resolve, reject) => {
+    const fail = (error: SocketError | unknown) => {
+      deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+      fail(new SocketError({ step: "connect", host: address, port, failure: "timed-out" }));
+    });
+    const onAbort = () => fail(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("error", (error: Error & { code?: string }) => {
+      const failure = error.code === "ECONNREFUSED" ? "refused" : classifySocketError(error);
+      fail(new SocketError({ step: "connect", host: address, port, failure, cause: error }));
+    });
+    socket.once("connect", () => {
+      deadline.cancel();
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve(socket);
+    });
+  });
 }
 
 /**
@@ -284,7 +383,15 @@ async function openTunnel(
 ): Promise<NodeNet.Socket> {
   const net: typeof NodeNet = await import(NODE_NET);
   const authority = formatHostPort(host, port);
-  const socket = net.connect({ host: tunnel.host, port: tunnel.port });
+  // With a `connectVia` strategy the proxy's addresses are its to choose (and connected here).
+  const via = options.connectVia;
+  const socket = via
+    ? await via(
+      tunnel.host,
+      tunnel.port,
+      (address) => openNodeSocket(address, tunnel.port, options),
+    )
+    : net.connect({ host: tunnel.host, port: tunnel.port });
   socket.setNoDelay(true);
   const fail = (error: Error) => {
     socket.destroy();
@@ -344,14 +451,16 @@ async function openTunnel(
       deadline.cancel();
       reject(fail(tunnelError(authority, "the proxy closed the connection", undefined)));
     });
-    socket.once("connect", () => {
+    const ask = () => {
       let request = `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n`;
       for (const [name, value] of tunnel.headers ?? []) {
         if (/[\r\n]/.test(name + value)) continue;
         request += `${name}: ${value}\r\n`;
       }
       socket.write(request + "\r\n");
-    });
+    };
+    if (via) ask();
+    else socket.once("connect", ask);
   });
 }
 

@@ -12,6 +12,8 @@ import {
   send,
   startRawServer,
 } from "../harness/raw_http_server.ts";
+import { assertSame, type Case, runTool, sideBySide } from "../harness/wget_side_by_side.ts";
+import { makeCertificate } from "../harness/nginx.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
 import {
@@ -21,114 +23,7 @@ import {
   startRecordingServer,
 } from "../harness/recording_http_server.ts";
 
-/** What one tool did. */
-interface Outcome {
-  code: number;
-  /** The files in its directory afterwards, name → content. */
-  files: Record<string, string>;
-  /** The requests the server saw: `METHOD TARGET` and the Range header when sent. */
-  requests: string[];
-  stderr: string;
-}
-
-/** One case run by both tools. */
-interface Case {
-  /** Arguments after `wget`. */
-  args: string[];
-  /** Files to put in the directory first. */
-  files?: Record<string, string>;
-  /** The mtime of the files made first. */
-  mtime?: Date | undefined;
-  /** Directories to make first. */
-  dirs?: string[];
-  /** Extra environment. */
-  env?: Record<string, string>;
-}
-
 const decoder = new TextDecoder();
-// Deno's cache stays where it is when a case moves HOME (for a .netrc).
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
-
-function summarise(head: string): string {
-  const [method, target] = head.split(" ");
-  const range = /\r\nRange: *([^\r]*)/i.exec(head);
-  return range ? `${method} ${target} Range: ${range[1]}` : `${method} ${target}`;
-}
-
-async function readFiles(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
-  for (const name of names) {
-    files[name] = Deno.statSync(`${dir}/${name}`).isDirectory
-      ? "(directory)"
-      : await Deno.readTextFile(`${dir}/${name}`);
-  }
-  return files;
-}
-
-async function runTool(
-  tool: "gnu" | "netkit",
-  dir: string,
-  server: RawServer | undefined,
-  job: Case,
-): Promise<Outcome> {
-  const cwd = `${dir}/${tool}`;
-  await Deno.mkdir(cwd);
-  for (const sub of job.dirs ?? []) await Deno.mkdir(`${cwd}/${sub}`);
-  for (const [name, text] of Object.entries(job.files ?? {})) {
-    await Deno.writeTextFile(`${cwd}/${name}`, text);
-    if (job.mtime) await Deno.utime(`${cwd}/${name}`, job.mtime, job.mtime);
-  }
-  const before = server?.requests.length ?? 0;
-  const [program, args] = tool === "gnu"
-    ? ["wget", job.args]
-    : [Deno.execPath(), [...commandArgs("wget"), ...job.args]];
-  const output = await new Deno.Command(program, {
-    args,
-    cwd,
-    // "$CWD" in a value stands for the tool's own directory (HOME for a .netrc there).
-    env: Object.fromEntries(
-      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, ...job.env }).map((
-        [k, v],
-      ) => [k, v.replace("$CWD", cwd)]),
-    ),
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    files: await readFiles(cwd),
-    requests: (server?.requests.slice(before) ?? []).map(summarise),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-/** Runs `job` with GNU wget, then with netkit; returns both outcomes. */
-async function sideBySide(
-  dir: string,
-  server: RawServer | undefined,
-  job: Case,
-): Promise<{ gnu: Outcome; netkit: Outcome }> {
-  const name = job.args.join(" ").replace(/[^\w.-]+/g, "_").slice(-60);
-  const caseDir = await Deno.makeTempDir({ dir, prefix: `${name}_` });
-  const gnu = await runTool("gnu", caseDir, server, job);
-  const netkit = await runTool("netkit", caseDir, server, job);
-  return { gnu, netkit };
-}
-
-/** Asserts that both tools exited alike, left the same files and sent the same requests. */
-function assertSame(
-  both: { gnu: Outcome; netkit: Outcome },
-  what: string,
-  compare: { requests?: boolean } = {},
-): void {
-  const { gnu, netkit } = both;
-  const detail = `${what}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
-  equal(netkit.code, gnu.code, `exit code: ${detail}`);
-  deepEqual(netkit.files, gnu.files, `files: ${detail}`);
-  if (compare.requests !== false) deepEqual(netkit.requests, gnu.requests, `requests: ${detail}`);
-}
 
 /** Writes a reply; no body for HEAD. */
 async function reply(
@@ -383,39 +278,6 @@ function startTlsServer(cert: string, key: string): Deno.TlsListener & { done: P
   return Object.assign(listener, { done });
 }
 
-async function selfSigned(
-  dir: string,
-  name: string,
-  altNames: string,
-): Promise<{ cert: string; key: string }> {
-  const cert = `${dir}/${name}.pem`;
-  const key = `${dir}/${name}.key`;
-  // The issue's command exactly: openssl's default extensions make it a CA certificate too.
-  const { success } = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      `subjectAltName=${altNames}`,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  assert(success);
-  return { cert, key };
-}
-
 peerTest(
   "wget --ca-certificate trusts a self-signed CA certificate; TLS failures exit 5 in words, a plain port 4, as GNU wget",
   [
@@ -424,8 +286,10 @@ peerTest(
   ],
   async () => {
     await using dir = await tempDir();
-    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
-    const wrong = await selfSigned(dir.path, "wrong", "DNS:wrong.test");
+    const good = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "good-", {
+      ca: true,
+    });
+    const wrong = await makeCertificate(dir.path, "DNS:wrong.test", "wrong-", { ca: true });
     const server = startTlsServer(
       await Deno.readTextFile(good.cert),
       await Deno.readTextFile(good.key),
@@ -721,7 +585,9 @@ peerTest(
     await using dir = await tempDir();
     await using proxy = await startTinyproxy(dir.path);
     await using guarded = await startTinyproxy(dir.path, "u p");
-    const good = await selfSigned(dir.path, "good", "DNS:localhost,IP:127.0.0.1");
+    const good = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "good-", {
+      ca: true,
+    });
     const server = startTlsServer(
       await Deno.readTextFile(good.cert),
       await Deno.readTextFile(good.key),
@@ -914,7 +780,11 @@ peerTest(
         shape(files.log)
           .replace(/(wall clock time:) .*/, "$1 TIME")
           .replace(/ in [^(]* \(.*\)$/m, " in TIME (RATE)");
-      equal(normalise(both.netkit.files), normalise(both.gnu.files), what);
+      equal(
+        normalise(both.netkit.files),
+        normalise(both.gnu.files),
+        `${what}\n${both.gnu.files.log}\n${both.netkit.files.log}`,
+      );
     }
   },
 );
@@ -927,8 +797,10 @@ peerTest(
   ],
   async () => {
     await using dir = await tempDir();
-    const server = await selfSigned(dir.path, "server", "DNS:localhost,IP:127.0.0.1");
-    const client = await selfSigned(dir.path, "client", "DNS:client.test");
+    const server = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "server-", {
+      ca: true,
+    });
+    const client = await makeCertificate(dir.path, "DNS:client.test", "client-", { ca: true });
     await Deno.mkdir(`${dir.path}/cas`);
     await Deno.copyFile(server.cert, `${dir.path}/cas/server.pem`);
     await Deno.writeTextFile(`${dir.path}/cas/README`, "not a certificate\n");
@@ -937,31 +809,66 @@ peerTest(
       both,
       (await Deno.readTextFile(client.cert)) + (await Deno.readTextFile(client.key)),
     );
-    const port = freePort();
-    // openssl's own test server, asking for (and checking) a client certificate.
-    await using _sServer = await startPeer([
-      "openssl",
-      "s_server",
-      "-accept",
-      `127.0.0.1:${port}`,
-      "-cert",
-      server.cert,
-      "-key",
-      server.key,
-      "-CAfile",
-      client.cert,
-      "-Verify",
-      "1",
-      "-www",
-      "-quiet",
-    ], port);
+    // openssl's own test server, asking for a client certificate (and, strict, refusing one it
+    // does not trust instead of going on).
+    const startSServer = async (strict: boolean) => {
+      const port = freePort();
+      const peer = await startPeer([
+        "openssl",
+        "s_server",
+        "-accept",
+        `127.0.0.1:${port}`,
+        "-cert",
+        server.cert,
+        "-key",
+        server.key,
+        "-CAfile",
+        client.cert,
+        "-Verify",
+        "1",
+        ...(strict ? ["-verify_return_error"] : []),
+        "-www",
+        "-quiet",
+      ], port);
+      return Object.assign(peer, { port });
+    };
+    await using sServer = await startSServer(false);
+    const port = sServer.port;
     const url = `https://127.0.0.1:${port}/`;
     const ca = `--ca-certificate=${server.cert}`;
+    // The same certificate and key in DER: PKCS#1 and PKCS#8 keys.
+    const der = (args: string[]) => new Deno.Command("openssl", { args }).output();
+    await der(["x509", "-in", client.cert, "-outform", "DER", "-out", `${dir.path}/client.der`]);
+    await der(["rsa", "-in", client.key, "-outform", "DER", "-out", `${dir.path}/key.der`]);
+    await der(["pkey", "-in", client.key, "-outform", "DER", "-out", `${dir.path}/pk8.der`]);
+    await der(["x509", "-in", server.cert, "-outform", "DER", "-out", `${dir.path}/server.der`]);
+    const derCert = [`--certificate=${dir.path}/client.der`, "--certificate-type=DER"];
     const cases: string[][] = [
       [ca],
       [ca, `--certificate=${client.cert}`, `--private-key=${client.key}`],
       [ca, `--certificate=${both}`, "--certificate-type=PEM"],
       [`--ca-directory=${dir.path}/cas`, `--certificate=${both}`],
+      [ca, ...derCert, `--private-key=${dir.path}/key.der`, "--private-key-type=der"],
+      [ca, ...derCert, `--private-key=${dir.path}/pk8.der`, "--private-key-type=DER"],
+      // GNU wget (GnuTLS) reads both files as the key's type: these fail, and the next works.
+      [ca, ...derCert, `--private-key=${client.key}`],
+      [
+        ca,
+        `--certificate=${client.cert}`,
+        `--private-key=${dir.path}/key.der`,
+        "--private-key-type=DER",
+      ],
+      [
+        ca,
+        `--certificate=${dir.path}/client.der`,
+        `--private-key=${dir.path}/key.der`,
+        "--private-key-type=DER",
+      ],
+      // Without --private-key the key is in the certificate's file, of the certificate's type.
+      [ca, `--certificate=${both}`, "--certificate-type=DER"],
+      [ca, `--certificate=${both}`, "--private-key-type=DER"],
+      // A DER CA certificate trusts nothing (GNU reads PEM only): exit 5.
+      [`--ca-certificate=${dir.path}/server.der`, `--certificate=${both}`],
     ];
     for (const options of cases) {
       const outcome = await sideBySide(dir.path, undefined, {
@@ -976,7 +883,26 @@ peerTest(
         what,
       );
     }
-    equal(await main(["-q", "--certificate-type=DER", url]), 2);
+    equal(await main(["-q", "--certificate-type=DIR", url]), 2);
+    // A server that refuses a client certificate it does not trust (after the TLS 1.3
+    // handshake): exit 4 as GNU's, and a message in words, never the web stream's own text.
+    await using strict = await startSServer(true);
+    const strictPort = strict.port;
+    const refused = await sideBySide(dir.path, undefined, {
+      args: [
+        "-t",
+        "1",
+        "-O",
+        "page",
+        ca,
+        `--certificate=${server.cert}`,
+        `--private-key=${server.key}`,
+        `https://127.0.0.1:${strictPort}/`,
+      ],
+    });
+    equal(refused.netkit.code, refused.gnu.code, refused.netkit.stderr);
+    assert.doesNotMatch(refused.netkit.stderr, /stream is closing|Other\(|Error\(/);
+    assert.match(refused.netkit.stderr, /TLS (alert|session)/);
   },
 );
 

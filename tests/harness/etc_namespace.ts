@@ -42,6 +42,20 @@ export function etcNamespaceUnavailable(tools: string[] = []): string | undefine
 }
 
 /**
+ * Writes `files` into `dir` and returns the command that runs a program (its argv appended) in a
+ * mount namespace with each bind-mounted over `/etc`.
+ */
+export async function etcNamespaceCommand(dir: string, files: EtcFiles): Promise<string[]> {
+  const mounts: string[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+    mounts.push(`mount --bind ${dir}/${name} /etc/${name}`);
+  }
+  const script = [...mounts, 'exec "$@"'].join(" && ");
+  return ["unshare", "-m", "sh", "-c", script, "sh"];
+}
+
+/**
  * Writes `files` into `dir`, then runs `argv` (from the repository's root) in a mount namespace
  * with each bind-mounted over `/etc`.
  */
@@ -51,15 +65,10 @@ export async function runWithEtcFiles(
   argv: string[],
   env: Record<string, string> = {},
 ): Promise<NamespaceRun> {
-  const mounts: string[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    await Deno.writeTextFile(`${dir}/${name}`, text);
-    mounts.push(`mount --bind ${dir}/${name} /etc/${name}`);
-  }
-  const script = [...mounts, 'exec "$@"'].join(" && ");
+  const [unshare, ...prefix] = await etcNamespaceCommand(dir, files);
   const started = performance.now();
-  const output = await new Deno.Command("unshare", {
-    args: ["-m", "sh", "-c", script, "sh", ...argv],
+  const output = await new Deno.Command(unshare!, {
+    args: [...prefix, ...argv],
     env: { NO_COLOR: "1", ...env },
     cwd: ROOT,
     stdout: "piped",

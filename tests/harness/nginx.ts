@@ -73,12 +73,15 @@ http {
 
 /**
  * Makes a self-signed certificate with openssl, for 127.0.0.1 and localhost unless `names` (an
- * openssl subjectAltName value) says otherwise; returns the paths.
+ * openssl subjectAltName value) says otherwise; returns the paths. With `ca`, the command of
+ * wget's issue exactly (`-subj /CN=localhost`, openssl's default extensions): a certificate that
+ * is a CA too, which rustls refuses as its own trusted root and GNU wget accepts.
  */
 export async function makeCertificate(
   dir: string,
   names = "IP:127.0.0.1,DNS:localhost",
   prefix = "",
+  options: { ca?: boolean } = {},
 ): Promise<{ cert: string; key: string }> {
   const cert = `${dir}/${prefix}cert.pem`;
   const key = `${dir}/${prefix}key.pem`;
@@ -96,11 +99,10 @@ export async function makeCertificate(
       "-days",
       "2",
       "-subj",
-      `/CN=${names.replace(/^[A-Z]+:/, "").split(",")[0]}`,
+      options.ca ? "/CN=localhost" : `/CN=${names.replace(/^[A-Z]+:/, "").split(",")[0]}`,
       "-addext",
       `subjectAltName=${names}`,
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
+      ...(options.ca ? [] : ["-addext", "basicConstraints=critical,CA:FALSE"]),
     ],
     stdout: "null",
     stderr: "piped",

@@ -47,12 +47,14 @@ export interface RecordingServerOptions {
   expect?: (head: string) => Reply | undefined;
   /** Close each connection after one response, without saying so (a stale keep-alive). */
   idleCloseAfterResponse?: boolean;
+  /** The address to listen on. @default {"127.0.0.1"} */
+  hostname?: string;
 }
 
 /** A running recording server. */
 export interface RecordingServer extends AsyncDisposable {
   port: number;
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`http://[::1]:PORT` on ::1). */
   base: string;
   requests: RecordedRequest[];
   /** Connections accepted so far. */
@@ -132,9 +134,10 @@ function replyParts(reply: Reply, head: boolean): { head: Uint8Array; rest: Uint
   return { head: encoder.encode(text), rest };
 }
 
-/** Starts the server on 127.0.0.1, port 0. */
+/** Starts the server on 127.0.0.1 (or `hostname`), port 0. */
 export function startRecordingServer(options: RecordingServerOptions = {}): RecordingServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const hostname = options.hostname ?? "127.0.0.1";
+  const listener = Deno.listen({ hostname, port: 0 });
   const requests: RecordedRequest[] = [];
   const open = new Set<Deno.Conn>();
   const tasks = new Set<Promise<void>>();
@@ -221,7 +224,7 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
 
   return {
     port: listener.addr.port,
-    base: `http://127.0.0.1:${listener.addr.port}`,
+    base: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${listener.addr.port}`,
     requests,
     get connections() {
       return connections;
