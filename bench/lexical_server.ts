@@ -14,20 +14,16 @@
  *    latency in worker mode beside subprocess mode (a `deno run` of scrabble-word-finder per miss).
  * 4. The server's peak RSS (VmHWM) after each run.
  *
- * Run: `deno run -A bench/lexical_server.ts [--duration 10] [--rounds 3] [--misses 400]`.
+ * Run: `deno run -A bench/lexical_server.ts [--duration 10] [--rounds 3] [--misses 400]
+ * [--cached-only]`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import {
-  freePort,
-  peerPath,
-  type PeerProcess,
-  startPeer,
-  tempDir,
-} from "../tests/harness/peers.ts";
-import { type DenoServer, startDenoServer } from "../tests/harness/deno_server.ts";
+import { peerPath, tempDir } from "../tests/harness/peers.ts";
+import { startDenoServer } from "../tests/harness/deno_server.ts";
+import { bareDenoServe, cpuSeconds, staticNginx } from "./_lexical_contenders.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,6 +33,7 @@ const { values } = parseArgs({
     misses: { type: "string", default: "400" },
     "subprocess-misses": { type: "string", default: "40" },
     "header-timeout": { type: "string", default: "5" },
+    "cached-only": { type: "boolean", default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -91,23 +88,6 @@ async function wrk(url: string, options: { connections?: number; script?: string
     p99Ms: ms("99%"),
     errors,
   };
-}
-
-/** CPU seconds used so far by a process and its children (nginx's workers), from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
-    let ticks = Number(fields[11]) + Number(fields[12]);
-    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
-      const children = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`);
-      for (const child of children.split(" ").filter(Boolean)) {
-        ticks += cpuSeconds(Number(child)) * 100;
-      }
-    }
-    return ticks / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 function peakRssMb(pid: number): number {
@@ -187,57 +167,9 @@ let body: string;
 await Deno.mkdir(`${dir.path}/api`);
 await Deno.writeTextFile(`${dir.path}/api/${RACK}`, body);
 
-/** nginx serving the body as a static file, access log on (buffered). */
-async function nginx(
-  workers: string,
-  extra = "",
-): Promise<PeerProcess & { port: number; pid: number }> {
-  const port = freePort();
-  const name = `nginx_${workers}_${port}`;
-  await Deno.writeTextFile(
-    `${dir.path}/${name}.conf`,
-    `daemon off;
-worker_processes ${workers};
-pid ${dir.path}/${name}.pid;
-error_log ${dir.path}/${name}.error.log;
-events { worker_connections 1024; }
-http {
-  access_log ${dir.path}/${name}.access.log combined buffer=64k flush=1s;
-  keepalive_requests 1000000;
-  ${extra}
-  server {
-    listen 127.0.0.1:${port};
-    root ${dir.path};
-    default_type "application/json; charset=utf-8";
-    location / { try_files $uri =404; }
-  }
-}
-`,
-  );
-  const prefix = [
-    "-c",
-    `${dir.path}/${name}.conf`,
-    "-p",
-    dir.path,
-    "-e",
-    `${dir.path}/${name}.error.log`,
-  ];
-  const peer = await startPeer([peerPath("nginx")!, ...prefix], port);
-  return Object.assign(peer, { port, pid: peer.child.pid });
-}
-
-/** A bare Deno.serve answering the same bytes, pre-encoded, from memory. */
-async function bareDenoServe(): Promise<DenoServer> {
-  const script = `${dir.path}/bare.ts`;
-  await Deno.writeTextFile(
-    script,
-    `const bytes = new TextEncoder().encode(${JSON.stringify(body)});
-const headers = { "content-type": "application/json; charset=utf-8" };
-Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1", onListen() {} }, () => new Response(bytes, { headers }));
-`,
-  );
-  return await startDenoServer((port) => ["run", "-A", script, String(port)]);
-}
+/** nginx serving the body as a static file. */
+const nginx = (workers: string, extra = "") => staticNginx(dir.path, workers, extra);
+const bareServe = () => bareDenoServe(dir.path, body);
 
 // 1. Cached racks: every contender up at once, wrk runs alternating.
 interface Contender {
@@ -249,7 +181,7 @@ interface Contender {
 {
   await using nginx1 = await nginx("1");
   await using nginx2 = await nginx("2");
-  await using bare = await bareDenoServe();
+  await using bare = await bareServe();
   await using ours = await lexicalServer([]);
   await using ours2 = await lexicalServer(["--listeners", "2"]);
   await using parallel = await startDenoServer(
@@ -316,9 +248,17 @@ interface Contender {
     `### Cached racks: wrk -t2 -c64 -d${DURATION}s, ${body.length}-byte answer, median of ${ROUNDS} alternating rounds, loopback, ${navigator.hardwareConcurrency} cores\n`,
   );
   console.log(
-    "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | server CPU µs/request (median) | p50 ms | p99 ms | peak RSS MB |",
+    "| server | requests/s (median) | all rounds | vs nginx 1w | vs bare Deno.serve | each round vs nginx 1w | each round vs Deno.serve | server CPU µs/request (median) | p50 ms | p99 ms | peak RSS MB |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  // The wrk runs of one round follow each other within seconds: a round's ratios see the same
+  // machine, so their spread says more than the medians' ratio when the load moves.
+  const perRound = (contender: Contender, anchor: Contender) => {
+    const ratios = contender.results.map((r, i) =>
+      r.requestsPerSecond / anchor.results[i]!.requestsPerSecond
+    );
+    return `${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)}×`;
+  };
   const listeners2 = median(contenders[4]!).requestsPerSecond;
   const nginx2Rps = median(contenders[1]!).requestsPerSecond;
   for (const contender of contenders) {
@@ -328,9 +268,9 @@ interface Contender {
         contender.results.map((r) => fixed(r.requestsPerSecond / 1000, 1) + "k").join(", ")
       } | ${fixed(result.requestsPerSecond / anchor, 2)}× | ${
         fixed(result.requestsPerSecond / bareRps, 2)
-      }× | ${fixed(percentile(contender.results.map((r) => r.cpuUsPerRequest ?? NaN), 50), 2)} | ${
-        fixed(result.p50Ms, 2)
-      } | ${fixed(result.p99Ms, 2)} | ${
+      }× | ${perRound(contender, contenders[0]!)} | ${perRound(contender, contenders[2]!)} | ${
+        fixed(percentile(contender.results.map((r) => r.cpuUsPerRequest ?? NaN), 50), 2)
+      } | ${fixed(result.p50Ms, 2)} | ${fixed(result.p99Ms, 2)} | ${
         contender.pid && !contender.name.startsWith("nginx") ? fixed(peakRssMb(contender.pid)) : ""
       } |${result.errors ? ` ${result.errors}` : ""}`,
     );
@@ -340,101 +280,107 @@ interface Contender {
   );
 }
 
-// 2. Slowloris: 300 half-sent heads, a good client meanwhile, who is still open after the timeout.
-{
-  const CROWD = 300;
-  const encoder = new TextEncoder();
-  const slowloris = async (name: string, port: number) => {
-    const crowd: Deno.Conn[] = [];
-    for (let i = 0; i < CROWD; i++) {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      await conn.write(encoder.encode(`GET /api/${RACK} HTTP/1.1\r\nHost: a\r\nX-Slow: `));
-      crowd.push(conn);
-    }
-    const startedAt = performance.now();
-    let open = CROWD;
-    const closedAt: number[] = [];
-    const watchers = crowd.map(async (conn) => {
-      const buffer = new Uint8Array(4096);
-      try {
-        while ((await conn.read(buffer)) !== null) { /* an error answer */ }
-      } catch {
-        // Reset.
+// The rest is skipped with --cached-only (to repeat the first table quickly).
+if (!values["cached-only"]) {
+  // 2. Slowloris: 300 half-sent heads, a good client meanwhile, who is still open after the timeout.
+  {
+    const CROWD = 300;
+    const encoder = new TextEncoder();
+    const slowloris = async (name: string, port: number) => {
+      const crowd: Deno.Conn[] = [];
+      for (let i = 0; i < CROWD; i++) {
+        const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+        await conn.write(encoder.encode(`GET /api/${RACK} HTTP/1.1\r\nHost: a\r\nX-Slow: `));
+        crowd.push(conn);
       }
-      open--;
-      closedAt.push(performance.now() - startedAt);
-    });
-    const goodStarted = performance.now();
-    const response = await fetch(`http://127.0.0.1:${port}/api/${RACK}`);
-    await response.text();
-    const goodMs = performance.now() - goodStarted;
-    await new Promise((resolve) => setTimeout(resolve, (HEADER_TIMEOUT + 2) * 1000));
-    const stillOpen = open;
-    for (const conn of crowd) {
-      try {
-        conn.close();
-      } catch {
-        // Closed.
+      const startedAt = performance.now();
+      let open = CROWD;
+      const closedAt: number[] = [];
+      const watchers = crowd.map(async (conn) => {
+        const buffer = new Uint8Array(4096);
+        try {
+          while ((await conn.read(buffer)) !== null) { /* an error answer */ }
+        } catch {
+          // Reset.
+        }
+        open--;
+        closedAt.push(performance.now() - startedAt);
+      });
+      const goodStarted = performance.now();
+      const response = await fetch(`http://127.0.0.1:${port}/api/${RACK}`);
+      await response.text();
+      const goodMs = performance.now() - goodStarted;
+      await new Promise((resolve) => setTimeout(resolve, (HEADER_TIMEOUT + 2) * 1000));
+      const stillOpen = open;
+      for (const conn of crowd) {
+        try {
+          conn.close();
+        } catch {
+          // Closed.
+        }
       }
+      await Promise.all(watchers);
+      const closedByServer = CROWD - stillOpen;
+      return `| ${name} | ${response.status} in ${
+        fixed(goodMs, 1)
+      } ms | ${stillOpen} of ${CROWD} | ${
+        closedByServer > 0
+          ? fixed(percentile(closedAt.slice(0, closedByServer), 50) / 1000, 2)
+          : "—"
+      } |`;
+    };
+    const rows: string[] = [];
+    {
+      await using server = await lexicalServer(["--header-timeout", String(HEADER_TIMEOUT)]);
+      await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((r) => r.text());
+      rows.push(await slowloris(`lexical-server --header-timeout ${HEADER_TIMEOUT}`, server.port));
     }
-    await Promise.all(watchers);
-    const closedByServer = CROWD - stillOpen;
-    return `| ${name} | ${response.status} in ${fixed(goodMs, 1)} ms | ${stillOpen} of ${CROWD} | ${
-      closedByServer > 0 ? fixed(percentile(closedAt.slice(0, closedByServer), 50) / 1000, 2) : "—"
-    } |`;
-  };
-  const rows: string[] = [];
-  {
-    await using server = await lexicalServer(["--header-timeout", String(HEADER_TIMEOUT)]);
-    await fetch(`http://127.0.0.1:${server.port}/api/${RACK}`).then((r) => r.text());
-    rows.push(await slowloris(`lexical-server --header-timeout ${HEADER_TIMEOUT}`, server.port));
+    {
+      await using server = await nginx("1", `client_header_timeout ${HEADER_TIMEOUT}s;`);
+      rows.push(await slowloris(`nginx, client_header_timeout ${HEADER_TIMEOUT}s`, server.port));
+    }
+    {
+      await using server = await bareServe();
+      rows.push(await slowloris("bare Deno.serve (no header timeout)", server.port));
+    }
+    console.log(
+      `\n### Slowloris: ${CROWD} connections with half a head, then a good client\n`,
+    );
+    console.log(
+      `| server | good client meanwhile | still open ${
+        HEADER_TIMEOUT + 2
+      } s later | median s until closed |`,
+    );
+    console.log("|---|---|---|---|");
+    for (const line of rows) console.log(line);
   }
-  {
-    await using server = await nginx("1", `client_header_timeout ${HEADER_TIMEOUT}s;`);
-    rows.push(await slowloris(`nginx, client_header_timeout ${HEADER_TIMEOUT}s`, server.port));
-  }
-  {
-    await using server = await bareDenoServe();
-    rows.push(await slowloris("bare Deno.serve (no header timeout)", server.port));
-  }
-  console.log(
-    `\n### Slowloris: ${CROWD} connections with half a head, then a good client\n`,
-  );
-  console.log(
-    `| server | good client meanwhile | still open ${
-      HEADER_TIMEOUT + 2
-    } s later | median s until closed |`,
-  );
-  console.log("|---|---|---|---|");
-  for (const line of rows) console.log(line);
-}
 
-// Misses one at a time: latency without queueing.
-const missRows: string[] = [];
-for (const finder of ["worker", "subprocess"] as const) {
-  await using server = await lexicalServer(["--quiet", "--finder", finder]);
-  const rssBefore = peakRssMb(server.pid);
-  const count = finder === "worker" ? MISSES : SUBPROCESS_MISSES;
-  const result = await missLatencies(server.port, racks(count, finder === "worker" ? 1 : 2));
-  const name = finder === "worker"
-    ? `worker (${navigator.hardwareConcurrency} workers, one shared index)`
-    : "subprocess (deno run scrabble-word-finder per miss)";
-  missRows.push(
-    `| ${name} | ${count} | ${fixed(result.p50, 2)} | ${fixed(result.p90, 2)} | ${
-      fixed(result.server, 2)
-    } | ${fixed(rssBefore)} → ${fixed(peakRssMb(server.pid))} |`,
-  );
-}
-console.log(`\n### Cache misses: distinct 7-letter racks, one at a time, one connection\n`);
-console.log("| finder | racks | p50 ms | p90 ms | server-side p50 ms | server peak RSS MB |");
-console.log("|---|---|---|---|---|---|");
-for (const line of missRows) console.log(line);
+  // Misses one at a time: latency without queueing.
+  const missRows: string[] = [];
+  for (const finder of ["worker", "subprocess"] as const) {
+    await using server = await lexicalServer(["--quiet", "--finder", finder]);
+    const rssBefore = peakRssMb(server.pid);
+    const count = finder === "worker" ? MISSES : SUBPROCESS_MISSES;
+    const result = await missLatencies(server.port, racks(count, finder === "worker" ? 1 : 2));
+    const name = finder === "worker"
+      ? `worker (${navigator.hardwareConcurrency} workers, one shared index)`
+      : "subprocess (deno run scrabble-word-finder per miss)";
+    missRows.push(
+      `| ${name} | ${count} | ${fixed(result.p50, 2)} | ${fixed(result.p90, 2)} | ${
+        fixed(result.server, 2)
+      } | ${fixed(rssBefore)} → ${fixed(peakRssMb(server.pid))} |`,
+    );
+  }
+  console.log(`\n### Cache misses: distinct 7-letter racks, one at a time, one connection\n`);
+  console.log("| finder | racks | p50 ms | p90 ms | server-side p50 ms | server peak RSS MB |");
+  console.log("|---|---|---|---|---|---|");
+  for (const line of missRows) console.log(line);
 
-// Misses under load: every request a new random 7-letter rack (wrk's Lua), cache off.
-const lua = `${dir.path}/racks.lua`;
-await Deno.writeTextFile(
-  lua,
-  `local letters = "aaaaaaaaabbccddddeeeeeeeeeeeeffggghhiiiiiiiiijkllllmmnnnnnnooooooooppqrrrrrrssssttttttuuuuvvwwxyyz"
+  // Misses under load: every request a new random 7-letter rack (wrk's Lua), cache off.
+  const lua = `${dir.path}/racks.lua`;
+  await Deno.writeTextFile(
+    lua,
+    `local letters = "aaaaaaaaabbccddddeeeeeeeeeeeeffggghhiiiiiiiiijkllllmmnnnnnnooooooooppqrrrrrrssssttttttuuuuvvwwxyyz"
 math.randomseed(os.time())
 request = function()
   local rack = {}
@@ -445,29 +391,30 @@ request = function()
   return wrk.format("GET", "/api/" .. table.concat(rack))
 end
 `,
-);
-const loadRows: string[] = [];
-for (const [finder, connections] of [["worker", 64], ["subprocess", 4]] as const) {
-  // One load generator is one client: lift the fair share to measure the finder's capacity.
-  await using server = await lexicalServer([
-    "--quiet",
-    "--finder",
-    finder,
-    "--cache-size",
-    "0",
-    "--max-misses-per-client",
-    "1000000",
-  ]);
-  const result = await wrk(`http://127.0.0.1:${server.port}/`, { connections, script: lua });
-  loadRows.push(
-    `| ${finder} | ${connections} | ${fixed(result.requestsPerSecond, 0)} | ${
-      fixed(result.p50Ms, 2)
-    } | ${fixed(result.p99Ms, 2)} | ${fixed(peakRssMb(server.pid))} |${
-      result.errors ? ` ${result.errors}` : ""
-    }`,
   );
+  const loadRows: string[] = [];
+  for (const [finder, connections] of [["worker", 64], ["subprocess", 4]] as const) {
+    // One load generator is one client: lift the fair share to measure the finder's capacity.
+    await using server = await lexicalServer([
+      "--quiet",
+      "--finder",
+      finder,
+      "--cache-size",
+      "0",
+      "--max-misses-per-client",
+      "1000000",
+    ]);
+    const result = await wrk(`http://127.0.0.1:${server.port}/`, { connections, script: lua });
+    loadRows.push(
+      `| ${finder} | ${connections} | ${fixed(result.requestsPerSecond, 0)} | ${
+        fixed(result.p50Ms, 2)
+      } | ${fixed(result.p99Ms, 2)} | ${fixed(peakRssMb(server.pid))} |${
+        result.errors ? ` ${result.errors}` : ""
+      }`,
+    );
+  }
+  console.log(`\n### Cache misses under load: wrk -t2 -d${DURATION}s, a random rack per request\n`);
+  console.log("| finder | connections | requests/s | p50 ms | p99 ms | server peak RSS MB |");
+  console.log("|---|---|---|---|---|---|");
+  for (const line of loadRows) console.log(line);
 }
-console.log(`\n### Cache misses under load: wrk -t2 -d${DURATION}s, a random rack per request\n`);
-console.log("| finder | connections | requests/s | p50 ms | p99 ms | server peak RSS MB |");
-console.log("|---|---|---|---|---|---|");
-for (const line of loadRows) console.log(line);

@@ -36,7 +36,7 @@ export const usage = `Usage: lexical-server [PORT] [--port 13133] [--host ADDRES
                       [--dict FILE] [--finder-command PATH] [--quiet]
                       [--header-timeout SECONDS] [--idle-timeout SECONDS]
                       [--max-connections N] [--cert FILE --key FILE] [--access-log]
-                      [--listeners N] [--max-misses-per-client N]
+                      [--listeners N] [--max-misses-per-client N] [--max-answer-bytes N]
 
 Answer GET /<any/prefix>/<letters> with JSON {"time", "cached", "possibilities"}: the words
 the letters can form (a blank tile is %3F). GET /-/stats answers the cache counters as
@@ -52,7 +52,9 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
                         then new ones answered 503 (default 1000)
   --cert FILE --key FILE  serve HTTPS with this PEM certificate chain and key
   --finder KIND         worker: a pool of workers sharing one index (default);
-                        subprocess: run scrabble-word-finder for every cache miss
+                        subprocess: run scrabble-word-finder for every cache miss, each
+                        in its own process group, killed whole (its children too) after
+                        30 s; its stderr's last line goes to the log when it fails
   --workers N           workers in the pool (default: the number of cores)
   --cache-size N        racks kept in the cache (default 10000)
   --dict FILE           a word list, one word per line (default: SOWPODS, built in)
@@ -62,6 +64,10 @@ JSON, GET /-/metrics the cache, latency and connection counters in Prometheus's 
   --access-log          also log one line per answer in the common log format (on stderr)
   --max-misses-per-client N  racks one client address may have computing at once; beyond it,
                         503 with Retry-After (default 8: its fair share of the finder)
+  --max-answer-bytes N  the most bytes of JSON one answer's word list may take (default
+                        1048576); a longer list (a rack of many blanks makes most of the
+                        dictionary: 3.2 MB) is cut to the longest words that fit, and the
+                        answer then says "truncated": true after "possibilities"
   --listeners N         N listeners on the port (reusePort), each in its own thread with its
                         own finder and cache, to use every core (default 1; needs
                         deno run --unstable-net)
@@ -90,6 +96,7 @@ const spec = {
     "access-log": { type: "boolean" as const },
     listeners: { type: "string" as const },
     "max-misses-per-client": { type: "string" as const },
+    "max-answer-bytes": { type: "string" as const },
     "header-timeout": { type: "string" as const },
     "idle-timeout": { type: "string" as const },
     "max-connections": { type: "string" as const },

@@ -25,6 +25,8 @@ export interface LexicalServerSettings {
   finderCommand?: string | undefined;
   /** How many racks one client address may have computing at once. */
   maxMissesPerClient?: number | undefined;
+  /** The most bytes of JSON one answer's word list may take (then truncated). */
+  maxAnswerBytes?: number | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export function readLexicalSettings(values: Record<string, unknown>): LexicalSer
     dict: values.dict as string | undefined,
     finderCommand: values["finder-command"] as string | undefined,
     maxMissesPerClient: count("max-misses-per-client", 1, 1_000_000),
+    maxAnswerBytes: count("max-answer-bytes", 1024, 1024 * 1024 * 1024),
   };
 }
 
@@ -87,6 +90,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
  *
  * @param settings What to start.
  * @param log Receives one line per request; none when absent.
+ * @param logError Receives one line per failed computation (stderr, prefixed, by default).
  * @returns The handler, and the finder, which the caller closes.
  *
  * @example Serve a small word list on loopback
@@ -111,6 +115,7 @@ export function lexicalSettingsFromEnv(): LexicalServerSettings {
 export async function startLexicalHandler(
   settings: LexicalServerSettings,
   log?: (line: string) => void,
+  logError: (line: string) => void = (line) => console.error(`lexical-server: ${line}`),
 ): Promise<{ handler: LexicalHandler; finder: WordFinder }> {
   const { createWordFinder } = await import("../../lib/words/finder.ts");
   const { createLexicalHandler } = await import("../../lib/words/lexical_handler.ts");
@@ -141,7 +146,9 @@ export async function startLexicalHandler(
       find: (rack) => finder.find(rack),
       cacheSize: settings.cacheSize,
       maxMissesPerClient: settings.maxMissesPerClient,
+      maxAnswerBytes: settings.maxAnswerBytes,
       log,
+      logError,
     });
     return { handler, finder };
   } catch (error) {

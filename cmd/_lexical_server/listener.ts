@@ -76,7 +76,11 @@ export async function startListener(
 ): Promise<{ server: HttpServer; finder: WordFinder }> {
   let started;
   try {
-    started = await startLexicalHandler(config.settings, config.quiet ? undefined : writeLine);
+    started = await startLexicalHandler(
+      config.settings,
+      config.quiet ? undefined : writeLine,
+      (line) => writeLine(`lexical-server: ${line}`),
+    );
   } catch (error) {
     throw new ListenerError("load", (error as Error).message, { cause: error });
   }

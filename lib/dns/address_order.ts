@@ -114,12 +114,16 @@ function isLoopback(b: Uint8Array): boolean {
   return b.subarray(0, 15).every((x) => x === 0) && b[15] === 1;
 }
 
-/** The host's interface addresses, or none where `sys` permission is not granted. */
+/**
+ * The host's interface addresses with their prefix lengths (`192.0.2.2/24`), or none where `sys`
+ * permission is not granted.
+ */
 export function hostAddresses(): string[] {
   try {
     const state = Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state;
     if (state !== "granted") return [];
-    return Deno.networkInterfaces().map((nic) => nic.address);
+    // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9.
+    return Deno.networkInterfaces().map((nic) => nic.cidr);
   } catch {
     return [];
   }
@@ -128,10 +132,12 @@ export function hostAddresses(): string[] {
 /**
  * Orders destination addresses as RFC 6724 §6 does with glibc's default policy table: usable
  * first (a source address exists), then matching scope, matching label, higher precedence,
- * smaller scope, longest matching prefix (IPv6); otherwise the order given.
+ * smaller scope, longest matching prefix (for IPv4, as glibc, only inside the source's subnet);
+ * otherwise the order given.
  *
  * @param addresses IPv4 and IPv6 address texts (a `%scope` suffix allowed).
- * @param sources The host's own addresses; by default its interfaces' (`sys` permission).
+ * @param sources The host's own addresses, each with its prefix length (`192.0.2.2/24`) where
+ * known; by default its interfaces' (`sys` permission).
  * @returns A new array, the best first.
  *
  * @example Loopback IPv6 before loopback IPv4; a global IPv6 without a global source last
@@ -144,19 +150,34 @@ export function hostAddresses(): string[] {
  *   sortAddresses(["2001:db8::1", "192.0.2.1"], ["127.0.0.1", "::1", "192.0.2.9", "fe80::1"]),
  *   ["192.0.2.1", "2001:db8::1"],
  * );
+ * // IPv4 inside the source's subnet: the longest common prefix first, as glibc.
+ * assert.deepEqual(
+ *   sortAddresses(["127.0.0.4", "127.0.0.2", "127.0.0.1"], ["127.0.0.1/8"]),
+ *   ["127.0.0.1", "127.0.0.2", "127.0.0.4"],
+ * );
  * ```
  */
 export function sortAddresses(
   addresses: readonly string[],
   sources: readonly string[] = hostAddresses(),
 ): string[] {
+  const prefixOf = new Map<Uint8Array, number>();
   const sourceBytes = sources.flatMap((text) => {
+    const [address = "", prefix] = text.split("/");
     try {
-      return [asIpv6(text)];
+      const bytes = asIpv6(address);
+      prefixOf.set(bytes, prefix === undefined ? 0 : Number(prefix));
+      return [bytes];
     } catch {
       return [];
     }
   });
+  // glibc's rule 9 for IPv4: the common prefix counts only inside the source's subnet (its
+  // interface's prefix length); a destination outside it ranks below any inside.
+  const ipv4Match = (destination: Uint8Array, source: Uint8Array) => {
+    const common = commonPrefixBits(destination, source);
+    return common >= 96 + (prefixOf.get(source) ?? 0) ? common : -1;
+  };
   const rows = addresses.map((text, index) => {
     const bytes = asIpv6(text);
     const source = sourceFor(bytes, sourceBytes);
@@ -181,9 +202,11 @@ export function sortAddresses(
     }
     // Rule 8: prefer smaller scope.
     if (a.scope !== b.scope) return a.scope - b.scope;
-    // Rule 9: longest matching prefix, between IPv6 destinations.
-    if (a.source && b.source && !isMapped(a.bytes) && !isMapped(b.bytes)) {
-      const diff = commonPrefixBits(b.bytes, b.source) - commonPrefixBits(a.bytes, a.source);
+    // Rule 9: longest matching prefix, between destinations of one family (IPv4 as glibc).
+    if (a.source && b.source && isMapped(a.bytes) === isMapped(b.bytes)) {
+      const diff = isMapped(a.bytes)
+        ? ipv4Match(b.bytes, b.source) - ipv4Match(a.bytes, a.source)
+        : commonPrefixBits(b.bytes, b.source) - commonPrefixBits(a.bytes, a.source);
       if (diff !== 0) return diff;
     }
     // Rule 10: otherwise, leave the order unchanged.

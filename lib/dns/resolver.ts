@@ -322,6 +322,34 @@ export interface AddressLookup {
 }
 
 /**
+ * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
+ * comes first: a name the file has in either family is answered from the file alone (the
+ * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
+ * question for an IPv6 address. Undefined when the file has no line for the name, or files does
+ * not come first.
+ */
+async function lookUpBothInHostsFile(
+  name: string,
+  options: Omit<ResolveOptions, "family">,
+): Promise<AddressLookup | undefined> {
+  if (options.hostsFile === false || name.endsWith(".") || addressLiteral(name) !== undefined) {
+    return undefined;
+  }
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
+  if (sources[0]?.name !== "files") return undefined;
+  const entries = await loadHostsFile(options.hostsFile, options.signal);
+  const hostName = toAsciiHostName(name);
+  const found = ([6, 4] as const).flatMap((family) => {
+    const entry = findHostByName(entries, hostName, family);
+    return entry ? [{ entry, family }] : [];
+  });
+  const first = found[0];
+  return first && await inAddressOrder(first.entry.officialName, found);
+}
+
+/**
  * Looks a name up in both families at once, as `getaddrinfo` with `AF_UNSPEC` does, and orders
  * the addresses by `sortAddresses` (RFC 6724), so a client can try them in turn or race
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
@@ -350,6 +378,10 @@ export async function lookupAddresses(
   options: Omit<ResolveOptions, "family"> & { family?: 0 | IpFamily } = {},
 ): Promise<AddressLookup> {
   const wanted = options.family ?? 0;
+  if (wanted === 0) {
+    const fromFile = await lookUpBothInHostsFile(name, options);
+    if (fromFile) return fromFile;
+  }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
   const results = await Promise.allSettled(
     families.map((family) => resolveHost(name, { ...options, family })),
@@ -362,16 +394,28 @@ export async function lookupAddresses(
     const failure = results[results.length - 1];
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
+  // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
+  const canonicalName = first.entry.source === "literal" ? name : first.entry.officialName;
+  return await inAddressOrder(canonicalName, found);
+}
+
+/** Both families' addresses in RFC 6724 order, each once, with its family. */
+async function inAddressOrder(
+  canonicalName: string,
+  found: { entry: { addresses: string[] }; family: IpFamily }[],
+): Promise<AddressLookup> {
   const byAddress = new Map<string, IpFamily>();
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
-  // Loaded here: one family's lookup (a command's usual one) never sorts.
-  const { sortAddresses } = await import("./address_order.ts");
-  const ordered = sortAddresses([...byAddress.keys()]);
+  // Loaded here, and only for two addresses or more: a command's usual lookup never sorts (the
+  // sorter asks the system for its interfaces, ~1 ms).
+  const addresses = [...byAddress.keys()];
+  const ordered = addresses.length < 2
+    ? addresses
+    : (await import("./address_order.ts")).sortAddresses(addresses);
   return {
-    // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
-    canonicalName: first.entry.source === "literal" ? name : first.entry.officialName,
+    canonicalName,
     addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
   };
 }

@@ -163,57 +163,16 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
 }
 
 /**
- * The system's lookup as glibc's getaddrinfo does it for wget: with both families asked for and
- * `files` first in nsswitch.conf, a name the hosts file has in either family is answered from
- * the file alone (glibc's files backend returns what it found and ends the lookup), so
- * `localhost` with only `127.0.0.1` there costs no DNS query for its IPv6 address. Anything else
- * goes to `lookupAddresses`. (This belongs in `lookupAddresses` itself; it is here until the dns
- * package does it.)
+ * The system's lookup, `lookupAddresses` of the dns package (which answers a name the hosts file
+ * has in either family from the file alone, as glibc's getaddrinfo does); loaded on first use, so
+ * that a URL with an address literal loads no resolver.
  */
 async function systemLookup(
   name: string,
   options: { family: 0 | IpFamily; signal?: AbortSignal },
 ): Promise<{ addresses: { address: string }[] }> {
-  if (options.family === 0) {
-    const [hosts, nsswitch] = await Promise.all([
-      import("../dns/hosts_file.ts"),
-      import("../dns/nsswitch.ts"),
-    ]);
-    // Read synchronously: the first asynchronous file call starts Deno's blocking thread pool,
-    // ~1.5 ms of a run that otherwise never needs it. A file that cannot be read, or a hosts
-    // file past the dns package's limit, is left to lookupAddresses, which reports it.
-    const nsswitchText = readSmallFile(nsswitch.NSSWITCH_CONF_FILE, 1024 * 1024);
-    const sources = nsswitchText === null
-      ? nsswitch.DEFAULT_HOSTS_SOURCES
-      : nsswitch.parseHostsSources(nsswitchText ?? "");
-    const hostsText = readSmallFile(hosts.HOSTS_FILE_PATH, hosts.MAX_HOSTS_FILE_BYTES);
-    if (sources[0]?.name === "files" && hostsText !== undefined) {
-      const entries = hosts.parseHostsFile(hostsText ?? "");
-      const found = ([6, 4] as const).flatMap((family) =>
-        hosts.findHostByName(entries, name, family)?.addresses ?? []
-      );
-      if (found.length === 1) return { addresses: [{ address: found[0]! }] };
-      if (found.length > 1) {
-        const { sortAddresses } = await import("../dns/address_order.ts");
-        return { addresses: sortAddresses(found).map((address) => ({ address })) };
-      }
-    }
-  }
   const { lookupAddresses } = await import("../dns/resolver.ts");
   return await lookupAddresses(name, options);
-}
-
-/**
- * A configuration file's text; null when there is none, undefined when it cannot be read or is
- * larger than `maxBytes`.
- */
-function readSmallFile(path: string, maxBytes: number): string | null | undefined {
-  try {
-    if (Deno.statSync(path).size > maxBytes) return undefined;
-    return Deno.readTextFileSync(path);
-  } catch (error) {
-    return error instanceof Deno.errors.NotFound ? null : undefined;
-  }
 }
 
 /** An address's family, by its shape (the resolver's answers are well-formed). */

@@ -43,7 +43,8 @@ export type HttpHandler = (
 /**
  * The fast path: answers a bodiless request from its method and raw target (e.g.
  * `/api/abc?x`), or returns undefined to let the handler answer it. It must have the same
- * effect as the handler would for the same request.
+ * effect as the handler would for the same request. The server copies the answer's bytes before
+ * it calls the fast path again, so one answer object may be filled in afresh each time.
  */
 export type FastPath = (
   method: string,
@@ -197,6 +198,11 @@ const LINGER = 5; // Draining a refused request before closing.
 
 const LINGER_MS = 2000;
 const LINGER_BYTES = 256 * 1024;
+
+// What the fast path did with a request.
+const NOT_KNOWN = 0;
+const KEEP_OPEN = 1;
+const CLOSE = 2;
 
 const CR = 13;
 const LF = 10;
@@ -570,14 +576,52 @@ class Connection {
     closeQuietly(this.conn);
   }
 
+  /**
+   * The connection's loop. Its hot path has no promise of its own: heads already buffered are
+   * parsed and, when the fast path knows their answers, answered into the output buffer without
+   * an await; then one write sends every answer gathered (a pipelined batch takes one write), and
+   * one read into the reused input buffer fetches more.
+   */
   async serve(): Promise<void> {
+    const server = this.server;
     try {
       for (;;) {
         this.#current = undefined;
-        const head = await this.#readHead();
-        if (head === null) break;
+        const head = this.#bufferedHead();
+        if (head === undefined) {
+          const length = this.#outLength;
+          if (length > 0 && !this.closed) {
+            // #flush() inlined: no promise but the write's own.
+            const state = this.state;
+            const deadline = this.deadline;
+            this.state = WRITE;
+            this.deadline = Date.now() + server.writeTimeoutMs;
+            const written = await this.conn.write(this.#out.subarray(0, length));
+            this.state = state;
+            this.deadline = deadline;
+            this.#outLength = length - written;
+            if (written < length) {
+              this.#out.copyWithin(0, written, length);
+              await this.#flush();
+            }
+          }
+          if (this.closed || (this.#end === 0 && server.stopping)) break;
+          if (this.#end === this.#in.length) this.#makeRoom();
+          const n = await this.conn.read(
+            this.#end === 0 ? this.#in : this.#in.subarray(this.#end),
+          );
+          if (n === null) break;
+          this.#end += n;
+          continue;
+        }
         this.#current = head;
-        if (!(await this.#answer(head))) break;
+        const known = this.#answerKnown(head);
+        if (known === NOT_KNOWN) {
+          if (!(await this.#answer(head))) break;
+        } else {
+          if (known === CLOSE) break;
+          if (this.#outLength >= FLUSH_BYTES) await this.#flush();
+        }
       }
       await this.#flush();
     } catch (error) {
@@ -597,82 +641,89 @@ class Connection {
     }
   }
 
-  /** Reads until a whole head is buffered; null at the end of the stream or at shutdown. */
-  async #readHead(): Promise<RequestHead | null> {
+  /**
+   * The next whole head in the input buffer, parsed; undefined when more bytes are needed (the
+   * buffer then starts at 0 when empty, and the header timeout runs once part of a head is in).
+   */
+  #bufferedHead(): RequestHead | undefined {
     const server = this.server;
-    for (;;) {
-      const bytes = this.#in;
-      // Empty lines before a request line are ignored (RFC 9112 §2.2).
-      while (this.#start < this.#end) {
-        const c = bytes[this.#start];
-        if (c === LF) this.#start++;
-        else if (c === CR && this.#start + 1 < this.#end && bytes[this.#start + 1] === LF) {
-          this.#start += 2;
-        } else break;
-        if (++this.#emptyLines > MAX_EMPTY_LINES) {
-          throw new RequestHeadError(400, "Empty lines instead of a request line");
-        }
+    const bytes = this.#in;
+    // Empty lines before a request line are ignored (RFC 9112 §2.2).
+    while (this.#start < this.#end) {
+      const c = bytes[this.#start];
+      if (c === LF) this.#start++;
+      else if (c === CR && this.#start + 1 < this.#end && bytes[this.#start + 1] === LF) {
+        this.#start += 2;
+      } else break;
+      if (++this.#emptyLines > MAX_EMPTY_LINES) {
+        throw new RequestHeadError(400, "Empty lines instead of a request line");
       }
-      if (this.#start < this.#end) {
-        const stop = findHeadEnd(bytes, this.#start, this.#end, this.#scanFrom);
-        if (stop >= 0) {
-          const head = this.#sameHead(bytes, this.#start, stop) ??
-            this.#remember(bytes, this.#start, stop, parseRequestHead(bytes, this.#start, stop));
-          this.#start = this.#scanFrom = this.#checkedTo = stop;
-          this.#emptyLines = 0;
-          return head;
-        }
-        // Not all here yet: refuse a request line that cannot be one now, not at the timeout.
-        this.#checkedTo = checkRequestLinePrefix(bytes, this.#start, this.#end, this.#checkedTo);
-        const buffered = this.#end - this.#start;
-        if (buffered >= server.maxHeadBytes) {
-          const lineEnds = bytes.indexOf(LF, this.#start);
-          if (lineEnds < 0 || lineEnds >= this.#end) {
-            throw new RequestHeadError(
-              414,
-              `The request line is longer than ${server.maxHeadBytes} bytes`,
-            );
-          }
-          throw new RequestHeadError(
-            431,
-            `The request head is larger than ${server.maxHeadBytes} bytes`,
-          );
-        }
-        this.#scanFrom = Math.max(this.#start, this.#end - 3);
-        if (this.state !== HEAD) {
-          // The first request's head must arrive within the header timeout of the connection's
-          // start; a later one within the header timeout of its first byte.
-          if (this.served > 0 || this.state !== IDLE) {
-            this.deadline = Date.now() + server.headerTimeoutMs;
-          }
-          this.state = HEAD;
-        }
-      } else {
-        this.#start =
-          this.#end =
-          this.#scanFrom =
-          this.#checkedTo =
-            0;
-        if (server.stopping) return null;
-      }
-      if (this.#end === bytes.length) this.#makeRoom();
-      if (this.#outLength > 0) await this.#flush();
-      if (this.closed) return null;
-      const n = await this.conn.read(this.#in.subarray(this.#end));
-      if (n === null) return null;
-      this.#end += n;
     }
+    if (this.#start === this.#end) {
+      this.#start =
+        this.#end =
+        this.#scanFrom =
+        this.#checkedTo =
+          0;
+      return undefined;
+    }
+    const repeated = this.#repeatedHead(bytes);
+    if (repeated > 0) {
+      this.#start = this.#scanFrom = this.#checkedTo = this.#start + repeated;
+      this.#emptyLines = 0;
+      return this.#lastHead!;
+    }
+    const stop = findHeadEnd(bytes, this.#start, this.#end, this.#scanFrom);
+    if (stop >= 0) {
+      const head = this.#remember(
+        bytes,
+        this.#start,
+        stop,
+        parseRequestHead(bytes, this.#start, stop),
+      );
+      this.#start = this.#scanFrom = this.#checkedTo = stop;
+      this.#emptyLines = 0;
+      return head;
+    }
+    // Not all here yet: refuse a request line that cannot be one now, not at the timeout.
+    this.#checkedTo = checkRequestLinePrefix(bytes, this.#start, this.#end, this.#checkedTo);
+    const buffered = this.#end - this.#start;
+    if (buffered >= server.maxHeadBytes) {
+      const lineEnds = bytes.indexOf(LF, this.#start);
+      if (lineEnds < 0 || lineEnds >= this.#end) {
+        throw new RequestHeadError(
+          414,
+          `The request line is longer than ${server.maxHeadBytes} bytes`,
+        );
+      }
+      throw new RequestHeadError(
+        431,
+        `The request head is larger than ${server.maxHeadBytes} bytes`,
+      );
+    }
+    this.#scanFrom = Math.max(this.#start, this.#end - 3);
+    if (this.state !== HEAD) {
+      // The first request's head must arrive within the header timeout of the connection's
+      // start; a later one within the header timeout of its first byte.
+      if (this.served > 0 || this.state !== IDLE) {
+        this.deadline = Date.now() + server.headerTimeoutMs;
+      }
+      this.state = HEAD;
+    }
+    return undefined;
   }
 
   /**
-   * The previous request's parsed head when this one is byte for byte the same (a kept-alive
-   * client repeating its request): a parsed head is never changed, so it can be reused.
+   * The length of the previous request's head when the buffered bytes start with it byte for
+   * byte (a kept-alive client repeating its request), else 0. Those bytes end where the previous
+   * head ended, so its parsed head (never changed) is this one's, with no scan for the end.
    */
-  #sameHead(bytes: Uint8Array, start: number, stop: number): RequestHead | undefined {
+  #repeatedHead(bytes: Uint8Array): number {
     const last = this.#lastHeadBytes;
-    if (last === undefined || last.length !== stop - start) return undefined;
-    for (let i = 0; i < last.length; i++) if (last[i] !== bytes[start + i]) return undefined;
-    return this.#lastHead;
+    const start = this.#start;
+    if (last === undefined || this.#end - start < last.length) return 0;
+    for (let i = 0; i < last.length; i++) if (last[i] !== bytes[start + i]) return 0;
+    return last.length;
   }
 
   #remember(bytes: Uint8Array, start: number, stop: number, head: RequestHead): RequestHead {
@@ -704,21 +755,27 @@ class Connection {
     }
   }
 
+  /**
+   * Answers a bodiless request the fast path knows, into the output buffer (no await): whether
+   * it did, and whether the connection then stays open.
+   */
+  #answerKnown(head: RequestHead): typeof NOT_KNOWN | typeof KEEP_OPEN | typeof CLOSE {
+    const server = this.server;
+    if (server.fastPath === undefined || head.chunked || head.contentLength > 0) return NOT_KNOWN;
+    const known = server.fastPath(head.method, head.target, this.info);
+    if (known === undefined) return NOT_KNOWN;
+    const keepAlive = head.keepAlive && !server.stopping;
+    const sent = this.#appendKnown(known, head.method === "HEAD", keepAlive, head.minor);
+    if (server.accessLog) this.#logAccess(head, known.head.status, sent);
+    this.#answered(keepAlive);
+    return keepAlive ? KEEP_OPEN : CLOSE;
+  }
+
   /** Answers one request; whether the connection stays open. */
   async #answer(head: RequestHead): Promise<boolean> {
     const server = this.server;
     const keepAlive = head.keepAlive && !server.stopping;
     const hasBody = head.chunked || head.contentLength > 0;
-    if (!hasBody && server.fastPath) {
-      const known = server.fastPath(head.method, head.target, this.info);
-      if (known) {
-        const sent = this.#appendKnown(known, head.method === "HEAD", keepAlive, head.minor);
-        if (server.accessLog) this.#logAccess(head, known.head.status, sent);
-        this.#answered(keepAlive);
-        if (this.#outLength >= FLUSH_BYTES || this.#start === this.#end) await this.#flush();
-        return keepAlive;
-      }
-    }
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (hasBody) {
       if (head.contentLength > server.maxBodyBytes) {

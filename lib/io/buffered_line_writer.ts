@@ -60,6 +60,8 @@ export class BufferedLineWriter implements AsyncDisposable {
   #unreported = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #writing: Promise<void> | undefined;
+  #lastLine: string | undefined;
+  #lastBytes = new Uint8Array(0);
 
   /** Writes batches of lines to `writer` (e.g. `Deno.stderr`); buffers are allocated on first use. */
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
@@ -99,16 +101,30 @@ export class BufferedLineWriter implements AsyncDisposable {
   writeLine(line: string): void {
     this.#buffers ??= [new Uint8Array(this.#bufferBytes), new Uint8Array(this.#bufferBytes)];
     const buffer = this.#buffers[this.#active];
-    const { read, written } = encoder.encodeInto(
-      line,
-      buffer.subarray(this.#used, buffer.length - 1),
-    );
-    if (read < line.length) {
-      this.#dropped++;
-      this.#unreported++;
+    if (line === this.#lastLine) {
+      // A server logs the same line again and again: copy its bytes, no encoding.
+      const bytes = this.#lastBytes;
+      if (this.#used + bytes.length <= buffer.length) {
+        buffer.set(bytes, this.#used);
+        this.#used += bytes.length;
+      } else {
+        this.#dropped++;
+        this.#unreported++;
+      }
     } else {
-      buffer[this.#used + written] = NEWLINE;
-      this.#used += written + 1;
+      const { read, written } = encoder.encodeInto(
+        line,
+        buffer.subarray(this.#used, buffer.length - 1),
+      );
+      if (read < line.length) {
+        this.#dropped++;
+        this.#unreported++;
+      } else {
+        buffer[this.#used + written] = NEWLINE;
+        this.#lastLine = line;
+        this.#lastBytes = buffer.slice(this.#used, this.#used + written + 1);
+        this.#used += written + 1;
+      }
     }
     if (this.#used > buffer.length / 2 && this.#writing === undefined) {
       this.#startWriting();

@@ -45,6 +45,13 @@ export interface SubprocessOptions {
   env?: Record<string, string>;
   /** The child's working directory. */
   cwd?: string;
+  /**
+   * Start the child as the leader of a new process group (a new session, as `setsid` makes;
+   * `Deno.Command`'s `detached`) and send every signal to the whole group, so that the
+   * programs it starts are stopped with it; disposal then also kills (SIGKILL) whatever is left
+   * of the group once the child has ended. Ignored on Windows. @default {false}
+   */
+  processGroup?: boolean;
 }
 
 /** A running child process. */
@@ -162,6 +169,8 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
   };
   if (options.env !== undefined) commandOptions.env = options.env;
   if (options.cwd !== undefined) commandOptions.cwd = options.cwd;
+  const group = options.processGroup === true && Deno.build.os !== "windows";
+  if (group) commandOptions.detached = true;
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(command, commandOptions).spawn();
@@ -169,8 +178,17 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
     throw MissingPermissionError.from(error, `running "${command}"`);
   }
   let ended = false;
+  // The group's id is the child's pid; a negative pid signals the whole group (kill(2)).
+  const killGroup = (how: Deno.Signal) => {
+    try {
+      Deno.kill(-child.pid, how);
+    } catch {
+      // The group is gone.
+    }
+  };
   const kill = (how: Deno.Signal = "SIGTERM") => {
     if (ended) return;
+    if (group) return killGroup(how);
     try {
       child.kill(how);
     } catch {
@@ -225,6 +243,9 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
       } finally {
         clearTimeout(grace);
       }
+      // The child's own children may outlive it (a background job, a daemon): the group goes too.
+      // Its id cannot name another group while any member lives (Linux keeps the id in use).
+      if (group) killGroup("SIGKILL");
       await collected?.catch(() => {});
     },
   };

@@ -48,7 +48,10 @@ export interface WordFinderOptions {
   command?: string[] | undefined;
   /** Subprocess mode: how many children at once. @default {2 × cores} */
   maxChildren?: number;
-  /** Subprocess mode: kill a child after this long. @default {30000} */
+  /**
+   * Subprocess mode: kill a child after this long, with every process it started (each child
+   * leads its own process group, and the group is killed). @default {30000}
+   */
   timeoutMs?: number;
   /** How many racks may wait. @default {1024} */
   maxQueue?: number;
@@ -124,11 +127,20 @@ export async function createWordFinder(options: WordFinderOptions): Promise<Word
         return Promise.reject(new QueueFullError(maxQueue));
       }
       const signal = findOptions.signal;
-      return children.run(() => {
+      return children.run(async () => {
         // The time limit starts when the child does, not while the rack waits.
-        const limits = [stop.signal, AbortSignal.timeout(timeoutMs)];
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const limits = [stop.signal, timeout];
         if (signal) limits.push(signal);
-        return runFinder([...argv, rack], AbortSignal.any(limits));
+        try {
+          return await runFinder([...argv, rack], AbortSignal.any(limits));
+        } catch (error) {
+          if (error !== timeout.reason) throw error;
+          throw new Error(
+            `The word finder "${argv[0]}" took longer than ${timeoutMs / 1000} s and was killed`,
+            { cause: error },
+          );
+        }
       }, { signal });
     },
     close,
@@ -165,11 +177,13 @@ async function buildIndexInWorker(dict?: string): Promise<SharedArrayBuffer> {
 
 async function runFinder(argv: string[], signal: AbortSignal): Promise<string[]> {
   // stderr is collected (its last 4 KiB), never left to fill a pipe, and quoted on failure.
+  // Its own process group: at the time limit the finder's own children are killed with it.
   await using child = subprocess(argv, {
     stdout: "piped",
     stderr: "collect",
     maxStderrBytes: 4096,
     signal,
+    processGroup: true,
   });
   const words: string[] = [];
   for await (const line of child.lines()) words.push(line);

@@ -20,6 +20,9 @@ export const DEFAULT_CACHE_SIZE = 10_000;
 /** The default bound on the cached answers' total size: 64 MiB of JSON. */
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** The default bound on one answer's list of words: 1 MiB of JSON. */
+export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** How many racks one client (one address) may have computing at once by default. */
 export const DEFAULT_MAX_MISSES_PER_CLIENT = 8;
 
@@ -44,6 +47,17 @@ export interface LexicalHandlerOptions {
   cacheBytes?: number;
   /** Receives `Received a connection request from ADDRESS.` per request; none when absent. */
   log?: ((line: string) => void) | undefined;
+  /**
+   * Receives one line per failed computation, `Word finder failed for rack "RACK": MESSAGE`
+   * (a subprocess finder's message ends with the last line it wrote on stderr).
+   */
+  logError?: ((line: string) => void) | undefined;
+  /**
+   * The most bytes of JSON one answer's `possibilities` may take: a rack of many blanks makes
+   * most of the dictionary (SOWPODS: 267,751 words, 3.2 MB). Beyond it the list holds the
+   * longest words that fit, and the answer says `"truncated": true`. @default {1048576}
+   */
+  maxAnswerBytes?: number | undefined;
   /**
    * How many cache misses one client address may have computing at once; beyond it, 503 with
    * `Retry-After`, so one client's costly racks cannot fill the finder's queue. @default {8}
@@ -86,7 +100,8 @@ export interface LexicalHandler {
   reportServer(stats: () => HttpServerStats): void;
   /**
    * The same answer as the handler's for a GET or HEAD of a cached rack, as known bytes (for
-   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers.
+   * `serveHttp`'s `fastPath`); undefined for anything else, which the handler then answers. The
+   * answer is valid until the next call (one object, filled in afresh).
    */
   fastPath(
     method: string,
@@ -102,7 +117,8 @@ const MAX_SEGMENT_CHARS = MAX_RACK_LETTERS * 3;
  * Builds the lexical API's handler. Its cache is keyed by the sorted lowercase rack, so
  * `/LeXiCaL` and `/api/lexical` share an entry; concurrent misses for one rack compute once.
  *
- * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}`; 400 for an empty
+ * Answers: 200 `{"time": seconds, "cached": bool, "possibilities": [words]}` (and
+ * `"truncated": true` when the words would take more than `maxAnswerBytes`); 400 for an empty
  * rack or one with anything but letters (a blank is `%3F`); 414 for more than 32 tiles; 405 with
  * `Allow` for methods other than GET and HEAD; 503 with `Retry-After` when the finder is
  * overloaded or the client already has `maxMissesPerClient` racks computing; 500 when it fails.
@@ -130,7 +146,11 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   // One line per client address, built once while requests keep coming from it.
   const logAddress = log && connectionLogger(log);
   const find = options.find;
-  const computeJson = async (rack: string) => JSON.stringify(await find(rack));
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  if (!(maxAnswerBytes >= 2)) {
+    throw new RangeError(`The answer bound ${maxAnswerBytes} is less than 2 bytes`);
+  }
+  const computeJson = async (rack: string) => possibilitiesJson(await find(rack), maxAnswerBytes);
   let requests = 0;
   let rejected = 0;
   const maxMissesPerClient = options.maxMissesPerClient ?? DEFAULT_MAX_MISSES_PER_CLIENT;
@@ -230,7 +250,9 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       if (error instanceof QueueFullError) {
         return fail(503, "The server is busy", head, [["retry-after", "1"]]);
       }
-      return fail(500, `The word finder failed: ${(error as Error)?.message ?? error}`, head);
+      const message = (error as Error)?.message ?? String(error);
+      options.logError?.(`Word finder failed for rack "${rack}": ${message}`);
+      return fail(500, `The word finder failed: ${message}`, head);
     }).finally(() => {
       if (client === undefined) return;
       const pending = pendingByClient.get(client)! - 1;
@@ -240,24 +262,39 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   };
   // The fast path's memo: a raw rack segment -> its rack, the cached JSON it was built from, and
   // the answer's tail pre-encoded. Checked against the cache on every use; bounded.
-  const fastEntries = new Map<string, { rack: string; json: string; tail: Uint8Array }>();
+  const fastEntries = new Map<string, FastEntry>();
   let fastBytes = 0;
+  // The last target answered and its entry: a kept-alive client repeating its request hands the
+  // same target again (serveHttp reuses a repeated head's parse), known without a lookup.
+  let lastTarget: string | undefined;
+  let lastEntry: FastEntry | undefined;
+  // The answer handed back each time: serveHttp copies it at once.
+  const answerParts: [Uint8Array, Uint8Array] = [EMPTY, EMPTY];
+  const known: KnownResponse = { head: OK_HEAD, body: answerParts };
   const fastPath = (
     method: string,
     target: string,
     info: { remoteAddr: Deno.Addr },
   ): KnownResponse | undefined => {
-    if ((method !== "GET" && method !== "HEAD") || target.charCodeAt(0) !== 47) return undefined;
-    if (target.includes("?") || target === STATS_PATH || target === METRICS_PATH) return undefined;
-    const segment = target.slice(target.lastIndexOf("/") + 1);
+    if (method !== "GET" && method !== "HEAD") return undefined;
     const started = performance.now();
-    let entry = fastEntries.get(segment);
+    let entry: FastEntry | undefined;
+    let segment: string | undefined;
+    if (target === lastTarget) {
+      entry = lastEntry;
+    } else {
+      if (target.charCodeAt(0) !== 47 || target.includes("?")) return undefined;
+      if (target === STATS_PATH || target === METRICS_PATH) return undefined;
+      segment = target.slice(target.lastIndexOf("/") + 1);
+      entry = fastEntries.get(segment);
+    }
     if (entry !== undefined && cache.get(entry.rack) !== entry.json) {
-      fastEntries.delete(segment);
+      fastEntries.delete(entry.segment);
       fastBytes -= entry.tail.length;
-      entry = undefined;
+      entry = lastTarget = lastEntry = undefined;
     }
     if (entry === undefined) {
+      segment ??= target.slice(target.lastIndexOf("/") + 1);
       if (segment.length === 0 || segment.length > MAX_SEGMENT_CHARS) return undefined;
       let rack: string;
       try {
@@ -267,7 +304,8 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       }
       const json = cache.get(rack);
       if (json === undefined) return undefined;
-      entry = { rack, json, tail: encoder.encode(`,"cached":true,"possibilities":${json}}`) };
+      const tail = encoder.encode(`,"cached":true,"possibilities":${json}}`);
+      entry = { segment, rack, json, tail };
       if (fastEntries.size >= FAST_ENTRIES || fastBytes > FAST_BYTES) {
         fastEntries.clear();
         fastBytes = 0;
@@ -275,12 +313,16 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
       fastEntries.set(segment, entry);
       fastBytes += entry.tail.length;
     }
+    lastTarget = target;
+    lastEntry = entry;
     cache.stats.hits++;
     requests++;
     logAddress?.(info.remoteAddr);
     const seconds = Math.round((performance.now() - started) * 1000) / 1e6;
     observe(seconds);
-    return { head: OK_HEAD, body: [`{"time":${seconds}`, entry.tail] };
+    answerParts[0] = timePrefix(seconds);
+    answerParts[1] = entry.tail;
+    return known;
   };
   let serverStats: (() => HttpServerStats) | undefined;
   const metrics = () => metricsText(stats(), latency, serverStats?.());
@@ -290,6 +332,48 @@ export function createLexicalHandler(options: LexicalHandlerOptions): LexicalHan
   return Object.assign(handler, { stats, fastPath, metrics, reportServer });
 }
 
+/**
+ * The words as a JSON array, within `max` bytes: when the whole list is longer, the words that fit
+ * (the list is longest first) followed by `,"truncated":true`, which the answer's object then
+ * carries after `possibilities`.
+ */
+function possibilitiesJson(words: string[], max: number): string {
+  const json = JSON.stringify(words);
+  // Printable ASCII (JSON escapes the control characters) is a byte a character; else count.
+  const ascii = /^[ -~]*$/.test(json);
+  if ((ascii ? json.length : encoder.encode(json).length) <= max) return json;
+  let size = 2; // [ and ]
+  let count = 0;
+  for (const word of words) {
+    const quoted = JSON.stringify(word);
+    const bytes = (ascii ? quoted.length : encoder.encode(quoted).length) + (count > 0 ? 1 : 0);
+    if (size + bytes > max) break;
+    size += bytes;
+    count++;
+  }
+  return `${JSON.stringify(words.slice(0, count))},"truncated":true`;
+}
+
+/** `{"time":SECONDS` as UTF-8; a hit takes a few microseconds, so few values recur. */
+const TIME_PREFIXES = new Map<number, Uint8Array>();
+function timePrefix(seconds: number): Uint8Array {
+  let bytes = TIME_PREFIXES.get(seconds);
+  if (bytes === undefined) {
+    if (TIME_PREFIXES.size >= 256) TIME_PREFIXES.clear();
+    bytes = encoder.encode(`{"time":${seconds}`);
+    TIME_PREFIXES.set(seconds, bytes);
+  }
+  return bytes;
+}
+
+/** The fast path's memo entry for a raw rack segment. */
+interface FastEntry {
+  segment: string;
+  rack: string;
+  json: string;
+  tail: Uint8Array;
+}
+const EMPTY = new Uint8Array(0);
 const FAST_ENTRIES = 4096;
 const FAST_BYTES = 16 * 1024 * 1024;
 const OK_HEAD = new PreparedHead(200, [["content-type", "application/json; charset=utf-8"]]);

@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { freePort, peerPath, peerTest, startPeer, tempDir } from "../harness/peers.ts";
-import { startDenoServer } from "../harness/deno_server.ts";
+import { startLexicalServer } from "../harness/deno_server.ts";
 
-const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
-
-function startServer() {
-  return startDenoServer((port) => [
-    "run",
-    "-A",
-    SERVER,
-    "--quiet",
-    "--workers",
-    "1",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-  ]);
-}
+const startServer = () => startLexicalServer(["--quiet", "--workers", "1"]);
 
 peerTest("two lexical-server instances serve behind nginx's upstream, kept alive", [
   "nginx",

@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { main } from "../../cmd/lexical-server.ts";
 import { freePort, peerPath, peerTest, waitForPort } from "../harness/peers.ts";
 import { captureConsole, commandArgs } from "../harness/run.ts";
-import { type DenoServer, startDenoServer } from "../harness/deno_server.ts";
+import { startDenoServer, startLexicalServer } from "../harness/deno_server.ts";
 
 const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
 const FINDER = new URL("../../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 const RACKS = ["lexical", "qu%3Fck", "AEINRST", "zzz", "%3F%3F"];
 
-function startServer(args: string[]): Promise<DenoServer> {
-  return startDenoServer((port) => [
-    "run",
-    "-A",
-    SERVER,
-    ...args,
-    "--port",
-    String(port),
-    "--host",
-    "127.0.0.1",
-  ]);
-}
+const startServer = (args: string[]) => startLexicalServer(args);
 
 async function getJson(port: number, path: string) {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -192,6 +181,40 @@ Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobod
   }
 });
 
+Deno.test("lexical-server logs a failing subprocess finder's stderr and answers 500", async () => {
+  const failing = await Deno.makeTempFile({ suffix: ".sh" });
+  // Fine for "e" (the start-up check), broken for every other rack.
+  await Deno.writeTextFile(
+    failing,
+    '#!/bin/sh\nfor last; do :; done\n[ "$last" = e ] && { echo e; exit 0; }\n' +
+      "echo chatter >&2\necho the dictionary is gone >&2\nexit 3\n",
+  );
+  await Deno.chmod(failing, 0o755);
+  try {
+    const server = await startServer([
+      "--quiet",
+      "--finder",
+      "subprocess",
+      "--finder-command",
+      failing,
+    ]);
+    let stderr: string;
+    try {
+      const { status, body } = await getJson(server.port, "/api/abc");
+      assert.equal(status, 500);
+      assert.match(body.error, /exited with 3: the dictionary is gone$/);
+    } finally {
+      stderr = (await server.stop()).stderr;
+    }
+    assert.match(
+      stderr,
+      /^lexical-server: Word finder failed for rack "abc": The word finder ".*" exited with 3: the dictionary is gone$/m,
+    );
+  } finally {
+    await Deno.remove(failing);
+  }
+});
+
 Deno.test("lexical-server checks its subprocess finder at start-up: missing or broken is exit 1, one line", async () => {
   const broken = await Deno.makeTempFile({ suffix: ".sh" });
   await Deno.writeTextFile(broken, "#!/bin/sh\necho broken dictionary >&2\nexit 3\n");
@@ -228,5 +251,25 @@ Deno.test("lexical-server checks its subprocess finder at start-up: missing or b
     }
   } finally {
     await Deno.remove(broken);
+  }
+});
+
+Deno.test("lexical-server bounds a many-blank rack's answer (--max-answer-bytes, default 1 MiB)", async () => {
+  const blanks = "%3F".repeat(15); // every SOWPODS word: 267,751 of them, 3.2 MB of JSON
+  for (
+    const [args, bound] of [[[], 1024 * 1024], [["--max-answer-bytes", "2048"], 2048]] as const
+  ) {
+    await using server = await startServer(["--quiet", "--workers", "1", ...args]);
+    for (const cached of [false, true]) {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/${blanks}`);
+      assert.equal(response.status, 200);
+      const text = await response.text();
+      const body = JSON.parse(text);
+      assert.equal(body.cached, cached);
+      assert.equal(body.truncated, true);
+      const list = JSON.stringify(body.possibilities).length;
+      assert.ok(list <= bound && list > bound - 64, `${list} bytes of words, bound ${bound}`);
+      assert.ok(body.possibilities[0].length >= 15, "the longest words come first");
+    }
   }
 });

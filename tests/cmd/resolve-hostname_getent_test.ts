@@ -34,10 +34,12 @@ const RECORDS = [
   "--host-record=ula.test,10.0.7.2,fd00::7",
   "--host-record=lo6.test,127.0.0.9,::1",
   "--host-record=many.test,10.0.8.1,10.0.8.2,fd00::8:1,2001:db8::8:2,::1",
+  // In DNS with IPv6 only, in the hosts file with IPv4 only: glibc's getaddrinfo stops at the file.
+  "--host-record=half.test,fd00::62",
 ];
 
 const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n10.0.4.9 both.test both\n" +
-  "10.0.6.1 filesonly.test\n";
+  "10.0.6.1 filesonly.test\n10.0.6.2 half.test\n";
 
 interface Answer {
   /** The canonical name, or undefined when the name did not resolve. */
@@ -220,7 +222,16 @@ Deno.test({
     await using _peer = await startDnsmasqOnPort53();
     await using dir = await tempDir();
     const setup = { resolvConf: `nameserver ${SERVER}\n`, nsswitch: ALL_SOURCES };
-    for (const name of ["dual.test", "ula.test", "lo6.test", "many.test", "localhost", "127.1"]) {
+    const names = [
+      "dual.test",
+      "ula.test",
+      "lo6.test",
+      "many.test",
+      "localhost",
+      "127.1",
+      "half.test",
+    ];
+    for (const name of names) {
       await t.step(name, async () => {
         const glibc = await inNamespace(dir.path, setup, ["getent", "ahosts", name]);
         assert.notEqual(glibc, "", "getent itself");
@@ -233,6 +244,37 @@ Deno.test({
           name,
         ]);
         assert.equal(ours, glibc);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname --ahosts orders loopback IPv4 addresses as glibc (rule 9 in the subnet)${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const lists = [
+      ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.1"],
+      ["127.0.0.9", "127.0.0.1", "127.1.2.3", "127.0.0.3", "10.1.1.1"],
+    ];
+    for (const list of lists) {
+      await t.step(list.join(" "), async () => {
+        const hosts = list.map((address) => `${address} order.test\n`).join("");
+        const files = { hosts, "nsswitch.conf": "hosts: files\n" };
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "order.test"]);
+        assert.notEqual(glibc.stdout, "", "getent itself");
+        const ours = await runWithEtcFiles(dir.path, files, [
+          Deno.execPath(),
+          "run",
+          "-A",
+          "cmd/resolve-hostname.ts",
+          "--ahosts",
+          "order.test",
+        ]);
+        assert.equal(ours.stdout, glibc.stdout);
       });
     }
   },

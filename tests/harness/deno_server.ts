@@ -68,3 +68,16 @@ export async function startDenoServer(
   }
   return { port, pid: child.pid, stop, [Symbol.asyncDispose]: async () => void await stop() };
 }
+
+const LEXICAL_SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
+
+/** `deno run -A cmd/lexical-server.ts ARGS` on 127.0.0.1 and a free port. */
+export function startLexicalServer(
+  args: string[],
+  options: DenoServerOptions = {},
+): Promise<DenoServer> {
+  return startDenoServer(
+    (port) => ["run", "-A", LEXICAL_SERVER, ...args, "--port", String(port), "--host", "127.0.0.1"],
+    options,
+  );
+}

@@ -1,7 +1,7 @@
 /**
  * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl, tmux,
  * telnetd, Debian's telnet, BusyBox,
- * GNU wget, nc, openssl) from Debian's packages when they are missing and this is root with
+ * GNU wget, nc, openssl, wrk, tinyproxy, Chromium) from Debian's packages when they are missing and this is root with
  * apt-get. Run by `deno task test` before the tests. Where it cannot install, it says so in one
  * line per peer and the tests that need it are reported as ignored, never as passed.
  *

@@ -10,6 +10,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
     dict: undefined,
     finderCommand: undefined,
     maxMissesPerClient: undefined,
+    maxAnswerBytes: undefined,
   });
   assertEquals(
     readLexicalSettings({
@@ -19,6 +20,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
       dict: "words.txt",
       "finder-command": "/bin/swf",
       "max-misses-per-client": "2",
+      "max-answer-bytes": "4096",
     }),
     {
       finder: "subprocess",
@@ -27,6 +29,7 @@ Deno.test("readLexicalSettings() maps the options, leaving defaults to the finde
       dict: "words.txt",
       finderCommand: "/bin/swf",
       maxMissesPerClient: 2,
+      maxAnswerBytes: 4096,
     },
   );
 });
@@ -41,6 +44,8 @@ Deno.test("readLexicalSettings() rejects bad values as usage errors", () => {
     { workers: " 2" },
     { "cache-size": "-1" },
     { "cache-size": "1e3" },
+    { "max-answer-bytes": "1023" },
+    { "max-answer-bytes": "big" },
   ];
   for (const values of table) {
     assert.throws(() => readLexicalSettings(values), UsageError, JSON.stringify(values));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { subprocess } from "../../../lib/process/subprocess.ts";
 import { LineTooLongError } from "../../../lib/net/socket_stream.ts";
 import { run } from "../../harness/run.ts";
+import { groupGone, liveGroupMembers } from "../../harness/process_group.ts";
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
   const all: string[] = [];
@@ -127,4 +128,45 @@ Deno.test("subprocess() disposal kills a child that ignores SIGTERM with SIGKILL
     await lines.return?.(undefined);
   }
   assert.equal((await status).signal, "SIGKILL");
+});
+
+Deno.test({
+  name: "subprocess() with processGroup kills the child's own children too",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    let pgid: number;
+    {
+      // The shell starts two sleeps (one in the background) and reports when both run.
+      await using child = subprocess(
+        ["sh", "-c", "sleep 300 & echo $!; sleep 301 & echo $!; wait"],
+        { processGroup: true },
+      );
+      pgid = child.pid;
+      const lines = child.lines();
+      const sleeps = [(await lines.next()).value, (await lines.next()).value].map(Number);
+      const members = liveGroupMembers(pgid);
+      assert.ok(members.includes(pgid), "the child leads its own group");
+      for (const pid of sleeps) assert.ok(members.includes(pid), `sleep ${pid} is in the group`);
+      await lines.return?.(undefined);
+    }
+    assert.deepEqual(await groupGone(pgid), []);
+  },
+});
+
+Deno.test({
+  name: "subprocess() with processGroup: a grandchild left behind after a normal exit is killed",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    let pgid: number;
+    {
+      await using child = subprocess(["sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $!"], {
+        processGroup: true,
+      });
+      pgid = child.pid;
+      const [sleep] = await collect(child.lines());
+      assert.equal((await child.status).code, 0);
+      assert.ok(liveGroupMembers(pgid).includes(Number(sleep)), "the sleep outlived its shell");
+    }
+    assert.deepEqual(await groupGone(pgid), []);
+  },
 });

@@ -3,6 +3,7 @@ import { PoolClosedError } from "../../../lib/async/pool_closed_error.ts";
 import { createWordFinder } from "../../../lib/words/finder.ts";
 import { loadWordIndex } from "../../../lib/words/dictionary.ts";
 import { tempDir } from "../../harness/peers.ts";
+import { groupGone } from "../../harness/process_group.ts";
 
 const SCRIPT = new URL("../../../cmd/scrabble-word-finder.ts", import.meta.url).pathname;
 const RACKS = ["lexical", "qu?ck", "aeinrst", "zzz", "??"];
@@ -68,4 +69,24 @@ Deno.test("createWordFinder() worker mode reads --dict and reports one it cannot
     createWordFinder({ kind: "worker", dict: `${dir.path}/missing` }),
     /No such file/,
   );
+});
+
+Deno.test({
+  name:
+    "createWordFinder() subprocess mode kills the finder's whole process group at the time limit",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using dir = await tempDir();
+    const pidFile = `${dir.path}/pid`;
+    // A finder that starts a child of its own (a background sleep) and then hangs.
+    const script = `echo $$ > ${pidFile}; sleep 300 & sleep 301; echo late`;
+    await using finder = await createWordFinder({
+      kind: "subprocess",
+      command: ["sh", "-c", script, "finder"],
+      timeoutMs: 300,
+    });
+    await assert.rejects(finder.find("abc"), /took longer than 0\.3 s and was killed/);
+    const pgid = Number(await Deno.readTextFile(pidFile));
+    assert.deepEqual(await groupGone(pgid), [], "no process of the finder's group is left");
+  },
 });

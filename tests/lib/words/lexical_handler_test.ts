@@ -244,3 +244,25 @@ Deno.test("lexical handler gives each client a fair share of computations: 503 b
   assert.equal((await again).status, 200);
   assert.equal((await handler(get("/aaa"), greedy)).status, 200);
 });
+
+Deno.test("lexical handler bounds an answer's word list and says it was truncated", async () => {
+  // ["lexical","alexic","axle","lax","ax","xi"] is 43 bytes of JSON.
+  const handler = createLexicalHandler({ find: finder, maxAnswerBytes: 30 });
+  const first = await (await handler(get("/api/lexical"), info)).json();
+  assert.deepEqual(Object.keys(first), ["time", "cached", "possibilities", "truncated"]);
+  assert.deepEqual(first.possibilities, ["lexical", "alexic", "axle"]); // 27 bytes: the longest
+  assert.equal(first.truncated, true);
+  const known = handler.fastPath("GET", "/api/lexical", info)!;
+  const cached = JSON.parse(
+    (known.body as (string | Uint8Array)[]).map((part) =>
+      typeof part === "string" ? part : new TextDecoder().decode(part)
+    ).join(""),
+  );
+  assert.deepEqual(cached.possibilities, first.possibilities);
+  assert.equal(cached.truncated, true);
+  assert.equal(cached.cached, true);
+  // A list that fits is whole and says nothing.
+  const whole = await (await handler(get("/api/axe"), info)).json();
+  assert.deepEqual(Object.keys(whole), ["time", "cached", "possibilities"]);
+  assert.throws(() => createLexicalHandler({ find: finder, maxAnswerBytes: 1 }), RangeError);
+});
