@@ -14,7 +14,7 @@ import assert, { deepEqual, equal } from "node:assert/strict";
 import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
 import { type RecordingServer, startRecordingServer } from "../harness/recording_http_server.ts";
 import { type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
-import { makeCertificate } from "../harness/nginx.ts";
+import { listenTlsOnLoopback, makeCertificate } from "../harness/nginx.ts";
 import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 
 function reasonToIgnore(): string | undefined {
@@ -267,13 +267,8 @@ namespaceTest(
   async () => {
     await using dir = await tempDir();
     const wrapper = await namespace(dir.path);
-    const { cert, key } = await makeCertificate(dir.path, "DNS:dual.test", "dual-", { ca: true });
-    const listener = Deno.listenTls({
-      hostname: "127.0.0.1",
-      port: 0,
-      cert: await Deno.readTextFile(cert),
-      key: await Deno.readTextFile(key),
-    });
+    const files = await makeCertificate(dir.path, "DNS:dual.test", "dual-", { ca: true });
+    const listener = await listenTlsOnLoopback(files);
     const serving = (async () => {
       for await (const conn of listener) {
         try {
@@ -293,7 +288,7 @@ namespaceTest(
     })().catch(() => {});
     try {
       const url = `https://dual.test:${listener.addr.port}/tls`;
-      for (const args of [["--no-check-certificate"], [`--ca-certificate=${cert}`], ["-6"]]) {
+      for (const args of [["--no-check-certificate"], [`--ca-certificate=${files.cert}`], ["-6"]]) {
         const both = await sideBySide(dir.path, undefined, {
           args: ["-t", "1", "-O", "out", ...args, url],
           wrapper,

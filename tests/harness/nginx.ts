@@ -111,6 +111,18 @@ export async function makeCertificate(
   return { cert, key };
 }
 
+/** A TLS listener on 127.0.0.1 (a free port) with the certificate and key files `makeCertificate` made. */
+export async function listenTlsOnLoopback(files: { cert: string; key: string }): Promise<
+  Deno.TlsListener
+> {
+  return Deno.listenTls({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: await Deno.readTextFile(files.cert),
+    key: await Deno.readTextFile(files.key),
+  });
+}
+
 /** Writes `size` bytes of a repeated pseudo-random 1 MiB block to `path`, quickly. */
 export async function writeBigFile(path: string, size: number, seed = 1): Promise<void> {
   const block = new Uint8Array(1024 * 1024);

@@ -1,20 +1,15 @@
 import assert, { equal } from "node:assert/strict";
 import { warmUpTls } from "../../../lib/net/tls_warm_up.ts";
-import { makeCertificate } from "../../harness/nginx.ts";
+import { listenTlsOnLoopback, makeCertificate } from "../../harness/nginx.ts";
 import { tempDir } from "../../harness/peers.ts";
 
 Deno.test("warmUpTls() settles, again and again, and TLS works after it", async () => {
   await using dir = await tempDir();
-  const { cert, key } = await makeCertificate(dir.path);
+  const files = await makeCertificate(dir.path);
   const ready = warmUpTls();
   equal(await ready, undefined);
   equal(await warmUpTls(), undefined);
-  using listener = Deno.listenTls({
-    hostname: "127.0.0.1",
-    port: 0,
-    cert: await Deno.readTextFile(cert),
-    key: await Deno.readTextFile(key),
-  });
+  using listener = await listenTlsOnLoopback(files);
   const serving = (async () => {
     using conn = await listener.accept();
     await conn.handshake();
@@ -23,7 +18,7 @@ Deno.test("warmUpTls() settles, again and again, and TLS works after it", async 
   using conn = await Deno.connectTls({
     hostname: "127.0.0.1",
     port: listener.addr.port,
-    caCerts: [await Deno.readTextFile(cert)],
+    caCerts: [await Deno.readTextFile(files.cert)],
   });
   const buffer = new Uint8Array(2);
   assert.equal(await conn.read(buffer), 2);
