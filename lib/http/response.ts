@@ -117,14 +117,19 @@ export async function readHttpResponseHead(
   const maxCount = options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT;
   let bytes = 0;
   let count = 0;
-  const nextLine = async (first: boolean): Promise<string> => {
-    let line: Uint8Array | null;
+  // A line already buffered is taken without a promise (after the first, the whole head
+  // usually is); the rest are awaited.
+  const take = (first: boolean): string | undefined => {
+    let line: Uint8Array | undefined;
     try {
-      line = await stream.readLineBytes();
+      line = stream.takeLineBytes();
     } catch (error) {
       if (error instanceof LineTooLongError) throw new HeaderLimitError("bytes", maxBytes);
       throw error;
     }
+    return line === undefined ? undefined : counted(line, first);
+  };
+  const counted = (line: Uint8Array | null, first: boolean): string => {
     if (line === null) {
       throw first && bytes === 0
         ? new ConnectionClosedError("Server closed the connection without a response")
@@ -134,11 +139,21 @@ export async function readHttpResponseHead(
     if (bytes > maxBytes) throw new HeaderLimitError("bytes", maxBytes);
     return decoder.decode(line);
   };
+  const nextLine = async (first: boolean): Promise<string> => {
+    let line: Uint8Array | null;
+    try {
+      line = await stream.readLineBytes();
+    } catch (error) {
+      if (error instanceof LineTooLongError) throw new HeaderLimitError("bytes", maxBytes);
+      throw error;
+    }
+    return counted(line, first);
+  };
 
   while (true) {
-    let statusLine = await nextLine(true);
+    let statusLine = take(true) ?? await nextLine(true);
     // Tolerate blank lines before the status line, as browsers do, within the byte limit.
-    while (statusLine === "") statusLine = await nextLine(true);
+    while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
     const match = STATUS_LINE.exec(statusLine);
     if (!match) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
     const head: HttpResponseHead = {
@@ -150,7 +165,7 @@ export async function readHttpResponseHead(
     };
     const entries = head.headers.entries;
     while (true) {
-      const line = await nextLine(false);
+      const line = take(false) ?? await nextLine(false);
       if (line === "") break;
       head.lines.push(line);
       if (line[0] === " " || line[0] === "\t") {

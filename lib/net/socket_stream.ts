@@ -484,24 +484,58 @@ export class SocketStream implements AsyncDisposable {
   }
 
   /**
+   * Takes one line already in the buffer, without its LF or CRLF, without waiting and without
+   * copying it: a reader of many short lines (a response head) skips a promise and a copy per
+   * line.
+   *
+   * @returns A view of the line inside the stream's buffer, valid until the next read: decode or
+   * copy it first. `undefined` when no whole line is buffered, another read is under way, or the
+   * stream was aborted or timed out: then read it with {@linkcode SocketStream.readLineBytes}.
+   * @throws {LineTooLongError} when the buffered line is longer than the limit.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
+   *
+   * const input = new Blob(["a\r\nb\nc"]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * assert.equal(stream.takeLineBytes(), undefined); // nothing read yet
+   * assert.deepEqual(await stream.readLineBytes(), new TextEncoder().encode("a"));
+   * assert.deepEqual(stream.takeLineBytes(), new TextEncoder().encode("b"));
+   * assert.equal(stream.takeLineBytes(), undefined); // "c" has no ending yet
+   * ```
+   */
+  takeLineBytes(): Uint8Array | undefined {
+    if (this.#readLock.locked || this.#closeReason !== undefined) return undefined;
+    return this.#takeBufferedLine(false);
+  }
+
+  /**
    * The fast path of line reads: takes a whole line already in the buffer, without a wait or a
    * lock (nobody else reads: the caller checked); undefined when none is complete.
    */
-  #takeBufferedLine(): Uint8Array | undefined {
+  #takeBufferedLine(copy = true): Uint8Array | undefined {
     const newline = this.#readBuffer.subarray(this.#start, this.#end).indexOf(0x0a);
-    return newline < 0 ? undefined : this.#cutLine(this.#start + newline);
+    return newline < 0 ? undefined : this.#cutLine(this.#start + newline, copy);
   }
 
-  /** Takes the buffered line that ends with the LF at `lineEnd`, without its LF or CRLF. */
-  #cutLine(lineEnd: number): Uint8Array {
+  /**
+   * Takes the buffered line that ends with the LF at `lineEnd`, without its LF or CRLF: a copy,
+   * or (`copy` false) a view valid until the next read.
+   */
+  #cutLine(lineEnd: number, copy = true): Uint8Array {
+    const start = this.#start;
     let contentEnd = lineEnd;
-    if (contentEnd > this.#start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
-    if (contentEnd - this.#start > this.#maxLineBytes) {
+    if (contentEnd > start && this.#readBuffer[contentEnd - 1] === 0x0d) contentEnd--;
+    if (contentEnd - start > this.#maxLineBytes) {
       throw new LineTooLongError(this.#maxLineBytes);
     }
-    const line = this.#readBuffer.slice(this.#start, contentEnd);
     this.#start = lineEnd + 1;
-    return line;
+    return copy
+      ? this.#readBuffer.slice(start, contentEnd)
+      : this.#readBuffer.subarray(start, contentEnd);
   }
 
   readonly #readLineBytes = async (): Promise<Uint8Array | null> => {
@@ -548,7 +582,7 @@ export class SocketStream implements AsyncDisposable {
     const signal = options.signal;
     if (!signal && !this.#readLock.locked && this.#closeReason === undefined) {
       try {
-        const line = this.#takeBufferedLine();
+        const line = this.#takeBufferedLine(false);
         if (line) return Promise.resolve(decoder.decode(line));
       } catch (error) {
         return Promise.reject(error);

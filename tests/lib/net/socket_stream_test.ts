@@ -634,3 +634,16 @@ Deno.test("SocketStream errors share the NetkitError base and its codes", async 
   long.close();
   await served;
 });
+
+Deno.test("SocketStream.takeLineBytes() takes buffered lines only, within the limit, never after an abort", async () => {
+  const input = new Blob(["a\r\n12345678\r\n123456789\r\nrest"]).stream();
+  const stream = new SocketStream(duplexFromStreams(input, new WritableStream()), {
+    maxLineBytes: 8,
+  });
+  assert.equal(stream.takeLineBytes(), undefined);
+  assert.equal(await stream.readLine(), "a");
+  assert.equal(new TextDecoder().decode(stream.takeLineBytes()), "12345678");
+  assert.throws(() => stream.takeLineBytes(), LineTooLongError);
+  stream.abort(new Error("stop"));
+  assert.equal(stream.takeLineBytes(), undefined);
+});
