@@ -405,8 +405,6 @@ async function attemptDownload(
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
-  // The client's options: method and body are this download's, set per request below.
-  const { method: _method, body: _body, ...clientOptions } = options;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
@@ -462,13 +460,15 @@ async function attemptDownload(
     events.request?.(target);
     visited.add(target.href);
     const reusedBefore = options.pool?.stats.reused;
+    // The client's options are the download's (one copy, not a rest and a spread: a list of
+    // URLs makes one per URL), with this request's method, body and headers.
     const response = await sendHttpRequest(requestUrl, {
-      maxHeaderCount: DEFAULT_MAX_RESPONSE_HEADERS,
-      ...clientOptions,
+      ...options,
+      maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
       method: options.spider || probe ? "HEAD" : method,
-      ...(body !== undefined && !probe ? { body } : {}),
+      body: probe ? undefined : body,
       headers,
-      ...(tunnel ? { tunnel } : {}),
+      tunnel: tunnel ?? options.tunnel,
     });
     try {
       if (options.pool && reusedBefore !== undefined) {

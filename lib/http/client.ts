@@ -13,7 +13,11 @@ import { concatBytes } from "../io/concat_bytes.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
 import { copyChunkedBody } from "./chunked.ts";
-import { buildHttpRequest, type HttpRequestOptions } from "./request.ts";
+import {
+  buildHttpRequest,
+  type HttpRequestHeadOptions,
+  type HttpRequestOptions,
+} from "./request.ts";
 import { type HttpRequestBody, prepareBody } from "./_request_body.ts";
 import {
   type BodyFraming,
@@ -61,7 +65,7 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
   /** For `https://`: reach the server through this HTTP proxy's `CONNECT` tunnel. */
-  tunnel?: TlsTunnel;
+  tunnel?: TlsTunnel | undefined;
   /** For `https://`: a client certificate and its private key, PEM. */
   clientCertificate?: { cert: string; key: string };
   /**
@@ -73,7 +77,7 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * The request body. Bytes, text (UTF-8) and a `Blob` go with `Content-Length`; a stream goes
    * chunked, or with the `Content-Length` given in `headers` (checked as it is sent).
    */
-  body?: HttpRequestBody;
+  body?: HttpRequestBody | undefined;
   /**
    * Keep the connection alive in this pool once the response is read to its end, and take the
    * request to an idle connection of the same origin when there is one. Without a pool each
@@ -702,11 +706,15 @@ export async function sendHttpRequest(
   const callerCloses = headers.some(([name, value]) =>
     name.toLowerCase() === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)
   );
-  const request = encoder.encode(buildHttpRequest(target, {
-    ...options,
+  // Only what the head needs (not a copy of every option: a list of URLs builds one per URL).
+  const headOptions: HttpRequestHeadOptions = {
+    headers,
     keepAlive: pool !== undefined,
     bodyLength: body.length,
-  }));
+  };
+  if (options.method !== undefined) headOptions.method = options.method;
+  if (options.userAgent !== undefined) headOptions.userAgent = options.userAgent;
+  const request = encoder.encode(buildHttpRequest(target, headOptions));
   const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? 900_000;
   const key = pool ? poolKey(target, options, timeoutMs) : "";
   const open = () => openStream(target, options, timeoutMs);
@@ -807,13 +815,15 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     }
     let head: HttpResponseHead;
     try {
-      head = await readHttpResponseHead(stream, {
-        ...options,
+      const headOptions: ReadHeadOptions = {
         onInterim: (interim) => {
           if (interim.status === 100) go?.(true);
           options.onInterim?.(interim);
         },
-      });
+      };
+      if (options.maxHeaderBytes !== undefined) headOptions.maxHeaderBytes = options.maxHeaderBytes;
+      if (options.maxHeaderCount !== undefined) headOptions.maxHeaderCount = options.maxHeaderCount;
+      head = await readHttpResponseHead(stream, headOptions);
     } catch (error) {
       throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
     }
