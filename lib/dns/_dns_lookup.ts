@@ -94,8 +94,9 @@ const probedAlive = new Map<string, number>();
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
  * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
  * question is given up at once so that the next server is asked. A server that accepts the probe
- * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for the
- * system's name servers only, which serve TCP as RFC 7766 requires.
+ * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for every
+ * server but the last of a list (RFC 7766 has name servers serve TCP): the last has no next one
+ * to move on to, and may serve UDP only.
  */
 async function queryWithProbe(
   name: string,
@@ -172,10 +173,10 @@ export async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        // The system's servers (resolv.conf) are probed: RFC 7766 has them serve TCP. So are the
-        // servers of a list the caller names, but not the last one: a server named alone may
-        // serve UDP only, and the last of a list has no next one to move on to.
-        answer = config || nameServer !== servers.at(-1)
+        // A server with another after it is probed (RFC 7766 has name servers serve TCP), so
+        // that a dead one is left in milliseconds. The last one is not: there is nothing to move
+        // on to, and one that serves UDP only and takes its time to recurse must get its time.
+        answer = nameServer !== servers.at(-1)
           ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
           : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({

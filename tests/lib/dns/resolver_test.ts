@@ -7,7 +7,13 @@ import {
   DnsServerError,
   DnsTimeoutError,
 } from "../../../lib/dns/errors.ts";
-import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../../lib/dns/message.ts";
+import {
+  decodeDnsMessage,
+  DNS_RCODE,
+  DNS_TYPE,
+  type DnsMessage,
+  type DnsRecord,
+} from "../../../lib/dns/message.ts";
 import {
   lookupAddresses,
   MAX_CNAME_LINKS,
@@ -380,4 +386,42 @@ Deno.test("resolveHost(), resolveAddress() and lookupAddresses() reject with the
     await assert.rejects(asking, (error) => error === reason);
     await assert.rejects(lookup(AbortSignal.abort(reason)), (error) => error === reason);
   }
+});
+
+Deno.test({
+  name: "resolveHost() waits for the only system server's slow UDP answer, though it takes no TCP" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // resolv.conf names no port: the server must be on port 53, of a loopback address of its own.
+    const address = `127.89.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const answering = (async () => {
+      const [wire, client] = await server.receive();
+      const query = decodeDnsMessage(wire);
+      // A recursive lookup upstream: far past the 5 ms after which a server is probed over TCP.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const name = query.questions[0]?.name ?? "";
+      await server.send(
+        answerTo(query, {
+          answers: [{ name, type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.9.9.9" }],
+        }),
+        client,
+      );
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    await Deno.writeTextFile(resolvConf, `nameserver ${address}\noptions timeout:5\n`);
+    try {
+      const entry = await resolveHost("slow.test", {
+        resolvConf,
+        hostsFile: false,
+        nsswitchConf: false,
+      });
+      assert.deepEqual(entry.addresses, ["10.9.9.9"]);
+    } finally {
+      await answering;
+      server.close();
+    }
+  },
 });

@@ -1,0 +1,248 @@
+/**
+ * What `wget` needs before any download: its usage text, its options, GNU's two-letter spellings,
+ * and the guess whether TLS will be needed.
+ *
+ * @module
+ */
+
+/** The usage text. */
+export const usage: string = `Usage: wget [OPTION]... URL...
+
+Download each URL (http:// or https://) into the current directory, named after the URL's last
+path segment (index.html for "/"). An existing file is never overwritten: the new copy becomes
+NAME.1, NAME.2, ...
+
+  -O, --output-document FILE   write all documents into FILE ("-" for standard output)
+  -P, --directory-prefix DIR   save files under DIR
+  -q, --quiet                  print nothing but errors
+  -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
+      --progress TYPE          bar (on a terminal; dots elsewhere, as GNU) or dot[:default|binary|
+                               mega|giga]; --show-progress shows it even with -q or -nv
+  -b, --background             go to the background at once; messages to wget-log (or -o FILE)
+  -S, --server-response        print the server's response headers
+  -T, --timeout TIME           the three timeouts below at once (TIME: seconds, or 1.5m, 2h, 1d)
+      --dns-timeout TIME       give up a name lookup after TIME (default: the resolver's own)
+      --connect-timeout TIME   give up connecting after TIME (default 900 s)
+      --read-timeout TIME      give up when a read waits longer than TIME (default 900 s)
+  -4, --inet4-only             connect to IPv4 addresses only
+  -6, --inet6-only             connect to IPv6 addresses only
+      --prefer-family FAMILY   try IPv4 or IPv6 addresses first (none: the resolver's order)
+  -t, --tries N                attempts on network errors and 504; 0 for no limit (default 20)
+      --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
+      --waitretry TIME         longest wait between attempts: 1 s, 2 s, ... (default 10)
+  -c, --continue               resume a partly downloaded file
+  -nc, --no-clobber            skip a URL whose file exists
+  -nv, --no-verbose            one line per file, and errors
+      --max-redirect N         follow at most N redirects (default 20)
+      --content-disposition    name files after the Content-Disposition header
+      --trust-server-names     name files after the last redirect's URL
+  -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
+      --no-use-server-timestamps   do not give files the server's Last-Modified time
+      --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
+      --post-file FILE         POST the contents of FILE
+      --method METHOD          use METHOD (with --body-data TEXT or --body-file FILE)
+      --user USER, --password PASS   Basic authentication, sent after the server's 401
+                               (--http-user, --http-password too)
+      --ask-password           read the password from the terminal (standard input), not echoed
+      --auth-no-challenge      send the credentials with the first request
+      --referer URL            send Referer: URL
+      --no-proxy               ignore http_proxy, https_proxy (no_proxy lists hosts that go direct)
+  -Y, --proxy on|off           use the proxies (on, the default) or not (off: as --no-proxy)
+      --proxy-user USER, --proxy-password PASS   credentials for the proxy
+  -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off,
+                               recursive=on, reclevel=2, accept=LIST, wait=1m, ...
+  -U, --user-agent AGENT       send AGENT as User-Agent
+      --header "NAME: VALUE"   send an extra header (repeatable)
+  -i, --input-file FILE        read URLs from FILE ("-" for standard input)
+  -B, --base URL               resolve relative URLs of the -i list against URL
+  -w, --wait TIME              wait between downloads (--random-wait: 0.5 to 1.5 times that)
+  -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
+      --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
+      --retry-connrefused      try again when the connection is refused
+      --no-cookies             neither send nor keep cookies (kept in memory by default)
+      --load-cookies FILE      load cookies from FILE (Netscape cookies.txt)
+      --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
+                               session cookies too)
+      --compression TYPE       none (default: the body as stored), auto or gzip (ask for gzip
+                               and store it decoded; turns -c off, as GNU)
+      --ignore-length          ignore Content-Length: read the body until the server closes
+      --content-on-error       save the body of an error response too
+      --save-headers           write the response head before the body
+      --spider                 only check that the URLs exist (HEAD)
+      --ca-certificate FILE    also trust the PEM certificate(s) in FILE
+      --ca-directory DIR       also trust the PEM certificates in DIR
+      --certificate FILE       a client certificate
+      --certificate-type TYPE  PEM (default) or DER
+      --private-key FILE       its private key (default: in the certificate's file)
+      --private-key-type TYPE  PEM (default) or DER; as GNU wget with GnuTLS, both files are read
+                               as the key's type
+      --no-check-certificate   do not verify the server's certificate
+
+Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
+  -r, --recursive              follow links in HTML and CSS pages
+  -l, --level N                follow links N deep; inf or 0 for no limit (default 5)
+  -np, --no-parent             never ascend above the start URL's directory
+  -m, --mirror                 -r -N -l inf
+  -p, --page-requisites        also fetch what each page needs to display
+  -A, --accept LIST            keep only files whose names end in or match LIST (a,b,*.x)
+  -R, --reject LIST            delete files whose names end in or match LIST
+      --ignore-case            compare -A and -R without regard to case
+  -H, --span-hosts             follow links to other hosts
+  -D, --domains LIST           with -H, only these domains
+      --exclude-domains LIST   never these domains
+  -nd, --no-directories        save every file in one directory
+  -x, --force-directories      recreate the URL's directories
+  -nH, --no-host-directories   no HOST directory
+      --protocol-directories   a scheme directory above the HOST directory
+      --cut-dirs N             drop N leading directories of the URL's path
+      --restrict-file-names M  escape more in names: windows, ascii, nocontrol, lowercase, ...
+  -k, --convert-links          after the run, point links at the local copies
+  -K, --backup-converted       keep each converted page's original as NAME.orig
+  -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
+  -X, --exclude-directories L  never these directories
+      --accept-regex REGEX     only URLs matching REGEX
+      --reject-regex REGEX     never URLs matching REGEX
+      --regex-type TYPE        posix (default: POSIX extended, as GNU) or pcre
+      --follow-tags LIST       only links in these HTML tags
+      --ignore-tags LIST       never links in these HTML tags
+      --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
+      --delete-after           remove each file once read for links
+  -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
+  -h, --help                   print this help
+  -V, --version                print the version
+
+Exit status: 0 ok, 1 generic error, 2 usage error, 3 file I/O error, 4 network failure,
+5 TLS verification failure, 6 authentication failure, 7 protocol error, 8 server error response.`;
+
+export const OPTIONS = {
+  "output-document": { type: "string", short: "O" },
+  "directory-prefix": { type: "string", short: "P" },
+  quiet: { type: "boolean", short: "q" },
+  "server-response": { type: "boolean", short: "S" },
+  timeout: { type: "string", short: "T" },
+  tries: { type: "string", short: "t" },
+  waitretry: { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  "no-clobber": { type: "boolean" },
+  "max-redirect": { type: "string" },
+  "content-disposition": { type: "boolean" },
+  "trust-server-names": { type: "boolean" },
+  "user-agent": { type: "string", short: "U" },
+  header: { type: "string", multiple: true },
+  "input-file": { type: "string", short: "i" },
+  spider: { type: "boolean" },
+  "ca-certificate": { type: "string" },
+  "no-check-certificate": { type: "boolean" },
+  recursive: { type: "boolean", short: "r" },
+  level: { type: "string", short: "l" },
+  mirror: { type: "boolean", short: "m" },
+  "page-requisites": { type: "boolean", short: "p" },
+  timestamping: { type: "boolean", short: "N" },
+  accept: { type: "string", short: "A", multiple: true },
+  reject: { type: "string", short: "R", multiple: true },
+  "ignore-case": { type: "boolean" },
+  "span-hosts": { type: "boolean", short: "H" },
+  domains: { type: "string", short: "D", multiple: true },
+  "exclude-domains": { type: "string", multiple: true },
+  "force-directories": { type: "boolean", short: "x" },
+  "protocol-directories": { type: "boolean" },
+  "cut-dirs": { type: "string" },
+  "convert-links": { type: "boolean", short: "k" },
+  "backup-converted": { type: "boolean", short: "K" },
+  "include-directories": { type: "string", short: "I", multiple: true },
+  "exclude-directories": { type: "string", short: "X", multiple: true },
+  "accept-regex": { type: "string" },
+  "reject-regex": { type: "string" },
+  "follow-tags": { type: "string", multiple: true },
+  "ignore-tags": { type: "string", multiple: true },
+  "max-threads": { type: "string" },
+  "restrict-file-names": { type: "string" },
+  "delete-after": { type: "boolean" },
+  "adjust-extension": { type: "boolean", short: "E" },
+  "no-verbose": { type: "boolean" },
+  "no-directories": { type: "boolean" },
+  "no-host-directories": { type: "boolean" },
+  "no-parent": { type: "boolean" },
+  "retry-on-http-error": { type: "string" },
+  "post-data": { type: "string" },
+  "post-file": { type: "string" },
+  "body-data": { type: "string" },
+  "body-file": { type: "string" },
+  method: { type: "string" },
+  referer: { type: "string" },
+  user: { type: "string" },
+  password: { type: "string" },
+  "http-user": { type: "string" },
+  "http-password": { type: "string" },
+  "auth-no-challenge": { type: "boolean" },
+  "no-use-server-timestamps": { type: "boolean" },
+  "no-proxy": { type: "boolean" },
+  "proxy-user": { type: "string" },
+  "proxy-password": { type: "string" },
+  execute: { type: "string", short: "e", multiple: true },
+  "content-on-error": { type: "boolean" },
+  "save-headers": { type: "boolean" },
+  "retry-connrefused": { type: "boolean" },
+  "limit-rate": { type: "string" },
+  wait: { type: "string", short: "w" },
+  "random-wait": { type: "boolean" },
+  base: { type: "string", short: "B" },
+  "no-cookies": { type: "boolean" },
+  "load-cookies": { type: "string" },
+  "save-cookies": { type: "string" },
+  "keep-session-cookies": { type: "boolean" },
+  compression: { type: "string" },
+  "output-file": { type: "string", short: "o" },
+  "append-output": { type: "string", short: "a" },
+  quota: { type: "string", short: "Q" },
+  background: { type: "boolean", short: "b" },
+  progress: { type: "string" },
+  "show-progress": { type: "boolean" },
+  "ask-password": { type: "boolean" },
+  "connect-timeout": { type: "string" },
+  "read-timeout": { type: "string" },
+  "dns-timeout": { type: "string" },
+  certificate: { type: "string" },
+  "private-key": { type: "string" },
+  "certificate-type": { type: "string" },
+  "private-key-type": { type: "string" },
+  "ca-directory": { type: "string" },
+  "inet4-only": { type: "boolean", short: "4" },
+  "inet6-only": { type: "boolean", short: "6" },
+  "prefer-family": { type: "string" },
+  "ignore-length": { type: "boolean" },
+  "regex-type": { type: "string" },
+  proxy: { type: "string", short: "Y" },
+} as const;
+
+/** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */
+export const SPELLINGS: Record<string, string> = {
+  "-nc": "--no-clobber",
+  "-nv": "--no-verbose",
+  "-nd": "--no-directories",
+  "-nH": "--no-host-directories",
+  "-np": "--no-parent",
+  "-V": "--version",
+};
+
+export const SPEC = { name: "wget", usage, options: OPTIONS };
+
+/**
+ * Whether an `https://` URL is given, on the command line or in the `-i` file (a guess: cheap).
+ * Only a regular file is peeked at: a pipe (`-i /dev/stdin`) would be drained before its reader.
+ */
+export function needsTls(
+  values: { "input-file"?: string; base?: string },
+  urls: string[],
+): boolean {
+  const https = /^\s*https:/im;
+  if (urls.some((url) => https.test(url)) || https.test(values.base ?? "")) return true;
+  const list = values["input-file"];
+  if (list === undefined || list === "-") return false;
+  try {
+    const info = Deno.statSync(list);
+    return info.isFile && info.size <= 1024 * 1024 && https.test(Deno.readTextFileSync(list));
+  } catch {
+    return false; // The command says why, when it reads the list.
+  }
+}
