@@ -94,8 +94,21 @@ export interface HostsMatch {
   addresses: string[];
 }
 
-function sameName(a: string, b: string): boolean {
-  return a.replace(/\.$/, "").toLowerCase() === b.replace(/\.$/, "").toLowerCase();
+/** A name as lines are matched: without a final dot, in lower case. */
+function nameKey(name: string): string {
+  return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
+}
+
+/** Each entry's names as keys, made once: parsed files are kept, and asked again and again. */
+const entryKeys = new WeakMap<HostsEntry, string[]>();
+
+function keysOf(entry: HostsEntry): string[] {
+  let keys = entryKeys.get(entry);
+  if (keys === undefined) {
+    keys = entry.names.map(nameKey);
+    entryKeys.set(entry, keys);
+  }
+  return keys;
 }
 
 /**
@@ -121,10 +134,11 @@ export function findHostByName(
   family: IpFamily,
 ): HostsMatch | undefined {
   let match: HostsMatch | undefined;
+  const wanted = nameKey(name);
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
-    if (entry.family !== family || !entry.names.some((n) => sameName(n, name))) continue;
+    if (entry.family !== family || !keysOf(entry).includes(wanted)) continue;
     match ??= { officialName, aliases: [], addresses: [] };
     for (const n of entry.names) {
       if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);

@@ -232,6 +232,8 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
  * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
  */
 function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
+  // Most names hold a letter no address literal has before its `%scope`: turned away at once.
+  if (!/^[0-9a-fA-FxX:.]+(%.*)?$/.test(name)) return undefined;
   if (addressFamily(name) !== undefined) {
     const bytes = inetPton(name);
     return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
