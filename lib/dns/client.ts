@@ -28,7 +28,7 @@ import { configLines, readConfigFile } from "../internal/config_file.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
-import { decodeDnsMessage, DNS_CLASS_IN, type DnsMessage, encodeDnsMessage } from "./message.ts";
+import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 import { createClientSocket } from "../net/socket.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
@@ -148,8 +148,16 @@ function mayBindUdp(address: string): boolean {
   }
 }
 
+/** Random ids drawn 256 at a time: one getRandomValues() call for many questions. */
+const randomIds = new Uint16Array(256);
+let randomIdsLeft = 0;
+
 function randomId(): number {
-  const [id] = crypto.getRandomValues(new Uint16Array(1));
+  if (randomIdsLeft === 0) {
+    crypto.getRandomValues(randomIds);
+    randomIdsLeft = randomIds.length;
+  }
+  const id = randomIds[--randomIdsLeft];
   if (id === undefined) throw new RangeError("getRandomValues() filled no id");
   return id;
 }
@@ -569,11 +577,7 @@ export async function queryDns(
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
   const id = randomId();
-  const query = encodeDnsMessage({
-    id,
-    recursionDesired: true,
-    questions: [{ name, type, class: DNS_CLASS_IN }],
-  });
+  const query = encodeDnsQuery(id, name, type);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();

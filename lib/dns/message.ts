@@ -128,8 +128,6 @@ export interface DnsMessage {
   additionals: DnsRecord[];
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Encodes a name as DNS labels. One final dot is allowed; `""` and `"."` are the root.
  *
@@ -151,21 +149,66 @@ export function encodeDnsName(name: string): Uint8Array {
   if (/[^\x00-\x7f]/.test(bare)) {
     throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: not ASCII`);
   }
-  const parts: number[] = [];
-  for (const label of bare.split(".")) {
-    const bytes = encoder.encode(label);
-    if (bytes.length === 0 || bytes.length > MAX_LABEL_BYTES) {
+  // ASCII: one byte a character, written straight into the one buffer (a length byte takes each
+  // dot's place, one more before the first label and the root's 0 at the end).
+  if (bare.length + 2 > MAX_NAME_WIRE_BYTES) {
+    throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: longer than 255 bytes`);
+  }
+  const wire = new Uint8Array(bare.length + 2);
+  let lengthAt = 0;
+  for (let i = 0; i <= bare.length; i++) {
+    const code = i < bare.length ? bare.charCodeAt(i) : 0x2e;
+    if (code !== 0x2e) {
+      wire[i + 1] = code;
+      continue;
+    }
+    const length = i - lengthAt;
+    if (length === 0 || length > MAX_LABEL_BYTES) {
       throw new DnsFormatError(
         `Invalid DNS name ${quoteForMessage(name)}: a label must be 1 to 63 bytes long`,
       );
     }
-    parts.push(bytes.length, ...bytes);
+    wire[lengthAt] = length;
+    lengthAt = i + 1;
   }
-  parts.push(0);
-  if (parts.length > MAX_NAME_WIRE_BYTES) {
-    throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: longer than 255 bytes`);
-  }
-  return new Uint8Array(parts);
+  return wire;
+}
+
+/**
+ * Encodes a query of one question (recursion desired), as a resolver sends it: the same bytes as
+ * {@linkcode encodeDnsMessage} gives for `{ id, recursionDesired: true, questions: [{ name, type }] }`,
+ * in one buffer.
+ *
+ * @throws {DnsFormatError} when `name` cannot be encoded.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DNS_TYPE, encodeDnsMessage, encodeDnsQuery } from "@netkit/netkit/dns";
+ *
+ * assert.deepEqual(
+ *   encodeDnsQuery(7, "a.test", DNS_TYPE.A),
+ *   encodeDnsMessage({
+ *     id: 7,
+ *     recursionDesired: true,
+ *     questions: [{ name: "a.test", type: DNS_TYPE.A }],
+ *   }),
+ * );
+ * ```
+ */
+export function encodeDnsQuery(id: number, name: string, type: number): Uint8Array {
+  const wire = encodeDnsName(name);
+  const query = new Uint8Array(12 + wire.length + 4);
+  query[0] = (id >> 8) & 0xff;
+  query[1] = id & 0xff;
+  query[2] = 0x01; // RD
+  query[5] = 1; // one question
+  query.set(wire, 12);
+  const at = 12 + wire.length;
+  query[at] = (type >> 8) & 0xff;
+  query[at + 1] = type & 0xff;
+  query[at + 3] = DNS_CLASS_IN;
+  return query;
 }
 
 function labelText(bytes: Uint8Array): string {
@@ -276,7 +319,7 @@ function readRecord(reader: Reader): DnsRecord {
         `${type === DNS_TYPE.A ? "A" : "AAAA"} record of ${length} bytes, not ${expected}`,
       );
     }
-    data = inetNtop(raw.slice());
+    data = inetNtop(raw); // read, not kept: no copy
   } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
     const target = readName(reader.bytes, start);
     if (target.next !== end) throw new DnsFormatError("DNS name does not fill its record data");
