@@ -211,9 +211,11 @@ export function encodeDnsQuery(id: number, name: string, type: number): Uint8Arr
   return query;
 }
 
-function labelText(bytes: Uint8Array): string {
+/** The text of the label at `start`..`end` of `bytes` (an index loop: no view, no iterator). */
+function labelText(bytes: Uint8Array, start: number, end: number): string {
   let text = "";
-  for (const byte of bytes) {
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] ?? 0;
     // Printable ASCII as is, the rest as dig writes it: \DDD.
     if (byte > 0x20 && byte < 0x7f && byte !== 0x2e && byte !== 0x5c) {
       text += String.fromCharCode(byte);
@@ -260,7 +262,7 @@ function readName(bytes: Uint8Array, offset: number): { name: string; next: numb
     }
     wireBytes += length + 1;
     if (wireBytes > MAX_NAME_WIRE_BYTES) throw new DnsFormatError("DNS name longer than 255 bytes");
-    labels.push(labelText(bytes.subarray(pos + 1, pos + 1 + length)));
+    labels.push(labelText(bytes, pos + 1, pos + 1 + length));
     pos += 1 + length;
   }
   return { name: labels.length === 0 ? "." : labels.join("."), next: next < 0 ? pos : next };
@@ -310,7 +312,6 @@ function readRecord(reader: Reader): DnsRecord {
   reader.need(length, "record data");
   const start = reader.pos;
   const end = start + length;
-  const raw = reader.bytes.subarray(start, end);
   let data: string | Uint8Array;
   if (klass === DNS_CLASS_IN && (type === DNS_TYPE.A || type === DNS_TYPE.AAAA)) {
     const expected = type === DNS_TYPE.A ? 4 : 16;
@@ -319,13 +320,16 @@ function readRecord(reader: Reader): DnsRecord {
         `${type === DNS_TYPE.A ? "A" : "AAAA"} record of ${length} bytes, not ${expected}`,
       );
     }
-    data = inetNtop(raw); // read, not kept: no copy
+    const bytes = reader.bytes;
+    data = length === 4
+      ? `${bytes[start]}.${bytes[start + 1]}.${bytes[start + 2]}.${bytes[start + 3]}`
+      : inetNtop(bytes.subarray(start, end)); // read, not kept: no copy
   } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
     const target = readName(reader.bytes, start);
     if (target.next !== end) throw new DnsFormatError("DNS name does not fill its record data");
     data = target.name;
   } else {
-    data = raw.slice();
+    data = reader.bytes.slice(start, end);
   }
   reader.pos = end;
   return { name, type, class: klass, ttl, data };
