@@ -442,7 +442,7 @@ async function queryUdpDatagram(
     timer.cancel();
     signal?.removeEventListener("abort", onAbort);
     close();
-    await Promise.all(sends);
+    for (const sent of sends) await sent;
     // No receive() is pending on it any more: the loop has left.
     if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
   }

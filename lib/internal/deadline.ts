@@ -59,21 +59,35 @@ function startAtomicsDeadline(ms: number, onExpire?: () => void): Deadline {
   };
 }
 
-/** The same on a timer that, like the wait, does not keep the process alive. */
+/**
+ * The same on a timer that, like the wait, does not keep the process alive. Its `expired` promise
+ * is made only when asked for: most callers only cancel, or act in `onExpire`.
+ */
 function startTimerDeadline(ms: number, onExpire?: () => void): Deadline {
-  const { promise: expired, resolve } = Promise.withResolvers<boolean>();
   let passed = false;
   let over = false;
+  let settle: ((expired: boolean) => void) | undefined;
+  let expired: Promise<boolean> | undefined;
   const timer = setTimeout(() => {
     if (over) return;
     over = true;
     passed = true;
     onExpire?.();
-    resolve(true);
+    settle?.(true);
   }, Math.max(0, ms));
   Deno.unrefTimer(timer);
   return {
-    expired,
+    get expired() {
+      if (expired === undefined) {
+        if (over) expired = Promise.resolve(passed);
+        else {
+          const waiting = Promise.withResolvers<boolean>();
+          expired = waiting.promise;
+          settle = waiting.resolve;
+        }
+      }
+      return expired;
+    },
     get passed() {
       return passed;
     },
@@ -81,7 +95,7 @@ function startTimerDeadline(ms: number, onExpire?: () => void): Deadline {
       if (over) return;
       over = true;
       clearTimeout(timer);
-      resolve(false);
+      settle?.(false);
     },
   };
 }
