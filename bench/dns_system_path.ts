@@ -13,7 +13,7 @@
 
 import { startDnsmasqOnPort53 } from "../tests/harness/dns_peers.ts";
 import { tempDir } from "../tests/harness/peers.ts";
-import { runWithEtcFiles } from "../tests/harness/etc_namespace.ts";
+import { resolveHostnameCommand, runWithEtcFiles } from "../tests/harness/etc_namespace.ts";
 
 const LIVE = "127.87.0.1";
 const DEAD = "127.88.0.1";
@@ -82,14 +82,7 @@ for (const [label, name, resolvConf, hosts] of CASES) {
   const glibcAddresses = [
     ...new Set(glibc.text.split("\n").filter(Boolean).map((line) => line.split(/\s+/)[0] ?? "")),
   ];
-  const netkit = await inNamespace(resolvConf, hosts, [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "cmd/resolve-hostname.ts",
-    "--json",
-    name,
-  ]);
+  const netkit = await inNamespace(resolvConf, hosts, resolveHostnameCommand("--json", name));
   const netkitAddresses = (JSON.parse(netkit.text || "{}").addresses ?? []) as string[];
   const deno = await inNamespace(resolvConf, hosts, [Deno.execPath(), "run", "-A", probe, name]);
   const denoAnswer = JSON.parse(deno.text || '"none"');

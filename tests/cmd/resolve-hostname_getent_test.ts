@@ -10,7 +10,11 @@
 import assert from "node:assert/strict";
 import { startDnsmasqOnPort53 as startDnsmasqAt } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
-import { etcNamespaceUnavailable, runWithEtcFiles } from "../harness/etc_namespace.ts";
+import {
+  etcNamespaceUnavailable,
+  resolveHostnameCommand,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
 import { ROOT } from "../harness/run.ts";
 
 const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
@@ -68,14 +72,7 @@ async function getent(dir: string, setup: Setup, name: string): Promise<Answer> 
 }
 
 async function netkit(dir: string, setup: Setup, name: string): Promise<Answer> {
-  const text = await inNamespace(dir, setup, [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "cmd/resolve-hostname.ts",
-    "--json",
-    name,
-  ]);
+  const text = await inNamespace(dir, setup, resolveHostnameCommand("--json", name));
   const answer = JSON.parse(text.trim() || "{}") as { officialName?: string; addresses?: string[] };
   return { name: answer.officialName, addresses: answer.addresses ?? [] };
 }
@@ -179,15 +176,11 @@ Deno.test({
     const setup = { resolvConf: `nameserver ${SERVER}\n`, nsswitch: ALL_SOURCES };
     const glibc = await inNamespace(dir.path, setup, ["getent", "hosts", "::ffff:10.0.2.1"]);
     assert.match(glibc, /mapped\.test/);
-    const ours = await inNamespace(dir.path, setup, [
-      Deno.execPath(),
-      "run",
-      "-A",
-      "cmd/resolve-hostname.ts",
-      "--json",
-      "-x",
-      "::ffff:10.0.2.1",
-    ]);
+    const ours = await inNamespace(
+      dir.path,
+      setup,
+      resolveHostnameCommand("--json", "-x", "::ffff:10.0.2.1"),
+    );
     assert.match(ours, /"mapped\.test"/);
   },
 });
@@ -235,14 +228,7 @@ Deno.test({
       await t.step(name, async () => {
         const glibc = await inNamespace(dir.path, setup, ["getent", "ahosts", name]);
         assert.notEqual(glibc, "", "getent itself");
-        const ours = await inNamespace(dir.path, setup, [
-          Deno.execPath(),
-          "run",
-          "-A",
-          "cmd/resolve-hostname.ts",
-          "--ahosts",
-          name,
-        ]);
+        const ours = await inNamespace(dir.path, setup, resolveHostnameCommand("--ahosts", name));
         assert.equal(ours, glibc);
       });
     }
@@ -266,14 +252,11 @@ Deno.test({
         const files = { hosts, "nsswitch.conf": "hosts: files\n" };
         const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "order.test"]);
         assert.notEqual(glibc.stdout, "", "getent itself");
-        const ours = await runWithEtcFiles(dir.path, files, [
-          Deno.execPath(),
-          "run",
-          "-A",
-          "cmd/resolve-hostname.ts",
-          "--ahosts",
-          "order.test",
-        ]);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", "order.test"),
+        );
         assert.equal(ours.stdout, glibc.stdout);
       });
     }

@@ -82,3 +82,8 @@ export async function runWithEtcFiles(
     ms: performance.now() - started,
   };
 }
+
+/** The command line that runs netkit's resolve-hostname with `args` (from the repository's root). */
+export function resolveHostnameCommand(...args: string[]): string[] {
+  return [Deno.execPath(), "run", "-A", "cmd/resolve-hostname.ts", ...args];
+}
