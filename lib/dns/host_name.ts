@@ -86,6 +86,9 @@ export function punycodeEncode(label: string): string {
 }
 
 const ASCII_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
+/** A whole name of such labels, each at most 63 long (the same rules as ASCII_LABEL's). */
+const PLAIN_HOST_NAME =
+  /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
 // Built on first use: a Unicode property class costs ~1 ms to compile, at every start-up if
 // written as a literal, and most names are ASCII.
 let unicodeLabel: RegExp | undefined;
@@ -122,6 +125,8 @@ export function toAsciiHostName(name: string): string {
   };
   if (name === "" || name === ".") fail("it is empty");
   const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  // The usual case, an ASCII host name that is valid as it is: returned without splitting.
+  if (bare.length <= MAX_HOST_NAME_LENGTH && PLAIN_HOST_NAME.test(bare)) return bare;
   const labels = bare.normalize("NFC").split(".");
   const ascii = labels.map((label) => {
     if (label === "") return fail("it has an empty label");
@@ -172,7 +177,8 @@ export function isValidAnswerName(name: string): boolean {
   const bare = name.endsWith(".") ? name.slice(0, -1) : name;
   if (bare === "") return true; // the root
   if (bare.startsWith("-") || bare.length > MAX_HOST_NAME_LENGTH) return false;
-  return bare.split(".").every((label) =>
-    label.length > 0 && label.length <= MAX_LABEL_LENGTH && /^[A-Za-z0-9_-]+$/.test(label)
-  );
+  // One pattern over the whole name (labels of 1 to 63 such characters): nothing allocated.
+  return ANSWER_NAME.test(bare);
 }
+
+const ANSWER_NAME = /^[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*$/;

@@ -145,21 +145,32 @@ export interface DnsMessage {
 export function encodeDnsName(name: string): Uint8Array {
   const bare = name.endsWith(".") ? name.slice(0, -1) : name;
   if (bare === "") return new Uint8Array([0]);
+  const wire = new Uint8Array(checkedWireLength(name, bare));
+  writeDnsName(name, bare, wire, 0);
+  return wire;
+}
+
+/** The wire length of a non-empty `bare` name (ASCII, at most 255 bytes), or a DnsFormatError. */
+function checkedWireLength(name: string, bare: string): number {
   // deno-lint-ignore no-control-regex
   if (/[^\x00-\x7f]/.test(bare)) {
     throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: not ASCII`);
   }
-  // ASCII: one byte a character, written straight into the one buffer (a length byte takes each
-  // dot's place, one more before the first label and the root's 0 at the end).
+  // ASCII: one byte a character; a length byte takes each dot's place, one more before the first
+  // label, and the root's 0 ends it.
   if (bare.length + 2 > MAX_NAME_WIRE_BYTES) {
     throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: longer than 255 bytes`);
   }
-  const wire = new Uint8Array(bare.length + 2);
+  return bare.length + 2;
+}
+
+/** Writes the non-empty ASCII name `bare` at `offset` of `wire` (checked by checkedWireLength). */
+function writeDnsName(name: string, bare: string, wire: Uint8Array, offset: number): void {
   let lengthAt = 0;
   for (let i = 0; i <= bare.length; i++) {
     const code = i < bare.length ? bare.charCodeAt(i) : 0x2e;
     if (code !== 0x2e) {
-      wire[i + 1] = code;
+      wire[offset + i + 1] = code;
       continue;
     }
     const length = i - lengthAt;
@@ -168,10 +179,10 @@ export function encodeDnsName(name: string): Uint8Array {
         `Invalid DNS name ${quoteForMessage(name)}: a label must be 1 to 63 bytes long`,
       );
     }
-    wire[lengthAt] = length;
+    wire[offset + lengthAt] = length;
     lengthAt = i + 1;
   }
-  return wire;
+  wire[offset + bare.length + 1] = 0;
 }
 
 /**
@@ -197,14 +208,15 @@ export function encodeDnsName(name: string): Uint8Array {
  * ```
  */
 export function encodeDnsQuery(id: number, name: string, type: number): Uint8Array {
-  const wire = encodeDnsName(name);
-  const query = new Uint8Array(12 + wire.length + 4);
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  const nameLength = bare === "" ? 1 : checkedWireLength(name, bare);
+  const query = new Uint8Array(12 + nameLength + 4);
   query[0] = (id >> 8) & 0xff;
   query[1] = id & 0xff;
   query[2] = 0x01; // RD
   query[5] = 1; // one question
-  query.set(wire, 12);
-  const at = 12 + wire.length;
+  if (bare !== "") writeDnsName(name, bare, query, 12);
+  const at = 12 + nameLength;
   query[at] = (type >> 8) & 0xff;
   query[at + 1] = type & 0xff;
   query[at + 3] = DNS_CLASS_IN;
@@ -226,9 +238,15 @@ function labelText(bytes: Uint8Array, start: number, end: number): string {
   return text;
 }
 
-/** Reads a possibly compressed name at `offset`; returns it and the offset after it. */
-function readName(bytes: Uint8Array, offset: number): { name: string; next: number } {
-  const labels: string[] = [];
+/** Where the last {@linkcode readName} ended: one number, not an object per name read. */
+let nameEnd = 0;
+
+/**
+ * Reads a possibly compressed name at `offset`; returns it, and leaves the offset after it in
+ * `nameEnd`.
+ */
+function readName(bytes: Uint8Array, offset: number): string {
+  let name = "";
   let pos = offset;
   let next = -1;
   let lowestTarget = offset; // each pointer must point before the last place jumped to
@@ -262,10 +280,13 @@ function readName(bytes: Uint8Array, offset: number): { name: string; next: numb
     }
     wireBytes += length + 1;
     if (wireBytes > MAX_NAME_WIRE_BYTES) throw new DnsFormatError("DNS name longer than 255 bytes");
-    labels.push(labelText(bytes, pos + 1, pos + 1 + length));
+    name = name === ""
+      ? labelText(bytes, pos + 1, pos + 1 + length)
+      : `${name}.${labelText(bytes, pos + 1, pos + 1 + length)}`;
     pos += 1 + length;
   }
-  return { name: labels.length === 0 ? "." : labels.join("."), next: next < 0 ? pos : next };
+  nameEnd = next < 0 ? pos : next;
+  return name === "" ? "." : name;
 }
 
 class Reader {
@@ -292,8 +313,8 @@ class Reader {
     return value;
   }
   name(): string {
-    const { name, next } = readName(this.bytes, this.pos);
-    this.pos = next;
+    const name = readName(this.bytes, this.pos);
+    this.pos = nameEnd;
     return name;
   }
 }
@@ -325,9 +346,8 @@ function readRecord(reader: Reader): DnsRecord {
       ? `${bytes[start]}.${bytes[start + 1]}.${bytes[start + 2]}.${bytes[start + 3]}`
       : inetNtop(bytes.subarray(start, end)); // read, not kept: no copy
   } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
-    const target = readName(reader.bytes, start);
-    if (target.next !== end) throw new DnsFormatError("DNS name does not fill its record data");
-    data = target.name;
+    data = readName(reader.bytes, start);
+    if (nameEnd !== end) throw new DnsFormatError("DNS name does not fill its record data");
   } else {
     data = reader.bytes.slice(start, end);
   }
