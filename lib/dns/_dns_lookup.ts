@@ -23,7 +23,7 @@ import {
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
-import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage } from "./message.ts";
+import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { SocketError } from "../net/socket_error.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
@@ -67,6 +67,11 @@ function parsedNameServer(server: string | NameServer): Required<NameServer> {
   if (parsedServers.size >= MAX_PARSED_SERVERS) parsedServers.clear();
   parsedServers.set(text, parsed);
   return parsed;
+}
+
+/** Whether two names are the same, ignoring ASCII case (no new string when spelled alike). */
+function sameName(a: string, b: string): boolean {
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }
 
 /** The end of a CNAME chain and the records of the type asked found there. */
@@ -211,28 +216,33 @@ export async function lookupChain(
     if (answer.rcode !== DNS_RCODE.NOERROR) {
       throw new DnsServerError(name, answer.rcode, { server });
     }
-    // Walk the answer section along the chain.
+    // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
     while (true) {
-      const owner = chainEnd(chain).toLowerCase();
-      const here = answer.answers.filter((record) =>
-        record.class === DNS_CLASS_IN && record.name.toLowerCase() === owner
-      );
-      const found = here.filter((r) => r.type === type).map((r) => String(r.data));
+      const owner = chainEnd(chain);
+      let found: string[] | undefined;
+      let spelling: string | undefined;
+      let cname: DnsRecord | undefined;
+      for (const record of answer.answers) {
+        if (record.class !== DNS_CLASS_IN || !sameName(record.name, owner)) continue;
+        if (record.type === type) {
+          (found ??= []).push(String(record.data));
+          spelling ??= record.name;
+        } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
+      }
       // Names in answers must be host names (glibc's res_hnok): a PTR such as
       // "<script>x</scr.test" is dropped, never handed to the caller.
-      const data = type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
-      if (found.length > 0 && data.length === 0) {
+      const data = found && type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
+      if (found && data?.length === 0) {
         throw new DnsBadResponseError(name, "the names in the answer are not valid host names", {
           server,
         });
       }
-      if (data.length > 0) {
+      if (data && spelling !== undefined) {
         // The owner's spelling as the server wrote it.
-        chain[chain.length - 1] = here.find((r) => r.type === type)!.name;
-        return { chain, data: [...new Set(data)] };
+        chain[chain.length - 1] = spelling;
+        return { chain, data: data.length > 1 ? [...new Set(data)] : data };
       }
-      const cname = here.find((record) => record.type === DNS_TYPE.CNAME);
       if (!cname) break;
       const target = String(cname.data);
       if (!isValidAnswerName(target)) {
