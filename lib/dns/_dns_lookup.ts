@@ -284,6 +284,11 @@ export async function searchChain(
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
   const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  // One name (an explicit server, a name with enough dots): its own errors are the search's.
+  const [only] = names;
+  if (names.length === 1 && only !== undefined) {
+    return lookupChain(only, type, typeName, options, config);
+  }
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
   let notFound: DnsNotFoundError | undefined;

@@ -200,11 +200,12 @@ function sameAddress(a: string, b: string): boolean {
  */
 function readDatagram(
   bytes: Uint8Array,
-  from: { address: string; port: number },
+  fromAddress: string,
+  fromPort: number,
   question: UdpQuestion,
 ): DnsMessage | string | undefined {
   const { server } = question;
-  if (from.port !== server.port || !sameAddress(from.address, server.hostname)) return undefined;
+  if (fromPort !== server.port || !sameAddress(fromAddress, server.hostname)) return undefined;
   if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
     return `${bytes.length} bytes that answer no question of ours`;
   }
@@ -288,7 +289,7 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
       let read: DnsMessage | string | undefined;
       try {
-        read = readDatagram(bytes, from, question);
+        read = readDatagram(bytes, from.address, from.port, question);
       } catch (error) {
         fail(error);
         return;
@@ -434,7 +435,7 @@ async function queryUdpDatagram(
         });
       }
       const peer = from as Deno.NetAddr;
-      const read = readDatagram(bytes, { address: peer.hostname, port: peer.port }, question);
+      const read = readDatagram(bytes, peer.hostname, peer.port, question);
       if (typeof read === "string") garbage = read;
       else if (read) return read;
     }
