@@ -8,22 +8,25 @@
 import { readFull } from "./read_full.ts";
 
 /**
- * Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory. A
- * regular file is read with synchronous calls: the first asynchronous file call of a process
+ * Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory
+ * (`known`: its stat, when the caller has it). A regular file is read with one synchronous call:
+ * the first asynchronous file call of a process
  * starts Deno's blocking thread pool, ~1.5 ms of a command's start-up, for files of a few hundred
  * bytes. Anything else (a FIFO, a device) is read asynchronously, so it cannot stall the process.
  */
-export async function readConfigFile(path: string, maxBytes: number): Promise<string> {
-  if (Deno.statSync(path).isFile) {
-    using file = Deno.openSync(path);
-    const bytes = new Uint8Array(checkedSize(path, file.statSync().size, maxBytes));
-    let filled = 0;
-    while (filled < bytes.length) {
-      const n = file.readSync(bytes.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return new TextDecoder().decode(bytes.subarray(0, filled));
+export async function readConfigFile(
+  path: string,
+  maxBytes: number,
+  known?: Deno.FileInfo,
+): Promise<string> {
+  const info = known ?? Deno.statSync(path);
+  if (info.isFile) {
+    // One call reads it whole (open, read, close in one operation) once its size is known to be
+    // within the bound; a file that grew past it meanwhile is refused all the same.
+    checkedSize(path, info.size, maxBytes);
+    const bytes = Deno.readFileSync(path);
+    checkedSize(path, bytes.length, maxBytes);
+    return new TextDecoder().decode(bytes);
   }
   using file = await Deno.open(path);
   const size = checkedSize(path, (await file.stat()).size, maxBytes);
@@ -96,7 +99,7 @@ export async function readParsedConfigFile<T>(
   const cacheKey = `${key}\0${path}`;
   const cached = parsedFiles.get(cacheKey);
   if (cached && cached.stamp === stamp) return cached.value as T;
-  const value = parse(await readConfigFile(path, maxBytes));
+  const value = parse(await readConfigFile(path, maxBytes, info));
   parsedFiles.set(cacheKey, { stamp, value });
   return value;
 }
