@@ -12,6 +12,7 @@
 import { concatBytes } from "../io/concat_bytes.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
+import { DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import {
   buildHttpRequest,
@@ -589,7 +590,7 @@ async function openStream(
 ): Promise<SocketStream> {
   let conn: Duplex;
   const signal = options.signal;
-  const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? 900_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   if (target.scheme === "https") {
     const { connectTls } = await import("../net/tls_connect.ts");
     conn = await abortable(
@@ -715,7 +716,7 @@ export async function sendHttpRequest(
   if (options.method !== undefined) headOptions.method = options.method;
   if (options.userAgent !== undefined) headOptions.userAgent = options.userAgent;
   const request = encoder.encode(buildHttpRequest(target, headOptions));
-  const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? 900_000;
+  const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const key = pool ? poolKey(target, options, timeoutMs) : "";
   const open = () => openStream(target, options, timeoutMs);
   while (true) {

@@ -1,56 +1,47 @@
 /**
- * Idle deadlines for one direction of a connection, on {@linkcode startDeadline} (no Deno timers,
- * so no start-up cost). The owner marks each call on the connection with `begin()` and `end()`;
- * one deadline watches them all: when it expires during a call that has not yet waited the full
- * time, it re-arms for the rest; when it expires between calls, it disarms. So a long transfer
- * holds one pending wait per direction, not one per read or write, and a call costs one clock
- * read.
+ * Idle deadlines for one direction of a connection, on the shared clock
+ * (`internal/shared_clock.ts`: no Deno timers, so no start-up cost, and no timer per call). The
+ * owner marks each call on the connection with `begin()` and `end()`: a call that waits
+ * `timeoutMs` without `end()` (or a new `begin()` on progress) expires; between calls nothing is
+ * scheduled.
  *
  * @module
  */
 
-import { type Deadline, startDeadline } from "../internal/deadline.ts";
+import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 
 /** Calls `onExpire` once a call between `begin()` and `end()` has waited `timeoutMs`. */
 export class IdleDeadline {
-  #started = -1;
-  #deadline: Deadline | undefined;
   #stopped = false;
+  readonly #entry: ClockEntry;
 
   /** Watches calls that may not wait longer than `timeoutMs`. */
-  constructor(readonly timeoutMs: number, readonly onExpire: () => void) {}
-
-  #arm(ms: number): void {
-    const current = startDeadline(ms, () => {
-      if (this.#deadline !== current) return;
-      this.#deadline = undefined;
-      if (this.#started < 0 || this.#stopped) return;
-      const waited = performance.now() - this.#started;
-      if (waited >= this.timeoutMs - 1) {
-        this.stop();
+  constructor(readonly timeoutMs: number, readonly onExpire: () => void) {
+    this.#entry = {
+      due: Infinity,
+      fire: () => {
+        this.#stopped = true;
         this.onExpire();
-      } else {
-        this.#arm(this.timeoutMs - waited);
-      }
-    });
-    this.#deadline = current;
+      },
+    };
   }
 
   /** A call starts waiting (or makes progress and waits again). */
   begin(): void {
-    this.#started = performance.now();
-    if (!this.#deadline && !this.#stopped) this.#arm(this.timeoutMs);
+    if (this.#stopped) return;
+    unschedule(this.#entry);
+    this.#entry.due = performance.now() + this.timeoutMs;
+    schedule(this.#entry);
   }
 
   /** The call is over. */
   end(): void {
-    this.#started = -1;
+    unschedule(this.#entry);
   }
 
   /** Stops watching for good. */
   stop(): void {
     this.#stopped = true;
-    this.#deadline?.cancel();
-    this.#deadline = undefined;
+    unschedule(this.#entry);
   }
 }

@@ -25,6 +25,7 @@ import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { type ConnectStrategy, createClientSocket } from "./socket.ts";
 import { TlsError } from "./tls_error.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
 import { formatHostPort } from "./host_port.ts";
 
@@ -134,7 +135,7 @@ async function connectWithDenoTls(
       // Closed already.
     }
   };
-  const deadline = startDeadline(options.timeoutMs ?? 10_000, stop);
+  const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, stop);
   // The signal stops the handshake too, not only the TCP connect.
   options.signal?.addEventListener("abort", stop, { once: true });
   try {
@@ -244,7 +245,7 @@ async function connectWithNodeTls(
   });
   tlsSocket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
-    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
       options.signal?.removeEventListener("abort", onAbort);
       tlsSocket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
@@ -353,7 +354,7 @@ async function openNodeSocket(
       socket.destroy();
       reject(error);
     };
-    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
       fail(new SocketError({ step: "connect", host: address, port, failure: "timed-out" }));
     });
     const onAbort = () => fail(options.signal?.reason);
@@ -399,7 +400,7 @@ async function openTunnel(
   };
   return await new Promise<NodeNet.Socket>((resolve, reject) => {
     let head = "";
-    const deadline = startDeadline(options.timeoutMs ?? 10_000, () => {
+    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
       reject(
         fail(
           new SocketError({
