@@ -10,7 +10,12 @@ function startServer(
   args: string[],
   host: string[] = ["--host", "127.0.0.1"],
 ): Promise<DenoServer> {
-  return startDenoServer((port) => ["run", "-A", SERVER, ...args, "--port", String(port), ...host]);
+  // Listening on :: by default takes the port in both families.
+  const portFreeOn = host.length === 0 ? "::" : "127.0.0.1";
+  return startDenoServer(
+    (port) => ["run", "-A", SERVER, ...args, "--port", String(port), ...host],
+    { portFreeOn },
+  );
 }
 
 async function readToEnd(conn: Deno.Conn): Promise<string> {

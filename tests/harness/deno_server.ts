@@ -24,6 +24,11 @@ export interface DenoServerOptions {
   env?: Record<string, string>;
   /** Keep stderr for {@linkcode DenoServer.stop} (else it is read and dropped). @default {true} */
   keepStderr?: boolean;
+  /**
+   * Where the port must be free: `"::"` for a server that listens on both families (a port free
+   * on 127.0.0.1 may be taken on IPv6 by a test running in parallel). @default {"127.0.0.1"}
+   */
+  portFreeOn?: string;
 }
 
 /**
@@ -35,7 +40,7 @@ export async function startDenoServer(
   argsFor: (port: number) => string[],
   options: DenoServerOptions = {},
 ): Promise<DenoServer> {
-  const port = freePort();
+  const port = freePort(options.portFreeOn);
   const child = new Deno.Command(Deno.execPath(), {
     args: argsFor(port),
     env: options.env ?? {},
