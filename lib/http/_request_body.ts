@@ -16,8 +16,17 @@ export interface PreparedBody {
   length: number | "chunked" | undefined;
   /** Whether it can be sent again (on a fresh connection after a stale kept-alive one). */
   readonly replayable: boolean;
-  /** Writes the body to `stream` (buffered: the caller flushes). */
+  /**
+   * Writes the body to `stream`: each chunk of a stream as it comes; bytes and text buffered
+   * (the caller flushes).
+   */
   write(stream: SocketStream, stop: () => boolean): Promise<void>;
+  /**
+   * Cancels the source of a body being written (a stream, a Blob) with `reason`, as `fetch`
+   * does on abort: a source waiting for its next chunk lets go at once, and `write()` ends.
+   * Harmless when nothing is being written.
+   */
+  cancel(reason: unknown): void;
 }
 
 const encoder = new TextEncoder();
@@ -31,7 +40,7 @@ export function prepareBody(
   headers: ReadonlyArray<readonly [string, string]>,
 ): PreparedBody {
   if (body === undefined) {
-    return { length: undefined, replayable: true, write: () => Promise.resolve() };
+    return { length: undefined, replayable: true, write: () => Promise.resolve(), cancel() {} };
   }
   if (typeof body === "string" || body instanceof Uint8Array) {
     const bytes = typeof body === "string" ? encoder.encode(body) : body;
@@ -39,13 +48,16 @@ export function prepareBody(
       length: bytes.length,
       replayable: true,
       write: (stream) => stream.write(bytes),
+      cancel() {},
     };
   }
   if (body instanceof Blob) {
+    const sending = new SourceReader();
     return {
       length: body.size,
       replayable: true,
-      write: (stream, stop) => writeStream(stream, body.stream(), body.size, stop),
+      write: (stream, stop) => sending.write(stream, body.stream(), body.size, stop),
+      cancel: (reason) => sending.cancel(reason),
     };
   }
   if (!(body instanceof ReadableStream)) {
@@ -60,6 +72,7 @@ export function prepareBody(
     length = Number(declared);
   }
   let started = false;
+  const sending = new SourceReader();
   return {
     length,
     get replayable() {
@@ -67,23 +80,52 @@ export function prepareBody(
     },
     write: (stream, stop) => {
       started = true;
-      return writeStream(stream, body, length, stop);
+      return sending.write(stream, body, length, stop);
     },
+    cancel: (reason) => sending.cancel(reason),
   };
+}
+
+/** Reads a body's source and writes it; cancellable from outside while it waits for a chunk. */
+class SourceReader {
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #cancelled = false;
+
+  /** Cancels the source being read; one not being read (not yet, or no more) is left alone. */
+  cancel(reason: unknown): void {
+    if (this.#reader === undefined || this.#cancelled) return;
+    this.#cancelled = true;
+    this.#reader.cancel(reason).catch(() => {});
+  }
+
+  async write(
+    stream: SocketStream,
+    body: ReadableStream<Uint8Array>,
+    length: number | "chunked",
+    stop: () => boolean,
+  ): Promise<void> {
+    const reader = this.#reader = body.getReader();
+    this.#cancelled = false;
+    try {
+      await writeStream(stream, reader, length, () => this.#cancelled || stop());
+    } finally {
+      this.#reader = undefined;
+      reader.releaseLock();
+    }
+  }
 }
 
 async function writeStream(
   stream: SocketStream,
-  body: ReadableStream<Uint8Array>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
   length: number | "chunked",
   stop: () => boolean,
 ): Promise<void> {
-  const reader = body.getReader();
   let sent = 0;
   try {
     while (!stop()) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done || stop()) break;
       if (!(value instanceof Uint8Array)) {
         throw new TypeError("A request body stream must yield Uint8Array chunks");
       }
@@ -99,6 +141,9 @@ async function writeStream(
         }
         await stream.write(value);
       }
+      // Each chunk goes out as it comes, as with fetch and Node: a live source (a pipe, a
+      // protocol that waits for the server) must not wait for a buffer to fill.
+      await stream.flush();
     }
     if (stop()) {
       // The exchange no longer wants the rest (an early response, a failure): let the source go.
@@ -114,7 +159,5 @@ async function writeStream(
   } catch (error) {
     reader.cancel(error).catch(() => {});
     throw error;
-  } finally {
-    reader.releaseLock();
   }
 }

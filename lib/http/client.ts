@@ -109,6 +109,8 @@ const DRAIN_MAX_BYTES = 64 * 1024;
 const DRAIN_TIMEOUT_MS = 1000;
 /** How a kept-alive connection the server closed fails (a slow server's timeout is not one). */
 const STALE_FAILURES = new Set(["reset", "closed", "other"]);
+/** Why the rest of a request body is cancelled once the server answered before it all went. */
+const EARLY_ANSWER = "The server answered before the request body was sent";
 /** The largest body `bytes()` allocates at once from `Content-Length`. */
 const PREALLOCATE_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -834,6 +836,13 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     if (send.state === "waiting") {
       send.state = "skipped";
       go?.(false);
+    } else if (send.state === "sending") {
+      // The connection ends with this response: the rest of the body is let go with it.
+      stream.closed.then(() =>
+        body.cancel(
+          signal?.aborted ? signal.reason : new DOMException(EARLY_ANSWER, "AbortError"),
+        )
+      );
     }
     let framing = bodyFraming(method, head);
     if (options.ignoreContentLength && framing.kind === "length") framing = { kind: "close" };
@@ -849,6 +858,8 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     if (send.state === "sending" || send.state === "waiting") send.state = "failed";
     go?.(false);
     stream.close();
+    // A source waiting for its next chunk lets go now, as fetch cancels a request's body.
+    body.cancel(signal?.aborted ? signal.reason : error);
     signal?.throwIfAborted();
     if (headDeadline.passed) {
       const { host, port } = target;

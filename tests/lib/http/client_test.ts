@@ -416,3 +416,77 @@ Deno.test("sendHttpRequest() returns an early answer (413) to an upload the serv
   assert(produced > 0);
   await serve;
 });
+
+/** A request body whose source never yields a chunk, and says when (and why) it is cancelled. */
+function stalledBody() {
+  const cancelled = Promise.withResolvers<unknown>();
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(new TextEncoder().encode("first chunk")),
+    pull: () => new Promise<void>(() => {}),
+    cancel: (reason) => cancelled.resolve(reason),
+  });
+  return { body, cancelled: cancelled.promise };
+}
+
+Deno.test("sendHttpRequest() signal aborting an upload cancels the body's source, as fetch does", async () => {
+  await using server = startRawServer({
+    "/up": async (conn) => void await conn.read(new Uint8Array(4096)),
+  });
+  const { body, cancelled } = stalledBody();
+  const controller = new AbortController();
+  const reason = new Error("upload given up");
+  const pending = sendHttpRequest(`${server.base}/up`, {
+    method: "POST",
+    body,
+    signal: controller.signal,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.abort(reason);
+  await rejects(pending, (error) => error === reason);
+  // The source waits for a chunk that never comes: only a cancel lets it (and its lock) go.
+  equal(await cancelled, reason);
+  equal(body.locked, false);
+});
+
+Deno.test("sendHttpRequest() cancels the rest of an upload once the early answer to it is closed", async () => {
+  await using server = startRawServer({
+    "/up": async (conn) => {
+      await send(conn, "HTTP/1.1 413 Content Too Large\r\nContent-Length: 3\r\n\r\nno!");
+      await conn.read(new Uint8Array(4096));
+    },
+  });
+  const { body, cancelled } = stalledBody();
+  await using pool = new HttpConnectionPool();
+  const response = await sendHttpRequest(`${server.base}/up`, { method: "PUT", body, pool });
+  equal(response.status, 413);
+  equal(await response.text(), "no!");
+  assert(await cancelled !== undefined);
+  equal(pool.idle, 0);
+});
+
+Deno.test("sendHttpRequest() sends each chunk of a stream body as it comes, not when a buffer fills", async () => {
+  const sawPing = Promise.withResolvers<void>();
+  await using server = startRawServer({
+    "/live": async (conn, { head }) => {
+      let seen = head;
+      const buffer = new Uint8Array(4096);
+      while (!seen.includes("\r\n0\r\n\r\n")) {
+        if (seen.includes("4\r\nping\r\n")) sawPing.resolve();
+        const n = await conn.read(buffer);
+        if (n === null) return;
+        seen += new TextDecoder().decode(buffer.subarray(0, n));
+      }
+      await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong");
+    },
+  });
+  // A live source: its second chunk (here, its end) comes only once the server has the first.
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(new TextEncoder().encode("ping")),
+    pull: async (controller) => {
+      await sawPing.promise;
+      controller.close();
+    },
+  });
+  const response = await sendHttpRequest(`${server.base}/live`, { method: "POST", body });
+  equal(await response.text(), "pong");
+});
