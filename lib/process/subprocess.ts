@@ -225,8 +225,12 @@ export function subprocess(argv: string[], options: SubprocessOptions = {}): Sub
         maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
         // A child may stay quiet for as long as it likes: no read deadline (streams have one).
         readTimeoutMs: Infinity,
+        // An abort rejects the pending read with the caller's reason. (Not a race of each read
+        // against an abort promise: each race would stay attached to that promise, and with it
+        // every line read, until the child's handle is dropped.)
+        signal,
       });
-      return readLines(stream, aborted);
+      return readLines(stream);
     },
     stderrText() {
       if (!collected) return Promise.reject(new TypeError('The child\'s stderr is not "collect"'));
@@ -270,10 +274,10 @@ async function collectTail(stream: ReadableStream<Uint8Array>, max: number): Pro
   return new TextDecoder().decode(all.subarray(Math.max(0, kept - max)));
 }
 
-async function* readLines(stream: SocketStream, aborted: Promise<never>): AsyncGenerator<string> {
+async function* readLines(stream: SocketStream): AsyncGenerator<string> {
   try {
     while (true) {
-      const line = await Promise.race([stream.readLine(), aborted]);
+      const line = await stream.readLine();
       if (line === null) return;
       yield line;
     }

@@ -91,6 +91,22 @@ Deno.test("subprocess() without --allow-run throws a MissingPermissionError nami
   assert.equal(stdout, "MissingPermissionError --allow-run=true true\n");
 });
 
+Deno.test("subprocess().lines() keeps no line it has given out: 1M lines read in flat memory", async () => {
+  const script = new URL("../../fixtures/subprocess_many_lines.ts", import.meta.url).pathname;
+  const { code, stdout, stderr } = await run(Deno.execPath(), [
+    "run",
+    "--allow-run=seq",
+    "--v8-flags=--expose-gc",
+    script,
+    "1000000",
+  ]);
+  assert.equal(code, 0, stderr);
+  const { read, heapMb } = JSON.parse(stdout);
+  assert.equal(read, 1_000_000);
+  // A million lines kept would take over 300 MB; a reader that keeps none needs a few.
+  assert.ok(heapMb < 64, `${heapMb} MB in use after reading`);
+});
+
 Deno.test("subprocess() refuses an already aborted signal, an empty argv, a missing program", () => {
   assert.throws(() => subprocess(["true"], { signal: AbortSignal.abort() }));
   assert.throws(() => subprocess([]), TypeError);
