@@ -14,6 +14,7 @@ import {
   UsageError,
 } from "../lib/cli/command_line.ts";
 import { createClientSocket, parsePort } from "../lib/net/socket.ts";
+import { MissingPermissionError } from "../lib/io/missing_permission_error.ts";
 import { SocketError } from "../lib/net/socket_error.ts";
 import type { TelnetSessionMode } from "../lib/telnet/session.ts";
 
@@ -140,7 +141,7 @@ export async function main(args: string[]): Promise<number> {
     conn = await createClientSocket(host, port, { timeoutMs });
     if (!isPlainAddress(bareHost)) say(`Trying ${(conn.remoteAddr as Deno.NetAddr).hostname}...`);
   } catch (error) {
-    if (!(error instanceof SocketError)) throw error;
+    if (!(error instanceof SocketError || error instanceof MissingPermissionError)) throw error;
     console.error(`telnet: ${error.message}`);
     return 1;
   }
@@ -169,7 +170,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     // stdout closed (`| head -1`: quiet, 0) or full (`> /dev/full`: one line, 3), as lib/cli says.
     if (classifyOutputError(error) !== null) return reportOutputError("telnet", error);
-    if (!(error instanceof SocketError)) throw error;
+    if (!(error instanceof SocketError || error instanceof MissingPermissionError)) throw error;
     console.error(`telnet: ${error.message}`);
     return 1;
   }

@@ -11,6 +11,7 @@ import { BufferedLineWriter } from "../../lib/io/buffered_line_writer.ts";
 import { connectionLogger } from "../../lib/net/connection_log.ts";
 import { shutdownSignal } from "../../lib/process/shutdown_signal.ts";
 import { createServerSocket } from "../../lib/net/socket.ts";
+import { MissingPermissionError } from "../../lib/io/missing_permission_error.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { serveTime, type TimeProtocol } from "../../lib/time/server.ts";
 import { startUdpTimeServer, type UdpTimeServer } from "../../lib/time/udp_server.ts";
@@ -64,7 +65,7 @@ export async function runTimeServer(options: TimeServerCommandOptions): Promise<
     // No hostname: the library's default, "::", with its fallback to 0.0.0.0 where IPv6 is absent.
     listener = createServerSocket(options.port, { hostname: options.hostname });
   } catch (error) {
-    if (!(error instanceof SocketError)) throw error;
+    if (!(error instanceof SocketError || error instanceof MissingPermissionError)) throw error;
     console.error(`time-server: ${error.message}`);
     return 1;
   }

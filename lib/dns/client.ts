@@ -468,8 +468,10 @@ async function queryTcp(
     conn = await createClientSocket(server.hostname, server.port, { timeoutMs, signal });
   } catch (error) {
     signal?.throwIfAborted();
-    if (error instanceof SocketError && error.cause instanceof Deno.errors.NotCapable) {
-      throw MissingPermissionError.from(error.cause, `asking the name server ${where} over TCP`, {
+    // createClientSocket() names the refusal already; this says what it was for.
+    const refusal = error instanceof MissingPermissionError ? error.cause : undefined;
+    if (refusal instanceof Deno.errors.NotCapable) {
+      throw MissingPermissionError.from(refusal, `asking the name server ${where} over TCP`, {
         kind: "net",
         target: where,
       });

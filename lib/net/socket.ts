@@ -15,7 +15,8 @@ export { DEFAULT_CONNECT_TIMEOUT_MS };
 
 // parsePort lives in host_port.ts (no socket code to load for it); re-exported here.
 export { parsePort, type ParsePortOptions } from "./host_port.ts";
-import { parsePort } from "./host_port.ts";
+import { formatHostPort, parsePort } from "./host_port.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /** Options of {@linkcode createClientSocket}. */
 export interface ClientSocketOptions {
@@ -76,6 +77,8 @@ function bareHost(host: string): string {
  * @throws {RangeError} for a bad port, before any system call.
  * @throws {SocketError} naming the step that failed (resolve, connect) and why; `failure`
  * `"timed-out"` (code `TIMEOUT`) past `connectTimeoutMs`.
+ * @throws {MissingPermissionError} when Deno's permissions do not reach `host:port`; its `flag`
+ * is the one to grant (`--allow-net=127.0.0.1:8080`).
  * @throws The caller's `signal.reason` when `signal` aborts, at once.
  *
  * @example Read the time from a daytime server on loopback
@@ -145,6 +148,7 @@ export async function createClientSocket(
     });
   } catch (error) {
     if (signal?.aborted && error === signal.reason) throw error;
+    throwIfRefused(error, `connecting to "${formatHostPort(hostname, checkedPort)}"`);
     let failure = classifySocketError(error);
     if (deadline?.passed) failure = "timed-out";
     const step = failure === "not-found" ? "resolve" : "connect";
@@ -172,7 +176,9 @@ export interface ServerSocketOptions {
  * @param port A port from 0 to 65535.
  * @returns The listener; the caller closes it, usually with `using`.
  * @throws {RangeError} for a bad port, before any system call.
- * @throws {SocketError} with step `bind` (address in use, not available, permission).
+ * @throws {SocketError} with step `bind` (address in use, not available).
+ * @throws {MissingPermissionError} when Deno's permissions do not reach the address; its `flag`
+ * is the one to grant.
  *
  * @example Listen on a free loopback port
  * ```ts
@@ -199,11 +205,13 @@ export function createServerSocket(
   try {
     return listen(hostname);
   } catch (error) {
+    throwIfRefused(error, `listening on "${formatHostPort(hostname, checkedPort)}"`);
     const failure = classifySocketError(error);
     if (options.hostname === undefined && failure === "address-not-available") {
       try {
         return listen("0.0.0.0");
       } catch (fallbackError) {
+        throwIfRefused(fallbackError, `listening on "${formatHostPort("0.0.0.0", checkedPort)}"`);
         throw new SocketError({
           step: "bind",
           host: "0.0.0.0",
@@ -221,4 +229,10 @@ export function createServerSocket(
       cause: error,
     });
   }
+}
+
+/** Throws Deno's permission refusal as a {@linkcode MissingPermissionError} naming the flag. */
+function throwIfRefused(error: unknown, step: string): void {
+  const refused = MissingPermissionError.from(error, step);
+  if (refused instanceof MissingPermissionError) throw refused;
 }

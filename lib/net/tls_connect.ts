@@ -70,7 +70,7 @@ export interface TlsConnectOptions {
 export async function connectTls(
   host: string,
   port: number,
-  options: TlsConnectOptions,
+  options: TlsConnectOptions = {},
 ): Promise<Duplex> {
   const where = formatHostPort(host, port);
   if (

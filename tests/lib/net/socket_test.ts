@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createClientSocket, createServerSocket, parsePort } from "../../../lib/net/socket.ts";
 import { classifySocketError, SocketError } from "../../../lib/net/socket_error.ts";
 import { NetkitError } from "../../../lib/io/netkit_error.ts";
+import { run } from "../../harness/run.ts";
 
 Deno.test("parsePort() accepts 1 to 65535 and 0 only when allowed", () => {
   assert.equal(parsePort("1"), 1);
@@ -188,4 +189,34 @@ Deno.test("classifySocketError() maps Deno errors and messages", () => {
   assert.equal(classifySocketError(new Deno.errors.TimedOut("x")), "timed-out");
   assert.equal(classifySocketError(new Error("No route to host (os error 113)")), "unreachable");
   assert.equal(classifySocketError(new Error("something odd")), "other");
+});
+
+Deno.test("Sockets the grant does not reach fail with a MissingPermissionError naming the flag", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  const other = port === 65535 ? port - 1 : port + 1;
+  const script = new URL("../../fixtures/net_least_privilege.ts", import.meta.url).pathname;
+  const { code, stdout, stderr } = await run(Deno.execPath(), [
+    "run",
+    "--no-prompt",
+    `--allow-net=127.0.0.1:${port}`,
+    script,
+    String(port),
+  ]);
+  assert.equal(code, 0, stderr);
+  const refused = (target: string) => ({
+    name: "MissingPermissionError",
+    code: "MISSING_PERMISSION",
+    flag: `--allow-net=${target}`,
+    netkit: true,
+    notCapable: true,
+  });
+  assert.deepEqual(JSON.parse(stdout), {
+    connect: refused(`127.0.0.1:${other}`),
+    connectByName: refused(`localhost:${port}`),
+    listen: refused(`127.0.0.1:${other}`),
+    tls: refused(`127.0.0.1:${other}`),
+    http: refused(`127.0.0.1:${other}`),
+    https: refused(`127.0.0.1:${other}`),
+  });
 });
