@@ -9,6 +9,8 @@
  */
 
 import { concatBytes } from "../io/concat_bytes.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
+import { formatHostPort } from "../net/host_port.ts";
 import {
   checkRequestLinePrefix,
   findHeadEnd,
@@ -146,6 +148,8 @@ export interface HttpServer extends AsyncDisposable {
  * @param handler Answers each request, as for `Deno.serve`.
  * @param options Where to listen and the limits.
  * @returns The running server.
+ * @throws {MissingPermissionError} when Deno's permissions do not reach the address; its `flag`
+ * is the one to grant. Other listen errors are Deno's, as `Deno.serve` throws them.
  *
  * @example Serve on loopback and fetch
  * ```ts
@@ -183,9 +187,19 @@ function listen(options: HttpServerOptions): Deno.Listener {
     if (options.cert === undefined || options.key === undefined) {
       throw new TypeError("HTTPS needs both a certificate and a key");
     }
-    return Deno.listenTls({ ...base, cert: options.cert, key: options.key });
   }
-  return Deno.listen({ ...base, transport: "tcp" });
+  try {
+    if (options.cert !== undefined && options.key !== undefined) {
+      return Deno.listenTls({ ...base, cert: options.cert, key: options.key });
+    }
+    return Deno.listen({ ...base, transport: "tcp" });
+  } catch (error) {
+    // A refused permission names the flag to grant; other errors are Deno's, as Deno.serve's.
+    throw MissingPermissionError.from(
+      error,
+      `listening on "${formatHostPort(base.hostname, base.port)}"`,
+    );
+  }
 }
 
 // Connection states, for the timeouts.

@@ -218,5 +218,6 @@ Deno.test("Sockets the grant does not reach fail with a MissingPermissionError n
     tls: refused(`127.0.0.1:${other}`),
     http: refused(`127.0.0.1:${other}`),
     https: refused(`127.0.0.1:${other}`),
+    serveHttp: refused(`127.0.0.1:${other}`),
   });
 });
