@@ -13,15 +13,16 @@ import type { ParseArgsOptionsConfig } from "node:util";
 // start-up (see lib/_parse_args.ts).
 import { parseArgs } from "./_parse_args.ts";
 import { VERSION } from "../internal/version.ts";
+import { NetkitError } from "../io/netkit_error.ts";
 
 /** The exit code of a usage error. */
 export const EXIT_USAGE = 2;
 
-/** A command was called with arguments it cannot use. */
-export class UsageError extends Error {
+/** A command was called with arguments it cannot use. Code `USAGE`. */
+export class UsageError extends NetkitError {
   /** Builds the error; the message is printed after the command's name. */
   constructor(message: string) {
-    super(message);
+    super("USAGE", message);
     this.name = "UsageError";
   }
 }

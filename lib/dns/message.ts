@@ -9,6 +9,7 @@
  */
 
 import { concatBytes } from "../io/concat_bytes.ts";
+import { markNetkitError } from "../io/netkit_error.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
@@ -60,7 +61,8 @@ export function rcodeName(rcode: number): string {
 }
 
 /**
- * A DNS message (or name) that cannot be decoded or encoded.
+ * A DNS message (or name) that cannot be decoded or encoded. Code `DNS_FORMAT`; a
+ * `SyntaxError` that is also a `NetkitError`.
  *
  * @example
  * ```ts
@@ -72,10 +74,13 @@ export function rcodeName(rcode: number): string {
  * ```
  */
 export class DnsFormatError extends SyntaxError {
+  /** Always `"DNS_FORMAT"`. */
+  declare readonly code: "DNS_FORMAT";
   /** Builds the error. */
   constructor(message: string) {
     super(message);
     this.name = "DnsFormatError";
+    markNetkitError(this, "DNS_FORMAT");
   }
 }
 

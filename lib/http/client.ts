@@ -10,6 +10,7 @@
  */
 
 import { concatBytes } from "../io/concat_bytes.ts";
+import { markNetkitError } from "../io/netkit_error.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
 import { DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
@@ -375,7 +376,8 @@ export class HttpResponse implements AsyncDisposable {
   /**
    * Reads the whole body and parses it as JSON.
    *
-   * @throws {SyntaxError} for a body that is not JSON.
+   * @throws {SyntaxError} for a body that is not JSON; it is a `NetkitError` too, of code
+   * `INVALID_JSON`.
    * @throws what {@linkcode HttpResponse.copyBodyTo} throws.
    *
    * @example
@@ -395,7 +397,14 @@ export class HttpResponse implements AsyncDisposable {
    * ```
    */
   async json<T = unknown>(): Promise<T> {
-    return JSON.parse(await this.text()) as T;
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      // Still the SyntaxError fetch's json() throws, with netkit's brand and a code.
+      if (error instanceof SyntaxError) markNetkitError(error, "INVALID_JSON");
+      throw error;
+    }
   }
 
   /**

@@ -15,11 +15,28 @@ import {
   RequestHeadError,
   UrlError,
 } from "@netkit/netkit/http";
-import { DnsNotFoundError, DnsTimeoutError } from "@netkit/netkit/dns";
+import {
+  DnsBadResponseError,
+  DnsCnameChainError,
+  DnsError,
+  DnsFormatError,
+  DnsNoDataError,
+  DnsNotFoundError,
+  DnsServerError,
+  DnsTimeoutError,
+} from "@netkit/netkit/dns";
 import { LineTooLongError, SocketError, TlsError } from "@netkit/netkit/net";
-import { PoolClosedError } from "@netkit/netkit/async";
+import {
+  PoolClosedError,
+  QueueFullError,
+  WorkerCrashError,
+  WorkerLoadError,
+  WorkerTaskError,
+} from "@netkit/netkit/async";
 import { DownloadFileError, GaveUpError } from "@netkit/netkit/download";
 import { RackError } from "@netkit/netkit/words";
+import { UsageError } from "@netkit/netkit/cli";
+import { MissingPermissionError } from "@netkit/netkit/io";
 
 Deno.test("every error class of the library is a NetkitError with a machine-readable code", () => {
   const errors: [Error, string][] = [
@@ -40,6 +57,21 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
     [new DownloadFileError("/x", new Error("y")), "FILE"],
     [new GaveUpError(new Error("504"), 3), "GAVE_UP"],
     [new RackError("empty", "x"), "INVALID_RACK"],
+    [new DnsError("bad-response", "x.test", "x"), "EBADRESP"],
+    [new DnsNoDataError("x.test", "AAAA"), "ENODATA"],
+    [new DnsServerError("x.test", 5), "EREFUSED"],
+    [new DnsBadResponseError("x.test", "x"), "EBADRESP"],
+    [new DnsCnameChainError("x.test", ["a.test"], true), "CNAME_LOOP"],
+    [new DnsFormatError("x"), "DNS_FORMAT"],
+    [new QueueFullError(1), "QUEUE_FULL"],
+    [new WorkerCrashError("x"), "WORKER_CRASHED"],
+    [new WorkerLoadError("./w.ts", new Error("x")), "WORKER_LOAD_FAILED"],
+    [new WorkerTaskError("x"), "WORKER_TASK_FAILED"],
+    [
+      new MissingPermissionError({ kind: "net", target: "127.0.0.1:53" }, "x"),
+      "MISSING_PERMISSION",
+    ],
+    [new UsageError("x"), "USAGE"],
   ];
   for (const [error, code] of errors) {
     assert.ok(error instanceof NetkitError, `${error.name} is not a NetkitError`);
@@ -50,4 +82,51 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
   assert.ok(new LineTooLongError(1) instanceof RangeError);
   // One end-of-stream error.
   assert.ok(new ConnectionClosedError("x") instanceof UnexpectedEofError);
+});
+
+Deno.test("every error class a public package exports is in the table above", async () => {
+  const listed = new Set([
+    "HttpProtocolError",
+    "HeaderLimitError",
+    "HttpStatusError",
+    "RedirectError",
+    "ConnectionClosedError",
+    "UrlError",
+    "RequestHeadError",
+    "DnsNotFoundError",
+    "DnsTimeoutError",
+    "LineTooLongError",
+    "UnexpectedEofError",
+    "SocketError",
+    "TlsError",
+    "PoolClosedError",
+    "DownloadFileError",
+    "GaveUpError",
+    "RackError",
+    "DnsError",
+    "DnsNoDataError",
+    "DnsServerError",
+    "DnsBadResponseError",
+    "DnsCnameChainError",
+    "DnsFormatError",
+    "QueueFullError",
+    "WorkerCrashError",
+    "WorkerLoadError",
+    "WorkerTaskError",
+    "MissingPermissionError",
+    "UsageError",
+    "NetkitError",
+  ]);
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const unlisted: string[] = [];
+  for (const path of Object.keys(config.exports)) {
+    const module = await import(
+      path === "." ? "@netkit/netkit" : `@netkit/netkit/${path.slice(2)}`
+    );
+    for (const [name, value] of Object.entries(module)) {
+      if (typeof value !== "function" || !(value.prototype instanceof Error)) continue;
+      if (!listed.has(name)) unlisted.push(`${path}: ${name}`);
+    }
+  }
+  assert.deepEqual(unlisted, [], "error classes missing from the table of codes");
 });

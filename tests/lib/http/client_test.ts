@@ -3,6 +3,7 @@ import { type HttpRequestBody, HttpResponse, sendHttpRequest } from "../../../li
 import { HttpConnectionPool } from "../../../lib/http/pool.ts";
 import { HttpProtocolError } from "../../../lib/http/errors.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
+import { NetkitError } from "../../../lib/io/netkit_error.ts";
 import { createClientSocket } from "../../../lib/net/socket.ts";
 import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";
 import { collector } from "../../harness/byte_source.ts";
@@ -489,4 +490,19 @@ Deno.test("sendHttpRequest() sends each chunk of a stream body as it comes, not 
   });
   const response = await sendHttpRequest(`${server.base}/live`, { method: "POST", body });
   equal(await response.text(), "pong");
+});
+
+Deno.test("HttpResponse.json() on a body that is not JSON throws a SyntaxError that is a NetkitError", async () => {
+  await using server = startRawServer({
+    "/bad": async (conn) =>
+      void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n{bad"),
+  });
+  const response = await sendHttpRequest(`${server.base}/bad`);
+  await rejects(response.json(), (error) => {
+    // A SyntaxError as fetch's json() throws, with netkit's brand and a code to branch on.
+    assert(error instanceof SyntaxError);
+    assert(error instanceof NetkitError);
+    equal(error.code, "INVALID_JSON");
+    return true;
+  });
 });
