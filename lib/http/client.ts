@@ -436,21 +436,34 @@ export class HttpResponse implements AsyncDisposable {
     let wake: (() => void) | undefined;
     let started = false;
     let cancelled = false;
-    return new ReadableStream<Uint8Array>({
+    // A read is waiting that no chunk has answered yet (a byte stream's desiredSize stays 0 then).
+    let wanted = false;
+    // A byte stream, as fetch's body is: BYOB readers work, and each copy is handed over whole.
+    return new ReadableStream({
+      type: "bytes",
       pull: (controller) => {
+        wanted = true;
         if (!started) {
           started = true;
           this.copyBodyTo({
             write: async (p) => {
               if (cancelled) throw new DOMException("Body stream cancelled", "AbortError");
+              if (p.length === 0) return 0;
+              wanted = false;
+              // May call pull() at once, for a read already waiting: that sets `wanted` again.
               controller.enqueue(p.slice());
-              while ((controller.desiredSize ?? 0) <= 0 && !cancelled) {
+              while (!wanted && (controller.desiredSize ?? 0) <= 0 && !cancelled) {
                 await new Promise<void>((resolve) => (wake = resolve));
               }
               return p.length;
             },
           }).then(
-            () => cancelled || controller.close(),
+            () => {
+              if (cancelled) return;
+              controller.close();
+              // A BYOB read waiting at the end is answered by hand: "done", no bytes.
+              controller.byobRequest?.respond(0);
+            },
             (error) => cancelled || controller.error(error),
           );
         }

@@ -506,3 +506,22 @@ Deno.test("HttpResponse.json() on a body that is not JSON throws a SyntaxError t
     return true;
   });
 });
+
+Deno.test("HttpResponse.body is a byte stream, as fetch's is: a BYOB reader fills the caller's buffer", async () => {
+  await using server = startRawServer({
+    "/": async (conn) =>
+      void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"),
+  });
+  await using pool = new HttpConnectionPool();
+  const response = await sendHttpRequest(`${server.base}/`, { pool });
+  const reader = response.body.getReader({ mode: "byob" });
+  let text = "";
+  while (true) {
+    const { value, done } = await reader.read(new Uint8Array(4));
+    if (done) break;
+    assert(value.length <= 4);
+    text += new TextDecoder().decode(value);
+  }
+  equal(text, "hello world");
+  equal(pool.idle, 1, "read to its end, the connection went back to the pool");
+});
