@@ -7,6 +7,8 @@ import { NetkitError } from "../../../lib/io/netkit_error.ts";
 import { createClientSocket } from "../../../lib/net/socket.ts";
 import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";
 import { collector } from "../../harness/byte_source.ts";
+import { startNginx } from "../../harness/nginx.ts";
+import { peerTest, tempDir } from "../../harness/peers.ts";
 import { send, startRawServer } from "../../harness/raw_http_server.ts";
 import {
   type RecordedRequest,
@@ -524,4 +526,70 @@ Deno.test("HttpResponse.body is a byte stream, as fetch's is: a BYOB reader fill
   }
   equal(text, "hello world");
   equal(pool.idle, 1, "read to its end, the connection went back to the pool");
+});
+
+peerTest("sendHttpRequest() uploads to nginx: chunked, 100-continue, early 413, one connection", [
+  "nginx",
+], async () => {
+  await using dir = await tempDir();
+  await using nginx = await startNginx(dir.path, {
+    serverConfig: "location /dav/ { dav_methods PUT; client_max_body_size 1m; }\n" +
+      "location = /dav/small { dav_methods PUT; client_max_body_size 10; }",
+  });
+  // nginx's workers write the uploads: let them into the document root.
+  await Deno.mkdir(`${nginx.root}/dav`, { mode: 0o777 });
+  await Deno.chmod(`${nginx.root}/dav`, 0o777);
+  const base = `http://127.0.0.1:${nginx.port}/dav`;
+  const encoder = new TextEncoder();
+  await using pool = new HttpConnectionPool();
+  const interim: number[] = [];
+  const onInterim = (head: { status: number }) => void interim.push(head.status);
+  const expect: [string, string][] = [["Expect", "100-continue"]];
+
+  // A stream without a length goes chunked; nginx answers 100 Continue, then 201.
+  const chunked = ReadableStream.from(["hello ", "world"].map((s) => encoder.encode(s)));
+  const put = await sendHttpRequest(`${base}/a.txt`, {
+    pool,
+    method: "PUT",
+    body: chunked,
+    headers: expect,
+    onInterim,
+  });
+  equal(put.status, 201);
+  await put.discardBody();
+  equal(await Deno.readTextFile(`${nginx.root}/dav/a.txt`), "hello world");
+  deepEqual(interim, [100]);
+
+  // A stream with the caller's Content-Length, on the same connection.
+  const sized = ReadableStream.from([encoder.encode("12345")]);
+  const replace = await sendHttpRequest(`${base}/a.txt`, {
+    pool,
+    method: "PUT",
+    body: sized,
+    headers: [["Content-Length", "5"], ...expect],
+  });
+  equal(replace.status, 204);
+  equal(await Deno.readTextFile(`${nginx.root}/dav/a.txt`), "12345");
+
+  // Too large: nginx answers 413 instead of 100 Continue, and the body is never sent.
+  const tooLarge = await sendHttpRequest(`${base}/small`, {
+    pool,
+    method: "PUT",
+    body: new Uint8Array(100_000),
+    headers: expect,
+  });
+  equal(tooLarge.status, 413);
+  await tooLarge.text();
+  // Without Expect, nginx answers 413 before reading the 4 MB it is sent, then closes.
+  const early = await sendHttpRequest(`${base}/small`, {
+    pool,
+    method: "PUT",
+    body: new Uint8Array(4_000_000),
+  });
+  equal(early.status, 413);
+  await early.text();
+  const get = await sendHttpRequest(`${base}/a.txt`, { pool });
+  equal(await get.text(), "12345");
+  // One connection for the first three exchanges; the early answer's connection is not reused.
+  deepEqual(pool.stats, { opened: 3, reused: 2 });
 });
