@@ -593,3 +593,39 @@ peerTest("sendHttpRequest() uploads to nginx: chunked, 100-continue, early 413, 
   // One connection for the first three exchanges; the early answer's connection is not reused.
   deepEqual(pool.stats, { opened: 3, reused: 2 });
 });
+
+Deno.test("sendHttpRequest() signal aborts on a kept-alive connection and mid-upload, leaving nothing open", async () => {
+  const answered = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+  const release = Promise.withResolvers<void>();
+  await using server = startRawServer({
+    // Answers the first request, then reads on without answering (keeps the connection).
+    "/kept": async (conn) => {
+      await send(conn, answered);
+      while ((await conn.read(new Uint8Array(4096))) !== null);
+    },
+    // Never reads the body: the upload stops on full socket buffers.
+    "/deaf": () => release.promise,
+  });
+  await using pool = new HttpConnectionPool();
+  equal(await (await sendHttpRequest(`${server.base}/kept`, { pool })).text(), "hi");
+  const stages: [string, HttpRequestBody | undefined][] = [
+    ["/kept", undefined], // goes out on the kept connection, whose server says nothing more
+    ["/deaf", new Uint8Array(32 * 1024 * 1024)], // more than the socket buffers take
+  ];
+  for (const [path, body] of stages) {
+    const controller = new AbortController();
+    const reason = new Error(`stop ${path}`);
+    const pending = sendHttpRequest(`${server.base}${path}`, {
+      method: body ? "PUT" : "GET",
+      body,
+      pool,
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(reason);
+    await rejects(pending, (error) => error === reason);
+    equal(pool.idle, 0, path);
+  }
+  release.resolve();
+  deepEqual(pool.stats, { opened: 2, reused: 1 });
+});
