@@ -100,7 +100,7 @@ async function runUdpTimeServer(options: TimeServerCommandOptions): Promise<numb
       ...(logRequest ? { onRequest: logRequest } : {}),
     });
   } catch (error) {
-    if (!(error instanceof SocketError)) throw error;
+    if (!(error instanceof SocketError || error instanceof MissingPermissionError)) throw error;
     console.error(`time-server: ${error.message}`);
     return 1;
   }

@@ -7,6 +7,8 @@
  */
 
 import type * as NodeDgram from "node:dgram";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
+import { formatHostPort } from "../net/host_port.ts";
 import { classifySocketError, SocketError, type SocketFailure } from "../net/socket_error.ts";
 
 // A computed specifier (as lib/dns/client.ts does): a literal `import("node:dgram")` would put
@@ -20,6 +22,22 @@ function classify(error: unknown): SocketFailure {
   return classifySocketError(error);
 }
 
+/**
+ * Throws a {@linkcode MissingPermissionError} unless Deno lets this process bind a UDP socket to
+ * `address:port`. Checked before binding: `node:dgram` reports a refused bind as an uncaught
+ * error that no caller could catch (as lib/dns/client.ts checks its own binds).
+ */
+export function requireUdpBind(address: string, port: number, step: string): void {
+  const host = formatHostPort(address, port);
+  let state: Deno.PermissionState;
+  try {
+    state = Deno.permissions.querySync({ name: "net", host }).state;
+  } catch {
+    return; // No answer: the bind decides.
+  }
+  if (state !== "granted") throw new MissingPermissionError({ kind: "net", target: host }, step);
+}
+
 /** Whether two address texts name one address (`::ffff:127.0.0.1` is `127.0.0.1`). */
 function sameAddress(a: string, b: string): boolean {
   const plain = (text: string) => text.toLowerCase().replace(/^::ffff:(?=[0-9.]+$)/, "");
@@ -31,6 +49,7 @@ function sameAddress(a: string, b: string): boolean {
  *
  * @throws {SocketError} step `resolve` (name not found), `write`, or `read` with failure
  * `timed-out` when nothing came back within `timeoutMs`, `aborted` when `signal` aborted.
+ * @throws {MissingPermissionError} when Deno's permissions do not reach the socket's bind.
  */
 export async function exchangeDatagram(
   host: string,
@@ -38,8 +57,10 @@ export async function exchangeDatagram(
   payload: Uint8Array,
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<Uint8Array> {
-  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  // Sending binds the family's wildcard address, port 0.
+  requireUdpBind(bare.includes(":") ? "::" : "0.0.0.0", 0, "asking over UDP");
+  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
   const socket = dgram.createSocket(bare.includes(":") ? "udp6" : "udp4");
   const isLiteral = bare.includes(":") || /^[0-9.]+$/.test(bare);
   return await new Promise<Uint8Array>((resolve, reject) => {

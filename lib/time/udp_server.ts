@@ -11,6 +11,8 @@ import { formatCTime } from "./ctime.ts";
 import { encodeRfc868Time } from "./rfc868_time.ts";
 import type { TimeProtocol } from "./server.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
+import { MissingPermissionError } from "../io/missing_permission_error.ts";
+import { requireUdpBind } from "./_udp.ts";
 
 // A computed specifier (as lib/dns/client.ts does): a literal `import("node:dgram")` would put
 // Node's compatibility layer in the graph Deno loads at start-up, for every time-client run.
@@ -43,6 +45,7 @@ export interface UdpTimeServer extends AsyncDisposable {
  *
  * @param port A port from 0 to 65535; 0 picks a free one.
  * @throws {SocketError} with step `bind` when the port cannot be had.
+ * @throws {MissingPermissionError} when Deno's permissions do not reach the address.
  *
  * @example A daytime server on a free loopback port, asked once
  * ```ts
@@ -77,6 +80,7 @@ export async function startUdpTimeServer(
 
   const bind = (hostname: string) =>
     new Promise<ReturnType<typeof dgram.createSocket>>((resolve, reject) => {
+      requireUdpBind(hostname, port, "serving the time over UDP");
       const socket = dgram.createSocket(hostname.includes(":") ? "udp6" : "udp4");
       socket.once("error", (error: Error) => {
         try {
@@ -92,10 +96,12 @@ export async function startUdpTimeServer(
   let socket;
   try {
     socket = await bind(hostname).catch((error) => {
+      if (error instanceof MissingPermissionError) throw error;
       if (options.hostname === undefined) return bind("0.0.0.0"); // no IPv6 here
       throw error;
     });
   } catch (error) {
+    if (error instanceof MissingPermissionError) throw error;
     throw new SocketError({
       step: "bind",
       host: hostname,
