@@ -88,14 +88,15 @@ export function prepareBody(
 
 /** Reads a body's source and writes it; cancellable from outside while it waits for a chunk. */
 class SourceReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #cancelled = false;
+  /** The write under way: its reader, and whether it was cancelled. */
+  #current: { reader: ReadableStreamDefaultReader<Uint8Array>; cancelled: boolean } | undefined;
 
   /** Cancels the source being read; one not being read (not yet, or no more) is left alone. */
   cancel(reason: unknown): void {
-    if (this.#reader === undefined || this.#cancelled) return;
-    this.#cancelled = true;
-    this.#reader.cancel(reason).catch(() => {});
+    const current = this.#current;
+    if (current === undefined || current.cancelled) return;
+    current.cancelled = true;
+    current.reader.cancel(reason).catch(() => {});
   }
 
   async write(
@@ -104,13 +105,14 @@ class SourceReader {
     length: number | "chunked",
     stop: () => boolean,
   ): Promise<void> {
-    const reader = this.#reader = body.getReader();
-    this.#cancelled = false;
+    // A Blob is read afresh for each attempt (a request sent again): each has its own state.
+    const current = { reader: body.getReader(), cancelled: false };
+    this.#current = current;
     try {
-      await writeStream(stream, reader, length, () => this.#cancelled || stop());
+      await writeStream(stream, current.reader, length, () => current.cancelled || stop());
     } finally {
-      this.#reader = undefined;
-      reader.releaseLock();
+      if (this.#current === current) this.#current = undefined;
+      current.reader.releaseLock();
     }
   }
 }
