@@ -12,7 +12,7 @@ const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
  * An `AbortSignal` that aborts on SIGINT or SIGTERM (or when `also` aborts). Dispose of it (with
  * `using`) to remove the signal listeners, so the process can exit without one.
  *
- * @param also Another signal to follow, e.g. a test's.
+ * @param also Another signal to follow, e.g. a test's; its reason becomes the reason.
  * @returns The signal, and its disposer.
  *
  * @example Stop a server on Ctrl-C
@@ -31,14 +31,16 @@ const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
 export function shutdownSignal(also?: AbortSignal): { signal: AbortSignal } & Disposable {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
+  // The caller's own signal passes its reason on, as every netkit cancellation does.
+  const onAlso = () => stop.abort(also?.reason);
   for (const name of STOP_SIGNALS) Deno.addSignalListener(name, onSignal);
-  also?.addEventListener("abort", onSignal, { once: true });
-  if (also?.aborted) stop.abort();
+  also?.addEventListener("abort", onAlso, { once: true });
+  if (also?.aborted) onAlso();
   return {
     signal: stop.signal,
     [Symbol.dispose]() {
       for (const name of STOP_SIGNALS) Deno.removeSignalListener(name, onSignal);
-      also?.removeEventListener("abort", onSignal);
+      also?.removeEventListener("abort", onAlso);
     },
   };
 }
