@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createClientSocket, createServerSocket, parsePort } from "../../../lib/net/socket.ts";
 import { classifySocketError, SocketError } from "../../../lib/net/socket_error.ts";
 import { NetkitError } from "../../../lib/io/netkit_error.ts";
-import { run } from "../../harness/run.ts";
+import { refusedNet, runWithNetGrant } from "../../harness/least_privilege.ts";
 
 Deno.test("parsePort() accepts 1 to 65535 and 0 only when allowed", () => {
   assert.equal(parsePort("1"), 1);
@@ -192,32 +192,15 @@ Deno.test("classifySocketError() maps Deno errors and messages", () => {
 });
 
 Deno.test("Sockets the grant does not reach fail with a MissingPermissionError naming the flag", async () => {
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  const other = port === 65535 ? port - 1 : port + 1;
-  const script = new URL("../../fixtures/net_least_privilege.ts", import.meta.url).pathname;
-  const { code, stdout, stderr } = await run(Deno.execPath(), [
-    "run",
-    "--no-prompt",
-    `--allow-net=127.0.0.1:${port}`,
-    script,
-    String(port),
-  ]);
-  assert.equal(code, 0, stderr);
-  const refused = (target: string) => ({
-    name: "MissingPermissionError",
-    code: "MISSING_PERMISSION",
-    flag: `--allow-net=${target}`,
-    netkit: true,
-    notCapable: true,
-  });
-  assert.deepEqual(JSON.parse(stdout), {
-    connect: refused(`127.0.0.1:${other}`),
-    connectByName: refused(`localhost:${port}`),
-    listen: refused(`127.0.0.1:${other}`),
-    tls: refused(`127.0.0.1:${other}`),
-    http: refused(`127.0.0.1:${other}`),
-    https: refused(`127.0.0.1:${other}`),
-    serveHttp: refused(`127.0.0.1:${other}`),
+  const { port, outcomes } = await runWithNetGrant("net_least_privilege.ts");
+  const other = `127.0.0.1:${port === 65535 ? port - 1 : port + 1}`;
+  assert.deepEqual(outcomes, {
+    connect: refusedNet(other),
+    connectByName: refusedNet(`localhost:${port}`),
+    listen: refusedNet(other),
+    tls: refusedNet(other),
+    http: refusedNet(other),
+    https: refusedNet(other),
+    serveHttp: refusedNet(other),
   });
 });
