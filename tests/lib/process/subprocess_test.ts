@@ -170,6 +170,28 @@ Deno.test({
 });
 
 Deno.test({
+  name: "subprocess() with processGroup: an abort ends the whole group, before disposal",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const controller = new AbortController();
+    const reason = new Error("stop the group");
+    await using child = subprocess(
+      ["sh", "-c", "sleep 300 & echo $!; sleep 301 & echo $!; wait"],
+      { processGroup: true, signal: controller.signal },
+    );
+    const lines = child.lines();
+    await lines.next();
+    await lines.next();
+    const reading = lines.next();
+    controller.abort(reason);
+    await assert.rejects(reading, (error) => error === reason);
+    await assert.rejects(child.status, (error) => error === reason);
+    // SIGTERM went to every member: the shell and both sleeps end without disposal's SIGKILL.
+    assert.deepEqual(await groupGone(child.pid), []);
+  },
+});
+
+Deno.test({
   name: "subprocess() with processGroup: a grandchild left behind after a normal exit is killed",
   ignore: Deno.build.os !== "linux",
   async fn() {
