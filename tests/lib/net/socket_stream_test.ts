@@ -382,6 +382,66 @@ Deno.test("SocketStream writes go out in call order even when not awaited", asyn
   assert.equal(offset, received.length);
 });
 
+Deno.test("SocketStream: 50 writers with a close, abort or dispose among them: every call settles, what went out is whole", async (t) => {
+  const endings: Record<string, (stream: SocketStream, reason: Error) => void> = {
+    "close()": (stream) => stream.close(),
+    "abort()": (stream, reason) => stream.abort(reason),
+    "flushAndClose()": (stream) => void stream.flushAndClose().catch(() => {}),
+    "await using": (stream) => void stream[Symbol.asyncDispose](),
+  };
+  for (const [name, end] of Object.entries(endings)) {
+    await t.step(name, async () => {
+      let received!: Uint8Array;
+      const { stream, served } = await loopback(async (conn) => {
+        received = await readSlowly(conn).catch(() => new Uint8Array());
+      }, { writeBufferBytes: 8192 });
+      const reason = new Error("ended by a writer");
+      const sizes = [1, 100, 3000, 8191, 8192, 20_000];
+      const outcomes: Promise<string>[] = [];
+      await Promise.all(Array.from({ length: 50 }, async (_, task) => {
+        for (let seq = 0; seq < 20; seq++) {
+          const call = stream.write(message(task, seq, sizes[(task + seq) % sizes.length]!));
+          outcomes.push(call.then(
+            () => "ok",
+            (error) => error === reason ? "reason" : (error as NetkitError).code,
+          ));
+          try {
+            await call;
+            if (seq % 3 === 0) await stream.flush();
+          } catch {
+            return; // This writer is done; the others find out for themselves.
+          }
+          if (task === 17 && seq === 10) end(stream, reason);
+        }
+      }));
+      // Every write settled: accepted, or refused with the abort's reason or as closed.
+      const kinds = new Set(await Promise.all(outcomes));
+      for (const kind of kinds) assert.ok(["ok", "reason", "CLOSED"].includes(kind), kind);
+      stream.close();
+      await served;
+      // What reached the peer is whole messages in each writer's order, the last perhaps cut.
+      let offset = 0;
+      const next = new Array(50).fill(0);
+      while (offset < received.length) {
+        const newline = received.indexOf(0x0a, offset);
+        if (newline < 0) {
+          // Cut inside a message's header line.
+          assert.match(new TextDecoder().decode(received.subarray(offset)), /^[0-9 ]*$/);
+          break;
+        }
+        const [task = -1, seq = -1, size = -1] = new TextDecoder()
+          .decode(received.subarray(offset, newline)).split(" ").map(Number);
+        assert.equal(seq, next[task], `task ${task} in order`);
+        next[task] = seq + 1;
+        const expected = message(task, seq, size);
+        const got = received.subarray(offset, offset + expected.length);
+        assert.deepEqual(got, expected.subarray(0, got.length));
+        offset += got.length;
+      }
+    });
+  }
+});
+
 Deno.test("SocketStream.readLine() called twice at once returns both lines, in call order", async () => {
   const { stream, served } = await loopback(async (conn) => {
     await sendAll(conn, encoder.encode("first\n"));
