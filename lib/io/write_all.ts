@@ -9,6 +9,9 @@ import type { ByteWriter } from "./duplex.ts";
 /**
  * Writes all of `bytes` to `dest`, looping over partial writes.
  *
+ * @throws {Deno.errors.WriteZero} when `dest.write()` reports no byte taken, or more than it was
+ * given: it breaks the writer contract, and looping on would never end (or skip bytes).
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -29,6 +32,16 @@ import type { ByteWriter } from "./duplex.ts";
 export async function writeAll(dest: ByteWriter, bytes: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
-    offset += await dest.write(bytes.subarray(offset));
+    const left = bytes.length - offset;
+    const n = await dest.write(bytes.subarray(offset));
+    // A writer that takes nothing would be called for ever (on promises alone, so that not even
+    // a timer could stop it); one that claims more than it was given would skip bytes.
+    if (!(n > 0 && n <= left)) throw badWriteCount(n, left);
+    offset += n;
   }
+}
+
+/** The error for a writer that reported `n` bytes taken out of `offered`. */
+function badWriteCount(n: number, offered: number): Deno.errors.WriteZero {
+  return new Deno.errors.WriteZero(`The writer reported "${n}" bytes written of ${offered}`);
 }

@@ -943,6 +943,11 @@ export class SocketStream implements AsyncDisposable {
       };
       const wrote = (n: number) => {
         if (settled) return;
+        if (!(n > 0 && n <= out.length - offset)) {
+          // A transport that takes nothing would be called for ever; one that claims more skips.
+          const left = out.length - offset;
+          return fail(new Deno.errors.WriteZero(`The connection took "${n}" bytes of ${left}`));
+        }
         offset += n;
         if (offset < out.length) {
           this.#writeDeadline?.begin(); // Progress: the peer took some, the wait starts again.

@@ -707,3 +707,28 @@ Deno.test("SocketStream.takeLineBytes() takes buffered lines only, within the li
   stream.abort(new Error("stop"));
   assert.equal(stream.takeLineBytes(), undefined);
 });
+
+Deno.test("SocketStream refuses a transport or sink that takes no byte, instead of looping for ever", async () => {
+  const stuck = {
+    read: () => Promise.resolve(null),
+    write: () => Promise.resolve(0),
+    close: () => {},
+  };
+  const stream = new SocketStream(stuck);
+  await stream.write("hello\n");
+  await assert.rejects(stream.flush(), (error) => {
+    assert.ok(error instanceof SocketError);
+    assert.ok(error.cause instanceof Deno.errors.WriteZero);
+    return true;
+  });
+  stream.close();
+  // copyTo() hands its bytes to a sink through writeAll(), which refuses one that takes none.
+  const input = new SocketStream(
+    duplexFromStreams(new Blob(["body"]).stream(), new WritableStream()),
+  );
+  await assert.rejects(
+    input.copyTo({ write: () => Promise.resolve(0) }),
+    Deno.errors.WriteZero,
+  );
+  input.close();
+});
