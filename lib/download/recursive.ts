@@ -17,7 +17,6 @@ import {
   type DownloadOptions,
   type DownloadResult,
   type DownloadSink,
-  fileWriter,
 } from "./download.ts";
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
@@ -131,7 +130,23 @@ interface Fetched {
   path?: string;
   finalUrl: string;
   kind: "html" | "css" | "other";
+  /** The body's text, kept as it streamed in when it was to be read for links (and not large). */
+  text?: string | undefined;
 }
+
+/** What {@linkcode Walker.#fetch} is to do besides saving the file. */
+interface FetchHow {
+  /** Report nothing (robots.txt). */
+  quiet?: boolean;
+  /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
+  expectHtml?: boolean;
+  expectCss?: boolean;
+  /** Keep the body's text whatever its type. */
+  keepText?: boolean;
+}
+
+/** The most of a body kept in memory to read its links; a larger one is read back from its file. */
+const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 
 /**
  * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
@@ -298,6 +313,7 @@ class Walker {
     let descend = false;
     let kind: Fetched["kind"] = "other";
     let pageUrl = item.url;
+    let text: string | undefined;
     let path = this.#urlToFile.get(item.url);
     if (path !== undefined) {
       // Already downloaded (a redirect's target, or an index.html twin): read it again.
@@ -309,9 +325,10 @@ class Walker {
         kind = "html";
       }
     } else {
-      const fetched = await this.#fetch(item.url);
+      const fetched = await this.#fetch(item.url, item);
       if (fetched === undefined) return;
       path = fetched.path;
+      text = fetched.text;
       if (fetched.kind === "html" && item.expectHtml) {
         descend = true;
         kind = "html";
@@ -346,7 +363,7 @@ class Walker {
       }
     }
     if (descend && path !== undefined) {
-      const links = this.#linksOf(path, pageUrl, kind);
+      const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = new URL(pageUrl);
       for (const link of links) {
         if (link.ignore || (leafRequisites && !link.inline)) continue;
@@ -371,14 +388,23 @@ class Walker {
     }
   }
 
-  /** The links of a saved page; none when it cannot be read or says nofollow. */
-  #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
+  /**
+   * The links of a saved page, from its text kept while it arrived or else read back from its
+   * file; none when it cannot be read or says nofollow.
+   */
+  #linksOf(
+    path: string,
+    url: string,
+    kind: Fetched["kind"],
+    text: string | undefined,
+  ): PageLink[] {
     try {
       if (kind === "css") {
         // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
-        return extractCssLinks(readPrefix(path, MAX_CSS_BYTES), url);
+        return extractCssLinks(text ?? readPrefix(path, MAX_CSS_BYTES), url);
       }
-      const { links, nofollow } = extractHtmlLinksFromChunks(fileChunks(path), url, {
+      const chunks = text === undefined ? fileChunks(path) : [text];
+      const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
       });
@@ -465,10 +491,12 @@ class Walker {
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
-    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true });
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true, keepText: true });
     if (fetched?.path) {
       try {
-        rules = parseRobotsTxt(new TextDecoder().decode(Deno.readFileSync(fetched.path)));
+        rules = parseRobotsTxt(
+          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(fetched.path)),
+        );
       } catch {
         // Unreadable: no rules.
       }
@@ -482,7 +510,7 @@ class Walker {
   }
 
   /** Fetches `url` into its file; undefined (and reported) on failure. */
-  async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
+  async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     const planned = this.#plannedPath(url);
@@ -525,7 +553,7 @@ class Walker {
   async #fetchUnlocked(
     url: string,
     planned: string,
-    how: { quiet?: boolean },
+    how: FetchHow,
   ): Promise<Fetched | undefined> {
     const options = this.#options;
     const directory = options.directory ?? ".";
@@ -598,13 +626,37 @@ class Walker {
         }
       }
       : undefined;
+    // The text of a page to be read for links is kept as it streams in (decoded chunk by
+    // chunk), so it need not be read back from its file: undefined once it grows too large.
+    let keep: { decoder: TextDecoder; text: string; bytes: number } | undefined;
+    let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
       writer: {
         write(p) {
           claimed = true;
           open();
-          return fileWriter(file!, path).write(p);
+          if (!keepDecided) {
+            keepDecided = true;
+            const kind = kindOf(contentType);
+            if (
+              how.keepText || how.expectCss || kind === "css" || (kind === "html" && how.expectHtml)
+            ) {
+              keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
+            }
+          }
+          let n: number;
+          try {
+            n = file!.writeSync(p);
+          } catch (error) {
+            return Promise.reject(new DownloadFileError(path, error));
+          }
+          if (keep) {
+            keep.bytes += n;
+            if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
+            else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+          }
+          return Promise.resolve(n);
         },
       },
     };
@@ -651,7 +703,12 @@ class Walker {
           }
         }
       }
-      const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
+      const done: Fetched = {
+        path,
+        finalUrl: result.finalUrl,
+        kind: kindOf(contentType),
+        text: keep ? keep.text + keep.decoder.decode() : keepDecided ? undefined : "",
+      };
       this.result.files++;
       this.result.bytes += result.bytes;
       this.#registerDownload(result.finalUrl, path);
