@@ -120,6 +120,8 @@ export interface RecursiveResult {
 /** One URL waiting in the queue. */
 interface QueueItem {
   url: string;
+  /** `url` parsed, when the link checks parsed it already. */
+  parsed?: URL | undefined;
   depth: number;
   expectHtml: boolean;
   expectCss: boolean;
@@ -143,6 +145,8 @@ interface FetchHow {
   expectCss?: boolean;
   /** Keep the body's text whatever its type. */
   keepText?: boolean;
+  /** The URL parsed already, to name its file. */
+  parsed?: URL | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -206,6 +210,8 @@ class Walker {
   /** The options each file's download() starts from (see the constructor). */
   readonly #downloadOptions: DownloadOptions;
   readonly #robots = new Map<string, Promise<RobotsRules>>();
+  /** The same rules once fetched, so a link is decided without waiting. */
+  readonly #robotsReady = new Map<string, RobotsRules>();
   /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
   readonly #urlToFile: Map<string, string> = this.result.saved;
   /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
@@ -268,7 +274,9 @@ class Walker {
       return;
     }
     const seen = new Set<string>([start.href]);
-    const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
+    const queue: QueueItem[] = [
+      { url: start.href, parsed: start, depth: 0, expectHtml: true, expectCss: false },
+    ];
     const threads = Math.max(1, options.maxThreads ?? 1);
     const running = new Set<Promise<void>>();
     try {
@@ -339,14 +347,14 @@ class Walker {
       }
       if (fetched.finalUrl !== item.url) {
         if (descend) {
-          const decision = this.#mayFollow(
+          const decision = await this.#mayFollow(
             { url: fetched.finalUrl, inline: false },
-            new URL(item.url),
+            item.parsed ?? new URL(item.url),
             item.depth,
             start,
             seen,
           );
-          if (!(await decision)) descend = false;
+          if (decision === undefined) descend = false;
         }
         pageUrl = fetched.finalUrl;
       }
@@ -364,13 +372,17 @@ class Walker {
     }
     if (descend && path !== undefined) {
       const links = this.#linksOf(path, pageUrl, kind, text);
-      const parent = new URL(pageUrl);
+      const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
       for (const link of links) {
         if (link.ignore || (leafRequisites && !link.inline)) continue;
-        // Checked again after the wait: another task may have queued it meanwhile.
-        if (await this.#mayFollow(link, parent, item.depth, start, seen) && !seen.has(link.url)) {
+        // Decided at once unless robots.txt is still to be fetched.
+        let decision = this.#mayFollow(link, parent, item.depth, start, seen);
+        if (decision instanceof Promise) decision = await decision;
+        // Checked again after a wait: another task may have queued it meanwhile.
+        if (decision !== undefined && !seen.has(link.url)) {
           queue.push({
             url: link.url,
+            parsed: decision,
             depth: item.depth + 1,
             expectHtml: link.expectHtml,
             expectCss: link.expectCss,
@@ -414,24 +426,54 @@ class Walker {
     }
   }
 
-  /** GNU wget's `download_child`: whether a link is to be queued. */
-  async #mayFollow(
+  /**
+   * GNU wget's `download_child`: whether a link is to be queued, as its parsed URL (undefined
+   * when not); a promise only while the server's robots.txt is still to be fetched.
+   */
+  #mayFollow(
     link: { url: string; inline: boolean },
     parent: URL,
     depth: number,
     start: URL,
     seen: Set<string>,
-  ): Promise<boolean> {
+  ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
-    if (seen.has(link.url)) return false;
+    if (seen.has(link.url)) return undefined;
+    // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
+    if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
     let url: URL;
     try {
       url = new URL(link.url);
     } catch {
-      return false;
+      return undefined;
     }
-    const httpLike = url.protocol === "http:" || url.protocol === "https:";
-    if (!httpLike) return false;
+    if (!this.#passesBeforeRobots(url, link, parent, depth, start)) return undefined;
+    if (!(options.robots ?? true)) return url;
+    const key = `${url.protocol}//${url.host}`;
+    const path = url.pathname + url.search;
+    const ready = this.#robotsReady.get(key);
+    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : undefined;
+    return this.#robotsFor(url).then((rules) =>
+      this.#robotsAllow(rules, path, link.url, seen) ? url : undefined
+    );
+  }
+
+  /** robots.txt's answer for `path`; a refused URL counts as seen, so it is not asked again. */
+  #robotsAllow(rules: RobotsRules, path: string, url: string, seen: Set<string>): boolean {
+    if (rules.allows(path)) return true;
+    seen.add(url);
+    return false;
+  }
+
+  /** `download_child`'s tests before robots.txt, in its order: false as soon as one refuses. */
+  #passesBeforeRobots(
+    url: URL,
+    link: { inline: boolean },
+    parent: URL,
+    depth: number,
+    start: URL,
+  ): boolean {
+    const options = this.#options;
     const host = url.hostname;
     if (options.domains?.length && !domainMatches(host, options.domains)) return false;
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
@@ -466,15 +508,7 @@ class Walker {
     ) {
       return false;
     }
-    if (!options.spanHosts && host !== parent.hostname) return false;
-    if (options.robots ?? true) {
-      const rules = await this.#robotsFor(url);
-      if (!rules.allows(url.pathname + url.search)) {
-        seen.add(link.url);
-        return false;
-      }
-    }
-    return true;
+    return options.spanHosts || host === parent.hostname;
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
@@ -485,6 +519,7 @@ class Walker {
       // One fetch per server, however many tasks ask at once.
       rules = this.#fetchRobots(key);
       this.#robots.set(key, rules);
+      rules.then((ready) => this.#robotsReady.set(key, ready));
     }
     return rules;
   }
@@ -513,7 +548,7 @@ class Walker {
   async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
-    const planned = this.#plannedPath(url);
+    const planned = this.#plannedPath(how.parsed ?? url);
     while (this.#busy.has(planned)) await this.#busy.get(planned);
     const done = this.#fetchUnlocked(url, planned, how);
     const settled = done.then(() => {}, () => {});
@@ -526,7 +561,7 @@ class Walker {
   }
 
   /** Where `url` is saved before -E or a unique suffix changes the name. */
-  #plannedPath(url: string): string {
+  #plannedPath(url: string | URL): string {
     const directory = this.#options.directory ?? ".";
     const relative = localPathForUrl(url, this.#options.layout ?? {});
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
