@@ -224,7 +224,8 @@ export class WgetReporter {
       this.#offset = offset;
       this.#total = total;
       this.#received = offset;
-      this.#started = performance.now();
+      // The start time serves only lines -q never prints (the rate, the bar).
+      if (this.#showProgress || !this.#quiet) this.#started = performance.now();
       this.#lastDraw = 0;
       this.#dots = this.#showProgress && this.#dotStyle
         ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
