@@ -299,116 +299,26 @@ class Walker {
   ): Promise<void> {
     const options = this.#options;
     let head = 0;
-    // Tasks holding a thread: a task gives its thread up when it ends, or (one thread) once its
-    // page is fetched and it may read the links while the next URL is fetched (see #overlapped).
-    let active = 0;
-    let wake: (() => void) | undefined;
-    const nudge = () => {
-      const resolve = wake;
-      wake = undefined;
-      resolve?.();
-    };
-    // A task that threw (an abort): the run ends with its error.
-    const failed: { error?: unknown; yes: boolean } = { yes: false };
-    try {
-      while (head < queue.length || running.size > 0) {
-        while (head < queue.length && active < threads) {
-          options.signal?.throwIfAborted();
-          if (this.quotaExceeded) {
-            head = queue.length;
-            break;
-          }
-          const item = queue[head]!;
-          queue[head++] = undefined as unknown as QueueItem;
-          active++;
-          let holds = true;
-          const release = () => {
-            if (!holds) return;
-            holds = false;
-            active--;
-            nudge();
-          };
-          const ended = () => {
-            release();
-            running.delete(task);
-            nudge();
-          };
-          const task: Promise<void> = this.#visit(item, start, seen, queue, release).then(
-            ended,
-            (error) => {
-              if (!failed.yes) Object.assign(failed, { error, yes: true });
-              ended();
-            },
-          );
-          running.add(task);
+    while (head < queue.length || running.size > 0) {
+      while (head < queue.length && running.size < threads) {
+        options.signal?.throwIfAborted();
+        if (this.quotaExceeded) {
+          head = queue.length;
+          break;
         }
-        // A task that let the next one start, with none to start: it reads its links now.
-        if (active < threads) this.#resumeOverlapped();
-        if (failed.yes) throw failed.error;
-        if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
-        if (failed.yes) throw failed.error;
+        const item = queue[head]!;
+        queue[head++] = undefined as unknown as QueueItem;
+        const task: Promise<void> = this.#visit(item, start, seen, queue).finally(() =>
+          running.delete(task)
+        );
+        running.add(task);
       }
-    } finally {
-      this.#resumeOverlapped();
+      if (running.size > 0) await Promise.race(running);
     }
   }
 
-  /**
-   * With one thread, a task whose page is fetched and whose links need no request (robots.txt
-   * known for every server they can name) lets the next URL be fetched while it reads them: it
-   * waits until that request is on the wire, then reads its links while the server answers.
-   * GNU wget's order holds: the next URL was first in the queue already (links go to its end),
-   * the links ask for nothing, print nothing, and are queued before the next task reads its own.
-   */
-  #overlapped: { resume: (() => void) | undefined; done: Promise<void> } | undefined;
-
-  /** Lets the task that let the next one start read its links now. */
-  #resumeOverlapped(): void {
-    const overlapped = this.#overlapped;
-    const resume = overlapped?.resume;
-    if (resume === undefined) return;
-    overlapped!.resume = undefined;
-    resume();
-  }
-
-  /** Waits until the task that let this one start has queued its links. */
-  async #joinOverlapped(): Promise<void> {
-    const overlapped = this.#overlapped;
-    if (overlapped === undefined) return;
-    this.#resumeOverlapped();
-    await overlapped.done;
-  }
-
-  /**
-   * Whether a page's links may be read while the next URL is fetched: one thread, no --wait,
-   * no message after the links (a page removed by -A/-R or --delete-after), and no request
-   * among them: robots.txt off, or known for the page's server and the page unable to name
-   * another server.
-   */
-  #mayOverlap(path: string, parent: URL, text: string | undefined): boolean {
-    const options = this.#options;
-    if ((options.maxThreads ?? 1) > 1 || options.waitMs) return false;
-    if (
-      options.deleteAfter || (options.acceptRules && !acceptsFileName(path, options.acceptRules))
-    ) {
-      return false;
-    }
-    if (!(options.robots ?? true)) return true;
-    return text !== undefined && this.#robotsReady.has(`${parent.protocol}//${parent.host}`) &&
-      namesNoOtherServer(text);
-  }
-
-  /**
-   * One queued URL: fetched (or found already saved), read for links, rejected files removed.
-   * `release` gives the thread up early (see #overlapped).
-   */
-  async #visit(
-    item: QueueItem,
-    start: URL,
-    seen: Set<string>,
-    queue: QueueItem[],
-    release: () => void,
-  ): Promise<void> {
+  /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
+  async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
     const options = this.#options;
     let descend = false;
     let kind: Fetched["kind"] = "other";
@@ -416,7 +326,6 @@ class Walker {
     let text: string | undefined;
     let path = this.#urlToFile.get(item.url);
     if (path !== undefined) {
-      await this.#joinOverlapped();
       // Already downloaded (a redirect's target, or an index.html twin): read it again.
       if (item.expectCss && this.#cssFiles.has(path)) {
         descend = true;
@@ -427,7 +336,6 @@ class Walker {
       }
     } else {
       const fetched = await this.#fetch(item.url, item);
-      await this.#joinOverlapped();
       if (fetched === undefined) return;
       path = fetched.path;
       text = fetched.text;
@@ -465,39 +373,23 @@ class Walker {
       }
     }
     if (descend && path !== undefined) {
+      const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
-      let finish: (() => void) | undefined;
-      if (this.#mayOverlap(path, parent, text)) {
-        let resume!: () => void;
-        const resumed = new Promise<void>((resolve) => (resume = resolve));
-        const done = new Promise<void>((resolve) => (finish = resolve));
-        this.#overlapped = { resume, done };
-        release();
-        await resumed;
-      }
-      try {
-        const links = this.#linksOf(path, pageUrl, kind, text);
-        for (const link of links) {
-          if (link.ignore || (leafRequisites && !link.inline)) continue;
-          // Decided at once unless robots.txt is still to be fetched.
-          let decision = this.#mayFollow(link, parent, item.depth, start, seen);
-          if (decision instanceof Promise) decision = await decision;
-          // Checked again after a wait: another task may have queued it meanwhile.
-          if (decision !== undefined && !seen.has(link.url)) {
-            queue.push({
-              url: link.url,
-              parsed: decision,
-              depth: item.depth + 1,
-              expectHtml: link.expectHtml,
-              expectCss: link.expectCss,
-            });
-            seen.add(link.url);
-          }
-        }
-      } finally {
-        if (finish) {
-          this.#overlapped = undefined;
-          finish();
+      for (const link of links) {
+        if (link.ignore || (leafRequisites && !link.inline)) continue;
+        // Decided at once unless robots.txt is still to be fetched.
+        let decision = this.#mayFollow(link, parent, item.depth, start, seen);
+        if (decision instanceof Promise) decision = await decision;
+        // Checked again after a wait: another task may have queued it meanwhile.
+        if (decision !== undefined && !seen.has(link.url)) {
+          queue.push({
+            url: link.url,
+            parsed: decision,
+            depth: item.depth + 1,
+            expectHtml: link.expectHtml,
+            expectCss: link.expectCss,
+          });
+          seen.add(link.url);
         }
       }
     }
@@ -765,8 +657,6 @@ class Walker {
     const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned);
     // While the request is on the wire: this file made, and the previous one finished.
     const onRequestSent = () => {
-      // The task that let this one start reads its links now, while the server answers.
-      this.#resumeOverlapped();
       if (createEarly && !file) {
         try {
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
@@ -1043,15 +933,4 @@ class Walker {
       }
     }
   }
-}
-
-/**
- * Whether no link in a page's text can name a server other than the page's own: no `//` or `\`
- * (an authority), no `http:` or `https:` (`https:x` is another server), no `&#` (an entity could
- * spell any of them), once the tabs and newlines the URL parser drops are dropped.
- */
-function namesNoOtherServer(text: string): boolean {
-  const flat = /[\t\n\r]/.test(text) ? text.replace(/[\t\n\r]+/g, "") : text;
-  if (flat.includes("//") || flat.includes("\\") || flat.includes("&#")) return false;
-  return !/https?:/i.test(flat);
 }
