@@ -196,11 +196,9 @@ export async function downloadRecursive(
       if (walker.quotaExceeded) break;
       await walker.walk(url);
     }
-    walker.settle();
     if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
-    walker.settle();
     await ownPool?.close();
   }
 }
@@ -598,7 +596,6 @@ class Walker {
     const clobber = (layout.directories ?? true) || options.timestamping;
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
-    if (this.#finishing?.path === planned) this.settle();
     if (options.noClobber && this.#mayExist(planned) && isFile(planned)) {
       const done: Fetched = {
         path: planned,
@@ -630,7 +627,6 @@ class Walker {
     }
     const open = () => {
       if (file) return;
-      this.settle();
       try {
         this.#makeParents(path, directory);
         if (clobber) {
@@ -654,10 +650,9 @@ class Walker {
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
     let early = false;
     let claimed = false;
-    const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned);
-    // While the request is on the wire: this file made, and the previous one finished.
-    const onRequestSent = () => {
-      if (createEarly && !file) {
+    const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned)
+      ? () => {
+        if (file) return;
         try {
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
           early = true;
@@ -665,8 +660,7 @@ class Walker {
           // Made (and its error reported) when the body starts, as for any other file.
         }
       }
-      this.settle();
-    };
+      : undefined;
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
     let keep: { decoder: TextDecoder; text: string; bytes: number } | undefined;
@@ -707,7 +701,7 @@ class Walker {
         ...this.#downloadOptions,
         headers,
         output: sink,
-        onRequestSent,
+        onRequestSent: createEarly,
         events: {
           ...(how.quiet ? {} : events),
           response(response) {
@@ -734,17 +728,16 @@ class Walker {
       this.#written.add(path);
       if (extended !== undefined) this.#extended.set(path, extended);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
-      let date: Date | undefined;
       if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {
-        date = new Date(lastModified);
-        if (Number.isNaN(date.getTime())) date = undefined;
+        const date = new Date(lastModified);
+        if (!Number.isNaN(date.getTime())) {
+          try {
+            Deno.utimeSync(path, date, date);
+          } catch {
+            // The file is saved; its time is a nicety.
+          }
+        }
       }
-      // Its time set and the file closed while the next request is on the wire (or before
-      // anything else touches files): neither can fail in a way that changes the run (a
-      // failing utime is ignored, and a close reports nothing).
-      this.settle();
-      this.#finishing = { file: file!, path, date };
-      file = undefined;
       const done: Fetched = {
         path,
         finalUrl: result.finalUrl,
@@ -784,24 +777,6 @@ class Walker {
     } finally {
       (file as Deno.FsFile | undefined)?.close();
     }
-  }
-
-  /** The last file saved, its time still to set and itself to close (see `settle`). */
-  #finishing: { file: Deno.FsFile; path: string; date: Date | undefined } | undefined;
-
-  /** Sets the time of the last file saved and closes it, if not done yet. */
-  settle(): void {
-    const finishing = this.#finishing;
-    if (finishing === undefined) return;
-    this.#finishing = undefined;
-    if (finishing.date !== undefined) {
-      try {
-        Deno.utimeSync(finishing.path, finishing.date, finishing.date);
-      } catch {
-        // The file is saved; its time is a nicety.
-      }
-    }
-    finishing.file.close();
   }
 
   /** When the next request may start, by host (`""` for all, with one thread). */
@@ -878,7 +853,6 @@ class Walker {
   }
 
   #remove(path: string): boolean {
-    this.settle();
     try {
       Deno.removeSync(path);
     } catch {
