@@ -45,10 +45,11 @@ async function measure(
   argv: string[],
   cwd: string,
 ): Promise<{ ms: number; kib: number; cpuMs: number }> {
-  const perf = CPU ? ["perf", "stat", "-x,", "-e", "task-clock", "--"] : [];
+  // perf outside GNU time, so that %M is the tool's peak, not perf's own (~14 MiB).
+  const command = CPU ? ["perf", "stat", "-x,", "-e", "task-clock", "--", TIME] : [TIME];
   const start = performance.now();
-  const { stderr } = await new Deno.Command(TIME, {
-    args: ["-f", "maxrss=%M", ...perf, ...argv],
+  const { stderr } = await new Deno.Command(command[0]!, {
+    args: [...command.slice(1), "-f", "maxrss=%M", ...argv],
     cwd,
     stdout: "null",
     stderr: "piped",
