@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Parser } from "htmlparser2";
+import { Parser } from "npm:htmlparser2@12.0.0";
 
 /** One link found in a page. */
 export interface PageLink {
