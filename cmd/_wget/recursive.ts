@@ -216,7 +216,9 @@ export async function runRecursive(
   }
   const wallMs = performance.now() - started;
   // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
-  reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  if (result.bytes > 0) {
+    reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  }
   const quota = recursive.quotaBytes ?? 0;
   if (quota > 0 && result.bytes > quota) reporter.quotaExceeded(quota);
   return status;
