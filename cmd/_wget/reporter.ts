@@ -158,6 +158,11 @@ export class WgetReporter {
     else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
+  /** Prints a line of the verbose log: not with -q, not with -nv. */
+  verbose(text: string): void {
+    this.#line(text);
+  }
+
   /** A line of the verbose log: not with -q, not with -nv. */
   #line(text: string): void {
     if (this.#nonVerbose) return;
