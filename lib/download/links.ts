@@ -1,6 +1,6 @@
 /**
- * The links of a web page, as GNU wget's recursion sees them: from HTML (parsed with
- * htmlparser2's tokenizer, read tag by tag without a tree, see `_tag_scanner.ts`) and from CSS (`url(...)`,
+ * The links of a web page, as GNU wget's recursion sees them: from HTML (read tag by tag with
+ * htmlparser2's tokenizer, no tree built, see `_tag_scanner.ts`) and from CSS (`url(...)`,
  * `@import`), resolved against the page's URL or its `<base href>`.
  *
  * @module
