@@ -4,7 +4,9 @@ import { writeAll } from "../../../lib/io/write_all.ts";
 Deno.test("writeAll() loops over partial writes until every byte is taken", async () => {
   const taken: number[] = [];
   const dribble = {
-    write: (p: Uint8Array) => (taken.push(...p.subarray(0, 2)), Promise.resolve(Math.min(2, p.length))),
+    write: (
+      p: Uint8Array,
+    ) => (taken.push(...p.subarray(0, 2)), Promise.resolve(Math.min(2, p.length))),
   };
   await writeAll(dribble, new Uint8Array([1, 2, 3, 4, 5]));
   assert.deepEqual(taken, [1, 2, 3, 4, 5]);
