@@ -703,8 +703,12 @@ class Walker {
           if (this.#mayExist(path)) removeIfLink(path);
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
-          const unique = createUniqueFile(path);
+          // -E: the extension after the free name, as GNU wget (index.html.1.html).
+          const unique = createUniqueFile(path, {
+            adjustExtensionFor: options.adjustExtension ? contentType : undefined,
+          });
           file = unique.file;
+          if (unique.extensionAdded) extended = path;
           path = unique.path;
         }
       } catch (error) {
@@ -781,7 +785,7 @@ class Walker {
           },
           start(info) {
             claimed = true;
-            if (options.adjustExtension && file === undefined) {
+            if (options.adjustExtension && file === undefined && clobber) {
               const before = path;
               path = withPageExtension(path, contentType);
               if (path !== before) extended = before;
