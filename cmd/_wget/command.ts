@@ -113,6 +113,8 @@ export interface WgetValues extends WgetRecursiveValues {
   "prefer-family"?: string;
   "ignore-length"?: boolean;
   proxy?: string;
+  /** `.wgetrc`'s `netrc = off`: no credentials from `~/.netrc`. */
+  netrc?: boolean;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -169,6 +171,13 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   loadcookies: "load-cookies",
   savecookies: "save-cookies",
   maxthreads: "max-threads",
+  // GNU's other names for the same settings.
+  logfile: "output-file",
+  progress: "progress",
+  input: "input-file",
+  numtries: "tries",
+  httppasswd: "http-password",
+  proxypasswd: "proxy-password",
 };
 
 /** `-e` / `.wgetrc` commands that take a comma-separated list. */
@@ -221,7 +230,36 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   keepsessioncookies: ["keep-session-cookies", true],
   addhostdir: ["no-host-directories", false],
   robots: ["robots", true],
+  askpassword: ["ask-password", true],
+  showprogress: ["show-progress", true],
+  alwaysrest: ["continue", true],
+  netrc: ["netrc", true],
 };
+
+/**
+ * GNU wget's `.wgetrc` commands that change nothing for netkit's HTTP downloads (FTP, WARC,
+ * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
+ * `.wgetrc` written for GNU wget (Debian's sets `passive_ftp = on`) works unchanged.
+ */
+const EXECUTE_IGNORED = new Set(`
+  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd glob followftp
+  retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
+  ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
+  debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
+  hsts hstsfile strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
+  metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
+  warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
+`.trim().split(/\s+/));
+
+/**
+ * GNU wget's `.wgetrc` commands that netkit does not implement but that would change a download:
+ * taken with a warning (unless quiet), so that the rest of the file still applies.
+ */
+const EXECUTE_UNSUPPORTED = new Set(`
+  background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
+  defaultpage dnsservers forcehtml htmlify httpsonly pinnedpubkey rejectedlog relativeonly
+  retryonhosterror secureprotocol startpos unlink warcfile cache ifmodifiedsince
+`.trim().split(/\s+/));
 
 /** Proxy settings that `-e` may set. */
 const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
@@ -230,7 +268,11 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
  * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
  * case, `_` or `-`) to the option values; returns the proxy settings it names.
  */
-function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
+function applyExecute(
+  values: WgetValues,
+  rc?: Wgetrc,
+  warnings: string[] = [],
+): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
   // The .wgetrc first, each setting only where the command line left the option unset; then -e.
@@ -281,6 +323,10 @@ function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
+    } else if (EXECUTE_IGNORED.has(name)) {
+      // No effect on HTTP downloads.
+    } else if (EXECUTE_UNSUPPORTED.has(name)) {
+      warnings.push(`wget: "${command.split("=")[0]!.trim()}" is not supported; ignored`);
     } else {
       throw invalid();
     }
@@ -553,15 +599,23 @@ export async function runWget(
   let proxies: Record<string, string>;
   // Filled with the reporter's callbacks once it exists.
   const connectorEvents: AddressConnectorEvents = {};
+  const warnings: string[] = [];
   try {
     // .wgetrc and -e first: they may set any option, -r and headers included.
-    proxies = applyExecute(values, rc);
+    proxies = applyExecute(values, rc, warnings);
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  if (!values.quiet) for (const warning of warnings) console.error(warning);
   if (values["inet4-only"] && values["inet6-only"]) {
     // GNU wget's words and exit code (1, not the usage error's 2).
     console.error("Cannot specify both --inet4-only and --inet6-only.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (values.timestamping && values["no-clobber"]) {
+    // GNU wget refuses the pair before any request, with exit 1.
+    console.error("Can't timestamp and not clobber old files at the same time.");
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
@@ -583,8 +637,9 @@ export async function runWget(
       const append = values["append-output"] !== undefined;
       log = Deno.openSync(logPath, { write: true, create: true, append, truncate: !append });
     } catch (error) {
+      // GNU wget's exit code here is 1.
       console.error(`wget: ${logPath}: ${fileErrorText(error)}`);
-      return WGET_EXIT.fileIo;
+      return WGET_EXIT.generic;
     }
   }
   try {
@@ -624,6 +679,7 @@ async function runWithLog(
     progress: values.progress,
     showProgress: values["show-progress"],
     ignoreLength: values["ignore-length"],
+    spider: values.spider && !pacing.walk,
     log,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);
@@ -679,7 +735,7 @@ async function runWithLog(
       if (loaded) options.clientCertificate = loaded;
     }
     const home = Deno.env.get("HOME");
-    if (options.credentials === undefined && home) {
+    if (options.credentials === undefined && home && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
       const netrc = `${home}/.netrc`;
       try {
@@ -721,10 +777,19 @@ async function runWithLog(
 
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
+  if (output !== undefined && values.timestamping && !pacing.walk) {
+    // GNU wget's warning (in the log, so not with -q); -N then does nothing.
+    reporter.notice(
+      "WARNING: timestamping does nothing in combination with -O. See the manual\nfor details.\n",
+    );
+  }
   if (output !== undefined && output !== "-") {
     // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
     if (options.noClobber && pathExists(output)) {
-      if (!quiet) reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
+      // GNU says so in the verbose log only.
+      if (!quiet && !values["no-verbose"]) {
+        reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
+      }
       return WGET_EXIT.generic;
     }
     try {
@@ -801,7 +866,8 @@ async function runWithLog(
       status = worse(status, WGET_EXIT.fileIo);
     }
   }
-  if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
+  // GNU wget's closing lines: after several URLs (or an -i list), and only when bytes came.
+  if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
   if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);

@@ -13,7 +13,7 @@ import {
   type DownloadResult,
   GaveUpError,
 } from "../../lib/download/download.ts";
-import { HttpStatusError } from "../../lib/http/errors.ts";
+import { HttpStatusError, RedirectError } from "../../lib/http/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { UnexpectedEofError } from "../../lib/net/socket_stream.ts";
 import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
@@ -38,6 +38,8 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
+  /** `--spider` without recursion: GNU's "Spider mode enabled" and "Remote file exists" lines. */
+  spider?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -121,10 +123,18 @@ export class WgetReporter {
   #bodyStarted = false;
   /** The response is a 206: it continues the bytes already there. */
   #partial = false;
+  readonly #spider: boolean;
+  /** The response's Location header as sent (GNU prints it so). */
+  #location: string | undefined;
+  /** The response's Content-Length, for the spider's "Length:" line. */
+  #contentLength: number | undefined;
+  /** The response's reason phrase. */
+  #reason = "";
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
+    this.#spider = options.spider ?? false;
     this.#ignoreLength = options.ignoreLength ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
@@ -144,6 +154,11 @@ export class WgetReporter {
     this.#clear();
     if (this.#out === Deno.stderr) console.error(text);
     else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  /** A line of the log that -nv keeps too (not -q): a warning. */
+  notice(text: string): void {
+    this.#print(text);
   }
 
   /** A line of the verbose log: not with -q, not with -nv. */
@@ -183,7 +198,12 @@ export class WgetReporter {
       this.#connectFailureShown = false;
       this.#responded = false;
       this.#bodyStarted = false;
+      // Nothing of the last response carries over (a 204 has no body, so no start).
+      this.#total = undefined;
+      this.#started = performance.now();
       if (!this.#verboseLines) return;
+      // GNU says so before every request of --spider.
+      if (this.#spider) this.#line("Spider mode enabled. Check if remote file exists.");
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
       this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
@@ -202,8 +222,11 @@ export class WgetReporter {
     response: (response) => {
       this.#responded = true;
       this.#partial = response.status === 206;
+      this.#reason = response.head.reason;
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
+      this.#location = response.head.headers.get("Location");
+      this.#contentLength = response.contentLength;
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
         this.#line("HTTP request sent, awaiting response... ");
@@ -217,7 +240,8 @@ export class WgetReporter {
         );
       }
     },
-    redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
+    // GNU prints Location as the server sent it.
+    redirect: (_from, to) => this.#line(`Location: ${this.#location ?? to} [following]`),
     start: ({ path, offset, total }) => {
       this.#bodyStarted = true;
       this.#path = path;
@@ -242,7 +266,7 @@ export class WgetReporter {
         : "";
       const type = this.#type ? ` [${this.#type}]` : "";
       this.#line(`Length: ${length}${remaining}${type}`);
-      this.#line(`Saving to: ${quoteName(path)}\n`);
+      this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
     },
     progress: (received) => {
       this.#received = this.#offset + received;
@@ -308,15 +332,34 @@ export class WgetReporter {
   finish(result: DownloadResult): void {
     this.#attempt = 1;
     if (this.#quiet) return;
+    const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
-      this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
+      this.#line(`File ${name} already there; not retrieving.\n`);
     } else if (result.skipped === "not-newer") {
+      // GNU's words: a 304, or a 200 whose Last-Modified and size say the copy here is current.
       this.#line(
-        `Server file no newer than local file ${quoteName(result.path ?? "")} -- not retrieving.`,
+        result.status === 304
+          ? `File ${name} not modified on server. Omitting download.\n`
+          : `Server ignored If-Modified-Since header for file ${name}.\n` +
+            "You might want to add --no-if-modified-since option.\n",
       );
     } else if (result.skipped === "complete") {
+      this.#line("\n    The file is already fully retrieved; nothing to do.\n");
+    } else if (result.path === undefined && this.#spider) {
+      if (this.#nonVerbose) {
+        this.#print(`${timestamp()} URL: ${result.finalUrl} ${result.status} ${this.#reason}`);
+        return;
+      }
+      this.#line(`Length: ${lengthText(this.#contentLength)}${this.#type ? ` [${this.#type}]` : ""}`);
+      // GNU: HTML (or no type at all, a CGI's forgetting) and CSS could have links.
+      const type = this.#type?.split(";")[0]!.trim().toLowerCase();
+      const linked = type === undefined || type === "text/html" || type === "application/xhtml+xml" ||
+        type === "text/css";
       this.#line(
-        `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,
+        linked
+          ? "Remote file exists and could contain further links,\n" +
+            "but recursion is disabled -- not retrieving.\n"
+          : "Remote file exists.\n",
       );
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
@@ -339,10 +382,8 @@ export class WgetReporter {
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
       const seconds = (performance.now() - this.#started) / 1000;
       // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - ‘name’ saved [10/10]", between blank lines.
-      this.#line(
-        `${timestamp()} (${rate(result.bytes, seconds)}) - ${quoteName(result.path)} ` +
-          `saved [${of}]\n`,
-      );
+      const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;
+      this.#line(`${timestamp()} (${rate(result.bytes, seconds)}) - ${where}[${of}]\n`);
     }
   }
 
@@ -358,6 +399,29 @@ export class WgetReporter {
       `Downloaded: ${totals.files} files, ${formatBytes(totals.bytes)} in ${humanTime(seconds)} ` +
         `(${rate(totals.bytes, seconds)})`,
     );
+  }
+
+  /** GNU wget's lines for a final error status, in the verbose log and with `-nv`. */
+  #statusFailure(error: HttpStatusError): void {
+    if (REDIRECT_STATUSES.has(error.status)) {
+      // A redirect without a Location header.
+      this.#line("Location: unspecified");
+      this.error(`ERROR: Redirection (${error.status}) without location.`);
+      return;
+    }
+    if (error.status === 401) {
+      this.#line("");
+      this.error("Username/Password Authentication Failed.");
+      return;
+    }
+    // -nv names the URL first; the verbose log has said it already.
+    if (this.#nonVerbose) this.error(`${error.url}:`);
+    this.error(
+      this.#spider
+        ? "Remote file does not exist -- broken link!!!"
+        : `${timestamp()} ERROR ${error.status}: ${error.reason}.`,
+    );
+    this.#line("");
   }
 
   /** GNU wget's "Download quota of SIZE EXCEEDED!". */
@@ -402,11 +466,12 @@ export class WgetReporter {
     return true;
   }
 
-  /** Prints a failed download's error, even when quiet. */
+  /** Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`. */
   fail(error: unknown): void {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
+    if (this.#quiet) return;
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
@@ -426,13 +491,25 @@ export class WgetReporter {
     ) {
       return;
     }
-    if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
-      // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
-      this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
+    if (error instanceof RedirectError) {
+      const count = /^(\d+) redirections exceeded/.exec(error.message)?.[1];
+      if (count !== undefined) {
+        this.error(`${count} redirections exceeded.`);
+        return;
+      }
+    }
+    if (error instanceof HttpStatusError) {
+      this.#statusFailure(error);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);
   }
+}
+
+/** GNU wget's length on the "Length:" line: `1048576 (1.0M)`, or `unspecified`. */
+function lengthText(length: number | undefined): string {
+  if (length === undefined) return "unspecified";
+  return length < 1024 ? `${length}` : `${length} (${formatBytes(length)})`;
 }
 
 /** GNU wget's `secs_to_human_time`: `1h 2m 3s`, `4m 5s`, or three significant digits. */
@@ -456,6 +533,9 @@ function rate(bytes: number, seconds: number): string {
   const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
   return `${value.toFixed(digits)} ${units[unit]}`;
 }
+
+/** The statuses GNU wget follows (and calls a redirection without location when it cannot). */
+const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
 
 /** strerror's words for a failed read, as GNU wget prints them. */
 const READ_REASONS: Record<string, string> = {

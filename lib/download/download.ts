@@ -400,7 +400,6 @@ async function attemptDownload(
   // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
   let probe = byHeader && (options.resume ?? false) && !state.owned &&
     state.probedName === undefined;
-  let visited = new Set<string>();
   let target = original;
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
@@ -458,7 +457,6 @@ async function attemptDownload(
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
     events.request?.(target);
-    visited.add(target.href);
     const reusedBefore = options.pool?.stats.reused;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
     // URLs makes one per URL), with this request's method, body and headers.
@@ -485,16 +483,15 @@ async function attemptDownload(
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
         const next = parseHttpUrl(location, target);
+        events.redirect?.(target.href, next.href, status);
+        // As GNU wget: only the count stops redirects. A URL seen before is followed again,
+        // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
             target.href,
           );
         }
-        if (visited.has(next.href)) {
-          throw new RedirectError(`Redirect loop: "${next.href}" again`, next.href);
-        }
-        events.redirect?.(target.href, next.href, status);
         target = next;
         redirects++;
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
@@ -517,7 +514,7 @@ async function attemptDownload(
         const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
-            response.contentLength === local.size);
+            (response.contentLength === undefined || response.contentLength === local.size));
         if (notNewer) {
           return {
             url: original.href,
@@ -537,10 +534,10 @@ async function attemptDownload(
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = (header && contentDispositionFileName(header)) ||
           fileNameFromUrl(nameUrl);
-        visited = new Set();
         continue;
       }
-      if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
+      // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.
+      if (status === 416) return completeResult(plannedPath, offset);
       if (status < 200 || status >= 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
         if (options.contentOnError && !options.spider && !probe) {
@@ -556,6 +553,16 @@ async function attemptDownload(
           bytes: 0,
           status,
           size: response.contentLength,
+        };
+      }
+      if (status === 204 && !options.output) {
+        // No content: GNU wget reports the file saved, with 0 bytes, and makes no file.
+        return {
+          url: original.href,
+          finalUrl: target.href,
+          path: byHeader ? joinPath(directory, responseFileName(response, nameUrl)) : plannedPath,
+          bytes: 0,
+          status,
         };
       }
       if (byHeader && !state.owned && state.probedName === undefined) {
