@@ -821,6 +821,12 @@ async function runWithLog(
   // as with GNU wget.
   const pool = new HttpConnectionPool();
   options.pool = pool;
+  // -x without -r: each file where the recursion would put it (HOST/dir/file, with -nH,
+  // --cut-dirs and --protocol-directories), as GNU wget does.
+  const layoutFor = values["force-directories"] && !values["no-directories"] && !options.output
+    ? await directoriesLayout(values)
+    : undefined;
+  const prefix = options.directory;
   try {
     for (const [index, url] of all.entries()) {
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
@@ -840,6 +846,7 @@ async function runWithLog(
       }
       const begun = performance.now();
       try {
+        if (layoutFor) options.directory = layoutFor(url, prefix);
         const result = await download(url, options);
         reporter.finish(result);
         if (result.skipped === undefined && result.path !== undefined) {
@@ -914,6 +921,35 @@ async function clientCertificate(
     }
     return undefined;
   }
+}
+
+/**
+ * For `-x` without recursion: the directory a URL's file goes in, under the `-P` prefix (the
+ * file's own name still comes from the download, Content-Disposition and all).
+ */
+async function directoriesLayout(
+  values: WgetValues,
+): Promise<(url: string, prefix: string | undefined) => string | undefined> {
+  const { localPathForUrl } = await import("../../lib/download/disk_layout.ts");
+  const cutDirs = values["cut-dirs"] === undefined
+    ? 0
+    : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9);
+  const layout = {
+    hostDirectories: !values["no-host-directories"],
+    protocolDirectories: values["protocol-directories"] ?? false,
+    cutDirs,
+  };
+  return (url, prefix) => {
+    let relative: string;
+    try {
+      relative = localPathForUrl(url, layout);
+    } catch {
+      return prefix; // Not a URL: the download says so.
+    }
+    const directory = relative.slice(0, Math.max(relative.lastIndexOf("/"), 0));
+    if (directory === "") return prefix;
+    return prefix === undefined ? directory : `${prefix}/${directory}`;
+  };
 }
 
 function pathExists(path: string): boolean {

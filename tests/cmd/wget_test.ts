@@ -544,7 +544,9 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(new TextDecoder().decode(child.stdout), "A\n");
   const log = new TextDecoder().decode(child.stderr);
   assert(log.includes("HTTP request sent, awaiting response... 200 OK\n"), log);
-  assert(/ - (?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
+  // GNU wget's words for -O -: "Saving to: ‘STDOUT’", then "- written to stdout [2/2]".
+  assert(/Saving to: (?:'STDOUT'|\u2018STDOUT\u2019)\n/.test(log), log);
+  assert(/ - written to stdout \[2\/2\]$/.test(log.trimEnd()), log);
   // -S prints the server's head instead, indented as GNU wget does.
   const verbose = await new Deno.Command(Deno.execPath(), {
     args: [
