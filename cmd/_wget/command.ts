@@ -241,7 +241,8 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
  * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
  * `.wgetrc` written for GNU wget (Debian's sets `passive_ftp = on`) works unchanged.
  */
-const EXECUTE_IGNORED = new Set(`
+const EXECUTE_IGNORED = new Set(
+  `
   passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd glob followftp
   retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
   ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
@@ -249,17 +250,20 @@ const EXECUTE_IGNORED = new Set(`
   hsts hstsfile strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
   metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
   warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
-`.trim().split(/\s+/));
+`.trim().split(/\s+/),
+);
 
 /**
  * GNU wget's `.wgetrc` commands that netkit does not implement but that would change a download:
  * taken with a warning (unless quiet), so that the rest of the file still applies.
  */
-const EXECUTE_UNSUPPORTED = new Set(`
+const EXECUTE_UNSUPPORTED = new Set(
+  `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
   defaultpage dnsservers forcehtml htmlify httpsonly pinnedpubkey rejectedlog relativeonly
   retryonhosterror secureprotocol startpos unlink warcfile cache ifmodifiedsince
-`.trim().split(/\s+/));
+`.trim().split(/\s+/),
+);
 
 /** Proxy settings that `-e` may set. */
 const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
@@ -606,7 +610,7 @@ export async function runWget(
   } catch (error) {
     return reportUsageError(spec, error);
   }
-  if (!values.quiet) for (const warning of warnings) console.error(warning);
+  if (!values.quiet) { for (const warning of warnings) console.error(warning); }
   if (values["inet4-only"] && values["inet6-only"]) {
     // GNU wget's words and exit code (1, not the usage error's 2).
     console.error("Cannot specify both --inet4-only and --inet6-only.");

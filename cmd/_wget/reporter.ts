@@ -350,10 +350,13 @@ export class WgetReporter {
         this.#print(`${timestamp()} URL: ${result.finalUrl} ${result.status} ${this.#reason}`);
         return;
       }
-      this.#line(`Length: ${lengthText(this.#contentLength)}${this.#type ? ` [${this.#type}]` : ""}`);
+      this.#line(
+        `Length: ${lengthText(this.#contentLength)}${this.#type ? ` [${this.#type}]` : ""}`,
+      );
       // GNU: HTML (or no type at all, a CGI's forgetting) and CSS could have links.
       const type = this.#type?.split(";")[0]!.trim().toLowerCase();
-      const linked = type === undefined || type === "text/html" || type === "application/xhtml+xml" ||
+      const linked = type === undefined || type === "text/html" ||
+        type === "application/xhtml+xml" ||
         type === "text/css";
       this.#line(
         linked

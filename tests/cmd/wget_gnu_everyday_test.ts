@@ -1,0 +1,318 @@
+/**
+ * Everyday wget command lines (from Dockerfiles, cron jobs, scripts) run by GNU wget 1.21 and by
+ * netkit on the same loopback server: the exit codes, the files left, the requests the server
+ * saw, and the stderr lines people grep (`ERROR 404`, `redirections exceeded`, `broken link`,
+ * `already fully retrieved`, `-q` saying nothing), compared line for line once the dates and
+ * rates are masked.
+ */
+
+import { deepEqual, equal } from "node:assert/strict";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
+import { snapshotTree } from "../harness/test_site.ts";
+import { assertSame, type Case, type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
+
+const BODY = "0123456789";
+const LAST_MODIFIED = "Last-Modified: Mon, 02 Jan 2023 03:04:05 GMT";
+
+/** Writes a reply with its Content-Length; no body for HEAD. */
+async function reply(
+  conn: Deno.Conn,
+  head: string,
+  status: string,
+  headers: string[],
+  body = "",
+): Promise<void> {
+  // The server closes after each reply and says so: neither wget races it to reuse the connection.
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    ...headers,
+    `Content-Length: ${body.length}`,
+    "Connection: close",
+  ];
+  await send(conn, `${lines.join("\r\n")}\r\n\r\n${head.startsWith("HEAD ") ? "" : body}`);
+}
+
+/** A 10-byte file that answers Range. */
+const rangeFile: RawHandler = async (conn, { head }) => {
+  const range = /\r\nRange: bytes=(\d+)-/i.exec(head);
+  if (!range) return await reply(conn, head, "200 OK", [LAST_MODIFIED], BODY);
+  const from = Number(range[1]);
+  if (from >= BODY.length) {
+    return await reply(conn, head, "416 Range Not Satisfiable", [
+      `Content-Range: bytes */${BODY.length}`,
+    ]);
+  }
+  await reply(conn, head, "206 Partial Content", [
+    LAST_MODIFIED,
+    `Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}`,
+  ], BODY.slice(from));
+};
+
+/** Answers with the request head it got, as the body. */
+const echo: RawHandler = async (conn, { head }) => await reply(conn, head, "200 OK", [], head);
+
+function startServer() {
+  const status = (line: string, headers: string[] = []): RawHandler => async (conn, { head }) =>
+    await reply(conn, head, line, headers, "page\n");
+  return startRawServer({
+    "/f.txt": rangeFile,
+    "/g.txt": rangeFile,
+    "/a/b/c/deep.txt": rangeFile,
+    "/dir/": async (conn, { head }) =>
+      await reply(conn, head, "200 OK", ["Content-Type: text/html"], "<p>index</p>\n"),
+    "/echo": echo,
+    // A page that sets a cookie and sends the browser back to itself, as cookie checks do.
+    "/login": async (conn, { head }) => {
+      if (/\r\nCookie: [^\r]*session=1/i.test(head)) {
+        return await reply(conn, head, "200 OK", [], "welcome\n");
+      }
+      await reply(conn, head, "302 Found", ["Set-Cookie: session=1; Path=/", "Location: /login"]);
+    },
+    "/loop": status("302 Found", ["Location: /loop"]),
+    "/r1": status("302 Found", ["Location: /r2"]),
+    "/r2": status("301 Moved Permanently", ["Location: /r3"]),
+    "/r3": status("302 Found", ["Location: /f.txt"]),
+    "/nolocation": status("302 Found"),
+    "/s204": async (conn) =>
+      void await send(conn, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"),
+    "/s304": async (conn) =>
+      void await send(conn, "HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n"),
+    "/s401": status("401 Unauthorized"),
+    "/s403": status("403 Forbidden"),
+    "/s416": status("416 Range Not Satisfiable"),
+    "/s500": status("500 Internal Server Error"),
+  });
+}
+
+/**
+ * stderr with what must differ masked: dates, rates, durations (GNU's progress dots keep their
+ * columns; only the rate at the end of the line is masked).
+ */
+function masked(stderr: string): string {
+  return stderr
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+    .replace(/\(\d+(?:\.\d+)? [KMG]?B\/s\)/g, "(RATE)")
+    .replace(/^(\s+\d+K[ .]*(?:\d+%)?) *\S+=\S+$/gm, "$1 RATE")
+    .replace(/^Total wall clock time: .*$/gm, "Total wall clock time: TIME")
+    .replace(/^(Downloaded: \d+ files, \S+) in .*$/gm, "$1 in TIME");
+}
+
+/** Asserts exit codes, files and requests alike, and the same stderr once masked. */
+function assertSameOutput(both: { gnu: Outcome; netkit: Outcome }, what: string): void {
+  assertSame(both, what);
+  equal(masked(both.netkit.stderr), masked(both.gnu.stderr), `stderr: ${what}`);
+}
+
+peerTest(
+  "wget follows a redirect back to the same URL (a cookie set on the way), and stops only after --max-redirect, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    // Before: netkit called the second /login a loop and gave up (exit 8, no file).
+    const cookie = await sideBySide(dir.path, server, { args: ["-q", `${server.base}/login`] });
+    assertSame(cookie, "cookie check");
+    deepEqual(cookie.netkit.files, { login: "welcome\n" });
+    deepEqual(cookie.netkit.requests, ["GET /login", "GET /login"]);
+    // A real loop: the 20 redirects GNU allows (21 requests), then "20 redirections exceeded."
+    for (const args of [["-nv"], ["-q", "--spider"], [], ["--max-redirect=1"]]) {
+      const job = {
+        args: [...args, `${server.base}/${args[0] === "--max-redirect=1" ? "r1" : "loop"}`],
+      };
+      const both = await sideBySide(dir.path, server, job);
+      assertSameOutput(both, job.args.join(" "));
+      equal(both.netkit.code, 8);
+    }
+  },
+);
+
+peerTest(
+  "wget prints GNU wget's lines for errors, redirects, --spider, -c on a complete file, -O - (default and -nv)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = (path: string) => `${server.base}${path}`;
+    const jobs: Case[] = [];
+    for (const verbosity of [[], ["-nv"]]) {
+      jobs.push(
+        { args: [...verbosity, url("/missing")] },
+        { args: [...verbosity, url("/missing"), url("/f.txt")] },
+        { args: [...verbosity, url("/missing"), url("/missing")] },
+        { args: [...verbosity, url("/s403")] },
+        { args: [...verbosity, url("/s401")] },
+        { args: [...verbosity, url("/nolocation")] },
+        { args: [...verbosity, url("/r1")] },
+        { args: [...verbosity, "--spider", url("/f.txt")] },
+        { args: [...verbosity, "--spider", url("/dir/")] },
+        { args: [...verbosity, "--spider", url("/missing"), url("/f.txt")] },
+        { args: [...verbosity, "-c", url("/f.txt")], files: { "f.txt": BODY } },
+        { args: [...verbosity, "-c", url("/s416")] },
+        { args: [...verbosity, "-nc", url("/f.txt")], files: { "f.txt": "old" } },
+        { args: [...verbosity, "-nc", "-O", "out", url("/f.txt")], files: { out: "old" } },
+        { args: [...verbosity, "-N", "-O", "out", url("/f.txt")] },
+        { args: [...verbosity, "-N", url("/s304")], files: { s304: "old" } },
+        {
+          args: [...verbosity, "-N", url("/f.txt")],
+          files: { "f.txt": BODY },
+          mtime: new Date("2023-01-02T03:04:05Z"),
+        },
+        { args: [...verbosity, url("/s204")] },
+        { args: [...verbosity, "-O", "-", url("/f.txt")], captureStdout: true },
+      );
+    }
+    for (const job of jobs) {
+      assertSameOutput(await sideBySide(dir.path, server, job), job.args.join(" "));
+    }
+  },
+);
+
+peerTest("wget -q says nothing when a download fails, as GNU wget (cron mails no noise)", [
+  "wget",
+], async () => {
+  await using dir = await tempDir();
+  await using server = startServer();
+  for (const path of ["/missing", "/s500", "/s401", "/loop", "/nolocation"]) {
+    const both = await sideBySide(dir.path, server, { args: ["-q", `${server.base}${path}`] });
+    assertSameOutput(both, `-q ${path}`);
+    equal(both.netkit.stderr, "", path);
+  }
+});
+
+peerTest(
+  "wget exits as GNU wget: a 204 makes no file, any 416 is done (0), -N -nc is refused (1), an unwritable -o log is 1",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const jobs: Case[] = [
+      { args: ["-q", `${server.base}/s204`] },
+      { args: ["-q", `${server.base}/s416`] },
+      { args: ["-q", "-N", "-nc", `${server.base}/f.txt`] },
+      { args: ["-o", "none/log", `${server.base}/f.txt`] },
+    ];
+    const codes = [];
+    for (const job of jobs) {
+      const both = await sideBySide(dir.path, server, job);
+      assertSame(both, job.args.join(" "));
+      codes.push(both.netkit.code);
+      if (job.args.includes("-nc")) {
+        equal(both.netkit.stderr.split("\n")[0], both.gnu.stderr.split("\n")[0]);
+      }
+    }
+    deepEqual(codes, [0, 0, 1, 1]);
+  },
+);
+
+peerTest(
+  "wget -x without -r saves under HOST/DIRS (-nH, --cut-dirs, --protocol-directories, -P) as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/a/b/c/deep.txt`;
+    for (
+      const args of [
+        ["-x"],
+        ["-x", "-nH"],
+        ["-x", "--cut-dirs=2"],
+        ["-x", "-nH", "--cut-dirs=5"],
+        ["--force-directories", "--protocol-directories"],
+        ["-x", "-P", "pre"],
+        ["-x", "-nc"],
+      ]
+    ) {
+      const both = await sideBySide(dir.path, server, { args: ["-q", ...args, url] });
+      assertSame(both, args.join(" "));
+      deepEqual(
+        await snapshotTree(both.netkit.dir),
+        await snapshotTree(both.gnu.dir),
+        args.join(" "),
+      );
+    }
+    const dirIndex = await sideBySide(dir.path, server, {
+      args: ["-q", "-x", `${server.base}/dir/`],
+    });
+    deepEqual(await snapshotTree(dirIndex.netkit.dir), await snapshotTree(dirIndex.gnu.dir));
+  },
+);
+
+peerTest(
+  "wget takes a .wgetrc written for GNU wget (passive_ftp, progress, netrc, logfile, input...) as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/f.txt`;
+    const rc = [
+      "# Debian's /etc/wgetrc sets this one",
+      "passive_ftp = on",
+      "ftp_proxy = http://127.0.0.1:9/",
+      "progress = dot:mega",
+      "show_progress = off",
+      "netrc = off",
+      "http_keep_alive = off",
+      "dnscache = off",
+      "iri = on",
+      "tries = 1",
+      "",
+    ].join("\n");
+    const jobs: Case[] = [
+      { args: ["-nv", url], files: { rc }, env: { WGETRC: "$CWD/rc" } },
+      { args: ["-nv", "-e", "passive_ftp=on", "-e", "numtries=2", url] },
+      { args: ["-nv", "-e", "logfile=log", url] },
+      { args: ["-nv", "-e", "input=list"], files: { list: `${server.base}/g.txt\n` } },
+      { args: ["-nv", "-e", "always_rest=on", url], files: { "f.txt": "01234" } },
+      // Still refused as GNU refuses them.
+      { args: ["-nv", "-e", "no_such_command=1", url] },
+      { args: ["-nv", url], files: { rc: "no_such_command = 1\n" }, env: { WGETRC: "$CWD/rc" } },
+    ];
+    for (const job of jobs) {
+      const both = await sideBySide(dir.path, server, job);
+      const files = (outcome: Outcome) => {
+        const { log: _log, ...rest } = outcome.files;
+        return rest;
+      };
+      equal(both.netkit.code, both.gnu.code, `${job.args.join(" ")}\n${both.netkit.stderr}`);
+      deepEqual(files(both.netkit), files(both.gnu), job.args.join(" "));
+      deepEqual(both.netkit.requests, both.gnu.requests, job.args.join(" "));
+      if (job.args.includes("logfile=log")) {
+        equal(masked(both.netkit.files.log ?? ""), masked(both.gnu.files.log ?? ""));
+      }
+    }
+  },
+);
+
+peerTest(
+  "wget -U '' sends no User-Agent; --header User-Agent and Host replace wget's, as GNU wget",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const headerNames = (outcome: Outcome) =>
+      (outcome.files.echo ?? "").split("\r\n").slice(1).filter((line) => line !== "").map((line) =>
+        line.toLowerCase().startsWith("user-agent: wget/") ||
+          line.toLowerCase().startsWith("user-agent: netkit-wget/")
+          ? "user-agent: (the tool's own)"
+          : line.toLowerCase()
+      ).filter((line) => !line.startsWith("connection:")).sort();
+    for (
+      const args of [
+        ["--user-agent="],
+        ["-U", ""],
+        ["-U", "Agent/1"],
+        ["--header", "User-Agent: Other/2"],
+        ["--header", "Host: example.test"],
+      ]
+    ) {
+      const both = await sideBySide(dir.path, server, {
+        args: ["-q", ...args, `${server.base}/echo`],
+      });
+      equal(both.netkit.code, both.gnu.code);
+      deepEqual(headerNames(both.netkit), headerNames(both.gnu), args.join(" "));
+    }
+  },
+);
