@@ -113,6 +113,7 @@ export interface WgetValues extends WgetRecursiveValues {
   "prefer-family"?: string;
   "ignore-length"?: boolean;
   proxy?: string;
+  "force-html"?: boolean;
   /** `.wgetrc`'s `netrc = off`: no credentials from `~/.netrc`. */
   netrc?: boolean;
 }
@@ -234,6 +235,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   showprogress: ["show-progress", true],
   alwaysrest: ["continue", true],
   netrc: ["netrc", true],
+  forcehtml: ["force-html", true],
 };
 
 /**
@@ -260,7 +262,7 @@ const EXECUTE_IGNORED = new Set(
 const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
-  defaultpage dnsservers forcehtml htmlify httpsonly pinnedpubkey rejectedlog relativeonly
+  defaultpage dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
   retryonhosterror secureprotocol startpos unlink warcfile cache ifmodifiedsince
 `.trim().split(/\s+/),
 );
@@ -566,6 +568,19 @@ function urlsOfList(text: string, base: string | undefined): string[] {
 }
 
 /**
+ * The URLs an `-i` file read as HTML (`-F`) links to, in document order: what `<a href>`, `<img
+ * src>` and the like name, relative ones against `-B` (or the page's `<base href>`); links that
+ * resolve to no http(s) URL are left out.
+ */
+async function urlsOfHtml(text: string, base: string | undefined): Promise<string[]> {
+  const { extractHtmlLinks } = await import("../../lib/download/links.ts");
+  const { links } = extractHtmlLinks(text, base ?? "file:///");
+  return links.filter((link) => !link.ignore && !link.base && /^https?:/i.test(link.url)).map(
+    (link) => link.url,
+  );
+}
+
+/**
  * Downloads every URL as GNU wget does and returns its exit code (0–8); prints progress and
  * errors on stderr, usage errors with `spec`'s usage.
  *
@@ -699,6 +714,8 @@ async function runWithLog(
   }
   // Files named by options: read before any request; a failure names the file, as GNU's does.
   let reading = "";
+  /** The -i list, when it named no URL. */
+  let emptyList: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
@@ -760,18 +777,27 @@ async function runWithLog(
     const list = values["input-file"];
     if (list !== undefined) {
       reading = list;
-      all.push(
-        ...urlsOfList(
-          list === "-"
-            ? await new Response(Deno.stdin.readable).text()
-            : await Deno.readTextFile(list),
-          values.base,
-        ),
-      );
+      const text = list === "-"
+        ? await new Response(Deno.stdin.readable).text()
+        : await Deno.readTextFile(list);
+      const listed = values["force-html"]
+        ? await urlsOfHtml(text, values.base)
+        : urlsOfList(text, values.base);
+      all.push(...listed);
+      if (listed.length === 0) emptyList = list;
     }
   } catch (error) {
     reporter.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
+  }
+  // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
+  // URLs given as arguments), so `… | wget -i -` with nothing to fetch exits 0.
+  const noUrlsFound = () => {
+    if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
+  };
+  if (all.length === 0 && emptyList !== undefined) {
+    noUrlsFound();
+    return WGET_EXIT.ok;
   }
   if (all.length === 0) {
     // GNU wget's exit code for a missing URL is 1, not the usage error's 2.
@@ -845,8 +871,9 @@ async function runWithLog(
         await new Promise((resolve) => setTimeout(resolve, ms));
       }
       if (sink && options.output) {
-        // Each document starts where the last ended; -c resumes the first after what is there.
-        options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
+        // Each document starts where the last ended. With -c, GNU wget asks every URL for the
+        // bytes after what FILE holds by then (a Range of its size; 416 when it is complete).
+        options.output.offset = options.resume ? sink.statSync().size : 0;
       }
       const begun = performance.now();
       try {
@@ -877,6 +904,7 @@ async function runWithLog(
       status = worse(status, WGET_EXIT.fileIo);
     }
   }
+  noUrlsFound();
   // GNU wget's closing lines: after several URLs (or an -i list), and only when bytes came.
   if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });

@@ -55,6 +55,7 @@ NAME.1, NAME.2, ...
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
   -B, --base URL               resolve relative URLs of the -i list against URL
+  -F, --force-html             read the -i file as HTML: fetch the pages its links name
   -w, --wait TIME              wait between downloads (--random-wait: 0.5 to 1.5 times that)
   -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
@@ -130,6 +131,7 @@ export const OPTIONS = {
   "user-agent": { type: "string", short: "U" },
   header: { type: "string", multiple: true },
   "input-file": { type: "string", short: "i" },
+  "force-html": { type: "boolean", short: "F" },
   spider: { type: "boolean" },
   "ca-certificate": { type: "string" },
   "no-check-certificate": { type: "boolean" },

@@ -316,3 +316,39 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -i - with nothing on stdin exits 0, -F reads the -i file as HTML, -c -O asks each URL for what FILE lacks, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    // `generate | wget -i -`: the URLs on standard input, through a shell.
+    const piped = (text: string) => ["sh", "-c", `printf '%s' '${text}' | "$0" "$@"`];
+    const page =
+      `<link rel="stylesheet" href="g.txt"><a href="f.txt">1</a><a href="f.txt#x">2</a>` +
+      `<img src="/dir/"><a href="mailto:x@y">m</a><a href="${server.base}/missing">z</a>` +
+      `<form action="/echo"></form>`;
+    const jobs: Case[] = [
+      { args: ["-nv", "-i", "-"], wrapper: piped("") },
+      { args: ["-nv", "-i", "-", `${server.base}/g.txt`], wrapper: piped("\n\n") },
+      { args: ["-nv", "-i", "-"], wrapper: piped(`${server.base}/f.txt\n${server.base}/g.txt\n`) },
+      {
+        args: ["-nv", "-F", "-B", `${server.base}/`, "-i", "page.html"],
+        files: { "page.html": page },
+      },
+      {
+        args: ["-nv", "--force-html", "-i", "page.html"],
+        files: { "page.html": `<base href="${server.base}/a/b/c/"><a href="deep.txt">x</a>` },
+      },
+      { args: ["-nv", "-c", "-O", "out", `${server.base}/f.txt`, `${server.base}/g.txt`] },
+      {
+        args: ["-nv", "-c", "-O", "out", `${server.base}/f.txt`, `${server.base}/g.txt`],
+        files: { out: "01234" },
+      },
+    ];
+    for (const job of jobs) {
+      assertSameOutput(await sideBySide(dir.path, server, job), job.args.join(" "));
+    }
+  },
+);
