@@ -24,7 +24,7 @@ export async function main(args: string[]): Promise<number> {
     const { goBackground } = await import("./_wget/background.ts");
     const logGiven = parsed.values["output-file"] !== undefined ||
       parsed.values["append-output"] !== undefined;
-    return goBackground(normalised, logGiven);
+    return goBackground(normalised, logGiven, parsed.values.quiet === true);
   }
   // The first TLS handshake of a process pays ~20 ms of one-time set-up: started now, on another
   // thread, it overlaps with loading the modules below.

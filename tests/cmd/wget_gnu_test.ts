@@ -993,11 +993,26 @@ peerTest("wget -b goes to the background with its messages in wget-log, wget-log
       assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
       await logSays(`${cwd}/${log}`, "saved [10/10]");
     }
+    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2).
+    const [program, args] = tool === "gnu"
+      ? ["wget", ["-b", "-q", url]]
+      : [Deno.execPath(), [...commandArgs("wget"), "-b", "-q", url]];
+    const quiet = await new Deno.Command(program, {
+      args,
+      cwd,
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    equal(quiet.code, 0, tool);
+    assert(/^Continuing in background, pid \d+\.\n$/.test(decoder.decode(quiet.stdout)), tool);
+    await logSays(`${cwd}/f.txt.2`, BODY);
   }
   const names = (tool: string) =>
     [...Deno.readDirSync(`${dir.path}/${tool}`)].map((e) => e.name).sort();
   deepEqual(names("netkit"), names("gnu"));
-  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "wget-log", "wget-log.1"]);
+  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "f.txt.2", "wget-log", "wget-log.1"]);
 });
 
 peerTest(
