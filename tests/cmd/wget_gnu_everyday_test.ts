@@ -52,6 +52,23 @@ const rangeFile: RawHandler = async (conn, { head }) => {
 /** Answers with the request head it got, as the body. */
 const echo: RawHandler = async (conn, { head }) => await reply(conn, head, "200 OK", [], head);
 
+/** Content-Disposition values by path: a Windows path, RFC 5987, escapes, odd spacing. */
+const DISPOSITIONS: Record<string, string> = {
+  "/cd-windows": 'attachment; filename="C:\\Users\\x\\report.pdf"',
+  "/cd-backslash-quote": 'attachment; filename="a \\"q\\".txt"',
+  "/cd-percent": 'attachment; filename="100%25%20sure%3B%2Fno.txt"',
+  "/cd-5987": "attachment; filename*=UTF-8''%E2%82%AC%20rates.txt; filename=\"plain.txt\"",
+  "/cd-path": 'attachment; filename="../../etc/passwd"',
+  "/cd-spaced": 'attachment;filename = "spaced name.txt" ; size=10',
+  "/cd-bare": "attachment; filename=bare.txt",
+  "/cd-semicolon": 'attachment; filename="a;b.txt"',
+  "/cd-empty": 'attachment; filename=""',
+};
+
+/** A 10-byte file sent with an extra header. */
+const named = (header: string): RawHandler => async (conn, { head }) =>
+  await reply(conn, head, "200 OK", [header], BODY);
+
 function startServer() {
   const status = (line: string, headers: string[] = []): RawHandler => async (conn, { head }) =>
     await reply(conn, head, line, headers, "page\n");
@@ -84,6 +101,12 @@ function startServer() {
     "/s403": status("403 Forbidden"),
     "/s416": status("416 Range Not Satisfiable"),
     "/s500": status("500 Internal Server Error"),
+    // Content-Disposition names as servers send them.
+    ...Object.fromEntries(
+      Object.entries(DISPOSITIONS).map((
+        [path, value],
+      ) => [path, named(`Content-Disposition: ${value}`)]),
+    ),
     // 3 bytes of 100, then the server closes.
     "/cut": async (conn) =>
       void await send(
@@ -362,6 +385,23 @@ peerTest(
     ];
     for (const job of jobs) {
       assertSameOutput(await sideBySide(dir.path, server, job), job.args.join(" "));
+    }
+  },
+);
+
+peerTest(
+  "wget --content-disposition names files as GNU wget does (a Windows path, escapes, RFC 5987)",
+  [
+    "wget",
+  ],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    for (const path of Object.keys(DISPOSITIONS)) {
+      const both = await sideBySide(dir.path, server, {
+        args: ["-q", "--content-disposition", `${server.base}${path}`],
+      });
+      assertSame(both, path);
     }
   },
 );
