@@ -114,6 +114,10 @@ export interface WgetValues extends WgetRecursiveValues {
   "ignore-length"?: boolean;
   proxy?: string;
   "force-html"?: boolean;
+  /** `--config FILE`: this .wgetrc instead of the system's and the user's. */
+  config?: string;
+  /** `--no-config`: no .wgetrc at all. */
+  "no-config"?: boolean;
   /** `.wgetrc`'s `netrc = off`: no credentials from `~/.netrc`. */
   netrc?: boolean;
 }
@@ -276,17 +280,21 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
  */
 function applyExecute(
   values: WgetValues,
-  rc?: Wgetrc,
+  rcs: readonly Wgetrc[] = [],
   warnings: string[] = [],
 ): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
-  // The .wgetrc first, each setting only where the command line left the option unset; then -e.
+  // The options the command line set: no .wgetrc line changes them (-e lines do).
+  const given = new Set(Object.keys(values).filter((key) => mutable[key] !== undefined));
+  // The .wgetrc files first (the system's, then the user's; a later line wins), then -e.
   const commands: { text: string; where?: string }[] = [];
-  for (const [index, raw] of (rc?.text.split("\n") ?? []).entries()) {
-    const line = raw.trim();
-    if (line !== "" && !line.startsWith("#")) {
-      commands.push({ text: line, where: `in ${rc!.path} at line ${index + 1}` });
+  for (const rc of rcs) {
+    for (const [index, raw] of rc.text.split("\n").entries()) {
+      const line = raw.trim();
+      if (line !== "" && !line.startsWith("#")) {
+        commands.push({ text: line, where: `in ${rc.path} at line ${index + 1}` });
+      }
     }
   }
   const fromFile = commands.length;
@@ -306,14 +314,14 @@ function applyExecute(
     const stringOption = EXECUTE_STRINGS[name];
     const switchOption = EXECUTE_SWITCHES[name];
     if (stringOption !== undefined) {
-      if (!rcLine || mutable[stringOption] === undefined) mutable[stringOption] = value;
+      if (!rcLine || !given.has(stringOption)) mutable[stringOption] = value;
     } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
         throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
       const [option, sets] = switchOption;
-      if (!rcLine || mutable[option] === undefined) mutable[option] = on === sets;
+      if (!rcLine || !given.has(option)) mutable[option] = on === sets;
     } else if (name === "dirstruct") {
       // GNU: dirstruct = on is -x, off is -nd.
       const on = /^(on|yes|1|true)$/i.test(value);
@@ -321,10 +329,10 @@ function applyExecute(
         throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
       const option = on ? "force-directories" : "no-directories";
-      if (!rcLine || mutable[option] === undefined) mutable[option] = true;
+      if (!rcLine || !given.has(option)) mutable[option] = true;
     } else if (EXECUTE_LISTS[name] !== undefined) {
       const option = EXECUTE_LISTS[name]!;
-      if (!rcLine || mutable[option] === undefined) mutable[option] = [value];
+      if (!rcLine || !given.has(option)) mutable[option] = [value];
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
@@ -347,10 +355,39 @@ interface Wgetrc {
 }
 
 /**
- * The `.wgetrc` GNU wget reads: `$WGETRC` (an error when it cannot be read, exit 1 as GNU's), or
- * `~/.wgetrc` when there is one.
+ * The `.wgetrc` files GNU wget reads, in order: the system's (`$SYSTEM_WGETRC`, else
+ * `/etc/wgetrc`, when there is one), then the user's: `$WGETRC` (an error when it cannot be read,
+ * exit 1 as GNU's), or `~/.wgetrc` when there is one. `--config FILE` reads FILE alone (exit 2 when
+ * it cannot be read, as GNU's), `--no-config` none.
  */
-function readWgetrc(): Wgetrc | undefined {
+function readWgetrcs(values: WgetValues): Wgetrc[] {
+  if (values["no-config"]) return [];
+  const chosen = values.config;
+  if (chosen !== undefined) {
+    try {
+      return [{ path: chosen, text: Deno.readTextFileSync(chosen) }];
+    } catch {
+      throw new WgetrcError(`Exiting due to error in ${chosen}`, WGET_EXIT.parse);
+    }
+  }
+  const found: Wgetrc[] = [];
+  // $SYSTEM_WGETRC when that file is there, else /etc/wgetrc when that one is.
+  for (const system of [Deno.env.get("SYSTEM_WGETRC"), "/etc/wgetrc"]) {
+    if (!system) continue;
+    try {
+      found.push({ path: system, text: Deno.readTextFileSync(system) });
+      break;
+    } catch {
+      // Not there: the next.
+    }
+  }
+  const user = readUserWgetrc();
+  if (user && user.path !== found[0]?.path) found.push(user);
+  return found;
+}
+
+/** The user's `.wgetrc`: `$WGETRC`, else `~/.wgetrc` when there is one. */
+function readUserWgetrc(): Wgetrc | undefined {
   const named = Deno.env.get("WGETRC");
   if (named) {
     try {
@@ -372,8 +409,15 @@ function readWgetrc(): Wgetrc | undefined {
   }
 }
 
-/** `$WGETRC` names a file that cannot be read. */
-class WgetrcError extends Error {}
+/** `$WGETRC` or `--config` names a file that cannot be read. */
+class WgetrcError extends Error {
+  /** The exit code: GNU's 1 for `$WGETRC`, 2 for `--config`. */
+  readonly code: number;
+  constructor(message: string, code: number = WGET_EXIT.generic) {
+    super(message);
+    this.code = code;
+  }
+}
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
@@ -607,13 +651,16 @@ export async function runWget(
   let waitMs = 0;
   let quota: number | undefined;
   const all = [...urls];
-  let rc: Wgetrc | undefined;
+  let rcs: Wgetrc[];
   let recursive: RecursiveOptions | undefined;
   try {
-    rc = readWgetrc();
+    rcs = readWgetrcs(values);
   } catch (error) {
-    console.error(`wget: ${(error as Error).message}`);
-    return WGET_EXIT.generic;
+    // GNU's words: "wget: WGETRC points to …", but no prefix for "Exiting due to error in FILE".
+    const code = error instanceof WgetrcError ? error.code : WGET_EXIT.generic;
+    const message = (error as Error).message;
+    console.error(code === WGET_EXIT.parse ? message : `wget: ${message}`);
+    return code;
   }
   let proxies: Record<string, string>;
   // Filled with the reporter's callbacks once it exists.
@@ -621,7 +668,7 @@ export async function runWget(
   const warnings: string[] = [];
   try {
     // .wgetrc and -e first: they may set any option, -r and headers included.
-    proxies = applyExecute(values, rc, warnings);
+    proxies = applyExecute(values, rcs, warnings);
   } catch (error) {
     return reportUsageError(spec, error);
   }

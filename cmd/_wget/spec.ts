@@ -51,6 +51,8 @@ NAME.1, NAME.2, ...
       --proxy-user USER, --proxy-password PASS   credentials for the proxy
   -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off,
                                recursive=on, reclevel=2, accept=LIST, wait=1m, ...
+      --config FILE            read FILE instead of /etc/wgetrc and ~/.wgetrc ($WGETRC)
+      --no-config              read no .wgetrc at all
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
@@ -182,6 +184,8 @@ export const OPTIONS = {
   "proxy-user": { type: "string" },
   "proxy-password": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
+  config: { type: "string" },
+  "no-config": { type: "boolean" },
   "content-on-error": { type: "boolean" },
   "save-headers": { type: "boolean" },
   "retry-connrefused": { type: "boolean" },

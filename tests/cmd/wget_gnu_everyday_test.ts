@@ -300,6 +300,20 @@ peerTest(
       { args: ["-nv", "-e", "logfile=log", url] },
       { args: ["-nv", "-e", "input=list"], files: { list: `${server.base}/g.txt\n` } },
       { args: ["-nv", "-e", "always_rest=on", url], files: { "f.txt": "01234" } },
+      // The system's file, then the user's, a later line winning; the command line over both;
+      // --config FILE alone; --no-config none. (-t counts the refused connections.)
+      ...[
+        [["--retry-connrefused"], { rc: "tries = 3\ntries = 1\n" }],
+        [["--retry-connrefused"], { sys: "tries = 1\n", rc: "tries = 2\n" }],
+        [["--retry-connrefused", "-t", "1"], { sys: "tries = 3\n", rc: "tries = 2\n" }],
+        [["--retry-connrefused", "--config=sys"], { sys: "tries = 1\n", rc: "tries = 3\n" }],
+        [["--retry-connrefused", "-t", "2", "--no-config"], { sys: "tries = 1\n" }],
+        [["--config=none"], {}],
+      ].map(([args, files]): Case => ({
+        args: ["-nv", "--waitretry=0", ...args as string[], "http://127.0.0.1:9/"],
+        files: files as Record<string, string>,
+        env: { SYSTEM_WGETRC: "$CWD/sys", WGETRC: "$CWD/rc" },
+      })),
       // Still refused as GNU refuses them.
       { args: ["-nv", "-e", "no_such_command=1", url] },
       { args: ["-nv", url], files: { rc: "no_such_command = 1\n" }, env: { WGETRC: "$CWD/rc" } },
@@ -313,6 +327,9 @@ peerTest(
       equal(both.netkit.code, both.gnu.code, `${job.args.join(" ")}\n${both.netkit.stderr}`);
       deepEqual(files(both.netkit), files(both.gnu), job.args.join(" "));
       deepEqual(both.netkit.requests, both.gnu.requests, job.args.join(" "));
+      // The refused attempts, one "failed:" line each.
+      const failures = (outcome: Outcome) => outcome.stderr.split("failed: ").length;
+      equal(failures(both.netkit), failures(both.gnu), job.args.join(" "));
       if (job.args.includes("logfile=log")) {
         equal(masked(both.netkit.files.log ?? ""), masked(both.gnu.files.log ?? ""));
       }
