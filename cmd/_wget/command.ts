@@ -114,6 +114,10 @@ export interface WgetValues extends WgetRecursiveValues {
   "ignore-length"?: boolean;
   proxy?: string;
   "force-html"?: boolean;
+  /** `-v`: GNU's full log (the default; an error with -q). */
+  verbose?: boolean;
+  /** `--no-cache` (`cache = off`): ask proxies and servers for a fresh copy. */
+  cache?: boolean;
   /** `--config FILE`: this .wgetrc instead of the system's and the user's. */
   config?: string;
   /** `--no-config`: no .wgetrc at all. */
@@ -240,6 +244,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   alwaysrest: ["continue", true],
   netrc: ["netrc", true],
   forcehtml: ["force-html", true],
+  cache: ["cache", true],
 };
 
 /**
@@ -267,7 +272,7 @@ const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
   defaultpage dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
-  retryonhosterror secureprotocol startpos unlink warcfile cache ifmodifiedsince
+  retryonhosterror secureprotocol startpos unlink warcfile ifmodifiedsince
 `.trim().split(/\s+/),
 );
 
@@ -522,6 +527,10 @@ function downloadOptions(
   const data = values["post-data"] ?? values["body-data"];
   if (data !== undefined) options.body = data;
   if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  if (values.cache === false) {
+    // GNU wget's --no-cache: both headers, for HTTP/1.1 caches and HTTP/1.0 proxies.
+    headers.push(["Cache-Control", "no-cache"], ["Pragma", "no-cache"]);
+  }
   const user = values["http-user"] ?? values.user;
   const password = values["http-password"] ?? values.password;
   if (user !== undefined || password !== undefined) {
@@ -679,6 +688,12 @@ export async function runWget(
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
+  if (values.verbose && values.quiet) {
+    console.error("Can't be verbose and quiet at the same time.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (values.verbose) values["no-verbose"] = false;
   if (values.timestamping && values["no-clobber"]) {
     // GNU wget refuses the pair before any request, with exit 1.
     console.error("Can't timestamp and not clobber old files at the same time.");

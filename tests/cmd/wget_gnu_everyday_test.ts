@@ -422,3 +422,36 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget takes GNU wget's other options (--no-hsts, --no-http-keep-alive, -d, --secure-protocol, --no-cache, -v...) as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/f.txt`;
+    for (
+      const args of [
+        ["--no-hsts", "--no-http-keep-alive", "--no-dns-cache", "--no-iri", "--passive-ftp"],
+        ["-d", "--no-glob", "--report-speed=bits", "--local-encoding", "UTF-8"],
+        ["--secure-protocol=TLSv1_2", "--https-only", "--no-netrc", "--hsts-file", "hsts"],
+        ["-v"],
+        ["--verbose", "-nc"],
+        ["-q", "-v"],
+      ]
+    ) {
+      const both = await sideBySide(dir.path, server, { args: [...args, url] });
+      assertSame(both, args.join(" "));
+    }
+    // --no-cache asks for a fresh copy with both of GNU's headers.
+    const fresh = await sideBySide(dir.path, server, {
+      args: ["-q", "--no-cache", `${server.base}/echo`],
+    });
+    const cacheHeaders = (outcome: Outcome) =>
+      (outcome.files.echo ?? "").split("\r\n").filter((line) =>
+        /^(cache-control|pragma):/i.test(line)
+      );
+    deepEqual(cacheHeaders(fresh.netkit), cacheHeaders(fresh.gnu));
+    deepEqual(cacheHeaders(fresh.netkit), ["Cache-Control: no-cache", "Pragma: no-cache"]);
+  },
+);
