@@ -515,13 +515,28 @@ function lengthText(length: number | undefined): string {
   return length < 1024 ? `${length}` : `${length} (${formatBytes(length)})`;
 }
 
-/** GNU wget's `secs_to_human_time`: `1h 2m 3s`, `4m 5s`, or three significant digits. */
+/** GNU wget's `secs_to_human_time`: `1d 2h 3m 4s`, `2h 3m 4s`, `4m 5s`, or `print_decimal` seconds. */
 function humanTime(seconds: number): string {
-  const whole = Math.floor(seconds);
-  const [h, m, s] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  const whole = Math.floor(seconds + 0.5);
+  const [d, h, m, s] = [
+    Math.floor(whole / 86400),
+    Math.floor(whole / 3600) % 24,
+    Math.floor(whole / 60) % 60,
+    whole % 60,
+  ];
+  if (d > 0) return `${d}d ${h}h ${m}m ${s}s`;
   if (h > 0) return `${h}h ${m}m ${s}s`;
   if (m > 0) return `${m}m ${s}s`;
-  return `${Number(seconds.toPrecision(3))}s`;
+  return `${printDecimal(seconds)}s`;
+}
+
+/** GNU wget's `print_decimal`: `12`, `1.5`, `0.03` (one significant digit), `0.001`, `0`. */
+function printDecimal(n: number): string {
+  if (n >= 9.95) return n.toFixed(0);
+  if (n >= 0.95) return n.toFixed(1);
+  if (n >= 0.001) return String(Number(n.toPrecision(1)));
+  if (n >= 0.0005) return "0.001";
+  return "0";
 }
 
 /** GNU wget's `retr_rate`: `4.17 MB/s`, more digits for smaller numbers. */
