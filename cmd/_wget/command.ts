@@ -533,8 +533,9 @@ function downloadOptions(
   }
   const user = values["http-user"] ?? values.user;
   const password = values["http-password"] ?? values.password;
-  if (user !== undefined || password !== undefined) {
-    options.credentials = { username: user ?? "", password: password ?? "" };
+  // GNU wget sends credentials only when it has both (the missing one may come from .netrc).
+  if (user !== undefined && password !== undefined) {
+    options.credentials = { username: user, password };
   }
   if (values["ask-password"] && password !== undefined) {
     throw new UsageError("--ask-password and --password cannot go together");
@@ -823,7 +824,16 @@ async function runWithLog(
       const netrc = `${home}/.netrc`;
       try {
         // Its `default` entry is not used for HTTP, as in GNU wget.
-        options.credentialsFor = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+        const lookup = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+        // --user alone takes the password of the host's entry for that login (--password alone,
+        // the entry's login), as GNU's search_netrc.
+        const user = values["http-user"] ?? values.user;
+        const password = values["http-password"] ?? values.password;
+        options.credentialsFor = (host) => {
+          const entry = lookup(host);
+          if (!entry || (user !== undefined && entry.username !== user)) return undefined;
+          return { username: user ?? entry.username, password: password ?? entry.password };
+        };
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) {
           reading = netrc;

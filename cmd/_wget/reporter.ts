@@ -240,6 +240,8 @@ export class WgetReporter {
         );
       }
     },
+    // GNU says which challenge it answers, with -nv too.
+    authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
     // GNU prints Location as the server sent it.
     redirect: (_from, to) => this.#line(`Location: ${this.#location ?? to} [following]`),
     start: ({ path, offset, total }) => {

@@ -106,6 +106,8 @@ export interface DownloadEvents {
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
+  /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
+  authenticate?(challenge: string): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
   start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
@@ -339,7 +341,14 @@ export async function download(
   url: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  const original = parseHttpUrl(url);
+  let original = parseHttpUrl(url);
+  if (original.username !== "" || original.password !== "") {
+    // Credentials in the URL win over `credentials` and, like them, wait for the server's
+    // challenge (GNU wget's way): the URL is asked for without them first.
+    const { username, password } = original;
+    original = { ...original, username: "", password: "" };
+    options = { ...options, credentials: { username, password } };
+  }
   // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   try {
@@ -405,6 +414,8 @@ async function attemptDownload(
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  /** The server's Digest challenge, once it sent one: each request answers it. */
+  let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
@@ -443,7 +454,16 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    if (credentials && sendCredentials && sameOrigin(target, original)) {
+    const sentMethod = options.spider || probe ? "HEAD" : method;
+    if (credentials && digest && sameOrigin(target, original)) {
+      const { digestAuthorization } = await import("./_digest_auth.ts");
+      const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
+      const uri = target.target;
+      headers.push([
+        "Authorization",
+        digestAuthorization(credentials, digest, { method: sentMethod, uri, cnonce }),
+      ]);
+    } else if (credentials && sendCredentials && sameOrigin(target, original)) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
@@ -463,7 +483,7 @@ async function attemptDownload(
     const response = await sendHttpRequest(requestUrl, {
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
-      method: options.spider || probe ? "HEAD" : method,
+      method: sentMethod,
       body: probe ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
@@ -500,12 +520,24 @@ async function attemptDownload(
         }
         continue;
       }
-      if (
-        status === 401 && credentials && !sendCredentials &&
-        sameOrigin(target, original) &&
-        /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
-      ) {
-        // The challenge GNU wget waits for before it sends the password.
+      const challenges = status === 401 && credentials && !sendCredentials && !digest &&
+          sameOrigin(target, original)
+        ? response.head.headers.getAll("WWW-Authenticate")
+        : [];
+      // The challenge GNU wget waits for before it sends the password: Digest when offered
+      // (the password never crosses the wire), else Basic.
+      const digestOffer = challenges.find((value) => /^\s*digest\b/i.test(value));
+      if (digestOffer !== undefined) {
+        const { parseDigestChallenge } = await import("./_digest_auth.ts");
+        digest = parseDigestChallenge([digestOffer]);
+        if (digest) {
+          events.authenticate?.(digestOffer.trim());
+          continue;
+        }
+      }
+      const basicOffer = challenges.find((value) => /^\s*basic\b/i.test(value));
+      if (basicOffer !== undefined) {
+        events.authenticate?.(basicOffer.trim());
         sendCredentials = true;
         options.basicAuthOrigins?.add(originKey);
         continue;

@@ -7,6 +7,7 @@
  */
 
 import { deepEqual, equal } from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
 import { snapshotTree } from "../harness/test_site.ts";
@@ -453,5 +454,74 @@ peerTest(
       );
     deepEqual(cacheHeaders(fresh.netkit), cacheHeaders(fresh.gnu));
     deepEqual(cacheHeaders(fresh.netkit), ["Cache-Control: no-cache", "Pragma: no-cache"]);
+  },
+);
+
+peerTest(
+  "wget answers Digest (camera-style) and Basic challenges as GNU wget: URL credentials wait for the 401, --user alone sends nothing",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+    // A server that checks the Digest answer (qop=auth, MD5) for u:p, and one that asks for Basic.
+    await using server = startRawServer({
+      "/digest": async (conn, { head }) => {
+        const answer = /\r\nAuthorization: Digest (.*)\r\n/i.exec(head)?.[1];
+        const p = Object.fromEntries(
+          [...(answer ?? "").matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)].map((m) => [
+            m[1],
+            m[2] ?? m[3],
+          ]),
+        );
+        const a1 = md5(`${p.username}:${p.realm}:p`);
+        const expected = md5(
+          `${a1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${md5(`GET:${p.uri}`)}`,
+        );
+        if (answer && p.username === "u" && p.response === expected && p.opaque === "o1") {
+          return await reply(conn, head, "200 OK", [], "picture\n");
+        }
+        await reply(conn, head, "401 Unauthorized", [
+          'WWW-Authenticate: Digest realm="cam", nonce="n0nce", qop="auth", opaque="o1"',
+        ], "no\n");
+      },
+      "/basic": async (conn, { head }) => {
+        if (/\r\nAuthorization: Basic dTpw\r\n/.test(head)) {
+          return await reply(conn, head, "200 OK", [], "in\n");
+        }
+        await reply(conn, head, "401 Unauthorized", ['WWW-Authenticate: Basic realm="r"'], "no\n");
+      },
+    });
+    const at = (path: string) => `${server.base}${path}`;
+    const withUser = (path: string) => at(path).replace("http://", "http://u:p@");
+    const jobs: Case[] = [
+      { args: ["-q", "--user=u", "--password=p", at("/digest")] },
+      { args: ["-q", "--user=u", "--password=wrong", at("/digest")] },
+      { args: ["-q", withUser("/digest")] },
+      { args: ["-q", withUser("/basic")] },
+      { args: ["-q", "--user=u", at("/basic")] },
+      { args: ["-q", "--password=p", at("/basic")] },
+      {
+        args: ["-q", "--user=u", at("/basic")],
+        files: { ".netrc": "machine 127.0.0.1 login u password p\n" },
+        env: { HOME: "$CWD" },
+      },
+    ];
+    for (const job of jobs) {
+      const both = await sideBySide(dir.path, server, job);
+      const files = (outcome: Outcome) => {
+        const { ".netrc": _netrc, ...rest } = outcome.files;
+        return rest;
+      };
+      equal(both.netkit.code, both.gnu.code, `${job.args.join(" ")}\n${both.netkit.stderr}`);
+      deepEqual(files(both.netkit), files(both.gnu), job.args.join(" "));
+      deepEqual(both.netkit.requests, both.gnu.requests, job.args.join(" "));
+    }
+    // -nv says which challenge it answered, in GNU's words.
+    const said = await sideBySide(dir.path, server, {
+      args: ["-nv", "--user=u", "--password=p", at("/digest")],
+    });
+    const selected = (outcome: Outcome) =>
+      outcome.stderr.split("\n").filter((line) => line.startsWith("Authentication selected:"));
+    deepEqual(selected(said.netkit), selected(said.gnu));
   },
 );

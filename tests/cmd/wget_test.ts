@@ -473,7 +473,10 @@ Deno.test("wget exit codes: usage 2, no URL 1, bad URL 1, refused 4, auth 6, 5xx
       const ok = head.includes("\r\nAuthorization: Basic dXNlcjpwIHc=\r\n");
       await send(
         conn,
-        ok ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : "HTTP/1.1 401 No\r\n\r\n",
+        // URL credentials wait for the challenge, as GNU wget's.
+        ok
+          ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+          : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n',
       );
     },
     "/fail": async (conn) => {
