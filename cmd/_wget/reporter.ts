@@ -356,7 +356,7 @@ export class WgetReporter {
         `Length: ${lengthText(this.#contentLength)}${this.#type ? ` [${this.#type}]` : ""}`,
       );
       // GNU: HTML (or no type at all, a CGI's forgetting) and CSS could have links.
-      const type = this.#type?.split(";")[0]!.trim().toLowerCase();
+      const type = this.#type?.split(";")[0]?.trim().toLowerCase();
       const linked = type === undefined || type === "text/html" ||
         type === "application/xhtml+xml" ||
         type === "text/css";

@@ -72,8 +72,7 @@ export function digestAuthorization(
   const response = qop === "auth"
     ? md5(`${a1}:${nonce}:00000001:${cnonce}:auth:${a2}`)
     : md5(`${a1}:${nonce}:${a2}`);
-  let value =
-    `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", ` +
+  let value = `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", ` +
     `response="${response}"`;
   if (qop === "auth") value += `, qop=auth, nc=00000001, cnonce="${cnonce}"`;
   if (opaque !== undefined) value += `, opaque="${opaque}"`;
