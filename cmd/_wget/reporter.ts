@@ -255,6 +255,9 @@ export class WgetReporter {
       this.#dots = this.#showProgress && this.#dotStyle
         ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
         : undefined;
+      // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
+      // does in the verbose log.
+      if (this.#dots && !this.#verboseLines) this.#raw("\n");
       if (!this.#verboseLines) return;
       // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
       const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
@@ -333,6 +336,12 @@ export class WgetReporter {
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
+    if (this.#dots) {
+      // GNU: the last dot line, then a blank line (with -q --show-progress too).
+      this.#dots.finish(this.#received);
+      this.#dots = undefined;
+      this.#raw("\n");
+    }
     if (this.#quiet) return;
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
@@ -376,12 +385,6 @@ export class WgetReporter {
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
       );
     } else {
-      if (this.#dots) {
-        // GNU: the last dot line, a blank line, then the saved line.
-        this.#dots.finish(this.#received);
-        this.#dots = undefined;
-        this.#raw("\n");
-      }
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;

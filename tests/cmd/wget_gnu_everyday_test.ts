@@ -197,6 +197,7 @@ peerTest(
         { args: [...verbosity, url("/s204")] },
         { args: [...verbosity, "-O", "-", url("/f.txt")], captureStdout: true },
         { args: [...verbosity, "-t", "2", "--waitretry=0", url("/cut")] },
+        { args: [...verbosity, "--show-progress", url("/f.txt")] },
       );
     }
     for (const job of jobs) {
@@ -210,6 +211,11 @@ peerTest("wget -q says nothing when a download fails, as GNU wget (cron mails no
 ], async () => {
   await using dir = await tempDir();
   await using server = startServer();
+  // --show-progress still shows the dots, as GNU's.
+  assertSameOutput(
+    await sideBySide(dir.path, server, { args: ["-q", "--show-progress", `${server.base}/f.txt`] }),
+    "-q --show-progress",
+  );
   for (const path of ["/missing", "/s500", "/s401", "/loop", "/nolocation"]) {
     const both = await sideBySide(dir.path, server, { args: ["-q", `${server.base}${path}`] });
     assertSameOutput(both, `-q ${path}`);
