@@ -142,10 +142,12 @@ export class WgetReporter {
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#showProgress = options.showProgress || this.#verboseLines;
-    const [kind = "bar", styleName = "default"] = (options.progress ?? "bar").split(":");
-    // GNU draws a bar only on a terminal; dots otherwise, whatever was asked.
-    this.#dotStyle = kind === "dot" || !this.#tty
-      ? DOT_STYLES[styleName] ?? DOT_STYLES.default
+    const [kind = "bar", ...modifiers] = (options.progress ?? "bar").split(":");
+    // GNU draws a bar only on a terminal, or anywhere with bar:force (Dockerfiles' build logs);
+    // dots otherwise.
+    const forced = kind === "bar" && modifiers.includes("force");
+    this.#dotStyle = kind === "dot" || (!this.#tty && !forced)
+      ? DOT_STYLES[modifiers[0] ?? "default"] ?? DOT_STYLES.default
       : undefined;
   }
 
@@ -185,7 +187,8 @@ export class WgetReporter {
       this.#dots = undefined;
     }
     if (this.#drawn) {
-      this.#out.writeSync(this.#encoder.encode("\r\x1b[K"));
+      // A terminal's bar is erased; elsewhere (bar:force) it stays, ended with its line.
+      this.#raw(this.#tty ? "\r\x1b[K" : "\n");
       this.#drawn = false;
     }
   }
@@ -252,26 +255,16 @@ export class WgetReporter {
       this.#received = offset;
       this.#started = performance.now();
       this.#lastDraw = 0;
+      if (this.#verboseLines) this.#startLines(path, offset, total);
+      // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
+      // does in the verbose log.
+      if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
+      // (A resumed file's first dots, commas, are drawn at once.)
       this.#dots = this.#showProgress && this.#dotStyle
         ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
         : undefined;
-      // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
-      // does in the verbose log.
-      if (this.#dots && !this.#verboseLines) this.#raw("\n");
-      if (!this.#verboseLines) return;
-      // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
-      const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-      const length = this.#ignoreLength
-        ? "ignored"
-        : total === undefined
-        ? "unspecified"
-        : sized(total);
-      const remaining = offset > 0 && total !== undefined && this.#partial
-        ? `, ${sized(total - offset)} remaining`
-        : "";
-      const type = this.#type ? ` [${this.#type}]` : "";
-      this.#line(`Length: ${length}${remaining}${type}`);
-      this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
+      // GNU draws the bar at once, at 0 % (or where a resumed file stands).
+      if (this.#showProgress && !this.#dots) this.#draw(performance.now());
     },
     progress: (received) => {
       this.#received = this.#offset + received;
@@ -322,6 +315,23 @@ export class WgetReporter {
     },
   };
 
+  /** GNU's "Length:" and "Saving to:" lines. */
+  #startLines(path: string, offset: number, total: number | undefined): void {
+    // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
+    const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
+    const length = this.#ignoreLength
+      ? "ignored"
+      : total === undefined
+      ? "unspecified"
+      : sized(total);
+    const remaining = offset > 0 && total !== undefined && this.#partial
+      ? `, ${sized(total - offset)} remaining`
+      : "";
+    const type = this.#type ? ` [${this.#type}]` : "";
+    this.#line(`Length: ${length}${remaining}${type}`);
+    this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
+  }
+
   #draw(now: number): void {
     const line = formatProgressLine(this.#path, {
       received: this.#received,
@@ -329,13 +339,22 @@ export class WgetReporter {
       fetched: this.#received - this.#offset,
       elapsedMs: now - this.#started,
     }, consoleColumns() - 1);
-    this.#out.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
+    const columns = consoleColumns() - 1;
+    // A terminal clears the rest of the line; a log gets the line padded, as GNU's.
+    this.#raw(this.#tty ? `\r${line}\x1b[K` : `\r${line.padEnd(columns)}`);
     this.#drawn = true;
   }
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
+    if (this.#drawn) {
+      // The bar stays, at its last state (100 % and the time taken), on a line of its own; the
+      // verbose log then leaves a blank line, as after GNU's dots.
+      this.#draw(performance.now());
+      this.#raw(this.#verboseLines ? "\n\n" : "\n");
+      this.#drawn = false;
+    }
     if (this.#dots) {
       // GNU: the last dot line, then a blank line (with -q --show-progress too).
       this.#dots.finish(this.#received);
