@@ -762,6 +762,7 @@ async function runWithLog(
     showProgress: values["show-progress"],
     ignoreLength: values["ignore-length"],
     spider: values.spider && !pacing.walk,
+    timestamping: values.timestamping && values["output-document"] === undefined && !pacing.walk,
     log,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);

@@ -38,6 +38,8 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
+  /** `-N` (not with -O): GNU's "Last-modified header missing" when a saved file had none. */
+  timestamping?: boolean | undefined;
   /** `--spider` without recursion: GNU's "Spider mode enabled" and "Remote file exists" lines. */
   spider?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
@@ -124,6 +126,9 @@ export class WgetReporter {
   /** The response is a 206: it continues the bytes already there. */
   #partial = false;
   readonly #spider: boolean;
+  readonly #timestamping: boolean;
+  /** The last response had a Last-Modified header. */
+  #hasLastModified = false;
   /** The response's Location header as sent (GNU prints it so). */
   #location: string | undefined;
   /** The response's Content-Length, for the spider's "Length:" line. */
@@ -135,6 +140,7 @@ export class WgetReporter {
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#spider = options.spider ?? false;
+    this.#timestamping = options.timestamping ?? false;
     this.#ignoreLength = options.ignoreLength ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
@@ -226,6 +232,7 @@ export class WgetReporter {
       this.#responded = true;
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
+      this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       this.#location = response.head.headers.get("Location");
@@ -362,6 +369,12 @@ export class WgetReporter {
       this.#raw("\n");
     }
     if (this.#quiet) return;
+    if (
+      this.#timestamping && result.path !== undefined && result.skipped === undefined &&
+      !this.#hasLastModified
+    ) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
       this.#line(`File ${name} already there; not retrieving.\n`);

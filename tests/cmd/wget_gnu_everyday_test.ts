@@ -86,6 +86,7 @@ function startServer() {
         `Content-Range: bytes ${from}-${body.length - 1}/${body.length}`,
       ], body.slice(from));
     },
+    "/no-date.txt": async (conn, { head }) => await reply(conn, head, "200 OK", [], BODY),
     "/dir/": async (conn, { head }) =>
       await reply(conn, head, "200 OK", ["Content-Type: text/html"], "<p>index</p>\n"),
     "/echo": echo,
@@ -206,6 +207,7 @@ peerTest(
         { args: [...verbosity, "-O", "-", url("/f.txt")], captureStdout: true },
         { args: [...verbosity, "-t", "2", "--waitretry=0", url("/cut")] },
         { args: [...verbosity, "--show-progress", url("/f.txt")] },
+        { args: [...verbosity, "-N", url("/no-date.txt")] },
         { args: [...verbosity, "-c", url("/big")], files: { big: "x".repeat(12345) } },
         { args: [...verbosity, "--progress=bar:force", url("/big")] },
         { args: [...verbosity, "--show-progress", "--progress=bar:force:noscroll", url("/big")] },
