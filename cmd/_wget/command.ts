@@ -451,7 +451,8 @@ function downloadOptions(
   });
   const options: DownloadOptions = {
     headers,
-    directory: values["directory-prefix"],
+    // -P "" (an empty variable) is the current directory, as GNU wget takes it.
+    directory: values["directory-prefix"] || undefined,
     noClobber: values["no-clobber"],
     resume: values.continue,
     contentDisposition: values["content-disposition"],

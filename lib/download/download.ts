@@ -1028,7 +1028,10 @@ function fileSize(path: string): number {
 }
 
 function joinPath(directory: string, name: string): string {
-  return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
+  // An empty directory (`-P ""`, `-P "$UNSET"`) is the current one, as GNU wget takes it, never
+  // the root; `/` stays the root.
+  if (directory === "." || directory === "") return name;
+  return `${directory === "/" ? "" : directory.replace(/\/+$/, "")}/${name}`;
 }
 
 function isRetryable(

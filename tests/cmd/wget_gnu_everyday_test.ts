@@ -237,7 +237,7 @@ peerTest("wget -q says nothing when a download fails, as GNU wget (cron mails no
 });
 
 peerTest(
-  "wget exits as GNU wget: a 204 makes no file, any 416 is done (0), -N -nc is refused (1), an unwritable -o log is 1",
+  "wget exits as GNU wget: a 204 makes no file, any 416 is done (0), -N -nc is refused (1), an unwritable -o log is 1, -P '' is here",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -247,6 +247,9 @@ peerTest(
       { args: ["-q", `${server.base}/s416`] },
       { args: ["-q", "-N", "-nc", `${server.base}/f.txt`] },
       { args: ["-o", "none/log", `${server.base}/f.txt`] },
+      // An empty -P (`-P "$UNSET"`) is the current directory; before, netkit wrote to /f.txt.
+      { args: ["-q", "-P", "", `${server.base}/f.txt`] },
+      { args: ["-q", "--directory-prefix=", "-x", `${server.base}/a/b/c/deep.txt`] },
     ];
     const codes = [];
     for (const job of jobs) {
@@ -257,7 +260,7 @@ peerTest(
         equal(both.netkit.stderr.split("\n")[0], both.gnu.stderr.split("\n")[0]);
       }
     }
-    deepEqual(codes, [0, 0, 1, 1]);
+    deepEqual(codes, [0, 0, 1, 1, 0, 0]);
   },
 );
 
