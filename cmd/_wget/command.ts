@@ -444,7 +444,10 @@ function downloadOptions(
   proxies: Record<string, string>,
   connectorEvents: AddressConnectorEvents,
 ): DownloadOptions {
-  const headers = (values.header ?? []).map((line): [string, string] => {
+  // An empty --header clears the ones before it, as GNU wget's.
+  const headerLines = values.header ?? [];
+  const cleared = headerLines.lastIndexOf("");
+  const headers = headerLines.slice(cleared + 1).map((line): [string, string] => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
@@ -494,14 +497,17 @@ function downloadOptions(
     dnsTimeoutMs,
     events: connectorEvents,
   });
-  if (values.tries !== undefined) {
+  // An empty value (`-t "$TRIES"` unset) leaves GNU wget's default, as GNU's parser does.
+  if (values.tries) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
   }
   if (values.waitretry !== undefined) {
     options.retryWaitMs = parseWgetTime(values.waitretry, "--waitretry");
   }
   if (values["max-redirect"] !== undefined) {
-    options.maxRedirects = parseCount(values["max-redirect"], "--max-redirect", 0, 1000);
+    // GNU wget reads an empty value as 0.
+    const text = values["max-redirect"] || "0";
+    options.maxRedirects = parseCount(text, "--max-redirect", 0, 1000);
   }
   if (values["retry-on-http-error"] !== undefined) {
     options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) => {
@@ -512,6 +518,8 @@ function downloadOptions(
       return status;
     });
   }
+  // An empty --method is none, as GNU wget takes it.
+  if (values.method === "") delete values.method;
   const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
   const given = bodies.filter((name) => values[name] !== undefined);
   if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
@@ -786,7 +794,8 @@ async function runWithLog(
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     const caCerts: string[] = [];
     const caFile = values["ca-certificate"];
-    if (caFile !== undefined) {
+    // An empty value (`--ca-certificate="$CA"` unset) is no file, as GNU wget takes it.
+    if (caFile) {
       const text = await Deno.readTextFile(reading = caFile);
       // GNU wget reads PEM only: a DER file trusts nothing ("Failed to open cert"), and the
       // server's certificate then fails verification (exit 5).
@@ -846,7 +855,17 @@ async function runWithLog(
     if (!values["no-cookies"]) {
       options.cookies = new CookieJar();
       const load = values["load-cookies"];
-      if (load !== undefined) options.cookies.load(await Deno.readTextFile(reading = load));
+      if (load !== undefined) {
+        // A cookies file that is not there yet (the first run of a login script that loads and
+        // saves the same file) is no error: GNU wget says so and goes on.
+        let text: string | undefined;
+        try {
+          text = await Deno.readTextFile(load);
+        } catch (error) {
+          reporter.notice(`Cannot open cookies file ${quoteName(load)}: ${fileErrorText(error)}`);
+        }
+        if (text !== undefined) options.cookies.load(text);
+      }
     }
     const list = values["input-file"];
     if (list !== undefined) {
@@ -974,8 +993,8 @@ async function runWithLog(
       const keepSessionCookies = values["keep-session-cookies"] ?? false;
       Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
     } catch (error) {
-      reporter.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
-      status = worse(status, WGET_EXIT.fileIo);
+      // GNU wget's words; the exit code stays what the downloads made it, as GNU's.
+      reporter.notice(`Cannot open cookies file ${quoteName(saveCookies)}: ${fileErrorText(error)}`);
     }
   }
   noUrlsFound();

@@ -547,3 +547,42 @@ peerTest(
     deepEqual(selected(said.netkit), selected(said.gnu));
   },
 );
+
+peerTest(
+  "wget takes empty values (unset shell variables) and a cookies file not there yet as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/f.txt`;
+    for (
+      const args of [
+        ["--header=", url],
+        ["--header=X-A: 1", "--header=", "--header=X-B: 2", `${server.base}/echo`],
+        ["-t", "", url],
+        ["--ca-certificate=", url],
+        ["--max-redirect=", `${server.base}/r1`],
+        // A login script's first run: the cookies file it loads and saves is not there yet.
+        ["--load-cookies=c.txt", "--save-cookies=c.txt", "--keep-session-cookies", url],
+        ["--save-cookies=none/c.txt", url],
+      ]
+    ) {
+      const both = await sideBySide(dir.path, server, { args: ["-nv", ...args] });
+      const comparable = (outcome: Outcome) => {
+        const files = { ...outcome.files };
+        // The tools name themselves in the cookies file's comment and the echoed User-Agent.
+        if (files["c.txt"] !== undefined) files["c.txt"] = "(cookies)";
+        if (files.echo !== undefined) {
+          files.echo = files.echo.split("\r\n").filter((line) => /^X-/.test(line)).join(",");
+        }
+        return files;
+      };
+      equal(both.netkit.code, both.gnu.code, `${args.join(" ")}\n${both.netkit.stderr}`);
+      deepEqual(comparable(both.netkit), comparable(both.gnu), args.join(" "));
+      deepEqual(both.netkit.requests, both.gnu.requests, args.join(" "));
+      const cookieLines = (outcome: Outcome) =>
+        outcome.stderr.split("\n").filter((line) => line.startsWith("Cannot open cookies file"));
+      deepEqual(cookieLines(both.netkit), cookieLines(both.gnu), args.join(" "));
+    }
+  },
+);
