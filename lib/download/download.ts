@@ -414,6 +414,8 @@ async function attemptDownload(
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
+  let spiderGet = false;
   /** The server's Digest challenge, once it sent one: each request answers it. */
   let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
   let sendCredentials = (options.authNoChallenge ?? false) ||
@@ -454,7 +456,7 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    const sentMethod = options.spider || probe ? "HEAD" : method;
+    const sentMethod = (options.spider && !spiderGet) || probe ? "HEAD" : method;
     if (credentials && digest && sameOrigin(target, original)) {
       const { digestAuthorization } = await import("./_digest_auth.ts");
       const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
@@ -566,6 +568,10 @@ async function attemptDownload(
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = (header && contentDispositionFileName(header)) ||
           fileNameFromUrl(nameUrl);
+        continue;
+      }
+      if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
+        spiderGet = true;
         continue;
       }
       // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.

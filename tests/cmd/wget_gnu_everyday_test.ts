@@ -86,6 +86,11 @@ function startServer() {
         `Content-Range: bytes ${from}-${body.length - 1}/${body.length}`,
       ], body.slice(from));
     },
+    // HEAD not implemented: --spider asks again with GET.
+    "/no-head": async (conn, { head }) =>
+      head.startsWith("HEAD ")
+        ? await reply(conn, head, "501 Not Implemented", [])
+        : await reply(conn, head, "200 OK", ["Content-Type: text/plain"], "body\n"),
     "/no-date.txt": async (conn, { head }) => await reply(conn, head, "200 OK", [], BODY),
     "/dir/": async (conn, { head }) =>
       await reply(conn, head, "200 OK", ["Content-Type: text/html"], "<p>index</p>\n"),
@@ -229,6 +234,12 @@ peerTest("wget -q says nothing when a download fails, as GNU wget (cron mails no
     await sideBySide(dir.path, server, { args: ["-q", "--show-progress", `${server.base}/f.txt`] }),
     "-q --show-progress",
   );
+  // A server without HEAD: GNU asks again with GET, and the link is good.
+  const noHead = await sideBySide(dir.path, server, {
+    args: ["-q", "--spider", `${server.base}/no-head`],
+  });
+  assertSame(noHead, "--spider on a server without HEAD");
+  equal(noHead.netkit.code, 0);
   for (const path of ["/missing", "/s500", "/s401", "/loop", "/nolocation"]) {
     const both = await sideBySide(dir.path, server, { args: ["-q", `${server.base}${path}`] });
     assertSameOutput(both, `-q ${path}`);
