@@ -770,7 +770,8 @@ async function runWithLog(
     progress: values.progress,
     showProgress: values["show-progress"],
     ignoreLength: values["ignore-length"],
-    spider: values.spider && !pacing.walk,
+    spider: values.spider,
+    recursive: pacing.walk !== undefined,
     timestamping: values.timestamping && values["output-document"] === undefined && !pacing.walk,
     log,
   });
@@ -994,11 +995,13 @@ async function runWithLog(
       Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
     } catch (error) {
       // GNU wget's words; the exit code stays what the downloads made it, as GNU's.
-      reporter.notice(`Cannot open cookies file ${quoteName(saveCookies)}: ${fileErrorText(error)}`);
+      reporter.notice(
+        `Cannot open cookies file ${quoteName(saveCookies)}: ${fileErrorText(error)}`,
+      );
     }
   }
   noUrlsFound();
-  // GNU wget's closing lines: after several URLs (or an -i list), and only when bytes came.
+  // GNU wget: after several URLs (or a list), when any byte came (a spider run fetches none).
   if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }

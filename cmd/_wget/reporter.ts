@@ -20,6 +20,7 @@ import type { AddressConnectorEvents } from "../../lib/download/address_connecto
 import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
+import { pageKind } from "../../lib/download/page_kind.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -40,8 +41,10 @@ export interface WgetReporterOptions {
   ignoreLength?: boolean | undefined;
   /** `-N` (not with -O): GNU's "Last-modified header missing" when a saved file had none. */
   timestamping?: boolean | undefined;
-  /** `--spider` without recursion: GNU's "Spider mode enabled" and "Remote file exists" lines. */
+  /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
   spider?: boolean | undefined;
+  /** The run is recursive (`-r`, `-p`): a spider fetches the pages that may hold links. */
+  recursive?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -113,6 +116,11 @@ export class WgetReporter {
   #drawn = false;
   #type: string | undefined;
   readonly #ignoreLength: boolean;
+  readonly #spider: boolean;
+  readonly #recursive: boolean;
+  /** The last response's status line, for `--spider -nv`'s "URL: … 200 OK". */
+  #status = 0;
+  #reason = "";
   /** The connector printed this request's "Connecting to" line. */
   #announced = false;
   /** The connector printed why this request's connection failed. */
@@ -125,23 +133,19 @@ export class WgetReporter {
   #bodyStarted = false;
   /** The response is a 206: it continues the bytes already there. */
   #partial = false;
-  readonly #spider: boolean;
   readonly #timestamping: boolean;
   /** The last response had a Last-Modified header. */
   #hasLastModified = false;
   /** The response's Location header as sent (GNU prints it so). */
   #location: string | undefined;
-  /** The response's Content-Length, for the spider's "Length:" line. */
-  #contentLength: number | undefined;
-  /** The response's reason phrase. */
-  #reason = "";
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
-    this.#spider = options.spider ?? false;
     this.#timestamping = options.timestamping ?? false;
     this.#ignoreLength = options.ignoreLength ?? false;
+    this.#spider = options.spider ?? false;
+    this.#recursive = options.recursive ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
     this.#out = options.log ?? Deno.stderr;
@@ -167,6 +171,11 @@ export class WgetReporter {
   /** A line of the log that -nv keeps too (not -q): a warning. */
   notice(text: string): void {
     this.#print(text);
+  }
+
+  /** Prints a line of the verbose log: not with -q, not with -nv. */
+  verbose(text: string): void {
+    this.#line(text);
   }
 
   /** A line of the verbose log: not with -q, not with -nv. */
@@ -202,7 +211,7 @@ export class WgetReporter {
   /** The callbacks to give `download()` as its `events`. */
   readonly events: DownloadEvents = {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
-    request: (url) => {
+    request: (url, method) => {
       this.#announced = false;
       this.#connectFailureShown = false;
       this.#responded = false;
@@ -211,8 +220,9 @@ export class WgetReporter {
       this.#total = undefined;
       this.#started = performance.now();
       if (!this.#verboseLines) return;
-      // GNU says so before every request of --spider.
-      if (this.#spider) this.#line("Spider mode enabled. Check if remote file exists.");
+      if (this.#spider && method === "HEAD") {
+        this.#line("Spider mode enabled. Check if remote file exists.");
+      }
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
       this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
@@ -233,10 +243,13 @@ export class WgetReporter {
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
       this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+      if (this.#spider) {
+        this.#status = response.status;
+        this.#type = response.head.headers.get("Content-Type");
+      }
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       this.#location = response.head.headers.get("Location");
-      this.#contentLength = response.contentLength;
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
         this.#line("HTTP request sent, awaiting response... ");
@@ -260,7 +273,8 @@ export class WgetReporter {
       this.#offset = offset;
       this.#total = total;
       this.#received = offset;
-      this.#started = performance.now();
+      // The start time serves only lines -q never prints (the rate, the bar).
+      if (this.#showProgress || !this.#quiet) this.#started = performance.now();
       this.#lastDraw = 0;
       if (this.#verboseLines) this.#startLines(path, offset, total);
       // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
@@ -324,7 +338,12 @@ export class WgetReporter {
 
   /** GNU's "Length:" and "Saving to:" lines. */
   #startLines(path: string, offset: number, total: number | undefined): void {
-    // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
+    this.#lengthLine(total, offset);
+    this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
+  }
+
+  /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
+  #lengthLine(total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
     const length = this.#ignoreLength
       ? "ignored"
@@ -336,7 +355,35 @@ export class WgetReporter {
       : "";
     const type = this.#type ? ` [${this.#type}]` : "";
     this.#line(`Length: ${length}${remaining}${type}`);
-    this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
+  }
+
+  /**
+   * GNU wget's verdict after a `--spider` HEAD: the file exists, and whether it is fetched next
+   * for its links (a recursive run, a page or stylesheet) or not.
+   */
+  #spiderVerdict(result: DownloadResult): void {
+    // GNU takes a response without Content-Type for HTML (CGIs that forget it), so without
+    // recursion it says such a file could hold links.
+    const holdsLinks = (!this.#recursive && this.#type === undefined) ||
+      pageKind(this.#type) !== "other";
+    if (this.#nonVerbose) {
+      // The page fetched next prints its own line.
+      if (this.#recursive && holdsLinks) return;
+      const status = String(this.#status || result.status).padStart(2);
+      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${this.#reason}`.trimEnd());
+      return;
+    }
+    this.#lengthLine(result.size, 0);
+    this.#line(
+      this.#recursive
+        ? holdsLinks
+          ? "Remote file exists and could contain links to other resources -- retrieving.\n"
+          : "Remote file exists but does not contain any link -- not retrieving.\n"
+        : holdsLinks
+        ? "Remote file exists and could contain further links,\n" +
+          "but recursion is disabled -- not retrieving.\n"
+        : "Remote file exists.\n",
+    );
   }
 
   #draw(now: number): void {
@@ -389,24 +436,7 @@ export class WgetReporter {
     } else if (result.skipped === "complete") {
       this.#line("\n    The file is already fully retrieved; nothing to do.\n");
     } else if (result.path === undefined && this.#spider) {
-      if (this.#nonVerbose) {
-        this.#print(`${timestamp()} URL: ${result.finalUrl} ${result.status} ${this.#reason}`);
-        return;
-      }
-      this.#line(
-        `Length: ${lengthText(this.#contentLength)}${this.#type ? ` [${this.#type}]` : ""}`,
-      );
-      // GNU: HTML (or no type at all, a CGI's forgetting) and CSS could have links.
-      const type = this.#type?.split(";")[0]?.trim().toLowerCase();
-      const linked = type === undefined || type === "text/html" ||
-        type === "application/xhtml+xml" ||
-        type === "text/css";
-      this.#line(
-        linked
-          ? "Remote file exists and could contain further links,\n" +
-            "but recursion is disabled -- not retrieving.\n"
-          : "Remote file exists.\n",
-      );
+      this.#spiderVerdict(result);
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
@@ -544,12 +574,6 @@ export class WgetReporter {
     }
     this.error(`wget: ${errorMessage(error)}`);
   }
-}
-
-/** GNU wget's length on the "Length:" line: `1048576 (1.0M)`, or `unspecified`. */
-function lengthText(length: number | undefined): string {
-  if (length === undefined) return "unspecified";
-  return length < 1024 ? `${length}` : `${length} (${formatBytes(length)})`;
 }
 
 /** GNU wget's `secs_to_human_time`: `1d 2h 3m 4s`, `2h 3m 4s`, `4m 5s`, or `print_decimal` seconds. */
