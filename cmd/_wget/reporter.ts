@@ -9,6 +9,7 @@
  */
 
 import {
+  DownloadFileError,
   type DownloadEvents,
   type DownloadResult,
   GaveUpError,
@@ -541,7 +542,10 @@ export class WgetReporter {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
-    if (this.#quiet) return;
+    // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
+    // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
+    // never silent (house rule; GNU wget's -q says nothing there either).
+    if (this.#quiet && !(error instanceof DownloadFileError)) return;
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||

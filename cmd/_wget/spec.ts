@@ -14,7 +14,7 @@ NAME.1, NAME.2, ...
 
   -O, --output-document FILE   write all documents into FILE ("-" for standard output)
   -P, --directory-prefix DIR   save files under DIR
-  -q, --quiet                  print nothing but errors
+  -q, --quiet                  print nothing (the exit code tells), as GNU wget
   -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
       --progress TYPE          bar (on a terminal; dots elsewhere, as GNU) or dot[:default|binary|
                                mega|giga]; --show-progress shows it even with -q or -nv
