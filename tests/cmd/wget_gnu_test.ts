@@ -972,41 +972,35 @@ peerTest("wget -b goes to the background with its messages in wget-log, wget-log
   await using dir = await tempDir();
   await using server = startServer();
   const url = `${server.base}/f.txt`;
-  for (const tool of ["gnu", "netkit"] as const) {
-    const cwd = `${dir.path}/${tool}`;
-    await Deno.mkdir(cwd);
-    for (const log of ["wget-log", "wget-log.1"]) {
-      const [program, args] = tool === "gnu"
-        ? ["wget", ["-b", url]]
-        : [Deno.execPath(), [...commandArgs("wget"), "-b", url]];
-      const output = await new Deno.Command(program, {
-        args,
-        cwd,
-        env: { LC_ALL: "C.UTF-8" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      equal(output.code, 0, tool);
-      const said = decoder.decode(output.stdout);
-      assert(/^Continuing in background, pid \d+\.\n/.test(said), said);
-      assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
-      await logSays(`${cwd}/${log}`, "saved [10/10]");
-    }
-    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2).
-    const [program, args] = tool === "gnu"
-      ? ["wget", ["-b", "-q", url]]
-      : [Deno.execPath(), [...commandArgs("wget"), "-b", "-q", url]];
-    const quiet = await new Deno.Command(program, {
-      args,
+  // `wget ARGS` run by one tool in `cwd`: its exit code and what it said on stdout.
+  const background = async (tool: "gnu" | "netkit", cwd: string, args: string[]) => {
+    const [program, argv] = tool === "gnu"
+      ? ["wget", args]
+      : [Deno.execPath(), [...commandArgs("wget"), ...args]];
+    const output = await new Deno.Command(program, {
+      args: argv,
       cwd,
       env: { LC_ALL: "C.UTF-8" },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).output();
+    return { code: output.code, said: decoder.decode(output.stdout) };
+  };
+  for (const tool of ["gnu", "netkit"] as const) {
+    const cwd = `${dir.path}/${tool}`;
+    await Deno.mkdir(cwd);
+    for (const log of ["wget-log", "wget-log.1"]) {
+      const { code, said } = await background(tool, cwd, ["-b", url]);
+      equal(code, 0, tool);
+      assert(/^Continuing in background, pid \d+\.\n/.test(said), said);
+      assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
+      await logSays(`${cwd}/${log}`, "saved [10/10]");
+    }
+    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2).
+    const quiet = await background(tool, cwd, ["-b", "-q", url]);
     equal(quiet.code, 0, tool);
-    assert(/^Continuing in background, pid \d+\.\n$/.test(decoder.decode(quiet.stdout)), tool);
+    assert(/^Continuing in background, pid \d+\.\n$/.test(quiet.said), tool);
     await logSays(`${cwd}/f.txt.2`, BODY);
   }
   const names = (tool: string) =>
