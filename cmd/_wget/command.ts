@@ -941,6 +941,7 @@ async function runWithLog(
   let totalBytes = 0;
   let downloadMs = 0;
   const started = performance.now();
+  let outputTime: Date | undefined;
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget.
   const pool = new HttpConnectionPool();
@@ -974,6 +975,8 @@ async function runWithLog(
         if (layoutFor) options.directory = layoutFor(url, prefix);
         const result = await download(url, options);
         reporter.finish(result);
+        // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
+        if (sink && result.skipped === undefined) outputTime = result.lastModified;
         if (result.skipped === undefined && result.path !== undefined) {
           files++;
           totalBytes += result.bytes;
@@ -987,6 +990,14 @@ async function runWithLog(
   } finally {
     await pool.close();
     sink?.close();
+  }
+  if (outputTime && output !== undefined && options.useServerTimestamps !== false) {
+    try {
+      // A regular file only: never /dev/null's time.
+      if (Deno.statSync(output).isFile) Deno.utimeSync(output, new Date(), outputTime);
+    } catch {
+      // A device or a file gone: its time is a nicety.
+    }
   }
   const saveCookies = values["save-cookies"];
   if (saveCookies !== undefined && options.cookies) {

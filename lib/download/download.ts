@@ -253,6 +253,11 @@ export interface DownloadResult {
   status: number;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
   skipped?: "exists" | "complete" | "not-newer";
+  /**
+   * The server's Last-Modified, for a body written into `output` (whose file the caller owns, and
+   * may give that time, as GNU wget gives it to `-O FILE`).
+   */
+  lastModified?: Date | undefined;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -807,8 +812,12 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    if (decoder) return { ...result(options.output.name, bytes), size: decoder.decoded };
-    return result(options.output.name, bytes);
+    const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+    const lastModified = Number.isNaN(time) ? undefined : new Date(time);
+    if (decoder) {
+      return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
+    }
+    return { ...result(options.output.name, bytes), lastModified };
   }
   const file = openTarget(job);
   let open = true;

@@ -597,3 +597,19 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -O FILE gets the server's Last-Modified as its mtime, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const both = await sideBySide(dir.path, server, {
+      args: ["-q", "-O", "out", `${server.base}/f.txt`],
+    });
+    assertSame(both, "-O out");
+    const mtime = (outcome: Outcome) => Deno.statSync(`${outcome.dir}/out`).mtime?.toISOString();
+    equal(mtime(both.netkit), mtime(both.gnu));
+    equal(mtime(both.netkit), "2023-01-02T03:04:05.000Z");
+  },
+);
