@@ -772,6 +772,7 @@ async function runWithLog(
     ignoreLength: values["ignore-length"],
     spider: values.spider,
     recursive: pacing.walk !== undefined,
+    caCertificate: values["ca-certificate"] || undefined,
     timestamping: values.timestamping && values["output-document"] === undefined && !pacing.walk,
     log,
   });

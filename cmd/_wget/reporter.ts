@@ -40,6 +40,8 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
+  /** `--ca-certificate FILE`: GNU's "Loaded CA certificate 'FILE'" before the first HTTPS one. */
+  caCertificate?: string | undefined;
   /** `-N` (not with -O): GNU's "Last-modified header missing" when a saved file had none. */
   timestamping?: boolean | undefined;
   /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
@@ -135,6 +137,8 @@ export class WgetReporter {
   /** The response is a 206: it continues the bytes already there. */
   #partial = false;
   readonly #timestamping: boolean;
+  /** The CA file still to be announced, before the first HTTPS request. */
+  #caToAnnounce: string | undefined;
   /** The last response had a Last-Modified header. */
   #hasLastModified = false;
   /** The response's Location header as sent (GNU prints it so). */
@@ -144,6 +148,7 @@ export class WgetReporter {
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#timestamping = options.timestamping ?? false;
+    this.#caToAnnounce = options.caCertificate;
     this.#ignoreLength = options.ignoreLength ?? false;
     this.#spider = options.spider ?? false;
     this.#recursive = options.recursive ?? false;
@@ -227,6 +232,11 @@ export class WgetReporter {
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
       this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
+      if (this.#caToAnnounce !== undefined && url.scheme === "https") {
+        // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
+        this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
+        this.#caToAnnounce = undefined;
+      }
     },
     connected: ({ host, port, reused }) => {
       // The connector said "Connecting to … connected." for a new connection (also when a

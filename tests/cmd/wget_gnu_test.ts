@@ -12,7 +12,13 @@ import {
   send,
   startRawServer,
 } from "../harness/raw_http_server.ts";
-import { assertSame, type Case, runTool, sideBySide } from "../harness/wget_side_by_side.ts";
+import {
+  assertSame,
+  type Case,
+  type Outcome,
+  runTool,
+  sideBySide,
+} from "../harness/wget_side_by_side.ts";
 import { makeCertificate } from "../harness/nginx.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
@@ -317,6 +323,14 @@ peerTest(
       });
       assertSame(trusted, "--ca-certificate, self-signed");
       deepEqual(trusted.netkit.files, { secret: "ok\n" });
+      // The verbose log names the CA file once, before connecting, as GNU's.
+      const said = await sideBySide(dir.path, undefined, {
+        args: ["-T", "20", `--ca-certificate=${good.cert}`, url],
+      });
+      const loaded = (outcome: Outcome) =>
+        outcome.stderr.split("\n").filter((line) => line.startsWith("Loaded CA certificate"));
+      deepEqual(loaded(said.netkit), loaded(said.gnu));
+      deepEqual(loaded(said.netkit), [`Loaded CA certificate '${good.cert}'`]);
       const cases: [string[], RegExp][] = [
         [["-t", "1", url], /self-signed certificate/],
         [
