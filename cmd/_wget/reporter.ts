@@ -9,8 +9,8 @@
  */
 
 import {
-  DownloadFileError,
   type DownloadEvents,
+  DownloadFileError,
   type DownloadResult,
   GaveUpError,
 } from "../../lib/download/download.ts";
@@ -505,6 +505,11 @@ export class WgetReporter {
     this.#line("");
   }
 
+  /** GNU wget's closing line of `-k`: "Converted links in 3 files in 0.002 seconds.". */
+  converted(files: number, seconds: number): void {
+    this.#line(`Converted links in ${files} files in ${printDecimal(seconds)} seconds.`);
+  }
+
   /** GNU wget's "Download quota of SIZE EXCEEDED!". */
   quotaExceeded(quota: number): void {
     this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
@@ -605,12 +610,12 @@ function humanTime(seconds: number): string {
   return `${printDecimal(seconds)}s`;
 }
 
-/** GNU wget's `print_decimal`: `12`, `1.5`, `0.03` (one significant digit), `0.001`, `0`. */
-function printDecimal(n: number): string {
-  if (n >= 9.95) return n.toFixed(0);
-  if (n >= 0.95) return n.toFixed(1);
-  if (n >= 0.001) return String(Number(n.toPrecision(1)));
-  if (n >= 0.0005) return "0.001";
+/** GNU wget's `print_decimal`: 12, 1.5, 0.02, 0.001 (one significant digit under 0.95), or 0. */
+function printDecimal(value: number): string {
+  if (value >= 9.95) return value.toFixed(0);
+  if (value >= 0.95) return value.toFixed(1);
+  if (value >= 0.001) return String(Number(value.toPrecision(1)));
+  if (value >= 0.0005) return value.toFixed(3);
   return "0";
 }
 
