@@ -415,6 +415,9 @@ function readUserWgetrc(): Wgetrc | undefined {
   }
 }
 
+/** A combination GNU wget refuses with its own line and exit 1 (no usage text). */
+class RefusedError extends Error {}
+
 /** `$WGETRC` or `--config` names a file that cannot be read. */
 class WgetrcError extends Error {
   /** The exit code: GNU's 1 for `$WGETRC`, 2 for `--config`. */
@@ -531,18 +534,28 @@ function downloadOptions(
   }
   // An empty --method is none, as GNU wget takes it.
   if (values.method === "") delete values.method;
-  const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
-  const given = bodies.filter((name) => values[name] !== undefined);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
-  if (values["post-data"] !== undefined || values["post-file"] !== undefined) {
-    if (values.method !== undefined) {
-      throw new UsageError(`--method cannot go with --${given[0]}; use --body-data or --body-file`);
-    }
-    options.method = "POST";
+  // The body options' conflicts, refused in GNU wget's words, exit 1 (no usage text).
+  const post = values["post-data"] !== undefined || values["post-file"] !== undefined;
+  const body = values["body-data"] !== undefined || values["body-file"] !== undefined;
+  if (post && values.method !== undefined) {
+    throw new RefusedError(
+      "You cannot use --post-data or --post-file along with --method. --method expects data " +
+        "through --body-data and --body-file options",
+    );
   }
-  if (values["body-data"] !== undefined || values["body-file"] !== undefined) {
-    if (values.method === undefined) throw new UsageError(`--${given[0]} needs --method`);
+  if (values["post-data"] !== undefined && values["post-file"] !== undefined) {
+    throw new RefusedError("You cannot specify both --post-data and --post-file.");
   }
+  if (values["body-data"] !== undefined && values["body-file"] !== undefined) {
+    throw new RefusedError("You cannot specify both --body-data and --body-file.");
+  }
+  if (body && values.method === undefined) {
+    throw new RefusedError(
+      "You must specify a method through --method=HTTPMethod to use with --body-data or " +
+        "--body-file.",
+    );
+  }
+  if (post) options.method = "POST";
   if (values.method !== undefined) options.method = values.method.toUpperCase();
   const data = values["post-data"] ?? values["body-data"];
   if (data !== undefined) options.body = data;
@@ -730,6 +743,10 @@ export async function runWget(
     if (values.wait !== undefined) waitMs = parseWgetTime(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
+    if (error instanceof RefusedError) {
+      console.error(error.message);
+      return WGET_EXIT.generic;
+    }
     return reportUsageError(spec, error);
   }
   // -o FILE / -a FILE: every message goes there instead of stderr.

@@ -610,8 +610,9 @@ async function attemptDownload(
           size: response.contentLength,
         };
       }
-      if (status === 204 && !options.output) {
-        // No content: GNU wget reports the file saved, with 0 bytes, and makes no file.
+      if ((status === 204 || sentMethod === "HEAD") && !options.output) {
+        // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
+        // and makes no file.
         return {
           url: original.href,
           finalUrl: target.href,
