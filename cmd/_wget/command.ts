@@ -1004,7 +1004,6 @@ async function runWithLog(
         // bytes after what FILE holds by then (a Range of its size; 416 when it is complete).
         options.output.offset = options.resume ? sink.statSync().size : 0;
       }
-      const begun = performance.now();
       try {
         if (layoutFor) options.directory = layoutFor(url, prefix);
         const result = await download(url, options);
@@ -1014,7 +1013,7 @@ async function runWithLog(
         if (result.skipped === undefined && result.path !== undefined) {
           files++;
           totalBytes += result.bytes;
-          downloadMs += performance.now() - begun;
+          downloadMs += reporter.lastBodyMs;
           // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
           // file named with -O stays. The unique name spared any file of the user's.
           if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);

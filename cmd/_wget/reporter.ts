@@ -224,7 +224,7 @@ export class WgetReporter {
       this.#bodyStarted = false;
       // Nothing of the last response carries over (a 204 has no body, so no start).
       this.#total = undefined;
-      this.#started = performance.now();
+      if (!this.#quiet) this.#started = performance.now();
       if (!this.#verboseLines) return;
       if (this.#spider && method === "HEAD") {
         this.#line("Spider mode enabled. Check if remote file exists.");
@@ -410,9 +410,19 @@ export class WgetReporter {
     this.#drawn = true;
   }
 
+  /**
+   * How long the last saved body took to arrive, in milliseconds (GNU wget's download time, which
+   * its closing "Downloaded: … in TIME (RATE)" adds up); not measured with -q.
+   */
+  get lastBodyMs(): number {
+    return this.#lastBodyMs;
+  }
+  #lastBodyMs = 0;
+
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
+    this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {
       // The bar stays, at its last state (100 % and the time taken), on a line of its own; the
       // verbose log then leaves a blank line, as after GNU's dots.
