@@ -270,7 +270,8 @@ export interface DownloadResult {
   lastModified?: Date | undefined;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The statuses followed when they carry a Location (300 too, as GNU wget follows it). */
+const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
 
 /**
  * The most header lines a response may have: far above the client's default of 100, since a
@@ -593,7 +594,8 @@ async function attemptDownload(
       }
       // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.
       if (status === 416) return completeResult(plannedPath, offset);
-      if (status < 200 || status >= 300) {
+      // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
+      if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
         if (options.contentOnError && !options.spider && !probe) {
           // --content-on-error: the error page is saved as a file would be, and still fails.

@@ -107,6 +107,8 @@ function startServer() {
     "/r2": status("301 Moved Permanently", ["Location: /r3"]),
     "/r3": status("302 Found", ["Location: /f.txt"]),
     "/nolocation": status("302 Found"),
+    "/choices": status("300 Multiple Choices", ["Location: /f.txt"]),
+    "/choices-page": status("300 Multiple Choices"),
     // The raw server's own 404 keeps the connection; this one says it closes (see reply()).
     "/missing": status("404 Not Found"),
     "/s204": async (conn) =>
@@ -165,6 +167,12 @@ peerTest(
     assertSame(cookie, "cookie check");
     deepEqual(cookie.netkit.files, { login: "welcome\n" });
     deepEqual(cookie.netkit.requests, ["GET /login", "GET /login"]);
+    // A 300 with Location is followed; without, its page is the file (GNU's way).
+    for (const path of ["/choices", "/choices-page"]) {
+      const both = await sideBySide(dir.path, server, { args: ["-nv", `${server.base}${path}`] });
+      assertSameOutput(both, path);
+      equal(both.netkit.code, 0, path);
+    }
     // A real loop: the 20 redirects GNU allows (21 requests), then "20 redirections exceeded."
     for (const args of [["-nv"], ["-q", "--spider"], [], ["--max-redirect=1"]]) {
       const job = {
