@@ -33,6 +33,7 @@ import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { parseWgetTime } from "./time.ts";
+import type { HttpUrl } from "../../lib/http/url.ts";
 import {
   type AddressConnectorEvents,
   createAddressConnector,
@@ -697,6 +698,7 @@ export async function runWget(
   const all = [...urls];
   let rcs: Wgetrc[];
   let recursive: RecursiveOptions | undefined;
+  let naming: PlainNaming | undefined;
   try {
     rcs = readWgetrcs(values);
   } catch (error) {
@@ -740,6 +742,7 @@ export async function runWget(
   try {
     options = downloadOptions(values, proxies, connectorEvents);
     recursive = recursion?.recursiveOptions(values);
+    if (!recursion) naming = await plainNaming(values);
     if (values.wait !== undefined) waitMs = parseWgetTime(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
@@ -763,7 +766,7 @@ export async function runWget(
     }
   }
   try {
-    const pacing = { waitMs, quota, given: urls.length };
+    const pacing = { waitMs, quota, given: urls.length, naming };
     const walk = recursion && recursive
       ? { run: recursion.runRecursive, options: recursive }
       : undefined;
@@ -782,6 +785,7 @@ async function runWithLog(
     waitMs: number;
     quota: number | undefined;
     given: number;
+    naming?: PlainNaming | undefined;
     walk?: {
       run: typeof import("./recursive.ts").runRecursive;
       options: RecursiveOptions;
@@ -980,11 +984,9 @@ async function runWithLog(
   // as with GNU wget.
   const pool = new HttpConnectionPool();
   options.pool = pool;
-  // -x without -r: each file where the recursion would put it (HOST/dir/file, with -nH,
-  // --cut-dirs and --protocol-directories), as GNU wget does.
-  const layoutFor = values["force-directories"] && !values["no-directories"] && !options.output
-    ? await directoriesLayout(values)
-    : undefined;
+  // -x and --restrict-file-names without -r: each file named and placed as GNU wget names it.
+  const layoutFor = pacing.naming?.directoryFor;
+  if (pacing.naming?.fileNameForUrl) options.fileNameForUrl = pacing.naming.fileNameForUrl;
   const prefix = options.directory;
   try {
     for (const [index, url] of all.entries()) {
@@ -1107,14 +1109,35 @@ async function clientCertificate(
   }
 }
 
+/** How files are named without recursion, when options change GNU wget's plain naming. */
+interface PlainNaming {
+  /** `-x`: the directory a URL's file goes in, under the `-P` prefix. */
+  directoryFor?: ((url: string, prefix: string | undefined) => string | undefined) | undefined;
+  /** `--restrict-file-names`: the file's own name. */
+  fileNameForUrl?: ((url: HttpUrl) => string) | undefined;
+}
+
 /**
- * For `-x` without recursion: the directory a URL's file goes in, under the `-P` prefix (the
- * file's own name still comes from the download, Content-Disposition and all).
+ * For `-x` (with `-nH`, `--cut-dirs`, `--protocol-directories`) and `--restrict-file-names`
+ * without recursion: each file named and placed as the recursion would (GNU wget names every file
+ * so); undefined when neither is given. Throws {@linkcode UsageError} for a bad value.
  */
-async function directoriesLayout(
-  values: WgetValues,
-): Promise<(url: string, prefix: string | undefined) => string | undefined> {
-  const { localPathForUrl } = await import("../../lib/download/disk_layout.ts");
+async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined> {
+  const directories = values["force-directories"] && !values["no-directories"] &&
+    values["output-document"] === undefined;
+  const restrictText = values["restrict-file-names"];
+  if (!directories && restrictText === undefined) return undefined;
+  const { localPathForUrl, parseRestrictFileNames } = await import(
+    "../../lib/download/disk_layout.ts"
+  );
+  let restrict;
+  try {
+    restrict = restrictText === undefined ? undefined : parseRestrictFileNames(restrictText);
+  } catch {
+    throw new UsageError(
+      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${restrictText}"`,
+    );
+  }
   const cutDirs = values["cut-dirs"] === undefined
     ? 0
     : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9);
@@ -1122,18 +1145,26 @@ async function directoriesLayout(
     hostDirectories: !values["no-host-directories"],
     protocolDirectories: values["protocol-directories"] ?? false,
     cutDirs,
+    restrict,
   };
-  return (url, prefix) => {
-    let relative: string;
-    try {
-      relative = localPathForUrl(url, layout);
-    } catch {
-      return prefix; // Not a URL: the download says so.
-    }
-    const directory = relative.slice(0, Math.max(relative.lastIndexOf("/"), 0));
-    if (directory === "") return prefix;
-    return prefix === undefined ? directory : `${prefix}/${directory}`;
-  };
+  const naming: PlainNaming = {};
+  if (restrict) {
+    naming.fileNameForUrl = (url) => localPathForUrl(url.href, { directories: false, restrict });
+  }
+  if (directories) {
+    naming.directoryFor = (url, prefix) => {
+      let relative: string;
+      try {
+        relative = localPathForUrl(url, layout);
+      } catch {
+        return prefix; // Not a URL: the download says so.
+      }
+      const directory = relative.slice(0, Math.max(relative.lastIndexOf("/"), 0));
+      if (directory === "") return prefix;
+      return prefix === undefined ? directory : `${prefix}/${directory}`;
+    };
+  }
+  return naming;
 }
 
 function pathExists(path: string): boolean {

@@ -125,6 +125,11 @@ export interface DownloadEvents {
 export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
   directory?: string | undefined;
+  /**
+   * The file name for a URL, instead of its last path segment (`fileNameFromUrl`): for GNU
+   * wget's `--restrict-file-names`. It must give a safe name (no `/`, no `..`).
+   */
+  fileNameForUrl?: ((url: HttpUrl) => string) | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /**
@@ -441,7 +446,7 @@ async function attemptDownload(
   while (true) {
     const nameUrl = options.trustServerNames ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
-      joinPath(directory, state.probedName ?? fileNameFromUrl(nameUrl));
+      joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
       url: original.href,
       finalUrl: target.href,
@@ -585,7 +590,7 @@ async function attemptDownload(
         probe = false;
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = (header && contentDispositionFileName(header)) ||
-          fileNameFromUrl(nameUrl);
+          urlFileName(options, nameUrl);
         continue;
       }
       if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
@@ -618,13 +623,15 @@ async function attemptDownload(
         return {
           url: original.href,
           finalUrl: target.href,
-          path: byHeader ? joinPath(directory, responseFileName(response, nameUrl)) : plannedPath,
+          path: byHeader
+            ? joinPath(directory, responseFileName(response, nameUrl, options))
+            : plannedPath,
           bytes: 0,
           status,
         };
       }
       if (byHeader && !state.owned && state.probedName === undefined) {
-        const path = joinPath(directory, responseFileName(response, nameUrl));
+        const path = joinPath(directory, responseFileName(response, nameUrl, options));
         if (options.noClobber && exists(path)) return skippedResult(path);
       }
       const resumed = status === 206 && offset > 0;
@@ -669,9 +676,18 @@ async function attemptDownload(
 }
 
 /** The name a response's `Content-Disposition` offers, else the URL's. */
-function responseFileName(response: HttpResponse, url: HttpUrl): string {
+function responseFileName(
+  response: HttpResponse,
+  url: HttpUrl,
+  options: DownloadOptions,
+): string {
   const header = response.head.headers.get("Content-Disposition");
-  return (header && contentDispositionFileName(header)) || fileNameFromUrl(url);
+  return (header && contentDispositionFileName(header)) || urlFileName(options, url);
+}
+
+/** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */
+function urlFileName(options: DownloadOptions, url: HttpUrl): string {
+  return options.fileNameForUrl ? options.fileNameForUrl(url) : fileNameFromUrl(url);
 }
 
 /** A resumed body must start where the file ends, or appending it would corrupt the file. */
@@ -873,7 +889,9 @@ function openTarget(job: BodyJob): Deno.FsFile {
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
-      (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
+      (options.contentDisposition
+        ? responseFileName(response, nameUrl, options)
+        : urlFileName(options, nameUrl));
     const adjusted = options.adjustExtension
       ? withPageExtension(name, response.head.headers.get("Content-Type"))
       : name;

@@ -290,7 +290,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -x without -r saves under HOST/DIRS (-nH, --cut-dirs, --protocol-directories, -P) as GNU wget",
+  "wget -x and --restrict-file-names without -r name files as GNU wget (HOST/DIRS, -nH, --cut-dirs, --protocol-directories, -P)",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -312,6 +312,23 @@ peerTest(
       deepEqual(
         await snapshotTree(both.netkit.dir),
         await snapshotTree(both.gnu.dir),
+        args.join(" "),
+      );
+    }
+    // --restrict-file-names names plain downloads too, as GNU's.
+    for (
+      const args of [
+        ["--restrict-file-names=uppercase", `${server.base}/f.txt`],
+        ["--restrict-file-names=windows", `${server.base}/echo?a=b`],
+        ["--restrict-file-names=ascii", `${server.base}/cd-5987`],
+        ["-x", "--restrict-file-names=uppercase", url],
+      ]
+    ) {
+      const both = await sideBySide(dir.path, server, { args: ["-q", ...args] });
+      equal(both.netkit.code, both.gnu.code, args.join(" "));
+      deepEqual(
+        [...(await snapshotTree(both.netkit.dir)).keys()].sort(),
+        [...(await snapshotTree(both.gnu.dir)).keys()].sort(),
         args.join(" "),
       );
     }
