@@ -183,6 +183,7 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   savecookies: "save-cookies",
   maxthreads: "max-threads",
   // GNU's other names for the same settings.
+  defaultpage: "default-page",
   logfile: "output-file",
   progress: "progress",
   input: "input-file",
@@ -273,7 +274,7 @@ const EXECUTE_IGNORED = new Set(
 const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
-  defaultpage dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
+  dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
   retryonhosterror secureprotocol startpos unlink warcfile ifmodifiedsince
 `.trim().split(/\s+/),
 );
@@ -1118,15 +1119,16 @@ interface PlainNaming {
 }
 
 /**
- * For `-x` (with `-nH`, `--cut-dirs`, `--protocol-directories`) and `--restrict-file-names`
- * without recursion: each file named and placed as the recursion would (GNU wget names every file
+ * For `-x` (with `-nH`, `--cut-dirs`, `--protocol-directories`), `--restrict-file-names` and
+ * `--default-page` without recursion: each file named and placed as the recursion would (GNU wget names every file
  * so); undefined when neither is given. Throws {@linkcode UsageError} for a bad value.
  */
 async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined> {
   const directories = values["force-directories"] && !values["no-directories"] &&
     values["output-document"] === undefined;
   const restrictText = values["restrict-file-names"];
-  if (!directories && restrictText === undefined) return undefined;
+  const indexName = values["default-page"] || undefined;
+  if (!directories && restrictText === undefined && indexName === undefined) return undefined;
   const { localPathForUrl, parseRestrictFileNames } = await import(
     "../../lib/download/disk_layout.ts"
   );
@@ -1146,10 +1148,12 @@ async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined>
     protocolDirectories: values["protocol-directories"] ?? false,
     cutDirs,
     restrict,
+    indexName,
   };
   const naming: PlainNaming = {};
-  if (restrict) {
-    naming.fileNameForUrl = (url) => localPathForUrl(url.href, { directories: false, restrict });
+  if (restrict || indexName) {
+    naming.fileNameForUrl = (url) =>
+      localPathForUrl(url.href, { directories: false, restrict, indexName });
   }
   if (directories) {
     naming.directoryFor = (url, prefix) => {

@@ -290,7 +290,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -x and --restrict-file-names without -r name files as GNU wget (HOST/DIRS, -nH, --cut-dirs, --protocol-directories, -P)",
+  "wget -x, --restrict-file-names and --default-page name files as GNU wget (HOST/DIRS, -nH, --cut-dirs, --protocol-directories, -P)",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -322,6 +322,10 @@ peerTest(
         ["--restrict-file-names=windows", `${server.base}/echo?a=b`],
         ["--restrict-file-names=ascii", `${server.base}/cd-5987`],
         ["-x", "--restrict-file-names=uppercase", url],
+        // --default-page names a URL that ends in /.
+        ["--default-page=home.html", `${server.base}/dir/`],
+        ["-x", "--default-page=home.html", `${server.base}/dir/`],
+        ["-r", "-l", "1", "--default-page=home.html", `${server.base}/dir/`],
       ]
     ) {
       const both = await sideBySide(dir.path, server, { args: ["-q", ...args] });
