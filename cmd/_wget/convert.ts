@@ -101,10 +101,13 @@ export function convertSavedFiles(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportConversion } from "./convert.ts";
  * import { WgetReporter } from "./reporter.ts";
  *
- * reportConversion(new WgetReporter({ quiet: true }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * // Quiet: the lines go nowhere, and nothing is returned.
+ * const quiet = new WgetReporter({ quiet: true });
+ * assert.equal(reportConversion(quiet, "a.html", 3, { toFiles: 1, toUrls: 2 }), undefined);
  * ```
  */
 export function reportConversion(
