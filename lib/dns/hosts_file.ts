@@ -94,9 +94,17 @@ export interface HostsMatch {
   addresses: string[];
 }
 
-/** A name as lines are matched: without a final dot, in lower case. */
+/**
+ * A name as lines are matched: in lower case, a final dot kept (glibc compares with strcasecmp,
+ * so `trail.test.` matches a line's `trail.test.` only, never its `trail.test`).
+ */
 function nameKey(name: string): string {
-  return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
+  return name.toLowerCase();
+}
+
+/** `a.b.c.d` for an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else undefined. */
+function mappedIpv4(entry: HostsEntry): string | undefined {
+  return entry.family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(entry.address)?.[1] : undefined;
 }
 
 /** Each entry's names as keys, made once: parsed files are kept, and asked again and again. */
@@ -113,7 +121,9 @@ function keysOf(entry: HostsEntry): string[] {
 
 /**
  * Finds a name in parsed hosts entries, as glibc does since 2.26: the official name from the
- * first line naming it, the addresses of the family from every such line.
+ * first line naming it, the addresses of the family from every such line (for IPv4, an
+ * IPv4-mapped line's `::ffff:a.b.c.d` as `a.b.c.d`, as glibc reads it). Names compare without
+ * regard to case, and a final dot only matches a final dot.
  *
  * @returns The match, or undefined when no line of that family names it.
  *
@@ -138,12 +148,17 @@ export function findHostByName(
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
-    if (entry.family !== family || !keysOf(entry).includes(wanted)) continue;
+    const address = entry.family === family
+      ? entry.address
+      : family === 4
+      ? mappedIpv4(entry)
+      : undefined;
+    if (address === undefined || !keysOf(entry).includes(wanted)) continue;
     match ??= { officialName, aliases: [], addresses: [] };
     for (const n of entry.names) {
       if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
     }
-    if (!match.addresses.includes(entry.address)) match.addresses.push(entry.address);
+    if (!match.addresses.includes(address)) match.addresses.push(address);
   }
   return match;
 }

@@ -104,7 +104,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  *
  * const entry = await resolveHost("2001:DB8::1", { family: 6, hostsFile: false });
  * assert.deepEqual(entry, {
- *   officialName: "2001:db8::1",
+ *   officialName: "2001:DB8::1", // as typed, as gethostbyname names it
  *   aliases: [],
  *   addresses: ["2001:db8::1"],
  *   source: "literal",
@@ -158,8 +158,9 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     if (literal.family !== family) {
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");
     }
+    // As gethostbyname's h_name: the literal as typed (`127.1`, not `127.0.0.1`).
     return {
-      officialName: literal.text,
+      officialName: name,
       aliases: [],
       addresses: [literal.text],
       source: "literal",
@@ -177,10 +178,13 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
-      // As glibc's files source: the name as typed; a final dot matches no line.
-      const match = absolute || options.hostsFile === false
-        ? undefined
-        : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
+      // As glibc's files source: the name as typed, so a final dot matches only a line that
+      // has one too.
+      const match = options.hostsFile === false ? undefined : findHostByName(
+        await loadHostsFile(options.hostsFile, options.signal),
+        absolute ? `${hostName}.` : hostName,
+        family,
+      );
       if (match) {
         options.trace?.({ step: "source", source: "files", outcome: "success" });
         return { ...match, source: "hosts-file" };
@@ -334,19 +338,24 @@ async function lookUpBothInHostsFile(
   name: string,
   options: Omit<ResolveOptions, "family">,
 ): Promise<AddressLookup | undefined> {
-  if (options.hostsFile === false || name.endsWith(".") || addressLiteral(name) !== undefined) {
-    return undefined;
-  }
+  if (options.hostsFile === false || addressLiteral(name) !== undefined) return undefined;
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
   if (sources[0]?.name !== "files") return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
-  const hostName = toAsciiHostName(name);
-  const found = ([6, 4] as const).flatMap((family) => {
-    const entry = findHostByName(entries, hostName, family);
-    return entry ? [{ entry, family }] : [];
-  });
+  const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  const six = findHostByName(entries, hostName, 6);
+  const four = findHostByName(entries, hostName, 4);
+  // An IPv4-mapped line answers an IPv4 question as IPv4, but getaddrinfo lists it once, as the
+  // IPv6 address it is written as.
+  const mapped = new Set(six?.addresses);
+  const v4 = four &&
+    { ...four, addresses: four.addresses.filter((a) => !mapped.has(`::ffff:${a}`)) };
+  const found = [
+    ...(six ? [{ entry: six, family: 6 as const }] : []),
+    ...(v4 && v4.addresses.length > 0 ? [{ entry: v4, family: 4 as const }] : []),
+  ];
   const first = found[0];
   return first && await inAddressOrder(first.entry.officialName, found);
 }

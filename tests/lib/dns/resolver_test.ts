@@ -148,7 +148,11 @@ Deno.test("resolveHost() answers an address literal itself, without DNS", async 
   });
   assert.equal(
     (await resolveHost("::FFFF:1.2.3.4", { ...options, family: 6 })).officialName,
-    "::ffff:1.2.3.4",
+    "::FFFF:1.2.3.4", // as typed, as gethostbyname's h_name
+  );
+  assert.deepEqual(
+    (await resolveHost("::FFFF:1.2.3.4", { ...options, family: 6 })).addresses,
+    ["::ffff:1.2.3.4"],
   );
   await assert.rejects(resolveHost("192.0.2.1", { ...options, family: 6 }), DnsNoDataError);
   await assert.rejects(resolveHost("::1", options), DnsNoDataError);

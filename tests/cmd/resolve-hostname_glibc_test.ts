@@ -1,0 +1,291 @@
+/**
+ * `resolve-hostname` beside glibc (getent) where a name server misbehaves: a search list whose
+ * first domain is refused, not implemented, failing or silent; a name asked as it is first that
+ * times out; every name server dead; reverse zones with several PTR records or a bad one; address
+ * literals; hosts-file lines glibc reads in its own way. As root, in a mount namespace with the
+ * test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a DNS server of the test's own
+ * on port 53 of a loopback address (resolv.conf cannot name a port) that answers by the name's
+ * suffix. Ignored, with the reason, where namespaces or getent cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { decodeDnsMessage, DNS_RCODE, DNS_TYPE, type DnsRecord } from "../../lib/dns/message.ts";
+import { answerTo } from "../harness/dns_peers.ts";
+import { tempDir } from "../harness/peers.ts";
+import {
+  type EtcFiles,
+  etcNamespaceUnavailable,
+  resolveHostnameCommand,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
+
+const IGNORE = etcNamespaceUnavailable(["getent"]);
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+
+/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
+const SERVER = `127.85.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/** Loopback addresses where nothing listens: dead name servers (ICMP port unreachable). */
+const DEAD = [1, 2, 3].map((n) => `127.86.${(Deno.pid >> 8) & 255}.${((Deno.pid & 63) << 2) | n}`);
+
+const A = (name: string, data: string): DnsRecord => ({
+  name,
+  type: DNS_TYPE.A,
+  class: 1,
+  ttl: 60,
+  data,
+});
+const PTR = (name: string, data: string): DnsRecord => ({
+  name,
+  type: DNS_TYPE.PTR,
+  class: 1,
+  ttl: 60,
+  data,
+});
+
+/**
+ * What the server answers, by the name asked: under `silent.test` nothing, under `sf.test`,
+ * `rf.test`, `ni.test` SERVFAIL, REFUSED, NOTIMP; `myhost` asked as it is and `myhost.ok.test`
+ * have different addresses, so the answer tells which name was asked; anything else NXDOMAIN.
+ */
+function answer(wire: Uint8Array): Uint8Array | undefined {
+  const query = decodeDnsMessage(wire);
+  const question = query.questions[0];
+  if (!question) return undefined;
+  const name = question.name.toLowerCase();
+  if (name.endsWith("silent.test")) return undefined;
+  for (const [suffix, rcode] of [["sf.test", 2], ["rf.test", 5], ["ni.test", 4]] as const) {
+    if (name.endsWith(suffix)) return answerTo(query, { rcode });
+  }
+  const addresses: Record<string, string> = {
+    "myhost": "10.0.0.1",
+    "myhost.ok.test": "10.0.0.2",
+    "host.silent.test.ok.test": "10.0.0.3",
+  };
+  const address = addresses[name];
+  if (address !== undefined) {
+    return answerTo(query, {
+      answers: question.type === DNS_TYPE.A ? [A(question.name, address)] : [],
+    });
+  }
+  const pointers: Record<string, string[]> = {
+    "1.2.0.10.in-addr.arpa": ["one.test", "two.test", "three.test"],
+    "2.2.0.10.in-addr.arpa": ["bad_name!.test", "good.test"],
+  };
+  const names = pointers[name];
+  if (names !== undefined && question.type === DNS_TYPE.PTR) {
+    return answerTo(query, { answers: names.map((data) => PTR(question.name, data)) });
+  }
+  return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
+}
+
+/** The test's DNS server on port 53 of {@linkcode SERVER}, UDP and TCP. */
+function startServer(): AsyncDisposable {
+  const udp = Deno.listenDatagram({ transport: "udp", hostname: SERVER, port: 53 });
+  const tcp = Deno.listen({ hostname: SERVER, port: 53 });
+  const serving = (async () => {
+    try {
+      while (true) {
+        const [wire, from] = await udp.receive();
+        const reply = answer(wire);
+        if (reply) await udp.send(reply, from);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  const accepting = (async () => {
+    try {
+      // Accepted and closed: TCP is only probed here.
+      for await (const conn of tcp) conn.close();
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    async [Symbol.asyncDispose]() {
+      udp.close();
+      tcp.close();
+      await Promise.all([serving, accepting]);
+    },
+  };
+}
+
+const HOSTS = "127.0.0.1 localhost\n::ffff:10.1.1.4 mapped.test\n10.1.1.6 trail.test.\n";
+
+function files(resolvConf: string): EtcFiles {
+  return { "resolv.conf": resolvConf, hosts: HOSTS, "nsswitch.conf": "hosts: files dns\n" };
+}
+
+/** getent ahostsv4's addresses, without repeats ([] when the name did not resolve). */
+async function getentAddresses(dir: string, etc: EtcFiles, name: string): Promise<string[]> {
+  const run = await runWithEtcFiles(dir, etc, ["getent", "ahostsv4", name]);
+  return [...new Set(run.stdout.split("\n").filter((l) => l !== "").map((l) => l.split(/\s+/)[0]))]
+    .filter((address): address is string => address !== undefined);
+}
+
+/** resolve-hostname --json's answer for one name. */
+async function netkit(dir: string, etc: EtcFiles, ...args: string[]) {
+  const run = await runWithEtcFiles(dir, etc, resolveHostnameCommand("--json", ...args));
+  return {
+    code: run.code,
+    json: JSON.parse(run.stdout.trim() || "{}") as {
+      officialName?: string;
+      addresses?: string[];
+      names?: string[];
+      error?: { kind: string; message: string };
+    },
+  };
+}
+
+/** What, resolv.conf, name, and the addresses getent must give. */
+const SEARCH_CASES: [string, string, string, string[]][] = [
+  [
+    "REFUSED on the first search domain ends the list; the name is then asked as it is",
+    `nameserver ${SERVER}\nsearch rf.test ok.test\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "NOTIMP on the first search domain ends the list as REFUSED does",
+    `nameserver ${SERVER}\nsearch ni.test ok.test\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "SERVFAIL on the first search domain goes on to the next",
+    `nameserver ${SERVER}\nsearch sf.test ok.test\n`,
+    "myhost",
+    ["10.0.0.2"],
+  ],
+  [
+    "NXDOMAIN, then SERVFAIL, then an answer",
+    `nameserver ${SERVER}\nsearch nx.test sf.test ok.test\n`,
+    "myhost",
+    ["10.0.0.2"],
+  ],
+  [
+    "a silent search domain ends the list; the name is then asked as it is",
+    `nameserver ${SERVER}\nsearch silent.test ok.test\noptions timeout:1 attempts:1\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "a name asked as it is first that times out still goes through the search list",
+    `nameserver ${SERVER}\nsearch ok.test\noptions timeout:1 attempts:1\n`,
+    "host.silent.test",
+    ["10.0.0.3"],
+  ],
+  [
+    "a name asked as it is first that is refused still goes through the search list",
+    `nameserver ${SERVER}\nsearch ok.test\noptions ndots:1\n`,
+    "myhost.rf.test",
+    [],
+  ],
+];
+
+Deno.test({
+  name: `resolve-hostname walks the search list as glibc's res_search on server errors${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    for (const [what, resolvConf, name, expected] of SEARCH_CASES) {
+      await t.step(what, async () => {
+        const etc = files(resolvConf);
+        const glibc = await getentAddresses(dir.path, etc, name);
+        assert.deepEqual(glibc, expected, "getent itself");
+        const ours = await netkit(dir.path, etc, name);
+        assert.deepEqual(ours.json.addresses ?? [], glibc, JSON.stringify(ours.json));
+        assert.equal(ours.code, glibc.length > 0 ? 0 : 1);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname gives up at once when every name server is dead, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    // timeout:30, glibc's largest: waiting for a dead server would show as a hang, not a pass.
+    const configs = [
+      ["one dead server", `nameserver ${DEAD[0]}\noptions timeout:30 attempts:1\n`],
+      [
+        "three dead servers",
+        DEAD.map((s) => `nameserver ${s}\n`).join("") + "options timeout:30\n",
+      ],
+      [
+        "a dead server and a search list",
+        `nameserver ${DEAD[0]}\nsearch a.test b.test\n` +
+        "options timeout:30\n",
+      ],
+    ];
+    for (const [what, resolvConf] of configs) {
+      await t.step(what!, async () => {
+        const etc = files(resolvConf!);
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", "myhost"]);
+        assert.equal(glibc.code, 2, "getent itself");
+        const ours = await netkit(dir.path, etc, "myhost");
+        assert.equal(ours.code, 1);
+        assert.notEqual(ours.json.error?.kind, "timed-out", JSON.stringify(ours.json));
+        assert.match(ours.json.error?.message ?? "", /refused/);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname -x takes the first PTR record as glibc's gethostbyaddr${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\n`);
+    for (const address of ["10.0.2.1", "10.0.2.2", "10.0.2.9"]) {
+      await t.step(address, async () => {
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
+        const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+        const ours = await netkit(dir.path, etc, "-x", address);
+        assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
+        assert.equal(ours.code, glibc.code === 0 ? 0 : 1);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname names an address literal as typed, as gethostbyname does${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const etc = files("nameserver 127.0.0.1\n");
+    for (const literal of ["127.1", "10.0.0.1", "127.000.000.001"]) {
+      await t.step(literal, async () => {
+        // getaddrinfo's canonical name, as getent ahostsv4 prints it (gethostbyname's h_name
+        // is the same, but getent hosts turns an address into a reverse lookup).
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", literal]);
+        const [address, , official] = glibc.stdout.trim().split(/\s+/);
+        const ours = await netkit(dir.path, etc, literal);
+        assert.equal(ours.json.officialName, official);
+        assert.deepEqual(ours.json.addresses, [address]);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname reads hosts-file lines as glibc: IPv4-mapped, a final dot${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    // Port 53 of a dead address: what the hosts file does not answer fails at once.
+    const etc = files(`nameserver ${DEAD[0]}\n`);
+    for (const name of ["mapped.test", "trail.test.", "trail.test"]) {
+      await t.step(name, async () => {
+        const glibc = await getentAddresses(dir.path, etc, name);
+        const ours = await netkit(dir.path, etc, name);
+        assert.deepEqual(ours.json.addresses ?? [], glibc, JSON.stringify(ours.json));
+      });
+    }
+  },
+});
