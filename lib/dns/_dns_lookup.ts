@@ -19,12 +19,14 @@ import {
 import {
   DnsBadResponseError,
   DnsCnameChainError,
+  DnsError,
   DnsNoDataError,
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { SocketError } from "../net/socket_error.ts";
+import { inetPton } from "../net/inet.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
@@ -94,19 +96,112 @@ const PROBE_TRUST_MS = 30_000;
 /** Servers that accepted a TCP probe, and until when that is trusted. */
 const probedAlive = new Map<string, number>();
 
+/** Whether a server address is a loopback one, where this host's own sockets tell what listens. */
+function isLoopbackServer(hostname: string): boolean {
+  return hostname === "::1" || hostname.startsWith("127.");
+}
+
+/** The files listing this network namespace's UDP sockets. */
+const PROC_UDP_FILES = ["/proc/net/udp", "/proc/net/udp6"] as const;
+
+/** Whether this machine is little-endian: /proc prints each 32-bit word of an address natively. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** An address's bytes as /proc/net/udp{,6} prints them: each 4-byte word in native order, hex. */
+function procAddress(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = Array.from(bytes.subarray(i, i + 4));
+    if (LITTLE_ENDIAN) word.reverse();
+    text += word.map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  return text.toUpperCase();
+}
+
+/**
+ * Whether a UDP socket on this host is bound where a loopback server's questions go (its
+ * address, or the wildcard, on its port), from /proc/net/udp and udp6; undefined when they
+ * cannot be read (another system, no read permission). What glibc learns from ICMP port
+ * unreachable, which Deno's UDP sockets do not report.
+ */
+async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean | undefined> {
+  const port = `:${server.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const bytes = inetPton(server.hostname);
+  const wanted = new Set(
+    bytes.length === 4
+      ? [
+        procAddress(bytes) + port,
+        "00000000" + port,
+        procAddress(new Uint8Array(16)) + port,
+        procAddress(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...bytes)) + port,
+      ]
+      : [procAddress(bytes) + port, procAddress(new Uint8Array(16)) + port],
+  );
+  try {
+    for (const path of PROC_UDP_FILES) {
+      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+    }
+    const tables = await Promise.all(PROC_UDP_FILES.map((path) => Deno.readTextFile(path)));
+    for (const table of tables) {
+      for (const line of table.split("\n")) {
+        // "  12: 3500007F:0035 00000000:0000 07 …": the local address is the second field.
+        const local = line.trim().split(/\s+/)[1];
+        if (local !== undefined && wanted.has(local)) return true;
+      }
+    }
+    return false;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a server that has not answered yet is dead: nothing bound to its UDP port (a loopback
+ * server, told by {@linkcode loopbackUdpBound}), or, for a server with another after it, a refused
+ * TCP connection to its port (RFC 7766 has name servers serve TCP; the last one is not asked so,
+ * as one that serves UDP only and takes its time to recurse must get its time).
+ */
+async function serverIsDead(
+  nameServer: Required<NameServer>,
+  last: boolean,
+  signal: AbortSignal,
+): Promise<Deno.errors.ConnectionRefused | undefined> {
+  if (isLoopbackServer(nameServer.hostname)) {
+    const bound = await loopbackUdpBound(nameServer);
+    if (bound === false) {
+      return new Deno.errors.ConnectionRefused(
+        `nothing listens on UDP port ${nameServer.port} of ${nameServer.hostname}`,
+      );
+    }
+    if (bound === true) return undefined;
+  }
+  if (last) return undefined;
+  try {
+    const conn = await Deno.connect({
+      hostname: nameServer.hostname,
+      port: nameServer.port,
+      signal,
+    });
+    conn.close();
+    return undefined;
+  } catch (error) {
+    // Anything but a refusal (no permission, aborted, unreachable): wait for the UDP answer.
+    return error instanceof Deno.errors.ConnectionRefused ? error : undefined;
+  }
+}
+
 /**
  * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
- * question is given up at once so that the next server is asked. A server that accepts the probe
- * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for every
- * server but the last of a list (RFC 7766 has name servers serve TCP): the last has no next one
- * to move on to, and may serve UDP only.
+ * {@linkcode serverIsDead} is asked; a dead server's question is given up at once, so that the
+ * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
+ * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile.
  */
 async function queryWithProbe(
   name: string,
   type: number,
   nameServer: Required<NameServer>,
+  last: boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<DnsMessage> {
@@ -120,28 +215,20 @@ async function queryWithProbe(
   let timer: Deadline | undefined;
   const probe = new Promise<never>((_, reject) => {
     timer = startDeadline(PROBE_DELAY_MS, async () => {
-      try {
-        const conn = await Deno.connect({
-          hostname: nameServer.hostname,
-          port: nameServer.port,
-          signal: linked,
-        });
-        conn.close();
-        probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
-      } catch (error) {
-        if (error instanceof Deno.errors.ConnectionRefused) {
-          reject(
-            new SocketError({
-              step: "connect",
-              host: nameServer.hostname,
-              port: nameServer.port,
-              failure: "refused",
-              cause: error,
-            }),
-          );
-        }
-        // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
+      const refused = await serverIsDead(nameServer, last, linked);
+      if (refused === undefined) {
+        if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+        return;
       }
+      reject(
+        new SocketError({
+          step: "connect",
+          host: nameServer.hostname,
+          port: nameServer.port,
+          failure: "refused",
+          cause: refused,
+        }),
+      );
     });
   });
   try {
@@ -178,11 +265,11 @@ export async function lookupChain(
     for (const nameServer of servers) {
       server = formatNameServer(nameServer);
       try {
-        // A server with another after it is probed (RFC 7766 has name servers serve TCP), so
-        // that a dead one is left in milliseconds. The last one is not: there is nothing to move
-        // on to, and one that serves UDP only and takes its time to recurse must get its time.
-        answer = nameServer !== servers.at(-1)
-          ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
+        // A dead server is left in milliseconds (see queryWithProbe); the last one is only
+        // probed where the host's own sockets can tell (loopback).
+        const last = nameServer === servers.at(-1);
+        answer = !last || isLoopbackServer(nameServer.hostname)
+          ? await queryWithProbe(current, type, nameServer, last, timeoutMs, options.signal)
           : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
         options.trace?.({
           step: "query",
@@ -208,7 +295,9 @@ export async function lookupChain(
           server,
           error: error instanceof Error ? error.message : String(error),
         });
-        lastError = error;
+        // A refusal says least: it does not hide another server's time-out or failure, so the
+        // error is a refusal only when every server refused (glibc's ECONNREFUSED).
+        if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
       }
     }
     if (!answer) throw lastError;
@@ -270,10 +359,19 @@ export async function lookupChain(
   }
 }
 
+/** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
+function everyServerRefused(error: unknown): boolean {
+  return error instanceof SocketError && error.failure === "refused";
+}
+
 /**
- * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no-data go
- * on to the next name, a server failure is remembered and goes on, anything else (a time-out, a
- * socket error) ends the search. The error names the name as typed.
+ * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
+ * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
+ * time-out, REFUSED, NOTIMP, garbage) ends the search list, but the name as typed is still asked
+ * when it comes last. A name asked as it is first goes on to the search list whatever its error.
+ * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
+ * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
+ * last one's; it names the name as typed.
  */
 export async function searchChain(
   names: string[],
@@ -284,28 +382,39 @@ export async function searchChain(
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
   const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
-  // One name (an explicit server, a name with enough dots): its own errors are the search's.
+  // One name (an explicit server, a final dot, no search list): its own errors are the search's.
   const [only] = names;
   if (names.length === 1 && only !== undefined) {
     return lookupChain(only, type, typeName, options, config);
   }
+  let asIsFirst: unknown;
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
-  let notFound: DnsNotFoundError | undefined;
-  for (const candidate of names) {
+  let last: unknown;
+  let searchEnded = false;
+  for (const [index, candidate] of names.entries()) {
+    const asIs = candidate === typed;
+    if (searchEnded && !asIs) continue;
     try {
       return await lookupChain(candidate, type, typeName, options, config);
     } catch (error) {
-      if (error instanceof DnsNoDataError) noData ??= error;
-      else if (error instanceof DnsServerError) serverFailure ??= error;
-      else if (error instanceof DnsNotFoundError) notFound = error;
-      else throw error;
+      // An abort, a missing permission, a bug: not an answer about the name.
+      if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
+      if (everyServerRefused(error)) throw error;
+      last = error;
+      if (asIs) {
+        if (index === 0) asIsFirst = error;
+      } else if (error instanceof DnsNoDataError) noData ??= error;
+      else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
+        serverFailure ??= error;
+      } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
     }
   }
-  if (names.length === 1) throw noData ?? serverFailure ?? notFound;
-  const server = (noData ?? notFound)?.server;
-  const where = server === undefined ? {} : { server };
-  if (noData) throw new DnsNoDataError(typed, typeName, where);
-  if (serverFailure) throw serverFailure;
-  throw new DnsNotFoundError(typed, where);
+  const error = asIsFirst ?? noData ?? serverFailure ?? last;
+  const where = error instanceof DnsError && error.server !== undefined
+    ? { server: error.server }
+    : {};
+  if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
+  if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
+  throw error;
 }
