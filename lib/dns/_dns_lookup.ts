@@ -319,11 +319,12 @@ export async function lookupChain(
           spelling ??= record.name;
         } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
       }
-      // Names in answers must be host names (glibc's res_hnok): a PTR such as
-      // "<script>x</scr.test" is dropped, never handed to the caller.
-      const data = found && type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
-      if (found && data?.length === 0) {
-        throw new DnsBadResponseError(name, "the names in the answer are not valid host names", {
+      // As glibc's gethostbyaddr: the first PTR record names the address ("bind would put
+      // multiple PTR records as aliases, but we don't do that"), and it must be a host name
+      // (res_hnok): an answer starting "<script>x</scr.test" is refused, never handed on.
+      const data = found && type === DNS_TYPE.PTR ? found.slice(0, 1) : found;
+      if (data && type === DNS_TYPE.PTR && !data.every(isValidAnswerName)) {
+        throw new DnsBadResponseError(name, "the name in the answer is not a valid host name", {
           server,
         });
       }

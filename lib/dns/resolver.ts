@@ -270,13 +270,15 @@ function nssStatusOf(error: unknown): NssStatus {
 }
 
 /**
- * Finds the names of an address, as `gethostbyaddr` does: the hosts file first, then the PTR
- * records in DNS (CNAMEs followed, as classless delegation, RFC 2317, uses them).
+ * Finds the names of an address, as `gethostbyaddr` does: the hosts file first (the names of
+ * the first line with the address), then DNS, where the first PTR record is the name, as glibc
+ * takes it (CNAMEs followed, as classless delegation, RFC 2317, uses them; an answer whose first
+ * PTR is no host name is refused). `queryDns` gives every record of an answer.
  *
  * @param address An IPv4 or IPv6 address literal.
  * @param options `nameServer`, `hostsFile`, `timeoutMs` and `resolvConf` as for
  * {@linkcode resolveHost}; `family` is ignored.
- * @returns The names, the first being the official one; never empty.
+ * @returns The names, the first being the official one (one name from DNS); never empty.
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
  *

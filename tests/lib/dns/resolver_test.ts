@@ -93,13 +93,14 @@ peerTest(
       assert.deepEqual([...entry.addresses].sort(), digged.answers.map((r) => r.data).sort());
     });
 
-    await t.step("PTR records, several for one address", async () => {
+    await t.step("PTR records, several for one address: the first, as gethostbyaddr", async () => {
       for (const address of ["10.0.0.5", "10.0.0.1", "fd00::6"]) {
         const names = await resolveAddress(address, options);
         const digged = await dig(dnsmasq.port, "", "", ["-x", address]);
-        assert.deepEqual([...names].sort(), digged.answers.map((r) => r.data).sort(), address);
+        assert.deepEqual(names, digged.answers.slice(0, 1).map((r) => r.data), address);
       }
-      assert.equal((await resolveAddress("10.0.0.5", options)).length, 2);
+      assert.equal((await dig(dnsmasq.port, "", "", ["-x", "10.0.0.5"])).answers.length, 2);
+      assert.equal((await resolveAddress("10.0.0.5", options)).length, 1);
       assert.equal((await dig(dnsmasq.port, "", "", ["-x", "10.0.0.99"])).status, "NXDOMAIN");
       await assert.rejects(resolveAddress("10.0.0.99", options), DnsNotFoundError);
     });
@@ -134,7 +135,7 @@ peerTest(
     assert.equal((await resolveHost("www.test", options)).source, "dns");
     assert.deepEqual(await resolveAddress("10.9.9.10", options), ["other.test", "web"]);
     assert.deepEqual(await resolveAddress("fd00:0:0::99", options), ["web.test"]);
-    assert.deepEqual(await resolveAddress("10.0.0.5", options).then((n) => n.length), 2);
+    assert.deepEqual(await resolveAddress("10.0.0.5", options).then((n) => n.length), 1);
   },
 );
 
