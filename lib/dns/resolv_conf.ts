@@ -9,7 +9,7 @@
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
-import { inetNtop, inetPton } from "../net/inet.ts";
+import { inetAton, inetNtop, inetPton } from "../net/inet.ts";
 
 /** The file read by default. */
 export const RESOLV_CONF_FILE = "/etc/resolv.conf";
@@ -131,20 +131,25 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
   };
   let searchSet = false;
   for (const rawLine of text.split("\n")) {
-    if (/^[;#]/.test(rawLine)) continue;
-    const [keyword, ...words] = rawLine.split(/[ \t\r]+/).filter((word) => word !== "");
+    // As glibc's MATCH: the keyword at the start of the line, then a space or a tab; an
+    // indented or capitalised line is no setting.
+    const keyword = /^(nameserver|domain|search|options)[ \t]/.exec(rawLine)?.[1];
+    if (keyword === undefined) continue;
+    const words = rawLine.slice(keyword.length).split(/[ \t\r]+/).filter((word) => word !== "");
     if (keyword === "nameserver") {
       const address = words[0];
       if (address === undefined || config.nameServers.length >= MAX_NAME_SERVERS) continue;
+      // inet_aton's forms (`127.1`) as glibc's __inet_aton_exact, else IPv6.
+      const v4 = inetAton(address);
       try {
-        config.nameServers.push(inetNtop(inetPton(address)));
+        config.nameServers.push(inetNtop(v4 ?? inetPton(address)));
       } catch {
-        // Not an address (a scoped one included): skipped, as glibc does.
+        // Not an address (a scoped one included): skipped.
       }
     } else if (keyword === "domain" && words[0] !== undefined) {
       config.search = [words[0].replace(/\.$/, "")];
       searchSet = true;
-    } else if (keyword === "search") {
+    } else if (keyword === "search" && words.length > 0) {
       config.search = words.map((word) => word.replace(/\.$/, "")).filter((word) => word !== "");
       searchSet = true;
     } else if (keyword === "options") {

@@ -137,8 +137,23 @@ async function netkit(dir: string, etc: EtcFiles, ...args: string[]) {
   };
 }
 
+/** {@linkcode SERVER} in inet_aton's three-part form (`127.85.N`), which glibc reads. */
+const SERVER_SHORT = `127.85.${((Deno.pid >> 8) & 255) * 256 + ((Deno.pid & 255) | 1)}`;
+
 /** What, resolv.conf, name, and the addresses getent must give. */
 const SEARCH_CASES: [string, string, string, string[]][] = [
+  [
+    "an indented search line is no setting",
+    `nameserver ${SERVER}\n search ok.test\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "a name server in inet_aton's short form",
+    `nameserver ${SERVER_SHORT}\n`,
+    "myhost.ok.test",
+    ["10.0.0.2"],
+  ],
   [
     "REFUSED on the first search domain ends the list; the name is then asked as it is",
     `nameserver ${SERVER}\nsearch rf.test ok.test\n`,
@@ -184,7 +199,7 @@ const SEARCH_CASES: [string, string, string, string[]][] = [
 ];
 
 Deno.test({
-  name: `resolve-hostname walks the search list as glibc's res_search on server errors${IGNORED}`,
+  name: `resolve-hostname reads resolv.conf and walks the search list as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
     await using _server = startServer();

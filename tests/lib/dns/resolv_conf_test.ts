@@ -6,7 +6,10 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     [
       "# comment",
       "; comment too",
-      "nameserver 127.0.0.2",
+      " nameserver 127.0.0.9", // indented: no setting, as for glibc (checked with getent)
+      "Nameserver 127.0.0.9",
+      "nameserver",
+      "nameserver 127.2", // inet_aton's form, as glibc's __inet_aton_exact
       "nameserver not-an-address",
       "nameserver ::1",
       "nameserver 127.0.0.3",
@@ -17,6 +20,8 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     ].join("\n"),
   );
   assert.deepEqual(config.nameServers, ["127.0.0.2", "::1", "127.0.0.3"]);
+  const indented = parseResolvConf("nameserver 127.0.0.2\n\tsearch lab.test\nsearch\n");
+  assert.deepEqual(indented.search, []);
   assert.deepEqual(config.search, ["corp.test", "lab.test"]);
   assert.equal(config.ndots, 15);
   assert.equal(config.timeoutMs, 30_000);
