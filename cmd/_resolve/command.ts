@@ -20,7 +20,7 @@ import {
 } from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/name_server.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
+import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
   lookupAddresses,
@@ -127,9 +127,21 @@ interface Outcome {
   json: Record<string, unknown>;
 }
 
+/**
+ * The family of an address literal in the forms the resolver takes for a name (`::1`, `127.1`,
+ * `fe80::1%lo`), or undefined for a name.
+ */
+function literalFamily(query: string): IpFamily | undefined {
+  const family = addressFamily(query);
+  if (family !== undefined) return family;
+  if (/^[0-9a-fA-FxX.]+$/.test(query) && inetAton(query)) return 4;
+  const scoped = /^([0-9a-fA-F:.]+)%[A-Za-z0-9_.-]+$/.exec(query);
+  return scoped && addressFamily(scoped[1] ?? "") === 6 ? 6 : undefined;
+}
+
 function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
   const what = reverse ? "a name" : "an address";
-  const literal = reverse ? undefined : addressFamily(query);
+  const literal = reverse ? undefined : literalFamily(query);
   const why = literal !== undefined && literal !== family
     ? `It is an IPv${literal} address, not an IPv${family} one.`
     : explainResolveFailure(error, family);

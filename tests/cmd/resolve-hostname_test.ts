@@ -182,6 +182,13 @@ Deno.test("resolve-hostname says an address of the other family is one, not that
   );
   const v6 = await run(["--hosts-file", "", "127.0.0.1"], 6);
   assert.match(v6.stderr, /It is an IPv4 address, not an IPv6 one\.\n$/);
+  // The other forms glibc takes for an address: inet_aton's, and a scoped IPv6 address.
+  for (const literal of ["127.1", "0x7f.1"]) {
+    const short = await run(["--hosts-file", "", literal], 6);
+    assert.match(short.stderr, /It is an IPv4 address, not an IPv6 one\.\n$/, literal);
+  }
+  const scoped = await run(["--hosts-file", "", "fe80::1%lo"], 4);
+  assert.match(scoped.stderr, /It is an IPv6 address, not an IPv4 one\.\n$/);
 });
 
 Deno.test("resolve-hostname refuses names getent refuses, saying why, and asks no server", async () => {
