@@ -1,6 +1,8 @@
 /**
- * The DNS part of the resolver: asking the servers in turn (a dead system server told quickly by
- * a TCP probe), following CNAME chains, walking the search list as `res_search` does. Loaded by
+ * The DNS part of the resolver: asking the servers in turn, in resolv.conf's `attempts` rounds
+ * with glibc's time for each (a dead server told in milliseconds, from the host's UDP sockets
+ * for a loopback one, by a TCP probe for another), following CNAME chains, walking the search
+ * list as `res_search` does. Loaded by
  * the resolver only when DNS is asked, so that an answer from the hosts file or an address literal
  * loads no socket code.
  *
@@ -243,6 +245,21 @@ async function queryWithProbe(
 }
 
 /**
+ * How long a system server gets for one question, as glibc's send_dg gives it: resolv.conf's
+ * `timeout` for the first server of the file, `timeout << i / count` for the i-th of `count`
+ * (so with three servers and 5 s: 5, 3 and 6 s), at least a second.
+ */
+function serverTimeoutMs(nameServer: Required<NameServer>, config?: ResolverConfig): number {
+  if (config === undefined) return DEFAULT_DNS_TIMEOUT_MS;
+  const index = Math.max(0, config.nameServers.indexOf(nameServer.hostname));
+  const count = config.nameServers.length;
+  const seconds = index === 0
+    ? config.timeoutMs / 1000
+    : Math.floor(((config.timeoutMs / 1000) * 2 ** index) / count);
+  return Math.max(1, seconds) * 1000;
+}
+
+/**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
  * for `type` records of `name`, following CNAMEs inside answers and with new questions.
  */
@@ -254,7 +271,8 @@ export async function lookupChain(
   config?: ResolverConfig,
 ): Promise<ChainAnswer> {
   const servers = nameServers(options, config);
-  const timeoutMs = options.timeoutMs ?? config?.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  // resolv.conf's `attempts` rounds over the servers, on the system path only.
+  const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
   while (true) {
@@ -262,42 +280,53 @@ export async function lookupChain(
     let lastError: unknown;
     let answer;
     let server = "";
-    for (const nameServer of servers) {
-      server = formatNameServer(nameServer);
-      try {
-        // A dead server is left in milliseconds (see queryWithProbe); the last one is only
-        // probed where the host's own sockets can tell (loopback).
-        const last = nameServer === servers.at(-1);
-        answer = !last || isLoopbackServer(nameServer.hostname)
-          ? await queryWithProbe(current, type, nameServer, last, timeoutMs, options.signal)
-          : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          rcode: answer.rcode,
-        });
-        if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
-          lastError = new DnsServerError(name, answer.rcode, { server });
-          answer = undefined;
-          continue;
+    const dead = new Set<Required<NameServer>>();
+    rounds: for (let round = 0; round < rounds; round++) {
+      for (const nameServer of servers) {
+        // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
+        if (dead.has(nameServer)) continue;
+        server = formatNameServer(nameServer);
+        const timeoutMs = options.timeoutMs ?? serverTimeoutMs(nameServer, config);
+        try {
+          // A dead server is left in milliseconds (see queryWithProbe); the last one is only
+          // probed where the host's own sockets can tell (loopback).
+          const last = nameServer === servers.at(-1);
+          answer = !last || isLoopbackServer(nameServer.hostname)
+            ? await queryWithProbe(current, type, nameServer, last, timeoutMs, options.signal)
+            : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
+          options.trace?.({
+            step: "query",
+            name: current,
+            type: typeName,
+            server,
+            rcode: answer.rcode,
+          });
+          // As glibc's res_send: these three go on to the next server (and round).
+          if (
+            answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
+            answer.rcode === DNS_RCODE.NOTIMP
+          ) {
+            lastError = new DnsServerError(name, answer.rcode, { server });
+            answer = undefined;
+            continue;
+          }
+          break rounds;
+        } catch (error) {
+          // An abort and a missing permission end the lookup; the next server would fare no better.
+          options.signal?.throwIfAborted();
+          if (error instanceof Deno.errors.NotCapable) throw error;
+          options.trace?.({
+            step: "query",
+            name: current,
+            type: typeName,
+            server,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          // A refusal says least: it does not hide another server's time-out or failure, so the
+          // error is a refusal only when every server refused (glibc's ECONNREFUSED).
+          if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
+          if (everyServerRefused(error)) dead.add(nameServer);
         }
-        break;
-      } catch (error) {
-        // An abort and a missing permission end the lookup; the next server would fare no better.
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        // A refusal says least: it does not hide another server's time-out or failure, so the
-        // error is a refusal only when every server refused (glibc's ECONNREFUSED).
-        if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
       }
     }
     if (!answer) throw lastError;

@@ -24,11 +24,15 @@ export interface ResolveOptions {
   nameServer?: string | NameServer | readonly (string | NameServer)[];
   /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
   hostsFile?: string | false;
-  /** How long each server gets for each question. @default {5000} */
+  /**
+   * How long each server gets for each question. Default: on the system path, resolv.conf's
+   * `timeout` as glibc spreads it over the servers, in `attempts` rounds; else 5000.
+   */
   timeoutMs?: number;
   /**
    * The resolv.conf to read when no `nameServer` is given: its name servers, search list,
-   * `ndots`, `timeout` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as glibc does).
+   * `ndots`, `timeout`, `attempts` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as
+   * glibc does).
    * @default {"/etc/resolv.conf"}
    */
   resolvConf?: string;

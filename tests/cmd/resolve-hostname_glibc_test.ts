@@ -42,6 +42,9 @@ const PTR = (name: string, data: string): DnsRecord => ({
   data,
 });
 
+/** How many questions the server had for each name (lower case). */
+const asked = new Map<string, number>();
+
 /**
  * What the server answers, by the name asked: under `silent.test` nothing, under `sf.test`,
  * `rf.test`, `ni.test` SERVFAIL, REFUSED, NOTIMP; `myhost` asked as it is and `myhost.ok.test`
@@ -52,7 +55,15 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
   const question = query.questions[0];
   if (!question) return undefined;
   const name = question.name.toLowerCase();
+  const count = (asked.get(name) ?? 0) + 1;
+  asked.set(name, count);
   if (name.endsWith("silent.test")) return undefined;
+  // A lossy path: the first three questions for a name are lost, the fourth is answered.
+  if (name.endsWith("lossy.test")) {
+    return count <= 3 ? undefined : answerTo(query, {
+      answers: question.type === DNS_TYPE.A ? [A(question.name, "10.0.0.4")] : [],
+    });
+  }
   for (const [suffix, rcode] of [["sf.test", 2], ["rf.test", 5], ["ni.test", 4]] as const) {
     if (name.endsWith(suffix)) return answerTo(query, { rcode });
   }
@@ -214,6 +225,33 @@ Deno.test({
         assert.equal(ours.code, glibc.length > 0 ? 0 : 1);
       });
     }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname makes resolv.conf's attempts rounds over the servers, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    await t.step("each round asks a failing server again", async () => {
+      const etc = files(`nameserver ${SERVER}\noptions attempts:3\n`);
+      const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", "glibc.sf.test"]);
+      assert.equal(glibc.code, 2, "getent itself");
+      const ours = await netkit(dir.path, etc, "netkit.sf.test");
+      assert.equal(ours.code, 1);
+      assert.equal(asked.get("netkit.sf.test"), asked.get("glibc.sf.test"));
+      assert.equal(asked.get("glibc.sf.test"), 3, "getent itself");
+    });
+    await t.step("a question lost in one round is answered in the next", async () => {
+      // glibc sends one datagram a round, netkit three (at 0, 1/3 and 2/3 of the time):
+      // three lost questions cost glibc three rounds, netkit one; both get the fourth answered.
+      const etc = files(`nameserver ${SERVER}\noptions timeout:1 attempts:4\n`);
+      const glibc = await getentAddresses(dir.path, etc, "glibc.lossy.test");
+      assert.deepEqual(glibc, ["10.0.0.4"], "getent itself");
+      const ours = await netkit(dir.path, etc, "netkit.lossy.test");
+      assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
+    });
   },
 });
 
