@@ -42,6 +42,8 @@ export interface ResolverConfig {
   noTldQuery: boolean;
   /** Use TCP for every question (`use-vc`). @default {false} */
   useTcp: boolean;
+  /** Never ask DNS for AAAA records (`no-aaaa`, glibc 2.36): IPv6 comes from the hosts file only. @default {false} */
+  noAaaa: boolean;
 }
 
 /** Where the configuration comes from besides the file; the process's by default. */
@@ -87,7 +89,10 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
       case "use-vc":
         config.useTcp = true;
         break;
-        // edns0, single-request, trust-ad, inet6, no-aaaa, debug…: no effect here.
+      case "no-aaaa":
+        config.noAaaa = true;
+        break;
+        // edns0, single-request, trust-ad, inet6, debug…: no effect here.
     }
   }
 }
@@ -128,6 +133,7 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     rotate: false,
     noTldQuery: false,
     useTcp: false,
+    noAaaa: false,
   };
   let searchSet = false;
   for (const rawLine of text.split("\n")) {

@@ -195,6 +195,8 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
           await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
+        // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
+        if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];

@@ -78,6 +78,19 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
       answers: question.type === DNS_TYPE.A ? [A(question.name, address)] : [],
     });
   }
+  // Both families, and a name in two search domains with one family in each.
+  const families: Record<string, { a?: string; aaaa?: string }> = {
+    "both.ok.test": { a: "10.0.0.12", aaaa: "fd00::12" },
+    "dual.a.test": { aaaa: "fd00::a" },
+    "dual.b.test": { a: "10.0.0.11" },
+  };
+  const family = families[name];
+  if (family !== undefined) {
+    const data = question.type === DNS_TYPE.A ? family.a : family.aaaa;
+    return answerTo(query, {
+      answers: data === undefined ? [] : [{ ...A(question.name, data), type: question.type }],
+    });
+  }
   const pointers: Record<string, string[]> = {
     "1.2.0.10.in-addr.arpa": ["one.test", "two.test", "three.test"],
     "2.2.0.10.in-addr.arpa": ["bad_name!.test", "good.test"],
@@ -223,6 +236,33 @@ Deno.test({
         const ours = await netkit(dir.path, etc, name);
         assert.deepEqual(ours.json.addresses ?? [], glibc, JSON.stringify(ours.json));
         assert.equal(ours.code, glibc.length > 0 ? 0 : 1);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname --ahosts lists both families as getent ahosts (getaddrinfo)${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const cases: [string, string, string][] = [
+      ["both families", `nameserver ${SERVER}\n`, "both.ok.test"],
+      ["options no-aaaa asks no AAAA", `nameserver ${SERVER}\noptions no-aaaa\n`, "both.ok.test"],
+      [
+        "the first search name with an address of either family ends the search",
+        `nameserver ${SERVER}\nsearch a.test b.test\n`,
+        "dual",
+      ],
+    ];
+    for (const [what, resolvConf, name] of cases) {
+      await t.step(what, async () => {
+        const etc = files(resolvConf);
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", name]);
+        assert.notEqual(glibc.stdout, "", "getent itself");
+        const ours = await runWithEtcFiles(dir.path, etc, resolveHostnameCommand("--ahosts", name));
+        assert.equal(ours.stdout, glibc.stdout);
       });
     }
   },
