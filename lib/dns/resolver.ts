@@ -409,9 +409,37 @@ export async function lookupAddresses(
     const failure = results[results.length - 1];
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
+  if (found.length === 2) await keepFirstSearchName(name, found, options);
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
   const canonicalName = first.entry.source === "literal" ? name : first.entry.officialName;
   return await inAddressOrder(canonicalName, found);
+}
+
+/**
+ * As getaddrinfo asks both families of each search-list name together and stops at the first
+ * name with an address of either: when the families' DNS answers came from different names of
+ * the search list, only those of the earliest name are kept (`dual` under `search a.test b.test`
+ * with only AAAA at `dual.a.test` and only A at `dual.b.test` gives the AAAA alone).
+ */
+async function keepFirstSearchName(
+  name: string,
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+): Promise<void> {
+  // The name each family's answer was asked for: the start of its CNAME chain.
+  const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
+  if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
+  if (options.nameServer !== undefined) return; // no search list: one name asked
+  const { readResolverConfig, searchNames } = dnsLookup ?? await loadDnsLookup();
+  const config = await readResolverConfig(options.resolvConf);
+  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
+    .map((candidate) => candidate.toLowerCase());
+  const order = asked.map((candidate) => names.indexOf(candidate));
+  const earliest = Math.min(...order.filter((index) => index >= 0));
+  for (let i = found.length - 1; i >= 0; i--) {
+    const index = order[i] ?? -1;
+    if (index >= 0 && index !== earliest) found.splice(i, 1);
+  }
 }
 
 /** Both families' addresses in RFC 6724 order, each once, with its family. */
