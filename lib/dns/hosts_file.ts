@@ -164,7 +164,8 @@ export function findHostByName(
 }
 
 /**
- * Finds the names of an address in parsed hosts entries: those of the first line with it.
+ * Finds the names of an address in parsed hosts entries: those of the first line with it (for
+ * an IPv4 address, an IPv4-mapped line counts, as for glibc).
  *
  * @param address An address literal, compared as bytes (`::0:1` finds `::1`).
  * @returns The official name then the aliases, or undefined.
@@ -180,5 +181,7 @@ export function findHostByName(
  */
 export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {
   const wanted = inetNtop(inetPton(address));
-  return entries.find((entry) => entry.address === wanted)?.names.slice();
+  // An IPv4 address is also found on an IPv4-mapped line (`::ffff:a.b.c.d`), as glibc reads it.
+  return entries.find((entry) => entry.address === wanted || mappedIpv4(entry) === wanted)?.names
+    .slice();
 }

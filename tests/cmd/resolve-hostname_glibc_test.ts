@@ -380,5 +380,13 @@ Deno.test({
         assert.deepEqual(ours.json.addresses ?? [], glibc, JSON.stringify(ours.json));
       });
     }
+    for (const address of ["10.1.1.4", "::ffff:10.1.1.6"]) {
+      await t.step(`-x ${address}`, async () => {
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
+        const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+        const ours = await netkit(dir.path, etc, "-x", address);
+        assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
+      });
+    }
   },
 });

@@ -89,6 +89,8 @@ Deno.test("findHostByName() takes the first line's name and every line's address
   // An IPv4-mapped line answers IPv4 as IPv4 (glibc), and IPv6 as written.
   assert.deepEqual(findHostByName(dotted, "mapped.test", 4)?.addresses, ["10.0.0.4"]);
   assert.deepEqual(findHostByName(dotted, "mapped.test", 6)?.addresses, ["::ffff:10.0.0.4"]);
+  assert.deepEqual(findHostByAddress(dotted, "10.0.0.4"), ["mapped.test"]);
+  assert.equal(findHostByAddress(dotted, "::ffff:10.0.0.6"), undefined); // not the other way
   assert.equal(findHostByName(entries, "missing", 4), undefined);
 });
 
