@@ -37,8 +37,12 @@ export { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 
-/** The rotation counter of `options rotate`: each question starts one server further. */
-let rotation = 0;
+/**
+ * The rotation counter of `options rotate`: each question starts one server further, from a
+ * random server at a process's first question, as glibc's nameserver_offset (so that one-shot
+ * processes spread over the servers too).
+ */
+let rotation: number | undefined;
 
 function nameServers(
   options: ResolveOptions,
@@ -51,6 +55,7 @@ function nameServers(
       port: DNS_PORT,
     }));
     if (!config?.rotate || servers.length < 2) return servers;
+    rotation ??= crypto.getRandomValues(new Uint16Array(1))[0] ?? 0;
     const start = rotation++ % servers.length;
     return [...servers.slice(start), ...servers.slice(0, start)];
   }

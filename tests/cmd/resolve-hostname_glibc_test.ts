@@ -50,7 +50,7 @@ const asked = new Map<string, number>();
  * `rf.test`, `ni.test` SERVFAIL, REFUSED, NOTIMP; `myhost` asked as it is and `myhost.ok.test`
  * have different addresses, so the answer tells which name was asked; anything else NXDOMAIN.
  */
-function answer(wire: Uint8Array): Uint8Array | undefined {
+function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
   const query = decodeDnsMessage(wire);
   const question = query.questions[0];
   if (!question) return undefined;
@@ -58,6 +58,12 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
   const count = (asked.get(name) ?? 0) + 1;
   asked.set(name, count);
   if (name.endsWith("silent.test")) return undefined;
+  // Which server answered.
+  if (name.endsWith("which.test")) {
+    return answerTo(query, {
+      answers: question.type === DNS_TYPE.A ? [A(question.name, server)] : [],
+    });
+  }
   // A lossy path: the first three questions for a name are lost, the fourth is answered.
   if (name.endsWith("lossy.test")) {
     return count <= 3 ? undefined : answerTo(query, {
@@ -102,15 +108,15 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
   return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
 }
 
-/** The test's DNS server on port 53 of {@linkcode SERVER}, UDP and TCP. */
-function startServer(): AsyncDisposable {
-  const udp = Deno.listenDatagram({ transport: "udp", hostname: SERVER, port: 53 });
-  const tcp = Deno.listen({ hostname: SERVER, port: 53 });
+/** The test's DNS server on port 53 of {@linkcode SERVER} (or another address), UDP and TCP. */
+function startServer(address = SERVER): AsyncDisposable {
+  const udp = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+  const tcp = Deno.listen({ hostname: address, port: 53 });
   const serving = (async () => {
     try {
       while (true) {
         const [wire, from] = await udp.receive();
-        const reply = answer(wire);
+        const reply = answer(wire, address);
         if (reply) await udp.send(reply, from);
       }
     } catch {
@@ -292,6 +298,35 @@ Deno.test({
       const ours = await netkit(dir.path, etc, "netkit.lossy.test");
       assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
     });
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname starts at a random server under options rotate, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    const second = `127.87.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    await using _first = startServer();
+    await using _second = startServer(second);
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\nnameserver ${second}\noptions rotate\n`);
+    // One question a process: both servers answer some of 16 runs (each run picks one at
+    // random: all 16 the same has a chance of 2^-15).
+    const runs = Array.from({ length: 16 }, (_, i) => i);
+    const glibc = new Set<string>();
+    const ours = new Set<string>();
+    for (const i of runs) {
+      for (const address of await getentAddresses(dir.path, etc, `g${i}.which.test`)) {
+        glibc.add(address);
+      }
+      for (
+        const address of (await netkit(dir.path, etc, `n${i}.which.test`)).json.addresses ?? []
+      ) {
+        ours.add(address);
+      }
+    }
+    assert.deepEqual([...glibc].sort(), [SERVER, second].sort(), "getent itself");
+    assert.deepEqual([...ours].sort(), [...glibc].sort());
   },
 });
 
