@@ -19,6 +19,7 @@ import {
   UsageError,
 } from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/name_server.ts";
+import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
 import {
@@ -182,13 +183,18 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
   }
 }
 
-/** Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address. */
+/**
+ * Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address, the
+ * canonical name in Unicode (getent asks getaddrinfo for AI_CANONIDN).
+ */
 async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
     const found = await lookupAddresses(query, { ...options, family: 0 });
     const lines = found.addresses.flatMap(({ address }, i) =>
       ["STREAM", "DGRAM", "RAW"].map((type, j) =>
-        `${address.padEnd(15)} ${type.padEnd(6)} ${i === 0 && j === 0 ? found.canonicalName : ""}`
+        `${address.padEnd(15)} ${type.padEnd(6)} ${
+          i === 0 && j === 0 ? toUnicodeHostName(found.canonicalName) : ""
+        }`
       )
     );
     return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
