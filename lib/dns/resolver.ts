@@ -272,14 +272,15 @@ function nssStatusOf(error: unknown): NssStatus {
 }
 
 /**
- * Finds the names of an address, as `gethostbyaddr` does: the hosts file first (the names of
- * the first line with the address), then DNS, where the first PTR record is the name, as glibc
+ * Finds the names of an address, as `gethostbyaddr` does: the sources of nsswitch.conf's
+ * `hosts:` line in order, as {@linkcode resolveHost} asks them — the hosts file (the names of
+ * the first line with the address) and DNS, where the first PTR record is the name, as glibc
  * takes it (CNAMEs followed, as classless delegation, RFC 2317, uses them; an answer whose first
  * PTR is no host name is refused). `queryDns` gives every record of an answer.
  *
  * @param address An IPv4 or IPv6 address literal.
- * @param options `nameServer`, `hostsFile`, `timeoutMs` and `resolvConf` as for
- * {@linkcode resolveHost}; `family` is ignored.
+ * @param options `nameServer`, `hostsFile`, `timeoutMs`, `resolvConf` and `nsswitchConf` as
+ * for {@linkcode resolveHost}; `family` is ignored.
  * @returns The names, the first being the official one (one name from DNS); never empty.
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
@@ -301,26 +302,52 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
-  const names = findHostByAddress(
-    await loadHostsFile(options.hostsFile, options.signal),
-    address,
-  );
-  if (names) return names;
-  try {
-    const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
-    const config = options.nameServer === undefined
-      ? await readResolverConfig(options.resolvConf)
-      : undefined;
-    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
-    return data;
-  } catch (error) {
-    // Name the address, not the in-addr.arpa name, to the user.
-    if (error instanceof DnsError && error.query === reverseName) {
-      Object.defineProperty(error, "query", { value: address });
-      error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
+  // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
+  // DNS server, `hosts: dns files` asks DNS first.
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
+  let failure: unknown;
+  for (const source of sources) {
+    let status: NssStatus;
+    if (source.name === "files") {
+      const names = options.hostsFile === false ? undefined : findHostByAddress(
+        await loadHostsFile(options.hostsFile, options.signal),
+        address,
+      );
+      if (names) {
+        options.trace?.({ step: "source", source: "files", outcome: "success" });
+        return names;
+      }
+      status = "notfound";
+    } else if (source.name === "dns") {
+      try {
+        const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
+        const config = options.nameServer === undefined
+          ? await readResolverConfig(options.resolvConf)
+          : undefined;
+        const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
+        options.trace?.({ step: "source", source: "dns", outcome: "success" });
+        return data;
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
+        // Name the address, not the in-addr.arpa name, to the user.
+        if (error instanceof DnsError && error.query === reverseName) {
+          Object.defineProperty(error, "query", { value: address });
+          error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
+        }
+        failure = error;
+        status = nssStatusOf(error);
+      }
+    } else {
+      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
+      continue;
     }
-    throw error;
+    options.trace?.({ step: "source", source: source.name, outcome: status });
+    if (source.returnOn.has(status)) break;
   }
+  throw failure ?? new DnsNotFoundError(address);
 }
 
 /** What {@linkcode lookupAddresses} found: the canonical name and the addresses, best first. */

@@ -100,6 +100,7 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
   const pointers: Record<string, string[]> = {
     "1.2.0.10.in-addr.arpa": ["one.test", "two.test", "three.test"],
     "2.2.0.10.in-addr.arpa": ["bad_name!.test", "good.test"],
+    "3.2.0.10.in-addr.arpa": ["dnsonly.test"],
   };
   const names = pointers[name];
   if (names !== undefined && question.type === DNS_TYPE.PTR) {
@@ -386,6 +387,31 @@ Deno.test({
         assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
         assert.equal(ours.code, glibc.code === 0 ? 0 : 1);
       });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname -x asks the sources of nsswitch.conf's hosts: line in order${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const hosts = "127.0.0.1 localhost\n10.0.2.1 filesname.test\n";
+    for (const nsswitch of ["hosts: files\n", "hosts: dns files\n", "hosts: files dns\n"]) {
+      for (const address of ["10.0.2.1", "10.0.2.9", "10.0.2.3"]) {
+        await t.step(`${nsswitch.trim()}: ${address}`, async () => {
+          const etc = {
+            "resolv.conf": `nameserver ${SERVER}\n`,
+            hosts,
+            "nsswitch.conf": nsswitch,
+          };
+          const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
+          const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+          const ours = await netkit(dir.path, etc, "-x", address);
+          assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
+        });
+      }
     }
   },
 });
