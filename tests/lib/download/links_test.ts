@@ -141,3 +141,28 @@ Deno.test("extractHtmlLinksFromChunks() finds what extractHtmlLinks() finds, how
     assert.deepEqual(pieces, whole, `chunks of ${size}`);
   }
 });
+
+Deno.test("extractHtmlLinks() finds tags in the text of raw-text elements, as GNU wget's scanner", () => {
+  const html = `<script>var t = '<a href="s.html">';</script><title><a href="t.html"></a></title>
+    <textarea><img src="x.png"></textarea><noframes><a href=n.html>n</a></noframes>
+    <iframe src="f.html"><a href="fb.html"></a></iframe><!-- <a href="comment.html"> -->
+    <style>/* <a href="css.html"> */ p { background: url(s.png) }</style><plaintext><a href=p.html>`;
+  const { links } = extractHtmlLinks(html, PAGE);
+  assert.deepEqual(
+    links.map((l) => [l.url.slice(PAGE.length - "page.html".length), l.inline]),
+    [
+      ["s.html", false],
+      ["t.html", false],
+      ["x.png", true],
+      ["n.html", false],
+      ["f.html", true],
+      ["fb.html", false],
+      ["s.png", true],
+      ["css.html", false],
+      ["p.html", false],
+    ],
+  );
+  for (const link of links) assert.equal(html.slice(link.start, link.end), link.raw);
+  const pieces = extractHtmlLinksFromChunks(html.match(/[^]{1,7}/g)!, PAGE).links;
+  assert.deepEqual(pieces.map((l) => l.url), links.map((l) => l.url));
+});

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { convertLinks } from "../../../lib/download/convert_links.ts";
+import { extractHtmlLinks } from "../../../lib/download/links.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+Deno.test("convertLinks() writes a refresh's content again as GNU wget does: N; URL=new#fragment", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<meta http-equiv="refresh" content="7;  url=next.html#top"><meta http-equiv=refresh ` +
+      `content='0;URL=far.html'><meta http-equiv="refresh" content=" 1; url=skipped.html">`,
+  );
+  const saved = new Map([["http://h/a/next.html", `${dir.path}/h/a/next.html`]]);
+  const { links } = extractHtmlLinks(await Deno.readTextFile(page), "http://h/a/");
+  assert.deepEqual(links.map((l) => [l.raw, l.refreshTimeout]), [
+    ["next.html#top", 7],
+    ["far.html", 0],
+  ]);
+  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<meta http-equiv="refresh" content="7; URL=next.html#top"><meta http-equiv=refresh ` +
+      `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" content=" 1; url=skipped.html">`,
+  );
+});
