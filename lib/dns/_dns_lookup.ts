@@ -1,7 +1,8 @@
 /**
  * The DNS part of the resolver: asking the servers in turn, in resolv.conf's `attempts` rounds
- * with glibc's time for each (a dead server told in milliseconds, from the host's UDP sockets
- * for a loopback one, by a TCP probe for another), following CNAME chains, walking the search
+ * with glibc's time for each (a dead server told in milliseconds by a refused TCP probe, and the
+ * last one, which may serve UDP only, only where the host's UDP sockets say too that nothing
+ * listens: a loopback one), following CNAME chains, walking the search
  * list as `res_search` does. Loaded by
  * the resolver only when DNS is asked, so that an answer from the hosts file or an address literal
  * loads no socket code.
@@ -163,10 +164,12 @@ async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean |
 }
 
 /**
- * Whether a server that has not answered yet is dead: nothing bound to its UDP port (a loopback
- * server, told by {@linkcode loopbackUdpBound}), or, for a server with another after it, a refused
- * TCP connection to its port (RFC 7766 has name servers serve TCP; the last one is not asked so,
- * as one that serves UDP only and takes its time to recurse must get its time).
+ * Whether a server that has not answered yet is dead: a refused TCP connection to its port (RFC
+ * 7766 has name servers serve TCP). For the last server of the list, which has no next one to
+ * move on to and may serve UDP only and take its time to recurse, only where the host's own
+ * sockets tell that nothing serves its UDP port too (a loopback server, {@linkcode
+ * loopbackUdpBound}): both checks must agree, since a firewall rule may send the port elsewhere
+ * (Docker's 127.0.0.11:53 is forwarded to another port, on both transports).
  */
 async function serverIsDead(
   nameServer: Required<NameServer>,
@@ -175,14 +178,9 @@ async function serverIsDead(
 ): Promise<Deno.errors.ConnectionRefused | undefined> {
   if (isLoopbackServer(nameServer.hostname)) {
     const bound = await loopbackUdpBound(nameServer);
-    if (bound === false) {
-      return new Deno.errors.ConnectionRefused(
-        `nothing listens on UDP port ${nameServer.port} of ${nameServer.hostname}`,
-      );
-    }
     if (bound === true) return undefined;
-  }
-  if (last) return undefined;
+    if (bound === undefined && last) return undefined;
+  } else if (last) return undefined;
   try {
     const conn = await Deno.connect({
       hostname: nameServer.hostname,

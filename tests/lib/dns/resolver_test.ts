@@ -339,6 +339,29 @@ Deno.test("resolveHost() gives up at once, as glibc, when nothing listens on a l
   );
 });
 
+Deno.test("resolveHost() waits for a loopback server whose UDP port is not bound but whose TCP port accepts", async () => {
+  // As Docker's 127.0.0.11:53, forwarded by a firewall rule to a port of its own: nothing is
+  // bound to UDP port 53 there, but the server answers, so only a refused TCP port makes it dead.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) conn.close();
+    } catch {
+      // Closed.
+    }
+  })();
+  await assert.rejects(
+    resolveHost("a.test", {
+      nameServer: `127.0.0.1:${listener.addr.port}`,
+      hostsFile: false,
+      timeoutMs: 300,
+    }),
+    DnsTimeoutError,
+  );
+  listener.close();
+  await accepting;
+});
+
 Deno.test("resolveHost() fails on a hosts file that was named but is missing", async () => {
   await assert.rejects(
     resolveHost("a.test", { hostsFile: "/nonexistent/hosts", nameServer: "127.0.0.1:1" }),
