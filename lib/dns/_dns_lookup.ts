@@ -2,10 +2,9 @@
  * The DNS part of the resolver: asking the servers in turn, in resolv.conf's `attempts` rounds
  * with glibc's time for each (a dead server told in milliseconds by a refused TCP probe, and the
  * last one, which may serve UDP only, only where the host's UDP sockets say too that nothing
- * listens: a loopback one), following CNAME chains, walking the search
- * list as `res_search` does. Loaded by
- * the resolver only when DNS is asked, so that an answer from the hosts file or an address literal
- * loads no socket code.
+ * listens: a loopback one), following CNAME chains, walking the search list as `res_search`
+ * does. Loaded by the resolver only when DNS is asked, so that an answer from the hosts file or
+ * an address literal loads no socket code.
  *
  * @module
  */
