@@ -282,11 +282,11 @@ export async function lookupChain(
     let lastError: unknown;
     let answer;
     let server = "";
-    const dead = new Set<Required<NameServer>>();
+    let dead: Set<Required<NameServer>> | undefined; // made only when a server is found dead
     rounds: for (let round = 0; round < rounds; round++) {
       for (const nameServer of servers) {
         // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
-        if (dead.has(nameServer)) continue;
+        if (dead?.has(nameServer)) continue;
         server = formatNameServer(nameServer);
         const timeoutMs = options.timeoutMs ?? serverTimeoutMs(nameServer, config);
         try {
@@ -327,7 +327,7 @@ export async function lookupChain(
           // A refusal says least: it does not hide another server's time-out or failure, so the
           // error is a refusal only when every server refused (glibc's ECONNREFUSED).
           if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
-          if (everyServerRefused(error)) dead.add(nameServer);
+          if (everyServerRefused(error)) (dead ??= new Set()).add(nameServer);
         }
       }
     }

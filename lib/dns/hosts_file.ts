@@ -104,7 +104,8 @@ function nameKey(name: string): string {
 
 /** `a.b.c.d` for an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else undefined. */
 function mappedIpv4(entry: HostsEntry): string | undefined {
-  return entry.family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(entry.address)?.[1] : undefined;
+  if (entry.family !== 6 || !entry.address.startsWith("::ffff:")) return undefined;
+  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(entry.address)?.[1];
 }
 
 /** Each entry's names as keys, made once: parsed files are kept, and asked again and again. */
