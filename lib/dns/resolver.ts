@@ -2,7 +2,8 @@
  * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
  * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
  * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
- * file (`files`) and DNS (`dns`) — with their `[STATUS=return]` actions; DNS through netkit's own
+ * file (`files`), DNS (`dns`) and the localhost names of systemd's `myhostname` — with their
+ * `[STATUS=return]` actions; DNS through netkit's own
  * client ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an
  * address of the family, a failing server and a silent one are four different errors.
  *
@@ -26,6 +27,7 @@ import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
+import * as myHostname from "./_my_hostname.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
@@ -46,8 +48,8 @@ export interface HostEntry {
   aliases: string[];
   /** The addresses of the family asked, as text. */
   addresses: string[];
-  /** Where the answer came from. */
-  source: "literal" | "hosts-file" | "dns";
+  /** Where the answer came from (`myhostname`: nsswitch.conf's source of that name). */
+  source: "literal" | "hosts-file" | "myhostname" | "dns";
 }
 
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
@@ -222,6 +224,14 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         failure = error;
         status = nssStatusOf(error);
       }
+    } else if (source.name === "myhostname" && myHostname.isLocalhostName(name)) {
+      // systemd's source, for the names every host answers alike (see _my_hostname.ts).
+      const match = myHostname.myHostnameEntry(name, family);
+      if (match) {
+        options.trace?.({ step: "source", source: source.name, outcome: "success" });
+        return { ...match, source: "myhostname" };
+      }
+      status = "notfound";
     } else {
       // A source netkit does not serve counts as unavailable, which goes on.
       options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
@@ -302,6 +312,7 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
+  const canonical = inetNtop(inetPton(address));
   // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
   // DNS server, `hosts: dns files` asks DNS first.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
@@ -340,6 +351,9 @@ export async function resolveAddress(
         failure = error;
         status = nssStatusOf(error);
       }
+    } else if (source.name === "myhostname" && myHostname.myHostnameNames(canonical)) {
+      options.trace?.({ step: "source", source: source.name, outcome: "success" });
+      return myHostname.myHostnameNames(canonical) ?? [];
     } else {
       options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
       continue;

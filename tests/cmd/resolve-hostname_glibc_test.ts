@@ -460,3 +460,52 @@ Deno.test({
     }
   },
 });
+
+/** Why systemd's myhostname source cannot be compared here, or undefined when it can. */
+function myHostnameUnavailable(): string | undefined {
+  if (IGNORE) return IGNORE;
+  const paths = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64"];
+  for (const dir of paths) {
+    try {
+      Deno.statSync(`${dir}/libnss_myhostname.so.2`);
+      return undefined;
+    } catch {
+      // Not there.
+    }
+  }
+  // Not a peer the harness installs: Debian's package rewrites the system's nsswitch.conf.
+  return "libnss-myhostname is not installed";
+}
+const MYHOSTNAME_IGNORE = myHostnameUnavailable();
+
+Deno.test({
+  name: `resolve-hostname answers localhost names as systemd's myhostname source${
+    MYHOSTNAME_IGNORE ? ` (ignored: ${MYHOSTNAME_IGNORE})` : ""
+  }`,
+  ignore: MYHOSTNAME_IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": `nameserver ${DEAD[0]}\n`,
+      hosts: "10.9.9.9 other.test\n",
+      "nsswitch.conf": "hosts: files myhostname dns\n",
+    };
+    for (const name of ["localhost", "FOO.LocalHost", "a.localhost.localdomain", "other.test"]) {
+      await t.step(`--ahosts ${name}`, async () => {
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", name]);
+        assert.notEqual(glibc.stdout, "", "getent itself");
+        const ours = await runWithEtcFiles(dir.path, etc, resolveHostnameCommand("--ahosts", name));
+        assert.equal(ours.stdout, glibc.stdout);
+      });
+    }
+    for (const address of ["127.0.0.1", "::1", "127.0.0.2"]) {
+      await t.step(`-x ${address}`, async () => {
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
+        const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+        assert.notDeepEqual(glibcNames, [], "getent itself");
+        const ours = await netkit(dir.path, etc, "-x", address);
+        assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
+      });
+    }
+  },
+});

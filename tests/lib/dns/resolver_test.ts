@@ -455,3 +455,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswitch.conf's myhostname", async () => {
+  await using dir = await tempDir();
+  const nsswitchConf = `${dir.path}/nsswitch.conf`;
+  await Deno.writeTextFile(nsswitchConf, "hosts: files myhostname\n");
+  const options = { nsswitchConf, hostsFile: false } as const;
+  for (const name of ["localhost", "App.LocalHost", "x.localhost.localdomain.", "localhost."]) {
+    assert.deepEqual(await resolveHost(name, options), {
+      officialName: "localhost",
+      aliases: [],
+      addresses: ["127.0.0.1"],
+      source: "myhostname",
+    });
+    assert.deepEqual((await resolveHost(name, { ...options, family: 6 })).addresses, ["::1"]);
+  }
+  // Not served (the host's name, _gateway): not found, as with no source answering.
+  await assert.rejects(resolveHost("_gateway", options), DnsNotFoundError);
+  await assert.rejects(resolveHost("localhostx", options), DnsNotFoundError);
+  assert.deepEqual(await resolveAddress("127.0.0.1", options), ["localhost"]);
+  assert.deepEqual(await resolveAddress("::1", options), ["localhost", Deno.hostname()]);
+  await assert.rejects(resolveAddress("127.0.0.3", options), DnsNotFoundError);
+});
