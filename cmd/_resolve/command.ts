@@ -77,10 +77,10 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
         return error.message.includes("PTR")
           ? "It has no name (no PTR record)."
           : `The name exists, but has no ${kind} address.`;
-      case "timed-out":
-        return `${server} did not answer within ${
-          (error as DnsTimeoutError).timeoutMs / 1000
-        } seconds.`;
+      case "timed-out": {
+        const seconds = (error as DnsTimeoutError).timeoutMs / 1000;
+        return `${server} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+      }
       case "server-failure": {
         const code = (error as DnsServerError).rcodeName;
         const what = code === "REFUSED" ? "refused to answer" : "failed to answer";

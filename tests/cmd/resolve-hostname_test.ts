@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { main as main4 } from "../../cmd/resolve-hostname.ts";
 import { main as main6 } from "../../cmd/resolve-hostname6.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
-import { runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { explainResolveFailure, runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { answerTo, startDnsmasq, startFakeDnsServer } from "../harness/dns_peers.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { runCommand } from "../harness/run.ts";
@@ -353,3 +354,15 @@ peerTest(
     assert.match(none.stderr, /www\.test could not be resolved to an address\./);
   },
 );
+
+Deno.test("explainResolveFailure() says 1 second, not 1 seconds", () => {
+  const where = { server: "127.0.0.1:53" };
+  assert.equal(
+    explainResolveFailure(new DnsTimeoutError("a.test", 1000, where), 4),
+    "The name server 127.0.0.1:53 did not answer within 1 second.",
+  );
+  assert.match(
+    explainResolveFailure(new DnsTimeoutError("a.test", 5000, where), 4),
+    /5 seconds\.$/,
+  );
+});
