@@ -12,6 +12,7 @@
 
 import type { HostsMatch } from "./hosts_file.ts";
 import type { IpFamily } from "../net/inet.ts";
+import { hostNameQuietly } from "./_quietly.ts";
 
 /** Whether `name` is a local host name as systemd's is_localhost() says, in any case. */
 export function isLocalhostName(name: string): boolean {
@@ -41,15 +42,4 @@ export function myHostnameNames(address: string): string[] | undefined {
   const hostName = hostNameQuietly();
   if (hostName === undefined) return undefined;
   return address === "::1" ? ["localhost", hostName] : [hostName];
-}
-
-function hostNameQuietly(): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.hostname();
-  } catch {
-    return undefined;
-  }
 }

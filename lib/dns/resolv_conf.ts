@@ -10,6 +10,7 @@
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { inetAton, inetNtop, inetPton } from "../net/inet.ts";
+import { hostNameQuietly, readEnvQuietly } from "./_quietly.ts";
 
 /** The file read by default. */
 export const RESOLV_CONF_FILE = "/etc/resolv.conf";
@@ -259,27 +260,5 @@ export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promi
     }
     // No file, or an absurd one: the defaults.
     return parseResolvConf("", sources);
-  }
-}
-
-function readEnvQuietly(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
-function hostNameQuietly(): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.hostname();
-  } catch {
-    return undefined;
   }
 }
