@@ -183,11 +183,15 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
   return undefined;
 }
 
+/** An address as compared: without an IPv4-mapped prefix or a scope (`fe80::1%eth0`). */
+function comparable(address: string): string {
+  return inetNtop(inetPton(address.replace(/^::ffff:(?=\d+\.)/, "").replace(/%.*$/, "")));
+}
+
 function sameAddress(a: string, b: string): boolean {
   if (a === b) return true;
   try {
-    return inetNtop(inetPton(a.replace(/^::ffff:(?=\d+\.)/, ""))) ===
-      inetNtop(inetPton(b.replace(/^::ffff:(?=\d+\.)/, "")));
+    return comparable(a) === comparable(b);
   } catch {
     return false;
   }

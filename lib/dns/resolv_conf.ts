@@ -27,7 +27,10 @@ const MAX_RESOLV_CONF_BYTES = 1 << 20;
 
 /** The resolver settings, with glibc's defaults where the file is silent. */
 export interface ResolverConfig {
-  /** The name server addresses, in order (at most three); `127.0.0.1` when none is given. */
+  /**
+   * The name server addresses, in order (at most three), an IPv6 one with its scope where the
+   * file gives one (`fe80::1%eth0`); `127.0.0.1` when none is given.
+   */
   nameServers: string[];
   /** The search list: domains appended to names with fewer than `ndots` dots. */
   search: string[];
@@ -99,6 +102,17 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
 }
 
 /**
+ * Whether glibc's __inet6_scopeid_pton takes `scope` for the IPv6 address `bytes`: an interface
+ * name for a link-local address (fe80::/10, ff01::/16, ff02::/16), or a number; another scope
+ * is dropped and the server asked without one, as glibc does.
+ */
+function keepsScope(bytes: Uint8Array, scope: string): boolean {
+  const linkLocal = (bytes[0] === 0xfe && ((bytes[1] ?? 0) & 0xc0) === 0x80) ||
+    (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0x0f) <= 2);
+  return /^\d+$/.test(scope) ? Number(scope) <= 0xffff_ffff : linkLocal && /^[\w.-]+$/.test(scope);
+}
+
+/**
  * Parses resolv.conf text, then applies `LOCALDOMAIN` and `RES_OPTIONS` as glibc's `res_init`
  * does: the last `domain` or `search` line wins, at most three `nameserver` lines count, options
  * are clamped to glibc's limits, and with no search list the host's own domain is the list.
@@ -146,12 +160,16 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     if (keyword === "nameserver") {
       const address = words[0];
       if (address === undefined || config.nameServers.length >= MAX_NAME_SERVERS) continue;
-      // inet_aton's forms (`127.1`) as glibc's __inet_aton_exact, else IPv6.
+      // inet_aton's forms (`127.1`) as glibc's __inet_aton_exact, else IPv6, with its scope
+      // (`fe80::1%eth0`: a link-local server, as router advertisements name them).
       const v4 = inetAton(address);
+      const [v6, scope] = address.split("%", 2) as [string, string?];
       try {
-        config.nameServers.push(inetNtop(v4 ?? inetPton(address)));
+        const bytes = v4 ?? inetPton(v6, 6);
+        const kept = v4 === undefined && scope !== undefined && keepsScope(bytes, scope);
+        config.nameServers.push(kept ? `${inetNtop(bytes)}%${scope}` : inetNtop(bytes));
       } catch {
-        // Not an address (a scoped one included): skipped.
+        // Not an address: skipped, as glibc does.
       }
     } else if (keyword === "domain" && words[0] !== undefined) {
       config.search = [words[0].replace(/\.$/, "")];

@@ -285,6 +285,34 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname asks a name server written with an IPv6 scope, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    // ::1 has one port 53 for the whole machine: a parallel run holding it skips the steps.
+    let server: AsyncDisposable;
+    try {
+      server = startServer("::1");
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      console.error("skipped: [::1]:53 is taken");
+      return;
+    }
+    await using _server = server;
+    await using dir = await tempDir();
+    // A name for a link-local address only (glibc drops `lo` on ::1), a number for any.
+    for (const nameServer of ["::1%lo", "::1%1"]) {
+      await t.step(nameServer, async () => {
+        const etc = files(`nameserver ${nameServer}\n`);
+        const glibc = await getentAddresses(dir.path, etc, "myhost.ok.test");
+        assert.deepEqual(glibc, ["10.0.0.2"], "getent itself");
+        const ours = await netkit(dir.path, etc, "myhost.ok.test");
+        assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
+      });
+    }
+  },
+});
+
+Deno.test({
   name: `resolve-hostname makes resolv.conf's attempts rounds over the servers, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {

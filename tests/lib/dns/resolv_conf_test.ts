@@ -20,6 +20,11 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     ].join("\n"),
   );
   assert.deepEqual(config.nameServers, ["127.0.0.2", "::1", "127.0.0.3"]);
+  const scoped = parseResolvConf(
+    "nameserver fe80::0:1%eth0\nnameserver 127.0.0.1%lo\nnameserver ::1%lo\nnameserver ::2%3\n",
+  );
+  // As glibc: a scope on IPv6 only, by name only for a link-local address, else by number.
+  assert.deepEqual(scoped.nameServers, ["fe80::1%eth0", "::1", "::2%3"]);
   const indented = parseResolvConf("nameserver 127.0.0.2\n\tsearch lab.test\nsearch\n");
   assert.deepEqual(indented.search, []);
   assert.deepEqual(config.search, ["corp.test", "lab.test"]);
