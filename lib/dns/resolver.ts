@@ -93,7 +93,8 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
  * @throws {DnsTimeoutError} no server answered in time.
  * @throws {DnsBadResponseError} the answer was garbage.
- * @throws {DnsCnameChainError} the CNAME chain loops or is longer than {@linkcode MAX_CNAME_LINKS}.
+ * @throws {DnsCnameChainError} the CNAME chain loops, or needs more than {@linkcode MAX_CNAME_LINKS}
+ * questions of its own.
  * @throws {SocketError} a socket failed (e.g. the TCP fallback was refused).
  * @throws {MissingPermissionError} Deno's permissions refused a read (hosts file, resolv.conf) or
  * the socket; the error names the flag to grant.

@@ -84,6 +84,20 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
       answers: question.type === DNS_TYPE.A ? [A(question.name, address)] : [],
     });
   }
+  // A CNAME chain of N links in one answer, ending at 10.0.0.20.
+  const chain = /^chain(\d+)\.test$/.exec(name);
+  if (chain) {
+    const links = Number(chain[1]);
+    const records: DnsRecord[] = Array.from({ length: links }, (_, i) => ({
+      name: i === 0 ? question.name : `link${i}.test`,
+      type: DNS_TYPE.CNAME,
+      class: 1,
+      ttl: 60,
+      data: `link${i + 1}.test`,
+    }));
+    if (question.type === DNS_TYPE.A) records.push(A(`link${links}.test`, "10.0.0.20"));
+    return answerTo(query, { answers: records });
+  }
   // Both families, and a name in two search domains with one family in each.
   const families: Record<string, { a?: string; aaaa?: string }> = {
     "both.ok.test": { a: "10.0.0.12", aaaa: "fd00::12" },
@@ -395,6 +409,27 @@ Deno.test({
         assert.equal(ours.code, 1);
         assert.notEqual(ours.json.error?.kind, "timed-out", JSON.stringify(ours.json));
         assert.match(ours.json.error?.message ?? "", /refused/);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname follows a CNAME chain inside one answer as far as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\n`);
+    for (const links of [9, 17, 40]) {
+      await t.step(`${links} links`, async () => {
+        const name = `chain${links}.test`;
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", name]);
+        const [address, , official] = glibc.stdout.trim().split(/\s+/);
+        assert.equal(address, "10.0.0.20", "getent itself");
+        const ours = await netkit(dir.path, etc, name);
+        assert.deepEqual(ours.json.addresses, [address], JSON.stringify(ours.json));
+        assert.equal(ours.json.officialName, official);
       });
     }
   },
