@@ -365,6 +365,42 @@ export async function resolveAddress(
   throw failure ?? new DnsNotFoundError(address);
 }
 
+/** Options of {@linkcode lookupAddresses}. */
+export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
+  /** 0 for both families, or 4 or 6. @default {0} */
+  family?: 0 | IpFamily;
+  /**
+   * As getaddrinfo's `AI_ADDRCONFIG`: with `family` 0, ask only for the family this host has
+   * addresses of, when it has addresses of one family only (127.0.0.1 and ::1 not counted).
+   * @default {true}
+   */
+  addressConfig?: boolean;
+};
+
+/**
+ * The one family this host has addresses of besides 127.0.0.1 and ::1, or 0 when it has both,
+ * neither, or may not list its interfaces: glibc's __check_pf, which `AI_ADDRCONFIG` narrows a
+ * lookup by (an IPv4-only container asks no AAAA question and gets no IPv6 address).
+ */
+function configuredFamily(): 0 | IpFamily {
+  try {
+    if (
+      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
+    ) {
+      return 0;
+    }
+    let v4 = false;
+    let v6 = false;
+    for (const nic of Deno.networkInterfaces()) {
+      if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
+      else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
+    }
+    return v4 === v6 ? 0 : v4 ? 4 : 6;
+  } catch {
+    return 0;
+  }
+}
+
 /** What {@linkcode lookupAddresses} found: the canonical name and the addresses, best first. */
 export interface AddressLookup {
   /** The canonical name (the end of the CNAME chain, the hosts file's first name, or the literal). */
@@ -412,7 +448,10 @@ async function lookUpBothInHostsFile(
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
  *
  * @param name A host name or an address literal.
- * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6.
+ * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
+ * with 0, a host with addresses of one family only (besides 127.0.0.1 and ::1) is asked for that
+ * family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts` and GNU wget set) does,
+ * unless `addressConfig` is false.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -432,9 +471,10 @@ async function lookUpBothInHostsFile(
  */
 export async function lookupAddresses(
   name: string,
-  options: Omit<ResolveOptions, "family"> & { family?: 0 | IpFamily } = {},
+  options: LookupAddressesOptions = {},
 ): Promise<AddressLookup> {
-  const wanted = options.family ?? 0;
+  let wanted = options.family ?? 0;
+  if (wanted === 0 && options.addressConfig !== false) wanted = configuredFamily();
   if (wanted === 0) {
     const fromFile = await lookUpBothInHostsFile(name, options);
     if (fromFile) return fromFile;

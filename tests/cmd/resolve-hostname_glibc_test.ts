@@ -12,8 +12,10 @@ import assert from "node:assert/strict";
 import { decodeDnsMessage, DNS_RCODE, DNS_TYPE, type DnsRecord } from "../../lib/dns/message.ts";
 import { answerTo } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
+import { ROOT } from "../harness/run.ts";
 import {
   type EtcFiles,
+  etcNamespaceCommand,
   etcNamespaceUnavailable,
   resolveHostnameCommand,
   runWithEtcFiles,
@@ -568,6 +570,63 @@ Deno.test({
         assert.notDeepEqual(glibcNames, [], "getent itself");
         const ours = await netkit(dir.path, etc, "-x", address);
         assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
+      });
+    }
+  },
+});
+
+const IPV4_ONLY_IGNORE = IGNORE ?? etcNamespaceUnavailable(["getent", "ip"]) ??
+  (new Deno.Command("unshare", { args: ["-n", "true"] }).outputSync().success
+    ? undefined
+    : "unshare -n is not permitted here");
+
+/** Runs `argv` on a host of IPv4 only: a network namespace whose lo has 10.9.9.9 besides 127.0.0.1. */
+async function onIpv4OnlyHost(dir: string, etc: EtcFiles, argv: string[]) {
+  // ["unshare", "-m", "sh", "-c", SCRIPT, "sh"]: the script, run after lo is set up.
+  const [, , , , script, ...rest] = await etcNamespaceCommand(dir, etc);
+  const output = await new Deno.Command("unshare", {
+    args: [
+      "-m",
+      "-n",
+      "sh",
+      "-c",
+      `ip link set lo up && ip addr add 10.9.9.9/32 dev lo && ${script}`,
+      ...rest,
+      ...argv,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+Deno.test({
+  name: `resolve-hostname --ahosts asks one family on a host of one, as AI_ADDRCONFIG${
+    IPV4_ONLY_IGNORE ? ` (ignored: ${IPV4_ONLY_IGNORE})` : ""
+  }`,
+  ignore: IPV4_ONLY_IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": "nameserver 127.0.0.1\n",
+      hosts: "127.0.0.1 localhost\n10.5.5.5 dual.test\nfd00::55 dual.test\n",
+      "nsswitch.conf": "hosts: files\n",
+    };
+    for (const name of ["dual.test", "::1"]) {
+      await t.step(name, async () => {
+        const glibc = await onIpv4OnlyHost(dir.path, etc, ["getent", "ahosts", name]);
+        if (name === "dual.test") {
+          assert.match(glibc.stdout, /^10\.5\.5\.5 +STREAM dual\.test\n/, "getent itself");
+          assert.doesNotMatch(glibc.stdout, /fd00/, "getent itself");
+        }
+        const ours = await onIpv4OnlyHost(dir.path, etc, resolveHostnameCommand("--ahosts", name));
+        assert.equal(ours.stdout, glibc.stdout);
+        assert.equal(ours.code === 0, glibc.code === 0);
       });
     }
   },
