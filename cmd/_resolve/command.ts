@@ -185,11 +185,13 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
 
 /**
  * Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address, the
- * canonical name in Unicode (getent asks getaddrinfo for AI_CANONIDN).
+ * canonical name in Unicode (getent asks getaddrinfo for AI_CANONIDN), one family on a host of
+ * one (AI_ADDRCONFIG).
  */
 async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
-    const found = await lookupAddresses(query, { ...options, family: 0 });
+    // getent ahosts asks getaddrinfo with AI_ADDRCONFIG.
+    const found = await lookupAddresses(query, { ...options, family: 0, addressConfig: true });
     const lines = found.addresses.flatMap(({ address }, i) =>
       ["STREAM", "DGRAM", "RAW"].map((type, j) =>
         `${address.padEnd(15)} ${type.padEnd(6)} ${

@@ -372,7 +372,7 @@ export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
   /**
    * As getaddrinfo's `AI_ADDRCONFIG`: with `family` 0, ask only for the family this host has
    * addresses of, when it has addresses of one family only (127.0.0.1 and ::1 not counted).
-   * @default {true}
+   * @default {false}
    */
   addressConfig?: boolean;
 };
@@ -449,9 +449,9 @@ async function lookUpBothInHostsFile(
  *
  * @param name A host name or an address literal.
  * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
- * with 0, a host with addresses of one family only (besides 127.0.0.1 and ::1) is asked for that
- * family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts` and GNU wget set) does,
- * unless `addressConfig` is false.
+ * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
+ * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
+ * sets, and GNU wget does not) does.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -474,7 +474,7 @@ export async function lookupAddresses(
   options: LookupAddressesOptions = {},
 ): Promise<AddressLookup> {
   let wanted = options.family ?? 0;
-  if (wanted === 0 && options.addressConfig !== false) wanted = configuredFamily();
+  if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
   if (wanted === 0) {
     const fromFile = await lookUpBothInHostsFile(name, options);
     if (fromFile) return fromFile;

@@ -631,3 +631,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `wget resolves both families on a host of one, as GNU wget (no AI_ADDRCONFIG)${
+    IPV4_ONLY_IGNORE ? ` (ignored: ${IPV4_ONLY_IGNORE})` : ""
+  }`,
+  ignore: IPV4_ONLY_IGNORE !== undefined || etcNamespaceUnavailable(["wget"]) !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": "nameserver 127.0.0.1\n",
+      hosts: "127.0.0.1 localhost\n127.0.0.1 dual.test\n::1 dual.test\n",
+      "nsswitch.conf": "hosts: files\n",
+    };
+    // Port 9 of loopback: refused at once; only the "Resolving" line is compared.
+    const url = "http://dual.test:9/";
+    const resolving = (text: string) => /^Resolving .*$/m.exec(text)?.[0];
+    const gnu = await onIpv4OnlyHost(dir.path, etc, ["wget", "-t1", "-O", "/dev/null", url]);
+    assert.equal(resolving(gnu.stderr), "Resolving dual.test (dual.test)... ::1, 127.0.0.1");
+    const ours = await onIpv4OnlyHost(dir.path, etc, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "cmd/wget.ts",
+      "-t1",
+      "-O",
+      "/dev/null",
+      url,
+    ]);
+    assert.equal(resolving(ours.stderr), resolving(gnu.stderr));
+  },
+});
