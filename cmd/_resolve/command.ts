@@ -163,10 +163,14 @@ function describeFailure(query: string, error: unknown, family: IpFamily, revers
   };
 }
 
+/**
+ * The lecture's lines for an entry, as its C program prints a `struct hostent`: the addresses
+ * without a scope (`fe80::1`, not `fe80::1%2`), which a hostent cannot carry (`--json` keeps it).
+ */
 function formatEntry(entry: HostEntry, family: IpFamily): string {
   const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
   const lines = [`Official name is "${entry.officialName}"`, heading];
-  for (const address of entry.addresses) lines.push(`+ ${address}`);
+  for (const address of entry.addresses) lines.push(`+ ${address.replace(/%.*$/, "")}`);
   return lines.join("\n") + "\n";
 }
 

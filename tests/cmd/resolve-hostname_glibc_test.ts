@@ -555,7 +555,10 @@ Deno.test({
       hosts: "10.9.9.9 other.test\n",
       "nsswitch.conf": "hosts: files myhostname dns\n",
     };
-    for (const name of ["localhost", "FOO.LocalHost", "a.localhost.localdomain", "other.test"]) {
+    const own = Deno.hostname();
+    for (
+      const name of ["localhost", "FOO.LocalHost", "a.localhost.localdomain", "other.test", own]
+    ) {
       await t.step(`--ahosts ${name}`, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", name]);
         assert.notEqual(glibc.stdout, "", "getent itself");
@@ -563,10 +566,19 @@ Deno.test({
         assert.equal(ours.stdout, glibc.stdout);
       });
     }
-    for (const address of ["127.0.0.1", "::1", "127.0.0.2"]) {
+    await t.step(`resolve-hostname ${own}`, async () => {
+      const glibc = await getentAddresses(dir.path, etc, own);
+      const ours = await netkit(dir.path, etc, own);
+      assert.deepEqual(ours.json.addresses, glibc);
+      assert.equal(ours.json.officialName, own);
+    });
+    const interfaces = Deno.networkInterfaces().map((nic) => nic.address)
+      .filter((address) => !address.startsWith("127.") && address !== "::1");
+    for (const address of ["127.0.0.1", "::1", "127.0.0.2", ...interfaces]) {
       await t.step(`-x ${address}`, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
-        const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+        // One line per address of the entry; the names are on each.
+        const glibcNames = (glibc.stdout.split("\n")[0] ?? "").trim().split(/\s+/).slice(1);
         assert.notDeepEqual(glibcNames, [], "getent itself");
         const ours = await netkit(dir.path, etc, "-x", address);
         assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));

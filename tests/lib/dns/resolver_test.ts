@@ -470,7 +470,14 @@ Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswit
     });
     assert.deepEqual((await resolveHost(name, { ...options, family: 6 })).addresses, ["::1"]);
   }
-  // Not served (the host's name, _gateway): not found, as with no source answering.
+  // The host's own name (as typed, case and all): its interfaces' addresses, 127.0.0.2 if none.
+  const own = await resolveHost(Deno.hostname(), options);
+  assert.equal(own.officialName, Deno.hostname());
+  const v4 = Deno.networkInterfaces().filter((nic) =>
+    nic.family === "IPv4" && !nic.address.startsWith("127.")
+  ).map((nic) => nic.address);
+  assert.deepEqual([...own.addresses].sort(), v4.length > 0 ? v4.sort() : ["127.0.0.2"]);
+  // Not served (_gateway): not found, as with no source answering.
   await assert.rejects(resolveHost("_gateway", options), DnsNotFoundError);
   await assert.rejects(resolveHost("localhostx", options), DnsNotFoundError);
   assert.deepEqual(await resolveAddress("127.0.0.1", options), ["localhost"]);
