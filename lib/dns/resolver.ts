@@ -492,8 +492,9 @@ export async function lookupAddresses(
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
   if (found.length === 2) await keepFirstSearchName(name, found, options);
+  const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
-  const canonicalName = first.entry.source === "literal" ? name : first.entry.officialName;
+  const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
   return await inAddressOrder(canonicalName, found);
 }
 

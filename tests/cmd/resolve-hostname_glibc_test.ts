@@ -278,6 +278,11 @@ Deno.test({
         `nameserver ${SERVER}\nsearch a.test b.test\n`,
         "dual",
       ],
+      [
+        "the same, the IPv4 name first",
+        `nameserver ${SERVER}\nsearch b.test a.test\n`,
+        "dual",
+      ],
     ];
     for (const name of ["bücher.test", "xn--bcher-kva.test"]) {
       cases.push([
