@@ -8,9 +8,10 @@
  * failing server and a silent one are four different errors.
  *
  * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
- * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout` and `rotate`,
- * with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with getent in a mount namespace by
- * `tests/cmd/resolve-hostname_getent_test.ts`. Files are parsed once and re-read when they change.
+ * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout`,
+ * `attempts`, `rotate` and `no-aaaa`, with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with
+ * getent in a mount namespace by `tests/cmd/resolve-hostname_getent_test.ts` and
+ * `tests/cmd/resolve-hostname_glibc_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
