@@ -8,6 +8,11 @@
  * wget when it is not installed).
  *
  * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about two minutes).
+ * `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main | tar -x -C
+ * DIR`) to every round, for an interleaved comparison of two versions; `--sequential` leaves out
+ * the `--max-threads 4` rows; `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
+ * task-clock) and the paired ratios of CPU and wall time, round by round, against GNU wget and
+ * against the other checkout.
  *
  * @module
  */
@@ -22,17 +27,29 @@ const postsFlag = Deno.args.indexOf("--posts");
 const SIZES = (postsFlag >= 0 ? Deno.args[postsFlag + 1] ?? "" : "100,400,1600").split(",")
   .map(Number);
 const TIME = "/usr/bin/time";
+const againstFlag = Deno.args.indexOf("--against");
+const AGAINST = againstFlag >= 0 ? Deno.args[againstFlag + 1] : undefined;
+const SEQUENTIAL = Deno.args.includes("--sequential");
+const CPU = Deno.args.includes("--cpu");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-/** Runs `argv` under GNU time; returns wall milliseconds and peak resident KiB. */
-async function measure(argv: string[], cwd: string): Promise<{ ms: number; kib: number }> {
+/**
+ * Runs `argv` under GNU time (and `perf stat` with `--cpu`); returns wall milliseconds, peak
+ * resident KiB and CPU milliseconds (NaN without `--cpu`).
+ */
+async function measure(
+  argv: string[],
+  cwd: string,
+): Promise<{ ms: number; kib: number; cpuMs: number }> {
+  // perf outside GNU time, so that %M is the tool's peak, not perf's own (~14 MiB).
+  const command = CPU ? ["perf", "stat", "-x,", "-e", "task-clock", "--", TIME] : [TIME];
   const start = performance.now();
-  const { stderr } = await new Deno.Command(TIME, {
-    args: ["-f", "maxrss=%M", ...argv],
+  const { stderr } = await new Deno.Command(command[0]!, {
+    args: [...command.slice(1), "-f", "maxrss=%M", ...argv],
     cwd,
     stdout: "null",
     stderr: "piped",
@@ -40,7 +57,8 @@ async function measure(argv: string[], cwd: string): Promise<{ ms: number; kib: 
   const ms = performance.now() - start;
   const text = new TextDecoder().decode(stderr);
   const kib = Number(/maxrss=(\d+)/.exec(text)?.[1] ?? NaN);
-  return { ms, kib };
+  const cpuMs = Number(/^([0-9.]+),msec,task-clock/m.exec(text)?.[1] ?? NaN);
+  return { ms, kib, cpuMs };
 }
 
 function hasCommand(name: string): boolean {
@@ -62,55 +80,86 @@ async function countFiles(dir: string): Promise<number> {
 
 const deno = Deno.execPath();
 console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, into a fresh directory`);
-console.log("| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |");
-console.log("|---|---|---:|---:|---:|---:|---:|");
+console.log(
+  `| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |${
+    CPU ? " CPU ms | CPU × GNU wget | paired wall × | paired CPU × |" : ""
+  }`,
+);
+console.log(`|---|---|---:|---:|---:|---:|---:|${CPU ? "---:|---:|---:|---:|" : ""}`);
 for (const posts of SIZES) {
   await using dir = await tempDir("netkit_bench_mirror_");
   await using site = await startTestSite(dir.path, posts);
   const url = `${site.origin}/blog/`;
   const wget2 = hasCommand("wget2");
+  const netkit = (wget: string, extra: string[] = []) => [
+    deno,
+    "run",
+    "-A",
+    wget,
+    "-q",
+    "-m",
+    "-np",
+    ...extra,
+    url,
+  ];
   const argv: Record<string, string[]> = {
     "GNU wget": ["wget", "-q", "-m", "-np", url],
-    "netkit wget": [deno, "run", "-A", WGET, "-q", "-m", "-np", url],
-    [wget2 ? "GNU Wget2 --max-threads 4" : "GNU wget (no wget2)"]: wget2
-      ? ["wget2", "-q", "-m", "-np", "--max-threads", "4", url]
-      : ["wget", "-q", "-m", "-np", url],
-    "netkit wget --max-threads 4": [
-      deno,
-      "run",
-      "-A",
-      WGET,
-      "-q",
-      "-m",
-      "-np",
-      "--max-threads",
-      "4",
-      url,
-    ],
+    "netkit wget": netkit(WGET),
   };
+  if (AGAINST !== undefined) {
+    argv[`netkit wget (${AGAINST})`] = netkit(`${AGAINST.replace(/\/+$/, "")}/cmd/wget.ts`);
+  }
+  if (!SEQUENTIAL) {
+    argv[wget2 ? "GNU Wget2 --max-threads 4" : "GNU wget (no wget2)"] = wget2
+      ? ["wget2", "-q", "-m", "-np", "--max-threads", "4", url]
+      : ["wget", "-q", "-m", "-np", url];
+    argv["netkit wget --max-threads 4"] = netkit(WGET, ["--max-threads", "4"]);
+  }
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const memory = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
+  const cpu = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const connections = new Map<string, number>();
   const files = new Map<string, number>();
   for (let round = 0; round < RUNS; round++) {
     for (const [tool, args] of Object.entries(argv)) {
       const cwd = await Deno.makeTempDir({ dir: dir.path });
       const before = await nginxAccepts(site.port);
-      const { ms, kib } = await measure(args, cwd);
+      const { ms, kib, cpuMs } = await measure(args, cwd);
       connections.set(tool, (await nginxAccepts(site.port)) - before - 1);
       files.set(tool, await countFiles(cwd));
       times.get(tool)!.push(ms);
       memory.get(tool)!.push(kib);
+      cpu.get(tool)!.push(cpuMs);
       await Deno.remove(cwd, { recursive: true });
     }
   }
   const anchorMs = median(times.get("GNU wget")!);
+  const anchorCpu = median(cpu.get("GNU wget")!);
+  // Paired ratios: each round's run against the same round's GNU wget, or with --against the
+  // same round's other checkout (netkit's own rows), then the median over the rounds.
+  const paired = (tool: string, values: Map<string, number[]>) => {
+    const reference = AGAINST !== undefined && tool === "netkit wget"
+      ? `netkit wget (${AGAINST})`
+      : "GNU wget";
+    const ratios = values.get(tool)!.map((v, i) => v / values.get(reference)![i]!);
+    return `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${
+      Math.max(...ratios).toFixed(2)
+    })`;
+  };
   for (const [tool, values] of times) {
     const ms = median(values);
+    const cpuMs = median(cpu.get(tool)!);
+    const cpuColumns = CPU
+      ? ` ${cpuMs.toFixed(0)} | ${(cpuMs / anchorCpu).toFixed(2)} | ${paired(tool, times)} | ${
+        paired(tool, cpu)
+      } |`
+      : "";
     console.log(
       `| ${posts} posts | ${tool} | ${files.get(tool)} | ${ms.toFixed(0)} | ${
         (ms / anchorMs).toFixed(2)
-      } | ${(median(memory.get(tool)!) / 1024).toFixed(1)} | ${connections.get(tool)} |`,
+      } | ${(median(memory.get(tool)!) / 1024).toFixed(1)} | ${
+        connections.get(tool)
+      } |${cpuColumns}`,
     );
   }
 }

@@ -1,12 +1,13 @@
 /**
- * The links of a web page, as GNU wget's recursion sees them: from HTML (parsed with
- * htmlparser2, a streaming tokenizer that never builds a tree) and from CSS (`url(...)`,
+ * The links of a web page, as GNU wget's recursion sees them: from HTML (read tag by tag with
+ * htmlparser2's tokenizer, no tree built, see `_tag_scanner.ts`) and from CSS (`url(...)`,
  * `@import`), resolved against the page's URL or its `<base href>`.
  *
  * @module
  */
 
-import { Parser } from "npm:htmlparser2@12.0.0";
+import { TagScanner } from "./_tag_scanner.ts";
+import { resolveLinkFast } from "./_resolve_link.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -102,10 +103,14 @@ const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
 
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 function resolve(raw: string, base: string): string | undefined {
+  const trimmed = raw.trim();
+  // Most links (`a.html`, `../img/p.png`, `?page=2`) are resolved by hand, equal to the parser.
+  const fast = resolveLinkFast(trimmed, base);
+  if (fast !== undefined) return fast;
   try {
     // The fragment cut from the serialized URL, whose first "#" always starts it (a "#" elsewhere
     // is percent-encoded): setting `hash` would parse the URL a second time.
-    const href = new URL(raw.trim(), base).href;
+    const href = new URL(trimmed, base).href;
     const hash = href.indexOf("#");
     return hash < 0 ? href : href.slice(0, hash);
   } catch {
@@ -241,7 +246,7 @@ function htmlLinkScanner(
   options: HtmlLinkOptions,
   html: string | undefined,
   flat = false,
-): { parser: Parser; finish(): HtmlLinks } {
+): { parser: TagScanner; finish(): HtmlLinks } {
   const follow = options.followTags?.length
     ? new Set(options.followTags.map((t) => t.toLowerCase()))
     : undefined;
@@ -284,7 +289,7 @@ function htmlLinkScanner(
       ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
     });
   };
-  const parser: Parser = new Parser({
+  const parser: TagScanner = new TagScanner({
     onopentag(name, rawAttributes) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
@@ -361,32 +366,34 @@ function htmlLinkScanner(
     ontext(text) {
       if (rawText !== undefined && html === undefined) rawText.text += text;
     },
-    onclosetag(name, implied) {
-      if (rawText?.name !== name) return;
-      const { start, css } = rawText;
-      const text = html === undefined
-        ? rawText.text
-        : html.slice(start, implied ? html.length : parser.startIndex);
-      rawText = undefined;
-      if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
-      if (!text.includes("<")) return;
-      const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
-      inner.parser.write(text);
-      const found = inner.finish();
-      for (const link of found.links) {
-        links.push(
-          html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
-        );
-      }
-      if (found.nofollow) nofollow = true;
+    onclosetag(name) {
+      if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
     },
   }, {
-    decodeEntities: false,
-    lowerCaseTags: true,
-    lowerCaseAttributeNames: true,
     // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
     xmlMode: flat,
   });
+
+  /** The links in the text of a raw-text element that ends at `end` (CSS for `<style>`). */
+  function closeRawText(
+    element: { start: number; text: string; css: boolean },
+    end: number,
+  ): void {
+    const { start, css } = element;
+    const text = html === undefined ? element.text : html.slice(start, end);
+    rawText = undefined;
+    if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
+    if (!text.includes("<")) return;
+    const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
+    inner.parser.write(text);
+    const found = inner.finish();
+    for (const link of found.links) {
+      links.push(
+        html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
+      );
+    }
+    if (found.nofollow) nofollow = true;
+  }
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
   function srcset(span: { start: number; end: number }, decoded: string): void {
@@ -455,6 +462,8 @@ function htmlLinkScanner(
     parser,
     finish() {
       parser.end();
+      // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
+      if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
       return { links, nofollow };
     },
   };

@@ -17,7 +17,6 @@ import {
   type DownloadOptions,
   type DownloadResult,
   type DownloadSink,
-  fileWriter,
 } from "./download.ts";
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
@@ -42,7 +41,7 @@ import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
-export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
+export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
   recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
@@ -92,11 +91,16 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   maxThreads?: number | undefined;
   /** Remove each file once it has been read for links (`--delete-after`). */
   deleteAfter?: boolean | undefined;
+  /**
+   * Check that each URL exists (`--spider -r`), as GNU wget does: HEAD first, then a GET only
+   * for a page or stylesheet, to read its links; nothing is kept.
+   */
+  spider?: boolean | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
   convertLinks?: boolean | undefined;
-  /** A URL was saved. */
+  /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
   onSaved?(result: DownloadResult): void;
   /** A URL failed; the walk goes on. */
   onFailed?(url: string, error: unknown): void;
@@ -121,6 +125,8 @@ export interface RecursiveResult {
 /** One URL waiting in the queue. */
 interface QueueItem {
   url: string;
+  /** `url` parsed, when the link checks parsed it already. */
+  parsed?: URL | undefined;
   depth: number;
   expectHtml: boolean;
   expectCss: boolean;
@@ -131,7 +137,27 @@ interface Fetched {
   path?: string;
   finalUrl: string;
   kind: "html" | "css" | "other";
+  /** The body's text, kept as it streamed in when it was to be read for links (and not large). */
+  text?: string | undefined;
 }
+
+/** What {@linkcode Walker.#fetch} is to do besides saving the file. */
+interface FetchHow {
+  /** Report nothing (robots.txt). */
+  quiet?: boolean;
+  /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
+  expectHtml?: boolean;
+  expectCss?: boolean;
+  /** Keep the body's text whatever its type. */
+  keepText?: boolean;
+  /** The URL parsed already, to name its file. */
+  parsed?: URL | undefined;
+  /** Saved under a name of its own (never over a file that is there) and removed once read. */
+  temporary?: boolean;
+}
+
+/** The most of a body kept in memory to read its links; a larger one is read back from its file. */
+const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 
 /**
  * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
@@ -191,6 +217,8 @@ class Walker {
   /** The options each file's download() starts from (see the constructor). */
   readonly #downloadOptions: DownloadOptions;
   readonly #robots = new Map<string, Promise<RobotsRules>>();
+  /** The same rules once fetched, so a link is decided without waiting. */
+  readonly #robotsReady = new Map<string, RobotsRules>();
   /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
   readonly #urlToFile: Map<string, string> = this.result.saved;
   /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
@@ -227,6 +255,7 @@ class Walker {
       backupConverted: _backupConverted,
       maxThreads: _maxThreads,
       deleteAfter: _deleteAfter,
+      spider: _spider,
       adjustExtension: _adjustExtension,
       convertLinks: _convertLinks,
       onSaved: _onSaved,
@@ -235,8 +264,7 @@ class Walker {
       onNotModified: _onNotModified,
       ...forDownload
     } = options;
-    // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
-    this.#downloadOptions = { ...forDownload, spider: false };
+    this.#downloadOptions = forDownload;
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -253,7 +281,9 @@ class Walker {
       return;
     }
     const seen = new Set<string>([start.href]);
-    const queue: QueueItem[] = [{ url: start.href, depth: 0, expectHtml: true, expectCss: false }];
+    const queue: QueueItem[] = [
+      { url: start.href, parsed: start, depth: 0, expectHtml: true, expectCss: false },
+    ];
     const threads = Math.max(1, options.maxThreads ?? 1);
     const running = new Set<Promise<void>>();
     try {
@@ -298,6 +328,7 @@ class Walker {
     let descend = false;
     let kind: Fetched["kind"] = "other";
     let pageUrl = item.url;
+    let text: string | undefined;
     let path = this.#urlToFile.get(item.url);
     if (path !== undefined) {
       // Already downloaded (a redirect's target, or an index.html twin): read it again.
@@ -309,9 +340,10 @@ class Walker {
         kind = "html";
       }
     } else {
-      const fetched = await this.#fetch(item.url);
+      const fetched = await this.#fetch(item.url, item);
       if (fetched === undefined) return;
       path = fetched.path;
+      text = fetched.text;
       if (fetched.kind === "html" && item.expectHtml) {
         descend = true;
         kind = "html";
@@ -322,14 +354,14 @@ class Walker {
       }
       if (fetched.finalUrl !== item.url) {
         if (descend) {
-          const decision = this.#mayFollow(
+          const decision = await this.#mayFollow(
             { url: fetched.finalUrl, inline: false },
-            new URL(item.url),
+            item.parsed ?? new URL(item.url),
             item.depth,
             start,
             seen,
           );
-          if (!(await decision)) descend = false;
+          if (decision === undefined) descend = false;
         }
         pageUrl = fetched.finalUrl;
       }
@@ -346,14 +378,18 @@ class Walker {
       }
     }
     if (descend && path !== undefined) {
-      const links = this.#linksOf(path, pageUrl, kind);
-      const parent = new URL(pageUrl);
+      const links = this.#linksOf(path, pageUrl, kind, text);
+      const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
       for (const link of links) {
         if (link.ignore || (leafRequisites && !link.inline)) continue;
-        // Checked again after the wait: another task may have queued it meanwhile.
-        if (await this.#mayFollow(link, parent, item.depth, start, seen) && !seen.has(link.url)) {
+        // Decided at once unless robots.txt is still to be fetched.
+        let decision = this.#mayFollow(link, parent, item.depth, start, seen);
+        if (decision instanceof Promise) decision = await decision;
+        // Checked again after a wait: another task may have queued it meanwhile.
+        if (decision !== undefined && !seen.has(link.url)) {
           queue.push({
             url: link.url,
+            parsed: decision,
             depth: item.depth + 1,
             expectHtml: link.expectHtml,
             expectCss: link.expectCss,
@@ -364,21 +400,30 @@ class Walker {
     }
     if (
       path !== undefined &&
-      (options.deleteAfter ||
+      (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
       if (this.#remove(path)) options.onRemoved?.(path);
     }
   }
 
-  /** The links of a saved page; none when it cannot be read or says nofollow. */
-  #linksOf(path: string, url: string, kind: Fetched["kind"]): PageLink[] {
+  /**
+   * The links of a saved page, from its text kept while it arrived or else read back from its
+   * file; none when it cannot be read or says nofollow.
+   */
+  #linksOf(
+    path: string,
+    url: string,
+    kind: Fetched["kind"],
+    text: string | undefined,
+  ): PageLink[] {
     try {
       if (kind === "css") {
         // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
-        return extractCssLinks(readPrefix(path, MAX_CSS_BYTES), url);
+        return extractCssLinks(text ?? readPrefix(path, MAX_CSS_BYTES), url);
       }
-      const { links, nofollow } = extractHtmlLinksFromChunks(fileChunks(path), url, {
+      const chunks = text === undefined ? fileChunks(path) : [text];
+      const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
       });
@@ -388,24 +433,54 @@ class Walker {
     }
   }
 
-  /** GNU wget's `download_child`: whether a link is to be queued. */
-  async #mayFollow(
+  /**
+   * GNU wget's `download_child`: whether a link is to be queued, as its parsed URL (undefined
+   * when not); a promise only while the server's robots.txt is still to be fetched.
+   */
+  #mayFollow(
     link: { url: string; inline: boolean },
     parent: URL,
     depth: number,
     start: URL,
     seen: Set<string>,
-  ): Promise<boolean> {
+  ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
-    if (seen.has(link.url)) return false;
+    if (seen.has(link.url)) return undefined;
+    // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
+    if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
     let url: URL;
     try {
       url = new URL(link.url);
     } catch {
-      return false;
+      return undefined;
     }
-    const httpLike = url.protocol === "http:" || url.protocol === "https:";
-    if (!httpLike) return false;
+    if (!this.#passesBeforeRobots(url, link, parent, depth, start)) return undefined;
+    if (!(options.robots ?? true)) return url;
+    const key = `${url.protocol}//${url.host}`;
+    const path = url.pathname + url.search;
+    const ready = this.#robotsReady.get(key);
+    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : undefined;
+    return this.#robotsFor(url).then((rules) =>
+      this.#robotsAllow(rules, path, link.url, seen) ? url : undefined
+    );
+  }
+
+  /** robots.txt's answer for `path`; a refused URL counts as seen, so it is not asked again. */
+  #robotsAllow(rules: RobotsRules, path: string, url: string, seen: Set<string>): boolean {
+    if (rules.allows(path)) return true;
+    seen.add(url);
+    return false;
+  }
+
+  /** `download_child`'s tests before robots.txt, in its order: false as soon as one refuses. */
+  #passesBeforeRobots(
+    url: URL,
+    link: { inline: boolean },
+    parent: URL,
+    depth: number,
+    start: URL,
+  ): boolean {
+    const options = this.#options;
     const host = url.hostname;
     if (options.domains?.length && !domainMatches(host, options.domains)) return false;
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
@@ -440,15 +515,7 @@ class Walker {
     ) {
       return false;
     }
-    if (!options.spanHosts && host !== parent.hostname) return false;
-    if (options.robots ?? true) {
-      const rules = await this.#robotsFor(url);
-      if (!rules.allows(url.pathname + url.search)) {
-        seen.add(link.url);
-        return false;
-      }
-    }
-    return true;
+    return options.spanHosts || host === parent.hostname;
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
@@ -459,35 +526,54 @@ class Walker {
       // One fetch per server, however many tasks ask at once.
       rules = this.#fetchRobots(key);
       this.#robots.set(key, rules);
+      rules.then((ready) => this.#robotsReady.set(key, ready));
     }
     return rules;
   }
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
-    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true });
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true, keepText: true });
     if (fetched?.path) {
       try {
-        rules = parseRobotsTxt(new TextDecoder().decode(Deno.readFileSync(fetched.path)));
+        rules = parseRobotsTxt(
+          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(fetched.path)),
+        );
       } catch {
         // Unreadable: no rules.
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.
       const accept = this.#options.acceptRules;
-      if (this.#options.deleteAfter || (accept && !acceptsFileName(fetched.path, accept))) {
+      if (
+        this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept))
+      ) {
         this.#remove(fetched.path);
       }
     }
     return rules;
   }
 
-  /** Fetches `url` into its file; undefined (and reported) on failure. */
-  async #fetch(url: string, how: { quiet?: boolean } = {}): Promise<Fetched | undefined> {
+  /**
+   * Fetches `url` into its file; undefined (and reported) on failure. A spider asks with HEAD
+   * first and fetches only a page or a stylesheet, whose links it reads.
+   */
+  async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
+    if (this.#options.spider && !how.quiet) {
+      const head = await this.#head(url);
+      if (head === undefined || head.kind === "other") return head;
+    }
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
-    const planned = this.#plannedPath(url);
+    const named = this.#plannedPath(how.parsed ?? url);
+    // A file only read for its links and then removed (--delete-after, --spider, or a name
+    // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
+    // never overwritten, then removed.
+    const temporary = this.#options.deleteAfter || this.#options.spider ||
+      (this.#options.acceptRules !== undefined &&
+        !acceptsFileName(named, this.#options.acceptRules));
+    const planned = temporary ? `${named}.tmp` : named;
     while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, how);
+    const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
     const settled = done.then(() => {}, () => {});
     this.#busy.set(planned, settled);
     try {
@@ -497,8 +583,37 @@ class Walker {
     }
   }
 
+  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  async #head(url: string): Promise<Fetched | undefined> {
+    const options = this.#options;
+    const events = options.events ?? {};
+    let contentType: string | undefined;
+    try {
+      const result = await download(url, {
+        ...this.#downloadOptions,
+        spider: true,
+        events: {
+          ...events,
+          response(response) {
+            contentType = response.head.headers.get("Content-Type");
+            events.response?.(response);
+          },
+        },
+      });
+      options.onSaved?.(result);
+      return { finalUrl: result.finalUrl, kind: kindOf(contentType) };
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      this.#fail(url, error);
+      return undefined;
+    }
+  }
+
+  /** Files fetched only to be read and removed (NAME.tmp). */
+  readonly #temporaries = new Set<string>();
+
   /** Where `url` is saved before -E or a unique suffix changes the name. */
-  #plannedPath(url: string): string {
+  #plannedPath(url: string | URL): string {
     const directory = this.#options.directory ?? ".";
     const relative = localPathForUrl(url, this.#options.layout ?? {});
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
@@ -525,15 +640,15 @@ class Walker {
   async #fetchUnlocked(
     url: string,
     planned: string,
-    how: { quiet?: boolean },
+    how: FetchHow,
   ): Promise<Fetched | undefined> {
     const options = this.#options;
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
-    const clobber = (layout.directories ?? true) || options.timestamping;
+    const clobber = !how.temporary && ((layout.directories ?? true) || options.timestamping);
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
-    if (options.noClobber && this.#mayExist(planned) && isFile(planned)) {
+    if (!how.temporary && options.noClobber && this.#mayExist(planned) && isFile(planned)) {
       const done: Fetched = {
         path: planned,
         finalUrl: url,
@@ -551,7 +666,7 @@ class Walker {
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
     let extended: string | undefined;
-    if (options.timestamping && this.#mayExist(planned)) {
+    if (!how.temporary && options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -578,16 +693,57 @@ class Walker {
         throw new DownloadFileError(path, error);
       }
     };
-    // The file is made when the response starts, with synchronous calls: an asynchronous
-    // open or utime goes through Deno's blocking thread pool, and handing each task over cost
-    // the main thread more (futex waits) than the system call itself (~22 % of a -m run's wall
-    // time on 1,208 files).
+    // The file is made with synchronous calls: an asynchronous open or utime goes through
+    // Deno's blocking thread pool, and handing each task over cost the main thread more (futex
+    // waits) than the system call itself (~22 % of a -m run's wall time on 1,208 files).
+    // A name that cannot exist yet (in a directory this run made, not written by it) is created
+    // while the request is on the wire, so that the kernel's work on a new file (~0.2 ms, a
+    // third of the main thread's time) overlaps the server's; if no body comes (an error, a
+    // redirect loop), the empty file is removed again. Other files are made when the body starts.
+    let early = false;
+    let claimed = false;
+    const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned)
+      ? () => {
+        if (file) return;
+        try {
+          file = Deno.openSync(path, { write: true, create: true, truncate: true });
+          early = true;
+        } catch {
+          // Made (and its error reported) when the body starts, as for any other file.
+        }
+      }
+      : undefined;
+    // The text of a page to be read for links is kept as it streams in (decoded chunk by
+    // chunk), so it need not be read back from its file: undefined once it grows too large.
+    let keep: { decoder: TextDecoder; text: string; bytes: number } | undefined;
+    let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
       writer: {
         write(p) {
+          claimed = true;
           open();
-          return fileWriter(file!, path).write(p);
+          if (!keepDecided) {
+            keepDecided = true;
+            const kind = kindOf(contentType);
+            if (
+              how.keepText || how.expectCss || kind === "css" || (kind === "html" && how.expectHtml)
+            ) {
+              keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
+            }
+          }
+          let n: number;
+          try {
+            n = file!.writeSync(p);
+          } catch (error) {
+            return Promise.reject(new DownloadFileError(path, error));
+          }
+          if (keep) {
+            keep.bytes += n;
+            if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
+            else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+          }
+          return Promise.resolve(n);
         },
       },
     };
@@ -597,6 +753,7 @@ class Walker {
         ...this.#downloadOptions,
         headers,
         output: sink,
+        onRequestSent: createEarly,
         events: {
           ...(how.quiet ? {} : events),
           response(response) {
@@ -605,6 +762,7 @@ class Walker {
             if (!how.quiet) events.response?.(response);
           },
           start(info) {
+            claimed = true;
             if (options.adjustExtension && file === undefined) {
               const kind = kindOf(contentType);
               const before = path;
@@ -620,6 +778,7 @@ class Walker {
       });
       open();
       this.#written.add(path);
+      if (how.temporary) this.#temporaries.add(path);
       if (extended !== undefined) this.#extended.set(path, extended);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {
@@ -632,7 +791,12 @@ class Walker {
           }
         }
       }
-      const done: Fetched = { path, finalUrl: result.finalUrl, kind: kindOf(contentType) };
+      const done: Fetched = {
+        path,
+        finalUrl: result.finalUrl,
+        kind: kindOf(contentType),
+        text: keep ? keep.text + keep.decoder.decode() : keepDecided ? undefined : "",
+      };
       this.result.files++;
       this.result.bytes += result.bytes;
       this.#registerDownload(result.finalUrl, path);
@@ -642,6 +806,16 @@ class Walker {
       if (!how.quiet) options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (early && !claimed) {
+        // No body came for the file made early: it goes again, as if never made.
+        (file as Deno.FsFile | undefined)?.close();
+        file = undefined;
+        try {
+          Deno.removeSync(path);
+        } catch {
+          // Already gone.
+        }
+      }
       if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
@@ -685,6 +859,16 @@ class Walker {
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "." : path.slice(0, slash);
     return !this.#freshDirectories.has(parent) || this.#written.has(path);
+  }
+
+  /**
+   * Whether nothing can be at `path`: its directory is one this run made (so exists) and the run
+   * has not written the name. Creating it then has no effect but the new, empty file.
+   */
+  #isNewName(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    return slash > 0 && this.#freshDirectories.has(path.slice(0, slash)) &&
+      !this.#written.has(path);
   }
 
   /** Creates the directories above `path`, remembering what it made. */

@@ -120,6 +120,7 @@ export function parseRobotsTxt(text: string, userAgent = "wget"): RobotsRules {
 
 /** Upper-cases percent escapes and decodes the unreserved ones, so equal paths compare equal. */
 function normalisePath(path: string): string {
+  if (!path.includes("%")) return path;
   return path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
     const c = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${hex.toUpperCase()}`;

@@ -90,6 +90,12 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * body anyway. @default {1000}
    */
   expectContinueTimeoutMs?: number;
+  /**
+   * Called when the request has gone to the socket and the response is awaited: work done here
+   * overlaps the server's (wget's recursion creates the file then). Called again when a stale
+   * kept-alive connection makes the client send the request anew.
+   */
+  onRequestSent?: (() => void) | undefined;
 }
 
 /** What {@linkcode HttpResponse} needs from the exchange that made it. */
@@ -814,6 +820,7 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     } else {
       await stream.flush();
     }
+    options.onRequestSent?.();
     let head: HttpResponseHead;
     try {
       const headOptions: ReadHeadOptions = {

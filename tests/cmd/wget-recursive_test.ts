@@ -80,6 +80,20 @@ peerTest(
 );
 
 peerTest(
+  "wget -r from an IPv6 address: the same files as GNU wget, in ::1:PORT/ (no brackets)",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 2);
+    const url = `http://[::1]:${site.port}/docs/`;
+    const { gnu, netkit, codes } = await mirrorBoth(dir.path, ["-r", "-l", "1", "-k"], url);
+    assert.ok([...gnu.keys()].every((path) => path.startsWith(`::1:${site.port}/`)));
+    assert.deepEqual([...netkit.entries()].sort(), [...gnu.entries()].sort());
+    assert.equal(codes[1], codes[0]);
+  },
+);
+
+peerTest(
   "wget -m a second time fetches nothing new (If-Modified-Since) and keeps the same tree",
   ["nginx", "wget"],
   async () => {
@@ -236,5 +250,95 @@ peerTest(
     }
     assert.equal(reports[0]!.broken.length, 3);
     assert.deepEqual(reports[1], reports[0]);
+  },
+);
+
+/** A site on two ports of 127.0.0.1 (two servers to wget, one host), logging every request. */
+function serveTwoOrigins(log: string[]) {
+  const types: Record<string, string> = { css: "text/css", png: "image/png", txt: "text/plain" };
+  const serve = (name: string, pages: (other: number) => Record<string, string>) => {
+    let other = 0;
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+      const url = new URL(request.url);
+      log.push(`${name}${url.pathname}${url.search}`);
+      if (url.pathname === "/old.html") {
+        return new Response(null, { status: 301, headers: { location: "/new.html" } });
+      }
+      const body = pages(other)[url.pathname];
+      if (body === undefined) return new Response("missing", { status: 404 });
+      const suffix = url.pathname.split(".").pop() ?? "";
+      const type = types[suffix] ?? "text/html";
+      return new Response(body, { headers: { "content-type": type } });
+    });
+    return { server, setOther: (port: number) => (other = port) };
+  };
+  const one = serve("one", (two) => ({
+    "/": `<a href="a.html">a</a> <a href="b.html">b</a> <img src="img.png">
+<a href="sub/">sub</a>`,
+    "/a.html": `<a href="b.html">b</a> <a href="c.html">c</a> <a href="./">up</a>
+<img src="img2.png" srcset="img2.png 1x, img3.png 2x">`,
+    // Not the first page: its link to the other server comes once robots.txt is known here.
+    "/b.html": `<a href="a.html">a</a> <a href="d.html">d</a> <a href="missing.html">404</a>
+<a href="http://127.0.0.1:${two}/x.html">other server</a>`,
+    "/c.html": `<a href="old.html">moved</a> <a href="private/p.html">private</a>`,
+    "/new.html": `<a href="n2.html">n2</a>`,
+    "/n2.html": `<p>n2`,
+    "/d.html": `<link rel="stylesheet" href="s.css"><a href="sub/e.html">e</a>`,
+    "/s.css": `body { background: url(bg.png) }`,
+    "/sub/": `<a href="../a.html">a</a> <a href="e.html">e</a> <a href="f.txt">f</a>`,
+    "/sub/e.html": `<p>e`,
+    "/sub/f.txt": `f`,
+    "/img.png": "png",
+    "/img2.png": "png2",
+    "/img3.png": "png3",
+    "/bg.png": "bg",
+    "/z.html": `<a href="a.html">a</a>`,
+    "/robots.txt": "User-agent: *\nDisallow: /private/\n",
+  }));
+  const two = serve("two", (first) => ({
+    "/x.html": `<a href="y.html">y</a> <a href="http://127.0.0.1:${first}/z.html">z</a>`,
+    "/y.html": `<p>y`,
+  }));
+  one.setOther(two.server.addr.port);
+  two.setOther(one.server.addr.port);
+  return {
+    origin: `http://127.0.0.1:${one.server.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      await one.server.shutdown();
+      await two.server.shutdown();
+    },
+  };
+}
+
+peerTest(
+  "wget -r asks for the same URLs in the same order as GNU wget, across two servers",
+  ["wget"],
+  async (t) => {
+    const log: string[] = [];
+    await using site = serveTwoOrigins(log);
+    await using dir = await tempDir();
+    const cases = [["-r"], ["-r", "-e", "robots=off"], ["-m"], ["-r", "-R", "*.png"], [
+      "-r",
+      "-l",
+      "2",
+      "-p",
+    ]];
+    for (const args of cases) {
+      await t.step(args.join(" "), async () => {
+        log.length = 0;
+        await new Deno.Command("wget", {
+          args: ["-q", ...args, "-P", `${dir.path}/gnu`, `${site.origin}/`],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+        const gnu = [...log];
+        log.length = 0;
+        await main(["-q", ...args, "-P", `${dir.path}/netkit`, `${site.origin}/`]);
+        assert.ok(gnu.length > 10, gnu.join(" "));
+        assert.deepEqual(log, gnu);
+        await Deno.remove(`${dir.path}/gnu`, { recursive: true });
+        await Deno.remove(`${dir.path}/netkit`, { recursive: true });
+      });
+    }
   },
 );

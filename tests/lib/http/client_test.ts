@@ -42,6 +42,28 @@ Deno.test("sendHttpRequest() reads a head, then streams the body it frames", asy
   }
 });
 
+Deno.test("sendHttpRequest() calls onRequestSent with the request written and the head awaited", async () => {
+  // The server answers only once the hook ran: a hook called after the head would never come.
+  let hookRan!: () => void;
+  const hook = new Promise<void>((resolve) => (hookRan = resolve));
+  await using server = startRawServer({
+    "/": async (conn) => {
+      await hook;
+      await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    },
+  });
+  const calls: string[] = [];
+  await using response = await sendHttpRequest(`${server.base}/`, {
+    onRequestSent: () => {
+      calls.push("sent");
+      hookRan();
+    },
+  });
+  calls.push("head");
+  equal(await response.text(), "ok");
+  deepEqual(calls, ["sent", "head"]);
+});
+
 Deno.test("sendHttpRequest() sends HEAD and reads no body", async () => {
   await using server = startRawServer({
     "/": async (conn) => void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"),

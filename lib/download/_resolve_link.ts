@@ -1,0 +1,111 @@
+/**
+ * Resolving a page's links without the WHATWG URL parser for the shapes most links have (`a.html`,
+ * `../img/p.png`, `/blog/`, `?page=2`): a relative path or query of characters the parser copies
+ * as they are, against an `http:` or `https:` page. Anything else is left to `new URL()`; the
+ * results are equal to its own (tests/lib/download/_resolve_link_test.ts compares them over many
+ * shapes). Private to `lib/download/`.
+ *
+ * @module
+ */
+
+/**
+ * A path the parser copies unchanged: no `%` (`%2e` is a dot segment), no `\` (a separator in
+ * http URLs), nothing it percent-encodes (space, `"`, `<`, `>`, `` ` ``, `{`, `}`, `^`, `|`,
+ * controls, non-ASCII), no `'`, `[` or `]`, and no `:` (a scheme, or a Windows drive letter such
+ * as `C:`, which Deno's parser keeps where `..` follows it).
+ */
+const PATH_SAFE = /^[A-Za-z0-9\-._~!$&()*+,;=@/]*$/;
+/** A query the parser copies unchanged (it encodes `'` in http and https queries). */
+const QUERY_SAFE = /^[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
+
+/** A base URL split once: `http://host:port`, the path, its directory, and `?query` (or ""). */
+interface Base {
+  origin: string;
+  path: string;
+  directory: string;
+  query: string;
+}
+
+/** The last base split (a page's links share one). */
+let lastBaseText: string | undefined;
+let lastBase: Base | undefined;
+
+/** Splits `text` after the parser has made it canonical; undefined unless http or https. */
+function splitBase(text: string): Base | undefined {
+  if (text === lastBaseText) return lastBase;
+  let base: Base | undefined;
+  try {
+    const href = new URL(text).href;
+    const scheme = href.startsWith("http://") ? 7 : href.startsWith("https://") ? 8 : 0;
+    if (scheme > 0) {
+      // In a canonical http(s) URL the authority holds no "/", the path always starts with one,
+      // and a "?" or "#" in it is always percent-encoded.
+      const pathStart = href.indexOf("/", scheme);
+      const hash = href.indexOf("#", pathStart);
+      const end = hash < 0 ? href.length : hash;
+      const question = href.indexOf("?", pathStart);
+      const pathEnd = question < 0 || question > end ? end : question;
+      const path = href.slice(pathStart, pathEnd);
+      base = {
+        origin: href.slice(0, pathStart),
+        path,
+        directory: path.slice(0, path.lastIndexOf("/") + 1),
+        query: href.slice(pathEnd, end),
+      };
+    }
+  } catch {
+    base = undefined;
+  }
+  lastBaseText = text;
+  lastBase = base;
+  return base;
+}
+
+/** WHATWG's path state on a path of plain segments: `.` and `..` taken out. */
+function removeDotSegments(path: string): string {
+  if (!path.includes("/.")) return path;
+  const segments = path.split("/");
+  const out: string[] = [];
+  const last = segments.length - 1;
+  for (let i = 1; i <= last; i++) {
+    const segment = segments[i]!;
+    if (segment === "..") {
+      out.pop();
+      if (i === last) out.push("");
+    } else if (segment === ".") {
+      if (i === last) out.push("");
+    } else {
+      out.push(segment);
+    }
+  }
+  return `/${out.join("/")}`;
+}
+
+/**
+ * `new URL(raw, base).href` without its fragment, for the shapes handled here; undefined for the
+ * others (a scheme, `//host`, escapes, characters the parser would encode or drop), which the
+ * caller resolves with `new URL()`. `raw` is the link as trimmed by the caller.
+ */
+export function resolveLinkFast(raw: string, base: string): string | undefined {
+  const hash = raw.indexOf("#");
+  const input = hash < 0 ? raw : raw.slice(0, hash);
+  const parts = splitBase(base);
+  if (parts === undefined) return undefined;
+  const question = input.indexOf("?");
+  const pathPart = question < 0 ? input : input.slice(0, question);
+  const query = question < 0 ? "" : input.slice(question);
+  if (query !== "" && !QUERY_SAFE.test(query)) return undefined;
+  if (pathPart === "") {
+    // "" keeps the base's query, "?x" replaces it.
+    return parts.origin + parts.path + (question < 0 ? parts.query : query);
+  }
+  if (!PATH_SAFE.test(pathPart)) return undefined;
+  let path: string;
+  if (pathPart.charCodeAt(0) === 0x2f) {
+    if (pathPart.charCodeAt(1) === 0x2f) return undefined; // "//host/…"
+    path = pathPart;
+  } else {
+    path = parts.directory + pathPart;
+  }
+  return parts.origin + removeDotSegments(path) + query;
+}
