@@ -175,11 +175,10 @@ async function serverIsDead(
   last: boolean,
   signal: AbortSignal,
 ): Promise<Deno.errors.ConnectionRefused | undefined> {
-  if (isLoopbackServer(nameServer.hostname)) {
-    const bound = await loopbackUdpBound(nameServer);
-    if (bound === true) return undefined;
-    if (bound === undefined && last) return undefined;
-  } else if (last) return undefined;
+  if (last) {
+    if (!isLoopbackServer(nameServer.hostname)) return undefined;
+    if (await loopbackUdpBound(nameServer) !== false) return undefined;
+  }
   try {
     const conn = await Deno.connect({
       hostname: nameServer.hostname,
