@@ -103,9 +103,13 @@ const PROBE_TRUST_MS = 30_000;
 /** Servers that accepted a TCP probe, and until when that is trusted. */
 const probedAlive = new Map<string, number>();
 
-/** Whether a server address is a loopback one, where this host's own sockets tell what listens. */
+/**
+ * Whether a server address is this host's, where its own sockets tell what listens: a loopback
+ * address, or the unspecified one (`nameserver 0.0.0.0`), which the kernel delivers to loopback.
+ */
 function isLoopbackServer(hostname: string): boolean {
-  return hostname === "::1" || hostname.startsWith("127.");
+  return hostname === "::1" || hostname.startsWith("127.") || hostname === "0.0.0.0" ||
+    hostname === "::";
 }
 
 /** The files listing this network namespace's UDP sockets. */
@@ -133,7 +137,9 @@ function procAddress(bytes: Uint8Array): string {
  */
 async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean | undefined> {
   const port = `:${server.port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const bytes = inetPton(server.hostname);
+  // The unspecified address reaches the loopback one: that is where a server would be bound.
+  const hostname = { "0.0.0.0": "127.0.0.1", "::": "::1" }[server.hostname] ?? server.hostname;
+  const bytes = inetPton(hostname);
   const wanted = new Set(
     bytes.length === 4
       ? [

@@ -188,8 +188,13 @@ function comparable(address: string): string {
   return inetNtop(inetPton(address.replace(/^::ffff:(?=\d+\.)/, "").replace(/%.*$/, "")));
 }
 
+/**
+ * Whether a datagram from `a` comes from the server `b`. A server named by the unspecified address
+ * (`nameserver 0.0.0.0`, which reaches this host) answers from the address the kernel picks, so
+ * any address counts, as for glibc's res_ourserver_p.
+ */
 function sameAddress(a: string, b: string): boolean {
-  if (a === b) return true;
+  if (a === b || b === "0.0.0.0" || b === "::") return true;
   try {
     return comparable(a) === comparable(b);
   } catch {

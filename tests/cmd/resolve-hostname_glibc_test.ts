@@ -334,6 +334,41 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname asks nameserver 0.0.0.0 (this host) as glibc, and sees it dead${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const etc = files("nameserver 0.0.0.0\noptions timeout:30 attempts:1\n");
+    // 127.0.0.1 has one port 53 for the whole machine: a parallel run holding it skips the test.
+    let server: AsyncDisposable;
+    try {
+      server = startServer("127.0.0.1");
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      console.error("skipped: 127.0.0.1:53 is taken");
+      return;
+    }
+    try {
+      await t.step("a server on 127.0.0.1:53 answers", async () => {
+        const glibc = await getentAddresses(dir.path, etc, "myhost.ok.test");
+        assert.deepEqual(glibc, ["10.0.0.2"], "getent itself");
+        const ours = await netkit(dir.path, etc, "myhost.ok.test");
+        assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
+      });
+    } finally {
+      await server[Symbol.asyncDispose]();
+    }
+    await t.step("none: both fail at once (timeout:30 would show as a hang)", async () => {
+      const glibc = await getentAddresses(dir.path, etc, "myhost.ok.test");
+      assert.deepEqual(glibc, [], "getent itself");
+      const ours = await netkit(dir.path, etc, "myhost.ok.test");
+      assert.equal(ours.code, 1);
+      assert.match(ours.json.error?.message ?? "", /refused/);
+    });
+  },
+});
+
+Deno.test({
   name: `resolve-hostname makes resolv.conf's attempts rounds over the servers, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
