@@ -1,11 +1,14 @@
 /**
- * `resolve-hostname` beside glibc (getent) where a name server misbehaves: a search list whose
- * first domain is refused, not implemented, failing or silent; a name asked as it is first that
- * times out; every name server dead; reverse zones with several PTR records or a bad one; address
- * literals; hosts-file lines glibc reads in its own way. As root, in a mount namespace with the
+ * `resolve-hostname` (and the resolution wget does through the same library) beside glibc
+ * (getent; GNU wget for wget) where real configurations and real name servers differ from the
+ * plain case: search lists whose domains are refused, failing or silent; resolv.conf's attempts,
+ * rotate, no-aaaa, scoped and unspecified name servers, indented lines; every name server dead;
+ * CNAME chains inside one answer; reverse zones with several PTR records or a bad one; -x through
+ * nsswitch.conf's order; address literals; hosts-file lines glibc reads in its own way; systemd's
+ * myhostname source; AI_ADDRCONFIG on a host of one family. As root, in a mount namespace with the
  * test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a DNS server of the test's own
  * on port 53 of a loopback address (resolv.conf cannot name a port) that answers by the name's
- * suffix. Ignored, with the reason, where namespaces or getent cannot be had.
+ * suffix. Ignored, with the reason, where namespaces, getent or a peer cannot be had.
  */
 
 import assert from "node:assert/strict";
