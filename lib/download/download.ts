@@ -8,6 +8,7 @@
 
 import { quoteForMessage } from "../internal/quote.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./file_name.ts";
+import { withPageExtension } from "./page_kind.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -124,6 +125,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
+  /**
+   * `-E`: a page saved under a name without `.html` (or `.htm`) gets `.html` added, a stylesheet
+   * without `.css` gets `.css`, as GNU wget does.
+   */
+  adjustExtension?: boolean | undefined;
   /** Skip the download when the file exists (`--no-clobber`). */
   noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
@@ -249,6 +255,10 @@ export interface DownloadResult {
   size?: number | undefined;
   /** The final status code. */
   status: number;
+  /** The final response's `Content-Type`, when it had one. */
+  contentType?: string | undefined;
+  /** `adjustExtension` added `.html` or `.css` to the file's name. */
+  extensionAdded?: boolean;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
   skipped?: "exists" | "complete" | "not-newer";
 }
@@ -276,6 +286,8 @@ export const DEFAULT_MAX_RESPONSE_HEADERS = 1000;
 interface OwnedFile {
   path: string;
   size: number;
+  /** `-E` added `.html` or `.css` to the name the URL gave. */
+  extensionAdded?: boolean;
 }
 
 /**
@@ -737,6 +749,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     bytes: fresh(bytes),
     size: offset + fresh(bytes),
     status: response.status,
+    contentType: response.head.headers.get("Content-Type"),
   });
   // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
   // count decoded bytes against an encoded Range).
@@ -780,7 +793,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     open = false;
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
-    return { ...result(owned.path, bytes), size: owned.size };
+    const saved = { ...result(owned.path, bytes), size: owned.size };
+    return owned.extensionAdded ? { ...saved, extensionAdded: true } : saved;
   } finally {
     // Closed here only on failure: closing twice throws, and building that error cost more than
     // the rest of a small file's bookkeeping.
@@ -799,13 +813,21 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const { response, original, target, options, state, offset } = job;
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
+  let extensionAdded = state.owned?.extensionAdded ?? false;
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
       (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
-    path = joinPath(directory, name);
+    const adjusted = options.adjustExtension
+      ? withPageExtension(name, response.head.headers.get("Content-Type"))
+      : name;
+    extensionAdded = adjusted !== name;
+    path = joinPath(directory, adjusted);
   }
-  const own = (p: string, size: number) => (state.owned = { path: p, size });
+  const own = (
+    p: string,
+    size: number,
+  ) => (state.owned = extensionAdded ? { path: p, size, extensionAdded } : { path: p, size });
   try {
     if (state.owned || options.resume || options.timestamping) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.

@@ -39,6 +39,7 @@ import {
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
+import { backupPathFor, withPageExtension } from "./page_kind.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
@@ -764,10 +765,8 @@ class Walker {
           start(info) {
             claimed = true;
             if (options.adjustExtension && file === undefined) {
-              const kind = kindOf(contentType);
               const before = path;
-              if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
-              if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
+              path = withPageExtension(path, contentType);
               if (path !== before) extended = before;
             }
             open();
@@ -949,9 +948,8 @@ class Walker {
         try {
           convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
-            // GNU wget's backup of a page -E renamed takes the name it had before, plus .orig.
             backupPath: this.#options.backupConverted
-              ? `${this.#extended.get(path) ?? path}.orig`
+              ? backupPathFor(path, this.#extended.has(path))
               : undefined,
           });
         } catch (error) {

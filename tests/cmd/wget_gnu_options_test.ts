@@ -54,6 +54,15 @@ function startServer(): RawServer {
     "/site/1.txt": file("1\n"),
     "/site/sub/c.txt": file("c\n"),
     "/up.txt": file("up\n"),
+    // A page and a stylesheet under names without their extensions, for -E and -k.
+    "/page?q=1": page(html(["up.txt", "/site/a.txt", "page?q=1#top", "sheet"])),
+    "/sheet": async (conn) => {
+      const css = "body { background: url(up.txt) }\n";
+      await send(
+        conn,
+        head("200 OK", ["Content-Type: text/css", `Content-Length: ${css.length}`]) + css,
+      );
+    },
   });
 }
 
@@ -266,6 +275,49 @@ peerTest(
         deepEqual(both.netkit.files, both.gnu.files, what);
         equal(dated(both.netkit.stderr), dated(both.gnu.stderr), what);
       }
+    }
+  },
+);
+
+peerTest(
+  "wget --delete-after fetches and removes each file, keeps the user's and an -O file, as GNU",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const cases: { args: string[]; files: Record<string, string> }[] = [
+      { args: ["--delete-after", `${server.base}/f.txt`], files: {} },
+      { args: ["--delete-after", `${server.base}/f.txt`], files: { "f.txt": "mine\n" } },
+      {
+        args: ["-nv", "--delete-after", `${server.base}/f.txt`, `${server.base}/up.txt`],
+        files: {},
+      },
+      { args: ["--delete-after", "-O", "out", `${server.base}/f.txt`], files: {} },
+    ];
+    for (const { args, files } of cases) {
+      const both = await sideBySide(dir.path, server, { args, files });
+      assertSame(both, args.join(" "));
+    }
+  },
+);
+
+peerTest(
+  "wget -E, -k and -K without -r name and rewrite a page as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const page = `${server.base}/page?q=1`;
+    const sheet = `${server.base}/sheet`;
+    const cases = [
+      ["-E", page, sheet],
+      ["-k", page, `${server.base}/up.txt`, sheet],
+      ["-E", "-k", "-K", page, sheet, `${server.base}/up.txt`],
+      ["-nv", "-k", page],
+    ];
+    for (const args of cases) {
+      const both = await sideBySide(dir.path, server, { args });
+      assertSame(both, args.join(" "));
     }
   },
 );
