@@ -213,10 +213,11 @@ async function queryWithProbe(
   last: boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  tcpOnly: boolean,
 ): Promise<DnsMessage> {
   const key = formatNameServer(nameServer);
   const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
+  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal, tcpOnly });
   const stop = new AbortController();
   const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
@@ -242,7 +243,7 @@ async function queryWithProbe(
   });
   try {
     return await Promise.race([
-      queryDns(name, type, { nameServer, timeoutMs, signal: linked }),
+      queryDns(name, type, { nameServer, timeoutMs, signal: linked, tcpOnly }),
       probe,
     ]);
   } finally {
@@ -278,8 +279,10 @@ export async function lookupChain(
   config?: ResolverConfig,
 ): Promise<ChainAnswer> {
   const servers = nameServers(options, config);
-  // resolv.conf's `attempts` rounds over the servers, on the system path only.
+  // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
   const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
+  const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
+  const signal = options.signal;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
   // Questions asked about a CNAME's target: limited. Links inside one answer are followed to the
@@ -302,8 +305,8 @@ export async function lookupChain(
           // probed where the host's own sockets can tell (loopback).
           const last = nameServer === servers.at(-1);
           answer = !last || isLoopbackServer(nameServer.hostname)
-            ? await queryWithProbe(current, type, nameServer, last, timeoutMs, options.signal)
-            : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
+            ? await queryWithProbe(current, type, nameServer, last, timeoutMs, signal, tcpOnly)
+            : await queryDns(current, type, { nameServer, timeoutMs, signal, tcpOnly });
           options.trace?.({
             step: "query",
             name: current,

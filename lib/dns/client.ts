@@ -102,6 +102,8 @@ export interface DnsQueryOptions {
   timeoutMs?: number;
   /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
   signal?: AbortSignal | undefined;
+  /** Ask over TCP only, as resolv.conf's `options use-vc` has glibc do. @default {false} */
+  tcpOnly?: boolean;
 }
 
 function isLoopback(address: string): boolean {
@@ -599,7 +601,7 @@ export async function queryDns(
   // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
   // a local port), ask over TCP, which needs only the server's address: every server answers
   // there too (RFC 7766).
-  const udp = mayBindUdp(bindAddress);
+  const udp = !options.tcpOnly && mayBindUdp(bindAddress);
   if (udp) {
     const listen = datagramListener();
     const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
@@ -612,7 +614,7 @@ export async function queryDns(
     bytes = await queryTcp(query, name, server, left, signal);
   } catch (error) {
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
-    if (!udp && error instanceof SocketError && error.step === "connect") {
+    if (!udp && !options.tcpOnly && error instanceof SocketError && error.step === "connect") {
       const local = bindAddress.includes(":") ? `[${bindAddress}]:0` : `${bindAddress}:0`;
       throw new MissingPermissionError(
         { kind: "net", target: local },

@@ -371,6 +371,65 @@ Deno.test({
   },
 });
 
+/** A DNS server on TCP port 53 of `address` only (RFC 1035 §4.2.2 framing), no UDP. */
+function startTcpOnlyServer(address: string): AsyncDisposable {
+  const tcp = Deno.listen({ hostname: address, port: 53 });
+  const readFull = async (conn: Deno.Conn, bytes: Uint8Array) => {
+    for (let got = 0; got < bytes.length;) {
+      const n = await conn.read(bytes.subarray(got));
+      if (n === null) throw new Error("closed");
+      got += n;
+    }
+  };
+  const serving = (async () => {
+    try {
+      for await (const conn of tcp) {
+        try {
+          const head = new Uint8Array(2);
+          await readFull(conn, head);
+          const query = new Uint8Array((head[0]! << 8) | head[1]!);
+          await readFull(conn, query);
+          const reply = answer(query, address) ?? new Uint8Array();
+          const framed = new Uint8Array(2 + reply.length);
+          framed.set([reply.length >> 8, reply.length & 255]);
+          framed.set(reply, 2);
+          for (let sent = 0; sent < framed.length;) {
+            sent += await conn.write(framed.subarray(sent));
+          }
+        } catch {
+          // The client went away.
+        } finally {
+          conn.close();
+        }
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    async [Symbol.asyncDispose]() {
+      tcp.close();
+      await serving;
+    },
+  };
+}
+
+Deno.test({
+  name: `resolve-hostname asks over TCP only under options use-vc, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    const address = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    await using _server = startTcpOnlyServer(address);
+    await using dir = await tempDir();
+    // timeout:30: a wait for a UDP answer that never comes would show as a hang, not a pass.
+    const etc = files(`nameserver ${address}\noptions use-vc timeout:30 attempts:1\n`);
+    const glibc = await getentAddresses(dir.path, etc, "myhost.ok.test");
+    assert.deepEqual(glibc, ["10.0.0.2"], "getent itself");
+    const ours = await netkit(dir.path, etc, "myhost.ok.test");
+    assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
+  },
+});
+
 Deno.test({
   name: `resolve-hostname makes resolv.conf's attempts rounds over the servers, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
