@@ -88,9 +88,9 @@ export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<Hos
 export interface HostsMatch {
   /** The first name of the first matching line. */
   officialName: string;
-  /** Every other name of the matching lines. */
+  /** The other names of the matching lines, in glibc's order, repeats kept. */
   aliases: string[];
-  /** The addresses of every matching line, without repeats. */
+  /** The addresses of every matching line, in file order, repeats kept (as glibc). */
   addresses: string[];
 }
 
@@ -122,7 +122,9 @@ function keysOf(entry: HostsEntry): string[] {
 
 /**
  * Finds a name in parsed hosts entries, as glibc does since 2.26: the official name from the
- * first line naming it, the addresses of the family from every such line (for IPv4, an
+ * first line naming it, the addresses of the family from every such line, in file order and
+ * repeats kept, and the aliases in glibc's order (the first line's, then each later line's
+ * aliases and its first name when that differs from the official one; for IPv4, an
  * IPv4-mapped line's `::ffff:a.b.c.d` as `a.b.c.d`, as glibc reads it). Names compare without
  * regard to case, and a final dot only matches a final dot.
  *
@@ -155,11 +157,15 @@ export function findHostByName(
       ? mappedIpv4(entry)
       : undefined;
     if (address === undefined || !keysOf(entry).includes(wanted)) continue;
-    match ??= { officialName, aliases: [], addresses: [] };
-    for (const n of entry.names) {
-      if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
+    if (match === undefined) {
+      match = { officialName, aliases: entry.names.slice(1), addresses: [address] };
+      continue;
     }
-    if (!match.addresses.includes(address)) match.addresses.push(address);
+    // As glibc's gethostbyname3_multi: a later line's aliases, then its own first name when it
+    // differs (byte for byte) from the official one; repeats kept, "the user's problem".
+    match.aliases.push(...entry.names.slice(1));
+    if (officialName !== match.officialName) match.aliases.push(officialName);
+    match.addresses.push(address);
   }
   return match;
 }

@@ -526,7 +526,7 @@ async function keepFirstSearchName(
   }
 }
 
-/** Both families' addresses in RFC 6724 order, each once, with its family. */
+/** Both families' addresses in RFC 6724 order, with their family. */
 async function inAddressOrder(
   canonicalName: string,
   found: { entry: { addresses: string[] }; family: IpFamily }[],
@@ -535,9 +535,10 @@ async function inAddressOrder(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
-  // Loaded here, and only for two addresses or more: a command's usual lookup never sorts (the
-  // sorter asks the system for its interfaces, ~1 ms).
-  const addresses = [...byAddress.keys()];
+  // Repeats kept, as getaddrinfo keeps those of a hosts file. Sorted here, and only for two
+  // addresses or more: a command's usual lookup never sorts (the sorter asks the system for its
+  // interfaces, ~1 ms).
+  const addresses = found.flatMap(({ entry }) => entry.addresses);
   const ordered = addresses.length < 2
     ? addresses
     : (await import("./address_order.ts")).sortAddresses(addresses);

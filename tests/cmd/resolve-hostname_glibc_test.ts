@@ -584,6 +584,40 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname merges hosts-file lines as glibc, repeats kept${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": `nameserver ${DEAD[0]}\n`,
+      hosts: "127.0.0.1 localhost\n127.0.0.1 localhost.localdomain localhost\n" +
+        "10.1.1.1 d.test da\n10.1.1.1 d.test da db\n10.1.1.2 D.TEST da\n",
+      "nsswitch.conf": "hosts: files\n",
+    };
+    for (const name of ["localhost", "d.test", "da"]) {
+      await t.step(name, async () => {
+        // getent hosts: gethostbyname2's entry, one line per address, each with every name.
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", name]);
+        const lines = glibc.stdout.trim().split("\n").map((line) => line.split(/\s+/));
+        const ours = await netkit(dir.path, etc, name);
+        assert.deepEqual(ours.json.addresses, lines.map(([address]) => address));
+        assert.deepEqual(
+          [ours.json.officialName, ...(ours.json as { aliases?: string[] }).aliases ?? []],
+          lines[0]?.slice(1),
+        );
+        const ahosts = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", name]);
+        const ourAhosts = await runWithEtcFiles(
+          dir.path,
+          etc,
+          resolveHostnameCommand("--ahosts", name),
+        );
+        assert.equal(ourAhosts.stdout, ahosts.stdout);
+      });
+    }
+  },
+});
+
+Deno.test({
   name: `resolve-hostname names an address literal as typed, as gethostbyname does${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
