@@ -810,3 +810,33 @@ Deno.test({
     assert.equal(resolving(ours.stderr), resolving(gnu.stderr));
   },
 });
+
+Deno.test({
+  name: `wget tries a hosts-file address listed twice twice, as GNU wget${IGNORED}`,
+  ignore: IGNORE !== undefined || etcNamespaceUnavailable(["wget"]) !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": `nameserver ${DEAD[0]}\n`,
+      hosts: "127.0.0.1 localhost\n127.0.0.1 dup.test\n127.0.0.1 dup.test\n",
+      "nsswitch.conf": "hosts: files\n",
+    };
+    // Port 9 of loopback: refused at once; the lines about resolving and connecting compared.
+    const url = "http://dup.test:9/";
+    const lines = (text: string) =>
+      text.split("\n").filter((l) => /^(Resolving|Connecting)/.test(l));
+    const gnu = await runWithEtcFiles(dir.path, etc, ["wget", "-t1", "-O", "/dev/null", url]);
+    assert.equal(lines(gnu.stderr).length, 3, gnu.stderr);
+    const ours = await runWithEtcFiles(dir.path, etc, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "cmd/wget.ts",
+      "-t1",
+      "-O",
+      "/dev/null",
+      url,
+    ]);
+    assert.deepEqual(lines(ours.stderr), lines(gnu.stderr));
+  },
+});
