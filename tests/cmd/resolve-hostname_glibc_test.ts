@@ -692,11 +692,12 @@ Deno.test({
       "nsswitch.conf": "hosts: files myhostname dns\n",
     };
     const own = Deno.hostname();
-    for (
-      const name of ["localhost", "FOO.LocalHost", "a.localhost.localdomain", "other.test", own]
-    ) {
+    const names = ["localhost", "FOO.LocalHost", "a.localhost.localdomain", "other.test", own];
+    for (const name of [...names, "_gateway", "_Gateway."]) {
       await t.step(`--ahosts ${name}`, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", name]);
+        // _gateway: only where this host has a default route.
+        if (!names.includes(name) && glibc.stdout === "") return;
         assert.notEqual(glibc.stdout, "", "getent itself");
         const ours = await runWithEtcFiles(dir.path, etc, resolveHostnameCommand("--ahosts", name));
         assert.equal(ours.stdout, glibc.stdout);
@@ -710,7 +711,16 @@ Deno.test({
     });
     const interfaces = Deno.networkInterfaces().map((nic) => nic.address)
       .filter((address) => !address.startsWith("127.") && address !== "::1");
-    for (const address of ["127.0.0.1", "::1", "127.0.0.2", ...interfaces]) {
+    // The default routes' gateways, as getent ahosts _gateway lists them.
+    const gatewayList = await runWithEtcFiles(dir.path, etc, ["getent", "ahosts", "_gateway"]);
+    const gateways = [
+      ...new Set(
+        gatewayList.stdout.split("\n").filter((l) => l !== "").map((l) =>
+          (l.split(/\s+/)[0] ?? "").replace(/%.*$/, "")
+        ),
+      ),
+    ];
+    for (const address of ["127.0.0.1", "::1", "127.0.0.2", ...interfaces, ...gateways]) {
       await t.step(`-x ${address}`, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
         // One line per address of the entry; the names are on each.

@@ -477,8 +477,8 @@ Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswit
     nic.family === "IPv4" && !nic.address.startsWith("127.")
   ).map((nic) => nic.address);
   assert.deepEqual([...own.addresses].sort(), v4.length > 0 ? v4.sort() : ["127.0.0.2"]);
-  // Not served (_gateway): not found, as with no source answering.
-  await assert.rejects(resolveHost("_gateway", options), DnsNotFoundError);
+  // Not served (_outbound): not found, as with no source answering.
+  await assert.rejects(resolveHost("_outbound", options), DnsNotFoundError);
   await assert.rejects(resolveHost("localhostx", options), DnsNotFoundError);
   assert.deepEqual(await resolveAddress("127.0.0.1", options), ["localhost"]);
   assert.deepEqual(await resolveAddress("::1", options), ["localhost", Deno.hostname()]);
