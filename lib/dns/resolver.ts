@@ -2,10 +2,10 @@
  * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
  * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
  * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
- * file (`files`), DNS (`dns`) and systemd's `myhostname` (localhost names, the host's own) —
- * with their `[STATUS=return]` actions; DNS through netkit's own client ({@linkcode queryDns}),
- * which reads the RCODE so that a missing name, a name without an address of the family, a
- * failing server and a silent one are four different errors.
+ * file (`files`), DNS (`dns`) and systemd's `myhostname` (localhost names, the host's own,
+ * `_gateway`) — with their `[STATUS=return]` actions; DNS through netkit's own client
+ * ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an address
+ * of the family, a failing server and a silent one are four different errors.
  *
  * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
  * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout`,
@@ -227,7 +227,7 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         status = nssStatusOf(error);
       }
     } else if (source.name === "myhostname" && myHostname.mayServe(name)) {
-      // systemd's source: localhost names and the host's own (see _my_hostname.ts).
+      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
       const match = myHostname.myHostnameEntry(name, family);
       if (match) {
         options.trace?.({ step: "source", source: source.name, outcome: "success" });
