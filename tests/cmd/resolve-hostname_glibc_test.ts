@@ -790,6 +790,11 @@ Deno.test({
   },
 });
 
+/** netkit's wget fetching `url` once into /dev/null, as the GNU wget it is compared with. */
+function netkitWget(url: string): string[] {
+  return [Deno.execPath(), "run", "-A", "cmd/wget.ts", "-t1", "-O", "/dev/null", url];
+}
+
 Deno.test({
   name: `wget resolves both families on a host of one, as GNU wget (no AI_ADDRCONFIG)${
     IPV4_ONLY_IGNORE ? ` (ignored: ${IPV4_ONLY_IGNORE})` : ""
@@ -807,16 +812,7 @@ Deno.test({
     const resolving = (text: string) => /^Resolving .*$/m.exec(text)?.[0];
     const gnu = await onIpv4OnlyHost(dir.path, etc, ["wget", "-t1", "-O", "/dev/null", url]);
     assert.equal(resolving(gnu.stderr), "Resolving dual.test (dual.test)... ::1, 127.0.0.1");
-    const ours = await onIpv4OnlyHost(dir.path, etc, [
-      Deno.execPath(),
-      "run",
-      "-A",
-      "cmd/wget.ts",
-      "-t1",
-      "-O",
-      "/dev/null",
-      url,
-    ]);
+    const ours = await onIpv4OnlyHost(dir.path, etc, netkitWget(url));
     assert.equal(resolving(ours.stderr), resolving(gnu.stderr));
   },
 });
@@ -837,16 +833,7 @@ Deno.test({
       text.split("\n").filter((l) => /^(Resolving|Connecting)/.test(l));
     const gnu = await runWithEtcFiles(dir.path, etc, ["wget", "-t1", "-O", "/dev/null", url]);
     assert.equal(lines(gnu.stderr).length, 3, gnu.stderr);
-    const ours = await runWithEtcFiles(dir.path, etc, [
-      Deno.execPath(),
-      "run",
-      "-A",
-      "cmd/wget.ts",
-      "-t1",
-      "-O",
-      "/dev/null",
-      url,
-    ]);
+    const ours = await runWithEtcFiles(dir.path, etc, netkitWget(url));
     assert.deepEqual(lines(ours.stderr), lines(gnu.stderr));
   },
 });
