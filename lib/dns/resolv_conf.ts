@@ -60,44 +60,34 @@ export interface ResolverConfigSources {
   hostName?: string | undefined;
 }
 
-function clampedNumber(value: string, max: number): number | undefined {
-  if (!/^\d+$/.test(value)) return undefined;
-  return Math.min(Number(value), max);
+/** C's atoi(): the leading decimal number of `text`, 0 when there is none (`2junk` is 2). */
+function atoi(text: string): number {
+  return Number(/^[ \t]*([+-]?\d+)/.exec(text)?.[1] ?? 0);
 }
 
+/**
+ * Applies `options` words as glibc's res_setoptions: `ndots:`, `timeout:`, `attempts:` read
+ * with atoi and clamped to glibc's limits, the flags matched by their start (`no_tld_query`, the
+ * old spelling, included), anything else ignored.
+ */
 function applyOptions(config: ResolverConfig, words: string[]): void {
+  const flag = (word: string, name: string) => word.startsWith(name);
   for (const word of words) {
-    const [name, value = ""] = word.split(":", 2) as [string, string?];
-    switch (name) {
-      case "ndots": {
-        const n = clampedNumber(value, MAX_NDOTS);
-        if (n !== undefined) config.ndots = n;
-        break;
-      }
-      case "timeout": {
-        const n = clampedNumber(value, MAX_TIMEOUT_SECONDS);
-        if (n !== undefined) config.timeoutMs = Math.max(n, 1) * 1000;
-        break;
-      }
-      case "attempts": {
-        const n = clampedNumber(value, MAX_ATTEMPTS);
-        if (n !== undefined) config.attempts = Math.max(n, 1);
-        break;
-      }
-      case "rotate":
-        config.rotate = true;
-        break;
-      case "no-tld-query":
-        config.noTldQuery = true;
-        break;
-      case "use-vc":
-        config.useTcp = true;
-        break;
-      case "no-aaaa":
-        config.noAaaa = true;
-        break;
-        // edns0, single-request, trust-ad, inet6, debug…: no effect here.
-    }
+    if (word.startsWith("ndots:")) {
+      const n = atoi(word.slice(6));
+      // glibc keeps ndots in 4 bits: a negative number wraps.
+      config.ndots = n < 0 ? n & MAX_NDOTS : Math.min(n, MAX_NDOTS);
+    } else if (word.startsWith("timeout:")) {
+      // 0 or less: glibc waits a second.
+      config.timeoutMs = Math.max(Math.min(atoi(word.slice(8)), MAX_TIMEOUT_SECONDS), 1) * 1000;
+    } else if (word.startsWith("attempts:")) {
+      // glibc asks nothing at all with 0; netkit asks one round.
+      config.attempts = Math.max(Math.min(atoi(word.slice(9)), MAX_ATTEMPTS), 1);
+    } else if (flag(word, "rotate")) config.rotate = true;
+    else if (flag(word, "no-tld-query") || flag(word, "no_tld_query")) config.noTldQuery = true;
+    else if (flag(word, "use-vc")) config.useTcp = true;
+    else if (flag(word, "no-aaaa")) config.noAaaa = true;
+    // edns0, single-request, trust-ad, no-reload, inet6, debug…: no effect here.
   }
 }
 

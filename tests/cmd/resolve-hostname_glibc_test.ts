@@ -199,6 +199,18 @@ const SEARCH_CASES: [string, string, string, string[]][] = [
     ["10.0.0.1"],
   ],
   [
+    "options ndots:x is ndots:0 (atoi): the name is asked as it is first",
+    `nameserver ${SERVER}\nsearch ok.test\noptions ndots:x\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "options no_tld_query, the old spelling",
+    `nameserver ${SERVER}\nsearch nx.test\noptions no_tld_query\n`,
+    "myhost",
+    [],
+  ],
+  [
     "a name server in inet_aton's short form",
     `nameserver ${SERVER_SHORT}\n`,
     "myhost.ok.test",

@@ -25,6 +25,16 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
   );
   // As glibc: a scope on IPv6 only, by name only for a link-local address, else by number.
   assert.deepEqual(scoped.nameServers, ["fe80::1%eth0", "::1", "::2%3"]);
+  // res_setoptions reads numbers with atoi and flags by their start.
+  const sloppy = parseResolvConf(
+    "options ndots:2junk timeout:x attempts:9x no_tld_query rotatex\n",
+  );
+  assert.equal(sloppy.ndots, 2);
+  assert.equal(sloppy.timeoutMs, 1000);
+  assert.equal(sloppy.attempts, 5);
+  assert.equal(sloppy.noTldQuery, true);
+  assert.equal(sloppy.rotate, true);
+  assert.equal(parseResolvConf("options ndots:x\n").ndots, 0);
   const indented = parseResolvConf("nameserver 127.0.0.2\n\tsearch lab.test\nsearch\n");
   assert.deepEqual(indented.search, []);
   assert.deepEqual(config.search, ["corp.test", "lab.test"]);
@@ -54,7 +64,10 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   assert.deepEqual(env.search, ["b.test", "c.test"]);
   assert.equal(env.ndots, 0);
   assert.equal(env.timeoutMs, 2000);
-  assert.equal(parseResolvConf("options ndots:x timeout:-1").ndots, 1);
+  // atoi("x") is 0, as for glibc (checked with getent: the name is asked as it is first).
+  const junk = parseResolvConf("options ndots:x timeout:-1");
+  assert.equal(junk.ndots, 0);
+  assert.equal(junk.timeoutMs, 1000);
 });
 
 Deno.test("searchNames() orders names as glibc's res_search", () => {
