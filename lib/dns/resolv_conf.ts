@@ -32,7 +32,10 @@ export interface ResolverConfig {
    * file gives one (`fe80::1%eth0`); `127.0.0.1` when none is given.
    */
   nameServers: string[];
-  /** The search list: domains appended to names with fewer than `ndots` dots. */
+  /**
+   * The search list: domains appended to names with fewer than `ndots` dots; `""` is the root
+   * (`search .`, or an empty `LOCALDOMAIN`): the name itself, asked in that place.
+   */
   search: string[];
   /** Names with at least this many dots are first asked as they are. @default {1} */
   ndots: number;
@@ -165,15 +168,20 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
       config.search = [words[0].replace(/\.$/, "")];
       searchSet = true;
     } else if (keyword === "search" && words.length > 0) {
-      config.search = words.map((word) => word.replace(/\.$/, "")).filter((word) => word !== "");
+      // `.` is the root ("" here): the name itself, asked in its place in the list.
+      config.search = words.map((word) => word.replace(/\.$/, ""));
       searchSet = true;
     } else if (keyword === "options") {
       applyOptions(config, words);
     }
   }
   const localDomain = sources.localDomain;
-  if (localDomain !== undefined && localDomain.trim() !== "") {
-    config.search = localDomain.trim().split(/[ \t]+/).map((word) => word.replace(/\.$/, ""));
+  if (localDomain !== undefined) {
+    // As glibc splits it: the text up to the first blank, even an empty one (the root: so that
+    // LOCALDOMAIN= asks a name only as it is), then each further word; a newline ends it.
+    const [first = "", ...rest] = (localDomain.split("\n")[0] ?? "").split(/[ \t]/);
+    config.search = [first, ...rest.filter((word) => word !== "")]
+      .map((word) => word.replace(/\.$/, ""));
     searchSet = true;
   }
   if (sources.resOptions !== undefined) {
@@ -216,10 +224,12 @@ export function searchNames(
 ): string[] {
   if (name.endsWith(".")) return [name.slice(0, -1)];
   const dots = name.split(".").length - 1;
-  const searched = config.search.map((domain) => `${name}.${domain}`);
-  if (dots >= config.ndots) return [name, ...searched];
-  const alone = dots === 0 && config.noTldQuery ? [] : [name];
-  const names = [...searched, ...alone];
+  // "" is the root domain (`search .`, an empty LOCALDOMAIN): the name itself, in its place.
+  const searched = config.search.map((domain) => domain === "" ? name : `${name}.${domain}`);
+  if (dots >= config.ndots) return [...new Set([name, ...searched])];
+  // Asked as it is last, unless the root was on the list or no-tld-query keeps a single label.
+  const alone = (dots === 0 && config.noTldQuery) || config.search.includes("") ? [] : [name];
+  const names = [...new Set([...searched, ...alone])];
   return names.length > 0 ? names : [name];
 }
 

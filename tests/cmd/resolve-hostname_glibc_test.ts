@@ -211,6 +211,12 @@ const SEARCH_CASES: [string, string, string, string[]][] = [
     [],
   ],
   [
+    "search . (the root) asks the name in its place in the list",
+    `nameserver ${SERVER}\nsearch nx.test . ok.test\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
     "a name server in inet_aton's short form",
     `nameserver ${SERVER_SHORT}\n`,
     "myhost.ok.test",
@@ -276,6 +282,26 @@ Deno.test({
         assert.equal(ours.code, glibc.length > 0 ? 0 : 1);
       });
     }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname with LOCALDOMAIN set but empty asks a name only as it is${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\nsearch ok.test\n`);
+    const env = { LOCALDOMAIN: "" };
+    const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", "myhost"], env);
+    assert.match(glibc.stdout, /^10\.0\.0\.1 +STREAM myhost\n/, "getent itself");
+    const ours = await runWithEtcFiles(
+      dir.path,
+      etc,
+      resolveHostnameCommand("--json", "myhost"),
+      env,
+    );
+    assert.deepEqual(JSON.parse(ours.stdout).addresses, ["10.0.0.1"]);
   },
 });
 

@@ -70,6 +70,20 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   assert.equal(junk.timeoutMs, 1000);
 });
 
+Deno.test("searchNames() asks the root of the search list in its place, and the name once", () => {
+  const rooted = parseResolvConf("search a.test . b.test\n");
+  assert.deepEqual(rooted.search, ["a.test", "", "b.test"]);
+  assert.deepEqual(searchNames("x", rooted), ["x.a.test", "x", "x.b.test"]);
+  // LOCALDOMAIN set but empty: the name only as it is, as for glibc (checked with getent).
+  const empty = parseResolvConf("search a.test\n", { localDomain: "" });
+  assert.deepEqual(empty.search, [""]);
+  assert.deepEqual(searchNames("x", empty), ["x"]);
+  assert.deepEqual(parseResolvConf("", { localDomain: "c.test d.test\ne.test" }).search, [
+    "c.test",
+    "d.test",
+  ]);
+});
+
 Deno.test("searchNames() orders names as glibc's res_search", () => {
   const two = parseResolvConf("search a.test b.test\noptions ndots:2\n");
   assert.deepEqual(searchNames("host", two), ["host.a.test", "host.b.test", "host"]);
