@@ -169,6 +169,18 @@ function readUint16(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
 }
 
+/**
+ * A name as the codec decodes it from the wire: bytes other than printable ASCII, and `\`, as
+ * `\DDD` (a search domain of a CRLF resolv.conf ends in a CR, as glibc reads it).
+ */
+function presented(name: string): string {
+  // deno-lint-ignore no-control-regex
+  const special = /[\x00-\x20\x7f\\]/g;
+  return special.test(name)
+    ? name.replace(special, (ch) => `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`)
+    : name;
+}
+
 /** Checks that `message` answers `query`; returns what is wrong, or undefined. */
 function mismatch(message: DnsMessage, id: number, name: string, type: number): string | undefined {
   if (message.id !== id) return "wrong id";
@@ -178,7 +190,7 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
     // Servers may leave the question out of an error answer.
     return message.rcode === 0 ? "no question in the answer" : undefined;
   }
-  const asked = name.replace(/\.$/, "").toLowerCase();
+  const asked = presented(name.replace(/\.$/, "")).toLowerCase();
   if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
     return `answer to another question (${quoteForMessage(question.name)})`;
   }

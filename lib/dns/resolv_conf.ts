@@ -149,7 +149,10 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     // indented or capitalised line is no setting.
     const keyword = /^(nameserver|domain|search|options)[ \t]/.exec(rawLine)?.[1];
     if (keyword === undefined) continue;
-    const words = rawLine.slice(keyword.length).split(/[ \t\r]+/).filter((word) => word !== "");
+    // Words end at a space or a tab only, as for glibc: a CR of a CRLF file stays in the word,
+    // so that its name server is no address and its search domain asks a name with a CR in it
+    // (checked with getent), as every other program of the system then does.
+    const words = rawLine.slice(keyword.length).split(/[ \t]+/).filter((word) => word !== "");
     if (keyword === "nameserver") {
       const address = words[0];
       if (address === undefined || config.nameServers.length >= MAX_NAME_SERVERS) continue;

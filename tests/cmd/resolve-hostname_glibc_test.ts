@@ -60,6 +60,14 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
   const question = query.questions[0];
   if (!question) return undefined;
   const name = question.name.toLowerCase();
+  // A name with a byte the codec shows escaped (a CR): NXDOMAIN on the query's own bytes, as a
+  // real server echoes the question (re-encoding the decoded name would not give them back).
+  if (name.includes("\\")) {
+    const reply = wire.slice();
+    reply[2] = (reply[2] ?? 0) | 0x80; // QR
+    reply[3] = 0x80 | DNS_RCODE.NXDOMAIN; // RA, NXDOMAIN
+    return reply;
+  }
   const count = (asked.get(name) ?? 0) + 1;
   asked.set(name, count);
   if (name.endsWith("silent.test")) return undefined;
@@ -213,6 +221,13 @@ const SEARCH_CASES: [string, string, string, string[]][] = [
   [
     "search . (the root) asks the name in its place in the list",
     `nameserver ${SERVER}\nsearch nx.test . ok.test\n`,
+    "myhost",
+    ["10.0.0.1"],
+  ],
+  [
+    "a CRLF file: the CR stays in the search domain (and the name server line is no address)",
+    // timeout:30: an answer not matched to its question would show as a hang.
+    `nameserver ${SERVER}\noptions timeout:30\nsearch ok.test\r\n`,
     "myhost",
     ["10.0.0.1"],
   ],

@@ -25,6 +25,11 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
   );
   // As glibc: a scope on IPv6 only, by name only for a link-local address, else by number.
   assert.deepEqual(scoped.nameServers, ["fe80::1%eth0", "::1", "::2%3"]);
+  // A CRLF file: the CR stays in the word (glibc splits at spaces and tabs only).
+  const crlf = parseResolvConf("nameserver 127.0.0.9\r\nsearch a.test\r\noptions ndots:2\r\n");
+  assert.deepEqual(crlf.nameServers, ["127.0.0.1"]);
+  assert.deepEqual(crlf.search, ["a.test\r"]);
+  assert.equal(crlf.ndots, 2);
   // res_setoptions reads numbers with atoi and flags by their start.
   const sloppy = parseResolvConf(
     "options ndots:2junk timeout:x attempts:9x no_tld_query rotatex\n",
