@@ -814,22 +814,25 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   let extensionAdded = state.owned?.extensionAdded ?? false;
+  // -E: the response's type, for the extension a page or stylesheet gets.
+  const type = options.adjustExtension ? response.head.headers.get("Content-Type") : undefined;
+  /** The name before -E's extension (a new file gets it after its free name is found). */
+  let plain: string | undefined;
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
       (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
-    const adjusted = options.adjustExtension
-      ? withPageExtension(name, response.head.headers.get("Content-Type"))
-      : name;
+    const adjusted = type === undefined ? name : withPageExtension(name, type);
     extensionAdded = adjusted !== name;
     path = joinPath(directory, adjusted);
+    plain = joinPath(directory, name);
   }
   const own = (
     p: string,
     size: number,
   ) => (state.owned = extensionAdded ? { path: p, size, extensionAdded } : { path: p, size });
   try {
-    if (state.owned || options.resume || options.timestamping) {
+    if (state.owned || options.resume || options.timestamping || plain === undefined) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
       const file = Deno.openSync(path, {
@@ -841,28 +844,39 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    let created: { file: Deno.FsFile; path: string };
+    const unique = { adjustExtensionFor: type };
+    let created: ReturnType<typeof createUniqueFile>;
     try {
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     } catch (error) {
       // Make the directory only when it is missing: two system calls saved per file of a list.
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       Deno.mkdirSync(directory, { recursive: true });
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     }
-    const { file, path: unique } = created;
-    own(unique, 0);
-    return file;
+    extensionAdded = created.extensionAdded;
+    own(created.path, 0);
+    return created.file;
   } catch (error) {
     throw new DownloadFileError(path, error);
   }
+}
+
+/** Options of {@linkcode createUniqueFile}. */
+export interface UniqueFileOptions {
+  /**
+   * `-E`: the response's `Content-Type`. A page or a stylesheet then gets `.html` or `.css` after
+   * the free name is found, with `.N` before that extension while the name is taken, as GNU wget
+   * names them (`index.html`, then `index.html.1.html`, then `index.html.1.1.html`).
+   */
+  adjustExtensionFor?: string | undefined;
 }
 
 /**
  * Creates `path`, or `path.1`, `path.2`, … when it exists, atomically (never opening an existing
  * file, never following a symbolic link planted at the name).
  *
- * @returns The open file and the name it got.
+ * @returns The open file, the name it got, and whether `-E` added an extension to it.
  * @throws {Deno.errors.PermissionDenied} and the like when no file can be made.
  *
  * @example
@@ -875,20 +889,54 @@ function openTarget(job: BodyJob): Deno.FsFile {
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
  * assert.equal(second.path, `${dir}/a.1`);
+ * // With -E, as GNU wget: the free name first, then the extension.
+ * const page = createUniqueFile(`${dir}/a`, { adjustExtensionFor: "text/html" });
+ * page.file.close();
+ * assert.equal(page.path, `${dir}/a.2.html`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function createUniqueFile(path: string): { file: Deno.FsFile; path: string } {
-  for (let n = 0;; n++) {
-    const candidate = n === 0 ? path : `${path}.${n}`;
-    try {
-      return {
-        file: Deno.openSync(candidate, { write: true, createNew: true }),
-        path: candidate,
-      };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+export function createUniqueFile(
+  path: string,
+  options: UniqueFileOptions = {},
+): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
+  const type = options.adjustExtensionFor;
+  const create = (candidate: string, extensionAdded: boolean) => ({
+    file: Deno.openSync(candidate, { write: true, createNew: true }),
+    path: candidate,
+    extensionAdded,
+  });
+  const taken = (error: unknown, n: number) => {
+    if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+  };
+  if (type === undefined) {
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? path : `${path}.${n}`, false);
+      } catch (error) {
+        taken(error, n);
+      }
     }
+  }
+  for (let tries = 0;; tries++) {
+    // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
+    let base = path;
+    for (let n = 1; exists(base); n++) {
+      taken(new Deno.errors.AlreadyExists(base), n);
+      base = `${path}.${n}`;
+    }
+    const named = withPageExtension(base, type);
+    const extension = named.slice(base.length);
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? named : `${base}.${n}${extension}`, extension !== "");
+      } catch (error) {
+        taken(error, n);
+        // Taken since it was found free (another writer): look again from the start.
+        if (extension === "") break;
+      }
+    }
+    taken(new Deno.errors.AlreadyExists(base), tries);
   }
 }
 

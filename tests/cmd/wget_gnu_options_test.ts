@@ -319,5 +319,9 @@ peerTest(
       const both = await sideBySide(dir.path, server, { args });
       assertSame(both, args.join(" "));
     }
+    // Names taken: the free name first, then -E's extension (page?q=1.1.html, sheet.1.css).
+    const files = { "page?q=1": "x", "page?q=1.html": "y", sheet: "z", "sheet.css": "w" };
+    const taken = await sideBySide(dir.path, server, { args: ["-E", page, sheet], files });
+    assertSame(taken, "-E over names that are taken");
   },
 );
