@@ -101,10 +101,14 @@ export function convertSavedFiles(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportConversion } from "./convert.ts";
  * import { WgetReporter } from "./reporter.ts";
  *
- * reportConversion(new WgetReporter({ quiet: true }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * let text = "";
+ * const log = { writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length) };
+ * reportConversion(new WgetReporter({ log }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * assert.match(text, /Converting links in a\.html\.\.\. 3\.\n1-2/);
  * ```
  */
 export function reportConversion(
