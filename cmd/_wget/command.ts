@@ -726,6 +726,13 @@ export async function runWget(
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
+  if (values["no-clobber"] && values["convert-links"]) {
+    // GNU wget's words, even with -q; -k wins.
+    console.error(
+      "Both --no-clobber and --convert-links were specified, only --convert-links will be used.",
+    );
+    values["no-clobber"] = false;
+  }
   if (values.verbose && values.quiet) {
     console.error("Can't be verbose and quiet at the same time.");
     console.error(spec.usage);
@@ -735,6 +742,18 @@ export async function runWget(
   if (values.timestamping && values["no-clobber"]) {
     // GNU wget refuses the pair before any request, with exit 1.
     console.error("Can't timestamp and not clobber old files at the same time.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (
+    values["output-document"] !== undefined && values["convert-links"] &&
+    (urls.length > 1 || isRecursive(values))
+  ) {
+    // GNU wget: -k cannot rewrite one file made of several documents.
+    console.error(
+      "Cannot specify both -k or --convert-file-only and -O if multiple URLs are given, or in " +
+        "combination\nwith -p or -r. See the manual for details.\n",
+    );
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
