@@ -624,6 +624,8 @@ async function runWithLog(
     progress: values.progress,
     showProgress: values["show-progress"],
     ignoreLength: values["ignore-length"],
+    spider: values.spider,
+    recursive: pacing.walk !== undefined,
     log,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);
@@ -801,7 +803,8 @@ async function runWithLog(
       status = worse(status, WGET_EXIT.fileIo);
     }
   }
-  if (all.length > 1 || (values["input-file"] !== undefined && totalBytes > 0)) {
+  // GNU wget: after several URLs (or a list), when any byte came (a spider run fetches none).
+  if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
   if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);

@@ -154,8 +154,9 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
     waitMs: values.wait === undefined ? 0 : parseWgetTime(values.wait, "--wait"),
     randomWait: values["random-wait"],
-    // --spider -r: every page fetched and read for links, then removed, as GNU wget does.
-    deleteAfter: values["delete-after"] || values.spider,
+    deleteAfter: values["delete-after"],
+    // --spider -r: HEAD for every URL, pages fetched and read for links, then removed.
+    spider: values.spider,
     maxThreads: values["max-threads"] === undefined
       ? 1
       : parseCount(values["max-threads"], "--max-threads", 1, 64),
@@ -191,11 +192,11 @@ export async function runRecursive(
         : Math.min(status, code);
     },
     onRemoved: (path) => {
-      if (quiet) return;
-      reporter.error(
-        recursive.deleteAfter
-          ? `Removing ${path}.`
-          : `Removing ${path} since it should be rejected.`,
+      // GNU wget: in the verbose log only, then a blank line.
+      reporter.verbose(
+        recursive.deleteAfter || recursive.spider
+          ? `Removing ${path}.\n`
+          : `Removing ${path} since it should be rejected.\n`,
       );
     },
     onNotModified: (_url, path) => {
@@ -216,7 +217,9 @@ export async function runRecursive(
   }
   const wallMs = performance.now() - started;
   // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
-  reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  if (result.bytes > 0) {
+    reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
+  }
   const quota = recursive.quotaBytes ?? 0;
   if (quota > 0 && result.bytes > quota) reporter.quotaExceeded(quota);
   return status;

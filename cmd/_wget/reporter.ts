@@ -20,6 +20,7 @@ import type { AddressConnectorEvents } from "../../lib/download/address_connecto
 import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
+import { pageKind } from "../../lib/download/page_kind.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -38,6 +39,10 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
+  /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
+  spider?: boolean | undefined;
+  /** The run is recursive (`-r`, `-p`): a spider fetches the pages that may hold links. */
+  recursive?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
@@ -109,6 +114,11 @@ export class WgetReporter {
   #drawn = false;
   #type: string | undefined;
   readonly #ignoreLength: boolean;
+  readonly #spider: boolean;
+  readonly #recursive: boolean;
+  /** The last response's status line, for `--spider -nv`'s "URL: … 200 OK". */
+  #status = 0;
+  #reason = "";
   /** The connector printed this request's "Connecting to" line. */
   #announced = false;
   /** The connector printed why this request's connection failed. */
@@ -126,6 +136,8 @@ export class WgetReporter {
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#ignoreLength = options.ignoreLength ?? false;
+    this.#spider = options.spider ?? false;
+    this.#recursive = options.recursive ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
     this.#out = options.log ?? Deno.stderr;
@@ -144,6 +156,11 @@ export class WgetReporter {
     this.#clear();
     if (this.#out === Deno.stderr) console.error(text);
     else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  /** Prints a line of the verbose log: not with -q, not with -nv. */
+  verbose(text: string): void {
+    this.#line(text);
   }
 
   /** A line of the verbose log: not with -q, not with -nv. */
@@ -178,12 +195,15 @@ export class WgetReporter {
   /** The callbacks to give `download()` as its `events`. */
   readonly events: DownloadEvents = {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
-    request: (url) => {
+    request: (url, method) => {
       this.#announced = false;
       this.#connectFailureShown = false;
       this.#responded = false;
       this.#bodyStarted = false;
       if (!this.#verboseLines) return;
+      if (this.#spider && method === "HEAD") {
+        this.#line("Spider mode enabled. Check if remote file exists.");
+      }
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
       this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
@@ -202,6 +222,11 @@ export class WgetReporter {
     response: (response) => {
       this.#responded = true;
       this.#partial = response.status === 206;
+      if (this.#spider) {
+        this.#status = response.status;
+        this.#reason = response.head.reason;
+        this.#type = response.head.headers.get("Content-Type");
+      }
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
       if (this.#serverResponse) {
@@ -231,18 +256,7 @@ export class WgetReporter {
         ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
         : undefined;
       if (!this.#verboseLines) return;
-      // GNU's lines: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]".
-      const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-      const length = this.#ignoreLength
-        ? "ignored"
-        : total === undefined
-        ? "unspecified"
-        : sized(total);
-      const remaining = offset > 0 && total !== undefined && this.#partial
-        ? `, ${sized(total - offset)} remaining`
-        : "";
-      const type = this.#type ? ` [${this.#type}]` : "";
-      this.#line(`Length: ${length}${remaining}${type}`);
+      this.#lengthLine(total, offset);
       this.#line(`Saving to: ${quoteName(path)}\n`);
     },
     progress: (received) => {
@@ -294,6 +308,47 @@ export class WgetReporter {
     },
   };
 
+  /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
+  #lengthLine(total: number | undefined, offset: number): void {
+    const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
+    const length = this.#ignoreLength
+      ? "ignored"
+      : total === undefined
+      ? "unspecified"
+      : sized(total);
+    const remaining = offset > 0 && total !== undefined && this.#partial
+      ? `, ${sized(total - offset)} remaining`
+      : "";
+    const type = this.#type ? ` [${this.#type}]` : "";
+    this.#line(`Length: ${length}${remaining}${type}`);
+  }
+
+  /**
+   * GNU wget's verdict after a `--spider` HEAD: the file exists, and whether it is fetched next
+   * for its links (a recursive run, a page or stylesheet) or not.
+   */
+  #spiderVerdict(result: DownloadResult): void {
+    const holdsLinks = pageKind(this.#type) !== "other";
+    if (this.#nonVerbose) {
+      // The page fetched next prints its own line.
+      if (this.#recursive && holdsLinks) return;
+      const status = String(this.#status || result.status).padStart(2);
+      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${this.#reason}`.trimEnd());
+      return;
+    }
+    this.#lengthLine(result.size, 0);
+    this.#line(
+      this.#recursive
+        ? holdsLinks
+          ? "Remote file exists and could contain links to other resources -- retrieving.\n"
+          : "Remote file exists but does not contain any link -- not retrieving.\n"
+        : holdsLinks
+        ? "Remote file exists and could contain further links,\n" +
+          "but recursion is disabled -- not retrieving.\n"
+        : "Remote file exists.\n",
+    );
+  }
+
   #draw(now: number): void {
     const line = formatProgressLine(this.#path, {
       received: this.#received,
@@ -319,6 +374,8 @@ export class WgetReporter {
       this.#line(
         `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,
       );
+    } else if (result.path === undefined && this.#spider) {
+      this.#spiderVerdict(result);
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
@@ -427,9 +484,16 @@ export class WgetReporter {
     ) {
       return;
     }
-    if (this.#nonVerbose && !this.#quiet && error instanceof HttpStatusError) {
-      // GNU wget -nv: "URL:" then "DATE ERROR 404: Not Found."
-      this.error(`${error.url}:\n${timestamp()} ERROR ${error.status}: ${error.reason}.`);
+    if (error instanceof HttpStatusError) {
+      // GNU wget: "DATE ERROR 404: Not Found." (for a spider, "Remote file does not exist --
+      // broken link!!!"), after the URL with -nv, then a blank line in the verbose log; nothing
+      // with -q (the exit code tells).
+      if (this.#quiet) return;
+      const what = this.#spider
+        ? "Remote file does not exist -- broken link!!!"
+        : `${timestamp()} ERROR ${error.status}: ${error.reason}.`;
+      this.error(this.#nonVerbose ? `${error.url}:\n${what}` : what);
+      this.#line("");
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);

@@ -6,13 +6,7 @@
  * @module
  */
 
-/** What a page is, from its Content-Type. */
-export function kindOf(contentType: string | undefined): "html" | "css" | "other" {
-  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "text/html" || type === "application/xhtml+xml") return "html";
-  if (type === "text/css") return "css";
-  return "other";
-}
+export { pageKind as kindOf } from "./page_kind.ts";
 
 /** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
 export function directoryOf(url: URL): string {

@@ -158,7 +158,9 @@ function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestric
   const parts: string[] = [];
   if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
   if (layout.hostDirectories ?? true) {
-    const host = parsed.hostname === ".." ? "%2E%2E" : parsed.hostname;
+    // An IPv6 host as GNU wget names its directory: `::1:8080`, without the URL's brackets.
+    const bare = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+    const host = bare === ".." ? "%2E%2E" : bare;
     const port = parsed.port !== "" && parsed.port !== DEFAULT_PORT[parsed.protocol]
       ? `${restrict.os === "windows" ? "+" : ":"}${parsed.port}`
       : "";

@@ -95,8 +95,8 @@ export interface DownloadSink {
 
 /** What a download reports while it runs, for the command to print. */
 export interface DownloadEvents {
-  /** A request is about to be sent to `url`. */
-  request?(url: HttpUrl): void;
+  /** A request is about to be sent to `url` with `method` (`HEAD` for `--spider`). */
+  request?(url: HttpUrl, method: string): void;
   /**
    * The request went out on a new connection to `host:port` (the server, or the proxy), or on a
    * kept-alive one (`reused`); reported with a `pool` only, just before `response`.
@@ -457,7 +457,8 @@ async function attemptDownload(
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
-    events.request?.(target);
+    const requestMethod = options.spider || probe ? "HEAD" : method;
+    events.request?.(target, requestMethod);
     visited.add(target.href);
     const reusedBefore = options.pool?.stats.reused;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
@@ -465,7 +466,7 @@ async function attemptDownload(
     const response = await sendHttpRequest(requestUrl, {
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
-      method: options.spider || probe ? "HEAD" : method,
+      method: requestMethod,
       body: probe ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,

@@ -1,13 +1,12 @@
 /**
- * The links of a web page, as GNU wget's recursion sees them: from HTML (parsed with
- * htmlparser2, a streaming tokenizer that never builds a tree) and from CSS (`url(...)`,
+ * The links of a web page, as GNU wget's recursion sees them: from HTML (read tag by tag with
+ * htmlparser2's tokenizer, no tree built, see `_tag_scanner.ts`) and from CSS (`url(...)`,
  * `@import`), resolved against the page's URL or its `<base href>`.
  *
  * @module
  */
 
-import type { Parser } from "npm:htmlparser2@12.0.0";
-import { WebWritableStream } from "npm:htmlparser2@12.0.0/WebWritableStream";
+import { TagScanner } from "./_tag_scanner.ts";
 import { resolveLinkFast } from "./_resolve_link.ts";
 
 /** One link found in a page. */
@@ -82,17 +81,6 @@ const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
   audio: { src: "i", poster: "i" },
   source: { src: "i" },
 };
-
-/**
- * htmlparser2's `Parser` class, taken from the parser its `WebWritableStream` makes: the package's
- * main module would also load its DOM builder and DOM utilities (domhandler, domutils,
- * dom-serializer), ~4 ms of every `wget -r` run's start, for a class that needs none of them.
- */
-const HtmlParser: typeof Parser = (() => {
-  let made: Parser | undefined;
-  new WebWritableStream({ onparserinit: (parser) => void (made = parser) });
-  return made!.constructor as typeof Parser;
-})();
 
 /**
  * Elements whose content htmlparser2 reads as text, where GNU wget's tag scanner, which knows no
@@ -258,7 +246,7 @@ function htmlLinkScanner(
   options: HtmlLinkOptions,
   html: string | undefined,
   flat = false,
-): { parser: Parser; finish(): HtmlLinks } {
+): { parser: TagScanner; finish(): HtmlLinks } {
   const follow = options.followTags?.length
     ? new Set(options.followTags.map((t) => t.toLowerCase()))
     : undefined;
@@ -301,7 +289,7 @@ function htmlLinkScanner(
       ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
     });
   };
-  const parser: Parser = new HtmlParser({
+  const parser: TagScanner = new TagScanner({
     onopentag(name, rawAttributes) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
@@ -378,32 +366,34 @@ function htmlLinkScanner(
     ontext(text) {
       if (rawText !== undefined && html === undefined) rawText.text += text;
     },
-    onclosetag(name, implied) {
-      if (rawText?.name !== name) return;
-      const { start, css } = rawText;
-      const text = html === undefined
-        ? rawText.text
-        : html.slice(start, implied ? html.length : parser.startIndex);
-      rawText = undefined;
-      if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
-      if (!text.includes("<")) return;
-      const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
-      inner.parser.write(text);
-      const found = inner.finish();
-      for (const link of found.links) {
-        links.push(
-          html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
-        );
-      }
-      if (found.nofollow) nofollow = true;
+    onclosetag(name) {
+      if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
     },
   }, {
-    decodeEntities: false,
-    lowerCaseTags: true,
-    lowerCaseAttributeNames: true,
     // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
     xmlMode: flat,
   });
+
+  /** The links in the text of a raw-text element that ends at `end` (CSS for `<style>`). */
+  function closeRawText(
+    element: { start: number; text: string; css: boolean },
+    end: number,
+  ): void {
+    const { start, css } = element;
+    const text = html === undefined ? element.text : html.slice(start, end);
+    rawText = undefined;
+    if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
+    if (!text.includes("<")) return;
+    const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
+    inner.parser.write(text);
+    const found = inner.finish();
+    for (const link of found.links) {
+      links.push(
+        html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
+      );
+    }
+    if (found.nofollow) nofollow = true;
+  }
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
   function srcset(span: { start: number; end: number }, decoded: string): void {
@@ -472,6 +462,8 @@ function htmlLinkScanner(
     parser,
     finish() {
       parser.end();
+      // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
+      if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
       return { links, nofollow };
     },
   };

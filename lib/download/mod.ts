@@ -10,6 +10,7 @@ export * from "./cookie_jar.ts";
 export * from "./download.ts";
 export * from "./file_name.ts";
 export * from "./netrc.ts";
+export * from "./page_kind.ts";
 export * from "./progress.ts";
 export * from "./accept_rules.ts";
 export * from "./convert_links.ts";

@@ -41,7 +41,7 @@ import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
-export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume" | "spider"> {
+export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
   recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
@@ -91,11 +91,16 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   maxThreads?: number | undefined;
   /** Remove each file once it has been read for links (`--delete-after`). */
   deleteAfter?: boolean | undefined;
+  /**
+   * Check that each URL exists (`--spider -r`), as GNU wget does: HEAD first, then a GET only
+   * for a page or stylesheet, to read its links; nothing is kept.
+   */
+  spider?: boolean | undefined;
   /** Add `.html` to HTML and `.css` to CSS saved under other names (`-E`). */
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
   convertLinks?: boolean | undefined;
-  /** A URL was saved. */
+  /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
   onSaved?(result: DownloadResult): void;
   /** A URL failed; the walk goes on. */
   onFailed?(url: string, error: unknown): void;
@@ -147,6 +152,8 @@ interface FetchHow {
   keepText?: boolean;
   /** The URL parsed already, to name its file. */
   parsed?: URL | undefined;
+  /** Saved under a name of its own (never over a file that is there) and removed once read. */
+  temporary?: boolean;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -248,6 +255,7 @@ class Walker {
       backupConverted: _backupConverted,
       maxThreads: _maxThreads,
       deleteAfter: _deleteAfter,
+      spider: _spider,
       adjustExtension: _adjustExtension,
       convertLinks: _convertLinks,
       onSaved: _onSaved,
@@ -256,8 +264,7 @@ class Walker {
       onNotModified: _onNotModified,
       ...forDownload
     } = options;
-    // Pages are read for links, so even a spider run (--spider -r) fetches them whole.
-    this.#downloadOptions = { ...forDownload, spider: false };
+    this.#downloadOptions = forDownload;
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -393,7 +400,7 @@ class Walker {
     }
     if (
       path !== undefined &&
-      (options.deleteAfter ||
+      (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
       if (this.#remove(path)) options.onRemoved?.(path);
@@ -537,20 +544,36 @@ class Walker {
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.
       const accept = this.#options.acceptRules;
-      if (this.#options.deleteAfter || (accept && !acceptsFileName(fetched.path, accept))) {
+      if (
+        this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept))
+      ) {
         this.#remove(fetched.path);
       }
     }
     return rules;
   }
 
-  /** Fetches `url` into its file; undefined (and reported) on failure. */
+  /**
+   * Fetches `url` into its file; undefined (and reported) on failure. A spider asks with HEAD
+   * first and fetches only a page or a stylesheet, whose links it reads.
+   */
   async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
+    if (this.#options.spider && !how.quiet) {
+      const head = await this.#head(url);
+      if (head === undefined || head.kind === "other") return head;
+    }
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
-    const planned = this.#plannedPath(how.parsed ?? url);
+    const named = this.#plannedPath(how.parsed ?? url);
+    // A file only read for its links and then removed (--delete-after, --spider, or a name
+    // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
+    // never overwritten, then removed.
+    const temporary = this.#options.deleteAfter || this.#options.spider ||
+      (this.#options.acceptRules !== undefined &&
+        !acceptsFileName(named, this.#options.acceptRules));
+    const planned = temporary ? `${named}.tmp` : named;
     while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, how);
+    const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
     const settled = done.then(() => {}, () => {});
     this.#busy.set(planned, settled);
     try {
@@ -559,6 +582,35 @@ class Walker {
       if (this.#busy.get(planned) === settled) this.#busy.delete(planned);
     }
   }
+
+  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  async #head(url: string): Promise<Fetched | undefined> {
+    const options = this.#options;
+    const events = options.events ?? {};
+    let contentType: string | undefined;
+    try {
+      const result = await download(url, {
+        ...this.#downloadOptions,
+        spider: true,
+        events: {
+          ...events,
+          response(response) {
+            contentType = response.head.headers.get("Content-Type");
+            events.response?.(response);
+          },
+        },
+      });
+      options.onSaved?.(result);
+      return { finalUrl: result.finalUrl, kind: kindOf(contentType) };
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      this.#fail(url, error);
+      return undefined;
+    }
+  }
+
+  /** Files fetched only to be read and removed (NAME.tmp). */
+  readonly #temporaries = new Set<string>();
 
   /** Where `url` is saved before -E or a unique suffix changes the name. */
   #plannedPath(url: string | URL): string {
@@ -593,10 +645,10 @@ class Walker {
     const options = this.#options;
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
-    const clobber = (layout.directories ?? true) || options.timestamping;
+    const clobber = !how.temporary && ((layout.directories ?? true) || options.timestamping);
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
-    if (options.noClobber && this.#mayExist(planned) && isFile(planned)) {
+    if (!how.temporary && options.noClobber && this.#mayExist(planned) && isFile(planned)) {
       const done: Fetched = {
         path: planned,
         finalUrl: url,
@@ -614,7 +666,7 @@ class Walker {
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
     let extended: string | undefined;
-    if (options.timestamping && this.#mayExist(planned)) {
+    if (!how.temporary && options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -726,6 +778,7 @@ class Walker {
       });
       open();
       this.#written.add(path);
+      if (how.temporary) this.#temporaries.add(path);
       if (extended !== undefined) this.#extended.set(path, extended);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {

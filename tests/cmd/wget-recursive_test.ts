@@ -80,6 +80,20 @@ peerTest(
 );
 
 peerTest(
+  "wget -r from an IPv6 address: the same files as GNU wget, in ::1:PORT/ (no brackets)",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 2);
+    const url = `http://[::1]:${site.port}/docs/`;
+    const { gnu, netkit, codes } = await mirrorBoth(dir.path, ["-r", "-l", "1", "-k"], url);
+    assert.ok([...gnu.keys()].every((path) => path.startsWith(`::1:${site.port}/`)));
+    assert.deepEqual([...netkit.entries()].sort(), [...gnu.entries()].sort());
+    assert.equal(codes[1], codes[0]);
+  },
+);
+
+peerTest(
   "wget -m a second time fetches nothing new (If-Modified-Since) and keeps the same tree",
   ["nginx", "wget"],
   async () => {

@@ -14,7 +14,9 @@ Deno.test("localPathForUrl() lays files out as GNU wget: HOST[:PORT]/dir/file?qu
     ["http://h/a/b.png", { directories: false }, "b.png"],
     ["http://h/a/", { directories: false }, "index.html"],
     ["https://h/a/b", { protocolDirectories: true }, "https/h/a/b"],
-    ["http://[::1]:8080/x", {}, "[::1]:8080/x"],
+    // GNU wget names an IPv6 host's directory without the brackets.
+    ["http://[::1]:8080/x", {}, "::1:8080/x"],
+    ["http://[fe80::1]/", {}, "fe80::1/index.html"],
   ];
   for (const [url, layout, path] of table) assert.equal(localPathForUrl(url, layout), path, url);
 });
