@@ -329,6 +329,16 @@ function isRecursive(values: WgetRecursiveValues): boolean {
   return Boolean(values.recursive || values.mirror || values["page-requisites"]);
 }
 
+/** Removes a file fetched with `--delete-after`, saying so in the verbose log as GNU wget. */
+function removeAfter(path: string, reporter: WgetReporter): void {
+  reporter.verbose(`Removing ${path}.`);
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    reporter.error(`unlink: ${fileErrorText(error)}`);
+  }
+}
+
 function worse(a: number, b: number): number {
   if (a === 0) return b;
   if (b === 0) return a;
@@ -783,6 +793,9 @@ async function runWithLog(
           files++;
           totalBytes += result.bytes;
           downloadMs += performance.now() - begun;
+          // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
+          // file named with -O stays. The unique name spared any file of the user's.
+          if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
         }
       } catch (error) {
         reporter.fail(error);

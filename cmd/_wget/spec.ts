@@ -106,7 +106,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --follow-tags LIST       only links in these HTML tags
       --ignore-tags LIST       never links in these HTML tags
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
-      --delete-after           remove each file once read for links
+      --delete-after           remove each file after downloading it
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names
   -h, --help                   print this help
   -V, --version                print the version

@@ -269,3 +269,25 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget --delete-after fetches and removes each file, keeps the user's and an -O file, as GNU",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const cases: { args: string[]; files: Record<string, string> }[] = [
+      { args: ["--delete-after", `${server.base}/f.txt`], files: {} },
+      { args: ["--delete-after", `${server.base}/f.txt`], files: { "f.txt": "mine\n" } },
+      {
+        args: ["-nv", "--delete-after", `${server.base}/f.txt`, `${server.base}/up.txt`],
+        files: {},
+      },
+      { args: ["--delete-after", "-O", "out", `${server.base}/f.txt`], files: {} },
+    ];
+    for (const { args, files } of cases) {
+      const both = await sideBySide(dir.path, server, { args, files });
+      assertSame(both, args.join(" "));
+    }
+  },
+);
