@@ -143,14 +143,20 @@ const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, string>>();
 /** A bound on each memo, for a run over very many directories. */
 const MAX_MEMO_ENTRIES = 10_000;
 
+/** Marks a layout seen once: a memo is made only for one used again, as a recursion's is. */
+const SEEN_ONCE = new Map<string, string>();
+
 function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
   if (layout === DEFAULT_LAYOUT) return undefined;
-  let memo = DIRECTORY_MEMOS.get(layout);
+  const memo = DIRECTORY_MEMOS.get(layout);
   if (memo === undefined) {
-    memo = new Map();
-    DIRECTORY_MEMOS.set(layout, memo);
+    DIRECTORY_MEMOS.set(layout, SEEN_ONCE);
+    return undefined;
   }
-  return memo;
+  if (memo !== SEEN_ONCE) return memo;
+  const made = new Map<string, string>();
+  DIRECTORY_MEMOS.set(layout, made);
+  return made;
 }
 
 /** The directory part of `parsed`'s path on disk, with its final `/` (or "" for none). */
