@@ -39,6 +39,7 @@ import {
 } from "../../lib/download/address_connector.ts";
 import type { WgetRecursiveValues } from "./recursive.ts";
 import type { RecursiveOptions } from "../../lib/download/recursive.ts";
+import type { SavedFile } from "./convert.ts";
 
 /** wget's parsed option values, by long name. */
 export interface WgetValues extends WgetRecursiveValues {
@@ -445,6 +446,7 @@ function downloadOptions(
     throw new UsageError("--ask-password and --password cannot go together");
   }
   options.authNoChallenge = values["auth-no-challenge"];
+  options.adjustExtension = values["adjust-extension"];
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
   options.useServerTimestamps = !values["no-use-server-timestamps"];
@@ -764,6 +766,10 @@ async function runWithLog(
   let totalBytes = 0;
   let downloadMs = 0;
   const started = performance.now();
+  // -k without -r: the pages saved here have their links rewritten at the end, as GNU wget does.
+  const saved: SavedFile[] | undefined = values["convert-links"] && !options.output
+    ? []
+    : undefined;
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget.
   const pool = new HttpConnectionPool();
@@ -796,6 +802,7 @@ async function runWithLog(
           // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
           // file named with -O stays. The unique name spared any file of the user's.
           if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
+          else saved?.push({ ...result, path: result.path });
         }
       } catch (error) {
         reporter.fail(error);
@@ -821,6 +828,14 @@ async function runWithLog(
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
   }
   if (quota !== undefined && quota > 0 && totalBytes > quota) reporter.quotaExceeded(quota);
+  if (saved) {
+    // After the summary, as GNU wget's convert_all_links.
+    const { convertSavedFiles } = await import("./convert.ts");
+    convertSavedFiles(saved, {
+      backup: values["backup-converted"],
+      adjustExtension: values["adjust-extension"],
+    }, reporter);
+  }
   return status;
 }
 

@@ -418,6 +418,11 @@ export class WgetReporter {
     );
   }
 
+  /** GNU wget's closing line of `-k`: "Converted links in 3 files in 0.002 seconds.". */
+  converted(files: number, seconds: number): void {
+    this.#line(`Converted links in ${files} files in ${printDecimal(seconds)} seconds.`);
+  }
+
   /** GNU wget's "Download quota of SIZE EXCEEDED!". */
   quotaExceeded(quota: number): void {
     this.#print(`Download quota of ${formatBytes(quota)} EXCEEDED!`);
@@ -507,6 +512,15 @@ function humanTime(seconds: number): string {
   if (h > 0) return `${h}h ${m}m ${s}s`;
   if (m > 0) return `${m}m ${s}s`;
   return `${Number(seconds.toPrecision(3))}s`;
+}
+
+/** GNU wget's `print_decimal`: 12, 1.5, 0.02, 0.001 (one significant digit under 0.95), or 0. */
+function printDecimal(value: number): string {
+  if (value >= 9.95) return value.toFixed(0);
+  if (value >= 0.95) return value.toFixed(1);
+  if (value >= 0.001) return String(Number(value.toPrecision(1)));
+  if (value >= 0.0005) return value.toFixed(3);
+  return "0";
 }
 
 /** GNU wget's `retr_rate`: `4.17 MB/s`, more digits for smaller numbers. */

@@ -65,6 +65,11 @@ export interface ConvertLinksOptions {
   adjustExtension?: boolean | undefined;
   /** Keep the original here before rewriting the file (`-K`). */
   backupPath?: string | undefined;
+  /**
+   * Told, when links were rewritten, how many now name a downloaded file and how many a URL
+   * (GNU wget's "2-5" after "Converting links in FILE... 7.").
+   */
+  onConverted?(counts: { toFiles: number; toUrls: number }): void;
 }
 
 /**
@@ -119,6 +124,8 @@ export function convertLinks(
   let out = "";
   let at = 0;
   let count = 0;
+  let toFiles = 0;
+  let toUrls = 0;
   for (const link of links) {
     if (link.start < at || link.end <= link.start) continue;
     const css = link.css;
@@ -130,9 +137,11 @@ export function convertLinks(
     } else if (local !== undefined) {
       replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
       if (!link.plain) replacement += fragmentOf(link.raw);
+      toFiles++;
     } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
       replacement = css ? link.url : htmlQuote(link.url);
       if (!link.plain) replacement += fragmentOf(link.raw);
+      toUrls++;
     } else {
       continue;
     }
@@ -164,5 +173,6 @@ export function convertLinks(
   if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
   else Deno.removeSync(path);
   Deno.writeFileSync(path, encoded);
+  options.onConverted?.({ toFiles, toUrls });
   return count;
 }

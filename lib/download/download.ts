@@ -8,6 +8,7 @@
 
 import { quoteForMessage } from "../internal/quote.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./file_name.ts";
+import { withPageExtension } from "./page_kind.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -124,6 +125,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   directory?: string | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
+  /**
+   * `-E`: a page saved under a name without `.html` (or `.htm`) gets `.html` added, a stylesheet
+   * without `.css` gets `.css`, as GNU wget does.
+   */
+  adjustExtension?: boolean | undefined;
   /** Skip the download when the file exists (`--no-clobber`). */
   noClobber?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
@@ -249,6 +255,10 @@ export interface DownloadResult {
   size?: number | undefined;
   /** The final status code. */
   status: number;
+  /** The final response's `Content-Type`, when it had one. */
+  contentType?: string | undefined;
+  /** `adjustExtension` added `.html` or `.css` to the file's name. */
+  extensionAdded?: boolean;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
   skipped?: "exists" | "complete" | "not-newer";
 }
@@ -276,6 +286,8 @@ export const DEFAULT_MAX_RESPONSE_HEADERS = 1000;
 interface OwnedFile {
   path: string;
   size: number;
+  /** `-E` added `.html` or `.css` to the name the URL gave. */
+  extensionAdded?: boolean;
 }
 
 /**
@@ -737,6 +749,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     bytes: fresh(bytes),
     size: offset + fresh(bytes),
     status: response.status,
+    contentType: response.head.headers.get("Content-Type"),
   });
   // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
   // count decoded bytes against an encoded Range).
@@ -780,7 +793,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     open = false;
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
-    return { ...result(owned.path, bytes), size: owned.size };
+    const saved = { ...result(owned.path, bytes), size: owned.size };
+    return owned.extensionAdded ? { ...saved, extensionAdded: true } : saved;
   } finally {
     // Closed here only on failure: closing twice throws, and building that error cost more than
     // the rest of a small file's bookkeeping.
@@ -799,15 +813,26 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const { response, original, target, options, state, offset } = job;
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
+  let extensionAdded = state.owned?.extensionAdded ?? false;
+  // -E: the response's type, for the extension a page or stylesheet gets.
+  const type = options.adjustExtension ? response.head.headers.get("Content-Type") : undefined;
+  /** The name before -E's extension (a new file gets it after its free name is found). */
+  let plain: string | undefined;
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
       (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
-    path = joinPath(directory, name);
+    const adjusted = type === undefined ? name : withPageExtension(name, type);
+    extensionAdded = adjusted !== name;
+    path = joinPath(directory, adjusted);
+    plain = joinPath(directory, name);
   }
-  const own = (p: string, size: number) => (state.owned = { path: p, size });
+  const own = (
+    p: string,
+    size: number,
+  ) => (state.owned = extensionAdded ? { path: p, size, extensionAdded } : { path: p, size });
   try {
-    if (state.owned || options.resume || options.timestamping) {
+    if (state.owned || options.resume || options.timestamping || plain === undefined) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
       const file = Deno.openSync(path, {
@@ -819,28 +844,39 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    let created: { file: Deno.FsFile; path: string };
+    const unique = { adjustExtensionFor: type };
+    let created: ReturnType<typeof createUniqueFile>;
     try {
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     } catch (error) {
       // Make the directory only when it is missing: two system calls saved per file of a list.
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       Deno.mkdirSync(directory, { recursive: true });
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     }
-    const { file, path: unique } = created;
-    own(unique, 0);
-    return file;
+    extensionAdded = created.extensionAdded;
+    own(created.path, 0);
+    return created.file;
   } catch (error) {
     throw new DownloadFileError(path, error);
   }
+}
+
+/** Options of {@linkcode createUniqueFile}. */
+export interface UniqueFileOptions {
+  /**
+   * `-E`: the response's `Content-Type`. A page or a stylesheet then gets `.html` or `.css` after
+   * the free name is found, with `.N` before that extension while the name is taken, as GNU wget
+   * names them (`index.html`, then `index.html.1.html`, then `index.html.1.1.html`).
+   */
+  adjustExtensionFor?: string | undefined;
 }
 
 /**
  * Creates `path`, or `path.1`, `path.2`, … when it exists, atomically (never opening an existing
  * file, never following a symbolic link planted at the name).
  *
- * @returns The open file and the name it got.
+ * @returns The open file, the name it got, and whether `-E` added an extension to it.
  * @throws {Deno.errors.PermissionDenied} and the like when no file can be made.
  *
  * @example
@@ -853,20 +889,54 @@ function openTarget(job: BodyJob): Deno.FsFile {
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
  * assert.equal(second.path, `${dir}/a.1`);
+ * // With -E, as GNU wget: the free name first, then the extension.
+ * const page = createUniqueFile(`${dir}/a`, { adjustExtensionFor: "text/html" });
+ * page.file.close();
+ * assert.equal(page.path, `${dir}/a.2.html`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function createUniqueFile(path: string): { file: Deno.FsFile; path: string } {
-  for (let n = 0;; n++) {
-    const candidate = n === 0 ? path : `${path}.${n}`;
-    try {
-      return {
-        file: Deno.openSync(candidate, { write: true, createNew: true }),
-        path: candidate,
-      };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+export function createUniqueFile(
+  path: string,
+  options: UniqueFileOptions = {},
+): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
+  const type = options.adjustExtensionFor;
+  const create = (candidate: string, extensionAdded: boolean) => ({
+    file: Deno.openSync(candidate, { write: true, createNew: true }),
+    path: candidate,
+    extensionAdded,
+  });
+  const taken = (error: unknown, n: number) => {
+    if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+  };
+  if (type === undefined) {
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? path : `${path}.${n}`, false);
+      } catch (error) {
+        taken(error, n);
+      }
     }
+  }
+  for (let tries = 0;; tries++) {
+    // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
+    let base = path;
+    for (let n = 1; exists(base); n++) {
+      taken(new Deno.errors.AlreadyExists(base), n);
+      base = `${path}.${n}`;
+    }
+    const named = withPageExtension(base, type);
+    const extension = named.slice(base.length);
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? named : `${base}.${n}${extension}`, extension !== "");
+      } catch (error) {
+        taken(error, n);
+        // Taken since it was found free (another writer): look again from the start.
+        if (extension === "") break;
+      }
+    }
+    taken(new Deno.errors.AlreadyExists(base), tries);
   }
 }
 

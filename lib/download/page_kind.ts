@@ -30,3 +30,53 @@ export function pageKind(contentType: string | undefined): "html" | "css" | "oth
   if (type === "text/css") return "css";
   return "other";
 }
+
+/**
+ * GNU wget's `-E` (`--adjust-extension`): `name` with `.html` added when the response is a page
+ * and the name does not end in `.html` or `.htm`, with `.css` added when it is a stylesheet and
+ * the name does not end in `.css`; otherwise `name` as it is.
+ *
+ * @param name The file name (or path) the URL gave.
+ * @param contentType The response's `Content-Type`.
+ * @returns The name to save under.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withPageExtension } from "@netkit/netkit/download";
+ *
+ * assert.equal(withPageExtension("search.html?q=c", "text/html"), "search.html?q=c.html");
+ * assert.equal(withPageExtension("a.HTM", "text/html"), "a.HTM");
+ * assert.equal(withPageExtension("style.css?v=1", "text/css; charset=utf-8"), "style.css?v=1.css");
+ * assert.equal(withPageExtension("logo", "image/png"), "logo");
+ * ```
+ */
+export function withPageExtension(name: string, contentType: string | undefined): string {
+  const kind = pageKind(contentType);
+  if (kind === "html" && !/\.html?$/i.test(name)) return `${name}.html`;
+  if (kind === "css" && !/\.css$/i.test(name)) return `${name}.css`;
+  return name;
+}
+
+/**
+ * Where GNU wget's `-K` keeps a converted file's original: `FILE.orig`, or, when `-E` added the
+ * extension, the name with its last four characters replaced by `orig` (`page.orig` for
+ * `page.html`; GNU wget 1.21 does the same to an added `.css`: `sheetorig`).
+ *
+ * @param path The converted file.
+ * @param extensionAdded Whether `-E` added `.html` or `.css` to its name.
+ * @returns The backup's path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { backupPathFor } from "@netkit/netkit/download";
+ *
+ * assert.equal(backupPathFor("d/index.html", false), "d/index.html.orig");
+ * assert.equal(backupPathFor("d/page?q=1.html", true), "d/page?q=1.orig");
+ * assert.equal(backupPathFor("d/sheet.css", true), "d/sheetorig");
+ * ```
+ */
+export function backupPathFor(path: string, extensionAdded: boolean): string {
+  return extensionAdded ? `${path.slice(0, -4)}orig` : `${path}.orig`;
+}

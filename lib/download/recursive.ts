@@ -39,6 +39,7 @@ import {
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
+import { backupPathFor, withPageExtension } from "./page_kind.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
@@ -102,12 +103,24 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   convertLinks?: boolean | undefined;
   /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
   onSaved?(result: DownloadResult): void;
-  /** A URL failed; the walk goes on. */
-  onFailed?(url: string, error: unknown): void;
+  /**
+   * A URL failed; the walk goes on. A failed robots.txt (`robots`) counts for nothing: the
+   * server then has no rules, as for GNU wget.
+   */
+  onFailed?(url: string, error: unknown, info?: { robots: boolean }): void;
+  /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
+  onRobots?(url: string): void;
   /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
   onRemoved?(path: string): void;
   /** A file was not fetched again: the server's copy is not newer (`-N`). */
   onNotModified?(url: string, path: string): void;
+  /** The walk is over and `-k` is still to come (GNU wget prints its summary then). */
+  onWalked?(result: RecursiveResult): void;
+  /**
+   * `-k` read the page or stylesheet at `path`: `links` of its links were rewritten, `toFiles`
+   * of them to name a saved file and `toUrls` a URL (0 links: nothing to do).
+   */
+  onConverted?(path: string, links: number, counts: { toFiles: number; toUrls: number }): void;
 }
 
 /** What {@linkcode downloadRecursive} did. */
@@ -143,8 +156,8 @@ interface Fetched {
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
-  /** Report nothing (robots.txt). */
-  quiet?: boolean;
+  /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
+  robots?: boolean;
   /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
   expectHtml?: boolean;
   expectCss?: boolean;
@@ -203,6 +216,7 @@ export async function downloadRecursive(
       if (walker.quotaExceeded) break;
       await walker.walk(url);
     }
+    options.onWalked?.(walker.result);
     if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
@@ -264,6 +278,9 @@ class Walker {
       onFailed: _onFailed,
       onRemoved: _onRemoved,
       onNotModified: _onNotModified,
+      onWalked: _onWalked,
+      onRobots: _onRobots,
+      onConverted: _onConverted,
       ...forDownload
     } = options;
     this.#downloadOptions = forDownload;
@@ -536,7 +553,8 @@ class Walker {
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
-    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true, keepText: true });
+    this.#options.onRobots?.(`${origin}/robots.txt`);
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { robots: true, keepText: true });
     if (fetched?.path) {
       try {
         rules = parseRobotsTxt(
@@ -562,7 +580,7 @@ class Walker {
    */
   async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
-    if (this.#options.spider && !how.quiet) {
+    if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
     }
@@ -659,7 +677,7 @@ class Walker {
       };
       this.#registerDownload(url, planned);
       if (done.kind === "html") this.#htmlFiles.add(planned);
-      if (!how.quiet) options.onNotModified?.(url, planned);
+      options.onNotModified?.(url, planned);
       return done;
     }
     let contentType: string | undefined;
@@ -669,7 +687,7 @@ class Walker {
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
     let extended: string | undefined;
-    if (!how.temporary && options.timestamping && this.#mayExist(planned)) {
+    if (!how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -688,8 +706,12 @@ class Walker {
           if (this.#mayExist(path)) removeIfLink(path);
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
-          const unique = createUniqueFile(path);
+          // -E: the extension after the free name, as GNU wget (index.html.1.html).
+          const unique = createUniqueFile(path, {
+            adjustExtensionFor: options.adjustExtension ? contentType : undefined,
+          });
           file = unique.file;
+          if (unique.extensionAdded) extended = path;
           path = unique.path;
         }
       } catch (error) {
@@ -758,24 +780,22 @@ class Walker {
         output: sink,
         onRequestSent: createEarly,
         events: {
-          ...(how.quiet ? {} : events),
+          ...events,
           response(response) {
             contentType = response.head.headers.get("Content-Type");
             lastModified = response.head.headers.get("Last-Modified");
-            if (!how.quiet) events.response?.(response);
+            events.response?.(response);
           },
           start(info) {
             claimed = true;
-            if (options.adjustExtension && file === undefined) {
-              const kind = kindOf(contentType);
+            if (options.adjustExtension && file === undefined && clobber) {
               const before = path;
-              if (kind === "html" && !/\.html?$/i.test(path)) path += ".html";
-              if (kind === "css" && !/\.css$/i.test(path)) path += ".css";
+              path = withPageExtension(path, contentType);
               if (path !== before) extended = before;
             }
             open();
             sink.name = path;
-            if (!how.quiet) events.start?.({ ...info, path });
+            events.start?.({ ...info, path });
           },
         },
       });
@@ -806,7 +826,7 @@ class Walker {
       if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
-      if (!how.quiet) options.onSaved?.({ ...result, path });
+      options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
       if (early && !claimed) {
@@ -824,11 +844,12 @@ class Walker {
         // when a stylesheet was expected.
         const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
         this.#registerDownload(url, planned);
-        if (!how.quiet) options.onNotModified?.(url, planned);
+        options.onNotModified?.(url, planned);
         return done;
       }
       options.signal?.throwIfAborted();
-      if (!how.quiet) this.#fail(url, error);
+      if (how.robots) options.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error);
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
@@ -949,14 +970,16 @@ class Walker {
       for (const path of files) {
         const url = this.#fileToUrl.get(path);
         if (url === undefined) continue;
+        let counts = { toFiles: 0, toUrls: 0 };
         try {
-          convertLinks(path, url, kind, this.#urlToFile, {
+          const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
-            // GNU wget's backup of a page -E renamed takes the name it had before, plus .orig.
             backupPath: this.#options.backupConverted
-              ? `${this.#extended.get(path) ?? path}.orig`
+              ? backupPathFor(path, this.#extended.has(path))
               : undefined,
+            onConverted: (done) => void (counts = done),
           });
+          this.#options.onConverted?.(path, links, counts);
         } catch (error) {
           this.#fail(url, new DownloadFileError(path, error));
         }

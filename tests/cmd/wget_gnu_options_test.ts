@@ -54,6 +54,15 @@ function startServer(): RawServer {
     "/site/1.txt": file("1\n"),
     "/site/sub/c.txt": file("c\n"),
     "/up.txt": file("up\n"),
+    // A page and a stylesheet under names without their extensions, for -E and -k.
+    "/page?q=1": page(html(["up.txt", "/site/a.txt", "page?q=1#top", "sheet"])),
+    "/sheet": async (conn) => {
+      const css = "body { background: url(up.txt) }\n";
+      await send(
+        conn,
+        head("200 OK", ["Content-Type: text/css", `Content-Length: ${css.length}`]) + css,
+      );
+    },
   });
 }
 
@@ -289,5 +298,30 @@ peerTest(
       const both = await sideBySide(dir.path, server, { args, files });
       assertSame(both, args.join(" "));
     }
+  },
+);
+
+peerTest(
+  "wget -E, -k and -K without -r name and rewrite a page as GNU wget does",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const page = `${server.base}/page?q=1`;
+    const sheet = `${server.base}/sheet`;
+    const cases = [
+      ["-E", page, sheet],
+      ["-k", page, `${server.base}/up.txt`, sheet],
+      ["-E", "-k", "-K", page, sheet, `${server.base}/up.txt`],
+      ["-nv", "-k", page],
+    ];
+    for (const args of cases) {
+      const both = await sideBySide(dir.path, server, { args });
+      assertSame(both, args.join(" "));
+    }
+    // Names taken: the free name first, then -E's extension (page?q=1.1.html, sheet.1.css).
+    const files = { "page?q=1": "x", "page?q=1.html": "y", sheet: "z", "sheet.css": "w" };
+    const taken = await sideBySide(dir.path, server, { args: ["-E", page, sheet], files });
+    assertSame(taken, "-E over names that are taken");
   },
 );

@@ -1,0 +1,121 @@
+/**
+ * `-k` for the files of a run: each saved page or stylesheet has its links rewritten once the
+ * run is over (links to files this run saved become relative, the other relative links
+ * absolute), with GNU wget's lines in the verbose log: "Converting links in FILE... 7.", "2-5",
+ * and at the end "Converted links in N files in S seconds.".
+ *
+ * @module
+ */
+
+import { convertLinks } from "../../lib/download/convert_links.ts";
+import { backupPathFor, pageKind } from "../../lib/download/page_kind.ts";
+import type { WgetReporter } from "./reporter.ts";
+
+/** A file the run saved. */
+export interface SavedFile {
+  /** The URL asked for. */
+  url: string;
+  /** The URL its body came from, after redirects. */
+  finalUrl: string;
+  /** Where it was saved. */
+  path: string;
+  /** Its `Content-Type`: only pages and stylesheets are rewritten. */
+  contentType?: string | undefined;
+  /** `-E` added `.html` or `.css` to its name (its `-K` backup is named from the rest). */
+  extensionAdded?: boolean | undefined;
+}
+
+/** Options of {@linkcode convertSavedFiles}. */
+export interface ConvertSavedOptions {
+  /** `-K`: keep each file's original as `FILE.orig`. */
+  backup?: boolean | undefined;
+  /** `-E` was given: `?` in local names is escaped as `%3F`. */
+  adjustExtension?: boolean | undefined;
+}
+
+/**
+ * Rewrites the links of the pages and stylesheets among `saved`, as GNU wget's `-k` does at the
+ * end of a run; returns how many files were read. A file that cannot be rewritten is reported
+ * and left as it was.
+ *
+ * @example Two pages, one linking the other
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { convertSavedFiles } from "./convert.ts";
+ * import { WgetReporter } from "./reporter.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.html`, `<a href="/b.html">b</a> <img src="i.png">`);
+ * await Deno.writeTextFile(`${dir}/b.html`, `<p>b</p>`);
+ * const saved = ["a", "b"].map((name) => ({
+ *   url: `http://h/${name}.html`,
+ *   finalUrl: `http://h/${name}.html`,
+ *   path: `${dir}/${name}.html`,
+ *   contentType: "text/html",
+ * }));
+ * assert.equal(convertSavedFiles(saved, {}, new WgetReporter({ quiet: true })), 2);
+ * assert.equal(
+ *   await Deno.readTextFile(`${dir}/a.html`),
+ *   `<a href="b.html">b</a> <img src="http://h/i.png">`,
+ * );
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function convertSavedFiles(
+  saved: readonly SavedFile[],
+  options: ConvertSavedOptions,
+  reporter: WgetReporter,
+): number {
+  const started = performance.now();
+  const urlToFile = new Map<string, string>();
+  for (const file of saved) {
+    urlToFile.set(file.url, file.path);
+    urlToFile.set(file.finalUrl, file.path);
+  }
+  let files = 0;
+  for (const file of saved) {
+    const kind = pageKind(file.contentType);
+    if (kind === "other") continue;
+    let counts = { toFiles: 0, toUrls: 0 };
+    try {
+      const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
+        adjustExtension: options.adjustExtension,
+        backupPath: options.backup
+          ? backupPathFor(file.path, file.extensionAdded ?? false)
+          : undefined,
+        onConverted: (done) => void (counts = done),
+      });
+      reportConversion(reporter, file.path, links, counts);
+      files++;
+    } catch (error) {
+      reporter.error(`Cannot convert links in ${file.path}: ${(error as Error).message}`);
+    }
+  }
+  reporter.converted(files, (performance.now() - started) / 1000);
+  return files;
+}
+
+/**
+ * GNU wget's lines for one file `-k` read: "Converting links in FILE... 7." and "2-5" (links to
+ * saved files, links to URLs), or "Converting links in FILE... nothing to do.".
+ *
+ * @example
+ * ```ts
+ * import { reportConversion } from "./convert.ts";
+ * import { WgetReporter } from "./reporter.ts";
+ *
+ * reportConversion(new WgetReporter({ quiet: true }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * ```
+ */
+export function reportConversion(
+  reporter: WgetReporter,
+  path: string,
+  links: number,
+  counts: { toFiles: number; toUrls: number },
+): void {
+  reporter.verbose(
+    links === 0
+      ? `Converting links in ${path}... nothing to do.`
+      : `Converting links in ${path}... ${links}.\n${counts.toFiles}-${counts.toUrls}`,
+  );
+}
