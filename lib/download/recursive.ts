@@ -40,6 +40,7 @@ import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
 import { backupPathFor, withPageExtension } from "./page_kind.ts";
+import { contentDispositionFileName } from "./file_name.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
@@ -727,7 +728,8 @@ class Walker {
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
     let early = false;
     let claimed = false;
-    const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned)
+    const createEarly = clobber && !options.adjustExtension && !options.contentDisposition &&
+        this.#isNewName(planned)
       ? () => {
         if (file) return;
         try {
@@ -773,6 +775,9 @@ class Walker {
       },
     };
     const events = options.events ?? {};
+    // The URL the body comes from, after redirects (for --content-disposition's names).
+    let landed = url;
+    const plannedPath = (target: string) => this.#plannedPath(target);
     try {
       const result = await download(url, {
         ...this.#downloadOptions,
@@ -784,7 +789,26 @@ class Walker {
           response(response) {
             contentType = response.head.headers.get("Content-Type");
             lastModified = response.head.headers.get("Last-Modified");
+            // --content-disposition: the header's name, in the URL's directory, as GNU wget.
+            const disposition = options.contentDisposition && response.ok && file === undefined
+              ? response.head.headers.get("Content-Disposition")
+              : undefined;
+            const name = disposition && contentDispositionFileName(disposition);
+            const suffix = how.temporary ? ".tmp" : "";
+            if (name) {
+              const named = planned.slice(0, planned.length - suffix.length);
+              path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
+            } else if (
+              options.contentDisposition && response.ok && file === undefined && landed !== url
+            ) {
+              // Without the header GNU wget then names the file after the URL it came from.
+              path = plannedPath(landed) + suffix;
+            }
             events.response?.(response);
+          },
+          redirect(from, to, status) {
+            landed = to;
+            events.redirect?.(from, to, status);
           },
           start(info) {
             claimed = true;
