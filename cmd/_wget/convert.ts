@@ -101,10 +101,19 @@ export function convertSavedFiles(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportConversion } from "./convert.ts";
  * import { WgetReporter } from "./reporter.ts";
  *
- * reportConversion(new WgetReporter({ quiet: true }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * let text = "";
+ * const log = {
+ *   writeSync(p: Uint8Array) {
+ *     text += new TextDecoder().decode(p);
+ *     return p.length;
+ *   },
+ * };
+ * reportConversion(new WgetReporter({ log }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * assert.equal(text, "Converting links in a.html... 3.\n1-2\n");
  * ```
  */
 export function reportConversion(
