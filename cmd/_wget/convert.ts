@@ -106,14 +106,13 @@ export function convertSavedFiles(
  * import { WgetReporter } from "./reporter.ts";
  *
  * let text = "";
- * const log = {
- *   writeSync(p: Uint8Array) {
- *     text += new TextDecoder().decode(p);
- *     return p.length;
- *   },
- * };
+ * const log = { writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length) };
  * reportConversion(new WgetReporter({ log }), "a.html", 3, { toFiles: 1, toUrls: 2 });
- * assert.equal(text, "Converting links in a.html... 3.\n1-2\n");
+ * reportConversion(new WgetReporter({ log }), "b.css", 0, { toFiles: 0, toUrls: 0 });
+ * assert.equal(
+ *   text,
+ *   "Converting links in a.html... 3.\n1-2\nConverting links in b.css... nothing to do.\n",
+ * );
  * ```
  */
 export function reportConversion(
