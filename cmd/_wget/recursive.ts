@@ -49,6 +49,8 @@ export interface WgetRecursiveValues {
   "random-wait"?: boolean;
   "max-threads"?: string;
   "restrict-file-names"?: string;
+  /** `--default-page NAME`: the name for a URL ending in `/` (GNU's default `index.html`). */
+  "default-page"?: string;
   "delete-after"?: boolean;
   spider?: boolean;
   "adjust-extension"?: boolean;
@@ -138,6 +140,7 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
       hostDirectories: !values["no-host-directories"],
       protocolDirectories: values["protocol-directories"] ?? false,
       restrict: restrictions(values["restrict-file-names"]),
+      ...(values["default-page"] ? { indexName: values["default-page"] } : {}),
       cutDirs: values["cut-dirs"] === undefined
         ? 0
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),

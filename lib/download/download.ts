@@ -107,6 +107,8 @@ export interface DownloadEvents {
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
+  /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
+  authenticate?(challenge: string): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
   start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
@@ -123,6 +125,11 @@ export interface DownloadEvents {
 export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
   directory?: string | undefined;
+  /**
+   * The file name for a URL, instead of its last path segment (`fileNameFromUrl`): for GNU
+   * wget's `--restrict-file-names`. It must give a safe name (no `/`, no `..`).
+   */
+  fileNameForUrl?: ((url: HttpUrl) => string) | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /**
@@ -261,9 +268,15 @@ export interface DownloadResult {
   extensionAdded?: boolean;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
   skipped?: "exists" | "complete" | "not-newer";
+  /**
+   * The server's Last-Modified, for a body written into `output` (whose file the caller owns, and
+   * may give that time, as GNU wget gives it to `-O FILE`).
+   */
+  lastModified?: Date | undefined;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The statuses followed when they carry a Location (300 too, as GNU wget follows it). */
+const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
 
 /**
  * The most header lines a response may have: far above the client's default of 100, since a
@@ -351,7 +364,14 @@ export async function download(
   url: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  const original = parseHttpUrl(url);
+  let original = parseHttpUrl(url);
+  if (original.username !== "" || original.password !== "") {
+    // Credentials in the URL win over `credentials` and, like them, wait for the server's
+    // challenge (GNU wget's way): the URL is asked for without them first.
+    const { username, password } = original;
+    original = { ...original, username: "", password: "" };
+    options = { ...options, credentials: { username, password } };
+  }
   // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   try {
@@ -412,18 +432,21 @@ async function attemptDownload(
   // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
   let probe = byHeader && (options.resume ?? false) && !state.owned &&
     state.probedName === undefined;
-  let visited = new Set<string>();
   let target = original;
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
+  let spiderGet = false;
+  /** The server's Digest challenge, once it sent one: each request answers it. */
+  let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
     const nameUrl = options.trustServerNames ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
-      joinPath(directory, state.probedName ?? fileNameFromUrl(nameUrl));
+      joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
       url: original.href,
       finalUrl: target.href,
@@ -456,7 +479,16 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    if (credentials && sendCredentials && sameOrigin(target, original)) {
+    const sentMethod = (options.spider && !spiderGet) || probe ? "HEAD" : method;
+    if (credentials && digest && sameOrigin(target, original)) {
+      const { digestAuthorization } = await import("./_digest_auth.ts");
+      const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
+      const uri = target.target;
+      headers.push([
+        "Authorization",
+        digestAuthorization(credentials, digest, { method: sentMethod, uri, cnonce }),
+      ]);
+    } else if (credentials && sendCredentials && sameOrigin(target, original)) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
@@ -469,16 +501,14 @@ async function attemptDownload(
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
-    const requestMethod = options.spider || probe ? "HEAD" : method;
-    events.request?.(target, requestMethod);
-    visited.add(target.href);
+    events.request?.(target, sentMethod);
     const reusedBefore = options.pool?.stats.reused;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
     // URLs makes one per URL), with this request's method, body and headers.
     const response = await sendHttpRequest(requestUrl, {
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
-      method: requestMethod,
+      method: sentMethod,
       body: probe ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
@@ -498,16 +528,15 @@ async function attemptDownload(
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
         const next = parseHttpUrl(location, target);
+        events.redirect?.(target.href, next.href, status);
+        // As GNU wget: only the count stops redirects. A URL seen before is followed again,
+        // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
             target.href,
           );
         }
-        if (visited.has(next.href)) {
-          throw new RedirectError(`Redirect loop: "${next.href}" again`, next.href);
-        }
-        events.redirect?.(target.href, next.href, status);
         target = next;
         redirects++;
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
@@ -516,12 +545,24 @@ async function attemptDownload(
         }
         continue;
       }
-      if (
-        status === 401 && credentials && !sendCredentials &&
-        sameOrigin(target, original) &&
-        /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
-      ) {
-        // The challenge GNU wget waits for before it sends the password.
+      const challenges = status === 401 && credentials && !sendCredentials && !digest &&
+          sameOrigin(target, original)
+        ? response.head.headers.getAll("WWW-Authenticate")
+        : [];
+      // The challenge GNU wget waits for before it sends the password: Digest when offered
+      // (the password never crosses the wire), else Basic.
+      const digestOffer = challenges.find((value) => /^\s*digest\b/i.test(value));
+      if (digestOffer !== undefined) {
+        const { parseDigestChallenge } = await import("./_digest_auth.ts");
+        digest = parseDigestChallenge([digestOffer]);
+        if (digest) {
+          events.authenticate?.(digestOffer.trim());
+          continue;
+        }
+      }
+      const basicOffer = challenges.find((value) => /^\s*basic\b/i.test(value));
+      if (basicOffer !== undefined) {
+        events.authenticate?.(basicOffer.trim());
         sendCredentials = true;
         options.basicAuthOrigins?.add(originKey);
         continue;
@@ -530,7 +571,7 @@ async function attemptDownload(
         const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
-            response.contentLength === local.size);
+            (response.contentLength === undefined || response.contentLength === local.size));
         if (notNewer) {
           return {
             url: original.href,
@@ -549,12 +590,17 @@ async function attemptDownload(
         probe = false;
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = (header && contentDispositionFileName(header)) ||
-          fileNameFromUrl(nameUrl);
-        visited = new Set();
+          urlFileName(options, nameUrl);
         continue;
       }
-      if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
-      if (status < 200 || status >= 300) {
+      if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
+        spiderGet = true;
+        continue;
+      }
+      // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.
+      if (status === 416) return completeResult(plannedPath, offset);
+      // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
+      if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
         if (options.contentOnError && !options.spider && !probe) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
@@ -571,8 +617,21 @@ async function attemptDownload(
           size: response.contentLength,
         };
       }
+      if ((status === 204 || sentMethod === "HEAD") && !options.output) {
+        // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
+        // and makes no file.
+        return {
+          url: original.href,
+          finalUrl: target.href,
+          path: byHeader
+            ? joinPath(directory, responseFileName(response, nameUrl, options))
+            : plannedPath,
+          bytes: 0,
+          status,
+        };
+      }
       if (byHeader && !state.owned && state.probedName === undefined) {
-        const path = joinPath(directory, responseFileName(response, nameUrl));
+        const path = joinPath(directory, responseFileName(response, nameUrl, options));
         if (options.noClobber && exists(path)) return skippedResult(path);
       }
       const resumed = status === 206 && offset > 0;
@@ -617,9 +676,18 @@ async function attemptDownload(
 }
 
 /** The name a response's `Content-Disposition` offers, else the URL's. */
-function responseFileName(response: HttpResponse, url: HttpUrl): string {
+function responseFileName(
+  response: HttpResponse,
+  url: HttpUrl,
+  options: DownloadOptions,
+): string {
   const header = response.head.headers.get("Content-Disposition");
-  return (header && contentDispositionFileName(header)) || fileNameFromUrl(url);
+  return (header && contentDispositionFileName(header)) || urlFileName(options, url);
+}
+
+/** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */
+function urlFileName(options: DownloadOptions, url: HttpUrl): string {
+  return options.fileNameForUrl ? options.fileNameForUrl(url) : fileNameFromUrl(url);
 }
 
 /** A resumed body must start where the file ends, or appending it would corrupt the file. */
@@ -776,8 +844,12 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    if (decoder) return { ...result(options.output.name, bytes), size: decoder.decoded };
-    return result(options.output.name, bytes);
+    const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+    const lastModified = Number.isNaN(time) ? undefined : new Date(time);
+    if (decoder) {
+      return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
+    }
+    return { ...result(options.output.name, bytes), lastModified };
   }
   const file = openTarget(job);
   let open = true;
@@ -821,7 +893,9 @@ function openTarget(job: BodyJob): Deno.FsFile {
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
-      (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
+      (options.contentDisposition
+        ? responseFileName(response, nameUrl, options)
+        : urlFileName(options, nameUrl));
     const adjusted = type === undefined ? name : withPageExtension(name, type);
     extensionAdded = adjusted !== name;
     path = joinPath(directory, adjusted);
@@ -1060,7 +1134,10 @@ function fileSize(path: string): number {
 }
 
 function joinPath(directory: string, name: string): string {
-  return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
+  // An empty directory (`-P ""`, `-P "$UNSET"`) is the current one, as GNU wget takes it, never
+  // the root; `/` stays the root.
+  if (directory === "." || directory === "") return name;
+  return `${directory === "/" ? "" : directory.replace(/\/+$/, "")}/${name}`;
 }
 
 function isRetryable(
