@@ -242,6 +242,8 @@ class Walker {
   readonly #htmlFiles = new Set<string>();
   readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
+  /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
+  readonly #layout: DiskLayout;
 
   constructor(options: RecursiveOptions) {
     this.#options = options;
@@ -283,6 +285,7 @@ class Walker {
       ...forDownload
     } = options;
     this.#downloadOptions = forDownload;
+    this.#layout = options.layout ?? {};
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -634,7 +637,7 @@ class Walker {
   /** Where `url` is saved before -E or a unique suffix changes the name. */
   #plannedPath(url: string | URL): string {
     const directory = this.#options.directory ?? ".";
-    const relative = localPathForUrl(url, this.#options.layout ?? {});
+    const relative = localPathForUrl(url, this.#layout);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
 
