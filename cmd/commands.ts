@@ -132,6 +132,7 @@ export const COMMANDS: readonly CommandEntry[] = [
           "LANG",
           "HOME",
           "WGETRC",
+          "SYSTEM_WGETRC",
           // The resolver (wget looks names up itself, as GNU wget): resolv.conf's overrides.
           "LOCALDOMAIN",
           "RES_OPTIONS",

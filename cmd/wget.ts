@@ -10,21 +10,20 @@ import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine } from "../lib/cli/command_line.ts";
 import type { WgetValues } from "./_wget/command.ts";
 import { warmUpTls } from "../lib/net/tls_warm_up.ts";
-import { needsTls, SPEC, SPELLINGS } from "./_wget/spec.ts";
+import { needsTls, normaliseArgs, SPEC } from "./_wget/spec.ts";
 
 export { usage } from "./_wget/spec.ts";
 
 /** Runs wget; returns GNU wget's exit code. */
 export async function main(args: string[]): Promise<number> {
-  const before = args.indexOf("--") < 0 ? args.length : args.indexOf("--");
-  const normalised = args.map((arg, i) => i >= before ? arg : SPELLINGS[arg] ?? arg);
+  const normalised = normaliseArgs(args);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
   if (parsed.values.background) {
     const { goBackground } = await import("./_wget/background.ts");
     const logGiven = parsed.values["output-file"] !== undefined ||
       parsed.values["append-output"] !== undefined;
-    return goBackground(normalised, logGiven);
+    return goBackground(normalised, logGiven, parsed.values.quiet === true);
   }
   // The first TLS handshake of a process pays ~20 ms of one-time set-up: started now, on another
   // thread, it overlaps with loading the modules below.

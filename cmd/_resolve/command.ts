@@ -19,8 +19,9 @@ import {
   UsageError,
 } from "../../lib/cli/command_line.ts";
 import { parseNameServer } from "../../lib/dns/name_server.ts";
+import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import { addressFamily, type IpFamily } from "../../lib/net/inet.ts";
+import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
 import {
   type HostEntry,
   lookupAddresses,
@@ -76,10 +77,10 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
         return error.message.includes("PTR")
           ? "It has no name (no PTR record)."
           : `The name exists, but has no ${kind} address.`;
-      case "timed-out":
-        return `${server} did not answer within ${
-          (error as DnsTimeoutError).timeoutMs / 1000
-        } seconds.`;
+      case "timed-out": {
+        const seconds = (error as DnsTimeoutError).timeoutMs / 1000;
+        return `${server} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+      }
       case "server-failure": {
         const code = (error as DnsServerError).rcodeName;
         const what = code === "REFUSED" ? "refused to answer" : "failed to answer";
@@ -127,9 +128,21 @@ interface Outcome {
   json: Record<string, unknown>;
 }
 
+/**
+ * The family of an address literal in the forms the resolver takes for a name (`::1`, `127.1`,
+ * `fe80::1%lo`), or undefined for a name.
+ */
+function literalFamily(query: string): IpFamily | undefined {
+  const family = addressFamily(query);
+  if (family !== undefined) return family;
+  if (/^[0-9a-fA-FxX.]+$/.test(query) && inetAton(query)) return 4;
+  const scoped = /^([0-9a-fA-F:.]+)%[A-Za-z0-9_.-]+$/.exec(query);
+  return scoped && addressFamily(scoped[1] ?? "") === 6 ? 6 : undefined;
+}
+
 function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
   const what = reverse ? "a name" : "an address";
-  const literal = reverse ? undefined : addressFamily(query);
+  const literal = reverse ? undefined : literalFamily(query);
   const why = literal !== undefined && literal !== family
     ? `It is an IPv${literal} address, not an IPv${family} one.`
     : explainResolveFailure(error, family);
@@ -150,10 +163,14 @@ function describeFailure(query: string, error: unknown, family: IpFamily, revers
   };
 }
 
+/**
+ * The lecture's lines for an entry, as its C program prints a `struct hostent`: the addresses
+ * without a scope (`fe80::1`, not `fe80::1%2`), which a hostent cannot carry (`--json` keeps it).
+ */
 function formatEntry(entry: HostEntry, family: IpFamily): string {
   const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
   const lines = [`Official name is "${entry.officialName}"`, heading];
-  for (const address of entry.addresses) lines.push(`+ ${address}`);
+  for (const address of entry.addresses) lines.push(`+ ${address.replace(/%.*$/, "")}`);
   return lines.join("\n") + "\n";
 }
 
@@ -170,13 +187,20 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
   }
 }
 
-/** Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address. */
+/**
+ * Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address, the
+ * canonical name in Unicode (getent asks getaddrinfo for AI_CANONIDN), one family on a host of
+ * one (AI_ADDRCONFIG).
+ */
 async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
-    const found = await lookupAddresses(query, { ...options, family: 0 });
+    // getent ahosts asks getaddrinfo with AI_ADDRCONFIG.
+    const found = await lookupAddresses(query, { ...options, family: 0, addressConfig: true });
     const lines = found.addresses.flatMap(({ address }, i) =>
       ["STREAM", "DGRAM", "RAW"].map((type, j) =>
-        `${address.padEnd(15)} ${type.padEnd(6)} ${i === 0 && j === 0 ? found.canonicalName : ""}`
+        `${address.padEnd(15)} ${type.padEnd(6)} ${
+          i === 0 && j === 0 ? toUnicodeHostName(found.canonicalName) : ""
+        }`
       )
     );
     return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };

@@ -30,6 +30,7 @@ function freeLogName(): string {
  *
  * @param args The arguments wget was given.
  * @param logGiven Whether `-o` or `-a` already names a log.
+ * @param quiet `-q`: no log at all (GNU wget then makes no `wget-log`).
  *
  * @example
  * ```ts ignore
@@ -38,9 +39,9 @@ function freeLogName(): string {
  * Deno.exit(goBackground(["-b", "http://127.0.0.1:8080/big.iso"], false));
  * ```
  */
-export function goBackground(args: readonly string[], logGiven: boolean): number {
+export function goBackground(args: readonly string[], logGiven: boolean, quiet = false): number {
   const rest = args.filter((arg) => arg !== "-b" && arg !== "--background");
-  const log = logGiven ? undefined : freeLogName();
+  const log = logGiven || quiet ? undefined : freeLogName();
   const childArgs = log === undefined ? rest : ["-o", log, ...rest];
   // What came before wget's own arguments (`wget` under the multi-call netkit).
   const prefix = Deno.args.slice(0, Math.max(0, Deno.args.length - args.length));

@@ -33,6 +33,7 @@ import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { parseWgetTime } from "./time.ts";
+import type { HttpUrl } from "../../lib/http/url.ts";
 import {
   type AddressConnectorEvents,
   createAddressConnector,
@@ -114,6 +115,17 @@ export interface WgetValues extends WgetRecursiveValues {
   "prefer-family"?: string;
   "ignore-length"?: boolean;
   proxy?: string;
+  "force-html"?: boolean;
+  /** `-v`: GNU's full log (the default; an error with -q). */
+  verbose?: boolean;
+  /** `--no-cache` (`cache = off`): ask proxies and servers for a fresh copy. */
+  cache?: boolean;
+  /** `--config FILE`: this .wgetrc instead of the system's and the user's. */
+  config?: string;
+  /** `--no-config`: no .wgetrc at all. */
+  "no-config"?: boolean;
+  /** `.wgetrc`'s `netrc = off`: no credentials from `~/.netrc`. */
+  netrc?: boolean;
 }
 
 /** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
@@ -170,6 +182,14 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   loadcookies: "load-cookies",
   savecookies: "save-cookies",
   maxthreads: "max-threads",
+  // GNU's other names for the same settings.
+  defaultpage: "default-page",
+  logfile: "output-file",
+  progress: "progress",
+  input: "input-file",
+  numtries: "tries",
+  httppasswd: "http-password",
+  proxypasswd: "proxy-password",
 };
 
 /** `-e` / `.wgetrc` commands that take a comma-separated list. */
@@ -222,7 +242,42 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   keepsessioncookies: ["keep-session-cookies", true],
   addhostdir: ["no-host-directories", false],
   robots: ["robots", true],
+  askpassword: ["ask-password", true],
+  showprogress: ["show-progress", true],
+  alwaysrest: ["continue", true],
+  netrc: ["netrc", true],
+  forcehtml: ["force-html", true],
+  cache: ["cache", true],
 };
+
+/**
+ * GNU wget's `.wgetrc` commands that change nothing for netkit's HTTP downloads (FTP, WARC,
+ * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
+ * `.wgetrc` written for GNU wget (Debian's sets `passive_ftp = on`) works unchanged.
+ */
+const EXECUTE_IGNORED = new Set(
+  `
+  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd glob followftp
+  retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
+  ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
+  debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
+  hsts hstsfile strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
+  metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
+  warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
+`.trim().split(/\s+/),
+);
+
+/**
+ * GNU wget's `.wgetrc` commands that netkit does not implement but that would change a download:
+ * taken with a warning (unless quiet), so that the rest of the file still applies.
+ */
+const EXECUTE_UNSUPPORTED = new Set(
+  `
+  background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
+  dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
+  retryonhosterror secureprotocol startpos unlink warcfile ifmodifiedsince
+`.trim().split(/\s+/),
+);
 
 /** Proxy settings that `-e` may set. */
 const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
@@ -231,15 +286,23 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
  * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
  * case, `_` or `-`) to the option values; returns the proxy settings it names.
  */
-function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
+function applyExecute(
+  values: WgetValues,
+  rcs: readonly Wgetrc[] = [],
+  warnings: string[] = [],
+): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
-  // The .wgetrc first, each setting only where the command line left the option unset; then -e.
+  // The options the command line set: no .wgetrc line changes them (-e lines do).
+  const given = new Set(Object.keys(values).filter((key) => mutable[key] !== undefined));
+  // The .wgetrc files first (the system's, then the user's; a later line wins), then -e.
   const commands: { text: string; where?: string }[] = [];
-  for (const [index, raw] of (rc?.text.split("\n") ?? []).entries()) {
-    const line = raw.trim();
-    if (line !== "" && !line.startsWith("#")) {
-      commands.push({ text: line, where: `in ${rc!.path} at line ${index + 1}` });
+  for (const rc of rcs) {
+    for (const [index, raw] of rc.text.split("\n").entries()) {
+      const line = raw.trim();
+      if (line !== "" && !line.startsWith("#")) {
+        commands.push({ text: line, where: `in ${rc.path} at line ${index + 1}` });
+      }
     }
   }
   const fromFile = commands.length;
@@ -259,14 +322,14 @@ function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
     const stringOption = EXECUTE_STRINGS[name];
     const switchOption = EXECUTE_SWITCHES[name];
     if (stringOption !== undefined) {
-      if (!rcLine || mutable[stringOption] === undefined) mutable[stringOption] = value;
+      if (!rcLine || !given.has(stringOption)) mutable[stringOption] = value;
     } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
         throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
       const [option, sets] = switchOption;
-      if (!rcLine || mutable[option] === undefined) mutable[option] = on === sets;
+      if (!rcLine || !given.has(option)) mutable[option] = on === sets;
     } else if (name === "dirstruct") {
       // GNU: dirstruct = on is -x, off is -nd.
       const on = /^(on|yes|1|true)$/i.test(value);
@@ -274,14 +337,18 @@ function applyExecute(values: WgetValues, rc?: Wgetrc): Record<string, string> {
         throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
       }
       const option = on ? "force-directories" : "no-directories";
-      if (!rcLine || mutable[option] === undefined) mutable[option] = true;
+      if (!rcLine || !given.has(option)) mutable[option] = true;
     } else if (EXECUTE_LISTS[name] !== undefined) {
       const option = EXECUTE_LISTS[name]!;
-      if (!rcLine || mutable[option] === undefined) mutable[option] = [value];
+      if (!rcLine || !given.has(option)) mutable[option] = [value];
     } else if (name === "header") {
       values.header = [...(values.header ?? []), value];
     } else if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
+    } else if (EXECUTE_IGNORED.has(name)) {
+      // No effect on HTTP downloads.
+    } else if (EXECUTE_UNSUPPORTED.has(name)) {
+      warnings.push(`wget: "${command.split("=")[0]!.trim()}" is not supported; ignored`);
     } else {
       throw invalid();
     }
@@ -296,10 +363,39 @@ interface Wgetrc {
 }
 
 /**
- * The `.wgetrc` GNU wget reads: `$WGETRC` (an error when it cannot be read, exit 1 as GNU's), or
- * `~/.wgetrc` when there is one.
+ * The `.wgetrc` files GNU wget reads, in order: the system's (`$SYSTEM_WGETRC`, else
+ * `/etc/wgetrc`, when there is one), then the user's: `$WGETRC` (an error when it cannot be read,
+ * exit 1 as GNU's), or `~/.wgetrc` when there is one. `--config FILE` reads FILE alone (exit 2 when
+ * it cannot be read, as GNU's), `--no-config` none.
  */
-function readWgetrc(): Wgetrc | undefined {
+function readWgetrcs(values: WgetValues): Wgetrc[] {
+  if (values["no-config"]) return [];
+  const chosen = values.config;
+  if (chosen !== undefined) {
+    try {
+      return [{ path: chosen, text: Deno.readTextFileSync(chosen) }];
+    } catch {
+      throw new WgetrcError(`Exiting due to error in ${chosen}`, WGET_EXIT.parse);
+    }
+  }
+  const found: Wgetrc[] = [];
+  // $SYSTEM_WGETRC when that file is there, else /etc/wgetrc when that one is.
+  for (const system of [Deno.env.get("SYSTEM_WGETRC"), "/etc/wgetrc"]) {
+    if (!system) continue;
+    try {
+      found.push({ path: system, text: Deno.readTextFileSync(system) });
+      break;
+    } catch {
+      // Not there: the next.
+    }
+  }
+  const user = readUserWgetrc();
+  if (user && user.path !== found[0]?.path) found.push(user);
+  return found;
+}
+
+/** The user's `.wgetrc`: `$WGETRC`, else `~/.wgetrc` when there is one. */
+function readUserWgetrc(): Wgetrc | undefined {
   const named = Deno.env.get("WGETRC");
   if (named) {
     try {
@@ -321,8 +417,18 @@ function readWgetrc(): Wgetrc | undefined {
   }
 }
 
-/** `$WGETRC` names a file that cannot be read. */
-class WgetrcError extends Error {}
+/** A combination GNU wget refuses with its own line and exit 1 (no usage text). */
+class RefusedError extends Error {}
+
+/** `$WGETRC` or `--config` names a file that cannot be read. */
+class WgetrcError extends Error {
+  /** The exit code: GNU's 1 for `$WGETRC`, 2 for `--config`. */
+  readonly code: number;
+  constructor(message: string, code: number = WGET_EXIT.generic) {
+    super(message);
+    this.code = code;
+  }
+}
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
@@ -354,14 +460,18 @@ function downloadOptions(
   proxies: Record<string, string>,
   connectorEvents: AddressConnectorEvents,
 ): DownloadOptions {
-  const headers = (values.header ?? []).map((line): [string, string] => {
+  // An empty --header clears the ones before it, as GNU wget's.
+  const headerLines = values.header ?? [];
+  const cleared = headerLines.lastIndexOf("");
+  const headers = headerLines.slice(cleared + 1).map((line): [string, string] => {
     const colon = line.indexOf(":");
     if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
   const options: DownloadOptions = {
     headers,
-    directory: values["directory-prefix"],
+    // -P "" (an empty variable) is the current directory, as GNU wget takes it.
+    directory: values["directory-prefix"] || undefined,
     noClobber: values["no-clobber"],
     resume: values.continue,
     contentDisposition: values["content-disposition"],
@@ -403,14 +513,17 @@ function downloadOptions(
     dnsTimeoutMs,
     events: connectorEvents,
   });
-  if (values.tries !== undefined) {
+  // An empty value (`-t "$TRIES"` unset) leaves GNU wget's default, as GNU's parser does.
+  if (values.tries) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
   }
   if (values.waitretry !== undefined) {
     options.retryWaitMs = parseWgetTime(values.waitretry, "--waitretry");
   }
   if (values["max-redirect"] !== undefined) {
-    options.maxRedirects = parseCount(values["max-redirect"], "--max-redirect", 0, 1000);
+    // GNU wget reads an empty value as 0.
+    const text = values["max-redirect"] || "0";
+    options.maxRedirects = parseCount(text, "--max-redirect", 0, 1000);
   }
   if (values["retry-on-http-error"] !== undefined) {
     options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) => {
@@ -421,26 +534,43 @@ function downloadOptions(
       return status;
     });
   }
-  const bodies = ["post-data", "post-file", "body-data", "body-file"] as const;
-  const given = bodies.filter((name) => values[name] !== undefined);
-  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} cannot go together`);
-  if (values["post-data"] !== undefined || values["post-file"] !== undefined) {
-    if (values.method !== undefined) {
-      throw new UsageError(`--method cannot go with --${given[0]}; use --body-data or --body-file`);
-    }
-    options.method = "POST";
+  // An empty --method is none, as GNU wget takes it.
+  if (values.method === "") delete values.method;
+  // The body options' conflicts, refused in GNU wget's words, exit 1 (no usage text).
+  const post = values["post-data"] !== undefined || values["post-file"] !== undefined;
+  const body = values["body-data"] !== undefined || values["body-file"] !== undefined;
+  if (post && values.method !== undefined) {
+    throw new RefusedError(
+      "You cannot use --post-data or --post-file along with --method. --method expects data " +
+        "through --body-data and --body-file options",
+    );
   }
-  if (values["body-data"] !== undefined || values["body-file"] !== undefined) {
-    if (values.method === undefined) throw new UsageError(`--${given[0]} needs --method`);
+  if (values["post-data"] !== undefined && values["post-file"] !== undefined) {
+    throw new RefusedError("You cannot specify both --post-data and --post-file.");
   }
+  if (values["body-data"] !== undefined && values["body-file"] !== undefined) {
+    throw new RefusedError("You cannot specify both --body-data and --body-file.");
+  }
+  if (body && values.method === undefined) {
+    throw new RefusedError(
+      "You must specify a method through --method=HTTPMethod to use with --body-data or " +
+        "--body-file.",
+    );
+  }
+  if (post) options.method = "POST";
   if (values.method !== undefined) options.method = values.method.toUpperCase();
   const data = values["post-data"] ?? values["body-data"];
   if (data !== undefined) options.body = data;
   if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  if (values.cache === false) {
+    // GNU wget's --no-cache: both headers, for HTTP/1.1 caches and HTTP/1.0 proxies.
+    headers.push(["Cache-Control", "no-cache"], ["Pragma", "no-cache"]);
+  }
   const user = values["http-user"] ?? values.user;
   const password = values["http-password"] ?? values.password;
-  if (user !== undefined || password !== undefined) {
-    options.credentials = { username: user ?? "", password: password ?? "" };
+  // GNU wget sends credentials only when it has both (the missing one may come from .netrc).
+  if (user !== undefined && password !== undefined) {
+    options.credentials = { username: user, password };
   }
   if (values["ask-password"] && password !== undefined) {
     throw new UsageError("--ask-password and --password cannot go together");
@@ -528,6 +658,19 @@ function urlsOfList(text: string, base: string | undefined): string[] {
 }
 
 /**
+ * The URLs an `-i` file read as HTML (`-F`) links to, in document order: what `<a href>`, `<img
+ * src>` and the like name, relative ones against `-B` (or the page's `<base href>`); links that
+ * resolve to no http(s) URL are left out.
+ */
+async function urlsOfHtml(text: string, base: string | undefined): Promise<string[]> {
+  const { extractHtmlLinks } = await import("../../lib/download/links.ts");
+  const { links } = extractHtmlLinks(text, base ?? "file:///");
+  return links.filter((link) => !link.ignore && !link.base && /^https?:/i.test(link.url)).map(
+    (link) => link.url,
+  );
+}
+
+/**
  * Downloads every URL as GNU wget does and returns its exit code (0–8); prints progress and
  * errors on stderr, usage errors with `spec`'s usage.
  *
@@ -554,26 +697,63 @@ export async function runWget(
   let waitMs = 0;
   let quota: number | undefined;
   const all = [...urls];
-  let rc: Wgetrc | undefined;
+  let rcs: Wgetrc[];
   let recursive: RecursiveOptions | undefined;
+  let naming: PlainNaming | undefined;
   try {
-    rc = readWgetrc();
+    rcs = readWgetrcs(values);
   } catch (error) {
-    console.error(`wget: ${(error as Error).message}`);
-    return WGET_EXIT.generic;
+    // GNU's words: "wget: WGETRC points to …", but no prefix for "Exiting due to error in FILE".
+    const code = error instanceof WgetrcError ? error.code : WGET_EXIT.generic;
+    const message = (error as Error).message;
+    console.error(code === WGET_EXIT.parse ? message : `wget: ${message}`);
+    return code;
   }
   let proxies: Record<string, string>;
   // Filled with the reporter's callbacks once it exists.
   const connectorEvents: AddressConnectorEvents = {};
+  const warnings: string[] = [];
   try {
     // .wgetrc and -e first: they may set any option, -r and headers included.
-    proxies = applyExecute(values, rc);
+    proxies = applyExecute(values, rcs, warnings);
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  if (!values.quiet) { for (const warning of warnings) console.error(warning); }
   if (values["inet4-only"] && values["inet6-only"]) {
     // GNU wget's words and exit code (1, not the usage error's 2).
     console.error("Cannot specify both --inet4-only and --inet6-only.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (values["no-clobber"] && values["convert-links"]) {
+    // GNU wget's words, even with -q; -k wins.
+    console.error(
+      "Both --no-clobber and --convert-links were specified, only --convert-links will be used.",
+    );
+    values["no-clobber"] = false;
+  }
+  if (values.verbose && values.quiet) {
+    console.error("Can't be verbose and quiet at the same time.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (values.verbose) values["no-verbose"] = false;
+  if (values.timestamping && values["no-clobber"]) {
+    // GNU wget refuses the pair before any request, with exit 1.
+    console.error("Can't timestamp and not clobber old files at the same time.");
+    console.error(spec.usage);
+    return WGET_EXIT.generic;
+  }
+  if (
+    values["output-document"] !== undefined && values["convert-links"] &&
+    (urls.length > 1 || isRecursive(values))
+  ) {
+    // GNU wget: -k cannot rewrite one file made of several documents.
+    console.error(
+      "Cannot specify both -k or --convert-file-only and -O if multiple URLs are given, or in " +
+        "combination\nwith -p or -r. See the manual for details.\n",
+    );
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
@@ -582,9 +762,14 @@ export async function runWget(
   try {
     options = downloadOptions(values, proxies, connectorEvents);
     recursive = recursion?.recursiveOptions(values);
+    if (!recursion) naming = await plainNaming(values);
     if (values.wait !== undefined) waitMs = parseWgetTime(values.wait, "--wait");
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
+    if (error instanceof RefusedError) {
+      console.error(error.message);
+      return WGET_EXIT.generic;
+    }
     return reportUsageError(spec, error);
   }
   // -o FILE / -a FILE: every message goes there instead of stderr.
@@ -595,12 +780,13 @@ export async function runWget(
       const append = values["append-output"] !== undefined;
       log = Deno.openSync(logPath, { write: true, create: true, append, truncate: !append });
     } catch (error) {
+      // GNU wget's exit code here is 1.
       console.error(`wget: ${logPath}: ${fileErrorText(error)}`);
-      return WGET_EXIT.fileIo;
+      return WGET_EXIT.generic;
     }
   }
   try {
-    const pacing = { waitMs, quota, given: urls.length };
+    const pacing = { waitMs, quota, given: urls.length, naming };
     const walk = recursion && recursive
       ? { run: recursion.runRecursive, options: recursive }
       : undefined;
@@ -619,6 +805,7 @@ async function runWithLog(
     waitMs: number;
     quota: number | undefined;
     given: number;
+    naming?: PlainNaming | undefined;
     walk?: {
       run: typeof import("./recursive.ts").runRecursive;
       options: RecursiveOptions;
@@ -638,6 +825,8 @@ async function runWithLog(
     ignoreLength: values["ignore-length"],
     spider: values.spider,
     recursive: pacing.walk !== undefined,
+    caCertificate: values["ca-certificate"] || undefined,
+    timestamping: values.timestamping && values["output-document"] === undefined && !pacing.walk,
     log,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);
@@ -653,12 +842,15 @@ async function runWithLog(
   }
   // Files named by options: read before any request; a failure names the file, as GNU's does.
   let reading = "";
+  /** The -i list, when it named no URL. */
+  let emptyList: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
     const caCerts: string[] = [];
     const caFile = values["ca-certificate"];
-    if (caFile !== undefined) {
+    // An empty value (`--ca-certificate="$CA"` unset) is no file, as GNU wget takes it.
+    if (caFile) {
       const text = await Deno.readTextFile(reading = caFile);
       // GNU wget reads PEM only: a DER file trusts nothing ("Failed to open cert"), and the
       // server's certificate then fails verification (exit 5).
@@ -693,12 +885,21 @@ async function runWithLog(
       if (loaded) options.clientCertificate = loaded;
     }
     const home = Deno.env.get("HOME");
-    if (options.credentials === undefined && home) {
+    if (options.credentials === undefined && home && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
       const netrc = `${home}/.netrc`;
       try {
         // Its `default` entry is not used for HTTP, as in GNU wget.
-        options.credentialsFor = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+        const lookup = parseNetrc(Deno.readTextFileSync(netrc), { useDefault: false });
+        // --user alone takes the password of the host's entry for that login (--password alone,
+        // the entry's login), as GNU's search_netrc.
+        const user = values["http-user"] ?? values.user;
+        const password = values["http-password"] ?? values.password;
+        options.credentialsFor = (host) => {
+          const entry = lookup(host);
+          if (!entry || (user !== undefined && entry.username !== user)) return undefined;
+          return { username: user ?? entry.username, password: password ?? entry.password };
+        };
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) {
           reading = netrc;
@@ -709,23 +910,42 @@ async function runWithLog(
     if (!values["no-cookies"]) {
       options.cookies = new CookieJar();
       const load = values["load-cookies"];
-      if (load !== undefined) options.cookies.load(await Deno.readTextFile(reading = load));
+      if (load !== undefined) {
+        // A cookies file that is not there yet (the first run of a login script that loads and
+        // saves the same file) is no error: GNU wget says so and goes on.
+        let text: string | undefined;
+        try {
+          text = await Deno.readTextFile(load);
+        } catch (error) {
+          reporter.notice(`Cannot open cookies file ${quoteName(load)}: ${fileErrorText(error)}`);
+        }
+        if (text !== undefined) options.cookies.load(text);
+      }
     }
     const list = values["input-file"];
     if (list !== undefined) {
       reading = list;
-      all.push(
-        ...urlsOfList(
-          list === "-"
-            ? await new Response(Deno.stdin.readable).text()
-            : await Deno.readTextFile(list),
-          values.base,
-        ),
-      );
+      const text = list === "-"
+        ? await new Response(Deno.stdin.readable).text()
+        : await Deno.readTextFile(list);
+      const listed = values["force-html"]
+        ? await urlsOfHtml(text, values.base)
+        : urlsOfList(text, values.base);
+      all.push(...listed);
+      if (listed.length === 0) emptyList = list;
     }
   } catch (error) {
     reporter.error(`wget: ${reading}: ${fileErrorText(error)}`);
     return WGET_EXIT.fileIo;
+  }
+  // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
+  // URLs given as arguments), so `… | wget -i -` with nothing to fetch exits 0.
+  const noUrlsFound = () => {
+    if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
+  };
+  if (all.length === 0 && emptyList !== undefined) {
+    noUrlsFound();
+    return WGET_EXIT.ok;
   }
   if (all.length === 0) {
     // GNU wget's exit code for a missing URL is 1, not the usage error's 2.
@@ -735,10 +955,19 @@ async function runWithLog(
 
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
+  if (output !== undefined && values.timestamping && !pacing.walk) {
+    // GNU wget's warning (in the log, so not with -q); -N then does nothing.
+    reporter.notice(
+      "WARNING: timestamping does nothing in combination with -O. See the manual\nfor details.\n",
+    );
+  }
   if (output !== undefined && output !== "-") {
     // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
     if (options.noClobber && pathExists(output)) {
-      if (!quiet) reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
+      // GNU says so in the verbose log only.
+      if (!quiet && !values["no-verbose"]) {
+        reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
+      }
       return WGET_EXIT.generic;
     }
     try {
@@ -766,6 +995,7 @@ async function runWithLog(
   let totalBytes = 0;
   let downloadMs = 0;
   const started = performance.now();
+  let outputTime: Date | undefined;
   // -k without -r: the pages saved here have their links rewritten at the end, as GNU wget does.
   const saved: SavedFile[] | undefined = values["convert-links"] && !options.output
     ? []
@@ -774,6 +1004,10 @@ async function runWithLog(
   // as with GNU wget.
   const pool = new HttpConnectionPool();
   options.pool = pool;
+  // -x and --restrict-file-names without -r: each file named and placed as GNU wget names it.
+  const layoutFor = pacing.naming?.directoryFor;
+  if (pacing.naming?.fileNameForUrl) options.fileNameForUrl = pacing.naming.fileNameForUrl;
+  const prefix = options.directory;
   try {
     for (const [index, url] of all.entries()) {
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
@@ -788,17 +1022,20 @@ async function runWithLog(
         await new Promise((resolve) => setTimeout(resolve, ms));
       }
       if (sink && options.output) {
-        // Each document starts where the last ended; -c resumes the first after what is there.
-        options.output.offset = options.resume && index === 0 ? sink.statSync().size : 0;
+        // Each document starts where the last ended. With -c, GNU wget asks every URL for the
+        // bytes after what FILE holds by then (a Range of its size; 416 when it is complete).
+        options.output.offset = options.resume ? sink.statSync().size : 0;
       }
-      const begun = performance.now();
       try {
+        if (layoutFor) options.directory = layoutFor(url, prefix);
         const result = await download(url, options);
         reporter.finish(result);
+        // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
+        if (sink && result.skipped === undefined) outputTime = result.lastModified;
         if (result.skipped === undefined && result.path !== undefined) {
           files++;
           totalBytes += result.bytes;
-          downloadMs += performance.now() - begun;
+          downloadMs += reporter.lastBodyMs;
           // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
           // file named with -O stays. The unique name spared any file of the user's.
           if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
@@ -813,16 +1050,27 @@ async function runWithLog(
     await pool.close();
     sink?.close();
   }
+  if (outputTime && output !== undefined && options.useServerTimestamps !== false) {
+    try {
+      // A regular file only: never /dev/null's time.
+      if (Deno.statSync(output).isFile) Deno.utimeSync(output, new Date(), outputTime);
+    } catch {
+      // A device or a file gone: its time is a nicety.
+    }
+  }
   const saveCookies = values["save-cookies"];
   if (saveCookies !== undefined && options.cookies) {
     try {
       const keepSessionCookies = values["keep-session-cookies"] ?? false;
       Deno.writeTextFileSync(saveCookies, options.cookies.save({ keepSessionCookies }));
     } catch (error) {
-      reporter.error(`wget: ${saveCookies}: ${fileErrorText(error)}`);
-      status = worse(status, WGET_EXIT.fileIo);
+      // GNU wget's words; the exit code stays what the downloads made it, as GNU's.
+      reporter.notice(
+        `Cannot open cookies file ${quoteName(saveCookies)}: ${fileErrorText(error)}`,
+      );
     }
   }
+  noUrlsFound();
   // GNU wget: after several URLs (or a list), when any byte came (a spider run fetches none).
   if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {
     reporter.summary({ files, bytes: totalBytes, wallMs: performance.now() - started, downloadMs });
@@ -879,6 +1127,67 @@ async function clientCertificate(
     }
     return undefined;
   }
+}
+
+/** How files are named without recursion, when options change GNU wget's plain naming. */
+interface PlainNaming {
+  /** `-x`: the directory a URL's file goes in, under the `-P` prefix. */
+  directoryFor?: ((url: string, prefix: string | undefined) => string | undefined) | undefined;
+  /** `--restrict-file-names`: the file's own name. */
+  fileNameForUrl?: ((url: HttpUrl) => string) | undefined;
+}
+
+/**
+ * For `-x` (with `-nH`, `--cut-dirs`, `--protocol-directories`), `--restrict-file-names` and
+ * `--default-page` without recursion: each file named and placed as the recursion would (GNU wget names every file
+ * so); undefined when neither is given. Throws {@linkcode UsageError} for a bad value.
+ */
+async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined> {
+  const directories = values["force-directories"] && !values["no-directories"] &&
+    values["output-document"] === undefined;
+  const restrictText = values["restrict-file-names"];
+  const indexName = values["default-page"] || undefined;
+  if (!directories && restrictText === undefined && indexName === undefined) return undefined;
+  const { localPathForUrl, parseRestrictFileNames } = await import(
+    "../../lib/download/disk_layout.ts"
+  );
+  let restrict;
+  try {
+    restrict = restrictText === undefined ? undefined : parseRestrictFileNames(restrictText);
+  } catch {
+    throw new UsageError(
+      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${restrictText}"`,
+    );
+  }
+  const cutDirs = values["cut-dirs"] === undefined
+    ? 0
+    : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9);
+  const layout = {
+    hostDirectories: !values["no-host-directories"],
+    protocolDirectories: values["protocol-directories"] ?? false,
+    cutDirs,
+    restrict,
+    indexName,
+  };
+  const naming: PlainNaming = {};
+  if (restrict || indexName) {
+    naming.fileNameForUrl = (url) =>
+      localPathForUrl(url.href, { directories: false, restrict, indexName });
+  }
+  if (directories) {
+    naming.directoryFor = (url, prefix) => {
+      let relative: string;
+      try {
+        relative = localPathForUrl(url, layout);
+      } catch {
+        return prefix; // Not a URL: the download says so.
+      }
+      const directory = relative.slice(0, Math.max(relative.lastIndexOf("/"), 0));
+      if (directory === "") return prefix;
+      return prefix === undefined ? directory : `${prefix}/${directory}`;
+    };
+  }
+  return naming;
 }
 
 function pathExists(path: string): boolean {

@@ -76,18 +76,16 @@ export function convertSavedFiles(
   for (const file of saved) {
     const kind = pageKind(file.contentType);
     if (kind === "other") continue;
-    let line = `Converting links in ${file.path}... `;
+    let counts = { toFiles: 0, toUrls: 0 };
     try {
-      const count = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
+      const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
         adjustExtension: options.adjustExtension,
         backupPath: options.backup
           ? backupPathFor(file.path, file.extensionAdded ?? false)
           : undefined,
-        onConverted: (
-          { toFiles, toUrls },
-        ) => (line += `${toFiles + toUrls}.\n${toFiles}-${toUrls}`),
+        onConverted: (done) => void (counts = done),
       });
-      reporter.verbose(count === 0 ? `${line}nothing to do.` : line);
+      reportConversion(reporter, file.path, links, counts);
       files++;
     } catch (error) {
       reporter.error(`Cannot convert links in ${file.path}: ${(error as Error).message}`);
@@ -95,4 +93,37 @@ export function convertSavedFiles(
   }
   reporter.converted(files, (performance.now() - started) / 1000);
   return files;
+}
+
+/**
+ * GNU wget's lines for one file `-k` read: "Converting links in FILE... 7." and "2-5" (links to
+ * saved files, links to URLs), or "Converting links in FILE... nothing to do.".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportConversion } from "./convert.ts";
+ * import { WgetReporter } from "./reporter.ts";
+ *
+ * let text = "";
+ * const log = { writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length) };
+ * reportConversion(new WgetReporter({ log }), "a.html", 3, { toFiles: 1, toUrls: 2 });
+ * reportConversion(new WgetReporter({ log }), "b.css", 0, { toFiles: 0, toUrls: 0 });
+ * assert.equal(
+ *   text,
+ *   "Converting links in a.html... 3.\n1-2\nConverting links in b.css... nothing to do.\n",
+ * );
+ * ```
+ */
+export function reportConversion(
+  reporter: WgetReporter,
+  path: string,
+  links: number,
+  counts: { toFiles: number; toUrls: number },
+): void {
+  reporter.verbose(
+    links === 0
+      ? `Converting links in ${path}... nothing to do.`
+      : `Converting links in ${path}... ${links}.\n${counts.toFiles}-${counts.toUrls}`,
+  );
 }

@@ -144,7 +144,7 @@ export class DotProgress {
     this.#lineStarted = now;
   }
 
-  /** Draws the last line: padded, `100%`, the rate and the whole time. */
+  /** Draws the last line: padded, the percentage, the rate and the whole time. */
   finish(received: number): void {
     this.update(received);
     const style = this.#style;
@@ -159,7 +159,10 @@ export class DotProgress {
     const lineSeconds = Math.max((now - this.#lineStarted) / 1000, 0.000_001);
     const lineBytes = this.#lineBytes + (received - this.#dots * style.dotBytes);
     const rate = lineBytes / lineSeconds;
-    if (this.#total) text += "100%";
+    // GNU's "%3d%%" of what came: 100% when complete, less when the connection broke.
+    if (this.#total) {
+      text += `${String(Math.floor((received / this.#total) * 100)).padStart(3)}%`;
+    }
     text += ` ${shortRate(rate).padStart(5)}=${shortTime((now - this.#started) / 1000)}`;
     this.#write(`${text}\n`);
   }

@@ -13,6 +13,7 @@ import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/dow
 import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetReporter } from "./reporter.ts";
+import { reportConversion } from "./convert.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 
 /** The recursion options, by long name. */
@@ -48,6 +49,8 @@ export interface WgetRecursiveValues {
   "random-wait"?: boolean;
   "max-threads"?: string;
   "restrict-file-names"?: string;
+  /** `--default-page NAME`: the name for a URL ending in `/` (GNU's default `index.html`). */
+  "default-page"?: string;
   "delete-after"?: boolean;
   spider?: boolean;
   "adjust-extension"?: boolean;
@@ -137,6 +140,7 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
       hostDirectories: !values["no-host-directories"],
       protocolDirectories: values["protocol-directories"] ?? false,
       restrict: restrictions(values["restrict-file-names"]),
+      ...(values["default-page"] ? { indexName: values["default-page"] } : {}),
       cutDirs: values["cut-dirs"] === undefined
         ? 0
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
@@ -178,13 +182,17 @@ export async function runRecursive(
   let status: number = WGET_EXIT.ok;
   const started = performance.now();
   const broken: string[] = [];
-  const result = await downloadRecursive(urls, {
+  let converting = 0;
+  let converted = 0;
+  await downloadRecursive(urls, {
     ...options,
     ...recursive,
     onSaved: (saved) => reporter.finish(saved),
-    onFailed: (url, error) => {
+    onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
+    onFailed: (url, error, info) => {
       // GNU wget's -q silences a recursion's errors too; the exit code still tells.
       if (!quiet) reporter.fail(error);
+      if (info?.robots) return; // No robots.txt: no rules, and no error to count.
       const code = downloadExitCode(error);
       if (error instanceof HttpStatusError) broken.push(url);
       status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
@@ -199,6 +207,26 @@ export async function runRecursive(
           : `Removing ${path} since it should be rejected.\n`,
       );
     },
+    onWalked: (walked) => {
+      // GNU wget's spider report, then its closing lines, then -k's.
+      if (options.spider && !quiet) {
+        const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
+        reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
+        for (const url of broken) reporter.error(url);
+        if (broken.length > 0) reporter.error("");
+      }
+      const wallMs = performance.now() - started;
+      if (walked.bytes > 0) {
+        reporter.summary({ files: walked.files, bytes: walked.bytes, wallMs, downloadMs: wallMs });
+      }
+      const quota = recursive.quotaBytes ?? 0;
+      if (quota > 0 && walked.bytes > quota) reporter.quotaExceeded(quota);
+      converting = performance.now();
+    },
+    onConverted: (path, links, counts) => {
+      converted++;
+      reportConversion(reporter, path, links, counts);
+    },
     onNotModified: (_url, path) => {
       if (quiet) return;
       reporter.error(
@@ -208,19 +236,8 @@ export async function runRecursive(
       );
     },
   });
-  if (options.spider && !quiet) {
-    // GNU wget's spider report: the URLs that answered with an error.
-    const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
-    reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
-    for (const url of broken) reporter.error(url);
-    if (broken.length > 0) reporter.error("");
+  if (recursive.convertLinks) {
+    reporter.converted(converted, (performance.now() - converting) / 1000);
   }
-  const wallMs = performance.now() - started;
-  // GNU wget's closing lines (FINISHED, wall clock time, Downloaded: N files, SIZE in TIME).
-  if (result.bytes > 0) {
-    reporter.summary({ files: result.files, bytes: result.bytes, wallMs, downloadMs: wallMs });
-  }
-  const quota = recursive.quotaBytes ?? 0;
-  if (quota > 0 && result.bytes > quota) reporter.quotaExceeded(quota);
   return status;
 }

@@ -10,10 +10,11 @@
 
 import {
   type DownloadEvents,
+  DownloadFileError,
   type DownloadResult,
   GaveUpError,
 } from "../../lib/download/download.ts";
-import { HttpStatusError } from "../../lib/http/errors.ts";
+import { HttpStatusError, RedirectError } from "../../lib/http/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { UnexpectedEofError } from "../../lib/net/socket_stream.ts";
 import type { AddressConnectorEvents } from "../../lib/download/address_connector.ts";
@@ -39,6 +40,10 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
+  /** `--ca-certificate FILE`: GNU's "Loaded CA certificate 'FILE'" before the first HTTPS one. */
+  caCertificate?: string | undefined;
+  /** `-N` (not with -O): GNU's "Last-modified header missing" when a saved file had none. */
+  timestamping?: boolean | undefined;
   /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
   spider?: boolean | undefined;
   /** The run is recursive (`-r`, `-p`): a spider fetches the pages that may hold links. */
@@ -131,10 +136,19 @@ export class WgetReporter {
   #bodyStarted = false;
   /** The response is a 206: it continues the bytes already there. */
   #partial = false;
+  readonly #timestamping: boolean;
+  /** The CA file still to be announced, before the first HTTPS request. */
+  #caToAnnounce: string | undefined;
+  /** The last response had a Last-Modified header. */
+  #hasLastModified = false;
+  /** The response's Location header as sent (GNU prints it so). */
+  #location: string | undefined;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
+    this.#timestamping = options.timestamping ?? false;
+    this.#caToAnnounce = options.caCertificate;
     this.#ignoreLength = options.ignoreLength ?? false;
     this.#spider = options.spider ?? false;
     this.#recursive = options.recursive ?? false;
@@ -144,10 +158,12 @@ export class WgetReporter {
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#showProgress = options.showProgress || this.#verboseLines;
-    const [kind = "bar", styleName = "default"] = (options.progress ?? "bar").split(":");
-    // GNU draws a bar only on a terminal; dots otherwise, whatever was asked.
-    this.#dotStyle = kind === "dot" || !this.#tty
-      ? DOT_STYLES[styleName] ?? DOT_STYLES.default
+    const [kind = "bar", ...modifiers] = (options.progress ?? "bar").split(":");
+    // GNU draws a bar only on a terminal, or anywhere with bar:force (Dockerfiles' build logs);
+    // dots otherwise.
+    const forced = kind === "bar" && modifiers.includes("force");
+    this.#dotStyle = kind === "dot" || (!this.#tty && !forced)
+      ? DOT_STYLES[modifiers[0] ?? "default"] ?? DOT_STYLES.default
       : undefined;
   }
 
@@ -156,6 +172,11 @@ export class WgetReporter {
     this.#clear();
     if (this.#out === Deno.stderr) console.error(text);
     else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  /** A line of the log that -nv keeps too (not -q): a warning. */
+  notice(text: string): void {
+    this.#print(text);
   }
 
   /** Prints a line of the verbose log: not with -q, not with -nv. */
@@ -187,7 +208,8 @@ export class WgetReporter {
       this.#dots = undefined;
     }
     if (this.#drawn) {
-      this.#out.writeSync(this.#encoder.encode("\r\x1b[K"));
+      // A terminal's bar is erased; elsewhere (bar:force) it stays, ended with its line.
+      this.#raw(this.#tty ? "\r\x1b[K" : "\n");
       this.#drawn = false;
     }
   }
@@ -200,6 +222,9 @@ export class WgetReporter {
       this.#connectFailureShown = false;
       this.#responded = false;
       this.#bodyStarted = false;
+      // Nothing of the last response carries over (a 204 has no body, so no start).
+      this.#total = undefined;
+      if (!this.#quiet) this.#started = performance.now();
       if (!this.#verboseLines) return;
       if (this.#spider && method === "HEAD") {
         this.#line("Spider mode enabled. Check if remote file exists.");
@@ -207,6 +232,11 @@ export class WgetReporter {
       // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
       const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
       this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
+      if (this.#caToAnnounce !== undefined && url.scheme === "https") {
+        // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
+        this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
+        this.#caToAnnounce = undefined;
+      }
     },
     connected: ({ host, port, reused }) => {
       // The connector said "Connecting to … connected." for a new connection (also when a
@@ -222,13 +252,15 @@ export class WgetReporter {
     response: (response) => {
       this.#responded = true;
       this.#partial = response.status === 206;
+      this.#reason = response.head.reason;
+      this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
       if (this.#spider) {
         this.#status = response.status;
-        this.#reason = response.head.reason;
         this.#type = response.head.headers.get("Content-Type");
       }
       if (!this.#verboseLines && !this.#serverResponse) return;
       this.#type = response.head.headers.get("Content-Type");
+      this.#location = response.head.headers.get("Location");
       if (this.#serverResponse) {
         // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
         this.#line("HTTP request sent, awaiting response... ");
@@ -242,7 +274,10 @@ export class WgetReporter {
         );
       }
     },
-    redirect: (_from, to) => this.#line(`Location: ${to} [following]`),
+    // GNU says which challenge it answers, with -nv too.
+    authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
+    // GNU prints Location as the server sent it.
+    redirect: (_from, to) => this.#line(`Location: ${this.#location ?? to} [following]`),
     start: ({ path, offset, total }) => {
       this.#bodyStarted = true;
       this.#path = path;
@@ -252,12 +287,16 @@ export class WgetReporter {
       // The start time serves only lines -q never prints (the rate, the bar).
       if (this.#showProgress || !this.#quiet) this.#started = performance.now();
       this.#lastDraw = 0;
+      if (this.#verboseLines) this.#startLines(path, offset, total);
+      // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
+      // does in the verbose log.
+      if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
+      // (A resumed file's first dots, commas, are drawn at once.)
       this.#dots = this.#showProgress && this.#dotStyle
         ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
         : undefined;
-      if (!this.#verboseLines) return;
-      this.#lengthLine(total, offset);
-      this.#line(`Saving to: ${quoteName(path)}\n`);
+      // GNU draws the bar at once, at 0 % (or where a resumed file stands).
+      if (this.#showProgress && !this.#dots) this.#draw(performance.now());
     },
     progress: (received) => {
       this.#received = this.#offset + received;
@@ -308,6 +347,12 @@ export class WgetReporter {
     },
   };
 
+  /** GNU's "Length:" and "Saving to:" lines. */
+  #startLines(path: string, offset: number, total: number | undefined): void {
+    this.#lengthLine(total, offset);
+    this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
+  }
+
   /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
   #lengthLine(total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
@@ -328,7 +373,10 @@ export class WgetReporter {
    * for its links (a recursive run, a page or stylesheet) or not.
    */
   #spiderVerdict(result: DownloadResult): void {
-    const holdsLinks = pageKind(this.#type) !== "other";
+    // GNU takes a response without Content-Type for HTML (CGIs that forget it), so without
+    // recursion it says such a file could hold links.
+    const holdsLinks = (!this.#recursive && this.#type === undefined) ||
+      pageKind(this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
@@ -356,24 +404,58 @@ export class WgetReporter {
       fetched: this.#received - this.#offset,
       elapsedMs: now - this.#started,
     }, consoleColumns() - 1);
-    this.#out.writeSync(this.#encoder.encode(`\r${line}\x1b[K`));
+    const columns = consoleColumns() - 1;
+    // A terminal clears the rest of the line; a log gets the line padded, as GNU's.
+    this.#raw(this.#tty ? `\r${line}\x1b[K` : `\r${line.padEnd(columns)}`);
     this.#drawn = true;
   }
+
+  /**
+   * How long the last saved body took to arrive, in milliseconds (GNU wget's download time, which
+   * its closing "Downloaded: … in TIME (RATE)" adds up); not measured with -q.
+   */
+  get lastBodyMs(): number {
+    return this.#lastBodyMs;
+  }
+  #lastBodyMs = 0;
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
+    this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
+    if (this.#drawn) {
+      // The bar stays, at its last state (100 % and the time taken), on a line of its own; the
+      // verbose log then leaves a blank line, as after GNU's dots.
+      this.#draw(performance.now());
+      this.#raw(this.#verboseLines ? "\n\n" : "\n");
+      this.#drawn = false;
+    }
+    if (this.#dots) {
+      // GNU: the last dot line, then a blank line (with -q --show-progress too).
+      this.#dots.finish(this.#received);
+      this.#dots = undefined;
+      this.#raw("\n");
+    }
     if (this.#quiet) return;
+    if (
+      this.#timestamping && result.path !== undefined && result.skipped === undefined &&
+      !this.#hasLastModified
+    ) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
+    const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
-      this.#line(`File ${quoteName(result.path ?? "")} already there; not retrieving.`);
+      this.#line(`File ${name} already there; not retrieving.\n`);
     } else if (result.skipped === "not-newer") {
+      // GNU's words: a 304, or a 200 whose Last-Modified and size say the copy here is current.
       this.#line(
-        `Server file no newer than local file ${quoteName(result.path ?? "")} -- not retrieving.`,
+        result.status === 304
+          ? `File ${name} not modified on server. Omitting download.\n`
+          : `Server ignored If-Modified-Since header for file ${name}.\n` +
+            "You might want to add --no-if-modified-since option.\n",
       );
     } else if (result.skipped === "complete") {
-      this.#line(
-        `The file ${quoteName(result.path ?? "")} is already fully retrieved; nothing to do.`,
-      );
+      this.#line("\n    The file is already fully retrieved; nothing to do.\n");
     } else if (result.path === undefined && this.#spider) {
       this.#spiderVerdict(result);
     } else if (this.#nonVerbose) {
@@ -386,21 +468,13 @@ export class WgetReporter {
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
       );
     } else {
-      if (this.#dots) {
-        // GNU: the last dot line, a blank line, then the saved line.
-        this.#dots.finish(this.#received);
-        this.#dots = undefined;
-        this.#raw("\n");
-      }
       this.#clear();
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
       const seconds = (performance.now() - this.#started) / 1000;
       // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - ‘name’ saved [10/10]", between blank lines.
-      this.#line(
-        `${timestamp()} (${rate(result.bytes, seconds)}) - ${quoteName(result.path)} ` +
-          `saved [${of}]\n`,
-      );
+      const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;
+      this.#line(`${timestamp()} (${rate(result.bytes, seconds)}) - ${where}[${of}]\n`);
     }
   }
 
@@ -416,6 +490,29 @@ export class WgetReporter {
       `Downloaded: ${totals.files} files, ${formatBytes(totals.bytes)} in ${humanTime(seconds)} ` +
         `(${rate(totals.bytes, seconds)})`,
     );
+  }
+
+  /** GNU wget's lines for a final error status, in the verbose log and with `-nv`. */
+  #statusFailure(error: HttpStatusError): void {
+    if (REDIRECT_STATUSES.has(error.status)) {
+      // A redirect without a Location header.
+      this.#line("Location: unspecified");
+      this.error(`ERROR: Redirection (${error.status}) without location.`);
+      return;
+    }
+    if (error.status === 401) {
+      this.#line("");
+      this.error("Username/Password Authentication Failed.");
+      return;
+    }
+    // -nv names the URL first; the verbose log has said it already.
+    if (this.#nonVerbose) this.error(`${error.url}:`);
+    this.error(
+      this.#spider
+        ? "Remote file does not exist -- broken link!!!"
+        : `${timestamp()} ERROR ${error.status}: ${error.reason}.`,
+    );
+    this.#line("");
   }
 
   /** GNU wget's closing line of `-k`: "Converted links in 3 files in 0.002 seconds.". */
@@ -465,11 +562,15 @@ export class WgetReporter {
     return true;
   }
 
-  /** Prints a failed download's error, even when quiet. */
+  /** Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`. */
   fail(error: unknown): void {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
+    // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
+    // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
+    // never silent (house rule; GNU wget's -q says nothing there either).
+    if (this.#quiet && !(error instanceof DownloadFileError)) return;
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
@@ -489,29 +590,34 @@ export class WgetReporter {
     ) {
       return;
     }
+    if (error instanceof RedirectError) {
+      const count = /^(\d+) redirections exceeded/.exec(error.message)?.[1];
+      if (count !== undefined) {
+        this.error(`${count} redirections exceeded.`);
+        return;
+      }
+    }
     if (error instanceof HttpStatusError) {
-      // GNU wget: "DATE ERROR 404: Not Found." (for a spider, "Remote file does not exist --
-      // broken link!!!"), after the URL with -nv, then a blank line in the verbose log; nothing
-      // with -q (the exit code tells).
-      if (this.#quiet) return;
-      const what = this.#spider
-        ? "Remote file does not exist -- broken link!!!"
-        : `${timestamp()} ERROR ${error.status}: ${error.reason}.`;
-      this.error(this.#nonVerbose ? `${error.url}:\n${what}` : what);
-      this.#line("");
+      this.#statusFailure(error);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);
   }
 }
 
-/** GNU wget's `secs_to_human_time`: `1h 2m 3s`, `4m 5s`, or three significant digits. */
+/** GNU wget's `secs_to_human_time`: `1d 2h 3m 4s`, `2h 3m 4s`, `4m 5s`, or `print_decimal` seconds. */
 function humanTime(seconds: number): string {
-  const whole = Math.floor(seconds);
-  const [h, m, s] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  const whole = Math.floor(seconds + 0.5);
+  const [d, h, m, s] = [
+    Math.floor(whole / 86400),
+    Math.floor(whole / 3600) % 24,
+    Math.floor(whole / 60) % 60,
+    whole % 60,
+  ];
+  if (d > 0) return `${d}d ${h}h ${m}m ${s}s`;
   if (h > 0) return `${h}h ${m}m ${s}s`;
   if (m > 0) return `${m}m ${s}s`;
-  return `${Number(seconds.toPrecision(3))}s`;
+  return `${printDecimal(seconds)}s`;
 }
 
 /** GNU wget's `print_decimal`: 12, 1.5, 0.02, 0.001 (one significant digit under 0.95), or 0. */
@@ -535,6 +641,9 @@ function rate(bytes: number, seconds: number): string {
   const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
   return `${value.toFixed(digits)} ${units[unit]}`;
 }
+
+/** The statuses GNU wget follows (and calls a redirection without location when it cannot). */
+const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);
 
 /** strerror's words for a failed read, as GNU wget prints them. */
 const READ_REASONS: Record<string, string> = {

@@ -14,7 +14,7 @@ NAME.1, NAME.2, ...
 
   -O, --output-document FILE   write all documents into FILE ("-" for standard output)
   -P, --directory-prefix DIR   save files under DIR
-  -q, --quiet                  print nothing but errors
+  -q, --quiet                  print nothing (the exit code tells), as GNU wget
   -o, --output-file FILE       write messages to FILE instead of stderr (-a FILE appends)
       --progress TYPE          bar (on a terminal; dots elsewhere, as GNU) or dot[:default|binary|
                                mega|giga]; --show-progress shows it even with -q or -nv
@@ -33,6 +33,7 @@ NAME.1, NAME.2, ...
   -c, --continue               resume a partly downloaded file
   -nc, --no-clobber            skip a URL whose file exists
   -nv, --no-verbose            one line per file, and errors
+  -v, --verbose                GNU's full log (the default)
       --max-redirect N         follow at most N redirects (default 20)
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
@@ -51,10 +52,13 @@ NAME.1, NAME.2, ...
       --proxy-user USER, --proxy-password PASS   credentials for the proxy
   -e, --execute COMMAND        a .wgetrc command: use_proxy=off, http_proxy=HOST:PORT, robots=off,
                                recursive=on, reclevel=2, accept=LIST, wait=1m, ...
+      --config FILE            read FILE instead of /etc/wgetrc and ~/.wgetrc ($WGETRC)
+      --no-config              read no .wgetrc at all
   -U, --user-agent AGENT       send AGENT as User-Agent
       --header "NAME: VALUE"   send an extra header (repeatable)
   -i, --input-file FILE        read URLs from FILE ("-" for standard input)
   -B, --base URL               resolve relative URLs of the -i list against URL
+  -F, --force-html             read the -i file as HTML: fetch the pages its links name
   -w, --wait TIME              wait between downloads (--random-wait: 0.5 to 1.5 times that)
   -Q, --quota SIZE             stop an -i list (with -r, the recursion) once SIZE bytes are fetched
       --limit-rate RATE        at most RATE bytes a second (k and m suffixes: 500k, 2m)
@@ -130,6 +134,7 @@ export const OPTIONS = {
   "user-agent": { type: "string", short: "U" },
   header: { type: "string", multiple: true },
   "input-file": { type: "string", short: "i" },
+  "force-html": { type: "boolean", short: "F" },
   spider: { type: "boolean" },
   "ca-certificate": { type: "string" },
   "no-check-certificate": { type: "boolean" },
@@ -180,6 +185,8 @@ export const OPTIONS = {
   "proxy-user": { type: "string" },
   "proxy-password": { type: "string" },
   execute: { type: "string", short: "e", multiple: true },
+  config: { type: "string" },
+  "no-config": { type: "boolean" },
   "content-on-error": { type: "boolean" },
   "save-headers": { type: "boolean" },
   "retry-connrefused": { type: "boolean" },
@@ -213,6 +220,7 @@ export const OPTIONS = {
   "ignore-length": { type: "boolean" },
   "regex-type": { type: "string" },
   proxy: { type: "string", short: "Y" },
+  verbose: { type: "boolean", short: "v" },
 } as const;
 
 /** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */
@@ -224,6 +232,106 @@ export const SPELLINGS: Record<string, string> = {
   "-np": "--no-parent",
   "-V": "--version",
 };
+
+/**
+ * GNU wget's options that netkit takes as their `.wgetrc` command (`-e NAME=VALUE`): those with no
+ * effect on HTTP downloads (FTP, IRI, HSTS, the DNS cache, debug output) are then ignored, the
+ * ones netkit lacks warned about, so that a GNU wget command line still runs. The value is the
+ * command's name and whether the option takes a value (else it is a switch, `--no-NAME` too).
+ */
+const GNU_COMMAND_OPTIONS: Record<string, [string, "value" | "switch"]> = {
+  debug: ["debug", "switch"],
+  "passive-ftp": ["passive_ftp", "switch"],
+  "ftp-user": ["ftp_user", "value"],
+  "ftp-password": ["ftp_password", "value"],
+  glob: ["glob", "switch"],
+  "remove-listing": ["remove_listing", "switch"],
+  "retr-symlinks": ["retr_symlinks", "switch"],
+  "preserve-permissions": ["preserve_permissions", "switch"],
+  "follow-ftp": ["follow_ftp", "switch"],
+  "dns-cache": ["dns_cache", "switch"],
+  iri: ["iri", "switch"],
+  "local-encoding": ["local_encoding", "value"],
+  "remote-encoding": ["remote_encoding", "value"],
+  hsts: ["hsts", "switch"],
+  "hsts-file": ["hsts_file", "value"],
+  "http-keep-alive": ["http_keep_alive", "switch"],
+  "report-speed": ["report_speed", "value"],
+  xattr: ["xattr", "switch"],
+  "strict-comments": ["strict_comments", "switch"],
+  "random-file": ["random_file", "value"],
+  "egd-file": ["egd_file", "value"],
+  "keep-badhash": ["keep_badhash", "switch"],
+  netrc: ["netrc", "switch"],
+  cache: ["cache", "switch"],
+  "secure-protocol": ["secure_protocol", "value"],
+  ciphers: ["ciphers", "value"],
+  "https-only": ["https_only", "switch"],
+  "if-modified-since": ["if_modified_since", "switch"],
+  "default-page": ["default_page", "value"],
+  "start-pos": ["start_pos", "value"],
+  unlink: ["unlink", "switch"],
+  backups: ["backups", "value"],
+  "bind-address": ["bind_address", "value"],
+  "bind-dns-address": ["bind_dns_address", "value"],
+  "dns-servers": ["dns_servers", "value"],
+  "retry-on-host-error": ["retry_on_host_error", "switch"],
+  "rejected-log": ["rejected_log", "value"],
+  relative: ["relative_only", "switch"],
+  "convert-file-only": ["convert_file_only", "switch"],
+  "crl-file": ["crl_file", "value"],
+  pinnedpubkey: ["pinnedpubkey", "value"],
+  "warc-file": ["warc_file", "value"],
+};
+
+/** Single-letter GNU options taken the same way. */
+const GNU_COMMAND_SHORT: Record<string, string> = { "-d": "debug=on", "-L": "relative_only=on" };
+
+/**
+ * The arguments with GNU's two-letter spellings made long and the options of
+ * {@linkcode GNU_COMMAND_OPTIONS} turned into `-e NAME=VALUE`, up to a `--`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normaliseArgs } from "./spec.ts";
+ *
+ * assert.deepEqual(normaliseArgs(["-nv", "--no-hsts", "--secure-protocol", "TLSv1_2", "u"]), [
+ *   "--no-verbose", "-e", "hsts=off", "-e", "secure_protocol=TLSv1_2", "u",
+ * ]);
+ * ```
+ */
+export function normaliseArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const short = GNU_COMMAND_SHORT[arg];
+    if (short !== undefined) {
+      out.push("-e", short);
+      continue;
+    }
+    const match = /^--(no-)?([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const known = match ? GNU_COMMAND_OPTIONS[match[2]!] : undefined;
+    if (match && known) {
+      const [command, kind] = known;
+      const [, negated, , inline] = match;
+      if (kind === "switch" && inline === undefined) {
+        out.push("-e", `${command}=${negated ? "off" : "on"}`);
+        continue;
+      }
+      if (kind === "value" && !negated && (inline !== undefined || i + 1 < args.length)) {
+        out.push("-e", `${command}=${inline ?? args[++i]}`);
+        continue;
+      }
+    }
+    out.push(SPELLINGS[arg] ?? arg);
+  }
+  return out;
+}
 
 export const SPEC = { name: "wget", usage, options: OPTIONS };
 

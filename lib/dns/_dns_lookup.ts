@@ -1,8 +1,10 @@
 /**
- * The DNS part of the resolver: asking the servers in turn (a dead system server told quickly by
- * a TCP probe), following CNAME chains, walking the search list as `res_search` does. Loaded by
- * the resolver only when DNS is asked, so that an answer from the hosts file or an address literal
- * loads no socket code.
+ * The DNS part of the resolver: asking the servers in turn, in resolv.conf's `attempts` rounds
+ * with glibc's time for each (a dead server told in milliseconds by a refused TCP probe, and the
+ * last one, which may serve UDP only, only where the host's UDP sockets say too that nothing
+ * listens: a loopback one), following CNAME chains, walking the search list as `res_search`
+ * does. Loaded by the resolver only when DNS is asked, so that an answer from the hosts file or
+ * an address literal loads no socket code.
  *
  * @module
  */
@@ -19,12 +21,14 @@ import {
 import {
   DnsBadResponseError,
   DnsCnameChainError,
+  DnsError,
   DnsNoDataError,
   DnsNotFoundError,
   DnsServerError,
 } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { SocketError } from "../net/socket_error.ts";
+import { inetPton } from "../net/inet.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
@@ -33,8 +37,12 @@ export { readResolverConfig, searchNames } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 
-/** The rotation counter of `options rotate`: each question starts one server further. */
-let rotation = 0;
+/**
+ * The rotation counter of `options rotate`: each question starts one server further, from a
+ * random server at a process's first question, as glibc's nameserver_offset (so that one-shot
+ * processes spread over the servers too).
+ */
+let rotation: number | undefined;
 
 function nameServers(
   options: ResolveOptions,
@@ -47,6 +55,7 @@ function nameServers(
       port: DNS_PORT,
     }));
     if (!config?.rotate || servers.length < 2) return servers;
+    rotation ??= crypto.getRandomValues(new Uint16Array(1))[0] ?? 0;
     const start = rotation++ % servers.length;
     return [...servers.slice(start), ...servers.slice(0, start)];
   }
@@ -95,24 +104,120 @@ const PROBE_TRUST_MS = 30_000;
 const probedAlive = new Map<string, number>();
 
 /**
+ * Whether a server address is this host's, where its own sockets tell what listens: a loopback
+ * address, or the unspecified one (`nameserver 0.0.0.0`), which the kernel delivers to loopback.
+ */
+function isLoopbackServer(hostname: string): boolean {
+  return hostname === "::1" || hostname.startsWith("127.") || hostname === "0.0.0.0" ||
+    hostname === "::";
+}
+
+/** The files listing this network namespace's UDP sockets. */
+const PROC_UDP_FILES = ["/proc/net/udp", "/proc/net/udp6"] as const;
+
+/** Whether this machine is little-endian: /proc prints each 32-bit word of an address natively. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** An address's bytes as /proc/net/udp{,6} prints them: each 4-byte word in native order, hex. */
+function procAddress(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = Array.from(bytes.subarray(i, i + 4));
+    if (LITTLE_ENDIAN) word.reverse();
+    text += word.map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  return text.toUpperCase();
+}
+
+/**
+ * Whether a UDP socket on this host is bound where a loopback server's questions go (its
+ * address, or the wildcard, on its port), from /proc/net/udp and udp6; undefined when they
+ * cannot be read (another system, no read permission). What glibc learns from ICMP port
+ * unreachable, which Deno's UDP sockets do not report.
+ */
+async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean | undefined> {
+  const port = `:${server.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  // The unspecified address reaches the loopback one: that is where a server would be bound.
+  const hostname = { "0.0.0.0": "127.0.0.1", "::": "::1" }[server.hostname] ?? server.hostname;
+  const bytes = inetPton(hostname);
+  const wanted = new Set(
+    bytes.length === 4
+      ? [
+        procAddress(bytes) + port,
+        "00000000" + port,
+        procAddress(new Uint8Array(16)) + port,
+        procAddress(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...bytes)) + port,
+      ]
+      : [procAddress(bytes) + port, procAddress(new Uint8Array(16)) + port],
+  );
+  try {
+    for (const path of PROC_UDP_FILES) {
+      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+    }
+    const tables = await Promise.all(PROC_UDP_FILES.map((path) => Deno.readTextFile(path)));
+    for (const table of tables) {
+      for (const line of table.split("\n")) {
+        // "  12: 3500007F:0035 00000000:0000 07 …": the local address is the second field.
+        const local = line.trim().split(/\s+/)[1];
+        if (local !== undefined && wanted.has(local)) return true;
+      }
+    }
+    return false;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a server that has not answered yet is dead: a refused TCP connection to its port (RFC
+ * 7766 has name servers serve TCP). For the last server of the list, which has no next one to
+ * move on to and may serve UDP only and take its time to recurse, only where the host's own
+ * sockets tell that nothing serves its UDP port too (a loopback server, {@linkcode
+ * loopbackUdpBound}): both checks must agree, since a firewall rule may send the port elsewhere
+ * (Docker's 127.0.0.11:53 is forwarded to another port, on both transports).
+ */
+async function serverIsDead(
+  nameServer: Required<NameServer>,
+  last: boolean,
+  signal: AbortSignal,
+): Promise<Deno.errors.ConnectionRefused | undefined> {
+  if (last) {
+    if (!isLoopbackServer(nameServer.hostname)) return undefined;
+    if (await loopbackUdpBound(nameServer) !== false) return undefined;
+  }
+  try {
+    const conn = await Deno.connect({
+      hostname: nameServer.hostname,
+      port: nameServer.port,
+      signal,
+    });
+    conn.close();
+    return undefined;
+  } catch (error) {
+    // Anything but a refusal (no permission, aborted, unreachable): wait for the UDP answer.
+    return error instanceof Deno.errors.ConnectionRefused ? error : undefined;
+  }
+}
+
+/**
  * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * a TCP connection to the server's port is tried; a refusal means nothing serves DNS there, and the
- * question is given up at once so that the next server is asked. A server that accepts the probe
- * is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. Used for every
- * server but the last of a list (RFC 7766 has name servers serve TCP): the last has no next one
- * to move on to, and may serve UDP only.
+ * {@linkcode serverIsDead} is asked; a dead server's question is given up at once, so that the
+ * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
+ * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile.
  */
 async function queryWithProbe(
   name: string,
   type: number,
   nameServer: Required<NameServer>,
+  last: boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  tcpOnly: boolean,
 ): Promise<DnsMessage> {
   const key = formatNameServer(nameServer);
   const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal });
+  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal, tcpOnly });
   const stop = new AbortController();
   const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
@@ -120,39 +225,46 @@ async function queryWithProbe(
   let timer: Deadline | undefined;
   const probe = new Promise<never>((_, reject) => {
     timer = startDeadline(PROBE_DELAY_MS, async () => {
-      try {
-        const conn = await Deno.connect({
-          hostname: nameServer.hostname,
-          port: nameServer.port,
-          signal: linked,
-        });
-        conn.close();
-        probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
-      } catch (error) {
-        if (error instanceof Deno.errors.ConnectionRefused) {
-          reject(
-            new SocketError({
-              step: "connect",
-              host: nameServer.hostname,
-              port: nameServer.port,
-              failure: "refused",
-              cause: error,
-            }),
-          );
-        }
-        // Anything else (no permission, aborted, unreachable): wait for the UDP answer as before.
+      const refused = await serverIsDead(nameServer, last, linked);
+      if (refused === undefined) {
+        if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+        return;
       }
+      reject(
+        new SocketError({
+          step: "connect",
+          host: nameServer.hostname,
+          port: nameServer.port,
+          failure: "refused",
+          cause: refused,
+        }),
+      );
     });
   });
   try {
     return await Promise.race([
-      queryDns(name, type, { nameServer, timeoutMs, signal: linked }),
+      queryDns(name, type, { nameServer, timeoutMs, signal: linked, tcpOnly }),
       probe,
     ]);
   } finally {
     timer?.cancel();
     stop.abort();
   }
+}
+
+/**
+ * How long a system server gets for one question, as glibc's send_dg gives it: resolv.conf's
+ * `timeout` for the first server of the file, `timeout << i / count` for the i-th of `count`
+ * (so with three servers and 5 s: 5, 3 and 6 s), at least a second.
+ */
+function serverTimeoutMs(nameServer: Required<NameServer>, config?: ResolverConfig): number {
+  if (config === undefined) return DEFAULT_DNS_TIMEOUT_MS;
+  const index = Math.max(0, config.nameServers.indexOf(nameServer.hostname));
+  const count = config.nameServers.length;
+  const seconds = index === 0
+    ? config.timeoutMs / 1000
+    : Math.floor(((config.timeoutMs / 1000) * 2 ** index) / count);
+  return Math.max(1, seconds) * 1000;
 }
 
 /**
@@ -167,48 +279,67 @@ export async function lookupChain(
   config?: ResolverConfig,
 ): Promise<ChainAnswer> {
   const servers = nameServers(options, config);
-  const timeoutMs = options.timeoutMs ?? config?.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
+  const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
+  const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
+  const signal = options.signal;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
+  // Questions asked about a CNAME's target: limited. Links inside one answer are followed to the
+  // end, as glibc follows them (it never asks again); the loop check ends a circle.
+  let followUps = 0;
   while (true) {
     const current = chainEnd(chain);
     let lastError: unknown;
     let answer;
     let server = "";
-    for (const nameServer of servers) {
-      server = formatNameServer(nameServer);
-      try {
-        // A server with another after it is probed (RFC 7766 has name servers serve TCP), so
-        // that a dead one is left in milliseconds. The last one is not: there is nothing to move
-        // on to, and one that serves UDP only and takes its time to recurse must get its time.
-        answer = nameServer !== servers.at(-1)
-          ? await queryWithProbe(current, type, nameServer, timeoutMs, options.signal)
-          : await queryDns(current, type, { nameServer, timeoutMs, signal: options.signal });
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          rcode: answer.rcode,
-        });
-        if (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED) {
-          lastError = new DnsServerError(name, answer.rcode, { server });
-          answer = undefined;
-          continue;
+    let dead: Set<Required<NameServer>> | undefined; // made only when a server is found dead
+    rounds: for (let round = 0; round < rounds; round++) {
+      for (const nameServer of servers) {
+        // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
+        if (dead?.has(nameServer)) continue;
+        server = formatNameServer(nameServer);
+        const timeoutMs = options.timeoutMs ?? serverTimeoutMs(nameServer, config);
+        try {
+          // A dead server is left in milliseconds (see queryWithProbe); the last one is only
+          // probed where the host's own sockets can tell (loopback).
+          const last = nameServer === servers.at(-1);
+          answer = !last || isLoopbackServer(nameServer.hostname)
+            ? await queryWithProbe(current, type, nameServer, last, timeoutMs, signal, tcpOnly)
+            : await queryDns(current, type, { nameServer, timeoutMs, signal, tcpOnly });
+          options.trace?.({
+            step: "query",
+            name: current,
+            type: typeName,
+            server,
+            rcode: answer.rcode,
+          });
+          // As glibc's res_send: these three go on to the next server (and round).
+          if (
+            answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
+            answer.rcode === DNS_RCODE.NOTIMP
+          ) {
+            lastError = new DnsServerError(name, answer.rcode, { server });
+            answer = undefined;
+            continue;
+          }
+          break rounds;
+        } catch (error) {
+          // An abort and a missing permission end the lookup; the next server would fare no better.
+          options.signal?.throwIfAborted();
+          if (error instanceof Deno.errors.NotCapable) throw error;
+          options.trace?.({
+            step: "query",
+            name: current,
+            type: typeName,
+            server,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          // A refusal says least: it does not hide another server's time-out or failure, so the
+          // error is a refusal only when every server refused (glibc's ECONNREFUSED).
+          if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
+          if (everyServerRefused(error)) (dead ??= new Set()).add(nameServer);
         }
-        break;
-      } catch (error) {
-        // An abort and a missing permission end the lookup; the next server would fare no better.
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        options.trace?.({
-          step: "query",
-          name: current,
-          type: typeName,
-          server,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        lastError = error;
       }
     }
     if (!answer) throw lastError;
@@ -230,11 +361,12 @@ export async function lookupChain(
           spelling ??= record.name;
         } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
       }
-      // Names in answers must be host names (glibc's res_hnok): a PTR such as
-      // "<script>x</scr.test" is dropped, never handed to the caller.
-      const data = found && type === DNS_TYPE.PTR ? found.filter(isValidAnswerName) : found;
-      if (found && data?.length === 0) {
-        throw new DnsBadResponseError(name, "the names in the answer are not valid host names", {
+      // As glibc's gethostbyaddr: the first PTR record names the address ("bind would put
+      // multiple PTR records as aliases, but we don't do that"), and it must be a host name
+      // (res_hnok): an answer starting "<script>x</scr.test" is refused, never handed on.
+      const data = found && type === DNS_TYPE.PTR ? found.slice(0, 1) : found;
+      if (data && type === DNS_TYPE.PTR && !data.every(isValidAnswerName)) {
+        throw new DnsBadResponseError(name, "the name in the answer is not a valid host name", {
           server,
         });
       }
@@ -258,22 +390,29 @@ export async function lookupChain(
       if (seen.has(target.toLowerCase())) {
         throw new DnsCnameChainError(name, chain, true, { server });
       }
-      if (chain.length - 1 > MAX_CNAME_LINKS) {
-        throw new DnsCnameChainError(name, chain, false, { server });
-      }
       seen.add(target.toLowerCase());
       moved = true;
     }
     // Nothing of the type at the chain's end: ask about the end itself, unless this very
     // question was about it.
     if (!moved) throw new DnsNoDataError(name, typeName, { server });
+    if (++followUps > MAX_CNAME_LINKS) throw new DnsCnameChainError(name, chain, false, { server });
   }
 }
 
+/** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
+function everyServerRefused(error: unknown): boolean {
+  return error instanceof SocketError && error.failure === "refused";
+}
+
 /**
- * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no-data go
- * on to the next name, a server failure is remembered and goes on, anything else (a time-out, a
- * socket error) ends the search. The error names the name as typed.
+ * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
+ * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
+ * time-out, REFUSED, NOTIMP, garbage) ends the search list, but the name as typed is still asked
+ * when it comes last. A name asked as it is first goes on to the search list whatever its error.
+ * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
+ * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
+ * last one's; it names the name as typed.
  */
 export async function searchChain(
   names: string[],
@@ -284,28 +423,39 @@ export async function searchChain(
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
   const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
-  // One name (an explicit server, a name with enough dots): its own errors are the search's.
+  // One name (an explicit server, a final dot, no search list): its own errors are the search's.
   const [only] = names;
   if (names.length === 1 && only !== undefined) {
     return lookupChain(only, type, typeName, options, config);
   }
+  let asIsFirst: unknown;
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
-  let notFound: DnsNotFoundError | undefined;
-  for (const candidate of names) {
+  let last: unknown;
+  let searchEnded = false;
+  for (const [index, candidate] of names.entries()) {
+    const asIs = candidate === typed;
+    if (searchEnded && !asIs) continue;
     try {
       return await lookupChain(candidate, type, typeName, options, config);
     } catch (error) {
-      if (error instanceof DnsNoDataError) noData ??= error;
-      else if (error instanceof DnsServerError) serverFailure ??= error;
-      else if (error instanceof DnsNotFoundError) notFound = error;
-      else throw error;
+      // An abort, a missing permission, a bug: not an answer about the name.
+      if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
+      if (everyServerRefused(error)) throw error;
+      last = error;
+      if (asIs) {
+        if (index === 0) asIsFirst = error;
+      } else if (error instanceof DnsNoDataError) noData ??= error;
+      else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
+        serverFailure ??= error;
+      } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
     }
   }
-  if (names.length === 1) throw noData ?? serverFailure ?? notFound;
-  const server = (noData ?? notFound)?.server;
-  const where = server === undefined ? {} : { server };
-  if (noData) throw new DnsNoDataError(typed, typeName, where);
-  if (serverFailure) throw serverFailure;
-  throw new DnsNotFoundError(typed, where);
+  const error = asIsFirst ?? noData ?? serverFailure ?? last;
+  const where = error instanceof DnsError && error.server !== undefined
+    ? { server: error.server }
+    : {};
+  if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
+  if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
+  throw error;
 }

@@ -9,7 +9,11 @@ import type { NameServer } from "./client.ts";
 import type { NssStatus } from "./nsswitch.ts";
 import type { IpFamily } from "../net/inet.ts";
 
-/** The most CNAME links followed before giving up (glibc and dig follow chains of 9 and more). */
+/**
+ * The most CNAME targets asked about with questions of their own before giving up. A chain inside
+ * one answer is followed to its end whatever its length, as glibc follows it (60 links checked
+ * with getent); glibc asks no second question at all.
+ */
 export const MAX_CNAME_LINKS = 16;
 
 /** Options of {@linkcode resolveHost} and {@linkcode resolveAddress}. */
@@ -24,11 +28,15 @@ export interface ResolveOptions {
   nameServer?: string | NameServer | readonly (string | NameServer)[];
   /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
   hostsFile?: string | false;
-  /** How long each server gets for each question. @default {5000} */
+  /**
+   * How long each server gets for each question. Default: on the system path, resolv.conf's
+   * `timeout` as glibc spreads it over the servers, in `attempts` rounds; else 5000.
+   */
   timeoutMs?: number;
   /**
    * The resolv.conf to read when no `nameServer` is given: its name servers, search list,
-   * `ndots`, `timeout` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as glibc does).
+   * `ndots`, `timeout`, `attempts` and `rotate` (with `LOCALDOMAIN` and `RES_OPTIONS` applied, as
+   * glibc does).
    * @default {"/etc/resolv.conf"}
    */
   resolvConf?: string;

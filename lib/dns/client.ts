@@ -102,6 +102,8 @@ export interface DnsQueryOptions {
   timeoutMs?: number;
   /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
   signal?: AbortSignal | undefined;
+  /** Ask over TCP only, as resolv.conf's `options use-vc` has glibc do. @default {false} */
+  tcpOnly?: boolean;
 }
 
 function isLoopback(address: string): boolean {
@@ -167,6 +169,18 @@ function readUint16(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
 }
 
+/**
+ * A name as the codec decodes it from the wire: bytes other than printable ASCII, and `\`, as
+ * `\DDD` (a search domain of a CRLF resolv.conf ends in a CR, as glibc reads it).
+ */
+function presented(name: string): string {
+  // deno-lint-ignore no-control-regex
+  const special = /[\x00-\x20\x7f\\]/g;
+  return special.test(name)
+    ? name.replace(special, (ch) => `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`)
+    : name;
+}
+
 /** Checks that `message` answers `query`; returns what is wrong, or undefined. */
 function mismatch(message: DnsMessage, id: number, name: string, type: number): string | undefined {
   if (message.id !== id) return "wrong id";
@@ -176,18 +190,27 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
     // Servers may leave the question out of an error answer.
     return message.rcode === 0 ? "no question in the answer" : undefined;
   }
-  const asked = name.replace(/\.$/, "").toLowerCase();
+  const asked = presented(name.replace(/\.$/, "")).toLowerCase();
   if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
     return `answer to another question (${quoteForMessage(question.name)})`;
   }
   return undefined;
 }
 
+/** An address as compared: without an IPv4-mapped prefix or a scope (`fe80::1%eth0`). */
+function comparable(address: string): string {
+  return inetNtop(inetPton(address.replace(/^::ffff:(?=\d+\.)/, "").replace(/%.*$/, "")));
+}
+
+/**
+ * Whether a datagram from `a` comes from the server `b`. A server named by the unspecified address
+ * (`nameserver 0.0.0.0`, which reaches this host) answers from the address the kernel picks, so
+ * any address counts, as for glibc's res_ourserver_p.
+ */
 function sameAddress(a: string, b: string): boolean {
-  if (a === b) return true;
+  if (a === b || b === "0.0.0.0" || b === "::") return true;
   try {
-    return inetNtop(inetPton(a.replace(/^::ffff:(?=\d+\.)/, ""))) ===
-      inetNtop(inetPton(b.replace(/^::ffff:(?=\d+\.)/, "")));
+    return comparable(a) === comparable(b);
   } catch {
     return false;
   }
@@ -592,7 +615,7 @@ export async function queryDns(
   // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
   // a local port), ask over TCP, which needs only the server's address: every server answers
   // there too (RFC 7766).
-  const udp = mayBindUdp(bindAddress);
+  const udp = !options.tcpOnly && mayBindUdp(bindAddress);
   if (udp) {
     const listen = datagramListener();
     const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
@@ -605,7 +628,7 @@ export async function queryDns(
     bytes = await queryTcp(query, name, server, left, signal);
   } catch (error) {
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
-    if (!udp && error instanceof SocketError && error.step === "connect") {
+    if (!udp && !options.tcpOnly && error instanceof SocketError && error.step === "connect") {
       const local = bindAddress.includes(":") ? `[${bindAddress}]:0` : `${bindAddress}:0`;
       throw new MissingPermissionError(
         { kind: "net", target: local },

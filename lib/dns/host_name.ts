@@ -85,6 +85,89 @@ export function punycodeEncode(label: string): string {
   return output;
 }
 
+/**
+ * Decodes one label by Punycode (RFC 3492 §6.2), without the `xn--` prefix: the inverse of
+ * {@linkcode punycodeEncode}.
+ *
+ * @throws {SyntaxError} when `encoded` is no valid Punycode.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { punycodeDecode } from "@netkit/netkit/dns";
+ *
+ * assert.equal(punycodeDecode("bcher-kva"), "bücher");
+ * assert.throws(() => punycodeDecode("99999999999"), SyntaxError);
+ * ```
+ */
+export function punycodeDecode(encoded: string): string {
+  const fail = (): never => {
+    throw new SyntaxError(`Invalid Punycode ${quoteForMessage(encoded)}`);
+  };
+  const delimiter = encoded.lastIndexOf("-");
+  const output = Array.from(delimiter > 0 ? encoded.slice(0, delimiter) : "", (ch) => {
+    const point = ch.codePointAt(0) ?? 0;
+    return point < 0x80 ? point : fail();
+  });
+  let n = INITIAL_N;
+  let i = 0;
+  let bias = INITIAL_BIAS;
+  for (let index = delimiter > 0 ? delimiter + 1 : 0; index < encoded.length;) {
+    const oldI = i;
+    let w = 1;
+    for (let k = BASE;; k += BASE) {
+      if (index >= encoded.length) fail();
+      const code = encoded.charCodeAt(index++);
+      const value = code >= 0x30 && code <= 0x39
+        ? code - 22
+        : code >= 0x41 && code <= 0x5a
+        ? code - 0x41
+        : code >= 0x61 && code <= 0x7a
+        ? code - 0x61
+        : fail();
+      i += value * w;
+      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      if (value < t) break;
+      w *= BASE - t;
+      if (!Number.isSafeInteger(i) || !Number.isSafeInteger(w)) fail();
+    }
+    const length = output.length + 1;
+    bias = adapt(i - oldI, length, oldI === 0);
+    n += Math.floor(i / length);
+    i %= length;
+    if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) fail();
+    output.splice(i, 0, n);
+    i++;
+  }
+  return String.fromCodePoint(...output);
+}
+
+/**
+ * A host name with its `xn--` labels shown in Unicode, as getaddrinfo's `AI_CANONIDN` shows a
+ * canonical name (`getent ahosts` asks for it); a label that is no valid Punycode stays as it
+ * is. The inverse of {@linkcode toAsciiHostName} for the labels it encodes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toUnicodeHostName } from "@netkit/netkit/dns";
+ *
+ * assert.equal(toUnicodeHostName("xn--bcher-kva.test"), "bücher.test");
+ * assert.equal(toUnicodeHostName("www.test"), "www.test");
+ * ```
+ */
+export function toUnicodeHostName(name: string): string {
+  if (!/(^|\.)xn--/i.test(name)) return name;
+  return name.split(".").map((label) => {
+    if (!/^xn--/i.test(label)) return label;
+    try {
+      return punycodeDecode(label.slice(4).toLowerCase());
+    } catch {
+      return label;
+    }
+  }).join(".");
+}
+
 const ASCII_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
 /** A whole name of such labels, each at most 63 long (the same rules as ASCII_LABEL's). */
 const PLAIN_HOST_NAME =

@@ -88,15 +88,24 @@ export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<Hos
 export interface HostsMatch {
   /** The first name of the first matching line. */
   officialName: string;
-  /** Every other name of the matching lines. */
+  /** The other names of the matching lines, in glibc's order, repeats kept. */
   aliases: string[];
-  /** The addresses of every matching line, without repeats. */
+  /** The addresses of every matching line, in file order, repeats kept (as glibc). */
   addresses: string[];
 }
 
-/** A name as lines are matched: without a final dot, in lower case. */
+/**
+ * A name as lines are matched: in lower case, a final dot kept (glibc compares with strcasecmp,
+ * so `trail.test.` matches a line's `trail.test.` only, never its `trail.test`).
+ */
 function nameKey(name: string): string {
-  return (name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
+  return name.toLowerCase();
+}
+
+/** `a.b.c.d` for an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else undefined. */
+function mappedIpv4(entry: HostsEntry): string | undefined {
+  if (entry.family !== 6 || !entry.address.startsWith("::ffff:")) return undefined;
+  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(entry.address)?.[1];
 }
 
 /** Each entry's names as keys, made once: parsed files are kept, and asked again and again. */
@@ -113,7 +122,11 @@ function keysOf(entry: HostsEntry): string[] {
 
 /**
  * Finds a name in parsed hosts entries, as glibc does since 2.26: the official name from the
- * first line naming it, the addresses of the family from every such line.
+ * first line naming it, the addresses of the family from every such line, in file order and
+ * repeats kept, and the aliases in glibc's order (the first line's, then each later line's
+ * aliases and its first name when that differs from the official one; for IPv4, an
+ * IPv4-mapped line's `::ffff:a.b.c.d` as `a.b.c.d`, as glibc reads it). Names compare without
+ * regard to case, and a final dot only matches a final dot.
  *
  * @returns The match, or undefined when no line of that family names it.
  *
@@ -138,18 +151,28 @@ export function findHostByName(
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
-    if (entry.family !== family || !keysOf(entry).includes(wanted)) continue;
-    match ??= { officialName, aliases: [], addresses: [] };
-    for (const n of entry.names) {
-      if (n !== match.officialName && !match.aliases.includes(n)) match.aliases.push(n);
+    const address = entry.family === family
+      ? entry.address
+      : family === 4
+      ? mappedIpv4(entry)
+      : undefined;
+    if (address === undefined || !keysOf(entry).includes(wanted)) continue;
+    if (match === undefined) {
+      match = { officialName, aliases: entry.names.slice(1), addresses: [address] };
+      continue;
     }
-    if (!match.addresses.includes(entry.address)) match.addresses.push(entry.address);
+    // As glibc's gethostbyname3_multi: a later line's aliases, then its own first name when it
+    // differs (byte for byte) from the official one; repeats kept, "the user's problem".
+    match.aliases.push(...entry.names.slice(1));
+    if (officialName !== match.officialName) match.aliases.push(officialName);
+    match.addresses.push(address);
   }
   return match;
 }
 
 /**
- * Finds the names of an address in parsed hosts entries: those of the first line with it.
+ * Finds the names of an address in parsed hosts entries: those of the first line with it (for
+ * an IPv4 address, an IPv4-mapped line counts, as for glibc).
  *
  * @param address An address literal, compared as bytes (`::0:1` finds `::1`).
  * @returns The official name then the aliases, or undefined.
@@ -165,5 +188,7 @@ export function findHostByName(
  */
 export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {
   const wanted = inetNtop(inetPton(address));
-  return entries.find((entry) => entry.address === wanted)?.names.slice();
+  // An IPv4 address is also found on an IPv4-mapped line (`::ffff:a.b.c.d`), as glibc reads it.
+  return entries.find((entry) => entry.address === wanted || mappedIpv4(entry) === wanted)?.names
+    .slice();
 }

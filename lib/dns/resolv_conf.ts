@@ -9,7 +9,8 @@
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
-import { inetNtop, inetPton } from "../net/inet.ts";
+import { inetAton, inetNtop, inetPton } from "../net/inet.ts";
+import { hostNameQuietly, readEnvQuietly } from "./_quietly.ts";
 
 /** The file read by default. */
 export const RESOLV_CONF_FILE = "/etc/resolv.conf";
@@ -26,9 +27,15 @@ const MAX_RESOLV_CONF_BYTES = 1 << 20;
 
 /** The resolver settings, with glibc's defaults where the file is silent. */
 export interface ResolverConfig {
-  /** The name server addresses, in order (at most three); `127.0.0.1` when none is given. */
+  /**
+   * The name server addresses, in order (at most three), an IPv6 one with its scope where the
+   * file gives one (`fe80::1%eth0`); `127.0.0.1` when none is given.
+   */
   nameServers: string[];
-  /** The search list: domains appended to names with fewer than `ndots` dots. */
+  /**
+   * The search list: domains appended to names with fewer than `ndots` dots; `""` is the root
+   * (`search .`, or an empty `LOCALDOMAIN`): the name itself, asked in that place.
+   */
   search: string[];
   /** Names with at least this many dots are first asked as they are. @default {1} */
   ndots: number;
@@ -42,6 +49,8 @@ export interface ResolverConfig {
   noTldQuery: boolean;
   /** Use TCP for every question (`use-vc`). @default {false} */
   useTcp: boolean;
+  /** Never ask DNS for AAAA records (`no-aaaa`, glibc 2.36): IPv6 comes from the hosts file only. @default {false} */
+  noAaaa: boolean;
 }
 
 /** Where the configuration comes from besides the file; the process's by default. */
@@ -54,42 +63,46 @@ export interface ResolverConfigSources {
   hostName?: string | undefined;
 }
 
-function clampedNumber(value: string, max: number): number | undefined {
-  if (!/^\d+$/.test(value)) return undefined;
-  return Math.min(Number(value), max);
+/** C's atoi(): the leading decimal number of `text`, 0 when there is none (`2junk` is 2). */
+function atoi(text: string): number {
+  return Number(/^[ \t]*([+-]?\d+)/.exec(text)?.[1] ?? 0);
 }
 
+/**
+ * Applies `options` words as glibc's res_setoptions: `ndots:`, `timeout:`, `attempts:` read
+ * with atoi and clamped to glibc's limits, the flags matched by their start (`no_tld_query`, the
+ * old spelling, included), anything else ignored.
+ */
 function applyOptions(config: ResolverConfig, words: string[]): void {
+  const flag = (word: string, name: string) => word.startsWith(name);
   for (const word of words) {
-    const [name, value = ""] = word.split(":", 2) as [string, string?];
-    switch (name) {
-      case "ndots": {
-        const n = clampedNumber(value, MAX_NDOTS);
-        if (n !== undefined) config.ndots = n;
-        break;
-      }
-      case "timeout": {
-        const n = clampedNumber(value, MAX_TIMEOUT_SECONDS);
-        if (n !== undefined) config.timeoutMs = Math.max(n, 1) * 1000;
-        break;
-      }
-      case "attempts": {
-        const n = clampedNumber(value, MAX_ATTEMPTS);
-        if (n !== undefined) config.attempts = Math.max(n, 1);
-        break;
-      }
-      case "rotate":
-        config.rotate = true;
-        break;
-      case "no-tld-query":
-        config.noTldQuery = true;
-        break;
-      case "use-vc":
-        config.useTcp = true;
-        break;
-        // edns0, single-request, trust-ad, inet6, no-aaaa, debug…: no effect here.
-    }
+    if (word.startsWith("ndots:")) {
+      const n = atoi(word.slice(6));
+      // glibc keeps ndots in 4 bits: a negative number wraps.
+      config.ndots = n < 0 ? n & MAX_NDOTS : Math.min(n, MAX_NDOTS);
+    } else if (word.startsWith("timeout:")) {
+      // 0 or less: glibc waits a second.
+      config.timeoutMs = Math.max(Math.min(atoi(word.slice(8)), MAX_TIMEOUT_SECONDS), 1) * 1000;
+    } else if (word.startsWith("attempts:")) {
+      // glibc asks nothing at all with 0; netkit asks one round.
+      config.attempts = Math.max(Math.min(atoi(word.slice(9)), MAX_ATTEMPTS), 1);
+    } else if (flag(word, "rotate")) config.rotate = true;
+    else if (flag(word, "no-tld-query") || flag(word, "no_tld_query")) config.noTldQuery = true;
+    else if (flag(word, "use-vc")) config.useTcp = true;
+    else if (flag(word, "no-aaaa")) config.noAaaa = true;
+    // edns0, single-request, trust-ad, no-reload, inet6, debug…: no effect here.
   }
+}
+
+/**
+ * Whether glibc's __inet6_scopeid_pton takes `scope` for the IPv6 address `bytes`: an interface
+ * name for a link-local address (fe80::/10, ff01::/16, ff02::/16), or a number; another scope
+ * is dropped and the server asked without one, as glibc does.
+ */
+function keepsScope(bytes: Uint8Array, scope: string): boolean {
+  const linkLocal = (bytes[0] === 0xfe && ((bytes[1] ?? 0) & 0xc0) === 0x80) ||
+    (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0x0f) <= 2);
+  return /^\d+$/.test(scope) ? Number(scope) <= 0xffff_ffff : linkLocal && /^[\w.-]+$/.test(scope);
 }
 
 /**
@@ -128,32 +141,50 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     rotate: false,
     noTldQuery: false,
     useTcp: false,
+    noAaaa: false,
   };
   let searchSet = false;
   for (const rawLine of text.split("\n")) {
-    if (/^[;#]/.test(rawLine)) continue;
-    const [keyword, ...words] = rawLine.split(/[ \t\r]+/).filter((word) => word !== "");
+    // As glibc's MATCH: the keyword at the start of the line, then a space or a tab; an
+    // indented or capitalised line is no setting.
+    const keyword = /^(nameserver|domain|search|options)[ \t]/.exec(rawLine)?.[1];
+    if (keyword === undefined) continue;
+    // Words end at a space or a tab only, as for glibc: a CR of a CRLF file stays in the word,
+    // so that its name server is no address and its search domain asks a name with a CR in it
+    // (checked with getent), as every other program of the system then does.
+    const words = rawLine.slice(keyword.length).split(/[ \t]+/).filter((word) => word !== "");
     if (keyword === "nameserver") {
       const address = words[0];
       if (address === undefined || config.nameServers.length >= MAX_NAME_SERVERS) continue;
+      // inet_aton's forms (`127.1`) as glibc's __inet_aton_exact, else IPv6, with its scope
+      // (`fe80::1%eth0`: a link-local server, as router advertisements name them).
+      const v4 = inetAton(address);
+      const [v6, scope] = address.split("%", 2) as [string, string?];
       try {
-        config.nameServers.push(inetNtop(inetPton(address)));
+        const bytes = v4 ?? inetPton(v6, 6);
+        const kept = v4 === undefined && scope !== undefined && keepsScope(bytes, scope);
+        config.nameServers.push(kept ? `${inetNtop(bytes)}%${scope}` : inetNtop(bytes));
       } catch {
-        // Not an address (a scoped one included): skipped, as glibc does.
+        // Not an address: skipped, as glibc does.
       }
     } else if (keyword === "domain" && words[0] !== undefined) {
       config.search = [words[0].replace(/\.$/, "")];
       searchSet = true;
-    } else if (keyword === "search") {
-      config.search = words.map((word) => word.replace(/\.$/, "")).filter((word) => word !== "");
+    } else if (keyword === "search" && words.length > 0) {
+      // `.` is the root ("" here): the name itself, asked in its place in the list.
+      config.search = words.map((word) => word.replace(/\.$/, ""));
       searchSet = true;
     } else if (keyword === "options") {
       applyOptions(config, words);
     }
   }
   const localDomain = sources.localDomain;
-  if (localDomain !== undefined && localDomain.trim() !== "") {
-    config.search = localDomain.trim().split(/[ \t]+/).map((word) => word.replace(/\.$/, ""));
+  if (localDomain !== undefined) {
+    // As glibc splits it: the text up to the first blank, even an empty one (the root: so that
+    // LOCALDOMAIN= asks a name only as it is), then each further word; a newline ends it.
+    const [first = "", ...rest] = (localDomain.split("\n")[0] ?? "").split(/[ \t]/);
+    config.search = [first, ...rest.filter((word) => word !== "")]
+      .map((word) => word.replace(/\.$/, ""));
     searchSet = true;
   }
   if (sources.resOptions !== undefined) {
@@ -196,10 +227,12 @@ export function searchNames(
 ): string[] {
   if (name.endsWith(".")) return [name.slice(0, -1)];
   const dots = name.split(".").length - 1;
-  const searched = config.search.map((domain) => `${name}.${domain}`);
-  if (dots >= config.ndots) return [name, ...searched];
-  const alone = dots === 0 && config.noTldQuery ? [] : [name];
-  const names = [...searched, ...alone];
+  // "" is the root domain (`search .`, an empty LOCALDOMAIN): the name itself, in its place.
+  const searched = config.search.map((domain) => domain === "" ? name : `${name}.${domain}`);
+  if (dots >= config.ndots) return [...new Set([name, ...searched])];
+  // Asked as it is last, unless the root was on the list or no-tld-query keeps a single label.
+  const alone = (dots === 0 && config.noTldQuery) || config.search.includes("") ? [] : [name];
+  const names = [...new Set([...searched, ...alone])];
   return names.length > 0 ? names : [name];
 }
 
@@ -248,27 +281,5 @@ export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promi
     }
     // No file, or an absurd one: the defaults.
     return parseResolvConf("", sources);
-  }
-}
-
-function readEnvQuietly(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
-
-function hostNameQuietly(): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "sys", kind: "hostname" }).state !== "granted") {
-      return undefined;
-    }
-    return Deno.hostname();
-  } catch {
-    return undefined;
   }
 }

@@ -2,14 +2,16 @@
  * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
  * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
  * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
- * file (`files`) and DNS (`dns`) — with their `[STATUS=return]` actions; DNS through netkit's own
- * client ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an
- * address of the family, a failing server and a silent one are four different errors.
+ * file (`files`), DNS (`dns`) and systemd's `myhostname` (localhost names, the host's own,
+ * `_gateway`) — with their `[STATUS=return]` actions; DNS through netkit's own client
+ * ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an address
+ * of the family, a failing server and a silent one are four different errors.
  *
  * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
- * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout` and `rotate`,
- * with `LOCALDOMAIN` and `RES_OPTIONS` applied; compared with getent in a mount namespace by
- * `tests/cmd/resolve-hostname_getent_test.ts`. Files are parsed once and re-read when they change.
+ * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout`,
+ * `attempts`, `rotate`, `use-vc` and `no-aaaa`, with `LOCALDOMAIN` and `RES_OPTIONS` applied;
+ * compared with getent in a mount namespace by `tests/cmd/resolve-hostname_getent_test.ts` and
+ * `tests/cmd/resolve-hostname_glibc_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
@@ -26,6 +28,7 @@ import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
+import * as myHostname from "./_my_hostname.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
@@ -46,8 +49,8 @@ export interface HostEntry {
   aliases: string[];
   /** The addresses of the family asked, as text. */
   addresses: string[];
-  /** Where the answer came from. */
-  source: "literal" | "hosts-file" | "dns";
+  /** Where the answer came from (`myhostname`: nsswitch.conf's source of that name). */
+  source: "literal" | "hosts-file" | "myhostname" | "dns";
 }
 
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
@@ -91,7 +94,8 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
  * @throws {DnsTimeoutError} no server answered in time.
  * @throws {DnsBadResponseError} the answer was garbage.
- * @throws {DnsCnameChainError} the CNAME chain loops or is longer than {@linkcode MAX_CNAME_LINKS}.
+ * @throws {DnsCnameChainError} the CNAME chain loops, or needs more than {@linkcode MAX_CNAME_LINKS}
+ * questions of its own.
  * @throws {SocketError} a socket failed (e.g. the TCP fallback was refused).
  * @throws {MissingPermissionError} Deno's permissions refused a read (hosts file, resolv.conf) or
  * the socket; the error names the flag to grant.
@@ -104,7 +108,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  *
  * const entry = await resolveHost("2001:DB8::1", { family: 6, hostsFile: false });
  * assert.deepEqual(entry, {
- *   officialName: "2001:db8::1",
+ *   officialName: "2001:DB8::1", // as typed, as gethostbyname names it
  *   aliases: [],
  *   addresses: ["2001:db8::1"],
  *   source: "literal",
@@ -158,8 +162,9 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
     if (literal.family !== family) {
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");
     }
+    // As gethostbyname's h_name: the literal as typed (`127.1`, not `127.0.0.1`).
     return {
-      officialName: literal.text,
+      officialName: name,
       aliases: [],
       addresses: [literal.text],
       source: "literal",
@@ -177,10 +182,13 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
   for (const source of sources) {
     let status: NssStatus;
     if (source.name === "files") {
-      // As glibc's files source: the name as typed; a final dot matches no line.
-      const match = absolute || options.hostsFile === false
-        ? undefined
-        : findHostByName(await loadHostsFile(options.hostsFile, options.signal), hostName, family);
+      // As glibc's files source: the name as typed, so a final dot matches only a line that
+      // has one too.
+      const match = options.hostsFile === false ? undefined : findHostByName(
+        await loadHostsFile(options.hostsFile, options.signal),
+        absolute ? `${hostName}.` : hostName,
+        family,
+      );
       if (match) {
         options.trace?.({ step: "source", source: "files", outcome: "success" });
         return { ...match, source: "hosts-file" };
@@ -191,6 +199,8 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
           await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
+        // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
+        if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
         const names = config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
@@ -216,6 +226,14 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         failure = error;
         status = nssStatusOf(error);
       }
+    } else if (source.name === "myhostname" && myHostname.mayServe(name)) {
+      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
+      const match = myHostname.myHostnameEntry(name, family);
+      if (match) {
+        options.trace?.({ step: "source", source: source.name, outcome: "success" });
+        return { ...match, source: "myhostname" };
+      }
+      status = "notfound";
     } else {
       // A source netkit does not serve counts as unavailable, which goes on.
       options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
@@ -266,13 +284,16 @@ function nssStatusOf(error: unknown): NssStatus {
 }
 
 /**
- * Finds the names of an address, as `gethostbyaddr` does: the hosts file first, then the PTR
- * records in DNS (CNAMEs followed, as classless delegation, RFC 2317, uses them).
+ * Finds the names of an address, as `gethostbyaddr` does: the sources of nsswitch.conf's
+ * `hosts:` line in order, as {@linkcode resolveHost} asks them — the hosts file (the names of
+ * the first line with the address) and DNS, where the first PTR record is the name, as glibc
+ * takes it (CNAMEs followed, as classless delegation, RFC 2317, uses them; an answer whose first
+ * PTR is no host name is refused). `queryDns` gives every record of an answer.
  *
  * @param address An IPv4 or IPv6 address literal.
- * @param options `nameServer`, `hostsFile`, `timeoutMs` and `resolvConf` as for
- * {@linkcode resolveHost}; `family` is ignored.
- * @returns The names, the first being the official one; never empty.
+ * @param options `nameServer`, `hostsFile`, `timeoutMs`, `resolvConf` and `nsswitchConf` as
+ * for {@linkcode resolveHost}; `family` is ignored.
+ * @returns The names, the first being the official one (one name from DNS); never empty.
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
  *
@@ -293,25 +314,91 @@ export async function resolveAddress(
   options: ResolveOptions = {},
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
-  const names = findHostByAddress(
-    await loadHostsFile(options.hostsFile, options.signal),
-    address,
-  );
-  if (names) return names;
-  try {
-    const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
-    const config = options.nameServer === undefined
-      ? await readResolverConfig(options.resolvConf)
-      : undefined;
-    const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
-    return data;
-  } catch (error) {
-    // Name the address, not the in-addr.arpa name, to the user.
-    if (error instanceof DnsError && error.query === reverseName) {
-      Object.defineProperty(error, "query", { value: address });
-      error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
+  const canonical = inetNtop(inetPton(address));
+  // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
+  // DNS server, `hosts: dns files` asks DNS first.
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
+  let failure: unknown;
+  for (const source of sources) {
+    let status: NssStatus;
+    if (source.name === "files") {
+      const names = options.hostsFile === false ? undefined : findHostByAddress(
+        await loadHostsFile(options.hostsFile, options.signal),
+        address,
+      );
+      if (names) {
+        options.trace?.({ step: "source", source: "files", outcome: "success" });
+        return names;
+      }
+      status = "notfound";
+    } else if (source.name === "dns") {
+      try {
+        const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
+        const config = options.nameServer === undefined
+          ? await readResolverConfig(options.resolvConf)
+          : undefined;
+        const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
+        options.trace?.({ step: "source", source: "dns", outcome: "success" });
+        return data;
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        if (error instanceof Deno.errors.NotCapable) throw error;
+        // Name the address, not the in-addr.arpa name, to the user.
+        if (error instanceof DnsError && error.query === reverseName) {
+          Object.defineProperty(error, "query", { value: address });
+          error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
+        }
+        failure = error;
+        status = nssStatusOf(error);
+      }
+    } else if (source.name === "myhostname" && myHostname.myHostnameNames(canonical)) {
+      options.trace?.({ step: "source", source: source.name, outcome: "success" });
+      return myHostname.myHostnameNames(canonical) ?? [];
+    } else {
+      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
+      continue;
     }
-    throw error;
+    options.trace?.({ step: "source", source: source.name, outcome: status });
+    if (source.returnOn.has(status)) break;
+  }
+  throw failure ?? new DnsNotFoundError(address);
+}
+
+/** Options of {@linkcode lookupAddresses}. */
+export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
+  /** 0 for both families, or 4 or 6. @default {0} */
+  family?: 0 | IpFamily;
+  /**
+   * As getaddrinfo's `AI_ADDRCONFIG`: with `family` 0, ask only for the family this host has
+   * addresses of, when it has addresses of one family only (127.0.0.1 and ::1 not counted).
+   * @default {false}
+   */
+  addressConfig?: boolean;
+};
+
+/**
+ * The one family this host has addresses of besides 127.0.0.1 and ::1, or 0 when it has both,
+ * neither, or may not list its interfaces: glibc's __check_pf, which `AI_ADDRCONFIG` narrows a
+ * lookup by (an IPv4-only container asks no AAAA question and gets no IPv6 address).
+ */
+function configuredFamily(): 0 | IpFamily {
+  try {
+    if (
+      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
+    ) {
+      return 0;
+    }
+    let v4 = false;
+    let v6 = false;
+    for (const nic of Deno.networkInterfaces()) {
+      if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
+      else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
+    }
+    return v4 === v6 ? 0 : v4 ? 4 : 6;
+  } catch {
+    return 0;
   }
 }
 
@@ -334,19 +421,24 @@ async function lookUpBothInHostsFile(
   name: string,
   options: Omit<ResolveOptions, "family">,
 ): Promise<AddressLookup | undefined> {
-  if (options.hostsFile === false || name.endsWith(".") || addressLiteral(name) !== undefined) {
-    return undefined;
-  }
+  if (options.hostsFile === false || addressLiteral(name) !== undefined) return undefined;
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
   if (sources[0]?.name !== "files") return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
-  const hostName = toAsciiHostName(name);
-  const found = ([6, 4] as const).flatMap((family) => {
-    const entry = findHostByName(entries, hostName, family);
-    return entry ? [{ entry, family }] : [];
-  });
+  const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  const six = findHostByName(entries, hostName, 6);
+  const four = findHostByName(entries, hostName, 4);
+  // An IPv4-mapped line answers an IPv4 question as IPv4, but getaddrinfo lists it once, as the
+  // IPv6 address it is written as.
+  const mapped = new Set(six?.addresses);
+  const v4 = four &&
+    { ...four, addresses: four.addresses.filter((a) => !mapped.has(`::ffff:${a}`)) };
+  const found = [
+    ...(six ? [{ entry: six, family: 6 as const }] : []),
+    ...(v4 && v4.addresses.length > 0 ? [{ entry: v4, family: 4 as const }] : []),
+  ];
   const first = found[0];
   return first && await inAddressOrder(first.entry.officialName, found);
 }
@@ -357,7 +449,10 @@ async function lookUpBothInHostsFile(
  * them (Happy Eyeballs, RFC 8305). With `family` 4 or 6, one family only.
  *
  * @param name A host name or an address literal.
- * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6.
+ * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
+ * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
+ * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
+ * sets, and GNU wget does not) does.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -377,9 +472,10 @@ async function lookUpBothInHostsFile(
  */
 export async function lookupAddresses(
   name: string,
-  options: Omit<ResolveOptions, "family"> & { family?: 0 | IpFamily } = {},
+  options: LookupAddressesOptions = {},
 ): Promise<AddressLookup> {
-  const wanted = options.family ?? 0;
+  let wanted = options.family ?? 0;
+  if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
   if (wanted === 0) {
     const fromFile = await lookUpBothInHostsFile(name, options);
     if (fromFile) return fromFile;
@@ -396,12 +492,41 @@ export async function lookupAddresses(
     const failure = results[results.length - 1];
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
+  if (found.length === 2) await keepFirstSearchName(name, found, options);
+  const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
-  const canonicalName = first.entry.source === "literal" ? name : first.entry.officialName;
+  const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
   return await inAddressOrder(canonicalName, found);
 }
 
-/** Both families' addresses in RFC 6724 order, each once, with its family. */
+/**
+ * As getaddrinfo asks both families of each search-list name together and stops at the first
+ * name with an address of either: when the families' DNS answers came from different names of
+ * the search list, only those of the earliest name are kept (`dual` under `search a.test b.test`
+ * with only AAAA at `dual.a.test` and only A at `dual.b.test` gives the AAAA alone).
+ */
+async function keepFirstSearchName(
+  name: string,
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+): Promise<void> {
+  // The name each family's answer was asked for: the start of its CNAME chain.
+  const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
+  if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
+  if (options.nameServer !== undefined) return; // no search list: one name asked
+  const { readResolverConfig, searchNames } = dnsLookup ?? await loadDnsLookup();
+  const config = await readResolverConfig(options.resolvConf);
+  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
+    .map((candidate) => candidate.toLowerCase());
+  const order = asked.map((candidate) => names.indexOf(candidate));
+  const earliest = Math.min(...order.filter((index) => index >= 0));
+  for (let i = found.length - 1; i >= 0; i--) {
+    const index = order[i] ?? -1;
+    if (index >= 0 && index !== earliest) found.splice(i, 1);
+  }
+}
+
+/** Both families' addresses in RFC 6724 order, with their family. */
 async function inAddressOrder(
   canonicalName: string,
   found: { entry: { addresses: string[] }; family: IpFamily }[],
@@ -410,9 +535,10 @@ async function inAddressOrder(
   for (const { entry, family } of found) {
     for (const address of entry.addresses) byAddress.set(address, family);
   }
-  // Loaded here, and only for two addresses or more: a command's usual lookup never sorts (the
-  // sorter asks the system for its interfaces, ~1 ms).
-  const addresses = [...byAddress.keys()];
+  // Repeats kept, as getaddrinfo keeps those of a hosts file. Sorted here, and only for two
+  // addresses or more: a command's usual lookup never sorts (the sorter asks the system for its
+  // interfaces, ~1 ms).
+  const addresses = found.flatMap(({ entry }) => entry.addresses);
   const ordered = addresses.length < 2
     ? addresses
     : (await import("./address_order.ts")).sortAddresses(addresses);

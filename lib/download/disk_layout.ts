@@ -111,34 +111,74 @@ const DECODER = new TextDecoder();
  * assert.equal(localPathForUrl("http://h/a/%2E%2E%2F..%2Fx"), "h/a/..%2F..%2Fx");
  * ```
  */
-export function localPathForUrl(url: string | URL, layout: DiskLayout = {}): string {
+export function localPathForUrl(url: string | URL, layout: DiskLayout = DEFAULT_LAYOUT): string {
   const parsed = typeof url === "string" ? new URL(url) : url;
   const restrict = layout.restrict ?? UNIX;
   const windows = restrict.os === "windows";
-  const parts: string[] = [];
+  const pathname = parsed.pathname;
+  const slash = pathname.lastIndexOf("/");
+  let directory = "";
   if (layout.directories ?? true) {
-    if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
-    if (layout.hostDirectories ?? true) {
-      // An IPv6 host as GNU wget names its directory: `::1:8080`, without the URL's brackets.
-      const bare = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
-      const host = bare === ".." ? "%2E%2E" : bare;
-      const port = parsed.port !== "" && parsed.port !== DEFAULT_PORT[parsed.protocol]
-        ? `${windows ? "+" : ":"}${parsed.port}`
-        : "";
-      parts.push(host + port);
-    }
-    const directories = parsed.pathname.split("/").slice(1, -1);
-    let cut = layout.cutDirs ?? 0;
-    for (const directory of directories) {
-      if (cut-- > 0 || directory === "") continue;
-      parts.push(safeElement(directory, restrict));
+    // A site's files share a few directories: each is worked out once per layout.
+    const memo = directoryMemo(layout);
+    const key = `${parsed.protocol}//${parsed.host}${pathname.slice(0, slash)}`;
+    const known = memo?.get(key);
+    if (known !== undefined) {
+      directory = known;
+    } else {
+      directory = directoryFor(parsed, layout, restrict);
+      if (memo && memo.size < MAX_MEMO_ENTRIES) memo.set(key, directory);
     }
   }
-  const segment = parsed.pathname.slice(parsed.pathname.lastIndexOf("/") + 1);
+  const segment = pathname.slice(slash + 1);
   const file = segment === "" ? layout.indexName ?? "index.html" : segment;
   const query = parsed.search === "" ? "" : (windows ? "@" : "?") + parsed.search.slice(1);
-  parts.push(safeElement(file + query, restrict, query === "" ? -1 : file.length));
-  return parts.join("/");
+  return directory + safeElement(file + query, restrict, query === "" ? -1 : file.length);
+}
+
+/** The layout used when none is given (one object, so it never fills a memo of its own). */
+const DEFAULT_LAYOUT: DiskLayout = {};
+/** The directories of each layout's paths already worked out, by scheme, host and path. */
+const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, string>>();
+/** A bound on each memo, for a run over very many directories. */
+const MAX_MEMO_ENTRIES = 10_000;
+
+/** Marks a layout seen once: a memo is made only for one used again, as a recursion's is. */
+const SEEN_ONCE = new Map<string, string>();
+
+function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
+  if (layout === DEFAULT_LAYOUT) return undefined;
+  const memo = DIRECTORY_MEMOS.get(layout);
+  if (memo === undefined) {
+    DIRECTORY_MEMOS.set(layout, SEEN_ONCE);
+    return undefined;
+  }
+  if (memo !== SEEN_ONCE) return memo;
+  const made = new Map<string, string>();
+  DIRECTORY_MEMOS.set(layout, made);
+  return made;
+}
+
+/** The directory part of `parsed`'s path on disk, with its final `/` (or "" for none). */
+function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestrictions): string {
+  const parts: string[] = [];
+  if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
+  if (layout.hostDirectories ?? true) {
+    // An IPv6 host as GNU wget names its directory: `::1:8080`, without the URL's brackets.
+    const bare = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+    const host = bare === ".." ? "%2E%2E" : bare;
+    const port = parsed.port !== "" && parsed.port !== DEFAULT_PORT[parsed.protocol]
+      ? `${restrict.os === "windows" ? "+" : ":"}${parsed.port}`
+      : "";
+    parts.push(host + port);
+  }
+  const directories = parsed.pathname.split("/").slice(1, -1);
+  let cut = layout.cutDirs ?? 0;
+  for (const directory of directories) {
+    if (cut-- > 0 || directory === "") continue;
+    parts.push(safeElement(directory, restrict));
+  }
+  return parts.length === 0 ? "" : `${parts.join("/")}/`;
 }
 
 /**

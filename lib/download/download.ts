@@ -107,6 +107,8 @@ export interface DownloadEvents {
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
+  /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
+  authenticate?(challenge: string): void;
   /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
   start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
@@ -123,6 +125,11 @@ export interface DownloadEvents {
 export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "body"> {
   /** The directory for files (`-P`). @default {"."} */
   directory?: string | undefined;
+  /**
+   * The file name for a URL, instead of its last path segment (`fileNameFromUrl`): for GNU
+   * wget's `--restrict-file-names`. It must give a safe name (no `/`, no `..`).
+   */
+  fileNameForUrl?: ((url: HttpUrl) => string) | undefined;
   /** Write into this instead of a file named after the URL (`-O`). */
   output?: DownloadSink;
   /**
@@ -261,9 +268,15 @@ export interface DownloadResult {
   extensionAdded?: boolean;
   /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
   skipped?: "exists" | "complete" | "not-newer";
+  /**
+   * The server's Last-Modified, for a body written into `output` (whose file the caller owns, and
+   * may give that time, as GNU wget gives it to `-O FILE`).
+   */
+  lastModified?: Date | undefined;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The statuses followed when they carry a Location (300 too, as GNU wget follows it). */
+const REDIRECTS = new Set([300, 301, 302, 303, 307, 308]);
 
 /**
  * The most header lines a response may have: far above the client's default of 100, since a
@@ -351,7 +364,14 @@ export async function download(
   url: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  const original = parseHttpUrl(url);
+  let original = parseHttpUrl(url);
+  if (original.username !== "" || original.password !== "") {
+    // Credentials in the URL win over `credentials` and, like them, wait for the server's
+    // challenge (GNU wget's way): the URL is asked for without them first.
+    const { username, password } = original;
+    original = { ...original, username: "", password: "" };
+    options = { ...options, credentials: { username, password } };
+  }
   // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   try {
@@ -412,18 +432,21 @@ async function attemptDownload(
   // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
   let probe = byHeader && (options.resume ?? false) && !state.owned &&
     state.probedName === undefined;
-  let visited = new Set<string>();
   let target = original;
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
   let body = options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
+  let spiderGet = false;
+  /** The server's Digest challenge, once it sent one: each request answers it. */
+  let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
     const nameUrl = options.trustServerNames ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
-      joinPath(directory, state.probedName ?? fileNameFromUrl(nameUrl));
+      joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
       url: original.href,
       finalUrl: target.href,
@@ -456,7 +479,16 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    if (credentials && sendCredentials && sameOrigin(target, original)) {
+    const sentMethod = (options.spider && !spiderGet) || probe ? "HEAD" : method;
+    if (credentials && digest && sameOrigin(target, original)) {
+      const { digestAuthorization } = await import("./_digest_auth.ts");
+      const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
+      const uri = target.target;
+      headers.push([
+        "Authorization",
+        digestAuthorization(credentials, digest, { method: sentMethod, uri, cnonce }),
+      ]);
+    } else if (credentials && sendCredentials && sameOrigin(target, original)) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
@@ -469,16 +501,14 @@ async function attemptDownload(
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
-    const requestMethod = options.spider || probe ? "HEAD" : method;
-    events.request?.(target, requestMethod);
-    visited.add(target.href);
+    events.request?.(target, sentMethod);
     const reusedBefore = options.pool?.stats.reused;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
     // URLs makes one per URL), with this request's method, body and headers.
     const response = await sendHttpRequest(requestUrl, {
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
-      method: requestMethod,
+      method: sentMethod,
       body: probe ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
@@ -498,16 +528,15 @@ async function attemptDownload(
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
         const next = parseHttpUrl(location, target);
+        events.redirect?.(target.href, next.href, status);
+        // As GNU wget: only the count stops redirects. A URL seen before is followed again,
+        // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
           throw new RedirectError(
             `${maxRedirects} redirections exceeded at "${target.href}"`,
             target.href,
           );
         }
-        if (visited.has(next.href)) {
-          throw new RedirectError(`Redirect loop: "${next.href}" again`, next.href);
-        }
-        events.redirect?.(target.href, next.href, status);
         target = next;
         redirects++;
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
@@ -516,12 +545,24 @@ async function attemptDownload(
         }
         continue;
       }
-      if (
-        status === 401 && credentials && !sendCredentials &&
-        sameOrigin(target, original) &&
-        /^\s*basic\b/im.test(response.head.headers.getAll("WWW-Authenticate").join("\n"))
-      ) {
-        // The challenge GNU wget waits for before it sends the password.
+      const challenges = status === 401 && credentials && !sendCredentials && !digest &&
+          sameOrigin(target, original)
+        ? response.head.headers.getAll("WWW-Authenticate")
+        : [];
+      // The challenge GNU wget waits for before it sends the password: Digest when offered
+      // (the password never crosses the wire), else Basic.
+      const digestOffer = challenges.find((value) => /^\s*digest\b/i.test(value));
+      if (digestOffer !== undefined) {
+        const { parseDigestChallenge } = await import("./_digest_auth.ts");
+        digest = parseDigestChallenge([digestOffer]);
+        if (digest) {
+          events.authenticate?.(digestOffer.trim());
+          continue;
+        }
+      }
+      const basicOffer = challenges.find((value) => /^\s*basic\b/i.test(value));
+      if (basicOffer !== undefined) {
+        events.authenticate?.(basicOffer.trim());
         sendCredentials = true;
         options.basicAuthOrigins?.add(originKey);
         continue;
@@ -530,7 +571,7 @@ async function attemptDownload(
         const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
-            response.contentLength === local.size);
+            (response.contentLength === undefined || response.contentLength === local.size));
         if (notNewer) {
           return {
             url: original.href,
@@ -549,12 +590,17 @@ async function attemptDownload(
         probe = false;
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = (header && contentDispositionFileName(header)) ||
-          fileNameFromUrl(nameUrl);
-        visited = new Set();
+          urlFileName(options, nameUrl);
         continue;
       }
-      if (status === 416 && offset > 0) return completeResult(plannedPath, offset);
-      if (status < 200 || status >= 300) {
+      if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
+        spiderGet = true;
+        continue;
+      }
+      // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.
+      if (status === 416) return completeResult(plannedPath, offset);
+      // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
+      if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
         if (options.contentOnError && !options.spider && !probe) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
@@ -571,8 +617,21 @@ async function attemptDownload(
           size: response.contentLength,
         };
       }
+      if ((status === 204 || sentMethod === "HEAD") && !options.output) {
+        // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
+        // and makes no file.
+        return {
+          url: original.href,
+          finalUrl: target.href,
+          path: byHeader
+            ? joinPath(directory, responseFileName(response, nameUrl, options))
+            : plannedPath,
+          bytes: 0,
+          status,
+        };
+      }
       if (byHeader && !state.owned && state.probedName === undefined) {
-        const path = joinPath(directory, responseFileName(response, nameUrl));
+        const path = joinPath(directory, responseFileName(response, nameUrl, options));
         if (options.noClobber && exists(path)) return skippedResult(path);
       }
       const resumed = status === 206 && offset > 0;
@@ -617,9 +676,18 @@ async function attemptDownload(
 }
 
 /** The name a response's `Content-Disposition` offers, else the URL's. */
-function responseFileName(response: HttpResponse, url: HttpUrl): string {
+function responseFileName(
+  response: HttpResponse,
+  url: HttpUrl,
+  options: DownloadOptions,
+): string {
   const header = response.head.headers.get("Content-Disposition");
-  return (header && contentDispositionFileName(header)) || fileNameFromUrl(url);
+  return (header && contentDispositionFileName(header)) || urlFileName(options, url);
+}
+
+/** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */
+function urlFileName(options: DownloadOptions, url: HttpUrl): string {
+  return options.fileNameForUrl ? options.fileNameForUrl(url) : fileNameFromUrl(url);
 }
 
 /** A resumed body must start where the file ends, or appending it would corrupt the file. */
@@ -776,8 +844,12 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    if (decoder) return { ...result(options.output.name, bytes), size: decoder.decoded };
-    return result(options.output.name, bytes);
+    const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+    const lastModified = Number.isNaN(time) ? undefined : new Date(time);
+    if (decoder) {
+      return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
+    }
+    return { ...result(options.output.name, bytes), lastModified };
   }
   const file = openTarget(job);
   let open = true;
@@ -814,22 +886,27 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   let extensionAdded = state.owned?.extensionAdded ?? false;
+  // -E: the response's type, for the extension a page or stylesheet gets.
+  const type = options.adjustExtension ? response.head.headers.get("Content-Type") : undefined;
+  /** The name before -E's extension (a new file gets it after its free name is found). */
+  let plain: string | undefined;
   if (path === undefined) {
     const nameUrl = options.trustServerNames ? target : original;
     const name = state.probedName ??
-      (options.contentDisposition ? responseFileName(response, nameUrl) : fileNameFromUrl(nameUrl));
-    const adjusted = options.adjustExtension
-      ? withPageExtension(name, response.head.headers.get("Content-Type"))
-      : name;
+      (options.contentDisposition
+        ? responseFileName(response, nameUrl, options)
+        : urlFileName(options, nameUrl));
+    const adjusted = type === undefined ? name : withPageExtension(name, type);
     extensionAdded = adjusted !== name;
     path = joinPath(directory, adjusted);
+    plain = joinPath(directory, name);
   }
   const own = (
     p: string,
     size: number,
   ) => (state.owned = extensionAdded ? { path: p, size, extensionAdded } : { path: p, size });
   try {
-    if (state.owned || options.resume || options.timestamping) {
+    if (state.owned || options.resume || options.timestamping || plain === undefined) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
       const file = Deno.openSync(path, {
@@ -841,28 +918,39 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(path, offset);
       return file;
     }
-    let created: { file: Deno.FsFile; path: string };
+    const unique = { adjustExtensionFor: type };
+    let created: ReturnType<typeof createUniqueFile>;
     try {
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     } catch (error) {
       // Make the directory only when it is missing: two system calls saved per file of a list.
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       Deno.mkdirSync(directory, { recursive: true });
-      created = createUniqueFile(path);
+      created = createUniqueFile(plain, unique);
     }
-    const { file, path: unique } = created;
-    own(unique, 0);
-    return file;
+    extensionAdded = created.extensionAdded;
+    own(created.path, 0);
+    return created.file;
   } catch (error) {
     throw new DownloadFileError(path, error);
   }
+}
+
+/** Options of {@linkcode createUniqueFile}. */
+export interface UniqueFileOptions {
+  /**
+   * `-E`: the response's `Content-Type`. A page or a stylesheet then gets `.html` or `.css` after
+   * the free name is found, with `.N` before that extension while the name is taken, as GNU wget
+   * names them (`index.html`, then `index.html.1.html`, then `index.html.1.1.html`).
+   */
+  adjustExtensionFor?: string | undefined;
 }
 
 /**
  * Creates `path`, or `path.1`, `path.2`, … when it exists, atomically (never opening an existing
  * file, never following a symbolic link planted at the name).
  *
- * @returns The open file and the name it got.
+ * @returns The open file, the name it got, and whether `-E` added an extension to it.
  * @throws {Deno.errors.PermissionDenied} and the like when no file can be made.
  *
  * @example
@@ -875,20 +963,54 @@ function openTarget(job: BodyJob): Deno.FsFile {
  * const second = createUniqueFile(`${dir}/a`);
  * second.file.close();
  * assert.equal(second.path, `${dir}/a.1`);
+ * // With -E, as GNU wget: the free name first, then the extension.
+ * const page = createUniqueFile(`${dir}/a`, { adjustExtensionFor: "text/html" });
+ * page.file.close();
+ * assert.equal(page.path, `${dir}/a.2.html`);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function createUniqueFile(path: string): { file: Deno.FsFile; path: string } {
-  for (let n = 0;; n++) {
-    const candidate = n === 0 ? path : `${path}.${n}`;
-    try {
-      return {
-        file: Deno.openSync(candidate, { write: true, createNew: true }),
-        path: candidate,
-      };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+export function createUniqueFile(
+  path: string,
+  options: UniqueFileOptions = {},
+): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
+  const type = options.adjustExtensionFor;
+  const create = (candidate: string, extensionAdded: boolean) => ({
+    file: Deno.openSync(candidate, { write: true, createNew: true }),
+    path: candidate,
+    extensionAdded,
+  });
+  const taken = (error: unknown, n: number) => {
+    if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+  };
+  if (type === undefined) {
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? path : `${path}.${n}`, false);
+      } catch (error) {
+        taken(error, n);
+      }
     }
+  }
+  for (let tries = 0;; tries++) {
+    // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
+    let base = path;
+    for (let n = 1; exists(base); n++) {
+      taken(new Deno.errors.AlreadyExists(base), n);
+      base = `${path}.${n}`;
+    }
+    const named = withPageExtension(base, type);
+    const extension = named.slice(base.length);
+    for (let n = 0;; n++) {
+      try {
+        return create(n === 0 ? named : `${base}.${n}${extension}`, extension !== "");
+      } catch (error) {
+        taken(error, n);
+        // Taken since it was found free (another writer): look again from the start.
+        if (extension === "") break;
+      }
+    }
+    taken(new Deno.errors.AlreadyExists(base), tries);
   }
 }
 
@@ -1012,7 +1134,10 @@ function fileSize(path: string): number {
 }
 
 function joinPath(directory: string, name: string): string {
-  return directory === "." ? name : `${directory.replace(/\/+$/, "")}/${name}`;
+  // An empty directory (`-P ""`, `-P "$UNSET"`) is the current one, as GNU wget takes it, never
+  // the root; `/` stays the root.
+  if (directory === "." || directory === "") return name;
+  return `${directory === "/" ? "" : directory.replace(/\/+$/, "")}/${name}`;
 }
 
 function isRetryable(

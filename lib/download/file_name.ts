@@ -81,7 +81,8 @@ function clipUtf8(text: string, maxBytes: number): string {
 /**
  * The file name a `Content-Disposition` header offers, reduced to a safe base name: the part after
  * the last `/` or `\`, without leading dots (no hidden files), or undefined when there is none.
- * `filename*=UTF-8''…` wins over `filename=`.
+ * `filename*=UTF-8''…` wins over `filename=`, whose value is read as GNU wget reads it (a quoted
+ * one ends at the next quote, backslashes and all; `%XX` escapes decoded).
  *
  * @example
  * ```ts
@@ -96,23 +97,31 @@ function clipUtf8(text: string, maxBytes: number): string {
  * ```
  */
 export function contentDispositionFileName(header: string): string | undefined {
-  let raw: string | undefined;
+  let name: string | undefined;
   const extended = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]*)/i.exec(header);
   const [, charsetField, encoded] = extended ?? [];
   if (charsetField !== undefined && encoded !== undefined) {
     const charset = charsetField.trim().toLowerCase();
-    raw = charset === "utf-8" || charset === "" ? percentDecode(encoded.trim()) : undefined;
+    if (charset === "utf-8" || charset === "") {
+      name = afterLastSeparator(percentDecode(encoded.trim()));
+    }
   }
-  if (raw === undefined) {
-    const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/i.exec(header);
-    if (plain) raw = plain[1] !== undefined ? plain[1].replace(/\\(.)/g, "$1") : plain[2]?.trim();
+  if (name === undefined) {
+    // As GNU wget reads it: a quoted value ends at the next quote (a backslash is no escape, so
+    // `C:\dir\name.txt` keeps its separators); the name after the last separator has its %XX
+    // escapes decoded (a decoded `/` is escaped again below, as `%2F`).
+    const plain = /(?:^|;)\s*filename\s*=\s*(?:"([^"]*)"|([^;]*))/i.exec(header);
+    const value = plain?.[1] ?? plain?.[2]?.trim();
+    if (value !== undefined) name = percentDecode(afterLastSeparator(value));
   }
-  if (raw === undefined) return undefined;
-  const base = raw.slice(Math.max(raw.lastIndexOf("/"), raw.lastIndexOf("\\")) + 1)
-    .replace(/^[.\s]+/, "")
-    .trimEnd();
-  const safe = safeFileName(base, "");
+  if (name === undefined) return undefined;
+  const safe = safeFileName(name.replace(/^[.\s]+/, "").trimEnd(), "");
   return safe === "" ? undefined : safe;
+}
+
+/** What follows the last `/` or `\\`. */
+function afterLastSeparator(text: string): string {
+  return text.slice(Math.max(text.lastIndexOf("/"), text.lastIndexOf("\\")) + 1);
 }
 
 function hex(c: string): string {

@@ -303,9 +303,15 @@ function htmlLinkScanner(
       ) {
         return;
       }
-      const attributes: Record<string, string> = {};
-      for (const [key, value] of Object.entries(rawAttributes)) {
-        attributes[key] = decodeEntities(value);
+      // Decoded only when a value holds an entity (most tags have none: no copy then).
+      let attributes = rawAttributes;
+      for (const key in rawAttributes) {
+        if (!rawAttributes[key]!.includes("&")) continue;
+        attributes = {};
+        for (const [name, value] of Object.entries(rawAttributes)) {
+          attributes[name] = decodeEntities(value);
+        }
+        break;
       }
       const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) =>

@@ -40,6 +40,7 @@ import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
 import { backupPathFor, withPageExtension } from "./page_kind.ts";
+import { contentDispositionFileName } from "./file_name.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
@@ -103,12 +104,24 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   convertLinks?: boolean | undefined;
   /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
   onSaved?(result: DownloadResult): void;
-  /** A URL failed; the walk goes on. */
-  onFailed?(url: string, error: unknown): void;
+  /**
+   * A URL failed; the walk goes on. A failed robots.txt (`robots`) counts for nothing: the
+   * server then has no rules, as for GNU wget.
+   */
+  onFailed?(url: string, error: unknown, info?: { robots: boolean }): void;
+  /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
+  onRobots?(url: string): void;
   /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
   onRemoved?(path: string): void;
   /** A file was not fetched again: the server's copy is not newer (`-N`). */
   onNotModified?(url: string, path: string): void;
+  /** The walk is over and `-k` is still to come (GNU wget prints its summary then). */
+  onWalked?(result: RecursiveResult): void;
+  /**
+   * `-k` read the page or stylesheet at `path`: `links` of its links were rewritten, `toFiles`
+   * of them to name a saved file and `toUrls` a URL (0 links: nothing to do).
+   */
+  onConverted?(path: string, links: number, counts: { toFiles: number; toUrls: number }): void;
 }
 
 /** What {@linkcode downloadRecursive} did. */
@@ -144,8 +157,8 @@ interface Fetched {
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
-  /** Report nothing (robots.txt). */
-  quiet?: boolean;
+  /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
+  robots?: boolean;
   /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
   expectHtml?: boolean;
   expectCss?: boolean;
@@ -204,6 +217,7 @@ export async function downloadRecursive(
       if (walker.quotaExceeded) break;
       await walker.walk(url);
     }
+    options.onWalked?.(walker.result);
     if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
@@ -228,6 +242,8 @@ class Walker {
   readonly #htmlFiles = new Set<string>();
   readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
+  /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
+  readonly #layout: DiskLayout;
 
   constructor(options: RecursiveOptions) {
     this.#options = options;
@@ -263,9 +279,13 @@ class Walker {
       onFailed: _onFailed,
       onRemoved: _onRemoved,
       onNotModified: _onNotModified,
+      onWalked: _onWalked,
+      onRobots: _onRobots,
+      onConverted: _onConverted,
       ...forDownload
     } = options;
     this.#downloadOptions = forDownload;
+    this.#layout = options.layout ?? {};
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -534,7 +554,8 @@ class Walker {
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
-    const fetched = await this.#fetch(`${origin}/robots.txt`, { quiet: true, keepText: true });
+    this.#options.onRobots?.(`${origin}/robots.txt`);
+    const fetched = await this.#fetch(`${origin}/robots.txt`, { robots: true, keepText: true });
     if (fetched?.path) {
       try {
         rules = parseRobotsTxt(
@@ -560,7 +581,7 @@ class Walker {
    */
   async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     await this.#politeWait(url);
-    if (this.#options.spider && !how.quiet) {
+    if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
     }
@@ -616,7 +637,7 @@ class Walker {
   /** Where `url` is saved before -E or a unique suffix changes the name. */
   #plannedPath(url: string | URL): string {
     const directory = this.#options.directory ?? ".";
-    const relative = localPathForUrl(url, this.#options.layout ?? {});
+    const relative = localPathForUrl(url, this.#layout);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
 
@@ -657,7 +678,7 @@ class Walker {
       };
       this.#registerDownload(url, planned);
       if (done.kind === "html") this.#htmlFiles.add(planned);
-      if (!how.quiet) options.onNotModified?.(url, planned);
+      options.onNotModified?.(url, planned);
       return done;
     }
     let contentType: string | undefined;
@@ -667,7 +688,7 @@ class Walker {
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
     let extended: string | undefined;
-    if (!how.temporary && options.timestamping && this.#mayExist(planned)) {
+    if (!how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -686,8 +707,12 @@ class Walker {
           if (this.#mayExist(path)) removeIfLink(path);
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
-          const unique = createUniqueFile(path);
+          // -E: the extension after the free name, as GNU wget (index.html.1.html).
+          const unique = createUniqueFile(path, {
+            adjustExtensionFor: options.adjustExtension ? contentType : undefined,
+          });
           file = unique.file;
+          if (unique.extensionAdded) extended = path;
           path = unique.path;
         }
       } catch (error) {
@@ -703,7 +728,8 @@ class Walker {
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
     let early = false;
     let claimed = false;
-    const createEarly = clobber && !options.adjustExtension && this.#isNewName(planned)
+    const createEarly = clobber && !options.adjustExtension && !options.contentDisposition &&
+        this.#isNewName(planned)
       ? () => {
         if (file) return;
         try {
@@ -749,6 +775,9 @@ class Walker {
       },
     };
     const events = options.events ?? {};
+    // The URL the body comes from, after redirects (for --content-disposition's names).
+    let landed = url;
+    const plannedPath = (target: string) => this.#plannedPath(target);
     try {
       const result = await download(url, {
         ...this.#downloadOptions,
@@ -756,22 +785,41 @@ class Walker {
         output: sink,
         onRequestSent: createEarly,
         events: {
-          ...(how.quiet ? {} : events),
+          ...events,
           response(response) {
             contentType = response.head.headers.get("Content-Type");
             lastModified = response.head.headers.get("Last-Modified");
-            if (!how.quiet) events.response?.(response);
+            // --content-disposition: the header's name, in the URL's directory, as GNU wget.
+            const disposition = options.contentDisposition && response.ok && file === undefined
+              ? response.head.headers.get("Content-Disposition")
+              : undefined;
+            const name = disposition && contentDispositionFileName(disposition);
+            const suffix = how.temporary ? ".tmp" : "";
+            if (name) {
+              const named = planned.slice(0, planned.length - suffix.length);
+              path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
+            } else if (
+              options.contentDisposition && response.ok && file === undefined && landed !== url
+            ) {
+              // Without the header GNU wget then names the file after the URL it came from.
+              path = plannedPath(landed) + suffix;
+            }
+            events.response?.(response);
+          },
+          redirect(from, to, status) {
+            landed = to;
+            events.redirect?.(from, to, status);
           },
           start(info) {
             claimed = true;
-            if (options.adjustExtension && file === undefined) {
+            if (options.adjustExtension && file === undefined && clobber) {
               const before = path;
               path = withPageExtension(path, contentType);
               if (path !== before) extended = before;
             }
             open();
             sink.name = path;
-            if (!how.quiet) events.start?.({ ...info, path });
+            events.start?.({ ...info, path });
           },
         },
       });
@@ -802,7 +850,7 @@ class Walker {
       if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
-      if (!how.quiet) options.onSaved?.({ ...result, path });
+      options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
       if (early && !claimed) {
@@ -820,11 +868,12 @@ class Walker {
         // when a stylesheet was expected.
         const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
         this.#registerDownload(url, planned);
-        if (!how.quiet) options.onNotModified?.(url, planned);
+        options.onNotModified?.(url, planned);
         return done;
       }
       options.signal?.throwIfAborted();
-      if (!how.quiet) this.#fail(url, error);
+      if (how.robots) options.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error);
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
@@ -945,13 +994,16 @@ class Walker {
       for (const path of files) {
         const url = this.#fileToUrl.get(path);
         if (url === undefined) continue;
+        let counts = { toFiles: 0, toUrls: 0 };
         try {
-          convertLinks(path, url, kind, this.#urlToFile, {
+          const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
             backupPath: this.#options.backupConverted
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,
+            onConverted: (done) => void (counts = done),
           });
+          this.#options.onConverted?.(path, links, counts);
         } catch (error) {
           this.#fail(url, new DownloadFileError(path, error));
         }

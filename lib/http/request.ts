@@ -19,7 +19,7 @@ export interface HttpRequestOptions {
   method?: string;
   /** Extra headers; one with the name of a default header (`User-Agent`, `Accept`) replaces it. */
   headers?: ReadonlyArray<readonly [string, string]>;
-  /** The `User-Agent`. @default {DEFAULT_USER_AGENT} */
+  /** The `User-Agent`; an empty string sends none (as GNU wget's `-U ""`). @default {DEFAULT_USER_AGENT} */
   userAgent?: string;
 }
 
@@ -77,11 +77,10 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions = {}): string {
   const method = options.method ?? "GET";
   if (!TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
-  const fields: [string, string][] = [
-    ["Host", hostHeader(url)],
-    ["User-Agent", options.userAgent ?? DEFAULT_USER_AGENT],
-    ["Accept", "*/*"],
-  ];
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const fields: [string, string][] = [["Host", hostHeader(url)]];
+  if (userAgent !== "") fields.push(["User-Agent", userAgent]);
+  fields.push(["Accept", "*/*"]);
   if (url.username !== "" || url.password !== "") {
     fields.push(["Authorization", `Basic ${basicCredentials(url.username, url.password)}`]);
   }

@@ -126,7 +126,7 @@ Deno.test("every command with stdout on a closed pipe ends quietly (wget: one li
       const what = `${run.join(" ")}: exit ${code}, stderr ${JSON.stringify(stderr)}`;
       assert.doesNotMatch(stderr, STACK_TRACE, what);
       if (run[0] === "wget" && run[1] !== "--help") {
-        // wget reports a failed download even with -q, and exits 3 as GNU wget does.
+        // wget reports a write error even with -q (the house rule), and exits 3 as GNU wget does.
         assert.equal(code, 3, what);
         assert.match(stderr, /^wget: Cannot write "-": Broken pipe[^\n]*\n$/, what);
         continue;

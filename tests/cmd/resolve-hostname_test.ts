@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { main as main4 } from "../../cmd/resolve-hostname.ts";
 import { main as main6 } from "../../cmd/resolve-hostname6.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
-import { runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { explainResolveFailure, runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { answerTo, startDnsmasq, startFakeDnsServer } from "../harness/dns_peers.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { runCommand } from "../harness/run.ts";
@@ -182,6 +183,13 @@ Deno.test("resolve-hostname says an address of the other family is one, not that
   );
   const v6 = await run(["--hosts-file", "", "127.0.0.1"], 6);
   assert.match(v6.stderr, /It is an IPv4 address, not an IPv6 one\.\n$/);
+  // The other forms glibc takes for an address: inet_aton's, and a scoped IPv6 address.
+  for (const literal of ["127.1", "0x7f.1"]) {
+    const short = await run(["--hosts-file", "", literal], 6);
+    assert.match(short.stderr, /It is an IPv4 address, not an IPv6 one\.\n$/, literal);
+  }
+  const scoped = await run(["--hosts-file", "", "fe80::1%lo"], 4);
+  assert.match(scoped.stderr, /It is an IPv6 address, not an IPv4 one\.\n$/);
 });
 
 Deno.test("resolve-hostname refuses names getent refuses, saying why, and asks no server", async () => {
@@ -247,7 +255,8 @@ peerTest(
     const blocks = result.stdout.split("Official name is ").slice(1);
     assert.match(blocks[0] ?? "", /^"web.test"\nIP Addresses:\n(\+ 10\.0\.0\.[123]\n){3}$/);
     assert.equal(blocks[1], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
-    assert.match(blocks[2] ?? "", /^"(second-)?ptr.test"\nAliases: "(second-)?ptr.test"\n/);
+    // Two PTR records: the first names the address, as glibc's gethostbyaddr takes it.
+    assert.match(blocks[2] ?? "", /^"(second-)?ptr.test"\nIP Addresses:\n\+ 10\.0\.0\.5\n$/);
     assert.equal(blocks[3], '"files.test"\nIP Addresses:\n+ 10.8.8.8\n');
 
     const six = await run(["--nameserver", nameserver, "--hosts-file", "", "six.test"], 6);
@@ -345,3 +354,15 @@ peerTest(
     assert.match(none.stderr, /www\.test could not be resolved to an address\./);
   },
 );
+
+Deno.test("explainResolveFailure() says 1 second, not 1 seconds", () => {
+  const where = { server: "127.0.0.1:53" };
+  assert.equal(
+    explainResolveFailure(new DnsTimeoutError("a.test", 1000, where), 4),
+    "The name server 127.0.0.1:53 did not answer within 1 second.",
+  );
+  assert.match(
+    explainResolveFailure(new DnsTimeoutError("a.test", 5000, where), 4),
+    /5 seconds\.$/,
+  );
+});

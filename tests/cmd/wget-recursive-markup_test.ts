@@ -6,7 +6,7 @@
  * in the text of raw-text elements — `<script>`, `<title>`, `<textarea>`, `<iframe>`,
  * `<noframes>`, … — which GNU wget's tag scanner reads like any other text, a page served as
  * text/plain, one without an extension, CSS in `<style>` and `style` attributes, a redirect to
- * another host, and a file whose name is also a directory's.
+ * another host, a file whose name is also a directory's, and names from `Content-Disposition`.
  */
 
 import assert from "node:assert/strict";
@@ -21,6 +21,8 @@ const CONFIG = `
     location = /noext { default_type text/html; types {} }
     location = /offsite-redirect.html { return 302 http://localhost:$server_port/elsewhere.html; }
     location = /collide { default_type text/plain; return 200 "a file named collide\\n"; }
+    location = /cd/file.bin { add_header Content-Disposition 'attachment; filename="renamed.txt"'; }
+    location = /cd/page.html { add_header Content-Disposition 'inline; filename="other.html"'; }
 `;
 
 function page(body: string): string {
@@ -37,7 +39,10 @@ function siteFiles(origin: string): Record<string, string> {
 <a href="ents.html">entities</a> <a href="raw.html">raw text</a> <a href="style.html">style</a>
 <a href="wget-only/a.html">robots</a> <a href="all-blocked/x.html">other agents' group</a>
 <a href="plain.html">plain</a> <a href="noext">no extension</a> <a href="offsite-redirect.html">off</a>
-<a href="collide">collide file</a> <a href="collide/inner.html">collide directory</a>`),
+<a href="collide">collide file</a> <a href="collide/inner.html">collide directory</a>
+<a href="cd/file.bin">named by the server</a> <a href="cd/page.html">a page named by it</a>`),
+    "cd/file.bin": "renamed by Content-Disposition\n",
+    "cd/page.html": page(`<a href="../ents.html">up</a>`),
     "base/index.html": `<html><head><base href="${origin}/based/"></head>` +
       `<body><a href="rel.html">rel</a> <img src="pic.png"></body></html>\n`,
     "based/rel.html": page("based"),
@@ -114,6 +119,7 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-k", "-E"], path: "/noext" },
   { args: ["-r", "-k"], path: "/ents.html" },
   { args: ["-r", "-H", "-D", "localhost,127.0.0.1"], path: "/" },
+  { args: ["-r", "--content-disposition", "-k"], path: "/" },
 ];
 
 peerTest(

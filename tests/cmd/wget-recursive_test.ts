@@ -39,6 +39,8 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-m", "-np", "-k"], path: "/blog/" },
   { args: ["-m", "-k", "-E"], path: "/" },
   { args: ["-r", "-E", "-k", "-K"], path: "/" },
+  // -nd with -E: many index.html pages, each named as GNU names them (index.html.1.html, …).
+  { args: ["-r", "-nd", "-E", "-k", "-K"], path: "/" },
   // Other hosts: localhost is the same nginx under another name (offsite.invalid is never asked).
   { args: ["-r", "-H", "-l", "3", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "-H", "-l", "3", "--exclude-domains", "invalid,localhost"], path: "/" },

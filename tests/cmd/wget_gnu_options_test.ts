@@ -319,5 +319,41 @@ peerTest(
       const both = await sideBySide(dir.path, server, { args });
       assertSame(both, args.join(" "));
     }
+    // Names taken: the free name first, then -E's extension (page?q=1.1.html, sheet.1.css).
+    const files = { "page?q=1": "x", "page?q=1.html": "y", sheet: "z", "sheet.css": "w" };
+    const taken = await sideBySide(dir.path, server, { args: ["-E", page, sheet], files });
+    assertSame(taken, "-E over names that are taken");
+  },
+);
+
+peerTest(
+  "wget -nc with -k, and -k with -O over several documents, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const url = `${server.base}/f.txt`;
+    // -k wins over -nc (GNU says so, even with -q): the existing file does not stop the download.
+    const both = await sideBySide(dir.path, server, {
+      args: ["-q", "-nc", "-k", url],
+      files: { "f.txt": "mine\n" },
+    });
+    assertSame(both, "-nc -k");
+    equal(both.netkit.stderr, both.gnu.stderr);
+    // One -O file cannot be converted when several documents go into it: refused, exit 1.
+    for (
+      const args of [["-k", "-O", "out", url, `${server.base}/up.txt`], [
+        "-k",
+        "-r",
+        "-O",
+        "out",
+        url,
+      ]]
+    ) {
+      const refused = await sideBySide(dir.path, server, { args });
+      assertSame(refused, args.join(" "));
+      equal(refused.netkit.code, 1);
+      equal(refused.netkit.stderr.split("\n")[0], refused.gnu.stderr.split("\n")[0]);
+    }
   },
 );

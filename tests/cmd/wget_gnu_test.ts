@@ -12,7 +12,13 @@ import {
   send,
   startRawServer,
 } from "../harness/raw_http_server.ts";
-import { assertSame, type Case, runTool, sideBySide } from "../harness/wget_side_by_side.ts";
+import {
+  assertSame,
+  type Case,
+  type Outcome,
+  runTool,
+  sideBySide,
+} from "../harness/wget_side_by_side.ts";
 import { makeCertificate } from "../harness/nginx.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
@@ -317,6 +323,14 @@ peerTest(
       });
       assertSame(trusted, "--ca-certificate, self-signed");
       deepEqual(trusted.netkit.files, { secret: "ok\n" });
+      // The verbose log names the CA file once, before connecting, as GNU's.
+      const said = await sideBySide(dir.path, undefined, {
+        args: ["-T", "20", `--ca-certificate=${good.cert}`, url],
+      });
+      const loaded = (outcome: Outcome) =>
+        outcome.stderr.split("\n").filter((line) => line.startsWith("Loaded CA certificate"));
+      deepEqual(loaded(said.netkit), loaded(said.gnu));
+      deepEqual(loaded(said.netkit), [`Loaded CA certificate '${good.cert}'`]);
       const cases: [string[], RegExp][] = [
         [["-t", "1", url], /self-signed certificate/],
         [
@@ -333,7 +347,8 @@ peerTest(
         ],
       ];
       for (const [args, words] of cases) {
-        const both = await sideBySide(dir.path, undefined, { args: ["-q", "-T", "20", ...args] });
+        // -nv: GNU's -q says nothing at all, and netkit's neither.
+        const both = await sideBySide(dir.path, undefined, { args: ["-nv", "-T", "20", ...args] });
         assertSame(both, args.join(" "));
         assert(words.test(both.netkit.stderr), both.netkit.stderr);
         assert(!/Other\(|Error\(|os error/.test(both.netkit.stderr), both.netkit.stderr);
@@ -971,32 +986,41 @@ peerTest("wget -b goes to the background with its messages in wget-log, wget-log
   await using dir = await tempDir();
   await using server = startServer();
   const url = `${server.base}/f.txt`;
+  // `wget ARGS` run by one tool in `cwd`: its exit code and what it said on stdout.
+  const background = async (tool: "gnu" | "netkit", cwd: string, args: string[]) => {
+    const [program, argv] = tool === "gnu"
+      ? ["wget", args]
+      : [Deno.execPath(), [...commandArgs("wget"), ...args]];
+    const output = await new Deno.Command(program, {
+      args: argv,
+      cwd,
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: output.code, said: decoder.decode(output.stdout) };
+  };
   for (const tool of ["gnu", "netkit"] as const) {
     const cwd = `${dir.path}/${tool}`;
     await Deno.mkdir(cwd);
     for (const log of ["wget-log", "wget-log.1"]) {
-      const [program, args] = tool === "gnu"
-        ? ["wget", ["-b", url]]
-        : [Deno.execPath(), [...commandArgs("wget"), "-b", url]];
-      const output = await new Deno.Command(program, {
-        args,
-        cwd,
-        env: { LC_ALL: "C.UTF-8" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      equal(output.code, 0, tool);
-      const said = decoder.decode(output.stdout);
+      const { code, said } = await background(tool, cwd, ["-b", url]);
+      equal(code, 0, tool);
       assert(/^Continuing in background, pid \d+\.\n/.test(said), said);
       assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
       await logSays(`${cwd}/${log}`, "saved [10/10]");
     }
+    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2).
+    const quiet = await background(tool, cwd, ["-b", "-q", url]);
+    equal(quiet.code, 0, tool);
+    assert(/^Continuing in background, pid \d+\.\n$/.test(quiet.said), tool);
+    await logSays(`${cwd}/f.txt.2`, BODY);
   }
   const names = (tool: string) =>
     [...Deno.readDirSync(`${dir.path}/${tool}`)].map((e) => e.name).sort();
   deepEqual(names("netkit"), names("gnu"));
-  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "wget-log", "wget-log.1"]);
+  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "f.txt.2", "wget-log", "wget-log.1"]);
 });
 
 peerTest(

@@ -9,9 +9,12 @@ import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { commandArgs } from "../harness/run.ts";
 
-/** The run's dates and the transfer rate, which differ between any two runs. */
+/** The run's dates, durations and rates, which differ between any two runs. */
 function shape(text: string): string {
-  return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE");
+  return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+    .replace(/(wall clock time:) .*/, "$1 TIME")
+    .replace(/ in [^ ]+ \([^)]*\)$/m, " in TIME (RATE)")
+    .replace(/(Converted links in \d+ files in) [\d.]+ seconds/, "$1 S seconds");
 }
 
 /** Runs GNU wget and netkit's wget with `args` in two empty directories. */
@@ -57,6 +60,26 @@ peerTest(
         assert.equal(netkit.stderr, gnu.stderr);
         assert.equal(netkit.code, gnu.code);
       });
+    }
+  },
+);
+
+peerTest(
+  "wget -r -nv and -r -k -nv log what GNU wget logs, a missing robots.txt included",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    // No robots.txt: GNU wget says so ("ERROR 404") and goes on, exit 0.
+    await Deno.writeTextFile(`${nginx.root}/index.html`, `<a href="a.html">a</a>`);
+    await Deno.writeTextFile(`${nginx.root}/a.html`, `<a href="/">home</a> <a href="b.txt">b</a>`);
+    await Deno.writeTextFile(`${nginx.root}/b.txt`, "b\n");
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    for (const args of [["-r", "-nv", `${origin}/`], ["-r", "-nv", "-k", `${origin}/a.html`]]) {
+      const { gnu, netkit } = await both(dir.path, args);
+      assert.equal(netkit.stderr, gnu.stderr);
+      assert.equal(netkit.code, gnu.code);
+      assert.equal(netkit.code, 0);
     }
   },
 );

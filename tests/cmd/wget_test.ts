@@ -473,7 +473,10 @@ Deno.test("wget exit codes: usage 2, no URL 1, bad URL 1, refused 4, auth 6, 5xx
       const ok = head.includes("\r\nAuthorization: Basic dXNlcjpwIHc=\r\n");
       await send(
         conn,
-        ok ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : "HTTP/1.1 401 No\r\n\r\n",
+        // URL credentials wait for the challenge, as GNU wget's.
+        ok
+          ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+          : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n',
       );
     },
     "/fail": async (conn) => {
@@ -544,7 +547,9 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(new TextDecoder().decode(child.stdout), "A\n");
   const log = new TextDecoder().decode(child.stderr);
   assert(log.includes("HTTP request sent, awaiting response... 200 OK\n"), log);
-  assert(/ - (?:'-'|\u2018-\u2019) saved \[2\/2\]$/.test(log.trimEnd()), log);
+  // GNU wget's words for -O -: "Saving to: ‘STDOUT’", then "- written to stdout [2/2]".
+  assert(/Saving to: (?:'STDOUT'|\u2018STDOUT\u2019)\n/.test(log), log);
+  assert(/ - written to stdout \[2\/2\]$/.test(log.trimEnd()), log);
   // -S prints the server's head instead, indented as GNU wget does.
   const verbose = await new Deno.Command(Deno.execPath(), {
     args: [

@@ -72,7 +72,7 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-read",
     "--allow-write",
     "--allow-run",
-    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,LOCALDOMAIN,RES_OPTIONS",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS",
     "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(flags("resolve-hostname6"), [
@@ -124,7 +124,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-read",
     "--allow-write",
     "--allow-run",
-    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,LOCALDOMAIN,RES_OPTIONS",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS",
     "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(netkit(ALL), [

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { isValidAnswerName, punycodeEncode, toAsciiHostName } from "../../../lib/dns/host_name.ts";
+import {
+  isValidAnswerName,
+  punycodeDecode,
+  punycodeEncode,
+  toAsciiHostName,
+  toUnicodeHostName,
+} from "../../../lib/dns/host_name.ts";
 
-Deno.test("punycodeEncode() agrees with Python's punycode codec on 2,000 random labels", async () => {
+Deno.test("punycodeEncode() and punycodeDecode() agree with Python's punycode codec on 2,000 random labels", async () => {
   const alphabet = [
     ..."abcxyz09-",
     ..."üöäßéèçñåøæ",
@@ -29,7 +35,18 @@ Deno.test("punycodeEncode() agrees with Python's punycode codec on 2,000 random 
   await writer.close();
   const expected = new TextDecoder().decode((await python.output()).stdout).trimEnd().split("\n");
   assert.equal(expected.length, labels.length);
-  labels.forEach((label, i) => assert.equal(punycodeEncode(label), expected[i], label));
+  labels.forEach((label, i) => {
+    assert.equal(punycodeEncode(label), expected[i], label);
+    assert.equal(punycodeDecode(expected[i] ?? ""), label, expected[i]);
+  });
+});
+
+Deno.test("toUnicodeHostName() shows xn-- labels in Unicode, and leaves bad Punycode alone", () => {
+  assert.equal(toUnicodeHostName("www.XN--BCHER-KVA.test"), "www.bücher.test");
+  assert.equal(toUnicodeHostName(toAsciiHostName("münchen.日本語.test")), "münchen.日本語.test");
+  for (const bad of ["xn--zz~.test", "xn--99999999999.test", "plain.test"]) {
+    assert.equal(toUnicodeHostName(bad), bad);
+  }
 });
 
 Deno.test("toAsciiHostName() takes host names and gives their ASCII form", () => {

@@ -81,7 +81,16 @@ Deno.test("findHostByName() takes the first line's name and every line's address
   });
   assert.deepEqual(findHostByName(entries, "localhost", 6)?.addresses, ["::1"]);
   assert.equal(findHostByName(entries, "six.test", 4), undefined);
-  assert.equal(findHostByName(entries, "six.test.", 6)?.officialName, "six.test");
+  // As glibc's strcasecmp (checked with getent): a final dot matches only a final dot.
+  assert.equal(findHostByName(entries, "six.test.", 6), undefined);
+  const dotted = parseHostsFile("10.0.0.6 trail.test.\n::ffff:10.0.0.4 mapped.test\n");
+  assert.equal(findHostByName(dotted, "trail.test.", 4)?.officialName, "trail.test.");
+  assert.equal(findHostByName(dotted, "trail.test", 4), undefined);
+  // An IPv4-mapped line answers IPv4 as IPv4 (glibc), and IPv6 as written.
+  assert.deepEqual(findHostByName(dotted, "mapped.test", 4)?.addresses, ["10.0.0.4"]);
+  assert.deepEqual(findHostByName(dotted, "mapped.test", 6)?.addresses, ["::ffff:10.0.0.4"]);
+  assert.deepEqual(findHostByAddress(dotted, "10.0.0.4"), ["mapped.test"]);
+  assert.equal(findHostByAddress(dotted, "::ffff:10.0.0.6"), undefined); // not the other way
   assert.equal(findHostByName(entries, "missing", 4), undefined);
 });
 

@@ -6,7 +6,10 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     [
       "# comment",
       "; comment too",
-      "nameserver 127.0.0.2",
+      " nameserver 127.0.0.9", // indented: no setting, as for glibc (checked with getent)
+      "Nameserver 127.0.0.9",
+      "nameserver",
+      "nameserver 127.2", // inet_aton's form, as glibc's __inet_aton_exact
       "nameserver not-an-address",
       "nameserver ::1",
       "nameserver 127.0.0.3",
@@ -17,6 +20,28 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     ].join("\n"),
   );
   assert.deepEqual(config.nameServers, ["127.0.0.2", "::1", "127.0.0.3"]);
+  const scoped = parseResolvConf(
+    "nameserver fe80::0:1%eth0\nnameserver 127.0.0.1%lo\nnameserver ::1%lo\nnameserver ::2%3\n",
+  );
+  // As glibc: a scope on IPv6 only, by name only for a link-local address, else by number.
+  assert.deepEqual(scoped.nameServers, ["fe80::1%eth0", "::1", "::2%3"]);
+  // A CRLF file: the CR stays in the word (glibc splits at spaces and tabs only).
+  const crlf = parseResolvConf("nameserver 127.0.0.9\r\nsearch a.test\r\noptions ndots:2\r\n");
+  assert.deepEqual(crlf.nameServers, ["127.0.0.1"]);
+  assert.deepEqual(crlf.search, ["a.test\r"]);
+  assert.equal(crlf.ndots, 2);
+  // res_setoptions reads numbers with atoi and flags by their start.
+  const sloppy = parseResolvConf(
+    "options ndots:2junk timeout:x attempts:9x no_tld_query rotatex\n",
+  );
+  assert.equal(sloppy.ndots, 2);
+  assert.equal(sloppy.timeoutMs, 1000);
+  assert.equal(sloppy.attempts, 5);
+  assert.equal(sloppy.noTldQuery, true);
+  assert.equal(sloppy.rotate, true);
+  assert.equal(parseResolvConf("options ndots:x\n").ndots, 0);
+  const indented = parseResolvConf("nameserver 127.0.0.2\n\tsearch lab.test\nsearch\n");
+  assert.deepEqual(indented.search, []);
   assert.deepEqual(config.search, ["corp.test", "lab.test"]);
   assert.equal(config.ndots, 15);
   assert.equal(config.timeoutMs, 30_000);
@@ -44,7 +69,24 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   assert.deepEqual(env.search, ["b.test", "c.test"]);
   assert.equal(env.ndots, 0);
   assert.equal(env.timeoutMs, 2000);
-  assert.equal(parseResolvConf("options ndots:x timeout:-1").ndots, 1);
+  // atoi("x") is 0, as for glibc (checked with getent: the name is asked as it is first).
+  const junk = parseResolvConf("options ndots:x timeout:-1");
+  assert.equal(junk.ndots, 0);
+  assert.equal(junk.timeoutMs, 1000);
+});
+
+Deno.test("searchNames() asks the root of the search list in its place, and the name once", () => {
+  const rooted = parseResolvConf("search a.test . b.test\n");
+  assert.deepEqual(rooted.search, ["a.test", "", "b.test"]);
+  assert.deepEqual(searchNames("x", rooted), ["x.a.test", "x", "x.b.test"]);
+  // LOCALDOMAIN set but empty: the name only as it is, as for glibc (checked with getent).
+  const empty = parseResolvConf("search a.test\n", { localDomain: "" });
+  assert.deepEqual(empty.search, [""]);
+  assert.deepEqual(searchNames("x", empty), ["x"]);
+  assert.deepEqual(parseResolvConf("", { localDomain: "c.test d.test\ne.test" }).search, [
+    "c.test",
+    "d.test",
+  ]);
 });
 
 Deno.test("searchNames() orders names as glibc's res_search", () => {

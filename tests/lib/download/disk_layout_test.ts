@@ -64,3 +64,30 @@ Deno.test("localPathForUrl() applies --restrict-file-names as GNU wget", async (
   }
   assert.throws(() => parseRestrictFileNames("dos"), SyntaxError);
 });
+
+Deno.test("localPathForUrl() with one layout object for many URLs names each as alone", () => {
+  const layouts = [
+    {},
+    { cutDirs: 1 },
+    { hostDirectories: false },
+    { protocolDirectories: true },
+    { restrict: { os: "windows" as const, control: true, ascii: false } },
+  ];
+  const urls = [
+    "http://h/a/b/c.html",
+    "http://h:8080/a/b/d.html",
+    "https://h/a/b/c.html",
+    "http://other/a/b/c.html",
+    "http://h/a/x/c.html",
+    "http://h/a/b/",
+    "http://h/a/b/?q=1",
+    "http://h/c.html",
+    "http://h/a%3Ab/c.html",
+  ];
+  for (const shared of layouts) {
+    for (const url of [...urls, ...urls.toReversed()]) {
+      // A fresh copy of the layout each time: nothing remembered.
+      assert.equal(localPathForUrl(url, shared), localPathForUrl(url, { ...shared }), url);
+    }
+  }
+});

@@ -61,7 +61,12 @@ Deno.test("contentDispositionFileName() takes a safe base name or none", () => {
     ['attachment; filename="report.pdf"', "report.pdf"],
     ["attachment; filename=report.pdf", "report.pdf"],
     ["attachment; FILENAME = report.pdf ; size=3", "report.pdf"],
-    ['attachment; filename="a \\"quoted\\" name"', 'a "quoted" name'],
+    // GNU wget's reading: the quoted value ends at the first quote, "a \", whose last backslash
+    // leaves no name.
+    ['attachment; filename="a \\"quoted\\" name"', undefined],
+    ['attachment; filename="C:\\Users\\x\\report.pdf"', "report.pdf"],
+    ['attachment; filename="100%25.txt"', "100%.txt"],
+    ['attachment; filename="a%2Fb%20c%3Bd.txt"', "a%2Fb c;d.txt"],
     [
       "attachment; filename*=UTF-8''%E2%82%AC%20rates.txt; filename=\"fallback.txt\"",
       "€ rates.txt",
