@@ -27,7 +27,7 @@ export interface CommandPermissions {
   unstable?: string[];
   /**
    * Extra `deno compile --include` entries: modules or data `deno compile` does not find by
-   * itself. Worker modules started as `new Worker(new URL("…", import.meta.url))` are found by
+   * itself. Worker modules started as `new Worker(new URL("...", import.meta.url))` are found by
    * the compile task and need not be listed.
    */
   include?: string[];
@@ -175,7 +175,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "lexical-server",
     summary: "serve word-finder answers as JSON over HTTP, with a cache",
     // Listens where the user says, reads the word list, spawns the word finder in subprocess mode,
-    // reads its settings from NETKIT_* variables and finds Deno's cache from DENO_DIR, HOME, ….
+    // reads its settings from NETKIT_* variables and finds Deno's cache from DENO_DIR, HOME, ....
     // `--listeners N` shares the port among threads with reusePort: --unstable-net.
     permissions: {
       allow: { net: true, read: true, run: true, env: true },

@@ -16,7 +16,7 @@ Print the name, port number and protocol of each service, looked up by name (or 
 port number in /etc/services; where that file is missing, in an embedded table of the common
 IANA well-known ports.
 
-  -p, --protocol PROTO   only this protocol (tcp, udp, …)
+  -p, --protocol PROTO   only this protocol (tcp, udp, \u2026)
   --services FILE        read FILE instead of /etc/services
   --json                 print one JSON object per line for each query
   -h, --help             print this help

@@ -1,6 +1,6 @@
 /**
  * One lexical-server listener: a word finder, the lexical handler over it, and netkit's HTTP
- * server in front. `lexical-server` runs one in its main thread and, with `--listeners N`, N − 1
+ * server in front. `lexical-server` runs one in its main thread and, with `--listeners N`, N - 1
  * more in workers (`listener_worker.ts`), all on one port with `reusePort`.
  *
  * @module

@@ -1,8 +1,8 @@
 /**
  * `wget -b`: the same command line run again as a detached process, its messages in `wget-log`
- * (or `wget-log.1`, … when that exists; `-o`/`-a` name the log instead), as GNU wget does.
+ * (or `wget-log.1`, ... when that exists; `-o`/`-a` name the log instead), as GNU wget does.
  *
- * The child gets the permissions this process holds without restriction (`--allow-net`, …);
+ * The child gets the permissions this process holds without restriction (`--allow-net`, ...);
  * a permission granted only for some paths or hosts is not passed on.
  *
  * @module
@@ -12,7 +12,7 @@ import { quoteName } from "./reporter.ts";
 
 const PERMISSIONS = ["net", "read", "write", "env", "run", "sys"] as const;
 
-/** The first of `wget-log`, `wget-log.1`, … that does not exist. */
+/** The first of `wget-log`, `wget-log.1`, ... that does not exist. */
 function freeLogName(): string {
   for (let n = 0;; n++) {
     const name = n === 0 ? "wget-log" : `wget-log.${n}`;

@@ -671,13 +671,13 @@ async function urlsOfHtml(text: string, base: string | undefined): Promise<strin
 }
 
 /**
- * Downloads every URL as GNU wget does and returns its exit code (0–8); prints progress and
+ * Downloads every URL as GNU wget does and returns its exit code (0-8); prints progress and
  * errors on stderr, usage errors with `spec`'s usage.
  *
  * @param values The parsed options.
  * @param urls The URL arguments (`-i` adds more).
  * @param spec The command's spec, for usage errors.
- * @returns GNU wget's exit code: 0 ok, 2 usage, 3 file I/O, 4 network, … 8 server error.
+ * @returns GNU wget's exit code: 0 ok, 2 usage, 3 file I/O, 4 network, ... 8 server error.
  *
  * @example
  * ```ts
@@ -703,7 +703,7 @@ export async function runWget(
   try {
     rcs = readWgetrcs(values);
   } catch (error) {
-    // GNU's words: "wget: WGETRC points to …", but no prefix for "Exiting due to error in FILE".
+    // GNU's words: "wget: WGETRC points to ...", but no prefix for "Exiting due to error in FILE".
     const code = error instanceof WgetrcError ? error.code : WGET_EXIT.generic;
     const message = (error as Error).message;
     console.error(code === WGET_EXIT.parse ? message : `wget: ${message}`);
@@ -939,7 +939,7 @@ async function runWithLog(
     return WGET_EXIT.fileIo;
   }
   // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
-  // URLs given as arguments), so `… | wget -i -` with nothing to fetch exits 0.
+  // URLs given as arguments), so `... | wget -i -` with nothing to fetch exits 0.
   const noUrlsFound = () => {
     if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
   };

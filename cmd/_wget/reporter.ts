@@ -121,7 +121,7 @@ export class WgetReporter {
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
   readonly #recursive: boolean;
-  /** The last response's status line, for `--spider -nv`'s "URL: … 200 OK". */
+  /** The last response's status line, for `--spider -nv`'s "URL: ... 200 OK". */
   #status = 0;
   #reason = "";
   /** The connector printed this request's "Connecting to" line. */
@@ -239,7 +239,7 @@ export class WgetReporter {
       }
     },
     connected: ({ host, port, reused }) => {
-      // The connector said "Connecting to … connected." for a new connection (also when a
+      // The connector said "Connecting to ... connected." for a new connection (also when a
       // kept-alive one had gone stale and was replaced).
       if (!this.#verboseLines || this.#announced) return;
       const where = formatHostPort(host, port);
@@ -412,7 +412,7 @@ export class WgetReporter {
 
   /**
    * How long the last saved body took to arrive, in milliseconds (GNU wget's download time, which
-   * its closing "Downloaded: … in TIME (RATE)" adds up); not measured with -q.
+   * its closing "Downloaded: ... in TIME (RATE)" adds up); not measured with -q.
    */
   get lastBodyMs(): number {
     return this.#lastBodyMs;
@@ -472,7 +472,7 @@ export class WgetReporter {
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
       const seconds = (performance.now() - this.#started) / 1000;
-      // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - ‘name’ saved [10/10]", between blank lines.
+      // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - 'name' saved [10/10]", between blank lines.
       const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;
       this.#line(`${timestamp()} (${rate(result.bytes, seconds)}) - ${where}[${of}]\n`);
     }
@@ -528,7 +528,7 @@ export class WgetReporter {
   /**
    * GNU's lines for a connection that failed while the response was read: "HTTP request sent,
    * awaiting response... Read error (Connection timed out) in headers." (or "No data
-   * received."), or, inside the body, "DATE (RATE) - Read error at byte 3/100 (…). Retrying." /
+   * received."), or, inside the body, "DATE (RATE) - Read error at byte 3/100 (...). Retrying." /
    * "Connection closed at byte 3. Giving up."; false for other errors.
    */
   #readFailure(error: unknown, next: "Retrying." | "Giving up."): boolean {

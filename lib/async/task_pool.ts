@@ -72,8 +72,8 @@ interface Entry {
  *     running--;
  *   });
  * }
- * assert.equal(pool.active, 4); // four started at once…
- * assert.equal(pool.pending, 6); // …the other six wait their turn
+ * assert.equal(pool.active, 4); // four started at once...
+ * assert.equal(pool.pending, 6); // ...the other six wait their turn
  * await pool.drain();
  * assert.equal(most, 4);
  * assert.deepEqual(results.toSorted((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -10,7 +10,7 @@
  * - a worker that dies during a task (an uncaught error outside the task's promise) is replaced
  *   at once, and its task rejects with a {@linkcode WorkerCrashError};
  * - a worker that dies before it has answered anything (its module throws at load, cannot be
- *   found, or its `init` fails) is started again after a back-off (100 ms, 200 ms, 400 ms, …),
+ *   found, or its `init` fails) is started again after a back-off (100 ms, 200 ms, 400 ms, ...),
  *   at most `startRetries` times in a row for the whole pool; then the pool gives up: every
  *   waiting task and every later `run()` rejects with a {@linkcode WorkerLoadError} that carries
  *   the worker's error and stack as `cause`; when Deno's permissions refused the worker (to
@@ -92,7 +92,7 @@ function permissionRefusal(error: Error): MissingPermissionError | undefined {
 
 /** The worker's function threw; `message` is the worker's error message. Code `WORKER_TASK_FAILED`. */
 export class WorkerTaskError extends NetkitError {
-  /** The name of the error thrown in the worker (`TypeError`, …). */
+  /** The name of the error thrown in the worker (`TypeError`, ...). */
   readonly remoteName: string;
   /** Builds the error from the name and message the worker sent; `cause` keeps its stack. */
   constructor(message: string, remoteName = "Error", options: { cause?: unknown } = {}) {

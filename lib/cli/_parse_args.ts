@@ -1,10 +1,10 @@
 /**
- * `node:util`'s `parseArgs` in strict mode with positionals allowed — the part netkit uses —
+ * `node:util`'s `parseArgs` in strict mode with positionals allowed -- the part netkit uses --
  * with the same results and the same error messages, without `node:util`.
  *
  * Why: loading any `node:` module starts Deno's Node compatibility layer, which costs about
- * 4–6 ms of start-up on this machine against ~12 ms for `deno run` of an empty script; every
- * command parses its arguments, so with `node:util` none could start within 1.3× of an empty
+ * 4-6 ms of start-up on this machine against ~12 ms for `deno run` of an empty script; every
+ * command parses its arguments, so with `node:util` none could start within 1.3x of an empty
  * script. `tests/parse_args_test.ts` checks this module against `node:util` as the oracle.
  *
  * @module

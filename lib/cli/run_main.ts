@@ -1,10 +1,10 @@
 /**
  * How every netkit command starts and ends: `main(args)` is run, its exit code passed to
- * `Deno.exit`, and a failed write to standard output or standard error — wherever it happens, in
- * `main` or in a callback nobody awaits — ends the command the same documented way instead of
+ * `Deno.exit`, and a failed write to standard output or standard error -- wherever it happens, in
+ * `main` or in a callback nobody awaits -- ends the command the same documented way instead of
  * with a stack trace:
  *
- * - the reader has gone (EPIPE, as with `netkit ports | head -1`): quietly, exit 0 — the reader
+ * - the reader has gone (EPIPE, as with `netkit ports | head -1`): quietly, exit 0 -- the reader
  *   had all it wanted;
  * - the output cannot take the bytes (ENOSPC as on `/dev/full`, EIO, EBADF, EDQUOT, EFBIG): one
  *   line on stderr, `NAME: Cannot write the output: REASON` (when stderr itself works), and exit

@@ -157,7 +157,7 @@ async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean |
     const tables = await Promise.all(PROC_UDP_FILES.map((path) => Deno.readTextFile(path)));
     for (const table of tables) {
       for (const line of table.split("\n")) {
-        // "  12: 3500007F:0035 00000000:0000 07 …": the local address is the second field.
+        // "  12: 3500007F:0035 00000000:0000 07 ...": the local address is the second field.
         const local = line.trim().split(/\s+/)[1];
         if (local !== undefined && wanted.has(local)) return true;
       }

@@ -22,7 +22,7 @@ function policy(text: string, bits: number, precedence: number, label: number): 
   return { prefix: inetPton(text, 6), bits, precedence, label };
 }
 
-/** glibc's default table (RFC 3484 §2.1 plus the labels glibc adds), longest prefixes first. */
+/** glibc's default table (RFC 3484 section 2.1 plus the labels glibc adds), longest prefixes first. */
 const POLICIES: readonly Policy[] = [
   policy("::1", 128, 50, 0),
   policy("::ffff:0:0", 96, 10, 4),
@@ -67,7 +67,7 @@ function policyOf(bytes: Uint8Array): Policy {
 const isMapped = (b: Uint8Array) =>
   b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
 
-/** The scope (RFC 6724 §3.1): 2 link-local (loopback included), 5 site-local, 14 global. */
+/** The scope (RFC 6724 section 3.1): 2 link-local (loopback included), 5 site-local, 14 global. */
 function scopeOf(b: Uint8Array): number {
   if (isMapped(b)) {
     if (b[12] === 127 || (b[12] === 169 && b[13] === 254)) return 2;
@@ -130,7 +130,7 @@ export function hostAddresses(): string[] {
 }
 
 /**
- * Orders destination addresses as RFC 6724 §6 does with glibc's default policy table: usable
+ * Orders destination addresses as RFC 6724 section 6 does with glibc's default policy table: usable
  * first (a source address exists), then matching scope, matching label, higher precedence,
  * smaller scope, longest matching prefix (for IPv4, as glibc, only inside the source's subnet);
  * otherwise the order given.

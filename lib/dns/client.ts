@@ -557,7 +557,7 @@ async function queryTcp(
  * @throws {DnsTimeoutError} when no answer came within `timeoutMs`.
  * @throws {DnsBadResponseError} when what came back is malformed or answers another question.
  * @throws {DnsFormatError} when `name` cannot be encoded.
- * @throws {SocketError} when the socket itself fails (TCP connection refused, …).
+ * @throws {SocketError} when the socket itself fails (TCP connection refused, ...).
  * @throws {MissingPermissionError} when Deno's permissions allow neither a UDP socket nor a TCP
  * connection to the server.
  * @throws The `signal`'s reason when aborted.

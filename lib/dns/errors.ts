@@ -128,7 +128,7 @@ export class DnsNoDataError extends DnsError {
 }
 
 /**
- * The server answered with an error code: SERVFAIL, REFUSED, NOTIMP, FORMERR, ….
+ * The server answered with an error code: SERVFAIL, REFUSED, NOTIMP, FORMERR, ....
  *
  * @example
  * ```ts

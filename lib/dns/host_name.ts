@@ -39,15 +39,15 @@ function digit(value: number): string {
 }
 
 /**
- * Encodes one label by Punycode (RFC 3492 §6.3), without the `xn--` prefix.
+ * Encodes one label by Punycode (RFC 3492 section 6.3), without the `xn--` prefix.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { punycodeEncode } from "@netkit/netkit/dns";
  *
- * assert.equal(punycodeEncode("bücher"), "bcher-kva");
- * assert.equal(punycodeEncode("münchen"), "mnchen-3ya");
+ * assert.equal(punycodeEncode("b\u00fccher"), "bcher-kva");
+ * assert.equal(punycodeEncode("m\u00fcnchen"), "mnchen-3ya");
  * ```
  */
 export function punycodeEncode(label: string): string {
@@ -86,7 +86,7 @@ export function punycodeEncode(label: string): string {
 }
 
 /**
- * Decodes one label by Punycode (RFC 3492 §6.2), without the `xn--` prefix: the inverse of
+ * Decodes one label by Punycode (RFC 3492 section 6.2), without the `xn--` prefix: the inverse of
  * {@linkcode punycodeEncode}.
  *
  * @throws {SyntaxError} when `encoded` is no valid Punycode.
@@ -96,7 +96,7 @@ export function punycodeEncode(label: string): string {
  * import assert from "node:assert/strict";
  * import { punycodeDecode } from "@netkit/netkit/dns";
  *
- * assert.equal(punycodeDecode("bcher-kva"), "bücher");
+ * assert.equal(punycodeDecode("bcher-kva"), "b\u00fccher");
  * assert.throws(() => punycodeDecode("99999999999"), SyntaxError);
  * ```
  */
@@ -152,7 +152,7 @@ export function punycodeDecode(encoded: string): string {
  * import assert from "node:assert/strict";
  * import { toUnicodeHostName } from "@netkit/netkit/dns";
  *
- * assert.equal(toUnicodeHostName("xn--bcher-kva.test"), "bücher.test");
+ * assert.equal(toUnicodeHostName("xn--bcher-kva.test"), "b\u00fccher.test");
  * assert.equal(toUnicodeHostName("www.test"), "www.test");
  * ```
  */
@@ -184,9 +184,9 @@ const isUnicodeLabel = (label: string) =>
 
 /**
  * Checks a host name typed by a user and gives its ASCII form: one final dot allowed (and
- * dropped), each label 1–63 bytes of letters, digits, `-` and `_` (not at either end), at most
+ * dropped), each label 1-63 bytes of letters, digits, `-` and `_` (not at either end), at most
  * 253 bytes in all; an international name is normalised (NFC, lower case) and each non-ASCII label
- * encoded as `xn--…`. Nothing is cut or guessed: `both.test#ü` is refused, not read as `both.test`.
+ * encoded as `xn--...`. Nothing is cut or guessed: `both.test#\u00fc` is refused, not read as `both.test`.
  *
  * @param name The name as typed.
  * @returns The name in ASCII, without a final dot.
@@ -197,8 +197,8 @@ const isUnicodeLabel = (label: string) =>
  * import assert from "node:assert/strict";
  * import { toAsciiHostName } from "@netkit/netkit/dns";
  *
- * assert.equal(toAsciiHostName("Bücher.Example."), "xn--bcher-kva.Example");
- * assert.throws(() => toAsciiHostName("both.test#ü"), SyntaxError);
+ * assert.equal(toAsciiHostName("B\u00fccher.Example."), "xn--bcher-kva.Example");
+ * assert.throws(() => toAsciiHostName("both.test#\u00fc"), SyntaxError);
  * assert.throws(() => toAsciiHostName("both.test.."), SyntaxError);
  * ```
  */

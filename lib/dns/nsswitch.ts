@@ -2,7 +2,7 @@
  * The `hosts:` line of `/etc/nsswitch.conf`: which sources answer host names, in which order, and
  * when a lookup stops. netkit's resolver serves the `files` (hosts file) and `dns` sources, and
  * of `myhostname` the localhost names, the host's own and `_gateway`; other sources
- * (`mdns4_minimal`, `resolve`, …) are skipped as unavailable.
+ * (`mdns4_minimal`, `resolve`, ...) are skipped as unavailable.
  *
  * @module
  */

@@ -90,7 +90,7 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
     else if (flag(word, "no-tld-query") || flag(word, "no_tld_query")) config.noTldQuery = true;
     else if (flag(word, "use-vc")) config.useTcp = true;
     else if (flag(word, "no-aaaa")) config.noAaaa = true;
-    // edns0, single-request, trust-ad, no-reload, inet6, debug…: no effect here.
+    // edns0, single-request, trust-ad, no-reload, inet6, debug...: no effect here.
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * Name to addresses and address to names, the way glibc's `gethostbyname2` and `gethostbyaddr`
  * do it, with errors that say what happened: an address literal (inet_aton forms and scoped IPv6
- * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order — the hosts
+ * included) answers itself; then the sources of nsswitch.conf's `hosts:` line in order -- the hosts
  * file (`files`), DNS (`dns`) and systemd's `myhostname` (localhost names, the host's own,
- * `_gateway`) — with their `[STATUS=return]` actions; DNS through netkit's own client
+ * `_gateway`) -- with their `[STATUS=return]` actions; DNS through netkit's own client
  * ({@linkcode queryDns}), which reads the RCODE so that a missing name, a name without an address
  * of the family, a failing server and a silent one are four different errors.
  *
@@ -285,7 +285,7 @@ function nssStatusOf(error: unknown): NssStatus {
 
 /**
  * Finds the names of an address, as `gethostbyaddr` does: the sources of nsswitch.conf's
- * `hosts:` line in order, as {@linkcode resolveHost} asks them — the hosts file (the names of
+ * `hosts:` line in order, as {@linkcode resolveHost} asks them -- the hosts file (the names of
  * the first line with the address) and DNS, where the first PTR record is the name, as glibc
  * takes it (CNAMEs followed, as classless delegation, RFC 2317, uses them; an answer whose first
  * PTR is no host name is refused). `queryDns` gives every record of an answer.

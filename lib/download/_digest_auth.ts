@@ -1,6 +1,6 @@
 /**
  * HTTP Digest authentication (RFC 2617, MD5 and MD5-sess, `qop=auth` or none), as GNU wget
- * answers a `WWW-Authenticate: Digest …` challenge. Private to the download package.
+ * answers a `WWW-Authenticate: Digest ...` challenge. Private to the download package.
  *
  * @module
  */
@@ -27,7 +27,7 @@ export function parseDigestChallenge(values: readonly string[]): DigestChallenge
     const match = /^\s*digest\s+(.*)$/is.exec(value);
     if (!match) continue;
     const params = new Map<string, string>();
-    // name=token or name="quoted, with commas" — GNU's reading: a quote ends the value.
+    // name=token or name="quoted, with commas" -- GNU's reading: a quote ends the value.
     for (const param of match[1]!.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) {
       params.set(param[1]!.toLowerCase(), param[2] ?? param[3] ?? "");
     }

@@ -102,7 +102,7 @@ export function resolveLinkFast(raw: string, base: string): string | undefined {
   if (!PATH_SAFE.test(pathPart)) return undefined;
   let path: string;
   if (pathPart.charCodeAt(0) === 0x2f) {
-    if (pathPart.charCodeAt(1) === 0x2f) return undefined; // "//host/…"
+    if (pathPart.charCodeAt(1) === 0x2f) return undefined; // "//host/..."
     path = pathPart;
   } else {
     path = parts.directory + pathPart;

@@ -2,7 +2,7 @@
  * How GNU wget reaches a host: it resolves the name itself (once per name for a whole run), keeps
  * the addresses of one family (`-4`, `-6`) or puts one family first (`--prefer-family`), and
  * connects to the addresses one after another until one answers, reporting each step
- * ("Resolving…", "Connecting to…|ADDR|:PORT... connected.").
+ * ("Resolving...", "Connecting to...|ADDR|:PORT... connected.").
  *
  * @module
  */

@@ -150,7 +150,7 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * is, as with GNU wget, and no other status is unless listed here.
    */
   retryOnHttpError?: readonly number[] | undefined;
-  /** The longest wait between attempts (1 s, 2 s, … up to this). @default {10000} */
+  /** The longest wait between attempts (1 s, 2 s, ... up to this). @default {10000} */
   retryWaitMs?: number;
   /** Take the name from `Content-Disposition` (`--content-disposition`). */
   contentDisposition?: boolean | undefined;
@@ -947,7 +947,7 @@ export interface UniqueFileOptions {
 }
 
 /**
- * Creates `path`, or `path.1`, `path.2`, … when it exists, atomically (never opening an existing
+ * Creates `path`, or `path.1`, `path.2`, ... when it exists, atomically (never opening an existing
  * file, never following a symbolic link planted at the name).
  *
  * @returns The open file, the name it got, and whether `-E` added an extension to it.

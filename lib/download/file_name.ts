@@ -12,7 +12,7 @@ import type { HttpUrl } from "../http/url.ts";
 /** The name used when a URL's path ends in `/`. */
 export const DEFAULT_INDEX_NAME = "index.html";
 /**
- * The longest name produced, in UTF-8 bytes: file systems allow 255 bytes, and `.1`, `.2`, … may
+ * The longest name produced, in UTF-8 bytes: file systems allow 255 bytes, and `.1`, `.2`, ... may
  * still be added.
  */
 export const MAX_NAME_LENGTH = 200;
@@ -81,7 +81,7 @@ function clipUtf8(text: string, maxBytes: number): string {
 /**
  * The file name a `Content-Disposition` header offers, reduced to a safe base name: the part after
  * the last `/` or `\`, without leading dots (no hidden files), or undefined when there is none.
- * `filename*=UTF-8''…` wins over `filename=`, whose value is read as GNU wget reads it (a quoted
+ * `filename*=UTF-8''...` wins over `filename=`, whose value is read as GNU wget reads it (a quoted
  * one ends at the next quote, backslashes and all; `%XX` escapes decoded).
  *
  * @example
@@ -91,7 +91,7 @@ function clipUtf8(text: string, maxBytes: number): string {
  *
  * assert.equal(contentDispositionFileName('attachment; filename="../../x.txt"'), "x.txt");
  * const encoded = "attachment; filename*=UTF-8''%C3%A9t%C3%A9.txt";
- * assert.equal(contentDispositionFileName(encoded), "été.txt");
+ * assert.equal(contentDispositionFileName(encoded), "\u00e9t\u00e9.txt");
  * assert.equal(contentDispositionFileName('attachment; filename="/"'), undefined);
  * assert.equal(contentDispositionFileName("inline"), undefined);
  * ```

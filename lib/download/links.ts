@@ -34,7 +34,7 @@ export interface PageLink {
   /** The link is in CSS (a stylesheet, `<style>`, a `style` attribute). */
   css: boolean;
   /**
-   * The seconds of a `<meta http-equiv=refresh content="N; URL=…">`: `start` and `end` then
+   * The seconds of a `<meta http-equiv=refresh content="N; URL=...">`: `start` and `end` then
    * span the whole `content` value, which link conversion rewrites as GNU wget does
    * (`N; URL=new`); `raw` is the URL part.
    */
@@ -295,7 +295,7 @@ function htmlLinkScanner(
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
       }
       if ((follow && !follow.has(name)) || ignore?.has(name)) return;
-      // Most tags (div, p, span, …) carry no link but in a style attribute: their attributes are
+      // Most tags (div, p, span, ...) carry no link but in a style attribute: their attributes are
       // not decoded at all.
       if (
         !SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name) &&

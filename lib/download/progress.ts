@@ -64,7 +64,7 @@ export function formatProgressLine(name: string, state: ProgressState, columns =
   const rate = seconds > 0 ? state.fetched / seconds : 0;
   const rateText = `${formatBytes(Math.round(rate))}B/s`;
   const bytesText = formatBytes(state.received);
-  const label = name.length > 20 ? `${name.slice(0, 19)}…` : name;
+  const label = name.length > 20 ? `${name.slice(0, 19)}\u2026` : name;
   if (state.total === undefined || state.total <= 0) {
     return `${label.padEnd(20)}  ${bytesText.padStart(6)}  ${rateText.padStart(9)}`.slice(
       0,

@@ -234,9 +234,9 @@ class Walker {
   readonly #robots = new Map<string, Promise<RobotsRules>>();
   /** The same rules once fetched, so a link is decided without waiting. */
   readonly #robotsReady = new Map<string, RobotsRules>();
-  /** GNU wget's dl_url_file_map: URL → file (redirects map both URLs). Also `result.saved`. */
+  /** GNU wget's dl_url_file_map: URL -> file (redirects map both URLs). Also `result.saved`. */
   readonly #urlToFile: Map<string, string> = this.result.saved;
-  /** GNU wget's dl_file_url_map: file → the URL it was last downloaded from. */
+  /** GNU wget's dl_file_url_map: file -> the URL it was last downloaded from. */
   readonly #fileToUrl = new Map<string, string>();
   /** Files served as HTML and as CSS, for reuse and for -k. */
   readonly #htmlFiles = new Set<string>();

@@ -1,4 +1,4 @@
-/** Reason phrases for the statuses a server commonly sends (RFC 9110 §15). */
+/** Reason phrases for the statuses a server commonly sends (RFC 9110 section 15). */
 const REASONS: Record<number, string> = {
   100: "Continue",
   101: "Switching Protocols",

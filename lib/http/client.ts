@@ -127,9 +127,9 @@ const nullSink: ByteWriter = { write: (p) => Promise.resolve(p.length) };
 
 /**
  * A response whose head has been read; the body is still on the connection. Read it once, in
- * one of the ways offered — {@linkcode HttpResponse.copyBodyTo} (bulk, to a writer),
+ * one of the ways offered -- {@linkcode HttpResponse.copyBodyTo} (bulk, to a writer),
  * {@linkcode HttpResponse.bytes}, {@linkcode HttpResponse.text}, {@linkcode HttpResponse.json} or
- * {@linkcode HttpResponse.body} — or close the response. A body read to its end gives the
+ * {@linkcode HttpResponse.body} -- or close the response. A body read to its end gives the
  * connection back to the pool (when there is one); closing before then closes the connection.
  */
 export class HttpResponse implements AsyncDisposable {

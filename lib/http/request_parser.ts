@@ -73,7 +73,7 @@ const SP = 32;
 const HT = 9;
 const COLON = 58;
 
-/** tchar of RFC 9110 §5.6.2: `!#$%&'*+-.^_`|~`, digits and letters. */
+/** tchar of RFC 9110 section 5.6.2: `!#$%&'*+-.^_`|~`, digits and letters. */
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789") TCHAR[c.charCodeAt(0)] = 1;
 for (let c = 65; c <= 90; c++) TCHAR[c] = TCHAR[c + 32] = 1;
@@ -202,7 +202,7 @@ export function checkRequestLinePrefix(
 /**
  * Parses a complete request head, `bytes[start, end)` as found by {@linkcode findHeadEnd}.
  *
- * Lines end in CRLF (a bare LF is accepted, RFC 9112 §2.2); a CR anywhere else, a line starting
+ * Lines end in CRLF (a bare LF is accepted, RFC 9112 section 2.2); a CR anywhere else, a line starting
  * with whitespace (obsolete folding), whitespace between a field name and its colon, a control
  * character in a value, Content-Length together with Transfer-Encoding, conflicting
  * Content-Lengths, a transfer coding other than a final `chunked`, or an HTTP/1.1 request
@@ -244,7 +244,7 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
 
 const REQUEST_LINE = /([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/([0-9])\.([0-9])\r?\n/y;
 // Each pattern can match a line in one way only, so a failing line costs linear time (a value of
-// 16 KiB of blanks must not cost 16K × 16K steps of backtracking).
+// 16 KiB of blanks must not cost 16K x 16K steps of backtracking).
 const FIELD_LINE = /([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([^\r\n]*)\r?\n/y;
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 

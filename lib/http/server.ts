@@ -1,8 +1,8 @@
 /**
  * An HTTP/1.1 server of netkit's own on `Deno.listen` / `Deno.listenTls`: the same handler
- * contract as `Deno.serve`, `(Request, info) => Response`, with the limits `Deno.serve` lacks —
+ * contract as `Deno.serve`, `(Request, info) => Response`, with the limits `Deno.serve` lacks --
  * a header-read timeout for the whole head, an idle keep-alive timeout, a write timeout, head and
- * body size limits, a connection limit that reclaims idle connections first — accept failures
+ * body size limits, a connection limit that reclaims idle connections first -- accept failures
  * (EMFILE) survived, a graceful shutdown, and a fast path for responses whose bytes are known.
  *
  * @module
@@ -78,7 +78,7 @@ export interface HttpServerOptions {
   fastPath?: FastPath | undefined;
   /** Receives one line per answer in the common log format (as nginx and Apache write it). */
   accessLog?: ((line: string) => void) | undefined;
-  /** The body of the server's own error answers (400, 413, 414, 431, …). @default {plain text} */
+  /** The body of the server's own error answers (400, 413, 414, 431, ...). @default {plain text} */
   errorResponse?: ((status: number, message: string) => KnownResponse) | undefined;
   /** The whole request head must arrive within this. @default {20000} */
   headerTimeoutMs?: number | undefined;
@@ -222,7 +222,7 @@ const CR = 13;
 const LF = 10;
 const FLUSH_BYTES = 64 * 1024;
 const MEMO_HEAD_BYTES = 1024;
-/** Empty lines ignored before a request line (RFC 9112 §2.2 asks for at least one). */
+/** Empty lines ignored before a request line (RFC 9112 section 2.2 asks for at least one). */
 const MAX_EMPTY_LINES = 2;
 const STREAM_THRESHOLD = 64 * 1024;
 const encoder = new TextEncoder();
@@ -331,7 +331,7 @@ class ServerCore implements HttpServer {
     };
   }
 
-  /** `date: …\r\n`, rebuilt once a second. */
+  /** `date: ...\r\n`, rebuilt once a second. */
   dateLine(): Uint8Array {
     const now = Date.now();
     const second = Math.floor(now / 1000);
@@ -662,7 +662,7 @@ class Connection {
   #bufferedHead(): RequestHead | undefined {
     const server = this.server;
     const bytes = this.#in;
-    // Empty lines before a request line are ignored (RFC 9112 §2.2).
+    // Empty lines before a request line are ignored (RFC 9112 section 2.2).
     while (this.#start < this.#end) {
       const c = bytes[this.#start];
       if (c === LF) this.#start++;
@@ -892,8 +892,8 @@ class Connection {
         body: body === undefined || method === "GET" || method === "HEAD" ? null : body,
       });
       if (request.method !== method) {
-        // The Request constructor uppercases `get`, `post`, …; HTTP methods are case-sensitive
-        // (RFC 9110 §9.1), so the handler must see `get` as the unknown method it is.
+        // The Request constructor uppercases `get`, `post`, ...; HTTP methods are case-sensitive
+        // (RFC 9110 section 9.1), so the handler must see `get` as the unknown method it is.
         Object.defineProperty(request, "method", { value: method });
       }
       return request;

@@ -46,7 +46,7 @@ export class PreparedHead {
   /**
    * Encodes the head.
    *
-   * @throws {RangeError} for a status outside 200–599.
+   * @throws {RangeError} for a status outside 200-599.
    * @throws {TypeError} for a field name or value that is not allowed, or a reserved field.
    */
   constructor(status: number, headers: Iterable<[string, string]> = []) {

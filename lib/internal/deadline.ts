@@ -1,7 +1,7 @@
 /**
  * A deadline that costs nothing at start-up: `Atomics.waitAsync` with a timeout is run by V8
  * itself, while the first `setTimeout` (or an abort listener on `AbortSignal.timeout()`) loads
- * Deno's timer machinery, about 2–4 ms of a command's start-up on this machine. After the first
+ * Deno's timer machinery, about 2-4 ms of a command's start-up on this machine. After the first
  * few deadlines of a process, an unref'd `setTimeout` takes over (see START_UP_DEADLINES). Either
  * way the deadline does not keep the process alive, so use it only beside an operation that does
  * (a pending read or connect), never as a plain sleep.
@@ -22,7 +22,7 @@ export interface Deadline {
 /**
  * How many deadlines of a process wait on `Atomics.waitAsync`. That costs nothing at start-up but
  * each one allocates a SharedArrayBuffer, and in a busy process those cost far more than a timer
- * in garbage collection (a DNS lookup loop: 18 µs of GC per lookup against 3). So the first few
+ * in garbage collection (a DNS lookup loop: 18 us of GC per lookup against 3). So the first few
  * deadlines, all a short command needs, use it, and later ones an unref'd `setTimeout`, whose
  * one-time cost a longer-running process repays many times over.
  */

@@ -22,7 +22,7 @@ const FLAGS: Record<string, string> = {
 
 /** A permission as a descriptor: a kind and what it is for (a path, `host:port`, a program). */
 export interface MissingPermission {
-  /** The kind: `"net"`, `"read"`, `"run"`, …. */
+  /** The kind: `"net"`, `"read"`, `"run"`, .... */
   kind: string;
   /** What the permission is for: a path, `host:port`, a program; empty when Deno did not say. */
   target: string;
@@ -79,7 +79,7 @@ export class MissingPermissionError extends Deno.errors.NotCapable {
   /**
    * Turns Deno's refusal into a {@linkcode MissingPermissionError}; any other error is returned
    * unchanged. The permission comes from `permission` when given, else from Deno's message
-   * (`Requires net access to "0.0.0.0:0", …`).
+   * (`Requires net access to "0.0.0.0:0", ...`).
    *
    * @example
    * ```ts

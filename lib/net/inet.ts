@@ -130,11 +130,11 @@ function parseIpv6(text: string): Uint8Array | undefined {
 /**
  * Reads an IPv4 or IPv6 address written as text, with exactly glibc's `inet_pton` rules.
  *
- * @param text `"192.0.2.1"`, `"2001:db8::1"`, `"::ffff:192.0.2.1"`, …
+ * @param text `"192.0.2.1"`, `"2001:db8::1"`, `"::ffff:192.0.2.1"`, ...
  * @param family 4 or 6 to accept only that family; by default a text with a colon is IPv6.
  * @returns 4 bytes for IPv4, 16 for IPv6, in network order.
  * @throws {SyntaxError} for anything `inet_pton` rejects: `"1.2.3.1e2"`, `" 1.2.3.4"`,
- * `"01.2.3.4"`, `"1.2.3"`, `"256.1.1.1"`, `"1::2::3"`, `"1:2:3:4:5:6:7:8::"`, `""`, ….
+ * `"01.2.3.4"`, `"1.2.3"`, `"256.1.1.1"`, `"1::2::3"`, `"1:2:3:4:5:6:7:8::"`, `""`, ....
  *
  * @example
  * ```ts
@@ -256,7 +256,7 @@ export function inetNtop(bytes: Uint8Array): string {
 /**
  * Parses an IPv4 address in any form glibc's `inet_aton` takes, exactly (no trailing text, as
  * `gethostbyname` and `getaddrinfo` use it): one to four parts, each decimal, octal (`0` prefix)
- * or hexadecimal (`0x`), the last part filling the bytes that remain — `127.1`, `0x7f.1` and
+ * or hexadecimal (`0x`), the last part filling the bytes that remain -- `127.1`, `0x7f.1` and
  * `2130706433` are all 127.0.0.1.
  *
  * @param text The address text.

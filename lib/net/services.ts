@@ -20,14 +20,14 @@ export interface ServiceEntry {
   name: string;
   /** The port, 0 to 65535. */
   port: number;
-  /** The protocol (`tcp`, `udp`, `sctp`, …). */
+  /** The protocol (`tcp`, `udp`, `sctp`, ...). */
   protocol: string;
   /** Other names (`mail`). */
   aliases: string[];
 }
 
 /**
- * Parses the text of a services file: `NAME PORT/PROTOCOL [ALIAS…] [# comment]`. Lines that do
+ * Parses the text of a services file: `NAME PORT/PROTOCOL [ALIAS...] [# comment]`. Lines that do
  * not fit are skipped.
  *
  * @example

@@ -37,7 +37,7 @@ export interface ClientSocketOptions {
 /**
  * Chooses the addresses a client connects to, in place of the system's resolver: called with the
  * host and port to reach and a function that connects to one address, it returns a connection
- * that function made — for instance after resolving the name itself and trying each address in
+ * that function made -- for instance after resolving the name itself and trying each address in
  * turn, as GNU wget does (the HTTP client's and `connectTls`'s `connectVia` option).
  *
  * @example Try 127.0.0.1 for any name
@@ -63,7 +63,7 @@ export type ConnectStrategy = <T>(
   connectTo: (address: string) => Promise<T>,
 ) => Promise<T>;
 
-/** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` → `::1`). */
+/** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` -> `::1`). */
 function bareHost(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }

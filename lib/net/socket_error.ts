@@ -67,7 +67,7 @@ const FAILURE_CODE: Record<SocketFailure, NetkitErrorCode> = {
 
 /**
  * A socket operation failed. `step`, `host`, `port` and `failure` say which and why; `code` is
- * the failure as a {@linkcode NetkitError} code (`ECONNREFUSED`, `TIMEOUT`, `CLOSED`, …); the OS
+ * the failure as a {@linkcode NetkitError} code (`ECONNREFUSED`, `TIMEOUT`, `CLOSED`, ...); the OS
  * error is kept as `cause`.
  *
  * @example Tell a refused connection from the rest

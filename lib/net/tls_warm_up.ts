@@ -3,7 +3,7 @@
  *
  * Deno's TLS (rustls on AWS-LC) seeds AWS-LC's random generator the first time a process draws
  * randomness from it, and AWS-LC gathers CPU jitter entropy for that seed: about 20 ms of CPU on
- * the thread that asks, once per process (measured here: the first `Deno.startTls` handshake 21–22
+ * the thread that asks, once per process (measured here: the first `Deno.startTls` handshake 21-22
  * ms, every later one ~1.1 ms, whether or not `caCerts` are given and with either
  * `DENO_TLS_CA_STORE`; the root store is not the cost). WebCrypto's elliptic-curve key generation
  * draws from the same generator, and Deno runs it on its blocking thread pool: started as a

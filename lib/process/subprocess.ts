@@ -87,7 +87,7 @@ export interface Subprocess extends AsyncDisposable {
 }
 
 /**
- * Starts `argv[0]` with the arguments `argv[1…]`.
+ * Starts `argv[0]` with the arguments `argv[1...]`.
  *
  * @param argv The program (a path, or a name looked up in `PATH`) and its arguments.
  * @returns The running child; dispose it (`await using`) to kill it if still running (SIGTERM, then

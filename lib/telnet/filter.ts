@@ -1,6 +1,6 @@
 /**
  * The telnet protocol's in-band commands (RFC 854), handled the minimal way: every option the
- * server asks for or offers is refused (DO → WONT, WILL → DONT), and no command ever reaches the
+ * server asks for or offers is refused (DO -> WONT, WILL -> DONT), and no command ever reaches the
  * output. Bytes without IAC pass through untouched; a NUL after CR is dropped (RFC 854).
  *
  * @module

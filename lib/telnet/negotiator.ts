@@ -23,7 +23,7 @@ export interface WindowSize {
 /** Options of {@linkcode TelnetNegotiator}. */
 export interface TelnetNegotiatorOptions {
   /**
-   * Options the server may turn on at its side: its `WILL` is answered `DO`, any other `WONT`…
+   * Options the server may turn on at its side: its `WILL` is answered `DO`, any other `WONT`...
    * `DONT`. E.g. ECHO and SGA for a terminal. @default {[]}
    */
   remoteOptions?: Iterable<number>;
@@ -52,7 +52,7 @@ export interface TelnetReceived {
   changed: boolean;
 }
 
-// The parser's states: in data, after IAC, after IAC DO/DONT/WILL/WONT, inside IAC SB … IAC SE,
+// The parser's states: in data, after IAC, after IAC DO/DONT/WILL/WONT, inside IAC SB ... IAC SE,
 // and after an IAC inside that.
 const State = {
   Data: 0,

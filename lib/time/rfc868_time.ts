@@ -10,7 +10,7 @@ export const RFC868_EPOCH_OFFSET = 2_208_988_800;
 const TWO_TO_32 = 2 ** 32;
 
 /**
- * Encodes `date` as RFC 868's four bytes: whole seconds since 1900, big-endian, modulo 2³² (the
+ * Encodes `date` as RFC 868's four bytes: whole seconds since 1900, big-endian, modulo 2^3^2 (the
  * count wraps on 2036-02-07; instants before 1900 wrap too).
  *
  * @param date The instant to encode.
@@ -62,7 +62,7 @@ export function writeRfc868Time(date: Date, target: Uint8Array, offset = 0): voi
 }
 
 /**
- * Decodes RFC 868's four bytes. Counts below 2³¹ are taken as after the 2036 wrap (so the result
+ * Decodes RFC 868's four bytes. Counts below 2^3^1 are taken as after the 2036 wrap (so the result
  * lies between 1968 and 2104), the usual reading since the protocol's count ran past half.
  *
  * @param bytes Exactly four bytes.

@@ -46,7 +46,7 @@ export interface WordFinderOptions {
    * `["./dist/scrabble-word-finder"]`. Required in subprocess mode.
    */
   command?: string[] | undefined;
-  /** Subprocess mode: how many children at once. @default {2 × cores} */
+  /** Subprocess mode: how many children at once. @default {2 x cores} */
   maxChildren?: number;
   /**
    * Subprocess mode: kill a child after this long, with every process it started (each child

@@ -380,7 +380,7 @@ const OK_HEAD = new PreparedHead(200, [["content-type", "application/json; chars
 const ERROR_HEADS = new Map<number, PreparedHead>();
 
 /**
- * A server error answer (400, 413, 414, 431, 503, …) as the lexical API's JSON,
+ * A server error answer (400, 413, 414, 431, 503, ...) as the lexical API's JSON,
  * `{"error": message}`: `serveHttp`'s `errorResponse` for lexical-server.
  *
  * @example

@@ -48,7 +48,7 @@ export function parseRack(text: string): string {
     throw new RackError(
       "too-long",
       `The rack "${text.slice(0, 40)}${
-        text.length > 40 ? "…" : ""
+        text.length > 40 ? "\u2026" : ""
       }" holds more than ${MAX_RACK_LETTERS} tiles`,
     );
   }

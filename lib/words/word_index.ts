@@ -6,9 +6,9 @@
  *
  * ```
  * header   magic, word count, text bytes, 0
- * starts   starts[n] = index of the first word with at most n letters (n = 0 … 33)
+ * starts   starts[n] = index of the first word with at most n letters (n = 0 ... 33)
  * masks    one 26-bit letter set per word ("which letters occur")
- * offsets  word i is text[offsets[i] … offsets[i + 1])
+ * offsets  word i is text[offsets[i] ... offsets[i + 1])
  * text     the words' lowercase letters, back to back
  * ```
  *
@@ -183,7 +183,7 @@ function tallyRack(rack: string): { counts: Int8Array; rackMask: number; blanks:
   let blanks = 0;
   for (let i = 0; i < rack.length; i++) {
     const letter = rack.charCodeAt(i) - LETTER_A;
-    const count = counts[letter]; // undefined outside a–z
+    const count = counts[letter]; // undefined outside a-z
     if (count !== undefined) {
       counts[letter] = count + 1;
       rackMask |= 1 << letter;
@@ -204,7 +204,7 @@ function decode(bytes: Uint8Array, start: number, end: number): string {
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
-/** Whether `text[start … end)` can be made from the letter counts plus blanks. */
+/** Whether `text[start ... end)` can be made from the letter counts plus blanks. */
 function fits(
   text: Uint8Array,
   start: number,
@@ -234,7 +234,7 @@ function popcount(n: number): number {
 
 /**
  * Builds a {@linkcode WordIndex} from a word list. Words are lowercased; words with anything but
- * the letters a–z (apostrophes, accents), empty ones, duplicates and words longer than any rack
+ * the letters a-z (apostrophes, accents), empty ones, duplicates and words longer than any rack
  * ({@linkcode MAX_RACK_LETTERS}) are left out.
  *
  * @param words The dictionary, in any order (an alphabetical list builds fastest).
@@ -333,7 +333,7 @@ export function buildWordIndex(
   return new WordIndex(buffer);
 }
 
-/** Whether `word[start … end)` holds only the letters a–z and A–Z. */
+/** Whether `word[start ... end)` holds only the letters a-z and A-Z. */
 function isLetters(word: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const code = word.charCodeAt(i) | 0x20;
