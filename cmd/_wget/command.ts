@@ -487,7 +487,8 @@ function downloadOptions(
     const ms = values[name] === undefined ? all : parseWgetTime(values[name]!, `--${name}`);
     return ms === 0 ? 2 ** 31 - 1 : ms;
   };
-  options.connectTimeoutMs = timeout("connect-timeout");
+  // GNU wget sets no connect deadline of its own unless told (the system's then applies).
+  options.connectTimeoutMs = timeout("connect-timeout") ?? 2 ** 31 - 1;
   options.readTimeoutMs = timeout("read-timeout");
   const dnsTimeoutMs = timeout("dns-timeout");
   if (values.proxy !== undefined) {

@@ -13,7 +13,7 @@ import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
 import { startDeadline } from "../internal/deadline.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
-import { DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
 import { copyChunkedBody } from "./chunked.ts";
 import {
   buildHttpRequest,
@@ -44,13 +44,20 @@ export type { HttpRequestBody } from "./_request_body.ts";
 /** Options of {@linkcode sendHttpRequest}. */
 export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   /**
-   * Time allowed to connect, then for the whole response head, then for each read of the body.
-   * @default {900000} (GNU wget's 900 s)
+   * Time allowed to connect, then for the whole response head, then for each read of the body
+   * (each phase its own deadline); `connectTimeoutMs` and `readTimeoutMs` override it. Without
+   * any, each phase has the library's default for it.
    */
   timeoutMs?: number;
-  /** Time allowed to connect (TLS handshake included), in place of `timeoutMs`. */
+  /**
+   * Time allowed to connect (TLS handshake included), in place of `timeoutMs`.
+   * @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`, as for `createClientSocket` and `connectTls`)
+   */
   connectTimeoutMs?: number | undefined;
-  /** Time allowed for the response head and for each read of the body, in place of `timeoutMs`. */
+  /**
+   * Time allowed for the response head and for each read of the body, in place of `timeoutMs`.
+   * @default {900000} (`DEFAULT_READ_TIMEOUT_MS`: GNU wget's 900 s)
+   */
   readTimeoutMs?: number | undefined;
   /**
    * Choose the addresses to connect to (the server's, or a plain HTTP proxy's) instead of the
@@ -620,7 +627,8 @@ async function openStream(
 ): Promise<SocketStream> {
   let conn: Duplex;
   const signal = options.signal;
-  const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ??
+    DEFAULT_CONNECT_TIMEOUT_MS;
   if (target.scheme === "https") {
     const { connectTls } = await import("../net/tls_connect.ts");
     conn = await abortable(
