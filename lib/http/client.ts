@@ -11,7 +11,7 @@
 
 import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
-import { startDeadline } from "../internal/deadline.ts";
+import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
 import { copyChunkedBody } from "./chunked.ts";
@@ -44,9 +44,11 @@ export type { HttpRequestBody } from "./_request_body.ts";
 /** Options of {@linkcode sendHttpRequest}. */
 export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   /**
-   * Time allowed to connect, then for the whole response head, then for each read of the body
-   * (each phase its own deadline); `connectTimeoutMs` and `readTimeoutMs` override it. Without
-   * any, each phase has the library's default for it.
+   * Time allowed for the whole exchange: connecting, sending the request, the response head and
+   * reading the body to its end. When it runs out the connection is closed and every pending or
+   * later call rejects with a {@linkcode SocketError} of `failure: "timed-out"`. It is also each
+   * phase's own deadline unless `connectTimeoutMs` or `readTimeoutMs` says otherwise.
+   * @default {undefined} (no deadline for the whole; each phase has its default)
    */
   timeoutMs?: number;
   /**
@@ -115,6 +117,8 @@ export interface HttpResponseInit {
    * pool), false to have the response close it.
    */
   release?: ((stream: SocketStream) => boolean) | undefined;
+  /** Called once when the exchange is over: the body read to its end, or the connection closed. */
+  onDone?: (() => void) | undefined;
 }
 
 /** The most body bytes `[Symbol.asyncDispose]` reads to keep a connection, instead of closing it. */
@@ -148,6 +152,7 @@ export class HttpResponse implements AsyncDisposable {
   readonly framing: BodyFraming;
   #stream: SocketStream | undefined;
   readonly #signal: AbortSignal | undefined;
+  #onDone: (() => void) | undefined;
   readonly #release: ((stream: SocketStream) => boolean) | undefined;
   readonly #onAbort: (() => void) | undefined;
   #bodyUsed = false;
@@ -176,6 +181,7 @@ export class HttpResponse implements AsyncDisposable {
     this.#stream = stream;
     this.#signal = init.signal;
     this.#release = init.release;
+    this.#onDone = init.onDone;
     if (this.#signal) {
       this.#onAbort = () => this.#discard();
       this.#signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -546,6 +552,9 @@ export class HttpResponse implements AsyncDisposable {
 
   #stopWatching(): void {
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
+    const done = this.#onDone;
+    this.#onDone = undefined;
+    done?.();
   }
 }
 
@@ -737,8 +746,36 @@ export async function sendHttpRequest(
   options: HttpClientOptions = {},
 ): Promise<HttpResponse> {
   const target = typeof url === "string" ? parseHttpUrl(url) : url;
+  options.signal?.throwIfAborted();
+  // timeoutMs bounds the whole exchange: its own signal, combined with the caller's.
+  let whole: Deadline | undefined;
+  if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
+    const expiry = new AbortController();
+    const { host, port } = target;
+    whole = startDeadline(
+      options.timeoutMs,
+      () => expiry.abort(new SocketError({ step: "read", host, port, failure: "timed-out" })),
+    );
+    options = {
+      ...options,
+      signal: options.signal ? AbortSignal.any([options.signal, expiry.signal]) : expiry.signal,
+    };
+  }
+  try {
+    return await sendOnce(target, options, whole);
+  } catch (error) {
+    whole?.cancel();
+    throw error;
+  }
+}
+
+/** {@linkcode sendHttpRequest} once its whole-exchange deadline is set. */
+async function sendOnce(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  whole: Deadline | undefined,
+): Promise<HttpResponse> {
   const signal = options.signal;
-  signal?.throwIfAborted();
   const headers = options.headers ?? [];
   const body = prepareBody(options.body, headers);
   const pool = options.pool && !options.pool.closed ? options.pool : undefined;
@@ -773,6 +810,7 @@ export async function sendHttpRequest(
         body,
         timeoutMs,
         release: pool && !callerCloses ? (s) => (pool.release(key, s), true) : undefined,
+        onDone: whole && (() => whole.cancel()),
       });
     } catch (error) {
       // A kept-alive connection the server closed while it was idle fails before any byte of
@@ -796,6 +834,7 @@ interface Exchange {
   body: ReturnType<typeof prepareBody>;
   timeoutMs: number;
   release: ((stream: SocketStream) => boolean) | undefined;
+  onDone: (() => void) | undefined;
 }
 
 /** Writes the request on `stream` and reads the response head; closes the stream on failure. */
@@ -889,7 +928,7 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
       ? (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s)
       : undefined;
     signal?.removeEventListener("abort", onAbort);
-    return new HttpResponse(target, head, framing, stream, { signal, release });
+    return new HttpResponse(target, head, framing, stream, { signal, release, onDone: job.onDone });
   } catch (error) {
     signal?.removeEventListener("abort", onAbort);
     if (send.state === "sending" || send.state === "waiting") send.state = "failed";

@@ -102,6 +102,37 @@ Deno.test("sendHttpRequest() reports short bodies, silence and refusals with typ
   });
 });
 
+Deno.test("sendHttpRequest()'s timeoutMs bounds the whole exchange, a trickled body included", async () => {
+  // Head at once, then a body byte every 20 ms for three seconds: no single read waits long,
+  // but the exchange as a whole outlasts timeoutMs.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    using conn = await listener.accept();
+    await conn.read(new Uint8Array(4096));
+    await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 150\r\n\r\n");
+    let stop = false;
+    const closed = conn.read(new Uint8Array(1)).catch(() => null).then(() => (stop = true));
+    for (let i = 0; i < 150 && !stop; i++) {
+      await conn.write(new TextEncoder().encode("x")).catch(() => (stop = true));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
+    await closed;
+  })();
+  const url = `http://127.0.0.1:${listener.addr.port}/`;
+  await using response = await sendHttpRequest(url, { timeoutMs: 300 });
+  await rejects(response.bytes(), (error: unknown) => {
+    assert(error instanceof SocketError && error.failure === "timed-out", String(error));
+    return true;
+  });
+  await serving;
+  // An exchange over before its deadline leaves nothing behind (the sanitizers check).
+  await using server = startRawServer({
+    "/": async (conn) => void await send(conn, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+  });
+  const quick = await sendHttpRequest(`${server.base}/`, { timeoutMs: 60_000 });
+  equal(text(await quick.bytes()), "ok");
+});
+
 Deno.test("sendHttpRequest() times out a trickled head on a kept-alive connection too", async () => {
   // One connection, two exchanges: the first answered at once, the second's head trickled a
   // byte every 20 ms (so the read deadline never fires) for ten seconds, far past the timeout.
