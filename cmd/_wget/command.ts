@@ -962,6 +962,13 @@ async function runWithLog(
       "WARNING: timestamping does nothing in combination with -O. See the manual\nfor details.\n",
     );
   }
+  if (output !== undefined && pacing.walk) {
+    // GNU wget's warning (not with -q): every document of the recursion goes into FILE.
+    reporter.notice(
+      "WARNING: combining -O with -r or -p will mean that all downloaded content\n" +
+        "will be placed in the single file you specified.\n",
+    );
+  }
   if (output !== undefined && output !== "-") {
     // -nc -O FILE leaves an existing FILE alone: checked before FILE is opened, which truncates.
     if (options.noClobber && pathExists(output)) {

@@ -44,6 +44,11 @@ import { contentDispositionFileName } from "./file_name.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
+  /**
+   * GNU wget's `-r -O FILE`: every document, robots.txt included, written here one after another
+   * (each still read for its links); no other file is made or removed.
+   */
+  output?: DownloadSink | undefined;
   /** Follow links (`-r`); without it only page requisites are fetched (`-p` alone). @default {true} */
   recursive?: boolean | undefined;
   /** How deep to follow links (`-l`); `Infinity` for no limit. @default {5} */
@@ -273,6 +278,7 @@ class Walker {
       maxThreads: _maxThreads,
       deleteAfter: _deleteAfter,
       spider: _spider,
+      output: _output,
       adjustExtension: _adjustExtension,
       convertLinks: _convertLinks,
       onSaved: _onSaved,
@@ -420,7 +426,7 @@ class Walker {
       }
     }
     if (
-      path !== undefined &&
+      path !== undefined && !options.output &&
       (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
@@ -567,7 +573,8 @@ class Walker {
       // GNU wget keeps robots.txt only when -A/-R would keep it.
       const accept = this.#options.acceptRules;
       if (
-        this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept))
+        !this.#options.output &&
+        (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
         this.#remove(fetched.path);
       }
@@ -590,9 +597,10 @@ class Walker {
     // A file only read for its links and then removed (--delete-after, --spider, or a name
     // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
     // never overwritten, then removed.
-    const temporary = this.#options.deleteAfter || this.#options.spider ||
-      (this.#options.acceptRules !== undefined &&
-        !acceptsFileName(named, this.#options.acceptRules));
+    const temporary = this.#options.output === undefined &&
+      (this.#options.deleteAfter || this.#options.spider ||
+        (this.#options.acceptRules !== undefined &&
+          !acceptsFileName(named, this.#options.acceptRules)));
     const planned = temporary ? `${named}.tmp` : named;
     while (this.#busy.has(planned)) await this.#busy.get(planned);
     const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
@@ -667,10 +675,14 @@ class Walker {
     const options = this.#options;
     const directory = options.directory ?? ".";
     const layout = options.layout ?? {};
+    // -O: one file for every document (GNU wget's -r -O).
+    const shared = options.output;
     const clobber = !how.temporary && ((layout.directories ?? true) || options.timestamping);
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
-    if (!how.temporary && options.noClobber && this.#mayExist(planned) && isFile(planned)) {
+    if (
+      !shared && !how.temporary && options.noClobber && this.#mayExist(planned) && isFile(planned)
+    ) {
       const done: Fetched = {
         path: planned,
         finalUrl: url,
@@ -688,7 +700,9 @@ class Walker {
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
     let extended: string | undefined;
-    if (!how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)) {
+    if (
+      !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
+    ) {
       try {
         const info = Deno.statSync(planned);
         if (info.isFile && info.mtime) {
@@ -699,8 +713,9 @@ class Walker {
         // No local copy: a plain GET.
       }
     }
+    if (shared) path = shared.name;
     const open = () => {
-      if (file) return;
+      if (file || shared) return;
       try {
         this.#makeParents(path, directory);
         if (clobber) {
@@ -728,7 +743,8 @@ class Walker {
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
     let early = false;
     let claimed = false;
-    const createEarly = clobber && !options.adjustExtension && !options.contentDisposition &&
+    const createEarly = !shared && clobber && !options.adjustExtension &&
+        !options.contentDisposition &&
         this.#isNewName(planned)
       ? () => {
         if (file) return;
@@ -759,18 +775,22 @@ class Walker {
               keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
             }
           }
+          const kept = (n: number) => {
+            if (keep) {
+              keep.bytes += n;
+              if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
+              else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+            }
+            return n;
+          };
+          if (shared) return shared.writer.write(p).then(kept);
           let n: number;
           try {
             n = file!.writeSync(p);
           } catch (error) {
             return Promise.reject(new DownloadFileError(path, error));
           }
-          if (keep) {
-            keep.bytes += n;
-            if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-            else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
-          }
-          return Promise.resolve(n);
+          return Promise.resolve(kept(n));
         },
       },
     };
@@ -790,7 +810,8 @@ class Walker {
             contentType = response.head.headers.get("Content-Type");
             lastModified = response.head.headers.get("Last-Modified");
             // --content-disposition: the header's name, in the URL's directory, as GNU wget.
-            const disposition = options.contentDisposition && response.ok && file === undefined
+            const disposition = options.contentDisposition && response.ok && file === undefined &&
+                !shared
               ? response.head.headers.get("Content-Disposition")
               : undefined;
             const name = disposition && contentDispositionFileName(disposition);
@@ -799,7 +820,8 @@ class Walker {
               const named = planned.slice(0, planned.length - suffix.length);
               path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
             } else if (
-              options.contentDisposition && response.ok && file === undefined && landed !== url
+              options.contentDisposition && response.ok && file === undefined && landed !== url &&
+              !shared
             ) {
               // Without the header GNU wget then names the file after the URL it came from.
               path = plannedPath(landed) + suffix;
@@ -812,7 +834,7 @@ class Walker {
           },
           start(info) {
             claimed = true;
-            if (options.adjustExtension && file === undefined && clobber) {
+            if (options.adjustExtension && file === undefined && clobber && !shared) {
               const before = path;
               path = withPageExtension(path, contentType);
               if (path !== before) extended = before;
@@ -828,7 +850,7 @@ class Walker {
       if (how.temporary) this.#temporaries.add(path);
       if (extended !== undefined) this.#extended.set(path, extended);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
-      if ((options.useServerTimestamps ?? true) && lastModified !== undefined) {
+      if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModified);
         if (!Number.isNaN(date.getTime())) {
           try {

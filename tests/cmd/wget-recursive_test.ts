@@ -3,6 +3,8 @@ import { main } from "../../cmd/wget.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { mirrorBoth, nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
 
+const WGET = new URL("../../cmd/wget.ts", import.meta.url).pathname;
+
 const CASES: { args: string[]; path: string }[] = [
   { args: ["-r"], path: "/" },
   { args: ["-r", "-np"], path: "/docs/" },
@@ -92,6 +94,40 @@ peerTest(
     assert.ok([...gnu.keys()].every((path) => path.startsWith(`::1:${site.port}/`)));
     assert.deepEqual([...netkit.entries()].sort(), [...gnu.entries()].sort());
     assert.equal(codes[1], codes[0]);
+  },
+);
+
+peerTest(
+  "wget -r -O FILE and -p -O FILE put every document into FILE, in GNU wget's order, and nothing else",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 2);
+    // One level: deeper, GNU wget reads each page's links from the whole FILE so far (every
+    // earlier document with it, against the page's own URL) and fetches links netkit does not.
+    for (const args of [["-r", "-l", "1"], ["-p"], ["-r", "-l", "1", "-nd"]]) {
+      const url = `${site.origin}/docs/a/${args[0] === "-p" ? "one.html" : ""}`;
+      const outcomes = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}${args.join("")}`;
+        await Deno.mkdir(cwd);
+        const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), "run", "-A", "--quiet", WGET];
+        const run = await new Deno.Command(argv[0]!, {
+          args: [...argv.slice(1), "-nv", ...args, "-O", "out", url],
+          cwd,
+          stderr: "piped",
+        }).output();
+        const log = new TextDecoder().decode(run.stderr).split("\n")
+          .filter((line) => line.startsWith("WARNING") || / URL:/.test(line))
+          .map((line) => line.replace(/^\S+ \S+ /, "DATE "));
+        outcomes.push({ code: run.code, files: await snapshotTree(cwd), log });
+      }
+      const [gnu, netkit] = outcomes;
+      assert.deepEqual([...netkit!.files.keys()], ["out"]);
+      assert.deepEqual([...netkit!.files.entries()], [...gnu!.files.entries()], args.join(" "));
+      assert.deepEqual(netkit!.log, gnu!.log);
+      assert.equal(netkit!.code, gnu!.code);
+    }
   },
 );
 
