@@ -699,7 +699,8 @@ class Walker {
     let path = planned;
     const headers = [...(options.headers ?? [])];
     let localMtime: Date | undefined;
-    let extended: string | undefined;
+    /** -E added `.html` or `.css` to the file's name. */
+    let extended = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
     ) {
@@ -727,7 +728,7 @@ class Walker {
             adjustExtensionFor: options.adjustExtension ? contentType : undefined,
           });
           file = unique.file;
-          if (unique.extensionAdded) extended = path;
+          if (unique.extensionAdded) extended = true;
           path = unique.path;
         }
       } catch (error) {
@@ -837,7 +838,7 @@ class Walker {
             if (options.adjustExtension && file === undefined && clobber && !shared) {
               const before = path;
               path = withPageExtension(path, contentType);
-              if (path !== before) extended = before;
+              if (path !== before) extended = true;
             }
             open();
             sink.name = path;
@@ -848,7 +849,7 @@ class Walker {
       open();
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);
-      if (extended !== undefined) this.#extended.set(path, extended);
+      if (extended) this.#extended.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModified);
@@ -906,8 +907,8 @@ class Walker {
   readonly #nextRequest = new Map<string, number>();
   /** Files being fetched, and when each is done. */
   readonly #busy = new Map<string, Promise<void>>();
-  /** Files `-E` renamed: the name before the extension was added, for `-K`'s backup. */
-  readonly #extended = new Map<string, string>();
+  /** Files whose name `-E` extended, for the name of `-K`'s backup. */
+  readonly #extended = new Set<string>();
 
   /** Whether `-Q`'s quota is used up. */
   get quotaExceeded(): boolean {
