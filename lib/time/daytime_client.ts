@@ -8,10 +8,11 @@
 import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../net/socket.ts";
 import { SocketStream } from "../net/socket_stream.ts";
 import { exchangeDatagram } from "./_udp.ts";
+import { wholeDeadline } from "./_whole_deadline.ts";
 
 /** Options of {@linkcode requestDaytime}. */
 export interface DaytimeRequestOptions {
-  /** Give up connecting, and then reading, after this many milliseconds each. @default {10000} */
+  /** Give up after this many milliseconds, connecting and reading together. @default {10000} */
   timeoutMs?: number;
   /** Abort from outside. */
   signal?: AbortSignal;
@@ -60,12 +61,15 @@ export async function requestDaytime(
     const line = first.replace(/\r$/, "");
     return line === "" && answer.length === 0 ? null : line;
   }
-  const conn = await createClientSocket(host, port, { timeoutMs, signal: options.signal });
+  // timeoutMs bounds the whole request: connecting and the answer together.
+  using deadline = wholeDeadline(timeoutMs, options.signal, host, Number(port));
+  const conn = await createClientSocket(host, port, { timeoutMs, signal: deadline.signal });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
     maxLineBytes: options.maxLineBytes ?? 1024,
     host,
     port: Number(port),
+    signal: deadline.signal,
   });
   return await stream.readLine();
 }

@@ -9,13 +9,14 @@ import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../ne
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 import { decodeRfc868Time } from "./rfc868_time.ts";
 import { exchangeDatagram } from "./_udp.ts";
+import { wholeDeadline } from "./_whole_deadline.ts";
 
 /** The transports RFCs 867 and 868 define. */
 export type TimeTransport = "tcp" | "udp";
 
 /** Options of {@linkcode requestRfc868Time}. */
 export interface TimeRequestOptions {
-  /** Give up connecting, and then waiting for the answer, after this long each. @default {10000} */
+  /** Give up after this long, connecting and the answer together. @default {10000} */
   timeoutMs?: number;
   /** Abort from outside. */
   signal?: AbortSignal;
@@ -62,11 +63,14 @@ export async function requestRfc868Time(
     });
     return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4));
   }
-  const conn = await createClientSocket(host, checkedPort, { timeoutMs, signal: options.signal });
+  // timeoutMs bounds the whole request: connecting and the answer together.
+  using deadline = wholeDeadline(timeoutMs, options.signal, host, checkedPort);
+  const conn = await createClientSocket(host, checkedPort, { timeoutMs, signal: deadline.signal });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
     host,
     port: checkedPort,
+    signal: deadline.signal,
   });
   try {
     return decodeRfc868Time(await stream.readExactly(4));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { requestDaytime } from "../../../lib/time/daytime_client.ts";
+import { requestRfc868Time } from "../../../lib/time/time_client.ts";
 import { LineTooLongError } from "../../../lib/net/socket_stream.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
 import { freePort } from "../../harness/peers.ts";
@@ -58,4 +59,35 @@ Deno.test("requestDaytime() times out on a silent server", async () => {
   (await accepted).close();
   assert.ok(error instanceof SocketError);
   assert.equal(error.failure, "timed-out");
+});
+
+/** A server that accepts one connection and sends `text` a byte every `everyMs`, then closes. */
+function trickle(text: string, everyMs: number): { port: number; done: Promise<void> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = (async () => {
+    using conn = await listener.accept();
+    listener.close();
+    for (const byte of new TextEncoder().encode(text)) {
+      const sent = await conn.write(Uint8Array.of(byte)).then(() => true, () => false);
+      if (!sent) return;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return { port: listener.addr.port, done };
+}
+
+Deno.test("timeoutMs bounds a whole request: an answer trickled past it times out", async () => {
+  // Each byte comes well within the timeout; the answer as a whole does not.
+  const daytime = trickle("Mon Nov 30 10:00:00 2026\r\n", 40);
+  await assert.rejects(requestDaytime("127.0.0.1", daytime.port, { timeoutMs: 300 }), (error) => {
+    assert(error instanceof SocketError && error.failure === "timed-out", String(error));
+    return true;
+  });
+  await daytime.done;
+  const time = trickle("\xe9\xf0\x00\x00", 150);
+  await assert.rejects(requestRfc868Time("127.0.0.1", time.port, { timeoutMs: 300 }), (error) => {
+    assert(error instanceof SocketError && error.failure === "timed-out", String(error));
+    return true;
+  });
+  await time.done;
 });
