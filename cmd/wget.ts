@@ -19,6 +19,15 @@ export async function main(args: string[]): Promise<number> {
   const normalised = normaliseArgs(args);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
+  // GNU wget sets one switch for -x and -nd: of the two, the one given last wins.
+  const end = normalised.indexOf("--") < 0 ? normalised.length : normalised.indexOf("--");
+  const last = (...names: string[]) =>
+    Math.max(...names.map((n) => normalised.lastIndexOf(n, end)));
+  if (parsed.values["force-directories"] && parsed.values["no-directories"]) {
+    if (last("-x", "--force-directories") > last("--no-directories")) {
+      delete parsed.values["no-directories"];
+    } else delete parsed.values["force-directories"];
+  }
   if (parsed.values.background) {
     const { goBackground } = await import("./_wget/background.ts");
     const logGiven = parsed.values["output-file"] !== undefined ||

@@ -357,3 +357,20 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -nd and -x together: the one given last wins, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    for (
+      const args of [["-nd", "-x"], ["-x", "-nd"], ["--no-directories", "--force-directories"]]
+    ) {
+      const both = await sideBySide(dir.path, server, {
+        args: ["-q", ...args, `${server.base}/site/a.txt`],
+      });
+      assertSame(both, args.join(" "));
+    }
+  },
+);
