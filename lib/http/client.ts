@@ -11,7 +11,8 @@
 
 import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
-import { type Deadline, startDeadline } from "../internal/deadline.ts";
+import { startDeadline } from "../internal/deadline.ts";
+import { type DeadlineSignal, deadlineSignal } from "../internal/deadline_signal.ts";
 import { HeadDeadline } from "./_head_deadline.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from "../net/timeouts.ts";
 import { copyChunkedBody } from "./chunked.ts";
@@ -748,23 +749,20 @@ export async function sendHttpRequest(
   const target = typeof url === "string" ? parseHttpUrl(url) : url;
   options.signal?.throwIfAborted();
   // timeoutMs bounds the whole exchange: its own signal, combined with the caller's.
-  let whole: Deadline | undefined;
+  let whole: DeadlineSignal | undefined;
   if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
-    const expiry = new AbortController();
     const { host, port } = target;
-    whole = startDeadline(
+    whole = deadlineSignal(
       options.timeoutMs,
-      () => expiry.abort(new SocketError({ step: "read", host, port, failure: "timed-out" })),
+      options.signal,
+      () => new SocketError({ step: "read", host, port, failure: "timed-out" }),
     );
-    options = {
-      ...options,
-      signal: options.signal ? AbortSignal.any([options.signal, expiry.signal]) : expiry.signal,
-    };
+    options = { ...options, signal: whole.signal };
   }
   try {
     return await sendOnce(target, options, whole);
   } catch (error) {
-    whole?.cancel();
+    whole?.[Symbol.dispose]();
     throw error;
   }
 }
@@ -773,7 +771,7 @@ export async function sendHttpRequest(
 async function sendOnce(
   target: HttpUrl,
   options: HttpClientOptions,
-  whole: Deadline | undefined,
+  whole: DeadlineSignal | undefined,
 ): Promise<HttpResponse> {
   const signal = options.signal;
   const headers = options.headers ?? [];
@@ -810,7 +808,7 @@ async function sendOnce(
         body,
         timeoutMs,
         release: pool && !callerCloses ? (s) => (pool.release(key, s), true) : undefined,
-        onDone: whole && (() => whole.cancel()),
+        onDone: whole && (() => whole[Symbol.dispose]()),
       });
     } catch (error) {
       // A kept-alive connection the server closed while it was idle fails before any byte of

@@ -8,7 +8,8 @@
 import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../net/socket.ts";
 import { SocketStream } from "../net/socket_stream.ts";
 import { exchangeDatagram } from "./_udp.ts";
-import { wholeDeadline } from "./_whole_deadline.ts";
+import { deadlineSignal } from "../internal/deadline_signal.ts";
+import { SocketError } from "../net/socket_error.ts";
 
 /** Options of {@linkcode requestDaytime}. */
 export interface DaytimeRequestOptions {
@@ -62,7 +63,11 @@ export async function requestDaytime(
     return line === "" && answer.length === 0 ? null : line;
   }
   // timeoutMs bounds the whole request: connecting and the answer together.
-  using deadline = wholeDeadline(timeoutMs, options.signal, host, Number(port));
+  using deadline = deadlineSignal(
+    timeoutMs,
+    options.signal,
+    () => new SocketError({ step: "read", host, port: Number(port), failure: "timed-out" }),
+  );
   const conn = await createClientSocket(host, port, { timeoutMs, signal: deadline.signal });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,

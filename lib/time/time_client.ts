@@ -9,7 +9,8 @@ import { createClientSocket, DEFAULT_CONNECT_TIMEOUT_MS, parsePort } from "../ne
 import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 import { decodeRfc868Time } from "./rfc868_time.ts";
 import { exchangeDatagram } from "./_udp.ts";
-import { wholeDeadline } from "./_whole_deadline.ts";
+import { deadlineSignal } from "../internal/deadline_signal.ts";
+import { SocketError } from "../net/socket_error.ts";
 
 /** The transports RFCs 867 and 868 define. */
 export type TimeTransport = "tcp" | "udp";
@@ -64,7 +65,11 @@ export async function requestRfc868Time(
     return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4));
   }
   // timeoutMs bounds the whole request: connecting and the answer together.
-  using deadline = wholeDeadline(timeoutMs, options.signal, host, checkedPort);
+  using deadline = deadlineSignal(
+    timeoutMs,
+    options.signal,
+    () => new SocketError({ step: "read", host, port: checkedPort, failure: "timed-out" }),
+  );
   const conn = await createClientSocket(host, checkedPort, { timeoutMs, signal: deadline.signal });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
