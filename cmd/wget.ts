@@ -10,7 +10,7 @@ import { runMain } from "../lib/cli/run_main.ts";
 import { parseCommandLine } from "../lib/cli/command_line.ts";
 import type { WgetValues } from "./_wget/command.ts";
 import { warmUpTls } from "../lib/net/tls_warm_up.ts";
-import { needsTls, normaliseArgs, SPEC } from "./_wget/spec.ts";
+import { needsTls, normaliseArgs, settleDirectoryOptions, SPEC } from "./_wget/spec.ts";
 
 export { usage } from "./_wget/spec.ts";
 
@@ -19,15 +19,7 @@ export async function main(args: string[]): Promise<number> {
   const normalised = normaliseArgs(args);
   const parsed = parseCommandLine(normalised, SPEC);
   if (typeof parsed === "number") return parsed;
-  // GNU wget sets one switch for -x and -nd: of the two, the one given last wins.
-  const end = normalised.indexOf("--") < 0 ? normalised.length : normalised.indexOf("--");
-  const last = (...names: string[]) =>
-    Math.max(...names.map((n) => normalised.lastIndexOf(n, end)));
-  if (parsed.values["force-directories"] && parsed.values["no-directories"]) {
-    if (last("-x", "--force-directories") > last("--no-directories")) {
-      delete parsed.values["no-directories"];
-    } else delete parsed.values["force-directories"];
-  }
+  settleDirectoryOptions(normalised, parsed.values);
   if (parsed.values.background) {
     const { goBackground } = await import("./_wget/background.ts");
     const logGiven = parsed.values["output-file"] !== undefined ||

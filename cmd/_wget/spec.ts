@@ -354,3 +354,31 @@ export function needsTls(
     return false; // The command says why, when it reads the list.
   }
 }
+
+/**
+ * GNU wget keeps one switch for `-x` and `-nd`: when both are given, the one given last wins.
+ * Drops the other from `values` (parsed from `normalised`, the arguments after
+ * {@linkcode normaliseArgs}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { settleDirectoryOptions } from "./spec.ts";
+ *
+ * const values: Record<string, unknown> = { "no-directories": true, "force-directories": true };
+ * settleDirectoryOptions(["--no-directories", "-x", "http://h/"], values);
+ * assert.deepEqual(values, { "force-directories": true });
+ * ```
+ */
+export function settleDirectoryOptions(
+  normalised: readonly string[],
+  values: Record<string, unknown>,
+): void {
+  if (!values["force-directories"] || !values["no-directories"]) return;
+  const end = normalised.indexOf("--") < 0 ? normalised.length : normalised.indexOf("--");
+  const last = (...names: string[]) =>
+    Math.max(...names.map((n) => normalised.lastIndexOf(n, end)));
+  if (last("-x", "--force-directories") > last("--no-directories")) {
+    delete values["no-directories"];
+  } else delete values["force-directories"];
+}
