@@ -6,8 +6,6 @@
  * @module
  */
 
-export { pageKind as kindOf } from "./page_kind.ts";
-
 /** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
 export function directoryOf(url: URL): string {
   const path = url.pathname.slice(1);

@@ -29,7 +29,6 @@ import {
   hasHtmlSuffix,
   isFile,
   isSubdirectory,
-  kindOf,
   makeParents,
   MAX_CSS_BYTES,
   readPrefix,
@@ -39,7 +38,7 @@ import {
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
-import { backupPathFor, withPageExtension } from "./page_kind.ts";
+import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
 
 /** Options of {@linkcode downloadRecursive}. */
@@ -631,7 +630,7 @@ class Walker {
         },
       });
       options.onSaved?.(result);
-      return { finalUrl: result.finalUrl, kind: kindOf(contentType) };
+      return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
     } catch (error) {
       options.signal?.throwIfAborted();
       this.#fail(url, error);
@@ -769,31 +768,32 @@ class Walker {
           open();
           if (!keepDecided) {
             keepDecided = true;
-            const kind = kindOf(contentType);
+            const kind = pageKind(contentType);
             if (
               how.keepText || how.expectCss || kind === "css" || (kind === "html" && how.expectHtml)
             ) {
               keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
             }
           }
-          const kept = (n: number) => {
-            if (keep) {
-              keep.bytes += n;
-              if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-              else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
-            }
-            return n;
-          };
-          if (shared) return shared.writer.write(p).then(kept);
+          if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
           let n: number;
           try {
             n = file!.writeSync(p);
           } catch (error) {
             return Promise.reject(new DownloadFileError(path, error));
           }
-          return Promise.resolve(kept(n));
+          return Promise.resolve(keepText(p, n));
         },
       },
+    };
+    /** The first `n` bytes of `p` were written: kept as text too while the page is read for links. */
+    const keepText = (p: Uint8Array, n: number) => {
+      if (keep) {
+        keep.bytes += n;
+        if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
+        else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+      }
+      return n;
     };
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
@@ -864,7 +864,7 @@ class Walker {
       const done: Fetched = {
         path,
         finalUrl: result.finalUrl,
-        kind: kindOf(contentType),
+        kind: pageKind(contentType),
         text: keep ? keep.text + keep.decoder.decode() : keepDecided ? undefined : "",
       };
       this.result.files++;
