@@ -6,11 +6,16 @@
  * with the page count shows.
  * Then netkit's `--max-threads 4` against GNU Wget2's (Debian's `wget2` package; against GNU
  * wget when it is not installed).
+ * Beside them, in the same rounds, the floor of any Deno program (bench/_bare_mirror.ts, no netkit
+ * code): fed GNU wget's own list of URLs (`list`, no HTML read), finding the links itself
+ * (`crawl`), and both again over 4 connections against Wget2's `--max-threads 4`. Before the
+ * rounds each floor's tree is checked against GNU wget's (same files, bytes and modification
+ * times); a difference stops the bench.
  *
  * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about two minutes).
  * `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main | tar -x -C
  * DIR`) to every round, for an interleaved comparison of two versions; `--sequential` leaves out
- * the `--max-threads 4` rows; `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
+ * the `--max-threads 4` rows; `--no-floor` leaves out the floor's rows; `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
  * task-clock) and the paired ratios of CPU and wall time, round by round, against GNU wget and
  * against the other checkout.
  *
@@ -21,6 +26,7 @@ import { nginxAccepts, startTestSite } from "../tests/harness/test_site.ts";
 import { tempDir } from "../tests/harness/peers.ts";
 
 const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
+const BARE = new URL("./_bare_mirror.ts", import.meta.url).pathname;
 const runsFlag = Deno.args.indexOf("--runs");
 const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 5;
 const postsFlag = Deno.args.indexOf("--posts");
@@ -31,6 +37,7 @@ const againstFlag = Deno.args.indexOf("--against");
 const AGAINST = againstFlag >= 0 ? Deno.args[againstFlag + 1] : undefined;
 const SEQUENTIAL = Deno.args.includes("--sequential");
 const CPU = Deno.args.includes("--cpu");
+const FLOOR = !Deno.args.includes("--no-floor");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,7 +85,22 @@ async function countFiles(dir: string): Promise<number> {
   return n;
 }
 
+/** Every file under `dir` by relative path: its SHA-256 and modification time. */
+async function tree(dir: string, relative = "", files = new Map<string, string>()) {
+  for await (const entry of Deno.readDir(`${dir}/${relative}`)) {
+    const path = `${relative}${entry.name}`;
+    if (entry.isDirectory) await tree(dir, `${path}/`, files);
+    else {
+      const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${dir}/${path}`));
+      const mtime = (await Deno.stat(`${dir}/${path}`)).mtime?.getTime();
+      files.set(path, `${new Uint8Array(digest).join(",")} ${mtime}`);
+    }
+  }
+  return files;
+}
+
 const deno = Deno.execPath();
+const checks: string[] = [];
 console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, into a fresh directory`);
 console.log(
   `| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |${
@@ -102,8 +124,44 @@ for (const posts of SIZES) {
     ...extra,
     url,
   ];
+  const urls = `${dir.path}/urls.txt`;
+  const bare = (extra: string[]) => [deno, "run", "-A", BARE, ...extra];
+  const floors: Record<string, string[]> = {
+    "floor (list)": bare(["--list", urls]),
+    "floor (crawl)": bare(["--crawl", url]),
+  };
+  const floors4: Record<string, string[]> = {
+    "floor (list) 4 connections": bare(["--connections", "4", "--list", urls]),
+    "floor (crawl) 4 connections": bare(["--connections", "4", "--crawl", url]),
+  };
+  if (FLOOR) {
+    // GNU wget's URLs in its order, from its -nv log; then each floor's tree against GNU's.
+    const gnuDir = await Deno.makeTempDir({ dir: dir.path });
+    const { stderr } = await new Deno.Command("wget", {
+      args: ["-nv", "-m", "-np", url],
+      cwd: gnuDir,
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(stderr);
+    await Deno.writeTextFile(urls, [...log.matchAll(/ URL:(\S+) \[/g)].map((m) => m[1]).join("\n"));
+    const gnuTree = await tree(gnuDir);
+    for (const [name, args] of Object.entries({ ...floors, ...(SEQUENTIAL ? {} : floors4) })) {
+      const cwd = await Deno.makeTempDir({ dir: dir.path });
+      await new Deno.Command(args[0]!, { args: args.slice(1), cwd }).output();
+      const floorTree = await tree(cwd);
+      const differ = [...new Set([...gnuTree.keys(), ...floorTree.keys()])]
+        .filter((path) => gnuTree.get(path) !== floorTree.get(path));
+      if (differ.length > 0) {
+        throw new Error(`${name} differs from GNU wget at ${posts} posts: ${differ.slice(0, 5)}`);
+      }
+      await Deno.remove(cwd, { recursive: true });
+    }
+    await Deno.remove(gnuDir, { recursive: true });
+    checks.push(`${posts} posts: ${gnuTree.size} files`);
+  }
   const argv: Record<string, string[]> = {
     "GNU wget": ["wget", "-q", "-m", "-np", url],
+    ...(FLOOR ? floors : {}),
     "netkit wget": netkit(WGET),
   };
   if (AGAINST !== undefined) {
@@ -113,6 +171,7 @@ for (const posts of SIZES) {
     argv[wget2 ? "GNU Wget2 --max-threads 4" : "GNU wget (no wget2)"] = wget2
       ? ["wget2", "-q", "-m", "-np", "--max-threads", "4", url]
       : ["wget", "-q", "-m", "-np", url];
+    if (FLOOR) Object.assign(argv, floors4);
     argv["netkit wget --max-threads 4"] = netkit(WGET, ["--max-threads", "4"]);
   }
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
@@ -162,6 +221,11 @@ for (const posts of SIZES) {
       } |${cpuColumns}`,
     );
   }
+}
+if (checks.length > 0) {
+  console.log(
+    `\nEach floor's tree = GNU wget's (same files, bytes and mtimes): ${checks.join(", ")}`,
+  );
 }
 console.log(
   `\nMachine: ${Deno.build.target}, ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,

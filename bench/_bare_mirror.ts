@@ -1,0 +1,231 @@
+/**
+ * The floor of `bench/wget_mirror.ts`: the least a `deno run` program can do to leave the same
+ * files as `wget -m -np URL` on the bench's site, with no netkit code. Kept-alive HTTP/1.1
+ * connections (`setNoDelay`), one `GET` per URL and nothing pipelined, as GNU wget asks; each
+ * `200` body written to `HOST:PORT/path` (directories made once each, `index.html` for a path
+ * ending in `/`, the query kept after a `?` as GNU names it: the blog's `?page=2` needs no
+ * escaping) and dated from its `Last-Modified` (`-m` is `-N`: GNU dates its files); robots.txt
+ * fetched and saved. The file is created while its request is on the wire, as netkit does, so the
+ * kernel's work overlaps the server's. Nothing else: no options, no messages, no checks beyond what
+ * the loop needs (every answer has a `Content-Length`, as nginx sends for static files).
+ *
+ * - `--list FILE`: the URLs in the order GNU wget asked for them (from its `-nv` log), robots.txt
+ *   among them; no HTML read at all. No program that finds the links itself can do less.
+ * - `--crawl URL`: the links found the cheapest way that works on this site: a regular expression
+ *   for `href`, `src` and `srcset` values in `text/html` bodies, joined to the page's URL by hand
+ *   (dot segments removed), kept when on the same host and port, under the start URL's directory
+ *   (`-np`) and not under a `Disallow` of robots.txt's `User-agent: *` group (prefix match); a Set
+ *   of the URLs seen, a queue in the order found (GNU's breadth-first order).
+ * - `--connections N` (default 1): N kept-alive connections taking URLs from the one queue, the
+ *   floor against GNU Wget2's `--max-threads N`.
+ *
+ * If this program alone takes more than a goal allows, no Deno program can meet the goal.
+ *
+ * Run: `deno run -A bench/_bare_mirror.ts [--connections N] (--list FILE | --crawl URL)` in the
+ * directory to fill (URLs `http://HOST:PORT/…`).
+ *
+ * @module
+ */
+
+const args = Deno.args;
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const listFile = flag("--list");
+const crawlUrl = flag("--crawl");
+const connections = Number(flag("--connections") ?? "1");
+const queue = listFile !== undefined
+  ? Deno.readTextFileSync(listFile).split("\n").filter((line) => line !== "")
+  : crawlUrl !== undefined
+  ? [crawlUrl]
+  : [];
+const first = /^http:\/\/(([^/:]+):(\d+))(\/.*)$/.exec(queue[0] ?? "");
+if (first === null || !(connections >= 1)) {
+  throw new Error("usage: _bare_mirror.ts [--connections N] (--list FILE | --crawl URL)");
+}
+const [, hostPort, hostname, port, startPath] = first as unknown as string[];
+const ORIGIN = `http://${hostPort}`;
+const crawl = listFile === undefined;
+const parent = startPath!.slice(0, startPath!.lastIndexOf("/") + 1);
+const seen = new Set(queue);
+const disallowed: string[] = [];
+const madeDirectories = new Set<string>();
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** One kept-alive connection and its read buffer. */
+interface Connection {
+  conn: Deno.TcpConn;
+  buffer: Uint8Array;
+  start: number;
+  end: number;
+}
+
+async function connect(): Promise<Connection> {
+  const conn = await Deno.connect({ hostname: hostname!, port: Number(port) });
+  conn.setNoDelay(true);
+  return { conn, buffer: new Uint8Array(256 * 1024), start: 0, end: 0 };
+}
+
+/** Reads more bytes into the buffer; the server never closes first here. */
+async function fill(c: Connection): Promise<void> {
+  if (c.start === c.end) c.start = c.end = 0;
+  const n = await c.conn.read(c.buffer.subarray(c.end));
+  if (n === null) throw new Error("the server closed the connection");
+  c.end += n;
+}
+
+/** The index just past the head's blank line, or -1 while the head is incomplete. */
+function headEnd(c: Connection): number {
+  const b = c.buffer;
+  for (let i = c.start; i + 3 < c.end; i++) {
+    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i + 4;
+  }
+  return -1;
+}
+
+/** GNU wget's name for a URL path (with its query) of this host. */
+function fileName(path: string): string {
+  const q = path.indexOf("?");
+  const p = q < 0 ? path : path.slice(0, q);
+  return hostPort + p + (p.endsWith("/") ? "index.html" : "") + (q < 0 ? "" : path.slice(q));
+}
+
+/** GETs `path` into its file; returns the body's text when it is a page to read for links. */
+async function get(c: Connection, path: string): Promise<string | undefined> {
+  await c.conn.write(
+    encoder.encode(`GET ${path} HTTP/1.1\r\nHost: ${hostPort}\r\nAccept: */*\r\n\r\n`),
+  );
+  const name = fileName(path);
+  const directory = name.slice(0, name.lastIndexOf("/"));
+  if (!madeDirectories.has(directory)) {
+    Deno.mkdirSync(directory, { recursive: true });
+    madeDirectories.add(directory);
+  }
+  const file = Deno.openSync(name, { write: true, create: true, truncate: true });
+  let bodyStart = headEnd(c);
+  while (bodyStart < 0) {
+    await fill(c);
+    bodyStart = headEnd(c);
+  }
+  const head = decoder.decode(c.buffer.subarray(c.start, bodyStart));
+  c.start = bodyStart;
+  const ok = head.startsWith("HTTP/1.1 200");
+  const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? "0");
+  const page = ok && crawl && (/\r\ncontent-type:\s*text\/html/i.test(head) ||
+      path === "/robots.txt")
+    ? new Uint8Array(length)
+    : undefined;
+  let left = length;
+  while (left > 0) {
+    if (c.start === c.end) await fill(c);
+    const piece = c.buffer.subarray(c.start, c.start + Math.min(left, c.end - c.start));
+    page?.set(piece, length - left);
+    const written = ok ? file.writeSync(piece) : piece.length;
+    c.start += written;
+    left -= written;
+  }
+  const modified = /\r\nlast-modified:\s*([^\r]+)/i.exec(head)?.[1];
+  if (ok && modified !== undefined) {
+    const date = new Date(modified);
+    file.utimeSync(date, date);
+  }
+  file.close();
+  if (!ok) Deno.removeSync(name);
+  return page === undefined ? undefined : decoder.decode(page);
+}
+
+/** The `Disallow` prefixes of robots.txt's `User-agent: *` group. */
+function readRobots(text: string): void {
+  let applies = false;
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).replace(/#.*/, "").trim();
+    if (key === "user-agent") applies = value === "*";
+    else if (key === "disallow" && applies && value !== "") disallowed.push(value);
+  }
+}
+
+/** `href` joined to the page's path, or undefined when it leaves this host or is not http. */
+function resolve(href: string, base: string): string | undefined {
+  if (href.includes("&")) href = href.replaceAll("&amp;", "&");
+  const hash = href.indexOf("#");
+  if (hash >= 0) href = href.slice(0, hash);
+  let path: string;
+  if (href.startsWith(ORIGIN + "/")) path = href.slice(ORIGIN.length);
+  else if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(href)) return undefined;
+  else if (href.startsWith("/")) path = href;
+  else if (href.startsWith("?")) path = base.replace(/\?.*/, "") + href;
+  else if (href === "") path = base;
+  else path = base.replace(/\?.*/, "").replace(/[^/]*$/, "") + href;
+  if (/\/\.\.?(\/|\?|$)/.test(path)) {
+    const q = path.indexOf("?");
+    const segments: string[] = [];
+    const parts = (q < 0 ? path : path.slice(0, q)).split("/");
+    for (const part of parts) {
+      if (part === "..") segments.length > 1 && segments.pop();
+      else if (part !== ".") segments.push(part);
+    }
+    const last = parts[parts.length - 1];
+    if (last === "." || last === "..") segments.push("");
+    path = segments.join("/") + (q < 0 ? "" : path.slice(q));
+  }
+  return path;
+}
+
+const LINK = /\b(href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+
+/** Queues the page's new links that `-m -np` follows. */
+function readLinks(text: string, base: string): void {
+  for (const match of text.matchAll(LINK)) {
+    const value = (match[2] ?? match[3])!;
+    const hrefs = match[1]!.toLowerCase() === "srcset"
+      ? value.split(",").map((candidate) => candidate.trim().split(/\s+/)[0]!)
+      : [value.trim()];
+    for (const href of hrefs) {
+      const path = resolve(href, base);
+      if (
+        path === undefined || !path.startsWith(parent) ||
+        disallowed.some((prefix) => path.startsWith(prefix))
+      ) continue;
+      const url = ORIGIN + path;
+      if (seen.has(url)) continue;
+      seen.add(url);
+      queue.push(url);
+    }
+  }
+}
+
+let next = 0;
+let busy = 0;
+let waiting: (() => void)[] = [];
+function wake(): void {
+  const resolvers = waiting;
+  waiting = [];
+  for (const resolve of resolvers) resolve();
+}
+
+/** Takes URLs from the queue until it is empty and no other connection can add to it. */
+async function work(c: Connection): Promise<void> {
+  for (;;) {
+    if (next < queue.length) {
+      const path = queue[next++]!.slice(ORIGIN.length);
+      busy++;
+      const text = await get(c, path);
+      if (text !== undefined) readLinks(text, path);
+      busy--;
+      wake();
+    } else if (busy === 0) break;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  c.conn.close();
+}
+
+const pool = await Promise.all(Array.from({ length: connections }, connect));
+if (crawl) {
+  seen.add(ORIGIN + "/robots.txt");
+  readRobots((await get(pool[0]!, "/robots.txt")) ?? "");
+}
+await Promise.all(pool.map(work));
