@@ -7,7 +7,8 @@
  * escaping) and dated from its `Last-Modified` (`-m` is `-N`: GNU dates its files); robots.txt
  * fetched and saved. The file is created while its request is on the wire, as netkit does, so the
  * kernel's work overlaps the server's. Nothing else: no options, no messages, no checks beyond what
- * the loop needs (every answer has a `Content-Length`, as nginx sends for static files).
+ * the loop needs (every answer has a `Content-Length`, as nginx sends for static files), a new
+ * connection when the server ends one (`Connection: close`).
  *
  * - `--list FILE`: the URLs in the order GNU wget asked for them (from its `-nv` log), robots.txt
  *   among them; no HTML read at all. No program that finds the links itself can do less.
@@ -133,6 +134,11 @@ async function get(c: Connection, path: string): Promise<string | undefined> {
   }
   file.close();
   if (!ok) Deno.removeSync(name);
+  if (/\r\nconnection:\s*close/i.test(head)) {
+    // nginx closes a connection after `keepalive_requests` (1,000) requests, as GNU wget sees.
+    c.conn.close();
+    Object.assign(c, await connect());
+  }
   return page === undefined ? undefined : decoder.decode(page);
 }
 

@@ -147,12 +147,21 @@ for (const posts of SIZES) {
     const gnuTree = await tree(gnuDir);
     for (const [name, args] of Object.entries({ ...floors, ...(SEQUENTIAL ? {} : floors4) })) {
       const cwd = await Deno.makeTempDir({ dir: dir.path });
-      await new Deno.Command(args[0]!, { args: args.slice(1), cwd }).output();
+      const run = await new Deno.Command(args[0]!, { args: args.slice(1), cwd }).output();
+      if (!run.success) {
+        throw new Error(`${name} failed: ${new TextDecoder().decode(run.stderr)}`);
+      }
       const floorTree = await tree(cwd);
       const differ = [...new Set([...gnuTree.keys(), ...floorTree.keys()])]
         .filter((path) => gnuTree.get(path) !== floorTree.get(path));
       if (differ.length > 0) {
-        throw new Error(`${name} differs from GNU wget at ${posts} posts: ${differ.slice(0, 5)}`);
+        throw new Error(
+          `${name} differs from GNU wget at ${posts} posts: ${
+            differ.slice(0, 5).map((path) =>
+              `${path}: ${gnuTree.get(path)} / ${floorTree.get(path)}`
+            )
+          }`,
+        );
       }
       await Deno.remove(cwd, { recursive: true });
     }
