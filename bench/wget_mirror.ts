@@ -105,9 +105,13 @@ console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, into a fresh
 console.log(
   `| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |${
     CPU ? " CPU ms | CPU × GNU wget | paired wall × | paired CPU × |" : ""
+  }${SEQUENTIAL ? "" : " paired wall × Wget2 |"}`,
+);
+console.log(
+  `|---|---|---:|---:|---:|---:|---:|${CPU ? "---:|---:|---:|---:|" : ""}${
+    SEQUENTIAL ? "" : "---:|"
   }`,
 );
-console.log(`|---|---|---:|---:|---:|---:|---:|${CPU ? "---:|---:|---:|---:|" : ""}`);
 for (const posts of SIZES) {
   await using dir = await tempDir("netkit_bench_mirror_");
   await using site = await startTestSite(dir.path, posts);
@@ -205,10 +209,18 @@ for (const posts of SIZES) {
   const anchorCpu = median(cpu.get("GNU wget")!);
   // Paired ratios: each round's run against the same round's GNU wget, or with --against the
   // same round's other checkout (netkit's own rows), then the median over the rounds.
-  const paired = (tool: string, values: Map<string, number[]>) => {
-    const reference = AGAINST !== undefined && tool === "netkit wget"
+  // The rows after Wget2's (--max-threads 4 and the floor's 4 connections) are paired with it too.
+  const wget2Row = Object.keys(argv).find((tool) => tool.startsWith("GNU Wget2"));
+  const threaded = wget2Row === undefined ? [] : Object.keys(argv).slice(
+    Object.keys(argv).indexOf(wget2Row),
+  );
+  const paired = (
+    tool: string,
+    values: Map<string, number[]>,
+    reference = AGAINST !== undefined && tool === "netkit wget"
       ? `netkit wget (${AGAINST})`
-      : "GNU wget";
+      : "GNU wget",
+  ) => {
     const ratios = values.get(tool)!.map((v, i) => v / values.get(reference)![i]!);
     return `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${
       Math.max(...ratios).toFixed(2)
@@ -227,7 +239,9 @@ for (const posts of SIZES) {
         (ms / anchorMs).toFixed(2)
       } | ${(median(memory.get(tool)!) / 1024).toFixed(1)} | ${
         connections.get(tool)
-      } |${cpuColumns}`,
+      } |${cpuColumns}${
+        SEQUENTIAL ? "" : ` ${threaded.includes(tool) ? paired(tool, times, wget2Row) : ""} |`
+      }`,
     );
   }
 }
