@@ -19,16 +19,24 @@
  *   of the URLs seen, a queue in the order found (GNU's breadth-first order).
  * - `--connections N` (default 1): N kept-alive connections taking URLs from the one queue, the
  *   floor against GNU Wget2's `--max-threads N`.
+ * - `--threads N`: the N connections each in a Worker thread of its own (saving and reading for
+ *   links there; the queue and the Set stay on the main thread): what threads, as Wget2 has them,
+ *   give a Deno program. On 2 cores it costs more than it gains (each isolate's start-up, the
+ *   messages), so `--connections` is the floor there.
  *
  * If this program alone takes more than a goal allows, no Deno program can meet the goal.
  *
- * Run: `deno run -A bench/_bare_mirror.ts [--connections N] (--list FILE | --crawl URL)` in the
- * directory to fill (URLs `http://HOST:PORT/…`).
+ * Run: `deno run -A bench/_bare_mirror.ts [--connections N | --threads N] (--list FILE |
+ * --crawl URL)` in the directory to fill (URLs `http://HOST:PORT/…`).
  *
  * @module
  */
 
-const args = Deno.args;
+const IN_WORKER = (globalThis as { name?: string }).name === "bare-mirror";
+// A worker thread gets the command line in its module URL's query.
+const args: string[] = IN_WORKER
+  ? JSON.parse(decodeURIComponent(new URL(import.meta.url).search.slice(1)))
+  : Deno.args;
 const flag = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -36,6 +44,7 @@ const flag = (name: string) => {
 const listFile = flag("--list");
 const crawlUrl = flag("--crawl");
 const connections = Number(flag("--connections") ?? "1");
+const threads = Number(flag("--threads") ?? "0");
 const queue = listFile !== undefined
   ? Deno.readTextFileSync(listFile).split("\n").filter((line) => line !== "")
   : crawlUrl !== undefined
@@ -43,13 +52,16 @@ const queue = listFile !== undefined
   : [];
 const first = /^http:\/\/(([^/:]+):(\d+))(\/.*)$/.exec(queue[0] ?? "");
 if (first === null || !(connections >= 1)) {
-  throw new Error("usage: _bare_mirror.ts [--connections N] (--list FILE | --crawl URL)");
+  throw new Error(
+    "usage: _bare_mirror.ts [--connections N | --threads N] (--list FILE | --crawl URL)",
+  );
 }
 const [, hostPort, hostname, port, startPath] = first as unknown as string[];
 const ORIGIN = `http://${hostPort}`;
 const crawl = listFile === undefined;
 const parent = startPath!.slice(0, startPath!.lastIndexOf("/") + 1);
 const seen = new Set(queue);
+if (crawl) seen.add(`${ORIGIN}/robots.txt`);
 const disallowed: string[] = [];
 const madeDirectories = new Set<string>();
 const encoder = new TextEncoder();
@@ -183,8 +195,9 @@ function resolve(href: string, base: string): string | undefined {
 
 const LINK = /\b(href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 
-/** Queues the page's new links that `-m -np` follows. */
-function readLinks(text: string, base: string): void {
+/** The paths of the page's links on this host under the start directory (`-np`). */
+function linksOf(text: string, base: string): string[] {
+  const paths: string[] = [];
   for (const match of text.matchAll(LINK)) {
     const value = (match[2] ?? match[3])!;
     const hrefs = match[1]!.toLowerCase() === "srcset"
@@ -192,16 +205,10 @@ function readLinks(text: string, base: string): void {
       : [value.trim()];
     for (const href of hrefs) {
       const path = resolve(href, base);
-      if (
-        path === undefined || !path.startsWith(parent) ||
-        disallowed.some((prefix) => path.startsWith(prefix))
-      ) continue;
-      const url = ORIGIN + path;
-      if (seen.has(url)) continue;
-      seen.add(url);
-      queue.push(url);
+      if (path !== undefined && path.startsWith(parent)) paths.push(path);
     }
   }
+  return paths;
 }
 
 let next = 0;
@@ -213,25 +220,66 @@ function wake(): void {
   for (const resolve of resolvers) resolve();
 }
 
-/** Takes URLs from the queue until it is empty and no other connection can add to it. */
-async function work(c: Connection): Promise<void> {
+/**
+ * Takes URLs from the queue until it is empty and no other connection can add to it; `fetch`
+ * saves one and returns the paths of its links (robots.txt's: its text).
+ */
+async function work(fetch: (path: string) => Promise<string[] | string | undefined>) {
   for (;;) {
     if (next < queue.length) {
       const path = queue[next++]!.slice(ORIGIN.length);
       busy++;
-      const text = await get(c, path);
-      if (text !== undefined) readLinks(text, path);
+      const links = await fetch(path);
+      if (typeof links === "string") readRobots(links);
+      else {
+        for (const link of links ?? []) {
+          const url = ORIGIN + link;
+          if (seen.has(url) || disallowed.some((prefix) => link.startsWith(prefix))) continue;
+          seen.add(url);
+          queue.push(url);
+        }
+      }
       busy--;
       wake();
     } else if (busy === 0) break;
     else await new Promise<void>((resolve) => waiting.push(resolve));
   }
-  c.conn.close();
 }
 
-const pool = await Promise.all(Array.from({ length: connections }, connect));
-if (crawl) {
-  seen.add(ORIGIN + "/robots.txt");
-  readRobots((await get(pool[0]!, "/robots.txt")) ?? "");
+/** Saves `path` over `c`; its links, or robots.txt's text. */
+async function fetchOver(c: Connection, path: string): Promise<string[] | string | undefined> {
+  const text = await get(c, path);
+  return text === undefined || path === "/robots.txt" ? text : linksOf(text, path);
 }
-await Promise.all(pool.map(work));
+
+if (IN_WORKER) {
+  // One connection per worker thread: each message is a path to save, each answer fetchOver's.
+  const c = connect();
+  const scope = self as unknown as {
+    onmessage: (event: MessageEvent<string>) => void;
+    postMessage(message: unknown): void;
+  };
+  scope.onmessage = async (event) => scope.postMessage(await fetchOver(await c, event.data));
+} else if (threads > 0) {
+  const workers = Array.from(
+    { length: threads },
+    () =>
+      new Worker(new URL(`?${encodeURIComponent(JSON.stringify(args))}`, import.meta.url), {
+        type: "module",
+        name: "bare-mirror",
+      }),
+  );
+  const fetchVia = (worker: Worker) => (path: string) =>
+    new Promise<string[] | string | undefined>((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(path);
+    });
+  if (crawl) readRobots(((await fetchVia(workers[0]!)("/robots.txt")) as string) ?? "");
+  await Promise.all(workers.map((worker) => work(fetchVia(worker))));
+  for (const worker of workers) worker.terminate();
+} else {
+  const pool = await Promise.all(Array.from({ length: connections }, connect));
+  if (crawl) readRobots((await get(pool[0]!, "/robots.txt")) ?? "");
+  await Promise.all(pool.map((c) => work((path) => fetchOver(c, path))));
+  for (const c of pool) c.conn.close();
+}

@@ -12,12 +12,14 @@
  * rounds each floor's tree is checked against GNU wget's (same files, bytes and modification
  * times); a difference stops the bench.
  *
- * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about two minutes).
- * `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main | tar -x -C
- * DIR`) to every round, for an interleaved comparison of two versions; `--sequential` leaves out
- * the `--max-threads 4` rows; `--no-floor` leaves out the floor's rows; `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
+ * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about three
+ * minutes). `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main |
+ * tar -x -C DIR`) to every round, for an interleaved comparison of two versions; `--sequential`
+ * leaves out the `--max-threads 4` rows; `--no-floor` leaves out the floor's rows and
+ * `--floor-threads` adds the floor's 4 connections each in a Worker thread of its own (slower than
+ * one thread on 2 cores); `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
  * task-clock) and the paired ratios of CPU and wall time, round by round, against GNU wget and
- * against the other checkout.
+ * against the other checkout (and the `--max-threads 4` rows' wall time against Wget2's).
  *
  * @module
  */
@@ -38,6 +40,7 @@ const AGAINST = againstFlag >= 0 ? Deno.args[againstFlag + 1] : undefined;
 const SEQUENTIAL = Deno.args.includes("--sequential");
 const CPU = Deno.args.includes("--cpu");
 const FLOOR = !Deno.args.includes("--no-floor");
+const FLOOR_THREADS = Deno.args.includes("--floor-threads");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -138,6 +141,10 @@ for (const posts of SIZES) {
     "floor (list) 4 connections": bare(["--connections", "4", "--list", urls]),
     "floor (crawl) 4 connections": bare(["--connections", "4", "--crawl", url]),
   };
+  if (FLOOR_THREADS) {
+    floors4["floor (list) 4 threads"] = bare(["--threads", "4", "--list", urls]);
+    floors4["floor (crawl) 4 threads"] = bare(["--threads", "4", "--crawl", url]);
+  }
   if (FLOOR) {
     // GNU wget's URLs in its order, from its -nv log; then each floor's tree against GNU's.
     const gnuDir = await Deno.makeTempDir({ dir: dir.path });
