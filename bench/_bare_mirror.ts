@@ -27,7 +27,7 @@
  * If this program alone takes more than a goal allows, no Deno program can meet the goal.
  *
  * Run: `deno run -A bench/_bare_mirror.ts [--connections N | --threads N] (--list FILE |
- * --crawl URL)` in the directory to fill (URLs `http://HOST:PORT/…`).
+ * --crawl URL)` in the directory to fill (URLs `http://HOST:PORT/...`).
  *
  * @module
  */
