@@ -78,8 +78,12 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
           ? "It has no name (no PTR record)."
           : `The name exists, but has no ${kind} address.`;
       case "timed-out": {
-        const seconds = (error as DnsTimeoutError).timeoutMs / 1000;
-        return `${server} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+        const { timeoutMs, scope } = error as DnsTimeoutError;
+        const seconds = timeoutMs / 1000;
+        const within = `within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+        return scope === "lookup"
+          ? `The lookup did not finish ${within}`
+          : `${server} did not answer ${within}`;
       }
       case "server-failure": {
         const code = (error as DnsServerError).rcodeName;
@@ -285,8 +289,11 @@ export async function runParsedResolverCommand(
       options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
     }
     if (values.timeout !== undefined) {
-      options.timeoutMs = parseSeconds(String(values.timeout), "--timeout");
-      if (options.timeoutMs <= 0) throw new UsageError("--timeout must be more than 0 seconds");
+      // Each server's time for each question, as resolv.conf's `timeout:` (not the whole lookup).
+      options.attemptTimeoutMs = parseSeconds(String(values.timeout), "--timeout");
+      if (options.attemptTimeoutMs <= 0) {
+        throw new UsageError("--timeout must be more than 0 seconds");
+      }
     }
   } catch (error) {
     return reportUsageError(

@@ -23,7 +23,8 @@
  * @module
  */
 
-import { DnsError, DnsNoDataError, DnsNotFoundError } from "./errors.ts";
+import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
+import { deadlineSignal } from "../internal/deadline_signal.ts";
 import { DNS_TYPE, reverseLookupName } from "./message.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
@@ -81,6 +82,33 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
   }
 }
 
+/** Whether a lookup has a deadline for the whole of it (a finite `timeoutMs`). */
+function lookupTimeoutOf(options: { timeoutMs?: number }): number | undefined {
+  const timeoutMs = options.timeoutMs;
+  return timeoutMs !== undefined && Number.isFinite(timeoutMs) ? timeoutMs : undefined;
+}
+
+/**
+ * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` (the same helper the HTTP
+ * client and the time clients use): its signal, joined to the caller's, is the `signal` every
+ * step is given (the hosts file, each question, each TCP probe), so that when it runs out the
+ * question under way is dropped, its socket closed, and the lookup rejects with a
+ * {@linkcode DnsTimeoutError} of `scope` `"lookup"` naming `query`.
+ */
+async function withinLookupTimeout<O extends { signal?: AbortSignal | undefined }, T>(
+  query: string,
+  timeoutMs: number,
+  options: O,
+  lookup: (options: O) => Promise<T>,
+): Promise<T> {
+  using deadline = deadlineSignal(
+    timeoutMs,
+    options.signal,
+    () => new DnsTimeoutError(query, timeoutMs, { scope: "lookup" }),
+  );
+  return await lookup({ ...options, signal: deadline.signal });
+}
+
 /**
  * Resolves a host name to its official name, aliases and addresses of one family, as
  * `gethostbyname2` does: an address literal answers itself, then the hosts file, then DNS.
@@ -92,7 +120,8 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * @throws {DnsNotFoundError} NXDOMAIN: no such name.
  * @throws {DnsNoDataError} the name exists but has no address of the family.
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
- * @throws {DnsTimeoutError} no server answered in time.
+ * @throws {DnsTimeoutError} no server answered in time (`scope` `"query"`: each got its
+ * `attemptTimeoutMs`), or the whole lookup took longer than `timeoutMs` (`scope` `"lookup"`).
  * @throws {DnsBadResponseError} the answer was garbage.
  * @throws {DnsCnameChainError} the CNAME chain loops, or needs more than {@linkcode MAX_CNAME_LINKS}
  * questions of its own.
@@ -140,7 +169,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * const entry = await resolveHost("www.test", {
  *   nameServer: `127.0.0.1:${port}`,
  *   hostsFile: false,
- *   timeoutMs: 10_000,
+ *   timeoutMs: 10_000, // the whole lookup
  * });
  * await answered;
  * server.close();
@@ -152,7 +181,16 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * });
  * ```
  */
-export async function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
+export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
+  const timeoutMs = lookupTimeoutOf(options);
+  return timeoutMs === undefined
+    ? resolveHostUnbounded(name, options)
+    : withinLookupTimeout(name, timeoutMs, options, (bounded) =>
+      resolveHostUnbounded(name, bounded));
+}
+
+/** {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function resolveHostUnbounded(name: string, options: ResolveOptions): Promise<HostEntry> {
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
@@ -291,8 +329,9 @@ function nssStatusOf(error: unknown): NssStatus {
  * PTR is no host name is refused). `queryDns` gives every record of an answer.
  *
  * @param address An IPv4 or IPv6 address literal.
- * @param options `nameServer`, `hostsFile`, `timeoutMs`, `resolvConf` and `nsswitchConf` as
- * for {@linkcode resolveHost}; `family` is ignored.
+ * @param options `nameServer`, `hostsFile`, `attemptTimeoutMs`, `timeoutMs` (the whole lookup),
+ * `resolvConf`, `nsswitchConf`, `signal` and `trace` as for {@linkcode resolveHost}; `family` is
+ * ignored.
  * @returns The names, the first being the official one (one name from DNS); never empty.
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
@@ -309,9 +348,18 @@ function nssStatusOf(error: unknown): NssStatus {
  * await Deno.remove(path);
  * ```
  */
-export async function resolveAddress(
+export function resolveAddress(address: string, options: ResolveOptions = {}): Promise<string[]> {
+  const timeoutMs = lookupTimeoutOf(options);
+  return timeoutMs === undefined
+    ? resolveAddressUnbounded(address, options)
+    : withinLookupTimeout(address, timeoutMs, options, (bounded) =>
+      resolveAddressUnbounded(address, bounded));
+}
+
+/** {@linkcode resolveAddress} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function resolveAddressUnbounded(
   address: string,
-  options: ResolveOptions = {},
+  options: ResolveOptions,
 ): Promise<string[]> {
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
   const canonical = inetNtop(inetPton(address));
@@ -452,7 +500,7 @@ async function lookUpBothInHostsFile(
  * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
  * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
  * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
- * sets, and GNU wget does not) does.
+ * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -470,9 +518,21 @@ async function lookUpBothInHostsFile(
  * await Deno.remove(hosts);
  * ```
  */
-export async function lookupAddresses(
+export function lookupAddresses(
   name: string,
   options: LookupAddressesOptions = {},
+): Promise<AddressLookup> {
+  const timeoutMs = lookupTimeoutOf(options);
+  return timeoutMs === undefined
+    ? lookupAddressesUnbounded(name, options)
+    : withinLookupTimeout(name, timeoutMs, options, (bounded) =>
+      lookupAddressesUnbounded(name, bounded));
+}
+
+/** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function lookupAddressesUnbounded(
+  name: string,
+  options: LookupAddressesOptions,
 ): Promise<AddressLookup> {
   let wanted = options.family ?? 0;
   if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
@@ -482,8 +542,10 @@ export async function lookupAddresses(
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
   const results = await Promise.allSettled(
-    families.map((family) => resolveHost(name, { ...options, family })),
+    families.map((family) => resolveHostUnbounded(name, { ...options, family })),
   );
+  // Aborted (or out of time) with one family found: no partial answer.
+  options.signal?.throwIfAborted();
   const found = results.flatMap((result, i) =>
     result.status === "fulfilled" ? [{ entry: result.value, family: families[i] as IpFamily }] : []
   );
