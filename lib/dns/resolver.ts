@@ -82,22 +82,27 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
   }
 }
 
-/** Whether a lookup has a deadline for the whole of it (a finite `timeoutMs`). */
-function lookupTimeoutOf(options: { timeoutMs?: number }): number | undefined {
-  const timeoutMs = options.timeoutMs;
-  return timeoutMs !== undefined && Number.isFinite(timeoutMs) ? timeoutMs : undefined;
-}
-
 /**
- * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` (the same helper the HTTP
- * client and the time clients use): its signal, joined to the caller's, is the `signal` every
- * step is given (the hosts file, each question, each TCP probe), so that when it runs out the
- * question under way is dropped, its socket closed, and the lookup rejects with a
+ * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` when it is finite (the same
+ * helper the HTTP client and the time clients use): its signal, joined to the caller's, is the
+ * `signal` every step is given (the hosts file, each question, each TCP probe), so that when it
+ * runs out the question under way is dropped, its socket closed, and the lookup rejects with a
  * {@linkcode DnsTimeoutError} of `scope` `"lookup"` naming `query`.
  */
-async function withinLookupTimeout<O extends { signal?: AbortSignal | undefined }, T>(
+function withinLookupTimeout<O extends { timeoutMs?: number; signal?: AbortSignal | undefined }, T>(
   query: string,
+  options: O,
+  lookup: (options: O) => Promise<T>,
+): Promise<T> {
+  const timeoutMs = options.timeoutMs;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return lookup(options);
+  return runWithin(timeoutMs, query, options, lookup);
+}
+
+/** {@linkcode withinLookupTimeout} with a deadline. */
+async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
   timeoutMs: number,
+  query: string,
   options: O,
   lookup: (options: O) => Promise<T>,
 ): Promise<T> {
@@ -182,11 +187,7 @@ async function withinLookupTimeout<O extends { signal?: AbortSignal | undefined 
  * ```
  */
 export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
-  const timeoutMs = lookupTimeoutOf(options);
-  return timeoutMs === undefined
-    ? resolveHostUnbounded(name, options)
-    : withinLookupTimeout(name, timeoutMs, options, (bounded) =>
-      resolveHostUnbounded(name, bounded));
+  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded));
 }
 
 /** {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`. */
@@ -349,11 +350,11 @@ function nssStatusOf(error: unknown): NssStatus {
  * ```
  */
 export function resolveAddress(address: string, options: ResolveOptions = {}): Promise<string[]> {
-  const timeoutMs = lookupTimeoutOf(options);
-  return timeoutMs === undefined
-    ? resolveAddressUnbounded(address, options)
-    : withinLookupTimeout(address, timeoutMs, options, (bounded) =>
-      resolveAddressUnbounded(address, bounded));
+  return withinLookupTimeout(
+    address,
+    options,
+    (bounded) => resolveAddressUnbounded(address, bounded),
+  );
 }
 
 /** {@linkcode resolveAddress} once its whole-lookup deadline, if any, is in `options.signal`. */
@@ -522,11 +523,7 @@ export function lookupAddresses(
   name: string,
   options: LookupAddressesOptions = {},
 ): Promise<AddressLookup> {
-  const timeoutMs = lookupTimeoutOf(options);
-  return timeoutMs === undefined
-    ? lookupAddressesUnbounded(name, options)
-    : withinLookupTimeout(name, timeoutMs, options, (bounded) =>
-      lookupAddressesUnbounded(name, bounded));
+  return withinLookupTimeout(name, options, (bounded) => lookupAddressesUnbounded(name, bounded));
 }
 
 /** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */

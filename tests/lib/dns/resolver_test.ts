@@ -20,7 +20,13 @@ import {
   resolveAddress,
   resolveHost,
 } from "../../../lib/dns/resolver.ts";
-import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "../../harness/dns_peers.ts";
+import {
+  answerTo,
+  dig,
+  startDnsmasq,
+  startDnsServerAt,
+  startFakeDnsServer,
+} from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
 
 const CNAME = DNS_TYPE.CNAME;
@@ -490,42 +496,11 @@ Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswit
 });
 
 /**
- * A name server that never answers but is alive: its UDP port is bound (it takes each question
- * and drops it) and its TCP port accepts, so that the resolver's probe does not find it dead and
- * waits for each attempt's whole time. Port 0 of 127.0.0.1 by default; `port` 53 for resolv.conf.
+ * A name server that never answers but is alive (its TCP port accepts, so the resolver's probe
+ * does not find it dead and it waits out each attempt). Port 0 of 127.0.0.1 by default.
  */
 function startSilentServer(hostname = "127.0.0.1", port = 0) {
-  const udp = Deno.listenDatagram({ transport: "udp", hostname, port });
-  const tcp = Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port });
-  let questions = 0;
-  const receiving = (async () => {
-    try {
-      while (true) {
-        await udp.receive();
-        questions++;
-      }
-    } catch {
-      // Closed.
-    }
-  })();
-  const accepting = (async () => {
-    try {
-      for await (const conn of tcp) conn.close();
-    } catch {
-      // Closed.
-    }
-  })();
-  return {
-    server: `${hostname}:${tcp.addr.port}`,
-    get questions() {
-      return questions;
-    },
-    async [Symbol.asyncDispose]() {
-      udp.close();
-      tcp.close();
-      await Promise.all([receiving, accepting]);
-    },
-  };
+  return startDnsServerAt(hostname, port, () => undefined);
 }
 
 /** How long `lookup` took to settle, and its error (it must reject). */
