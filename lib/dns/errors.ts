@@ -161,18 +161,22 @@ export class DnsServerError extends DnsError {
   }
 }
 
-/** What the deadline of a {@linkcode DnsTimeoutError} bounded. */
-export type DnsTimeoutScope =
-  /** One question to one server: `queryDns`'s `timeoutMs`, the resolver's `attemptTimeoutMs`. */
-  | "query"
-  /** A whole lookup of the resolver (every source, server and name): its `timeoutMs`. */
-  | "lookup";
-
-/** Options of {@linkcode DnsTimeoutError}. */
-export interface DnsTimeoutErrorOptions extends DnsErrorOptions {
-  /** What the deadline bounded. @default {"query"} */
-  scope?: DnsTimeoutScope;
-}
+/**
+ * What the deadline of a {@linkcode DnsTimeoutError} bounded: one question to one server
+ * (`"query"`: `queryDns`'s `timeoutMs`, the resolver's `attemptTimeoutMs`), or a whole lookup of
+ * the resolver, every source, server and name together (`"lookup"`: its `timeoutMs`).
+ *
+ * @example Tell a silent server from a lookup out of time
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DnsTimeoutError, type DnsTimeoutScope } from "@netkit/netkit/dns";
+ *
+ * const error = new DnsTimeoutError("a.test", 200, { scope: "lookup" });
+ * const scope: DnsTimeoutScope = error.scope;
+ * assert.equal(scope, "lookup");
+ * ```
+ */
+export type DnsTimeoutScope = "query" | "lookup";
 
 /**
  * No answer came in time: from the server asked (`scope` `"query"`), or the whole lookup did not
@@ -200,7 +204,14 @@ export class DnsTimeoutError extends DnsError {
   /** What that deadline bounded: one question to one server, or the whole lookup. */
   readonly scope: DnsTimeoutScope;
   /** Builds the error. */
-  constructor(query: string, timeoutMs: number, options: DnsTimeoutErrorOptions = {}) {
+  constructor(
+    query: string,
+    timeoutMs: number,
+    options: DnsErrorOptions & {
+      /** What the deadline bounded. @default {"query"} */
+      scope?: DnsTimeoutScope;
+    } = {},
+  ) {
     const scope = options.scope ?? "query";
     const who = options.server ? `the name server ${options.server}` : "the name server";
     const detail = scope === "lookup"
