@@ -250,8 +250,19 @@ export function startDnsServerAt(
   port: number,
   answer: (wire: Uint8Array) => Uint8Array | undefined,
 ): PlainDnsServer {
-  const udp = Deno.listenDatagram({ transport: "udp", hostname, port });
-  const tcp = Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port });
+  let udp: Deno.DatagramConn;
+  let tcp: Deno.TcpListener;
+  for (let attempt = 0;; attempt++) {
+    udp = Deno.listenDatagram({ transport: "udp", hostname, port });
+    try {
+      // Port 0: the UDP port the system chose may be taken over TCP; another one is tried.
+      tcp = Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port });
+      break;
+    } catch (error) {
+      udp.close();
+      if (port !== 0 || attempt === 5) throw error;
+    }
+  }
   let questions = 0;
   const serving = (async () => {
     try {
