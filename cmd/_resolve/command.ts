@@ -18,7 +18,6 @@ import {
   reportUsageError,
   UsageError,
 } from "../../lib/cli/command_line.ts";
-import { parseNameServer } from "../../lib/dns/name_server.ts";
 import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
@@ -30,8 +29,7 @@ import {
   type ResolveOptions,
   type ResolveStep,
 } from "../../lib/dns/resolver.ts";
-import { rcodeName } from "../../lib/dns/message.ts";
-import { SocketError } from "../../lib/net/socket_error.ts";
+import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
 import { resolverSpec } from "./spec.ts";
 
@@ -103,7 +101,8 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
     const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
     return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
   }
-  if (error instanceof SocketError) {
+  // By name: the socket layer's module is not loaded for an answer from the hosts file.
+  if (error instanceof Error && error.name === "SocketError") {
     return `The name server could not be reached: ${error.message}.`;
   }
   return `${error instanceof Error ? error.message : String(error)}.`;
@@ -286,6 +285,7 @@ export async function runParsedResolverCommand(
   const options: ResolveOptions = {};
   try {
     if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
+      const { parseNameServer } = await import("../../lib/dns/name_server.ts");
       options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
     }
     if (values.timeout !== undefined) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { rcodeName } from "./message.ts";
+import { rcodeName } from "./codes.ts";
 import { markNetkitError, NetkitError } from "../io/netkit_error.ts";
 
 /** What went wrong in a DNS lookup. */

@@ -24,12 +24,10 @@
  */
 
 import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
-import { deadlineSignal } from "../internal/deadline_signal.ts";
-import { DNS_TYPE, reverseLookupName } from "./message.ts";
+import { DNS_TYPE } from "./codes.ts";
+import { withPermissionNamed } from "./_permission_named.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
-import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
-import * as myHostname from "./_my_hostname.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
@@ -62,6 +60,13 @@ async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   return dnsLookup;
 }
 
+/** systemd's `myhostname` source, loaded only when nsswitch.conf names it. */
+let myHostname: typeof import("./_my_hostname.ts") | undefined;
+
+async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
+  return myHostname ??= await import("./_my_hostname.ts");
+}
+
 async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
   signal?.throwIfAborted();
   if (option === false) return [];
@@ -74,7 +79,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return [];
-    throw MissingPermissionError.from(
+    throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
       { kind: "read", target: path },
@@ -106,6 +111,8 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
   options: O,
   lookup: (options: O) => Promise<T>,
 ): Promise<T> {
+  // Loaded only here: a lookup without a whole-lookup deadline does without it.
+  const { deadlineSignal } = await import("../internal/deadline_signal.ts");
   using deadline = deadlineSignal(
     timeoutMs,
     options.signal,
@@ -265,9 +272,9 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
         failure = error;
         status = nssStatusOf(error);
       }
-    } else if (source.name === "myhostname" && myHostname.mayServe(name)) {
+    } else if (source.name === "myhostname" && (await loadMyHostname()).mayServe(name)) {
       // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const match = myHostname.myHostnameEntry(name, family);
+      const match = (await loadMyHostname()).myHostnameEntry(name, family);
       if (match) {
         options.trace?.({ step: "source", source: source.name, outcome: "success" });
         return { ...match, source: "myhostname" };
@@ -362,6 +369,7 @@ async function resolveAddressUnbounded(
   address: string,
   options: ResolveOptions,
 ): Promise<string[]> {
+  const { reverseLookupName } = await import("./message.ts");
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
   const canonical = inetNtop(inetPton(address));
   // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
@@ -402,9 +410,11 @@ async function resolveAddressUnbounded(
         failure = error;
         status = nssStatusOf(error);
       }
-    } else if (source.name === "myhostname" && myHostname.myHostnameNames(canonical)) {
+    } else if (
+      source.name === "myhostname" && (await loadMyHostname()).myHostnameNames(canonical)
+    ) {
       options.trace?.({ step: "source", source: source.name, outcome: "success" });
-      return myHostname.myHostnameNames(canonical) ?? [];
+      return (await loadMyHostname()).myHostnameNames(canonical) ?? [];
     } else {
       options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
       continue;
