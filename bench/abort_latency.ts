@@ -61,7 +61,7 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
         resolveHost("a.test", {
           nameServer: server,
           hostsFile: false,
-          timeoutMs: 60_000,
+          attemptTimeoutMs: 60_000,
           signal,
         }),
       tick,

@@ -138,7 +138,7 @@ export async function main(args: string[]): Promise<number> {
   let conn: Deno.TcpConn;
   try {
     if (isPlainAddress(bareHost)) say(`Trying ${bareHost}...`);
-    conn = await createClientSocket(host, port, { timeoutMs });
+    conn = await createClientSocket(host, port, { connectTimeoutMs: timeoutMs });
     if (!isPlainAddress(bareHost)) say(`Trying ${(conn.remoteAddr as Deno.NetAddr).hostname}...`);
   } catch (error) {
     if (!(error instanceof SocketError || error instanceof MissingPermissionError)) throw error;

@@ -18,7 +18,6 @@ import {
   reportUsageError,
   UsageError,
 } from "../../lib/cli/command_line.ts";
-import { parseNameServer } from "../../lib/dns/name_server.ts";
 import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
 import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
@@ -30,8 +29,7 @@ import {
   type ResolveOptions,
   type ResolveStep,
 } from "../../lib/dns/resolver.ts";
-import { rcodeName } from "../../lib/dns/message.ts";
-import { SocketError } from "../../lib/net/socket_error.ts";
+import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
 import { resolverSpec } from "./spec.ts";
 
@@ -78,8 +76,12 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
           ? "It has no name (no PTR record)."
           : `The name exists, but has no ${kind} address.`;
       case "timed-out": {
-        const seconds = (error as DnsTimeoutError).timeoutMs / 1000;
-        return `${server} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+        const { timeoutMs, scope } = error as DnsTimeoutError;
+        const seconds = timeoutMs / 1000;
+        const within = `within ${seconds} second${seconds === 1 ? "" : "s"}.`;
+        return scope === "lookup"
+          ? `The lookup did not finish ${within}`
+          : `${server} did not answer ${within}`;
       }
       case "server-failure": {
         const code = (error as DnsServerError).rcodeName;
@@ -99,7 +101,8 @@ export function explainResolveFailure(error: unknown, family: IpFamily): string 
     const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
     return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
   }
-  if (error instanceof SocketError) {
+  // By name: the socket layer's module is not loaded for an answer from the hosts file.
+  if (error instanceof Error && error.name === "SocketError") {
     return `The name server could not be reached: ${error.message}.`;
   }
   return `${error instanceof Error ? error.message : String(error)}.`;
@@ -282,11 +285,15 @@ export async function runParsedResolverCommand(
   const options: ResolveOptions = {};
   try {
     if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
+      const { parseNameServer } = await import("../../lib/dns/name_server.ts");
       options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
     }
     if (values.timeout !== undefined) {
-      options.timeoutMs = parseSeconds(String(values.timeout), "--timeout");
-      if (options.timeoutMs <= 0) throw new UsageError("--timeout must be more than 0 seconds");
+      // Each server's time for each question, as resolv.conf's `timeout:` (not the whole lookup).
+      options.attemptTimeoutMs = parseSeconds(String(values.timeout), "--timeout");
+      if (options.attemptTimeoutMs <= 0) {
+        throw new UsageError("--timeout must be more than 0 seconds");
+      }
     }
   } catch (error) {
     return reportUsageError(

@@ -36,7 +36,8 @@ for host names one at a time until end of input (Ctrl-D).
                            for more, asked in order, the next one at once when
                            one refuses; default: the nameserver lines of resolv.conf
   --hosts-file FILE        read FILE instead of /etc/hosts ("" skips the hosts file)
-  --timeout SECONDS        give up on the DNS server after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --timeout SECONDS        give up on each DNS server after this long, for each question,
+                           as resolv.conf's timeout: (default ${DEFAULT_TIMEOUT_SECONDS})
   --ahosts                 list both families' addresses, in the order to try them (RFC 6724),
                            as \`getent ahosts\` prints them
   --json                   print one JSON object per line for each name

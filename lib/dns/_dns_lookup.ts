@@ -257,13 +257,16 @@ async function queryWithProbe(
  * `timeout` for the first server of the file, `timeout << i / count` for the i-th of `count`
  * (so with three servers and 5 s: 5, 3 and 6 s), at least a second.
  */
-function serverTimeoutMs(nameServer: Required<NameServer>, config?: ResolverConfig): number {
+function serverAttemptTimeoutMs(
+  nameServer: Required<NameServer>,
+  config?: ResolverConfig,
+): number {
   if (config === undefined) return DEFAULT_DNS_TIMEOUT_MS;
   const index = Math.max(0, config.nameServers.indexOf(nameServer.hostname));
   const count = config.nameServers.length;
   const seconds = index === 0
-    ? config.timeoutMs / 1000
-    : Math.floor(((config.timeoutMs / 1000) * 2 ** index) / count);
+    ? config.attemptTimeoutMs / 1000
+    : Math.floor(((config.attemptTimeoutMs / 1000) * 2 ** index) / count);
   return Math.max(1, seconds) * 1000;
 }
 
@@ -299,7 +302,8 @@ export async function lookupChain(
         // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
         if (dead?.has(nameServer)) continue;
         server = formatNameServer(nameServer);
-        const timeoutMs = options.timeoutMs ?? serverTimeoutMs(nameServer, config);
+        // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
+        const timeoutMs = options.attemptTimeoutMs ?? serverAttemptTimeoutMs(nameServer, config);
         try {
           // A dead server is left in milliseconds (see queryWithProbe); the last one is only
           // probed where the host's own sockets can tell (loopback).
@@ -439,7 +443,9 @@ export async function searchChain(
     try {
       return await lookupChain(candidate, type, typeName, options, config);
     } catch (error) {
-      // An abort, a missing permission, a bug: not an answer about the name.
+      // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
+      // bug: not an answer about the name.
+      options.signal?.throwIfAborted();
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
       if (everyServerRefused(error)) throw error;
       last = error;

@@ -16,7 +16,7 @@ import type { IpFamily } from "../net/inet.ts";
  */
 export const MAX_CNAME_LINKS = 16;
 
-/** Options of {@linkcode resolveHost} and {@linkcode resolveAddress}. */
+/** Options of {@linkcode resolveHost}, {@linkcode resolveAddress} and {@linkcode lookupAddresses}. */
 export interface ResolveOptions {
   /** IPv4 (A records) or IPv6 (AAAA records). @default {4} */
   family?: IpFamily;
@@ -29,8 +29,21 @@ export interface ResolveOptions {
   /** The hosts file; `false` skips it. A missing default file is skipped. @default {"/etc/hosts"} */
   hostsFile?: string | false;
   /**
-   * How long each server gets for each question. Default: on the system path, resolv.conf's
-   * `timeout` as glibc spreads it over the servers, in `attempts` rounds; else 5000.
+   * How long each server gets for each question (one attempt: glibc's resolv.conf `timeout`), in
+   * milliseconds. A server that does not answer in time is left for the next one.
+   * Default: on the system path, resolv.conf's `timeout` as glibc spreads it over the servers
+   * (the first server the whole of it, the i-th of n `timeout << i / n`, at least a second), in
+   * `attempts` rounds; with a `nameServer`, 5000 (`DEFAULT_DNS_TIMEOUT_MS`) for each, one round.
+   */
+  attemptTimeoutMs?: number;
+  /**
+   * Time allowed for the whole lookup: the hosts file, every server and round, every name of
+   * the search list and every CNAME follow-up question together. When it runs out the lookup
+   * rejects with a `DnsTimeoutError` whose `scope` is `"lookup"`, and its sockets are
+   * closed. `Infinity` sets no deadline. As the HTTP client's `timeoutMs`, it has no default:
+   * without it a lookup is bounded only by its attempts (servers x rounds x `attemptTimeoutMs`
+   * for each name asked).
+   * @default {undefined} (no deadline for the whole; each attempt has its own)
    */
   timeoutMs?: number;
   /**

@@ -488,7 +488,10 @@ async function queryTcp(
   const started = performance.now();
   let conn: Deno.TcpConn;
   try {
-    conn = await createClientSocket(server.hostname, server.port, { timeoutMs, signal });
+    conn = await createClientSocket(server.hostname, server.port, {
+      connectTimeoutMs: timeoutMs,
+      signal,
+    });
   } catch (error) {
     signal?.throwIfAborted();
     // createClientSocket() names the refusal already; this says what it was for.

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { rcodeName } from "./message.ts";
+import { rcodeName } from "./codes.ts";
 import { markNetkitError, NetkitError } from "../io/netkit_error.ts";
 
 /** What went wrong in a DNS lookup. */
@@ -162,25 +162,65 @@ export class DnsServerError extends DnsError {
 }
 
 /**
- * No answer came from the server in time.
+ * What the deadline of a {@linkcode DnsTimeoutError} bounded: one question to one server
+ * (`"query"`: `queryDns`'s `timeoutMs`, the resolver's `attemptTimeoutMs`), or a whole lookup of
+ * the resolver, every source, server and name together (`"lookup"`: its `timeoutMs`).
+ *
+ * @example Tell a silent server from a lookup out of time
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DnsTimeoutError, type DnsTimeoutScope } from "@netkit/netkit/dns";
+ *
+ * const error = new DnsTimeoutError("a.test", 200, { scope: "lookup" });
+ * const scope: DnsTimeoutScope = error.scope;
+ * assert.equal(scope, "lookup");
+ * ```
+ */
+export type DnsTimeoutScope = "query" | "lookup";
+
+/**
+ * No answer came in time: from the server asked (`scope` `"query"`), or the whole lookup did not
+ * finish within the resolver's `timeoutMs` (`scope` `"lookup"`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { DnsTimeoutError } from "@netkit/netkit/dns";
  *
- * assert.equal(new DnsTimeoutError("a.test", 5000).timeoutMs, 5000);
+ * const query = new DnsTimeoutError("a.test", 5000, { server: "127.0.0.1:53" });
+ * assert.equal(query.timeoutMs, 5000);
+ * assert.equal(query.scope, "query");
+ * assert.equal(
+ *   query.message,
+ *   'Cannot resolve "a.test": the name server 127.0.0.1:53 did not answer within 5 s',
+ * );
+ * const lookup = new DnsTimeoutError("a.test", 200, { scope: "lookup" });
+ * assert.equal(lookup.message, 'Cannot resolve "a.test": the lookup did not finish within 0.2 s');
  * ```
  */
 export class DnsTimeoutError extends DnsError {
-  /** How long it waited. */
+  /** The deadline that ran out, in milliseconds: the question's, or the whole lookup's. */
   readonly timeoutMs: number;
+  /** What that deadline bounded: one question to one server, or the whole lookup. */
+  readonly scope: DnsTimeoutScope;
   /** Builds the error. */
-  constructor(query: string, timeoutMs: number, options: DnsErrorOptions = {}) {
+  constructor(
+    query: string,
+    timeoutMs: number,
+    options: DnsErrorOptions & {
+      /** What the deadline bounded. @default {"query"} */
+      scope?: DnsTimeoutScope;
+    } = {},
+  ) {
+    const scope = options.scope ?? "query";
     const who = options.server ? `the name server ${options.server}` : "the name server";
-    super("timed-out", query, `${who} did not answer within ${timeoutMs / 1000} s`, options);
+    const detail = scope === "lookup"
+      ? `the lookup did not finish within ${timeoutMs / 1000} s`
+      : `${who} did not answer within ${timeoutMs / 1000} s`;
+    super("timed-out", query, detail, options);
     this.name = "DnsTimeoutError";
     this.timeoutMs = timeoutMs;
+    this.scope = scope;
   }
 }
 

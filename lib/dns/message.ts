@@ -12,29 +12,9 @@ import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
+import { DNS_TYPE } from "./codes.ts";
 
-/** Record types by name (RFC 1035, RFC 3596). */
-export const DNS_TYPE = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  OPT: 41,
-} as const;
-
-/** Response codes by name (RFC 1035 section 4.1.1). */
-export const DNS_RCODE = {
-  NOERROR: 0,
-  FORMERR: 1,
-  SERVFAIL: 2,
-  NXDOMAIN: 3,
-  NOTIMP: 4,
-  REFUSED: 5,
-} as const;
+export { DNS_RCODE, DNS_TYPE, rcodeName } from "./codes.ts";
 
 /** The Internet class. */
 export const DNS_CLASS_IN = 1;
@@ -43,22 +23,6 @@ export const DNS_CLASS_IN = 1;
 export const MAX_NAME_WIRE_BYTES = 255;
 /** The longest label, in bytes. */
 export const MAX_LABEL_BYTES = 63;
-
-/**
- * The name of a response code (`"NXDOMAIN"`), or `"RCODE n"` for one without a name here.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { rcodeName } from "@netkit/netkit/dns";
- *
- * assert.equal(rcodeName(3), "NXDOMAIN");
- * ```
- */
-export function rcodeName(rcode: number): string {
-  const found = Object.entries(DNS_RCODE).find(([, value]) => value === rcode);
-  return found ? found[0] : `RCODE ${rcode}`;
-}
 
 /**
  * A DNS message (or name) that cannot be decoded or encoded. Code `DNS_FORMAT`; a

@@ -2,9 +2,13 @@
  * Name resolution as gethostbyname does it, with a DNS client of its own: the RFC 1035 message
  * codec, UDP queries with TCP fall-back, the hosts file, a resolver (address literal, then hosts
  * file, then DNS, following CNAMEs), and typed errors for NXDOMAIN, no data, server failure and
- * time-outs. Every lookup takes a `signal`; under least privilege (`--allow-net=SERVER:PORT` and a
- * named server) it works, over TCP where no UDP socket may be bound, and a permission Deno refuses
- * is a `MissingPermissionError` (from `@netkit/netkit/io`) that names the flag to grant.
+ * time-outs. Every lookup takes a `signal` and two deadlines: `attemptTimeoutMs`, each server's
+ * time for each question (resolv.conf's `timeout:`), and `timeoutMs`, the whole lookup (hosts
+ * file, servers, rounds, search list, CNAME questions; no default, as for the HTTP client's whole
+ * exchange); `queryDns`'s `timeoutMs` is its one question, UDP and TCP together. Under least
+ * privilege (`--allow-net=SERVER:PORT` and a named server) it works, over TCP where no UDP socket
+ * may be bound, and a permission Deno refuses is a `MissingPermissionError` (from
+ * `@netkit/netkit/io`) that names the flag to grant.
  *
  * @module
  */

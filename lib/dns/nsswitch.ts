@@ -8,7 +8,7 @@
  */
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
-import { MissingPermissionError } from "../io/missing_permission_error.ts";
+import { withPermissionNamed } from "./_permission_named.ts";
 
 /** The file read by default. */
 export const NSSWITCH_CONF_FILE = "/etc/nsswitch.conf";
@@ -111,7 +111,7 @@ export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promi
   } catch (error) {
     // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
     if (error instanceof Deno.errors.NotCapable) {
-      throw MissingPermissionError.from(error, "reading the name service order", {
+      throw await withPermissionNamed(error, "reading the name service order", {
         kind: "read",
         target: path,
       });

@@ -39,8 +39,11 @@ export interface ResolverConfig {
   search: string[];
   /** Names with at least this many dots are first asked as they are. @default {1} */
   ndots: number;
-  /** How long to wait for each server on each try, in milliseconds. @default {5000} */
-  timeoutMs: number;
+  /**
+   * How long to wait for each server on each try (`timeout:`, in seconds in the file), in
+   * milliseconds: the resolver's `attemptTimeoutMs`. @default {5000}
+   */
+  attemptTimeoutMs: number;
   /** How many rounds over the servers. @default {2} */
   attempts: number;
   /** Start each question with the next server in turn. @default {false} */
@@ -82,7 +85,8 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
       config.ndots = n < 0 ? n & MAX_NDOTS : Math.min(n, MAX_NDOTS);
     } else if (word.startsWith("timeout:")) {
       // 0 or less: glibc waits a second.
-      config.timeoutMs = Math.max(Math.min(atoi(word.slice(8)), MAX_TIMEOUT_SECONDS), 1) * 1000;
+      config.attemptTimeoutMs = Math.max(Math.min(atoi(word.slice(8)), MAX_TIMEOUT_SECONDS), 1) *
+        1000;
     } else if (word.startsWith("attempts:")) {
       // glibc asks nothing at all with 0; netkit asks one round.
       config.attempts = Math.max(Math.min(atoi(word.slice(9)), MAX_ATTEMPTS), 1);
@@ -126,7 +130,7 @@ function keepsScope(bytes: Uint8Array, scope: string): boolean {
  * assert.deepEqual(config.nameServers, ["127.0.0.53"]);
  * assert.deepEqual(config.search, ["corp.test", "lab.test"]);
  * assert.equal(config.ndots, 2);
- * assert.equal(config.timeoutMs, 1000);
+ * assert.equal(config.attemptTimeoutMs, 1000);
  * assert.equal(config.attempts, 3);
  * assert.equal(config.rotate, true);
  * ```
@@ -136,7 +140,7 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     nameServers: [],
     search: [],
     ndots: 1,
-    timeoutMs: 5000,
+    attemptTimeoutMs: 5000,
     attempts: 2,
     rotate: false,
     noTldQuery: false,

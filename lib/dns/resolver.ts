@@ -23,12 +23,11 @@
  * @module
  */
 
-import { DnsError, DnsNoDataError, DnsNotFoundError } from "./errors.ts";
-import { DNS_TYPE, reverseLookupName } from "./message.ts";
+import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
+import { DNS_TYPE } from "./codes.ts";
+import { withPermissionNamed } from "./_permission_named.ts";
 import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
-import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { toAsciiHostName } from "./host_name.ts";
-import * as myHostname from "./_my_hostname.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   type NssSource,
@@ -61,6 +60,13 @@ async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   return dnsLookup;
 }
 
+/** systemd's `myhostname` source, loaded only when nsswitch.conf names it. */
+let myHostname: typeof import("./_my_hostname.ts") | undefined;
+
+async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
+  return myHostname ??= await import("./_my_hostname.ts");
+}
+
 async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
   signal?.throwIfAborted();
   if (option === false) return [];
@@ -73,12 +79,46 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return [];
-    throw MissingPermissionError.from(
+    throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
       { kind: "read", target: path },
     );
   }
+}
+
+/**
+ * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` when it is finite (the same
+ * helper the HTTP client and the time clients use): its signal, joined to the caller's, is the
+ * `signal` every step is given (the hosts file, each question, each TCP probe), so that when it
+ * runs out the question under way is dropped, its socket closed, and the lookup rejects with a
+ * {@linkcode DnsTimeoutError} of `scope` `"lookup"` naming `query`.
+ */
+function withinLookupTimeout<O extends { timeoutMs?: number; signal?: AbortSignal | undefined }, T>(
+  query: string,
+  options: O,
+  lookup: (options: O) => Promise<T>,
+): Promise<T> {
+  const timeoutMs = options.timeoutMs;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return lookup(options);
+  return runWithin(timeoutMs, query, options, lookup);
+}
+
+/** {@linkcode withinLookupTimeout} with a deadline. */
+async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
+  timeoutMs: number,
+  query: string,
+  options: O,
+  lookup: (options: O) => Promise<T>,
+): Promise<T> {
+  // Loaded only here: a lookup without a whole-lookup deadline does without it.
+  const { deadlineSignal } = await import("../internal/deadline_signal.ts");
+  using deadline = deadlineSignal(
+    timeoutMs,
+    options.signal,
+    () => new DnsTimeoutError(query, timeoutMs, { scope: "lookup" }),
+  );
+  return await lookup({ ...options, signal: deadline.signal });
 }
 
 /**
@@ -92,7 +132,8 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * @throws {DnsNotFoundError} NXDOMAIN: no such name.
  * @throws {DnsNoDataError} the name exists but has no address of the family.
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
- * @throws {DnsTimeoutError} no server answered in time.
+ * @throws {DnsTimeoutError} no server answered in time (`scope` `"query"`: each got its
+ * `attemptTimeoutMs`), or the whole lookup took longer than `timeoutMs` (`scope` `"lookup"`).
  * @throws {DnsBadResponseError} the answer was garbage.
  * @throws {DnsCnameChainError} the CNAME chain loops, or needs more than {@linkcode MAX_CNAME_LINKS}
  * questions of its own.
@@ -140,7 +181,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * const entry = await resolveHost("www.test", {
  *   nameServer: `127.0.0.1:${port}`,
  *   hostsFile: false,
- *   timeoutMs: 10_000,
+ *   timeoutMs: 10_000, // the whole lookup
  * });
  * await answered;
  * server.close();
@@ -152,7 +193,12 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
  * });
  * ```
  */
-export async function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
+export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
+  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded));
+}
+
+/** {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function resolveHostUnbounded(name: string, options: ResolveOptions): Promise<HostEntry> {
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
@@ -226,9 +272,9 @@ export async function resolveHost(name: string, options: ResolveOptions = {}): P
         failure = error;
         status = nssStatusOf(error);
       }
-    } else if (source.name === "myhostname" && myHostname.mayServe(name)) {
+    } else if (source.name === "myhostname" && (await loadMyHostname()).mayServe(name)) {
       // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const match = myHostname.myHostnameEntry(name, family);
+      const match = (await loadMyHostname()).myHostnameEntry(name, family);
       if (match) {
         options.trace?.({ step: "source", source: source.name, outcome: "success" });
         return { ...match, source: "myhostname" };
@@ -291,8 +337,9 @@ function nssStatusOf(error: unknown): NssStatus {
  * PTR is no host name is refused). `queryDns` gives every record of an answer.
  *
  * @param address An IPv4 or IPv6 address literal.
- * @param options `nameServer`, `hostsFile`, `timeoutMs`, `resolvConf` and `nsswitchConf` as
- * for {@linkcode resolveHost}; `family` is ignored.
+ * @param options `nameServer`, `hostsFile`, `attemptTimeoutMs`, `timeoutMs` (the whole lookup),
+ * `resolvConf`, `nsswitchConf`, `signal` and `trace` as for {@linkcode resolveHost}; `family` is
+ * ignored.
  * @returns The names, the first being the official one (one name from DNS); never empty.
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
@@ -309,10 +356,20 @@ function nssStatusOf(error: unknown): NssStatus {
  * await Deno.remove(path);
  * ```
  */
-export async function resolveAddress(
+export function resolveAddress(address: string, options: ResolveOptions = {}): Promise<string[]> {
+  return withinLookupTimeout(
+    address,
+    options,
+    (bounded) => resolveAddressUnbounded(address, bounded),
+  );
+}
+
+/** {@linkcode resolveAddress} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function resolveAddressUnbounded(
   address: string,
-  options: ResolveOptions = {},
+  options: ResolveOptions,
 ): Promise<string[]> {
+  const { reverseLookupName } = await import("./message.ts");
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
   const canonical = inetNtop(inetPton(address));
   // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
@@ -353,9 +410,11 @@ export async function resolveAddress(
         failure = error;
         status = nssStatusOf(error);
       }
-    } else if (source.name === "myhostname" && myHostname.myHostnameNames(canonical)) {
+    } else if (
+      source.name === "myhostname" && (await loadMyHostname()).myHostnameNames(canonical)
+    ) {
       options.trace?.({ step: "source", source: source.name, outcome: "success" });
-      return myHostname.myHostnameNames(canonical) ?? [];
+      return (await loadMyHostname()).myHostnameNames(canonical) ?? [];
     } else {
       options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
       continue;
@@ -452,7 +511,7 @@ async function lookUpBothInHostsFile(
  * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
  * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
  * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
- * sets, and GNU wget does not) does.
+ * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -470,9 +529,17 @@ async function lookUpBothInHostsFile(
  * await Deno.remove(hosts);
  * ```
  */
-export async function lookupAddresses(
+export function lookupAddresses(
   name: string,
   options: LookupAddressesOptions = {},
+): Promise<AddressLookup> {
+  return withinLookupTimeout(name, options, (bounded) => lookupAddressesUnbounded(name, bounded));
+}
+
+/** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
+async function lookupAddressesUnbounded(
+  name: string,
+  options: LookupAddressesOptions,
 ): Promise<AddressLookup> {
   let wanted = options.family ?? 0;
   if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
@@ -482,8 +549,10 @@ export async function lookupAddresses(
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
   const results = await Promise.allSettled(
-    families.map((family) => resolveHost(name, { ...options, family })),
+    families.map((family) => resolveHostUnbounded(name, { ...options, family })),
   );
+  // Aborted (or out of time) with one family found: no partial answer.
+  options.signal?.throwIfAborted();
   const found = results.flatMap((result, i) =>
     result.status === "fulfilled" ? [{ entry: result.value, family: families[i] as IpFamily }] : []
   );

@@ -642,7 +642,7 @@ async function openStream(
   if (target.scheme === "https") {
     const { connectTls } = await import("../net/tls_connect.ts");
     conn = await abortable(
-      connectTls(target.host, target.port, { ...options, timeoutMs: connectTimeoutMs }),
+      connectTls(target.host, target.port, { ...options, connectTimeoutMs }),
       signal,
       (late) => late.close(),
     );

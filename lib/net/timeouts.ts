@@ -9,7 +9,10 @@
  * | `readTimeoutMs`    | one read that waits for the peer to send anything       | 900 s   |
  * | `writeTimeoutMs`   | one write that waits for the peer to take anything      | 30 s    |
  * | `closeTimeoutMs`   | the last flush of a stream being closed (`await using`) | 10 s    |
- * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS query)       | per API |
+ * | `attemptTimeoutMs` | one question to one DNS server, within a lookup         | 5 s (a) |
+ * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS lookup)      | per API |
+ *
+ * (a) `DEFAULT_DNS_TIMEOUT_MS`; on the system path resolv.conf's `timeout:` as glibc spreads it.
  *
  * Read and write deadlines are idle deadlines: they restart whenever bytes move, so a long
  * transfer that keeps moving never times out. 900 s is GNU wget's `--read-timeout` default (a

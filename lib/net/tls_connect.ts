@@ -51,8 +51,17 @@ export interface TlsConnectOptions {
   caCerts?: string[];
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
-  /** Connect and handshake timeout. */
-  timeoutMs?: number;
+  /**
+   * Give up connecting after this many milliseconds: the TCP connection (name lookup included),
+   * then the TLS handshake, each within it; `Infinity` for no timer of its own.
+   * @default {10000} (`DEFAULT_CONNECT_TIMEOUT_MS`, as for `createClientSocket`)
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * The former name of `connectTimeoutMs`, still read when that is not given.
+   * @deprecated Use `connectTimeoutMs`; `timeoutMs` names the deadline of a whole operation.
+   */
+  timeoutMs?: number | undefined;
   /** Abort the connect and the handshake from outside; rejects with `signal.reason`. */
   signal?: AbortSignal;
   /** Reach the server through this proxy's `CONNECT` tunnel. */
@@ -109,6 +118,11 @@ export async function connectTls(
   }
 }
 
+/** The connect deadline of `options`: `connectTimeoutMs`, else the former `timeoutMs`. */
+function connectTimeoutOf(options: TlsConnectOptions): number {
+  return options.connectTimeoutMs ?? options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
 /** Servers whose certificate only node:tls accepts (see {@linkcode connectTls}). */
 const NODE_VERIFIED = new Set<string>();
 
@@ -135,7 +149,7 @@ async function connectWithDenoTls(
       // Closed already.
     }
   };
-  const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, stop);
+  const deadline = startDeadline(connectTimeoutOf(options), stop);
   // The signal stops the handshake too, not only the TCP connect.
   options.signal?.addEventListener("abort", stop, { once: true });
   try {
@@ -245,7 +259,7 @@ async function connectWithNodeTls(
   });
   tlsSocket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
-    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
+    const deadline = startDeadline(connectTimeoutOf(options), () => {
       options.signal?.removeEventListener("abort", onAbort);
       tlsSocket.destroy();
       reject(new SocketError({ step: "connect", host, port, failure: "timed-out" }));
@@ -354,7 +368,7 @@ async function openNodeSocket(
       socket.destroy();
       reject(error);
     };
-    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
+    const deadline = startDeadline(connectTimeoutOf(options), () => {
       fail(new SocketError({ step: "connect", host: address, port, failure: "timed-out" }));
     });
     const onAbort = () => fail(options.signal?.reason);
@@ -400,7 +414,7 @@ async function openTunnel(
   };
   return await new Promise<NodeNet.Socket>((resolve, reject) => {
     let head = "";
-    const deadline = startDeadline(options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, () => {
+    const deadline = startDeadline(connectTimeoutOf(options), () => {
       reject(
         fail(
           new SocketError({

@@ -68,7 +68,10 @@ export async function requestDaytime(
     options.signal,
     () => new SocketError({ step: "read", host, port: Number(port), failure: "timed-out" }),
   );
-  const conn = await createClientSocket(host, port, { timeoutMs, signal: deadline.signal });
+  const conn = await createClientSocket(host, port, {
+    connectTimeoutMs: timeoutMs,
+    signal: deadline.signal,
+  });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
     maxLineBytes: options.maxLineBytes ?? 1024,

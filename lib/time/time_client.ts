@@ -70,7 +70,10 @@ export async function requestRfc868Time(
     options.signal,
     () => new SocketError({ step: "read", host, port: checkedPort, failure: "timed-out" }),
   );
-  const conn = await createClientSocket(host, checkedPort, { timeoutMs, signal: deadline.signal });
+  const conn = await createClientSocket(host, checkedPort, {
+    connectTimeoutMs: timeoutMs,
+    signal: deadline.signal,
+  });
   await using stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
     host,

@@ -13,7 +13,7 @@
 
 import assert from "node:assert/strict";
 import { decodeDnsMessage, DNS_RCODE, DNS_TYPE, type DnsRecord } from "../../lib/dns/message.ts";
-import { answerTo } from "../harness/dns_peers.ts";
+import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
 import {
@@ -138,34 +138,7 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
 
 /** The test's DNS server on port 53 of {@linkcode SERVER} (or another address), UDP and TCP. */
 function startServer(address = SERVER): AsyncDisposable {
-  const udp = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
-  const tcp = Deno.listen({ hostname: address, port: 53 });
-  const serving = (async () => {
-    try {
-      while (true) {
-        const [wire, from] = await udp.receive();
-        const reply = answer(wire, address);
-        if (reply) await udp.send(reply, from);
-      }
-    } catch {
-      // Closed.
-    }
-  })();
-  const accepting = (async () => {
-    try {
-      // Accepted and closed: TCP is only probed here.
-      for await (const conn of tcp) conn.close();
-    } catch {
-      // Closed.
-    }
-  })();
-  return {
-    async [Symbol.asyncDispose]() {
-      udp.close();
-      tcp.close();
-      await Promise.all([serving, accepting]);
-    },
-  };
+  return startDnsServerAt(address, 53, (wire) => answer(wire, address));
 }
 
 const HOSTS = "127.0.0.1 localhost\n::ffff:10.1.1.4 mapped.test\n10.1.1.6 trail.test.\n";

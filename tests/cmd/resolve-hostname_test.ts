@@ -365,4 +365,9 @@ Deno.test("explainResolveFailure() says 1 second, not 1 seconds", () => {
     explainResolveFailure(new DnsTimeoutError("a.test", 5000, where), 4),
     /5 seconds\.$/,
   );
+  // The whole lookup's deadline (the library's timeoutMs) names the lookup, not a server.
+  assert.equal(
+    explainResolveFailure(new DnsTimeoutError("a.test", 200, { scope: "lookup" }), 4),
+    "The lookup did not finish within 0.2 seconds.",
+  );
 });

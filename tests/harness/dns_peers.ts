@@ -230,3 +230,69 @@ export async function startDnsmasqOnPort53(address: string, records: string[]): 
   );
   return { port: 53, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
 }
+
+/** A DNS server of {@linkcode startDnsServerAt}. */
+export interface PlainDnsServer extends AsyncDisposable {
+  /** Where it listens, as `HOST:PORT`. */
+  server: string;
+  /** How many UDP questions came in. */
+  readonly questions: number;
+}
+
+/**
+ * A DNS server on `hostname:port` (port 53 of a loopback address of its own for resolv.conf, which
+ * cannot name a port; 0 for any): `answer` decides what each UDP question gets (undefined: nothing,
+ * a silent server), and its TCP port accepts and closes each connection, so that the resolver's
+ * TCP probe finds it alive.
+ */
+export function startDnsServerAt(
+  hostname: string,
+  port: number,
+  answer: (wire: Uint8Array) => Uint8Array | undefined,
+): PlainDnsServer {
+  let udp: Deno.DatagramConn;
+  let tcp: Deno.TcpListener;
+  for (let attempt = 0;; attempt++) {
+    udp = Deno.listenDatagram({ transport: "udp", hostname, port });
+    try {
+      // Port 0: the UDP port the system chose may be taken over TCP; another one is tried.
+      tcp = Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port });
+      break;
+    } catch (error) {
+      udp.close();
+      if (port !== 0 || attempt === 5) throw error;
+    }
+  }
+  let questions = 0;
+  const serving = (async () => {
+    try {
+      while (true) {
+        const [wire, from] = await udp.receive();
+        questions++;
+        const reply = answer(wire);
+        if (reply) await udp.send(reply, from);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  const accepting = (async () => {
+    try {
+      // Accepted and closed: TCP is only probed here.
+      for await (const conn of tcp) conn.close();
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    server: `${hostname}:${tcp.addr.port}`,
+    get questions() {
+      return questions;
+    },
+    async [Symbol.asyncDispose]() {
+      udp.close();
+      tcp.close();
+      await Promise.all([serving, accepting]);
+    },
+  };
+}

@@ -35,7 +35,7 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
     "options ndots:2junk timeout:x attempts:9x no_tld_query rotatex\n",
   );
   assert.equal(sloppy.ndots, 2);
-  assert.equal(sloppy.timeoutMs, 1000);
+  assert.equal(sloppy.attemptTimeoutMs, 1000);
   assert.equal(sloppy.attempts, 5);
   assert.equal(sloppy.noTldQuery, true);
   assert.equal(sloppy.rotate, true);
@@ -44,7 +44,7 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
   assert.deepEqual(indented.search, []);
   assert.deepEqual(config.search, ["corp.test", "lab.test"]);
   assert.equal(config.ndots, 15);
-  assert.equal(config.timeoutMs, 30_000);
+  assert.equal(config.attemptTimeoutMs, 30_000);
   assert.equal(config.attempts, 5);
   assert.equal(config.rotate, true);
   assert.equal(config.noTldQuery, true);
@@ -56,7 +56,7 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   assert.deepEqual(empty.nameServers, ["127.0.0.1"]);
   assert.deepEqual(empty.search, []);
   assert.equal(empty.ndots, 1);
-  assert.equal(empty.timeoutMs, 5000);
+  assert.equal(empty.attemptTimeoutMs, 5000);
   assert.equal(empty.attempts, 2);
   assert.deepEqual(parseResolvConf("", { hostName: "vm.corp.test" }).search, ["corp.test"]);
   assert.deepEqual(parseResolvConf("search a.test", { hostName: "vm.corp.test" }).search, [
@@ -68,11 +68,11 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   });
   assert.deepEqual(env.search, ["b.test", "c.test"]);
   assert.equal(env.ndots, 0);
-  assert.equal(env.timeoutMs, 2000);
+  assert.equal(env.attemptTimeoutMs, 2000);
   // atoi("x") is 0, as for glibc (checked with getent: the name is asked as it is first).
   const junk = parseResolvConf("options ndots:x timeout:-1");
   assert.equal(junk.ndots, 0);
-  assert.equal(junk.timeoutMs, 1000);
+  assert.equal(junk.attemptTimeoutMs, 1000);
 });
 
 Deno.test("searchNames() asks the root of the search list in its place, and the name once", () => {

@@ -20,7 +20,13 @@ import {
   resolveAddress,
   resolveHost,
 } from "../../../lib/dns/resolver.ts";
-import { answerTo, dig, startDnsmasq, startFakeDnsServer } from "../../harness/dns_peers.ts";
+import {
+  answerTo,
+  dig,
+  startDnsmasq,
+  startDnsServerAt,
+  startFakeDnsServer,
+} from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
 
 const CNAME = DNS_TYPE.CNAME;
@@ -33,7 +39,7 @@ peerTest(
     const options = {
       nameServer: `127.0.0.1:${dnsmasq.port}`,
       hostsFile: false,
-      timeoutMs: 3000,
+      attemptTimeoutMs: 3000,
     } as const;
 
     await t.step("a CNAME chain of two links ends at the official name", async () => {
@@ -118,7 +124,7 @@ peerTest(
       hostsFile,
       "# test hosts\n10.9.9.9\tweb.test\tweb\n\n10.9.9.10 other.test web\nfd00::99 web.test\n",
     );
-    const options = { nameServer: `127.0.0.1:${dnsmasq.port}`, hostsFile, timeoutMs: 3000 };
+    const options = { nameServer: `127.0.0.1:${dnsmasq.port}`, hostsFile, attemptTimeoutMs: 3000 };
     assert.deepEqual(await resolveHost("WEB", options), {
       officialName: "web.test",
       aliases: ["web", "web", "other.test"], // glibc's order, repeats kept (checked with getent)
@@ -164,7 +170,7 @@ Deno.test("resolveHost() rejects names DNS cannot carry with SyntaxError, before
   const options = {
     nameServer: `127.0.0.1:${server.port}`,
     hostsFile: false,
-    timeoutMs: 300,
+    attemptTimeoutMs: 300,
   } as const;
   for (
     const bad of [
@@ -196,7 +202,7 @@ Deno.test("resolveHost() asks for an international name in xn-- form", async () 
   const options = {
     nameServer: `127.0.0.1:${server.port}`,
     hostsFile: false,
-    timeoutMs: 1000,
+    attemptTimeoutMs: 1000,
   } as const;
   const entry = await resolveHost("bücher.test", options);
   assert.equal(server.queries[0]?.questions[0]?.name, "xn--bcher-kva.test");
@@ -224,7 +230,7 @@ Deno.test("resolveHost() follows a CNAME chain across several questions", async 
   const entry = await resolveHost("a.test", {
     nameServer: `127.0.0.1:${server.port}`,
     hostsFile: false,
-    timeoutMs: 1000,
+    attemptTimeoutMs: 1000,
   });
   assert.deepEqual(entry.aliases, ["a.test", "b.test"]);
   assert.equal(entry.officialName, "c.test");
@@ -243,7 +249,7 @@ Deno.test("resolveHost() detects a CNAME loop, inside one answer and across ques
   const options = {
     nameServer: `127.0.0.1:${server.port}`,
     hostsFile: false,
-    timeoutMs: 1000,
+    attemptTimeoutMs: 1000,
   } as const;
   const error = await resolveHost("loop1.test", options).catch((e) => e);
   assert.ok(error instanceof DnsCnameChainError);
@@ -264,7 +270,7 @@ Deno.test("resolveHost() stops a CNAME chain longer than the limit", async () =>
     resolveHost("c0.test", {
       nameServer: `127.0.0.1:${server.port}`,
       hostsFile: false,
-      timeoutMs: 1000,
+      attemptTimeoutMs: 1000,
     }),
     { failure: "cname-too-long" },
   );
@@ -307,7 +313,7 @@ Deno.test("resolveHost() tells SERVFAIL, REFUSED, NOTIMP, garbage and silence ap
       resolveHost("a.test", {
         nameServer: `127.0.0.1:${server.port}`,
         hostsFile: false,
-        timeoutMs: 500,
+        attemptTimeoutMs: 500,
       }),
       expected,
       what,
@@ -318,7 +324,7 @@ Deno.test("resolveHost() tells SERVFAIL, REFUSED, NOTIMP, garbage and silence ap
   const error = await resolveAddress("10.0.0.1", {
     nameServer: `127.0.0.1:${silent.port}`,
     hostsFile: false,
-    timeoutMs: 300,
+    attemptTimeoutMs: 300,
   }).catch((e) => e);
   assert.ok(error instanceof DnsTimeoutError);
   assert.equal(error.query, "10.0.0.1");
@@ -332,9 +338,13 @@ Deno.test("resolveHost() gives up at once, as glibc, when nothing listens on a l
     return server.port;
   });
   // glibc learns it from ICMP port unreachable; netkit from the host's table of UDP sockets.
-  // timeoutMs is long: a wait for it would show as a hang, not a pass.
+  // attemptTimeoutMs is long: a wait for it would show as a hang, not a pass.
   await assert.rejects(
-    resolveHost("a.test", { nameServer: `127.0.0.1:${port}`, hostsFile: false, timeoutMs: 60_000 }),
+    resolveHost("a.test", {
+      nameServer: `127.0.0.1:${port}`,
+      hostsFile: false,
+      attemptTimeoutMs: 60_000,
+    }),
     { name: "SocketError", failure: "refused" },
   );
 });
@@ -354,7 +364,7 @@ Deno.test("resolveHost() waits for a loopback server whose UDP port is not bound
     resolveHost("a.test", {
       nameServer: `127.0.0.1:${listener.addr.port}`,
       hostsFile: false,
-      timeoutMs: 300,
+      attemptTimeoutMs: 300,
     }),
     DnsTimeoutError,
   );
@@ -398,7 +408,7 @@ Deno.test("resolveHost(), resolveAddress() and lookupAddresses() reject with the
   const options = {
     nameServer: `127.0.0.1:${server.port}`,
     hostsFile: false,
-    timeoutMs: 60_000,
+    attemptTimeoutMs: 60_000,
   } as const;
   for (
     const lookup of [
@@ -483,4 +493,119 @@ Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswit
   assert.deepEqual(await resolveAddress("127.0.0.1", options), ["localhost"]);
   assert.deepEqual(await resolveAddress("::1", options), ["localhost", Deno.hostname()]);
   await assert.rejects(resolveAddress("127.0.0.3", options), DnsNotFoundError);
+});
+
+/**
+ * A name server that never answers but is alive (its TCP port accepts, so the resolver's probe
+ * does not find it dead and it waits out each attempt). Port 0 of 127.0.0.1 by default.
+ */
+function startSilentServer(hostname = "127.0.0.1", port = 0) {
+  return startDnsServerAt(hostname, port, () => undefined);
+}
+
+/** How long `lookup` took to settle, and its error (it must reject). */
+async function timeRejection(lookup: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+  const started = performance.now();
+  const error = await lookup.then(() => assert.fail("the lookup resolved"), (e: unknown) => e);
+  return { ms: performance.now() - started, error };
+}
+
+Deno.test("resolveHost(), resolveAddress() and lookupAddresses(): timeoutMs bounds the whole lookup, not each server's attempt", async () => {
+  await using first = startSilentServer();
+  await using second = startSilentServer();
+  await using third = startSilentServer();
+  // Each attempt alone would take 2 s: the three servers, 6 s. The whole lookup has 200 ms.
+  const options = {
+    nameServer: [first.server, second.server, third.server],
+    hostsFile: false,
+    attemptTimeoutMs: 2000,
+    timeoutMs: 200,
+  } as const;
+  const lookups: [string, () => Promise<unknown>][] = [
+    ["resolveHost", () => resolveHost("silent.test", options)],
+    ["resolveAddress", () => resolveAddress("10.1.2.3", options)],
+    ["lookupAddresses", () => lookupAddresses("silent.test", options)],
+  ];
+  for (const [what, lookup] of lookups) {
+    const { ms, error } = await timeRejection(lookup());
+    assert.ok(error instanceof DnsTimeoutError, `${what}: ${error}`);
+    assert.equal(error.scope, "lookup", what);
+    assert.equal(error.timeoutMs, 200, what);
+    assert.equal(error.query, what === "resolveAddress" ? "10.1.2.3" : "silent.test");
+    assert.match(error.message, /: the lookup did not finish within 0\.2 s$/, what);
+    // Settled by the whole lookup's deadline, long before one attempt's.
+    assert.ok(ms < 1500, `${what} settled after ${ms.toFixed(0)} ms`);
+  }
+  assert.ok(first.questions >= 3, "the first server was asked");
+});
+
+Deno.test("resolveHost() with attemptTimeoutMs moves on from a silent server to the next within a whole-lookup timeoutMs", async () => {
+  await using silent = startSilentServer();
+  await using answering = await startFakeDnsServer((query) =>
+    answerTo(query, {
+      answers: [{ name: "www.test", type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.0.0.7" }],
+    })
+  );
+  const entry = await resolveHost("www.test", {
+    nameServer: [silent.server, `127.0.0.1:${answering.port}`],
+    hostsFile: false,
+    attemptTimeoutMs: 200,
+    timeoutMs: 60_000,
+  });
+  assert.deepEqual(entry.addresses, ["10.0.0.7"]);
+  assert.equal(silent.questions >= 1, true);
+});
+
+Deno.test("resolveHost(): the caller's abort goes through a whole-lookup timeoutMs with its own reason", async () => {
+  await using silent = startSilentServer();
+  const controller = new AbortController();
+  const reason = new Error("stop now");
+  const asking = resolveHost("silent.test", {
+    nameServer: silent.server,
+    hostsFile: false,
+    timeoutMs: 60_000,
+    signal: controller.signal,
+  });
+  while (silent.questions === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  controller.abort(reason);
+  await assert.rejects(asking, (error) => error === reason);
+});
+
+Deno.test({
+  name:
+    "resolveHost(): timeoutMs bounds the system path's servers, rounds and search list together" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // resolv.conf names no port: three silent servers on port 53 of loopback addresses of their own.
+    const base = `127.90.${(Deno.pid >> 8) & 255}`;
+    const addresses = [1, 2, 3].map((n) => `${base}.${((Deno.pid & 63) << 2) | n}`);
+    await using first = startSilentServer(addresses[0], 53);
+    await using second = startSilentServer(addresses[1], 53);
+    await using third = startSilentServer(addresses[2], 53);
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    // Each name: 3 servers x 2 rounds of 2 s; three names (two search domains, then as typed).
+    await Deno.writeTextFile(
+      resolvConf,
+      addresses.map((a) => `nameserver ${a}\n`).join("") +
+        "search one.test two.test\noptions timeout:2 attempts:2\n",
+    );
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    for (
+      const lookup of [
+        () => resolveHost("host", { ...options, timeoutMs: 200 }),
+        () => resolveHost("host", { ...options, attemptTimeoutMs: 2000, timeoutMs: 200 }),
+        () => lookupAddresses("host", { ...options, timeoutMs: 200 }),
+      ]
+    ) {
+      const { ms, error } = await timeRejection(lookup());
+      assert.ok(error instanceof DnsTimeoutError, String(error));
+      assert.equal(error.scope, "lookup");
+      assert.equal(error.query, "host");
+      assert.ok(ms < 1500, `settled after ${ms.toFixed(0)} ms`);
+    }
+    assert.ok(first.questions >= 3, "the first server was asked");
+    assert.equal(second.questions + third.questions, 0, "the deadline came first");
+  },
 });
