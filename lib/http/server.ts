@@ -11,6 +11,7 @@
 import { concatBytes } from "../io/concat_bytes.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { formatHostPort } from "../net/host_port.ts";
+import { DEFAULT_WRITE_TIMEOUT_MS } from "../net/timeouts.ts";
 import {
   checkRequestLinePrefix,
   findHeadEnd,
@@ -27,8 +28,11 @@ import { reasonPhrase } from "./_status_text.ts";
 export const DEFAULT_HEADER_TIMEOUT_MS = 20_000;
 /** The default idle keep-alive timeout: 60 s. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-/** The default write timeout: a client must take some bytes every 30 s. */
-export const DEFAULT_SERVER_WRITE_TIMEOUT_MS = 30_000;
+/**
+ * The default write timeout: a client must take some bytes every 30 s (the library's one write
+ * deadline, `DEFAULT_WRITE_TIMEOUT_MS` of `@netkit/netkit/net`).
+ */
+export const DEFAULT_SERVER_WRITE_TIMEOUT_MS: number = DEFAULT_WRITE_TIMEOUT_MS;
 /** The default bound on a request body: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The default connection limit. */

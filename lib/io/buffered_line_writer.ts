@@ -11,6 +11,7 @@
 
 import type { ByteWriter } from "./duplex.ts";
 import { writeAll } from "./write_all.ts";
+import { CLOSE_TIMEOUT_MS } from "../internal/close_timeout.ts";
 
 /** Options of {@linkcode BufferedLineWriter}. */
 export interface BufferedLineWriterOptions {
@@ -19,9 +20,12 @@ export interface BufferedLineWriterOptions {
   /**
    * How long disposing waits for the buffered lines to go out. A log whose reader has stopped
    * reading (a full stderr pipe) would otherwise hold up a server's shutdown for ever; lines not
-   * out by then are given up. Five seconds, so that a reader that is only slow (a loaded machine)
-   * still gets every line. @default {5000}
+   * out by then are given up. The same default as a `SocketStream`'s `closeTimeoutMs`
+   * (`DEFAULT_CLOSE_TIMEOUT_MS` of `@netkit/netkit/net`), long enough for a reader that is only
+   * slow (a loaded machine) to get every line. @default {10000}
    */
+  closeTimeoutMs?: number;
+  /** @deprecated Use `closeTimeoutMs`, the name the rest of netkit gives this deadline. */
   disposeTimeoutMs?: number;
   /**
    * The size of each of the two buffers: lines that do not fit in the filling one are dropped
@@ -51,7 +55,7 @@ const NEWLINE = 10;
 export class BufferedLineWriter implements AsyncDisposable {
   readonly #writer: ByteWriter;
   readonly #flushDelayMs: number;
-  readonly #disposeTimeoutMs: number;
+  readonly #closeTimeoutMs: number;
   readonly #bufferBytes: number;
   #buffers: [Uint8Array, Uint8Array] | undefined;
   #active: 0 | 1 = 0;
@@ -67,7 +71,7 @@ export class BufferedLineWriter implements AsyncDisposable {
   constructor(writer: ByteWriter, options: BufferedLineWriterOptions = {}) {
     this.#writer = writer;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
-    this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 5000;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? options.disposeTimeoutMs ?? CLOSE_TIMEOUT_MS;
     this.#bufferBytes = options.maxBufferedBytes ?? 256 * 1024;
   }
 
@@ -186,12 +190,12 @@ export class BufferedLineWriter implements AsyncDisposable {
   }
 
   /**
-   * Flushes, for `await using`, waiting at most `disposeTimeoutMs`; the writer stays usable.
+   * Flushes, for `await using`, waiting at most `closeTimeoutMs`; the writer stays usable.
    */
   async [Symbol.asyncDispose](): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#disposeTimeoutMs);
+      timer = setTimeout(resolve, this.#closeTimeoutMs);
     });
     try {
       await Promise.race([this.flush(), gaveUp]);

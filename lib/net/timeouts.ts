@@ -8,7 +8,7 @@
  * | `connectTimeoutMs` | opening a connection (name lookup, TCP, TLS handshake)  | 10 s    |
  * | `readTimeoutMs`    | one read that waits for the peer to send anything       | 900 s   |
  * | `writeTimeoutMs`   | one write that waits for the peer to take anything      | 30 s    |
- * | `closeTimeoutMs`   | the last flush of a stream being closed (`await using`) | 10 s    |
+ * | `closeTimeoutMs`   | the last flush of a stream or log writer being closed   | 10 s    |
  * | `attemptTimeoutMs` | one question to one DNS server, within a lookup         | 5 s (a) |
  * | `timeoutMs`        | a whole operation (an HTTP exchange, a DNS lookup)      | per API |
  *
@@ -23,6 +23,8 @@
  *
  * @module
  */
+
+import { CLOSE_TIMEOUT_MS } from "../internal/close_timeout.ts";
 
 /**
  * How long opening a connection may take, name lookup and TLS handshake included: 10 s.
@@ -75,4 +77,4 @@ export const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
  * assert.equal(DEFAULT_CLOSE_TIMEOUT_MS / 1000, 10);
  * ```
  */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS: number = CLOSE_TIMEOUT_MS;

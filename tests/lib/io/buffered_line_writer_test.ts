@@ -118,6 +118,13 @@ Deno.test("BufferedLineWriter measures a line by its UTF-8 size and leaves no pa
 
 Deno.test("BufferedLineWriter's dispose gives up on a writer that never takes the bytes", async () => {
   const stuck = { write: () => new Promise<number>(() => {}) };
+  const log = new BufferedLineWriter(stuck, { flushDelayMs: 1, closeTimeoutMs: 10 });
+  log.writeLine("nobody reads this");
+  await log[Symbol.asyncDispose](); // resolves after 10 ms instead of never
+});
+
+Deno.test("BufferedLineWriter still takes the deprecated disposeTimeoutMs", async () => {
+  const stuck = { write: () => new Promise<number>(() => {}) };
   const log = new BufferedLineWriter(stuck, { flushDelayMs: 1, disposeTimeoutMs: 10 });
   log.writeLine("nobody reads this");
   await log[Symbol.asyncDispose](); // resolves after 10 ms instead of never
