@@ -4,14 +4,18 @@
  * file given), one `GET` per URL of the list, each body saved to a new file named after the last
  * segment of its path. Nothing else: no options, no checks beyond what the loop needs, no
  * messages. If this loop alone takes more than a goal allows, no Deno program can meet the goal.
+ * With `--create-early` each file is created as soon as its request is sent, while the server
+ * answers, instead of after the answer's head (as `bench/_bare_mirror.ts` does): the kernel's
+ * work of creating a file then overlaps the server's.
  *
- * Run: `deno run -A bench/_bare_keep_alive_get.ts LIST [CA_FILE]` (the URLs of LIST share one
- * origin whose server sends `Content-Length`, as nginx does for static files).
+ * Run: `deno run -A bench/_bare_keep_alive_get.ts [--create-early] LIST [CA_FILE]` (the URLs of
+ * LIST share one origin whose server sends `Content-Length`, as nginx does for static files).
  *
  * @module
  */
 
-const [listFile, caFile] = Deno.args;
+const createEarly = Deno.args.includes("--create-early");
+const [listFile, caFile] = Deno.args.filter((arg) => arg !== "--create-early");
 if (listFile === undefined) throw new Error("usage: _bare_keep_alive_get.ts LIST [CA_FILE]");
 const urls = Deno.readTextFileSync(listFile).split("\n").filter((line) => line !== "");
 const first = /^(https?):\/\/([^/:]+):(\d+)/.exec(urls[0] ?? "");
@@ -56,6 +60,8 @@ for (const url of urls) {
   await conn.write(
     encoder.encode(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: */*\r\n\r\n`),
   );
+  const name = path.slice(path.lastIndexOf("/") + 1) || "index.html";
+  const early = createEarly ? Deno.openSync(name, { write: true, createNew: true }) : undefined;
   let bodyStart = headEnd();
   while (bodyStart < 0) {
     await fill();
@@ -64,10 +70,7 @@ for (const url of urls) {
   const head = decoder.decode(buffer.subarray(start, bodyStart));
   const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? "0");
   start = bodyStart;
-  const file = Deno.openSync(path.slice(path.lastIndexOf("/") + 1) || "index.html", {
-    write: true,
-    createNew: true,
-  });
+  const file = early ?? Deno.openSync(name, { write: true, createNew: true });
   let left = length;
   while (left > 0) {
     if (start === end) await fill();

@@ -90,6 +90,15 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
       "GNU wget": ["wget", "-q", `--ca-certificate=${tls.cert}`, "-i", httpsList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "--ca-certificate", tls.cert, "-i", httpsList],
       "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpsList, tls.cert],
+      "bare Deno loop, files made early (floor)": [
+        deno,
+        "run",
+        "-A",
+        BARE,
+        "--create-early",
+        httpsList,
+        tls.cert,
+      ],
     },
   },
   {
@@ -99,6 +108,14 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
       "GNU wget": ["wget", "-q", "-i", httpList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "-i", httpList],
       "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpList],
+      "bare Deno loop, files made early (floor)": [
+        deno,
+        "run",
+        "-A",
+        BARE,
+        "--create-early",
+        httpList,
+      ],
     },
   },
 ];
