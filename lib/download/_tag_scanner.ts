@@ -16,7 +16,7 @@ import { WebWritableStream } from "npm:htmlparser2@12.0.0/WebWritableStream";
 /**
  * htmlparser2's `Tokenizer` class, taken from the `Parser` its `WebWritableStream` entry makes.
  * The package's main module would give it by name, but it also loads and runs its DOM modules
- * (domhandler, domutils, dom-serializer and the entity encoder's tables: ~2–4 ms of every
+ * (domhandler, domutils, dom-serializer and the entity encoder's tables: ~2-4 ms of every
  * `wget -r`, for nothing), and its exports allow no other path to the class. The version is
  * pinned in the specifier: should a release move the field, this throws on first use, and every
  * `wget -r` test with it.
