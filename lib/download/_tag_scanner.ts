@@ -10,29 +10,7 @@
  * @module
  */
 
-import type { Tokenizer } from "npm:htmlparser2@12.0.0";
-import { WebWritableStream } from "npm:htmlparser2@12.0.0/WebWritableStream";
-
-/**
- * htmlparser2's `Tokenizer` class, taken from the `Parser` its `WebWritableStream` entry makes.
- * The package's main module would give it by name, but it also loads and runs its DOM modules
- * (domhandler, domutils, dom-serializer and the entity encoder's tables: ~2-4 ms of every
- * `wget -r`, for nothing), and its exports allow no other path to the class. The version is
- * pinned in the specifier: should a release move the field, this throws on first use, and every
- * `wget -r` test with it.
- */
-const TokenizerClass: typeof Tokenizer = (() => {
-  let found: unknown;
-  new WebWritableStream({
-    onparserinit(parser) {
-      found = parser["tokenizer"]?.constructor;
-    },
-  });
-  if (typeof found !== "function") {
-    throw new Error("htmlparser2's Parser no longer has its Tokenizer at `tokenizer`");
-  }
-  return found as typeof Tokenizer;
-})();
+import { Tokenizer } from "npm:htmlparser2@12.0.0";
 
 /** What {@linkcode TagScanner} reports. */
 export interface TagScannerHandlers {
@@ -82,10 +60,7 @@ export class TagScanner {
       this.#attributes = {};
       this.#handlers.onopentag?.(this.#tagName, attributes);
     };
-    this.#tokenizer = new TokenizerClass({
-      xmlMode: options.xmlMode ?? false,
-      decodeEntities: false,
-    }, {
+    this.#tokenizer = new Tokenizer({ xmlMode: options.xmlMode ?? false, decodeEntities: false }, {
       onopentagname: (start, endIndex) => {
         this.startIndex = start - 1;
         this.#tagName = this.#slice(start, endIndex).toLowerCase();
