@@ -82,6 +82,8 @@ async function accepts(): Promise<number> {
 }
 
 const deno = Deno.execPath();
+/** The argv of the floor, `bench/_bare_keep_alive_get.ts`, with `args`. */
+const bare = (...args: string[]) => [deno, "run", "-A", BARE, ...args];
 const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] = [
   {
     name: `${HTTPS} HTTPS URLs in one -i`,
@@ -89,16 +91,8 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
     argv: {
       "GNU wget": ["wget", "-q", `--ca-certificate=${tls.cert}`, "-i", httpsList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "--ca-certificate", tls.cert, "-i", httpsList],
-      "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpsList, tls.cert],
-      "bare Deno loop, files made early (floor)": [
-        deno,
-        "run",
-        "-A",
-        BARE,
-        "--create-early",
-        httpsList,
-        tls.cert,
-      ],
+      "bare Deno loop (floor)": bare(httpsList, tls.cert),
+      "bare Deno loop, files made early (floor)": bare("--create-early", httpsList, tls.cert),
     },
   },
   {
@@ -107,15 +101,8 @@ const cases: { name: string; anchor: string; argv: Record<string, string[]> }[] 
     argv: {
       "GNU wget": ["wget", "-q", "-i", httpList],
       "netkit wget": [deno, "run", "-A", WGET, "-q", "-i", httpList],
-      "bare Deno loop (floor)": [deno, "run", "-A", BARE, httpList],
-      "bare Deno loop, files made early (floor)": [
-        deno,
-        "run",
-        "-A",
-        BARE,
-        "--create-early",
-        httpList,
-      ],
+      "bare Deno loop (floor)": bare(httpList),
+      "bare Deno loop, files made early (floor)": bare("--create-early", httpList),
     },
   },
 ];
