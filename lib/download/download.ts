@@ -381,6 +381,50 @@ export async function download(
   }
 }
 
+/**
+ * Where the file's name is known before the answer (the URL's name, in a plain download: no
+ * `-O`, `-c`, `-N`, `-E`, `--content-disposition`, `--trust-server-names` or spider), a maker that
+ * creates it, as `openTarget` would (the first free name), while the request is on the wire: the
+ * kernel's work on a new file then overlaps the server's instead of following it (GNU wget waits
+ * for the answer, then creates the file). Undefined where the name must wait for the answer, or
+ * when the caller already makes the file then (the recursion's `onRequestSent`).
+ */
+function earlyFileMaker(
+  options: DownloadOptions,
+  state: AttemptState,
+  path: string,
+): (() => void) | undefined {
+  if (
+    options.onRequestSent || options.output || options.spider || options.resume ||
+    options.timestamping || options.adjustExtension || options.contentDisposition ||
+    options.trustServerNames || state.owned || state.early || state.probedName !== undefined
+  ) {
+    return undefined;
+  }
+  return () => {
+    if (state.owned || state.early) return;
+    try {
+      const { file, path: made } = createUniqueFile(path);
+      state.early = { path: made, file };
+    } catch {
+      // Made (and any error reported) when the body starts, as without this.
+    }
+  };
+}
+
+/** Removes the file made early when no body came for it (an error, a redirect loop, a 204). */
+function dropEarlyFile(state: AttemptState): void {
+  const early = state.early;
+  if (early === undefined) return;
+  state.early = undefined;
+  try {
+    early.file.close();
+    Deno.removeSync(early.path);
+  } catch {
+    // Already gone.
+  }
+}
+
 async function retryDownload(
   original: HttpUrl,
   options: DownloadOptions,
@@ -391,8 +435,11 @@ async function retryDownload(
   const state: AttemptState = { written: options.output?.offset ?? 0 };
   for (let attempt = 1;; attempt++) {
     try {
-      return await attemptDownload(original, options, state);
+      const result = await attemptDownload(original, options, state);
+      dropEarlyFile(state);
+      return result;
     } catch (error) {
+      dropEarlyFile(state);
       options.signal?.throwIfAborted();
       if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) {
         throw error;
@@ -412,6 +459,11 @@ async function retryDownload(
 interface AttemptState {
   /** The file this download created or resumed. */
   owned?: OwnedFile;
+  /**
+   * The file made while the request was on the wire (see {@linkcode earlyFileMaker}), not yet
+   * given a body: the body's file when one comes, else removed.
+   */
+  early?: { path: string; file: Deno.FsFile } | undefined;
   /** Bytes in the sink (`-O`) so far. */
   written: number;
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
@@ -512,6 +564,8 @@ async function attemptDownload(
       body: probe ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
+      onRequestSent: options.onRequestSent ??
+        (sentMethod === "HEAD" ? undefined : earlyFileMaker(options, state, plannedPath)),
     });
     try {
       if (options.pool && reusedBefore !== undefined) {
@@ -906,6 +960,13 @@ function openTarget(job: BodyJob): Deno.FsFile {
     size: number,
   ) => (state.owned = extensionAdded ? { path: p, size, extensionAdded } : { path: p, size });
   try {
+    const early = state.early;
+    if (early !== undefined && !state.owned && plain === path) {
+      // Made while the request was out, under the name this answer gives it.
+      state.early = undefined;
+      own(early.path, 0);
+      return early.file;
+    }
     if (state.owned || options.resume || options.timestamping || plain === undefined) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });

@@ -19,6 +19,7 @@ import { SocketError } from "../../../lib/net/socket_error.ts";
 import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";
 import { tempDir } from "../../harness/peers.ts";
 import { send, startRawServer } from "../../harness/raw_http_server.ts";
+import { startRecordingServer } from "../../harness/recording_http_server.ts";
 
 Deno.test("downloadExitCode() maps every error to GNU wget's code", () => {
   const cases: [unknown, number][] = [
@@ -120,4 +121,62 @@ Deno.test("download() reports start, progress and the final URL after a relative
   equal(result.finalUrl, `${server.base}/b/end.txt`);
   equal(await Deno.readTextFile(`${dir.path}/start`), "done");
   assert(result.path?.endsWith("/start"));
+});
+
+Deno.test("download() makes a plain download's file while the request is out, and removes it when no body comes", async () => {
+  await using dir = await tempDir();
+  /** Whether `name` is in the directory before the answer: waited for, at most 2 s. */
+  const madeBeforeAnswer = async (name: string) => {
+    for (let i = 0; i < 200; i++) {
+      try {
+        Deno.statSync(`${dir.path}/${name}`);
+        return true;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    return false;
+  };
+  const seen: Record<string, boolean> = {};
+  await using server = startRecordingServer({
+    handle: async ({ target }) => {
+      const name = target.slice(1).replace(/\?.*/, "");
+      seen[target] = await madeBeforeAnswer(name === "taken" ? "taken.1" : name);
+      if (name === "missing") return { status: 404, reason: "Not Found", body: "no" };
+      if (name === "empty") return { status: 204, reason: "No Content" };
+      return { body: `body of ${name}` };
+    },
+  });
+  const base = `http://127.0.0.1:${server.port}`;
+  await Deno.writeTextFile(`${dir.path}/taken`, "the user's file");
+
+  await download(`${base}/page`, { directory: dir.path });
+  await download(`${base}/taken`, { directory: dir.path });
+  await rejects(download(`${base}/missing`, { directory: dir.path }), HttpStatusError);
+  await download(`${base}/empty`, { directory: dir.path });
+
+  deepEqual(seen, { "/page": true, "/taken": true, "/missing": true, "/empty": true });
+  equal(await Deno.readTextFile(`${dir.path}/page`), "body of page");
+  equal(await Deno.readTextFile(`${dir.path}/taken`), "the user's file");
+  equal(await Deno.readTextFile(`${dir.path}/taken.1`), "body of taken");
+  // No body, no file: the ones made early are gone again, as GNU wget never makes them.
+  const names = [...Deno.readDirSync(dir.path)].map((entry) => entry.name).sort();
+  deepEqual(names, ["page", "taken", "taken.1"]);
+});
+
+Deno.test("download() waits for the answer before it makes a file whose name the answer decides", async () => {
+  await using dir = await tempDir();
+  let madeEarly: boolean | undefined;
+  await using server = startRecordingServer({
+    handle: () => {
+      madeEarly = [...Deno.readDirSync(dir.path)].length > 0;
+      return { body: "named", headers: [["Content-Disposition", 'attachment; filename="x.txt"']] };
+    },
+  });
+  await download(`http://127.0.0.1:${server.port}/page`, {
+    directory: dir.path,
+    contentDisposition: true,
+  });
+  equal(madeEarly, false);
+  deepEqual([...Deno.readDirSync(dir.path)].map((entry) => entry.name), ["x.txt"]);
 });
