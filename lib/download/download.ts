@@ -28,6 +28,7 @@ import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
+import { type Received, takeOver } from "./_received.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -364,6 +365,8 @@ export async function download(
   url: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
+  // The first request's answer, when the caller sent that request itself (the recursion).
+  const received = takeOver(options);
   let original = parseHttpUrl(url);
   if (original.username !== "" || original.password !== "") {
     // Credentials in the URL win over `credentials` and, like them, wait for the server's
@@ -375,7 +378,11 @@ export async function download(
   // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   try {
-    return await retryDownload(original, ownPool ? { ...options, pool: ownPool } : options);
+    return await retryDownload(
+      original,
+      ownPool ? { ...options, pool: ownPool } : options,
+      received,
+    );
   } finally {
     await ownPool?.close();
   }
@@ -428,6 +435,7 @@ function dropEarlyFile(state: AttemptState): void {
 async function retryDownload(
   original: HttpUrl,
   options: DownloadOptions,
+  received?: Received,
 ): Promise<DownloadResult> {
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
@@ -435,7 +443,14 @@ async function retryDownload(
   const state: AttemptState = { written: options.output?.offset ?? 0 };
   for (let attempt = 1;; attempt++) {
     try {
-      const result = await attemptDownload(original, options, state);
+      // The first attempt's outcome, when the caller made that attempt itself.
+      const first = received;
+      received = undefined;
+      if (first !== undefined && "error" in first) {
+        state.written = first.written;
+        throw first.error;
+      }
+      const result = await attemptDownload(original, options, state, first?.response);
       dropEarlyFile(state);
       return result;
     } catch (error) {
@@ -474,6 +489,7 @@ async function attemptDownload(
   original: HttpUrl,
   options: DownloadOptions,
   state: AttemptState,
+  received?: HttpResponse,
 ): Promise<DownloadResult> {
   const directory = options.directory ?? ".";
   const events = options.events ?? {};
@@ -553,11 +569,15 @@ async function attemptDownload(
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
     const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
-    events.request?.(target, sentMethod);
-    const reusedBefore = options.pool?.stats.reused;
+    // A response received already (the caller sent the first request, reported it and its
+    // connection) is this request's answer.
+    const given = received;
+    received = undefined;
+    if (given === undefined) events.request?.(target, sentMethod);
+    const reusedBefore = given === undefined ? options.pool?.stats.reused : undefined;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
     // URLs makes one per URL), with this request's method, body and headers.
-    const response = await sendHttpRequest(requestUrl, {
+    const response = given ?? await sendHttpRequest(requestUrl, {
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
       method: sentMethod,

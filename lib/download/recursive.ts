@@ -12,6 +12,7 @@ import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_ru
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
 import {
   createUniqueFile,
+  DEFAULT_MAX_RESPONSE_HEADERS,
   download,
   DownloadFileError,
   type DownloadOptions,
@@ -38,6 +39,8 @@ import {
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl } from "../http/url.ts";
+import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
+import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
 
@@ -246,6 +249,13 @@ class Walker {
   readonly #htmlFiles = new Set<string>();
   readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
+  /**
+   * The client's options for a file's GET sent by the walker itself (see `#fetchUnlocked`), the
+   * same for every file; undefined when the run's options need download()'s general path.
+   */
+  readonly #plainClient: HttpClientOptions | undefined;
+  /** The run's headers name an Accept-Encoding (download() then adds none). */
+  readonly #plainHasEncoding: boolean;
   /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
   readonly #layout: DiskLayout;
 
@@ -290,6 +300,25 @@ class Walker {
       ...forDownload
     } = options;
     this.#downloadOptions = forDownload;
+    // The options of download() that need its general path for every request (the method, a
+    // body, a proxy, credentials sent unasked, what --compression, --save-headers and
+    // --limit-rate do to a body); those the walker handles itself (-O, -E,
+    // --content-disposition); and the client's options as download() would pass them.
+    const general = options.output !== undefined || options.adjustExtension ||
+      options.contentDisposition || options.method !== undefined || options.body !== undefined ||
+      options.proxy !== undefined || options.authNoChallenge ||
+      (options.compression ?? "none") !== "none" || options.saveHeaders ||
+      (options.limitBytesPerSecond ?? 0) > 0 || options.pool === undefined;
+    this.#plainClient = general ? undefined : {
+      ...forDownload,
+      maxHeaderCount: forDownload.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
+      method: "GET",
+      body: undefined,
+      tunnel: forDownload.tunnel,
+    };
+    this.#plainHasEncoding = (options.headers ?? []).some(([name]) =>
+      /^accept-encoding$/i.test(name)
+    );
     this.#layout = options.layout ?? {};
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
@@ -800,52 +829,127 @@ class Walker {
     let landed = url;
     const plannedPath = (target: string) => this.#plannedPath(target);
     try {
-      const result = await download(url, {
-        ...this.#downloadOptions,
-        headers,
-        output: sink,
-        onRequestSent: createEarly,
-        events: {
-          ...events,
-          response(response) {
-            contentType = response.head.headers.get("Content-Type");
-            lastModified = response.head.headers.get("Last-Modified");
-            // --content-disposition: the header's name, in the URL's directory, as GNU wget.
-            const disposition = options.contentDisposition && response.ok && file === undefined &&
+      // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
+      // general path; anything else that comes back is handed over to download(), which carries
+      // on from it as if it had sent the request itself.
+      let result: DownloadResult | undefined;
+      let received: Received | undefined;
+      const plain = this.#plainClient;
+      const target = plain && !shared ? parseHttpUrl(url) : undefined;
+      if (
+        plain && target && target.username === "" && target.password === "" &&
+        !this.#downloadOptions.basicAuthOrigins?.size
+      ) {
+        const sent: Array<readonly [string, string]> = [...headers];
+        if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
+        const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
+        if (cookie !== undefined) sent.push(["Cookie", cookie]);
+        events.request?.(target, "GET");
+        const pool = plain.pool!;
+        const reusedBefore = pool.stats.reused;
+        let response: HttpResponse | undefined;
+        try {
+          response = await sendHttpRequest(target, {
+            ...plain,
+            headers: sent,
+            onRequestSent: createEarly,
+          });
+        } catch (error) {
+          received = { error, written: 0 };
+        }
+        if (response) {
+          const reused = pool.stats.reused > reusedBefore;
+          events.connected?.({ host: target.host, port: target.port, reused });
+          const status = response.status;
+          if (status < 200 || status >= 300 || status === 206) {
+            received = { response };
+          } else {
+            let written = 0;
+            try {
+              contentType = response.head.headers.get("Content-Type");
+              lastModified = response.head.headers.get("Last-Modified");
+              events.response?.(response);
+              for (const value of response.head.headers.getAll("Set-Cookie")) {
+                this.#downloadOptions.cookies?.setCookie(target, value);
+              }
+              claimed = true;
+              open();
+              sink.name = path;
+              events.start?.({ path, offset: 0, total: response.contentLength });
+              const bytes = await response.copyBodyTo(sink.writer, (n) => {
+                written = n;
+                events.progress?.(n);
+              });
+              const time = Date.parse(lastModified ?? "");
+              result = {
+                url: target.href,
+                finalUrl: target.href,
+                path: sink.name,
+                bytes,
+                size: bytes,
+                status,
+                contentType,
+                lastModified: Number.isNaN(time) ? undefined : new Date(time),
+              };
+            } catch (error) {
+              received = { error, written };
+            } finally {
+              await response.discardBody();
+              response.close();
+            }
+          }
+        }
+      }
+      if (result === undefined) {
+        const general: DownloadOptions = {
+          ...this.#downloadOptions,
+          headers,
+          output: sink,
+          onRequestSent: createEarly,
+          events: {
+            ...events,
+            response(response) {
+              contentType = response.head.headers.get("Content-Type");
+              lastModified = response.head.headers.get("Last-Modified");
+              // --content-disposition: the header's name, in the URL's directory, as GNU wget.
+              const disposition = options.contentDisposition && response.ok && file === undefined &&
+                  !shared
+                ? response.head.headers.get("Content-Disposition")
+                : undefined;
+              const name = disposition && contentDispositionFileName(disposition);
+              const suffix = how.temporary ? ".tmp" : "";
+              if (name) {
+                const named = planned.slice(0, planned.length - suffix.length);
+                path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
+              } else if (
+                options.contentDisposition && response.ok && file === undefined && landed !== url &&
                 !shared
-              ? response.head.headers.get("Content-Disposition")
-              : undefined;
-            const name = disposition && contentDispositionFileName(disposition);
-            const suffix = how.temporary ? ".tmp" : "";
-            if (name) {
-              const named = planned.slice(0, planned.length - suffix.length);
-              path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
-            } else if (
-              options.contentDisposition && response.ok && file === undefined && landed !== url &&
-              !shared
-            ) {
-              // Without the header GNU wget then names the file after the URL it came from.
-              path = plannedPath(landed) + suffix;
-            }
-            events.response?.(response);
+              ) {
+                // Without the header GNU wget then names the file after the URL it came from.
+                path = plannedPath(landed) + suffix;
+              }
+              events.response?.(response);
+            },
+            redirect(from, to, status) {
+              landed = to;
+              events.redirect?.(from, to, status);
+            },
+            start(info) {
+              claimed = true;
+              if (options.adjustExtension && file === undefined && clobber && !shared) {
+                const before = path;
+                path = withPageExtension(path, contentType);
+                if (path !== before) extended = true;
+              }
+              open();
+              sink.name = path;
+              events.start?.({ ...info, path });
+            },
           },
-          redirect(from, to, status) {
-            landed = to;
-            events.redirect?.(from, to, status);
-          },
-          start(info) {
-            claimed = true;
-            if (options.adjustExtension && file === undefined && clobber && !shared) {
-              const before = path;
-              path = withPageExtension(path, contentType);
-              if (path !== before) extended = true;
-            }
-            open();
-            sink.name = path;
-            events.start?.({ ...info, path });
-          },
-        },
-      });
+        };
+        if (received) handOver(general, received);
+        result = await download(url, general);
+      }
       open();
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);
