@@ -88,3 +88,114 @@ Deno.test("downloadRecursive() with maxThreads fetches robots.txt once per serve
   assert.equal(log.length, 22);
   assert.equal(result.files, 22);
 });
+
+Deno.test("downloadRecursive() answers a 401 with the credentials, sends them at once after, and keeps cookies", async () => {
+  const log: string[] = [];
+  const token = `Basic ${btoa("ann:secret")}`;
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    const auth = request.headers.get("authorization") === token;
+    const cookie = request.headers.get("cookie") ?? "";
+    log.push(`${path} ${auth ? "auth" : "-"} ${cookie || "-"}`);
+    if (!auth) {
+      return new Response("who?", {
+        status: 401,
+        headers: { "www-authenticate": 'Basic realm="x"' },
+      });
+    }
+    if (path === "/") {
+      return new Response(`<a href="a.html">a</a><a href="gone.html">gone</a>`, {
+        headers: { "content-type": "text/html", "set-cookie": "sid=1; Path=/" },
+      });
+    }
+    if (path === "/a.html" && cookie === "sid=1") return new Response("A");
+    return new Response("no", { status: 404 });
+  });
+  await using dir = await tempDir();
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  const { CookieJar } = await import("../../../lib/download/cookie_jar.ts");
+  const result = await downloadRecursive([`${origin}/`], {
+    directory: dir.path,
+    robots: false,
+    credentials: { username: "ann", password: "secret" },
+    basicAuthOrigins: new Set(),
+    cookies: new CookieJar(),
+    layout: { hostDirectories: false },
+  });
+  assert.deepEqual(log, ["/ - -", "/ auth -", "/a.html auth sid=1", "/gone.html auth sid=1"]);
+  assert.equal(await Deno.readTextFile(`${dir.path}/a.html`), "A");
+  assert.deepEqual(result.failures.map((f) => f.url), [`${origin}/gone.html`]);
+});
+
+Deno.test("downloadRecursive() tries a file again after its body breaks off (with Range) and after a 503 it is told to retry", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const requests: string[] = [];
+  const serve = (async () => {
+    // A body that stops after 4 of 10 bytes (the connection closes), then on a new connection a
+    // 503 and the rest, asked for with Range.
+    const connections = [
+      ["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123"],
+      [
+        "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 4-9/10\r\nContent-Length: 6\r\n" +
+        "Connection: close\r\n\r\n456789",
+      ],
+    ];
+    for (const answers of connections) {
+      using conn = await listener.accept();
+      const buffer = new Uint8Array(4096);
+      let text = "";
+      for (const answer of answers) {
+        while (!text.includes("\r\n\r\n")) {
+          const n = await conn.read(buffer);
+          if (n === null) return;
+          text += new TextDecoder().decode(buffer.subarray(0, n));
+        }
+        requests.push(text.split("\r\n").filter((line) => /^(GET|Range)/.test(line)).join(" "));
+        text = "";
+        await conn.write(new TextEncoder().encode(answer));
+      }
+    }
+  })();
+  await using dir = await tempDir();
+  const retries: number[] = [];
+  const result = await downloadRecursive([`http://127.0.0.1:${listener.addr.port}/f.bin`], {
+    directory: dir.path,
+    robots: false,
+    retryOnHttpError: [503],
+    sleep: () => Promise.resolve(),
+    events: { retry: (_error, attempt) => void retries.push(attempt) },
+    layout: { hostDirectories: false },
+  });
+  await serve;
+  assert.deepEqual(requests, [
+    "GET /f.bin HTTP/1.1",
+    "GET /f.bin HTTP/1.1 Range: bytes=4-",
+    "GET /f.bin HTTP/1.1 Range: bytes=4-",
+  ]);
+  assert.deepEqual(retries, [1, 2]);
+  assert.equal(await Deno.readTextFile(`${dir.path}/f.bin`), "0123456789");
+  assert.deepEqual(result.failures, []);
+});
+
+Deno.test("downloadRecursive() sends the cookies a page set with the requests after it", async () => {
+  const log: string[] = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    log.push(`${path} ${request.headers.get("cookie") ?? "-"}`);
+    if (path === "/") {
+      return new Response(`<a href="a.html">a</a>`, {
+        headers: { "content-type": "text/html", "set-cookie": "sid=2; Path=/" },
+      });
+    }
+    return new Response("A");
+  });
+  await using dir = await tempDir();
+  const { CookieJar } = await import("../../../lib/download/cookie_jar.ts");
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    robots: false,
+    cookies: new CookieJar(),
+  });
+  assert.deepEqual(log, ["/ -", "/a.html sid=2"]);
+});
