@@ -923,7 +923,8 @@ class Walker {
             } catch (error) {
               received = { error, written };
             } finally {
-              await response.discardBody();
+              // (A body read, whole or not, leaves nothing to discard: no await for nothing.)
+              if (!response.bodyUsed) await response.discardBody();
               response.close();
             }
           }
