@@ -14,6 +14,13 @@
  *
  * (a) `DEFAULT_DNS_TIMEOUT_MS`; on the system path resolv.conf's `timeout:` as glibc spreads it.
  *
+ * A whole operation's `timeoutMs` has the default its operation needs, none where the operation
+ * may rightly take hours: none for an HTTP exchange (`sendHttpRequest`, a download of any size,
+ * bounded by its read and write deadlines) and for a DNS lookup (bounded by its attempts); 10 s
+ * for a daytime or time query (a few bytes); 5 s for one DNS question to one server (`queryDns`);
+ * 5 s for serving one time-server connection, 30 s for one word-finder child (a server's defence
+ * against a client or task that never ends).
+ *
  * Read and write deadlines are idle deadlines: they restart whenever bytes move, so a long
  * transfer that keeps moving never times out. 900 s is GNU wget's `--read-timeout` default (a
  * server may think that long); a peer that takes no byte at all for 30 s has stopped reading

@@ -4,6 +4,7 @@ import { main as main6 } from "../../cmd/resolve-hostname6.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
 import { explainResolveFailure, runResolverCommand } from "../../cmd/_resolve/command.ts";
 import { DnsTimeoutError } from "../../lib/dns/errors.ts";
+import { SocketError } from "../../lib/net/socket_error.ts";
 import { answerTo, startDnsmasq, startFakeDnsServer } from "../harness/dns_peers.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { runCommand } from "../harness/run.ts";
@@ -370,4 +371,19 @@ Deno.test("explainResolveFailure() says 1 second, not 1 seconds", () => {
     explainResolveFailure(new DnsTimeoutError("a.test", 200, { scope: "lookup" }), 4),
     "The lookup did not finish within 0.2 seconds.",
   );
+});
+
+Deno.test("explainResolveFailure() tells a name server out of reach (a SocketError, known by name)", () => {
+  const error = new SocketError({
+    step: "connect",
+    host: "127.0.0.1",
+    port: 53,
+    failure: "refused",
+  });
+  assert.equal(
+    explainResolveFailure(error, 4),
+    `The name server could not be reached: ${error.message}.`,
+  );
+  // Anything else keeps its own message.
+  assert.equal(explainResolveFailure(new Error("odd"), 4), "odd.");
 });
