@@ -1,8 +1,8 @@
 /**
  * The hand-over from the recursion's plain GET (lib/download/recursive.ts) to `download()`: the
  * recursion sends a file's first request itself when nothing about it needs `download()`'s
- * general path, and hands over what came back — a response it does not save as it stands (a
- * redirect, an error status, a 401, a 206), or the error that ended the request or its body —
+ * general path, and hands over what came back -- a response it does not save as it stands (a
+ * redirect, an error status, a 401, a 206), or the error that ended the request or its body --
  * so that `download()` carries on from there exactly as if it had sent that request (redirects,
  * error statuses, retries with their waits and `Range`). Private to `lib/download/`.
  *

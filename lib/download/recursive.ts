@@ -310,7 +310,7 @@ class Walker {
       (options.compression ?? "none") !== "none" || options.saveHeaders ||
       (options.limitBytesPerSecond ?? 0) > 0 || options.pool === undefined;
     // Without download()'s own options: the client ignores them, and a copy of a large object
-    // with properties added costs ~3 µs a file, of a small one ~0.2.
+    // with properties added costs ~3 us a file, of a small one ~0.2.
     const {
       directory: _directory,
       fileNameForUrl: _fileNameForUrl,
