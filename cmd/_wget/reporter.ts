@@ -373,10 +373,9 @@ export class WgetReporter {
    * for its links (a recursive run, a page or stylesheet) or not.
    */
   #spiderVerdict(result: DownloadResult): void {
-    // GNU takes a response without Content-Type for HTML (CGIs that forget it), so without
-    // recursion it says such a file could hold links.
-    const holdsLinks = (!this.#recursive && this.#type === undefined) ||
-      pageKind(this.#type) !== "other";
+    // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
+    // links, and a recursive run fetches it.
+    const holdsLinks = pageKind(this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;

@@ -18,9 +18,15 @@ export function isSubdirectory(outer: string, inner: string): boolean {
   return inner === outer || inner.startsWith(`${outer}/`);
 }
 
+/**
+ * GNU wget's `has_html_suffix_p`: the name ends in `.html`, `.htm`, or any one character and `html`
+ * (`.xhtml`, `.shtml`, `.phtml`), whatever the case.
+ */
 export function hasHtmlSuffix(file: string): boolean {
-  const lower = file.toLowerCase();
-  return lower.endsWith(".html") || lower.endsWith(".htm");
+  const dot = file.lastIndexOf(".");
+  if (dot < 0 || file.includes("/", dot)) return false;
+  const suffix = file.slice(dot + 1).toLowerCase();
+  return suffix === "html" || suffix === "htm" || (suffix.length === 5 && suffix.endsWith("html"));
 }
 
 export function domainMatches(host: string, domains: readonly string[]): boolean {

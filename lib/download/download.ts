@@ -960,8 +960,11 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   let extensionAdded = state.owned?.extensionAdded ?? false;
-  // -E: the response's type, for the extension a page or stylesheet gets.
-  const type = options.adjustExtension ? response.head.headers.get("Content-Type") : undefined;
+  // -E: the response's type, for the extension a page or stylesheet gets (null: no header, a
+  // page to GNU wget); undefined without -E.
+  const type = options.adjustExtension
+    ? response.head.headers.get("Content-Type") ?? null
+    : undefined;
   /** The name before -E's extension (a new file gets it after its free name is found). */
   let plain: string | undefined;
   if (path === undefined) {
@@ -1020,11 +1023,12 @@ function openTarget(job: BodyJob): Deno.FsFile {
 /** Options of {@linkcode createUniqueFile}. */
 export interface UniqueFileOptions {
   /**
-   * `-E`: the response's `Content-Type`. A page or a stylesheet then gets `.html` or `.css` after
-   * the free name is found, with `.N` before that extension while the name is taken, as GNU wget
-   * names them (`index.html`, then `index.html.1.html`, then `index.html.1.1.html`).
+   * `-E`: the response's `Content-Type` (null when it has none, a page to GNU wget). A page or a
+   * stylesheet then gets `.html` or `.css` after the free name is found, with `.N` before that
+   * extension while the name is taken, as GNU wget names them (`index.html`, then
+   * `index.html.1.html`, then `index.html.1.1.html`).
    */
-  adjustExtensionFor?: string | undefined;
+  adjustExtensionFor?: string | null | undefined;
 }
 
 /**

