@@ -144,3 +144,23 @@ export function removeIfLink(path: string): void {
     // Absent: nothing to do.
   }
 }
+
+/**
+ * `-N`: the time and size of the copy of a file here, or undefined without one. With `-K`,
+ * `FILE.orig` when it is there: the file itself was rewritten by `-k` (GNU wget's
+ * `set_file_timestamp`).
+ */
+export function localCopy(
+  path: string,
+  backupConverted: boolean,
+): { mtime: Date; size: number } | undefined {
+  for (const candidate of backupConverted ? [`${path}.orig`, path] : [path]) {
+    try {
+      const info = Deno.statSync(candidate);
+      if (info.isFile && info.mtime) return { mtime: info.mtime, size: info.size };
+    } catch {
+      // Not there: the next candidate, or none.
+    }
+  }
+  return undefined;
+}

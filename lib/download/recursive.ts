@@ -30,6 +30,7 @@ import {
   hasHtmlSuffix,
   isFile,
   isSubdirectory,
+  localCopy,
   makeParents,
   MAX_CSS_BYTES,
   readPrefix,
@@ -734,7 +735,9 @@ class Walker {
     const layout = options.layout ?? {};
     // -O: one file for every document (GNU wget's -r -O).
     const shared = options.output;
-    const clobber = !how.temporary && ((layout.directories ?? true) || options.timestamping);
+    // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
+    const clobber = !how.temporary &&
+      ((layout.directories ?? true) || (options.timestamping && !how.robots));
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
     if (
@@ -755,25 +758,31 @@ class Walker {
     let file: Deno.FsFile | undefined;
     let path = planned;
     const headers = [...(options.headers ?? [])];
-    let localMtime: Date | undefined;
+    /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
+    let local: { mtime: Date; size: number } | undefined;
+    /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
+    let current = false;
     /** -E added `.html` or `.css` to the file's name. */
     let extended = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
     ) {
-      try {
-        const info = Deno.statSync(planned);
-        if (info.isFile && info.mtime) {
-          localMtime = info.mtime;
-          headers.push(["If-Modified-Since", info.mtime.toUTCString()]);
-        }
-      } catch {
-        // No local copy: a plain GET.
-      }
+      local = localCopy(planned, options.backupConverted ?? false);
+      if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
     }
+    /**
+     * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's
+     * time, and no length or the copy's, leave the copy as it is.
+     */
+    const isCurrent = (response: HttpResponse) => {
+      if (local === undefined || response.status !== 200) return false;
+      const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+      return time <= local.mtime.getTime() &&
+        (response.contentLength === undefined || response.contentLength === local.size);
+    };
     if (shared) path = shared.name;
     const open = () => {
-      if (file || shared) return;
+      if (file || shared || current) return;
       try {
         this.#makeParents(path, directory);
         if (clobber) {
@@ -822,6 +831,7 @@ class Walker {
       name: planned,
       writer: {
         write(p) {
+          if (current) return Promise.resolve(p.length);
           claimed = true;
           open();
           if (!keepDecided) {
@@ -892,6 +902,11 @@ class Walker {
           const status = response.status;
           if (status < 200 || status >= 300 || status === 206) {
             received = { response };
+          } else if (isCurrent(response)) {
+            // GNU wget closes the connection rather than read a body it does not want.
+            current = true;
+            contentType = response.head.headers.get("Content-Type");
+            response.close();
           } else {
             let written = 0;
             try {
@@ -930,7 +945,7 @@ class Walker {
           }
         }
       }
-      if (result === undefined) {
+      if (result === undefined && !current) {
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -941,6 +956,7 @@ class Walker {
             response(response) {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
+              if (isCurrent(response)) current = true;
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
                   !shared
@@ -980,6 +996,13 @@ class Walker {
         if (received) handOver(general, received);
         result = await download(url, general);
       }
+      if (current) {
+        // The copy here stays; a page or stylesheet among them is read from it for links.
+        this.#registerDownload(url, planned);
+        options.onNotModified?.(url, planned);
+        return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
+      }
+      if (result === undefined) throw new TypeError("No response");
       open();
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);
@@ -1020,7 +1043,7 @@ class Walker {
           // Already gone.
         }
       }
-      if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
+      if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
         const done: Fetched = { path: planned, finalUrl: url, kind: "other" };

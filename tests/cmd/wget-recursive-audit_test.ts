@@ -120,3 +120,88 @@ peerTest(
     }
   },
 );
+
+/** Seconds since the epoch of the site's original files. */
+const BEFORE = 1_700_000_000;
+
+const MIRRORED: Record<string, string> = {
+  "index.html": page(`<a href="a.html">a</a> <a href="b.html">b</a> <img src="p.png">
+<a href="d/">d</a> <a href="cgi">cgi</a> <a href="gone.html">gone</a>`),
+  "a.html": page(`<a href="c.html">c</a>`),
+  "b.html": page("b"),
+  "c.html": page("c"),
+  "p.png": "png",
+  "d/index.html": page(`<a href="e.html">e</a>`),
+  "d/e.html": page("e"),
+  "cgi": page("cgi"),
+  "gone.html": page("gone"),
+  "robots.txt": "User-agent: *\nDisallow: /private/\n",
+};
+
+/** The site between the first and the second run. */
+async function changeSite(root: string): Promise<void> {
+  const write = async (path: string, text: string, seconds: number) => {
+    await Deno.writeTextFile(`${root}/${path}`, text);
+    await Deno.utime(`${root}/${path}`, seconds, seconds);
+  };
+  // Newer: fetched again, and its new link followed.
+  await write(
+    "index.html",
+    MIRRORED["index.html"]!.replace("</body>", `<a href="new.html">n</a>`),
+    BEFORE + 9,
+  );
+  await write("a.html", page(`<a href="c.html">c</a> <a href="new.html">new</a>`), BEFORE + 9);
+  await write("new.html", page("new"), BEFORE + 9);
+  // Older and of the same size: nginx answers 200 (its If-Modified-Since is exact), and GNU wget
+  // keeps its copy ("Server ignored If-Modified-Since").
+  await write("b.html", page("B"), BEFORE - 9);
+  // The same time but another size: 304, kept.
+  await write("c.html", page("c, longer"), BEFORE);
+  // Newer, the same size: fetched again.
+  await write("p.png", "PNG", BEFORE + 5);
+  await Deno.remove(`${root}/gone.html`);
+}
+
+peerTest(
+  "wget -m run again over its mirror after the site changed: the same requests, files and times as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const options = [["-m"], ["-m", "-k", "-K"], ["-m", "-E"], ["-r", "-N", "-nd"]];
+    for (const args of options) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await Deno.remove(nginx.root, { recursive: true }).catch(() => {});
+          for (const [path, content] of Object.entries(MIRRORED)) {
+            const full = `${nginx.root}/${path}`;
+            await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+            await Deno.writeTextFile(full, content);
+            await Deno.utime(full, BEFORE, BEFORE);
+          }
+          const out = `${dir.path}/${tool}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          const runs = [];
+          for (let run = 0; run < 3; run++) {
+            if (run === 1) await changeSite(nginx.root);
+            const from = (await Deno.readTextFile(log)).length;
+            const code = await wget(tool, [...args, `${origin}/`], out);
+            const requests = await requestsSince(log, from, nginx.port);
+            const files = [];
+            for (const [path, digest] of [...(await snapshotTree(out)).entries()].sort()) {
+              // The server's time, or none to compare (the time of the run, or of -k's rewrite).
+              const seconds = (await Deno.stat(`${out}/${path}`)).mtime!.getTime() / 1000;
+              files.push(`${path} ${digest} ${seconds < BEFORE + 60 ? seconds : "now"}`);
+            }
+            runs.push({ run, code, requests, files });
+          }
+          outcomes.push(runs);
+        }
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
