@@ -79,6 +79,7 @@ export interface WgetValues extends WgetRecursiveValues {
   "http-password"?: string;
   "auth-no-challenge"?: boolean;
   timestamping?: boolean;
+  "no-if-modified-since"?: boolean;
   "no-use-server-timestamps"?: boolean;
   "no-proxy"?: boolean;
   "proxy-user"?: string;
@@ -216,6 +217,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   checkcertificate: ["no-check-certificate", false],
   timestamping: ["timestamping", true],
   useservertimestamps: ["no-use-server-timestamps", false],
+  ifmodifiedsince: ["no-if-modified-since", false],
   authnochallenge: ["auth-no-challenge", true],
   useproxy: ["no-proxy", false],
   verbose: ["no-verbose", false],
@@ -275,7 +277,7 @@ const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
   dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
-  retryonhosterror secureprotocol startpos unlink warcfile ifmodifiedsince
+  retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
 );
 
@@ -580,6 +582,7 @@ function downloadOptions(
   options.adjustExtension = values["adjust-extension"];
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
+  options.timestampingByHead = values["no-if-modified-since"];
   options.useServerTimestamps = !values["no-use-server-timestamps"];
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {

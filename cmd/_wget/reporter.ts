@@ -118,6 +118,8 @@ export class WgetReporter {
   #lastDraw = 0;
   #drawn = false;
   #type: string | undefined;
+  /** The last response's announced length (a HEAD's too). */
+  #responseLength: number | undefined;
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
   readonly #recursive: boolean;
@@ -254,6 +256,7 @@ export class WgetReporter {
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
       this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+      this.#responseLength = response.contentLength;
       if (this.#spider) {
         this.#status = response.status;
         this.#type = response.head.headers.get("Content-Type");
@@ -273,6 +276,14 @@ export class WgetReporter {
             .trimEnd(),
         );
       }
+    },
+    fetchAfterHead: (reason, localSize) => {
+      this.#lengthLine(this.#responseLength, 0);
+      this.#line(
+        reason === "newer"
+          ? "Remote file is newer, retrieving.\n"
+          : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
+      );
     },
     // GNU says which challenge it answers, with -nv too.
     authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
@@ -445,6 +456,9 @@ export class WgetReporter {
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
       this.#line(`File ${name} already there; not retrieving.\n`);
+    } else if (result.skipped === "head-not-newer") {
+      this.#lengthLine(this.#responseLength, 0);
+      this.#line(`Server file no newer than local file ${name} -- not retrieving.\n`);
     } else if (result.skipped === "not-newer") {
       // GNU's words: a 304, or a 200 whose Last-Modified and size say the copy here is current.
       this.#line(

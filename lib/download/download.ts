@@ -116,6 +116,11 @@ export interface DownloadEvents {
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
   retry?(error: unknown, attempt: number, waitMs: number): void;
+  /**
+   * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
+   * not older but of another size than the `localSize` bytes here.
+   */
+  fetchAfterHead?(reason: "newer" | "size", localSize: number): void;
 }
 
 /**
@@ -190,6 +195,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * not newer (304, or a Last-Modified not after the file's and the same size), else overwrite it.
    */
   timestamping?: boolean | undefined;
+  /**
+   * `--no-if-modified-since`, with `timestamping`: for a file that exists, ask with `HEAD` first
+   * (no `If-Modified-Since`), then `GET` it only when the server's copy is newer or of another
+   * size, as GNU wget.
+   */
+  timestampingByHead?: boolean | undefined;
   /**
    * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
    * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
@@ -267,8 +278,12 @@ export interface DownloadResult {
   contentType?: string | undefined;
   /** `adjustExtension` added `.html` or `.css` to the file's name. */
   extensionAdded?: boolean;
-  /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
-  skipped?: "exists" | "complete" | "not-newer";
+  /**
+   * Why nothing was fetched: the file exists (`--no-clobber`), is already complete (`-c`), or is
+   * not older than the server's (`-N`: a 304 or a 200 that says so, or the answer to a `HEAD`
+   * first with `timestampingByHead`).
+   */
+  skipped?: "exists" | "complete" | "not-newer" | "head-not-newer";
   /**
    * The server's Last-Modified, for a body written into `output` (whose file the caller owns, and
    * may give that time, as GNU wget gives it to `-O FILE`).
@@ -500,6 +515,8 @@ async function attemptDownload(
   // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
   let probe = byHeader && (options.resume ?? false) && !state.owned &&
     state.probedName === undefined;
+  // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
+  let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = original;
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
@@ -547,7 +564,12 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    const sentMethod = (options.spider && !spiderGet) || probe ? "HEAD" : method;
+    // -N: the local file's time, for If-Modified-Since (or a HEAD) and the comparison after.
+    const local = options.timestamping && !options.output && !options.spider && !state.owned
+      ? fileInfo(plannedPath)
+      : undefined;
+    const head = headFirst && local?.mtime !== undefined;
+    const sentMethod = (options.spider && !spiderGet) || probe || head ? "HEAD" : method;
     if (credentials && digest && sameOrigin(target, original)) {
       const { digestAuthorization } = await import("./_digest_auth.ts");
       const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
@@ -560,11 +582,9 @@ async function attemptDownload(
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
-    // -N: the local file's time, for If-Modified-Since and the comparison after.
-    const local = options.timestamping && !options.output && !options.spider && !state.owned
-      ? fileInfo(plannedPath)
-      : undefined;
-    if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    if (local?.mtime && !options.timestampingByHead) {
+      headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    }
     const cookie = options.cookies?.cookieHeader(target);
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
@@ -581,7 +601,7 @@ async function attemptDownload(
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
       method: sentMethod,
-      body: probe ? undefined : body,
+      body: probe || head ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
       onRequestSent: options.onRequestSent ??
@@ -654,9 +674,19 @@ async function attemptDownload(
             bytes: 0,
             size: local.size,
             status,
-            skipped: "not-newer",
+            skipped: head ? "head-not-newer" : "not-newer",
           };
         }
+      }
+      if (head && response.ok) {
+        // The server's copy is newer (or of another size): GET it, as GNU wget.
+        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        if (!Number.isNaN(lastModified)) {
+          const older = lastModified <= local!.mtime!.getTime();
+          events.fetchAfterHead?.(older ? "size" : "newer", local!.size ?? 0);
+        }
+        headFirst = false;
+        continue;
       }
       if (probe) {
         // The HEAD named the file (or failed: then the URL names it, as with GNU wget); the GET
@@ -676,7 +706,7 @@ async function attemptDownload(
       // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
       if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
-        if (options.contentOnError && !options.spider && !probe) {
+        if (options.contentOnError && !options.spider && !probe && !head) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
           await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
         }

@@ -697,6 +697,38 @@ class Walker {
     }
   }
 
+  /**
+   * `--no-if-modified-since` with `-N`: asks with HEAD whether the server's copy of `url` is
+   * newer than `local` (or of another size), as GNU wget does; the type it announced, or
+   * undefined (and reported) on failure.
+   */
+  async #headCheck(
+    url: string,
+    local: { mtime: Date; size: number },
+  ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
+    let current = false;
+    let contentType: string | undefined;
+    try {
+      await download(url, {
+        ...this.#downloadOptions,
+        spider: true,
+        events: {
+          response(response) {
+            contentType = response.head.headers.get("Content-Type");
+            const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+            current = response.ok && time <= local.mtime.getTime() &&
+              (response.contentLength === undefined || response.contentLength === local.size);
+          },
+        },
+      });
+      return { current, contentType };
+    } catch (error) {
+      this.#options.signal?.throwIfAborted();
+      this.#fail(url, error);
+      return undefined;
+    }
+  }
+
   /** Files fetched only to be read and removed (NAME.tmp). */
   readonly #temporaries = new Set<string>();
 
@@ -768,7 +800,20 @@ class Walker {
       !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
     ) {
       local = localCopy(planned, options.backupConverted ?? false);
-      if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+      if (local && options.timestampingByHead) {
+        // HEAD first, then a plain GET of a newer file.
+        const checked = await this.#headCheck(url, local);
+        if (checked === undefined) return undefined;
+        if (checked.current) {
+          // The copy here stays; a page or stylesheet among them is read from it for links.
+          this.#registerDownload(url, planned);
+          options.onNotModified?.(url, planned);
+          return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
+        }
+        local = undefined;
+      } else if (local) {
+        headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+      }
     }
     /**
      * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's

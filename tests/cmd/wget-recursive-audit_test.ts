@@ -5,7 +5,7 @@
  * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
  * `.shtml`), and a second and third `-m`/`-N` run over a mirror whose site changed between runs
  * (a newer page, a page the server answers 200 although it is older, an image of the same size,
- * a page gone, a page added), with `-K` and `-nd` too.
+ * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too.
  */
 
 import assert from "node:assert/strict";
@@ -170,7 +170,17 @@ peerTest(
     const log = `${dir.path}/access.log`;
     await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
     const origin = `http://127.0.0.1:${nginx.port}`;
-    const options = [["-m"], ["-m", "-k", "-K"], ["-m", "-E"], ["-r", "-N", "-nd"]];
+    const options = [
+      ["-m"],
+      ["-m", "-k", "-K"],
+      ["-m", "-E"],
+      ["-r", "-N", "-nd"],
+      // HEAD first, then GET what is newer or of another size; a page not newer is read here.
+      ["-m", "--no-if-modified-since"],
+      ["-r", "-N", "--no-if-modified-since", "-nd", "-k", "-K"],
+      ["-N", "--no-if-modified-since"],
+      ["-N"],
+    ];
     for (const args of options) {
       await t.step(args.join(" "), async () => {
         const outcomes = [];
@@ -201,6 +211,48 @@ peerTest(
           outcomes.push(runs);
         }
         assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -N --no-if-modified-since says what its HEAD found in GNU wget's words",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    const url = `http://127.0.0.1:${nginx.port}/a.html`;
+    await Deno.writeTextFile(`${nginx.root}/a.html`, page("a"));
+    await Deno.utime(`${nginx.root}/a.html`, BEFORE, BEFORE);
+    const wgetPath = new URL("../../cmd/wget.ts", import.meta.url).pathname;
+    // The copy here: as the server's, older, and not older but of another size.
+    const copies: [string, string, number][] = [
+      ["not newer", page("a"), BEFORE],
+      ["newer", page("a"), BEFORE - 9],
+      ["another size", page("a, longer"), BEFORE + 9],
+    ];
+    for (const [name, text, seconds] of copies) {
+      await t.step(name, async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-${name.replaceAll(" ", "-")}`;
+          await Deno.mkdir(cwd);
+          await Deno.writeTextFile(`${cwd}/a.html`, text);
+          await Deno.utime(`${cwd}/a.html`, seconds, seconds);
+          const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), "run", "-A", wgetPath];
+          const run = await new Deno.Command(argv[0]!, {
+            args: [...argv.slice(1), "-N", "--no-if-modified-since", url],
+            cwd,
+            stderr: "piped",
+          }).output();
+          const lines = new TextDecoder().decode(run.stderr).split("\n")
+            // The dates, the progress and the rate differ from run to run.
+            .map((line) => line.replace(/^--\S+ \S+--/, "--DATE--"))
+            .filter((line) => !/^\s+0K|^\S+ \S+ \(.*\) - /.test(line));
+          logs.push({ code: run.code, lines, copy: await Deno.readTextFile(`${cwd}/a.html`) });
+        }
+        assert.deepEqual(logs[1], logs[0]);
       });
     }
   },
