@@ -344,30 +344,28 @@ function htmlLinkScanner(
       } else if (name === "meta") {
         metaTag(attributes, span);
       } else {
+        // The attributes in the order the page gives them, as GNU wget orders links by their
+        // place in the page (`<img srcset=… src=…>`: the srcset's first).
         const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
-        if (table) {
-          for (const [attribute, value] of Object.entries(attributes)) {
-            const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
-            if (kind === undefined) continue;
-            add(value, span(attribute), {
-              inline: kind.includes("i"),
-              expectHtml: kind.includes("h"),
-            });
+        for (const [attribute, value] of Object.entries(attributes)) {
+          if (attribute === "style") {
+            styleLinks(rawAttributes.style!, span);
+            continue;
           }
+          if (attribute === "srcset" && name === "img") {
+            srcset(span("srcset"), value);
+            continue;
+          }
+          const kind = table && Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+          if (kind === undefined) continue;
+          add(value, span(attribute), {
+            inline: kind.includes("i"),
+            expectHtml: kind.includes("h"),
+          });
         }
-        if (name === "img" && attributes.srcset !== undefined) {
-          srcset(span("srcset"), attributes.srcset);
-        }
+        return;
       }
-      if (attributes.style !== undefined) {
-        const at = span("style");
-        const source = html?.slice(at.start, at.end);
-        const placed = source !== undefined && decodeEntities(source) === attributes.style;
-        const css = placed ? source : attributes.style;
-        for (const link of cssLinks(css, base, placed ? at.start : 0)) {
-          links.push(placed ? link : { ...link, start: 0, end: 0 });
-        }
-      }
+      if (rawAttributes.style !== undefined) styleLinks(rawAttributes.style, span);
     },
     ontext(text) {
       if (rawText !== undefined && html === undefined) rawText.text += text;
@@ -379,6 +377,23 @@ function htmlLinkScanner(
     // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
     xmlMode: flat,
   });
+
+  /**
+   * The links of a `style` attribute's CSS, read as the page writes it (entities and all), as
+   * GNU wget reads it.
+   */
+  function styleLinks(
+    style: string,
+    span: (attribute: string) => { start: number; end: number },
+  ): void {
+    const at = span("style");
+    const source = html?.slice(at.start, at.end);
+    const placed = source === style;
+    const css = placed ? source : style;
+    for (const link of cssLinks(css, base, placed ? at.start : 0)) {
+      links.push(placed ? link : { ...link, start: 0, end: 0 });
+    }
+  }
 
   /** The links in the text of a raw-text element that ends at `end` (CSS for `<style>`). */
   function closeRawText(
@@ -506,8 +521,10 @@ export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
 function cssLinks(css: string, base: string, offset: number): PageLink[] {
   const links: PageLink[] = [];
   const push = (raw: string, start: number, expectCss: boolean) => {
-    const url = resolve(raw, base);
-    if (url === undefined || raw.trim() === "" || raw.startsWith("data:")) return;
+    // The URL its escapes stand for (`a\ b.png` is "a b.png"), as a browser reads it.
+    const value = raw.includes("\\") ? cssUnescape(raw) : raw;
+    const url = resolve(value, base);
+    if (url === undefined || value.trim() === "" || value.startsWith("data:")) return;
     links.push({
       url,
       raw,
@@ -527,14 +544,15 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     while (i < css.length && isSpace(css[i])) i++;
     const quote = css[i];
     if (quote === '"' || quote === "'") {
-      const close = css.indexOf(quote, i + 1);
+      const close = closingQuote(css, i);
       if (close < 0) return css.length;
       push(css.slice(i + 1, close), i + 1, expectCss);
       const paren = css.indexOf(")", close);
       return paren < 0 ? css.length : paren + 1;
     }
-    const paren = css.indexOf(")", i);
-    if (paren < 0) return css.length;
+    let paren = i;
+    while (paren < css.length && css[paren] !== ")") paren += css[paren] === "\\" ? 2 : 1;
+    if (paren >= css.length) return css.length;
     let end = paren;
     while (end > i && isSpace(css[end - 1])) end--;
     push(css.slice(i, end), i, expectCss);
@@ -562,7 +580,7 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
       while (j < css.length && isSpace(css[j])) j++;
       const quote = css[j];
       if (quote === '"' || quote === "'") {
-        const close = css.indexOf(quote, j + 1);
+        const close = closingQuote(css, j);
         if (close < 0) break;
         push(css.slice(j + 1, close), j + 1, true);
         i = close + 1;
@@ -595,6 +613,37 @@ function decodeEntities(value: string): string {
         ? parseInt(numeric!.slice(1), 16)
         : parseInt(numeric!, 10);
       return code > 0 && code < 128 ? String.fromCharCode(code) : whole;
+    },
+  );
+}
+
+/** Where the CSS string opened by the quote at `i` closes (escaped quotes skipped); -1 if never. */
+function closingQuote(css: string, i: number): number {
+  const quote = css[i];
+  for (let j = i + 1; j < css.length; j++) {
+    if (css[j] === "\\") j++;
+    else if (css[j] === quote) return j;
+  }
+  return -1;
+}
+
+/**
+ * CSS's escapes taken out of a URL (CSS Syntax 4.3.7): `\` and 1 to 6 hex digits (and one
+ * white space after them) is that code point, `\` before a line break in a string is nothing,
+ * `\` before anything else is that character.
+ */
+function cssUnescape(text: string): string {
+  return text.replace(
+    /\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(\r\n|[\n\r\f])|([\s\S])|$)/g,
+    (_whole, hex: string | undefined, newline: string | undefined, other: string | undefined) => {
+      if (hex !== undefined) {
+        const code = parseInt(hex, 16);
+        return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+          ? "\ufffd"
+          : String.fromCodePoint(code);
+      }
+      if (newline !== undefined) return "";
+      return other ?? "";
     },
   );
 }

@@ -3,7 +3,7 @@
  * on the same nginx, comparing the files, their bytes (and times), the exit codes, and the
  * requests nginx logged (method, path and status, in order): a response without
  * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
- * `.shtml`), and a second and third `-m`/`-N` run over a mirror whose site changed between runs
+ * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
  * (a newer page, a page the server answers 200 although it is older, an image of the same size,
  * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too.
  */
@@ -53,7 +53,18 @@ async function wget(tool: string, args: string[], out: string): Promise<number> 
 const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
-<a href="data.txt">text</a>`),
+<a href="data.txt">text</a> <a href="order.html">order</a>`),
+  // Links in the order of the page, as GNU wget keeps them (srcset before src here), and a
+  // style attribute read as written (GNU asks for "&quot;ent.png&quot;").
+  "order.html": page(`<img srcset="o1.png 1x, o2.png 2x" src="o3.png">
+<table><tr><td style="background: url(o4.png)" background="o5.png">x</td></tr></table>
+<p style="background: url(&quot;ent.png&quot;)">entity</p>`),
+  "o1.png": "1\n",
+  "o2.png": "2\n",
+  "o3.png": "3\n",
+  "o4.png": "4\n",
+  "o5.png": "5\n",
+  "ent.png": "entity\n",
   "cgi": page(`<a href="from-cgi.html">read for links</a> <img src="cgi.png">`),
   "x.xhtml": `<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>` +
     `<a href="from-xhtml.html">x</a></body></html>\n`,
@@ -255,5 +266,32 @@ peerTest(
         assert.deepEqual(logs[1], logs[0]);
       });
     }
+  },
+);
+
+peerTest(
+  "wget -r where it differs from GNU wget on purpose: CSS escapes, a backslash in a link",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    await Deno.writeTextFile(
+      `${nginx.root}/index.html`,
+      page(`<a href="a\\b.html">backslash</a> <link rel="stylesheet" href="s.css">`),
+    );
+    await Deno.writeTextFile(`${nginx.root}/s.css`, `p { background: url("q\\".png") }\n`);
+    const requests: Record<string, string[]> = {};
+    for (const tool of ["gnu", "netkit"]) {
+      const from = (await Deno.readTextFile(log)).length;
+      await wget(tool, ["-r", `${origin}/`], `${dir.path}/${tool}`);
+      requests[tool] = await requestsSince(log, from, nginx.port);
+    }
+    // GNU keeps the backslash, netkit reads the link as a browser does.
+    assert.ok(requests.gnu!.includes("GET /a%5Cb.html 404"), requests.gnu!.join());
+    assert.ok(requests.gnu!.includes("GET /q%5C%22.png 404"), requests.gnu!.join());
+    assert.ok(requests.netkit!.includes("GET /a/b.html 404"), requests.netkit!.join());
+    assert.ok(requests.netkit!.includes("GET /q%22.png 404"), requests.netkit!.join());
   },
 );

@@ -124,6 +124,53 @@ Deno.test("extractCssLinks() finds url() and @import, not comments or strings", 
   ]);
 });
 
+Deno.test("extractCssLinks() reads CSS escapes: an escaped quote or paren, a hex escape", () => {
+  const css = `p { background: url( a\\ b.png ) } q { background: url("q\\".png") }
+    r { background: url(x\\).png) } @import "i\\6d p.css"; s { background: url('it\\'s.png') }`;
+  const links = extractCssLinks(css, "http://h/css/s.css");
+  assert.deepEqual(links.map((l) => l.url), [
+    "http://h/css/a%20b.png",
+    "http://h/css/q%22.png",
+    "http://h/css/x).png",
+    "http://h/css/imp.css",
+    "http://h/css/it's.png",
+  ]);
+  // Positions span the link as written, escapes and all.
+  assert.deepEqual(links.map((l) => css.slice(l.start, l.end)), [
+    "a\\ b.png",
+    'q\\".png',
+    "x\\).png",
+    "i\\6d p.css",
+    "it\\'s.png",
+  ]);
+});
+
+Deno.test("extractHtmlLinks() gives a tag's links in the order of its attributes, as GNU wget", () => {
+  assert.deepEqual(
+    urls(`<img srcset="a.png 1x, b.png 2x" src="c.png"><td style="background: url(d.png)"
+      background="e.png"><img src="f.png" srcset="g.png">`),
+    [
+      "http://h/dir/a.png",
+      "http://h/dir/b.png",
+      "http://h/dir/c.png",
+      "http://h/dir/d.png",
+      "http://h/dir/e.png",
+      "http://h/dir/f.png",
+      "http://h/dir/g.png",
+    ],
+  );
+});
+
+Deno.test("extractHtmlLinks() reads a style attribute as written, entities and all, as GNU wget", () => {
+  const html = `<p style="background: url(&quot;x.png&quot;)">`;
+  assert.deepEqual(urls(html), ["http://h/dir/&quot;x.png&quot;"]);
+  assert.deepEqual(
+    extractHtmlLinksFromChunks([html.slice(0, 20), html.slice(20)], PAGE).links
+      .map((l) => l.url),
+    ["http://h/dir/&quot;x.png&quot;"],
+  );
+});
+
 Deno.test("extractHtmlLinksFromChunks() finds what extractHtmlLinks() finds, however the page is cut", () => {
   const html =
     `<base href="/b/"><a href="x.html?a=1&amp;b=2">x</a><style>p{background:url(s.png)}</style>
