@@ -6,7 +6,7 @@
  * @module
  */
 
-import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
+import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -59,8 +59,11 @@ function fragmentOf(raw: string): string {
   return "";
 }
 
-/** Options of {@linkcode convertLinks}. */
-export interface ConvertLinksOptions {
+/**
+ * Options of {@linkcode convertLinks}; `followTags` and `ignoreTags` as the run that saved the
+ * page had them (GNU wget converts only the links it would have followed).
+ */
+export interface ConvertLinksOptions extends HtmlLinkOptions {
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
   adjustExtension?: boolean | undefined;
   /** Keep the original here before rewriting the file (`-K`). */
@@ -119,7 +122,10 @@ export function convertLinks(
   }
   const links: PageLink[] = kind === "css"
     ? extractCssLinks(text, pageUrl)
-    : extractHtmlLinks(text, pageUrl).links;
+    : extractHtmlLinks(text, pageUrl, {
+      followTags: options.followTags,
+      ignoreTags: options.ignoreTags,
+    }).links;
   links.sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;

@@ -294,11 +294,14 @@ function htmlLinkScanner(
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
       }
-      if ((follow && !follow.has(name)) || ignore?.has(name)) return;
+      // --follow-tags and --ignore-tags leave a style attribute and <style>'s text read, as GNU
+      // wget reads them on every tag.
+      const followed = !((follow && !follow.has(name)) || ignore?.has(name));
+      if (name === "style" && rawText?.name === "style") rawText.css = true;
       // Most tags (div, p, span, ...) carry no link but in a style attribute: their attributes are
       // not decoded at all.
       if (
-        !SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name) &&
+        (!followed || (!SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name))) &&
         !Object.hasOwn(rawAttributes, "style")
       ) {
         return;
@@ -316,7 +319,10 @@ function htmlLinkScanner(
       const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) =>
         tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
-      if (name === "style" && rawText?.name === "style") rawText.css = true;
+      if (!followed) {
+        styleLinks(rawAttributes.style!, span);
+        return;
+      }
       if (name === "base") {
         const href = attributes.href;
         if (href !== undefined) {

@@ -1223,6 +1223,8 @@ class Walker {
         try {
           const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
+            followTags: this.#options.followTags,
+            ignoreTags: this.#options.ignoreTags,
             backupPath: this.#options.backupConverted
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,

@@ -3,7 +3,8 @@
  * on the same nginx, comparing the files, their bytes (and times), the exit codes, and the
  * requests nginx logged (method, path and status, in order): a response without
  * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
- * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
+ * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, style
+ * attributes and `<style>` read whatever `--follow-tags`/`--ignore-tags` say, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
  * (a newer page, a page the server answers 200 although it is older, an image of the same size,
  * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too.
  */
@@ -53,7 +54,18 @@ async function wget(tool: string, args: string[], out: string): Promise<number> 
 const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
-<a href="data.txt">text</a> <a href="order.html">order</a>`),
+<a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>`),
+  // --follow-tags and --ignore-tags leave style attributes and <style> read, as GNU reads them.
+  "styled.html": `<html><head><style>@import "st.css";</style>` +
+    `<link rel="stylesheet" href="ln.css"></head><body><p style="background: url(st1.png)">` +
+    `<a href="st.html" style="background: url(st2.png)">a</a></p></body></html>\n`,
+  "st.css": "q { background: url(st3.png) }\n",
+  "ln.css": "q { background: url(st4.png) }\n",
+  "st.html": page("st"),
+  "st1.png": "1\n",
+  "st2.png": "2\n",
+  "st3.png": "3\n",
+  "st4.png": "4\n",
   // Links in the order of the page, as GNU wget keeps them (srcset before src here), and a
   // style attribute read as written (GNU asks for "&quot;ent.png&quot;").
   "order.html": page(`<img srcset="o1.png 1x, o2.png 2x" src="o3.png">
@@ -95,6 +107,9 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   // netkit removes them (cmd/README.md).
   { args: ["-r", "-R", "*html"], path: "/", tmpLeft: true },
   { args: ["-r", "-l", "1", "-A", "txt"], path: "/" },
+  { args: ["-r", "--follow-tags=a"], path: "/styled.html" },
+  { args: ["-r", "--ignore-tags=a,link,style,p"], path: "/styled.html" },
+  { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
 ];
 
 peerTest(

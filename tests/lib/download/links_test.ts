@@ -161,6 +161,21 @@ Deno.test("extractHtmlLinks() gives a tag's links in the order of its attributes
   );
 });
 
+Deno.test("extractHtmlLinks() reads style attributes and <style> whatever the tag filters say", () => {
+  const html = `<style>@import "s.css";</style><a href="a.html" style="background: url(b.png)">
+    <p style="background: url(c.png)"></p><img src="d.png">`;
+  const found = (options: { followTags?: string[]; ignoreTags?: string[] }) =>
+    extractHtmlLinks(html, PAGE, options).links.map((l) => l.url.slice("http://h/dir/".length));
+  assert.deepEqual(found({ followTags: ["img"] }), ["s.css", "b.png", "c.png", "d.png"]);
+  assert.deepEqual(found({ ignoreTags: ["a", "style", "p"] }), [
+    "s.css",
+    "b.png",
+    "c.png",
+    "d.png",
+  ]);
+  assert.deepEqual(found({ followTags: ["a"] }), ["s.css", "a.html", "b.png", "c.png"]);
+});
+
 Deno.test("extractHtmlLinks() reads a style attribute as written, entities and all, as GNU wget", () => {
   const html = `<p style="background: url(&quot;x.png&quot;)">`;
   assert.deepEqual(urls(html), ["http://h/dir/&quot;x.png&quot;"]);
