@@ -191,7 +191,7 @@ export async function runRecursive(
     onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
     onFailed: (url, error, info) => {
       // GNU wget's -q silences a recursion's errors too; the exit code still tells.
-      if (!quiet) reporter.fail(error);
+      if (!quiet) reporter.fail(error, info);
       if (info?.robots) return; // No robots.txt: no rules, and no error to count.
       const code = downloadExitCode(error);
       if (error instanceof HttpStatusError) broken.push(url);

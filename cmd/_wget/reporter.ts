@@ -506,7 +506,7 @@ export class WgetReporter {
   }
 
   /** GNU wget's lines for a final error status, in the verbose log and with `-nv`. */
-  #statusFailure(error: HttpStatusError): void {
+  #statusFailure(error: HttpStatusError, robots: boolean): void {
     if (REDIRECT_STATUSES.has(error.status)) {
       // A redirect without a Location header.
       this.#line("Location: unspecified");
@@ -520,8 +520,9 @@ export class WgetReporter {
     }
     // -nv names the URL first; the verbose log has said it already.
     if (this.#nonVerbose) this.error(`${error.url}:`);
+    // robots.txt is fetched as a file even by a spider, as GNU wget does.
     this.error(
-      this.#spider
+      this.#spider && !robots
         ? "Remote file does not exist -- broken link!!!"
         : `${timestamp()} ERROR ${error.status}: ${error.reason}.`,
     );
@@ -575,8 +576,11 @@ export class WgetReporter {
     return true;
   }
 
-  /** Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`. */
-  fail(error: unknown): void {
+  /**
+   * Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`.
+   * `robots`: the failure was robots.txt's, which a spider fetches as a file too.
+   */
+  fail(error: unknown, options: { robots?: boolean | undefined } = {}): void {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
@@ -611,7 +615,7 @@ export class WgetReporter {
       }
     }
     if (error instanceof HttpStatusError) {
-      this.#statusFailure(error);
+      this.#statusFailure(error, options.robots ?? false);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);

@@ -310,3 +310,39 @@ peerTest(
     assert.ok(requests.netkit!.includes("GET /q%22.png 404"), requests.netkit!.join());
   },
 );
+
+peerTest(
+  "wget --spider -r -nv: GNU wget's lines, a missing robots.txt an error as for a file",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    await Deno.writeTextFile(
+      `${nginx.root}/index.html`,
+      page(`<a href="x.html">x</a> <a href="y.html">y</a>`),
+    );
+    await Deno.writeTextFile(`${nginx.root}/y.html`, page("y"));
+    const wgetPath = new URL("../../cmd/wget.ts", import.meta.url).pathname;
+    const logs = [];
+    for (const tool of ["gnu", "netkit"]) {
+      const cwd = `${dir.path}/${tool}`;
+      await Deno.mkdir(cwd);
+      const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), "run", "-A", wgetPath];
+      const run = await new Deno.Command(argv[0]!, {
+        args: [...argv.slice(1), "--spider", "-r", "-nv", `http://127.0.0.1:${nginx.port}/`],
+        cwd,
+        stderr: "piped",
+      }).output();
+      const lines = new TextDecoder().decode(run.stderr).split("\n")
+        .map((line) =>
+          line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+            // GNU wget 1.21 names the page it reads NAME.tmp.tmp; netkit NAME.tmp.
+            .replace(".tmp.tmp", ".tmp")
+        )
+        .filter((line) => !/^(Total wall clock time|Downloaded):/.test(line));
+      logs.push({ code: run.code, lines });
+    }
+    assert.ok(logs[0]!.lines.includes("DATE ERROR 404: Not Found."), logs[0]!.lines.join("\n"));
+    assert.deepEqual(logs[1], logs[0]);
+  },
+);
