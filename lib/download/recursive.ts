@@ -48,6 +48,12 @@ import { contentDispositionFileName } from "./file_name.ts";
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
   /**
+   * `-c`: a file already here is continued from its size (`Range`), as GNU wget's `-r -c` does
+   * after an interrupted run; a 416 (or a whole body no longer than the file) leaves it as it
+   * is, and a page among them is read from it for links when the answer's type says HTML.
+   */
+  resume?: boolean | undefined;
+  /**
    * GNU wget's `-r -O FILE`: every document, robots.txt included, written here one after another
    * (each still read for its links); no other file is made or removed.
    */
@@ -325,6 +331,7 @@ class Walker {
       credentialsFor: _credentialsFor,
       basicAuthOrigins: _basicAuthOrigins,
       timestamping: _timestamping,
+      timestampingByHead: _timestampingByHead,
       cookies: _cookies,
       contentOnError: _contentOnError,
       retryConnectionRefused: _retryConnectionRefused,
@@ -769,7 +776,18 @@ class Walker {
     const shared = options.output;
     // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
     const clobber = !how.temporary &&
-      ((layout.directories ?? true) || (options.timestamping && !how.robots));
+      ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
+        (options.resume ?? false));
+    // -c: the bytes already here, continued with Range (after an interrupted run).
+    let resumeFrom = 0;
+    if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
+      try {
+        const info = Deno.statSync(planned);
+        if (info.isFile) resumeFrom = info.size;
+      } catch {
+        // Not there: fetched whole.
+      }
+    }
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
     if (
@@ -830,7 +848,9 @@ class Walker {
       if (file || shared || current) return;
       try {
         this.#makeParents(path, directory);
-        if (clobber) {
+        if (resumeFrom > 0) {
+          file = Deno.openSync(path, { write: true, append: true });
+        } else if (clobber) {
           if (this.#mayExist(path)) removeIfLink(path);
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
@@ -874,6 +894,8 @@ class Walker {
     let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
+      // -c: download() asks for the rest, and writes only bytes after these.
+      offset: resumeFrom,
       writer: {
         write(p) {
           if (current) return Promise.resolve(p.length);
@@ -883,7 +905,9 @@ class Walker {
             keepDecided = true;
             const kind = pageKind(contentType);
             if (
-              how.keepText || how.expectCss || kind === "css" || (kind === "html" && how.expectHtml)
+              resumeFrom === 0 &&
+              (how.keepText || how.expectCss || kind === "css" ||
+                (kind === "html" && how.expectHtml))
             ) {
               keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
             }
@@ -922,7 +946,7 @@ class Walker {
       const target = plain && !shared ? parseHttpUrl(url) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
-        !this.#downloadOptions.basicAuthOrigins?.size
+        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
       ) {
         const sent: Array<readonly [string, string]> = [...headers];
         if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
@@ -1048,6 +1072,16 @@ class Walker {
         return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
       }
       if (result === undefined) throw new TypeError("No response");
+      if (result.skipped === "complete") {
+        // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
+        // the type of the answer (nginx's 416 page is text/html).
+        this.#registerDownload(url, planned);
+        const kind = pageKind(contentType);
+        if (kind === "html") this.#htmlFiles.add(planned);
+        if (kind === "css") this.#cssFiles.add(planned);
+        options.onSaved?.(result);
+        return { path: planned, finalUrl: result.finalUrl, kind };
+      }
       open();
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);

@@ -6,7 +6,8 @@
  * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, style
  * attributes and `<style>` read whatever `--follow-tags`/`--ignore-tags` say, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
  * (a newer page, a page the server answers 200 although it is older, an image of the same size,
- * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too.
+ * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too,
+ * and `-r -c` over an interrupted mirror (Range, 206, 416).
  */
 
 import assert from "node:assert/strict";
@@ -107,6 +108,8 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   // netkit removes them (cmd/README.md).
   { args: ["-r", "-R", "*html"], path: "/", tmpLeft: true },
   { args: ["-r", "-l", "1", "-A", "txt"], path: "/" },
+  // -c in a fresh run: a page saved already (/ and /index.html) is asked for its rest (416).
+  { args: ["-r", "-c"], path: "/" },
   { args: ["-r", "--follow-tags=a"], path: "/styled.html" },
   { args: ["-r", "--ignore-tags=a,link,style,p"], path: "/styled.html" },
   { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
@@ -344,5 +347,49 @@ peerTest(
     }
     assert.ok(logs[0]!.lines.includes("DATE ERROR 404: Not Found."), logs[0]!.lines.join("\n"));
     assert.deepEqual(logs[1], logs[0]);
+  },
+);
+
+peerTest(
+  "wget -r -c over an interrupted mirror: the same Range requests and files as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const site: Record<string, string> = {
+      ...MIRRORED,
+      "index.html": MIRRORED["index.html"]!.replace("</body>", `<img src="big.png"></body>`),
+      "big.png": "B".repeat(5000),
+    };
+    for (const [path, content] of Object.entries(site)) {
+      const full = `${nginx.root}/${path}`;
+      await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(full, content);
+    }
+    for (const args of [["-r", "-c"], ["-r", "-c", "-nd", "-k"]]) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          const layout = args.includes("-nd") ? ["-nd"] : [];
+          await wget(tool, ["-r", ...layout, `${origin}/`], out);
+          // Interrupted: an image and a page cut short, a page never fetched.
+          const host = layout.length ? out : `${out}/127.0.0.1:${nginx.port}`;
+          await Deno.truncate(`${host}/big.png`, 2000);
+          await Deno.truncate(`${host}/a.html`, 40);
+          await Deno.remove(`${host}/c.html`);
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await wget(tool, [...args, `${origin}/`], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          const files = [...(await snapshotTree(out)).entries()].sort();
+          outcomes.push({ code, requests, files });
+        }
+        assert.ok(outcomes[0]!.requests.includes("GET /big.png 206"));
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
   },
 );
