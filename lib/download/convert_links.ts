@@ -133,7 +133,8 @@ export function convertLinks(
   let toFiles = 0;
   let toUrls = 0;
   for (const link of links) {
-    if (link.start < at || link.end <= link.start) continue;
+    // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
+    if (link.start < at || link.end < link.start) continue;
     const css = link.css;
     const isBase = link.base;
     const local = saved.get(link.url);

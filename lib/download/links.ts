@@ -121,7 +121,8 @@ function resolve(raw: string, base: string): string | undefined {
 /**
  * Finds where the value of attribute `name` sits in a tag's source text (`tag` starts at
  * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
- * inside another attribute's quoted value never matches. Falls back to the tag's start.
+ * inside another attribute's quoted value never matches. Where it cannot be found, -1 to -1: a
+ * link without a place, which conversion leaves alone (an empty value, `href=""`, is a place).
  */
 function attributeSpan(
   tag: string,
@@ -162,10 +163,15 @@ function attributeSpan(
       while (end < tag.length && !space.includes(tag[end]!) && tag[end] !== ">") end++;
       i = end;
     }
-    // The first of repeated attributes wins, as in the parser.
-    if (attribute === name) return { start: offset + start, end: offset + end };
+    // The first of repeated attributes wins, as in the parser. An empty value without quotes
+    // (`action=>`) has no place GNU wget would rewrite.
+    if (attribute === name) {
+      return quote !== '"' && quote !== "'" && end === start
+        ? { start: -1, end: -1 }
+        : { start: offset + start, end: offset + end };
+    }
   }
-  return { start: offset, end: offset };
+  return { start: -1, end: -1 };
 }
 
 /**
@@ -273,7 +279,7 @@ function htmlLinkScanner(
     },
   ) => {
     const url = resolve(raw, base);
-    if (url === undefined || raw.trim() === "") return;
+    if (url === undefined) return;
     links.push({
       url,
       raw,

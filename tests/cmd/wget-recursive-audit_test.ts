@@ -4,7 +4,7 @@
  * requests nginx logged (method, path and status, in order): a response without
  * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
  * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, style
- * attributes and `<style>` read whatever `--follow-tags`/`--ignore-tags` say, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
+ * attributes and `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
  * (a newer page, a page the server answers 200 although it is older, an image of the same size,
  * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too,
  * and `-r -c` over an interrupted mirror (Range, 206, 416).
@@ -55,7 +55,11 @@ async function wget(tool: string, args: string[], out: string): Promise<number> 
 const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
-<a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>`),
+<a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
+<a href="empty.html">empty links</a>`),
+  // Empty links: the page itself, made its file's name by -k, as GNU wget does.
+  "empty.html": page(`<a href="">self</a> <img src=''> <form action=></form> <a href="  ">s</a>
+<a href="#">top</a>`),
   // --follow-tags and --ignore-tags leave style attributes and <style> read, as GNU reads them.
   "styled.html": `<html><head><style>@import "st.css";</style>` +
     `<link rel="stylesheet" href="ln.css"></head><body><p style="background: url(st1.png)">` +

@@ -25,3 +25,20 @@ Deno.test("convertLinks() writes a refresh's content again as GNU wget does: N; 
       `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" content=" 1; url=skipped.html">`,
   );
 });
+
+Deno.test("convertLinks() makes an empty link the page's own file, as GNU wget", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<a href="">x</a> <img src=''> <form action=></form> <a href>y</a>`,
+  );
+  const saved = new Map([["http://h/a/", page]]);
+  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+  // Without quotes an empty value stays, as GNU wget leaves it.
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<a href="index.html">x</a> <img src='index.html'> <form action=></form> <a href>y</a>`,
+  );
+});

@@ -66,9 +66,12 @@ Deno.test("extractHtmlLinks() reads srcset, refresh, style attributes and <style
   );
 });
 
-Deno.test("extractHtmlLinks() decodes entities, drops fragments and skips empty links", () => {
+Deno.test("extractHtmlLinks() decodes entities, drops fragments, takes an empty link for the page", () => {
+  // GNU wget too: `href=""` is the page itself (never fetched again; -k makes it the file's name).
   assert.deepEqual(urls(`<a href="q?a=1&amp;b=2#frag">x</a><a href="">e</a><a href="  ">s</a>`), [
     "http://h/dir/q?a=1&b=2",
+    PAGE,
+    PAGE,
   ]);
 });
 
