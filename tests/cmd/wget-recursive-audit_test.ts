@@ -1,13 +1,14 @@
 /**
- * `wget -r`, `-m`, `-p`, `-k` on the edge cases an audit against GNU wget found, beside GNU wget
- * on the same nginx, comparing the files, their bytes (and times), the exit codes, and the
- * requests nginx logged (method, path and status, in order): a response without
- * `Content-Type` (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`,
- * `.shtml`), a tag's links in the order of its attributes, a style attribute's entities, style
- * attributes and `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links, and a second and third `-m`/`-N` run over a mirror whose site changed between runs
- * (a newer page, a page the server answers 200 although it is older, an image of the same size,
- * a page gone, a page added), with `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too,
- * and `-r -c` over an interrupted mirror (Range, 206, 416).
+ * `wget -r`, `-m`, `-p`, `-k`, `-c` on the edge cases an audit against GNU wget found, beside GNU
+ * wget on the same nginx, comparing the files, their bytes (and times), the exit codes, and the
+ * requests nginx logged (method, path and status, in order): a response without `Content-Type`
+ * (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`, `.shtml`), a tag's
+ * links in the order of its attributes, a style attribute's entities, style attributes and
+ * `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links; a second and third
+ * `-m`/`-N` run over a mirror whose site changed between runs (a newer page, a page the server
+ * answers 200 although it is older, an image of the same size, a page gone, a page added), with
+ * `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too; `-r -c` over an interrupted mirror
+ * (Range, 206, 416); `--spider -r`'s log; and where netkit differs on purpose.
  */
 
 import assert from "node:assert/strict";
@@ -120,7 +121,7 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
 ];
 
 peerTest(
-  "wget -r on pages without Content-Type or named .xhtml/.shtml: the same files and requests as GNU wget",
+  "wget -r, -p, -k on the audit's edge cases: the same files, bytes and requests as GNU wget",
   ["nginx", "wget"],
   async (t) => {
     await using dir = await tempDir();
