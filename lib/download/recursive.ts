@@ -19,8 +19,9 @@ import {
   type DownloadResult,
   type DownloadSink,
 } from "./download.ts";
-import type { PageLink } from "./links.ts";
+import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
+import { convertLinks } from "./convert_links.ts";
 import {
   decodeURIComponentSafe,
   directoryOf,
@@ -42,21 +43,6 @@ import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../h
 import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
-
-/**
- * The link readers (links.ts, htmlparser2 under it, and -k's convert_links.ts), loaded beside the
- * walk's first request rather than before it: a run awaits them before it reads its first page.
- */
-let linkReaders:
-  | typeof import("./links.ts") & Pick<typeof import("./convert_links.ts"), "convertLinks">
-  | undefined;
-let loadingLinkReaders: Promise<unknown> | undefined;
-function loadLinkReaders(): Promise<unknown> {
-  loadingLinkReaders ??= Promise.all([import("./links.ts"), import("./convert_links.ts")]).then(
-    ([links, convert]) => void (linkReaders = { ...links, convertLinks: convert.convertLinks }),
-  );
-  return loadingLinkReaders;
-}
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
@@ -231,7 +217,6 @@ export async function downloadRecursive(
   urls: readonly string[],
   options: RecursiveOptions = {},
 ): Promise<RecursiveResult> {
-  const readersLoaded = loadLinkReaders();
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
@@ -240,10 +225,7 @@ export async function downloadRecursive(
       await walker.walk(url);
     }
     options.onWalked?.(walker.result);
-    if (options.convertLinks) {
-      await readersLoaded;
-      walker.convert();
-    }
+    if (options.convertLinks) walker.convert();
     return walker.result;
   } finally {
     await ownPool?.close();
@@ -480,7 +462,6 @@ class Walker {
       }
     }
     if (descend && path !== undefined) {
-      if (linkReaders === undefined) await loadLinkReaders();
       const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
       for (const link of links) {
@@ -523,10 +504,10 @@ class Walker {
     try {
       if (kind === "css") {
         // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
-        return linkReaders!.extractCssLinks(text ?? readPrefix(path, MAX_CSS_BYTES), url);
+        return extractCssLinks(text ?? readPrefix(path, MAX_CSS_BYTES), url);
       }
       const chunks = text === undefined ? fileChunks(path) : [text];
-      const { links, nofollow } = linkReaders!.extractHtmlLinksFromChunks(chunks, url, {
+      const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
       });
@@ -1172,7 +1153,7 @@ class Walker {
         if (url === undefined) continue;
         let counts = { toFiles: 0, toUrls: 0 };
         try {
-          const links = linkReaders!.convertLinks(path, url, kind, this.#urlToFile, {
+          const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
             backupPath: this.#options.backupConverted
               ? backupPathFor(path, this.#extended.has(path))
