@@ -357,7 +357,7 @@ function htmlLinkScanner(
         metaTag(attributes, span);
       } else {
         // The attributes in the order the page gives them, as GNU wget orders links by their
-        // place in the page (`<img srcset=… src=…>`: the srcset's first).
+        // place in the page (`<img srcset=... src=...>`: the srcset's first).
         const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
         for (const [attribute, value] of Object.entries(attributes)) {
           if (attribute === "style") {
