@@ -53,6 +53,33 @@ async function wget(tool: string, args: string[], out: string): Promise<number> 
   return run.code;
 }
 
+/** Runs GNU wget or netkit's as a command in `cwd`; its exit code and what it wrote on stderr. */
+async function wgetLogged(
+  tool: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stderr: string }> {
+  const argv = tool === "gnu"
+    ? ["wget"]
+    : [Deno.execPath(), "run", "-A", new URL("../../cmd/wget.ts", import.meta.url).pathname];
+  const run = await new Deno.Command(argv[0]!, {
+    args: [...argv.slice(1), ...args],
+    cwd,
+    stderr: "piped",
+  }).output();
+  return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
+}
+
+/** Writes `files` under `root`, each with the time `seconds` when given. */
+async function writeSite(root: string, files: Record<string, string>, seconds?: number) {
+  for (const [path, content] of Object.entries(files)) {
+    const full = `${root}/${path}`;
+    await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(full, content);
+    if (seconds !== undefined) await Deno.utime(full, seconds, seconds);
+  }
+}
+
 const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
@@ -128,9 +155,7 @@ peerTest(
     const log = `${dir.path}/access.log`;
     await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
     const origin = `http://127.0.0.1:${nginx.port}`;
-    for (const [path, content] of Object.entries(SITE)) {
-      await Deno.writeTextFile(`${nginx.root}/${path}`, content);
-    }
+    await writeSite(nginx.root, SITE);
     for (const { args, path, tmpLeft } of CASES) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
         const outcomes = [];
@@ -220,12 +245,7 @@ peerTest(
         const outcomes = [];
         for (const tool of ["gnu", "netkit"]) {
           await Deno.remove(nginx.root, { recursive: true }).catch(() => {});
-          for (const [path, content] of Object.entries(MIRRORED)) {
-            const full = `${nginx.root}/${path}`;
-            await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
-            await Deno.writeTextFile(full, content);
-            await Deno.utime(full, BEFORE, BEFORE);
-          }
+          await writeSite(nginx.root, MIRRORED, BEFORE);
           const out = `${dir.path}/${tool}`;
           await Deno.remove(out, { recursive: true }).catch(() => {});
           const runs = [];
@@ -259,7 +279,6 @@ peerTest(
     const url = `http://127.0.0.1:${nginx.port}/a.html`;
     await Deno.writeTextFile(`${nginx.root}/a.html`, page("a"));
     await Deno.utime(`${nginx.root}/a.html`, BEFORE, BEFORE);
-    const wgetPath = new URL("../../cmd/wget.ts", import.meta.url).pathname;
     // The copy here: as the server's, older, and not older but of another size.
     const copies: [string, string, number][] = [
       ["not newer", page("a"), BEFORE],
@@ -274,13 +293,8 @@ peerTest(
           await Deno.mkdir(cwd);
           await Deno.writeTextFile(`${cwd}/a.html`, text);
           await Deno.utime(`${cwd}/a.html`, seconds, seconds);
-          const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), "run", "-A", wgetPath];
-          const run = await new Deno.Command(argv[0]!, {
-            args: [...argv.slice(1), "-N", "--no-if-modified-since", url],
-            cwd,
-            stderr: "piped",
-          }).output();
-          const lines = new TextDecoder().decode(run.stderr).split("\n")
+          const run = await wgetLogged(tool, ["-N", "--no-if-modified-since", url], cwd);
+          const lines = run.stderr.split("\n")
             // The dates, the progress and the rate differ from run to run.
             .map((line) => line.replace(/^--\S+ \S+--/, "--DATE--"))
             .filter((line) => !/^\s+0K|^\S+ \S+ \(.*\) - /.test(line));
@@ -330,18 +344,13 @@ peerTest(
       page(`<a href="x.html">x</a> <a href="y.html">y</a>`),
     );
     await Deno.writeTextFile(`${nginx.root}/y.html`, page("y"));
-    const wgetPath = new URL("../../cmd/wget.ts", import.meta.url).pathname;
     const logs = [];
     for (const tool of ["gnu", "netkit"]) {
       const cwd = `${dir.path}/${tool}`;
       await Deno.mkdir(cwd);
-      const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), "run", "-A", wgetPath];
-      const run = await new Deno.Command(argv[0]!, {
-        args: [...argv.slice(1), "--spider", "-r", "-nv", `http://127.0.0.1:${nginx.port}/`],
-        cwd,
-        stderr: "piped",
-      }).output();
-      const lines = new TextDecoder().decode(run.stderr).split("\n")
+      const url = `http://127.0.0.1:${nginx.port}/`;
+      const run = await wgetLogged(tool, ["--spider", "-r", "-nv", url], cwd);
+      const lines = run.stderr.split("\n")
         .map((line) =>
           line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
             // GNU wget 1.21 names the page it reads NAME.tmp.tmp; netkit NAME.tmp.
@@ -368,11 +377,7 @@ peerTest(
       "index.html": MIRRORED["index.html"]!.replace("</body>", `<img src="big.png"></body>`),
       "big.png": "B".repeat(5000),
     };
-    for (const [path, content] of Object.entries(site)) {
-      const full = `${nginx.root}/${path}`;
-      await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
-      await Deno.writeTextFile(full, content);
-    }
+    await writeSite(nginx.root, site);
     for (const args of [["-r", "-c"], ["-r", "-c", "-nd", "-k"]]) {
       await t.step(args.join(" "), async () => {
         const outcomes = [];
