@@ -164,3 +164,16 @@ export function localCopy(
   }
   return undefined;
 }
+
+/**
+ * The key of GNU wget's "black list" of URLs seen in a walk: the URL with every `%HH` escape
+ * decoded (but `%00`), so that `t%7Ex.html` and `t~x.html`, or `a%2Fb` and `a/b`, are one URL
+ * and only the first met is fetched, as GNU wget's `blacklist_add` keys them.
+ */
+export function seenKey(url: string): string {
+  if (!url.includes("%")) return url;
+  return url.replace(
+    /%([0-9a-fA-F]{2})/g,
+    (escape, hex: string) => hex === "00" ? escape : String.fromCharCode(parseInt(hex, 16)),
+  );
+}

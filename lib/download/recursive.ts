@@ -36,6 +36,7 @@ import {
   readPrefix,
   removeIfLink,
   sameExceptIndex,
+  seenKey,
 } from "./_recursive_helpers.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
@@ -372,7 +373,7 @@ class Walker {
       this.#fail(startText, error);
       return;
     }
-    const seen = new Set<string>([start.href]);
+    const seen = new Set<string>([seenKey(start.href)]);
     const queue: QueueItem[] = [
       { url: start.href, parsed: start, depth: 0, expectHtml: true, expectCss: false },
     ];
@@ -478,7 +479,7 @@ class Walker {
         let decision = this.#mayFollow(link, parent, item.depth, start, seen);
         if (decision instanceof Promise) decision = await decision;
         // Checked again after a wait: another task may have queued it meanwhile.
-        if (decision !== undefined && !seen.has(link.url)) {
+        if (decision !== undefined && !seen.has(seenKey(link.url))) {
           queue.push({
             url: link.url,
             parsed: decision,
@@ -486,7 +487,7 @@ class Walker {
             expectHtml: link.expectHtml,
             expectCss: link.expectCss,
           });
-          seen.add(link.url);
+          seen.add(seenKey(link.url));
         }
       }
     }
@@ -537,7 +538,7 @@ class Walker {
     seen: Set<string>,
   ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
-    if (seen.has(link.url)) return undefined;
+    if (seen.has(seenKey(link.url))) return undefined;
     // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
     if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
     let url: URL;
@@ -560,7 +561,7 @@ class Walker {
   /** robots.txt's answer for `path`; a refused URL counts as seen, so it is not asked again. */
   #robotsAllow(rules: RobotsRules, path: string, url: string, seen: Set<string>): boolean {
     if (rules.allows(path)) return true;
-    seen.add(url);
+    seen.add(seenKey(url));
     return false;
   }
 

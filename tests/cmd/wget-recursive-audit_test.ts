@@ -4,7 +4,8 @@
  * requests nginx logged (method, path and status, in order): a response without `Content-Type`
  * (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`, `.shtml`), a tag's
  * links in the order of its attributes, a style attribute's entities, style attributes and
- * `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links; a second and third
+ * `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links, one URL written with
+ * different escapes; a second and third
  * `-m`/`-N` run over a mirror whose site changed between runs (a newer page, a page the server
  * answers 200 although it is older, an image of the same size, a page gone, a page added), with
  * `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too; `-r -c` over an interrupted mirror
@@ -84,7 +85,19 @@ const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
-<a href="empty.html">empty links</a>`),
+<a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>`),
+  // One URL however its escapes are written: the first met is fetched, as GNU's black list
+  // (keyed by the URL fully unescaped) has it; %2F and / too.
+  "escapes.html": page(
+    `<a href="t~x.html">1</a> <a href="t%7Ex.html">2</a> <a href="t%7ex.html">3</a>
+<a href="%61b.html">4</a> <a href="ab.html">5</a> <a href="q.txt?a=%7e">6</a> <a href="q.txt?a=~">7</a>
+<a href="a%2Fb.html">8</a> <a href="a/b.html">9</a>`,
+  ),
+  "t~x.html": page("t~x"),
+  "ab.html": page("ab"),
+  "q.txt": "q\n",
+  "a%2Fb.html": page("a%2Fb"),
+  "a/b.html": page("a/b"),
   // Empty links: the page itself, made its file's name by -k, as GNU wget does.
   "empty.html": page(`<a href="">self</a> <img src=''> <form action=></form> <a href="  ">s</a>
 <a href="#">top</a>`),
