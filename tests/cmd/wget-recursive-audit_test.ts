@@ -320,7 +320,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -r where it differs from GNU wget on purpose: CSS escapes, a backslash in a link",
+  "wget -r where it differs from GNU wget on purpose: CSS escapes, links resolved as by browsers",
   ["nginx", "wget"],
   async () => {
     await using dir = await tempDir();
@@ -329,7 +329,8 @@ peerTest(
     const origin = `http://127.0.0.1:${nginx.port}`;
     await Deno.writeTextFile(
       `${nginx.root}/index.html`,
-      page(`<a href="a\\b.html">backslash</a> <link rel="stylesheet" href="s.css">`),
+      page(`<a href="a\\b.html">backslash</a> <link rel="stylesheet" href="s.css">
+<a href="sub/%2e%2e/v.html">dots</a> <a href="http:y.html">scheme only</a>`),
     );
     await Deno.writeTextFile(`${nginx.root}/s.css`, `p { background: url("q\\".png") }\n`);
     const requests: Record<string, string[]> = {};
@@ -343,6 +344,11 @@ peerTest(
     assert.ok(requests.gnu!.includes("GET /q%5C%22.png 404"), requests.gnu!.join());
     assert.ok(requests.netkit!.includes("GET /a/b.html 404"), requests.netkit!.join());
     assert.ok(requests.netkit!.includes("GET /q%22.png 404"), requests.netkit!.join());
+    // GNU asks for %2e%2e as written and drops http:y.html; netkit reads them as a browser.
+    assert.ok(requests.gnu!.includes("GET /sub/%2e%2e/v.html 404"), requests.gnu!.join());
+    assert.ok(!requests.gnu!.some((line) => line.includes("y.html")), requests.gnu!.join());
+    assert.ok(requests.netkit!.includes("GET /v.html 404"), requests.netkit!.join());
+    assert.ok(requests.netkit!.includes("GET /y.html 404"), requests.netkit!.join());
   },
 );
 
