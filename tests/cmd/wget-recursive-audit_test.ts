@@ -320,7 +320,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -r where it differs from GNU wget on purpose: CSS escapes, links resolved as by browsers",
+  "wget -r where it differs from GNU wget on purpose: CSS escapes, links as browsers read them, RFC 9309",
   ["nginx", "wget"],
   async () => {
     await using dir = await tempDir();
@@ -330,9 +330,16 @@ peerTest(
     await Deno.writeTextFile(
       `${nginx.root}/index.html`,
       page(`<a href="a\\b.html">backslash</a> <link rel="stylesheet" href="s.css">
-<a href="sub/%2e%2e/v.html">dots</a> <a href="http:y.html">scheme only</a>`),
+<a href="sub/%2e%2e/v.html">dots</a> <a href="http:y.html">scheme only</a>
+<img src="p.gif"> <a href="r/x.html">disallowed</a> <a href="r/ok/y.html">allowed again</a>`),
     );
     await Deno.writeTextFile(`${nginx.root}/s.css`, `p { background: url("q\\".png") }\n`);
+    // RFC 9309: the longest match wins, and * and $ are patterns; GNU 1.21 takes the first line
+    // that matches and reads * and $ as they are.
+    await Deno.writeTextFile(
+      `${nginx.root}/robots.txt`,
+      "User-agent: *\nDisallow: /r/\nAllow: /r/ok/\nDisallow: /*.gif$\n",
+    );
     const requests: Record<string, string[]> = {};
     for (const tool of ["gnu", "netkit"]) {
       const from = (await Deno.readTextFile(log)).length;
@@ -349,6 +356,10 @@ peerTest(
     assert.ok(!requests.gnu!.some((line) => line.includes("y.html")), requests.gnu!.join());
     assert.ok(requests.netkit!.includes("GET /v.html 404"), requests.netkit!.join());
     assert.ok(requests.netkit!.includes("GET /y.html 404"), requests.netkit!.join());
+    assert.ok(requests.gnu!.includes("GET /p.gif 404"), requests.gnu!.join());
+    assert.ok(!requests.gnu!.some((line) => line.includes("/r/")), requests.gnu!.join());
+    assert.ok(!requests.netkit!.some((line) => line.includes("p.gif")), requests.netkit!.join());
+    assert.ok(requests.netkit!.includes("GET /r/ok/y.html 404"), requests.netkit!.join());
   },
 );
 
