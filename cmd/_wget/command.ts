@@ -1093,6 +1093,8 @@ async function runWithLog(
     convertSavedFiles(saved, {
       backup: values["backup-converted"],
       adjustExtension: values["adjust-extension"],
+      followTags: values["follow-tags"],
+      ignoreTags: values["ignore-tags"],
     }, reporter);
   }
   return status;

@@ -158,6 +158,7 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   { args: ["-r", "--follow-tags=a"], path: "/styled.html" },
   { args: ["-r", "--ignore-tags=a,link,style,p"], path: "/styled.html" },
   { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
+  { args: ["-k", "--ignore-tags=a,link"], path: "/styled.html" },
 ];
 
 peerTest(
