@@ -227,14 +227,6 @@ export async function runRecursive(
       converted++;
       reportConversion(reporter, path, links, counts);
     },
-    onNotModified: (_url, path) => {
-      if (quiet) return;
-      reporter.error(
-        options.noClobber
-          ? `File '${path}' already there; not retrieving.`
-          : `Server file no newer than local file '${path}' -- not retrieving.`,
-      );
-    },
   });
   if (recursive.convertLinks) {
     reporter.converted(converted, (performance.now() - converting) / 1000);

@@ -117,7 +117,10 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
   convertLinks?: boolean | undefined;
-  /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
+  /**
+   * A URL was saved; for a spider's HEAD, found (`path` undefined); or kept as it is here
+   * (`skipped`: `-nc`'s `exists`, `-N`'s `not-newer` and `head-not-newer`, `-c`'s `complete`).
+   */
   onSaved?(result: DownloadResult): void;
   /**
    * A URL failed; the walk goes on. A failed robots.txt (`robots`) counts for nothing: the
@@ -716,25 +719,47 @@ class Walker {
   ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
     let current = false;
     let contentType: string | undefined;
+    let time = NaN;
+    const events = this.#options.events ?? {};
     try {
       await download(url, {
         ...this.#downloadOptions,
         spider: true,
         events: {
+          ...events,
           response(response) {
             contentType = response.head.headers.get("Content-Type");
-            const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+            time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
             current = response.ok && time <= local.mtime.getTime() &&
               (response.contentLength === undefined || response.contentLength === local.size);
+            events.response?.(response);
           },
         },
       });
+      if (!current && !Number.isNaN(time)) {
+        events.fetchAfterHead?.(time <= local.mtime.getTime() ? "size" : "newer", local.size);
+      }
       return { current, contentType };
     } catch (error) {
       this.#options.signal?.throwIfAborted();
       this.#fail(url, error);
       return undefined;
     }
+  }
+
+  /**
+   * A URL not fetched again, the copy at `path` kept: told to `onNotModified`, and to `onSaved`
+   * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
+   */
+  #kept(
+    url: string,
+    path: string,
+    skipped: NonNullable<DownloadResult["skipped"]>,
+    status: number,
+  ): void {
+    this.#registerDownload(url, path);
+    this.#options.onNotModified?.(url, path);
+    this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
@@ -799,9 +824,8 @@ class Walker {
         finalUrl: url,
         kind: hasHtmlSuffix(planned) ? "html" : "other",
       };
-      this.#registerDownload(url, planned);
+      this.#kept(url, planned, "exists", 0);
       if (done.kind === "html") this.#htmlFiles.add(planned);
-      options.onNotModified?.(url, planned);
       return done;
     }
     let contentType: string | undefined;
@@ -825,8 +849,7 @@ class Walker {
         if (checked === undefined) return undefined;
         if (checked.current) {
           // The copy here stays; a page or stylesheet among them is read from it for links.
-          this.#registerDownload(url, planned);
-          options.onNotModified?.(url, planned);
+          this.#kept(url, planned, "head-not-newer", 200);
           return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
         }
         local = undefined;
@@ -1068,8 +1091,7 @@ class Walker {
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#registerDownload(url, planned);
-        options.onNotModified?.(url, planned);
+        this.#kept(url, planned, "not-newer", 200);
         return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
       }
       if (result === undefined) throw new TypeError("No response");
@@ -1127,8 +1149,7 @@ class Walker {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
         const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
-        this.#registerDownload(url, planned);
-        options.onNotModified?.(url, planned);
+        this.#kept(url, planned, "not-newer", 304);
         return done;
       }
       options.signal?.throwIfAborted();

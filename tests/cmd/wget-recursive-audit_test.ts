@@ -434,3 +434,46 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -m, -m --no-if-modified-since, -r -nc a second time: GNU wget's log, verbose and -nv",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    const files = {
+      "index.html": page(`<a href="a.html">a</a> <a href="b.html">b</a>`),
+      "a.html": page("a"),
+      "b.html": page("b"),
+    };
+    const url = `http://127.0.0.1:${nginx.port}/`;
+    const second = [
+      ["-m"],
+      ["-m", "-nv"],
+      ["-m", "--no-if-modified-since"],
+      ["-m", "-nv", "--no-if-modified-since"],
+      ["-r", "-nc"],
+      ["-r", "-nc", "-nv"],
+    ];
+    for (const args of second) {
+      await t.step(args.join(" "), async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await writeSite(nginx.root, files, BEFORE);
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          await wgetLogged(tool, ["-q", "-m", url], cwd);
+          // b.html is newer on the server now: fetched again.
+          await writeSite(nginx.root, { "b.html": page("B") }, BEFORE + 9);
+          const run = await wgetLogged(tool, [...args, url], cwd);
+          const lines = run.stderr.split("\n")
+            .map((line) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE"))
+            // The progress, the rates and the times differ from run to run.
+            .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
+          logs.push({ code: run.code, lines });
+        }
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
