@@ -342,8 +342,10 @@ function htmlLinkScanner(
       } else if (name === "link") {
         const href = attributes.href;
         if (href !== undefined) {
-          const rel = (attributes.rel ?? "").toLowerCase();
-          const type = attributes.type?.toLowerCase();
+          const rel = trimBlanks(attributes.rel ?? "").toLowerCase();
+          const type = attributes.type === undefined
+            ? undefined
+            : trimBlanks(attributes.type).toLowerCase();
           if (rel === "stylesheet" || rel === "alternate stylesheet") {
             add(href, span("href"), { inline: true, expectCss: true });
           } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
@@ -475,8 +477,13 @@ function htmlLinkScanner(
     attributes: Record<string, string>,
     span: (attribute: string) => { start: number; end: number },
   ): void {
-    const equiv = attributes["http-equiv"]?.toLowerCase();
-    const content = attributes.content;
+    // GNU wget reads values without the blanks around them (" Refresh ", " 1; url=x").
+    const equiv = attributes["http-equiv"] === undefined
+      ? undefined
+      : trimBlanks(attributes["http-equiv"]).toLowerCase();
+    const content = attributes.content === undefined
+      ? undefined
+      : trimBlanks(attributes.content);
     if (content === undefined) return;
     if (equiv === "refresh") {
       // GNU wget's reading: digits, ";", spaces, "URL=" (any case), spaces, the URL.
@@ -485,7 +492,7 @@ function htmlLinkScanner(
         const url = (match[2] ?? "").trim();
         add(url, span("content"), { expectHtml: true, refreshTimeout: Number(match[1] || 0) });
       }
-    } else if (attributes.name?.toLowerCase() === "robots") {
+    } else if (trimBlanks(attributes.name ?? "").toLowerCase() === "robots") {
       const words = content.toLowerCase().split(/[\s,]+/);
       if (words.includes("nofollow") || words.includes("none")) nofollow = true;
     }
@@ -658,6 +665,11 @@ function cssUnescape(text: string): string {
       return other ?? "";
     },
   );
+}
+
+/** `value` without the blanks GNU wget trims from attribute values (its `c_isspace`). */
+function trimBlanks(value: string): string {
+  return value.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
 }
 
 function skipString(css: string, i: number): number {

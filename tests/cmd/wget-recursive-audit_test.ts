@@ -5,7 +5,7 @@
  * (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`, `.shtml`), a tag's
  * links in the order of its attributes, a style attribute's entities, style attributes and
  * `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links, one URL written with
- * different escapes; a second and third
+ * different escapes, attribute values with blanks around them; a second and third
  * `-m`/`-N` run over a mirror whose site changed between runs (a newer page, a page the server
  * answers 200 although it is older, an image of the same size, a page gone, a page added), with
  * `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too; `-r -c` over an interrupted mirror
@@ -85,7 +85,16 @@ const SITE: Record<string, string> = {
   "index.html": page(`<a href="cgi">no Content-Type</a> <a href="x.xhtml">xhtml</a>
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
-<a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>`),
+<a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>
+<a href="blanks.html">blanks</a>`),
+  // Attribute values without the blanks around them, as GNU wget reads them.
+  "blanks.html": `<html><head><meta http-equiv="refresh" content=" 1; url=refreshed.html">` +
+    `<link rel=" stylesheet " href="bl.css"><meta name=" robots " content=" nofollow "></head>` +
+    `<body><a href="unfollowed.html">x</a></body></html>\n`,
+  "refreshed.html": page("refreshed"),
+  "bl.css": "q { background: url(bl.png) }\n",
+  "bl.png": "bl\n",
+  "unfollowed.html": page("never: nofollow"),
   // One URL however its escapes are written: the first met is fetched, as GNU's black list
   // (keyed by the URL fully unescaped) has it; %2F and / too.
   "escapes.html": page(
@@ -159,6 +168,7 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   { args: ["-r", "--ignore-tags=a,link,style,p"], path: "/styled.html" },
   { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
   { args: ["-k", "--ignore-tags=a,link"], path: "/styled.html" },
+  { args: ["-p", "-k"], path: "/blanks.html" },
 ];
 
 peerTest(

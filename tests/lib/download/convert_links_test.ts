@@ -14,15 +14,18 @@ Deno.test("convertLinks() writes a refresh's content again as GNU wget does: N; 
   );
   const saved = new Map([["http://h/a/next.html", `${dir.path}/h/a/next.html`]]);
   const { links } = extractHtmlLinks(await Deno.readTextFile(page), "http://h/a/");
+  // A value's blanks around it are dropped, as GNU wget drops them: " 1; url=x" is a refresh.
   assert.deepEqual(links.map((l) => [l.raw, l.refreshTimeout]), [
     ["next.html#top", 7],
     ["far.html", 0],
+    ["skipped.html", 1],
   ]);
-  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 3);
   assert.equal(
     await Deno.readTextFile(page),
     `<meta http-equiv="refresh" content="7; URL=next.html#top"><meta http-equiv=refresh ` +
-      `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" content=" 1; url=skipped.html">`,
+      `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" ` +
+      `content="1; URL=http://h/a/skipped.html">`,
   );
 });
 
