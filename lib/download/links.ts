@@ -481,9 +481,7 @@ function htmlLinkScanner(
     const equiv = attributes["http-equiv"] === undefined
       ? undefined
       : trimBlanks(attributes["http-equiv"]).toLowerCase();
-    const content = attributes.content === undefined
-      ? undefined
-      : trimBlanks(attributes.content);
+    const content = attributes.content === undefined ? undefined : trimBlanks(attributes.content);
     if (content === undefined) return;
     if (equiv === "refresh") {
       // GNU wget's reading: digits, ";", spaces, "URL=" (any case), spaces, the URL.
@@ -667,9 +665,12 @@ function cssUnescape(text: string): string {
   );
 }
 
-/** `value` without the blanks GNU wget trims from attribute values (its `c_isspace`). */
+/**
+ * `value` as GNU wget's parser keeps a quoted attribute value: without the blanks around it (its
+ * `c_isspace`) and without line breaks inside (`rel="style\nsheet"` is `stylesheet`).
+ */
 function trimBlanks(value: string): string {
-  return value.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
+  return value.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$|[\n\r]/g, "");
 }
 
 function skipString(css: string, i: number): number {

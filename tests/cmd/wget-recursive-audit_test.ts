@@ -89,11 +89,14 @@ const SITE: Record<string, string> = {
 <a href="blanks.html">blanks</a>`),
   // Attribute values without the blanks around them, as GNU wget reads them.
   "blanks.html": `<html><head><meta http-equiv="refresh" content=" 1; url=refreshed.html">` +
-    `<link rel=" stylesheet " href="bl.css"><meta name=" robots " content=" nofollow "></head>` +
+    `<link rel=" stylesheet " href="bl.css"><link rel="style\nsheet" href="bl2.css">` +
+    `<meta name=" robots " content=" nofollow "></head>` +
     `<body><a href="unfollowed.html">x</a></body></html>\n`,
   "refreshed.html": page("refreshed"),
   "bl.css": "q { background: url(bl.png) }\n",
   "bl.png": "bl\n",
+  "bl2.css": "q { background: url(bl2.png) }\n",
+  "bl2.png": "bl2\n",
   "unfollowed.html": page("never: nofollow"),
   // One URL however its escapes are written: the first met is fetched, as GNU's black list
   // (keyed by the URL fully unescaped) has it; %2F and / too.
