@@ -199,8 +199,12 @@ export async function runRecursive(
         ? code
         : Math.min(status, code);
     },
-    onRemoved: (path) => {
-      // GNU wget: in the verbose log only, then a blank line.
+    onRemoved: (path, info) => {
+      // GNU wget: in the verbose log only, then a blank line (none after robots.txt).
+      if (info?.robots) {
+        reporter.verbose(`Removing ${path}.`);
+        return;
+      }
       reporter.verbose(
         recursive.deleteAfter || recursive.spider
           ? `Removing ${path}.\n`

@@ -52,8 +52,25 @@ export interface WgetReporterOptions {
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
 
+/** The C escapes GNU's quotearg writes for control characters. */
+const C_ESCAPES: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+};
+
+/** A byte as quotearg's three-digit octal escape. */
+function octal(byte: number): string {
+  return `\\${byte.toString(8).padStart(3, "0")}`;
+}
+
 /**
- * GNU wget's quotes around a name: typographic under a UTF-8 locale, else ASCII.
+ * GNU wget's quotes around a name: typographic under a UTF-8 locale, else ASCII; escaped as GNU's
+ * quotearg escapes it (`a\\b` for `a\b`, `\t` for a tab, octal bytes outside a UTF-8 locale).
  *
  * @example
  * ```ts
@@ -61,11 +78,27 @@ export interface WgetReporterOptions {
  * import { quoteName } from "./reporter.ts";
  *
  * assert.match(quoteName("f.txt"), /^(\u2018f\.txt\u2019|'f\.txt')$/);
+ * assert.match(quoteName("a\\b\tc"), /^.a\\\\b\\tc.$/);
  * ```
  */
 export function quoteName(name: string): string {
   const locale = Deno.env.get("LC_ALL") || Deno.env.get("LC_CTYPE") || Deno.env.get("LANG") || "";
-  return /utf-?8/i.test(locale) ? `\u2018${name}\u2019` : `'${name}'`;
+  const utf8 = /utf-?8/i.test(locale);
+  // GNU's quotearg escapes: a backslash doubled, controls as C escapes or octal, and (outside a
+  // UTF-8 locale) every byte of a non-ASCII character in octal.
+  let escaped = name;
+  if (/[\\\x00-\x1f\x7f]/.test(name) || (!utf8 && /[^\x00-\x7f]/.test(name))) {
+    escaped = "";
+    for (const char of name) {
+      const code = char.codePointAt(0)!;
+      if (char === "\\") escaped += "\\\\";
+      else if (code < 0x20 || code === 0x7f) escaped += C_ESCAPES[code] ?? octal(code);
+      else if (code > 0x7f && !utf8) {
+        for (const byte of new TextEncoder().encode(char)) escaped += octal(byte);
+      } else escaped += char;
+    }
+  }
+  return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
 }
 
 /** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */

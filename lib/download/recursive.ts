@@ -129,8 +129,11 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   onFailed?(url: string, error: unknown, info?: { robots: boolean }): void;
   /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
   onRobots?(url: string): void;
-  /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
-  onRemoved?(path: string): void;
+  /**
+   * A file was removed: fetched only for its links (`-A`/`-R` reject its name, `--spider`,
+   * `--delete-after`), or robots.txt (`robots`) read and not to be kept.
+   */
+  onRemoved?(path: string, info?: { robots: boolean }): void;
   /** A file was not fetched again: the server's copy is not newer (`-N`). */
   onNotModified?(url: string, path: string): void;
   /** The walk is over and `-k` is still to come (GNU wget prints its summary then). */
@@ -645,7 +648,7 @@ class Walker {
         !this.#options.output &&
         (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
-        this.#remove(fetched.path);
+        if (this.#remove(fetched.path)) this.#options.onRemoved?.(fetched.path, { robots: true });
       }
     }
     return rules;

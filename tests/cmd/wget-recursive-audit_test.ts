@@ -59,6 +59,7 @@ async function wgetLogged(
   tool: string,
   args: string[],
   cwd: string,
+  env?: Record<string, string>,
 ): Promise<{ code: number; stderr: string }> {
   const argv = tool === "gnu"
     ? ["wget"]
@@ -66,9 +67,17 @@ async function wgetLogged(
   const run = await new Deno.Command(argv[0]!, {
     args: [...argv.slice(1), ...args],
     cwd,
+    ...(env ? { env } : {}),
     stderr: "piped",
   }).output();
   return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
+}
+
+/** GNU wget's log without what differs from run to run: dates, progress, rates, times. */
+function stableLines(stderr: string): string[] {
+  return stderr.split("\n")
+    .map((line) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE"))
+    .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
 }
 
 /** Writes `files` under `root`, each with the time `seconds` when given. */
@@ -321,11 +330,8 @@ peerTest(
           await Deno.writeTextFile(`${cwd}/a.html`, text);
           await Deno.utime(`${cwd}/a.html`, seconds, seconds);
           const run = await wgetLogged(tool, ["-N", "--no-if-modified-since", url], cwd);
-          const lines = run.stderr.split("\n")
-            // The dates, the progress and the rate differ from run to run.
-            .map((line) => line.replace(/^--\S+ \S+--/, "--DATE--"))
-            .filter((line) => !/^\s+0K|^\S+ \S+ \(.*\) - /.test(line));
-          logs.push({ code: run.code, lines, copy: await Deno.readTextFile(`${cwd}/a.html`) });
+          const copy = await Deno.readTextFile(`${cwd}/a.html`);
+          logs.push({ code: run.code, lines: stableLines(run.stderr), copy });
         }
         assert.deepEqual(logs[1], logs[0]);
       });
@@ -479,12 +485,41 @@ peerTest(
           // b.html is newer on the server now: fetched again.
           await writeSite(nginx.root, { "b.html": page("B") }, BEFORE + 9);
           const run = await wgetLogged(tool, [...args, url], cwd);
-          const lines = run.stderr.split("\n")
-            .map((line) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE"))
-            // The progress, the rates and the times differ from run to run.
-            .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
+          logs.push({ code: run.code, lines: stableLines(run.stderr) });
+        }
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r's log quotes names as GNU wget does (escapes, octal outside UTF-8) and says robots.txt goes",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    await writeSite(nginx.root, {
+      "index.html": page(`<a href="back%5Cslash.txt">1</a> <a href="%C3%9Cn.txt">2</a>`),
+      "back\\slash.txt": "backslash\n",
+      "\u00dcn.txt": "unicode\n",
+      "robots.txt": "User-agent: *\nDisallow: /private/\n",
+    });
+    for (const locale of ["C.UTF-8", "C"]) {
+      await t.step(locale, async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-${locale}`;
+          await Deno.mkdir(cwd);
+          // -A: robots.txt is read as robots.txt.tmp, then removed ("Removing ...").
+          const args = ["-r", "-A", "txt,html", `http://127.0.0.1:${nginx.port}/`];
+          const run = await wgetLogged(tool, args, cwd, { LC_ALL: locale });
+          // GNU's IRI code cannot convert the name to the C locale's charset and says so.
+          const lines = stableLines(run.stderr)
+            .filter((line) => line !== "Incomplete or invalid multibyte sequence encountered");
           logs.push({ code: run.code, lines });
         }
+        assert.ok(logs[0]!.lines.some((line) => line.includes("back\\\\slash.txt")));
         assert.deepEqual(logs[1], logs[0]);
       });
     }
