@@ -87,7 +87,13 @@ export function quoteName(name: string): string {
   // GNU's quotearg escapes: a backslash doubled, controls as C escapes or octal, and (outside a
   // UTF-8 locale) every byte of a non-ASCII character in octal.
   let escaped = name;
-  if (/[\\\x00-\x1f\x7f]/.test(name) || (!utf8 && /[^\x00-\x7f]/.test(name))) {
+  const plain = (code: number) => code !== 0x5c && code >= 0x20 && code !== 0x7f;
+  let allPlain = true;
+  for (let i = 0; i < name.length && allPlain; i++) {
+    const code = name.charCodeAt(i);
+    allPlain = plain(code) && (utf8 || code < 0x80);
+  }
+  if (!allPlain) {
     escaped = "";
     for (const char of name) {
       const code = char.codePointAt(0)!;
