@@ -685,30 +685,44 @@ class Walker {
     }
   }
 
-  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
-  async #head(url: string): Promise<Fetched | undefined> {
+  /**
+   * A HEAD request for `url` (download()'s spider mode, redirects followed), `onResponse` told of
+   * each answer; its result, or undefined (and reported) on failure.
+   */
+  async #sendHead(
+    url: string,
+    onResponse: (response: HttpResponse) => void,
+  ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
-    let contentType: string | undefined;
     try {
-      const result = await download(url, {
+      return await download(url, {
         ...this.#downloadOptions,
         spider: true,
         events: {
           ...events,
           response(response) {
-            contentType = response.head.headers.get("Content-Type");
+            onResponse(response);
             events.response?.(response);
           },
         },
       });
-      options.onSaved?.(result);
-      return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
     } catch (error) {
       options.signal?.throwIfAborted();
       this.#fail(url, error);
       return undefined;
     }
+  }
+
+  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  async #head(url: string): Promise<Fetched | undefined> {
+    let contentType: string | undefined;
+    const result = await this.#sendHead(url, (response) => {
+      contentType = response.head.headers.get("Content-Type");
+    });
+    if (result === undefined) return undefined;
+    this.#options.onSaved?.(result);
+    return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
   }
 
   /**
@@ -723,31 +737,18 @@ class Walker {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
-    const events = this.#options.events ?? {};
-    try {
-      await download(url, {
-        ...this.#downloadOptions,
-        spider: true,
-        events: {
-          ...events,
-          response(response) {
-            contentType = response.head.headers.get("Content-Type");
-            time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-            current = response.ok && time <= local.mtime.getTime() &&
-              (response.contentLength === undefined || response.contentLength === local.size);
-            events.response?.(response);
-          },
-        },
-      });
-      if (!current && !Number.isNaN(time)) {
-        events.fetchAfterHead?.(time <= local.mtime.getTime() ? "size" : "newer", local.size);
-      }
-      return { current, contentType };
-    } catch (error) {
-      this.#options.signal?.throwIfAborted();
-      this.#fail(url, error);
-      return undefined;
+    const result = await this.#sendHead(url, (response) => {
+      contentType = response.head.headers.get("Content-Type");
+      time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+      current = response.ok && time <= local.mtime.getTime() &&
+        (response.contentLength === undefined || response.contentLength === local.size);
+    });
+    if (result === undefined) return undefined;
+    if (!current && !Number.isNaN(time)) {
+      const reason = time <= local.mtime.getTime() ? "size" : "newer";
+      this.#options.events?.fetchAfterHead?.(reason, local.size);
     }
+    return { current, contentType };
   }
 
   /**
