@@ -218,6 +218,8 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   timestamping: ["timestamping", true],
   useservertimestamps: ["no-use-server-timestamps", false],
   ifmodifiedsince: ["no-if-modified-since", false],
+  httpsonly: ["https-only", true],
+  relativeonly: ["relative", true],
   authnochallenge: ["auth-no-challenge", true],
   useproxy: ["no-proxy", false],
   verbose: ["no-verbose", false],
@@ -276,7 +278,7 @@ const EXECUTE_IGNORED = new Set(
 const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
-  dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
+  dnsservers htmlify pinnedpubkey rejectedlog
   retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
 );

@@ -19,6 +19,8 @@ import { HttpStatusError } from "../../lib/http/errors.ts";
 /** The recursion options, by long name. */
 export interface WgetRecursiveValues {
   recursive?: boolean;
+  "https-only"?: boolean;
+  relative?: boolean;
   level?: string;
   "no-parent"?: boolean;
   mirror?: boolean;
@@ -146,6 +148,8 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
     },
     robots: values.robots ?? true,
+    httpsOnly: values["https-only"] ?? false,
+    relativeOnly: values.relative ?? false,
     timestamping: values.timestamping || values.mirror,
     convertLinks: values["convert-links"],
     backupConverted: values["backup-converted"],

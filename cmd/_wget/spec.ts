@@ -38,6 +38,7 @@ NAME.1, NAME.2, ...
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
   -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
+      --no-if-modified-since   with -N, ask with HEAD first instead
       --no-use-server-timestamps   do not give files the server's Last-Modified time
       --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
       --post-file FILE         POST the contents of FILE
@@ -109,6 +110,8 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --regex-type TYPE        posix (default: POSIX extended, as GNU) or pcre
       --follow-tags LIST       only links in these HTML tags
       --ignore-tags LIST       never links in these HTML tags
+  -L, --relative               follow relative links only
+      --https-only             follow HTTPS links only
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
       --delete-after           remove each file after downloading it
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names

@@ -79,6 +79,10 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   layout?: DiskLayout | undefined;
   /** Obey robots.txt and `<meta name="robots" content="nofollow">`. @default {true} */
   robots?: boolean | undefined;
+  /** `--https-only`: follow only `https:` links, as GNU wget. */
+  httpsOnly?: boolean | undefined;
+  /** `-L` (`--relative`): follow only relative links (no scheme, no leading `/`), as GNU wget. */
+  relativeOnly?: boolean | undefined;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
   timestamping?: boolean | undefined;
   /** Only URLs in these directories (`-I`): a prefix, or a wildcard for the whole directory. */
@@ -288,6 +292,8 @@ class Walker {
       acceptRules: _acceptRules,
       layout: _layout,
       robots: _robots,
+      httpsOnly: _httpsOnly,
+      relativeOnly: _relativeOnly,
       includeDirectories: _includeDirectories,
       excludeDirectories: _excludeDirectories,
       acceptRegex: _acceptRegex,
@@ -537,7 +543,7 @@ class Walker {
    * when not); a promise only while the server's robots.txt is still to be fetched.
    */
   #mayFollow(
-    link: { url: string; inline: boolean },
+    link: { url: string; inline: boolean; raw?: string },
     parent: URL,
     depth: number,
     start: URL,
@@ -545,8 +551,17 @@ class Walker {
   ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
     if (seen.has(seenKey(link.url))) return undefined;
+    if (options.httpsOnly && !link.url.startsWith("https://")) return undefined;
     // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
     if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
+    // -L: a link written with a scheme or from the root is not followed (GNU wget's test), nor
+    // is a redirect's target (GNU's is never a relative link, so no page after one is read).
+    if (options.relativeOnly) {
+      const raw = link.raw?.trim();
+      if (raw === undefined || raw.startsWith("/") || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(raw)) {
+        return undefined;
+      }
+    }
     let url: URL;
     try {
       url = new URL(link.url);

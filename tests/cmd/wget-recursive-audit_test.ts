@@ -95,7 +95,10 @@ const SITE: Record<string, string> = {
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
 <a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>
-<a href="blanks.html">blanks</a>`),
+<a href="blanks.html">blanks</a> <a href="rooted.html">rooted</a>`),
+  // -L follows only the relative link here.
+  "rooted.html": page(`<a href="/ab.html">from the root</a> <a href="data.txt">relative</a>
+<a href="HTTP:ab.html">with a scheme</a>`),
   // Attribute values without the blanks around them, as GNU wget reads them.
   "blanks.html": `<html><head><meta http-equiv="refresh" content=" 1; url=refreshed.html">` +
     `<link rel=" stylesheet " href="bl.css"><link rel="style\nsheet" href="bl2.css">` +
@@ -181,6 +184,9 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
   { args: ["-k", "--ignore-tags=a,link"], path: "/styled.html" },
   { args: ["-p", "-k"], path: "/blanks.html" },
+  { args: ["-r", "-L"], path: "/rooted.html" },
+  { args: ["-r", "--relative", "-l", "2"], path: "/" },
+  { args: ["-r", "--https-only"], path: "/" },
 ];
 
 peerTest(
