@@ -123,12 +123,15 @@ function resolve(raw: string, base: string): string | undefined {
  * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
  * inside another attribute's quoted value never matches. Where it cannot be found, -1 to -1: a
  * link without a place, which conversion leaves alone (an empty value, `href=""`, is a place).
+ * `occurrence` 1 is where the attribute is written a second time, and so on.
  */
 function attributeSpan(
   tag: string,
   offset: number,
   name: string,
+  occurrence = 0,
 ): { start: number; end: number } {
+  let skip = occurrence;
   const space = " \t\n\r\f";
   let i = 1;
   // The tag name.
@@ -163,9 +166,9 @@ function attributeSpan(
       while (end < tag.length && !space.includes(tag[end]!) && tag[end] !== ">") end++;
       i = end;
     }
-    // The first of repeated attributes wins, as in the parser. An empty value without quotes
-    // (`action=>`) has no place GNU wget would rewrite.
-    if (attribute === name) {
+    // The first of repeated attributes (unless another is asked for), as in the parser. An empty
+    // value without quotes (`action=>`) has no place GNU wget would rewrite.
+    if (attribute === name && skip-- === 0) {
       return quote !== '"' && quote !== "'" && end === start
         ? { start: -1, end: -1 }
         : { start: offset + start, end: offset + end };
@@ -296,7 +299,7 @@ function htmlLinkScanner(
     });
   };
   const parser: TagScanner = new TagScanner({
-    onopentag(name, rawAttributes) {
+    onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
       }
@@ -376,6 +379,23 @@ function htmlLinkScanner(
             inline: kind.includes("i"),
             expectHtml: kind.includes("h"),
           });
+        }
+        // A URL attribute written again is a link too, as GNU wget reads every one of a tag's
+        // attributes (`<a href=x href=y>`: both).
+        if (repeated !== undefined && table !== undefined) {
+          const seen: Record<string, number> = {};
+          for (const [attribute, value] of repeated) {
+            const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+            if (kind === undefined) continue;
+            const occurrence = seen[attribute] = (seen[attribute] ?? 0) + 1;
+            const at = tagText === undefined
+              ? noSpan
+              : attributeSpan(tagText, parser.startIndex, attribute, occurrence);
+            add(decodeEntities(value), at, {
+              inline: kind.includes("i"),
+              expectHtml: kind.includes("h"),
+            });
+          }
         }
         return;
       }

@@ -5,7 +5,7 @@
  * (a page to GNU wget), names GNU takes for pages by their suffix (`.xhtml`, `.shtml`), a tag's
  * links in the order of its attributes, a style attribute's entities, style attributes and
  * `<style>` read whatever `--follow-tags`/`--ignore-tags` say, empty links, one URL written with
- * different escapes, attribute values with blanks around them; a second and third
+ * different escapes, attribute values with blanks around them, an attribute written twice; a second and third
  * `-m`/`-N` run over a mirror whose site changed between runs (a newer page, a page the server
  * answers 200 although it is older, an image of the same size, a page gone, a page added), with
  * `-K`, `-nd` and `--no-if-modified-since` (HEAD first) too; `-r -c` over an interrupted mirror
@@ -95,7 +95,16 @@ const SITE: Record<string, string> = {
 <a href="s.shtml">shtml</a> <a href="p.phtml">phtml</a> <a href="h.hhtmlx">not a page name</a>
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
 <a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>
-<a href="blanks.html">blanks</a> <a href="rooted.html">rooted</a>`),
+<a href="blanks.html">blanks</a> <a href="rooted.html">rooted</a>
+<a href="twice.html">an attribute twice</a>`),
+  // A URL attribute written twice: both links, as GNU wget reads every attribute.
+  "twice.html": page(
+    `<a href="t1.html" title="t" HREF="t2.html">x</a> <img src=t1.png src='t2.png'>`,
+  ),
+  "t1.html": page("t1"),
+  "t2.html": page("t2"),
+  "t1.png": "t1\n",
+  "t2.png": "t2\n",
   // -L follows only the relative link here.
   "rooted.html": page(`<a href="/ab.html">from the root</a> <a href="data.txt">relative</a>
 <a href="HTTP:ab.html">with a scheme</a>`),

@@ -164,6 +164,32 @@ Deno.test("extractHtmlLinks() gives a tag's links in the order of its attributes
   );
 });
 
+Deno.test("extractHtmlLinks() follows a URL attribute written twice, as GNU wget", () => {
+  const html = `<a href="a.html" title=t HREF="b.html">x</a> <img src=c.png src='d.png'>` +
+    `<link rel=stylesheet href=e.css href=f.css>`;
+  const { links } = extractHtmlLinks(html, PAGE);
+  // <link> reads its first href only, as GNU's tag_handle_link.
+  assert.deepEqual(links.map((l) => l.url.slice("http://h/dir/".length)), [
+    "a.html",
+    "b.html",
+    "c.png",
+    "d.png",
+    "e.css",
+  ]);
+  assert.deepEqual(links.map((l) => html.slice(l.start, l.end)), [
+    "a.html",
+    "b.html",
+    "c.png",
+    "d.png",
+    "e.css",
+  ]);
+  const chunks = [html.slice(0, 25), html.slice(25)];
+  assert.deepEqual(
+    extractHtmlLinksFromChunks(chunks, PAGE).links.map((l) => l.url),
+    links.map((l) => l.url),
+  );
+});
+
 Deno.test("extractHtmlLinks() reads style attributes and <style> whatever the tag filters say", () => {
   const html = `<style>@import "s.css";</style><a href="a.html" style="background: url(b.png)">
     <p style="background: url(c.png)"></p><img src="d.png">`;
