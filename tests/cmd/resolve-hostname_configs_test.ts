@@ -1,0 +1,233 @@
+/**
+ * `resolve-hostname` beside glibc 2.36 on configurations the other comparisons leave out: the
+ * syntax and actions of nsswitch.conf's `hosts:` line (the last one wins, `[SUCCESS=continue]`,
+ * blanks inside brackets, a line glibc cannot parse, how a failing DNS source counts), `::1` in the
+ * hosts file asked for IPv4, search domains glibc skips, and the spelling of an answer's owner.
+ * As root, in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over `/etc`,
+ * against a DNS server of the test's own on port 53 of a loopback address. The oracle is
+ * `getent ahostsv4` (getaddrinfo's IPv4 path asks the same sources as gethostbyname) and, for `-x`,
+ * `getent hosts ADDRESS` (gethostbyaddr). Ignored, with the reason, where namespaces or getent
+ * cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { decodeDnsMessage, DNS_RCODE, DNS_TYPE } from "../../lib/dns/message.ts";
+import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
+import { tempDir } from "../harness/peers.ts";
+import {
+  type EtcFiles,
+  etcNamespaceUnavailable,
+  resolveHostnameCommand,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
+
+const IGNORE = etcNamespaceUnavailable(["getent"]);
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+
+/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
+const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+
+/**
+ * What the server answers, by the name asked (A questions only have addresses): `sf.test`
+ * SERVFAIL, `rf.test` REFUSED, `silent.test` nothing, `dns.test` and `both.test` an address,
+ * `myhost.corp.test` one, `up.test` one under the owner `UP.Test`; anything else NXDOMAIN.
+ */
+function answer(wire: Uint8Array): Uint8Array | undefined {
+  const query = decodeDnsMessage(wire);
+  const question = query.questions[0];
+  if (!question) return undefined;
+  const name = question.name.toLowerCase();
+  if (name === "silent.test") return undefined;
+  if (name === "sf.test") return answerTo(query, { rcode: DNS_RCODE.SERVFAIL });
+  if (name === "rf.test") return answerTo(query, { rcode: DNS_RCODE.REFUSED });
+  const addresses: Record<string, [string, string]> = {
+    "dns.test": ["dns.test", "10.8.0.1"],
+    "both.test": ["both.test", "10.8.0.2"],
+    "myhost.corp.test": ["myhost.corp.test", "10.8.0.3"],
+    "myhost.bad..test": ["myhost.bad..test", "10.8.0.4"],
+    "up.test": ["UP.Test", "10.8.0.5"],
+  };
+  const found = addresses[name];
+  if (found === undefined) {
+    return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
+  }
+  const [owner, data] = found;
+  return answerTo(query, {
+    answers: question.type === DNS_TYPE.A
+      ? [{ name: owner, type: DNS_TYPE.A, class: 1, ttl: 60, data }]
+      : [],
+  });
+}
+
+const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n" +
+  "10.8.1.1 files.test\n10.8.1.2 both.test\n10.8.1.3 sf.test rf.test silent.test\n";
+
+function etc(nsswitch: string, resolvConf = `nameserver ${SERVER}\n`, hosts = HOSTS): EtcFiles {
+  return {
+    "resolv.conf": `${resolvConf}options timeout:1 attempts:1\n`,
+    hosts,
+    "nsswitch.conf": nsswitch,
+  };
+}
+
+/** What getent ahostsv4 gives: its canonical name and addresses (one per STREAM line). */
+async function glibcLookup(dir: string, files: EtcFiles, name: string) {
+  const run = await runWithEtcFiles(dir, files, ["getent", "ahostsv4", name]);
+  const lines = run.stdout.split("\n").filter((line) => / STREAM /.test(line));
+  return {
+    officialName: lines[0]?.split(/\s+/)[2],
+    addresses: lines.map((line) => line.split(/\s+/)[0] ?? ""),
+  };
+}
+
+/** What resolve-hostname --json gives for one name. */
+async function netkitLookup(dir: string, files: EtcFiles, name: string) {
+  const run = await runWithEtcFiles(dir, files, resolveHostnameCommand("--json", name));
+  const json = JSON.parse(run.stdout.trim() || "{}") as {
+    officialName?: string;
+    addresses?: string[];
+  };
+  return { officialName: json.officialName, addresses: json.addresses ?? [] };
+}
+
+/** What, nsswitch.conf, name, and the addresses getent must give (a broken namespace cannot agree). */
+const NSSWITCH_CASES: [string, string, string, string[]][] = [
+  ["the last hosts: line wins (dns)", "hosts: files\nhosts: dns\n", "both.test", ["10.8.0.2"]],
+  ["the last hosts: line wins (files)", "hosts: dns\nhosts: files\n", "both.test", ["10.8.1.2"]],
+  [
+    "[SUCCESS=continue]: the next source's answer counts",
+    "hosts: files [SUCCESS=continue] dns\n",
+    "both.test",
+    ["10.8.0.2"],
+  ],
+  [
+    "[SUCCESS=continue]: the next source's failure counts",
+    "hosts: files [SUCCESS=continue] dns\n",
+    "files.test",
+    [],
+  ],
+  ["blanks inside brackets", "hosts: dns [ NOTFOUND = return ] files\n", "files.test", []],
+  ["a service name is case-sensitive", "hosts: Files\n", "files.test", []],
+  ["an empty hosts: line names no source", "hosts:\n", "files.test", []],
+  [
+    "an action before any source ends the list",
+    "hosts: [NOTFOUND=return] files\n",
+    "files.test",
+    [],
+  ],
+  [
+    "an unknown action: the file is not used",
+    "hosts: dns [NOTFOUND=bogus] files\n",
+    "files.test",
+    [],
+  ],
+  [
+    "a bracket left open: the file is not used",
+    "hosts: dns [NOTFOUND=return files\n",
+    "files.test",
+    [],
+  ],
+  [
+    "'! ' is no negation: the file is not used",
+    "hosts: dns [! UNAVAIL=return] files\n",
+    "files.test",
+    [],
+  ],
+  [
+    "a bad line of another database: the file is not used",
+    "passwd: files [bogus]\nhosts: files dns\n",
+    "files.test",
+    [],
+  ],
+  ["a line of an unknown database is ignored", "foo: files [bogus]\nhosts: files\n", "files.test", [
+    "10.8.1.1",
+  ]],
+  ["SERVFAIL is UNAVAIL: [UNAVAIL=return]", "hosts: dns [UNAVAIL=return] files\n", "sf.test", []],
+  ["SERVFAIL is not TRYAGAIN", "hosts: dns [TRYAGAIN=return] files\n", "sf.test", ["10.8.1.3"]],
+  ["REFUSED is UNAVAIL", "hosts: dns [UNAVAIL=return] files\n", "rf.test", []],
+  ["REFUSED is not TRYAGAIN", "hosts: dns [TRYAGAIN=return] files\n", "rf.test", ["10.8.1.3"]],
+  ["a time-out is UNAVAIL", "hosts: dns [UNAVAIL=return] files\n", "silent.test", []],
+  ["a time-out is not TRYAGAIN", "hosts: dns [TRYAGAIN=return] files\n", "silent.test", [
+    "10.8.1.3",
+  ]],
+];
+
+Deno.test({
+  name: `resolve-hostname reads nsswitch.conf's hosts: line as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const [what, nsswitch, name, expected] of NSSWITCH_CASES) {
+      await t.step(what, async () => {
+        const files = etc(nsswitch);
+        const glibc = await glibcLookup(dir.path, files, name);
+        assert.deepEqual(glibc.addresses, expected, "getent itself");
+        const ours = await netkitLookup(dir.path, files, name);
+        assert.deepEqual(ours.addresses, glibc.addresses);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname reads a hosts-file line of ::1 as 127.0.0.1 for IPv4, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const hostsFiles = [HOSTS, "::1 ip6-localhost\n127.0.0.1 localhost\n"];
+    for (const [i, hosts] of hostsFiles.entries()) {
+      const files = etc("hosts: files\n", "nameserver 127.0.0.1\n", hosts);
+      for (const name of ["localhost", "ip6-localhost", "ip6-loopback"]) {
+        await t.step(`${name} (hosts file ${i + 1})`, async () => {
+          const glibc = await glibcLookup(dir.path, files, name);
+          const ours = await netkitLookup(dir.path, files, name);
+          if (glibc.addresses.length === 0) return; // not in that file
+          assert.deepEqual(ours, glibc);
+        });
+      }
+      await t.step(`-x 127.0.0.1 (hosts file ${i + 1})`, async () => {
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "hosts", "127.0.0.1"]);
+        const glibcNames = (glibc.stdout.split("\n")[0] ?? "").trim().split(/\s+/).slice(1);
+        assert.notDeepEqual(glibcNames, [], "getent itself");
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", "-x", "127.0.0.1"),
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).names, glibcNames);
+      });
+      // getaddrinfo with both families reads each line in its own family.
+      await t.step(`--ahosts localhost (hosts file ${i + 1})`, async () => {
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "localhost"]);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", "localhost"),
+        );
+        assert.equal(ours.stdout, glibc.stdout);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname names a DNS answer as asked, not as its owner is spelt, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const files = etc("hosts: files dns\n");
+    const glibc = await glibcLookup(dir.path, files, "up.test");
+    assert.deepEqual(glibc, { officialName: "up.test", addresses: ["10.8.0.5"] }, "getent itself");
+    assert.deepEqual(await netkitLookup(dir.path, files, "up.test"), glibc);
+    const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "up.test"]);
+    const ours = await runWithEtcFiles(
+      dir.path,
+      files,
+      resolveHostnameCommand("--ahosts", "up.test"),
+    );
+    assert.equal(ours.stdout, ahosts.stdout);
+  },
+});
