@@ -488,15 +488,12 @@ async function lookUpBothInHostsFile(
   const entries = await loadHostsFile(options.hostsFile, options.signal);
   const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
   const six = findHostByName(entries, hostName, 6);
-  const four = findHostByName(entries, hostName, 4);
-  // An IPv4-mapped line answers an IPv4 question as IPv4, but getaddrinfo lists it once, as the
-  // IPv6 address it is written as.
-  const mapped = new Set(six?.addresses);
-  const v4 = four &&
-    { ...four, addresses: four.addresses.filter((a) => !mapped.has(`::ffff:${a}`)) };
+  // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
+  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
+  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
   const found = [
     ...(six ? [{ entry: six, family: 6 as const }] : []),
-    ...(v4 && v4.addresses.length > 0 ? [{ entry: v4, family: 4 as const }] : []),
+    ...(four ? [{ entry: four, family: 4 as const }] : []),
   ];
   const first = found[0];
   return first && await inAddressOrder(first.entry.officialName, found);
