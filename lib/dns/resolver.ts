@@ -225,8 +225,7 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
     : await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
   let failure: unknown;
-  for (const source of sources) {
-    let status: NssStatus;
+  const found = await askInOrder<HostEntry>(sources, options, async (source) => {
     if (source.name === "files") {
       // As glibc's files source: the name as typed, so a final dot matches only a line that
       // has one too.
@@ -235,12 +234,9 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
         absolute ? `${hostName}.` : hostName,
         family,
       );
-      if (match) {
-        options.trace?.({ step: "source", source: "files", outcome: "success" });
-        return { ...match, source: "hosts-file" };
-      }
-      status = "notfound";
-    } else if (source.name === "dns") {
+      return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
+    }
+    if (source.name === "dns") {
       try {
         const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
           await loadDnsLookup();
@@ -258,37 +254,65 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
           options,
           config,
         );
-        options.trace?.({ step: "source", source: "dns", outcome: "success" });
-        return {
+        const value: HostEntry = {
           officialName: chainEnd(chain),
           aliases: chain.slice(0, -1),
           addresses: data,
           source: "dns",
         };
+        return { status: "success", value };
       } catch (error) {
-        // An abort and a refused permission end the lookup; another source would not help.
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        failure = error;
-        status = nssStatusOf(error);
+        failure = dnsFailure(error, options);
+        return { status: nssStatusOf(error) };
       }
-    } else if (source.name === "myhostname" && (await loadMyHostname()).mayServe(name)) {
-      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const match = (await loadMyHostname()).myHostnameEntry(name, family);
-      if (match) {
-        options.trace?.({ step: "source", source: source.name, outcome: "success" });
-        return { ...match, source: "myhostname" };
-      }
-      status = "notfound";
-    } else {
-      // A source netkit does not serve counts as unavailable, which goes on.
-      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
-      continue;
     }
-    options.trace?.({ step: "source", source: source.name, outcome: status });
-    if (source.returnOn.has(status)) break;
-  }
+    if (source.name === "myhostname") {
+      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
+      const myHostname = await loadMyHostname();
+      const match = myHostname.mayServe(name)
+        ? myHostname.myHostnameEntry(name, family)
+        : undefined;
+      return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
+    }
+    return undefined;
+  });
+  if (found) return found;
   throw failure ?? new DnsNotFoundError(hostName);
+}
+
+/** What one source of nsswitch.conf's `hosts:` line gave: its status, and its answer. */
+type SourceOutcome<T> = { status: NssStatus; value?: T };
+
+const NOT_FOUND: SourceOutcome<never> = { status: "notfound" };
+
+/**
+ * Asks the sources of nsswitch.conf's `hosts:` line in turn, as glibc's nss loop: after each,
+ * its action for the status it gave (`[NOTFOUND=return]`, `[SUCCESS=continue]`, ...) ends the
+ * loop or goes on, and the last source asked decides, so an answer a `[SUCCESS=continue]`
+ * passes on counts only when no source comes after it. `ask` gives undefined for a source
+ * netkit does not serve, which is unavailable, as a module glibc cannot load.
+ */
+async function askInOrder<T>(
+  sources: readonly NssSource[],
+  options: ResolveOptions,
+  ask: (source: NssSource) => Promise<SourceOutcome<T> | undefined>,
+): Promise<T | undefined> {
+  let found: T | undefined;
+  for (const source of sources) {
+    const outcome = await ask(source);
+    options.trace?.({ step: "source", source: source.name, outcome: outcome?.status ?? "skipped" });
+    found = outcome?.value;
+    if (source.returnOn.has(outcome?.status ?? "unavail")) break;
+  }
+  return found;
+}
+
+/** A DNS source's error, kept for the caller, unless it must end the lookup at once. */
+function dnsFailure(error: unknown, options: ResolveOptions): unknown {
+  // An abort and a refused permission end the lookup; another source would not help.
+  options.signal?.throwIfAborted();
+  if (error instanceof Deno.errors.NotCapable) throw error;
+  return error;
 }
 
 /**
@@ -322,10 +346,13 @@ async function hostSources(options: ResolveOptions): Promise<readonly NssSource[
   return sources;
 }
 
-/** How nsswitch.conf's actions see a failed DNS lookup. */
+/**
+ * How nsswitch.conf's actions see a failed DNS lookup, as glibc's dns source reports it (checked
+ * with getent): no such name and no data are NOTFOUND; SERVFAIL, REFUSED, a silent server and
+ * a dead one are all UNAVAIL (res_send's ETIMEDOUT or ECONNREFUSED), never TRYAGAIN.
+ */
 function nssStatusOf(error: unknown): NssStatus {
   if (error instanceof DnsNotFoundError || error instanceof DnsNoDataError) return "notfound";
-  if (error instanceof DnsError) return "tryagain";
   return "unavail";
 }
 
@@ -378,50 +405,39 @@ async function resolveAddressUnbounded(
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
   let failure: unknown;
-  for (const source of sources) {
-    let status: NssStatus;
+  const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
       const names = options.hostsFile === false ? undefined : findHostByAddress(
         await loadHostsFile(options.hostsFile, options.signal),
         address,
       );
-      if (names) {
-        options.trace?.({ step: "source", source: "files", outcome: "success" });
-        return names;
-      }
-      status = "notfound";
-    } else if (source.name === "dns") {
+      return names ? { status: "success", value: names } : NOT_FOUND;
+    }
+    if (source.name === "dns") {
       try {
         const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
         const config = options.nameServer === undefined
           ? await readResolverConfig(options.resolvConf)
           : undefined;
         const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
-        options.trace?.({ step: "source", source: "dns", outcome: "success" });
-        return data;
+        return { status: "success", value: data };
       } catch (error) {
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
+        failure = dnsFailure(error, options);
         // Name the address, not the in-addr.arpa name, to the user.
         if (error instanceof DnsError && error.query === reverseName) {
           Object.defineProperty(error, "query", { value: address });
           error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
         }
-        failure = error;
-        status = nssStatusOf(error);
+        return { status: nssStatusOf(error) };
       }
-    } else if (
-      source.name === "myhostname" && (await loadMyHostname()).myHostnameNames(canonical)
-    ) {
-      options.trace?.({ step: "source", source: source.name, outcome: "success" });
-      return (await loadMyHostname()).myHostnameNames(canonical) ?? [];
-    } else {
-      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
-      continue;
     }
-    options.trace?.({ step: "source", source: source.name, outcome: status });
-    if (source.returnOn.has(status)) break;
-  }
+    if (source.name === "myhostname") {
+      const names = (await loadMyHostname()).myHostnameNames(canonical);
+      return names ? { status: "success", value: names } : NOT_FOUND;
+    }
+    return undefined;
+  });
+  if (found) return found;
   throw failure ?? new DnsNotFoundError(address);
 }
 
@@ -484,7 +500,8 @@ async function lookUpBothInHostsFile(
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
-  if (sources[0]?.name !== "files") return undefined;
+  // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
+  if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
   const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
   const six = findHostByName(entries, hostName, 6);
