@@ -356,13 +356,11 @@ export async function lookupChain(
     while (true) {
       const owner = chainEnd(chain);
       let found: string[] | undefined;
-      let spelling: string | undefined;
       let cname: DnsRecord | undefined;
       for (const record of answer.answers) {
         if (record.class !== DNS_CLASS_IN || !sameName(record.name, owner)) continue;
         if (record.type === type) {
           (found ??= []).push(String(record.data));
-          spelling ??= record.name;
         } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
       }
       // As glibc's gethostbyaddr: the first PTR record names the address ("bind would put
@@ -374,9 +372,10 @@ export async function lookupChain(
           server,
         });
       }
-      if (data && spelling !== undefined) {
-        // The owner's spelling as the server wrote it.
-        chain[chain.length - 1] = spelling;
+      if (data) {
+        // The chain's end as asked (or as the last CNAME names it), not as the records' owner
+        // is spelt: glibc's h_name and getaddrinfo's canonical name (`up.test` for an answer
+        // owned by `UP.Test`, checked with getent).
         return { chain, data: data.length > 1 ? [...new Set(data)] : data };
       }
       if (!cname) break;
