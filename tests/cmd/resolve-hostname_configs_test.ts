@@ -30,7 +30,8 @@ const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
 /**
  * What the server answers, by the name asked (A questions only have addresses): `sf.test`
  * SERVFAIL, `rf.test` REFUSED, `silent.test` nothing, `dns.test` and `both.test` an address,
- * `myhost.corp.test` one, `up.test` one under the owner `UP.Test`; anything else NXDOMAIN.
+ * `myhost.corp.test` and `myhost` (asked as it is) one each, `up.test` one under the owner
+ * `UP.Test`; anything else NXDOMAIN.
  */
 function answer(wire: Uint8Array): Uint8Array | undefined {
   const query = decodeDnsMessage(wire);
@@ -44,7 +45,7 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
     "dns.test": ["dns.test", "10.8.0.1"],
     "both.test": ["both.test", "10.8.0.2"],
     "myhost.corp.test": ["myhost.corp.test", "10.8.0.3"],
-    "myhost.bad..test": ["myhost.bad..test", "10.8.0.4"],
+    "myhost": ["myhost", "10.8.0.4"],
     "up.test": ["UP.Test", "10.8.0.5"],
   };
   const found = addresses[name];
@@ -229,5 +230,54 @@ Deno.test({
       resolveHostnameCommand("--ahosts", "up.test"),
     );
     assert.equal(ours.stdout, ahosts.stdout);
+  },
+});
+
+/** What, resolv.conf's search lines, LOCALDOMAIN (or none), and the addresses getent must give. */
+const SEARCH_CASES: [string, string, string | undefined, string[]][] = [
+  ["a search domain's leading dot is dropped", "search .corp.test\n", undefined, ["10.8.0.3"]],
+  ["so is a domain line's", "domain .corp.test\n", undefined, ["10.8.0.3"]],
+  ["and LOCALDOMAIN's", "", ".corp.test", ["10.8.0.3"]],
+  [
+    "a domain with an empty label ends the search list; the name is asked as it is",
+    "search bad..test corp.test\n",
+    undefined,
+    ["10.8.0.4"],
+  ],
+  ["so does one with two final dots", "search corp.test.. corp.test\n", undefined, ["10.8.0.4"]],
+  ["so does '..'", "search .. corp.test\n", undefined, ["10.8.0.4"]],
+  [
+    "so does one with a label over 63 bytes",
+    `search ${"l".repeat(64)}.test corp.test\n`,
+    undefined,
+    ["10.8.0.4"],
+  ],
+];
+
+Deno.test({
+  name: `resolve-hostname skips and trims search domains as glibc's res_search${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const [what, search, localDomain, expected] of SEARCH_CASES) {
+      await t.step(what, async () => {
+        const files = etc("hosts: files dns\n", `nameserver ${SERVER}\n${search}`);
+        const env: Record<string, string> = localDomain === undefined
+          ? {}
+          : { LOCALDOMAIN: localDomain };
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", "myhost"], env);
+        const addresses = glibc.stdout.split("\n").filter((line) => / STREAM /.test(line))
+          .map((line) => line.split(/\s+/)[0]);
+        assert.deepEqual(addresses, expected, "getent itself");
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", "myhost"),
+          env,
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).addresses, expected, ours.stdout);
+      });
+    }
   },
 });
