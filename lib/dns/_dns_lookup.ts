@@ -411,7 +411,7 @@ function everyServerRefused(error: unknown): boolean {
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
- * time-out, REFUSED, NOTIMP, garbage) ends the search list, but the name as typed is still asked
+ * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the name as typed is still asked
  * when it comes last. A name asked as it is first goes on to the search list whatever its error.
  * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
  * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
@@ -435,6 +435,7 @@ export async function searchChain(
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
   let last: unknown;
+  let unsendable: unknown;
   let searchEnded = false;
   for (const [index, candidate] of names.entries()) {
     const asIs = candidate === typed;
@@ -442,6 +443,13 @@ export async function searchChain(
     try {
       return await lookupChain(candidate, type, typeName, options, config);
     } catch (error) {
+      // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
+      // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
+      if (error instanceof SyntaxError && !asIs) {
+        unsendable ??= error;
+        searchEnded = true;
+        continue;
+      }
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
@@ -456,7 +464,7 @@ export async function searchChain(
       } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
     }
   }
-  const error = asIsFirst ?? noData ?? serverFailure ?? last;
+  const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};

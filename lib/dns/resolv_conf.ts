@@ -33,8 +33,10 @@ export interface ResolverConfig {
    */
   nameServers: string[];
   /**
-   * The search list: domains appended to names with fewer than `ndots` dots; `""` is the root
-   * (`search .`, or an empty `LOCALDOMAIN`): the name itself, asked in that place.
+   * The search list: domains appended to names with fewer than `ndots` dots, as res_search uses
+   * them (one leading and one final dot dropped); `""` is the root (`search .`, or an empty
+   * `LOCALDOMAIN`): the name itself, asked in that place. A domain no name can be followed by
+   * (`a..test`) is kept: its name cannot be sent, which ends the search list, as for glibc.
    */
   search: string[];
   /** Names with at least this many dots are first asked as they are. @default {1} */
@@ -96,6 +98,18 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
     else if (flag(word, "no-aaaa")) config.noAaaa = true;
     // edns0, single-request, trust-ad, no-reload, inet6, debug...: no effect here.
   }
+}
+
+/**
+ * A search domain as glibc's res_search uses it: one leading dot dropped (so `.` is the root,
+ * `""` here, and `.corp.test` is `corp.test`), and one final dot after a label (`corp.test.`
+ * is `corp.test`). A domain that still cannot follow a name (`a..test`, `corp.test..`, `..`,
+ * a label over 63 bytes) is kept as it is: the name it makes cannot be sent, which ends the
+ * search list (see {@linkcode searchNames}).
+ */
+function searchDomain(word: string): string {
+  const domain = word.startsWith(".") ? word.slice(1) : word;
+  return /[^.]\.$/.test(domain) ? domain.slice(0, -1) : domain;
 }
 
 /**
@@ -172,11 +186,11 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
         // Not an address: skipped, as glibc does.
       }
     } else if (keyword === "domain" && words[0] !== undefined) {
-      config.search = [words[0].replace(/\.$/, "")];
+      config.search = [searchDomain(words[0])];
       searchSet = true;
     } else if (keyword === "search" && words.length > 0) {
       // `.` is the root ("" here): the name itself, asked in its place in the list.
-      config.search = words.map((word) => word.replace(/\.$/, ""));
+      config.search = words.map(searchDomain);
       searchSet = true;
     } else if (keyword === "options") {
       applyOptions(config, words);
@@ -187,8 +201,7 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     // As glibc splits it: the text up to the first blank, even an empty one (the root: so that
     // LOCALDOMAIN= asks a name only as it is), then each further word; a newline ends it.
     const [first = "", ...rest] = (localDomain.split("\n")[0] ?? "").split(/[ \t]/);
-    config.search = [first, ...rest.filter((word) => word !== "")]
-      .map((word) => word.replace(/\.$/, ""));
+    config.search = [first, ...rest.filter((word) => word !== "")].map(searchDomain);
     searchSet = true;
   }
   if (sources.resOptions !== undefined) {

@@ -89,6 +89,25 @@ Deno.test("searchNames() asks the root of the search list in its place, and the 
   ]);
 });
 
+Deno.test("parseResolvConf() trims search domains as glibc's res_search (checked with getent)", () => {
+  // One leading dot goes (`.` is the root), and one final dot after a label.
+  assert.deepEqual(parseResolvConf("search .a.test b.test. . c.test\n").search, [
+    "a.test",
+    "b.test",
+    "",
+    "c.test",
+  ]);
+  assert.deepEqual(parseResolvConf("domain .a.test\n").search, ["a.test"]);
+  assert.deepEqual(parseResolvConf("", { localDomain: ".a.test b.test." }).search, [
+    "a.test",
+    "b.test",
+  ]);
+  // What still cannot follow a name stays, so that its name cannot be sent and ends the list.
+  const bad = parseResolvConf("search .. a..test b.test.. ..c.test\n");
+  assert.deepEqual(bad.search, [".", "a..test", "b.test..", ".c.test"]);
+  assert.deepEqual(searchNames("x", bad), ["x..", "x.a..test", "x.b.test..", "x..c.test", "x"]);
+});
+
 Deno.test("searchNames() orders names as glibc's res_search", () => {
   const two = parseResolvConf("search a.test b.test\noptions ndots:2\n");
   assert.deepEqual(searchNames("host", two), ["host.a.test", "host.b.test", "host"]);
