@@ -31,7 +31,7 @@ const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
  * What the server answers, by the name asked (A questions only have addresses): `sf.test`
  * SERVFAIL, `rf.test` REFUSED, `silent.test` nothing, `dns.test` and `both.test` an address,
  * `myhost.corp.test` and `myhost` (asked as it is) one each, `up.test` one under the owner
- * `UP.Test`; anything else NXDOMAIN.
+ * `UP.Test`, `many.test` four in four networks, `dup.test` one twice; anything else NXDOMAIN.
  */
 function answer(wire: Uint8Array): Uint8Array | undefined {
   const query = decodeDnsMessage(wire);
@@ -41,21 +41,23 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
   if (name === "silent.test") return undefined;
   if (name === "sf.test") return answerTo(query, { rcode: DNS_RCODE.SERVFAIL });
   if (name === "rf.test") return answerTo(query, { rcode: DNS_RCODE.REFUSED });
-  const addresses: Record<string, [string, string]> = {
+  const addresses: Record<string, [string, ...string[]]> = {
     "dns.test": ["dns.test", "10.8.0.1"],
     "both.test": ["both.test", "10.8.0.2"],
     "myhost.corp.test": ["myhost.corp.test", "10.8.0.3"],
     "myhost": ["myhost", "10.8.0.4"],
     "up.test": ["UP.Test", "10.8.0.5"],
+    "many.test": ["many.test", "192.168.8.1", "10.8.0.6", "172.16.8.1", "10.8.0.7"],
+    "dup.test": ["dup.test", "10.8.0.8", "10.8.0.9", "10.8.0.8"],
   };
   const found = addresses[name];
   if (found === undefined) {
     return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
   }
-  const [owner, data] = found;
+  const [owner, ...data] = found;
   return answerTo(query, {
     answers: question.type === DNS_TYPE.A
-      ? [{ name: owner, type: DNS_TYPE.A, class: 1, ttl: 60, data }]
+      ? data.map((address) => ({ name: owner, type: DNS_TYPE.A, class: 1, ttl: 60, data: address }))
       : [],
   });
 }
@@ -277,6 +279,132 @@ Deno.test({
           env,
         );
         assert.deepEqual(JSON.parse(ours.stdout).addresses, expected, ours.stdout);
+      });
+    }
+  },
+});
+
+/** The address column of getent's lines (of its STREAM lines for ahosts). */
+function addressColumn(stdout: string): string[] {
+  return stdout.split("\n").filter((line) => line !== "" && !/ (DGRAM|RAW) /.test(line))
+    .map((line) => line.split(/\s+/)[0] ?? "");
+}
+
+Deno.test({
+  name:
+    `resolve-hostname orders DNS addresses by resolv.conf's sortlist as gethostbyname${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const sortlists = [
+      "sortlist 172.16.0.0/255.240.0.0 10.0.0.0\n", // a netmask, then a class A network
+      "sortlist 172.16.0.0&255.240.0.0\nsortlist 10.8.0.7/255.255.255.255\n", // two lines add up
+      "sortlist 10.8.0.7/255.255.255.255;172.16.0.0/255.240.0.0\n", // ';' ends the list
+      "sortlist 172.16.8.1/255.255.0.0 10.8.0.6\n", // an address with host bits never matches
+    ];
+    for (const sortlist of sortlists) {
+      await t.step(sortlist.trim(), async () => {
+        const files = etc("hosts: dns\n", `nameserver ${SERVER}\n${sortlist}`);
+        // getent hosts: gethostbyname2, IPv6 first (no data here), then IPv4.
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "hosts", "many.test"]);
+        assert.equal(addressColumn(glibc.stdout).length, 4, "getent itself");
+        assert.deepEqual(
+          (await netkitLookup(dir.path, files, "many.test")).addresses,
+          addressColumn(glibc.stdout),
+        );
+        // getaddrinfo does not sort by it.
+        const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "many.test"]);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", "many.test"),
+        );
+        assert.equal(ours.stdout, ahosts.stdout);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname keeps an A record the answer repeats, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const files = etc("hosts: dns\n");
+    const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", "dup.test"]);
+    assert.deepEqual(addressColumn(glibc.stdout), ["10.8.0.8", "10.8.0.9", "10.8.0.8"]);
+    assert.deepEqual(
+      (await netkitLookup(dir.path, files, "dup.test")).addresses,
+      addressColumn(glibc.stdout),
+    );
+    const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "dup.test"]);
+    const ours = await runWithEtcFiles(
+      dir.path,
+      files,
+      resolveHostnameCommand("--ahosts", "dup.test"),
+    );
+    assert.equal(ours.stdout, ahosts.stdout);
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname --ahosts names a hosts-file name by its first line, either family${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    for (
+      const hosts of [
+        "10.8.4.1 a.test mixed\nfd00::84 b.test mixed\n",
+        "fd00::84 b.test mixed\n10.8.4.1 a.test mixed\n",
+      ]
+    ) {
+      await t.step(JSON.stringify(hosts), async () => {
+        const files = etc("hosts: files\n", "nameserver 127.0.0.1\n", hosts);
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "mixed"]);
+        assert.notEqual(glibc.stdout, "", "getent itself");
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", "mixed"),
+        );
+        assert.equal(ours.stdout, glibc.stdout);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname asks DNS for a HOSTALIASES alias of a single label, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const aliases = `${dir.path}/aliases`;
+    await Deno.writeTextFile(
+      aliases,
+      "# a comment line is no alias\n\nother\tdns.test\nSHORT  myhost.corp.test  trailing words\n" +
+        "files files.test\nlonely\n",
+    );
+    const files = etc("hosts: files dns\n", `nameserver ${SERVER}\nsearch corp.test\n`);
+    const env = { HOSTALIASES: aliases };
+    // short: the alias, without the search list; other: case and blanks as glibc reads them;
+    // files: the hosts file is asked for the name itself; short.: a final dot is no single
+    // label; myhost: no alias, the search list.
+    for (const name of ["short", "Short", "other", "files", "short.", "myhost", "lonely"]) {
+      await t.step(name, async () => {
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", name], env);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", name),
+          env,
+        );
+        const json = JSON.parse(ours.stdout);
+        assert.deepEqual(json.addresses ?? [], addressColumn(glibc.stdout));
+        if (json.addresses) assert.equal(json.officialName, glibc.stdout.split(/\s+/)[2]);
       });
     }
   },
