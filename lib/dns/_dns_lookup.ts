@@ -375,8 +375,9 @@ export async function lookupChain(
       if (data) {
         // The chain's end as asked (or as the last CNAME names it), not as the records' owner
         // is spelt: glibc's h_name and getaddrinfo's canonical name (`up.test` for an answer
-        // owned by `UP.Test`, checked with getent).
-        return { chain, data: data.length > 1 ? [...new Set(data)] : data };
+        // owned by `UP.Test`, checked with getent). A record the answer repeats stays, as in
+        // glibc's answers.
+        return { chain, data };
       }
       if (!cname) break;
       const target = String(cname.data);
