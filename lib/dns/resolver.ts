@@ -513,7 +513,12 @@ async function lookUpBothInHostsFile(
     ...(four ? [{ entry: four, family: 4 as const }] : []),
   ];
   const first = found[0];
-  return first && await inAddressOrder(first.entry.officialName, found);
+  if (first === undefined) return undefined;
+  // The canonical name is the first name of the first line naming it, of either family.
+  const firstLine = six && four
+    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
+    : undefined;
+  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
 }
 
 /**

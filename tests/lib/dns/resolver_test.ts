@@ -632,3 +632,20 @@ Deno.test("resolveHost() names the answer as asked, not as its records' owner is
     source: "dns",
   });
 });
+
+Deno.test("lookupAddresses() names a hosts-file name by its first line, of either family", async () => {
+  // As getaddrinfo's canonical name (checked with getent ahosts).
+  await using dir = await tempDir();
+  const hostsFile = `${dir.path}/hosts`;
+  for (
+    const [text, name] of [["10.0.0.1 a.test x\nfd00::1 b.test x\n", "a.test"], [
+      "fd00::1 b.test x\n10.0.0.1 a.test x\n",
+      "b.test",
+    ]]
+  ) {
+    await Deno.writeTextFile(hostsFile, text!);
+    const found = await lookupAddresses("x", { hostsFile, nsswitchConf: false });
+    assert.equal(found.canonicalName, name);
+    assert.deepEqual(found.addresses.map((a) => a.address), ["fd00::1", "10.0.0.1"]);
+  }
+});
