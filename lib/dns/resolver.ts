@@ -194,11 +194,19 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * ```
  */
 export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
-  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded));
+  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded, true));
 }
 
-/** {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`. */
-async function resolveHostUnbounded(name: string, options: ResolveOptions): Promise<HostEntry> {
+/**
+ * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`;
+ * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
+ * (and getaddrinfo does not).
+ */
+async function resolveHostUnbounded(
+  name: string,
+  options: ResolveOptions,
+  bySortList = false,
+): Promise<HostEntry> {
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
@@ -238,8 +246,8 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
     }
     if (source.name === "dns") {
       try {
-        const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
-          await loadDnsLookup();
+        const { chainEnd, readResolverConfig, searchChain, searchNames, sortBySortList } =
+          dnsLookup ?? await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
         if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
@@ -254,10 +262,11 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
           options,
           config,
         );
+        const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
         const value: HostEntry = {
           officialName: chainEnd(chain),
           aliases: chain.slice(0, -1),
-          addresses: data,
+          addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
           source: "dns",
         };
         return { status: "success", value };
