@@ -34,6 +34,7 @@ import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
 export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
+export { hostAlias } from "./_host_aliases.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 

@@ -246,12 +246,25 @@ async function resolveHostUnbounded(
     }
     if (source.name === "dns") {
       try {
-        const { chainEnd, readResolverConfig, searchChain, searchNames, sortBySortList } =
-          dnsLookup ?? await loadDnsLookup();
+        const {
+          chainEnd,
+          hostAlias,
+          readResolverConfig,
+          searchChain,
+          searchNames,
+          sortBySortList,
+        } = dnsLookup ?? await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
         if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
-        const names = config
+        // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
+        // an alias is asked as the alias, as it is.
+        const alias = config && !absolute && !hostName.includes(".")
+          ? await hostAlias(hostName)
+          : undefined;
+        const names = alias !== undefined
+          ? [alias]
+          : config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
         const { chain, data } = await searchChain(
