@@ -31,7 +31,8 @@ const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
  * What the server answers, by the name asked (A questions only have addresses): `sf.test`
  * SERVFAIL, `rf.test` REFUSED, `silent.test` nothing, `dns.test` and `both.test` an address,
  * `myhost.corp.test` and `myhost` (asked as it is) one each, `up.test` one under the owner
- * `UP.Test`, `many.test` four in four networks, `dup.test` one twice; anything else NXDOMAIN.
+ * `UP.Test`, `many.test` four in four networks, `dup.test` one twice, `six.test` an IPv6 one
+ * only; anything else NXDOMAIN.
  */
 function answer(wire: Uint8Array): Uint8Array | undefined {
   const query = decodeDnsMessage(wire);
@@ -50,6 +51,13 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
     "many.test": ["many.test", "192.168.8.1", "10.8.0.6", "172.16.8.1", "10.8.0.7"],
     "dup.test": ["dup.test", "10.8.0.8", "10.8.0.9", "10.8.0.8"],
   };
+  if (name === "six.test") {
+    return answerTo(query, {
+      answers: question.type === DNS_TYPE.AAAA
+        ? [{ name: "six.test", type: DNS_TYPE.AAAA, class: 1, ttl: 60, data: "fd00::8:1" }]
+        : [],
+    });
+  }
   const found = addresses[name];
   if (found === undefined) {
     return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
@@ -406,6 +414,33 @@ Deno.test({
         assert.deepEqual(json.addresses ?? [], addressColumn(glibc.stdout));
         if (json.addresses) assert.equal(json.officialName, glibc.stdout.split(/\s+/)[2]);
       });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname --ahosts takes both families from the first source with either, as getaddrinfo${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    // DNS has six.test in IPv6 only and dns.test in IPv4 only; the hosts file the other family.
+    const hosts = "10.8.1.4 six.test\nfd00::8:2 dns.test\n";
+    for (const nsswitch of ["hosts: dns files\n", "hosts: files dns\n"]) {
+      for (const name of ["six.test", "dns.test"]) {
+        await t.step(`${nsswitch.trim()}: ${name}`, async () => {
+          const files = etc(nsswitch, `nameserver ${SERVER}\n`, hosts);
+          const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", name]);
+          assert.equal(addressColumn(glibc.stdout).length, 1, "getent itself");
+          const ours = await runWithEtcFiles(
+            dir.path,
+            files,
+            resolveHostnameCommand("--ahosts", name),
+          );
+          assert.equal(ours.stdout, glibc.stdout);
+        });
+      }
     }
   },
 });
