@@ -602,11 +602,54 @@ async function lookupAddressesUnbounded(
     const failure = results[results.length - 1];
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
-  if (found.length === 2) await keepFirstSearchName(name, found, options);
+  if (found.length === 2) {
+    await keepFirstSource(found, options);
+    await keepFirstSearchName(name, found, options);
+  }
   const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
   const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
   return await inAddressOrder(canonicalName, found);
+}
+
+/**
+ * Drops from `found` the answers whose place in `order` (-1: unknown, kept) is not the earliest.
+ */
+function keepEarliest(found: unknown[], order: number[]): void {
+  const earliest = Math.min(...order.filter((index) => index >= 0));
+  for (let i = found.length - 1; i >= 0; i--) {
+    const index = order[i] ?? -1;
+    if (index >= 0 && index !== earliest) found.splice(i, 1);
+  }
+}
+
+/** The nsswitch.conf source each kind of answer comes from. */
+const SOURCE_NAMES: Record<HostEntry["source"], string> = {
+  "literal": "",
+  "hosts-file": "files",
+  "myhostname": "myhostname",
+  "dns": "dns",
+};
+
+/**
+ * As getaddrinfo asks each source of nsswitch.conf for both families at once and stops at the
+ * first that has either: when the families' answers came from different sources, only those of
+ * the earlier source are kept (under `hosts: dns files`, a name DNS has in IPv6 only and the
+ * hosts file in IPv4 only gives the IPv6 address alone).
+ */
+async function keepFirstSource(
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+): Promise<void> {
+  const [a, b] = found;
+  if (a === undefined || b === undefined || a.entry.source === b.entry.source) return;
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
+  const order = found.map(({ entry }) =>
+    sources.findIndex((source) => source.name === SOURCE_NAMES[entry.source])
+  );
+  keepEarliest(found, order);
 }
 
 /**
@@ -629,11 +672,7 @@ async function keepFirstSearchName(
   const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
     .map((candidate) => candidate.toLowerCase());
   const order = asked.map((candidate) => names.indexOf(candidate));
-  const earliest = Math.min(...order.filter((index) => index >= 0));
-  for (let i = found.length - 1; i >= 0; i--) {
-    const index = order[i] ?? -1;
-    if (index >= 0 && index !== earliest) found.splice(i, 1);
-  }
+  keepEarliest(found, order);
 }
 
 /** Both families' addresses in RFC 6724 order, with their family. */
