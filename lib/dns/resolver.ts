@@ -9,9 +9,10 @@
  *
  * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
  * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout`,
- * `attempts`, `rotate`, `use-vc` and `no-aaaa`, with `LOCALDOMAIN` and `RES_OPTIONS` applied;
- * compared with getent in a mount namespace by `tests/cmd/resolve-hostname_getent_test.ts` and
- * `tests/cmd/resolve-hostname_glibc_test.ts`. Files are parsed once and re-read when they change.
+ * `attempts`, `rotate`, `use-vc`, `no-aaaa` and `sortlist`, with `LOCALDOMAIN`, `RES_OPTIONS`
+ * and `HOSTALIASES` applied; compared with getent in a mount namespace by
+ * `tests/cmd/resolve-hostname_getent_test.ts`, `tests/cmd/resolve-hostname_glibc_test.ts` and
+ * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
