@@ -15,6 +15,7 @@ import { decodeDnsMessage, DNS_RCODE, DNS_TYPE } from "../../lib/dns/message.ts"
 import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
 import {
+  ahostsSideBySide,
   type EtcFiles,
   etcNamespaceUnavailable,
   resolveHostnameCommand,
@@ -210,13 +211,8 @@ Deno.test({
       });
       // getaddrinfo with both families reads each line in its own family.
       await t.step(`--ahosts localhost (hosts file ${i + 1})`, async () => {
-        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "localhost"]);
-        const ours = await runWithEtcFiles(
-          dir.path,
-          files,
-          resolveHostnameCommand("--ahosts", "localhost"),
-        );
-        assert.equal(ours.stdout, glibc.stdout);
+        const { glibc, netkit } = await ahostsSideBySide(dir.path, files, "localhost");
+        assert.equal(netkit, glibc);
       });
     }
   },
@@ -233,13 +229,8 @@ Deno.test({
     const glibc = await glibcLookup(dir.path, files, "up.test");
     assert.deepEqual(glibc, { officialName: "up.test", addresses: ["10.8.0.5"] }, "getent itself");
     assert.deepEqual(await netkitLookup(dir.path, files, "up.test"), glibc);
-    const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "up.test"]);
-    const ours = await runWithEtcFiles(
-      dir.path,
-      files,
-      resolveHostnameCommand("--ahosts", "up.test"),
-    );
-    assert.equal(ours.stdout, ahosts.stdout);
+    const { glibc: ahosts, netkit } = await ahostsSideBySide(dir.path, files, "up.test");
+    assert.equal(netkit, ahosts);
   },
 });
 
@@ -322,13 +313,8 @@ Deno.test({
           addressColumn(glibc.stdout),
         );
         // getaddrinfo does not sort by it.
-        const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "many.test"]);
-        const ours = await runWithEtcFiles(
-          dir.path,
-          files,
-          resolveHostnameCommand("--ahosts", "many.test"),
-        );
-        assert.equal(ours.stdout, ahosts.stdout);
+        const ahosts = await ahostsSideBySide(dir.path, files, "many.test");
+        assert.equal(ahosts.netkit, ahosts.glibc);
       });
     }
   },
@@ -347,13 +333,8 @@ Deno.test({
       (await netkitLookup(dir.path, files, "dup.test")).addresses,
       addressColumn(glibc.stdout),
     );
-    const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "dup.test"]);
-    const ours = await runWithEtcFiles(
-      dir.path,
-      files,
-      resolveHostnameCommand("--ahosts", "dup.test"),
-    );
-    assert.equal(ours.stdout, ahosts.stdout);
+    const ahosts = await ahostsSideBySide(dir.path, files, "dup.test");
+    assert.equal(ahosts.netkit, ahosts.glibc);
   },
 });
 
@@ -371,14 +352,9 @@ Deno.test({
     ) {
       await t.step(JSON.stringify(hosts), async () => {
         const files = etc("hosts: files\n", "nameserver 127.0.0.1\n", hosts);
-        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "mixed"]);
-        assert.notEqual(glibc.stdout, "", "getent itself");
-        const ours = await runWithEtcFiles(
-          dir.path,
-          files,
-          resolveHostnameCommand("--ahosts", "mixed"),
-        );
-        assert.equal(ours.stdout, glibc.stdout);
+        const { glibc, netkit } = await ahostsSideBySide(dir.path, files, "mixed");
+        assert.notEqual(glibc, "", "getent itself");
+        assert.equal(netkit, glibc);
       });
     }
   },
@@ -431,14 +407,9 @@ Deno.test({
       for (const name of ["six.test", "dns.test"]) {
         await t.step(`${nsswitch.trim()}: ${name}`, async () => {
           const files = etc(nsswitch, `nameserver ${SERVER}\n`, hosts);
-          const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", name]);
-          assert.equal(addressColumn(glibc.stdout).length, 1, "getent itself");
-          const ours = await runWithEtcFiles(
-            dir.path,
-            files,
-            resolveHostnameCommand("--ahosts", name),
-          );
-          assert.equal(ours.stdout, glibc.stdout);
+          const { glibc, netkit } = await ahostsSideBySide(dir.path, files, name);
+          assert.equal(addressColumn(glibc).length, 1, "getent itself");
+          assert.equal(netkit, glibc);
         });
       }
     }

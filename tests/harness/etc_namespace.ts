@@ -87,3 +87,18 @@ export async function runWithEtcFiles(
 export function resolveHostnameCommand(...args: string[]): string[] {
   return [Deno.execPath(), "run", "-A", "cmd/resolve-hostname.ts", ...args];
 }
+
+/**
+ * Runs `getent ahosts NAME` and `resolve-hostname --ahosts NAME` on the same files (and
+ * environment), for a test to compare: what each printed.
+ */
+export async function ahostsSideBySide(
+  dir: string,
+  files: EtcFiles,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ glibc: string; netkit: string }> {
+  const glibc = await runWithEtcFiles(dir, files, ["getent", "ahosts", name], env);
+  const netkit = await runWithEtcFiles(dir, files, resolveHostnameCommand("--ahosts", name), env);
+  return { glibc: glibc.stdout, netkit: netkit.stdout };
+}
