@@ -415,3 +415,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `resolve-hostname finds a hosts-file name DNS could not carry, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    // glibc's files source compares any text; only its DNS source refuses what is no host name.
+    const hosts = "10.8.5.1 odd.test a*b trail- x\\y\n";
+    const files = etc("hosts: files dns\n", `nameserver ${SERVER}\n`, hosts);
+    for (const name of ["a*b", "trail-", "x\\y", "A*B", "nope*"]) {
+      await t.step(name, async () => {
+        const glibc = await glibcLookup(dir.path, files, name);
+        assert.deepEqual(glibc.addresses, name === "nope*" ? [] : ["10.8.5.1"], "getent itself");
+        assert.deepEqual(await netkitLookup(dir.path, files, name), glibc);
+        const { glibc: ahosts, netkit } = await ahostsSideBySide(dir.path, files, name);
+        assert.equal(netkit, ahosts);
+      });
+    }
+    await t.step("a name not in the file is still said to be no host name", async () => {
+      const run = await runWithEtcFiles(dir.path, files, resolveHostnameCommand("nope*"));
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /It is not a valid host name/);
+    });
+  },
+});
