@@ -129,7 +129,8 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * @param name A host name (`www.example.org`, an international name, a final dot allowed) or an
  * address literal.
  * @returns The entry; `addresses` is never empty.
- * @throws {SyntaxError} when `name` cannot be a host name.
+ * @throws {SyntaxError} when `name` cannot be a host name (and no hosts-file line has it as typed,
+ * as glibc's files source compares any text).
  * @throws {DnsNotFoundError} NXDOMAIN: no such name.
  * @throws {DnsNoDataError} the name exists but has no address of the family.
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
@@ -225,8 +226,18 @@ async function resolveHostUnbounded(
       source: "literal",
     };
   }
-  const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
+  // What is no host name may still be in the hosts file: glibc's files source compares any text,
+  // and only its DNS source refuses such a name (res_hnok). The error is kept for the end.
+  let invalid: SyntaxError | undefined;
+  let hostName: string;
+  try {
+    hostName = toAsciiHostName(name);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    invalid = error;
+    hostName = absolute ? name.slice(0, -1) : name;
+  }
   const system = options.nameServer === undefined;
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
@@ -246,6 +257,7 @@ async function resolveHostUnbounded(
       return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
     }
     if (source.name === "dns") {
+      if (invalid) return NOT_FOUND;
       try {
         const {
           chainEnd,
@@ -290,6 +302,7 @@ async function resolveHostUnbounded(
       }
     }
     if (source.name === "myhostname") {
+      if (invalid) return NOT_FOUND;
       // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
       const myHostname = await loadMyHostname();
       const match = myHostname.mayServe(name)
@@ -300,7 +313,7 @@ async function resolveHostUnbounded(
     return undefined;
   });
   if (found) return found;
-  throw failure ?? new DnsNotFoundError(hostName);
+  throw failure ?? invalid ?? new DnsNotFoundError(hostName);
 }
 
 /** What one source of nsswitch.conf's `hosts:` line gave: its status, and its answer. */
@@ -509,6 +522,20 @@ export interface AddressLookup {
 }
 
 /**
+ * A name as the hosts file is searched for it: in ASCII (`xn--` for an international name, as
+ * getaddrinfo's AI_IDN), a final dot kept; a name that is no host name as it is typed, since
+ * glibc's files source compares any text.
+ */
+function filesKey(name: string): string {
+  try {
+    return toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  } catch (error) {
+    if (error instanceof SyntaxError) return name;
+    throw error;
+  }
+}
+
+/**
  * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
  * comes first: a name the file has in either family is answered from the file alone (the
  * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
@@ -526,7 +553,7 @@ async function lookUpBothInHostsFile(
   // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
-  const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  const hostName = filesKey(name);
   const six = findHostByName(entries, hostName, 6);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
   // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
