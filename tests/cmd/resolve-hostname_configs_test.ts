@@ -20,6 +20,7 @@ import {
   etcNamespaceUnavailable,
   resolveHostnameCommand,
   runWithEtcFiles,
+  runWithEtcFilesAbsent,
 } from "../harness/etc_namespace.ts";
 
 const IGNORE = etcNamespaceUnavailable(["getent"]);
@@ -439,5 +440,51 @@ Deno.test({
       assert.equal(run.code, 1);
       assert.match(run.stderr, /It is not a valid host name/);
     });
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname takes a missing hosts file for an unavailable source, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const cases: [string, string[]][] = [
+      ["hosts: files [UNAVAIL=return] dns\n", []],
+      ["hosts: files [NOTFOUND=return] dns\n", ["10.8.0.1"]],
+    ];
+    for (const [nsswitch, expected] of cases) {
+      await t.step(nsswitch.trim(), async () => {
+        const files = {
+          "resolv.conf": `nameserver ${SERVER}\noptions timeout:1 attempts:1\n`,
+          "nsswitch.conf": nsswitch,
+        };
+        const glibc = await runWithEtcFilesAbsent(dir.path, files, ["hosts"], [
+          "getent",
+          "ahostsv4",
+          "dns.test",
+        ]);
+        assert.deepEqual(addressColumn(glibc.stdout), expected, "getent itself");
+        const ours = await runWithEtcFilesAbsent(
+          dir.path,
+          files,
+          ["hosts"],
+          resolveHostnameCommand("--json", "dns.test"),
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).addresses ?? [], expected, ours.stdout);
+        const ahosts = await runWithEtcFilesAbsent(dir.path, files, ["hosts"], [
+          "getent",
+          "ahosts",
+          "dns.test",
+        ]);
+        const oursAhosts = await runWithEtcFilesAbsent(
+          dir.path,
+          files,
+          ["hosts"],
+          resolveHostnameCommand("--ahosts", "dns.test"),
+        );
+        assert.equal(oursAhosts.stdout, ahosts.stdout);
+      });
+    }
   },
 });

@@ -102,3 +102,47 @@ export async function ahostsSideBySide(
   const netkit = await runWithEtcFiles(dir, files, resolveHostnameCommand("--ahosts", name), env);
   return { glibc: glibc.stdout, netkit: netkit.stdout };
 }
+
+/**
+ * {@linkcode runWithEtcFiles} with some of `/etc` missing as well: in the mount namespace, `/etc`
+ * becomes an empty directory where every entry of the real one is a symbolic link to it, but
+ * those named in `absent` (say `hosts`), and `files` are written in.
+ */
+export async function runWithEtcFilesAbsent(
+  dir: string,
+  files: EtcFiles,
+  absent: string[],
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<NamespaceRun> {
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
+  const skip = new Set([...absent, ...Object.keys(files)]);
+  const script = [
+    `mkdir -p ${dir}/real-etc`,
+    `mount --bind /etc ${dir}/real-etc`,
+    "mount -t tmpfs tmpfs /etc",
+    `for entry in ${dir}/real-etc/* ${dir}/real-etc/.[!.]*; do`,
+    '  name="${entry##*/}"',
+    `  case " ${[...skip].join(" ")} " in *" $name "*) ;; *) ln -s "$entry" "/etc/$name" ;; esac`,
+    "done",
+    ...Object.keys(files).map((name) => `cp ${dir}/${name} /etc/${name}`),
+    'exec "$@"',
+  ].join("\n");
+  const started = performance.now();
+  const output = await new Deno.Command("unshare", {
+    args: ["-m", "sh", "-c", script, "sh", ...argv],
+    env: { NO_COLOR: "1", ...env },
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+    ms: performance.now() - started,
+  };
+}
