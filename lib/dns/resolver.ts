@@ -27,7 +27,13 @@
 import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
 import { DNS_TYPE } from "./codes.ts";
 import { withPermissionNamed } from "./_permission_named.ts";
-import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
+import {
+  findHostByAddress,
+  findHostByName,
+  HOSTS_FILE_PATH,
+  type HostsEntry,
+  readHostsFile,
+} from "./hosts_file.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
@@ -68,7 +74,14 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
   return myHostname ??= await import("./_my_hostname.ts");
 }
 
-async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
+/**
+ * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
+ * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND).
+ */
+async function loadHostsFile(
+  option: string | false | undefined,
+  signal?: AbortSignal,
+): Promise<HostsEntry[] | undefined> {
   signal?.throwIfAborted();
   if (option === false) return [];
   const path = option ?? HOSTS_FILE_PATH;
@@ -79,7 +92,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
   } catch (error) {
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
-    if (option === undefined && error instanceof Deno.errors.NotFound) return [];
+    if (option === undefined && error instanceof Deno.errors.NotFound) return undefined;
     throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
@@ -249,11 +262,9 @@ async function resolveHostUnbounded(
     if (source.name === "files") {
       // As glibc's files source: the name as typed, so a final dot matches only a line that
       // has one too.
-      const match = options.hostsFile === false ? undefined : findHostByName(
-        await loadHostsFile(options.hostsFile, options.signal),
-        absolute ? `${hostName}.` : hostName,
-        family,
-      );
+      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      if (entries === undefined) return UNAVAILABLE;
+      const match = findHostByName(entries, absolute ? `${hostName}.` : hostName, family);
       return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
     }
     if (source.name === "dns") {
@@ -320,6 +331,8 @@ async function resolveHostUnbounded(
 type SourceOutcome<T> = { status: NssStatus; value?: T };
 
 const NOT_FOUND: SourceOutcome<never> = { status: "notfound" };
+/** A source that cannot be asked: a missing hosts file, as glibc's files source fails to open it. */
+const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
 
 /**
  * Asks the sources of nsswitch.conf's `hosts:` line in turn, as glibc's nss loop: after each,
@@ -443,10 +456,9 @@ async function resolveAddressUnbounded(
   let failure: unknown;
   const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
-      const names = options.hostsFile === false ? undefined : findHostByAddress(
-        await loadHostsFile(options.hostsFile, options.signal),
-        address,
-      );
+      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      if (entries === undefined) return UNAVAILABLE;
+      const names = findHostByAddress(entries, address);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
     if (source.name === "dns") {
@@ -553,6 +565,7 @@ async function lookUpBothInHostsFile(
   // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
+  if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
   const hostName = filesKey(name);
   const six = findHostByName(entries, hostName, 6);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
