@@ -17,6 +17,14 @@
  *   (dot segments removed), kept when on the same host and port, under the start URL's directory
  *   (`-np`) and not under a `Disallow` of robots.txt's `User-agent: *` group (prefix match); a Set
  *   of the URLs seen, a queue in the order found (GNU's breadth-first order).
+ * - `--parser htmlparser2` (with `--crawl`): the links read with htmlparser2's `Tokenizer` instead
+ *   of the regular expression, as issue 15 asks netkit to read them ("a well-kept parser from the
+ *   npm registry ... not regular expressions"): the values of `href`, `src` and `srcset`
+ *   attributes of any tag, sliced from the page's text by the tokenizer's indices, entities left
+ *   as written (`decodeEntities: false`, as netkit's scanner), joined and kept as above. The
+ *   package is `import()`ed at start, beside robots.txt's request, and awaited before the first
+ *   page is read (its entry point `.` is the only one that offers the Tokenizer: its DOM modules
+ *   load too, as in netkit). No tree and no `Parser`: the Parser is the Tokenizer and more.
  * - `--connections N` (default 1): N kept-alive connections taking URLs from the one queue, the
  *   floor against GNU Wget2's `--max-threads N`.
  * - `--threads N`: the N connections each in a Worker thread of its own (saving and reading for
@@ -27,7 +35,7 @@
  * If this program alone takes more than a goal allows, no Deno program can meet the goal.
  *
  * Run: `deno run -A bench/_bare_mirror.ts [--connections N | --threads N] (--list FILE |
- * --crawl URL)` in the directory to fill (URLs `http://HOST:PORT/...`).
+ * --crawl URL [--parser htmlparser2])` in the directory to fill (URLs `http://HOST:PORT/...`).
  *
  * @module
  */
@@ -45,15 +53,20 @@ const listFile = flag("--list");
 const crawlUrl = flag("--crawl");
 const connections = Number(flag("--connections") ?? "1");
 const threads = Number(flag("--threads") ?? "0");
+const parser = flag("--parser");
+
 const queue = listFile !== undefined
   ? Deno.readTextFileSync(listFile).split("\n").filter((line) => line !== "")
   : crawlUrl !== undefined
   ? [crawlUrl]
   : [];
 const first = /^http:\/\/(([^/:]+):(\d+))(\/.*)$/.exec(queue[0] ?? "");
-if (first === null || !(connections >= 1)) {
+if (
+  first === null || !(connections >= 1) || (parser !== undefined && parser !== "htmlparser2")
+) {
   throw new Error(
-    "usage: _bare_mirror.ts [--connections N | --threads N] (--list FILE | --crawl URL)",
+    "usage: _bare_mirror.ts [--connections N | --threads N] (--list FILE | --crawl URL " +
+      "[--parser htmlparser2])",
   );
 }
 const [, hostPort, hostname, port, startPath] = first as unknown as string[];
@@ -195,21 +208,103 @@ function resolve(href: string, base: string): string | undefined {
 
 const LINK = /\b(href|src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 
+/** Adds the link(s) of one `href`/`src` (`srcset` false) or `srcset` value to `paths`. */
+function addLinks(paths: string[], value: string, srcset: boolean, base: string): void {
+  const hrefs = srcset
+    ? value.split(",").map((candidate) => candidate.trim().split(/\s+/)[0]!)
+    : [value.trim()];
+  for (const href of hrefs) {
+    const path = resolve(href, base);
+    if (path !== undefined && path.startsWith(parent)) paths.push(path);
+  }
+}
+
 /** The paths of the page's links on this host under the start directory (`-np`). */
 function linksOf(text: string, base: string): string[] {
+  if (tokenizer !== undefined) return tokenizer.linksOf(text, base);
   const paths: string[] = [];
   for (const match of text.matchAll(LINK)) {
-    const value = (match[2] ?? match[3])!;
-    const hrefs = match[1]!.toLowerCase() === "srcset"
-      ? value.split(",").map((candidate) => candidate.trim().split(/\s+/)[0]!)
-      : [value.trim()];
-    for (const href of hrefs) {
-      const path = resolve(href, base);
-      if (path !== undefined && path.startsWith(parent)) paths.push(path);
-    }
+    addLinks(paths, (match[2] ?? match[3])!, match[1]!.toLowerCase() === "srcset", base);
   }
   return paths;
 }
+
+/**
+ * `linksOf` with htmlparser2's Tokenizer (`--parser htmlparser2`): one tokenizer for the run,
+ * `reset()` before each page; only the three attributes' values are sliced out of the page.
+ */
+function tagLinkReader(htmlparser2: typeof import("npm:htmlparser2@12.0.0")) {
+  let text = "";
+  let base = "";
+  let paths: string[] = [];
+  // 0: not a link attribute, 1: href or src, 2: srcset.
+  let kind = 0;
+  let valueStart = -1;
+  let valueEnd = -1;
+  const ignore = () => {};
+  const tokenizer = new htmlparser2.Tokenizer({ decodeEntities: false }, {
+    onattribname(start, end) {
+      const length = end - start;
+      kind = 0;
+      valueStart = -1;
+      if (length === 4 || length === 3 || length === 6) {
+        const name = text.slice(start, end).toLowerCase();
+        if (name === "href" || name === "src") kind = 1;
+        else if (name === "srcset") kind = 2;
+      }
+    },
+    // One call per value here (no entities decoded, the page written whole); kept general.
+    onattribdata(start, end) {
+      if (valueStart < 0) valueStart = start;
+      valueEnd = end;
+    },
+    onattribend() {
+      if (kind !== 0) {
+        addLinks(paths, valueStart < 0 ? "" : text.slice(valueStart, valueEnd), kind === 2, base);
+      }
+      kind = 0;
+    },
+    onattribentity: ignore,
+    oncdata: ignore,
+    onclosetag: ignore,
+    oncomment: ignore,
+    ondeclaration: ignore,
+    onend: ignore,
+    onopentagend: ignore,
+    onopentagname: ignore,
+    onprocessinginstruction: ignore,
+    onselfclosingtag: ignore,
+    ontext: ignore,
+    ontextentity: ignore,
+  });
+  return {
+    linksOf(page: string, pageBase: string): string[] {
+      text = page;
+      base = pageBase;
+      paths = [];
+      tokenizer.reset();
+      tokenizer.write(page);
+      tokenizer.end();
+      return paths;
+    },
+  };
+}
+
+let tokenizer: ReturnType<typeof tagLinkReader> | undefined;
+/**
+ * In a variable, so that Deno does not resolve it before the program starts, as it does a
+ * dynamic import of a string literal: without `--parser` the program stays as it was.
+ */
+const HTMLPARSER2 = "npm:htmlparser2@12.0.0";
+/**
+ * With `--parser htmlparser2`, its import, started at once (beside the connection and robots.txt's
+ * request) where pages are read: not on the main thread of `--threads`.
+ */
+const loadingParser = parser === undefined || !crawl || (threads > 0 && !IN_WORKER)
+  ? undefined
+  : import(HTMLPARSER2).then((htmlparser2: typeof import("npm:htmlparser2@12.0.0")) => {
+    tokenizer = tagLinkReader(htmlparser2);
+  });
 
 let next = 0;
 let busy = 0;
@@ -254,7 +349,7 @@ async function fetchOver(c: Connection, path: string): Promise<string[] | string
 
 if (IN_WORKER) {
   // One connection per worker thread: each message is a path to save, each answer fetchOver's.
-  const c = connect();
+  const c = Promise.all([connect(), loadingParser]).then(([c]) => c);
   const scope = self as unknown as {
     onmessage: (event: MessageEvent<string>) => void;
     postMessage(message: unknown): void;
@@ -280,6 +375,7 @@ if (IN_WORKER) {
 } else {
   const pool = await Promise.all(Array.from({ length: connections }, connect));
   if (crawl) readRobots((await get(pool[0]!, "/robots.txt")) ?? "");
+  await loadingParser;
   await Promise.all(pool.map((c) => work((path) => fetchOver(c, path))));
   for (const c of pool) c.conn.close();
 }

@@ -8,7 +8,8 @@
  * wget when it is not installed).
  * Beside them, in the same rounds, the floor of any Deno program (bench/_bare_mirror.ts, no netkit
  * code): fed GNU wget's own list of URLs (`list`, no HTML read), finding the links itself
- * (`crawl`), and both again over 4 connections against Wget2's `--max-threads 4`. Before the
+ * with a regular expression (`crawl`) or with htmlparser2's Tokenizer, as issue 15 asks of netkit
+ * (`htmlparser2`), and all again over 4 connections against Wget2's `--max-threads 4`. Before the
  * rounds each floor's tree is checked against GNU wget's (same files, bytes and modification
  * times); a difference stops the bench.
  *
@@ -16,10 +17,11 @@
  * minutes). `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main |
  * tar -x -C DIR`) to every round, for an interleaved comparison of two versions; `--sequential`
  * leaves out the `--max-threads 4` rows; `--no-floor` leaves out the floor's rows and
- * `--floor-threads` adds the floor's 4 connections each in a Worker thread of its own (slower than
- * one thread on 2 cores); `--cpu` adds each run's CPU time (user + system, from `perf stat`'s
- * task-clock) and the paired ratios of CPU and wall time, round by round, against GNU wget and
- * against the other checkout (and the `--max-threads 4` rows' wall time against Wget2's).
+ * `--no-parser-floor` only the htmlparser2 floor's; `--floor-threads` adds the floor's 4
+ * connections each in a Worker thread of its own (slower than one thread on 2 cores); `--cpu`
+ * adds each run's CPU time (user + system, from `perf stat`'s task-clock) and the paired ratios
+ * of CPU and wall time, round by round, against GNU wget and against the other checkout (and the
+ * `--max-threads 4` rows' wall time against Wget2's).
  *
  * @module
  */
@@ -41,6 +43,7 @@ const SEQUENTIAL = Deno.args.includes("--sequential");
 const CPU = Deno.args.includes("--cpu");
 const FLOOR = !Deno.args.includes("--no-floor");
 const FLOOR_THREADS = Deno.args.includes("--floor-threads");
+const PARSER_FLOOR = !Deno.args.includes("--no-parser-floor");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -136,14 +139,37 @@ for (const posts of SIZES) {
   const floors: Record<string, string[]> = {
     "floor (list)": bare(["--list", urls]),
     "floor (crawl)": bare(["--crawl", url]),
+    ...(PARSER_FLOOR
+      ? { "floor (htmlparser2)": bare(["--crawl", url, "--parser", "htmlparser2"]) }
+      : {}),
   };
   const floors4: Record<string, string[]> = {
     "floor (list) 4 connections": bare(["--connections", "4", "--list", urls]),
     "floor (crawl) 4 connections": bare(["--connections", "4", "--crawl", url]),
   };
+  if (PARSER_FLOOR) {
+    floors4["floor (htmlparser2) 4 connections"] = bare([
+      "--connections",
+      "4",
+      "--crawl",
+      url,
+      "--parser",
+      "htmlparser2",
+    ]);
+  }
   if (FLOOR_THREADS) {
     floors4["floor (list) 4 threads"] = bare(["--threads", "4", "--list", urls]);
     floors4["floor (crawl) 4 threads"] = bare(["--threads", "4", "--crawl", url]);
+    if (PARSER_FLOOR) {
+      floors4["floor (htmlparser2) 4 threads"] = bare([
+        "--threads",
+        "4",
+        "--crawl",
+        url,
+        "--parser",
+        "htmlparser2",
+      ]);
+    }
   }
   if (FLOOR) {
     // GNU wget's URLs in its order, from its -nv log; then each floor's tree against GNU's.
