@@ -1,13 +1,15 @@
 /**
  * `resolve-hostname` beside glibc 2.36 on configurations the other comparisons leave out: the
  * syntax and actions of nsswitch.conf's `hosts:` line (the last one wins, `[SUCCESS=continue]`,
- * blanks inside brackets, a line glibc cannot parse, how a failing DNS source counts), `::1` in the
- * hosts file asked for IPv4, search domains glibc skips, and the spelling of an answer's owner.
- * As root, in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over `/etc`,
- * against a DNS server of the test's own on port 53 of a loopback address. The oracle is
- * `getent ahostsv4` (getaddrinfo's IPv4 path asks the same sources as gethostbyname) and, for `-x`,
- * `getent hosts ADDRESS` (gethostbyaddr). Ignored, with the reason, where namespaces or getent
- * cannot be had.
+ * blanks inside brackets, a line glibc cannot parse, how a failing DNS source counts), a missing
+ * hosts file, `::1` in the hosts file asked for IPv4, hosts-file names DNS could not carry,
+ * search domains glibc trims or skips, `sortlist`, `HOSTALIASES`, the spelling of an answer's
+ * owner, a repeated record, which source `--ahosts` takes both families from; and, as a guard,
+ * search lists and options where the two already agree. As root, in a mount namespace with the
+ * test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a DNS server of the test's own
+ * on port 53 of a loopback address. The oracle is `getent ahostsv4` (getaddrinfo's IPv4 path asks
+ * the same sources as gethostbyname), `getent hosts` (gethostbyname2, gethostbyaddr) and
+ * `getent ahosts`. Ignored, with the reason, where namespaces or getent cannot be had.
  */
 
 import assert from "node:assert/strict";
@@ -34,7 +36,7 @@ const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
  * SERVFAIL, `rf.test` REFUSED, `silent.test` nothing, `dns.test` and `both.test` an address,
  * `myhost.corp.test` and `myhost` (asked as it is) one each, `up.test` one under the owner
  * `UP.Test`, `many.test` four in four networks, `dup.test` one twice, `six.test` an IPv6 one
- * only; anything else NXDOMAIN.
+ * only, `x.y` and `x.y.corp.test` one each; anything else NXDOMAIN.
  */
 function answer(wire: Uint8Array): Uint8Array | undefined {
   const query = decodeDnsMessage(wire);
@@ -52,6 +54,8 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
     "up.test": ["UP.Test", "10.8.0.5"],
     "many.test": ["many.test", "192.168.8.1", "10.8.0.6", "172.16.8.1", "10.8.0.7"],
     "dup.test": ["dup.test", "10.8.0.8", "10.8.0.9", "10.8.0.8"],
+    "x.y": ["x.y", "10.8.0.10"],
+    "x.y.corp.test": ["x.y.corp.test", "10.8.0.11"],
   };
   if (name === "six.test") {
     return answerTo(query, {
@@ -484,6 +488,92 @@ Deno.test({
           resolveHostnameCommand("--ahosts", "dns.test"),
         );
         assert.equal(oursAhosts.stdout, ahosts.stdout);
+      });
+    }
+  },
+});
+
+/** resolv.conf text (and environment), name, and what getent gives: configurations that agree. */
+const AGREEING_CASES: [string, string, Record<string, string>, string, string[]][] = [
+  ["the last search line wins", "search nx.test\nsearch corp.test\n", {}, "myhost", ["10.8.0.3"]],
+  [
+    "seven search domains, the last answering",
+    "search a.test b.test c.test d.test e.test f.test corp.test\n",
+    {},
+    "myhost",
+    ["10.8.0.3"],
+  ],
+  [
+    "ndots:0 asks a single label as it is first",
+    "search corp.test\noptions ndots:0\n",
+    {},
+    "myhost",
+    ["10.8.0.4"],
+  ],
+  ["ndots:16 is ndots:15", "search corp.test\noptions ndots:16\n", {}, "x.y", ["10.8.0.11"]],
+  [
+    "options on two lines add up",
+    "search corp.test\noptions ndots:2\noptions timeout:1\n",
+    {},
+    "x.y",
+    ["10.8.0.11"],
+  ],
+  [
+    "a name with ndots dots is asked as it is first",
+    "search corp.test\noptions ndots:1\n",
+    {},
+    "x.y",
+    ["10.8.0.10"],
+  ],
+  [
+    "RES_OPTIONS over the file",
+    "search corp.test\noptions ndots:2\n",
+    { RES_OPTIONS: "ndots:1" },
+    "x.y",
+    ["10.8.0.10"],
+  ],
+  [
+    "LOCALDOMAIN with several domains, blanks and tabs",
+    "search nx.test\n",
+    { LOCALDOMAIN: "a.test\t corp.test" },
+    "myhost",
+    ["10.8.0.3"],
+  ],
+  [
+    "';' and '#' are search domains like any other",
+    "search nx.test ; # corp.test\n",
+    {},
+    "myhost",
+    ["10.8.0.3"],
+  ],
+  ["a final dot is no search", "search corp.test\noptions ndots:2\n", {}, "x.y.", ["10.8.0.10"]],
+  [
+    "unknown options are ignored",
+    "search corp.test\noptions bogus ndots:2 edns0 trust-ad\n",
+    {},
+    "x.y",
+    ["10.8.0.11"],
+  ],
+];
+
+Deno.test({
+  name: `resolve-hostname agrees with glibc on resolv.conf's search lists and options${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const [what, resolvConf, env, name, expected] of AGREEING_CASES) {
+      await t.step(what, async () => {
+        const files = etc("hosts: files dns\n", `nameserver ${SERVER}\n${resolvConf}`);
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", name], env);
+        assert.deepEqual(addressColumn(glibc.stdout), expected, "getent itself");
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", name),
+          env,
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).addresses, expected, ours.stdout);
       });
     }
   },
