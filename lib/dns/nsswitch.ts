@@ -54,13 +54,10 @@ const NSS_DATABASES = new Set([
   "shadow",
 ]);
 
-/** The statuses glibc's parser knows, by the length of their name. */
-const STATUS_NAMES: Record<string, NssStatus> = {
-  success: "success",
-  notfound: "notfound",
-  unavail: "unavail",
-  tryagain: "tryagain",
-};
+/** The statuses glibc's parser knows, by their name in lower case. */
+const STATUS_NAMES: ReadonlyMap<string, NssStatus> = new Map(
+  STATUSES.map((status) => [status, status]),
+);
 
 /**
  * Parses a service list as glibc's nss_action_parse: `source [STATUS=ACTION ...] source ...`,
@@ -95,7 +92,7 @@ function parseServiceList(text: string): NssSource[] | undefined {
     do {
       const negated = text[at] === "!";
       if (negated) at++;
-      const status = STATUS_NAMES[word()];
+      const status = STATUS_NAMES.get(word());
       if (status === undefined) return undefined;
       skipBlanks();
       if (text[at] !== "=") return undefined;

@@ -51,6 +51,7 @@ Deno.test("parseHostsSources() asks nothing when glibc cannot parse the file", (
       "hosts: dns [! UNAVAIL=return] files\n",
       "hosts: dns [NOTFOUND] files\n",
       "hosts: dns [FOUND=return] files\n",
+      "hosts: dns [constructor=return] files\n",
       // A bad line of another database glibc knows spoils the whole file...
       "passwd: files [bogus]\nhosts: files dns\n",
       "hosts: files dns\ngroup: files [x=y]\n",
