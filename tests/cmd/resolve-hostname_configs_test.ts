@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import { decodeDnsMessage, DNS_RCODE, DNS_TYPE } from "../../lib/dns/message.ts";
 import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
 import { tempDir } from "../harness/peers.ts";
+import { ROOT } from "../harness/run.ts";
 import {
   ahostsSideBySide,
   type EtcFiles,
@@ -317,9 +318,24 @@ Deno.test({
           (await netkitLookup(dir.path, files, "many.test")).addresses,
           addressColumn(glibc.stdout),
         );
-        // getaddrinfo does not sort by it.
+        // getaddrinfo for both families does not sort by it...
         const ahosts = await ahostsSideBySide(dir.path, files, "many.test");
         assert.equal(ahosts.netkit, ahosts.glibc);
+        // ...but for IPv4 alone it does (gethostbyname3_r underneath): lookupAddresses with
+        // family 4, which wget -4 and createClientSocket use.
+        const ahostsv4 = await runWithEtcFiles(dir.path, files, [
+          "getent",
+          "ahostsv4",
+          "many.test",
+        ]);
+        const family4 = await runWithEtcFiles(dir.path, files, [
+          Deno.execPath(),
+          "eval",
+          `import { lookupAddresses } from "${ROOT}/lib/dns/resolver.ts";` +
+          `const found = await lookupAddresses("many.test", { family: 4 });` +
+          `console.log(found.addresses.map((a) => a.address).join("\\n"));`,
+        ]);
+        assert.deepEqual(family4.stdout.trim().split("\n"), addressColumn(ahostsv4.stdout));
       });
     }
   },
