@@ -593,7 +593,9 @@ async function lookUpBothInHostsFile(
  * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
  * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
  * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
- * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together.
+ * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together. For
+ * IPv4 alone (asked, or so narrowed), DNS's addresses come in resolv.conf's `sortlist` order
+ * before RFC 6724's, as getaddrinfo's IPv4 path orders them; for both families they do not.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -631,7 +633,9 @@ async function lookupAddressesUnbounded(
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
   const results = await Promise.allSettled(
-    families.map((family) => resolveHostUnbounded(name, { ...options, family })),
+    // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
+    // both families (gethostbyname4_r) do not.
+    families.map((family) => resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
   );
   // Aborted (or out of time) with one family found: no partial answer.
   options.signal?.throwIfAborted();
