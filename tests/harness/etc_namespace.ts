@@ -130,19 +130,6 @@ export async function runWithEtcFilesAbsent(
     ...Object.keys(files).map((name) => `cp ${dir}/${name} /etc/${name}`),
     'exec "$@"',
   ].join("\n");
-  const started = performance.now();
-  const output = await new Deno.Command("unshare", {
-    args: ["-m", "sh", "-c", script, "sh", ...argv],
-    env: { NO_COLOR: "1", ...env },
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-    ms: performance.now() - started,
-  };
+  // A namespace of its own (no files bind-mounted), where the script sets /etc up, then runs argv.
+  return await runWithEtcFiles(dir, {}, ["sh", "-c", script, "sh", ...argv], env);
 }
