@@ -33,7 +33,8 @@ import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
-export { readResolverConfig, searchNames } from "./resolv_conf.ts";
+export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
+export { hostAlias } from "./_host_aliases.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
 
@@ -356,13 +357,11 @@ export async function lookupChain(
     while (true) {
       const owner = chainEnd(chain);
       let found: string[] | undefined;
-      let spelling: string | undefined;
       let cname: DnsRecord | undefined;
       for (const record of answer.answers) {
         if (record.class !== DNS_CLASS_IN || !sameName(record.name, owner)) continue;
         if (record.type === type) {
           (found ??= []).push(String(record.data));
-          spelling ??= record.name;
         } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
       }
       // As glibc's gethostbyaddr: the first PTR record names the address ("bind would put
@@ -374,10 +373,12 @@ export async function lookupChain(
           server,
         });
       }
-      if (data && spelling !== undefined) {
-        // The owner's spelling as the server wrote it.
-        chain[chain.length - 1] = spelling;
-        return { chain, data: data.length > 1 ? [...new Set(data)] : data };
+      if (data) {
+        // The chain's end as asked (or as the last CNAME names it), not as the records' owner
+        // is spelt: glibc's h_name and getaddrinfo's canonical name (`up.test` for an answer
+        // owned by `UP.Test`, checked with getent). A record the answer repeats stays, as in
+        // glibc's answers.
+        return { chain, data };
       }
       if (!cname) break;
       const target = String(cname.data);
@@ -412,7 +413,7 @@ function everyServerRefused(error: unknown): boolean {
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
- * time-out, REFUSED, NOTIMP, garbage) ends the search list, but the name as typed is still asked
+ * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the name as typed is still asked
  * when it comes last. A name asked as it is first goes on to the search list whatever its error.
  * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
  * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
@@ -436,6 +437,7 @@ export async function searchChain(
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
   let last: unknown;
+  let unsendable: unknown;
   let searchEnded = false;
   for (const [index, candidate] of names.entries()) {
     const asIs = candidate === typed;
@@ -443,6 +445,13 @@ export async function searchChain(
     try {
       return await lookupChain(candidate, type, typeName, options, config);
     } catch (error) {
+      // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
+      // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
+      if (error instanceof SyntaxError && !asIs) {
+        unsendable ??= error;
+        searchEnded = true;
+        continue;
+      }
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
@@ -457,7 +466,7 @@ export async function searchChain(
       } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
     }
   }
-  const error = asIsFirst ?? noData ?? serverFailure ?? last;
+  const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};

@@ -102,9 +102,16 @@ function nameKey(name: string): string {
   return name.toLowerCase();
 }
 
-/** `a.b.c.d` for an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else undefined. */
+/**
+ * The IPv4 address glibc's files source reads an IPv6 line as when IPv4 is asked: `a.b.c.d` for
+ * an IPv4-mapped address (`::ffff:a.b.c.d`), `127.0.0.1` for `::1` (so that `ip6-localhost`
+ * has an IPv4 address, and `localhost` on a `::1` line one more); else undefined (the line is
+ * skipped).
+ */
 function mappedIpv4(entry: HostsEntry): string | undefined {
-  if (entry.family !== 6 || !entry.address.startsWith("::ffff:")) return undefined;
+  if (entry.family !== 6) return undefined;
+  if (entry.address === "::1") return "127.0.0.1";
+  if (!entry.address.startsWith("::ffff:")) return undefined;
   return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(entry.address)?.[1];
 }
 
@@ -125,9 +132,13 @@ function keysOf(entry: HostsEntry): string[] {
  * first line naming it, the addresses of the family from every such line, in file order and
  * repeats kept, and the aliases in glibc's order (the first line's, then each later line's
  * aliases and its first name when that differs from the official one; for IPv4, an
- * IPv4-mapped line's `::ffff:a.b.c.d` as `a.b.c.d`, as glibc reads it). Names compare without
- * regard to case, and a final dot only matches a final dot.
+ * IPv4-mapped line's `::ffff:a.b.c.d` as `a.b.c.d` and a `::1` line as `127.0.0.1`, as glibc's
+ * gethostbyname reads them). Names compare without regard to case, and a final dot only matches
+ * a final dot.
  *
+ * @param options.ipv6AsIpv4 For IPv4, read `::1` and IPv4-mapped lines as IPv4, as
+ * gethostbyname does; `false` takes the lines of the family only, as getaddrinfo asked for both
+ * families reads each line in its own. @default {true}
  * @returns The match, or undefined when no line of that family names it.
  *
  * @example
@@ -139,21 +150,28 @@ function keysOf(entry: HostsEntry): string[] {
  * const match = findHostByName(entries, "A", 4);
  * assert.equal(match?.officialName, "a.test");
  * assert.deepEqual(match?.addresses, ["10.0.0.1", "10.0.0.2"]);
+ *
+ * // A ::1 line answers IPv4 as 127.0.0.1, as glibc's files source reads it.
+ * const loopback = parseHostsFile("::1 localhost ip6-localhost\n");
+ * assert.deepEqual(findHostByName(loopback, "ip6-localhost", 4)?.addresses, ["127.0.0.1"]);
+ * assert.equal(findHostByName(loopback, "ip6-localhost", 4, { ipv6AsIpv4: false }), undefined);
  * ```
  */
 export function findHostByName(
   entries: HostsEntry[],
   name: string,
   family: IpFamily,
+  options: { ipv6AsIpv4?: boolean } = {},
 ): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   const wanted = nameKey(name);
+  const asIpv4 = family === 4 && options.ipv6AsIpv4 !== false;
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
     const address = entry.family === family
       ? entry.address
-      : family === 4
+      : asIpv4
       ? mappedIpv4(entry)
       : undefined;
     if (address === undefined || !keysOf(entry).includes(wanted)) continue;
@@ -172,7 +190,7 @@ export function findHostByName(
 
 /**
  * Finds the names of an address in parsed hosts entries: those of the first line with it (for
- * an IPv4 address, an IPv4-mapped line counts, as for glibc).
+ * an IPv4 address, an IPv4-mapped line counts, and a `::1` line for 127.0.0.1, as for glibc).
  *
  * @param address An address literal, compared as bytes (`::0:1` finds `::1`).
  * @returns The official name then the aliases, or undefined.
@@ -188,7 +206,8 @@ export function findHostByName(
  */
 export function findHostByAddress(entries: HostsEntry[], address: string): string[] | undefined {
   const wanted = inetNtop(inetPton(address));
-  // An IPv4 address is also found on an IPv4-mapped line (`::ffff:a.b.c.d`), as glibc reads it.
+  // An IPv4 address is also found on an IPv4-mapped line (`::ffff:a.b.c.d`), and 127.0.0.1 on a
+  // `::1` line, as glibc reads them.
   return entries.find((entry) => entry.address === wanted || mappedIpv4(entry) === wanted)?.names
     .slice();
 }

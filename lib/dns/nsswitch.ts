@@ -2,7 +2,7 @@
  * The `hosts:` line of `/etc/nsswitch.conf`: which sources answer host names, in which order, and
  * when a lookup stops. netkit's resolver serves the `files` (hosts file) and `dns` sources, and
  * of `myhostname` the localhost names, the host's own and `_gateway`; other sources
- * (`mdns4_minimal`, `resolve`, ...) are skipped as unavailable.
+ * (`mdns4_minimal`, `resolve`, ...) count as unavailable, as a module glibc cannot load.
  *
  * @module
  */
@@ -36,28 +36,91 @@ export const DEFAULT_HOSTS_SOURCES: readonly NssSource[] = [
 
 const STATUSES: readonly NssStatus[] = ["success", "notfound", "unavail", "tryagain"];
 
-function parseActions(text: string, returnOn: Set<NssStatus>): void {
-  for (const item of text.split(/\s+/).filter((word) => word !== "")) {
-    const match = /^(!?)([a-zA-Z]+)=([a-zA-Z]+)$/.exec(item);
-    if (!match) continue;
-    const [, negate = "", statusText = "", actionText = ""] = match;
-    const status = statusText.toLowerCase() as NssStatus;
-    if (!STATUSES.includes(status)) continue;
-    const action = actionText.toLowerCase();
-    const affected = negate === "!" ? STATUSES.filter((s) => s !== status) : [status];
-    for (const s of affected) {
-      if (action === "return") returnOn.add(s);
-      else if (action === "continue") returnOn.delete(s);
-    }
+/** The databases glibc 2.36 knows (nss/databases.def): a bad line of one spoils the file. */
+const NSS_DATABASES = new Set([
+  "aliases",
+  "ethers",
+  "group",
+  "gshadow",
+  "hosts",
+  "initgroups",
+  "netgroup",
+  "networks",
+  "passwd",
+  "protocols",
+  "publickey",
+  "rpc",
+  "services",
+  "shadow",
+]);
+
+/** The statuses glibc's parser knows, by their name in lower case. */
+const STATUS_NAMES: ReadonlyMap<string, NssStatus> = new Map(
+  STATUSES.map((status) => [status, status]),
+);
+
+/**
+ * Parses a service list as glibc's nss_action_parse: `source [STATUS=ACTION ...] source ...`,
+ * blanks allowed around `=` and inside the brackets, names of statuses and actions in any case,
+ * `!STATUS` for every status but that one; a source name ends at a blank or a `[` and keeps its
+ * case. An action list before any source ends the list. Undefined for what glibc refuses (an
+ * unknown status or action, `! STATUS`, `[]`, a bracket left open).
+ */
+function parseServiceList(text: string): NssSource[] | undefined {
+  const sources: NssSource[] = [];
+  let at = 0;
+  const skipBlanks = () => {
+    while (at < text.length && /\s/.test(text[at] ?? "")) at++;
+  };
+  /** A word up to a blank, `=` or `]` (a status or an action). */
+  const word = () => {
+    const from = at;
+    while (at < text.length && !/[\s=\]]/.test(text[at] ?? "")) at++;
+    return text.slice(from, at).toLowerCase();
+  };
+  while (true) {
+    skipBlanks();
+    const from = at;
+    while (at < text.length && !/[\s[]/.test(text[at] ?? "")) at++;
+    if (at === from) return sources; // the end, or a bracket where a source should be
+    const returnOn = new Set<NssStatus>(["success"]);
+    sources.push({ name: text.slice(from, at), returnOn });
+    skipBlanks();
+    if (text[at] !== "[") continue;
+    at++;
+    skipBlanks();
+    do {
+      const negated = text[at] === "!";
+      if (negated) at++;
+      const status = STATUS_NAMES.get(word());
+      if (status === undefined) return undefined;
+      skipBlanks();
+      if (text[at] !== "=") return undefined;
+      at++;
+      skipBlanks();
+      const action = word();
+      // MERGE (for groups in glibc) goes on here, as CONTINUE does.
+      if (action !== "return" && action !== "continue" && action !== "merge") return undefined;
+      const returns = action === "return";
+      for (const each of negated ? STATUSES.filter((s) => s !== status) : [status]) {
+        if (returns) returnOn.add(each);
+        else returnOn.delete(each);
+      }
+      skipBlanks();
+    } while (text[at] !== "]");
+    at++;
   }
 }
 
 /**
- * Parses the `hosts:` line of nsswitch.conf text.
+ * Parses the `hosts:` line of nsswitch.conf text as glibc 2.36 reads the file: `#` starts a
+ * comment, the last `hosts:` line wins (the colon may be left out: `hosts files`), and a line
+ * of any database glibc knows that its parser refuses spoils the whole file, so that no source
+ * is asked at all (as getent then finds nothing); so does an empty `hosts:` line.
  *
  * @param text The file's content.
- * @returns The sources in order; {@linkcode DEFAULT_HOSTS_SOURCES} when there is no `hosts:`
- * line or it names none.
+ * @returns The sources in order, possibly none; {@linkcode DEFAULT_HOSTS_SOURCES} when there is
+ * no `hosts:` line.
  *
  * @example
  * ```ts
@@ -67,27 +130,23 @@ function parseActions(text: string, returnOn: Set<NssStatus>): void {
  * const sources = parseHostsSources("hosts: dns [NOTFOUND=return] files\n");
  * assert.deepEqual(sources.map((s) => s.name), ["dns", "files"]);
  * assert.equal(sources[0]?.returnOn.has("notfound"), true);
+ * // A line glibc cannot parse: nothing is asked.
+ * assert.deepEqual(parseHostsSources("hosts: dns [NOTFOUND=bogus] files\n"), []);
  * ```
  */
 export function parseHostsSources(text: string): NssSource[] {
+  let hosts: NssSource[] | undefined;
   for (const rawLine of text.split("\n")) {
     const line = rawLine.replace(/#.*/, "");
-    const match = /^\s*hosts\s*:(.*)$/.exec(line);
-    if (!match) continue;
-    const sources: NssSource[] = [];
-    for (const token of (match[1] ?? "").matchAll(/\[([^\]]*)\]|([^\s[]+)/g)) {
-      const actions = token[1];
-      const name = token[2];
-      if (name !== undefined) {
-        sources.push({ name: name.toLowerCase(), returnOn: new Set<NssStatus>(["success"]) });
-      } else if (actions !== undefined) {
-        const last = sources[sources.length - 1];
-        if (last) parseActions(actions, last.returnOn as Set<NssStatus>);
-      }
-    }
-    return sources.length > 0 ? sources : [...DEFAULT_HOSTS_SOURCES];
+    // The database's name up to a blank or a colon, then any blanks and colons.
+    const match = /^\s*([^\s:]+)[\s:]+([^]*)$/.exec(line);
+    const database = match?.[1];
+    if (match === null || database === undefined || !NSS_DATABASES.has(database)) continue;
+    const sources = parseServiceList(match[2] ?? "");
+    if (sources === undefined) return [];
+    if (database === "hosts") hosts = sources;
   }
-  return [...DEFAULT_HOSTS_SOURCES];
+  return hosts ?? [...DEFAULT_HOSTS_SOURCES];
 }
 
 /**

@@ -22,6 +22,8 @@ export const MAX_NDOTS = 15;
 export const MAX_TIMEOUT_SECONDS = 30;
 /** The most `attempts` glibc takes (`RES_MAXRETRY`). */
 export const MAX_ATTEMPTS = 5;
+/** The most `sortlist` entries glibc keeps (`MAXRESOLVSORT`), over all its lines. */
+export const MAX_SORT_LIST = 10;
 /** The largest resolv.conf read; a bigger one counts as none. */
 const MAX_RESOLV_CONF_BYTES = 1 << 20;
 
@@ -33,8 +35,10 @@ export interface ResolverConfig {
    */
   nameServers: string[];
   /**
-   * The search list: domains appended to names with fewer than `ndots` dots; `""` is the root
-   * (`search .`, or an empty `LOCALDOMAIN`): the name itself, asked in that place.
+   * The search list: domains appended to names with fewer than `ndots` dots, as res_search uses
+   * them (one leading and one final dot dropped); `""` is the root (`search .`, or an empty
+   * `LOCALDOMAIN`): the name itself, asked in that place. A domain no name can be followed by
+   * (`a..test`) is kept: its name cannot be sent, which ends the search list, as for glibc.
    */
   search: string[];
   /** Names with at least this many dots are first asked as they are. @default {1} */
@@ -54,6 +58,21 @@ export interface ResolverConfig {
   useTcp: boolean;
   /** Never ask DNS for AAAA records (`no-aaaa`, glibc 2.36): IPv6 comes from the hosts file only. @default {false} */
   noAaaa: boolean;
+  /**
+   * The `sortlist` networks, in order (at most ten): gethostbyname lists the IPv4 addresses of
+   * a DNS answer in this networks' order, those of none last ({@linkcode sortBySortList}).
+   * A network without a mask has its class's (`10.0.0.0` is `255.0.0.0`), as for glibc.
+   * @default {[]}
+   */
+  sortList: SortListEntry[];
+}
+
+/** One network of resolv.conf's `sortlist`, both parts dotted IPv4 text. */
+export interface SortListEntry {
+  /** The network as written: an address with bits outside the mask matches nothing. */
+  network: string;
+  /** Its mask. */
+  mask: string;
 }
 
 /** Where the configuration comes from besides the file; the process's by default. */
@@ -99,6 +118,18 @@ function applyOptions(config: ResolverConfig, words: string[]): void {
 }
 
 /**
+ * A search domain as glibc's res_search uses it: one leading dot dropped (so `.` is the root,
+ * `""` here, and `.corp.test` is `corp.test`), and one final dot after a label (`corp.test.`
+ * is `corp.test`). A domain that still cannot follow a name (`a..test`, `corp.test..`, `..`,
+ * a label over 63 bytes) is kept as it is: the name it makes cannot be sent, which ends the
+ * search list (see {@linkcode searchNames}).
+ */
+function searchDomain(word: string): string {
+  const domain = word.startsWith(".") ? word.slice(1) : word;
+  return /[^.]\.$/.test(domain) ? domain.slice(0, -1) : domain;
+}
+
+/**
  * Whether glibc's __inet6_scopeid_pton takes `scope` for the IPv6 address `bytes`: an interface
  * name for a link-local address (fe80::/10, ff01::/16, ff02::/16), or a number; another scope
  * is dropped and the server asked without one, as glibc does.
@@ -107,6 +138,29 @@ function keepsScope(bytes: Uint8Array, scope: string): boolean {
   const linkLocal = (bytes[0] === 0xfe && ((bytes[1] ?? 0) & 0xc0) === 0x80) ||
     (bytes[0] === 0xff && ((bytes[1] ?? 0) & 0x0f) <= 2);
   return /^\d+$/.test(scope) ? Number(scope) <= 0xffff_ffff : linkLocal && /^[\w.-]+$/.test(scope);
+}
+
+/** The mask of an IPv4 address's class, as glibc's net_mask: A /8, B /16, else /24. */
+function classMask(address: Uint8Array): Uint8Array {
+  const first = address[0] ?? 0;
+  return Uint8Array.of(255, first < 128 ? 0 : 255, first < 192 ? 0 : 255, 0);
+}
+
+/**
+ * Adds a `sortlist` line's networks as glibc's res_init reads them: `NETWORK[/MASK]` or
+ * `NETWORK&MASK` separated by blanks, until `;` or {@linkcode MAX_SORT_LIST} entries; each
+ * part in inet_aton's forms, a network that is none skipped, a mask that is none (or missing)
+ * the network's class's.
+ */
+function addSortList(sortList: SortListEntry[], text: string): void {
+  for (const word of (text.split(";")[0] ?? "").split(/\s+/)) {
+    if (sortList.length >= MAX_SORT_LIST) return;
+    const cut = word.search(/[/&]/);
+    const network = inetAton(cut < 0 ? word : word.slice(0, cut));
+    if (network === undefined) continue;
+    const mask = cut < 0 ? undefined : inetAton(word.slice(cut + 1));
+    sortList.push({ network: inetNtop(network), mask: inetNtop(mask ?? classMask(network)) });
+  }
 }
 
 /**
@@ -146,13 +200,18 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     noTldQuery: false,
     useTcp: false,
     noAaaa: false,
+    sortList: [],
   };
   let searchSet = false;
   for (const rawLine of text.split("\n")) {
     // As glibc's MATCH: the keyword at the start of the line, then a space or a tab; an
     // indented or capitalised line is no setting.
-    const keyword = /^(nameserver|domain|search|options)[ \t]/.exec(rawLine)?.[1];
+    const keyword = /^(nameserver|domain|search|options|sortlist)[ \t]/.exec(rawLine)?.[1];
     if (keyword === undefined) continue;
+    if (keyword === "sortlist") {
+      addSortList(config.sortList, rawLine.slice(keyword.length));
+      continue;
+    }
     // Words end at a space or a tab only, as for glibc: a CR of a CRLF file stays in the word,
     // so that its name server is no address and its search domain asks a name with a CR in it
     // (checked with getent), as every other program of the system then does.
@@ -172,11 +231,11 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
         // Not an address: skipped, as glibc does.
       }
     } else if (keyword === "domain" && words[0] !== undefined) {
-      config.search = [words[0].replace(/\.$/, "")];
+      config.search = [searchDomain(words[0])];
       searchSet = true;
     } else if (keyword === "search" && words.length > 0) {
       // `.` is the root ("" here): the name itself, asked in its place in the list.
-      config.search = words.map((word) => word.replace(/\.$/, ""));
+      config.search = words.map(searchDomain);
       searchSet = true;
     } else if (keyword === "options") {
       applyOptions(config, words);
@@ -187,8 +246,7 @@ export function parseResolvConf(text: string, sources: ResolverConfigSources = {
     // As glibc splits it: the text up to the first blank, even an empty one (the root: so that
     // LOCALDOMAIN= asks a name only as it is), then each further word; a newline ends it.
     const [first = "", ...rest] = (localDomain.split("\n")[0] ?? "").split(/[ \t]/);
-    config.search = [first, ...rest.filter((word) => word !== "")]
-      .map((word) => word.replace(/\.$/, ""));
+    config.search = [first, ...rest.filter((word) => word !== "")].map(searchDomain);
     searchSet = true;
   }
   if (sources.resOptions !== undefined) {
@@ -286,4 +344,56 @@ export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promi
     // No file, or an absurd one: the defaults.
     return parseResolvConf("", sources);
   }
+}
+
+/** An IPv4 address as an unsigned 32-bit number. */
+function ipv4Number(text: string): number | undefined {
+  const bytes = inetAton(text);
+  return bytes && ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
+/** The most addresses of one answer glibc sorts (`MAX_NR_ADDRS`); later ones stay where they are. */
+const MAX_SORTED_ADDRESSES = 48;
+
+/**
+ * Orders IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname orders a DNS answer: by
+ * the first network each address is in, in the list's order, those in none last, the order of
+ * the answer kept among equals (getaddrinfo does not do this; it sorts by RFC 6724).
+ *
+ * @param addresses IPv4 addresses as text, in the answer's order.
+ * @param sortList The networks, as {@linkcode parseResolvConf} reads them.
+ * @returns A new array, the same addresses in their new order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseResolvConf, sortBySortList } from "@netkit/netkit/dns";
+ *
+ * const { sortList } = parseResolvConf("sortlist 172.16.0.0/255.240.0.0 10.0.0.0\n");
+ * assert.deepEqual(
+ *   sortBySortList(["192.168.1.1", "10.0.0.1", "172.16.0.1", "10.0.0.2"], sortList),
+ *   ["172.16.0.1", "10.0.0.1", "10.0.0.2", "192.168.1.1"],
+ * );
+ * ```
+ */
+export function sortBySortList(
+  addresses: readonly string[],
+  sortList: readonly SortListEntry[],
+): string[] {
+  const networks = sortList.map((entry) => ({
+    network: ipv4Number(entry.network),
+    mask: ipv4Number(entry.mask) ?? 0,
+  }));
+  const rank = (address: string) => {
+    const value = ipv4Number(address);
+    const index = value === undefined
+      ? -1
+      : networks.findIndex((entry) => ((value & entry.mask) >>> 0) === entry.network);
+    return index < 0 ? networks.length : index;
+  };
+  const sorted = addresses.slice(0, MAX_SORTED_ADDRESSES)
+    .map((address, index) => ({ address, index, rank: rank(address) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.address);
+  return [...sorted, ...addresses.slice(MAX_SORTED_ADDRESSES)];
 }

@@ -9,9 +9,10 @@
  *
  * On the system path (no `nameServer`) resolv.conf is read as glibc reads it: its name servers,
  * `search`/`domain` list and `ndots` (names tried in `res_search`'s order), `timeout`,
- * `attempts`, `rotate`, `use-vc` and `no-aaaa`, with `LOCALDOMAIN` and `RES_OPTIONS` applied;
- * compared with getent in a mount namespace by `tests/cmd/resolve-hostname_getent_test.ts` and
- * `tests/cmd/resolve-hostname_glibc_test.ts`. Files are parsed once and re-read when they change.
+ * `attempts`, `rotate`, `use-vc`, `no-aaaa` and `sortlist`, with `LOCALDOMAIN`, `RES_OPTIONS`
+ * and `HOSTALIASES` applied; compared with getent in a mount namespace by
+ * `tests/cmd/resolve-hostname_getent_test.ts`, `tests/cmd/resolve-hostname_glibc_test.ts` and
+ * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change.
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
@@ -26,7 +27,13 @@
 import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
 import { DNS_TYPE } from "./codes.ts";
 import { withPermissionNamed } from "./_permission_named.ts";
-import { findHostByAddress, findHostByName, HOSTS_FILE_PATH, readHostsFile } from "./hosts_file.ts";
+import {
+  findHostByAddress,
+  findHostByName,
+  HOSTS_FILE_PATH,
+  type HostsEntry,
+  readHostsFile,
+} from "./hosts_file.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
@@ -67,7 +74,14 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
   return myHostname ??= await import("./_my_hostname.ts");
 }
 
-async function loadHostsFile(option: string | false | undefined, signal?: AbortSignal) {
+/**
+ * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
+ * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND).
+ */
+async function loadHostsFile(
+  option: string | false | undefined,
+  signal?: AbortSignal,
+): Promise<HostsEntry[] | undefined> {
   signal?.throwIfAborted();
   if (option === false) return [];
   const path = option ?? HOSTS_FILE_PATH;
@@ -78,7 +92,7 @@ async function loadHostsFile(option: string | false | undefined, signal?: AbortS
   } catch (error) {
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
-    if (option === undefined && error instanceof Deno.errors.NotFound) return [];
+    if (option === undefined && error instanceof Deno.errors.NotFound) return undefined;
     throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
@@ -128,7 +142,8 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * @param name A host name (`www.example.org`, an international name, a final dot allowed) or an
  * address literal.
  * @returns The entry; `addresses` is never empty.
- * @throws {SyntaxError} when `name` cannot be a host name.
+ * @throws {SyntaxError} when `name` cannot be a host name (and no hosts-file line has it as typed,
+ * as glibc's files source compares any text).
  * @throws {DnsNotFoundError} NXDOMAIN: no such name.
  * @throws {DnsNoDataError} the name exists but has no address of the family.
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
@@ -194,11 +209,19 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * ```
  */
 export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
-  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded));
+  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded, true));
 }
 
-/** {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`. */
-async function resolveHostUnbounded(name: string, options: ResolveOptions): Promise<HostEntry> {
+/**
+ * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`;
+ * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
+ * (and getaddrinfo does not).
+ */
+async function resolveHostUnbounded(
+  name: string,
+  options: ResolveOptions,
+  bySortList = false,
+): Promise<HostEntry> {
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
@@ -216,8 +239,18 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
       source: "literal",
     };
   }
-  const hostName = toAsciiHostName(name);
   const absolute = name.endsWith(".");
+  // What is no host name may still be in the hosts file: glibc's files source compares any text,
+  // and only its DNS source refuses such a name (res_hnok). The error is kept for the end.
+  let invalid: SyntaxError | undefined;
+  let hostName: string;
+  try {
+    hostName = toAsciiHostName(name);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    invalid = error;
+    hostName = absolute ? name.slice(0, -1) : name;
+  }
   const system = options.nameServer === undefined;
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
@@ -225,29 +258,37 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
     : await hostSources(options);
   const typeName = family === 4 ? "A" : "AAAA";
   let failure: unknown;
-  for (const source of sources) {
-    let status: NssStatus;
+  const found = await askInOrder<HostEntry>(sources, options, async (source) => {
     if (source.name === "files") {
       // As glibc's files source: the name as typed, so a final dot matches only a line that
       // has one too.
-      const match = options.hostsFile === false ? undefined : findHostByName(
-        await loadHostsFile(options.hostsFile, options.signal),
-        absolute ? `${hostName}.` : hostName,
-        family,
-      );
-      if (match) {
-        options.trace?.({ step: "source", source: "files", outcome: "success" });
-        return { ...match, source: "hosts-file" };
-      }
-      status = "notfound";
-    } else if (source.name === "dns") {
+      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      if (entries === undefined) return UNAVAILABLE;
+      const match = findHostByName(entries, absolute ? `${hostName}.` : hostName, family);
+      return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
+    }
+    if (source.name === "dns") {
+      if (invalid) return NOT_FOUND;
       try {
-        const { chainEnd, readResolverConfig, searchChain, searchNames } = dnsLookup ??
-          await loadDnsLookup();
+        const {
+          chainEnd,
+          hostAlias,
+          readResolverConfig,
+          searchChain,
+          searchNames,
+          sortBySortList,
+        } = dnsLookup ?? await loadDnsLookup();
         const config = system ? await readResolverConfig(options.resolvConf) : undefined;
         // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
         if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
-        const names = config
+        // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
+        // an alias is asked as the alias, as it is.
+        const alias = config && !absolute && !hostName.includes(".")
+          ? await hostAlias(hostName)
+          : undefined;
+        const names = alias !== undefined
+          ? [alias]
+          : config
           ? searchNames(absolute ? `${hostName}.` : hostName, config)
           : [hostName];
         const { chain, data } = await searchChain(
@@ -258,37 +299,69 @@ async function resolveHostUnbounded(name: string, options: ResolveOptions): Prom
           options,
           config,
         );
-        options.trace?.({ step: "source", source: "dns", outcome: "success" });
-        return {
+        const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
+        const value: HostEntry = {
           officialName: chainEnd(chain),
           aliases: chain.slice(0, -1),
-          addresses: data,
+          addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
           source: "dns",
         };
+        return { status: "success", value };
       } catch (error) {
-        // An abort and a refused permission end the lookup; another source would not help.
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
-        failure = error;
-        status = nssStatusOf(error);
+        failure = dnsFailure(error, options);
+        return { status: nssStatusOf(error) };
       }
-    } else if (source.name === "myhostname" && (await loadMyHostname()).mayServe(name)) {
-      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const match = (await loadMyHostname()).myHostnameEntry(name, family);
-      if (match) {
-        options.trace?.({ step: "source", source: source.name, outcome: "success" });
-        return { ...match, source: "myhostname" };
-      }
-      status = "notfound";
-    } else {
-      // A source netkit does not serve counts as unavailable, which goes on.
-      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
-      continue;
     }
-    options.trace?.({ step: "source", source: source.name, outcome: status });
-    if (source.returnOn.has(status)) break;
+    if (source.name === "myhostname") {
+      if (invalid) return NOT_FOUND;
+      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
+      const myHostname = await loadMyHostname();
+      const match = myHostname.mayServe(name)
+        ? myHostname.myHostnameEntry(name, family)
+        : undefined;
+      return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
+    }
+    return undefined;
+  });
+  if (found) return found;
+  throw failure ?? invalid ?? new DnsNotFoundError(hostName);
+}
+
+/** What one source of nsswitch.conf's `hosts:` line gave: its status, and its answer. */
+type SourceOutcome<T> = { status: NssStatus; value?: T };
+
+const NOT_FOUND: SourceOutcome<never> = { status: "notfound" };
+/** A source that cannot be asked: a missing hosts file, as glibc's files source fails to open it. */
+const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
+
+/**
+ * Asks the sources of nsswitch.conf's `hosts:` line in turn, as glibc's nss loop: after each,
+ * its action for the status it gave (`[NOTFOUND=return]`, `[SUCCESS=continue]`, ...) ends the
+ * loop or goes on, and the last source asked decides, so an answer a `[SUCCESS=continue]`
+ * passes on counts only when no source comes after it. `ask` gives undefined for a source
+ * netkit does not serve, which is unavailable, as a module glibc cannot load.
+ */
+async function askInOrder<T>(
+  sources: readonly NssSource[],
+  options: ResolveOptions,
+  ask: (source: NssSource) => Promise<SourceOutcome<T> | undefined>,
+): Promise<T | undefined> {
+  let found: T | undefined;
+  for (const source of sources) {
+    const outcome = await ask(source);
+    options.trace?.({ step: "source", source: source.name, outcome: outcome?.status ?? "skipped" });
+    found = outcome?.value;
+    if (source.returnOn.has(outcome?.status ?? "unavail")) break;
   }
-  throw failure ?? new DnsNotFoundError(hostName);
+  return found;
+}
+
+/** A DNS source's error, kept for the caller, unless it must end the lookup at once. */
+function dnsFailure(error: unknown, options: ResolveOptions): unknown {
+  // An abort and a refused permission end the lookup; another source would not help.
+  options.signal?.throwIfAborted();
+  if (error instanceof Deno.errors.NotCapable) throw error;
+  return error;
 }
 
 /**
@@ -322,10 +395,13 @@ async function hostSources(options: ResolveOptions): Promise<readonly NssSource[
   return sources;
 }
 
-/** How nsswitch.conf's actions see a failed DNS lookup. */
+/**
+ * How nsswitch.conf's actions see a failed DNS lookup, as glibc's dns source reports it (checked
+ * with getent): no such name and no data are NOTFOUND; SERVFAIL, REFUSED, a silent server and
+ * a dead one are all UNAVAIL (res_send's ETIMEDOUT or ECONNREFUSED), never TRYAGAIN.
+ */
 function nssStatusOf(error: unknown): NssStatus {
   if (error instanceof DnsNotFoundError || error instanceof DnsNoDataError) return "notfound";
-  if (error instanceof DnsError) return "tryagain";
   return "unavail";
 }
 
@@ -378,50 +454,38 @@ async function resolveAddressUnbounded(
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
   let failure: unknown;
-  for (const source of sources) {
-    let status: NssStatus;
+  const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
-      const names = options.hostsFile === false ? undefined : findHostByAddress(
-        await loadHostsFile(options.hostsFile, options.signal),
-        address,
-      );
-      if (names) {
-        options.trace?.({ step: "source", source: "files", outcome: "success" });
-        return names;
-      }
-      status = "notfound";
-    } else if (source.name === "dns") {
+      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      if (entries === undefined) return UNAVAILABLE;
+      const names = findHostByAddress(entries, address);
+      return names ? { status: "success", value: names } : NOT_FOUND;
+    }
+    if (source.name === "dns") {
       try {
         const { lookupChain, readResolverConfig } = dnsLookup ?? await loadDnsLookup();
         const config = options.nameServer === undefined
           ? await readResolverConfig(options.resolvConf)
           : undefined;
         const { data } = await lookupChain(reverseName, DNS_TYPE.PTR, "PTR", options, config);
-        options.trace?.({ step: "source", source: "dns", outcome: "success" });
-        return data;
+        return { status: "success", value: data };
       } catch (error) {
-        options.signal?.throwIfAborted();
-        if (error instanceof Deno.errors.NotCapable) throw error;
+        failure = dnsFailure(error, options);
         // Name the address, not the in-addr.arpa name, to the user.
         if (error instanceof DnsError && error.query === reverseName) {
           Object.defineProperty(error, "query", { value: address });
           error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
         }
-        failure = error;
-        status = nssStatusOf(error);
+        return { status: nssStatusOf(error) };
       }
-    } else if (
-      source.name === "myhostname" && (await loadMyHostname()).myHostnameNames(canonical)
-    ) {
-      options.trace?.({ step: "source", source: source.name, outcome: "success" });
-      return (await loadMyHostname()).myHostnameNames(canonical) ?? [];
-    } else {
-      options.trace?.({ step: "source", source: source.name, outcome: "skipped" });
-      continue;
     }
-    options.trace?.({ step: "source", source: source.name, outcome: status });
-    if (source.returnOn.has(status)) break;
-  }
+    if (source.name === "myhostname") {
+      const names = (await loadMyHostname()).myHostnameNames(canonical);
+      return names ? { status: "success", value: names } : NOT_FOUND;
+    }
+    return undefined;
+  });
+  if (found) return found;
   throw failure ?? new DnsNotFoundError(address);
 }
 
@@ -470,6 +534,20 @@ export interface AddressLookup {
 }
 
 /**
+ * A name as the hosts file is searched for it: in ASCII (`xn--` for an international name, as
+ * getaddrinfo's AI_IDN), a final dot kept; a name that is no host name as it is typed, since
+ * glibc's files source compares any text.
+ */
+function filesKey(name: string): string {
+  try {
+    return toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  } catch (error) {
+    if (error instanceof SyntaxError) return name;
+    throw error;
+  }
+}
+
+/**
  * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
  * comes first: a name the file has in either family is answered from the file alone (the
  * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
@@ -484,22 +562,26 @@ async function lookUpBothInHostsFile(
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
-  if (sources[0]?.name !== "files") return undefined;
+  // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
+  if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await loadHostsFile(options.hostsFile, options.signal);
-  const hostName = toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
+  const hostName = filesKey(name);
   const six = findHostByName(entries, hostName, 6);
-  const four = findHostByName(entries, hostName, 4);
-  // An IPv4-mapped line answers an IPv4 question as IPv4, but getaddrinfo lists it once, as the
-  // IPv6 address it is written as.
-  const mapped = new Set(six?.addresses);
-  const v4 = four &&
-    { ...four, addresses: four.addresses.filter((a) => !mapped.has(`::ffff:${a}`)) };
+  // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
+  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
+  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
   const found = [
     ...(six ? [{ entry: six, family: 6 as const }] : []),
-    ...(v4 && v4.addresses.length > 0 ? [{ entry: v4, family: 4 as const }] : []),
+    ...(four ? [{ entry: four, family: 4 as const }] : []),
   ];
   const first = found[0];
-  return first && await inAddressOrder(first.entry.officialName, found);
+  if (first === undefined) return undefined;
+  // The canonical name is the first name of the first line naming it, of either family.
+  const firstLine = six && four
+    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
+    : undefined;
+  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
 }
 
 /**
@@ -511,7 +593,9 @@ async function lookUpBothInHostsFile(
  * @param options As for {@linkcode resolveHost}, with `family` 0 (both, the default), 4 or 6;
  * with 0 and `addressConfig`, a host with addresses of one family only (besides 127.0.0.1 and
  * ::1) is asked for that family only, as getaddrinfo's `AI_ADDRCONFIG` (which `getent ahosts`
- * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together.
+ * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together. For
+ * IPv4 alone (asked, or so narrowed), DNS's addresses come in resolv.conf's `sortlist` order
+ * before RFC 6724's, as getaddrinfo's IPv4 path orders them; for both families they do not.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -549,7 +633,9 @@ async function lookupAddressesUnbounded(
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
   const results = await Promise.allSettled(
-    families.map((family) => resolveHostUnbounded(name, { ...options, family })),
+    // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
+    // both families (gethostbyname4_r) do not.
+    families.map((family) => resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
   );
   // Aborted (or out of time) with one family found: no partial answer.
   options.signal?.throwIfAborted();
@@ -561,11 +647,54 @@ async function lookupAddressesUnbounded(
     const failure = results[results.length - 1];
     throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
   }
-  if (found.length === 2) await keepFirstSearchName(name, found, options);
+  if (found.length === 2) {
+    await keepFirstSource(found, options);
+    await keepFirstSearchName(name, found, options);
+  }
   const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
   const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
   return await inAddressOrder(canonicalName, found);
+}
+
+/**
+ * Drops from `found` the answers whose place in `order` (-1: unknown, kept) is not the earliest.
+ */
+function keepEarliest(found: unknown[], order: number[]): void {
+  const earliest = Math.min(...order.filter((index) => index >= 0));
+  for (let i = found.length - 1; i >= 0; i--) {
+    const index = order[i] ?? -1;
+    if (index >= 0 && index !== earliest) found.splice(i, 1);
+  }
+}
+
+/** The nsswitch.conf source each kind of answer comes from. */
+const SOURCE_NAMES: Record<HostEntry["source"], string> = {
+  "literal": "",
+  "hosts-file": "files",
+  "myhostname": "myhostname",
+  "dns": "dns",
+};
+
+/**
+ * As getaddrinfo asks each source of nsswitch.conf for both families at once and stops at the
+ * first that has either: when the families' answers came from different sources, only those of
+ * the earlier source are kept (under `hosts: dns files`, a name DNS has in IPv6 only and the
+ * hosts file in IPv4 only gives the IPv6 address alone).
+ */
+async function keepFirstSource(
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+): Promise<void> {
+  const [a, b] = found;
+  if (a === undefined || b === undefined || a.entry.source === b.entry.source) return;
+  const sources = options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : await hostSources(options);
+  const order = found.map(({ entry }) =>
+    sources.findIndex((source) => source.name === SOURCE_NAMES[entry.source])
+  );
+  keepEarliest(found, order);
 }
 
 /**
@@ -588,11 +717,7 @@ async function keepFirstSearchName(
   const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
     .map((candidate) => candidate.toLowerCase());
   const order = asked.map((candidate) => names.indexOf(candidate));
-  const earliest = Math.min(...order.filter((index) => index >= 0));
-  for (let i = found.length - 1; i >= 0; i--) {
-    const index = order[i] ?? -1;
-    if (index >= 0 && index !== earliest) found.splice(i, 1);
-  }
+  keepEarliest(found, order);
 }
 
 /** Both families' addresses in RFC 6724 order, with their family. */

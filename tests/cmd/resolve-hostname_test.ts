@@ -298,11 +298,11 @@ Deno.test("resolve-hostname --debug tells each source and question on stderr", a
   assert.deepEqual(lines, [
     "resolve-hostname: source files: notfound",
     `resolve-hostname: asked 127.0.0.1:${server.port} for A fail.test: SERVFAIL`,
-    "resolve-hostname: source dns: tryagain",
+    "resolve-hostname: source dns: unavail",
     "resolve-hostname: source files: notfound",
     `resolve-hostname: asked 127.0.0.1:${server.port} for A silent.test: no answer (Cannot resolve ` +
     `"silent.test": the name server 127.0.0.1:${server.port} did not answer within 0.3 s)`,
-    "resolve-hostname: source dns: tryagain",
+    "resolve-hostname: source dns: unavail",
   ]);
 });
 

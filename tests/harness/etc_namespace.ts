@@ -87,3 +87,49 @@ export async function runWithEtcFiles(
 export function resolveHostnameCommand(...args: string[]): string[] {
   return [Deno.execPath(), "run", "-A", "cmd/resolve-hostname.ts", ...args];
 }
+
+/**
+ * Runs `getent ahosts NAME` and `resolve-hostname --ahosts NAME` on the same files (and
+ * environment), for a test to compare: what each printed.
+ */
+export async function ahostsSideBySide(
+  dir: string,
+  files: EtcFiles,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<{ glibc: string; netkit: string }> {
+  const glibc = await runWithEtcFiles(dir, files, ["getent", "ahosts", name], env);
+  const netkit = await runWithEtcFiles(dir, files, resolveHostnameCommand("--ahosts", name), env);
+  return { glibc: glibc.stdout, netkit: netkit.stdout };
+}
+
+/**
+ * {@linkcode runWithEtcFiles} with some of `/etc` missing as well: in the mount namespace, `/etc`
+ * becomes an empty directory where every entry of the real one is a symbolic link to it, but
+ * those named in `absent` (say `hosts`), and `files` are written in.
+ */
+export async function runWithEtcFilesAbsent(
+  dir: string,
+  files: EtcFiles,
+  absent: string[],
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<NamespaceRun> {
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(`${dir}/${name}`, text);
+  }
+  const skip = new Set([...absent, ...Object.keys(files)]);
+  const script = [
+    `mkdir -p ${dir}/real-etc`,
+    `mount --bind /etc ${dir}/real-etc`,
+    "mount -t tmpfs tmpfs /etc",
+    `for entry in ${dir}/real-etc/* ${dir}/real-etc/.[!.]*; do`,
+    '  name="${entry##*/}"',
+    `  case " ${[...skip].join(" ")} " in *" $name "*) ;; *) ln -s "$entry" "/etc/$name" ;; esac`,
+    "done",
+    ...Object.keys(files).map((name) => `cp ${dir}/${name} /etc/${name}`),
+    'exec "$@"',
+  ].join("\n");
+  // A namespace of its own (no files bind-mounted), where the script sets /etc up, then runs argv.
+  return await runWithEtcFiles(dir, {}, ["sh", "-c", script, "sh", ...argv], env);
+}

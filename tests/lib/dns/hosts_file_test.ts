@@ -94,6 +94,31 @@ Deno.test("findHostByName() takes the first line's name and every line's address
   assert.equal(findHostByName(entries, "missing", 4), undefined);
 });
 
+Deno.test("findHostByName() reads a ::1 line as 127.0.0.1 for IPv4, as gethostbyname", () => {
+  const entries = parseHostsFile("127.0.0.1 localhost\n::1 localhost ip6-localhost\n");
+  // Checked with getent ahostsv4 (glibc 2.36): the ::1 line's address and alias join in.
+  assert.deepEqual(findHostByName(entries, "localhost", 4), {
+    officialName: "localhost",
+    aliases: ["ip6-localhost"],
+    addresses: ["127.0.0.1", "127.0.0.1"],
+  });
+  assert.deepEqual(findHostByName(entries, "ip6-localhost", 4)?.addresses, ["127.0.0.1"]);
+  // getaddrinfo for both families reads each line in its own.
+  assert.deepEqual(
+    findHostByName(entries, "localhost", 4, { ipv6AsIpv4: false })?.addresses,
+    ["127.0.0.1"],
+  );
+  assert.deepEqual(findHostByName(entries, "ip6-localhost", 6)?.addresses, ["::1"]);
+  // Any other IPv6 line is skipped for IPv4, and an IPv4 line for IPv6.
+  const other = parseHostsFile("fd00::1 six.test\n10.0.0.1 four.test\n");
+  assert.equal(findHostByName(other, "six.test", 4), undefined);
+  assert.equal(findHostByName(other, "four.test", 6), undefined);
+  // By address: the first line with 127.0.0.1, a ::1 line included.
+  const first = parseHostsFile("::1 ip6-localhost\n127.0.0.1 localhost\n");
+  assert.deepEqual(findHostByAddress(first, "127.0.0.1"), ["ip6-localhost"]);
+  assert.deepEqual(findHostByAddress(first, "::1"), ["ip6-localhost"]);
+});
+
 Deno.test("findHostByAddress() compares addresses as bytes", () => {
   const entries = parseHostsFile(SAMPLE);
   assert.deepEqual(findHostByAddress(entries, "0:0::1"), [

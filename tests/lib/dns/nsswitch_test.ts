@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { parseHostsSources } from "../../../lib/dns/nsswitch.ts";
 
 const names = (text: string) => parseHostsSources(text).map((source) => source.name);
+const returns = (text: string, index = 0) =>
+  [...(parseHostsSources(text)[index]?.returnOn ?? [])].sort();
 
 Deno.test("parseHostsSources() reads the hosts: line, its order and its actions", () => {
   assert.deepEqual(names("passwd: files\nhosts:   files mdns4_minimal [NOTFOUND=return] dns\n"), [
@@ -9,15 +11,54 @@ Deno.test("parseHostsSources() reads the hosts: line, its order and its actions"
     "mdns4_minimal",
     "dns",
   ]);
-  const sources = parseHostsSources("hosts: dns [!UNAVAIL=return] files # comment\n");
-  assert.deepEqual(sources.map((s) => s.name), ["dns", "files"]);
-  assert.deepEqual([...(sources[0]?.returnOn ?? [])].sort(), ["notfound", "success", "tryagain"]);
-  const cont = parseHostsSources("hosts: dns [SUCCESS=continue NOTFOUND=return] files");
-  assert.deepEqual([...(cont[0]?.returnOn ?? [])], ["notfound"]);
+  assert.deepEqual(names("hosts: dns [!UNAVAIL=return] files # comment\n"), ["dns", "files"]);
+  assert.deepEqual(returns("hosts: dns [!UNAVAIL=return] files"), [
+    "notfound",
+    "success",
+    "tryagain",
+  ]);
+  assert.deepEqual(returns("hosts: dns [SUCCESS=continue NOTFOUND=return] files"), ["notfound"]);
 });
 
 Deno.test("parseHostsSources() falls back to glibc's default, files then dns", () => {
-  for (const text of ["", "passwd: files\n", "hosts:\n", "#hosts: dns\n"]) {
+  for (const text of ["", "passwd: files\n", "#hosts: dns\n", "HOSTS: dns\n"]) {
     assert.deepEqual(names(text), ["files", "dns"], JSON.stringify(text));
   }
+});
+
+Deno.test("parseHostsSources() follows glibc 2.36's grammar (checked with getent)", () => {
+  // The last hosts: line wins; the colon may be left out or doubled.
+  assert.deepEqual(names("hosts: files\nhosts: dns\n"), ["dns"]);
+  assert.deepEqual(names("hosts dns files\n"), ["dns", "files"]);
+  assert.deepEqual(names("  hosts::dns\n"), ["dns"]);
+  // Blanks inside brackets, names of statuses and actions in any case; source names keep theirs.
+  assert.deepEqual(returns("hosts: dns [ notfound = Return ]files"), ["notfound", "success"]);
+  assert.deepEqual(names("hosts: Files dns[NOTFOUND=return]files"), ["Files", "dns", "files"]);
+  // MERGE is an action glibc takes; here it goes on as CONTINUE does.
+  assert.deepEqual(returns("hosts: files [SUCCESS=merge] dns"), []);
+  // No source at all: an empty line, or an action list where a source should be.
+  assert.deepEqual(names("hosts:\n"), []);
+  assert.deepEqual(names("hosts: [NOTFOUND=return] dns files\n"), []);
+  assert.deepEqual(names("hosts: dns [NOTFOUND=return] [UNAVAIL=return] files\n"), ["dns"]);
+});
+
+Deno.test("parseHostsSources() asks nothing when glibc cannot parse the file", () => {
+  for (
+    const text of [
+      "hosts: dns [NOTFOUND=bogus] files\n",
+      "hosts: dns [NOTFOUND=return files\n",
+      "hosts: dns [] files\n",
+      "hosts: dns [! UNAVAIL=return] files\n",
+      "hosts: dns [NOTFOUND] files\n",
+      "hosts: dns [FOUND=return] files\n",
+      "hosts: dns [constructor=return] files\n",
+      // A bad line of another database glibc knows spoils the whole file...
+      "passwd: files [bogus]\nhosts: files dns\n",
+      "hosts: files dns\ngroup: files [x=y]\n",
+    ]
+  ) {
+    assert.deepEqual(names(text), [], JSON.stringify(text));
+  }
+  // ...but not one of a database it does not know (sudoers, automount, ...).
+  assert.deepEqual(names("sudoers: files [bogus]\nhosts: files\n"), ["files"]);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseResolvConf, searchNames } from "../../../lib/dns/resolv_conf.ts";
+import { parseResolvConf, searchNames, sortBySortList } from "../../../lib/dns/resolv_conf.ts";
 
 Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => {
   const config = parseResolvConf(
@@ -89,6 +89,25 @@ Deno.test("searchNames() asks the root of the search list in its place, and the 
   ]);
 });
 
+Deno.test("parseResolvConf() trims search domains as glibc's res_search (checked with getent)", () => {
+  // One leading dot goes (`.` is the root), and one final dot after a label.
+  assert.deepEqual(parseResolvConf("search .a.test b.test. . c.test\n").search, [
+    "a.test",
+    "b.test",
+    "",
+    "c.test",
+  ]);
+  assert.deepEqual(parseResolvConf("domain .a.test\n").search, ["a.test"]);
+  assert.deepEqual(parseResolvConf("", { localDomain: ".a.test b.test." }).search, [
+    "a.test",
+    "b.test",
+  ]);
+  // What still cannot follow a name stays, so that its name cannot be sent and ends the list.
+  const bad = parseResolvConf("search .. a..test b.test.. ..c.test\n");
+  assert.deepEqual(bad.search, [".", "a..test", "b.test..", ".c.test"]);
+  assert.deepEqual(searchNames("x", bad), ["x..", "x.a..test", "x.b.test..", "x..c.test", "x"]);
+});
+
 Deno.test("searchNames() orders names as glibc's res_search", () => {
   const two = parseResolvConf("search a.test b.test\noptions ndots:2\n");
   assert.deepEqual(searchNames("host", two), ["host.a.test", "host.b.test", "host"]);
@@ -98,4 +117,49 @@ Deno.test("searchNames() orders names as glibc's res_search", () => {
   const noTld = parseResolvConf("search a.test\noptions no-tld-query\n");
   assert.deepEqual(searchNames("host", noTld), ["host.a.test"]);
   assert.deepEqual(searchNames("host", parseResolvConf("")), ["host"]);
+});
+
+Deno.test("parseResolvConf() reads sortlist lines as glibc's res_init", () => {
+  const { sortList } = parseResolvConf(
+    [
+      "sortlist 172.16.0.0/255.240.0.0 10.0.0.0 130.1.0.0 192.0.2.0 224.0.0.0",
+      "sortlist 10.1.1.1&255.255.255.255 10.2/bad not-a-network ;10.3.0.0",
+      "sortlist 127.1/8",
+    ].join("\n"),
+  );
+  assert.deepEqual(sortList, [
+    { network: "172.16.0.0", mask: "255.240.0.0" },
+    // No mask: the class's, as glibc's net_mask.
+    { network: "10.0.0.0", mask: "255.0.0.0" },
+    { network: "130.1.0.0", mask: "255.255.0.0" },
+    { network: "192.0.2.0", mask: "255.255.255.0" },
+    { network: "224.0.0.0", mask: "255.255.255.0" },
+    // Lines add up; `&` as `/`; a mask that is none is the class's; `;` ends the line.
+    { network: "10.1.1.1", mask: "255.255.255.255" },
+    { network: "10.0.0.2", mask: "255.0.0.0" },
+    // inet_aton's forms, as glibc: `/8` is the mask 0.0.0.8.
+    { network: "127.0.0.1", mask: "0.0.0.8" },
+  ]);
+  const many = parseResolvConf(
+    `sortlist ${Array.from({ length: 12 }, (_, i) => `10.${i}.0.0`).join(" ")}`,
+  );
+  assert.equal(many.sortList.length, 10);
+  assert.deepEqual(parseResolvConf("").sortList, []);
+});
+
+Deno.test("sortBySortList() orders as gethostbyname's addrsort", () => {
+  const { sortList } = parseResolvConf("sortlist 10.0.0.0/255.0.0.0 192.168.1.0/255.255.255.0\n");
+  assert.deepEqual(
+    sortBySortList(["1.1.1.1", "192.168.1.9", "10.9.9.9", "2.2.2.2", "10.1.1.1"], sortList),
+    ["10.9.9.9", "10.1.1.1", "192.168.1.9", "1.1.1.1", "2.2.2.2"],
+  );
+  // A network with bits outside its mask matches nothing, as in glibc.
+  const hostBits = parseResolvConf("sortlist 10.0.0.1/255.0.0.0\n").sortList;
+  assert.deepEqual(sortBySortList(["1.1.1.1", "10.0.0.1"], hostBits), ["1.1.1.1", "10.0.0.1"]);
+  // Only the first 48 addresses are sorted (MAX_NR_ADDRS).
+  const fifty = Array.from({ length: 50 }, (_, i) => `1.1.1.${i}`).concat("10.0.0.9");
+  const sorted = sortBySortList(fifty, sortList);
+  assert.equal(sorted[0], "1.1.1.0");
+  assert.equal(sorted.at(-1), "10.0.0.9");
+  assert.equal(sorted.length, 51);
 });

@@ -609,3 +609,44 @@ Deno.test({
     assert.equal(second.questions + third.questions, 0, "the deadline came first");
   },
 });
+
+Deno.test("resolveHost() names the answer as asked, not as its records' owner is spelt", async () => {
+  // As glibc's h_name (checked with getent): the question's name, or the last CNAME's target as
+  // the CNAME spells it.
+  await using server = await startFakeDnsServer((query) => {
+    const question = query.questions[0]!;
+    const answers: DnsRecord[] = question.name === "alias.test"
+      ? [
+        { name: "ALIAS.TEST", type: CNAME, class: 1, ttl: 60, data: "Target.Test" },
+        { name: "TARGET.TEST", type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.0.0.2" },
+      ]
+      : [{ name: "UP.Test", type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.0.0.1" }];
+    return answerTo(query, { answers });
+  });
+  const options = { nameServer: `127.0.0.1:${server.port}`, hostsFile: false } as const;
+  assert.equal((await resolveHost("up.test", options)).officialName, "up.test");
+  assert.deepEqual(await resolveHost("alias.test", options), {
+    officialName: "Target.Test",
+    aliases: ["alias.test"],
+    addresses: ["10.0.0.2"],
+    source: "dns",
+  });
+});
+
+Deno.test("lookupAddresses() names a hosts-file name by its first line, of either family", async () => {
+  // As getaddrinfo's canonical name (checked with getent ahosts).
+  await using dir = await tempDir();
+  const hostsFile = `${dir.path}/hosts`;
+  for (
+    const [text, name] of [["10.0.0.1 a.test x\nfd00::1 b.test x\n", "a.test"], [
+      "fd00::1 b.test x\n10.0.0.1 a.test x\n",
+      "b.test",
+    ]]
+  ) {
+    await Deno.writeTextFile(hostsFile, text!);
+    const found = await lookupAddresses("x", { hostsFile, nsswitchConf: false });
+    assert.equal(found.canonicalName, name);
+    // In RFC 6724 order, which depends on this host's own addresses.
+    assert.deepEqual(found.addresses.map((a) => a.address).sort(), ["10.0.0.1", "fd00::1"]);
+  }
+});
