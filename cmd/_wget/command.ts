@@ -38,8 +38,7 @@ import {
   type AddressConnectorEvents,
   createAddressConnector,
 } from "../../lib/download/address_connector.ts";
-import type { WgetRecursiveValues } from "./recursive.ts";
-import type { RecursiveOptions } from "../../lib/download/recursive.ts";
+import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
 
 /** wget's parsed option values, by long name. */
@@ -139,6 +138,7 @@ function parseRate(text: string, option = "--limit-rate"): number {
 
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
 const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
+  rejectedlog: "rejected-log",
   outputdocument: "output-document",
   dirprefix: "directory-prefix",
   timeout: "timeout",
@@ -278,7 +278,7 @@ const EXECUTE_IGNORED = new Set(
 const EXECUTE_UNSUPPORTED = new Set(
   `
   background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
-  dnsservers htmlify pinnedpubkey rejectedlog
+  dnsservers htmlify pinnedpubkey
   retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
 );
@@ -704,7 +704,7 @@ export async function runWget(
   let quota: number | undefined;
   const all = [...urls];
   let rcs: Wgetrc[];
-  let recursive: RecursiveOptions | undefined;
+  let recursive: WgetRecursiveOptions | undefined;
   let naming: PlainNaming | undefined;
   try {
     rcs = readWgetrcs(values);
@@ -814,7 +814,7 @@ async function runWithLog(
     naming?: PlainNaming | undefined;
     walk?: {
       run: typeof import("./recursive.ts").runRecursive;
-      options: RecursiveOptions;
+      options: WgetRecursiveOptions;
     } | undefined;
   },
   log: Deno.FsFile | undefined,

@@ -112,6 +112,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --ignore-tags LIST       never links in these HTML tags
   -L, --relative               follow relative links only
       --https-only             follow HTTPS links only
+      --rejected-log FILE      log each link not followed and why (GNU's tab-separated form)
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
       --delete-after           remove each file after downloading it
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names

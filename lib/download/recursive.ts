@@ -46,6 +46,36 @@ import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
 
+/**
+ * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
+ * (`BLACKLIST`), not https with `--https-only`, not http(s), not relative with `-L`, `-D` and
+ * `--exclude-domains`, `-np`, `-I`/`-X`, the regexes, `-A`/`-R`, another host without `-H`,
+ * robots.txt.
+ */
+export type RejectReason =
+  | "BLACKLIST"
+  | "NOTHTTPS"
+  | "NONHTTP"
+  | "ABSOLUTE"
+  | "DOMAIN"
+  | "PARENT"
+  | "LIST"
+  | "REGEX"
+  | "RULES"
+  | "SPANNEDHOST"
+  | "ROBOTS";
+
+/** A link {@linkcode downloadRecursive} did not follow, as `onRejected` tells it. */
+export interface RejectedLink {
+  reason: RejectReason;
+  /** The link's URL, without its fragment. */
+  url: string;
+  /** The link's fragment, without `#` (`""` when none). */
+  fragment: string;
+  /** The page the link was found on. */
+  parent: string;
+}
+
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
   /**
@@ -83,6 +113,12 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   httpsOnly?: boolean | undefined;
   /** `-L` (`--relative`): follow only relative links (no scheme, no leading `/`), as GNU wget. */
   relativeOnly?: boolean | undefined;
+  /**
+   * A link was not followed (GNU wget's `--rejected-log`): why, the URL (without its fragment,
+   * the link's `fragment` apart), and the page it was found on. Links GNU wget cannot parse
+   * (`mailto:`, `javascript:`) are never told.
+   */
+  onRejected?(rejected: RejectedLink): void;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
   timestamping?: boolean | undefined;
   /** Only URLs in these directories (`-I`): a prefix, or a wildcard for the whole directory. */
@@ -221,12 +257,19 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
  *   return new Response(body ?? "no", { status: body ? 200 : 404, headers: { "content-type": type } });
  * });
  * const directory = await Deno.makeTempDir();
+ * const rejected: string[] = [];
  * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
  *   directory,
  *   layout: { hostDirectories: false },
+ *   onRejected: ({ reason, url }) => rejected.push(`${reason} ${url}`),
  * });
  * assert.deepEqual([...result.saved.values()].map((p) => p.slice(directory.length + 1)).sort(), [
  *   "a.html", "img/p.png", "index.html",
+ * ]);
+ * // Another host without -H; the home page again from a.html.
+ * assert.deepEqual(rejected, [
+ *   "SPANNEDHOST http://other.invalid/",
+ *   `BLACKLIST http://127.0.0.1:${server.addr.port}/`,
  * ]);
  * await Deno.remove(directory, { recursive: true });
  * ```
@@ -294,6 +337,7 @@ class Walker {
       robots: _robots,
       httpsOnly: _httpsOnly,
       relativeOnly: _relativeOnly,
+      onRejected: _onRejected,
       includeDirectories: _includeDirectories,
       excludeDirectories: _excludeDirectories,
       acceptRegex: _acceptRegex,
@@ -465,8 +509,12 @@ class Walker {
             item.depth,
             start,
             seen,
+            // GNU wget logs a refused redirect as the URL asked for, from the start URL.
+            { url: item.url, parent: start.href },
           );
           if (decision === undefined) descend = false;
+          // A link to the target later is one seen already, as on GNU's black list.
+          else seen.add(seenKey(fetched.finalUrl));
         }
         pageUrl = fetched.finalUrl;
       }
@@ -540,7 +588,8 @@ class Walker {
 
   /**
    * GNU wget's `download_child`: whether a link is to be queued, as its parsed URL (undefined
-   * when not); a promise only while the server's robots.txt is still to be fetched.
+   * when not, the reason told to `onRejected`, for the URL and parent of `logAs` when given); a
+   * promise only while the server's robots.txt is still to be fetched.
    */
   #mayFollow(
     link: { url: string; inline: boolean; raw?: string },
@@ -548,18 +597,38 @@ class Walker {
     depth: number,
     start: URL,
     seen: Set<string>,
+    logAs?: { url: string; parent: string },
   ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
-    if (seen.has(seenKey(link.url))) return undefined;
-    if (options.httpsOnly && !link.url.startsWith("https://")) return undefined;
-    // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
-    if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
+    const colon = link.url.indexOf(":");
+    const scheme = link.url.slice(0, colon + 1);
+    // GNU wget parses http, https, ftp and ftps links only: the others (mailto:, javascript:)
+    // are dropped before any test, and never logged.
+    if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
+      return undefined;
+    }
+    const reject = (reason: RejectReason): undefined => {
+      if (options.onRejected) {
+        const hash = link.raw?.indexOf("#") ?? -1;
+        options.onRejected({
+          reason,
+          url: logAs?.url ?? link.url,
+          parent: logAs?.parent ?? parent.href,
+          fragment: hash < 0 || logAs ? "" : link.raw!.slice(hash + 1),
+        });
+      }
+      return undefined;
+    };
+    if (seen.has(seenKey(link.url))) return reject("BLACKLIST");
+    if (options.httpsOnly && scheme !== "https:") return reject("NOTHTTPS");
+    // Only http and https are followed.
+    if (scheme !== "http:" && scheme !== "https:") return reject("NONHTTP");
     // -L: a link written with a scheme or from the root is not followed (GNU wget's test), nor
     // is a redirect's target (GNU's is never a relative link, so no page after one is read).
     if (options.relativeOnly) {
       const raw = link.raw?.trim();
       if (raw === undefined || raw.startsWith("/") || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(raw)) {
-        return undefined;
+        return reject("ABSOLUTE");
       }
     }
     let url: URL;
@@ -568,14 +637,18 @@ class Walker {
     } catch {
       return undefined;
     }
-    if (!this.#passesBeforeRobots(url, link, parent, depth, start)) return undefined;
+    const refused = this.#refusalBeforeRobots(url, link, parent, depth, start);
+    // A redirect's target is loaded whatever -I/-X and the regexes say (GNU's
+    // descend_redirect "ignoring decision for redirects").
+    if (logAs && (refused === "LIST" || refused === "REGEX")) return url;
+    if (refused !== undefined) return reject(refused);
     if (!(options.robots ?? true)) return url;
     const key = `${url.protocol}//${url.host}`;
     const path = url.pathname + url.search;
     const ready = this.#robotsReady.get(key);
-    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : undefined;
+    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : reject("ROBOTS");
     return this.#robotsFor(url).then((rules) =>
-      this.#robotsAllow(rules, path, link.url, seen) ? url : undefined
+      this.#robotsAllow(rules, path, link.url, seen) ? url : reject("ROBOTS")
     );
   }
 
@@ -586,19 +659,22 @@ class Walker {
     return false;
   }
 
-  /** `download_child`'s tests before robots.txt, in its order: false as soon as one refuses. */
-  #passesBeforeRobots(
+  /**
+   * `download_child`'s tests before robots.txt, in its order: the reason of the first that
+   * refuses (GNU wget's word for it in `--rejected-log`), or undefined when all pass.
+   */
+  #refusalBeforeRobots(
     url: URL,
     link: { inline: boolean },
     parent: URL,
     depth: number,
     start: URL,
-  ): boolean {
+  ): RejectReason | undefined {
     const options = this.#options;
     const host = url.hostname;
-    if (options.domains?.length && !domainMatches(host, options.domains)) return false;
+    if (options.domains?.length && !domainMatches(host, options.domains)) return "DOMAIN";
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
-      return false;
+      return "DOMAIN";
     }
     if (
       options.noParent && host === start.hostname &&
@@ -606,7 +682,7 @@ class Walker {
       !(options.pageRequisites && link.inline) &&
       !isSubdirectory(directoryOf(start), directoryOf(url))
     ) {
-      return false;
+      return "PARENT";
     }
     if (
       (options.includeDirectories?.length || options.excludeDirectories?.length) &&
@@ -616,10 +692,10 @@ class Walker {
         ignoreCase: options.acceptRules?.ignoreCase,
       })
     ) {
-      return false;
+      return "LIST";
     }
-    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return false;
-    if (options.rejectRegex?.test(url.href)) return false;
+    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return "REGEX";
+    if (options.rejectRegex?.test(url.href)) return "REGEX";
     const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
       file !== "" && options.acceptRules &&
@@ -627,9 +703,9 @@ class Walker {
         (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
       !acceptsFileName(file, options.acceptRules)
     ) {
-      return false;
+      return "RULES";
     }
-    return options.spanHosts || host === parent.hostname;
+    return options.spanHosts || host === parent.hostname ? undefined : "SPANNEDHOST";
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */

@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+import { nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
 
 /** nginx directives: content types, a page served without any, and a request log. */
 function config(log: string): string {
@@ -536,6 +536,45 @@ peerTest(
         }
         assert.ok(logs[0]!.lines.some((line) => line.includes("back\\\\slash.txt")));
         assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r --rejected-log: the same log as GNU wget's, line for line; a redirect's target and -X",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using site = await startTestSite(dir.path, 3);
+    const cases: [string[], string][] = [
+      [["-r", "-l", "2"], "/"],
+      [["-r", "-np"], "/docs/a/"],
+      [["-r", "-L"], "/docs/a/"],
+      [["-r", "-A", "png,html", "-X", "/blog"], "/"],
+      [["-m", "-np", "-k"], "/blog/"],
+      [["-r", "-H", "-D", "localhost,127.0.0.1", "-l", "2"], "/"],
+      [["-r", "-I", "/docs/a", "-l", "3"], "/docs/a/"],
+      // A redirect's target is loaded whatever -X or a regex says, and is then seen already.
+      [["-r", "-X", "/docs/a"], "/docs/moved/"],
+      [["-r", "--reject-regex", "/docs/a/$"], "/docs/moved/"],
+      [["-r", "-e", "robots=off"], "/docs/moved/"],
+    ];
+    for (const [args, path] of cases) {
+      await t.step(`${args.join(" ")} ${path}`, async () => {
+        const logs = [];
+        const trees = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const log = `${dir.path}/${tool}.log`;
+          const out = `${dir.path}/${tool}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          await wget(tool, [...args, "--rejected-log", log, site.origin + path], out);
+          logs.push(await Deno.readTextFile(log));
+          trees.push([...(await snapshotTree(out)).entries()].sort());
+        }
+        assert.ok(logs[0]!.split("\n").length > 1);
+        assert.equal(logs[1], logs[0]);
+        assert.deepEqual(trees[1], trees[0]);
       });
     }
   },
