@@ -220,6 +220,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   ifmodifiedsince: ["no-if-modified-since", false],
   httpsonly: ["https-only", true],
   relativeonly: ["relative", true],
+  convertfileonly: ["convert-file-only", true],
   authnochallenge: ["auth-no-challenge", true],
   useproxy: ["no-proxy", false],
   verbose: ["no-verbose", false],
@@ -277,7 +278,7 @@ const EXECUTE_IGNORED = new Set(
  */
 const EXECUTE_UNSUPPORTED = new Set(
   `
-  background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
+  background backups binddnsaddress bindaddress ciphers crlfile
   dnsservers htmlify pinnedpubkey
   retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
@@ -732,13 +733,16 @@ export async function runWget(
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
-  if (values["no-clobber"] && values["convert-links"]) {
+  if (values["no-clobber"] && (values["convert-links"] || values["convert-file-only"])) {
     // GNU wget's words, even with -q; -k wins.
+    const option = values["convert-links"] ? "--convert-links" : "--convert-file-only";
     console.error(
-      "Both --no-clobber and --convert-links were specified, only --convert-links will be used.",
+      `Both --no-clobber and ${option} were specified, only ${option} will be used.`,
     );
     values["no-clobber"] = false;
   }
+  // --convert-file-only converts too, only less.
+  if (values["convert-file-only"]) values["convert-links"] = true;
   if (values.verbose && values.quiet) {
     console.error("Can't be verbose and quiet at the same time.");
     console.error(spec.usage);
@@ -1095,6 +1099,7 @@ async function runWithLog(
     convertSavedFiles(saved, {
       backup: values["backup-converted"],
       adjustExtension: values["adjust-extension"],
+      fileOnly: values["convert-file-only"],
       followTags: values["follow-tags"],
       ignoreTags: values["ignore-tags"],
     }, reporter);

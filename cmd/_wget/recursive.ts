@@ -30,6 +30,7 @@ export interface WgetRecursiveValues {
   recursive?: boolean;
   "rejected-log"?: string;
   "https-only"?: boolean;
+  "convert-file-only"?: boolean;
   relative?: boolean;
   level?: string;
   "no-parent"?: boolean;
@@ -167,7 +168,8 @@ export function recursiveOptions(values: WgetRecursiveValues): WgetRecursiveOpti
     httpsOnly: values["https-only"] ?? false,
     relativeOnly: values.relative ?? false,
     timestamping: values.timestamping || values.mirror,
-    convertLinks: values["convert-links"],
+    convertLinks: values["convert-links"] || values["convert-file-only"],
+    convertFileOnly: values["convert-file-only"],
     backupConverted: values["backup-converted"],
     includeDirectories: list(values["include-directories"]),
     excludeDirectories: list(values["exclude-directories"]),

@@ -103,6 +103,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --restrict-file-names M  escape more in names: windows, ascii, nocontrol, lowercase, ...
   -k, --convert-links          after the run, point links at the local copies
   -K, --backup-converted       keep each converted page's original as NAME.orig
+      --convert-file-only      as -k, but rewrite only the file-name part of links to saved files
   -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
   -X, --exclude-directories L  never these directories
       --accept-regex REGEX     only URLs matching REGEX

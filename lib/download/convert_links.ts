@@ -51,6 +51,47 @@ function localQuote(name: string, css: boolean, adjustExtension: boolean): strin
   return css ? escaped : htmlQuote(escaped);
 }
 
+/**
+ * GNU wget's `convert_basename` (`--convert-file-only`): the link as written, its last part
+ * (after its last `/`) replaced by the saved file's name when the two differ, merged as GNU's
+ * `uri_merge` merges them. GNU takes the link itself for the file's name when the saved path
+ * has no directory part (a file saved at the top of the current directory).
+ */
+function convertBasename(raw: string, saved: string): string {
+  const name = saved.includes("/") ? saved.slice(saved.lastIndexOf("/") + 1) : raw;
+  return raw.slice(raw.lastIndexOf("/") + 1) === name ? raw : uriMerge(raw, name);
+}
+
+/** GNU wget's `uri_merge`: `link` read against `base`, with GNU's minimal parsing. */
+function uriMerge(base: string, link: string): string {
+  if (/^[a-zA-Z0-9+.-]+:/.test(link)) return link;
+  const pathEnd = base.search(/[?#]/);
+  const end = pathEnd < 0 ? base.length : pathEnd;
+  if (link === "") return base;
+  if (link.startsWith("?")) return base.slice(0, end) + link;
+  if (link.startsWith("#")) {
+    const hash = base.indexOf("#");
+    return base.slice(0, hash < 0 ? base.length : hash) + link;
+  }
+  if (link.startsWith("//")) {
+    const slash = base.slice(0, end).indexOf("/");
+    return (slash >= 0 && base[slash + 1] === "/" ? base.slice(0, slash) : "") + link;
+  }
+  if (link.startsWith("/")) {
+    // After "scheme://host" when there is one, else from the start.
+    const first = base.slice(0, end).indexOf("/");
+    if (first < 0 || base[first + 1] !== "/") return link;
+    const slash = base.slice(0, end).indexOf("/", first + 2);
+    return base.slice(0, slash < 0 ? end : slash) + link;
+  }
+  const slash = end === 0 ? -1 : base.lastIndexOf("/", end - 1);
+  if (slash < 0) return link;
+  if (slash >= 2 && base[slash - 1] === "/" && base[slash - 2] === ":") {
+    return `${base.slice(0, end)}/${link}`;
+  }
+  return base.slice(0, slash + 1) + link;
+}
+
 /** The fragment of a link as written (GNU wget's `find_fragment`: a `#` not after `&`). */
 function fragmentOf(raw: string): string {
   for (let i = 0; i < raw.length; i++) {
@@ -66,6 +107,12 @@ function fragmentOf(raw: string): string {
 export interface ConvertLinksOptions extends HtmlLinkOptions {
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
   adjustExtension?: boolean | undefined;
+  /**
+   * `--convert-file-only`: a link to a saved file keeps what it says but its last part, which
+   * becomes the file's name (`/blog/post?x=1` for a file `post?x=1.html` saved by `-E` is
+   * `/blog/post%3Fx=1.html`), as GNU wget.
+   */
+  fileOnly?: boolean | undefined;
   /** Keep the original here before rewriting the file (`-K`). */
   backupPath?: string | undefined;
   /**
@@ -141,6 +188,14 @@ export function convertLinks(
     let replacement: string;
     if (isBase) {
       replacement = "";
+    } else if (local !== undefined && options.fileOnly) {
+      // The link as the page writes it, entities and all, as GNU wget reads it there.
+      const written = text.slice(link.start, link.end);
+      const adjust = options.adjustExtension ?? false;
+      replacement = localQuote(convertBasename(written, local), css, adjust);
+      // GNU's replace_attr writes the fragment of the link again after it.
+      if (!link.plain) replacement += fragmentOf(written);
+      toFiles++;
     } else if (local !== undefined) {
       replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
       if (!link.plain) replacement += fragmentOf(link.raw);

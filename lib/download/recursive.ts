@@ -157,6 +157,8 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
   convertLinks?: boolean | undefined;
+  /** With `convertLinks`: only the last part of a link to a saved file (`--convert-file-only`). */
+  convertFileOnly?: boolean | undefined;
   /**
    * A URL was saved; for a spider's HEAD, found (`path` undefined); or kept as it is here
    * (`skipped`: `-nc`'s `exists`, `-N`'s `not-newer` and `head-not-newer`, `-c`'s `complete`).
@@ -354,6 +356,7 @@ class Walker {
       output: _output,
       adjustExtension: _adjustExtension,
       convertLinks: _convertLinks,
+      convertFileOnly: _convertFileOnly,
       onSaved: _onSaved,
       onFailed: _onFailed,
       onRemoved: _onRemoved,
@@ -1374,6 +1377,7 @@ class Walker {
         try {
           const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
+            fileOnly: this.#options.convertFileOnly,
             followTags: this.#options.followTags,
             ignoreTags: this.#options.ignoreTags,
             backupPath: this.#options.backupConverted

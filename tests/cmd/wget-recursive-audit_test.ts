@@ -196,6 +196,10 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   { args: ["-r", "-L"], path: "/rooted.html" },
   { args: ["-r", "--relative", "-l", "2"], path: "/" },
   { args: ["-r", "--https-only"], path: "/" },
+  // --convert-file-only: only the last part of each link to a saved file is rewritten.
+  { args: ["-r", "--convert-file-only", "-E"], path: "/" },
+  { args: ["-r", "-nd", "--convert-file-only"], path: "/" },
+  { args: ["--convert-file-only"], path: "/" },
 ];
 
 peerTest(

@@ -45,3 +45,28 @@ Deno.test("convertLinks() makes an empty link the page's own file, as GNU wget",
     `<a href="index.html">x</a> <img src='index.html'> <form action=></form> <a href>y</a>`,
   );
 });
+
+Deno.test("convertLinks() with fileOnly rewrites only a link's last part, as GNU's --convert-file-only", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<a href="/b/x?q=1#top">x</a> <a href="http://h/b/y.html">y</a> <a href="z.html">z</a>`,
+  );
+  const saved = new Map([
+    ["http://h/b/x?q=1", `${dir.path}/h/b/x?q=1.html`],
+    ["http://h/b/y.html", `${dir.path}/h/b/y.html`],
+  ]);
+  assert.equal(
+    convertLinks(page, "http://h/a/", "html", saved, { fileOnly: true, adjustExtension: true }),
+    3,
+  );
+  // A saved file's name in place of the link's last part (its fragment kept); a link to a file
+  // not saved made absolute, as with -k.
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<a href="/b/x%3Fq=1.html#top">x</a> <a href="http://h/b/y.html">y</a> ` +
+      `<a href="http://h/a/z.html">z</a>`,
+  );
+});
