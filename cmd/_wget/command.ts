@@ -79,6 +79,7 @@ export interface WgetValues extends WgetRecursiveValues {
   "auth-no-challenge"?: boolean;
   timestamping?: boolean;
   "no-if-modified-since"?: boolean;
+  backups?: string;
   "no-use-server-timestamps"?: boolean;
   "no-proxy"?: boolean;
   "proxy-user"?: string;
@@ -139,6 +140,7 @@ function parseRate(text: string, option = "--limit-rate"): number {
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
 const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   rejectedlog: "rejected-log",
+  backups: "backups",
   outputdocument: "output-document",
   dirprefix: "directory-prefix",
   timeout: "timeout",
@@ -278,7 +280,7 @@ const EXECUTE_IGNORED = new Set(
  */
 const EXECUTE_UNSUPPORTED = new Set(
   `
-  background backups binddnsaddress bindaddress ciphers crlfile
+  background binddnsaddress bindaddress ciphers crlfile
   dnsservers htmlify pinnedpubkey
   retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
@@ -587,6 +589,9 @@ function downloadOptions(
   options.timestamping = values.timestamping;
   options.timestampingByHead = values["no-if-modified-since"];
   options.useServerTimestamps = !values["no-use-server-timestamps"];
+  if (values.backups !== undefined) {
+    options.backups = parseCount(values.backups, "--backups", 0, 1e9);
+  }
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {
     const type = values[name];

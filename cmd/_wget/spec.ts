@@ -39,6 +39,7 @@ NAME.1, NAME.2, ...
       --trust-server-names     name files after the last redirect's URL
   -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
       --no-if-modified-since   with -N, ask with HEAD first instead
+      --backups N              keep N copies of a file written again (NAME.1, NAME.2, ...)
       --no-use-server-timestamps   do not give files the server's Last-Modified time
       --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
       --post-file FILE         POST the contents of FILE

@@ -9,6 +9,7 @@
 import { quoteForMessage } from "../internal/quote.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./file_name.ts";
 import { withPageExtension } from "./page_kind.ts";
+import { rotateBackups } from "./_backups.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -201,6 +202,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * size, as GNU wget.
    */
   timestampingByHead?: boolean | undefined;
+  /**
+   * `--backups=N`: a file about to be written again is kept as `NAME.1` first, earlier copies
+   * moved on to `NAME.2` ... `NAME.N`, as GNU wget (and a name is then reused, never made unique).
+   */
+  backups?: number | undefined;
   /**
    * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
    * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
@@ -419,6 +425,7 @@ function earlyFileMaker(
   if (
     options.onRequestSent || options.output || options.spider || options.resume ||
     options.timestamping || options.adjustExtension || options.contentDisposition ||
+    (options.backups ?? 0) > 0 ||
     options.trustServerNames || state.owned || state.early || state.probedName !== undefined
   ) {
     return undefined;
@@ -1020,9 +1027,13 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(early.path, 0);
       return early.file;
     }
-    if (state.owned || options.resume || options.timestamping || plain === undefined) {
+    const backups = options.backups ?? 0;
+    if (
+      state.owned || options.resume || options.timestamping || plain === undefined || backups > 0
+    ) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
+      if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
       const file = Deno.openSync(path, {
         write: true,
         create: true,

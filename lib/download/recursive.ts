@@ -45,6 +45,7 @@ import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../h
 import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
+import { rotateBackups } from "./_backups.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -392,6 +393,7 @@ class Walker {
       basicAuthOrigins: _basicAuthOrigins,
       timestamping: _timestamping,
       timestampingByHead: _timestampingByHead,
+      backups: _backups,
       cookies: _cookies,
       contentOnError: _contentOnError,
       retryConnectionRefused: _retryConnectionRefused,
@@ -899,9 +901,10 @@ class Walker {
     // -O: one file for every document (GNU wget's -r -O).
     const shared = options.output;
     // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
+    const backups = options.backups ?? 0;
     const clobber = !how.temporary &&
       ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
-        (options.resume ?? false));
+        (options.resume ?? false) || backups > 0);
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
     if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
@@ -973,7 +976,11 @@ class Walker {
         if (resumeFrom > 0) {
           file = Deno.openSync(path, { write: true, append: true });
         } else if (clobber) {
-          if (this.#mayExist(path)) removeIfLink(path);
+          if (this.#mayExist(path)) {
+            // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
+            if (backups > 0) rotateBackups(path, backups);
+            removeIfLink(path);
+          }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).

@@ -294,6 +294,9 @@ peerTest(
       ["-r", "-N", "--no-if-modified-since", "-nd", "-k", "-K"],
       ["-N", "--no-if-modified-since"],
       ["-N"],
+      // Each file written again keeps its copies as NAME.1, NAME.2, ... (-nd: the index pages too).
+      ["-r", "-nd", "--backups=3"],
+      ["-m", "--backups=2"],
     ];
     for (const args of options) {
       await t.step(args.join(" "), async () => {
