@@ -6,7 +6,11 @@
  * @module
  */
 
-import { configLines, readParsedConfigFile } from "../internal/config_file.ts";
+import {
+  configLines,
+  keptParsedConfigFile,
+  readParsedConfigFile,
+} from "../internal/config_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 /** The hosts file of the system. */
@@ -81,7 +85,34 @@ export function parseHostsFile(text: string): HostsEntry[] {
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
   // Parsed once per process, and again when the file changes.
-  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, "hosts");
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, HOSTS_KEY);
+}
+
+/** The name of {@linkcode readHostsFile}'s parse among the configuration files kept. */
+const HOSTS_KEY = "hosts";
+
+/**
+ * The entries {@linkcode readHostsFile} last read from `path`, at once, while the file is
+ * unchanged (one synchronous `stat`, no `await`): for lookups in a loop. Undefined when it has not
+ * been read yet or has changed since, or cannot be stat'ed: call `readHostsFile` then.
+ *
+ * @param path The file. @default {"/etc/hosts"}
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keptHostsFile, readHostsFile } from "@netkit/netkit/dns";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "10.1.2.3 kept.test\n");
+ * assert.equal(keptHostsFile(path), undefined);
+ * const entries = await readHostsFile(path);
+ * assert.equal(keptHostsFile(path), entries);
+ * await Deno.remove(path);
+ * ```
+ */
+export function keptHostsFile(path: string = HOSTS_FILE_PATH): HostsEntry[] | undefined {
+  return keptParsedConfigFile(path, HOSTS_KEY);
 }
 
 /** What a hosts file says about a name. */

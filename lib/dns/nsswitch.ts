@@ -7,7 +7,7 @@
  * @module
  */
 
-import { readParsedConfigFile } from "../internal/config_file.ts";
+import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
 import { withPermissionNamed } from "./_permission_named.ts";
 
 /** The file read by default. */
@@ -166,7 +166,7 @@ export function parseHostsSources(text: string): NssSource[] {
  */
 export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promise<NssSource[]> {
   try {
-    return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, parseHostsSources, "nsswitch");
+    return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, parseHostsSources, NSSWITCH_KEY);
   } catch (error) {
     // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
     if (error instanceof Deno.errors.NotCapable) {
@@ -177,4 +177,32 @@ export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promi
     }
     return [...DEFAULT_HOSTS_SOURCES];
   }
+}
+
+/** The name of {@linkcode readHostsSources}'s parse among the configuration files kept. */
+const NSSWITCH_KEY = "nsswitch";
+
+/**
+ * The sources {@linkcode readHostsSources} last read from `path`, at once, while the file is
+ * unchanged (one synchronous `stat`, no `await`): for lookups in a loop. Undefined when it has not
+ * been read yet or has changed since, or cannot be stat'ed (a missing file among them): call
+ * `readHostsSources` then.
+ *
+ * @param path The file. @default {"/etc/nsswitch.conf"}
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keptHostsSources, readHostsSources } from "@netkit/netkit/dns";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "hosts: dns files\n");
+ * assert.equal(keptHostsSources(path), undefined);
+ * const sources = await readHostsSources(path);
+ * assert.equal(keptHostsSources(path), sources);
+ * await Deno.remove(path);
+ * ```
+ */
+export function keptHostsSources(path: string = NSSWITCH_CONF_FILE): NssSource[] | undefined {
+  return keptParsedConfigFile(path, NSSWITCH_KEY);
 }

@@ -32,11 +32,13 @@ import {
   findHostByName,
   HOSTS_FILE_PATH,
   type HostsEntry,
+  keptHostsFile,
   readHostsFile,
 } from "./hosts_file.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
+  keptHostsSources,
   type NssSource,
   type NssStatus,
   readHostsSources,
@@ -76,8 +78,19 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
 
 /**
  * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
- * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND).
+ * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At once, without a chain
+ * of awaits, when the file is unchanged since it was read (the usual lookup).
  */
+function hostsEntries(
+  option: string | false | undefined,
+  signal?: AbortSignal,
+): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined> {
+  signal?.throwIfAborted();
+  if (option === false) return [];
+  return keptHostsFile(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
+}
+
+/** {@linkcode hostsEntries} when the file must be read. */
 async function loadHostsFile(
   option: string | false | undefined,
   signal?: AbortSignal,
@@ -262,7 +275,7 @@ async function resolveHostUnbounded(
     if (source.name === "files") {
       // As glibc's files source: the name as typed, so a final dot matches only a line that
       // has one too.
-      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      const entries = await hostsEntries(options.hostsFile, options.signal);
       if (entries === undefined) return UNAVAILABLE;
       const match = findHostByName(entries, absolute ? `${hostName}.` : hostName, family);
       return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
@@ -385,10 +398,21 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
 }
 
 /** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
-async function hostSources(options: ResolveOptions): Promise<readonly NssSource[]> {
-  // A hosts file the caller names is asked whatever nsswitch.conf says.
+function hostSources(
+  options: ResolveOptions,
+): readonly NssSource[] | Promise<readonly NssSource[]> {
   const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
-  const sources = await readHostsSources(path);
+  // At once when nsswitch.conf is unchanged since it was read: no chain of awaits per lookup.
+  const kept = keptHostsSources(path);
+  if (kept !== undefined) return withNamedHostsFile(kept, options);
+  return readHostsSources(path).then((sources) => withNamedHostsFile(sources, options));
+}
+
+/** A hosts file the caller names is asked whatever nsswitch.conf says. */
+function withNamedHostsFile(
+  sources: readonly NssSource[],
+  options: ResolveOptions,
+): readonly NssSource[] {
   if (options.hostsFile !== undefined && !sources.some((s) => s.name === "files")) {
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
@@ -456,7 +480,7 @@ async function resolveAddressUnbounded(
   let failure: unknown;
   const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
-      const entries = await loadHostsFile(options.hostsFile, options.signal);
+      const entries = await hostsEntries(options.hostsFile, options.signal);
       if (entries === undefined) return UNAVAILABLE;
       const names = findHostByAddress(entries, address);
       return names ? { status: "success", value: names } : NOT_FOUND;
@@ -564,7 +588,7 @@ async function lookUpBothInHostsFile(
     : await hostSources(options);
   // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
-  const entries = await loadHostsFile(options.hostsFile, options.signal);
+  const entries = await hostsEntries(options.hostsFile, options.signal);
   if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
   const hostName = filesKey(name);
   const six = findHostByName(entries, hostName, 6);

@@ -1219,7 +1219,10 @@ class Walker {
         const date = new Date(lastModified);
         if (!Number.isNaN(date.getTime())) {
           try {
-            Deno.utimeSync(path, date, date);
+            // On the open file (futimens): no second walk of the path, as utimensat's.
+            const saved = file as Deno.FsFile | undefined;
+            if (saved) saved.utimeSync(date, date);
+            else Deno.utimeSync(path, date, date);
           } catch {
             // The file is saved; its time is a nicety.
           }

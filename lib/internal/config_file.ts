@@ -97,11 +97,51 @@ export async function readParsedConfigFile<T>(
 ): Promise<T> {
   // A synchronous stat: a few microseconds, against tens for an async op, on every lookup.
   const info = Deno.statSync(path);
-  const stamp = `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
+  const stamp = fileStamp(info);
   const cacheKey = `${key}\0${path}`;
   const cached = parsedFiles.get(cacheKey);
   if (cached && cached.stamp === stamp) return cached.value as T;
   const value = parse(await readConfigFile(path, maxBytes, info));
   parsedFiles.set(cacheKey, { stamp, value });
   return value;
+}
+
+/**
+ * What {@linkcode readParsedConfigFile} last kept for `path` under `key`, at once, while the file
+ * is unchanged (one synchronous `stat`): for a caller that asks on every lookup and would
+ * otherwise pay an `await` chain for a file that has not changed. Undefined when nothing is kept
+ * yet, the file changed, or it cannot be stat'ed: `readParsedConfigFile` then reads it (and
+ * throws what is wrong).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keptParsedConfigFile, readParsedConfigFile } from "./config_file.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "a b\n");
+ * assert.equal(keptParsedConfigFile(path, "demo"), undefined);
+ * await readParsedConfigFile(path, 1024, (text) => text.trim(), "demo");
+ * assert.equal(keptParsedConfigFile(path, "demo"), "a b");
+ * await Deno.writeTextFile(path, "a b c\n");
+ * assert.equal(keptParsedConfigFile(path, "demo"), undefined);
+ * await Deno.remove(path);
+ * assert.equal(keptParsedConfigFile(path, "demo"), undefined);
+ * ```
+ */
+export function keptParsedConfigFile<T>(path: string, key: string): T | undefined {
+  const cached = parsedFiles.get(`${key}\0${path}`);
+  if (cached === undefined) return undefined;
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+  return cached.stamp === fileStamp(info) ? cached.value as T : undefined;
+}
+
+/** What tells one version of a file from another: its inode, size and modification time. */
+function fileStamp(info: Deno.FileInfo): string {
+  return `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
 }

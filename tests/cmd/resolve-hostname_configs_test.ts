@@ -29,8 +29,11 @@ import {
 const IGNORE = etcNamespaceUnavailable(["getent"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
-/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
-const SERVER = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/**
+ * A loopback address of its own for this run's DNS server, so parallel runs do not meet: 127.91,
+ * since the other test files' port-53 servers use 127.83 to 127.90 (127.88: `use-vc`'s).
+ */
+const SERVER = `127.91.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
 
 /**
  * What the server answers, by the name asked (A questions only have addresses): `sf.test`

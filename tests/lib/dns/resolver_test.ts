@@ -650,3 +650,25 @@ Deno.test("lookupAddresses() names a hosts-file name by its first line, of eithe
     assert.deepEqual(found.addresses.map((a) => a.address).sort(), ["10.0.0.1", "fd00::1"]);
   }
 });
+
+Deno.test("resolveHost() sees an edit of the hosts file or nsswitch.conf at the next lookup", async () => {
+  // The parses are kept between lookups and taken at once while the files are unchanged.
+  await using dir = await tempDir();
+  const hostsFile = `${dir.path}/hosts`;
+  const nsswitchConf = `${dir.path}/nsswitch.conf`;
+  await Deno.writeTextFile(hostsFile, "10.0.0.1 edited.test\n127.0.0.9 localhost\n");
+  await Deno.writeTextFile(nsswitchConf, "hosts: files myhostname\n");
+  const lookUp = (name: string) => resolveHost(name, { hostsFile, nsswitchConf });
+  assert.deepEqual((await lookUp("edited.test")).addresses, ["10.0.0.1"]);
+  assert.deepEqual((await lookUp("edited.test")).addresses, ["10.0.0.1"]);
+  // Another size, so that the change shows even within the same millisecond.
+  await Deno.writeTextFile(hostsFile, "10.0.0.22 edited.test\n127.0.0.9 localhost\n");
+  assert.deepEqual((await lookUp("edited.test")).addresses, ["10.0.0.22"]);
+  assert.deepEqual((await lookUp("localhost")).addresses, ["127.0.0.9"]);
+  await Deno.writeTextFile(nsswitchConf, "hosts: myhostname files\n");
+  const local = await lookUp("localhost");
+  assert.equal(local.source, "myhostname");
+  assert.deepEqual(local.addresses, ["127.0.0.1"]);
+  await Deno.writeTextFile(hostsFile, "10.0.0.3 other.test\n");
+  await assert.rejects(lookUp("edited.test"), DnsNotFoundError);
+});
