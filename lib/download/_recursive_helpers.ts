@@ -6,6 +6,8 @@
  * @module
  */
 
+import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+
 /** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
 export function directoryOf(url: URL): string {
   const path = url.pathname.slice(1);
@@ -59,11 +61,11 @@ export const MAX_CSS_BYTES = 16 * 1024 * 1024;
 /** One read buffer for every page: pages are read synchronously, one at a time. */
 let chunkBuffer: Uint8Array | undefined;
 
-/** A file's text, 256 KiB at a time. */
+/** A page's text byte for byte (see `escapePageBytes`), 256 KiB at a time. */
 export function* fileChunks(path: string): Generator<string> {
   using file = Deno.openSync(path);
   const buffer = chunkBuffer ??= new Uint8Array(256 * 1024);
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
   while (true) {
     const n = file.readSync(buffer);
     if (n === null) break;
@@ -73,7 +75,7 @@ export function* fileChunks(path: string): Generator<string> {
   if (rest !== "") yield rest;
 }
 
-/** The first `maxBytes` of a file, as text. */
+/** The first `maxBytes` of a stylesheet, as text byte for byte (see `escapePageBytes`). */
 export function readPrefix(path: string, maxBytes: number): string {
   using file = Deno.openSync(path);
   const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
@@ -83,7 +85,7 @@ export function readPrefix(path: string, maxBytes: number): string {
     if (n === null) break;
     filled += n;
   }
-  return new TextDecoder().decode(buffer.subarray(0, filled));
+  return new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(buffer.subarray(0, filled));
 }
 
 export function isFile(path: string): boolean {

@@ -7,6 +7,7 @@
  */
 
 import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
+import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -163,9 +164,10 @@ export function convertLinks(
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    // Not UTF-8: one character per byte, so every byte is written back as it was.
+    // Not UTF-8: one character per byte (links keep their bytes, as the walk read them), so
+    // every byte is written back as it was.
     utf8 = false;
-    text = Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+    text = new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(bytes);
   }
   const links: PageLink[] = kind === "css"
     ? extractCssLinks(text, pageUrl)

@@ -7,7 +7,7 @@
  */
 
 import { TagScanner } from "./_tag_scanner.ts";
-import { resolveLinkFast } from "./_resolve_link.ts";
+import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -109,8 +109,9 @@ function resolve(raw: string, base: string): string | undefined {
   if (fast !== undefined) return fast;
   try {
     // The fragment cut from the serialized URL, whose first "#" always starts it (a "#" elsewhere
-    // is percent-encoded): setting `hash` would parse the URL a second time.
-    const href = new URL(trimmed, base).href;
+    // is percent-encoded): setting `hash` would parse the URL a second time. A page's bytes
+    // above 0x7F stay the bytes they are.
+    const href = new URL(hasPageBytes(trimmed) ? escapePageBytes(trimmed) : trimmed, base).href;
     const hash = href.indexOf("#");
     return hash < 0 ? href : href.slice(0, hash);
   } catch {

@@ -46,6 +46,7 @@ import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
 import { rotateBackups } from "./_backups.ts";
+import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -619,7 +620,7 @@ class Walker {
           reason,
           url: logAs?.url ?? link.url,
           parent: logAs?.parent ?? parent.href,
-          fragment: hash < 0 || logAs ? "" : link.raw!.slice(hash + 1),
+          fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
         });
       }
       return undefined;
@@ -1038,7 +1039,10 @@ class Walker {
               (how.keepText || how.expectCss || kind === "css" ||
                 (kind === "html" && how.expectHtml))
             ) {
-              keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
+              // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
+              // robots.txt as UTF-8 text.
+              const label = how.robots ? "utf-8" : PAGE_BYTES_DECODER_LABEL;
+              keep = { decoder: new TextDecoder(label), text: "", bytes: 0 };
             }
           }
           if (shared) return shared.writer.write(p).then((n) => keepText(p, n));

@@ -96,7 +96,7 @@ const SITE: Record<string, string> = {
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
 <a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>
 <a href="blanks.html">blanks</a> <a href="rooted.html">rooted</a>
-<a href="twice.html">an attribute twice</a>`),
+<a href="twice.html">an attribute twice</a> <a href="latin1.html">a Latin-1 page</a>`),
   // A URL attribute written twice: both links, as GNU wget reads every attribute.
   "twice.html": page(
     `<a href="t1.html" title="t" HREF="t2.html">x</a> <img src=t1.png src='t2.png'>`,
@@ -211,6 +211,13 @@ peerTest(
     await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
     const origin = `http://127.0.0.1:${nginx.port}`;
     await writeSite(nginx.root, SITE);
+    // A Latin-1 page: its links keep their bytes (caf%E9.html), as GNU wget keeps them.
+    const latin1 = `<html><body><a href="caf\xe9.html">1</a> <a href="na\xefve/x.html">2</a>` +
+      `<a href="caf%E9.html#\xe9t\xe9">3</a></body></html>\n`;
+    await Deno.writeFile(
+      `${nginx.root}/latin1.html`,
+      Uint8Array.from(latin1, (c) => c.charCodeAt(0)),
+    );
     for (const { args, path, tmpLeft } of CASES) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
         const outcomes = [];

@@ -164,6 +164,16 @@ Deno.test("extractHtmlLinks() gives a tag's links in the order of its attributes
   );
 });
 
+Deno.test("extractHtmlLinks() keeps a page's bytes read byte for byte (x-user-defined), as GNU wget", () => {
+  const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const read = (page: Uint8Array) => new TextDecoder("x-user-defined").decode(page);
+  // A Latin-1 page: the byte 0xE9 stays %E9; a UTF-8 page: the same URL as from its text.
+  assert.deepEqual(urls(read(bytes(`<a href="caf\xe9.html">x</a>`))), ["http://h/dir/caf%E9.html"]);
+  const utf8 = new TextEncoder().encode(`<a href="caf\u00e9.html?q=\u00e9">x</a>`);
+  assert.deepEqual(urls(read(utf8)), urls(new TextDecoder().decode(utf8)));
+  assert.deepEqual(urls(read(utf8)), ["http://h/dir/caf%C3%A9.html?q=%C3%A9"]);
+});
+
 Deno.test("extractHtmlLinks() follows a URL attribute written twice, as GNU wget", () => {
   const html = `<a href="a.html" title=t HREF="b.html">x</a> <img src=c.png src='d.png'>` +
     `<link rel=stylesheet href=e.css href=f.css>`;
