@@ -38,8 +38,7 @@ import {
   type AddressConnectorEvents,
   createAddressConnector,
 } from "../../lib/download/address_connector.ts";
-import type { WgetRecursiveValues } from "./recursive.ts";
-import type { RecursiveOptions } from "../../lib/download/recursive.ts";
+import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
 
 /** wget's parsed option values, by long name. */
@@ -79,6 +78,8 @@ export interface WgetValues extends WgetRecursiveValues {
   "http-password"?: string;
   "auth-no-challenge"?: boolean;
   timestamping?: boolean;
+  "no-if-modified-since"?: boolean;
+  backups?: string;
   "no-use-server-timestamps"?: boolean;
   "no-proxy"?: boolean;
   "proxy-user"?: string;
@@ -138,6 +139,8 @@ function parseRate(text: string, option = "--limit-rate"): number {
 
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
 const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
+  rejectedlog: "rejected-log",
+  backups: "backups",
   outputdocument: "output-document",
   dirprefix: "directory-prefix",
   timeout: "timeout",
@@ -216,6 +219,10 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   checkcertificate: ["no-check-certificate", false],
   timestamping: ["timestamping", true],
   useservertimestamps: ["no-use-server-timestamps", false],
+  ifmodifiedsince: ["no-if-modified-since", false],
+  httpsonly: ["https-only", true],
+  relativeonly: ["relative", true],
+  convertfileonly: ["convert-file-only", true],
   authnochallenge: ["auth-no-challenge", true],
   useproxy: ["no-proxy", false],
   verbose: ["no-verbose", false],
@@ -273,9 +280,9 @@ const EXECUTE_IGNORED = new Set(
  */
 const EXECUTE_UNSUPPORTED = new Set(
   `
-  background backups binddnsaddress bindaddress ciphers convertfileonly crlfile
-  dnsservers htmlify httpsonly pinnedpubkey rejectedlog relativeonly
-  retryonhosterror secureprotocol startpos unlink warcfile ifmodifiedsince
+  background binddnsaddress bindaddress ciphers crlfile
+  dnsservers htmlify pinnedpubkey
+  retryonhosterror secureprotocol startpos unlink warcfile
 `.trim().split(/\s+/),
 );
 
@@ -580,7 +587,11 @@ function downloadOptions(
   options.adjustExtension = values["adjust-extension"];
   options.basicAuthOrigins = new Set();
   options.timestamping = values.timestamping;
+  options.timestampingByHead = values["no-if-modified-since"];
   options.useServerTimestamps = !values["no-use-server-timestamps"];
+  if (values.backups !== undefined) {
+    options.backups = parseCount(values.backups, "--backups", 0, 1e9);
+  }
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {
     const type = values[name];
@@ -699,7 +710,7 @@ export async function runWget(
   let quota: number | undefined;
   const all = [...urls];
   let rcs: Wgetrc[];
-  let recursive: RecursiveOptions | undefined;
+  let recursive: WgetRecursiveOptions | undefined;
   let naming: PlainNaming | undefined;
   try {
     rcs = readWgetrcs(values);
@@ -727,13 +738,16 @@ export async function runWget(
     console.error(spec.usage);
     return WGET_EXIT.generic;
   }
-  if (values["no-clobber"] && values["convert-links"]) {
+  if (values["no-clobber"] && (values["convert-links"] || values["convert-file-only"])) {
     // GNU wget's words, even with -q; -k wins.
+    const option = values["convert-links"] ? "--convert-links" : "--convert-file-only";
     console.error(
-      "Both --no-clobber and --convert-links were specified, only --convert-links will be used.",
+      `Both --no-clobber and ${option} were specified, only ${option} will be used.`,
     );
     values["no-clobber"] = false;
   }
+  // --convert-file-only converts too, only less.
+  if (values["convert-file-only"]) values["convert-links"] = true;
   if (values.verbose && values.quiet) {
     console.error("Can't be verbose and quiet at the same time.");
     console.error(spec.usage);
@@ -809,7 +823,7 @@ async function runWithLog(
     naming?: PlainNaming | undefined;
     walk?: {
       run: typeof import("./recursive.ts").runRecursive;
-      options: RecursiveOptions;
+      options: WgetRecursiveOptions;
     } | undefined;
   },
   log: Deno.FsFile | undefined,
@@ -1090,6 +1104,9 @@ async function runWithLog(
     convertSavedFiles(saved, {
       backup: values["backup-converted"],
       adjustExtension: values["adjust-extension"],
+      fileOnly: values["convert-file-only"],
+      followTags: values["follow-tags"],
+      ignoreTags: values["ignore-tags"],
     }, reporter);
   }
   return status;

@@ -31,6 +31,11 @@ export interface ConvertSavedOptions {
   backup?: boolean | undefined;
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
   adjustExtension?: boolean | undefined;
+  /** `--convert-file-only`: only the last part of a link to a saved file is rewritten. */
+  fileOnly?: boolean | undefined;
+  /** `--follow-tags` and `--ignore-tags` as given (comma lists): only those links are converted. */
+  followTags?: string[] | undefined;
+  ignoreTags?: string[] | undefined;
 }
 
 /**
@@ -80,6 +85,9 @@ export function convertSavedFiles(
     try {
       const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
         adjustExtension: options.adjustExtension,
+        fileOnly: options.fileOnly,
+        followTags: options.followTags?.flatMap((tags) => tags.split(",")),
+        ignoreTags: options.ignoreTags?.flatMap((tags) => tags.split(",")),
         backupPath: options.backup
           ? backupPathFor(file.path, file.extensionAdded ?? false)
           : undefined,

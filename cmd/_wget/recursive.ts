@@ -9,8 +9,17 @@
 import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
 import { parseWgetTime } from "./time.ts";
 import { pcreRegExp, posixRegExp } from "./regex.ts";
-import { downloadExitCode, type DownloadOptions, WGET_EXIT } from "../../lib/download/download.ts";
-import { downloadRecursive, type RecursiveOptions } from "../../lib/download/recursive.ts";
+import {
+  downloadExitCode,
+  type DownloadOptions,
+  fileErrorText,
+  WGET_EXIT,
+} from "../../lib/download/download.ts";
+import {
+  downloadRecursive,
+  type RecursiveOptions,
+  type RejectedLink,
+} from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
@@ -19,6 +28,10 @@ import { HttpStatusError } from "../../lib/http/errors.ts";
 /** The recursion options, by long name. */
 export interface WgetRecursiveValues {
   recursive?: boolean;
+  "rejected-log"?: string;
+  "https-only"?: boolean;
+  "convert-file-only"?: boolean;
+  relative?: boolean;
   level?: string;
   "no-parent"?: boolean;
   mirror?: boolean;
@@ -95,6 +108,11 @@ function regex(text: string | undefined, option: string, type: string): RegExp |
   }
 }
 
+/** The recursion's options, and the command's own: `--rejected-log FILE`. */
+export interface WgetRecursiveOptions extends RecursiveOptions {
+  rejectedLog?: string | undefined;
+}
+
 /**
  * Maps the recursion options onto {@linkcode RecursiveOptions}; throws {@linkcode UsageError}.
  *
@@ -109,7 +127,7 @@ function regex(text: string | undefined, option: string, type: string): RegExp |
  * assert.deepEqual(options.layout, { directories: true, hostDirectories: false, protocolDirectories: false, restrict: undefined, cutDirs: 1 });
  * ```
  */
-export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions {
+export function recursiveOptions(values: WgetRecursiveValues): WgetRecursiveOptions {
   const recursive = Boolean(values.recursive || values.mirror);
   let maxDepth = values.mirror ? Infinity : 5;
   if (values.level !== undefined) {
@@ -145,9 +163,13 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
         ? 0
         : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
     },
+    rejectedLog: values["rejected-log"],
     robots: values.robots ?? true,
+    httpsOnly: values["https-only"] ?? false,
+    relativeOnly: values.relative ?? false,
     timestamping: values.timestamping || values.mirror,
-    convertLinks: values["convert-links"],
+    convertLinks: values["convert-links"] || values["convert-file-only"],
+    convertFileOnly: values["convert-file-only"],
     backupConverted: values["backup-converted"],
     includeDirectories: list(values["include-directories"]),
     excludeDirectories: list(values["exclude-directories"]),
@@ -168,12 +190,73 @@ export function recursiveOptions(values: WgetRecursiveValues): RecursiveOptions 
   };
 }
 
+/** GNU wget's `url_escape`: controls, space, `"#%:<>@[\]^`{|}`, DEL and 8-bit bytes as `%XX`. */
+function urlEscape(text: string): string {
+  let escaped = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code > 0x20 && code < 0x7f && !'"#%:<>@[\\]^`{|}'.includes(char)) escaped += char;
+    else {
+      for (const byte of new TextEncoder().encode(char)) {
+        escaped += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+      }
+    }
+  }
+  return escaped;
+}
+
+/** GNU wget's columns for one URL in `--rejected-log`: URL, scheme, host, port, path, .... */
+function rejectedLogColumns(href: string, fragment: string): string {
+  const url = new URL(href);
+  const scheme = { "http:": "SCHEME_HTTP", "https:": "SCHEME_HTTPS", "ftp:": "SCHEME_FTP" }[
+    url.protocol
+  ] ?? "SCHEME_INVALID";
+  const port = url.port !== ""
+    ? url.port
+    : { "http:": "80", "https:": "443", "ftp:": "21" }[url.protocol] ?? "0";
+  const escaped = urlEscape(href);
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return [escaped, scheme, host, port, url.pathname.slice(1), "", url.search.slice(1), fragment]
+    .join("\t");
+}
+
+/**
+ * GNU wget's `--rejected-log FILE`: its header at once (a file that cannot be made is said and
+ * skipped, as GNU does), then a line per link not followed; `close` when the walk is over.
+ */
+function openRejectedLog(
+  path: string,
+  reporter: WgetReporter,
+): { write(rejected: RejectedLink): void; close(): void } | undefined {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    reporter.error(`${path}: ${fileErrorText(error)}`);
+    return undefined;
+  }
+  const encoder = new TextEncoder();
+  const put = (text: string) => {
+    const bytes = encoder.encode(text);
+    for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
+  };
+  put(
+    "REASON\tU_URL\tU_SCHEME\tU_HOST\tU_PORT\tU_PATH\tU_PARAMS\tU_QUERY\tU_FRAGMENT\t" +
+      "P_URL\tP_SCHEME\tP_HOST\tP_PORT\tP_PATH\tP_PARAMS\tP_QUERY\tP_FRAGMENT\n",
+  );
+  return {
+    write: ({ reason, url, fragment, parent }) =>
+      put(`${reason}\t${rejectedLogColumns(url, fragment)}\t${rejectedLogColumns(parent, "")}\n`),
+    close: () => file.close(),
+  };
+}
+
 /**
  * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
  * or 0.
  */
 export async function runRecursive(
-  recursive: RecursiveOptions,
+  recursive: WgetRecursiveOptions,
   urls: readonly string[],
   options: DownloadOptions,
   reporter: WgetReporter,
@@ -184,58 +267,67 @@ export async function runRecursive(
   const broken: string[] = [];
   let converting = 0;
   let converted = 0;
-  await downloadRecursive(urls, {
-    ...options,
-    ...recursive,
-    onSaved: (saved) => reporter.finish(saved),
-    onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
-    onFailed: (url, error, info) => {
-      // GNU wget's -q silences a recursion's errors too; the exit code still tells.
-      if (!quiet) reporter.fail(error);
-      if (info?.robots) return; // No robots.txt: no rules, and no error to count.
-      const code = downloadExitCode(error);
-      if (error instanceof HttpStatusError) broken.push(url);
-      status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
-        ? code
-        : Math.min(status, code);
-    },
-    onRemoved: (path) => {
-      // GNU wget: in the verbose log only, then a blank line.
-      reporter.verbose(
-        recursive.deleteAfter || recursive.spider
-          ? `Removing ${path}.\n`
-          : `Removing ${path} since it should be rejected.\n`,
-      );
-    },
-    onWalked: (walked) => {
-      // GNU wget's spider report, then its closing lines, then -k's.
-      if (options.spider && !quiet) {
-        const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
-        reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
-        for (const url of broken) reporter.error(url);
-        if (broken.length > 0) reporter.error("");
-      }
-      const wallMs = performance.now() - started;
-      if (walked.bytes > 0) {
-        reporter.summary({ files: walked.files, bytes: walked.bytes, wallMs, downloadMs: wallMs });
-      }
-      const quota = recursive.quotaBytes ?? 0;
-      if (quota > 0 && walked.bytes > quota) reporter.quotaExceeded(quota);
-      converting = performance.now();
-    },
-    onConverted: (path, links, counts) => {
-      converted++;
-      reportConversion(reporter, path, links, counts);
-    },
-    onNotModified: (_url, path) => {
-      if (quiet) return;
-      reporter.error(
-        options.noClobber
-          ? `File '${path}' already there; not retrieving.`
-          : `Server file no newer than local file '${path}' -- not retrieving.`,
-      );
-    },
-  });
+  const rejectedLog = recursive.rejectedLog === undefined
+    ? undefined
+    : openRejectedLog(recursive.rejectedLog, reporter);
+  try {
+    await downloadRecursive(urls, {
+      ...options,
+      ...recursive,
+      ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
+      onSaved: (saved) => reporter.finish(saved),
+      onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
+      onFailed: (url, error, info) => {
+        // GNU wget's -q silences a recursion's errors too; the exit code still tells.
+        if (!quiet) reporter.fail(error, info);
+        if (info?.robots) return; // No robots.txt: no rules, and no error to count.
+        const code = downloadExitCode(error);
+        if (error instanceof HttpStatusError) broken.push(url);
+        status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
+          ? code
+          : Math.min(status, code);
+      },
+      onRemoved: (path, info) => {
+        // GNU wget: in the verbose log only, then a blank line (none after robots.txt).
+        if (info?.robots) {
+          reporter.verbose(`Removing ${path}.`);
+          return;
+        }
+        reporter.verbose(
+          recursive.deleteAfter || recursive.spider
+            ? `Removing ${path}.\n`
+            : `Removing ${path} since it should be rejected.\n`,
+        );
+      },
+      onWalked: (walked) => {
+        // GNU wget's spider report, then its closing lines, then -k's.
+        if (options.spider && !quiet) {
+          const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
+          reporter.error(broken.length === 0 ? "Found no broken links.\n" : `Found ${count}.\n`);
+          for (const url of broken) reporter.error(url);
+          if (broken.length > 0) reporter.error("");
+        }
+        const wallMs = performance.now() - started;
+        if (walked.bytes > 0) {
+          reporter.summary({
+            files: walked.files,
+            bytes: walked.bytes,
+            wallMs,
+            downloadMs: wallMs,
+          });
+        }
+        const quota = recursive.quotaBytes ?? 0;
+        if (quota > 0 && walked.bytes > quota) reporter.quotaExceeded(quota);
+        converting = performance.now();
+      },
+      onConverted: (path, links, counts) => {
+        converted++;
+        reportConversion(reporter, path, links, counts);
+      },
+    });
+  } finally {
+    rejectedLog?.close();
+  }
   if (recursive.convertLinks) {
     reporter.converted(converted, (performance.now() - converting) / 1000);
   }

@@ -52,8 +52,25 @@ export interface WgetReporterOptions {
   log?: { writeSync(p: Uint8Array): number } | undefined;
 }
 
+/** The C escapes GNU's quotearg writes for control characters. */
+const C_ESCAPES: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+};
+
+/** A byte as quotearg's three-digit octal escape. */
+function octal(byte: number): string {
+  return `\\${byte.toString(8).padStart(3, "0")}`;
+}
+
 /**
- * GNU wget's quotes around a name: typographic under a UTF-8 locale, else ASCII.
+ * GNU wget's quotes around a name: typographic under a UTF-8 locale, else ASCII; escaped as GNU's
+ * quotearg escapes it (`a\\b` for `a\b`, `\t` for a tab, octal bytes outside a UTF-8 locale).
  *
  * @example
  * ```ts
@@ -61,11 +78,33 @@ export interface WgetReporterOptions {
  * import { quoteName } from "./reporter.ts";
  *
  * assert.match(quoteName("f.txt"), /^(\u2018f\.txt\u2019|'f\.txt')$/);
+ * assert.match(quoteName("a\\b\tc"), /^.a\\\\b\\tc.$/);
  * ```
  */
 export function quoteName(name: string): string {
   const locale = Deno.env.get("LC_ALL") || Deno.env.get("LC_CTYPE") || Deno.env.get("LANG") || "";
-  return /utf-?8/i.test(locale) ? `\u2018${name}\u2019` : `'${name}'`;
+  const utf8 = /utf-?8/i.test(locale);
+  // GNU's quotearg escapes: a backslash doubled, controls as C escapes or octal, and (outside a
+  // UTF-8 locale) every byte of a non-ASCII character in octal.
+  let escaped = name;
+  const plain = (code: number) => code !== 0x5c && code >= 0x20 && code !== 0x7f;
+  let allPlain = true;
+  for (let i = 0; i < name.length && allPlain; i++) {
+    const code = name.charCodeAt(i);
+    allPlain = plain(code) && (utf8 || code < 0x80);
+  }
+  if (!allPlain) {
+    escaped = "";
+    for (const char of name) {
+      const code = char.codePointAt(0)!;
+      if (char === "\\") escaped += "\\\\";
+      else if (code < 0x20 || code === 0x7f) escaped += C_ESCAPES[code] ?? octal(code);
+      else if (code > 0x7f && !utf8) {
+        for (const byte of new TextEncoder().encode(char)) escaped += octal(byte);
+      } else escaped += char;
+    }
+  }
+  return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
 }
 
 /** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */
@@ -118,6 +157,8 @@ export class WgetReporter {
   #lastDraw = 0;
   #drawn = false;
   #type: string | undefined;
+  /** The last response's announced length (a HEAD's too). */
+  #responseLength: number | undefined;
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
   readonly #recursive: boolean;
@@ -254,6 +295,7 @@ export class WgetReporter {
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
       this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+      this.#responseLength = response.contentLength;
       if (this.#spider) {
         this.#status = response.status;
         this.#type = response.head.headers.get("Content-Type");
@@ -273,6 +315,14 @@ export class WgetReporter {
             .trimEnd(),
         );
       }
+    },
+    fetchAfterHead: (reason, localSize) => {
+      this.#lengthLine(this.#responseLength, 0);
+      this.#line(
+        reason === "newer"
+          ? "Remote file is newer, retrieving.\n"
+          : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
+      );
     },
     // GNU says which challenge it answers, with -nv too.
     authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
@@ -373,10 +423,9 @@ export class WgetReporter {
    * for its links (a recursive run, a page or stylesheet) or not.
    */
   #spiderVerdict(result: DownloadResult): void {
-    // GNU takes a response without Content-Type for HTML (CGIs that forget it), so without
-    // recursion it says such a file could hold links.
-    const holdsLinks = (!this.#recursive && this.#type === undefined) ||
-      pageKind(this.#type) !== "other";
+    // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
+    // links, and a recursive run fetches it.
+    const holdsLinks = pageKind(this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
@@ -446,6 +495,9 @@ export class WgetReporter {
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
       this.#line(`File ${name} already there; not retrieving.\n`);
+    } else if (result.skipped === "head-not-newer") {
+      this.#lengthLine(this.#responseLength, 0);
+      this.#line(`Server file no newer than local file ${name} -- not retrieving.\n`);
     } else if (result.skipped === "not-newer") {
       // GNU's words: a 304, or a 200 whose Last-Modified and size say the copy here is current.
       this.#line(
@@ -493,7 +545,7 @@ export class WgetReporter {
   }
 
   /** GNU wget's lines for a final error status, in the verbose log and with `-nv`. */
-  #statusFailure(error: HttpStatusError): void {
+  #statusFailure(error: HttpStatusError, robots: boolean): void {
     if (REDIRECT_STATUSES.has(error.status)) {
       // A redirect without a Location header.
       this.#line("Location: unspecified");
@@ -507,8 +559,9 @@ export class WgetReporter {
     }
     // -nv names the URL first; the verbose log has said it already.
     if (this.#nonVerbose) this.error(`${error.url}:`);
+    // robots.txt is fetched as a file even by a spider, as GNU wget does.
     this.error(
-      this.#spider
+      this.#spider && !robots
         ? "Remote file does not exist -- broken link!!!"
         : `${timestamp()} ERROR ${error.status}: ${error.reason}.`,
     );
@@ -562,8 +615,11 @@ export class WgetReporter {
     return true;
   }
 
-  /** Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`. */
-  fail(error: unknown): void {
+  /**
+   * Prints a failed download's error in GNU wget's words; nothing when quiet, as GNU's `-q`.
+   * `robots`: the failure was robots.txt's, which a spider fetches as a file too.
+   */
+  fail(error: unknown, options: { robots?: boolean | undefined } = {}): void {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
@@ -598,7 +654,7 @@ export class WgetReporter {
       }
     }
     if (error instanceof HttpStatusError) {
-      this.#statusFailure(error);
+      this.#statusFailure(error, options.robots ?? false);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);

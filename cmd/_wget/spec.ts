@@ -38,6 +38,8 @@ NAME.1, NAME.2, ...
       --content-disposition    name files after the Content-Disposition header
       --trust-server-names     name files after the last redirect's URL
   -N, --timestamping           fetch only when the server's copy is newer (If-Modified-Since)
+      --no-if-modified-since   with -N, ask with HEAD first instead
+      --backups N              keep N copies of a file written again (NAME.1, NAME.2, ...)
       --no-use-server-timestamps   do not give files the server's Last-Modified time
       --post-data TEXT         POST TEXT (application/x-www-form-urlencoded)
       --post-file FILE         POST the contents of FILE
@@ -102,6 +104,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --restrict-file-names M  escape more in names: windows, ascii, nocontrol, lowercase, ...
   -k, --convert-links          after the run, point links at the local copies
   -K, --backup-converted       keep each converted page's original as NAME.orig
+      --convert-file-only      as -k, but rewrite only the file-name part of links to saved files
   -I, --include-directories L  only these directories (a,b; wildcards match a whole one)
   -X, --exclude-directories L  never these directories
       --accept-regex REGEX     only URLs matching REGEX
@@ -109,6 +112,9 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
       --regex-type TYPE        posix (default: POSIX extended, as GNU) or pcre
       --follow-tags LIST       only links in these HTML tags
       --ignore-tags LIST       never links in these HTML tags
+  -L, --relative               follow relative links only
+      --https-only             follow HTTPS links only
+      --rejected-log FILE      log each link not followed and why (GNU's tab-separated form)
       --max-threads N          fetch up to N URLs at once (GNU Wget2's option; default 1)
       --delete-after           remove each file after downloading it
   -E, --adjust-extension       add .html to HTML and .css to CSS saved under other names

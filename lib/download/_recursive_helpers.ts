@@ -6,6 +6,8 @@
  * @module
  */
 
+import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+
 /** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
 export function directoryOf(url: URL): string {
   const path = url.pathname.slice(1);
@@ -18,9 +20,15 @@ export function isSubdirectory(outer: string, inner: string): boolean {
   return inner === outer || inner.startsWith(`${outer}/`);
 }
 
+/**
+ * GNU wget's `has_html_suffix_p`: the name ends in `.html`, `.htm`, or any one character and `html`
+ * (`.xhtml`, `.shtml`, `.phtml`), whatever the case.
+ */
 export function hasHtmlSuffix(file: string): boolean {
-  const lower = file.toLowerCase();
-  return lower.endsWith(".html") || lower.endsWith(".htm");
+  const dot = file.lastIndexOf(".");
+  if (dot < 0 || file.includes("/", dot)) return false;
+  const suffix = file.slice(dot + 1).toLowerCase();
+  return suffix === "html" || suffix === "htm" || (suffix.length === 5 && suffix.endsWith("html"));
 }
 
 export function domainMatches(host: string, domains: readonly string[]): boolean {
@@ -53,11 +61,11 @@ export const MAX_CSS_BYTES = 16 * 1024 * 1024;
 /** One read buffer for every page: pages are read synchronously, one at a time. */
 let chunkBuffer: Uint8Array | undefined;
 
-/** A file's text, 256 KiB at a time. */
+/** A page's text byte for byte (see `escapePageBytes`), 256 KiB at a time. */
 export function* fileChunks(path: string): Generator<string> {
   using file = Deno.openSync(path);
   const buffer = chunkBuffer ??= new Uint8Array(256 * 1024);
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
   while (true) {
     const n = file.readSync(buffer);
     if (n === null) break;
@@ -67,7 +75,7 @@ export function* fileChunks(path: string): Generator<string> {
   if (rest !== "") yield rest;
 }
 
-/** The first `maxBytes` of a file, as text. */
+/** The first `maxBytes` of a stylesheet, as text byte for byte (see `escapePageBytes`). */
 export function readPrefix(path: string, maxBytes: number): string {
   using file = Deno.openSync(path);
   const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
@@ -77,7 +85,7 @@ export function readPrefix(path: string, maxBytes: number): string {
     if (n === null) break;
     filled += n;
   }
-  return new TextDecoder().decode(buffer.subarray(0, filled));
+  return new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(buffer.subarray(0, filled));
 }
 
 export function isFile(path: string): boolean {
@@ -137,4 +145,37 @@ export function removeIfLink(path: string): void {
   } catch {
     // Absent: nothing to do.
   }
+}
+
+/**
+ * `-N`: the time and size of the copy of a file here, or undefined without one. With `-K`,
+ * `FILE.orig` when it is there: the file itself was rewritten by `-k` (GNU wget's
+ * `set_file_timestamp`).
+ */
+export function localCopy(
+  path: string,
+  backupConverted: boolean,
+): { mtime: Date; size: number } | undefined {
+  for (const candidate of backupConverted ? [`${path}.orig`, path] : [path]) {
+    try {
+      const info = Deno.statSync(candidate);
+      if (info.isFile && info.mtime) return { mtime: info.mtime, size: info.size };
+    } catch {
+      // Not there: the next candidate, or none.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The key of GNU wget's "black list" of URLs seen in a walk: the URL with every `%HH` escape
+ * decoded (but `%00`), so that `t%7Ex.html` and `t~x.html`, or `a%2Fb` and `a/b`, are one URL
+ * and only the first met is fetched, as GNU wget's `blacklist_add` keys them.
+ */
+export function seenKey(url: string): string {
+  if (!url.includes("%")) return url;
+  return url.replace(
+    /%([0-9a-fA-F]{2})/g,
+    (escape, hex: string) => hex === "00" ? escape : String.fromCharCode(parseInt(hex, 16)),
+  );
 }

@@ -109,3 +109,24 @@ export function resolveLinkFast(raw: string, base: string): string | undefined {
   }
   return parts.origin + removeDotSegments(path) + query;
 }
+
+/**
+ * Pages are read for links byte for byte (`x-user-defined`: bytes above 0x7F become U+F780 to
+ * U+F7FF), whatever their encoding; a link's such characters are its bytes, kept as `%XX`
+ * escapes as GNU wget keeps them (`caf%E9.html` in a Latin-1 page, `caf%C3%A9.html` in a UTF-8
+ * one, as the URL parser would encode an e with an acute accent).
+ */
+export const PAGE_BYTES_DECODER_LABEL = "x-user-defined";
+
+/** `text` with the page bytes among its characters (U+F780 to U+F7FF) as `%XX` escapes. */
+export function escapePageBytes(text: string): string {
+  return text.replace(
+    /[\uF780-\uF7FF]/g,
+    (char) => `%${(char.charCodeAt(0) - 0xf700).toString(16).toUpperCase()}`,
+  );
+}
+
+/** Whether `text` holds page bytes above 0x7F (see {@linkcode escapePageBytes}). */
+export function hasPageBytes(text: string): boolean {
+  return /[\uF780-\uF7FF]/.test(text);
+}

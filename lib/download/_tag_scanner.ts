@@ -14,8 +14,15 @@ import { Tokenizer } from "npm:htmlparser2@12.0.0";
 
 /** What {@linkcode TagScanner} reports. */
 export interface TagScannerHandlers {
-  /** An opening tag: its name and attributes (names lower-cased, the first of repeats kept). */
-  onopentag?(name: string, attributes: Record<string, string>): void;
+  /**
+   * An opening tag: its name and attributes (names lower-cased, the first of repeats kept), and
+   * the repeats in order, when an attribute is written again (`<a href=x href=y>`).
+   */
+  onopentag?(
+    name: string,
+    attributes: Record<string, string>,
+    repeated?: [string, string][],
+  ): void;
   /** A closing tag, by its lower-cased name. */
   onclosetag?(name: string): void;
   /** Text between tags (the content of `<script>`, `<style>` and the like in HTML mode). */
@@ -48,6 +55,7 @@ export class TagScanner {
   #chunksStart = 0;
   #tagName = "";
   #attributes: Record<string, string> = {};
+  #repeated: [string, string][] | undefined;
   #attributeName = "";
   #attributeValue = "";
 
@@ -57,14 +65,17 @@ export class TagScanner {
     const openTag = (endIndex: number) => {
       this.endIndex = endIndex;
       const attributes = this.#attributes;
+      const repeated = this.#repeated;
       this.#attributes = {};
-      this.#handlers.onopentag?.(this.#tagName, attributes);
+      this.#repeated = undefined;
+      this.#handlers.onopentag?.(this.#tagName, attributes, repeated);
     };
     this.#tokenizer = new Tokenizer({ xmlMode: options.xmlMode ?? false, decodeEntities: false }, {
       onopentagname: (start, endIndex) => {
         this.startIndex = start - 1;
         this.#tagName = this.#slice(start, endIndex).toLowerCase();
         this.#attributes = {};
+        this.#repeated = undefined;
       },
       onattribname: (start, endIndex) => {
         this.#attributeName = this.#slice(start, endIndex).toLowerCase();
@@ -77,6 +88,8 @@ export class TagScanner {
       onattribend: () => {
         if (!Object.hasOwn(this.#attributes, this.#attributeName)) {
           this.#attributes[this.#attributeName] = this.#attributeValue;
+        } else {
+          (this.#repeated ??= []).push([this.#attributeName, this.#attributeValue]);
         }
         this.#attributeValue = "";
       },

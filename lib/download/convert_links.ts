@@ -6,7 +6,8 @@
  * @module
  */
 
-import { extractCssLinks, extractHtmlLinks, type PageLink } from "./links.ts";
+import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
+import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -51,6 +52,47 @@ function localQuote(name: string, css: boolean, adjustExtension: boolean): strin
   return css ? escaped : htmlQuote(escaped);
 }
 
+/**
+ * GNU wget's `convert_basename` (`--convert-file-only`): the link as written, its last part
+ * (after its last `/`) replaced by the saved file's name when the two differ, merged as GNU's
+ * `uri_merge` merges them. GNU takes the link itself for the file's name when the saved path
+ * has no directory part (a file saved at the top of the current directory).
+ */
+function convertBasename(raw: string, saved: string): string {
+  const name = saved.includes("/") ? saved.slice(saved.lastIndexOf("/") + 1) : raw;
+  return raw.slice(raw.lastIndexOf("/") + 1) === name ? raw : uriMerge(raw, name);
+}
+
+/** GNU wget's `uri_merge`: `link` read against `base`, with GNU's minimal parsing. */
+function uriMerge(base: string, link: string): string {
+  if (/^[a-zA-Z0-9+.-]+:/.test(link)) return link;
+  const pathEnd = base.search(/[?#]/);
+  const end = pathEnd < 0 ? base.length : pathEnd;
+  if (link === "") return base;
+  if (link.startsWith("?")) return base.slice(0, end) + link;
+  if (link.startsWith("#")) {
+    const hash = base.indexOf("#");
+    return base.slice(0, hash < 0 ? base.length : hash) + link;
+  }
+  if (link.startsWith("//")) {
+    const slash = base.slice(0, end).indexOf("/");
+    return (slash >= 0 && base[slash + 1] === "/" ? base.slice(0, slash) : "") + link;
+  }
+  if (link.startsWith("/")) {
+    // After "scheme://host" when there is one, else from the start.
+    const first = base.slice(0, end).indexOf("/");
+    if (first < 0 || base[first + 1] !== "/") return link;
+    const slash = base.slice(0, end).indexOf("/", first + 2);
+    return base.slice(0, slash < 0 ? end : slash) + link;
+  }
+  const slash = end === 0 ? -1 : base.lastIndexOf("/", end - 1);
+  if (slash < 0) return link;
+  if (slash >= 2 && base[slash - 1] === "/" && base[slash - 2] === ":") {
+    return `${base.slice(0, end)}/${link}`;
+  }
+  return base.slice(0, slash + 1) + link;
+}
+
 /** The fragment of a link as written (GNU wget's `find_fragment`: a `#` not after `&`). */
 function fragmentOf(raw: string): string {
   for (let i = 0; i < raw.length; i++) {
@@ -59,10 +101,19 @@ function fragmentOf(raw: string): string {
   return "";
 }
 
-/** Options of {@linkcode convertLinks}. */
-export interface ConvertLinksOptions {
+/**
+ * Options of {@linkcode convertLinks}; `followTags` and `ignoreTags` as the run that saved the
+ * page had them (GNU wget converts only the links it would have followed).
+ */
+export interface ConvertLinksOptions extends HtmlLinkOptions {
   /** `-E` was given: `?` in local names is escaped as `%3F`. */
   adjustExtension?: boolean | undefined;
+  /**
+   * `--convert-file-only`: a link to a saved file keeps what it says but its last part, which
+   * becomes the file's name (`/blog/post?x=1` for a file `post?x=1.html` saved by `-E` is
+   * `/blog/post%3Fx=1.html`), as GNU wget.
+   */
+  fileOnly?: boolean | undefined;
   /** Keep the original here before rewriting the file (`-K`). */
   backupPath?: string | undefined;
   /**
@@ -113,13 +164,17 @@ export function convertLinks(
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    // Not UTF-8: one character per byte, so every byte is written back as it was.
+    // Not UTF-8: one character per byte (links keep their bytes, as the walk read them), so
+    // every byte is written back as it was.
     utf8 = false;
-    text = Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+    text = new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(bytes);
   }
   const links: PageLink[] = kind === "css"
     ? extractCssLinks(text, pageUrl)
-    : extractHtmlLinks(text, pageUrl).links;
+    : extractHtmlLinks(text, pageUrl, {
+      followTags: options.followTags,
+      ignoreTags: options.ignoreTags,
+    }).links;
   links.sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;
@@ -127,13 +182,22 @@ export function convertLinks(
   let toFiles = 0;
   let toUrls = 0;
   for (const link of links) {
-    if (link.start < at || link.end <= link.start) continue;
+    // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
+    if (link.start < at || link.end < link.start) continue;
     const css = link.css;
     const isBase = link.base;
     const local = saved.get(link.url);
     let replacement: string;
     if (isBase) {
       replacement = "";
+    } else if (local !== undefined && options.fileOnly) {
+      // The link as the page writes it, entities and all, as GNU wget reads it there.
+      const written = text.slice(link.start, link.end);
+      const adjust = options.adjustExtension ?? false;
+      replacement = localQuote(convertBasename(written, local), css, adjust);
+      // GNU's replace_attr writes the fragment of the link again after it.
+      if (!link.plain) replacement += fragmentOf(written);
+      toFiles++;
     } else if (local !== undefined) {
       replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
       if (!link.plain) replacement += fragmentOf(link.raw);

@@ -9,6 +9,7 @@
 import { quoteForMessage } from "../internal/quote.ts";
 import { contentDispositionFileName, fileNameFromUrl } from "./file_name.ts";
 import { withPageExtension } from "./page_kind.ts";
+import { rotateBackups } from "./_backups.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -116,6 +117,11 @@ export interface DownloadEvents {
   progress?(received: number): void;
   /** Attempt `attempt` failed with `error`; the next starts after `waitMs`. */
   retry?(error: unknown, attempt: number, waitMs: number): void;
+  /**
+   * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
+   * not older but of another size than the `localSize` bytes here.
+   */
+  fetchAfterHead?(reason: "newer" | "size", localSize: number): void;
 }
 
 /**
@@ -190,6 +196,17 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * not newer (304, or a Last-Modified not after the file's and the same size), else overwrite it.
    */
   timestamping?: boolean | undefined;
+  /**
+   * `--no-if-modified-since`, with `timestamping`: for a file that exists, ask with `HEAD` first
+   * (no `If-Modified-Since`), then `GET` it only when the server's copy is newer or of another
+   * size, as GNU wget.
+   */
+  timestampingByHead?: boolean | undefined;
+  /**
+   * `--backups=N`: a file about to be written again is kept as `NAME.1` first, earlier copies
+   * moved on to `NAME.2` ... `NAME.N`, as GNU wget (and a name is then reused, never made unique).
+   */
+  backups?: number | undefined;
   /**
    * Forward proxies (`http_proxy`, `no_proxy`; see `proxySettingsFromEnv`). An `http://` URL
    * goes to the proxy in absolute form, an `https://` URL through a `CONNECT` tunnel, each with
@@ -267,8 +284,12 @@ export interface DownloadResult {
   contentType?: string | undefined;
   /** `adjustExtension` added `.html` or `.css` to the file's name. */
   extensionAdded?: boolean;
-  /** Why nothing was fetched: the file exists (`--no-clobber`) or is already complete (`-c`). */
-  skipped?: "exists" | "complete" | "not-newer";
+  /**
+   * Why nothing was fetched: the file exists (`--no-clobber`), is already complete (`-c`), or is
+   * not older than the server's (`-N`: a 304 or a 200 that says so, or the answer to a `HEAD`
+   * first with `timestampingByHead`).
+   */
+  skipped?: "exists" | "complete" | "not-newer" | "head-not-newer";
   /**
    * The server's Last-Modified, for a body written into `output` (whose file the caller owns, and
    * may give that time, as GNU wget gives it to `-O FILE`).
@@ -404,6 +425,7 @@ function earlyFileMaker(
   if (
     options.onRequestSent || options.output || options.spider || options.resume ||
     options.timestamping || options.adjustExtension || options.contentDisposition ||
+    (options.backups ?? 0) > 0 ||
     options.trustServerNames || state.owned || state.early || state.probedName !== undefined
   ) {
     return undefined;
@@ -500,6 +522,8 @@ async function attemptDownload(
   // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
   let probe = byHeader && (options.resume ?? false) && !state.owned &&
     state.probedName === undefined;
+  // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
+  let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = original;
   let redirects = 0;
   let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
@@ -547,7 +571,12 @@ async function attemptDownload(
       headers.push(["Content-Type", "application/x-www-form-urlencoded"]);
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
-    const sentMethod = (options.spider && !spiderGet) || probe ? "HEAD" : method;
+    // -N: the local file's time, for If-Modified-Since (or a HEAD) and the comparison after.
+    const local = options.timestamping && !options.output && !options.spider && !state.owned
+      ? fileInfo(plannedPath)
+      : undefined;
+    const head = headFirst && local?.mtime !== undefined;
+    const sentMethod = (options.spider && !spiderGet) || probe || head ? "HEAD" : method;
     if (credentials && digest && sameOrigin(target, original)) {
       const { digestAuthorization } = await import("./_digest_auth.ts");
       const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
@@ -560,11 +589,9 @@ async function attemptDownload(
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
-    // -N: the local file's time, for If-Modified-Since and the comparison after.
-    const local = options.timestamping && !options.output && !options.spider && !state.owned
-      ? fileInfo(plannedPath)
-      : undefined;
-    if (local?.mtime) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    if (local?.mtime && !options.timestampingByHead) {
+      headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+    }
     const cookie = options.cookies?.cookieHeader(target);
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
     const requestUrl = viaProxy(target, options.proxy, headers);
@@ -581,7 +608,7 @@ async function attemptDownload(
       ...options,
       maxHeaderCount: options.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
       method: sentMethod,
-      body: probe ? undefined : body,
+      body: probe || head ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
       onRequestSent: options.onRequestSent ??
@@ -654,9 +681,19 @@ async function attemptDownload(
             bytes: 0,
             size: local.size,
             status,
-            skipped: "not-newer",
+            skipped: head ? "head-not-newer" : "not-newer",
           };
         }
+      }
+      if (head && response.ok) {
+        // The server's copy is newer (or of another size): GET it, as GNU wget.
+        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        if (!Number.isNaN(lastModified)) {
+          const older = lastModified <= local!.mtime!.getTime();
+          events.fetchAfterHead?.(older ? "size" : "newer", local!.size ?? 0);
+        }
+        headFirst = false;
+        continue;
       }
       if (probe) {
         // The HEAD named the file (or failed: then the URL names it, as with GNU wget); the GET
@@ -676,7 +713,7 @@ async function attemptDownload(
       // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
       if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
-        if (options.contentOnError && !options.spider && !probe) {
+        if (options.contentOnError && !options.spider && !probe && !head) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
           await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
         }
@@ -960,8 +997,11 @@ function openTarget(job: BodyJob): Deno.FsFile {
   const directory = options.directory ?? ".";
   let path = state.owned?.path;
   let extensionAdded = state.owned?.extensionAdded ?? false;
-  // -E: the response's type, for the extension a page or stylesheet gets.
-  const type = options.adjustExtension ? response.head.headers.get("Content-Type") : undefined;
+  // -E: the response's type, for the extension a page or stylesheet gets (null: no header, a
+  // page to GNU wget); undefined without -E.
+  const type = options.adjustExtension
+    ? response.head.headers.get("Content-Type") ?? null
+    : undefined;
   /** The name before -E's extension (a new file gets it after its free name is found). */
   let plain: string | undefined;
   if (path === undefined) {
@@ -987,9 +1027,13 @@ function openTarget(job: BodyJob): Deno.FsFile {
       own(early.path, 0);
       return early.file;
     }
-    if (state.owned || options.resume || options.timestamping || plain === undefined) {
+    const backups = options.backups ?? 0;
+    if (
+      state.owned || options.resume || options.timestamping || plain === undefined || backups > 0
+    ) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
+      if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
       const file = Deno.openSync(path, {
         write: true,
         create: true,
@@ -1020,11 +1064,12 @@ function openTarget(job: BodyJob): Deno.FsFile {
 /** Options of {@linkcode createUniqueFile}. */
 export interface UniqueFileOptions {
   /**
-   * `-E`: the response's `Content-Type`. A page or a stylesheet then gets `.html` or `.css` after
-   * the free name is found, with `.N` before that extension while the name is taken, as GNU wget
-   * names them (`index.html`, then `index.html.1.html`, then `index.html.1.1.html`).
+   * `-E`: the response's `Content-Type` (null when it has none, a page to GNU wget). A page or a
+   * stylesheet then gets `.html` or `.css` after the free name is found, with `.N` before that
+   * extension while the name is taken, as GNU wget names them (`index.html`, then
+   * `index.html.1.html`, then `index.html.1.1.html`).
    */
-  adjustExtensionFor?: string | undefined;
+  adjustExtensionFor?: string | null | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { TagScanner } from "./_tag_scanner.ts";
-import { resolveLinkFast } from "./_resolve_link.ts";
+import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -109,8 +109,9 @@ function resolve(raw: string, base: string): string | undefined {
   if (fast !== undefined) return fast;
   try {
     // The fragment cut from the serialized URL, whose first "#" always starts it (a "#" elsewhere
-    // is percent-encoded): setting `hash` would parse the URL a second time.
-    const href = new URL(trimmed, base).href;
+    // is percent-encoded): setting `hash` would parse the URL a second time. A page's bytes
+    // above 0x7F stay the bytes they are.
+    const href = new URL(hasPageBytes(trimmed) ? escapePageBytes(trimmed) : trimmed, base).href;
     const hash = href.indexOf("#");
     return hash < 0 ? href : href.slice(0, hash);
   } catch {
@@ -121,13 +122,17 @@ function resolve(raw: string, base: string): string | undefined {
 /**
  * Finds where the value of attribute `name` sits in a tag's source text (`tag` starts at
  * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
- * inside another attribute's quoted value never matches. Falls back to the tag's start.
+ * inside another attribute's quoted value never matches. Where it cannot be found, -1 to -1: a
+ * link without a place, which conversion leaves alone (an empty value, `href=""`, is a place).
+ * `occurrence` 1 is where the attribute is written a second time, and so on.
  */
 function attributeSpan(
   tag: string,
   offset: number,
   name: string,
+  occurrence = 0,
 ): { start: number; end: number } {
+  let skip = occurrence;
   const space = " \t\n\r\f";
   let i = 1;
   // The tag name.
@@ -162,10 +167,15 @@ function attributeSpan(
       while (end < tag.length && !space.includes(tag[end]!) && tag[end] !== ">") end++;
       i = end;
     }
-    // The first of repeated attributes wins, as in the parser.
-    if (attribute === name) return { start: offset + start, end: offset + end };
+    // The first of repeated attributes (unless another is asked for), as in the parser. An empty
+    // value without quotes (`action=>`) has no place GNU wget would rewrite.
+    if (attribute === name && skip-- === 0) {
+      return quote !== '"' && quote !== "'" && end === start
+        ? { start: -1, end: -1 }
+        : { start: offset + start, end: offset + end };
+    }
   }
-  return { start: offset, end: offset };
+  return { start: -1, end: -1 };
 }
 
 /**
@@ -273,7 +283,7 @@ function htmlLinkScanner(
     },
   ) => {
     const url = resolve(raw, base);
-    if (url === undefined || raw.trim() === "") return;
+    if (url === undefined) return;
     links.push({
       url,
       raw,
@@ -290,15 +300,18 @@ function htmlLinkScanner(
     });
   };
   const parser: TagScanner = new TagScanner({
-    onopentag(name, rawAttributes) {
+    onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
       }
-      if ((follow && !follow.has(name)) || ignore?.has(name)) return;
+      // --follow-tags and --ignore-tags leave a style attribute and <style>'s text read, as GNU
+      // wget reads them on every tag.
+      const followed = !((follow && !follow.has(name)) || ignore?.has(name));
+      if (name === "style" && rawText?.name === "style") rawText.css = true;
       // Most tags (div, p, span, ...) carry no link but in a style attribute: their attributes are
       // not decoded at all.
       if (
-        !SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name) &&
+        (!followed || (!SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name))) &&
         !Object.hasOwn(rawAttributes, "style")
       ) {
         return;
@@ -316,7 +329,10 @@ function htmlLinkScanner(
       const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
       const span = (attribute: string) =>
         tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
-      if (name === "style" && rawText?.name === "style") rawText.css = true;
+      if (!followed) {
+        styleLinks(rawAttributes.style!, span);
+        return;
+      }
       if (name === "base") {
         const href = attributes.href;
         if (href !== undefined) {
@@ -330,8 +346,10 @@ function htmlLinkScanner(
       } else if (name === "link") {
         const href = attributes.href;
         if (href !== undefined) {
-          const rel = (attributes.rel ?? "").toLowerCase();
-          const type = attributes.type?.toLowerCase();
+          const rel = trimBlanks(attributes.rel ?? "").toLowerCase();
+          const type = attributes.type === undefined
+            ? undefined
+            : trimBlanks(attributes.type).toLowerCase();
           if (rel === "stylesheet" || rel === "alternate stylesheet") {
             add(href, span("href"), { inline: true, expectCss: true });
           } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
@@ -344,30 +362,45 @@ function htmlLinkScanner(
       } else if (name === "meta") {
         metaTag(attributes, span);
       } else {
+        // The attributes in the order the page gives them, as GNU wget orders links by their
+        // place in the page (`<img srcset=... src=...>`: the srcset's first).
         const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
-        if (table) {
-          for (const [attribute, value] of Object.entries(attributes)) {
+        for (const [attribute, value] of Object.entries(attributes)) {
+          if (attribute === "style") {
+            styleLinks(rawAttributes.style!, span);
+            continue;
+          }
+          if (attribute === "srcset" && name === "img") {
+            srcset(span("srcset"), value);
+            continue;
+          }
+          const kind = table && Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+          if (kind === undefined) continue;
+          add(value, span(attribute), {
+            inline: kind.includes("i"),
+            expectHtml: kind.includes("h"),
+          });
+        }
+        // A URL attribute written again is a link too, as GNU wget reads every one of a tag's
+        // attributes (`<a href=x href=y>`: both).
+        if (repeated !== undefined && table !== undefined) {
+          const seen: Record<string, number> = {};
+          for (const [attribute, value] of repeated) {
             const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
             if (kind === undefined) continue;
-            add(value, span(attribute), {
+            const occurrence = seen[attribute] = (seen[attribute] ?? 0) + 1;
+            const at = tagText === undefined
+              ? noSpan
+              : attributeSpan(tagText, parser.startIndex, attribute, occurrence);
+            add(decodeEntities(value), at, {
               inline: kind.includes("i"),
               expectHtml: kind.includes("h"),
             });
           }
         }
-        if (name === "img" && attributes.srcset !== undefined) {
-          srcset(span("srcset"), attributes.srcset);
-        }
+        return;
       }
-      if (attributes.style !== undefined) {
-        const at = span("style");
-        const source = html?.slice(at.start, at.end);
-        const placed = source !== undefined && decodeEntities(source) === attributes.style;
-        const css = placed ? source : attributes.style;
-        for (const link of cssLinks(css, base, placed ? at.start : 0)) {
-          links.push(placed ? link : { ...link, start: 0, end: 0 });
-        }
-      }
+      if (rawAttributes.style !== undefined) styleLinks(rawAttributes.style, span);
     },
     ontext(text) {
       if (rawText !== undefined && html === undefined) rawText.text += text;
@@ -379,6 +412,23 @@ function htmlLinkScanner(
     // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
     xmlMode: flat,
   });
+
+  /**
+   * The links of a `style` attribute's CSS, read as the page writes it (entities and all), as
+   * GNU wget reads it.
+   */
+  function styleLinks(
+    style: string,
+    span: (attribute: string) => { start: number; end: number },
+  ): void {
+    const at = span("style");
+    const source = html?.slice(at.start, at.end);
+    const placed = source === style;
+    const css = placed ? source : style;
+    for (const link of cssLinks(css, base, placed ? at.start : 0)) {
+      links.push(placed ? link : { ...link, start: 0, end: 0 });
+    }
+  }
 
   /** The links in the text of a raw-text element that ends at `end` (CSS for `<style>`). */
   function closeRawText(
@@ -448,8 +498,11 @@ function htmlLinkScanner(
     attributes: Record<string, string>,
     span: (attribute: string) => { start: number; end: number },
   ): void {
-    const equiv = attributes["http-equiv"]?.toLowerCase();
-    const content = attributes.content;
+    // GNU wget reads values without the blanks around them (" Refresh ", " 1; url=x").
+    const equiv = attributes["http-equiv"] === undefined
+      ? undefined
+      : trimBlanks(attributes["http-equiv"]).toLowerCase();
+    const content = attributes.content === undefined ? undefined : trimBlanks(attributes.content);
     if (content === undefined) return;
     if (equiv === "refresh") {
       // GNU wget's reading: digits, ";", spaces, "URL=" (any case), spaces, the URL.
@@ -458,7 +511,7 @@ function htmlLinkScanner(
         const url = (match[2] ?? "").trim();
         add(url, span("content"), { expectHtml: true, refreshTimeout: Number(match[1] || 0) });
       }
-    } else if (attributes.name?.toLowerCase() === "robots") {
+    } else if (trimBlanks(attributes.name ?? "").toLowerCase() === "robots") {
       const words = content.toLowerCase().split(/[\s,]+/);
       if (words.includes("nofollow") || words.includes("none")) nofollow = true;
     }
@@ -506,8 +559,10 @@ export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
 function cssLinks(css: string, base: string, offset: number): PageLink[] {
   const links: PageLink[] = [];
   const push = (raw: string, start: number, expectCss: boolean) => {
-    const url = resolve(raw, base);
-    if (url === undefined || raw.trim() === "" || raw.startsWith("data:")) return;
+    // The URL its escapes stand for (`a\ b.png` is "a b.png"), as a browser reads it.
+    const value = raw.includes("\\") ? cssUnescape(raw) : raw;
+    const url = resolve(value, base);
+    if (url === undefined || value.trim() === "" || value.startsWith("data:")) return;
     links.push({
       url,
       raw,
@@ -527,14 +582,15 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     while (i < css.length && isSpace(css[i])) i++;
     const quote = css[i];
     if (quote === '"' || quote === "'") {
-      const close = css.indexOf(quote, i + 1);
+      const close = closingQuote(css, i);
       if (close < 0) return css.length;
       push(css.slice(i + 1, close), i + 1, expectCss);
       const paren = css.indexOf(")", close);
       return paren < 0 ? css.length : paren + 1;
     }
-    const paren = css.indexOf(")", i);
-    if (paren < 0) return css.length;
+    let paren = i;
+    while (paren < css.length && css[paren] !== ")") paren += css[paren] === "\\" ? 2 : 1;
+    if (paren >= css.length) return css.length;
     let end = paren;
     while (end > i && isSpace(css[end - 1])) end--;
     push(css.slice(i, end), i, expectCss);
@@ -562,7 +618,7 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
       while (j < css.length && isSpace(css[j])) j++;
       const quote = css[j];
       if (quote === '"' || quote === "'") {
-        const close = css.indexOf(quote, j + 1);
+        const close = closingQuote(css, j);
         if (close < 0) break;
         push(css.slice(j + 1, close), j + 1, true);
         i = close + 1;
@@ -597,6 +653,45 @@ function decodeEntities(value: string): string {
       return code > 0 && code < 128 ? String.fromCharCode(code) : whole;
     },
   );
+}
+
+/** Where the CSS string opened by the quote at `i` closes (escaped quotes skipped); -1 if never. */
+function closingQuote(css: string, i: number): number {
+  const quote = css[i];
+  for (let j = i + 1; j < css.length; j++) {
+    if (css[j] === "\\") j++;
+    else if (css[j] === quote) return j;
+  }
+  return -1;
+}
+
+/**
+ * CSS's escapes taken out of a URL (CSS Syntax 4.3.7): `\` and 1 to 6 hex digits (and one
+ * white space after them) is that code point, `\` before a line break in a string is nothing,
+ * `\` before anything else is that character.
+ */
+function cssUnescape(text: string): string {
+  return text.replace(
+    /\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(\r\n|[\n\r\f])|([\s\S])|$)/g,
+    (_whole, hex: string | undefined, newline: string | undefined, other: string | undefined) => {
+      if (hex !== undefined) {
+        const code = parseInt(hex, 16);
+        return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+          ? "\ufffd"
+          : String.fromCodePoint(code);
+      }
+      if (newline !== undefined) return "";
+      return other ?? "";
+    },
+  );
+}
+
+/**
+ * `value` as GNU wget's parser keeps a quoted attribute value: without the blanks around it (its
+ * `c_isspace`) and without line breaks inside (`rel="style\nsheet"` is `stylesheet`).
+ */
+function trimBlanks(value: string): string {
+  return value.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$|[\n\r]/g, "");
 }
 
 function skipString(css: string, i: number): number {

@@ -8,9 +8,12 @@
 /**
  * The kind of a response by its `Content-Type`, as GNU wget tells them apart (`text/html` and
  * `application/xhtml+xml` are pages, `text/css` stylesheets); only the first two hold links.
- * `wget --spider -r` fetches a URL whose HEAD answer is either, and no other.
+ * A response without the header is a page too, as GNU wget takes it (for the CGIs that forget
+ * it): read for links, given `.html` by `-E`. `wget --spider -r` fetches a URL whose HEAD answer
+ * is a page or a stylesheet, and no other.
  *
- * @param contentType The header's value, parameters and all; undefined when there is none.
+ * @param contentType The header's value, parameters and all; undefined or null when there is
+ * none.
  * @returns `"html"`, `"css"` or `"other"`.
  *
  * @example
@@ -21,11 +24,13 @@
  * assert.equal(pageKind("text/html; charset=utf-8"), "html");
  * assert.equal(pageKind("TEXT/CSS"), "css");
  * assert.equal(pageKind("image/png"), "other");
- * assert.equal(pageKind(undefined), "other");
+ * assert.equal(pageKind(undefined), "html");
+ * assert.equal(pageKind(""), "other");
  * ```
  */
-export function pageKind(contentType: string | undefined): "html" | "css" | "other" {
-  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+export function pageKind(contentType: string | null | undefined): "html" | "css" | "other" {
+  if (contentType === undefined || contentType === null) return "html";
+  const type = contentType.split(";")[0]?.trim().toLowerCase();
   if (type === "text/html" || type === "application/xhtml+xml") return "html";
   if (type === "text/css") return "css";
   return "other";
@@ -33,11 +38,11 @@ export function pageKind(contentType: string | undefined): "html" | "css" | "oth
 
 /**
  * GNU wget's `-E` (`--adjust-extension`): `name` with `.html` added when the response is a page
- * and the name does not end in `.html` or `.htm`, with `.css` added when it is a stylesheet and
+ * (or has no `Content-Type`) and the name does not end in `.html` or `.htm`, with `.css` added when it is a stylesheet and
  * the name does not end in `.css`; otherwise `name` as it is.
  *
  * @param name The file name (or path) the URL gave.
- * @param contentType The response's `Content-Type`.
+ * @param contentType The response's `Content-Type`; undefined or null when it has none.
  * @returns The name to save under.
  *
  * @example
@@ -49,9 +54,13 @@ export function pageKind(contentType: string | undefined): "html" | "css" | "oth
  * assert.equal(withPageExtension("a.HTM", "text/html"), "a.HTM");
  * assert.equal(withPageExtension("style.css?v=1", "text/css; charset=utf-8"), "style.css?v=1.css");
  * assert.equal(withPageExtension("logo", "image/png"), "logo");
+ * assert.equal(withPageExtension("cgi", undefined), "cgi.html");
  * ```
  */
-export function withPageExtension(name: string, contentType: string | undefined): string {
+export function withPageExtension(
+  name: string,
+  contentType: string | null | undefined,
+): string {
   const kind = pageKind(contentType);
   if (kind === "html" && !/\.html?$/i.test(name)) return `${name}.html`;
   if (kind === "css" && !/\.css$/i.test(name)) return `${name}.css`;

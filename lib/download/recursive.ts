@@ -30,11 +30,13 @@ import {
   hasHtmlSuffix,
   isFile,
   isSubdirectory,
+  localCopy,
   makeParents,
   MAX_CSS_BYTES,
   readPrefix,
   removeIfLink,
   sameExceptIndex,
+  seenKey,
 } from "./_recursive_helpers.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
@@ -43,9 +45,47 @@ import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../h
 import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
+import { rotateBackups } from "./_backups.ts";
+import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+
+/**
+ * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
+ * (`BLACKLIST`), not https with `--https-only`, not http(s), not relative with `-L`, `-D` and
+ * `--exclude-domains`, `-np`, `-I`/`-X`, the regexes, `-A`/`-R`, another host without `-H`,
+ * robots.txt.
+ */
+export type RejectReason =
+  | "BLACKLIST"
+  | "NOTHTTPS"
+  | "NONHTTP"
+  | "ABSOLUTE"
+  | "DOMAIN"
+  | "PARENT"
+  | "LIST"
+  | "REGEX"
+  | "RULES"
+  | "SPANNEDHOST"
+  | "ROBOTS";
+
+/** A link {@linkcode downloadRecursive} did not follow, as `onRejected` tells it. */
+export interface RejectedLink {
+  reason: RejectReason;
+  /** The link's URL, without its fragment. */
+  url: string;
+  /** The link's fragment, without `#` (`""` when none). */
+  fragment: string;
+  /** The page the link was found on. */
+  parent: string;
+}
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
+  /**
+   * `-c`: a file already here is continued from its size (`Range`), as GNU wget's `-r -c` does
+   * after an interrupted run; a 416 (or a whole body no longer than the file) leaves it as it
+   * is, and a page among them is read from it for links when the answer's type says HTML.
+   */
+  resume?: boolean | undefined;
   /**
    * GNU wget's `-r -O FILE`: every document, robots.txt included, written here one after another
    * (each still read for its links); no other file is made or removed.
@@ -71,6 +111,16 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   layout?: DiskLayout | undefined;
   /** Obey robots.txt and `<meta name="robots" content="nofollow">`. @default {true} */
   robots?: boolean | undefined;
+  /** `--https-only`: follow only `https:` links, as GNU wget. */
+  httpsOnly?: boolean | undefined;
+  /** `-L` (`--relative`): follow only relative links (no scheme, no leading `/`), as GNU wget. */
+  relativeOnly?: boolean | undefined;
+  /**
+   * A link was not followed (GNU wget's `--rejected-log`): why, the URL (without its fragment,
+   * the link's `fragment` apart), and the page it was found on. Links GNU wget cannot parse
+   * (`mailto:`, `javascript:`) are never told.
+   */
+  onRejected?(rejected: RejectedLink): void;
   /** Fetch only what is newer than the local file, and date files as the server does (`-N`). */
   timestamping?: boolean | undefined;
   /** Only URLs in these directories (`-I`): a prefix, or a wildcard for the whole directory. */
@@ -109,7 +159,12 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   adjustExtension?: boolean | undefined;
   /** After the run, rewrite the links of saved pages for local viewing (`-k`). */
   convertLinks?: boolean | undefined;
-  /** A URL was saved; for a spider's HEAD, found (`path` undefined). */
+  /** With `convertLinks`: only the last part of a link to a saved file (`--convert-file-only`). */
+  convertFileOnly?: boolean | undefined;
+  /**
+   * A URL was saved; for a spider's HEAD, found (`path` undefined); or kept as it is here
+   * (`skipped`: `-nc`'s `exists`, `-N`'s `not-newer` and `head-not-newer`, `-c`'s `complete`).
+   */
   onSaved?(result: DownloadResult): void;
   /**
    * A URL failed; the walk goes on. A failed robots.txt (`robots`) counts for nothing: the
@@ -118,8 +173,11 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   onFailed?(url: string, error: unknown, info?: { robots: boolean }): void;
   /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
   onRobots?(url: string): void;
-  /** A file was removed because `-A`/`-R` reject its name (it was fetched only for its links). */
-  onRemoved?(path: string): void;
+  /**
+   * A file was removed: fetched only for its links (`-A`/`-R` reject its name, `--spider`,
+   * `--delete-after`), or robots.txt (`robots`) read and not to be kept.
+   */
+  onRemoved?(path: string, info?: { robots: boolean }): void;
   /** A file was not fetched again: the server's copy is not newer (`-N`). */
   onNotModified?(url: string, path: string): void;
   /** The walk is over and `-k` is still to come (GNU wget prints its summary then). */
@@ -203,12 +261,19 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
  *   return new Response(body ?? "no", { status: body ? 200 : 404, headers: { "content-type": type } });
  * });
  * const directory = await Deno.makeTempDir();
+ * const rejected: string[] = [];
  * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
  *   directory,
  *   layout: { hostDirectories: false },
+ *   onRejected: ({ reason, url }) => rejected.push(`${reason} ${url}`),
  * });
  * assert.deepEqual([...result.saved.values()].map((p) => p.slice(directory.length + 1)).sort(), [
  *   "a.html", "img/p.png", "index.html",
+ * ]);
+ * // Another host without -H; the home page again from a.html.
+ * assert.deepEqual(rejected, [
+ *   "SPANNEDHOST http://other.invalid/",
+ *   `BLACKLIST http://127.0.0.1:${server.addr.port}/`,
  * ]);
  * await Deno.remove(directory, { recursive: true });
  * ```
@@ -274,6 +339,9 @@ class Walker {
       acceptRules: _acceptRules,
       layout: _layout,
       robots: _robots,
+      httpsOnly: _httpsOnly,
+      relativeOnly: _relativeOnly,
+      onRejected: _onRejected,
       includeDirectories: _includeDirectories,
       excludeDirectories: _excludeDirectories,
       acceptRegex: _acceptRegex,
@@ -290,6 +358,7 @@ class Walker {
       output: _output,
       adjustExtension: _adjustExtension,
       convertLinks: _convertLinks,
+      convertFileOnly: _convertFileOnly,
       onSaved: _onSaved,
       onFailed: _onFailed,
       onRemoved: _onRemoved,
@@ -324,6 +393,8 @@ class Walker {
       credentialsFor: _credentialsFor,
       basicAuthOrigins: _basicAuthOrigins,
       timestamping: _timestamping,
+      timestampingByHead: _timestampingByHead,
+      backups: _backups,
       cookies: _cookies,
       contentOnError: _contentOnError,
       retryConnectionRefused: _retryConnectionRefused,
@@ -364,7 +435,7 @@ class Walker {
       this.#fail(startText, error);
       return;
     }
-    const seen = new Set<string>([start.href]);
+    const seen = new Set<string>([seenKey(start.href)]);
     const queue: QueueItem[] = [
       { url: start.href, parsed: start, depth: 0, expectHtml: true, expectCss: false },
     ];
@@ -444,8 +515,12 @@ class Walker {
             item.depth,
             start,
             seen,
+            // GNU wget logs a refused redirect as the URL asked for, from the start URL.
+            { url: item.url, parent: start.href },
           );
           if (decision === undefined) descend = false;
+          // A link to the target later is one seen already, as on GNU's black list.
+          else seen.add(seenKey(fetched.finalUrl));
         }
         pageUrl = fetched.finalUrl;
       }
@@ -470,7 +545,7 @@ class Walker {
         let decision = this.#mayFollow(link, parent, item.depth, start, seen);
         if (decision instanceof Promise) decision = await decision;
         // Checked again after a wait: another task may have queued it meanwhile.
-        if (decision !== undefined && !seen.has(link.url)) {
+        if (decision !== undefined && !seen.has(seenKey(link.url))) {
           queue.push({
             url: link.url,
             parsed: decision,
@@ -478,7 +553,7 @@ class Walker {
             expectHtml: link.expectHtml,
             expectCss: link.expectCss,
           });
-          seen.add(link.url);
+          seen.add(seenKey(link.url));
         }
       }
     }
@@ -519,56 +594,93 @@ class Walker {
 
   /**
    * GNU wget's `download_child`: whether a link is to be queued, as its parsed URL (undefined
-   * when not); a promise only while the server's robots.txt is still to be fetched.
+   * when not, the reason told to `onRejected`, for the URL and parent of `logAs` when given); a
+   * promise only while the server's robots.txt is still to be fetched.
    */
   #mayFollow(
-    link: { url: string; inline: boolean },
+    link: { url: string; inline: boolean; raw?: string },
     parent: URL,
     depth: number,
     start: URL,
     seen: Set<string>,
+    logAs?: { url: string; parent: string },
   ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
-    if (seen.has(link.url)) return undefined;
-    // Only http and https are followed: anything else (mailto:, javascript:) is not parsed.
-    if (!link.url.startsWith("http://") && !link.url.startsWith("https://")) return undefined;
+    const colon = link.url.indexOf(":");
+    const scheme = link.url.slice(0, colon + 1);
+    // GNU wget parses http, https, ftp and ftps links only: the others (mailto:, javascript:)
+    // are dropped before any test, and never logged.
+    if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
+      return undefined;
+    }
+    const reject = (reason: RejectReason): undefined => {
+      if (options.onRejected) {
+        const hash = link.raw?.indexOf("#") ?? -1;
+        options.onRejected({
+          reason,
+          url: logAs?.url ?? link.url,
+          parent: logAs?.parent ?? parent.href,
+          fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
+        });
+      }
+      return undefined;
+    };
+    if (seen.has(seenKey(link.url))) return reject("BLACKLIST");
+    if (options.httpsOnly && scheme !== "https:") return reject("NOTHTTPS");
+    // Only http and https are followed.
+    if (scheme !== "http:" && scheme !== "https:") return reject("NONHTTP");
+    // -L: a link written with a scheme or from the root is not followed (GNU wget's test), nor
+    // is a redirect's target (GNU's is never a relative link, so no page after one is read).
+    if (options.relativeOnly) {
+      const raw = link.raw?.trim();
+      if (raw === undefined || raw.startsWith("/") || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(raw)) {
+        return reject("ABSOLUTE");
+      }
+    }
     let url: URL;
     try {
       url = new URL(link.url);
     } catch {
       return undefined;
     }
-    if (!this.#passesBeforeRobots(url, link, parent, depth, start)) return undefined;
+    const refused = this.#refusalBeforeRobots(url, link, parent, depth, start);
+    // A redirect's target is loaded whatever -I/-X and the regexes say (GNU's
+    // descend_redirect "ignoring decision for redirects").
+    if (logAs && (refused === "LIST" || refused === "REGEX")) return url;
+    if (refused !== undefined) return reject(refused);
     if (!(options.robots ?? true)) return url;
     const key = `${url.protocol}//${url.host}`;
     const path = url.pathname + url.search;
     const ready = this.#robotsReady.get(key);
-    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : undefined;
+    if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : reject("ROBOTS");
     return this.#robotsFor(url).then((rules) =>
-      this.#robotsAllow(rules, path, link.url, seen) ? url : undefined
+      this.#robotsAllow(rules, path, link.url, seen) ? url : reject("ROBOTS")
     );
   }
 
   /** robots.txt's answer for `path`; a refused URL counts as seen, so it is not asked again. */
   #robotsAllow(rules: RobotsRules, path: string, url: string, seen: Set<string>): boolean {
     if (rules.allows(path)) return true;
-    seen.add(url);
+    seen.add(seenKey(url));
     return false;
   }
 
-  /** `download_child`'s tests before robots.txt, in its order: false as soon as one refuses. */
-  #passesBeforeRobots(
+  /**
+   * `download_child`'s tests before robots.txt, in its order: the reason of the first that
+   * refuses (GNU wget's word for it in `--rejected-log`), or undefined when all pass.
+   */
+  #refusalBeforeRobots(
     url: URL,
     link: { inline: boolean },
     parent: URL,
     depth: number,
     start: URL,
-  ): boolean {
+  ): RejectReason | undefined {
     const options = this.#options;
     const host = url.hostname;
-    if (options.domains?.length && !domainMatches(host, options.domains)) return false;
+    if (options.domains?.length && !domainMatches(host, options.domains)) return "DOMAIN";
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
-      return false;
+      return "DOMAIN";
     }
     if (
       options.noParent && host === start.hostname &&
@@ -576,7 +688,7 @@ class Walker {
       !(options.pageRequisites && link.inline) &&
       !isSubdirectory(directoryOf(start), directoryOf(url))
     ) {
-      return false;
+      return "PARENT";
     }
     if (
       (options.includeDirectories?.length || options.excludeDirectories?.length) &&
@@ -586,10 +698,10 @@ class Walker {
         ignoreCase: options.acceptRules?.ignoreCase,
       })
     ) {
-      return false;
+      return "LIST";
     }
-    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return false;
-    if (options.rejectRegex?.test(url.href)) return false;
+    if (options.acceptRegex && !options.acceptRegex.test(url.href)) return "REGEX";
+    if (options.rejectRegex?.test(url.href)) return "REGEX";
     const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
       file !== "" && options.acceptRules &&
@@ -597,9 +709,9 @@ class Walker {
         (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
       !acceptsFileName(file, options.acceptRules)
     ) {
-      return false;
+      return "RULES";
     }
-    return options.spanHosts || host === parent.hostname;
+    return options.spanHosts || host === parent.hostname ? undefined : "SPANNEDHOST";
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
@@ -633,7 +745,7 @@ class Walker {
         !this.#options.output &&
         (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
-        this.#remove(fetched.path);
+        if (this.#remove(fetched.path)) this.#options.onRemoved?.(fetched.path, { robots: true });
       }
     }
     return rules;
@@ -670,30 +782,85 @@ class Walker {
     }
   }
 
-  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
-  async #head(url: string): Promise<Fetched | undefined> {
+  /**
+   * A HEAD request for `url` (download()'s spider mode, redirects followed), `onResponse` told of
+   * each answer; its result, or undefined (and reported) on failure.
+   */
+  async #sendHead(
+    url: string,
+    onResponse: (response: HttpResponse) => void,
+  ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
-    let contentType: string | undefined;
     try {
-      const result = await download(url, {
+      return await download(url, {
         ...this.#downloadOptions,
         spider: true,
         events: {
           ...events,
           response(response) {
-            contentType = response.head.headers.get("Content-Type");
+            onResponse(response);
             events.response?.(response);
           },
         },
       });
-      options.onSaved?.(result);
-      return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
     } catch (error) {
       options.signal?.throwIfAborted();
       this.#fail(url, error);
       return undefined;
     }
+  }
+
+  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  async #head(url: string): Promise<Fetched | undefined> {
+    let contentType: string | undefined;
+    const result = await this.#sendHead(url, (response) => {
+      contentType = response.head.headers.get("Content-Type");
+    });
+    if (result === undefined) return undefined;
+    this.#options.onSaved?.(result);
+    return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
+  }
+
+  /**
+   * `--no-if-modified-since` with `-N`: asks with HEAD whether the server's copy of `url` is
+   * newer than `local` (or of another size), as GNU wget does; the type it announced, or
+   * undefined (and reported) on failure.
+   */
+  async #headCheck(
+    url: string,
+    local: { mtime: Date; size: number },
+  ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
+    let current = false;
+    let contentType: string | undefined;
+    let time = NaN;
+    const result = await this.#sendHead(url, (response) => {
+      contentType = response.head.headers.get("Content-Type");
+      time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+      current = response.ok && time <= local.mtime.getTime() &&
+        (response.contentLength === undefined || response.contentLength === local.size);
+    });
+    if (result === undefined) return undefined;
+    if (!current && !Number.isNaN(time)) {
+      const reason = time <= local.mtime.getTime() ? "size" : "newer";
+      this.#options.events?.fetchAfterHead?.(reason, local.size);
+    }
+    return { current, contentType };
+  }
+
+  /**
+   * A URL not fetched again, the copy at `path` kept: told to `onNotModified`, and to `onSaved`
+   * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
+   */
+  #kept(
+    url: string,
+    path: string,
+    skipped: NonNullable<DownloadResult["skipped"]>,
+    status: number,
+  ): void {
+    this.#registerDownload(url, path);
+    this.#options.onNotModified?.(url, path);
+    this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
@@ -734,7 +901,21 @@ class Walker {
     const layout = options.layout ?? {};
     // -O: one file for every document (GNU wget's -r -O).
     const shared = options.output;
-    const clobber = !how.temporary && ((layout.directories ?? true) || options.timestamping);
+    // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
+    const backups = options.backups ?? 0;
+    const clobber = !how.temporary &&
+      ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
+        (options.resume ?? false) || backups > 0);
+    // -c: the bytes already here, continued with Range (after an interrupted run).
+    let resumeFrom = 0;
+    if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
+      try {
+        const info = Deno.statSync(planned);
+        if (info.isFile) resumeFrom = info.size;
+      } catch {
+        // Not there: fetched whole.
+      }
+    }
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
     if (
@@ -745,9 +926,8 @@ class Walker {
         finalUrl: url,
         kind: hasHtmlSuffix(planned) ? "html" : "other",
       };
-      this.#registerDownload(url, planned);
+      this.#kept(url, planned, "exists", 0);
       if (done.kind === "html") this.#htmlFiles.add(planned);
-      options.onNotModified?.(url, planned);
       return done;
     }
     let contentType: string | undefined;
@@ -755,34 +935,58 @@ class Walker {
     let file: Deno.FsFile | undefined;
     let path = planned;
     const headers = [...(options.headers ?? [])];
-    let localMtime: Date | undefined;
+    /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
+    let local: { mtime: Date; size: number } | undefined;
+    /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
+    let current = false;
     /** -E added `.html` or `.css` to the file's name. */
     let extended = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
     ) {
-      try {
-        const info = Deno.statSync(planned);
-        if (info.isFile && info.mtime) {
-          localMtime = info.mtime;
-          headers.push(["If-Modified-Since", info.mtime.toUTCString()]);
+      local = localCopy(planned, options.backupConverted ?? false);
+      if (local && options.timestampingByHead) {
+        // HEAD first, then a plain GET of a newer file.
+        const checked = await this.#headCheck(url, local);
+        if (checked === undefined) return undefined;
+        if (checked.current) {
+          // The copy here stays; a page or stylesheet among them is read from it for links.
+          this.#kept(url, planned, "head-not-newer", 200);
+          return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
         }
-      } catch {
-        // No local copy: a plain GET.
+        local = undefined;
+      } else if (local) {
+        headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
     }
+    /**
+     * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's
+     * time, and no length or the copy's, leave the copy as it is.
+     */
+    const isCurrent = (response: HttpResponse) => {
+      if (local === undefined || response.status !== 200) return false;
+      const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+      return time <= local.mtime.getTime() &&
+        (response.contentLength === undefined || response.contentLength === local.size);
+    };
     if (shared) path = shared.name;
     const open = () => {
-      if (file || shared) return;
+      if (file || shared || current) return;
       try {
         this.#makeParents(path, directory);
-        if (clobber) {
-          if (this.#mayExist(path)) removeIfLink(path);
+        if (resumeFrom > 0) {
+          file = Deno.openSync(path, { write: true, append: true });
+        } else if (clobber) {
+          if (this.#mayExist(path)) {
+            // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
+            if (backups > 0) rotateBackups(path, backups);
+            removeIfLink(path);
+          }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
           const unique = createUniqueFile(path, {
-            adjustExtensionFor: options.adjustExtension ? contentType : undefined,
+            adjustExtensionFor: options.adjustExtension ? contentType ?? null : undefined,
           });
           file = unique.file;
           if (unique.extensionAdded) extended = true;
@@ -820,17 +1024,25 @@ class Walker {
     let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
+      // -c: download() asks for the rest, and writes only bytes after these.
+      offset: resumeFrom,
       writer: {
         write(p) {
+          if (current) return Promise.resolve(p.length);
           claimed = true;
           open();
           if (!keepDecided) {
             keepDecided = true;
             const kind = pageKind(contentType);
             if (
-              how.keepText || how.expectCss || kind === "css" || (kind === "html" && how.expectHtml)
+              resumeFrom === 0 &&
+              (how.keepText || how.expectCss || kind === "css" ||
+                (kind === "html" && how.expectHtml))
             ) {
-              keep = { decoder: new TextDecoder(), text: "", bytes: 0 };
+              // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
+              // robots.txt as UTF-8 text.
+              const label = how.robots ? "utf-8" : PAGE_BYTES_DECODER_LABEL;
+              keep = { decoder: new TextDecoder(label), text: "", bytes: 0 };
             }
           }
           if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
@@ -867,7 +1079,7 @@ class Walker {
       const target = plain && !shared ? parseHttpUrl(url) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
-        !this.#downloadOptions.basicAuthOrigins?.size
+        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
       ) {
         const sent: Array<readonly [string, string]> = [...headers];
         if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
@@ -892,6 +1104,11 @@ class Walker {
           const status = response.status;
           if (status < 200 || status >= 300 || status === 206) {
             received = { response };
+          } else if (isCurrent(response)) {
+            // GNU wget closes the connection rather than read a body it does not want.
+            current = true;
+            contentType = response.head.headers.get("Content-Type");
+            response.close();
           } else {
             let written = 0;
             try {
@@ -930,7 +1147,7 @@ class Walker {
           }
         }
       }
-      if (result === undefined) {
+      if (result === undefined && !current) {
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -941,6 +1158,7 @@ class Walker {
             response(response) {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
+              if (isCurrent(response)) current = true;
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
                   !shared
@@ -979,6 +1197,22 @@ class Walker {
         };
         if (received) handOver(general, received);
         result = await download(url, general);
+      }
+      if (current) {
+        // The copy here stays; a page or stylesheet among them is read from it for links.
+        this.#kept(url, planned, "not-newer", 200);
+        return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
+      }
+      if (result === undefined) throw new TypeError("No response");
+      if (result.skipped === "complete") {
+        // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
+        // the type of the answer (nginx's 416 page is text/html).
+        this.#registerDownload(url, planned);
+        const kind = pageKind(contentType);
+        if (kind === "html") this.#htmlFiles.add(planned);
+        if (kind === "css") this.#cssFiles.add(planned);
+        options.onSaved?.(result);
+        return { path: planned, finalUrl: result.finalUrl, kind };
       }
       open();
       this.#written.add(path);
@@ -1023,12 +1257,11 @@ class Walker {
           // Already gone.
         }
       }
-      if (error instanceof HttpStatusError && error.status === 304 && localMtime) {
+      if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
         const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
-        this.#registerDownload(url, planned);
-        options.onNotModified?.(url, planned);
+        this.#kept(url, planned, "not-newer", 304);
         return done;
       }
       options.signal?.throwIfAborted();
@@ -1158,6 +1391,9 @@ class Walker {
         try {
           const links = convertLinks(path, url, kind, this.#urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
+            fileOnly: this.#options.convertFileOnly,
+            followTags: this.#options.followTags,
+            ignoreTags: this.#options.ignoreTags,
             backupPath: this.#options.backupConverted
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,

@@ -74,3 +74,18 @@ Deno.test("TagScanner reads 100,000 unclosed tags one by one", () => {
   scanner.end();
   assert.equal(opened, 100_001);
 });
+
+Deno.test("TagScanner reports an attribute written again apart, in order, for that tag only", () => {
+  const seen: string[] = [];
+  const scanner = new TagScanner({
+    onopentag(name, attributes, repeated) {
+      seen.push(`${name} ${JSON.stringify(attributes)} ${JSON.stringify(repeated ?? null)}`);
+    },
+  });
+  scanner.write(`<a HREF=x title=t href="y" href='z'><img src=i>`);
+  scanner.end();
+  assert.deepEqual(seen, [
+    `a {"href":"x","title":"t"} [["href","y"],["href","z"]]`,
+    `img {"src":"i"} null`,
+  ]);
+});

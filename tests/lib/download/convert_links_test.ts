@@ -14,14 +14,59 @@ Deno.test("convertLinks() writes a refresh's content again as GNU wget does: N; 
   );
   const saved = new Map([["http://h/a/next.html", `${dir.path}/h/a/next.html`]]);
   const { links } = extractHtmlLinks(await Deno.readTextFile(page), "http://h/a/");
+  // A value's blanks around it are dropped, as GNU wget drops them: " 1; url=x" is a refresh.
   assert.deepEqual(links.map((l) => [l.raw, l.refreshTimeout]), [
     ["next.html#top", 7],
     ["far.html", 0],
+    ["skipped.html", 1],
   ]);
-  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 3);
   assert.equal(
     await Deno.readTextFile(page),
     `<meta http-equiv="refresh" content="7; URL=next.html#top"><meta http-equiv=refresh ` +
-      `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" content=" 1; url=skipped.html">`,
+      `content='0; URL=http://h/a/far.html'><meta http-equiv="refresh" ` +
+      `content="1; URL=http://h/a/skipped.html">`,
+  );
+});
+
+Deno.test("convertLinks() makes an empty link the page's own file, as GNU wget", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<a href="">x</a> <img src=''> <form action=></form> <a href>y</a>`,
+  );
+  const saved = new Map([["http://h/a/", page]]);
+  assert.equal(convertLinks(page, "http://h/a/", "html", saved), 2);
+  // Without quotes an empty value stays, as GNU wget leaves it.
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<a href="index.html">x</a> <img src='index.html'> <form action=></form> <a href>y</a>`,
+  );
+});
+
+Deno.test("convertLinks() with fileOnly rewrites only a link's last part, as GNU's --convert-file-only", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<a href="/b/x?q=1#top">x</a> <a href="http://h/b/y.html">y</a> <a href="z.html">z</a>`,
+  );
+  const saved = new Map([
+    ["http://h/b/x?q=1", `${dir.path}/h/b/x?q=1.html`],
+    ["http://h/b/y.html", `${dir.path}/h/b/y.html`],
+  ]);
+  assert.equal(
+    convertLinks(page, "http://h/a/", "html", saved, { fileOnly: true, adjustExtension: true }),
+    3,
+  );
+  // A saved file's name in place of the link's last part (its fragment kept); a link to a file
+  // not saved made absolute, as with -k.
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<a href="/b/x%3Fq=1.html#top">x</a> <a href="http://h/b/y.html">y</a> ` +
+      `<a href="http://h/a/z.html">z</a>`,
   );
 });

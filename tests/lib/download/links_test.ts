@@ -66,9 +66,12 @@ Deno.test("extractHtmlLinks() reads srcset, refresh, style attributes and <style
   );
 });
 
-Deno.test("extractHtmlLinks() decodes entities, drops fragments and skips empty links", () => {
+Deno.test("extractHtmlLinks() decodes entities, drops fragments, takes an empty link for the page", () => {
+  // GNU wget too: `href=""` is the page itself (never fetched again; -k makes it the file's name).
   assert.deepEqual(urls(`<a href="q?a=1&amp;b=2#frag">x</a><a href="">e</a><a href="  ">s</a>`), [
     "http://h/dir/q?a=1&b=2",
+    PAGE,
+    PAGE,
   ]);
 });
 
@@ -122,6 +125,104 @@ Deno.test("extractCssLinks() finds url() and @import, not comments or strings", 
     "c.png",
     "d.png",
   ]);
+});
+
+Deno.test("extractCssLinks() reads CSS escapes: an escaped quote or paren, a hex escape", () => {
+  const css = `p { background: url( a\\ b.png ) } q { background: url("q\\".png") }
+    r { background: url(x\\).png) } @import "i\\6d p.css"; s { background: url('it\\'s.png') }`;
+  const links = extractCssLinks(css, "http://h/css/s.css");
+  assert.deepEqual(links.map((l) => l.url), [
+    "http://h/css/a%20b.png",
+    "http://h/css/q%22.png",
+    "http://h/css/x).png",
+    "http://h/css/imp.css",
+    "http://h/css/it's.png",
+  ]);
+  // Positions span the link as written, escapes and all.
+  assert.deepEqual(links.map((l) => css.slice(l.start, l.end)), [
+    "a\\ b.png",
+    'q\\".png',
+    "x\\).png",
+    "i\\6d p.css",
+    "it\\'s.png",
+  ]);
+});
+
+Deno.test("extractHtmlLinks() gives a tag's links in the order of its attributes, as GNU wget", () => {
+  assert.deepEqual(
+    urls(`<img srcset="a.png 1x, b.png 2x" src="c.png"><td style="background: url(d.png)"
+      background="e.png"><img src="f.png" srcset="g.png">`),
+    [
+      "http://h/dir/a.png",
+      "http://h/dir/b.png",
+      "http://h/dir/c.png",
+      "http://h/dir/d.png",
+      "http://h/dir/e.png",
+      "http://h/dir/f.png",
+      "http://h/dir/g.png",
+    ],
+  );
+});
+
+Deno.test("extractHtmlLinks() keeps a page's bytes read byte for byte (x-user-defined), as GNU wget", () => {
+  const bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const read = (page: Uint8Array) => new TextDecoder("x-user-defined").decode(page);
+  // A Latin-1 page: the byte 0xE9 stays %E9; a UTF-8 page: the same URL as from its text.
+  assert.deepEqual(urls(read(bytes(`<a href="caf\xe9.html">x</a>`))), ["http://h/dir/caf%E9.html"]);
+  const utf8 = new TextEncoder().encode(`<a href="caf\u00e9.html?q=\u00e9">x</a>`);
+  assert.deepEqual(urls(read(utf8)), urls(new TextDecoder().decode(utf8)));
+  assert.deepEqual(urls(read(utf8)), ["http://h/dir/caf%C3%A9.html?q=%C3%A9"]);
+});
+
+Deno.test("extractHtmlLinks() follows a URL attribute written twice, as GNU wget", () => {
+  const html = `<a href="a.html" title=t HREF="b.html">x</a> <img src=c.png src='d.png'>` +
+    `<link rel=stylesheet href=e.css href=f.css>`;
+  const { links } = extractHtmlLinks(html, PAGE);
+  // <link> reads its first href only, as GNU's tag_handle_link.
+  assert.deepEqual(links.map((l) => l.url.slice("http://h/dir/".length)), [
+    "a.html",
+    "b.html",
+    "c.png",
+    "d.png",
+    "e.css",
+  ]);
+  assert.deepEqual(links.map((l) => html.slice(l.start, l.end)), [
+    "a.html",
+    "b.html",
+    "c.png",
+    "d.png",
+    "e.css",
+  ]);
+  const chunks = [html.slice(0, 25), html.slice(25)];
+  assert.deepEqual(
+    extractHtmlLinksFromChunks(chunks, PAGE).links.map((l) => l.url),
+    links.map((l) => l.url),
+  );
+});
+
+Deno.test("extractHtmlLinks() reads style attributes and <style> whatever the tag filters say", () => {
+  const html = `<style>@import "s.css";</style><a href="a.html" style="background: url(b.png)">
+    <p style="background: url(c.png)"></p><img src="d.png">`;
+  const found = (options: { followTags?: string[]; ignoreTags?: string[] }) =>
+    extractHtmlLinks(html, PAGE, options).links.map((l) => l.url.slice("http://h/dir/".length));
+  assert.deepEqual(found({ followTags: ["img"] }), ["s.css", "b.png", "c.png", "d.png"]);
+  assert.deepEqual(found({ ignoreTags: ["a", "style", "p"] }), [
+    "s.css",
+    "b.png",
+    "c.png",
+    "d.png",
+  ]);
+  assert.deepEqual(found({ followTags: ["a"] }), ["s.css", "a.html", "b.png", "c.png"]);
+});
+
+Deno.test("extractHtmlLinks() reads a style attribute as written, entities and all, as GNU wget", () => {
+  const html = `<p style="background: url(&quot;x.png&quot;)">`;
+  assert.deepEqual(urls(html), ["http://h/dir/&quot;x.png&quot;"]);
+  assert.deepEqual(
+    extractHtmlLinksFromChunks([html.slice(0, 20), html.slice(20)], PAGE).links
+      .map((l) => l.url),
+    ["http://h/dir/&quot;x.png&quot;"],
+  );
 });
 
 Deno.test("extractHtmlLinksFromChunks() finds what extractHtmlLinks() finds, however the page is cut", () => {

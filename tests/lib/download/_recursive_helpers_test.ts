@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { hasHtmlSuffix, localCopy, seenKey } from "../../../lib/download/_recursive_helpers.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+Deno.test("hasHtmlSuffix() takes the names GNU wget's has_html_suffix_p takes", () => {
+  for (const name of ["a.html", "a.HTM", "b.xhtml", "c.shtml", "d.PHTML", "e.1html", ".html"]) {
+    assert.equal(hasHtmlSuffix(name), true, name);
+  }
+  for (const name of ["a.htmlx", "b.hhtmlx", "c.xxhtml", "html", "d.html/e", "f.txt", "g.ht"]) {
+    assert.equal(hasHtmlSuffix(name), false, name);
+  }
+});
+
+Deno.test("seenKey() makes one key of a URL however its escapes are written", () => {
+  const key = seenKey("http://h/t~x.html");
+  assert.equal(seenKey("http://h/t%7Ex.html"), key);
+  assert.equal(seenKey("http://h/t%7ex.html"), key);
+  assert.equal(seenKey("http://h/a%2Fb.html"), seenKey("http://h/a/b.html"));
+  assert.equal(seenKey("http://h/q?a=%41"), seenKey("http://h/q?a=A"));
+  // %00 stays (GNU wget never decodes it); a lone % is kept as it is.
+  assert.notEqual(seenKey("http://h/%00"), seenKey("http://h/\0"));
+  assert.equal(seenKey("http://h/100%"), "http://h/100%");
+});
+
+Deno.test("localCopy() gives FILE.orig's time and size with -K, else FILE's", async () => {
+  await using dir = await tempDir();
+  const file = `${dir.path}/page.html`;
+  assert.equal(localCopy(file, true), undefined);
+  await Deno.writeTextFile(file, "converted, longer");
+  await Deno.utime(file, 2_000_000_000, 2_000_000_000);
+  assert.deepEqual(localCopy(file, true), { mtime: new Date(2_000_000_000_000), size: 17 });
+  await Deno.writeTextFile(`${file}.orig`, "original");
+  await Deno.utime(`${file}.orig`, 1_000_000_000, 1_000_000_000);
+  assert.deepEqual(localCopy(file, true), { mtime: new Date(1_000_000_000_000), size: 8 });
+  assert.deepEqual(localCopy(file, false), { mtime: new Date(2_000_000_000_000), size: 17 });
+});
