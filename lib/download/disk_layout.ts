@@ -7,6 +7,8 @@
  * @module
  */
 
+import { searchOf } from "../http/url.ts";
+
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
   /** Recreate the URL's directories (`-x`, the default with `-r`); false for `-nd`. @default {true} */
@@ -132,7 +134,8 @@ export function localPathForUrl(url: string | URL, layout: DiskLayout = DEFAULT_
   }
   const segment = pathname.slice(slash + 1);
   const file = segment === "" ? layout.indexName ?? "index.html" : segment;
-  const query = parsed.search === "" ? "" : (windows ? "@" : "?") + parsed.search.slice(1);
+  const search = searchOf(parsed);
+  const query = search === "" ? "" : (windows ? "@" : "?") + search.slice(1);
   return directory + safeElement(file + query, restrict, query === "" ? -1 : file.length);
 }
 

@@ -19,7 +19,7 @@ export const MAX_NAME_LENGTH = 200;
 
 /**
  * The local name for `url`: its last path segment and query, percent-decoded and made safe;
- * `index.html` when the segment is empty.
+ * `index.html` for an empty segment, its query kept too (an empty one as `?`, as GNU wget).
  *
  * @example
  * ```ts
@@ -29,6 +29,8 @@ export const MAX_NAME_LENGTH = 200;
  *
  * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/a/b%20c.txt")), "b c.txt");
  * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/dir/")), "index.html");
+ * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/dir/?q=a%2Fb")), "index.html?q=a%2Fb");
+ * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/a.html?")), "a.html?");
  * assert.equal(fileNameFromUrl(parseHttpUrl("http://h/x%2F..%2Fy")), "x%2F..%2Fy");
  * ```
  */
@@ -37,8 +39,10 @@ export function fileNameFromUrl(url: HttpUrl): string {
   const path = query >= 0 ? url.target.slice(0, query) : url.target;
   const search = query >= 0 ? url.target.slice(query) : "";
   const segment = path.slice(path.lastIndexOf("/") + 1);
-  if (segment === "") return DEFAULT_INDEX_NAME;
-  return safeFileName(percentDecode(segment) + percentDecode(search), DEFAULT_INDEX_NAME);
+  // A directory's file is index.html, its query kept as for any other name (GNU wget's
+  // `index.html?q=1`), so that the queries of one directory do not all fall on index.html.
+  const name = segment === "" ? DEFAULT_INDEX_NAME : percentDecode(segment);
+  return safeFileName(name + percentDecode(search), DEFAULT_INDEX_NAME);
 }
 
 /**

@@ -40,7 +40,7 @@ import {
 } from "./_recursive_helpers.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
-import { parseHttpUrl } from "../http/url.ts";
+import { parseHttpUrl, searchOf } from "../http/url.ts";
 import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
 import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
@@ -650,7 +650,7 @@ class Walker {
     if (refused !== undefined) return reject(refused);
     if (!(options.robots ?? true)) return url;
     const key = `${url.protocol}//${url.host}`;
-    const path = url.pathname + url.search;
+    const path = url.pathname + searchOf(url);
     const ready = this.#robotsReady.get(key);
     if (ready) return this.#robotsAllow(ready, path, link.url, seen) ? url : reject("ROBOTS");
     return this.#robotsFor(url).then((rules) =>

@@ -104,7 +104,7 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
     scheme,
     host,
     port,
-    target: (parsed.pathname || "/") + parsed.search,
+    target: (parsed.pathname || "/") + searchOf(parsed),
     username,
     password,
     href: parsed.href,
@@ -126,4 +126,26 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
  */
 export function hostHeader(url: HttpUrl): string {
   return formatHostPort(url.host, url.port === DEFAULT_PORTS[url.scheme] ? undefined : url.port);
+}
+
+/**
+ * A URL's query as written, with its `?`, and `?` alone for an empty one: `URL.search` is `""`
+ * both for `a.html` and for `a.html?`, two URLs a request and a file name must tell apart (GNU
+ * wget, curl and browsers ask for `/a.html?`; GNU wget saves it as `a.html?`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { searchOf } from "@netkit/netkit/http";
+ *
+ * assert.equal(searchOf(new URL("http://h/a.html?q=1#f")), "?q=1");
+ * assert.equal(searchOf(new URL("http://h/a.html?#f?")), "?");
+ * assert.equal(searchOf(new URL("http://h/a.html#f?")), "");
+ * ```
+ */
+export function searchOf(url: URL): string {
+  if (url.search !== "") return url.search;
+  // No `#` stands before the fragment's: the first one starts it.
+  const hash = url.href.indexOf("#");
+  return (hash < 0 ? url.href : url.href.slice(0, hash)).endsWith("?") ? "?" : "";
 }

@@ -96,7 +96,11 @@ const SITE: Record<string, string> = {
 <a href="data.txt">text</a> <a href="order.html">order</a> <a href="styled.html">styled</a>
 <a href="empty.html">empty links</a> <a href="escapes.html">escapes</a>
 <a href="blanks.html">blanks</a> <a href="rooted.html">rooted</a>
-<a href="twice.html">an attribute twice</a> <a href="latin1.html">a Latin-1 page</a>`),
+<a href="twice.html">an attribute twice</a> <a href="latin1.html">a Latin-1 page</a>
+<a href="eq.html?">an empty query</a> <a href="data.txt?">another</a>`),
+  // An empty query is a URL of its own: asked for as /eq.html? and saved as eq.html?.
+  "eq.html": page(`<a href="eq.html?#top">itself</a> <a href="from-eq.html">x</a>`),
+  "from-eq.html": page("from eq"),
   // A URL attribute written twice: both links, as GNU wget reads every attribute.
   "twice.html": page(
     `<a href="t1.html" title="t" HREF="t2.html">x</a> <img src=t1.png src='t2.png'>`,

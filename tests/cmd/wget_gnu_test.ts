@@ -84,6 +84,14 @@ function startServer(): RawServer {
       await reply(conn, head, "200 OK", cookies, "tasty\n");
     },
     "/a%20b.txt": async (conn, { head }) => await reply(conn, head, "200 OK", [], "space\n"),
+    // A directory's queries, and empty ones (`?` alone), each a file of its own.
+    ...Object.fromEntries(
+      ["/?q=1", "/d/?x=%2Fy", "/?", "/p.php?", "/p.php", "/d/?a=%41&b=%20c"].map((target) => [
+        target,
+        async (conn: Deno.Conn, { head }: { head: string }) =>
+          await reply(conn, head, "200 OK", [], `${target}\n`),
+      ]),
+    ),
   });
 }
 
@@ -139,6 +147,36 @@ peerTest(
       await sideBySide(dir.path, server, { args: ["-q", "-c", "--content-disposition", url] }),
       "-c --content-disposition, nothing there",
     );
+  },
+);
+
+peerTest(
+  "wget names a directory's queries and an empty query (?) as GNU wget: index.html?q=1, p.php?",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    const targets = ["/?q=1", "/d/?x=%2Fy", "/?", "/p.php?", "/p.php", "/d/?a=%41&b=%20c"];
+    for (const target of targets) {
+      assertSame(
+        await sideBySide(dir.path, server, { args: ["-q", `${server.base}${target}`] }),
+        target,
+      );
+    }
+    // All on one command line: one file each, none taken for another's (no index.html.1).
+    const all = await sideBySide(dir.path, server, {
+      args: ["-q", ...targets.map((target) => `${server.base}${target}`)],
+    });
+    assertSame(all, "all at once");
+    deepEqual(Object.keys(all.netkit.files).sort(), [
+      "index.html?",
+      "index.html?a=A&b= c",
+      "index.html?q=1",
+      "index.html?x=%2Fy",
+      "p.php",
+      "p.php?",
+    ]);
+    deepEqual(all.netkit.requests, targets.map((target) => `GET ${target}`));
   },
 );
 
