@@ -16,7 +16,10 @@ Deno.test("fileNameFromUrl() names files as GNU wget does", () => {
     ["http://h/a/b.tar.gz", "b.tar.gz"],
     ["http://h/a%20b", "a b"],
     ["http://h/page?x=1&y=2", "page?x=1&y=2"],
-    ["http://h/?q", "index.html"],
+    // Checked with GNU wget 1.21.3: a directory's query is kept, an empty one as `?`.
+    ["http://h/?q", "index.html?q"],
+    ["http://h/dir/?", "index.html?"],
+    ["http://h/a?", "a?"],
     ["http://h/x#frag", "x"],
     ["http://h/../../etc/passwd", "passwd"],
     ["http://h/%2E%2E/%2E%2E/x", "x"],
