@@ -69,6 +69,7 @@ export type RejectReason =
 
 /** A link {@linkcode downloadRecursive} did not follow, as `onRejected` tells it. */
 export interface RejectedLink {
+  /** Why it was not followed, in GNU wget's words (see {@linkcode RejectReason}). */
   reason: RejectReason;
   /** The link's URL, without its fragment. */
   url: string;
