@@ -10,12 +10,15 @@ import type { HttpUrl } from "../http/url.ts";
 
 /** One cookie. */
 export interface Cookie {
+  /** The cookie's name, as set. */
   name: string;
+  /** Its value, as set (no quotes removed). */
   value: string;
   /** The host (host-only) or the domain it was set for, lower case, without a leading dot. */
   domain: string;
   /** False for a host-only cookie (no `Domain` attribute): sent to that host only. */
   includeSubdomains: boolean;
+  /** The path it is sent under (`/` and below when set so). */
   path: string;
   /** Sent over https only. */
   secure: boolean;
@@ -26,6 +29,7 @@ export interface Cookie {
   port?: number | undefined;
   /** Expiry in milliseconds since the epoch; undefined for a session cookie. */
   expires?: number | undefined;
+  /** Set with `HttpOnly` (kept in `cookies.txt` as `#HttpOnly_`). */
   httpOnly: boolean;
 }
 

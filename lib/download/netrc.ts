@@ -7,7 +7,9 @@
 
 /** Credentials for one host. */
 export interface NetrcCredentials {
+  /** The `login` value. */
   username: string;
+  /** The `password` value (`""` when the entry has none). */
   password: string;
 }
 

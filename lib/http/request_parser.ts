@@ -115,7 +115,7 @@ export function findHeadEnd(bytes: Uint8Array, start: number, end: number, from 
 }
 
 /** What {@linkcode checkRequestLinePrefix} returns once the whole request line has been checked. */
-export const LINE_CHECKED = Number.MAX_SAFE_INTEGER;
+export const LINE_CHECKED: number = Number.MAX_SAFE_INTEGER;
 
 /**
  * Checks the part of a request line that has arrived, `bytes[start, end)` with no complete head
