@@ -256,7 +256,7 @@ async function queryWithProbe(
 /**
  * Why the question's loser (the probe or the question) is stopped once the other has settled:
  * one reason for every lookup, since `abort()` without one builds a `DOMException` each time
- * (its stack trace included, ~2.4 µs a lookup). Nobody sees it: the race has settled already.
+ * (its stack trace included, ~2.4 microseconds a lookup). Nobody sees it: the race has settled already.
  */
 const QUESTION_SETTLED = new Error("The question was settled");
 
