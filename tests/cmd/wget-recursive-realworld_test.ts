@@ -1,0 +1,130 @@
+/**
+ * `wget -r`, `-m`, `-p`, `-k` on markup distilled from real-world pages (the Rust documentation
+ * rustdoc and mdBook make: search scripts that build tags in template strings, links in JSON
+ * inside `<script>`), beside GNU wget on the same nginx, comparing the files, their bytes after
+ * `-k`, the exit codes and the requests nginx logged, in order. Each fixture is a few lines that
+ * reproduce what a comparison over the real trees found.
+ */
+
+import assert from "node:assert/strict";
+import { main } from "../../cmd/wget.ts";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+
+/** nginx directives: content types and a request log. */
+function config(log: string): string {
+  return `
+    types { text/html html; text/css css; image/png png; font/woff2 woff2; application/javascript js; }
+    access_log ${log} combined;
+`;
+}
+
+/** The requests logged since `from` characters, as `METHOD /path STATUS`. */
+async function requestsSince(log: string, from: number, port: number): Promise<string[]> {
+  // A request of its own first: nginx has logged every earlier one by the time it answers.
+  await nginxAccepts(port);
+  const text = (await Deno.readTextFile(log)).slice(from);
+  return text.split("\n").flatMap((line) => {
+    const match = line.match(/"(\S+) (\S+) HTTP\/[\d.]+" (\d+)/);
+    return match && match[2] !== "/status" ? [`${match[1]} ${match[2]} ${match[3]}`] : [];
+  });
+}
+
+/** Runs GNU wget or netkit's with `args` into `out`; returns the exit code. */
+async function wget(tool: string, args: string[], out: string): Promise<number> {
+  if (tool === "netkit") return await main(["-q", ...args, "-P", out]);
+  const run = await new Deno.Command("wget", {
+    args: ["-q", ...args, "-P", out],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return run.code;
+}
+
+const SITE: Record<string, string> = {
+  // rustdoc's pages build <link rel=preload> tags in a template string inside <script>; GNU wget
+  // reads the tag and -k writes the link it did not download as an absolute URL with the
+  // characters as written (`${f}`, not `$%7Bf%7D`).
+  "doc/page.html": `<html><head><script>document.write(["a.woff2"].map(f=>` +
+    '`<link rel="preload" as="font" type="font/woff2"href="../static/${f}">`' +
+    `).join(""))</script></head><body>
+<a href="a{b}.html">1</a> <a href="a b.html">2</a> <a href='x"y.html'>3</a>
+<a href="a&lt;b&gt;.html">4</a> <a href="caf\u00e9.html">6</a>
+<a href="t\`t.html">7</a> <a href="e%7Bf.html">8</a> <a href="m{%7B}.html">9</a>
+<a href="/r{1}/s.html#f{2}">10</a> <img src="i{1}.png">
+<div style="background: url('u{1}.png')"></div>
+</body></html>
+`,
+  // Asked for as browsers ask (see the test of the differences on purpose), converted as GNU's.
+  "doc/browser.html": `<html><body><a href="q.html?x'y">5</a> <a href="h^|.html">11</a>
+</body></html>
+`,
+  "doc/i{1}.png": "i1\n",
+  "doc/u{1}.png": "u1\n",
+  "static/a.woff2": "font\n",
+};
+
+const CASES: { args: string[]; path: string }[] = [
+  { args: ["-p", "-k"], path: "/doc/page.html" },
+  { args: ["-p", "-k"], path: "/doc/browser.html" },
+  { args: ["-r", "-np", "-k"], path: "/doc/page.html" },
+  { args: ["-r", "-nd", "-k", "-E"], path: "/doc/page.html" },
+];
+
+peerTest(
+  "wget -r, -p, -k on markup distilled from real-world pages: the same files, bytes and requests as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    for (const [path, content] of Object.entries(SITE)) {
+      const full = `${nginx.root}/${path}`;
+      await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(full, content);
+    }
+    for (const { args, path } of CASES) {
+      await t.step(`${args.join(" ")} ${path}`, async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await wget(tool, [...args, origin + path], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          const files = await snapshotTree(out).catch(() => new Map());
+          const pages = [];
+          for (const [name] of files) {
+            if (name.endsWith(".html")) pages.push(await Deno.readTextFile(`${out}/${name}`));
+          }
+          outcomes.push({ code, requests, files: [...files.entries()].sort(), pages });
+        }
+        assert.ok(outcomes[0]!.files.length > 0);
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r where it differs from GNU wget on purpose: ^ in a path and ' in a query go out as browsers send them",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    await Deno.writeTextFile(`${nginx.root}/index.html`, SITE["doc/browser.html"]!);
+    const requests: Record<string, string[]> = {};
+    for (const tool of ["gnu", "netkit"]) {
+      const from = (await Deno.readTextFile(log)).length;
+      await wget(tool, ["-r", `http://127.0.0.1:${nginx.port}/`], `${dir.path}/${tool}`);
+      requests[tool] = await requestsSince(log, from, nginx.port);
+    }
+    assert.ok(requests.gnu!.includes("GET /q.html?x'y 404"), requests.gnu!.join());
+    assert.ok(requests.gnu!.includes("GET /h%5E%7C.html 404"), requests.gnu!.join());
+    assert.ok(requests.netkit!.includes("GET /q.html?x%27y 404"), requests.netkit!.join());
+    assert.ok(requests.netkit!.includes("GET /h^|.html 404"), requests.netkit!.join());
+  },
+);
