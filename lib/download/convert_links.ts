@@ -96,25 +96,33 @@ function uriMerge(base: string, link: string): string {
 /**
  * The ASCII characters the URL parser percent-encodes in a path or query that GNU wget's `-k`
  * writes as they are in a link it makes absolute (its `url_parse` of a page's link does not
- * encode): `a{b}.html` becomes `http://h/a{b}.html`, not `http://h/a%7Bb%7D.html`.
+ * encode): `a{b}.html` becomes `http://h/a{b}.html`, not `http://h/a%7Bb%7D.html`. The last, `%`,
+ * only where no escape follows (`50%.html`, asked for as `/50%25.html`).
  */
-const KEPT_AS_WRITTEN = ` "<>\`{}'`;
+const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
 
 /**
  * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
- * that `raw` holds written as they are again, where the parser encoded them: each is resolved as
- * a private-use character, whose escape is then put back. `url` itself when there are none.
+ * that `raw` holds written as they are again, where the parser or the resolver encoded them:
+ * each is resolved as a private-use character, whose escape is then put back. `url` itself when
+ * there are none.
  */
 function asWritten(raw: string, base: string, url: string): string {
   const hash = raw.indexOf("#");
   const link = (hash < 0 ? raw : raw.slice(0, hash)).trim();
-  if (![...KEPT_AS_WRITTEN].some((c) => link.includes(c)) || /[\uE000-\uE00F]/.test(link)) {
-    return url;
-  }
-  const marked = [...link].map((c) => {
+  let marked = "";
+  let found = false;
+  for (let i = 0; i < link.length; i++) {
+    const c = link[i]!;
     const index = KEPT_AS_WRITTEN.indexOf(c);
-    return index < 0 ? c : String.fromCharCode(0xe000 + index);
-  }).join("");
+    if (index < 0 || (c === "%" && /^[0-9A-Fa-f]{2}/.test(link.slice(i + 1, i + 3)))) {
+      marked += c;
+    } else {
+      marked += String.fromCharCode(0xe000 + index);
+      found = true;
+    }
+  }
+  if (!found || /[\uE000-\uE00F]/.test(link)) return url;
   let href: string;
   try {
     href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;

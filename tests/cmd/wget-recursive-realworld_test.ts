@@ -60,6 +60,14 @@ const SITE: Record<string, string> = {
   "doc/browser.html": `<html><body><a href="q.html?x'y">5</a> <a href="h^|.html">11</a>
 </body></html>
 `,
+  // A Jinja template's link: a "%" without two hex digits after it is asked for as %25, as GNU
+  // wget asks (nginx answers a bare "%" 400), and -k writes it as it is.
+  "doc/pct.html": `<html><body><a href="50%.html">1</a> <a href="{% if x %}a{% endif %}">2</a>
+<a href="p.html?d=5%&e=%41">3</a> <a href="50%25.html">4</a> <img src="i%1.png">
+</body></html>
+`,
+  "doc/50%.html": "<html><body>fifty</body></html>\n",
+  "doc/i%1.png": "i%1\n",
   "doc/i{1}.png": "i1\n",
   "doc/u{1}.png": "u1\n",
   "static/a.woff2": "font\n",
@@ -69,6 +77,9 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-p", "-k"], path: "/doc/page.html" },
   { args: ["-p", "-k"], path: "/doc/browser.html" },
   { args: ["-r", "-np", "-k"], path: "/doc/page.html" },
+  { args: ["-p", "-k"], path: "/doc/pct.html" },
+  { args: ["-r", "-np", "-k"], path: "/doc/pct.html" },
+  { args: ["-r", "-nd", "-E", "-k"], path: "/doc/pct.html" },
   { args: ["-r", "-nd", "-k", "-E"], path: "/doc/page.html" },
 ];
 
