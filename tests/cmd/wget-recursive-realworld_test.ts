@@ -58,6 +58,7 @@ const SITE: Record<string, string> = {
 `,
   // Asked for as browsers ask (see the test of the differences on purpose), converted as GNU's.
   "doc/browser.html": `<html><body><a href="q.html?x'y">5</a> <a href="h^|.html">11</a>
+<a href="q.html?o={{n}}">12</a>
 </body></html>
 `,
   // A Jinja template's link: a "%" without two hex digits after it is asked for as %25, as GNU
@@ -120,22 +121,33 @@ peerTest(
 );
 
 peerTest(
-  "wget -r where it differs from GNU wget on purpose: ^ in a path and ' in a query go out as browsers send them",
+  "wget -r -k where it differs from GNU wget on purpose: ^, and { } ' in a query, go out as browsers send them; a host no URL can hold stays as written",
   ["nginx", "wget"],
   async () => {
     await using dir = await tempDir();
     const log = `${dir.path}/access.log`;
     await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
-    await Deno.writeTextFile(`${nginx.root}/index.html`, SITE["doc/browser.html"]!);
+    await Deno.writeTextFile(
+      `${nginx.root}/index.html`,
+      SITE["doc/browser.html"]!.replace("</body>", `<a href="//{{ h }}">13</a></body>`),
+    );
     const requests: Record<string, string[]> = {};
+    const pages: Record<string, string> = {};
     for (const tool of ["gnu", "netkit"]) {
       const from = (await Deno.readTextFile(log)).length;
-      await wget(tool, ["-r", `http://127.0.0.1:${nginx.port}/`], `${dir.path}/${tool}`);
+      const out = `${dir.path}/${tool}`;
+      await wget(tool, ["-r", "-k", "-nH", `http://127.0.0.1:${nginx.port}/`], out);
       requests[tool] = await requestsSince(log, from, nginx.port);
+      pages[tool] = await Deno.readTextFile(`${out}/index.html`);
     }
     assert.ok(requests.gnu!.includes("GET /q.html?x'y 404"), requests.gnu!.join());
     assert.ok(requests.gnu!.includes("GET /h%5E%7C.html 404"), requests.gnu!.join());
+    assert.ok(requests.gnu!.includes("GET /q.html?o=%7B%7Bn%7D%7D 404"), requests.gnu!.join());
     assert.ok(requests.netkit!.includes("GET /q.html?x%27y 404"), requests.netkit!.join());
     assert.ok(requests.netkit!.includes("GET /h^|.html 404"), requests.netkit!.join());
+    assert.ok(requests.netkit!.includes("GET /q.html?o={{n}} 404"), requests.netkit!.join());
+    // Jinja's //{{ host }}: GNU takes "{{ h }}" for a host name; no URL parser does.
+    assert.ok(pages.gnu!.includes(`<a href="http://%7B%7B%20h%20%7D%7D/">13</a>`), pages.gnu);
+    assert.ok(pages.netkit!.includes(`<a href="//{{ h }}">13</a>`), pages.netkit);
   },
 );
