@@ -151,3 +151,31 @@ peerTest(
     assert.ok(pages.netkit!.includes(`<a href="//{{ h }}">13</a>`), pages.netkit);
   },
 );
+
+peerTest(
+  "wget --spider -r where it differs from GNU wget on purpose: robots.txt is read as robots.txt.tmp, never over the user's",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    await Deno.writeTextFile(`${nginx.root}/index.html`, `<a href="a.html">a</a>\n`);
+    await Deno.writeTextFile(`${nginx.root}/a.html`, "a\n");
+    // The Rust documentation's own robots.txt, in short.
+    await Deno.writeTextFile(`${nginx.root}/robots.txt`, "User-agent: *\nDisallow: /1.\n");
+    const host = `127.0.0.1:${nginx.port}`;
+    const left: Record<string, string[]> = {};
+    for (const tool of ["gnu", "netkit"]) {
+      const out = `${dir.path}/${tool}`;
+      await Deno.mkdir(`${out}/${host}`, { recursive: true });
+      await Deno.writeTextFile(`${out}/${host}/robots.txt`, "the user's\n");
+      assert.equal(await wget(tool, ["--spider", "-r", `http://${host}/`], out), 0);
+      left[tool] = [...(await snapshotTree(out)).keys()];
+    }
+    // GNU wget 1.21 saves robots.txt over the user's file and then removes it ("Removing
+    // HOST/robots.txt."); with --delete-after or -A it uses robots.txt.tmp, as netkit always does.
+    assert.deepEqual(left.gnu, []);
+    assert.deepEqual(left.netkit, [`${host}/robots.txt`]);
+    const kept = await Deno.readTextFile(`${dir.path}/netkit/${host}/robots.txt`);
+    assert.equal(kept, "the user's\n");
+  },
+);
