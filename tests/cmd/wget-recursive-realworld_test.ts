@@ -179,3 +179,107 @@ peerTest(
     assert.equal(kept, "the user's\n");
   },
 );
+
+/** Runs GNU wget or netkit's as a command in `cwd`; its exit code and what it wrote on stderr. */
+async function wgetLogged(tool: string, args: string[], cwd: string) {
+  const argv = tool === "gnu"
+    ? ["wget"]
+    : [Deno.execPath(), "run", "-A", new URL("../../cmd/wget.ts", import.meta.url).pathname];
+  const run = await new Deno.Command(argv[0]!, {
+    args: [...argv.slice(1), ...args],
+    cwd,
+    stderr: "piped",
+  }).output();
+  return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
+}
+
+peerTest(
+  "wget -r -k converts the pages, then the stylesheets, in GNU wget's order (its hash table's), as its log shows",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path, { serverConfig: config(`${dir.path}/log`) });
+    // An mdBook's shape: chapters, a print page, stylesheets with fonts; more than 13 pages, so
+    // GNU's table grows (13, then 29 cells) while the run registers them.
+    const chapters = Array.from(
+      { length: 17 },
+      (_, i) => `ch${String(i + 1).padStart(2, "0")}.html`,
+    );
+    const sheets = ["css/variables.css", "css/general.css", "css/chrome.css", "fonts/fonts.css"];
+    const head = sheets.map((s) => `<link rel="stylesheet" href="${s}">`).join("");
+    const body = chapters.map((c) => `<a href="${c}">${c}</a>`).join("\n");
+    await Deno.writeTextFile(`${nginx.root}/index.html`, `${head}\n${body}\n`);
+    for (const chapter of chapters) {
+      await Deno.writeTextFile(`${nginx.root}/${chapter}`, `${head}<a href="index.html">i</a>\n`);
+    }
+    for (const sheet of sheets) {
+      await Deno.mkdir(`${nginx.root}/${sheet.split("/")[0]}`, { recursive: true });
+      await Deno.writeTextFile(`${nginx.root}/${sheet}`, `a { background: url(../x.png) }\n`);
+    }
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    // Without -r too: each URL given, the stylesheets last.
+    const given = [...sheets, ...chapters, ""].map((path) => `${origin}/${path}`);
+    const cases = [["-r", "-k"], ["-r", "-k", "-nd", "-P", "out"], ["-m", "-k", "-E"], ["-k"]];
+    for (const args of cases) {
+      await t.step(args.join(" "), async () => {
+        const orders = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          const urls = args.length === 1 ? given : [`${origin}/`];
+          const run = await wgetLogged(tool, [...args, ...urls], cwd);
+          const lines = run.stderr.split("\n").filter((line) => line.startsWith("Converting "));
+          orders.push({ code: run.code, lines });
+        }
+        assert.ok(orders[0]!.lines.length > 20, orders[0]!.lines.join("\n"));
+        assert.deepEqual(orders[1], orders[0]);
+      });
+    }
+  },
+);
+
+/** GNU wget's log without what differs from run to run: dates, progress, rates, times. */
+function stableLines(stderr: string): string[] {
+  return stderr.split("\n")
+    .map((line) =>
+      line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+        .replace(/\([\d.]+ [KMG]?B\/s\)/, "(RATE)")
+        .replace(/in [\d.]+ seconds/, "in T seconds")
+    )
+    .filter((line) => !/^\s+0K|^Total wall clock time:|^Downloaded:/.test(line));
+}
+
+peerTest(
+  "wget -m over nginx's autoindex pages (no Last-Modified) logs what GNU wget logs, twice",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path, { serverConfig: "autoindex on;" });
+    await Deno.mkdir(`${nginx.root}/docs/html`, { recursive: true });
+    await Deno.writeTextFile(`${nginx.root}/docs/html/index.html`, `<a href="a.html">a</a>\n`);
+    await Deno.writeTextFile(`${nginx.root}/docs/html/a.html`, "a\n");
+    await Deno.writeTextFile(`${nginx.root}/docs/notes.txt`, "notes\n");
+    for (const args of [["-m", "-np"], ["-m", "-np", "-k", "-nd"], ["-r", "-N", "-np"]]) {
+      await t.step(args.join(" "), async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          const url = `http://127.0.0.1:${nginx.port}/docs/`;
+          for (let run = 0; run < 2; run++) {
+            const { code, stderr } = await wgetLogged(tool, [...args, url], cwd);
+            logs.push({ tool, run, code, lines: stableLines(stderr) });
+          }
+        }
+        assert.ok(
+          logs[0]!.lines.includes("Last-modified header missing -- time-stamps turned off."),
+          logs[0]!.lines.join("\n"),
+        );
+        assert.deepEqual(
+          logs.slice(2).map((log) => ({ ...log, tool: "gnu" })),
+          logs.slice(0, 2),
+        );
+      });
+    }
+  },
+);
