@@ -283,3 +283,42 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget --spider -r logs what GNU wget logs, but for GNU's failed removal of files it never wrote",
+  ["nginx", "wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path, { serverConfig: config(`${dir.path}/log`) });
+    // An mdBook page's shape: an icon, a script, a stylesheet, a chapter, a text file.
+    await Deno.writeTextFile(
+      `${nginx.root}/index.html`,
+      `<link rel="icon" href="favicon.png"><link rel="stylesheet" href="s.css">` +
+        `<script src="book.js"></script><a href="ch01.html">1</a> <a href="notes.txt">n</a>\n`,
+    );
+    for (const name of ["favicon.png", "s.css", "book.js", "ch01.html", "notes.txt"]) {
+      await Deno.writeTextFile(`${nginx.root}/${name}`, `${name}\n`);
+    }
+    const logs: Record<string, string[]> = {};
+    for (const tool of ["gnu", "netkit"]) {
+      const cwd = `${dir.path}/${tool}`;
+      await Deno.mkdir(cwd);
+      const args = ["--spider", "-r", `http://127.0.0.1:${nginx.port}/`];
+      const run = await wgetLogged(tool, args, cwd);
+      assert.equal(run.code, 0);
+      // GNU wget 1.21 names a page it reads NAME.tmp.tmp; netkit NAME.tmp.
+      logs[tool] = stableLines(run.stderr).map((line) => line.replace(".tmp.tmp", ".tmp"));
+    }
+    // GNU removes a NAME.tmp for every file it only asked HEAD for, and says it could not.
+    const host = `127.0.0.1:${nginx.port}`;
+    const failed = ["favicon.png", "book.js", "notes.txt"].map((name) =>
+      `Removing ${host}/${name}.tmp.\nunlink: No such file or directory\n`
+    );
+    let gnu = logs.gnu!.join("\n");
+    for (const lines of failed) {
+      assert.ok(gnu.includes(lines), gnu);
+      gnu = gnu.replace(`${lines}\n`, "");
+    }
+    assert.equal(logs.netkit!.join("\n"), gnu);
+  },
+);
