@@ -291,3 +291,43 @@ peerTest(
     assert.equal(logs.netkit!.join("\n"), gnu);
   },
 );
+
+peerTest(
+  "wget -r -k from a directory's URL without its slash: GNU wget's files, exit code and -k lines (the first page's file became the directory)",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path, { serverConfig: config(`${dir.path}/log`) });
+    // `wget -r http://host/book`: nginx answers 301 to /book/, whose page is saved as "book";
+    // the files under book/ then need a directory there, and GNU wget removes the file.
+    await Deno.mkdir(`${nginx.root}/book`);
+    await Deno.writeTextFile(
+      `${nginx.root}/book/index.html`,
+      `<link rel="stylesheet" href="s.css"><a href="ch01.html">1</a>\n`,
+    );
+    await Deno.writeTextFile(`${nginx.root}/book/ch01.html`, `<a href="index.html">i</a>\n`);
+    await Deno.writeTextFile(`${nginx.root}/book/s.css`, `a { background: url(p.png) }\n`);
+    for (const args of [["-r", "-k"], ["-r", "-np", "-k", "-E"]]) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          const run = await wgetLogged(tool, [...args, `http://127.0.0.1:${nginx.port}/book`], cwd);
+          const files = [...(await snapshotTree(cwd)).entries()].sort();
+          const lines = stableLines(run.stderr).filter((line) =>
+            /^Convert|: Is a directory$/.test(line) || /^\d+-\d+$/.test(line)
+          );
+          outcomes.push({ code: run.code, files, lines });
+        }
+        // With -E the page is book.html, out of the way.
+        const clash = !args.includes("-E");
+        assert.equal(
+          outcomes[0]!.lines.some((line) => line.endsWith("book: Is a directory")),
+          clash,
+        );
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
