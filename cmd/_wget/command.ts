@@ -841,7 +841,9 @@ async function runWithLog(
     spider: values.spider,
     recursive: pacing.walk !== undefined,
     caCertificate: values["ca-certificate"] || undefined,
-    timestamping: values.timestamping && values["output-document"] === undefined && !pacing.walk,
+    // -m is -N too; with -r -O GNU wget says nothing of times either.
+    timestamping: (values.timestamping || (pacing.walk !== undefined && values.mirror)) &&
+      values["output-document"] === undefined,
     log,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);

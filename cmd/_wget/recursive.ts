@@ -320,8 +320,10 @@ export async function runRecursive(
         if (quota > 0 && walked.bytes > quota) reporter.quotaExceeded(quota);
         converting = performance.now();
       },
-      onConverted: (path, links, counts) => {
+      onConverted: (path, links, counts, unreadable) => {
         converted++;
+        // GNU wget's read_file error, then its "nothing to do".
+        if (unreadable !== undefined) reporter.notice(`${path}: ${fileErrorText(unreadable)}`);
         reportConversion(reporter, path, links, counts);
       },
     });

@@ -7,7 +7,7 @@
  */
 
 import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
-import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+import { escapePageBytes, hasPageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -91,6 +91,50 @@ function uriMerge(base: string, link: string): string {
     return `${base.slice(0, end)}/${link}`;
   }
   return base.slice(0, slash + 1) + link;
+}
+
+/**
+ * The ASCII characters the URL parser percent-encodes in a path or query that GNU wget's `-k`
+ * writes as they are in a link it makes absolute (its `url_parse` of a page's link does not
+ * encode): `a{b}.html` becomes `http://h/a{b}.html`, not `http://h/a%7Bb%7D.html`. The last, `%`,
+ * only where no escape follows (`50%.html`, asked for as `/50%25.html`).
+ */
+const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
+
+/**
+ * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
+ * that `raw` holds written as they are again, where the parser or the resolver encoded them:
+ * each is resolved as a private-use character, whose escape is then put back. `url` itself when
+ * there are none.
+ */
+function asWritten(raw: string, base: string, url: string): string {
+  const hash = raw.indexOf("#");
+  const link = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+  let marked = "";
+  let found = false;
+  for (let i = 0; i < link.length; i++) {
+    const c = link[i]!;
+    const index = KEPT_AS_WRITTEN.indexOf(c);
+    if (index < 0 || (c === "%" && /^[0-9A-Fa-f]{2}/.test(link.slice(i + 1, i + 3)))) {
+      marked += c;
+    } else {
+      marked += String.fromCharCode(0xe000 + index);
+      found = true;
+    }
+  }
+  if (!found || /[\uE000-\uE00F]/.test(link)) return url;
+  let href: string;
+  try {
+    href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;
+  } catch {
+    return url;
+  }
+  const cut = href.indexOf("#");
+  // U+E000 to U+E00F are %EE%80%80 to %EE%80%8F in UTF-8.
+  return (cut < 0 ? href : href.slice(0, cut)).replace(
+    /%EE%80%8([0-9A-F])/g,
+    (_, digit: string) => KEPT_AS_WRITTEN[parseInt(digit, 16)] ?? "",
+  );
 }
 
 /** The fragment of a link as written (GNU wget's `find_fragment`: a `#` not after `&`). */
@@ -181,6 +225,8 @@ export function convertLinks(
   let count = 0;
   let toFiles = 0;
   let toUrls = 0;
+  // The base of the links after a `<base href>` is its URL.
+  let base = pageUrl;
   for (const link of links) {
     // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
     if (link.start < at || link.end < link.start) continue;
@@ -189,6 +235,7 @@ export function convertLinks(
     const local = saved.get(link.url);
     let replacement: string;
     if (isBase) {
+      base = link.url;
       replacement = "";
     } else if (local !== undefined && options.fileOnly) {
       // The link as the page writes it, entities and all, as GNU wget reads it there.
@@ -203,7 +250,9 @@ export function convertLinks(
       if (!link.plain) replacement += fragmentOf(link.raw);
       toFiles++;
     } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
-      replacement = css ? link.url : htmlQuote(link.url);
+      // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
+      const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
+      replacement = css ? url : htmlQuote(url);
       if (!link.plain) replacement += fragmentOf(link.raw);
       toUrls++;
     } else {

@@ -7,7 +7,12 @@
  */
 
 import { TagScanner } from "./_tag_scanner.ts";
-import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
+import {
+  escapePageBytes,
+  escapeStrayPercents,
+  hasPageBytes,
+  resolveLinkFast,
+} from "./_resolve_link.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -103,7 +108,7 @@ const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
 
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 function resolve(raw: string, base: string): string | undefined {
-  const trimmed = raw.trim();
+  const trimmed = escapeStrayPercents(raw.trim());
   // Most links (`a.html`, `../img/p.png`, `?page=2`) are resolved by hand, equal to the parser.
   const fast = resolveLinkFast(trimmed, base);
   if (fast !== undefined) return fast;

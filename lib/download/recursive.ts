@@ -22,6 +22,7 @@ import {
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
+import { conversionOrder } from "./conversion_order.ts";
 import {
   decodeURIComponentSafe,
   directoryOf,
@@ -185,9 +186,16 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   onWalked?(result: RecursiveResult): void;
   /**
    * `-k` read the page or stylesheet at `path`: `links` of its links were rewritten, `toFiles`
-   * of them to name a saved file and `toUrls` a URL (0 links: nothing to do).
+   * of them to name a saved file and `toUrls` a URL (0 links: nothing to do). `unreadable` is
+   * why the file could not be read (it is gone, or a directory took its name): GNU wget says so,
+   * counts the file as one with nothing to do, and the run's exit status stays as it was.
    */
-  onConverted?(path: string, links: number, counts: { toFiles: number; toUrls: number }): void;
+  onConverted?(
+    path: string,
+    links: number,
+    counts: { toFiles: number; toUrls: number },
+    unreadable?: unknown,
+  ): void;
 }
 
 /** What {@linkcode downloadRecursive} did. */
@@ -1382,10 +1390,13 @@ class Walker {
     }
   }
 
-  /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
+  /**
+   * `-k`: rewrites the links of every page still on disk, now that the whole run is known: the
+   * pages, then the stylesheets, each in GNU wget's order (its hash table's), as its log shows.
+   */
   convert(): void {
     for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
-      for (const path of files) {
+      for (const path of conversionOrder(files)) {
         const url = this.#fileToUrl.get(path);
         if (url === undefined) continue;
         let counts = { toFiles: 0, toUrls: 0 };
@@ -1402,9 +1413,19 @@ class Walker {
           });
           this.#options.onConverted?.(path, links, counts);
         } catch (error) {
-          this.#fail(url, new DownloadFileError(path, error));
+          if (isUnreadable(error)) this.#options.onConverted?.(path, 0, counts, error);
+          else this.#fail(url, new DownloadFileError(path, error));
         }
       }
     }
   }
+}
+
+/**
+ * A saved file `-k` cannot read: gone, or a directory now (`wget -r http://h/book` saves the
+ * page as `book`, then needs `book/` for the files under it). The read comes first, so neither
+ * is a failure to write.
+ */
+function isUnreadable(error: unknown): boolean {
+  return error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound;
 }

@@ -13,10 +13,14 @@
  */
 
 import assert from "node:assert/strict";
-import { main } from "../../cmd/wget.ts";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { nginxAccepts, snapshotTree, startTestSite } from "../harness/test_site.ts";
+import {
+  requestsSince,
+  runWgetLogged as wgetLogged,
+  runWgetQuiet as wget,
+} from "../harness/wget_recursive_compare.ts";
+import { snapshotTree, startTestSite } from "../harness/test_site.ts";
 
 /** nginx directives: content types, a page served without any, and a request log. */
 function config(log: string): string {
@@ -30,47 +34,6 @@ function config(log: string): string {
 
 function page(body: string): string {
   return `<!DOCTYPE html><html><head><title>t</title></head><body>\n${body}\n</body></html>\n`;
-}
-
-/** The requests logged since `from` characters, as `METHOD /path STATUS`, without /status. */
-async function requestsSince(log: string, from: number, port: number): Promise<string[]> {
-  // A request of its own first: nginx has logged every earlier one by the time it answers.
-  await nginxAccepts(port);
-  const text = (await Deno.readTextFile(log)).slice(from);
-  return text.split("\n").flatMap((line) => {
-    const match = line.match(/"(\S+) (\S+) HTTP\/[\d.]+" (\d+)/);
-    return match && match[2] !== "/status" ? [`${match[1]} ${match[2]} ${match[3]}`] : [];
-  });
-}
-
-/** Runs GNU wget or netkit's with `args` into `out`; returns the exit code. */
-async function wget(tool: string, args: string[], out: string): Promise<number> {
-  if (tool === "netkit") return await main(["-q", ...args, "-P", out]);
-  const run = await new Deno.Command("wget", {
-    args: ["-q", ...args, "-P", out],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return run.code;
-}
-
-/** Runs GNU wget or netkit's as a command in `cwd`; its exit code and what it wrote on stderr. */
-async function wgetLogged(
-  tool: string,
-  args: string[],
-  cwd: string,
-  env?: Record<string, string>,
-): Promise<{ code: number; stderr: string }> {
-  const argv = tool === "gnu"
-    ? ["wget"]
-    : [Deno.execPath(), "run", "-A", new URL("../../cmd/wget.ts", import.meta.url).pathname];
-  const run = await new Deno.Command(argv[0]!, {
-    args: [...argv.slice(1), ...args],
-    cwd,
-    ...(env ? { env } : {}),
-    stderr: "piped",
-  }).output();
-  return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
 }
 
 /** GNU wget's log without what differs from run to run: dates, progress, rates, times. */

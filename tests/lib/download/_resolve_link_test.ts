@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { resolveLinkFast } from "../../../lib/download/_resolve_link.ts";
+import { escapeStrayPercents, resolveLinkFast } from "../../../lib/download/_resolve_link.ts";
 
 /** What links.ts did before the fast path: the WHATWG parser, the fragment cut. */
 function slow(raw: string, base: string): string | undefined {
@@ -171,4 +171,12 @@ Deno.test("resolveLinkFast() takes the shapes of an ordinary site's links", () =
   for (const raw of ["http://h/", "mailto:x", "//h/x", "a%20b", "a\\b", "a b", "é"]) {
     assert.equal(resolveLinkFast(raw, base), undefined, raw);
   }
+});
+
+Deno.test("escapeStrayPercents() writes a % that starts no escape as %25, as GNU wget", () => {
+  assert.equal(escapeStrayPercents("50%.html"), "50%25.html");
+  assert.equal(escapeStrayPercents("{% if x %}"), "{%25 if x %25}");
+  assert.equal(escapeStrayPercents("a%zz%4"), "a%25zz%254");
+  assert.equal(escapeStrayPercents("caf%C3%a9%25.html"), "caf%C3%a9%25.html");
+  assert.equal(escapeStrayPercents("plain.html"), "plain.html");
 });

@@ -70,3 +70,21 @@ Deno.test("convertLinks() with fileOnly rewrites only a link's last part, as GNU
       `<a href="http://h/a/z.html">z</a>`,
   );
 });
+
+Deno.test("convertLinks() writes a link it makes absolute with GNU's characters, after <base> too", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<a href="x{1}.html">1</a> <a href="50%.html#f{2}">2</a> <base href="/b/">` +
+      `<a href="y z.html">3</a> <a href="m{%7B}.html">4</a> <a href="%41.html">5</a>`,
+  );
+  assert.equal(convertLinks(page, "http://h/a/", "html", new Map()), 6);
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<a href="http://h/a/x{1}.html">1</a> <a href="http://h/a/50%.html#f{2}">2</a> ` +
+      `<base href=""><a href="http://h/b/y&#32;z.html">3</a> ` +
+      `<a href="http://h/b/m{%7B}.html">4</a> <a href="http://h/b/%41.html">5</a>`,
+  );
+});

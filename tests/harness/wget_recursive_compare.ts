@@ -1,0 +1,54 @@
+/**
+ * Helpers of the `wget -r` side-by-side tests (`tests/cmd/wget-recursive-*_test.ts`): GNU wget
+ * or netkit's run on the same nginx, quiet into a directory or as a command with its log, and the
+ * requests nginx logged meanwhile.
+ *
+ * @module
+ */
+
+import { main } from "../../cmd/wget.ts";
+import { nginxAccepts } from "./test_site.ts";
+
+/**
+ * The requests nginx logged in `log` (combined format) since `from` characters, as
+ * `METHOD /path STATUS`, without `/status` (the probe).
+ */
+export async function requestsSince(log: string, from: number, port: number): Promise<string[]> {
+  // A request of its own first: nginx has logged every earlier one by the time it answers.
+  await nginxAccepts(port);
+  const text = (await Deno.readTextFile(log)).slice(from);
+  return text.split("\n").flatMap((line) => {
+    const match = line.match(/"(\S+) (\S+) HTTP\/[\d.]+" (\d+)/);
+    return match && match[2] !== "/status" ? [`${match[1]} ${match[2]} ${match[3]}`] : [];
+  });
+}
+
+/** Runs GNU wget (`gnu`) or netkit's (`netkit`, in this process) with `-q args -P out`. */
+export async function runWgetQuiet(tool: string, args: string[], out: string): Promise<number> {
+  if (tool === "netkit") return await main(["-q", ...args, "-P", out]);
+  const run = await new Deno.Command("wget", {
+    args: ["-q", ...args, "-P", out],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return run.code;
+}
+
+/** Runs GNU wget or netkit's as a command in `cwd`; its exit code and what it wrote on stderr. */
+export async function runWgetLogged(
+  tool: string,
+  args: string[],
+  cwd: string,
+  env?: Record<string, string>,
+): Promise<{ code: number; stderr: string }> {
+  const argv = tool === "gnu"
+    ? ["wget"]
+    : [Deno.execPath(), "run", "-A", new URL("../../cmd/wget.ts", import.meta.url).pathname];
+  const run = await new Deno.Command(argv[0]!, {
+    args: [...argv.slice(1), ...args],
+    cwd,
+    ...(env ? { env } : {}),
+    stderr: "piped",
+  }).output();
+  return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
+}
