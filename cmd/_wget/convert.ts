@@ -8,7 +8,7 @@
  */
 
 import { convertLinks } from "../../lib/download/convert_links.ts";
-import { conversionOrder } from "../../lib/download/conversion_order.ts";
+import { gnuHashOrder } from "../../lib/download/_gnu_hash_order.ts";
 import { backupPathFor, pageKind } from "../../lib/download/page_kind.ts";
 import type { WgetReporter } from "./reporter.ts";
 
@@ -86,7 +86,7 @@ export function convertSavedFiles(
     if (kind !== "other") byKind[kind].set(file.path, file);
   }
   const ordered = (["html", "css"] as const).flatMap((kind) =>
-    conversionOrder(byKind[kind].keys()).map((path) => ({ kind, file: byKind[kind].get(path)! }))
+    gnuHashOrder(byKind[kind].keys()).map((path) => ({ kind, file: byKind[kind].get(path)! }))
   );
   let files = 0;
   for (const { kind, file } of ordered) {

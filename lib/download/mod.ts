@@ -14,7 +14,6 @@ export * from "./page_kind.ts";
 export * from "./progress.ts";
 export * from "./accept_rules.ts";
 export * from "./convert_links.ts";
-export * from "./conversion_order.ts";
 export * from "./disk_layout.ts";
 export * from "./links.ts";
 export * from "./recursive.ts";

@@ -22,7 +22,7 @@ import {
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
-import { conversionOrder } from "./conversion_order.ts";
+import { gnuHashOrder } from "./_gnu_hash_order.ts";
 import {
   decodeURIComponentSafe,
   directoryOf,
@@ -1396,7 +1396,7 @@ class Walker {
    */
   convert(): void {
     for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
-      for (const path of conversionOrder(files)) {
+      for (const path of gnuHashOrder(files)) {
         const url = this.#fileToUrl.get(path);
         if (url === undefined) continue;
         let counts = { toFiles: 0, toUrls: 0 };

@@ -1,7 +1,8 @@
 /**
- * The order in which GNU wget's `-k` converts the saved files, and says so in its log ("Converting
- * links in FILE..."): the order of its string sets (`downloaded_html_set`, `downloaded_css_set`),
- * its own open-addressing hash table (`hash.c`) read cell by cell.
+ * The order in which GNU wget walks one of its string sets (`downloaded_html_set`,
+ * `downloaded_css_set`): its own open-addressing hash table (`hash.c`), read cell by cell. `-k`
+ * converts the saved files in this order, and says so in its log ("Converting links in FILE...").
+ * Private to `lib/download/`.
  *
  * @module
  */
@@ -36,25 +37,11 @@ function findCell(cells: (string | undefined)[], key: string, hash: number): num
 }
 
 /**
- * The order in which GNU wget's `-k` converts `files` (the pages of a run, or its stylesheets,
- * in the order the run saved them): the order its string set reads them back in, a
- * `make_string_hash_table (0)` of 13 cells, grown to the next prime at least twice the size
- * when 3/4 full, read cell by cell. A name given twice counts once.
- *
- * @param files The saved files' paths, as the log names them, in the order they were saved.
- * @returns The same paths (each once) in GNU wget's order.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { conversionOrder } from "@netkit/netkit/download";
- *
- * // "a" hashes to 97, cell 97 % 13 = 6; "n" (110) to cell 6 as well, so "a" after it is
- * // in cell 7; "z" (122) is in cell 5, first.
- * assert.deepEqual(conversionOrder(["n", "a", "z", "a"]), ["z", "n", "a"]);
- * ```
+ * `keys`, added in this order to a GNU `make_string_hash_table (0)` (13 cells, grown to the next
+ * prime at least twice the size when 3/4 full), in the order GNU's `string_set_to_array` reads
+ * them back. A key added twice counts once.
  */
-export function conversionOrder(files: Iterable<string>): string[] {
+export function gnuHashOrder(keys: Iterable<string>): string[] {
   let prime = 0;
   const nextSize = (atLeast: number): number => {
     while (prime < PRIMES.length - 1 && PRIMES[prime]! < atLeast) prime++;
@@ -64,7 +51,7 @@ export function conversionOrder(files: Iterable<string>): string[] {
   const hashes = new Map<string, number>();
   let threshold = Math.trunc(cells.length * 0.75);
   let count = 0;
-  for (const key of files) {
+  for (const key of keys) {
     const hash = hashString(key);
     let cell = findCell(cells, key, hash);
     if (cells[cell] !== undefined) continue;
