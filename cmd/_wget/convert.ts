@@ -8,7 +8,6 @@
  */
 
 import { convertLinks } from "../../lib/download/convert_links.ts";
-import { gnuHashOrder } from "../../lib/download/_gnu_hash_order.ts";
 import { backupPathFor, pageKind } from "../../lib/download/page_kind.ts";
 import type { WgetReporter } from "./reporter.ts";
 
@@ -78,18 +77,10 @@ export function convertSavedFiles(
     urlToFile.set(file.url, file.path);
     urlToFile.set(file.finalUrl, file.path);
   }
-  // The pages, then the stylesheets, each in GNU wget's order (its hash table's); a file saved
-  // twice is read once, as the last run left it.
-  const byKind = { html: new Map<string, SavedFile>(), css: new Map<string, SavedFile>() };
+  let files = 0;
   for (const file of saved) {
     const kind = pageKind(file.contentType);
-    if (kind !== "other") byKind[kind].set(file.path, file);
-  }
-  const ordered = (["html", "css"] as const).flatMap((kind) =>
-    gnuHashOrder(byKind[kind].keys()).map((path) => ({ kind, file: byKind[kind].get(path)! }))
-  );
-  let files = 0;
-  for (const { kind, file } of ordered) {
+    if (kind === "other") continue;
     let counts = { toFiles: 0, toUrls: 0 };
     try {
       const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {

@@ -22,7 +22,6 @@ import {
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
-import { gnuHashOrder } from "./_gnu_hash_order.ts";
 import {
   decodeURIComponentSafe,
   directoryOf,
@@ -1390,13 +1389,10 @@ class Walker {
     }
   }
 
-  /**
-   * `-k`: rewrites the links of every page still on disk, now that the whole run is known: the
-   * pages, then the stylesheets, each in GNU wget's order (its hash table's), as its log shows.
-   */
+  /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
   convert(): void {
     for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
-      for (const path of gnuHashOrder(files)) {
+      for (const path of files) {
         const url = this.#fileToUrl.get(path);
         if (url === undefined) continue;
         let counts = { toFiles: 0, toUrls: 0 };
