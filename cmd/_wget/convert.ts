@@ -77,10 +77,19 @@ export function convertSavedFiles(
     urlToFile.set(file.url, file.path);
     urlToFile.set(file.finalUrl, file.path);
   }
-  let files = 0;
+  // The pages, then the stylesheets, as GNU wget converts them; a file saved twice is read once,
+  // as the last run left it. (Within each, GNU's order is its hash table's: not copied.)
+  const byKind = { html: new Map<string, SavedFile>(), css: new Map<string, SavedFile>() };
   for (const file of saved) {
     const kind = pageKind(file.contentType);
-    if (kind === "other") continue;
+    if (kind !== "other") byKind[kind].set(file.path, file);
+  }
+  let files = 0;
+  for (
+    const [kind, file] of (["html", "css"] as const).flatMap((kind) =>
+      [...byKind[kind].values()].map((file) => [kind, file] as const)
+    )
+  ) {
     let counts = { toFiles: 0, toUrls: 0 };
     try {
       const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
