@@ -845,8 +845,7 @@ class Walker {
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
       time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-      current = response.ok && time <= local.mtime.getTime() &&
-        (response.contentLength === undefined || response.contentLength === local.size);
+      current = response.ok && isNoNewerThan(response, local);
     });
     if (result === undefined) return undefined;
     if (!current && !Number.isNaN(time)) {
@@ -971,12 +970,8 @@ class Walker {
      * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's
      * time, and no length or the copy's, leave the copy as it is.
      */
-    const isCurrent = (response: HttpResponse) => {
-      if (local === undefined || response.status !== 200) return false;
-      const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-      return time <= local.mtime.getTime() &&
-        (response.contentLength === undefined || response.contentLength === local.size);
-    };
+    const isCurrent = (response: HttpResponse) =>
+      local !== undefined && response.status === 200 && isNoNewerThan(response, local);
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -1424,4 +1419,14 @@ class Walker {
  */
 function isUnreadable(error: unknown): boolean {
   return error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound;
+}
+
+/**
+ * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
+ * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
+ */
+function isNoNewerThan(response: HttpResponse, local: { mtime: Date; size: number }): boolean {
+  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+  return time <= local.mtime.getTime() &&
+    (response.contentLength === undefined || response.contentLength === local.size);
 }
