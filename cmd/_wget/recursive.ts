@@ -190,6 +190,9 @@ export function recursiveOptions(values: WgetRecursiveValues): WgetRecursiveOpti
   };
 }
 
+/** Encodes a character's UTF-8 bytes for `urlEscape`. */
+const URL_BYTES = new TextEncoder();
+
 /** GNU wget's `url_escape`: controls, space, `"#%:<>@[\]^`{|}`, DEL and 8-bit bytes as `%XX`. */
 function urlEscape(text: string): string {
   let escaped = "";
@@ -197,7 +200,7 @@ function urlEscape(text: string): string {
     const code = char.codePointAt(0)!;
     if (code > 0x20 && code < 0x7f && !'"#%:<>@[\\]^`{|}'.includes(char)) escaped += char;
     else {
-      for (const byte of new TextEncoder().encode(char)) {
+      for (const byte of URL_BYTES.encode(char)) {
         escaped += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
       }
     }
