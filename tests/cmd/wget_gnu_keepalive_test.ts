@@ -118,7 +118,6 @@ peerTest(
         `--ca-certificate=${nginx.tlsCert}`,
         `https://127.0.0.1:${nginx.tlsPort}/a.txt`,
         `https://localhost:${nginx.tlsPort}/b.txt`,
-        `https://127.0.0.1:${nginx.tlsPort}/c.txt`,
       ], 2],
     ];
     for (const [args, connections] of cases) {
