@@ -124,6 +124,16 @@ peerTest(
       const both = await bothCounted(dir.path, p, { args: ["-t", "1", ...args] });
       assertSameReuse(both, args.join(" "), connections);
     }
+    // --max-threads (GNU Wget2's): the same files, however the requests share connections.
+    const args = ["-r", "-H", "-l", "1", "-nd", `${ip}/links.html`];
+    const [gnu] = await bothCounted(dir.path, p, { args });
+    const threads = await Deno.makeTempDir({ dir: dir.path, prefix: "max-threads_" });
+    const netkit = await runTool("netkit", threads, undefined, {
+      args: ["--max-threads", "4", ...args],
+    });
+    equal(netkit.code, gnu.code, netkit.stderr);
+    deepEqual(Object.keys(netkit.files), Object.keys(gnu.files), netkit.stderr);
+    equal(netkit.files["links.html"], gnu.files["links.html"]);
   },
 );
 
