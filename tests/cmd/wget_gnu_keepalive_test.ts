@@ -22,7 +22,7 @@ import { makeCertificate, type Nginx, startNginx } from "../harness/nginx.ts";
 import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
 import { type Case, type Outcome, runTool } from "../harness/wget_side_by_side.ts";
 import { nginxAccepts } from "../harness/test_site.ts";
-import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
+import { dualStackNamespaceUnavailable, etcNamespaceCommand } from "../harness/etc_namespace.ts";
 
 const SERVER_CONFIG = `
 location = /status { stub_status; }
@@ -145,18 +145,9 @@ const HOSTS = [
   "",
 ].join("\n");
 
-function reasonToIgnore(): string | undefined {
-  const unavailable = etcNamespaceUnavailable();
-  if (unavailable) return unavailable;
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-  } catch (error) {
-    return `no IPv6 loopback: ${error}`;
-  }
-  return missingPeer(["wget", "nginx", "openssl"]);
-}
-
-const IGNORE = reasonToIgnore();
+const MISSING = missingPeer(["wget", "nginx", "openssl"]);
+const IGNORE = dualStackNamespaceUnavailable() ??
+  (MISSING ? `"${MISSING}" is not installed` : undefined);
 
 Deno.test({
   name:
