@@ -144,3 +144,48 @@ Deno.test("readHttpResponseHead() reports each interim response to onInterim", a
   equal(head.status, 200);
   deepEqual(seen, [100, 103]);
 });
+
+Deno.test("readHttpResponseHead() reads a head buffered whole as it reads one byte by byte", async () => {
+  const bom = "\ufeff";
+  const heads: (string | Uint8Array)[] = [
+    "HTTP/1.1 200 OK\r\nA: 1\nB:  2 \r\n\tc\r\n \r\nX\r\r: 1\r\n\r\nbody",
+    "HTTP/1.1 200 OK\r\n\r\n",
+    "HTTP/1.1 200 OK\n\rX: 1\n\n",
+    "HTTP/1.1 200 OK\r\nX: a\r\r\n\r\n",
+    "HTTP/1.1 100 Continue\r\nA: 1\r\n\r\nHTTP/1.1 200 OK\r\nB: 2\r\n\r\n",
+    `HTTP/1.1 200 OK\r\nX: caf\u00e9\r\n${bom}Y: 1\r\nZ: ${bom}\r\n\r\n`,
+    new Uint8Array([...new TextEncoder().encode("HTTP/1.1 200 OK\r\nX: \xe2\x82"), 13, 10, 13, 10]),
+    new Uint8Array([
+      ...new TextEncoder().encode("HTTP/1.1 200 OK\r\nX: a"),
+      0xe2,
+      0x82,
+      13,
+      10,
+      0xff,
+      ...new TextEncoder().encode("Y: b\r\n\r\n"),
+    ]),
+    "HTTP/1.1 200 OK\r\nNo colon\r\n\r\n",
+    "HTTP/1.1 200 OK\r\n folded first\r\n\r\n",
+    `HTTP/1.1 200 OK\r\n${"X: 1\r\n".repeat(101)}\r\n`,
+    `HTTP/1.1 200 OK\r\n${"X: 1\r\n".repeat(100)}\r\n`,
+    `HTTP/1.1 200 OK\r\nX: ${"a".repeat(197)}\r\n\r\n`,
+    `HTTP/1.1 200 OK\r\nX: ${"a".repeat(198)}\r\n\r\n`,
+  ];
+  const read = async (text: string | Uint8Array, piece: number) => {
+    await using stream = streamOf(text, piece, 200);
+    try {
+      const head = await readHttpResponseHead(stream, { maxHeaderBytes: 1000 });
+      return { head, rest: await stream.readLine() };
+    } catch (error) {
+      return { error: `${(error as Error).name}: ${(error as Error).message}` };
+    }
+  };
+  for (const text of heads) {
+    deepEqual(await read(text, 1 << 20), await read(text, 1), JSON.stringify(text));
+  }
+  // The limits, whole or byte by byte: 1,000 bytes of head, lines of 200.
+  equal(
+    (await read(`HTTP/1.1 200 OK\r\nX: ${"a".repeat(198)}\r\n\r\n`, 1 << 20)).error?.split(":")[0],
+    "HeaderLimitError",
+  );
+});
