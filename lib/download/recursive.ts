@@ -1079,7 +1079,9 @@ class Walker {
       let result: DownloadResult | undefined;
       let received: Received | undefined;
       const plain = this.#plainClient;
-      const target = plain && !shared ? parseHttpUrl(url) : undefined;
+      // The link checks' parse of the URL, when it is the URL as written (not parsed again).
+      const parsed = how.parsed?.href === url ? how.parsed : url;
+      const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
         !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
