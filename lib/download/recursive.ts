@@ -219,6 +219,9 @@ interface QueueItem {
   expectCss: boolean;
 }
 
+/** `#mayFollow`'s refusal when nobody is told of it (no `onRejected`). */
+const refuseQuietly = (_reason: RejectReason): undefined => undefined;
+
 /** What one fetch gave. */
 interface Fetched {
   path?: string;
@@ -621,16 +624,16 @@ class Walker {
     if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
       return undefined;
     }
-    const reject = (reason: RejectReason): undefined => {
-      if (options.onRejected) {
-        const hash = link.raw?.indexOf("#") ?? -1;
-        options.onRejected({
-          reason,
-          url: logAs?.url ?? link.url,
-          parent: logAs?.parent ?? parent.href,
-          fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
-        });
-      }
+    // A closure only for --rejected-log: most links are refused (seen already) with nobody told.
+    const onRejected = options.onRejected;
+    const reject = onRejected === undefined ? refuseQuietly : (reason: RejectReason): undefined => {
+      const hash = link.raw?.indexOf("#") ?? -1;
+      onRejected({
+        reason,
+        url: logAs?.url ?? link.url,
+        parent: logAs?.parent ?? parent.href,
+        fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
+      });
       return undefined;
     };
     if (seen.has(seenKey(link.url))) return reject("BLACKLIST");
@@ -710,9 +713,11 @@ class Walker {
     }
     if (options.acceptRegex && !options.acceptRegex.test(url.href)) return "REGEX";
     if (options.rejectRegex?.test(url.href)) return "REGEX";
-    const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+    // The file's name, decoded, only for -A/-R.
+    const file = options.acceptRules &&
+      decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
-      file !== "" && options.acceptRules &&
+      file && options.acceptRules &&
       !(hasHtmlSuffix(file) &&
         (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
       !acceptsFileName(file, options.acceptRules)
