@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TagScanner } from "./_tag_scanner.ts";
+import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import {
   escapePageBytes,
   escapeStrayPercents,
@@ -251,6 +251,24 @@ export function extractHtmlLinksFromChunks(
 }
 
 /**
+ * Scanners whose page is done, for HTML and for XML's rules (no raw-text elements): a page's
+ * scanner is taken from here (and its tokenizer reset) rather than built anew. One in use (an
+ * outer page while a `<noscript>`'s text is read) is never here.
+ */
+const idleScanners: [TagScanner[], TagScanner[]] = [[], []];
+
+/** A scanner reporting to `handlers`, with XML's rules when `flat`. */
+function takeScanner(flat: boolean, handlers: TagScannerHandlers): TagScanner {
+  const idle = idleScanners[flat ? 1 : 0].pop();
+  if (idle === undefined) {
+    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
+    return new TagScanner(handlers, { xmlMode: flat });
+  }
+  idle.restart(handlers);
+  return idle;
+}
+
+/**
  * The parser and its handlers. With `html` (the whole page) links carry their positions; without
  * it the page may come in pieces, and what was read from the source text comes from the parsed
  * attribute values and text instead. A `flat` scanner (for the text of a raw-text element) knows
@@ -304,7 +322,7 @@ function htmlLinkScanner(
       ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
     });
   };
-  const parser: TagScanner = new TagScanner({
+  const parser: TagScanner = takeScanner(flat, {
     onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
@@ -413,9 +431,6 @@ function htmlLinkScanner(
     onclosetag(name) {
       if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
     },
-  }, {
-    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
-    xmlMode: flat,
   });
 
   /**
@@ -528,6 +543,7 @@ function htmlLinkScanner(
       parser.end();
       // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
       if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
+      idleScanners[flat ? 1 : 0].push(parser);
       return { links, nofollow };
     },
   };
