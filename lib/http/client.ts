@@ -777,9 +777,12 @@ async function sendOnce(
   const headers = options.headers ?? [];
   const body = prepareBody(options.body, headers);
   const pool = options.pool && !options.pool.closed ? options.pool : undefined;
-  const callerCloses = headers.some(([name, value]) =>
-    name.toLowerCase() === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)
-  );
+  // (By length first: most requests carry a few headers and none is Connection.)
+  const callerCloses = headers.length > 0 &&
+    headers.some(([name, value]) =>
+      name.length === 10 && name.toLowerCase() === "connection" &&
+      /(^|,)\s*close\s*(,|$)/i.test(value)
+    );
   // Only what the head needs (not a copy of every option: a list of URLs builds one per URL).
   const headOptions: HttpRequestHeadOptions = {
     headers,
