@@ -470,6 +470,17 @@ class Walker {
   ): Promise<void> {
     const options = this.#options;
     let head = 0;
+    if (threads === 1) {
+      // One visit at a time, each awaited in turn: no task set, race or finally a file.
+      while (head < queue.length) {
+        options.signal?.throwIfAborted();
+        if (this.quotaExceeded) return;
+        const item = queue[head]!;
+        queue[head++] = undefined as unknown as QueueItem;
+        await this.#visit(item, start, seen, queue);
+      }
+      return;
+    }
     while (head < queue.length || running.size > 0) {
       while (head < queue.length && running.size < threads) {
         options.signal?.throwIfAborted();
@@ -769,7 +780,7 @@ class Walker {
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
   async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
-    await this.#politeWait(url);
+    if (this.#options.waitMs) await this.#politeWait(url);
     if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
@@ -944,6 +955,8 @@ class Walker {
     }
     let contentType: string | undefined;
     let lastModified: string | undefined;
+    /** `lastModified` parsed, when the plain GET's path parsed it already (once a file). */
+    let lastModifiedTime: number | undefined;
     let file: Deno.FsFile | undefined;
     let path = planned;
     const headers = [...(options.headers ?? [])];
@@ -1137,6 +1150,7 @@ class Walker {
                 events.progress?.(n);
               });
               const time = Date.parse(lastModified ?? "");
+              lastModifiedTime = time;
               result = {
                 url: target.href,
                 finalUrl: target.href,
@@ -1168,6 +1182,7 @@ class Walker {
             response(response) {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
+              lastModifiedTime = undefined;
               if (isCurrent(response)) current = true;
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
@@ -1230,7 +1245,7 @@ class Walker {
       if (extended) this.#extended.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
-        const date = new Date(lastModified);
+        const date = new Date(lastModifiedTime ?? lastModified);
         if (!Number.isNaN(date.getTime())) {
           try {
             // On the open file (futimens): no second walk of the path, as utimensat's.

@@ -759,6 +759,8 @@ export async function sendHttpRequest(
     );
     options = { ...options, signal: whole.signal };
   }
+  // Nothing to dispose of on failure: no wait for the answer here (one promise less a request).
+  if (whole === undefined) return sendOnce(target, options, undefined);
   try {
     return await sendOnce(target, options, whole);
   } catch (error) {
