@@ -164,7 +164,9 @@ export async function readHttpResponseHead(
       lines: [statusLine],
     };
     const entries = head.headers.entries;
-    const addLine = (line: string) => {
+    while (true) {
+      const line = take(false) ?? await nextLine(false);
+      if (line === "") break;
       head.lines.push(line);
       if (line[0] === " " || line[0] === "\t") {
         const last = entries.at(-1);
@@ -174,7 +176,7 @@ export async function readHttpResponseHead(
           );
         }
         last[1] = `${last[1]} ${line.trim()}`.trim();
-        return;
+        continue;
       }
       if (++count > maxCount) throw new HeaderLimitError("count", maxCount);
       const colon = line.indexOf(":");
@@ -183,66 +185,11 @@ export async function readHttpResponseHead(
         throw new HttpProtocolError(`Invalid header line ${quoteForMessage(line)}`);
       }
       entries.push([name, line.slice(colon + 1).trim()]);
-    };
-    // Usually the rest of the head came with its status line: taken and decoded in one piece,
-    // with the same limits, line by line, as the loop below.
-    const block = takeBufferedHeaderLines(stream);
-    if (block) {
-      const { lines, lengths } = block;
-      const maxLine = stream.maxLineBytes;
-      for (let i = 0; i < lines.length; i++) {
-        const length = lengths[i]!;
-        bytes += length + 2;
-        if (length > maxLine || bytes > maxBytes) throw new HeaderLimitError("bytes", maxBytes);
-        const line = lines[i]!;
-        if (line === "") break;
-        addLine(line);
-      }
-    } else {
-      while (true) {
-        const line = take(false) ?? await nextLine(false);
-        if (line === "") break;
-        addLine(line);
-      }
     }
     // 1xx responses other than 101 are interim: the real one follows.
     if (head.status >= 200 || head.status === 101) return head;
     options.onInterim?.(head);
   }
-}
-
-/**
- * The header lines of a head whose end (its blank line) is already buffered, taken from
- * `stream` at once, the blank line last, with each line's length in bytes (without its LF or
- * CRLF); undefined, nothing taken, when the end has not arrived or a line needs reading on its
- * own (a byte order mark, which a line decoded alone loses).
- */
-function takeBufferedHeaderLines(
-  stream: SocketStream,
-): { lines: string[]; lengths: number[] } | undefined {
-  const buffered = stream.peekBuffered();
-  if (buffered === undefined) return undefined;
-  const lengths: number[] = [];
-  let start = 0;
-  while (true) {
-    const newline = buffered.indexOf(0x0a, start);
-    if (newline < 0) return undefined;
-    const end = newline > start && buffered[newline - 1] === 0x0d ? newline - 1 : newline;
-    lengths.push(end - start);
-    const blank = end === start;
-    start = newline + 1;
-    if (blank) break;
-  }
-  const text = decoder.decode(buffered.subarray(0, start));
-  if (text.includes("\uFEFF")) return undefined;
-  stream.skipBuffered(start);
-  const lines = text.split("\n");
-  lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
-  }
-  return { lines, lengths };
 }
 
 /**

@@ -513,50 +513,6 @@ export class SocketStream implements AsyncDisposable {
   }
 
   /**
-   * The bytes already read from the connection and not yet taken, without waiting or copying:
-   * a reader that parses a whole block at once (a response head) looks at them here, then takes
-   * what it used with {@linkcode SocketStream.skipBuffered}.
-   *
-   * @returns A view inside the stream's buffer, valid until the next read (possibly empty);
-   * `undefined` when another read is under way, or the stream was aborted or timed out.
-   *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { duplexFromStreams } from "@netkit/netkit/io";
-   * import { SocketStream } from "@netkit/netkit/net";
-   *
-   * const input = new Blob(["a\nbc"]).stream();
-   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
-   * assert.equal(await stream.readLine(), "a");
-   * assert.deepEqual(stream.peekBuffered(), new TextEncoder().encode("bc"));
-   * stream.skipBuffered(1);
-   * assert.deepEqual(await stream.readExactly(1), new TextEncoder().encode("c"));
-   * ```
-   */
-  peekBuffered(): Uint8Array | undefined {
-    if (this.#readLock.locked || this.#closeReason !== undefined) return undefined;
-    return this.#readBuffer.subarray(this.#start, this.#end);
-  }
-
-  /**
-   * Takes the first `n` buffered bytes as read (after {@linkcode SocketStream.peekBuffered}).
-   *
-   * @throws {RangeError} when fewer than `n` bytes are buffered.
-   */
-  skipBuffered(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0 || n > this.#end - this.#start) {
-      throw new RangeError(`Invalid byte count "${n}"`);
-    }
-    this.#start += n;
-  }
-
-  /** The longest line the stream reads, without its ending (`maxLineBytes`). */
-  get maxLineBytes(): number {
-    return this.#maxLineBytes;
-  }
-
-  /**
    * The fast path of line reads: takes a whole line already in the buffer, without a wait or a
    * lock (nobody else reads: the caller checked); undefined when none is complete.
    */
