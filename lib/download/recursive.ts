@@ -219,6 +219,12 @@ interface QueueItem {
   expectCss: boolean;
 }
 
+/**
+ * Pages are kept as text byte for byte (x-user-defined: one character a byte, no state between
+ * chunks), so one decoder serves every page and chunk.
+ */
+const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
+
 /** `#mayFollow`'s refusal when nobody is told of it (no `onRejected`). */
 const refuseQuietly = (_reason: RejectReason): undefined => undefined;
 
@@ -332,6 +338,8 @@ class Walker {
   readonly #plainClient: HttpClientOptions | undefined;
   /** The run's headers name an Accept-Encoding (download() then adds none). */
   readonly #plainHasEncoding: boolean;
+  /** No `--max-threads` above 1: one fetch at a time. */
+  readonly #oneThread: boolean;
   /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
   readonly #layout: DiskLayout;
 
@@ -431,6 +439,7 @@ class Walker {
       /^accept-encoding$/i.test(name)
     );
     this.#layout = options.layout ?? {};
+    this.#oneThread = (options.maxThreads ?? 1) <= 1;
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -795,6 +804,11 @@ class Walker {
         (this.#options.acceptRules !== undefined &&
           !acceptsFileName(named, this.#options.acceptRules)));
     const planned = temporary ? `${named}.tmp` : named;
+    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
+    // page's links, follow each other): nothing to wait for or to tell.
+    if (this.#oneThread) {
+      return this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
+    }
     while (this.#busy.has(planned)) await this.#busy.get(planned);
     const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
     const settled = done.then(() => {}, () => {});
@@ -1041,7 +1055,8 @@ class Walker {
       : undefined;
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
-    let keep: { decoder: TextDecoder; text: string; bytes: number } | undefined;
+    /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
+    let keep: { decoder: TextDecoder | undefined; text: string; bytes: number } | undefined;
     let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
@@ -1062,8 +1077,9 @@ class Walker {
             ) {
               // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
               // robots.txt as UTF-8 text.
-              const label = how.robots ? "utf-8" : PAGE_BYTES_DECODER_LABEL;
-              keep = { decoder: new TextDecoder(label), text: "", bytes: 0 };
+              // A page's bytes map one to one, whatever the chunks: one decoder for the run.
+              const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
+              keep = { decoder, text: "", bytes: 0 };
             }
           }
           if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
@@ -1082,7 +1098,8 @@ class Walker {
       if (keep) {
         keep.bytes += n;
         if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-        else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+        else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+        else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
       }
       return n;
     };
@@ -1261,7 +1278,7 @@ class Walker {
         path,
         finalUrl: result.finalUrl,
         kind: pageKind(contentType),
-        text: keep ? keep.text + keep.decoder.decode() : keepDecided ? undefined : "",
+        text: keep ? keep.text + (keep.decoder?.decode() ?? "") : keepDecided ? undefined : "",
       };
       this.result.files++;
       this.result.bytes += result.bytes;
