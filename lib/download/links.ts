@@ -307,7 +307,7 @@ function htmlLinkScanner(
   ) => {
     const url = resolve(raw, base);
     if (url === undefined) return;
-    links.push({
+    const link: PageLink = {
       url,
       raw,
       start: span.start,
@@ -319,8 +319,9 @@ function htmlLinkScanner(
       base: kind.base ?? false,
       plain: kind.plain ?? false,
       css: false,
-      ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
-    });
+    };
+    if (kind.refreshTimeout !== undefined) link.refreshTimeout = kind.refreshTimeout;
+    links.push(link);
   };
   const parser: TagScanner = takeScanner(flat, {
     onopentag(name, rawAttributes, repeated) {
@@ -388,7 +389,9 @@ function htmlLinkScanner(
         // The attributes in the order the page gives them, as GNU wget orders links by their
         // place in the page (`<img srcset=... src=...>`: the srcset's first).
         const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
-        for (const [attribute, value] of Object.entries(attributes)) {
+        // (for...in: the same order as Object.entries, without an array a tag.)
+        for (const attribute in attributes) {
+          const value = attributes[attribute]!;
           if (attribute === "style") {
             styleLinks(rawAttributes.style!, span);
             continue;
