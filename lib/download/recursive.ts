@@ -788,12 +788,26 @@ class Walker {
    * Fetches `url` into its file; undefined (and reported) on failure. A spider asks with HEAD
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
-  async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+  #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+    // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
+    if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
+      return this.#fetchAfterWait(url, how);
+    }
+    return this.#fetchNamed(url, how);
+  }
+
+  /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
+  async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
     if (this.#options.waitMs) await this.#politeWait(url);
     if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
     }
+    return await this.#fetchNamed(url, how);
+  }
+
+  /** `#fetch` once it is time: the file named, then fetched when no other task is writing it. */
+  #fetchNamed(url: string, how: FetchHow): Promise<Fetched | undefined> {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     const named = this.#plannedPath(how.parsed ?? url);
     // A file only read for its links and then removed (--delete-after, --spider, or a name
@@ -804,13 +818,17 @@ class Walker {
         (this.#options.acceptRules !== undefined &&
           !acceptsFileName(named, this.#options.acceptRules)));
     const planned = temporary ? `${named}.tmp` : named;
+    const fetchHow = temporary ? { ...how, temporary } : how;
     // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
     // page's links, follow each other): nothing to wait for or to tell.
-    if (this.#oneThread) {
-      return this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
-    }
+    if (this.#oneThread) return this.#fetchUnlocked(url, planned, fetchHow);
+    return this.#fetchLocked(url, planned, fetchHow);
+  }
+
+  /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
+  async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
     while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
+    const done = this.#fetchUnlocked(url, planned, how);
     const settled = done.then(() => {}, () => {});
     this.#busy.set(planned, settled);
     try {
