@@ -793,7 +793,8 @@ async function sendOnce(
   };
   if (options.method !== undefined) headOptions.method = options.method;
   if (options.userAgent !== undefined) headOptions.userAgent = options.userAgent;
-  const request = encoder.encode(buildHttpRequest(target, headOptions));
+  // As text: the stream encodes it straight into its buffer (no array of its own a request).
+  const request = buildHttpRequest(target, headOptions);
   const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const key = pool ? poolKey(target, options, timeoutMs) : "";
   const open = () => openStream(target, options, timeoutMs);
@@ -833,7 +834,8 @@ interface Exchange {
   target: HttpUrl;
   options: HttpClientOptions;
   stream: SocketStream;
-  request: Uint8Array;
+  /** The request's head, sent as UTF-8. */
+  request: string;
   body: ReturnType<typeof prepareBody>;
   timeoutMs: number;
   release: ((stream: SocketStream) => boolean) | undefined;
