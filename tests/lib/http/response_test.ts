@@ -189,3 +189,32 @@ Deno.test("readHttpResponseHead() reads a head buffered whole as it reads one by
     "HeaderLimitError",
   );
 });
+
+Deno.test("readHttpResponseHead() reads status lines as its expression does, whatever their shape", async () => {
+  const cases: [string, [string, number, string] | undefined][] = [
+    ["HTTP/1.1 200 OK", ["HTTP/1.1", 200, "OK"]],
+    ["HTTP/1.0 404 Not Found  ", ["HTTP/1.0", 404, "Not Found"]],
+    ["HTTP/1.1 200", ["HTTP/1.1", 200, ""]],
+    ["HTTP/1.1 200 ", ["HTTP/1.1", 200, ""]],
+    ["HTTP/1.1 200\tTab", ["HTTP/1.1", 200, "Tab"]],
+    ["HTTP/1.1 599 \u00e9t\u00e9", ["HTTP/1.1", 599, "\u00e9t\u00e9"]],
+    ["HTTP/1.1 200 O\rK", undefined],
+    ["HTTP/1.1 200 a\u2028b", undefined],
+    ["HTTP/1.1 200OK", undefined],
+    ["HTTP/1.1  200 OK", undefined],
+    ["HTTP/1.2 200 OK", undefined],
+    ["HTTP/1.1 099 OK", undefined],
+    ["HTTP/1.1 2x0 OK", undefined],
+    ["http/1.1 200 OK", undefined],
+    ["HTTP/1.1 20", undefined],
+  ];
+  for (const [line, expected] of cases) {
+    await using stream = streamOf(`${line}\r\n\r\n`);
+    if (expected === undefined) {
+      await rejects(readHttpResponseHead(stream), HttpProtocolError, JSON.stringify(line));
+      continue;
+    }
+    const head = await readHttpResponseHead(stream);
+    deepEqual([head.version, head.status, head.reason], expected, JSON.stringify(line));
+  }
+});
