@@ -1173,8 +1173,11 @@ class Walker {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               events.response?.(response);
-              for (const value of response.head.headers.getAll("Set-Cookie")) {
-                this.#downloadOptions.cookies?.setCookie(target, value);
+              const jar = this.#downloadOptions.cookies;
+              if (jar) {
+                for (const value of response.head.headers.getAll("Set-Cookie")) {
+                  jar.setCookie(target, value);
+                }
               }
               claimed = true;
               open();

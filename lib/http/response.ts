@@ -249,6 +249,10 @@ function statusLineParts(
  * ```
  */
 export function responseKeepsConnection(head: HttpResponseHead): boolean {
+  // Without a Connection header (or with nginx's one `keep-alive`), no list to make.
+  const values = head.headers.getAll("Connection");
+  if (values.length === 0) return head.version === "HTTP/1.1";
+  if (values.length === 1 && values[0] === "keep-alive") return true;
   const tokens = listItems(head.headers, "Connection", true);
   if (tokens.includes("close")) return false;
   return head.version === "HTTP/1.1" || tokens.includes("keep-alive");
