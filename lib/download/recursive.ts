@@ -1173,11 +1173,8 @@ class Walker {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               events.response?.(response);
-              const jar = this.#downloadOptions.cookies;
-              if (jar) {
-                for (const value of response.head.headers.getAll("Set-Cookie")) {
-                  jar.setCookie(target, value);
-                }
+              for (const value of response.head.headers.getAll("Set-Cookie")) {
+                this.#downloadOptions.cookies?.setCookie(target, value);
               }
               claimed = true;
               open();

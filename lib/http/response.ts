@@ -154,12 +154,12 @@ export async function readHttpResponseHead(
     let statusLine = take(true) ?? await nextLine(true);
     // Tolerate blank lines before the status line, as browsers do, within the byte limit.
     while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
-    const parts = statusLineParts(statusLine);
-    if (!parts) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
+    const match = STATUS_LINE.exec(statusLine);
+    if (!match) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
     const head: HttpResponseHead = {
-      version: parts.version,
-      status: parts.status,
-      reason: parts.reason,
+      version: `HTTP/${match[1]}`,
+      status: Number(match[2]),
+      reason: (match[3] ?? "").trim(),
       headers: new HttpHeaders(),
       lines: [statusLine],
     };
@@ -193,43 +193,6 @@ export async function readHttpResponseHead(
 }
 
 /**
- * A status line's version, status and reason, as {@linkcode STATUS_LINE} reads them; undefined
- * when it is not one. The usual shape (`HTTP/1.1 200 OK`) is read by hand, without a match array
- * and its strings a response; anything else is left to the expression.
- */
-function statusLineParts(
-  line: string,
-): { version: string; status: number; reason: string } | undefined {
-  const minor = line.charCodeAt(7);
-  const d1 = line.charCodeAt(9) - 48;
-  const d2 = line.charCodeAt(10) - 48;
-  const d3 = line.charCodeAt(11) - 48;
-  const after = line.charCodeAt(12);
-  if (
-    line.startsWith("HTTP/1.") && (minor === 0x30 || minor === 0x31) &&
-    line.charCodeAt(8) === 0x20 && d1 >= 1 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 &&
-    d3 <= 9 && (line.length === 12 || after === 0x20 || after === 0x09)
-  ) {
-    let plain = true;
-    for (let i = 13; i < line.length && plain; i++) {
-      // What the expression's `.` does not match: the reason is then left to it.
-      const c = line.charCodeAt(i);
-      plain = c !== 0x0a && c !== 0x0d && c !== 0x2028 && c !== 0x2029;
-    }
-    if (plain) {
-      return {
-        version: minor === 0x30 ? "HTTP/1.0" : "HTTP/1.1",
-        status: d1 * 100 + d2 * 10 + d3,
-        reason: line.slice(13).trim(),
-      };
-    }
-  }
-  const match = STATUS_LINE.exec(line);
-  if (!match) return undefined;
-  return { version: `HTTP/${match[1]}`, status: Number(match[2]), reason: (match[3] ?? "").trim() };
-}
-
-/**
  * Whether the connection may carry another exchange after this response, as far as its head
  * says: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`. (The
  * body's framing must also end without closing the connection.)
@@ -249,10 +212,6 @@ function statusLineParts(
  * ```
  */
 export function responseKeepsConnection(head: HttpResponseHead): boolean {
-  // Without a Connection header (or with nginx's one `keep-alive`), no list to make.
-  const values = head.headers.getAll("Connection");
-  if (values.length === 0) return head.version === "HTTP/1.1";
-  if (values.length === 1 && values[0] === "keep-alive") return true;
   const tokens = listItems(head.headers, "Connection", true);
   if (tokens.includes("close")) return false;
   return head.version === "HTTP/1.1" || tokens.includes("keep-alive");
@@ -301,11 +260,6 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
       throw new HttpProtocolError(`Unsupported transfer coding "${codings.join(", ")}"`);
     }
     return { kind: "chunked" };
-  }
-  // The usual case, one plain number, without the list's arrays and closure.
-  const declared = head.headers.getAll("Content-Length");
-  if (declared.length === 1 && /^[0-9]{1,15}$/.test(declared[0]!)) {
-    return { kind: "length", length: Number(declared[0]) };
   }
   const lengths = listItems(head.headers, "Content-Length", false);
   const [length] = lengths;
