@@ -256,6 +256,8 @@ export function extractHtmlLinksFromChunks(
  * outer page while a `<noscript>`'s text is read) is never here.
  */
 const idleScanners: [TagScanner[], TagScanner[]] = [[], []];
+/** What an idle scanner reports to: nothing. */
+const NO_HANDLERS: TagScannerHandlers = {};
 
 /** A scanner reporting to `handlers`, with XML's rules when `flat`. */
 function takeScanner(flat: boolean, handlers: TagScannerHandlers): TagScanner {
@@ -546,6 +548,8 @@ function htmlLinkScanner(
       parser.end();
       // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
       if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
+      // Back to the idle ones, holding nothing of this page (its text, its handlers' links).
+      parser.restart(NO_HANDLERS);
       idleScanners[flat ? 1 : 0].push(parser);
       return { links, nofollow };
     },
