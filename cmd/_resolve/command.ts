@@ -173,7 +173,10 @@ function describeFailure(query: string, error: unknown, family: IpFamily, revers
 function formatEntry(entry: HostEntry, family: IpFamily): string {
   const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
   const lines = [`Official name is "${entry.officialName}"`, heading];
-  for (const address of entry.addresses) lines.push(`+ ${address.replace(/%.*$/, "")}`);
+  for (const address of entry.addresses) {
+    const scope = address.indexOf("%");
+    lines.push(`+ ${scope < 0 ? address : address.slice(0, scope)}`);
+  }
   return lines.join("\n") + "\n";
 }
 

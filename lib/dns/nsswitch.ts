@@ -60,54 +60,79 @@ const STATUS_NAMES: ReadonlyMap<string, NssStatus> = new Map(
 );
 
 /**
- * Parses a service list as glibc's nss_action_parse: `source [STATUS=ACTION ...] source ...`,
- * blanks allowed around `=` and inside the brackets, names of statuses and actions in any case,
- * `!STATUS` for every status but that one; a source name ends at a blank or a `[` and keeps its
- * case. An action list before any source ends the list. Undefined for what glibc refuses (an
- * unknown status or action, `! STATUS`, `[]`, a bracket left open).
+ * Whether a character code is a blank as JavaScript's `\s` reads it (space, tab, LF, VT, FF,
+ * CR and the Unicode spaces). The parsers below scan by character code: they run once per
+ * process, where each regular expression's compilation costs more than the scan.
  */
-function parseServiceList(text: string): NssSource[] | undefined {
+function isBlank(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ||
+    code === 0x3000 || code === 0xfeff;
+}
+
+/** The index of the first character at or after `at` that is no blank (`end` at most). */
+function skipBlanks(text: string, at: number, end: number): number {
+  while (at < end && isBlank(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** The end of a word (a status or an action) from `at`: up to a blank, `=` or `]`. */
+function wordEnd(text: string, at: number, end: number): number {
+  for (; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x3d || code === 0x5d || isBlank(code)) break;
+  }
+  return at;
+}
+
+/**
+ * Parses a service list (`text` from `at` to `end`) as glibc's nss_action_parse: `source
+ * [STATUS=ACTION ...] source ...`, blanks allowed around `=` and inside the brackets, names of
+ * statuses and actions in any case, `!STATUS` for every status but that one; a source name ends
+ * at a blank or a `[` and keeps its case. An action list before any source ends the list.
+ * Undefined for what glibc refuses (an unknown status or action, `! STATUS`, `[]`, a bracket
+ * left open).
+ */
+function parseServiceList(text: string, at: number, end: number): NssSource[] | undefined {
   const sources: NssSource[] = [];
-  let at = 0;
-  const skipBlanks = () => {
-    while (at < text.length && /\s/.test(text[at] ?? "")) at++;
-  };
-  /** A word up to a blank, `=` or `]` (a status or an action). */
-  const word = () => {
-    const from = at;
-    while (at < text.length && !/[\s=\]]/.test(text[at] ?? "")) at++;
-    return text.slice(from, at).toLowerCase();
-  };
   while (true) {
-    skipBlanks();
+    at = skipBlanks(text, at, end);
     const from = at;
-    while (at < text.length && !/[\s[]/.test(text[at] ?? "")) at++;
+    while (at < end) {
+      const code = text.charCodeAt(at);
+      if (code === 0x5b || isBlank(code)) break; // "["
+      at++;
+    }
     if (at === from) return sources; // the end, or a bracket where a source should be
     const returnOn = new Set<NssStatus>(["success"]);
     sources.push({ name: text.slice(from, at), returnOn });
-    skipBlanks();
-    if (text[at] !== "[") continue;
-    at++;
-    skipBlanks();
+    at = skipBlanks(text, at, end);
+    if (at >= end || text.charCodeAt(at) !== 0x5b) continue;
+    at = skipBlanks(text, at + 1, end);
     do {
-      const negated = text[at] === "!";
+      const negated = at < end && text.charCodeAt(at) === 0x21; // "!"
       if (negated) at++;
-      const status = STATUS_NAMES.get(word());
+      let wordStart = at;
+      at = wordEnd(text, at, end);
+      const status = STATUS_NAMES.get(text.slice(wordStart, at).toLowerCase());
       if (status === undefined) return undefined;
-      skipBlanks();
-      if (text[at] !== "=") return undefined;
-      at++;
-      skipBlanks();
-      const action = word();
+      at = skipBlanks(text, at, end);
+      if (at >= end || text.charCodeAt(at) !== 0x3d) return undefined; // "="
+      at = skipBlanks(text, at + 1, end);
+      wordStart = at;
+      at = wordEnd(text, at, end);
+      const action = text.slice(wordStart, at).toLowerCase();
       // MERGE (for groups in glibc) goes on here, as CONTINUE does.
       if (action !== "return" && action !== "continue" && action !== "merge") return undefined;
-      const returns = action === "return";
-      for (const each of negated ? STATUSES.filter((s) => s !== status) : [status]) {
-        if (returns) returnOn.add(each);
+      for (const each of STATUSES) {
+        if (negated ? each === status : each !== status) continue;
+        if (action === "return") returnOn.add(each);
         else returnOn.delete(each);
       }
-      skipBlanks();
-    } while (text[at] !== "]");
+      at = skipBlanks(text, at, end);
+    } while (at >= end || text.charCodeAt(at) !== 0x5d); // "]"
     at++;
   }
 }
@@ -136,13 +161,30 @@ function parseServiceList(text: string): NssSource[] | undefined {
  */
 export function parseHostsSources(text: string): NssSource[] {
   let hosts: NssSource[] | undefined;
-  for (const rawLine of text.split("\n")) {
-    const line = rawLine.replace(/#.*/, "");
-    // The database's name up to a blank or a colon, then any blanks and colons.
-    const match = /^\s*([^\s:]+)[\s:]+([^]*)$/.exec(line);
-    const database = match?.[1];
-    if (match === null || database === undefined || !NSS_DATABASES.has(database)) continue;
-    const sources = parseServiceList(match[2] ?? "");
+  for (let lineStart = 0; lineStart <= text.length;) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const hash = text.indexOf("#", lineStart);
+    const end = hash >= 0 && hash < lineEnd ? hash : lineEnd;
+    // The database's name up to a blank or a colon, then at least one blank or colon.
+    const nameStart = skipBlanks(text, lineStart, end);
+    let at = nameStart;
+    while (at < end) {
+      const code = text.charCodeAt(at);
+      if (code === 0x3a || isBlank(code)) break; // ":"
+      at++;
+    }
+    const nameEnd = at;
+    while (at < end) {
+      const code = text.charCodeAt(at);
+      if (code !== 0x3a && !isBlank(code)) break;
+      at++;
+    }
+    lineStart = lineEnd + 1;
+    if (nameEnd === nameStart || at === nameEnd) continue;
+    const database = text.slice(nameStart, nameEnd);
+    if (!NSS_DATABASES.has(database)) continue;
+    const sources = parseServiceList(text, at, end);
     if (sources === undefined) return [];
     if (database === "hosts") hosts = sources;
   }
