@@ -7,8 +7,7 @@
  */
 
 import { runMain } from "../lib/cli/run_main.ts";
-import { resolverMain } from "./_resolve/main.ts";
-import { resolverUsage } from "./_resolve/spec.ts";
+import { resolverMain, resolverUsage } from "./_resolve/main.ts";
 
 /** The usage text. */
 export const usage: string = resolverUsage(4);

@@ -31,7 +31,7 @@ import {
 } from "../../lib/dns/resolver.ts";
 import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
-import { resolverSpec } from "./spec.ts";
+import { resolverSpec } from "./main.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
 export interface ResolverCommandIo {
@@ -266,7 +266,7 @@ export async function runResolverCommand(
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseCommandLine } from "../../lib/cli/command_line.ts";
- * import { resolverSpec } from "./spec.ts";
+ * import { resolverSpec } from "./main.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
  * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
@@ -282,32 +282,19 @@ export async function runParsedResolverCommand(
   family: IpFamily,
   io: ResolverCommandIo = {},
 ): Promise<number> {
-  const spec = resolverSpec(family);
-  const name = spec.name;
   const { values, positionals } = parsed;
   const options: ResolveOptions = {};
-  try {
-    if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
-      const { parseNameServer } = await import("../../lib/dns/name_server.ts");
-      options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
-    }
-    if (values.timeout !== undefined) {
-      // Each server's time for each question, as resolv.conf's `timeout:` (not the whole lookup).
-      options.attemptTimeoutMs = parseSeconds(String(values.timeout), "--timeout");
-      if (options.attemptTimeoutMs <= 0) {
-        throw new UsageError("--timeout must be more than 0 seconds");
-      }
-    }
-  } catch (error) {
-    return reportUsageError(
-      spec,
-      error instanceof UsageError ? error : new UsageError((error as Error).message),
-    );
+  // Each part of the command in a function of its own, called only when needed: the first call
+  // of a function compiles all of it, at every start-up.
+  if (values.nameserver !== undefined || values.timeout !== undefined) {
+    const code = await takeServerOptions(values, family, options);
+    if (code !== undefined) return code;
   }
   const hostsFile = values["hosts-file"];
   if (hostsFile !== undefined) {
     options.hostsFile = hostsFile === "" ? false : String(hostsFile);
   }
+  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
   if (values.debug === true) {
@@ -324,36 +311,87 @@ export async function runParsedResolverCommand(
       return 2;
     }
   }
-  const json = values.json === true;
   const reverse = (values.reverse ?? []) as string[];
-  let failures = 0;
-  const report = (outcome: Outcome, interactive: boolean) => {
-    if (!outcome.ok) failures++;
-    if (json) writeText(stdout, JSON.stringify(outcome.json) + "\n");
-    else if (outcome.ok || interactive) writeText(stdout, outcome.text);
-    else writeText(stderr, outcome.text);
-  };
-
-  if (positionals.length > 0 || reverse.length > 0) {
-    const ahosts = values.ahosts === true;
-    for (const host of positionals) {
-      report(await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)), false);
-    }
-    for (const address of reverse) report(await lookUpAddress(address, options), false);
-    return failures === 0 ? 0 : 1;
+  const output: Output = { json: values.json === true, stdout, stderr, failures: 0 };
+  if (positionals.length === 0 && reverse.length === 0) {
+    return await runDialogue(name, family, options, output, io.stdin ?? Deno.stdin.readable);
   }
+  const ahosts = values.ahosts === true;
+  for (const host of positionals) {
+    report(
+      output,
+      await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)),
+      false,
+    );
+  }
+  for (const address of reverse) report(output, await lookUpAddress(address, options), false);
+  return output.failures === 0 ? 0 : 1;
+}
 
-  // The lecture's dialogue. Its line reader is loaded only here: a name on the command line
-  // starts faster without it.
+/**
+ * Reads `--nameserver` and `--timeout` into `options`; the exit code after a usage error (already
+ * reported), or undefined.
+ */
+async function takeServerOptions(
+  values: ParsedCommandLine["values"],
+  family: IpFamily,
+  options: ResolveOptions,
+): Promise<number | undefined> {
+  try {
+    if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
+      const { parseNameServer } = await import("../../lib/dns/name_server.ts");
+      options.nameServer = values.nameserver.map((server) => parseNameServer(String(server)));
+    }
+    if (values.timeout !== undefined) {
+      // Each server's time for each question, as resolv.conf's `timeout:` (not the whole lookup).
+      options.attemptTimeoutMs = parseSeconds(String(values.timeout), "--timeout");
+      if (options.attemptTimeoutMs <= 0) {
+        throw new UsageError("--timeout must be more than 0 seconds");
+      }
+    }
+  } catch (error) {
+    return reportUsageError(
+      resolverSpec(family),
+      error instanceof UsageError ? error : new UsageError((error as Error).message),
+    );
+  }
+  return undefined;
+}
+
+/** Where outcomes go, and how many failed. */
+interface Output {
+  json: boolean;
+  stdout: { writeSync(p: Uint8Array): number };
+  stderr: { writeSync(p: Uint8Array): number };
+  failures: number;
+}
+
+/** Prints an outcome: a failure of a name given as an argument on stderr, all else on stdout. */
+function report(output: Output, outcome: Outcome, interactive: boolean): void {
+  if (!outcome.ok) output.failures++;
+  if (output.json) writeText(output.stdout, JSON.stringify(outcome.json) + "\n");
+  else if (outcome.ok || interactive) writeText(output.stdout, outcome.text);
+  else writeText(output.stderr, outcome.text);
+}
+
+/** The lecture's dialogue: host names read from `stdin` one per line until end of input. */
+async function runDialogue(
+  name: string,
+  family: IpFamily,
+  options: ResolveOptions,
+  output: Output,
+  stdin: ReadableStream<Uint8Array>,
+): Promise<number> {
+  // Its line reader is loaded only here: a name on the command line starts faster without it.
   const [{ duplexFromStreams }, { LineTooLongError, SocketStream }] = await Promise.all([
     import("../../lib/io/duplex.ts"),
     import("../../lib/net/socket_stream.ts"),
   ]);
+  const { json, stdout, stderr } = output;
   if (!json) writeText(stdout, `Welcome to the IPv${family} address resolver!\n`);
-  const input = new SocketStream(
-    duplexFromStreams(io.stdin ?? Deno.stdin.readable, new WritableStream()),
-    { maxLineBytes: 4096 },
-  );
+  const input = new SocketStream(duplexFromStreams(stdin, new WritableStream()), {
+    maxLineBytes: 4096,
+  });
   try {
     while (true) {
       if (!json) writeText(stdout, "Enter a host name: ");
@@ -363,7 +401,7 @@ export async function runParsedResolverCommand(
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
         writeText(stderr, `${name}: That line is too long for a host name\n`);
-        failures++;
+        output.failures++;
         // Skip the rest of that line, and go on with the next one.
         if (!(await skipRestOfLine(input))) break;
         continue;
@@ -374,10 +412,10 @@ export async function runParsedResolverCommand(
       }
       const host = line.trim();
       if (host === "") continue;
-      report(await lookUp(host, family, options), true);
+      report(output, await lookUp(host, family, options), true);
     }
   } finally {
     input.close();
   }
-  return failures === 0 ? 0 : 1;
+  return output.failures === 0 ? 0 : 1;
 }

@@ -36,7 +36,8 @@ import type { ResolverConfig } from "./resolv_conf.ts";
 export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
 export { hostAlias } from "./_host_aliases.ts";
 import type { IpFamily } from "../net/inet.ts";
-import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
+import { MAX_CNAME_LINKS } from "./codes.ts";
+import type { ResolveOptions } from "./_resolve_options.ts";
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a

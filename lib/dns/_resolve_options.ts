@@ -9,13 +9,6 @@ import type { NameServer } from "./client.ts";
 import type { NssStatus } from "./nsswitch.ts";
 import type { IpFamily } from "../net/inet.ts";
 
-/**
- * The most CNAME targets asked about with questions of their own before giving up. A chain inside
- * one answer is followed to its end whatever its length, as glibc follows it (60 links checked
- * with getent); glibc asks no second question at all.
- */
-export const MAX_CNAME_LINKS = 16;
-
 /** Options of {@linkcode resolveHost}, {@linkcode resolveAddress} and {@linkcode lookupAddresses}. */
 export interface ResolveOptions {
   /** IPv4 (A records) or IPv6 (AAAA records). @default {4} */

@@ -45,7 +45,7 @@ import {
 } from "./nsswitch.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-export { MAX_CNAME_LINKS } from "./_resolve_options.ts";
+export { MAX_CNAME_LINKS } from "./codes.ts";
 export type { ResolveOptions, ResolveStep } from "./_resolve_options.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 
@@ -222,7 +222,17 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * ```
  */
 export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
-  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded, true));
+  // Without a deadline, straight on: a command's single lookup compiles no more than it runs.
+  const timeoutMs = options.timeoutMs;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
+    return resolveHostUnbounded(name, options, true);
+  }
+  return runWithin(
+    timeoutMs,
+    name,
+    options,
+    (bounded) => resolveHostUnbounded(name, bounded, true),
+  );
 }
 
 /**
@@ -264,80 +274,116 @@ async function resolveHostUnbounded(
     invalid = error;
     hostName = absolute ? name.slice(0, -1) : name;
   }
-  const system = options.nameServer === undefined;
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
-  const typeName = family === 4 ? "A" : "AAAA";
-  let failure: unknown;
-  const found = await askInOrder<HostEntry>(sources, options, async (source) => {
-    if (source.name === "files") {
-      // As glibc's files source: the name as typed, so a final dot matches only a line that
-      // has one too.
-      const entries = await hostsEntries(options.hostsFile, options.signal);
-      if (entries === undefined) return UNAVAILABLE;
-      const match = findHostByName(entries, absolute ? `${hostName}.` : hostName, family);
-      return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
-    }
-    if (source.name === "dns") {
-      if (invalid) return NOT_FOUND;
-      try {
-        const {
-          chainEnd,
-          hostAlias,
-          readResolverConfig,
-          searchChain,
-          searchNames,
-          sortBySortList,
-        } = dnsLookup ?? await loadDnsLookup();
-        const config = system ? await readResolverConfig(options.resolvConf) : undefined;
-        // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
-        if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
-        // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
-        // an alias is asked as the alias, as it is.
-        const alias = config && !absolute && !hostName.includes(".")
-          ? await hostAlias(hostName)
-          : undefined;
-        const names = alias !== undefined
-          ? [alias]
-          : config
-          ? searchNames(absolute ? `${hostName}.` : hostName, config)
-          : [hostName];
-        const { chain, data } = await searchChain(
-          names,
-          hostName,
-          family,
-          typeName,
-          options,
-          config,
-        );
-        const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
-        const value: HostEntry = {
-          officialName: chainEnd(chain),
-          aliases: chain.slice(0, -1),
-          addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
-          source: "dns",
-        };
-        return { status: "success", value };
-      } catch (error) {
-        failure = dnsFailure(error, options);
-        return { status: nssStatusOf(error) };
-      }
-    }
-    if (source.name === "myhostname") {
-      if (invalid) return NOT_FOUND;
-      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const myHostname = await loadMyHostname();
-      const match = myHostname.mayServe(name)
-        ? myHostname.myHostnameEntry(name, family)
-        : undefined;
-      return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
-    }
-    return undefined;
-  });
+  // Each source in a function of its own: only those asked are compiled (a process's first
+  // lookup pays for every line of code it runs the first time).
+  const key = absolute ? `${hostName}.` : hostName;
+  const failed: { error?: unknown } = {};
+  const found = await askInOrder<HostEntry>(
+    sources,
+    options,
+    (source) =>
+      source.name === "files"
+        ? hostsFileByName(key, family, options)
+        : source.name !== "dns" && source.name !== "myhostname"
+        ? undefined
+        : invalid !== undefined
+        ? NOT_FOUND
+        : source.name === "dns"
+        ? dnsByName(hostName, absolute, family, options, bySortList, failed)
+        : myHostnameByName(name, family),
+  );
   if (found) return found;
-  throw failure ?? invalid ?? new DnsNotFoundError(hostName);
+  throw failed.error ?? invalid ?? new DnsNotFoundError(hostName);
+}
+
+/**
+ * The files source for a name: the lines of the hosts file naming it, `key` compared as typed
+ * (as glibc's files source, so a final dot matches only a line that has one too).
+ */
+async function hostsFileByName(
+  key: string,
+  family: IpFamily,
+  options: ResolveOptions,
+): Promise<SourceOutcome<HostEntry>> {
+  const entries = await hostsEntries(options.hostsFile, options.signal);
+  if (entries === undefined) return UNAVAILABLE;
+  const match = findHostByName(entries, key, family);
+  if (match === undefined) return NOT_FOUND;
+  const { officialName, aliases, addresses } = match;
+  return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
+}
+
+/**
+ * The dns source for a valid host name (`hostName` in ASCII, without its final dot; `absolute`
+ * when it had one). Its error, when it fails, is left in `failed` for the end of the lookup.
+ */
+async function dnsByName(
+  hostName: string,
+  absolute: boolean,
+  family: IpFamily,
+  options: ResolveOptions,
+  bySortList: boolean,
+  failed: { error?: unknown },
+): Promise<SourceOutcome<HostEntry>> {
+  try {
+    const {
+      chainEnd,
+      hostAlias,
+      readResolverConfig,
+      searchChain,
+      searchNames,
+      sortBySortList,
+    } = dnsLookup ?? await loadDnsLookup();
+    const config = options.nameServer === undefined
+      ? await readResolverConfig(options.resolvConf)
+      : undefined;
+    // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
+    if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
+    // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
+    // an alias is asked as the alias, as it is.
+    const alias = config && !absolute && !hostName.includes(".")
+      ? await hostAlias(hostName)
+      : undefined;
+    const names = alias !== undefined
+      ? [alias]
+      : config
+      ? searchNames(absolute ? `${hostName}.` : hostName, config)
+      : [hostName];
+    const { chain, data } = await searchChain(
+      names,
+      hostName,
+      family,
+      family === 4 ? "A" : "AAAA",
+      options,
+      config,
+    );
+    const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
+    const value: HostEntry = {
+      officialName: chainEnd(chain),
+      aliases: chain.slice(0, -1),
+      addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
+      source: "dns",
+    };
+    return { status: "success", value };
+  } catch (error) {
+    failed.error = dnsFailure(error, options);
+    return { status: nssStatusOf(error) };
+  }
+}
+
+/** systemd's myhostname source for a valid name: localhost names, the host's own, _gateway. */
+async function myHostnameByName(
+  name: string,
+  family: IpFamily,
+): Promise<SourceOutcome<HostEntry>> {
+  // See _my_hostname.ts.
+  const myHostname = await loadMyHostname();
+  const match = myHostname.mayServe(name) ? myHostname.myHostnameEntry(name, family) : undefined;
+  return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
 }
 
 /** What one source of nsswitch.conf's `hosts:` line gave: its status, and its answer. */
@@ -357,7 +403,9 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
 async function askInOrder<T>(
   sources: readonly NssSource[],
   options: ResolveOptions,
-  ask: (source: NssSource) => Promise<SourceOutcome<T> | undefined>,
+  ask: (
+    source: NssSource,
+  ) => SourceOutcome<T> | undefined | Promise<SourceOutcome<T> | undefined>,
 ): Promise<T | undefined> {
   let found: T | undefined;
   for (const source of sources) {

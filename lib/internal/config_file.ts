@@ -5,8 +5,6 @@
  * @module
  */
 
-import { readFull } from "./read_full.ts";
-
 /**
  * Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory
  * (`known`: its stat, when the caller has it). A regular file is read with one synchronous call:
@@ -30,6 +28,8 @@ export async function readConfigFile(
     checkedSize(path, text.length, maxBytes);
     return text;
   }
+  // Loaded here only: a regular file, the usual case, needs no read loop.
+  const { readFull } = await import("./read_full.ts");
   using file = await Deno.open(path);
   const size = checkedSize(path, (await file.stat()).size, maxBytes);
   return new TextDecoder().decode(await readFull(file, new Uint8Array(size)));
