@@ -17,4 +17,5 @@ export function main(args: string[]): Promise<number> {
   return resolverMain(args, 4);
 }
 
-if (import.meta.main) await runMain("resolve-hostname", main);
+// Every line is written by code main awaits (no timer, no handler): no watch for others needed.
+if (import.meta.main) await runMain("resolve-hostname", main, Deno.args, { watchUnawaited: false });

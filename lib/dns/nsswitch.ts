@@ -8,7 +8,6 @@
  */
 
 import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
-import { withPermissionNamed } from "./_permission_named.ts";
 
 /** The file read by default. */
 export const NSSWITCH_CONF_FILE = "/etc/nsswitch.conf";
@@ -212,6 +211,8 @@ export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promi
   } catch (error) {
     // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
     if (error instanceof Deno.errors.NotCapable) {
+      // Loaded only here, as the error it makes: a lookup that reads the file never needs them.
+      const { withPermissionNamed } = await import("./_permission_named.ts");
       throw await withPermissionNamed(error, "reading the name service order", {
         kind: "read",
         target: path,

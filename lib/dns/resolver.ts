@@ -26,7 +26,6 @@
 
 import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
 import { DNS_TYPE } from "./codes.ts";
-import { withPermissionNamed } from "./_permission_named.ts";
 import {
   findHostByAddress,
   findHostByName,
@@ -106,6 +105,8 @@ async function loadHostsFile(
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return undefined;
+    // Loaded only on this error path: a lookup that reads the file never needs it.
+    const { withPermissionNamed } = await import("./_permission_named.ts");
     throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
