@@ -225,13 +225,19 @@ const isUnicodeLabel = (label: string) =>
  * ```
  */
 export function toAsciiHostName(name: string): string {
+  // The usual case, an ASCII host name that is valid as it is: returned without splitting (and
+  // without compiling the rest, which a command's single lookup then never runs).
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (bare !== "" && bare.length <= MAX_HOST_NAME_LENGTH && isPlainHostName(bare)) return bare;
+  return encodeHostName(name, bare);
+}
+
+/** {@linkcode toAsciiHostName} for a name that is not a plain ASCII host name (`bare`: no final dot). */
+function encodeHostName(name: string, bare: string): string {
   const fail = (why: string): never => {
     throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}: ${why}`);
   };
   if (name === "" || name === ".") fail("it is empty");
-  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
-  // The usual case, an ASCII host name that is valid as it is: returned without splitting.
-  if (bare.length <= MAX_HOST_NAME_LENGTH && isPlainHostName(bare)) return bare;
   const labels = bare.normalize("NFC").split(".");
   const ascii = labels.map((label) => {
     if (label === "") return fail("it has an empty label");
