@@ -2,8 +2,8 @@
  * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (the
  * lecture: the networking lecture notes netkit implements; the dialogue: a welcome line,
  * `Enter a host name: ` until end of input, the official name and one `+ ADDRESS` line per
- * address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
- * sentences that say what went wrong.
+ * address), host arguments, `--json` and `-x ADDRESS` reverse lookups; the failure sentences
+ * that say what went wrong are in `failure.ts`, loaded after a failed lookup only.
  *
  * Unlike the rest of `lib/`, this module talks to the user, through the writers it is given, so
  * that the two commands stay one-liners.
@@ -19,8 +19,8 @@ import {
   UsageError,
 } from "../../lib/cli/command_line.ts";
 import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
-import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
+import type { IpFamily } from "../../lib/net/inet.ts";
+import type { Outcome } from "./failure.ts";
 import {
   type HostEntry,
   lookupAddresses,
@@ -51,63 +51,6 @@ function writeText(out: { writeSync(p: Uint8Array): number }, text: string): voi
   while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
 }
 
-/**
- * The second sentence after "NAME could not be resolved to an address.": what went wrong, in
- * words a user can act on.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DnsNotFoundError } from "../../lib/dns/errors.ts";
- * import { explainResolveFailure } from "./command.ts";
- *
- * assert.equal(explainResolveFailure(new DnsNotFoundError("x"), 4), "Did you mistype it?");
- * ```
- */
-export function explainResolveFailure(error: unknown, family: IpFamily): string {
-  const kind = family === 4 ? "IPv4" : "IPv6";
-  if (error instanceof DnsError) {
-    const server = error.server ? `The name server ${error.server}` : "The name server";
-    switch (error.failure) {
-      case "not-found":
-        return "Did you mistype it?";
-      case "no-data":
-        return error.message.includes("PTR")
-          ? "It has no name (no PTR record)."
-          : `The name exists, but has no ${kind} address.`;
-      case "timed-out": {
-        const { timeoutMs, scope } = error as DnsTimeoutError;
-        const seconds = timeoutMs / 1000;
-        const within = `within ${seconds} second${seconds === 1 ? "" : "s"}.`;
-        return scope === "lookup"
-          ? `The lookup did not finish ${within}`
-          : `${server} did not answer ${within}`;
-      }
-      case "server-failure": {
-        const code = (error as DnsServerError).rcodeName;
-        const what = code === "REFUSED" ? "refused to answer" : "failed to answer";
-        return `${server} ${what} (${code}).`;
-      }
-      case "bad-response":
-        return `${server} sent a malformed answer.`;
-      case "cname-loop":
-        return "Its aliases (CNAME records) point in a circle.";
-      case "cname-too-long":
-        return "Its chain of aliases (CNAME records) is too long.";
-    }
-  }
-  if (error instanceof SyntaxError) {
-    // "Invalid host name "x": it has an empty label" -> "... (it has an empty label)."
-    const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
-    return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
-  }
-  // By name: the socket layer's module is not loaded for an answer from the hosts file.
-  if (error instanceof Error && error.name === "SocketError") {
-    return `The name server could not be reached: ${error.message}.`;
-  }
-  return `${error instanceof Error ? error.message : String(error)}.`;
-}
-
 /** One line of `--debug`: a source and its outcome, or a question and its answer. */
 function describeStep(step: ResolveStep): string {
   if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
@@ -123,47 +66,6 @@ async function skipRestOfLine(input: SocketStream): Promise<boolean> {
     if (n === null) return false;
     if (n === 1 && byte[0] === 0x0a) return true;
   }
-}
-
-interface Outcome {
-  ok: boolean;
-  text: string;
-  json: Record<string, unknown>;
-}
-
-/**
- * The family of an address literal in the forms the resolver takes for a name (`::1`, `127.1`,
- * `fe80::1%lo`), or undefined for a name.
- */
-function literalFamily(query: string): IpFamily | undefined {
-  const family = addressFamily(query);
-  if (family !== undefined) return family;
-  if (/^[0-9a-fA-FxX.]+$/.test(query) && inetAton(query)) return 4;
-  const scoped = /^([0-9a-fA-F:.]+)%[A-Za-z0-9_.-]+$/.exec(query);
-  return scoped && addressFamily(scoped[1] ?? "") === 6 ? 6 : undefined;
-}
-
-function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
-  const what = reverse ? "a name" : "an address";
-  const literal = reverse ? undefined : literalFamily(query);
-  const why = literal !== undefined && literal !== family
-    ? `It is an IPv${literal} address, not an IPv${family} one.`
-    : explainResolveFailure(error, family);
-  return {
-    ok: false,
-    text: `${query} could not be resolved to ${what}.  ${why}\n`,
-    json: {
-      query,
-      error: {
-        kind: error instanceof DnsError
-          ? error.failure
-          : error instanceof SyntaxError
-          ? "invalid-name"
-          : "other",
-        message: error instanceof Error ? error.message : String(error),
-      },
-    },
-  };
 }
 
 /**
@@ -189,7 +91,7 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
       json: { query, ...entry },
     };
   } catch (error) {
-    return describeFailure(query, error, family, false);
+    return (await import("./failure.ts")).describeFailure(query, error, family, false);
   }
 }
 
@@ -211,7 +113,7 @@ async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outco
     );
     return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
   } catch (error) {
-    return describeFailure(query, error, 4, false);
+    return (await import("./failure.ts")).describeFailure(query, error, 4, false);
   }
 }
 
@@ -223,7 +125,7 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
     lines.push(query.includes(":") ? "IPv6 Addresses:" : "IP Addresses:", `+ ${query}`);
     return { ok: true, text: lines.join("\n") + "\n", json: { query, names } };
   } catch (error) {
-    return describeFailure(query, error, 4, true);
+    return (await import("./failure.ts")).describeFailure(query, error, 4, true);
   }
 }
 
