@@ -83,11 +83,11 @@ function skipBlanks(text: string, at: number, end: number): number {
   return at;
 }
 
-/** The end of a word (a status or an action) from `at`: up to a blank, `=` or `]`. */
-function wordEnd(text: string, at: number, end: number): number {
+/** The end of a token from `at`: the first blank, `stop` or `alsoStop` (`end` at most). */
+function tokenEnd(text: string, at: number, end: number, stop: number, alsoStop: number): number {
   for (; at < end; at++) {
     const code = text.charCodeAt(at);
-    if (code === 0x3d || code === 0x5d || code === 0x20 || code === 0x09) break;
+    if (code === stop || code === alsoStop || code === 0x20 || code === 0x09) break;
     if ((code < 0x21 || code > 0x7e) && isBlank(code)) break;
   }
   return at;
@@ -111,12 +111,7 @@ function parseServiceList(
   while (true) {
     at = skipBlanks(text, at, end);
     const from = at;
-    while (at < end) {
-      const code = text.charCodeAt(at);
-      if (code === 0x5b || code === 0x20 || code === 0x09) break; // "["
-      if ((code < 0x21 || code > 0x7e) && isBlank(code)) break;
-      at++;
-    }
+    at = tokenEnd(text, at, end, 0x5b, 0x5b); // a source's name, up to a blank or "["
     if (at === from) return true; // the end, or a bracket where a source should be
     let returnOn: Set<NssStatus> | undefined;
     if (sources !== undefined) {
@@ -130,14 +125,14 @@ function parseServiceList(
       const negated = at < end && text.charCodeAt(at) === 0x21; // "!"
       if (negated) at++;
       let wordStart = at;
-      at = wordEnd(text, at, end);
+      at = tokenEnd(text, at, end, 0x3d, 0x5d); // up to a blank, "=" or "]"
       const status = STATUS_NAMES.get(text.slice(wordStart, at).toLowerCase());
       if (status === undefined) return false;
       at = skipBlanks(text, at, end);
       if (at >= end || text.charCodeAt(at) !== 0x3d) return false; // "="
       at = skipBlanks(text, at + 1, end);
       wordStart = at;
-      at = wordEnd(text, at, end);
+      at = tokenEnd(text, at, end, 0x3d, 0x5d); // up to a blank, "=" or "]"
       const action = text.slice(wordStart, at).toLowerCase();
       // MERGE (for groups in glibc) goes on here, as CONTINUE does.
       if (action !== "return" && action !== "continue" && action !== "merge") return false;
@@ -183,14 +178,8 @@ export function parseHostsSources(text: string): NssSource[] {
     const end = hash >= 0 && hash < lineEnd ? hash : lineEnd;
     // The database's name up to a blank or a colon, then at least one blank or colon.
     const nameStart = skipBlanks(text, lineStart, end);
-    let at = nameStart;
-    while (at < end) {
-      const code = text.charCodeAt(at);
-      if (code === 0x3a || code === 0x20 || code === 0x09) break; // ":"
-      if ((code < 0x21 || code > 0x7e) && isBlank(code)) break;
-      at++;
-    }
-    const nameEnd = at;
+    const nameEnd = tokenEnd(text, nameStart, end, 0x3a, 0x3a); // up to a blank or ":"
+    let at = nameEnd;
     for (; at < end; at++) {
       const code = text.charCodeAt(at);
       if (code === 0x3a || code === 0x20 || code === 0x09) continue;
