@@ -12,7 +12,7 @@
  */
 
 import {
-  parseCommandLine,
+  type CommandLineSpec,
   type ParsedCommandLine,
   parseSeconds,
   reportUsageError,
@@ -31,7 +31,6 @@ import {
 } from "../../lib/dns/resolver.ts";
 import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
-import { resolverSpec } from "./main.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
 export interface ResolverCommandIo {
@@ -130,39 +129,9 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
 }
 
 /**
- * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) with `args`.
- *
- * @returns The exit code: 0 every name resolved, 1 some did not, 2 usage error.
- *
- * @example Resolve an address literal, printing nothing
- * ```ts
- * import assert from "node:assert/strict";
- * import { runResolverCommand } from "./command.ts";
- *
- * let stdout = "";
- * let stderr = "";
- * const code = await runResolverCommand(["--hosts-file", "", "127.0.0.1"], 4, {
- *   stdout: { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) },
- *   stderr: { writeSync: (p: Uint8Array) => (stderr += new TextDecoder().decode(p), p.length) },
- * });
- * assert.equal(code, 0);
- * assert.equal(stdout, 'Official name is "127.0.0.1"\nIP Addresses:\n+ 127.0.0.1\n');
- * assert.equal(stderr, "");
- * ```
- */
-export async function runResolverCommand(
-  args: string[],
-  family: IpFamily,
-  io: ResolverCommandIo = {},
-): Promise<number> {
-  const parsed = parseCommandLine(args, resolverSpec(family));
-  if (typeof parsed === "number") return parsed;
-  return await runParsedResolverCommand(parsed, family, io);
-}
-
-/**
- * {@linkcode runResolverCommand} after the arguments are parsed (with `resolverSpec(family)`):
- * what `resolverMain()` loads once `--help` and usage errors are out of the way.
+ * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) once its arguments are
+ * parsed with `spec` (`resolverSpec(family)`): what `resolverMain()` loads once `--help` and usage
+ * errors are out of the way.
  *
  * @example
  * ```ts
@@ -171,16 +140,18 @@ export async function runResolverCommand(
  * import { resolverSpec } from "./main.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
- * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
+ * const spec = resolverSpec(6);
+ * const parsed = parseCommandLine(["--hosts-file", "", "::1"], spec);
  * assert.ok(typeof parsed !== "number");
  * let stdout = "";
  * const sink = { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) };
- * assert.equal(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }), 0);
+ * assert.equal(await runParsedResolverCommand(parsed, spec, 6, { stdout: sink, stderr: sink }), 0);
  * assert.equal(stdout, 'Official name is "::1"\nIPv6 Addresses:\n+ ::1\n');
  * ```
  */
 export async function runParsedResolverCommand(
   parsed: ParsedCommandLine,
+  spec: CommandLineSpec,
   family: IpFamily,
   io: ResolverCommandIo = {},
 ): Promise<number> {
@@ -189,14 +160,14 @@ export async function runParsedResolverCommand(
   // Each part of the command in a function of its own, called only when needed: the first call
   // of a function compiles all of it, at every start-up.
   if (values.nameserver !== undefined || values.timeout !== undefined) {
-    const code = await takeServerOptions(values, family, options);
+    const code = await takeServerOptions(values, spec, options);
     if (code !== undefined) return code;
   }
   const hostsFile = values["hosts-file"];
   if (hostsFile !== undefined) {
     options.hostsFile = hostsFile === "" ? false : String(hostsFile);
   }
-  const name = family === 4 ? "resolve-hostname" : "resolve-hostname6";
+  const name = spec.name;
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
   if (values.debug === true) {
@@ -236,7 +207,7 @@ export async function runParsedResolverCommand(
  */
 async function takeServerOptions(
   values: ParsedCommandLine["values"],
-  family: IpFamily,
+  spec: CommandLineSpec,
   options: ResolveOptions,
 ): Promise<number | undefined> {
   try {
@@ -253,7 +224,7 @@ async function takeServerOptions(
     }
   } catch (error) {
     return reportUsageError(
-      resolverSpec(family),
+      spec,
       error instanceof UsageError ? error : new UsageError((error as Error).message),
     );
   }

@@ -1,6 +1,7 @@
 /**
  * What `resolve-hostname` and `resolve-hostname6` say when a name or an address cannot be
- * resolved: the lecture's sentence and a second one that says why, in words a user can act on.
+ * resolved: the lecture's sentence (the lecture: the networking lecture notes netkit implements)
+ * and a second one that says why, in words a user can act on.
  * Loaded only after a failed lookup (as the DNS errors it tells apart): an answer never needs it.
  *
  * @module

@@ -3,16 +3,18 @@
  * options -- and `resolverMain()`, their body: it answers `--help` and usage errors with only
  * this module loaded, and loads the resolver (`command.ts`: DNS client, hosts file, dialogue)
  * only for real work, so that the commands start fast. (One module, not two: each module a
- * command loads costs ~50-75 µs of its start-up.)
+ * command loads costs ~50-75 microseconds of its start-up.)
  *
  * @module
  */
 
 import { type CommandLineSpec, parseCommandLine } from "../../lib/cli/command_line.ts";
 import type { IpFamily } from "../../lib/net/inet.ts";
+import type { ResolverCommandIo } from "./command.ts";
 
 /**
- * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) on the process's streams.
+ * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) with `args`, on the
+ * process's streams or those of `io`.
  *
  * @returns The exit code: 0 every name resolved, 1 some did not, 2 usage error.
  *
@@ -23,12 +25,33 @@ import type { IpFamily } from "../../lib/net/inet.ts";
  *
  * assert.equal(await resolverMain(["--version"], 4), 0);
  * ```
+ *
+ * @example Resolve an address literal, output captured
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolverMain } from "./main.ts";
+ *
+ * let stdout = "";
+ * let stderr = "";
+ * const code = await resolverMain(["--hosts-file", "", "127.0.0.1"], 4, {
+ *   stdout: { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) },
+ *   stderr: { writeSync: (p: Uint8Array) => (stderr += new TextDecoder().decode(p), p.length) },
+ * });
+ * assert.equal(code, 0);
+ * assert.equal(stdout, 'Official name is "127.0.0.1"\nIP Addresses:\n+ 127.0.0.1\n');
+ * assert.equal(stderr, "");
+ * ```
  */
-export async function resolverMain(args: string[], family: IpFamily): Promise<number> {
-  const parsed = parseCommandLine(args, resolverSpec(family));
+export async function resolverMain(
+  args: string[],
+  family: IpFamily,
+  io: ResolverCommandIo = {},
+): Promise<number> {
+  const spec = resolverSpec(family);
+  const parsed = parseCommandLine(args, spec);
   if (typeof parsed === "number") return parsed;
   const { runParsedResolverCommand } = await import("./command.ts");
-  return await runParsedResolverCommand(parsed, family);
+  return await runParsedResolverCommand(parsed, spec, family, io);
 }
 
 /** `DEFAULT_DNS_TIMEOUT_MS` of dns_client.ts in seconds (a test keeps them equal). */

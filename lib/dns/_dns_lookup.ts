@@ -486,7 +486,7 @@ export async function searchChain(
 }
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every
-// command's start-up ~25 µs of module-graph work.
+// command's start-up ~25 microseconds of module-graph work.
 
 /** The largest aliases file read; a larger one counts as none. */
 const MAX_HOST_ALIASES_BYTES = 1 << 20;

@@ -50,6 +50,6 @@ export function rcodeName(rcode: number): string {
  * The most CNAME targets asked about with questions of their own before giving up. A chain inside
  * one answer is followed to its end whatever its length, as glibc follows it (60 links checked
  * with getent); glibc asks no second question at all. (Here, not beside the resolver's options:
- * a module of types only is never loaded, one with a value costs a command's start-up ~50 µs.)
+ * a module of types only is never loaded, one with a value costs a command's start-up ~50 microseconds.)
  */
 export const MAX_CNAME_LINKS = 16;
