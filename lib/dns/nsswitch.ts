@@ -72,6 +72,11 @@ function isBlank(code: number): boolean {
     code === 0x3000 || code === 0xfeff;
 }
 
+/** Whether a character code is a line break other than LF: CR, U+2028 or U+2029. */
+function isLineBreak(code: number): boolean {
+  return code === 0x0d || code === 0x2028 || code === 0x2029;
+}
+
 /** The index of the first character at or after `at` that is no blank (`end` at most). */
 function skipBlanks(text: string, at: number, end: number): number {
   for (; at < end; at++) {
@@ -168,26 +173,44 @@ function parseServiceList(
  */
 export function parseHostsSources(text: string): NssSource[] {
   let hosts: NssSource[] | undefined;
+  // Whether a comment may end before its line does: most files have no such line break.
+  const breaks = text.includes("\r") || text.includes("\u2028") || text.includes("\u2029");
   for (let lineStart = 0; lineStart <= text.length;) {
     let lineEnd = text.indexOf("\n", lineStart);
     if (lineEnd < 0) lineEnd = text.length;
+    // The line is `line` from `start` to `end`: the text's own, but for its comment.
+    let line = text;
+    let start = lineStart;
+    let end = lineEnd;
     const hash = text.indexOf("#", lineStart);
-    const end = hash >= 0 && hash < lineEnd ? hash : lineEnd;
-    // The database's name up to a blank or a colon, then at least one blank or colon.
-    const nameStart = skipBlanks(text, lineStart, end);
-    const nameEnd = tokenEnd(text, nameStart, end, 0x3a, 0x3a); // up to a blank or ":"
-    let at = nameEnd;
-    for (; at < end; at++) {
-      const code = text.charCodeAt(at);
-      if (code !== 0x3a && !isBlank(code)) break;
+    if (hash >= 0 && hash < lineEnd) {
+      // The first "#" starts a comment that a CR ends too (glibc reads `dns #x<CR>files` as
+      // `dns files`, checked with getent), as do U+2028 and U+2029 (JavaScript's line breaks).
+      let commentEnd = breaks ? hash + 1 : lineEnd;
+      while (commentEnd < lineEnd && !isLineBreak(text.charCodeAt(commentEnd))) commentEnd++;
+      if (commentEnd === lineEnd) {
+        end = hash;
+      } else {
+        line = text.slice(lineStart, hash) + text.slice(commentEnd, lineEnd);
+        start = 0;
+        end = line.length;
+      }
     }
     lineStart = lineEnd + 1;
+    // The database's name up to a blank or a colon, then at least one blank or colon.
+    const nameStart = skipBlanks(line, start, end);
+    const nameEnd = tokenEnd(line, nameStart, end, 0x3a, 0x3a); // up to a blank or ":"
+    let at = nameEnd;
+    for (; at < end; at++) {
+      const code = line.charCodeAt(at);
+      if (code !== 0x3a && !isBlank(code)) break;
+    }
     if (nameEnd === nameStart || at === nameEnd) continue;
-    const database = text.slice(nameStart, nameEnd);
+    const database = line.slice(nameStart, nameEnd);
     if (!NSS_DATABASES.has(database)) continue;
     // Only the hosts line's sources are kept; the others' lines are only checked.
     const sources = database === "hosts" ? [] : undefined;
-    if (!parseServiceList(text, at, end, sources)) return [];
+    if (!parseServiceList(line, at, end, sources)) return [];
     if (sources !== undefined) hosts = sources;
   }
   return hosts ?? [...DEFAULT_HOSTS_SOURCES];
