@@ -1,0 +1,336 @@
+/**
+ * `wget -r` in the corners the earlier audits left lightly tested, beside GNU wget on the same
+ * nginx, comparing the files (names, bytes, and times where `-N`), the exit codes and the requests
+ * nginx logged: `-r -c` over an interrupted mirror with `-E`, `--content-disposition`, `-k`/`-K`,
+ * `-nd`, `-N`, a complete file, a file longer than the server's, a server without Range support
+ * (`max_ranges 0`); `--content-disposition` under `-r` (collisions, hostile names, `-E`, `-A`/`-R`);
+ * `-E` with queries, `text/css` answers, `-k`, and a second run under `-nc` or `-N`;
+ * `--restrict-file-names` with `-E`/`-k` and queries; `-nH --cut-dirs` beyond the depth.
+ */
+
+import assert from "node:assert/strict";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { requestsSince, runWgetQuiet as wget } from "../harness/wget_recursive_compare.ts";
+import { snapshotTree } from "../harness/test_site.ts";
+
+/** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
+function config(log: string): string {
+  const named = (path: string, name: string, type = "text/plain") =>
+    `location = /cd/${path} { types {} default_type ${type}; ` +
+    `add_header Content-Disposition 'attachment; filename="${name}"'; }`;
+  return `
+    types { text/html html; text/css css; image/png png; text/plain txt; }
+    location ~ ^/[^/]*\\.php$ { types {} default_type text/html; }
+    location ~ ^/[^/]*\\.cssgen$ { types {} default_type text/css; }
+    ${named("named", "named.txt")}
+    ${named("page", "cdpage.html", "text/html")}
+    ${named("dup1", "same.txt")}
+    ${named("dup2", "same.txt")}
+    ${named("evil1", "../evil1.txt")}
+    ${named("evil2", "/etc/evil2.txt")}
+    ${named("evil3", "..")}
+    ${named("noext", "report", "text/html")}
+    ${named("style", "look", "text/css")}
+    ${named("img", "pic.png", "application/octet-stream")}
+    ${named("txt.png", "real.txt")}
+    ${named("colon", "we:ird?*.txt")}
+    ${named("inner", "dir/inner.TXT")}
+    location /nr/ { max_ranges 0; }
+    location = /status { stub_status; }
+    access_log ${log} combined;
+`;
+}
+
+function page(body: string): string {
+  return `<!DOCTYPE html><html><head><title>t</title></head><body>\n${body}\n</body></html>\n`;
+}
+
+/** Seconds since the epoch of the site's files. */
+const BEFORE = 1_700_000_000;
+
+const SITE: Record<string, string> = {
+  "index.html": page(`<a href="a.html">a</a> <a href="big.bin">big</a> <img src="p.png">
+<link rel="stylesheet" href="style.css"> <a href="q.php?id=1">q1</a> <a href="q.php?id=2&amp;x=y">q2</a>
+<link rel="stylesheet" href="s.cssgen?v=1"> <a href="dir/sub/deep.html">deep</a>
+<a href="Mixed/UPPER.HTML">upper</a> <a href="odd/a:b*c.html">odd</a>
+<a href="noq.php">php without a query</a> <a href="nr/">no ranges</a>
+<a href="cd/">named by the server</a>`),
+  "a.html": page(`<a href="index.html">home</a> <a href="q.php?id=1">q1</a>`),
+  "big.bin": "B".repeat(5000),
+  "p.png": "a picture\n",
+  "style.css": "body { background: url(bg.png) }\n",
+  "bg.png": "background\n",
+  "q.php": page(`<a href="a.html">a</a> <a href="q.php?id=3">q3</a>`),
+  "noq.php": page(`<a href="q.php?id=1">q1</a>`),
+  "s.cssgen": "p { background: url(from-css.png) }\n",
+  "from-css.png": "from css\n",
+  "dir/sub/deep.html": page(`<a href="../../a.html">up</a> <img src="d.png">`),
+  "dir/sub/d.png": "deep picture\n",
+  "Mixed/UPPER.HTML": page(`<a href="Lower.Txt">lower</a>`),
+  "Mixed/Lower.Txt": "mixed case\n",
+  "odd/a:b*c.html": page(`<a href="x?y=1:2">x</a>`),
+  "odd/x": page("odd x"),
+  "nr/index.html": page(`<a href="big.bin">big</a> <a href="small.txt">small</a>`),
+  "nr/big.bin": "N".repeat(5000),
+  "nr/small.txt": "small\n",
+  "cd/index.html": page(`<a href="named">1</a> <a href="page">2</a> <a href="dup1">3</a>
+<a href="dup2">4</a> <a href="evil1">5</a> <a href="evil2">6</a>
+<a href="noext">8</a> <a href="style">9</a> <a href="img">10</a> <a href="txt.png">11</a>
+<a href="colon">12</a> <a href="inner">13</a>`),
+  "cd/named": "named by the server\n",
+  "cd/page": page(`<a href="from-cd.html">from a named page</a> <a href="../a.html">a</a>`),
+  "cd/from-cd.html": page("from cd"),
+  "cd/dup1": "dup 1\n",
+  "cd/dup2": "dup 2\n",
+  "cd/evil1": "evil 1\n",
+  "cd/evil2": "evil 2\n",
+  "cd/evil3": "evil 3\n",
+  "cd/noext": page(`<a href="from-noext.html">x</a>`),
+  "cd/from-noext.html": page("from noext"),
+  "cd/style": "q { background: url(from-style.png) }\n",
+  "cd/from-style.png": "from style\n",
+  "cd/img": "an image by its header's name\n",
+  "cd/txt.png": "text by its header's name\n",
+  "cd/colon": "a name for Windows to mend\n",
+  "cd/inner": "a name with a directory\n",
+};
+
+/** Writes `files` under `root` with the time `seconds`. */
+async function writeSite(root: string, files: Record<string, string>, seconds = BEFORE) {
+  for (const [path, content] of Object.entries(files)) {
+    const full = `${root}/${path}`;
+    await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(full, content);
+    await Deno.utime(full, seconds, seconds);
+  }
+}
+
+/** What a case does between a first run and the run compared. */
+type Between = (saved: string, root: string) => Promise<void>;
+
+interface Case {
+  /** The options of the run compared. */
+  args: string[];
+  /** The page it starts from. */
+  path?: string;
+  /** A first run before it, with these options. */
+  first?: string[];
+  /** What happens between the runs: to the saved tree (`saved`, the host's folder) and the site. */
+  between?: Between;
+  /** Compare the files' times too. */
+  times?: boolean;
+}
+
+/** An interrupted mirror: a file cut short, one longer than the server's, one never fetched. */
+function interrupt(names: { short: string[]; long?: string[]; gone?: string[] }): Between {
+  return async (saved) => {
+    for (const name of names.short) await Deno.truncate(`${saved}/${name}`, 40);
+    for (const name of names.long ?? []) {
+      await Deno.writeTextFile(`${saved}/${name}`, "x".repeat(9000), { append: true });
+    }
+    for (const name of names.gone ?? []) await Deno.remove(`${saved}/${name}`);
+  };
+}
+
+/** The site changes: a page newer (with a new link), a page older, a stylesheet newer. */
+const changeSite: Between = async (_saved, root) => {
+  await writeSite(root, {
+    "a.html": page(`<a href="index.html">home</a> <a href="new.html">new</a>`),
+    "new.html": page("new"),
+    "q.php": page(`<a href="a.html">a</a> <a href="q.php?id=4">q4</a>`),
+    "s.cssgen": "p { background: url(from-css2.png) }\n",
+    "from-css2.png": "from css 2\n",
+  }, BEFORE + 9);
+};
+
+const CASES: Case[] = [
+  // -r -c over an interrupted mirror.
+  {
+    args: ["-r", "-c"],
+    first: ["-r"],
+    between: interrupt({ short: ["big.bin", "a.html"], long: ["p.png"], gone: ["bg.png"] }),
+  },
+  {
+    args: ["-r", "-c", "-E"],
+    first: ["-r", "-E"],
+    between: interrupt({
+      short: ["big.bin", "a.html", "q.php?id=1.html", "s.cssgen?v=1.css"],
+      gone: ["bg.png"],
+    }),
+  },
+  { args: ["-r", "-c", "-E"] },
+  {
+    args: ["-r", "-c", "--content-disposition"],
+    path: "/cd/",
+    first: ["-r", "--content-disposition"],
+    between: interrupt({ short: ["cd/named.txt", "cd/cdpage.html"], long: ["cd/real.txt"] }),
+  },
+  {
+    args: ["-r", "-c", "--content-disposition", "-nd"],
+    path: "/cd/",
+    first: ["-r", "--content-disposition", "-nd"],
+    between: interrupt({ short: ["named.txt", "cdpage.html"], gone: ["look"] }),
+  },
+  { args: ["-r", "-c", "--content-disposition"], path: "/cd/" },
+  {
+    args: ["-r", "-c", "-E"],
+    first: ["-r", "-E"],
+    between: interrupt({ short: ["big.bin"], long: ["a.html", "noq.php.html"] }),
+  },
+  {
+    args: ["-r", "-c", "-k", "-K"],
+    first: ["-r", "-k", "-K"],
+    between: interrupt({ short: ["big.bin", "a.html"], gone: ["bg.png"] }),
+  },
+  {
+    args: ["-r", "-c", "-k"],
+    first: ["-r", "-k"],
+    between: interrupt({ short: ["big.bin"], gone: ["a.html"] }),
+  },
+  {
+    args: ["-r", "-c", "-nd"],
+    first: ["-r", "-nd"],
+    between: interrupt({ short: ["big.bin", "a.html"], long: ["p.png"], gone: ["bg.png"] }),
+  },
+  {
+    args: ["-r", "-c", "-N"],
+    first: ["-r"],
+    between: interrupt({ short: ["big.bin", "a.html"], long: ["p.png"], gone: ["bg.png"] }),
+    times: true,
+  },
+  {
+    args: ["-r", "-c", "-N"],
+    first: ["-r", "-N"],
+    between: async (saved, root) => {
+      await interrupt({ short: ["big.bin"] })(saved, root);
+      await changeSite(saved, root);
+    },
+    times: true,
+  },
+  {
+    args: ["-r", "-c"],
+    path: "/nr/",
+    first: ["-r"],
+    between: interrupt({ short: ["nr/big.bin"], long: ["nr/small.txt"] }),
+  },
+  {
+    args: ["-r", "-c", "-nd"],
+    path: "/nr/",
+    first: ["-r", "-nd"],
+    between: interrupt({ short: ["big.bin", "index.html"] }),
+  },
+  // --content-disposition under -r.
+  { args: ["-r", "--content-disposition"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-E"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-E", "-k"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-A", "txt"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-A", "png,html"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-R", "png"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-R", "txt"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-nd"], path: "/cd/" },
+  { args: ["-r", "--content-disposition", "-E", "--restrict-file-names=windows"], path: "/cd/" },
+  { args: ["-p", "-E", "-k", "--content-disposition"], path: "/cd/page" },
+  {
+    args: ["-r", "--content-disposition", "-E", "-nc"],
+    path: "/cd/",
+    first: ["-r", "--content-disposition", "-E"],
+  },
+  {
+    args: ["-r", "--content-disposition", "-N"],
+    path: "/cd/",
+    first: ["-r", "--content-disposition", "-N"],
+    times: true,
+  },
+  { args: ["-r", "--content-disposition", "-nc"], path: "/cd/", first: ["-r"] },
+  {
+    args: ["-r", "--content-disposition", "-nc"],
+    path: "/cd/",
+    first: ["-r", "--content-disposition"],
+  },
+  { args: ["-r", "--content-disposition", "-N"], path: "/cd/", first: ["-r"], times: true },
+  // -E with queries, stylesheets, -k, -nc and -N.
+  { args: ["-r", "-E"] },
+  { args: ["-r", "-E", "-k"] },
+  { args: ["-r", "-E", "-k", "-K"] },
+  { args: ["-p", "-E", "-k"] },
+  { args: ["-r", "-E", "-nd", "-k"] },
+  { args: ["-r", "-E", "-A", "html"] },
+  { args: ["-r", "-E", "-A", "php"] },
+  { args: ["-r", "-E", "-R", "php,cssgen"] },
+  { args: ["-r", "-E", "-A", "css,png"] },
+  { args: ["-r", "-E", "-nc"], first: ["-r", "-E"] },
+  { args: ["-r", "-E", "-nc"], first: ["-r", "-E"], between: changeSite },
+  { args: ["-r", "-E", "-nc", "-k"], first: ["-r", "-E", "-k"] },
+  { args: ["-r", "-E", "-N"], first: ["-r", "-E", "-N"], times: true },
+  { args: ["-r", "-E", "-N"], first: ["-r", "-E", "-N"], between: changeSite, times: true },
+  { args: ["-r", "-E", "-N", "-k"], first: ["-r", "-E", "-N", "-k"], between: changeSite },
+  { args: ["-r", "-E", "-N"], first: ["-r"], times: true },
+  // --restrict-file-names with -E, -k and queries.
+  { args: ["-r", "-E", "-k", "--restrict-file-names=windows"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=unix"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=ascii"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=lowercase"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=uppercase"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=nocontrol"] },
+  { args: ["-r", "-E", "-k", "--restrict-file-names=windows,lowercase"] },
+  {
+    args: ["-r", "--content-disposition", "--restrict-file-names=windows,uppercase"],
+    path: "/cd/",
+  },
+  { args: ["-r", "--content-disposition", "-k", "--restrict-file-names=lowercase"], path: "/cd/" },
+  { args: ["-r", "-E", "-nd", "-k", "--restrict-file-names=windows"] },
+  {
+    args: ["-r", "-E", "--restrict-file-names=windows", "-nc"],
+    first: ["-r", "-E", "--restrict-file-names=windows"],
+  },
+  // -nH --cut-dirs beyond the depth.
+  { args: ["-r", "-nH", "--cut-dirs=1"] },
+  { args: ["-r", "-nH", "--cut-dirs=3", "-E", "-k"] },
+  { args: ["-r", "-nH", "--cut-dirs=9", "-k"] },
+  { args: ["-r", "--cut-dirs=2", "-E"] },
+  { args: ["-r", "-nH", "--cut-dirs=9", "-E", "-nc"], first: ["-r", "-nH", "--cut-dirs=9", "-E"] },
+  { args: ["-r", "--protocol-directories", "--cut-dirs=1", "-E", "-k"] },
+];
+
+peerTest(
+  "wget -r in the corners (-c, --content-disposition, -E, --restrict-file-names, --cut-dirs): as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    for (const { args, path = "/", first, between, times } of CASES) {
+      const name = `${first ? `${first.join(" ")} then ` : ""}${args.join(" ")} ${path}` +
+        (between ? ` (${between === changeSite ? "site changed" : "interrupted"})` : "");
+      await t.step(name, async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await Deno.remove(nginx.root, { recursive: true }).catch(() => {});
+          await writeSite(nginx.root, SITE);
+          const top = `${dir.path}/${tool}`;
+          await Deno.remove(top, { recursive: true }).catch(() => {});
+          const out = `${top}/out`;
+          if (first) await wget(tool, [...first, origin + path], out);
+          const noHost = args.includes("-nd") || args.includes("-nH");
+          const saved = noHost ? out : `${out}/127.0.0.1:${nginx.port}`;
+          if (between) await between(saved, nginx.root);
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await wget(tool, [...args, origin + path], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          const files = [];
+          for (const [file, digest] of [...(await snapshotTree(top)).entries()].sort()) {
+            const seconds = (await Deno.stat(`${top}/${file}`)).mtime!.getTime() / 1000;
+            files.push(
+              `${file} ${digest}${times ? ` ${seconds < BEFORE + 60 ? seconds : "now"}` : ""}`,
+            );
+          }
+          outcomes.push({ code, requests, files });
+        }
+        assert.ok(outcomes[0]!.requests.length > 0);
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
