@@ -1397,7 +1397,9 @@ class Walker {
             fileOnly: this.#options.convertFileOnly,
             followTags: this.#options.followTags,
             ignoreTags: this.#options.ignoreTags,
-            backupPath: this.#options.backupConverted
+            // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
+            // is converted in place, its NAME.orig from an earlier run kept.
+            backupPath: this.#options.backupConverted && this.#written.has(path)
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,
             onConverted: (done) => void (counts = done),
