@@ -318,6 +318,7 @@ export class WgetReporter {
     },
     fetchAfterHead: (reason, localSize) => {
       this.#lengthLine(this.#responseLength, 0);
+      if (reason === "unchecked") return;
       this.#line(
         reason === "newer"
           ? "Remote file is newer, retrieving.\n"

@@ -119,9 +119,11 @@ export interface DownloadEvents {
   retry?(error: unknown, attempt: number, waitMs: number): void;
   /**
    * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
-   * not older but of another size than the `localSize` bytes here.
+   * not older but of another size than the `localSize` bytes here; or (`"unchecked"`, with
+   * `--content-disposition` under `-c` or `-N`, where the HEAD names the file) there was no
+   * copy to compare.
    */
-  fetchAfterHead?(reason: "newer" | "size", localSize: number): void;
+  fetchAfterHead?(reason: "newer" | "size" | "unchecked", localSize: number): void;
 }
 
 /**

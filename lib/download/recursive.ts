@@ -797,6 +797,7 @@ class Walker {
   async #sendHead(
     url: string,
     onResponse: (response: HttpResponse) => void,
+    robots = false,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
@@ -814,7 +815,8 @@ class Walker {
       });
     } catch (error) {
       options.signal?.throwIfAborted();
-      this.#fail(url, error);
+      if (robots) options.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error);
       return undefined;
     }
   }
@@ -832,25 +834,30 @@ class Walker {
 
   /**
    * `--no-if-modified-since` with `-N`: asks with HEAD whether the server's copy of `url` is
-   * newer than `local` (or of another size), as GNU wget does; the type it announced, or
-   * undefined (and reported) on failure.
+   * newer than the copy here (`localFor` the answer gives it, or none), or of another size, as
+   * GNU wget does; the type it announced, or undefined (and reported) on failure.
    */
   async #headCheck(
     url: string,
-    local: { mtime: Date; size: number },
+    localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
+    robots = false,
   ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
+    let local: { mtime: Date; size: number } | undefined;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
       time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-      current = response.ok && isNoNewerThan(response, local);
-    });
+      local = localFor(response);
+      current = local !== undefined && response.ok && isNoNewerThan(response, local);
+    }, robots);
     if (result === undefined) return undefined;
-    if (!current && !Number.isNaN(time)) {
+    if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       this.#options.events?.fetchAfterHead?.(reason, local.size);
+    } else if (!local) {
+      this.#options.events?.fetchAfterHead?.("unchecked", 0);
     }
     return { current, contentType };
   }
@@ -868,6 +875,17 @@ class Walker {
     this.#registerDownload(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
+  }
+
+  /**
+   * `--content-disposition`: the name the header offers, escaped and cased as
+   * `--restrict-file-names` says, as GNU wget treats it (the last part of a URL's path).
+   */
+  #dispositionName(header: string | null | undefined): string | undefined {
+    const name = header ? contentDispositionFileName(header) : undefined;
+    const restrict = this.#layout.restrict;
+    if (name === undefined || restrict === undefined) return name;
+    return localPathForUrl(`http://h/${encodeURIComponent(name)}`, { directories: false, restrict });
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
@@ -913,6 +931,29 @@ class Walker {
     const clobber = !how.temporary &&
       ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
         (options.resume ?? false) || backups > 0);
+    // --content-disposition with -c or -N: the file's name is the server's to give, so GNU wget
+    // asks with HEAD first (for every URL), then continues the file of that name (Range) or
+    // compares it with the server's (-N, as --no-if-modified-since does).
+    const timestamping = options.timestamping && !how.robots;
+    const headFirst = !shared && !how.temporary && options.contentDisposition &&
+      (options.resume || timestamping);
+    if (headFirst) {
+      const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
+      const checked = await this.#headCheck(url, (response) => {
+        const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
+        const name = this.#dispositionName(header);
+        if (name !== undefined) planned = directoryOf + name;
+        return timestamping && this.#mayExist(planned)
+          ? localCopy(planned, options.backupConverted ?? false)
+          : undefined;
+      }, how.robots);
+      if (checked === undefined) return undefined;
+      if (checked.current) {
+        // The copy here stays; a page or stylesheet among them is read from it for links.
+        this.#kept(url, planned, "head-not-newer", 200);
+        return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
+      }
+    }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
     if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
@@ -949,12 +990,14 @@ class Walker {
     /** -E added `.html` or `.css` to the file's name. */
     let extended = false;
     if (
-      !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
+      !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
+      this.#mayExist(planned)
     ) {
       local = localCopy(planned, options.backupConverted ?? false);
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
-        const checked = await this.#headCheck(url, local);
+        const copy = local;
+        const checked = await this.#headCheck(url, () => copy);
         if (checked === undefined) return undefined;
         if (checked.current) {
           // The copy here stays; a page or stylesheet among them is read from it for links.
@@ -1072,6 +1115,8 @@ class Walker {
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = url;
     const plannedPath = (target: string) => this.#plannedPath(target);
+    const dispositionName = (header: string | null | undefined) =>
+      this.#dispositionName(header);
     try {
       // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
       // general path; anything else that comes back is handed over to download(), which carries
@@ -1167,7 +1212,7 @@ class Walker {
                   !shared
                 ? response.head.headers.get("Content-Disposition")
                 : undefined;
-              const name = disposition && contentDispositionFileName(disposition);
+              const name = dispositionName(disposition);
               const suffix = how.temporary ? ".tmp" : "";
               if (name) {
                 const named = planned.slice(0, planned.length - suffix.length);
