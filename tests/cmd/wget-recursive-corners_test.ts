@@ -11,7 +11,12 @@
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { requestsSince, runWgetQuiet as wget } from "../harness/wget_recursive_compare.ts";
+import {
+  requestsSince,
+  runWgetLogged as wgetLogged,
+  runWgetQuiet as wget,
+  stableLines,
+} from "../harness/wget_recursive_compare.ts";
 import { snapshotTree } from "../harness/test_site.ts";
 
 /** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
@@ -94,6 +99,11 @@ const SITE: Record<string, string> = {
   "cd/txt.png": "text by its header's name\n",
   "cd/colon": "a name for Windows to mend\n",
   "cd/inner": "a name with a directory\n",
+  // Not linked from the rest: the cases of their own below.
+  "cd/dots.html": page(`<a href="evil3">a header's name ".."</a>`),
+  "pc/book/index.html": page(`<a href="x.html">x</a> <a href="sub/y.html">y</a>`),
+  "pc/book/x.html": page("x"),
+  "pc/book/sub/y.html": page("y"),
 };
 
 /** Writes `files` under `root` with the time `seconds`. */
@@ -388,5 +398,121 @@ peerTest(
         assert.deepEqual(netkit, gnu);
       });
     }
+  },
+);
+
+/** The verbose logs compared: the first run's options (none: no first run), then the second's. */
+const LOGGED: [string[] | undefined, string[], string][] = [
+  // The HEAD before each GET, with its Length line.
+  [undefined, ["-r", "-c", "--content-disposition", "-nd"], "/cd/"],
+  [["-r", "--content-disposition"], ["-r", "-N", "--content-disposition"], "/cd/"],
+  [["-r"], ["-r", "-N", "--content-disposition", "-nd"], "/cd/"],
+  // GNU's "Warning: wildcards not supported in HTTP." for a path with `*`, -nc's skip too.
+  [undefined, ["-r", "-E"], "/"],
+  [["-r", "-E"], ["-r", "-E", "-nc"], "/"],
+  [undefined, ["-r", "-nH", "--cut-dirs=9", "-E", "--restrict-file-names=windows"], "/"],
+];
+
+peerTest(
+  "wget -r in the corners: the verbose log of GNU wget, line for line",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    await writeSite(nginx.root, SITE);
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    for (const [first, args, path] of LOGGED) {
+      await t.step(
+        `${first ? `${first.join(" ")} then ` : ""}${args.join(" ")} ${path}`,
+        async () => {
+          const logs = [];
+          for (const tool of ["gnu", "netkit"]) {
+            const cwd = `${dir.path}/${tool}`;
+            await Deno.remove(cwd, { recursive: true }).catch(() => {});
+            await Deno.mkdir(cwd);
+            if (first) await wgetLogged(tool, ["-q", ...first, origin + path], cwd);
+            const run = await wgetLogged(tool, [...args, origin + path], cwd);
+            logs.push({ code: run.code, lines: stableLines(run.stderr) });
+          }
+          assert.ok(logs[0]!.lines.length > 10, logs[0]!.lines.join("\n"));
+          assert.deepEqual(logs[1], logs[0]);
+        },
+      );
+    }
+  },
+);
+
+peerTest(
+  'wget -r in the corners where netkit differs from GNU wget on purpose: a header\'s "..", pathconf, a server without Range',
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
+    await writeSite(nginx.root, SITE);
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const host = `127.0.0.1:${nginx.port}`;
+    const trees = async (args: string[], path: string) => {
+      const found = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const out = `${dir.path}/${tool}`;
+        await Deno.remove(out, { recursive: true }).catch(() => {});
+        const code = await wget(tool, [...args, origin + path], out);
+        found.push({ code, files: [...(await snapshotTree(out)).entries()].sort() });
+      }
+      return found;
+    };
+    await t.step(
+      `a Content-Disposition name ".." is the URL's name, where GNU writes %2E%2E`,
+      async () => {
+        const [gnu, netkit] = await trees(["-r", "-np", "--content-disposition"], "/cd/dots.html");
+        const dots = (files: [string, string][]) => files.map(([name]) => name);
+        assert.deepEqual(dots(gnu!.files), [`${host}/cd/%2E%2E`, `${host}/cd/dots.html`]);
+        assert.deepEqual(dots(netkit!.files), [`${host}/cd/dots.html`, `${host}/cd/evil3`]);
+        assert.equal(netkit!.code, gnu!.code);
+      },
+    );
+    await t.step(
+      'pathconf: GNU\'s "pathconf: Not a directory" (even with -q) is not said',
+      async () => {
+        const runs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-book`;
+          await Deno.mkdir(cwd);
+          // /pc/book is answered by a redirect to /pc/book/, saved as the file pc/book, which
+          // then makes way for the directory pc/book/ when x.html is saved below it.
+          const run = await wgetLogged(tool, ["-q", "-r", "-np", `${origin}/pc/book`], cwd);
+          runs.push({ ...run, files: [...(await snapshotTree(cwd)).keys()].sort() });
+        }
+        const [gnu, netkit] = runs;
+        assert.equal(gnu!.stderr, "pathconf: Not a directory\n");
+        assert.equal(netkit!.stderr, "");
+        assert.equal(netkit!.code, gnu!.code);
+        assert.deepEqual(netkit!.files, gnu!.files);
+      },
+    );
+    await t.step(
+      "-c on a complete file from a server without Range keeps the connection",
+      async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-nr`;
+          await Deno.mkdir(cwd);
+          await wgetLogged(tool, ["-q", "-r", "-np", `${origin}/nr/`], cwd);
+          const run = await wgetLogged(tool, ["-r", "-np", "-c", `${origin}/nr/`], cwd);
+          logs.push(stableLines(run.stderr));
+        }
+        // The whole file comes again (200, no Range): GNU closes the connection rather than read
+        // it, netkit reads a short body away (a long one it would close) and keeps it.
+        const after = (lines: string[]) =>
+          lines[lines.indexOf(`--DATE--  ${origin}/nr/small.txt`) + 1];
+        assert.equal(after(logs[0]!), `Connecting to ${host}... connected.`);
+        assert.equal(after(logs[1]!), `Reusing existing connection to ${host}.`);
+        const rest = (lines: string[]) =>
+          lines.filter((line) => !/^(Connecting|Reusing)/.test(line));
+        assert.deepEqual(rest(logs[1]!), rest(logs[0]!));
+      },
+    );
   },
 );
