@@ -171,6 +171,8 @@ export class WgetReporter {
   #connectFailureShown = false;
   /** The attempt at the current URL (GNU's "try"). */
   #attempt = 1;
+  /** The last URL checked for GNU's "wildcards not supported" warning. */
+  #wildcardUrl: string | undefined;
   /** This request's response head arrived. */
   #responded = false;
   /** This request's body started. */
@@ -267,6 +269,7 @@ export class WgetReporter {
       this.#total = undefined;
       if (!this.#quiet) this.#started = performance.now();
       if (!this.#verboseLines) return;
+      if (this.#attempt === 1) this.#warnWildcards(url.href);
       if (this.#spider && method === "HEAD") {
         this.#line("Spider mode enabled. Check if remote file exists.");
       }
@@ -469,6 +472,17 @@ export class WgetReporter {
   }
   #lastBodyMs = 0;
 
+  /**
+   * GNU wget's warning, once per URL (a HEAD and its GET are one, and -nc's skip too), for a path
+   * holding a character its FTP globbing would read: `*`, `?`, `[` or `]` (`%2A` not).
+   */
+  #warnWildcards(href: string): void {
+    if (this.#wildcardUrl === href) return;
+    this.#wildcardUrl = href;
+    const path = href.replace(/^[a-z]+:\/\/[^/]*/i, "").split("?")[0]!;
+    if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");
+  }
+
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
@@ -495,6 +509,7 @@ export class WgetReporter {
     }
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
+      if (this.#verboseLines) this.#warnWildcards(result.url);
       this.#line(`File ${name} already there; not retrieving.\n`);
     } else if (result.skipped === "head-not-newer") {
       this.#lengthLine(this.#responseLength, 0);
