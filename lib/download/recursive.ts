@@ -937,12 +937,20 @@ class Walker {
     const timestamping = options.timestamping && !how.robots;
     const headFirst = !shared && !how.temporary && options.contentDisposition &&
       (options.resume || timestamping);
+    /** The file's name after the HEAD, before -E's extension (added again when saved). */
+    let named: string | undefined;
     if (headFirst) {
+      const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
       const checked = await this.#headCheck(url, (response) => {
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         const name = this.#dispositionName(header);
-        if (name !== undefined) planned = directoryOf + name;
+        named = name === undefined ? byUrl : directoryOf + name;
+        // -c -E: the type is known from the HEAD, so the file is continued by its full name
+        // (-N compares the name without it, as GNU wget).
+        planned = options.adjustExtension && options.resume && response.ok
+          ? withPageExtension(named, response.head.headers.get("Content-Type"))
+          : named;
         return timestamping && this.#mayExist(planned)
           ? localCopy(planned, options.backupConverted ?? false)
           : undefined;
@@ -981,7 +989,7 @@ class Walker {
     let contentType: string | undefined;
     let lastModified: string | undefined;
     let file: Deno.FsFile | undefined;
-    let path = planned;
+    let path = named ?? planned;
     const headers = [...(options.headers ?? [])];
     /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
     let local: { mtime: Date; size: number } | undefined;
@@ -989,6 +997,8 @@ class Walker {
     let current = false;
     /** -E added `.html` or `.css` to the file's name. */
     let extended = false;
+    /** -nc, and -E renamed the file: written over a copy by that name. */
+    let overwrite = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
       this.#mayExist(planned)
@@ -1022,7 +1032,7 @@ class Walker {
         this.#makeParents(path, directory);
         if (resumeFrom > 0) {
           file = Deno.openSync(path, { write: true, append: true });
-        } else if (clobber) {
+        } else if (clobber || overwrite) {
           if (this.#mayExist(path)) {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
             if (backups > 0) rotateBackups(path, backups);
@@ -1232,10 +1242,17 @@ class Walker {
             },
             start(info) {
               claimed = true;
-              if (options.adjustExtension && file === undefined && clobber && !shared) {
+              if (
+                options.adjustExtension && file === undefined && !shared &&
+                (clobber || options.noClobber)
+              ) {
                 const before = path;
                 path = withPageExtension(path, contentType);
                 if (path !== before) extended = true;
+                // -nc looked for the URL's name only: a page -E renames is fetched again and
+                // written over its NAME.html, as GNU wget (whose manual says so), never to a
+                // NAME.1.html beside it (-nd).
+                if (path !== before) overwrite = true;
               }
               open();
               sink.name = path;
