@@ -580,3 +580,29 @@ peerTest(
     );
   },
 );
+
+peerTest(
+  "wget --content-disposition --restrict-file-names names one file as GNU wget (the header's name escaped and cased)",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path, { serverConfig: config(`${dir.path}/a.log`) });
+    await writeSite(nginx.root, SITE);
+    const urls = ["colon", "inner", "named"].map((name) =>
+      `http://127.0.0.1:${nginx.port}/cd/${name}`
+    );
+    for (const mode of ["windows,uppercase", "lowercase", "ascii", "nocontrol"]) {
+      await t.step(mode, async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}-${mode}`;
+          const args = ["--content-disposition", `--restrict-file-names=${mode}`, ...urls];
+          const code = await wget(tool, args, out);
+          found.push({ code, files: [...(await snapshotTree(out)).entries()].sort() });
+        }
+        assert.equal(found[0]!.files.length, 3);
+        assert.deepEqual(found[1], found[0]);
+      });
+    }
+  },
+);
