@@ -702,7 +702,7 @@ async function attemptDownload(
         // follows, to the same URL, with Range when that file is there.
         probe = false;
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-        state.probedName = (header && contentDispositionFileName(header)) ||
+        state.probedName = dispositionFileName(header, options) ||
           urlFileName(options, nameUrl);
         continue;
       }
@@ -795,7 +795,20 @@ function responseFileName(
   options: DownloadOptions,
 ): string {
   const header = response.head.headers.get("Content-Disposition");
-  return (header && contentDispositionFileName(header)) || urlFileName(options, url);
+  return dispositionFileName(header, options) || urlFileName(options, url);
+}
+
+/**
+ * The name a `Content-Disposition` header offers, put through the caller's `fileNameForUrl` (GNU
+ * wget's `--restrict-file-names`) as the last part of a URL's path, as GNU wget treats it.
+ */
+function dispositionFileName(
+  header: string | null | undefined,
+  options: DownloadOptions,
+): string | undefined {
+  const name = header ? contentDispositionFileName(header) : undefined;
+  if (name === undefined || !options.fileNameForUrl) return name;
+  return options.fileNameForUrl(parseHttpUrl(`http://h/${encodeURIComponent(name)}`));
 }
 
 /** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */
