@@ -352,6 +352,19 @@ const CASES: Case[] = [
     },
   },
   { args: ["-r", "-E", "-nd"], path: "/more/" },
+  { args: ["-m", "-E", "-k", "-K"], first: ["-m", "-E", "-k", "-K"], between: changeSite },
+  { args: ["-m", "-nd", "-E"], first: ["-m", "-nd", "-E"], between: changeSite, times: true },
+  {
+    args: ["-r", "-nH", "--cut-dirs=1", "-c"],
+    path: "/more/",
+    first: ["-r", "-nH", "--cut-dirs=1"],
+    between: interrupt({ short: ["Up.PNG", "old.htm"] }),
+  },
+  {
+    args: ["-r", "-c", "--restrict-file-names=lowercase"],
+    first: ["-r", "--restrict-file-names=lowercase"],
+    between: interrupt({ short: ["mixed/upper.html", "mixed/lower.txt", "big.bin"] }),
+  },
   { args: ["-r", "-E", "-k", "--restrict-file-names=ascii,windows"], path: "/more/" },
   { args: ["-r", "-E", "-k", "--restrict-file-names=nocontrol"], path: "/more/" },
   { args: ["-r", "-E", "-k", "--restrict-file-names=uppercase"], path: "/more/" },
@@ -554,6 +567,29 @@ peerTest(
         assert.equal(netkit!.stderr, "");
         assert.equal(netkit!.code, gnu!.code);
         assert.deepEqual(netkit!.files, gnu!.files);
+      },
+    );
+    await t.step(
+      "-p -c -E -k: a complete stylesheet keeps its name (GNU's -k: NAME.css.html)",
+      async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}-pce`;
+          await wget(tool, ["-p", "-E", "-k", `${origin}/`], out);
+          await Deno.remove(`${out}/${host}/bg.png`);
+          const code = await wget(tool, ["-p", "-c", "-E", "-k", `${origin}/`], out);
+          const page = await Deno.readTextFile(`${out}/${host}/index.html`);
+          found.push({ code, page, files: [...(await snapshotTree(out)).keys()].sort() });
+        }
+        const [gnu, netkit] = found;
+        // GNU takes the 416 page's type (text/html): -E makes the file NAME.html, which is not
+        // there, so it reads no links from it (bg.png stays missing) and -k points the page at it.
+        assert.ok(gnu!.page.includes(`href="style.css.html"`), gnu!.page);
+        assert.ok(!gnu!.files.includes(`${host}/style.css.html`), gnu!.files.join("\n"));
+        assert.ok(!gnu!.files.includes(`${host}/bg.png`), gnu!.files.join("\n"));
+        assert.ok(netkit!.page.includes(`href="style.css"`), netkit!.page);
+        assert.ok(netkit!.files.includes(`${host}/bg.png`), netkit!.files.join("\n"));
+        assert.equal(netkit!.code, gnu!.code);
       },
     );
     await t.step(
