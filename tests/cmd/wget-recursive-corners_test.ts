@@ -570,6 +570,34 @@ peerTest(
       },
     );
     await t.step(
+      "-c --backups: the partial file is continued, where GNU splits it in two",
+      async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}-backups`;
+          await wget(tool, ["-r", "-np", `${origin}/dir/sub/deep.html`], out);
+          await Deno.truncate(`${out}/${host}/dir/sub/deep.html`, 20);
+          const code = await wget(tool, [
+            "-r",
+            "-np",
+            "-c",
+            "--backups=2",
+            `${origin}/dir/sub/deep.html`,
+          ], out);
+          found.push({ code, files: new Map(await snapshotTree(out)) });
+        }
+        const [gnu, netkit] = found;
+        const whole = await snapshotTree(`${nginx.root}/dir/sub`);
+        const deep = `${host}/dir/sub/deep.html`;
+        // GNU moves the 20 bytes here to NAME.1, then writes the 206's rest alone into NAME.
+        assert.notEqual(gnu!.files.get(deep), whole.get("deep.html"));
+        assert.ok(gnu!.files.has(`${deep}.1`));
+        assert.equal(netkit!.files.get(deep), whole.get("deep.html"));
+        assert.ok(!netkit!.files.has(`${deep}.1`));
+        assert.equal(netkit!.code, gnu!.code);
+      },
+    );
+    await t.step(
       "-p -c -E -k: a complete stylesheet keeps its name (GNU's -k: NAME.css.html)",
       async () => {
         const found = [];
