@@ -841,7 +841,9 @@ class Walker {
     url: string,
     localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
     robots = false,
-  ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
+  ): Promise<
+    { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
+  > {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
@@ -859,20 +861,24 @@ class Walker {
     } else if (!local) {
       this.#options.events?.fetchAfterHead?.("unchecked", 0);
     }
-    return { current, contentType };
+    return { current, contentType, finalUrl: result.finalUrl };
   }
 
   /**
    * A URL not fetched again, the copy at `path` kept: told to `onNotModified`, and to `onSaved`
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
+   * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
+   * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
    */
   #kept(
     url: string,
     path: string,
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
+    finalUrl = url,
   ): void {
-    this.#registerDownload(url, path);
+    this.#registerDownload(finalUrl, path);
+    if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
@@ -939,6 +945,8 @@ class Walker {
       (options.resume || timestamping);
     /** The file's name after the HEAD, before -E's extension (added again when saved). */
     let named: string | undefined;
+    /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
+    let requestUrl = url;
     if (headFirst) {
       const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
@@ -958,9 +966,11 @@ class Walker {
       if (checked === undefined) return undefined;
       if (checked.current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "head-not-newer", 200);
-        return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
+        this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
+        return { path: planned, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
       }
+      // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
+      requestUrl = checked.finalUrl;
     }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
@@ -1011,8 +1021,12 @@ class Walker {
         if (checked === undefined) return undefined;
         if (checked.current) {
           // The copy here stays; a page or stylesheet among them is read from it for links.
-          this.#kept(url, planned, "head-not-newer", 200);
-          return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
+          this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
+          return {
+            path: planned,
+            finalUrl: checked.finalUrl,
+            kind: pageKind(checked.contentType),
+          };
         }
         local = undefined;
       } else if (local) {
@@ -1123,7 +1137,7 @@ class Walker {
     };
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
-    let landed = url;
+    let landed = requestUrl;
     const plannedPath = (target: string) => this.#plannedPath(target);
     const dispositionName = (header: string | null | undefined) =>
       this.#dispositionName(header);
@@ -1261,12 +1275,12 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        result = await download(url, general);
+        result = await download(requestUrl, general);
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "not-newer", 200);
-        return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
+        this.#kept(url, planned, "not-newer", 200, result?.finalUrl ?? landed);
+        return { path: planned, finalUrl: result?.finalUrl ?? landed, kind: pageKind(contentType) };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -1325,8 +1339,8 @@ class Walker {
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
-        const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
-        this.#kept(url, planned, "not-newer", 304);
+        const done: Fetched = { path: planned, finalUrl: landed, kind: "other" };
+        this.#kept(url, planned, "not-newer", 304, landed);
         return done;
       }
       options.signal?.throwIfAborted();
