@@ -521,9 +521,12 @@ async function attemptDownload(
   // The name comes from the response when Content-Disposition may name the file: -nc and -c
   // check that name, not the URL's.
   const byHeader = (options.contentDisposition ?? false) && !options.output && !options.spider;
-  // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
-  let probe = byHeader && (options.resume ?? false) && !state.owned &&
-    state.probedName === undefined;
+  // -c needs that name before it can ask for a Range, -N before it can compare: GNU wget asks
+  // with HEAD first.
+  let probe = byHeader && ((options.resume ?? false) || (options.timestamping ?? false)) &&
+    !state.owned && state.probedName === undefined;
+  /** -N --content-disposition: the HEAD compared the file (the GET asks for it whole). */
+  let checkedByHead = false;
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = original;
@@ -574,7 +577,8 @@ async function attemptDownload(
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
     // -N: the local file's time, for If-Modified-Since (or a HEAD) and the comparison after.
-    const local = options.timestamping && !options.output && !options.spider && !state.owned
+    const local = options.timestamping && !options.output && !options.spider && !state.owned &&
+        !probe && !checkedByHead
       ? fileInfo(plannedPath)
       : undefined;
     const head = headFirst && local?.mtime !== undefined;
@@ -704,6 +708,34 @@ async function attemptDownload(
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         state.probedName = dispositionFileName(header, options) ||
           urlFileName(options, nameUrl);
+        const copy = options.timestamping && response.ok
+          ? fileInfo(joinPath(directory, state.probedName))
+          : undefined;
+        if (copy?.mtime !== undefined && copy.size !== undefined) {
+          // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
+          checkedByHead = true;
+          const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+          if (
+            lastModified <= copy.mtime.getTime() &&
+            (response.contentLength === undefined || response.contentLength === copy.size)
+          ) {
+            return {
+              url: original.href,
+              finalUrl: target.href,
+              path: joinPath(directory, state.probedName),
+              bytes: 0,
+              size: copy.size,
+              status,
+              skipped: "head-not-newer",
+            };
+          }
+          if (!Number.isNaN(lastModified)) {
+            const older = lastModified <= copy.mtime.getTime();
+            events.fetchAfterHead?.(older ? "size" : "newer", copy.size);
+          }
+        } else if (response.ok) {
+          events.fetchAfterHead?.("unchecked", 0);
+        }
         continue;
       }
       if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
