@@ -277,6 +277,19 @@ const CASES: Case[] = [
     first: ["-r", "-nd"],
     between: interrupt({ short: ["big.bin", "index.html"] }),
   },
+  {
+    args: ["-r", "-c", "-E", "-k", "-K"],
+    path: "/nr/",
+    first: ["-r", "-E", "-k", "-K"],
+    between: interrupt({ short: ["nr/big.bin", "nr/index.html"], long: ["nr/small.txt"] }),
+  },
+  {
+    args: ["-r", "-c", "-N"],
+    path: "/nr/",
+    first: ["-r", "-N"],
+    between: interrupt({ short: ["nr/big.bin"] }),
+    times: true,
+  },
   // --content-disposition under -r.
   { args: ["-r", "--content-disposition"], path: "/cd/" },
   { args: ["-r", "--content-disposition", "-E"], path: "/cd/" },
