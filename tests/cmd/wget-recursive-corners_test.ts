@@ -46,6 +46,14 @@ function config(log: string): string {
     location = /cd/utf8 { types {} default_type text/plain;
       add_header Content-Disposition "attachment; filename*=UTF-8''caf%C3%A9%20%E2%82%AC.txt"; }
     location = /cd/moved { return 302 /cd/named; }
+    location ^~ /long/ { types {} default_type text/html; return 200 "<a href=x.html>x</a>\\n"; }
+    ${named("evil4", "..\\\\..\\\\evil4.txt")}
+    ${named("evil5", "C:\\\\evil5.txt")}
+    ${named("evil6", "%2e%2e%2fevil6.txt")}
+    ${named("evil7", "a%00b.txt")}
+    ${named("long", "L".repeat(300) + ".txt")}
+    location = /cd/evil8 { types {} default_type text/plain;
+      add_header Content-Disposition "attachment; filename*=UTF-8''..%2F..%2Fevil8.txt"; }
     location /nr/ { max_ranges 0; }
     location = /status { stub_status; }
     access_log ${log} combined;
@@ -68,7 +76,9 @@ const SITE: Record<string, string> = {
 <a href="cd/">named by the server</a> <a href="more/">more</a>`),
   "more/index.html": page(`<a href="q.php?id=1">a query here too</a> <a href="old.htm">htm</a>
 <a href="x.xhtml">xhtml</a> <a href="caf%C3%A9.html">utf-8</a> <a href="ctl%01.txt">control</a>
-<link rel="stylesheet" href="UP.CSS"> <a href="../a.html">up</a> <a href="gone.html">404</a>`),
+<link rel="stylesheet" href="UP.CSS"> <a href="../a.html">up</a> <a href="gone.html">404</a>
+<a href="../long/${"L".repeat(300)}.php?q=${"Q".repeat(40)}">a name too long for a file</a>
+<a href="../long/${"\u00e9".repeat(150)}">long in UTF-8</a>`),
   "more/q.php": page(`<a href="../q.php?id=1">the other</a>`),
   "more/old.htm": page("htm"),
   "more/x.xhtml": `<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>` +
@@ -100,7 +110,8 @@ const SITE: Record<string, string> = {
 <a href="dup2">4</a> <a href="evil1">5</a> <a href="evil2">6</a>
 <a href="noext">8</a> <a href="style">9</a> <a href="img">10</a> <a href="txt.png">11</a>
 <a href="colon">12</a> <a href="inner">13</a> <a href="utf8">14</a> <a href="moved">15</a>
-<a href="clash">a file named as this page</a>`),
+<a href="clash">a file named as this page</a> <a href="evil4">e4</a> <a href="evil5">e5</a>
+<a href="evil7">e7</a>`),
   "cd/named": "named by the server\n",
   "cd/page": page(`<a href="from-cd.html">from a named page</a> <a href="../a.html">a</a>`),
   "cd/from-cd.html": page("from cd"),
@@ -118,10 +129,17 @@ const SITE: Record<string, string> = {
   "cd/colon": "a name for Windows to mend\n",
   "cd/inner": "a name with a directory\n",
   "cd/utf8": "an RFC 5987 name\n",
+  "cd/evil4": "evil 4\n",
+  "cd/evil5": "evil 5\n",
+  "cd/evil6": "evil 6\n",
+  "cd/evil7": "evil 7\n",
+  "cd/evil8": "evil 8\n",
+  "cd/long": "a long name\n",
   "cd/clash": page(`<a href="from-clash.html">over the index</a>`),
   "cd/from-clash.html": page("from clash"),
   // Not linked from the rest: the cases of their own below.
-  "cd/dots.html": page(`<a href="evil3">a header's name ".."</a>`),
+  "cd/dots.html": page(`<a href="evil3">a header's name ".."</a> <a href="evil6">..%2F</a>
+<a href="evil8">filename*=..%2F</a> <a href="long">300 bytes</a>`),
   "pc/book/index.html": page(`<a href="x.html">x</a> <a href="sub/y.html">y</a>`),
   "pc/book/x.html": page("x"),
   "pc/book/sub/y.html": page("y"),
@@ -342,7 +360,7 @@ const CASES: Case[] = [
       requests: [
         ...["/bg.png", "/q.php?id=3", "/from-css.png", "/cd/from-cd.html", "/cd/from-noext.html"],
         ...["/cd/from-clash.html", "/more/from-xhtml.html", "/more/Up.PNG"],
-      ].map((path) => `GET ${path} 416`),
+      ].map((path) => `GET ${path} 416`).concat("GET /long/x.html 200"),
       files: [],
     },
   },
@@ -458,7 +476,9 @@ peerTest(
           outcomes.push({ code, requests, files });
           // Nothing is written outside the directory, whatever the server names a file.
           assert.ok(files.every((file) => file.startsWith("out/")), files.join("\n"));
-          for (const evil of [`${dir.path}/evil1.txt`, `${top}/evil1.txt`, "/etc/evil2.txt"]) {
+          const outside = ["evil1.txt", "evil4.txt", "evil6.txt", "evil8.txt"]
+            .flatMap((name) => [`${dir.path}/${name}`, `${top}/${name}`]);
+          for (const evil of [...outside, "/etc/evil2.txt", "C:\\evil5.txt"]) {
             await assert.rejects(Deno.lstat(evil), Deno.errors.NotFound);
           }
         }
@@ -574,12 +594,28 @@ peerTest(
       return found;
     };
     await t.step(
-      `a Content-Disposition name ".." is the URL's name, where GNU writes %2E%2E`,
+      `Content-Disposition names: leading dots dropped, a path's last part, cut at 200 bytes`,
       async () => {
         const [gnu, netkit] = await trees(["-r", "-np", "--content-disposition"], "/cd/dots.html");
-        const dots = (files: [string, string][]) => files.map(([name]) => name);
-        assert.deepEqual(dots(gnu!.files), [`${host}/cd/%2E%2E`, `${host}/cd/dots.html`]);
-        assert.deepEqual(dots(netkit!.files), [`${host}/cd/dots.html`, `${host}/cd/evil3`]);
+        const names = (files: [string, string][]) =>
+          files.map(([name]) => name.slice(`${host}/cd/`.length)).sort();
+        // ".." is the URL's name (GNU: %2E%2E); "%2e%2e%2f" loses its dots (GNU: ..%2F);
+        // filename* "..%2F..%2F" names the part after its last "/" (GNU: ..%2F..%2F); a name of
+        // 304 bytes is cut at 200 (GNU: 236).
+        assert.deepEqual(names(gnu!.files), [
+          "%2E%2E",
+          "..%2F..%2Fevil8.txt",
+          "..%2Fevil6.txt",
+          "L".repeat(236),
+          "dots.html",
+        ]);
+        assert.deepEqual(names(netkit!.files), [
+          "%2Fevil6.txt",
+          "L".repeat(200),
+          "dots.html",
+          "evil3",
+          "evil8.txt",
+        ]);
         assert.equal(netkit!.code, gnu!.code);
       },
     );
