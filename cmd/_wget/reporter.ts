@@ -171,6 +171,8 @@ export class WgetReporter {
   #connectFailureShown = false;
   /** The attempt at the current URL (GNU's "try"). */
   #attempt = 1;
+  /** GNU's "Last-modified header missing" was said after this file's HEAD. */
+  #untimedSaid = false;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
   #wildcardUrl: string | undefined;
   /** This request's response head arrived. */
@@ -321,13 +323,21 @@ export class WgetReporter {
     },
     fetchAfterHead: (reason, localSize) => {
       this.#lengthLine(this.#responseLength, 0);
-      if (reason === "unchecked") return;
+      if (reason === "untimed") {
+        // GNU says so after the HEAD, and not again after the GET.
+        this.#print("Last-modified header missing -- time-stamps turned off.");
+        this.#untimedSaid = true;
+      }
+      if (reason === "unchecked" || reason === "untimed") return;
       this.#line(
         reason === "newer"
           ? "Remote file is newer, retrieving.\n"
           : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
       );
     },
+    // GNU says so with -nv too, before the request.
+    nameShortened: (bytes, limit) =>
+      this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
     // GNU says which challenge it answers, with -nv too.
     authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
     // GNU prints Location as the server sent it.
@@ -503,10 +513,11 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !this.#hasLastModified
+      !this.#hasLastModified && !this.#untimedSaid
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
+    this.#untimedSaid = false;
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
       if (this.#verboseLines) this.#warnWildcards(result.url);

@@ -121,9 +121,11 @@ export interface DownloadEvents {
    * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
    * not older but of another size than the `localSize` bytes here; or (`"unchecked"`, with
    * `--content-disposition` under `-c` or `-N`, where the HEAD names the file) there was no
-   * copy to compare.
+   * copy to compare; or (`"untimed"`, `-N`) the answer had no Last-Modified.
    */
-  fetchAfterHead?(reason: "newer" | "size" | "unchecked", localSize: number): void;
+  fetchAfterHead?(reason: "newer" | "size" | "unchecked" | "untimed", localSize: number): void;
+  /** A recursive run cut a file name of `bytes` bytes to `limit`, as GNU wget does. */
+  nameShortened?(bytes: number, limit: number): void;
 }
 
 /**

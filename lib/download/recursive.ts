@@ -770,7 +770,9 @@ class Walker {
       if (head === undefined || head.kind === "other") return head;
     }
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
-    const named = this.#plannedPath(how.parsed ?? url);
+    // (With --content-disposition, GNU wget names the file, and says a name is too long, only
+    // once the answer came.)
+    const named = this.#plannedPath(how.parsed ?? url, !this.#options.contentDisposition);
     // A file only read for its links and then removed (--delete-after, --spider, or a name
     // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
     // never overwritten, then removed.
@@ -841,6 +843,7 @@ class Walker {
     url: string,
     localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
     robots = false,
+    afterResponse?: () => void,
   ): Promise<
     { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
   > {
@@ -855,11 +858,15 @@ class Walker {
       current = local !== undefined && response.ok && isNoNewerThan(response, local);
     }, robots);
     if (result === undefined) return undefined;
+    afterResponse?.();
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       this.#options.events?.fetchAfterHead?.(reason, local.size);
-    } else if (!local) {
-      this.#options.events?.fetchAfterHead?.("unchecked", 0);
+    } else if (!current) {
+      // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
+      // that there is no time) and fetches.
+      const untimed = Number.isNaN(time) && this.#options.timestamping && !robots;
+      this.#options.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };
   }
@@ -897,10 +904,18 @@ class Walker {
   /** Files fetched only to be read and removed (NAME.tmp). */
   readonly #temporaries = new Set<string>();
 
-  /** Where `url` is saved before -E or a unique suffix changes the name. */
-  #plannedPath(url: string | URL): string {
+  /**
+   * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
+   * short is told to the events (GNU wget's "The destination name is too long").
+   */
+  #plannedPath(url: string | URL, report = false): string {
     const directory = this.#options.directory ?? ".";
-    const relative = localPathForUrl(url, this.#layout);
+    const events = this.#options.events;
+    const relative = localPathForUrl(
+      url,
+      this.#layout,
+      report ? (bytes, limit) => events?.nameShortened?.(bytes, limit) : undefined,
+    );
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
 
@@ -950,9 +965,11 @@ class Walker {
     if (headFirst) {
       const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
+      let byName = false;
       const checked = await this.#headCheck(url, (response) => {
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
         const name = this.#dispositionName(header);
+        byName = name !== undefined;
         named = name === undefined ? byUrl : directoryOf + name;
         // -c -E: the type is known from the HEAD, so the file is continued by its full name
         // (-N compares the name without it, as GNU wget).
@@ -962,7 +979,9 @@ class Walker {
         return timestamping && this.#mayExist(planned)
           ? localCopy(planned, options.backupConverted ?? false)
           : undefined;
-      }, how.robots);
+      }, how.robots, () => {
+        if (!byName) this.#plannedPath(how.parsed ?? url, true);
+      });
       if (checked === undefined) return undefined;
       if (checked.current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
@@ -1138,7 +1157,7 @@ class Walker {
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
-    const plannedPath = (target: string) => this.#plannedPath(target);
+    const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const dispositionName = (header: string | null | undefined) =>
       this.#dispositionName(header);
     try {
@@ -1249,6 +1268,13 @@ class Walker {
                 path = plannedPath(landed) + suffix;
               }
               events.response?.(response);
+              if (
+                options.contentDisposition && !headFirst && response.ok && !name &&
+                file === undefined && !shared
+              ) {
+                // The URL names the file: a name too long is said now, as GNU wget.
+                plannedPath(landed, true);
+              }
             },
             redirect(from, to, status) {
               landed = to;
