@@ -9,7 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startNginx } from "../harness/nginx.ts";
+import { type Nginx, startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
   requestsSince,
@@ -62,6 +62,17 @@ function config(log: string): string {
 
 function page(body: string): string {
   return `<!DOCTYPE html><html><head><title>t</title></head><body>\n${body}\n</body></html>\n`;
+}
+
+/** nginx serving the site from `dir/www`, its requests logged to `log`. */
+async function startSite(
+  dir: string,
+): Promise<Nginx & { log: string; origin: string; host: string }> {
+  const log = `${dir}/access.log`;
+  const nginx = await startNginx(dir, { serverConfig: config(log) });
+  await writeSite(nginx.root, SITE);
+  const host = `127.0.0.1:${nginx.port}`;
+  return { ...nginx, log, host, origin: `http://${host}` };
 }
 
 /** Seconds since the epoch of the site's files. */
@@ -442,9 +453,8 @@ peerTest(
   ["nginx", "wget"],
   async (t) => {
     await using dir = await tempDir();
-    const log = `${dir.path}/access.log`;
-    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
-    const origin = `http://127.0.0.1:${nginx.port}`;
+    await using nginx = await startSite(dir.path);
+    const { log, origin } = nginx;
     for (const { args, path = "/", first, between, times, ...kept } of CASES) {
       const name = `${first ? `${first.join(" ")} then ` : ""}${args.join(" ")} ${path}` +
         (between ? ` (${between === changeSite ? "site changed" : "interrupted"})` : "");
@@ -548,10 +558,8 @@ peerTest(
   ["nginx", "wget"],
   async (t) => {
     await using dir = await tempDir();
-    const log = `${dir.path}/access.log`;
-    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
-    await writeSite(nginx.root, SITE);
-    const origin = `http://127.0.0.1:${nginx.port}`;
+    await using nginx = await startSite(dir.path);
+    const { origin } = nginx;
     for (const [first, args, path] of LOGGED) {
       await t.step(
         `${first ? `${first.join(" ")} then ` : ""}${args.join(" ")} ${path}`,
@@ -578,11 +586,8 @@ peerTest(
   ["nginx", "wget"],
   async (t) => {
     await using dir = await tempDir();
-    const log = `${dir.path}/access.log`;
-    await using nginx = await startNginx(dir.path, { serverConfig: config(log) });
-    await writeSite(nginx.root, SITE);
-    const origin = `http://127.0.0.1:${nginx.port}`;
-    const host = `127.0.0.1:${nginx.port}`;
+    await using nginx = await startSite(dir.path);
+    const { origin, host } = nginx;
     const trees = async (args: string[], path: string) => {
       const found = [];
       for (const tool of ["gnu", "netkit"]) {
@@ -734,8 +739,7 @@ peerTest(
   ["nginx", "wget"],
   async (t) => {
     await using dir = await tempDir();
-    await using nginx = await startNginx(dir.path, { serverConfig: config(`${dir.path}/a.log`) });
-    await writeSite(nginx.root, SITE);
+    await using nginx = await startSite(dir.path);
     const urls = ["colon", "inner", "named"].map((name) =>
       `http://127.0.0.1:${nginx.port}/cd/${name}`
     );
