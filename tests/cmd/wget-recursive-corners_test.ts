@@ -445,6 +445,12 @@ const CASES: Case[] = [
   { args: ["-r", "-nH", "--cut-dirs=9", "-k"] },
   { args: ["-r", "--cut-dirs=2", "-E"] },
   { args: ["-r", "-nH", "--cut-dirs=9", "-E", "-nc"], first: ["-r", "-nH", "--cut-dirs=9", "-E"] },
+  {
+    args: ["-r", "--content-disposition", "-k", "-E", "--restrict-file-names=windows"],
+    path: "/cd/",
+  },
+  { args: ["-r", "-k", "-K", "-E", "-nc"], path: "/more/", first: ["-r", "-k", "-K", "-E"] },
+  { args: ["-r", "-np", "-E", "-c"], path: "/long/", first: ["-r", "-np"] },
   { args: ["-r", "--protocol-directories", "--cut-dirs=1", "-E", "-k"] },
 ];
 
@@ -621,6 +627,22 @@ peerTest(
           "evil3",
           "evil8.txt",
         ]);
+        assert.equal(netkit!.code, gnu!.code);
+      },
+    );
+    await t.step(
+      "a name cut at 236 bytes holds nothing of another name, where GNU's may",
+      async () => {
+        const [gnu, netkit] = await trees(
+          ["-r", "-nd", "-E", "--restrict-file-names=ascii"],
+          "/more/",
+        );
+        const names = (files: [string, string][]) => files.map(([name]) => name);
+        // GNU cuts the escaped UTF-8 name between two escapes (234 bytes), then its -nd run
+        // leaves two bytes of the name cut before it (LL...) in the gap.
+        const cut = "%C3%A9".repeat(39);
+        assert.ok(names(gnu!.files).includes(`${cut}LL.html`), names(gnu!.files).join("\n"));
+        assert.ok(names(netkit!.files).includes(`${cut}.html`), names(netkit!.files).join("\n"));
         assert.equal(netkit!.code, gnu!.code);
       },
     );
