@@ -898,7 +898,10 @@ class Walker {
     const name = header ? contentDispositionFileName(header) : undefined;
     const restrict = this.#layout.restrict;
     if (name === undefined || restrict === undefined) return name;
-    return localPathForUrl(`http://h/${encodeURIComponent(name)}`, { directories: false, restrict });
+    return localPathForUrl(`http://h/${encodeURIComponent(name)}`, {
+      directories: false,
+      restrict,
+    });
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
@@ -966,22 +969,28 @@ class Walker {
       const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
       let byName = false;
-      const checked = await this.#headCheck(url, (response) => {
-        const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-        const name = this.#dispositionName(header);
-        byName = name !== undefined;
-        named = name === undefined ? byUrl : directoryOf + name;
-        // -c -E: the type is known from the HEAD, so the file is continued by its full name
-        // (-N compares the name without it, as GNU wget).
-        planned = options.adjustExtension && options.resume && response.ok
-          ? withPageExtension(named, response.head.headers.get("Content-Type"))
-          : named;
-        return timestamping && this.#mayExist(planned)
-          ? localCopy(planned, options.backupConverted ?? false)
-          : undefined;
-      }, how.robots, () => {
-        if (!byName) this.#plannedPath(how.parsed ?? url, true);
-      });
+      const checked = await this.#headCheck(
+        url,
+        (response) => {
+          const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
+          const name = this.#dispositionName(header);
+          byName = name !== undefined;
+          named = name === undefined ? byUrl : directoryOf + name;
+          // -c -E: the type is known from the HEAD, so the file is continued by its full name
+          // (-N compares the name without it, as GNU wget).
+          planned = options.adjustExtension && options.resume && response.ok
+            ? withPageExtension(named, response.head.headers.get("Content-Type"))
+            : named;
+          return timestamping && this.#mayExist(planned)
+            ? localCopy(planned, options.backupConverted ?? false)
+            : undefined;
+        },
+        how.robots,
+        // The URL names the file: a name too long is said after the answer, as GNU wget.
+        () => {
+          if (!byName) this.#plannedPath(how.parsed ?? url, true);
+        },
+      );
       if (checked === undefined) return undefined;
       if (checked.current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
@@ -1158,8 +1167,7 @@ class Walker {
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
-    const dispositionName = (header: string | null | undefined) =>
-      this.#dispositionName(header);
+    const dispositionName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
       // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
       // general path; anything else that comes back is handed over to download(), which carries
