@@ -8,6 +8,7 @@
  */
 
 import { searchOf } from "../http/url.ts";
+import { MAX_NAME_LENGTH } from "./file_name.ts";
 
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
@@ -150,7 +151,7 @@ export function localPathForUrl(
 }
 
 /** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
-const MAX_FILE_NAME_BYTES = 236;
+const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;
 
 /** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters. */
 function clipName(name: string, onShortened?: (bytes: number, limit: number) => void): string {
