@@ -264,6 +264,8 @@ export class WgetReporter {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url, method) => {
       this.#announced = false;
+      // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
+      if (method === "HEAD") this.#untimedSaid = false;
       this.#connectFailureShown = false;
       this.#responded = false;
       this.#bodyStarted = false;
