@@ -21,7 +21,9 @@
  * connections each in a Worker thread of its own (slower than one thread on 2 cores); `--cpu`
  * adds each run's CPU time (user + system, from `perf stat`'s task-clock) and the paired ratios
  * of CPU and wall time, round by round, against GNU wget and against the other checkout (and the
- * `--max-threads 4` rows' wall time against Wget2's).
+ * `--max-threads 4` rows' wall time against Wget2's), and the user time alone (`perf stat`'s
+ * `user_time`: a program's JavaScript, without the kernel's file creation, which moves from run to
+ * run far more than a change to the JavaScript does) with its paired ratio.
  *
  * @module
  */
@@ -57,9 +59,9 @@ function median(values: number[]): number {
 async function measure(
   argv: string[],
   cwd: string,
-): Promise<{ ms: number; kib: number; cpuMs: number }> {
+): Promise<{ ms: number; kib: number; cpuMs: number; userMs: number }> {
   // perf outside GNU time, so that %M is the tool's peak, not perf's own (~14 MiB).
-  const command = CPU ? ["perf", "stat", "-x,", "-e", "task-clock", "--", TIME] : [TIME];
+  const command = CPU ? ["perf", "stat", "-x,", "-e", "task-clock,user_time", "--", TIME] : [TIME];
   const start = performance.now();
   const { stderr } = await new Deno.Command(command[0]!, {
     args: [...command.slice(1), "-f", "maxrss=%M", ...argv],
@@ -71,7 +73,8 @@ async function measure(
   const text = new TextDecoder().decode(stderr);
   const kib = Number(/maxrss=(\d+)/.exec(text)?.[1] ?? NaN);
   const cpuMs = Number(/^([0-9.]+),msec,task-clock/m.exec(text)?.[1] ?? NaN);
-  return { ms, kib, cpuMs };
+  const userMs = Number(/^([0-9.]+),ns,user_time/m.exec(text)?.[1] ?? NaN) / 1e6;
+  return { ms, kib, cpuMs, userMs };
 }
 
 function hasCommand(name: string): boolean {
@@ -110,11 +113,11 @@ const checks: string[] = [];
 console.log(`Median of ${RUNS} interleaved runs, nginx on loopback, into a fresh directory`);
 console.log(
   `| Site | Tool | Files | Median ms | × GNU wget | Peak RSS MiB | TCP connections |${
-    CPU ? " CPU ms | CPU × GNU wget | paired wall × | paired CPU × |" : ""
+    CPU ? " CPU ms | CPU × GNU wget | paired wall × | paired CPU × | user ms | paired user × |" : ""
   }${SEQUENTIAL ? "" : " paired wall × Wget2 |"}`,
 );
 console.log(
-  `|---|---|---:|---:|---:|---:|---:|${CPU ? "---:|---:|---:|---:|" : ""}${
+  `|---|---|---:|---:|---:|---:|---:|${CPU ? "---:|---:|---:|---:|---:|---:|" : ""}${
     SEQUENTIAL ? "" : "---:|"
   }`,
 );
@@ -223,18 +226,20 @@ for (const posts of SIZES) {
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const memory = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const cpu = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
+  const user = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const connections = new Map<string, number>();
   const files = new Map<string, number>();
   for (let round = 0; round < RUNS; round++) {
     for (const [tool, args] of Object.entries(argv)) {
       const cwd = await Deno.makeTempDir({ dir: dir.path });
       const before = await nginxAccepts(site.port);
-      const { ms, kib, cpuMs } = await measure(args, cwd);
+      const { ms, kib, cpuMs, userMs } = await measure(args, cwd);
       connections.set(tool, (await nginxAccepts(site.port)) - before - 1);
       files.set(tool, await countFiles(cwd));
       times.get(tool)!.push(ms);
       memory.get(tool)!.push(kib);
       cpu.get(tool)!.push(cpuMs);
+      user.get(tool)!.push(userMs);
       await Deno.remove(cwd, { recursive: true });
     }
   }
@@ -265,7 +270,7 @@ for (const posts of SIZES) {
     const cpuColumns = CPU
       ? ` ${cpuMs.toFixed(0)} | ${(cpuMs / anchorCpu).toFixed(2)} | ${paired(tool, times)} | ${
         paired(tool, cpu)
-      } |`
+      } | ${median(user.get(tool)!).toFixed(0)} | ${paired(tool, user)} |`
       : "";
     console.log(
       `| ${posts} posts | ${tool} | ${files.get(tool)} | ${ms.toFixed(0)} | ${

@@ -7,8 +7,7 @@
  */
 
 import { runMain } from "../lib/cli/run_main.ts";
-import { resolverMain } from "./_resolve/main.ts";
-import { resolverUsage } from "./_resolve/spec.ts";
+import { resolverMain, resolverUsage } from "./_resolve/main.ts";
 
 /** The usage text. */
 export const usage: string = resolverUsage(6);
@@ -18,4 +17,7 @@ export function main(args: string[]): Promise<number> {
   return resolverMain(args, 6);
 }
 
-if (import.meta.main) await runMain("resolve-hostname6", main);
+// Every line is written by code main awaits (no timer, no handler): no watch for others needed.
+if (import.meta.main) {
+  await runMain("resolve-hostname6", main, Deno.args, { watchUnawaited: false });
+}

@@ -2,8 +2,8 @@
  * The shared body of `resolve-hostname` and `resolve-hostname6`: the lecture's dialogue (the
  * lecture: the networking lecture notes netkit implements; the dialogue: a welcome line,
  * `Enter a host name: ` until end of input, the official name and one `+ ADDRESS` line per
- * address), host arguments, `--json`, `-x ADDRESS` reverse lookups, and the failure
- * sentences that say what went wrong.
+ * address), host arguments, `--json` and `-x ADDRESS` reverse lookups; the failure sentences
+ * that say what went wrong are in `failure.ts`, loaded after a failed lookup only.
  *
  * Unlike the rest of `lib/`, this module talks to the user, through the writers it is given, so
  * that the two commands stay one-liners.
@@ -12,15 +12,15 @@
  */
 
 import {
-  parseCommandLine,
+  type CommandLineSpec,
   type ParsedCommandLine,
   parseSeconds,
   reportUsageError,
   UsageError,
 } from "../../lib/cli/command_line.ts";
 import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
-import { DnsError, DnsServerError, DnsTimeoutError } from "../../lib/dns/errors.ts";
-import { addressFamily, inetAton, type IpFamily } from "../../lib/net/inet.ts";
+import type { IpFamily } from "../../lib/net/inet.ts";
+import type { Outcome } from "./failure.ts";
 import {
   type HostEntry,
   lookupAddresses,
@@ -31,7 +31,6 @@ import {
 } from "../../lib/dns/resolver.ts";
 import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
-import { resolverSpec } from "./spec.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
 export interface ResolverCommandIo {
@@ -51,63 +50,6 @@ function writeText(out: { writeSync(p: Uint8Array): number }, text: string): voi
   while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
 }
 
-/**
- * The second sentence after "NAME could not be resolved to an address.": what went wrong, in
- * words a user can act on.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DnsNotFoundError } from "../../lib/dns/errors.ts";
- * import { explainResolveFailure } from "./command.ts";
- *
- * assert.equal(explainResolveFailure(new DnsNotFoundError("x"), 4), "Did you mistype it?");
- * ```
- */
-export function explainResolveFailure(error: unknown, family: IpFamily): string {
-  const kind = family === 4 ? "IPv4" : "IPv6";
-  if (error instanceof DnsError) {
-    const server = error.server ? `The name server ${error.server}` : "The name server";
-    switch (error.failure) {
-      case "not-found":
-        return "Did you mistype it?";
-      case "no-data":
-        return error.message.includes("PTR")
-          ? "It has no name (no PTR record)."
-          : `The name exists, but has no ${kind} address.`;
-      case "timed-out": {
-        const { timeoutMs, scope } = error as DnsTimeoutError;
-        const seconds = timeoutMs / 1000;
-        const within = `within ${seconds} second${seconds === 1 ? "" : "s"}.`;
-        return scope === "lookup"
-          ? `The lookup did not finish ${within}`
-          : `${server} did not answer ${within}`;
-      }
-      case "server-failure": {
-        const code = (error as DnsServerError).rcodeName;
-        const what = code === "REFUSED" ? "refused to answer" : "failed to answer";
-        return `${server} ${what} (${code}).`;
-      }
-      case "bad-response":
-        return `${server} sent a malformed answer.`;
-      case "cname-loop":
-        return "Its aliases (CNAME records) point in a circle.";
-      case "cname-too-long":
-        return "Its chain of aliases (CNAME records) is too long.";
-    }
-  }
-  if (error instanceof SyntaxError) {
-    // "Invalid host name "x": it has an empty label" -> "... (it has an empty label)."
-    const reason = /^Invalid host name .*?": (.+)$/.exec(error.message)?.[1];
-    return reason ? `It is not a valid host name (${reason}).` : "It is not a valid host name.";
-  }
-  // By name: the socket layer's module is not loaded for an answer from the hosts file.
-  if (error instanceof Error && error.name === "SocketError") {
-    return `The name server could not be reached: ${error.message}.`;
-  }
-  return `${error instanceof Error ? error.message : String(error)}.`;
-}
-
 /** One line of `--debug`: a source and its outcome, or a question and its answer. */
 function describeStep(step: ResolveStep): string {
   if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
@@ -125,47 +67,6 @@ async function skipRestOfLine(input: SocketStream): Promise<boolean> {
   }
 }
 
-interface Outcome {
-  ok: boolean;
-  text: string;
-  json: Record<string, unknown>;
-}
-
-/**
- * The family of an address literal in the forms the resolver takes for a name (`::1`, `127.1`,
- * `fe80::1%lo`), or undefined for a name.
- */
-function literalFamily(query: string): IpFamily | undefined {
-  const family = addressFamily(query);
-  if (family !== undefined) return family;
-  if (/^[0-9a-fA-FxX.]+$/.test(query) && inetAton(query)) return 4;
-  const scoped = /^([0-9a-fA-F:.]+)%[A-Za-z0-9_.-]+$/.exec(query);
-  return scoped && addressFamily(scoped[1] ?? "") === 6 ? 6 : undefined;
-}
-
-function describeFailure(query: string, error: unknown, family: IpFamily, reverse: boolean) {
-  const what = reverse ? "a name" : "an address";
-  const literal = reverse ? undefined : literalFamily(query);
-  const why = literal !== undefined && literal !== family
-    ? `It is an IPv${literal} address, not an IPv${family} one.`
-    : explainResolveFailure(error, family);
-  return {
-    ok: false,
-    text: `${query} could not be resolved to ${what}.  ${why}\n`,
-    json: {
-      query,
-      error: {
-        kind: error instanceof DnsError
-          ? error.failure
-          : error instanceof SyntaxError
-          ? "invalid-name"
-          : "other",
-        message: error instanceof Error ? error.message : String(error),
-      },
-    },
-  };
-}
-
 /**
  * The lecture's lines for an entry, as its C program prints a `struct hostent`: the addresses
  * without a scope (`fe80::1`, not `fe80::1%2`), which a hostent cannot carry (`--json` keeps it).
@@ -173,7 +74,10 @@ function describeFailure(query: string, error: unknown, family: IpFamily, revers
 function formatEntry(entry: HostEntry, family: IpFamily): string {
   const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
   const lines = [`Official name is "${entry.officialName}"`, heading];
-  for (const address of entry.addresses) lines.push(`+ ${address.replace(/%.*$/, "")}`);
+  for (const address of entry.addresses) {
+    const scope = address.indexOf("%");
+    lines.push(`+ ${scope < 0 ? address : address.slice(0, scope)}`);
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -186,7 +90,7 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
       json: { query, ...entry },
     };
   } catch (error) {
-    return describeFailure(query, error, family, false);
+    return (await import("./failure.ts")).describeFailure(query, error, family, false);
   }
 }
 
@@ -208,7 +112,7 @@ async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outco
     );
     return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
   } catch (error) {
-    return describeFailure(query, error, 4, false);
+    return (await import("./failure.ts")).describeFailure(query, error, 4, false);
   }
 }
 
@@ -220,69 +124,92 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
     lines.push(query.includes(":") ? "IPv6 Addresses:" : "IP Addresses:", `+ ${query}`);
     return { ok: true, text: lines.join("\n") + "\n", json: { query, names } };
   } catch (error) {
-    return describeFailure(query, error, 4, true);
+    return (await import("./failure.ts")).describeFailure(query, error, 4, true);
   }
 }
 
 /**
- * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) with `args`.
- *
- * @returns The exit code: 0 every name resolved, 1 some did not, 2 usage error.
- *
- * @example Resolve an address literal, printing nothing
- * ```ts
- * import assert from "node:assert/strict";
- * import { runResolverCommand } from "./command.ts";
- *
- * let stdout = "";
- * let stderr = "";
- * const code = await runResolverCommand(["--hosts-file", "", "127.0.0.1"], 4, {
- *   stdout: { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) },
- *   stderr: { writeSync: (p: Uint8Array) => (stderr += new TextDecoder().decode(p), p.length) },
- * });
- * assert.equal(code, 0);
- * assert.equal(stdout, 'Official name is "127.0.0.1"\nIP Addresses:\n+ 127.0.0.1\n');
- * assert.equal(stderr, "");
- * ```
- */
-export async function runResolverCommand(
-  args: string[],
-  family: IpFamily,
-  io: ResolverCommandIo = {},
-): Promise<number> {
-  const parsed = parseCommandLine(args, resolverSpec(family));
-  if (typeof parsed === "number") return parsed;
-  return await runParsedResolverCommand(parsed, family, io);
-}
-
-/**
- * {@linkcode runResolverCommand} after the arguments are parsed (with `resolverSpec(family)`):
- * what `resolverMain()` loads once `--help` and usage errors are out of the way.
+ * Runs `resolve-hostname` (family 4) or `resolve-hostname6` (family 6) once its arguments are
+ * parsed with `spec` (`resolverSpec(family)`): what `resolverMain()` loads once `--help` and usage
+ * errors are out of the way.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseCommandLine } from "../../lib/cli/command_line.ts";
- * import { resolverSpec } from "./spec.ts";
+ * import { resolverSpec } from "./main.ts";
  * import { runParsedResolverCommand } from "./command.ts";
  *
- * const parsed = parseCommandLine(["--hosts-file", "", "::1"], resolverSpec(6));
+ * const spec = resolverSpec(6);
+ * const parsed = parseCommandLine(["--hosts-file", "", "::1"], spec);
  * assert.ok(typeof parsed !== "number");
  * let stdout = "";
  * const sink = { writeSync: (p: Uint8Array) => (stdout += new TextDecoder().decode(p), p.length) };
- * assert.equal(await runParsedResolverCommand(parsed, 6, { stdout: sink, stderr: sink }), 0);
+ * assert.equal(await runParsedResolverCommand(parsed, spec, 6, { stdout: sink, stderr: sink }), 0);
  * assert.equal(stdout, 'Official name is "::1"\nIPv6 Addresses:\n+ ::1\n');
  * ```
  */
 export async function runParsedResolverCommand(
   parsed: ParsedCommandLine,
+  spec: CommandLineSpec,
   family: IpFamily,
   io: ResolverCommandIo = {},
 ): Promise<number> {
-  const spec = resolverSpec(family);
-  const name = spec.name;
   const { values, positionals } = parsed;
   const options: ResolveOptions = {};
+  // Each part of the command in a function of its own, called only when needed: the first call
+  // of a function compiles all of it, at every start-up.
+  if (values.nameserver !== undefined || values.timeout !== undefined) {
+    const code = await takeServerOptions(values, spec, options);
+    if (code !== undefined) return code;
+  }
+  const hostsFile = values["hosts-file"];
+  if (hostsFile !== undefined) {
+    options.hostsFile = hostsFile === "" ? false : String(hostsFile);
+  }
+  const name = spec.name;
+  const stdout = io.stdout ?? Deno.stdout;
+  const stderr = io.stderr ?? Deno.stderr;
+  if (values.debug === true) {
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+  }
+  if (typeof options.hostsFile === "string") {
+    try {
+      await Deno.stat(options.hostsFile);
+    } catch (error) {
+      writeText(
+        stderr,
+        `${name}: Cannot read hosts file "${options.hostsFile}": ${(error as Error).message}\n`,
+      );
+      return 2;
+    }
+  }
+  const reverse = (values.reverse ?? []) as string[];
+  const output: Output = { json: values.json === true, stdout, stderr, failures: 0 };
+  if (positionals.length === 0 && reverse.length === 0) {
+    return await runDialogue(name, family, options, output, io.stdin ?? Deno.stdin.readable);
+  }
+  const ahosts = values.ahosts === true;
+  for (const host of positionals) {
+    report(
+      output,
+      await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)),
+      false,
+    );
+  }
+  for (const address of reverse) report(output, await lookUpAddress(address, options), false);
+  return output.failures === 0 ? 0 : 1;
+}
+
+/**
+ * Reads `--nameserver` and `--timeout` into `options`; the exit code after a usage error (already
+ * reported), or undefined.
+ */
+async function takeServerOptions(
+  values: ParsedCommandLine["values"],
+  spec: CommandLineSpec,
+  options: ResolveOptions,
+): Promise<number | undefined> {
   try {
     if (Array.isArray(values.nameserver) && values.nameserver.length > 0) {
       const { parseNameServer } = await import("../../lib/dns/name_server.ts");
@@ -301,56 +228,43 @@ export async function runParsedResolverCommand(
       error instanceof UsageError ? error : new UsageError((error as Error).message),
     );
   }
-  const hostsFile = values["hosts-file"];
-  if (hostsFile !== undefined) {
-    options.hostsFile = hostsFile === "" ? false : String(hostsFile);
-  }
-  const stdout = io.stdout ?? Deno.stdout;
-  const stderr = io.stderr ?? Deno.stderr;
-  if (values.debug === true) {
-    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
-  }
-  if (typeof options.hostsFile === "string") {
-    try {
-      await Deno.stat(options.hostsFile);
-    } catch (error) {
-      writeText(
-        stderr,
-        `${name}: Cannot read hosts file "${options.hostsFile}": ${(error as Error).message}\n`,
-      );
-      return 2;
-    }
-  }
-  const json = values.json === true;
-  const reverse = (values.reverse ?? []) as string[];
-  let failures = 0;
-  const report = (outcome: Outcome, interactive: boolean) => {
-    if (!outcome.ok) failures++;
-    if (json) writeText(stdout, JSON.stringify(outcome.json) + "\n");
-    else if (outcome.ok || interactive) writeText(stdout, outcome.text);
-    else writeText(stderr, outcome.text);
-  };
+  return undefined;
+}
 
-  if (positionals.length > 0 || reverse.length > 0) {
-    const ahosts = values.ahosts === true;
-    for (const host of positionals) {
-      report(await (ahosts ? lookUpBoth(host, options) : lookUp(host, family, options)), false);
-    }
-    for (const address of reverse) report(await lookUpAddress(address, options), false);
-    return failures === 0 ? 0 : 1;
-  }
+/** Where outcomes go, and how many failed. */
+interface Output {
+  json: boolean;
+  stdout: { writeSync(p: Uint8Array): number };
+  stderr: { writeSync(p: Uint8Array): number };
+  failures: number;
+}
 
-  // The lecture's dialogue. Its line reader is loaded only here: a name on the command line
-  // starts faster without it.
+/** Prints an outcome: a failure of a name given as an argument on stderr, all else on stdout. */
+function report(output: Output, outcome: Outcome, interactive: boolean): void {
+  if (!outcome.ok) output.failures++;
+  if (output.json) writeText(output.stdout, JSON.stringify(outcome.json) + "\n");
+  else if (outcome.ok || interactive) writeText(output.stdout, outcome.text);
+  else writeText(output.stderr, outcome.text);
+}
+
+/** The lecture's dialogue: host names read from `stdin` one per line until end of input. */
+async function runDialogue(
+  name: string,
+  family: IpFamily,
+  options: ResolveOptions,
+  output: Output,
+  stdin: ReadableStream<Uint8Array>,
+): Promise<number> {
+  // Its line reader is loaded only here: a name on the command line starts faster without it.
   const [{ duplexFromStreams }, { LineTooLongError, SocketStream }] = await Promise.all([
     import("../../lib/io/duplex.ts"),
     import("../../lib/net/socket_stream.ts"),
   ]);
+  const { json, stdout, stderr } = output;
   if (!json) writeText(stdout, `Welcome to the IPv${family} address resolver!\n`);
-  const input = new SocketStream(
-    duplexFromStreams(io.stdin ?? Deno.stdin.readable, new WritableStream()),
-    { maxLineBytes: 4096 },
-  );
+  const input = new SocketStream(duplexFromStreams(stdin, new WritableStream()), {
+    maxLineBytes: 4096,
+  });
   try {
     while (true) {
       if (!json) writeText(stdout, "Enter a host name: ");
@@ -360,7 +274,7 @@ export async function runParsedResolverCommand(
       } catch (error) {
         if (!(error instanceof LineTooLongError)) throw error;
         writeText(stderr, `${name}: That line is too long for a host name\n`);
-        failures++;
+        output.failures++;
         // Skip the rest of that line, and go on with the next one.
         if (!(await skipRestOfLine(input))) break;
         continue;
@@ -371,10 +285,10 @@ export async function runParsedResolverCommand(
       }
       const host = line.trim();
       if (host === "") continue;
-      report(await lookUp(host, family, options), true);
+      report(output, await lookUp(host, family, options), true);
     }
   } finally {
     input.close();
   }
-  return failures === 0 ? 0 : 1;
+  return output.failures === 0 ? 0 : 1;
 }

@@ -77,6 +77,21 @@ export function parseCommandLine(
   args: string[],
   spec: CommandLineSpec,
 ): ParsedCommandLine | number {
+  // The usual command line holds operands only: with no argument starting with "-" there is no
+  // option, --help or --version to look for, and the parser (the largest function a command runs
+  // once) is not compiled at all.
+  for (let i = 0; i < args.length; i++) {
+    if (args[i]?.startsWith("-")) return parseWithOptions(args, spec);
+  }
+  const values: ParsedCommandLine["values"] = {};
+  for (const [name, option] of Object.entries(spec.options ?? {})) {
+    if (option.default !== undefined) values[name] = option.default;
+  }
+  return countedPositionals(spec, values, args.slice());
+}
+
+/** {@linkcode parseCommandLine} of a command line with options (or `-` operands). */
+function parseWithOptions(args: string[], spec: CommandLineSpec): ParsedCommandLine | number {
   const before = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
   const shortHelp = !Object.values(spec.options ?? {}).some((option) => option.short === "h");
   if (before.includes("--help") || (shortHelp && before.includes("-h"))) {
@@ -87,18 +102,28 @@ export function parseCommandLine(
     console.log(`${spec.name} (netkit) ${VERSION}`);
     return 0;
   }
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const { values, positionals } = parseArgs(args, spec.options ?? {});
-    const min = spec.minPositionals ?? 0;
-    const max = spec.maxPositionals ?? Infinity;
-    if (positionals.length < min) throw new UsageError("missing argument");
-    if (positionals.length > max) {
-      throw new UsageError(`unexpected argument "${positionals[max]}"`);
-    }
-    return { values: { ...values }, positionals } as ParsedCommandLine;
+    parsed = parseArgs(args, spec.options ?? {});
   } catch (error) {
     return reportUsageError(spec, error);
   }
+  return countedPositionals(spec, { ...parsed.values }, parsed.positionals);
+}
+
+/** The parsed command line, or a usage error for too few or too many operands. */
+function countedPositionals(
+  spec: CommandLineSpec,
+  values: ParsedCommandLine["values"],
+  positionals: string[],
+): ParsedCommandLine | number {
+  const min = spec.minPositionals ?? 0;
+  const max = spec.maxPositionals ?? Infinity;
+  if (positionals.length < min) return reportUsageError(spec, new UsageError("missing argument"));
+  if (positionals.length > max) {
+    return reportUsageError(spec, new UsageError(`unexpected argument "${positionals[max]}"`));
+  }
+  return { values, positionals };
 }
 
 /**

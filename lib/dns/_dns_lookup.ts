@@ -3,8 +3,9 @@
  * with glibc's time for each (a dead server told in milliseconds by a refused TCP probe, and the
  * last one, which may serve UDP only, only where the host's UDP sockets say too that nothing
  * listens: a loopback one), following CNAME chains, walking the search list as `res_search`
- * does. Loaded by the resolver only when DNS is asked, so that an answer from the hosts file or
- * an address literal loads no socket code.
+ * does (a single-label name given an alias by the `HOSTALIASES` file of hostname(7) asked as the
+ * alias, as glibc's res_hostalias reads it). Loaded by the resolver only when DNS is asked, so
+ * that an answer from the hosts file or an address literal loads no socket code.
  *
  * @module
  */
@@ -34,9 +35,11 @@ import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
 export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
-export { hostAlias } from "./_host_aliases.ts";
 import type { IpFamily } from "../net/inet.ts";
-import { MAX_CNAME_LINKS, type ResolveOptions } from "./_resolve_options.ts";
+import { MAX_CNAME_LINKS } from "./codes.ts";
+import type { ResolveOptions } from "./_resolve_options.ts";
+import { readParsedConfigFile } from "../internal/config_file.ts";
+import { readEnvQuietly } from "./_quietly.ts";
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -480,4 +483,57 @@ export async function searchChain(
   if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
   if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
   throw error;
+}
+
+// HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every
+// command's start-up ~25 microseconds of module-graph work.
+
+/** The largest aliases file read; a larger one counts as none. */
+const MAX_HOST_ALIASES_BYTES = 1 << 20;
+
+/** One line: the name, and its alias (undefined where the line names none). */
+type HostAliasLine = [name: string, alias: string | undefined];
+
+/**
+ * The lines of an aliases file as glibc reads them: the name is the text up to the line's first
+ * blank (empty for a blank or indented line), the alias the next word after it. A last line
+ * with no blank at all (no newline either) is not read.
+ */
+function parseHostAliases(text: string): HostAliasLine[] {
+  const lines = text.split("\n");
+  const last = lines.pop() ?? "";
+  // fgets keeps the newline, which counts as a blank: only the unterminated last line may have none.
+  const read = /\s/.test(last) ? [...lines, last] : lines;
+  return read.map((line) => {
+    const cut = line.search(/\s/);
+    const name = cut < 0 ? line : line.slice(0, cut);
+    const alias = cut < 0 ? undefined : /^\s*(\S+)/.exec(line.slice(cut + 1))?.[1];
+    return [name, alias];
+  });
+}
+
+/** Two names as glibc's ns_samename compares them: in any case, a final dot or none. */
+function sameAliasName(a: string, b: string): boolean {
+  return a.replace(/\.$/, "").toLowerCase() === b.replace(/\.$/, "").toLowerCase();
+}
+
+/**
+ * The alias `HOSTALIASES` gives a name without dots, or undefined: no variable (or one Deno
+ * may not read), a file that cannot be read, no line for the name, or a line without an alias
+ * (which ends the search, as in glibc).
+ *
+ * @param name A host name in ASCII, without dots.
+ * @returns The alias, without a final dot.
+ */
+export async function hostAlias(name: string): Promise<string | undefined> {
+  const path = readEnvQuietly("HOSTALIASES");
+  if (!path) return undefined;
+  let lines: HostAliasLine[];
+  try {
+    lines = await readParsedConfigFile(path, MAX_HOST_ALIASES_BYTES, parseHostAliases, "aliases");
+  } catch {
+    return undefined; // as glibc, which only tries to open it
+  }
+  const line = lines.find(([key]) => sameAliasName(key, name));
+  return line?.[1]?.replace(/\.$/, "");
 }

@@ -1,7 +1,7 @@
 /**
  * A refused permission turned into a {@linkcode MissingPermissionError} that names what to grant,
- * with that error's module loaded only when a permission was refused: an answer from the hosts
- * file never loads it.
+ * with that error's module loaded only when a permission was refused. Its users load this module
+ * on their error paths too: an answer from the hosts file loads neither.
  *
  * @module
  */

@@ -1,6 +1,7 @@
 /**
- * The options of the resolver's lookups ({@linkcode ResolveOptions}) and the steps a trace is told,
- * apart from the resolver so that its DNS part, loaded only when DNS is asked, can name them.
+ * The options of the resolver's lookups ({@linkcode ResolveOptions}), the steps a trace is told and
+ * the entry a lookup gives ({@linkcode HostEntry}), apart from the resolver so that its parts
+ * loaded on demand (DNS, both families) can name them.
  *
  * @module
  */
@@ -8,13 +9,6 @@
 import type { NameServer } from "./client.ts";
 import type { NssStatus } from "./nsswitch.ts";
 import type { IpFamily } from "../net/inet.ts";
-
-/**
- * The most CNAME targets asked about with questions of their own before giving up. A chain inside
- * one answer is followed to its end whatever its length, as glibc follows it (60 links checked
- * with getent); glibc asks no second question at all.
- */
-export const MAX_CNAME_LINKS = 16;
 
 /** Options of {@linkcode resolveHost}, {@linkcode resolveAddress} and {@linkcode lookupAddresses}. */
 export interface ResolveOptions {
@@ -89,3 +83,15 @@ export type ResolveStep =
     /** What went wrong, when no answer came. */
     error?: string;
   };
+
+/** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
+export interface HostEntry {
+  /** The canonical name: the end of the CNAME chain, or the hosts file's first name. */
+  officialName: string;
+  /** The other names: the CNAMEs followed, or the hosts file's aliases. */
+  aliases: string[];
+  /** The addresses of the family asked, as text. */
+  addresses: string[];
+  /** Where the answer came from (`myhostname`: nsswitch.conf's source of that name). */
+  source: "literal" | "hosts-file" | "myhostname" | "dns";
+}

@@ -1,5 +1,6 @@
 /**
- * The numbers of DNS record types and response codes, and the name of a response code: what the
+ * The numbers of DNS record types and response codes, the name of a response code, and the
+ * resolver's limit on CNAME questions ({@linkcode MAX_CNAME_LINKS}): what the
  * resolver's errors and the commands name without loading the message codec (`message.ts`, which
  * re-exports them).
  *
@@ -44,3 +45,11 @@ export function rcodeName(rcode: number): string {
   const found = Object.entries(DNS_RCODE).find(([, value]) => value === rcode);
   return found ? found[0] : `RCODE ${rcode}`;
 }
+
+/**
+ * The most CNAME targets asked about with questions of their own before giving up. A chain inside
+ * one answer is followed to its end whatever its length, as glibc follows it (60 links checked
+ * with getent); glibc asks no second question at all. (Here, not beside the resolver's options:
+ * a module of types only is never loaded, one with a value costs a command's start-up ~50 microseconds.)
+ */
+export const MAX_CNAME_LINKS = 16;

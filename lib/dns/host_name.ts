@@ -169,9 +169,31 @@ export function toUnicodeHostName(name: string): string {
 }
 
 const ASCII_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
-/** A whole name of such labels, each at most 63 long (the same rules as ASCII_LABEL's). */
-const PLAIN_HOST_NAME =
-  /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+
+/**
+ * Whether `name` is a whole name of ASCII_LABEL's labels, each at most 63 long: the usual name,
+ * taken as it is. By character code: the first regular expression a process runs costs ~0.2 ms
+ * (a pattern of this size ~0.07 ms more), where a command's whole lookup should take less.
+ */
+function isPlainHostName(name: string): boolean {
+  let labelStart = 0;
+  for (let i = 0; i <= name.length; i++) {
+    const code = i < name.length ? name.charCodeAt(i) : 0x2e;
+    if (code === 0x2e) {
+      // A label ends: 1 to 63 long, without "-" at either end.
+      const length = i - labelStart;
+      if (length === 0 || length > MAX_LABEL_LENGTH) return false;
+      if (name.charCodeAt(labelStart) === 0x2d || name.charCodeAt(i - 1) === 0x2d) return false;
+      labelStart = i + 1;
+    } else if (
+      !((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) ||
+        (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x2d)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
 // Built on first use: a Unicode property class costs ~1 ms to compile, at every start-up if
 // written as a literal, and most names are ASCII.
 let unicodeLabel: RegExp | undefined;
@@ -203,13 +225,19 @@ const isUnicodeLabel = (label: string) =>
  * ```
  */
 export function toAsciiHostName(name: string): string {
+  // The usual case, an ASCII host name that is valid as it is: returned without splitting (and
+  // without compiling the rest, which a command's single lookup then never runs).
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (bare !== "" && bare.length <= MAX_HOST_NAME_LENGTH && isPlainHostName(bare)) return bare;
+  return encodeHostName(name, bare);
+}
+
+/** {@linkcode toAsciiHostName} for a name that is not a plain ASCII host name (`bare`: no final dot). */
+function encodeHostName(name: string, bare: string): string {
   const fail = (why: string): never => {
     throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}: ${why}`);
   };
   if (name === "" || name === ".") fail("it is empty");
-  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
-  // The usual case, an ASCII host name that is valid as it is: returned without splitting.
-  if (bare.length <= MAX_HOST_NAME_LENGTH && PLAIN_HOST_NAME.test(bare)) return bare;
   const labels = bare.normalize("NFC").split(".");
   const ascii = labels.map((label) => {
     if (label === "") return fail("it has an empty label");

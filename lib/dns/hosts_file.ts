@@ -48,18 +48,20 @@ export interface HostsEntry {
 export function parseHostsFile(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
-    const [address, ...names] = fields;
-    if (address === undefined || names.length === 0) continue;
+    const address = fields[0];
+    if (address === undefined || fields.length < 2) continue;
     let bytes: Uint8Array;
     try {
       bytes = inetPton(address);
     } catch {
       continue; // not an address: skipped
     }
+    // inetPton takes an IPv4 address only in its canonical form (no leading zeros).
+    const ipv4 = bytes.length === 4;
     entries.push({
-      address: inetNtop(bytes),
-      family: bytes.length === 4 ? 4 : 6,
-      names,
+      address: ipv4 ? address : inetNtop(bytes),
+      family: ipv4 ? 4 : 6,
+      names: fields.slice(1),
     });
   }
   return entries;

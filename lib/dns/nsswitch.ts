@@ -8,7 +8,6 @@
  */
 
 import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
-import { withPermissionNamed } from "./_permission_named.ts";
 
 /** The file read by default. */
 export const NSSWITCH_CONF_FILE = "/etc/nsswitch.conf";
@@ -60,54 +59,92 @@ const STATUS_NAMES: ReadonlyMap<string, NssStatus> = new Map(
 );
 
 /**
- * Parses a service list as glibc's nss_action_parse: `source [STATUS=ACTION ...] source ...`,
- * blanks allowed around `=` and inside the brackets, names of statuses and actions in any case,
- * `!STATUS` for every status but that one; a source name ends at a blank or a `[` and keeps its
- * case. An action list before any source ends the list. Undefined for what glibc refuses (an
- * unknown status or action, `! STATUS`, `[]`, a bracket left open).
+ * Whether a character code is a blank as JavaScript's `\s` reads it (space, tab, LF, VT, FF,
+ * CR and the Unicode spaces). The parsers below scan by character code: they run once per
+ * process, where each regular expression's compilation costs more than the scan (the first
+ * pattern a process runs ~0.2 ms).
  */
-function parseServiceList(text: string): NssSource[] | undefined {
-  const sources: NssSource[] = [];
-  let at = 0;
-  const skipBlanks = () => {
-    while (at < text.length && /\s/.test(text[at] ?? "")) at++;
-  };
-  /** A word up to a blank, `=` or `]` (a status or an action). */
-  const word = () => {
-    const from = at;
-    while (at < text.length && !/[\s=\]]/.test(text[at] ?? "")) at++;
-    return text.slice(from, at).toLowerCase();
-  };
+function isBlank(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ||
+    code === 0x3000 || code === 0xfeff;
+}
+
+/** Whether a character code is a line break other than LF: CR, U+2028 or U+2029. */
+function isLineBreak(code: number): boolean {
+  return code === 0x0d || code === 0x2028 || code === 0x2029;
+}
+
+/** The index of the first character at or after `at` that is no blank (`end` at most). */
+function skipBlanks(text: string, at: number, end: number): number {
+  for (; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (!isBlank(code)) break;
+  }
+  return at;
+}
+
+/** The end of a token from `at`: the first blank, `stop` or `alsoStop` (`end` at most). */
+function tokenEnd(text: string, at: number, end: number, stop: number, alsoStop: number): number {
+  for (; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === stop || code === alsoStop || isBlank(code)) break;
+  }
+  return at;
+}
+
+/**
+ * Parses a service list (`text` from `at` to `end`) as glibc's nss_action_parse: `source
+ * [STATUS=ACTION ...] source ...`, blanks allowed around `=` and inside the brackets, names of
+ * statuses and actions in any case, `!STATUS` for every status but that one; a source name ends
+ * at a blank or a `[` and keeps its case. An action list before any source ends the list.
+ * False for what glibc refuses (an unknown status or action, `! STATUS`, `[]`, a bracket left
+ * open). The sources go to `sources` when given; without it the list is only checked (the lines
+ * of other databases, which can only spoil the file).
+ */
+function parseServiceList(
+  text: string,
+  at: number,
+  end: number,
+  sources: NssSource[] | undefined,
+): boolean {
   while (true) {
-    skipBlanks();
+    at = skipBlanks(text, at, end);
     const from = at;
-    while (at < text.length && !/[\s[]/.test(text[at] ?? "")) at++;
-    if (at === from) return sources; // the end, or a bracket where a source should be
-    const returnOn = new Set<NssStatus>(["success"]);
-    sources.push({ name: text.slice(from, at), returnOn });
-    skipBlanks();
-    if (text[at] !== "[") continue;
-    at++;
-    skipBlanks();
+    at = tokenEnd(text, at, end, 0x5b, 0x5b); // a source's name, up to a blank or "["
+    if (at === from) return true; // the end, or a bracket where a source should be
+    let returnOn: Set<NssStatus> | undefined;
+    if (sources !== undefined) {
+      returnOn = new Set<NssStatus>(["success"]);
+      sources.push({ name: text.slice(from, at), returnOn });
+    }
+    at = skipBlanks(text, at, end);
+    if (at >= end || text.charCodeAt(at) !== 0x5b) continue;
+    at = skipBlanks(text, at + 1, end);
     do {
-      const negated = text[at] === "!";
+      const negated = at < end && text.charCodeAt(at) === 0x21; // "!"
       if (negated) at++;
-      const status = STATUS_NAMES.get(word());
-      if (status === undefined) return undefined;
-      skipBlanks();
-      if (text[at] !== "=") return undefined;
-      at++;
-      skipBlanks();
-      const action = word();
+      let wordStart = at;
+      at = tokenEnd(text, at, end, 0x3d, 0x5d); // up to a blank, "=" or "]"
+      const status = STATUS_NAMES.get(text.slice(wordStart, at).toLowerCase());
+      if (status === undefined) return false;
+      at = skipBlanks(text, at, end);
+      if (at >= end || text.charCodeAt(at) !== 0x3d) return false; // "="
+      at = skipBlanks(text, at + 1, end);
+      wordStart = at;
+      at = tokenEnd(text, at, end, 0x3d, 0x5d); // up to a blank, "=" or "]"
+      const action = text.slice(wordStart, at).toLowerCase();
       // MERGE (for groups in glibc) goes on here, as CONTINUE does.
-      if (action !== "return" && action !== "continue" && action !== "merge") return undefined;
-      const returns = action === "return";
-      for (const each of negated ? STATUSES.filter((s) => s !== status) : [status]) {
-        if (returns) returnOn.add(each);
-        else returnOn.delete(each);
+      if (action !== "return" && action !== "continue" && action !== "merge") return false;
+      for (const each of returnOn === undefined ? [] : STATUSES) {
+        if (negated ? each === status : each !== status) continue;
+        if (action === "return") returnOn?.add(each);
+        else returnOn?.delete(each);
       }
-      skipBlanks();
-    } while (text[at] !== "]");
+      at = skipBlanks(text, at, end);
+    } while (at >= end || text.charCodeAt(at) !== 0x5d); // "]"
     at++;
   }
 }
@@ -136,15 +173,45 @@ function parseServiceList(text: string): NssSource[] | undefined {
  */
 export function parseHostsSources(text: string): NssSource[] {
   let hosts: NssSource[] | undefined;
-  for (const rawLine of text.split("\n")) {
-    const line = rawLine.replace(/#.*/, "");
-    // The database's name up to a blank or a colon, then any blanks and colons.
-    const match = /^\s*([^\s:]+)[\s:]+([^]*)$/.exec(line);
-    const database = match?.[1];
-    if (match === null || database === undefined || !NSS_DATABASES.has(database)) continue;
-    const sources = parseServiceList(match[2] ?? "");
-    if (sources === undefined) return [];
-    if (database === "hosts") hosts = sources;
+  // Whether a comment may end before its line does: most files have no such line break.
+  const breaks = text.includes("\r") || text.includes("\u2028") || text.includes("\u2029");
+  for (let lineStart = 0; lineStart <= text.length;) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    // The line is `line` from `start` to `end`: the text's own, but for its comment.
+    let line = text;
+    let start = lineStart;
+    let end = lineEnd;
+    const hash = text.indexOf("#", lineStart);
+    if (hash >= 0 && hash < lineEnd) {
+      // The first "#" starts a comment that a CR ends too (glibc reads `dns #x<CR>files` as
+      // `dns files`, checked with getent), as do U+2028 and U+2029 (JavaScript's line breaks).
+      let commentEnd = breaks ? hash + 1 : lineEnd;
+      while (commentEnd < lineEnd && !isLineBreak(text.charCodeAt(commentEnd))) commentEnd++;
+      if (commentEnd === lineEnd) {
+        end = hash;
+      } else {
+        line = text.slice(lineStart, hash) + text.slice(commentEnd, lineEnd);
+        start = 0;
+        end = line.length;
+      }
+    }
+    lineStart = lineEnd + 1;
+    // The database's name up to a blank or a colon, then at least one blank or colon.
+    const nameStart = skipBlanks(line, start, end);
+    const nameEnd = tokenEnd(line, nameStart, end, 0x3a, 0x3a); // up to a blank or ":"
+    let at = nameEnd;
+    for (; at < end; at++) {
+      const code = line.charCodeAt(at);
+      if (code !== 0x3a && !isBlank(code)) break;
+    }
+    if (nameEnd === nameStart || at === nameEnd) continue;
+    const database = line.slice(nameStart, nameEnd);
+    if (!NSS_DATABASES.has(database)) continue;
+    // Only the hosts line's sources are kept; the others' lines are only checked.
+    const sources = database === "hosts" ? [] : undefined;
+    if (!parseServiceList(line, at, end, sources)) return [];
+    if (sources !== undefined) hosts = sources;
   }
   return hosts ?? [...DEFAULT_HOSTS_SOURCES];
 }
@@ -170,6 +237,8 @@ export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promi
   } catch (error) {
     // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
     if (error instanceof Deno.errors.NotCapable) {
+      // Loaded only here, as the error it makes: a lookup that reads the file never needs them.
+      const { withPermissionNamed } = await import("./_permission_named.ts");
       throw await withPermissionNamed(error, "reading the name service order", {
         kind: "read",
         target: path,

@@ -24,9 +24,6 @@
  * @module
  */
 
-import { DnsError, DnsNoDataError, DnsNotFoundError, DnsTimeoutError } from "./errors.ts";
-import { DNS_TYPE } from "./codes.ts";
-import { withPermissionNamed } from "./_permission_named.ts";
 import {
   findHostByAddress,
   findHostByName,
@@ -45,21 +42,11 @@ import {
 } from "./nsswitch.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-export { MAX_CNAME_LINKS } from "./_resolve_options.ts";
-export type { ResolveOptions, ResolveStep } from "./_resolve_options.ts";
-import type { ResolveOptions } from "./_resolve_options.ts";
-
-/** What {@linkcode resolveHost} found: the fields of C's `struct hostent`. */
-export interface HostEntry {
-  /** The canonical name: the end of the CNAME chain, or the hosts file's first name. */
-  officialName: string;
-  /** The other names: the CNAMEs followed, or the hosts file's aliases. */
-  aliases: string[];
-  /** The addresses of the family asked, as text. */
-  addresses: string[];
-  /** Where the answer came from (`myhostname`: nsswitch.conf's source of that name). */
-  source: "literal" | "hosts-file" | "myhostname" | "dns";
-}
+export { MAX_CNAME_LINKS } from "./codes.ts";
+export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
+import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
+export type { AddressLookup, LookupAddressesOptions } from "./_lookup_both.ts";
+import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_lookup_both.ts";
 
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
 let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
@@ -67,6 +54,16 @@ let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
 async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   dnsLookup = await import("./_dns_lookup.ts");
   return dnsLookup;
+}
+
+/**
+ * The DNS errors, loaded when a lookup fails (or gets a deadline): an answer never needs them,
+ * and a command's start-up is ~0.2 ms shorter without them.
+ */
+let dnsErrors: typeof import("./errors.ts") | undefined;
+
+async function loadErrors(): Promise<typeof import("./errors.ts")> {
+  return dnsErrors ??= await import("./errors.ts");
 }
 
 /** systemd's `myhostname` source, loaded only when nsswitch.conf names it. */
@@ -106,6 +103,8 @@ async function loadHostsFile(
     signal?.throwIfAborted();
     // The system's file may be missing; a file the caller named must be there.
     if (option === undefined && error instanceof Deno.errors.NotFound) return undefined;
+    // Loaded only on this error path: a lookup that reads the file never needs it.
+    const { withPermissionNamed } = await import("./_permission_named.ts");
     throw await withPermissionNamed(
       error,
       `reading the hosts file${option === undefined ? " (or pass hostsFile: false)" : ""}`,
@@ -138,8 +137,11 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
   options: O,
   lookup: (options: O) => Promise<T>,
 ): Promise<T> {
-  // Loaded only here: a lookup without a whole-lookup deadline does without it.
-  const { deadlineSignal } = await import("../internal/deadline_signal.ts");
+  // Loaded only here: a lookup without a whole-lookup deadline does without them.
+  const [{ deadlineSignal }, { DnsTimeoutError }] = await Promise.all([
+    import("../internal/deadline_signal.ts"),
+    loadErrors(),
+  ]);
   using deadline = deadlineSignal(
     timeoutMs,
     options.signal,
@@ -222,7 +224,17 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * ```
  */
 export function resolveHost(name: string, options: ResolveOptions = {}): Promise<HostEntry> {
-  return withinLookupTimeout(name, options, (bounded) => resolveHostUnbounded(name, bounded, true));
+  // Without a deadline, straight on: a command's single lookup compiles no more than it runs.
+  const timeoutMs = options.timeoutMs;
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
+    return resolveHostUnbounded(name, options, true);
+  }
+  return runWithin(
+    timeoutMs,
+    name,
+    options,
+    (bounded) => resolveHostUnbounded(name, bounded, true),
+  );
 }
 
 /**
@@ -242,6 +254,7 @@ async function resolveHostUnbounded(
   const literal = addressLiteral(name);
   if (literal !== undefined) {
     if (literal.family !== family) {
+      const { DnsNoDataError } = await loadErrors();
       throw new DnsNoDataError(name, family === 4 ? "A" : "AAAA");
     }
     // As gethostbyname's h_name: the literal as typed (`127.1`, not `127.0.0.1`).
@@ -264,80 +277,121 @@ async function resolveHostUnbounded(
     invalid = error;
     hostName = absolute ? name.slice(0, -1) : name;
   }
-  const system = options.nameServer === undefined;
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
     : await hostSources(options);
-  const typeName = family === 4 ? "A" : "AAAA";
-  let failure: unknown;
-  const found = await askInOrder<HostEntry>(sources, options, async (source) => {
-    if (source.name === "files") {
-      // As glibc's files source: the name as typed, so a final dot matches only a line that
-      // has one too.
-      const entries = await hostsEntries(options.hostsFile, options.signal);
-      if (entries === undefined) return UNAVAILABLE;
-      const match = findHostByName(entries, absolute ? `${hostName}.` : hostName, family);
-      return match ? { status: "success", value: { ...match, source: "hosts-file" } } : NOT_FOUND;
-    }
-    if (source.name === "dns") {
-      if (invalid) return NOT_FOUND;
-      try {
-        const {
-          chainEnd,
-          hostAlias,
-          readResolverConfig,
-          searchChain,
-          searchNames,
-          sortBySortList,
-        } = dnsLookup ?? await loadDnsLookup();
-        const config = system ? await readResolverConfig(options.resolvConf) : undefined;
-        // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
-        if (family === 6 && config?.noAaaa) throw new DnsNoDataError(hostName, "AAAA");
-        // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
-        // an alias is asked as the alias, as it is.
-        const alias = config && !absolute && !hostName.includes(".")
-          ? await hostAlias(hostName)
-          : undefined;
-        const names = alias !== undefined
-          ? [alias]
-          : config
-          ? searchNames(absolute ? `${hostName}.` : hostName, config)
-          : [hostName];
-        const { chain, data } = await searchChain(
-          names,
-          hostName,
-          family,
-          typeName,
-          options,
-          config,
-        );
-        const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
-        const value: HostEntry = {
-          officialName: chainEnd(chain),
-          aliases: chain.slice(0, -1),
-          addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
-          source: "dns",
-        };
-        return { status: "success", value };
-      } catch (error) {
-        failure = dnsFailure(error, options);
-        return { status: nssStatusOf(error) };
-      }
-    }
-    if (source.name === "myhostname") {
-      if (invalid) return NOT_FOUND;
-      // systemd's source: localhost names, the host's own, _gateway (see _my_hostname.ts).
-      const myHostname = await loadMyHostname();
-      const match = myHostname.mayServe(name)
-        ? myHostname.myHostnameEntry(name, family)
-        : undefined;
-      return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
-    }
-    return undefined;
-  });
+  // Each source in a function of its own: only those asked are compiled (a process's first
+  // lookup pays for every line of code it runs the first time).
+  const key = absolute ? `${hostName}.` : hostName;
+  const failed: { error?: unknown } = {};
+  const found = await askInOrder<HostEntry>(
+    sources,
+    options,
+    (source) =>
+      source.name === "files"
+        ? hostsFileByName(key, family, options)
+        : source.name !== "dns" && source.name !== "myhostname"
+        ? undefined
+        : invalid !== undefined
+        ? NOT_FOUND
+        : source.name === "dns"
+        ? dnsByName(hostName, absolute, family, options, bySortList, failed)
+        : myHostnameByName(name, family),
+  );
   if (found) return found;
-  throw failure ?? invalid ?? new DnsNotFoundError(hostName);
+  if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
+  const { DnsNotFoundError } = await loadErrors();
+  throw new DnsNotFoundError(hostName);
+}
+
+/**
+ * The files source for a name: the lines of the hosts file naming it, `key` compared as typed
+ * (as glibc's files source, so a final dot matches only a line that has one too).
+ */
+async function hostsFileByName(
+  key: string,
+  family: IpFamily,
+  options: ResolveOptions,
+): Promise<SourceOutcome<HostEntry>> {
+  const entries = await hostsEntries(options.hostsFile, options.signal);
+  if (entries === undefined) return UNAVAILABLE;
+  const match = findHostByName(entries, key, family);
+  if (match === undefined) return NOT_FOUND;
+  const { officialName, aliases, addresses } = match;
+  return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
+}
+
+/**
+ * The dns source for a valid host name (`hostName` in ASCII, without its final dot; `absolute`
+ * when it had one). Its error, when it fails, is left in `failed` for the end of the lookup.
+ */
+async function dnsByName(
+  hostName: string,
+  absolute: boolean,
+  family: IpFamily,
+  options: ResolveOptions,
+  bySortList: boolean,
+  failed: { error?: unknown },
+): Promise<SourceOutcome<HostEntry>> {
+  try {
+    const {
+      chainEnd,
+      hostAlias,
+      readResolverConfig,
+      searchChain,
+      searchNames,
+      sortBySortList,
+    } = dnsLookup ?? await loadDnsLookup();
+    const config = options.nameServer === undefined
+      ? await readResolverConfig(options.resolvConf)
+      : undefined;
+    // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
+    if (family === 6 && config?.noAaaa) {
+      const { DnsNoDataError } = await loadErrors();
+      throw new DnsNoDataError(hostName, "AAAA");
+    }
+    // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
+    // an alias is asked as the alias, as it is.
+    const alias = config && !absolute && !hostName.includes(".")
+      ? await hostAlias(hostName)
+      : undefined;
+    const names = alias !== undefined
+      ? [alias]
+      : config
+      ? searchNames(absolute ? `${hostName}.` : hostName, config)
+      : [hostName];
+    const { chain, data } = await searchChain(
+      names,
+      hostName,
+      family,
+      family === 4 ? "A" : "AAAA",
+      options,
+      config,
+    );
+    const sortList = bySortList && family === 4 ? config?.sortList ?? [] : [];
+    const value: HostEntry = {
+      officialName: chainEnd(chain),
+      aliases: chain.slice(0, -1),
+      addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
+      source: "dns",
+    };
+    return { status: "success", value };
+  } catch (error) {
+    failed.error = dnsFailure(error, options);
+    return { status: await nssStatusOf(error) };
+  }
+}
+
+/** systemd's myhostname source for a valid name: localhost names, the host's own, _gateway. */
+async function myHostnameByName(
+  name: string,
+  family: IpFamily,
+): Promise<SourceOutcome<HostEntry>> {
+  // See _my_hostname.ts.
+  const myHostname = await loadMyHostname();
+  const match = myHostname.mayServe(name) ? myHostname.myHostnameEntry(name, family) : undefined;
+  return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
 }
 
 /** What one source of nsswitch.conf's `hosts:` line gave: its status, and its answer. */
@@ -357,7 +411,9 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
 async function askInOrder<T>(
   sources: readonly NssSource[],
   options: ResolveOptions,
-  ask: (source: NssSource) => Promise<SourceOutcome<T> | undefined>,
+  ask: (
+    source: NssSource,
+  ) => SourceOutcome<T> | undefined | Promise<SourceOutcome<T> | undefined>,
 ): Promise<T | undefined> {
   let found: T | undefined;
   for (const source of sources) {
@@ -378,12 +434,35 @@ function dnsFailure(error: unknown, options: ResolveOptions): unknown {
 }
 
 /**
+ * Whether `name` is made of what address literals are (`[0-9a-fA-FxX:.]`, at least one) up to
+ * a `%scope` of anything but line breaks: the test {@linkcode addressLiteral} turns most names
+ * away with, by character code (no regular expression on a lookup's usual path: the first one a
+ * process runs costs ~0.2 ms).
+ */
+function mayBeAddressLiteral(name: string): boolean {
+  let i = 0;
+  for (; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code === 0x25 && i > 0) break; // "%"
+    const lower = code | 0x20; // a letter in lower case
+    const letter = code >= 0x41 && (lower >= 0x61 && lower <= 0x66 || lower === 0x78);
+    if (!letter && !(code >= 0x30 && code <= 0x3a) && code !== 0x2e) return false; // 0-9 : .
+  }
+  if (i === 0) return false;
+  for (i++; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return false;
+  }
+  return true;
+}
+
+/**
  * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
  * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
  */
 function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
   // Most names hold a letter no address literal has before its `%scope`: turned away at once.
-  if (!/^[0-9a-fA-FxX:.]+(%.*)?$/.test(name)) return undefined;
+  if (!mayBeAddressLiteral(name)) return undefined;
   if (addressFamily(name) !== undefined) {
     const bytes = inetPton(name);
     return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
@@ -395,6 +474,18 @@ function addressLiteral(name: string): { family: IpFamily; text: string } | unde
     return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
   }
   return undefined;
+}
+
+/**
+ * The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path, glibc's
+ * default with a named server or without nsswitch.conf. At once when nothing must be read.
+ */
+function sourcesOf(
+  options: Omit<ResolveOptions, "family">,
+): readonly NssSource[] | Promise<readonly NssSource[]> {
+  return options.nameServer !== undefined || options.nsswitchConf === false
+    ? DEFAULT_HOSTS_SOURCES
+    : hostSources(options);
 }
 
 /** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
@@ -424,7 +515,8 @@ function withNamedHostsFile(
  * with getent): no such name and no data are NOTFOUND; SERVFAIL, REFUSED, a silent server and
  * a dead one are all UNAVAIL (res_send's ETIMEDOUT or ECONNREFUSED), never TRYAGAIN.
  */
-function nssStatusOf(error: unknown): NssStatus {
+async function nssStatusOf(error: unknown): Promise<NssStatus> {
+  const { DnsNotFoundError, DnsNoDataError } = await loadErrors();
   if (error instanceof DnsNotFoundError || error instanceof DnsNoDataError) return "notfound";
   return "unavail";
 }
@@ -469,7 +561,7 @@ async function resolveAddressUnbounded(
   address: string,
   options: ResolveOptions,
 ): Promise<string[]> {
-  const { reverseLookupName } = await import("./message.ts");
+  const { DNS_TYPE, reverseLookupName } = await import("./message.ts");
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
   const canonical = inetNtop(inetPton(address));
   // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
@@ -496,11 +588,11 @@ async function resolveAddressUnbounded(
       } catch (error) {
         failure = dnsFailure(error, options);
         // Name the address, not the in-addr.arpa name, to the user.
-        if (error instanceof DnsError && error.query === reverseName) {
+        if (error instanceof (await loadErrors()).DnsError && error.query === reverseName) {
           Object.defineProperty(error, "query", { value: address });
           error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
         }
-        return { status: nssStatusOf(error) };
+        return { status: await nssStatusOf(error) };
       }
     }
     if (source.name === "myhostname") {
@@ -510,102 +602,9 @@ async function resolveAddressUnbounded(
     return undefined;
   });
   if (found) return found;
-  throw failure ?? new DnsNotFoundError(address);
-}
-
-/** Options of {@linkcode lookupAddresses}. */
-export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
-  /** 0 for both families, or 4 or 6. @default {0} */
-  family?: 0 | IpFamily;
-  /**
-   * As getaddrinfo's `AI_ADDRCONFIG`: with `family` 0, ask only for the family this host has
-   * addresses of, when it has addresses of one family only (127.0.0.1 and ::1 not counted).
-   * @default {false}
-   */
-  addressConfig?: boolean;
-};
-
-/**
- * The one family this host has addresses of besides 127.0.0.1 and ::1, or 0 when it has both,
- * neither, or may not list its interfaces: glibc's __check_pf, which `AI_ADDRCONFIG` narrows a
- * lookup by (an IPv4-only container asks no AAAA question and gets no IPv6 address).
- */
-function configuredFamily(): 0 | IpFamily {
-  try {
-    if (
-      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
-    ) {
-      return 0;
-    }
-    let v4 = false;
-    let v6 = false;
-    for (const nic of Deno.networkInterfaces()) {
-      if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
-      else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
-    }
-    return v4 === v6 ? 0 : v4 ? 4 : 6;
-  } catch {
-    return 0;
-  }
-}
-
-/** What {@linkcode lookupAddresses} found: the canonical name and the addresses, best first. */
-export interface AddressLookup {
-  /** The canonical name (the end of the CNAME chain, the hosts file's first name, or the literal). */
-  canonicalName: string;
-  /** Both families' addresses, in the order to try them (RFC 6724, as getaddrinfo). */
-  addresses: { address: string; family: IpFamily }[];
-}
-
-/**
- * A name as the hosts file is searched for it: in ASCII (`xn--` for an international name, as
- * getaddrinfo's AI_IDN), a final dot kept; a name that is no host name as it is typed, since
- * glibc's files source compares any text.
- */
-function filesKey(name: string): string {
-  try {
-    return toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
-  } catch (error) {
-    if (error instanceof SyntaxError) return name;
-    throw error;
-  }
-}
-
-/**
- * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
- * comes first: a name the file has in either family is answered from the file alone (the
- * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
- * question for an IPv6 address. Undefined when the file has no line for the name, or files does
- * not come first.
- */
-async function lookUpBothInHostsFile(
-  name: string,
-  options: Omit<ResolveOptions, "family">,
-): Promise<AddressLookup | undefined> {
-  if (options.hostsFile === false || addressLiteral(name) !== undefined) return undefined;
-  const sources = options.nameServer !== undefined || options.nsswitchConf === false
-    ? DEFAULT_HOSTS_SOURCES
-    : await hostSources(options);
-  // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
-  if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
-  const entries = await hostsEntries(options.hostsFile, options.signal);
-  if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
-  const hostName = filesKey(name);
-  const six = findHostByName(entries, hostName, 6);
-  // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
-  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
-  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
-  const found = [
-    ...(six ? [{ entry: six, family: 6 as const }] : []),
-    ...(four ? [{ entry: four, family: 4 as const }] : []),
-  ];
-  const first = found[0];
-  if (first === undefined) return undefined;
-  // The canonical name is the first name of the first line naming it, of either family.
-  const firstLine = six && four
-    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
-    : undefined;
-  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
+  if (failure != null) throw failure;
+  const { DnsNotFoundError } = await loadErrors();
+  throw new DnsNotFoundError(address);
 }
 
 /**
@@ -641,127 +640,19 @@ export function lookupAddresses(
   name: string,
   options: LookupAddressesOptions = {},
 ): Promise<AddressLookup> {
-  return withinLookupTimeout(name, options, (bounded) => lookupAddressesUnbounded(name, bounded));
+  return withinLookupTimeout(name, options, async (bounded) => {
+    // Loaded on the first call: a lookup of one family, resolve-hostname's, never needs it.
+    const { lookupAddressesUnbounded } = await import("./_lookup_both.ts");
+    return await lookupAddressesUnbounded(name, bounded, RESOLVER_CORE);
+  });
 }
 
-/** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
-async function lookupAddressesUnbounded(
-  name: string,
-  options: LookupAddressesOptions,
-): Promise<AddressLookup> {
-  let wanted = options.family ?? 0;
-  if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
-  if (wanted === 0) {
-    const fromFile = await lookUpBothInHostsFile(name, options);
-    if (fromFile) return fromFile;
-  }
-  const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
-  const results = await Promise.allSettled(
-    // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
-    // both families (gethostbyname4_r) do not.
-    families.map((family) => resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
-  );
-  // Aborted (or out of time) with one family found: no partial answer.
-  options.signal?.throwIfAborted();
-  const found = results.flatMap((result, i) =>
-    result.status === "fulfilled" ? [{ entry: result.value, family: families[i] as IpFamily }] : []
-  );
-  const first = found[0];
-  if (first === undefined) {
-    const failure = results[results.length - 1];
-    throw failure?.status === "rejected" ? failure.reason : new DnsNotFoundError(name);
-  }
-  if (found.length === 2) {
-    await keepFirstSource(found, options);
-    await keepFirstSearchName(name, found, options);
-  }
-  const kept = found[0] ?? first;
-  // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
-  const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
-  return await inAddressOrder(canonicalName, found);
-}
-
-/**
- * Drops from `found` the answers whose place in `order` (-1: unknown, kept) is not the earliest.
- */
-function keepEarliest(found: unknown[], order: number[]): void {
-  const earliest = Math.min(...order.filter((index) => index >= 0));
-  for (let i = found.length - 1; i >= 0; i--) {
-    const index = order[i] ?? -1;
-    if (index >= 0 && index !== earliest) found.splice(i, 1);
-  }
-}
-
-/** The nsswitch.conf source each kind of answer comes from. */
-const SOURCE_NAMES: Record<HostEntry["source"], string> = {
-  "literal": "",
-  "hosts-file": "files",
-  "myhostname": "myhostname",
-  "dns": "dns",
+/** What `_lookup_both.ts` works with (it cannot import this module, which loads it). */
+const RESOLVER_CORE: ResolverCore = {
+  resolveHostUnbounded,
+  sourcesOf,
+  hostsEntries,
+  isAddressLiteral: (name) => addressLiteral(name) !== undefined,
+  loadDnsLookup: () => dnsLookup === undefined ? loadDnsLookup() : Promise.resolve(dnsLookup),
+  loadErrors,
 };
-
-/**
- * As getaddrinfo asks each source of nsswitch.conf for both families at once and stops at the
- * first that has either: when the families' answers came from different sources, only those of
- * the earlier source are kept (under `hosts: dns files`, a name DNS has in IPv6 only and the
- * hosts file in IPv4 only gives the IPv6 address alone).
- */
-async function keepFirstSource(
-  found: { entry: HostEntry; family: IpFamily }[],
-  options: Omit<ResolveOptions, "family">,
-): Promise<void> {
-  const [a, b] = found;
-  if (a === undefined || b === undefined || a.entry.source === b.entry.source) return;
-  const sources = options.nameServer !== undefined || options.nsswitchConf === false
-    ? DEFAULT_HOSTS_SOURCES
-    : await hostSources(options);
-  const order = found.map(({ entry }) =>
-    sources.findIndex((source) => source.name === SOURCE_NAMES[entry.source])
-  );
-  keepEarliest(found, order);
-}
-
-/**
- * As getaddrinfo asks both families of each search-list name together and stops at the first
- * name with an address of either: when the families' DNS answers came from different names of
- * the search list, only those of the earliest name are kept (`dual` under `search a.test b.test`
- * with only AAAA at `dual.a.test` and only A at `dual.b.test` gives the AAAA alone).
- */
-async function keepFirstSearchName(
-  name: string,
-  found: { entry: HostEntry; family: IpFamily }[],
-  options: Omit<ResolveOptions, "family">,
-): Promise<void> {
-  // The name each family's answer was asked for: the start of its CNAME chain.
-  const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
-  if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
-  if (options.nameServer !== undefined) return; // no search list: one name asked
-  const { readResolverConfig, searchNames } = dnsLookup ?? await loadDnsLookup();
-  const config = await readResolverConfig(options.resolvConf);
-  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
-    .map((candidate) => candidate.toLowerCase());
-  const order = asked.map((candidate) => names.indexOf(candidate));
-  keepEarliest(found, order);
-}
-
-/** Both families' addresses in RFC 6724 order, with their family. */
-async function inAddressOrder(
-  canonicalName: string,
-  found: { entry: { addresses: string[] }; family: IpFamily }[],
-): Promise<AddressLookup> {
-  const byAddress = new Map<string, IpFamily>();
-  for (const { entry, family } of found) {
-    for (const address of entry.addresses) byAddress.set(address, family);
-  }
-  // Repeats kept, as getaddrinfo keeps those of a hosts file. Sorted here, and only for two
-  // addresses or more: a command's usual lookup never sorts (the sorter asks the system for its
-  // interfaces, ~1 ms).
-  const addresses = found.flatMap(({ entry }) => entry.addresses);
-  const ordered = addresses.length < 2
-    ? addresses
-    : (await import("./address_order.ts")).sortAddresses(addresses);
-  return {
-    canonicalName,
-    addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
-  };
-}

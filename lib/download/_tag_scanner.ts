@@ -48,7 +48,7 @@ export class TagScanner {
   startIndex = 0;
   /** Where the tag being reported ends: its `>`. */
   endIndex = 0;
-  readonly #handlers: TagScannerHandlers;
+  #handlers: TagScannerHandlers;
   readonly #tokenizer: Tokenizer;
   /** The pieces written and not yet passed, and where the first one starts in the whole text. */
   #chunks: string[] = [];
@@ -126,6 +126,25 @@ export class TagScanner {
   end(): void {
     this.#tokenizer.end();
     this.#chunks = [];
+  }
+
+  /**
+   * Starts on a new page, reporting to `handlers`, as a new scanner with the same options would
+   * (htmlparser2's own `reset()` of its tokenizer, as its `Parser` reuses one): a walk reading
+   * many pages builds one tokenizer, not one a page.
+   */
+  restart(handlers: TagScannerHandlers): void {
+    this.#handlers = handlers;
+    this.#tokenizer.reset();
+    this.startIndex = 0;
+    this.endIndex = 0;
+    this.#chunks = [];
+    this.#chunksStart = 0;
+    this.#tagName = "";
+    this.#attributes = {};
+    this.#repeated = undefined;
+    this.#attributeName = "";
+    this.#attributeValue = "";
   }
 
   /** The text from `start` to `end` of the whole page; pieces wholly before `start` are let go. */

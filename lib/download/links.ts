@@ -6,7 +6,7 @@
  * @module
  */
 
-import { TagScanner } from "./_tag_scanner.ts";
+import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import {
   escapePageBytes,
   escapeStrayPercents,
@@ -251,6 +251,26 @@ export function extractHtmlLinksFromChunks(
 }
 
 /**
+ * Scanners whose page is done, for HTML and for XML's rules (no raw-text elements): a page's
+ * scanner is taken from here (and its tokenizer reset) rather than built anew. One in use (an
+ * outer page while a `<noscript>`'s text is read) is never here.
+ */
+const idleScanners: [TagScanner[], TagScanner[]] = [[], []];
+/** What an idle scanner reports to: nothing. */
+const NO_HANDLERS: TagScannerHandlers = {};
+
+/** A scanner reporting to `handlers`, with XML's rules when `flat`. */
+function takeScanner(flat: boolean, handlers: TagScannerHandlers): TagScanner {
+  const idle = idleScanners[flat ? 1 : 0].pop();
+  if (idle === undefined) {
+    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
+    return new TagScanner(handlers, { xmlMode: flat });
+  }
+  idle.restart(handlers);
+  return idle;
+}
+
+/**
  * The parser and its handlers. With `html` (the whole page) links carry their positions; without
  * it the page may come in pieces, and what was read from the source text comes from the parsed
  * attribute values and text instead. A `flat` scanner (for the text of a raw-text element) knows
@@ -289,7 +309,7 @@ function htmlLinkScanner(
   ) => {
     const url = resolve(raw, base);
     if (url === undefined) return;
-    links.push({
+    const link: PageLink = {
       url,
       raw,
       start: span.start,
@@ -301,10 +321,11 @@ function htmlLinkScanner(
       base: kind.base ?? false,
       plain: kind.plain ?? false,
       css: false,
-      ...(kind.refreshTimeout === undefined ? {} : { refreshTimeout: kind.refreshTimeout }),
-    });
+    };
+    if (kind.refreshTimeout !== undefined) link.refreshTimeout = kind.refreshTimeout;
+    links.push(link);
   };
-  const parser: TagScanner = new TagScanner({
+  const parser: TagScanner = takeScanner(flat, {
     onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
@@ -370,7 +391,9 @@ function htmlLinkScanner(
         // The attributes in the order the page gives them, as GNU wget orders links by their
         // place in the page (`<img srcset=... src=...>`: the srcset's first).
         const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
-        for (const [attribute, value] of Object.entries(attributes)) {
+        // (for...in: the same order as Object.entries, without an array a tag.)
+        for (const attribute in attributes) {
+          const value = attributes[attribute]!;
           if (attribute === "style") {
             styleLinks(rawAttributes.style!, span);
             continue;
@@ -413,9 +436,6 @@ function htmlLinkScanner(
     onclosetag(name) {
       if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
     },
-  }, {
-    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
-    xmlMode: flat,
   });
 
   /**
@@ -528,6 +548,9 @@ function htmlLinkScanner(
       parser.end();
       // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
       if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
+      // Back to the idle ones, holding nothing of this page (its text, its handlers' links).
+      parser.restart(NO_HANDLERS);
+      idleScanners[flat ? 1 : 0].push(parser);
       return { links, nofollow };
     },
   };

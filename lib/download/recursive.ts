@@ -219,6 +219,15 @@ interface QueueItem {
   expectCss: boolean;
 }
 
+/**
+ * Pages are kept as text byte for byte (x-user-defined: one character a byte, no state between
+ * chunks), so one decoder serves every page and chunk.
+ */
+const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
+
+/** `#mayFollow`'s refusal when nobody is told of it (no `onRejected`). */
+const refuseQuietly = (_reason: RejectReason): undefined => undefined;
+
 /** What one fetch gave. */
 interface Fetched {
   path?: string;
@@ -329,6 +338,8 @@ class Walker {
   readonly #plainClient: HttpClientOptions | undefined;
   /** The run's headers name an Accept-Encoding (download() then adds none). */
   readonly #plainHasEncoding: boolean;
+  /** No `--max-threads` above 1: one fetch at a time. */
+  readonly #oneThread: boolean;
   /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
   readonly #layout: DiskLayout;
 
@@ -428,6 +439,7 @@ class Walker {
       /^accept-encoding$/i.test(name)
     );
     this.#layout = options.layout ?? {};
+    this.#oneThread = (options.maxThreads ?? 1) <= 1;
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -467,6 +479,17 @@ class Walker {
   ): Promise<void> {
     const options = this.#options;
     let head = 0;
+    if (threads === 1) {
+      // One visit at a time, each awaited in turn: no task set, race or finally a file.
+      while (head < queue.length) {
+        options.signal?.throwIfAborted();
+        if (this.quotaExceeded) return;
+        const item = queue[head]!;
+        queue[head++] = undefined as unknown as QueueItem;
+        await this.#visit(item, start, seen, queue);
+      }
+      return;
+    }
     while (head < queue.length || running.size > 0) {
       while (head < queue.length && running.size < threads) {
         options.signal?.throwIfAborted();
@@ -621,16 +644,16 @@ class Walker {
     if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
       return undefined;
     }
-    const reject = (reason: RejectReason): undefined => {
-      if (options.onRejected) {
-        const hash = link.raw?.indexOf("#") ?? -1;
-        options.onRejected({
-          reason,
-          url: logAs?.url ?? link.url,
-          parent: logAs?.parent ?? parent.href,
-          fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
-        });
-      }
+    // A closure only for --rejected-log: most links are refused (seen already) with nobody told.
+    const onRejected = options.onRejected;
+    const reject = onRejected === undefined ? refuseQuietly : (reason: RejectReason): undefined => {
+      const hash = link.raw?.indexOf("#") ?? -1;
+      onRejected({
+        reason,
+        url: logAs?.url ?? link.url,
+        parent: logAs?.parent ?? parent.href,
+        fragment: hash < 0 || logAs ? "" : escapePageBytes(link.raw!.slice(hash + 1)),
+      });
       return undefined;
     };
     if (seen.has(seenKey(link.url))) return reject("BLACKLIST");
@@ -710,9 +733,11 @@ class Walker {
     }
     if (options.acceptRegex && !options.acceptRegex.test(url.href)) return "REGEX";
     if (options.rejectRegex?.test(url.href)) return "REGEX";
-    const file = decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+    // The file's name, decoded, only for -A/-R.
+    const file = options.acceptRules &&
+      decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
-      file !== "" && options.acceptRules &&
+      file && options.acceptRules &&
       !(hasHtmlSuffix(file) &&
         (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
       !acceptsFileName(file, options.acceptRules)
@@ -763,12 +788,26 @@ class Walker {
    * Fetches `url` into its file; undefined (and reported) on failure. A spider asks with HEAD
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
-  async #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
-    await this.#politeWait(url);
+  #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+    // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
+    if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
+      return this.#fetchAfterWait(url, how);
+    }
+    return this.#fetchNamed(url, how);
+  }
+
+  /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
+  async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    if (this.#options.waitMs) await this.#politeWait(url);
     if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
     }
+    return await this.#fetchNamed(url, how);
+  }
+
+  /** `#fetch` once it is time: the file named, then fetched when no other task is writing it. */
+  #fetchNamed(url: string, how: FetchHow): Promise<Fetched | undefined> {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     // (With --content-disposition, GNU wget names the file, and says a name is too long, only
     // once the answer came.)
@@ -781,8 +820,17 @@ class Walker {
         (this.#options.acceptRules !== undefined &&
           !acceptsFileName(named, this.#options.acceptRules)));
     const planned = temporary ? `${named}.tmp` : named;
+    const fetchHow = temporary ? { ...how, temporary } : how;
+    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
+    // page's links, follow each other): nothing to wait for or to tell.
+    if (this.#oneThread) return this.#fetchUnlocked(url, planned, fetchHow);
+    return this.#fetchLocked(url, planned, fetchHow);
+  }
+
+  /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
+  async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
     while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, temporary ? { ...how, temporary } : how);
+    const done = this.#fetchUnlocked(url, planned, how);
     const settled = done.then(() => {}, () => {});
     this.#busy.set(planned, settled);
     try {
@@ -1026,6 +1074,8 @@ class Walker {
     }
     let contentType: string | undefined;
     let lastModified: string | undefined;
+    /** `lastModified` parsed, when the plain GET's path parsed it already (once a file). */
+    let lastModifiedTime: number | undefined;
     let file: Deno.FsFile | undefined;
     let path = named ?? planned;
     const headers = [...(options.headers ?? [])];
@@ -1118,7 +1168,8 @@ class Walker {
       : undefined;
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
-    let keep: { decoder: TextDecoder; text: string; bytes: number } | undefined;
+    /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
+    let keep: { decoder: TextDecoder | undefined; text: string; bytes: number } | undefined;
     let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
@@ -1139,8 +1190,9 @@ class Walker {
             ) {
               // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
               // robots.txt as UTF-8 text.
-              const label = how.robots ? "utf-8" : PAGE_BYTES_DECODER_LABEL;
-              keep = { decoder: new TextDecoder(label), text: "", bytes: 0 };
+              // A page's bytes map one to one, whatever the chunks: one decoder for the run.
+              const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
+              keep = { decoder, text: "", bytes: 0 };
             }
           }
           if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
@@ -1159,7 +1211,8 @@ class Walker {
       if (keep) {
         keep.bytes += n;
         if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-        else keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+        else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
+        else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
       }
       return n;
     };
@@ -1175,7 +1228,9 @@ class Walker {
       let result: DownloadResult | undefined;
       let received: Received | undefined;
       const plain = this.#plainClient;
-      const target = plain && !shared ? parseHttpUrl(url) : undefined;
+      // The link checks' parse of the URL, when it is the URL as written (not parsed again).
+      const parsed = how.parsed?.href === url ? how.parsed : url;
+      const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
         !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
@@ -1226,6 +1281,7 @@ class Walker {
                 events.progress?.(n);
               });
               const time = Date.parse(lastModified ?? "");
+              lastModifiedTime = time;
               result = {
                 url: target.href,
                 finalUrl: target.href,
@@ -1257,6 +1313,7 @@ class Walker {
             response(response) {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
+              lastModifiedTime = undefined;
               if (isCurrent(response)) current = true;
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
@@ -1333,7 +1390,7 @@ class Walker {
       if (extended) this.#extended.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
-        const date = new Date(lastModified);
+        const date = new Date(lastModifiedTime ?? lastModified);
         if (!Number.isNaN(date.getTime())) {
           try {
             // On the open file (futimens): no second walk of the path, as utimensat's.
@@ -1349,7 +1406,7 @@ class Walker {
         path,
         finalUrl: result.finalUrl,
         kind: pageKind(contentType),
-        text: keep ? keep.text + keep.decoder.decode() : keepDecided ? undefined : "",
+        text: keep ? keep.text + (keep.decoder?.decode() ?? "") : keepDecided ? undefined : "",
       };
       this.result.files++;
       this.result.bytes += result.bytes;

@@ -31,6 +31,14 @@ export interface PreparedBody {
 
 const encoder = new TextEncoder();
 
+/** The body of a request without one (most requests): one object for all of them. */
+const NO_BODY: PreparedBody = Object.freeze({
+  length: undefined,
+  replayable: true,
+  write: () => Promise.resolve(),
+  cancel() {},
+});
+
 /**
  * Prepares `body`. A stream is sent with the caller's `Content-Length` when there is one (and
  * checked against it), else chunked.
@@ -39,9 +47,7 @@ export function prepareBody(
   body: HttpRequestBody | undefined,
   headers: ReadonlyArray<readonly [string, string]>,
 ): PreparedBody {
-  if (body === undefined) {
-    return { length: undefined, replayable: true, write: () => Promise.resolve(), cancel() {} };
-  }
+  if (body === undefined) return NO_BODY;
   if (typeof body === "string" || body instanceof Uint8Array) {
     const bytes = typeof body === "string" ? encoder.encode(body) : body;
     return {

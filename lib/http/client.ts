@@ -759,6 +759,8 @@ export async function sendHttpRequest(
     );
     options = { ...options, signal: whole.signal };
   }
+  // Nothing to dispose of on failure: no wait for the answer here (one promise less a request).
+  if (whole === undefined) return sendOnce(target, options, undefined);
   try {
     return await sendOnce(target, options, whole);
   } catch (error) {
@@ -777,9 +779,12 @@ async function sendOnce(
   const headers = options.headers ?? [];
   const body = prepareBody(options.body, headers);
   const pool = options.pool && !options.pool.closed ? options.pool : undefined;
-  const callerCloses = headers.some(([name, value]) =>
-    name.toLowerCase() === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)
-  );
+  // (By length first: most requests carry a few headers and none is Connection.)
+  const callerCloses = headers.length > 0 &&
+    headers.some(([name, value]) =>
+      name.length === 10 && name.toLowerCase() === "connection" &&
+      /(^|,)\s*close\s*(,|$)/i.test(value)
+    );
   // Only what the head needs (not a copy of every option: a list of URLs builds one per URL).
   const headOptions: HttpRequestHeadOptions = {
     headers,
@@ -788,7 +793,8 @@ async function sendOnce(
   };
   if (options.method !== undefined) headOptions.method = options.method;
   if (options.userAgent !== undefined) headOptions.userAgent = options.userAgent;
-  const request = encoder.encode(buildHttpRequest(target, headOptions));
+  // As text: the stream encodes it straight into its buffer (no array of its own a request).
+  const request = buildHttpRequest(target, headOptions);
   const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const key = pool ? poolKey(target, options, timeoutMs) : "";
   const open = () => openStream(target, options, timeoutMs);
@@ -828,7 +834,8 @@ interface Exchange {
   target: HttpUrl;
   options: HttpClientOptions;
   stream: SocketStream;
-  request: Uint8Array;
+  /** The request's head, sent as UTF-8. */
+  request: string;
   body: ReturnType<typeof prepareBody>;
   timeoutMs: number;
   release: ((stream: SocketStream) => boolean) | undefined;

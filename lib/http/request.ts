@@ -78,33 +78,37 @@ export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions =
   const method = options.method ?? "GET";
   if (!TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const fields: [string, string][] = [["Host", hostHeader(url)]];
-  if (userAgent !== "") fields.push(["User-Agent", userAgent]);
-  fields.push(["Accept", "*/*"]);
+  // Each field with whether it is checked: this function's own names and fixed values need not
+  // be (the same error comes first either way: those could never raise one).
+  const fields: [string, string, boolean][] = [["Host", hostHeader(url), true]];
+  if (userAgent !== "") fields.push(["User-Agent", userAgent, true]);
+  fields.push(["Accept", "*/*", false]);
   if (url.username !== "" || url.password !== "") {
-    fields.push(["Authorization", `Basic ${basicCredentials(url.username, url.password)}`]);
+    fields.push(["Authorization", `Basic ${basicCredentials(url.username, url.password)}`, false]);
   }
-  fields.push(["Connection", options.keepAlive ? "keep-alive" : "close"]);
+  fields.push(["Connection", options.keepAlive ? "keep-alive" : "close", false]);
   const bodyLength = options.bodyLength ??
     (METHODS_WITH_BODY.has(method.toUpperCase()) ? 0 : undefined);
-  if (bodyLength === "chunked") fields.push(["Transfer-Encoding", "chunked"]);
+  if (bodyLength === "chunked") fields.push(["Transfer-Encoding", "chunked", false]);
   else if (bodyLength !== undefined) {
     if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
       throw new RangeError(`Invalid body length "${bodyLength}"`);
     }
-    fields.push(["Content-Length", String(bodyLength)]);
+    fields.push(["Content-Length", String(bodyLength), false]);
   }
   for (const [name, value] of options.headers ?? []) {
     const lower = name.toLowerCase();
     if (FRAMING_HEADERS.has(lower)) continue;
     const existing = fields.findIndex(([n]) => n.toLowerCase() === lower);
-    if (existing >= 0) fields[existing] = [name, value.trim()];
-    else fields.push([name, value.trim()]);
+    if (existing >= 0) fields[existing] = [name, value.trim(), true];
+    else fields.push([name, value.trim(), true]);
   }
   let head = `${method} ${url.target} HTTP/1.1\r\n`;
-  for (const [name, value] of fields) {
-    if (!TOKEN.test(name)) throw new TypeError(`Invalid header name "${name}"`);
-    if (BAD_VALUE.test(value)) throw new TypeError(`Invalid value for header "${name}"`);
+  for (const [name, value, checked] of fields) {
+    if (checked) {
+      if (!TOKEN.test(name)) throw new TypeError(`Invalid header name "${name}"`);
+      if (BAD_VALUE.test(value)) throw new TypeError(`Invalid value for header "${name}"`);
+    }
     head += `${name}: ${value}\r\n`;
   }
   return head + "\r\n";

@@ -250,8 +250,11 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
   if (method === "HEAD" || status < 200 || status === 204 || status === 304) {
     return { kind: "none" };
   }
-  const codings = listItems(head.headers, "Transfer-Encoding", true)
-    .filter((coding) => coding !== "" && coding !== "identity");
+  // (Most answers name no transfer coding: no lists made for it then.)
+  const codings = head.headers.getAll("Transfer-Encoding").length === 0
+    ? []
+    : listItems(head.headers, "Transfer-Encoding", true)
+      .filter((coding) => coding !== "" && coding !== "identity");
   if (codings.length > 0) {
     if (codings[codings.length - 1] !== "chunked" || codings.length > 1) {
       throw new HttpProtocolError(`Unsupported transfer coding "${codings.join(", ")}"`);

@@ -47,7 +47,8 @@ export class UrlError extends SyntaxError {
  * Parses an `http://` or `https://` URL. A URL without a scheme (`localhost:8080/x`) is taken as
  * `http://`, as GNU wget does.
  *
- * @param text The URL as the user or a `Location` header wrote it.
+ * @param text The URL as the user or a `Location` header wrote it, or a `URL` parsed already
+ * (read, never changed; `base` is then not used).
  * @param base Where a relative URL (`/next`, `../x`) is resolved from.
  * @returns The parts a client needs.
  * @throws {UrlError} for an unparsable URL, a missing host, port 0, or another scheme (`ftp:`,
@@ -65,9 +66,12 @@ export class UrlError extends SyntaxError {
  * assert.equal(url.username, "user");
  * assert.equal(url.password, "pw");
  * assert.equal(parseHttpUrl("https://example.org").port, 443);
+ * assert.equal(parseHttpUrl(new URL("http://h/x#y")).href, "http://h/x");
  * ```
  */
-export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
+export function parseHttpUrl(text: string | URL, base?: HttpUrl | string): HttpUrl {
+  // Parsed already: read, never changed (a copy drops its userinfo or fragment).
+  if (typeof text !== "string") return httpUrlOf(text, text.href, false);
   const trimmed = text.trim();
   let parsed: URL;
   try {
@@ -82,6 +86,14 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   } catch {
     throw new UrlError(`Invalid URL "${text}"`, text);
   }
+  return httpUrlOf(parsed, text, true);
+}
+
+/**
+ * The parts of `parsed` (`text` as written, for errors), without its userinfo and fragment:
+ * cleared in `parsed` itself when it is `ours`, else in a copy.
+ */
+function httpUrlOf(parsed: URL, text: string, ours: boolean): HttpUrl {
   const scheme = parsed.protocol.slice(0, -1).toLowerCase();
   if (scheme !== "http" && scheme !== "https") {
     throw new UrlError(`Unsupported scheme "${scheme}" in "${text}": only http and https`, text);
@@ -97,9 +109,11 @@ export function parseHttpUrl(text: string, base?: HttpUrl | string): HttpUrl {
   const username = rawUsername === "" ? "" : percentDecode(rawUsername);
   const password = rawPassword === "" ? "" : percentDecode(rawPassword);
   // Each setter reparses the whole URL: set only what is there (a list of URLs parses each).
+  const hashed = parsed.hash !== "" || parsed.href.endsWith("#");
+  if (!ours && (rawUsername !== "" || rawPassword !== "" || hashed)) parsed = new URL(parsed.href);
   if (rawUsername !== "") parsed.username = "";
   if (rawPassword !== "") parsed.password = "";
-  if (parsed.hash !== "" || parsed.href.endsWith("#")) parsed.hash = "";
+  if (hashed) parsed.hash = "";
   return {
     scheme,
     host,

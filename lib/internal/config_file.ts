@@ -5,8 +5,6 @@
  * @module
  */
 
-import { readFull } from "./read_full.ts";
-
 /**
  * Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory
  * (`known`: its stat, when the caller has it). A regular file is read with one synchronous call:
@@ -30,6 +28,8 @@ export async function readConfigFile(
     checkedSize(path, text.length, maxBytes);
     return text;
   }
+  // Loaded here only: a regular file, the usual case, needs no read loop.
+  const { readFull } = await import("./read_full.ts");
   using file = await Deno.open(path);
   const size = checkedSize(path, (await file.stat()).size, maxBytes);
   return new TextDecoder().decode(await readFull(file, new Uint8Array(size)));
@@ -42,14 +42,36 @@ function checkedSize(path: string, size: number, maxBytes: number): number {
   return size;
 }
 
-/** The fields of each line that has any, comments (`#` to the end of the line) removed. */
+/**
+ * The fields of each line that has any, comments (`#` to the end of the line) removed; fields
+ * are separated by spaces, tabs, CR, FF and VT. By character code, without a regular expression:
+ * it runs at every command's start-up, where the first pattern a process compiles costs ~0.2 ms.
+ */
 export function configLines(text: string): string[][] {
   const lines: string[][] = [];
-  for (const rawLine of text.split("\n")) {
-    const hash = rawLine.indexOf("#");
-    const line = hash >= 0 ? rawLine.slice(0, hash) : rawLine;
-    const fields = line.split(/[ \t\r\f\v]+/).filter((field) => field !== "");
-    if (fields.length > 0) lines.push(fields);
+  let fields: string[] = [];
+  let fieldStart = -1; // where the field under way starts, -1 between fields
+  let comment = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0x0a;
+    const newline = code === 0x0a;
+    if (comment && !newline) continue;
+    // A blank (space, \t, \v, \f, \r), "#" or a newline ends the field under way.
+    if (
+      code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0x0d ||
+      code === 0x23 || newline
+    ) {
+      if (fieldStart >= 0) fields.push(text.slice(fieldStart, i));
+      fieldStart = -1;
+      if (code === 0x23) comment = true;
+      if (newline) {
+        if (fields.length > 0) lines.push(fields);
+        fields = [];
+        comment = false;
+      }
+    } else if (fieldStart < 0) {
+      fieldStart = i;
+    }
   }
   return lines;
 }

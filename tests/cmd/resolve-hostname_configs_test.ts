@@ -160,6 +160,7 @@ const NSSWITCH_CASES: [string, string, string, string[]][] = [
     "files.test",
     [],
   ],
+  ["a CR ends a comment", "hosts: dns #x\rfiles\n", "files.test", ["10.8.1.1"]],
   ["a line of an unknown database is ignored", "foo: files [bogus]\nhosts: files\n", "files.test", [
     "10.8.1.1",
   ]],

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { main as main4 } from "../../cmd/resolve-hostname.ts";
 import { main as main6 } from "../../cmd/resolve-hostname6.ts";
 import { DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
-import { explainResolveFailure, runResolverCommand } from "../../cmd/_resolve/command.ts";
+import { resolverMain } from "../../cmd/_resolve/main.ts";
+import { explainResolveFailure } from "../../cmd/_resolve/failure.ts";
 import { DnsTimeoutError } from "../../lib/dns/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
 import { answerTo, startDnsmasq, startFakeDnsServer } from "../harness/dns_peers.ts";
@@ -41,7 +42,7 @@ async function run(args: string[], family: 4 | 6 = 4, stdin = "") {
   let stdout = "";
   let stderr = "";
   const decoder = new TextDecoder();
-  const code = await runResolverCommand(args, family, {
+  const code = await resolverMain(args, family, {
     stdin: new Blob([stdin]).stream(),
     stdout: { writeSync: (p) => (stdout += decoder.decode(p), p.length) },
     stderr: { writeSync: (p) => (stderr += decoder.decode(p), p.length) },

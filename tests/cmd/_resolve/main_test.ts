@@ -1,7 +1,6 @@
 import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import { DEFAULT_DNS_TIMEOUT_MS } from "../../../lib/dns/client.ts";
-import { resolverMain } from "../../../cmd/_resolve/main.ts";
-import { resolverSpec, resolverUsage } from "../../../cmd/_resolve/spec.ts";
+import { resolverMain, resolverSpec, resolverUsage } from "../../../cmd/_resolve/main.ts";
 import { captureConsole } from "../../harness/run.ts";
 
 Deno.test("resolverUsage() names the command and the DNS client's default timeout", () => {

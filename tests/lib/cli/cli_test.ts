@@ -36,6 +36,22 @@ Deno.test("parseCommandLine() returns options and positionals", () => {
   assert.deepEqual(parsed, { values: { quiet: true, port: "7" }, positionals: ["host"] });
 });
 
+Deno.test("parseCommandLine() of operands only applies the defaults and counts the operands", () => {
+  const withDefaults = {
+    ...spec,
+    options: { ...spec.options, tries: { type: "string" as const, default: "3" } },
+  };
+  assert.deepEqual(parseCommandLine(["host"], withDefaults), {
+    values: { tries: "3" },
+    positionals: ["host"],
+  });
+  // "-" alone is an operand; the operand count is checked as with options.
+  assert.deepEqual(parseCommandLine(["-"], spec), { values: {}, positionals: ["-"] });
+  const { result, err } = capture(() => parseCommandLine(["a", "b"], spec));
+  assert.equal(result, EXIT_USAGE);
+  assert.equal(err[0], 'demo: unexpected argument "b"');
+});
+
 Deno.test("parseCommandLine() answers --help and -h on stdout with 0", () => {
   for (const flag of ["--help", "-h"]) {
     const { result, out, err } = capture(() => parseCommandLine(["x", flag], spec));

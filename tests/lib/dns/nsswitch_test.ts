@@ -42,6 +42,14 @@ Deno.test("parseHostsSources() follows glibc 2.36's grammar (checked with getent
   assert.deepEqual(names("hosts: dns [NOTFOUND=return] [UNAVAIL=return] files\n"), ["dns"]);
 });
 
+Deno.test("parseHostsSources() ends a comment at a CR too, as glibc (checked with getent)", () => {
+  assert.deepEqual(names("hosts: dns #files\rmyhostname\n"), ["dns", "myhostname"]);
+  assert.deepEqual(names("hosts: dns #files\n"), ["dns"]);
+  assert.deepEqual(names("hosts: dns\r\n"), ["dns"]);
+  // Unicode blanks separate as the other blanks do.
+  assert.deepEqual(names("hosts:\u00a0files\u3000dns\n"), ["files", "dns"]);
+});
+
 Deno.test("parseHostsSources() asks nothing when glibc cannot parse the file", () => {
   for (
     const text of [

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
-import { TagScanner, type TagScannerOptions } from "../../../lib/download/_tag_scanner.ts";
+import {
+  TagScanner,
+  type TagScannerHandlers,
+  type TagScannerOptions,
+} from "../../../lib/download/_tag_scanner.ts";
 
 /** Every event as text: `<name attrs>@start-end`, `</name>@start-end`, `"text"`. */
-function events(chunks: string[], options: TagScannerOptions = {}): string[] {
+function events(
+  chunks: string[],
+  options: TagScannerOptions = {},
+  reused?: TagScanner,
+): string[] {
   const seen: string[] = [];
-  const scanner: TagScanner = new TagScanner({
+  const handlers: TagScannerHandlers = {
     onopentag(name, attributes) {
       seen.push(
         `<${name} ${JSON.stringify(attributes)}>@${scanner.startIndex}-${scanner.endIndex}`,
@@ -16,7 +24,9 @@ function events(chunks: string[], options: TagScannerOptions = {}): string[] {
     ontext(text) {
       seen.push(JSON.stringify(text));
     },
-  }, options);
+  };
+  const scanner: TagScanner = reused ?? new TagScanner(handlers, options);
+  reused?.restart(handlers);
   for (const chunk of chunks) scanner.write(chunk);
   scanner.end();
   // Text cut between pieces comes in several calls: joined, as one.
@@ -88,4 +98,24 @@ Deno.test("TagScanner reports an attribute written again apart, in order, for th
     `a {"href":"x","title":"t"} [["href","y"],["href","z"]]`,
     `img {"src":"i"} null`,
   ]);
+});
+
+Deno.test("TagScanner.restart() reads the next page as a new scanner would, wherever the last stopped", () => {
+  const pages = [
+    [`<A HREF="x&amp;y" href=no Data>t</A><img src='i.png'/><!-- <a href=c> -->`],
+    [`<script>var a = "<a href=x>";</script><p class=`],
+    [`<a href="y">`, `z</a><style>b{}</`],
+    [`<!-- open comment <a href=q>`],
+    [`<a href=ok>k</a><title><b></title>`],
+    [`<x/><a href="cut`],
+  ];
+  for (const xmlMode of [false, true]) {
+    const scanner = new TagScanner({}, { xmlMode });
+    for (const before of pages) {
+      for (const page of pages) {
+        events(before, { xmlMode }, scanner);
+        assert.deepEqual(events(page, { xmlMode }, scanner), events(page, { xmlMode }));
+      }
+    }
+  }
 });

@@ -144,3 +144,77 @@ Deno.test("readHttpResponseHead() reports each interim response to onInterim", a
   equal(head.status, 200);
   deepEqual(seen, [100, 103]);
 });
+
+Deno.test("readHttpResponseHead() reads a head buffered whole as it reads one byte by byte", async () => {
+  const bom = "\ufeff";
+  const heads: (string | Uint8Array)[] = [
+    "HTTP/1.1 200 OK\r\nA: 1\nB:  2 \r\n\tc\r\n \r\nX\r\r: 1\r\n\r\nbody",
+    "HTTP/1.1 200 OK\r\n\r\n",
+    "HTTP/1.1 200 OK\n\rX: 1\n\n",
+    "HTTP/1.1 200 OK\r\nX: a\r\r\n\r\n",
+    "HTTP/1.1 100 Continue\r\nA: 1\r\n\r\nHTTP/1.1 200 OK\r\nB: 2\r\n\r\n",
+    `HTTP/1.1 200 OK\r\nX: caf\u00e9\r\n${bom}Y: 1\r\nZ: ${bom}\r\n\r\n`,
+    new Uint8Array([...new TextEncoder().encode("HTTP/1.1 200 OK\r\nX: \xe2\x82"), 13, 10, 13, 10]),
+    new Uint8Array([
+      ...new TextEncoder().encode("HTTP/1.1 200 OK\r\nX: a"),
+      0xe2,
+      0x82,
+      13,
+      10,
+      0xff,
+      ...new TextEncoder().encode("Y: b\r\n\r\n"),
+    ]),
+    "HTTP/1.1 200 OK\r\nNo colon\r\n\r\n",
+    "HTTP/1.1 200 OK\r\n folded first\r\n\r\n",
+    `HTTP/1.1 200 OK\r\n${"X: 1\r\n".repeat(101)}\r\n`,
+    `HTTP/1.1 200 OK\r\n${"X: 1\r\n".repeat(100)}\r\n`,
+    `HTTP/1.1 200 OK\r\nX: ${"a".repeat(197)}\r\n\r\n`,
+    `HTTP/1.1 200 OK\r\nX: ${"a".repeat(198)}\r\n\r\n`,
+  ];
+  const read = async (text: string | Uint8Array, piece: number) => {
+    await using stream = streamOf(text, piece, 200);
+    try {
+      const head = await readHttpResponseHead(stream, { maxHeaderBytes: 1000 });
+      return { head, rest: await stream.readLine() };
+    } catch (error) {
+      return { error: `${(error as Error).name}: ${(error as Error).message}` };
+    }
+  };
+  for (const text of heads) {
+    deepEqual(await read(text, 1 << 20), await read(text, 1), JSON.stringify(text));
+  }
+  // The limits, whole or byte by byte: 1,000 bytes of head, lines of 200.
+  equal(
+    (await read(`HTTP/1.1 200 OK\r\nX: ${"a".repeat(198)}\r\n\r\n`, 1 << 20)).error?.split(":")[0],
+    "HeaderLimitError",
+  );
+});
+
+Deno.test("readHttpResponseHead() reads status lines as its expression does, whatever their shape", async () => {
+  const cases: [string, [string, number, string] | undefined][] = [
+    ["HTTP/1.1 200 OK", ["HTTP/1.1", 200, "OK"]],
+    ["HTTP/1.0 404 Not Found  ", ["HTTP/1.0", 404, "Not Found"]],
+    ["HTTP/1.1 200", ["HTTP/1.1", 200, ""]],
+    ["HTTP/1.1 200 ", ["HTTP/1.1", 200, ""]],
+    ["HTTP/1.1 200\tTab", ["HTTP/1.1", 200, "Tab"]],
+    ["HTTP/1.1 599 \u00e9t\u00e9", ["HTTP/1.1", 599, "\u00e9t\u00e9"]],
+    ["HTTP/1.1 200 O\rK", undefined],
+    ["HTTP/1.1 200 a\u2028b", undefined],
+    ["HTTP/1.1 200OK", undefined],
+    ["HTTP/1.1  200 OK", undefined],
+    ["HTTP/1.2 200 OK", undefined],
+    ["HTTP/1.1 099 OK", undefined],
+    ["HTTP/1.1 2x0 OK", undefined],
+    ["http/1.1 200 OK", undefined],
+    ["HTTP/1.1 20", undefined],
+  ];
+  for (const [line, expected] of cases) {
+    await using stream = streamOf(`${line}\r\n\r\n`);
+    if (expected === undefined) {
+      await rejects(readHttpResponseHead(stream), HttpProtocolError, JSON.stringify(line));
+      continue;
+    }
+    const head = await readHttpResponseHead(stream);
+    deepEqual([head.version, head.status, head.reason], expected, JSON.stringify(line));
+  }
+});

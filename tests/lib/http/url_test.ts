@@ -62,3 +62,22 @@ Deno.test("hostHeader() brackets IPv6 and omits default ports", () => {
   );
   assert(true);
 });
+
+Deno.test("parseHttpUrl() reads a URL parsed already as its text, and leaves it as it was", () => {
+  for (
+    const text of [
+      "http://h/a?b",
+      "https://u:p%41@[::1]:8443/x/../y?q#f",
+      "http://h/a?#",
+      "HTTP://H:80/",
+      "http://h/a#",
+    ]
+  ) {
+    const parsed = new URL(text);
+    const before = parsed.href;
+    deepEqual(parseHttpUrl(parsed), parseHttpUrl(text));
+    equal(parsed.href, before);
+  }
+  throws(() => parseHttpUrl(new URL("ftp://h/")), UrlError);
+  throws(() => parseHttpUrl(new URL("http://h:0/")), UrlError);
+});

@@ -1,0 +1,129 @@
+/**
+ * Wall time of one `resolve-hostname NAME` against `deno run -A` of an empty script (the anchor,
+ * issue 16's goal: ≤ 1.3×), in interleaved rounds (every case once per round, so other work on
+ * the machine falls on all cases alike):
+ *
+ * - `resolve-hostname localhost`: an answer from the hosts file (nsswitch.conf read, `files`
+ *   first);
+ * - `resolve-hostname --nameserver 127.0.0.1:PORT www.test`: an answer from DNS, a local dnsmasq
+ *   (a CNAME chain of two links to three A records);
+ * - the floor: a bare Deno script that reads nsswitch.conf and the hosts file synchronously and
+ *   prints the answer (what any Deno program must spend to answer `localhost`);
+ * - with `--before OTHER_CHECKOUT`, both lookups from another tree too (e.g. an archive of main).
+ *
+ * Prints a Markdown table: median, 10th-90th percentile, and the median's ratio to the anchor.
+ * With `--cpu`, each run goes through `perf stat -e task-clock` and the table gives the CPU time
+ * too (all threads): on a shared machine it moves far less with the load than the wall time does.
+ *
+ *     deno run -A bench/resolve_hostname_startup.ts [--runs N] [--before OTHER_CHECKOUT] [--cpu]
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { startDnsmasq } from "../tests/harness/dns_peers.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "30" },
+    before: { type: "string" },
+    cpu: { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+/** Issue 16's goal for resolve-hostname, times the anchor. */
+const GOAL = 1.3;
+/** This checkout. */
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+const deno = Deno.execPath();
+const scratch = await Deno.makeTempDir({ prefix: "netkit_resolve_startup_" });
+const empty = `${scratch}/empty.ts`;
+await Deno.writeTextFile(empty, "");
+const floor = `${scratch}/floor.ts`;
+await Deno.writeTextFile(
+  floor,
+  `const d = new TextDecoder();
+const ns = d.decode(Deno.readFileSync("/etc/nsswitch.conf"));
+const hosts = d.decode(Deno.readFileSync("/etc/hosts"));
+const name = Deno.args[0];
+let out = "";
+if (/^hosts:.*files/m.test(ns)) {
+  for (const line of hosts.split("\\n")) {
+    const f = line.replace(/#.*/, "").trim().split(/\\s+/);
+    if (f.length > 1 && f.slice(1).includes(name) && !f[0].includes(":")) {
+      out = \`Official name is "\${f[1]}"\\nIP Addresses:\\n+ \${f[0]}\\n\`;
+      break;
+    }
+  }
+}
+Deno.stdout.writeSync(new TextEncoder().encode(out));
+`,
+);
+
+await using dnsmasq = await startDnsmasq();
+const server = `127.0.0.1:${dnsmasq.port}`;
+
+interface Case {
+  label: string;
+  argv: string[];
+  /** Wall times, ms. */
+  times: number[];
+  /** CPU times (perf's task-clock), ms, with `--cpu`. */
+  cpu: number[];
+}
+const command = (tree: string) => `${tree}/cmd/resolve-hostname.ts`;
+const lookups = (tree: string, suffix: string): [string, string[]][] => [
+  [`\`resolve-hostname localhost\`${suffix}`, [command(tree), "localhost"]],
+  [
+    `\`resolve-hostname --nameserver DNSMASQ www.test\`${suffix}`,
+    [command(tree), "--nameserver", server, "www.test"],
+  ],
+];
+const cases: Case[] = [
+  ["empty `deno run` (anchor)", [empty]] as [string, string[]],
+  ["bare script, `localhost` (floor)", [floor, "localhost"]] as [string, string[]],
+  ...lookups(root, ""),
+  ...(values.before ? lookups(values.before, ", before") : []),
+].map(([label, argv]) => ({ label, argv, times: [], cpu: [] }));
+
+for (let round = -2; round < runs; round++) {
+  for (const c of cases) {
+    const argv = [deno, "run", "-A", ...c.argv];
+    if (values.cpu) argv.unshift("perf", "stat", "-x,", "-e", "task-clock");
+    const started = performance.now();
+    const out = await new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const elapsed = performance.now() - started;
+    const stderr = new TextDecoder().decode(out.stderr);
+    if (!out.success) throw new Error(`${c.label} exited with ${out.code}: ${stderr}`);
+    if (round < 0) continue;
+    c.times.push(elapsed);
+    // perf's line: "12.34,msec,task-clock,...".
+    const line = stderr.split("\n").find((text) => text.includes(",task-clock,"));
+    if (line) c.cpu.push(Number(line.split(",")[0]));
+  }
+}
+await Deno.remove(scratch, { recursive: true });
+
+const quantile = (list: number[], q: number) =>
+  [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;
+const anchor = quantile(cases[0]!.times, 0.5);
+const anchorCpu = quantile(cases[0]!.cpu, 0.5);
+console.log(`${runs} interleaved rounds; goal: resolve-hostname ≤ ${GOAL}× the anchor\n`);
+console.log(`| case | median | p10-p90 | × anchor |${values.cpu ? " CPU | CPU × anchor |" : ""}`);
+console.log(`| ---- | -----: | ------: | -------: |${values.cpu ? " --: | -----------: |" : ""}`);
+for (const c of cases) {
+  const median = quantile(c.times, 0.5);
+  const cpu = quantile(c.cpu, 0.5);
+  const cpuCells = values.cpu ? ` ${cpu.toFixed(2)} ms | ${(cpu / anchorCpu).toFixed(3)} |` : "";
+  const range = `${quantile(c.times, 0.1).toFixed(1)}-${quantile(c.times, 0.9).toFixed(1)}`;
+  console.log(
+    `| ${c.label} | ${median.toFixed(2)} ms | ${range} ms | ${(median / anchor).toFixed(3)} |` +
+      cpuCells,
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * The work of `lookupAddresses` (resolver.ts): both families of a name, as `getaddrinfo` with
+ * `AF_UNSPEC` looks them up (the hosts file's answer for either family ending the lookup, the
+ * earliest source and search-list name kept, `AI_ADDRCONFIG`), in RFC 6724 order. Loaded on the
+ * first call: a lookup of one family, `resolve-hostname`'s, never loads it (its ~11 KB cost the
+ * command's start-up ~0.15 ms inside resolver.ts). resolver.ts hands it the resolver's internals
+ * ({@linkcode ResolverCore}): this module cannot import the one that loads it.
+ *
+ * @module
+ */
+
+import { findHostByName, type HostsEntry } from "./hosts_file.ts";
+import { toAsciiHostName } from "./host_name.ts";
+import type { NssSource } from "./nsswitch.ts";
+import type { IpFamily } from "../net/inet.ts";
+import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
+
+/** The parts of the resolver this module works with, handed over by resolver.ts. */
+export interface ResolverCore {
+  /** One family's lookup, its deadline already in `options.signal`. */
+  resolveHostUnbounded(
+    name: string,
+    options: ResolveOptions,
+    bySortList?: boolean,
+  ): Promise<HostEntry>;
+  /** The sources to ask, in nsswitch.conf's order. */
+  sourcesOf(
+    options: Omit<ResolveOptions, "family">,
+  ): readonly NssSource[] | Promise<readonly NssSource[]>;
+  /** The hosts file's entries (undefined: the system's file is missing). */
+  hostsEntries(
+    option: string | false | undefined,
+    signal?: AbortSignal,
+  ): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined>;
+  /** Whether the name is an address literal, in the forms glibc takes. */
+  isAddressLiteral(name: string): boolean;
+  /** The resolver's DNS part. */
+  loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")>;
+  /** The DNS errors. */
+  loadErrors(): Promise<typeof import("./errors.ts")>;
+}
+
+/** Options of {@linkcode lookupAddresses}. */
+export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
+  /** 0 for both families, or 4 or 6. @default {0} */
+  family?: 0 | IpFamily;
+  /**
+   * As getaddrinfo's `AI_ADDRCONFIG`: with `family` 0, ask only for the family this host has
+   * addresses of, when it has addresses of one family only (127.0.0.1 and ::1 not counted).
+   * @default {false}
+   */
+  addressConfig?: boolean;
+};
+
+/**
+ * The one family this host has addresses of besides 127.0.0.1 and ::1, or 0 when it has both,
+ * neither, or may not list its interfaces: glibc's __check_pf, which `AI_ADDRCONFIG` narrows a
+ * lookup by (an IPv4-only container asks no AAAA question and gets no IPv6 address).
+ */
+function configuredFamily(): 0 | IpFamily {
+  try {
+    if (
+      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
+    ) {
+      return 0;
+    }
+    let v4 = false;
+    let v6 = false;
+    for (const nic of Deno.networkInterfaces()) {
+      if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
+      else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
+    }
+    return v4 === v6 ? 0 : v4 ? 4 : 6;
+  } catch {
+    return 0;
+  }
+}
+
+/** What {@linkcode lookupAddresses} found: the canonical name and the addresses, best first. */
+export interface AddressLookup {
+  /** The canonical name (the end of the CNAME chain, the hosts file's first name, or the literal). */
+  canonicalName: string;
+  /** Both families' addresses, in the order to try them (RFC 6724, as getaddrinfo). */
+  addresses: { address: string; family: IpFamily }[];
+}
+
+/**
+ * A name as the hosts file is searched for it: in ASCII (`xn--` for an international name, as
+ * getaddrinfo's AI_IDN), a final dot kept; a name that is no host name as it is typed, since
+ * glibc's files source compares any text.
+ */
+function filesKey(name: string): string {
+  try {
+    return toAsciiHostName(name) + (name.endsWith(".") ? "." : "");
+  } catch (error) {
+    if (error instanceof SyntaxError) return name;
+    throw error;
+  }
+}
+
+/**
+ * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
+ * comes first: a name the file has in either family is answered from the file alone (the
+ * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
+ * question for an IPv6 address. Undefined when the file has no line for the name, or files does
+ * not come first.
+ */
+async function lookUpBothInHostsFile(
+  name: string,
+  options: Omit<ResolveOptions, "family">,
+  core: ResolverCore,
+): Promise<AddressLookup | undefined> {
+  if (options.hostsFile === false || core.isAddressLiteral(name)) return undefined;
+  const sources = await core.sourcesOf(options);
+  // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
+  if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
+  const entries = await core.hostsEntries(options.hostsFile, options.signal);
+  if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
+  const hostName = filesKey(name);
+  const six = findHostByName(entries, hostName, 6);
+  // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
+  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
+  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
+  const found = [
+    ...(six ? [{ entry: six, family: 6 as const }] : []),
+    ...(four ? [{ entry: four, family: 4 as const }] : []),
+  ];
+  const first = found[0];
+  if (first === undefined) return undefined;
+  // The canonical name is the first name of the first line naming it, of either family.
+  const firstLine = six && four
+    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
+    : undefined;
+  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
+}
+
+/** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
+export async function lookupAddressesUnbounded(
+  name: string,
+  options: LookupAddressesOptions,
+  core: ResolverCore,
+): Promise<AddressLookup> {
+  let wanted = options.family ?? 0;
+  if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
+  if (wanted === 0) {
+    const fromFile = await lookUpBothInHostsFile(name, options, core);
+    if (fromFile) return fromFile;
+  }
+  const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
+  const results = await Promise.allSettled(
+    // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
+    // both families (gethostbyname4_r) do not.
+    families.map((family) => core.resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
+  );
+  // Aborted (or out of time) with one family found: no partial answer.
+  options.signal?.throwIfAborted();
+  const found = results.flatMap((result, i) =>
+    result.status === "fulfilled" ? [{ entry: result.value, family: families[i] as IpFamily }] : []
+  );
+  const first = found[0];
+  if (first === undefined) {
+    const failure = results[results.length - 1];
+    if (failure?.status === "rejected") throw failure.reason;
+    const { DnsNotFoundError } = await core.loadErrors();
+    throw new DnsNotFoundError(name);
+  }
+  if (found.length === 2) {
+    await keepFirstSource(found, options, core);
+    await keepFirstSearchName(name, found, options, core);
+  }
+  const kept = found[0] ?? first;
+  // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
+  const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
+  return await inAddressOrder(canonicalName, found);
+}
+
+/**
+ * Drops from `found` the answers whose place in `order` (-1: unknown, kept) is not the earliest.
+ */
+function keepEarliest(found: unknown[], order: number[]): void {
+  const earliest = Math.min(...order.filter((index) => index >= 0));
+  for (let i = found.length - 1; i >= 0; i--) {
+    const index = order[i] ?? -1;
+    if (index >= 0 && index !== earliest) found.splice(i, 1);
+  }
+}
+
+/** The nsswitch.conf source each kind of answer comes from. */
+const SOURCE_NAMES: Record<HostEntry["source"], string> = {
+  "literal": "",
+  "hosts-file": "files",
+  "myhostname": "myhostname",
+  "dns": "dns",
+};
+
+/**
+ * As getaddrinfo asks each source of nsswitch.conf for both families at once and stops at the
+ * first that has either: when the families' answers came from different sources, only those of
+ * the earlier source are kept (under `hosts: dns files`, a name DNS has in IPv6 only and the
+ * hosts file in IPv4 only gives the IPv6 address alone).
+ */
+async function keepFirstSource(
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+  core: ResolverCore,
+): Promise<void> {
+  const [a, b] = found;
+  if (a === undefined || b === undefined || a.entry.source === b.entry.source) return;
+  const sources = await core.sourcesOf(options);
+  const order = found.map(({ entry }) =>
+    sources.findIndex((source) => source.name === SOURCE_NAMES[entry.source])
+  );
+  keepEarliest(found, order);
+}
+
+/**
+ * As getaddrinfo asks both families of each search-list name together and stops at the first
+ * name with an address of either: when the families' DNS answers came from different names of
+ * the search list, only those of the earliest name are kept (`dual` under `search a.test b.test`
+ * with only AAAA at `dual.a.test` and only A at `dual.b.test` gives the AAAA alone).
+ */
+async function keepFirstSearchName(
+  name: string,
+  found: { entry: HostEntry; family: IpFamily }[],
+  options: Omit<ResolveOptions, "family">,
+  core: ResolverCore,
+): Promise<void> {
+  // The name each family's answer was asked for: the start of its CNAME chain.
+  const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
+  if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
+  if (options.nameServer !== undefined) return; // no search list: one name asked
+  const { readResolverConfig, searchNames } = await core.loadDnsLookup();
+  const config = await readResolverConfig(options.resolvConf);
+  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
+    .map((candidate) => candidate.toLowerCase());
+  const order = asked.map((candidate) => names.indexOf(candidate));
+  keepEarliest(found, order);
+}
+
+/** Both families' addresses in RFC 6724 order, with their family. */
+async function inAddressOrder(
+  canonicalName: string,
+  found: { entry: { addresses: string[] }; family: IpFamily }[],
+): Promise<AddressLookup> {
+  const byAddress = new Map<string, IpFamily>();
+  for (const { entry, family } of found) {
+    for (const address of entry.addresses) byAddress.set(address, family);
+  }
+  // Repeats kept, as getaddrinfo keeps those of a hosts file. Sorted here, and only for two
+  // addresses or more: a command's usual lookup never sorts (the sorter asks the system for its
+  // interfaces, ~1 ms).
+  const addresses = found.flatMap(({ entry }) => entry.addresses);
+  const ordered = addresses.length < 2
+    ? addresses
+    : (await import("./address_order.ts")).sortAddresses(addresses);
+  return {
+    canonicalName,
+    addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
+  };
+}
