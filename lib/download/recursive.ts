@@ -961,14 +961,13 @@ class Walker {
    */
   #plannedPath(url: string | URL, report = false): string {
     const directory = this.#options.directory ?? ".";
-    const events = this.#options.events;
-    const relative = localPathForUrl(
-      url,
-      this.#layout,
-      report ? (bytes, limit) => events?.nameShortened?.(bytes, limit) : undefined,
-    );
+    const relative = localPathForUrl(url, this.#layout, report ? this.#nameShortened : undefined);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
+
+  /** A name cut short, told to the events (one function for the run, not one a file). */
+  readonly #nameShortened = (bytes: number, limit: number) =>
+    this.#options.events?.nameShortened?.(bytes, limit);
 
   /**
    * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
