@@ -171,6 +171,10 @@ export class WgetReporter {
   #connectFailureShown = false;
   /** The attempt at the current URL (GNU's "try"). */
   #attempt = 1;
+  /** GNU's "Last-modified header missing" was said after this file's HEAD. */
+  #untimedSaid = false;
+  /** The last URL checked for GNU's "wildcards not supported" warning. */
+  #wildcardUrl: string | undefined;
   /** This request's response head arrived. */
   #responded = false;
   /** This request's body started. */
@@ -260,6 +264,8 @@ export class WgetReporter {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url, method) => {
       this.#announced = false;
+      // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
+      if (method === "HEAD") this.#untimedSaid = false;
       this.#connectFailureShown = false;
       this.#responded = false;
       this.#bodyStarted = false;
@@ -267,6 +273,7 @@ export class WgetReporter {
       this.#total = undefined;
       if (!this.#quiet) this.#started = performance.now();
       if (!this.#verboseLines) return;
+      if (this.#attempt === 1) this.#warnWildcards(url.href);
       if (this.#spider && method === "HEAD") {
         this.#line("Spider mode enabled. Check if remote file exists.");
       }
@@ -322,12 +329,21 @@ export class WgetReporter {
     },
     fetchAfterHead: (reason, localSize) => {
       this.#lengthLine(this.#responseLength, 0);
+      if (reason === "untimed") {
+        // GNU says so after the HEAD, and not again after the GET.
+        this.#print("Last-modified header missing -- time-stamps turned off.");
+        this.#untimedSaid = true;
+      }
+      if (reason === "unchecked" || reason === "untimed") return;
       this.#line(
         reason === "newer"
           ? "Remote file is newer, retrieving.\n"
           : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
       );
     },
+    // GNU says so with -nv too, before the request.
+    nameShortened: (bytes, limit) =>
+      this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
     // GNU says which challenge it answers, with -nv too.
     authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
     // GNU prints Location as the server sent it.
@@ -472,6 +488,17 @@ export class WgetReporter {
   }
   #lastBodyMs = 0;
 
+  /**
+   * GNU wget's warning, once per URL (a HEAD and its GET are one, and -nc's skip too), for a path
+   * holding a character its FTP globbing would read: `*`, `?`, `[` or `]` (`%2A` not).
+   */
+  #warnWildcards(href: string): void {
+    if (this.#wildcardUrl === href) return;
+    this.#wildcardUrl = href;
+    const path = href.replace(/^[a-z]+:\/\/[^/]*/i, "").split("?")[0]!;
+    if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");
+  }
+
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
@@ -492,12 +519,14 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !this.#hasLastModified
+      !this.#hasLastModified && !this.#untimedSaid
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
+    this.#untimedSaid = false;
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
+      if (this.#verboseLines) this.#warnWildcards(result.url);
       this.#line(`File ${name} already there; not retrieving.\n`);
     } else if (result.skipped === "head-not-newer") {
       this.#lengthLine(this.#responseLength, 0);

@@ -8,6 +8,7 @@
  */
 
 import { searchOf } from "../http/url.ts";
+import { MAX_NAME_LENGTH } from "./file_name.ts";
 
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
@@ -97,8 +98,12 @@ const DECODER = new TextDecoder();
 /**
  * The relative path, with `/` separators, under which GNU wget saves `url`.
  *
+ * A file name longer than GNU wget's limit (236 bytes: the system's 255, less room for `.1` or
+ * `.html`) is cut to it, as GNU wget cuts it.
+ *
  * @param url An absolute `http:` or `https:` URL.
  * @param layout The options that shape the path.
+ * @param onShortened Told the file name's length in bytes, and the limit, when it is cut.
  * @returns A relative path with no empty, `.` or `..` element.
  *
  * @example
@@ -111,9 +116,14 @@ const DECODER = new TextDecoder();
  * assert.equal(localPathForUrl("http://h/a/b/c.png", { cutDirs: 1 }), "h/b/c.png");
  * assert.equal(localPathForUrl("http://h/a/b/c.png", { directories: false }), "c.png");
  * assert.equal(localPathForUrl("http://h/a/%2E%2E%2F..%2Fx"), "h/a/..%2F..%2Fx");
+ * assert.equal(localPathForUrl(`http://h/${"x".repeat(300)}`), `h/${"x".repeat(236)}`);
  * ```
  */
-export function localPathForUrl(url: string | URL, layout: DiskLayout = DEFAULT_LAYOUT): string {
+export function localPathForUrl(
+  url: string | URL,
+  layout: DiskLayout = DEFAULT_LAYOUT,
+  onShortened?: (bytes: number, limit: number) => void,
+): string {
   const parsed = typeof url === "string" ? new URL(url) : url;
   const restrict = layout.restrict ?? UNIX;
   const windows = restrict.os === "windows";
@@ -136,7 +146,24 @@ export function localPathForUrl(url: string | URL, layout: DiskLayout = DEFAULT_
   const file = segment === "" ? layout.indexName ?? "index.html" : segment;
   const search = searchOf(parsed);
   const query = search === "" ? "" : (windows ? "@" : "?") + search.slice(1);
-  return directory + safeElement(file + query, restrict, query === "" ? -1 : file.length);
+  const name = safeElement(file + query, restrict, query === "" ? -1 : file.length);
+  return directory + (name.length * 3 <= MAX_FILE_NAME_BYTES ? name : clipName(name, onShortened));
+}
+
+/** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
+const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;
+
+/** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters. */
+function clipName(name: string, onShortened?: (bytes: number, limit: number) => void): string {
+  const bytes = ENCODER.encode(name);
+  if (bytes.length <= MAX_FILE_NAME_BYTES) return name;
+  onShortened?.(bytes.length, MAX_FILE_NAME_BYTES);
+  let end = MAX_FILE_NAME_BYTES;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  // Nor in the middle of a %XX escape, as GNU wget.
+  if (bytes[end - 1] === 0x25) end -= 1;
+  else if (bytes[end - 2] === 0x25) end -= 2;
+  return DECODER.decode(bytes.subarray(0, end));
 }
 
 /** The layout used when none is given (one object, so it never fills a memo of its own). */

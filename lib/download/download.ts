@@ -126,9 +126,13 @@ export interface DownloadEvents {
   retry?(error: unknown, attempt: number, waitMs: number): void;
   /**
    * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
-   * not older but of another size than the `localSize` bytes here.
+   * not older but of another size than the `localSize` bytes here; or (`"unchecked"`, with
+   * `--content-disposition` under `-c` or `-N`, where the HEAD names the file) there was no
+   * copy to compare; or (`"untimed"`, `-N`) the answer had no Last-Modified.
    */
-  fetchAfterHead?(reason: "newer" | "size", localSize: number): void;
+  fetchAfterHead?(reason: "newer" | "size" | "unchecked" | "untimed", localSize: number): void;
+  /** A recursive run cut a file name of `bytes` bytes to `limit`, as GNU wget does. */
+  nameShortened?(bytes: number, limit: number): void;
 }
 
 /**
@@ -526,9 +530,12 @@ async function attemptDownload(
   // The name comes from the response when Content-Disposition may name the file: -nc and -c
   // check that name, not the URL's.
   const byHeader = (options.contentDisposition ?? false) && !options.output && !options.spider;
-  // -c needs that name before it can ask for a Range: GNU wget asks with HEAD first.
-  let probe = byHeader && (options.resume ?? false) && !state.owned &&
-    state.probedName === undefined;
+  // -c needs that name before it can ask for a Range, -N before it can compare: GNU wget asks
+  // with HEAD first.
+  let probe = byHeader && ((options.resume ?? false) || (options.timestamping ?? false)) &&
+    !state.owned && state.probedName === undefined;
+  /** -N --content-disposition: the HEAD compared the file (the GET asks for it whole). */
+  let checkedByHead = false;
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = original;
@@ -579,7 +586,8 @@ async function attemptDownload(
     }
     const credentials = options.credentials ?? options.credentialsFor?.(original.host);
     // -N: the local file's time, for If-Modified-Since (or a HEAD) and the comparison after.
-    const local = options.timestamping && !options.output && !options.spider && !state.owned
+    const local = options.timestamping && !options.output && !options.spider && !state.owned &&
+        !probe && !checkedByHead
       ? fileInfo(plannedPath)
       : undefined;
     const head = headFirst && local?.mtime !== undefined;
@@ -711,8 +719,36 @@ async function attemptDownload(
         // follows, to the same URL, with Range when that file is there.
         probe = false;
         const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-        state.probedName = (header && contentDispositionFileName(header)) ||
+        state.probedName = dispositionFileName(header, options) ||
           urlFileName(options, nameUrl);
+        const copy = options.timestamping && response.ok
+          ? fileInfo(joinPath(directory, state.probedName))
+          : undefined;
+        if (copy?.mtime !== undefined && copy.size !== undefined) {
+          // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
+          checkedByHead = true;
+          const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+          if (
+            lastModified <= copy.mtime.getTime() &&
+            (response.contentLength === undefined || response.contentLength === copy.size)
+          ) {
+            return {
+              url: original.href,
+              finalUrl: target.href,
+              path: joinPath(directory, state.probedName),
+              bytes: 0,
+              size: copy.size,
+              status,
+              skipped: "head-not-newer",
+            };
+          }
+          if (!Number.isNaN(lastModified)) {
+            const older = lastModified <= copy.mtime.getTime();
+            events.fetchAfterHead?.(older ? "size" : "newer", copy.size);
+          }
+        } else if (response.ok) {
+          events.fetchAfterHead?.("unchecked", 0);
+        }
         continue;
       }
       if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
@@ -804,7 +840,20 @@ function responseFileName(
   options: DownloadOptions,
 ): string {
   const header = response.head.headers.get("Content-Disposition");
-  return (header && contentDispositionFileName(header)) || urlFileName(options, url);
+  return dispositionFileName(header, options) || urlFileName(options, url);
+}
+
+/**
+ * The name a `Content-Disposition` header offers, put through the caller's `fileNameForUrl` (GNU
+ * wget's `--restrict-file-names`) as the last part of a URL's path, as GNU wget treats it.
+ */
+function dispositionFileName(
+  header: string | null | undefined,
+  options: DownloadOptions,
+): string | undefined {
+  const name = header ? contentDispositionFileName(header) : undefined;
+  if (name === undefined || !options.fileNameForUrl) return name;
+  return options.fileNameForUrl(parseHttpUrl(`http://h/${encodeURIComponent(name)}`));
 }
 
 /** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */

@@ -12,10 +12,10 @@ import type { HttpUrl } from "../http/url.ts";
 /** The name used when a URL's path ends in `/`. */
 export const DEFAULT_INDEX_NAME = "index.html";
 /**
- * The longest name produced, in UTF-8 bytes: file systems allow 255 bytes, and `.1`, `.2`, ... may
- * still be added.
+ * The longest name produced, in UTF-8 bytes, as GNU wget's: file systems allow 255 bytes, less 19
+ * for `.1`, `.html`, `.orig` and the like added after.
  */
-export const MAX_NAME_LENGTH = 200;
+export const MAX_NAME_LENGTH = 236;
 
 /**
  * The local name for `url`: its last path segment and query, percent-decoded and made safe;

@@ -814,7 +814,9 @@ class Walker {
   /** `#fetch` once it is time: the file named, then fetched when no other task is writing it. */
   #fetchNamed(url: string, how: FetchHow): Promise<Fetched | undefined> {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
-    const named = this.#plannedPath(how.parsed ?? url);
+    // (With --content-disposition, GNU wget names the file, and says a name is too long, only
+    // once the answer came.)
+    const named = this.#plannedPath(how.parsed ?? url, !this.#options.contentDisposition);
     // A file only read for its links and then removed (--delete-after, --spider, or a name
     // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
     // never overwritten, then removed.
@@ -850,6 +852,7 @@ class Walker {
   async #sendHead(
     url: string,
     onResponse: (response: HttpResponse) => void,
+    robots = false,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
@@ -867,7 +870,8 @@ class Walker {
       });
     } catch (error) {
       options.signal?.throwIfAborted();
-      this.#fail(url, error);
+      if (robots) options.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error);
       return undefined;
     }
   }
@@ -885,53 +889,90 @@ class Walker {
 
   /**
    * `--no-if-modified-since` with `-N`: asks with HEAD whether the server's copy of `url` is
-   * newer than `local` (or of another size), as GNU wget does; the type it announced, or
-   * undefined (and reported) on failure.
+   * newer than the copy here (`localFor` the answer gives it, or none), or of another size, as
+   * GNU wget does; the type it announced, or undefined (and reported) on failure.
    */
   async #headCheck(
     url: string,
-    local: { mtime: Date; size: number },
-  ): Promise<{ current: boolean; contentType: string | undefined } | undefined> {
+    localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
+    robots = false,
+    afterResponse?: () => void,
+  ): Promise<
+    { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
+  > {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
+    let local: { mtime: Date; size: number } | undefined;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
       time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-      current = response.ok && isNoNewerThan(response, local);
-    });
+      local = localFor(response);
+      current = local !== undefined && response.ok && isNoNewerThan(response, local);
+    }, robots);
     if (result === undefined) return undefined;
-    if (!current && !Number.isNaN(time)) {
+    afterResponse?.();
+    if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       this.#options.events?.fetchAfterHead?.(reason, local.size);
+    } else if (!current) {
+      // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
+      // that there is no time) and fetches.
+      const untimed = Number.isNaN(time) && this.#options.timestamping && !robots;
+      this.#options.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
-    return { current, contentType };
+    return { current, contentType, finalUrl: result.finalUrl };
   }
 
   /**
    * A URL not fetched again, the copy at `path` kept: told to `onNotModified`, and to `onSaved`
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
+   * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
+   * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
    */
   #kept(
     url: string,
     path: string,
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
+    finalUrl = url,
   ): void {
-    this.#registerDownload(url, path);
+    this.#registerDownload(finalUrl, path);
+    if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
+  }
+
+  /**
+   * `--content-disposition`: the name the header offers, escaped and cased as
+   * `--restrict-file-names` says, as GNU wget treats it (the last part of a URL's path).
+   */
+  #dispositionName(header: string | null | undefined): string | undefined {
+    const name = header ? contentDispositionFileName(header) : undefined;
+    const restrict = this.#layout.restrict;
+    if (name === undefined || restrict === undefined) return name;
+    return localPathForUrl(`http://h/${encodeURIComponent(name)}`, {
+      directories: false,
+      restrict,
+    });
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
   readonly #temporaries = new Set<string>();
 
-  /** Where `url` is saved before -E or a unique suffix changes the name. */
-  #plannedPath(url: string | URL): string {
+  /**
+   * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
+   * short is told to the events (GNU wget's "The destination name is too long").
+   */
+  #plannedPath(url: string | URL, report = false): string {
     const directory = this.#options.directory ?? ".";
-    const relative = localPathForUrl(url, this.#layout);
+    const relative = localPathForUrl(url, this.#layout, report ? this.#nameShortened : undefined);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
+
+  /** A name cut short, told to the events (one function for the run, not one a file). */
+  readonly #nameShortened = (bytes: number, limit: number) =>
+    this.#options.events?.nameShortened?.(bytes, limit);
 
   /**
    * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
@@ -966,6 +1007,51 @@ class Walker {
     const clobber = !how.temporary &&
       ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
         (options.resume ?? false) || backups > 0);
+    // --content-disposition with -c or -N: the file's name is the server's to give, so GNU wget
+    // asks with HEAD first (for every URL), then continues the file of that name (Range) or
+    // compares it with the server's (-N, as --no-if-modified-since does).
+    const timestamping = options.timestamping && !how.robots;
+    const headFirst = !shared && !how.temporary && options.contentDisposition &&
+      (options.resume || timestamping);
+    /** The file's name after the HEAD, before -E's extension (added again when saved). */
+    let named: string | undefined;
+    /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
+    let requestUrl = url;
+    if (headFirst) {
+      const byUrl = planned;
+      const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
+      let byName = false;
+      const checked = await this.#headCheck(
+        url,
+        (response) => {
+          const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
+          const name = this.#dispositionName(header);
+          byName = name !== undefined;
+          named = name === undefined ? byUrl : directoryOf + name;
+          // -c -E: the type is known from the HEAD, so the file is continued by its full name
+          // (-N compares the name without it, as GNU wget).
+          planned = options.adjustExtension && options.resume && response.ok
+            ? withPageExtension(named, response.head.headers.get("Content-Type"))
+            : named;
+          return timestamping && this.#mayExist(planned)
+            ? localCopy(planned, options.backupConverted ?? false)
+            : undefined;
+        },
+        how.robots,
+        // The URL names the file: a name too long is said after the answer, as GNU wget.
+        () => {
+          if (!byName) this.#plannedPath(how.parsed ?? url, true);
+        },
+      );
+      if (checked === undefined) return undefined;
+      if (checked.current) {
+        // The copy here stays; a page or stylesheet among them is read from it for links.
+        this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
+        return { path: planned, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
+      }
+      // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
+      requestUrl = checked.finalUrl;
+    }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
     if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
@@ -995,7 +1081,7 @@ class Walker {
     /** `lastModified` parsed, when the plain GET's path parsed it already (once a file). */
     let lastModifiedTime: number | undefined;
     let file: Deno.FsFile | undefined;
-    let path = planned;
+    let path = named ?? planned;
     const headers = [...(options.headers ?? [])];
     /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
     let local: { mtime: Date; size: number } | undefined;
@@ -1003,18 +1089,26 @@ class Walker {
     let current = false;
     /** -E added `.html` or `.css` to the file's name. */
     let extended = false;
+    /** -nc, and -E renamed the file: written over a copy by that name. */
+    let overwrite = false;
     if (
-      !shared && !how.temporary && !how.robots && options.timestamping && this.#mayExist(planned)
+      !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
+      this.#mayExist(planned)
     ) {
       local = localCopy(planned, options.backupConverted ?? false);
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
-        const checked = await this.#headCheck(url, local);
+        const copy = local;
+        const checked = await this.#headCheck(url, () => copy);
         if (checked === undefined) return undefined;
         if (checked.current) {
           // The copy here stays; a page or stylesheet among them is read from it for links.
-          this.#kept(url, planned, "head-not-newer", 200);
-          return { path: planned, finalUrl: url, kind: pageKind(checked.contentType) };
+          this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
+          return {
+            path: planned,
+            finalUrl: checked.finalUrl,
+            kind: pageKind(checked.contentType),
+          };
         }
         local = undefined;
       } else if (local) {
@@ -1034,7 +1128,7 @@ class Walker {
         this.#makeParents(path, directory);
         if (resumeFrom > 0) {
           file = Deno.openSync(path, { write: true, append: true });
-        } else if (clobber) {
+        } else if (clobber || overwrite) {
           if (this.#mayExist(path)) {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
             if (backups > 0) rotateBackups(path, backups);
@@ -1128,8 +1222,9 @@ class Walker {
     };
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
-    let landed = url;
-    const plannedPath = (target: string) => this.#plannedPath(target);
+    let landed = requestUrl;
+    const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
+    const dispositionName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
       // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
       // general path; anything else that comes back is handed over to download(), which carries
@@ -1228,7 +1323,7 @@ class Walker {
                   !shared
                 ? response.head.headers.get("Content-Disposition")
                 : undefined;
-              const name = disposition && contentDispositionFileName(disposition);
+              const name = dispositionName(disposition);
               const suffix = how.temporary ? ".tmp" : "";
               if (name) {
                 const named = planned.slice(0, planned.length - suffix.length);
@@ -1241,6 +1336,13 @@ class Walker {
                 path = plannedPath(landed) + suffix;
               }
               events.response?.(response);
+              if (
+                options.contentDisposition && !headFirst && response.ok && !name &&
+                file === undefined && !shared
+              ) {
+                // The URL names the file: a name too long is said now, as GNU wget.
+                plannedPath(landed, true);
+              }
             },
             redirect(from, to, status) {
               landed = to;
@@ -1248,10 +1350,17 @@ class Walker {
             },
             start(info) {
               claimed = true;
-              if (options.adjustExtension && file === undefined && clobber && !shared) {
+              if (
+                options.adjustExtension && file === undefined && !shared &&
+                (clobber || options.noClobber)
+              ) {
                 const before = path;
                 path = withPageExtension(path, contentType);
                 if (path !== before) extended = true;
+                // -nc looked for the URL's name only: a page -E renames is fetched again and
+                // written over its NAME.html, as GNU wget (whose manual says so), never to a
+                // NAME.1.html beside it (-nd).
+                if (path !== before) overwrite = true;
               }
               open();
               sink.name = path;
@@ -1260,12 +1369,12 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        result = await download(url, general);
+        result = await download(requestUrl, general);
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "not-newer", 200);
-        return { path: planned, finalUrl: result?.finalUrl ?? url, kind: pageKind(contentType) };
+        this.#kept(url, planned, "not-newer", 200, result?.finalUrl ?? landed);
+        return { path: planned, finalUrl: result?.finalUrl ?? landed, kind: pageKind(contentType) };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -1324,8 +1433,8 @@ class Walker {
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected.
-        const done: Fetched = { path: planned, finalUrl: url, kind: "other" };
-        this.#kept(url, planned, "not-newer", 304);
+        const done: Fetched = { path: planned, finalUrl: landed, kind: "other" };
+        this.#kept(url, planned, "not-newer", 304, landed);
         return done;
       }
       options.signal?.throwIfAborted();
@@ -1458,7 +1567,9 @@ class Walker {
             fileOnly: this.#options.convertFileOnly,
             followTags: this.#options.followTags,
             ignoreTags: this.#options.ignoreTags,
-            backupPath: this.#options.backupConverted
+            // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
+            // is converted in place, its NAME.orig from an earlier run kept.
+            backupPath: this.#options.backupConverted && this.#written.has(path)
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,
             onConverted: (done) => void (counts = done),

@@ -19,6 +19,7 @@ import {
   requestsSince,
   runWgetLogged as wgetLogged,
   runWgetQuiet as wget,
+  stableLines,
 } from "../harness/wget_recursive_compare.ts";
 import { snapshotTree, startTestSite } from "../harness/test_site.ts";
 
@@ -34,13 +35,6 @@ function config(log: string): string {
 
 function page(body: string): string {
   return `<!DOCTYPE html><html><head><title>t</title></head><body>\n${body}\n</body></html>\n`;
-}
-
-/** GNU wget's log without what differs from run to run: dates, progress, rates, times. */
-function stableLines(stderr: string): string[] {
-  return stderr.split("\n")
-    .map((line) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE"))
-    .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
 }
 
 /** Writes `files` under `root`, each with the time `seconds` when given. */

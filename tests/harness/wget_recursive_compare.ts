@@ -23,6 +23,13 @@ export async function requestsSince(log: string, from: number, port: number): Pr
   });
 }
 
+/** GNU wget's log without what differs from run to run: dates, progress, rates, times. */
+export function stableLines(stderr: string): string[] {
+  return stderr.split("\n")
+    .map((line) => line.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE"))
+    .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
+}
+
 /** Runs GNU wget (`gnu`) or netkit's (`netkit`, in this process) with `-q args -P out`. */
 export async function runWgetQuiet(tool: string, args: string[], out: string): Promise<number> {
   if (tool === "netkit") return await main(["-q", ...args, "-P", out]);

@@ -400,22 +400,27 @@ Deno.test("serveHttp() at maxConnections answers 503 when no connection can be c
 });
 
 Deno.test("serveHttp() shuts down gracefully: idle closed at once, in-flight answered", async () => {
+  // An address of its own: under --parallel another process may be given the port once the
+  // listener closes, and "no longer accepting" would then reach that process's listener.
+  const hostname = `127.77.${1 + Math.floor(Math.random() * 254)}.${
+    1 + Math.floor(Math.random() * 254)
+  }`;
   const release = Promise.withResolvers<void>();
   const started = Promise.withResolvers<void>();
   const server = serve(async () => {
     started.resolve();
     await release.promise;
     return new Response("late but answered");
-  });
+  }, { hostname });
   const port = server.addr.port;
-  using idle = await Deno.connect({ hostname: "127.0.0.1", port });
+  using idle = await Deno.connect({ hostname, port });
   await write(idle, "GET / HTTP/1.1\r\nHost: a\r\n");
-  using busy = await Deno.connect({ hostname: "127.0.0.1", port });
+  using busy = await Deno.connect({ hostname, port });
   await write(busy, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
   await started.promise;
   const finished = server.shutdown();
   assert.equal(await readToEnd(idle), "", "the half-sent head is dropped at once");
-  await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port }), "no longer accepting");
+  await assert.rejects(Deno.connect({ hostname, port }), "no longer accepting");
   release.resolve();
   const answer = await readToEnd(busy);
   assert.equal(bodyOf(answer), "late but answered");
