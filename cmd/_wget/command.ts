@@ -515,12 +515,15 @@ function downloadOptions(
       `--prefer-family takes IPv4, IPv6 or none, not "${values["prefer-family"]}"`,
     );
   }
-  options.connectVia = createAddressConnector({
+  const connector = createAddressConnector({
     family: values["inet4-only"] ? 4 : values["inet6-only"] ? 6 : 0,
     preferFamily: prefer === "ipv4" ? 4 : prefer === "ipv6" ? 6 : undefined,
     dnsTimeoutMs,
     events: connectorEvents,
   });
+  options.connectVia = connector;
+  // As GNU wget: a kept-alive connection serves another name whose addresses hold its peer.
+  options.addressesOf = connector.addressesOf;
   // An empty value (`-t "$TRIES"` unset) leaves GNU wget's default, as GNU's parser does.
   if (values.tries) {
     options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);

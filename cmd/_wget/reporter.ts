@@ -286,11 +286,15 @@ export class WgetReporter {
         this.#caToAnnounce = undefined;
       }
     },
-    connected: ({ host, port, reused }) => {
+    connected: ({ host, port, address, reused }) => {
       // The connector said "Connecting to ... connected." for a new connection (also when a
       // kept-alive one had gone stale and was replaced).
       if (!this.#verboseLines || this.#announced) return;
-      const where = formatHostPort(host, port);
+      // GNU brackets the name when the peer is IPv6: "Reusing existing connection to
+      // [localhost]:80." (host is the name the connection was opened for).
+      const where = reused && address?.includes(":") && !host.includes(":")
+        ? `[${host}]:${port}`
+        : formatHostPort(host, port);
       this.#line(
         reused
           ? `Reusing existing connection to ${where}.`

@@ -54,9 +54,24 @@ const CONNECT_REASONS: Record<string, string> = {
 };
 
 /**
+ * A {@linkcode ConnectStrategy} that also tells which addresses it would try for a host, for the
+ * HTTP client's `addressesOf` (a kept-alive connection to one of them serves the host too, as
+ * GNU wget's does).
+ */
+export type AddressConnector = ConnectStrategy & {
+  /**
+   * The addresses of `host` in the order they would be tried, from the same lookup (made once
+   * for the connector's life, reported as for a connection); an address literal is its own.
+   * Rejects as the strategy does when the name has no address.
+   */
+  addressesOf(host: string): Promise<string[]>;
+};
+
+/**
  * A connection strategy (for the HTTP client's `connectVia`) that resolves names as GNU wget
  * does and connects to each address in turn. Names are looked up once for the strategy's life:
- * keep one for a run, as wget does.
+ * keep one for a run, as wget does. Its `addressesOf` (for the client's option of that name)
+ * answers from the same lookups.
  *
  * @param options The family, the order, the lookup timeout and the reports.
  * @returns The strategy. It throws a {@linkcode SocketError} with step `resolve` (`not-found` or
@@ -78,9 +93,11 @@ const CONNECT_REASONS: Record<string, string> = {
  * using conn = await connectVia("dual.test", port, (a) => createClientSocket(a, port));
  * assert.equal(conn.remoteAddr.hostname, "127.0.0.1");
  * assert.equal(tried.at(-1), "127.0.0.1 ok");
+ * assert.deepEqual(await connectVia.addressesOf("dual.test"), ["::1", "127.0.0.1"]);
+ * assert.deepEqual(await connectVia.addressesOf("[::1]"), ["::1"]);
  * ```
  */
-export function createAddressConnector(options: AddressConnectorOptions = {}): ConnectStrategy {
+export function createAddressConnector(options: AddressConnectorOptions = {}): AddressConnector {
   const family = options.family ?? 0;
   // Lookups by name, settled or under way (parallel downloads of one host share one lookup).
   const cache = new Map<string, Promise<string[]>>();
@@ -131,7 +148,10 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
     return addresses;
   }
 
-  return async <T>(host: string, port: number, connectTo: (address: string) => Promise<T>) => {
+  /** The host without brackets, whether it is a literal, and the addresses to try. */
+  async function addressesOf(
+    host: string,
+  ): Promise<{ bare: string; literal: boolean; addresses: string[] }> {
     const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
     const literalFamily = literalAddressFamily(bare);
     const literal = literalFamily !== undefined;
@@ -141,7 +161,15 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
       events.resolveFailed?.({ host: bare, reason, literal: true });
       throw new SocketError({ step: "resolve", host: bare, port: 0, failure: "not-found" });
     }
-    const addresses = literal ? [bare] : await resolve(bare);
+    return { bare, literal, addresses: literal ? [bare] : await resolve(bare) };
+  }
+
+  const connect = async <T>(
+    host: string,
+    port: number,
+    connectTo: (address: string) => Promise<T>,
+  ) => {
+    const { bare, literal, addresses } = await addressesOf(host);
     let last: unknown;
     for (const address of addresses) {
       const shown = literal ? undefined : address;
@@ -160,6 +188,9 @@ export function createAddressConnector(options: AddressConnectorOptions = {}): C
     }
     throw last;
   };
+  return Object.assign(connect, {
+    addressesOf: async (host: string) => (await addressesOf(host)).addresses,
+  });
 }
 
 /**

@@ -18,7 +18,12 @@ import {
   RedirectError,
 } from "../http/errors.ts";
 import { TlsError } from "../net/tls_error.ts";
-import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
+import {
+  type HttpClientOptions,
+  type HttpConnectionInfo,
+  type HttpResponse,
+  sendHttpRequest,
+} from "../http/client.ts";
 import { basicCredentials } from "../http/request.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { hostHeader, type HttpUrl, parseHttpUrl, UrlError } from "../http/url.ts";
@@ -101,10 +106,12 @@ export interface DownloadEvents {
   /** A request is about to be sent to `url` with `method` (`HEAD` for `--spider`). */
   request?(url: HttpUrl, method: string): void;
   /**
-   * The request went out on a new connection to `host:port` (the server, or the proxy), or on a
-   * kept-alive one (`reused`); reported with a `pool` only, just before `response`.
+   * The request went out on a new connection to `host:port` (the server, or the plain HTTP
+   * proxy), or on a kept-alive one (`reused`, `host` the name it was opened for, which may be
+   * another name of the same server); `address` is its peer's when known. Reported with a
+   * `pool` only, just before `response`.
    */
-  connected?(info: { host: string; port: number; reused: boolean }): void;
+  connected?(info: HttpConnectionInfo): void;
   /** A response head arrived. */
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
@@ -609,7 +616,14 @@ async function attemptDownload(
     const given = received;
     received = undefined;
     if (given === undefined) events.request?.(target, sentMethod);
-    const reusedBefore = given === undefined ? options.pool?.stats.reused : undefined;
+    // The connection it goes out on, with a pool (GNU's "Reusing existing connection to").
+    let connection: HttpConnectionInfo | undefined;
+    const onConnection = given === undefined && options.pool && events.connected
+      ? (info: HttpConnectionInfo) => {
+        connection = info;
+        options.onConnection?.(info);
+      }
+      : options.onConnection;
     // The client's options are the download's (one copy, not a rest and a spread: a list of
     // URLs makes one per URL), with this request's method, body and headers.
     const response = given ?? await sendHttpRequest(requestUrl, {
@@ -619,15 +633,12 @@ async function attemptDownload(
       body: probe || head ? undefined : body,
       headers,
       tunnel: tunnel ?? options.tunnel,
+      onConnection,
       onRequestSent: options.onRequestSent ??
         (sentMethod === "HEAD" ? undefined : earlyFileMaker(options, state, plannedPath)),
     });
     try {
-      if (options.pool && reusedBefore !== undefined) {
-        const peer = tunnel ?? requestUrl;
-        const reused = options.pool.stats.reused > reusedBefore;
-        events.connected?.({ host: peer.host, port: peer.port, reused });
-      }
+      if (connection) events.connected?.(connection);
       events.response?.(response);
       for (const value of response.head.headers.getAll("Set-Cookie")) {
         options.cookies?.setCookie(target, value);

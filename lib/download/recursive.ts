@@ -41,7 +41,12 @@ import {
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
-import { type HttpClientOptions, type HttpResponse, sendHttpRequest } from "../http/client.ts";
+import {
+  type HttpClientOptions,
+  type HttpConnectionInfo,
+  type HttpResponse,
+  sendHttpRequest,
+} from "../http/client.ts";
 import { handOver, type Received } from "./_received.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
@@ -1239,21 +1244,20 @@ class Walker {
         const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
         if (cookie !== undefined) sent.push(["Cookie", cookie]);
         events.request?.(target, "GET");
-        const pool = plain.pool!;
-        const reusedBefore = pool.stats.reused;
+        let connection: HttpConnectionInfo | undefined;
         let response: HttpResponse | undefined;
         try {
           response = await sendHttpRequest(target, {
             ...plain,
             headers: sent,
             onRequestSent: createEarly,
+            onConnection: (info) => (connection = info),
           });
         } catch (error) {
           received = { error, written: 0 };
         }
         if (response) {
-          const reused = pool.stats.reused > reusedBefore;
-          events.connected?.({ host: target.host, port: target.port, reused });
+          if (connection) events.connected?.(connection);
           const status = response.status;
           if (status < 200 || status >= 300 || status === 206) {
             received = { response };

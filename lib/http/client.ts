@@ -32,7 +32,7 @@ import {
   responseKeepsConnection,
 } from "./response.ts";
 import { ConnectionClosedError } from "./errors.ts";
-import type { HttpConnectionPool } from "./pool.ts";
+import type { HttpConnectionPool, HttpPoolSharing } from "./pool.ts";
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
 import { type ConnectStrategy, createClientSocket } from "../net/socket.ts";
 import type { TlsTunnel } from "../net/tls_connect.ts";
@@ -107,6 +107,36 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * kept-alive connection makes the client send the request anew.
    */
   onRequestSent?: (() => void) | undefined;
+  /**
+   * With a `pool`: look a host's addresses up, so that a plain HTTP request may go out on an idle
+   * connection that another name of the same server opened (`http://localhost:P/` after
+   * `http://127.0.0.1:P/`), when that connection's peer is among them, as GNU wget reuses its
+   * connection. Asked only when the most recently idle connection to the same port (and
+   * settings) was opened for another name; a rejection (the name does not resolve) is the
+   * request's. Never for `https://`: a certificate is a name's. Without it only connections
+   * opened for the same host name are shared.
+   */
+  addressesOf?: ((host: string) => Promise<readonly string[]>) | undefined;
+  /**
+   * Called when the request has its connection, a new one or a kept-alive one from the `pool`
+   * (again when a stale kept-alive connection makes the client send the request anew).
+   */
+  onConnection?: ((connection: HttpConnectionInfo) => void) | undefined;
+}
+
+/** The connection a request goes out on, as {@linkcode HttpClientOptions.onConnection} tells it. */
+export interface HttpConnectionInfo {
+  /**
+   * The host name it was opened for: another name of the same server when the pool shared it
+   * (GNU wget's "Reusing existing connection to" names it so).
+   */
+  host: string;
+  /** The port it was opened for. */
+  port: number;
+  /** The address it is connected to, when known (plain TCP; TLS through `connectVia`). */
+  address: string | undefined;
+  /** True when it carried an exchange before and came from the pool. */
+  reused: boolean;
 }
 
 /** What {@linkcode HttpResponse} needs from the exchange that made it. */
@@ -615,8 +645,11 @@ function abortable<T>(
 const caIds = new WeakMap<readonly string[], number>();
 let nextCaId = 1;
 
-/** Which pooled connections a request may share: same origin, same TLS and stream settings. */
-function poolKey(target: HttpUrl, options: HttpClientOptions, timeoutMs: number): string {
+/**
+ * Which pooled connections a request may share, but for the host name: same scheme, port, TLS and
+ * stream settings (a request's key is this and its host).
+ */
+function poolGroup(target: HttpUrl, options: HttpClientOptions, timeoutMs: number): string {
   let ca = 0;
   if (options.caCerts) {
     ca = caIds.get(options.caCerts) ?? nextCaId++;
@@ -626,8 +659,14 @@ function poolKey(target: HttpUrl, options: HttpClientOptions, timeoutMs: number)
   const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const tunnel = (options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "") +
     (options.clientCertificate ? "|client certificate" : "");
-  return `${target.scheme}://${target.host}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
+  return `${target.scheme}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
 }
+
+/** Where each connection the client opened goes: its host, port and peer address. */
+const peers = new WeakMap<
+  SocketStream,
+  { host: string; port: number; address: string | undefined }
+>();
 
 /** Opens a connection for `target`: TCP (TCP_NODELAY) or TLS, wrapped in a stream. */
 async function openStream(
@@ -639,10 +678,20 @@ async function openStream(
   const signal = options.signal;
   const connectTimeoutMs = options.connectTimeoutMs ?? options.timeoutMs ??
     DEFAULT_CONNECT_TIMEOUT_MS;
+  let address: string | undefined;
   if (target.scheme === "https") {
     const { connectTls } = await import("../net/tls_connect.ts");
+    const via = options.connectVia;
+    // The address the strategy reached, for onConnection.
+    const connectVia: ConnectStrategy | undefined = via &&
+      ((host, port, connectTo) =>
+        via(host, port, async (to) => {
+          const conn = await connectTo(to);
+          address = to;
+          return conn;
+        }));
     conn = await abortable(
-      connectTls(target.host, target.port, { ...options, connectTimeoutMs }),
+      connectTls(target.host, target.port, { ...options, connectTimeoutMs, connectVia }),
       signal,
       (late) => late.close(),
     );
@@ -659,6 +708,7 @@ async function openStream(
     // waits for the first's ACK, which the server delays.
     tcp.setNoDelay(true);
     conn = tcp;
+    address = tcp.remoteAddr.hostname;
   }
   const counter = { count: 0 };
   const stream = new SocketStream(counting(conn, counter), {
@@ -669,6 +719,7 @@ async function openStream(
     writeBufferBytes: 16 * 1024,
   });
   bytesRead.set(stream, counter);
+  peers.set(stream, { host: target.host, port: target.port, address });
   const head = new HeadDeadline(() => stream.close());
   headDeadlines.set(stream, head);
   stream.closed.then(() => head.stop());
@@ -796,13 +847,30 @@ async function sendOnce(
   // As text: the stream encodes it straight into its buffer (no array of its own a request).
   const request = buildHttpRequest(target, headOptions);
   const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-  const key = pool ? poolKey(target, options, timeoutMs) : "";
+  const group = pool ? poolGroup(target, options, timeoutMs) : "";
+  const key = pool ? `${group}|${target.host}` : "";
   const open = () => openStream(target, options, timeoutMs);
+  const addressesOf = options.addressesOf;
+  // Another name's connection, when its peer is one of this name's addresses (plain HTTP only).
+  const sharing: HttpPoolSharing | undefined = addressesOf && target.scheme === "http"
+    ? {
+      group,
+      accepts: async () => {
+        const addresses = await addressesOf(target.host);
+        return (stream) => addresses.includes(peers.get(stream)?.address ?? "");
+      },
+    }
+    : undefined;
   while (true) {
-    const { stream, reused } = pool ? await pool.acquire(key, open) : {
+    const { stream, reused, key: owner } = pool ? await pool.acquire(key, open, sharing) : {
       stream: await open(),
       reused: false,
+      key,
     };
+    if (options.onConnection) {
+      const peer = peers.get(stream)!;
+      options.onConnection({ host: peer.host, port: peer.port, address: peer.address, reused });
+    }
     const counter = bytesRead.get(stream)!;
     const before = counter.count;
     try {
@@ -813,7 +881,7 @@ async function sendOnce(
         request,
         body,
         timeoutMs,
-        release: pool && !callerCloses ? (s) => (pool.release(key, s), true) : undefined,
+        release: pool && !callerCloses ? (s) => (pool.release(owner, s, group), true) : undefined,
         onDone: whole && (() => whole[Symbol.dispose]()),
       });
     } catch (error) {

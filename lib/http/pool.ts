@@ -28,10 +28,58 @@ export interface HttpConnectionPoolStats {
   reused: number;
 }
 
+/**
+ * How {@linkcode HttpConnectionPool.acquire} may take a connection that another key left idle:
+ * the client's way to carry a request for `http://localhost:P/` on a connection opened for
+ * `http://127.0.0.1:P/`, as GNU wget does. {@linkcode sendHttpRequest} makes one from its
+ * `addressesOf` option.
+ *
+ * @example Two names of one server, one connection
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HttpConnectionPool, sendHttpRequest } from "@netkit/netkit/http";
+ *
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   (request) => new Response(new URL(request.url).hostname),
+ * );
+ * await using pool = new HttpConnectionPool();
+ * const options = {
+ *   pool,
+ *   // What the caller's resolver says (wget's: the hosts file, DNS).
+ *   addressesOf: (host: string) => Promise.resolve(host === "localhost" ? ["127.0.0.1"] : []),
+ * };
+ * const first = await sendHttpRequest(`http://127.0.0.1:${server.addr.port}/`, options);
+ * assert.equal(await first.text(), "127.0.0.1");
+ * const second = await sendHttpRequest(`http://localhost:${server.addr.port}/`, options);
+ * assert.equal(await second.text(), "localhost");
+ * assert.deepEqual(pool.stats, { opened: 1, reused: 1 });
+ * ```
+ */
+export interface HttpPoolSharing {
+  /**
+   * Keys whose connections may serve each other's requests once `accepts` agrees (the client's
+   * group is a key without its host name: scheme, port and settings).
+   */
+  group: string;
+  /**
+   * Called when the group's most recently idle connection is another key's (and only then):
+   * settles to a test of which idle connections of the group may carry the request. It may
+   * reject (the client's lookup of the new name failed): `acquire` rejects with its reason.
+   */
+  accepts(): Promise<(stream: SocketStream) => boolean>;
+}
+
 interface IdleConnection {
   stream: SocketStream;
   /** When it went idle, by `Date.now()` (a builtin; `performance.now()` calls the runtime). */
   since: number;
+  /** The key it was opened for, and stays under. */
+  key: string;
+  /** Its key's group, when released with one. */
+  group: string | undefined;
+  /** Release order: the greatest went idle last. */
+  order: number;
 }
 
 /**
@@ -72,6 +120,7 @@ export class HttpConnectionPool implements AsyncDisposable {
   readonly #maxIdle: number;
   readonly #idle = new Map<string, IdleConnection[]>();
   #idleCount = 0;
+  #releases = 0;
   #closed = false;
   /** One timer for the whole pool, running while connections are idle. */
   #sweeper: Deadline | undefined;
@@ -97,17 +146,44 @@ export class HttpConnectionPool implements AsyncDisposable {
 
   /**
    * A connection for `key` (an origin and the settings it was opened with): the most recently
-   * idle one, else a new one from `open`.
+   * idle one, else a new one from `open`. With `sharing`, when the most recently idle connection
+   * of its group is another key's, the most recently idle one of the group that `accepts` takes
+   * (its own key's included).
    *
    * @param key Which connections may be shared; the client builds it from the URL's origin and
    * its TLS and timeout settings.
    * @param open Opens a new connection.
-   * @returns The stream, and whether it carried an exchange before.
+   * @param sharing Which other keys' connections may carry the request, and when.
+   * @returns The stream, whether it carried an exchange before, and the key to give it back
+   * under (the key it was opened for).
    */
   async acquire(
     key: string,
     open: () => Promise<SocketStream>,
-  ): Promise<{ stream: SocketStream; reused: boolean }> {
+    sharing?: HttpPoolSharing,
+  ): Promise<{ stream: SocketStream; reused: boolean; key: string }> {
+    if (sharing && this.#idleCount > 0) {
+      const latest = this.#latestIdle(sharing.group);
+      if (latest && latest.key !== key) {
+        const accepts = await sharing.accepts();
+        // The pool may have changed meanwhile: look again.
+        const chosen = this.#latestIdle(
+          sharing.group,
+          (entry) => entry.key === key || accepts(entry.stream),
+        );
+        if (chosen) {
+          const list = this.#idle.get(chosen.key)!;
+          list.splice(list.indexOf(chosen), 1);
+          if (list.length === 0) this.#idle.delete(chosen.key);
+          this.#idleCount--;
+          if (Date.now() - chosen.since < this.#idleTimeoutMs) {
+            this.stats.reused++;
+            return { stream: chosen.stream, reused: true, key: chosen.key };
+          }
+          chosen.stream.close();
+        }
+      }
+    }
     const list = this.#idle.get(key);
     let idle = list?.pop();
     while (idle) {
@@ -120,19 +196,39 @@ export class HttpConnectionPool implements AsyncDisposable {
     if (list?.length === 0) this.#idle.delete(key);
     if (idle) {
       this.stats.reused++;
-      return { stream: idle.stream, reused: true };
+      return { stream: idle.stream, reused: true, key };
     }
     const stream = await open();
     this.stats.opened++;
-    return { stream, reused: false };
+    return { stream, reused: false, key };
+  }
+
+  /** The most recently idle connection of `group` (that `take` takes), if any. */
+  #latestIdle(
+    group: string,
+    take?: (entry: IdleConnection) => boolean,
+  ): IdleConnection | undefined {
+    let latest: IdleConnection | undefined;
+    for (const list of this.#idle.values()) {
+      for (const entry of list) {
+        if (
+          entry.group === group && (latest === undefined || entry.order > latest.order) &&
+          (take === undefined || take(entry))
+        ) {
+          latest = entry;
+        }
+      }
+    }
+    return latest;
   }
 
   /**
    * Takes back a connection whose exchange ended cleanly (response read to its end, nothing
-   * left unread), to serve a later request for `key`; closes it instead when the pool is full or
-   * closed.
+   * left unread), to serve a later request for `key` (or, with `group`, for another key of the
+   * group that {@linkcode HttpConnectionPool.acquire}'s `sharing` accepts); closes it instead
+   * when the pool is full or closed.
    */
-  release(key: string, stream: SocketStream): void {
+  release(key: string, stream: SocketStream, group?: string): void {
     const list = this.#idle.get(key) ?? [];
     // Bytes nobody asked for would be read as the next response: such a connection is spoiled.
     if (
@@ -142,7 +238,7 @@ export class HttpConnectionPool implements AsyncDisposable {
       stream.close();
       return;
     }
-    list.push({ stream, since: Date.now() });
+    list.push({ stream, since: Date.now(), key, group, order: ++this.#releases });
     this.#idle.set(key, list);
     this.#idleCount++;
     this.#sweep();

@@ -15,20 +15,9 @@ import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
 import { type RecordingServer, startRecordingServer } from "../harness/recording_http_server.ts";
 import { type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
 import { listenTlsOnLoopback, makeCertificate } from "../harness/nginx.ts";
-import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
+import { dualStackNamespaceUnavailable, etcNamespaceCommand } from "../harness/etc_namespace.ts";
 
-function reasonToIgnore(): string | undefined {
-  const unavailable = etcNamespaceUnavailable();
-  if (unavailable) return unavailable;
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-  } catch (error) {
-    return `no IPv6 loopback: ${error}`;
-  }
-  return undefined;
-}
-
-const IGNORE = reasonToIgnore();
+const IGNORE = dualStackNamespaceUnavailable();
 
 /** A test that runs its tools in a mount namespace: ignored, with the reason, where it cannot. */
 function namespaceTest(name: string, peers: string[], fn: () => Promise<void>): void {

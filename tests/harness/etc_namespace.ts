@@ -42,6 +42,21 @@ export function etcNamespaceUnavailable(tools: string[] = []): string | undefine
 }
 
 /**
+ * Why tests of a dual-stack hosts file cannot run here: {@linkcode etcNamespaceUnavailable}'s
+ * reasons, or no IPv6 loopback; undefined when they can.
+ */
+export function dualStackNamespaceUnavailable(tools: string[] = []): string | undefined {
+  const unavailable = etcNamespaceUnavailable(tools);
+  if (unavailable) return unavailable;
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+  } catch (error) {
+    return `no IPv6 loopback: ${error}`;
+  }
+  return undefined;
+}
+
+/**
  * Writes `files` into `dir` and returns the command that runs a program (its argv appended) in a
  * mount namespace with each bind-mounted over `/etc`.
  */

@@ -148,3 +148,41 @@ Deno.test("createAddressConnector() shares one lookup among parallel connections
   deepEqual(await Promise.all([attempt(), attempt()]), ["127.0.0.1", "127.0.0.1"]);
   equal(lookups, 2);
 });
+
+Deno.test("createAddressConnector().addressesOf() answers from the connections' lookups, literals as themselves", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  let lookups = 0;
+  const lines: string[] = [];
+  const connect = createAddressConnector({
+    family: 4,
+    lookup: (name) => {
+      lookups++;
+      return name === "gone.test"
+        ? Promise.reject(Object.assign(new Error("no"), { name: "DnsNotFoundError" }))
+        : fixed("127.0.0.1", "127.0.0.2")();
+    },
+    events: {
+      resolved: ({ host }) => lines.push(`resolved ${host}`),
+      resolveFailed: ({ host, reason }) => lines.push(`failed ${host}: ${reason}`),
+    },
+  });
+  deepEqual(await connect.addressesOf("multi.test"), ["127.0.0.1", "127.0.0.2"]);
+  using _conn = await connect("multi.test", port, (a) => createClientSocket(a, port));
+  deepEqual(await connect.addressesOf("multi.test"), ["127.0.0.1", "127.0.0.2"]);
+  equal(lookups, 1);
+  deepEqual(await connect.addressesOf("127.0.0.9"), ["127.0.0.9"]);
+  // -4 with an IPv6 literal, a name without addresses: failed as a connection's lookup fails.
+  await assertRejectsResolve(connect.addressesOf("[::1]"));
+  await assertRejectsResolve(connect.addressesOf("gone.test"));
+  deepEqual(lines, [
+    "resolved multi.test",
+    "failed ::1: Address family for hostname not supported",
+    "failed gone.test: Name or service not known",
+  ]);
+});
+
+async function assertRejectsResolve(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(() => undefined, (error) => error);
+  assert(error instanceof SocketError && error.step === "resolve", String(error));
+}

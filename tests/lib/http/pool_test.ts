@@ -1,5 +1,6 @@
 import assert, { deepEqual, equal } from "node:assert/strict";
-import { sendHttpRequest } from "../../../lib/http/client.ts";
+import { type HttpConnectionInfo, sendHttpRequest } from "../../../lib/http/client.ts";
+import type { ConnectStrategy } from "../../../lib/net/socket.ts";
 import { HttpConnectionPool } from "../../../lib/http/pool.ts";
 import { download } from "../../../lib/download/download.ts";
 import { startNginx } from "../../harness/nginx.ts";
@@ -108,6 +109,77 @@ Deno.test("HttpConnectionPool: bounded per origin, idle ones closed after the ti
   await (await sendHttpRequest(server.base, { pool })).bytes();
   equal(pool.idle, 0);
   await pool.close();
+});
+
+Deno.test("HttpConnectionPool: another name of the same server shares a connection when addressesOf holds its peer", async () => {
+  await using server = startRecordingServer({ handle: (request) => ({ body: request.target }) });
+  await using pool = new HttpConnectionPool();
+  // Every name reaches the server; addressesOf says which are the same server.
+  const connectVia: ConnectStrategy = (_host, _port, connectTo) => connectTo("127.0.0.1");
+  const asked: string[] = [];
+  const addresses: Record<string, string[]> = {
+    "localhost": ["::1", "127.0.0.1"],
+    "near.test": ["127.0.0.1"],
+    "far.test": ["127.0.0.2"],
+  };
+  const addressesOf = (host: string) => {
+    asked.push(host);
+    const found = addresses[host];
+    return found ? Promise.resolve(found) : Promise.reject(new Error(`no ${host}`));
+  };
+  const seen: string[] = [];
+  const onConnection = ({ host, address, reused }: HttpConnectionInfo) =>
+    seen.push(`${host} ${address} ${reused ? "reused" : "new"}`);
+  const get = async (host: string, path: string, share = true) => {
+    const url = `http://${host}:${server.port}${path}`;
+    const options = { pool, connectVia, onConnection, ...(share ? { addressesOf } : {}) };
+    return await (await sendHttpRequest(url, options)).text();
+  };
+  equal(await get("127.0.0.1", "/a"), "/a");
+  equal(await get("localhost", "/b"), "/b");
+  // The connection stays its first name's: asked again, the lookup is the caller's to cache.
+  equal(await get("localhost", "/c"), "/c");
+  equal(await get("127.0.0.1", "/d"), "/d");
+  // Elsewhere: a connection of its own, which then serves its own name without asking.
+  equal(await get("far.test", "/e"), "/e");
+  equal(await get("far.test", "/f"), "/f");
+  // The most recent idle connection is far.test's (its peer 127.0.0.1 too): asked, near.test
+  // takes it.
+  equal(await get("near.test", "/g"), "/g");
+  // A name that does not resolve fails as its connection's lookup would.
+  await assert.rejects(get("gone.test", "/h"), /no gone.test/);
+  // Without addressesOf, only the same name shares.
+  equal(await get("localhost", "/i", false), "/i");
+  deepEqual(asked, ["localhost", "localhost", "far.test", "near.test", "gone.test"]);
+  deepEqual(seen, [
+    "127.0.0.1 127.0.0.1 new",
+    "127.0.0.1 127.0.0.1 reused",
+    "127.0.0.1 127.0.0.1 reused",
+    "127.0.0.1 127.0.0.1 reused",
+    "far.test 127.0.0.1 new",
+    "far.test 127.0.0.1 reused",
+    "far.test 127.0.0.1 reused",
+    "localhost 127.0.0.1 new",
+  ]);
+  equal(server.connections, 3);
+  deepEqual(pool.stats, { opened: 3, reused: 5 });
+});
+
+Deno.test("HttpConnectionPool: https:// is never shared under another name", async () => {
+  await using server = startRecordingServer();
+  await using pool = new HttpConnectionPool();
+  const asked: string[] = [];
+  const addressesOf = (host: string) => (asked.push(host), Promise.resolve(["127.0.0.1"]));
+  await (await sendHttpRequest(`${server.base}/a`, { pool, addressesOf })).text();
+  // Another port is another server: not asked.
+  await using other = startRecordingServer();
+  await (await sendHttpRequest(`http://localhost:${other.port}/`, { pool, addressesOf })).text();
+  equal(other.connections, 1);
+  // An https:// URL on the plain server's port: its own connection (whose handshake the plain
+  // server never answers).
+  const https = `https://localhost:${server.port}/`;
+  await assert.rejects(sendHttpRequest(https, { pool, addressesOf, connectTimeoutMs: 100 }));
+  deepEqual(asked, []);
 });
 
 peerTest("HttpConnectionPool reuses one nginx connection for requests and redirects", [
