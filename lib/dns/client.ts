@@ -30,9 +30,7 @@ import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.
 import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
 import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
-import { createClientSocket } from "../net/socket.ts";
 import { classifySocketError, SocketError } from "../net/socket_error.ts";
-import { SocketStream, UnexpectedEofError } from "../net/socket_stream.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
@@ -475,81 +473,6 @@ async function queryUdpDatagram(
   }
 }
 
-/** Asks over TCP: a two-byte length, then the message, both ways (RFC 1035 section 4.2.2). */
-async function queryTcp(
-  query: Uint8Array,
-  name: string,
-  server: Required<NameServer>,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Uint8Array> {
-  const where = formatNameServer(server);
-  // One budget for connecting and the exchange together.
-  const started = performance.now();
-  let conn: Deno.TcpConn;
-  try {
-    conn = await createClientSocket(server.hostname, server.port, {
-      connectTimeoutMs: timeoutMs,
-      signal,
-    });
-  } catch (error) {
-    signal?.throwIfAborted();
-    // createClientSocket() names the refusal already; this says what it was for.
-    const refusal = error instanceof MissingPermissionError ? error.cause : undefined;
-    if (refusal instanceof Deno.errors.NotCapable) {
-      throw MissingPermissionError.from(refusal, `asking the name server ${where} over TCP`, {
-        kind: "net",
-        target: where,
-      });
-    }
-    if (error instanceof SocketError && error.failure === "timed-out") {
-      throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
-    }
-    throw error;
-  }
-  const stream = new SocketStream(conn, { host: server.hostname, port: server.port });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stream.close();
-  }, Math.max(1, timeoutMs - (performance.now() - started)));
-  const { promise: aborted, reject: abortWith } = Promise.withResolvers<never>();
-  aborted.catch(() => {});
-  const onAbort = () => {
-    abortWith(signal!.reason);
-    stream.close();
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  try {
-    const framed = new Uint8Array(2 + query.length);
-    new DataView(framed.buffer).setUint16(0, query.length);
-    framed.set(query, 2);
-    const exchange = async () => {
-      await stream.write(framed);
-      await stream.flush();
-      const head = await stream.readExactly(2);
-      const length = readUint16(head, 0);
-      return await stream.readExactly(length);
-    };
-    return await Promise.race([exchange(), aborted]);
-  } catch (error) {
-    signal?.throwIfAborted();
-    if (timedOut) throw new DnsTimeoutError(name, timeoutMs, { server: where, cause: error });
-    if (error instanceof UnexpectedEofError) {
-      throw new DnsBadResponseError(name, "the TCP connection closed mid-answer", {
-        server: where,
-        cause: error,
-      });
-    }
-    throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    clearTimeout(timer);
-    stream.close();
-  }
-}
-
 /**
  * Asks `nameServer` for the records of one type of one name (recursion desired), over UDP and,
  * when the answer is truncated, again over TCP.
@@ -628,6 +551,8 @@ export async function queryDns(
   const left = Math.max(1, deadline - Date.now());
   let bytes: Uint8Array;
   try {
+    // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
+    const { queryTcp } = await import("./_query_tcp.ts");
     bytes = await queryTcp(query, name, server, left, signal);
   } catch (error) {
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
