@@ -552,6 +552,9 @@ const LOGGED: [string[] | undefined, string[], string][] = [
   [undefined, ["-r", "-E"], "/"],
   [["-r", "-E"], ["-r", "-E", "-nc"], "/"],
   [undefined, ["-r", "-nH", "--cut-dirs=9", "-E", "--restrict-file-names=windows"], "/"],
+  // --no-glob (GNU's ftp_glob off) takes the warning away, as -e glob=off does.
+  [undefined, ["-r", "-E", "--no-glob"], "/"],
+  [undefined, ["-r", "-E", "-e", "glob=off"], "/"],
   // One file: HEAD first too, under -N as under -c; the name the HEAD gives compared.
   [undefined, ["-N", "--content-disposition"], "/cd/named"],
   [["--content-disposition"], ["-N", "--content-disposition"], "/cd/named"],
