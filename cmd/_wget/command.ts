@@ -115,6 +115,8 @@ export interface WgetValues extends WgetRecursiveValues {
   "inet6-only"?: boolean;
   "prefer-family"?: string;
   "ignore-length"?: boolean;
+  /** GNU's `glob = off` (`--no-glob`): no wildcard warning. */
+  "no-glob"?: boolean;
   proxy?: string;
   "force-html"?: boolean;
   /** `-v`: GNU's full log (the default; an error with -q). */
@@ -210,6 +212,7 @@ const EXECUTE_LISTS: Record<string, keyof WgetValues> = {
 /** `-e` commands that switch something on or off: the option, and whether "on" sets it. */
 const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   quiet: ["quiet", true],
+  glob: ["no-glob", false],
   serverresponse: ["server-response", true],
   continue: ["continue", true],
   noclobber: ["no-clobber", true],
@@ -264,7 +267,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
  */
 const EXECUTE_IGNORED = new Set(
   `
-  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd glob followftp
+  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd followftp
   retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
   ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
   debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
@@ -842,6 +845,7 @@ async function runWithLog(
     showProgress: values["show-progress"],
     ignoreLength: values["ignore-length"],
     spider: values.spider,
+    wildcardWarning: !values["no-glob"],
     recursive: pacing.walk !== undefined,
     caCertificate: values["ca-certificate"] || undefined,
     // -m is -N too; with -r -O GNU wget says nothing of times either.

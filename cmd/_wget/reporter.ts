@@ -46,6 +46,11 @@ export interface WgetReporterOptions {
   timestamping?: boolean | undefined;
   /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
   spider?: boolean | undefined;
+  /**
+   * GNU's "Warning: wildcards not supported in HTTP." for a URL whose path holds `*`, `?`, `[` or
+   * `]`; off with `--no-glob`, as GNU's. @default {true}
+   */
+  wildcardWarning?: boolean | undefined;
   /** The run is recursive (`-r`, `-p`): a spider fetches the pages that may hold links. */
   recursive?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
@@ -175,6 +180,7 @@ export class WgetReporter {
   #untimedSaid = false;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
   #wildcardUrl: string | undefined;
+  readonly #wildcardWarning: boolean;
   /** This request's response head arrived. */
   #responded = false;
   /** This request's body started. */
@@ -202,6 +208,7 @@ export class WgetReporter {
     this.#out = options.log ?? Deno.stderr;
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
+    this.#wildcardWarning = options.wildcardWarning ?? true;
     this.#showProgress = options.showProgress || this.#verboseLines;
     const [kind = "bar", ...modifiers] = (options.progress ?? "bar").split(":");
     // GNU draws a bar only on a terminal, or anywhere with bar:force (Dockerfiles' build logs);
@@ -493,7 +500,7 @@ export class WgetReporter {
    * holding a character its FTP globbing would read: `*`, `?`, `[` or `]` (`%2A` not).
    */
   #warnWildcards(href: string): void {
-    if (this.#wildcardUrl === href) return;
+    if (!this.#wildcardWarning || this.#wildcardUrl === href) return;
     this.#wildcardUrl = href;
     const path = href.replace(/^[a-z]+:\/\/[^/]*/i, "").split("?")[0]!;
     if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");

@@ -224,6 +224,8 @@ export const OPTIONS = {
   "inet6-only": { type: "boolean", short: "6" },
   "prefer-family": { type: "string" },
   "ignore-length": { type: "boolean" },
+  // GNU's glob = off (--no-glob is -e glob=off): no wildcard warning.
+  "no-glob": { type: "boolean" },
   "regex-type": { type: "string" },
   proxy: { type: "string", short: "Y" },
   verbose: { type: "boolean", short: "v" },
