@@ -17,6 +17,7 @@ import {
 } from "../../lib/cli/command_line.ts";
 import {
   download,
+  type DownloadEvents,
   downloadExitCode,
   type DownloadOptions,
   fileErrorText,
@@ -24,6 +25,7 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
+import { MAX_NAME_LENGTH } from "../../lib/download/file_name.ts";
 import {
   PROXY_VARIABLES,
   type ProxySettings,
@@ -1059,6 +1061,9 @@ async function runWithLog(
       }
       try {
         if (layoutFor) options.directory = layoutFor(url, prefix);
+        // GNU wget names the file before asking for it, and says so when the name is cut (not for
+        // -O; with --content-disposition it names it from the answer, which netkit does not say).
+        if (!sink && !values["content-disposition"]) await sayNameCut(url, values, reporter.events);
         const result = await download(url, options);
         reporter.finish(result);
         // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
@@ -1160,6 +1165,30 @@ async function clientCertificate(
       );
     }
     return undefined;
+  }
+}
+
+/**
+ * GNU wget's "The destination name is too long (N), reducing to 236" for a URL whose own file
+ * name is cut, before its download; nothing for a URL too short to need it (a name takes at most
+ * three bytes a character of the URL: `:` is `%3A` under windows names), the usual case, which then
+ * loads nothing.
+ */
+async function sayNameCut(url: string, values: WgetValues, events: DownloadEvents): Promise<void> {
+  if (url.length * 3 <= MAX_NAME_LENGTH) return;
+  const { localPathForUrl, parseRestrictFileNames } = await import(
+    "../../lib/download/disk_layout.ts"
+  );
+  const restrictText = values["restrict-file-names"];
+  try {
+    localPathForUrl(url, {
+      directories: false,
+      // Checked by plainNaming() before any download.
+      restrict: restrictText === undefined ? undefined : parseRestrictFileNames(restrictText),
+      indexName: values["default-page"] || undefined,
+    }, (bytes, limit) => events.nameShortened?.(bytes, limit));
+  } catch {
+    // Not a URL: the download says so.
   }
 }
 

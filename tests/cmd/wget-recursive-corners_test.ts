@@ -560,6 +560,17 @@ const LOGGED: [string[] | undefined, string[], string][] = [
   [["--content-disposition"], ["-N", "--content-disposition"], "/cd/named"],
   [["--content-disposition"], ["-N", "--content-disposition"], "/cd/moved"],
   [undefined, ["-c", "--content-disposition"], "/cd/moved"],
+  // One file whose name is too long: GNU's line before the download (not for -O), -nv too. (With
+  // --content-disposition GNU says it once the answer names no file; netkit does not: see
+  // cmd/README.md.)
+  [undefined, [], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["-nv"], `/long/${"L".repeat(300)}.txt`],
+  [
+    undefined,
+    ["--restrict-file-names=windows"],
+    `/long/${"L".repeat(200)}.txt?a=${"b".repeat(40)}`,
+  ],
+  [undefined, ["-O", "one.txt"], `/long/${"L".repeat(300)}.txt`],
 ];
 
 peerTest(
@@ -582,7 +593,7 @@ peerTest(
             const run = await wgetLogged(tool, [...args, origin + path], cwd);
             logs.push({ code: run.code, lines: afterHeadRedirects(stableLines(run.stderr)) });
           }
-          assert.ok(logs[0]!.lines.length > 5, logs[0]!.lines.join("\n"));
+          assert.ok(logs[0]!.lines.length > 1, logs[0]!.lines.join("\n"));
           assert.deepEqual(logs[1], logs[0]);
         },
       );
