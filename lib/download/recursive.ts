@@ -944,6 +944,19 @@ class Walker {
   }
 
   /**
+   * A HEAD found the server's copy no newer: the copy at `path` stays, and a page or stylesheet
+   * among them is read from it for links.
+   */
+  #keptAfterHead(
+    url: string,
+    path: string,
+    checked: { contentType: string | undefined; finalUrl: string },
+  ): Fetched {
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl);
+    return { path, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
+  }
+
+  /**
    * `--content-disposition`: the name the header offers, escaped and cased as
    * `--restrict-file-names` says, as GNU wget treats it (the last part of a URL's path).
    */
@@ -1044,11 +1057,7 @@ class Walker {
         },
       );
       if (checked === undefined) return undefined;
-      if (checked.current) {
-        // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
-        return { path: planned, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
-      }
+      if (checked.current) return this.#keptAfterHead(url, planned, checked);
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
     }
@@ -1101,15 +1110,7 @@ class Walker {
         const copy = local;
         const checked = await this.#headCheck(url, () => copy);
         if (checked === undefined) return undefined;
-        if (checked.current) {
-          // The copy here stays; a page or stylesheet among them is read from it for links.
-          this.#kept(url, planned, "head-not-newer", 200, checked.finalUrl);
-          return {
-            path: planned,
-            finalUrl: checked.finalUrl,
-            kind: pageKind(checked.contentType),
-          };
-        }
+        if (checked.current) return this.#keptAfterHead(url, planned, checked);
         local = undefined;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
@@ -1356,11 +1357,13 @@ class Walker {
               ) {
                 const before = path;
                 path = withPageExtension(path, contentType);
-                if (path !== before) extended = true;
-                // -nc looked for the URL's name only: a page -E renames is fetched again and
-                // written over its NAME.html, as GNU wget (whose manual says so), never to a
-                // NAME.1.html beside it (-nd).
-                if (path !== before) overwrite = true;
+                if (path !== before) {
+                  extended = true;
+                  // -nc looked for the URL's name only: a page -E renames is fetched again and
+                  // written over its NAME.html, as GNU wget (whose manual says so), never to a
+                  // NAME.1.html beside it (-nd).
+                  overwrite = true;
+                }
               }
               open();
               sink.name = path;
