@@ -288,16 +288,15 @@ async function resolveHostUnbounded(
   const found = await askInOrder<HostEntry>(
     sources,
     options,
-    (source) =>
-      source.name === "files"
-        ? hostsFileByName(key, family, options)
-        : source.name !== "dns" && source.name !== "myhostname"
-        ? undefined
-        : invalid !== undefined
-        ? NOT_FOUND
-        : source.name === "dns"
+    (source) => {
+      if (source.name === "files") return hostsFileByName(key, family, options);
+      if (source.name !== "dns" && source.name !== "myhostname") return undefined;
+      // What is no host name may be in the hosts file only.
+      if (invalid !== undefined) return NOT_FOUND;
+      return source.name === "dns"
         ? dnsByName(hostName, absolute, family, options, bySortList, failed)
-        : myHostnameByName(name, family),
+        : myHostnameByName(name, family);
+    },
   );
   if (found) return found;
   if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
