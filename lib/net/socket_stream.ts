@@ -82,6 +82,16 @@ export interface StreamCallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * A sink that can also take bytes synchronously, as a file's `writeSync` does:
+ * {@linkcode SocketStream.copyTo} then writes with `writeSync`, without a promise per chunk.
+ * `Deno.FsFile` is one.
+ */
+export interface SyncByteWriter extends ByteWriter {
+  /** Writes some of `p` now; returns the count written. */
+  writeSync(p: Uint8Array): number;
+}
+
 /** A write (`bytes`) or a flush (no `bytes`) waiting its turn. */
 interface QueuedWrite {
   bytes: Uint8Array | undefined;
@@ -161,6 +171,7 @@ export class SocketStream implements AsyncDisposable {
   #start = 0;
   #end = 0;
   #eof = false;
+  #bytesRead = 0;
   #copyChunk: Uint8Array | undefined;
   /** Rejects the pending read from the connection, when one is pending. */
   #readReject: ((error: unknown) => void) | undefined;
@@ -221,9 +232,36 @@ export class SocketStream implements AsyncDisposable {
     return this.#conn;
   }
 
+  /** The longest line accepted, without its line ending (the `maxLineBytes` option). */
+  get maxLineBytes(): number {
+    return this.#maxLineBytes;
+  }
+
   /** How many bytes are buffered and not yet read. */
   get buffered(): number {
     return this.#end - this.#start;
+  }
+
+  /**
+   * How many bytes have been read from the connection so far, buffered ones included: a client
+   * tells by it whether a peer answered at all (a kept-alive connection the server closed while
+   * it was idle fails before its first byte).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
+   *
+   * const input = new Blob(["one\ntwo\n"]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * assert.equal(stream.bytesRead, 0);
+   * assert.equal(await stream.readLine(), "one");
+   * assert.equal(stream.bytesRead, 8); // both lines came in one read
+   * ```
+   */
+  get bytesRead(): number {
+    return this.#bytesRead;
   }
 
   /** True once the stream is closed (by `close()`, an abort, a timeout or disposal). */
@@ -402,12 +440,21 @@ export class SocketStream implements AsyncDisposable {
     // After an abort or a timeout, nothing more: not even the lines still buffered.
     if (this.#closeReason !== undefined) return Promise.reject(this.#closeReason);
     if (!signal && this.#readLock.tryLock()) {
-      return op().finally(this.#unlockRead);
+      // (`then` with two handlers: one promise, where `finally` makes three.)
+      return op().then(this.#unlockWith, this.#unlockThrowing) as Promise<T>;
     }
     return this.#readQueued(op, signal);
   }
 
-  readonly #unlockRead = (): void => this.#readLock.unlock();
+  readonly #unlockWith = <T>(value: T): T => {
+    this.#readLock.unlock();
+    return value;
+  };
+
+  readonly #unlockThrowing = (error: unknown): never => {
+    this.#readLock.unlock();
+    throw error;
+  };
 
   async #readQueued<T>(op: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     using _ = this.#watch(signal);
@@ -424,19 +471,21 @@ export class SocketStream implements AsyncDisposable {
     if (this.#eof) return null;
     if (this.#closed) throw this.#closedError("read");
     let n: number | null;
+    const deadline = this.#readDeadline;
+    deadline?.begin();
     try {
       n = await new Promise<number | null>((resolve, reject) => {
         this.#readReject = reject;
-        this.#readDeadline?.begin();
         this.#conn.read(p).then(resolve, reject);
       });
     } catch (error) {
       throw this.#failure("read", error);
     } finally {
       this.#readReject = undefined;
-      this.#readDeadline?.end();
+      deadline?.end();
     }
     if (n === null) this.#eof = true;
+    else this.#bytesRead += n;
     return n;
   }
 
@@ -511,6 +560,70 @@ export class SocketStream implements AsyncDisposable {
     if (this.#readLock.locked || this.#closeReason !== undefined) return undefined;
     return this.#takeBufferedLine(false);
   }
+
+  /**
+   * The bytes buffered and not yet read, as a view inside the stream's buffer, for a parser that
+   * scans them itself (a whole response head at once): consume what it used with
+   * {@linkcode SocketStream.skipBuffered}, and read more with
+   * {@linkcode SocketStream.fillBuffer}. The view is valid until the next read.
+   *
+   * @returns The view; `undefined` while another read is under way, or once the stream was
+   * aborted or timed out.
+   *
+   * @example Find a blank line in what is buffered
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { duplexFromStreams } from "@netkit/netkit/io";
+   * import { SocketStream } from "@netkit/netkit/net";
+   *
+   * const input = new Blob(["a: 1\n\nrest"]).stream();
+   * await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+   * let end = -1;
+   * while (end < 0) {
+   *   end = new TextDecoder().decode(stream.peekBuffered()).indexOf("\n\n");
+   *   if (end < 0) assert.ok(await stream.fillBuffer());
+   * }
+   * stream.skipBuffered(end + 2);
+   * assert.equal(await stream.readLine(), "rest");
+   * ```
+   */
+  peekBuffered(): Uint8Array | undefined {
+    if (this.#readLock.locked || this.#closeReason !== undefined) return undefined;
+    return this.#readBuffer.subarray(this.#start, this.#end);
+  }
+
+  /**
+   * Consumes `n` buffered bytes, as {@linkcode SocketStream.peekBuffered} showed them.
+   *
+   * @throws {RangeError} when fewer than `n` bytes are buffered, or another read is under way.
+   */
+  skipBuffered(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.#end - this.#start) {
+      throw new RangeError(`Cannot skip "${n}" of ${this.#end - this.#start} buffered bytes`);
+    }
+    if (this.#readLock.locked) throw new RangeError("Cannot skip bytes while a read is under way");
+    this.#start += n;
+  }
+
+  /**
+   * Reads once from the connection into the buffer, after the bytes buffered already (see
+   * {@linkcode SocketStream.peekBuffered}). The buffer grows as needed, up to `maxLineBytes`
+   * unread bytes (and one read more).
+   *
+   * @returns False at end of stream, else true.
+   * @throws {LineTooLongError} when more than `maxLineBytes` are buffered already.
+   * @throws {SocketError} when the read fails or times out.
+   */
+  fillBuffer(options: StreamCallOptions = {}): Promise<boolean> {
+    return this.#read(this.#fillBounded, options.signal);
+  }
+
+  readonly #fillBounded = (): Promise<boolean> => {
+    if (this.#end - this.#start > this.#maxLineBytes + 1) {
+      return Promise.reject(new LineTooLongError(this.#maxLineBytes));
+    }
+    return this.#fillReadBuffer();
+  };
 
   /**
    * The fast path of line reads: takes a whole line already in the buffer, without a wait or a
@@ -690,7 +803,26 @@ export class SocketStream implements AsyncDisposable {
     onProgress?: (copied: number) => void,
     options: StreamCallOptions = {},
   ): Promise<number> {
-    return this.#read(() => this.#copyTo(dest, length, onProgress), options.signal);
+    const signal = options.signal;
+    if (
+      length !== undefined && length <= this.#end - this.#start && length > 0 &&
+      typeof (dest as SyncByteWriter).writeSync === "function" && !signal &&
+      !this.#readLock.locked && this.#closeReason === undefined
+    ) {
+      // All of it is buffered and the sink writes synchronously: no lock, no wait.
+      try {
+        writeAllSync(
+          dest as SyncByteWriter,
+          this.#readBuffer.subarray(this.#start, this.#start + length),
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      this.#start += length;
+      onProgress?.(length);
+      return Promise.resolve(length);
+    }
+    return this.#read(() => this.#copyTo(dest, length, onProgress), signal);
   }
 
   async #copyTo(
@@ -700,9 +832,14 @@ export class SocketStream implements AsyncDisposable {
   ): Promise<number> {
     let copied = 0;
     const wanted = length ?? Infinity;
+    const sync = typeof (dest as SyncByteWriter).writeSync === "function"
+      ? dest as SyncByteWriter
+      : undefined;
     if (this.#start < this.#end) {
       const n = Math.min(wanted, this.#end - this.#start);
-      await writeAll(dest, this.#readBuffer.subarray(this.#start, this.#start + n));
+      const bytes = this.#readBuffer.subarray(this.#start, this.#start + n);
+      if (sync) writeAllSync(sync, bytes);
+      else await writeAll(dest, bytes);
       this.#start += n;
       copied += n;
       onProgress?.(copied);
@@ -717,7 +854,8 @@ export class SocketStream implements AsyncDisposable {
         if (length !== undefined) throw new UnexpectedEofError(length, copied);
         break;
       }
-      await writeAll(dest, chunk.subarray(0, n));
+      if (sync) writeAllSync(sync, chunk.subarray(0, n));
+      else await writeAll(dest, chunk.subarray(0, n));
       copied += n;
       onProgress?.(copied);
     }
@@ -981,5 +1119,18 @@ export class SocketStream implements AsyncDisposable {
     } finally {
       this.#writeDeadline?.end();
     }
+  }
+}
+
+/** `writeAll` for a synchronous sink: the same loop over partial writes, and the same checks. */
+function writeAllSync(dest: SyncByteWriter, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const left = bytes.length - offset;
+    const n = dest.writeSync(bytes.subarray(offset));
+    if (!(n > 0 && n <= left)) {
+      throw new Deno.errors.WriteZero(`The writer reported "${n}" bytes written of ${left}`);
+    }
+    offset += n;
   }
 }
