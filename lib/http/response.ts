@@ -80,6 +80,8 @@ export interface ReadHeadOptions {
   onInterim?: (head: HttpResponseHead) => void;
 }
 
+const CR = 0x0d;
+const LF = 0x0a;
 const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -151,6 +153,17 @@ export async function readHttpResponseHead(
   };
 
   while (true) {
+    // The usual case: the whole head arrives in the first read, and is taken at once. (The line
+    // reader would make that read too.)
+    if (stream.peekBuffered()?.length === 0) await stream.fillBuffer();
+    const whole = takeWholeHead(stream, maxBytes - bytes, maxCount - count);
+    if (whole !== undefined) {
+      bytes += whole.bytes;
+      count += whole.count;
+      if (whole.head.status >= 200 || whole.head.status === 101) return whole.head;
+      options.onInterim?.(whole.head);
+      continue;
+    }
     let statusLine = take(true) ?? await nextLine(true);
     // Tolerate blank lines before the status line, as browsers do, within the byte limit.
     while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
@@ -190,6 +203,90 @@ export async function readHttpResponseHead(
     if (head.status >= 200 || head.status === 101) return head;
     options.onInterim?.(head);
   }
+}
+
+/**
+ * The fast path of {@linkcode readHttpResponseHead}: a head buffered whole (a server's answer
+ * usually arrives in one read) is found by its blank line, decoded once and split, rather than
+ * taken and decoded line by line. Anything it does not read exactly as the line reader would (no
+ * blank line buffered yet, blank lines before the status line, a byte order mark, a line or a
+ * head past a limit, a line the reader refuses) is left where it is, nothing consumed, for the
+ * line reader to read, or to refuse with its own error.
+ *
+ * @param bytesLeft How many more bytes the head may take (the line reader's count: each line
+ * without its ending, plus 2).
+ * @param countLeft How many more header lines it may have.
+ */
+function takeWholeHead(
+  stream: SocketStream,
+  bytesLeft: number,
+  countLeft: number,
+): { head: HttpResponseHead; bytes: number; count: number } | undefined {
+  const view = stream.peekBuffered();
+  if (view === undefined || view.length === 0 || view[0] === CR || view[0] === LF) return undefined;
+  // The blank line: an LF followed by LF or CR LF. `lines` counts the lines (blank one included)
+  // and `crs` the CRs taken off their ends.
+  let lines = 0;
+  let crs = 0;
+  let end = -1;
+  let lf = view.indexOf(LF);
+  while (lf >= 0) {
+    lines++;
+    if (view[lf - 1] === CR) crs++;
+    const next = view[lf + 1];
+    if (next === LF) {
+      end = lf + 2;
+      break;
+    }
+    if (next === CR && view[lf + 2] === LF) {
+      end = lf + 3;
+      crs++;
+      break;
+    }
+    lf = view.indexOf(LF, lf + 1);
+  }
+  lines++;
+  // (A head longer than the stream's line limit may hold a line past it: the line reader says.)
+  if (end < 0 || end > stream.maxLineBytes) return undefined;
+  const bytes = end + lines - crs;
+  if (bytes > bytesLeft) return undefined;
+  const text = decoder.decode(view.subarray(0, end));
+  // Decoded line by line, each line loses a byte order mark at its start.
+  if (text.includes("\ufeff")) return undefined;
+  const split = text.split("\n");
+  let statusLine = split[0]!;
+  if (statusLine.endsWith("\r")) statusLine = statusLine.slice(0, -1);
+  const match = STATUS_LINE.exec(statusLine);
+  if (!match) return undefined;
+  const head: HttpResponseHead = {
+    version: `HTTP/${match[1]}`,
+    status: Number(match[2]),
+    reason: (match[3] ?? "").trim(),
+    headers: new HttpHeaders(),
+    lines: [statusLine],
+  };
+  const entries = head.headers.entries;
+  let count = 0;
+  // split[lines - 1] is the blank line, split[lines] what follows its LF (nothing).
+  for (let i = 1; i < lines - 1; i++) {
+    let line = split[i]!;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    head.lines.push(line);
+    const first = line[0];
+    if (first === " " || first === "\t") {
+      const last = entries.at(-1);
+      if (last === undefined) return undefined;
+      last[1] = `${last[1]} ${line.trim()}`.trim();
+      continue;
+    }
+    if (++count > countLeft) return undefined;
+    const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon) : "";
+    if (!HEADER_NAME.test(name)) return undefined;
+    entries.push([name, line.slice(colon + 1).trim()]);
+  }
+  stream.skipBuffered(end);
+  return { head, bytes, count };
 }
 
 /**
