@@ -598,25 +598,8 @@ function byteString(value: string): string {
   return out;
 }
 
-/** A connection's count of bytes read, to tell a stale kept-alive connection from a reply. */
-const bytesRead = new WeakMap<SocketStream, { count: number }>();
 /** A connection's response-head deadline, one for all its exchanges. */
 const headDeadlines = new WeakMap<SocketStream, HeadDeadline>();
-
-/** Wraps `conn` to count the bytes read through it. */
-function counting(conn: Duplex, counter: { count: number }): Duplex {
-  const wrapped: Duplex = {
-    read: (p) =>
-      conn.read(p).then((n) => {
-        if (n !== null) counter.count += n;
-        return n;
-      }),
-    write: (p) => conn.write(p),
-    close: () => conn.close(),
-  };
-  if (conn.closeWrite) wrapped.closeWrite = () => conn.closeWrite!();
-  return wrapped;
-}
 
 /** Settles with `promise`, or with `signal.reason` as soon as it aborts (`onLate` gets a late value). */
 function abortable<T>(
@@ -710,15 +693,13 @@ async function openStream(
     conn = tcp;
     address = tcp.remoteAddr.hostname;
   }
-  const counter = { count: 0 };
-  const stream = new SocketStream(counting(conn, counter), {
+  const stream = new SocketStream(conn, {
     readTimeoutMs: timeoutMs,
     host: target.host,
     port: target.port,
     maxLineBytes: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
     writeBufferBytes: 16 * 1024,
   });
-  bytesRead.set(stream, counter);
   peers.set(stream, { host: target.host, port: target.port, address });
   const head = new HeadDeadline(() => stream.close());
   headDeadlines.set(stream, head);
@@ -793,29 +774,42 @@ async function openStream(
  * assert.match(await serve, /^POST \/items HTTP\/1.1\r\n.*Content-Length: 7\r\n/s);
  * ```
  */
-export async function sendHttpRequest(
+export function sendHttpRequest(
   url: HttpUrl | string,
   options: HttpClientOptions = {},
 ): Promise<HttpResponse> {
-  const target = typeof url === "string" ? parseHttpUrl(url) : url;
-  options.signal?.throwIfAborted();
-  // timeoutMs bounds the whole exchange: its own signal, combined with the caller's.
-  let whole: DeadlineSignal | undefined;
-  if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
-    const { host, port } = target;
-    whole = deadlineSignal(
-      options.timeoutMs,
-      options.signal,
-      () => new SocketError({ step: "read", host, port, failure: "timed-out" }),
-    );
-    options = { ...options, signal: whole.signal };
-  }
-  // Nothing to dispose of on failure: no wait for the answer here (one promise less a request).
-  if (whole === undefined) return sendOnce(target, options, undefined);
+  // Not an async function: the usual request (no whole-exchange deadline) is sendOnce's promise
+  // itself, not one more wrapped around it.
+  let target: HttpUrl;
   try {
-    return await sendOnce(target, options, whole);
+    target = typeof url === "string" ? parseHttpUrl(url) : url;
+    options.signal?.throwIfAborted();
   } catch (error) {
-    whole?.[Symbol.dispose]();
+    return Promise.reject(error);
+  }
+  if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
+    return sendWithin(target, options, options.timeoutMs);
+  }
+  return sendOnce(target, options, undefined);
+}
+
+/** {@linkcode sendHttpRequest} under `timeoutMs` for the whole exchange. */
+async function sendWithin(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  timeoutMs: number,
+): Promise<HttpResponse> {
+  // timeoutMs bounds the whole exchange: its own signal, combined with the caller's.
+  const { host, port } = target;
+  const whole = deadlineSignal(
+    timeoutMs,
+    options.signal,
+    () => new SocketError({ step: "read", host, port, failure: "timed-out" }),
+  );
+  try {
+    return await sendOnce(target, { ...options, signal: whole.signal }, whole);
+  } catch (error) {
+    whole[Symbol.dispose]();
     throw error;
   }
 }
@@ -862,17 +856,15 @@ async function sendOnce(
     }
     : undefined;
   while (true) {
-    const { stream, reused, key: owner } = pool ? await pool.acquire(key, open, sharing) : {
-      stream: await open(),
-      reused: false,
-      key,
-    };
+    // (An idle connection is taken without a wait.)
+    const { stream, reused, key: owner } = pool
+      ? pool.tryAcquire(key, sharing) ?? await pool.acquire(key, open, sharing)
+      : { stream: await open(), reused: false, key };
     if (options.onConnection) {
       const peer = peers.get(stream)!;
       options.onConnection({ host: peer.host, port: peer.port, address: peer.address, reused });
     }
-    const counter = bytesRead.get(stream)!;
-    const before = counter.count;
+    const before = stream.bytesRead;
     try {
       return await exchange({
         target,
@@ -887,7 +879,7 @@ async function sendOnce(
     } catch (error) {
       // A kept-alive connection the server closed while it was idle fails before any byte of
       // a response arrives: send the request again on a new connection.
-      const stale = reused && counter.count === before && body.replayable && !signal?.aborted &&
+      const stale = reused && stream.bytesRead === before && body.replayable && !signal?.aborted &&
         (error instanceof ConnectionClosedError || error instanceof UnexpectedEofError ||
           (error instanceof SocketError && STALE_FAILURES.has(error.failure)));
       if (!stale) throw error;
@@ -925,6 +917,10 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
   // skipped (a final status came instead of 100) or failed.
   const send: { state: SendState; error?: unknown } = { state: "none" };
   let go: ((send: boolean) => void) | undefined;
+  /** Without a body: the request's flush, settled with its failure, if any. */
+  let flushed: Promise<void> | undefined;
+  let flushDone = false;
+  let flushFailure: { error: unknown } | undefined;
   try {
     await stream.write(request);
     if (body.length !== undefined && body.length !== 0) {
@@ -962,7 +958,15 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
         }
       });
     } else {
-      await stream.flush();
+      // Not waited for before the head's read goes out (one turn of the event loop less an
+      // exchange); a failure closes the stream, so that the read ends too, and is the error.
+      flushed = stream.flush().then(() => {
+        flushDone = true;
+      }, (error) => {
+        flushDone = true;
+        flushFailure = { error };
+        stream.close();
+      });
     }
     options.onRequestSent?.();
     let head: HttpResponseHead;
@@ -977,8 +981,14 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
       if (options.maxHeaderCount !== undefined) headOptions.maxHeaderCount = options.maxHeaderCount;
       head = await readHttpResponseHead(stream, headOptions);
     } catch (error) {
+      // The request's own failure first, as when the head was read only once it had gone.
+      await flushed;
+      if (flushFailure) throw flushFailure.error;
       throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
     }
+    // (The server answered, so the request went; a transport that says otherwise is believed.)
+    if (flushed !== undefined && !flushDone) await flushed;
+    if (flushFailure) throw flushFailure.error;
     // A final status before 100 Continue: the body is not sent. (If it is being sent, the
     // server answered early; the rest goes out while the response is read, and the
     // connection is closed after it.)

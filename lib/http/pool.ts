@@ -184,6 +184,34 @@ export class HttpConnectionPool implements AsyncDisposable {
         }
       }
     }
+    const idle = this.#takeIdle(key);
+    if (idle) return idle;
+    const stream = await open();
+    this.stats.opened++;
+    return { stream, reused: false, key };
+  }
+
+  /**
+   * {@linkcode HttpConnectionPool.acquire} without a wait, for the usual case: the connection it
+   * would give at once, an idle one of `key`'s.
+   *
+   * @returns The connection, or `undefined` when `acquire` would have to wait: to open one, or
+   * to ask `sharing` about another key's (then call `acquire`).
+   */
+  tryAcquire(
+    key: string,
+    sharing?: HttpPoolSharing,
+  ): { stream: SocketStream; reused: boolean; key: string } | undefined {
+    if (this.#idleCount === 0) return undefined;
+    if (sharing) {
+      const latest = this.#latestIdle(sharing.group);
+      if (latest && latest.key !== key) return undefined;
+    }
+    return this.#takeIdle(key);
+  }
+
+  /** The most recently idle connection of `key` still within its idle time, taken. */
+  #takeIdle(key: string): { stream: SocketStream; reused: boolean; key: string } | undefined {
     const list = this.#idle.get(key);
     let idle = list?.pop();
     while (idle) {
@@ -194,13 +222,9 @@ export class HttpConnectionPool implements AsyncDisposable {
       idle = list!.pop();
     }
     if (list?.length === 0) this.#idle.delete(key);
-    if (idle) {
-      this.stats.reused++;
-      return { stream: idle.stream, reused: true, key };
-    }
-    const stream = await open();
-    this.stats.opened++;
-    return { stream, reused: false, key };
+    if (!idle) return undefined;
+    this.stats.reused++;
+    return { stream: idle.stream, reused: true, key };
   }
 
   /** The most recently idle connection of `group` (that `take` takes), if any. */
