@@ -48,6 +48,8 @@ import {
   sendHttpRequest,
 } from "../http/client.ts";
 import { handOver, type Received } from "./_received.ts";
+import type { ByteWriter } from "../io/duplex.ts";
+import type { SyncByteWriter } from "../net/socket_stream.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { contentDispositionFileName } from "./file_name.ts";
 import { rotateBackups } from "./_backups.ts";
@@ -1180,36 +1182,57 @@ class Walker {
       name: planned,
       // -c: download() asks for the rest, and writes only bytes after these.
       offset: resumeFrom,
-      writer: {
-        write(p) {
-          if (current) return Promise.resolve(p.length);
-          claimed = true;
-          open();
-          if (!keepDecided) {
-            keepDecided = true;
-            const kind = pageKind(contentType);
-            if (
-              resumeFrom === 0 &&
-              (how.keepText || how.expectCss || kind === "css" ||
-                (kind === "html" && how.expectHtml))
-            ) {
-              // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
-              // robots.txt as UTF-8 text.
-              // A page's bytes map one to one, whatever the chunks: one decoder for the run.
-              const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
-              keep = { decoder, text: "", bytes: 0 };
-            }
-          }
-          if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
+      writer: shared ? { write: (p) => write(p) } : ({
+        write: (p) => write(p),
+        // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
+        writeSync(p: Uint8Array): number {
+          if (current) return p.length;
+          start();
           let n: number;
           try {
             n = file!.writeSync(p);
           } catch (error) {
-            return Promise.reject(new DownloadFileError(path, error));
+            throw new DownloadFileError(path, error);
           }
-          return Promise.resolve(keepText(p, n));
+          return keepText(p, n);
         },
-      },
+      } satisfies SyncByteWriter as ByteWriter),
+    };
+    /** The body starts (or goes on): the file is made, and whether to keep its text decided. */
+    const start = () => {
+      claimed = true;
+      open();
+      if (!keepDecided) {
+        keepDecided = true;
+        const kind = pageKind(contentType);
+        if (
+          resumeFrom === 0 &&
+          (how.keepText || how.expectCss || kind === "css" ||
+            (kind === "html" && how.expectHtml))
+        ) {
+          // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
+          // robots.txt as UTF-8 text.
+          // A page's bytes map one to one, whatever the chunks: one decoder for the run.
+          const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
+          keep = { decoder, text: "", bytes: 0 };
+        }
+      }
+    };
+    const write = (p: Uint8Array): Promise<number> => {
+      if (current) return Promise.resolve(p.length);
+      try {
+        start();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
+      let n: number;
+      try {
+        n = file!.writeSync(p);
+      } catch (error) {
+        return Promise.reject(new DownloadFileError(path, error));
+      }
+      return Promise.resolve(keepText(p, n));
     };
     /** The first `n` bytes of `p` were written: kept as text too while the page is read for links. */
     const keepText = (p: Uint8Array, n: number) => {
