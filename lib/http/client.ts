@@ -645,6 +645,23 @@ function poolGroup(target: HttpUrl, options: HttpClientOptions, timeoutMs: numbe
   return `${target.scheme}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
 }
 
+let lastGroup = "";
+let lastHost = "";
+let lastKey = "";
+
+/**
+ * The pool's key: the group and the host. The last one made is given again for the same
+ * arguments (a run of requests to one origin): one string, hashed once, not one a request.
+ */
+function poolKey(group: string, host: string): string {
+  if (group !== lastGroup || host !== lastHost) {
+    lastGroup = group;
+    lastHost = host;
+    lastKey = `${group}|${host}`;
+  }
+  return lastKey;
+}
+
 /** Where each connection the client opened goes: its host, port and peer address. */
 const peers = new WeakMap<
   SocketStream,
@@ -825,11 +842,14 @@ async function sendOnce(
   const body = prepareBody(options.body, headers);
   const pool = options.pool && !options.pool.closed ? options.pool : undefined;
   // (By length first: most requests carry a few headers and none is Connection.)
-  const callerCloses = headers.length > 0 &&
-    headers.some(([name, value]) =>
+  let callerCloses = false;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
+    if (
       name.length === 10 && name.toLowerCase() === "connection" &&
       /(^|,)\s*close\s*(,|$)/i.test(value)
-    );
+    ) callerCloses = true;
+  }
   // Only what the head needs (not a copy of every option: a list of URLs builds one per URL).
   const headOptions: HttpRequestHeadOptions = {
     headers,
@@ -842,24 +862,15 @@ async function sendOnce(
   const request = buildHttpRequest(target, headOptions);
   const timeoutMs = options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const group = pool ? poolGroup(target, options, timeoutMs) : "";
-  const key = pool ? `${group}|${target.host}` : "";
-  const open = () => openStream(target, options, timeoutMs);
+  const key = pool ? poolKey(group, target.host) : "";
   const addressesOf = options.addressesOf;
-  // Another name's connection, when its peer is one of this name's addresses (plain HTTP only).
-  const sharing: HttpPoolSharing | undefined = addressesOf && target.scheme === "http"
-    ? {
-      group,
-      accepts: async () => {
-        const addresses = await addressesOf(target.host);
-        return (stream) => addresses.includes(peers.get(stream)?.address ?? "");
-      },
-    }
-    : undefined;
+  // Another name's connection may carry it when its peer is one of this name's addresses (plain
+  // HTTP only).
+  const shares = addressesOf !== undefined && target.scheme === "http";
   while (true) {
-    // (An idle connection is taken without a wait.)
-    const { stream, reused, key: owner } = pool
-      ? pool.tryAcquire(key, sharing) ?? await pool.acquire(key, open, sharing)
-      : { stream: await open(), reused: false, key };
+    // (An idle connection is taken without a wait, and without making what opening needs.)
+    const { stream, reused, key: owner } = pool?.tryAcquire(key, shares ? group : undefined) ??
+      await acquireOrOpen(target, options, timeoutMs, pool, key, group, shares);
     if (options.onConnection) {
       const peer = peers.get(stream)!;
       options.onConnection({ host: peer.host, port: peer.port, address: peer.address, reused });
@@ -887,6 +898,31 @@ async function sendOnce(
   }
 }
 
+/** A connection for a request that no idle one could take at once: the pool's, or a new one. */
+function acquireOrOpen(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  timeoutMs: number,
+  pool: HttpConnectionPool | undefined,
+  key: string,
+  group: string,
+  shares: boolean,
+): Promise<{ stream: SocketStream; reused: boolean; key: string }> {
+  const open = () => openStream(target, options, timeoutMs);
+  if (!pool) return open().then((stream) => ({ stream, reused: false, key }));
+  const addressesOf = options.addressesOf!;
+  const sharing: HttpPoolSharing | undefined = shares
+    ? {
+      group,
+      accepts: async () => {
+        const addresses = await addressesOf(target.host);
+        return (stream) => addresses.includes(peers.get(stream)?.address ?? "");
+      },
+    }
+    : undefined;
+  return pool.acquire(key, open, sharing);
+}
+
 /** Where the request body is: none, waiting for 100 Continue, sending, done, skipped, failed. */
 type SendState = "none" | "waiting" | "sending" | "done" | "skipped" | "failed";
 
@@ -907,8 +943,8 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
   const { target, options, stream, request, body, timeoutMs } = job;
   const signal = options.signal;
   const method = options.method ?? "GET";
-  const onAbort = () => stream.close();
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const onAbort = signal && (() => stream.close());
+  if (onAbort) signal!.addEventListener("abort", onAbort, { once: true });
   // The whole head must come within the timeout too: a server trickling a header byte just
   // before each read would time out would otherwise hold the client for hours.
   const headDeadline = headDeadlines.get(stream)!;
@@ -971,12 +1007,15 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     options.onRequestSent?.();
     let head: HttpResponseHead;
     try {
-      const headOptions: ReadHeadOptions = {
-        onInterim: (interim) => {
-          if (interim.status === 100) go?.(true);
-          options.onInterim?.(interim);
-        },
-      };
+      // (Interim answers matter to a body waiting for 100 Continue, or to the caller.)
+      const headOptions: ReadHeadOptions = flushed === undefined || options.onInterim
+        ? {
+          onInterim: (interim) => {
+            if (interim.status === 100) go?.(true);
+            options.onInterim?.(interim);
+          },
+        }
+        : {};
       if (options.maxHeaderBytes !== undefined) headOptions.maxHeaderBytes = options.maxHeaderBytes;
       if (options.maxHeaderCount !== undefined) headOptions.maxHeaderCount = options.maxHeaderCount;
       head = await readHttpResponseHead(stream, headOptions);
@@ -1007,13 +1046,16 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     if (options.ignoreContentLength && framing.kind === "length") framing = { kind: "close" };
     const keep = job.release !== undefined && responseKeepsConnection(head) &&
       framing.kind !== "close" && head.status !== 101;
-    const release = keep
-      ? (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s)
-      : undefined;
-    signal?.removeEventListener("abort", onAbort);
+    // (Without a body there is nothing whose sending could spoil the connection.)
+    const release = !keep
+      ? undefined
+      : flushed !== undefined
+      ? job.release
+      : (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s);
+    if (onAbort) signal!.removeEventListener("abort", onAbort);
     return new HttpResponse(target, head, framing, stream, { signal, release, onDone: job.onDone });
   } catch (error) {
-    signal?.removeEventListener("abort", onAbort);
+    if (onAbort) signal!.removeEventListener("abort", onAbort);
     if (send.state === "sending" || send.state === "waiting") send.state = "failed";
     go?.(false);
     stream.close();

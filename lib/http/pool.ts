@@ -195,16 +195,18 @@ export class HttpConnectionPool implements AsyncDisposable {
    * {@linkcode HttpConnectionPool.acquire} without a wait, for the usual case: the connection it
    * would give at once, an idle one of `key`'s.
    *
+   * @param key As for `acquire`.
+   * @param group The group of the `sharing` that `acquire` would be given, if any.
    * @returns The connection, or `undefined` when `acquire` would have to wait: to open one, or
    * to ask `sharing` about another key's (then call `acquire`).
    */
   tryAcquire(
     key: string,
-    sharing?: HttpPoolSharing,
+    group?: string,
   ): { stream: SocketStream; reused: boolean; key: string } | undefined {
     if (this.#idleCount === 0) return undefined;
-    if (sharing) {
-      const latest = this.#latestIdle(sharing.group);
+    if (group !== undefined) {
+      const latest = this.#latestIdle(group);
       if (latest && latest.key !== key) return undefined;
     }
     return this.#takeIdle(key);
@@ -221,7 +223,7 @@ export class HttpConnectionPool implements AsyncDisposable {
       idle.stream.close();
       idle = list!.pop();
     }
-    if (list?.length === 0) this.#idle.delete(key);
+    // (An emptied list stays, for the release to come; the sweeper drops it if none does.)
     if (!idle) return undefined;
     this.stats.reused++;
     return { stream: idle.stream, reused: true, key };
@@ -253,17 +255,17 @@ export class HttpConnectionPool implements AsyncDisposable {
    * when the pool is full or closed.
    */
   release(key: string, stream: SocketStream, group?: string): void {
-    const list = this.#idle.get(key) ?? [];
+    let list = this.#idle.get(key);
     // Bytes nobody asked for would be read as the next response: such a connection is spoiled.
     if (
-      this.#closed || stream.buffered > 0 || list.length >= this.#maxIdlePerOrigin ||
+      this.#closed || stream.buffered > 0 || (list?.length ?? 0) >= this.#maxIdlePerOrigin ||
       this.#idleCount >= this.#maxIdle
     ) {
       stream.close();
       return;
     }
+    if (list === undefined) this.#idle.set(key, list = []);
     list.push({ stream, since: Date.now(), key, group, order: ++this.#releases });
-    this.#idle.set(key, list);
     this.#idleCount++;
     this.#sweep();
   }
