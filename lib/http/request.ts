@@ -76,43 +76,87 @@ const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
  */
 export function buildHttpRequest(url: HttpUrl, options: HttpRequestHeadOptions = {}): string {
   const method = options.method ?? "GET";
-  if (!TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
+  if (method !== "GET" && !TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  // Each field with whether it is checked: this function's own names and fixed values need not
-  // be (the same error comes first either way: those could never raise one).
-  const fields: [string, string, boolean][] = [["Host", hostHeader(url), true]];
-  if (userAgent !== "") fields.push(["User-Agent", userAgent, true]);
-  fields.push(["Accept", "*/*", false]);
-  if (url.username !== "" || url.password !== "") {
-    fields.push(["Authorization", `Basic ${basicCredentials(url.username, url.password)}`, false]);
+  // Each field with its lower-case name and whether its value, and its name, are checked: this
+  // function's own names and fixed values need not be (the same error comes first either way:
+  // those could never raise one).
+  const fields: Field[] = [{ name: "Host", lower: "host", value: hostHeader(url), check: VALUE }];
+  if (userAgent !== "") {
+    fields.push({ name: "User-Agent", lower: "user-agent", value: userAgent, check: VALUE });
   }
-  fields.push(["Connection", options.keepAlive ? "keep-alive" : "close", false]);
+  fields.push({ name: "Accept", lower: "accept", value: "*/*", check: NONE });
+  if (url.username !== "" || url.password !== "") {
+    fields.push({
+      name: "Authorization",
+      lower: "authorization",
+      value: `Basic ${basicCredentials(url.username, url.password)}`,
+      check: NONE,
+    });
+  }
+  fields.push({
+    name: "Connection",
+    lower: "connection",
+    value: options.keepAlive ? "keep-alive" : "close",
+    check: NONE,
+  });
   const bodyLength = options.bodyLength ??
     (METHODS_WITH_BODY.has(method.toUpperCase()) ? 0 : undefined);
-  if (bodyLength === "chunked") fields.push(["Transfer-Encoding", "chunked", false]);
-  else if (bodyLength !== undefined) {
+  if (bodyLength === "chunked") {
+    fields.push({
+      name: "Transfer-Encoding",
+      lower: "transfer-encoding",
+      value: "chunked",
+      check: NONE,
+    });
+  } else if (bodyLength !== undefined) {
     if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
       throw new RangeError(`Invalid body length "${bodyLength}"`);
     }
-    fields.push(["Content-Length", String(bodyLength), false]);
+    fields.push({
+      name: "Content-Length",
+      lower: "content-length",
+      value: String(bodyLength),
+      check: NONE,
+    });
   }
-  for (const [name, value] of options.headers ?? []) {
+  const headers = options.headers ?? [];
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!;
     const lower = name.toLowerCase();
     if (FRAMING_HEADERS.has(lower)) continue;
-    const existing = fields.findIndex(([n]) => n.toLowerCase() === lower);
-    if (existing >= 0) fields[existing] = [name, value.trim(), true];
-    else fields.push([name, value.trim(), true]);
+    const field: Field = { name, lower, value: value.trim(), check: NAME_AND_VALUE };
+    let existing = 0;
+    while (existing < fields.length && fields[existing]!.lower !== lower) existing++;
+    fields[existing] = field;
   }
   let head = `${method} ${url.target} HTTP/1.1\r\n`;
-  for (const [name, value, checked] of fields) {
-    if (checked) {
-      if (!TOKEN.test(name)) throw new TypeError(`Invalid header name "${name}"`);
-      if (BAD_VALUE.test(value)) throw new TypeError(`Invalid value for header "${name}"`);
+  for (let i = 0; i < fields.length; i++) {
+    const { name, value, check } = fields[i]!;
+    if (check === NAME_AND_VALUE && !TOKEN.test(name)) {
+      throw new TypeError(`Invalid header name "${name}"`);
+    }
+    if (check !== NONE && BAD_VALUE.test(value)) {
+      throw new TypeError(`Invalid value for header "${name}"`);
     }
     head += `${name}: ${value}\r\n`;
   }
   return head + "\r\n";
 }
+
+/** A header of a request head being built. */
+interface Field {
+  name: string;
+  /** `name` lower-cased, to find it again. */
+  lower: string;
+  value: string;
+  /** What is checked when it is written: nothing, the value, or the name and the value. */
+  check: number;
+}
+
+const NONE = 0;
+const VALUE = 1;
+const NAME_AND_VALUE = 2;
 
 /**
  * Encodes `user:password` for a Basic `Authorization` header (UTF-8, then base64).
