@@ -2,6 +2,7 @@ import assert, { deepEqual, equal } from "node:assert/strict";
 import { type HttpConnectionInfo, sendHttpRequest } from "../../../lib/http/client.ts";
 import type { ConnectStrategy } from "../../../lib/net/socket.ts";
 import { HttpConnectionPool } from "../../../lib/http/pool.ts";
+import { SocketStream } from "../../../lib/net/socket_stream.ts";
 import { download } from "../../../lib/download/download.ts";
 import { startNginx } from "../../harness/nginx.ts";
 import { peerTest, tempDir } from "../../harness/peers.ts";
@@ -211,4 +212,37 @@ peerTest("HttpConnectionPool reuses one nginx connection for requests and redire
   }
   equal((await nginxAccepts(nginx.port)) - before, 2, "one for the pool, one for the query");
   deepEqual(pool.stats, { opened: 1, reused: 16 });
+});
+
+Deno.test("HttpConnectionPool.tryAcquire() takes an idle connection of the key at once, and leaves the rest to acquire()", async () => {
+  const pair = async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const accepted = listener.accept();
+    const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    const server = await accepted;
+    listener.close();
+    return { stream: new SocketStream(client), server };
+  };
+  const a = await pair();
+  const b = await pair();
+  await using pool = new HttpConnectionPool();
+  equal(pool.tryAcquire("k1"), undefined); // nothing idle: acquire() opens
+  pool.release("k1", a.stream, "g");
+  pool.release("k2", b.stream, "g");
+  // The group's most recently idle connection is k2's: for k1, acquire() must ask `accepts`.
+  equal(pool.tryAcquire("k1", "g"), undefined);
+  equal(pool.idle, 2);
+  // Without sharing, or for k2, the key's own is taken.
+  deepEqual(pool.tryAcquire("k2", "g"), { stream: b.stream, reused: true, key: "k2" });
+  deepEqual(pool.tryAcquire("k1"), { stream: a.stream, reused: true, key: "k1" });
+  equal(pool.tryAcquire("k1"), undefined);
+  deepEqual(pool.stats, { opened: 0, reused: 2 });
+  // The emptied list takes the next release.
+  pool.release("k1", a.stream, "g");
+  equal(pool.idle, 1);
+  deepEqual(pool.tryAcquire("k1", "g"), { stream: a.stream, reused: true, key: "k1" });
+  for (const { stream, server } of [a, b]) {
+    stream.close();
+    server.close();
+  }
 });

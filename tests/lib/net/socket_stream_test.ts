@@ -732,3 +732,140 @@ Deno.test("SocketStream refuses a transport or sink that takes no byte, instead 
   );
   input.close();
 });
+
+Deno.test("SocketStream.peekBuffered(), skipBuffered() and fillBuffer() let a parser scan the buffer itself", async () => {
+  const text = "a: 1\r\nb: 2\r\n\r\nbody";
+  const { stream, served } = await loopback(async (conn) => {
+    conn.setNoDelay(true);
+    // Byte by byte: the parser must ask for more until its blank line is in.
+    for (const byte of encoder.encode(text)) await sendAll(conn, new Uint8Array([byte]));
+  }, { maxLineBytes: 64 });
+  await using _ = stream;
+  assert.deepEqual(stream.peekBuffered(), new Uint8Array());
+  let end = -1;
+  let fills = 0;
+  while (end < 0) {
+    end = new TextDecoder().decode(stream.peekBuffered()).indexOf("\r\n\r\n");
+    if (end < 0) {
+      assert.ok(await stream.fillBuffer());
+      fills++;
+    }
+  }
+  assert.ok(fills >= 1);
+  assert.equal(stream.bytesRead, stream.buffered);
+  assert.throws(() => stream.skipBuffered(stream.buffered + 1), RangeError);
+  assert.throws(() => stream.skipBuffered(-1), RangeError);
+  stream.skipBuffered(end + 4);
+  assert.equal(await stream.readLine(), "body");
+  assert.equal(await stream.fillBuffer(), false);
+  assert.equal(stream.bytesRead, text.length);
+  await served;
+});
+
+Deno.test("SocketStream.fillBuffer() grows the buffer only up to maxLineBytes, and peekBuffered() shows nothing during a read or after an abort", async () => {
+  const input = new Blob(["x".repeat(40)]).stream();
+  const stream = new SocketStream(duplexFromStreams(input, new WritableStream()), {
+    maxLineBytes: 8,
+  });
+  const reading = stream.fillBuffer();
+  assert.equal(stream.peekBuffered(), undefined);
+  assert.throws(() => stream.skipBuffered(0), RangeError);
+  assert.ok(await reading);
+  assert.equal(stream.peekBuffered()?.length, 40);
+  await assert.rejects(stream.fillBuffer(), LineTooLongError);
+  stream.abort(new Error("stop"));
+  assert.equal(stream.peekBuffered(), undefined);
+  await assert.rejects(stream.fillBuffer(), { message: "stop" });
+});
+
+Deno.test("SocketStream.copyTo() writes with a sink's writeSync, the same bytes as write(), partial writes and bad counts included", async () => {
+  const body = "0123456789".repeat(3);
+  const copy = async (
+    sink: { write(p: Uint8Array): Promise<number>; writeSync?(p: Uint8Array): number },
+    piece: number,
+  ) => {
+    const input = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = encoder.encode(`head\n${body}tail`);
+        for (let i = 0; i < bytes.length; i += piece) controller.enqueue(bytes.slice(i, i + piece));
+        controller.close();
+      },
+    });
+    await using stream = new SocketStream(duplexFromStreams(input, new WritableStream()));
+    assert.equal(await stream.readLine(), "head");
+    const progress: number[] = [];
+    const copied = await stream.copyTo(sink, body.length, (n) => progress.push(n));
+    return { copied, progress, rest: await stream.readLine() };
+  };
+  for (const piece of [1, 7, 1000]) {
+    const viaWrite: number[] = [];
+    const viaSync: number[] = [];
+    // Both take at most 4 bytes a call: the copy loops over partial writes either way.
+    const asyncSink = {
+      write: (
+        p: Uint8Array,
+      ) => (viaWrite.push(...p.subarray(0, 4)), Promise.resolve(Math.min(4, p.length))),
+    };
+    const syncSink = {
+      write: () => Promise.reject(new Error("write() called")),
+      writeSync: (p: Uint8Array) => (viaSync.push(...p.subarray(0, 4)), Math.min(4, p.length)),
+    };
+    const a = await copy(asyncSink, piece);
+    const b = await copy(syncSink, piece);
+    assert.deepEqual(b, a, `pieces of ${piece}`);
+    assert.deepEqual(viaSync, viaWrite);
+    assert.equal(new TextDecoder().decode(new Uint8Array(viaSync)), body);
+    assert.equal(a.rest, "tail");
+    // A sink that takes nothing, or claims more than it was given, is refused the same way.
+    for (const n of [0, 1000]) {
+      await assert.rejects(
+        copy({ write: () => Promise.resolve(n), writeSync: () => n }, piece),
+        Deno.errors.WriteZero,
+      );
+    }
+    // A sink's own failure is the copy's.
+    await assert.rejects(
+      copy({
+        write: () => Promise.resolve(1),
+        writeSync: () => {
+          throw new Error("disk full");
+        },
+      }, piece),
+      { message: "disk full" },
+    );
+  }
+});
+
+Deno.test("SocketStream readTimeoutMs bounds each read on its own: reads that each wait less never time out, however long they take together", async () => {
+  // The deadline is armed lazily (moved only when it comes due): a read that begins late in the
+  // period of the one before it must still have its full time.
+  const { stream, served } = await loopback(async (conn) => {
+    conn.setNoDelay(true);
+    for (let i = 0; i < 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sendAll(conn, encoder.encode(`${i}\n`));
+    }
+  }, { readTimeoutMs: 400 });
+  await using _ = stream;
+  for (let i = 0; i < 30; i++) assert.equal(await stream.readLine(), `${i}`);
+  assert.equal(await stream.readLine(), null);
+  await served;
+});
+
+Deno.test("SocketStream read timeout still fires for a read that begins after many short ones", async () => {
+  let release!: () => void;
+  const silence = new Promise<void>((resolve) => (release = resolve));
+  const { stream, served } = await loopback(async (conn) => {
+    for (let i = 0; i < 5; i++) await sendAll(conn, encoder.encode(`${i}\n`));
+    await silence;
+  }, { readTimeoutMs: 50 });
+  await using _ = stream;
+  for (let i = 0; i < 5; i++) assert.equal(await stream.readLine(), `${i}`);
+  await assert.rejects(stream.readLine(), (e: unknown) => {
+    assert.ok(e instanceof SocketError);
+    assert.equal(e.failure, "timed-out");
+    return true;
+  });
+  release();
+  await served;
+});
