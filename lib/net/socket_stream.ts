@@ -102,7 +102,6 @@ interface QueuedWrite {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const RESOLVED: Promise<void> = Promise.resolve();
-const RESOLVED_NULL: Promise<null> = Promise.resolve(null);
 const decodeLine = (bytes: Uint8Array | null) => bytes === null ? null : decoder.decode(bytes);
 
 /**
@@ -467,36 +466,31 @@ export class SocketStream implements AsyncDisposable {
     }
   }
 
-  /**
-   * Reads once from the connection into `p`, under the read deadline. (Promise handlers rather
-   * than an async function: every read of every stream comes through here.)
-   */
-  #readRaw(p: Uint8Array): Promise<number | null> {
-    if (this.#eof) return RESOLVED_NULL;
-    if (this.#closed) return Promise.reject(this.#closedError("read"));
-    this.#readDeadline?.begin();
-    return new Promise<number | null>((resolve, reject) => {
-      this.#readReject = reject;
-      this.#conn.read(p).then(resolve, reject);
-    }).then(this.#afterRead, this.#afterReadFailed);
-  }
-
-  readonly #afterRead = (n: number | null): number | null => {
-    this.#readReject = undefined;
-    this.#readDeadline?.end();
+  /** Reads once from the connection into `p`, under the read deadline. */
+  async #readRaw(p: Uint8Array): Promise<number | null> {
+    if (this.#eof) return null;
+    if (this.#closed) throw this.#closedError("read");
+    let n: number | null;
+    const deadline = this.#readDeadline;
+    deadline?.begin();
+    try {
+      n = await new Promise<number | null>((resolve, reject) => {
+        this.#readReject = reject;
+        this.#conn.read(p).then(resolve, reject);
+      });
+    } catch (error) {
+      throw this.#failure("read", error);
+    } finally {
+      this.#readReject = undefined;
+      deadline?.end();
+    }
     if (n === null) this.#eof = true;
     else this.#bytesRead += n;
     return n;
-  };
+  }
 
-  readonly #afterReadFailed = (error: unknown): never => {
-    this.#readReject = undefined;
-    this.#readDeadline?.end();
-    throw this.#failure("read", error);
-  };
-
-  /** Reads more bytes into the buffer; resolves to false at end of stream. */
-  #fillReadBuffer(): Promise<boolean> {
+  /** Reads more bytes into the buffer; returns false at end of stream. */
+  async #fillReadBuffer(): Promise<boolean> {
     if (this.#start > 0 && this.#start === this.#end) {
       this.#start = this.#end = 0;
     }
@@ -511,14 +505,11 @@ export class SocketStream implements AsyncDisposable {
         this.#readBuffer = bigger;
       }
     }
-    return this.#readRaw(this.#readBuffer.subarray(this.#end)).then(this.#afterFill);
-  }
-
-  readonly #afterFill = (n: number | null): boolean => {
+    const n = await this.#readRaw(this.#readBuffer.subarray(this.#end));
     if (n === null) return false;
     this.#end += n;
     return true;
-  };
+  }
 
   /**
    * Reads one line as bytes, without its LF or CRLF.
