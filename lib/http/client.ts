@@ -953,13 +953,10 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
   // skipped (a final status came instead of 100) or failed.
   const send: { state: SendState; error?: unknown } = { state: "none" };
   let go: ((send: boolean) => void) | undefined;
-  /** Without a body: the request's flush, settled with its failure, if any. */
-  let flushed: Promise<void> | undefined;
-  let flushDone = false;
-  let flushFailure: { error: unknown } | undefined;
+  const hasBody = body.length !== undefined && body.length !== 0;
   try {
     await stream.write(request);
-    if (body.length !== undefined && body.length !== 0) {
+    if (hasBody) {
       const expectContinue = (options.headers ?? []).some(([name, value]) =>
         name.toLowerCase() === "expect" && value.trim().toLowerCase() === "100-continue"
       );
@@ -994,21 +991,13 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
         }
       });
     } else {
-      // Not waited for before the head's read goes out (one turn of the event loop less an
-      // exchange); a failure closes the stream, so that the read ends too, and is the error.
-      flushed = stream.flush().then(() => {
-        flushDone = true;
-      }, (error) => {
-        flushDone = true;
-        flushFailure = { error };
-        stream.close();
-      });
+      await stream.flush();
     }
     options.onRequestSent?.();
     let head: HttpResponseHead;
     try {
       // (Interim answers matter to a body waiting for 100 Continue, or to the caller.)
-      const headOptions: ReadHeadOptions = flushed === undefined || options.onInterim
+      const headOptions: ReadHeadOptions = hasBody || options.onInterim
         ? {
           onInterim: (interim) => {
             if (interim.status === 100) go?.(true);
@@ -1020,14 +1009,8 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
       if (options.maxHeaderCount !== undefined) headOptions.maxHeaderCount = options.maxHeaderCount;
       head = await readHttpResponseHead(stream, headOptions);
     } catch (error) {
-      // The request's own failure first, as when the head was read only once it had gone.
-      await flushed;
-      if (flushFailure) throw flushFailure.error;
       throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
     }
-    // (The server answered, so the request went; a transport that says otherwise is believed.)
-    if (flushed !== undefined && !flushDone) await flushed;
-    if (flushFailure) throw flushFailure.error;
     // A final status before 100 Continue: the body is not sent. (If it is being sent, the
     // server answered early; the rest goes out while the response is read, and the
     // connection is closed after it.)
@@ -1049,7 +1032,7 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
     // (Without a body there is nothing whose sending could spoil the connection.)
     const release = !keep
       ? undefined
-      : flushed !== undefined
+      : !hasBody
       ? job.release
       : (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s);
     if (onAbort) signal!.removeEventListener("abort", onAbort);
