@@ -550,7 +550,8 @@ async function attemptDownload(
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
-    const nameUrl = options.trustServerNames ? target : original;
+    // With --content-disposition, a header that names no file leaves it to the URL that answered.
+    const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
       joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
@@ -745,9 +746,14 @@ async function attemptDownload(
           if (!Number.isNaN(lastModified)) {
             const older = lastModified <= copy.mtime.getTime();
             events.fetchAfterHead?.(older ? "size" : "newer", copy.size);
+          } else {
+            events.fetchAfterHead?.("untimed", copy.size);
           }
         } else if (response.ok) {
-          events.fetchAfterHead?.("unchecked", 0);
+          // -N without a time to compare says so after the HEAD, as GNU wget.
+          const untimed = options.timestamping &&
+            response.head.headers.get("Last-Modified") === undefined;
+          events.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
         }
         continue;
       }
@@ -1065,7 +1071,8 @@ function openTarget(job: BodyJob): Deno.FsFile {
   /** The name before -E's extension (a new file gets it after its free name is found). */
   let plain: string | undefined;
   if (path === undefined) {
-    const nameUrl = options.trustServerNames ? target : original;
+    // With --content-disposition, a header that names no file leaves it to the URL that answered.
+    const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const name = state.probedName ??
       (options.contentDisposition
         ? responseFileName(response, nameUrl, options)
