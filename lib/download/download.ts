@@ -170,7 +170,10 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   retryOnHttpError?: readonly number[] | undefined;
   /** The longest wait between attempts (1 s, 2 s, ... up to this). @default {10000} */
   retryWaitMs?: number;
-  /** Take the name from `Content-Disposition` (`--content-disposition`). */
+  /**
+   * Take the name from `Content-Disposition` (`--content-disposition`); an answer without one is
+   * named after the URL that answered (a redirect's target), as GNU wget names it.
+   */
   contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
   trustServerNames?: boolean | undefined;
