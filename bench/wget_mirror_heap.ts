@@ -3,9 +3,9 @@
  * and 4,808 files of tests/harness/test_site.ts): the JavaScript heap after a full garbage
  * collection at exit (bench/_heap_at_exit.ts), beside the heap's size and the peak resident set
  * (GNU time's), and GNU wget's peak resident set on the same nginx. Peak memory is the retained
- * heap plus the runtime (`wget --version` peaks at ~36 MiB) plus the garbage between collections and
- * what the runtime keeps outside the heap, so the retained
- * heap is the figure that says whether memory grows with the pages.
+ * heap plus the runtime (`wget --version` peaks at ~36 MiB) plus the garbage between collections
+ * and what the runtime keeps outside the heap, so the retained heap is the figure that says
+ * whether what netkit holds grows with the pages.
  *
  * Run: `deno run -A bench/wget_mirror_heap.ts [--runs N] [--posts 100,400,1600]`.
  *
