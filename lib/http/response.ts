@@ -167,15 +167,8 @@ export async function readHttpResponseHead(
     let statusLine = take(true) ?? await nextLine(true);
     // Tolerate blank lines before the status line, as browsers do, within the byte limit.
     while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
-    const match = STATUS_LINE.exec(statusLine);
-    if (!match) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
-    const head: HttpResponseHead = {
-      version: `HTTP/${match[1]}`,
-      status: Number(match[2]),
-      reason: (match[3] ?? "").trim(),
-      headers: new HttpHeaders(),
-      lines: [statusLine],
-    };
+    const head = headOf(statusLine);
+    if (!head) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
     const entries = head.headers.entries;
     while (true) {
       const line = take(false) ?? await nextLine(false);
@@ -203,6 +196,19 @@ export async function readHttpResponseHead(
     if (head.status >= 200 || head.status === 101) return head;
     options.onInterim?.(head);
   }
+}
+
+/** The head that `statusLine` begins, headers to come; undefined when it is no status line. */
+function headOf(statusLine: string): HttpResponseHead | undefined {
+  const match = STATUS_LINE.exec(statusLine);
+  if (!match) return undefined;
+  return {
+    version: `HTTP/${match[1]}`,
+    status: Number(match[2]),
+    reason: (match[3] ?? "").trim(),
+    headers: new HttpHeaders(),
+    lines: [statusLine],
+  };
 }
 
 /**
@@ -256,15 +262,8 @@ function takeWholeHead(
   const split = text.split("\n");
   let statusLine = split[0]!;
   if (statusLine.endsWith("\r")) statusLine = statusLine.slice(0, -1);
-  const match = STATUS_LINE.exec(statusLine);
-  if (!match) return undefined;
-  const head: HttpResponseHead = {
-    version: `HTTP/${match[1]}`,
-    status: Number(match[2]),
-    reason: (match[3] ?? "").trim(),
-    headers: new HttpHeaders(),
-    lines: [statusLine],
-  };
+  const head = headOf(statusLine);
+  if (!head) return undefined;
   const entries = head.headers.entries;
   let count = 0;
   // split[lines - 1] is the blank line, split[lines] what follows its LF (nothing).

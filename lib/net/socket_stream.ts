@@ -774,6 +774,10 @@ export class SocketStream implements AsyncDisposable {
    * buffer, so memory stays flat whatever the size. `dest` must not keep the array it is given
    * past its `write()` call: the chunk is reused.
    *
+   * A `dest` with a `writeSync` method ({@linkcode SyncByteWriter}, as a `Deno.FsFile`) is written
+   * with it instead, without a promise a chunk; when the `length` bytes are all buffered already
+   * (a small body that came with its head), the copy then takes no lock and no wait at all.
+   *
    * @param dest Where the bytes go, e.g. a `Deno.FsFile`.
    * @param length How many bytes; undefined for "until the peer closes".
    * @param onProgress Called with the running total after each write.
