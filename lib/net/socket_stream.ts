@@ -112,9 +112,10 @@ const decodeLine = (bytes: Uint8Array | null) => bytes === null ? null : decoder
  *   contiguous, never interleaved with another's. A buffer being sent is never written to: while
  *   one buffer is on the wire, a second one collects the next writes, and a flush sends all that
  *   was written before it (concurrent flushes share one send).
- * - Reads (`readLine`, `readLineBytes`, `readExactly`, `readSome`, `copyTo`) are serialized:
- *   each runs alone, in call order, so two concurrent `readLine()` calls get two whole lines.
- *   (Iterating with `for await` takes the lock per line.)
+ * - Reads (`readLine`, `readLineBytes`, `readExactly`, `readSome`, `copyTo`, `fillBuffer`) are
+ *   serialized: each runs alone, in call order, so two concurrent `readLine()` calls get two whole
+ *   lines. (Iterating with `for await` takes the lock per line.) What is buffered can be looked at
+ *   without a read (`peekBuffered`, `takeLineBytes`) while no read is under way.
  *
  * **End of stream.** `readLine()` returns `null` when the stream ends cleanly before the first
  * byte of a line; a last line without an ending is returned as it is. `readExactly()` and a
