@@ -73,22 +73,29 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
   return myHostname ??= await import("./_my_hostname.ts");
 }
 
+// Start-up: the functions a command's first lookup runs are written
+// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
+// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
+// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
+// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
+// Measured in bench/README.md (dns, seventh session).
+
 /**
  * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
  * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At once, without a chain
  * of awaits, when the file is unchanged since it was read (the usual lookup).
  */
-function hostsEntries(
+const hostsEntries = (function hostsEntries(
   option: string | false | undefined,
   signal?: AbortSignal,
 ): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined> {
   signal?.throwIfAborted();
   if (option === false) return [];
   return keptHostsFile(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
-}
+}).bind(undefined);
 
 /** {@linkcode hostsEntries} when the file must be read. */
-async function loadHostsFile(
+const loadHostsFile = (async function loadHostsFile(
   option: string | false | undefined,
   signal?: AbortSignal,
 ): Promise<HostsEntry[] | undefined> {
@@ -111,7 +118,7 @@ async function loadHostsFile(
       { kind: "read", target: path },
     );
   }
-}
+}).bind(undefined);
 
 /**
  * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` when it is finite (the same
@@ -242,7 +249,7 @@ export function resolveHost(name: string, options: ResolveOptions = {}): Promise
  * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
  * (and getaddrinfo does not).
  */
-async function resolveHostUnbounded(
+const resolveHostUnbounded = (async function resolveHostUnbounded(
   name: string,
   options: ResolveOptions,
   bySortList = false,
@@ -302,13 +309,13 @@ async function resolveHostUnbounded(
   if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(hostName);
-}
+}).bind(undefined);
 
 /**
  * The files source for a name: the lines of the hosts file naming it, `key` compared as typed
  * (as glibc's files source, so a final dot matches only a line that has one too).
  */
-async function hostsFileByName(
+const hostsFileByName = (async function hostsFileByName(
   key: string,
   family: IpFamily,
   options: ResolveOptions,
@@ -319,7 +326,7 @@ async function hostsFileByName(
   if (match === undefined) return NOT_FOUND;
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
-}
+}).bind(undefined);
 
 /**
  * The dns source for a valid host name (`hostName` in ASCII, without its final dot; `absolute`
@@ -407,7 +414,7 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
  * passes on counts only when no source comes after it. `ask` gives undefined for a source
  * netkit does not serve, which is unavailable, as a module glibc cannot load.
  */
-async function askInOrder<T>(
+const askInOrder = (async function askInOrder<T>(
   sources: readonly NssSource[],
   options: ResolveOptions,
   ask: (
@@ -422,7 +429,7 @@ async function askInOrder<T>(
     if (source.returnOn.has(outcome?.status ?? "unavail")) break;
   }
   return found;
-}
+}).bind(undefined);
 
 /** A DNS source's error, kept for the caller, unless it must end the lookup at once. */
 function dnsFailure(error: unknown, options: ResolveOptions): unknown {
@@ -438,7 +445,7 @@ function dnsFailure(error: unknown, options: ResolveOptions): unknown {
  * away with, by character code (no regular expression on a lookup's usual path: the first one a
  * process runs costs ~0.2 ms).
  */
-function mayBeAddressLiteral(name: string): boolean {
+const mayBeAddressLiteral = (function mayBeAddressLiteral(name: string): boolean {
   let i = 0;
   for (; i < name.length; i++) {
     const code = name.charCodeAt(i);
@@ -453,27 +460,28 @@ function mayBeAddressLiteral(name: string): boolean {
     if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return false;
   }
   return true;
-}
+}).bind(undefined);
 
 /**
  * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
  * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
  */
-function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
-  // Most names hold a letter no address literal has before its `%scope`: turned away at once.
-  if (!mayBeAddressLiteral(name)) return undefined;
-  if (addressFamily(name) !== undefined) {
-    const bytes = inetPton(name);
-    return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
-  }
-  const v4 = inetAton(name);
-  if (v4) return { family: 4, text: inetNtop(v4) };
-  const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
-  if (scoped && addressFamily(scoped[1] ?? "") === 6) {
-    return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
-  }
-  return undefined;
-}
+const addressLiteral =
+  (function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
+    // Most names hold a letter no address literal has before its `%scope`: turned away at once.
+    if (!mayBeAddressLiteral(name)) return undefined;
+    if (addressFamily(name) !== undefined) {
+      const bytes = inetPton(name);
+      return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
+    }
+    const v4 = inetAton(name);
+    if (v4) return { family: 4, text: inetNtop(v4) };
+    const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
+    if (scoped && addressFamily(scoped[1] ?? "") === 6) {
+      return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
+    }
+    return undefined;
+  }).bind(undefined);
 
 /**
  * The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path, glibc's
@@ -488,7 +496,7 @@ function sourcesOf(
 }
 
 /** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
-function hostSources(
+const hostSources = (function hostSources(
   options: ResolveOptions,
 ): readonly NssSource[] | Promise<readonly NssSource[]> {
   const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
@@ -496,10 +504,10 @@ function hostSources(
   const kept = keptHostsSources(path);
   if (kept !== undefined) return withNamedHostsFile(kept, options);
   return readHostsSources(path).then((sources) => withNamedHostsFile(sources, options));
-}
+}).bind(undefined);
 
 /** A hosts file the caller names is asked whatever nsswitch.conf says. */
-function withNamedHostsFile(
+const withNamedHostsFile = (function withNamedHostsFile(
   sources: readonly NssSource[],
   options: ResolveOptions,
 ): readonly NssSource[] {
@@ -507,7 +515,7 @@ function withNamedHostsFile(
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
   return sources;
-}
+}).bind(undefined);
 
 /**
  * How nsswitch.conf's actions see a failed DNS lookup, as glibc's dns source reports it (checked
