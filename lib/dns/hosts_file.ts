@@ -46,6 +46,18 @@ export interface HostsEntry {
  * ```
  */
 export function parseHostsFile(text: string): HostsEntry[] {
+  return entriesInText(text);
+}
+
+// Start-up: the functions a command's first lookup runs are written
+// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
+// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
+// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
+// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
+// Measured in bench/README.md (dns, seventh session).
+
+/** {@linkcode parseHostsFile}, compiled with the module (see above). */
+const entriesInText = (function entriesInText(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
     const address = fields[0];
@@ -65,7 +77,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
     });
   }
   return entries;
-}
+}).bind(undefined);
 
 /**
  * Reads and parses a hosts file.
@@ -87,7 +99,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
   // Parsed once per process, and again when the file changes.
-  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, HOSTS_KEY);
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, entriesInText, HOSTS_KEY);
 }
 
 /** The name of {@linkcode readHostsFile}'s parse among the configuration files kept. */
@@ -126,13 +138,6 @@ export interface HostsMatch {
   /** The addresses of every matching line, in file order, repeats kept (as glibc). */
   addresses: string[];
 }
-
-// Start-up: the functions a command's first lookup runs are written
-// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
-// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
-// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
-// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
-// Measured in bench/README.md (dns, seventh session).
 
 /**
  * A name as lines are matched: in lower case, a final dot kept (glibc compares with strcasecmp,
@@ -203,9 +208,21 @@ export function findHostByName(
   family: IpFamily,
   options: { ipv6AsIpv4?: boolean } = {},
 ): HostsMatch | undefined {
+  return matchHostName(entries, name, family, family === 4 && options.ipv6AsIpv4 !== false);
+}
+
+/**
+ * {@linkcode findHostByName}, compiled with the module (see above); `asIpv4` reads `::1` and
+ * IPv4-mapped lines as IPv4.
+ */
+const matchHostName = (function matchHostName(
+  entries: HostsEntry[],
+  name: string,
+  family: IpFamily,
+  asIpv4: boolean,
+): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   const wanted = nameKey(name);
-  const asIpv4 = family === 4 && options.ipv6AsIpv4 !== false;
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
@@ -226,7 +243,7 @@ export function findHostByName(
     match.addresses.push(address);
   }
   return match;
-}
+}).bind(undefined);
 
 /**
  * Finds the names of an address in parsed hosts entries: those of the first line with it (for

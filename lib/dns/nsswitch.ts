@@ -185,6 +185,11 @@ const parseServiceList = (function parseServiceList(
  * ```
  */
 export function parseHostsSources(text: string): NssSource[] {
+  return sourcesInText(text);
+}
+
+/** {@linkcode parseHostsSources}, compiled with the module (see above). */
+const sourcesInText = (function sourcesInText(text: string): NssSource[] {
   let hosts: NssSource[] | undefined;
   // Whether a comment may end before its line does: most files have no such line break.
   const breaks = text.includes("\r") || text.includes("\u2028") || text.includes("\u2029");
@@ -227,7 +232,7 @@ export function parseHostsSources(text: string): NssSource[] {
     if (sources !== undefined) hosts = sources;
   }
   return hosts ?? [...DEFAULT_HOSTS_SOURCES];
-}
+}).bind(undefined);
 
 /**
  * Reads the `hosts:` sources of the system.
@@ -246,7 +251,7 @@ export function parseHostsSources(text: string): NssSource[] {
  */
 export async function readHostsSources(path: string = NSSWITCH_CONF_FILE): Promise<NssSource[]> {
   try {
-    return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, parseHostsSources, NSSWITCH_KEY);
+    return await readParsedConfigFile(path, MAX_NSSWITCH_BYTES, sourcesInText, NSSWITCH_KEY);
   } catch (error) {
     // No file (or an absurd one): the default order. A file Deno may not read is no missing file.
     if (error instanceof Deno.errors.NotCapable) {
