@@ -29,7 +29,6 @@ import {
   type ResolveOptions,
   type ResolveStep,
 } from "../../lib/dns/resolver.ts";
-import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
@@ -51,8 +50,11 @@ const writeText =
     while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
   }).bind(undefined);
 
-/** One line of `--debug`: a source and its outcome, or a question and its answer. */
-function describeStep(step: ResolveStep): string {
+/**
+ * One line of `--debug`: a source and its outcome, or a question and its answer (`rcodeName`
+ * from `codes.ts`, loaded for `--debug` only: a hosts-file answer needs no DNS code).
+ */
+function describeStep(step: ResolveStep, rcodeName: (rcode: number) => string): string {
   if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
   const outcome = step.rcode !== undefined ? rcodeName(step.rcode) : `no answer (${step.error})`;
   return `asked ${step.server} for ${step.type} ${step.name}: ${outcome}`;
@@ -183,7 +185,8 @@ export const runParsedResolverCommand = (async function runParsedResolverCommand
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
   if (values.debug === true) {
-    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+    const { rcodeName } = await import("../../lib/dns/codes.ts");
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step, rcodeName)}\n`);
   }
   if (typeof options.hostsFile === "string") {
     try {

@@ -14,7 +14,7 @@ import { quoteForMessage } from "../internal/quote.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 import { DNS_TYPE } from "./codes.ts";
 
-export { DNS_RCODE, DNS_TYPE, rcodeName } from "./codes.ts";
+export { DNS_RCODE, DNS_TYPE, MAX_CNAME_LINKS, rcodeName } from "./codes.ts";
 
 /** The Internet class. */
 export const DNS_CLASS_IN = 1;

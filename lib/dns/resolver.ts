@@ -42,7 +42,6 @@ import {
 } from "./nsswitch.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-export { MAX_CNAME_LINKS } from "./codes.ts";
 export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 export type { AddressLookup, LookupAddressesOptions } from "./_lookup_both.ts";

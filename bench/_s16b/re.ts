@@ -1,0 +1,14 @@
+const m: Record<string, number> = {};
+const s = Deno.readTextFileSync("/etc/nsswitch.conf");
+m.a = performance.now();
+/^hosts:.*files/m.test(s);
+m.re1 = performance.now();
+/[^\S]+x/.test(s);
+m.re2 = performance.now();
+s.split(/\s+/);
+m.split = performance.now();
+s.split("\n").map((l) => l.trim());
+m.splitstr = performance.now();
+s.indexOf("#"); s.includes("\r"); s.toLowerCase(); s.slice(3, 9);
+m.builtins = performance.now();
+Deno.stderr.writeSync(new TextEncoder().encode(JSON.stringify(m) + "\n"));

@@ -1,0 +1,10 @@
+import { v0 } from "./m0.ts";
+import { v1 } from "./m1.ts";
+import { v2 } from "./m2.ts";
+import { v3 } from "./m3.ts";
+import { v4 } from "./m4.ts";
+import { v5 } from "./m5.ts";
+import { v6 } from "./m6.ts";
+import { v7 } from "./m7.ts";
+import { v8 } from "./m8.ts";
+export const s = v0+v1+v2+v3+v4+v5+v6+v7+v8;
