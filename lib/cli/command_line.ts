@@ -77,6 +77,14 @@ export function parseCommandLine(
   args: string[],
   spec: CommandLineSpec,
 ): ParsedCommandLine | number {
+  return parsedCommandLine(args, spec);
+}
+
+/** {@linkcode parseCommandLine}, compiled with the module (see below). */
+const parsedCommandLine = (function parsedCommandLine(
+  args: string[],
+  spec: CommandLineSpec,
+): ParsedCommandLine | number {
   // The usual command line holds operands only: with no argument starting with "-" there is no
   // option, --help or --version to look for, and the parser (the largest function a command runs
   // once) is not compiled at all.
@@ -88,7 +96,7 @@ export function parseCommandLine(
     if (option.default !== undefined) values[name] = option.default;
   }
   return countedPositionals(spec, values, args.slice());
-}
+}).bind(undefined);
 
 /** {@linkcode parseCommandLine} of a command line with options (or `-` operands). */
 function parseWithOptions(args: string[], spec: CommandLineSpec): ParsedCommandLine | number {
