@@ -215,6 +215,14 @@ const sourcesInText = (function sourcesInText(text: string): NssSource[] {
       }
     }
     lineStart = lineEnd + 1;
+    // A line without "[" has a service list glibc always takes (only an action list can be
+    // refused), so it matters only as the hosts line: without "hosts" in it, it is passed over
+    // at once, without a scan by character (Debian's file: 19 of 20 lines).
+    const bracket = line.indexOf("[", start);
+    if (bracket < 0 || bracket >= end) {
+      const named = line.indexOf("hosts", start);
+      if (named < 0 || named + 5 > end) continue;
+    }
     // The database's name up to a blank or a colon, then at least one blank or colon.
     const nameStart = skipBlanks(line, start, end);
     const nameEnd = tokenEnd(line, nameStart, end, 0x3a, 0x3a); // up to a blank or ":"
