@@ -220,7 +220,7 @@ export const runParsedResolverCommand = (async function runParsedResolverCommand
  * Reads `--nameserver` and `--timeout` into `options`; the exit code after a usage error (already
  * reported), or undefined.
  */
-async function takeServerOptions(
+const takeServerOptions = (async function takeServerOptions(
   values: ParsedCommandLine["values"],
   spec: CommandLineSpec,
   options: ResolveOptions,
@@ -244,7 +244,7 @@ async function takeServerOptions(
     );
   }
   return undefined;
-}
+}).bind(undefined);
 
 /** Where outcomes go, and how many failed. */
 interface Output {

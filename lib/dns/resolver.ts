@@ -50,10 +50,16 @@ import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_loo
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
 let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
 
-async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
+// Start-up: the functions a command's first lookup runs are written
+// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
+// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
+// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
+// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
+// Measured in bench/README.md (dns, seventh session).
+const loadDnsLookup = (async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   dnsLookup = await import("./_dns_lookup.ts");
   return dnsLookup;
-}
+}).bind(undefined);
 
 /**
  * The DNS errors, loaded when a lookup fails (or gets a deadline): an answer never needs them,
@@ -71,13 +77,6 @@ let myHostname: typeof import("./_my_hostname.ts") | undefined;
 async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
   return myHostname ??= await import("./_my_hostname.ts");
 }
-
-// Start-up: the functions a command's first lookup runs are written
-// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
-// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
-// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
-// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
-// Measured in bench/README.md (dns, seventh session).
 
 /**
  * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
@@ -331,7 +330,7 @@ const hostsFileByName = (async function hostsFileByName(
  * The dns source for a valid host name (`hostName` in ASCII, without its final dot; `absolute`
  * when it had one). Its error, when it fails, is left in `failed` for the end of the lookup.
  */
-async function dnsByName(
+const dnsByName = (async function dnsByName(
   hostName: string,
   absolute: boolean,
   family: IpFamily,
@@ -386,7 +385,7 @@ async function dnsByName(
     failed.error = dnsFailure(error, options);
     return { status: await nssStatusOf(error) };
   }
-}
+}).bind(undefined);
 
 /** systemd's myhostname source for a valid name: localhost names, the host's own, _gateway. */
 async function myHostnameByName(
