@@ -25,7 +25,7 @@ import {
   WGET_EXIT,
 } from "../../lib/download/download.ts";
 import { HttpConnectionPool } from "../../lib/http/pool.ts";
-import { MAX_NAME_LENGTH } from "../../lib/download/file_name.ts";
+import { contentDispositionFileName, MAX_NAME_LENGTH } from "../../lib/download/file_name.ts";
 import {
   PROXY_VARIABLES,
   type ProxySettings,
@@ -1061,10 +1061,11 @@ async function runWithLog(
       }
       try {
         if (layoutFor) options.directory = layoutFor(url, prefix);
-        // GNU wget names the file before asking for it, and says so when the name is cut (not for
-        // -O; with --content-disposition it names it from the answer, which netkit does not say).
-        if (!sink && !values["content-disposition"]) await sayNameCut(url, values, reporter.events);
+        // GNU wget says when it cuts the file's name (not for -O).
+        const tellCut = sink ? undefined : await nameCutTeller(url, values, reporter.events);
+        if (tellCut) options.events = eventsTellingCut(reporter.events, url, values, tellCut);
         const result = await download(url, options);
+        options.events = reporter.events;
         reporter.finish(result);
         // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
         if (sink && result.skipped === undefined) outputTime = result.lastModified;
@@ -1169,27 +1170,83 @@ async function clientCertificate(
 }
 
 /**
- * GNU wget's "The destination name is too long (N), reducing to 236" for a URL whose own file
- * name is cut, before its download; nothing for a URL too short to need it (a name takes at most
- * three bytes a character of the URL: `:` is `%3A` under windows names), the usual case, which then
- * loads nothing.
+ * What says GNU wget's "The destination name is too long (N), reducing to 236" for a URL whose
+ * file name is cut; undefined when no name can need it, the usual case, which then loads nothing:
+ * a URL too short (a name takes at most three bytes a character of the URL: `:` is `%3A` under
+ * windows names) whose redirects do not name the file (`--trust-server-names`,
+ * `--content-disposition`).
  */
-async function sayNameCut(url: string, values: WgetValues, events: DownloadEvents): Promise<void> {
-  if (url.length * 3 <= MAX_NAME_LENGTH) return;
+async function nameCutTeller(
+  url: string,
+  values: WgetValues,
+  events: DownloadEvents,
+): Promise<((nameUrl: string) => void) | undefined> {
+  const byTarget = values["trust-server-names"] || values["content-disposition"];
+  if (url.length * 3 <= MAX_NAME_LENGTH && !byTarget) return undefined;
   const { localPathForUrl, parseRestrictFileNames } = await import(
     "../../lib/download/disk_layout.ts"
   );
   const restrictText = values["restrict-file-names"];
-  try {
-    localPathForUrl(url, {
-      directories: false,
-      // Checked by plainNaming() before any download.
-      restrict: restrictText === undefined ? undefined : parseRestrictFileNames(restrictText),
-      indexName: values["default-page"] || undefined,
-    }, (bytes, limit) => events.nameShortened?.(bytes, limit));
-  } catch {
-    // Not a URL: the download says so.
+  const naming = {
+    directories: false,
+    // Checked by plainNaming() before any download.
+    restrict: restrictText === undefined ? undefined : parseRestrictFileNames(restrictText),
+    indexName: values["default-page"] || undefined,
+  };
+  return (nameUrl) => {
+    try {
+      localPathForUrl(nameUrl, naming, (bytes, limit) => events.nameShortened?.(bytes, limit));
+    } catch {
+      // Not a URL: the download says so.
+    }
+  };
+}
+
+/**
+ * `events`, which also tell a cut name (`tellCut`) where GNU wget does. It names the file before
+ * each URL of a redirect chain is asked for: after the URL given, or with `--trust-server-names`
+ * after the one asked for. With `--content-disposition` it names it from each URL's first answer
+ * but a 401 (the HEAD's under `-c` or `-N`), after that URL when the header names no file.
+ */
+function eventsTellingCut(
+  events: DownloadEvents,
+  url: string,
+  values: WgetValues,
+  tellCut: (nameUrl: string) => void,
+): DownloadEvents {
+  if (values["content-disposition"]) {
+    let asked = url;
+    let named: string | undefined;
+    return {
+      ...events,
+      redirect(from, to, status) {
+        asked = to;
+        events.redirect?.(from, to, status);
+      },
+      response(response) {
+        events.response?.(response);
+        // GNU names the file from each URL's first answer, but for a 401's.
+        if (named === asked || response.status === 401) return;
+        named = asked;
+        const header = response.head.headers.get("Content-Disposition");
+        if (header === undefined || contentDispositionFileName(header) === undefined) {
+          tellCut(asked);
+        }
+      },
+    };
   }
+  const trust = values["trust-server-names"] ?? false;
+  let asked: string | undefined;
+  return {
+    ...events,
+    request(target, method) {
+      if (target.href !== asked) {
+        asked = target.href;
+        tellCut(trust ? asked : url);
+      }
+      events.request?.(target, method);
+    },
+  };
 }
 
 /** How files are named without recursion, when options change GNU wget's plain naming. */

@@ -170,7 +170,10 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   retryOnHttpError?: readonly number[] | undefined;
   /** The longest wait between attempts (1 s, 2 s, ... up to this). @default {10000} */
   retryWaitMs?: number;
-  /** Take the name from `Content-Disposition` (`--content-disposition`). */
+  /**
+   * Take the name from `Content-Disposition` (`--content-disposition`); an answer without one is
+   * named after the URL that answered (a redirect's target), as GNU wget names it.
+   */
   contentDisposition?: boolean | undefined;
   /** Name the file after the last redirect's URL (`--trust-server-names`). */
   trustServerNames?: boolean | undefined;
@@ -550,7 +553,8 @@ async function attemptDownload(
   let sendCredentials = (options.authNoChallenge ?? false) ||
     (options.basicAuthOrigins?.has(originKey) ?? false);
   while (true) {
-    const nameUrl = options.trustServerNames ? target : original;
+    // With --content-disposition, a header that names no file leaves it to the URL that answered.
+    const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
       joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
@@ -745,9 +749,14 @@ async function attemptDownload(
           if (!Number.isNaN(lastModified)) {
             const older = lastModified <= copy.mtime.getTime();
             events.fetchAfterHead?.(older ? "size" : "newer", copy.size);
+          } else {
+            events.fetchAfterHead?.("untimed", copy.size);
           }
         } else if (response.ok) {
-          events.fetchAfterHead?.("unchecked", 0);
+          // -N without a time to compare says so after the HEAD, as GNU wget.
+          const untimed = options.timestamping &&
+            response.head.headers.get("Last-Modified") === undefined;
+          events.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
         }
         continue;
       }
@@ -1065,7 +1074,8 @@ function openTarget(job: BodyJob): Deno.FsFile {
   /** The name before -E's extension (a new file gets it after its free name is found). */
   let plain: string | undefined;
   if (path === undefined) {
-    const nameUrl = options.trustServerNames ? target : original;
+    // With --content-disposition, a header that names no file leaves it to the URL that answered.
+    const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const name = state.probedName ??
       (options.contentDisposition
         ? responseFileName(response, nameUrl, options)

@@ -4,6 +4,7 @@ import { TELNET } from "../../lib/telnet/filter.ts";
 import { commandArgs } from "../harness/command.ts";
 import { runCommand } from "../harness/run.ts";
 import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { startXinetd } from "../harness/xinetd.ts";
 
 const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;
 
@@ -232,36 +233,8 @@ peerTest(
   "telnet --raw moves 20 MB of random bytes through xinetd's echo service unchanged",
   ["xinetd"],
   async () => {
-    await using dir = await tempDir();
-    const port = freePort();
-    await Deno.writeTextFile(
-      `${dir.path}/xinetd.conf`,
-      `defaults
-{
-}
-service echo
-{
-  type = INTERNAL UNLISTED
-  id = echo-stream
-  socket_type = stream
-  protocol = tcp
-  wait = no
-  port = ${port}
-  bind = 127.0.0.1
-  disable = no
-}
-`,
-    );
-    await using _xinetd = await startPeer([
-      "xinetd",
-      "-dontfork",
-      "-f",
-      `${dir.path}/xinetd.conf`,
-      "-filelog",
-      `${dir.path}/xinetd.log`,
-      "-pidfile",
-      `${dir.path}/xinetd.pid`,
-    ], port);
+    await using xinetd = await startXinetd([{ name: "echo", socketType: "stream" }]);
+    const { port } = xinetd;
     const input = randomBytes(20 * 1024 * 1024);
     const { code, stdout, stderr } = await runTelnetBytes(
       ["--raw", "127.0.0.1", String(port)],

@@ -4,7 +4,8 @@ import { serveTime } from "../../lib/time/server.ts";
 import { startUdpTimeServer } from "../../lib/time/udp_server.ts";
 import { formatCTime } from "../../lib/time/ctime.ts";
 import { runCommand } from "../harness/run.ts";
-import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { freePort, peerTest } from "../harness/peers.ts";
+import { startXinetd } from "../harness/xinetd.ts";
 
 const UNREACHABLE = "Time server could not be reached.\nAborting\n";
 
@@ -12,37 +13,8 @@ peerTest(
   "time-client prints the line of xinetd's built-in daytime service",
   ["xinetd"],
   async () => {
-    await using dir = await tempDir();
-    const port = freePort();
-    const config = `${dir.path}/xinetd.conf`;
-    await Deno.writeTextFile(
-      config,
-      `defaults
-{
-}
-service daytime
-{
-  type = INTERNAL UNLISTED
-  id = daytime-stream
-  socket_type = stream
-  protocol = tcp
-  wait = no
-  port = ${port}
-  bind = 127.0.0.1
-  disable = no
-}
-`,
-    );
-    await using _xinetd = await startPeer([
-      "xinetd",
-      "-dontfork",
-      "-f",
-      config,
-      "-filelog",
-      `${dir.path}/xinetd.log`,
-      "-pidfile",
-      `${dir.path}/xinetd.pid`,
-    ], port);
+    await using xinetd = await startXinetd([{ name: "daytime", socketType: "stream" }]);
+    const { port } = xinetd;
     const { code, stdout, stderr } = await runCommand("time-client", ["127.0.0.1", String(port)]);
     assert.equal(stderr, "");
     assert.equal(code, 0);
@@ -165,30 +137,11 @@ peerTest(
   "time-client prints xinetd's time service (RFC 868, TCP and UDP) as the %c line",
   ["xinetd"],
   async () => {
-    await using dir = await tempDir();
-    const port = freePort();
-    const service = (socketType: string, protocol: string) =>
-      `service time
-{
-  type = INTERNAL UNLISTED
-  id = time-${socketType}
-  socket_type = ${socketType}
-  protocol = ${protocol}
-  wait = ${protocol === "udp" ? "yes" : "no"}
-  port = ${port}
-  bind = 127.0.0.1
-  disable = no
-}
-`;
-    await Deno.writeTextFile(
-      `${dir.path}/xinetd.conf`,
-      `defaults\n{\n}\n${service("stream", "tcp")}${service("dgram", "udp")}`,
-    );
-    await using _xinetd = await startPeer([
-      "xinetd",
-      ...["-dontfork", "-f", `${dir.path}/xinetd.conf`],
-      ...["-filelog", `${dir.path}/xinetd.log`, "-pidfile", `${dir.path}/xinetd.pid`],
-    ], port);
+    await using xinetd = await startXinetd([
+      { name: "time", socketType: "stream" },
+      { name: "time", socketType: "dgram" },
+    ]);
+    const { port } = xinetd;
     for (const extra of [[], ["--udp"]]) {
       const before = Math.floor(Date.now() / 1000);
       const { code, stdout, stderr } = await runCommand("time-client", [
@@ -208,37 +161,8 @@ peerTest(
 );
 
 peerTest("time-client --udp prints xinetd's UDP daytime line", ["xinetd"], async () => {
-  await using dir = await tempDir();
-  const port = freePort();
-  await Deno.writeTextFile(
-    `${dir.path}/xinetd.conf`,
-    `defaults
-{
-}
-service daytime
-{
-  type = INTERNAL UNLISTED
-  id = daytime-dgram
-  socket_type = dgram
-  protocol = udp
-  wait = yes
-  port = ${port}
-  bind = 127.0.0.1
-  disable = no
-}
-`,
-  );
-  await using _xinetd = await startPeer([
-    "xinetd",
-    ...["-dontfork", "-f", `${dir.path}/xinetd.conf`],
-    ...["-filelog", `${dir.path}/xinetd.log`, "-pidfile", `${dir.path}/xinetd.pid`],
-  ]);
-  // xinetd is up once its log says so (a UDP port cannot be probed by connecting).
-  while (
-    !(await Deno.readTextFile(`${dir.path}/xinetd.log`).catch(() => "")).includes("Started working")
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await using xinetd = await startXinetd([{ name: "daytime", socketType: "dgram" }]);
+  const { port } = xinetd;
   const { code, stdout, stderr } = await runCommand("time-client", [
     ...["127.0.0.1", String(port), "--udp"],
   ]);

@@ -47,6 +47,10 @@ function config(log: string): string {
       add_header Content-Disposition "attachment; filename*=UTF-8''caf%C3%A9%20%E2%82%AC.txt"; }
     location = /cd/moved { return 302 /cd/named; }
     location ^~ /long/ { types {} default_type text/html; return 200 "<a href=x.html>x</a>\\n"; }
+    location ^~ /longcd/ { types {} default_type text/plain;
+      add_header Content-Disposition 'attachment; filename="short.txt"'; return 200 "short\\n"; }
+    location = /cd/tolong { return 302 /long/${"L".repeat(300)}.txt; }
+    location ^~ /longmoved/ { return 302 /cd/named; }
     ${named("evil4", "..\\\\..\\\\evil4.txt")}
     ${named("evil5", "C:\\\\evil5.txt")}
     ${named("evil6", "%2e%2e%2fevil6.txt")}
@@ -560,11 +564,24 @@ const LOGGED: [string[] | undefined, string[], string][] = [
   [["--content-disposition"], ["-N", "--content-disposition"], "/cd/named"],
   [["--content-disposition"], ["-N", "--content-disposition"], "/cd/moved"],
   [undefined, ["-c", "--content-disposition"], "/cd/moved"],
-  // One file whose name is too long: GNU's line before the download (not for -O), -nv too. (With
-  // --content-disposition GNU says it once the answer names no file; netkit does not: see
-  // cmd/README.md.)
+  // One file whose name is too long: GNU's line before the download (not for -O), -nv too; with
+  // --content-disposition once the first answer (a HEAD's under -N or -c) names no file, for the
+  // URL that then names it.
   [undefined, [], `/long/${"L".repeat(300)}.txt`],
   [undefined, ["-nv"], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["--content-disposition"], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["-nv", "--content-disposition"], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["-N", "--content-disposition"], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["-c", "--content-disposition"], `/long/${"L".repeat(300)}.txt`],
+  [["--content-disposition"], ["-N", "--content-disposition"], `/long/${"L".repeat(300)}.txt`],
+  [undefined, ["--content-disposition"], `/longcd/${"L".repeat(300)}.txt`],
+  [undefined, ["--content-disposition"], "/cd/tolong"],
+  [undefined, ["--content-disposition", "--trust-server-names"], "/cd/tolong"],
+  [undefined, ["--trust-server-names"], "/cd/tolong"],
+  [undefined, [], "/cd/tolong"],
+  [undefined, [], `/longmoved/${"L".repeat(300)}.txt`],
+  [undefined, ["--trust-server-names"], `/longmoved/${"L".repeat(300)}.txt`],
+  [undefined, ["--content-disposition"], `/longmoved/${"L".repeat(300)}.txt`],
   [
     undefined,
     ["--restrict-file-names=windows"],

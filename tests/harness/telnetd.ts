@@ -6,7 +6,8 @@
  * @module
  */
 
-import { freePort, peerPath, startPeer, tempDir } from "./peers.ts";
+import { freePort, peerPath, startPeer } from "./peers.ts";
+import { startXinetd } from "./xinetd.ts";
 
 /** A user created for one test, removed (home included) on dispose. */
 export interface TestUser extends AsyncDisposable {
@@ -71,47 +72,11 @@ export interface TelnetServer extends AsyncDisposable {
 
 /** Starts inetutils telnetd under xinetd on a free loopback port. */
 export async function startXinetdTelnetd(): Promise<TelnetServer> {
-  const dir = await tempDir();
-  const port = freePort();
-  await Deno.writeTextFile(
-    `${dir.path}/xinetd.conf`,
-    `defaults
-{
-}
-service telnet
-{
-  type = UNLISTED
-  socket_type = stream
-  protocol = tcp
-  wait = no
-  user = root
-  server = ${peerPath("telnetd") ?? "/usr/sbin/telnetd"}
-  port = ${port}
-  bind = 127.0.0.1
-  disable = no
-}
-`,
-  );
-  const xinetd = await startPeer([
-    "xinetd",
-    "-dontfork",
-    "-f",
-    `${dir.path}/xinetd.conf`,
-    "-filelog",
-    `${dir.path}/xinetd.log`,
-    "-pidfile",
-    `${dir.path}/xinetd.pid`,
-  ], port).catch(async (error) => {
-    await dir[Symbol.asyncDispose]();
-    throw error;
-  });
-  return {
-    port,
-    async [Symbol.asyncDispose]() {
-      await xinetd[Symbol.asyncDispose]();
-      await dir[Symbol.asyncDispose]();
-    },
-  };
+  return await startXinetd([{
+    name: "telnet",
+    socketType: "stream",
+    server: { path: peerPath("telnetd") ?? "/usr/sbin/telnetd", user: "root" },
+  }]);
 }
 
 /** Whether this BusyBox has the telnetd applet (Debian's busybox-static does, busybox not). */
