@@ -1,6 +1,0 @@
-const m: Record<string, number> = {};
-await import("../t0.ts");
-m.a = performance.now();
-await import("../../../lib/internal/quote.ts");
-m.b = performance.now();
-Deno.stderr.writeSync(new TextEncoder().encode(JSON.stringify({ import: m.b - m.a }) + "\n"));

@@ -1,1 +1,0 @@
-export const v2 = 2;

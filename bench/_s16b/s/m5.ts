@@ -1,1 +1,0 @@
-export const v5 = 5;

@@ -1,1 +1,0 @@
-export const v6 = 6;

@@ -1,1 +1,0 @@
-export const v7 = 7;

@@ -1,1 +1,0 @@
-export const t = 0;
