@@ -142,8 +142,9 @@ console.log(
 // resolve-hostname's wall time against an empty deno run, interleaved. The empty script runs from
 // inside the checkout, as the command: Deno reads the same deno.json and lock file for both
 // (bench/resolve_hostname_startup.ts).
-const checkout = new URL("..", import.meta.url).pathname;
-const inside = await Deno.makeTempDir({ dir: checkout, prefix: ".netkit_bench_dns_" });
+const out = new URL("./out", import.meta.url).pathname; // git ignores bench/out/
+await Deno.mkdir(out, { recursive: true });
+const inside = await Deno.makeTempDir({ dir: out, prefix: "netkit_bench_dns_" });
 const empty = `${inside}/empty.ts`;
 await Deno.writeTextFile(empty, "");
 const command = new URL("../cmd/resolve-hostname.ts", import.meta.url).pathname;

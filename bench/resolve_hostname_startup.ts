@@ -42,7 +42,11 @@ const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 const deno = Deno.execPath();
 // Inside the checkout, as the command: Deno reads the same deno.json and lock file for both.
-const scratch = await Deno.makeTempDir({ dir: root, prefix: ".netkit_resolve_startup_" });
+await Deno.mkdir(`${root}/bench/out`, { recursive: true }); // git ignores bench/out/
+const scratch = await Deno.makeTempDir({
+  dir: `${root}/bench/out`,
+  prefix: "netkit_resolve_startup_",
+});
 const empty = `${scratch}/empty.ts`;
 await Deno.writeTextFile(empty, "");
 // Outside any checkout: no deno.json, no lock file (the anchor before the seventh session).
