@@ -170,12 +170,8 @@ export function toUnicodeHostName(name: string): string {
 
 const ASCII_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
 
-// Start-up: the functions a command's first lookup runs are written
-// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
-// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
-// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
-// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
-// Measured in bench/README.md (dns, seventh session).
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
 
 /**
  * Whether `name` is a whole name of ASCII_LABEL's labels, each at most 63 long: the usual name,

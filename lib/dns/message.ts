@@ -119,12 +119,8 @@ export function encodeDnsName(name: string): Uint8Array {
   return wire;
 }
 
-// Start-up: the functions a command's first lookup runs are written
-// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
-// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
-// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
-// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
-// Measured in bench/README.md (dns, seventh session).
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
 
 /** The wire length of a non-empty `bare` name (ASCII, at most 255 bytes), or a DnsFormatError. */
 const checkedWireLength = (function checkedWireLength(name: string, bare: string): number {

@@ -50,12 +50,8 @@ import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_loo
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
 let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
 
-// Start-up: the functions a command's first lookup runs are written
-// `const f = (function f() {...}).bind(undefined)`. The parenthesis before `function` makes V8
-// compile them with their module, so that Deno's code cache keeps their bytecode and a command's
-// first call compiles nothing (about 30 microseconds per KB of function otherwise, at every
-// start-up); `.bind` keeps the parenthesis, which Deno's TypeScript emit drops when it is bare.
-// Measured in bench/README.md (dns, seventh session).
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
 const loadDnsLookup = (async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   dnsLookup = await import("./_dns_lookup.ts");
   return dnsLookup;
