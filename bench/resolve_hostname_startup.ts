@@ -1,14 +1,17 @@
 /**
  * Wall time of one `resolve-hostname NAME` against `deno run -A` of an empty script (the anchor,
  * issue 16's goal: ≤ 1.3×), in interleaved rounds (every case once per round, so other work on
- * the machine falls on all cases alike):
+ * the machine falls on all cases alike). The anchor is run the way the command is: from a
+ * directory inside this checkout, so that Deno finds the same deno.json and lock file for both
+ * (reading them costs every script there ~0.3-0.5 ms); the same empty script outside any
+ * checkout is a row of its own (the anchor of the figures before 2026-11-30's seventh session).
  *
  * - `resolve-hostname localhost`: an answer from the hosts file (nsswitch.conf read, `files`
  *   first);
  * - `resolve-hostname --nameserver 127.0.0.1:PORT www.test`: an answer from DNS, a local dnsmasq
  *   (a CNAME chain of two links to three A records);
  * - the floor: a bare Deno script that reads nsswitch.conf and the hosts file synchronously and
- *   prints the answer (what any Deno program must spend to answer `localhost`);
+ *   prints the answer (what any Deno program must spend to answer `localhost`), beside the anchor;
  * - with `--before OTHER_CHECKOUT`, both lookups from another tree too (e.g. an archive of main).
  *
  * Prints a Markdown table: median, 10th-90th percentile, and the median's ratio to the anchor.
@@ -38,9 +41,18 @@ const GOAL = 1.3;
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 const deno = Deno.execPath();
-const scratch = await Deno.makeTempDir({ prefix: "netkit_resolve_startup_" });
+// Inside the checkout, as the command: Deno reads the same deno.json and lock file for both.
+await Deno.mkdir(`${root}/bench/out`, { recursive: true }); // git ignores bench/out/
+const scratch = await Deno.makeTempDir({
+  dir: `${root}/bench/out`,
+  prefix: "netkit_resolve_startup_",
+});
 const empty = `${scratch}/empty.ts`;
 await Deno.writeTextFile(empty, "");
+// Outside any checkout: no deno.json, no lock file (the anchor before the seventh session).
+const outside = await Deno.makeTempDir({ prefix: "netkit_resolve_startup_" });
+const emptyOutside = `${outside}/empty.ts`;
+await Deno.writeTextFile(emptyOutside, "");
 const floor = `${scratch}/floor.ts`;
 await Deno.writeTextFile(
   floor,
@@ -82,7 +94,8 @@ const lookups = (tree: string, suffix: string): [string, string[]][] => [
   ],
 ];
 const cases: Case[] = [
-  ["empty `deno run` (anchor)", [empty]] as [string, string[]],
+  ["empty `deno run` in the checkout (anchor)", [empty]] as [string, string[]],
+  ["empty `deno run` outside any checkout", [emptyOutside]] as [string, string[]],
   ["bare script, `localhost` (floor)", [floor, "localhost"]] as [string, string[]],
   ...lookups(root, ""),
   ...(values.before ? lookups(values.before, ", before") : []),
@@ -109,6 +122,7 @@ for (let round = -2; round < runs; round++) {
   }
 }
 await Deno.remove(scratch, { recursive: true });
+await Deno.remove(outside, { recursive: true });
 
 const quantile = (list: number[], q: number) =>
   [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;

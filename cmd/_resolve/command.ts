@@ -29,7 +29,6 @@ import {
   type ResolveOptions,
   type ResolveStep,
 } from "../../lib/dns/resolver.ts";
-import { rcodeName } from "../../lib/dns/codes.ts";
 import type { SocketStream } from "../../lib/net/socket_stream.ts";
 
 /** Where the command reads and writes; the process's streams by default. */
@@ -44,14 +43,18 @@ export interface ResolverCommandIo {
 
 const encoder = new TextEncoder();
 
-function writeText(out: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
-}
+const writeText =
+  (function writeText(out: { writeSync(p: Uint8Array): number }, text: string): void {
+    const bytes = encoder.encode(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += out.writeSync(bytes.subarray(offset));
+  }).bind(undefined);
 
-/** One line of `--debug`: a source and its outcome, or a question and its answer. */
-function describeStep(step: ResolveStep): string {
+/**
+ * One line of `--debug`: a source and its outcome, or a question and its answer (`rcodeName`
+ * from `codes.ts`, loaded for `--debug` only: a hosts-file answer needs no DNS code).
+ */
+function describeStep(step: ResolveStep, rcodeName: (rcode: number) => string): string {
   if (step.step === "source") return `source ${step.source}: ${step.outcome}`;
   const outcome = step.rcode !== undefined ? rcodeName(step.rcode) : `no answer (${step.error})`;
   return `asked ${step.server} for ${step.type} ${step.name}: ${outcome}`;
@@ -67,11 +70,14 @@ async function skipRestOfLine(input: SocketStream): Promise<boolean> {
   }
 }
 
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
 /**
  * The lecture's lines for an entry, as its C program prints a `struct hostent`: the addresses
  * without a scope (`fe80::1`, not `fe80::1%2`), which a hostent cannot carry (`--json` keeps it).
  */
-function formatEntry(entry: HostEntry, family: IpFamily): string {
+const formatEntry = (function formatEntry(entry: HostEntry, family: IpFamily): string {
   const heading = family === 4 ? "IP Addresses:" : "IPv6 Addresses:";
   const lines = [`Official name is "${entry.officialName}"`, heading];
   for (const address of entry.addresses) {
@@ -79,9 +85,13 @@ function formatEntry(entry: HostEntry, family: IpFamily): string {
     lines.push(`+ ${scope < 0 ? address : address.slice(0, scope)}`);
   }
   return lines.join("\n") + "\n";
-}
+}).bind(undefined);
 
-async function lookUp(query: string, family: IpFamily, options: ResolveOptions): Promise<Outcome> {
+const lookUp = (async function lookUp(
+  query: string,
+  family: IpFamily,
+  options: ResolveOptions,
+): Promise<Outcome> {
   try {
     const entry = await resolveHost(query, { ...options, family });
     return {
@@ -92,7 +102,7 @@ async function lookUp(query: string, family: IpFamily, options: ResolveOptions):
   } catch (error) {
     return (await import("./failure.ts")).describeFailure(query, error, family, false);
   }
-}
+}).bind(undefined);
 
 /**
  * Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address, the
@@ -149,7 +159,7 @@ async function lookUpAddress(query: string, options: ResolveOptions): Promise<Ou
  * assert.equal(stdout, 'Official name is "::1"\nIPv6 Addresses:\n+ ::1\n');
  * ```
  */
-export async function runParsedResolverCommand(
+export const runParsedResolverCommand = (async function runParsedResolverCommand(
   parsed: ParsedCommandLine,
   spec: CommandLineSpec,
   family: IpFamily,
@@ -171,7 +181,8 @@ export async function runParsedResolverCommand(
   const stdout = io.stdout ?? Deno.stdout;
   const stderr = io.stderr ?? Deno.stderr;
   if (values.debug === true) {
-    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step)}\n`);
+    const { rcodeName } = await import("../../lib/dns/codes.ts");
+    options.trace = (step) => writeText(stderr, `${name}: ${describeStep(step, rcodeName)}\n`);
   }
   if (typeof options.hostsFile === "string") {
     try {
@@ -199,13 +210,13 @@ export async function runParsedResolverCommand(
   }
   for (const address of reverse) report(output, await lookUpAddress(address, options), false);
   return output.failures === 0 ? 0 : 1;
-}
+}).bind(undefined);
 
 /**
  * Reads `--nameserver` and `--timeout` into `options`; the exit code after a usage error (already
  * reported), or undefined.
  */
-async function takeServerOptions(
+const takeServerOptions = (async function takeServerOptions(
   values: ParsedCommandLine["values"],
   spec: CommandLineSpec,
   options: ResolveOptions,
@@ -229,7 +240,7 @@ async function takeServerOptions(
     );
   }
   return undefined;
-}
+}).bind(undefined);
 
 /** Where outcomes go, and how many failed. */
 interface Output {
@@ -240,12 +251,12 @@ interface Output {
 }
 
 /** Prints an outcome: a failure of a name given as an argument on stderr, all else on stdout. */
-function report(output: Output, outcome: Outcome, interactive: boolean): void {
+const report = (function report(output: Output, outcome: Outcome, interactive: boolean): void {
   if (!outcome.ok) output.failures++;
   if (output.json) writeText(output.stdout, JSON.stringify(outcome.json) + "\n");
   else if (outcome.ok || interactive) writeText(output.stdout, outcome.text);
   else writeText(output.stderr, outcome.text);
-}
+}).bind(undefined);
 
 /** The lecture's dialogue: host names read from `stdin` one per line until end of input. */
 async function runDialogue(

@@ -101,22 +101,38 @@ export interface RunMainOptions {
  * if (import.meta.main) await runMain("resolve-hostname", main, Deno.args, { watchUnawaited: false });
  * ```
  */
-export async function runMain(
+export function runMain(
   name: string,
   main: (args: string[]) => Promise<number>,
   args: string[] = Deno.args,
   options: RunMainOptions = {},
 ): Promise<never> {
-  if (options.watchUnawaited !== false) {
-    const onUncaught = (event: ErrorEvent | PromiseRejectionEvent) => {
-      const error = "reason" in event ? event.reason : event.error;
-      if (classifyOutputError(error) === null) return;
-      event.preventDefault();
-      Deno.exit(reportOutputError(name, error));
-    };
-    globalThis.addEventListener("error", onUncaught);
-    globalThis.addEventListener("unhandledrejection", onUncaught);
-  }
+  if (options.watchUnawaited !== false) watchUnawaitedOutput(name);
+  return runToExit(name, main, args);
+}
+
+/** Ends the command as {@linkcode runMain} says on an output error in a callback nobody awaits. */
+function watchUnawaitedOutput(name: string): void {
+  const onUncaught = (event: ErrorEvent | PromiseRejectionEvent) => {
+    const error = "reason" in event ? event.reason : event.error;
+    if (classifyOutputError(error) === null) return;
+    event.preventDefault();
+    Deno.exit(reportOutputError(name, error));
+  };
+  globalThis.addEventListener("error", onUncaught);
+  globalThis.addEventListener("unhandledrejection", onUncaught);
+}
+
+// Start-up: compiled with the module, as the functions of resolve-hostname's first lookup (see
+// lib/dns/resolver.ts): the parenthesis before `function` makes V8 compile it at once, so that
+// Deno's code cache keeps its bytecode; `.bind` keeps the parenthesis through Deno's emit.
+
+/** {@linkcode runMain} once the watch is set: runs `main` and exits with its code. */
+const runToExit = (async function runToExit(
+  name: string,
+  main: (args: string[]) => Promise<number>,
+  args: string[],
+): Promise<never> {
   let code: number;
   try {
     code = await main(args);
@@ -125,4 +141,4 @@ export async function runMain(
     code = reportOutputError(name, error);
   }
   Deno.exit(code);
-}
+}).bind(undefined);

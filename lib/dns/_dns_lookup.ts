@@ -48,7 +48,9 @@ import { readEnvQuietly } from "./_quietly.ts";
  */
 let rotation: number | undefined;
 
-function nameServers(
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+const nameServers = (function nameServers(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Required<NameServer>[] {
@@ -66,26 +68,27 @@ function nameServers(
   const list = Array.isArray(given) ? given : [given];
   if (list.length === 0) throw new RangeError("nameServer: an empty list names no server");
   return list.map(parsedNameServer);
-}
+}).bind(undefined);
 
 /** Servers the caller gave as text, parsed once (a caller asks the same few again and again). */
 const parsedServers = new Map<string, Required<NameServer>>();
 const MAX_PARSED_SERVERS = 64;
 
-function parsedNameServer(server: string | NameServer): Required<NameServer> {
-  const text = typeof server === "string" ? server : formatNameServer(server);
-  const known = parsedServers.get(text);
-  if (known) return known;
-  const parsed = Object.freeze(parseNameServer(text));
-  if (parsedServers.size >= MAX_PARSED_SERVERS) parsedServers.clear();
-  parsedServers.set(text, parsed);
-  return parsed;
-}
+const parsedNameServer =
+  (function parsedNameServer(server: string | NameServer): Required<NameServer> {
+    const text = typeof server === "string" ? server : formatNameServer(server);
+    const known = parsedServers.get(text);
+    if (known) return known;
+    const parsed = Object.freeze(parseNameServer(text));
+    if (parsedServers.size >= MAX_PARSED_SERVERS) parsedServers.clear();
+    parsedServers.set(text, parsed);
+    return parsed;
+  }).bind(undefined);
 
 /** Whether two names are the same, ignoring ASCII case (no new string when spelled alike). */
-function sameName(a: string, b: string): boolean {
+const sameName = (function sameName(a: string, b: string): boolean {
   return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
-}
+}).bind(undefined);
 
 /** The end of a CNAME chain and the records of the type asked found there. */
 export interface ChainAnswer {
@@ -94,11 +97,11 @@ export interface ChainAnswer {
 }
 
 /** The last name of a CNAME chain, which starts with the name asked and so is never empty. */
-export function chainEnd(chain: string[]): string {
+export const chainEnd = (function chainEnd(chain: string[]): string {
   const end = chain.at(-1);
   if (end === undefined) throw new RangeError("A CNAME chain cannot be empty");
   return end;
-}
+}).bind(undefined);
 
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
@@ -111,10 +114,10 @@ const probedAlive = new Map<string, number>();
  * Whether a server address is this host's, where its own sockets tell what listens: a loopback
  * address, or the unspecified one (`nameserver 0.0.0.0`), which the kernel delivers to loopback.
  */
-function isLoopbackServer(hostname: string): boolean {
+const isLoopbackServer = (function isLoopbackServer(hostname: string): boolean {
   return hostname === "::1" || hostname.startsWith("127.") || hostname === "0.0.0.0" ||
     hostname === "::";
-}
+}).bind(undefined);
 
 /** The files listing this network namespace's UDP sockets. */
 const PROC_UDP_FILES = ["/proc/net/udp", "/proc/net/udp6"] as const;
@@ -210,7 +213,7 @@ async function serverIsDead(
  * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
  * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile.
  */
-async function queryWithProbe(
+const queryWithProbe = (async function queryWithProbe(
   name: string,
   type: number,
   nameServer: Required<NameServer>,
@@ -254,7 +257,7 @@ async function queryWithProbe(
     timer?.cancel();
     stop.abort(QUESTION_SETTLED);
   }
-}
+}).bind(undefined);
 
 /**
  * Why the question's loser (the probe or the question) is stopped once the other has settled:
@@ -268,7 +271,7 @@ const QUESTION_SETTLED = new Error("The question was settled");
  * `timeout` for the first server of the file, `timeout << i / count` for the i-th of `count`
  * (so with three servers and 5 s: 5, 3 and 6 s), at least a second.
  */
-function serverAttemptTimeoutMs(
+const serverAttemptTimeoutMs = (function serverAttemptTimeoutMs(
   nameServer: Required<NameServer>,
   config?: ResolverConfig,
 ): number {
@@ -279,13 +282,13 @@ function serverAttemptTimeoutMs(
     ? config.attemptTimeoutMs / 1000
     : Math.floor(((config.attemptTimeoutMs / 1000) * 2 ** index) / count);
   return Math.max(1, seconds) * 1000;
-}
+}).bind(undefined);
 
 /**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
  * for `type` records of `name`, following CNAMEs inside answers and with new questions.
  */
-export async function lookupChain(
+export const lookupChain = (async function lookupChain(
   name: string,
   type: number,
   typeName: string,
@@ -413,7 +416,7 @@ export async function lookupChain(
     if (!moved) throw new DnsNoDataError(name, typeName, { server });
     if (++followUps > MAX_CNAME_LINKS) throw new DnsCnameChainError(name, chain, false, { server });
   }
-}
+}).bind(undefined);
 
 /** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
 function everyServerRefused(error: unknown): boolean {
@@ -429,7 +432,7 @@ function everyServerRefused(error: unknown): boolean {
  * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
  * last one's; it names the name as typed.
  */
-export async function searchChain(
+export const searchChain = (async function searchChain(
   names: string[],
   typed: string,
   family: IpFamily,
@@ -483,7 +486,7 @@ export async function searchChain(
   if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
   if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
   throw error;
-}
+}).bind(undefined);
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every
 // command's start-up ~25 microseconds of module-graph work.

@@ -104,19 +104,21 @@ export interface DnsQueryOptions {
   tcpOnly?: boolean;
 }
 
-function isLoopback(address: string): boolean {
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+const isLoopback = (function isLoopback(address: string): boolean {
   return address === "::1" || /^127\./.test(address);
-}
+}).bind(undefined);
 
 /**
  * The address a UDP socket for `server` binds, port 0 (a random source port for each question):
  * the loopback address of the family for a loopback server, else the wildcard of the family.
  */
-function udpBindAddress(server: string): string {
+const udpBindAddress = (function udpBindAddress(server: string): string {
   const six = server.includes(":");
   if (isLoopback(server)) return six ? "::1" : "127.0.0.1";
   return six ? "::" : "0.0.0.0";
-}
+}).bind(undefined);
 
 /**
  * The largest datagram read: answers without EDNS hold 512 bytes; a longer datagram is cut here and
@@ -134,7 +136,7 @@ const grantedUdpBinds = new Set<string>();
  * Whether Deno lets this process bind a UDP socket to `address` port 0. Checked before binding:
  * `node:dgram` reports a refused bind as an uncaught error that no caller could catch.
  */
-function mayBindUdp(address: string): boolean {
+const mayBindUdp = (function mayBindUdp(address: string): boolean {
   if (grantedUdpBinds.has(address)) return true;
   const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
   try {
@@ -146,13 +148,13 @@ function mayBindUdp(address: string): boolean {
   } catch {
     return false;
   }
-}
+}).bind(undefined);
 
 /** Random ids drawn 256 at a time: one getRandomValues() call for many questions. */
 const randomIds = new Uint16Array(256);
 let randomIdsLeft = 0;
 
-function randomId(): number {
+const randomId = (function randomId(): number {
   if (randomIdsLeft === 0) {
     crypto.getRandomValues(randomIds);
     randomIdsLeft = randomIds.length;
@@ -160,27 +162,32 @@ function randomId(): number {
   const id = randomIds[--randomIdsLeft];
   if (id === undefined) throw new RangeError("getRandomValues() filled no id");
   return id;
-}
+}).bind(undefined);
 
 /** The big-endian 16-bit number at `offset` of `bytes` (a DNS id, a TCP length prefix). */
-function readUint16(bytes: Uint8Array, offset: number): number {
+const readUint16 = (function readUint16(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
-}
+}).bind(undefined);
 
 /**
  * A name as the codec decodes it from the wire: bytes other than printable ASCII, and `\`, as
  * `\DDD` (a search domain of a CRLF resolv.conf ends in a CR, as glibc reads it).
  */
-function presented(name: string): string {
+const presented = (function presented(name: string): string {
   // deno-lint-ignore no-control-regex
   const special = /[\x00-\x20\x7f\\]/g;
   return special.test(name)
     ? name.replace(special, (ch) => `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`)
     : name;
-}
+}).bind(undefined);
 
 /** Checks that `message` answers `query`; returns what is wrong, or undefined. */
-function mismatch(message: DnsMessage, id: number, name: string, type: number): string | undefined {
+const mismatch = (function mismatch(
+  message: DnsMessage,
+  id: number,
+  name: string,
+  type: number,
+): string | undefined {
   if (message.id !== id) return "wrong id";
   if (!message.response) return "not a response";
   const question = message.questions[0];
@@ -193,7 +200,7 @@ function mismatch(message: DnsMessage, id: number, name: string, type: number): 
     return `answer to another question (${quoteForMessage(question.name)})`;
   }
   return undefined;
-}
+}).bind(undefined);
 
 /** An address as compared: without an IPv4-mapped prefix or a scope (`fe80::1%eth0`). */
 function comparable(address: string): string {
@@ -205,21 +212,21 @@ function comparable(address: string): string {
  * (`nameserver 0.0.0.0`, which reaches this host) answers from the address the kernel picks, so
  * any address counts, as for glibc's res_ourserver_p.
  */
-function sameAddress(a: string, b: string): boolean {
+const sameAddress = (function sameAddress(a: string, b: string): boolean {
   if (a === b || b === "0.0.0.0" || b === "::") return true;
   try {
     return comparable(a) === comparable(b);
   } catch {
     return false;
   }
-}
+}).bind(undefined);
 
 /**
  * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
  * another id, another question), to report if nothing better comes; or undefined for a datagram
  * from another address, ignored. A datagram that cannot be decoded throws.
  */
-function readDatagram(
+const readDatagram = (function readDatagram(
   bytes: Uint8Array,
   fromAddress: string,
   fromPort: number,
@@ -240,7 +247,7 @@ function readDatagram(
     });
   }
   return question.check(message) ?? message;
-}
+}).bind(undefined);
 
 /** One question over UDP: what both socket kinds need to ask it. */
 interface UdpQuestion {
@@ -355,16 +362,16 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
  * deno.json as netkit's own has): its sockets cost about half of `node:dgram`'s per question and
  * report a refused bind as an error the caller catches.
  */
-function datagramListener(): typeof Deno.listenDatagram | undefined {
+const datagramListener = (function datagramListener(): typeof Deno.listenDatagram | undefined {
   const listen = (Deno as { listenDatagram?: typeof Deno.listenDatagram }).listenDatagram;
   return typeof listen === "function" ? listen : undefined;
-}
+}).bind(undefined);
 
 /**
  * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
  * A pending `receive()` is ended by closing the socket, at the deadline or on abort.
  */
-async function queryUdpDatagram(
+const queryUdpDatagram = (async function queryUdpDatagram(
   listen: typeof Deno.listenDatagram,
   question: UdpQuestion,
 ): Promise<DnsMessage> {
@@ -471,7 +478,7 @@ async function queryUdpDatagram(
     // No receive() is pending on it any more: the loop has left.
     if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
   }
-}
+}).bind(undefined);
 
 /**
  * Asks `nameServer` for the records of one type of one name (recursion desired), over UDP and,
@@ -521,7 +528,16 @@ async function queryUdpDatagram(
  * assert.deepEqual(answer.answers, []);
  * ```
  */
-export async function queryDns(
+export function queryDns(
+  name: string,
+  type: number,
+  options: DnsQueryOptions,
+): Promise<DnsMessage> {
+  return askServer(name, type, options);
+}
+
+/** {@linkcode queryDns}, compiled with the module (see above). */
+const askServer = (async function askServer(
   name: string,
   type: number,
   options: DnsQueryOptions,
@@ -576,4 +592,4 @@ export async function queryDns(
   const wrong = check(message);
   if (wrong) throw new DnsBadResponseError(name, `over TCP, ${wrong}`, { server: where });
   return message;
-}
+}).bind(undefined);

@@ -46,6 +46,14 @@ export interface HostsEntry {
  * ```
  */
 export function parseHostsFile(text: string): HostsEntry[] {
+  return entriesInText(text);
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** {@linkcode parseHostsFile}, compiled with the module (see above). */
+const entriesInText = (function entriesInText(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
     const address = fields[0];
@@ -65,7 +73,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
     });
   }
   return entries;
-}
+}).bind(undefined);
 
 /**
  * Reads and parses a hosts file.
@@ -87,7 +95,7 @@ export function parseHostsFile(text: string): HostsEntry[] {
  */
 export async function readHostsFile(path: string = HOSTS_FILE_PATH): Promise<HostsEntry[]> {
   // Parsed once per process, and again when the file changes.
-  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, parseHostsFile, HOSTS_KEY);
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, entriesInText, HOSTS_KEY);
 }
 
 /** The name of {@linkcode readHostsFile}'s parse among the configuration files kept. */
@@ -131,9 +139,9 @@ export interface HostsMatch {
  * A name as lines are matched: in lower case, a final dot kept (glibc compares with strcasecmp,
  * so `trail.test.` matches a line's `trail.test.` only, never its `trail.test`).
  */
-function nameKey(name: string): string {
+const nameKey = (function nameKey(name: string): string {
   return name.toLowerCase();
-}
+}).bind(undefined);
 
 /**
  * The IPv4 address glibc's files source reads an IPv6 line as when IPv4 is asked: `a.b.c.d` for
@@ -151,14 +159,14 @@ function mappedIpv4(entry: HostsEntry): string | undefined {
 /** Each entry's names as keys, made once: parsed files are kept, and asked again and again. */
 const entryKeys = new WeakMap<HostsEntry, string[]>();
 
-function keysOf(entry: HostsEntry): string[] {
+const keysOf = (function keysOf(entry: HostsEntry): string[] {
   let keys = entryKeys.get(entry);
   if (keys === undefined) {
     keys = entry.names.map(nameKey);
     entryKeys.set(entry, keys);
   }
   return keys;
-}
+}).bind(undefined);
 
 /**
  * Finds a name in parsed hosts entries, as glibc does since 2.26: the official name from the
@@ -196,9 +204,21 @@ export function findHostByName(
   family: IpFamily,
   options: { ipv6AsIpv4?: boolean } = {},
 ): HostsMatch | undefined {
+  return matchHostName(entries, name, family, family === 4 && options.ipv6AsIpv4 !== false);
+}
+
+/**
+ * {@linkcode findHostByName}, compiled with the module (see above); `asIpv4` reads `::1` and
+ * IPv4-mapped lines as IPv4.
+ */
+const matchHostName = (function matchHostName(
+  entries: HostsEntry[],
+  name: string,
+  family: IpFamily,
+  asIpv4: boolean,
+): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   const wanted = nameKey(name);
-  const asIpv4 = family === 4 && options.ipv6AsIpv4 !== false;
   for (const entry of entries) {
     const [officialName] = entry.names;
     if (officialName === undefined) continue;
@@ -219,7 +239,7 @@ export function findHostByName(
     match.addresses.push(address);
   }
   return match;
-}
+}).bind(undefined);
 
 /**
  * Finds the names of an address in parsed hosts entries: those of the first line with it (for

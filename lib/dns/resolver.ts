@@ -42,7 +42,6 @@ import {
 } from "./nsswitch.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
-export { MAX_CNAME_LINKS } from "./codes.ts";
 export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 export type { AddressLookup, LookupAddressesOptions } from "./_lookup_both.ts";
@@ -51,10 +50,12 @@ import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_loo
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
 let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
 
-async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+const loadDnsLookup = (async function loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")> {
   dnsLookup = await import("./_dns_lookup.ts");
   return dnsLookup;
-}
+}).bind(undefined);
 
 /**
  * The DNS errors, loaded when a lookup fails (or gets a deadline): an answer never needs them,
@@ -78,17 +79,17 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
  * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At once, without a chain
  * of awaits, when the file is unchanged since it was read (the usual lookup).
  */
-function hostsEntries(
+const hostsEntries = (function hostsEntries(
   option: string | false | undefined,
   signal?: AbortSignal,
 ): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined> {
   signal?.throwIfAborted();
   if (option === false) return [];
   return keptHostsFile(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
-}
+}).bind(undefined);
 
 /** {@linkcode hostsEntries} when the file must be read. */
-async function loadHostsFile(
+const loadHostsFile = (async function loadHostsFile(
   option: string | false | undefined,
   signal?: AbortSignal,
 ): Promise<HostsEntry[] | undefined> {
@@ -111,7 +112,7 @@ async function loadHostsFile(
       { kind: "read", target: path },
     );
   }
-}
+}).bind(undefined);
 
 /**
  * Runs `lookup` under the whole-lookup deadline `options.timeoutMs` when it is finite (the same
@@ -242,7 +243,7 @@ export function resolveHost(name: string, options: ResolveOptions = {}): Promise
  * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
  * (and getaddrinfo does not).
  */
-async function resolveHostUnbounded(
+const resolveHostUnbounded = (async function resolveHostUnbounded(
   name: string,
   options: ResolveOptions,
   bySortList = false,
@@ -302,13 +303,13 @@ async function resolveHostUnbounded(
   if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(hostName);
-}
+}).bind(undefined);
 
 /**
  * The files source for a name: the lines of the hosts file naming it, `key` compared as typed
  * (as glibc's files source, so a final dot matches only a line that has one too).
  */
-async function hostsFileByName(
+const hostsFileByName = (async function hostsFileByName(
   key: string,
   family: IpFamily,
   options: ResolveOptions,
@@ -319,13 +320,13 @@ async function hostsFileByName(
   if (match === undefined) return NOT_FOUND;
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
-}
+}).bind(undefined);
 
 /**
  * The dns source for a valid host name (`hostName` in ASCII, without its final dot; `absolute`
  * when it had one). Its error, when it fails, is left in `failed` for the end of the lookup.
  */
-async function dnsByName(
+const dnsByName = (async function dnsByName(
   hostName: string,
   absolute: boolean,
   family: IpFamily,
@@ -380,7 +381,7 @@ async function dnsByName(
     failed.error = dnsFailure(error, options);
     return { status: await nssStatusOf(error) };
   }
-}
+}).bind(undefined);
 
 /** systemd's myhostname source for a valid name: localhost names, the host's own, _gateway. */
 async function myHostnameByName(
@@ -407,7 +408,7 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
  * passes on counts only when no source comes after it. `ask` gives undefined for a source
  * netkit does not serve, which is unavailable, as a module glibc cannot load.
  */
-async function askInOrder<T>(
+const askInOrder = (async function askInOrder<T>(
   sources: readonly NssSource[],
   options: ResolveOptions,
   ask: (
@@ -422,7 +423,7 @@ async function askInOrder<T>(
     if (source.returnOn.has(outcome?.status ?? "unavail")) break;
   }
   return found;
-}
+}).bind(undefined);
 
 /** A DNS source's error, kept for the caller, unless it must end the lookup at once. */
 function dnsFailure(error: unknown, options: ResolveOptions): unknown {
@@ -438,7 +439,7 @@ function dnsFailure(error: unknown, options: ResolveOptions): unknown {
  * away with, by character code (no regular expression on a lookup's usual path: the first one a
  * process runs costs ~0.2 ms).
  */
-function mayBeAddressLiteral(name: string): boolean {
+const mayBeAddressLiteral = (function mayBeAddressLiteral(name: string): boolean {
   let i = 0;
   for (; i < name.length; i++) {
     const code = name.charCodeAt(i);
@@ -453,27 +454,28 @@ function mayBeAddressLiteral(name: string): boolean {
     if (code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029) return false;
   }
   return true;
-}
+}).bind(undefined);
 
 /**
  * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
  * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
  */
-function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
-  // Most names hold a letter no address literal has before its `%scope`: turned away at once.
-  if (!mayBeAddressLiteral(name)) return undefined;
-  if (addressFamily(name) !== undefined) {
-    const bytes = inetPton(name);
-    return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
-  }
-  const v4 = inetAton(name);
-  if (v4) return { family: 4, text: inetNtop(v4) };
-  const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
-  if (scoped && addressFamily(scoped[1] ?? "") === 6) {
-    return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
-  }
-  return undefined;
-}
+const addressLiteral =
+  (function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
+    // Most names hold a letter no address literal has before its `%scope`: turned away at once.
+    if (!mayBeAddressLiteral(name)) return undefined;
+    if (addressFamily(name) !== undefined) {
+      const bytes = inetPton(name);
+      return { family: bytes.length === 4 ? 4 : 6, text: inetNtop(bytes) };
+    }
+    const v4 = inetAton(name);
+    if (v4) return { family: 4, text: inetNtop(v4) };
+    const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
+    if (scoped && addressFamily(scoped[1] ?? "") === 6) {
+      return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
+    }
+    return undefined;
+  }).bind(undefined);
 
 /**
  * The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path, glibc's
@@ -488,7 +490,7 @@ function sourcesOf(
 }
 
 /** The sources to ask on the system path, in order: nsswitch.conf's `hosts:` line. */
-function hostSources(
+const hostSources = (function hostSources(
   options: ResolveOptions,
 ): readonly NssSource[] | Promise<readonly NssSource[]> {
   const path = options.nsswitchConf === false ? undefined : options.nsswitchConf;
@@ -496,10 +498,10 @@ function hostSources(
   const kept = keptHostsSources(path);
   if (kept !== undefined) return withNamedHostsFile(kept, options);
   return readHostsSources(path).then((sources) => withNamedHostsFile(sources, options));
-}
+}).bind(undefined);
 
 /** A hosts file the caller names is asked whatever nsswitch.conf says. */
-function withNamedHostsFile(
+const withNamedHostsFile = (function withNamedHostsFile(
   sources: readonly NssSource[],
   options: ResolveOptions,
 ): readonly NssSource[] {
@@ -507,7 +509,7 @@ function withNamedHostsFile(
     return [...DEFAULT_HOSTS_SOURCES.filter((s) => s.name === "files"), ...sources];
   }
   return sources;
-}
+}).bind(undefined);
 
 /**
  * How nsswitch.conf's actions see a failed DNS lookup, as glibc's dns source reports it (checked

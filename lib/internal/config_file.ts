@@ -5,6 +5,9 @@
  * @module
  */
 
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
 /**
  * Reads a whole text file, refusing one over `maxBytes` rather than holding it in memory
  * (`known`: its stat, when the caller has it). A regular file is read with one synchronous call:
@@ -12,7 +15,7 @@
  * starts Deno's blocking thread pool, ~1.5 ms of a command's start-up, for files of a few hundred
  * bytes. Anything else (a FIFO, a device) is read asynchronously, so it cannot stall the process.
  */
-export async function readConfigFile(
+export const readConfigFile = (async function readConfigFile(
   path: string,
   maxBytes: number,
   known?: Deno.FileInfo,
@@ -33,21 +36,21 @@ export async function readConfigFile(
   using file = await Deno.open(path);
   const size = checkedSize(path, (await file.stat()).size, maxBytes);
   return new TextDecoder().decode(await readFull(file, new Uint8Array(size)));
-}
+}).bind(undefined);
 
-function checkedSize(path: string, size: number, maxBytes: number): number {
+const checkedSize = (function checkedSize(path: string, size: number, maxBytes: number): number {
   if (size > maxBytes) {
     throw new RangeError(`File "${path}" is ${size} bytes, more than ${maxBytes}`);
   }
   return size;
-}
+}).bind(undefined);
 
 /**
  * The fields of each line that has any, comments (`#` to the end of the line) removed; fields
  * are separated by spaces, tabs, CR, FF and VT. By character code, without a regular expression:
  * it runs at every command's start-up, where the first pattern a process compiles costs ~0.2 ms.
  */
-export function configLines(text: string): string[][] {
+export const configLines = (function configLines(text: string): string[][] {
   const lines: string[][] = [];
   let fields: string[] = [];
   let fieldStart = -1; // where the field under way starts, -1 between fields
@@ -74,7 +77,7 @@ export function configLines(text: string): string[][] {
     }
   }
   return lines;
-}
+}).bind(undefined);
 
 interface CachedParse {
   stamp: string;
@@ -111,7 +114,7 @@ const parsedFiles = new Map<string, CachedParse>();
  * await Deno.remove(path);
  * ```
  */
-export async function readParsedConfigFile<T>(
+export const readParsedConfigFile = (async function readParsedConfigFile<T>(
   path: string,
   maxBytes: number,
   parse: (text: string) => T,
@@ -126,7 +129,7 @@ export async function readParsedConfigFile<T>(
   const value = parse(await readConfigFile(path, maxBytes, info));
   parsedFiles.set(cacheKey, { stamp, value });
   return value;
-}
+}).bind(undefined);
 
 /**
  * What {@linkcode readParsedConfigFile} last kept for `path` under `key`, at once, while the file
@@ -151,19 +154,20 @@ export async function readParsedConfigFile<T>(
  * assert.equal(keptParsedConfigFile(path, "demo"), undefined);
  * ```
  */
-export function keptParsedConfigFile<T>(path: string, key: string): T | undefined {
-  const cached = parsedFiles.get(`${key}\0${path}`);
-  if (cached === undefined) return undefined;
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(path);
-  } catch {
-    return undefined;
-  }
-  return cached.stamp === fileStamp(info) ? cached.value as T : undefined;
-}
+export const keptParsedConfigFile =
+  (function keptParsedConfigFile<T>(path: string, key: string): T | undefined {
+    const cached = parsedFiles.get(`${key}\0${path}`);
+    if (cached === undefined) return undefined;
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(path);
+    } catch {
+      return undefined;
+    }
+    return cached.stamp === fileStamp(info) ? cached.value as T : undefined;
+  }).bind(undefined);
 
 /** What tells one version of a file from another: its inode, size and modification time. */
-function fileStamp(info: Deno.FileInfo): string {
+const fileStamp = (function fileStamp(info: Deno.FileInfo): string {
   return `${info.ino}:${info.size}:${info.mtime?.getTime()}`;
-}
+}).bind(undefined);

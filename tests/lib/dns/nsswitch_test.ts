@@ -70,3 +70,14 @@ Deno.test("parseHostsSources() asks nothing when glibc cannot parse the file", (
   // ...but not one of a database it does not know (sudoers, automount, ...).
   assert.deepEqual(names("sudoers: files [bogus]\nhosts: files\n"), ["files"]);
 });
+
+Deno.test("parseHostsSources() finds the hosts: line among lines that only hold the word", () => {
+  // Lines without "[" are passed over unless "hosts" is in them; these must still be read.
+  assert.deepEqual(names("networks: hosts\nhosts: dns\n"), ["dns"]);
+  assert.deepEqual(names("ethers: myhosts\n  hosts\tfiles\nrpc: hostsfile\n"), ["files"]);
+  assert.deepEqual(names("hosts: dns\nhostsx: files\nxhosts: files\n"), ["dns"]);
+  assert.deepEqual(names("hosts: dns # hosts: files\n"), ["dns"]);
+  assert.deepEqual(names("hosts: dns\n# hosts: files\n"), ["dns"]);
+  assert.deepEqual(names("group: files [NOTFOUND=return]\nhosts: files\n"), ["files"]);
+  assert.deepEqual(names("group: files [NOTFOUND=bogus]\nhosts: files\n"), []);
+});

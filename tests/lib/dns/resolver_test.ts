@@ -13,13 +13,9 @@ import {
   DNS_TYPE,
   type DnsMessage,
   type DnsRecord,
-} from "../../../lib/dns/message.ts";
-import {
-  lookupAddresses,
   MAX_CNAME_LINKS,
-  resolveAddress,
-  resolveHost,
-} from "../../../lib/dns/resolver.ts";
+} from "../../../lib/dns/message.ts";
+import { lookupAddresses, resolveAddress, resolveHost } from "../../../lib/dns/resolver.ts";
 import {
   answerTo,
   dig,
