@@ -12,7 +12,12 @@
  *   (a CNAME chain of two links to three A records);
  * - the floor: a bare Deno script that reads nsswitch.conf and the hosts file synchronously and
  *   prints the answer (what any Deno program must spend to answer `localhost`), beside the anchor;
- * - with `--before OTHER_CHECKOUT`, both lookups from another tree too (e.g. an archive of main).
+ * - with `--before OTHER_CHECKOUT`, both lookups from another tree too (e.g. an archive of main);
+ * - with `--system-dns` (root, unshare, dnsmasq): `resolve-hostname www.test` answered through the
+ *   system's configuration, as most names are: in a mount namespace whose resolv.conf names
+ *   dnsmasq on port 53 of a loopback address (tests/harness/etc_namespace.ts), against the empty
+ *   script run through the same namespace (its set-up, ~5 ms, falls on both), and a script that
+ *   asks `Deno.resolveDns` the same three questions (A, CNAME, AAAA) in it.
  *
  * Prints a Markdown table: median, 10th-90th percentile, and the median's ratio to the anchor.
  * With `--cpu`, each run goes through `perf stat -e task-clock` and the table gives the CPU time
@@ -24,7 +29,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { startDnsmasq } from "../tests/harness/dns_peers.ts";
+import { DNSMASQ_RECORDS, startDnsmasq, startDnsmasqOnPort53 } from "../tests/harness/dns_peers.ts";
+import { etcNamespaceCommand, etcNamespaceUnavailable } from "../tests/harness/etc_namespace.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -32,6 +38,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "30" },
     before: { type: "string" },
     cpu: { type: "boolean", default: false },
+    "system-dns": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
@@ -77,9 +84,32 @@ Deno.stdout.writeSync(new TextEncoder().encode(out));
 await using dnsmasq = await startDnsmasq();
 const server = `127.0.0.1:${dnsmasq.port}`;
 
+/** With --system-dns: the command that runs a program in the namespace, and the dnsmasq. */
+const systemDns = values["system-dns"] ? await startSystemDns() : undefined;
+const resolveDnsScript = `${scratch}/resolve_dns.ts`;
+await Deno.writeTextFile(
+  resolveDnsScript,
+  `for (const type of ["A", "CNAME", "AAAA"] as const) await Deno.resolveDns("www.test", type);\n`,
+);
+
+/** dnsmasq on port 53 of 127.0.0.55 and the namespace whose resolv.conf names it. */
+async function startSystemDns() {
+  const unavailable = etcNamespaceUnavailable(["dnsmasq"]);
+  if (unavailable) throw new Error(`--system-dns: ${unavailable}`);
+  const address = "127.0.0.55";
+  const server = await startDnsmasqOnPort53(address, DNSMASQ_RECORDS);
+  const prefix = await etcNamespaceCommand(scratch, {
+    "resolv.conf": `nameserver ${address}\n`,
+    "nsswitch.conf": "hosts: files dns\n",
+  });
+  return { prefix, server };
+}
+
 interface Case {
   label: string;
   argv: string[];
+  /** The program runs in the --system-dns namespace. */
+  inNamespace?: boolean;
   /** Wall times, ms. */
   times: number[];
   /** CPU times (perf's task-clock), ms, with `--cpu`. */
@@ -99,11 +129,29 @@ const cases: Case[] = [
   ["bare script, `localhost` (floor)", [floor, "localhost"]] as [string, string[]],
   ...lookups(root, ""),
   ...(values.before ? lookups(values.before, ", before") : []),
-].map(([label, argv]) => ({ label, argv, times: [], cpu: [] }));
+].map(([label, argv]): Case => ({ label, argv, times: [], cpu: [] }));
+if (systemDns) {
+  const inNamespace = (label: string, argv: string[]): Case => ({
+    label,
+    argv,
+    inNamespace: true,
+    times: [],
+    cpu: [],
+  });
+  cases.push(
+    inNamespace("empty `deno run` in the namespace (its anchor)", [empty]),
+    inNamespace("`Deno.resolveDns` A, CNAME, AAAA, in the namespace", [resolveDnsScript]),
+    inNamespace("`resolve-hostname www.test`, system DNS, in the namespace", [
+      command(root),
+      "www.test",
+    ]),
+  );
+}
 
 for (let round = -2; round < runs; round++) {
   for (const c of cases) {
     const argv = [deno, "run", "-A", ...c.argv];
+    if (c.inNamespace) argv.unshift(...systemDns!.prefix);
     if (values.cpu) argv.unshift("perf", "stat", "-x,", "-e", "task-clock");
     const started = performance.now();
     const out = await new Deno.Command(argv[0]!, {
@@ -126,18 +174,22 @@ await Deno.remove(outside, { recursive: true });
 
 const quantile = (list: number[], q: number) =>
   [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;
-const anchor = quantile(cases[0]!.times, 0.5);
 const anchorCpu = quantile(cases[0]!.cpu, 0.5);
 console.log(`${runs} interleaved rounds; goal: resolve-hostname ≤ ${GOAL}× the anchor\n`);
 console.log(`| case | median | p10-p90 | × anchor |${values.cpu ? " CPU | CPU × anchor |" : ""}`);
 console.log(`| ---- | -----: | ------: | -------: |${values.cpu ? " --: | -----------: |" : ""}`);
+// The namespace's rows against the empty script run through the same namespace.
+const namespaceAnchor = cases.find((c) => c.inNamespace);
 for (const c of cases) {
+  const base = c.inNamespace ? namespaceAnchor! : cases[0]!;
   const median = quantile(c.times, 0.5);
+  const ratio = median / quantile(base.times, 0.5);
   const cpu = quantile(c.cpu, 0.5);
-  const cpuCells = values.cpu ? ` ${cpu.toFixed(2)} ms | ${(cpu / anchorCpu).toFixed(3)} |` : "";
+  const cpuRatio = cpu / (c.inNamespace ? quantile(base.cpu, 0.5) : anchorCpu);
+  const cpuCells = values.cpu ? ` ${cpu.toFixed(2)} ms | ${cpuRatio.toFixed(3)} |` : "";
   const range = `${quantile(c.times, 0.1).toFixed(1)}-${quantile(c.times, 0.9).toFixed(1)}`;
   console.log(
-    `| ${c.label} | ${median.toFixed(2)} ms | ${range} ms | ${(median / anchor).toFixed(3)} |` +
-      cpuCells,
+    `| ${c.label} | ${median.toFixed(2)} ms | ${range} ms | ${ratio.toFixed(3)} |` + cpuCells,
   );
 }
+await systemDns?.server[Symbol.asyncDispose]();
