@@ -12,16 +12,21 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { startTestSite } from "../tests/harness/test_site.ts";
 import { tempDir } from "../tests/harness/peers.ts";
 
 const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
 const AT_EXIT = new URL("./_heap_at_exit.ts", import.meta.url).pathname;
-const runsFlag = Deno.args.indexOf("--runs");
-const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 3;
-const postsFlag = Deno.args.indexOf("--posts");
-const SIZES = (postsFlag >= 0 ? Deno.args[postsFlag + 1] ?? "" : "100,400,1600").split(",")
-  .map(Number);
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    runs: { type: "string", default: "3" },
+    posts: { type: "string", default: "100,400,1600" },
+  },
+});
+const RUNS = Number(values.runs);
+const SIZES = values.posts.split(",").map(Number);
 const MIB = 1024 * 1024;
 
 /** Median of `values`. */
