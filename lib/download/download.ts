@@ -7,7 +7,8 @@
  */
 
 import { quoteForMessage } from "../internal/quote.ts";
-import { contentDispositionFileName, fileNameFromUrl } from "./file_name.ts";
+import { fileNameFromUrl } from "./file_name.ts";
+import { dispositionName } from "./_disposition_name.ts";
 import { withPageExtension } from "./page_kind.ts";
 import { rotateBackups } from "./_backups.ts";
 import {
@@ -860,9 +861,8 @@ function dispositionFileName(
   header: string | null | undefined,
   options: DownloadOptions,
 ): string | undefined {
-  const name = header ? contentDispositionFileName(header) : undefined;
-  if (name === undefined || !options.fileNameForUrl) return name;
-  return options.fileNameForUrl(parseHttpUrl(`http://h/${encodeURIComponent(name)}`));
+  const rule = options.fileNameForUrl;
+  return dispositionName(header, rule && ((url) => rule(parseHttpUrl(url))));
 }
 
 /** The file name for `url`: the caller's rule (`fileNameForUrl`), else the URL's last segment. */

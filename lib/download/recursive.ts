@@ -51,7 +51,7 @@ import { handOver, type Received } from "./_received.ts";
 import type { ByteWriter } from "../io/duplex.ts";
 import type { SyncByteWriter } from "../net/socket_stream.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
-import { contentDispositionFileName } from "./file_name.ts";
+import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
@@ -963,13 +963,11 @@ class Walker {
    * `--restrict-file-names` says, as GNU wget treats it (the last part of a URL's path).
    */
   #dispositionName(header: string | null | undefined): string | undefined {
-    const name = header ? contentDispositionFileName(header) : undefined;
     const restrict = this.#layout.restrict;
-    if (name === undefined || restrict === undefined) return name;
-    return localPathForUrl(`http://h/${encodeURIComponent(name)}`, {
-      directories: false,
-      restrict,
-    });
+    return dispositionName(
+      header,
+      restrict && ((url) => localPathForUrl(url, { directories: false, restrict })),
+    );
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
@@ -1248,7 +1246,7 @@ class Walker {
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
-    const dispositionName = (header: string | null | undefined) => this.#dispositionName(header);
+    const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
       // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
       // general path; anything else that comes back is handed over to download(), which carries
@@ -1347,7 +1345,7 @@ class Walker {
                   !shared
                 ? response.head.headers.get("Content-Disposition")
                 : undefined;
-              const name = dispositionName(disposition);
+              const name = headerName(disposition);
               const suffix = how.temporary ? ".tmp" : "";
               if (name) {
                 const named = planned.slice(0, planned.length - suffix.length);
