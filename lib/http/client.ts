@@ -34,7 +34,7 @@ import {
 import { ConnectionClosedError } from "./errors.ts";
 import type { HttpConnectionPool, HttpPoolSharing } from "./pool.ts";
 import { type HttpUrl, parseHttpUrl } from "./url.ts";
-import { type ConnectStrategy, createClientSocket } from "../net/socket.ts";
+import { type ConnectStrategy, createClientSocket, reportingReached } from "../net/socket.ts";
 import type { TlsTunnel } from "../net/tls_connect.ts";
 import { SocketError } from "../net/socket_error.ts";
 import type { ByteWriter, Duplex } from "../io/duplex.ts";
@@ -683,13 +683,7 @@ async function openStream(
     const { connectTls } = await import("../net/tls_connect.ts");
     const via = options.connectVia;
     // The address the strategy reached, for onConnection.
-    const connectVia: ConnectStrategy | undefined = via &&
-      ((host, port, connectTo) =>
-        via(host, port, async (to) => {
-          const conn = await connectTo(to);
-          address = to;
-          return conn;
-        }));
+    const connectVia = via && reportingReached(via, (to) => (address = to));
     conn = await abortable(
       connectTls(target.host, target.port, { ...options, connectTimeoutMs, connectVia }),
       signal,

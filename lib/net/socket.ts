@@ -63,6 +63,36 @@ export type ConnectStrategy = <T>(
   connectTo: (address: string) => Promise<T>,
 ) => Promise<T>;
 
+/**
+ * `strategy`, which also tells `onReached` the address of each connection it makes (the HTTP
+ * client reports it as the connection's peer; `connectTls` goes back to it for a second handshake).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ConnectStrategy, createClientSocket, reportingReached } from "@netkit/netkit/net";
+ *
+ * const viaLoopback: ConnectStrategy = (_host, _port, connectTo) => connectTo("127.0.0.1");
+ * let reached: string | undefined;
+ * const reporting = reportingReached(viaLoopback, (address) => (reached = address));
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = listener.addr.port;
+ * using _conn = await reporting("example.test", port, (address) => createClientSocket(address, port));
+ * assert.equal(reached, "127.0.0.1");
+ * ```
+ */
+export function reportingReached(
+  strategy: ConnectStrategy,
+  onReached: (address: string) => void,
+): ConnectStrategy {
+  return (host, port, connectTo) =>
+    strategy(host, port, async (address) => {
+      const conn = await connectTo(address);
+      onReached(address);
+      return conn;
+    });
+}
+
 /** Strips the brackets of an IPv6 literal written as in a URL (`[::1]` -> `::1`). */
 function bareHost(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;

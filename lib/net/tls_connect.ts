@@ -23,7 +23,7 @@ import type * as NodeStream from "node:stream";
 import type * as NodeNet from "node:net";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
-import { type ConnectStrategy, createClientSocket } from "./socket.ts";
+import { type ConnectStrategy, createClientSocket, reportingReached } from "./socket.ts";
 import { TlsError } from "./tls_error.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
@@ -92,13 +92,7 @@ export async function connectTls(
   // back to it (without trying, or reporting, the others again).
   let reached: string | undefined;
   const via = options.connectVia;
-  const recording: ConnectStrategy | undefined = via &&
-    ((name, to, connectTo) =>
-      via(name, to, async (address) => {
-        const conn = await connectTo(address);
-        reached = address;
-        return conn;
-      }));
+  const recording = via && reportingReached(via, (address) => (reached = address));
   try {
     return await connectWithDenoTls(host, port, { ...options, connectVia: recording });
   } catch (error) {
