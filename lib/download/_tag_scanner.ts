@@ -23,10 +23,16 @@ export interface TagScannerHandlers {
     attributes: Record<string, string>,
     repeated?: [string, string][],
   ): void;
-  /** A closing tag, by its lower-cased name. */
-  onclosetag?(name: string): void;
-  /** Text between tags (the content of `<script>`, `<style>` and the like in HTML mode). */
-  ontext?(text: string): void;
+  /**
+   * A closing tag, by its lower-cased name. Looked up at each one: a handler may set it only
+   * while it wants them, and no name is sliced meanwhile.
+   */
+  onclosetag?: ((name: string) => void) | undefined;
+  /**
+   * Text between tags (the content of `<script>`, `<style>` and the like in HTML mode). Looked
+   * up at each piece, as `onclosetag`.
+   */
+  ontext?: ((text: string) => void) | undefined;
 }
 
 /** Options of {@linkcode TagScanner}. */
@@ -66,8 +72,7 @@ export class TagScanner {
       this.endIndex = endIndex;
       const attributes = this.#attributes;
       const repeated = this.#repeated;
-      this.#attributes = {};
-      this.#repeated = undefined;
+      // The next tag's name makes its own record (`onopentagname`).
       this.#handlers.onopentag?.(this.#tagName, attributes, repeated);
     };
     this.#tokenizer = new Tokenizer({ xmlMode: options.xmlMode ?? false, decodeEntities: false }, {
