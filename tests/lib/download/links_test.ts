@@ -273,3 +273,38 @@ Deno.test("extractHtmlLinks() reads a page of 100,000 unclosed tags (no element 
   const html = "<div>".repeat(100_000) + `<a href="end.html">` + "<title>".repeat(10_000);
   assert.deepEqual(extractHtmlLinks(html, PAGE).links.map((l) => l.url), ["http://h/dir/end.html"]);
 });
+
+Deno.test("extractHtmlLinks() resolves a link as new URL() does, page after page of one directory", () => {
+  // The same links written on pages of one directory, of another, and under another <base>: the
+  // links a directory's pages share are resolved once; "", "?x" and "#x" belong to each page.
+  const html =
+    `<a href="a.html"></a><a href=" ../up/b.html#f "></a><a href=""></a><a href="?q=1"></a>` +
+    `<a href="#top"></a><a href="/root.css"></a><a href="c%zz.html"></a><a href="./"></a>`;
+  const raws = ["a.html", " ../up/b.html#f ", "", "?q=1", "#top", "/root.css", "c%zz.html", "./"];
+  const pages = [
+    "http://h/dir/one.html",
+    "http://h/dir/two.html?x=1",
+    "http://h/dir/",
+    "http://h/other/one.html",
+    "http://h/dir/one.html",
+    "https://h:8443/dir/one.html",
+  ];
+  for (const page of pages) {
+    const expected = raws.map((raw) => {
+      const url = new URL(raw.trim().replace("%zz", "%25zz"), page);
+      url.hash = "";
+      return url.href;
+    });
+    assert.deepEqual(extractHtmlLinks(html, page).links.map((l) => l.url), expected, page);
+    const withBase = `<base href="http://g/b/base.html">${html}`;
+    assert.deepEqual(
+      extractHtmlLinks(withBase, page).links.filter((l) => !l.base).map((l) => l.url),
+      raws.map((raw) => {
+        const url = new URL(raw.trim().replace("%zz", "%25zz"), "http://g/b/base.html");
+        url.hash = "";
+        return url.href;
+      }),
+      page,
+    );
+  }
+});
