@@ -104,10 +104,6 @@ const RAW_TEXT_TAGS = new Set([
   "plaintext",
 ]);
 
-/** What ends a URL in `srcset`, and what is skipped before one (a comma too). */
-const SRCSET_SPACE = " \f\n\r\t";
-const SRCSET_SKIPPED = " \f\n\r\t,";
-
 /** Tags read for more than their URL attributes (see `onopentag`). */
 const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
 
@@ -526,13 +522,14 @@ function htmlLinkScanner(
     const placed = source !== undefined && decodeEntities(source) === decoded;
     const value = placed ? span : noSpan;
     const text = placed ? source : decoded;
+    const space = " \f\n\r\t";
     let offset = 0;
     while (offset < text.length) {
       let start = offset;
-      while (start < text.length && SRCSET_SKIPPED.includes(text[start]!)) start++;
+      while (start < text.length && (space + ",").includes(text[start] ?? "")) start++;
       if (start >= text.length) return;
       let end = start;
-      while (end < text.length && !SRCSET_SPACE.includes(text[end]!)) end++;
+      while (end < text.length && !space.includes(text[end] ?? " ")) end++;
       let descriptor = true;
       while (end - 1 > start && text[end - 1] === ",") {
         descriptor = false;
