@@ -23,16 +23,10 @@ export interface TagScannerHandlers {
     attributes: Record<string, string>,
     repeated?: [string, string][],
   ): void;
-  /**
-   * A closing tag, by its lower-cased name. Looked up at each one: a handler may set it only
-   * while it wants them, and no name is sliced meanwhile.
-   */
-  onclosetag?: ((name: string) => void) | undefined;
-  /**
-   * Text between tags (the content of `<script>`, `<style>` and the like in HTML mode). Looked
-   * up at each piece, as `onclosetag`.
-   */
-  ontext?: ((text: string) => void) | undefined;
+  /** A closing tag, by its lower-cased name. */
+  onclosetag?(name: string): void;
+  /** Text between tags (the content of `<script>`, `<style>` and the like in HTML mode). */
+  ontext?(text: string): void;
 }
 
 /** Options of {@linkcode TagScanner}. */
@@ -72,7 +66,8 @@ export class TagScanner {
       this.endIndex = endIndex;
       const attributes = this.#attributes;
       const repeated = this.#repeated;
-      // The next tag's name makes its own record (`onopentagname`).
+      this.#attributes = {};
+      this.#repeated = undefined;
       this.#handlers.onopentag?.(this.#tagName, attributes, repeated);
     };
     this.#tokenizer = new Tokenizer({ xmlMode: options.xmlMode ?? false, decodeEntities: false }, {

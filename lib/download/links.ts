@@ -353,14 +353,10 @@ function htmlLinkScanner(
     if (kind.refreshTimeout !== undefined) link.refreshTimeout = kind.refreshTimeout;
     links.push(link);
   };
-  // Text and closing tags matter only inside a raw-text element: the handlers are there only
-  // then, so the scanner slices no text node or closing tag's name the rest of the time.
-  const handlers: TagScannerHandlers = {
+  const parser: TagScanner = takeScanner(flat, {
     onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
-        handlers.onclosetag = onRawTextClose;
-        if (html === undefined) handlers.ontext = onRawText;
       }
       // --follow-tags and --ignore-tags leave a style attribute and <style>'s text read, as GNU
       // wget reads them on every tag.
@@ -462,19 +458,13 @@ function htmlLinkScanner(
       }
       if (rawAttributes.style !== undefined) styleLinks(rawAttributes.style, span);
     },
-    ontext: undefined,
-    onclosetag: undefined,
-  };
-  const onRawText = (text: string) => {
-    if (rawText !== undefined) rawText.text += text;
-  };
-  const onRawTextClose = (name: string) => {
-    if (rawText?.name !== name) return;
-    handlers.ontext = undefined;
-    handlers.onclosetag = undefined;
-    closeRawText(rawText, parser.startIndex);
-  };
-  const parser: TagScanner = takeScanner(flat, handlers);
+    ontext(text) {
+      if (rawText !== undefined && html === undefined) rawText.text += text;
+    },
+    onclosetag(name) {
+      if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
+    },
+  });
 
   /**
    * The links of a `style` attribute's CSS, read as the page writes it (entities and all), as
