@@ -24,8 +24,6 @@ interface Base {
   path: string;
   directory: string;
   query: string;
-  /** `origin` and `directory` together: what a link with a path part is resolved against. */
-  prefix: string;
 }
 
 /** The last base split (a page's links share one). */
@@ -53,9 +51,7 @@ function splitBase(text: string): Base | undefined {
         path,
         directory: path.slice(0, path.lastIndexOf("/") + 1),
         query: href.slice(pathEnd, end),
-        prefix: "",
       };
-      base.prefix = base.origin + base.directory;
     }
   } catch {
     base = undefined;
@@ -63,16 +59,6 @@ function splitBase(text: string): Base | undefined {
   lastBaseText = text;
   lastBase = base;
   return base;
-}
-
-/**
- * The origin and directory of an http or https `base` (`http://host/a/` for `http://host/a/b?q`),
- * undefined for another scheme: every link with a path part (not `""`, `?x` or `#x`) that
- * {@linkcode resolveLinkFast} resolves has the same URL against every base of one prefix. The same
- * string for the same `base` as the one before.
- */
-export function baseDirectoryOf(base: string): string | undefined {
-  return splitBase(base)?.prefix;
 }
 
 /** WHATWG's path state on a path of plain segments: `.` and `..` taken out. */

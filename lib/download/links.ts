@@ -8,7 +8,6 @@
 
 import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import {
-  baseDirectoryOf,
   escapePageBytes,
   escapeStrayPercents,
   hasPageBytes,
@@ -107,39 +106,12 @@ const RAW_TEXT_TAGS = new Set([
 /** Tags read for more than their URL attributes (see `onopentag`). */
 const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
 
-/**
- * The links with a path part resolved against the last directory (`raw` as written to its URL):
- * the pages of one directory share most of their links (`post-2.html`, `../style.css`), so each
- * is trimmed, checked and joined once, and its URL is one string whose hash the seen-set keeps.
- * Cleared for another directory, and when full, so memory stays flat in the number of pages.
- */
-const resolvedInDirectory = new Map<string, string>();
-let resolvedDirectory: string | undefined;
-const RESOLVED_IN_DIRECTORY_LIMIT = 4096;
-
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 function resolve(raw: string, base: string): string | undefined {
-  const directory = baseDirectoryOf(base);
-  if (directory !== undefined) {
-    if (directory !== resolvedDirectory) {
-      resolvedInDirectory.clear();
-      resolvedDirectory = directory;
-    }
-    const known = resolvedInDirectory.get(raw);
-    if (known !== undefined) return known;
-  }
   const trimmed = escapeStrayPercents(raw.trim());
   // Most links (`a.html`, `../img/p.png`, `?page=2`) are resolved by hand, equal to the parser.
   const fast = resolveLinkFast(trimmed, base);
-  if (fast !== undefined) {
-    // "", "?x" and "#x" depend on the page's own path and query too: not kept.
-    const first = trimmed.charCodeAt(0);
-    if (directory !== undefined && trimmed !== "" && first !== 0x3f && first !== 0x23) {
-      if (resolvedInDirectory.size >= RESOLVED_IN_DIRECTORY_LIMIT) resolvedInDirectory.clear();
-      resolvedInDirectory.set(raw, fast);
-    }
-    return fast;
-  }
+  if (fast !== undefined) return fast;
   try {
     // The fragment cut from the serialized URL, whose first "#" always starts it (a "#" elsewhere
     // is percent-encoded): setting `hash` would parse the URL a second time. A page's bytes
