@@ -202,6 +202,7 @@ const show = (bytes: Uint8Array) => JSON.stringify(new TextDecoder().decode(byte
 
 Deno.test("readHttpResponseHead() reads a head whole as it reads it line by line (4000 seeded cases)", async () => {
   let fastHeads = 0;
+  let fastInPieces = 0;
   let errors = 0;
   for (let seed = 1; seed <= 4000; seed++) {
     const c = generate(seed);
@@ -218,9 +219,15 @@ Deno.test("readHttpResponseHead() reads a head whole as it reads it line by line
     );
     // One byte a read never lets the fast path see a whole head.
     deepEqual(bytewise.fast, 0);
+    // Pieces of a few bytes: a head may be whole in the buffer after some reads, or an interim
+    // one taken whole and the next not.
+    const pieces = await read(c, 2 + seed % 29);
+    deepEqual(pieces.outcome, bytewise.outcome, `seed ${seed}: in pieces of ${2 + seed % 29}`);
+    fastInPieces += pieces.fast;
   }
   // The generator exercises both paths and both outcomes.
   ok(fastHeads > 1000, `fast path took only ${fastHeads} heads`);
+  ok(fastInPieces > 100, `fast path took only ${fastInPieces} heads read in pieces`);
   ok(errors > 400 && errors < 3000, `${errors} errors of 4000`);
 });
 
