@@ -7,18 +7,7 @@
 import { deepEqual, ok } from "node:assert/strict";
 import { type HttpResponseHead, readHttpResponseHead } from "../../../lib/http/response.ts";
 import { streamOf } from "../../harness/byte_source.ts";
-
-/** A small seeded PRNG (mulberry32), so that a failure names its seed and reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../harness/seeded_random.ts";
 
 const encoder = new TextEncoder();
 const BOM = [0xef, 0xbb, 0xbf];
@@ -32,7 +21,7 @@ interface Case {
 }
 
 function generate(seed: number): Case {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const chance = (p: number) => random() < p;
   const out: number[] = [];
