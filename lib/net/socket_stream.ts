@@ -814,17 +814,18 @@ export class SocketStream implements AsyncDisposable {
       typeof (dest as SyncByteWriter).writeSync === "function" && !signal &&
       !this.#readLock.locked && this.#closeReason === undefined
     ) {
-      // All of it is buffered and the sink writes synchronously: no lock, no wait.
+      // All of it is buffered and the sink writes synchronously: no lock, no wait. (A failure,
+      // the sink's or onProgress's, is a rejection, as from the copy that waits.)
       try {
         writeAllSync(
           dest as SyncByteWriter,
           this.#readBuffer.subarray(this.#start, this.#start + length),
         );
+        this.#start += length;
+        onProgress?.(length);
       } catch (error) {
         return Promise.reject(error);
       }
-      this.#start += length;
-      onProgress?.(length);
       return Promise.resolve(length);
     }
     return this.#read(() => this.#copyTo(dest, length, onProgress), signal);

@@ -682,3 +682,114 @@ Deno.test("sendHttpRequest() signal aborts on a kept-alive connection and mid-up
   release.resolve();
   deepEqual(pool.stats, { opened: 2, reused: 1 });
 });
+
+/**
+ * A loopback server that answers each connection's requests from `answers` in turn (the first
+ * connection gets `answers[0]`): each item is what to send for one request, or "close" to close
+ * the connection right away without reading. It counts connections and requests.
+ */
+function scriptedServer(answers: string[][]) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const log = { connections: 0, requests: [] as string[] };
+  const served: Promise<void>[] = [];
+  const encoder = new TextEncoder();
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      const script = answers[log.connections++] ?? [];
+      served.push((async () => {
+        using _ = conn;
+        const buffer = new Uint8Array(4096);
+        for (const answer of script) {
+          if (answer === "close") return;
+          let request = "";
+          while (!request.includes("\r\n\r\n")) {
+            const n = await conn.read(buffer).catch(() => null);
+            if (n === null) return;
+            request += new TextDecoder().decode(buffer.subarray(0, n));
+          }
+          log.requests.push(request.split("\r\n")[0]!);
+          await conn.write(encoder.encode(answer)).catch(() => {});
+        }
+      })());
+    }
+  })();
+  return {
+    url: `http://127.0.0.1:${listener.addr.port}/`,
+    log,
+    /** Settles once every connection accepted so far is done with its script and closed. */
+    done: () => Promise.all(served),
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      await Promise.all(served);
+    },
+  };
+}
+
+Deno.test("sendHttpRequest() retries a kept-alive connection the server closed while idle once, on a new one", async () => {
+  const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  for (const method of ["GET", "POST"]) {
+    // The first connection answers once and closes (the script ends); the second answers.
+    await using server = scriptedServer([[ok("one")], [ok("two")]]);
+    await using pool = new HttpConnectionPool();
+    const seen: string[] = [];
+    const onConnection = ({ reused }: { reused: boolean }) => seen.push(reused ? "reused" : "new");
+    const body = method === "POST" ? "data" : undefined;
+    const first = await sendHttpRequest(server.url, { pool, onConnection, method, body });
+    equal(await first.text(), "one");
+    // The server has closed the first connection, which the pool holds as idle.
+    await server.done();
+    const second = await sendHttpRequest(server.url, { pool, onConnection, method, body });
+    equal(await second.text(), "two");
+    deepEqual(seen, ["new", "reused", "new"], method);
+    equal(server.log.connections, 2);
+    deepEqual(server.log.requests, [`${method} / HTTP/1.1`, `${method} / HTTP/1.1`]);
+  }
+});
+
+Deno.test("sendHttpRequest() does not retry a kept-alive connection that answered part of a head, then closed", async () => {
+  const ok = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none";
+  const inside = "Server closed the connection inside the response header";
+  for (
+    const [part, message] of [
+      ["H", 'Invalid status line "H"'],
+      ["HTTP/1.1 200 OK\r\n", inside],
+      ["HTTP/1.1 200 OK\r\nContent-Length: 3\r\n", inside],
+      ["HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\no", "closed"],
+    ] as [string, string][]
+  ) {
+    // Were the second request retried, the second connection would answer it.
+    await using server = scriptedServer([[ok, part], [ok]]);
+    await using pool = new HttpConnectionPool();
+    const first = await sendHttpRequest(server.url, { pool });
+    equal(await first.text(), "one");
+    // (After a whole head, the short body fails its read instead.)
+    await rejects(
+      sendHttpRequest(server.url, { pool }).then((response) => response.text()),
+      (error: unknown) => {
+        assert(error instanceof Error && error.message.includes(message), String(error));
+        return true;
+      },
+    );
+    equal(server.log.connections, 1, JSON.stringify(part));
+    equal(pool.stats.reused, 1);
+  }
+});
+
+Deno.test("sendHttpRequest() retries a stale kept-alive connection only once: a new one that fails too is the error", async () => {
+  await using server = scriptedServer([["HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"], [
+    "close",
+  ]]);
+  await using pool = new HttpConnectionPool();
+  await (await sendHttpRequest(server.url, { pool })).text();
+  await server.done();
+  // (The closed connection is seen at the read, before the reset its unread request causes.)
+  await rejects(sendHttpRequest(server.url, { pool }), (error: unknown) => {
+    const eof = error instanceof Error &&
+      error.message === "Server closed the connection without a response";
+    assert(eof || (error instanceof SocketError && error.failure === "reset"), String(error));
+    return true;
+  });
+  equal(server.log.connections, 2);
+  deepEqual(pool.stats, { opened: 2, reused: 1 });
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { addressFamily, inetAton, inetNtop, inetPton } from "../../../lib/net/inet.ts";
 import { peerTest } from "../../harness/peers.ts";
+import { seededRandom } from "../../harness/seeded_random.ts";
 
 /** Hand-picked inputs: the happy path, the issue's hostile ones, and glibc's corner cases. */
 const TABLE: string[] = [
@@ -143,16 +144,6 @@ function tryPton(text: string, family: 4 | 6): string | null {
   }
 }
 
-/** A deterministic generator (mulberry32), so failures can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 peerTest(
   "inetPton() and inetNtop() agree with glibc (python3's socket module) on a table of hostile input",
   ["python3"],
@@ -179,7 +170,7 @@ peerTest(
   "inetNtop() writes 20,000 generated addresses exactly as glibc does",
   ["python3"],
   async () => {
-    const next = random(4);
+    const next = seededRandom(4);
     const inputs: Uint8Array[] = [];
     for (let n = 0; n < 20_000; n++) {
       const bytes = new Uint8Array(n % 10 === 0 ? 4 : 16);

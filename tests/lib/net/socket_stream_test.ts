@@ -869,3 +869,98 @@ Deno.test("SocketStream read timeout still fires for a read that begins after ma
   release();
   await served;
 });
+
+Deno.test("SocketStream.copyTo() with writeSync behaves as with write() alone: partial writes, failures, short streams, progress", async () => {
+  const input = encoder.encode(`head\n${"abcdefghij".repeat(5)}`);
+  const bodyBytes = input.length - 5;
+  // What one copy did, and the state it left the stream in.
+  const run = async (
+    viaSync: boolean,
+    piece: number,
+    length: number | undefined,
+    failAt: number,
+    progressFails: boolean,
+  ) => {
+    const readable = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < input.length; i += piece) controller.enqueue(input.slice(i, i + piece));
+        controller.close();
+      },
+    });
+    await using stream = new SocketStream(duplexFromStreams(readable, new WritableStream()));
+    assert.equal(await stream.readLine(), "head");
+    const written: number[] = [];
+    let calls = 0;
+    // Takes 1 to 3 bytes a call, the same sequence either way; fails on call `failAt`.
+    const take = (p: Uint8Array) => {
+      if (++calls === failAt) throw new Error(`sink failed on call ${calls}`);
+      const n = Math.min(p.length, 1 + (calls % 3));
+      written.push(...p.subarray(0, n));
+      return n;
+    };
+    const sink = viaSync
+      ? { write: () => Promise.reject(new Error("write() called")), writeSync: take }
+      : { write: (p: Uint8Array) => Promise.resolve().then(() => take(p)) };
+    const progress: number[] = [];
+    const onProgress = (n: number) => {
+      progress.push(n);
+      if (progressFails) throw new Error(`progress failed at ${n}`);
+    };
+    let outcome: string;
+    try {
+      // A failure must come as a rejection, never thrown from the call itself.
+      let promise: Promise<number>;
+      try {
+        promise = stream.copyTo(sink, length, onProgress);
+      } catch (error) {
+        return { thrownSynchronously: String(error) };
+      }
+      outcome = `copied ${await promise}`;
+    } catch (error) {
+      outcome = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    // The stream stays usable: what is left reads the same either way.
+    const buffered = stream.buffered;
+    const rest: number[] = [];
+    while (true) {
+      const chunk = new Uint8Array(64);
+      const n = await stream.readSome(chunk).catch((e) => String(e));
+      if (typeof n === "string") {
+        rest.push(-1);
+        break;
+      }
+      if (n === null) break;
+      rest.push(...chunk.subarray(0, n));
+    }
+    return { outcome, written, progress, buffered, rest, bytesRead: stream.bytesRead };
+  };
+  for (const piece of [1, 7, input.length]) {
+    for (const length of [undefined, 0, 1, 10, bodyBytes, bodyBytes + 1, bodyBytes + 20]) {
+      for (const failAt of [0, 1, 2, 9]) {
+        for (const progressFails of [false, true]) {
+          const a = await run(false, piece, length, failAt, progressFails);
+          const b = await run(true, piece, length, failAt, progressFails);
+          assert.deepEqual(
+            b,
+            a,
+            `piece ${piece} length ${length} failAt ${failAt} progressFails ${progressFails}`,
+          );
+        }
+      }
+    }
+  }
+});
+
+Deno.test("SocketStream.copyTo() of buffered bytes to a writeSync sink rejects, never throws, when onProgress fails", async () => {
+  await using stream = new SocketStream(
+    duplexFromStreams(new Blob(["head\nbody"]).stream(), new WritableStream()),
+  );
+  assert.equal(await stream.readLine(), "head");
+  const sink = { write: () => Promise.resolve(0), writeSync: (p: Uint8Array) => p.length };
+  const copy = stream.copyTo(sink, 1, () => {
+    throw new Error("progress failed");
+  });
+  await assert.rejects(copy, { message: "progress failed" });
+  // The byte was written before the callback failed: the copy that waits leaves the same.
+  assert.equal(await stream.readLine(), "ody");
+});
