@@ -1063,9 +1063,10 @@ async function runWithLog(
         if (layoutFor) options.directory = layoutFor(url, prefix);
         // GNU wget says when it cuts the file's name (not for -O).
         const tellCut = sink ? undefined : await nameCutTeller(url, values, reporter.events);
-        if (tellCut) options.events = eventsTellingCut(reporter.events, url, values, tellCut);
+        options.events = tellCut
+          ? eventsTellingCut(reporter.events, url, values, tellCut)
+          : reporter.events;
         const result = await download(url, options);
-        options.events = reporter.events;
         reporter.finish(result);
         // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
         if (sink && result.skipped === undefined) outputTime = result.lastModified;
