@@ -588,6 +588,15 @@ const LOGGED: [string[] | undefined, string[], string][] = [
     `/long/${"L".repeat(200)}.txt?a=${"b".repeat(40)}`,
   ],
   [undefined, ["-O", "one.txt"], `/long/${"L".repeat(300)}.txt`],
+  // Two URLs (ORIGIN: the server's), the first not found: each URL's name told for itself.
+  [undefined, [`ORIGIN/nope/${"L".repeat(300)}.txt`], `/long/${"L".repeat(300)}.txt`],
+  [
+    undefined,
+    ["--content-disposition", `ORIGIN/nope/${"L".repeat(300)}.txt`],
+    `/long/${"L".repeat(300)}.txt`,
+  ],
+  [undefined, ["--content-disposition", `ORIGIN/nope/${"L".repeat(300)}.txt`], "/cd/named"],
+  [undefined, [`ORIGIN/nope/${"L".repeat(300)}.txt`], "/a.html"],
 ];
 
 peerTest(
@@ -607,7 +616,8 @@ peerTest(
             await Deno.remove(cwd, { recursive: true }).catch(() => {});
             await Deno.mkdir(cwd);
             if (first) await wgetLogged(tool, ["-q", ...first, origin + path], cwd);
-            const run = await wgetLogged(tool, [...args, origin + path], cwd);
+            const argv = args.map((arg) => arg.replace(/^ORIGIN/, origin));
+            const run = await wgetLogged(tool, [...argv, origin + path], cwd);
             logs.push({ code: run.code, lines: afterHeadRedirects(stableLines(run.stderr)) });
           }
           assert.ok(logs[0]!.lines.length > 1, logs[0]!.lines.join("\n"));
