@@ -123,9 +123,8 @@ function watchUnawaitedOutput(name: string): void {
   globalThis.addEventListener("unhandledrejection", onUncaught);
 }
 
-// Start-up: compiled with the module, as the functions of resolve-hostname's first lookup (see
-// lib/dns/resolver.ts): the parenthesis before `function` makes V8 compile it at once, so that
-// Deno's code cache keeps its bytecode; `.bind` keeps the parenthesis through Deno's emit.
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
 
 /** {@linkcode runMain} once the watch is set: runs `main` and exits with its code. */
 const runToExit = (async function runToExit(

@@ -1180,20 +1180,16 @@ class Walker {
       name: planned,
       // -c: download() asks for the rest, and writes only bytes after these.
       offset: resumeFrom,
-      writer: shared ? { write: (p) => write(p) } : ({
-        write: (p) => write(p),
-        // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
-        writeSync(p: Uint8Array): number {
-          if (current) return p.length;
-          start();
-          let n: number;
+      writer: shared ? { write: (p) => writeShared(p) } : ({
+        write(p) {
           try {
-            n = file!.writeSync(p);
+            return Promise.resolve(writeSync(p));
           } catch (error) {
-            throw new DownloadFileError(path, error);
+            return Promise.reject(error);
           }
-          return keepText(p, n);
         },
+        // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
+        writeSync: (p) => writeSync(p),
       } satisfies SyncByteWriter as ByteWriter),
     };
     /** The body starts (or goes on): the file is made, and whether to keep its text decided. */
@@ -1216,21 +1212,27 @@ class Walker {
         }
       }
     };
-    const write = (p: Uint8Array): Promise<number> => {
+    /** A chunk of the body into this run's file (-O's is `writeShared`'s). */
+    const writeSync = (p: Uint8Array): number => {
+      if (current) return p.length;
+      start();
+      let n: number;
+      try {
+        n = file!.writeSync(p);
+      } catch (error) {
+        throw new DownloadFileError(path, error);
+      }
+      return keepText(p, n);
+    };
+    /** A chunk of the body into -O's file, which other downloads share. */
+    const writeShared = (p: Uint8Array): Promise<number> => {
       if (current) return Promise.resolve(p.length);
       try {
         start();
       } catch (error) {
         return Promise.reject(error);
       }
-      if (shared) return shared.writer.write(p).then((n) => keepText(p, n));
-      let n: number;
-      try {
-        n = file!.writeSync(p);
-      } catch (error) {
-        return Promise.reject(new DownloadFileError(path, error));
-      }
-      return Promise.resolve(keepText(p, n));
+      return shared!.writer.write(p).then((n) => keepText(p, n));
     };
     /** The first `n` bytes of `p` were written: kept as text too while the page is read for links. */
     const keepText = (p: Uint8Array, n: number) => {

@@ -151,12 +151,13 @@ interface Field {
   lower: string;
   value: string;
   /** What is checked when it is written: nothing, the value, or the name and the value. */
-  check: number;
+  check: Check;
 }
 
 const NONE = 0;
 const VALUE = 1;
 const NAME_AND_VALUE = 2;
+type Check = typeof NONE | typeof VALUE | typeof NAME_AND_VALUE;
 
 /**
  * Encodes `user:password` for a Basic `Authorization` header (UTF-8, then base64).
