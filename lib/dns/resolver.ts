@@ -593,7 +593,12 @@ async function resolveAddressUnbounded(
           Object.defineProperty(error, "query", { value: address });
           error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
         }
-        return { status: await nssStatusOf(error) };
+        // glibc's dns source for gethostbyaddr (2.36) restores errno before it tells UNAVAIL
+        // from NOTFOUND, so a question that fails -- NXDOMAIN, SERVFAIL, REFUSED, a silent or
+        // dead server -- is NOTFOUND there (`[NOTFOUND=return]` ends the lookup, `[!UNAVAIL=
+        // return]` too); only an answer it cannot read is UNAVAIL.
+        const { DnsBadResponseError } = await loadErrors();
+        return { status: error instanceof DnsBadResponseError ? "unavail" : "notfound" };
       }
     }
     if (source.name === "myhostname") {

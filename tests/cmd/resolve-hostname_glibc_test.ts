@@ -610,6 +610,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname -x takes a failed DNS question for NOTFOUND, as gethostbyaddr${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 2): glibc's dns source for
+    // gethostbyaddr restores errno before it tells UNAVAIL from NOTFOUND, so a dead server is
+    // NOTFOUND, and [!UNAVAIL=return] ends the lookup before the file.
+    const hosts = "127.0.0.1 localhost\n10.0.2.1 filesname.test\n";
+    const cases: [string, string, string[]][] = [
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [!UNAVAIL=return] files\n", []],
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [NOTFOUND=return] files\n", []],
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [UNAVAIL=return] files\n", ["filesname.test"]],
+    ];
+    for (const [resolvConf, nsswitch, expected] of cases) {
+      await t.step(`${resolvConf.trim()}, ${nsswitch.trim()}`, async () => {
+        const etc = {
+          "resolv.conf": `${resolvConf}options timeout:1 attempts:1\n`,
+          hosts,
+          "nsswitch.conf": nsswitch,
+        };
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", "10.0.2.1"]);
+        assert.deepEqual(glibc.stdout.trim().split(/\s+/).slice(1), expected, "getent itself");
+        const ours = await netkit(dir.path, etc, "-x", "10.0.2.1");
+        assert.deepEqual(ours.json.names ?? [], expected, JSON.stringify(ours.json));
+      });
+    }
+  },
+});
+
+Deno.test({
   name: `resolve-hostname merges hosts-file lines as glibc, repeats kept${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
