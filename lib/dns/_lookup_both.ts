@@ -116,22 +116,32 @@ async function lookUpBothInHostsFile(
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await core.hostsEntries(options.hostsFile, options.signal);
   if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
+  return await bothFromHostsEntries(entries, name);
+}
+
+/**
+ * Both families of `name` in the hosts file's `entries`, as glibc's files backend gives them to
+ * getaddrinfo (gethostbyname4_r): each line in its own family, so an IPv4-mapped or `::1` line
+ * is the IPv6 address it is written as, not also an IPv4 one. Undefined when no line names it.
+ */
+async function bothFromHostsEntries(
+  entries: HostsEntry[],
+  name: string,
+): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
-  const six = findHostByName(entries, hostName, 6);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
-  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
-  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
-  const found = [
-    ...(six ? [{ entry: six, family: 6 as const }] : []),
-    ...(four ? [{ entry: four, family: 4 as const }] : []),
-  ];
-  const first = found[0];
+  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as. The lines
+  // in file order, as the files backend lists them (the order RFC 6724's sort keeps for ties).
+  const lines = entries.filter((entry) =>
+    findHostByName([entry], hostName, entry.family, { ipv6AsIpv4: false }) !== undefined
+  );
+  const first = lines[0];
   if (first === undefined) return undefined;
   // The canonical name is the first name of the first line naming it, of either family.
-  const firstLine = six && four
-    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
-    : undefined;
-  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
+  return await inAddressOrder(
+    first.names[0] ?? hostName,
+    lines.map(({ address, family }) => ({ entry: { addresses: [address] }, family })),
+  );
 }
 
 /** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
@@ -167,6 +177,14 @@ export async function lookupAddressesUnbounded(
   if (found.length === 2) {
     await keepFirstSource(found, options, core);
     await keepFirstSearchName(name, found, options, core);
+  }
+  // The hosts file answered after an earlier source found nothing: both families from it, each
+  // line in its own family, as when it comes first (resolveHost reads a `::1` or IPv4-mapped
+  // line as IPv4 too, as gethostbyname does).
+  if (wanted === 0 && found.every(({ entry }) => entry.source === "hosts-file")) {
+    const entries = await core.hostsEntries(options.hostsFile, options.signal);
+    const fromFile = entries && await bothFromHostsEntries(entries, name);
+    if (fromFile) return fromFile;
   }
   const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.

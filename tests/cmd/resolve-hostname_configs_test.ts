@@ -442,6 +442,32 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    `resolve-hostname --ahosts reads a hosts-file line in its own family after DNS, as getaddrinfo${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 2): a `::1` or IPv4-mapped line
+    // is IPv6 only for getaddrinfo, whether the file comes first or after a source that found
+    // nothing (it also answered 127.0.0.1 and 10.8.6.1 there); the lines in file order, which
+    // RFC 6724 keeps for an IPv4 and an IPv4-mapped address (it listed IPv6 first).
+    const hosts = "127.0.0.1 localhost\n::1 lo6.test\n::ffff:10.8.6.1 mapped.test\n" +
+      "10.8.6.2 mixed.test\n::ffff:10.8.6.3 mixed.test\n";
+    for (const nsswitch of ["hosts: dns files\n", "hosts: files dns\n"]) {
+      for (const name of ["lo6.test", "mapped.test", "mixed.test"]) {
+        await t.step(`${nsswitch.trim()}: ${name}`, async () => {
+          const files = etc(nsswitch, `nameserver ${SERVER}\n`, hosts);
+          const { glibc, netkit } = await ahostsSideBySide(dir.path, files, name);
+          assert.notEqual(glibc, "", "getent itself");
+          assert.equal(netkit, glibc);
+        });
+      }
+    }
+  },
+});
+
+Deno.test({
   name: `resolve-hostname finds a hosts-file name DNS could not carry, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
