@@ -26,6 +26,7 @@ import {
   DnsNoDataError,
   DnsNotFoundError,
   DnsServerError,
+  DnsTimeoutError,
 } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { SocketError } from "../net/socket_error.ts";
@@ -332,10 +333,12 @@ export const lookupChain = (async function lookupChain(
             server,
             rcode: answer.rcode,
           });
-          // As glibc's res_send: these three go on to the next server (and round).
+          // As glibc's res_send: these three go on to the next server (and round); over TCP
+          // (`use-vc`) glibc takes them for the answer ("the error is fatal", send_vc).
           if (
-            answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
-            answer.rcode === DNS_RCODE.NOTIMP
+            !tcpOnly &&
+            (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
+              answer.rcode === DNS_RCODE.NOTIMP)
           ) {
             lastError = new DnsServerError(name, answer.rcode, { server });
             answer = undefined;
@@ -363,7 +366,8 @@ export const lookupChain = (async function lookupChain(
     if (!answer) throw lastError;
     if (answer.rcode === DNS_RCODE.NXDOMAIN) throw new DnsNotFoundError(name, { server });
     if (answer.rcode !== DNS_RCODE.NOERROR) {
-      throw new DnsServerError(name, answer.rcode, { server });
+      // Only over TCP: no server failed, the answer said so (see nssStatusAfter).
+      throw answeredFailure(new DnsServerError(name, answer.rcode, { server }));
     }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
@@ -418,6 +422,36 @@ export const lookupChain = (async function lookupChain(
   }
 }).bind(undefined);
 
+/**
+ * How glibc's dns source reports failed lookups to nsswitch.conf where that is not what their
+ * error's kind says (resolver.ts's nssStatusOf): it reads errno after res_search, not the answer.
+ * A server failing (a time-out, SERVFAIL, REFUSED or NOTIMP from every server: ETIMEDOUT; all
+ * dead: ECONNREFUSED) leaves errno set for the rest of the search, so a search list where one
+ * name's servers failed is UNAVAIL even when its error is the NXDOMAIN of another name; and an
+ * error code that came as the answer (over TCP, `use-vc`) sets no errno: NOTFOUND.
+ */
+const NSS_STATUS_AFTER = new WeakMap<object, "notfound" | "unavail">();
+
+/** `error`, marked as an error code that came as the answer (NOTFOUND, see NSS_STATUS_AFTER). */
+function answeredFailure<E extends object>(error: E): E {
+  NSS_STATUS_AFTER.set(error, "notfound");
+  return error;
+}
+
+/**
+ * The status glibc's dns source gives nsswitch.conf after the lookup that failed with `error`,
+ * where its errno decides rather than the error's kind; undefined where the kind decides.
+ */
+export function nssStatusAfter(error: unknown): "notfound" | "unavail" | undefined {
+  return typeof error === "object" && error !== null ? NSS_STATUS_AFTER.get(error) : undefined;
+}
+
+/** Whether a question failed at its servers (glibc's res_send failed, leaving errno set). */
+function serversFailed(error: unknown): boolean {
+  if (error instanceof DnsServerError) return nssStatusAfter(error) !== "notfound";
+  return error instanceof DnsTimeoutError || error instanceof SocketError;
+}
+
 /** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
 function everyServerRefused(error: unknown): boolean {
   return error instanceof SocketError && error.failure === "refused";
@@ -452,6 +486,7 @@ export const searchChain = (async function searchChain(
   let last: unknown;
   let unsendable: unknown;
   let searchEnded = false;
+  let failedServers = false;
   for (const [index, candidate] of names.entries()) {
     const asIs = candidate === typed;
     if (searchEnded && !asIs) continue;
@@ -470,6 +505,7 @@ export const searchChain = (async function searchChain(
       options.signal?.throwIfAborted();
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
       if (everyServerRefused(error)) throw error;
+      if (serversFailed(error)) failedServers = true;
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -483,9 +519,16 @@ export const searchChain = (async function searchChain(
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};
-  if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
-  if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
-  throw error;
+  const status = failedServers ? "unavail" : nssStatusAfter(error);
+  const final = error instanceof DnsNoDataError
+    ? new DnsNoDataError(typed, typeName, where)
+    : error instanceof DnsNotFoundError
+    ? new DnsNotFoundError(typed, where)
+    : error;
+  if (status !== undefined && typeof final === "object" && final !== null) {
+    NSS_STATUS_AFTER.set(final, status);
+  }
+  throw final;
 }).bind(undefined);
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every

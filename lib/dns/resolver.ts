@@ -379,7 +379,7 @@ const dnsByName = (async function dnsByName(
     return { status: "success", value };
   } catch (error) {
     failed.error = dnsFailure(error, options);
-    return { status: await nssStatusOf(error) };
+    return { status: dnsLookup?.nssStatusAfter(error) ?? await nssStatusOf(error) };
   }
 }).bind(undefined);
 
