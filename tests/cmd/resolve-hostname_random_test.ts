@@ -136,7 +136,15 @@ function compareName(probe: ProbeName): string[] {
 
   const v4 = parseGetentAhosts(getent.ahostsv4.stdout);
   const json4 = parseJson(netkit.json4);
-  differ("ahostsv4 / resolve-hostname addresses", v4.addresses, json4?.addresses ?? []);
+  // gethostbyname keeps the sources' order, getaddrinfo sorts (RFC 6724): compared as sets. An
+  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address.
+  if (!(isAddress(name) && isMapped(name))) {
+    differ(
+      "ahostsv4 / resolve-hostname addresses",
+      [...v4.addresses].sort(),
+      [...json4?.addresses ?? []].sort(),
+    );
+  }
   if (json4 && v4.canonicalName) {
     differ("ahostsv4 / resolve-hostname name", v4.canonicalName, json4.officialName);
   }
