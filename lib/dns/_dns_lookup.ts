@@ -425,10 +425,12 @@ export const lookupChain = (async function lookupChain(
 /**
  * How glibc's dns source reports failed lookups to nsswitch.conf where that is not what their
  * error's kind says (resolver.ts's nssStatusOf): it reads errno after res_search, not the answer.
- * A server failing (a time-out, SERVFAIL, REFUSED or NOTIMP from every server: ETIMEDOUT; all
- * dead: ECONNREFUSED) leaves errno set for the rest of the search, so a search list where one
- * name's servers failed is UNAVAIL even when its error is the NXDOMAIN of another name; and an
- * error code that came as the answer (over TCP, `use-vc`) sets no errno: NOTFOUND.
+ * res_send sets it when the servers fail (a time-out, SERVFAIL, REFUSED or NOTIMP from every
+ * server: ETIMEDOUT; all dead: ECONNREFUSED) and clears it when an answer comes, so a search
+ * list is UNAVAIL when its last question's servers failed, and NOTFOUND when the last one was
+ * answered, whichever name's error the lookup reports (the NXDOMAIN of the name as it is, an
+ * earlier domain's SERVFAIL); and an error code that came as the answer (over TCP, `use-vc`) is
+ * NOTFOUND.
  */
 const NSS_STATUS_AFTER = new WeakMap<object, "notfound" | "unavail">();
 
@@ -486,7 +488,7 @@ export const searchChain = (async function searchChain(
   let last: unknown;
   let unsendable: unknown;
   let searchEnded = false;
-  let failedServers = false;
+  let lastFailedServers: boolean | undefined;
   for (const [index, candidate] of names.entries()) {
     const asIs = candidate === typed;
     if (searchEnded && !asIs) continue;
@@ -505,7 +507,7 @@ export const searchChain = (async function searchChain(
       options.signal?.throwIfAborted();
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
       if (everyServerRefused(error)) throw error;
-      if (serversFailed(error)) failedServers = true;
+      lastFailedServers = serversFailed(error);
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -519,7 +521,11 @@ export const searchChain = (async function searchChain(
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};
-  const status = failedServers ? "unavail" : nssStatusAfter(error);
+  const status = lastFailedServers === undefined
+    ? nssStatusAfter(error)
+    : lastFailedServers
+    ? "unavail"
+    : "notfound";
   const final = error instanceof DnsNoDataError
     ? new DnsNoDataError(typed, typeName, where)
     : error instanceof DnsNotFoundError

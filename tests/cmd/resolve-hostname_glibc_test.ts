@@ -463,15 +463,17 @@ Deno.test({
     await using _server = startServer();
     await using dir = await tempDir();
     // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 69, 96): glibc's dns source
-    // reads errno, not the answer. A search-list name whose servers failed (REFUSED, SERVFAIL:
-    // ETIMEDOUT) leaves it set, so the lookup is UNAVAIL though its error is the NXDOMAIN of the
-    // name as it is; over TCP (use-vc) an error code is the answer, sets no errno: NOTFOUND.
-    const hosts = "127.0.0.1 localhost\n10.0.9.1 x.rf.test\n10.0.9.2 files.test\n";
+    // reads errno, not the answer. A last search-list name whose servers failed (REFUSED,
+    // SERVFAIL: ETIMEDOUT) leaves it set, so the lookup is UNAVAIL though its error is the
+    // NXDOMAIN of the name as it is; over TCP (use-vc) an error code is the answer: NOTFOUND.
+    const hosts = "127.0.0.1 localhost\n10.0.9.1 x.rf.test\n10.0.9.2 files.test files\n";
     const nsswitch = "hosts: dns [NOTFOUND=return] files\n";
     const cases: [string, string, string, string[]][] = [
       ["a search domain REFUSED", `search rf.test\n`, "files.test", ["10.0.9.2"]],
       ["a search domain SERVFAIL", `search sf.test\n`, "files.test", ["10.0.9.2"]],
       ["only NXDOMAIN", `search nx.test\n`, "files.test", []],
+      // The last question answered clears errno: NOTFOUND, though SERVFAIL is the error.
+      ["SERVFAIL, then NXDOMAIN", `search sf.test nx.test\n`, "files", []],
       ["REFUSED over TCP", `options use-vc\n`, "x.rf.test", []],
     ];
     for (const [what, lines, name, expected] of cases) {
