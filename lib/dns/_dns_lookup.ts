@@ -476,12 +476,24 @@ export const searchChain = (async function searchChain(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
-  const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
+  // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
+  const noAaaa = family === 6 && config?.noAaaa === true;
+  const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  const ask = async (name: string): Promise<ChainAnswer> => {
+    const found = await lookupChain(name, type, typeName, options, config);
+    if (noAaaa) throw new DnsNoDataError(name, typeName);
+    return found;
+  };
   // One name (an explicit server, a final dot, no search list): its own errors are the search's.
   const [only] = names;
-  if (names.length === 1 && only !== undefined) {
-    return lookupChain(only, type, typeName, options, config);
-  }
+  if (names.length === 1 && only !== undefined) return ask(only);
+  // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
+  // root is on the list (`search .`), the name in its place is a search domain's, whose failure
+  // ends the list as another's does.
+  const dots = typed.split(".").length - 1;
+  const rootOnList = config?.search.includes("") === true;
+  const asIsAt = dots >= (config?.ndots ?? 1) ? 0 : rootOnList ? -1 : names.length - 1;
   let asIsFirst: unknown;
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
@@ -490,10 +502,10 @@ export const searchChain = (async function searchChain(
   let searchEnded = false;
   let lastFailedServers: boolean | undefined;
   for (const [index, candidate] of names.entries()) {
-    const asIs = candidate === typed;
+    const asIs = index === asIsAt && candidate === typed;
     if (searchEnded && !asIs) continue;
     try {
-      return await lookupChain(candidate, type, typeName, options, config);
+      return await ask(candidate);
     } catch (error) {
       // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
       // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.

@@ -346,11 +346,6 @@ const dnsByName = (async function dnsByName(
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
-    if (family === 6 && config?.noAaaa) {
-      const { DnsNoDataError } = await loadErrors();
-      throw new DnsNoDataError(hostName, "AAAA");
-    }
     // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
     // an alias is asked as the alias, as it is.
     const alias = config && !absolute && !hostName.includes(".")

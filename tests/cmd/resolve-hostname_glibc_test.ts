@@ -90,6 +90,7 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
     "myhost": "10.0.0.1",
     "myhost.ok.test": "10.0.0.2",
     "host.silent.test.ok.test": "10.0.0.3",
+    "x.rf.test.ok.test": "10.0.0.5",
   };
   const address = addresses[name];
   if (address !== undefined) {
@@ -496,6 +497,55 @@ Deno.test({
         }
       });
     }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname asks the root of a search list as a search domain, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 42, 135, 141): `search .` puts
+    // the name itself in the list, and its REFUSED there ends the list as a domain's does
+    // (x.rf.test.ok.test, which has an address, is never asked), where the name asked as it is
+    // first (dots >= ndots) goes on.
+    const etc = files(`nameserver ${SERVER}\nsearch . ok.test\noptions ndots:3 timeout:1\n`);
+    assert.deepEqual(await getentAddresses(dir.path, etc, "x.rf.test"), [], "getent itself");
+    const ours = await netkit(dir.path, etc, "x.rf.test");
+    assert.deepEqual(ours.json.addresses ?? [], [], JSON.stringify(ours.json));
+    const asIsFirst = files(`nameserver ${SERVER}\nsearch ok.test\noptions ndots:2 timeout:1\n`);
+    const glibc = await getentAddresses(dir.path, asIsFirst, "x.rf.test");
+    assert.deepEqual(glibc, ["10.0.0.5"], "getent itself");
+    assert.deepEqual((await netkit(dir.path, asIsFirst, "x.rf.test")).json.addresses, glibc);
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname6 under no-aaaa asks A questions for its search list, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 42): glibc 2.36 sends an AAAA
+    // question as an A one and reads the answer as no data, so a REFUSED search domain asked
+    // last makes the dns source UNAVAIL (errno) and [NOTFOUND=return] lets the hosts file answer.
+    const etc = {
+      "resolv.conf": `nameserver ${SERVER}\nsearch nx.test rf.test\n` +
+        "options no-aaaa no-tld-query timeout:1\n",
+      hosts: "127.0.0.1 localhost\nfd00::9 myhost\n",
+      "nsswitch.conf": "hosts: dns [NOTFOUND=return] files\n",
+    };
+    const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", "myhost"]);
+    assert.match(glibc.stdout, /^fd00::9 /, "getent itself");
+    const ours = await runWithEtcFiles(
+      dir.path,
+      etc,
+      resolveHostnameCommand("--json", "myhost").map((arg) =>
+        arg === "cmd/resolve-hostname.ts" ? "cmd/resolve-hostname6.ts" : arg
+      ),
+    );
+    assert.deepEqual(JSON.parse(ours.stdout).addresses, ["fd00::9"], ours.stdout);
   },
 });
 
