@@ -12,7 +12,7 @@
 import { findHostByName, type HostsEntry } from "./hosts_file.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
-import type { IpFamily } from "../net/inet.ts";
+import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
@@ -152,6 +152,17 @@ export async function lookupAddressesUnbounded(
 ): Promise<AddressLookup> {
   let wanted = options.family ?? 0;
   if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
+  // getaddrinfo for IPv4 takes an IPv4-mapped literal for its IPv4 address (gethostbyname,
+  // resolveHost, does not).
+  if (wanted === 4 && addressFamily(name) === 6) {
+    const bytes = inetPton(name);
+    if (bytes.subarray(0, 12).every((byte, i) => byte === (i < 10 ? 0 : 0xff))) {
+      return {
+        canonicalName: name,
+        addresses: [{ address: inetNtop(bytes.subarray(12)), family: 4 }],
+      };
+    }
+  }
   if (wanted === 0) {
     const fromFile = await lookUpBothInHostsFile(name, options, core);
     if (fromFile) return fromFile;
