@@ -158,8 +158,16 @@ function compareName(probe: ProbeName): string[] {
   const v6 = parseGetentAhosts(getent.ahostsv6.stdout);
   const lookup6 = "error" in netkit.lookup6 ? undefined : netkit.lookup6;
   if (!v6.addresses.some(isMapped)) {
-    const ours = (lookup6?.addresses ?? []).map(numericScope).filter((a) => !isMapped(a));
-    differ("ahostsv6 / lookupAddresses(6) addresses", v6.addresses, ours);
+    let ours = (lookup6?.addresses ?? []).map(numericScope).filter((a) => !isMapped(a));
+    // getaddrinfo for IPv6 alone asks gethostbyname3_r, whose hostent has no scope: myhostname's
+    // link-local address comes without it, unusable, so RFC 6724 puts it last (netkit keeps the
+    // scope, and so its place). Compared without scopes, as sets.
+    let glibc = v6.addresses;
+    if (glibc.some((address) => /^fe80:[^%]*$/i.test(address))) {
+      ours = ours.map((address) => address.replace(/%.*$/, "")).sort();
+      glibc = glibc.map((address) => address.replace(/%.*$/, "")).sort();
+    }
+    differ("ahostsv6 / lookupAddresses(6) addresses", glibc, ours);
     if (v6.canonicalName && ours.length > 0) {
       differ("ahostsv6 / lookupAddresses(6) name", v6.canonicalName, lookup6?.canonicalName);
     }

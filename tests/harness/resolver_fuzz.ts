@@ -202,7 +202,11 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
       "#10.9.9.7 commented.test",
     ]));
   }
-  const hosts = shuffled(hostsLines).join("\n") + (chance(0.9) ? "\n" : "");
+  // A last line without a newline, but not an indented one: glibc's __nss_readline moves an
+  // indented line left without its final NUL, so such a line's name gets its last characters
+  // twice ("\tx.test" reads as "x.testt"), which netkit does not copy (cmd/README.md).
+  const lines = shuffled(hostsLines);
+  const hosts = lines.join("\n") + (chance(0.9) || /^\s/.test(lines.at(-1) ?? "") ? "\n" : "");
 
   // nsswitch.conf's hosts: line.
   const hostsLine = pick([
