@@ -492,8 +492,15 @@ export const searchChain = (async function searchChain(
   // root is on the list (`search .`), the name in its place is a search domain's, whose failure
   // ends the list as another's does.
   const dots = typed.split(".").length - 1;
-  const rootOnList = config?.search.includes("") === true;
-  const asIsAt = dots >= (config?.ndots ?? 1) ? 0 : rootOnList ? -1 : names.length - 1;
+  const asIsFirstly = dots >= (config?.ndots ?? 1);
+  // With the root on the list, the name is not asked as it is last if the search reached the
+  // root's place (res_search's root_on_list); if the list ended before, it is.
+  const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
+  const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
+    ? [...names, typed]
+    : names;
+  const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
+  let rootReached = false;
   let asIsFirst: unknown;
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
@@ -501,9 +508,11 @@ export const searchChain = (async function searchChain(
   let unsendable: unknown;
   let searchEnded = false;
   let lastFailedServers: boolean | undefined;
-  for (const [index, candidate] of names.entries()) {
-    const asIs = index === asIsAt && candidate === typed;
+  for (const [index, candidate] of candidates.entries()) {
+    const asIs = index === asIsAt && candidate === typed && index !== rootAt;
     if (searchEnded && !asIs) continue;
+    if (index === rootAt) rootReached = true;
+    else if (asIs && rootReached) continue;
     try {
       return await ask(candidate);
     } catch (error) {

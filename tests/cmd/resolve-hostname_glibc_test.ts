@@ -514,6 +514,11 @@ Deno.test({
     assert.deepEqual(await getentAddresses(dir.path, etc, "x.rf.test"), [], "getent itself");
     const ours = await netkit(dir.path, etc, "x.rf.test");
     assert.deepEqual(ours.json.addresses ?? [], [], JSON.stringify(ours.json));
+    // Seed 492: a list that ends before the root's place asks the name as it is after all.
+    const rootNotReached = files(`nameserver ${SERVER}\nsearch x.rf.test . ok.test\n`);
+    const beforeRoot = await getentAddresses(dir.path, rootNotReached, "myhost");
+    assert.deepEqual(beforeRoot, ["10.0.0.1"], "getent itself");
+    assert.deepEqual((await netkit(dir.path, rootNotReached, "myhost")).json.addresses, beforeRoot);
     const asIsFirst = files(`nameserver ${SERVER}\nsearch ok.test\noptions ndots:2 timeout:1\n`);
     const glibc = await getentAddresses(dir.path, asIsFirst, "x.rf.test");
     assert.deepEqual(glibc, ["10.0.0.5"], "getent itself");
