@@ -514,6 +514,11 @@ Deno.test({
     assert.deepEqual(await getentAddresses(dir.path, etc, "x.rf.test"), [], "getent itself");
     const ours = await netkit(dir.path, etc, "x.rf.test");
     assert.deepEqual(ours.json.addresses ?? [], [], JSON.stringify(ours.json));
+    // Seed 145: a name asked as it is first is asked again in the root's place, and its REFUSED
+    // there ends the list.
+    const twice = files(`nameserver ${SERVER}\nsearch . ok.test\noptions timeout:1\n`);
+    assert.deepEqual(await getentAddresses(dir.path, twice, "x.rf.test"), [], "getent itself");
+    assert.deepEqual((await netkit(dir.path, twice, "x.rf.test")).json.addresses ?? [], []);
     // Seed 492: a list that ends before the root's place asks the name as it is after all.
     const rootNotReached = files(`nameserver ${SERVER}\nsearch x.rf.test . ok.test\n`);
     const beforeRoot = await getentAddresses(dir.path, rootNotReached, "myhost");
