@@ -126,7 +126,11 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     const label = pick(LABELS);
     const name = chance(0.1) ? label : `${label}.${pick(DOMAINS.filter((d) => d !== "nx.test"))}`;
     if (dnsNames.includes(name)) continue;
-    const family = label === "only4" ? 4 : label === "only6" ? 6 : pick([4, 6, 0, 0]);
+    // A name without dots has both families: dnsmasq (no upstream) refuses the question of the
+    // family such a name lacks, and glibc's getaddrinfo then drops the other family's answer,
+    // where netkit keeps it (cmd/README.md).
+    const picked = label === "only4" ? 4 : label === "only6" ? 6 : pick([4, 6, 0, 0]);
+    const family = name.includes(".") ? picked : 0;
     const addresses: string[] = [];
     for (let n = int(1, 3); n > 0; n--) {
       addresses.push(family === 4 || (family === 0 && chance(0.5)) ? ipv4() : ipv6());
@@ -185,6 +189,9 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     let line = `${chance(0.1) ? blank() : ""}${address}${blank()}${names.join(blank())}`;
     if (chance(0.1)) line += `${blank()}# a comment`;
     if (chance(0.05)) line += blank();
+    // A CR before the newline (a file from another system), a name with a final dot.
+    if (chance(0.05)) line += "\r";
+    if (chance(0.05)) line += ` ${pick(LABELS)}.${pick(DOMAINS)}.`;
     hostsLines.push(line);
     hostsNames.push(...names);
     hostsAddresses.push(address);
@@ -234,7 +241,10 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     ...(chance(0.3) ? [servers.dead] : []),
   ]);
   if (nameServers.length === 0 && chance(0.8)) nameServers.push(servers.live[0]!);
-  for (const server of nameServers) resolvLines.push(`nameserver${pick([" ", "\t"])}${server}`);
+  for (const server of nameServers) {
+    const trailer = chance(0.1) ? pick([" # the test's", "\t", " 10.9.9.9"]) : "";
+    resolvLines.push(`nameserver${pick([" ", "\t"])}${server}${trailer}`);
+  }
   const domains = () => {
     const list: string[] = [];
     for (let n = int(0, 6); n > 0; n--) {
@@ -279,7 +289,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   const resolvConf = shuffled(resolvLines).join("\n") + "\n";
 
   const env: Record<string, string> = {};
-  if (chance(0.15)) env.LOCALDOMAIN = domains().join(" ");
+  if (chance(0.15)) env.LOCALDOMAIN = chance(0.1) ? "" : domains().join(" ");
   if (chance(0.15)) env.RES_OPTIONS = Array.from({ length: int(1, 2) }, option).join(" ");
 
   // The names to ask: DNS names whole, by their first label, with a final dot, in upper case;
