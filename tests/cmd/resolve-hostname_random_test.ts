@@ -219,6 +219,7 @@ function describeConfig(config: FuzzConfig): string {
     block("/etc/hosts", config.hosts),
     block("/etc/nsswitch.conf", config["nsswitch.conf"]),
     block("environment", Object.entries(config.env).map(([k, v]) => `${k}=${v}`).join("\n")),
+    ...(config.hostAliases === undefined ? [] : [block("HOSTALIASES", config.hostAliases)]),
     block("dnsmasq", config.records.join("\n")),
   ].join("");
 }
@@ -235,6 +236,11 @@ async function runSeed(seed: number, dir: string): Promise<string[]> {
   ]);
   const questions = `${dir}/questions.json`;
   await Deno.writeTextFile(questions, JSON.stringify(config));
+  const env = { ...config.env };
+  if (config.hostAliases !== undefined) {
+    env.HOSTALIASES = `${dir}/aliases`;
+    await Deno.writeTextFile(env.HOSTALIASES, config.hostAliases);
+  }
   const run = await runWithEtcFiles(
     dir,
     {
@@ -243,7 +249,7 @@ async function runSeed(seed: number, dir: string): Promise<string[]> {
       "nsswitch.conf": config["nsswitch.conf"],
     },
     [Deno.execPath(), "run", "-A", `${ROOT}/tests/harness/resolver_fuzz_probe.ts`, questions],
-    config.env,
+    env,
   );
   if (run.code !== 0) {
     return [`the probe failed (exit ${run.code}): ${run.stderr.trim()}`].map((line) =>

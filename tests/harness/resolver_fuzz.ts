@@ -26,6 +26,8 @@ export interface FuzzConfig {
   "nsswitch.conf": string;
   /** `LOCALDOMAIN` and `RES_OPTIONS`, when set. */
   env: Record<string, string>;
+  /** The text of a `HOSTALIASES` file, when there is one. */
+  hostAliases?: string;
   /** dnsmasq options: `--host-record=…`, `--cname=…`. */
   records: string[];
   /** Names to look up, each as `getent hosts/ahosts/ahostsv4/ahostsv6` and netkit. */
@@ -229,6 +231,12 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     "files dns myhostname",
     "dns [!UNAVAIL=return] files",
     "files [SUCCESS=continue] dns",
+    "files mdns4_minimal [NOTFOUND=return] dns",
+    "files resolve [!UNAVAIL=return] dns",
+    "dns [UNAVAIL=return] files",
+    "dns [TRYAGAIN=return] files myhostname",
+    "myhostname [!UNAVAIL=return] dns files",
+    "files [NOTFOUND=continue] dns [SUCCESS=return] myhostname",
   ]);
   const nsswitch = chance(0.1)
     ? "passwd: files\n"
@@ -247,7 +255,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   }
   const domains = () => {
     const list: string[] = [];
-    for (let n = int(0, 6); n > 0; n--) {
+    for (let n = int(0, chance(0.1) ? 9 : 6); n > 0; n--) {
       const domain = pick([...DOMAINS, ...DOMAINS, ".", "other", "corp.test."]);
       list.push(chance(0.05) ? `.${domain}` : domain);
     }
@@ -264,7 +272,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   const option = () =>
     pick([
       `ndots:${int(0, 3)}`,
-      `ndots:${int(0, 3)}`,
+      `ndots:${int(0, chance(0.1) ? 20 : 3)}`,
       `attempts:${int(1, 3)}`,
       "timeout:1",
       "rotate",
@@ -291,6 +299,14 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   const env: Record<string, string> = {};
   if (chance(0.15)) env.LOCALDOMAIN = chance(0.1) ? "" : domains().join(" ");
   if (chance(0.15)) env.RES_OPTIONS = Array.from({ length: int(1, 2) }, option).join(" ");
+  // A HOSTALIASES file (hostname(7)): single labels to other names.
+  let hostAliases: string | undefined;
+  if (chance(0.1)) {
+    hostAliases = Array.from(
+      { length: int(1, 3) },
+      () => `${pick(LABELS)}${pick([" ", "\t"])}${pick(dnsNames)}${chance(0.2) ? " more" : ""}`,
+    ).join("\n") + "\n";
+  }
 
   // The names to ask: DNS names whole, by their first label, with a final dot, in upper case;
   // CNAMEs, hosts-file names, misses, address literals and hostile names.
@@ -329,6 +345,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     hosts,
     "nsswitch.conf": nsswitch,
     env,
+    ...(hostAliases === undefined ? {} : { hostAliases }),
     records,
     names: [...names].filter((name) => name !== ""),
     reverse: [...reverse],
