@@ -596,7 +596,7 @@ function sameAliasName(a: string, b: string): boolean {
  * (which ends the search, as in glibc).
  *
  * @param name A host name in ASCII, without dots.
- * @returns The alias, without a final dot.
+ * @returns The alias as written (a final dot kept: res_search then asks it only as it is).
  */
 export async function hostAlias(name: string): Promise<string | undefined> {
   const path = readEnvQuietly("HOSTALIASES");
@@ -608,5 +608,5 @@ export async function hostAlias(name: string): Promise<string | undefined> {
     return undefined; // as glibc, which only tries to open it
   }
   const line = lines.find(([key]) => sameAliasName(key, name));
-  return line?.[1]?.replace(/\.$/, "");
+  return line?.[1];
 }

@@ -346,19 +346,22 @@ const dnsByName = (async function dnsByName(
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
-    // an alias is asked as the alias, as it is.
+    // HOSTALIASES (hostname(7)), as glibc's dns source: a name without dots its user gave an
+    // alias is looked up as the alias, through the search list (res_search), unless the alias
+    // is itself a name without dots with an alias, which is asked as it is.
     const alias = config && !absolute && !hostName.includes(".")
       ? await hostAlias(hostName)
       : undefined;
-    const names = alias !== undefined
-      ? [alias]
+    const again = alias !== undefined && !alias.includes(".") ? await hostAlias(alias) : undefined;
+    const searched = (again ?? alias ?? hostName).replace(/\.$/, "");
+    const names = again !== undefined
+      ? [searched]
       : config
-      ? searchNames(absolute ? `${hostName}.` : hostName, config)
+      ? searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config)
       : [hostName];
     const { chain, data } = await searchChain(
       names,
-      hostName,
+      searched,
       family,
       family === 4 ? "A" : "AAAA",
       options,

@@ -395,14 +395,20 @@ Deno.test({
     await Deno.writeTextFile(
       aliases,
       "# a comment line is no alias\n\nother\tdns.test\nSHORT  myhost.corp.test  trailing words\n" +
-        "files files.test\nlonely\n",
+        "files files.test\nlonely\nsingle myhost\nchain single\ndotted x.y\nfinal x.y.\n",
     );
-    const files = etc("hosts: files dns\n", `nameserver ${SERVER}\nsearch corp.test\n`);
+    const files = etc(
+      "hosts: files dns\n",
+      `nameserver ${SERVER}\nsearch corp.test\noptions ndots:2\n`,
+    );
     const env = { HOSTALIASES: aliases };
-    // short: the alias, without the search list; other: case and blanks as glibc reads them;
-    // files: the hosts file is asked for the name itself; short.: a final dot is no single
-    // label; myhost: no alias, the search list.
-    for (const name of ["short", "Short", "other", "files", "short.", "myhost", "lonely"]) {
+    // short: the alias; other: case and blanks as glibc reads them; files: the hosts file is
+    // asked for the name itself; short.: a final dot is no single label; myhost: no alias, the
+    // search list. Found by tests/cmd/resolve-hostname_random_test.ts (seed 517): the alias goes
+    // through the search list (single: myhost.corp.test, dotted: x.y.corp.test), but as it is
+    // with a final dot (final) or when it has an alias of its own (chain: myhost).
+    const names = ["short", "Short", "other", "files", "short.", "myhost", "lonely"];
+    for (const name of [...names, "single", "chain", "dotted", "final"]) {
       await t.step(name, async () => {
         const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", name], env);
         const ours = await runWithEtcFiles(
