@@ -33,7 +33,7 @@ import { SocketError } from "../net/socket_error.ts";
 import { inetPton } from "../net/inet.ts";
 import { type Deadline, startDeadline } from "../internal/deadline.ts";
 import { isValidAnswerName } from "./host_name.ts";
-import type { ResolverConfig } from "./resolv_conf.ts";
+import { type ResolverConfig, searchNames } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
 export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
@@ -588,6 +588,26 @@ function parseHostAliases(text: string): HostAliasLine[] {
 /** Two names as glibc's ns_samename compares them: in any case, a final dot or none. */
 function sameAliasName(a: string, b: string): boolean {
   return a.replace(/\.$/, "").toLowerCase() === b.replace(/\.$/, "").toLowerCase();
+}
+
+/**
+ * The names DNS is asked for a valid host name (`hostName` in ASCII, without its final dot;
+ * `absolute` when it had one), in order, and the name they search for: the search list's (none
+ * without `config`, an explicit server). HOSTALIASES (hostname(7)), as glibc's dns source: a
+ * name without dots its user gave an alias is looked up as the alias, through the search list
+ * (res_search), unless the alias is itself a name without dots with an alias, asked as it is.
+ */
+export async function namesToAsk(
+  hostName: string,
+  absolute: boolean,
+  config: ResolverConfig | undefined,
+): Promise<{ names: string[]; searched: string }> {
+  if (config === undefined) return { names: [hostName], searched: hostName };
+  const alias = !absolute && !hostName.includes(".") ? await hostAlias(hostName) : undefined;
+  const again = alias !== undefined && !alias.includes(".") ? await hostAlias(alias) : undefined;
+  const searched = (again ?? alias ?? hostName).replace(/\.$/, "");
+  if (again !== undefined) return { names: [searched], searched };
+  return { names: searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config), searched };
 }
 
 /**

@@ -258,10 +258,10 @@ async function keepFirstSearchName(
   const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
   if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
   if (options.nameServer !== undefined) return; // no search list: one name asked
-  const { readResolverConfig, searchNames } = await core.loadDnsLookup();
+  const { namesToAsk, readResolverConfig } = await core.loadDnsLookup();
   const config = await readResolverConfig(options.resolvConf);
-  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
-    .map((candidate) => candidate.toLowerCase());
+  const searched = await namesToAsk(toAsciiHostName(name), name.endsWith("."), config);
+  const names = searched.names.map((candidate) => candidate.toLowerCase());
   const order = asked.map((candidate) => names.indexOf(candidate));
   keepEarliest(found, order);
 }

@@ -337,28 +337,15 @@ const dnsByName = (async function dnsByName(
   try {
     const {
       chainEnd,
-      hostAlias,
+      namesToAsk,
       readResolverConfig,
       searchChain,
-      searchNames,
       sortBySortList,
     } = dnsLookup ?? await loadDnsLookup();
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    // HOSTALIASES (hostname(7)), as glibc's dns source: a name without dots its user gave an
-    // alias is looked up as the alias, through the search list (res_search), unless the alias
-    // is itself a name without dots with an alias, which is asked as it is.
-    const alias = config && !absolute && !hostName.includes(".")
-      ? await hostAlias(hostName)
-      : undefined;
-    const again = alias !== undefined && !alias.includes(".") ? await hostAlias(alias) : undefined;
-    const searched = (again ?? alias ?? hostName).replace(/\.$/, "");
-    const names = again !== undefined
-      ? [searched]
-      : config
-      ? searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config)
-      : [hostName];
+    const { names, searched } = await namesToAsk(hostName, absolute, config);
     const { chain, data } = await searchChain(
       names,
       searched,

@@ -332,6 +332,23 @@ Deno.test({
         assert.equal(ours.stdout, glibc.stdout);
       });
     }
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 517): the same for a HOSTALIASES
+    // alias, which goes through the search list.
+    await t.step("the same for a HOSTALIASES alias", async () => {
+      const env = { HOSTALIASES: `${dir.path}/aliases` };
+      await Deno.writeTextFile(env.HOSTALIASES, "twofam dual\n");
+      const etc = files(`nameserver ${SERVER}\nsearch a.test b.test\n`);
+      const argv = ["getent", "ahosts", "twofam"];
+      const glibc = await runWithEtcFiles(dir.path, etc, argv, env);
+      assert.match(glibc.stdout, /^fd00::a /, "getent itself");
+      const ours = await runWithEtcFiles(
+        dir.path,
+        etc,
+        resolveHostnameCommand("--ahosts", "twofam"),
+        env,
+      );
+      assert.equal(ours.stdout, glibc.stdout);
+    });
   },
 });
 
