@@ -42,7 +42,8 @@ import { tempDir } from "../harness/peers.ts";
 import { type FuzzConfig, generateFuzzConfig } from "../harness/resolver_fuzz.ts";
 import type { ProbeName, ProbeResult, ProbeRun } from "../harness/resolver_fuzz_probe.ts";
 import { ROOT } from "../harness/run.ts";
-import { inetPton } from "../../lib/net/inet.ts";
+import { inetAton, inetPton } from "../../lib/net/inet.ts";
+import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
 
 const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
@@ -121,6 +122,26 @@ function literalForGetaddrinfoOnly(name: string): boolean {
   return /^0x/i.test(name) && /^[0-9a-fA-FxX.]+$/.test(name) || /%/.test(name);
 }
 
+/**
+ * Whether gethostbyname answers `name` where getaddrinfo and netkit look it up: a name of digits
+ * and dots that is no address (`127.0.0.256`: gethostbyname says no at once), and an
+ * international name (gethostbyname asks DNS for no UTF-8 name; getaddrinfo with AI_IDN, as
+ * getent ahosts, and netkit ask for its `xn--` form).
+ */
+function gethostbynameRefuses(name: string): boolean {
+  const digitsAndDots = /^[0-9][0-9.]*$/.test(name) && !name.endsWith(".");
+  return digitsAndDots && inetAton(name) === undefined || /[^\x00-\x7f]/.test(name);
+}
+
+/** A name as getent ahosts prints it: getaddrinfo with AI_CANONIDN gives Unicode. */
+function unicodeName(name: string | undefined): string | undefined {
+  try {
+    return name === undefined ? undefined : toUnicodeHostName(name);
+  } catch {
+    return name;
+  }
+}
+
 /** The differences between getent and netkit on one name, as sentences. */
 function compareName(probe: ProbeName): string[] {
   const differences: string[] = [];
@@ -151,9 +172,11 @@ function compareName(probe: ProbeName): string[] {
     );
   }
   if (json4 && v4.canonicalName) {
-    differ("ahostsv4 / resolve-hostname name", v4.canonicalName, json4.officialName);
+    differ("ahostsv4 / resolve-hostname name", v4.canonicalName, unicodeName(json4.officialName));
   }
-  const lookup4 = "error" in netkit.lookup4 ? undefined : netkit.lookup4;
+  const lookup4 = "error" in netkit.lookup4
+    ? undefined
+    : { ...netkit.lookup4, canonicalName: unicodeName(netkit.lookup4.canonicalName) };
   differ("ahostsv4 / lookupAddresses(4)", v4, lookup4 ?? { addresses: [] });
 
   // getent ahostsv6 asks with AI_V4MAPPED, which lookupAddresses has no counterpart of: an
@@ -174,12 +197,16 @@ function compareName(probe: ProbeName): string[] {
     }
     differ("ahostsv6 / lookupAddresses(6) addresses", glibc, ours);
     if (v6.canonicalName && ours.length > 0) {
-      differ("ahostsv6 / lookupAddresses(6) name", v6.canonicalName, lookup6?.canonicalName);
+      differ(
+        "ahostsv6 / lookupAddresses(6) name",
+        v6.canonicalName,
+        unicodeName(lookup6?.canonicalName),
+      );
     }
   }
 
   // getent hosts: a key inet_pton takes is looked up in reverse (compared with -x separately).
-  if (!isAddress(name) && !literalForGetaddrinfoOnly(name)) {
+  if (!isAddress(name) && !literalForGetaddrinfoOnly(name) && !gethostbynameRefuses(name)) {
     const hosts = parseGetentHosts(getent.hosts.stdout);
     const json6 = parseJson(netkit.json6);
     const entry = json6 ?? json4;

@@ -144,6 +144,16 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     dnsNames.push(name);
     dnsAddresses.push(...unique);
   }
+  // A name with no address, only an MX record (no data for A and AAAA), and now and then a
+  // wildcard domain, where every name exists (a search list with it finds any name).
+  if (chance(0.3)) {
+    const name = `${pick(LABELS)}.${pick(DOMAINS.filter((d) => d !== "nx.test"))}`;
+    if (!dnsNames.includes(name)) records.push(`--mx-host=${name},${pick(dnsNames)}`);
+  }
+  if (chance(0.15)) {
+    records.push(`--address=/wild.test/${ipv4()}`);
+    if (chance(0.5)) records.push(`--address=/wild.test/${ipv6()}`);
+  }
   // CNAME chains of one to three links, ending at a record.
   const aliases: string[] = [];
   for (let i = int(0, 3); i > 0; i--) {
@@ -256,7 +266,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   const domains = () => {
     const list: string[] = [];
     for (let n = int(0, chance(0.1) ? 9 : 6); n > 0; n--) {
-      const domain = pick([...DOMAINS, ...DOMAINS, ".", "other", "corp.test."]);
+      const domain = pick([...DOMAINS, ...DOMAINS, ".", "other", "corp.test.", "wild.test"]);
       list.push(chance(0.05) ? `.${domain}` : domain);
     }
     return list;
