@@ -462,11 +462,14 @@ function everyServerRefused(error: unknown): boolean {
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
- * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the name as typed is still asked
- * when it comes last. A name asked as it is first goes on to the search list whatever its error.
- * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
- * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
- * last one's; it names the name as typed.
+ * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the
+ * name as typed (`typed`, what is searched for) is still asked when it comes last, unless the
+ * root (`search .`) was reached on the list, where the name stood as a search domain. A name
+ * asked as it is first goes on to the search list whatever its error. Every server refusing
+ * (nothing listens) ends the lookup at once. The error is that of the name asked as it is first,
+ * else no data if any name had it, else SERVFAIL if any had it, else the last one's; it names
+ * `typed`; its nsswitch.conf status is the last question's ({@linkcode nssStatusAfter}). Under
+ * `no-aaaa`, IPv6 questions are asked as IPv4 ones, any answer no data.
  */
 export const searchChain = (async function searchChain(
   names: string[],
