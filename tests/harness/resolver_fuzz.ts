@@ -301,7 +301,16 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   // Every server asked for one second at most: a silent server (there is none) cannot stall it.
   resolvLines.push("options timeout:1");
   for (let i = int(0, 2); i > 0; i--) {
-    resolvLines.push(pick(["# a comment", "; a comment", "", "bogus line", "sortlist"]));
+    resolvLines.push(pick([
+      "# a comment",
+      "; a comment",
+      "",
+      "bogus line",
+      "sortlist",
+      "sortlist 10.1.0.0/255.255.0.0 10.3.0.0",
+      "sortlist 10.2.0.0&255.255.0.0;10.0.0.0",
+      "sortlist 10.0.3.0/255.255.255.0",
+    ]));
   }
   if (chance(0.2) && resolvLines.length > 0) resolvLines.push(pick(resolvLines));
   const resolvConf = shuffled(resolvLines).join("\n") + "\n";
