@@ -1181,6 +1181,14 @@ export function createUniqueFile(
   path: string,
   options: UniqueFileOptions = {},
 ): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
+  return createFreeFile(path, options);
+}
+
+/** {@linkcode createUniqueFile}, compiled with the module (see above). */
+const createFreeFile = (function createFreeFile(
+  path: string,
+  options: UniqueFileOptions,
+): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
   const type = options.adjustExtensionFor;
   const create = (candidate: string, extensionAdded: boolean) => ({
     file: Deno.openSync(candidate, { write: true, createNew: true }),
@@ -1219,7 +1227,7 @@ export function createUniqueFile(
     }
     taken(new Deno.errors.AlreadyExists(base), tries);
   }
-}
+}).bind(undefined);
 
 /**
  * A writer for a download's body on a file (or standard output) that writes synchronously:
