@@ -145,22 +145,10 @@ function bareHost(host: string): string {
  * });
  * ```
  */
-export function createClientSocket(
+export async function createClientSocket(
   host: string,
   port: number | string,
   options: ClientSocketOptions = {},
-): Promise<Deno.TcpConn> {
-  return openClientSocket(host, port, options);
-}
-
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
-/** {@linkcode createClientSocket}, compiled with the module (see above). */
-const openClientSocket = (async function openClientSocket(
-  host: string,
-  port: number | string,
-  options: ClientSocketOptions,
 ): Promise<Deno.TcpConn> {
   const checkedPort = parsePort(port);
   const hostname = bareHost(host);
@@ -199,7 +187,7 @@ const openClientSocket = (async function openClientSocket(
     deadline?.cancel();
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
-}).bind(undefined);
+}
 
 /** Options of {@linkcode createServerSocket}. */
 export interface ServerSocketOptions {
