@@ -112,15 +112,12 @@ export function quoteName(name: string): string {
   return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
 }
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */
-const timestamp = (function timestamp(date = new Date()): string {
+function timestamp(date = new Date()): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
     `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
-}).bind(undefined);
+}
 
 /**
  * Prints a download's events on stderr: plain lines, a bar on a terminal, nothing when quiet.
@@ -705,7 +702,7 @@ export class WgetReporter {
 }
 
 /** GNU wget's `secs_to_human_time`: `1d 2h 3m 4s`, `2h 3m 4s`, `4m 5s`, or `print_decimal` seconds. */
-const humanTime = (function humanTime(seconds: number): string {
+function humanTime(seconds: number): string {
   const whole = Math.floor(seconds + 0.5);
   const [d, h, m, s] = [
     Math.floor(whole / 86400),
@@ -717,19 +714,19 @@ const humanTime = (function humanTime(seconds: number): string {
   if (h > 0) return `${h}h ${m}m ${s}s`;
   if (m > 0) return `${m}m ${s}s`;
   return `${printDecimal(seconds)}s`;
-}).bind(undefined);
+}
 
 /** GNU wget's `print_decimal`: 12, 1.5, 0.02, 0.001 (one significant digit under 0.95), or 0. */
-const printDecimal = (function printDecimal(value: number): string {
+function printDecimal(value: number): string {
   if (value >= 9.95) return value.toFixed(0);
   if (value >= 0.95) return value.toFixed(1);
   if (value >= 0.001) return String(Number(value.toPrecision(1)));
   if (value >= 0.0005) return value.toFixed(3);
   return "0";
-}).bind(undefined);
+}
 
 /** GNU wget's `retr_rate`: `4.17 MB/s`, more digits for smaller numbers. */
-const rate = (function rate(bytes: number, seconds: number): string {
+function rate(bytes: number, seconds: number): string {
   let value = bytes / Math.max(seconds, 0.001);
   const units = ["B/s", "KB/s", "MB/s", "GB/s"];
   let unit = 0;
@@ -739,7 +736,7 @@ const rate = (function rate(bytes: number, seconds: number): string {
   }
   const digits = value >= 99.95 ? 0 : value >= 9.995 ? 1 : 2;
   return `${value.toFixed(digits)} ${units[unit]}`;
-}).bind(undefined);
+}
 
 /** The statuses GNU wget follows (and calls a redirection without location when it cannot). */
 const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 307, 308]);

@@ -295,9 +295,6 @@ const GNU_COMMAND_OPTIONS: Record<string, [string, "value" | "switch"]> = {
 /** Single-letter GNU options taken the same way. */
 const GNU_COMMAND_SHORT: Record<string, string> = { "-d": "debug=on", "-L": "relative_only=on" };
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /**
  * The arguments with GNU's two-letter spellings made long and the options of
  * {@linkcode GNU_COMMAND_OPTIONS} turned into `-e NAME=VALUE`, up to a `--`.
@@ -312,7 +309,7 @@ const GNU_COMMAND_SHORT: Record<string, string> = { "-d": "debug=on", "-L": "rel
  * ]);
  * ```
  */
-export const normaliseArgs = (function normaliseArgs(args: readonly string[]): string[] {
+export function normaliseArgs(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -342,7 +339,7 @@ export const normaliseArgs = (function normaliseArgs(args: readonly string[]): s
     out.push(SPELLINGS[arg] ?? arg);
   }
   return out;
-}).bind(undefined);
+}
 
 export const SPEC = { name: "wget", usage, options: OPTIONS };
 
@@ -350,7 +347,7 @@ export const SPEC = { name: "wget", usage, options: OPTIONS };
  * Whether an `https://` URL is given, on the command line or in the `-i` file (a guess: cheap).
  * Only a regular file is peeked at: a pipe (`-i /dev/stdin`) would be drained before its reader.
  */
-export const needsTls = (function needsTls(
+export function needsTls(
   values: { "input-file"?: string; base?: string },
   urls: string[],
 ): boolean {
@@ -364,7 +361,7 @@ export const needsTls = (function needsTls(
   } catch {
     return false; // The command says why, when it reads the list.
   }
-}).bind(undefined);
+}
 
 /**
  * GNU wget keeps one switch for `-x` and `-nd`: when both are given, the one given last wins.
@@ -381,7 +378,7 @@ export const needsTls = (function needsTls(
  * assert.deepEqual(values, { "force-directories": true });
  * ```
  */
-export const settleDirectoryOptions = (function settleDirectoryOptions(
+export function settleDirectoryOptions(
   normalised: readonly string[],
   values: Record<string, unknown>,
 ): void {
@@ -392,4 +389,4 @@ export const settleDirectoryOptions = (function settleDirectoryOptions(
   if (last("-x", "--force-directories") > last("--no-directories")) {
     delete values["no-directories"];
   } else delete values["force-directories"];
-}).bind(undefined);
+}

@@ -8,18 +8,15 @@
 
 import { contentDispositionFileName } from "./file_name.ts";
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /**
  * The name `header` offers, given to `nameOfUrl` as the last segment of a URL's path
  * (`http://h/NAME`, percent-encoded) when there is a naming rule; undefined when it offers none.
  */
-export const dispositionName = (function dispositionName(
+export function dispositionName(
   header: string | null | undefined,
   nameOfUrl: ((url: string) => string) | undefined,
 ): string | undefined {
   const name = header ? contentDispositionFileName(header) : undefined;
   if (name === undefined || nameOfUrl === undefined) return name;
   return nameOfUrl(`http://h/${encodeURIComponent(name)}`);
-}).bind(undefined);
+}

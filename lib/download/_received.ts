@@ -20,17 +20,14 @@ export type Received =
 
 const received = new WeakMap<object, Received>();
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /** Has `download(url, options)` start from `what` instead of sending its first request. */
-export const handOver = (function handOver(options: object, what: Received): void {
+export function handOver(options: object, what: Received): void {
   received.set(options, what);
-}).bind(undefined);
+}
 
 /** What was handed over with `options`, once (undefined for a plain `download()`). */
-export const takeOver = (function takeOver(options: object): Received | undefined {
+export function takeOver(options: object): Received | undefined {
   const what = received.get(options);
   if (what !== undefined) received.delete(options);
   return what;
-}).bind(undefined);
+}

@@ -8,31 +8,28 @@
 
 import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
-export const directoryOf = (function directoryOf(url: URL): string {
+export function directoryOf(url: URL): string {
   const path = url.pathname.slice(1);
   return path.slice(0, Math.max(0, path.lastIndexOf("/")));
-}).bind(undefined);
+}
 
 /** GNU wget's `subdir_p`: `inner` is `outer` or below it. */
-export const isSubdirectory = (function isSubdirectory(outer: string, inner: string): boolean {
+export function isSubdirectory(outer: string, inner: string): boolean {
   if (outer === "") return true;
   return inner === outer || inner.startsWith(`${outer}/`);
-}).bind(undefined);
+}
 
 /**
  * GNU wget's `has_html_suffix_p`: the name ends in `.html`, `.htm`, or any one character and `html`
  * (`.xhtml`, `.shtml`, `.phtml`), whatever the case.
  */
-export const hasHtmlSuffix = (function hasHtmlSuffix(file: string): boolean {
+export function hasHtmlSuffix(file: string): boolean {
   const dot = file.lastIndexOf(".");
   if (dot < 0 || file.includes("/", dot)) return false;
   const suffix = file.slice(dot + 1).toLowerCase();
   return suffix === "html" || suffix === "htm" || (suffix.length === 5 && suffix.endsWith("html"));
-}).bind(undefined);
+}
 
 export function domainMatches(host: string, domains: readonly string[]): boolean {
   const lower = host.toLowerCase();
@@ -45,7 +42,7 @@ export function domainMatches(host: string, domains: readonly string[]): boolean
 }
 
 /** GNU wget's `match_except_index`: `http://h/` and `http://h/index.html` are one page. */
-export const sameExceptIndex = (function sameExceptIndex(a: string, b: string): boolean {
+export function sameExceptIndex(a: string, b: string): boolean {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   if (i === 0) return false;
@@ -56,7 +53,7 @@ export const sameExceptIndex = (function sameExceptIndex(a: string, b: string): 
   if (longer[at] !== "/") at--;
   const rest = longer.slice(at);
   return rest === "/" || rest === "/index.html";
-}).bind(undefined);
+}
 
 /** The most of a stylesheet read for links. */
 export const MAX_CSS_BYTES = 16 * 1024 * 1024;
@@ -99,13 +96,13 @@ export function isFile(path: string): boolean {
   }
 }
 
-export const decodeURIComponentSafe = (function decodeURIComponentSafe(text: string): string {
+export function decodeURIComponentSafe(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
   }
-}).bind(undefined);
+}
 
 /**
  * Creates the directories above `path` (below `root`); a file in the way is removed, as GNU
@@ -155,7 +152,7 @@ export function removeIfLink(path: string): void {
  * `FILE.orig` when it is there: the file itself was rewritten by `-k` (GNU wget's
  * `set_file_timestamp`).
  */
-export const localCopy = (function localCopy(
+export function localCopy(
   path: string,
   backupConverted: boolean,
 ): { mtime: Date; size: number } | undefined {
@@ -168,17 +165,17 @@ export const localCopy = (function localCopy(
     }
   }
   return undefined;
-}).bind(undefined);
+}
 
 /**
  * The key of GNU wget's "black list" of URLs seen in a walk: the URL with every `%HH` escape
  * decoded (but `%00`), so that `t%7Ex.html` and `t~x.html`, or `a%2Fb` and `a/b`, are one URL
  * and only the first met is fetched, as GNU wget's `blacklist_add` keys them.
  */
-export const seenKey = (function seenKey(url: string): string {
+export function seenKey(url: string): string {
   if (!url.includes("%")) return url;
   return url.replace(
     /%([0-9a-fA-F]{2})/g,
     (escape, hex: string) => hex === "00" ? escape : String.fromCharCode(parseInt(hex, 16)),
   );
-}).bind(undefined);
+}

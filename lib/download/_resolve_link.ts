@@ -30,11 +30,8 @@ interface Base {
 let lastBaseText: string | undefined;
 let lastBase: Base | undefined;
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /** Splits `text` after the parser has made it canonical; undefined unless http or https. */
-const splitBase = (function splitBase(text: string): Base | undefined {
+function splitBase(text: string): Base | undefined {
   if (text === lastBaseText) return lastBase;
   let base: Base | undefined;
   try {
@@ -62,10 +59,10 @@ const splitBase = (function splitBase(text: string): Base | undefined {
   lastBaseText = text;
   lastBase = base;
   return base;
-}).bind(undefined);
+}
 
 /** WHATWG's path state on a path of plain segments: `.` and `..` taken out. */
-const removeDotSegments = (function removeDotSegments(path: string): string {
+function removeDotSegments(path: string): string {
   if (!path.includes("/.")) return path;
   const segments = path.split("/");
   const out: string[] = [];
@@ -82,17 +79,14 @@ const removeDotSegments = (function removeDotSegments(path: string): string {
     }
   }
   return `/${out.join("/")}`;
-}).bind(undefined);
+}
 
 /**
  * `new URL(raw, base).href` without its fragment, for the shapes handled here; undefined for the
  * others (a scheme, `//host`, escapes, characters the parser would encode or drop), which the
  * caller resolves with `new URL()`. `raw` is the link as trimmed by the caller.
  */
-export const resolveLinkFast = (function resolveLinkFast(
-  raw: string,
-  base: string,
-): string | undefined {
+export function resolveLinkFast(raw: string, base: string): string | undefined {
   const hash = raw.indexOf("#");
   const input = hash < 0 ? raw : raw.slice(0, hash);
   const parts = splitBase(base);
@@ -114,7 +108,7 @@ export const resolveLinkFast = (function resolveLinkFast(
     path = parts.directory + pathPart;
   }
   return parts.origin + removeDotSegments(path) + query;
-}).bind(undefined);
+}
 
 /** A `%` not followed by two hex digits. */
 const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
@@ -124,9 +118,9 @@ const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
  * writes it (`50%.html` is asked for as `/50%25.html`; the URL parser keeps the bare `%`, which
  * nginx answers 400).
  */
-export const escapeStrayPercents = (function escapeStrayPercents(link: string): string {
+export function escapeStrayPercents(link: string): string {
   return link.includes("%") ? link.replace(STRAY_PERCENT, "%25") : link;
-}).bind(undefined);
+}
 
 /**
  * Pages are read for links byte for byte (`x-user-defined`: bytes above 0x7F become U+F780 to

@@ -188,7 +188,7 @@ const MAX_MEMO_ENTRIES = 10_000;
 /** Marks a layout seen once: a memo is made only for one used again, as a recursion's is. */
 const SEEN_ONCE = new Map<string, string>();
 
-const directoryMemo = (function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
+function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
   if (layout === DEFAULT_LAYOUT) return undefined;
   const memo = DIRECTORY_MEMOS.get(layout);
   if (memo === undefined) {
@@ -199,14 +199,10 @@ const directoryMemo = (function directoryMemo(layout: DiskLayout): Map<string, s
   const made = new Map<string, string>();
   DIRECTORY_MEMOS.set(layout, made);
   return made;
-}).bind(undefined);
+}
 
 /** The directory part of `parsed`'s path on disk, with its final `/` (or "" for none). */
-const directoryFor = (function directoryFor(
-  parsed: URL,
-  layout: DiskLayout,
-  restrict: FileNameRestrictions,
-): string {
+function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestrictions): string {
   const parts: string[] = [];
   if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
   if (layout.hostDirectories ?? true) {
@@ -225,18 +221,14 @@ const directoryFor = (function directoryFor(
     parts.push(safeElement(directory, restrict));
   }
   return parts.length === 0 ? "" : `${parts.join("/")}/`;
-}).bind(undefined);
+}
 
 /**
  * One path element: percent-decoded, then escaped as GNU wget's `--restrict-file-names` says
  * (`/`, NUL and control characters by default); `..` and `.` become `%2E%2E` and `%2E`. A query
  * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is.
  */
-const safeElement = (function safeElement(
-  text: string,
-  restrict: FileNameRestrictions = UNIX,
-  separator = -1,
-): string {
+function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separator = -1): string {
   let name: string;
   // deno-lint-ignore no-control-regex
   if (restrict === UNIX && !/[%\x00-\x1f\x7f/]/.test(text)) {
@@ -254,7 +246,7 @@ const safeElement = (function safeElement(
   if (name === "..") return "%2E%2E";
   if (name === "." || name === "") return "%2E";
   return name;
-}).bind(undefined);
+}
 
 /**
  * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes twice:

@@ -1181,14 +1181,6 @@ export function createUniqueFile(
   path: string,
   options: UniqueFileOptions = {},
 ): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
-  return createFreeFile(path, options);
-}
-
-/** {@linkcode createUniqueFile}, compiled with the module (see above). */
-const createFreeFile = (function createFreeFile(
-  path: string,
-  options: UniqueFileOptions,
-): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
   const type = options.adjustExtensionFor;
   const create = (candidate: string, extensionAdded: boolean) => ({
     file: Deno.openSync(candidate, { write: true, createNew: true }),
@@ -1227,7 +1219,7 @@ const createFreeFile = (function createFreeFile(
     }
     taken(new Deno.errors.AlreadyExists(base), tries);
   }
-}).bind(undefined);
+}
 
 /**
  * A writer for a download's body on a file (or standard output) that writes synchronously:

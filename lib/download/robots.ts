@@ -127,20 +127,20 @@ const robotsRules = (function robotsRules(text: string, userAgent: string): Robo
 }).bind(undefined);
 
 /** Upper-cases percent escapes and decodes the unreserved ones, so equal paths compare equal. */
-const normalisePath = (function normalisePath(path: string): string {
+function normalisePath(path: string): string {
   if (!path.includes("%")) return path;
   return path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
     const c = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${hex.toUpperCase()}`;
   });
-}).bind(undefined);
+}
 
 /** `*` matches any run of characters, a final `$` anchors the end; the rest is literal. */
-const patternMatcher = (function patternMatcher(pattern: string): RegExp {
+function patternMatcher(pattern: string): RegExp {
   const anchored = pattern.endsWith("$");
   const body = (anchored ? pattern.slice(0, -1) : pattern)
     .split("*")
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
     .join(".*");
   return new RegExp(`^${body}${anchored ? "$" : ""}`);
-}).bind(undefined);
+}

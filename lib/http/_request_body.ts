@@ -39,14 +39,11 @@ const NO_BODY: PreparedBody = Object.freeze({
   cancel() {},
 });
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /**
  * Prepares `body`. A stream is sent with the caller's `Content-Length` when there is one (and
  * checked against it), else chunked.
  */
-export const prepareBody = (function prepareBody(
+export function prepareBody(
   body: HttpRequestBody | undefined,
   headers: ReadonlyArray<readonly [string, string]>,
 ): PreparedBody {
@@ -93,7 +90,7 @@ export const prepareBody = (function prepareBody(
     },
     cancel: (reason) => sending.cancel(reason),
   };
-}).bind(undefined);
+}
 
 /** Reads a body's source and writes it; cancellable from outside while it waits for a chunk. */
 class SourceReader {

@@ -89,14 +89,11 @@ export function parseHttpUrl(text: string | URL, base?: HttpUrl | string): HttpU
   return httpUrlOf(parsed, text, true);
 }
 
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
 /**
  * The parts of `parsed` (`text` as written, for errors), without its userinfo and fragment:
  * cleared in `parsed` itself when it is `ours`, else in a copy.
  */
-const httpUrlOf = (function httpUrlOf(parsed: URL, text: string, ours: boolean): HttpUrl {
+function httpUrlOf(parsed: URL, text: string, ours: boolean): HttpUrl {
   const scheme = parsed.protocol.slice(0, -1).toLowerCase();
   if (scheme !== "http" && scheme !== "https") {
     throw new UrlError(`Unsupported scheme "${scheme}" in "${text}": only http and https`, text);
@@ -126,7 +123,7 @@ const httpUrlOf = (function httpUrlOf(parsed: URL, text: string, ours: boolean):
     password,
     href: parsed.href,
   };
-}).bind(undefined);
+}
 
 /**
  * The `Host` header value for `url`: the port only when it is not the scheme's default, an IPv6
