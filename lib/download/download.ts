@@ -401,14 +401,14 @@ export function download(
   url: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  return downloadOnce(url, options);
+  return downloadUrl(url, options);
 }
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
 
 /** {@linkcode download}, compiled with the module (see above). */
-const downloadOnce = (async function downloadOnce(
+const downloadUrl = (async function downloadUrl(
   url: string,
   options: DownloadOptions,
 ): Promise<DownloadResult> {
@@ -443,7 +443,7 @@ const downloadOnce = (async function downloadOnce(
  * for the answer, then creates the file). Undefined where the name must wait for the answer, or
  * when the caller already makes the file then (the recursion's `onRequestSent`).
  */
-const earlyFileMaker = (function earlyFileMaker(
+function earlyFileMaker(
   options: DownloadOptions,
   state: AttemptState,
   path: string,
@@ -465,7 +465,7 @@ const earlyFileMaker = (function earlyFileMaker(
       // Made (and any error reported) when the body starts, as without this.
     }
   };
-}).bind(undefined);
+}
 
 /** Removes the file made early when no body came for it (an error, a redirect loop, a 204). */
 const dropEarlyFile = (function dropEarlyFile(state: AttemptState): void {
@@ -1302,7 +1302,7 @@ function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
 }
 
 /** Gives `path` the response's Last-Modified as its mtime, when there is a valid one. */
-const setServerTime = (function setServerTime(path: string, response: HttpResponse): void {
+function setServerTime(path: string, response: HttpResponse): void {
   const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
   if (Number.isNaN(time)) return;
   try {
@@ -1310,7 +1310,7 @@ const setServerTime = (function setServerTime(path: string, response: HttpRespon
   } catch (error) {
     throw new DownloadFileError(path, error);
   }
-}).bind(undefined);
+}
 
 /** A regular file's size and mtime, or an empty object when there is none. */
 function fileInfo(path: string): { size?: number; mtime?: Date | undefined } {

@@ -248,19 +248,10 @@ export function extractHtmlLinksFromChunks(
   pageUrl: string,
   options: HtmlLinkOptions = {},
 ): HtmlLinks {
-  return linksInChunks(chunks, pageUrl, options);
-}
-
-/** {@linkcode extractHtmlLinksFromChunks}, compiled with the module (see above). */
-const linksInChunks = (function linksInChunks(
-  chunks: Iterable<string>,
-  pageUrl: string,
-  options: HtmlLinkOptions,
-): HtmlLinks {
   const scanner = htmlLinkScanner(pageUrl, options, undefined);
   for (const chunk of chunks) scanner.parser.write(chunk);
   return scanner.finish();
-}).bind(undefined);
+}
 
 /**
  * Scanners whose page is done, for HTML and for XML's rules (no raw-text elements): a page's

@@ -302,20 +302,9 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
  * await Deno.remove(directory, { recursive: true });
  * ```
  */
-export function downloadRecursive(
+export async function downloadRecursive(
   urls: readonly string[],
   options: RecursiveOptions = {},
-): Promise<RecursiveResult> {
-  return walkAll(urls, options);
-}
-
-// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
-// Deno's code cache (README.md, "Functions compiled with their module").
-
-/** {@linkcode downloadRecursive}, compiled with the module (see above). */
-const walkAll = (async function walkAll(
-  urls: readonly string[],
-  options: RecursiveOptions,
 ): Promise<RecursiveResult> {
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
@@ -330,7 +319,7 @@ const walkAll = (async function walkAll(
   } finally {
     await ownPool?.close();
   }
-}).bind(undefined);
+}
 
 /** The state of a run: robots rules and downloaded files are shared by every start URL. */
 class Walker {
