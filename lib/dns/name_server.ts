@@ -12,6 +12,9 @@ import { inetNtop, inetPton } from "../net/inet.ts";
 /** The port DNS servers listen on. */
 export const DNS_PORT = 53;
 
+/** How long one server gets to answer one question, by default. */
+export const DEFAULT_DNS_TIMEOUT_MS = 5000;
+
 /** A name server: an address literal and a port. */
 export interface NameServer {
   /** An IPv4 or IPv6 address literal (names cannot be resolved before a server is known). */
