@@ -19,11 +19,8 @@ import {
 } from "./name_server.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
-import { DnsBadResponseError, DnsTimeoutError } from "./errors.ts";
 import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
-import { classifySocketError, SocketError } from "../net/socket_error.ts";
-import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
@@ -44,6 +41,24 @@ export interface QuestionStop {
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
+
+/** What a failed question needs to say why: the DNS errors and the socket errors. */
+interface Failures {
+  errors: typeof import("./errors.ts");
+  sockets: typeof import("../net/socket_error.ts");
+}
+
+let failures: Failures | undefined;
+
+/** Loads {@linkcode Failures} when a question fails: an answer needs neither (~0.2 ms of start-up). */
+const loadFailures = (async function loadFailures(): Promise<Failures> {
+  if (failures !== undefined) return failures;
+  const [errors, sockets] = await Promise.all([
+    import("./errors.ts"),
+    import("../net/socket_error.ts"),
+  ]);
+  return failures = { errors, sockets };
+}).bind(undefined);
 
 /** Stops the question `stop` was given to (or the next one, if none is under way yet). */
 export const stopQuestion = (function stopQuestion(stop: QuestionStop, reason: unknown): void {
@@ -182,17 +197,23 @@ const sameAddress = (function sameAddress(a: string, b: string): boolean {
   }
 }).bind(undefined);
 
+/** A datagram from the server, with the question's id, that cannot be decoded: why. */
+interface Undecodable {
+  undecodable: unknown;
+}
+
 /**
  * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
- * another id, another question), to report if nothing better comes; or undefined for a datagram
- * from another address, ignored. A datagram that cannot be decoded throws.
+ * another id, another question), to report if nothing better comes; undefined for a datagram
+ * from another address, ignored; or, for one that cannot be decoded, the decoder's error, which
+ * ends the question ({@linkcode undecodableError}).
  */
 const readDatagram = (function readDatagram(
   bytes: Uint8Array,
   fromAddress: string,
   fromPort: number,
   question: UdpQuestion,
-): DnsMessage | string | undefined {
+): DnsMessage | string | undefined | Undecodable {
   const { server } = question;
   if (fromPort !== server.port || !sameAddress(fromAddress, server.hostname)) return undefined;
   if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
@@ -202,13 +223,18 @@ const readDatagram = (function readDatagram(
   try {
     message = decodeDnsMessage(bytes);
   } catch (error) {
-    throw new DnsBadResponseError(question.name, (error as Error).message, {
-      server: formatNameServer(server),
-      cause: error,
-    });
+    return { undecodable: error };
   }
   return question.check(message) ?? message;
 }).bind(undefined);
+
+/** The error of a question whose answer cannot be decoded (`cause`: the decoder's error). */
+function undecodableError(errors: Failures["errors"], question: UdpQuestion, cause: unknown) {
+  return new errors.DnsBadResponseError(question.name, (cause as Error).message, {
+    server: formatNameServer(question.server),
+    cause,
+  });
+}
 
 /** One question over UDP: what both socket kinds need to ask it. */
 interface UdpQuestion {
@@ -234,7 +260,10 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
   const { query, name, server, timeoutMs, bindAddress, signal } = question;
   const where = formatNameServer(server);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
-  const { default: dgram }: { default: typeof NodeDgram } = await import(NODE_DGRAM);
+  const [{ default: dgram }, { errors, sockets }]: [{ default: typeof NodeDgram }, Failures] =
+    await Promise.all([import(NODE_DGRAM), loadFailures()]);
+  const { DnsBadResponseError, DnsTimeoutError } = errors;
+  const { classifySocketError, SocketError } = sockets;
   signal?.throwIfAborted();
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
   return new Promise<DnsMessage>((resolve, reject) => {
@@ -276,11 +305,9 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
     });
     socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
       const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
-      let read: DnsMessage | string | undefined;
-      try {
-        read = readDatagram(bytes, from.address, from.port, question);
-      } catch (error) {
-        fail(error);
+      const read = readDatagram(bytes, from.address, from.port, question);
+      if (typeof read === "object" && "undecodable" in read) {
+        fail(undecodableError(errors, question, read.undecodable));
         return;
       }
       if (typeof read === "string") garbage = read;
@@ -343,17 +370,19 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   try {
     socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
   } catch (error) {
-    throw new SocketError({
+    const { sockets } = await loadFailures();
+    throw new sockets.SocketError({
       step: "bind",
       host: bindAddress,
       port: 0,
-      failure: classifySocketError(error),
+      failure: sockets.classifySocketError(error),
       cause: error,
     });
   }
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
-  // Why the socket was closed under a pending receive(): the error to report instead.
+  // Why the socket was closed under a pending receive(): the error to report instead (built
+  // when needed: the errors' modules load then).
   let stopped: (() => unknown) | undefined;
   let closed = false;
   const close = () => {
@@ -390,26 +419,28 @@ const queryUdpDatagram = (async function queryUdpDatagram(
         schedule(clock);
         return;
       }
-      stop(() =>
-        garbage
-          ? new DnsBadResponseError(name, garbage, { server: where })
-          : new DnsTimeoutError(name, timeoutMs, { server: where })
-      );
+      stop(async () => {
+        const { errors } = await loadFailures();
+        return garbage
+          ? new errors.DnsBadResponseError(name, garbage, { server: where })
+          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
+      });
     },
   };
   schedule(clock);
   // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
   sends.push(
     socket.send(query, target).catch((error) =>
-      stop(() =>
-        new SocketError({
+      stop(async () => {
+        const { sockets } = await loadFailures();
+        return new sockets.SocketError({
           step: "write",
           host: server.hostname,
           port: server.port,
-          failure: classifySocketError(error),
+          failure: sockets.classifySocketError(error),
           cause: error,
-        })
-      )
+        });
+      })
     ),
   );
   // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
@@ -422,17 +453,21 @@ const queryUdpDatagram = (async function queryUdpDatagram(
       try {
         [bytes, from] = await socket.receive(buffer);
       } catch (error) {
-        if (stopped) throw stopped();
-        throw new SocketError({
+        if (stopped) throw await stopped();
+        const { sockets } = await loadFailures();
+        throw new sockets.SocketError({
           step: "read",
           host: server.hostname,
           port: server.port,
-          failure: classifySocketError(error),
+          failure: sockets.classifySocketError(error),
           cause: error,
         });
       }
       const peer = from as Deno.NetAddr;
       const read = readDatagram(bytes, peer.hostname, peer.port, question);
+      if (typeof read === "object" && "undecodable" in read) {
+        throw undecodableError((await loadFailures()).errors, question, read.undecodable);
+      }
       if (typeof read === "string") garbage = read;
       else if (read) return read;
     }
@@ -489,9 +524,13 @@ export const askServer = (async function askServer(
     const { queryTcp } = await import("./_query_tcp.ts");
     bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop));
   } catch (error) {
+    const { sockets } = await loadFailures();
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
-    if (!udp && !options.tcpOnly && error instanceof SocketError && error.step === "connect") {
+    if (
+      !udp && !options.tcpOnly && error instanceof sockets.SocketError && error.step === "connect"
+    ) {
       const local = bindAddress.includes(":") ? `[${bindAddress}]:0` : `${bindAddress}:0`;
+      const { MissingPermissionError } = await import("../io/missing_permission_error.ts");
       throw new MissingPermissionError(
         { kind: "net", target: local },
         `asking the name server ${formatNameServer(server)} over UDP (over TCP: ${error.message})`,
@@ -505,9 +544,16 @@ export const askServer = (async function askServer(
   try {
     message = decodeDnsMessage(bytes);
   } catch (error) {
-    throw new DnsBadResponseError(name, (error as Error).message, { server: where, cause: error });
+    const { errors } = await loadFailures();
+    throw new errors.DnsBadResponseError(name, (error as Error).message, {
+      server: where,
+      cause: error,
+    });
   }
   const wrong = check(message);
-  if (wrong) throw new DnsBadResponseError(name, `over TCP, ${wrong}`, { server: where });
+  if (wrong) {
+    const { errors } = await loadFailures();
+    throw new errors.DnsBadResponseError(name, `over TCP, ${wrong}`, { server: where });
+  }
   return message;
 }).bind(undefined);

@@ -19,16 +19,8 @@ import {
   parseNameServer,
 } from "./name_server.ts";
 import { askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
-import {
-  DnsBadResponseError,
-  DnsCnameChainError,
-  DnsError,
-  DnsNoDataError,
-  DnsNotFoundError,
-  DnsServerError,
-} from "./errors.ts";
+import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
-import { SocketError } from "../net/socket_error.ts";
 import { inetPton } from "../net/inet.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { isValidAnswerName } from "./host_name.ts";
@@ -40,6 +32,14 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
+
+/**
+ * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
+ * {@linkcode everyServerRefused}), and a command's start-up is ~0.2 ms shorter without them.
+ */
+const dnsErrors = (function dnsErrors(): Promise<typeof import("./errors.ts")> {
+  return import("./errors.ts");
+}).bind(undefined);
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -241,6 +241,7 @@ const queryWithProbe = (async function queryWithProbe(
       if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
       return;
     }
+    const { SocketError } = await import("../net/socket_error.ts");
     const error = new SocketError({
       step: "connect",
       host: nameServer.hostname,
@@ -347,7 +348,7 @@ export const lookupChain = (async function lookupChain(
             answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
             answer.rcode === DNS_RCODE.NOTIMP
           ) {
-            lastError = new DnsServerError(name, answer.rcode, { server });
+            lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
             answer = undefined;
             continue;
           }
@@ -365,15 +366,18 @@ export const lookupChain = (async function lookupChain(
           });
           // A refusal says least: it does not hide another server's time-out or failure, so the
           // error is a refusal only when every server refused (glibc's ECONNREFUSED).
-          if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
-          if (everyServerRefused(error)) (dead ??= new Set()).add(nameServer);
+          const refused = await everyServerRefused(error);
+          if (!(refused && lastError !== undefined)) lastError = error;
+          if (refused) (dead ??= new Set()).add(nameServer);
         }
       }
     }
     if (!answer) throw lastError;
-    if (answer.rcode === DNS_RCODE.NXDOMAIN) throw new DnsNotFoundError(name, { server });
+    if (answer.rcode === DNS_RCODE.NXDOMAIN) {
+      throw new (await dnsErrors()).DnsNotFoundError(name, { server });
+    }
     if (answer.rcode !== DNS_RCODE.NOERROR) {
-      throw new DnsServerError(name, answer.rcode, { server });
+      throw new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
     }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
@@ -392,9 +396,13 @@ export const lookupChain = (async function lookupChain(
       // (res_hnok): an answer starting "<script>x</scr.test" is refused, never handed on.
       const data = found && type === DNS_TYPE.PTR ? found.slice(0, 1) : found;
       if (data && type === DNS_TYPE.PTR && !data.every(isValidAnswerName)) {
-        throw new DnsBadResponseError(name, "the name in the answer is not a valid host name", {
-          server,
-        });
+        throw new (await dnsErrors()).DnsBadResponseError(
+          name,
+          "the name in the answer is not a valid host name",
+          {
+            server,
+          },
+        );
       }
       if (data) {
         // The chain's end as asked (or as the last CNAME names it), not as the records' owner
@@ -406,7 +414,7 @@ export const lookupChain = (async function lookupChain(
       if (!cname) break;
       const target = String(cname.data);
       if (!isValidAnswerName(target)) {
-        throw new DnsBadResponseError(
+        throw new (await dnsErrors()).DnsBadResponseError(
           name,
           `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
           {
@@ -416,20 +424,26 @@ export const lookupChain = (async function lookupChain(
       }
       chain.push(target);
       if (seen.has(target.toLowerCase())) {
-        throw new DnsCnameChainError(name, chain, true, { server });
+        throw new (await dnsErrors()).DnsCnameChainError(name, chain, true, { server });
       }
       seen.add(target.toLowerCase());
       moved = true;
     }
     // Nothing of the type at the chain's end: ask about the end itself, unless this very
     // question was about it.
-    if (!moved) throw new DnsNoDataError(name, typeName, { server });
-    if (++followUps > MAX_CNAME_LINKS) throw new DnsCnameChainError(name, chain, false, { server });
+    if (!moved) throw new (await dnsErrors()).DnsNoDataError(name, typeName, { server });
+    if (++followUps > MAX_CNAME_LINKS) {
+      throw new (await dnsErrors()).DnsCnameChainError(name, chain, false, { server });
+    }
   }
 }).bind(undefined);
 
-/** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
-function everyServerRefused(error: unknown): boolean {
+/**
+ * Whether a lookup failed because every server refused (nothing listens: ICMP unreachable).
+ * `SocketError` is loaded here, on a failure only.
+ */
+async function everyServerRefused(error: unknown): Promise<boolean> {
+  const { SocketError } = await import("../net/socket_error.ts");
   return error instanceof SocketError && error.failure === "refused";
 }
 
@@ -478,8 +492,10 @@ export const searchChain = (async function searchChain(
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
+      const [{ DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError }, { SocketError }] =
+        await Promise.all([dnsErrors(), import("../net/socket_error.ts")]);
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
-      if (everyServerRefused(error)) throw error;
+      if (await everyServerRefused(error)) throw error;
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -490,6 +506,7 @@ export const searchChain = (async function searchChain(
     }
   }
   const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
+  const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};

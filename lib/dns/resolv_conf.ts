@@ -8,7 +8,6 @@
  */
 
 import { readParsedConfigFile } from "../internal/config_file.ts";
-import { MissingPermissionError } from "../io/missing_permission_error.ts";
 import { inetAton, inetNtop, inetPton } from "../net/inet.ts";
 import { hostNameQuietly, readEnvQuietly } from "./_quietly.ts";
 
@@ -336,6 +335,8 @@ export async function readResolverConfig(path: string = RESOLV_CONF_FILE): Promi
     // A file Deno may not read is no missing file: going on with 127.0.0.1 would ask the wrong
     // server without a word.
     if (error instanceof Deno.errors.NotCapable) {
+      // Loaded here only: a lookup that may read the file never needs it.
+      const { MissingPermissionError } = await import("../io/missing_permission_error.ts");
       throw MissingPermissionError.from(error, "reading the resolver configuration", {
         kind: "read",
         target: path,
