@@ -83,7 +83,7 @@ const signalWithStop = (function signalWithStop(
 }).bind(undefined);
 
 const isLoopback = (function isLoopback(address: string): boolean {
-  return address === "::1" || /^127\./.test(address);
+  return address === "::1" || address.startsWith("127.");
 }).bind(undefined);
 
 /**
@@ -150,11 +150,17 @@ const readUint16 = (function readUint16(bytes: Uint8Array, offset: number): numb
  * `\DDD` (a search domain of a CRLF resolv.conf ends in a CR, as glibc reads it).
  */
 const presented = (function presented(name: string): string {
+  // Tested by character code: no regular expression on an answer's path.
+  let special = false;
+  for (let i = 0; i < name.length && !special; i++) {
+    const code = name.charCodeAt(i);
+    special = code <= 0x20 || code === 0x7f || code === 0x5c; // controls, space, DEL, "\"
+  }
+  if (!special) return name;
   // deno-lint-ignore no-control-regex
-  const special = /[\x00-\x20\x7f\\]/g;
-  return special.test(name)
-    ? name.replace(special, (ch) => `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`)
-    : name;
+  return name.replace(/[\x00-\x20\x7f\\]/g, (ch) => {
+    return `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`;
+  });
 }).bind(undefined);
 
 /** Checks that `message` answers `query`; returns what is wrong, or undefined. */

@@ -335,6 +335,14 @@ export function searchNames(
   name: string,
   config: Pick<ResolverConfig, "search" | "ndots" | "noTldQuery">,
 ): string[] {
+  return namesToAsk(name, config);
+}
+
+/** {@linkcode searchNames}, compiled with the module (see above). */
+const namesToAsk = (function namesToAsk(
+  name: string,
+  config: Pick<ResolverConfig, "search" | "ndots" | "noTldQuery">,
+): string[] {
   if (name.endsWith(".")) return [name.slice(0, -1)];
   const dots = name.split(".").length - 1;
   // "" is the root domain (`search .`, an empty LOCALDOMAIN): the name itself, in its place.
@@ -344,7 +352,7 @@ export function searchNames(
   const alone = (dots === 0 && config.noTldQuery) || config.search.includes("") ? [] : [name];
   const names = [...new Set([...searched, ...alone])];
   return names.length > 0 ? names : [name];
-}
+}).bind(undefined);
 
 /**
  * Reads the resolver configuration of this process: the file, `LOCALDOMAIN`, `RES_OPTIONS` and
