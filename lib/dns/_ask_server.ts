@@ -30,13 +30,14 @@ const NODE_DGRAM = "node:dgram";
 /**
  * A way to stop one question from outside, for the resolver's dead-server probe: the question
  * settles with the reason given to {@linkcode stopQuestion} (its socket closed), as with an
- * aborted signal, but nothing is made unless it is used.
+ * aborted signal, but nothing is made unless it is used (the reason neither, unless the question
+ * was still under way).
  */
 export interface QuestionStop {
   /** Set by stopQuestion: the reason. */
-  stopped?: { reason: unknown };
-  /** Set by the question under way: ends it with the reason. */
-  onStop?: (reason: unknown) => void;
+  stopped?: { why: () => unknown };
+  /** Set by the question under way: ends it with the reason `why` gives. */
+  onStop?: (why: () => unknown) => void;
 }
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
@@ -60,11 +61,14 @@ const loadFailures = (async function loadFailures(): Promise<Failures> {
   return failures = { errors, sockets };
 }).bind(undefined);
 
-/** Stops the question `stop` was given to (or the next one, if none is under way yet). */
-export const stopQuestion = (function stopQuestion(stop: QuestionStop, reason: unknown): void {
+/**
+ * Stops the question `stop` was given to (or the next one, if none is under way yet) with the
+ * reason `why` gives, asked for only if the question has to settle with it.
+ */
+export const stopQuestion = (function stopQuestion(stop: QuestionStop, why: () => unknown): void {
   if (stop.stopped) return;
-  stop.stopped = { reason };
-  stop.onStop?.(reason);
+  stop.stopped = { why };
+  stop.onStop?.(why);
 }).bind(undefined);
 
 /**
@@ -77,8 +81,8 @@ const signalWithStop = (function signalWithStop(
 ): AbortSignal | undefined {
   if (stop === undefined) return signal;
   const controller = new AbortController();
-  stop.onStop = (reason) => controller.abort(reason);
-  if (stop.stopped) controller.abort(stop.stopped.reason);
+  stop.onStop = (why) => controller.abort(why());
+  if (stop.stopped) controller.abort(stop.stopped.why());
   return signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
 }).bind(undefined);
 
@@ -407,8 +411,8 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const onAbort = () => stop(() => signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   if (questionStop) {
-    questionStop.onStop = (reason) => stop(() => reason);
-    if (questionStop.stopped) stop(() => questionStop.stopped?.reason);
+    questionStop.onStop = stop;
+    if (questionStop.stopped) stop(questionStop.stopped.why);
   }
   // A resend at a third and at two thirds of the time, then the deadline, on the shared clock:
   // no timer per question (each cost ~1.5 KB of heap; the first setTimeout of a process, ~3.5 ms).
@@ -508,7 +512,7 @@ export const askServer = (async function askServer(
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();
-  if (stop?.stopped) throw stop.stopped.reason;
+  if (stop?.stopped) throw stop.stopped.why();
   const deadline = Date.now() + timeoutMs;
   const bindAddress = udpBindAddress(server.hostname);
   // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
