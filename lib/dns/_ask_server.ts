@@ -181,7 +181,7 @@ const mismatch = (function mismatch(
     // Servers may leave the question out of an error answer.
     return message.rcode === 0 ? "no question in the answer" : undefined;
   }
-  const asked = presented(name.replace(/\.$/, "")).toLowerCase();
+  const asked = presented(name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
   if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
     return `answer to another question (${quoteForMessage(question.name)})`;
   }

@@ -264,48 +264,58 @@ const readName = (function readName(bytes: Uint8Array, offset: number): string {
   return name === "" ? "." : name;
 }).bind(undefined);
 
-class Reader {
-  readonly view: DataView;
-  pos = 0;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  need(n: number, what: string): void {
-    if (this.pos + n > this.bytes.length) {
-      throw new DnsFormatError(`DNS message ends inside ${what}`);
-    }
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const value = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return value;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const value = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return value;
-  }
-  name(): string {
-    const name = readName(this.bytes, this.pos);
-    this.pos = nameEnd;
-    return name;
-  }
+/** Where a decode is in a message. */
+interface Reader {
+  readonly bytes: Uint8Array;
+  pos: number;
 }
 
+// Plain functions compiled with the module, not a class's methods (compiled at their first
+// call, at every start-up), reading bytes by hand (no DataView to make).
+
+/** Throws unless `n` more bytes of `what` are left. */
+const need = (function need(reader: Reader, n: number, what: string): void {
+  if (reader.pos + n > reader.bytes.length) {
+    throw new DnsFormatError(`DNS message ends inside ${what}`);
+  }
+}).bind(undefined);
+
+/** The big-endian 16-bit number at the reader's place; moves past it. */
+const readU16 = (function readU16(reader: Reader, what: string): number {
+  need(reader, 2, what);
+  const { bytes, pos } = reader;
+  reader.pos = pos + 2;
+  return ((bytes[pos] ?? 0) << 8) | (bytes[pos + 1] ?? 0);
+}).bind(undefined);
+
+/** The big-endian 32-bit number at the reader's place; moves past it. */
+const readU32 = (function readU32(reader: Reader, what: string): number {
+  need(reader, 4, what);
+  const { bytes, pos } = reader;
+  reader.pos = pos + 4;
+  return (((bytes[pos] ?? 0) << 24) | ((bytes[pos + 1] ?? 0) << 16) |
+    ((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0)) >>> 0;
+}).bind(undefined);
+
+/** The name at the reader's place; moves past it. */
+const readNameAt = (function readNameAt(reader: Reader): string {
+  const name = readName(reader.bytes, reader.pos);
+  reader.pos = nameEnd;
+  return name;
+}).bind(undefined);
+
 const readQuestion = (function readQuestion(reader: Reader): DnsQuestion {
-  const name = reader.name();
-  return { name, type: reader.u16("a question"), class: reader.u16("a question") };
+  const name = readNameAt(reader);
+  return { name, type: readU16(reader, "a question"), class: readU16(reader, "a question") };
 }).bind(undefined);
 
 const readRecord = (function readRecord(reader: Reader): DnsRecord {
-  const name = reader.name();
-  const type = reader.u16("a record");
-  const klass = reader.u16("a record");
-  const ttl = reader.u32("a record");
-  const length = reader.u16("a record");
-  reader.need(length, "record data");
+  const name = readNameAt(reader);
+  const type = readU16(reader, "a record");
+  const klass = readU16(reader, "a record");
+  const ttl = readU32(reader, "a record");
+  const length = readU16(reader, "a record");
+  need(reader, length, "record data");
   const start = reader.pos;
   const end = start + length;
   let data: string | Uint8Array;
@@ -359,6 +369,13 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
   return decodeMessage(bytes);
 }
 
+/** `count` records from the reader's place. */
+const readSection = (function readSection(reader: Reader, count: number): DnsRecord[] {
+  const section: DnsRecord[] = [];
+  for (let i = 0; i < count; i++) section.push(readRecord(reader));
+  return section;
+}).bind(undefined);
+
 /** {@linkcode decodeDnsMessage}, compiled with the module (see above). */
 const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
   if (!(bytes instanceof Uint8Array)) {
@@ -367,23 +384,18 @@ const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
   if (bytes.length < 12) {
     throw new DnsFormatError(`DNS message of ${bytes.length} bytes is shorter than its header`);
   }
-  const reader = new Reader(bytes);
-  const id = reader.u16("the header");
-  const flags = reader.u16("the header");
-  const questionCount = reader.u16("the header");
-  const answerCount = reader.u16("the header");
-  const authorityCount = reader.u16("the header");
-  const additionalCount = reader.u16("the header");
+  const reader: Reader = { bytes, pos: 0 };
+  const id = readU16(reader, "the header");
+  const flags = readU16(reader, "the header");
+  const questionCount = readU16(reader, "the header");
+  const answerCount = readU16(reader, "the header");
+  const authorityCount = readU16(reader, "the header");
+  const additionalCount = readU16(reader, "the header");
   const questions: DnsQuestion[] = [];
   for (let i = 0; i < questionCount; i++) questions.push(readQuestion(reader));
-  const readSection = (count: number): DnsRecord[] => {
-    const section: DnsRecord[] = [];
-    for (let i = 0; i < count; i++) section.push(readRecord(reader));
-    return section;
-  };
-  const answers = readSection(answerCount);
-  const authorities = readSection(authorityCount);
-  const additionals = readSection(additionalCount);
+  const answers = readSection(reader, answerCount);
+  const authorities = readSection(reader, authorityCount);
+  const additionals = readSection(reader, additionalCount);
   return {
     id,
     response: (flags & 0x8000) !== 0,
