@@ -10,7 +10,6 @@
  */
 
 import type * as NodeDgram from "node:dgram";
-import type { DnsQueryOptions } from "./client.ts";
 import {
   DEFAULT_DNS_TIMEOUT_MS,
   DNS_PORT,
@@ -26,6 +25,18 @@ import { inetNtop, inetPton } from "../net/inet.ts";
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
 // from the hosts file never sends a datagram.
 const NODE_DGRAM = "node:dgram";
+
+/** Options of `queryDns` (client.ts, which exports this type). */
+export interface DnsQueryOptions {
+  /** The server to ask. */
+  nameServer: NameServer;
+  /** Give up after this long, UDP and TCP together. @default {5000} */
+  timeoutMs?: number;
+  /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
+  signal?: AbortSignal | undefined;
+  /** Ask over TCP only, as resolv.conf's `options use-vc` has glibc do. @default {false} */
+  tcpOnly?: boolean;
+}
 
 /**
  * A way to stop one question from outside, for the resolver's dead-server probe: the question

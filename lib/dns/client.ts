@@ -34,7 +34,8 @@ import type { DnsMessage } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 import { MissingPermissionError } from "../io/missing_permission_error.ts";
 // The question's work: apart, so that the resolver loads it without this module.
-import { askServer } from "./_ask_server.ts";
+import { askServer, type DnsQueryOptions } from "./_ask_server.ts";
+export type { DnsQueryOptions };
 
 // Their home is name_server.ts (no socket code to load for them); re-exported here.
 export { DEFAULT_DNS_TIMEOUT_MS, DNS_PORT, formatNameServer, type NameServer, parseNameServer };
@@ -86,18 +87,6 @@ export async function readSystemNameServers(
     }
   }
   return servers.length > 0 ? servers : [{ hostname: "127.0.0.1", port: DNS_PORT }];
-}
-
-/** Options of {@linkcode queryDns}. */
-export interface DnsQueryOptions {
-  /** The server to ask. */
-  nameServer: NameServer;
-  /** Give up after this long, UDP and TCP together. @default {5000} */
-  timeoutMs?: number;
-  /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
-  signal?: AbortSignal | undefined;
-  /** Ask over TCP only, as resolv.conf's `options use-vc` has glibc do. @default {false} */
-  tcpOnly?: boolean;
 }
 
 /**
