@@ -58,7 +58,9 @@ export function formatNameServer(server: NameServer): string {
 export function parseNameServer(text: string): Required<NameServer> {
   let host = text;
   let port = DNS_PORT;
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  // The pattern only where it can match: no regular expression for `IP[:PORT]`, the usual form
+  // (the first pattern a process runs costs ~0.05 ms).
+  const bracketed = text.startsWith("[") ? /^\[([^\]]*)\](?::(.*))?$/.exec(text) : null;
   if (bracketed?.[1] !== undefined) {
     host = bracketed[1];
     if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
