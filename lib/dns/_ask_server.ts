@@ -62,7 +62,10 @@ interface Failures {
 
 let failures: Failures | undefined;
 
-/** Loads {@linkcode Failures} when a question fails: an answer needs neither (~0.2 ms of start-up). */
+/**
+ * Loads {@linkcode Failures} when a question fails: an answer needs neither (~0.2 ms of a
+ * command's start-up).
+ */
 const loadFailures = (async function loadFailures(): Promise<Failures> {
   if (failures !== undefined) return failures;
   const [errors, sockets] = await Promise.all([

@@ -121,12 +121,12 @@ const isLoopbackServer = (function isLoopbackServer(hostname: string): boolean {
 /**
  * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * `serverIsDead` (`_dead_server.ts`) is asked; a dead server's question is given up at once, so that the
- * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
- * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile. The
- * probe waits on the shared clock, beside the question's own resends, and its `AbortController`
- * is made only when it fires: a question answered sooner makes none (the first of a process, with
- * its `abort()`, costs a command's start-up ~0.4 ms).
+ * `serverIsDead` (`_dead_server.ts`) is asked; a dead server's question is given up at once, so
+ * that the next server is asked (or, when none is left, the lookup fails at once as glibc's
+ * does). A server found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again
+ * meanwhile. The probe waits on the shared clock, beside the question's own resends, and its
+ * `AbortController` is made only when it fires: a question answered sooner makes none (the first
+ * of a process, with its `abort()`, costs a command's start-up ~0.4 ms).
  */
 const queryWithProbe = (async function queryWithProbe(
   name: string,
