@@ -1,5 +1,5 @@
 /**
- * The work of {@linkcode queryDns} (client.ts): one question to one server over UDP, then over
+ * The work of `queryDns` (client.ts): one question to one server over UDP, then over
  * TCP when the answer comes back truncated. Apart from the public module so that the resolver's
  * DNS part loads only this, and can stop a question without an `AbortController`
  * ({@linkcode QuestionStop}): a lookup's questions are stopped only when their server is found
@@ -506,7 +506,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
 }).bind(undefined);
 
 /**
- * {@linkcode queryDns}: asks `options.nameServer` for the records of one type of one name, over
+ * `queryDns`: asks `options.nameServer` for the records of one type of one name, over
  * UDP and, when the answer is truncated, again over TCP; `stop` stops it from outside (see
  * {@linkcode QuestionStop}).
  */
