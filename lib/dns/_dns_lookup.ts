@@ -17,21 +17,11 @@ import {
   formatNameServer,
   type NameServer,
   parseNameServer,
-  queryDns,
-} from "./client.ts";
-import {
-  DnsBadResponseError,
-  DnsCnameChainError,
-  DnsError,
-  DnsNoDataError,
-  DnsNotFoundError,
-  DnsServerError,
-  DnsTimeoutError,
-} from "./errors.ts";
+} from "./name_server.ts";
+import { askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
+import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
-import { SocketError } from "../net/socket_error.ts";
-import { inetPton } from "../net/inet.ts";
-import { type Deadline, startDeadline } from "../internal/deadline.ts";
+import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import { type ResolverConfig, searchNames } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
@@ -41,6 +31,14 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
+
+/**
+ * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
+ * {@linkcode everyServerRefused}), and a command's start-up is ~0.2 ms shorter without them.
+ */
+const dnsErrors = (function dnsErrors(): Promise<typeof import("./errors.ts")> {
+  return import("./errors.ts");
+}).bind(undefined);
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -120,99 +118,15 @@ const isLoopbackServer = (function isLoopbackServer(hostname: string): boolean {
     hostname === "::";
 }).bind(undefined);
 
-/** The files listing this network namespace's UDP sockets. */
-const PROC_UDP_FILES = ["/proc/net/udp", "/proc/net/udp6"] as const;
-
-/** Whether this machine is little-endian: /proc prints each 32-bit word of an address natively. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** An address's bytes as /proc/net/udp{,6} prints them: each 4-byte word in native order, hex. */
-function procAddress(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4) {
-    const word = Array.from(bytes.subarray(i, i + 4));
-    if (LITTLE_ENDIAN) word.reverse();
-    text += word.map((b) => b.toString(16).padStart(2, "0")).join("");
-  }
-  return text.toUpperCase();
-}
-
-/**
- * Whether a UDP socket on this host is bound where a loopback server's questions go (its
- * address, or the wildcard, on its port), from /proc/net/udp and udp6; undefined when they
- * cannot be read (another system, no read permission). What glibc learns from ICMP port
- * unreachable, which Deno's UDP sockets do not report.
- */
-async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean | undefined> {
-  const port = `:${server.port.toString(16).toUpperCase().padStart(4, "0")}`;
-  // The unspecified address reaches the loopback one: that is where a server would be bound.
-  const hostname = { "0.0.0.0": "127.0.0.1", "::": "::1" }[server.hostname] ?? server.hostname;
-  const bytes = inetPton(hostname);
-  const wanted = new Set(
-    bytes.length === 4
-      ? [
-        procAddress(bytes) + port,
-        "00000000" + port,
-        procAddress(new Uint8Array(16)) + port,
-        procAddress(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...bytes)) + port,
-      ]
-      : [procAddress(bytes) + port, procAddress(new Uint8Array(16)) + port],
-  );
-  try {
-    for (const path of PROC_UDP_FILES) {
-      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
-    }
-    const tables = await Promise.all(PROC_UDP_FILES.map((path) => Deno.readTextFile(path)));
-    for (const table of tables) {
-      for (const line of table.split("\n")) {
-        // "  12: 3500007F:0035 00000000:0000 07 ...": the local address is the second field.
-        const local = line.trim().split(/\s+/)[1];
-        if (local !== undefined && wanted.has(local)) return true;
-      }
-    }
-    return false;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether a server that has not answered yet is dead: a refused TCP connection to its port (RFC
- * 7766 has name servers serve TCP). For the last server of the list, which has no next one to
- * move on to and may serve UDP only and take its time to recurse, only where the host's own
- * sockets tell that nothing serves its UDP port too (a loopback server, {@linkcode
- * loopbackUdpBound}): both checks must agree, since a firewall rule may send the port elsewhere
- * (Docker's 127.0.0.11:53 is forwarded to another port, on both transports).
- */
-async function serverIsDead(
-  nameServer: Required<NameServer>,
-  last: boolean,
-  signal: AbortSignal,
-): Promise<Deno.errors.ConnectionRefused | undefined> {
-  if (last) {
-    if (!isLoopbackServer(nameServer.hostname)) return undefined;
-    if (await loopbackUdpBound(nameServer) !== false) return undefined;
-  }
-  try {
-    const conn = await Deno.connect({
-      hostname: nameServer.hostname,
-      port: nameServer.port,
-      signal,
-    });
-    conn.close();
-    return undefined;
-  } catch (error) {
-    // Anything but a refusal (no permission, aborted, unreachable): wait for the UDP answer.
-    return error instanceof Deno.errors.ConnectionRefused ? error : undefined;
-  }
-}
-
 /**
  * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * {@linkcode serverIsDead} is asked; a dead server's question is given up at once, so that the
- * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
- * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile.
+ * `serverIsDead` (`_dead_server.ts`) is asked; a dead server's question is given up at once, so
+ * that the next server is asked (or, when none is left, the lookup fails at once as glibc's
+ * does). A server found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again
+ * meanwhile. The probe waits on the shared clock, beside the question's own resends, and its
+ * `AbortController` is made only when it fires: a question answered sooner makes none (the first
+ * of a process, with its `abort()`, costs a command's start-up ~0.4 ms).
  */
 const queryWithProbe = (async function queryWithProbe(
   name: string,
@@ -225,47 +139,63 @@ const queryWithProbe = (async function queryWithProbe(
 ): Promise<DnsMessage> {
   const key = formatNameServer(nameServer);
   const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal, tcpOnly });
-  const stop = new AbortController();
-  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
-  // machinery loads); the question's pending receive keeps the process alive meanwhile.
-  let timer: Deadline | undefined;
-  const probe = new Promise<never>((_, reject) => {
-    timer = startDeadline(PROBE_DELAY_MS, async () => {
-      const refused = await serverIsDead(nameServer, last, linked);
-      if (refused === undefined) {
-        if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
-        return;
-      }
-      reject(
-        new SocketError({
-          step: "connect",
-          host: nameServer.hostname,
-          port: nameServer.port,
-          failure: "refused",
-          cause: refused,
-        }),
-      );
+  if (trusted) return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+  const question: QuestionStop = {};
+  // Made when the probe fires: it stops the probe's connection once the question has settled.
+  let probeStop: AbortController | undefined;
+  let failProbe: (error: unknown) => void = () => {};
+  const probe = new Promise<never>((_, reject) => failProbe = reject);
+  const runProbe = async () => {
+    probeStop = new AbortController();
+    const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
+    // Loaded when a probe fires: a server that answers within PROBE_DELAY_MS never needs it.
+    const { serverIsDead } = await import("./_dead_server.ts");
+    const refused = await serverIsDead(nameServer, last, linked);
+    if (refused === undefined) {
+      if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+      return;
+    }
+    const { SocketError } = await import("../net/socket_error.ts");
+    const error = new SocketError({
+      step: "connect",
+      host: nameServer.hostname,
+      port: nameServer.port,
+      failure: "refused",
+      cause: refused,
     });
-  });
+    failProbe(error);
+  };
+  // The shared clock, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's
+  // timer machinery loads); the question's pending receive keeps the process alive meanwhile.
+  const timer: ClockEntry = {
+    due: performance.now() + PROBE_DELAY_MS,
+    fire: () => void runProbe().catch(failProbe),
+  };
+  schedule(timer);
   try {
     return await Promise.race([
-      queryDns(name, type, { nameServer, timeoutMs, signal: linked, tcpOnly }),
+      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question),
       probe,
     ]);
   } finally {
-    timer?.cancel();
-    stop.abort(QUESTION_SETTLED);
+    unschedule(timer);
+    stopQuestion(question, questionSettled);
+    probeStop?.abort(questionSettled());
   }
 }).bind(undefined);
+
+let questionSettledError: Error | undefined;
 
 /**
  * Why the question's loser (the probe or the question) is stopped once the other has settled:
  * one reason for every lookup, since `abort()` without one builds a `DOMException` each time
- * (its stack trace included, ~2.4 microseconds a lookup). Nobody sees it: the race has settled already.
+ * (its stack trace included, ~2.4 microseconds a lookup). Nobody sees it: the race has settled
+ * already. Made when first needed, never while the module loads: an error made then costs
+ * ~0.3 ms, as V8 works out the source positions of the module's code for its stack trace.
  */
-const QUESTION_SETTLED = new Error("The question was settled");
+const questionSettled = (function questionSettled(): Error {
+  return questionSettledError ??= new Error("The question was settled");
+}).bind(undefined);
 
 /**
  * How long a system server gets for one question, as glibc's send_dg gives it: resolv.conf's
@@ -325,7 +255,7 @@ export const lookupChain = (async function lookupChain(
           const last = nameServer === servers.at(-1);
           answer = !last || isLoopbackServer(nameServer.hostname)
             ? await queryWithProbe(current, type, nameServer, last, timeoutMs, signal, tcpOnly)
-            : await queryDns(current, type, { nameServer, timeoutMs, signal, tcpOnly });
+            : await askServer(current, type, { nameServer, timeoutMs, signal, tcpOnly });
           options.trace?.({
             step: "query",
             name: current,
@@ -340,7 +270,7 @@ export const lookupChain = (async function lookupChain(
             (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
               answer.rcode === DNS_RCODE.NOTIMP)
           ) {
-            lastError = new DnsServerError(name, answer.rcode, { server });
+            lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
             answer = undefined;
             continue;
           }
@@ -358,16 +288,19 @@ export const lookupChain = (async function lookupChain(
           });
           // A refusal says least: it does not hide another server's time-out or failure, so the
           // error is a refusal only when every server refused (glibc's ECONNREFUSED).
-          if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
-          if (everyServerRefused(error)) (dead ??= new Set()).add(nameServer);
+          const refused = await everyServerRefused(error);
+          if (!(refused && lastError !== undefined)) lastError = error;
+          if (refused) (dead ??= new Set()).add(nameServer);
         }
       }
     }
     if (!answer) throw lastError;
-    if (answer.rcode === DNS_RCODE.NXDOMAIN) throw new DnsNotFoundError(name, { server });
+    if (answer.rcode === DNS_RCODE.NXDOMAIN) {
+      throw new (await dnsErrors()).DnsNotFoundError(name, { server });
+    }
     if (answer.rcode !== DNS_RCODE.NOERROR) {
       // Only over TCP: no server failed, the answer said so (see nssStatusAfter).
-      throw answeredFailure(new DnsServerError(name, answer.rcode, { server }));
+      throw answeredFailure(new (await dnsErrors()).DnsServerError(name, answer.rcode, { server }));
     }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
@@ -386,9 +319,13 @@ export const lookupChain = (async function lookupChain(
       // (res_hnok): an answer starting "<script>x</scr.test" is refused, never handed on.
       const data = found && type === DNS_TYPE.PTR ? found.slice(0, 1) : found;
       if (data && type === DNS_TYPE.PTR && !data.every(isValidAnswerName)) {
-        throw new DnsBadResponseError(name, "the name in the answer is not a valid host name", {
-          server,
-        });
+        throw new (await dnsErrors()).DnsBadResponseError(
+          name,
+          "the name in the answer is not a valid host name",
+          {
+            server,
+          },
+        );
       }
       if (data) {
         // The chain's end as asked (or as the last CNAME names it), not as the records' owner
@@ -400,7 +337,7 @@ export const lookupChain = (async function lookupChain(
       if (!cname) break;
       const target = String(cname.data);
       if (!isValidAnswerName(target)) {
-        throw new DnsBadResponseError(
+        throw new (await dnsErrors()).DnsBadResponseError(
           name,
           `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
           {
@@ -410,15 +347,17 @@ export const lookupChain = (async function lookupChain(
       }
       chain.push(target);
       if (seen.has(target.toLowerCase())) {
-        throw new DnsCnameChainError(name, chain, true, { server });
+        throw new (await dnsErrors()).DnsCnameChainError(name, chain, true, { server });
       }
       seen.add(target.toLowerCase());
       moved = true;
     }
     // Nothing of the type at the chain's end: ask about the end itself, unless this very
     // question was about it.
-    if (!moved) throw new DnsNoDataError(name, typeName, { server });
-    if (++followUps > MAX_CNAME_LINKS) throw new DnsCnameChainError(name, chain, false, { server });
+    if (!moved) throw new (await dnsErrors()).DnsNoDataError(name, typeName, { server });
+    if (++followUps > MAX_CNAME_LINKS) {
+      throw new (await dnsErrors()).DnsCnameChainError(name, chain, false, { server });
+    }
   }
 }).bind(undefined);
 
@@ -448,14 +387,25 @@ export function nssStatusAfter(error: unknown): "notfound" | "unavail" | undefin
   return typeof error === "object" && error !== null ? NSS_STATUS_AFTER.get(error) : undefined;
 }
 
-/** Whether a question failed at its servers (glibc's res_send failed, leaving errno set). */
-function serversFailed(error: unknown): boolean {
-  if (error instanceof DnsServerError) return nssStatusAfter(error) !== "notfound";
-  return error instanceof DnsTimeoutError || error instanceof SocketError;
+/**
+ * Whether a question failed at its servers (glibc's res_send failed, leaving errno set), given
+ * the error classes (loaded on a failure only).
+ */
+function serversFailed(
+  error: unknown,
+  errors: typeof import("./errors.ts"),
+  socketError: typeof import("../net/socket_error.ts").SocketError,
+): boolean {
+  if (error instanceof errors.DnsServerError) return nssStatusAfter(error) !== "notfound";
+  return error instanceof errors.DnsTimeoutError || error instanceof socketError;
 }
 
-/** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
-function everyServerRefused(error: unknown): boolean {
+/**
+ * Whether a lookup failed because every server refused (nothing listens: ICMP unreachable).
+ * `SocketError` is loaded here, on a failure only.
+ */
+async function everyServerRefused(error: unknown): Promise<boolean> {
+  const { SocketError } = await import("../net/socket_error.ts");
   return error instanceof SocketError && error.failure === "refused";
 }
 
@@ -485,7 +435,7 @@ export const searchChain = (async function searchChain(
   const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
   const ask = async (name: string): Promise<ChainAnswer> => {
     const found = await lookupChain(name, type, typeName, options, config);
-    if (noAaaa) throw new DnsNoDataError(name, typeName);
+    if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
     return found;
   };
   // One name (an explicit server, a final dot, no search list): its own errors are the search's.
@@ -529,9 +479,14 @@ export const searchChain = (async function searchChain(
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
+      const [errors, { SocketError }] = await Promise.all([
+        dnsErrors(),
+        import("../net/socket_error.ts"),
+      ]);
+      const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
-      if (everyServerRefused(error)) throw error;
-      lastFailedServers = serversFailed(error);
+      if (await everyServerRefused(error)) throw error;
+      lastFailedServers = serversFailed(error, errors, SocketError);
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -542,6 +497,7 @@ export const searchChain = (async function searchChain(
     }
   }
   const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
+  const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};
@@ -600,7 +556,7 @@ function sameAliasName(a: string, b: string): boolean {
  * name without dots its user gave an alias is looked up as the alias, through the search list
  * (res_search), unless the alias is itself a name without dots with an alias, asked as it is.
  */
-export async function namesToAsk(
+export const namesToAsk = (async function namesToAsk(
   hostName: string,
   absolute: boolean,
   config: ResolverConfig | undefined,
@@ -608,10 +564,11 @@ export async function namesToAsk(
   if (config === undefined) return { names: [hostName], searched: hostName };
   const alias = !absolute && !hostName.includes(".") ? await hostAlias(hostName) : undefined;
   const again = alias !== undefined && !alias.includes(".") ? await hostAlias(alias) : undefined;
-  const searched = (again ?? alias ?? hostName).replace(/\.$/, "");
+  const name = again ?? alias ?? hostName;
+  const searched = name.endsWith(".") ? name.slice(0, -1) : name;
   if (again !== undefined) return { names: [searched], searched };
   return { names: searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config), searched };
-}
+}).bind(undefined);
 
 /**
  * The alias `HOSTALIASES` gives a name without dots, or undefined: no variable (or one Deno
