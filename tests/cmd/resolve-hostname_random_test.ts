@@ -130,7 +130,8 @@ function literalForGetaddrinfoOnly(name: string): boolean {
  */
 function gethostbynameRefuses(name: string): boolean {
   const digitsAndDots = /^[0-9][0-9.]*$/.test(name) && !name.endsWith(".");
-  return digitsAndDots && inetAton(name) === undefined || /[^\x00-\x7f]/.test(name);
+  const nonAscii = [...name].some((character) => character.charCodeAt(0) > 0x7f);
+  return digitsAndDots && inetAton(name) === undefined || nonAscii;
 }
 
 /** A name as getent ahosts prints it: getaddrinfo with AI_CANONIDN gives Unicode. */
