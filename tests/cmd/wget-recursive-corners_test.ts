@@ -822,3 +822,48 @@ peerTest(
     }
   },
 );
+
+/** Pages the random sites of `wget-recursive-random_test.ts` found differences on, distilled. */
+const FOUND: Record<string, string> = {
+  "index.html": page(`<a href="%62/%55P/%70age.html">escaped letters</a> <a href="b/x.html">x</a>
+<a href="%73p%20ace/y.html">escaped blank</a>`),
+  "b/UP/page.html": page(`<a href="../../index.html">home</a>`),
+  "b/x.html": page("x"),
+  "sp ace/y.html": page(`<a href="/%73p%20ace/z.html">z</a>`),
+  "sp ace/z.html": page("z"),
+};
+
+peerTest(
+  "wget -r on what the random sites found: the same files and requests as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, {
+      serverConfig: `location = /status { stub_status; }\naccess_log ${log} combined;`,
+    });
+    await writeSite(nginx.root, FOUND);
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const cases: [string[], string][] = [
+      // -X, -I and -np test the directory unescaped, as GNU's u->dir (%62 is b).
+      [["-r", "-X", "/b"], "/"],
+      [["-r", "-I", "/b/UP"], "/"],
+      [["-r", "-X", "/sp ace"], "/"],
+      [["-r", "-np"], "/sp%20ace/y.html"],
+    ];
+    for (const [n, [args, path]] of cases.entries()) {
+      await t.step(`${args.join(" ")} ${path}`, async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}${n}`;
+          const from = (await Deno.readTextFile(log).catch(() => "")).length;
+          const code = await wget(tool, [...args, origin + path], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          found.push({ code, requests, files: [...(await snapshotTree(out)).keys()].sort() });
+        }
+        assert.ok(found[0]!.files.length > 0);
+        assert.deepEqual(found[1], found[0]);
+      });
+    }
+  },
+);
