@@ -63,11 +63,18 @@ interface Outcome {
 
 const decoder = new TextDecoder();
 
-/** The `-nv` log's lines that do not change from run to run, GNU's conversion order aside. */
+/**
+ * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
+ * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
+ * says `PATH: Is a directory` and then `Cannot write to ‘PATH’ (Is a directory).`
+ */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
     .map((line) => line.replace(/^(Converted links in \d+ files in) [\d.]+ seconds\.$/, "$1 S."))
-    .filter((line) => line !== "");
+    .map((line) => line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2'))
+    .filter((line, i, all) =>
+      line !== "" && !all[i + 1]?.startsWith(`wget: Cannot write "${line.replace(/: [^:]*$/, "")}"`)
+    );
   const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
   return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
 }
@@ -109,6 +116,7 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
       stdout: "null",
       stderr: "piped",
     }).output();
+    await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
     await nginxAccepts(nginx.port);
     const requests = (await Deno.readTextFile(log)).slice(from).split("\n")
       .filter((line) => line !== "" && !line.includes(" /status "));
