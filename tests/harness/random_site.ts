@@ -14,7 +14,8 @@
  * lines for `*`, and `<meta name="robots" content="nofollow">`.
  *
  * Left out, because netkit differs from GNU wget 1.21 there on purpose (cmd/README.md's wget
- * section): `\`, tabs and `%2e%2e` in links, `http:x.html`, `|^{}'` in queries, hosts no URL can
+ * section): `\`, tabs and `%2e%2e` in links, blanks and non-ASCII letters as written in a link
+ * that redirects, `http:x.html`, `|^{}'` in queries, hosts no URL can
  * hold, broken comments (`<!-->`), Latin-1 pages, and robots.txt whose first matching line is
  * not its longest (the lines are written longest first, no path twice, without `*` or `$`). The
  * test normalises the rest (see there).
@@ -39,7 +40,18 @@ export interface RandomSite {
   args: string[];
 }
 
-const DIR_NAMES = ["docs", "a", "b", "Img", "sp ace", "til~de", "at@x", "semi;c", "caf\u00e9", "UP"];
+const DIR_NAMES = [
+  "docs",
+  "a",
+  "b",
+  "Img",
+  "sp ace",
+  "til~de",
+  "at@x",
+  "semi;c",
+  "caf\u00e9",
+  "UP",
+];
 const PAGE_NAMES = [
   "page",
   "About",
@@ -133,7 +145,9 @@ export function randomSite(seed: number): RandomSite {
     taken.add(key);
     nodes.push({ segments, kind });
   };
-  for (const dir of dirs) if (dir.segments.length === 0 || chance(0.85)) add(dir, "index.html", "page");
+  for (const dir of dirs) {
+    if (dir.segments.length === 0 || chance(0.85)) add(dir, "index.html", "page");
+  }
   const pages = int(10, 60);
   for (let i = 0; nodes.length < pages && i < pages * 3; i++) {
     const name = chance(0.5) ? `p${int(1, 99)}` : pick(PAGE_NAMES);
@@ -166,11 +180,15 @@ export function randomSite(seed: number): RandomSite {
     let path: string;
     if (typeof to === "string") path = to;
     else {
-      const style = pick(["raw", "canonical", "canonical", "lower", "letter"] as const);
-      const segments = to.segments.map((s) => escapeSegment(s, style));
       const slash = to.kind === "dir" && to.segments.length > 0 && (requisite || chance(0.7))
         ? "/"
         : "";
+      // Not a blank or a non-ASCII letter as written in a link nginx redirects (a directory
+      // without its slash): GNU's -k then leaves it absolute (cmd/README.md).
+      const style = to.kind === "dir" && slash === ""
+        ? pick(["canonical", "canonical", "lower", "letter"] as const)
+        : pick(["raw", "canonical", "canonical", "lower", "letter"] as const);
+      const segments = to.segments.map((s) => escapeSegment(s, style));
       const form = pick(["relative", "relative", "relative", "root", "absolute", "protocol"]);
       if (form === "relative") {
         let common = 0;
@@ -200,7 +218,9 @@ export function randomSite(seed: number): RandomSite {
     }
     if (r < 0.85) return `/missing${int(1, 5)}.html`;
     if (r < 0.9 && redirects.length > 0) return pick(redirects).path;
-    if (r < 0.95) return pick([`http://@OTHER@/`, `http://@OTHER@${canonicalPath(pick(pageNodes))}`]);
+    if (r < 0.95) {
+      return pick([`http://@OTHER@/`, `http://@OTHER@${canonicalPath(pick(pageNodes))}`]);
+    }
     return pick(["http://offsite.invalid/x.html", "mailto:a@b.invalid", "#", "?", ""]);
   };
 
@@ -265,7 +285,9 @@ export function randomSite(seed: number): RandomSite {
         body.push(`<!-- <a href="${href(base, pick(pageNodes))}">commented</a> -->`);
       }
       if (chance(0.1)) {
-        body.push(`<script>var s = '<a href="${href(base, pick(pageNodes), true)}">x</a>';</script>`);
+        body.push(
+          `<script>var s = '<a href="${href(base, pick(pageNodes), true)}">x</a>';</script>`,
+        );
       }
       if (chance(0.1) && pngs.length > 0) {
         body.push(`<div style="background: url(${href(base, pick(pngs), true)})">styled</div>`);
@@ -301,8 +323,12 @@ export function randomSite(seed: number): RandomSite {
   if (mode === "p") args.push("-p");
   if (mode === "l") args.push("-r", "-l", String(int(0, 3)));
   const suffixes = ["html", "png", "css", "*.txt", "htm*", "p*", "js", "PNG", "*index*"];
-  if (chance(0.15)) args.push("-A", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
-  if (chance(0.15)) args.push("-R", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
+  if (chance(0.15)) {
+    args.push("-A", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
+  }
+  if (chance(0.15)) {
+    args.push("-R", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
+  }
   if (chance(0.15)) args.push("-nd");
   else if (chance(0.15)) args.push("-nH", `--cut-dirs=${int(0, 3)}`);
   if (chance(0.2)) args.push("-E");
@@ -314,7 +340,15 @@ export function randomSite(seed: number): RandomSite {
   if (chance(0.15)) {
     args.push(
       `--restrict-file-names=${
-        pick(["unix", "windows", "ascii", "lowercase", "uppercase", "nocontrol", "windows,lowercase"])
+        pick([
+          "unix",
+          "windows",
+          "ascii",
+          "lowercase",
+          "uppercase",
+          "nocontrol",
+          "windows,lowercase",
+        ])
       }`,
     );
   }
