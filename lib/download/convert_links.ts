@@ -247,13 +247,14 @@ export function convertLinks(
       toFiles++;
     } else if (local !== undefined) {
       replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
-      if (!link.plain) replacement += fragmentOf(link.raw);
+      // As written, entities and all (GNU's replace_attr copies the page's bytes).
+      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
       toFiles++;
     } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
       // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
       const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
       replacement = css ? url : htmlQuote(url);
-      if (!link.plain) replacement += fragmentOf(link.raw);
+      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
       toUrls++;
     } else {
       continue;

@@ -831,6 +831,9 @@ const FOUND: Record<string, string> = {
   "b/x.html": page("x"),
   "sp ace/y.html": page(`<a href="/%73p%20ace/z.html">z</a>`),
   "sp ace/z.html": page("z"),
+  // -k writes a fragment as the page writes it, entities and all.
+  "frag.html": page(`<a href="#?a=1&amp;b=2#">itself</a> <a href="gone.html#x&amp;y">404</a>
+<a href="sp%20ace/z.html#a&amp;b">z</a>`),
 };
 
 peerTest(
@@ -850,6 +853,7 @@ peerTest(
       [["-r", "-I", "/b/UP"], "/"],
       [["-r", "-X", "/sp ace"], "/"],
       [["-r", "-np"], "/sp%20ace/y.html"],
+      [["-r", "-k"], "/frag.html"],
     ];
     for (const [n, [args, path]] of cases.entries()) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
@@ -859,7 +863,7 @@ peerTest(
           const from = (await Deno.readTextFile(log).catch(() => "")).length;
           const code = await wget(tool, [...args, origin + path], out);
           const requests = await requestsSince(log, from, nginx.port);
-          found.push({ code, requests, files: [...(await snapshotTree(out)).keys()].sort() });
+          found.push({ code, requests, files: [...(await snapshotTree(out)).entries()].sort() });
         }
         assert.ok(found[0]!.files.length > 0);
         assert.deepEqual(found[1], found[0]);
