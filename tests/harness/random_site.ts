@@ -178,14 +178,16 @@ export function randomSite(seed: number): RandomSite {
   /** A link from a page in `from` (its base's segments) to `to`, in a random form. */
   const href = (from: string[], to: Node | string, requisite = false): string => {
     let path: string;
+    // Not a blank or a non-ASCII letter as written in a link nginx redirects (a directory
+    // without its slash, /rN.html): GNU's -k then leaves it absolute (cmd/README.md).
+    let redirected = redirects.some((r) => r.path === to);
     if (typeof to === "string") path = to;
     else {
       const slash = to.kind === "dir" && to.segments.length > 0 && (requisite || chance(0.7))
         ? "/"
         : "";
-      // Not a blank or a non-ASCII letter as written in a link nginx redirects (a directory
-      // without its slash): GNU's -k then leaves it absolute (cmd/README.md).
-      const style = to.kind === "dir" && slash === ""
+      redirected = to.kind === "dir" && slash === "";
+      const style = redirected
         ? pick(["canonical", "canonical", "lower", "letter"] as const)
         : pick(["raw", "canonical", "canonical", "lower", "letter"] as const);
       const segments = to.segments.map((s) => escapeSegment(s, style));
@@ -205,7 +207,9 @@ export function randomSite(seed: number): RandomSite {
         path = form === "root" ? full : form === "absolute" ? `@ORIGIN@${full}` : `//@HOST@${full}`;
       }
     }
-    if (!requisite && chance(0.2)) path += `?${pick(QUERIES)}`;
+    if (!requisite && chance(0.2)) {
+      path += `?${pick(QUERIES.filter((q) => !redirected || /^[\x21-\x7e]*$/.test(q)))}`;
+    }
     if (!requisite && chance(0.15)) path += `#${pick(["top", "s1", ""])}`;
     return path;
   };
