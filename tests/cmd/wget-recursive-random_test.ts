@@ -132,10 +132,10 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
       .map(([path, digest]) => `${path} ${digest}`).sort()
       // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
       .filter((line) => !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html)? \S+$/.test(line)));
-    let log = logLines(decoder.decode(run.stderr));
+    let lines = logLines(decoder.decode(run.stderr));
     // And names the next one under -nd NAME.tmp.1 as the first is still there.
-    if (rules) log = log.map((line) => line.replace(/\.tmp\.\d+"/, '.tmp"'));
-    outcomes.push({ code: run.code, files, requests, log });
+    if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+"/, '.tmp"'));
+    outcomes.push({ code: run.code, files, requests, log: lines });
   }
   const [gnu, netkit] = outcomes as [Outcome, Outcome];
   const differences: string[] = [];
