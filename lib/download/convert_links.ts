@@ -105,7 +105,7 @@ const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
  * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
  * that `raw` holds written as they are again, where the parser or the resolver encoded them:
  * each is resolved as a private-use character, whose escape is then put back. `url` itself when
- * there are none.
+ * there are none, or when `raw` holds a character beyond ASCII.
  */
 function asWritten(raw: string, base: string, url: string): string {
   const hash = raw.indexOf("#");
@@ -122,7 +122,9 @@ function asWritten(raw: string, base: string, url: string): string {
       found = true;
     }
   }
-  if (!found || /[\uE000-\uE00F]/.test(link)) return url;
+  // A link with a non-ASCII character GNU's url_parse escapes whole (its IRI code's
+  // reencode_escapes): `café/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
+  if (!found || /[\uE000-\uE00F]|[^\x00-\x7f]/.test(link)) return url;
   let href: string;
   try {
     href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;

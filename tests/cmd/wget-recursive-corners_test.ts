@@ -834,6 +834,9 @@ const FOUND: Record<string, string> = {
   // -k writes a fragment as the page writes it, entities and all.
   "frag.html": page(`<a href="#?a=1&amp;b=2#">itself</a> <a href="gone.html#x&amp;y">404</a>
 <a href="sp%20ace/z.html#a&amp;b">z</a>`),
+  // -k makes a link absolute escaped whole when it holds a non-ASCII letter, blanks too.
+  "abs.html": page(`<a href="nowhere/caf\u00e9 sp ace.html?q=a b">404</a>
+<a href="nowhere/sp ace.html?q=a b">404, kept as written</a>`),
 };
 
 peerTest(
@@ -854,6 +857,7 @@ peerTest(
       [["-r", "-X", "/sp ace"], "/"],
       [["-r", "-np"], "/sp%20ace/y.html"],
       [["-r", "-k"], "/frag.html"],
+      [["-r", "-k"], "/abs.html"],
     ];
     for (const [n, [args, path]] of cases.entries()) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
