@@ -621,7 +621,10 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     if (paren >= css.length) return css.length;
     let end = paren;
     while (end > i && isSpace(css[end - 1])) end--;
-    push(css.slice(i, end), i, expectCss);
+    const raw = css.slice(i, end);
+    // A blank, quote, `(` or control character inside makes it no URL (CSS's bad-url token;
+    // GNU's lexer agrees): `url(a b.png)` is not followed.
+    if (!/[\x00-\x20"'(\x7f]/.test(raw.replace(/\\[^]/g, ""))) push(raw, i, expectCss);
     return paren + 1;
   };
   let i = 0;

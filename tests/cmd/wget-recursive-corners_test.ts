@@ -837,6 +837,15 @@ const FOUND: Record<string, string> = {
   // -k makes a link absolute escaped whole when it holds a non-ASCII letter, blanks too.
   "abs.html": page(`<a href="nowhere/caf\u00e9 sp ace.html?q=a b">404</a>
 <a href="nowhere/sp ace.html?q=a b">404, kept as written</a>`),
+  // An unquoted url() with a blank inside is no URL (CSS's bad-url), in a style attribute and a
+  // stylesheet; at its ends the blanks go.
+  "bad.html": page(`<div style="background: url(sp ace/a.png)">x</div>
+<div style="background: url( b.png )">y</div> <link rel="stylesheet" href="bad.css">`),
+  "bad.css": "p { background: url(sp ace/c.png) }\nq { background: url( d.png ) }\n",
+  "sp ace/a.png": "a",
+  "b.png": "b",
+  "sp ace/c.png": "c",
+  "d.png": "d",
 };
 
 peerTest(
@@ -858,6 +867,7 @@ peerTest(
       [["-r", "-np"], "/sp%20ace/y.html"],
       [["-r", "-k"], "/frag.html"],
       [["-r", "-k"], "/abs.html"],
+      [["-r", "-k"], "/bad.html"],
     ];
     for (const [n, [args, path]] of cases.entries()) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
