@@ -131,7 +131,9 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
     const files = [...(await snapshotTree(`${cwd}/out`).catch(() => new Map())).entries()]
       .map(([path, digest]) => `${path} ${digest}`).sort()
       // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
-      .filter((line) => !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html)? \S+$/.test(line)));
+      .filter((line) =>
+        !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html|\.css)?(\.orig)? \S+$/.test(line))
+      );
     let lines = logLines(decoder.decode(run.stderr));
     // And names the next one under -nd NAME.tmp.1 as the first is still there.
     if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+"/, '.tmp"'));

@@ -176,17 +176,20 @@ export function randomSite(seed: number): RandomSite {
   }
 
   /** A link from a page in `from` (its base's segments) to `to`, in a random form. */
-  const href = (from: string[], to: Node | string, requisite = false): string => {
+  const href = (from: string[], to: Node | string, requisite = false, srcset = false): string => {
     let path: string;
     // Not a blank or a non-ASCII letter as written in a link nginx redirects (a directory
-    // without its slash, /rN.html): GNU's -k then leaves it absolute (cmd/README.md).
+    // without its slash, /rN.html), or to a redirect's target: GNU files such a URL as written
+    // and looks it up escaped, so its -k leaves the link absolute and it fetches the target
+    // again after the redirect (cmd/README.md). Nor in srcset, which blanks split.
     let redirected = redirects.some((r) => r.path === to);
     if (typeof to === "string") path = to;
     else {
       const slash = to.kind === "dir" && to.segments.length > 0 && (requisite || chance(0.7))
         ? "/"
         : "";
-      redirected = to.kind === "dir" && slash === "";
+      redirected = (to.kind === "dir" && slash === "") || srcset ||
+        redirects.some((r) => r.to === canonicalPath(to));
       const style = redirected
         ? pick(["canonical", "canonical", "lower", "letter"] as const)
         : pick(["raw", "canonical", "canonical", "lower", "letter"] as const);
@@ -280,7 +283,9 @@ export function randomSite(seed: number): RandomSite {
       if (pngs.length > 0 && chance(0.5)) {
         const one = href(base, pick(pngs), true);
         const srcset = chance(0.4)
-          ? ` srcset="${href(base, pick(pngs), true)} 1x, ${href(base, pick(pngs), true)} 2x"`
+          ? ` srcset="${href(base, pick(pngs), true, true)} 1x, ${
+            href(base, pick(pngs), true, true)
+          } 2x"`
           : "";
         body.push(`<img src="${one}"${srcset} alt="">`);
       }
