@@ -202,7 +202,9 @@ export function randomSite(seed: number): RandomSite {
           from[common] === to.segments[common]
         ) common++;
         const up = "../".repeat(from.length - common);
-        const rest = segments.slice(common).join("/") + slash;
+        // (An ancestor is `../`, not `..//`, whose path grows at each level under -m.)
+        const below = segments.slice(common).join("/");
+        const rest = below === "" ? "" : below + slash;
         path = (up === "" && chance(0.2) ? "./" : up) + rest;
         if (path === "") path = "./";
       } else {
