@@ -69,7 +69,8 @@ const decoder = new TextDecoder();
 /**
  * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
  * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
- * says `PATH: Is a directory` and then `Cannot write to ‘PATH’ (Is a directory).`
+ * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
+ * `Cannot write to ‘PATH’ (Is a directory).`
  */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
@@ -77,9 +78,8 @@ function logLines(stderr: string): string[] {
     .map((line) =>
       line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2')
     )
-    .filter((line, i, all) =>
-      line !== "" && !all[i + 1]?.startsWith(`wget: Cannot write "${line.replace(/: [^:]*$/, "")}"`)
-    );
+    // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
+    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line));
   const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
   return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
 }
