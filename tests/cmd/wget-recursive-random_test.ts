@@ -48,7 +48,7 @@ function seeds(): number[] {
 /** nginx directives: the site's types, its redirects, a log naming the host asked for. */
 function config(log: string, redirects: string): string {
   return `
-    types { text/html html htm; text/css css; image/png png PNG; text/plain txt;
+    types { text/html html htm php HTML; text/css css; image/png png PNG; text/plain txt;
       application/javascript js; }
     location = /status { stub_status; }
     access_log ${log} fuzz;

@@ -21,7 +21,8 @@
  * test normalises the rest (see there).
  *
  * Contents name the server by placeholders that {@linkcode writeRandomSite} fills in: `@ORIGIN@`
- * (`http://127.0.0.1:PORT`), `@HOST@` (`127.0.0.1:PORT`) and `@OTHER@` (`localhost:PORT`).
+ * (`http://127.0.0.1:PORT`), `@HOST@` (`127.0.0.1:PORT`), `@OTHER@` (`localhost:PORT`) and `@OTHERUP@`
+ * (`LOCALHOST:PORT`).
  *
  * @module
  */
@@ -151,7 +152,7 @@ export function randomSite(seed: number): RandomSite {
   const pages = int(10, 60);
   for (let i = 0; nodes.length < pages && i < pages * 3; i++) {
     const name = chance(0.5) ? `p${int(1, 99)}` : pick(PAGE_NAMES);
-    add(pick(dirs), `${name}.${chance(0.1) ? "htm" : "html"}`, "page");
+    add(pick(dirs), `${name}.${chance(0.1) ? pick(["htm", "php", "HTML"]) : "html"}`, "page");
   }
   const assets = int(2, 12);
   for (let i = 0; i < assets; i++) {
@@ -303,6 +304,35 @@ export function randomSite(seed: number): RandomSite {
       if (chance(0.1) && pngs.length > 0) {
         body.push(`<div style="background: url(${href(base, pick(pngs), true)})">styled</div>`);
       }
+      // Other markup of real pages, now and then.
+      const aPage = () => href(base, pick(pageNodes));
+      const aPng = () => pngs.length > 0 ? href(base, pick(pngs), true) : "none.png";
+      const EXTRAS = [
+        () => `<A HREF='${aPage()}'>upper case</A>`,
+        () => `<a href=${href(base, pick(pageNodes), true, true).replace(/[\s"'>]/g, "")}>bare</a>`,
+        () => `<map><area href="${aPage()}" alt=""></map>`,
+        () => `<frameset><frame src="${href(base, pick(pageNodes), true)}"></frameset>`,
+        () => `<embed src="${aPng()}">`,
+        () => `<video src="${aPng()}" poster="${aPng()}"></video>`,
+        () => `<audio><source src="${aPng()}"></audio>`,
+        () => `<picture><source srcset="${href(base, pick(pngs), true, true)} 1x"></picture>`,
+        () => `<object data="${aPng()}"></object>`,
+        () => `<form action="${aPage()}"><input type="image" src="${aPng()}"></form>`,
+        () => `<meta http-equiv="refresh" content="0; url=${href(base, pick(pageNodes), true)}">`,
+        () => `<link rel="icon" href="${aPng()}">`,
+        () => `<link rel="alternate" href="${aPage()}">`,
+        () => `<table background="${aPng()}"><tr><td background="${aPng()}">x</td></tr></table>`,
+        () => `<a href=" ${aPage()} ">blanks around</a>`,
+        () => `<a href="HTTP://@HOST@${canonicalPath(pick(pageNodes))}">upper-case scheme</a>`,
+        () => `<a href="http://@OTHERUP@${canonicalPath(pick(pageNodes))}">upper-case host</a>`,
+        () => `<a href="${"../".repeat(5)}${canonicalPath(pick(pageNodes)).slice(1)}">up</a>`,
+        () => `<a href="${pick([".", "..", "./", "../", "?", "#", ""])}">dots</a>`,
+        () => `<style>p { background: url("${aPng()}") }</style>`,
+        () => `<a href="javascript:void(0)">js</a> <a href="data:text/html,x">data</a>`,
+        () => `<img src="data:image/png;base64,AAAA" alt="">`,
+        () => `<a href="${aPage()}" rel="nofollow">rel nofollow</a>`,
+      ];
+      for (let i = int(0, 3); i > 0 && pageNodes.length > 0; i--) body.push(pick(EXTRAS)());
       files[path] = `<!DOCTYPE html>\n<html><head><title>${path}</title>${head.join("")}` +
         `</head>\n<body>\n${body.join("\n")}\n</body></html>\n`;
     }
@@ -364,6 +394,16 @@ export function randomSite(seed: number): RandomSite {
     );
   }
   if (chance(0.15)) args.push("-e", "robots=off");
+  if (chance(0.05)) args.push("--ignore-case");
+  if (chance(0.05)) args.push("--accept-regex", pick(["p[0-9]", "html", "/(a|b)/", "\\?"]));
+  if (chance(0.05)) args.push("--reject-regex", pick(["p[0-9]", "png$", "/(a|b)/", "\\?"]));
+  if (chance(0.05)) {
+    args.push(pick(["--follow-tags=a", "--follow-tags=a,img", "--ignore-tags=img"]));
+  }
+  if (chance(0.05)) args.push(pick(["-x", "--protocol-directories", "-nH"]));
+  if (chance(0.04)) args.push(pick(["-L", "--delete-after", "--spider", "-nc"]));
+  if (args.includes("-k") && chance(0.1)) args.push("--convert-file-only");
+  if (chance(0.04)) args.push("-Q", pick(["2k", "10k"]));
   if (chance(0.1)) args.push("-H", "-D", pick(["localhost,127.0.0.1", "localhost", "127.0.0.1"]));
 
   const start = mode === "np" || mode === "m" || mode === "p"
@@ -384,7 +424,8 @@ export async function writeRandomSite(root: string, site: RandomSite, port: numb
         full,
         content.replaceAll("@ORIGIN@", `http://127.0.0.1:${port}`)
           .replaceAll("@HOST@", `127.0.0.1:${port}`)
-          .replaceAll("@OTHER@", `localhost:${port}`),
+          .replaceAll("@OTHER@", `localhost:${port}`)
+          .replaceAll("@OTHERUP@", `LOCALHOST:${port}`),
       );
     } else await Deno.writeFile(full, content);
   }
