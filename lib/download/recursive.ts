@@ -257,6 +257,8 @@ interface FetchHow {
   parsed?: URL | undefined;
   /** Saved under a name of its own (never over a file that is there) and removed once read. */
   temporary?: boolean;
+  /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
+  landed?: string | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -809,6 +811,9 @@ class Walker {
     if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
+      if (head.finalUrl !== url) {
+        return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+      }
     }
     return await this.#fetchNamed(url, how);
   }
@@ -1029,7 +1034,7 @@ class Walker {
     /** The file's name after the HEAD, before -E's extension (added again when saved). */
     let named: string | undefined;
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
-    let requestUrl = url;
+    let requestUrl = how.landed ?? url;
     if (headFirst) {
       const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
@@ -1257,7 +1262,7 @@ class Walker {
       let received: Received | undefined;
       const plain = this.#plainClient;
       // The link checks' parse of the URL, when it is the URL as written (not parsed again).
-      const parsed = how.parsed?.href === url ? how.parsed : url;
+      const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
