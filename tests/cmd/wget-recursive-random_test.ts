@@ -70,7 +70,8 @@ const decoder = new TextDecoder();
  * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
  * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
  * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
- * `Cannot write to ‘PATH’ (Is a directory).`
+ * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (netkit: `NAME.tmp`),
+ * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`.
  */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
@@ -79,7 +80,18 @@ function logLines(stderr: string): string[] {
       line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2')
     )
     // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
-    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line));
+    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line))
+    // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
+    // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
+    .map((line) => line.replace(".tmp.tmp", ".tmp").replace(/(\/robots\.txt)\.tmp"/, '$1"'))
+    .filter((line) => line !== "unlink: No such file or directory");
+  // --spider's broken links: GNU lists them in its hash table's order.
+  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
+  if (found >= 0) {
+    let end = found + 1;
+    while (lines[end]?.startsWith("http")) end++;
+    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
+  }
   const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
   return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
 }

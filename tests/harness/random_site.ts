@@ -315,7 +315,7 @@ export function randomSite(seed: number): RandomSite {
         () => `<embed src="${aPng()}">`,
         () => `<video src="${aPng()}" poster="${aPng()}"></video>`,
         () => `<audio><source src="${aPng()}"></audio>`,
-        () => `<picture><source srcset="${href(base, pick(pngs), true, true)} 1x"></picture>`,
+        () => `<picture><source srcset="${aPng()} 1x"></picture>`,
         () => `<object data="${aPng()}"></object>`,
         () => `<form action="${aPage()}"><input type="image" src="${aPng()}"></form>`,
         () => `<meta http-equiv="refresh" content="0; url=${href(base, pick(pageNodes), true)}">`,
