@@ -285,7 +285,8 @@ export async function runRecursive(
         if (!quiet) reporter.fail(error, info);
         if (info?.robots) return; // No robots.txt: no rules, and no error to count.
         const code = downloadExitCode(error);
-        if (error instanceof HttpStatusError) broken.push(url);
+        // The URL that answered so, after redirects, as GNU's list.
+        if (error instanceof HttpStatusError) broken.push(error.url);
         status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
           ? code
           : Math.min(status, code);

@@ -848,6 +848,8 @@ const FOUND: Record<string, string> = {
   "d.png": "d",
   // --spider: after a HEAD redirected, the GET goes where it landed.
   "spider.html": page(`<a href="moved.html">moved</a> <a href="d.png">d</a>`),
+  // --spider's broken links name the URL that answered so: b redirects to b/, which has no index.
+  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a>`),
 };
 
 peerTest(
@@ -887,5 +889,18 @@ peerTest(
         assert.deepEqual(found[1], found[0]);
       });
     }
+    await t.step("--spider -r: the broken links after redirects", async () => {
+      const lists = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-broken`;
+        await Deno.mkdir(cwd);
+        const run = await wgetLogged(tool, ["--spider", "-r", "-nv", `${origin}/broken.html`], cwd);
+        const lines = run.stderr.split("\n");
+        const from = lines.findIndex((line) => line.startsWith("Found "));
+        lists.push(lines.slice(from, from + 4).sort());
+      }
+      assert.ok(lists[0]!.includes(`${origin}/b/`), lists[0]!.join("\n"));
+      assert.deepEqual(lists[1], lists[0]);
+    });
   },
 );
