@@ -15,7 +15,8 @@
  *
  * Left out, because netkit differs from GNU wget 1.21 there on purpose (cmd/README.md's wget
  * section): `\`, tabs and `%2e%2e` in links, blanks and non-ASCII letters as written in a link
- * that redirects, `http:x.html`, `|^{}'` in queries, hosts no URL can
+ * that redirects or to a redirect's target (a directory), `-k` beside `-A`/`-R` (GNU's links to the
+ * `NAME.tmp` files it leaves), `http:x.html`, `|^{}'` in queries, hosts no URL can
  * hold, broken comments (`<!-->`), Latin-1 pages, and robots.txt whose first matching line is
  * not its longest (the lines are written longest first, no path twice, without `*` or `$`). The
  * test normalises the rest (see there).
@@ -189,7 +190,8 @@ export function randomSite(seed: number): RandomSite {
       const slash = to.kind === "dir" && to.segments.length > 0 && (requisite || chance(0.7))
         ? "/"
         : "";
-      redirected = (to.kind === "dir" && slash === "") || srcset ||
+      // (A directory with its slash is the target of the redirect of one without.)
+      redirected = to.kind === "dir" || srcset ||
         redirects.some((r) => r.to === canonicalPath(to));
       const style = redirected
         ? pick(["canonical", "canonical", "lower", "letter"] as const)
@@ -373,7 +375,9 @@ export function randomSite(seed: number): RandomSite {
   if (chance(0.15)) args.push("-nd");
   else if (chance(0.15)) args.push("-nH", `--cut-dirs=${int(0, 3)}`);
   if (chance(0.2)) args.push("-E");
-  if (chance(0.3) || mode === "p") args.push("-k");
+  // Not -k beside -A/-R: GNU's -k points links at the NAME.tmp files it leaves (cmd/README.md).
+  const rules = args.includes("-A") || args.includes("-R");
+  if (!rules && (chance(0.3) || mode === "p")) args.push("-k");
   if (args.includes("-k") && chance(0.3)) args.push("-K");
   const plainDirs = dirs.slice(1).map((d) => "/" + d.segments.join("/"));
   if (plainDirs.length > 0 && chance(0.1)) args.push("-I", pick(plainDirs));
