@@ -405,7 +405,10 @@ export function randomSite(seed: number): RandomSite {
     args.push(pick(["--follow-tags=a", "--follow-tags=a,img", "--ignore-tags=img"]));
   }
   if (chance(0.05)) args.push(pick(["-x", "--protocol-directories", "-nH"]));
-  if (chance(0.04)) args.push(pick(["-L", "--delete-after", "--spider", "-nc"]));
+  // (--spider -p without -r: GNU asks HEAD for the page alone, cmd/README.md.)
+  if (chance(0.04)) {
+    args.push(pick(["-L", "--delete-after", ...(mode === "p" ? [] : ["--spider"]), "-nc"]));
+  }
   if (args.includes("-k") && chance(0.1)) args.push("--convert-file-only");
   if (chance(0.04)) args.push("-Q", pick(["2k", "10k"]));
   if (chance(0.1)) args.push("-H", "-D", pick(["localhost,127.0.0.1", "localhost", "127.0.0.1"]));
