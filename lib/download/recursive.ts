@@ -1143,9 +1143,19 @@ class Walker {
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
-          const unique = createUniqueFile(path, {
+          let unique = createUniqueFile(path, {
             adjustExtensionFor: options.adjustExtension ? contentType ?? null : undefined,
           });
+          // GNU wget tests -A/-R on the free name (-nd's NAME.1): one they reject is read
+          // as NAME.1.tmp and removed, like a rejected name's NAME.tmp.
+          if (
+            unique.path !== path && !unique.extensionAdded && !how.temporary &&
+            options.acceptRules && !acceptsFileName(unique.path, options.acceptRules)
+          ) {
+            unique.file.close();
+            Deno.removeSync(unique.path);
+            unique = createUniqueFile(`${unique.path}.tmp`);
+          }
           file = unique.file;
           if (unique.extensionAdded) extended = true;
           path = unique.path;

@@ -850,6 +850,10 @@ const FOUND: Record<string, string> = {
   "spider.html": page(`<a href="moved.html">moved</a> <a href="d.png">d</a>`),
   // --spider's broken links name the URL that answered so: b redirects to b/, which has no index.
   "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a>`),
+  // -nd -A png: the second f.png is f.png.1, which -A rejects: read as f.png.1.tmp, removed.
+  "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
+  "n1/f.png": "1",
+  "n2/f.png": "2",
 };
 
 peerTest(
@@ -889,6 +893,21 @@ peerTest(
         assert.deepEqual(found[1], found[0]);
       });
     }
+    await t.step("-r -nd -A png: a free name -A rejects is NAME.1.tmp", async () => {
+      const logs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-nd`;
+        await Deno.mkdir(cwd);
+        const run = await wgetLogged(tool, ["-r", "-nd", "-A", "png", `${origin}/nd.html`], cwd);
+        logs.push({
+          code: run.code,
+          lines: stableLines(run.stderr),
+          files: [...Deno.readDirSync(cwd)].map((e) => e.name).sort(),
+        });
+      }
+      assert.ok(logs[0]!.lines.includes("Saving to: ‘f.png.1.tmp’"), logs[0]!.lines.join("\n"));
+      assert.deepEqual(logs[1], logs[0]);
+    });
     await t.step("--spider -r: the broken links after redirects", async () => {
       const lists = [];
       for (const tool of ["gnu", "netkit"]) {
