@@ -152,9 +152,13 @@ export function recursiveOptions(values: WgetRecursiveValues): WgetRecursiveOpti
       ignoreCase: values["ignore-case"] ?? false,
     },
     layout: {
-      directories: values["no-directories"]
-        ? false
-        : recursive || Boolean(values["page-requisites"] || values["force-directories"]),
+      // -p without -r makes directories, as GNU's, but not for files it removes (--delete-after,
+      // --spider) unless -x says so.
+      directories: values["no-directories"] ? false : recursive ||
+        Boolean(
+          (values["page-requisites"] && !values["delete-after"] && !values.spider) ||
+            values["force-directories"],
+        ),
       hostDirectories: !values["no-host-directories"],
       protocolDirectories: values["protocol-directories"] ?? false,
       restrict: restrictions(values["restrict-file-names"]),

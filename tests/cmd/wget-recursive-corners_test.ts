@@ -908,6 +908,24 @@ peerTest(
       assert.ok(logs[0]!.lines.includes("Saving to: ‘f.png.1.tmp’"), logs[0]!.lines.join("\n"));
       assert.deepEqual(logs[1], logs[0]);
     });
+    await t.step("-p --delete-after without -r: no directories (but with -x)", async () => {
+      for (const extra of [[], ["-x"]]) {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-da` });
+          const args = ["-nv", "-p", "--delete-after", ...extra, `${origin}/nd.html`];
+          const run = await wgetLogged(tool, args, cwd);
+          logs.push({ code: run.code, lines: stableLines(run.stderr) });
+        }
+        assert.ok(
+          logs[0]!.lines.some((line) =>
+            line.endsWith(extra.length ? `/f.png.tmp" [1]` : `-> "f.png.tmp" [1]`)
+          ),
+          logs[0]!.lines.join("\n"),
+        );
+        assert.deepEqual(logs[1], logs[0]);
+      }
+    });
     await t.step("--spider -r: the broken links after redirects", async () => {
       const lists = [];
       for (const tool of ["gnu", "netkit"]) {
