@@ -926,6 +926,18 @@ peerTest(
         assert.deepEqual(logs[1], logs[0]);
       }
     });
+    await t.step("-m -nc: refused as -N -nc is, before any request (-m is -N too)", async () => {
+      const runs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-mnc` });
+        const from = (await Deno.readTextFile(log)).length;
+        const run = await wgetLogged(tool, ["-m", "-nc", `${origin}/nd.html`], cwd);
+        const requests = await requestsSince(log, from, nginx.port);
+        runs.push({ code: run.code, first: run.stderr.split("\n")[0], requests });
+      }
+      assert.equal(runs[0]!.first, "Can't timestamp and not clobber old files at the same time.");
+      assert.deepEqual(runs[1], runs[0]);
+    });
     await t.step("--spider -r: the broken links after redirects", async () => {
       const lists = [];
       for (const tool of ["gnu", "netkit"]) {
