@@ -1148,13 +1148,22 @@ class Walker {
           });
           // GNU wget tests -A/-R on the free name (-nd's NAME.1): one they reject is read
           // as NAME.1.tmp and removed, like a rejected name's NAME.tmp.
+          // (-E's extension after it: NAME.1.tmp.html.)
+          const extension = unique.extensionAdded
+            ? unique.path.slice(unique.path.lastIndexOf("."))
+            : "";
+          const free = unique.path.slice(0, unique.path.length - extension.length);
           if (
-            unique.path !== path && !unique.extensionAdded && !how.temporary &&
-            options.acceptRules && !acceptsFileName(unique.path, options.acceptRules)
+            free !== path && !how.temporary && options.acceptRules &&
+            !acceptsFileName(free, options.acceptRules)
           ) {
             unique.file.close();
             Deno.removeSync(unique.path);
-            unique = createUniqueFile(`${unique.path}.tmp`);
+            unique = {
+              ...createUniqueFile(`${free}.tmp${extension}`),
+              extensionAdded: unique.extensionAdded,
+            };
+            this.#temporaries.add(unique.path);
           }
           file = unique.file;
           if (unique.extensionAdded) extended = true;

@@ -854,6 +854,9 @@ const FOUND: Record<string, string> = {
   "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
   "n1/f.png": "1",
   "n2/f.png": "2",
+  "nde.html": page(`<a href="n1/p.html">1</a> <a href="n2/p.html">2</a>`),
+  "n1/p.html": page("1"),
+  "n2/p.html": page("2"),
 };
 
 peerTest(
@@ -906,6 +909,21 @@ peerTest(
         });
       }
       assert.ok(logs[0]!.lines.includes("Saving to: ‘f.png.1.tmp’"), logs[0]!.lines.join("\n"));
+      assert.deepEqual(logs[1], logs[0]);
+    });
+    await t.step("-r -nd -E -A html: a free name -A rejects is NAME.1.tmp.html", async () => {
+      const logs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-nde` });
+        const args = ["-nv", "-r", "-nd", "-E", "-A", "html", `${origin}/nde.html`];
+        const run = await wgetLogged(tool, args, cwd);
+        logs.push(stableLines(run.stderr).filter((line) => line.includes("URL:")));
+      }
+      // (GNU then leaves p.html.1.tmp.html, which -A accepts: cmd/README.md.)
+      assert.ok(
+        logs[0]!.some((line) => line.endsWith(`"p.html.1.tmp.html" [1]`)),
+        logs[0]!.join("\n"),
+      );
       assert.deepEqual(logs[1], logs[0]);
     });
     await t.step("-p --delete-after without -r: no directories (but with -x)", async () => {

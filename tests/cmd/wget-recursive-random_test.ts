@@ -151,7 +151,7 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
       );
     let lines = logLines(decoder.decode(run.stderr));
     // And names the next one under -nd NAME.tmp.1 as the first is still there.
-    if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+"/, '.tmp"'));
+    if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+(\.html|\.css)?"/, '.tmp$1"'));
     outcomes.push({ code: run.code, files, requests, log: lines });
   }
   const [gnu, netkit] = outcomes as [Outcome, Outcome];
