@@ -1438,9 +1438,11 @@ class Walker {
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       open();
+      // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
+      // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
+      if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);
-      if (extended) this.#extended.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModifiedTime ?? lastModified);

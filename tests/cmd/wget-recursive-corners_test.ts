@@ -854,6 +854,11 @@ const FOUND: Record<string, string> = {
   "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
   "n1/f.png": "1",
   "n2/f.png": "2",
+  // -E -K: kk.html first, then kk (kk/ after nginx's 301) saved over it as kk.html: the backup
+  // is kk.html.orig, as the first download named it.
+  "kk-start.html": page(`<a href="kk.html">page</a> <a href="kk">directory</a>`),
+  "kk.html": page("the page kk.html"),
+  "kk/index.html": page(`the directory kk/, <a href="../kk-start.html">back</a>`),
   "nde.html": page(`<a href="n1/p.html">1</a> <a href="n2/p.html">2</a>`),
   "n1/p.html": page("1"),
   "n2/p.html": page("2"),
@@ -881,6 +886,7 @@ peerTest(
       [["-r", "-k"], "/abs.html"],
       [["-r", "-k"], "/bad.html"],
       [["-r", "--spider"], "/spider.html"],
+      [["-r", "-E", "-k", "-K"], "/kk-start.html"],
     ];
     for (const [n, [args, path]] of cases.entries()) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
