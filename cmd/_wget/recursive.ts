@@ -289,8 +289,10 @@ export async function runRecursive(
         if (!quiet) reporter.fail(error, info);
         if (info?.robots) return; // No robots.txt: no rules, and no error to count.
         const code = downloadExitCode(error);
-        // The URL that answered so, after redirects, as GNU's list.
-        if (error instanceof HttpStatusError) broken.push(error.url);
+        // The URL that answered so, after redirects, once (GNU's list is a set).
+        if (error instanceof HttpStatusError && !broken.includes(error.url)) {
+          broken.push(error.url);
+        }
         status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
           ? code
           : Math.min(status, code);

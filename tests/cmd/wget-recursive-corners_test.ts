@@ -849,7 +849,7 @@ const FOUND: Record<string, string> = {
   // --spider: after a HEAD redirected, the GET goes where it landed.
   "spider.html": page(`<a href="moved.html">moved</a> <a href="d.png">d</a>`),
   // --spider's broken links name the URL that answered so: b redirects to b/, which has no index.
-  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a>`),
+  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a> <a href="b/">b/</a>`),
   // -nd -A png: the second f.png is f.png.1, which -A rejects: read as f.png.1.tmp, removed.
   "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
   "n1/f.png": "1",
