@@ -71,7 +71,8 @@ const decoder = new TextDecoder();
  * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
  * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
  * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`; netkit: `NAME.tmp`),
- * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`.
+ * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`; the usage text
+ * after a refused option set (netkit's own).
  */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
@@ -88,6 +89,9 @@ function logLines(stderr: string): string[] {
         .replace(/(\/robots\.txt)\.tmp"/, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
+  // A refused option set: netkit's usage text after GNU's words is its own (house style).
+  const usage = lines.findIndex((line) => line.startsWith("Usage: wget "));
+  if (usage >= 0) lines.splice(usage);
   // --spider's broken links: GNU lists them in its hash table's order.
   const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
   if (found >= 0) {
