@@ -215,7 +215,8 @@ export function randomSite(seed: number): RandomSite {
         path = form === "root" ? full : form === "absolute" ? `@ORIGIN@${full}` : `//@HOST@${full}`;
       }
     }
-    if (!requisite && chance(0.2)) {
+    if (requisite && !srcset && chance(0.08)) path += pick(["?v=1", "?v=2&amp;x"]);
+    else if (!requisite && chance(0.2)) {
       path += `?${pick(QUERIES.filter((q) => !redirected || /^[\x21-\x7e]*$/.test(q)))}`;
     }
     if (!requisite && chance(0.15)) path += `#${pick(["top", "s1", ""])}`;
@@ -233,7 +234,14 @@ export function randomSite(seed: number): RandomSite {
     if (r < 0.95) {
       return pick([`http://@OTHER@/`, `http://@OTHER@${canonicalPath(pick(pageNodes))}`]);
     }
-    return pick(["http://offsite.invalid/x.html", "mailto:a@b.invalid", "#", "?", ""]);
+    return pick([
+      "http://offsite.invalid/x.html",
+      "mailto:a@b.invalid",
+      "#",
+      "?",
+      "",
+      "/robots.txt",
+    ]);
   };
 
   const files: Record<string, string | Uint8Array> = {};
@@ -271,9 +279,18 @@ export function randomSite(seed: number): RandomSite {
         const baseDir = pick(dirs);
         base = baseDir.segments;
         const written = canonicalPath(baseDir);
-        head.push(`<base href="${chance(0.5) ? `@ORIGIN@${written}` : written}">`);
+        // Absolute, root-relative, or relative to the page (`sub/`, `../`).
+        const relative = href(dir, baseDir, true).replace(/\?.*/, "");
+        head.push(
+          `<base href="${
+            pick([`@ORIGIN@${written}`, written, relative === "" ? "./" : relative])
+          }">`,
+        );
       }
-      if (chance(0.08)) head.push(`<meta name="robots" content="nofollow">`);
+      if (chance(0.08)) {
+        const content = pick(["nofollow", "NOFOLLOW, noindex", "none", "noindex", "all"]);
+        head.push(`<meta name="${pick(["robots", "ROBOTS"])}" content="${content}">`);
+      }
       if (chance(0.4) && byKind("css").length > 0) {
         head.push(`<link rel="stylesheet" href="${href(base, pick(byKind("css")), true)}">`);
       }
