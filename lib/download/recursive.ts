@@ -787,7 +787,10 @@ class Walker {
         !this.#options.output &&
         (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
-        if (this.#remove(fetched.path)) this.#options.onRemoved?.(fetched.path, { robots: true });
+        // Its URL stays downloaded (GNU unlinks the file alone): a link to it is not fetched again.
+        if (this.#remove(fetched.path, false)) {
+          this.#options.onRemoved?.(fetched.path, { robots: true });
+        }
       }
     }
     return rules;
@@ -1571,13 +1574,14 @@ class Walker {
     this.#options.onFailed?.(url, error);
   }
 
-  #remove(path: string): boolean {
+  /** Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`). */
+  #remove(path: string, forget = true): boolean {
     try {
       Deno.removeSync(path);
     } catch {
       return false;
     }
-    if (this.#fileToUrl.delete(path)) this.#dissociate(path);
+    if (forget && this.#fileToUrl.delete(path)) this.#dissociate(path);
     return true;
   }
 

@@ -859,6 +859,9 @@ const FOUND: Record<string, string> = {
   "kk-start.html": page(`<a href="kk.html">page</a> <a href="kk">directory</a>`),
   "kk.html": page("the page kk.html"),
   "kk/index.html": page(`the directory kk/, <a href="../kk-start.html">back</a>`),
+  // A link to robots.txt, read first and removed (--delete-after, --spider): not asked again.
+  "robots.txt": "User-agent: *\nDisallow: /nowhere/\n",
+  "to-robots.html": page(`<a href="/robots.txt">robots</a> <a href="d.png">d</a>`),
   "nde.html": page(`<a href="n1/p.html">1</a> <a href="n2/p.html">2</a>`),
   "n1/p.html": page("1"),
   "n2/p.html": page("2"),
@@ -887,6 +890,8 @@ peerTest(
       [["-r", "-k"], "/bad.html"],
       [["-r", "--spider"], "/spider.html"],
       [["-r", "-E", "-k", "-K"], "/kk-start.html"],
+      [["-r", "--delete-after"], "/to-robots.html"],
+      [["-r", "--spider"], "/to-robots.html"],
     ];
     for (const [n, [args, path]] of cases.entries()) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
