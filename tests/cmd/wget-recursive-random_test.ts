@@ -70,7 +70,8 @@ const decoder = new TextDecoder();
  * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
  * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
  * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
- * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`; netkit: `NAME.tmp`),
+ * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`, `.tmp.css.tmp.css`; netkit:
+ * `NAME.tmp`),
  * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`; the usage text
  * after a refused option set (netkit's own).
  */
@@ -85,7 +86,7 @@ function logLines(stderr: string): string[] {
     // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
     // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
     .map((line) =>
-      line.replace(".tmp.tmp", ".tmp").replace(".tmp.html.tmp.html", ".tmp.html")
+      line.replace(/(\.tmp(?:\.html|\.css)?)\1/, "$1")
         .replace(/(\/robots\.txt)\.tmp"/, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
