@@ -602,7 +602,12 @@ class Walker {
       (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
-      if (this.#remove(path)) options.onRemoved?.(path);
+      // GNU removes (and forgets the URLs of) what -A/-R reject by the NAME.tmp name, and what
+      // --delete-after and --spider read; the NAME.tmp -R lets pass it leaves (cmd/README.md),
+      // so their URLs stay downloaded there, and a link to them later is not fetched again.
+      const forget = options.deleteAfter || options.spider || !options.acceptRules ||
+        !acceptsFileName(path, options.acceptRules);
+      if (this.#remove(path, forget)) options.onRemoved?.(path);
     }
   }
 
