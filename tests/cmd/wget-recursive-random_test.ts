@@ -1,25 +1,34 @@
 /**
  * `wget -r` on random sites, beside GNU wget 1.21 on the same nginx: for each seed a site
- * (`tests/harness/random_site.ts`: nested directories, 10–60 pages, links of every form) and one
- * random option set (`-r`, `-r -np`, `-m -np`, `-p -k`, `-r -l N` with `-A`, `-R`, `-nd`,
- * `-nH --cut-dirs`, `-E`, `-k -K`, `-I`, `-X`, `--restrict-file-names`, `-e robots=off`, `-H -D`),
- * run by both into fresh directories; compared: the exit codes, the files and their bytes (after
- * `-k` on both sides), the requests nginx logged (host, method, target, status, in order: both
- * go breadth-first) and the `-nv` log but for its dates and times. A failure names the seed, the
- * command line and the first difference.
+ * (`tests/harness/random_site.ts`: nested directories, 10–60 pages, links of every form a real
+ * site has) and one random option set (`-r`, `-r -np`, `-m -np`, `-p -k`, `-r -l N`, with `-A`,
+ * `-R`, `-nd`, `-nH --cut-dirs`, `-E`, `-k -K`, `-I`, `-X`, `--restrict-file-names`,
+ * `-e robots=off`, `-H -D`, the regexes and tag lists, `-x`, `-L`, `--spider`, `--delete-after`,
+ * `-nc`, `-Q`…), run by both into fresh directories; compared: the exit codes, the files and their
+ * bytes (after `-k` on both sides), the requests nginx logged (host, method, target, status, in
+ * order: both go breadth-first) and the `-nv` log but for its dates and times. A failure names
+ * the seed, the command line and the first difference of each.
  *
- * Normalised, because netkit differs from GNU wget there on purpose (cmd/README.md): the
- * "Converting links in" lines of `-k` are compared as a set (GNU goes in its hash table's order);
- * the `NAME.tmp` GNU leaves for each page `-A`/`-R` rejects is not counted (nor its `.1` under `-nd`); a file that cannot be
- * written is told in netkit's one line. Runs under a UTF-8 locale (under `LC_ALL=C` GNU's IRI code
- * unescapes `%70` to `p`; netkit has no IRI conversion).
- * Left out of the generator for the same reason: see `tests/harness/random_site.ts`.
+ * Both run under a UTF-8 locale: under `LC_ALL=C` GNU's IRI code converts each link from ASCII,
+ * which unescapes `%70` to `p` (netkit has no IRI conversion, cmd/README.md). Normalised, where
+ * netkit differs from GNU wget on purpose (cmd/README.md): `-k`'s "Converting links in" lines
+ * and `--spider`'s broken links are compared as sets (GNU goes in its hash tables' order); the
+ * `NAME.tmp` GNU leaves of a page `-A`/`-R` rejects is not counted (nor the `NAME.tmp.1` it then
+ * names the next one under `-nd`); a file that cannot be written is told in netkit's one line;
+ * `--spider`'s `NAME.tmp.tmp` (netkit `NAME.tmp`), its `robots.txt` (netkit `robots.txt.tmp`) and
+ * `unlink: No such file or directory`; netkit's usage text after a refused option set. What the
+ * generator leaves out for the same reason is listed in `tests/harness/random_site.ts`.
  *
- * A fixed few seeds run with the tests. To hunt, run more:
+ * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
+ * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
+ * differ after that (seed 635 of the hunt).
+ *
+ * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
  *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-random_test.ts
  *
- * and to replay some: `NETKIT_FUZZ_SEED=1042,1077 deno test -A --unstable-net tests/cmd/…`.
+ * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
+ * differ (the site, both trees, both logs, nginx's config and log), `NETKIT_FUZZ_KEEP=1`.
  */
 
 import assert from "node:assert/strict";
@@ -30,8 +39,8 @@ import { commandArgs } from "../harness/run.ts";
 import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
 import { stableLines } from "../harness/wget_recursive_compare.ts";
 
-/** The seeds the test suite runs (about 2 s each on an idle machine). */
-const FIXED_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+/** The seeds the test suite runs (about 0.2 s each on an idle machine). */
+const FIXED_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
