@@ -389,8 +389,9 @@ export function randomSite(seed: number): RandomSite {
   if (chance(0.15)) {
     args.push("-R", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
   }
-  if (chance(0.15)) args.push("-nd");
-  else if (chance(0.15)) args.push("-nH", `--cut-dirs=${int(0, 3)}`);
+  const layout = random();
+  if (layout < 0.15) args.push("-nd");
+  else if (layout < 0.28) args.push("-nH", `--cut-dirs=${int(0, 3)}`);
   if (chance(0.2)) args.push("-E");
   // Not -k beside -A/-R: GNU's -k points links at the NAME.tmp files it leaves (cmd/README.md).
   const rules = args.includes("-A") || args.includes("-R");
