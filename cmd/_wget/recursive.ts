@@ -289,8 +289,12 @@ export async function runRecursive(
         if (!quiet) reporter.fail(error, info);
         if (info?.robots) return; // No robots.txt: no rules, and no error to count.
         const code = downloadExitCode(error);
-        // The URL that answered so, after redirects, once (GNU's list is a set).
-        if (error instanceof HttpStatusError && !broken.includes(error.url)) {
+        // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
+        // to the server's own robots.txt, which GNU leaves out of it.
+        if (
+          error instanceof HttpStatusError && !broken.includes(error.url) &&
+          !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
+        ) {
           broken.push(error.url);
         }
         status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)

@@ -849,7 +849,8 @@ const FOUND: Record<string, string> = {
   // --spider: after a HEAD redirected, the GET goes where it landed.
   "spider.html": page(`<a href="moved.html">moved</a> <a href="d.png">d</a>`),
   // --spider's broken links name the URL that answered so: b redirects to b/, which has no index.
-  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a> <a href="b/">b/</a>`),
+  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a> <a href="b/">b/</a>
+<a href="/robots.txt">not listed</a> <a href="/b/robots.txt">listed</a>`),
   // -nd -A png: the second f.png is f.png.1, which -A rejects: read as f.png.1.tmp, removed.
   "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
   "n1/f.png": "1",
@@ -975,16 +976,21 @@ peerTest(
       assert.deepEqual(runs[1], runs[0]);
     });
     await t.step("--spider -r: the broken links after redirects", async () => {
+      // A server without robots.txt: a link to it is not listed, one to /b/robots.txt is.
+      await using second = await startNginx(`${dir.path}/second`);
+      const other = `http://127.0.0.1:${second.port}`;
+      await writeSite(second.root, { "broken.html": FOUND["broken.html"]!, "b/x.html": "x" });
       const lists = [];
       for (const tool of ["gnu", "netkit"]) {
         const cwd = `${dir.path}/${tool}-broken`;
         await Deno.mkdir(cwd);
-        const run = await wgetLogged(tool, ["--spider", "-r", "-nv", `${origin}/broken.html`], cwd);
+        const run = await wgetLogged(tool, ["--spider", "-r", "-nv", `${other}/broken.html`], cwd);
         const lines = run.stderr.split("\n");
         const from = lines.findIndex((line) => line.startsWith("Found "));
-        lists.push(lines.slice(from, from + 4).sort());
+        lists.push(lines.slice(from, from + 6).sort());
       }
-      assert.ok(lists[0]!.includes(`${origin}/b/`), lists[0]!.join("\n"));
+      assert.ok(lists[0]!.includes(`${other}/b/`), lists[0]!.join("\n"));
+      assert.ok(lists[0]!.includes(`${other}/b/robots.txt`), lists[0]!.join("\n"));
       assert.deepEqual(lists[1], lists[0]);
     });
   },
