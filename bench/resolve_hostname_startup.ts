@@ -12,18 +12,22 @@
  *   (a CNAME chain of two links to three A records);
  * - the floor: a bare Deno script that reads nsswitch.conf and the hosts file synchronously and
  *   prints the answer (what any Deno program must spend to answer `localhost`), beside the anchor;
- * - with `--before OTHER_CHECKOUT`, both lookups from another tree too (e.g. an archive of main);
+ * - with `--before OTHER_CHECKOUT`, the lookups from another tree too (e.g. an archive of main),
+ *   with `--system-dns` the namespace's one too;
  * - with `--system-dns` (root, unshare, dnsmasq): `resolve-hostname www.test` answered through the
  *   system's configuration, as most names are: in a mount namespace whose resolv.conf names
  *   dnsmasq on port 53 of a loopback address (tests/harness/etc_namespace.ts), against the empty
  *   script run through the same namespace (its set-up, ~5 ms, falls on both), and a script that
  *   asks `Deno.resolveDns` the same three questions (A, CNAME, AAAA) in it.
  *
- * Prints a Markdown table: median, 10th-90th percentile, and the median's ratio to the anchor.
+ * Prints a Markdown table: median, 10th-90th percentile, the median's ratio to the anchor, and
+ * the median of each round's ratio to the anchor's time in the same round ("paired", which a
+ * busy machine moves less).
  * With `--cpu`, each run goes through `perf stat -e task-clock` and the table gives the CPU time
  * too (all threads): on a shared machine it moves far less with the load than the wall time does.
  *
  *     deno run -A bench/resolve_hostname_startup.ts [--runs N] [--before OTHER_CHECKOUT] [--cpu]
+ *       [--system-dns]
  *
  * @module
  */
@@ -145,6 +149,14 @@ if (systemDns) {
       command(root),
       "www.test",
     ]),
+    ...(values.before
+      ? [
+        inNamespace("`resolve-hostname www.test`, system DNS, in the namespace, before", [
+          command(values.before),
+          "www.test",
+        ]),
+      ]
+      : []),
   );
 }
 
@@ -176,8 +188,12 @@ const quantile = (list: number[], q: number) =>
   [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;
 const anchorCpu = quantile(cases[0]!.cpu, 0.5);
 console.log(`${runs} interleaved rounds; goal: resolve-hostname ≤ ${GOAL}× the anchor\n`);
-console.log(`| case | median | p10-p90 | × anchor |${values.cpu ? " CPU | CPU × anchor |" : ""}`);
-console.log(`| ---- | -----: | ------: | -------: |${values.cpu ? " --: | -----------: |" : ""}`);
+console.log(
+  `| case | median | p10-p90 | × anchor | paired |${values.cpu ? " CPU | CPU × anchor |" : ""}`,
+);
+console.log(
+  `| ---- | -----: | ------: | -------: | -----: |${values.cpu ? " --: | -----------: |" : ""}`,
+);
 // The namespace's rows against the empty script run through the same namespace.
 const namespaceAnchor = cases.find((c) => c.inNamespace);
 for (const c of cases) {
@@ -188,8 +204,11 @@ for (const c of cases) {
   const cpuRatio = cpu / (c.inNamespace ? quantile(base.cpu, 0.5) : anchorCpu);
   const cpuCells = values.cpu ? ` ${cpu.toFixed(2)} ms | ${cpuRatio.toFixed(3)} |` : "";
   const range = `${quantile(c.times, 0.1).toFixed(1)}-${quantile(c.times, 0.9).toFixed(1)}`;
+  // Each round's time over its anchor's in the same round: a busy minute falls on both.
+  const paired = quantile(c.times.map((time, round) => time / base.times[round]!), 0.5);
   console.log(
-    `| ${c.label} | ${median.toFixed(2)} ms | ${range} ms | ${ratio.toFixed(3)} |` + cpuCells,
+    `| ${c.label} | ${median.toFixed(2)} ms | ${range} ms | ${ratio.toFixed(3)} | ` +
+      `${paired.toFixed(3)} |` + cpuCells,
   );
 }
 await systemDns?.server[Symbol.asyncDispose]();

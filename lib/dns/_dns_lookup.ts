@@ -17,20 +17,11 @@ import {
   formatNameServer,
   type NameServer,
   parseNameServer,
-  queryDns,
-} from "./client.ts";
-import {
-  DnsBadResponseError,
-  DnsCnameChainError,
-  DnsError,
-  DnsNoDataError,
-  DnsNotFoundError,
-  DnsServerError,
-} from "./errors.ts";
+} from "./name_server.ts";
+import { askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
+import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
-import { SocketError } from "../net/socket_error.ts";
-import { inetPton } from "../net/inet.ts";
-import { type Deadline, startDeadline } from "../internal/deadline.ts";
+import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { isValidAnswerName } from "./host_name.ts";
 import type { ResolverConfig } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
@@ -40,6 +31,14 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
+
+/**
+ * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
+ * {@linkcode everyServerRefused}), and a command's start-up is ~0.2 ms shorter without them.
+ */
+const dnsErrors = (function dnsErrors(): Promise<typeof import("./errors.ts")> {
+  return import("./errors.ts");
+}).bind(undefined);
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -119,99 +118,15 @@ const isLoopbackServer = (function isLoopbackServer(hostname: string): boolean {
     hostname === "::";
 }).bind(undefined);
 
-/** The files listing this network namespace's UDP sockets. */
-const PROC_UDP_FILES = ["/proc/net/udp", "/proc/net/udp6"] as const;
-
-/** Whether this machine is little-endian: /proc prints each 32-bit word of an address natively. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** An address's bytes as /proc/net/udp{,6} prints them: each 4-byte word in native order, hex. */
-function procAddress(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 4) {
-    const word = Array.from(bytes.subarray(i, i + 4));
-    if (LITTLE_ENDIAN) word.reverse();
-    text += word.map((b) => b.toString(16).padStart(2, "0")).join("");
-  }
-  return text.toUpperCase();
-}
-
-/**
- * Whether a UDP socket on this host is bound where a loopback server's questions go (its
- * address, or the wildcard, on its port), from /proc/net/udp and udp6; undefined when they
- * cannot be read (another system, no read permission). What glibc learns from ICMP port
- * unreachable, which Deno's UDP sockets do not report.
- */
-async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean | undefined> {
-  const port = `:${server.port.toString(16).toUpperCase().padStart(4, "0")}`;
-  // The unspecified address reaches the loopback one: that is where a server would be bound.
-  const hostname = { "0.0.0.0": "127.0.0.1", "::": "::1" }[server.hostname] ?? server.hostname;
-  const bytes = inetPton(hostname);
-  const wanted = new Set(
-    bytes.length === 4
-      ? [
-        procAddress(bytes) + port,
-        "00000000" + port,
-        procAddress(new Uint8Array(16)) + port,
-        procAddress(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...bytes)) + port,
-      ]
-      : [procAddress(bytes) + port, procAddress(new Uint8Array(16)) + port],
-  );
-  try {
-    for (const path of PROC_UDP_FILES) {
-      if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
-    }
-    const tables = await Promise.all(PROC_UDP_FILES.map((path) => Deno.readTextFile(path)));
-    for (const table of tables) {
-      for (const line of table.split("\n")) {
-        // "  12: 3500007F:0035 00000000:0000 07 ...": the local address is the second field.
-        const local = line.trim().split(/\s+/)[1];
-        if (local !== undefined && wanted.has(local)) return true;
-      }
-    }
-    return false;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether a server that has not answered yet is dead: a refused TCP connection to its port (RFC
- * 7766 has name servers serve TCP). For the last server of the list, which has no next one to
- * move on to and may serve UDP only and take its time to recurse, only where the host's own
- * sockets tell that nothing serves its UDP port too (a loopback server, {@linkcode
- * loopbackUdpBound}): both checks must agree, since a firewall rule may send the port elsewhere
- * (Docker's 127.0.0.11:53 is forwarded to another port, on both transports).
- */
-async function serverIsDead(
-  nameServer: Required<NameServer>,
-  last: boolean,
-  signal: AbortSignal,
-): Promise<Deno.errors.ConnectionRefused | undefined> {
-  if (last) {
-    if (!isLoopbackServer(nameServer.hostname)) return undefined;
-    if (await loopbackUdpBound(nameServer) !== false) return undefined;
-  }
-  try {
-    const conn = await Deno.connect({
-      hostname: nameServer.hostname,
-      port: nameServer.port,
-      signal,
-    });
-    conn.close();
-    return undefined;
-  } catch (error) {
-    // Anything but a refusal (no permission, aborted, unreachable): wait for the UDP answer.
-    return error instanceof Deno.errors.ConnectionRefused ? error : undefined;
-  }
-}
-
 /**
  * Asks one server, and tells a dead one quickly, as glibc does from ICMP port-unreachable (which
  * Deno's UDP sockets do not report): when no answer has come after {@linkcode PROBE_DELAY_MS},
- * {@linkcode serverIsDead} is asked; a dead server's question is given up at once, so that the
- * next server is asked (or, when none is left, the lookup fails at once as glibc's does). A server
- * found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again meanwhile.
+ * `serverIsDead` (`_dead_server.ts`) is asked; a dead server's question is given up at once, so
+ * that the next server is asked (or, when none is left, the lookup fails at once as glibc's
+ * does). A server found alive is trusted for {@linkcode PROBE_TRUST_MS} and not probed again
+ * meanwhile. The probe waits on the shared clock, beside the question's own resends, and its
+ * `AbortController` is made only when it fires: a question answered sooner makes none (the first
+ * of a process, with its `abort()`, costs a command's start-up ~0.4 ms).
  */
 const queryWithProbe = (async function queryWithProbe(
   name: string,
@@ -224,47 +139,63 @@ const queryWithProbe = (async function queryWithProbe(
 ): Promise<DnsMessage> {
   const key = formatNameServer(nameServer);
   const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await queryDns(name, type, { nameServer, timeoutMs, signal, tcpOnly });
-  const stop = new AbortController();
-  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  // startDeadline, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's timer
-  // machinery loads); the question's pending receive keeps the process alive meanwhile.
-  let timer: Deadline | undefined;
-  const probe = new Promise<never>((_, reject) => {
-    timer = startDeadline(PROBE_DELAY_MS, async () => {
-      const refused = await serverIsDead(nameServer, last, linked);
-      if (refused === undefined) {
-        if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
-        return;
-      }
-      reject(
-        new SocketError({
-          step: "connect",
-          host: nameServer.hostname,
-          port: nameServer.port,
-          failure: "refused",
-          cause: refused,
-        }),
-      );
+  if (trusted) return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+  const question: QuestionStop = {};
+  // Made when the probe fires: it stops the probe's connection once the question has settled.
+  let probeStop: AbortController | undefined;
+  let failProbe: (error: unknown) => void = () => {};
+  const probe = new Promise<never>((_, reject) => failProbe = reject);
+  const runProbe = async () => {
+    probeStop = new AbortController();
+    const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
+    // Loaded when a probe fires: a server that answers within PROBE_DELAY_MS never needs it.
+    const { serverIsDead } = await import("./_dead_server.ts");
+    const refused = await serverIsDead(nameServer, last, linked);
+    if (refused === undefined) {
+      if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
+      return;
+    }
+    const { SocketError } = await import("../net/socket_error.ts");
+    const error = new SocketError({
+      step: "connect",
+      host: nameServer.hostname,
+      port: nameServer.port,
+      failure: "refused",
+      cause: refused,
     });
-  });
+    failProbe(error);
+  };
+  // The shared clock, not setTimeout: the first setTimeout of a process costs ~3.5 ms (Deno's
+  // timer machinery loads); the question's pending receive keeps the process alive meanwhile.
+  const timer: ClockEntry = {
+    due: performance.now() + PROBE_DELAY_MS,
+    fire: () => void runProbe().catch(failProbe),
+  };
+  schedule(timer);
   try {
     return await Promise.race([
-      queryDns(name, type, { nameServer, timeoutMs, signal: linked, tcpOnly }),
+      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question),
       probe,
     ]);
   } finally {
-    timer?.cancel();
-    stop.abort(QUESTION_SETTLED);
+    unschedule(timer);
+    stopQuestion(question, questionSettled);
+    probeStop?.abort(questionSettled());
   }
 }).bind(undefined);
+
+let questionSettledError: Error | undefined;
 
 /**
  * Why the question's loser (the probe or the question) is stopped once the other has settled:
  * one reason for every lookup, since `abort()` without one builds a `DOMException` each time
- * (its stack trace included, ~2.4 microseconds a lookup). Nobody sees it: the race has settled already.
+ * (its stack trace included, ~2.4 microseconds a lookup). Nobody sees it: the race has settled
+ * already. Made when first needed, never while the module loads: an error made then costs
+ * ~0.3 ms, as V8 works out the source positions of the module's code for its stack trace.
  */
-const QUESTION_SETTLED = new Error("The question was settled");
+const questionSettled = (function questionSettled(): Error {
+  return questionSettledError ??= new Error("The question was settled");
+}).bind(undefined);
 
 /**
  * How long a system server gets for one question, as glibc's send_dg gives it: resolv.conf's
@@ -324,7 +255,7 @@ export const lookupChain = (async function lookupChain(
           const last = nameServer === servers.at(-1);
           answer = !last || isLoopbackServer(nameServer.hostname)
             ? await queryWithProbe(current, type, nameServer, last, timeoutMs, signal, tcpOnly)
-            : await queryDns(current, type, { nameServer, timeoutMs, signal, tcpOnly });
+            : await askServer(current, type, { nameServer, timeoutMs, signal, tcpOnly });
           options.trace?.({
             step: "query",
             name: current,
@@ -337,7 +268,7 @@ export const lookupChain = (async function lookupChain(
             answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
             answer.rcode === DNS_RCODE.NOTIMP
           ) {
-            lastError = new DnsServerError(name, answer.rcode, { server });
+            lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
             answer = undefined;
             continue;
           }
@@ -355,15 +286,18 @@ export const lookupChain = (async function lookupChain(
           });
           // A refusal says least: it does not hide another server's time-out or failure, so the
           // error is a refusal only when every server refused (glibc's ECONNREFUSED).
-          if (!(everyServerRefused(error) && lastError !== undefined)) lastError = error;
-          if (everyServerRefused(error)) (dead ??= new Set()).add(nameServer);
+          const refused = await everyServerRefused(error);
+          if (!(refused && lastError !== undefined)) lastError = error;
+          if (refused) (dead ??= new Set()).add(nameServer);
         }
       }
     }
     if (!answer) throw lastError;
-    if (answer.rcode === DNS_RCODE.NXDOMAIN) throw new DnsNotFoundError(name, { server });
+    if (answer.rcode === DNS_RCODE.NXDOMAIN) {
+      throw new (await dnsErrors()).DnsNotFoundError(name, { server });
+    }
     if (answer.rcode !== DNS_RCODE.NOERROR) {
-      throw new DnsServerError(name, answer.rcode, { server });
+      throw new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
     }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
@@ -382,9 +316,13 @@ export const lookupChain = (async function lookupChain(
       // (res_hnok): an answer starting "<script>x</scr.test" is refused, never handed on.
       const data = found && type === DNS_TYPE.PTR ? found.slice(0, 1) : found;
       if (data && type === DNS_TYPE.PTR && !data.every(isValidAnswerName)) {
-        throw new DnsBadResponseError(name, "the name in the answer is not a valid host name", {
-          server,
-        });
+        throw new (await dnsErrors()).DnsBadResponseError(
+          name,
+          "the name in the answer is not a valid host name",
+          {
+            server,
+          },
+        );
       }
       if (data) {
         // The chain's end as asked (or as the last CNAME names it), not as the records' owner
@@ -396,7 +334,7 @@ export const lookupChain = (async function lookupChain(
       if (!cname) break;
       const target = String(cname.data);
       if (!isValidAnswerName(target)) {
-        throw new DnsBadResponseError(
+        throw new (await dnsErrors()).DnsBadResponseError(
           name,
           `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
           {
@@ -406,20 +344,26 @@ export const lookupChain = (async function lookupChain(
       }
       chain.push(target);
       if (seen.has(target.toLowerCase())) {
-        throw new DnsCnameChainError(name, chain, true, { server });
+        throw new (await dnsErrors()).DnsCnameChainError(name, chain, true, { server });
       }
       seen.add(target.toLowerCase());
       moved = true;
     }
     // Nothing of the type at the chain's end: ask about the end itself, unless this very
     // question was about it.
-    if (!moved) throw new DnsNoDataError(name, typeName, { server });
-    if (++followUps > MAX_CNAME_LINKS) throw new DnsCnameChainError(name, chain, false, { server });
+    if (!moved) throw new (await dnsErrors()).DnsNoDataError(name, typeName, { server });
+    if (++followUps > MAX_CNAME_LINKS) {
+      throw new (await dnsErrors()).DnsCnameChainError(name, chain, false, { server });
+    }
   }
 }).bind(undefined);
 
-/** Whether a lookup failed because every server refused (nothing listens: ICMP unreachable). */
-function everyServerRefused(error: unknown): boolean {
+/**
+ * Whether a lookup failed because every server refused (nothing listens: ICMP unreachable).
+ * `SocketError` is loaded here, on a failure only.
+ */
+async function everyServerRefused(error: unknown): Promise<boolean> {
+  const { SocketError } = await import("../net/socket_error.ts");
   return error instanceof SocketError && error.failure === "refused";
 }
 
@@ -468,8 +412,10 @@ export const searchChain = (async function searchChain(
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
+      const [{ DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError }, { SocketError }] =
+        await Promise.all([dnsErrors(), import("../net/socket_error.ts")]);
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
-      if (everyServerRefused(error)) throw error;
+      if (await everyServerRefused(error)) throw error;
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -480,6 +426,7 @@ export const searchChain = (async function searchChain(
     }
   }
   const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
+  const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};

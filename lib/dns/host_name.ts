@@ -288,11 +288,28 @@ function encodeHostName(name: string, bare: string): string {
  * ```
  */
 export function isValidAnswerName(name: string): boolean {
+  return isAnswerName(name);
+}
+
+/** {@linkcode isValidAnswerName}, compiled with the module (see above). */
+const isAnswerName = (function isAnswerName(name: string): boolean {
   const bare = name.endsWith(".") ? name.slice(0, -1) : name;
   if (bare === "") return true; // the root
   if (bare.startsWith("-") || bare.length > MAX_HOST_NAME_LENGTH) return false;
-  // One pattern over the whole name (labels of 1 to 63 such characters): nothing allocated.
-  return ANSWER_NAME.test(bare);
-}
-
-const ANSWER_NAME = /^[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*$/;
+  // Labels of 1 to 63 of `[A-Za-z0-9_-]`, by character code: nothing allocated, and no
+  // regular expression on an answer's path.
+  let label = 0;
+  for (let i = 0; i <= bare.length; i++) {
+    const code = i < bare.length ? bare.charCodeAt(i) : 0x2e;
+    if (code === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+      continue;
+    }
+    const lower = code | 0x20;
+    const allowed = (lower >= 0x61 && lower <= 0x7a) || (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f || code === 0x2d; // a-z A-Z 0-9 _ -
+    if (!allowed || ++label > MAX_LABEL_LENGTH) return false;
+  }
+  return true;
+}).bind(undefined);

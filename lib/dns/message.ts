@@ -8,7 +8,6 @@
  * @module
  */
 
-import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
@@ -124,9 +123,11 @@ export function encodeDnsName(name: string): Uint8Array {
 
 /** The wire length of a non-empty `bare` name (ASCII, at most 255 bytes), or a DnsFormatError. */
 const checkedWireLength = (function checkedWireLength(name: string, bare: string): number {
-  // deno-lint-ignore no-control-regex
-  if (/[^\x00-\x7f]/.test(bare)) {
-    throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: not ASCII`);
+  // By character code: no regular expression on a question's path.
+  for (let i = 0; i < bare.length; i++) {
+    if (bare.charCodeAt(i) > 0x7f) {
+      throw new DnsFormatError(`Invalid DNS name ${quoteForMessage(name)}: not ASCII`);
+    }
   }
   // ASCII: one byte a character; a length byte takes each dot's place, one more before the first
   // label, and the root's 0 ends it.
@@ -262,48 +263,58 @@ const readName = (function readName(bytes: Uint8Array, offset: number): string {
   return name === "" ? "." : name;
 }).bind(undefined);
 
-class Reader {
-  readonly view: DataView;
-  pos = 0;
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  need(n: number, what: string): void {
-    if (this.pos + n > this.bytes.length) {
-      throw new DnsFormatError(`DNS message ends inside ${what}`);
-    }
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const value = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return value;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const value = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return value;
-  }
-  name(): string {
-    const name = readName(this.bytes, this.pos);
-    this.pos = nameEnd;
-    return name;
-  }
+/** Where a decode is in a message. */
+interface Reader {
+  readonly bytes: Uint8Array;
+  pos: number;
 }
 
+// Plain functions compiled with the module, not a class's methods (compiled at their first
+// call, at every start-up), reading bytes by hand (no DataView to make).
+
+/** Throws unless `n` more bytes of `what` are left. */
+const need = (function need(reader: Reader, n: number, what: string): void {
+  if (reader.pos + n > reader.bytes.length) {
+    throw new DnsFormatError(`DNS message ends inside ${what}`);
+  }
+}).bind(undefined);
+
+/** The big-endian 16-bit number at the reader's place; moves past it. */
+const readU16 = (function readU16(reader: Reader, what: string): number {
+  need(reader, 2, what);
+  const { bytes, pos } = reader;
+  reader.pos = pos + 2;
+  return ((bytes[pos] ?? 0) << 8) | (bytes[pos + 1] ?? 0);
+}).bind(undefined);
+
+/** The big-endian 32-bit number at the reader's place; moves past it. */
+const readU32 = (function readU32(reader: Reader, what: string): number {
+  need(reader, 4, what);
+  const { bytes, pos } = reader;
+  reader.pos = pos + 4;
+  return (((bytes[pos] ?? 0) << 24) | ((bytes[pos + 1] ?? 0) << 16) |
+    ((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0)) >>> 0;
+}).bind(undefined);
+
+/** The name at the reader's place; moves past it. */
+const readNameAt = (function readNameAt(reader: Reader): string {
+  const name = readName(reader.bytes, reader.pos);
+  reader.pos = nameEnd;
+  return name;
+}).bind(undefined);
+
 const readQuestion = (function readQuestion(reader: Reader): DnsQuestion {
-  const name = reader.name();
-  return { name, type: reader.u16("a question"), class: reader.u16("a question") };
+  const name = readNameAt(reader);
+  return { name, type: readU16(reader, "a question"), class: readU16(reader, "a question") };
 }).bind(undefined);
 
 const readRecord = (function readRecord(reader: Reader): DnsRecord {
-  const name = reader.name();
-  const type = reader.u16("a record");
-  const klass = reader.u16("a record");
-  const ttl = reader.u32("a record");
-  const length = reader.u16("a record");
-  reader.need(length, "record data");
+  const name = readNameAt(reader);
+  const type = readU16(reader, "a record");
+  const klass = readU16(reader, "a record");
+  const ttl = readU32(reader, "a record");
+  const length = readU16(reader, "a record");
+  need(reader, length, "record data");
   const start = reader.pos;
   const end = start + length;
   let data: string | Uint8Array;
@@ -357,6 +368,13 @@ export function decodeDnsMessage(bytes: Uint8Array): DnsMessage {
   return decodeMessage(bytes);
 }
 
+/** `count` records from the reader's place. */
+const readSection = (function readSection(reader: Reader, count: number): DnsRecord[] {
+  const section: DnsRecord[] = [];
+  for (let i = 0; i < count; i++) section.push(readRecord(reader));
+  return section;
+}).bind(undefined);
+
 /** {@linkcode decodeDnsMessage}, compiled with the module (see above). */
 const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
   if (!(bytes instanceof Uint8Array)) {
@@ -365,23 +383,18 @@ const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
   if (bytes.length < 12) {
     throw new DnsFormatError(`DNS message of ${bytes.length} bytes is shorter than its header`);
   }
-  const reader = new Reader(bytes);
-  const id = reader.u16("the header");
-  const flags = reader.u16("the header");
-  const questionCount = reader.u16("the header");
-  const answerCount = reader.u16("the header");
-  const authorityCount = reader.u16("the header");
-  const additionalCount = reader.u16("the header");
+  const reader: Reader = { bytes, pos: 0 };
+  const id = readU16(reader, "the header");
+  const flags = readU16(reader, "the header");
+  const questionCount = readU16(reader, "the header");
+  const answerCount = readU16(reader, "the header");
+  const authorityCount = readU16(reader, "the header");
+  const additionalCount = readU16(reader, "the header");
   const questions: DnsQuestion[] = [];
   for (let i = 0; i < questionCount; i++) questions.push(readQuestion(reader));
-  const readSection = (count: number): DnsRecord[] => {
-    const section: DnsRecord[] = [];
-    for (let i = 0; i < count; i++) section.push(readRecord(reader));
-    return section;
-  };
-  const answers = readSection(answerCount);
-  const authorities = readSection(authorityCount);
-  const additionals = readSection(additionalCount);
+  const answers = readSection(reader, answerCount);
+  const authorities = readSection(reader, authorityCount);
+  const additionals = readSection(reader, additionalCount);
   return {
     id,
     response: (flags & 0x8000) !== 0,
@@ -397,80 +410,6 @@ const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
     additionals,
   };
 }).bind(undefined);
-
-function recordData(record: DnsRecord): Uint8Array {
-  if (record.data instanceof Uint8Array) return record.data;
-  if (record.type === DNS_TYPE.A) return inetPton(record.data, 4);
-  if (record.type === DNS_TYPE.AAAA) return inetPton(record.data, 6);
-  return encodeDnsName(record.data);
-}
-
-/**
- * Encodes a DNS message (names uncompressed). Fields left out are zero, false or empty.
- *
- * @param message What to encode; A and AAAA data as address text, CNAME/PTR/NS data as names,
- * other data as bytes.
- * @returns The message as it goes on the wire (without TCP's two-byte length).
- * @throws {DnsFormatError} for a name that cannot be encoded; {SyntaxError} for bad address text;
- * {RangeError} when a section has more than 65535 entries or the message exceeds 65535 bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DNS_TYPE, encodeDnsMessage } from "@netkit/netkit/dns";
- *
- * const query = encodeDnsMessage({
- *   id: 1,
- *   recursionDesired: true,
- *   questions: [{ name: "a.test", type: DNS_TYPE.A }],
- * });
- * assert.equal(query.length, 12 + 8 + 4);
- * ```
- */
-export function encodeDnsMessage(message: Partial<DnsMessage>): Uint8Array {
-  const sections = [
-    message.questions ?? [],
-    message.answers ?? [],
-    message.authorities ?? [],
-    message.additionals ?? [],
-  ];
-  const parts: Uint8Array[] = [];
-  const header = new DataView(new ArrayBuffer(12));
-  header.setUint16(0, message.id ?? 0);
-  header.setUint16(
-    2,
-    (message.response ? 0x8000 : 0) | ((message.opcode ?? 0) & 0xf) << 11 |
-      (message.authoritative ? 0x0400 : 0) | (message.truncated ? 0x0200 : 0) |
-      (message.recursionDesired ? 0x0100 : 0) | (message.recursionAvailable ? 0x0080 : 0) |
-      ((message.rcode ?? 0) & 0xf),
-  );
-  for (const [i, section] of sections.entries()) {
-    if (section.length > 0xffff) throw new RangeError("A DNS section holds at most 65535 entries");
-    header.setUint16(4 + 2 * i, section.length);
-  }
-  parts.push(new Uint8Array(header.buffer));
-  for (const [i, section] of sections.entries()) {
-    for (const entry of section) {
-      parts.push(encodeDnsName(entry.name));
-      const fixed = new DataView(new ArrayBuffer(i === 0 ? 4 : 10));
-      fixed.setUint16(0, entry.type);
-      fixed.setUint16(2, entry.class ?? DNS_CLASS_IN);
-      if (i === 0) {
-        parts.push(new Uint8Array(fixed.buffer));
-        continue;
-      }
-      const record = entry as DnsRecord;
-      const data = recordData(record);
-      if (data.length > 0xffff) throw new RangeError("DNS record data exceeds 65535 bytes");
-      fixed.setUint32(4, record.ttl ?? 0);
-      fixed.setUint16(8, data.length);
-      parts.push(new Uint8Array(fixed.buffer), data);
-    }
-  }
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  if (total > 0xffff) throw new RangeError(`DNS message of ${total} bytes exceeds 65535`);
-  return concatBytes(parts);
-}
 
 /**
  * The name to ask for the PTR record of an address: `4.3.2.1.in-addr.arpa` for `1.2.3.4`, the

@@ -14,6 +14,7 @@
  */
 
 export * from "./message.ts";
+export * from "./encode_message.ts";
 export * from "./client.ts";
 export * from "./hosts_file.ts";
 export * from "./resolver.ts";

@@ -12,6 +12,9 @@ import { inetNtop, inetPton } from "../net/inet.ts";
 /** The port DNS servers listen on. */
 export const DNS_PORT = 53;
 
+/** How long one server gets to answer one question, by default. */
+export const DEFAULT_DNS_TIMEOUT_MS = 5000;
+
 /** A name server: an address literal and a port. */
 export interface NameServer {
   /** An IPv4 or IPv6 address literal (names cannot be resolved before a server is known). */
@@ -55,7 +58,9 @@ export function formatNameServer(server: NameServer): string {
 export function parseNameServer(text: string): Required<NameServer> {
   let host = text;
   let port = DNS_PORT;
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  // The pattern only where it can match: no regular expression for `IP[:PORT]`, the usual form
+  // (the first pattern a process runs costs ~0.05 ms).
+  const bracketed = text.startsWith("[") ? /^\[([^\]]*)\](?::(.*))?$/.exec(text) : null;
   if (bracketed?.[1] !== undefined) {
     host = bracketed[1];
     if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);

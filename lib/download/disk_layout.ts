@@ -124,6 +124,18 @@ export function localPathForUrl(
   layout: DiskLayout = DEFAULT_LAYOUT,
   onShortened?: (bytes: number, limit: number) => void,
 ): string {
+  return localPathOf(url, layout, onShortened);
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** {@linkcode localPathForUrl}, compiled with the module (see above). */
+const localPathOf = (function localPathOf(
+  url: string | URL,
+  layout: DiskLayout,
+  onShortened?: (bytes: number, limit: number) => void,
+): string {
   const parsed = typeof url === "string" ? new URL(url) : url;
   const restrict = layout.restrict ?? UNIX;
   const windows = restrict.os === "windows";
@@ -148,7 +160,7 @@ export function localPathForUrl(
   const query = search === "" ? "" : (windows ? "@" : "?") + search.slice(1);
   const name = safeElement(file + query, restrict, query === "" ? -1 : file.length);
   return directory + (name.length * 3 <= MAX_FILE_NAME_BYTES ? name : clipName(name, onShortened));
-}
+}).bind(undefined);
 
 /** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
 const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;

@@ -397,9 +397,20 @@ interface OwnedFile {
  * await Deno.remove(directory);
  * ```
  */
-export async function download(
+export function download(
   url: string,
   options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  return downloadUrl(url, options);
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** {@linkcode download}, compiled with the module (see above). */
+const downloadUrl = (async function downloadUrl(
+  url: string,
+  options: DownloadOptions,
 ): Promise<DownloadResult> {
   // The first request's answer, when the caller sent that request itself (the recursion).
   const received = takeOver(options);
@@ -422,7 +433,7 @@ export async function download(
   } finally {
     await ownPool?.close();
   }
-}
+}).bind(undefined);
 
 /**
  * Where the file's name is known before the answer (the URL's name, in a plain download: no
@@ -457,7 +468,7 @@ function earlyFileMaker(
 }
 
 /** Removes the file made early when no body came for it (an error, a redirect loop, a 204). */
-function dropEarlyFile(state: AttemptState): void {
+const dropEarlyFile = (function dropEarlyFile(state: AttemptState): void {
   const early = state.early;
   if (early === undefined) return;
   state.early = undefined;
@@ -467,9 +478,9 @@ function dropEarlyFile(state: AttemptState): void {
   } catch {
     // Already gone.
   }
-}
+}).bind(undefined);
 
-async function retryDownload(
+const retryDownload = (async function retryDownload(
   original: HttpUrl,
   options: DownloadOptions,
   received?: Received,
@@ -505,7 +516,7 @@ async function retryDownload(
       if (waitMs > 0) await sleep(waitMs);
     }
   }
-}
+}).bind(undefined);
 
 /** What outlives one attempt of a download. */
 interface AttemptState {
@@ -522,7 +533,7 @@ interface AttemptState {
   probedName?: string;
 }
 
-async function attemptDownload(
+const attemptDownload = (async function attemptDownload(
   original: HttpUrl,
   options: DownloadOptions,
   state: AttemptState,
@@ -841,7 +852,7 @@ async function attemptDownload(
       skipped: "complete",
     };
   }
-}
+}).bind(undefined);
 
 /** The name a response's `Content-Disposition` offers, else the URL's. */
 function responseFileName(
@@ -1251,7 +1262,7 @@ export function fileWriter(file: { writeSync(p: Uint8Array): number }, path: str
  * as the request target (the `Host`, `Authorization` and `Proxy-Authorization` headers added to
  * `headers`).
  */
-function viaProxy(
+const viaProxy = (function viaProxy(
   target: HttpUrl,
   settings: ProxySettings | undefined,
   headers: Array<readonly [string, string]>,
@@ -1272,7 +1283,7 @@ function viaProxy(
     password: "",
     target: target.href,
   };
-}
+}).bind(undefined);
 
 /** The `CONNECT` tunnel for an `https://` URL, when a proxy is set for it. */
 function tunnelFor(target: HttpUrl, settings: ProxySettings | undefined): TlsTunnel | undefined {
@@ -1336,7 +1347,7 @@ function joinPath(directory: string, name: string): string {
   return `${directory === "/" ? "" : directory.replace(/\/+$/, "")}/${name}`;
 }
 
-function isRetryable(
+const isRetryable = (function isRetryable(
   error: unknown,
   statuses: readonly number[] = [],
   refused = false,
@@ -1350,7 +1361,7 @@ function isRetryable(
     return error.status === 504 || statuses.includes(error.status);
   }
   return false;
-}
+}).bind(undefined);
 
 /**
  * GNU wget's exit code for an error thrown by {@linkcode download}: 1 generic (and bad URLs), 3 file I/O, 4 network (including a body shorter than announced), 5 TLS, 6 authentication,

@@ -601,8 +601,11 @@ function byteString(value: string): string {
 /** A connection's response-head deadline, one for all its exchanges. */
 const headDeadlines = new WeakMap<SocketStream, HeadDeadline>();
 
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
 /** Settles with `promise`, or with `signal.reason` as soon as it aborts (`onLate` gets a late value). */
-function abortable<T>(
+const abortable = (function abortable<T>(
   promise: Promise<T>,
   signal: AbortSignal | undefined,
   onLate: (value: T) => void,
@@ -623,7 +626,7 @@ function abortable<T>(
       },
     );
   });
-}
+}).bind(undefined);
 
 const caIds = new WeakMap<readonly string[], number>();
 let nextCaId = 1;
@@ -632,7 +635,11 @@ let nextCaId = 1;
  * Which pooled connections a request may share, but for the host name: same scheme, port, TLS and
  * stream settings (a request's key is this and its host).
  */
-function poolGroup(target: HttpUrl, options: HttpClientOptions, timeoutMs: number): string {
+const poolGroup = (function poolGroup(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  timeoutMs: number,
+): string {
   let ca = 0;
   if (options.caCerts) {
     ca = caIds.get(options.caCerts) ?? nextCaId++;
@@ -643,7 +650,7 @@ function poolGroup(target: HttpUrl, options: HttpClientOptions, timeoutMs: numbe
   const tunnel = (options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "") +
     (options.clientCertificate ? "|client certificate" : "");
   return `${target.scheme}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
-}
+}).bind(undefined);
 
 let lastGroup = "";
 let lastHost = "";
@@ -653,14 +660,14 @@ let lastKey = "";
  * The pool's key: the group and the host. The last one made is given again for the same
  * arguments (a run of requests to one origin): one string, hashed once, not one a request.
  */
-function poolKey(group: string, host: string): string {
+const poolKey = (function poolKey(group: string, host: string): string {
   if (group !== lastGroup || host !== lastHost) {
     lastGroup = group;
     lastHost = host;
     lastKey = `${group}|${host}`;
   }
   return lastKey;
-}
+}).bind(undefined);
 
 /** Where each connection the client opened goes: its host, port and peer address. */
 const peers = new WeakMap<
@@ -669,7 +676,7 @@ const peers = new WeakMap<
 >();
 
 /** Opens a connection for `target`: TCP (TCP_NODELAY) or TLS, wrapped in a stream. */
-async function openStream(
+const openStream = (async function openStream(
   target: HttpUrl,
   options: HttpClientOptions,
   timeoutMs: number,
@@ -716,7 +723,7 @@ async function openStream(
   headDeadlines.set(stream, head);
   stream.closed.then(() => head.stop());
   return stream;
-}
+}).bind(undefined);
 
 /**
  * Sends one request and reads the response head.
@@ -826,7 +833,7 @@ async function sendWithin(
 }
 
 /** {@linkcode sendHttpRequest} once its whole-exchange deadline is set. */
-async function sendOnce(
+const sendOnce = (async function sendOnce(
   target: HttpUrl,
   options: HttpClientOptions,
   whole: DeadlineSignal | undefined,
@@ -890,10 +897,10 @@ async function sendOnce(
       if (!stale) throw error;
     }
   }
-}
+}).bind(undefined);
 
 /** A connection for a request that no idle one could take at once: the pool's, or a new one. */
-function acquireOrOpen(
+const acquireOrOpen = (function acquireOrOpen(
   target: HttpUrl,
   options: HttpClientOptions,
   timeoutMs: number,
@@ -915,7 +922,7 @@ function acquireOrOpen(
     }
     : undefined;
   return pool.acquire(key, open, sharing);
-}
+}).bind(undefined);
 
 /** Where the request body is: none, waiting for 100 Continue, sending, done, skipped, failed. */
 type SendState = "none" | "waiting" | "sending" | "done" | "skipped" | "failed";
@@ -933,7 +940,7 @@ interface Exchange {
 }
 
 /** Writes the request on `stream` and reads the response head; closes the stream on failure. */
-async function exchange(job: Exchange): Promise<HttpResponse> {
+const exchange = (async function exchange(job: Exchange): Promise<HttpResponse> {
   const { target, options, stream, request, body, timeoutMs } = job;
   const signal = options.signal;
   const method = options.method ?? "GET";
@@ -1047,4 +1054,4 @@ async function exchange(job: Exchange): Promise<HttpResponse> {
   } finally {
     headDeadline.end();
   }
-}
+}).bind(undefined);

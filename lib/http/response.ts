@@ -111,9 +111,20 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * assert.equal(head.headers.get("X-A"), "1 folded, 2");
  * ```
  */
-export async function readHttpResponseHead(
+export function readHttpResponseHead(
   stream: SocketStream,
   options: ReadHeadOptions = {},
+): Promise<HttpResponseHead> {
+  return readHead(stream, options);
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** {@linkcode readHttpResponseHead}, compiled with the module (see above). */
+const readHead = (async function readHead(
+  stream: SocketStream,
+  options: ReadHeadOptions,
 ): Promise<HttpResponseHead> {
   const maxBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const maxCount = options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT;
@@ -196,10 +207,10 @@ export async function readHttpResponseHead(
     if (head.status >= 200 || head.status === 101) return head;
     options.onInterim?.(head);
   }
-}
+}).bind(undefined);
 
 /** The head that `statusLine` begins, headers to come; undefined when it is no status line. */
-function headOf(statusLine: string): HttpResponseHead | undefined {
+const headOf = (function headOf(statusLine: string): HttpResponseHead | undefined {
   const match = STATUS_LINE.exec(statusLine);
   if (!match) return undefined;
   return {
@@ -209,7 +220,7 @@ function headOf(statusLine: string): HttpResponseHead | undefined {
     headers: new HttpHeaders(),
     lines: [statusLine],
   };
-}
+}).bind(undefined);
 
 /**
  * The fast path of {@linkcode readHttpResponseHead}: a head buffered whole (a server's answer
@@ -223,7 +234,7 @@ function headOf(statusLine: string): HttpResponseHead | undefined {
  * without its ending, plus 2).
  * @param countLeft How many more header lines it may have.
  */
-function takeWholeHead(
+const takeWholeHead = (function takeWholeHead(
   stream: SocketStream,
   bytesLeft: number,
   countLeft: number,
@@ -286,7 +297,7 @@ function takeWholeHead(
   }
   stream.skipBuffered(end);
   return { head, bytes, count };
-}
+}).bind(undefined);
 
 /**
  * Whether the connection may carry another exchange after this response, as far as its head
@@ -342,6 +353,11 @@ export type BodyFraming =
  * ```
  */
 export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming {
+  return framingOf(method, head);
+}
+
+/** {@linkcode bodyFraming}, compiled with the module (see above). */
+const framingOf = (function framingOf(method: string, head: HttpResponseHead): BodyFraming {
   const status = head.status;
   if (method === "HEAD" || status < 200 || status === 204 || status === 304) {
     return { kind: "none" };
@@ -364,13 +380,17 @@ export function bodyFraming(method: string, head: HttpResponseHead): BodyFraming
     throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
   }
   return { kind: "length", length: Number(length) };
-}
+}).bind(undefined);
 
 /**
  * The comma-separated items of every `name` header, trimmed (lower-cased with `lower`). A plain
  * loop: each response is framed with it, and `flatMap` cost more than the rest of the framing.
  */
-function listItems(headers: HttpHeaders, name: string, lower: boolean): string[] {
+const listItems = (function listItems(
+  headers: HttpHeaders,
+  name: string,
+  lower: boolean,
+): string[] {
   const items: string[] = [];
   for (const value of headers.getAll(name)) {
     for (const item of value.split(",")) {
@@ -379,6 +399,6 @@ function listItems(headers: HttpHeaders, name: string, lower: boolean): string[]
     }
   }
   return items;
-}
+}).bind(undefined);
 
 const decoder = new TextDecoder();

@@ -274,6 +274,10 @@ export function inetNtop(bytes: Uint8Array): string {
  */
 export function inetAton(text: string): Uint8Array | undefined {
   if (typeof text !== "string" || text === "") return undefined;
+  // A dotted quad as inet_pton takes it (the usual case: a resolv.conf `nameserver` line) reads
+  // the same in every form inet_aton takes, without a regular expression.
+  const quad = new Uint8Array(4);
+  if (parseIpv4Into(text, 0, text.length, quad, 0)) return quad;
   // A host name (any letter but a-f and x) is turned away before any splitting.
   if (!/^[0-9a-fA-FxX.]+$/.test(text)) return undefined;
   const parts = text.split(".");

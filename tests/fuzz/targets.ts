@@ -9,12 +9,8 @@ import type { FuzzTarget } from "./_harness.ts";
 import { parsePort } from "../../lib/net/socket.ts";
 import { inetNtop, inetPton } from "../../lib/net/inet.ts";
 import { parseHostsFile } from "../../lib/dns/hosts_file.ts";
-import {
-  decodeDnsMessage,
-  DNS_TYPE,
-  DnsFormatError,
-  encodeDnsMessage,
-} from "../../lib/dns/message.ts";
+import { decodeDnsMessage, DNS_TYPE, DnsFormatError } from "../../lib/dns/message.ts";
+import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
 import type { Duplex } from "../../lib/io/duplex.ts";
 import { LineTooLongError, SocketStream } from "../../lib/net/socket_stream.ts";
 import { bodyFraming, readHttpResponseHead } from "../../lib/http/response.ts";

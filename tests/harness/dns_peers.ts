@@ -7,7 +7,8 @@
  */
 
 import dgram from "node:dgram";
-import { decodeDnsMessage, type DnsMessage, encodeDnsMessage } from "../../lib/dns/message.ts";
+import { decodeDnsMessage, type DnsMessage } from "../../lib/dns/message.ts";
+import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
 import { freePort, type PeerProcess, startPeer } from "./peers.ts";
 
 /** The records dnsmasq serves (all under `.test`). */

@@ -4,11 +4,11 @@ import {
   DNS_RCODE,
   DNS_TYPE,
   DnsFormatError,
-  encodeDnsMessage,
   encodeDnsName,
   rcodeName,
   reverseLookupName,
 } from "../../../lib/dns/message.ts";
+import { encodeDnsMessage } from "../../../lib/dns/encode_message.ts";
 
 /** A response for web.test with compressed names, written by hand as a server would send it. */
 function compressedResponse(): Uint8Array {

@@ -1,0 +1,583 @@
+/**
+ * The work of `queryDns` (client.ts): one question to one server over UDP, then over
+ * TCP when the answer comes back truncated. Apart from the public module so that the resolver's
+ * DNS part loads only this, and can stop a question without an `AbortController`
+ * ({@linkcode QuestionStop}): a lookup's questions are stopped only when their server is found
+ * dead, and the first `AbortController`, `AbortSignal.any` and `abort()` of a process cost a
+ * command's start-up ~0.4 ms.
+ *
+ * @module
+ */
+
+import type * as NodeDgram from "node:dgram";
+import {
+  DEFAULT_DNS_TIMEOUT_MS,
+  DNS_PORT,
+  formatNameServer,
+  type NameServer,
+} from "./name_server.ts";
+import { quoteForMessage } from "../internal/quote.ts";
+import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
+import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
+
+// A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
+// puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
+// from the hosts file never sends a datagram.
+const NODE_DGRAM = "node:dgram";
+
+/** Options of `queryDns` (client.ts, which exports this type). */
+export interface DnsQueryOptions {
+  /** The server to ask. */
+  nameServer: NameServer;
+  /** Give up after this long, UDP and TCP together. @default {5000} */
+  timeoutMs?: number;
+  /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
+  signal?: AbortSignal | undefined;
+  /** Ask over TCP only, as resolv.conf's `options use-vc` has glibc do. @default {false} */
+  tcpOnly?: boolean;
+}
+
+/**
+ * A way to stop one question from outside, for the resolver's dead-server probe: the question
+ * settles with the reason given to {@linkcode stopQuestion} (its socket closed), as with an
+ * aborted signal, but nothing is made unless it is used (the reason neither, unless the question
+ * was still under way).
+ */
+export interface QuestionStop {
+  /** Set by stopQuestion: the reason. */
+  stopped?: { why: () => unknown };
+  /** Set by the question under way: ends it with the reason `why` gives. */
+  onStop?: (why: () => unknown) => void;
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** What a failed question needs to say why: the DNS errors and the socket errors. */
+interface Failures {
+  errors: typeof import("./errors.ts");
+  sockets: typeof import("../net/socket_error.ts");
+}
+
+let failures: Failures | undefined;
+
+/**
+ * Loads {@linkcode Failures} when a question fails: an answer needs neither (~0.2 ms of a
+ * command's start-up).
+ */
+const loadFailures = (async function loadFailures(): Promise<Failures> {
+  if (failures !== undefined) return failures;
+  const [errors, sockets] = await Promise.all([
+    import("./errors.ts"),
+    import("../net/socket_error.ts"),
+  ]);
+  return failures = { errors, sockets };
+}).bind(undefined);
+
+/**
+ * Stops the question `stop` was given to (or the next one, if none is under way yet) with the
+ * reason `why` gives, asked for only if the question has to settle with it.
+ */
+export const stopQuestion = (function stopQuestion(stop: QuestionStop, why: () => unknown): void {
+  if (stop.stopped) return;
+  stop.stopped = { why };
+  stop.onStop?.(why);
+}).bind(undefined);
+
+/**
+ * A signal for the socket kinds that take one (node:dgram's, TCP): the caller's, joined to
+ * `stop` when there is one.
+ */
+const signalWithStop = (function signalWithStop(
+  signal: AbortSignal | undefined,
+  stop: QuestionStop | undefined,
+): AbortSignal | undefined {
+  if (stop === undefined) return signal;
+  const controller = new AbortController();
+  stop.onStop = (why) => controller.abort(why());
+  if (stop.stopped) controller.abort(stop.stopped.why());
+  return signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+}).bind(undefined);
+
+const isLoopback = (function isLoopback(address: string): boolean {
+  return address === "::1" || address.startsWith("127.");
+}).bind(undefined);
+
+/**
+ * The address a UDP socket for `server` binds, port 0 (a random source port for each question):
+ * the loopback address of the family for a loopback server, else the wildcard of the family.
+ */
+const udpBindAddress = (function udpBindAddress(server: string): string {
+  const six = server.includes(":");
+  if (isLoopback(server)) return six ? "::1" : "127.0.0.1";
+  return six ? "::" : "0.0.0.0";
+}).bind(undefined);
+
+/**
+ * The largest datagram read: answers without EDNS hold 512 bytes; a longer datagram is cut here and
+ * then fails to decode, as garbage should.
+ */
+const UDP_RECEIVE_BYTES = 4096;
+/** Receive buffers kept for later questions, at most this many. */
+const MAX_SPARE_RECEIVE_BUFFERS = 8;
+const spareReceiveBuffers: Uint8Array[] = [];
+
+/** Bind addresses Deno granted already, so that each question need not ask again. */
+const grantedUdpBinds = new Set<string>();
+
+/**
+ * Whether Deno lets this process bind a UDP socket to `address` port 0. Checked before binding:
+ * `node:dgram` reports a refused bind as an uncaught error that no caller could catch.
+ */
+const mayBindUdp = (function mayBindUdp(address: string): boolean {
+  if (grantedUdpBinds.has(address)) return true;
+  const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
+  try {
+    const granted = Deno.permissions.querySync({ name: "net", host }).state === "granted";
+    // Only Deno's own sockets may trust a remembered grant: a bind revoked since then fails there
+    // with an error the caller catches, where node:dgram's would be uncaught.
+    if (granted && datagramListener()) grantedUdpBinds.add(address);
+    return granted;
+  } catch {
+    return false;
+  }
+}).bind(undefined);
+
+/** Random ids drawn 256 at a time: one getRandomValues() call for many questions. */
+const randomIds = new Uint16Array(256);
+let randomIdsLeft = 0;
+
+const randomId = (function randomId(): number {
+  if (randomIdsLeft === 0) {
+    crypto.getRandomValues(randomIds);
+    randomIdsLeft = randomIds.length;
+  }
+  const id = randomIds[--randomIdsLeft];
+  if (id === undefined) throw new RangeError("getRandomValues() filled no id");
+  return id;
+}).bind(undefined);
+
+/** The big-endian 16-bit number at `offset` of `bytes` (a DNS id, a TCP length prefix). */
+const readUint16 = (function readUint16(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
+}).bind(undefined);
+
+/**
+ * A name as the codec decodes it from the wire: bytes other than printable ASCII, and `\`, as
+ * `\DDD` (a search domain of a CRLF resolv.conf ends in a CR, as glibc reads it).
+ */
+const presented = (function presented(name: string): string {
+  // Tested by character code: no regular expression on an answer's path.
+  let special = false;
+  for (let i = 0; i < name.length && !special; i++) {
+    const code = name.charCodeAt(i);
+    special = code <= 0x20 || code === 0x7f || code === 0x5c; // controls, space, DEL, "\"
+  }
+  if (!special) return name;
+  // deno-lint-ignore no-control-regex
+  return name.replace(/[\x00-\x20\x7f\\]/g, (ch) => {
+    return `\\${ch.charCodeAt(0).toString().padStart(3, "0")}`;
+  });
+}).bind(undefined);
+
+/** Checks that `message` answers `query`; returns what is wrong, or undefined. */
+const mismatch = (function mismatch(
+  message: DnsMessage,
+  id: number,
+  name: string,
+  type: number,
+): string | undefined {
+  if (message.id !== id) return "wrong id";
+  if (!message.response) return "not a response";
+  const question = message.questions[0];
+  if (question === undefined) {
+    // Servers may leave the question out of an error answer.
+    return message.rcode === 0 ? "no question in the answer" : undefined;
+  }
+  const asked = presented(name.endsWith(".") ? name.slice(0, -1) : name).toLowerCase();
+  if (question.name.toLowerCase() !== (asked === "" ? "." : asked) || question.type !== type) {
+    return `answer to another question (${quoteForMessage(question.name)})`;
+  }
+  return undefined;
+}).bind(undefined);
+
+/** An address as compared: without an IPv4-mapped prefix or a scope (`fe80::1%eth0`). */
+function comparable(address: string): string {
+  return inetNtop(inetPton(address.replace(/^::ffff:(?=\d+\.)/, "").replace(/%.*$/, "")));
+}
+
+/**
+ * Whether a datagram from `a` comes from the server `b`. A server named by the unspecified address
+ * (`nameserver 0.0.0.0`, which reaches this host) answers from the address the kernel picks, so
+ * any address counts, as for glibc's res_ourserver_p.
+ */
+const sameAddress = (function sameAddress(a: string, b: string): boolean {
+  if (a === b || b === "0.0.0.0" || b === "::") return true;
+  try {
+    return comparable(a) === comparable(b);
+  } catch {
+    return false;
+  }
+}).bind(undefined);
+
+/** A datagram from the server, with the question's id, that cannot be decoded: why. */
+interface Undecodable {
+  undecodable: unknown;
+}
+
+/**
+ * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
+ * another id, another question), to report if nothing better comes; undefined for a datagram
+ * from another address, ignored; or, for one that cannot be decoded, the decoder's error, which
+ * ends the question ({@linkcode undecodableError}).
+ */
+const readDatagram = (function readDatagram(
+  bytes: Uint8Array,
+  fromAddress: string,
+  fromPort: number,
+  question: UdpQuestion,
+): DnsMessage | string | undefined | Undecodable {
+  const { server } = question;
+  if (fromPort !== server.port || !sameAddress(fromAddress, server.hostname)) return undefined;
+  if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+    return `${bytes.length} bytes that answer no question of ours`;
+  }
+  let message: DnsMessage;
+  try {
+    message = decodeDnsMessage(bytes);
+  } catch (error) {
+    return { undecodable: error };
+  }
+  return question.check(message) ?? message;
+}).bind(undefined);
+
+/** The error of a question whose answer cannot be decoded (`cause`: the decoder's error). */
+function undecodableError(errors: Failures["errors"], question: UdpQuestion, cause: unknown) {
+  return new errors.DnsBadResponseError(question.name, (cause as Error).message, {
+    server: formatNameServer(question.server),
+    cause,
+  });
+}
+
+/** One question over UDP: what both socket kinds need to ask it. */
+interface UdpQuestion {
+  /** The encoded query. */
+  query: Uint8Array;
+  /** Checks that a message answers the query; says what is wrong, or undefined. */
+  check: (message: DnsMessage) => string | undefined;
+  /** The name asked, for errors. */
+  name: string;
+  server: Required<NameServer>;
+  timeoutMs: number;
+  /** The local address the socket binds, port 0. */
+  bindAddress: string;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
+ * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
+ * from the server, the result is a bad-response error rather than a timeout.
+ */
+async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
+  const where = formatNameServer(server);
+  // Loaded on first use: a node: module costs milliseconds at every command's start-up.
+  const [{ default: dgram }, { errors, sockets }]: [{ default: typeof NodeDgram }, Failures] =
+    await Promise.all([import(NODE_DGRAM), loadFailures()]);
+  const { DnsBadResponseError, DnsTimeoutError } = errors;
+  const { classifySocketError, SocketError } = sockets;
+  signal?.throwIfAborted();
+  const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
+  return new Promise<DnsMessage>((resolve, reject) => {
+    let done = false;
+    let garbage: string | undefined;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      timers.forEach(clearTimeout);
+      signal?.removeEventListener("abort", onAbort);
+      try {
+        socket.close(settle);
+      } catch {
+        settle();
+      }
+    };
+    const fail = (error: unknown) => finish(() => reject(error));
+    // Settles at once; the socket closes meanwhile.
+    const onAbort = () => {
+      if (done) return;
+      const reason = signal!.reason;
+      finish(() => {});
+      reject(reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let bound = false;
+    socket.on("error", (error: Error) => {
+      const failure = classifySocketError(error);
+      fail(
+        new SocketError({
+          step: bound ? "read" : "bind",
+          host: bound ? server.hostname : bindAddress,
+          port: bound ? server.port : 0,
+          failure,
+          cause: error,
+        }),
+      );
+    });
+    socket.on("message", (packet: Uint8Array, from: { address: string; port: number }) => {
+      const bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
+      const read = readDatagram(bytes, from.address, from.port, question);
+      if (typeof read === "object" && "undecodable" in read) {
+        fail(undecodableError(errors, question, read.undecodable));
+        return;
+      }
+      if (typeof read === "string") garbage = read;
+      else if (read) finish(() => resolve(read));
+    });
+    const send = () => {
+      socket.send(query, server.port, server.hostname, (error: Error | null) => {
+        if (!error) return;
+        const failure = classifySocketError(error);
+        fail(
+          new SocketError({
+            step: "write",
+            host: server.hostname,
+            port: server.port,
+            failure,
+            cause: error,
+          }),
+        );
+      });
+    };
+    timers.push(setTimeout(() => {
+      fail(
+        garbage
+          ? new DnsBadResponseError(name, garbage, { server: where })
+          : new DnsTimeoutError(name, timeoutMs, { server: where }),
+      );
+    }, timeoutMs));
+    // Only what the question needs, port 0: a random source port for each question.
+    socket.bind(0, bindAddress, () => {
+      bound = true;
+      if (done) return;
+      timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      send();
+    });
+  });
+}
+
+/**
+ * `Deno.listenDatagram` where this process has it (`--unstable-net`, or `"unstable": ["net"]` in
+ * deno.json as netkit's own has): its sockets cost about half of `node:dgram`'s per question and
+ * report a refused bind as an error the caller catches.
+ */
+const datagramListener = (function datagramListener(): typeof Deno.listenDatagram | undefined {
+  const listen = (Deno as { listenDatagram?: typeof Deno.listenDatagram }).listenDatagram;
+  return typeof listen === "function" ? listen : undefined;
+}).bind(undefined);
+
+/**
+ * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
+ * A pending `receive()` is ended by closing the socket, at the deadline or on abort.
+ */
+const queryUdpDatagram = (async function queryUdpDatagram(
+  listen: typeof Deno.listenDatagram,
+  question: UdpQuestion,
+  questionStop: QuestionStop | undefined,
+): Promise<DnsMessage> {
+  const { query, name, server, timeoutMs, bindAddress, signal } = question;
+  const where = formatNameServer(server);
+  let socket: Deno.DatagramConn;
+  try {
+    socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+  } catch (error) {
+    const { sockets } = await loadFailures();
+    throw new sockets.SocketError({
+      step: "bind",
+      host: bindAddress,
+      port: 0,
+      failure: sockets.classifySocketError(error),
+      cause: error,
+    });
+  }
+  const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
+  let garbage: string | undefined;
+  // Why the socket was closed under a pending receive(): the error to report instead (built
+  // when needed: the errors' modules load then).
+  let stopped: (() => unknown) | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    socket.close();
+  };
+  const stop = (why: () => unknown) => {
+    stopped ??= why;
+    close();
+  };
+  const sends: Promise<unknown>[] = [];
+  const send = () => {
+    if (!closed) sends.push(socket.send(query, target).catch(() => {}));
+  };
+  const onAbort = () => stop(() => signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (questionStop) {
+    questionStop.onStop = stop;
+    if (questionStop.stopped) stop(questionStop.stopped.why);
+  }
+  // A resend at a third and at two thirds of the time, then the deadline, on the shared clock:
+  // no timer per question (each cost ~1.5 KB of heap; the first setTimeout of a process, ~3.5 ms).
+  // The pending receive keeps the process alive meanwhile.
+  const started = performance.now();
+  let resends = 0;
+  const clock: ClockEntry = {
+    due: started + timeoutMs / 3,
+    fire() {
+      if (resends < 2) {
+        resends++;
+        send();
+        clock.due = started + ((resends + 1) * timeoutMs) / 3;
+        schedule(clock);
+        return;
+      }
+      stop(async () => {
+        const { errors } = await loadFailures();
+        return garbage
+          ? new errors.DnsBadResponseError(name, garbage, { server: where })
+          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
+      });
+    },
+  };
+  schedule(clock);
+  // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
+  sends.push(
+    socket.send(query, target).catch((error) =>
+      stop(async () => {
+        const { sockets } = await loadFailures();
+        return new sockets.SocketError({
+          step: "write",
+          host: server.hostname,
+          port: server.port,
+          failure: sockets.classifySocketError(error),
+          cause: error,
+        });
+      })
+    ),
+  );
+  // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
+  // questions: decoding copies out all it keeps.
+  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+  try {
+    while (true) {
+      let bytes: Uint8Array;
+      let from: Deno.Addr;
+      try {
+        [bytes, from] = await socket.receive(buffer);
+      } catch (error) {
+        if (stopped) throw await stopped();
+        const { sockets } = await loadFailures();
+        throw new sockets.SocketError({
+          step: "read",
+          host: server.hostname,
+          port: server.port,
+          failure: sockets.classifySocketError(error),
+          cause: error,
+        });
+      }
+      const peer = from as Deno.NetAddr;
+      const read = readDatagram(bytes, peer.hostname, peer.port, question);
+      if (typeof read === "object" && "undecodable" in read) {
+        throw undecodableError((await loadFailures()).errors, question, read.undecodable);
+      }
+      if (typeof read === "string") garbage = read;
+      else if (read) return read;
+    }
+  } finally {
+    unschedule(clock);
+    signal?.removeEventListener("abort", onAbort);
+    close();
+    for (const sent of sends) await sent;
+    // No receive() is pending on it any more: the loop has left.
+    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+  }
+}).bind(undefined);
+
+/**
+ * `queryDns`: asks `options.nameServer` for the records of one type of one name, over
+ * UDP and, when the answer is truncated, again over TCP; `stop` stops it from outside (see
+ * {@linkcode QuestionStop}).
+ */
+export const askServer = (async function askServer(
+  name: string,
+  type: number,
+  options: DnsQueryOptions,
+  stop?: QuestionStop,
+): Promise<DnsMessage> {
+  const server = {
+    hostname: options.nameServer.hostname,
+    port: options.nameServer.port ?? DNS_PORT,
+  };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+  const id = randomId();
+  const query = encodeDnsQuery(id, name, type);
+  const check = (message: DnsMessage) => mismatch(message, id, name, type);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  if (stop?.stopped) throw stop.stopped.why();
+  const deadline = Date.now() + timeoutMs;
+  const bindAddress = udpBindAddress(server.hostname);
+  // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
+  // a local port), ask over TCP, which needs only the server's address: every server answers
+  // there too (RFC 7766).
+  const udp = !options.tcpOnly && mayBindUdp(bindAddress);
+  if (udp) {
+    const listen = datagramListener();
+    const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
+    const answer = listen
+      ? await queryUdpDatagram(listen, question, stop)
+      : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });
+    if (!answer.truncated) return answer;
+  }
+  const left = Math.max(1, deadline - Date.now());
+  let bytes: Uint8Array;
+  try {
+    // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
+    const { queryTcp } = await import("./_query_tcp.ts");
+    bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop));
+  } catch (error) {
+    const { sockets } = await loadFailures();
+    // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
+    if (
+      !udp && !options.tcpOnly && error instanceof sockets.SocketError && error.step === "connect"
+    ) {
+      const local = bindAddress.includes(":") ? `[${bindAddress}]:0` : `${bindAddress}:0`;
+      const { MissingPermissionError } = await import("../io/missing_permission_error.ts");
+      throw new MissingPermissionError(
+        { kind: "net", target: local },
+        `asking the name server ${formatNameServer(server)} over UDP (over TCP: ${error.message})`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const where = formatNameServer(server);
+  let message: DnsMessage;
+  try {
+    message = decodeDnsMessage(bytes);
+  } catch (error) {
+    const { errors } = await loadFailures();
+    throw new errors.DnsBadResponseError(name, (error as Error).message, {
+      server: where,
+      cause: error,
+    });
+  }
+  const wrong = check(message);
+  if (wrong) {
+    const { errors } = await loadFailures();
+    throw new errors.DnsBadResponseError(name, `over TCP, ${wrong}`, { server: where });
+  }
+  return message;
+}).bind(undefined);
