@@ -96,7 +96,7 @@ function logLines(stderr: string): string[] {
     // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
     .map((line) =>
       line.replace(/(\.tmp(?:\.html|\.css)?)\1/, "$1")
-        .replace(/(\/robots\.txt)\.tmp"/, '$1"')
+        .replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
   // A refused option set: netkit's usage text after GNU's words is its own (house style).
