@@ -293,7 +293,7 @@ export const runRecursive = (async function runRecursive(
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
       onSaved: (saved) => reporter.finish(saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
-      onFailed: (url, error, info) => {
+      onFailed: (_url, error, info) => {
         // GNU wget's -q silences a recursion's errors too; the exit code still tells.
         if (!quiet) reporter.fail(error, info);
         if (info?.robots) return; // No robots.txt: no rules, and no error to count.

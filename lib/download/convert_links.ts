@@ -124,7 +124,7 @@ function asWritten(raw: string, base: string, url: string): string {
   }
   // A link with a non-ASCII character GNU's url_parse escapes whole (its IRI code's
   // reencode_escapes): `café/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
-  if (!found || /[\uE000-\uE00F]|[^\x00-\x7f]/.test(link)) return url;
+  if (!found || /[\uE000-\uE00F]|[\u0080-\uFFFF]/.test(link)) return url;
   let href: string;
   try {
     href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;
