@@ -123,7 +123,7 @@ function asWritten(raw: string, base: string, url: string): string {
     }
   }
   // A link with a non-ASCII character GNU's url_parse escapes whole (its IRI code's
-  // reencode_escapes): `café/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
+  // reencode_escapes): `caf\u00e9/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
   if (!found || /[\uE000-\uE00F]|[\u0080-\uFFFF]/.test(link)) return url;
   let href: string;
   try {
