@@ -765,8 +765,8 @@ export const runWget = (async function runWget(
     return WGET_EXIT.generic;
   }
   if (values.verbose) values["no-verbose"] = false;
-  if (values.timestamping && values["no-clobber"]) {
-    // GNU wget refuses the pair before any request, with exit 1.
+  if ((values.timestamping ?? values.mirror) && values["no-clobber"]) {
+    // GNU wget refuses the pair before any request, with exit 1 (-m is -N too).
     console.error("Can't timestamp and not clobber old files at the same time.");
     console.error(spec.usage);
     return WGET_EXIT.generic;

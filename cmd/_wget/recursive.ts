@@ -161,9 +161,13 @@ export const recursiveOptions = (function recursiveOptions(
       ignoreCase: values["ignore-case"] ?? false,
     },
     layout: {
-      directories: values["no-directories"]
-        ? false
-        : recursive || Boolean(values["page-requisites"] || values["force-directories"]),
+      // -p without -r makes directories, as GNU's, but not for files it removes (--delete-after,
+      // --spider) unless -x says so.
+      directories: values["no-directories"] ? false : recursive ||
+        Boolean(
+          (values["page-requisites"] && !values["delete-after"] && !values.spider) ||
+            values["force-directories"],
+        ),
       hostDirectories: !values["no-host-directories"],
       protocolDirectories: values["protocol-directories"] ?? false,
       restrict: restrictions(values["restrict-file-names"]),
@@ -289,12 +293,19 @@ export const runRecursive = (async function runRecursive(
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
       onSaved: (saved) => reporter.finish(saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
-      onFailed: (url, error, info) => {
+      onFailed: (_url, error, info) => {
         // GNU wget's -q silences a recursion's errors too; the exit code still tells.
         if (!quiet) reporter.fail(error, info);
         if (info?.robots) return; // No robots.txt: no rules, and no error to count.
         const code = downloadExitCode(error);
-        if (error instanceof HttpStatusError) broken.push(url);
+        // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
+        // to the server's own robots.txt, which GNU leaves out of it.
+        if (
+          error instanceof HttpStatusError && !broken.includes(error.url) &&
+          !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
+        ) {
+          broken.push(error.url);
+        }
         status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
           ? code
           : Math.min(status, code);

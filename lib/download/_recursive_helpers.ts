@@ -8,10 +8,13 @@
 
 import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
-/** GNU wget's `u->dir`: the path without its leading `/` and its last element. */
+/**
+ * GNU wget's `u->dir`: the path without its leading `/` and its last element, unescaped (so
+ * `/%62/x.html` is in `b`, for `-I`, `-X` and `-np`, as GNU's).
+ */
 export function directoryOf(url: URL): string {
   const path = url.pathname.slice(1);
-  return path.slice(0, Math.max(0, path.lastIndexOf("/")));
+  return decodeURIComponentSafe(path.slice(0, Math.max(0, path.lastIndexOf("/"))));
 }
 
 /** GNU wget's `subdir_p`: `inner` is `outer` or below it. */

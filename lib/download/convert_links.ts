@@ -105,7 +105,7 @@ const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
  * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
  * that `raw` holds written as they are again, where the parser or the resolver encoded them:
  * each is resolved as a private-use character, whose escape is then put back. `url` itself when
- * there are none.
+ * there are none, or when `raw` holds a character beyond ASCII.
  */
 function asWritten(raw: string, base: string, url: string): string {
   const hash = raw.indexOf("#");
@@ -122,7 +122,9 @@ function asWritten(raw: string, base: string, url: string): string {
       found = true;
     }
   }
-  if (!found || /[\uE000-\uE00F]/.test(link)) return url;
+  // A link with a non-ASCII character GNU's url_parse escapes whole (its IRI code's
+  // reencode_escapes): `caf\u00e9/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
+  if (!found || /[\uE000-\uE00F]|[\u0080-\uFFFF]/.test(link)) return url;
   let href: string;
   try {
     href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;
@@ -247,13 +249,14 @@ export function convertLinks(
       toFiles++;
     } else if (local !== undefined) {
       replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
-      if (!link.plain) replacement += fragmentOf(link.raw);
+      // As written, entities and all (GNU's replace_attr copies the page's bytes).
+      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
       toFiles++;
     } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
       // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
       const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
       replacement = css ? url : htmlQuote(url);
-      if (!link.plain) replacement += fragmentOf(link.raw);
+      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
       toUrls++;
     } else {
       continue;

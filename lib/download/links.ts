@@ -586,6 +586,17 @@ export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
   return cssLinks(css, sheetUrl, 0);
 }
 
+/** An unquoted `url(...)` value (escapes taken out) CSS reads as no URL: a blank, quote, `(` or control character. */
+function isBadUrl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x20 || code === 0x22 || code === 0x27 || code === 0x28 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Scans CSS for `url(...)` and `@import "..."`; positions are offset by `offset`. */
 function cssLinks(css: string, base: string, offset: number): PageLink[] {
   const links: PageLink[] = [];
@@ -624,7 +635,10 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     if (paren >= css.length) return css.length;
     let end = paren;
     while (end > i && isSpace(css[end - 1])) end--;
-    push(css.slice(i, end), i, expectCss);
+    const raw = css.slice(i, end);
+    // A blank, quote, `(` or control character inside makes it no URL (CSS's bad-url token;
+    // GNU's lexer agrees): `url(a b.png)` is not followed.
+    if (!isBadUrl(raw.replace(/\\[^]/g, ""))) push(raw, i, expectCss);
     return paren + 1;
   };
   let i = 0;

@@ -257,6 +257,8 @@ interface FetchHow {
   parsed?: URL | undefined;
   /** Saved under a name of its own (never over a file that is there) and removed once read. */
   temporary?: boolean;
+  /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
+  landed?: string | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -600,7 +602,12 @@ class Walker {
       (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
-      if (this.#remove(path)) options.onRemoved?.(path);
+      // GNU removes (and forgets the URLs of) what -A/-R reject by the NAME.tmp name, and what
+      // --delete-after and --spider read; the NAME.tmp -R lets pass it leaves (cmd/README.md),
+      // so their URLs stay downloaded there, and a link to them later is not fetched again.
+      const forget = options.deleteAfter || options.spider || !options.acceptRules ||
+        !acceptsFileName(path, options.acceptRules);
+      if (this.#remove(path, forget)) options.onRemoved?.(path);
     }
   }
 
@@ -785,7 +792,10 @@ class Walker {
         !this.#options.output &&
         (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
-        if (this.#remove(fetched.path)) this.#options.onRemoved?.(fetched.path, { robots: true });
+        // Its URL stays downloaded (GNU unlinks the file alone): a link to it is not fetched again.
+        if (this.#remove(fetched.path, false)) {
+          this.#options.onRemoved?.(fetched.path, { robots: true });
+        }
       }
     }
     return rules;
@@ -809,6 +819,9 @@ class Walker {
     if (this.#options.spider && !how.robots) {
       const head = await this.#head(url);
       if (head === undefined || head.kind === "other") return head;
+      if (head.finalUrl !== url) {
+        return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+      }
     }
     return await this.#fetchNamed(url, how);
   }
@@ -1029,7 +1042,7 @@ class Walker {
     /** The file's name after the HEAD, before -E's extension (added again when saved). */
     let named: string | undefined;
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
-    let requestUrl = url;
+    let requestUrl = how.landed ?? url;
     if (headFirst) {
       const byUrl = planned;
       const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
@@ -1138,9 +1151,28 @@ class Walker {
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
-          const unique = createUniqueFile(path, {
+          let unique = createUniqueFile(path, {
             adjustExtensionFor: options.adjustExtension ? contentType ?? null : undefined,
           });
+          // GNU wget tests -A/-R on the free name (-nd's NAME.1): one they reject is read
+          // as NAME.1.tmp and removed, like a rejected name's NAME.tmp.
+          // (-E's extension after it: NAME.1.tmp.html.)
+          const extension = unique.extensionAdded
+            ? unique.path.slice(unique.path.lastIndexOf("."))
+            : "";
+          const free = unique.path.slice(0, unique.path.length - extension.length);
+          if (
+            free !== path && !how.temporary && options.acceptRules &&
+            !acceptsFileName(free, options.acceptRules)
+          ) {
+            unique.file.close();
+            Deno.removeSync(unique.path);
+            unique = {
+              ...createUniqueFile(`${free}.tmp${extension}`),
+              extensionAdded: unique.extensionAdded,
+            };
+            this.#temporaries.add(unique.path);
+          }
           file = unique.file;
           if (unique.extensionAdded) extended = true;
           path = unique.path;
@@ -1257,7 +1289,7 @@ class Walker {
       let received: Received | undefined;
       const plain = this.#plainClient;
       // The link checks' parse of the URL, when it is the URL as written (not parsed again).
-      const parsed = how.parsed?.href === url ? how.parsed : url;
+      const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
@@ -1414,9 +1446,11 @@ class Walker {
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       open();
+      // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
+      // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
+      if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
       if (how.temporary) this.#temporaries.add(path);
-      if (extended) this.#extended.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModifiedTime ?? lastModified);
@@ -1545,13 +1579,14 @@ class Walker {
     this.#options.onFailed?.(url, error);
   }
 
-  #remove(path: string): boolean {
+  /** Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`). */
+  #remove(path: string, forget = true): boolean {
     try {
       Deno.removeSync(path);
     } catch {
       return false;
     }
-    if (this.#fileToUrl.delete(path)) this.#dissociate(path);
+    if (forget && this.#fileToUrl.delete(path)) this.#dissociate(path);
     return true;
   }
 

@@ -822,3 +822,176 @@ peerTest(
     }
   },
 );
+
+/** Pages the random sites of `wget-recursive-random_test.ts` found differences on, distilled. */
+const FOUND: Record<string, string> = {
+  "index.html": page(`<a href="%62/%55P/%70age.html">escaped letters</a> <a href="b/x.html">x</a>
+<a href="%73p%20ace/y.html">escaped blank</a>`),
+  "b/UP/page.html": page(`<a href="../../index.html">home</a>`),
+  "b/x.html": page("x"),
+  "sp ace/y.html": page(`<a href="/%73p%20ace/z.html">z</a>`),
+  "sp ace/z.html": page("z"),
+  // -k writes a fragment as the page writes it, entities and all.
+  "frag.html": page(`<a href="#?a=1&amp;b=2#">itself</a> <a href="gone.html#x&amp;y">404</a>
+<a href="sp%20ace/z.html#a&amp;b">z</a>`),
+  // -k makes a link absolute escaped whole when it holds a non-ASCII letter, blanks too.
+  "abs.html": page(`<a href="nowhere/caf\u00e9 sp ace.html?q=a b">404</a>
+<a href="nowhere/sp ace.html?q=a b">404, kept as written</a>`),
+  // An unquoted url() with a blank inside is no URL (CSS's bad-url), in a style attribute and a
+  // stylesheet; at its ends the blanks go.
+  "bad.html": page(`<div style="background: url(sp ace/a.png)">x</div>
+<div style="background: url( b.png )">y</div> <link rel="stylesheet" href="bad.css">`),
+  "bad.css": "p { background: url(sp ace/c.png) }\nq { background: url( d.png ) }\n",
+  "sp ace/a.png": "a",
+  "b.png": "b",
+  "sp ace/c.png": "c",
+  "d.png": "d",
+  // --spider: after a HEAD redirected, the GET goes where it landed.
+  "spider.html": page(`<a href="moved.html">moved</a> <a href="d.png">d</a>`),
+  // --spider's broken links name the URL that answered so: b redirects to b/, which has no index.
+  "broken.html": page(`<a href="b">b</a> <a href="gone.html">gone</a> <a href="b/">b/</a>
+<a href="/robots.txt">not listed</a> <a href="/b/robots.txt">listed</a>`),
+  // -nd -A png: the second f.png is f.png.1, which -A rejects: read as f.png.1.tmp, removed.
+  "nd.html": page(`<img src="n1/f.png"> <img src="n2/f.png">`),
+  "n1/f.png": "1",
+  "n2/f.png": "2",
+  // -E -K: kk.html first, then kk (kk/ after nginx's 301) saved over it as kk.html: the backup
+  // is kk.html.orig, as the first download named it.
+  "kk-start.html": page(`<a href="kk.html">page</a> <a href="kk">directory</a>`),
+  "kk.html": page("the page kk.html"),
+  "kk/index.html": page(`the directory kk/, <a href="../kk-start.html">back</a>`),
+  // A link to robots.txt, read first and removed (--delete-after, --spider): not asked again.
+  "robots.txt": "User-agent: *\nDisallow: /nowhere/\n",
+  "to-robots.html": page(`<a href="/robots.txt">robots</a> <a href="d.png">d</a>`),
+  // -R html: a page read through a redirect and removed is not fetched again by a later link.
+  "rr.html": page(`<a href="moved2.html">moved</a> <a href="n2/p.html">again</a>`),
+  "nde.html": page(`<a href="n1/p.html">1</a> <a href="n2/p.html">2</a>`),
+  "n1/p.html": page("1"),
+  "n2/p.html": page("2"),
+};
+
+peerTest(
+  "wget -r on what the random sites found: the same files and requests as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, {
+      serverConfig: `location = /status { stub_status; }\naccess_log ${log} combined;
+        location = /moved.html { return 302 /b/x.html; }
+        location = /moved2.html { return 302 /n2/p.html; }`,
+    });
+    await writeSite(nginx.root, FOUND);
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const cases: [string[], string][] = [
+      // -X, -I and -np test the directory unescaped, as GNU's u->dir (%62 is b).
+      [["-r", "-X", "/b"], "/"],
+      [["-r", "-I", "/b/UP"], "/"],
+      [["-r", "-X", "/sp ace"], "/"],
+      [["-r", "-np"], "/sp%20ace/y.html"],
+      [["-r", "-k"], "/frag.html"],
+      [["-r", "-k"], "/abs.html"],
+      [["-r", "-k"], "/bad.html"],
+      [["-r", "--spider"], "/spider.html"],
+      [["-r", "-E", "-k", "-K"], "/kk-start.html"],
+      [["-r", "--delete-after"], "/to-robots.html"],
+      [["-r", "-R", "html"], "/rr.html"],
+      [["-r", "--spider"], "/to-robots.html"],
+    ];
+    for (const [n, [args, path]] of cases.entries()) {
+      await t.step(`${args.join(" ")} ${path}`, async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}${n}`;
+          const from = (await Deno.readTextFile(log).catch(() => "")).length;
+          const code = await wget(tool, [...args, origin + path], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          // (Without the NAME.tmp GNU leaves of a page -R rejects: cmd/README.md.)
+          const files = [...(await snapshotTree(out)).entries()].sort()
+            .filter(([name]) => !name.endsWith(".tmp"));
+          found.push({ code, requests, files });
+        }
+        assert.ok(found[0]!.requests.length > 1);
+        assert.deepEqual(found[1], found[0]);
+      });
+    }
+    await t.step("-r -nd -A png: a free name -A rejects is NAME.1.tmp", async () => {
+      const logs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-nd`;
+        await Deno.mkdir(cwd);
+        const run = await wgetLogged(tool, ["-r", "-nd", "-A", "png", `${origin}/nd.html`], cwd);
+        logs.push({
+          code: run.code,
+          lines: stableLines(run.stderr),
+          files: [...Deno.readDirSync(cwd)].map((e) => e.name).sort(),
+        });
+      }
+      assert.ok(logs[0]!.lines.includes("Saving to: ‘f.png.1.tmp’"), logs[0]!.lines.join("\n"));
+      assert.deepEqual(logs[1], logs[0]);
+    });
+    await t.step("-r -nd -E -A html: a free name -A rejects is NAME.1.tmp.html", async () => {
+      const logs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-nde` });
+        const args = ["-nv", "-r", "-nd", "-E", "-A", "html", `${origin}/nde.html`];
+        const run = await wgetLogged(tool, args, cwd);
+        logs.push(stableLines(run.stderr).filter((line) => line.includes("URL:")));
+      }
+      // (GNU then leaves p.html.1.tmp.html, which -A accepts: cmd/README.md.)
+      assert.ok(
+        logs[0]!.some((line) => line.endsWith(`"p.html.1.tmp.html" [1]`)),
+        logs[0]!.join("\n"),
+      );
+      assert.deepEqual(logs[1], logs[0]);
+    });
+    await t.step("-p --delete-after without -r: no directories (but with -x)", async () => {
+      for (const extra of [[], ["-x"]]) {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-da` });
+          const args = ["-nv", "-p", "--delete-after", ...extra, `${origin}/nd.html`];
+          const run = await wgetLogged(tool, args, cwd);
+          logs.push({ code: run.code, lines: stableLines(run.stderr) });
+        }
+        assert.ok(
+          logs[0]!.lines.some((line) =>
+            line.endsWith(extra.length ? `/f.png.tmp" [1]` : `-> "f.png.tmp" [1]`)
+          ),
+          logs[0]!.lines.join("\n"),
+        );
+        assert.deepEqual(logs[1], logs[0]);
+      }
+    });
+    await t.step("-m -nc: refused as -N -nc is, before any request (-m is -N too)", async () => {
+      const runs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-mnc` });
+        const from = (await Deno.readTextFile(log)).length;
+        const run = await wgetLogged(tool, ["-m", "-nc", `${origin}/nd.html`], cwd);
+        const requests = await requestsSince(log, from, nginx.port);
+        runs.push({ code: run.code, first: run.stderr.split("\n")[0], requests });
+      }
+      assert.equal(runs[0]!.first, "Can't timestamp and not clobber old files at the same time.");
+      assert.deepEqual(runs[1], runs[0]);
+    });
+    await t.step("--spider -r: the broken links after redirects", async () => {
+      // A server without robots.txt: a link to it is not listed, one to /b/robots.txt is.
+      await using second = await startNginx(`${dir.path}/second`);
+      const other = `http://127.0.0.1:${second.port}`;
+      await writeSite(second.root, { "broken.html": FOUND["broken.html"]!, "b/x.html": "x" });
+      const lists = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-broken`;
+        await Deno.mkdir(cwd);
+        const run = await wgetLogged(tool, ["--spider", "-r", "-nv", `${other}/broken.html`], cwd);
+        const lines = run.stderr.split("\n");
+        const from = lines.findIndex((line) => line.startsWith("Found "));
+        lists.push(lines.slice(from, from + 6).sort());
+      }
+      assert.ok(lists[0]!.includes(`${other}/b/`), lists[0]!.join("\n"));
+      assert.ok(lists[0]!.includes(`${other}/b/robots.txt`), lists[0]!.join("\n"));
+      assert.deepEqual(lists[1], lists[0]);
+    });
+  },
+);

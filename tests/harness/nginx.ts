@@ -22,6 +22,8 @@ export interface Nginx extends AsyncDisposable {
 export interface NginxOptions {
   /** Extra directives inside the HTTP `server` block. */
   serverConfig?: string;
+  /** Extra directives in the `http` block, before the servers (a `log_format`). */
+  httpConfig?: string;
   /** Serve HTTPS too, with this certificate and key (PEM files). */
   tls?: { cert: string; key: string };
 }
@@ -54,6 +56,7 @@ http {
   types { text/html html; text/plain txt; }
   default_type application/octet-stream;
   sendfile on;
+  ${options.httpConfig ?? ""}
   server {
     listen 127.0.0.1:${port};
     listen [::1]:${port};

@@ -1,0 +1,205 @@
+/**
+ * `wget -r` on random sites, beside GNU wget 1.21 on the same nginx: for each seed a site
+ * (`tests/harness/random_site.ts`: nested directories, 10–60 pages, links of every form a real
+ * site has) and one random option set (`-r`, `-r -np`, `-m -np`, `-p -k`, `-r -l N`, with `-A`,
+ * `-R`, `-nd`, `-nH --cut-dirs`, `-E`, `-k -K`, `-I`, `-X`, `--restrict-file-names`,
+ * `-e robots=off`, `-H -D`, the regexes and tag lists, `-x`, `-L`, `--spider`, `--delete-after`,
+ * `-nc`, `-Q`…), run by both into fresh directories; compared: the exit codes, the files and their
+ * bytes (after `-k` on both sides), the requests nginx logged (host, method, target, status, in
+ * order: both go breadth-first) and the `-nv` log but for its dates and times. A failure names
+ * the seed, the command line and the first difference of each.
+ *
+ * Both run under a UTF-8 locale: under `LC_ALL=C` GNU's IRI code converts each link from ASCII,
+ * which unescapes `%70` to `p` (netkit has no IRI conversion, cmd/README.md). Normalised, where
+ * netkit differs from GNU wget on purpose (cmd/README.md): `-k`'s "Converting links in" lines
+ * and `--spider`'s broken links are compared as sets (GNU goes in its hash tables' order); the
+ * `NAME.tmp` GNU leaves of a page `-A`/`-R` rejects is not counted (nor the `NAME.tmp.1` it then
+ * names the next one under `-nd`); a file that cannot be written is told in netkit's one line;
+ * `--spider`'s `NAME.tmp.tmp` (netkit `NAME.tmp`), its `robots.txt` (netkit `robots.txt.tmp`) and
+ * `unlink: No such file or directory`; netkit's usage text after a refused option set. What the
+ * generator leaves out for the same reason is listed in `tests/harness/random_site.ts`.
+ *
+ * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
+ * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
+ * differ after that (seed 635 of the hunt).
+ *
+ * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
+ *
+ *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-random_test.ts
+ *
+ * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
+ * differ (the site, both trees, both logs, nginx's config and log), `NETKIT_FUZZ_KEEP=1`.
+ */
+
+import assert from "node:assert/strict";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { randomSite, writeRandomSite } from "../harness/random_site.ts";
+import { commandArgs } from "../harness/run.ts";
+import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+import { stableLines } from "../harness/wget_recursive_compare.ts";
+
+/** The seeds the test suite runs (about 0.2 s each on an idle machine). */
+const FIXED_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
+
+/** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
+const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
+
+function seeds(): number[] {
+  const list = Deno.env.get("NETKIT_FUZZ_SEED");
+  if (list) return list.split(",").map(Number);
+  const count = Deno.env.get("NETKIT_FUZZ_SEEDS");
+  if (!count) return FIXED_SEEDS;
+  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
+  return Array.from({ length: Number(count) }, (_, i) => first + i);
+}
+
+/** nginx directives: the site's types, its redirects, a log naming the host asked for. */
+function config(log: string, redirects: string): string {
+  return `
+    types { text/html html htm php HTML; text/css css; image/png png PNG; text/plain txt;
+      application/javascript js; }
+    location = /status { stub_status; }
+    access_log ${log} fuzz;
+    ${redirects}
+`;
+}
+
+/** What one wget did. */
+interface Outcome {
+  code: number;
+  files: string[];
+  requests: string[];
+  log: string[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
+ * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
+ * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
+ * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`, `.tmp.css.tmp.css`; netkit:
+ * `NAME.tmp`),
+ * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`; the usage text
+ * after a refused option set (netkit's own).
+ */
+function logLines(stderr: string): string[] {
+  const lines = stableLines(stderr)
+    .map((line) => line.replace(/^(Converted links in \d+ files in) [\d.]+ seconds\.$/, "$1 S."))
+    .map((line) =>
+      line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2')
+    )
+    // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
+    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line))
+    // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
+    // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
+    .map((line) =>
+      line.replace(/(\.tmp(?:\.html|\.css)?)\1/, "$1")
+        .replace(/(\/robots\.txt)\.tmp"/i, '$1"')
+    )
+    .filter((line) => line !== "unlink: No such file or directory");
+  // A refused option set: netkit's usage text after GNU's words is its own (house style).
+  const usage = lines.findIndex((line) => line.startsWith("Usage: wget "));
+  if (usage >= 0) lines.splice(usage);
+  // --spider's broken links: GNU lists them in its hash table's order.
+  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
+  if (found >= 0) {
+    let end = found + 1;
+    while (lines[end]?.startsWith("http")) end++;
+    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
+  }
+  const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
+  return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
+}
+
+/** The first place where `a` and `b` differ, as text. */
+function firstDifference(a: string[], b: string[]): string {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) {
+      return `at line ${i + 1}:\n  GNU:    ${a[i] ?? "(nothing)"}\n  netkit: ${
+        b[i] ?? "(nothing)"
+      }`;
+    }
+  }
+  return "none";
+}
+
+/** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
+async function runSeed(dir: string, seed: number): Promise<string[]> {
+  const site = randomSite(seed);
+  const log = `${dir}/access.log`;
+  await using nginx = await startNginx(dir, {
+    httpConfig: `log_format fuzz '$host "$request" $status';`,
+    serverConfig: config(log, site.nginxConfig),
+  });
+  await writeRandomSite(nginx.root, site, nginx.port);
+  const url = `http://127.0.0.1:${nginx.port}${site.start}`;
+  const outcomes: Outcome[] = [];
+  const rules = site.args.includes("-A") || site.args.includes("-R");
+  for (const tool of ["gnu", "netkit"]) {
+    const cwd = `${dir}/${tool}`;
+    await Deno.mkdir(cwd);
+    await nginxAccepts(nginx.port);
+    const from = (await Deno.readTextFile(log)).length;
+    const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
+    const run = await new Deno.Command(argv[0]!, {
+      args: [...argv.slice(1), "-nv", ...site.args, "-P", "out", url],
+      cwd,
+      // A UTF-8 locale: under LC_ALL=C, GNU's IRI code converts each link from ASCII, which
+      // unescapes %70 to "p" (netkit has no IRI conversion, cmd/README.md).
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
+    await nginxAccepts(nginx.port);
+    const requests = (await Deno.readTextFile(log)).slice(from).split("\n")
+      .filter((line) => line !== "" && !line.includes(" /status "));
+    const files = [...(await snapshotTree(`${cwd}/out`).catch(() => new Map())).entries()]
+      .map(([path, digest]) => `${path} ${digest}`).sort()
+      // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
+      .filter((line) =>
+        !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html|\.css)?(\.orig)? \S+$/.test(line))
+      );
+    let lines = logLines(decoder.decode(run.stderr));
+    // And names the next one under -nd NAME.tmp.1 as the first is still there.
+    if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+(\.html|\.css)?"/, '.tmp$1"'));
+    outcomes.push({ code: run.code, files, requests, log: lines });
+  }
+  const [gnu, netkit] = outcomes as [Outcome, Outcome];
+  const differences: string[] = [];
+  if (gnu.code !== netkit.code) {
+    differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
+  }
+  for (const what of ["files", "requests", "log"] as const) {
+    if (gnu[what].join("\n") !== netkit[what].join("\n")) {
+      differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
+    }
+  }
+  if (differences.length > 0) {
+    differences.unshift(`seed ${seed}: wget -nv ${site.args.join(" ")} -P out ${url}`);
+  }
+  return differences;
+}
+
+peerTest(
+  "wget -r on random sites: GNU wget's files, bytes, requests, exit code and -nv log, seed by seed",
+  ["nginx", "wget"],
+  async (t) => {
+    const failed: string[] = [];
+    for (const seed of seeds()) {
+      await t.step(`seed ${seed}`, async () => {
+        await using dir = KEEP
+          ? { path: await Deno.makeTempDir({ prefix: `fuzz${seed}_` }), [Symbol.dispose]() {} }
+          : await tempDir();
+        const differences = await runSeed(dir.path, seed);
+        if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
+        if (differences.length > 0) failed.push(seed.toString());
+        assert.deepEqual(differences, [], differences.join("\n"));
+      });
+    }
+    assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
+  },
+);

@@ -1,0 +1,457 @@
+/**
+ * A seeded random web site and a random `wget -r` option set for it, for the differential test of
+ * netkit's `wget -r` against GNU wget (`tests/cmd/wget-recursive-random_test.ts`): the same seed
+ * gives the same site, the same nginx directives and the same options, so a difference replays.
+ *
+ * The site has nested directories (depth 0–4) and 10–60 pages, with links of the forms a real site
+ * has: relative (`a.html`, `../b/`, `./c?x=1`), root-relative, absolute with the origin,
+ * protocol-relative, to the same server under another name (`localhost`), off-site, with
+ * fragments and queries (`&amp;`, `=`, `%2F`, `+`, blanks, non-ASCII), percent-encoded and
+ * upper-case paths, names with blanks, `~`, `@`, `;` and non-ASCII letters, directories with and
+ * without their trailing slash (nginx's 301), missing files (404), redirects (nginx's `return
+ * 301`/`302`), `<base href>`, images with `srcset`, stylesheets with `url()` and `@import`,
+ * scripts, iframes, `<a>` inside comments and `<script>` text, robots.txt with `Disallow`/`Allow`
+ * lines for `*`, and `<meta name="robots" content="nofollow">`.
+ *
+ * Left out, because netkit differs from GNU wget 1.21 there on purpose (cmd/README.md's wget
+ * section): `\`, tabs and `%2e%2e` in links, blanks and non-ASCII letters as written in a link
+ * that redirects or to a redirect's target (a directory), `-k` beside `-A`/`-R` (GNU's links to the
+ * `NAME.tmp` files it leaves), `http:x.html`, `|^{}'` in queries, hosts no URL can
+ * hold, broken comments (`<!-->`), Latin-1 pages, and robots.txt whose first matching line is
+ * not its longest (the lines are written longest first, no path twice, without `*` or `$`). The
+ * test normalises the rest (see there).
+ *
+ * Contents name the server by placeholders that {@linkcode writeRandomSite} fills in: `@ORIGIN@`
+ * (`http://127.0.0.1:PORT`), `@HOST@` (`127.0.0.1:PORT`), `@OTHER@` (`localhost:PORT`) and `@OTHERUP@`
+ * (`LOCALHOST:PORT`).
+ *
+ * @module
+ */
+
+import { seededRandom } from "./seeded_random.ts";
+
+/** One generated case. */
+export interface RandomSite {
+  /** The files under the document root: path (as on disk) → content. */
+  files: Record<string, string | Uint8Array>;
+  /** nginx directives for the server block (the redirects). */
+  nginxConfig: string;
+  /** The URL path the run starts from (escaped). */
+  start: string;
+  /** The options, the same for both wgets. */
+  args: string[];
+}
+
+const DIR_NAMES = [
+  "docs",
+  "a",
+  "b",
+  "Img",
+  "sp ace",
+  "til~de",
+  "at@x",
+  "semi;c",
+  "caf\u00e9",
+  "UP",
+];
+const PAGE_NAMES = [
+  "page",
+  "About",
+  "sp ace",
+  "t~ilde",
+  "a@b",
+  "s;c",
+  "caf\u00e9",
+  "UPPER",
+  "q",
+  "x.y",
+  "n+m",
+];
+const QUERIES = [
+  "x=1",
+  "a=1&amp;b=2",
+  "q=a%2Fb",
+  "q=a+b",
+  "q=a b",
+  "q=caf\u00e9",
+  "k=v=w",
+  "",
+  "p=%20&amp;r",
+];
+
+/** A directory or file of the site, by its path segments. */
+interface Node {
+  segments: string[];
+  kind: "dir" | "page" | "png" | "css" | "js" | "txt";
+}
+
+/** Escapes a path segment as a link may write it. */
+function escapeSegment(name: string, style: "raw" | "canonical" | "lower" | "letter"): string {
+  if (style === "raw") return name;
+  const bytes = new TextEncoder().encode(name);
+  let out = "";
+  for (const byte of bytes) {
+    if (byte === 0x20 || byte >= 0x80) {
+      const hex = byte.toString(16).toUpperCase().padStart(2, "0");
+      out += `%${style === "lower" ? hex.toLowerCase() : hex}`;
+    } else out += String.fromCharCode(byte);
+  }
+  if (style === "letter") {
+    // One ASCII letter written as an escape (%61 for "a").
+    const at = out.search(/[a-zA-Z]/);
+    if (at >= 0) {
+      out = out.slice(0, at) + "%" + out.charCodeAt(at).toString(16).toUpperCase() +
+        out.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+/** The escaped URL path of `segments` (a directory's with its slash). */
+function canonicalPath(node: Node): string {
+  const path = "/" + node.segments.map((s) => escapeSegment(s, "canonical")).join("/");
+  return node.kind === "dir" && node.segments.length > 0 ? path + "/" : path;
+}
+
+function pngBytes(random: () => number, size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = Math.floor(random() * 256);
+  return bytes;
+}
+
+/** The site and options of `seed`. */
+export function randomSite(seed: number): RandomSite {
+  const random = seededRandom(seed);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+
+  // Directories: the root, then each below a random earlier one, at most 4 deep.
+  const dirs: Node[] = [{ segments: [], kind: "dir" }];
+  const dirCount = int(0, 7);
+  for (let i = 0; i < dirCount; i++) {
+    const parent = pick(dirs);
+    if (parent.segments.length >= 4) continue;
+    const name = pick(DIR_NAMES);
+    const segments = [...parent.segments, name];
+    if (dirs.some((d) => d.segments.join("/") === segments.join("/"))) continue;
+    dirs.push({ segments, kind: "dir" });
+  }
+  const nodes: Node[] = [];
+  const taken = new Set<string>();
+  const add = (dir: Node, name: string, kind: Node["kind"]) => {
+    const segments = [...dir.segments, name];
+    const key = segments.join("/").toLowerCase();
+    // No file named as a directory, no two names that differ only in case (-E, lowercase).
+    if (taken.has(key) || dirs.some((d) => d.segments.join("/").toLowerCase() === key)) return;
+    taken.add(key);
+    nodes.push({ segments, kind });
+  };
+  for (const dir of dirs) {
+    if (dir.segments.length === 0 || chance(0.85)) add(dir, "index.html", "page");
+  }
+  const pages = int(10, 60);
+  for (let i = 0; nodes.length < pages && i < pages * 3; i++) {
+    const name = chance(0.5) ? `p${int(1, 99)}` : pick(PAGE_NAMES);
+    add(pick(dirs), `${name}.${chance(0.1) ? pick(["htm", "php", "HTML"]) : "html"}`, "page");
+  }
+  const assets = int(2, 12);
+  for (let i = 0; i < assets; i++) {
+    const kind = pick(["png", "png", "css", "js", "txt"] as const);
+    const name = chance(0.7) ? `f${int(1, 50)}` : pick(PAGE_NAMES);
+    add(pick(dirs), `${name}.${kind === "png" && chance(0.2) ? "PNG" : kind}`, kind);
+  }
+  const pageNodes = nodes.filter((n) => n.kind === "page");
+  const byKind = (kind: Node["kind"]) => nodes.filter((n) => n.kind === kind);
+
+  // Redirects: nginx answers /rN.html with 301 or 302 to a page, a directory, or a missing file.
+  const redirects: { path: string; status: number; to: string }[] = [];
+  const config: string[] = [];
+  for (let i = int(0, 2); i > 0; i--) {
+    const path = `/r${i}.html`;
+    const status = pick([301, 302]);
+    const to = chance(0.8)
+      ? canonicalPath(chance(0.8) ? pick(pageNodes) : pick(dirs))
+      : `/gone${i}.html`;
+    redirects.push({ path, status, to });
+    config.push(`location = ${path} { return ${status} "${to}"; }`);
+  }
+
+  /** A link from a page in `from` (its base's segments) to `to`, in a random form. */
+  const href = (from: string[], to: Node | string, requisite = false, srcset = false): string => {
+    let path: string;
+    // Not a blank or a non-ASCII letter as written in a link nginx redirects (a directory
+    // without its slash, /rN.html), or to a redirect's target: GNU files such a URL as written
+    // and looks it up escaped, so its -k leaves the link absolute and it fetches the target
+    // again after the redirect (cmd/README.md). Nor in srcset, which blanks split.
+    let redirected = redirects.some((r) => r.path === to);
+    if (typeof to === "string") path = to;
+    else {
+      const slash = to.kind === "dir" && to.segments.length > 0 && (requisite || chance(0.7))
+        ? "/"
+        : "";
+      // (A directory with its slash is the target of the redirect of one without.)
+      redirected = to.kind === "dir" || srcset ||
+        redirects.some((r) => r.to === canonicalPath(to));
+      const style = redirected
+        ? pick(["canonical", "canonical", "lower", "letter"] as const)
+        : pick(["raw", "canonical", "canonical", "lower", "letter"] as const);
+      const segments = to.segments.map((s) => escapeSegment(s, style));
+      const form = pick(["relative", "relative", "relative", "root", "absolute", "protocol"]);
+      if (form === "relative") {
+        let common = 0;
+        while (
+          common < from.length && common < to.segments.length - (to.kind === "dir" ? 0 : 1) &&
+          from[common] === to.segments[common]
+        ) common++;
+        const up = "../".repeat(from.length - common);
+        // (An ancestor is `../`, not `..//`, whose path grows at each level under -m.)
+        const below = segments.slice(common).join("/");
+        const rest = below === "" ? "" : below + slash;
+        path = (up === "" && chance(0.2) ? "./" : up) + rest;
+        if (path === "") path = "./";
+      } else {
+        const full = "/" + segments.join("/") + slash;
+        path = form === "root" ? full : form === "absolute" ? `@ORIGIN@${full}` : `//@HOST@${full}`;
+      }
+    }
+    if (requisite && !srcset && chance(0.08)) path += pick(["?v=1", "?v=2&amp;x"]);
+    else if (!requisite && chance(0.2)) {
+      path += `?${pick(QUERIES.filter((q) => !redirected || /^[\x21-\x7e]*$/.test(q)))}`;
+    }
+    if (!requisite && chance(0.15)) path += `#${pick(["top", "s1", ""])}`;
+    return path;
+  };
+  const anyTarget = (): Node | string => {
+    const r = random();
+    if (r < 0.55) return pick(pageNodes);
+    if (r < 0.7) return pick(dirs);
+    if (r < 0.8 && nodes.length > pageNodes.length) {
+      return pick(nodes.filter((n) => n.kind !== "page"));
+    }
+    if (r < 0.85) return `/missing${int(1, 5)}.html`;
+    if (r < 0.9 && redirects.length > 0) return pick(redirects).path;
+    if (r < 0.95) {
+      return pick([`http://@OTHER@/`, `http://@OTHER@${canonicalPath(pick(pageNodes))}`]);
+    }
+    return pick([
+      "http://offsite.invalid/x.html",
+      "mailto:a@b.invalid",
+      "#",
+      "?",
+      "",
+      "/robots.txt",
+    ]);
+  };
+
+  const files: Record<string, string | Uint8Array> = {};
+  for (const node of nodes) {
+    const dir = node.segments.slice(0, -1);
+    const path = node.segments.join("/");
+    if (node.kind === "png") files[path] = pngBytes(random, int(10, 400));
+    else if (node.kind === "txt") files[path] = `text ${path}\n`;
+    else if (node.kind === "js") {
+      files[path] = `// ${path}\nvar u = "<a href='from-js.html'>x</a>";\n`;
+    } else if (node.kind === "css") {
+      const rules: string[] = [];
+      for (let i = int(0, 3); i > 0; i--) {
+        const target = chance(0.7) && byKind("png").length > 0
+          ? href(dir, pick(byKind("png")), true)
+          : chance(0.5) && byKind("css").length > 0
+          ? href(dir, pick(byKind("css")), true)
+          : `missing${int(1, 3)}.png`;
+        // Unquoted only where the name needs no quotes (CSS escapes are read differently).
+        const quote = /^[\w./@~;:%?=-]*$/.test(target) ? pick(["", "'", '"']) : pick(["'", '"']);
+        rules.push(
+          target.endsWith(".css") && chance(0.6)
+            ? pick([`@import "${target}";`, `@import url(${target});`])
+            : `p { background: url(${quote}${target}${quote}) }`,
+        );
+      }
+      // @import only at the start, as CSS wants (both read it anywhere, but keep it real).
+      rules.sort((a, b) => Number(b.startsWith("@")) - Number(a.startsWith("@")));
+      files[path] = rules.join("\n") + "\n";
+    } else {
+      // A page.
+      let base = dir;
+      const head: string[] = [];
+      if (chance(0.1)) {
+        const baseDir = pick(dirs);
+        base = baseDir.segments;
+        const written = canonicalPath(baseDir);
+        // Absolute, root-relative, or relative to the page (`sub/`, `../`).
+        const relative = href(dir, baseDir, true).replace(/\?.*/, "");
+        head.push(
+          `<base href="${
+            pick([`@ORIGIN@${written}`, written, relative === "" ? "./" : relative])
+          }">`,
+        );
+      }
+      if (chance(0.08)) {
+        const content = pick(["nofollow", "NOFOLLOW, noindex", "none", "noindex", "all"]);
+        head.push(`<meta name="${pick(["robots", "ROBOTS"])}" content="${content}">`);
+      }
+      if (chance(0.4) && byKind("css").length > 0) {
+        head.push(`<link rel="stylesheet" href="${href(base, pick(byKind("css")), true)}">`);
+      }
+      if (chance(0.2) && byKind("js").length > 0) {
+        head.push(`<script src="${href(base, pick(byKind("js")), true)}"></script>`);
+      }
+      const body: string[] = [];
+      for (let i = int(1, 8); i > 0; i--) {
+        body.push(`<a href="${href(base, anyTarget())}">link ${i}</a>`);
+      }
+      const pngs = byKind("png");
+      if (pngs.length > 0 && chance(0.5)) {
+        const one = href(base, pick(pngs), true);
+        const srcset = chance(0.4)
+          ? ` srcset="${href(base, pick(pngs), true, true)} 1x, ${
+            href(base, pick(pngs), true, true)
+          } 2x"`
+          : "";
+        body.push(`<img src="${one}"${srcset} alt="">`);
+      }
+      if (chance(0.15)) body.push(`<iframe src="${href(base, pick(pageNodes), true)}"></iframe>`);
+      if (chance(0.15)) {
+        body.push(`<!-- <a href="${href(base, pick(pageNodes))}">commented</a> -->`);
+      }
+      if (chance(0.1)) {
+        body.push(
+          `<script>var s = '<a href="${href(base, pick(pageNodes), true)}">x</a>';</script>`,
+        );
+      }
+      if (chance(0.1) && pngs.length > 0) {
+        body.push(`<div style="background: url(${href(base, pick(pngs), true)})">styled</div>`);
+      }
+      // Other markup of real pages, now and then.
+      const aPage = () => href(base, pick(pageNodes));
+      const aPng = () => pngs.length > 0 ? href(base, pick(pngs), true) : "none.png";
+      const EXTRAS = [
+        () => `<A HREF='${aPage()}'>upper case</A>`,
+        () => `<a href=${href(base, pick(pageNodes), true, true).replace(/[\s"'>]/g, "")}>bare</a>`,
+        () => `<map><area href="${aPage()}" alt=""></map>`,
+        () => `<frameset><frame src="${href(base, pick(pageNodes), true)}"></frameset>`,
+        () => `<embed src="${aPng()}">`,
+        () => `<video src="${aPng()}" poster="${aPng()}"></video>`,
+        () => `<audio><source src="${aPng()}"></audio>`,
+        () => `<picture><source srcset="${aPng()} 1x"></picture>`,
+        () => `<object data="${aPng()}"></object>`,
+        () => `<form action="${aPage()}"><input type="image" src="${aPng()}"></form>`,
+        () => `<meta http-equiv="refresh" content="0; url=${href(base, pick(pageNodes), true)}">`,
+        () => `<link rel="icon" href="${aPng()}">`,
+        () => `<link rel="alternate" href="${aPage()}">`,
+        () => `<table background="${aPng()}"><tr><td background="${aPng()}">x</td></tr></table>`,
+        () => `<a href=" ${aPage()} ">blanks around</a>`,
+        () => `<a href="HTTP://@HOST@${canonicalPath(pick(pageNodes))}">upper-case scheme</a>`,
+        () => `<a href="http://@OTHERUP@${canonicalPath(pick(pageNodes))}">upper-case host</a>`,
+        () => `<a href="${"../".repeat(5)}${canonicalPath(pick(pageNodes)).slice(1)}">up</a>`,
+        () => `<a href="${pick([".", "..", "./", "../", "?", "#", ""])}">dots</a>`,
+        () => `<style>p { background: url("${aPng()}") }</style>`,
+        () => `<a href="javascript:void(0)">js</a> <a href="data:text/html,x">data</a>`,
+        () => `<img src="data:image/png;base64,AAAA" alt="">`,
+        () => `<a href="${aPage()}" rel="nofollow">rel nofollow</a>`,
+      ];
+      for (let i = int(0, 3); i > 0 && pageNodes.length > 0; i--) body.push(pick(EXTRAS)());
+      files[path] = `<!DOCTYPE html>\n<html><head><title>${path}</title>${head.join("")}` +
+        `</head>\n<body>\n${body.join("\n")}\n</body></html>\n`;
+    }
+  }
+
+  // robots.txt: Disallow/Allow for *, longest path first (GNU's first match is then the
+  // longest), no path twice, plain ASCII.
+  if (chance(0.6)) {
+    const plain = [...dirs.slice(1), ...pageNodes]
+      .map(canonicalPath)
+      .filter((p) => /^[\w./-]+$/.test(p));
+    const lines = new Map<string, string>();
+    for (let i = int(0, 4); i > 0 && plain.length > 0; i--) {
+      let path = pick(plain);
+      if (chance(0.2)) path = path.slice(0, int(2, path.length));
+      lines.set(path, chance(0.7) ? "Disallow" : "Allow");
+    }
+    const sorted = [...lines].sort(([a], [b]) => b.length - a.length);
+    files["robots.txt"] = "User-agent: *\n" +
+      (sorted.length === 0 ? "Disallow:\n" : sorted.map(([p, k]) => `${k}: ${p}\n`).join(""));
+  }
+
+  // The options.
+  const args: string[] = [];
+  const mode = pick(["r", "r", "np", "m", "p", "l"]);
+  if (mode === "r") args.push("-r");
+  if (mode === "np") args.push("-r", "-np");
+  if (mode === "m") args.push("-m", "-np");
+  if (mode === "p") args.push("-p");
+  if (mode === "l") args.push("-r", "-l", String(int(0, 3)));
+  const suffixes = ["html", "png", "css", "*.txt", "htm*", "p*", "js", "PNG", "*index*"];
+  if (chance(0.15)) {
+    args.push("-A", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
+  }
+  if (chance(0.15)) {
+    args.push("-R", [pick(suffixes), ...(chance(0.4) ? [pick(suffixes)] : [])].join(","));
+  }
+  const layout = random();
+  if (layout < 0.15) args.push("-nd");
+  else if (layout < 0.28) args.push("-nH", `--cut-dirs=${int(0, 3)}`);
+  if (chance(0.2)) args.push("-E");
+  // Not -k beside -A/-R: GNU's -k points links at the NAME.tmp files it leaves (cmd/README.md).
+  const rules = args.includes("-A") || args.includes("-R");
+  if (!rules && (chance(0.3) || mode === "p")) args.push("-k");
+  if (args.includes("-k") && chance(0.3)) args.push("-K");
+  const plainDirs = dirs.slice(1).map((d) => "/" + d.segments.join("/"));
+  if (plainDirs.length > 0 && chance(0.1)) args.push("-I", pick(plainDirs));
+  if (plainDirs.length > 0 && chance(0.1)) args.push("-X", pick(plainDirs));
+  if (chance(0.15)) {
+    args.push(
+      `--restrict-file-names=${
+        pick([
+          "unix",
+          "windows",
+          "ascii",
+          "lowercase",
+          "uppercase",
+          "nocontrol",
+          "windows,lowercase",
+        ])
+      }`,
+    );
+  }
+  if (chance(0.15)) args.push("-e", "robots=off");
+  if (chance(0.05)) args.push("--ignore-case");
+  if (chance(0.05)) args.push("--accept-regex", pick(["p[0-9]", "html", "/(a|b)/", "\\?"]));
+  if (chance(0.05)) args.push("--reject-regex", pick(["p[0-9]", "png$", "/(a|b)/", "\\?"]));
+  if (chance(0.05)) {
+    args.push(pick(["--follow-tags=a", "--follow-tags=a,img", "--ignore-tags=img"]));
+  }
+  if (chance(0.05)) args.push(pick(["-x", "--protocol-directories", "-nH"]));
+  // (--spider -p without -r: GNU asks HEAD for the page alone, cmd/README.md.)
+  if (chance(0.04)) {
+    args.push(pick(["-L", "--delete-after", ...(mode === "p" ? [] : ["--spider"]), "-nc"]));
+  }
+  if (args.includes("-k") && chance(0.1)) args.push("--convert-file-only");
+  if (chance(0.04)) args.push("-Q", pick(["2k", "10k"]));
+  if (chance(0.1)) args.push("-H", "-D", pick(["localhost,127.0.0.1", "localhost", "127.0.0.1"]));
+
+  const start = mode === "np" || mode === "m" || mode === "p"
+    ? canonicalPath(chance(0.5) ? pick(dirs) : pick(pageNodes))
+    : chance(0.8)
+    ? "/"
+    : canonicalPath(pick(pageNodes));
+  return { files, nginxConfig: config.join("\n"), start, args };
+}
+
+/** Writes `site`'s files under `root`, the placeholders filled in for the server at `port`. */
+export async function writeRandomSite(root: string, site: RandomSite, port: number): Promise<void> {
+  for (const [path, content] of Object.entries(site.files)) {
+    const full = `${root}/${path}`;
+    await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    if (typeof content === "string") {
+      await Deno.writeTextFile(
+        full,
+        content.replaceAll("@ORIGIN@", `http://127.0.0.1:${port}`)
+          .replaceAll("@HOST@", `127.0.0.1:${port}`)
+          .replaceAll("@OTHER@", `localhost:${port}`)
+          .replaceAll("@OTHERUP@", `LOCALHOST:${port}`),
+      );
+    } else await Deno.writeFile(full, content);
+  }
+}
