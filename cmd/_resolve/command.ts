@@ -115,7 +115,7 @@ async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outco
     const found = await lookupAddresses(query, { ...options, family: 0, addressConfig: true });
     const lines = found.addresses.flatMap(({ address }, i) =>
       ["STREAM", "DGRAM", "RAW"].map((type, j) =>
-        `${address.padEnd(15)} ${type.padEnd(6)} ${
+        `${ahostsAddress(address)} ${type.padEnd(6)} ${
           i === 0 && j === 0 ? toUnicodeHostName(found.canonicalName) : ""
         }`
       )
@@ -124,6 +124,29 @@ async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outco
   } catch (error) {
     return (await import("./failure.ts")).describeFailure(query, error, 4, false);
   }
+}
+
+/**
+ * An address as `getent ahosts` prints it: a scope as the interface's number (getaddrinfo's
+ * `sin6_scope_id`: `fe80::1%1` for `fe80::1%lo`, none for 0), and padded to 15 columns as getent
+ * pads it, the address and the scope each counted apart (`::1%1` + 8 blanks, not 10).
+ */
+function ahostsAddress(address: string): string {
+  const cut = address.indexOf("%");
+  if (cut < 0) return address.padEnd(15);
+  const bare = address.slice(0, cut);
+  const name = address.slice(cut + 1);
+  const numeric = /^[0-9]+$/.test(name);
+  let index = numeric ? Number(name) : undefined;
+  if (!numeric) {
+    try {
+      index = Number(Deno.readTextFileSync(`/sys/class/net/${name}/ifindex`).trim()) || undefined;
+    } catch {
+      // Unreadable: printed by name.
+    }
+  }
+  const scope = index === undefined ? `%${name}` : index === 0 ? "" : `%${index}`;
+  return bare + scope.padEnd(Math.max(0, 15 - bare.length - scope.length));
 }
 
 async function lookUpAddress(query: string, options: ResolveOptions): Promise<Outcome> {

@@ -109,7 +109,9 @@ export function describeFailure(
   reverse: boolean,
 ): Outcome {
   const what = reverse ? "a name" : "an address";
-  const literal = reverse ? undefined : literalFamily(query);
+  // A SyntaxError: the resolver did not take it for a literal (`::1%lo`: no scope getaddrinfo
+  // takes), nor for a name.
+  const literal = reverse || error instanceof SyntaxError ? undefined : literalFamily(query);
   const why = literal !== undefined && literal !== family
     ? `It is an IPv${literal} address, not an IPv${family} one.`
     : explainResolveFailure(error, family);

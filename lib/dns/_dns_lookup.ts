@@ -23,7 +23,7 @@ import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { isValidAnswerName } from "./host_name.ts";
-import type { ResolverConfig } from "./resolv_conf.ts";
+import { type ResolverConfig, searchNames } from "./resolv_conf.ts";
 // Re-exported: the resolver loads them with this module, only when DNS is asked.
 export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
@@ -263,10 +263,12 @@ export const lookupChain = (async function lookupChain(
             server,
             rcode: answer.rcode,
           });
-          // As glibc's res_send: these three go on to the next server (and round).
+          // As glibc's res_send: these three go on to the next server (and round); over TCP
+          // (`use-vc`) glibc takes them for the answer ("the error is fatal", send_vc).
           if (
-            answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
-            answer.rcode === DNS_RCODE.NOTIMP
+            !tcpOnly &&
+            (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
+              answer.rcode === DNS_RCODE.NOTIMP)
           ) {
             lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
             answer = undefined;
@@ -297,7 +299,8 @@ export const lookupChain = (async function lookupChain(
       throw new (await dnsErrors()).DnsNotFoundError(name, { server });
     }
     if (answer.rcode !== DNS_RCODE.NOERROR) {
-      throw new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
+      // Only over TCP: no server failed, the answer said so (see nssStatusAfter).
+      throw answeredFailure(new (await dnsErrors()).DnsServerError(name, answer.rcode, { server }));
     }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
@@ -359,6 +362,45 @@ export const lookupChain = (async function lookupChain(
 }).bind(undefined);
 
 /**
+ * How glibc's dns source reports failed lookups to nsswitch.conf where that is not what their
+ * error's kind says (resolver.ts's nssStatusOf): it reads errno after res_search, not the answer.
+ * res_send sets it when the servers fail (a time-out, SERVFAIL, REFUSED or NOTIMP from every
+ * server: ETIMEDOUT; all dead: ECONNREFUSED) and clears it when an answer comes, so a search
+ * list is UNAVAIL when its last question's servers failed, and NOTFOUND when the last one was
+ * answered, whichever name's error the lookup reports (the NXDOMAIN of the name as it is, an
+ * earlier domain's SERVFAIL); and an error code that came as the answer (over TCP, `use-vc`) is
+ * NOTFOUND.
+ */
+const NSS_STATUS_AFTER = new WeakMap<object, "notfound" | "unavail">();
+
+/** `error`, marked as an error code that came as the answer (NOTFOUND, see NSS_STATUS_AFTER). */
+function answeredFailure<E extends object>(error: E): E {
+  NSS_STATUS_AFTER.set(error, "notfound");
+  return error;
+}
+
+/**
+ * The status glibc's dns source gives nsswitch.conf after the lookup that failed with `error`,
+ * where its errno decides rather than the error's kind; undefined where the kind decides.
+ */
+export function nssStatusAfter(error: unknown): "notfound" | "unavail" | undefined {
+  return typeof error === "object" && error !== null ? NSS_STATUS_AFTER.get(error) : undefined;
+}
+
+/**
+ * Whether a question failed at its servers (glibc's res_send failed, leaving errno set), given
+ * the error classes (loaded on a failure only).
+ */
+function serversFailed(
+  error: unknown,
+  errors: typeof import("./errors.ts"),
+  socketError: typeof import("../net/socket_error.ts").SocketError,
+): boolean {
+  if (error instanceof errors.DnsServerError) return nssStatusAfter(error) !== "notfound";
+  return error instanceof errors.DnsTimeoutError || error instanceof socketError;
+}
+
+/**
  * Whether a lookup failed because every server refused (nothing listens: ICMP unreachable).
  * `SocketError` is loaded here, on a failure only.
  */
@@ -370,11 +412,14 @@ async function everyServerRefused(error: unknown): Promise<boolean> {
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
- * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the name as typed is still asked
- * when it comes last. A name asked as it is first goes on to the search list whatever its error.
- * Every server refusing (nothing listens) ends the lookup at once. The error is that of the name
- * asked as it is first, else no data if any name had it, else SERVFAIL if any had it, else the
- * last one's; it names the name as typed.
+ * time-out, REFUSED, NOTIMP, garbage, a name that cannot be sent) ends the search list, but the
+ * name as typed (`typed`, what is searched for) is still asked when it comes last, unless the
+ * root (`search .`) was reached on the list, where the name stood as a search domain. A name
+ * asked as it is first goes on to the search list whatever its error. Every server refusing
+ * (nothing listens) ends the lookup at once. The error is that of the name asked as it is first,
+ * else no data if any name had it, else SERVFAIL if any had it, else the last one's; it names
+ * `typed`; its nsswitch.conf status is the last question's ({@linkcode nssStatusAfter}). Under
+ * `no-aaaa`, IPv6 questions are asked as IPv4 ones, any answer no data.
  */
 export const searchChain = (async function searchChain(
   names: string[],
@@ -384,23 +429,45 @@ export const searchChain = (async function searchChain(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
-  const type = family === 4 ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
+  // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
+  const noAaaa = family === 6 && config?.noAaaa === true;
+  const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  const ask = async (name: string): Promise<ChainAnswer> => {
+    const found = await lookupChain(name, type, typeName, options, config);
+    if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
+    return found;
+  };
   // One name (an explicit server, a final dot, no search list): its own errors are the search's.
   const [only] = names;
-  if (names.length === 1 && only !== undefined) {
-    return lookupChain(only, type, typeName, options, config);
-  }
+  if (names.length === 1 && only !== undefined) return ask(only);
+  // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
+  // root is on the list (`search .`), the name in its place is a search domain's, whose failure
+  // ends the list as another's does.
+  const dots = typed.split(".").length - 1;
+  const asIsFirstly = dots >= (config?.ndots ?? 1);
+  // With the root on the list, the name is not asked as it is last if the search reached the
+  // root's place (res_search's root_on_list); if the list ended before, it is.
+  const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
+  const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
+    ? [...names, typed]
+    : names;
+  const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
+  let rootReached = false;
   let asIsFirst: unknown;
   let noData: DnsNoDataError | undefined;
   let serverFailure: DnsServerError | undefined;
   let last: unknown;
   let unsendable: unknown;
   let searchEnded = false;
-  for (const [index, candidate] of names.entries()) {
-    const asIs = candidate === typed;
+  let lastFailedServers: boolean | undefined;
+  for (const [index, candidate] of candidates.entries()) {
+    const asIs = index === asIsAt && candidate === typed && index !== rootAt;
     if (searchEnded && !asIs) continue;
+    if (index === rootAt) rootReached = true;
+    else if (asIs && rootReached) continue;
     try {
-      return await lookupChain(candidate, type, typeName, options, config);
+      return await ask(candidate);
     } catch (error) {
       // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
       // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
@@ -412,10 +479,14 @@ export const searchChain = (async function searchChain(
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
       // bug: not an answer about the name.
       options.signal?.throwIfAborted();
-      const [{ DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError }, { SocketError }] =
-        await Promise.all([dnsErrors(), import("../net/socket_error.ts")]);
+      const [errors, { SocketError }] = await Promise.all([
+        dnsErrors(),
+        import("../net/socket_error.ts"),
+      ]);
+      const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
       if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
       if (await everyServerRefused(error)) throw error;
+      lastFailedServers = serversFailed(error, errors, SocketError);
       last = error;
       if (asIs) {
         if (index === 0) asIsFirst = error;
@@ -430,9 +501,20 @@ export const searchChain = (async function searchChain(
   const where = error instanceof DnsError && error.server !== undefined
     ? { server: error.server }
     : {};
-  if (error instanceof DnsNoDataError) throw new DnsNoDataError(typed, typeName, where);
-  if (error instanceof DnsNotFoundError) throw new DnsNotFoundError(typed, where);
-  throw error;
+  const status = lastFailedServers === undefined
+    ? nssStatusAfter(error)
+    : lastFailedServers
+    ? "unavail"
+    : "notfound";
+  const final = error instanceof DnsNoDataError
+    ? new DnsNoDataError(typed, typeName, where)
+    : error instanceof DnsNotFoundError
+    ? new DnsNotFoundError(typed, where)
+    : error;
+  if (status !== undefined && typeof final === "object" && final !== null) {
+    NSS_STATUS_AFTER.set(final, status);
+  }
+  throw final;
 }).bind(undefined);
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every
@@ -468,12 +550,33 @@ function sameAliasName(a: string, b: string): boolean {
 }
 
 /**
+ * The names DNS is asked for a valid host name (`hostName` in ASCII, without its final dot;
+ * `absolute` when it had one), in order, and the name they search for: the search list's (none
+ * without `config`, an explicit server). HOSTALIASES (hostname(7)), as glibc's dns source: a
+ * name without dots its user gave an alias is looked up as the alias, through the search list
+ * (res_search), unless the alias is itself a name without dots with an alias, asked as it is.
+ */
+export const namesToAsk = (async function namesToAsk(
+  hostName: string,
+  absolute: boolean,
+  config: ResolverConfig | undefined,
+): Promise<{ names: string[]; searched: string }> {
+  if (config === undefined) return { names: [hostName], searched: hostName };
+  const alias = !absolute && !hostName.includes(".") ? await hostAlias(hostName) : undefined;
+  const again = alias !== undefined && !alias.includes(".") ? await hostAlias(alias) : undefined;
+  const name = again ?? alias ?? hostName;
+  const searched = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (again !== undefined) return { names: [searched], searched };
+  return { names: searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config), searched };
+}).bind(undefined);
+
+/**
  * The alias `HOSTALIASES` gives a name without dots, or undefined: no variable (or one Deno
  * may not read), a file that cannot be read, no line for the name, or a line without an alias
  * (which ends the search, as in glibc).
  *
  * @param name A host name in ASCII, without dots.
- * @returns The alias, without a final dot.
+ * @returns The alias as written (a final dot kept: res_search then asks it only as it is).
  */
 export async function hostAlias(name: string): Promise<string | undefined> {
   const path = readEnvQuietly("HOSTALIASES");
@@ -485,5 +588,5 @@ export async function hostAlias(name: string): Promise<string | undefined> {
     return undefined; // as glibc, which only tries to open it
   }
   const line = lines.find(([key]) => sameAliasName(key, name));
-  return line?.[1]?.replace(/\.$/, "");
+  return line?.[1];
 }

@@ -12,7 +12,7 @@
 import { findHostByName, type HostsEntry } from "./hosts_file.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
-import type { IpFamily } from "../net/inet.ts";
+import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
@@ -116,22 +116,32 @@ async function lookUpBothInHostsFile(
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await core.hostsEntries(options.hostsFile, options.signal);
   if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
+  return await bothFromHostsEntries(entries, name);
+}
+
+/**
+ * Both families of `name` in the hosts file's `entries`, as glibc's files backend gives them to
+ * getaddrinfo (gethostbyname4_r): each line in its own family, so an IPv4-mapped or `::1` line
+ * is the IPv6 address it is written as, not also an IPv4 one. Undefined when no line names it.
+ */
+async function bothFromHostsEntries(
+  entries: HostsEntry[],
+  name: string,
+): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
-  const six = findHostByName(entries, hostName, 6);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
-  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as.
-  const four = findHostByName(entries, hostName, 4, { ipv6AsIpv4: false });
-  const found = [
-    ...(six ? [{ entry: six, family: 6 as const }] : []),
-    ...(four ? [{ entry: four, family: 4 as const }] : []),
-  ];
-  const first = found[0];
+  // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as. The lines
+  // in file order, as the files backend lists them (the order RFC 6724's sort keeps for ties).
+  const lines = entries.filter((entry) =>
+    findHostByName([entry], hostName, entry.family, { ipv6AsIpv4: false }) !== undefined
+  );
+  const first = lines[0];
   if (first === undefined) return undefined;
   // The canonical name is the first name of the first line naming it, of either family.
-  const firstLine = six && four
-    ? entries.find((entry) => findHostByName([entry], hostName, entry.family) !== undefined)
-    : undefined;
-  return await inAddressOrder(firstLine?.names[0] ?? first.entry.officialName, found);
+  return await inAddressOrder(
+    first.names[0] ?? hostName,
+    lines.map(({ address, family }) => ({ entry: { addresses: [address] }, family })),
+  );
 }
 
 /** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
@@ -142,6 +152,17 @@ export async function lookupAddressesUnbounded(
 ): Promise<AddressLookup> {
   let wanted = options.family ?? 0;
   if (wanted === 0 && options.addressConfig === true) wanted = configuredFamily();
+  // getaddrinfo for IPv4 takes an IPv4-mapped literal for its IPv4 address (gethostbyname,
+  // resolveHost, does not).
+  if (wanted === 4 && addressFamily(name) === 6) {
+    const bytes = inetPton(name);
+    if (bytes.subarray(0, 12).every((byte, i) => byte === (i < 10 ? 0 : 0xff))) {
+      return {
+        canonicalName: name,
+        addresses: [{ address: inetNtop(bytes.subarray(12)), family: 4 }],
+      };
+    }
+  }
   if (wanted === 0) {
     const fromFile = await lookUpBothInHostsFile(name, options, core);
     if (fromFile) return fromFile;
@@ -167,6 +188,14 @@ export async function lookupAddressesUnbounded(
   if (found.length === 2) {
     await keepFirstSource(found, options, core);
     await keepFirstSearchName(name, found, options, core);
+  }
+  // The hosts file answered after an earlier source found nothing: both families from it, each
+  // line in its own family, as when it comes first (resolveHost reads a `::1` or IPv4-mapped
+  // line as IPv4 too, as gethostbyname does).
+  if (wanted === 0 && found.every(({ entry }) => entry.source === "hosts-file")) {
+    const entries = await core.hostsEntries(options.hostsFile, options.signal);
+    const fromFile = entries && await bothFromHostsEntries(entries, name);
+    if (fromFile) return fromFile;
   }
   const kept = found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
@@ -229,10 +258,10 @@ async function keepFirstSearchName(
   const asked = found.map(({ entry }) => (entry.aliases[0] ?? entry.officialName).toLowerCase());
   if (found.some(({ entry }) => entry.source !== "dns") || asked[0] === asked[1]) return;
   if (options.nameServer !== undefined) return; // no search list: one name asked
-  const { readResolverConfig, searchNames } = await core.loadDnsLookup();
+  const { namesToAsk, readResolverConfig } = await core.loadDnsLookup();
   const config = await readResolverConfig(options.resolvConf);
-  const names = searchNames(toAsciiHostName(name) + (name.endsWith(".") ? "." : ""), config)
-    .map((candidate) => candidate.toLowerCase());
+  const searched = await namesToAsk(toAsciiHostName(name), name.endsWith("."), config);
+  const names = searched.names.map((candidate) => candidate.toLowerCase());
   const order = asked.map((candidate) => names.indexOf(candidate));
   keepEarliest(found, order);
 }

@@ -347,7 +347,9 @@ const namesToAsk = (function namesToAsk(
   const dots = name.split(".").length - 1;
   // "" is the root domain (`search .`, an empty LOCALDOMAIN): the name itself, in its place.
   const searched = config.search.map((domain) => domain === "" ? name : `${name}.${domain}`);
-  if (dots >= config.ndots) return [...new Set([name, ...searched])];
+  // Asked as it is first; the root on the list asks it again in its place, as res_search does
+  // (where a failure ends the search list, which the first asking's does not).
+  if (dots >= config.ndots) return [name, ...new Set(searched)];
   // Asked as it is last, unless the root was on the list or no-tld-query keeps a single label.
   const alone = (dots === 0 && config.noTldQuery) || config.search.includes("") ? [] : [name];
   const names = [...new Set([...searched, ...alone])];

@@ -337,33 +337,18 @@ const dnsByName = (async function dnsByName(
   try {
     const {
       chainEnd,
-      hostAlias,
+      namesToAsk,
       readResolverConfig,
       searchChain,
-      searchNames,
       sortBySortList,
     } = dnsLookup ?? await loadDnsLookup();
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    // resolv.conf's `no-aaaa` (glibc 2.36): no AAAA question is asked at all.
-    if (family === 6 && config?.noAaaa) {
-      const { DnsNoDataError } = await loadErrors();
-      throw new DnsNoDataError(hostName, "AAAA");
-    }
-    // HOSTALIASES (hostname(7)), as glibc's res_search: a name without dots its user gave
-    // an alias is asked as the alias, as it is.
-    const alias = config && !absolute && !hostName.includes(".")
-      ? await hostAlias(hostName)
-      : undefined;
-    const names = alias !== undefined
-      ? [alias]
-      : config
-      ? searchNames(absolute ? `${hostName}.` : hostName, config)
-      : [hostName];
+    const { names, searched } = await namesToAsk(hostName, absolute, config);
     const { chain, data } = await searchChain(
       names,
-      hostName,
+      searched,
       family,
       family === 4 ? "A" : "AAAA",
       options,
@@ -379,7 +364,7 @@ const dnsByName = (async function dnsByName(
     return { status: "success", value };
   } catch (error) {
     failed.error = dnsFailure(error, options);
-    return { status: await nssStatusOf(error) };
+    return { status: dnsLookup?.nssStatusAfter(error) ?? await nssStatusOf(error) };
   }
 }).bind(undefined);
 
@@ -458,7 +443,8 @@ const mayBeAddressLiteral = (function mayBeAddressLiteral(name: string): boolean
 
 /**
  * An address literal in the forms glibc takes for a host name: `inet_aton`'s IPv4 forms
- * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept).
+ * (`127.1`, `0x7f.1`), IPv6 text, and a scoped IPv6 address (`fe80::1%lo`, scope kept) whose
+ * scope getaddrinfo takes ({@linkcode scopeTaken}).
  */
 const addressLiteral =
   (function addressLiteral(name: string): { family: IpFamily; text: string } | undefined {
@@ -472,10 +458,32 @@ const addressLiteral =
     if (v4) return { family: 4, text: inetNtop(v4) };
     const scoped = /^([0-9a-fA-F:.]+)%([A-Za-z0-9_.-]+)$/.exec(name);
     if (scoped && addressFamily(scoped[1] ?? "") === 6) {
-      return { family: 6, text: `${inetNtop(inetPton(scoped[1] ?? ""))}%${scoped[2]}` };
+      const bytes = inetPton(scoped[1] ?? "");
+      if (!scopeTaken(bytes, scoped[2] ?? "")) return undefined;
+      return { family: 6, text: `${inetNtop(bytes)}%${scoped[2]}` };
     }
     return undefined;
   }).bind(undefined);
+
+/**
+ * Whether getaddrinfo takes `scope` after the IPv6 address `bytes` (glibc's
+ * __inet6_scopeid_pton): a number up to 2^32 - 1, or for a link-local address (fe80::/10,
+ * ff01::/16, ff02::/16) the name of an interface of this host (taken unchecked where
+ * `/sys/class/net` may not be read). `::1%lo` and `fe80::1%nosuch` are no address literals:
+ * getaddrinfo fails on them (EAI_NONAME), and so does the lookup of them as names.
+ */
+function scopeTaken(bytes: Uint8Array, scope: string): boolean {
+  if (/^[0-9]+$/.test(scope)) return Number(scope) <= 0xffff_ffff;
+  const linkLocal = (bytes[0] === 0xfe && ((bytes[1] ?? 0) & 0xc0) === 0x80) ||
+    (bytes[0] === 0xff && (((bytes[1] ?? 0) & 0x0f) === 1 || ((bytes[1] ?? 0) & 0x0f) === 2));
+  if (!linkLocal || scope === "." || scope === "..") return false;
+  try {
+    Deno.statSync(`/sys/class/net/${scope}`);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
+}
 
 /**
  * The sources to ask, in order: nsswitch.conf's `hosts:` line on the system path, glibc's
@@ -593,7 +601,12 @@ async function resolveAddressUnbounded(
           Object.defineProperty(error, "query", { value: address });
           error.message = error.message.replace(`"${reverseName}"`, `"${address}"`);
         }
-        return { status: await nssStatusOf(error) };
+        // glibc's dns source for gethostbyaddr (2.36) restores errno before it tells UNAVAIL
+        // from NOTFOUND, so a question that fails -- NXDOMAIN, SERVFAIL, REFUSED, a silent or
+        // dead server -- is NOTFOUND there (`[NOTFOUND=return]` ends the lookup, `[!UNAVAIL=
+        // return]` too); only an answer it cannot read is UNAVAIL.
+        const { DnsBadResponseError } = await loadErrors();
+        return { status: error instanceof DnsBadResponseError ? "unavail" : "notfound" };
       }
     }
     if (source.name === "myhostname") {

@@ -395,14 +395,20 @@ Deno.test({
     await Deno.writeTextFile(
       aliases,
       "# a comment line is no alias\n\nother\tdns.test\nSHORT  myhost.corp.test  trailing words\n" +
-        "files files.test\nlonely\n",
+        "files files.test\nlonely\nsingle myhost\nchain single\ndotted x.y\nfinal x.y.\n",
     );
-    const files = etc("hosts: files dns\n", `nameserver ${SERVER}\nsearch corp.test\n`);
+    const files = etc(
+      "hosts: files dns\n",
+      `nameserver ${SERVER}\nsearch corp.test\noptions ndots:2\n`,
+    );
     const env = { HOSTALIASES: aliases };
-    // short: the alias, without the search list; other: case and blanks as glibc reads them;
-    // files: the hosts file is asked for the name itself; short.: a final dot is no single
-    // label; myhost: no alias, the search list.
-    for (const name of ["short", "Short", "other", "files", "short.", "myhost", "lonely"]) {
+    // short: the alias; other: case and blanks as glibc reads them; files: the hosts file is
+    // asked for the name itself; short.: a final dot is no single label; myhost: no alias, the
+    // search list. Found by tests/cmd/resolve-hostname_random_test.ts (seed 517): the alias goes
+    // through the search list (single: myhost.corp.test, dotted: x.y.corp.test), but as it is
+    // with a final dot (final) or when it has an alias of its own (chain: myhost).
+    const names = ["short", "Short", "other", "files", "short.", "myhost", "lonely"];
+    for (const name of [...names, "single", "chain", "dotted", "final"]) {
       await t.step(name, async () => {
         const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", name], env);
         const ours = await runWithEtcFiles(
@@ -434,6 +440,32 @@ Deno.test({
           const files = etc(nsswitch, `nameserver ${SERVER}\n`, hosts);
           const { glibc, netkit } = await ahostsSideBySide(dir.path, files, name);
           assert.equal(addressColumn(glibc).length, 1, "getent itself");
+          assert.equal(netkit, glibc);
+        });
+      }
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname --ahosts reads a hosts-file line in its own family after DNS, as getaddrinfo${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 2): a `::1` or IPv4-mapped line
+    // is IPv6 only for getaddrinfo, whether the file comes first or after a source that found
+    // nothing (it also answered 127.0.0.1 and 10.8.6.1 there); the lines in file order, which
+    // RFC 6724 keeps for an IPv4 and an IPv4-mapped address (it listed IPv6 first).
+    const hosts = "127.0.0.1 localhost\n::1 lo6.test\n::ffff:10.8.6.1 mapped.test\n" +
+      "10.8.6.2 mixed.test\n::ffff:10.8.6.3 mixed.test\n";
+    for (const nsswitch of ["hosts: dns files\n", "hosts: files dns\n"]) {
+      for (const name of ["lo6.test", "mapped.test", "mixed.test"]) {
+        await t.step(`${nsswitch.trim()}: ${name}`, async () => {
+          const files = etc(nsswitch, `nameserver ${SERVER}\n`, hosts);
+          const { glibc, netkit } = await ahostsSideBySide(dir.path, files, name);
+          assert.notEqual(glibc, "", "getent itself");
           assert.equal(netkit, glibc);
         });
       }

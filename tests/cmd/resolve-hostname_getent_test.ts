@@ -236,6 +236,42 @@ Deno.test({
 });
 
 Deno.test({
+  name: `resolve-hostname --ahosts takes and prints scoped IPv6 literals as getent ahosts${
+    IGNORE ? ` (ignored: ${IGNORE})` : ""
+  }`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 3, 8, 29): the scope as its
+    // interface's number, padded as getent pads it; a name scope only on a link-local address
+    // and for an interface there is (getaddrinfo fails on `::1%lo` and `fe80::1%nosuch`).
+    const setup = { resolvConf: `nameserver ${DEAD_SERVER}\n`, nsswitch: "hosts: files\n" };
+    const literals: [string, boolean][] = [
+      ["fe80::1%lo", true],
+      ["FE80::1%lo", true],
+      ["::1%1", true],
+      ["fe80::1%999", true],
+      ["fe80::1%0", true],
+      ["ff02::1%lo", true],
+      ["::1%lo", false],
+      ["fe80::1%nosuch", false],
+    ];
+    for (const [literal, taken] of literals) {
+      await t.step(literal, async () => {
+        const glibc = await inNamespace(dir.path, setup, ["getent", "ahosts", literal]);
+        assert.equal(glibc !== "", taken, "getent itself");
+        const ours = await inNamespace(
+          dir.path,
+          setup,
+          resolveHostnameCommand("--ahosts", literal),
+        );
+        assert.equal(ours, glibc);
+      });
+    }
+  },
+});
+
+Deno.test({
   name: `resolve-hostname --ahosts orders loopback IPv4 addresses as glibc (rule 9 in the subnet)${
     IGNORE ? ` (ignored: ${IGNORE})` : ""
   }`,

@@ -90,6 +90,7 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
     "myhost": "10.0.0.1",
     "myhost.ok.test": "10.0.0.2",
     "host.silent.test.ok.test": "10.0.0.3",
+    "x.rf.test.ok.test": "10.0.0.5",
   };
   const address = addresses[name];
   if (address !== undefined) {
@@ -331,6 +332,23 @@ Deno.test({
         assert.equal(ours.stdout, glibc.stdout);
       });
     }
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 517): the same for a HOSTALIASES
+    // alias, which goes through the search list.
+    await t.step("the same for a HOSTALIASES alias", async () => {
+      const env = { HOSTALIASES: `${dir.path}/aliases` };
+      await Deno.writeTextFile(env.HOSTALIASES, "twofam dual\n");
+      const etc = files(`nameserver ${SERVER}\nsearch a.test b.test\n`);
+      const argv = ["getent", "ahosts", "twofam"];
+      const glibc = await runWithEtcFiles(dir.path, etc, argv, env);
+      assert.match(glibc.stdout, /^fd00::a /, "getent itself");
+      const ours = await runWithEtcFiles(
+        dir.path,
+        etc,
+        resolveHostnameCommand("--ahosts", "twofam"),
+        env,
+      );
+      assert.equal(ours.stdout, glibc.stdout);
+    });
   },
 });
 
@@ -453,6 +471,108 @@ Deno.test({
     assert.deepEqual(glibc, ["10.0.0.2"], "getent itself");
     const ours = await netkit(dir.path, etc, "myhost.ok.test");
     assert.deepEqual(ours.json.addresses, glibc, JSON.stringify(ours.json));
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname tells nsswitch.conf a failed DNS lookup as glibc's errno does${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 69, 96): glibc's dns source
+    // reads errno, not the answer. A last search-list name whose servers failed (REFUSED,
+    // SERVFAIL: ETIMEDOUT) leaves it set, so the lookup is UNAVAIL though its error is the
+    // NXDOMAIN of the name as it is; over TCP (use-vc) an error code is the answer: NOTFOUND.
+    const hosts = "127.0.0.1 localhost\n10.0.9.1 x.rf.test\n10.0.9.2 files.test files\n";
+    const nsswitch = "hosts: dns [NOTFOUND=return] files\n";
+    const cases: [string, string, string, string[]][] = [
+      ["a search domain REFUSED", `search rf.test\n`, "files.test", ["10.0.9.2"]],
+      ["a search domain SERVFAIL", `search sf.test\n`, "files.test", ["10.0.9.2"]],
+      ["only NXDOMAIN", `search nx.test\n`, "files.test", []],
+      // The last question answered clears errno: NOTFOUND, though SERVFAIL is the error.
+      ["SERVFAIL, then NXDOMAIN", `search sf.test nx.test\n`, "files", []],
+      ["REFUSED over TCP", `options use-vc\n`, "x.rf.test", []],
+    ];
+    for (const [what, lines, name, expected] of cases) {
+      await t.step(what, async () => {
+        const tcp = lines.includes("use-vc")
+          ? startTcpOnlyServer(`127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`)
+          : undefined;
+        try {
+          const server = tcp ? `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}` : SERVER;
+          const etc = {
+            "resolv.conf": `nameserver ${server}\n${lines}options timeout:1 attempts:1\n`,
+            hosts,
+            "nsswitch.conf": nsswitch,
+          };
+          assert.deepEqual(await getentAddresses(dir.path, etc, name), expected, "getent itself");
+          const ours = await netkit(dir.path, etc, name);
+          assert.deepEqual(ours.json.addresses ?? [], expected, JSON.stringify(ours.json));
+        } finally {
+          await tcp?.[Symbol.asyncDispose]();
+        }
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname asks the root of a search list as a search domain, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 42, 135, 141): `search .` puts
+    // the name itself in the list, and its REFUSED there ends the list as a domain's does
+    // (x.rf.test.ok.test, which has an address, is never asked), where the name asked as it is
+    // first (dots >= ndots) goes on.
+    const etc = files(`nameserver ${SERVER}\nsearch . ok.test\noptions ndots:3 timeout:1\n`);
+    assert.deepEqual(await getentAddresses(dir.path, etc, "x.rf.test"), [], "getent itself");
+    const ours = await netkit(dir.path, etc, "x.rf.test");
+    assert.deepEqual(ours.json.addresses ?? [], [], JSON.stringify(ours.json));
+    // Seed 145: a name asked as it is first is asked again in the root's place, and its REFUSED
+    // there ends the list.
+    const twice = files(`nameserver ${SERVER}\nsearch . ok.test\noptions timeout:1\n`);
+    assert.deepEqual(await getentAddresses(dir.path, twice, "x.rf.test"), [], "getent itself");
+    assert.deepEqual((await netkit(dir.path, twice, "x.rf.test")).json.addresses ?? [], []);
+    // Seed 492: a list that ends before the root's place asks the name as it is after all.
+    const rootNotReached = files(`nameserver ${SERVER}\nsearch x.rf.test . ok.test\n`);
+    const beforeRoot = await getentAddresses(dir.path, rootNotReached, "myhost");
+    assert.deepEqual(beforeRoot, ["10.0.0.1"], "getent itself");
+    assert.deepEqual((await netkit(dir.path, rootNotReached, "myhost")).json.addresses, beforeRoot);
+    const asIsFirst = files(`nameserver ${SERVER}\nsearch ok.test\noptions ndots:2 timeout:1\n`);
+    const glibc = await getentAddresses(dir.path, asIsFirst, "x.rf.test");
+    assert.deepEqual(glibc, ["10.0.0.5"], "getent itself");
+    assert.deepEqual((await netkit(dir.path, asIsFirst, "x.rf.test")).json.addresses, glibc);
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname6 under no-aaaa asks A questions for its search list, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 42): glibc 2.36 sends an AAAA
+    // question as an A one and reads the answer as no data, so a REFUSED search domain asked
+    // last makes the dns source UNAVAIL (errno) and [NOTFOUND=return] lets the hosts file answer.
+    const etc = {
+      "resolv.conf": `nameserver ${SERVER}\nsearch nx.test rf.test\n` +
+        "options no-aaaa no-tld-query timeout:1\n",
+      hosts: "127.0.0.1 localhost\nfd00::9 myhost\n",
+      "nsswitch.conf": "hosts: dns [NOTFOUND=return] files\n",
+    };
+    const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", "myhost"]);
+    assert.match(glibc.stdout, /^fd00::9 /, "getent itself");
+    const ours = await runWithEtcFiles(
+      dir.path,
+      etc,
+      resolveHostnameCommand("--json", "myhost").map((arg) =>
+        arg === "cmd/resolve-hostname.ts" ? "cmd/resolve-hostname6.ts" : arg
+      ),
+    );
+    assert.deepEqual(JSON.parse(ours.stdout).addresses, ["fd00::9"], ours.stdout);
   },
 });
 
@@ -605,6 +725,37 @@ Deno.test({
           assert.deepEqual(ours.json.names ?? [], glibcNames, JSON.stringify(ours.json));
         });
       }
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname -x takes a failed DNS question for NOTFOUND, as gethostbyaddr${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 2): glibc's dns source for
+    // gethostbyaddr restores errno before it tells UNAVAIL from NOTFOUND, so a dead server is
+    // NOTFOUND, and [!UNAVAIL=return] ends the lookup before the file.
+    const hosts = "127.0.0.1 localhost\n10.0.2.1 filesname.test\n";
+    const cases: [string, string, string[]][] = [
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [!UNAVAIL=return] files\n", []],
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [NOTFOUND=return] files\n", []],
+      [`nameserver ${DEAD[0]}\n`, "hosts: dns [UNAVAIL=return] files\n", ["filesname.test"]],
+    ];
+    for (const [resolvConf, nsswitch, expected] of cases) {
+      await t.step(`${resolvConf.trim()}, ${nsswitch.trim()}`, async () => {
+        const etc = {
+          "resolv.conf": `${resolvConf}options timeout:1 attempts:1\n`,
+          hosts,
+          "nsswitch.conf": nsswitch,
+        };
+        const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", "10.0.2.1"]);
+        assert.deepEqual(glibc.stdout.trim().split(/\s+/).slice(1), expected, "getent itself");
+        const ours = await netkit(dir.path, etc, "-x", "10.0.2.1");
+        assert.deepEqual(ours.json.names ?? [], expected, JSON.stringify(ours.json));
+      });
     }
   },
 });

@@ -75,10 +75,12 @@ Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's o
   assert.equal(junk.attemptTimeoutMs, 1000);
 });
 
-Deno.test("searchNames() asks the root of the search list in its place, and the name once", () => {
+Deno.test("searchNames() asks the root of the search list in its place", () => {
   const rooted = parseResolvConf("search a.test . b.test\n");
   assert.deepEqual(rooted.search, ["a.test", "", "b.test"]);
   assert.deepEqual(searchNames("x", rooted), ["x.a.test", "x", "x.b.test"]);
+  // Asked as it is first, and again in the root's place (found by the random resolver test).
+  assert.deepEqual(searchNames("x.y", rooted), ["x.y", "x.y.a.test", "x.y", "x.y.b.test"]);
   // LOCALDOMAIN set but empty: the name only as it is, as for glibc (checked with getent).
   const empty = parseResolvConf("search a.test\n", { localDomain: "" });
   assert.deepEqual(empty.search, [""]);

@@ -669,3 +669,25 @@ Deno.test("resolveHost() sees an edit of the hosts file or nsswitch.conf at the 
   await Deno.writeTextFile(hostsFile, "10.0.0.3 other.test\n");
   await assert.rejects(lookUp("edited.test"), DnsNotFoundError);
 });
+
+peerTest(
+  "lookupAddresses() for IPv4 takes an IPv4-mapped literal for its IPv4 address, as getent ahostsv4",
+  ["getent"],
+  async () => {
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seed 9): getaddrinfo with AF_INET maps
+    // it back; resolveHost (gethostbyname) does not.
+    for (const literal of ["::ffff:127.0.0.1", "::FFFF:7f00:2"]) {
+      const getent = await new Deno.Command("getent", {
+        args: ["ahostsv4", literal],
+        stdout: "piped",
+      }).output();
+      const glibc = new TextDecoder().decode(getent.stdout).split("\n")[0]?.split(/\s+/);
+      const found = await lookupAddresses(literal, { family: 4, hostsFile: false });
+      assert.deepEqual(
+        [found.addresses[0]?.address, found.canonicalName],
+        [glibc?.[0], glibc?.[2]],
+      );
+      await assert.rejects(resolveHost(literal, { family: 4, hostsFile: false }));
+    }
+  },
+);

@@ -1,0 +1,314 @@
+/**
+ * `resolve-hostname` beside glibc's getent on random configurations: each seed generates a
+ * resolv.conf (name servers, one sometimes dead; `search` or `domain`; `options`; comments and odd
+ * lines), `LOCALDOMAIN` and `RES_OPTIONS` now and then, a hosts file (both families, aliases,
+ * upper case, a name on several lines, junk), nsswitch.conf's `hosts:` line, the records of a
+ * dnsmasq (A, AAAA, CNAME chains, names inside and outside the search domains) and names to ask
+ * (hits, misses, search-list names, final dots, upper case, address literals, hostile names)
+ * (tests/harness/resolver_fuzz.ts). Then, in a mount namespace with the files over `/etc`, each
+ * name is asked of `getent hosts`, `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
+ * (`resolve-hostname --json`, `resolve-hostname6 --json`, `--ahosts`, `lookupAddresses` of each
+ * family), and each address of `getent hosts ADDRESS` and `resolve-hostname -x`
+ * (tests/harness/resolver_fuzz_probe.ts); the answers must agree:
+ *
+ * - `--ahosts` prints what `getent ahosts` prints, byte for byte;
+ * - `lookupAddresses` (family 4: wget -4) gives `getent ahostsv4`'s canonical name and addresses,
+ *   in order; `resolve-hostname` (gethostbyname, which does not sort) the same addresses;
+ *   `lookupAddresses` (family 6) gives `getent ahostsv6`'s, but where getent's AI_V4MAPPED mapped
+ *   IPv4 addresses in (mapped addresses left out of both);
+ * - `getent hosts NAME` (gethostbyname2 for IPv6, then for IPv4) gives the official name,
+ *   aliases and addresses of `resolve-hostname6`, or when that finds nothing `resolve-hostname`
+ *   (not for the literals gethostbyname refuses and netkit takes on purpose: `0x7f.1`,
+ *   `fe80::1%lo`); `getent hosts ADDRESS` the names of `resolve-hostname -x ADDRESS`.
+ *
+ * Where glibc is odd and netkit is not on purpose (cmd/README.md), the generator does not go:
+ * names without dots in DNS have both families; an indented last hosts line ends with a newline.
+ *
+ * A failure prints each difference with its seed, the configuration and the two answers; replay
+ * one with `NETKIT_FUZZ_FIRST_SEED=SEED NETKIT_FUZZ_SEEDS=1`. By default a fixed, small set of
+ * seeds runs (48, about fifteen seconds on an idle machine); `NETKIT_FUZZ_SEEDS=N` runs N seeds
+ * from `NETKIT_FUZZ_FIRST_SEED` (default 1) to hunt for differences:
+ *
+ *     NETKIT_FUZZ_SEEDS=300 deno test -A --unstable-net tests/cmd/resolve-hostname_random_test.ts
+ *
+ * As root, against dnsmasq on port 53 of loopback addresses of the test's own (resolv.conf cannot
+ * name a port). Ignored, with the reason, where namespaces, getent or dnsmasq cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { startDnsmasqOnPort53 } from "../harness/dns_peers.ts";
+import { etcNamespaceUnavailable, runWithEtcFiles } from "../harness/etc_namespace.ts";
+import { tempDir } from "../harness/peers.ts";
+import { type FuzzConfig, generateFuzzConfig } from "../harness/resolver_fuzz.ts";
+import type { ProbeName, ProbeResult, ProbeRun } from "../harness/resolver_fuzz_probe.ts";
+import { ROOT } from "../harness/run.ts";
+import { inetAton, inetPton } from "../../lib/net/inet.ts";
+import { toUnicodeHostName } from "../../lib/dns/host_name.ts";
+
+const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+
+/**
+ * Loopback addresses of the test's own, so parallel runs do not meet: 127.92 for dnsmasq (two
+ * addresses, so that resolv.conf can name two live servers), 127.93 for a dead server; the other
+ * test files' port-53 servers use 127.83 to 127.91.
+ */
+const HOST_PART = `${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+const SERVERS = {
+  live: [`127.92.${HOST_PART}`, `127.92.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`],
+  dead: `127.93.${HOST_PART}`,
+};
+
+/** The seeds run by default: few enough for the suite, chosen only to be fixed. */
+const DEFAULT_SEEDS = 48;
+const SEED_COUNT = Number(Deno.env.get("NETKIT_FUZZ_SEEDS") ?? DEFAULT_SEEDS);
+const FIRST_SEED = Number(Deno.env.get("NETKIT_FUZZ_FIRST_SEED") ?? 1);
+
+/** What getent hosts printed: the addresses (one per line) and the first line's names. */
+function parseGetentHosts(stdout: string): { addresses: string[]; names: string[] } {
+  const lines = stdout.split("\n").filter((line) => line !== "");
+  return {
+    addresses: lines.map((line) => line.split(/\s+/)[0] ?? ""),
+    names: (lines[0] ?? "").trim().split(/\s+/).slice(1),
+  };
+}
+
+/** What getent ahosts(v4|v6) printed: the addresses of its STREAM lines and the canonical name. */
+function parseGetentAhosts(stdout: string): { addresses: string[]; canonicalName?: string } {
+  const lines = stdout.split("\n").filter((line) => / STREAM /.test(line));
+  const canonicalName = lines[0]?.split(/\s+/)[2];
+  return {
+    addresses: lines.map((line) => line.split(/\s+/)[0] ?? ""),
+    ...(canonicalName ? { canonicalName } : {}),
+  };
+}
+
+/** resolve-hostname --json's answer: its entry, or undefined when the name did not resolve. */
+function parseJson(run: ProbeRun):
+  | { officialName: string; aliases: string[]; addresses: string[]; names?: string[] }
+  | undefined {
+  const json = JSON.parse(run.stdout.trim() || "{}");
+  return json.error === undefined && (json.addresses || json.names) ? json : undefined;
+}
+
+/** Whether getent hosts takes `key` for an address (inet_pton of either family). */
+function isAddress(key: string): boolean {
+  try {
+    inetPton(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `address` is an IPv4-mapped IPv6 address. */
+function isMapped(address: string): boolean {
+  return address.toLowerCase().startsWith("::ffff:") && address.includes(".");
+}
+
+/** An address with its scope as the interface's number, as getaddrinfo gives it (`%lo`: `%1`). */
+function numericScope(address: string): string {
+  return address.replace(/%lo$/, "%1");
+}
+
+/**
+ * Whether netkit (as getaddrinfo) takes `name` for an address literal where gethostbyname2 does
+ * not (glibc's __nss_hostname_digits_dots takes inet_aton's forms only when they are all digits
+ * and dots, and no scoped IPv6 address): `0x7f.1`, `fe80::1%lo`. netkit's resolve-hostname takes
+ * them, as getaddrinfo, `getent ahosts` and ping do (cmd/README.md).
+ */
+function literalForGetaddrinfoOnly(name: string): boolean {
+  if (/^[0-9.]*$/.test(name)) return false;
+  return /^0x/i.test(name) && /^[0-9a-fA-FxX.]+$/.test(name) || /%/.test(name);
+}
+
+/**
+ * Whether gethostbyname answers `name` where getaddrinfo and netkit look it up: a name of digits
+ * and dots that is no address (`127.0.0.256`: gethostbyname says no at once), and an
+ * international name (gethostbyname asks DNS for no UTF-8 name; getaddrinfo with AI_IDN, as
+ * getent ahosts, and netkit ask for its `xn--` form).
+ */
+function gethostbynameRefuses(name: string): boolean {
+  const digitsAndDots = /^[0-9][0-9.]*$/.test(name) && !name.endsWith(".");
+  const nonAscii = [...name].some((character) => character.charCodeAt(0) > 0x7f);
+  return digitsAndDots && inetAton(name) === undefined || nonAscii;
+}
+
+/** A name as getent ahosts prints it: getaddrinfo with AI_CANONIDN gives Unicode. */
+function unicodeName(name: string | undefined): string | undefined {
+  try {
+    return name === undefined ? undefined : toUnicodeHostName(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Whether netkit refuses `name` as no host name where glibc asks DNS for it: a label that ends in
+ * `-` (RFC 1123 allows none; glibc's res_hnok only refuses a `-` at the name's start).
+ */
+function hyphenAtLabelEnd(name: string): boolean {
+  return name.split(".").some((label) => label.endsWith("-"));
+}
+
+/** The differences between getent and netkit on one name, as sentences. */
+function compareName(probe: ProbeName): string[] {
+  const differences: string[] = [];
+  const { name, getent, netkit } = probe;
+  // Refused on purpose, unless the hosts file has it (cmd/README.md).
+  if (hyphenAtLabelEnd(name) && parseJson(netkit.json4) === undefined) return differences;
+  const differ = (what: string, glibc: unknown, ours: unknown) => {
+    try {
+      assert.deepEqual(ours, glibc);
+    } catch {
+      differences.push(
+        `${JSON.stringify(name)}: ${what}: getent ${JSON.stringify(glibc)}, netkit ${
+          JSON.stringify(ours)
+        }`,
+      );
+    }
+  };
+
+  differ("ahosts", getent.ahosts.stdout, netkit.ahosts.stdout);
+
+  const v4 = parseGetentAhosts(getent.ahostsv4.stdout);
+  const json4 = parseJson(netkit.json4);
+  // gethostbyname keeps the sources' order, getaddrinfo sorts (RFC 6724): compared as sets. An
+  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address.
+  if (!(isAddress(name) && isMapped(name))) {
+    differ(
+      "ahostsv4 / resolve-hostname addresses",
+      [...v4.addresses].sort(),
+      [...json4?.addresses ?? []].sort(),
+    );
+  }
+  if (json4 && v4.canonicalName) {
+    differ("ahostsv4 / resolve-hostname name", v4.canonicalName, unicodeName(json4.officialName));
+  }
+  const lookup4 = "error" in netkit.lookup4
+    ? undefined
+    : { ...netkit.lookup4, canonicalName: unicodeName(netkit.lookup4.canonicalName) };
+  differ("ahostsv4 / lookupAddresses(4)", v4, lookup4 ?? { addresses: [] });
+
+  // getent ahostsv6 asks with AI_V4MAPPED, which lookupAddresses has no counterpart of: an
+  // answer with mapped addresses (IPv4 ones, mapped where a source had no IPv6 one) is not
+  // compared, and mapped addresses are dropped from both (glibc drops those a hosts file lists
+  // once it has an IPv6 address, so that a name with only such lines has none).
+  const v6 = parseGetentAhosts(getent.ahostsv6.stdout);
+  const lookup6 = "error" in netkit.lookup6 ? undefined : netkit.lookup6;
+  if (!v6.addresses.some(isMapped)) {
+    let ours = (lookup6?.addresses ?? []).map(numericScope).filter((a) => !isMapped(a));
+    // getaddrinfo for IPv6 alone asks gethostbyname3_r, whose hostent has no scope: myhostname's
+    // link-local address comes without it, unusable, so RFC 6724 puts it last (netkit keeps the
+    // scope, and so its place). Compared without scopes, as sets.
+    let glibc = v6.addresses;
+    if (glibc.some((address) => /^fe80:[^%]*$/i.test(address))) {
+      ours = ours.map((address) => address.replace(/%.*$/, "")).sort();
+      glibc = glibc.map((address) => address.replace(/%.*$/, "")).sort();
+    }
+    differ("ahostsv6 / lookupAddresses(6) addresses", glibc, ours);
+    if (v6.canonicalName && ours.length > 0) {
+      differ(
+        "ahostsv6 / lookupAddresses(6) name",
+        v6.canonicalName,
+        unicodeName(lookup6?.canonicalName),
+      );
+    }
+  }
+
+  // getent hosts: a key inet_pton takes is looked up in reverse (compared with -x separately).
+  if (!isAddress(name) && !literalForGetaddrinfoOnly(name) && !gethostbynameRefuses(name)) {
+    const hosts = parseGetentHosts(getent.hosts.stdout);
+    const json6 = parseJson(netkit.json6);
+    const entry = json6 ?? json4;
+    const ours = entry === undefined ? { addresses: [], names: [] } : {
+      // A hostent has no scope: getent prints fe80::1, not fe80::1%2.
+      addresses: entry.addresses.map((address) => address.replace(/%.*$/, "")),
+      names: [entry.officialName, ...entry.aliases],
+    };
+    differ(`hosts (resolve-hostname${json6 ? "6" : ""})`, hosts, ours);
+  }
+  return differences;
+}
+
+/** The differences of one configuration's probe. */
+function compareProbe(result: ProbeResult): string[] {
+  const differences = result.names.flatMap(compareName);
+  for (const { address, getent, netkit } of result.reverse) {
+    const glibc = parseGetentHosts(getent.stdout).names;
+    const ours = parseJson(netkit)?.names ?? [];
+    try {
+      assert.deepEqual(ours, glibc);
+    } catch {
+      differences.push(
+        `-x ${address}: getent ${JSON.stringify(glibc)}, netkit ${JSON.stringify(ours)}`,
+      );
+    }
+  }
+  return differences;
+}
+
+/** The configuration as a report shows it, to replay it by hand. */
+function describeConfig(config: FuzzConfig): string {
+  const block = (title: string, text: string) =>
+    `--- ${title}\n${text.endsWith("\n") || text === "" ? text : `${text}\n`}`;
+  return [
+    block("/etc/resolv.conf", config["resolv.conf"]),
+    block("/etc/hosts", config.hosts),
+    block("/etc/nsswitch.conf", config["nsswitch.conf"]),
+    block("environment", Object.entries(config.env).map(([k, v]) => `${k}=${v}`).join("\n")),
+    ...(config.hostAliases === undefined ? [] : [block("HOSTALIASES", config.hostAliases)]),
+    block("dnsmasq", config.records.join("\n")),
+  ].join("");
+}
+
+/** Runs one seed: starts its dnsmasq, probes in a namespace, returns the differences. */
+async function runSeed(seed: number, dir: string): Promise<string[]> {
+  const config = generateFuzzConfig(seed, SERVERS);
+  await using _dnsmasq = await startDnsmasqOnPort53(SERVERS.live[0]!, [
+    `--listen-address=${SERVERS.live[1]}`,
+    // Authoritative for the reverse zones too: an unknown address is NXDOMAIN, not REFUSED.
+    "--local=/in-addr.arpa/",
+    "--local=/ip6.arpa/",
+    ...config.records,
+  ]);
+  const questions = `${dir}/questions.json`;
+  await Deno.writeTextFile(questions, JSON.stringify(config));
+  const env = { ...config.env };
+  if (config.hostAliases !== undefined) {
+    env.HOSTALIASES = `${dir}/aliases`;
+    await Deno.writeTextFile(env.HOSTALIASES, config.hostAliases);
+  }
+  const run = await runWithEtcFiles(
+    dir,
+    {
+      "resolv.conf": config["resolv.conf"],
+      hosts: config.hosts,
+      "nsswitch.conf": config["nsswitch.conf"],
+    },
+    [Deno.execPath(), "run", "-A", `${ROOT}/tests/harness/resolver_fuzz_probe.ts`, questions],
+    env,
+  );
+  if (run.code !== 0) {
+    return [`the probe failed (exit ${run.code}): ${run.stderr.trim()}`].map((line) =>
+      `seed ${seed}: ${line}\n${describeConfig(config)}`
+    );
+  }
+  const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult);
+  return differences.length === 0
+    ? []
+    : [`seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${describeConfig(config)}`];
+}
+
+Deno.test({
+  name: `resolve-hostname answers as getent on ${SEED_COUNT} random configurations${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    const reports: string[] = [];
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEED_COUNT; seed++) {
+      reports.push(...await runSeed(seed, dir.path));
+    }
+    assert.equal(reports.length, 0, `differences from getent:\n\n${reports.join("\n")}`);
+  },
+});

@@ -1,0 +1,372 @@
+/**
+ * A seeded generator of name-resolution configurations, for the random differential test of
+ * `resolve-hostname` against glibc's getent (tests/cmd/resolve-hostname_random_test.ts): one
+ * seed gives one resolv.conf, hosts file, nsswitch.conf, environment (`LOCALDOMAIN`,
+ * `RES_OPTIONS`), the records a dnsmasq serves, and the names and addresses to ask about; the
+ * same seed gives the same configuration, so that a difference replays.
+ *
+ * @module
+ */
+
+import { seededRandom } from "./seeded_random.ts";
+
+/** The addresses a configuration may name as servers. */
+export interface FuzzServers {
+  /** Loopback addresses where the test's dnsmasq answers on port 53 (one or more). */
+  live: string[];
+  /** A loopback address where nothing listens (a dead server). */
+  dead: string;
+}
+
+/** One generated configuration and what to ask of it. */
+export interface FuzzConfig {
+  seed: number;
+  "resolv.conf": string;
+  hosts: string;
+  "nsswitch.conf": string;
+  /** `LOCALDOMAIN` and `RES_OPTIONS`, when set. */
+  env: Record<string, string>;
+  /** The text of a `HOSTALIASES` file, when there is one. */
+  hostAliases?: string;
+  /** dnsmasq options: `--host-record=…`, `--cname=…`. */
+  records: string[];
+  /** Names to look up, each as `getent hosts/ahosts/ahostsv4/ahostsv6` and netkit. */
+  names: string[];
+  /** Addresses to look up in reverse (`getent hosts ADDRESS`, `resolve-hostname -x`). */
+  reverse: string[];
+}
+
+/** Domains the configurations are made of; `nx.test` has nothing in it. */
+const DOMAINS = ["corp.test", "lab.test", "test", "sub.corp.test", "nx.test", "a.b.test"];
+const LABELS = ["web", "db", "mail", "svc", "host", "x", "a1", "gw", "only4", "only6", "dual"];
+/** IPv6 prefixes whose RFC 6724 labels and precedences differ. */
+const IPV6_PREFIXES = ["fd00::", "2001:db8::", "fd12:3456::", "2002:c000:204::", "64:ff9b::"];
+
+/** Address literals and hostile names glibc takes or refuses in its own ways. */
+const ODD_NAMES = [
+  "127.1",
+  "0x7f.1",
+  "127.0.0.1",
+  "0177.0.0.1",
+  "10.1",
+  "127.0.0.256",
+  "1.2.3.4.5",
+  "::1",
+  "::ffff:127.0.0.1",
+  "::ffff:10.200.0.1",
+  "fe80::1%lo",
+  "::1%1",
+  "fe80::1%999",
+  "::1%lo",
+  "fe80::1%nosuch",
+  "FE80::1%lo",
+  "[::1]",
+  "localhost",
+  "localhost.",
+  "LOCALHOST",
+  "ip6-localhost",
+  "localhost.localdomain",
+  "vm",
+  "_gateway",
+  `${"l".repeat(63)}.test`,
+  `${"l".repeat(64)}.test`,
+  `${"abcdefghi.".repeat(25)}test`,
+  `${"abcdefghi.".repeat(26)}test`,
+  "web.test..",
+  "web..test",
+  ".web.test",
+  "..",
+  ".",
+  "bücher.test",
+  "xn--bcher-kva.test",
+  "ü",
+  "a_b.test",
+  "-a.test",
+  "a-.test",
+  "a*b",
+  "1.2.3.4.in-addr.arpa",
+  "0",
+  "0x",
+  "123",
+];
+
+/**
+ * The configuration of seed `seed`, with `servers` as the name servers resolv.conf may name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateFuzzConfig } from "./resolver_fuzz.ts";
+ *
+ * const servers = { live: ["127.0.0.2"], dead: "127.0.0.3" };
+ * assert.deepEqual(generateFuzzConfig(7, servers), generateFuzzConfig(7, servers));
+ * ```
+ */
+export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConfig {
+  const random = seededRandom(seed);
+  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const shuffled = <T>(items: readonly T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = int(0, i);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
+  const upperSome = (name: string) =>
+    [...name].map((c) => chance(0.4) ? c.toUpperCase() : c).join("");
+  const ipv4 = (first = 10) => `${first}.${int(0, 3)}.${int(0, 3)}.${int(1, 9)}`;
+  const ipv6 = () => `${pick(IPV6_PREFIXES)}${int(1, 9)}:${int(1, 9)}`;
+
+  // DNS: names with and without dots, in and out of the search domains, one family or both.
+  const records: string[] = [];
+  const dnsNames: string[] = [];
+  const dnsAddresses: string[] = [];
+  for (let i = int(2, 7); i > 0; i--) {
+    const label = pick(LABELS);
+    const name = chance(0.1) ? label : `${label}.${pick(DOMAINS.filter((d) => d !== "nx.test"))}`;
+    if (dnsNames.includes(name)) continue;
+    // A name without dots has both families: dnsmasq (no upstream) refuses the question of the
+    // family such a name lacks, and glibc's getaddrinfo then drops the other family's answer,
+    // where netkit keeps it (cmd/README.md).
+    const picked = label === "only4" ? 4 : label === "only6" ? 6 : pick([4, 6, 0, 0]);
+    const family = name.includes(".") ? picked : 0;
+    const addresses: string[] = [];
+    for (let n = int(1, 3); n > 0; n--) {
+      addresses.push(family === 4 || (family === 0 && chance(0.5)) ? ipv4() : ipv6());
+    }
+    if (family === 0 && !addresses.some((a) => a.includes(":"))) addresses.push(ipv6());
+    if (family === 0 && !addresses.some((a) => a.includes("."))) addresses.push(ipv4());
+    const unique = [...new Set(addresses)];
+    records.push(`--host-record=${name},${unique.join(",")}`);
+    dnsNames.push(name);
+    dnsAddresses.push(...unique);
+  }
+  // A name with no address, only an MX record (no data for A and AAAA), and now and then a
+  // wildcard domain, where every name exists (a search list with it finds any name).
+  if (chance(0.3)) {
+    const name = `${pick(LABELS)}.${pick(DOMAINS.filter((d) => d !== "nx.test"))}`;
+    if (!dnsNames.includes(name)) records.push(`--mx-host=${name},${pick(dnsNames)}`);
+  }
+  if (chance(0.15)) {
+    records.push(`--address=/wild.test/${ipv4()}`);
+    if (chance(0.5)) records.push(`--address=/wild.test/${ipv6()}`);
+  }
+  // CNAME chains of one to three links, ending at a record.
+  const aliases: string[] = [];
+  for (let i = int(0, 3); i > 0; i--) {
+    let target = pick(dnsNames);
+    for (let link = int(1, 3); link > 0; link--) {
+      const alias = `${pick(["www", "ftp", "api", "cn"])}${int(1, 9)}.${
+        pick(DOMAINS.filter((d) => d !== "nx.test"))
+      }`;
+      if (dnsNames.includes(alias) || aliases.includes(alias)) break;
+      records.push(`--cname=${alias},${target}`);
+      aliases.push(alias);
+      target = alias;
+    }
+  }
+
+  // The hosts file: IPv4 and IPv6 lines, aliases, upper case, one name on several lines,
+  // comments, odd spacing and junk.
+  const hostsLines: string[] = [];
+  const hostsNames: string[] = [];
+  const hostsAddresses: string[] = [];
+  if (chance(0.8)) hostsLines.push("127.0.0.1\tlocalhost");
+  if (chance(0.6)) hostsLines.push("::1\tlocalhost ip6-localhost ip6-loopback");
+  for (let i = int(0, 6); i > 0; i--) {
+    const address = pick([
+      () => ipv4(),
+      () => ipv4(),
+      () => ipv6(),
+      () => `127.0.${int(0, 1)}.${int(1, 9)}`,
+      () => "::1",
+      () => `::ffff:${ipv4()}`,
+      () => pick(dnsAddresses.length > 0 ? dnsAddresses : ["10.0.0.1"]),
+    ])();
+    const names: string[] = [];
+    for (let n = int(1, 3); n > 0; n--) {
+      const name = chance(0.3) && dnsNames.length > 0
+        ? pick(dnsNames)
+        : chance(0.2) && hostsNames.length > 0
+        ? pick(hostsNames)
+        : chance(0.3)
+        ? pick(LABELS)
+        : `${pick(LABELS)}.${pick(DOMAINS)}`;
+      names.push(chance(0.15) ? upperSome(name) : name);
+    }
+    const blank = () => pick([" ", "\t", "  ", " \t "]);
+    let line = `${chance(0.1) ? blank() : ""}${address}${blank()}${names.join(blank())}`;
+    if (chance(0.1)) line += `${blank()}# a comment`;
+    if (chance(0.05)) line += blank();
+    // A CR before the newline (a file from another system), a name with a final dot.
+    if (chance(0.05)) line += "\r";
+    if (chance(0.05)) line += ` ${pick(LABELS)}.${pick(DOMAINS)}.`;
+    hostsLines.push(line);
+    hostsNames.push(...names);
+    hostsAddresses.push(address);
+  }
+  for (let i = int(0, 2); i > 0; i--) {
+    hostsLines.push(pick([
+      "# a comment line",
+      "",
+      "junk",
+      "10.1.2 short.test",
+      "999.1.1.1 bad.test",
+      "10.9.9.9",
+      "fe80::1%lo scoped.test",
+      "10.9.9.8 # only a comment",
+      "#10.9.9.7 commented.test",
+    ]));
+  }
+  // A last line without a newline, but not an indented one: glibc's __nss_readline moves an
+  // indented line left without its final NUL, so such a line's name gets its last characters
+  // twice ("\tx.test" reads as "x.testt"), which netkit does not copy (cmd/README.md).
+  const lines = shuffled(hostsLines);
+  const hosts = lines.join("\n") + (chance(0.9) || /^\s/.test(lines.at(-1) ?? "") ? "\n" : "");
+
+  // nsswitch.conf's hosts: line.
+  const hostsLine = pick([
+    "files dns",
+    "files dns",
+    "dns files",
+    "files",
+    "dns",
+    "files [NOTFOUND=return] dns",
+    "dns [NOTFOUND=return] files",
+    "files myhostname dns",
+    "myhostname files dns",
+    "files dns myhostname",
+    "dns [!UNAVAIL=return] files",
+    "files [SUCCESS=continue] dns",
+    "files mdns4_minimal [NOTFOUND=return] dns",
+    "files resolve [!UNAVAIL=return] dns",
+    "dns [UNAVAIL=return] files",
+    "dns [TRYAGAIN=return] files myhostname",
+    "myhostname [!UNAVAIL=return] dns files",
+    "files [NOTFOUND=continue] dns [SUCCESS=return] myhostname",
+  ]);
+  const nsswitch = chance(0.1)
+    ? "passwd: files\n"
+    : `passwd: files\nhosts:${pick([" ", "\t", "     "])}${hostsLine}\n`;
+
+  // resolv.conf: name servers (one sometimes dead), search or domain, options, comments.
+  const resolvLines: string[] = [];
+  const nameServers = shuffled([
+    ...servers.live.slice(0, int(0, servers.live.length)),
+    ...(chance(0.3) ? [servers.dead] : []),
+  ]);
+  if (nameServers.length === 0 && chance(0.8)) nameServers.push(servers.live[0]!);
+  for (const server of nameServers) {
+    const trailer = chance(0.1) ? pick([" # the test's", "\t", " 10.9.9.9"]) : "";
+    resolvLines.push(`nameserver${pick([" ", "\t"])}${server}${trailer}`);
+  }
+  const domains = () => {
+    const list: string[] = [];
+    for (let n = int(0, chance(0.1) ? 9 : 6); n > 0; n--) {
+      const domain = pick([...DOMAINS, ...DOMAINS, ".", "other", "corp.test.", "wild.test"]);
+      list.push(chance(0.05) ? `.${domain}` : domain);
+    }
+    return list;
+  };
+  for (let i = int(0, 2); i > 0; i--) {
+    if (chance(0.7)) {
+      const list = domains();
+      resolvLines.push(`search${list.length === 0 ? "" : " "}${list.join(pick([" ", "\t"]))}`);
+    } else {
+      resolvLines.push(`domain ${pick(DOMAINS)}`);
+    }
+  }
+  const option = () =>
+    pick([
+      `ndots:${int(0, 3)}`,
+      `ndots:${int(0, chance(0.1) ? 20 : 3)}`,
+      `attempts:${int(1, 3)}`,
+      "timeout:1",
+      "rotate",
+      "no-tld-query",
+      "use-vc",
+      "no-aaaa",
+      "edns0",
+      "single-request",
+      "trust-ad",
+      "inet6",
+    ]);
+  for (let i = int(0, 2); i > 0; i--) {
+    const options = Array.from({ length: int(1, 3) }, option);
+    resolvLines.push(`options ${options.join(" ")}`);
+  }
+  // Every server asked for one second at most: a silent server (there is none) cannot stall it.
+  resolvLines.push("options timeout:1");
+  for (let i = int(0, 2); i > 0; i--) {
+    resolvLines.push(pick([
+      "# a comment",
+      "; a comment",
+      "",
+      "bogus line",
+      "sortlist",
+      "sortlist 10.1.0.0/255.255.0.0 10.3.0.0",
+      "sortlist 10.2.0.0&255.255.0.0;10.0.0.0",
+      "sortlist 10.0.3.0/255.255.255.0",
+    ]));
+  }
+  if (chance(0.2) && resolvLines.length > 0) resolvLines.push(pick(resolvLines));
+  const resolvConf = shuffled(resolvLines).join("\n") + "\n";
+
+  const env: Record<string, string> = {};
+  if (chance(0.15)) env.LOCALDOMAIN = chance(0.1) ? "" : domains().join(" ");
+  if (chance(0.15)) env.RES_OPTIONS = Array.from({ length: int(1, 2) }, option).join(" ");
+  // A HOSTALIASES file (hostname(7)): single labels to other names.
+  let hostAliases: string | undefined;
+  if (chance(0.1)) {
+    hostAliases = Array.from(
+      { length: int(1, 3) },
+      () => `${pick(LABELS)}${pick([" ", "\t"])}${pick(dnsNames)}${chance(0.2) ? " more" : ""}`,
+    ).join("\n") + "\n";
+  }
+
+  // The names to ask: DNS names whole, by their first label, with a final dot, in upper case;
+  // CNAMEs, hosts-file names, misses, address literals and hostile names.
+  const names = new Set<string>();
+  const variant = (name: string) => {
+    const roll = random();
+    if (roll < 0.3 && name.includes(".")) return name.slice(0, name.indexOf("."));
+    if (roll < 0.4) return `${name}.`;
+    if (roll < 0.5) return upperSome(name);
+    if (roll < 0.55) return `${name}..`;
+    return name;
+  };
+  for (let i = int(3, 6); i > 0; i--) names.add(variant(pick(dnsNames)));
+  for (let i = int(0, 2); i > 0 && aliases.length > 0; i--) names.add(variant(pick(aliases)));
+  for (let i = int(1, 3); i > 0 && hostsNames.length > 0; i--) names.add(variant(pick(hostsNames)));
+  for (let i = int(1, 2); i > 0; i--) {
+    names.add(pick([pick(LABELS), `${pick(LABELS)}.${pick(DOMAINS)}`, "nope", "nope.test"]));
+  }
+  for (let i = int(1, 3); i > 0; i--) names.add(pick(ODD_NAMES));
+
+  const reverse = new Set<string>();
+  for (let i = int(1, 3); i > 0; i--) {
+    reverse.add(pick([
+      ...dnsAddresses,
+      ...hostsAddresses,
+      "127.0.0.1",
+      "::1",
+      "10.9.9.9",
+      `::ffff:${pick(dnsAddresses.filter((a) => !a.includes(":")).concat(["10.0.0.1"]))}`,
+    ]));
+  }
+
+  return {
+    seed,
+    "resolv.conf": resolvConf,
+    hosts,
+    "nsswitch.conf": nsswitch,
+    env,
+    ...(hostAliases === undefined ? {} : { hostAliases }),
+    records,
+    names: [...names].filter((name) => name !== ""),
+    reverse: [...reverse],
+  };
+}
