@@ -75,6 +75,18 @@ const loadFailures = (async function loadFailures(): Promise<Failures> {
   return failures = { errors, sockets };
 }).bind(undefined);
 
+/** The SocketError of a question's socket whose `step` failed with `error`, its module loaded then. */
+const socketFailure = (async function socketFailure(
+  step: "bind" | "read" | "write",
+  host: string,
+  port: number,
+  error: unknown,
+): Promise<Error> {
+  const { sockets } = await loadFailures();
+  const failure = sockets.classifySocketError(error);
+  return new sockets.SocketError({ step, host, port, failure, cause: error });
+}).bind(undefined);
+
 /**
  * Stops the question `stop` was given to (or the next one, if none is under way yet) with the
  * reason `why` gives, asked for only if the question has to settle with it.
@@ -394,14 +406,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   try {
     socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
   } catch (error) {
-    const { sockets } = await loadFailures();
-    throw new sockets.SocketError({
-      step: "bind",
-      host: bindAddress,
-      port: 0,
-      failure: sockets.classifySocketError(error),
-      cause: error,
-    });
+    throw await socketFailure("bind", bindAddress, 0, error);
   }
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
@@ -455,16 +460,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
   sends.push(
     socket.send(query, target).catch((error) =>
-      stop(async () => {
-        const { sockets } = await loadFailures();
-        return new sockets.SocketError({
-          step: "write",
-          host: server.hostname,
-          port: server.port,
-          failure: sockets.classifySocketError(error),
-          cause: error,
-        });
-      })
+      stop(() => socketFailure("write", server.hostname, server.port, error))
     ),
   );
   // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
@@ -478,14 +474,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
         [bytes, from] = await socket.receive(buffer);
       } catch (error) {
         if (stopped) throw await stopped();
-        const { sockets } = await loadFailures();
-        throw new sockets.SocketError({
-          step: "read",
-          host: server.hostname,
-          port: server.port,
-          failure: sockets.classifySocketError(error),
-          cause: error,
-        });
+        throw await socketFailure("read", server.hostname, server.port, error);
       }
       const peer = from as Deno.NetAddr;
       const read = readDatagram(bytes, peer.hostname, peer.port, question);
