@@ -75,7 +75,10 @@ const loadFailures = (async function loadFailures(): Promise<Failures> {
   return failures = { errors, sockets };
 }).bind(undefined);
 
-/** The SocketError of a question's socket whose `step` failed with `error`, its module loaded then. */
+/**
+ * The SocketError of a question's socket whose `step` failed with `error`, its module loaded
+ * then.
+ */
 const socketFailure = (async function socketFailure(
   step: "bind" | "read" | "write",
   host: string,

@@ -586,7 +586,10 @@ export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
   return cssLinks(css, sheetUrl, 0);
 }
 
-/** An unquoted `url(...)` value (escapes taken out) CSS reads as no URL: a blank, quote, `(` or control character. */
+/**
+ * Whether CSS reads an unquoted `url(...)` value (escapes taken out) as no URL: one with a blank,
+ * a quote, a `(` or a control character.
+ */
 function isBadUrl(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
