@@ -146,8 +146,9 @@ const queryWithProbe = (async function queryWithProbe(
   const question: QuestionStop = {};
   // Made when the probe fires: it stops the probe's connection once the question has settled.
   let probeStop: AbortController | undefined;
+  // Rejects the lookup's promise below: whichever settles it first, the answer or the probe, wins
+  // (one promise, not a race of two: no array, no second promise, a lookup).
   let failProbe: (error: unknown) => void = () => {};
-  const probe = new Promise<never>((_, reject) => failProbe = reject);
   const runProbe = async () => {
     probeStop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
@@ -176,10 +177,13 @@ const queryWithProbe = (async function queryWithProbe(
   };
   schedule(timer);
   try {
-    return await Promise.race([
-      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question),
-      probe,
-    ]);
+    return await new Promise<DnsMessage>((resolve, reject) => {
+      failProbe = reject;
+      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question).then(
+        resolve,
+        reject,
+      );
+    });
   } finally {
     unschedule(timer);
     stopQuestion(question, questionSettled);
