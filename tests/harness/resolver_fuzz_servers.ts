@@ -214,11 +214,13 @@ export function generateServerFuzzConfig(
     scripts.push(script);
   }
 
-  // A first server that fails one family's question (SERVFAIL, REFUSED) and answers the other's
+  // A first server that fails one family's question (SERVFAIL, REFUSED, silence) and answers the other's
   // ends glibc's lookup of both (send_dg takes the answer it has); netkit asks the next server for
   // the failed one (cmd/README.md): the other servers then do as the first for that name.
+  // Silence too: glibc asks both families together (over TCP after a truncated answer, on one
+  // connection, which a silent server closes), netkit each alone.
   const failing = (behaviour: Behaviour | undefined) =>
-    behaviour === "servfail" || behaviour === "refused";
+    behaviour === "servfail" || behaviour === "refused" || behaviour === "silent";
   // glibc's getaddrinfo gives nothing when a server fails the A question and answers the AAAA
   // one, netkit the IPv6 address (cmd/README.md): such a server fails both.
   for (const script of known ? [] : scripts) {
