@@ -291,6 +291,21 @@ async function runSeed(seed: number, dir: string): Promise<string[]> {
     env.HOSTALIASES = `${dir}/aliases`;
     await Deno.writeTextFile(env.HOSTALIASES, config.hostAliases);
   }
+  return await probeAndCompare(seed, dir, config, questions, env, describeConfig(config));
+}
+
+/**
+ * Runs the probe on `questions` in a namespace with `config`'s files and `env`; returns the
+ * differences, each with the seed and `description` (the configuration).
+ */
+async function probeAndCompare(
+  seed: number,
+  dir: string,
+  config: Pick<FuzzConfig, "resolv.conf" | "hosts" | "nsswitch.conf">,
+  questions: string,
+  env: Record<string, string>,
+  description: string,
+): Promise<string[]> {
   const run = await runWithEtcFiles(
     dir,
     {
@@ -302,14 +317,14 @@ async function runSeed(seed: number, dir: string): Promise<string[]> {
     env,
   );
   if (run.code !== 0) {
-    return [`the probe failed (exit ${run.code}): ${run.stderr.trim()}`].map((line) =>
-      `seed ${seed}: ${line}\n${describeConfig(config)}`
-    );
+    return [
+      `seed ${seed}: the probe failed (exit ${run.code}): ${run.stderr.trim()}\n${description}`,
+    ];
   }
   const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult);
   return differences.length === 0
     ? []
-    : [`seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${describeConfig(config)}`];
+    : [`seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${description}`];
 }
 
 Deno.test({
@@ -345,27 +360,14 @@ async function runServerSeed(seed: number, dir: string): Promise<string[]> {
   try {
     const questions = `${dir}/questions.json`;
     await Deno.writeTextFile(questions, JSON.stringify(config));
-    const run = await runWithEtcFiles(
+    return await probeAndCompare(
+      seed,
       dir,
-      {
-        "resolv.conf": config["resolv.conf"],
-        hosts: config.hosts,
-        "nsswitch.conf": config["nsswitch.conf"],
-      },
-      [Deno.execPath(), "run", "-A", `${ROOT}/tests/harness/resolver_fuzz_probe.ts`, questions],
+      config,
+      questions,
       config.env,
+      describeServerConfig(config),
     );
-    if (run.code !== 0) {
-      return [
-        `seed ${seed}: the probe failed (exit ${run.code}): ${run.stderr.trim()}\n${
-          describeServerConfig(config)
-        }`,
-      ];
-    }
-    const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult);
-    return differences.length === 0 ? [] : [
-      `seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${describeServerConfig(config)}`,
-    ];
   } finally {
     for (const server of servers) await server[Symbol.asyncDispose]();
   }
