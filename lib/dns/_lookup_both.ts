@@ -197,7 +197,12 @@ export async function lookupAddressesUnbounded(
     const fromFile = entries && await bothFromHostsEntries(entries, name);
     if (fromFile) return fromFile;
   }
-  const kept = found[0] ?? first;
+  // glibc's dns source asks A before AAAA and names the lookup after the first answer with an
+  // address (gaih_getanswer): with both families from DNS, the end of the A answer's CNAME chain.
+  const kept =
+    (found.length === 2 && found.every(({ entry }) => entry.source === "dns")
+      ? found.find(({ family }) => family === 4)
+      : undefined) ?? found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
   const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
   return await inAddressOrder(canonicalName, found);

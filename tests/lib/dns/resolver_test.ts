@@ -647,6 +647,33 @@ Deno.test("lookupAddresses() names a hosts-file name by its first line, of eithe
   }
 });
 
+Deno.test("lookupAddresses() names a DNS name after its A answer's CNAME chain, as getaddrinfo", async () => {
+  // glibc's dns source asks A before AAAA and takes the canonical name from the first answer
+  // with an address (gaih_getanswer; checked with getent ahosts): the AAAA answer's chain, when
+  // it differs, does not name the lookup.
+  for (const cnameFor of [DNS_TYPE.A, DNS_TYPE.AAAA]) {
+    await using server = await startFakeDnsServer((query) => {
+      const [question] = query.questions;
+      assert.ok(question, "a query with no question");
+      const data = question.type === DNS_TYPE.A ? "10.0.0.1" : "fd00::1";
+      const owner = question.type === cnameFor ? "target.test" : question.name;
+      return answerTo(query, {
+        answers: [
+          ...(owner === question.name ? [] : [{ name: question.name, type: CNAME, data: owner }]),
+          { name: owner, type: question.type, data },
+        ],
+      });
+    });
+    const found = await lookupAddresses("asked.test", {
+      nameServer: `127.0.0.1:${server.port}`,
+      hostsFile: false,
+      attemptTimeoutMs: 1000,
+    });
+    assert.equal(found.canonicalName, cnameFor === DNS_TYPE.A ? "target.test" : "asked.test");
+    assert.deepEqual(found.addresses.map((a) => a.address).sort(), ["10.0.0.1", "fd00::1"]);
+  }
+});
+
 Deno.test("resolveHost() sees an edit of the hosts file or nsswitch.conf at the next lookup", async () => {
   // The parses are kept between lookups and taken at once while the files are unchanged.
   await using dir = await tempDir();

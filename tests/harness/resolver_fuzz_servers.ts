@@ -1,0 +1,458 @@
+/**
+ * Seeded random name servers that misbehave, for the random differential test of
+ * `resolve-hostname` against glibc's getent (tests/cmd/resolve-hostname_random_test.ts): one
+ * seed gives a zone (names with A and AAAA records, PTR records with odd and hostile names), what
+ * each of one or two servers does with each question (answers, NXDOMAIN, no data, SERVFAIL,
+ * REFUSED, silence, a truncated answer to ask again over TCP, a CNAME before the answer, records
+ * of another name, a cut-off message), a resolv.conf (search list, ndots, attempts, `timeout:1`,
+ * rotate) and nsswitch.conf, and the names and addresses to ask about. A
+ * {@linkcode ScriptedDnsServer} answers as the script says on port 53 of a loopback address
+ * (resolv.conf cannot name a port).
+ *
+ * @module
+ */
+
+import { decodeDnsMessage, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
+import { DNS_RCODE, DNS_TYPE } from "../../lib/dns/codes.ts";
+import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
+import { seededRandom } from "./seeded_random.ts";
+
+/** What a server does with one question. */
+export type Behaviour =
+  | "answer"
+  | "nxdomain"
+  | "nodata"
+  | "servfail"
+  | "refused"
+  | "silent"
+  | "truncated"
+  | "cname"
+  | "other-name"
+  | "cut";
+
+/** One server's script: the behaviour of each `name|type` (lower case, no final dot). */
+export type ServerScript = Record<string, Behaviour>;
+
+/** A zone: the addresses and PTR targets of each name (lower case, no final dot). */
+export interface Zone {
+  /** name -> IPv4 addresses. */
+  a: Record<string, string[]>;
+  /** name -> IPv6 addresses. */
+  aaaa: Record<string, string[]>;
+  /** name -> the name a `cname` behaviour points to. */
+  cname: Record<string, string>;
+  /** Reverse name (`4.3.2.1.in-addr.arpa`) -> PTR targets as wire-format names. */
+  ptr: Record<string, number[][]>;
+}
+
+/** One generated configuration of scripted servers. */
+export interface ServerFuzzConfig {
+  seed: number;
+  "resolv.conf": string;
+  hosts: string;
+  "nsswitch.conf": string;
+  env: Record<string, string>;
+  zone: Zone;
+  /** One script per server, in the order of `addresses`. */
+  scripts: ServerScript[];
+  names: string[];
+  reverse: string[];
+}
+
+const DOMAINS = ["corp.test", "lab.test", "test"];
+const LABELS = ["web", "db", "mail", "svc", "host", "gw", "api", "x"];
+
+/** A wire-format name of labels (each an array of bytes or a string of ASCII). */
+function wireName(labels: (string | number[])[]): number[] {
+  const out: number[] = [];
+  for (const label of labels) {
+    const bytes = typeof label === "string" ? [...label].map((c) => c.charCodeAt(0)) : label;
+    out.push(bytes.length, ...bytes);
+  }
+  out.push(0);
+  return out;
+}
+
+/** PTR targets glibc and netkit may take, mend or refuse differently. */
+const ODD_PTRS: (string | number[])[][] = [
+  ["ptr", "test"],
+  ["PTR", "Corp", "Test"],
+  ["has space", "test"],
+  ["semi;colon", "test"],
+  ["at@sign", "test"],
+  ["back\\slash", "test"],
+  ["dot.inside", "test"],
+  ["under_score", "test"],
+  ["-lead", "test"],
+  ["trail-", "test"],
+  ["*", "test"],
+  [[0xc3, 0xbc], "test"],
+  [[0x00, 0x41], "test"],
+  [[0x0a], "test"],
+  ["xn--bcher-kva", "test"],
+  ["l".repeat(63), "test"],
+  [..."abcdefghi".split("").map(() => "abcdefghijklmnopqrstuvwxy"), "test"],
+  ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "test"],
+  ["single"],
+  [],
+];
+
+/**
+ * The configuration of seed `seed` for scripted servers at `addresses` (one or two); `silence`
+ * lets a server stay silent (each such question costs getent and netkit a timeout). `known`
+ * lets the servers do what glibc and netkit answer differently on purpose (cmd/README.md): cut
+ * messages, a server that fails one family's question and answers the other's, and CNAME chains
+ * to a name without records of the type asked.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateServerFuzzConfig } from "./resolver_fuzz_servers.ts";
+ *
+ * const a = generateServerFuzzConfig(3, ["127.0.0.2", "127.0.0.3"], false);
+ * assert.deepEqual(a, generateServerFuzzConfig(3, ["127.0.0.2", "127.0.0.3"], false));
+ * ```
+ */
+export function generateServerFuzzConfig(
+  seed: number,
+  addresses: string[],
+  silence: boolean,
+  known = false,
+): ServerFuzzConfig {
+  const random = seededRandom(seed * 7919 + 17);
+  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+
+  const zone: Zone = { a: {}, aaaa: {}, cname: {}, ptr: {} };
+  const names: string[] = [];
+  for (let i = int(3, 7); i > 0; i--) {
+    const name = `${pick(LABELS)}${chance(0.3) ? int(1, 3) : ""}.${pick(DOMAINS)}`;
+    if (names.includes(name)) continue;
+    names.push(name);
+    const family = pick([4, 6, 0, 0]);
+    zone.a[name] = family === 6
+      ? []
+      : Array.from({ length: int(1, 3) }, () => `10.${int(0, 3)}.${int(0, 3)}.${int(1, 9)}`);
+    zone.aaaa[name] = family === 4
+      ? []
+      : Array.from({ length: int(1, 2) }, () => `fd00::${int(1, 3)}:${int(1, 9)}`);
+    zone.a[name] = [...new Set(zone.a[name])];
+    zone.aaaa[name] = [...new Set(zone.aaaa[name])];
+  }
+  // Never a name's own: a chain back to the name asked (records and a CNAME at one name, which
+  // RFC 1034 forbids) is followed by glibc and not by netkit, which takes the records at once.
+  // A chain whose end has no record of the type asked: netkit asks about the end, glibc does
+  // not (cmd/README.md); unless `known`, a chain ends at a name of both families.
+  for (const name of names) {
+    const others = names.filter((n) =>
+      n !== name && (known || (zone.a[n]!.length > 0 && zone.aaaa[n]!.length > 0))
+    );
+    if (others.length > 0) zone.cname[name] = pick(others);
+  }
+
+  // Reverse: some of the zone's IPv4 addresses have PTR records, one to three, odd or hostile.
+  const reverse = new Set<string>();
+  for (const address of Object.values(zone.a).flat()) {
+    if (!chance(0.5)) continue;
+    const reverseName = `${address.split(".").reverse().join(".")}.in-addr.arpa`;
+    zone.ptr[reverseName] = Array.from(
+      { length: pick([1, 1, 2, 3]) },
+      () => wireName(chance(0.5) ? pick(ODD_PTRS) : [pick(names)]),
+    );
+    reverse.add(address);
+  }
+  reverse.add(`10.${int(0, 3)}.${int(0, 3)}.${int(1, 9)}`);
+
+  const behaviours: Behaviour[] = [
+    "answer",
+    "answer",
+    "answer",
+    "answer",
+    "nxdomain",
+    "nodata",
+    "servfail",
+    "refused",
+    "truncated",
+    "cname",
+    "other-name",
+    ...(known ? ["cut" as const] : []),
+  ];
+  const options: string[] = [];
+  if (chance(0.5)) options.push(`ndots:${int(0, 2)}`);
+  options.push(`attempts:${int(1, 2)}`);
+  const rotate = chance(0.25);
+  if (rotate) options.push("rotate");
+  if (chance(0.1)) options.push("single-request");
+  if (chance(0.1)) options.push("use-vc");
+  if (chance(0.1)) options.push("no-tld-query");
+  // Each server asked for one second at most: a silent one costs a second a try.
+  options.push("timeout:1");
+
+  const servers = addresses.slice(0, int(1, addresses.length));
+  // glibc's rotate starts at a random server in each process: with rotate the servers agree.
+  const scripts: ServerScript[] = [];
+  let silent = silence ? 1 : 0;
+  for (let s = 0; s < servers.length; s++) {
+    if (s > 0 && (rotate || chance(0.3))) {
+      scripts.push({ ...scripts[0]! });
+      continue;
+    }
+    const script: ServerScript = {};
+    const questions = [...names, ...Object.keys(zone.ptr), "nope.test"];
+    for (const name of questions) {
+      const both = pick(behaviours);
+      for (const type of ["A", "AAAA", "PTR"]) {
+        let behaviour = chance(0.7) ? both : pick(behaviours);
+        if (silent > 0 && chance(0.05)) {
+          behaviour = "silent";
+          silent--;
+        }
+        script[`${name}|${type}`] = behaviour;
+      }
+    }
+    scripts.push(script);
+  }
+
+  // A first server that fails one family's question (SERVFAIL, REFUSED, silence) and answers the other's
+  // ends glibc's lookup of both (send_dg takes the answer it has); netkit asks the next server for
+  // the failed one (cmd/README.md): the other servers then do as the first for that name.
+  // Silence too: glibc asks both families together (over TCP after a truncated answer, on one
+  // connection, which a silent server closes), netkit each alone.
+  const failing = (behaviour: Behaviour | undefined) =>
+    behaviour === "servfail" || behaviour === "refused" || behaviour === "silent";
+  // glibc's getaddrinfo gives nothing when a server fails the A question and answers the AAAA
+  // one, netkit the IPv6 address (cmd/README.md): such a server fails both.
+  for (const script of known ? [] : scripts) {
+    for (const name of names) {
+      const a = script[`${name}|A`];
+      if (failing(a) && !failing(script[`${name}|AAAA`])) script[`${name}|AAAA`] = a!;
+    }
+  }
+  for (const script of known ? [] : scripts.slice(1)) {
+    for (const name of names) {
+      const a = scripts[0]![`${name}|A`];
+      const aaaa = scripts[0]![`${name}|AAAA`];
+      if (failing(a) !== failing(aaaa)) {
+        script[`${name}|A`] = a!;
+        script[`${name}|AAAA`] = aaaa!;
+      }
+    }
+  }
+
+  const search = Array.from({ length: int(0, 3) }, () => pick([...DOMAINS, "nx.test"]));
+  const resolvConf = [
+    ...servers.map((server) => `nameserver ${server}`),
+    ...(search.length > 0 ? [`search ${search.join(" ")}`] : []),
+    `options ${options.join(" ")}`,
+  ].join("\n") + "\n";
+  const hostsLine = pick(["files dns", "dns", "dns files", "dns [!UNAVAIL=return] files"]);
+  const hosts = `127.0.0.1\tlocalhost\n10.9.9.9\tfallback.test fallback\n`;
+
+  const asked = new Set<string>();
+  for (let i = int(3, 6); i > 0; i--) {
+    const name = pick(names);
+    const roll = random();
+    asked.add(
+      roll < 0.35
+        ? name.slice(0, name.indexOf("."))
+        : roll < 0.45
+        ? `${name}.`
+        : roll < 0.5
+        ? name.toUpperCase()
+        : name,
+    );
+  }
+  asked.add(pick(["nope", "nope.test", "fallback", `${pick(LABELS)}`]));
+
+  return {
+    seed,
+    "resolv.conf": resolvConf,
+    hosts,
+    "nsswitch.conf": `passwd: files\nhosts: ${hostsLine}\n`,
+    env: {},
+    zone,
+    scripts,
+    names: [...asked],
+    reverse: [...reverse],
+  };
+}
+
+/** The response `script` and `zone` give to `query`, and whether it is cut for UDP. */
+export function scriptedAnswer(
+  query: DnsMessage,
+  script: ServerScript,
+  zone: Zone,
+  overTcp: boolean,
+): Uint8Array | undefined {
+  const question = query.questions[0];
+  if (question === undefined) return undefined;
+  const name = question.name.toLowerCase().replace(/\.$/, "");
+  const typeName = question.type === DNS_TYPE.A
+    ? "A"
+    : question.type === DNS_TYPE.AAAA
+    ? "AAAA"
+    : question.type === DNS_TYPE.PTR
+    ? "PTR"
+    : "other";
+  const known = name in zone.a || name in zone.ptr;
+  const behaviour: Behaviour = script[`${name}|${typeName}`] ?? (known ? "answer" : "nxdomain");
+  const reply = (fields: Partial<DnsMessage>) =>
+    encodeDnsMessage({
+      id: query.id,
+      response: true,
+      authoritative: true,
+      recursionDesired: query.recursionDesired,
+      recursionAvailable: true,
+      questions: query.questions,
+      ...fields,
+    });
+  const recordsOf = (owner: string, target: string): DnsRecord[] => {
+    if (typeName === "A") {
+      return (zone.a[target] ?? []).map((data) => ({ name: owner, type: DNS_TYPE.A, data }));
+    }
+    if (typeName === "AAAA") {
+      return (zone.aaaa[target] ?? []).map((data) => ({ name: owner, type: DNS_TYPE.AAAA, data }));
+    }
+    if (typeName === "PTR") {
+      return (zone.ptr[target] ?? []).map((wire) => ({
+        name: owner,
+        type: DNS_TYPE.PTR,
+        data: new Uint8Array(wire),
+      }));
+    }
+    return [];
+  };
+  if (!known) return reply({ rcode: DNS_RCODE.NXDOMAIN });
+  switch (behaviour) {
+    case "silent":
+      return undefined;
+    case "nxdomain":
+      return reply({ rcode: DNS_RCODE.NXDOMAIN });
+    case "nodata":
+      return reply({});
+    case "servfail":
+      return reply({ rcode: DNS_RCODE.SERVFAIL });
+    case "refused":
+      return reply({ rcode: DNS_RCODE.REFUSED });
+    case "truncated":
+      return overTcp
+        ? reply({ answers: recordsOf(question.name, name) })
+        : reply({ truncated: true });
+    case "cname": {
+      const target = zone.cname[name];
+      if (target === undefined) return reply({ answers: recordsOf(question.name, name) });
+      const alias = `alias-${name}`;
+      return reply({
+        answers: [
+          { name: question.name, type: DNS_TYPE.CNAME, data: alias },
+          { name: alias, type: DNS_TYPE.CNAME, data: target },
+          ...recordsOf(target, target),
+        ],
+      });
+    }
+    case "other-name": {
+      const other = zone.cname[name] ?? name;
+      return reply({
+        answers: [...recordsOf(`${other}.other`, name), ...recordsOf(question.name, name)],
+      });
+    }
+    case "cut": {
+      const whole = reply({ answers: recordsOf(question.name, name) });
+      // A message that ends inside its answer section (or header): malformed.
+      return whole.subarray(0, Math.max(7, whole.length - 3));
+    }
+    default:
+      return reply({ answers: recordsOf(question.name, name) });
+  }
+}
+
+/** A server of {@linkcode startScriptedDnsServer}. */
+export interface ScriptedDnsServer extends AsyncDisposable {
+  /** The UDP questions received, as `NAME TYPE`. */
+  questions: string[];
+}
+
+/**
+ * A DNS server on port 53 of `hostname` (UDP and TCP) answering as `script` and `zone` say
+ * ({@linkcode scriptedAnswer}); needs root.
+ */
+export function startScriptedDnsServer(
+  hostname: string,
+  script: ServerScript,
+  zone: Zone,
+): ScriptedDnsServer {
+  const udp = Deno.listenDatagram({ transport: "udp", hostname, port: 53 });
+  const tcp = Deno.listen({ hostname, port: 53 });
+  const questions: string[] = [];
+  const serving = (async () => {
+    try {
+      while (true) {
+        const [wire, from] = await udp.receive();
+        let query: DnsMessage;
+        try {
+          query = decodeDnsMessage(wire);
+        } catch {
+          continue;
+        }
+        questions.push(query.questions.map((q) => `${q.name} ${q.type}`).join(","));
+        const reply = scriptedAnswer(query, script, zone, false);
+        if (reply) await udp.send(reply, from);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  const connections = new Set<Promise<void>>();
+  const serveConnection = async (conn: Deno.TcpConn) => {
+    try {
+      while (true) {
+        const head = await readExactly(conn, 2);
+        if (head === undefined) break;
+        const body = await readExactly(conn, new DataView(head.buffer).getUint16(0));
+        if (body === undefined) break;
+        const reply = scriptedAnswer(decodeDnsMessage(body), script, zone, true);
+        if (reply === undefined) break;
+        const framed = new Uint8Array(2 + reply.length);
+        new DataView(framed.buffer).setUint16(0, reply.length);
+        framed.set(reply, 2);
+        let sent = 0;
+        while (sent < framed.length) sent += await conn.write(framed.subarray(sent));
+      }
+    } catch {
+      // The client went away.
+    } finally {
+      conn.close();
+    }
+  };
+  const accepting = (async () => {
+    try {
+      for await (const conn of tcp) {
+        const serving = serveConnection(conn);
+        connections.add(serving);
+        serving.finally(() => connections.delete(serving));
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    questions,
+    async [Symbol.asyncDispose]() {
+      udp.close();
+      tcp.close();
+      await Promise.all([serving, accepting, ...connections]);
+    },
+  };
+}
+
+async function readExactly(conn: Deno.TcpConn, length: number): Promise<Uint8Array | undefined> {
+  const buffer = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const n = await conn.read(buffer.subarray(got));
+    if (n === null) return undefined;
+    got += n;
+  }
+  return buffer;
+}
