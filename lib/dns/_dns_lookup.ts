@@ -136,15 +136,19 @@ const queryWithProbe = (async function queryWithProbe(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   tcpOnly: boolean,
+  key: string,
 ): Promise<DnsMessage> {
-  const key = formatNameServer(nameServer);
-  const trusted = (probedAlive.get(key) ?? 0) > Date.now();
-  if (trusted) return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+  // `key`: the server as formatNameServer writes it, which the caller has made already.
+  const trustedUntil = probedAlive.get(key);
+  if (trustedUntil !== undefined && trustedUntil > Date.now()) {
+    return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+  }
   const question: QuestionStop = {};
   // Made when the probe fires: it stops the probe's connection once the question has settled.
   let probeStop: AbortController | undefined;
+  // Rejects the lookup's promise below: whichever settles it first, the answer or the probe, wins
+  // (one promise, not a race of two: no array, no second promise, a lookup).
   let failProbe: (error: unknown) => void = () => {};
-  const probe = new Promise<never>((_, reject) => failProbe = reject);
   const runProbe = async () => {
     probeStop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
@@ -173,10 +177,13 @@ const queryWithProbe = (async function queryWithProbe(
   };
   schedule(timer);
   try {
-    return await Promise.race([
-      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question),
-      probe,
-    ]);
+    return await new Promise<DnsMessage>((resolve, reject) => {
+      failProbe = reject;
+      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question).then(
+        resolve,
+        reject,
+      );
+    });
   } finally {
     unschedule(timer);
     stopQuestion(question, questionSettled);
@@ -254,7 +261,16 @@ export const lookupChain = (async function lookupChain(
           // probed where the host's own sockets can tell (loopback).
           const last = nameServer === servers.at(-1);
           answer = !last || isLoopbackServer(nameServer.hostname)
-            ? await queryWithProbe(current, type, nameServer, last, timeoutMs, signal, tcpOnly)
+            ? await queryWithProbe(
+              current,
+              type,
+              nameServer,
+              last,
+              timeoutMs,
+              signal,
+              tcpOnly,
+              server,
+            )
             : await askServer(current, type, { nameServer, timeoutMs, signal, tcpOnly });
           options.trace?.({
             step: "query",
@@ -439,8 +455,12 @@ export const searchChain = (async function searchChain(
     return found;
   };
   // One name (an explicit server, a final dot, no search list): its own errors are the search's.
+  // Awaited here, not handed on: an async function returning a promise costs two more turns of
+  // the microtask queue, and `ask` a third, on every lookup.
   const [only] = names;
-  if (names.length === 1 && only !== undefined) return ask(only);
+  if (names.length === 1 && only !== undefined) {
+    return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, config);
+  }
   // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
   // root is on the list (`search .`), the name in its place is a search domain's, whose failure
   // ends the list as another's does.

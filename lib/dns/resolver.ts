@@ -309,12 +309,24 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
  * The files source for a name: the lines of the hosts file naming it, `key` compared as typed
  * (as glibc's files source, so a final dot matches only a line that has one too).
  */
-const hostsFileByName = (async function hostsFileByName(
+const hostsFileByName = (function hostsFileByName(
   key: string,
   family: IpFamily,
   options: ResolveOptions,
-): Promise<SourceOutcome<HostEntry>> {
-  const entries = await hostsEntries(options.hostsFile, options.signal);
+): SourceOutcome<HostEntry> | Promise<SourceOutcome<HostEntry>> {
+  const entries = hostsEntries(options.hostsFile, options.signal);
+  // At once when the file is kept (or not read): no async function and its turns per lookup.
+  return entries instanceof Promise
+    ? entries.then((read) => hostsFileOutcome(read, key, family))
+    : hostsFileOutcome(entries, key, family);
+}).bind(undefined);
+
+/** The files source's outcome for `key`, given the hosts file's entries (undefined: unreadable). */
+const hostsFileOutcome = (function hostsFileOutcome(
+  entries: HostsEntry[] | undefined,
+  key: string,
+  family: IpFamily,
+): SourceOutcome<HostEntry> {
   if (entries === undefined) return UNAVAILABLE;
   const match = findHostByName(entries, key, family);
   if (match === undefined) return NOT_FOUND;
@@ -345,7 +357,10 @@ const dnsByName = (async function dnsByName(
     const config = options.nameServer === undefined
       ? await readResolverConfig(options.resolvConf)
       : undefined;
-    const { names, searched } = await namesToAsk(hostName, absolute, config);
+    // An explicit server has no search list nor aliases: no await for them (a turn a lookup).
+    const { names, searched } = config === undefined
+      ? { names: [hostName], searched: hostName }
+      : await namesToAsk(hostName, absolute, config);
     const { chain, data } = await searchChain(
       names,
       searched,
