@@ -29,9 +29,7 @@
  *
  * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
  * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
- * differ after that (seed 635 of the hunt). Under `-r -c`, a rerun whose redirect ends at a
- * complete file (416) leaves that target unseen, so netkit asks for it again from a later link
- * and writes it under its own name, where GNU does not (seed 356; 262 and 320 look alike).
+ * differ after that (seed 635 of the hunt).
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
