@@ -1437,8 +1437,10 @@ class Walker {
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
         // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
-        // the type of the answer (nginx's 416 page is text/html).
-        this.#registerDownload(url, planned);
+        // the type of the answer (nginx's 416 page is text/html). After a redirect the file is
+        // the target's, as for a file fetched: a later link to the target finds it done.
+        this.#registerDownload(result.finalUrl, planned);
+        if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, planned);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(planned);
         if (kind === "css") this.#cssFiles.add(planned);

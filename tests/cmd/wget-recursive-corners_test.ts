@@ -915,6 +915,23 @@ peerTest(
         assert.deepEqual(found[1], found[0]);
       });
     }
+    await t.step(
+      "-r -c again: a redirect to a complete file (416) leaves the target done",
+      async () => {
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}-cc`;
+          await wget(tool, ["-r", "-c", `${origin}/rr.html`], out);
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await wget(tool, ["-r", "-c", `${origin}/rr.html`], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          found.push({ code, requests, files: [...(await snapshotTree(out)).keys()].sort() });
+        }
+        // The redirect's target is asked for once (416) and not again from the later link.
+        assert.equal(found[0]!.requests.filter((r) => r.includes("/n2/p.html")).length, 1);
+        assert.deepEqual(found[1], found[0]);
+      },
+    );
     await t.step("-r -nd -A png: a free name -A rejects is NAME.1.tmp", async () => {
       const logs = [];
       for (const tool of ["gnu", "netkit"]) {

@@ -19,6 +19,14 @@
  * `unlink: No such file or directory`; netkit's usage text after a refused option set. What the
  * generator leaves out for the same reason is listed in `tests/harness/random_site.ts`.
  *
+ * About 2 seeds in 5 then run again into the same directories (a second random stream, so the
+ * sites and options stay what they were) after changes to the site (a page newer, older, of the
+ * same size with the same or a newer time, removed, with a new link; a page added), both adding
+ * `-N`, `-nc`, `-c` or nothing (`-m` has `-N`); compared as above, with the files' times (not
+ * under `-k`) and each request's If-Modified-Since. Not drawn: `-c` beside `-E` (GNU reads
+ * `NAME.html`, cmd/README.md) or `-k`, and a rerun of `-k` without `-K` (the pages' times are
+ * then the conversion's, the second's that differ; GNU's manual asks for `-K` there).
+ *
  * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
  * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
  * differ after that (seed 635 of the hunt).
@@ -34,13 +42,17 @@
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { randomSite, writeRandomSite } from "../harness/random_site.ts";
+import { type RandomSite, randomSite, writeRandomSite } from "../harness/random_site.ts";
+import { seededRandom } from "../harness/seeded_random.ts";
 import { commandArgs } from "../harness/run.ts";
 import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
 import { stableLines } from "../harness/wget_recursive_compare.ts";
 
-/** The seeds the test suite runs (about 0.2 s each on an idle machine). */
-const FIXED_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
+/**
+ * The seeds the test suite runs (about 0.2 s each on an idle machine; 18 of 1–40 run again, with
+ * -N, -nc, -c, -m or nothing new), and 356: `-r -c` again through a redirect to a complete file.
+ */
+const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
@@ -125,26 +137,116 @@ function firstDifference(a: string[], b: string[]): string {
   return "none";
 }
 
-/** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
-async function runSeed(dir: string, seed: number): Promise<string[]> {
-  const site = randomSite(seed);
-  const log = `${dir}/access.log`;
-  await using nginx = await startNginx(dir, {
-    httpConfig: `log_format fuzz '$host "$request" $status';`,
-    serverConfig: config(log, site.nginxConfig),
-  });
-  await writeRandomSite(nginx.root, site, nginx.port);
-  const url = `http://127.0.0.1:${nginx.port}${site.start}`;
+/** A whole second, from `ms`. */
+const second = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The rerun of seed `seed` (a second random stream, so the sites and options of the seeds stay
+ * what they were): none, or the option both runs add (`-N`, `-nc`, `-c`, or nothing new when `-m`
+ * already has `-N`) and the changes to the site between the runs.
+ */
+function rerunOf(seed: number, site: RandomSite): { option: string[]; changes: Change[] } | null {
+  const random = seededRandom(seed * 7919 + 17);
+  if (random() >= 0.4) return null;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const mirror = site.args.includes("-m");
+  const spider = site.args.includes("--spider") || site.args.includes("--delete-after");
+  const has = (o: string) => site.args.includes(o);
+  const option = mirror || spider
+    ? []
+    : pick([["-N"], ["-N"], ["-nc"], ["-c"], []]).filter((o) =>
+      !(o === "-nc" && (has("-nc") || has("-k"))) &&
+      // GNU 1.21's -c -E on a rerun reads NAME.html for a complete NAME (cmd/README.md), asks
+      // for robots.txt again and again (416) and can end 8: not drawn, nor beside -k.
+      !(o === "-c" && (has("-E") || has("-k")))
+    );
+  // A rerun of -k keeps the pages as they came (-K): else -N's time is the conversion's, and
+  // GNU reconverts the converted pages it did not fetch again (GNU's manual asks for -K there).
+  if (has("-k") && !has("-K")) option.push("-K");
+  const pages = Object.keys(site.files).filter((path) => /\.(html?|php|HTML)$/.test(path));
+  const changes: Change[] = [];
+  for (let i = 1 + Math.floor(random() * 3); i > 0 && pages.length > 0; i--) {
+    const path = pick(pages);
+    changes.push({
+      path,
+      kind: pick(["newer", "older", "same-size", "same-size-newer", "removed", "link"]),
+    });
+  }
+  if (random() < 0.4) changes.push({ path: "", kind: "added" });
+  return { option, changes };
+}
+
+/** One change to the site between the runs. */
+interface Change {
+  path: string;
+  kind: "newer" | "older" | "same-size" | "same-size-newer" | "removed" | "link" | "added";
+}
+
+/** The site's files' fixed time, and the times the changes give. */
+const SITE_TIME = new Date("2020-01-01T00:00:00Z");
+const NEWER_TIME = new Date("2021-06-01T00:00:00Z");
+const OLDER_TIME = new Date("2019-01-01T00:00:00Z");
+
+/** Sets every file under `root` to SITE_TIME. */
+async function settle(root: string): Promise<void> {
+  for await (const entry of Deno.readDir(root)) {
+    const path = `${root}/${entry.name}`;
+    if (entry.isDirectory) await settle(path);
+    else await Deno.utime(path, SITE_TIME, SITE_TIME);
+  }
+}
+
+/** Applies `changes` to the site under `root`. */
+async function change(root: string, changes: Change[]): Promise<void> {
+  for (const { path, kind } of changes) {
+    const full = `${root}/${path}`;
+    if (kind === "added") {
+      // A new page, linked from the start page's directory index and every page changed.
+      await Deno.writeTextFile(`${root}/added-page.html`, "<html><body><p>new</p></body></html>\n");
+      await Deno.utime(`${root}/added-page.html`, NEWER_TIME, NEWER_TIME);
+      continue;
+    }
+    const text = await Deno.readTextFile(full).catch(() => null);
+    if (text === null) continue;
+    if (kind === "removed") await Deno.remove(full);
+    else if (kind === "same-size" || kind === "same-size-newer") {
+      const at = text.lastIndexOf("</body>");
+      const edited = at > 0
+        ? text.slice(0, at - 1) + "Z" + text.slice(at)
+        : text.replace(/.$/s, "Z");
+      await Deno.writeTextFile(full, edited);
+      const time = kind === "same-size" ? SITE_TIME : NEWER_TIME;
+      await Deno.utime(full, time, time);
+    } else {
+      const extra = kind === "link"
+        ? '<a href="/added-page.html">added</a>'
+        : `<p>edited ${kind}</p>`;
+      await Deno.writeTextFile(full, text.replace("</body>", `${extra}</body>`));
+      const time = kind === "older" ? OLDER_TIME : NEWER_TIME;
+      await Deno.utime(full, time, time);
+    }
+  }
+}
+
+/** Runs both wgets with `args` on `url`, each in its directory under `dir`. */
+async function runBoth(
+  dir: string,
+  port: number,
+  log: string,
+  args: string[],
+  url: string,
+  rules: boolean,
+  mtimes: boolean,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  const rules = site.args.includes("-A") || site.args.includes("-R");
   for (const tool of ["gnu", "netkit"]) {
     const cwd = `${dir}/${tool}`;
-    await Deno.mkdir(cwd);
-    await nginxAccepts(nginx.port);
+    await Deno.mkdir(cwd, { recursive: true });
+    await nginxAccepts(port);
     const from = (await Deno.readTextFile(log)).length;
     const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
     const run = await new Deno.Command(argv[0]!, {
-      args: [...argv.slice(1), "-nv", ...site.args, "-P", "out", url],
+      args: [...argv.slice(1), "-nv", ...args, "-P", "out", url],
       cwd,
       // A UTF-8 locale: under LC_ALL=C, GNU's IRI code converts each link from ASCII, which
       // unescapes %70 to "p" (netkit has no IRI conversion, cmd/README.md).
@@ -154,32 +256,73 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
       stderr: "piped",
     }).output();
     await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
-    await nginxAccepts(nginx.port);
+    await nginxAccepts(port);
     const requests = (await Deno.readTextFile(log)).slice(from).split("\n")
       .filter((line) => line !== "" && !line.includes(" /status "));
-    const files = [...(await snapshotTree(`${cwd}/out`).catch(() => new Map())).entries()]
-      .map(([path, digest]) => `${path} ${digest}`).sort()
-      // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
-      .filter((line) =>
-        !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html|\.css)?(\.orig)? \S+$/.test(line))
-      );
+    const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
+    const files = [];
+    for (const [path, digest] of tree) {
+      const mtime = mtimes
+        ? ` ${second((await Deno.stat(`${cwd}/out/${path}`)).mtime?.getTime() ?? 0)}`
+        : "";
+      files.push(`${path} ${digest}${mtime}`);
+    }
+    files.sort();
+    // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
+    const kept = files.filter((line) =>
+      !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html|\.css)?(\.orig)? \S+( \d+)?$/.test(line))
+    );
     let lines = logLines(decoder.decode(run.stderr));
     // And names the next one under -nd NAME.tmp.1 as the first is still there.
     if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+(\.html|\.css)?"/, '.tmp$1"'));
-    outcomes.push({ code: run.code, files, requests, log: lines });
+    outcomes.push({ code: run.code, files: kept, requests, log: lines });
   }
-  const [gnu, netkit] = outcomes as [Outcome, Outcome];
+  return outcomes;
+}
+
+/** The differences between GNU's outcome and netkit's, empty when none. */
+function compare([gnu, netkit]: Outcome[]): string[] {
   const differences: string[] = [];
-  if (gnu.code !== netkit.code) {
-    differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
+  if (gnu!.code !== netkit!.code) {
+    differences.push(`exit code: GNU ${gnu!.code}, netkit ${netkit!.code}`);
   }
   for (const what of ["files", "requests", "log"] as const) {
-    if (gnu[what].join("\n") !== netkit[what].join("\n")) {
-      differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
+    if (gnu![what].join("\n") !== netkit![what].join("\n")) {
+      differences.push(`${what} ${firstDifference(gnu![what], netkit![what])}`);
+    }
+  }
+  return differences;
+}
+
+/** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
+async function runSeed(dir: string, seed: number): Promise<string[]> {
+  const site = randomSite(seed);
+  const log = `${dir}/access.log`;
+  await using nginx = await startNginx(dir, {
+    httpConfig: `log_format fuzz '$host "$request" $status "$http_if_modified_since"';`,
+    serverConfig: config(log, site.nginxConfig),
+  });
+  await writeRandomSite(nginx.root, site, nginx.port);
+  await settle(nginx.root);
+  const url = `http://127.0.0.1:${nginx.port}${site.start}`;
+  const rules = site.args.includes("-A") || site.args.includes("-R");
+  const rerun = rerunOf(seed, site);
+  const args = [...site.args, ...(rerun?.option ?? [])];
+  // The files' times when GNU and netkit keep them (-k rewrites the pages after).
+  const mtimes = !args.includes("-k");
+  const differences = compare(await runBoth(dir, nginx.port, log, args, url, rules, mtimes));
+  if (differences.length === 0 && rerun) {
+    await change(nginx.root, rerun.changes);
+    const again = compare(await runBoth(dir, nginx.port, log, args, url, rules, mtimes));
+    if (again.length > 0) {
+      differences.push(
+        `the second run, after ${rerun.changes.map((c) => `${c.kind} ${c.path}`).join(", ")}:`,
+        ...again,
+      );
     }
   }
   if (differences.length > 0) {
-    differences.unshift(`seed ${seed}: wget -nv ${site.args.join(" ")} -P out ${url}`);
+    differences.unshift(`seed ${seed}: wget -nv ${args.join(" ")} -P out ${url}`);
   }
   return differences;
 }

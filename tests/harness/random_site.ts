@@ -436,7 +436,10 @@ export function randomSite(seed: number): RandomSite {
     : chance(0.8)
     ? "/"
     : canonicalPath(pick(pageNodes));
-  return { files, nginxConfig: config.join("\n"), start, args };
+  // Drawn last, so the sites and options of the seeds before stay what they were: a start URL
+  // with a query or a fragment.
+  const tail = chance(0.15) ? pick(["?x=1", "?q=a%2Fb", "?k=v=w", "?", "#top", "?x=1#s1"]) : "";
+  return { files, nginxConfig: config.join("\n"), start: start + tail, args };
 }
 
 /** Writes `site`'s files under `root`, the placeholders filled in for the server at `port`. */
