@@ -354,10 +354,11 @@ function describeServerConfig(config: ServerFuzzConfig): string {
 async function runServerSeed(seed: number, dir: string): Promise<string[]> {
   // A silent server costs a second a question: on one seed in eight.
   const config = generateServerFuzzConfig(seed, SCRIPTED, seed % 8 === 0, KNOWN);
-  const servers = config.scripts.map((script, i) =>
-    startScriptedDnsServer(SCRIPTED[i]!, script, config.zone)
-  );
+  const servers: AsyncDisposable[] = [];
   try {
+    for (const [i, script] of config.scripts.entries()) {
+      servers.push(await startScriptedDnsServer(SCRIPTED[i]!, script, config.zone));
+    }
     const questions = `${dir}/questions.json`;
     await Deno.writeTextFile(questions, JSON.stringify(config));
     return await probeAndCompare(
