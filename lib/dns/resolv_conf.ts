@@ -335,11 +335,11 @@ export function searchNames(
   name: string,
   config: Pick<ResolverConfig, "search" | "ndots" | "noTldQuery">,
 ): string[] {
-  return namesToAsk(name, config);
+  return searchListNames(name, config);
 }
 
 /** {@linkcode searchNames}, compiled with the module (see above). */
-const namesToAsk = (function namesToAsk(
+const searchListNames = (function searchListNames(
   name: string,
   config: Pick<ResolverConfig, "search" | "ndots" | "noTldQuery">,
 ): string[] {
