@@ -31,7 +31,13 @@ import {
 
 const decoder = new TextDecoder();
 
-/** Writes a reply; no body for HEAD. */
+/**
+ * Writes a reply; no body for HEAD. It says `Connection: close`, for the raw server closes each
+ * connection after one reply: unsaid, GNU wget keeps the connection for its next request (another
+ * URL, a retry) and, when the server's close has not reached it yet (often on a loaded machine),
+ * sends that request into the closed connection and logs "No data received." (retried, and counted
+ * as a try: `-t 2` on a 504 then asked once, not twice).
+ */
 async function reply(
   conn: Deno.Conn,
   head: string,
@@ -39,7 +45,12 @@ async function reply(
   headers: string[],
   body = "",
 ): Promise<void> {
-  const lines = [`HTTP/1.1 ${status}`, ...headers, `Content-Length: ${body.length}`];
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    ...headers,
+    `Content-Length: ${body.length}`,
+    "Connection: close",
+  ];
   const isHead = head.startsWith("HEAD ");
   await send(conn, `${lines.join("\r\n")}\r\n\r\n${isHead ? "" : body}`);
 }

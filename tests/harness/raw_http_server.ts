@@ -3,6 +3,12 @@
  * handler chosen by path, which writes whatever bytes it likes — including what no real server
  * would send (lying lengths, endless headers, stalls).
  *
+ * Each connection closes after one reply. A reply a client may follow with another request (a
+ * second URL, a retry, a recursion) should say `Connection: close`: HTTP/1.1 keeps a connection
+ * open unless told, so a keep-alive client (GNU wget) sends its next request into this one, and
+ * whether it sees the server's close first is a race it often loses, more so under load ("No data
+ * received.").
+ *
  * @module
  */
 
@@ -23,6 +29,9 @@ export interface RawServer extends AsyncDisposable {
 }
 
 const encoder = new TextEncoder();
+
+/** The reply to a path without a handler; it says the close that follows (see the module's doc). */
+const NOT_FOUND = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
 /** Writes text or bytes fully, ignoring a peer that went away. */
 export async function send(conn: Deno.Conn, data: string | Uint8Array): Promise<boolean> {
@@ -60,7 +69,7 @@ export function startRawServer(handlers: Record<string, RawHandler>): RawServer 
       const path = head.split(" ")[1] ?? "/";
       const handler = handlers[path];
       if (handler) await handler(conn, { path, head });
-      else await send(conn, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+      else await send(conn, NOT_FOUND);
     } catch {
       // The client went away; nothing to do.
     } finally {
