@@ -43,8 +43,8 @@ export interface Case {
   wrapper?: string[];
   /**
    * Keep what the tool writes on stdout (for `-O -`); else it goes to /dev/null. (A pipe there
-   * changes GNU wget's timing: with `-o FILE` it then sometimes reuses a connection the server
-   * has closed and logs "No data received.")
+   * changes GNU wget's timing, which mattered while raw-server replies did not say the close that
+   * follows them: GNU wget then raced the server's close; see tests/harness/raw_http_server.ts.)
    */
   captureStdout?: boolean;
 }
