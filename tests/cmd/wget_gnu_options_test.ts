@@ -21,16 +21,22 @@ function head(status: string, headers: string[]): string {
 
 const html = (links: string[]) => links.map((link) => `<a href="${link}">${link}</a>`).join("\n");
 
+/**
+ * The server closes after each reply; the replies a wget may follow with another request (several
+ * URLs, -r) say so, else GNU wget races the close to reuse the connection (raw_http_server.ts).
+ */
+const CLOSE = "Connection: close";
+
 function startServer(): RawServer {
   const page = (text: string) => async (conn: Deno.Conn) =>
     void await send(
       conn,
-      head("200 OK", ["Content-Type: text/html", `Content-Length: ${text.length}`]) + text,
+      head("200 OK", ["Content-Type: text/html", `Content-Length: ${text.length}`, CLOSE]) + text,
     );
   const file = (text: string) => async (conn: Deno.Conn) =>
     void await send(
       conn,
-      head("200 OK", ["Content-Type: text/plain", `Content-Length: ${text.length}`]) + text,
+      head("200 OK", ["Content-Type: text/plain", `Content-Length: ${text.length}`, CLOSE]) + text,
     );
   return startRawServer({
     // Content-Length says 5 but the body runs on until the server closes, and the other way.
@@ -60,7 +66,7 @@ function startServer(): RawServer {
       const css = "body { background: url(up.txt) }\n";
       await send(
         conn,
-        head("200 OK", ["Content-Type: text/css", `Content-Length: ${css.length}`]) + css,
+        head("200 OK", ["Content-Type: text/css", `Content-Length: ${css.length}`, CLOSE]) + css,
       );
     },
   });
