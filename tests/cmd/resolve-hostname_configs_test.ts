@@ -15,6 +15,7 @@
 import assert from "node:assert/strict";
 import { decodeDnsMessage, DNS_RCODE, DNS_TYPE } from "../../lib/dns/message.ts";
 import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
+import { loopbackAddress } from "../harness/loopback_address.ts";
 import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
 import {
@@ -29,11 +30,8 @@ import {
 const IGNORE = etcNamespaceUnavailable(["getent"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
-/**
- * A loopback address of its own for this run's DNS server, so parallel runs do not meet: 127.91,
- * since the other test files' port-53 servers use 127.83 to 127.90 (127.88: `use-vc`'s).
- */
-const SERVER = `127.91.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/** A loopback address of its own for this file's DNS server (tests/harness/loopback_address.ts). */
+const SERVER = loopbackAddress();
 
 /**
  * What the server answers, by the name asked (A questions only have addresses): `sf.test`

@@ -16,13 +16,15 @@ import {
   runWithEtcFiles,
 } from "../harness/etc_namespace.ts";
 import { ROOT } from "../harness/run.ts";
+import { loopbackAddresses } from "../harness/loopback_address.ts";
 
 const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
 
-/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
-const SERVER = `127.83.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
-/** A loopback address where nothing listens: a dead name server (ICMP port unreachable). */
-const DEAD_SERVER = `127.84.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/**
+ * Loopback addresses of this file's own (tests/harness/loopback_address.ts): one for its DNS
+ * server, one where nothing listens, a dead name server (ICMP port unreachable).
+ */
+const [SERVER, DEAD_SERVER] = loopbackAddresses(2) as [string, string];
 
 const RECORDS = [
   "--host-record=myhost.corp.test,10.0.1.1",

@@ -14,6 +14,7 @@
 import assert from "node:assert/strict";
 import { decodeDnsMessage, DNS_RCODE, DNS_TYPE, type DnsRecord } from "../../lib/dns/message.ts";
 import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
+import { bindFixedPort, loopbackAddresses } from "../harness/loopback_address.ts";
 import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
 import {
@@ -27,10 +28,19 @@ import {
 const IGNORE = etcNamespaceUnavailable(["getent"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
-/** A loopback address of its own for this run's DNS server, so parallel runs do not meet. */
-const SERVER = `127.85.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
-/** Loopback addresses where nothing listens: dead name servers (ICMP port unreachable). */
-const DEAD = [1, 2, 3].map((n) => `127.86.${(Deno.pid >> 8) & 255}.${((Deno.pid & 63) << 2) | n}`);
+/**
+ * Loopback addresses of this file's own (tests/harness/loopback_address.ts): its DNS server's, a
+ * second server's (options rotate), a TCP-only server's (options use-vc), and three where nothing
+ * listens: dead name servers (ICMP port unreachable).
+ */
+const [SERVER, SECOND_SERVER, TCP_SERVER, ...DEAD] = loopbackAddresses(6) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 const A = (name: string, data: string): DnsRecord => ({
   name,
@@ -169,8 +179,8 @@ async function netkit(dir: string, etc: EtcFiles, ...args: string[]) {
   };
 }
 
-/** {@linkcode SERVER} in inet_aton's three-part form (`127.85.N`), which glibc reads. */
-const SERVER_SHORT = `127.85.${((Deno.pid >> 8) & 255) * 256 + ((Deno.pid & 255) | 1)}`;
+/** {@linkcode SERVER} in inet_aton's three-part form (`127.B.N`), which glibc reads. */
+const SERVER_SHORT = SERVER.replace(/(\d+)\.(\d+)$/, (_, c, d) => `${Number(c) * 256 + Number(d)}`);
 
 /** What, resolv.conf, name, and the addresses getent must give. */
 const SEARCH_CASES: [string, string, string, string[]][] = [
@@ -417,7 +427,7 @@ Deno.test({
 
 /** A DNS server on TCP port 53 of `address` only (RFC 1035 §4.2.2 framing), no UDP. */
 function startTcpOnlyServer(address: string): AsyncDisposable {
-  const tcp = Deno.listen({ hostname: address, port: 53 });
+  const tcp = bindFixedPort(`${address}:53`, () => Deno.listen({ hostname: address, port: 53 }));
   const readFull = async (conn: Deno.Conn, bytes: Uint8Array) => {
     for (let got = 0; got < bytes.length;) {
       const n = await conn.read(bytes.subarray(got));
@@ -462,7 +472,7 @@ Deno.test({
   name: `resolve-hostname asks over TCP only under options use-vc, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn() {
-    const address = `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const address = TCP_SERVER;
     await using _server = startTcpOnlyServer(address);
     await using dir = await tempDir();
     // timeout:30: a wait for a UDP answer that never comes would show as a hang, not a pass.
@@ -496,11 +506,9 @@ Deno.test({
     ];
     for (const [what, lines, name, expected] of cases) {
       await t.step(what, async () => {
-        const tcp = lines.includes("use-vc")
-          ? startTcpOnlyServer(`127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`)
-          : undefined;
+        const tcp = lines.includes("use-vc") ? startTcpOnlyServer(TCP_SERVER) : undefined;
         try {
-          const server = tcp ? `127.88.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}` : SERVER;
+          const server = tcp ? TCP_SERVER : SERVER;
           const etc = {
             "resolv.conf": `nameserver ${server}\n${lines}options timeout:1 attempts:1\n`,
             hosts,
@@ -607,7 +615,7 @@ Deno.test({
   name: `resolve-hostname starts at a random server under options rotate, as glibc${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn() {
-    const second = `127.87.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const second = SECOND_SERVER;
     await using _first = startServer();
     await using _second = startServer(second);
     await using dir = await tempDir();

@@ -39,6 +39,7 @@ import assert from "node:assert/strict";
 import { startDnsmasqOnPort53 } from "../harness/dns_peers.ts";
 import { etcNamespaceUnavailable, runWithEtcFiles } from "../harness/etc_namespace.ts";
 import { tempDir } from "../harness/peers.ts";
+import { loopbackAddresses } from "../harness/loopback_address.ts";
 import { type FuzzConfig, generateFuzzConfig } from "../harness/resolver_fuzz.ts";
 import type { ProbeName, ProbeResult, ProbeRun } from "../harness/resolver_fuzz_probe.ts";
 import {
@@ -54,21 +55,11 @@ const IGNORE = etcNamespaceUnavailable(["getent", "dnsmasq"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
 /**
- * Loopback addresses of the test's own, so parallel runs do not meet: 127.92 for dnsmasq (two
- * addresses, so that resolv.conf can name two live servers), 127.93 for a dead server; the other
- * test files' port-53 servers use 127.83 to 127.91.
+ * Loopback addresses of the test's own (tests/harness/loopback_address.ts): two for dnsmasq (so
+ * that resolv.conf can name two live servers), one for a dead server, two for the scripted ones.
  */
-const HOST_PART = `${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
-const SERVERS = {
-  live: [`127.92.${HOST_PART}`, `127.92.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`],
-  dead: `127.93.${HOST_PART}`,
-};
-
-/** Loopback addresses of the scripted servers (127.94: no other test file's). */
-const SCRIPTED = [
-  `127.94.${HOST_PART}`,
-  `127.94.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`,
-];
+const [LIVE_1, LIVE_2, DEAD, ...SCRIPTED] = loopbackAddresses(5) as [string, string, string];
+const SERVERS = { live: [LIVE_1, LIVE_2], dead: DEAD };
 
 /** The seeds run by default: few enough for the suite, chosen only to be fixed. */
 const DEFAULT_SEEDS = 48;

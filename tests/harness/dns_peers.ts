@@ -9,6 +9,7 @@
 import dgram from "node:dgram";
 import { decodeDnsMessage, type DnsMessage } from "../../lib/dns/message.ts";
 import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
+import { bindFixedPort } from "./loopback_address.ts";
 import { freePort, type PeerProcess, startPeer } from "./peers.ts";
 
 /** The records dnsmasq serves (all under `.test`). */
@@ -232,6 +233,34 @@ export async function startDnsmasqOnPort53(address: string, records: string[]): 
   return { port: 53, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
 }
 
+/**
+ * Binds `hostname:port` over UDP and TCP for a DNS server. A fixed port (53) is tried again while
+ * it is still taken ({@linkcode bindFixedPort}); with port 0, the UDP port the system chose may be
+ * taken over TCP, and another one is tried.
+ */
+export function listenDnsPort(
+  hostname: string,
+  port: number,
+): [Deno.DatagramConn, Deno.TcpListener] {
+  const bind = (): [Deno.DatagramConn, Deno.TcpListener] => {
+    const udp = Deno.listenDatagram({ transport: "udp", hostname, port });
+    try {
+      return [udp, Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port })];
+    } catch (error) {
+      udp.close();
+      throw error;
+    }
+  };
+  if (port !== 0) return bindFixedPort(`${hostname}:${port}`, bind);
+  for (let attempt = 0;; attempt++) {
+    try {
+      return bind();
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
+}
+
 /** A DNS server of {@linkcode startDnsServerAt}. */
 export interface PlainDnsServer extends AsyncDisposable {
   /** Where it listens, as `HOST:PORT`. */
@@ -251,19 +280,7 @@ export function startDnsServerAt(
   port: number,
   answer: (wire: Uint8Array) => Uint8Array | undefined,
 ): PlainDnsServer {
-  let udp: Deno.DatagramConn;
-  let tcp: Deno.TcpListener;
-  for (let attempt = 0;; attempt++) {
-    udp = Deno.listenDatagram({ transport: "udp", hostname, port });
-    try {
-      // Port 0: the UDP port the system chose may be taken over TCP; another one is tried.
-      tcp = Deno.listen({ hostname, port: (udp.addr as Deno.NetAddr).port });
-      break;
-    } catch (error) {
-      udp.close();
-      if (port !== 0 || attempt === 5) throw error;
-    }
-  }
+  const [udp, tcp] = listenDnsPort(hostname, port);
   let questions = 0;
   const serving = (async () => {
     try {

@@ -15,6 +15,7 @@
 import { decodeDnsMessage, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
 import { DNS_RCODE, DNS_TYPE } from "../../lib/dns/codes.ts";
 import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
+import { listenDnsPort } from "./dns_peers.ts";
 import { seededRandom } from "./seeded_random.ts";
 
 /** What a server does with one question. */
@@ -373,39 +374,17 @@ export interface ScriptedDnsServer extends AsyncDisposable {
   questions: string[];
 }
 
-/** How long a port-53 address a seed's server held may stay taken after its close. */
-const ADDRESS_FREED_WITHIN_MS = 2_000;
-
-/**
- * Binds port 53 of `hostname` over UDP and TCP. A full test run once found the address still taken
- * when the next seed bound it (AddrInUse, not seen alone): it is tried again for up to
- * {@linkcode ADDRESS_FREED_WITHIN_MS}, in a bounded loop, before the error is the test's.
- */
-async function bindPort53(hostname: string): Promise<[Deno.DatagramConn, Deno.TcpListener]> {
-  const until = performance.now() + ADDRESS_FREED_WITHIN_MS;
-  while (true) {
-    let udp: Deno.DatagramConn | undefined;
-    try {
-      udp = Deno.listenDatagram({ transport: "udp", hostname, port: 53 });
-      return [udp, Deno.listen({ hostname, port: 53 })];
-    } catch (error) {
-      udp?.close();
-      if (!(error instanceof Deno.errors.AddrInUse) || performance.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 /**
  * A DNS server on port 53 of `hostname` (UDP and TCP) answering as `script` and `zone` say
  * ({@linkcode scriptedAnswer}); needs root.
  */
-export async function startScriptedDnsServer(
+export function startScriptedDnsServer(
   hostname: string,
   script: ServerScript,
   zone: Zone,
-): Promise<ScriptedDnsServer> {
-  const [udp, tcp] = await bindPort53(hostname);
+): ScriptedDnsServer {
+  // Bound again for each seed: listenDnsPort waits out a close another worker's child delays.
+  const [udp, tcp] = listenDnsPort(hostname, 53);
   const questions: string[] = [];
   const serving = (async () => {
     try {

@@ -24,6 +24,7 @@ import {
   startFakeDnsServer,
 } from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
+import { loopbackAddress, loopbackAddresses } from "../../harness/loopback_address.ts";
 
 const CNAME = DNS_TYPE.CNAME;
 
@@ -430,7 +431,7 @@ Deno.test({
   ignore: Deno.uid() !== 0,
   async fn() {
     // resolv.conf names no port: the server must be on port 53, of a loopback address of its own.
-    const address = `127.89.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const address = loopbackAddress();
     const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
     const answering = (async () => {
       const [wire, client] = await server.receive();
@@ -574,8 +575,7 @@ Deno.test({
   ignore: Deno.uid() !== 0,
   async fn() {
     // resolv.conf names no port: three silent servers on port 53 of loopback addresses of their own.
-    const base = `127.90.${(Deno.pid >> 8) & 255}`;
-    const addresses = [1, 2, 3].map((n) => `${base}.${((Deno.pid & 63) << 2) | n}`);
+    const addresses = loopbackAddresses(3);
     await using first = startSilentServer(addresses[0], 53);
     await using second = startSilentServer(addresses[1], 53);
     await using third = startSilentServer(addresses[2], 53);
