@@ -10,7 +10,7 @@ import dgram from "node:dgram";
 import { decodeDnsMessage, type DnsMessage } from "../../lib/dns/message.ts";
 import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
 import { bindFixedPort } from "./loopback_address.ts";
-import { freePort, type PeerProcess, startPeer } from "./peers.ts";
+import { freePort, type PeerProcess, retryPeerStart, startPeer } from "./peers.ts";
 
 /** The records dnsmasq serves (all under `.test`). */
 export const DNSMASQ_RECORDS: string[] = [
@@ -39,22 +39,25 @@ export interface Dnsmasq extends AsyncDisposable {
 }
 
 /** Starts dnsmasq in the foreground on 127.0.0.1 and a free port, authoritative for `.test`. */
-export async function startDnsmasq(extra: string[] = []): Promise<Dnsmasq> {
-  const port = freePort();
-  const peer = await startPeer([
-    "dnsmasq",
-    "--no-daemon",
-    "--no-resolv",
-    "--no-hosts",
-    "--local=/test/",
-    `--port=${port}`,
-    "--listen-address=127.0.0.1",
-    "--bind-interfaces",
-    "--cache-size=0",
-    ...DNSMASQ_RECORDS,
-    ...extra,
-  ], port);
-  return { port, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+export function startDnsmasq(extra: string[] = []): Promise<Dnsmasq> {
+  // A port afresh on each try: a port freePort found may still be held for a moment (startPeer).
+  return retryPeerStart(async () => {
+    const port = freePort();
+    const peer = await startPeer([
+      "dnsmasq",
+      "--no-daemon",
+      "--no-resolv",
+      "--no-hosts",
+      "--local=/test/",
+      `--port=${port}`,
+      "--listen-address=127.0.0.1",
+      "--bind-interfaces",
+      "--cache-size=0",
+      ...DNSMASQ_RECORDS,
+      ...extra,
+    ], port);
+    return { port, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+  });
 }
 
 /** One answer record as dig prints it. */
@@ -214,21 +217,24 @@ export async function startFakeDnsServer(
  * port), answering `records` (dnsmasq options such as `--host-record=…`) for `.test`; needs root.
  */
 export async function startDnsmasqOnPort53(address: string, records: string[]): Promise<Dnsmasq> {
-  const peer = await startPeer(
-    [
-      "dnsmasq",
-      "--no-daemon",
-      "--no-resolv",
-      "--no-hosts",
-      "--local=/test/",
-      "--port=53",
-      `--listen-address=${address}`,
-      "--bind-interfaces",
-      "--cache-size=0",
-      ...records,
-    ],
-    53,
-    address,
+  // Tried again on the same address when dnsmasq ends at once (its port 53 still held a moment).
+  const peer = await retryPeerStart(() =>
+    startPeer(
+      [
+        "dnsmasq",
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        "--local=/test/",
+        "--port=53",
+        `--listen-address=${address}`,
+        "--bind-interfaces",
+        "--cache-size=0",
+        ...records,
+      ],
+      53,
+      address,
+    )
   );
   return { port: 53, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
 }

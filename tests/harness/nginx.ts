@@ -6,7 +6,7 @@
  * @module
  */
 
-import { freePort, type PeerProcess, startPeer } from "./peers.ts";
+import { freePort, type PeerProcess, retryPeerStart, startPeer } from "./peers.ts";
 
 /** A running nginx. */
 export interface Nginx extends AsyncDisposable {
@@ -34,44 +34,47 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
   await Deno.mkdir(root, { recursive: true });
   // nginx's workers drop root's rights: let them into the (0700) temporary directory.
   await Deno.chmod(dir, 0o755);
-  const port = freePort();
-  const tlsPort = options.tls ? freePort() : undefined;
-  const temp = (name: string) => `${name}_temp_path ${dir}/${name}_temp;`;
-  const tlsServer = options.tls
-    ? `server {
-      listen 127.0.0.1:${tlsPort} ssl;
-      ssl_certificate ${options.tls.cert};
-      ssl_certificate_key ${options.tls.key};
+  // Ports afresh on each try: a port freePort found may still be held for a moment (startPeer).
+  return await retryPeerStart(async () => {
+    const port = freePort();
+    const tlsPort = options.tls ? freePort() : undefined;
+    const temp = (name: string) => `${name}_temp_path ${dir}/${name}_temp;`;
+    const tlsServer = options.tls
+      ? `server {
+        listen 127.0.0.1:${tlsPort} ssl;
+        ssl_certificate ${options.tls.cert};
+        ssl_certificate_key ${options.tls.key};
+        root ${root};
+      }`
+      : "";
+    const config = `daemon off;
+  worker_processes 1;
+  pid ${dir}/nginx.pid;
+  error_log ${dir}/error.log;
+  events { worker_connections 128; }
+  http {
+    access_log off;
+    ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}
+    types { text/html html; text/plain txt; }
+    default_type application/octet-stream;
+    sendfile on;
+    ${options.httpConfig ?? ""}
+    server {
+      listen 127.0.0.1:${port};
+      listen [::1]:${port};
       root ${root};
-    }`
-    : "";
-  const config = `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events { worker_connections 128; }
-http {
-  access_log off;
-  ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(temp).join("\n  ")}
-  types { text/html html; text/plain txt; }
-  default_type application/octet-stream;
-  sendfile on;
-  ${options.httpConfig ?? ""}
-  server {
-    listen 127.0.0.1:${port};
-    listen [::1]:${port};
-    root ${root};
-    ${options.serverConfig ?? ""}
+      ${options.serverConfig ?? ""}
+    }
+    ${tlsServer}
   }
-  ${tlsServer}
-}
-`;
-  await Deno.writeTextFile(`${dir}/nginx.conf`, config);
-  const peer: PeerProcess = await startPeer(
-    ["nginx", "-p", dir, "-e", `${dir}/error.log`, "-c", `${dir}/nginx.conf`],
-    port,
-  );
-  return { port, tlsPort, root, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+  `;
+    await Deno.writeTextFile(`${dir}/nginx.conf`, config);
+    const peer: PeerProcess = await startPeer(
+      ["nginx", "-p", dir, "-e", `${dir}/error.log`, "-c", `${dir}/nginx.conf`],
+      port,
+    );
+    return { port, tlsPort, root, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+  });
 }
 
 /**

@@ -98,6 +98,41 @@ export async function waitForPort(
   }
 }
 
+/** A peer that ended before it listened: most often its port was taken (see {@linkcode startPeer}). */
+export class PeerExitedError extends Error {}
+
+/** How long a peer may take to listen, on a loaded machine. */
+const PEER_LISTENS_WITHIN_MS = 30_000;
+
+/**
+ * The inodes of the TCP sockets listening on `port` that process `pid` holds, or undefined when
+ * /proc cannot tell (not Linux).
+ */
+function listeningInodes(pid: number, port: number): Set<string> | undefined {
+  try {
+    const held = new Set<string>();
+    for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
+      const target = Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) held.add(inode);
+    }
+    const listening = new Set<string>();
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        const localPort = parseInt(fields[1]?.split(":")[1] ?? "", 16);
+        // State 0A: LISTEN.
+        if (localPort === port && fields[3] === "0A" && held.has(fields[9] ?? "")) {
+          listening.add(fields[9]!);
+        }
+      }
+    }
+    return listening;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A started peer process; disposing it kills it and waits for it to end. */
 export interface PeerProcess extends AsyncDisposable {
   /** The child process. */
@@ -106,7 +141,15 @@ export interface PeerProcess extends AsyncDisposable {
 
 /**
  * Starts a peer in the foreground (`--no-daemon`, `daemon off;`, …), its output discarded, and
- * waits until it accepts TCP connections on `port` (skipped when `port` is undefined).
+ * waits until it listens on `port` itself (skipped when `port` is undefined).
+ *
+ * Ready means the peer's own process holds a socket listening on the port (/proc), not only that
+ * a connection goes through: a port from {@linkcode freePort} can still be held for a moment by a
+ * copy of the probe's socket in a child another test file's worker is spawning (the files of a
+ * parallel run share one process; the copy lives until that child's exec), and then the peer's
+ * bind fails while a connection to the copy succeeds. A peer that ends before it listens throws
+ * {@linkcode PeerExitedError}, at once; the starters retry those with another port
+ * ({@linkcode retryPeerStart}).
  */
 export async function startPeer(
   argv: string[],
@@ -131,13 +174,60 @@ export async function startPeer(
   };
   if (port !== undefined) {
     try {
-      await waitForPort(port, hostname);
+      await waitUntilListening(child, program, port, hostname);
     } catch (error) {
       await stop();
       throw error;
     }
   }
   return { child, [Symbol.asyncDispose]: stop };
+}
+
+/** Waits until `child` listens on `hostname:port`; throws {@linkcode PeerExitedError} if it ends. */
+async function waitUntilListening(
+  child: Deno.ChildProcess,
+  program: string,
+  port: number,
+  hostname: string,
+): Promise<void> {
+  let ended: Deno.CommandStatus | undefined;
+  child.status.then((status) => ended = status, () => {});
+  const deadline = Date.now() + PEER_LISTENS_WITHIN_MS;
+  while (true) {
+    if (ended) {
+      throw new PeerExitedError(
+        `${program} ended (code ${ended.code}) before it listened on ${hostname}:${port}`,
+      );
+    }
+    const inodes = listeningInodes(child.pid, port);
+    if (inodes === undefined) {
+      // No /proc: a connection that goes through is the best sign there is.
+      try {
+        (await Deno.connect({ hostname, port })).close();
+        return;
+      } catch {
+        // Not yet.
+      }
+    } else if (inodes.size > 0) {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`${program} does not listen on ${hostname}:${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Runs `start` (which picks its ports afresh each time) again when the peer ended before it
+ * listened ({@linkcode PeerExitedError}: its port was taken), up to `attempts` times.
+ */
+export async function retryPeerStart<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof PeerExitedError) || attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** A fresh temporary directory, removed on dispose. */
