@@ -34,7 +34,7 @@ export interface DenoServerOptions {
 /**
  * Runs `deno ARGS`, where `argsFor(port)` gives the arguments for a free port.
  *
- * @throws {Error} with the program's stderr when nothing listens within 10 s.
+ * @throws {Error} with the program's stderr when nothing listens within 30 s.
  */
 export async function startDenoServer(
   argsFor: (port: number) => string[],

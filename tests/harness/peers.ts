@@ -77,11 +77,14 @@ export function freePort(hostname = "127.0.0.1"): number {
   return port;
 }
 
-/** Waits until something accepts TCP connections on `hostname:port`, up to `timeoutMs`. */
+/**
+ * Waits until something accepts TCP connections on `hostname:port`, up to `timeoutMs` (generous:
+ * a `deno run` server can take seconds to start on a loaded machine).
+ */
 export async function waitForPort(
   port: number,
   hostname = "127.0.0.1",
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (true) {

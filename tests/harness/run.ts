@@ -27,7 +27,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** The working directory. @default {ROOT} */
   cwd?: string;
-  /** Killed after this long, so a command that ignores its arguments cannot hang the tests. */
+  /**
+   * Killed after this long, so a command that ignores its arguments cannot hang the tests. A guard
+   * against hangs, not a deadline: generous, for a loaded machine (a `deno compile` of netkit
+   * took over 30 s with eight test runs at once). @default {120000}
+   */
   timeoutMs?: number;
   /** Text fed to its standard input, which is then closed; no input at all when undefined. */
   stdin?: string | undefined;
@@ -52,14 +56,21 @@ export async function run(
     await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
     await writer.close().catch(() => {});
   }
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
   try {
     const output = await child.output();
     const decoder = new TextDecoder();
+    // Said where a failing assertion shows it: a run cut short is not the program's answer.
+    const note = killed ? `\n(killed by the test harness after ${timeoutMs / 1000} s)` : "";
     return {
       code: output.code,
       stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
+      stderr: decoder.decode(output.stderr) + note,
     };
   } finally {
     clearTimeout(timer);
