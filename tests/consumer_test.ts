@@ -59,7 +59,7 @@ console.log(answer, VERSION, formatCTime(new Date(0)));
 Deno.test("a consumer project type-checks netkit under strict flags and runs it", async () => {
   await using dir = await tempDir();
   await consumerProject(dir.path, ECHO_PROGRAM);
-  const check = await runDeno(["check", "main.ts"], { cwd: dir.path, timeoutMs: 120_000 });
+  const check = await runDeno(["check", "main.ts"], { cwd: dir.path, timeoutMs: 300_000 });
   assert.equal(check.code, 0, check.stderr);
   const run = await runDeno(["run", "--allow-net=127.0.0.1", "main.ts"], {
     cwd: dir.path,
@@ -138,7 +138,7 @@ Deno.test("a program with no configuration imports every package by path and run
 Deno.test("deno publish --dry-run accepts the package", async () => {
   const result = await runDeno(["publish", "--dry-run", "--allow-dirty"], {
     cwd: ROOT,
-    timeoutMs: 120_000,
+    timeoutMs: 300_000,
   });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout + result.stderr, /Dry run complete/);

@@ -29,8 +29,9 @@ export interface RunOptions {
   cwd?: string;
   /**
    * Killed after this long, so a command that ignores its arguments cannot hang the tests. A guard
-   * against hangs, not a deadline: generous, for a loaded machine (a `deno compile` of netkit
-   * took over 30 s with eight test runs at once). @default {120000}
+   * against hangs, not a deadline: generous, for a loaded machine, where a type check from an
+   * empty cache (`deno compile`, `deno publish`) took over two minutes with several full runs at
+   * once (a few seconds alone). @default {300000}
    */
   timeoutMs?: number;
   /** Text fed to its standard input, which is then closed; no input at all when undefined. */
@@ -56,7 +57,7 @@ export async function run(
     await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
     await writer.close().catch(() => {});
   }
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 300_000;
   let killed = false;
   const timer = setTimeout(() => {
     killed = true;
