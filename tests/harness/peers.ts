@@ -112,13 +112,22 @@ const PEER_LISTENS_WITHIN_MS = 30_000;
  * /proc cannot tell (not Linux).
  */
 function listeningInodes(pid: number, port: number): Set<string> | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  const held = new Set<string>();
   try {
-    const held = new Set<string>();
     for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
-      const target = Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`);
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode) held.add(inode);
+      try {
+        const target = Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode) held.add(inode);
+      } catch {
+        // Closed meanwhile.
+      }
     }
+  } catch {
+    // The process is gone (its end is seen next) or not ours to read: nothing held.
+  }
+  try {
     const listening = new Set<string>();
     for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
       for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
