@@ -23,3 +23,4 @@ export * from "./resolv_conf.ts";
 export * from "./nsswitch.ts";
 export * from "./host_name.ts";
 export * from "./address_order.ts";
+export * from "./gai_conf.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { sortAddresses } from "../../../lib/dns/address_order.ts";
+import { DEFAULT_GAI_CONFIG } from "../../../lib/dns/gai_conf.ts";
 
 /** A host with loopback, a global IPv4 and a ULA IPv6 (as this project's test machines). */
 const HOST = ["127.0.0.1", "::1", "10.1.2.3", "fd00::2", "fe80::1"];
@@ -15,18 +16,29 @@ Deno.test("sortAddresses() applies RFC 6724's rules with glibc's default policy 
     // Rule 1: no IPv6 source that reaches a global address: IPv6 last.
     [["2001:db8::1", "192.0.2.1"], ["127.0.0.1", "::1", "192.0.2.9"], ["192.0.2.1", "2001:db8::1"]],
     // Rule 8: smaller scope first (link-local before global), both usable.
-    [["fd00::9", "fe80::9"], HOST, ["fe80::9", "fd00::9"]],
+    [["fd00::9", "fe80::9%eth0"], HOST, ["fe80::9%eth0", "fd00::9"]],
+    // Rule 1: a link-local address without a zone cannot be connected to (EINVAL): last, as
+    // getent ahosts puts it.
+    [["fe80::9", "fd00::9"], HOST, ["fd00::9", "fe80::9"]],
+    // Rule 2: 169.254/16 has scope 2, but its source is the interface's (scope 14), not loopback.
+    [["169.254.1.1", "10.0.0.1"], HOST, ["10.0.0.1", "169.254.1.1"]],
+    // An IPv4-mapped AAAA counts as IPv6: scope 14 (not 127/8's 2), so rule 8 puts 127.0.0.2 first.
+    [["::ffff:127.0.0.1", "127.0.0.2"], HOST, ["127.0.0.2", "::ffff:127.0.0.1"]],
     // Rule 10: otherwise the order given.
     [["10.0.0.2", "10.0.0.1"], HOST, ["10.0.0.2", "10.0.0.1"]],
   ];
   for (const [addresses, sources, expected] of cases) {
-    assert.deepEqual(sortAddresses(addresses, sources), expected, addresses.join(" "));
+    assert.deepEqual(
+      sortAddresses(addresses, sources, { policy: DEFAULT_GAI_CONFIG }),
+      expected,
+      addresses.join(" "),
+    );
   }
 });
 
 Deno.test("sortAddresses() keeps a scope suffix and returns a new array", () => {
   const input = ["fe80::1%lo", "127.0.0.1"];
-  const sorted = sortAddresses(input, HOST);
+  const sorted = sortAddresses(input, HOST, { policy: DEFAULT_GAI_CONFIG });
   assert.notEqual(sorted, input);
   assert.deepEqual([...sorted].sort(), [...input].sort());
 });
