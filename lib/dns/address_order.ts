@@ -10,7 +10,7 @@
  * @module
  */
 
-import { inetPton } from "../net/inet.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
 import { DEFAULT_GAI_CONFIG, type GaiConfig, type GaiPrefixRow, readGaiConf } from "./gai_conf.ts";
 
 /** The IPv4 netmask of `bits` bits (0 to 32) as an unsigned number. */
@@ -176,6 +176,63 @@ export function hostAddresses(): string[] {
   }
 }
 
+/** The host's addresses as {@linkcode sortAddresses} takes them (`ADDRESS/PREFIX` texts). */
+function parseSources(sources: readonly string[]): Source[] {
+  return sources.flatMap((text): Source[] => {
+    const [address = "", prefix] = text.split("/");
+    try {
+      const endpoint = endpointOf(address);
+      // No length known: the address alone is its subnet.
+      const prefixLength = prefix === undefined
+        ? (endpoint.family === 4 ? 32 : 128)
+        : Number(prefix);
+      return [{ ...endpoint, prefixLength }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * The source address {@linkcode sortAddresses} assumes a connection to `destination` would use
+ * (where glibc connects a UDP socket and asks the kernel): loopback for loopback; for another
+ * IPv4 destination the non-loopback address whose subnet holds it, else the first; an IPv6
+ * link-local destination only with a `%zone`; another IPv6 one from the non-loopback address of
+ * the smallest scope that reaches it, of those the longest matching prefix. For an IPv4-mapped
+ * IPv6 destination, the mapped IPv4 source.
+ *
+ * @param destination An IPv4 or IPv6 address text (a `%zone` allowed).
+ * @param sources The host's addresses (`192.0.2.2/24`); by default its interfaces'.
+ * @returns The source address text, or undefined where none reaches it (rule 1: unusable).
+ * @throws {SyntaxError} for a destination that is no address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { guessSourceAddress } from "@netkit/netkit/dns";
+ *
+ * const host = ["127.0.0.1/8", "::1/128", "192.0.2.2/24", "fe80::2/64"];
+ * assert.equal(guessSourceAddress("127.0.0.9", host), "127.0.0.1");
+ * assert.equal(guessSourceAddress("198.51.100.1", host), "192.0.2.2");
+ * assert.equal(guessSourceAddress("::ffff:198.51.100.1", host), "::ffff:192.0.2.2");
+ * assert.equal(guessSourceAddress("2001:db8::1", host), undefined); // no global IPv6 address
+ * assert.equal(guessSourceAddress("fe80::1", host), undefined); // no zone: connect refuses it
+ * ```
+ */
+export function guessSourceAddress(
+  destination: string,
+  sources: readonly string[] = hostAddresses(),
+): string | undefined {
+  const source = sourceFor(endpointOf(destination), parseSources(sources));
+  if (source === undefined) return undefined;
+  const b = source.bytes;
+  if (isMapped(b)) {
+    const ipv4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+    return source.family === 4 ? ipv4 : `::ffff:${ipv4}`;
+  }
+  return inetNtop(b);
+}
+
 /** Options of {@linkcode sortAddresses}. */
 export interface SortAddressesOptions {
   /**
@@ -230,18 +287,7 @@ export function sortAddresses(
   options: SortAddressesOptions = {},
 ): string[] {
   const policy = options.policy ?? readGaiConf();
-  const sourceList = sources.flatMap((text): Source[] => {
-    const [address = "", prefix] = text.split("/");
-    try {
-      const endpoint = endpointOf(address);
-      const full = endpoint.family === 4 ? 32 : 128;
-      // No length known: the address alone is its subnet.
-      const prefixLength = prefix === undefined ? full : Number(prefix);
-      return [{ ...endpoint, prefixLength }];
-    } catch {
-      return [];
-    }
-  });
+  const sourceList = parseSources(sources);
   const rows = addresses.map((text, index) => {
     const destination = endpointOf(text);
     const source = sourceFor(destination, sourceList);
