@@ -327,7 +327,7 @@ export function sortAddresses(
     }
     return [0, 0];
   };
-  rows.sort((a, b) => {
+  const compare = (a: Row, b: Row): number => {
     // Rule 1: avoid unusable destinations.
     if ((a.source === undefined) !== (b.source === undefined)) return a.source ? -1 : 1;
     if (a.source && b.source) {
@@ -353,6 +353,26 @@ export function sortAddresses(
     }
     // Rule 10: otherwise, leave the order unchanged.
     return a.index - b.index;
-  });
-  return rows.map((row) => row.text);
+  };
+  return mergeSort(rows, compare).map((row) => row.text);
+}
+
+/**
+ * glibc 2.36's `qsort_r` for getaddrinfo's few results (its `msort`): a top-down merge sort,
+ * halves of `n / 2` and the rest, the left element taken on a tie. RFC 6724's rules are not a
+ * total order (rule 9 compares only addresses of one family, rule 10 falls back to the original
+ * places), so another sort can give another order: this one gives glibc's.
+ */
+function mergeSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  if (items.length <= 1) return [...items];
+  const half = Math.floor(items.length / 2);
+  const left = mergeSort(items.slice(0, half), compare);
+  const right = mergeSort(items.slice(half), compare);
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    merged.push(compare(left[i]!, right[j]!) <= 0 ? left[i++]! : right[j++]!);
+  }
+  return merged.concat(left.slice(i), right.slice(j));
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sortAddresses } from "../../../lib/dns/address_order.ts";
-import { DEFAULT_GAI_CONFIG } from "../../../lib/dns/gai_conf.ts";
+import { DEFAULT_GAI_CONFIG, parseGaiConf } from "../../../lib/dns/gai_conf.ts";
 
 /** A host with loopback, a global IPv4 and a ULA IPv6 (as this project's test machines). */
 const HOST = ["127.0.0.1", "::1", "10.1.2.3", "fd00::2", "fe80::1"];
@@ -41,4 +41,22 @@ Deno.test("sortAddresses() keeps a scope suffix and returns a new array", () => 
   const sorted = sortAddresses(input, HOST, { policy: DEFAULT_GAI_CONFIG });
   assert.notEqual(sorted, input);
   assert.deepEqual([...sorted].sort(), [...input].sort());
+});
+
+Deno.test("sortAddresses() sorts as glibc's merge sort where RFC 6724's rules are no total order", () => {
+  // One precedence and label for all: rule 9 orders only the IPv4 pair, rule 10 the rest; glibc's
+  // msort (getent ahosts on a random gai.conf) gives this, an insertion sort another.
+  const policy = parseGaiConf("precedence ::/0 0\nlabel ::ffff:10.0.0.0/104 0\n");
+  const addresses = [
+    "2600:1::8",
+    "192.0.2.9",
+    "192.168.0.7",
+    "2002:cb00:7100::3",
+    "fed0:1::8",
+    "192.0.2.9",
+  ];
+  assert.deepEqual(
+    sortAddresses(addresses, ["127.0.0.1/8", "::1/128", "192.0.2.2/24", "fd00::2/64"], { policy }),
+    ["2600:1::8", "192.0.2.9", "192.168.0.7", "2002:cb00:7100::3", "192.0.2.9", "fed0:1::8"],
+  );
 });
