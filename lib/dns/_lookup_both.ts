@@ -197,6 +197,12 @@ export async function lookupAddressesUnbounded(
     const fromFile = entries && await bothFromHostsEntries(entries, name);
     if (fromFile) return fromFile;
   }
+  // glibc's dns source lists the A answer's addresses before the AAAA answer's (gaih_getanswer
+  // reads them in that order): the order RFC 6724's sort keeps for ties, as when a gai.conf
+  // gives both families one precedence.
+  if (found.length === 2 && found.every(({ entry }) => entry.source === "dns")) {
+    found.sort((a, b) => a.family - b.family);
+  }
   // glibc's dns source asks A before AAAA and names the lookup after the first answer with an
   // address (gaih_getanswer): with both families from DNS, the end of the A answer's CNAME chain.
   const kept =

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { DNS_TYPE } from "../../../lib/dns/message.ts";
+import { lookupAddresses } from "../../../lib/dns/resolver.ts";
+import { answerTo, startFakeDnsServer } from "../../harness/dns_peers.ts";
 import { sortAddresses } from "../../../lib/dns/address_order.ts";
 import { DEFAULT_GAI_CONFIG, parseGaiConf } from "../../../lib/dns/gai_conf.ts";
 
@@ -59,4 +62,21 @@ Deno.test("sortAddresses() sorts as glibc's merge sort where RFC 6724's rules ar
     sortAddresses(addresses, ["127.0.0.1/8", "::1/128", "192.0.2.2/24", "fd00::2/64"], { policy }),
     ["2600:1::8", "192.0.2.9", "192.168.0.7", "2002:cb00:7100::3", "192.0.2.9", "fed0:1::8"],
   );
+});
+
+Deno.test("lookupAddresses() keeps DNS's A answer before its AAAA answer where the rules tie", async () => {
+  // An IPv4-mapped AAAA and an A record share precedence and label in any gai.conf and differ in
+  // family (no rule 9): rule 10 keeps glibc's order, the A answer's first (gaih_getanswer).
+  await using server = await startFakeDnsServer((query) => {
+    const [question] = query.questions;
+    assert.ok(question, "a query with no question");
+    const data = question.type === DNS_TYPE.A ? "10.0.0.2" : "::ffff:10.0.0.1";
+    return answerTo(query, { answers: [{ name: question.name, type: question.type, data }] });
+  });
+  const found = await lookupAddresses("tie.test", {
+    nameServer: `127.0.0.1:${server.port}`,
+    hostsFile: false,
+    attemptTimeoutMs: 1000,
+  });
+  assert.deepEqual(found.addresses.map((a) => a.address), ["10.0.0.2", "::ffff:10.0.0.1"]);
 });
