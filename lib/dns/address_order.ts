@@ -286,6 +286,35 @@ export function sortAddresses(
   sources: readonly string[] = hostAddresses(),
   options: SortAddressesOptions = {},
 ): string[] {
+  return orderAddresses(addresses, sources, options).map((index) => addresses[index] as string);
+}
+
+/**
+ * {@linkcode sortAddresses}'s order as the places of `addresses`: for a caller that sorts
+ * entries holding more than an address, such as getaddrinfo's list of each address once per
+ * socket type (`getent ahosts`: STREAM, DGRAM and RAW), which the sort may part when the rules
+ * tie in circles.
+ *
+ * @param addresses IPv4 and IPv6 address texts (a `%scope` suffix allowed).
+ * @param sources The host's own addresses (`192.0.2.2/24`); by default its interfaces'.
+ * @param options The policy (by default the host's gai.conf).
+ * @returns The indexes of `addresses`, the best first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_GAI_CONFIG, orderAddresses } from "@netkit/netkit/dns";
+ *
+ * const sources = ["127.0.0.1/8", "::1/128"];
+ * const order = orderAddresses(["127.0.0.1", "::1"], sources, { policy: DEFAULT_GAI_CONFIG });
+ * assert.deepEqual(order, [1, 0]);
+ * ```
+ */
+export function orderAddresses(
+  addresses: readonly string[],
+  sources: readonly string[] = hostAddresses(),
+  options: SortAddressesOptions = {},
+): number[] {
   const policy = options.policy ?? readGaiConf();
   const sourceList = parseSources(sources);
   const rows = addresses.map((text, index) => {
@@ -354,7 +383,7 @@ export function sortAddresses(
     // Rule 10: otherwise, leave the order unchanged.
     return a.index - b.index;
   };
-  return mergeSort(rows, compare).map((row) => row.text);
+  return mergeSort(rows, compare).map((row) => row.index);
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DNS_TYPE } from "../../../lib/dns/message.ts";
 import { lookupAddresses } from "../../../lib/dns/resolver.ts";
 import { answerTo, startFakeDnsServer } from "../../harness/dns_peers.ts";
-import { sortAddresses } from "../../../lib/dns/address_order.ts";
+import { orderAddresses, sortAddresses } from "../../../lib/dns/address_order.ts";
 import { DEFAULT_GAI_CONFIG, parseGaiConf } from "../../../lib/dns/gai_conf.ts";
 
 /** A host with loopback, a global IPv4 and a ULA IPv6 (as this project's test machines). */
@@ -79,4 +79,35 @@ Deno.test("lookupAddresses() keeps DNS's A answer before its AAAA answer where t
     attemptTimeoutMs: 1000,
   });
   assert.deepEqual(found.addresses.map((a) => a.address), ["10.0.0.2", "::ffff:10.0.0.1"]);
+});
+
+Deno.test("orderAddresses() sorts getaddrinfo's list of each address per socket type as glibc", () => {
+  // getent ahosts on this hosts file and gai.conf ("precedence ::ffff:0:0/96 100") prints
+  // 192.0.2.9's DGRAM and RAW lines first and its STREAM line after ::ffff:10.0.0.1's: the rules
+  // tie in a circle (rule 9 for IPv4 pairs only), and glibc's merge sort parts the copies.
+  const policy = parseGaiConf("precedence ::ffff:0:0/96 100\n");
+  const lines = ["192.168.0.7", "::ffff:10.0.0.1", "192.0.2.9", "fe80::1", "192.168.0.7"]
+    .flatMap((address) => ["STREAM", "DGRAM", "RAW"].map((type) => `${address} ${type}`));
+  const order = orderAddresses(
+    lines.map((line) => line.split(" ")[0]!),
+    ["127.0.0.1/8", "::1/128", "192.0.2.2/24", "fd00::2/64", "fe80::1/64"],
+    { policy },
+  );
+  assert.deepEqual(order.map((i) => lines[i]), [
+    "192.0.2.9 DGRAM",
+    "192.0.2.9 RAW",
+    "192.168.0.7 STREAM",
+    "192.168.0.7 DGRAM",
+    "192.168.0.7 RAW",
+    "::ffff:10.0.0.1 STREAM",
+    "::ffff:10.0.0.1 DGRAM",
+    "::ffff:10.0.0.1 RAW",
+    "192.0.2.9 STREAM",
+    "192.168.0.7 STREAM",
+    "192.168.0.7 DGRAM",
+    "192.168.0.7 RAW",
+    "fe80::1 STREAM",
+    "fe80::1 DGRAM",
+    "fe80::1 RAW",
+  ]);
 });
