@@ -111,18 +111,31 @@ function failureKind(error: string | undefined, failure?: string): string {
   return error === "SyntaxError" || error === "RangeError" ? "not-found" : error;
 }
 
-/** The differences of one name, for the address order (getent beside --ahosts and lookups). */
-function compareOrder(probe: OrderProbeName): string[] {
-  const differences: string[] = [];
-  const differ = (what: string, glibc: unknown, ours: unknown) => {
+/**
+ * A function that compares glibc's answer with netkit's about `name` and adds a sentence to
+ * `differences` when they differ (not when `known` says the difference is kept on purpose).
+ */
+function differenceRecorder(
+  name: string,
+  differences: string[],
+  known: (name: string, glibc: unknown, ours: unknown) => boolean = () => false,
+): (what: string, glibc: unknown, ours: unknown) => void {
+  return (what, glibc, ours) => {
+    if (known(name, glibc, ours)) return;
     try {
       assert.deepEqual(ours, glibc);
     } catch {
       differences.push(
-        `${probe.name}: ${what}: glibc ${JSON.stringify(glibc)}, netkit ${JSON.stringify(ours)}`,
+        `${name}: ${what}: glibc ${JSON.stringify(glibc)}, netkit ${JSON.stringify(ours)}`,
       );
     }
   };
+}
+
+/** The differences of one name, for the address order (getent beside --ahosts and lookups). */
+function compareOrder(probe: OrderProbeName): string[] {
+  const differences: string[] = [];
+  const differ = differenceRecorder(probe.name, differences);
   const { getent, netkit } = probe;
   differ("getent ahosts / --ahosts", getent.ahosts.stdout, netkit.ahosts.stdout);
   differ("getent ahosts / --ahosts found", getent.ahosts.code === 0, netkit.ahosts.code === 0);
@@ -181,16 +194,7 @@ function knownFailure(name: string, glibc: unknown, ours: unknown): boolean {
 /** The differences of one name, for the lecture's C calls. */
 function compareCalls(probe: OrderProbeName): string[] {
   const differences: string[] = [];
-  const differ = (what: string, glibc: unknown, ours: unknown) => {
-    if (knownFailure(probe.name, glibc, ours)) return;
-    try {
-      assert.deepEqual(ours, glibc);
-    } catch {
-      differences.push(
-        `${probe.name}: ${what}: glibc ${JSON.stringify(glibc)}, netkit ${JSON.stringify(ours)}`,
-      );
-    }
-  };
+  const differ = differenceRecorder(probe.name, differences, knownFailure);
   const { glibc, netkit } = probe;
   const hostent = (call: GlibcCall) =>
     call.error !== undefined

@@ -15,6 +15,7 @@
 import { resolverMain } from "../../cmd/_resolve/main.ts";
 import { lookupAddresses, resolveAddress, resolveHost } from "../../lib/dns/resolver.ts";
 import { type GlibcCall, parseGlibcCalls } from "./glibc_calls.ts";
+import { getent } from "./resolver_fuzz_probe.ts";
 
 /** What one program printed, and its exit code. */
 export interface OrderProbeRun {
@@ -67,15 +68,6 @@ export interface OrderProbeResult {
 export const NAME_CALLS = ["ghbn", "ghbn2", "gai:0:c", "gai:4:c", "gai:6:c", "gai:0:ca", "gai:0:n"];
 
 const decoder = new TextDecoder();
-
-async function getent(database: string, key: string): Promise<OrderProbeRun> {
-  const output = await new Deno.Command("getent", {
-    args: [database, "--", key],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return { code: output.code, stdout: decoder.decode(output.stdout) };
-}
 
 async function ahosts(name: string): Promise<OrderProbeRun> {
   let stdout = "";
