@@ -54,6 +54,7 @@ import type {
   OrderProbeResult,
 } from "../harness/order_fuzz_probe.ts";
 import { tempDir } from "../harness/peers.ts";
+import { startScriptedDnsServer } from "../harness/resolver_fuzz_servers.ts";
 import { ROOT } from "../harness/run.ts";
 import { guessSourceAddress } from "../../lib/dns/address_order.ts";
 import { inetPton } from "../../lib/net/inet.ts";
@@ -277,7 +278,9 @@ function describe(config: OrderFuzzConfig): string {
     block("/etc/hosts", config.hosts),
     block("/etc/resolv.conf", config["resolv.conf"]),
     block("/etc/nsswitch.conf", config["nsswitch.conf"]),
-    block("dnsmasq", config.records.join("\n")),
+    config.scripted
+      ? block("scripted server", `${JSON.stringify(config.zone)}\n${JSON.stringify(config.script)}`)
+      : block("dnsmasq", config.records.join("\n")),
   ].join("");
 }
 
@@ -302,11 +305,13 @@ async function runSeed(
   comparable: (address: string) => boolean,
 ): Promise<{ config: OrderFuzzConfig; result: OrderProbeResult }> {
   const config = generateOrderFuzzConfig(seed, SERVER, comparable);
-  await using _dnsmasq = await startDnsmasqOnPort53(SERVER, [
-    "--local=/in-addr.arpa/",
-    "--local=/ip6.arpa/",
-    ...config.records,
-  ]);
+  await using _server = config.scripted
+    ? await startScriptedDnsServer(SERVER, config.script, config.zone)
+    : await startDnsmasqOnPort53(SERVER, [
+      "--local=/in-addr.arpa/",
+      "--local=/ip6.arpa/",
+      ...config.records,
+    ]);
   const questions = `${dir}/questions.json`;
   await Deno.writeTextFile(questions, JSON.stringify(config));
   // Files of any name go over /etc (runWithEtcFilesAbsent copies each key's text in).

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { Behaviour, ServerScript, Zone } from "./resolver_fuzz_servers.ts";
 import { seededRandom } from "./seeded_random.ts";
 
 /** One generated configuration and what to ask of it. */
@@ -23,6 +24,15 @@ export interface OrderFuzzConfig {
   "nsswitch.conf": string;
   /** dnsmasq options: `--host-record=…`, `--cname=…`, `--mx-host=…`. */
   records: string[];
+  /**
+   * Whether a scripted server (tests/harness/resolver_fuzz_servers.ts) answers instead of
+   * dnsmasq, with `zone` and `script`: each DNS name answered, NXDOMAIN, SERVFAIL, REFUSED, or
+   * no data for one family (both families alike otherwise, a difference kept on purpose
+   * apart: cmd/README.md).
+   */
+  scripted: boolean;
+  zone: Zone;
+  script: ServerScript;
   /** Names to look up. */
   names: string[];
   /** Addresses to look up in reverse. */
@@ -225,6 +235,9 @@ export function generateOrderFuzzConfig(
   }
   const records: string[] = [];
   const dnsAddresses: string[] = [];
+  const scripted = chance(0.3);
+  const zone: Zone = { a: {}, aaaa: {}, cname: {}, ptr: {} };
+  const script: ServerScript = {};
   for (let n = int(1, 3); n > 0; n--) {
     const name = `d${n}.test`;
     names.push(name);
@@ -235,12 +248,31 @@ export function generateOrderFuzzConfig(
     if (usable.length === 0) usable.push(`10.0.0.${int(1, 9)}`);
     records.push(`--host-record=${name},${usable.join(",")}`);
     dnsAddresses.push(...usable);
-    if (chance(0.3)) {
+    zone.a[name] = usable.filter((each) => !each.includes(":"));
+    zone.aaaa[name] = usable.filter((each) => each.includes(":"));
+    const behaviour = pick<Behaviour | "nodata4" | "nodata6">([
+      "answer",
+      "answer",
+      "answer",
+      "nxdomain",
+      "servfail",
+      "refused",
+      "nodata4",
+      "nodata6",
+    ]);
+    for (const type of ["A", "AAAA"]) {
+      script[`${name}|${type}`] = behaviour === "nodata4"
+        ? (type === "A" ? "nodata" : "answer")
+        : behaviour === "nodata6"
+        ? (type === "AAAA" ? "nodata" : "answer")
+        : behaviour;
+    }
+    if (!scripted && chance(0.3)) {
       records.push(`--cname=c${n}.test,${name}`);
       names.push(`c${n}.test`);
     }
   }
-  if (chance(0.3)) {
+  if (!scripted && chance(0.3)) {
     records.push(`--mx-host=mx.test,d1.test`);
     names.push("mx.test");
   }
@@ -262,6 +294,9 @@ export function generateOrderFuzzConfig(
     "resolv.conf": resolvConf,
     "nsswitch.conf": `hosts: ${pick(["files dns", "files dns", "dns files"])}\n`,
     records,
+    scripted,
+    zone,
+    script,
     names: [...new Set(names)],
     reverse: [...reverse],
   };
