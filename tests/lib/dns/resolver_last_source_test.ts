@@ -12,11 +12,16 @@ import { lookupAddresses, resolveHost } from "../../../lib/dns/resolver.ts";
 import { answerTo, startDnsServerAt } from "../../harness/dns_peers.ts";
 import { tempDir } from "../../harness/peers.ts";
 
-/** Port 53 of a loopback address of this file's own (127.96), for resolv.conf. */
-const SERVER = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/**
+ * Port 53 of a loopback address of this file's own (127.96), for resolv.conf: one per test, as a
+ * port a server just closed may still be taken for a moment (AddrInUse).
+ */
+const serverAddress = (test: number) =>
+  `127.96.${(Deno.pid >> 8) & 255}.${((Deno.pid & 63) << 2) | test}`;
 const IGNORE = Deno.uid() === 0 ? undefined : "needs root for port 53";
 
-for (const rcode of [DNS_RCODE.NOERROR, DNS_RCODE.REFUSED]) {
+for (const [test, rcode] of [DNS_RCODE.NOERROR, DNS_RCODE.REFUSED].entries()) {
+  const SERVER = serverAddress(test + 1);
   const what = rcode === DNS_RCODE.NOERROR ? "no data" : "REFUSED";
   Deno.test({
     name: `resolveHost() fails as its last source: DNS's ${what}, then files finding nothing${
