@@ -107,20 +107,37 @@ const lookUp = (async function lookUp(
 /**
  * Both families, as `getent ahosts` prints them: STREAM, DGRAM and RAW lines per address, the
  * canonical name in Unicode (getent asks getaddrinfo for AI_CANONIDN), one family on a host of
- * one (AI_ADDRCONFIG).
+ * one (AI_ADDRCONFIG). getaddrinfo sorts its list of each address three times, once per socket
+ * type, and RFC 6724's rules, no total order, can part an address's three lines where a hosts
+ * file lists it twice: the list is sorted as getaddrinfo sorts it.
  */
 async function lookUpBoth(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
     // getent ahosts asks getaddrinfo with AI_ADDRCONFIG.
-    const found = await lookupAddresses(query, { ...options, family: 0, addressConfig: true });
-    const lines = found.addresses.flatMap(({ address }, i) =>
-      ["STREAM", "DGRAM", "RAW"].map((type, j) =>
-        `${ahostsAddress(address)} ${type.padEnd(6)} ${
-          i === 0 && j === 0 ? toUnicodeHostName(found.canonicalName) : ""
-        }`
-      )
+    const found = await lookupAddresses(query, {
+      ...options,
+      family: 0,
+      addressConfig: true,
+      sorted: false,
+    });
+    const types = ["STREAM", "DGRAM", "RAW"];
+    const listed = found.addresses.flatMap((entry) => types.map((type) => ({ ...entry, type })));
+    // Loaded here only: the sorter reads gai.conf and the interfaces (a lookup of one family,
+    // the command's usual one, never sorts).
+    const ordered = listed.length <= 3 ? listed : (await import("../../lib/dns/address_order.ts"))
+      .orderAddresses(listed.map(({ address }) => address)).map((i) => listed[i]!);
+    const lines = ordered.map(({ address, type }, i) =>
+      `${ahostsAddress(address)} ${type.padEnd(6)} ${
+        i === 0 ? toUnicodeHostName(found.canonicalName) : ""
+      }`
     );
-    return { ok: true, text: lines.join("\n") + "\n", json: { query, ...found } };
+    const addresses = ordered.filter(({ type }) => type === "STREAM")
+      .map(({ address, family }) => ({ address, family }));
+    return {
+      ok: true,
+      text: lines.join("\n") + "\n",
+      json: { query, canonicalName: found.canonicalName, addresses },
+    };
   } catch (error) {
     return (await import("./failure.ts")).describeFailure(query, error, 4, false);
   }

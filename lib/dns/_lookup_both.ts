@@ -50,6 +50,12 @@ export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
    * @default {false}
    */
   addressConfig?: boolean;
+  /**
+   * False: the addresses in the order the sources gave them, as getaddrinfo has them before it
+   * sorts, for a caller that sorts a list of its own with `orderAddresses`.
+   * @default {true}
+   */
+  sorted?: boolean;
 };
 
 /**
@@ -107,7 +113,7 @@ function filesKey(name: string): string {
  */
 async function lookUpBothInHostsFile(
   name: string,
-  options: Omit<ResolveOptions, "family">,
+  options: Omit<LookupAddressesOptions, "family">,
   core: ResolverCore,
 ): Promise<AddressLookup | undefined> {
   if (options.hostsFile === false || core.isAddressLiteral(name)) return undefined;
@@ -116,7 +122,7 @@ async function lookUpBothInHostsFile(
   if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
   const entries = await core.hostsEntries(options.hostsFile, options.signal);
   if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
-  return await bothFromHostsEntries(entries, name);
+  return await bothFromHostsEntries(entries, name, options.sorted !== false);
 }
 
 /**
@@ -127,6 +133,7 @@ async function lookUpBothInHostsFile(
 async function bothFromHostsEntries(
   entries: HostsEntry[],
   name: string,
+  sorted: boolean,
 ): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
@@ -141,6 +148,7 @@ async function bothFromHostsEntries(
   return await inAddressOrder(
     first.names[0] ?? hostName,
     lines.map(({ address, family }) => ({ entry: { addresses: [address] }, family })),
+    sorted,
   );
 }
 
@@ -194,8 +202,14 @@ export async function lookupAddressesUnbounded(
   // line as IPv4 too, as gethostbyname does).
   if (wanted === 0 && found.every(({ entry }) => entry.source === "hosts-file")) {
     const entries = await core.hostsEntries(options.hostsFile, options.signal);
-    const fromFile = entries && await bothFromHostsEntries(entries, name);
+    const fromFile = entries && await bothFromHostsEntries(entries, name, options.sorted !== false);
     if (fromFile) return fromFile;
+  }
+  // glibc's dns source lists the A answer's addresses before the AAAA answer's (gaih_getanswer
+  // reads them in that order): the order RFC 6724's sort keeps for ties, as when a gai.conf
+  // gives both families one precedence.
+  if (found.length === 2 && found.every(({ entry }) => entry.source === "dns")) {
+    found.sort((a, b) => a.family - b.family);
   }
   // glibc's dns source asks A before AAAA and names the lookup after the first answer with an
   // address (gaih_getanswer): with both families from DNS, the end of the A answer's CNAME chain.
@@ -205,7 +219,7 @@ export async function lookupAddressesUnbounded(
       : undefined) ?? found[0] ?? first;
   // As getaddrinfo's AI_CANONNAME: a literal's name is the text as given.
   const canonicalName = kept.entry.source === "literal" ? name : kept.entry.officialName;
-  return await inAddressOrder(canonicalName, found);
+  return await inAddressOrder(canonicalName, found, options.sorted !== false);
 }
 
 /**
@@ -275,6 +289,7 @@ async function keepFirstSearchName(
 async function inAddressOrder(
   canonicalName: string,
   found: { entry: { addresses: string[] }; family: IpFamily }[],
+  sorted: boolean,
 ): Promise<AddressLookup> {
   const byAddress = new Map<string, IpFamily>();
   for (const { entry, family } of found) {
@@ -284,7 +299,7 @@ async function inAddressOrder(
   // addresses or more: a command's usual lookup never sorts (the sorter asks the system for its
   // interfaces, ~1 ms).
   const addresses = found.flatMap(({ entry }) => entry.addresses);
-  const ordered = addresses.length < 2
+  const ordered = addresses.length < 2 || !sorted
     ? addresses
     : (await import("./address_order.ts")).sortAddresses(addresses);
   return {

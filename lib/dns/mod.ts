@@ -8,7 +8,11 @@
  * exchange); `queryDns`'s `timeoutMs` is its one question, UDP and TCP together. Under least
  * privilege (`--allow-net=SERVER:PORT` and a named server) it works, over TCP where no UDP socket
  * may be bound, and a permission Deno refuses is a `MissingPermissionError` (from
- * `@netkit/netkit/io`) that names the flag to grant.
+ * `@netkit/netkit/io`) that names the flag to grant. `lookupAddresses` gives both families in
+ * getaddrinfo's order: `sortAddresses` (RFC 6724 as glibc 2.36 applies it, its merge sort
+ * included) with the policy of `/etc/gai.conf`, which `readGaiConf` reads as glibc does (`label`,
+ * `precedence` and `scopev4` lines replacing whole tables, malformed lines skipped, read once a
+ * process and again on a change only after `reload yes`).
  *
  * @module
  */
@@ -23,3 +27,4 @@ export * from "./resolv_conf.ts";
 export * from "./nsswitch.ts";
 export * from "./host_name.ts";
 export * from "./address_order.ts";
+export * from "./gai_conf.ts";

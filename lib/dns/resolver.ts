@@ -290,8 +290,13 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     sources,
     options,
     (source) => {
+      if (source.name !== "dns" && source.name !== "myhostname" && source.name !== "files") {
+        return undefined;
+      }
+      // The last source asked names the failure, as glibc's h_errno and getaddrinfo's error:
+      // DNS's no data or server failure, then files or myhostname finding nothing, is not found.
+      delete failed.error;
       if (source.name === "files") return hostsFileByName(key, family, options);
-      if (source.name !== "dns" && source.name !== "myhostname") return undefined;
       // What is no host name may be in the hosts file only.
       if (invalid !== undefined) return NOT_FOUND;
       return source.name === "dns"

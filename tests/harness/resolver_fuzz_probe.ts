@@ -59,7 +59,8 @@ export interface ProbeResult {
 
 const decoder = new TextDecoder();
 
-async function getent(database: string, key: string): Promise<ProbeRun> {
+/** `getent DATABASE -- KEY`: what it printed and its exit code. */
+export async function getent(database: string, key: string): Promise<ProbeRun> {
   const output = await new Deno.Command("getent", {
     args: [database, "--", key],
     stdout: "piped",
