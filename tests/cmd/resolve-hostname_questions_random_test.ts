@@ -1,0 +1,325 @@
+/**
+ * The questions name servers see from `resolve-hostname`, beside those they see from glibc's
+ * getent, on random configurations: what users meet in their DNS logs, in query counts (cost, rate
+ * limits) and in leaks (a search domain's name under `ndots`, the bare name under `no-tld-query`,
+ * an AAAA question under `no-aaaa`, any question under `hosts: files`).
+ *
+ * Each seed generates (tests/harness/resolver_questions_fuzz.ts) a resolv.conf naming one to two
+ * scripted servers (search or domain, ndots, attempts, `timeout:1`, rotate, no-tld-query,
+ * single-request, single-request-reopen, use-vc, no-aaaa, edns0, trust-ad, inet6), `LOCALDOMAIN`
+ * and `RES_OPTIONS` now and then, nsswitch.conf's `hosts:` line, a hosts file, a zone and what each
+ * server does with each question (tests/harness/resolver_fuzz_servers.ts). The servers listen on
+ * port 53 of 127.95.x.y (resolv.conf cannot name a port) and log every message they receive:
+ * transport, name, type, class, the RD, AD and CD flags, and EDNS0 (the OPT record's UDP size,
+ * version and DO bit). In a mount namespace with the files over `/etc`, one probe process
+ * (tests/harness/resolver_questions_probe.ts) runs each program in turn while the test empties the
+ * logs before it and reads them after it:
+ *
+ * | glibc                  | netkit                                                           |
+ * | ---------------------- | ---------------------------------------------------------------- |
+ * | `getent ahosts NAME`   | `resolve-hostname --ahosts NAME`                                 |
+ * | `getent ahostsv4 NAME` | `resolve-hostname NAME`                                          |
+ * | `getent ahostsv6 NAME` | `resolve-hostname6 NAME` (glibc's A questions left out, below)   |
+ * | `getent hosts NAME`    | `resolve-hostname6 NAME`, then, when it fails, `resolve-hostname` |
+ * | `getent hosts ADDRESS` | `resolve-hostname -x ADDRESS`                                    |
+ *
+ * Compared per run: the questions of each type (A, AAAA, PTR, other) in the order they came, each
+ * with its server, transport, name as sent, class, flags and EDNS0; and the order in which the
+ * names were first asked. glibc sends a name's A and AAAA questions together (netkit sends them
+ * concurrently), so the two families are compared each on its own, not interleaved.
+ *
+ * Differences accepted, and steered or normalised here:
+ * - under `rotate` glibc starts at a random server in each process (netkit in each question): the
+ *   servers then do the same, and the questions are compared without the server;
+ * - `getent ahostsv6` is getaddrinfo with AI_V4MAPPED, which asks for IPv4 addresses too when
+ *   IPv6 gave none (a step `resolve-hostname6` has not): its A questions are left out, and it is
+ *   not compared when it printed a mapped address (an earlier source's IPv4 answer) or under
+ *   `no-aaaa` (where its AAAA questions go out as A ones);
+ * - what the answers already differ in on purpose (cmd/README.md) the scripted servers do not do
+ *   (`generateServerFuzzConfig` without `known`).
+ *
+ * A failure prints each difference with its seed, the configuration and both lists. By default a
+ * fixed set of seeds runs (about fifteen seconds on an idle machine); to hunt:
+ *
+ *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/resolve-hostname_questions_random_test.ts
+ *
+ * to replay some, `NETKIT_FUZZ_SEED=1042,1077`; to keep the directories of the seeds that differ
+ * (the files, the questions asked and both logs, as `logs.json`), `NETKIT_FUZZ_KEEP=1`. As root;
+ * ignored, with the reason, where namespaces or getent cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
+import { tempDir } from "../harness/peers.ts";
+import { generateQuestionsFuzzConfig } from "../harness/resolver_questions_fuzz.ts";
+import type {
+  QuestionsProbeAnswer,
+  QuestionsProbeRequest,
+} from "../harness/resolver_questions_probe.ts";
+import {
+  type ReceivedMessage,
+  type ScriptedDnsServer,
+  type ServerFuzzConfig,
+  startScriptedDnsServer,
+} from "../harness/resolver_fuzz_servers.ts";
+import { ROOT } from "../harness/run.ts";
+
+const IGNORE = etcNamespaceUnavailable(["getent"]);
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+
+/** Loopback addresses of the scripted servers (127.95: no other test file's). */
+const HOST_PART = `${(Deno.pid >> 8) & 255}`;
+const SCRIPTED = [
+  `127.95.${HOST_PART}.${(Deno.pid & 255) | 1}`,
+  `127.95.${HOST_PART}.${(Deno.pid & 255) & ~1}`,
+];
+
+/** The seeds run by default: few enough for the suite, chosen only to be fixed. */
+const DEFAULT_SEEDS = 12;
+
+/** The seeds to run: `NETKIT_FUZZ_SEED=a,b`, or `NETKIT_FUZZ_SEEDS` from `NETKIT_FUZZ_FIRST`. */
+function seedsToRun(): number[] {
+  const list = Deno.env.get("NETKIT_FUZZ_SEED");
+  if (list) return list.split(",").map(Number);
+  const count = Number(Deno.env.get("NETKIT_FUZZ_SEEDS") ?? DEFAULT_SEEDS);
+  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
+const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
+
+/** A silent server costs each program a second a question: on one seed in sixteen. */
+function silenceFor(seed: number): boolean {
+  return seed % 16 === 0;
+}
+
+const TYPE_NAMES: Record<number, string> = { 1: "A", 28: "AAAA", 12: "PTR" };
+
+/** One message as the comparison reads it: everything but the arrival order. */
+function describeMessage(message: ReceivedMessage, withServer: boolean): string {
+  const flags = [
+    message.rd ? "rd" : "",
+    message.ad ? "ad" : "",
+    message.cd ? "cd" : "",
+  ].filter((flag) => flag !== "").join(",");
+  const edns = message.edns === undefined
+    ? ""
+    : ` edns(${message.edns.udpSize}${
+      message.edns.version === 0 ? "" : ` v${message.edns.version}`
+    }${message.edns.dnssecOk ? " do" : ""})`;
+  const odd = [
+    message.class === 1 ? "" : ` class ${message.class}`,
+    message.questionCount === 1 ? "" : ` ${message.questionCount} questions`,
+    message.opcode === 0 ? "" : ` opcode ${message.opcode}`,
+  ].join("");
+  const server = withServer ? `server ${message.server + 1} ` : "";
+  return `${server}${message.transport} ${message.name} ${flags}${edns}${odd}`;
+}
+
+/** A program's questions as compared: each type's in order, and the names in first-asked order. */
+function questionTrace(
+  messages: ReceivedMessage[],
+  withServer: boolean,
+  dropTypes: number[] = [],
+): Record<string, string[]> {
+  const trace: Record<string, string[]> = { A: [], AAAA: [], PTR: [], other: [], names: [] };
+  for (const message of messages) {
+    if (dropTypes.includes(message.type)) continue;
+    const type = TYPE_NAMES[message.type] ?? "other";
+    trace[type]!.push(
+      `${describeMessage(message, withServer)}${type === "other" ? ` type ${message.type}` : ""}`,
+    );
+    const name = message.name.toLowerCase();
+    if (!trace.names!.includes(name)) trace.names!.push(name);
+  }
+  return trace;
+}
+
+/** The probe process in its namespace, asked one program at a time. */
+interface Probe extends AsyncDisposable {
+  /** Runs one request; returns its answer and the messages the servers received meanwhile. */
+  run(request: QuestionsProbeRequest): Promise<[QuestionsProbeAnswer, ReceivedMessage[]]>;
+}
+
+async function startProbe(
+  dir: string,
+  config: ServerFuzzConfig,
+  servers: ScriptedDnsServer[],
+): Promise<Probe> {
+  const [unshare, ...prefix] = await etcNamespaceCommand(dir, {
+    "resolv.conf": config["resolv.conf"],
+    hosts: config.hosts,
+    "nsswitch.conf": config["nsswitch.conf"],
+  });
+  const child = new Deno.Command(unshare!, {
+    args: [
+      ...prefix,
+      Deno.execPath(),
+      "run",
+      "-A",
+      `${ROOT}/tests/harness/resolver_questions_probe.ts`,
+    ],
+    env: { NO_COLOR: "1", ...config.env },
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stderr = new Response(child.stderr).text();
+  let buffered = "";
+  const readLine = async (): Promise<string> => {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the probe ended: ${await stderr}`);
+      buffered += value;
+    }
+    const newline = buffered.indexOf("\n");
+    const line = buffered.slice(0, newline);
+    buffered = buffered.slice(newline + 1);
+    return line;
+  };
+  const encoder = new TextEncoder();
+  return {
+    async run(request) {
+      for (const server of servers) server.received.length = 0;
+      await writer.write(encoder.encode(JSON.stringify(request) + "\n"));
+      const answer = JSON.parse(await readLine()) as QuestionsProbeAnswer;
+      for (const server of servers) await server.flush();
+      const messages = servers.flatMap((server) => server.received.splice(0))
+        .sort((a, b) => a.sequence - b.sequence);
+      return [answer, messages];
+    },
+    async [Symbol.asyncDispose]() {
+      await writer.close().catch(() => {});
+      await reader.cancel().catch(() => {});
+      await stderr.catch(() => "");
+      await child.status;
+    },
+  };
+}
+
+/** One comparison's two runs, for the report. */
+interface Compared {
+  what: string;
+  glibc: ReceivedMessage[];
+  netkit: ReceivedMessage[];
+}
+
+/** The differences of one seed, and every comparison made (for NETKIT_FUZZ_KEEP). */
+async function compareSeed(
+  config: ServerFuzzConfig,
+  probe: Probe,
+): Promise<{ differences: string[]; compared: Compared[] }> {
+  const optionsText = `${config["resolv.conf"]} ${config.env.RES_OPTIONS ?? ""}`;
+  const rotate = /\brotate\b/.test(optionsText);
+  const noAaaa = /\bno-aaaa\b/.test(optionsText);
+  const differences: string[] = [];
+  const compared: Compared[] = [];
+  const compare = (
+    what: string,
+    glibc: ReceivedMessage[],
+    netkit: ReceivedMessage[],
+    dropFromGlibc: number[] = [],
+  ) => {
+    compared.push({ what, glibc, netkit });
+    const ours = questionTrace(netkit, !rotate);
+    const theirs = questionTrace(glibc, !rotate, dropFromGlibc);
+    for (const key of Object.keys(theirs)) {
+      try {
+        assert.deepEqual(ours[key], theirs[key]);
+      } catch {
+        differences.push(
+          `${what}: ${key === "names" ? "names in order" : `${key} questions`}:\n` +
+            `    glibc:  ${JSON.stringify(theirs[key])}\n    netkit: ${JSON.stringify(ours[key])}`,
+        );
+      }
+    }
+  };
+  for (const name of config.names) {
+    const [, ahosts] = await probe.run({ getent: ["ahosts", name] });
+    const [, ahostsv4] = await probe.run({ getent: ["ahostsv4", name] });
+    const [v6answer, ahostsv6] = await probe.run({ getent: ["ahostsv6", name] });
+    const [, hosts] = await probe.run({ getent: ["hosts", name] });
+    const [, ourAhosts] = await probe.run({ netkit: ["--ahosts", "--", name], family: 4 });
+    const [our4answer, our4] = await probe.run({ netkit: ["--json", "--", name], family: 4 });
+    const [our6answer, our6] = await probe.run({ netkit: ["--json", "--", name], family: 6 });
+    compare(`getent ahosts ${name} / resolve-hostname --ahosts`, ahosts, ourAhosts);
+    compare(`getent ahostsv4 ${name} / resolve-hostname`, ahostsv4, our4);
+    if (!noAaaa && !/::ffff:/i.test(v6answer.stdout)) {
+      compare(`getent ahostsv6 ${name} / resolve-hostname6`, ahostsv6, our6, [1]);
+    }
+    // gethostbyname2 for IPv6, then for IPv4; resolve-hostname asked again only when needed.
+    const ourHosts = our6answer.code === 0 ? our6 : [...our6, ...our4];
+    void our4answer;
+    compare(`getent hosts ${name} / resolve-hostname6, resolve-hostname`, hosts, ourHosts);
+  }
+  for (const address of config.reverse) {
+    const [, glibc] = await probe.run({ getent: ["hosts", address] });
+    const [, ours] = await probe.run({ netkit: ["--json", "-x", address], family: 4 });
+    compare(`getent hosts ${address} / resolve-hostname -x`, glibc, ours);
+  }
+  return { differences, compared };
+}
+
+/** The configuration as a report shows it. */
+function describeConfig(config: ServerFuzzConfig): string {
+  return [
+    `--- /etc/resolv.conf\n${config["resolv.conf"]}`,
+    `--- /etc/hosts\n${config.hosts}`,
+    `--- /etc/nsswitch.conf\n${config["nsswitch.conf"]}`,
+    `--- environment\n${Object.entries(config.env).map(([k, v]) => `${k}=${v}\n`).join("")}`,
+    `--- zone\n${JSON.stringify(config.zone)}\n`,
+    ...config.scripts.map((script, i) => `--- server ${i + 1}\n${JSON.stringify(script)}\n`),
+  ].join("");
+}
+
+/** Runs one seed: starts its servers and the probe; returns the differences. */
+async function runSeed(seed: number, parent: string): Promise<string[]> {
+  const config = generateQuestionsFuzzConfig(seed, SCRIPTED, silenceFor(seed));
+  const dir = `${parent}/seed-${seed}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const servers: ScriptedDnsServer[] = [];
+  let result: { differences: string[]; compared: Compared[] };
+  try {
+    for (const [i, script] of config.scripts.entries()) {
+      servers.push(await startScriptedDnsServer(SCRIPTED[i]!, script, config.zone, i));
+    }
+    await using probe = await startProbe(dir, config, servers);
+    result = await compareSeed(config, probe);
+  } finally {
+    for (const server of servers) await server[Symbol.asyncDispose]();
+  }
+  if (result.differences.length === 0) {
+    await Deno.remove(dir, { recursive: true });
+    return [];
+  }
+  if (KEEP) {
+    await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(config, null, 1));
+    await Deno.writeTextFile(`${dir}/logs.json`, JSON.stringify(result.compared, null, 1));
+  } else {
+    await Deno.remove(dir, { recursive: true });
+  }
+  return [
+    `seed ${seed}${KEEP ? ` (kept in ${dir})` : ""}:\n  ${result.differences.join("\n  ")}\n${
+      describeConfig(config)
+    }`,
+  ];
+}
+
+const SEEDS = seedsToRun();
+
+Deno.test({
+  name:
+    `resolve-hostname asks the name servers what getent asks on ${SEEDS.length} random configurations${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    const parent = KEEP ? await Deno.makeTempDir({ prefix: "netkit-questions-" }) : dir.path;
+    const reports: string[] = [];
+    for (const seed of SEEDS) reports.push(...await runSeed(seed, parent));
+    assert.equal(reports.length, 0, `questions unlike getent's:\n\n${reports.join("\n")}`);
+  },
+});
