@@ -39,6 +39,47 @@ export interface DnsQueryOptions {
 }
 
 /**
+ * {@linkcode DnsQueryOptions} and how the resolver's questions are formed from resolv.conf's
+ * options (not offered to `queryDns`'s callers): as glibc's res_mkquery and __res_nopt form them.
+ */
+export interface AskOptions extends DnsQueryOptions {
+  /** `edns0`: an OPT record advertising {@linkcode EDNS_UDP_PAYLOAD_BYTES}. @default {false} */
+  edns0?: boolean;
+  /** `trust-ad`: the AD bit set in the question. @default {false} */
+  trustAd?: boolean;
+}
+
+/**
+ * The UDP payload size an `edns0` question advertises: glibc's RESOLV_EDNS_BUFFER_SIZE, what its
+ * nss_dns questions carry (small enough not to be fragmented).
+ */
+const EDNS_UDP_PAYLOAD_BYTES = 1200;
+/** The OPT pseudo-record's type (RFC 6891). */
+const DNS_TYPE_OPT = 41;
+
+/**
+ * `query` (one question, no other records) as resolv.conf's options form it: the AD bit under
+ * `trust-ad`; under `edns0` an OPT record after the question (root owner, version 0, no flags,
+ * no options), as glibc sends them.
+ */
+const formQuery = (function formQuery(
+  query: Uint8Array,
+  edns0: boolean | undefined,
+  trustAd: boolean | undefined,
+): Uint8Array {
+  if (trustAd) query[3] = (query[3] ?? 0) | 0x20;
+  if (!edns0) return query;
+  const formed = new Uint8Array(query.length + 11);
+  formed.set(query);
+  formed[11] = 1; // ARCOUNT: the OPT record
+  const at = query.length + 1; // after the root name's zero byte
+  formed[at + 1] = DNS_TYPE_OPT;
+  formed[at + 2] = EDNS_UDP_PAYLOAD_BYTES >> 8; // CLASS: the UDP payload size
+  formed[at + 3] = EDNS_UDP_PAYLOAD_BYTES & 0xff;
+  return formed;
+}).bind(undefined);
+
+/**
  * A way to stop one question from outside, for the resolver's dead-server probe: the question
  * settles with the reason given to {@linkcode stopQuestion} (its socket closed), as with an
  * aborted signal, but nothing is made unless it is used (the reason neither, unless the question
@@ -505,7 +546,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
 export const askServer = (async function askServer(
   name: string,
   type: number,
-  options: DnsQueryOptions,
+  options: AskOptions,
   stop?: QuestionStop,
 ): Promise<DnsMessage> {
   const server = {
@@ -514,7 +555,7 @@ export const askServer = (async function askServer(
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
   const id = randomId();
-  const query = encodeDnsQuery(id, name, type);
+  const query = formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();

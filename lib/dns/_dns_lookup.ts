@@ -18,7 +18,7 @@ import {
   type NameServer,
   parseNameServer,
 } from "./name_server.ts";
-import { askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
+import { type AskOptions, askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
 import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
@@ -102,6 +102,9 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
   return end;
 }).bind(undefined);
 
+/** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit. */
+type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd">;
+
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
 /** How long a server that accepted a probe is not probed again. */
@@ -135,13 +138,13 @@ const queryWithProbe = (async function queryWithProbe(
   last: boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-  tcpOnly: boolean,
+  form: QuestionForm,
   key: string,
 ): Promise<DnsMessage> {
   // `key`: the server as formatNameServer writes it, which the caller has made already.
   const trustedUntil = probedAlive.get(key);
   if (trustedUntil !== undefined && trustedUntil > Date.now()) {
-    return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+    return await askServer(name, type, { nameServer, timeoutMs, signal, ...form });
   }
   const question: QuestionStop = {};
   // Made when the probe fires: it stops the probe's connection once the question has settled.
@@ -179,7 +182,7 @@ const queryWithProbe = (async function queryWithProbe(
   try {
     return await new Promise<DnsMessage>((resolve, reject) => {
       failProbe = reject;
-      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question).then(
+      askServer(name, type, { nameServer, timeoutMs, signal, ...form }, question).then(
         resolve,
         reject,
       );
@@ -237,6 +240,10 @@ export const lookupChain = (async function lookupChain(
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
   const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
+  // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them.
+  const form: QuestionForm = options.nameServer === undefined && config !== undefined
+    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd }
+    : { tcpOnly };
   const signal = options.signal;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
@@ -268,10 +275,10 @@ export const lookupChain = (async function lookupChain(
               last,
               timeoutMs,
               signal,
-              tcpOnly,
+              form,
               server,
             )
-            : await askServer(current, type, { nameServer, timeoutMs, signal, tcpOnly });
+            : await askServer(current, type, { nameServer, timeoutMs, signal, ...form });
           options.trace?.({
             step: "query",
             name: current,

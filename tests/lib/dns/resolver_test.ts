@@ -718,3 +718,54 @@ peerTest(
     }
   },
 );
+
+Deno.test({
+  name: "resolveHost() sends resolv.conf's edns0 (an OPT record for 1200 bytes) and trust-ad (AD)" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // resolv.conf names no port: the server must be on port 53, of a loopback address of its own.
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const received: Uint8Array[] = [];
+    const answering = (async () => {
+      for (let i = 0; i < 2; i++) {
+        const [wire, client] = await server.receive();
+        received.push(wire);
+        const query = decodeDnsMessage(wire);
+        const name = query.questions[0]?.name ?? "";
+        await server.send(
+          answerTo(query, {
+            answers: [{ name, type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.9.9.9" }],
+          }),
+          client,
+        );
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    try {
+      await Deno.writeTextFile(resolvConf, `nameserver ${address}\noptions edns0 trust-ad\n`);
+      assert.deepEqual((await resolveHost("a.test", options)).addresses, ["10.9.9.9"]);
+      await Deno.writeTextFile(resolvConf, `nameserver ${address}\n`);
+      assert.deepEqual((await resolveHost("b.test", options)).addresses, ["10.9.9.9"]);
+    } finally {
+      await answering;
+      server.close();
+    }
+    const [formed, plain] = received.map((wire) => ({
+      ad: (wire[3]! & 0x20) !== 0,
+      rd: (wire[2]! & 0x01) !== 0,
+      additionals: decodeDnsMessage(wire).additionals,
+    }));
+    // As glibc 2.36's res_mkquery and __res_nopt: root owner, type OPT, class 1200 (the UDP
+    // payload size, RESOLV_EDNS_BUFFER_SIZE), TTL 0 (version 0, no DO bit), no data.
+    assert.deepEqual(formed, {
+      ad: true,
+      rd: true,
+      additionals: [{ name: ".", type: 41, class: 1200, ttl: 0, data: new Uint8Array(0) }],
+    });
+    assert.deepEqual(plain, { ad: false, rd: true, additionals: [] });
+  },
+});
