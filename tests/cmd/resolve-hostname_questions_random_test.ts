@@ -160,7 +160,8 @@ async function startProbe(
       "-A",
       `${ROOT}/tests/harness/resolver_questions_probe.ts`,
     ],
-    env: { NO_COLOR: "1", ...config.env },
+    // Deno's update check asks the system's resolver for dl.deno.land: not netkit's question.
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...config.env },
     cwd: ROOT,
     stdin: "piped",
     stdout: "piped",
@@ -216,17 +217,33 @@ async function compareSeed(
   const optionsText = `${config["resolv.conf"]} ${config.env.RES_OPTIONS ?? ""}`;
   const rotate = /\brotate\b/.test(optionsText);
   const noAaaa = /\bno-aaaa\b/.test(optionsText);
+  const useVc = /\buse-vc\b/.test(optionsText);
   const differences: string[] = [];
   const compared: Compared[] = [];
+  // A server that truncates one family's answer of a name and not the other's: glibc's pairing
+  // asks both again over TCP (send_dg leaves for send_vc with both questions, dropping the answer
+  // it has), and under single-request never sends the second over UDP; netkit asks the truncated
+  // one over TCP. The other family's questions to that server about that name are not compared.
+  const pairedTruncation = (message: ReceivedMessage) => {
+    const script = config.scripts[message.server] ?? {};
+    const name = message.name.toLowerCase().replace(/\.$/, "");
+    const own = script[`${name}|${TYPE_NAMES[message.type]}`];
+    const other = script[`${name}|${message.type === 1 ? "AAAA" : "A"}`];
+    return (message.type === 1 || message.type === 28) && own !== "truncated" &&
+      other === "truncated";
+  };
   const compare = (
     what: string,
     glibc: ReceivedMessage[],
     netkit: ReceivedMessage[],
     dropFromGlibc: number[] = [],
+    paired = false,
   ) => {
     compared.push({ what, glibc, netkit });
-    const ours = questionTrace(netkit, !rotate);
-    const theirs = questionTrace(glibc, !rotate, dropFromGlibc);
+    const kept = (messages: ReceivedMessage[]) =>
+      paired && !useVc ? messages.filter((message) => !pairedTruncation(message)) : messages;
+    const ours = questionTrace(kept(netkit), !rotate);
+    const theirs = questionTrace(kept(glibc), !rotate, dropFromGlibc);
     for (const key of Object.keys(theirs)) {
       try {
         assert.deepEqual(ours[key], theirs[key]);
@@ -246,7 +263,7 @@ async function compareSeed(
     const [, ourAhosts] = await probe.run({ netkit: ["--ahosts", "--", name], family: 4 });
     const [our4answer, our4] = await probe.run({ netkit: ["--json", "--", name], family: 4 });
     const [our6answer, our6] = await probe.run({ netkit: ["--json", "--", name], family: 6 });
-    compare(`getent ahosts ${name} / resolve-hostname --ahosts`, ahosts, ourAhosts);
+    compare(`getent ahosts ${name} / resolve-hostname --ahosts`, ahosts, ourAhosts, [], true);
     compare(`getent ahostsv4 ${name} / resolve-hostname`, ahostsv4, our4);
     if (!noAaaa && !/::ffff:/i.test(v6answer.stdout)) {
       compare(`getent ahostsv6 ${name} / resolve-hostname6`, ahostsv6, our6, [1]);

@@ -87,9 +87,14 @@ export function generateQuestionsFuzzConfig(
     if (at >= 0 && chance(0.5)) lines[at] = domain;
     else lines.push(domain);
   }
+  // A search domain listed twice is asked twice by glibc, once by netkit (cmd/README.md): each
+  // domain once.
+  const at = lines.findIndex((line) => line.startsWith("search "));
+  if (at >= 0) lines[at] = `search ${[...new Set(lines[at]!.slice(7).split(" "))].join(" ")}`;
   const env: Record<string, string> = {};
   if (chance(0.1)) {
-    env.LOCALDOMAIN = Array.from({ length: int(0, 2) }, () => pick(DOMAINS)).join(" ");
+    const domains = Array.from({ length: int(0, 2) }, () => pick(DOMAINS));
+    env.LOCALDOMAIN = [...new Set(domains)].join(" ");
   }
   if (chance(0.15)) {
     env.RES_OPTIONS = Array.from({ length: int(1, 2) }, () => pick(OPTIONS)).join(" ");
