@@ -456,8 +456,11 @@ export const searchChain = (async function searchChain(
   // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
   const noAaaa = family === 6 && config?.noAaaa === true;
   const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
+  // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
+  // (arcount 0), whatever `edns0` says.
+  const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
   const ask = async (name: string): Promise<ChainAnswer> => {
-    const found = await lookupChain(name, type, typeName, options, config);
+    const found = await lookupChain(name, type, typeName, options, asked);
     if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
     return found;
   };
@@ -466,7 +469,7 @@ export const searchChain = (async function searchChain(
   // the microtask queue, and `ask` a third, on every lookup.
   const [only] = names;
   if (names.length === 1 && only !== undefined) {
-    return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, config);
+    return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, asked);
   }
   // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
   // root is on the list (`search .`), the name in its place is a search domain's, whose failure

@@ -729,7 +729,7 @@ Deno.test({
     const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
     const received: Uint8Array[] = [];
     const answering = (async () => {
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < 3; i++) {
         const [wire, client] = await server.receive();
         received.push(wire);
         const query = decodeDnsMessage(wire);
@@ -750,13 +750,21 @@ Deno.test({
       assert.deepEqual((await resolveHost("a.test", options)).addresses, ["10.9.9.9"]);
       await Deno.writeTextFile(resolvConf, `nameserver ${address}\n`);
       assert.deepEqual((await resolveHost("b.test", options)).addresses, ["10.9.9.9"]);
+      // Under no-aaaa, the A question sent in an AAAA one's place has no OPT record (glibc 2.36's
+      // res-noaaaa.c sets its arcount to 0); the AD bit stays.
+      await Deno.writeTextFile(
+        resolvConf,
+        `nameserver ${address}\noptions edns0 trust-ad no-aaaa\n`,
+      );
+      await assert.rejects(resolveHost("c.test", { ...options, family: 6 }), DnsNoDataError);
     } finally {
       await answering;
       server.close();
     }
-    const [formed, plain] = received.map((wire) => ({
+    const [formed, plain, replacement] = received.map((wire) => ({
       ad: (wire[3]! & 0x20) !== 0,
       rd: (wire[2]! & 0x01) !== 0,
+      type: decodeDnsMessage(wire).questions[0]?.type,
       additionals: decodeDnsMessage(wire).additionals,
     }));
     // As glibc 2.36's res_mkquery and __res_nopt: root owner, type OPT, class 1200 (the UDP
@@ -764,8 +772,10 @@ Deno.test({
     assert.deepEqual(formed, {
       ad: true,
       rd: true,
+      type: DNS_TYPE.A,
       additionals: [{ name: ".", type: 41, class: 1200, ttl: 0, data: new Uint8Array(0) }],
     });
-    assert.deepEqual(plain, { ad: false, rd: true, additionals: [] });
+    assert.deepEqual(plain, { ad: false, rd: true, type: DNS_TYPE.A, additionals: [] });
+    assert.deepEqual(replacement, { ad: true, rd: true, type: DNS_TYPE.A, additionals: [] });
   },
 });
