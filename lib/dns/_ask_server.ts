@@ -47,6 +47,12 @@ export interface AskOptions extends DnsQueryOptions {
   edns0?: boolean;
   /** `trust-ad`: the AD bit set in the question. @default {false} */
   trustAd?: boolean;
+  /**
+   * Send the UDP question again at a third and at two thirds of `timeoutMs` (`queryDns`'s way);
+   * false for resolv.conf's servers, which glibc asks once a try, `attempts` being the retries.
+   * @default {true}
+   */
+  resend?: boolean;
 }
 
 /**
@@ -329,6 +335,8 @@ interface UdpQuestion {
   /** The local address the socket binds, port 0. */
   bindAddress: string;
   signal?: AbortSignal | undefined;
+  /** Whether to send it again at a third and at two thirds of the time. */
+  resend: boolean;
 }
 
 /**
@@ -419,7 +427,9 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
     socket.bind(0, bindAddress, () => {
       bound = true;
       if (done) return;
-      timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      if (question.resend) {
+        timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      }
       send();
     });
   });
@@ -483,9 +493,9 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const started = performance.now();
   let resends = 0;
   const clock: ClockEntry = {
-    due: started + timeoutMs / 3,
+    due: started + (question.resend ? timeoutMs / 3 : timeoutMs),
     fire() {
-      if (resends < 2) {
+      if (question.resend && resends < 2) {
         resends++;
         send();
         clock.due = started + ((resends + 1) * timeoutMs) / 3;
@@ -568,7 +578,16 @@ export const askServer = (async function askServer(
   const udp = !options.tcpOnly && mayBindUdp(bindAddress);
   if (udp) {
     const listen = datagramListener();
-    const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
+    const question: UdpQuestion = {
+      query,
+      check,
+      name,
+      server,
+      timeoutMs,
+      bindAddress,
+      signal,
+      resend: options.resend !== false,
+    };
     const answer = listen
       ? await queryUdpDatagram(listen, question, stop)
       : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });

@@ -102,8 +102,8 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
   return end;
 }).bind(undefined);
 
-/** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit. */
-type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd">;
+/** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit, resent or not. */
+type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd" | "resend">;
 
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
@@ -240,9 +240,10 @@ export const lookupChain = (async function lookupChain(
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
   const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
-  // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them.
+  // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them; each sent
+  // once a try, as glibc's send_dg sends it (its `attempts` rounds are the retries).
   const form: QuestionForm = options.nameServer === undefined && config !== undefined
-    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd }
+    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false }
     : { tcpOnly };
   const signal = options.signal;
   const chain = [name];

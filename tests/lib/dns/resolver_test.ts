@@ -779,3 +779,36 @@ Deno.test({
     assert.deepEqual(replacement, { ad: true, rd: true, type: DNS_TYPE.A, additionals: [] });
   },
 });
+
+Deno.test({
+  name: "resolveHost() sends resolv.conf's servers each question once a try, as glibc" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // A silent server on port 53 of a loopback address of its own: glibc's send_dg sends once
+    // and waits `timeout`, `attempts` times; nothing is resent within a try (queryDns resends).
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const received: number[] = [];
+    const listening = (async () => {
+      try {
+        while (true) received.push((await server.receive())[0].length);
+      } catch {
+        // Closed.
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    await Deno.writeTextFile(resolvConf, `nameserver ${address}\noptions timeout:1 attempts:2\n`);
+    try {
+      await assert.rejects(
+        resolveHost("silent.test", { resolvConf, hostsFile: false, nsswitchConf: false }),
+        DnsTimeoutError,
+      );
+    } finally {
+      server.close();
+      await listening;
+    }
+    assert.equal(received.length, 2);
+  },
+});
