@@ -121,7 +121,24 @@ export function generateQuestionsFuzzConfig(
   // glibc's rotate starts at a random server in each process: with rotate the servers agree.
   const resolvConf = lines.join("\n") + "\n";
   const rotate = /\brotate\b/.test(`${resolvConf} ${env.RES_OPTIONS ?? ""}`);
-  const scripts = rotate ? base.scripts.map(() => ({ ...base.scripts[0]! })) : base.scripts;
+  const scripts = (rotate ? base.scripts.map(() => base.scripts[0]!) : base.scripts)
+    .map((script) => ({ ...script }));
+  // A server that fails one family's question of a name (SERVFAIL, REFUSED, silence) and answers
+  // the other's: glibc keeps the pair's answers from that server (or, after a silence, asks the
+  // pair again one by one), netkit asks the next server for the failed family (cmd/README.md).
+  // Here such a server fails both.
+  const failing = (behaviour: string | undefined) =>
+    behaviour === "servfail" || behaviour === "refused" || behaviour === "silent";
+  for (const script of scripts) {
+    for (const key of Object.keys(script)) {
+      if (!key.endsWith("|A")) continue;
+      const name = key.slice(0, -2);
+      const a = script[`${name}|A`];
+      const aaaa = script[`${name}|AAAA`];
+      if (failing(a) && !failing(aaaa)) script[`${name}|AAAA`] = a!;
+      else if (failing(aaaa) && !failing(a)) script[`${name}|A`] = aaaa!;
+    }
+  }
 
   return {
     ...base,
