@@ -31,6 +31,7 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
+import { type PairedSearch, pairedSearchOf } from "./_paired_search.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -453,6 +454,31 @@ export const searchChain = (async function searchChain(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
+  // Both families of `lookupAddresses` walk the list in step (_paired_search.ts).
+  const paired = pairedSearchOf(options);
+  if (paired === undefined) {
+    return await searchChainSteps(names, typed, family, typeName, options, config, undefined);
+  }
+  try {
+    return await searchChainSteps(names, typed, family, typeName, options, config, paired);
+  } finally {
+    paired.leave(family);
+  }
+}).bind(undefined);
+
+/**
+ * {@linkcode searchChain}'s walk; with `paired`, in step with the other family's: each name asked
+ * for both, the next only when neither found an address (glibc's A and AAAA questions together).
+ */
+const searchChainSteps = (async function searchChainSteps(
+  names: string[],
+  typed: string,
+  family: IpFamily,
+  typeName: string,
+  options: ResolveOptions,
+  config: ResolverConfig | undefined,
+  paired: PairedSearch | undefined,
+): Promise<ChainAnswer> {
   // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
   // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
   const noAaaa = family === 6 && config?.noAaaa === true;
@@ -461,6 +487,11 @@ export const searchChain = (async function searchChain(
   // (arcount 0), whatever `edns0` says.
   const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
   const ask = async (name: string): Promise<ChainAnswer> => {
+    // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
+    // so the IPv6 walk asks nothing, and finds no data at each name.
+    if (noAaaa && paired !== undefined) {
+      throw new (await dnsErrors()).DnsNoDataError(name, typeName);
+    }
     const found = await lookupChain(name, type, typeName, options, asked);
     if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
     return found;
@@ -494,17 +525,26 @@ export const searchChain = (async function searchChain(
   let lastFailedServers: boolean | undefined;
   for (const [index, candidate] of candidates.entries()) {
     const asIs = index === asIsAt && candidate === typed && index !== rootAt;
-    if (searchEnded && !asIs) continue;
+    if (searchEnded && !asIs) {
+      paired?.skipped(family, index);
+      continue;
+    }
     if (index === rootAt) rootReached = true;
-    else if (asIs && rootReached) continue;
+    else if (asIs && rootReached) {
+      paired?.skipped(family, index);
+      continue;
+    }
     try {
-      return await ask(candidate);
+      const found = await ask(candidate);
+      void paired?.after(family, index, "found");
+      return found;
     } catch (error) {
       // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
       // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
       if (error instanceof SyntaxError && !asIs) {
         unsendable ??= error;
         searchEnded = true;
+        if (paired && !(await paired.after(family, index, "failed"))) break;
         continue;
       }
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
@@ -525,6 +565,8 @@ export const searchChain = (async function searchChain(
       else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
         serverFailure ??= error;
       } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
+      // The other family found an address at this name: the lookup ends here.
+      if (paired && !(await paired.after(family, index, "failed"))) break;
     }
   }
   const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;

@@ -14,6 +14,7 @@ import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
+import { pairSearches } from "./_paired_search.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
@@ -168,10 +169,20 @@ export async function lookupAddressesUnbounded(
     if (fromFile) return fromFile;
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
+  const familyOptions = families.map((family) => ({ ...options, family }));
+  // Both families: their DNS questions go out in step, name by name of the search list, as
+  // glibc's gethostbyname4_r asks A and AAAA together (_paired_search.ts).
+  const paired = familyOptions.length === 2
+    ? pairSearches(familyOptions[1]!, familyOptions[0]!)
+    : undefined;
   const results = await Promise.allSettled(
     // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
     // both families (gethostbyname4_r) do not.
-    families.map((family) => core.resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
+    familyOptions.map((familyOptions) =>
+      core.resolveHostUnbounded(name, familyOptions, wanted === 4).finally(() =>
+        paired?.leave(familyOptions.family)
+      )
+    ),
   );
   // Aborted (or out of time) with one family found: no partial answer.
   options.signal?.throwIfAborted();

@@ -812,3 +812,55 @@ Deno.test({
     assert.equal(received.length, 2);
   },
 });
+
+Deno.test({
+  name: "lookupAddresses() asks both families of each search-list name in step, as glibc" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // glibc's gethostbyname4_r asks A and AAAA of each name together and stops at the first name
+    // with an address of either: `web.a.test` has an IPv4 address and no IPv6 one, so neither
+    // `web.b.test` nor `web` is asked for its AAAA records (nor, under no-aaaa, anything twice).
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const asked: string[] = [];
+    const answering = (async () => {
+      try {
+        while (true) {
+          const [wire, client] = await server.receive();
+          const query = decodeDnsMessage(wire);
+          const question = query.questions[0]!;
+          asked.push(`${question.name} ${question.type === DNS_TYPE.A ? "A" : question.type}`);
+          const answers: DnsRecord[] =
+            question.name === "web.a.test" && question.type === DNS_TYPE.A
+              ? [{ name: question.name, type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.0.0.1" }]
+              : [];
+          const rcode = question.name === "web.a.test" ? DNS_RCODE.NOERROR : DNS_RCODE.NXDOMAIN;
+          await server.send(answerTo(query, { rcode, answers }), client);
+        }
+      } catch {
+        // Closed.
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    const found: string[][] = [];
+    try {
+      for (const option of ["", "options no-aaaa\n"]) {
+        await Deno.writeTextFile(
+          resolvConf,
+          `nameserver ${address}\nsearch a.test b.test\n${option}`,
+        );
+        const lookup = await lookupAddresses("web", options);
+        found.push(lookup.addresses.map(({ address }) => address));
+      }
+    } finally {
+      server.close();
+      await answering;
+    }
+    assert.deepEqual(found, [["10.0.0.1"], ["10.0.0.1"]]);
+    assert.deepEqual(asked.slice(0, 2).sort(), ["web.a.test 28", "web.a.test A"]);
+    assert.deepEqual(asked.slice(2), ["web.a.test A"]);
+  },
+});
