@@ -239,8 +239,9 @@ export const lookupChain = (async function lookupChain(
 ): Promise<ChainAnswer> {
   const servers = nameServers(options, config);
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
-  const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
+  // Over TCP glibc asks each server once (res_send: "Use VC; at most one attempt per server").
+  const rounds = options.nameServer === undefined && !tcpOnly ? config?.attempts ?? 1 : 1;
   // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them; each sent
   // once a try, as glibc's send_dg sends it (its `attempts` rounds are the retries).
   const form: QuestionForm = options.nameServer === undefined && config !== undefined

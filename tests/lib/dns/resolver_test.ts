@@ -864,3 +864,53 @@ Deno.test({
     assert.deepEqual(asked.slice(2), ["web.a.test A"]);
   },
 });
+
+Deno.test({
+  name: "resolveHost() under use-vc asks each server once, whatever attempts says, as glibc" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // glibc's res_send: "Use VC; at most one attempt per server" (it sets the try counter to
+    // its end). A server that reads the question and never answers is asked once, not twice.
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`;
+    const listener = Deno.listen({ hostname: address, port: 53 });
+    let questions = 0;
+    const connections: Promise<void>[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        connections.push((async () => {
+          // Each question on a connection of its own: a connection that carried one counts.
+          const buffer = new Uint8Array(512);
+          let read = 0;
+          try {
+            for (let n; (n = await conn.read(buffer)) !== null;) {
+              if (read === 0 && n > 0) questions++;
+              read += n;
+            }
+          } catch {
+            // The client went away.
+          } finally {
+            conn.close();
+          }
+        })());
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    await Deno.writeTextFile(
+      resolvConf,
+      `nameserver ${address}\noptions use-vc timeout:1 attempts:2\n`,
+    );
+    try {
+      await assert.rejects(
+        resolveHost("silent.test", { resolvConf, hostsFile: false, nsswitchConf: false }),
+        DnsTimeoutError,
+      );
+    } finally {
+      listener.close();
+      await accepting.catch(() => {});
+      await Promise.all(connections);
+    }
+    assert.equal(questions, 1);
+  },
+});
