@@ -467,6 +467,9 @@ export const searchChain = (async function searchChain(
   }
 }).bind(undefined);
 
+/** A name that failed and ended the search list, as the other family's walk is told. */
+const FAILED_ENDED = Object.freeze({ found: false, ended: true, noData: false });
+
 /**
  * {@linkcode searchChain}'s walk; with `paired`, in step with the other family's: each name asked
  * for both, the next only when neither found an address (glibc's A and AAAA questions together).
@@ -537,7 +540,7 @@ const searchChainSteps = (async function searchChainSteps(
     }
     try {
       const found = await ask(candidate);
-      void paired?.after(family, index, "found");
+      void paired?.after(family, index, { found: true, ended: false, noData: false });
       return found;
     } catch (error) {
       // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
@@ -545,7 +548,11 @@ const searchChainSteps = (async function searchChainSteps(
       if (error instanceof SyntaxError && !asIs) {
         unsendable ??= error;
         searchEnded = true;
-        if (paired && !(await paired.after(family, index, "failed"))) break;
+        if (paired) {
+          const next = await paired.after(family, index, FAILED_ENDED);
+          if (next.stop) break;
+          searchEnded = next.ended;
+        }
         continue;
       }
       // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
@@ -566,8 +573,18 @@ const searchChainSteps = (async function searchChainSteps(
       else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
         serverFailure ??= error;
       } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
-      // The other family found an address at this name: the lookup ends here.
-      if (paired && !(await paired.after(family, index, "failed"))) break;
+      // The other family found an address at this name: the lookup ends here; or their answers
+      // together say whether the list goes on.
+      if (paired) {
+        const noData = error instanceof DnsNoDataError;
+        const next = await paired.after(family, index, {
+          found: false,
+          ended: searchEnded,
+          noData,
+        });
+        if (next.stop) break;
+        searchEnded = next.ended;
+      }
     }
   }
   const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;

@@ -14,12 +14,30 @@
 import type { IpFamily } from "../net/inet.ts";
 
 /** What one family's walk did at a name of the search list. */
-type Step = "found" | "failed";
+export interface SearchStep {
+  /** Whether it found an address there. */
+  found: boolean;
+  /** Whether its error there ends the search list (a failure other than NXDOMAIN, no data, SERVFAIL). */
+  ended: boolean;
+  /** Whether its error there was no data (NOERROR without records). */
+  noData: boolean;
+}
+
+/** What a family's walk does after a name: stop, or go on, and whether the list has ended. */
+export interface SearchNext {
+  /** The other family found an address at this name: the lookup ends here. */
+  stop: boolean;
+  /**
+   * Whether the search list has ended for both: glibc's res_search reads one answer code for the
+   * pair, the A answer's unless that was no data, then the AAAA answer's.
+   */
+  ended: boolean;
+}
 
 /** The two walks of one `lookupAddresses` call. */
 export class PairedSearch {
   /** Each family's steps, by the index of the name on the (shared) list of candidates. */
-  #steps = new Map<IpFamily, Map<number, Step>>([[4, new Map()], [6, new Map()]]);
+  #steps = new Map<IpFamily, Map<number, SearchStep>>([[4, new Map()], [6, new Map()]]);
   /** The families whose walk has ended (or never reached DNS). */
   #left = new Set<IpFamily>();
   /** Wakes the walks waiting for the other family. */
@@ -27,27 +45,33 @@ export class PairedSearch {
 
   /**
    * Records what `family` did at candidate `index` and, when it found nothing, waits for the
-   * other family's step there: `true` to go on to the next name, `false` to stop (the other
-   * family found an address at this name, so the lookup ends here, as glibc's does).
+   * other family's step there to tell what comes next ({@linkcode SearchNext}).
    */
-  async after(family: IpFamily, index: number, step: Step): Promise<boolean> {
+  async after(family: IpFamily, index: number, step: SearchStep): Promise<SearchNext> {
     this.#steps.get(family)!.set(index, step);
     this.#wake();
-    if (step === "found") return false;
+    if (step.found) return { stop: true, ended: step.ended };
     const other: IpFamily = family === 4 ? 6 : 4;
     while (true) {
       const theirs = this.#steps.get(other)!;
       const there = theirs.get(index);
-      if (there !== undefined) return there === "failed";
-      // The other walk skipped this name (its search list ended) or went past it: on alone.
-      if (this.#left.has(other) || [...theirs.keys()].some((i) => i > index)) return true;
+      if (there !== undefined) {
+        if (there.found) return { stop: true, ended: step.ended };
+        const a = family === 4 ? step : there;
+        const aaaa = family === 4 ? there : step;
+        return { stop: false, ended: a.noData ? aaaa.ended : a.ended };
+      }
+      // The other walk is over, or went past this name without asking it: on alone.
+      if (this.#left.has(other) || [...theirs.keys()].some((i) => i > index)) {
+        return { stop: false, ended: step.ended };
+      }
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
   }
 
-  /** Records that `family`'s walk skipped candidate `index` without asking. */
+  /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
   skipped(family: IpFamily, index: number): void {
-    this.#steps.get(family)!.set(index, "failed");
+    this.#steps.get(family)!.set(index, { found: false, ended: true, noData: false });
     this.#wake();
   }
 

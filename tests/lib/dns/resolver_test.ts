@@ -914,3 +914,62 @@ Deno.test({
     assert.equal(questions, 1);
   },
 });
+
+Deno.test({
+  name:
+    "lookupAddresses() ends the search list for both families by the pair's answer code, as glibc" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // glibc's res_search reads one code for the A and AAAA answers of a name: the A answer's,
+    // unless that was no data, then the AAAA answer's. REFUSED ends the search list (the name is
+    // still asked as it is, last), SERVFAIL and no data go on. So `b.test` is never asked:
+    // `web.a.test` is A REFUSED and AAAA SERVFAIL, `mail.a.test` A no data and AAAA REFUSED.
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const asked: string[] = [];
+    const codes: Record<string, number> = {
+      "web.a.test 1": DNS_RCODE.REFUSED,
+      "web.a.test 28": DNS_RCODE.SERVFAIL,
+      "mail.a.test 1": DNS_RCODE.NOERROR,
+      "mail.a.test 28": DNS_RCODE.REFUSED,
+    };
+    const answering = (async () => {
+      try {
+        while (true) {
+          const [wire, client] = await server.receive();
+          const query = decodeDnsMessage(wire);
+          const key = `${query.questions[0]?.name} ${query.questions[0]?.type}`;
+          asked.push(key);
+          const rcode = codes[key] ?? DNS_RCODE.NXDOMAIN;
+          await server.send(answerTo(query, { rcode, answers: [] }), client);
+        }
+      } catch {
+        // Closed.
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    await Deno.writeTextFile(
+      resolvConf,
+      `nameserver ${address}\nsearch a.test b.test\noptions attempts:1\n`,
+    );
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    try {
+      for (const name of ["web", "mail"]) await assert.rejects(lookupAddresses(name, options));
+    } finally {
+      server.close();
+      await answering;
+    }
+    assert.deepEqual([...asked].sort(), [
+      "mail 1",
+      "mail 28",
+      "mail.a.test 1",
+      "mail.a.test 28",
+      "web 1",
+      "web 28",
+      "web.a.test 1",
+      "web.a.test 28",
+    ]);
+  },
+});
