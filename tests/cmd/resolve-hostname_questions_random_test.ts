@@ -67,11 +67,11 @@ import { ROOT } from "../harness/run.ts";
 const IGNORE = etcNamespaceUnavailable(["getent"]);
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
-/** Loopback addresses of the scripted servers (127.95: no other test file's). */
-const HOST_PART = `${(Deno.pid >> 8) & 255}`;
+/** Loopback addresses of the scripted servers (127.95: no other test file's), one to three. */
 const SCRIPTED = [
-  `127.95.${HOST_PART}.${(Deno.pid & 255) | 1}`,
-  `127.95.${HOST_PART}.${(Deno.pid & 255) & ~1}`,
+  `127.95.${(Deno.pid >> 8) & 127}.${(Deno.pid & 255) | 1}`,
+  `127.95.${(Deno.pid >> 8) & 127}.${(Deno.pid & 255) & ~1}`,
+  `127.95.${((Deno.pid >> 8) & 127) | 128}.${Deno.pid & 255}`,
 ];
 
 /** The seeds run by default: few enough for the suite, chosen only to be fixed. */

@@ -49,7 +49,7 @@ const HOSTS_LINES = [
 ];
 
 /**
- * The configuration of seed `seed` for scripted servers at `addresses`; `silence` lets a
+ * The configuration of seed `seed` for scripted servers at `addresses` (up to as many); `silence` lets a
  * server stay silent now and then (each such question costs getent and netkit a second).
  *
  * @example
@@ -117,6 +117,12 @@ export function generateQuestionsFuzzConfig(
     const cut = name.slice(0, name.lastIndexOf("."));
     if (cut.includes(".") && !names.includes(cut)) names.push(cut);
   }
+  // Addresses: the base's IPv4 ones, now and then one IPv4-mapped (asked in the IPv4 zone) and
+  // an IPv6 one of the zone.
+  const reverse = [...base.reverse];
+  if (chance(0.3)) reverse.push(`::ffff:${pick(base.reverse)}`);
+  const ipv6 = Object.values(base.zone.aaaa).flat();
+  if (chance(0.3) && ipv6.length > 0) reverse.push(pick(ipv6));
 
   // glibc's rotate starts at a random server in each process: with rotate the servers agree.
   const resolvConf = lines.join("\n") + "\n";
@@ -137,6 +143,11 @@ export function generateQuestionsFuzzConfig(
       const aaaa = script[`${name}|AAAA`];
       if (failing(a) && !failing(aaaa)) script[`${name}|AAAA`] = a!;
       else if (failing(aaaa) && !failing(a)) script[`${name}|A`] = aaaa!;
+      // Silence beside SERVFAIL or REFUSED: over TCP glibc asks both on one connection, which
+      // the silent server closes; netkit takes the error code over TCP as the answer. Both silent.
+      else if ((a === "silent") !== (aaaa === "silent")) {
+        script[`${name}|A`] = script[`${name}|AAAA`] = "silent";
+      }
     }
   }
 
@@ -148,5 +159,6 @@ export function generateQuestionsFuzzConfig(
     "nsswitch.conf": `passwd: files\nhosts: ${pick(HOSTS_LINES)}\n`,
     env,
     names,
+    reverse,
   };
 }
