@@ -472,13 +472,16 @@ async function bindPort53(hostname: string): Promise<[Deno.DatagramConn, Deno.Tc
 
 /**
  * A DNS server on port 53 of `hostname` (UDP and TCP) answering as `script` and `zone` say
- * ({@linkcode scriptedAnswer}); needs root.
+ * ({@linkcode scriptedAnswer}), or as `answer` says; `index` names it in
+ * {@linkcode ScriptedDnsServer.received}; needs root.
  */
 export async function startScriptedDnsServer(
   hostname: string,
   script: ServerScript,
   zone: Zone,
   index = 0,
+  answer: (query: DnsMessage, overTcp: boolean) => Uint8Array | undefined = (query, overTcp) =>
+    scriptedAnswer(query, script, zone, overTcp),
 ): Promise<ScriptedDnsServer> {
   const [udp, tcp] = await bindPort53(hostname);
   const questions: string[] = [];
@@ -499,7 +502,7 @@ export async function startScriptedDnsServer(
         }
         received.push(receivedMessage(wire, query, "udp", index));
         questions.push(query.questions.map((q) => `${q.name} ${q.type}`).join(","));
-        const reply = scriptedAnswer(query, script, zone, false);
+        const reply = answer(query, false);
         if (reply) await udp.send(reply, from);
       }
     } catch {
@@ -516,7 +519,7 @@ export async function startScriptedDnsServer(
         if (body === undefined) break;
         const query = decodeDnsMessage(body);
         received.push(receivedMessage(body, query, "tcp", index));
-        const reply = scriptedAnswer(query, script, zone, true);
+        const reply = answer(query, true);
         if (reply === undefined) break;
         const framed = new Uint8Array(2 + reply.length);
         new DataView(framed.buffer).setUint16(0, reply.length);
