@@ -684,4 +684,5 @@ const RESOLVER_CORE: ResolverCore = {
   isAddressLiteral: (name) => addressLiteral(name) !== undefined,
   loadDnsLookup: () => dnsLookup === undefined ? loadDnsLookup() : Promise.resolve(dnsLookup),
   loadErrors,
+  myHostnameMayServe: async (name) => (await loadMyHostname()).mayServe(name),
 };

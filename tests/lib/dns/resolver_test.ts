@@ -973,3 +973,47 @@ Deno.test({
     ]);
   },
 });
+
+Deno.test({
+  name:
+    "lookupAddresses() answers from the hosts file after a myhostname that cannot, asking DNS nothing" +
+    (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // `hosts: myhostname files dns`: myhostname has no `web.test` (NOTFOUND, go on), the hosts
+    // file has it in IPv6 only, and glibc's getaddrinfo, asking the file for both families at
+    // once, ends there: no A question leaks to DNS.
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const asked: string[] = [];
+    const answering = (async () => {
+      try {
+        while (true) {
+          const [wire, client] = await server.receive();
+          const query = decodeDnsMessage(wire);
+          asked.push(`${query.questions[0]?.name} ${query.questions[0]?.type}`);
+          await server.send(answerTo(query, { rcode: DNS_RCODE.NXDOMAIN }), client);
+        }
+      } catch {
+        // Closed.
+      }
+    })();
+    await using dir = await tempDir();
+    const resolvConf = `${dir.path}/resolv.conf`;
+    const nsswitchConf = `${dir.path}/nsswitch.conf`;
+    const hostsFile = `${dir.path}/hosts`;
+    await Deno.writeTextFile(resolvConf, `nameserver ${address}\n`);
+    await Deno.writeTextFile(nsswitchConf, "hosts: myhostname files dns\n");
+    await Deno.writeTextFile(hostsFile, "fd00::7 web.test\n");
+    let found: string[];
+    try {
+      const lookup = await lookupAddresses("web.test", { resolvConf, nsswitchConf, hostsFile });
+      found = lookup.addresses.map(({ address }) => address);
+    } finally {
+      server.close();
+      await answering;
+    }
+    assert.deepEqual(found, ["fd00::7"]);
+    assert.deepEqual(asked, []);
+  },
+});
