@@ -4,16 +4,22 @@
  * limits) and in leaks (a search domain's name under `ndots`, the bare name under `no-tld-query`,
  * an AAAA question under `no-aaaa`, any question under `hosts: files`).
  *
- * Each seed generates (tests/harness/resolver_questions_fuzz.ts) a resolv.conf naming one to two
- * scripted servers (search or domain, ndots, attempts, `timeout:1`, rotate, no-tld-query,
- * single-request, single-request-reopen, use-vc, no-aaaa, edns0, trust-ad, inet6), `LOCALDOMAIN`
- * and `RES_OPTIONS` now and then, nsswitch.conf's `hosts:` line, a hosts file, a zone and what each
- * server does with each question (tests/harness/resolver_fuzz_servers.ts). The servers listen on
- * port 53 of 127.95.x.y (resolv.conf cannot name a port) and log every message they receive:
- * transport, name, type, class, the RD, AD and CD flags, and EDNS0 (the OPT record's UDP size,
- * version and DO bit). In a mount namespace with the files over `/etc`, one probe process
+ * Two tests, each on the same seeds. The first generates (tests/harness/resolver_questions_fuzz.ts)
+ * a resolv.conf naming one to three scripted servers (search or domain, ndots, attempts,
+ * `timeout:1`, rotate, no-tld-query, single-request, single-request-reopen, use-vc, no-aaaa, edns0,
+ * trust-ad, inet6), `LOCALDOMAIN` and `RES_OPTIONS` now and then, nsswitch.conf's `hosts:` line, a
+ * hosts file, a zone and what each server does with each question: answers, NXDOMAIN, no data,
+ * SERVFAIL, REFUSED, a truncated answer, a CNAME, silence now and then
+ * (tests/harness/resolver_fuzz_servers.ts). The second takes tests/harness/resolver_fuzz.ts's
+ * configurations (odd hosts files and resolv.conf lines, every nsswitch line it knows, HOSTALIASES,
+ * a dead server, address literals and hostile names) with servers that answer from its records
+ * (tests/harness/resolver_questions_zone.ts). The servers listen on port 53 of 127.95.x.y
+ * (resolv.conf cannot name a port) and log every message they receive: transport, name, type,
+ * class, the RD, AD and CD flags, and EDNS0 (the OPT record's UDP size, version and DO bit). In a
+ * mount namespace with the files over `/etc`, one probe process
  * (tests/harness/resolver_questions_probe.ts) runs each program in turn while the test empties the
- * logs before it and reads them after it:
+ * logs before it and reads them after it (a datagram of its own to each server tells when the
+ * last ones were read):
  *
  * | glibc                  | netkit                                                           |
  * | ---------------------- | ---------------------------------------------------------------- |
@@ -28,15 +34,24 @@
  * names were first asked. glibc sends a name's A and AAAA questions together (netkit sends them
  * concurrently), so the two families are compared each on its own, not interleaved.
  *
- * Differences accepted, and steered or normalised here:
+ * Differences accepted (cmd/README.md), and steered or normalised here:
  * - under `rotate` glibc starts at a random server in each process (netkit in each question): the
  *   servers then do the same, and the questions are compared without the server;
  * - `getent ahostsv6` is getaddrinfo with AI_V4MAPPED, which asks for IPv4 addresses too when
  *   IPv6 gave none (a step `resolve-hostname6` has not): its A questions are left out, and it is
  *   not compared when it printed a mapped address (an earlier source's IPv4 answer) or under
  *   `no-aaaa` (where its AAAA questions go out as A ones);
- * - what the answers already differ in on purpose (cmd/README.md) the scripted servers do not do
- *   (`generateServerFuzzConfig` without `known`).
+ * - glibc's pairing of a name's two questions: after a truncated answer to one, both again over
+ *   TCP; under single-request, no AAAA question after a truncated, silent, SERVFAIL or REFUSED A
+ *   one; on one TCP connection, which a silent server closes: those questions are left out;
+ * - a CNAME chain to a name without records of the type asked (netkit asks about its end and
+ *   goes on with the search list; glibc stops): the rest of that type's questions are left out;
+ * - names gethostbyname or getaddrinfo for one family treat apart on purpose (`0x7f.1`, scoped
+ *   literals, international names, `127.0.0.256` for `getent hosts`; names that are no host
+ *   names for `getent ahostsv4` and `ahostsv6`; a label ending in `-`; the root, `.`);
+ * - the servers never fail one family of a name and answer the other (or fail them in ways that
+ *   differ by silence), search domains are listed once, and what the answers differ in on
+ *   purpose the scripted servers do not do (`generateServerFuzzConfig` without `known`).
  *
  * A failure prints each difference with its seed, the configuration and both lists. By default a
  * fixed set of seeds runs (about fifteen seconds on an idle machine); to hunt:
