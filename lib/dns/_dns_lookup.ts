@@ -31,7 +31,7 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
-import { type PairedSearch, pairedSearchOf } from "./_paired_search.ts";
+import { pairedSearchOf } from "./_paired_search.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -435,6 +435,9 @@ async function everyServerRefused(error: unknown): Promise<boolean> {
   return error instanceof SocketError && error.failure === "refused";
 }
 
+/** A name that failed and ended the search list, as the other family's walk is told. */
+const FAILED_ENDED = Object.freeze({ found: false, ended: true, noData: false });
+
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
@@ -455,157 +458,136 @@ export const searchChain = (async function searchChain(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
-  // Both families of `lookupAddresses` walk the list in step (_paired_search.ts).
+  // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
+  // pairing, each name is asked for both, the next only when neither found an address.
   const paired = pairedSearchOf(options);
-  if (paired === undefined) {
-    return await searchChainSteps(names, typed, family, typeName, options, config, undefined);
-  }
   try {
-    return await searchChainSteps(names, typed, family, typeName, options, config, paired);
-  } finally {
-    paired.leave(family);
-  }
-}).bind(undefined);
-
-/** A name that failed and ended the search list, as the other family's walk is told. */
-const FAILED_ENDED = Object.freeze({ found: false, ended: true, noData: false });
-
-/**
- * {@linkcode searchChain}'s walk; with `paired`, in step with the other family's: each name asked
- * for both, the next only when neither found an address (glibc's A and AAAA questions together).
- */
-const searchChainSteps = (async function searchChainSteps(
-  names: string[],
-  typed: string,
-  family: IpFamily,
-  typeName: string,
-  options: ResolveOptions,
-  config: ResolverConfig | undefined,
-  paired: PairedSearch | undefined,
-): Promise<ChainAnswer> {
-  // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
-  // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
-  const noAaaa = family === 6 && config?.noAaaa === true;
-  const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
-  // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
-  // (arcount 0), whatever `edns0` says.
-  const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
-  const ask = async (name: string): Promise<ChainAnswer> => {
-    // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
-    // so the IPv6 walk asks nothing, and finds no data at each name.
-    if (noAaaa && paired !== undefined) {
-      throw new (await dnsErrors()).DnsNoDataError(name, typeName);
-    }
-    const found = await lookupChain(name, type, typeName, options, asked);
-    if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
-    return found;
-  };
-  // One name (an explicit server, a final dot, no search list): its own errors are the search's.
-  // Awaited here, not handed on: an async function returning a promise costs two more turns of
-  // the microtask queue, and `ask` a third, on every lookup.
-  const [only] = names;
-  if (names.length === 1 && only !== undefined) {
-    return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, asked);
-  }
-  // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
-  // root is on the list (`search .`), the name in its place is a search domain's, whose failure
-  // ends the list as another's does.
-  const dots = typed.split(".").length - 1;
-  const asIsFirstly = dots >= (config?.ndots ?? 1);
-  // With the root on the list, the name is not asked as it is last if the search reached the
-  // root's place (res_search's root_on_list); if the list ended before, it is.
-  const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
-  const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
-    ? [...names, typed]
-    : names;
-  const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
-  let rootReached = false;
-  let asIsFirst: unknown;
-  let noData: DnsNoDataError | undefined;
-  let serverFailure: DnsServerError | undefined;
-  let last: unknown;
-  let unsendable: unknown;
-  let searchEnded = false;
-  let lastFailedServers: boolean | undefined;
-  for (const [index, candidate] of candidates.entries()) {
-    const asIs = index === asIsAt && candidate === typed && index !== rootAt;
-    if (searchEnded && !asIs) {
-      paired?.skipped(family, index);
-      continue;
-    }
-    if (index === rootAt) rootReached = true;
-    else if (asIs && rootReached) {
-      paired?.skipped(family, index);
-      continue;
-    }
-    try {
-      const found = await ask(candidate);
-      void paired?.after(family, index, { found: true, ended: false, noData: false });
+    // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
+    // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
+    const noAaaa = family === 6 && config?.noAaaa === true;
+    const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
+    // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
+    // (arcount 0), whatever `edns0` says.
+    const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
+    const ask = async (name: string): Promise<ChainAnswer> => {
+      // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
+      // so the IPv6 walk asks nothing, and finds no data at each name.
+      if (noAaaa && paired !== undefined) {
+        throw new (await dnsErrors()).DnsNoDataError(name, typeName);
+      }
+      const found = await lookupChain(name, type, typeName, options, asked);
+      if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
       return found;
-    } catch (error) {
-      // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
-      // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
-      if (error instanceof SyntaxError && !asIs) {
-        unsendable ??= error;
-        searchEnded = true;
+    };
+    // One name (an explicit server, a final dot, no search list): its own errors are the search's.
+    // Awaited here, not handed on: an async function returning a promise costs two more turns of
+    // the microtask queue, and `ask` a third, on every lookup.
+    const [only] = names;
+    if (names.length === 1 && only !== undefined) {
+      return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, asked);
+    }
+    // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
+    // root is on the list (`search .`), the name in its place is a search domain's, whose failure
+    // ends the list as another's does.
+    const dots = typed.split(".").length - 1;
+    const asIsFirstly = dots >= (config?.ndots ?? 1);
+    // With the root on the list, the name is not asked as it is last if the search reached the
+    // root's place (res_search's root_on_list); if the list ended before, it is.
+    const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
+    const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
+      ? [...names, typed]
+      : names;
+    const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
+    let rootReached = false;
+    let asIsFirst: unknown;
+    let noData: DnsNoDataError | undefined;
+    let serverFailure: DnsServerError | undefined;
+    let last: unknown;
+    let unsendable: unknown;
+    let searchEnded = false;
+    let lastFailedServers: boolean | undefined;
+    for (const [index, candidate] of candidates.entries()) {
+      const asIs = index === asIsAt && candidate === typed && index !== rootAt;
+      if (searchEnded && !asIs) {
+        paired?.skipped(family, index);
+        continue;
+      }
+      if (index === rootAt) rootReached = true;
+      else if (asIs && rootReached) {
+        paired?.skipped(family, index);
+        continue;
+      }
+      try {
+        const found = await ask(candidate);
+        void paired?.after(family, index, { found: true, ended: false, noData: false });
+        return found;
+      } catch (error) {
+        // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
+        // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
+        if (error instanceof SyntaxError && !asIs) {
+          unsendable ??= error;
+          searchEnded = true;
+          if (paired) {
+            const next = await paired.after(family, index, FAILED_ENDED);
+            if (next.stop) break;
+            searchEnded = next.ended;
+          }
+          continue;
+        }
+        // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
+        // bug: not an answer about the name.
+        options.signal?.throwIfAborted();
+        const [errors, { SocketError }] = await Promise.all([
+          dnsErrors(),
+          import("../net/socket_error.ts"),
+        ]);
+        const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
+        if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
+        if (await everyServerRefused(error)) throw error;
+        lastFailedServers = serversFailed(error, errors, SocketError);
+        last = error;
+        if (asIs) {
+          if (index === 0) asIsFirst = error;
+        } else if (error instanceof DnsNoDataError) noData ??= error;
+        else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
+          serverFailure ??= error;
+        } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
+        // The other family found an address at this name: the lookup ends here; or their answers
+        // together say whether the list goes on.
         if (paired) {
-          const next = await paired.after(family, index, FAILED_ENDED);
+          const noData = error instanceof DnsNoDataError;
+          const next = await paired.after(family, index, {
+            found: false,
+            ended: searchEnded,
+            noData,
+          });
           if (next.stop) break;
           searchEnded = next.ended;
         }
-        continue;
-      }
-      // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
-      // bug: not an answer about the name.
-      options.signal?.throwIfAborted();
-      const [errors, { SocketError }] = await Promise.all([
-        dnsErrors(),
-        import("../net/socket_error.ts"),
-      ]);
-      const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
-      if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
-      if (await everyServerRefused(error)) throw error;
-      lastFailedServers = serversFailed(error, errors, SocketError);
-      last = error;
-      if (asIs) {
-        if (index === 0) asIsFirst = error;
-      } else if (error instanceof DnsNoDataError) noData ??= error;
-      else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
-        serverFailure ??= error;
-      } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
-      // The other family found an address at this name: the lookup ends here; or their answers
-      // together say whether the list goes on.
-      if (paired) {
-        const noData = error instanceof DnsNoDataError;
-        const next = await paired.after(family, index, {
-          found: false,
-          ended: searchEnded,
-          noData,
-        });
-        if (next.stop) break;
-        searchEnded = next.ended;
       }
     }
+    const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
+    const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
+    const where = error instanceof DnsError && error.server !== undefined
+      ? { server: error.server }
+      : {};
+    const status = lastFailedServers === undefined
+      ? nssStatusAfter(error)
+      : lastFailedServers
+      ? "unavail"
+      : "notfound";
+    const final = error instanceof DnsNoDataError
+      ? new DnsNoDataError(typed, typeName, where)
+      : error instanceof DnsNotFoundError
+      ? new DnsNotFoundError(typed, where)
+      : error;
+    if (status !== undefined && typeof final === "object" && final !== null) {
+      NSS_STATUS_AFTER.set(final, status);
+    }
+    throw final;
+  } finally {
+    paired?.leave(family);
   }
-  const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
-  const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
-  const where = error instanceof DnsError && error.server !== undefined
-    ? { server: error.server }
-    : {};
-  const status = lastFailedServers === undefined
-    ? nssStatusAfter(error)
-    : lastFailedServers
-    ? "unavail"
-    : "notfound";
-  const final = error instanceof DnsNoDataError
-    ? new DnsNoDataError(typed, typeName, where)
-    : error instanceof DnsNotFoundError
-    ? new DnsNotFoundError(typed, where)
-    : error;
-  if (status !== undefined && typeof final === "object" && final !== null) {
-    NSS_STATUS_AFTER.set(final, status);
-  }
-  throw final;
 }).bind(undefined);
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every

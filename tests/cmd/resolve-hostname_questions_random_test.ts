@@ -80,7 +80,7 @@ import {
 import { ROOT } from "../harness/run.ts";
 import { generateFuzzConfig } from "../harness/resolver_fuzz.ts";
 import { recordsAnswer } from "../harness/resolver_questions_zone.ts";
-import { inetAton, inetPton } from "../../lib/net/inet.ts";
+import { addressFamily, inetAton } from "../../lib/net/inet.ts";
 import { isValidAnswerName } from "../../lib/dns/host_name.ts";
 
 const IGNORE = etcNamespaceUnavailable(["getent"]);
@@ -331,7 +331,8 @@ async function compareSeed(
     // getaddrinfo for one family (gethostbyname3_r, which nss_dns does not check with res_hnok,
     // as it checks gethostbyname2_r and gethostbyname4_r) asks DNS for a name that is no host
     // name, `[::1]`; netkit refuses it as the others do (cmd/README.md).
-    const hostNameOk = isAddress(name) || isValidAnswerName(name.replace(/\.$/, "")) ||
+    const hostNameOk = addressFamily(name) !== undefined ||
+      isValidAnswerName(name.replace(/\.$/, "")) ||
       [...name].some((character) => character.charCodeAt(0) > 0x7f);
     const [, ahosts] = await probe.run({ getent: ["ahosts", name] });
     const [, ahostsv4] = await probe.run({ getent: ["ahostsv4", name] });
@@ -346,7 +347,7 @@ async function compareSeed(
       compare(`getent ahostsv6 ${name} / resolve-hostname6`, ahostsv6, our6, [1]);
     }
     void our4answer;
-    if (isAddress(name)) {
+    if (addressFamily(name) !== undefined) {
       // getent hosts looks an address up in reverse.
       const [, ours] = await probe.run({ netkit: ["--json", "-x", name], family: 4 });
       compare(`getent hosts ${name} / resolve-hostname -x`, hosts, ours);
@@ -362,16 +363,6 @@ async function compareSeed(
     compare(`getent hosts ${address} / resolve-hostname -x`, glibc, ours);
   }
   return { differences, compared };
-}
-
-/** Whether getent hosts takes `key` for an address (inet_pton of either family). */
-function isAddress(key: string): boolean {
-  try {
-    inetPton(key);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -522,28 +513,21 @@ async function runRecordsSeed(seed: number, parent: string): Promise<string[]> {
 
 const SEEDS = seedsToRun();
 
-Deno.test({
-  name:
-    `resolve-hostname asks the name servers what getent asks on ${SEEDS.length} random configurations${IGNORED}`,
-  ignore: IGNORE !== undefined,
-  async fn() {
-    await using dir = await tempDir();
-    const parent = KEEP ? await Deno.makeTempDir({ prefix: "netkit-questions-" }) : dir.path;
-    const reports: string[] = [];
-    for (const seed of SEEDS) reports.push(...await runSeed(seed, parent));
-    assert.equal(reports.length, 0, `questions unlike getent's:\n\n${reports.join("\n")}`);
-  },
-});
+/** One test: `runOne` on each seed; fails with every report. */
+function questionsTest(what: string, runOne: (seed: number, parent: string) => Promise<string[]>) {
+  Deno.test({
+    name:
+      `resolve-hostname asks the name servers what getent asks on ${SEEDS.length} ${what}${IGNORED}`,
+    ignore: IGNORE !== undefined,
+    async fn() {
+      await using dir = await tempDir();
+      const parent = KEEP ? await Deno.makeTempDir({ prefix: "netkit-questions-" }) : dir.path;
+      const reports: string[] = [];
+      for (const seed of SEEDS) reports.push(...await runOne(seed, parent));
+      assert.equal(reports.length, 0, `questions unlike getent's:\n\n${reports.join("\n")}`);
+    },
+  });
+}
 
-Deno.test({
-  name:
-    `resolve-hostname asks the name servers what getent asks on ${SEEDS.length} random hosts, nsswitch and resolv.conf files${IGNORED}`,
-  ignore: IGNORE !== undefined,
-  async fn() {
-    await using dir = await tempDir();
-    const parent = KEEP ? await Deno.makeTempDir({ prefix: "netkit-questions-" }) : dir.path;
-    const reports: string[] = [];
-    for (const seed of SEEDS) reports.push(...await runRecordsSeed(seed, parent));
-    assert.equal(reports.length, 0, `questions unlike getent's:\n\n${reports.join("\n")}`);
-  },
-});
+questionsTest("random configurations", runSeed);
+questionsTest("random hosts, nsswitch and resolv.conf files", runRecordsSeed);

@@ -59,7 +59,8 @@ export interface ProbeResult {
 
 const decoder = new TextDecoder();
 
-async function getent(database: string, key: string): Promise<ProbeRun> {
+/** Runs `getent DATABASE -- KEY`: its exit code and stdout. */
+export async function getent(database: string, key: string): Promise<ProbeRun> {
   const output = await new Deno.Command("getent", {
     args: [database, "--", key],
     stdout: "piped",
@@ -68,7 +69,8 @@ async function getent(database: string, key: string): Promise<ProbeRun> {
   return { code: output.code, stdout: decoder.decode(output.stdout) };
 }
 
-async function netkit(args: string[], family: 4 | 6): Promise<ProbeRun> {
+/** Runs `resolve-hostname` (`family` 4) or `resolve-hostname6` with `args` in this process. */
+export async function netkit(args: string[], family: 4 | 6): Promise<ProbeRun> {
   let stdout = "";
   const sink = {
     writeSync(p: Uint8Array) {

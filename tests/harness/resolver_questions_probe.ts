@@ -13,7 +13,7 @@
  * @module
  */
 
-import { resolverMain } from "../../cmd/_resolve/main.ts";
+import { getent, netkit } from "./resolver_fuzz_probe.ts";
 
 /** One request to the probe. */
 export type QuestionsProbeRequest =
@@ -29,27 +29,10 @@ export interface QuestionsProbeAnswer {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-async function run(request: QuestionsProbeRequest): Promise<QuestionsProbeAnswer> {
-  if ("getent" in request) {
-    const [database, key] = request.getent;
-    const output = await new Deno.Command("getent", {
-      args: [database, "--", key],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return { code: output.code, stdout: decoder.decode(output.stdout) };
-  }
-  let stdout = "";
-  const code = await resolverMain([...request.netkit], request.family, {
-    stdout: {
-      writeSync(p: Uint8Array) {
-        stdout += decoder.decode(p);
-        return p.length;
-      },
-    },
-    stderr: { writeSync: (p) => p.length },
-  });
-  return { code, stdout };
+function run(request: QuestionsProbeRequest): Promise<QuestionsProbeAnswer> {
+  return "getent" in request
+    ? getent(...request.getent)
+    : netkit([...request.netkit], request.family);
 }
 
 if (import.meta.main) {

@@ -12,7 +12,7 @@
 
 import type { DnsMessage, DnsRecord } from "../../lib/dns/message.ts";
 import { DNS_RCODE, DNS_TYPE } from "../../lib/dns/codes.ts";
-import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
+import { answerTo } from "./dns_peers.ts";
 import { reverseLookupName } from "../../lib/dns/message.ts";
 
 /** The zone of a record list, names in lower case. */
@@ -62,16 +62,7 @@ export function recordsAnswer(
     const question = query.questions[0];
     if (question === undefined) return undefined;
     const reply = (rcode: number, answers: DnsRecord[] = []) =>
-      encodeDnsMessage({
-        id: query.id,
-        response: true,
-        authoritative: true,
-        recursionDesired: query.recursionDesired,
-        recursionAvailable: true,
-        questions: query.questions,
-        rcode,
-        answers,
-      });
+      answerTo(query, { authoritative: true, rcode, answers });
     const asked = question.name.replace(/\.$/, "");
     if (question.type === DNS_TYPE.PTR) {
       const target = zone.ptr.get(asked.toLowerCase());
