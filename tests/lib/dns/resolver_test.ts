@@ -984,3 +984,27 @@ port53Test(
     assert.deepEqual(received.map(questionOf), []);
   },
 );
+
+port53Test(
+  "resolveAddress() takes a hosts-file line with the address alone, asking DNS nothing",
+  async (resolvConf, dir) => {
+    // glibc's files source reads `10.9.9.9` alone with an empty name, and gethostbyaddr takes it:
+    // `getent hosts 10.9.9.9` succeeds, and no PTR question leaks to DNS.
+    const nsswitchConf = `${dir}/nsswitch.conf`;
+    const hostsFile = `${dir}/hosts`;
+    await Deno.writeTextFile(nsswitchConf, "hosts: files dns\n");
+    await Deno.writeTextFile(hostsFile, "127.0.0.1 localhost\n10.9.9.9\n");
+    let names: string[];
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) =>
+        answerTo(query, { rcode: DNS_RCODE.NXDOMAIN })
+      );
+      received = server.received;
+      await Deno.writeTextFile(resolvConf, `nameserver ${server.address}\n`);
+      names = await resolveAddress("10.9.9.9", { resolvConf, nsswitchConf, hostsFile });
+    }
+    assert.deepEqual(names, []);
+    assert.deepEqual(received.map(questionOf), []);
+  },
+);
