@@ -169,7 +169,8 @@ function ahostsAddress(address: string): string {
 async function lookUpAddress(query: string, options: ResolveOptions): Promise<Outcome> {
   try {
     const names = await resolveAddress(query, options);
-    const lines = [`Official name is "${names[0]}"`];
+    // A hosts-file line with the address alone names it with nothing, as getent's empty name.
+    const lines = [`Official name is "${names[0] ?? ""}"`];
     if (names.length > 1) lines.push(`Aliases: ${names.slice(1).map((n) => `"${n}"`).join(", ")}`);
     lines.push(query.includes(":") ? "IPv6 Addresses:" : "IP Addresses:", `+ ${query}`);
     return { ok: true, text: lines.join("\n") + "\n", json: { query, names } };

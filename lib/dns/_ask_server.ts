@@ -39,6 +39,53 @@ export interface DnsQueryOptions {
 }
 
 /**
+ * {@linkcode DnsQueryOptions} and how the resolver's questions are formed from resolv.conf's
+ * options (not offered to `queryDns`'s callers): as glibc's res_mkquery and __res_nopt form them.
+ */
+export interface AskOptions extends DnsQueryOptions {
+  /** `edns0`: an OPT record advertising {@linkcode EDNS_UDP_PAYLOAD_BYTES}. @default {false} */
+  edns0?: boolean;
+  /** `trust-ad`: the AD bit set in the question. @default {false} */
+  trustAd?: boolean;
+  /**
+   * Send the UDP question again at a third and at two thirds of `timeoutMs` (`queryDns`'s way);
+   * false for resolv.conf's servers, which glibc asks once a try, `attempts` being the retries.
+   * @default {true}
+   */
+  resend?: boolean;
+}
+
+/**
+ * The UDP payload size an `edns0` question advertises: glibc's RESOLV_EDNS_BUFFER_SIZE, what its
+ * nss_dns questions carry (small enough not to be fragmented).
+ */
+const EDNS_UDP_PAYLOAD_BYTES = 1200;
+/** The OPT pseudo-record's type (RFC 6891). */
+const DNS_TYPE_OPT = 41;
+
+/**
+ * `query` (one question, no other records) as resolv.conf's options form it: the AD bit under
+ * `trust-ad`; under `edns0` an OPT record after the question (root owner, version 0, no flags,
+ * no options), as glibc sends them.
+ */
+const formQuery = (function formQuery(
+  query: Uint8Array,
+  edns0: boolean | undefined,
+  trustAd: boolean | undefined,
+): Uint8Array {
+  if (trustAd) query[3] = (query[3] ?? 0) | 0x20;
+  if (!edns0) return query;
+  const formed = new Uint8Array(query.length + 11);
+  formed.set(query);
+  formed[11] = 1; // ARCOUNT: the OPT record
+  const at = query.length + 1; // after the root name's zero byte
+  formed[at + 1] = DNS_TYPE_OPT;
+  formed[at + 2] = EDNS_UDP_PAYLOAD_BYTES >> 8; // CLASS: the UDP payload size
+  formed[at + 3] = EDNS_UDP_PAYLOAD_BYTES & 0xff;
+  return formed;
+}).bind(undefined);
+
+/**
  * A way to stop one question from outside, for the resolver's dead-server probe: the question
  * settles with the reason given to {@linkcode stopQuestion} (its socket closed), as with an
  * aborted signal, but nothing is made unless it is used (the reason neither, unless the question
@@ -288,6 +335,8 @@ interface UdpQuestion {
   /** The local address the socket binds, port 0. */
   bindAddress: string;
   signal?: AbortSignal | undefined;
+  /** Whether to send it again at a third and at two thirds of the time. */
+  resend: boolean;
 }
 
 /**
@@ -378,7 +427,9 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
     socket.bind(0, bindAddress, () => {
       bound = true;
       if (done) return;
-      timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      if (question.resend) {
+        timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+      }
       send();
     });
   });
@@ -442,9 +493,9 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const started = performance.now();
   let resends = 0;
   const clock: ClockEntry = {
-    due: started + timeoutMs / 3,
+    due: started + (question.resend ? timeoutMs / 3 : timeoutMs),
     fire() {
-      if (resends < 2) {
+      if (question.resend && resends < 2) {
         resends++;
         send();
         clock.due = started + ((resends + 1) * timeoutMs) / 3;
@@ -505,7 +556,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
 export const askServer = (async function askServer(
   name: string,
   type: number,
-  options: DnsQueryOptions,
+  options: AskOptions,
   stop?: QuestionStop,
 ): Promise<DnsMessage> {
   const server = {
@@ -514,7 +565,7 @@ export const askServer = (async function askServer(
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
   const id = randomId();
-  const query = encodeDnsQuery(id, name, type);
+  const query = formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -527,7 +578,16 @@ export const askServer = (async function askServer(
   const udp = !options.tcpOnly && mayBindUdp(bindAddress);
   if (udp) {
     const listen = datagramListener();
-    const question: UdpQuestion = { query, check, name, server, timeoutMs, bindAddress, signal };
+    const question: UdpQuestion = {
+      query,
+      check,
+      name,
+      server,
+      timeoutMs,
+      bindAddress,
+      signal,
+      resend: options.resend !== false,
+    };
     const answer = listen
       ? await queryUdpDatagram(listen, question, stop)
       : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });

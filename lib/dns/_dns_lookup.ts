@@ -18,7 +18,7 @@ import {
   type NameServer,
   parseNameServer,
 } from "./name_server.ts";
-import { askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
+import { type AskOptions, askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
 import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
@@ -31,6 +31,7 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
+import { pairedSearchOf } from "./_paired_search.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -102,6 +103,9 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
   return end;
 }).bind(undefined);
 
+/** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit, resent or not. */
+type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd" | "resend">;
+
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
 /** How long a server that accepted a probe is not probed again. */
@@ -135,13 +139,13 @@ const queryWithProbe = (async function queryWithProbe(
   last: boolean,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-  tcpOnly: boolean,
+  form: QuestionForm,
   key: string,
 ): Promise<DnsMessage> {
   // `key`: the server as formatNameServer writes it, which the caller has made already.
   const trustedUntil = probedAlive.get(key);
   if (trustedUntil !== undefined && trustedUntil > Date.now()) {
-    return await askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly });
+    return await askServer(name, type, { nameServer, timeoutMs, signal, ...form });
   }
   const question: QuestionStop = {};
   // Made when the probe fires: it stops the probe's connection once the question has settled.
@@ -179,7 +183,7 @@ const queryWithProbe = (async function queryWithProbe(
   try {
     return await new Promise<DnsMessage>((resolve, reject) => {
       failProbe = reject;
-      askServer(name, type, { nameServer, timeoutMs, signal, tcpOnly }, question).then(
+      askServer(name, type, { nameServer, timeoutMs, signal, ...form }, question).then(
         resolve,
         reject,
       );
@@ -235,8 +239,14 @@ export const lookupChain = (async function lookupChain(
 ): Promise<ChainAnswer> {
   const servers = nameServers(options, config);
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
-  const rounds = options.nameServer === undefined ? config?.attempts ?? 1 : 1;
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
+  // Over TCP glibc asks each server once (res_send: "Use VC; at most one attempt per server").
+  const rounds = options.nameServer === undefined && !tcpOnly ? config?.attempts ?? 1 : 1;
+  // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them; each sent
+  // once a try, as glibc's send_dg sends it (its `attempts` rounds are the retries).
+  const form: QuestionForm = options.nameServer === undefined && config !== undefined
+    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false }
+    : { tcpOnly };
   const signal = options.signal;
   const chain = [name];
   const seen = new Set([name.toLowerCase()]);
@@ -268,10 +278,10 @@ export const lookupChain = (async function lookupChain(
               last,
               timeoutMs,
               signal,
-              tcpOnly,
+              form,
               server,
             )
-            : await askServer(current, type, { nameServer, timeoutMs, signal, tcpOnly });
+            : await askServer(current, type, { nameServer, timeoutMs, signal, ...form });
           options.trace?.({
             step: "query",
             name: current,
@@ -425,6 +435,9 @@ async function everyServerRefused(error: unknown): Promise<boolean> {
   return error instanceof SocketError && error.failure === "refused";
 }
 
+/** A name that failed and ended the search list, as the other family's walk is told. */
+const FAILED_ENDED = Object.freeze({ found: false, ended: true, noData: false });
+
 /**
  * Asks for each name of the search list in turn, as glibc's `res_search`: NXDOMAIN and no data go
  * on to the next search domain, and so does SERVFAIL; any other failure of a search domain (a
@@ -445,96 +458,136 @@ export const searchChain = (async function searchChain(
   options: ResolveOptions,
   config: ResolverConfig | undefined,
 ): Promise<ChainAnswer> {
-  // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
-  // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
-  const noAaaa = family === 6 && config?.noAaaa === true;
-  const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
-  const ask = async (name: string): Promise<ChainAnswer> => {
-    const found = await lookupChain(name, type, typeName, options, config);
-    if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
-    return found;
-  };
-  // One name (an explicit server, a final dot, no search list): its own errors are the search's.
-  // Awaited here, not handed on: an async function returning a promise costs two more turns of
-  // the microtask queue, and `ask` a third, on every lookup.
-  const [only] = names;
-  if (names.length === 1 && only !== undefined) {
-    return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, config);
-  }
-  // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
-  // root is on the list (`search .`), the name in its place is a search domain's, whose failure
-  // ends the list as another's does.
-  const dots = typed.split(".").length - 1;
-  const asIsFirstly = dots >= (config?.ndots ?? 1);
-  // With the root on the list, the name is not asked as it is last if the search reached the
-  // root's place (res_search's root_on_list); if the list ended before, it is.
-  const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
-  const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
-    ? [...names, typed]
-    : names;
-  const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
-  let rootReached = false;
-  let asIsFirst: unknown;
-  let noData: DnsNoDataError | undefined;
-  let serverFailure: DnsServerError | undefined;
-  let last: unknown;
-  let unsendable: unknown;
-  let searchEnded = false;
-  let lastFailedServers: boolean | undefined;
-  for (const [index, candidate] of candidates.entries()) {
-    const asIs = index === asIsAt && candidate === typed && index !== rootAt;
-    if (searchEnded && !asIs) continue;
-    if (index === rootAt) rootReached = true;
-    else if (asIs && rootReached) continue;
-    try {
-      return await ask(candidate);
-    } catch (error) {
-      // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
-      // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
-      if (error instanceof SyntaxError && !asIs) {
-        unsendable ??= error;
-        searchEnded = true;
+  // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
+  // pairing, each name is asked for both, the next only when neither found an address.
+  const paired = pairedSearchOf(options);
+  try {
+    // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
+    // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
+    const noAaaa = family === 6 && config?.noAaaa === true;
+    const type = family === 4 || noAaaa ? DNS_TYPE.A : DNS_TYPE.AAAA;
+    // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
+    // (arcount 0), whatever `edns0` says.
+    const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
+    const ask = async (name: string): Promise<ChainAnswer> => {
+      // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
+      // so the IPv6 walk asks nothing, and finds no data at each name.
+      if (noAaaa && paired !== undefined) {
+        throw new (await dnsErrors()).DnsNoDataError(name, typeName);
+      }
+      const found = await lookupChain(name, type, typeName, options, asked);
+      if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
+      return found;
+    };
+    // One name (an explicit server, a final dot, no search list): its own errors are the search's.
+    // Awaited here, not handed on: an async function returning a promise costs two more turns of
+    // the microtask queue, and `ask` a third, on every lookup.
+    const [only] = names;
+    if (names.length === 1 && only !== undefined) {
+      return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, asked);
+    }
+    // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
+    // root is on the list (`search .`), the name in its place is a search domain's, whose failure
+    // ends the list as another's does.
+    const dots = typed.split(".").length - 1;
+    const asIsFirstly = dots >= (config?.ndots ?? 1);
+    // With the root on the list, the name is not asked as it is last if the search reached the
+    // root's place (res_search's root_on_list); if the list ended before, it is.
+    const rootAt = !asIsFirstly && config?.search.includes("") === true ? names.indexOf(typed) : -1;
+    const candidates = rootAt >= 0 && !(dots === 0 && config?.noTldQuery === true)
+      ? [...names, typed]
+      : names;
+    const asIsAt = asIsFirstly ? 0 : candidates.length - 1;
+    let rootReached = false;
+    let asIsFirst: unknown;
+    let noData: DnsNoDataError | undefined;
+    let serverFailure: DnsServerError | undefined;
+    let last: unknown;
+    let unsendable: unknown;
+    let searchEnded = false;
+    let lastFailedServers: boolean | undefined;
+    for (const [index, candidate] of candidates.entries()) {
+      const asIs = index === asIsAt && candidate === typed && index !== rootAt;
+      if (searchEnded && !asIs) {
+        paired?.skipped(family, index);
         continue;
       }
-      // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
-      // bug: not an answer about the name.
-      options.signal?.throwIfAborted();
-      const [errors, { SocketError }] = await Promise.all([
-        dnsErrors(),
-        import("../net/socket_error.ts"),
-      ]);
-      const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
-      if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
-      if (await everyServerRefused(error)) throw error;
-      lastFailedServers = serversFailed(error, errors, SocketError);
-      last = error;
-      if (asIs) {
-        if (index === 0) asIsFirst = error;
-      } else if (error instanceof DnsNoDataError) noData ??= error;
-      else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
-        serverFailure ??= error;
-      } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
+      if (index === rootAt) rootReached = true;
+      else if (asIs && rootReached) {
+        paired?.skipped(family, index);
+        continue;
+      }
+      try {
+        const found = await ask(candidate);
+        void paired?.after(family, index, { found: true, ended: false, noData: false });
+        return found;
+      } catch (error) {
+        // A name a search domain made that cannot be sent (`a..test`, a label over 63 bytes):
+        // glibc's res_querydomain fails before asking (NO_RECOVERY), which ends the search list.
+        if (error instanceof SyntaxError && !asIs) {
+          unsendable ??= error;
+          searchEnded = true;
+          if (paired) {
+            const next = await paired.after(family, index, FAILED_ENDED);
+            if (next.stop) break;
+            searchEnded = next.ended;
+          }
+          continue;
+        }
+        // An abort (the whole lookup's deadline too: a DnsTimeoutError), a missing permission, a
+        // bug: not an answer about the name.
+        options.signal?.throwIfAborted();
+        const [errors, { SocketError }] = await Promise.all([
+          dnsErrors(),
+          import("../net/socket_error.ts"),
+        ]);
+        const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
+        if (!(error instanceof DnsError || error instanceof SocketError)) throw error;
+        if (await everyServerRefused(error)) throw error;
+        lastFailedServers = serversFailed(error, errors, SocketError);
+        last = error;
+        if (asIs) {
+          if (index === 0) asIsFirst = error;
+        } else if (error instanceof DnsNoDataError) noData ??= error;
+        else if (error instanceof DnsServerError && error.rcodeName === "SERVFAIL") {
+          serverFailure ??= error;
+        } else if (!(error instanceof DnsNotFoundError)) searchEnded = true;
+        // The other family found an address at this name: the lookup ends here; or their answers
+        // together say whether the list goes on.
+        if (paired) {
+          const noData = error instanceof DnsNoDataError;
+          const next = await paired.after(family, index, {
+            found: false,
+            ended: searchEnded,
+            noData,
+          });
+          if (next.stop) break;
+          searchEnded = next.ended;
+        }
+      }
     }
+    const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
+    const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
+    const where = error instanceof DnsError && error.server !== undefined
+      ? { server: error.server }
+      : {};
+    const status = lastFailedServers === undefined
+      ? nssStatusAfter(error)
+      : lastFailedServers
+      ? "unavail"
+      : "notfound";
+    const final = error instanceof DnsNoDataError
+      ? new DnsNoDataError(typed, typeName, where)
+      : error instanceof DnsNotFoundError
+      ? new DnsNotFoundError(typed, where)
+      : error;
+    if (status !== undefined && typeof final === "object" && final !== null) {
+      NSS_STATUS_AFTER.set(final, status);
+    }
+    throw final;
+  } finally {
+    paired?.leave(family);
   }
-  const error = asIsFirst ?? noData ?? serverFailure ?? last ?? unsendable;
-  const { DnsError, DnsNoDataError, DnsNotFoundError } = await dnsErrors();
-  const where = error instanceof DnsError && error.server !== undefined
-    ? { server: error.server }
-    : {};
-  const status = lastFailedServers === undefined
-    ? nssStatusAfter(error)
-    : lastFailedServers
-    ? "unavail"
-    : "notfound";
-  const final = error instanceof DnsNoDataError
-    ? new DnsNoDataError(typed, typeName, where)
-    : error instanceof DnsNotFoundError
-    ? new DnsNotFoundError(typed, where)
-    : error;
-  if (status !== undefined && typeof final === "object" && final !== null) {
-    NSS_STATUS_AFTER.set(final, status);
-  }
-  throw final;
 }).bind(undefined);
 
 // HOSTALIASES (hostname(7)), here beside its only user: a module of its own cost every

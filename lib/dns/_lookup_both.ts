@@ -14,6 +14,7 @@ import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
+import { pairSearches } from "./_paired_search.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
@@ -36,6 +37,8 @@ export interface ResolverCore {
   isAddressLiteral(name: string): boolean;
   /** The resolver's DNS part. */
   loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")>;
+  /** Whether the myhostname source may answer the name (else it is NOTFOUND for it). */
+  myHostnameMayServe(name: string): Promise<boolean>;
   /** The DNS errors. */
   loadErrors(): Promise<typeof import("./errors.ts")>;
 }
@@ -106,7 +109,7 @@ function filesKey(name: string): string {
 
 /**
  * Both families from the hosts file, as glibc's getaddrinfo asks its files backend when `files`
- * comes first: a name the file has in either family is answered from the file alone (the
+ * comes first (or after sources that cannot answer the name): a name the file has in either family is answered from the file alone (the
  * backend's success ends the lookup), so `localhost` listed with `127.0.0.1` only costs no DNS
  * question for an IPv6 address. Undefined when the file has no line for the name, or files does
  * not come first.
@@ -118,8 +121,23 @@ async function lookUpBothInHostsFile(
 ): Promise<AddressLookup | undefined> {
   if (options.hostsFile === false || core.isAddressLiteral(name)) return undefined;
   const sources = await core.sourcesOf(options);
+  const filesAt = sources.findIndex((source) => source.name === "files");
+  const files = sources[filesAt];
   // A [SUCCESS=continue] after files passes its answer on: the loop of resolveHost decides.
-  if (sources[0]?.name !== "files" || !sources[0].returnOn.has("success")) return undefined;
+  if (files === undefined || !files.returnOn.has("success")) return undefined;
+  // Sources before files that cannot answer this name and go on (myhostname for a name it does
+  // not serve, NOTFOUND; a source netkit does not serve, UNAVAIL): files still answers first,
+  // for both families, and DNS after it is not asked (`hosts: myhostname files dns`).
+  for (const source of sources.slice(0, filesAt)) {
+    const status = source.name === "dns"
+      ? undefined
+      : source.name !== "myhostname"
+      ? "unavail"
+      : await core.myHostnameMayServe(name)
+      ? undefined
+      : "notfound";
+    if (status === undefined || source.returnOn.has(status)) return undefined;
+  }
   const entries = await core.hostsEntries(options.hostsFile, options.signal);
   if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
   return await bothFromHostsEntries(entries, name, options.sorted !== false);
@@ -176,10 +194,20 @@ export async function lookupAddressesUnbounded(
     if (fromFile) return fromFile;
   }
   const families: IpFamily[] = wanted === 0 ? [6, 4] : [wanted];
+  const familyOptions = families.map((family) => ({ ...options, family }));
+  // Both families: their DNS questions go out in step, name by name of the search list, as
+  // glibc's gethostbyname4_r asks A and AAAA together (_paired_search.ts).
+  const paired = familyOptions.length === 2
+    ? pairSearches(familyOptions[1]!, familyOptions[0]!)
+    : undefined;
   const results = await Promise.allSettled(
     // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
     // both families (gethostbyname4_r) do not.
-    families.map((family) => core.resolveHostUnbounded(name, { ...options, family }, wanted === 4)),
+    familyOptions.map((familyOptions) =>
+      core.resolveHostUnbounded(name, familyOptions, wanted === 4).finally(() =>
+        paired?.leave(familyOptions.family)
+      )
+    ),
   );
   // Aborted (or out of time) with one family found: no partial answer.
   options.signal?.throwIfAborted();

@@ -56,8 +56,10 @@ export function parseHostsFile(text: string): HostsEntry[] {
 const entriesInText = (function entriesInText(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
   for (const fields of configLines(text)) {
+    // A line with an address and no name is kept (names []): glibc's files source reads it, and
+    // finds the address, with an empty name, so that gethostbyaddr asks no later source.
     const address = fields[0];
-    if (address === undefined || fields.length < 2) continue;
+    if (address === undefined) continue;
     let bytes: Uint8Array;
     try {
       bytes = inetPton(address);
@@ -246,7 +248,8 @@ const matchHostName = (function matchHostName(
  * an IPv4 address, an IPv4-mapped line counts, and a `::1` line for 127.0.0.1, as for glibc).
  *
  * @param address An address literal, compared as bytes (`::0:1` finds `::1`).
- * @returns The official name then the aliases, or undefined.
+ * @returns The official name then the aliases (none for a line with the address alone, which
+ * glibc finds too, with an empty name), or undefined.
  *
  * @example
  * ```ts

@@ -58,6 +58,13 @@ export interface ResolverConfig {
   /** Never ask DNS for AAAA records (`no-aaaa`, glibc 2.36): IPv6 comes from the hosts file only. @default {false} */
   noAaaa: boolean;
   /**
+   * Send an EDNS0 OPT record with each question (`edns0`), advertising 1,200-byte UDP answers,
+   * as glibc's nss_dns does. @default {false}
+   */
+  edns0: boolean;
+  /** Set the AD bit in each question (`trust-ad`), as glibc does. @default {false} */
+  trustAd: boolean;
+  /**
    * The `sortlist` networks, in order (at most ten): gethostbyname lists the IPv4 addresses of
    * a DNS answer in this networks' order, those of none last ({@linkcode sortBySortList}).
    * A network without a mask has its class's (`10.0.0.0` is `255.0.0.0`), as for glibc.
@@ -149,7 +156,9 @@ const applyOptions = (function applyOptions(config: ResolverConfig, words: strin
     else if (flag(word, "no-tld-query") || flag(word, "no_tld_query")) config.noTldQuery = true;
     else if (flag(word, "use-vc")) config.useTcp = true;
     else if (flag(word, "no-aaaa")) config.noAaaa = true;
-    // edns0, single-request, trust-ad, no-reload, inet6, debug...: no effect here.
+    else if (flag(word, "edns0")) config.edns0 = true;
+    else if (flag(word, "trust-ad")) config.trustAd = true;
+    // single-request, no-reload, inet6, debug...: no effect on the questions sent here.
   }
 }).bind(undefined);
 
@@ -248,6 +257,8 @@ const parseResolvConfText = (function parseResolvConfText(
     noTldQuery: false,
     useTcp: false,
     noAaaa: false,
+    edns0: false,
+    trustAd: false,
     sortList: [],
   };
   let searchSet = false;

@@ -561,7 +561,8 @@ async function nssStatusOf(error: unknown): Promise<NssStatus> {
  * @param options `nameServer`, `hostsFile`, `attemptTimeoutMs`, `timeoutMs` (the whole lookup),
  * `resolvConf`, `nsswitchConf`, `signal` and `trace` as for {@linkcode resolveHost}; `family` is
  * ignored.
- * @returns The names, the first being the official one (one name from DNS); never empty.
+ * @returns The names, the first being the official one (one name from DNS); empty for a
+ * hosts-file line with the address alone, which glibc takes too (with an empty name).
  * @throws {SyntaxError} when `address` is no address literal.
  * @throws {DnsError} and {SocketError} as {@linkcode resolveHost} does.
  *
@@ -689,4 +690,5 @@ const RESOLVER_CORE: ResolverCore = {
   isAddressLiteral: (name) => addressLiteral(name) !== undefined,
   loadDnsLookup: () => dnsLookup === undefined ? loadDnsLookup() : Promise.resolve(dnsLookup),
   loadErrors,
+  myHostnameMayServe: async (name) => (await loadMyHostname()).mayServe(name),
 };

@@ -62,12 +62,13 @@ import { startScriptedDnsServer } from "../harness/resolver_fuzz_servers.ts";
 import { ROOT } from "../harness/run.ts";
 import { guessSourceAddress } from "../../lib/dns/address_order.ts";
 import { inetPton } from "../../lib/net/inet.ts";
+import { loopbackAddress } from "../harness/loopback_address.ts";
 
 const IGNORE = dualStackNamespaceUnavailable(["getent", "dnsmasq"]) ?? glibcCallsUnavailable();
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
 
-/** A loopback address of the test's own for dnsmasq (127.95: no other test file's). */
-const SERVER = `127.95.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+/** A loopback address of the test's own for dnsmasq (random: tests/harness/loopback_address.ts). */
+const SERVER = loopbackAddress();
 
 /** The seeds run by default: fixed, few enough for the suite (~15 s on an idle machine). */
 const DEFAULT_SEEDS = 20;

@@ -69,7 +69,8 @@ export async function getent(database: string, key: string): Promise<ProbeRun> {
   return { code: output.code, stdout: decoder.decode(output.stdout) };
 }
 
-async function netkit(args: string[], family: 4 | 6): Promise<ProbeRun> {
+/** Runs `resolve-hostname` (`family` 4) or `resolve-hostname6` with `args` in this process. */
+export async function netkit(args: string[], family: 4 | 6): Promise<ProbeRun> {
   let stdout = "";
   const sink = {
     writeSync(p: Uint8Array) {

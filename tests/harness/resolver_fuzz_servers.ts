@@ -368,24 +368,103 @@ export function scriptedAnswer(
   }
 }
 
+/**
+ * One message a scripted server received, as its DNS log would show it: what a user sees of the
+ * questions a resolver sends (their names, types, flags and EDNS0), without the query id.
+ */
+export interface ReceivedMessage {
+  /** The order of arrival at every scripted server of this process (one counter for all). */
+  sequence: number;
+  /** The server's index in the list it was started from (set by the caller). */
+  server: number;
+  transport: "udp" | "tcp";
+  /** The first question's name as sent (its case kept). */
+  name: string;
+  type: number;
+  class: number;
+  /** How many questions the message holds (1 from every stub resolver). */
+  questionCount: number;
+  opcode: number;
+  /** RD, AD and CD: the id-independent flags a client sets. */
+  rd: boolean;
+  ad: boolean;
+  cd: boolean;
+  /** The EDNS0 OPT record, when present: its UDP payload size, version and DO bit. */
+  edns?: { udpSize: number; version: number; dnssecOk: boolean };
+}
+
+/** The arrival counter shared by every scripted server of the process. */
+let arrivals = 0;
+
+/** `wire` (a query that decoded as `query`) as a {@linkcode ReceivedMessage}. */
+function receivedMessage(
+  wire: Uint8Array,
+  query: DnsMessage,
+  transport: "udp" | "tcp",
+  server: number,
+): ReceivedMessage {
+  const flags = ((wire[2] ?? 0) << 8) | (wire[3] ?? 0);
+  const question = query.questions[0];
+  const opt = query.additionals.find((record) => record.type === DNS_TYPE_OPT);
+  const ttl = opt?.ttl ?? 0;
+  return {
+    sequence: arrivals++,
+    server,
+    transport,
+    name: question?.name ?? "",
+    type: question?.type ?? 0,
+    class: question?.class ?? 0,
+    questionCount: query.questions.length,
+    opcode: query.opcode,
+    rd: query.recursionDesired,
+    ad: (flags & 0x0020) !== 0,
+    cd: (flags & 0x0010) !== 0,
+    ...(opt === undefined ? {} : {
+      edns: {
+        udpSize: opt.class ?? 0,
+        version: (ttl >>> 16) & 0xff,
+        dnssecOk: (ttl & 0x8000) !== 0,
+      },
+    }),
+  };
+}
+
+/** The OPT pseudo-record of EDNS0 (RFC 6891). */
+const DNS_TYPE_OPT = 41;
+
+/** The name of the question {@linkcode ScriptedDnsServer.flush} sends, which is not logged. */
+const FLUSH_NAME = "flush.scripted-server.invalid";
+
 /** A server of {@linkcode startScriptedDnsServer}. */
 export interface ScriptedDnsServer extends AsyncDisposable {
   /** The UDP questions received, as `NAME TYPE`. */
   questions: string[];
+  /** Every message received, over UDP and TCP, in order of arrival (the caller may empty it). */
+  received: ReceivedMessage[];
+  /**
+   * Resolves once every datagram sent to the server before the call has been read (and logged):
+   * sends one of its own and waits for the answer, which comes after them.
+   */
+  flush(): Promise<void>;
 }
 
 /**
  * A DNS server on port 53 of `hostname` (UDP and TCP) answering as `script` and `zone` say
- * ({@linkcode scriptedAnswer}); needs root.
+ * ({@linkcode scriptedAnswer}), or as `answer` says; `index` names it in
+ * {@linkcode ScriptedDnsServer.received}; needs root.
  */
 export function startScriptedDnsServer(
   hostname: string,
   script: ServerScript,
   zone: Zone,
+  index = 0,
+  answer: (query: DnsMessage, overTcp: boolean) => Uint8Array | undefined = (query, overTcp) =>
+    scriptedAnswer(query, script, zone, overTcp),
 ): ScriptedDnsServer {
   // Bound again for each seed: listenDnsPort waits out a close another worker's child delays.
   const [udp, tcp] = listenDnsPort(hostname, 53);
   const questions: string[] = [];
+  const received: ReceivedMessage[] = [];
   const serving = (async () => {
     try {
       while (true) {
@@ -396,8 +475,13 @@ export function startScriptedDnsServer(
         } catch {
           continue;
         }
+        if (query.questions[0]?.name === FLUSH_NAME) {
+          await udp.send(wire.slice(0, 12), from);
+          continue;
+        }
+        received.push(receivedMessage(wire, query, "udp", index));
         questions.push(query.questions.map((q) => `${q.name} ${q.type}`).join(","));
-        const reply = scriptedAnswer(query, script, zone, false);
+        const reply = answer(query, false);
         if (reply) await udp.send(reply, from);
       }
     } catch {
@@ -412,7 +496,9 @@ export function startScriptedDnsServer(
         if (head === undefined) break;
         const body = await readExactly(conn, new DataView(head.buffer).getUint16(0));
         if (body === undefined) break;
-        const reply = scriptedAnswer(decodeDnsMessage(body), script, zone, true);
+        const query = decodeDnsMessage(body);
+        received.push(receivedMessage(body, query, "tcp", index));
+        const reply = answer(query, true);
         if (reply === undefined) break;
         const framed = new Uint8Array(2 + reply.length);
         new DataView(framed.buffer).setUint16(0, reply.length);
@@ -439,6 +525,25 @@ export function startScriptedDnsServer(
   })();
   return {
     questions,
+    received,
+    async flush() {
+      const client = Deno.listenDatagram({
+        transport: "udp",
+        hostname: "127.0.0.1",
+        port: 0,
+      });
+      try {
+        const query = encodeDnsMessage({
+          id: 1,
+          recursionDesired: true,
+          questions: [{ name: FLUSH_NAME, type: DNS_TYPE.A }],
+        });
+        await client.send(query, { transport: "udp", hostname, port: 53 });
+        await client.receive();
+      } finally {
+        client.close();
+      }
+    },
     async [Symbol.asyncDispose]() {
       udp.close();
       tcp.close();

@@ -47,8 +47,12 @@ Deno.test("parseHostsFile() skips garbage lines and keeps going", () => {
     "10.0.0.4 " + "long.test ".repeat(10_000),
   ].join("\n");
   const entries = parseHostsFile(garbage);
-  assert.deepEqual(entries.map((e) => e.address), ["10.0.0.3", "10.0.0.4"]);
-  assert.equal(entries[1]?.names.length, 10_000);
+  // The address alone (also before a comment) is a line glibc reads (an empty name), kept
+  // without names.
+  assert.deepEqual(entries.map((e) => e.address), ["10.0.0.1", "10.0.0.1", "10.0.0.3", "10.0.0.4"]);
+  assert.deepEqual(entries[0]?.names, []);
+  assert.deepEqual(entries[1]?.names, []);
+  assert.equal(entries[3]?.names.length, 10_000);
   assert.deepEqual(parseHostsFile(""), []);
   assert.deepEqual(parseHostsFile("\n\n#\n"), []);
 });
@@ -66,7 +70,7 @@ Deno.test("parseHostsFile() never throws on seeded random input", () => {
       text += alphabet[Math.floor(next() * alphabet.length)];
     }
     for (const entry of parseHostsFile(text)) {
-      assert.ok(entry.names.length > 0 && (entry.family === 4 || entry.family === 6));
+      assert.ok(entry.family === 4 || entry.family === 6);
     }
   }
 });
@@ -139,4 +143,15 @@ Deno.test("readHostsFile() reads a file and refuses one too large to be a hosts 
   await Deno.truncate(path, MAX_HOSTS_FILE_BYTES + 1); // sparse: no 16 MiB written
   await assert.rejects(readHostsFile(path), RangeError);
   await assert.rejects(readHostsFile(`${dir.path}/missing`), Deno.errors.NotFound);
+});
+
+Deno.test("findHostByAddress() finds a line with the address alone, without names, as glibc", () => {
+  // glibc's files source parses `10.9.9.9` alone with an empty official name, and gethostbyaddr
+  // takes it (getent hosts 10.9.9.9 prints the address and succeeds), asking no later source;
+  // a name is never found on it.
+  const entries = parseHostsFile("10.9.9.9\n10.9.9.8 # only a comment\n10.9.9.9 later.test\n");
+  assert.deepEqual(findHostByAddress(entries, "10.9.9.9"), []);
+  assert.deepEqual(findHostByAddress(entries, "10.9.9.8"), []);
+  assert.equal(findHostByName(entries, "later.test", 4)?.officialName, "later.test");
+  assert.equal(findHostByName(entries, "", 4), undefined);
 });

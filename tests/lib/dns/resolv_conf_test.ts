@@ -49,6 +49,10 @@ Deno.test("parseResolvConf() reads resolv.conf as glibc's res_init does", () => 
   assert.equal(config.rotate, true);
   assert.equal(config.noTldQuery, true);
   assert.equal(config.useTcp, true);
+  assert.equal(config.edns0, true);
+  assert.equal(config.trustAd, false);
+  assert.equal(parseResolvConf("options trust-ad edns0x\n").trustAd, true);
+  assert.equal(parseResolvConf("options trust-ad edns0x\n").edns0, true);
 });
 
 Deno.test("parseResolvConf() defaults, LOCALDOMAIN, RES_OPTIONS and the host's own domain", () => {

@@ -718,3 +718,293 @@ peerTest(
     }
   },
 );
+
+/** A UDP name server of {@linkcode startPort53Server}. */
+interface Port53Server extends AsyncDisposable {
+  address: string;
+  /** The queries received, in order. */
+  received: Uint8Array[];
+}
+
+/**
+ * A UDP name server on port 53 of a loopback address of this file's own (resolv.conf names no
+ * port; one at a time): `answer` gives each query's reply, undefined for silence.
+ */
+function startPort53Server(answer: (query: DnsMessage) => Uint8Array | undefined): Port53Server {
+  const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+  const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+  const received: Uint8Array[] = [];
+  const serving = (async () => {
+    try {
+      while (true) {
+        const [wire, client] = await server.receive();
+        received.push(wire);
+        const reply = answer(decodeDnsMessage(wire));
+        if (reply) await server.send(reply, client);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    address,
+    received,
+    async [Symbol.asyncDispose]() {
+      server.close();
+      await serving;
+    },
+  };
+}
+
+/** `wire`'s question as `NAME TYPE`. */
+function questionOf(wire: Uint8Array): string {
+  const question = decodeDnsMessage(wire).questions[0];
+  return `${question?.name} ${question?.type}`;
+}
+
+/** A test with a port-53 server (root only), given a resolv.conf path and its directory. */
+function port53Test(name: string, fn: (resolvConf: string, dir: string) => Promise<void>): void {
+  Deno.test({
+    name: name + (Deno.uid() === 0 ? "" : " (ignored: port 53 needs root)"),
+    ignore: Deno.uid() !== 0,
+    async fn() {
+      await using dir = await tempDir();
+      await fn(`${dir.path}/resolv.conf`, dir.path);
+    },
+  });
+}
+
+port53Test(
+  "resolveHost() sends resolv.conf's edns0 (an OPT record for 1200 bytes) and trust-ad (AD)",
+  async (resolvConf) => {
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) => {
+        const name = query.questions[0]?.name ?? "";
+        return answerTo(query, {
+          answers: [{ name, type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.9.9.9" }],
+        });
+      });
+      received = server.received;
+      const nameserver = `nameserver ${server.address}\n`;
+      await Deno.writeTextFile(resolvConf, `${nameserver}options edns0 trust-ad\n`);
+      assert.deepEqual((await resolveHost("a.test", options)).addresses, ["10.9.9.9"]);
+      await Deno.writeTextFile(resolvConf, nameserver);
+      assert.deepEqual((await resolveHost("b.test", options)).addresses, ["10.9.9.9"]);
+      // Under no-aaaa, the A question sent in an AAAA one's place has no OPT record (glibc 2.36's
+      // res-noaaaa.c sets its arcount to 0); the AD bit stays.
+      await Deno.writeTextFile(resolvConf, `${nameserver}options edns0 trust-ad no-aaaa\n`);
+      await assert.rejects(resolveHost("c.test", { ...options, family: 6 }), DnsNoDataError);
+    }
+    const [formed, plain, replacement] = received.map((wire) => ({
+      ad: (wire[3]! & 0x20) !== 0,
+      rd: (wire[2]! & 0x01) !== 0,
+      type: decodeDnsMessage(wire).questions[0]?.type,
+      additionals: decodeDnsMessage(wire).additionals,
+    }));
+    // As glibc 2.36's res_mkquery and __res_nopt: root owner, type OPT, class 1200 (the UDP
+    // payload size, RESOLV_EDNS_BUFFER_SIZE), TTL 0 (version 0, no DO bit), no data.
+    assert.deepEqual(formed, {
+      ad: true,
+      rd: true,
+      type: DNS_TYPE.A,
+      additionals: [{ name: ".", type: 41, class: 1200, ttl: 0, data: new Uint8Array(0) }],
+    });
+    assert.deepEqual(plain, { ad: false, rd: true, type: DNS_TYPE.A, additionals: [] });
+    assert.deepEqual(replacement, { ad: true, rd: true, type: DNS_TYPE.A, additionals: [] });
+  },
+);
+
+port53Test(
+  "resolveHost() sends resolv.conf's servers each question once a try, as glibc",
+  async (resolvConf) => {
+    // A silent server: glibc's send_dg sends once and waits `timeout`, `attempts` times; nothing
+    // is resent within a try (queryDns resends).
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server(() => undefined);
+      received = server.received;
+      await Deno.writeTextFile(
+        resolvConf,
+        `nameserver ${server.address}\noptions timeout:1 attempts:2\n`,
+      );
+      await assert.rejects(
+        resolveHost("silent.test", { resolvConf, hostsFile: false, nsswitchConf: false }),
+        DnsTimeoutError,
+      );
+    }
+    assert.equal(received.length, 2);
+  },
+);
+
+port53Test(
+  "resolveHost() under use-vc asks each server once, whatever attempts says, as glibc",
+  async (resolvConf) => {
+    // glibc's res_send: "Use VC; at most one attempt per server" (it sets the try counter to
+    // its end). A server that reads the question and never answers is asked once, not twice.
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) & ~1}`;
+    const listener = Deno.listen({ hostname: address, port: 53 });
+    let questions = 0;
+    const connections: Promise<void>[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        connections.push((async () => {
+          // Each question on a connection of its own: a connection that carried one counts.
+          const buffer = new Uint8Array(512);
+          let read = 0;
+          try {
+            for (let n; (n = await conn.read(buffer)) !== null;) {
+              if (read === 0 && n > 0) questions++;
+              read += n;
+            }
+          } catch {
+            // The client went away.
+          } finally {
+            conn.close();
+          }
+        })());
+      }
+    })();
+    await Deno.writeTextFile(
+      resolvConf,
+      `nameserver ${address}\noptions use-vc timeout:1 attempts:2\n`,
+    );
+    try {
+      await assert.rejects(
+        resolveHost("silent.test", { resolvConf, hostsFile: false, nsswitchConf: false }),
+        DnsTimeoutError,
+      );
+    } finally {
+      listener.close();
+      await accepting.catch(() => {});
+      await Promise.all(connections);
+    }
+    assert.equal(questions, 1);
+  },
+);
+
+port53Test(
+  "lookupAddresses() asks both families of each search-list name in step, as glibc",
+  async (resolvConf) => {
+    // glibc's gethostbyname4_r asks A and AAAA of each name together and stops at the first name
+    // with an address of either: `web.a.test` has an IPv4 address and no IPv6 one, so neither
+    // `web.b.test` nor `web` is asked for its AAAA records (nor, under no-aaaa, anything twice).
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    const found: string[][] = [];
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) => {
+        const question = query.questions[0]!;
+        const here = question.name === "web.a.test";
+        const answers: DnsRecord[] = here && question.type === DNS_TYPE.A
+          ? [{ name: question.name, type: DNS_TYPE.A, class: 1, ttl: 60, data: "10.0.0.1" }]
+          : [];
+        return answerTo(query, { rcode: here ? DNS_RCODE.NOERROR : DNS_RCODE.NXDOMAIN, answers });
+      });
+      received = server.received;
+      for (const option of ["", "options no-aaaa\n"]) {
+        await Deno.writeTextFile(
+          resolvConf,
+          `nameserver ${server.address}\nsearch a.test b.test\n${option}`,
+        );
+        const lookup = await lookupAddresses("web", options);
+        found.push(lookup.addresses.map(({ address }) => address));
+      }
+    }
+    const asked = received.map(questionOf);
+    assert.deepEqual(found, [["10.0.0.1"], ["10.0.0.1"]]);
+    assert.deepEqual(asked.slice(0, 2).sort(), ["web.a.test 1", "web.a.test 28"]);
+    assert.deepEqual(asked.slice(2), ["web.a.test 1"]);
+  },
+);
+
+port53Test(
+  "lookupAddresses() ends the search list for both families by the pair's answer code, as glibc",
+  async (resolvConf) => {
+    // glibc's res_search reads one code for the A and AAAA answers of a name: the A answer's,
+    // unless that was no data, then the AAAA answer's. REFUSED ends the search list (the name is
+    // still asked as it is, last), SERVFAIL and no data go on. So `b.test` is never asked:
+    // `web.a.test` is A REFUSED and AAAA SERVFAIL, `mail.a.test` A no data and AAAA REFUSED.
+    const codes: Record<string, number> = {
+      "web.a.test 1": DNS_RCODE.REFUSED,
+      "web.a.test 28": DNS_RCODE.SERVFAIL,
+      "mail.a.test 1": DNS_RCODE.NOERROR,
+      "mail.a.test 28": DNS_RCODE.REFUSED,
+    };
+    const options = { resolvConf, hostsFile: false, nsswitchConf: false } as const;
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) => {
+        const key = `${query.questions[0]?.name} ${query.questions[0]?.type}`;
+        return answerTo(query, { rcode: codes[key] ?? DNS_RCODE.NXDOMAIN, answers: [] });
+      });
+      received = server.received;
+      await Deno.writeTextFile(
+        resolvConf,
+        `nameserver ${server.address}\nsearch a.test b.test\noptions attempts:1\n`,
+      );
+      for (const name of ["web", "mail"]) await assert.rejects(lookupAddresses(name, options));
+    }
+    assert.deepEqual(received.map(questionOf).sort(), [
+      "mail 1",
+      "mail 28",
+      "mail.a.test 1",
+      "mail.a.test 28",
+      "web 1",
+      "web 28",
+      "web.a.test 1",
+      "web.a.test 28",
+    ]);
+  },
+);
+
+port53Test(
+  "lookupAddresses() answers from the hosts file after a myhostname that cannot, asking DNS nothing",
+  async (resolvConf, dir) => {
+    // `hosts: myhostname files dns`: myhostname has no `web.test` (NOTFOUND, go on), the hosts
+    // file has it in IPv6 only, and glibc's getaddrinfo, asking the file for both families at
+    // once, ends there: no A question leaks to DNS.
+    const nsswitchConf = `${dir}/nsswitch.conf`;
+    const hostsFile = `${dir}/hosts`;
+    await Deno.writeTextFile(nsswitchConf, "hosts: myhostname files dns\n");
+    await Deno.writeTextFile(hostsFile, "fd00::7 web.test\n");
+    let found: string[];
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) =>
+        answerTo(query, { rcode: DNS_RCODE.NXDOMAIN })
+      );
+      received = server.received;
+      await Deno.writeTextFile(resolvConf, `nameserver ${server.address}\n`);
+      const lookup = await lookupAddresses("web.test", { resolvConf, nsswitchConf, hostsFile });
+      found = lookup.addresses.map(({ address }) => address);
+    }
+    assert.deepEqual(found, ["fd00::7"]);
+    assert.deepEqual(received.map(questionOf), []);
+  },
+);
+
+port53Test(
+  "resolveAddress() takes a hosts-file line with the address alone, asking DNS nothing",
+  async (resolvConf, dir) => {
+    // glibc's files source reads `10.9.9.9` alone with an empty name, and gethostbyaddr takes it:
+    // `getent hosts 10.9.9.9` succeeds, and no PTR question leaks to DNS.
+    const nsswitchConf = `${dir}/nsswitch.conf`;
+    const hostsFile = `${dir}/hosts`;
+    await Deno.writeTextFile(nsswitchConf, "hosts: files dns\n");
+    await Deno.writeTextFile(hostsFile, "127.0.0.1 localhost\n10.9.9.9\n");
+    let names: string[];
+    let received: Uint8Array[];
+    {
+      await using server = startPort53Server((query) =>
+        answerTo(query, { rcode: DNS_RCODE.NXDOMAIN })
+      );
+      received = server.received;
+      await Deno.writeTextFile(resolvConf, `nameserver ${server.address}\n`);
+      names = await resolveAddress("10.9.9.9", { resolvConf, nsswitchConf, hostsFile });
+    }
+    assert.deepEqual(names, []);
+    assert.deepEqual(received.map(questionOf), []);
+  },
+);

@@ -1,0 +1,105 @@
+/**
+ * Both families' walks of the search list in step, as glibc's getaddrinfo asks DNS for both at
+ * once (gethostbyname4_r: `res_search` with A and AAAA questions together): each name of the list
+ * is asked for both families, and the walk goes on to the next name only when neither family
+ * found an address at this one. `lookupAddresses` (`_lookup_both.ts`) runs one lookup per
+ * family; it pairs their option objects here, and the DNS part (`_dns_lookup.ts`'s searchChain)
+ * of each asks {@linkcode PairedSearch.after} after every name whether to go on. Without the
+ * pairing the family that found nothing walked on alone, asking the servers names glibc never
+ * sends (the rest of the search list, the bare name).
+ *
+ * @module
+ */
+
+import type { IpFamily } from "../net/inet.ts";
+
+/** What one family's walk did at a name of the search list. */
+export interface SearchStep {
+  /** Whether it found an address there. */
+  found: boolean;
+  /** Whether its error there ends the search list (a failure other than NXDOMAIN, no data, SERVFAIL). */
+  ended: boolean;
+  /** Whether its error there was no data (NOERROR without records). */
+  noData: boolean;
+}
+
+/** What a family's walk does after a name: stop, or go on, and whether the list has ended. */
+export interface SearchNext {
+  /** The other family found an address at this name: the lookup ends here. */
+  stop: boolean;
+  /**
+   * Whether the search list has ended for both: glibc's res_search reads one answer code for the
+   * pair, the A answer's unless that was no data, then the AAAA answer's.
+   */
+  ended: boolean;
+}
+
+/** The two walks of one `lookupAddresses` call. */
+export class PairedSearch {
+  /** Each family's steps, by the index of the name on the (shared) list of candidates. */
+  #steps = new Map<IpFamily, Map<number, SearchStep>>([[4, new Map()], [6, new Map()]]);
+  /** The families whose walk has ended (or never reached DNS). */
+  #left = new Set<IpFamily>();
+  /** Wakes the walks waiting for the other family. */
+  #waiting: (() => void)[] = [];
+
+  /**
+   * Records what `family` did at candidate `index` and, when it found nothing, waits for the
+   * other family's step there to tell what comes next ({@linkcode SearchNext}).
+   */
+  async after(family: IpFamily, index: number, step: SearchStep): Promise<SearchNext> {
+    this.#steps.get(family)!.set(index, step);
+    this.#wake();
+    if (step.found) return { stop: true, ended: step.ended };
+    const other: IpFamily = family === 4 ? 6 : 4;
+    while (true) {
+      const theirs = this.#steps.get(other)!;
+      const there = theirs.get(index);
+      if (there !== undefined) {
+        if (there.found) return { stop: true, ended: step.ended };
+        const a = family === 4 ? step : there;
+        const aaaa = family === 4 ? there : step;
+        return { stop: false, ended: a.noData ? aaaa.ended : a.ended };
+      }
+      // The other walk is over, or went past this name without asking it: on alone.
+      if (this.#left.has(other) || [...theirs.keys()].some((i) => i > index)) {
+        return { stop: false, ended: step.ended };
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
+  skipped(family: IpFamily, index: number): void {
+    this.#steps.get(family)!.set(index, { found: false, ended: true, noData: false });
+    this.#wake();
+  }
+
+  /** Records that `family`'s lookup is over: the other family no longer waits for it. */
+  leave(family: IpFamily): void {
+    this.#left.add(family);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+/** The pairing of each family's options object, set by `lookupAddresses`. */
+const PAIRED = new WeakMap<object, PairedSearch>();
+
+/** Pairs the options objects of the two families' lookups; returns the pairing. */
+export function pairSearches(options4: object, options6: object): PairedSearch {
+  const paired = new PairedSearch();
+  PAIRED.set(options4, paired);
+  PAIRED.set(options6, paired);
+  return paired;
+}
+
+/** The pairing of a lookup's options object, if `lookupAddresses` made one. */
+export function pairedSearchOf(options: object): PairedSearch | undefined {
+  return PAIRED.get(options);
+}
