@@ -244,6 +244,17 @@ interface Fetched {
   text?: string | undefined;
 }
 
+/** A queued URL fetched (or found saved already), to be read for links. */
+interface Visited {
+  path: string | undefined;
+  kind: Fetched["kind"];
+  /** Whether its links are to be read (a page or stylesheet as expected). */
+  descend: boolean;
+  text: string | undefined;
+  /** Where it came from after redirects. */
+  finalUrl: string;
+}
+
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
   /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
@@ -259,6 +270,10 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** With several threads: no other task writes the file until this settles (its page read). */
+  until?: Promise<void> | undefined;
+  /** With several threads: the URL's place in the queue (none for robots.txt). */
+  order?: number | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -499,18 +514,36 @@ class Walker {
       }
       return;
     }
+    // The fetches run at once, but each page is read for links, and its links queued, in the
+    // order of the queue, whatever order the answers come in: the queue, each URL's depth and
+    // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
+    // holds its thread until its page has been read.
+    let read: Promise<void> = Promise.resolve();
     while (head < queue.length || running.size > 0) {
       while (head < queue.length && running.size < threads) {
         options.signal?.throwIfAborted();
+        // -Q: the next URL is fetched only once the bytes of those before it are known, as with
+        // one thread (which stops at the same place).
+        if ((options.quotaBytes ?? 0) > 0 && running.size > 0) break;
         if (this.quotaExceeded) {
           head = queue.length;
           break;
         }
         const item = queue[head]!;
         queue[head++] = undefined as unknown as QueueItem;
-        const task: Promise<void> = this.#visit(item, start, seen, queue).finally(() =>
-          running.delete(task)
-        );
+        const before = read;
+        let readDone!: () => void;
+        const readSettled = new Promise<void>((resolve) => (readDone = resolve));
+        const task: Promise<void> = this.#visitFetch(item, { until: readSettled, order: head })
+          .then(async (visited) => {
+            await before;
+            if (visited) await this.#visitRead(item, visited, start, seen, queue);
+          })
+          .finally(() => {
+            readDone();
+            running.delete(task);
+          });
+        read = task;
         running.add(task);
       }
       if (running.size > 0) await Promise.race(running);
@@ -519,51 +552,72 @@ class Walker {
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
   async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
-    const options = this.#options;
+    const visited = await this.#visitFetch(item);
+    if (visited) await this.#visitRead(item, visited, start, seen, queue);
+  }
+
+  /**
+   * A queued URL fetched, or found already saved (a redirect's target, or an index.html twin);
+   * undefined when the fetch failed. With several threads, `lock` holds the file for the item
+   * (`order` in the queue) until its page has been read.
+   */
+  async #visitFetch(
+    item: QueueItem,
+    lock?: { until: Promise<void>; order: number },
+  ): Promise<Visited | undefined> {
+    const path = this.#urlToFile.get(item.url);
+    if (path !== undefined) {
+      // Already downloaded: read it again.
+      const kind = item.expectCss && this.#cssFiles.has(path)
+        ? "css"
+        : item.expectHtml && this.#htmlFiles.has(path)
+        ? "html"
+        : "other";
+      return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
+    }
+    const fetched = await this.#fetch(item.url, lock ? { ...item, ...lock } : item);
+    if (fetched === undefined) return undefined;
     let descend = false;
     let kind: Fetched["kind"] = "other";
+    if (fetched.kind === "html" && item.expectHtml) {
+      descend = true;
+      kind = "html";
+    }
+    if (fetched.kind === "css" || item.expectCss) {
+      descend = true;
+      kind = "css";
+    }
+    return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** A fetched URL's page read for links (their URLs queued), and a rejected file removed. */
+  async #visitRead(
+    item: QueueItem,
+    visited: Visited,
+    start: URL,
+    seen: Set<string>,
+    queue: QueueItem[],
+  ): Promise<void> {
+    const options = this.#options;
+    const { path, kind, text } = visited;
+    let descend = visited.descend;
     let pageUrl = item.url;
-    let text: string | undefined;
-    let path = this.#urlToFile.get(item.url);
-    if (path !== undefined) {
-      // Already downloaded (a redirect's target, or an index.html twin): read it again.
-      if (item.expectCss && this.#cssFiles.has(path)) {
-        descend = true;
-        kind = "css";
-      } else if (item.expectHtml && this.#htmlFiles.has(path)) {
-        descend = true;
-        kind = "html";
+    if (visited.finalUrl !== item.url) {
+      if (descend) {
+        const decision = await this.#mayFollow(
+          { url: visited.finalUrl, inline: false },
+          item.parsed ?? new URL(item.url),
+          item.depth,
+          start,
+          seen,
+          // GNU wget logs a refused redirect as the URL asked for, from the start URL.
+          { url: item.url, parent: start.href },
+        );
+        if (decision === undefined) descend = false;
+        // A link to the target later is one seen already, as on GNU's black list.
+        else seen.add(seenKey(visited.finalUrl));
       }
-    } else {
-      const fetched = await this.#fetch(item.url, item);
-      if (fetched === undefined) return;
-      path = fetched.path;
-      text = fetched.text;
-      if (fetched.kind === "html" && item.expectHtml) {
-        descend = true;
-        kind = "html";
-      }
-      if (fetched.kind === "css" || item.expectCss) {
-        descend = true;
-        kind = "css";
-      }
-      if (fetched.finalUrl !== item.url) {
-        if (descend) {
-          const decision = await this.#mayFollow(
-            { url: fetched.finalUrl, inline: false },
-            item.parsed ?? new URL(item.url),
-            item.depth,
-            start,
-            seen,
-            // GNU wget logs a refused redirect as the URL asked for, from the start URL.
-            { url: item.url, parent: start.href },
-          );
-          if (decision === undefined) descend = false;
-          // A link to the target later is one seen already, as on GNU's black list.
-          else seen.add(seenKey(fetched.finalUrl));
-        }
-        pageUrl = fetched.finalUrl;
-      }
+      pageUrl = visited.finalUrl;
     }
     let leafRequisites = false;
     if (descend && item.depth >= this.#maxDepth) {
@@ -849,15 +903,24 @@ class Walker {
 
   /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
   async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
-    while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, how);
-    const settled = done.then(() => {}, () => {});
-    this.#busy.set(planned, settled);
-    try {
-      return await done;
-    } finally {
-      if (this.#busy.get(planned) === settled) this.#busy.delete(planned);
+    for (let holder = this.#busy.get(planned); holder; holder = this.#busy.get(planned)) {
+      if (how.order !== undefined && holder.order !== undefined && holder.order > how.order) {
+        // A URL later in the queue got here first (--wait, --spider's HEAD): only its fetch is
+        // waited for, as its reading waits for this URL's.
+        await holder.fetched;
+        if (this.#busy.get(planned) === holder) break;
+      } else await holder.settled;
     }
+    const done = this.#fetchUnlocked(url, planned, how);
+    const fetched = done.then(() => {}, () => {});
+    // Held until the page has been read too (and a NAME.tmp removed), as with one thread.
+    const settled = Promise.all([done, how.until]).then(() => {}, () => {});
+    const holder = { order: how.order, fetched, settled };
+    this.#busy.set(planned, holder);
+    settled.then(() => {
+      if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
+    });
+    return await done;
   }
 
   /**
@@ -1511,7 +1574,10 @@ class Walker {
   /** When the next request may start, by host (`""` for all, with one thread). */
   readonly #nextRequest = new Map<string, number>();
   /** Files being fetched, and when each is done. */
-  readonly #busy = new Map<string, Promise<void>>();
+  readonly #busy = new Map<
+    string,
+    { order: number | undefined; fetched: Promise<void>; settled: Promise<void> }
+  >();
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 

@@ -1,0 +1,50 @@
+/**
+ * `downloadRecursive()` with `maxThreads` above 1 (`--max-threads`) and with `waitMs`: what must
+ * not depend on which answer comes first (the regression tests of the random `--max-threads`
+ * hunt, `tests/cmd/wget-recursive-threads-random_test.ts`).
+ */
+
+import assert from "node:assert/strict";
+import { downloadRecursive } from "../../../lib/download/recursive.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+Deno.test("downloadRecursive() with maxThreads gives a page the depth of its first link in breadth-first order, however fast another path is", async () => {
+  // / -> s, f; s -> x (depth 2); f -> g -> x (depth 3). s is answered only once x has been asked
+  // for (or, when x waits for s, after a while): a fast path through f and g must not leave x at
+  // depth 3, where -l 3 would not read it, and y (its link) unfetched.
+  const pages: Record<string, string> = {
+    "/": `<a href="s.html">s</a><a href="f.html">f</a>`,
+    "/s.html": `<a href="x.html">x</a>`,
+    "/f.html": `<a href="g.html">g</a>`,
+    "/g.html": `<a href="x.html">x</a>`,
+    "/x.html": `<a href="y.html">y</a>`,
+    "/y.html": `<p>y`,
+  };
+  const log: string[] = [];
+  let askedForX!: () => void;
+  const xAsked = new Promise<void>((resolve) => (askedForX = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/x.html") askedForX();
+      if (path === "/s.html") {
+        await Promise.race([xAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+        clearTimeout(timer);
+      }
+      const body = pages[path];
+      if (body === undefined) return new Response("missing", { status: 404 });
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    maxDepth: 3,
+    robots: false,
+  });
+  assert.deepEqual(log.toSorted(), ["/", "/f.html", "/g.html", "/s.html", "/x.html", "/y.html"]);
+});
