@@ -506,6 +506,14 @@ export class WgetReporter {
     if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");
   }
 
+  /**
+   * The full size `result`'s answer announced: its own when it says (`--max-threads` runs several
+   * downloads at once, whose events interleave), else the last body's start's.
+   */
+  #totalOf(result: DownloadResult): number | undefined {
+    return "total" in result ? result.total : this.#total;
+  }
+
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
@@ -553,7 +561,8 @@ export class WgetReporter {
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
-      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      const total = this.#totalOf(result);
+      const of = total === undefined ? `${size}` : `${size}/${total}`;
       this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [1]`);
     } else if (result.path === undefined) {
       this.#line(
@@ -562,7 +571,8 @@ export class WgetReporter {
     } else {
       this.#clear();
       const size = result.size ?? result.bytes;
-      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      const total = this.#totalOf(result);
+      const of = total === undefined ? `${size}` : `${size}/${total}`;
       const seconds = (performance.now() - this.#started) / 1000;
       // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - 'name' saved [10/10]", between blank lines.
       const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;

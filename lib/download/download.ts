@@ -293,6 +293,11 @@ export interface DownloadResult {
   bytes: number;
   /** The file's full size after the run, when known. */
   size?: number | undefined;
+  /**
+   * The file's full size as the answer announced it when its body started (undefined when it
+   * did not say), for a log line of its own however many downloads run at once.
+   */
+  total?: number | undefined;
   /** The final status code. */
   status: number;
   /** The final response's `Content-Type`, when it had one. */
@@ -1007,6 +1012,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     path,
     bytes: fresh(bytes),
     size: offset + fresh(bytes),
+    total,
     status: response.status,
     contentType: response.head.headers.get("Content-Type"),
   });

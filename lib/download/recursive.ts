@@ -1410,6 +1410,7 @@ class Walker {
                 path: sink.name,
                 bytes,
                 size: bytes,
+                total: response.contentLength,
                 status,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),

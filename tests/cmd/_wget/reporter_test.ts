@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { WgetReporter } from "../../../cmd/_wget/reporter.ts";
+
+Deno.test("WgetReporter.finish() under -nv gives each file the length its own answer announced, whatever started since", () => {
+  // --max-threads: another download's body starts before this one's line is printed.
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    nonVerbose: true,
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  reporter.events.start?.({ path: "a.html", offset: 0, total: 10 });
+  reporter.events.start?.({ path: "b.html", offset: 0, total: 20 });
+  reporter.finish({
+    url: "http://h/a.html",
+    finalUrl: "http://h/a.html",
+    path: "a.html",
+    bytes: 10,
+    size: 10,
+    total: 10,
+    status: 200,
+  });
+  reporter.finish({
+    url: "http://h/c.html",
+    finalUrl: "http://h/c.html",
+    path: "c.html",
+    bytes: 5,
+    size: 5,
+    total: undefined,
+    status: 200,
+  });
+  assert.match(lines.join(""), / URL:http:\/\/h\/a\.html \[10\/10\] -> "a\.html" \[1\]\n/);
+  assert.match(lines.join(""), / URL:http:\/\/h\/c\.html \[5\] -> "c\.html" \[1\]\n/);
+});
