@@ -253,6 +253,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Wait this long before following a redirect, as GNU wget's `--wait` waits before every
+   * request (the recursion passes its `waitMs`). @default {0}
+   */
+  redirectWaitMs?: number | undefined;
 }
 
 /**
@@ -680,6 +685,11 @@ const attemptDownload = (async function attemptDownload(
         }
         target = next;
         redirects++;
+        if (options.redirectWaitMs) {
+          await (options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(
+            options.redirectWaitMs,
+          );
+        }
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
           method = "GET";
           body = undefined;

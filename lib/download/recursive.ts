@@ -411,7 +411,10 @@ class Walker {
       onConverted: _onConverted,
       ...forDownload
     } = options;
-    this.#downloadOptions = forDownload;
+    // --wait: before a redirect's request too, as GNU wget.
+    this.#downloadOptions = options.waitMs
+      ? { ...forDownload, redirectWaitMs: options.waitMs }
+      : forDownload;
     // The options of download() that need its general path for every request (the method, a
     // body, a proxy, credentials sent unasked, what --compression, --save-headers and
     // --limit-rate do to a body); those the walker handles itself (-O, -E,
@@ -869,15 +872,21 @@ class Walker {
 
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
-    if (this.#options.waitMs) await this.#politeWait(url);
-    if (this.#options.spider && !how.robots) {
-      const head = await this.#head(url);
-      if (head === undefined || head.kind === "other") return head;
-      if (head.finalUrl !== url) {
-        return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+    const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
+    try {
+      if (this.#options.spider && !how.robots) {
+        const head = await this.#head(url);
+        if (head === undefined || head.kind === "other") return head;
+        // GNU wget waits before the GET after the HEAD too.
+        if (end) await this.#sleepWait();
+        if (head.finalUrl !== url) {
+          return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+        }
       }
+      return await this.#fetchNamed(url, how);
+    } finally {
+      end?.();
     }
-    return await this.#fetchNamed(url, how);
   }
 
   /** `#fetch` once it is time: the file named, then fetched when no other task is writing it. */
@@ -1064,21 +1073,29 @@ class Walker {
     this.#options.events?.nameShortened?.(bytes, limit);
 
   /**
-   * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
-   * the same host with several, so each server still sees one request per wait.
+   * `--wait`: before a URL's request, as GNU wget sleeps between retrievals: `waitMs` after the
+   * request before it has ended (not before the first). With several threads each host's
+   * requests follow one another so, and those to different hosts run at once. Resolves to the
+   * function to call when this URL's fetch has ended.
    */
-  async #politeWait(url: string): Promise<void> {
+  async #politeWait(url: string): Promise<() => void> {
     const options = this.#options;
-    if (!options.waitMs) return;
     const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
-    const now = performance.now();
-    const previous = this.#nextRequest.get(key);
-    const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
-    const at = previous === undefined ? now : Math.max(now, previous);
-    this.#nextRequest.set(key, at + waitMs);
-    if (at > now) {
-      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(at - now);
+    const previous = this.#lastRequest.get(key);
+    let end!: () => void;
+    this.#lastRequest.set(key, new Promise<void>((resolve) => (end = resolve)));
+    if (previous !== undefined) {
+      await previous;
+      await this.#sleepWait();
     }
+    return end;
+  }
+
+  /** `--wait`'s pause (`--random-wait`: 0.5 to 1.5 times as long). */
+  #sleepWait(): Promise<void> {
+    const options = this.#options;
+    const waitMs = (options.waitMs ?? 0) * (options.randomWait ? 0.5 + Math.random() : 1);
+    return (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(waitMs);
   }
 
   async #fetchUnlocked(
@@ -1572,8 +1589,8 @@ class Walker {
     }
   }
 
-  /** When the next request may start, by host (`""` for all, with one thread). */
-  readonly #nextRequest = new Map<string, number>();
+  /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
+  readonly #lastRequest = new Map<string, Promise<void>>();
   /** Files being fetched, and when each is done. */
   readonly #busy = new Map<
     string,

@@ -48,3 +48,34 @@ Deno.test("downloadRecursive() with maxThreads gives a page the depth of its fir
   });
   assert.deepEqual(log.toSorted(), ["/", "/f.html", "/g.html", "/s.html", "/x.html", "/y.html"]);
 });
+
+Deno.test("downloadRecursive() with waitMs waits before every request but the first, a redirect's too", async () => {
+  const log: string[] = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    log.push(path);
+    if (path === "/") {
+      return new Response(`<a href="/r">r</a>`, { headers: { "content-type": "text/html" } });
+    }
+    if (path === "/r") return new Response(null, { status: 301, headers: { location: "/t.html" } });
+    return new Response("<p>t", { status: path === "/t.html" ? 200 : 404 });
+  });
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    waitMs: 1000,
+    sleep: (ms) => {
+      log.push(`sleep ${ms}`);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(log, [
+    "/",
+    "sleep 1000",
+    "/robots.txt",
+    "sleep 1000",
+    "/r",
+    "sleep 1000",
+    "/t.html",
+  ]);
+});
