@@ -534,7 +534,7 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !this.#hasLastModified && !this.#untimedSaid
+      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }

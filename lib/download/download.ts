@@ -303,6 +303,8 @@ export interface DownloadResult {
    * did not say), for a log line of its own however many downloads run at once.
    */
   total?: number | undefined;
+  /** Whether the answer had a `Last-Modified` header (`-N` says when it had none). */
+  hasLastModified?: boolean | undefined;
   /** The final status code. */
   status: number;
   /** The final response's `Content-Type`, when it had one. */
@@ -1023,6 +1025,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     bytes: fresh(bytes),
     size: offset + fresh(bytes),
     total,
+    hasLastModified: response.head.headers.get("Last-Modified") !== undefined,
     status: response.status,
     contentType: response.head.headers.get("Content-Type"),
   });

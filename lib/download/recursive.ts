@@ -1428,6 +1428,7 @@ class Walker {
                 bytes,
                 size: bytes,
                 total: response.contentLength,
+                hasLastModified: lastModified !== undefined,
                 status,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),

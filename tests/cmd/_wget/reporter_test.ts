@@ -32,3 +32,36 @@ Deno.test("WgetReporter.finish() under -nv gives each file the length its own an
   assert.match(lines.join(""), / URL:http:\/\/h\/a\.html \[10\/10\] -> "a\.html" \[1\]\n/);
   assert.match(lines.join(""), / URL:http:\/\/h\/c\.html \[5\] -> "c\.html" \[1\]\n/);
 });
+
+Deno.test("WgetReporter.finish() under -N says a file's Last-Modified is missing by its own answer, whatever answered since", () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    nonVerbose: true,
+    timestamping: true,
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  // --max-threads: the last answer the reporter saw (a 404 of another URL) had no Last-Modified.
+  reporter.finish({
+    url: "http://h/a.html",
+    finalUrl: "http://h/a.html",
+    path: "a.html",
+    bytes: 1,
+    size: 1,
+    total: 1,
+    hasLastModified: true,
+    status: 200,
+  });
+  assert.doesNotMatch(lines.join(""), /Last-modified header missing/);
+  reporter.finish({
+    url: "http://h/b.html",
+    finalUrl: "http://h/b.html",
+    path: "b.html",
+    bytes: 1,
+    size: 1,
+    total: 1,
+    hasLastModified: false,
+    status: 200,
+  });
+  assert.match(lines.join(""), /Last-modified header missing -- time-stamps turned off\.\n/);
+});
