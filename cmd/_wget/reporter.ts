@@ -452,12 +452,17 @@ export class WgetReporter {
   #spiderVerdict(result: DownloadResult): void {
     // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
     // links, and a recursive run fetches it.
-    const holdsLinks = pageKind(this.#type) !== "other";
+    // The result's own type and status when it tells them (--max-threads runs several HEADs at
+    // once, whose answers interleave), else the last answer's.
+    const own = "contentType" in result;
+    const holdsLinks = pageKind(own ? result.contentType : this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
-      const status = String(this.#status || result.status).padStart(2);
-      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${this.#reason}`.trimEnd());
+      const code = own ? result.status : this.#status || result.status;
+      const reason = code === this.#status ? this.#reason : "";
+      const status = String(code).padStart(2);
+      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${reason}`.trimEnd());
       return;
     }
     this.#lengthLine(result.size, 0);

@@ -811,6 +811,7 @@ const attemptDownload = (async function attemptDownload(
           bytes: 0,
           status,
           size: response.contentLength,
+          contentType: response.head.headers.get("Content-Type"),
         };
       }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {

@@ -65,3 +65,29 @@ Deno.test("WgetReporter.finish() under -N says a file's Last-Modified is missing
   });
   assert.match(lines.join(""), /Last-modified header missing -- time-stamps turned off\.\n/);
 });
+
+Deno.test("WgetReporter.finish() under --spider -r -nv judges a HEAD by its own answer's type, whatever answered since", () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    nonVerbose: true,
+    spider: true,
+    recursive: true,
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  // --max-threads: the last answer the reporter saw was another URL's page (text/html, a GET next).
+  reporter.events.response?.(
+    {
+      status: 200,
+      head: { reason: "OK", headers: new Headers({ "content-type": "text/html" }) },
+    } as unknown as Parameters<NonNullable<typeof reporter.events.response>>[0],
+  );
+  reporter.finish({
+    url: "http://h/a.txt",
+    finalUrl: "http://h/a.txt",
+    bytes: 0,
+    status: 200,
+    contentType: "text/plain",
+  });
+  assert.match(lines.join(""), / URL: http:\/\/h\/a\.txt 200 OK\n/);
+});
