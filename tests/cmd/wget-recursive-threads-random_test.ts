@@ -43,8 +43,12 @@ import {
   settle,
 } from "../harness/wget_random_runs.ts";
 
-/** The seeds the test suite runs. */
-const FIXED_SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+/**
+ * The seeds the test suite runs: 1–16 (-np, -l, -nd, -k -K, -nc and -c again, nofollow), 24
+ * (-nd -R), 25 (-N again), 28 (both host names, --wait), 48 (-Q, -l), 53 (-A), 84
+ * (--delete-after) and 211 (--spider -nd).
+ */
+const FIXED_SEEDS = [...Array.from({ length: 16 }, (_, i) => i + 1), 24, 25, 28, 48, 53, 84, 211];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
 const WAIT = 0.05;
