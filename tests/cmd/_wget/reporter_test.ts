@@ -91,3 +91,28 @@ Deno.test("WgetReporter.finish() under --spider -r -nv judges a HEAD by its own 
   });
   assert.match(lines.join(""), / URL: http:\/\/h\/a\.txt 200 OK\n/);
 });
+
+Deno.test("WgetReporter.finish() under --spider -r -nv keeps a HEAD's status words when another URL's 404 came last", () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    nonVerbose: true,
+    spider: true,
+    recursive: true,
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  reporter.events.response?.(
+    {
+      status: 404,
+      head: { reason: "Not Found", headers: new Headers({ "content-type": "text/html" }) },
+    } as unknown as Parameters<NonNullable<typeof reporter.events.response>>[0],
+  );
+  reporter.finish({
+    url: "http://h/a.txt",
+    finalUrl: "http://h/a.txt",
+    bytes: 0,
+    status: 200,
+    contentType: "text/plain",
+  });
+  assert.match(lines.join(""), / URL: http:\/\/h\/a\.txt 200 OK\n/);
+});
