@@ -274,6 +274,8 @@ interface FetchHow {
   until?: Promise<void> | undefined;
   /** With several threads: the URL's place in the queue (none for robots.txt). */
   order?: number | undefined;
+  /** With several threads: the file's name is taken for this fetch already. */
+  reserved?: boolean | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -863,11 +865,42 @@ class Walker {
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+    if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
     }
     return this.#fetchNamed(url, how);
+  }
+
+  /**
+   * With several threads, a queued URL's fetch: its file's name is taken at once, in the order of
+   * the queue, and the fetch starts (after `--wait` and `--spider`'s HEAD) once the URLs before it
+   * that take the name have been fetched and read. So `-nd`'s numbered names go to the URLs GNU
+   * gives them, however long each host's wait or HEAD takes.
+   */
+  async #fetchReserved(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    const { planned } = this.#plannedFile(url, how);
+    const previous = this.#busy.get(planned);
+    let fetchedDone!: () => void;
+    const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
+    const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
+    const holder = { order: how.order, fetched, settled };
+    this.#busy.set(planned, holder);
+    settled.then(() => {
+      if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
+    });
+    try {
+      // (A robots.txt fetch holds a name only while it is fetched.)
+      if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
+      const reserved = { ...how, reserved: true };
+      if (this.#options.waitMs || this.#options.spider) {
+        return await this.#fetchAfterWait(url, reserved);
+      }
+      return await this.#fetchNamed(url, reserved);
+    } finally {
+      fetchedDone();
+    }
   }
 
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
@@ -894,28 +927,40 @@ class Walker {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     // (With --content-disposition, GNU wget names the file, and says a name is too long, only
     // once the answer came.)
-    const named = this.#plannedPath(how.parsed ?? url, !this.#options.contentDisposition);
-    // A file only read for its links and then removed (--delete-after, --spider, or a name
-    // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
-    // never overwritten, then removed.
+    const { planned, temporary } = this.#plannedFile(url, how, !this.#options.contentDisposition);
+    const fetchHow = temporary ? { ...how, temporary } : how;
+    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
+    // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
+    // taken already with several.
+    if (this.#oneThread || how.reserved) return this.#fetchUnlocked(url, planned, fetchHow);
+    return this.#fetchLocked(url, planned, fetchHow);
+  }
+
+  /**
+   * The file `url` is fetched into, before -E or a unique suffix changes its name; `report` a name
+   * cut short. A file only read for its links and then removed (--delete-after, --spider, or a
+   * name -A/-R rejects) goes to NAME.tmp (`temporary`), as with GNU wget: a file of the user's at
+   * NAME is never overwritten, then removed.
+   */
+  #plannedFile(
+    url: string,
+    how: FetchHow,
+    report = false,
+  ): { planned: string; temporary: boolean } {
+    const named = this.#plannedPath(how.parsed ?? url, report);
     const temporary = this.#options.output === undefined &&
       (this.#options.deleteAfter || this.#options.spider ||
         (this.#options.acceptRules !== undefined &&
           !acceptsFileName(named, this.#options.acceptRules)));
-    const planned = temporary ? `${named}.tmp` : named;
-    const fetchHow = temporary ? { ...how, temporary } : how;
-    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
-    // page's links, follow each other): nothing to wait for or to tell.
-    if (this.#oneThread) return this.#fetchUnlocked(url, planned, fetchHow);
-    return this.#fetchLocked(url, planned, fetchHow);
+    return { planned: temporary ? `${named}.tmp` : named, temporary };
   }
 
   /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
   async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
     for (let holder = this.#busy.get(planned); holder; holder = this.#busy.get(planned)) {
-      if (how.order !== undefined && holder.order !== undefined && holder.order > how.order) {
-        // A URL later in the queue got here first (--wait, --spider's HEAD): only its fetch is
-        // waited for, as its reading waits for this URL's.
+      if (how.order === undefined) {
+        // robots.txt, fetched while a page is read: only the fetch of a queued URL that holds
+        // the name is waited for, as its reading may wait for this page's.
         await holder.fetched;
         if (this.#busy.get(planned) === holder) break;
       } else await holder.settled;

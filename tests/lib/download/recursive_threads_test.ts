@@ -79,3 +79,36 @@ Deno.test("downloadRecursive() with waitMs waits before every request but the fi
     "/t.html",
   ]);
 });
+
+Deno.test("downloadRecursive() with maxThreads and waitMs gives a shared name to the URL first in the queue, however long its host's wait", async () => {
+  // / links to a/x.html on 127.0.0.1, then to b/x.html on localhost; without directories both
+  // are x.html. 127.0.0.1's wait is held until b/x.html has been asked for (or a while, when
+  // b/x.html waits for its turn): x.html is still a's, x.html.1 b's, as GNU wget names them.
+  let askedForB!: () => void;
+  const bAsked = new Promise<void>((resolve) => (askedForB = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    if (path === "/b/x.html") askedForB();
+    const port: number = server.addr.port;
+    const body: string = path === "/"
+      ? `<a href="http://127.0.0.1:${port}/a/x.html">a</a><a href="http://localhost:${port}/b/x.html">b</a>`
+      : `<p>${path}`;
+    return new Response(body, { headers: { "content-type": "text/html" } });
+  });
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+    spanHosts: true,
+    layout: { directories: false },
+    waitMs: 1000,
+    sleep: async () => {
+      await Promise.race([bAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+      clearTimeout(timer);
+    },
+  });
+  assert.equal(await Deno.readTextFile(`${dir.path}/x.html`), "<p>/a/x.html");
+  assert.equal(await Deno.readTextFile(`${dir.path}/x.html.1`), "<p>/b/x.html");
+});
