@@ -119,17 +119,6 @@ function timestamp(date = new Date()): string {
     `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-/** The usual reason phrases of the statuses a spider's HEAD ends with. */
-const SUCCESS_REASONS: Record<number, string> = {
-  200: "OK",
-  201: "Created",
-  202: "Accepted",
-  203: "Non-Authoritative Information",
-  204: "No Content",
-  205: "Reset Content",
-  206: "Partial Content",
-};
-
 /**
  * Prints a download's events on stderr: plain lines, a bar on a terminal, nothing when quiet.
  *
@@ -471,8 +460,7 @@ export class WgetReporter {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
       const code = own ? result.status : this.#status || result.status;
-      // (Another URL's answer came last: the usual words of the status, a HEAD's 2xx.)
-      const reason = code === this.#status ? this.#reason : SUCCESS_REASONS[code] ?? "";
+      const reason = own ? result.reason ?? "" : this.#reason;
       const status = String(code).padStart(2);
       this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${reason}`.trimEnd());
       return;

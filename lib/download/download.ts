@@ -303,6 +303,8 @@ export interface DownloadResult {
    * did not say), for a log line of its own however many downloads run at once.
    */
   total?: number | undefined;
+  /** The final answer's reason phrase (`--spider`'s, for its "200 OK" line). */
+  reason?: string | undefined;
   /** Whether the answer had a `Last-Modified` header (`-N` says when it had none). */
   hasLastModified?: boolean | undefined;
   /** The final status code. */
@@ -812,6 +814,7 @@ const attemptDownload = (async function attemptDownload(
           status,
           size: response.contentLength,
           contentType: response.head.headers.get("Content-Type"),
+          reason: response.head.reason,
         };
       }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {

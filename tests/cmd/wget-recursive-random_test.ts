@@ -39,20 +39,18 @@
  * differ (the site, both trees, both logs, nginx's config and log), `NETKIT_FUZZ_KEEP=1`.
  */
 
-import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
-import { peerTest, tempDir } from "../harness/peers.ts";
+import { peerTest } from "../harness/peers.ts";
 import { randomSite, writeRandomSite } from "../harness/random_site.ts";
 import {
   change,
   config,
   firstDifference,
-  KEEP,
   type Outcome,
   rerunOf,
   runBoth,
-  seeds,
   settle,
+  stepSeeds,
 } from "../harness/wget_random_runs.ts";
 
 /**
@@ -111,19 +109,5 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
 peerTest(
   "wget -r on random sites: GNU wget's files, bytes, requests, exit code and -nv log, seed by seed",
   ["nginx", "wget"],
-  async (t) => {
-    const failed: string[] = [];
-    for (const seed of seeds(FIXED_SEEDS)) {
-      await t.step(`seed ${seed}`, async () => {
-        await using dir = KEEP
-          ? { path: await Deno.makeTempDir({ prefix: `fuzz${seed}_` }), [Symbol.dispose]() {} }
-          : await tempDir();
-        const differences = await runSeed(dir.path, seed);
-        if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
-        if (differences.length > 0) failed.push(seed.toString());
-        assert.deepEqual(differences, [], differences.join("\n"));
-      });
-    }
-    assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
-  },
+  async (t) => await stepSeeds(t, FIXED_SEEDS, "fuzz", runSeed),
 );

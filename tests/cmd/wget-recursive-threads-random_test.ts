@@ -27,20 +27,18 @@
  * differ, `NETKIT_FUZZ_KEEP=1`.
  */
 
-import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
-import { peerTest, tempDir } from "../harness/peers.ts";
+import { peerTest } from "../harness/peers.ts";
 import { randomSite, randomThreads, writeRandomSite } from "../harness/random_site.ts";
 import {
   change,
   config,
   firstDifference,
-  KEEP,
   type Outcome,
   rerunOf,
   runBoth,
-  seeds,
   settle,
+  stepSeeds,
 } from "../harness/wget_random_runs.ts";
 
 /**
@@ -267,21 +265,12 @@ peerTest(
   "wget -r --max-threads N on random sites: GNU wget's files, bytes, requests and exit code",
   ["nginx", "wget"],
   async (t) => {
-    const failed: string[] = [];
-    for (const seed of seeds(FIXED_SEEDS)) {
-      await t.step(`seed ${seed}`, async () => {
-        await using dir = KEEP
-          ? { path: await Deno.makeTempDir({ prefix: `threads${seed}_` }), [Symbol.dispose]() {} }
-          : await tempDir();
-        const differences = await runSeed(dir.path, seed);
-        if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
-        if (differences.length > 0) failed.push(seed.toString());
-        assert.deepEqual(differences, [], differences.join("\n"));
-      });
+    try {
+      await stepSeeds(t, FIXED_SEEDS, "threads", runSeed);
+    } finally {
+      if (knownSeeds.size > 0) {
+        console.log(`seeds with only the known difference: ${[...knownSeeds].join(",")}`);
+      }
     }
-    if (knownSeeds.size > 0) {
-      console.log(`seeds with only the known difference: ${[...knownSeeds].join(",")}`);
-    }
-    assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
   },
 );

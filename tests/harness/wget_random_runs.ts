@@ -7,6 +7,8 @@
  * @module
  */
 
+import assert from "node:assert/strict";
+import { tempDir } from "./peers.ts";
 import type { RandomSite } from "./random_site.ts";
 import { seededRandom } from "./seeded_random.ts";
 import { commandArgs } from "./run.ts";
@@ -250,4 +252,31 @@ export async function runBoth(
     outcomes.push({ code: run.code, files: kept, requests, log: lines });
   }
   return outcomes;
+}
+
+/**
+ * Runs `runSeed` for each seed (`fixed`, or those the environment names) as a step of `t`, each
+ * in a directory of its own (kept, named `PREFIX<seed>_…`, when it differs and
+ * NETKIT_FUZZ_KEEP=1); a step fails with its differences, and the test names the seeds that
+ * differ.
+ */
+export async function stepSeeds(
+  t: Deno.TestContext,
+  fixed: number[],
+  prefix: string,
+  runSeed: (dir: string, seed: number) => Promise<string[]>,
+): Promise<void> {
+  const failed: string[] = [];
+  for (const seed of seeds(fixed)) {
+    await t.step(`seed ${seed}`, async () => {
+      await using dir = KEEP
+        ? { path: await Deno.makeTempDir({ prefix: `${prefix}${seed}_` }), [Symbol.dispose]() {} }
+        : await tempDir();
+      const differences = await runSeed(dir.path, seed);
+      if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
+      if (differences.length > 0) failed.push(seed.toString());
+      assert.deepEqual(differences, [], differences.join("\n"));
+    });
+  }
+  assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
 }
