@@ -39,17 +39,15 @@
  * differ (the site, both trees, both logs, nginx's config and log), `NETKIT_FUZZ_KEEP=1`.
  */
 
-import { startNginx } from "../harness/nginx.ts";
 import { peerTest } from "../harness/peers.ts";
-import { randomSite, writeRandomSite } from "../harness/random_site.ts";
+import { randomSite } from "../harness/random_site.ts";
 import {
   change,
-  config,
   firstDifference,
   type Outcome,
   rerunOf,
   runBoth,
-  settle,
+  serveRandomSite,
   stepSeeds,
 } from "../harness/wget_random_runs.ts";
 
@@ -76,14 +74,13 @@ function compare([gnu, netkit]: Outcome[]): string[] {
 /** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
 async function runSeed(dir: string, seed: number): Promise<string[]> {
   const site = randomSite(seed);
-  const log = `${dir}/access.log`;
-  await using nginx = await startNginx(dir, {
-    httpConfig: `log_format fuzz '$host "$request" $status "$http_if_modified_since"';`,
-    serverConfig: config(log, site.nginxConfig),
-  });
-  await writeRandomSite(nginx.root, site, nginx.port);
-  await settle(nginx.root);
-  const url = `http://127.0.0.1:${nginx.port}${site.start}`;
+  const served = await serveRandomSite(
+    dir,
+    site,
+    '$host "$request" $status "$http_if_modified_since"',
+  );
+  await using nginx = served.nginx;
+  const { log, url } = served;
   const rules = site.args.includes("-A") || site.args.includes("-R");
   const rerun = rerunOf(seed, site);
   const args = [...site.args, ...(rerun?.option ?? [])];

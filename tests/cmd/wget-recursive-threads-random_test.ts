@@ -27,17 +27,15 @@
  * differ, `NETKIT_FUZZ_KEEP=1`.
  */
 
-import { startNginx } from "../harness/nginx.ts";
 import { peerTest } from "../harness/peers.ts";
-import { randomSite, randomThreads, writeRandomSite } from "../harness/random_site.ts";
+import { randomSite, randomThreads } from "../harness/random_site.ts";
 import {
   change,
-  config,
   firstDifference,
   type Outcome,
   rerunOf,
   runBoth,
-  settle,
+  serveRandomSite,
   stepSeeds,
 } from "../harness/wget_random_runs.ts";
 
@@ -218,15 +216,13 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
   currentSeed = seed;
   const site = randomSite(seed);
   const { threads, hosts } = randomThreads(seed);
-  const log = `${dir}/access.log`;
-  await using nginx = await startNginx(dir, {
-    httpConfig:
-      `log_format fuzz '$host "$request" $status "$http_if_modified_since" $msec $request_time $connection';`,
-    serverConfig: config(log, site.nginxConfig),
-  });
-  await writeRandomSite(nginx.root, site, nginx.port);
-  await settle(nginx.root);
-  const url = `http://127.0.0.1:${nginx.port}${site.start}`;
+  const served = await serveRandomSite(
+    dir,
+    site,
+    '$host "$request" $status "$http_if_modified_since" $msec $request_time $connection',
+  );
+  await using nginx = served.nginx;
+  const { log, url } = served;
   const rules = site.args.includes("-A") || site.args.includes("-R");
   const rerun = rerunOf(seed, site);
   let args = [...site.args, ...(rerun?.option ?? [])];

@@ -9,7 +9,8 @@
 
 import assert from "node:assert/strict";
 import { tempDir } from "./peers.ts";
-import type { RandomSite } from "./random_site.ts";
+import { type Nginx, startNginx } from "./nginx.ts";
+import { type RandomSite, writeRandomSite } from "./random_site.ts";
 import { seededRandom } from "./seeded_random.ts";
 import { commandArgs } from "./run.ts";
 import { nginxAccepts, snapshotTree } from "./test_site.ts";
@@ -28,13 +29,12 @@ export function seeds(fixed: number[]): number[] {
 }
 
 /** nginx directives: the site's types, its redirects, a log naming the host asked for. */
-export function config(log: string, redirects: string, extra = ""): string {
+export function config(log: string, redirects: string): string {
   return `
     types { text/html html htm php HTML; text/css css; image/png png PNG; text/plain txt;
       application/javascript js; }
     location = /status { stub_status; }
     access_log ${log} fuzz;
-    ${extra}
     ${redirects}
 `;
 }
@@ -279,4 +279,23 @@ export async function stepSeeds(
     });
   }
   assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
+}
+
+/**
+ * `site` served by an nginx under `dir`, its access log (`dir/access.log`, lines as `logFormat`
+ * says) naming the host asked for; its files at the site's fixed time, and the start URL.
+ */
+export async function serveRandomSite(
+  dir: string,
+  site: RandomSite,
+  logFormat: string,
+): Promise<{ nginx: Nginx; log: string; url: string }> {
+  const log = `${dir}/access.log`;
+  const nginx = await startNginx(dir, {
+    httpConfig: `log_format fuzz '${logFormat}';`,
+    serverConfig: config(log, site.nginxConfig),
+  });
+  await writeRandomSite(nginx.root, site, nginx.port);
+  await settle(nginx.root);
+  return { nginx, log, url: `http://127.0.0.1:${nginx.port}${site.start}` };
 }
