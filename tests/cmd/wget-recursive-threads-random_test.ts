@@ -19,6 +19,11 @@
  * and under `--wait=0.05` no two requests to one host arrive closer than the wait (a lower
  * bound, not a timing of speed).
  *
+ * Known left (cmd/README.md), told apart and not failed unless NETKIT_FUZZ_KNOWN=1: a URL that
+ * one before it in the queue redirects to, whose own request went out before the redirect was
+ * answered, is asked for twice (and saved under its own name too; what is read after can then
+ * differ). Seen in about 1 seed in 60 (19, 31, 43, 246, 262, 456, 486, 503 and 506 of the first 600).
+ *
  * A fixed few seeds run with the tests. To hunt (runs race: run each seed several times):
  *
  *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-threads-random_test.ts
