@@ -881,18 +881,43 @@ class Walker {
    */
   async #fetchReserved(url: string, how: FetchHow): Promise<Fetched | undefined> {
     const { planned } = this.#plannedFile(url, how);
-    const previous = this.#busy.get(planned);
+    // Those before it in the queue that write this name, a file named as a directory above it,
+    // or a file below a directory of this name (/a's file `a` and /a/'s `a/index.html`): one
+    // at a time, in the order of the queue, as one thread makes and replaces them.
+    const before = [this.#busy.get(planned), ...this.#busyUnder.get(planned) ?? []];
+    const directories: string[] = [];
+    for (
+      let slash = planned.lastIndexOf("/");
+      slash > 0;
+      slash = planned.lastIndexOf("/", slash - 1)
+    ) {
+      const directory = planned.slice(0, slash);
+      directories.push(directory);
+      before.push(this.#busy.get(directory));
+    }
     let fetchedDone!: () => void;
     const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
     const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
     const holder = { order: how.order, fetched, settled };
     this.#busy.set(planned, holder);
+    for (const directory of directories) {
+      let under = this.#busyUnder.get(directory);
+      if (!under) this.#busyUnder.set(directory, under = new Set());
+      under.add(holder);
+    }
     settled.then(() => {
       if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
+      for (const directory of directories) {
+        const under = this.#busyUnder.get(directory);
+        under?.delete(holder);
+        if (under?.size === 0) this.#busyUnder.delete(directory);
+      }
     });
     try {
       // (A robots.txt fetch holds a name only while it is fetched.)
-      if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
+      for (const previous of before) {
+        if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
+      }
       const reserved = { ...how, reserved: true };
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
@@ -1641,6 +1666,11 @@ class Walker {
   readonly #busy = new Map<
     string,
     { order: number | undefined; fetched: Promise<void>; settled: Promise<void> }
+  >();
+  /** With several threads, the names taken below each directory (see `#fetchReserved`). */
+  readonly #busyUnder = new Map<
+    string,
+    Set<{ order: number | undefined; fetched: Promise<void>; settled: Promise<void> }>
   >();
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();

@@ -112,3 +112,43 @@ Deno.test("downloadRecursive() with maxThreads and waitMs gives a shared name to
   assert.equal(await Deno.readTextFile(`${dir.path}/x.html`), "<p>/a/x.html");
   assert.equal(await Deno.readTextFile(`${dir.path}/x.html.1`), "<p>/b/x.html");
 });
+
+Deno.test("downloadRecursive() with maxThreads makes a directory and a file of its name in the order of the queue, as with one thread", async () => {
+  // / links to /a/ (saved as a/index.html), then to /a (a redirect to /a/, saved as a): /a/ is
+  // answered only once /a has been asked for (or a while, when /a waits for /a/'s turn).
+  let askedForA!: () => void;
+  const aAsked = new Promise<void>((resolve) => (askedForA = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/a") {
+        askedForA();
+        return new Response(null, { status: 301, headers: { location: "/a/" } });
+      }
+      if (path === "/a/") {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([aAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+        clearTimeout(timer);
+      }
+      const body = path === "/" ? `<a href="/a/">a/</a><a href="/a">a</a>` : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  const files = async (maxThreads: number) => {
+    const directory = `${dir.path}/${maxThreads}`;
+    const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+      directory,
+      maxThreads,
+      robots: false,
+      layout: { hostDirectories: false },
+    });
+    const found = result.failures.map(({ url, error }) => `${url} ${(error as Error).name}`);
+    for await (const entry of Deno.readDir(directory)) {
+      found.push(entry.name + (entry.isDirectory ? "/" : ""));
+    }
+    return found.sort();
+  };
+  assert.deepEqual(await files(2), await files(1));
+});
