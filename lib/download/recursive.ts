@@ -255,6 +255,16 @@ interface Visited {
   finalUrl: string;
 }
 
+/** A fetch that holds a file's name, with several threads (see `Walker.#fetchReserved`). */
+interface NameHolder {
+  /** Its URL's place in the queue; none for robots.txt. */
+  order: number | undefined;
+  /** Settles when its fetch is done. */
+  fetched: Promise<void>;
+  /** Settles when it lets the name go: its page read too. */
+  settled: Promise<void>;
+}
+
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
   /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
@@ -1662,16 +1672,13 @@ class Walker {
 
   /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
   readonly #lastRequest = new Map<string, Promise<void>>();
-  /** Files being fetched, and when each is done. */
-  readonly #busy = new Map<
-    string,
-    { order: number | undefined; fetched: Promise<void>; settled: Promise<void> }
-  >();
+  /**
+   * With several threads, the names taken: by whom (`order` in the queue, none for robots.txt),
+   * when its fetch is done, and when it lets the name go (its page read).
+   */
+  readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
-  readonly #busyUnder = new Map<
-    string,
-    Set<{ order: number | undefined; fetched: Promise<void>; settled: Promise<void> }>
-  >();
+  readonly #busyUnder = new Map<string, Set<NameHolder>>();
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 
