@@ -452,12 +452,17 @@ export class WgetReporter {
   #spiderVerdict(result: DownloadResult): void {
     // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
     // links, and a recursive run fetches it.
-    const holdsLinks = pageKind(this.#type) !== "other";
+    // The result's own type and status when it tells them (--max-threads runs several HEADs at
+    // once, whose answers interleave), else the last answer's.
+    const own = "contentType" in result;
+    const holdsLinks = pageKind(own ? result.contentType : this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
-      const status = String(this.#status || result.status).padStart(2);
-      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${this.#reason}`.trimEnd());
+      const code = own ? result.status : this.#status || result.status;
+      const reason = own ? result.reason ?? "" : this.#reason;
+      const status = String(code).padStart(2);
+      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${reason}`.trimEnd());
       return;
     }
     this.#lengthLine(result.size, 0);
@@ -506,6 +511,14 @@ export class WgetReporter {
     if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");
   }
 
+  /**
+   * The full size `result`'s answer announced: its own when it says (`--max-threads` runs several
+   * downloads at once, whose events interleave), else the last body's start's.
+   */
+  #totalOf(result: DownloadResult): number | undefined {
+    return "total" in result ? result.total : this.#total;
+  }
+
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult): void {
     this.#attempt = 1;
@@ -526,7 +539,7 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !this.#hasLastModified && !this.#untimedSaid
+      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
@@ -553,7 +566,8 @@ export class WgetReporter {
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
-      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      const total = this.#totalOf(result);
+      const of = total === undefined ? `${size}` : `${size}/${total}`;
       this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [1]`);
     } else if (result.path === undefined) {
       this.#line(
@@ -562,7 +576,8 @@ export class WgetReporter {
     } else {
       this.#clear();
       const size = result.size ?? result.bytes;
-      const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
+      const total = this.#totalOf(result);
+      const of = total === undefined ? `${size}` : `${size}/${total}`;
       const seconds = (performance.now() - this.#started) / 1000;
       // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - 'name' saved [10/10]", between blank lines.
       const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;

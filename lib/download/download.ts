@@ -253,6 +253,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   events?: DownloadEvents;
   /** How to wait between attempts; tests inject a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Wait this long before following a redirect, as GNU wget's `--wait` waits before every
+   * request (the recursion passes its `waitMs`). @default {0}
+   */
+  redirectWaitMs?: number | undefined;
 }
 
 /**
@@ -293,6 +298,15 @@ export interface DownloadResult {
   bytes: number;
   /** The file's full size after the run, when known. */
   size?: number | undefined;
+  /**
+   * The file's full size as the answer announced it when its body started (undefined when it
+   * did not say), for a log line of its own however many downloads run at once.
+   */
+  total?: number | undefined;
+  /** The final answer's reason phrase (`--spider`'s, for its "200 OK" line). */
+  reason?: string | undefined;
+  /** Whether the answer had a `Last-Modified` header (`-N` says when it had none). */
+  hasLastModified?: boolean | undefined;
   /** The final status code. */
   status: number;
   /** The final response's `Content-Type`, when it had one. */
@@ -675,6 +689,11 @@ const attemptDownload = (async function attemptDownload(
         }
         target = next;
         redirects++;
+        if (options.redirectWaitMs) {
+          await (options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(
+            options.redirectWaitMs,
+          );
+        }
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
           method = "GET";
           body = undefined;
@@ -794,6 +813,8 @@ const attemptDownload = (async function attemptDownload(
           bytes: 0,
           status,
           size: response.contentLength,
+          contentType: response.head.headers.get("Content-Type"),
+          reason: response.head.reason,
         };
       }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {
@@ -1007,6 +1028,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     path,
     bytes: fresh(bytes),
     size: offset + fresh(bytes),
+    total,
+    hasLastModified: response.head.headers.get("Last-Modified") !== undefined,
     status: response.status,
     contentType: response.head.headers.get("Content-Type"),
   });

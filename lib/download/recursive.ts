@@ -244,6 +244,27 @@ interface Fetched {
   text?: string | undefined;
 }
 
+/** A queued URL fetched (or found saved already), to be read for links. */
+interface Visited {
+  path: string | undefined;
+  kind: Fetched["kind"];
+  /** Whether its links are to be read (a page or stylesheet as expected). */
+  descend: boolean;
+  text: string | undefined;
+  /** Where it came from after redirects. */
+  finalUrl: string;
+}
+
+/** A fetch that holds a file's name, with several threads (see `Walker.#fetchReserved`). */
+interface NameHolder {
+  /** Its URL's place in the queue; none for robots.txt. */
+  order: number | undefined;
+  /** Settles when its fetch is done. */
+  fetched: Promise<void>;
+  /** Settles when it lets the name go: its page read too. */
+  settled: Promise<void>;
+}
+
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
   /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
@@ -259,6 +280,12 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** With several threads: no other task writes the file until this settles (its page read). */
+  until?: Promise<void> | undefined;
+  /** With several threads: the URL's place in the queue (none for robots.txt). */
+  order?: number | undefined;
+  /** With several threads: the file's name is taken for this fetch already. */
+  reserved?: boolean | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -396,7 +423,10 @@ class Walker {
       onConverted: _onConverted,
       ...forDownload
     } = options;
-    this.#downloadOptions = forDownload;
+    // --wait: before a redirect's request too, as GNU wget.
+    this.#downloadOptions = options.waitMs
+      ? { ...forDownload, redirectWaitMs: options.waitMs }
+      : forDownload;
     // The options of download() that need its general path for every request (the method, a
     // body, a proxy, credentials sent unasked, what --compression, --save-headers and
     // --limit-rate do to a body); those the walker handles itself (-O, -E,
@@ -499,18 +529,36 @@ class Walker {
       }
       return;
     }
+    // The fetches run at once, but each page is read for links, and its links queued, in the
+    // order of the queue, whatever order the answers come in: the queue, each URL's depth and
+    // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
+    // holds its thread until its page has been read.
+    let read: Promise<void> = Promise.resolve();
     while (head < queue.length || running.size > 0) {
       while (head < queue.length && running.size < threads) {
         options.signal?.throwIfAborted();
+        // -Q: the next URL is fetched only once the bytes of those before it are known, as with
+        // one thread (which stops at the same place).
+        if ((options.quotaBytes ?? 0) > 0 && running.size > 0) break;
         if (this.quotaExceeded) {
           head = queue.length;
           break;
         }
         const item = queue[head]!;
         queue[head++] = undefined as unknown as QueueItem;
-        const task: Promise<void> = this.#visit(item, start, seen, queue).finally(() =>
-          running.delete(task)
-        );
+        const before = read;
+        let readDone!: () => void;
+        const readSettled = new Promise<void>((resolve) => (readDone = resolve));
+        const task: Promise<void> = this.#visitFetch(item, { until: readSettled, order: head })
+          .then(async (visited) => {
+            await before;
+            if (visited) await this.#visitRead(item, visited, start, seen, queue);
+          })
+          .finally(() => {
+            readDone();
+            running.delete(task);
+          });
+        read = task;
         running.add(task);
       }
       if (running.size > 0) await Promise.race(running);
@@ -519,51 +567,72 @@ class Walker {
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
   async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
-    const options = this.#options;
+    const visited = await this.#visitFetch(item);
+    if (visited) await this.#visitRead(item, visited, start, seen, queue);
+  }
+
+  /**
+   * A queued URL fetched, or found already saved (a redirect's target, or an index.html twin);
+   * undefined when the fetch failed. With several threads, `lock` holds the file for the item
+   * (`order` in the queue) until its page has been read.
+   */
+  async #visitFetch(
+    item: QueueItem,
+    lock?: { until: Promise<void>; order: number },
+  ): Promise<Visited | undefined> {
+    const path = this.#urlToFile.get(item.url);
+    if (path !== undefined) {
+      // Already downloaded: read it again.
+      const kind = item.expectCss && this.#cssFiles.has(path)
+        ? "css"
+        : item.expectHtml && this.#htmlFiles.has(path)
+        ? "html"
+        : "other";
+      return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
+    }
+    const fetched = await this.#fetch(item.url, lock ? { ...item, ...lock } : item);
+    if (fetched === undefined) return undefined;
     let descend = false;
     let kind: Fetched["kind"] = "other";
+    if (fetched.kind === "html" && item.expectHtml) {
+      descend = true;
+      kind = "html";
+    }
+    if (fetched.kind === "css" || item.expectCss) {
+      descend = true;
+      kind = "css";
+    }
+    return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** A fetched URL's page read for links (their URLs queued), and a rejected file removed. */
+  async #visitRead(
+    item: QueueItem,
+    visited: Visited,
+    start: URL,
+    seen: Set<string>,
+    queue: QueueItem[],
+  ): Promise<void> {
+    const options = this.#options;
+    const { path, kind, text } = visited;
+    let descend = visited.descend;
     let pageUrl = item.url;
-    let text: string | undefined;
-    let path = this.#urlToFile.get(item.url);
-    if (path !== undefined) {
-      // Already downloaded (a redirect's target, or an index.html twin): read it again.
-      if (item.expectCss && this.#cssFiles.has(path)) {
-        descend = true;
-        kind = "css";
-      } else if (item.expectHtml && this.#htmlFiles.has(path)) {
-        descend = true;
-        kind = "html";
+    if (visited.finalUrl !== item.url) {
+      if (descend) {
+        const decision = await this.#mayFollow(
+          { url: visited.finalUrl, inline: false },
+          item.parsed ?? new URL(item.url),
+          item.depth,
+          start,
+          seen,
+          // GNU wget logs a refused redirect as the URL asked for, from the start URL.
+          { url: item.url, parent: start.href },
+        );
+        if (decision === undefined) descend = false;
+        // A link to the target later is one seen already, as on GNU's black list.
+        else seen.add(seenKey(visited.finalUrl));
       }
-    } else {
-      const fetched = await this.#fetch(item.url, item);
-      if (fetched === undefined) return;
-      path = fetched.path;
-      text = fetched.text;
-      if (fetched.kind === "html" && item.expectHtml) {
-        descend = true;
-        kind = "html";
-      }
-      if (fetched.kind === "css" || item.expectCss) {
-        descend = true;
-        kind = "css";
-      }
-      if (fetched.finalUrl !== item.url) {
-        if (descend) {
-          const decision = await this.#mayFollow(
-            { url: fetched.finalUrl, inline: false },
-            item.parsed ?? new URL(item.url),
-            item.depth,
-            start,
-            seen,
-            // GNU wget logs a refused redirect as the URL asked for, from the start URL.
-            { url: item.url, parent: start.href },
-          );
-          if (decision === undefined) descend = false;
-          // A link to the target later is one seen already, as on GNU's black list.
-          else seen.add(seenKey(fetched.finalUrl));
-        }
-        pageUrl = fetched.finalUrl;
-      }
+      pageUrl = visited.finalUrl;
     }
     let leafRequisites = false;
     if (descend && item.depth >= this.#maxDepth) {
@@ -806,6 +875,7 @@ class Walker {
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+    if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
@@ -813,17 +883,78 @@ class Walker {
     return this.#fetchNamed(url, how);
   }
 
+  /**
+   * With several threads, a queued URL's fetch: its file's name is taken at once, in the order of
+   * the queue, and the fetch starts (after `--wait` and `--spider`'s HEAD) once the URLs before it
+   * that take the name have been fetched and read. So `-nd`'s numbered names go to the URLs GNU
+   * gives them, however long each host's wait or HEAD takes.
+   */
+  async #fetchReserved(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    const { planned } = this.#plannedFile(url, how);
+    // Those before it in the queue that write this name, a file named as a directory above it,
+    // or a file below a directory of this name (/a's file `a` and /a/'s `a/index.html`): one
+    // at a time, in the order of the queue, as one thread makes and replaces them.
+    const before = [this.#busy.get(planned), ...this.#busyUnder.get(planned) ?? []];
+    const directories: string[] = [];
+    for (
+      let slash = planned.lastIndexOf("/");
+      slash > 0;
+      slash = planned.lastIndexOf("/", slash - 1)
+    ) {
+      const directory = planned.slice(0, slash);
+      directories.push(directory);
+      before.push(this.#busy.get(directory));
+    }
+    let fetchedDone!: () => void;
+    const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
+    const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
+    const holder = { order: how.order, fetched, settled };
+    this.#busy.set(planned, holder);
+    for (const directory of directories) {
+      let under = this.#busyUnder.get(directory);
+      if (!under) this.#busyUnder.set(directory, under = new Set());
+      under.add(holder);
+    }
+    settled.then(() => {
+      if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
+      for (const directory of directories) {
+        const under = this.#busyUnder.get(directory);
+        under?.delete(holder);
+        if (under?.size === 0) this.#busyUnder.delete(directory);
+      }
+    });
+    try {
+      // (A robots.txt fetch holds a name only while it is fetched.)
+      for (const previous of before) {
+        if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
+      }
+      const reserved = { ...how, reserved: true };
+      if (this.#options.waitMs || this.#options.spider) {
+        return await this.#fetchAfterWait(url, reserved);
+      }
+      return await this.#fetchNamed(url, reserved);
+    } finally {
+      fetchedDone();
+    }
+  }
+
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
-    if (this.#options.waitMs) await this.#politeWait(url);
-    if (this.#options.spider && !how.robots) {
-      const head = await this.#head(url);
-      if (head === undefined || head.kind === "other") return head;
-      if (head.finalUrl !== url) {
-        return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+    const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
+    try {
+      if (this.#options.spider && !how.robots) {
+        const head = await this.#head(url);
+        if (head === undefined || head.kind === "other") return head;
+        // GNU wget waits before the GET after the HEAD too.
+        if (end) await this.#sleepWait();
+        if (head.finalUrl !== url) {
+          return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+        }
       }
+      return await this.#fetchNamed(url, how);
+    } finally {
+      end?.();
     }
-    return await this.#fetchNamed(url, how);
   }
 
   /** `#fetch` once it is time: the file named, then fetched when no other task is writing it. */
@@ -831,33 +962,54 @@ class Walker {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     // (With --content-disposition, GNU wget names the file, and says a name is too long, only
     // once the answer came.)
-    const named = this.#plannedPath(how.parsed ?? url, !this.#options.contentDisposition);
-    // A file only read for its links and then removed (--delete-after, --spider, or a name
-    // -A/-R rejects) goes to NAME.tmp, as with GNU wget: a file of the user's at NAME is
-    // never overwritten, then removed.
+    const { planned, temporary } = this.#plannedFile(url, how, !this.#options.contentDisposition);
+    const fetchHow = temporary ? { ...how, temporary } : how;
+    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
+    // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
+    // taken already with several.
+    if (this.#oneThread || how.reserved) return this.#fetchUnlocked(url, planned, fetchHow);
+    return this.#fetchLocked(url, planned, fetchHow);
+  }
+
+  /**
+   * The file `url` is fetched into, before -E or a unique suffix changes its name; `report` a name
+   * cut short. A file only read for its links and then removed (--delete-after, --spider, or a
+   * name -A/-R rejects) goes to NAME.tmp (`temporary`), as with GNU wget: a file of the user's at
+   * NAME is never overwritten, then removed.
+   */
+  #plannedFile(
+    url: string,
+    how: FetchHow,
+    report = false,
+  ): { planned: string; temporary: boolean } {
+    const named = this.#plannedPath(how.parsed ?? url, report);
     const temporary = this.#options.output === undefined &&
       (this.#options.deleteAfter || this.#options.spider ||
         (this.#options.acceptRules !== undefined &&
           !acceptsFileName(named, this.#options.acceptRules)));
-    const planned = temporary ? `${named}.tmp` : named;
-    const fetchHow = temporary ? { ...how, temporary } : how;
-    // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
-    // page's links, follow each other): nothing to wait for or to tell.
-    if (this.#oneThread) return this.#fetchUnlocked(url, planned, fetchHow);
-    return this.#fetchLocked(url, planned, fetchHow);
+    return { planned: temporary ? `${named}.tmp` : named, temporary };
   }
 
   /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
   async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
-    while (this.#busy.has(planned)) await this.#busy.get(planned);
-    const done = this.#fetchUnlocked(url, planned, how);
-    const settled = done.then(() => {}, () => {});
-    this.#busy.set(planned, settled);
-    try {
-      return await done;
-    } finally {
-      if (this.#busy.get(planned) === settled) this.#busy.delete(planned);
+    for (let holder = this.#busy.get(planned); holder; holder = this.#busy.get(planned)) {
+      if (how.order === undefined) {
+        // robots.txt, fetched while a page is read: only the fetch of a queued URL that holds
+        // the name is waited for, as its reading may wait for this page's.
+        await holder.fetched;
+        if (this.#busy.get(planned) === holder) break;
+      } else await holder.settled;
     }
+    const done = this.#fetchUnlocked(url, planned, how);
+    const fetched = done.then(() => {}, () => {});
+    // Held until the page has been read too (and a NAME.tmp removed), as with one thread.
+    const settled = Promise.all([done, how.until]).then(() => {}, () => {});
+    const holder = { order: how.order, fetched, settled };
+    this.#busy.set(planned, holder);
+    settled.then(() => {
+      if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
+    });
+    return await done;
   }
 
   /**
@@ -1001,21 +1153,29 @@ class Walker {
     this.#options.events?.nameShortened?.(bytes, limit);
 
   /**
-   * `--wait`: between any two requests with one thread, as GNU wget; between two requests to
-   * the same host with several, so each server still sees one request per wait.
+   * `--wait`: before a URL's request, as GNU wget sleeps between retrievals: `waitMs` after the
+   * request before it has ended (not before the first). With several threads each host's
+   * requests follow one another so, and those to different hosts run at once. Resolves to the
+   * function to call when this URL's fetch has ended.
    */
-  async #politeWait(url: string): Promise<void> {
+  async #politeWait(url: string): Promise<() => void> {
     const options = this.#options;
-    if (!options.waitMs) return;
     const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
-    const now = performance.now();
-    const previous = this.#nextRequest.get(key);
-    const waitMs = options.waitMs * (options.randomWait ? 0.5 + Math.random() : 1);
-    const at = previous === undefined ? now : Math.max(now, previous);
-    this.#nextRequest.set(key, at + waitMs);
-    if (at > now) {
-      await (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(at - now);
+    const previous = this.#lastRequest.get(key);
+    let end!: () => void;
+    this.#lastRequest.set(key, new Promise<void>((resolve) => (end = resolve)));
+    if (previous !== undefined) {
+      await previous;
+      await this.#sleepWait();
     }
+    return end;
+  }
+
+  /** `--wait`'s pause (`--random-wait`: 0.5 to 1.5 times as long). */
+  #sleepWait(): Promise<void> {
+    const options = this.#options;
+    const waitMs = (options.waitMs ?? 0) * (options.randomWait ? 0.5 + Math.random() : 1);
+    return (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(waitMs);
   }
 
   async #fetchUnlocked(
@@ -1347,6 +1507,8 @@ class Walker {
                 path: sink.name,
                 bytes,
                 size: bytes,
+                total: response.contentLength,
+                hasLastModified: lastModified !== undefined,
                 status,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),
@@ -1508,10 +1670,15 @@ class Walker {
     }
   }
 
-  /** When the next request may start, by host (`""` for all, with one thread). */
-  readonly #nextRequest = new Map<string, number>();
-  /** Files being fetched, and when each is done. */
-  readonly #busy = new Map<string, Promise<void>>();
+  /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
+  readonly #lastRequest = new Map<string, Promise<void>>();
+  /**
+   * With several threads, the names taken: by whom (`order` in the queue, none for robots.txt),
+   * when its fetch is done, and when it lets the name go (its page read).
+   */
+  readonly #busy = new Map<string, NameHolder>();
+  /** With several threads, the names taken below each directory (see `#fetchReserved`). */
+  readonly #busyUnder = new Map<string, Set<NameHolder>>();
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 

@@ -458,3 +458,23 @@ export async function writeRandomSite(root: string, site: RandomSite, port: numb
     } else await Deno.writeFile(full, content);
   }
 }
+
+/** What a run of netkit's `--max-threads` adds to a seed's site and options. */
+export interface RandomThreads {
+  /** `--max-threads N`, from 2 to 8. */
+  threads: number;
+  /**
+   * Both host names (`-H -D localhost,127.0.0.1`, netkit with `--wait=0.05` too): each host's
+   * requests are then to be at least the wait apart.
+   */
+  hosts: boolean;
+}
+
+/**
+ * The thread count and host option of `seed` for the `--max-threads` random test, from a random
+ * stream of its own: {@linkcode randomSite} of the same seed stays what it was.
+ */
+export function randomThreads(seed: number): RandomThreads {
+  const random = seededRandom(seed * 104729 + 7);
+  return { threads: 2 + Math.floor(random() * 7), hosts: random() < 0.12 };
+}

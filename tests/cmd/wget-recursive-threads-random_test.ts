@@ -1,0 +1,281 @@
+/**
+ * `wget -r --max-threads N` on random sites, beside GNU wget 1.21 (one URL at a time) on the same
+ * nginx: the sites and option sets of `tests/cmd/wget-recursive-random_test.ts` (the same seed,
+ * the same site, options and second run), netkit with `--max-threads N` (N from 2 to 8, a random
+ * stream of its own: `randomThreads` in `tests/harness/random_site.ts`). About one seed in eight
+ * spans both names of the server (`-H -D localhost,127.0.0.1`), netkit with `--wait=0.05` too.
+ *
+ * Compared, as in the sequential test: the exit codes, the files and their bytes (after `-k`;
+ * with their times where neither side rewrites them), and `-nd`'s numbered names (`x.html.1`):
+ * netkit's pages are read for links, and their links queued, in the order of the queue (GNU's
+ * order) whatever order the answers come in, and a file name is taken in that order too, so
+ * the names are GNU's, not a mere multiset of the same contents. Compared as multisets, where
+ * concurrent fetches may finish in another order: the requests nginx logged (host, method,
+ * target, status, If-Modified-Since: each URL asked for as many times as GNU asks), and the `-nv`
+ * log's lines. The order of the requests may differ only among URLs fetched at once; what must
+ * hold is checked apart: each host's robots.txt is asked for after the same requests to that host
+ * as GNU's (before any but the start URL's). From nginx's `$msec` and `$request_time`: the
+ * requests on any one connection never overlap, at most N connections carry a request at once,
+ * and under `--wait=0.05` no two requests to one host arrive closer than the wait (a lower
+ * bound, not a timing of speed).
+ *
+ * Known left (cmd/README.md), told apart and not failed unless NETKIT_FUZZ_KNOWN=1: a URL that
+ * one before it in the queue redirects to, whose own request went out before the redirect was
+ * answered, is asked for twice (and saved under its own name too; what is read after can then
+ * differ). Seen in 15 of the first 900 seeds (19, 31, 43, 246, 262, 456, 486, 503, 506, 609, 774,
+ * 817, 866, 870, 886).
+ *
+ * A fixed few seeds run with the tests. To hunt (runs race: run each seed several times):
+ *
+ *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-threads-random_test.ts
+ *
+ * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
+ * differ, `NETKIT_FUZZ_KEEP=1`.
+ */
+
+import { peerTest } from "../harness/peers.ts";
+import { randomSite, randomThreads } from "../harness/random_site.ts";
+import {
+  change,
+  firstDifference,
+  type Outcome,
+  rerunOf,
+  runBoth,
+  serveRandomSite,
+  stepSeeds,
+} from "../harness/wget_random_runs.ts";
+
+/**
+ * The seeds the test suite runs: 1–16 (-np, -l, -nd, -k -K, -nc and -c again, nofollow), 24
+ * (-nd -R), 25 (-N again), 28 (both host names, --wait), 48 (-Q, -l), 53 (-A), 84
+ * (--delete-after), 211 (--spider -nd) and 753 (/a's file a beside /a/'s directory a).
+ */
+const FIXED_SEEDS = [
+  ...Array.from({ length: 16 }, (_, i) => i + 1),
+  ...[24, 25, 28, 48, 53, 84, 211, 753],
+];
+
+/** `--wait` of the seeds that span both host names, in seconds. */
+const WAIT = 0.05;
+
+/** One logged request: what is compared, and when and on which connection it came. */
+interface Logged {
+  request: string;
+  host: string;
+  target: string;
+  /** When nginx read the request, and when it had answered, in milliseconds. */
+  from: number;
+  to: number;
+  connection: string;
+}
+
+/** nginx's log line (`fuzz` format below) split into what is compared and the timings. */
+function parseLogged(line: string): Logged {
+  const match = line.match(/^(.*) (\d+\.\d+) (\d+\.\d+) (\d+)$/);
+  if (!match) throw new SyntaxError(`Unexpected log line "${line}"`);
+  const to = Number(match[2]) * 1000;
+  const request = match[1]!;
+  return {
+    request,
+    host: request.slice(0, request.indexOf(" ")),
+    target: request.match(/"\S+ (\S+) /)?.[1] ?? "",
+    from: to - Number(match[3]) * 1000,
+    to,
+    connection: match[4]!,
+  };
+}
+
+/** The most intervals `[from, to]` that overlap at one time. */
+function mostAtOnce(intervals: { from: number; to: number }[]): number {
+  const events = intervals.flatMap(({ from, to }) => [[from, 1], [to, -1]] as const)
+    // An end before a start at the same millisecond: nginx's times are whole milliseconds.
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  for (const [, step] of events) most = Math.max(most, now += step);
+  return most;
+}
+
+/** What must hold of netkit's requests alone: connections, waits, robots.txt's place. */
+function checkRequests(
+  gnu: Logged[],
+  netkit: Logged[],
+  threads: number,
+  waitMs: number,
+  robots: boolean,
+): string[] {
+  const problems: string[] = [];
+  const byConnection = Map.groupBy(netkit, (r) => r.connection);
+  for (const [connection, requests] of byConnection) {
+    if (mostAtOnce(requests) > 1) problems.push(`connection ${connection} carried two at once`);
+  }
+  const spans = [...byConnection.values()].map((requests) => ({
+    from: Math.min(...requests.map((r) => r.from)),
+    to: Math.max(...requests.map((r) => r.to)),
+  }));
+  const connections = mostAtOnce(spans);
+  if (connections > threads) {
+    problems.push(`${connections} connections in use at once, more than --max-threads ${threads}`);
+  }
+  for (const [host, requests] of Map.groupBy(netkit, (r) => r.host)) {
+    if (waitMs > 0) {
+      const starts = requests.map((r) => r.from).sort((a, b) => a - b);
+      for (let i = 1; i < starts.length; i++) {
+        // nginx's times are whole milliseconds, its $request_time too: 2 ms of slack.
+        if (starts[i]! - starts[i - 1]! < waitMs - 2) {
+          problems.push(
+            `${host}: two requests ${(starts[i]! - starts[i - 1]!).toFixed(0)} ms apart`,
+          );
+          break;
+        }
+      }
+    }
+    // What each host was asked before its robots.txt: the same as GNU's (with robots=off a link
+    // to robots.txt is one URL among the others).
+    if (!robots) continue;
+    const before = (log: Logged[]) => {
+      const own = log.filter((r) => r.host === host);
+      const robots = own.findIndex((r) => r.target === "/robots.txt");
+      return own.slice(0, robots < 0 ? own.length : robots).map((r) => r.request).sort();
+    };
+    const expected = before(gnu);
+    const got = before(netkit);
+    if (expected.join("\n") !== got.join("\n")) {
+      problems.push(`${host}: before robots.txt ${firstDifference(expected, got)}`);
+    }
+  }
+  return problems;
+}
+
+/** Decodes a URL's path and query for comparing, as far as it decodes. */
+function decoded(target: string): string {
+  try {
+    return decodeURIComponent(target);
+  } catch {
+    return target;
+  }
+}
+
+/**
+ * Whether netkit asked for what a URL before it in the queue redirects to (nginx's `return` of
+ * the site's `/rN.html`, or a directory's slash) more often than GNU: the known race
+ * (cmd/README.md), where the target's own request went out before the redirect was answered. The
+ * files then differ too (the target is saved under its own name as well), and what is read after.
+ */
+function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: string): boolean {
+  const returns = new Map(
+    [...nginxConfig.matchAll(/location = (\S+) \{ return \d+ "([^"]*)"/g)].map((
+      m,
+    ) => [m[1]!, m[2]!]),
+  );
+  const targets = new Set<string>();
+  for (const r of gnu) {
+    if (!/" 30[12] /.test(r.request)) continue;
+    const [path, query] = r.target.split(/\?(.*)/s);
+    const to = returns.get(decoded(path!)) ?? `${path}/${query === undefined ? "" : `?${query}`}`;
+    targets.add(`${r.host} ${decoded(to)}`);
+  }
+  const count = (log: Logged[], target: string) =>
+    log.filter((r) => /"GET /.test(r.request) && `${r.host} ${decoded(r.target)}` === target)
+      .length;
+  return [...targets].some((target) => count(netkit, target) > count(gnu, target));
+}
+
+/** Known differences are left out unless NETKIT_FUZZ_KNOWN=1. */
+const SHOW_KNOWN = Deno.env.get("NETKIT_FUZZ_KNOWN") === "1";
+
+/** The differences between GNU's outcome and netkit's, empty when none. */
+function compare(
+  [gnu, netkit]: Outcome[],
+  threads: number,
+  waitMs: number,
+  nginxConfig: string,
+  robots: boolean,
+): string[] {
+  const differences: string[] = [];
+  if (gnu!.code !== netkit!.code) {
+    differences.push(`exit code: GNU ${gnu!.code}, netkit ${netkit!.code}`);
+  }
+  const gnuLogged = gnu!.requests.map(parseLogged);
+  const netkitLogged = netkit!.requests.map(parseLogged);
+  if (!SHOW_KNOWN && raceOnRedirectTarget(gnuLogged, netkitLogged, nginxConfig)) {
+    knownSeeds.add(currentSeed);
+    return [];
+  }
+  const sides = {
+    files: [gnu!.files, netkit!.files],
+    requests: [gnuLogged, netkitLogged].map((log) => log.map((r) => r.request).sort()),
+    log: [gnu!.log, netkit!.log].map((lines) => [...lines].sort()),
+  };
+  for (const [what, [a, b]] of Object.entries(sides)) {
+    if (a!.join("\n") !== b!.join("\n")) {
+      differences.push(`${what} ${firstDifference(a!, b!)}`);
+    }
+  }
+  differences.push(...checkRequests(gnuLogged, netkitLogged, threads, waitMs, robots));
+  return differences;
+}
+
+/** The seeds whose differences were only the known one (a redirect's target fetched twice). */
+const knownSeeds = new Set<number>();
+let currentSeed = 0;
+
+/** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
+async function runSeed(dir: string, seed: number): Promise<string[]> {
+  currentSeed = seed;
+  const site = randomSite(seed);
+  const { threads, hosts } = randomThreads(seed);
+  const served = await serveRandomSite(
+    dir,
+    site,
+    '$host "$request" $status "$http_if_modified_since" $msec $request_time $connection',
+  );
+  await using nginx = served.nginx;
+  const { log, url } = served;
+  const rules = site.args.includes("-A") || site.args.includes("-R");
+  const rerun = rerunOf(seed, site);
+  let args = [...site.args, ...(rerun?.option ?? [])];
+  if (hosts) {
+    const at = args.indexOf("-H");
+    if (at >= 0) args.splice(at, 3);
+    args = [...args, "-H", "-D", "localhost,127.0.0.1"];
+  }
+  const waitMs = hosts ? WAIT * 1000 : 0;
+  const robots = !args.join(" ").includes("robots=off");
+  const netkitArgs = ["--max-threads", String(threads), ...(hosts ? [`--wait=${WAIT}`] : [])];
+  const mtimes = !args.includes("-k");
+  const run = () => runBoth(dir, nginx.port, log, args, url, rules, mtimes, netkitArgs);
+  const differences = compare(await run(), threads, waitMs, site.nginxConfig, robots);
+  if (differences.length === 0 && rerun) {
+    await change(nginx.root, rerun.changes);
+    const again = knownSeeds.has(seed)
+      ? []
+      : compare(await run(), threads, waitMs, site.nginxConfig, robots);
+    if (again.length > 0) {
+      differences.push(
+        `the second run, after ${rerun.changes.map((c) => `${c.kind} ${c.path}`).join(", ")}:`,
+        ...again,
+      );
+    }
+  }
+  if (differences.length > 0) {
+    differences.unshift(
+      `seed ${seed}: wget -nv ${netkitArgs.join(" ")} ${args.join(" ")} -P out ${url}`,
+    );
+  }
+  return differences;
+}
+
+peerTest(
+  "wget -r --max-threads N on random sites: GNU wget's files, bytes, requests and exit code",
+  ["nginx", "wget"],
+  async (t) => {
+    try {
+      await stepSeeds(t, FIXED_SEEDS, "threads", runSeed);
+    } finally {
+      if (knownSeeds.size > 0) {
+        console.log(`seeds with only the known difference: ${[...knownSeeds].join(",")}`);
+      }
+    }
+  },
+);

@@ -1,0 +1,301 @@
+/**
+ * The pieces of the random `wget -r` tests (`tests/cmd/wget-recursive-random_test.ts`, GNU wget
+ * beside netkit one URL at a time, and `tests/cmd/wget-recursive-threads-random_test.ts`, beside
+ * netkit's `--max-threads N`): the seeds to run, nginx's directives, both wgets run on one site,
+ * their `-nv` logs normalised, and the second run's changes to the site.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { tempDir } from "./peers.ts";
+import { type Nginx, startNginx } from "./nginx.ts";
+import { type RandomSite, writeRandomSite } from "./random_site.ts";
+import { seededRandom } from "./seeded_random.ts";
+import { commandArgs } from "./run.ts";
+import { nginxAccepts, snapshotTree } from "./test_site.ts";
+import { stableLines } from "./wget_recursive_compare.ts";
+
+/** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
+export const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
+
+export function seeds(fixed: number[]): number[] {
+  const list = Deno.env.get("NETKIT_FUZZ_SEED");
+  if (list) return list.split(",").map(Number);
+  const count = Deno.env.get("NETKIT_FUZZ_SEEDS");
+  if (!count) return fixed;
+  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
+  return Array.from({ length: Number(count) }, (_, i) => first + i);
+}
+
+/** nginx directives: the site's types, its redirects, a log naming the host asked for. */
+export function config(log: string, redirects: string): string {
+  return `
+    types { text/html html htm php HTML; text/css css; image/png png PNG; text/plain txt;
+      application/javascript js; }
+    location = /status { stub_status; }
+    access_log ${log} fuzz;
+    ${redirects}
+`;
+}
+
+/** What one wget did. */
+export interface Outcome {
+  code: number;
+  files: string[];
+  requests: string[];
+  log: string[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
+ * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
+ * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
+ * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`, `.tmp.css.tmp.css`; netkit:
+ * `NAME.tmp`),
+ * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`; the usage text
+ * after a refused option set (netkit's own).
+ */
+export function logLines(stderr: string): string[] {
+  const lines = stableLines(stderr)
+    .map((line) => line.replace(/^(Converted links in \d+ files in) [\d.]+ seconds\.$/, "$1 S."))
+    .map((line) =>
+      line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2')
+    )
+    // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
+    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line))
+    // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
+    // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
+    .map((line) =>
+      line.replace(/(\.tmp(?:\.html|\.css)?)\1/, "$1")
+        .replace(/(\/robots\.txt)\.tmp"/i, '$1"')
+    )
+    .filter((line) => line !== "unlink: No such file or directory");
+  // A refused option set: netkit's usage text after GNU's words is its own (house style).
+  const usage = lines.findIndex((line) => line.startsWith("Usage: wget "));
+  if (usage >= 0) lines.splice(usage);
+  // --spider's broken links: GNU lists them in its hash table's order.
+  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
+  if (found >= 0) {
+    let end = found + 1;
+    while (lines[end]?.startsWith("http")) end++;
+    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
+  }
+  const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
+  return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
+}
+
+/** The first place where `a` and `b` differ, as text. */
+export function firstDifference(a: string[], b: string[]): string {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) {
+      return `at line ${i + 1}:\n  GNU:    ${a[i] ?? "(nothing)"}\n  netkit: ${
+        b[i] ?? "(nothing)"
+      }`;
+    }
+  }
+  return "none";
+}
+
+/** A whole second, from `ms`. */
+const second = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The rerun of seed `seed` (a second random stream, so the sites and options of the seeds stay
+ * what they were): none, or the option both runs add (`-N`, `-nc`, `-c`, or nothing new when `-m`
+ * already has `-N`) and the changes to the site between the runs.
+ */
+export function rerunOf(
+  seed: number,
+  site: RandomSite,
+): { option: string[]; changes: Change[] } | null {
+  const random = seededRandom(seed * 7919 + 17);
+  if (random() >= 0.4) return null;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const mirror = site.args.includes("-m");
+  const spider = site.args.includes("--spider") || site.args.includes("--delete-after");
+  const has = (o: string) => site.args.includes(o);
+  const option = mirror || spider
+    ? []
+    : pick([["-N"], ["-N"], ["-nc"], ["-c"], []]).filter((o) =>
+      !(o === "-nc" && (has("-nc") || has("-k"))) &&
+      // GNU 1.21's -c -E on a rerun reads NAME.html for a complete NAME (cmd/README.md), asks
+      // for robots.txt again and again (416) and can end 8: not drawn, nor beside -k.
+      !(o === "-c" && (has("-E") || has("-k")))
+    );
+  // A rerun of -k keeps the pages as they came (-K): else -N's time is the conversion's, and
+  // GNU reconverts the converted pages it did not fetch again (GNU's manual asks for -K there).
+  if (has("-k") && !has("-K")) option.push("-K");
+  const pages = Object.keys(site.files).filter((path) => /\.(html?|php|HTML)$/.test(path));
+  const changes: Change[] = [];
+  for (let i = 1 + Math.floor(random() * 3); i > 0 && pages.length > 0; i--) {
+    const path = pick(pages);
+    changes.push({
+      path,
+      kind: pick(["newer", "older", "same-size", "same-size-newer", "removed", "link"]),
+    });
+  }
+  if (random() < 0.4) changes.push({ path: "", kind: "added" });
+  return { option, changes };
+}
+
+/** One change to the site between the runs. */
+export interface Change {
+  path: string;
+  kind: "newer" | "older" | "same-size" | "same-size-newer" | "removed" | "link" | "added";
+}
+
+/** The site's files' fixed time, and the times the changes give. */
+const SITE_TIME = new Date("2020-01-01T00:00:00Z");
+const NEWER_TIME = new Date("2021-06-01T00:00:00Z");
+const OLDER_TIME = new Date("2019-01-01T00:00:00Z");
+
+/** Sets every file under `root` to SITE_TIME. */
+export async function settle(root: string): Promise<void> {
+  for await (const entry of Deno.readDir(root)) {
+    const path = `${root}/${entry.name}`;
+    if (entry.isDirectory) await settle(path);
+    else await Deno.utime(path, SITE_TIME, SITE_TIME);
+  }
+}
+
+/** Applies `changes` to the site under `root`. */
+export async function change(root: string, changes: Change[]): Promise<void> {
+  for (const { path, kind } of changes) {
+    const full = `${root}/${path}`;
+    if (kind === "added") {
+      // A new page, linked from the start page's directory index and every page changed.
+      await Deno.writeTextFile(`${root}/added-page.html`, "<html><body><p>new</p></body></html>\n");
+      await Deno.utime(`${root}/added-page.html`, NEWER_TIME, NEWER_TIME);
+      continue;
+    }
+    const text = await Deno.readTextFile(full).catch(() => null);
+    if (text === null) continue;
+    if (kind === "removed") await Deno.remove(full);
+    else if (kind === "same-size" || kind === "same-size-newer") {
+      const at = text.lastIndexOf("</body>");
+      const edited = at > 0
+        ? text.slice(0, at - 1) + "Z" + text.slice(at)
+        : text.replace(/.$/s, "Z");
+      await Deno.writeTextFile(full, edited);
+      const time = kind === "same-size" ? SITE_TIME : NEWER_TIME;
+      await Deno.utime(full, time, time);
+    } else {
+      const extra = kind === "link"
+        ? '<a href="/added-page.html">added</a>'
+        : `<p>edited ${kind}</p>`;
+      await Deno.writeTextFile(full, text.replace("</body>", `${extra}</body>`));
+      const time = kind === "older" ? OLDER_TIME : NEWER_TIME;
+      await Deno.utime(full, time, time);
+    }
+  }
+}
+
+/** Runs both wgets with `args` on `url`, each in its directory under `dir`. */
+export async function runBoth(
+  dir: string,
+  port: number,
+  log: string,
+  args: string[],
+  url: string,
+  rules: boolean,
+  mtimes: boolean,
+  netkitArgs: string[] = [],
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const tool of ["gnu", "netkit"]) {
+    const cwd = `${dir}/${tool}`;
+    await Deno.mkdir(cwd, { recursive: true });
+    await nginxAccepts(port);
+    const from = (await Deno.readTextFile(log)).length;
+    const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
+    const run = await new Deno.Command(argv[0]!, {
+      args: [
+        ...argv.slice(1),
+        "-nv",
+        ...(tool === "gnu" ? [] : netkitArgs),
+        ...args,
+        "-P",
+        "out",
+        url,
+      ],
+      cwd,
+      // A UTF-8 locale: under LC_ALL=C, GNU's IRI code converts each link from ASCII, which
+      // unescapes %70 to "p" (netkit has no IRI conversion, cmd/README.md).
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
+    await nginxAccepts(port);
+    const requests = (await Deno.readTextFile(log)).slice(from).split("\n")
+      .filter((line) => line !== "" && !line.includes(" /status "));
+    const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
+    const files = [];
+    for (const [path, digest] of tree) {
+      const mtime = mtimes
+        ? ` ${second((await Deno.stat(`${cwd}/out/${path}`)).mtime?.getTime() ?? 0)}`
+        : "";
+      files.push(`${path} ${digest}${mtime}`);
+    }
+    files.sort();
+    // GNU leaves the NAME.tmp of a page -A/-R rejects (cmd/README.md); netkit removes it.
+    const kept = files.filter((line) =>
+      !(tool === "gnu" && rules && /\.tmp(\.\d+)?(\.html|\.css)?(\.orig)? \S+( \d+)?$/.test(line))
+    );
+    let lines = logLines(decoder.decode(run.stderr));
+    // And names the next one under -nd NAME.tmp.1 as the first is still there.
+    if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+(\.html|\.css)?"/, '.tmp$1"'));
+    outcomes.push({ code: run.code, files: kept, requests, log: lines });
+  }
+  return outcomes;
+}
+
+/**
+ * Runs `runSeed` for each seed (`fixed`, or those the environment names) as a step of `t`, each
+ * in a directory of its own (kept, named `PREFIX<seed>_…`, when it differs and
+ * NETKIT_FUZZ_KEEP=1); a step fails with its differences, and the test names the seeds that
+ * differ.
+ */
+export async function stepSeeds(
+  t: Deno.TestContext,
+  fixed: number[],
+  prefix: string,
+  runSeed: (dir: string, seed: number) => Promise<string[]>,
+): Promise<void> {
+  const failed: string[] = [];
+  for (const seed of seeds(fixed)) {
+    await t.step(`seed ${seed}`, async () => {
+      await using dir = KEEP
+        ? { path: await Deno.makeTempDir({ prefix: `${prefix}${seed}_` }), [Symbol.dispose]() {} }
+        : await tempDir();
+      const differences = await runSeed(dir.path, seed);
+      if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
+      if (differences.length > 0) failed.push(seed.toString());
+      assert.deepEqual(differences, [], differences.join("\n"));
+    });
+  }
+  assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
+}
+
+/**
+ * `site` served by an nginx under `dir`, its access log (`dir/access.log`, lines as `logFormat`
+ * says) naming the host asked for; its files at the site's fixed time, and the start URL.
+ */
+export async function serveRandomSite(
+  dir: string,
+  site: RandomSite,
+  logFormat: string,
+): Promise<{ nginx: Nginx; log: string; url: string }> {
+  const log = `${dir}/access.log`;
+  const nginx = await startNginx(dir, {
+    httpConfig: `log_format fuzz '${logFormat}';`,
+    serverConfig: config(log, site.nginxConfig),
+  });
+  await writeRandomSite(nginx.root, site, nginx.port);
+  await settle(nginx.root);
+  return { nginx, log, url: `http://127.0.0.1:${nginx.port}${site.start}` };
+}

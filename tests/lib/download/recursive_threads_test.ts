@@ -1,0 +1,154 @@
+/**
+ * `downloadRecursive()` with `maxThreads` above 1 (`--max-threads`) and with `waitMs`: what must
+ * not depend on which answer comes first (the regression tests of the random `--max-threads`
+ * hunt, `tests/cmd/wget-recursive-threads-random_test.ts`).
+ */
+
+import assert from "node:assert/strict";
+import { downloadRecursive } from "../../../lib/download/recursive.ts";
+import { tempDir } from "../../harness/peers.ts";
+
+Deno.test("downloadRecursive() with maxThreads gives a page the depth of its first link in breadth-first order, however fast another path is", async () => {
+  // / -> s, f; s -> x (depth 2); f -> g -> x (depth 3). s is answered only once x has been asked
+  // for (or, when x waits for s, after a while): a fast path through f and g must not leave x at
+  // depth 3, where -l 3 would not read it, and y (its link) unfetched.
+  const pages: Record<string, string> = {
+    "/": `<a href="s.html">s</a><a href="f.html">f</a>`,
+    "/s.html": `<a href="x.html">x</a>`,
+    "/f.html": `<a href="g.html">g</a>`,
+    "/g.html": `<a href="x.html">x</a>`,
+    "/x.html": `<a href="y.html">y</a>`,
+    "/y.html": `<p>y`,
+  };
+  const log: string[] = [];
+  let askedForX!: () => void;
+  const xAsked = new Promise<void>((resolve) => (askedForX = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/x.html") askedForX();
+      if (path === "/s.html") {
+        await Promise.race([xAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+        clearTimeout(timer);
+      }
+      const body = pages[path];
+      if (body === undefined) return new Response("missing", { status: 404 });
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    maxDepth: 3,
+    robots: false,
+  });
+  assert.deepEqual(log.toSorted(), ["/", "/f.html", "/g.html", "/s.html", "/x.html", "/y.html"]);
+});
+
+Deno.test("downloadRecursive() with waitMs waits before every request but the first, a redirect's too", async () => {
+  const log: string[] = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    log.push(path);
+    if (path === "/") {
+      return new Response(`<a href="/r">r</a>`, { headers: { "content-type": "text/html" } });
+    }
+    if (path === "/r") return new Response(null, { status: 301, headers: { location: "/t.html" } });
+    return new Response("<p>t", { status: path === "/t.html" ? 200 : 404 });
+  });
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    waitMs: 1000,
+    sleep: (ms) => {
+      log.push(`sleep ${ms}`);
+      return Promise.resolve();
+    },
+  });
+  assert.deepEqual(log, [
+    "/",
+    "sleep 1000",
+    "/robots.txt",
+    "sleep 1000",
+    "/r",
+    "sleep 1000",
+    "/t.html",
+  ]);
+});
+
+Deno.test("downloadRecursive() with maxThreads and waitMs gives a shared name to the URL first in the queue, however long its host's wait", async () => {
+  // / links to a/x.html on 127.0.0.1, then to b/x.html on localhost; without directories both
+  // are x.html. 127.0.0.1's wait is held until b/x.html has been asked for (or a while, when
+  // b/x.html waits for its turn): x.html is still a's, x.html.1 b's, as GNU wget names them.
+  let askedForB!: () => void;
+  const bAsked = new Promise<void>((resolve) => (askedForB = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    if (path === "/b/x.html") askedForB();
+    const port: number = server.addr.port;
+    const body: string = path === "/"
+      ? `<a href="http://127.0.0.1:${port}/a/x.html">a</a><a href="http://localhost:${port}/b/x.html">b</a>`
+      : `<p>${path}`;
+    return new Response(body, { headers: { "content-type": "text/html" } });
+  });
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+    spanHosts: true,
+    layout: { directories: false },
+    waitMs: 1000,
+    sleep: async () => {
+      await Promise.race([bAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+      clearTimeout(timer);
+    },
+  });
+  assert.equal(await Deno.readTextFile(`${dir.path}/x.html`), "<p>/a/x.html");
+  assert.equal(await Deno.readTextFile(`${dir.path}/x.html.1`), "<p>/b/x.html");
+});
+
+Deno.test("downloadRecursive() with maxThreads makes a directory and a file of its name in the order of the queue, as with one thread", async () => {
+  // / links to /a/ (saved as a/index.html), then to /a (a redirect to /a/, saved as a): /a/ is
+  // answered only once /a has been asked for (or a while, when /a waits for /a/'s turn).
+  let askedForA!: () => void;
+  const aAsked = new Promise<void>((resolve) => (askedForA = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/a") {
+        askedForA();
+        return new Response(null, { status: 301, headers: { location: "/a/" } });
+      }
+      if (path === "/a/") {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([aAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
+        clearTimeout(timer);
+      }
+      const body = path === "/" ? `<a href="/a/">a/</a><a href="/a">a</a>` : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  const files = async (maxThreads: number) => {
+    const directory = `${dir.path}/${maxThreads}`;
+    const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+      directory,
+      maxThreads,
+      robots: false,
+      layout: { hostDirectories: false },
+    });
+    const found = result.failures.map(({ url, error }) => `${url} ${(error as Error).name}`);
+    for await (const entry of Deno.readDir(directory)) {
+      found.push(entry.name + (entry.isDirectory ? "/" : ""));
+    }
+    return found.sort();
+  };
+  assert.deepEqual(await files(2), await files(1));
+});
