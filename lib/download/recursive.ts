@@ -1279,6 +1279,8 @@ class Walker {
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
+    /** The answer is a 204 (No Content). */
+    let noContent = false;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -1315,7 +1317,7 @@ class Walker {
         if (response) {
           if (connection) events.connected?.(connection);
           const status = response.status;
-          if (status < 200 || status >= 300 || status === 206) {
+          if (status < 200 || status >= 300 || status === 206 || status === 204) {
             received = { response };
           } else if (isCurrent(response)) {
             // GNU wget closes the connection rather than read a body it does not want.
@@ -1370,6 +1372,7 @@ class Walker {
           events: {
             ...events,
             response(response) {
+              noContent = response.status === 204;
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
@@ -1405,6 +1408,8 @@ class Walker {
               events.redirect?.(from, to, status);
             },
             start(info) {
+              // A 204's empty body makes no file (GNU wget's), unless -O's.
+              if (noContent && !shared) return;
               claimed = true;
               if (
                 options.adjustExtension && file === undefined && !shared &&
@@ -1446,6 +1451,21 @@ class Walker {
         if (kind === "css") this.#cssFiles.add(planned);
         options.onSaved?.(result);
         return { path: planned, finalUrl: result.finalUrl, kind };
+      }
+      if (noContent && !claimed && !shared) {
+        // No content: GNU wget says the file saved, with 0 bytes, and makes none.
+        if (early) {
+          (file as Deno.FsFile | undefined)?.close();
+          file = undefined;
+          try {
+            Deno.removeSync(path);
+          } catch {
+            // Already gone.
+          }
+        }
+        this.#registerDownload(result.finalUrl, path);
+        options.onSaved?.(result);
+        return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
       }
       open();
       // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page

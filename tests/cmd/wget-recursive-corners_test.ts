@@ -18,6 +18,7 @@ import {
   stableLines,
 } from "../harness/wget_recursive_compare.ts";
 import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+import { type Behaviour, plain, startRandomServer } from "../harness/random_server.ts";
 
 /** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
 function config(log: string): string {
@@ -1010,5 +1011,51 @@ peerTest(
       assert.ok(lists[0]!.includes(`${other}/b/robots.txt`), lists[0]!.join("\n"));
       assert.deepEqual(lists[1], lists[0]);
     });
+  },
+);
+
+/** A page of `links`, as text/html. */
+const linking = (...links: string[]) =>
+  plain(200, links.map((l) => `<a href="${l}">${l}</a>\n`).join(""), {
+    headers: [["Content-Type", "text/html"]],
+  });
+
+/** The sites of what the misbehaving server found, by case (the run starts at `/`). */
+const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
+  // A 204 is said saved ([0]) and makes no file, as a single download's.
+  ["a 204 makes no file", ["-r"], {
+    "/": linking("empty.html", "b.html"),
+    "/empty.html": plain(204, ""),
+    "/b.html": linking("empty.html"),
+  }],
+];
+
+peerTest(
+  "wget -r on what the misbehaving server found: GNU wget's files, requests, exit code and -nv log",
+  ["wget"],
+  async (t) => {
+    for (const [name, args, urls] of MISBEHAVING) {
+      await t.step(name, async () => {
+        await using dir = await tempDir();
+        await using server = startRandomServer({ urls, start: "/", args, again: false });
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await server.reset();
+          const out = `${dir.path}/${tool}`;
+          await Deno.mkdir(out);
+          const { code, stderr } = await wgetLogged(
+            tool,
+            ["-nv", ...args, "-P", "out", `${server.origin}/`],
+            out,
+            { LC_ALL: "C.UTF-8" },
+          );
+          const files = [...(await snapshotTree(`${out}/out`)).entries()].sort();
+          const log = stableLines(stderr).filter((line) => line !== "");
+          found.push({ code, files, requests: [...server.requests], log });
+        }
+        assert.ok(found[0]!.requests.length > 1);
+        assert.deepEqual(found[1], found[0]);
+      });
+    }
   },
 );

@@ -301,8 +301,12 @@ export function randomServerSite(seed: number): RandomServerSite {
   return { urls, start, args, again };
 }
 
-/** A behaviour that answers `status` with `body` framed by its length. */
-function plain(status: number, body: string): Behaviour {
+/**
+ * A behaviour that answers `status` with `body` framed by its length, and `more` over that (for
+ * hand-written sites: `plain(200, "<a href=x.html>x</a>", { headers: [["Content-Type",
+ * "text/html"]] })`).
+ */
+export function plain(status: number, body: string, more: Partial<Behaviour> = {}): Behaviour {
   return {
     status,
     headers: [],
@@ -315,6 +319,7 @@ function plain(status: number, body: string): Behaviour {
     honoursRange: true,
     failures: 0,
     honoursIms: false,
+    ...more,
   };
 }
 
