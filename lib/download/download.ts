@@ -36,6 +36,7 @@ import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
+import { parseHttpDate } from "./_http_date.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -704,7 +705,7 @@ const attemptDownload = (async function attemptDownload(
         continue;
       }
       if (local && local.size !== undefined) {
-        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
             (response.contentLength === undefined || response.contentLength === local.size));
@@ -722,7 +723,7 @@ const attemptDownload = (async function attemptDownload(
       }
       if (head && response.ok) {
         // The server's copy is newer (or of another size): GET it, as GNU wget.
-        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
         if (!Number.isNaN(lastModified)) {
           const older = lastModified <= local!.mtime!.getTime();
           events.fetchAfterHead?.(older ? "size" : "newer", local!.size ?? 0);
@@ -743,7 +744,7 @@ const attemptDownload = (async function attemptDownload(
         if (copy?.mtime !== undefined && copy.size !== undefined) {
           // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
           checkedByHead = true;
-          const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+          const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
           if (
             lastModified <= copy.mtime.getTime() &&
             (response.contentLength === undefined || response.contentLength === copy.size)
@@ -1035,7 +1036,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+    const time = parseHttpDate(response.head.headers.get("Last-Modified"));
     const lastModified = Number.isNaN(time) ? undefined : new Date(time);
     if (decoder) {
       return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
@@ -1303,7 +1304,7 @@ function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
 
 /** Gives `path` the response's Last-Modified as its mtime, when there is a valid one. */
 function setServerTime(path: string, response: HttpResponse): void {
-  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   if (Number.isNaN(time)) return;
   try {
     Deno.utimeSync(path, new Date(), new Date(time));

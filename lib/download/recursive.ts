@@ -54,6 +54,7 @@ import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+import { parseHttpDate } from "./_http_date.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -921,7 +922,7 @@ class Walker {
     let local: { mtime: Date; size: number } | undefined;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
-      time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+      time = parseHttpDate(response.head.headers.get("Last-Modified"));
       local = localFor(response);
       current = local !== undefined && response.ok && isNoNewerThan(response, local);
     }, robots);
@@ -1341,7 +1342,7 @@ class Walker {
                 written = n;
                 events.progress?.(n);
               });
-              const time = Date.parse(lastModified ?? "");
+              const time = parseHttpDate(lastModified);
               lastModifiedTime = time;
               result = {
                 url: target.href,
@@ -1475,7 +1476,7 @@ class Walker {
       if (how.temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
-        const date = new Date(lastModifiedTime ?? lastModified);
+        const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
         if (!Number.isNaN(date.getTime())) {
           try {
             // On the open file (futimens): no second walk of the path, as utimensat's.
@@ -1681,7 +1682,7 @@ function isUnreadable(error: unknown): boolean {
  * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
  */
 function isNoNewerThan(response: HttpResponse, local: { mtime: Date; size: number }): boolean {
-  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   return time <= local.mtime.getTime() &&
     (response.contentLength === undefined || response.contentLength === local.size);
 }
