@@ -291,7 +291,9 @@ export const runRecursive = (async function runRecursive(
       ...options,
       ...recursive,
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
-      onSaved: (saved) => reporter.finish(saved),
+      // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
+      onSaved: (saved) =>
+        reporter.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) }),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
       onFailed: (_url, error, info) => {
         // GNU wget's -q silences a recursion's errors too; the exit code still tells.

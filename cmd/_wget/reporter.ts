@@ -507,7 +507,7 @@ export class WgetReporter {
   }
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
-  finish(result: DownloadResult): void {
+  finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
     this.#attempt = 1;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {
@@ -526,7 +526,7 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !this.#hasLastModified && !this.#untimedSaid
+      !this.#hasLastModified && !this.#untimedSaid && !options.robots
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }

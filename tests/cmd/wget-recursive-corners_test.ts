@@ -1036,6 +1036,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/b.txt": plain(200, "b\n", { headers: [["Last-Modified", "2020"]] }),
     "/c.txt": plain(200, "c\n", { headers: [["Last-Modified", "Sunday, 06-Nov-94 08:49:37"]] }),
   }],
+  // -N: robots.txt without Last-Modified says nothing ("Last-modified header missing" is for
+  // the files), as GNU fetches it with -N off.
+  ["-N and robots.txt without Last-Modified", ["-r", "-N"], {
+    "/": linking("a.txt"),
+    "/robots.txt": plain(200, "User-agent: *\nDisallow:\n"),
+    "/a.txt": plain(200, "a\n"),
+  }],
 ];
 
 peerTest(
