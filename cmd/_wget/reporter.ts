@@ -508,6 +508,8 @@ export class WgetReporter {
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
+    // The try that saved it: the last number of GNU's -nv line.
+    const attempt = this.#attempt;
     this.#attempt = 1;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {
@@ -554,7 +556,7 @@ export class WgetReporter {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
       const of = this.#total === undefined ? `${size}` : `${size}/${this.#total}`;
-      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [1]`);
+      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [${attempt}]`);
     } else if (result.path === undefined) {
       this.#line(
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
