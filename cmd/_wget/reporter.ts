@@ -389,6 +389,8 @@ export class WgetReporter {
       // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
       // "failed:", the status line); other failures are said here first.
       if (this.#readFailure(error, "Retrying.")) return;
+      // -nv names the URL of a status --retry-on-http-error retries, as of a final one (GNU).
+      if (this.#nonVerbose && error instanceof HttpStatusError) this.error(`${error.url}:`);
       const said = this.#connectFailureShown || error instanceof HttpStatusError;
       if (!said) this.#line(`wget: ${errorMessage(error)}`);
       this.#line("Retrying.\n");

@@ -1043,6 +1043,11 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/robots.txt": plain(200, "User-agent: *\nDisallow:\n"),
     "/a.txt": plain(200, "a\n"),
   }],
+  // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
+  ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+  }],
 ];
 
 peerTest(
