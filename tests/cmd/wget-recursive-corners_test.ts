@@ -1048,6 +1048,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(503, "a\n", { failures: 2 }),
   }],
+  // A redirect without Location: its short body read away, the connection kept, as GNU's.
+  ["a redirect without Location keeps the connection", ["-r"], {
+    "/": linking("r.html", "b.txt", "c.txt"),
+    "/r.html": plain(308, "moved\n"),
+    "/b.txt": plain(301, "moved\n", { framing: "chunked", chunks: [3] }),
+    "/c.txt": plain(200, "c\n"),
+  }],
 ];
 
 peerTest(
