@@ -919,9 +919,11 @@ class Walker {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
+    let dated = false;
     let local: { mtime: Date; size: number } | undefined;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
+      dated = response.head.headers.get("Last-Modified") !== undefined;
       time = parseHttpDate(response.head.headers.get("Last-Modified"));
       local = localFor(response);
       current = local !== undefined && response.ok && isNoNewerThan(response, local);
@@ -933,8 +935,8 @@ class Walker {
       this.#options.events?.fetchAfterHead?.(reason, local.size);
     } else if (!current) {
       // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
-      // that there is no time) and fetches.
-      const untimed = Number.isNaN(time) && this.#options.timestamping && !robots;
+      // that there is no time: not of one it cannot read, a verbose line of GNU's) and fetches.
+      const untimed = !dated && this.#options.timestamping && !robots;
       this.#options.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };

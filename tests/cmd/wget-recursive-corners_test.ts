@@ -1043,6 +1043,11 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/robots.txt": plain(200, "User-agent: *\nDisallow:\n"),
     "/a.txt": plain(200, "a\n"),
   }],
+  // -N --content-disposition (a HEAD first): a Last-Modified it cannot read is no "missing".
+  ["-N --content-disposition and a malformed Last-Modified", ["-r", "-N", "--content-disposition"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "yesterday"]] }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
