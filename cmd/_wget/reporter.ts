@@ -454,7 +454,8 @@ export class WgetReporter {
   #spiderVerdict(result: DownloadResult): void {
     // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
     // links, and a recursive run fetches it.
-    const holdsLinks = pageKind(this.#type) !== "other";
+    // A 204 GNU types not at all: no page.
+    const holdsLinks = (this.#status || result.status) !== 204 && pageKind(this.#type) !== "other";
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;

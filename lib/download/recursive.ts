@@ -895,12 +895,15 @@ class Walker {
   /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
   async #head(url: string): Promise<Fetched | undefined> {
     let contentType: string | undefined;
+    let noContent = false;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
+      noContent = response.status === 204;
     });
     if (result === undefined) return undefined;
     this.#options.onSaved?.(result);
-    return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
+    // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
+    return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
   }
 
   /**
