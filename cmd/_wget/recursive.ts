@@ -302,9 +302,10 @@ export const runRecursive = (async function runRecursive(
         const code = downloadExitCode(error);
         // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
         // to the server's own robots.txt, which GNU leaves out of it.
+        // Nor a 401: GNU's spider says "Authentication Failed", not a broken link.
         if (
           error instanceof HttpStatusError && !broken.includes(error.url) &&
-          !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
+          error.status !== 401 && !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
         ) {
           broken.push(error.url);
         }

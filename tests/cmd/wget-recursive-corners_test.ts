@@ -1054,6 +1054,16 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/empty.html": plain(204, ""),
     "/b.html": linking("c.html"),
   }],
+  // --spider: a 401 is no broken link. (GNU closes the connection after a 401 to a HEAD; the
+  // answer says close here, so both open another.)
+  ["--spider and a 401", ["-r", "--spider"], {
+    "/": linking("secret.html", "b.html"),
+    "/secret.html": plain(401, "no\n", { close: true }),
+    "/b.html": plain(401, "no\n", {
+      close: true,
+      headers: [["WWW-Authenticate", 'Basic realm="x"']],
+    }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
