@@ -532,6 +532,16 @@ interface AttemptState {
   written: number;
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
   probedName?: string;
+  /**
+   * Where the redirects led so far: a retry asks for that URL again, not the first (GNU wget
+   * retries the URL that failed, each redirect's target a download of its own).
+   */
+  redirected?: {
+    target: HttpUrl;
+    redirects: number;
+    method: string;
+    body: DownloadOptions["body"];
+  };
 }
 
 const attemptDownload = (async function attemptDownload(
@@ -554,10 +564,11 @@ const attemptDownload = (async function attemptDownload(
   let checkedByHead = false;
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
-  let target = original;
-  let redirects = 0;
-  let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
-  let body = options.body;
+  let target = state.redirected?.target ?? original;
+  let redirects = state.redirected?.redirects ?? 0;
+  let method = state.redirected?.method ?? options.method?.toUpperCase() ??
+    (options.body !== undefined ? "POST" : "GET");
+  let body = state.redirected ? state.redirected.body : options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
   /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
   let spiderGet = false;
@@ -680,6 +691,7 @@ const attemptDownload = (async function attemptDownload(
           method = "GET";
           body = undefined;
         }
+        state.redirected = { target, redirects, method, body };
         continue;
       }
       const challenges = status === 401 && credentials && !sendCredentials && !digest &&

@@ -1069,6 +1069,14 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(503, "a\n", { failures: 2 }),
   }],
+  // A retry after a redirect asks for the redirect's target again, not the link's URL.
+  ["a retry after a redirect", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
+    "/": linking("r.html", "s.html"),
+    "/r.html": plain(302, "moved\n", { headers: [["Location", "/a.txt"]] }),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+    "/s.html": plain(302, "moved\n", { headers: [["Location", "/b.txt"]] }),
+    "/b.txt": plain(200, "b\n".repeat(50), { framing: "short", cuts: [0.5] }),
+  }],
   // A redirect without Location: its short body read away, the connection kept, as GNU's.
   ["a redirect without Location keeps the connection", ["-r"], {
     "/": linking("r.html", "b.txt", "c.txt"),

@@ -62,11 +62,15 @@ const decoder = new TextDecoder();
 
 /**
  * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
- * (netkit `NAME.tmp`, cmd/README.md, as in `wget-recursive-random_test.ts`).
+ * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
+ * directory` (cmd/README.md, as in `wget-recursive-random_test.ts`).
  */
 function logLines(stderr: string): string[] {
   return stableLines(stderr).filter((line) => line !== "")
-    .map((line) => line.replace(/(\.tmp(?:\.html)?)\1/, "$1"));
+    .map((line) =>
+      line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
+    )
+    .filter((line) => line !== "unlink: No such file or directory");
 }
 
 /** The first place where `a` and `b` differ, as text. */

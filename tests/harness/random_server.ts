@@ -503,6 +503,12 @@ export function startRandomServer(site: RandomServerSite): RandomServer {
             .flatMap((name) => header(name) === undefined ? [] : [`${name}=${header(name)}`])
             // (GNU says Keep-Alive, netkit keep-alive: the same token.)
             .map((field) => field.startsWith("Connection=") ? field.toLowerCase() : field)
+            // (GNU sends the cookies in its own order, newest first by its chain's accident.)
+            .map((field) =>
+              field.startsWith("Cookie=")
+                ? `Cookie=${field.slice(7).split("; ").sort().join("; ")}`
+                : field
+            )
             // (A file's time the server did not give is the run's, which differs by a second.)
             .map((field) =>
               field.startsWith("If-Modified-Since=") &&
