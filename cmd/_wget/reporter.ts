@@ -679,7 +679,13 @@ export class WgetReporter {
         (retried || error.failure !== "refused"));
     if (ranOut) {
       // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
-      // verbose log (-nv and -q say nothing more; the exit code tells).
+      // verbose log (-nv and -q say nothing more; the exit code tells). -nv names the URL of a
+      // status retried the last time, as of each before.
+      if (
+        this.#nonVerbose && error instanceof GaveUpError && error.cause instanceof HttpStatusError
+      ) {
+        this.error(`${error.cause.url}:`);
+      }
       this.#line("Giving up.\n");
       return;
     }

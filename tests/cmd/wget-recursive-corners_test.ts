@@ -1044,10 +1044,14 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/a.txt": plain(200, "a\n"),
   }],
   // -N --content-disposition (a HEAD first): a Last-Modified it cannot read is no "missing".
-  ["-N --content-disposition and a malformed Last-Modified", ["-r", "-N", "--content-disposition"], {
-    "/": linking("a.txt"),
-    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "yesterday"]] }),
-  }],
+  [
+    "-N --content-disposition and a malformed Last-Modified",
+    ["-r", "-N", "--content-disposition"],
+    {
+      "/": linking("a.txt"),
+      "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "yesterday"]] }),
+    },
+  ],
   // --spider: a 204 (no Content-Type, a page's by GNU's rule) is no page to GET.
   ["--spider and a 204", ["-r", "--spider"], {
     "/": linking("empty.html", "b.html"),
@@ -1068,6 +1072,17 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
     "/a.txt": plain(503, "a\n", { failures: 2 }),
+  }],
+  ["-nv and --retry-on-http-error giving up", [
+    "-r",
+    "-t",
+    "2",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+    "/b.txt": plain(200, "b\n"),
   }],
   // A retry after a redirect asks for the redirect's target again, not the link's URL.
   ["a retry after a redirect", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {

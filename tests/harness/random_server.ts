@@ -300,12 +300,17 @@ export function randomServerSite(seed: number): RandomServerSite {
   }
   if (has("Content-Disposition") && chance(0.5)) args.push("--content-disposition");
   if (has("Content-Encoding") && chance(0.5)) args.push("--compression=auto");
-  // GNU wget closes the connection after a 401 to a HEAD (netkit keeps it): under --spider a
-  // 401 says close, so both open another.
-  if (args.includes("--spider")) {
+  // GNU wget closes the connection after a redirect or a 401 to a HEAD (netkit keeps it,
+  // cmd/README.md): where HEADs go first (--spider, -N --content-disposition) these answers
+  // say close, so both open another.
+  if (
+    args.includes("--spider") ||
+    args.includes("-N") && args.includes("--content-disposition")
+  ) {
     for (const behaviour of Object.values(urls)) {
       if (behaviour.status === 401) behaviour.close = true;
     }
+    for (const path of redirects) urls[path]!.close = true;
   }
   const again = args.includes("-N") || args.includes("-m");
   return { urls, start, args, again };
