@@ -456,6 +456,11 @@ export class WgetReporter {
     // links, and a recursive run fetches it.
     // A 204 GNU types not at all: no page.
     const holdsLinks = (this.#status || result.status) !== 204 && pageKind(this.#type) !== "other";
+    // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, unless a GET follows
+    // (whose answer says it then).
+    if (this.#timestamping && !this.#hasLastModified && !(this.#recursive && holdsLinks)) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;

@@ -1068,6 +1068,16 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
       headers: [["WWW-Authenticate", 'Basic realm="x"']],
     }),
   }],
+  // --spider -N: a HEAD's answer without Last-Modified says so (a 204's too).
+  ["--spider -N and no Last-Modified", ["-r", "-N", "--spider"], {
+    "/": linking("empty.html", "a.txt", "b.txt", "c.html"),
+    "/empty.html": plain(204, ""),
+    "/a.txt": plain(200, "a\n", { headers: [["Content-Type", "text/plain"]] }),
+    "/b.txt": plain(200, "b\n", {
+      headers: [["Content-Type", "text/plain"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/c.html": plain(200, "<p>c</p>\n"),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
