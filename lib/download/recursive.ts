@@ -1391,7 +1391,10 @@ class Walker {
               const name = headerName(disposition);
               const suffix = how.temporary ? ".tmp" : "";
               if (name) {
-                const named = planned.slice(0, planned.length - suffix.length);
+                // In the directory of the URL that answered, after redirects too (GNU's).
+                const named = landed !== url
+                  ? plannedPath(landed)
+                  : planned.slice(0, planned.length - suffix.length);
                 path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
               } else if (
                 options.contentDisposition && response.ok && file === undefined && landed !== url &&

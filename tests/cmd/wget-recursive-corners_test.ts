@@ -1078,6 +1078,17 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     }),
     "/c.html": plain(200, "<p>c</p>\n"),
   }],
+  // --content-disposition: the header's name in the directory of the URL's, /d/'s too.
+  ["--content-disposition and a directory's URL", ["-r", "-E", "--content-disposition"], {
+    "/": linking("r.html", "d/", "e/x.html"),
+    "/r.html": plain(302, "moved\n", { headers: [["Location", "/d/"]] }),
+    "/d/": plain(200, "<p>d</p>\n", {
+      headers: [["Content-Type", "text/html"], ["Content-Disposition", 'attachment; filename="cd1.html"']],
+    }),
+    "/e/x.html": plain(200, "<p>x</p>\n", {
+      headers: [["Content-Type", "text/html"], ["Content-Disposition", 'attachment; filename="cd2.html"']],
+    }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
