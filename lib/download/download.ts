@@ -1011,8 +1011,14 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
   const length = response.contentLength;
-  // The whole file's size: the body continues the local bytes, or (skipped) contains them.
-  const total = length === undefined ? undefined : offset - skip + length;
+  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
+  // count decoded bytes against an encoded Range).
+  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
+  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
+    (encoding === "gzip" || encoding === "x-gzip");
+  // The whole file's size: the body continues the local bytes, or (skipped) contains them; not
+  // known for a body stored decoded (GNU's -nv line then has no total either).
+  const total = length === undefined || gzip ? undefined : offset - skip + length;
   const fresh = (n: number) => Math.max(0, n - skip);
   const result = (path: string, bytes: number): DownloadResult => ({
     url: original.href,
@@ -1023,11 +1029,6 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     status: response.status,
     contentType: response.head.headers.get("Content-Type"),
   });
-  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
-  // count decoded bytes against an encoded Range).
-  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
-  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
-    (encoding === "gzip" || encoding === "x-gzip");
   let decoder: Gunzip | undefined;
   const paced = (writer: ByteWriter) => {
     const inner = gzip ? (decoder = gunzipping(writer)) : writer;
@@ -1057,8 +1058,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   }
   const file = openTarget(job);
   let open = true;
+  const owned = state.owned!;
   try {
-    const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
     if (head) await writeFully(fileWriter(file, owned.path), head);
     const bytes = await copy(skipping(fileWriter(file, owned.path), skip), (n) => {
