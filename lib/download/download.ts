@@ -1072,6 +1072,18 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
     const saved = { ...result(owned.path, bytes), size: owned.size };
     return owned.extensionAdded ? { ...saved, extensionAdded: true } : saved;
+  } catch (error) {
+    if (decoder) {
+      // A body stored decoded and cut short cannot go on with Range (its offsets count encoded
+      // bytes): a retry starts it again, from an empty file.
+      owned.size = 0;
+      try {
+        file.truncateSync(0);
+      } catch {
+        // The failure that brought us here is the one to report.
+      }
+    }
+    throw error;
   } finally {
     // Closed here only on failure: closing twice throws, and building that error cost more than
     // the rest of a small file's bookkeeping.

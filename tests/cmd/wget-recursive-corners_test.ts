@@ -19,6 +19,7 @@ import {
 } from "../harness/wget_recursive_compare.ts";
 import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
 import { type Behaviour, plain, startRandomServer } from "../harness/random_server.ts";
+import { gzipSync } from "node:zlib";
 
 /** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
 function config(log: string): string {
@@ -1083,10 +1084,25 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
     "/": linking("r.html", "d/", "e/x.html"),
     "/r.html": plain(302, "moved\n", { headers: [["Location", "/d/"]] }),
     "/d/": plain(200, "<p>d</p>\n", {
-      headers: [["Content-Type", "text/html"], ["Content-Disposition", 'attachment; filename="cd1.html"']],
+      headers: [["Content-Type", "text/html"], [
+        "Content-Disposition",
+        'attachment; filename="cd1.html"',
+      ]],
     }),
     "/e/x.html": plain(200, "<p>x</p>\n", {
-      headers: [["Content-Type", "text/html"], ["Content-Disposition", 'attachment; filename="cd2.html"']],
+      headers: [["Content-Type", "text/html"], [
+        "Content-Disposition",
+        'attachment; filename="cd2.html"',
+      ]],
+    }),
+  }],
+  // --compression=auto: a gzip body's -nv line has no total, as GNU's; one cut short starts
+  // again whole (GNU keeps what it decoded and stops, cmd/README.md: not compared).
+  ["--compression=auto and a gzip body", ["-r", "--compression=auto"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "", {
+      headers: [["Content-Type", "text/plain"], ["Content-Encoding", "gzip"]],
+      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
     }),
   }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
@@ -1161,3 +1177,32 @@ peerTest(
     }
   },
 );
+
+Deno.test("wget --compression=auto starts a gzip body cut short again whole, without Range", async () => {
+  await using dir = await tempDir();
+  const text = "a\n".repeat(100);
+  await using server = startRandomServer({
+    urls: {
+      "/a.txt": plain(200, "", {
+        headers: [["Content-Type", "text/plain"], ["Content-Encoding", "gzip"]],
+        body: gzipSync(new TextEncoder().encode(text)),
+        framing: "short",
+        cuts: [0.5],
+      }),
+    },
+    start: "/a.txt",
+    args: [],
+    again: false,
+  });
+  const code = await wget(
+    "netkit",
+    ["--compression=auto", "--waitretry=0", `${server.origin}/a.txt`],
+    dir.path,
+  );
+  assert.equal(code, 0);
+  assert.equal(await Deno.readTextFile(`${dir.path}/a.txt`), text);
+  assert.deepEqual(server.requests.map((r) => r.replace(/^#\d+ /, "")), [
+    "GET /a.txt connection=keep-alive Accept-Encoding=gzip",
+    "GET /a.txt connection=keep-alive Accept-Encoding=gzip",
+  ]);
+});
