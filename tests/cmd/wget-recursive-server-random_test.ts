@@ -63,14 +63,23 @@ const decoder = new TextDecoder();
 /**
  * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
  * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
- * directory` (cmd/README.md, as in `wget-recursive-random_test.ts`).
+ * directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU goes in its
+ * hash table's order), as in `wget-recursive-random_test.ts`.
  */
 function logLines(stderr: string): string[] {
-  return stableLines(stderr).filter((line) => line !== "")
+  const lines = stableLines(stderr).filter((line) => line !== "")
     .map((line) =>
       line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
+  // --spider's broken links: GNU lists them in its hash table's order.
+  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
+  if (found >= 0) {
+    let end = found + 1;
+    while (lines[end]?.startsWith("http")) end++;
+    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
+  }
+  return lines;
 }
 
 /** The first place where `a` and `b` differ, as text. */
@@ -123,7 +132,8 @@ async function runOne(
     const mtime = mtimes
       ? ` ${mtimeOf((await Deno.stat(`${cwd}/out/${path}`)).mtime?.getTime() ?? 0)}`
       : "";
-    files.push(`${path} ${digest}${mtime}`);
+    // (--spider's NAME.tmp.tmp, netkit NAME.tmp, left when the body was cut short.)
+    files.push(`${path.replace(/(\.tmp)\1$/, "$1")} ${digest}${mtime}`);
   }
   files.sort();
   return { code: run.code, files, requests, log: logLines(decoder.decode(run.stderr)) };

@@ -306,11 +306,11 @@ export function randomServerSite(seed: number): RandomServerSite {
   if (has("Content-Disposition") && chance(0.5)) args.push("--content-disposition");
   if (has("Content-Encoding") && chance(0.5)) args.push("--compression=auto");
   // GNU wget closes the connection after a redirect or a 401 to a HEAD (netkit keeps it,
-  // cmd/README.md): where HEADs go first (--spider, -N --content-disposition) these answers
+  // cmd/README.md): where HEADs go first (--spider, -N or -m with --content-disposition) these answers
   // say close, so both open another.
   if (
     args.includes("--spider") ||
-    args.includes("-N") && args.includes("--content-disposition")
+    (args.includes("-N") || args.includes("-m")) && args.includes("--content-disposition")
   ) {
     for (const behaviour of Object.values(urls)) {
       if (behaviour.status === 401) behaviour.close = true;
@@ -513,6 +513,10 @@ export function startRandomServer(site: RandomServerSite): RandomServer {
             .flatMap((name) => header(name) === undefined ? [] : [`${name}=${header(name)}`])
             // (GNU says Keep-Alive, netkit keep-alive: the same token.)
             .map((field) => field.startsWith("Connection=") ? field.toLowerCase() : field)
+            // (A Range asks for stored bytes: netkit says identity, GNU gzip, cmd/README.md.)
+            .filter((field) =>
+              !(field.startsWith("Accept-Encoding=") && header("Range") !== undefined)
+            )
             // (GNU sends the cookies in its own order, newest first by its chain's accident.)
             .map((field) =>
               field.startsWith("Cookie=")
