@@ -1326,9 +1326,11 @@ class Walker {
           if (status < 200 || status >= 300 || status === 206 || status === 204) {
             received = { response };
           } else if (isCurrent(response)) {
-            // GNU wget closes the connection rather than read a body it does not want.
+            // GNU wget closes the connection rather than read a body it does not want (and
+            // -S shows the answer's head first).
             current = true;
             contentType = response.head.headers.get("Content-Type");
+            events.response?.(response);
             response.close();
           } else {
             let written = 0;

@@ -1022,7 +1022,7 @@ const linking = (...links: string[]) =>
   });
 
 /** The sites of what the misbehaving server found, by case (the run starts at `/`). */
-const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
+const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   // A 204 is said saved ([0]) and makes no file, as a single download's.
   ["a 204 makes no file", ["-r"], {
     "/": linking("empty.html", "b.html"),
@@ -1105,6 +1105,12 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>][] = [
       body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
     }),
   }],
+  // -N -S again, the server ignoring If-Modified-Since: the answer's head is shown, then the
+  // file kept.
+  ["-N -S again, If-Modified-Since ignored", ["-r", "-N", "-S"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]] }),
+  }, "twice"],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
@@ -1142,7 +1148,7 @@ peerTest(
   "wget -r on what the misbehaving server found: GNU wget's files, requests, exit code and -nv log",
   ["wget"],
   async (t) => {
-    for (const [name, args, urls] of MISBEHAVING) {
+    for (const [name, args, urls, twice] of MISBEHAVING) {
       await t.step(name, async () => {
         await using dir = await tempDir();
         await using server = startRandomServer({ urls, start: "/", args, again: false });
@@ -1151,6 +1157,10 @@ peerTest(
           await server.reset();
           const out = `${dir.path}/${tool}`;
           await Deno.mkdir(out);
+          const argv = ["-nv", ...args, "-P", "out", `${server.origin}/`];
+          // "twice": the second run into the same directory is compared.
+          if (twice) await wgetLogged(tool, argv, out, { LC_ALL: "C.UTF-8" });
+          await server.reset();
           const { code, stderr } = await wgetLogged(
             tool,
             ["-nv", ...args, "-P", "out", `${server.origin}/`],
