@@ -437,7 +437,7 @@ function answer(
     else if (framing === "chunked") rest = chunked(body, behaviour.chunks, behaviour.trailers);
     else rest = body;
   }
-  const top = head(version, status, headers, (behaviour.close || framing === "close") && !headOnly);
+  const top = head(version, status, headers, behaviour.close || framing === "close");
   const bytes = new Uint8Array(top.length + rest.length);
   bytes.set(top);
   bytes.set(rest, top.length);
