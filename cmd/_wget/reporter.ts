@@ -178,6 +178,8 @@ export class WgetReporter {
   #attempt = 1;
   /** GNU's "Last-modified header missing" was said after this file's HEAD. */
   #untimedSaid = false;
+  /** The URL of the request under way when it is a HEAD. */
+  #headAsked: string | undefined;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
   #wildcardUrl: string | undefined;
   readonly #wildcardWarning: boolean;
@@ -271,6 +273,7 @@ export class WgetReporter {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url, method) => {
       this.#announced = false;
+      this.#headAsked = method === "HEAD" ? url.href : undefined;
       // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
       if (method === "HEAD") this.#untimedSaid = false;
       this.#connectFailureShown = false;
@@ -318,7 +321,13 @@ export class WgetReporter {
         this.#status = response.status;
         this.#type = response.head.headers.get("Content-Type");
       }
-      if (!this.#verboseLines && !this.#serverResponse) return;
+      // A HEAD answered 500 or 501 is asked again with GET; -nv names the URL first, as GNU's.
+      const headFailed = this.#headAsked !== undefined && this.#nonVerbose && !this.#quiet &&
+        (response.status === 500 || response.status === 501);
+      if (!this.#verboseLines && !this.#serverResponse) {
+        if (headFailed) this.error(`${this.#headAsked}:`);
+        return;
+      }
       this.#type = response.head.headers.get("Content-Type");
       this.#location = response.head.headers.get("Location");
       if (this.#serverResponse) {
@@ -327,6 +336,7 @@ export class WgetReporter {
         this.#clear();
         const text = response.head.lines.map((line) => `  ${line}\n`).join("");
         this.#out.writeSync(this.#encoder.encode(text));
+        if (headFailed) this.error(`${this.#headAsked}:`);
       } else {
         this.#line(
           `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`

@@ -1111,6 +1111,21 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]] }),
   }, "twice"],
+  // A HEAD answered 500 is asked again with GET; -nv names the URL after the HEAD too.
+  ["--spider and a HEAD answered 500", ["-r", "--spider"], {
+    "/": linking("a.txt", "b.html"),
+    "/a.txt": plain(500, "oops\n"),
+    "/b.html": plain(501, "oops\n"),
+  }],
+  ["-S -N --content-disposition and a HEAD answered 500", [
+    "-r",
+    "-S",
+    "-N",
+    "--content-disposition",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(500, "oops\n"),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
