@@ -345,6 +345,9 @@ export class WgetReporter {
       }
     },
     fetchAfterHead: (reason, localSize) => {
+      // GNU counts the GET's tries afresh after the HEAD's ("the retrieve count for HEAD is
+      // reset"), for -nv's last number.
+      this.#attempt = 1;
       this.#lengthLine(this.#responseLength, 0);
       if (reason === "untimed") {
         // GNU says so after the HEAD, and not again after the GET.

@@ -1126,6 +1126,17 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(500, "oops\n"),
   }],
+  // -N --content-disposition: the HEAD's retries are not the GET's ([1] in -nv's line).
+  ["--content-disposition -N and a HEAD retried", [
+    "-r",
+    "-N",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
