@@ -1475,7 +1475,8 @@ class Walker {
           }
         }
         this.#registerDownload(result.finalUrl, path);
-        options.onSaved?.(result);
+        // (Named as the file would have been: after a redirect, --content-disposition's.)
+        options.onSaved?.({ ...result, path });
         return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
       }
       open();

@@ -1027,7 +1027,14 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   ["a 204 makes no file", ["-r"], {
     "/": linking("empty.html", "b.html"),
     "/empty.html": plain(204, ""),
-    "/b.html": linking("empty.html"),
+    "/b.html": linking("empty.html", "r.html"),
+    "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
+    "/d/empty": plain(204, ""),
+  }],
+  ["a 204 after a redirect, --content-disposition", ["-r", "--content-disposition"], {
+    "/": linking("r.html"),
+    "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
+    "/d/empty": plain(204, ""),
   }],
   // A Last-Modified none of HTTP's date forms ("0", which Date.parse takes for 2000) gives no
   // time, as GNU's http_atotm.
@@ -1113,9 +1120,8 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   }, "twice"],
   // A HEAD answered 500 is asked again with GET; -nv names the URL after the HEAD too.
   ["--spider and a HEAD answered 500", ["-r", "--spider"], {
-    "/": linking("a.txt", "b.html"),
-    "/a.txt": plain(500, "oops\n"),
-    "/b.html": plain(501, "oops\n"),
+    "/": linking("a.txt"),
+    "/a.txt": plain(501, "oops\n"),
   }],
   ["-S -N --content-disposition and a HEAD answered 500", [
     "-r",
