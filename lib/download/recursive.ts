@@ -867,11 +867,12 @@ class Walker {
    */
   async #sendHead(
     url: string,
-    onResponse: (response: HttpResponse) => void,
+    onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
+    let landed = url;
     try {
       return await download(url, {
         ...this.#downloadOptions,
@@ -879,8 +880,12 @@ class Walker {
         events: {
           ...events,
           response(response) {
-            onResponse(response);
+            onResponse(response, landed);
             events.response?.(response);
+          },
+          redirect(from, to, status) {
+            landed = to;
+            events.redirect?.(from, to, status);
           },
         },
       });
@@ -913,7 +918,10 @@ class Walker {
    */
   async #headCheck(
     url: string,
-    localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
+    localFor: (
+      response: HttpResponse,
+      landed: string,
+    ) => { mtime: Date; size: number } | undefined,
     robots = false,
     afterResponse?: () => void,
   ): Promise<
@@ -924,11 +932,11 @@ class Walker {
     let time = NaN;
     let dated = false;
     let local: { mtime: Date; size: number } | undefined;
-    const result = await this.#sendHead(url, (response) => {
+    const result = await this.#sendHead(url, (response, landed) => {
       contentType = response.head.headers.get("Content-Type");
       dated = response.head.headers.get("Last-Modified") !== undefined;
       time = parseHttpDate(response.head.headers.get("Last-Modified"));
-      local = localFor(response);
+      local = localFor(response, landed);
       current = local !== undefined && response.ok && isNoNewerThan(response, local);
     }, robots);
     if (result === undefined) return undefined;
@@ -1051,15 +1059,18 @@ class Walker {
     let requestUrl = how.landed ?? url;
     if (headFirst) {
       const byUrl = planned;
-      const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
       let byName = false;
       const checked = await this.#headCheck(
         url,
-        (response) => {
+        (response, landed) => {
           const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
           const name = this.#dispositionName(header);
           byName = name !== undefined;
-          named = name === undefined ? byUrl : directoryOf + name;
+          // After a redirect, the URL that answered names the file (or its directory), as GNU's.
+          const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
+          named = name === undefined
+            ? byLanded
+            : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok

@@ -1143,6 +1143,25 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(503, "a\n", { failures: 2 }),
   }],
+  // -N --content-disposition (HEAD first): after a redirect the URL that answered names the
+  // file, so a second link through the redirect finds it current.
+  [
+    "-N --content-disposition, a redirect to a file fetched",
+    ["-r", "-N", "--content-disposition"],
+    {
+      "/": linking("a.html", "r.html"),
+      "/a.html": plain(200, "<p>a</p>\n", {
+        headers: [["Content-Type", "text/html"], [
+          "Last-Modified",
+          "Wed, 01 Jan 2020 00:00:00 GMT",
+        ]],
+        framing: "chunked",
+        chunks: [7],
+      }),
+      // (Closed: GNU closes after a redirect to a HEAD, cmd/README.md.)
+      "/r.html": plain(302, "", { headers: [["Location", "/a.html"]], close: true }),
+    },
+  ],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
