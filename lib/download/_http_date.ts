@@ -18,7 +18,10 @@ const END = "\\s*(?:$|GMT|[+-]\\d)";
 /** day, month, year, hour, minute, second by the groups' order of each form. */
 const FORMS: { pattern: RegExp; order: [number, number, number, number, number, number] }[] = [
   {
-    pattern: new RegExp(`^\\s*${DAY}\\s*,\\s*(\\d{1,2})\\s+${MONTH}\\s+(\\d{1,4})\\s+${TIME}${END}`, "i"),
+    pattern: new RegExp(
+      `^\\s*${DAY}\\s*,\\s*(\\d{1,2})\\s+${MONTH}\\s+(\\d{1,4})\\s+${TIME}${END}`,
+      "i",
+    ),
     order: [1, 2, 3, 4, 5, 6],
   },
   {
@@ -26,7 +29,10 @@ const FORMS: { pattern: RegExp; order: [number, number, number, number, number, 
     order: [1, 2, 3, 4, 5, 6],
   },
   {
-    pattern: new RegExp(`^\\s*${DAY}\\s+${MONTH}\\s+(\\d{1,2})\\s+${TIME}\\s+(\\d{1,4})${END}`, "i"),
+    pattern: new RegExp(
+      `^\\s*${DAY}\\s+${MONTH}\\s+(\\d{1,2})\\s+${TIME}\\s+(\\d{1,4})${END}`,
+      "i",
+    ),
     order: [2, 1, 6, 3, 4, 5],
   },
   {

@@ -37,6 +37,7 @@ import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
 import { parseHttpDate } from "./_http_date.ts";
+import { storedLength } from "./_stored_length.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -718,9 +719,14 @@ const attemptDownload = (async function attemptDownload(
       }
       if (local && local.size !== undefined) {
         const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
+        // A HEAD's length is the stored one (none for a body decoded); after a GET, GNU wget
+        // compares the header's, encoded or not.
+        const length = sentMethod === "HEAD"
+          ? storedLength(response, options.compression)
+          : response.contentLength;
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
-            (response.contentLength === undefined || response.contentLength === local.size));
+            (length === undefined || length === local.size));
         if (notNewer) {
           return {
             url: original.href,
@@ -759,7 +765,8 @@ const attemptDownload = (async function attemptDownload(
           const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
           if (
             lastModified <= copy.mtime.getTime() &&
-            (response.contentLength === undefined || response.contentLength === copy.size)
+            (storedLength(response, options.compression) === undefined ||
+              storedLength(response, options.compression) === copy.size)
           ) {
             return {
               url: original.href,

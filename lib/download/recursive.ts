@@ -55,6 +55,7 @@ import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./_http_date.ts";
+import { storedLength } from "./_stored_length.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -937,7 +938,8 @@ class Walker {
       dated = response.head.headers.get("Last-Modified") !== undefined;
       time = parseHttpDate(response.head.headers.get("Last-Modified"));
       local = localFor(response, landed);
-      current = local !== undefined && response.ok && isNoNewerThan(response, local);
+      current = local !== undefined && response.ok &&
+        isNoNewerThan(response, local, this.#downloadOptions.compression);
     }, robots);
     if (result === undefined) return undefined;
     afterResponse?.();
@@ -1151,7 +1153,9 @@ class Walker {
      * time, and no length or the copy's, leave the copy as it is.
      */
     const isCurrent = (response: HttpResponse) =>
-      local !== undefined && response.status === 200 && isNoNewerThan(response, local);
+      local !== undefined && response.status === 200 &&
+      // (The header's length here, encoded or not: GNU's check after a GET.)
+      isNoNewerThan(response, local, "none");
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -1703,8 +1707,12 @@ function isUnreadable(error: unknown): boolean {
  * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
  * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
  */
-function isNoNewerThan(response: HttpResponse, local: { mtime: Date; size: number }): boolean {
+function isNoNewerThan(
+  response: HttpResponse,
+  local: { mtime: Date; size: number },
+  compression: DownloadOptions["compression"],
+): boolean {
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
-  return time <= local.mtime.getTime() &&
-    (response.contentLength === undefined || response.contentLength === local.size);
+  const length = storedLength(response, compression);
+  return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }

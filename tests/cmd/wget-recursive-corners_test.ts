@@ -1162,6 +1162,34 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       "/r.html": plain(302, "", { headers: [["Location", "/a.html"]], close: true }),
     },
   ],
+  // -N --compression=auto again: a gzip body stored decoded is compared by time alone (its
+  // Content-Length counts encoded bytes), with If-Modified-Since or a HEAD first.
+  ["-N --compression=auto again, a gzip body", ["-r", "-N", "--compression=auto"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "", {
+      headers: [
+        ["Content-Type", "text/plain"],
+        ["Content-Encoding", "gzip"],
+        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+      ],
+      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
+    }),
+  }, "twice"],
+  ["-m --content-disposition --compression=auto again, a gzip body", [
+    "-m",
+    "--content-disposition",
+    "--compression=auto",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "", {
+      headers: [
+        ["Content-Type", "text/plain"],
+        ["Content-Encoding", "gzip"],
+        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+      ],
+      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
+    }),
+  }, "twice"],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
