@@ -302,10 +302,12 @@ export const runRecursive = (async function runRecursive(
         const code = downloadExitCode(error);
         // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
         // to the server's own robots.txt, which GNU leaves out of it.
-        // Nor a 401: GNU's spider says "Authentication Failed", not a broken link.
+        // Nor a 401 or a redirect without Location: GNU's spider says "Authentication Failed"
+        // or "Redirection (N) without location", not a broken link.
         if (
           error instanceof HttpStatusError && !broken.includes(error.url) &&
-          error.status !== 401 && !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
+          error.status !== 401 && !(error.status >= 300 && error.status < 400) &&
+          !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
         ) {
           broken.push(error.url);
         }

@@ -1066,11 +1066,12 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/empty.html": plain(204, ""),
     "/b.html": linking("c.html"),
   }],
-  // --spider: a 401 is no broken link. (GNU closes the connection after a 401 to a HEAD; the
+  // --spider: a 401 is no broken link, nor a redirect without Location. (GNU closes the connection after a 401 to a HEAD; the
   // answer says close here, so both open another.)
   ["--spider and a 401", ["-r", "--spider"], {
-    "/": linking("secret.html", "b.html"),
+    "/": linking("secret.html", "b.html", "r.html"),
     "/secret.html": plain(401, "no\n", { close: true }),
+    "/r.html": plain(308, "", { close: true }),
     "/b.html": plain(401, "no\n", {
       close: true,
       headers: [["WWW-Authenticate", 'Basic realm="x"']],
