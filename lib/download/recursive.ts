@@ -398,7 +398,11 @@ class Walker {
       onConverted: _onConverted,
       ...forDownload
     } = options;
-    this.#downloadOptions = forDownload;
+    // --spider: a status is a broken link, never retried (GNU's spider check comes before
+    // --retry-on-http-error's).
+    this.#downloadOptions = options.spider
+      ? { ...forDownload, retryOnHttpError: undefined }
+      : forDownload;
     // The options of download() that need its general path for every request (the method, a
     // body, a proxy, credentials sent unasked, what --compression, --save-headers and
     // --limit-rate do to a body); those the walker handles itself (-O, -E,

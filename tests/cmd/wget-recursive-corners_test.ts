@@ -1191,6 +1191,17 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
     }),
   }, "twice"],
+  // --spider: a status --retry-on-http-error names is a broken link at once, as GNU's.
+  ["--spider and --retry-on-http-error", [
+    "-r",
+    "--spider",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt", "b.html"),
+    "/a.txt": plain(503, "a\n", { failures: 1 }),
+    "/b.html": plain(200, "<p>b</p>\n", { headers: [["Content-Type", "text/html"]] }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
