@@ -1350,6 +1350,10 @@ class Walker {
             current = true;
             contentType = response.head.headers.get("Content-Type");
             events.response?.(response);
+            // Its cookies count all the same (GNU's are taken with the head).
+            for (const value of response.head.headers.getAll("Set-Cookie")) {
+              this.#downloadOptions.cookies?.setCookie(target, value);
+            }
             response.close();
           } else {
             let written = 0;

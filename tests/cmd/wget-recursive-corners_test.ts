@@ -1202,6 +1202,14 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/a.txt": plain(503, "a\n", { failures: 1 }),
     "/b.html": plain(200, "<p>b</p>\n", { headers: [["Content-Type", "text/html"]] }),
   }],
+  // -N again, a file current (the server ignoring If-Modified-Since) sets a cookie: kept.
+  ["-N again, a cookie from a file current", ["-r", "-N"], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(200, "a\n", {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"], ["Set-Cookie", "c=1; Path=/"]],
+    }),
+    "/b.txt": plain(200, "b\n"),
+  }, "twice"],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
