@@ -178,6 +178,8 @@ export class WgetReporter {
   #attempt = 1;
   /** GNU's "Last-modified header missing" was said after this file's HEAD. */
   #untimedSaid = false;
+  /** The last response was a 2xx. */
+  #responseOk = false;
   /** The URL of the request under way when it is a HEAD. */
   #headAsked: string | undefined;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
@@ -316,6 +318,7 @@ export class WgetReporter {
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
       this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+      this.#responseOk = response.ok;
       this.#responseLength = response.contentLength;
       if (this.#spider) {
         this.#status = response.status;
@@ -399,6 +402,15 @@ export class WgetReporter {
     },
     retry: (error, attempt) => {
       this.#attempt = attempt + 1;
+      // -N: an answer without Last-Modified says so after its body, even one cut short (then
+      // not again for the retries), as GNU's.
+      if (
+        this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
+        !this.#untimedSaid && !this.#quiet
+      ) {
+        this.#print("Last-modified header missing -- time-stamps turned off.");
+        this.#untimedSaid = true;
+      }
       // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
       // "failed:", the status line); other failures are said here first.
       if (this.#readFailure(error, "Retrying.")) return;
@@ -686,6 +698,7 @@ export class WgetReporter {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
+    this.#untimedSaid = false;
     // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
     // never silent (house rule; GNU wget's -q says nothing there either).

@@ -1210,6 +1210,11 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     }),
     "/b.txt": plain(200, "b\n"),
   }, "twice"],
+  // -N: an answer without Last-Modified cut short says so after its body, then not again.
+  ["-N -S and a body cut short without Last-Modified", ["-r", "-N", "-S", "--waitretry=0"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5] }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
