@@ -309,12 +309,15 @@ export function randomServerSite(seed: number): RandomServerSite {
   if (has("Content-Disposition") && chance(0.5)) args.push("--content-disposition");
   if (has("Content-Encoding") && chance(0.5)) args.push("--compression=auto");
   // GNU wget closes the connection after a redirect or a 401 to a HEAD (netkit keeps it,
-  // cmd/README.md): where HEADs go first (--spider, -N or -m with --content-disposition) these answers
-  // say close, so both open another.
-  if (
-    args.includes("--spider") ||
-    (args.includes("-N") || args.includes("-m")) && args.includes("--content-disposition")
-  ) {
+  // cmd/README.md): where HEADs go first (--spider, -N or -m with --content-disposition) these
+  // answers say close, so both open another.
+  const headFirst = args.includes("--spider") ||
+    (args.includes("-N") || args.includes("-m")) && args.includes("--content-disposition");
+  // And with -t 1 GNU never asks with GET after a HEAD answered 500 (its loop has no try
+  // left): -t 2 there.
+  const tries = args.indexOf("-t");
+  if (headFirst && tries >= 0 && args[tries + 1] === "1") args[tries + 1] = "2";
+  if (headFirst) {
     for (const behaviour of Object.values(urls)) {
       if (behaviour.status === 401) behaviour.close = true;
     }
