@@ -109,9 +109,8 @@ export function randomServerSite(seed: number): RandomServerSite {
     while (common < fromDir.length && common < toDir.length && fromDir[common] === toDir[common]) {
       common++;
     }
-    const rest = toParts.slice(common).join("/") + (to.endsWith("/") && toParts.length > common
-      ? "/"
-      : "");
+    const rest = toParts.slice(common).join("/") +
+      (to.endsWith("/") && toParts.length > common ? "/" : "");
     const path = "../".repeat(fromDir.length - common) + rest;
     return path === "" ? "./" : path;
   };
@@ -244,7 +243,9 @@ export function randomServerSite(seed: number): RandomServerSite {
     }
     // GNU wget 1.21 reads a gzip body it decodes until the server closes, so one cut short is
     // kept as decoded so far, without a retry (netkit starts it again): not drawn.
-    if (behaviour.framing === "short" && behaviour.headers.some(([n]) => n === "Content-Encoding")) {
+    if (
+      behaviour.framing === "short" && behaviour.headers.some(([n]) => n === "Content-Encoding")
+    ) {
       behaviour.framing = "length";
     }
     if (behaviour.framing === "short") {
@@ -320,6 +321,9 @@ export function randomServerSite(seed: number): RandomServerSite {
   if (headFirst) {
     for (const behaviour of Object.values(urls)) {
       if (behaviour.status === 401) behaviour.close = true;
+      // GNU's --spider reads a page whose body came whole only at a second try for nothing,
+      // and leaves its NAME.tmp.tmp (netkit reads it and removes it): no body cut short.
+      if (args.includes("--spider") && behaviour.framing === "short") behaviour.framing = "length";
     }
     for (const path of redirects) urls[path]!.close = true;
   }
