@@ -703,6 +703,13 @@ export class WgetReporter {
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
     // never silent (house rule; GNU wget's -q says nothing there either).
     if (this.#quiet && !(error instanceof DownloadFileError)) return;
+    // -N: an answer without Last-Modified whose body failed says so first, as before a retry.
+    if (
+      this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
+      !this.#untimedSaid && !(error instanceof HttpStatusError) && !options.robots
+    ) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
