@@ -437,7 +437,8 @@ function answer(
       body = body.subarray(from);
     }
     const cut = behaviour.cuts[attempt - 1];
-    if (cut !== undefined) cutAt = Math.floor(cut * body.length);
+    // (A HEAD has no body to cut: answered whole, kept open.)
+    if (cut !== undefined && !headOnly) cutAt = Math.floor(cut * body.length);
     framing = "length";
   }
   const version = framing === "http10" ? "HTTP/1.0" : "HTTP/1.1";
