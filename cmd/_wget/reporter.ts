@@ -698,6 +698,7 @@ export class WgetReporter {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
+    const untimedSaid = this.#untimedSaid;
     this.#untimedSaid = false;
     // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
@@ -706,7 +707,7 @@ export class WgetReporter {
     // -N: an answer without Last-Modified whose body failed says so first, as before a retry.
     if (
       this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
-      !this.#untimedSaid && !(error instanceof HttpStatusError) && !options.robots
+      !untimedSaid && !(error instanceof HttpStatusError) && !options.robots
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }

@@ -1219,6 +1219,16 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5] }),
   }],
+  ["-N -t 2 and a body cut short twice without Last-Modified", [
+    "-r",
+    "-N",
+    "-t",
+    "2",
+    "--waitretry=0",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5, 0.5] }),
+  }],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
