@@ -148,7 +148,9 @@ async function runOne(
 /** The differences between GNU's outcome and netkit's, empty when none. */
 function compare(gnu: Outcome, netkit: Outcome): string[] {
   const differences: string[] = [];
-  if (gnu.code !== netkit.code) differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
+  if (gnu.code !== netkit.code) {
+    differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
+  }
   for (const what of ["files", "requests", "log"] as const) {
     if (gnu[what].join("\n") !== netkit[what].join("\n")) {
       differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
