@@ -1021,6 +1021,16 @@ const linking = (...links: string[]) =>
     headers: [["Content-Type", "text/html"]],
   });
 
+/** A text served gzip-encoded, with a Last-Modified. */
+const GZIPPED_TEXT = plain(200, "", {
+  headers: [
+    ["Content-Type", "text/plain"],
+    ["Content-Encoding", "gzip"],
+    ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+  ],
+  body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
+});
+
 /** The sites of what the misbehaving server found, by case (the run starts at `/`). */
 const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   // A 204 is said saved ([0]) and makes no file, as a single download's.
@@ -1167,14 +1177,7 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   // Content-Length counts encoded bytes), with If-Modified-Since or a HEAD first.
   ["-N --compression=auto again, a gzip body", ["-r", "-N", "--compression=auto"], {
     "/": linking("a.txt"),
-    "/a.txt": plain(200, "", {
-      headers: [
-        ["Content-Type", "text/plain"],
-        ["Content-Encoding", "gzip"],
-        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
-      ],
-      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
-    }),
+    "/a.txt": GZIPPED_TEXT,
   }, "twice"],
   ["-m --content-disposition --compression=auto again, a gzip body", [
     "-m",
@@ -1182,14 +1185,7 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "--compression=auto",
   ], {
     "/": linking("a.txt"),
-    "/a.txt": plain(200, "", {
-      headers: [
-        ["Content-Type", "text/plain"],
-        ["Content-Encoding", "gzip"],
-        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
-      ],
-      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
-    }),
+    "/a.txt": GZIPPED_TEXT,
   }, "twice"],
   // --spider: a status --retry-on-http-error names is a broken link at once, as GNU's.
   ["--spider and --retry-on-http-error", [

@@ -32,6 +32,7 @@ import {
   startRandomServer,
 } from "../harness/random_server.ts";
 import { commandArgs } from "../harness/run.ts";
+import { firstDifference, fuzzSeeds, sortBrokenLinks } from "../harness/fuzz_compare.ts";
 import { snapshotTree } from "../harness/test_site.ts";
 import { stableLines } from "../harness/wget_recursive_compare.ts";
 
@@ -46,15 +47,6 @@ const FIXED_SEEDS = [
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
-
-function seeds(): number[] {
-  const list = Deno.env.get("NETKIT_FUZZ_SEED");
-  if (list) return list.split(",").map(Number);
-  const count = Deno.env.get("NETKIT_FUZZ_SEEDS");
-  if (!count) return FIXED_SEEDS;
-  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
-  return Array.from({ length: Number(count) }, (_, i) => first + i);
-}
 
 /** What one wget did. */
 interface Outcome {
@@ -78,26 +70,7 @@ function logLines(stderr: string): string[] {
       line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
-  // --spider's broken links: GNU lists them in its hash table's order.
-  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
-  if (found >= 0) {
-    let end = found + 1;
-    while (lines[end]?.startsWith("http")) end++;
-    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
-  }
-  return lines;
-}
-
-/** The first place where `a` and `b` differ, as text. */
-function firstDifference(a: string[], b: string[]): string {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) {
-      return `at line ${i + 1}:\n  GNU:    ${a[i] ?? "(nothing)"}\n  netkit: ${
-        b[i] ?? "(nothing)"
-      }`;
-    }
-  }
-  return "none";
+  return sortBrokenLinks(lines);
 }
 
 /**
@@ -187,7 +160,7 @@ peerTest(
   ["wget"],
   async (t) => {
     const failed: string[] = [];
-    for (const seed of seeds()) {
+    for (const seed of fuzzSeeds(FIXED_SEEDS)) {
       await t.step(`seed ${seed}`, async () => {
         await using dir = KEEP
           ? { path: await Deno.makeTempDir({ prefix: `serve${seed}_` }), [Symbol.dispose]() {} }

@@ -25,6 +25,7 @@
  */
 
 import { gzipSync } from "node:zlib";
+import { reasonPhrase } from "../../lib/http/_status_text.ts";
 import { seededRandom } from "./seeded_random.ts";
 
 /** What the server does with one URL. */
@@ -132,19 +133,7 @@ export function randomServerSite(seed: number): RandomServerSite {
   for (const path of paths) {
     const png = path.endsWith(".png");
     const text = path.endsWith(".txt");
-    const behaviour: Behaviour = {
-      status: 200,
-      headers: [],
-      body: "",
-      framing: "length",
-      close: false,
-      chunks: [],
-      trailers: [],
-      cuts: [],
-      honoursRange: true,
-      failures: 0,
-      honoursIms: chance(0.7),
-    };
+    const behaviour = plain(200, "", { honoursIms: chance(0.7) });
     urls[path] = behaviour;
     if (path.startsWith("/r") || path.includes("/r")) {
       if (/\/r\d+\.html$/.test(path)) {
@@ -360,24 +349,6 @@ export function plain(status: number, body: string, more: Partial<Behaviour> = {
   };
 }
 
-const REASONS: Record<number, string> = {
-  200: "OK",
-  204: "No Content",
-  206: "Partial Content",
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  304: "Not Modified",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  410: "Gone",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
 /** A running server of a {@linkcode RandomServerSite}. */
 export interface RandomServer extends AsyncDisposable {
   port: number;
@@ -471,7 +442,7 @@ function answer(
 }
 
 function head(version: string, status: number, headers: [string, string][], close: boolean) {
-  let text = `${version} ${status} ${REASONS[status] ?? "Whatever"}\r\n`;
+  let text = `${version} ${status} ${reasonPhrase(status)}\r\n`;
   for (const [name, value] of headers) text += `${name}: ${value}\r\n`;
   if (close) text += "Connection: close\r\n";
   return encoder.encode(text + "\r\n");
