@@ -12,7 +12,7 @@ const DAY = "(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*";
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const MONTH = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*";
 const TIME = "(\\d{1,2}):(\\d{1,2}):(\\d{1,2})";
-/** What may follow the time (GNU's check_end): nothing, blanks, `GMT…`, or `+D…`/`-D…`. */
+/** What may follow the time (GNU's check_end): nothing, blanks, `GMT...`, or `+D...`/`-D...`. */
 const END = "\\s*(?:$|GMT|[+-]\\d)";
 
 /** day, month, year, hour, minute, second by the groups' order of each form. */
@@ -49,7 +49,7 @@ export function parseHttpDate(text: string | null | undefined): number {
     if (!match) continue;
     const [day, month, year, hour, minute, second] = order.map((i) => match[i]!);
     let fullYear = Number(year);
-    // RFC 850's two digits, as strptime's %y: 69–99 are 19xx, 00–68 20xx.
+    // RFC 850's two digits, as strptime's %y: 69-99 are 19xx, 00-68 20xx.
     if (index === 1) fullYear += fullYear >= 69 ? 1900 : 2000;
     const values = [Number(day), Number(hour), Number(minute), Number(second)];
     const [d, h, m, s] = values as [number, number, number, number];
