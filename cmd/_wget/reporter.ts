@@ -415,7 +415,10 @@ export class WgetReporter {
       // "failed:", the status line); other failures are said here first.
       if (this.#readFailure(error, "Retrying.")) return;
       // -nv names the URL of a status --retry-on-http-error retries, as of a final one (GNU).
-      if (this.#nonVerbose && error instanceof HttpStatusError) this.error(`${error.url}:`);
+      // (Not a 504, which GNU retries before it looks at the status.)
+      if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
+        this.error(`${error.url}:`);
+      }
       const said = this.#connectFailureShown || error instanceof HttpStatusError;
       if (!said) this.#line(`wget: ${errorMessage(error)}`);
       this.#line("Retrying.\n");
@@ -721,7 +724,8 @@ export class WgetReporter {
       // verbose log (-nv and -q say nothing more; the exit code tells). -nv names the URL of a
       // status retried the last time, as of each before.
       if (
-        this.#nonVerbose && error instanceof GaveUpError && error.cause instanceof HttpStatusError
+        this.#nonVerbose && error instanceof GaveUpError &&
+        error.cause instanceof HttpStatusError && error.cause.status !== 504
       ) {
         this.error(`${error.cause.url}:`);
       }
