@@ -1407,7 +1407,12 @@ class Walker {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
-              if (isCurrent(response)) current = true;
+              if (isCurrent(response)) {
+                // GNU wget closes the connection rather than read a body it does not want (the
+                // copy here stays; download() then stops on the closed response).
+                current = true;
+                response.close();
+              }
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
                   !shared
@@ -1537,6 +1542,11 @@ class Walker {
       options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (current) {
+        // The answer said the copy here is current and was closed unread, as above.
+        this.#kept(url, planned, "not-newer", 200, landed);
+        return { path: planned, finalUrl: landed, kind: pageKind(contentType) };
+      }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.
         (file as Deno.FsFile | undefined)?.close();

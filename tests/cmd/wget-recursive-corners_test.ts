@@ -1225,6 +1225,20 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/": linking("a.txt"),
     "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5, 0.5] }),
   }],
+  // -N -E again (download()'s general path), the server ignoring If-Modified-Since: a file
+  // current is not read, its connection closed, even when its body would come cut short.
+  ["-N -E again, a file current", ["-r", "-N", "-E", "--waitretry=0"], {
+    "/": linking("a.html", "b.html", "c.txt"),
+    "/a.html": plain(200, "<p>a</p>\n", {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/b.html": plain(200, "<p>b</p>\n".repeat(20), {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      framing: "short",
+      cuts: [1, 0.5],
+    }),
+    "/c.txt": plain(200, "c\n"),
+  }, "twice"],
   // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
   ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
     "/": linking("a.txt"),
