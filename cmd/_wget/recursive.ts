@@ -291,7 +291,9 @@ export const runRecursive = (async function runRecursive(
       ...options,
       ...recursive,
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
-      onSaved: (saved) => reporter.finish(saved),
+      // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
+      onSaved: (saved) =>
+        reporter.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) }),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
       onFailed: (_url, error, info) => {
         // GNU wget's -q silences a recursion's errors too; the exit code still tells.
@@ -300,8 +302,11 @@ export const runRecursive = (async function runRecursive(
         const code = downloadExitCode(error);
         // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
         // to the server's own robots.txt, which GNU leaves out of it.
+        // Nor a 401 or a redirect without Location: GNU's spider says "Authentication Failed"
+        // or "Redirection (N) without location", not a broken link.
         if (
           error instanceof HttpStatusError && !broken.includes(error.url) &&
+          error.status !== 401 && !(error.status >= 300 && error.status < 400) &&
           !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
         ) {
           broken.push(error.url);

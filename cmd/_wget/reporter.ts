@@ -178,6 +178,10 @@ export class WgetReporter {
   #attempt = 1;
   /** GNU's "Last-modified header missing" was said after this file's HEAD. */
   #untimedSaid = false;
+  /** The last response was a 2xx. */
+  #responseOk = false;
+  /** The URL of the request under way when it is a HEAD. */
+  #headAsked: string | undefined;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
   #wildcardUrl: string | undefined;
   readonly #wildcardWarning: boolean;
@@ -271,6 +275,7 @@ export class WgetReporter {
     // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
     request: (url, method) => {
       this.#announced = false;
+      this.#headAsked = method === "HEAD" ? url.href : undefined;
       // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
       if (method === "HEAD") this.#untimedSaid = false;
       this.#connectFailureShown = false;
@@ -313,12 +318,19 @@ export class WgetReporter {
       this.#partial = response.status === 206;
       this.#reason = response.head.reason;
       this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+      this.#responseOk = response.ok;
       this.#responseLength = response.contentLength;
       if (this.#spider) {
         this.#status = response.status;
         this.#type = response.head.headers.get("Content-Type");
       }
-      if (!this.#verboseLines && !this.#serverResponse) return;
+      // A HEAD answered 500 or 501 is asked again with GET; -nv names the URL first, as GNU's.
+      const headFailed = this.#headAsked !== undefined && this.#nonVerbose && !this.#quiet &&
+        (response.status === 500 || response.status === 501);
+      if (!this.#verboseLines && !this.#serverResponse) {
+        if (headFailed) this.error(`${this.#headAsked}:`);
+        return;
+      }
       this.#type = response.head.headers.get("Content-Type");
       this.#location = response.head.headers.get("Location");
       if (this.#serverResponse) {
@@ -327,6 +339,7 @@ export class WgetReporter {
         this.#clear();
         const text = response.head.lines.map((line) => `  ${line}\n`).join("");
         this.#out.writeSync(this.#encoder.encode(text));
+        if (headFailed) this.error(`${this.#headAsked}:`);
       } else {
         this.#line(
           `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
@@ -335,6 +348,9 @@ export class WgetReporter {
       }
     },
     fetchAfterHead: (reason, localSize) => {
+      // GNU counts the GET's tries afresh after the HEAD's ("the retrieve count for HEAD is
+      // reset"), for -nv's last number.
+      this.#attempt = 1;
       this.#lengthLine(this.#responseLength, 0);
       if (reason === "untimed") {
         // GNU says so after the HEAD, and not again after the GET.
@@ -386,9 +402,23 @@ export class WgetReporter {
     },
     retry: (error, attempt) => {
       this.#attempt = attempt + 1;
+      // -N: an answer without Last-Modified says so after its body, even one cut short (then
+      // not again for the retries), as GNU's.
+      if (
+        this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
+        !this.#untimedSaid && !this.#quiet
+      ) {
+        this.#print("Last-modified header missing -- time-stamps turned off.");
+        this.#untimedSaid = true;
+      }
       // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
       // "failed:", the status line); other failures are said here first.
       if (this.#readFailure(error, "Retrying.")) return;
+      // -nv names the URL of a status --retry-on-http-error retries, as of a final one (GNU).
+      // (Not a 504, which GNU retries before it looks at the status.)
+      if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
+        this.error(`${error.url}:`);
+      }
       const said = this.#connectFailureShown || error instanceof HttpStatusError;
       if (!said) this.#line(`wget: ${errorMessage(error)}`);
       this.#line("Retrying.\n");
@@ -452,10 +482,19 @@ export class WgetReporter {
   #spiderVerdict(result: DownloadResult): void {
     // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
     // links, and a recursive run fetches it.
-    // The result's own type and status when it tells them (--max-threads runs several HEADs at
-    // once, whose answers interleave), else the last answer's.
+    // The result's own type, status and Last-Modified when it tells them (--max-threads runs
+    // several HEADs at once, whose answers interleave), else the last answer's.
     const own = "contentType" in result;
-    const holdsLinks = pageKind(own ? result.contentType : this.#type) !== "other";
+    const type = own ? result.contentType : this.#type;
+    // A 204 GNU types not at all: no page.
+    const status = own ? result.status : (this.#status || result.status);
+    const holdsLinks = status !== 204 && pageKind(type) !== "other";
+    const hasLastModified = result.hasLastModified ?? this.#hasLastModified;
+    // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, unless a GET follows
+    // (whose answer says it then).
+    if (this.#timestamping && !hasLastModified && !(this.#recursive && holdsLinks)) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
@@ -520,7 +559,9 @@ export class WgetReporter {
   }
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
-  finish(result: DownloadResult): void {
+  finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
+    // The try that saved it: the last number of GNU's -nv line.
+    const attempt = this.#attempt;
     this.#attempt = 1;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {
@@ -539,7 +580,7 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid
+      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid && !options.robots
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
@@ -568,7 +609,7 @@ export class WgetReporter {
       const size = result.size ?? result.bytes;
       const total = this.#totalOf(result);
       const of = total === undefined ? `${size}` : `${size}/${total}`;
-      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [1]`);
+      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [${attempt}]`);
     } else if (result.path === undefined) {
       this.#line(
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
@@ -678,10 +719,19 @@ export class WgetReporter {
     this.#clear();
     const retried = this.#attempt > 1;
     this.#attempt = 1;
+    const untimedSaid = this.#untimedSaid;
+    this.#untimedSaid = false;
     // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
     // never silent (house rule; GNU wget's -q says nothing there either).
     if (this.#quiet && !(error instanceof DownloadFileError)) return;
+    // -N: an answer without Last-Modified whose body failed says so first, as before a retry.
+    if (
+      this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
+      !untimedSaid && !(error instanceof HttpStatusError) && !options.robots
+    ) {
+      this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
@@ -689,7 +739,14 @@ export class WgetReporter {
         (retried || error.failure !== "refused"));
     if (ranOut) {
       // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
-      // verbose log (-nv and -q say nothing more; the exit code tells).
+      // verbose log (-nv and -q say nothing more; the exit code tells). -nv names the URL of a
+      // status retried the last time, as of each before.
+      if (
+        this.#nonVerbose && error instanceof GaveUpError &&
+        error.cause instanceof HttpStatusError && error.cause.status !== 504
+      ) {
+        this.error(`${error.cause.url}:`);
+      }
       this.#line("Giving up.\n");
       return;
     }

@@ -36,6 +36,8 @@ import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
+import { parseHttpDate } from "./_http_date.ts";
+import { storedLength } from "./_stored_length.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -545,6 +547,16 @@ interface AttemptState {
   written: number;
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
   probedName?: string;
+  /**
+   * Where the redirects led so far: a retry asks for that URL again, not the first (GNU wget
+   * retries the URL that failed, each redirect's target a download of its own).
+   */
+  redirected?: {
+    target: HttpUrl;
+    redirects: number;
+    method: string;
+    body: DownloadOptions["body"];
+  };
 }
 
 const attemptDownload = (async function attemptDownload(
@@ -567,10 +579,11 @@ const attemptDownload = (async function attemptDownload(
   let checkedByHead = false;
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
-  let target = original;
-  let redirects = 0;
-  let method = options.method?.toUpperCase() ?? (options.body !== undefined ? "POST" : "GET");
-  let body = options.body;
+  let target = state.redirected?.target ?? original;
+  let redirects = state.redirected?.redirects ?? 0;
+  let method = state.redirected?.method ?? options.method?.toUpperCase() ??
+    (options.body !== undefined ? "POST" : "GET");
+  let body = state.redirected ? state.redirected.body : options.body;
   const originKey = `${original.scheme}://${original.host}:${original.port}`;
   /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
   let spiderGet = false;
@@ -698,6 +711,7 @@ const attemptDownload = (async function attemptDownload(
           method = "GET";
           body = undefined;
         }
+        state.redirected = { target, redirects, method, body };
         continue;
       }
       const challenges = status === 401 && credentials && !sendCredentials && !digest &&
@@ -723,10 +737,15 @@ const attemptDownload = (async function attemptDownload(
         continue;
       }
       if (local && local.size !== undefined) {
-        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
+        // A HEAD's length is the stored one (none for a body decoded); after a GET, GNU wget
+        // compares the header's, encoded or not.
+        const length = sentMethod === "HEAD"
+          ? storedLength(response, options.compression)
+          : response.contentLength;
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
-            (response.contentLength === undefined || response.contentLength === local.size));
+            (length === undefined || length === local.size));
         if (notNewer) {
           return {
             url: original.href,
@@ -741,7 +760,7 @@ const attemptDownload = (async function attemptDownload(
       }
       if (head && response.ok) {
         // The server's copy is newer (or of another size): GET it, as GNU wget.
-        const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+        const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
         if (!Number.isNaN(lastModified)) {
           const older = lastModified <= local!.mtime!.getTime();
           events.fetchAfterHead?.(older ? "size" : "newer", local!.size ?? 0);
@@ -762,10 +781,11 @@ const attemptDownload = (async function attemptDownload(
         if (copy?.mtime !== undefined && copy.size !== undefined) {
           // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
           checkedByHead = true;
-          const lastModified = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+          const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
           if (
             lastModified <= copy.mtime.getTime() &&
-            (response.contentLength === undefined || response.contentLength === copy.size)
+            (storedLength(response, options.compression) === undefined ||
+              storedLength(response, options.compression) === copy.size)
           ) {
             return {
               url: original.href,
@@ -1019,8 +1039,14 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
   const length = response.contentLength;
-  // The whole file's size: the body continues the local bytes, or (skipped) contains them.
-  const total = length === undefined ? undefined : offset - skip + length;
+  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
+  // count decoded bytes against an encoded Range).
+  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
+  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
+    (encoding === "gzip" || encoding === "x-gzip");
+  // The whole file's size: the body continues the local bytes, or (skipped) contains them; not
+  // known for a body stored decoded (GNU's -nv line then has no total either).
+  const total = length === undefined || gzip ? undefined : offset - skip + length;
   const fresh = (n: number) => Math.max(0, n - skip);
   const result = (path: string, bytes: number): DownloadResult => ({
     url: original.href,
@@ -1033,11 +1059,6 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     status: response.status,
     contentType: response.head.headers.get("Content-Type"),
   });
-  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
-  // count decoded bytes against an encoded Range).
-  const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
-  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
-    (encoding === "gzip" || encoding === "x-gzip");
   let decoder: Gunzip | undefined;
   const paced = (writer: ByteWriter) => {
     const inner = gzip ? (decoder = gunzipping(writer)) : writer;
@@ -1058,7 +1079,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       state.written = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+    const time = parseHttpDate(response.head.headers.get("Last-Modified"));
     const lastModified = Number.isNaN(time) ? undefined : new Date(time);
     if (decoder) {
       return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
@@ -1067,8 +1088,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   }
   const file = openTarget(job);
   let open = true;
+  const owned = state.owned!;
   try {
-    const owned = state.owned!;
     events.start?.({ path: owned.path, offset, total });
     if (head) await writeFully(fileWriter(file, owned.path), head);
     const bytes = await copy(skipping(fileWriter(file, owned.path), skip), (n) => {
@@ -1081,6 +1102,18 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
     const saved = { ...result(owned.path, bytes), size: owned.size };
     return owned.extensionAdded ? { ...saved, extensionAdded: true } : saved;
+  } catch (error) {
+    if (decoder) {
+      // A body stored decoded and cut short cannot go on with Range (its offsets count encoded
+      // bytes): a retry starts it again, from an empty file.
+      owned.size = 0;
+      try {
+        file.truncateSync(0);
+      } catch {
+        // The failure that brought us here is the one to report.
+      }
+    }
+    throw error;
   } finally {
     // Closed here only on failure: closing twice throws, and building that error cost more than
     // the rest of a small file's bookkeeping.
@@ -1326,7 +1359,7 @@ function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
 
 /** Gives `path` the response's Last-Modified as its mtime, when there is a valid one. */
 function setServerTime(path: string, response: HttpResponse): void {
-  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
+  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   if (Number.isNaN(time)) return;
   try {
     Deno.utimeSync(path, new Date(), new Date(time));

@@ -54,6 +54,8 @@ import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+import { parseHttpDate } from "./_http_date.ts";
+import { storedLength } from "./_stored_length.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -423,10 +425,14 @@ class Walker {
       onConverted: _onConverted,
       ...forDownload
     } = options;
-    // --wait: before a redirect's request too, as GNU wget.
-    this.#downloadOptions = options.waitMs
-      ? { ...forDownload, redirectWaitMs: options.waitMs }
-      : forDownload;
+    this.#downloadOptions = {
+      ...forDownload,
+      // --wait: before a redirect's request too, as GNU wget.
+      ...(options.waitMs ? { redirectWaitMs: options.waitMs } : {}),
+      // --spider: a status is a broken link, never retried (GNU's spider check comes before
+      // --retry-on-http-error's).
+      ...(options.spider ? { retryOnHttpError: undefined } : {}),
+    };
     // The options of download() that need its general path for every request (the method, a
     // body, a proxy, credentials sent unasked, what --compression, --save-headers and
     // --limit-rate do to a body); those the walker handles itself (-O, -E,
@@ -1018,11 +1024,12 @@ class Walker {
    */
   async #sendHead(
     url: string,
-    onResponse: (response: HttpResponse) => void,
+    onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = options.events ?? {};
+    let landed = url;
     try {
       return await download(url, {
         ...this.#downloadOptions,
@@ -1030,8 +1037,12 @@ class Walker {
         events: {
           ...events,
           response(response) {
-            onResponse(response);
+            onResponse(response, landed);
             events.response?.(response);
+          },
+          redirect(from, to, status) {
+            landed = to;
+            events.redirect?.(from, to, status);
           },
         },
       });
@@ -1046,12 +1057,15 @@ class Walker {
   /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
   async #head(url: string): Promise<Fetched | undefined> {
     let contentType: string | undefined;
+    let noContent = false;
     const result = await this.#sendHead(url, (response) => {
       contentType = response.head.headers.get("Content-Type");
+      noContent = response.status === 204;
     });
     if (result === undefined) return undefined;
     this.#options.onSaved?.(result);
-    return { finalUrl: result.finalUrl, kind: pageKind(contentType) };
+    // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
+    return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
   }
 
   /**
@@ -1061,7 +1075,10 @@ class Walker {
    */
   async #headCheck(
     url: string,
-    localFor: (response: HttpResponse) => { mtime: Date; size: number } | undefined,
+    localFor: (
+      response: HttpResponse,
+      landed: string,
+    ) => { mtime: Date; size: number } | undefined,
     robots = false,
     afterResponse?: () => void,
   ): Promise<
@@ -1070,12 +1087,15 @@ class Walker {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
+    let dated = false;
     let local: { mtime: Date; size: number } | undefined;
-    const result = await this.#sendHead(url, (response) => {
+    const result = await this.#sendHead(url, (response, landed) => {
       contentType = response.head.headers.get("Content-Type");
-      time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-      local = localFor(response);
-      current = local !== undefined && response.ok && isNoNewerThan(response, local);
+      dated = response.head.headers.get("Last-Modified") !== undefined;
+      time = parseHttpDate(response.head.headers.get("Last-Modified"));
+      local = localFor(response, landed);
+      current = local !== undefined && response.ok &&
+        isNoNewerThan(response, local, this.#downloadOptions.compression);
     }, robots);
     if (result === undefined) return undefined;
     afterResponse?.();
@@ -1084,8 +1104,8 @@ class Walker {
       this.#options.events?.fetchAfterHead?.(reason, local.size);
     } else if (!current) {
       // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
-      // that there is no time) and fetches.
-      const untimed = Number.isNaN(time) && this.#options.timestamping && !robots;
+      // that there is no time: not of one it cannot read, a verbose line of GNU's) and fetches.
+      const untimed = !dated && this.#options.timestamping && !robots;
       this.#options.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };
@@ -1205,15 +1225,18 @@ class Walker {
     let requestUrl = how.landed ?? url;
     if (headFirst) {
       const byUrl = planned;
-      const directoryOf = planned.slice(0, planned.lastIndexOf("/") + 1);
       let byName = false;
       const checked = await this.#headCheck(
         url,
-        (response) => {
+        (response, landed) => {
           const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
           const name = this.#dispositionName(header);
           byName = name !== undefined;
-          named = name === undefined ? byUrl : directoryOf + name;
+          // After a redirect, the URL that answered names the file (or its directory), as GNU's.
+          const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
+          named = name === undefined
+            ? byLanded
+            : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok
@@ -1294,7 +1317,9 @@ class Walker {
      * time, and no length or the copy's, leave the copy as it is.
      */
     const isCurrent = (response: HttpResponse) =>
-      local !== undefined && response.status === 200 && isNoNewerThan(response, local);
+      local !== undefined && response.status === 200 &&
+      // (The header's length here, encoded or not: GNU's check after a GET.)
+      isNoNewerThan(response, local, "none");
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -1439,6 +1464,8 @@ class Walker {
     const events = options.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
+    /** The answer is a 204 (No Content). */
+    let noContent = false;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -1475,12 +1502,18 @@ class Walker {
         if (response) {
           if (connection) events.connected?.(connection);
           const status = response.status;
-          if (status < 200 || status >= 300 || status === 206) {
+          if (status < 200 || status >= 300 || status === 206 || status === 204) {
             received = { response };
           } else if (isCurrent(response)) {
-            // GNU wget closes the connection rather than read a body it does not want.
+            // GNU wget closes the connection rather than read a body it does not want (and
+            // -S shows the answer's head first).
             current = true;
             contentType = response.head.headers.get("Content-Type");
+            events.response?.(response);
+            // Its cookies count all the same (GNU's are taken with the head).
+            for (const value of response.head.headers.getAll("Set-Cookie")) {
+              this.#downloadOptions.cookies?.setCookie(target, value);
+            }
             response.close();
           } else {
             let written = 0;
@@ -1499,7 +1532,7 @@ class Walker {
                 written = n;
                 events.progress?.(n);
               });
-              const time = Date.parse(lastModified ?? "");
+              const time = parseHttpDate(lastModified);
               lastModifiedTime = time;
               result = {
                 url: target.href,
@@ -1532,10 +1565,16 @@ class Walker {
           events: {
             ...events,
             response(response) {
+              noContent = response.status === 204;
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
-              if (isCurrent(response)) current = true;
+              if (isCurrent(response)) {
+                // GNU wget closes the connection rather than read a body it does not want (the
+                // copy here stays; download() then stops on the closed response).
+                current = true;
+                response.close();
+              }
               // --content-disposition: the header's name, in the URL's directory, as GNU wget.
               const disposition = options.contentDisposition && response.ok && file === undefined &&
                   !shared
@@ -1544,7 +1583,10 @@ class Walker {
               const name = headerName(disposition);
               const suffix = how.temporary ? ".tmp" : "";
               if (name) {
-                const named = planned.slice(0, planned.length - suffix.length);
+                // In the directory of the URL that answered, after redirects too (GNU's).
+                const named = landed !== url
+                  ? plannedPath(landed)
+                  : planned.slice(0, planned.length - suffix.length);
                 path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
               } else if (
                 options.contentDisposition && response.ok && file === undefined && landed !== url &&
@@ -1567,6 +1609,8 @@ class Walker {
               events.redirect?.(from, to, status);
             },
             start(info) {
+              // A 204's empty body makes no file (GNU wget's), unless -O's.
+              if (noContent && !shared) return;
               claimed = true;
               if (
                 options.adjustExtension && file === undefined && !shared &&
@@ -1609,6 +1653,22 @@ class Walker {
         options.onSaved?.(result);
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
+      if (noContent && !claimed && !shared) {
+        // No content: GNU wget says the file saved, with 0 bytes, and makes none.
+        if (early) {
+          (file as Deno.FsFile | undefined)?.close();
+          file = undefined;
+          try {
+            Deno.removeSync(path);
+          } catch {
+            // Already gone.
+          }
+        }
+        this.#registerDownload(result.finalUrl, path);
+        // (Named as the file would have been: after a redirect, --content-disposition's.)
+        options.onSaved?.({ ...result, path });
+        return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
+      }
       open();
       // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
@@ -1617,7 +1677,7 @@ class Walker {
       if (how.temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
-        const date = new Date(lastModifiedTime ?? lastModified);
+        const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
         if (!Number.isNaN(date.getTime())) {
           try {
             // On the open file (futimens): no second walk of the path, as utimensat's.
@@ -1644,6 +1704,11 @@ class Walker {
       options.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (current) {
+        // The answer said the copy here is current and was closed unread, as above.
+        this.#kept(url, planned, "not-newer", 200, landed);
+        return { path: planned, finalUrl: landed, kind: pageKind(contentType) };
+      }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.
         (file as Deno.FsFile | undefined)?.close();
@@ -1827,8 +1892,12 @@ function isUnreadable(error: unknown): boolean {
  * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
  * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
  */
-function isNoNewerThan(response: HttpResponse, local: { mtime: Date; size: number }): boolean {
-  const time = Date.parse(response.head.headers.get("Last-Modified") ?? "");
-  return time <= local.mtime.getTime() &&
-    (response.contentLength === undefined || response.contentLength === local.size);
+function isNoNewerThan(
+  response: HttpResponse,
+  local: { mtime: Date; size: number },
+  compression: DownloadOptions["compression"],
+): boolean {
+  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
+  const length = storedLength(response, compression);
+  return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }

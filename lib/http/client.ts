@@ -529,22 +529,33 @@ export class HttpResponse implements AsyncDisposable {
   }
 
   /**
-   * Reads and drops what is left of a short body (up to 64 KiB, announced by `Content-Length`,
-   * arriving within a second), so that the connection can serve another request; otherwise
+   * Reads and drops what is left of a short body (up to 64 KiB, announced by `Content-Length` or
+   * chunked, arriving within a second), so that the connection can serve another request; otherwise
    * closes the connection. A body already read, or being read, is left alone.
    */
   async discardBody(): Promise<void> {
     const stream = this.#stream;
     if (!stream || this.#bodyUsed) return;
-    if (this.framing.kind !== "length" || this.framing.length > DRAIN_MAX_BYTES) {
+    const framing = this.framing;
+    if (
+      framing.kind !== "length" && framing.kind !== "chunked" ||
+      framing.kind === "length" && framing.length > DRAIN_MAX_BYTES
+    ) {
       this.close();
       return;
     }
     const deadline = startDeadline(DRAIN_TIMEOUT_MS, () => this.#discard());
+    // A chunked body's size shows as it comes (GNU wget reads a chunked error page away too).
+    let left = DRAIN_MAX_BYTES;
+    const bounded: ByteWriter = {
+      write: (p) =>
+        (left -= p.length) < 0 ? Promise.reject(new RangeError("Too long")) : nullSink.write(p),
+    };
     try {
-      await this.copyBodyTo(nullSink);
+      await this.copyBodyTo(framing.kind === "chunked" ? bounded : nullSink);
     } catch {
-      // The connection is closed already; nothing to keep.
+      // The connection is closed (or too much came): nothing to keep.
+      this.close();
     } finally {
       deadline.cancel();
     }

@@ -18,6 +18,8 @@ import {
   stableLines,
 } from "../harness/wget_recursive_compare.ts";
 import { nginxAccepts, snapshotTree } from "../harness/test_site.ts";
+import { type Behaviour, plain, startRandomServer } from "../harness/random_server.ts";
+import { gzipSync } from "node:zlib";
 
 /** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
 function config(log: string): string {
@@ -1012,3 +1014,333 @@ peerTest(
     });
   },
 );
+
+/** A page of `links`, as text/html. */
+const linking = (...links: string[]) =>
+  plain(200, links.map((l) => `<a href="${l}">${l}</a>\n`).join(""), {
+    headers: [["Content-Type", "text/html"]],
+  });
+
+/** A text served gzip-encoded, with a Last-Modified. */
+const GZIPPED_TEXT = plain(200, "", {
+  headers: [
+    ["Content-Type", "text/plain"],
+    ["Content-Encoding", "gzip"],
+    ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+  ],
+  body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
+});
+
+/** The sites of what the misbehaving server found, by case (the run starts at `/`). */
+const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
+  // A 204 is said saved ([0]) and makes no file, as a single download's.
+  ["a 204 makes no file", ["-r"], {
+    "/": linking("empty.html", "b.html"),
+    "/empty.html": plain(204, ""),
+    "/b.html": linking("empty.html", "r.html"),
+    "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
+    "/d/empty": plain(204, ""),
+  }],
+  ["a 204 after a redirect, --content-disposition", ["-r", "--content-disposition"], {
+    "/": linking("r.html"),
+    "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
+    "/d/empty": plain(204, ""),
+  }],
+  // A Last-Modified none of HTTP's date forms ("0", which Date.parse takes for 2000) gives no
+  // time, as GNU's http_atotm.
+  ["a malformed Last-Modified", ["-r"], {
+    "/": linking("a.txt", "b.txt", "c.txt"),
+    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "0"]] }),
+    "/b.txt": plain(200, "b\n", { headers: [["Last-Modified", "2020"]] }),
+    "/c.txt": plain(200, "c\n", { headers: [["Last-Modified", "Sunday, 06-Nov-94 08:49:37"]] }),
+  }],
+  // -N: robots.txt without Last-Modified says nothing ("Last-modified header missing" is for
+  // the files), as GNU fetches it with -N off.
+  ["-N and robots.txt without Last-Modified", ["-r", "-N"], {
+    "/": linking("a.txt"),
+    "/robots.txt": plain(200, "User-agent: *\nDisallow:\n"),
+    "/a.txt": plain(200, "a\n"),
+  }],
+  // -N --content-disposition (a HEAD first): a Last-Modified it cannot read is no "missing".
+  [
+    "-N --content-disposition and a malformed Last-Modified",
+    ["-r", "-N", "--content-disposition"],
+    {
+      "/": linking("a.txt"),
+      "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "yesterday"]] }),
+    },
+  ],
+  // --spider: a 204 (no Content-Type, a page's by GNU's rule) is no page to GET.
+  ["--spider and a 204", ["-r", "--spider"], {
+    "/": linking("empty.html", "b.html"),
+    "/empty.html": plain(204, ""),
+    "/b.html": linking("c.html"),
+  }],
+  // --spider: a 401 is no broken link, nor a redirect without Location. (GNU closes the connection after a 401 to a HEAD; the
+  // answer says close here, so both open another.)
+  ["--spider and a 401", ["-r", "--spider"], {
+    "/": linking("secret.html", "b.html", "r.html"),
+    "/secret.html": plain(401, "no\n", { close: true }),
+    "/r.html": plain(308, "", { close: true }),
+    "/b.html": plain(401, "no\n", {
+      close: true,
+      headers: [["WWW-Authenticate", 'Basic realm="x"']],
+    }),
+  }],
+  // --spider -N: a HEAD's answer without Last-Modified says so (a 204's too).
+  ["--spider -N and no Last-Modified", ["-r", "-N", "--spider"], {
+    "/": linking("empty.html", "a.txt", "b.txt", "c.html"),
+    "/empty.html": plain(204, ""),
+    "/a.txt": plain(200, "a\n", { headers: [["Content-Type", "text/plain"]] }),
+    "/b.txt": plain(200, "b\n", {
+      headers: [["Content-Type", "text/plain"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/c.html": plain(200, "<p>c</p>\n"),
+  }],
+  // --content-disposition: the header's name in the directory of the URL's, /d/'s too.
+  ["--content-disposition and a directory's URL", ["-r", "-E", "--content-disposition"], {
+    "/": linking("r.html", "d/", "e/x.html"),
+    "/r.html": plain(302, "moved\n", { headers: [["Location", "/d/"]] }),
+    "/d/": plain(200, "<p>d</p>\n", {
+      headers: [["Content-Type", "text/html"], [
+        "Content-Disposition",
+        'attachment; filename="cd1.html"',
+      ]],
+    }),
+    "/e/x.html": plain(200, "<p>x</p>\n", {
+      headers: [["Content-Type", "text/html"], [
+        "Content-Disposition",
+        'attachment; filename="cd2.html"',
+      ]],
+    }),
+  }],
+  // --compression=auto: a gzip body's -nv line has no total, as GNU's; one cut short starts
+  // again whole (GNU keeps what it decoded and stops, cmd/README.md: not compared).
+  ["--compression=auto and a gzip body", ["-r", "--compression=auto"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "", {
+      headers: [["Content-Type", "text/plain"], ["Content-Encoding", "gzip"]],
+      body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
+    }),
+  }],
+  // -N -S again, the server ignoring If-Modified-Since: the answer's head is shown, then the
+  // file kept.
+  ["-N -S again, If-Modified-Since ignored", ["-r", "-N", "-S"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]] }),
+  }, "twice"],
+  // A HEAD answered 500 is asked again with GET; -nv names the URL after the HEAD too.
+  ["--spider and a HEAD answered 500", ["-r", "--spider"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(501, "oops\n"),
+  }],
+  ["-S -N --content-disposition and a HEAD answered 500", [
+    "-r",
+    "-S",
+    "-N",
+    "--content-disposition",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(500, "oops\n"),
+  }],
+  // -N --content-disposition: the HEAD's retries are not the GET's ([1] in -nv's line).
+  ["--content-disposition -N and a HEAD retried", [
+    "-r",
+    "-N",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+  }],
+  // -N --content-disposition (HEAD first): after a redirect the URL that answered names the
+  // file, so a second link through the redirect finds it current.
+  [
+    "-N --content-disposition, a redirect to a file fetched",
+    ["-r", "-N", "--content-disposition"],
+    {
+      "/": linking("a.html", "r.html"),
+      "/a.html": plain(200, "<p>a</p>\n", {
+        headers: [["Content-Type", "text/html"], [
+          "Last-Modified",
+          "Wed, 01 Jan 2020 00:00:00 GMT",
+        ]],
+        framing: "chunked",
+        chunks: [7],
+      }),
+      // (Closed: GNU closes after a redirect to a HEAD, cmd/README.md.)
+      "/r.html": plain(302, "", { headers: [["Location", "/a.html"]], close: true }),
+    },
+  ],
+  // -N --compression=auto again: a gzip body stored decoded is compared by time alone (its
+  // Content-Length counts encoded bytes), with If-Modified-Since or a HEAD first.
+  ["-N --compression=auto again, a gzip body", ["-r", "-N", "--compression=auto"], {
+    "/": linking("a.txt"),
+    "/a.txt": GZIPPED_TEXT,
+  }, "twice"],
+  ["-m --content-disposition --compression=auto again, a gzip body", [
+    "-m",
+    "--content-disposition",
+    "--compression=auto",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": GZIPPED_TEXT,
+  }, "twice"],
+  // --spider: a status --retry-on-http-error names is a broken link at once, as GNU's.
+  ["--spider and --retry-on-http-error", [
+    "-r",
+    "--spider",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt", "b.html"),
+    "/a.txt": plain(503, "a\n", { failures: 1 }),
+    "/b.html": plain(200, "<p>b</p>\n", { headers: [["Content-Type", "text/html"]] }),
+  }],
+  // -N again, a file current (the server ignoring If-Modified-Since) sets a cookie: kept.
+  ["-N again, a cookie from a file current", ["-r", "-N"], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(200, "a\n", {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"], ["Set-Cookie", "c=1; Path=/"]],
+    }),
+    "/b.txt": plain(200, "b\n"),
+  }, "twice"],
+  // -N: an answer without Last-Modified cut short says so after its body, then not again.
+  ["-N -S and a body cut short without Last-Modified", ["-r", "-N", "-S", "--waitretry=0"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5] }),
+  }],
+  ["-N -t 1 and a body cut short without Last-Modified", ["-r", "-N", "-t", "1"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5] }),
+  }],
+  ["-N -t 2 and a body cut short twice without Last-Modified", [
+    "-r",
+    "-N",
+    "-t",
+    "2",
+    "--waitretry=0",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(200, "a\n".repeat(50), { framing: "short", cuts: [0.5, 0.5] }),
+  }],
+  // -N -E again (download()'s general path), the server ignoring If-Modified-Since: a file
+  // current is not read, its connection closed, even when its body would come cut short.
+  ["-N -E again, a file current", ["-r", "-N", "-E", "--waitretry=0"], {
+    "/": linking("a.html", "b.html", "c.txt"),
+    "/a.html": plain(200, "<p>a</p>\n", {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/b.html": plain(200, "<p>b</p>\n".repeat(20), {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      framing: "short",
+      cuts: [1, 0.5],
+    }),
+    "/c.txt": plain(200, "c\n"),
+  }, "twice"],
+  // -nv names the URL of each 503 --retry-on-http-error retries, and the try that saved it.
+  ["-nv and --retry-on-http-error", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+  }],
+  ["-nv and --retry-on-http-error giving up", [
+    "-r",
+    "-t",
+    "2",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+    "/b.txt": plain(200, "b\n"),
+  }],
+  // A retry after a redirect asks for the redirect's target again, not the link's URL.
+  ["a retry after a redirect", ["-r", "--waitretry=0", "--retry-on-http-error=503"], {
+    "/": linking("r.html", "s.html"),
+    "/r.html": plain(302, "moved\n", { headers: [["Location", "/a.txt"]] }),
+    "/a.txt": plain(503, "a\n", { failures: 2 }),
+    "/s.html": plain(302, "moved\n", { headers: [["Location", "/b.txt"]] }),
+    "/b.txt": plain(200, "b\n".repeat(50), { framing: "short", cuts: [0.5] }),
+  }],
+  // A redirect without Location: its short body read away, the connection kept, as GNU's.
+  ["a redirect without Location keeps the connection", ["-r"], {
+    "/": linking("r.html", "b.txt", "c.txt"),
+    "/r.html": plain(308, "moved\n"),
+    "/b.txt": plain(301, "moved\n", { framing: "chunked", chunks: [3] }),
+    "/c.txt": plain(200, "c\n"),
+  }],
+];
+
+peerTest(
+  "wget -r on what the misbehaving server found: GNU wget's files, requests, exit code and -nv log",
+  ["wget"],
+  async (t) => {
+    for (const [name, args, urls, twice] of MISBEHAVING) {
+      await t.step(name, async () => {
+        await using dir = await tempDir();
+        await using server = startRandomServer({ urls, start: "/", args, again: false });
+        const found = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await server.reset();
+          const out = `${dir.path}/${tool}`;
+          await Deno.mkdir(out);
+          const argv = ["-nv", ...args, "-P", "out", `${server.origin}/`];
+          // "twice": the second run into the same directory is compared.
+          if (twice) await wgetLogged(tool, argv, out, { LC_ALL: "C.UTF-8" });
+          await server.reset();
+          const { code, stderr } = await wgetLogged(
+            tool,
+            ["-nv", ...args, "-P", "out", `${server.origin}/`],
+            out,
+            { LC_ALL: "C.UTF-8" },
+          );
+          const files = [];
+          for (const [path, digest] of await snapshotTree(`${out}/out`)) {
+            // The time the server gave to the second, "now" where it gave none.
+            const mtime = (await Deno.stat(`${out}/out/${path}`)).mtime!.getTime();
+            const when = Math.abs(mtime - Date.now()) < 3600_000 ? "now" : mtime / 1000 | 0;
+            files.push(`${path} ${digest} ${when}`);
+          }
+          files.sort();
+          // (--spider: GNU's NAME.tmp.tmp and its unlink of files it never wrote, cmd/README.md.)
+          const log = stableLines(stderr).filter((line) => line !== "")
+            .map((line) => line.replace(/(\.tmp)\1/, "$1"))
+            .filter((line) => line !== "unlink: No such file or directory");
+          found.push({ code, files, requests: [...server.requests], log });
+        }
+        assert.ok(found[0]!.requests.length > 1);
+        assert.deepEqual(found[1], found[0]);
+      });
+    }
+  },
+);
+
+Deno.test("wget --compression=auto starts a gzip body cut short again whole, without Range", async () => {
+  await using dir = await tempDir();
+  const text = "a\n".repeat(100);
+  await using server = startRandomServer({
+    urls: {
+      "/a.txt": plain(200, "", {
+        headers: [["Content-Type", "text/plain"], ["Content-Encoding", "gzip"]],
+        body: gzipSync(new TextEncoder().encode(text)),
+        framing: "short",
+        cuts: [0.5],
+      }),
+    },
+    start: "/a.txt",
+    args: [],
+    again: false,
+  });
+  const code = await wget(
+    "netkit",
+    ["--compression=auto", "--waitretry=0", `${server.origin}/a.txt`],
+    dir.path,
+  );
+  assert.equal(code, 0);
+  assert.equal(await Deno.readTextFile(`${dir.path}/a.txt`), text);
+  assert.deepEqual(server.requests.map((r) => r.replace(/^#\d+ /, "")), [
+    "GET /a.txt connection=keep-alive Accept-Encoding=gzip",
+    "GET /a.txt connection=keep-alive Accept-Encoding=gzip",
+  ]);
+});

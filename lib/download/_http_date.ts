@@ -1,0 +1,63 @@
+/**
+ * The time of an HTTP date header (`Last-Modified`) as GNU wget reads one (its `http_atotm`):
+ * RFC 1123 (`Thu, 29 Jan 1998 22:12:57 GMT`), RFC 850 (`Thursday, 29-Jan-98 22:12:57 GMT`),
+ * asctime (`Thu Jan 29 22:12:57 1998`) and the cookies' form (`Thu, 29-Jan-1998 22:12:57`), in
+ * UTC whatever zone follows, names in any case; anything else is no time. `Date.parse` is not
+ * used: it takes `0` for the year 2000 and `yesterday`-like text in its own ways.
+ *
+ * @module
+ */
+
+const DAY = "(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*";
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*";
+const TIME = "(\\d{1,2}):(\\d{1,2}):(\\d{1,2})";
+/** What may follow the time (GNU's check_end): nothing, blanks, `GMT...`, or `+D...`/`-D...`. */
+const END = "\\s*(?:$|GMT|[+-]\\d)";
+
+/** day, month, year, hour, minute, second by the groups' order of each form. */
+const FORMS: { pattern: RegExp; order: [number, number, number, number, number, number] }[] = [
+  {
+    pattern: new RegExp(
+      `^\\s*${DAY}\\s*,\\s*(\\d{1,2})\\s+${MONTH}\\s+(\\d{1,4})\\s+${TIME}${END}`,
+      "i",
+    ),
+    order: [1, 2, 3, 4, 5, 6],
+  },
+  {
+    pattern: new RegExp(`^\\s*${DAY}\\s*,\\s*(\\d{1,2})-${MONTH}-(\\d{1,2})\\s+${TIME}${END}`, "i"),
+    order: [1, 2, 3, 4, 5, 6],
+  },
+  {
+    pattern: new RegExp(
+      `^\\s*${DAY}\\s+${MONTH}\\s+(\\d{1,2})\\s+${TIME}\\s+(\\d{1,4})${END}`,
+      "i",
+    ),
+    order: [2, 1, 6, 3, 4, 5],
+  },
+  {
+    pattern: new RegExp(`^\\s*${DAY}\\s*,\\s*(\\d{1,2})-${MONTH}-(\\d{1,4})\\s+${TIME}${END}`, "i"),
+    order: [1, 2, 3, 4, 5, 6],
+  },
+];
+
+/** The milliseconds since the epoch of `text`, or NaN when it is none of GNU's date forms. */
+export function parseHttpDate(text: string | null | undefined): number {
+  if (!text) return NaN;
+  for (const [index, { pattern, order }] of FORMS.entries()) {
+    const match = text.match(pattern);
+    if (!match) continue;
+    const [day, month, year, hour, minute, second] = order.map((i) => match[i]!);
+    let fullYear = Number(year);
+    // RFC 850's two digits, as strptime's %y: 69-99 are 19xx, 00-68 20xx.
+    if (index === 1) fullYear += fullYear >= 69 ? 1900 : 2000;
+    const values = [Number(day), Number(hour), Number(minute), Number(second)];
+    const [d, h, m, s] = values as [number, number, number, number];
+    if (d < 1 || d > 31 || h > 23 || m > 59 || s > 61) continue;
+    const date = new Date(0);
+    date.setUTCFullYear(fullYear, MONTHS.indexOf(month!.toLowerCase().slice(0, 3)), d);
+    date.setUTCHours(h, m, s, 0);
+    return date.getTime();
+  }
+  return NaN;
+}

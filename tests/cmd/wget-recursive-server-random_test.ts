@@ -1,0 +1,176 @@
+/**
+ * `wget -r` against a misbehaving server, beside GNU wget 1.21: for each seed a small random site
+ * (10–30 URLs, links between them) served by a scripted HTTP/1.1 server on loopback where each URL
+ * draws a behaviour (`tests/harness/random_server.ts`: statuses, redirects of every kind, bodies
+ * framed by length, chunks or close, cut short then resumed with `Range`, HTTP/1.0 answers,
+ * `Connection: close` now and then, odd `Content-Type`, `Last-Modified`, `Content-Disposition`,
+ * `Content-Encoding: gzip`, `Set-Cookie`), and one random option set (`-r`, `-r -np`, `-m`,
+ * `-p -k`, `-r -l N`, with `-E`, `-nd`, `-S`, `--spider`, `-N`, `-t N`, `--waitretry=0`,
+ * `--retry-on-http-error=503`, `--content-disposition`, `--compression=auto`, always `-nv`), run
+ * by both into fresh directories (and, under `-N` and `-m`, a second time into the same ones);
+ * compared: the exit codes, the files and their bytes (and times, but for a time the server did
+ * not give), the requests the server saw in order (connection, method, target, `Range`,
+ * `If-Modified-Since`, `Connection`, `Cookie`, `Accept-Encoding`) and the `-nv` log but for its
+ * dates. A failure names the seed, the command line and the first difference of each.
+ *
+ * Where GNU wget 1.21 is odd, the generator steers clear or the comparison normalises; each is
+ * named where it is done.
+ *
+ * A fixed few seeds run with the tests. To hunt, run more:
+ *
+ *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-server-random_test.ts
+ *
+ * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
+ * differ (both trees, both logs), `NETKIT_FUZZ_KEEP=1`.
+ */
+
+import assert from "node:assert/strict";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import {
+  type RandomServer,
+  randomServerSite,
+  startRandomServer,
+} from "../harness/random_server.ts";
+import { commandArgs } from "../harness/run.ts";
+import { firstDifference, fuzzSeeds, sortBrokenLinks } from "../harness/fuzz_compare.ts";
+import { snapshotTree } from "../harness/test_site.ts";
+import { stableLines } from "../harness/wget_recursive_compare.ts";
+
+/**
+ * The seeds the test suite runs (about 0.25 s each on an idle machine): 1–20, and some of the
+ * hunt's that found a difference since fixed.
+ */
+const FIXED_SEEDS = [
+  ...Array.from({ length: 20 }, (_, i) => i + 1),
+  ...[26, 34, 59, 151, 229, 266, 316, 465, 491, 1003],
+];
+
+/** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
+const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
+
+/** What one wget did. */
+interface Outcome {
+  code: number;
+  files: string[];
+  requests: string[];
+  log: string[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
+ * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
+ * directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU goes in its
+ * hash table's order), as in `wget-recursive-random_test.ts`.
+ */
+function logLines(stderr: string): string[] {
+  const lines = stableLines(stderr).filter((line) => line !== "")
+    .map((line) =>
+      line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
+    )
+    .filter((line) => line !== "unlink: No such file or directory");
+  return sortBrokenLinks(lines);
+}
+
+/**
+ * A file's time as the comparison sees it: the server's (2020, 2100) to the second, and "now"
+ * for one the server did not give (missing or malformed Last-Modified), which differs from run
+ * to run.
+ */
+function mtimeOf(ms: number): string {
+  const day = 24 * 3600 * 1000;
+  return Math.abs(ms - Date.now()) < day ? "now" : String(Math.floor(ms / 1000));
+}
+
+/** Runs one wget (`gnu` or `netkit`) with `args` on `url` in `cwd`. */
+async function runOne(
+  tool: string,
+  server: RandomServer,
+  cwd: string,
+  args: string[],
+  url: string,
+  mtimes: boolean,
+): Promise<Outcome> {
+  await Deno.mkdir(cwd, { recursive: true });
+  await server.reset();
+  const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
+  const run = await new Deno.Command(argv[0]!, {
+    args: [...argv.slice(1), "-nv", ...args, "-P", "out", url],
+    cwd,
+    env: { LC_ALL: "C.UTF-8" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
+  const requests = [...server.requests];
+  const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
+  const files = [];
+  for (const [path, digest] of tree) {
+    const mtime = mtimes
+      ? ` ${mtimeOf((await Deno.stat(`${cwd}/out/${path}`)).mtime?.getTime() ?? 0)}`
+      : "";
+    // (--spider's NAME.tmp.tmp, netkit NAME.tmp, left when the body was cut short.)
+    files.push(`${path.replace(/(\.tmp)\1$/, "$1")} ${digest}${mtime}`);
+  }
+  files.sort();
+  return { code: run.code, files, requests, log: logLines(decoder.decode(run.stderr)) };
+}
+
+/** The differences between GNU's outcome and netkit's, empty when none. */
+function compare(gnu: Outcome, netkit: Outcome): string[] {
+  const differences: string[] = [];
+  if (gnu.code !== netkit.code) {
+    differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
+  }
+  for (const what of ["files", "requests", "log"] as const) {
+    if (gnu[what].join("\n") !== netkit[what].join("\n")) {
+      differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
+    }
+  }
+  return differences;
+}
+
+/** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
+async function runSeed(dir: string, seed: number): Promise<string[]> {
+  const site = randomServerSite(seed);
+  await using server = startRandomServer(site);
+  const url = `${server.origin}${site.start}`;
+  const mtimes = !site.args.includes("-k");
+  const differences: string[] = [];
+  for (const round of site.again ? [1, 2] : [1]) {
+    const gnu = await runOne("gnu", server, `${dir}/gnu`, site.args, url, mtimes);
+    const netkit = await runOne("netkit", server, `${dir}/netkit`, site.args, url, mtimes);
+    const found = compare(gnu, netkit);
+    if (found.length > 0) {
+      if (round === 2) differences.push("the second run into the same directories:");
+      differences.push(...found);
+      break;
+    }
+  }
+  if (differences.length > 0) {
+    differences.unshift(`seed ${seed}: wget -nv ${site.args.join(" ")} -P out ${url}`);
+  }
+  return differences;
+}
+
+peerTest(
+  "wget -r against a misbehaving server: GNU wget's files, bytes, requests, exit code and -nv log",
+  ["wget"],
+  async (t) => {
+    const failed: string[] = [];
+    for (const seed of fuzzSeeds(FIXED_SEEDS)) {
+      await t.step(`seed ${seed}`, async () => {
+        await using dir = KEEP
+          ? { path: await Deno.makeTempDir({ prefix: `serve${seed}_` }), [Symbol.dispose]() {} }
+          : await tempDir();
+        const differences = await runSeed(dir.path, seed);
+        if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
+        if (differences.length > 0) failed.push(seed.toString());
+        assert.deepEqual(differences, [], differences.join("\n"));
+      });
+    }
+    assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
+  },
+);
