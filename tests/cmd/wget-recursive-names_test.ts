@@ -1,0 +1,50 @@
+/**
+ * Hand-written regressions of the differences `tests/cmd/wget-recursive-names-random_test.ts`
+ * found in the names `wget -r` gives files on disk, one step a fix.
+ */
+
+import { deepEqual, equal } from "node:assert/strict";
+import { main } from "../../cmd/wget.ts";
+import { tempDir } from "../harness/peers.ts";
+import { send, startRawServer } from "../harness/raw_http_server.ts";
+
+const page = (html: string) => async (conn: Deno.TcpConn) => {
+  const body = new TextEncoder().encode(html);
+  await send(
+    conn,
+    `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+  );
+  await send(conn, body);
+};
+
+Deno.test("wget -r never writes through a symbolic link planted in its tree (GNU does)", async (t) => {
+  await using server = startRawServer({
+    "/": page(`<a href="linkdir/in.html">in</a> <a href="linkdir/deep/x.html">x</a>`),
+    "/linkdir/in.html": page("in"),
+    "/linkdir/deep/x.html": page("x"),
+  });
+  for (const prefix of [["-P", "out"], []]) {
+    await t.step(prefix.length === 0 ? "without -P" : "under -P out", async () => {
+      await using dir = await tempDir();
+      const run = `${dir.path}/run`;
+      const root = prefix.length === 0 ? run : `${run}/out`;
+      const site = `${root}/127.0.0.1:${server.port}`;
+      await Deno.mkdir(site, { recursive: true });
+      await Deno.mkdir(`${dir.path}/outside`);
+      await Deno.writeTextFile(`${dir.path}/outside/secret.txt`, "secret");
+      await Deno.symlink(`${dir.path}/outside`, `${site}/linkdir`);
+      const cwd = Deno.cwd();
+      Deno.chdir(run);
+      try {
+        equal(await main(["-q", "-r", ...prefix, `${server.base}/`]), 0);
+      } finally {
+        Deno.chdir(cwd);
+      }
+      // The link made way for a directory of the run's, as a file in the way does.
+      deepEqual([...Deno.readDirSync(`${dir.path}/outside`)].map((e) => e.name), ["secret.txt"]);
+      equal(Deno.lstatSync(`${site}/linkdir`).isDirectory, true);
+      equal(await Deno.readTextFile(`${site}/linkdir/in.html`), "in");
+      equal(await Deno.readTextFile(`${site}/linkdir/deep/x.html`), "x");
+    });
+  }
+});
