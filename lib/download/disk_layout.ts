@@ -146,13 +146,14 @@ const localPathOf = (function localPathOf(
     // A site's files share a few directories: each is worked out once per layout.
     const memo = directoryMemo(layout);
     const key = `${parsed.protocol}//${parsed.host}${pathname.slice(0, slash)}`;
-    const known = memo?.get(key);
-    if (known !== undefined) {
-      directory = known;
-    } else {
-      directory = directoryFor(parsed, layout, restrict);
-      if (memo && memo.size < MAX_MEMO_ENTRIES) memo.set(key, directory);
+    let known = memo?.get(key);
+    if (known === undefined) {
+      known = directoryFor(parsed, layout, restrict);
+      if (memo && memo.size < MAX_MEMO_ENTRIES) memo.set(key, known);
     }
+    directory = known.path;
+    // GNU wget says so each time it names a file there.
+    for (const bytes of known.shortened ?? []) onShortened?.(bytes, MAX_FILE_NAME_BYTES);
   }
   const segment = pathname.slice(slash + 1);
   const file = segment === "" ? layout.indexName ?? "index.html" : segment;
@@ -165,7 +166,7 @@ const localPathOf = (function localPathOf(
 /** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
 const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;
 
-/** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters. */
+/** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters (a file's or a directory's). */
 function clipName(name: string, onShortened?: (bytes: number, limit: number) => void): string {
   const bytes = ENCODER.encode(name);
   if (bytes.length <= MAX_FILE_NAME_BYTES) return name;
@@ -181,14 +182,20 @@ function clipName(name: string, onShortened?: (bytes: number, limit: number) => 
 /** The layout used when none is given (one object, so it never fills a memo of its own). */
 const DEFAULT_LAYOUT: DiskLayout = {};
 /** The directories of each layout's paths already worked out, by scheme, host and path. */
-const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, string>>();
+const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, DirectoryPath>>();
 /** A bound on each memo, for a run over very many directories. */
 const MAX_MEMO_ENTRIES = 10_000;
 
 /** Marks a layout seen once: a memo is made only for one used again, as a recursion's is. */
-const SEEN_ONCE = new Map<string, string>();
+const SEEN_ONCE = new Map<string, DirectoryPath>();
 
-function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
+/** A directory part of a path on disk, and the lengths of the names cut to make it. */
+interface DirectoryPath {
+  path: string;
+  shortened?: number[];
+}
+
+function directoryMemo(layout: DiskLayout): Map<string, DirectoryPath> | undefined {
   if (layout === DEFAULT_LAYOUT) return undefined;
   const memo = DIRECTORY_MEMOS.get(layout);
   if (memo === undefined) {
@@ -196,13 +203,21 @@ function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
     return undefined;
   }
   if (memo !== SEEN_ONCE) return memo;
-  const made = new Map<string, string>();
+  const made = new Map<string, DirectoryPath>();
   DIRECTORY_MEMOS.set(layout, made);
   return made;
 }
 
-/** The directory part of `parsed`'s path on disk, with its final `/` (or "" for none). */
-function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestrictions): string {
+/**
+ * The directory part of `parsed`'s path on disk, with its final `/` (or "" for none); each
+ * directory's name cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, as GNU wget cuts every name.
+ */
+function directoryFor(
+  parsed: URL,
+  layout: DiskLayout,
+  restrict: FileNameRestrictions,
+): DirectoryPath {
+  const shortened: number[] = [];
   const parts: string[] = [];
   if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
   if (layout.hostDirectories ?? true) {
@@ -218,9 +233,15 @@ function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestric
   let cut = layout.cutDirs ?? 0;
   for (const directory of directories) {
     if (cut-- > 0 || directory === "") continue;
-    parts.push(safeElement(directory, restrict));
+    const name = safeElement(directory, restrict);
+    parts.push(
+      name.length * 3 <= MAX_FILE_NAME_BYTES
+        ? name
+        : clipName(name, (bytes) => shortened.push(bytes)),
+    );
   }
-  return parts.length === 0 ? "" : `${parts.join("/")}/`;
+  const path = parts.length === 0 ? "" : `${parts.join("/")}/`;
+  return shortened.length === 0 ? { path } : { path, shortened };
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import { deepEqual, equal } from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
+import { localPathForUrl } from "../../lib/download/disk_layout.ts";
 import { tempDir } from "../harness/peers.ts";
 import { send, startRawServer } from "../harness/raw_http_server.ts";
 
@@ -47,4 +48,20 @@ Deno.test("wget -r never writes through a symbolic link planted in its tree (GNU
       equal(await Deno.readTextFile(`${site}/linkdir/deep/x.html`), "x");
     });
   }
+});
+
+Deno.test("localPathForUrl() cuts a directory's name to 236 bytes, as GNU wget cuts every name, and says so each time", () => {
+  const shortened: number[] = [];
+  const layout = { hostDirectories: false };
+  const long = "d".repeat(300);
+  for (let i = 0; i < 3; i++) {
+    equal(
+      localPathForUrl(`http://h/${long}/x${i}.html`, layout, (bytes) => shortened.push(bytes)),
+      `${"d".repeat(236)}/x${i}.html`,
+    );
+  }
+  // GNU wget says "The destination name is too long (300), reducing to 236" for every file there.
+  deepEqual(shortened, [300, 300, 300]);
+  // Two-byte letters are not cut in half.
+  equal(localPathForUrl(`http://h/${"%C3%A9".repeat(150)}/x`, layout), `${"é".repeat(118)}/x`);
 });
