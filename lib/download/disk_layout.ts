@@ -233,7 +233,8 @@ function directoryFor(
   let cut = layout.cutDirs ?? 0;
   for (const directory of directories) {
     if (cut-- > 0 || directory === "") continue;
-    const name = safeElement(directory, restrict);
+    // (A directory's name is decoded once, as GNU wget decodes `u->path`'s: `%2541` is `%41`.)
+    const name = safeElement(directory, restrict, -1, true);
     parts.push(
       name.length * 3 <= MAX_FILE_NAME_BYTES
         ? name
@@ -249,7 +250,12 @@ function directoryFor(
  * (`/`, NUL and control characters by default); `..` and `.` become `%2E%2E` and `%2E`. A query
  * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is.
  */
-function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separator = -1): string {
+function safeElement(
+  text: string,
+  restrict: FileNameRestrictions = UNIX,
+  separator = -1,
+  decodeOnce = false,
+): string {
   let name: string;
   // deno-lint-ignore no-control-regex
   if (restrict === UNIX && !/[%\x00-\x1f\x7f/]/.test(text)) {
@@ -259,7 +265,7 @@ function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separa
     name = escapeBytes(text.slice(0, separator), restrict) + text[separator] +
       escapeBytes(text.slice(separator + 1), restrict);
   } else {
-    name = escapeBytes(text, restrict);
+    name = escapeBytes(text, restrict, decodeOnce);
   }
   // GNU wget changes the case of ASCII letters only (c_tolower, byte by byte).
   if (restrict.case === "lower") name = name.replace(/[A-Z]+/g, (t) => t.toLowerCase());
@@ -270,12 +276,13 @@ function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separa
 }
 
 /**
- * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes twice:
- * its URL parser decodes all but reserved characters (so `%2541` becomes `%41`), and naming
- * decodes the rest (`A`); the same is done here, so the names match.
+ * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes a
+ * file's name twice: its URL parser decodes all but reserved characters (so `%2541` becomes
+ * `%41`), and naming decodes the rest (`A`); the same is done here, so the names match. A
+ * directory's name it decodes once (`decodeOnce`: `%2541` is `%41`).
  */
-function escapeBytes(text: string, restrict: FileNameRestrictions): string {
-  const parsed = text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+function escapeBytes(text: string, restrict: FileNameRestrictions, decodeOnce = false): string {
+  const parsed = decodeOnce ? text : text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
     const code = parseInt(hex, 16);
     return code === 0 || code > 0x7f || RESERVED.includes(String.fromCharCode(code))
       ? escape

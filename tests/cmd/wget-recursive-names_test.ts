@@ -65,3 +65,8 @@ Deno.test("localPathForUrl() cuts a directory's name to 236 bytes, as GNU wget c
   // Two-byte letters are not cut in half.
   equal(localPathForUrl(`http://h/${"%C3%A9".repeat(150)}/x`, layout), `${"é".repeat(118)}/x`);
 });
+
+Deno.test("localPathForUrl() decodes a directory's name once, as GNU wget (a file's twice)", () => {
+  equal(localPathForUrl("http://h/pct%2541/pct%2541"), "h/pct%41/pctA");
+  equal(localPathForUrl("http://h/a%252Fb/a%252Fb"), "h/a%2Fb/a%2Fb");
+});
