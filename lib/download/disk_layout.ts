@@ -289,15 +289,44 @@ function escapeBytes(text: string, restrict: FileNameRestrictions, decodeOnce = 
       : String.fromCharCode(code);
   });
   const out: number[] = [];
-  for (const byte of percentDecodeBytes(parsed)) {
-    if (mustEscape(byte, restrict)) {
+  const bytes = percentDecodeBytes(parsed);
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    // A byte that is no part of a UTF-8 character is escaped too: a name on disk is UTF-8 here
+    // (GNU wget writes the byte as it is; a Deno path cannot hold it, and U+FFFD would make
+    // `%FE` and `%FF` one name).
+    const size = byte < 0x80 ? 1 : utf8Length(bytes, i);
+    if (size === 0 || mustEscape(byte, restrict)) {
       const hex = byte.toString(16).toUpperCase().padStart(2, "0");
       out.push(0x25, hex.charCodeAt(0), hex.charCodeAt(1));
     } else {
-      out.push(byte);
+      for (let j = 0; j < size; j++) out.push(bytes[i + j]!);
+      i += size - 1;
     }
   }
   return DECODER.decode(new Uint8Array(out));
+}
+
+const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
+
+/** The length of the UTF-8 character that starts at `bytes[at]` (not ASCII), or 0 for none. */
+function utf8Length(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const size = lead >= 0xc2 && lead <= 0xdf
+    ? 2
+    : lead >= 0xe0 && lead <= 0xef
+    ? 3
+    : lead >= 0xf0 && lead <= 0xf4
+    ? 4
+    : 0;
+  if (size === 0 || at + size > bytes.length) return 0;
+  try {
+    // The fatal decoder refuses overlong forms, surrogates and bad continuation bytes.
+    STRICT_DECODER.decode(bytes.subarray(at, at + size));
+    return size;
+  } catch {
+    return 0;
+  }
 }
 
 /** GNU wget's file name character table (url.c's `filechr_table`) for the chosen rules. */

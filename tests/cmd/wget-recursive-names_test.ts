@@ -70,3 +70,14 @@ Deno.test("localPathForUrl() decodes a directory's name once, as GNU wget (a fil
   equal(localPathForUrl("http://h/pct%2541/pct%2541"), "h/pct%41/pctA");
   equal(localPathForUrl("http://h/a%252Fb/a%252Fb"), "h/a%2Fb/a%2Fb");
 });
+
+Deno.test("localPathForUrl() writes a byte that is no part of a UTF-8 character as %XX, so two such names stay two", () => {
+  equal(localPathForUrl("http://h/bad%ff/x%fe"), "h/bad%FF/x%FE");
+  equal(localPathForUrl("http://h/half%C3/%C0%AF/caf%C3%A9/%E2%82%AC"), "h/half%C3/%C0%AF/café/€");
+  equal(
+    localPathForUrl("http://h/%ff/%FF", {
+      restrict: { os: "unix", control: true, ascii: false, case: "lower" },
+    }),
+    "h/%ff/%ff",
+  );
+});
