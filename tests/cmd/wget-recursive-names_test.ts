@@ -81,3 +81,17 @@ Deno.test("localPathForUrl() writes a byte that is no part of a UTF-8 character 
     "h/%ff/%ff",
   );
 });
+
+Deno.test("wget -x never writes through a symbolic link planted where it needs a directory (GNU does)", async () => {
+  await using server = startRawServer({ "/linkdir/in.html": page("in") });
+  await using dir = await tempDir();
+  const out = `${dir.path}/out`;
+  const site = `${out}/127.0.0.1:${server.port}`;
+  await Deno.mkdir(site, { recursive: true });
+  await Deno.mkdir(`${dir.path}/outside`);
+  await Deno.symlink(`${dir.path}/outside`, `${site}/linkdir`);
+  equal(await main(["-q", "-x", "-P", out, `${server.base}/linkdir/in.html`]), 0);
+  deepEqual([...Deno.readDirSync(`${dir.path}/outside`)], []);
+  equal(Deno.lstatSync(`${site}/linkdir`).isDirectory, true);
+  equal(await Deno.readTextFile(`${site}/linkdir/in.html`), "in");
+});
