@@ -28,6 +28,7 @@ import assert from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
   BROWSER_READS,
+  cutLongRuns,
   type HostileCase,
   hostileCase,
   plantAll,
@@ -140,7 +141,7 @@ async function runOne(
     lost: same(changes(planted, tree).filter((line) => line.startsWith("- "))),
     stderr: decoder.decode(output.stderr),
     requests: server.requests.slice(from),
-    log: logLines(showBytes(output.stderr, false, lower)),
+    log: logLines(showBytes(cutLongRuns(output.stderr), false, lower)),
     escaped,
   };
 }
@@ -176,7 +177,6 @@ function deliberate(hostile: HostileCase, gnu: Outcome, netkit: Outcome): string
   if (/\(Is a directory\)\.$/m.test(gnu.stderr) && !/: Is a directory$/m.test(netkit.stderr)) {
     return "GNU failed on a directory at a file's name";
   }
-  if (hostile.features.has("escape-at-cut")) return "GNU's name cut inside an escape";
   // A byte that is no part of a UTF-8 character is `%XX` in netkit's names, raw in GNU's: -k's
   // links then differ, and so do a long name's length and where it is cut.
   if (
@@ -211,9 +211,9 @@ async function runSeed(dir: string, seed: number, notes: string[]): Promise<stri
   }
   const why = deliberate(hostile, gnu, netkit);
   if (why !== undefined) {
-    if (gnu.escaped.length > 0) {
-      notes.push(`seed ${seed}: GNU wrote outside: ${gnu.escaped.join("; ")}`);
-    }
+    notes.push(
+      `seed ${seed}: ${why}${gnu.escaped.length > 0 ? `: ${gnu.escaped.join("; ")}` : ""}`,
+    );
   } else {
     if (gnu.code !== netkit.code) {
       differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
@@ -223,11 +223,20 @@ async function runSeed(dir: string, seed: number, notes: string[]): Promise<stri
       // "File name too long"; netkit makes none (cmd/README.md): the empty ones are not counted.
       gnu.tree = withoutEmptyDirectories(gnu.tree, netkit.tree);
     }
+    const found: string[] = [];
     for (const what of ["tree", "requests", "log"] as const) {
       if (gnu[what].join("\n") !== netkit[what].join("\n")) {
-        differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
+        found.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
       }
     }
+    // GNU cuts a long name inside an escape it makes (`%2F`, and every non-ASCII byte under
+    // `ascii`) and keeps what was in its buffer there, a NUL too, which ends the path: the
+    // rest of it is lost and the file saved under the directory's name (cmd/README.md).
+    const ascii = hostile.args.some((a) => a.startsWith("--restrict") && a.includes("ascii"));
+    const quotedCut = /^The destination name is too long/m.test(gnu.stderr) &&
+      (hostile.features.has("escape-at-cut") || ascii);
+    if (found.length > 0 && quotedCut) notes.push(`seed ${seed}: GNU cut a name inside an escape`);
+    else differences.push(...found);
   }
   if (differences.length > 0) {
     differences.unshift(
@@ -259,7 +268,13 @@ peerTest(
       });
     }
     if (Deno.env.get("NETKIT_FUZZ_NOTES") === "1" && notes.length > 0) {
-      await Deno.writeTextFile("/dev/stderr", notes.join("\n") + "\n");
+      const compared = seeds().length - notes.length;
+      await Deno.writeTextFile(
+        "/dev/stderr",
+        `${
+          notes.join("\n")
+        }\n${compared} seeds compared with GNU in full, ${notes.length} for safety only\n`,
+      );
     }
     assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
   },
