@@ -18,6 +18,7 @@
  * @module
  */
 
+import { type RawHandler, send, startRawServer } from "./raw_http_server.ts";
 import { seededRandom } from "./seeded_random.ts";
 
 /** Something the user has in the run's directory before the run, by path under it. */
@@ -421,79 +422,35 @@ function reply(
   return { status: 200, headers, body };
 }
 
-/** Starts the scripted server of `hostile` on 127.0.0.1, port 0; one request a connection. */
+/**
+ * Starts the scripted server of `hostile` on 127.0.0.1, port 0 (the raw server of
+ * `raw_http_server.ts`, every path answered by {@linkcode reply}); one request a connection.
+ */
 export function startScriptedServer(hostile: HostileCase): ScriptedServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  const host = `127.0.0.1:${port}`;
   const requests: string[] = [];
-  const tasks = new Set<Promise<void>>();
-  const open = new Set<Deno.TcpConn>();
-  const serveOne = async (conn: Deno.TcpConn) => {
-    open.add(conn);
-    try {
-      const buffer = new Uint8Array(64 * 1024);
-      let length = 0;
-      let end = -1;
-      while (end < 0 && length < buffer.length) {
-        const n = await conn.read(buffer.subarray(length));
-        if (n === null) return;
-        length += n;
-        end = new TextDecoder("latin1").decode(buffer.subarray(0, length)).indexOf("\r\n\r\n");
-      }
-      // Latin-1, so that every byte of the target stays one character.
-      const head = new TextDecoder("latin1").decode(buffer.subarray(0, length));
-      const [method = "", rawTarget = ""] = head.split("\r\n")[0]!.split(" ");
-      const target = new TextDecoder().decode(
-        Uint8Array.from(rawTarget, (c) => c.charCodeAt(0)),
-      );
-      const answer = reply(hostile, target, host);
-      requests.push(`${method} ${rawTarget} ${answer.status}`);
-      const lines = [
-        `HTTP/1.1 ${answer.status} ${
-          answer.status === 200 ? "OK" : answer.status === 404 ? "Not Found" : "Moved"
-        }`,
-        ...answer.headers.map(([k, v]) => `${k}: ${v}`),
-        `Content-Length: ${answer.body.length}`,
-        "Connection: close",
-      ];
-      const headBytes = new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n");
-      const all = method === "HEAD" ? headBytes : new Uint8Array([...headBytes, ...answer.body]);
-      let offset = 0;
-      while (offset < all.length) offset += await conn.write(all.subarray(offset));
-    } catch {
-      // The client went away.
-    } finally {
-      open.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // Closed already.
-      }
-    }
+  let host = "";
+  const handler: RawHandler = async (conn, { path, head }) => {
+    const answer = reply(hostile, path, host);
+    const method = head.split(" ")[0];
+    requests.push(`${method} ${path} ${answer.status}`);
+    const reason = answer.status === 200 ? "OK" : answer.status === 404 ? "Not Found" : "Moved";
+    const lines = [
+      `HTTP/1.1 ${answer.status} ${reason}`,
+      ...answer.headers.map(([k, v]) => `${k}: ${v}`),
+      `Content-Length: ${answer.body.length}`,
+      "Connection: close",
+    ];
+    await send(conn, lines.join("\r\n") + "\r\n\r\n");
+    if (method !== "HEAD") await send(conn, answer.body);
   };
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      const task = serveOne(conn);
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
+  // Every path is the handler's (the raw server looks handlers up by exact path).
+  const handlers = new Proxy({}, { get: () => handler }) as Record<string, RawHandler>;
+  const server = startRawServer(handlers);
+  host = `127.0.0.1:${server.port}`;
   return {
-    port,
+    port: server.port,
     requests,
-    async [Symbol.asyncDispose]() {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      }
-      await accepting;
-      await Promise.allSettled([...tasks]);
-    },
+    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
   };
 }
 
