@@ -95,3 +95,44 @@ Deno.test("wget -x never writes through a symbolic link planted where it needs a
   equal(Deno.lstatSync(`${site}/linkdir`).isDirectory, true);
   equal(await Deno.readTextFile(`${site}/linkdir/in.html`), "in");
 });
+
+Deno.test("wget -r keeps what the user has: a link at a file's name is never written through, a directory or an unreadable file at a name is a name in use", async (t) => {
+  await using server = startRawServer({
+    "/": page(`<a href="a.html">a</a> <a href="b.html">b</a> <a href="c.html">c</a>`),
+    "/a.html": page("a"),
+    "/b.html": page("b"),
+    "/c.html": page("c"),
+  });
+  for (const layout of [["-nd"], []]) {
+    await t.step(layout.length === 0 ? "-r" : "-r -nd", async () => {
+      await using dir = await tempDir();
+      const out = `${dir.path}/out`;
+      const site = layout.length === 0 ? `${out}/127.0.0.1:${server.port}` : out;
+      await Deno.mkdir(`${site}/b.html`, { recursive: true });
+      await Deno.mkdir(`${dir.path}/outside`);
+      await Deno.writeTextFile(`${dir.path}/outside/secret.txt`, "secret");
+      await Deno.symlink(`${dir.path}/outside/secret.txt`, `${site}/a.html`);
+      await Deno.writeTextFile(`${site}/c.html`, "the user's", { mode: 0o000 });
+      await Deno.chmod(`${site}/c.html`, 0o000);
+      const code = await main(["-q", "-r", ...layout, "-P", out, `${server.base}/`]);
+      equal(await Deno.readTextFile(`${dir.path}/outside/secret.txt`), "secret");
+      if (layout.length > 0) {
+        // -nd: every name in use is kept, the copy goes to NAME.1 (GNU too for the link; as
+        // root it writes over the unreadable file, and fails on the directory, exit 3).
+        equal(code, 0);
+        equal(Deno.lstatSync(`${site}/a.html`).isSymlink, true);
+        equal(await Deno.readTextFile(`${site}/a.html.1`), "a");
+        equal(await Deno.readTextFile(`${site}/b.html.1`), "b");
+        equal(await Deno.readTextFile(`${site}/c.html`), "the user's");
+        equal(await Deno.readTextFile(`${site}/c.html.1`), "c");
+      } else {
+        // -r writes over a file of its tree, as GNU: the link goes, never its target (GNU writes
+        // over the target); a directory cannot be written over (exit 3, as GNU).
+        equal(code, 3);
+        equal(Deno.lstatSync(`${site}/a.html`).isFile, true);
+        equal(await Deno.readTextFile(`${site}/a.html`), "a");
+        equal(Deno.statSync(`${site}/b.html`).isDirectory, true);
+      }
+    });
+  }
+});
