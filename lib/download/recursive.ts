@@ -1078,7 +1078,8 @@ class Walker {
     let resumeFrom = 0;
     if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
       try {
-        const info = Deno.statSync(planned);
+        // A link planted at the name is no partial file of a run (never appended to through).
+        const info = Deno.lstatSync(planned);
         if (info.isFile) resumeFrom = info.size;
       } catch {
         // Not there: fetched whole.

@@ -136,3 +136,24 @@ Deno.test("wget -r keeps what the user has: a link at a file's name is never wri
     });
   }
 });
+
+Deno.test("wget -r -c and -r -N never write through a link planted at a file's name (GNU -c appends to its target)", async (t) => {
+  await using server = startRawServer({
+    "/": page(`<a href="a.html">a</a>`),
+    "/a.html": page("the whole of a"),
+  });
+  for (const option of ["-c", "-N"]) {
+    await t.step(option, async () => {
+      await using dir = await tempDir();
+      const site = `${dir.path}/out/127.0.0.1:${server.port}`;
+      await Deno.mkdir(site, { recursive: true });
+      await Deno.mkdir(`${dir.path}/outside`);
+      await Deno.writeTextFile(`${dir.path}/outside/secret.txt`, "sec");
+      await Deno.symlink(`${dir.path}/outside/secret.txt`, `${site}/a.html`);
+      await main(["-q", "-r", option, "-P", `${dir.path}/out`, `${server.base}/`]);
+      equal(await Deno.readTextFile(`${dir.path}/outside/secret.txt`), "sec");
+      equal(Deno.lstatSync(`${site}/a.html`).isFile, true);
+      equal(await Deno.readTextFile(`${site}/a.html`), "the whole of a");
+    });
+  }
+});
