@@ -363,6 +363,15 @@ export function hostileCase(seed: number): HostileCase {
     plants.push({ ...plant, path: base + plant.path });
   }
   if (cut > 0) features.add("cut-dirs");
+  // Drawn last, so the cases before stay what they were: -c, -N or -nc over what is there (not
+  // -c beside -E or -k, nor -nc beside -k: GNU differs there on purpose, cmd/README.md).
+  if (chance(0.2)) {
+    const extra = pick(["-c", "-N", "-nc"]);
+    const k = args.includes("-k");
+    if (!(extra === "-c" && (k || args.includes("-E"))) && !(extra === "-nc" && k)) {
+      args.push(extra);
+    }
+  }
   return { pages, redirects, start: "/", args, prefix, plants, features };
 }
 
@@ -551,6 +560,11 @@ export function showBytes(bytes: Uint8Array, controls = true, lower = false): st
  * that is not UTF-8 as `%ff` rather than `%FF` (as netkit names it under `lowercase`).
  */
 export async function snapshotAll(dir: string, skip?: string, lower = false): Promise<string[]> {
+  try {
+    Deno.statSync(dir);
+  } catch {
+    return []; // Not made (a -P directory the run never needed).
+  }
   const listing = await new Deno.Command("find", {
     args: [".", "-mindepth", "1", "-printf", "%y %m %P\\0%l\\0"],
     cwd: dir,
