@@ -1308,10 +1308,29 @@ async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined>
       }
       const directory = relative.slice(0, Math.max(relative.lastIndexOf("/"), 0));
       if (directory === "") return prefix;
+      if (!values.spider) removeLinksBelow(prefix, directory);
       return prefix === undefined ? directory : `${prefix}/${directory}`;
     };
   }
   return naming;
+}
+
+/**
+ * Removes a symbolic link that stands where `-x` needs a directory below `prefix` (`-P`): it may
+ * point outside, and the file is never written through it (GNU wget follows it). It is in the way
+ * as a file would be, as under `-r`.
+ */
+function removeLinksBelow(prefix: string | undefined, directory: string): void {
+  let path = prefix === undefined || prefix === "" ? "" : prefix.replace(/\/+$/, "");
+  for (const part of directory.split("/")) {
+    path = path === "" ? part : `${path}/${part}`;
+    try {
+      if (!Deno.lstatSync(path).isSymlink) continue;
+      Deno.removeSync(path);
+    } catch {
+      return; // Not there (nothing below is), or not removable: the download says so.
+    }
+  }
 }
 
 function pathExists(path: string): boolean {

@@ -146,13 +146,14 @@ const localPathOf = (function localPathOf(
     // A site's files share a few directories: each is worked out once per layout.
     const memo = directoryMemo(layout);
     const key = `${parsed.protocol}//${parsed.host}${pathname.slice(0, slash)}`;
-    const known = memo?.get(key);
-    if (known !== undefined) {
-      directory = known;
-    } else {
-      directory = directoryFor(parsed, layout, restrict);
-      if (memo && memo.size < MAX_MEMO_ENTRIES) memo.set(key, directory);
+    let known = memo?.get(key);
+    if (known === undefined) {
+      known = directoryFor(parsed, layout, restrict);
+      if (memo && memo.size < MAX_MEMO_ENTRIES) memo.set(key, known);
     }
+    directory = known.path;
+    // GNU wget says so each time it names a file there.
+    for (const bytes of known.shortened ?? []) onShortened?.(bytes, MAX_FILE_NAME_BYTES);
   }
   const segment = pathname.slice(slash + 1);
   const file = segment === "" ? layout.indexName ?? "index.html" : segment;
@@ -165,7 +166,7 @@ const localPathOf = (function localPathOf(
 /** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
 const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;
 
-/** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters. */
+/** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters (a file's or a directory's). */
 function clipName(name: string, onShortened?: (bytes: number, limit: number) => void): string {
   const bytes = ENCODER.encode(name);
   if (bytes.length <= MAX_FILE_NAME_BYTES) return name;
@@ -181,14 +182,20 @@ function clipName(name: string, onShortened?: (bytes: number, limit: number) => 
 /** The layout used when none is given (one object, so it never fills a memo of its own). */
 const DEFAULT_LAYOUT: DiskLayout = {};
 /** The directories of each layout's paths already worked out, by scheme, host and path. */
-const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, string>>();
+const DIRECTORY_MEMOS = new WeakMap<DiskLayout, Map<string, DirectoryPath>>();
 /** A bound on each memo, for a run over very many directories. */
 const MAX_MEMO_ENTRIES = 10_000;
 
 /** Marks a layout seen once: a memo is made only for one used again, as a recursion's is. */
-const SEEN_ONCE = new Map<string, string>();
+const SEEN_ONCE = new Map<string, DirectoryPath>();
 
-function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
+/** A directory part of a path on disk, and the lengths of the names cut to make it. */
+interface DirectoryPath {
+  path: string;
+  shortened?: number[];
+}
+
+function directoryMemo(layout: DiskLayout): Map<string, DirectoryPath> | undefined {
   if (layout === DEFAULT_LAYOUT) return undefined;
   const memo = DIRECTORY_MEMOS.get(layout);
   if (memo === undefined) {
@@ -196,13 +203,21 @@ function directoryMemo(layout: DiskLayout): Map<string, string> | undefined {
     return undefined;
   }
   if (memo !== SEEN_ONCE) return memo;
-  const made = new Map<string, string>();
+  const made = new Map<string, DirectoryPath>();
   DIRECTORY_MEMOS.set(layout, made);
   return made;
 }
 
-/** The directory part of `parsed`'s path on disk, with its final `/` (or "" for none). */
-function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestrictions): string {
+/**
+ * The directory part of `parsed`'s path on disk, with its final `/` (or "" for none); each
+ * directory's name cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, as GNU wget cuts every name.
+ */
+function directoryFor(
+  parsed: URL,
+  layout: DiskLayout,
+  restrict: FileNameRestrictions,
+): DirectoryPath {
+  const shortened: number[] = [];
   const parts: string[] = [];
   if (layout.protocolDirectories) parts.push(parsed.protocol.slice(0, -1));
   if (layout.hostDirectories ?? true) {
@@ -218,9 +233,16 @@ function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestric
   let cut = layout.cutDirs ?? 0;
   for (const directory of directories) {
     if (cut-- > 0 || directory === "") continue;
-    parts.push(safeElement(directory, restrict));
+    // (A directory's name is decoded once, as GNU wget decodes `u->path`'s: `%2541` is `%41`.)
+    const name = safeElement(directory, restrict, -1, true);
+    parts.push(
+      name.length * 3 <= MAX_FILE_NAME_BYTES
+        ? name
+        : clipName(name, (bytes) => shortened.push(bytes)),
+    );
   }
-  return parts.length === 0 ? "" : `${parts.join("/")}/`;
+  const path = parts.length === 0 ? "" : `${parts.join("/")}/`;
+  return shortened.length === 0 ? { path } : { path, shortened };
 }
 
 /**
@@ -228,7 +250,12 @@ function directoryFor(parsed: URL, layout: DiskLayout, restrict: FileNameRestric
  * (`/`, NUL and control characters by default); `..` and `.` become `%2E%2E` and `%2E`. A query
  * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is.
  */
-function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separator = -1): string {
+function safeElement(
+  text: string,
+  restrict: FileNameRestrictions = UNIX,
+  separator = -1,
+  decodeOnce = false,
+): string {
   let name: string;
   // deno-lint-ignore no-control-regex
   if (restrict === UNIX && !/[%\x00-\x1f\x7f/]/.test(text)) {
@@ -238,7 +265,7 @@ function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separa
     name = escapeBytes(text.slice(0, separator), restrict) + text[separator] +
       escapeBytes(text.slice(separator + 1), restrict);
   } else {
-    name = escapeBytes(text, restrict);
+    name = escapeBytes(text, restrict, decodeOnce);
   }
   // GNU wget changes the case of ASCII letters only (c_tolower, byte by byte).
   if (restrict.case === "lower") name = name.replace(/[A-Z]+/g, (t) => t.toLowerCase());
@@ -249,27 +276,57 @@ function safeElement(text: string, restrict: FileNameRestrictions = UNIX, separa
 }
 
 /**
- * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes twice:
- * its URL parser decodes all but reserved characters (so `%2541` becomes `%41`), and naming
- * decodes the rest (`A`); the same is done here, so the names match.
+ * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes a
+ * file's name twice: its URL parser decodes all but reserved characters (so `%2541` becomes
+ * `%41`), and naming decodes the rest (`A`); the same is done here, so the names match. A
+ * directory's name it decodes once (`decodeOnce`: `%2541` is `%41`).
  */
-function escapeBytes(text: string, restrict: FileNameRestrictions): string {
-  const parsed = text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+function escapeBytes(text: string, restrict: FileNameRestrictions, decodeOnce = false): string {
+  const parsed = decodeOnce ? text : text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
     const code = parseInt(hex, 16);
     return code === 0 || code > 0x7f || RESERVED.includes(String.fromCharCode(code))
       ? escape
       : String.fromCharCode(code);
   });
   const out: number[] = [];
-  for (const byte of percentDecodeBytes(parsed)) {
-    if (mustEscape(byte, restrict)) {
+  const bytes = percentDecodeBytes(parsed);
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    // A byte that is no part of a UTF-8 character is escaped too: a name on disk is UTF-8 here
+    // (GNU wget writes the byte as it is; a Deno path cannot hold it, and U+FFFD would make
+    // `%FE` and `%FF` one name).
+    const size = byte < 0x80 ? 1 : utf8Length(bytes, i);
+    if (size === 0 || mustEscape(byte, restrict)) {
       const hex = byte.toString(16).toUpperCase().padStart(2, "0");
       out.push(0x25, hex.charCodeAt(0), hex.charCodeAt(1));
     } else {
-      out.push(byte);
+      for (let j = 0; j < size; j++) out.push(bytes[i + j]!);
+      i += size - 1;
     }
   }
   return DECODER.decode(new Uint8Array(out));
+}
+
+const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
+
+/** The length of the UTF-8 character that starts at `bytes[at]` (not ASCII), or 0 for none. */
+function utf8Length(bytes: Uint8Array, at: number): number {
+  const lead = bytes[at]!;
+  const size = lead >= 0xc2 && lead <= 0xdf
+    ? 2
+    : lead >= 0xe0 && lead <= 0xef
+    ? 3
+    : lead >= 0xf0 && lead <= 0xf4
+    ? 4
+    : 0;
+  if (size === 0 || at + size > bytes.length) return 0;
+  try {
+    // The fatal decoder refuses overlong forms, surrogates and bad continuation bytes.
+    STRICT_DECODER.decode(bytes.subarray(at, at + size));
+    return size;
+  } catch {
+    return 0;
+  }
 }
 
 /** GNU wget's file name character table (url.c's `filechr_table`) for the chosen rules. */

@@ -1261,7 +1261,8 @@ class Walker {
     let resumeFrom = 0;
     if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
       try {
-        const info = Deno.statSync(planned);
+        // A link planted at the name is no partial file of a run (never appended to through).
+        const info = Deno.lstatSync(planned);
         if (info.isFile) resumeFrom = info.size;
       } catch {
         // Not there: fetched whole.
@@ -1785,12 +1786,16 @@ class Walker {
     if (slash <= 0) return;
     const parent = path.slice(0, slash);
     if (this.#directories.has(parent)) return;
-    if (!this.#makeDirectory(parent)) makeParents(path, root);
+    if (!this.#makeDirectory(parent, root)) makeParents(path, root);
     this.#directories.add(parent);
   }
 
-  /** mkdir of `directory` and, first, of its missing parents; false when a file is in the way. */
-  #makeDirectory(directory: string): boolean {
+  /**
+   * mkdir of `directory` and, first, of its missing parents; false when a file is in the way. A
+   * symbolic link below `root` is in the way too (never written through: it may point outside);
+   * `root` itself and the directories above it are the user's, links or not.
+   */
+  #makeDirectory(directory: string, root: string): boolean {
     if (this.#directories.has(directory)) return true;
     try {
       Deno.mkdirSync(directory);
@@ -1798,11 +1803,13 @@ class Walker {
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         const slash = directory.lastIndexOf("/");
-        if (slash <= 0 || !this.#makeDirectory(directory.slice(0, slash))) return false;
-        return this.#makeDirectory(directory);
+        if (slash <= 0 || !this.#makeDirectory(directory.slice(0, slash), root)) return false;
+        return this.#makeDirectory(directory, root);
       }
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      if (!Deno.statSync(directory).isDirectory) return false;
+      const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
+      const below = directory.startsWith(prefix) && directory.length > prefix.length;
+      if (!(below ? Deno.lstatSync(directory) : Deno.statSync(directory)).isDirectory) return false;
     }
     this.#directories.add(directory);
     return true;
