@@ -1666,8 +1666,9 @@ class Walker {
           }
         }
         this.#registerDownload(result.finalUrl, path);
-        // (Named as the file would have been: after a redirect, --content-disposition's.)
-        options.onSaved?.({ ...result, path });
+        // (Named as the file would have been: after a redirect, --content-disposition's; no
+        // total, as GNU's -nv line for a 204 has none.)
+        options.onSaved?.({ ...result, path, total: undefined });
         return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
       }
       open();
