@@ -31,7 +31,7 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
-import { pairedSearchOf } from "./_paired_search.ts";
+import { type PairedSearch, pairedSearchOf } from "./_paired_search.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -435,6 +435,21 @@ async function everyServerRefused(error: unknown): Promise<boolean> {
   return error instanceof SocketError && error.failure === "refused";
 }
 
+/**
+ * Gives `error`, the IPv6 walk's no data under `no-aaaa` with both families, the nsswitch.conf
+ * status of the IPv4 walk's failure, once that walk is over (none when it found an address).
+ */
+async function withStatusOfIpv4Walk(error: unknown, paired: PairedSearch): Promise<void> {
+  const ipv4Failure = await paired.failureOf(4);
+  if (ipv4Failure === undefined || typeof error !== "object" || error === null) return;
+  const { DnsNoDataError, DnsNotFoundError } = await dnsErrors();
+  const status = nssStatusAfter(ipv4Failure) ??
+    (ipv4Failure instanceof DnsNotFoundError || ipv4Failure instanceof DnsNoDataError
+      ? "notfound"
+      : "unavail");
+  NSS_STATUS_AFTER.set(error, status);
+}
+
 /** A name that failed and ended the search list, as the other family's walk is told. */
 const FAILED_ENDED = Object.freeze({ found: false, ended: true, noData: false });
 
@@ -461,6 +476,7 @@ export const searchChain = (async function searchChain(
   // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
   // pairing, each name is asked for both, the next only when neither found an address.
   const paired = pairedSearchOf(options);
+  let failure: unknown;
   try {
     // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
     // and its answer read as no data, with the answer's code (NXDOMAIN stays NXDOMAIN).
@@ -585,8 +601,17 @@ export const searchChain = (async function searchChain(
       NSS_STATUS_AFTER.set(final, status);
     }
     throw final;
+  } catch (error) {
+    failure = error;
+    // Both families under no-aaaa: glibc asks A alone, and its one lookup's status is the A
+    // walk's (a dead server, REFUSED: UNAVAIL, so the next source of nsswitch.conf is asked for
+    // both families). The IPv6 walk, which asked nothing, passes the IPv4 walk's on (seed 5982).
+    if (family === 6 && config?.noAaaa === true && paired !== undefined) {
+      await withStatusOfIpv4Walk(error, paired);
+    }
+    throw error;
   } finally {
-    paired?.leave(family);
+    paired?.leave(family, failure);
   }
 }).bind(undefined);
 

@@ -42,6 +42,8 @@ export class PairedSearch {
   #left = new Set<IpFamily>();
   /** Wakes the walks waiting for the other family. */
   #waiting: (() => void)[] = [];
+  /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
+  #outcomes = new Map<IpFamily, unknown>();
 
   /**
    * Records what `family` did at candidate `index` and, when it found nothing, waits for the
@@ -75,10 +77,27 @@ export class PairedSearch {
     this.#wake();
   }
 
-  /** Records that `family`'s lookup is over: the other family no longer waits for it. */
-  leave(family: IpFamily): void {
+  /**
+   * Records that `family`'s lookup is over: the other family no longer waits for it. `failure`,
+   * the error its DNS walk ended with, is kept for {@linkcode PairedSearch.failureOf} (the first
+   * leave counts: the walk's own, before its lookup's).
+   */
+  leave(family: IpFamily, failure?: unknown): void {
+    if (!this.#left.has(family)) this.#outcomes.set(family, failure);
     this.#left.add(family);
     this.#wake();
+  }
+
+  /**
+   * The error `family`'s walk ended with, once it is over (undefined: it found an address, or
+   * never asked DNS). Under `no-aaaa` the IPv6 walk, which asks nothing, takes the IPv4 walk's
+   * outcome to nsswitch.conf, as glibc's one lookup of both (gethostbyname4_r) has one status.
+   */
+  async failureOf(family: IpFamily): Promise<unknown> {
+    while (!this.#left.has(family)) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    return this.#outcomes.get(family);
   }
 
   #wake(): void {

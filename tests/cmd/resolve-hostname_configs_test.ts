@@ -447,6 +447,38 @@ Deno.test({
 
 Deno.test({
   name:
+    `resolve-hostname --ahosts under no-aaaa passes the A question's failure on to nsswitch.conf for both families, as getaddrinfo${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    // Found by tests/cmd/resolve-hostname_random_test.ts (seeds 5982, 6101): under no-aaaa
+    // getaddrinfo asks A alone, and its one lookup of both families is UNAVAIL when the A
+    // question's servers failed (REFUSED, nothing listening), so the hosts file is asked after
+    // `[NOTFOUND=return]` and gives its IPv6 line; netkit's IPv6 half, which asked nothing, said
+    // NOTFOUND and ended the lookup with nothing. An A question answered NXDOMAIN still ends it.
+    const hosts = "fd00::8:3 rf.test dead.test nx.test\n";
+    const dead = loopbackAddress();
+    for (
+      const [name, resolvConf] of <[string, string][]> [
+        ["rf.test", `nameserver ${SERVER}\noptions no-aaaa\n`],
+        ["dead.test", `nameserver ${dead}\noptions no-aaaa\n`],
+        ["nx.test", `nameserver ${SERVER}\noptions no-aaaa\n`],
+        ["rf.test", `nameserver ${SERVER}\n`],
+      ]
+    ) {
+      await t.step(`${resolvConf.replaceAll("\n", "; ")}${name}`, async () => {
+        const files = etc("hosts: dns [NOTFOUND=return] files\n", resolvConf, hosts);
+        const { glibc, netkit } = await ahostsSideBySide(dir.path, files, name);
+        assert.equal(addressColumn(glibc).length, name === "nx.test" ? 0 : 1, "getent itself");
+        assert.equal(netkit, glibc);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
     `resolve-hostname --ahosts reads a hosts-file line in its own family after DNS, as getaddrinfo${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
