@@ -239,3 +239,23 @@ Deno.test("wget -r replaces a file it wrote this run by a directory only where t
   assert.equal(await Deno.readTextFile(`${site}/g`), `<a href="g/h/z.html">z</a>`);
   assert.equal(await Deno.readTextFile(`${site}/u`), "the user's u\n");
 });
+
+Deno.test("wget -P FILE keeps the user's FILE (GNU removes it to make the directory), with and without -r -nd", async (t) => {
+  await using server = startRawServer({
+    "/e.html": async (conn: Deno.TcpConn) => {
+      await send(
+        conn,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\ne\n",
+      );
+    },
+  });
+  for (const args of [[], ["-r", "-nd"]]) {
+    await t.step(args.join(" ") || "plain", async () => {
+      await using dir = await tempDir();
+      const out = `${dir.path}/out`;
+      await Deno.writeTextFile(out, "the user's out\n");
+      assert.equal(await main(["-q", ...args, "-P", out, `${server.base}/e.html`]), 3);
+      assert.equal(await Deno.readTextFile(out), "the user's out\n");
+    });
+  }
+});
