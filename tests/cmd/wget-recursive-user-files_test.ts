@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
 import { type Nginx, startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { send, startRawServer } from "../harness/raw_http_server.ts";
+import { replyWith, startRawServer } from "../harness/raw_http_server.ts";
 import { snapshotTree } from "../harness/test_site.ts";
 import { requestsSince, runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
 
@@ -187,17 +187,9 @@ peerTest(
 );
 
 Deno.test("wget -r never makes a directory through a symbolic link planted higher up (it wrote outside)", async () => {
-  const html = (text: string) => async (conn: Deno.TcpConn) => {
-    const body = new TextEncoder().encode(text);
-    await send(
-      conn,
-      `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-    );
-    await send(conn, body);
-  };
   await using server = startRawServer({
-    "/": html(`<a href="linkdir/deep/x.html">x</a>`),
-    "/linkdir/deep/x.html": html("x"),
+    "/": replyWith(`<a href="linkdir/deep/x.html">x</a>`),
+    "/linkdir/deep/x.html": replyWith("x"),
   });
   await using dir = await tempDir();
   const out = `${dir.path}/out`;
@@ -212,22 +204,14 @@ Deno.test("wget -r never makes a directory through a symbolic link planted highe
 });
 
 Deno.test("wget -r replaces a file it wrote this run by a directory only where the file's own directory goes (GNU's mkalldirs), and keeps the user's", async () => {
-  const html = (text: string) => async (conn: Deno.TcpConn) => {
-    const body = new TextEncoder().encode(text);
-    await send(
-      conn,
-      `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-    );
-    await send(conn, body);
-  };
   await using server = startRawServer({
-    "/": html(`<a href="f">f</a> <a href="g">g</a> <a href="u/x.html">u</a>`),
-    "/f": html(`<a href="f/z.html">z</a>`),
-    "/f/z.html": html("z"),
+    "/": replyWith(`<a href="f">f</a> <a href="g">g</a> <a href="u/x.html">u</a>`),
+    "/f": replyWith(`<a href="f/z.html">z</a>`),
+    "/f/z.html": replyWith("z"),
     // A file the run wrote higher up is kept, and the URL fails, as GNU's.
-    "/g": html(`<a href="g/h/z.html">z</a>`),
-    "/g/h/z.html": html("z"),
-    "/u/x.html": html("x"),
+    "/g": replyWith(`<a href="g/h/z.html">z</a>`),
+    "/g/h/z.html": replyWith("z"),
+    "/u/x.html": replyWith("x"),
   });
   await using dir = await tempDir();
   const out = `${dir.path}/out`;
@@ -242,12 +226,7 @@ Deno.test("wget -r replaces a file it wrote this run by a directory only where t
 
 Deno.test("wget -P FILE keeps the user's FILE (GNU removes it to make the directory), with and without -r -nd", async (t) => {
   await using server = startRawServer({
-    "/e.html": async (conn: Deno.TcpConn) => {
-      await send(
-        conn,
-        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\ne\n",
-      );
-    },
+    "/e.html": replyWith("e\n", "text/plain"),
   });
   for (const args of [[], ["-r", "-nd"]]) {
     await t.step(args.join(" ") || "plain", async () => {
