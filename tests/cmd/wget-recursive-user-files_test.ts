@@ -203,7 +203,7 @@ Deno.test("wget -r never makes a directory through a symbolic link planted highe
   assert.equal(await Deno.readTextFile(`${site}/linkdir/deep/x.html`), "x");
 });
 
-Deno.test("wget -r replaces a file it wrote this run by a directory only where the file's own directory goes (GNU's mkalldirs), and keeps the user's", async () => {
+Deno.test("wget -r replaces a file it wrote this run by a directory only where the file's own directory goes (GNU's mkalldirs), and keeps the user's, with one thread or several", async (t) => {
   await using server = startRawServer({
     "/": replyWith(`<a href="f">f</a> <a href="g">g</a> <a href="u/x.html">u</a>`),
     "/f": replyWith(`<a href="f/z.html">z</a>`),
@@ -213,15 +213,19 @@ Deno.test("wget -r replaces a file it wrote this run by a directory only where t
     "/g/h/z.html": replyWith("z"),
     "/u/x.html": replyWith("x"),
   });
-  await using dir = await tempDir();
-  const out = `${dir.path}/out`;
-  const site = `${out}/127.0.0.1:${server.port}`;
-  await Deno.mkdir(site, { recursive: true });
-  await Deno.writeTextFile(`${site}/u`, "the user's u\n");
-  assert.equal(await main(["-q", "-r", "-P", out, `${server.base}/`]), 3);
-  assert.equal(await Deno.readTextFile(`${site}/f/z.html`), "z");
-  assert.equal(await Deno.readTextFile(`${site}/g`), `<a href="g/h/z.html">z</a>`);
-  assert.equal(await Deno.readTextFile(`${site}/u`), "the user's u\n");
+  for (const threads of [[], ["--max-threads", "4"]]) {
+    await t.step(threads.join(" ") || "one thread", async () => {
+      await using dir = await tempDir();
+      const out = `${dir.path}/out`;
+      const site = `${out}/127.0.0.1:${server.port}`;
+      await Deno.mkdir(site, { recursive: true });
+      await Deno.writeTextFile(`${site}/u`, "the user's u\n");
+      assert.equal(await main(["-q", "-r", ...threads, "-P", out, `${server.base}/`]), 3);
+      assert.equal(await Deno.readTextFile(`${site}/f/z.html`), "z");
+      assert.equal(await Deno.readTextFile(`${site}/g`), `<a href="g/h/z.html">z</a>`);
+      assert.equal(await Deno.readTextFile(`${site}/u`), "the user's u\n");
+    });
+  }
 });
 
 Deno.test("wget -P FILE keeps the user's FILE (GNU removes it to make the directory), with and without -r -nd", async (t) => {
