@@ -295,6 +295,11 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 /**
  * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
  *
+ * A file already in `directory` where a directory is needed (`a` when `a/x.html` is saved) is
+ * replaced by the directory only when this call wrote it, as GNU wget does; any other file is
+ * kept, and that URL fails with a {@linkcode DownloadFileError} ("Not a directory"), where GNU
+ * wget removes the file.
+ *
  * @param urls The start URLs; each starts its own walk, as in GNU wget.
  * @param options What to follow and where to save.
  * @returns Counts, failures and the files kept.
@@ -329,6 +334,28 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
  *   "SPANNEDHOST http://other.invalid/",
  *   `BLACKLIST http://127.0.0.1:${server.addr.port}/`,
  * ]);
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ *
+ * @example Keep a file of the user's where a directory goes
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadRecursive, DownloadFileError } from "@netkit/netkit/download";
+ *
+ * const pages: Record<string, string> = { "/": `<a href="a/x.html">x</a>`, "/a/x.html": "x" };
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *   new Response(pages[new URL(req.url).pathname] ?? "no", {
+ *     headers: { "content-type": "text/html" },
+ *   }));
+ * const directory = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${directory}/a`, "the user's");
+ * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+ *   directory,
+ *   layout: { hostDirectories: false },
+ * });
+ * assert.equal(await Deno.readTextFile(`${directory}/a`), "the user's");
+ * assert.equal(result.failures.length, 1);
+ * assert.ok(result.failures[0]!.error instanceof DownloadFileError);
  * await Deno.remove(directory, { recursive: true });
  * ```
  */
