@@ -173,7 +173,8 @@ peerTest(
         // Every other file is GNU's, byte for byte; a file the run wrote (`/f`) made way for its
         // directory in both.
         const others = (files: Map<string, string>) =>
-          [...files].filter(([path]) => userFileAbove(path) === undefined && !isUserFile(path));
+          [...files].filter(([path]) => userFileAbove(path) === undefined && !isUserFile(path))
+            .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
         assert.deepEqual(others(netkit.files), others(gnu.files));
         if (args[0] !== "-p") {
           assert.equal(netkit.files.has("HOST/f"), false);
