@@ -1116,6 +1116,8 @@ class Walker {
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
+   * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
+   * `register_html`: a later link to a URL that has it reads it again for links.
    */
   #kept(
     url: string,
@@ -1123,8 +1125,11 @@ class Walker {
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
     finalUrl = url,
+    kind: Fetched["kind"] = "other",
   ): void {
     this.#registerDownload(finalUrl, path);
+    if (kind === "html") this.#htmlFiles.add(path);
+    if (kind === "css") this.#cssFiles.add(path);
     if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
@@ -1139,8 +1144,9 @@ class Walker {
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
   ): Fetched {
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl);
-    return { path, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
+    const kind = pageKind(checked.contentType);
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind);
+    return { path, finalUrl: checked.finalUrl, kind };
   }
 
   /**
@@ -1638,8 +1644,10 @@ class Walker {
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "not-newer", 200, result?.finalUrl ?? landed);
-        return { path: planned, finalUrl: result?.finalUrl ?? landed, kind: pageKind(contentType) };
+        const finalUrl = result?.finalUrl ?? landed;
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, finalUrl, kind);
+        return { path: planned, finalUrl, kind };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -1708,8 +1716,9 @@ class Walker {
     } catch (error) {
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
-        this.#kept(url, planned, "not-newer", 200, landed);
-        return { path: planned, finalUrl: landed, kind: pageKind(contentType) };
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, landed, kind);
+        return { path: planned, finalUrl: landed, kind };
       }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.

@@ -1031,6 +1031,11 @@ const GZIPPED_TEXT = plain(200, "", {
   body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
 });
 
+/** A page with a Last-Modified, linking to a.txt (the server ignores If-Modified-Since). */
+const CURRENT_PAGE = plain(200, `<a href="a.txt">a</a>\n`, {
+  headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+});
+
 /** The sites of what the misbehaving server found, by case (the run starts at `/`). */
 const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   // A 204 is said saved ([0]) and makes no file, as a single download's.
@@ -1263,6 +1268,25 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/s.html": plain(302, "moved\n", { headers: [["Location", "/b.txt"]] }),
     "/b.txt": plain(200, "b\n".repeat(50), { framing: "short", cuts: [0.5] }),
   }],
+  // -N again (seed 298): a page kept as current, reached first through a redirect (whose target
+  // is queued already, so not read then), is read for links when its own link comes up, as
+  // GNU's register_html of a file the HEAD or the 200 to If-Modified-Since found current.
+  ["-r -N again, a current page reached first through a redirect", ["-r", "-N"], {
+    "/": linking("r.html", "p.html"),
+    "/r.html": plain(302, "", { headers: [["Location", "/p.html"]] }),
+    "/p.html": CURRENT_PAGE,
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
+  ["-m --content-disposition again, a current page reached first through a redirect", [
+    "-m",
+    "--content-disposition",
+  ], {
+    "/": linking("r.html", "p.html"),
+    // (Closed: GNU closes after a redirect to a HEAD, cmd/README.md.)
+    "/r.html": plain(302, "", { headers: [["Location", "/p.html"]], close: true }),
+    "/p.html": CURRENT_PAGE,
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
   // A redirect without Location: its short body read away, the connection kept, as GNU's.
   ["a redirect without Location keeps the connection", ["-r"], {
     "/": linking("r.html", "b.txt", "c.txt"),
