@@ -21,7 +21,7 @@
  *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-server-random_test.ts
  *
  * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
- * differ (both trees, both logs), `NETKIT_FUZZ_KEEP=1`.
+ * differ (both trees, both logs, the requests of the run that differed), `NETKIT_FUZZ_KEEP=1`.
  */
 
 import assert from "node:assert/strict";
@@ -42,7 +42,7 @@ import { stableLines } from "../harness/wget_recursive_compare.ts";
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
-  ...[26, 34, 59, 151, 229, 266, 316, 465, 491, 1003],
+  ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
@@ -105,6 +105,7 @@ async function runOne(
   }).output();
   await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
   const requests = [...server.requests];
+  await Deno.writeTextFile(`${cwd}/requests.txt`, requests.join("\n") + "\n");
   const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
   const files = [];
   for (const [path, digest] of tree) {
