@@ -38,6 +38,7 @@ import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
 import { parseHttpDate } from "./_http_date.ts";
 import { storedLength } from "./_stored_length.ts";
+import { freeFileName } from "./_free_name.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -839,13 +840,18 @@ const attemptDownload = (async function attemptDownload(
       }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {
         // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
-        // and makes no file.
+        // and makes no file, under the name it chose before asking: a free one (NAME.1) where a
+        // new file would not clobber the one here.
+        const named = byHeader
+          ? joinPath(directory, responseFileName(response, nameUrl, options))
+          : plannedPath;
+        const unique = state.owned === undefined && !options.resume && !options.timestamping &&
+          (options.backups ?? 0) === 0;
         return {
           url: original.href,
           finalUrl: target.href,
-          path: byHeader
-            ? joinPath(directory, responseFileName(response, nameUrl, options))
-            : plannedPath,
+          // (The file made early, removed after, holds that name already.)
+          path: state.early?.path ?? (unique ? freeFileName(named) : named),
           bytes: 0,
           status,
         };

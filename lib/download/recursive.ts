@@ -38,6 +38,7 @@ import {
   sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
+import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
@@ -1663,7 +1664,9 @@ class Walker {
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
-        // No content: GNU wget says the file saved, with 0 bytes, and makes none.
+        // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
+        // file would have been: -nd's free name, NAME.1 where NAME is taken).
+        if (!clobber) path = freeFileName(path);
         if (early) {
           (file as Deno.FsFile | undefined)?.close();
           file = undefined;
@@ -1673,6 +1676,8 @@ class Walker {
             // Already gone.
           }
         }
+        // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
+        this.result.files++;
         this.#registerDownload(result.finalUrl, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)

@@ -1051,6 +1051,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
     "/d/empty": plain(204, ""),
   }],
+  // -nd (seed 3344): a 204 is said saved under the free name a file would have had (GNU picks
+  // it before asking), index.html.1 where index.html is taken, and no file is made.
+  ["-nd and a 204 at a name taken", ["-r", "-nd"], {
+    "/": linking("d/", "e/a.txt"),
+    "/d/": plain(204, ""),
+    "/e/a.txt": plain(200, "a\n"),
+  }],
   // A Last-Modified none of HTTP's date forms ("0", which Date.parse takes for 2000) gives no
   // time, as GNU's http_atotm.
   ["a malformed Last-Modified", ["-r"], {
