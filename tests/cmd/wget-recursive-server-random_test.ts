@@ -62,14 +62,18 @@ const decoder = new TextDecoder();
  * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
  * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
  * directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU goes in its
- * hash table's order), as in `wget-recursive-random_test.ts`.
+ * hash table's order), as in `wget-recursive-random_test.ts`; the closing line's count of files
+ * and bytes (`Downloaded: 7 files, 1.3K`) last.
  */
 function logLines(stderr: string): string[] {
+  // The closing count of files and bytes, without its times.
+  const downloaded = stderr.match(/^Downloaded: (\d+ files?, \S+) in /m);
   const lines = stableLines(stderr).filter((line) => line !== "")
     .map((line) =>
       line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
+  if (downloaded) lines.push(`Downloaded: ${downloaded[1]}`);
   return sortBrokenLinks(lines);
 }
 
