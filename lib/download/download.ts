@@ -297,7 +297,8 @@ export interface DownloadResult {
   finalUrl: string;
   /** The file written (or the sink's name); undefined for `--spider`. */
   path?: string;
-  /** Body bytes received in this run. */
+  /** Body bytes received by the last request (as they came: encoded, or skipped when a server
+   * ignored Range), as GNU wget counts what it read. */
   bytes: number;
   /** The file's full size after the run, when known. */
   size?: number | undefined;
@@ -1058,7 +1059,9 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     url: original.href,
     finalUrl: target.href,
     path,
-    bytes: fresh(bytes),
+    // The body's bytes as they came, those skipped (a server that ignored Range) and encoded
+    // ones too: GNU wget's count of what was read, for "Downloaded:", the rate and -Q.
+    bytes,
     size: offset + fresh(bytes),
     total,
     hasLastModified: response.head.headers.get("Last-Modified") !== undefined,

@@ -34,7 +34,7 @@ import {
 import { commandArgs } from "../harness/run.ts";
 import { firstDifference, fuzzSeeds, sortBrokenLinks } from "../harness/fuzz_compare.ts";
 import { snapshotTree } from "../harness/test_site.ts";
-import { stableLines } from "../harness/wget_recursive_compare.ts";
+import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.ts";
 
 /**
  * The seeds the test suite runs (about 0.25 s each on an idle machine): 1–20, and some of the
@@ -66,15 +66,12 @@ const decoder = new TextDecoder();
  * and bytes (`Downloaded: 7 files, 1.3K`) last.
  */
 function logLines(stderr: string): string[] {
-  // The closing count of files and bytes, without its times.
-  const downloaded = stderr.match(/^Downloaded: (\d+ files?, \S+) in /m);
   const lines = stableLines(stderr).filter((line) => line !== "")
     .map((line) =>
       line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
-  if (downloaded) lines.push(`Downloaded: ${downloaded[1]}`);
-  return sortBrokenLinks(lines);
+  return [...sortBrokenLinks(lines), ...downloadedCount(stderr)];
 }
 
 /**
