@@ -1125,6 +1125,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     }),
     "/c.html": plain(200, "<p>c</p>\n"),
   }],
+  // --spider -N -S (seeds 4227, 4351): a page's HEAD answered without Last-Modified says so
+  // after the HEAD's head, before the GET's, and the GET no more.
+  ["--spider -N -S and a page without Last-Modified", ["-r", "-N", "-S", "--spider"], {
+    "/": linking("a.html", "b.txt"),
+    "/a.html": plain(200, "<p>a</p>\n", { headers: [["Content-Type", "text/html"]] }),
+    "/b.txt": plain(200, "b\n", { headers: [["Content-Type", "text/plain"]] }),
+  }],
   // --content-disposition: the header's name in the directory of the URL's, /d/'s too.
   ["--content-disposition and a directory's URL", ["-r", "-E", "--content-disposition"], {
     "/": linking("r.html", "d/", "e/x.html"),
