@@ -1233,17 +1233,37 @@ class Walker {
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
+      /**
+       * GNU's name for the URL that answers, as its answers made it: named by the first (after
+       * a redirect, the target's first), then given -E's extension by each answer's type, so a
+       * retry (a 503 page retried) is compared with `NAME.html` under -N.
+       */
+      let answered: { landed: string; name: string } | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
-          const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-          const name = this.#dispositionName(header);
-          byName = name !== undefined;
-          // After a redirect, the URL that answered names the file (or its directory), as GNU's.
-          const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
-          named = name === undefined
-            ? byLanded
-            : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          if (answered?.landed === landed) {
+            named = answered.name;
+          } else {
+            const header = response.ok
+              ? response.head.headers.get("Content-Disposition")
+              : undefined;
+            const name = this.#dispositionName(header);
+            byName = name !== undefined;
+            // After a redirect, the URL that answered names the file (or its directory), as GNU's.
+            const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
+            named = name === undefined
+              ? byLanded
+              : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          }
+          const redirected = response.head.headers.get("Location") !== undefined &&
+            response.status >= 300 && response.status < 400;
+          answered = {
+            landed,
+            name: options.adjustExtension && !redirected && response.status !== 401
+              ? withPageExtension(named, response.head.headers.get("Content-Type"))
+              : named,
+          };
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok

@@ -1317,6 +1317,26 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/p.html": CURRENT_PAGE,
     "/a.txt": plain(200, "a\n"),
   }, "twice"],
+  // -N -E with a HEAD first, again (seed 4952): a page whose HEAD is answered 503, then 200 at
+  // the retry, is compared as NAME.html (GNU's name took -E's extension from the 503's type),
+  // found current, and read for links; without the 503 it is compared as NAME, and fetched.
+  ["-m -E --content-disposition again, a page retried after a 503", [
+    "-m",
+    "-E",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("n", "m"),
+    "/n": plain(503, `<a href="a.txt">a</a>\n`, {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      failures: 1,
+    }),
+    "/m": plain(200, `<a href="a.txt">a</a>\n`, {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
   // A redirect without Location: its short body read away, the connection kept, as GNU's.
   ["a redirect without Location keeps the connection", ["-r"], {
     "/": linking("r.html", "b.txt", "c.txt"),
