@@ -1494,6 +1494,11 @@ class Walker {
     let landed = requestUrl;
     /** The answer is a 204 (No Content). */
     let noContent = false;
+    /**
+     * GNU's document type of the URL so far: each answer's but a redirect's, a 401's or a 304's
+     * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
+     */
+    let typed: Fetched["kind"] = "other";
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -1595,6 +1600,10 @@ class Walker {
             response(response) {
               noContent = response.status === 204;
               contentType = response.head.headers.get("Content-Type");
+              const status = response.status;
+              const redirect = status >= 300 && status < 400 &&
+                response.head.headers.get("Location") !== undefined;
+              if (!redirect && status !== 304 && status !== 401) typed = pageKind(contentType);
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
               if (isCurrent(response)) {
@@ -1634,6 +1643,8 @@ class Walker {
             },
             redirect(from, to, status) {
               landed = to;
+              // (The target's answers are typed afresh, as GNU's http_loop for it.)
+              typed = "other";
               events.redirect?.(from, to, status);
             },
             start(info) {
@@ -1757,10 +1768,10 @@ class Walker {
       }
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
-        // when a stylesheet was expected.
-        const done: Fetched = { path: planned, finalUrl: landed, kind: "other" };
-        this.#kept(url, planned, "not-newer", 304, landed);
-        return done;
+        // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
+        // page or a stylesheet.
+        this.#kept(url, planned, "not-newer", 304, landed, typed);
+        return { path: planned, finalUrl: landed, kind: typed };
       }
       options.signal?.throwIfAborted();
       if (how.robots) options.onFailed?.(url, error, { robots: true });

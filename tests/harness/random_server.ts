@@ -155,9 +155,6 @@ export function randomServerSite(seed: number): RandomServerSite {
     else if (roll < 0.88) behaviour.status = 500;
     else behaviour.status = 503;
     if (behaviour.status === 503) {
-      // (No 304 after them: GNU wget 1.21 keeps the 503 page's type across the retries and
-      // reads the copy here for links after the 304, which it does not after a first 304.)
-      behaviour.honoursIms = false;
       behaviour.failures = int(1, 3);
       behaviour.headers.push(["Retry-After", pick(["0", "1"])]);
     }
