@@ -560,8 +560,9 @@ export class WgetReporter {
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
-    // The try that saved it: the last number of GNU's -nv line.
-    const attempt = this.#attempt;
+    // The try that saved it: the last number of GNU's -nv line (the result's own when it
+    // tells: --max-threads retries several URLs at once).
+    const attempt = result.tries ?? this.#attempt;
     this.#attempt = 1;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {

@@ -1576,6 +1576,7 @@ class Walker {
                 total: response.contentLength,
                 hasLastModified: lastModified !== undefined,
                 status,
+                tries: 1,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),
               };

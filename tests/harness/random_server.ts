@@ -325,6 +325,16 @@ export function randomServerSite(seed: number): RandomServerSite {
 }
 
 /**
+ * netkit's `--max-threads` for `seed`'s run (GNU wget 1.21 fetches one URL at a time): 1 for
+ * about two seeds in three, else 2 to 4, from a stream of its own so that the site, its
+ * behaviours and the options stay those of the seed.
+ */
+export function randomServerThreads(seed: number): number {
+  const random = seededRandom(seed * 7919 + 3);
+  return random() < 0.65 ? 1 : 2 + Math.floor(random() * 3);
+}
+
+/**
  * A behaviour that answers `status` with `body` framed by its length, and `more` over that (for
  * hand-written sites: `plain(200, "<a href=x.html>x</a>", { headers: [["Content-Type",
  * "text/html"]] })`).
