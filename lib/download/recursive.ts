@@ -1245,9 +1245,8 @@ class Walker {
           if (answered?.landed === landed) {
             named = answered.name;
           } else {
-            const header = response.ok
-              ? response.head.headers.get("Content-Disposition")
-              : undefined;
+            // (Any answer's header, a 503's too: GNU names the file at the first answer.)
+            const header = response.head.headers.get("Content-Disposition");
             const name = this.#dispositionName(header);
             byName = name !== undefined;
             // After a redirect, the URL that answered names the file (or its directory), as GNU's.

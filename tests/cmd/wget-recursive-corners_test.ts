@@ -1337,6 +1337,25 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     }),
     "/a.txt": plain(200, "a\n"),
   }, "twice"],
+  // The same with the name from Content-Disposition (seeds 5514, 5705, 6088): GNU takes it from
+  // the first answer, the 503's.
+  ["-N --content-disposition again, a file named by a 503 retried", [
+    "-r",
+    "-N",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("n.txt"),
+    "/n.txt": plain(503, "n\n", {
+      headers: [
+        ["Content-Type", "text/plain"],
+        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+        ["Content-Disposition", 'attachment; filename="cd.bin"'],
+      ],
+      failures: 1,
+    }),
+  }, "twice"],
   // -N again, a page answered 503 (closing the connection), then 304 at the retry: read for
   // links from the copy here, as GNU's (the 503 page's type stands; a first 304 has none).
   ["-N again, a 304 after a 503", ["-r", "-N", "--waitretry=0", "--retry-on-http-error=503"], {

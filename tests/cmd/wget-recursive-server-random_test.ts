@@ -54,7 +54,7 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
-  ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952],
+  ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
