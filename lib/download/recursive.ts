@@ -37,6 +37,7 @@ import {
   sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
+import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
@@ -1212,6 +1213,8 @@ class Walker {
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
+   * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
+   * `register_html`: a later link to a URL that has it reads it again for links.
    */
   #kept(
     url: string,
@@ -1219,8 +1222,11 @@ class Walker {
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
     finalUrl = url,
+    kind: Fetched["kind"] = "other",
   ): void {
     this.#registerDownload(finalUrl, path);
+    if (kind === "html") this.#htmlFiles.add(path);
+    if (kind === "css") this.#cssFiles.add(path);
     if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
@@ -1235,8 +1241,9 @@ class Walker {
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
   ): Fetched {
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl);
-    return { path, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
+    const kind = pageKind(checked.contentType);
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind);
+    return { path, finalUrl: checked.finalUrl, kind };
   }
 
   /**
@@ -1322,17 +1329,36 @@ class Walker {
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
+      /**
+       * GNU's name for the URL that answers, as its answers made it: named by the first (after
+       * a redirect, the target's first), then given -E's extension by each answer's type, so a
+       * retry (a 503 page retried) is compared with `NAME.html` under -N.
+       */
+      let answered: { landed: string; name: string } | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
-          const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-          const name = this.#dispositionName(header);
-          byName = name !== undefined;
-          // After a redirect, the URL that answered names the file (or its directory), as GNU's.
-          const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
-          named = name === undefined
-            ? byLanded
-            : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          if (answered?.landed === landed) {
+            named = answered.name;
+          } else {
+            // (Any answer's header, a 503's too: GNU names the file at the first answer.)
+            const header = response.head.headers.get("Content-Disposition");
+            const name = this.#dispositionName(header);
+            byName = name !== undefined;
+            // After a redirect, the URL that answered names the file (or its directory), as GNU's.
+            const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
+            named = name === undefined
+              ? byLanded
+              : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          }
+          const redirected = response.head.headers.get("Location") !== undefined &&
+            response.status >= 300 && response.status < 400;
+          answered = {
+            landed,
+            name: options.adjustExtension && !redirected && response.status !== 401
+              ? withPageExtension(named, response.head.headers.get("Content-Type"))
+              : named,
+          };
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok
@@ -1563,6 +1589,11 @@ class Walker {
     let landed = requestUrl;
     /** The answer is a 204 (No Content). */
     let noContent = false;
+    /**
+     * GNU's document type of the URL so far: each answer's but a redirect's, a 401's or a 304's
+     * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
+     */
+    let typed: Fetched["kind"] = "other";
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -1640,6 +1671,7 @@ class Walker {
                 total: response.contentLength,
                 hasLastModified: lastModified !== undefined,
                 status,
+                tries: 1,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),
               };
@@ -1664,6 +1696,10 @@ class Walker {
             response(response) {
               noContent = response.status === 204;
               contentType = response.head.headers.get("Content-Type");
+              const status = response.status;
+              const redirect = status >= 300 && status < 400 &&
+                response.head.headers.get("Location") !== undefined;
+              if (!redirect && status !== 304 && status !== 401) typed = pageKind(contentType);
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
               if (isCurrent(response)) {
@@ -1703,6 +1739,8 @@ class Walker {
             },
             redirect(from, to, status) {
               landed = to;
+              // (The target's answers are typed afresh, as GNU's http_loop for it.)
+              typed = "other";
               events.redirect?.(from, to, status);
             },
             start(info) {
@@ -1734,8 +1772,10 @@ class Walker {
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "not-newer", 200, result?.finalUrl ?? landed);
-        return { path: planned, finalUrl: result?.finalUrl ?? landed, kind: pageKind(contentType) };
+        const finalUrl = result?.finalUrl ?? landed;
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, finalUrl, kind);
+        return { path: planned, finalUrl, kind };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -1751,7 +1791,9 @@ class Walker {
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
-        // No content: GNU wget says the file saved, with 0 bytes, and makes none.
+        // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
+        // file would have been: -nd's free name, NAME.1 where NAME is taken).
+        if (!clobber) path = freeFileName(path);
         if (early) {
           (file as Deno.FsFile | undefined)?.close();
           file = undefined;
@@ -1761,6 +1803,8 @@ class Walker {
             // Already gone.
           }
         }
+        // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
+        this.result.files++;
         this.#registerDownload(result.finalUrl, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
@@ -1804,8 +1848,9 @@ class Walker {
     } catch (error) {
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
-        this.#kept(url, planned, "not-newer", 200, landed);
-        return { path: planned, finalUrl: landed, kind: pageKind(contentType) };
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, landed, kind);
+        return { path: planned, finalUrl: landed, kind };
       }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.
@@ -1819,10 +1864,10 @@ class Walker {
       }
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
-        // when a stylesheet was expected.
-        const done: Fetched = { path: planned, finalUrl: landed, kind: "other" };
-        this.#kept(url, planned, "not-newer", 304, landed);
-        return done;
+        // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
+        // page or a stylesheet.
+        this.#kept(url, planned, "not-newer", 304, landed, typed);
+        return { path: planned, finalUrl: landed, kind: typed };
       }
       options.signal?.throwIfAborted();
       if (how.robots) options.onFailed?.(url, error, { robots: true });
