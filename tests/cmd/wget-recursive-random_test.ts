@@ -29,7 +29,9 @@
  *
  * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
  * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
- * differ after that (seed 635 of the hunt).
+ * differ after that (seed 635 of the hunt); and under `-nc` another URL of that file's name
+ * (`/%69ndex.html` after `/`) is asked for by both, GNU then finding its `NAME.tmp` there and
+ * saying nothing, netkit saving it again with its `-nv` line (seed 3405).
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
