@@ -31,7 +31,8 @@
  * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
  * differ after that (seed 635 of the hunt); and under `-nc` another URL of that file's name
  * (`/%69ndex.html` after `/`) is asked for by both, GNU then finding its `NAME.tmp` there and
- * saying nothing, netkit saving it again with its `-nv` line (seed 3405).
+ * saying nothing, netkit saving it again with its `-nv` line (seed 3405); so is the same URL
+ * in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads nothing more).
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
