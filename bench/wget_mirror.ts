@@ -15,7 +15,8 @@
  *
  * Run: `deno run -A bench/wget_mirror.ts [--runs N] [--posts 100,400,1600]` (about three
  * minutes). `--against DIR` adds another checkout's netkit wget (say, main's: `git archive main |
- * tar -x -C DIR`) to every round, for an interleaved comparison of two versions; `--sequential`
+ * tar -x -C DIR`) to every round, for an interleaved comparison of two versions (its
+ * `--max-threads 4` too, unless `--sequential`); `--sequential`
  * leaves out the `--max-threads 4` rows; `--no-floor` leaves out the floor's rows and
  * `--no-parser-floor` only the htmlparser2 floor's; `--floor-threads` adds the floor's 4
  * connections each in a Worker thread of its own (slower than one thread on 2 cores); `--cpu`
@@ -222,6 +223,12 @@ for (const posts of SIZES) {
       : ["wget", "-q", "-m", "-np", url];
     if (FLOOR) Object.assign(argv, floors4);
     argv["netkit wget --max-threads 4"] = netkit(WGET, ["--max-threads", "4"]);
+    if (AGAINST !== undefined) {
+      argv[`netkit wget --max-threads 4 (${AGAINST})`] = netkit(
+        `${AGAINST.replace(/\/+$/, "")}/cmd/wget.ts`,
+        ["--max-threads", "4"],
+      );
+    }
   }
   const times = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
   const memory = new Map<string, number[]>(Object.keys(argv).map((tool) => [tool, []]));
@@ -257,6 +264,8 @@ for (const posts of SIZES) {
     values: Map<string, number[]>,
     reference = AGAINST !== undefined && tool === "netkit wget"
       ? `netkit wget (${AGAINST})`
+      : AGAINST !== undefined && tool === "netkit wget --max-threads 4"
+      ? `netkit wget --max-threads 4 (${AGAINST})`
       : "GNU wget",
   ) => {
     const ratios = values.get(tool)!.map((v, i) => v / values.get(reference)![i]!);

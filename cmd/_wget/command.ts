@@ -1044,6 +1044,10 @@ const runWithLog = (async function runWithLog(
   const layoutFor = pacing.naming?.directoryFor;
   if (pacing.naming?.fileNameForUrl) options.fileNameForUrl = pacing.naming.fileNameForUrl;
   const prefix = options.directory;
+  // -x: the files this run saved. One where a later URL needs its directory makes way for it, as
+  // GNU wget's mkalldirs removes it (`/a`, then `/a/b`); a file the run did not save is kept,
+  // and that URL fails (Not a directory).
+  const written = layoutFor ? new Set<string>() : undefined;
   try {
     for (const [index, url] of all.entries()) {
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
@@ -1063,7 +1067,12 @@ const runWithLog = (async function runWithLog(
         options.output.offset = options.resume ? sink.statSync().size : 0;
       }
       try {
-        if (layoutFor) options.directory = layoutFor(url, prefix);
+        if (layoutFor) {
+          options.directory = layoutFor(url, prefix);
+          if (written && options.directory !== undefined) {
+            removeIfWritten(options.directory, written);
+          }
+        }
         // GNU wget says when it cuts the file's name (not for -O).
         const tellCut = sink ? undefined : await nameCutTeller(url, values, reporter.events);
         options.events = tellCut
@@ -1074,6 +1083,7 @@ const runWithLog = (async function runWithLog(
         // -O FILE gets the last document's Last-Modified, as GNU wget gives it (once closed).
         if (sink && result.skipped === undefined) outputTime = result.lastModified;
         if (result.skipped === undefined && result.path !== undefined) {
+          written?.add(samePath(result.path));
           files++;
           totalBytes += result.bytes;
           downloadMs += reporter.lastBodyMs;
@@ -1330,6 +1340,22 @@ function removeLinksBelow(prefix: string | undefined, directory: string): void {
     } catch {
       return; // Not there (nothing below is), or not removable: the download says so.
     }
+  }
+}
+
+/** `path` with each run of `/` one, and no final `/`: two spellings of a path compare equal. */
+function samePath(path: string): string {
+  return path.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+}
+
+/** Removes the regular file at `directory` when this run saved it (`written`, by samePath). */
+function removeIfWritten(directory: string, written: Set<string>): void {
+  const path = samePath(directory);
+  if (!written.has(path)) return;
+  try {
+    if (Deno.lstatSync(path).isFile) Deno.removeSync(path);
+  } catch {
+    // Gone already: the directory is made as usual.
   }
 }
 

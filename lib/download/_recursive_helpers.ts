@@ -107,33 +107,6 @@ export function decodeURIComponentSafe(text: string): string {
   }
 }
 
-/**
- * Creates the directories above `path` (below `root`); a file in the way is removed, as GNU
- * wget's `mkalldirs` does, so `a` (a page) and `a/b` (below it) can both be saved. A symbolic
- * link in the way is removed too, never followed (it may point outside `root`; GNU follows it).
- */
-export function makeParents(path: string, root: string): void {
-  const slash = path.lastIndexOf("/");
-  if (slash <= 0) return;
-  const parent = path.slice(0, slash);
-  // Walk down from the root and replace each non-directory with a directory.
-  const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
-  if (prefix !== "") Deno.mkdirSync(prefix, { recursive: true });
-  const parts = parent.slice(prefix.length).split("/");
-  let current = prefix.replace(/\/$/, "");
-  for (const part of parts) {
-    current = current === "" ? part : `${current}/${part}`;
-    let info: Deno.FileInfo | undefined;
-    try {
-      info = Deno.lstatSync(current);
-    } catch {
-      info = undefined;
-    }
-    if (info && !info.isDirectory) Deno.removeSync(current);
-    if (!info || !info.isDirectory) Deno.mkdirSync(current);
-  }
-}
-
 /** A symbolic link planted at a file's name is removed, never written through. */
 export function removeIfLink(path: string): void {
   try {

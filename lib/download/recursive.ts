@@ -31,7 +31,6 @@ import {
   isFile,
   isSubdirectory,
   localCopy,
-  makeParents,
   MAX_CSS_BYTES,
   readPrefix,
   removeIfLink,
@@ -296,6 +295,11 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 /**
  * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
  *
+ * A file already in `directory` where a directory is needed (`a` when `a/x.html` is saved) is
+ * replaced by the directory only when this call wrote it, as GNU wget does; any other file is
+ * kept, and that URL fails with a {@linkcode DownloadFileError} ("Not a directory"), where GNU
+ * wget removes the file.
+ *
  * @param urls The start URLs; each starts its own walk, as in GNU wget.
  * @param options What to follow and where to save.
  * @returns Counts, failures and the files kept.
@@ -330,6 +334,28 @@ const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
  *   "SPANNEDHOST http://other.invalid/",
  *   `BLACKLIST http://127.0.0.1:${server.addr.port}/`,
  * ]);
+ * await Deno.remove(directory, { recursive: true });
+ * ```
+ *
+ * @example Keep a file of the user's where a directory goes
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downloadRecursive, DownloadFileError } from "@netkit/netkit/download";
+ *
+ * const pages: Record<string, string> = { "/": `<a href="a/x.html">x</a>`, "/a/x.html": "x" };
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *   new Response(pages[new URL(req.url).pathname] ?? "no", {
+ *     headers: { "content-type": "text/html" },
+ *   }));
+ * const directory = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${directory}/a`, "the user's");
+ * const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+ *   directory,
+ *   layout: { hostDirectories: false },
+ * });
+ * assert.equal(await Deno.readTextFile(`${directory}/a`), "the user's");
+ * assert.equal(result.failures.length, 1);
+ * assert.ok(result.failures[0]!.error instanceof DownloadFileError);
  * await Deno.remove(directory, { recursive: true });
  * ```
  */
@@ -1787,39 +1813,59 @@ class Walker {
       !this.#written.has(path);
   }
 
-  /** Creates the directories above `path`, remembering what it made. */
+  /**
+   * Creates the directories above `path`, remembering what it made. A file in the way of the
+   * file's own directory is removed, as GNU wget's `mkalldirs` removes it, only when this run
+   * wrote it (`/a` saved as `a`, then `/a/b` needs a directory `a`); a file the run did not
+   * write is the user's and is kept: the file below it is not written ({@linkcode
+   * Deno.errors.NotADirectory}, as GNU wget fails when the file is higher up).
+   */
   #makeParents(path: string, root: string): void {
     const slash = path.lastIndexOf("/");
     if (slash <= 0) return;
     const parent = path.slice(0, slash);
     if (this.#directories.has(parent)) return;
-    if (!this.#makeDirectory(parent, root)) makeParents(path, root);
-    this.#directories.add(parent);
+    this.#makeDirectory(parent, root, true);
   }
 
   /**
-   * mkdir of `directory` and, first, of its missing parents; false when a file is in the way. A
-   * symbolic link below `root` is in the way too (never written through: it may point outside);
-   * `root` itself and the directories above it are the user's, links or not.
+   * mkdir of `directory` below `root`, after its parents (each checked once). A symbolic link
+   * below `root` is removed, never followed (it may point outside); `root` itself and the
+   * directories above it are the user's, links or not. A file in the way is removed only when
+   * `replaceWritten` and this run wrote it; else {@linkcode Deno.errors.NotADirectory}.
    */
-  #makeDirectory(directory: string, root: string): boolean {
-    if (this.#directories.has(directory)) return true;
+  #makeDirectory(directory: string, root: string, replaceWritten: boolean): void {
+    if (this.#directories.has(directory)) return;
+    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
+    if (!directory.startsWith(prefix) || directory.length <= prefix.length) {
+      // The download directory (-P) and above, made as they are (a link there followed).
+      try {
+        Deno.mkdirSync(directory, { recursive: true });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        throw notADirectory(directory);
+      }
+      this.#directories.add(directory);
+      return;
+    }
+    const slash = directory.lastIndexOf("/");
+    if (slash > 0) this.#makeDirectory(directory.slice(0, slash), root, false);
     try {
       Deno.mkdirSync(directory);
       this.#freshDirectories.add(directory);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        const slash = directory.lastIndexOf("/");
-        if (slash <= 0 || !this.#makeDirectory(directory.slice(0, slash), root)) return false;
-        return this.#makeDirectory(directory, root);
-      }
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
-      const below = directory.startsWith(prefix) && directory.length > prefix.length;
-      if (!(below ? Deno.lstatSync(directory) : Deno.statSync(directory)).isDirectory) return false;
+      const info = Deno.lstatSync(directory);
+      if (!info.isDirectory) {
+        if (!info.isSymlink && !(replaceWritten && this.#written.has(directory))) {
+          throw notADirectory(directory);
+        }
+        Deno.removeSync(directory);
+        Deno.mkdirSync(directory);
+        this.#freshDirectories.add(directory);
+      }
     }
     this.#directories.add(directory);
-    return true;
   }
 
   #fail(url: string, error: unknown): void {
@@ -1914,4 +1960,9 @@ function isNoNewerThan(
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   const length = storedLength(response, compression);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
+}
+
+/** The error of a file, not a directory, at `path` (ENOTDIR: the C library's "Not a directory"). */
+function notADirectory(path: string): Deno.errors.NotADirectory {
+  return new Deno.errors.NotADirectory(`Not a directory: "${path}"`);
 }

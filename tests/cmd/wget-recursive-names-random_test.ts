@@ -13,8 +13,9 @@
  * saw, in order, and the `-nv` log but for its dates and the conversion's order. Not compared
  * where netkit differs from GNU wget on purpose (cmd/README.md's wget section), but still checked
  * for safety: a case whose links GNU writes through to outside (GNU follows a planted link to a
- * directory; netkit replaces it by a directory of its own, as a file in the way), and cases with
- * `\`, a tab or `%2e%2e` in a link (netkit resolves links as browsers do).
+ * directory; netkit replaces it by a directory of its own), cases with `\`, a tab or `%2e%2e` in
+ * a link (netkit resolves links as browsers do), and a case where GNU removed a file of the
+ * user's to make a directory (netkit keeps it, says so and exits non-zero: checked).
  *
  * A fixed few seeds run with the tests. To hunt:
  *
@@ -204,6 +205,29 @@ function deliberate(hostile: HostileCase, gnu: Outcome, netkit: Outcome): string
   return undefined;
 }
 
+/**
+ * The user's files (planted) that GNU removed to make a directory in their place (its
+ * `mkalldirs`); netkit keeps each and fails the URLs below it (cmd/README.md). Checked here:
+ * netkit kept the file's bytes and said so (`Cannot write "…/FILE/…": Not a directory`, exit 3
+ * or another failure's), `differences` told what it did not.
+ */
+function userFilesGnuRemoved(gnu: Outcome, netkit: Outcome, differences: string[]): string[] {
+  const removed = gnu.lost
+    .map((line) => line.slice(2))
+    .filter((line) => / file \d+ /.test(line) && gnu.tree.includes(`${line.split(" ")[0]} dir`));
+  for (const line of removed) {
+    const path = line.split(" ")[0]!;
+    if (!netkit.tree.includes(line)) differences.push(`netkit did not keep the user's ${line}`);
+    const said = netkit.stderr.split("\n").some((text) =>
+      text.startsWith('wget: Cannot write "') && text.endsWith('": Not a directory') &&
+      text.includes(`${path}/`)
+    );
+    if (!said) differences.push(`netkit did not say it kept the user's ${path}`);
+    if (netkit.code === 0) differences.push(`netkit exited 0 beside the user's ${path}`);
+  }
+  return removed.map((line) => line.split(" ")[0]!);
+}
+
 /** `tree` without the directories that hold nothing and are not in `other`. */
 function withoutEmptyDirectories(tree: string[], other: string[]): string[] {
   const kept = new Set(other);
@@ -224,7 +248,12 @@ async function runSeed(dir: string, seed: number, notes: string[]): Promise<stri
   if (netkit.escaped.length > 0) {
     differences.push(`netkit changed what is outside its directory:\n${netkit.escaped.join("\n")}`);
   }
-  const why = deliberate(hostile, gnu, netkit);
+  // Where GNU removed a file of the user's, netkit's walk differs below it (on purpose).
+  const removed = userFilesGnuRemoved(gnu, netkit, differences);
+  const why = deliberate(hostile, gnu, netkit) ??
+    (removed.length > 0
+      ? `GNU removed the user's ${removed.join(", ")} to make a directory`
+      : undefined);
   if (why !== undefined) {
     notes.push(
       `seed ${seed}: ${why}${gnu.escaped.length > 0 ? `: ${gnu.escaped.join("; ")}` : ""}`,

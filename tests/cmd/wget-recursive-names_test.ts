@@ -7,16 +7,9 @@ import { deepEqual, equal } from "node:assert/strict";
 import { main } from "../../cmd/wget.ts";
 import { localPathForUrl } from "../../lib/download/disk_layout.ts";
 import { tempDir } from "../harness/peers.ts";
-import { send, startRawServer } from "../harness/raw_http_server.ts";
+import { replyWith, startRawServer } from "../harness/raw_http_server.ts";
 
-const page = (html: string) => async (conn: Deno.TcpConn) => {
-  const body = new TextEncoder().encode(html);
-  await send(
-    conn,
-    `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-  );
-  await send(conn, body);
-};
+const page = (html: string) => replyWith(html);
 
 Deno.test("wget -r never writes through a symbolic link planted in its tree (GNU does)", async (t) => {
   await using server = startRawServer({

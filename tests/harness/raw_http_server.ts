@@ -45,6 +45,18 @@ export async function send(conn: Deno.Conn, data: string | Uint8Array): Promise<
   }
 }
 
+/** A handler that answers 200 with `body` (`text/html` unless `type` says), then closes. */
+export function replyWith(body: string, type = "text/html"): RawHandler {
+  const bytes = encoder.encode(body);
+  return async (conn) => {
+    await send(
+      conn,
+      `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`,
+    );
+    await send(conn, bytes);
+  };
+}
+
 /** Starts the server; handlers are looked up by exact path (query included). */
 export function startRawServer(handlers: Record<string, RawHandler>): RawServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
