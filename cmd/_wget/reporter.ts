@@ -490,9 +490,9 @@ export class WgetReporter {
     const status = own ? result.status : (this.#status || result.status);
     const holdsLinks = status !== 204 && pageKind(type) !== "other";
     const hasLastModified = result.hasLastModified ?? this.#hasLastModified;
-    // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, unless a GET follows
-    // (whose answer says it then).
-    if (this.#timestamping && !hasLastModified && !(this.#recursive && holdsLinks)) {
+    // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, then (its -S head
+    // shown) the GET that may follow for links, whose answer GNU no longer looks at for it.
+    if (this.#timestamping && !hasLastModified) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
     if (this.#nonVerbose) {
@@ -560,8 +560,9 @@ export class WgetReporter {
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
   finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
-    // The try that saved it: the last number of GNU's -nv line.
-    const attempt = this.#attempt;
+    // The try that saved it: the last number of GNU's -nv line (the result's own when it
+    // tells: --max-threads retries several URLs at once).
+    const attempt = result.tries ?? this.#attempt;
     this.#attempt = 1;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
     if (this.#drawn) {
@@ -580,7 +581,9 @@ export class WgetReporter {
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid && !options.robots
+      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid && !options.robots &&
+      // (--spider -r: the GET after a HEAD, which said it, as GNU's got_head.)
+      !(this.#spider && this.#recursive)
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }

@@ -38,6 +38,7 @@ import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
 import { parseHttpDate } from "./_http_date.ts";
 import { storedLength } from "./_stored_length.ts";
+import { freeFileName } from "./_free_name.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -296,7 +297,8 @@ export interface DownloadResult {
   finalUrl: string;
   /** The file written (or the sink's name); undefined for `--spider`. */
   path?: string;
-  /** Body bytes received in this run. */
+  /** Body bytes received by the last request (as they came: encoded, or skipped when a server
+   * ignored Range), as GNU wget counts what it read. */
   bytes: number;
   /** The file's full size after the run, when known. */
   size?: number | undefined;
@@ -311,6 +313,11 @@ export interface DownloadResult {
   hasLastModified?: boolean | undefined;
   /** The final status code. */
   status: number;
+  /**
+   * The try that got it, as GNU wget counts them (the last number of its `-nv` line): from 1,
+   * afresh for a GET after a HEAD answered.
+   */
+  tries?: number;
   /** The final response's `Content-Type`, when it had one. */
   contentType?: string | undefined;
   /** `adjustExtension` added `.html` or `.css` to the file's name. */
@@ -514,9 +521,10 @@ const retryDownload = (async function retryDownload(
         state.written = first.written;
         throw first.error;
       }
+      state.attempt = attempt;
       const result = await attemptDownload(original, options, state, first?.response);
       dropEarlyFile(state);
-      return result;
+      return { ...result, tries: attempt - (state.countFrom ?? 1) + 1 };
     } catch (error) {
       dropEarlyFile(state);
       options.signal?.throwIfAborted();
@@ -536,6 +544,10 @@ const retryDownload = (async function retryDownload(
 
 /** What outlives one attempt of a download. */
 interface AttemptState {
+  /** The attempt under way, from 1. */
+  attempt?: number;
+  /** The attempt in which a HEAD was answered and its GET followed (GNU counts from there). */
+  countFrom?: number;
   /** The file this download created or resumed. */
   owned?: OwnedFile;
   /**
@@ -567,6 +579,11 @@ const attemptDownload = (async function attemptDownload(
 ): Promise<DownloadResult> {
   const directory = options.directory ?? ".";
   const events = options.events ?? {};
+  /** A HEAD answered, the GET follows: GNU counts its tries afresh from here (`tries`). */
+  const fetchAfterHead: NonNullable<DownloadEvents["fetchAfterHead"]> = (reason, size) => {
+    state.countFrom = state.attempt ?? 1;
+    events.fetchAfterHead?.(reason, size);
+  };
   const maxRedirects = options.maxRedirects ?? 20;
   // The name comes from the response when Content-Disposition may name the file: -nc and -c
   // check that name, not the URL's.
@@ -760,10 +777,11 @@ const attemptDownload = (async function attemptDownload(
       }
       if (head && response.ok) {
         // The server's copy is newer (or of another size): GET it, as GNU wget.
+        state.countFrom = state.attempt ?? 1;
         const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
         if (!Number.isNaN(lastModified)) {
           const older = lastModified <= local!.mtime!.getTime();
-          events.fetchAfterHead?.(older ? "size" : "newer", local!.size ?? 0);
+          fetchAfterHead(older ? "size" : "newer", local!.size ?? 0);
         }
         headFirst = false;
         continue;
@@ -799,15 +817,15 @@ const attemptDownload = (async function attemptDownload(
           }
           if (!Number.isNaN(lastModified)) {
             const older = lastModified <= copy.mtime.getTime();
-            events.fetchAfterHead?.(older ? "size" : "newer", copy.size);
+            fetchAfterHead(older ? "size" : "newer", copy.size);
           } else {
-            events.fetchAfterHead?.("untimed", copy.size);
+            fetchAfterHead("untimed", copy.size);
           }
         } else if (response.ok) {
           // -N without a time to compare says so after the HEAD, as GNU wget.
           const untimed = options.timestamping &&
             response.head.headers.get("Last-Modified") === undefined;
-          events.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
+          fetchAfterHead(untimed ? "untimed" : "unchecked", 0);
         }
         continue;
       }
@@ -839,13 +857,18 @@ const attemptDownload = (async function attemptDownload(
       }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {
         // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
-        // and makes no file.
+        // and makes no file, under the name it chose before asking: a free one (NAME.1) where a
+        // new file would not clobber the one here.
+        const named = byHeader
+          ? joinPath(directory, responseFileName(response, nameUrl, options))
+          : plannedPath;
+        const unique = state.owned === undefined && !options.resume && !options.timestamping &&
+          (options.backups ?? 0) === 0;
         return {
           url: original.href,
           finalUrl: target.href,
-          path: byHeader
-            ? joinPath(directory, responseFileName(response, nameUrl, options))
-            : plannedPath,
+          // (The file made early, removed after, holds that name already.)
+          path: state.early?.path ?? (unique ? freeFileName(named) : named),
           bytes: 0,
           status,
         };
@@ -1057,7 +1080,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     url: original.href,
     finalUrl: target.href,
     path,
-    // All the body's bytes, those skipped too (GNU's total counts what it read).
+    // The body's bytes as they came, those skipped (a server that ignored Range) and encoded
+    // ones too: GNU wget's count of what was read, for "Downloaded:", the rate and -Q.
     bytes,
     size: offset + fresh(bytes),
     total,

@@ -18,7 +18,9 @@ export interface ProgressState {
 }
 
 /**
- * Formats a byte count the way GNU wget does: `512`, `1.5K`, `20M`, `1.0G`.
+ * Formats a byte count the way GNU wget does: `512`, `1.5K`, `20M`, `1.0G`. As GNU's
+ * `human_readable`, the count is divided by 1024 in whole numbers down to the last unit, and a
+ * tie is rounded to even as C's `printf` rounds it (1280 bytes, 1.25K, is `1.2K`).
  *
  * @example
  * ```ts
@@ -27,20 +29,34 @@ export interface ProgressState {
  *
  * assert.equal(formatBytes(512), "512");
  * assert.equal(formatBytes(1536), "1.5K");
+ * assert.equal(formatBytes(1280), "1.2K");
  * assert.equal(formatBytes(200 * 1024 * 1024), "200M");
  * ```
  */
 export function formatBytes(bytes: number): string {
-  const units = ["K", "M", "G", "T"];
+  const units = ["K", "M", "G", "T", "P", "E"];
   if (bytes < 1024) return String(bytes);
-  let value = bytes;
-  let unit = "";
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
+  let whole = Math.floor(bytes);
+  for (const [i, unit] of units.entries()) {
+    if (whole / 1024 < 1024 || i === units.length - 1) {
+      // (A whole number over 1024: exact in binary, so a tie is seen as one.)
+      const value = whole / 1024;
+      return `${printfFixed(value, value < 10 ? 1 : 0)}${unit}`;
+    }
+    whole = Math.floor(whole / 1024);
   }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)}${unit}`;
+  return String(bytes);
+}
+
+/** `value` with `digits` decimals as C's `printf("%.*f")` gives it: a tie goes to the even. */
+function printfFixed(value: number, digits: number): string {
+  const scale = 10 ** digits;
+  const scaled = value * scale;
+  const floor = Math.floor(scaled);
+  if (scaled - floor === 0.5) {
+    return ((floor % 2 === 0 ? floor : floor + 1) / scale).toFixed(digits);
+  }
+  return value.toFixed(digits);
 }
 
 /**

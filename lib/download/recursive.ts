@@ -37,6 +37,7 @@ import {
   sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
+import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
@@ -289,6 +290,12 @@ interface FetchHow {
   reserved?: boolean | undefined;
 }
 
+/**
+ * With several threads, how many URLs per thread may be under way (fetching, or fetched and
+ * waiting for the pages before them to be read): each holds at most a page's text in memory.
+ */
+const READ_AHEAD = 4;
+
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
 const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 
@@ -511,6 +518,7 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -564,10 +572,18 @@ class Walker {
     // The fetches run at once, but each page is read for links, and its links queued, in the
     // order of the queue, whatever order the answers come in: the queue, each URL's depth and
     // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
-    // holds its thread until its page has been read.
+    // holds its file's name until its page has been read, but one of the `threads` request
+    // slots only while it fetches (see #takeSlot): the URLs after a page that waits to be read
+    // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD * threads of them.
+    const ahead = threads * READ_AHEAD;
+    let wake: (() => void) | undefined;
+    this.#slotFreed = () => wake?.();
     let read: Promise<void> = Promise.resolve();
+    /** The first task's failure (an abort): the walk ends with it. */
+    let failure: { error: unknown } | undefined;
     while (head < queue.length || running.size > 0) {
-      while (head < queue.length && running.size < threads) {
+      if (failure) throw failure.error;
+      while (head < queue.length && running.size < ahead && this.#slotsLeft > 0) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
         // one thread (which stops at the same place).
@@ -581,20 +597,32 @@ class Walker {
         const before = read;
         let readDone!: () => void;
         const readSettled = new Promise<void>((resolve) => (readDone = resolve));
-        const task: Promise<void> = this.#visitFetch(item, { until: readSettled, order: head })
-          .then(async (visited) => {
+        const visit = async () => {
+          try {
+            const visited = await this.#visitFetch(item, { until: readSettled, order: head });
             await before;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
-          })
-          .finally(() => {
+          } catch (error) {
+            // Told before the loop goes on, so that no URL is started after a failure.
+            failure ??= { error };
+            throw error;
+          } finally {
             readDone();
             running.delete(task);
-          });
+            wake?.();
+          }
+        };
+        // (Set before its `finally` runs: the visit awaits first.)
+        const task = visit();
+        // (The failure is thrown by the loop; the next task's reading fails on it too.)
+        task.catch(() => {});
         read = task;
         running.add(task);
       }
-      if (running.size > 0) await Promise.race(running);
+      // Woken when a slot is free, a page has been read (its links queued) or a task failed.
+      if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }
+    if (failure) throw failure.error;
   }
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
@@ -908,6 +936,7 @@ class Walker {
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
+    if (how.robots && !this.#oneThread) return this.#fetchInSlot(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
@@ -939,7 +968,8 @@ class Walker {
     }
     let fetchedDone!: () => void;
     const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
-    const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
+    // (Its page is read, and `until` settles, only once its fetch is done.)
+    const settled = how.until ?? fetched;
     const holder = { order: how.order, fetched, settled };
     this.#busy.set(planned, holder);
     for (const directory of directories) {
@@ -955,18 +985,59 @@ class Walker {
         if (under?.size === 0) this.#busyUnder.delete(directory);
       }
     });
+    let slot = false;
     try {
       // (A robots.txt fetch holds a name only while it is fetched.)
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
+      // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
+      const waiting = this.#takeSlot();
+      slot = true;
+      if (waiting) await waiting;
       const reserved = { ...how, reserved: true };
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
       }
       return await this.#fetchNamed(url, reserved);
     } finally {
+      if (slot) this.#releaseSlot();
       fetchedDone();
+    }
+  }
+
+  /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
+  async #fetchInSlot(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    const waiting = this.#takeSlot();
+    try {
+      if (waiting) await waiting;
+      if (this.#options.waitMs) return await this.#fetchAfterWait(url, how);
+      return await this.#fetchNamed(url, how);
+    } finally {
+      this.#releaseSlot();
+    }
+  }
+
+  /**
+   * With several threads, takes one of the `threads` request slots (no more requests than that at
+   * once, robots.txt's included): at once (undefined) when one is free, else a promise that
+   * settles when one is handed over, in the order asked.
+   */
+  #takeSlot(): Promise<void> | undefined {
+    if (this.#slotsLeft > 0) {
+      this.#slotsLeft--;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
+  }
+
+  /** A slot given back: to the first task waiting for one, else free again. */
+  #releaseSlot(): void {
+    const next = this.#slotWaiters.shift();
+    if (next) next();
+    else {
+      this.#slotsLeft++;
+      this.#slotFreed();
     }
   }
 
@@ -1142,6 +1213,8 @@ class Walker {
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
+   * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
+   * `register_html`: a later link to a URL that has it reads it again for links.
    */
   #kept(
     url: string,
@@ -1149,8 +1222,11 @@ class Walker {
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
     finalUrl = url,
+    kind: Fetched["kind"] = "other",
   ): void {
     this.#registerDownload(finalUrl, path);
+    if (kind === "html") this.#htmlFiles.add(path);
+    if (kind === "css") this.#cssFiles.add(path);
     if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
@@ -1165,8 +1241,9 @@ class Walker {
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
   ): Fetched {
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl);
-    return { path, finalUrl: checked.finalUrl, kind: pageKind(checked.contentType) };
+    const kind = pageKind(checked.contentType);
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind);
+    return { path, finalUrl: checked.finalUrl, kind };
   }
 
   /**
@@ -1252,17 +1329,36 @@ class Walker {
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
+      /**
+       * GNU's name for the URL that answers, as its answers made it: named by the first (after
+       * a redirect, the target's first), then given -E's extension by each answer's type, so a
+       * retry (a 503 page retried) is compared with `NAME.html` under -N.
+       */
+      let answered: { landed: string; name: string } | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
-          const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
-          const name = this.#dispositionName(header);
-          byName = name !== undefined;
-          // After a redirect, the URL that answered names the file (or its directory), as GNU's.
-          const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
-          named = name === undefined
-            ? byLanded
-            : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          if (answered?.landed === landed) {
+            named = answered.name;
+          } else {
+            // (Any answer's header, a 503's too: GNU names the file at the first answer.)
+            const header = response.head.headers.get("Content-Disposition");
+            const name = this.#dispositionName(header);
+            byName = name !== undefined;
+            // After a redirect, the URL that answered names the file (or its directory), as GNU's.
+            const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
+            named = name === undefined
+              ? byLanded
+              : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
+          }
+          const redirected = response.head.headers.get("Location") !== undefined &&
+            response.status >= 300 && response.status < 400;
+          answered = {
+            landed,
+            name: options.adjustExtension && !redirected && response.status !== 401
+              ? withPageExtension(named, response.head.headers.get("Content-Type"))
+              : named,
+          };
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok
@@ -1493,6 +1589,11 @@ class Walker {
     let landed = requestUrl;
     /** The answer is a 204 (No Content). */
     let noContent = false;
+    /**
+     * GNU's document type of the URL so far: each answer's but a redirect's, a 401's or a 304's
+     * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
+     */
+    let typed: Fetched["kind"] = "other";
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -1570,6 +1671,7 @@ class Walker {
                 total: response.contentLength,
                 hasLastModified: lastModified !== undefined,
                 status,
+                tries: 1,
                 contentType,
                 lastModified: Number.isNaN(time) ? undefined : new Date(time),
               };
@@ -1594,6 +1696,10 @@ class Walker {
             response(response) {
               noContent = response.status === 204;
               contentType = response.head.headers.get("Content-Type");
+              const status = response.status;
+              const redirect = status >= 300 && status < 400 &&
+                response.head.headers.get("Location") !== undefined;
+              if (!redirect && status !== 304 && status !== 401) typed = pageKind(contentType);
               lastModified = response.head.headers.get("Last-Modified");
               lastModifiedTime = undefined;
               if (isCurrent(response)) {
@@ -1633,6 +1739,8 @@ class Walker {
             },
             redirect(from, to, status) {
               landed = to;
+              // (The target's answers are typed afresh, as GNU's http_loop for it.)
+              typed = "other";
               events.redirect?.(from, to, status);
             },
             start(info) {
@@ -1664,8 +1772,10 @@ class Walker {
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
-        this.#kept(url, planned, "not-newer", 200, result?.finalUrl ?? landed);
-        return { path: planned, finalUrl: result?.finalUrl ?? landed, kind: pageKind(contentType) };
+        const finalUrl = result?.finalUrl ?? landed;
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, finalUrl, kind);
+        return { path: planned, finalUrl, kind };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -1681,7 +1791,9 @@ class Walker {
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
-        // No content: GNU wget says the file saved, with 0 bytes, and makes none.
+        // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
+        // file would have been: -nd's free name, NAME.1 where NAME is taken).
+        if (!clobber) path = freeFileName(path);
         if (early) {
           (file as Deno.FsFile | undefined)?.close();
           file = undefined;
@@ -1691,6 +1803,8 @@ class Walker {
             // Already gone.
           }
         }
+        // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
+        this.result.files++;
         this.#registerDownload(result.finalUrl, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
@@ -1740,8 +1854,9 @@ class Walker {
     } catch (error) {
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
-        this.#kept(url, planned, "not-newer", 200, landed);
-        return { path: planned, finalUrl: landed, kind: pageKind(contentType) };
+        const kind = pageKind(contentType);
+        this.#kept(url, planned, "not-newer", 200, landed, kind);
+        return { path: planned, finalUrl: landed, kind };
       }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.
@@ -1755,10 +1870,10 @@ class Walker {
       }
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
-        // when a stylesheet was expected.
-        const done: Fetched = { path: planned, finalUrl: landed, kind: "other" };
-        this.#kept(url, planned, "not-newer", 304, landed);
-        return done;
+        // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
+        // page or a stylesheet.
+        this.#kept(url, planned, "not-newer", 304, landed, typed);
+        return { path: planned, finalUrl: landed, kind: typed };
       }
       options.signal?.throwIfAborted();
       if (how.robots) options.onFailed?.(url, error, { robots: true });
@@ -1778,6 +1893,12 @@ class Walker {
   readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
   readonly #busyUnder = new Map<string, Set<NameHolder>>();
+  /** With several threads, the request slots free (see `#takeSlot`). */
+  #slotsLeft = 0;
+  /** Tasks waiting for a request slot, first first. */
+  readonly #slotWaiters: (() => void)[] = [];
+  /** Tells the walk's loop that a slot is free. */
+  #slotFreed: () => void = () => {};
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 

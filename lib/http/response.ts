@@ -51,8 +51,22 @@ export class HttpHeaders {
 
   /** The values of `name` joined by `", "`, or `undefined` when absent. */
   get(name: string): string | undefined {
-    const values = this.getAll(name);
-    return values.length === 0 ? undefined : values.join(", ");
+    // As getAll's loop, without an array for the usual one value (several lookups a response).
+    const length = name.length;
+    const entries = this.entries;
+    let lower: string | undefined;
+    let first: string | undefined;
+    let more: string[] | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const n = entry[0];
+      if (n.length !== length) continue;
+      if (n === name || n.toLowerCase() === (lower ??= name.toLowerCase())) {
+        if (first === undefined) first = entry[1];
+        else (more ??= [first]).push(entry[1]);
+      }
+    }
+    return more === undefined ? first : more.join(", ");
   }
 }
 

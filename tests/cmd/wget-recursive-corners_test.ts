@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { type Nginx, startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
+  downloadedCount,
   requestsSince,
   runWgetLogged as wgetLogged,
   runWgetQuiet as wget,
@@ -1050,6 +1051,11 @@ const GZIPPED_TEXT = plain(200, "", {
   body: gzipSync(new TextEncoder().encode("a\n".repeat(100))),
 });
 
+/** A page with a Last-Modified, linking to a.txt (the server ignores If-Modified-Since). */
+const CURRENT_PAGE = plain(200, `<a href="a.txt">a</a>\n`, {
+  headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+});
+
 /** The sites of what the misbehaving server found, by case (the run starts at `/`). */
 const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
   // A 204 is said saved ([0]) and makes no file, as a single download's.
@@ -1065,6 +1071,28 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/r.html": plain(303, "", { headers: [["Location", "/d/empty"]] }),
     "/d/empty": plain(204, ""),
   }],
+  // -nd (seed 3344): a 204 is said saved under the free name a file would have had (GNU picks
+  // it before asking), index.html.1 where index.html is taken, and no file is made.
+  ["-nd and a 204 at a name taken", ["-r", "-nd"], {
+    "/": linking("d/", "e/a.txt"),
+    "/d/": plain(204, ""),
+    "/e/a.txt": plain(200, "a\n"),
+  }],
+  // The closing count of bytes is what was read (seeds 3011, 3104): a body whose Range the
+  // server ignored whole (the bytes here skipped), a gzip body as it came, encoded.
+  [
+    "the bytes counted after Range ignored, and gzip",
+    ["-r", "--compression=auto", "--waitretry=0"],
+    {
+      "/": linking("a.txt", "b.txt"),
+      "/a.txt": plain(200, "a\n".repeat(50), {
+        framing: "short",
+        cuts: [0.5],
+        honoursRange: false,
+      }),
+      "/b.txt": GZIPPED_TEXT,
+    },
+  ],
   // A Last-Modified none of HTTP's date forms ("0", which Date.parse takes for 2000) gives no
   // time, as GNU's http_atotm.
   ["a malformed Last-Modified", ["-r"], {
@@ -1115,6 +1143,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       headers: [["Content-Type", "text/plain"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
     }),
     "/c.html": plain(200, "<p>c</p>\n"),
+  }],
+  // --spider -N -S (seeds 4227, 4351): a page's HEAD answered without Last-Modified says so
+  // after the HEAD's head, before the GET's, and the GET no more.
+  ["--spider -N -S and a page without Last-Modified", ["-r", "-N", "-S", "--spider"], {
+    "/": linking("a.html", "b.txt"),
+    "/a.html": plain(200, "<p>a</p>\n", { headers: [["Content-Type", "text/html"]] }),
+    "/b.txt": plain(200, "b\n", { headers: [["Content-Type", "text/plain"]] }),
   }],
   // --content-disposition: the header's name in the directory of the URL's, /d/'s too.
   ["--content-disposition and a directory's URL", ["-r", "-E", "--content-disposition"], {
@@ -1282,6 +1317,81 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/s.html": plain(302, "moved\n", { headers: [["Location", "/b.txt"]] }),
     "/b.txt": plain(200, "b\n".repeat(50), { framing: "short", cuts: [0.5] }),
   }],
+  // -N again (seed 298): a page kept as current, reached first through a redirect (whose target
+  // is queued already, so not read then), is read for links when its own link comes up, as
+  // GNU's register_html of a file the HEAD or the 200 to If-Modified-Since found current.
+  ["-r -N again, a current page reached first through a redirect", ["-r", "-N"], {
+    "/": linking("r.html", "p.html"),
+    "/r.html": plain(302, "", { headers: [["Location", "/p.html"]] }),
+    "/p.html": CURRENT_PAGE,
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
+  ["-m --content-disposition again, a current page reached first through a redirect", [
+    "-m",
+    "--content-disposition",
+  ], {
+    "/": linking("r.html", "p.html"),
+    // (Closed: GNU closes after a redirect to a HEAD, cmd/README.md.)
+    "/r.html": plain(302, "", { headers: [["Location", "/p.html"]], close: true }),
+    "/p.html": CURRENT_PAGE,
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
+  // -N -E with a HEAD first, again (seed 4952): a page whose HEAD is answered 503, then 200 at
+  // the retry, is compared as NAME.html (GNU's name took -E's extension from the 503's type),
+  // found current, and read for links; without the 503 it is compared as NAME, and fetched.
+  ["-m -E --content-disposition again, a page retried after a 503", [
+    "-m",
+    "-E",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("n", "m"),
+    "/n": plain(503, `<a href="a.txt">a</a>\n`, {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      failures: 1,
+    }),
+    "/m": plain(200, `<a href="a.txt">a</a>\n`, {
+      headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+    }),
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
+  // The same with the name from Content-Disposition (seeds 5514, 5705, 6088): GNU takes it from
+  // the first answer, the 503's.
+  ["-N --content-disposition again, a file named by a 503 retried", [
+    "-r",
+    "-N",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("n.txt"),
+    "/n.txt": plain(503, "n\n", {
+      headers: [
+        ["Content-Type", "text/plain"],
+        ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+        ["Content-Disposition", 'attachment; filename="cd.bin"'],
+      ],
+      failures: 1,
+    }),
+  }, "twice"],
+  // -N again, a page answered 503 (closing the connection), then 304 at the retry: read for
+  // links from the copy here, as GNU's (the 503 page's type stands; a first 304 has none).
+  ["-N again, a 304 after a 503", ["-r", "-N", "--waitretry=0", "--retry-on-http-error=503"], {
+    "/": linking("n.html", "m.html"),
+    "/n.html": plain(503, `<a href="a.txt">a</a>\n`, {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      failures: 1,
+      close: true,
+      honoursIms: true,
+    }),
+    "/m.html": plain(200, `<a href="b.txt">b</a>\n`, {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      honoursIms: true,
+    }),
+    "/a.txt": plain(200, "a\n"),
+    "/b.txt": plain(200, "b\n"),
+  }, "twice"],
   // A redirect without Location: its short body read away, the connection kept, as GNU's.
   ["a redirect without Location keeps the connection", ["-r"], {
     "/": linking("r.html", "b.txt", "c.txt"),
@@ -1325,7 +1435,8 @@ peerTest(
           // (--spider: GNU's NAME.tmp.tmp and its unlink of files it never wrote, cmd/README.md.)
           const log = stableLines(stderr).filter((line) => line !== "")
             .map((line) => line.replace(/(\.tmp)\1/, "$1"))
-            .filter((line) => line !== "unlink: No such file or directory");
+            .filter((line) => line !== "unlink: No such file or directory")
+            .concat(downloadedCount(stderr));
           found.push({ code, files, requests: [...server.requests], log });
         }
         assert.ok(found[0]!.requests.length > 1);

@@ -21,20 +21,32 @@
  *     NETKIT_FUZZ_SEEDS=300 NETKIT_FUZZ_FIRST=1000 deno test -A --unstable-net tests/cmd/wget-recursive-server-random_test.ts
  *
  * to replay some, `NETKIT_FUZZ_SEED=1042,1077`, and to keep the directories of the seeds that
- * differ (both trees, both logs), `NETKIT_FUZZ_KEEP=1`.
+ * differ (both trees, both logs, the requests of the run that differed), `NETKIT_FUZZ_KEEP=1`.
+ *
+ * `NETKIT_FUZZ_THREADS=1` runs netkit with `--max-threads` 2 to 4 in about a third of the seeds
+ * (`randomServerThreads`), compared as `wget-recursive-threads-random_test.ts` compares: the
+ * files as they are, the requests (without connection numbers and cookies) and the `-nv` lines
+ * as multisets; a seed whose only difference is the known race (a redirect's target asked for
+ * twice, cmd/README.md) is told apart unless `NETKIT_FUZZ_KNOWN=1`. Not in the suite: the log of
+ * downloads retried at once still differs (about one threaded seed in twelve of 1–500): the
+ * reporter (cmd/_wget/reporter.ts) keeps one download's state at a time (the URL named before
+ * a retried status, "No data received.", "Last-modified header missing"), which downloads that
+ * overlap interleave.
  */
 
 import assert from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
   type RandomServer,
+  type RandomServerSite,
   randomServerSite,
+  randomServerThreads,
   startRandomServer,
 } from "../harness/random_server.ts";
 import { commandArgs } from "../harness/run.ts";
 import { firstDifference, fuzzSeeds, sortBrokenLinks } from "../harness/fuzz_compare.ts";
 import { snapshotTree } from "../harness/test_site.ts";
-import { stableLines } from "../harness/wget_recursive_compare.ts";
+import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.ts";
 
 /**
  * The seeds the test suite runs (about 0.25 s each on an idle machine): 1–20, and some of the
@@ -42,7 +54,7 @@ import { stableLines } from "../harness/wget_recursive_compare.ts";
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
-  ...[26, 34, 59, 151, 229, 266, 316, 465, 491, 1003],
+  ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
@@ -62,7 +74,8 @@ const decoder = new TextDecoder();
  * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
  * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
  * directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU goes in its
- * hash table's order), as in `wget-recursive-random_test.ts`.
+ * hash table's order), as in `wget-recursive-random_test.ts`; the closing line's count of files
+ * and bytes (`Downloaded: 7 files, 1.3K`) last.
  */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr).filter((line) => line !== "")
@@ -70,7 +83,7 @@ function logLines(stderr: string): string[] {
       line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
     .filter((line) => line !== "unlink: No such file or directory");
-  return sortBrokenLinks(lines);
+  return [...sortBrokenLinks(lines), ...downloadedCount(stderr)];
 }
 
 /**
@@ -105,6 +118,7 @@ async function runOne(
   }).output();
   await Deno.writeFile(`${cwd}/stderr.txt`, run.stderr);
   const requests = [...server.requests];
+  await Deno.writeTextFile(`${cwd}/requests.txt`, requests.join("\n") + "\n");
   const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
   const files = [];
   for (const [path, digest] of tree) {
@@ -118,16 +132,76 @@ async function runOne(
   return { code: run.code, files, requests, log: logLines(decoder.decode(run.stderr)) };
 }
 
-/** The differences between GNU's outcome and netkit's, empty when none. */
-function compare(gnu: Outcome, netkit: Outcome): string[] {
+/**
+ * A request as compared under `--max-threads`: without its connection's number (the answers
+ * come over up to N connections) and its cookies (a request may leave before an answer fetched
+ * at the same time sets one, where GNU's one-at-a-time run sends it).
+ */
+function threadedRequest(line: string): string {
+  return line.replace(/^#\d+ /, "").replace(/ Cookie=.*?(?= Accept-Encoding=|$)/, "");
+}
+
+/** The paths the site's redirects point to (their Location, resolved). */
+function redirectTargets(site: RandomServerSite, origin: string): Set<string> {
+  const targets = new Set<string>();
+  for (const [path, behaviour] of Object.entries(site.urls)) {
+    const location = behaviour.headers.find(([name]) => name === "Location")?.[1];
+    if (location === undefined) continue;
+    const url = new URL(location.replaceAll("@ORIGIN@", origin), `${origin}${path}`);
+    targets.add(url.pathname + url.search);
+  }
+  return targets;
+}
+
+/**
+ * Whether netkit asked for a redirect's target more often than GNU: the known race of
+ * `--max-threads` (cmd/README.md), where the target's own request went out before the redirect
+ * to it was answered (the target is then saved under its own name too).
+ */
+function raceOnRedirectTarget(gnu: Outcome, netkit: Outcome, targets: Set<string>): boolean {
+  const count = (requests: string[], target: string) =>
+    requests.filter((line) => threadedRequest(line).split(" ")[1] === target).length;
+  return [...targets].some((target) =>
+    count(netkit.requests, target) > count(gnu.requests, target)
+  );
+}
+
+/**
+ * netkit with `--max-threads` 2 to 4 in about a third of the seeds (NETKIT_FUZZ_THREADS=1), to
+ * hunt with: not in the suite, since the log of downloads retried at once is known to differ
+ * (see the file's head).
+ */
+const THREADS = Deno.env.get("NETKIT_FUZZ_THREADS") === "1";
+
+/** Known differences are left out unless NETKIT_FUZZ_KNOWN=1. */
+const SHOW_KNOWN = Deno.env.get("NETKIT_FUZZ_KNOWN") === "1";
+
+/** The seeds whose differences were only the known race of --max-threads. */
+const knownSeeds = new Set<number>();
+
+/**
+ * The differences between GNU's outcome and netkit's, empty when none. With `--max-threads`
+ * (`threads` > 1) the requests and the log's lines are compared as multisets: each URL asked
+ * for as many times, each line said as many times, in any order.
+ */
+function compare(gnu: Outcome, netkit: Outcome, threads: number): string[] {
   const differences: string[] = [];
   if (gnu.code !== netkit.code) {
     differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
   }
-  for (const what of ["files", "requests", "log"] as const) {
-    if (gnu[what].join("\n") !== netkit[what].join("\n")) {
-      differences.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
+  const sides = threads > 1
+    ? {
+      files: [gnu.files, netkit.files],
+      requests: [gnu.requests, netkit.requests].map((r) => r.map(threadedRequest).sort()),
+      log: [gnu.log, netkit.log].map((lines) => [...lines].sort()),
     }
+    : {
+      files: [gnu.files, netkit.files],
+      requests: [gnu.requests, netkit.requests],
+      log: [gnu.log, netkit.log],
+    };
+  for (const [what, [a, b]] of Object.entries(sides)) {
+    if (a!.join("\n") !== b!.join("\n")) differences.push(`${what} ${firstDifference(a!, b!)}`);
   }
   return differences;
 }
@@ -135,14 +209,23 @@ function compare(gnu: Outcome, netkit: Outcome): string[] {
 /** Runs seed `seed` with both wgets under `dir`; the differences found, empty when none. */
 async function runSeed(dir: string, seed: number): Promise<string[]> {
   const site = randomServerSite(seed);
+  const threads = THREADS ? randomServerThreads(seed) : 1;
+  const netkitArgs = threads > 1 ? ["--max-threads", String(threads), ...site.args] : site.args;
   await using server = startRandomServer(site);
   const url = `${server.origin}${site.start}`;
   const mtimes = !site.args.includes("-k");
   const differences: string[] = [];
   for (const round of site.again ? [1, 2] : [1]) {
     const gnu = await runOne("gnu", server, `${dir}/gnu`, site.args, url, mtimes);
-    const netkit = await runOne("netkit", server, `${dir}/netkit`, site.args, url, mtimes);
-    const found = compare(gnu, netkit);
+    const netkit = await runOne("netkit", server, `${dir}/netkit`, netkitArgs, url, mtimes);
+    if (
+      threads > 1 && !SHOW_KNOWN &&
+      raceOnRedirectTarget(gnu, netkit, redirectTargets(site, server.origin))
+    ) {
+      knownSeeds.add(seed);
+      break;
+    }
+    const found = compare(gnu, netkit, threads);
     if (found.length > 0) {
       if (round === 2) differences.push("the second run into the same directories:");
       differences.push(...found);
@@ -150,7 +233,7 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
     }
   }
   if (differences.length > 0) {
-    differences.unshift(`seed ${seed}: wget -nv ${site.args.join(" ")} -P out ${url}`);
+    differences.unshift(`seed ${seed}: wget -nv ${netkitArgs.join(" ")} -P out ${url}`);
   }
   return differences;
 }
@@ -167,9 +250,13 @@ peerTest(
           : await tempDir();
         const differences = await runSeed(dir.path, seed);
         if (KEEP && differences.length > 0) differences.push(`kept in ${dir.path}`);
+        else if (KEEP) await Deno.remove(dir.path, { recursive: true });
         if (differences.length > 0) failed.push(seed.toString());
         assert.deepEqual(differences, [], differences.join("\n"));
       });
+    }
+    if (knownSeeds.size > 0) {
+      console.log(`seeds with only the known race of --max-threads: ${[...knownSeeds].join(",")}`);
     }
     assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
   },

@@ -217,6 +217,8 @@ peerTest(
           mtime: new Date("2023-01-02T03:04:05Z"),
         },
         { args: [...verbosity, url("/s204")] },
+        // A 204 is said saved under the name a new file would have had: s204.1 (seed 3344).
+        { args: [...verbosity, url("/s204")], files: { s204: BODY } },
         { args: [...verbosity, "-O", "-", url("/f.txt")], captureStdout: true },
         { args: [...verbosity, "-t", "2", "--waitretry=0", url("/cut")] },
         { args: [...verbosity, "--show-progress", url("/f.txt")] },

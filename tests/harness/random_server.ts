@@ -155,9 +155,6 @@ export function randomServerSite(seed: number): RandomServerSite {
     else if (roll < 0.88) behaviour.status = 500;
     else behaviour.status = 503;
     if (behaviour.status === 503) {
-      // (No 304 after them: GNU wget 1.21 keeps the 503 page's type across the retries and
-      // reads the copy here for links after the 304, which it does not after a first 304.)
-      behaviour.honoursIms = false;
       behaviour.failures = int(1, 3);
       behaviour.headers.push(["Retry-After", pick(["0", "1"])]);
     }
@@ -325,6 +322,16 @@ export function randomServerSite(seed: number): RandomServerSite {
   }
   const again = args.includes("-N") || args.includes("-m");
   return { urls, start, args, again };
+}
+
+/**
+ * netkit's `--max-threads` for `seed`'s run (GNU wget 1.21 fetches one URL at a time): 1 for
+ * about two seeds in three, else 2 to 4, from a stream of its own so that the site, its
+ * behaviours and the options stay those of the seed.
+ */
+export function randomServerThreads(seed: number): number {
+  const random = seededRandom(seed * 7919 + 3);
+  return random() < 0.65 ? 1 : 2 + Math.floor(random() * 3);
 }
 
 /**

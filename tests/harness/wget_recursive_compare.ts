@@ -30,6 +30,15 @@ export function stableLines(stderr: string): string[] {
     .filter((line) => !/^\s+0K|\(.*\/s\)|^Total wall clock time:|^Downloaded:/.test(line));
 }
 
+/**
+ * The closing line's count of files and bytes without its times (`Downloaded: 7 files, 1.3K`),
+ * which {@linkcode stableLines} drops with the rest of the line; none when there is none.
+ */
+export function downloadedCount(stderr: string): string[] {
+  const match = stderr.match(/^Downloaded: (\d+ files?, \S+) in /m);
+  return match ? [`Downloaded: ${match[1]}`] : [];
+}
+
 /** Runs GNU wget (`gnu`) or netkit's (`netkit`, in this process) with `-q args -P out`. */
 export async function runWgetQuiet(tool: string, args: string[], out: string): Promise<number> {
   if (tool === "netkit") return await main(["-q", ...args, "-P", out]);

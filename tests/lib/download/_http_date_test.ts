@@ -35,3 +35,42 @@ Deno.test("parseHttpDate() takes no other text for a date, where Date.parse woul
     ]
   ) assert.ok(Number.isNaN(parseHttpDate(text)), String(text));
 });
+
+Deno.test("parseHttpDate() reads the form servers send as it reads the same date in lower case", () => {
+  // The exact form (`Sun, 06 Nov 1994 08:49:37 GMT`) has a path of its own; lower case takes
+  // the regular expressions'.
+  const texts = [
+    "Sun, 06 Nov 1994 08:49:37 GMT",
+    "Sun, 31 Feb 2021 23:59:60 GMT",
+    "Sun, 30 Feb 2021 23:59:61 GMT",
+    "Sun, 06 Nov 0100 08:49:37 GMT",
+    "Sun, 06 Nov 0099 08:49:37 GMT",
+    "Sun, 06 Nov 0050 08:49:37 GMT",
+    "Sun, 06 Nov 9999 08:49:37 GMT",
+    "Sun, 06 Nov 1994 24:49:37 GMT",
+    "Sun, 06 Nov 1994 08:60:37 GMT",
+    "Sun, 06 Nov 1994 08:49:62 GMT",
+    "Sun, 00 Nov 1994 08:49:37 GMT",
+    "Sun, 32 Nov 1994 08:49:37 GMT",
+    "Sun, 6  Nov 1994 08:49:37 GMT",
+    "Sun, 06 Nov 1994 08:49:37 PST",
+    "Sun, 06 Nov 1994 08:49:37 GMX",
+    "Sun, 06 Nov 1994 8:49:37  GMT",
+    "Sun, 06 Nox 1994 08:49:37 GMT",
+    "Sux, 06 Nov 1994 08:49:37 GMT",
+    "Sun, 0a Nov 1994 08:49:37 GMT",
+  ];
+  for (const text of texts) {
+    assert.equal(parseHttpDate(text), parseHttpDate(text.toLowerCase()), text);
+  }
+  let seed = 15;
+  for (let i = 0; i < 2000; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    // Any second from the year 100 to 9999, as toUTCString() writes it (the servers' form).
+    const time = -59_011_459_200_000 + Math.floor((seed / 2147483648) * 312_413_126_400) * 1000;
+    const text = new Date(time).toUTCString();
+    assert.equal(parseHttpDate(text), time, text);
+    assert.equal(parseHttpDate(text.toLowerCase()), time, text);
+  }
+  assert.equal(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), Date.UTC(1994, 10, 6, 8, 49, 37));
+});

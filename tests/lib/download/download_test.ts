@@ -77,6 +77,8 @@ Deno.test("download() retries 504 and listed statuses, not 500 or 404, and repor
     events: { retry: (_e, attempt) => retries.push(attempt) },
   });
   equal(result.bytes, 2);
+  // The try that got it, for -nv's last number (the result's own, whatever else runs at once).
+  equal(result.tries, 3);
   deepEqual(waits, [1000, 2000]);
   deepEqual(retries, [1, 2]);
   const before = server.requests.length;
