@@ -883,9 +883,14 @@ const attemptDownload = (async function attemptDownload(
       }
       if (resumed) checkContentRange(response.head.headers.get("Content-Range"), offset);
       // A server that ignores Range sends the whole body again: the bytes already here stay,
-      // and that many bytes of the body are skipped, as GNU wget does.
+      // and that many bytes of the body are skipped, as GNU wget does. One no longer than the
+      // bytes here is the file complete, as GNU's 416 ("already fully retrieved"), but under -N:
+      // GNU then reads it all the same, skipping, and a body shorter than the file here is a
+      // read error (retried), one as long a file saved (its time the server's).
       const length = response.contentLength;
-      if (!resumed && offset > 0 && length !== undefined && length <= offset) {
+      if (
+        !resumed && offset > 0 && length !== undefined && length <= offset && !options.timestamping
+      ) {
         return completeResult(plannedPath, offset);
       }
       return await saveBody({
@@ -1092,6 +1097,18 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
     const bytes = await response.copyBodyTo(paced(writer), onProgress);
     await decoder?.finish();
+    if (bytes < skip) {
+      // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
+      // to its end and then calls a read error at byte N/M ("(null)": no system error), and
+      // retries.
+      throw new SocketError({
+        step: "read",
+        host: target.host,
+        port: target.port,
+        failure: "other",
+        cause: new Error("(null)"),
+      });
+    }
     return bytes;
   };
   const head = options.saveHeaders && offset === 0

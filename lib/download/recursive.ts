@@ -1835,7 +1835,13 @@ class Walker {
         path,
         finalUrl: result.finalUrl,
         kind: pageKind(contentType),
-        text: keep ? keep.text + (keep.decoder?.decode() ?? "") : keepDecided ? undefined : "",
+        // (Read from the file when not kept: a continued file, or all of it here already, its
+        // body skipped, under -N -c from a server that ignores Range.)
+        text: keep
+          ? keep.text + (keep.decoder?.decode() ?? "")
+          : keepDecided || resumeFrom > 0
+          ? undefined
+          : "",
       };
       this.result.files++;
       this.result.bytes += result.bytes;

@@ -439,7 +439,24 @@ export function randomSite(seed: number): RandomSite {
   // Drawn last, so the sites and options of the seeds before stay what they were: a start URL
   // with a query or a fragment.
   const tail = chance(0.15) ? pick(["?x=1", "?q=a%2Fb", "?k=v=w", "?", "#top", "?x=1#s1"]) : "";
+  // Not -nc beside -nd at no depth limit (-l 0): a page already here is read again from disk,
+  // and a relative link into a directory of its own name (at@x/ in /at@x/) names a file here
+  // again, one level deeper each time, never asked for: GNU's walk never ends (seed 2816).
+  // (Dropped after the draws, so the other seeds stay what they were.)
+  if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
+}
+
+/**
+ * Whether `args` (with `extra`, a second run's option) have `-nc` and `-nd` at no depth limit
+ * (`-l 0` or `-l inf`), which GNU wget walks without end on a site whose relative links go
+ * deeper into a directory of the same name.
+ */
+export function unboundedNoClobberFlat(args: readonly string[], extra: readonly string[] = []) {
+  const all = [...args, ...extra];
+  const level = all.indexOf("-l");
+  return all.includes("-nc") && all.includes("-nd") && level >= 0 &&
+    ["0", "inf"].includes(all[level + 1]!);
 }
 
 /** Writes `site`'s files under `root`, the placeholders filled in for the server at `port`. */
