@@ -39,20 +39,15 @@ import {
 } from "../harness/hostile_names.ts";
 import { commandArgs } from "../harness/run.ts";
 import { stableLines } from "../harness/wget_recursive_compare.ts";
+import { fuzzSeeds } from "../harness/fuzz_compare.ts";
 
 /** The seeds the test suite runs (about 0.4 s each on an idle machine; links, paths over 4096 bytes, long names, bytes that are not UTF-8 among them). */
 const FIXED_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
 
-function seeds(): number[] {
-  const list = Deno.env.get("NETKIT_FUZZ_SEED");
-  if (list) return list.split(",").map(Number);
-  const count = Deno.env.get("NETKIT_FUZZ_SEEDS");
-  if (!count) return FIXED_SEEDS;
-  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
-  return Array.from({ length: Number(count) }, (_, i) => first + i);
-}
+/** The seeds to run (tests/harness/fuzz_compare.ts). */
+const seeds = () => fuzzSeeds(FIXED_SEEDS);
 
 /** What one wget did. */
 interface Outcome {

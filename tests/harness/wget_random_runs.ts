@@ -15,18 +15,12 @@ import { seededRandom } from "./seeded_random.ts";
 import { commandArgs } from "./run.ts";
 import { nginxAccepts, snapshotTree } from "./test_site.ts";
 import { stableLines } from "./wget_recursive_compare.ts";
+import { firstDifference, fuzzSeeds, sortBrokenLinks } from "./fuzz_compare.ts";
+
+export { firstDifference };
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 export const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
-
-export function seeds(fixed: number[]): number[] {
-  const list = Deno.env.get("NETKIT_FUZZ_SEED");
-  if (list) return list.split(",").map(Number);
-  const count = Deno.env.get("NETKIT_FUZZ_SEEDS");
-  if (!count) return fixed;
-  const first = Number(Deno.env.get("NETKIT_FUZZ_FIRST") ?? 1);
-  return Array.from({ length: Number(count) }, (_, i) => first + i);
-}
 
 /** nginx directives: the site's types, its redirects, a log naming the host asked for. */
 export function config(log: string, redirects: string): string {
@@ -77,26 +71,9 @@ export function logLines(stderr: string): string[] {
   const usage = lines.findIndex((line) => line.startsWith("Usage: wget "));
   if (usage >= 0) lines.splice(usage);
   // --spider's broken links: GNU lists them in its hash table's order.
-  const found = lines.findIndex((line) => /^Found \d+ broken links?\.$/.test(line));
-  if (found >= 0) {
-    let end = found + 1;
-    while (lines[end]?.startsWith("http")) end++;
-    lines.splice(found + 1, end - found - 1, ...lines.slice(found + 1, end).sort());
-  }
-  const converting = lines.filter((line) => line.startsWith("Converting links in ")).sort();
-  return [...lines.filter((line) => !line.startsWith("Converting links in ")), ...converting];
-}
-
-/** The first place where `a` and `b` differ, as text. */
-export function firstDifference(a: string[], b: string[]): string {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) {
-      return `at line ${i + 1}:\n  GNU:    ${a[i] ?? "(nothing)"}\n  netkit: ${
-        b[i] ?? "(nothing)"
-      }`;
-    }
-  }
-  return "none";
+  const sorted = sortBrokenLinks(lines);
+  const converting = sorted.filter((line) => line.startsWith("Converting links in ")).sort();
+  return [...sorted.filter((line) => !line.startsWith("Converting links in ")), ...converting];
 }
 
 /** A whole second, from `ms`. */
@@ -269,7 +246,7 @@ export async function stepSeeds(
   runSeed: (dir: string, seed: number) => Promise<string[]>,
 ): Promise<void> {
   const failed: string[] = [];
-  for (const seed of seeds(fixed)) {
+  for (const seed of fuzzSeeds(fixed)) {
     await t.step(`seed ${seed}`, async () => {
       await using dir = KEEP
         ? { path: await Deno.makeTempDir({ prefix: `${prefix}${seed}_` }), [Symbol.dispose]() {} }
