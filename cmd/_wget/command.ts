@@ -765,6 +765,8 @@ export const runWget = (async function runWget(
     return WGET_EXIT.generic;
   }
   if (values.verbose) values["no-verbose"] = false;
+  // --method=HEAD downloads nothing: GNU wget runs it as --spider (its main.c sets spider).
+  if (values.method?.toUpperCase() === "HEAD") values.spider = true;
   if ((values.timestamping ?? values.mirror) && values["no-clobber"]) {
     // GNU wget refuses the pair before any request, with exit 1 (-m is -N too).
     console.error("Can't timestamp and not clobber old files at the same time.");

@@ -504,7 +504,8 @@ export class WgetReporter {
       this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${reason}`.trimEnd());
       return;
     }
-    this.#lengthLine(result.size, 0);
+    // A 204 GNU answers before its length line (no body, no length).
+    if (status !== 204) this.#lengthLine(result.size, 0);
     this.#line(
       this.#recursive
         ? holdsLinks

@@ -219,6 +219,10 @@ peerTest(
         { args: [...verbosity, url("/s204")] },
         // A 204 is said saved under the name a new file would have had: s204.1 (seed 3344).
         { args: [...verbosity, url("/s204")], files: { s204: BODY } },
+        // --method=HEAD is GNU's --spider (its main.c), a 204 with no Length line.
+        { args: [...verbosity, "--method=HEAD", url("/f.txt")] },
+        { args: [...verbosity, "--method=head", url("/s204")] },
+        { args: [...verbosity, "--spider", url("/s204")] },
         { args: [...verbosity, "-O", "-", url("/f.txt")], captureStdout: true },
         { args: [...verbosity, "-t", "2", "--waitretry=0", url("/cut")] },
         { args: [...verbosity, "--show-progress", url("/f.txt")] },
