@@ -48,11 +48,13 @@ import {
 /**
  * The seeds the test suite runs: 1–16 (-np, -l, -nd, -k -K, -nc and -c again, nofollow), 24
  * (-nd -R), 25 (-N again), 28 (both host names, --wait), 48 (-Q, -l), 53 (-A), 84
- * (--delete-after), 211 (--spider -nd) and 753 (/a's file a beside /a/'s directory a).
+ * (--delete-after), 211 (--spider -nd), 753 (/a's file a beside /a/'s directory a) and 8033
+ * (-E names /sp%20ace/'s page sp ace.html, so GNU never fetches /sp%20ace.html nor reads its
+ * links; request slots freed before the pages ahead were read broke it, bench/README.md).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
-  ...[24, 25, 28, 48, 53, 84, 211, 753],
+  ...[24, 25, 28, 48, 53, 84, 211, 753, 8033],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
