@@ -498,10 +498,9 @@ export class WgetReporter {
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
-      const code = own ? result.status : this.#status || result.status;
       const reason = own ? result.reason ?? "" : this.#reason;
-      const status = String(code).padStart(2);
-      this.#print(`${timestamp()} URL: ${result.finalUrl} ${status} ${reason}`.trimEnd());
+      const code = String(status).padStart(2);
+      this.#print(`${timestamp()} URL: ${result.finalUrl} ${code} ${reason}`.trimEnd());
       return;
     }
     // A 204 GNU answers before its length line (no body, no length).

@@ -39,6 +39,7 @@ import { type Received, takeOver } from "./_received.ts";
 import { parseHttpDate } from "./_http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { freeFileName } from "./_free_name.ts";
+import { timerSleep } from "./_timer_sleep.ts";
 
 /** GNU wget's exit codes. */
 export const WGET_EXIT = {
@@ -510,7 +511,7 @@ const retryDownload = (async function retryDownload(
 ): Promise<DownloadResult> {
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? timerSleep;
   const state: AttemptState = { written: options.output?.offset ?? 0 };
   for (let attempt = 1;; attempt++) {
     try {
@@ -720,9 +721,7 @@ const attemptDownload = (async function attemptDownload(
         target = next;
         redirects++;
         if (options.redirectWaitMs) {
-          await (options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(
-            options.redirectWaitMs,
-          );
+          await (options.sleep ?? timerSleep)(options.redirectWaitMs);
         }
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
           method = "GET";
@@ -800,10 +799,10 @@ const attemptDownload = (async function attemptDownload(
           // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
           checkedByHead = true;
           const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
+          const stored = storedLength(response, options.compression);
           if (
             lastModified <= copy.mtime.getTime() &&
-            (storedLength(response, options.compression) === undefined ||
-              storedLength(response, options.compression) === copy.size)
+            (stored === undefined || stored === copy.size)
           ) {
             return {
               url: original.href,

@@ -19,6 +19,7 @@ import {
   type DownloadResult,
   type DownloadSink,
 } from "./download.ts";
+import { timerSleep } from "./_timer_sleep.ts";
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
@@ -1228,7 +1229,7 @@ class Walker {
   #sleepWait(): Promise<void> {
     const options = this.#options;
     const waitMs = (options.waitMs ?? 0) * (options.randomWait ? 0.5 + Math.random() : 1);
-    return (options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))(waitMs);
+    return (options.sleep ?? timerSleep)(waitMs);
   }
 
   async #fetchUnlocked(
