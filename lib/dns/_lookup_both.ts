@@ -37,8 +37,11 @@ export interface ResolverCore {
   isAddressLiteral(name: string): boolean;
   /** The resolver's DNS part. */
   loadDnsLookup(): Promise<typeof import("./_dns_lookup.ts")>;
-  /** Whether the myhostname source may answer the name (else it is NOTFOUND for it). */
-  myHostnameMayServe(name: string): Promise<boolean>;
+  /**
+   * Whether the myhostname source may answer the name (else it is NOTFOUND for it); undefined
+   * when glibc could not load its module here (UNAVAIL).
+   */
+  myHostnameMayServe(name: string): Promise<boolean | undefined>;
   /** The DNS errors. */
   loadErrors(): Promise<typeof import("./errors.ts")>;
 }
@@ -129,11 +132,12 @@ async function lookUpBothInHostsFile(
   // not serve, NOTFOUND; a source netkit does not serve, UNAVAIL): files still answers first,
   // for both families, and DNS after it is not asked (`hosts: myhostname files dns`).
   for (const source of sources.slice(0, filesAt)) {
+    const serves = source.name === "myhostname" ? await core.myHostnameMayServe(name) : undefined;
     const status = source.name === "dns"
       ? undefined
-      : source.name !== "myhostname"
+      : serves === undefined
       ? "unavail"
-      : await core.myHostnameMayServe(name)
+      : serves
       ? undefined
       : "notfound";
     if (status === undefined || source.returnOn.has(status)) return undefined;

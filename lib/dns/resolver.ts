@@ -40,6 +40,7 @@ import {
   type NssStatus,
   readHostsSources,
 } from "./nsswitch.ts";
+import { nssModuleInstalled } from "./_nss_module.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
@@ -66,6 +67,14 @@ let dnsErrors: typeof import("./errors.ts") | undefined;
 async function loadErrors(): Promise<typeof import("./errors.ts")> {
   return dnsErrors ??= await import("./errors.ts");
 }
+
+/**
+ * Whether `source` is systemd's `myhostname` and glibc could load its module here: without
+ * `libnss_myhostname.so.2` it is UNAVAIL, as any source netkit does not serve.
+ */
+const servesMyHostname = (function servesMyHostname(source: NssSource): boolean {
+  return source.name === "myhostname" && nssModuleInstalled("myhostname");
+}).bind(undefined);
 
 /** systemd's `myhostname` source, loaded only when nsswitch.conf names it. */
 let myHostname: typeof import("./_my_hostname.ts") | undefined;
@@ -290,7 +299,7 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     sources,
     options,
     (source) => {
-      if (source.name !== "dns" && source.name !== "myhostname" && source.name !== "files") {
+      if (source.name !== "dns" && !servesMyHostname(source) && source.name !== "files") {
         return undefined;
       }
       // The last source asked names the failure, as glibc's h_errno and getaddrinfo's error:
@@ -630,7 +639,7 @@ async function resolveAddressUnbounded(
         return { status: error instanceof DnsBadResponseError ? "unavail" : "notfound" };
       }
     }
-    if (source.name === "myhostname") {
+    if (servesMyHostname(source)) {
       const names = (await loadMyHostname()).myHostnameNames(canonical);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
@@ -690,5 +699,6 @@ const RESOLVER_CORE: ResolverCore = {
   isAddressLiteral: (name) => addressLiteral(name) !== undefined,
   loadDnsLookup: () => dnsLookup === undefined ? loadDnsLookup() : Promise.resolve(dnsLookup),
   loadErrors,
-  myHostnameMayServe: async (name) => (await loadMyHostname()).mayServe(name),
+  myHostnameMayServe: async (name) =>
+    nssModuleInstalled("myhostname") ? (await loadMyHostname()).mayServe(name) : undefined,
 };

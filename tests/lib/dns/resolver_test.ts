@@ -24,6 +24,7 @@ import {
   startFakeDnsServer,
 } from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
+import { nssModuleInstalled } from "../../../lib/dns/_nss_module.ts";
 import { loopbackAddress, loopbackAddresses } from "../../harness/loopback_address.ts";
 
 const CNAME = DNS_TYPE.CNAME;
@@ -463,7 +464,17 @@ Deno.test({
   },
 });
 
-Deno.test("resolveHost() and resolveAddress() answer localhost names from nsswitch.conf's myhostname", async () => {
+/** Why myhostname cannot answer here (glibc could not load it, nor will netkit), else undefined. */
+const NO_MYHOSTNAME = nssModuleInstalled("myhostname")
+  ? undefined
+  : "libnss-myhostname is not installed (tests/harness/install_peers.ts installs it)";
+
+Deno.test({
+  name: `resolveHost() and resolveAddress() answer localhost names from nsswitch.conf's myhostname${
+    NO_MYHOSTNAME ? ` (ignored: ${NO_MYHOSTNAME})` : ""
+  }`,
+  ignore: NO_MYHOSTNAME !== undefined,
+}, async () => {
   await using dir = await tempDir();
   const nsswitchConf = `${dir.path}/nsswitch.conf`;
   await Deno.writeTextFile(nsswitchConf, "hosts: files myhostname\n");
@@ -674,7 +685,12 @@ Deno.test("lookupAddresses() names a DNS name after its A answer's CNAME chain, 
   }
 });
 
-Deno.test("resolveHost() sees an edit of the hosts file or nsswitch.conf at the next lookup", async () => {
+Deno.test({
+  name: `resolveHost() sees an edit of the hosts file or nsswitch.conf at the next lookup${
+    NO_MYHOSTNAME ? ` (ignored: ${NO_MYHOSTNAME})` : ""
+  }`,
+  ignore: NO_MYHOSTNAME !== undefined,
+}, async () => {
   // The parses are kept between lookups and taken at once while the files are unchanged.
   await using dir = await tempDir();
   const hostsFile = `${dir.path}/hosts`;
