@@ -202,3 +202,43 @@ export function myHostnameNames(address: string): string[] | undefined {
   if (bare(localAddresses(family))?.includes(address)) return [hostName];
   return bare(localGateways(family))?.includes(address) ? ["_gateway"] : undefined;
 }
+
+/** Whether the module was found, once per process (a package installed meanwhile is not seen). */
+let installed: boolean | undefined;
+
+/**
+ * The directories the dynamic loader searches for a library not in its cache: Debian's multiarch
+ * ones, then Fedora's and the generic ones.
+ */
+function libraryDirectories(): string[] {
+  const triplet = `${Deno.build.arch}-linux-gnu`;
+  return [`/lib/${triplet}`, `/usr/lib/${triplet}`, "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+}
+
+/**
+ * Whether glibc could load systemd's module (`libnss_myhostname.so.2`, Debian's
+ * `libnss-myhostname`) here: a regular file in one of the loader's directories (a symbolic link
+ * followed). Without it glibc's nsswitch loop counts `myhostname` as UNAVAIL, as any module it
+ * cannot load: `hosts: myhostname [!UNAVAIL=return] dns` goes on to DNS, and the host's own
+ * name is not answered. True where the directories may not be read (nothing is asked of the
+ * user): the source is then served, as on a host that has it.
+ */
+export const myHostnameInstalled = (function myHostnameInstalled(): boolean {
+  if (installed !== undefined) return installed;
+  installed = false;
+  for (const dir of libraryDirectories()) {
+    try {
+      if (Deno.permissions.querySync({ name: "read", path: dir }).state !== "granted") {
+        installed = true;
+        break;
+      }
+      if (Deno.statSync(`${dir}/libnss_myhostname.so.2`).isFile) {
+        installed = true;
+        break;
+      }
+    } catch {
+      // Not there (or no such directory): the next one.
+    }
+  }
+  return installed;
+}).bind(undefined);

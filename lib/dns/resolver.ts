@@ -40,7 +40,6 @@ import {
   type NssStatus,
   readHostsSources,
 } from "./nsswitch.ts";
-import { nssModuleInstalled } from "./_nss_module.ts";
 import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 
 export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
@@ -67,14 +66,6 @@ let dnsErrors: typeof import("./errors.ts") | undefined;
 async function loadErrors(): Promise<typeof import("./errors.ts")> {
   return dnsErrors ??= await import("./errors.ts");
 }
-
-/**
- * Whether `source` is systemd's `myhostname` and glibc could load its module here: without
- * `libnss_myhostname.so.2` it is UNAVAIL, as any source netkit does not serve.
- */
-const servesMyHostname = (function servesMyHostname(source: NssSource): boolean {
-  return source.name === "myhostname" && nssModuleInstalled("myhostname");
-}).bind(undefined);
 
 /** systemd's `myhostname` source, loaded only when nsswitch.conf names it. */
 let myHostname: typeof import("./_my_hostname.ts") | undefined;
@@ -299,7 +290,7 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     sources,
     options,
     (source) => {
-      if (source.name !== "dns" && !servesMyHostname(source) && source.name !== "files") {
+      if (source.name !== "dns" && source.name !== "myhostname" && source.name !== "files") {
         return undefined;
       }
       // The last source asked names the failure, as glibc's h_errno and getaddrinfo's error:
@@ -307,10 +298,9 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
       delete failed.error;
       if (source.name === "files") return hostsFileByName(key, family, options);
       // What is no host name may be in the hosts file only.
+      if (source.name === "myhostname") return myHostnameByName(name, family, !invalid);
       if (invalid !== undefined) return NOT_FOUND;
-      return source.name === "dns"
-        ? dnsByName(hostName, absolute, family, options, bySortList, failed)
-        : myHostnameByName(name, family);
+      return dnsByName(hostName, absolute, family, options, bySortList, failed);
     },
   );
   if (found) return found;
@@ -397,13 +387,19 @@ const dnsByName = (async function dnsByName(
   }
 }).bind(undefined);
 
-/** systemd's myhostname source for a valid name: localhost names, the host's own, _gateway. */
+/**
+ * systemd's myhostname source: localhost names, the host's own, _gateway (nothing for what is no
+ * host name, `valid` false); UNAVAIL where glibc could not load its module.
+ */
 async function myHostnameByName(
   name: string,
   family: IpFamily,
+  valid: boolean,
 ): Promise<SourceOutcome<HostEntry>> {
   // See _my_hostname.ts.
   const myHostname = await loadMyHostname();
+  if (!myHostname.myHostnameInstalled()) return UNAVAILABLE;
+  if (!valid) return NOT_FOUND;
   const match = myHostname.mayServe(name) ? myHostname.myHostnameEntry(name, family) : undefined;
   return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
 }
@@ -639,8 +635,10 @@ async function resolveAddressUnbounded(
         return { status: error instanceof DnsBadResponseError ? "unavail" : "notfound" };
       }
     }
-    if (servesMyHostname(source)) {
-      const names = (await loadMyHostname()).myHostnameNames(canonical);
+    if (source.name === "myhostname") {
+      const myHostname = await loadMyHostname();
+      if (!myHostname.myHostnameInstalled()) return UNAVAILABLE;
+      const names = myHostname.myHostnameNames(canonical);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
     return undefined;
@@ -699,6 +697,8 @@ const RESOLVER_CORE: ResolverCore = {
   isAddressLiteral: (name) => addressLiteral(name) !== undefined,
   loadDnsLookup: () => dnsLookup === undefined ? loadDnsLookup() : Promise.resolve(dnsLookup),
   loadErrors,
-  myHostnameMayServe: async (name) =>
-    nssModuleInstalled("myhostname") ? (await loadMyHostname()).mayServe(name) : undefined,
+  myHostnameMayServe: async (name) => {
+    const myHostname = await loadMyHostname();
+    return myHostname.myHostnameInstalled() ? myHostname.mayServe(name) : undefined;
+  },
 };

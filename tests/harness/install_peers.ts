@@ -9,7 +9,7 @@
  */
 
 import { PEER_PACKAGES, peerPath } from "./peers.ts";
-import { nssModuleInstalled } from "../../lib/dns/_nss_module.ts";
+import { myHostnameInstalled } from "../../lib/dns/_my_hostname.ts";
 
 /**
  * systemd's myhostname NSS module (Debian's libnss-myhostname), which the resolver tests compare
@@ -33,7 +33,7 @@ async function run(argv: string[]): Promise<boolean> {
 
 const missing = Object.entries(PEER_PACKAGES).filter(([command]) => !peerPath(command));
 const packages = [...new Set(missing.map(([, pkg]) => pkg))];
-if (!nssModuleInstalled("myhostname")) packages.push(MYHOSTNAME_PACKAGE);
+if (!myHostnameInstalled()) packages.push(MYHOSTNAME_PACKAGE);
 if (packages.length > 0) {
   const nsswitch = await Deno.readTextFile(NSSWITCH_CONF).catch(() => undefined);
   const isRoot = Deno.uid?.() === 0;

@@ -24,7 +24,7 @@ import {
   startFakeDnsServer,
 } from "../../harness/dns_peers.ts";
 import { freePort, peerTest, tempDir } from "../../harness/peers.ts";
-import { nssModuleInstalled } from "../../../lib/dns/_nss_module.ts";
+import { myHostnameInstalled } from "../../../lib/dns/_my_hostname.ts";
 import { loopbackAddress, loopbackAddresses } from "../../harness/loopback_address.ts";
 
 const CNAME = DNS_TYPE.CNAME;
@@ -465,7 +465,7 @@ Deno.test({
 });
 
 /** Why myhostname cannot answer here (glibc could not load it, nor will netkit), else undefined. */
-const NO_MYHOSTNAME = nssModuleInstalled("myhostname")
+const NO_MYHOSTNAME = myHostnameInstalled()
   ? undefined
   : "libnss-myhostname is not installed (tests/harness/install_peers.ts installs it)";
 
