@@ -27,6 +27,7 @@
 import { gzipSync } from "node:zlib";
 import { reasonPhrase } from "../../lib/http/_status_text.ts";
 import { seededRandom } from "./seeded_random.ts";
+import { acceptConnections } from "./accept_loop.ts";
 
 /** What the server does with one URL. */
 export interface Behaviour {
@@ -482,9 +483,6 @@ export function startRandomServer(site: RandomServerSite): RandomServer {
   const origin = `http://127.0.0.1:${listener.addr.port}`;
   const requests: string[] = [];
   const attempts = new Map<string, number>();
-  const open = new Set<Deno.Conn>();
-  const tasks = new Set<Promise<void>>();
-  let connections = 0;
 
   const serve = async (conn: Deno.Conn, connection: number) => {
     let buffer = new Uint8Array(0);
@@ -543,51 +541,19 @@ export function startRandomServer(site: RandomServerSite): RandomServer {
     }
   };
 
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      connections++;
-      open.add(conn);
-      const task = serve(conn, connections).catch(() => {}).finally(() => {
-        open.delete(conn);
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      });
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
+  const connections = acceptConnections(listener, serve);
 
   return {
     port: listener.addr.port,
     origin,
     requests,
     async reset() {
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      }
-      await Promise.allSettled([...tasks]);
+      await connections.reset();
       requests.length = 0;
       attempts.clear();
-      connections = 0;
     },
     async [Symbol.asyncDispose]() {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      }
-      await accepting;
-      await Promise.allSettled([...tasks]);
+      await connections.close();
     },
   };
 }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { acceptConnections } from "./accept_loop.ts";
+
 /** One request as received. */
 export interface RecordedRequest {
   /** 1 for the first connection accepted, 2 for the next, … */
@@ -139,9 +141,6 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
   const hostname = options.hostname ?? "127.0.0.1";
   const listener = Deno.listen({ hostname, port: 0 });
   const requests: RecordedRequest[] = [];
-  const open = new Set<Deno.Conn>();
-  const tasks = new Set<Promise<void>>();
-  let connections = 0;
   const handle = options.handle ?? ((request): Reply => ({ body: request.body }));
 
   const serve = async (conn: Deno.Conn, connection: number) => {
@@ -205,41 +204,17 @@ export function startRecordingServer(options: RecordingServerOptions = {}): Reco
     }
   };
 
-  const accepting = (async () => {
-    for await (const conn of listener) {
-      connections++;
-      open.add(conn);
-      const task = serve(conn, connections).catch(() => {}).finally(() => {
-        open.delete(conn);
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      });
-      tasks.add(task);
-      task.finally(() => tasks.delete(task));
-    }
-  })().catch(() => {});
+  const connections = acceptConnections(listener, serve);
 
   return {
     port: listener.addr.port,
     base: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${listener.addr.port}`,
     requests,
     get connections() {
-      return connections;
+      return connections.count;
     },
     async [Symbol.asyncDispose]() {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // Closed already.
-        }
-      }
-      await accepting;
-      await Promise.allSettled([...tasks]);
+      await connections.close();
     },
   };
 }
