@@ -271,15 +271,23 @@ export class WgetReporter {
    * events, and how it ended, said with its own URL, try, length and answer, whatever the others
    * say meanwhile.
    *
-   * @example Two downloads' logs apart
+   * @example Two downloads at once, each -nv line with its own try
    * ```ts
    * import assert from "node:assert/strict";
+   * import { parseHttpUrl } from "../../lib/http/url.ts";
    * import { WgetReporter } from "./reporter.ts";
    *
-   * const reporter = new WgetReporter({ quiet: true });
-   * const first = reporter.downloadLog();
-   * const second = reporter.downloadLog();
-   * assert.notEqual(first.events, second.events);
+   * let text = "";
+   * const log = { writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length) };
+   * const reporter = new WgetReporter({ nonVerbose: true, log });
+   * const [a, b] = [reporter.downloadLog(), reporter.downloadLog()];
+   * a.events.request?.(parseHttpUrl("http://h/a"), "GET");
+   * b.events.request?.(parseHttpUrl("http://h/b"), "GET");
+   * a.events.retry?.(new Error("reset"), 1, 0); // a's first try failed
+   * b.finish({ url: "http://h/b", finalUrl: "http://h/b", path: "b", bytes: 1, status: 200 });
+   * a.finish({ url: "http://h/a", finalUrl: "http://h/a", path: "a", bytes: 1, status: 200 });
+   * assert.match(text, /URL:http:\/\/h\/b \[1\] -> "b" \[1\]/);
+   * assert.match(text, /URL:http:\/\/h\/a \[1\] -> "a" \[2\]/);
    * ```
    */
   downloadLog(): WgetDownloadLog {
