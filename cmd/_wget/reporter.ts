@@ -389,8 +389,9 @@ export class WgetReporter {
       },
       connected: ({ host, port, address, reused }) => {
         // The connector said "Connecting to ... connected." for a new connection (also when a
-        // kept-alive one had gone stale and was replaced).
-        if (!this.#verboseLines || this.#announced(log)) return;
+        // kept-alive one had gone stale and was replaced). (A kept-alive one is this request's
+        // first: under --max-threads another fetch may have opened one meanwhile.)
+        if (!this.#verboseLines || (!reused && this.#announced(log))) return;
         // GNU brackets the name when the peer is IPv6: "Reusing existing connection to
         // [localhost]:80." (host is the name the connection was opened for).
         const where = reused && address?.includes(":") && !host.includes(":")

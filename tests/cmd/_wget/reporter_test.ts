@@ -144,3 +144,21 @@ Deno.test("WgetReporter.downloadLog() under -nv numbers each file's try by its o
   assert.match(text(), / URL:http:\/\/h\/b\.html \[1\] -> "b\.html" \[1\]\n/);
   assert.match(text(), / URL:http:\/\/h\/a\.html \[1\] -> "a\.html" \[2\]\n/);
 });
+
+Deno.test("WgetReporter.downloadLog() says a request reuses a connection, whatever connection another fetch opened meanwhile", () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  const reusing = reporter.downloadLog();
+  const opening = reporter.downloadLog();
+  reusing.events.request?.(parseHttpUrl("http://h/a.html"), "GET");
+  opening.events.request?.(parseHttpUrl("http://h/b.html"), "GET");
+  reporter.connectorEvents.attempted?.({ host: "h", address: "127.0.0.1", port: 80 });
+  opening.events.connected?.({ host: "h", port: 80, address: "127.0.0.1", reused: false });
+  reusing.events.connected?.({ host: "h", port: 80, address: "127.0.0.1", reused: true });
+  const text = lines.join("");
+  assert.equal(text.match(/^Connecting to /gm)?.length, 1);
+  assert.match(text, /^Reusing existing connection to h:80\.$/m);
+});
