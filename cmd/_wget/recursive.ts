@@ -12,6 +12,7 @@ import { pcreRegExp, posixRegExp } from "./regex.ts";
 import {
   downloadExitCode,
   type DownloadOptions,
+  type DownloadResult,
   fileErrorText,
   WGET_EXIT,
 } from "../../lib/download/download.ts";
@@ -21,7 +22,7 @@ import {
   type RejectedLink,
 } from "../../lib/download/recursive.ts";
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
-import type { WgetReporter } from "./reporter.ts";
+import type { WgetDownloadLog, WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 
@@ -286,34 +287,47 @@ export const runRecursive = (async function runRecursive(
   const rejectedLog = recursive.rejectedLog === undefined
     ? undefined
     : openRejectedLog(recursive.rejectedLog, reporter);
+  /** A file saved (or kept, or found by a spider), told in `log`. */
+  const onSaved = (log: WgetDownloadLog, saved: DownloadResult) =>
+    // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
+    log.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) });
+  /** A URL failed, told in `log`; the exit code and `--spider`'s broken links take note. */
+  const onFailed = (log: WgetDownloadLog, error: unknown, info?: { robots: boolean }) => {
+    // GNU wget's -q silences a recursion's errors too; the exit code still tells.
+    if (!quiet) log.fail(error, info);
+    if (info?.robots) return; // No robots.txt: no rules, and no error to count.
+    const code = downloadExitCode(error);
+    // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
+    // to the server's own robots.txt, which GNU leaves out of it.
+    // Nor a 401 or a redirect without Location: GNU's spider says "Authentication Failed"
+    // or "Redirection (N) without location", not a broken link.
+    if (
+      error instanceof HttpStatusError && !broken.includes(error.url) &&
+      error.status !== 401 && !(error.status >= 300 && error.status < 400) &&
+      !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
+    ) {
+      broken.push(error.url);
+    }
+    status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
+      ? code
+      : Math.min(status, code);
+  };
   try {
     await downloadRecursive(urls, {
       ...options,
       ...recursive,
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
-      // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
-      onSaved: (saved) =>
-        reporter.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) }),
+      onSaved: (saved) => onSaved(reporter, saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
-      onFailed: (_url, error, info) => {
-        // GNU wget's -q silences a recursion's errors too; the exit code still tells.
-        if (!quiet) reporter.fail(error, info);
-        if (info?.robots) return; // No robots.txt: no rules, and no error to count.
-        const code = downloadExitCode(error);
-        // The URL that answered so, after redirects, once (GNU's list is a set), but not a link
-        // to the server's own robots.txt, which GNU leaves out of it.
-        // Nor a 401 or a redirect without Location: GNU's spider says "Authentication Failed"
-        // or "Redirection (N) without location", not a broken link.
-        if (
-          error instanceof HttpStatusError && !broken.includes(error.url) &&
-          error.status !== 401 && !(error.status >= 300 && error.status < 400) &&
-          !/^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(error.url)
-        ) {
-          broken.push(error.url);
-        }
-        status = status === WGET_EXIT.ok || (status === WGET_EXIT.generic)
-          ? code
-          : Math.min(status, code);
+      onFailed: (_url, error, info) => onFailed(reporter, error, info),
+      // --max-threads: each URL's fetch said in a log of its own, as if it ran alone.
+      fetchLog: () => {
+        const log = reporter.downloadLog();
+        return {
+          events: log.events,
+          onSaved: (saved) => onSaved(log, saved),
+          onFailed: (_url, error, info) => onFailed(log, error, info),
+        };
       },
       onRemoved: (path, info) => {
         // GNU wget: in the verbose log only, then a blank line (none after robots.txt).

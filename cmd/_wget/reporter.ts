@@ -112,6 +112,73 @@ export function quoteName(name: string): string {
   return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
 }
 
+/**
+ * One download's log, apart from the others under way at once (`--max-threads`): its events for
+ * `download()`, then how it ended.
+ */
+export interface WgetDownloadLog {
+  /** The callbacks to give `download()` as its `events`. */
+  readonly events: DownloadEvents;
+  /** Prints how the download ended: saved, skipped, or (for --spider) that the file exists. */
+  finish(result: DownloadResult, options?: { robots?: boolean | undefined }): void;
+  /** Prints why the download failed, in GNU wget's words. */
+  fail(error: unknown, options?: { robots?: boolean | undefined }): void;
+}
+
+/**
+ * What the log knows of one download so far: its request, its answer, its body, its tries. One
+ * for the downloads that run one after another, one each under `--max-threads`.
+ */
+class DownloadLogState {
+  /** The file the body goes to, for the bar. */
+  path = "";
+  /** The bytes already there when the body started (a resumed file). */
+  offset = 0;
+  /** The full size the body's start announced. */
+  total: number | undefined = undefined;
+  /** The bytes there so far, `offset` included. */
+  received = 0;
+  /** When the request (then the body) started, for the rate. */
+  started = 0;
+  /** When the bar was last drawn. */
+  lastDraw = 0;
+  /** Its bar is on the output's last line. */
+  drawn = false;
+  /** Its dots, while their line is open. */
+  dots: DotProgress | undefined = undefined;
+  /** The last response's Content-Type. */
+  type: string | undefined = undefined;
+  /** The last response's announced length (a HEAD's too). */
+  responseLength: number | undefined = undefined;
+  /** The last response's status line, for `--spider -nv`'s "URL: ... 200 OK". */
+  status = 0;
+  reason = "";
+  /** The attempt at the current URL (GNU's "try"). */
+  attempt = 1;
+  /** GNU's "Last-modified header missing" was said after this file's HEAD. */
+  untimedSaid = false;
+  /** The last response was a 2xx. */
+  responseOk = false;
+  /** The URL of the request under way when it is a HEAD. */
+  headAsked: string | undefined = undefined;
+  /** The last URL checked for GNU's "wildcards not supported" warning. */
+  wildcardUrl: string | undefined = undefined;
+  /** This request's response head arrived. */
+  responded = false;
+  /** This request's body started. */
+  bodyStarted = false;
+  /** The response is a 206: it continues the bytes already there. */
+  partial = false;
+  /** The last response had a Last-Modified header. */
+  hasLastModified = false;
+  /** The response's Location header as sent (GNU prints it so). */
+  location: string | undefined = undefined;
+  /** The connector's count of connections opened when this request went out. */
+  connectsSeen = 0;
+  /** The connector's count of failures when this request went out. */
+  failuresSeen = 0;
+}
+
 /** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */
 function timestamp(date = new Date()): string {
   const two = (n: number) => String(n).padStart(2, "0");
@@ -150,54 +217,27 @@ export class WgetReporter {
   readonly #verboseLines: boolean;
   readonly #showProgress: boolean;
   readonly #dotStyle: DotStyle | undefined;
-  #dots: DotProgress | undefined;
   readonly #out: { writeSync(p: Uint8Array): number };
   readonly #tty: boolean;
   readonly #encoder = new TextEncoder();
-  #path = "";
-  #offset = 0;
-  #total: number | undefined;
-  #received = 0;
-  #started = 0;
-  #lastDraw = 0;
-  #drawn = false;
-  #type: string | undefined;
-  /** The last response's announced length (a HEAD's too). */
-  #responseLength: number | undefined;
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
   readonly #recursive: boolean;
-  /** The last response's status line, for `--spider -nv`'s "URL: ... 200 OK". */
-  #status = 0;
-  #reason = "";
-  /** The connector printed this request's "Connecting to" line. */
-  #announced = false;
-  /** The connector printed why this request's connection failed. */
-  #connectFailureShown = false;
-  /** The attempt at the current URL (GNU's "try"). */
-  #attempt = 1;
-  /** GNU's "Last-modified header missing" was said after this file's HEAD. */
-  #untimedSaid = false;
-  /** The last response was a 2xx. */
-  #responseOk = false;
-  /** The URL of the request under way when it is a HEAD. */
-  #headAsked: string | undefined;
-  /** The last URL checked for GNU's "wildcards not supported" warning. */
-  #wildcardUrl: string | undefined;
   readonly #wildcardWarning: boolean;
-  /** This request's response head arrived. */
-  #responded = false;
-  /** This request's body started. */
-  #bodyStarted = false;
-  /** The response is a 206: it continues the bytes already there. */
-  #partial = false;
   readonly #timestamping: boolean;
   /** The CA file still to be announced, before the first HTTPS request. */
   #caToAnnounce: string | undefined;
-  /** The last response had a Last-Modified header. */
-  #hasLastModified = false;
-  /** The response's Location header as sent (GNU prints it so). */
-  #location: string | undefined;
+  /** Connections the connector said it opened ("Connecting to ... connected."), in all. */
+  #connectorConnects = 0;
+  /** Connections the connector said failed (resolving or connecting), in all. */
+  #connectorFailures = 0;
+  /**
+   * The download whose dots or bar is on the output's last line, closed before any other line.
+   * With one download at a time, always the shared one.
+   */
+  #screen: DownloadLogState;
+  /** The log of the downloads that run one at a time (all but `--max-threads`'s). */
+  readonly #shared: DownloadLogState;
 
   /** A reporter that prints on stderr as `options` say. */
   constructor(options: WgetReporterOptions = {}) {
@@ -221,6 +261,42 @@ export class WgetReporter {
     this.#dotStyle = kind === "dot" || (!this.#tty && !forced)
       ? DOT_STYLES[modifiers[0] ?? "default"] ?? DOT_STYLES.default
       : undefined;
+    this.#shared = new DownloadLogState();
+    this.#screen = this.#shared;
+    this.events = this.#eventsOf(this.#shared);
+  }
+
+  /**
+   * A log of its own for one download among several under way at once (`--max-threads`): its
+   * events, and how it ended, said with its own URL, try, length and answer, whatever the others
+   * say meanwhile.
+   *
+   * @example Two downloads at once, each -nv line with its own try
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { parseHttpUrl } from "../../lib/http/url.ts";
+   * import { WgetReporter } from "./reporter.ts";
+   *
+   * let text = "";
+   * const log = { writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length) };
+   * const reporter = new WgetReporter({ nonVerbose: true, log });
+   * const [a, b] = [reporter.downloadLog(), reporter.downloadLog()];
+   * a.events.request?.(parseHttpUrl("http://h/a"), "GET");
+   * b.events.request?.(parseHttpUrl("http://h/b"), "GET");
+   * a.events.retry?.(new Error("reset"), 1, 0); // a's first try failed
+   * b.finish({ url: "http://h/b", finalUrl: "http://h/b", path: "b", bytes: 1, status: 200 });
+   * a.finish({ url: "http://h/a", finalUrl: "http://h/a", path: "a", bytes: 1, status: 200 });
+   * assert.match(text, /URL:http:\/\/h\/b \[1\] -> "b" \[1\]/);
+   * assert.match(text, /URL:http:\/\/h\/a \[1\] -> "a" \[2\]/);
+   * ```
+   */
+  downloadLog(): WgetDownloadLog {
+    const log = new DownloadLogState();
+    return {
+      events: this.#eventsOf(log),
+      finish: (result, options) => this.#finish(log, result, options),
+      fail: (error, options) => this.#fail(log, error, options),
+    };
   }
 
   /** Prints an error line: on stderr through `console.error`, or into the log file. */
@@ -258,172 +334,191 @@ export class WgetReporter {
     this.#out.writeSync(this.#encoder.encode(text));
   }
 
+  /** Ends the dots' or the bar's line, if one is open, before a line of the log. */
   #clear(): void {
-    if (this.#dots?.open) {
+    const screen = this.#screen;
+    if (screen.dots?.open) {
       this.#raw("\n");
-      this.#dots = undefined;
+      screen.dots = undefined;
     }
-    if (this.#drawn) {
+    if (screen.drawn) {
       // A terminal's bar is erased; elsewhere (bar:force) it stays, ended with its line.
       this.#raw(this.#tty ? "\r\x1b[K" : "\n");
-      this.#drawn = false;
+      screen.drawn = false;
     }
   }
 
-  /** The callbacks to give `download()` as its `events`. */
-  readonly events: DownloadEvents = {
-    // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
-    request: (url, method) => {
-      this.#announced = false;
-      this.#headAsked = method === "HEAD" ? url.href : undefined;
-      // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
-      if (method === "HEAD") this.#untimedSaid = false;
-      this.#connectFailureShown = false;
-      this.#responded = false;
-      this.#bodyStarted = false;
-      // Nothing of the last response carries over (a 204 has no body, so no start).
-      this.#total = undefined;
-      if (!this.#quiet) this.#started = performance.now();
-      if (!this.#verboseLines) return;
-      if (this.#attempt === 1) this.#warnWildcards(url.href);
-      if (this.#spider && method === "HEAD") {
-        this.#line("Spider mode enabled. Check if remote file exists.");
-      }
-      // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
-      const attempt = this.#attempt > 1 ? `(try:${String(this.#attempt).padStart(2)})  ` : "";
-      this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
-      if (this.#caToAnnounce !== undefined && url.scheme === "https") {
-        // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
-        this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
-        this.#caToAnnounce = undefined;
-      }
-    },
-    connected: ({ host, port, address, reused }) => {
-      // The connector said "Connecting to ... connected." for a new connection (also when a
-      // kept-alive one had gone stale and was replaced).
-      if (!this.#verboseLines || this.#announced) return;
-      // GNU brackets the name when the peer is IPv6: "Reusing existing connection to
-      // [localhost]:80." (host is the name the connection was opened for).
-      const where = reused && address?.includes(":") && !host.includes(":")
-        ? `[${host}]:${port}`
-        : formatHostPort(host, port);
-      this.#line(
-        reused
-          ? `Reusing existing connection to ${where}.`
-          : `Connecting to ${where}... connected.`,
-      );
-    },
-    response: (response) => {
-      this.#responded = true;
-      this.#partial = response.status === 206;
-      this.#reason = response.head.reason;
-      this.#hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
-      this.#responseOk = response.ok;
-      this.#responseLength = response.contentLength;
-      if (this.#spider) {
-        this.#status = response.status;
-        this.#type = response.head.headers.get("Content-Type");
-      }
-      // A HEAD answered 500 or 501 is asked again with GET; -nv names the URL first, as GNU's.
-      const headFailed = this.#headAsked !== undefined && this.#nonVerbose && !this.#quiet &&
-        (response.status === 500 || response.status === 501);
-      if (!this.#verboseLines && !this.#serverResponse) {
-        if (headFailed) this.error(`${this.#headAsked}:`);
-        return;
-      }
-      this.#type = response.head.headers.get("Content-Type");
-      this.#location = response.head.headers.get("Location");
-      if (this.#serverResponse) {
-        // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
-        this.#line("HTTP request sent, awaiting response... ");
-        this.#clear();
-        const text = response.head.lines.map((line) => `  ${line}\n`).join("");
-        this.#out.writeSync(this.#encoder.encode(text));
-        if (headFailed) this.error(`${this.#headAsked}:`);
-      } else {
+  /** `log`'s progress takes the output's last line: another download's dots or bar end first. */
+  #takeScreen(log: DownloadLogState): void {
+    if (this.#screen === log) return;
+    this.#clear();
+    this.#screen = log;
+  }
+
+  /** The callbacks to give `download()` as its `events`, one download at a time. */
+  readonly events: DownloadEvents;
+
+  /** The callbacks that say `log`'s download. */
+  #eventsOf(log: DownloadLogState): DownloadEvents {
+    return {
+      // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
+      request: (url, method) => {
+        log.connectsSeen = this.#connectorConnects;
+        log.headAsked = method === "HEAD" ? url.href : undefined;
+        // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
+        if (method === "HEAD") log.untimedSaid = false;
+        log.failuresSeen = this.#connectorFailures;
+        log.responded = false;
+        log.bodyStarted = false;
+        // Nothing of the last response carries over (a 204 has no body, so no start).
+        log.total = undefined;
+        if (!this.#quiet) log.started = performance.now();
+        if (!this.#verboseLines) return;
+        if (log.attempt === 1) this.#warnWildcards(log, url.href);
+        if (this.#spider && method === "HEAD") {
+          this.#line("Spider mode enabled. Check if remote file exists.");
+        }
+        // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
+        const attempt = log.attempt > 1 ? `(try:${String(log.attempt).padStart(2)})  ` : "";
+        this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
+        if (this.#caToAnnounce !== undefined && url.scheme === "https") {
+          // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
+          this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
+          this.#caToAnnounce = undefined;
+        }
+      },
+      connected: ({ host, port, address, reused }) => {
+        // The connector said "Connecting to ... connected." for a new connection (also when a
+        // kept-alive one had gone stale and was replaced). (A kept-alive one is this request's
+        // first: under --max-threads another fetch may have opened one meanwhile.)
+        if (!this.#verboseLines || (!reused && this.#announced(log))) return;
+        // GNU brackets the name when the peer is IPv6: "Reusing existing connection to
+        // [localhost]:80." (host is the name the connection was opened for).
+        const where = reused && address?.includes(":") && !host.includes(":")
+          ? `[${host}]:${port}`
+          : formatHostPort(host, port);
         this.#line(
-          `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
-            .trimEnd(),
+          reused
+            ? `Reusing existing connection to ${where}.`
+            : `Connecting to ${where}... connected.`,
         );
-      }
-    },
-    fetchAfterHead: (reason, localSize) => {
-      // GNU counts the GET's tries afresh after the HEAD's ("the retrieve count for HEAD is
-      // reset"), for -nv's last number.
-      this.#attempt = 1;
-      this.#lengthLine(this.#responseLength, 0);
-      if (reason === "untimed") {
-        // GNU says so after the HEAD, and not again after the GET.
-        this.#print("Last-modified header missing -- time-stamps turned off.");
-        this.#untimedSaid = true;
-      }
-      if (reason === "unchecked" || reason === "untimed") return;
-      this.#line(
-        reason === "newer"
-          ? "Remote file is newer, retrieving.\n"
-          : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
-      );
-    },
-    // GNU says so with -nv too, before the request.
-    nameShortened: (bytes, limit) =>
-      this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
-    // GNU says which challenge it answers, with -nv too.
-    authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
-    // GNU prints Location as the server sent it.
-    redirect: (_from, to) => this.#line(`Location: ${this.#location ?? to} [following]`),
-    start: ({ path, offset, total }) => {
-      this.#bodyStarted = true;
-      this.#path = path;
-      this.#offset = offset;
-      this.#total = total;
-      this.#received = offset;
-      // The start time serves only lines -q never prints (the rate, the bar).
-      if (this.#showProgress || !this.#quiet) this.#started = performance.now();
-      this.#lastDraw = 0;
-      if (this.#verboseLines) this.#startLines(path, offset, total);
-      // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
-      // does in the verbose log.
-      if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
-      // (A resumed file's first dots, commas, are drawn at once.)
-      this.#dots = this.#showProgress && this.#dotStyle
-        ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
-        : undefined;
-      // GNU draws the bar at once, at 0 % (or where a resumed file stands).
-      if (this.#showProgress && !this.#dots) this.#draw(performance.now());
-    },
-    progress: (received) => {
-      this.#received = this.#offset + received;
-      if (!this.#showProgress) return;
-      if (this.#dots) return this.#dots.update(this.#received);
-      const now = performance.now();
-      if (now - this.#lastDraw < 100) return;
-      this.#lastDraw = now;
-      this.#draw(now);
-    },
-    retry: (error, attempt) => {
-      this.#attempt = attempt + 1;
-      // -N: an answer without Last-Modified says so after its body, even one cut short (then
-      // not again for the retries), as GNU's.
-      if (
-        this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
-        !this.#untimedSaid && !this.#quiet
-      ) {
-        this.#print("Last-modified header missing -- time-stamps turned off.");
-        this.#untimedSaid = true;
-      }
-      // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
-      // "failed:", the status line); other failures are said here first.
-      if (this.#readFailure(error, "Retrying.")) return;
-      // -nv names the URL of a status --retry-on-http-error retries, as of a final one (GNU).
-      // (Not a 504, which GNU retries before it looks at the status.)
-      if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
-        this.error(`${error.url}:`);
-      }
-      const said = this.#connectFailureShown || error instanceof HttpStatusError;
-      if (!said) this.#line(`wget: ${errorMessage(error)}`);
-      this.#line("Retrying.\n");
-    },
-  };
+      },
+      response: (response) => {
+        log.responded = true;
+        log.partial = response.status === 206;
+        log.reason = response.head.reason;
+        log.hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+        log.responseOk = response.ok;
+        log.responseLength = response.contentLength;
+        if (this.#spider) {
+          log.status = response.status;
+          log.type = response.head.headers.get("Content-Type");
+        }
+        // A HEAD answered 500 or 501 is asked again with GET; -nv names the URL first, as GNU's.
+        const headFailed = log.headAsked !== undefined && this.#nonVerbose && !this.#quiet &&
+          (response.status === 500 || response.status === 501);
+        if (!this.#verboseLines && !this.#serverResponse) {
+          if (headFailed) this.error(`${log.headAsked}:`);
+          return;
+        }
+        log.type = response.head.headers.get("Content-Type");
+        log.location = response.head.headers.get("Location");
+        if (this.#serverResponse) {
+          // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
+          this.#line("HTTP request sent, awaiting response... ");
+          this.#clear();
+          const text = response.head.lines.map((line) => `  ${line}\n`).join("");
+          this.#out.writeSync(this.#encoder.encode(text));
+          if (headFailed) this.error(`${log.headAsked}:`);
+        } else {
+          this.#line(
+            `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
+              .trimEnd(),
+          );
+        }
+      },
+      fetchAfterHead: (reason, localSize) => {
+        // GNU counts the GET's tries afresh after the HEAD's ("the retrieve count for HEAD is
+        // reset"), for -nv's last number.
+        log.attempt = 1;
+        this.#lengthLine(log, log.responseLength, 0);
+        if (reason === "untimed") {
+          // GNU says so after the HEAD, and not again after the GET.
+          this.#print("Last-modified header missing -- time-stamps turned off.");
+          log.untimedSaid = true;
+        }
+        if (reason === "unchecked" || reason === "untimed") return;
+        this.#line(
+          reason === "newer"
+            ? "Remote file is newer, retrieving.\n"
+            : `The sizes do not match (local ${localSize}) -- retrieving.\n`,
+        );
+      },
+      // GNU says so with -nv too, before the request.
+      nameShortened: (bytes, limit) =>
+        this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
+      // GNU says which challenge it answers, with -nv too.
+      authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
+      // GNU prints Location as the server sent it.
+      redirect: (_from, to) => this.#line(`Location: ${log.location ?? to} [following]`),
+      start: ({ path, offset, total }) => {
+        log.bodyStarted = true;
+        log.path = path;
+        log.offset = offset;
+        log.total = total;
+        log.received = offset;
+        // The start time serves only lines -q never prints (the rate, the bar).
+        if (this.#showProgress || !this.#quiet) log.started = performance.now();
+        log.lastDraw = 0;
+        if (this.#verboseLines) this.#startLines(log, path, offset, total);
+        // --show-progress with -q or -nv: GNU sets the dots off with a blank line, as "Saving to:"
+        // does in the verbose log.
+        if (this.#showProgress) this.#takeScreen(log);
+        if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
+        // (A resumed file's first dots, commas, are drawn at once.)
+        log.dots = this.#showProgress && this.#dotStyle
+          ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
+          : undefined;
+        // GNU draws the bar at once, at 0 % (or where a resumed file stands).
+        if (this.#showProgress && !log.dots) this.#draw(log, performance.now());
+      },
+      progress: (received) => {
+        log.received = log.offset + received;
+        if (!this.#showProgress) return;
+        if (log.dots) return log.dots.update(log.received);
+        // (--max-threads: while another download's dots or bar hold the last line, this one's
+        // progress is not drawn.)
+        if (this.#screen !== log && (this.#dotStyle || this.#screen.drawn)) return;
+        const now = performance.now();
+        if (now - log.lastDraw < 100) return;
+        log.lastDraw = now;
+        this.#draw(log, now);
+      },
+      retry: (error, attempt) => {
+        log.attempt = attempt + 1;
+        // -N: an answer without Last-Modified says so after its body, even one cut short (then
+        // not again for the retries), as GNU's.
+        if (
+          this.#timestamping && log.responded && log.responseOk && !log.hasLastModified &&
+          !log.untimedSaid && !this.#quiet
+        ) {
+          this.#print("Last-modified header missing -- time-stamps turned off.");
+          log.untimedSaid = true;
+        }
+        // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
+        // "failed:", the status line); other failures are said here first.
+        if (this.#readFailure(log, error, "Retrying.")) return;
+        // -nv names the URL of a status --retry-on-http-error retries, as of a final one (GNU).
+        // (Not a 504, which GNU retries before it looks at the status.)
+        if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
+          this.error(`${error.url}:`);
+        }
+        const said = this.#connectFailureShown(log) || error instanceof HttpStatusError;
+        if (!said) this.#line(`wget: ${errorMessage(error)}`);
+        this.#line("Retrying.\n");
+      },
+    };
+  }
 
   /**
    * The callbacks to give `createAddressConnector()` as its `events`: GNU wget's "Resolving",
@@ -436,14 +531,14 @@ export class WgetReporter {
       this.#line(`Resolving ${host} (${host})... ${shown}`);
     },
     resolveFailed: ({ host, reason, literal }) => {
-      this.#connectFailureShown = true;
+      this.#connectorFailures++;
       if (this.#quiet) return;
       this.#line(`${literal ? "" : `Resolving ${host} (${host})... `}failed: ${reason}.`);
       this.error(`wget: unable to resolve host address ${quoteName(host)}`);
     },
     attempted: ({ host, address, port, reason }) => {
-      if (reason === undefined) this.#announced = true;
-      else this.#connectFailureShown = true;
+      if (reason === undefined) this.#connectorConnects++;
+      else this.#connectorFailures++;
       if (this.#quiet) return;
       const where = address === undefined
         ? formatHostPort(host, port)
@@ -454,24 +549,39 @@ export class WgetReporter {
     },
   };
 
+  /** The connector said "Connecting to ... connected." since `log`'s request went out. */
+  #announced(log: DownloadLogState): boolean {
+    return this.#connectorConnects > log.connectsSeen;
+  }
+
+  /** The connector said why a connection failed since `log`'s request went out. */
+  #connectFailureShown(log: DownloadLogState): boolean {
+    return this.#connectorFailures > log.failuresSeen;
+  }
+
   /** GNU's "Length:" and "Saving to:" lines. */
-  #startLines(path: string, offset: number, total: number | undefined): void {
-    this.#lengthLine(total, offset);
+  #startLines(
+    log: DownloadLogState,
+    path: string,
+    offset: number,
+    total: number | undefined,
+  ): void {
+    this.#lengthLine(log, total, offset);
     this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
   }
 
   /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
-  #lengthLine(total: number | undefined, offset: number): void {
+  #lengthLine(log: DownloadLogState, total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
     const length = this.#ignoreLength
       ? "ignored"
       : total === undefined
       ? "unspecified"
       : sized(total);
-    const remaining = offset > 0 && total !== undefined && this.#partial
+    const remaining = offset > 0 && total !== undefined && log.partial
       ? `, ${sized(total - offset)} remaining`
       : "";
-    const type = this.#type ? ` [${this.#type}]` : "";
+    const type = log.type ? ` [${log.type}]` : "";
     this.#line(`Length: ${length}${remaining}${type}`);
   }
 
@@ -479,17 +589,17 @@ export class WgetReporter {
    * GNU wget's verdict after a `--spider` HEAD: the file exists, and whether it is fetched next
    * for its links (a recursive run, a page or stylesheet) or not.
    */
-  #spiderVerdict(result: DownloadResult): void {
+  #spiderVerdict(log: DownloadLogState, result: DownloadResult): void {
     // GNU takes a response without Content-Type for HTML (CGIs that forget it): it could hold
     // links, and a recursive run fetches it.
     // The result's own type, status and Last-Modified when it tells them (--max-threads runs
     // several HEADs at once, whose answers interleave), else the last answer's.
     const own = "contentType" in result;
-    const type = own ? result.contentType : this.#type;
+    const type = own ? result.contentType : log.type;
     // A 204 GNU types not at all: no page.
-    const status = own ? result.status : (this.#status || result.status);
+    const status = own ? result.status : (log.status || result.status);
     const holdsLinks = status !== 204 && pageKind(type) !== "other";
-    const hasLastModified = result.hasLastModified ?? this.#hasLastModified;
+    const hasLastModified = result.hasLastModified ?? log.hasLastModified;
     // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, then (its -S head
     // shown) the GET that may follow for links, whose answer GNU no longer looks at for it.
     if (this.#timestamping && !hasLastModified) {
@@ -498,13 +608,13 @@ export class WgetReporter {
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
       if (this.#recursive && holdsLinks) return;
-      const reason = own ? result.reason ?? "" : this.#reason;
+      const reason = own ? result.reason ?? "" : log.reason;
       const code = String(status).padStart(2);
       this.#print(`${timestamp()} URL: ${result.finalUrl} ${code} ${reason}`.trimEnd());
       return;
     }
     // A 204 GNU answers before its length line (no body, no length).
-    if (status !== 204) this.#lengthLine(result.size, 0);
+    if (status !== 204) this.#lengthLine(log, result.size, 0);
     this.#line(
       this.#recursive
         ? holdsLinks
@@ -517,17 +627,18 @@ export class WgetReporter {
     );
   }
 
-  #draw(now: number): void {
-    const line = formatProgressLine(this.#path, {
-      received: this.#received,
-      total: this.#total,
-      fetched: this.#received - this.#offset,
-      elapsedMs: now - this.#started,
+  #draw(log: DownloadLogState, now: number): void {
+    this.#takeScreen(log);
+    const line = formatProgressLine(log.path, {
+      received: log.received,
+      total: log.total,
+      fetched: log.received - log.offset,
+      elapsedMs: now - log.started,
     }, consoleColumns() - 1);
     const columns = consoleColumns() - 1;
     // A terminal clears the rest of the line; a log gets the line padded, as GNU's.
     this.#raw(this.#tty ? `\r${line}\x1b[K` : `\r${line.padEnd(columns)}`);
-    this.#drawn = true;
+    log.drawn = true;
   }
 
   /**
@@ -543,9 +654,9 @@ export class WgetReporter {
    * GNU wget's warning, once per URL (a HEAD and its GET are one, and -nc's skip too), for a path
    * holding a character its FTP globbing would read: `*`, `?`, `[` or `]` (`%2A` not).
    */
-  #warnWildcards(href: string): void {
-    if (!this.#wildcardWarning || this.#wildcardUrl === href) return;
-    this.#wildcardUrl = href;
+  #warnWildcards(log: DownloadLogState, href: string): void {
+    if (!this.#wildcardWarning || log.wildcardUrl === href) return;
+    log.wildcardUrl = href;
     const path = href.replace(/^[a-z]+:\/\/[^/]*/i, "").split("?")[0]!;
     if (/[*?[\]]/.test(path)) this.#line("Warning: wildcards not supported in HTTP.");
   }
@@ -554,46 +665,54 @@ export class WgetReporter {
    * The full size `result`'s answer announced: its own when it says (`--max-threads` runs several
    * downloads at once, whose events interleave), else the last body's start's.
    */
-  #totalOf(result: DownloadResult): number | undefined {
-    return "total" in result ? result.total : this.#total;
+  #totalOf(log: DownloadLogState, result: DownloadResult): number | undefined {
+    return "total" in result ? result.total : log.total;
   }
 
   /** Prints how a download ended: saved, skipped, or (for --spider) that the file exists. */
-  finish(result: DownloadResult, options: { robots?: boolean } = {}): void {
+  finish(result: DownloadResult, options: { robots?: boolean | undefined } = {}): void {
+    this.#finish(this.#shared, result, options);
+  }
+
+  #finish(
+    log: DownloadLogState,
+    result: DownloadResult,
+    options: { robots?: boolean | undefined } = {},
+  ): void {
     // The try that saved it: the last number of GNU's -nv line (the result's own when it
     // tells: --max-threads retries several URLs at once).
-    const attempt = result.tries ?? this.#attempt;
-    this.#attempt = 1;
-    this.#lastBodyMs = this.#quiet ? 0 : performance.now() - this.#started;
-    if (this.#drawn) {
+    const attempt = result.tries ?? log.attempt;
+    log.attempt = 1;
+    this.#lastBodyMs = this.#quiet ? 0 : performance.now() - log.started;
+    if (log.drawn) {
       // The bar stays, at its last state (100 % and the time taken), on a line of its own; the
       // verbose log then leaves a blank line, as after GNU's dots.
-      this.#draw(performance.now());
+      this.#draw(log, performance.now());
       this.#raw(this.#verboseLines ? "\n\n" : "\n");
-      this.#drawn = false;
+      log.drawn = false;
     }
-    if (this.#dots) {
+    if (log.dots) {
       // GNU: the last dot line, then a blank line (with -q --show-progress too).
-      this.#dots.finish(this.#received);
-      this.#dots = undefined;
+      log.dots.finish(log.received);
+      log.dots = undefined;
       this.#raw("\n");
     }
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
-      !(result.hasLastModified ?? this.#hasLastModified) && !this.#untimedSaid && !options.robots &&
+      !(result.hasLastModified ?? log.hasLastModified) && !log.untimedSaid && !options.robots &&
       // (--spider -r: the GET after a HEAD, which said it, as GNU's got_head.)
       !(this.#spider && this.#recursive)
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
-    this.#untimedSaid = false;
+    log.untimedSaid = false;
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
-      if (this.#verboseLines) this.#warnWildcards(result.url);
+      if (this.#verboseLines) this.#warnWildcards(log, result.url);
       this.#line(`File ${name} already there; not retrieving.\n`);
     } else if (result.skipped === "head-not-newer") {
-      this.#lengthLine(this.#responseLength, 0);
+      this.#lengthLine(log, log.responseLength, 0);
       this.#line(`Server file no newer than local file ${name} -- not retrieving.\n`);
     } else if (result.skipped === "not-newer") {
       // GNU's words: a 304, or a 200 whose Last-Modified and size say the copy here is current.
@@ -606,11 +725,11 @@ export class WgetReporter {
     } else if (result.skipped === "complete") {
       this.#line("\n    The file is already fully retrieved; nothing to do.\n");
     } else if (result.path === undefined && this.#spider) {
-      this.#spiderVerdict(result);
+      this.#spiderVerdict(log, result);
     } else if (this.#nonVerbose) {
       if (result.path === undefined) return;
       const size = result.size ?? result.bytes;
-      const total = this.#totalOf(result);
+      const total = this.#totalOf(log, result);
       const of = total === undefined ? `${size}` : `${size}/${total}`;
       this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [${attempt}]`);
     } else if (result.path === undefined) {
@@ -620,9 +739,9 @@ export class WgetReporter {
     } else {
       this.#clear();
       const size = result.size ?? result.bytes;
-      const total = this.#totalOf(result);
+      const total = this.#totalOf(log, result);
       const of = total === undefined ? `${size}` : `${size}/${total}`;
-      const seconds = (performance.now() - this.#started) / 1000;
+      const seconds = (performance.now() - log.started) / 1000;
       // GNU: "2026-11-30 04:56:19 (3.64 MB/s) - 'name' saved [10/10]", between blank lines.
       const where = result.path === "-" ? "written to stdout " : `${quoteName(result.path)} saved `;
       this.#line(`${timestamp()} (${rate(result.bytes, seconds)}) - ${where}[${of}]\n`);
@@ -683,13 +802,13 @@ export class WgetReporter {
    * received."), or, inside the body, "DATE (RATE) - Read error at byte 3/100 (...). Retrying." /
    * "Connection closed at byte 3. Giving up."; false for other errors.
    */
-  #readFailure(error: unknown, next: "Retrying." | "Giving up."): boolean {
+  #readFailure(log: DownloadLogState, error: unknown, next: "Retrying." | "Giving up."): boolean {
     const eof = error instanceof UnexpectedEofError;
     const read = error instanceof SocketError && error.step === "read";
     if (!eof && !read) return false;
     const reason = read ? READ_REASONS[error.failure] ?? errorMessage(error.cause) : "";
-    if (!this.#bodyStarted) {
-      if (this.#responded) return false;
+    if (!log.bodyStarted) {
+      if (log.responded) return false;
       const text = eof ? "No data received." : `Read error (${reason}) in headers.`;
       if (this.#verboseLines) {
         this.#line(`HTTP request sent, awaiting response... ${text}`);
@@ -698,18 +817,18 @@ export class WgetReporter {
       return true;
     }
     if (!this.#verboseLines) return true;
-    if (this.#dots) {
-      this.#dots.finish(this.#received);
-      this.#dots = undefined;
+    if (log.dots) {
+      log.dots.finish(log.received);
+      log.dots = undefined;
       this.#raw("\n");
     }
     this.#clear();
-    const of = this.#total === undefined ? `${this.#received}` : `${this.#received}/${this.#total}`;
+    const of = log.total === undefined ? `${log.received}` : `${log.received}/${log.total}`;
     const text = eof
-      ? `Connection closed at byte ${this.#received}.`
+      ? `Connection closed at byte ${log.received}.`
       : `Read error at byte ${of} (${reason}).`;
-    const seconds = (performance.now() - this.#started) / 1000;
-    const fetched = this.#received - this.#offset;
+    const seconds = (performance.now() - log.started) / 1000;
+    const fetched = log.received - log.offset;
     this.#line(`${timestamp()} (${rate(fetched, seconds)}) - ${text} ${next}\n`);
     return true;
   }
@@ -719,18 +838,26 @@ export class WgetReporter {
    * `robots`: the failure was robots.txt's, which a spider fetches as a file too.
    */
   fail(error: unknown, options: { robots?: boolean | undefined } = {}): void {
+    this.#fail(this.#shared, error, options);
+  }
+
+  #fail(
+    log: DownloadLogState,
+    error: unknown,
+    options: { robots?: boolean | undefined } = {},
+  ): void {
     this.#clear();
-    const retried = this.#attempt > 1;
-    this.#attempt = 1;
-    const untimedSaid = this.#untimedSaid;
-    this.#untimedSaid = false;
+    const retried = log.attempt > 1;
+    log.attempt = 1;
+    const untimedSaid = log.untimedSaid;
+    log.untimedSaid = false;
     // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
     // never silent (house rule; GNU wget's -q says nothing there either).
     if (this.#quiet && !(error instanceof DownloadFileError)) return;
     // -N: an answer without Last-Modified whose body failed says so first, as before a retry.
     if (
-      this.#timestamping && this.#responded && this.#responseOk && !this.#hasLastModified &&
+      this.#timestamping && log.responded && log.responseOk && !log.hasLastModified &&
       !untimedSaid && !(error instanceof HttpStatusError) && !options.robots
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
@@ -738,7 +865,7 @@ export class WgetReporter {
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
-      (this.#connectFailureShown && error instanceof SocketError && error.step === "connect" &&
+      (this.#connectFailureShown(log) && error instanceof SocketError && error.step === "connect" &&
         (retried || error.failure !== "refused"));
     if (ranOut) {
       // GNU: the attempts said what failed; then "Giving up." and a blank line, only in the
@@ -753,10 +880,10 @@ export class WgetReporter {
       this.#line("Giving up.\n");
       return;
     }
-    if (this.#readFailure(error, "Giving up.")) return;
+    if (this.#readFailure(log, error, "Giving up.")) return;
     // The connector has said why already, in GNU wget's words.
     if (
-      this.#connectFailureShown && error instanceof SocketError &&
+      this.#connectFailureShown(log) && error instanceof SocketError &&
       (error.step === "connect" || error.step === "resolve")
     ) {
       return;

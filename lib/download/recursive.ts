@@ -205,7 +205,17 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
     counts: { toFiles: number; toUrls: number },
     unreadable?: unknown,
   ): void;
+  /**
+   * With several threads (`maxThreads` above 1): the callbacks of one URL's fetch (its HEAD, its
+   * GET, their retries and redirects, then `onSaved` or `onFailed`), called as the fetch starts,
+   * so that a log tells the fetches under way at once apart. Without it, or with one thread,
+   * every fetch reports to `events`, `onSaved` and `onFailed`.
+   */
+  fetchLog?(url: string): FetchLog;
 }
+
+/** The callbacks one fetch reports to (see {@linkcode RecursiveOptions.fetchLog}). */
+export type FetchLog = Pick<RecursiveOptions, "events" | "onSaved" | "onFailed">;
 
 /** What {@linkcode downloadRecursive} did. */
 export interface RecursiveResult {
@@ -289,6 +299,8 @@ interface FetchHow {
   order?: number | undefined;
   /** With several threads: the file's name is taken for this fetch already. */
   reserved?: boolean | undefined;
+  /** With several threads: this fetch's own callbacks (`fetchLog`), else the run's. */
+  log?: FetchLog | undefined;
 }
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
@@ -451,6 +463,7 @@ class Walker {
       onWalked: _onWalked,
       onRobots: _onRobots,
       onConverted: _onConverted,
+      fetchLog: _fetchLog,
       ...forDownload
     } = options;
     this.#downloadOptions = {
@@ -909,6 +922,9 @@ class Walker {
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
+    if (!this.#oneThread && this.#options.fetchLog) {
+      how = { ...how, log: this.#options.fetchLog(url) };
+    }
     if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
@@ -977,7 +993,7 @@ class Walker {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
     try {
       if (this.#options.spider && !how.robots) {
-        const head = await this.#head(url);
+        const head = await this.#head(url, how.log);
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1052,11 +1068,12 @@ class Walker {
    */
   async #sendHead(
     url: string,
+    log: FetchLog,
     onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
-    const events = options.events ?? {};
+    const events = log.events ?? {};
     let landed = url;
     try {
       return await download(url, {
@@ -1076,22 +1093,22 @@ class Walker {
       });
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (robots) options.onFailed?.(url, error, { robots: true });
-      else this.#fail(url, error);
+      if (robots) log.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error, log);
       return undefined;
     }
   }
 
   /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
-  async #head(url: string): Promise<Fetched | undefined> {
+  async #head(url: string, log: FetchLog = this.#options): Promise<Fetched | undefined> {
     let contentType: string | undefined;
     let noContent = false;
-    const result = await this.#sendHead(url, (response) => {
+    const result = await this.#sendHead(url, log, (response) => {
       contentType = response.head.headers.get("Content-Type");
       noContent = response.status === 204;
     });
     if (result === undefined) return undefined;
-    this.#options.onSaved?.(result);
+    log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
     return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
   }
@@ -1109,6 +1126,7 @@ class Walker {
     ) => { mtime: Date; size: number } | undefined,
     robots = false,
     afterResponse?: () => void,
+    log: FetchLog = this.#options,
   ): Promise<
     { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
   > {
@@ -1117,7 +1135,7 @@ class Walker {
     let time = NaN;
     let dated = false;
     let local: { mtime: Date; size: number } | undefined;
-    const result = await this.#sendHead(url, (response, landed) => {
+    const result = await this.#sendHead(url, log, (response, landed) => {
       contentType = response.head.headers.get("Content-Type");
       dated = response.head.headers.get("Last-Modified") !== undefined;
       time = parseHttpDate(response.head.headers.get("Last-Modified"));
@@ -1129,12 +1147,12 @@ class Walker {
     afterResponse?.();
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
-      this.#options.events?.fetchAfterHead?.(reason, local.size);
+      log.events?.fetchAfterHead?.(reason, local.size);
     } else if (!current) {
       // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
       // that there is no time: not of one it cannot read, a verbose line of GNU's) and fetches.
       const untimed = !dated && this.#options.timestamping && !robots;
-      this.#options.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
+      log.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };
   }
@@ -1154,13 +1172,14 @@ class Walker {
     status: number,
     finalUrl = url,
     kind: Fetched["kind"] = "other",
+    log: FetchLog = this.#options,
   ): void {
     this.#registerDownload(finalUrl, path);
     if (kind === "html") this.#htmlFiles.add(path);
     if (kind === "css") this.#cssFiles.add(path);
     if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
-    this.#options.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
+    log.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
 
   /**
@@ -1171,9 +1190,10 @@ class Walker {
     url: string,
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
+    log?: FetchLog,
   ): Fetched {
     const kind = pageKind(checked.contentType);
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind);
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, log);
     return { path, finalUrl: checked.finalUrl, kind };
   }
 
@@ -1304,9 +1324,10 @@ class Walker {
         () => {
           if (!byName) this.#plannedPath(how.parsed ?? url, true);
         },
+        how.log,
       );
       if (checked === undefined) return undefined;
-      if (checked.current) return this.#keptAfterHead(url, planned, checked);
+      if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
     }
@@ -1331,7 +1352,7 @@ class Walker {
         finalUrl: url,
         kind: hasHtmlSuffix(planned) ? "html" : "other",
       };
-      this.#kept(url, planned, "exists", 0);
+      this.#kept(url, planned, "exists", 0, url, "other", how.log);
       if (done.kind === "html") this.#htmlFiles.add(planned);
       return done;
     }
@@ -1358,9 +1379,9 @@ class Walker {
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
         const copy = local;
-        const checked = await this.#headCheck(url, () => copy);
+        const checked = await this.#headCheck(url, () => copy, false, undefined, how.log);
         if (checked === undefined) return undefined;
-        if (checked.current) return this.#keptAfterHead(url, planned, checked);
+        if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
@@ -1515,7 +1536,8 @@ class Walker {
       }
       return n;
     };
-    const events = options.events ?? {};
+    const log = how.log ?? options;
+    const events = log.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
     /** The answer is a 204 (No Content). */
@@ -1705,7 +1727,7 @@ class Walker {
         // The copy here stays; a page or stylesheet among them is read from it for links.
         const finalUrl = result?.finalUrl ?? landed;
         const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, finalUrl, kind);
+        this.#kept(url, planned, "not-newer", 200, finalUrl, kind, log);
         return { path: planned, finalUrl, kind };
       }
       if (result === undefined) throw new TypeError("No response");
@@ -1718,7 +1740,7 @@ class Walker {
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(planned);
         if (kind === "css") this.#cssFiles.add(planned);
-        options.onSaved?.(result);
+        log.onSaved?.(result);
         return { path: planned, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
@@ -1739,7 +1761,7 @@ class Walker {
         this.#registerDownload(result.finalUrl, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
-        options.onSaved?.({ ...result, path, total: undefined });
+        log.onSaved?.({ ...result, path, total: undefined });
         return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
       }
       open();
@@ -1780,13 +1802,13 @@ class Walker {
       if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
-      options.onSaved?.({ ...result, path });
+      log.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
         const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, landed, kind);
+        this.#kept(url, planned, "not-newer", 200, landed, kind, log);
         return { path: planned, finalUrl: landed, kind };
       }
       if (early && !claimed) {
@@ -1803,12 +1825,12 @@ class Walker {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
         // page or a stylesheet.
-        this.#kept(url, planned, "not-newer", 304, landed, typed);
+        this.#kept(url, planned, "not-newer", 304, landed, typed, log);
         return { path: planned, finalUrl: landed, kind: typed };
       }
       options.signal?.throwIfAborted();
-      if (how.robots) options.onFailed?.(url, error, { robots: true });
-      else this.#fail(url, error);
+      if (how.robots) log.onFailed?.(url, error, { robots: true });
+      else this.#fail(url, error, log);
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
@@ -1914,9 +1936,9 @@ class Walker {
     this.#directories.add(directory);
   }
 
-  #fail(url: string, error: unknown): void {
+  #fail(url: string, error: unknown, log: FetchLog = this.#options): void {
     this.result.failures.push({ url, error });
-    this.#options.onFailed?.(url, error);
+    log.onFailed?.(url, error);
   }
 
   /** Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`). */

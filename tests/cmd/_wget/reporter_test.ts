@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { WgetReporter, type WgetReporterOptions } from "../../../cmd/_wget/reporter.ts";
-import type { DownloadResult } from "../../../lib/download/download.ts";
+import type { DownloadEvents, DownloadResult } from "../../../lib/download/download.ts";
+import { HttpStatusError } from "../../../lib/http/errors.ts";
+import { parseHttpUrl } from "../../../lib/http/url.ts";
+import { UnexpectedEofError } from "../../../lib/io/unexpected_eof_error.ts";
 
 /** A -nv reporter writing into a string (`text()`), with `options` besides. */
 function nonVerboseReporter(options: WgetReporterOptions = {}) {
@@ -65,4 +68,97 @@ Deno.test("WgetReporter.finish() under --spider -r -nv judges a HEAD by its own 
     reporter.finish(head);
     assert.match(text(), / URL: http:\/\/h\/a\.txt 200 OK\n/);
   }
+});
+
+/** An answer as the events see it: `status`, its reason, and the headers named. */
+function response(status: number, reason: string, headers: Record<string, string> = {}) {
+  const fields = new Map(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const lines = [
+    `HTTP/1.1 ${status} ${reason}`,
+    ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`),
+  ];
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    contentLength: headers["Content-Length"] === undefined
+      ? undefined
+      : Number(headers["Content-Length"]),
+    head: { reason, lines, headers: { get: (name: string) => fields.get(name.toLowerCase()) } },
+  } as unknown as Parameters<NonNullable<DownloadEvents["response"]>>[0];
+}
+
+// --max-threads: each URL's fetch has a log of its own (WgetReporter.downloadLog()); the events of
+// two fetches interleave, and each line is said by its own fetch's request, answer and tries.
+
+Deno.test("WgetReporter.downloadLog() under -nv -S names the URL of its own HEAD answered 500, whatever was asked since", () => {
+  // Seed 26 of the server random test under --max-threads 3: another fetch's GET went out between
+  // this HEAD and its answer, and the line named that GET's URL.
+  const { reporter, text } = nonVerboseReporter({ serverResponse: true });
+  const head = reporter.downloadLog();
+  const other = reporter.downloadLog();
+  head.events.request?.(parseHttpUrl("http://h/x/n50"), "HEAD");
+  other.events.request?.(parseHttpUrl("http://h/d/i27.png"), "GET");
+  head.events.response?.(response(500, "Internal Server Error", { "Content-Length": "36" }));
+  assert.match(text(), /^http:\/\/h\/x\/n50:$/m);
+  assert.doesNotMatch(text(), /i27\.png:/);
+});
+
+Deno.test("WgetReporter.downloadLog() under -N says Last-modified is missing by its own answer, whatever another fetch was answered", () => {
+  // Seeds 50, 89, 193, 254: a fetch whose body failed said so (or not) by the last answer seen,
+  // another fetch's.
+  const { reporter, text } = nonVerboseReporter({ timestamping: true });
+  const untimed = reporter.downloadLog();
+  const timed = reporter.downloadLog();
+  untimed.events.request?.(parseHttpUrl("http://h/a.png"), "GET");
+  untimed.events.response?.(response(200, "OK", { "Content-Length": "9" }));
+  timed.events.request?.(parseHttpUrl("http://h/b.png"), "GET");
+  timed.events.response?.(response(404, "Not Found", { "Last-Modified": "Wed, 01 Jan 2020" }));
+  timed.fail(new HttpStatusError(404, "Not Found", "http://h/b.png"));
+  assert.doesNotMatch(text(), /Last-modified header missing/);
+  untimed.fail(new UnexpectedEofError(9, 3));
+  assert.equal(text().match(/Last-modified header missing/g)?.length, 1);
+});
+
+Deno.test('WgetReporter.downloadLog() under -nv says "No data received." of its own request, whatever another fetch was answered', () => {
+  const { reporter, text } = nonVerboseReporter();
+  const cut = reporter.downloadLog();
+  const answered = reporter.downloadLog();
+  cut.events.request?.(parseHttpUrl("http://h/a.html"), "GET");
+  answered.events.request?.(parseHttpUrl("http://h/b.html"), "GET");
+  answered.events.response?.(response(200, "OK", { "Content-Length": "1" }));
+  cut.events.retry?.(new UnexpectedEofError(1, 0), 1, 0);
+  assert.match(text(), /^No data received\.$/m);
+});
+
+Deno.test("WgetReporter.downloadLog() under -nv numbers each file's try by its own retries", () => {
+  const { reporter, text } = nonVerboseReporter();
+  const retried = reporter.downloadLog();
+  const once = reporter.downloadLog();
+  retried.events.request?.(parseHttpUrl("http://h/a.html"), "GET");
+  once.events.request?.(parseHttpUrl("http://h/b.html"), "GET");
+  retried.events.retry?.(new HttpStatusError(503, "Service Unavailable", "http://h/a.html"), 1, 0);
+  once.finish(saved("b.html"));
+  retried.finish(saved("a.html"));
+  assert.match(text(), / URL:http:\/\/h\/b\.html \[1\] -> "b\.html" \[1\]\n/);
+  assert.match(text(), / URL:http:\/\/h\/a\.html \[1\] -> "a\.html" \[2\]\n/);
+});
+
+Deno.test("WgetReporter.downloadLog() says a request reuses a connection, whatever connection another fetch opened meanwhile", () => {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  const reporter = new WgetReporter({
+    log: { writeSync: (p) => (lines.push(decoder.decode(p)), p.length) },
+  });
+  const reusing = reporter.downloadLog();
+  const opening = reporter.downloadLog();
+  reusing.events.request?.(parseHttpUrl("http://h/a.html"), "GET");
+  opening.events.request?.(parseHttpUrl("http://h/b.html"), "GET");
+  reporter.connectorEvents.attempted?.({ host: "h", address: "127.0.0.1", port: 80 });
+  opening.events.connected?.({ host: "h", port: 80, address: "127.0.0.1", reused: false });
+  reusing.events.connected?.({ host: "h", port: 80, address: "127.0.0.1", reused: true });
+  const text = lines.join("");
+  assert.equal(text.match(/^Connecting to /gm)?.length, 1);
+  assert.match(text, /^Reusing existing connection to h:80\.$/m);
 });
