@@ -291,6 +291,12 @@ interface FetchHow {
   reserved?: boolean | undefined;
 }
 
+/**
+ * With several threads, how many URLs per thread may be under way (fetching, or fetched and
+ * waiting for the pages before them to be read): each holds at most a page's text in memory.
+ */
+const READ_AHEAD = 4;
+
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
 const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 
@@ -513,6 +519,7 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -566,10 +573,15 @@ class Walker {
     // The fetches run at once, but each page is read for links, and its links queued, in the
     // order of the queue, whatever order the answers come in: the queue, each URL's depth and
     // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
-    // holds its thread until its page has been read.
+    // holds its file's name until its page has been read, but one of the `threads` request
+    // slots only while it fetches (see #takeSlot): the URLs after a page that waits to be read
+    // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD × threads of them.
+    const ahead = threads * READ_AHEAD;
+    let wake: (() => void) | undefined;
+    this.#slotFreed = () => wake?.();
     let read: Promise<void> = Promise.resolve();
     while (head < queue.length || running.size > 0) {
-      while (head < queue.length && running.size < threads) {
+      while (head < queue.length && running.size < ahead && this.#slotsLeft > 0) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
         // one thread (which stops at the same place).
@@ -591,11 +603,13 @@ class Walker {
           .finally(() => {
             readDone();
             running.delete(task);
+            wake?.();
           });
         read = task;
         running.add(task);
       }
-      if (running.size > 0) await Promise.race(running);
+      // Woken when a slot is free or a page has been read (its links queued).
+      if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }
   }
 
@@ -910,6 +924,7 @@ class Walker {
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
     if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
+    if (how.robots && !this.#oneThread) return this.#fetchInSlot(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
@@ -957,18 +972,59 @@ class Walker {
         if (under?.size === 0) this.#busyUnder.delete(directory);
       }
     });
+    let slot = false;
     try {
       // (A robots.txt fetch holds a name only while it is fetched.)
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
+      // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
+      const waiting = this.#takeSlot();
+      slot = true;
+      if (waiting) await waiting;
       const reserved = { ...how, reserved: true };
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
       }
       return await this.#fetchNamed(url, reserved);
     } finally {
+      if (slot) this.#releaseSlot();
       fetchedDone();
+    }
+  }
+
+  /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
+  async #fetchInSlot(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    const waiting = this.#takeSlot();
+    try {
+      if (waiting) await waiting;
+      if (this.#options.waitMs) return await this.#fetchAfterWait(url, how);
+      return await this.#fetchNamed(url, how);
+    } finally {
+      this.#releaseSlot();
+    }
+  }
+
+  /**
+   * With several threads, takes one of the `threads` request slots (no more requests than that at
+   * once, robots.txt's included): at once (undefined) when one is free, else a promise that
+   * settles when one is handed over, in the order asked.
+   */
+  #takeSlot(): Promise<void> | undefined {
+    if (this.#slotsLeft > 0) {
+      this.#slotsLeft--;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
+  }
+
+  /** A slot given back: to the first task waiting for one, else free again. */
+  #releaseSlot(): void {
+    const next = this.#slotWaiters.shift();
+    if (next) next();
+    else {
+      this.#slotsLeft++;
+      this.#slotFreed();
     }
   }
 
@@ -1824,6 +1880,12 @@ class Walker {
   readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
   readonly #busyUnder = new Map<string, Set<NameHolder>>();
+  /** With several threads, the request slots free (see `#takeSlot`). */
+  #slotsLeft = 0;
+  /** Tasks waiting for a request slot, first first. */
+  readonly #slotWaiters: (() => void)[] = [];
+  /** Tells the walk's loop that a slot is free. */
+  #slotFreed: () => void = () => {};
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 
