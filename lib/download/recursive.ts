@@ -580,7 +580,10 @@ class Walker {
     let wake: (() => void) | undefined;
     this.#slotFreed = () => wake?.();
     let read: Promise<void> = Promise.resolve();
+    /** The first task's failure (an abort): the walk ends with it. */
+    let failure: { error: unknown } | undefined;
     while (head < queue.length || running.size > 0) {
+      if (failure) throw failure.error;
       while (head < queue.length && running.size < ahead && this.#slotsLeft > 0) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
@@ -603,14 +606,19 @@ class Walker {
           .finally(() => {
             readDone();
             running.delete(task);
-            wake?.();
           });
+        // Told before the loop goes on, so that no URL is started after a failure.
+        task.then(() => wake?.(), (error) => {
+          failure ??= { error };
+          wake?.();
+        });
         read = task;
         running.add(task);
       }
-      // Woken when a slot is free or a page has been read (its links queued).
+      // Woken when a slot is free, a page has been read (its links queued) or a task failed.
       if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }
+    if (failure) throw failure.error;
   }
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
