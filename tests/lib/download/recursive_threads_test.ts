@@ -152,3 +152,49 @@ Deno.test("downloadRecursive() with maxThreads makes a directory and a file of i
   };
   assert.deepEqual(await files(2), await files(1));
 });
+
+Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow answer while its page waits to be read, no more than maxThreads at once", async () => {
+  // / links to s.html, then to p1..p6.html. s.html is answered only once p6.html has been asked
+  // for (or a while, when the URLs after s.html wait for its reading): with 2 threads, p1..p6 are
+  // fetched meanwhile, one at a time beside s.html, and read after it.
+  const log: string[] = [];
+  let askedForLast!: () => void;
+  const lastAsked = new Promise<void>((resolve) => (askedForLast = resolve));
+  let atOnce = 0;
+  let most = 0;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      most = Math.max(most, ++atOnce);
+      try {
+        log.push(path);
+        if (path === "/p6.html") askedForLast();
+        if (path === "/s.html") {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            lastAsked,
+            new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+          ]);
+          clearTimeout(timer);
+          log.push("s.html answered");
+        }
+        const body = path === "/"
+          ? `<a href="s.html">s</a>${[1, 2, 3, 4, 5, 6].map((i) => `<a href="p${i}.html">p</a>`)}`
+          : `<p>${path}`;
+        return new Response(body, { headers: { "content-type": "text/html" } });
+      } finally {
+        atOnce--;
+      }
+    },
+  );
+  await using dir = await tempDir();
+  const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.equal(result.files, 8);
+  assert.equal(log.indexOf("s.html answered"), log.length - 1, log.join(" "));
+  assert.ok(most <= 2, `${most} requests at once`);
+});
