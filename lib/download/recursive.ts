@@ -598,20 +598,25 @@ class Walker {
         const before = read;
         let readDone!: () => void;
         const readSettled = new Promise<void>((resolve) => (readDone = resolve));
-        const task: Promise<void> = this.#visitFetch(item, { until: readSettled, order: head })
-          .then(async (visited) => {
+        const visit = async () => {
+          try {
+            const visited = await this.#visitFetch(item, { until: readSettled, order: head });
             await before;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
-          })
-          .finally(() => {
+          } catch (error) {
+            // Told before the loop goes on, so that no URL is started after a failure.
+            failure ??= { error };
+            throw error;
+          } finally {
             readDone();
             running.delete(task);
-          });
-        // Told before the loop goes on, so that no URL is started after a failure.
-        task.then(() => wake?.(), (error) => {
-          failure ??= { error };
-          wake?.();
-        });
+            wake?.();
+          }
+        };
+        // (Set before its `finally` runs: the visit awaits first.)
+        const task = visit();
+        // (The failure is thrown by the loop; the next task's reading fails on it too.)
+        task.catch(() => {});
         read = task;
         running.add(task);
       }
@@ -964,7 +969,8 @@ class Walker {
     }
     let fetchedDone!: () => void;
     const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
-    const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
+    // (Its page is read, and `until` settles, only once its fetch is done.)
+    const settled = how.until ?? fetched;
     const holder = { order: how.order, fetched, settled };
     this.#busy.set(planned, holder);
     for (const directory of directories) {
