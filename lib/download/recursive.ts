@@ -575,7 +575,7 @@ class Walker {
     // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
     // holds its file's name until its page has been read, but one of the `threads` request
     // slots only while it fetches (see #takeSlot): the URLs after a page that waits to be read
-    // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD × threads of them.
+    // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD * threads of them.
     const ahead = threads * READ_AHEAD;
     let wake: (() => void) | undefined;
     this.#slotFreed = () => wake?.();
