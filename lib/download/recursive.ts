@@ -27,6 +27,7 @@ import {
   decodeURIComponentSafe,
   directoryOf,
   domainMatches,
+  extensionAliases,
   fileChunks,
   hasHtmlSuffix,
   isFile,
@@ -289,6 +290,20 @@ interface FetchHow {
   order?: number | undefined;
   /** With several threads: the file's name is taken for this fetch already. */
   reserved?: boolean | undefined;
+}
+
+/** Adds `holder` to the set of `key` in `map`. */
+function addHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
+  let holders = map.get(key);
+  if (!holders) map.set(key, holders = new Set());
+  holders.add(holder);
+}
+
+/** Takes `holder` out of the set of `key` in `map`, and the set out when it is empty. */
+function deleteHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
+  const holders = map.get(key);
+  holders?.delete(holder);
+  if (holders?.size === 0) map.delete(key);
 }
 
 /**
@@ -576,7 +591,12 @@ class Walker {
     // holds its file's name until its page has been read, but one of the `threads` request
     // slots only while it fetches (see #takeSlot): the URLs after a page that waits to be read
     // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD * threads of them.
-    const ahead = threads * READ_AHEAD;
+    // Names only an answer gives (--content-disposition's, --trust-server-names', -E's after
+    // -nd's number) may be any name: there each URL waits, with its thread, for the pages before
+    // it to be read, as before the slots, so that at most `threads` of the queue are under way.
+    const anyName = options.contentDisposition || options.trustServerNames ||
+      (options.adjustExtension && this.#layout.directories === false);
+    const ahead = anyName ? threads : threads * READ_AHEAD;
     let wake: (() => void) | undefined;
     this.#slotFreed = () => wake?.();
     let read: Promise<void> = Promise.resolve();
@@ -957,6 +977,17 @@ class Walker {
     // or a file below a directory of this name (/a's file `a` and /a/'s `a/index.html`): one
     // at a time, in the order of the queue, as one thread makes and replaces them.
     const before = [this.#busy.get(planned), ...this.#busyUnder.get(planned) ?? []];
+    // -E: the name's answer decides its extension. Those before it that may take this name, or a
+    // directory of its path, by theirs, and those before it that hold a name this URL's answer
+    // may take (GNU's run has their files, or not, before it asks: -N's If-Modified-Since, -nc,
+    // -nd's number, the file a page is read from).
+    const aliases = this.#options.adjustExtension ? extensionAliases(planned) : [];
+    if (aliases.length > 0) {
+      before.push(...this.#busyAliased.get(planned) ?? []);
+      for (const alias of aliases) {
+        before.push(this.#busy.get(alias), ...this.#busyUnder.get(alias) ?? []);
+      }
+    }
     const directories: string[] = [];
     for (
       let slash = planned.lastIndexOf("/");
@@ -966,6 +997,7 @@ class Walker {
       const directory = planned.slice(0, slash);
       directories.push(directory);
       before.push(this.#busy.get(directory));
+      if (aliases.length > 0) before.push(...this.#busyAliased.get(directory) ?? []);
     }
     let fetchedDone!: () => void;
     const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
@@ -973,18 +1005,12 @@ class Walker {
     const settled = how.until ?? fetched;
     const holder = { order: how.order, fetched, settled };
     this.#busy.set(planned, holder);
-    for (const directory of directories) {
-      let under = this.#busyUnder.get(directory);
-      if (!under) this.#busyUnder.set(directory, under = new Set());
-      under.add(holder);
-    }
+    for (const directory of directories) addHolder(this.#busyUnder, directory, holder);
+    for (const alias of aliases) addHolder(this.#busyAliased, alias, holder);
     settled.then(() => {
       if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
-      for (const directory of directories) {
-        const under = this.#busyUnder.get(directory);
-        under?.delete(holder);
-        if (under?.size === 0) this.#busyUnder.delete(directory);
-      }
+      for (const directory of directories) deleteHolder(this.#busyUnder, directory, holder);
+      for (const alias of aliases) deleteHolder(this.#busyAliased, alias, holder);
     });
     let slot = false;
     try {
@@ -1894,6 +1920,8 @@ class Walker {
   readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
   readonly #busyUnder = new Map<string, Set<NameHolder>>();
+  /** With several threads and -E, the names each fetch may take once its type is known. */
+  readonly #busyAliased = new Map<string, Set<NameHolder>>();
   /** With several threads, the request slots free (see `#takeSlot`). */
   #slotsLeft = 0;
   /** Tasks waiting for a request slot, first first. */

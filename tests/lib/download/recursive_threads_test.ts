@@ -198,3 +198,44 @@ Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow ans
   assert.equal(log.indexOf("s.html answered"), log.length - 1, log.join(" "));
   assert.ok(most <= 2, `${most} requests at once`);
 });
+
+Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.html only once /s, which -E names s.html, has been answered", async () => {
+  // / links to s, then to s.html. /s is a page: -E names its file s.html, the name /s.html's
+  // URL gives. GNU's one-at-a-time run asks for /s, saves s.html, then asks for /s.html (with -N
+  // as If-Modified-Since that file) and writes it over: /s.html must wait for /s's answer, even
+  // when /s is slow (held until /s.html is asked for, or a while).
+  const log: string[] = [];
+  let askedForTwin!: () => void;
+  const twinAsked = new Promise<void>((resolve) => (askedForTwin = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/s.html") askedForTwin();
+      if (path === "/s") {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          twinAsked,
+          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+        ]);
+        clearTimeout(timer);
+        log.push("s answered");
+      }
+      const body = path === "/" ? `<a href="s">s</a><a href="s.html">t</a>` : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 4,
+    adjustExtension: true,
+    robots: false,
+  });
+  assert.deepEqual(log, ["/", "/s", "s answered", "/s.html"]);
+  assert.equal(
+    Deno.readTextFileSync(`${dir.path}/127.0.0.1:${server.addr.port}/s.html`),
+    "<p>/s.html",
+  );
+});
