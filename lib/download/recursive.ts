@@ -290,6 +290,11 @@ interface FetchHow {
   order?: number | undefined;
   /** With several threads: the file's name is taken for this fetch already. */
   reserved?: boolean | undefined;
+  /**
+   * With several threads: told once the answer that is saved has come (its status and headers,
+   * after any redirect: `finalUrl` is known), before its body.
+   */
+  onLanded?: ((finalUrl: string) => void) | undefined;
 }
 
 /** Adds `holder` to the set of `key` in `map`. */
@@ -599,12 +604,27 @@ class Walker {
     const ahead = anyName ? threads : threads * READ_AHEAD;
     let wake: (() => void) | undefined;
     this.#slotFreed = () => wake?.();
+    // A URL's request goes out only once every URL more than `threads` before it in the queue has
+    // landed (its answer's status and headers after its redirects are in): a redirect to it is
+    // then known (it is a URL downloaded, as in GNU's run), but for the `threads` - 1 URLs just
+    // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
+    const landedOrders = new Set<number>();
+    let oldestUnlanded = 1;
+    const land = (order: number) => {
+      if (order < oldestUnlanded || landedOrders.has(order)) return;
+      landedOrders.add(order);
+      while (landedOrders.delete(oldestUnlanded)) oldestUnlanded++;
+      wake?.();
+    };
     let read: Promise<void> = Promise.resolve();
     /** The first task's failure (an abort): the walk ends with it. */
     let failure: { error: unknown } | undefined;
     while (head < queue.length || running.size > 0) {
       if (failure) throw failure.error;
-      while (head < queue.length && running.size < ahead && this.#slotsLeft > 0) {
+      while (
+        head < queue.length && running.size < ahead && this.#slotsLeft > 0 &&
+        head + 1 - oldestUnlanded < threads
+      ) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
         // one thread (which stops at the same place).
@@ -618,9 +638,12 @@ class Walker {
         const before = read;
         let readDone!: () => void;
         const readSettled = new Promise<void>((resolve) => (readDone = resolve));
+        const order = head;
+        const onLanded = () => land(order);
         const visit = async () => {
           try {
-            const visited = await this.#visitFetch(item, { until: readSettled, order: head });
+            const visited = await this.#visitFetch(item, { until: readSettled, order, onLanded });
+            land(order);
             await before;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
           } catch (error) {
@@ -628,6 +651,7 @@ class Walker {
             failure ??= { error };
             throw error;
           } finally {
+            land(order);
             readDone();
             running.delete(task);
             wake?.();
@@ -659,8 +683,12 @@ class Walker {
    */
   async #visitFetch(
     item: QueueItem,
-    lock?: { until: Promise<void>; order: number },
+    lock?: { until: Promise<void>; order: number; onLanded: () => void },
   ): Promise<Visited | undefined> {
+    // With several threads, a URL before it that landed here and is still being saved: this URL
+    // is then one downloaded already, as when GNU's run comes to it.
+    const landing = lock && this.#landingOn.get(item.url);
+    if (landing) await landing;
     const path = this.#urlToFile.get(item.url);
     if (path !== undefined) {
       // Already downloaded: read it again.
@@ -1013,6 +1041,21 @@ class Walker {
       for (const alias of aliases) deleteHolder(this.#busyAliased, alias, holder);
     });
     let slot = false;
+    /** Where it landed, when not on `url`: this fetch saves that URL's file, until it is done. */
+    let landedOn: string | undefined;
+    const onLanded = how.onLanded;
+    const reserved: FetchHow = {
+      ...how,
+      reserved: true,
+      onLanded: (finalUrl) => {
+        if (landedOn !== undefined) return;
+        landedOn = finalUrl;
+        if (finalUrl !== url && !this.#landingOn.has(finalUrl)) {
+          this.#landingOn.set(finalUrl, fetched);
+        } else landedOn = url;
+        onLanded?.(finalUrl);
+      },
+    };
     try {
       // (A robots.txt fetch holds a name only while it is fetched.)
       for (const previous of before) {
@@ -1022,12 +1065,12 @@ class Walker {
       const waiting = this.#takeSlot();
       slot = true;
       if (waiting) await waiting;
-      const reserved = { ...how, reserved: true };
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
       }
       return await this.#fetchNamed(url, reserved);
     } finally {
+      if (landedOn !== undefined && landedOn !== url) this.#landingOn.delete(landedOn);
       if (slot) this.#releaseSlot();
       fetchedDone();
     }
@@ -1680,6 +1723,7 @@ class Walker {
                 this.#downloadOptions.cookies?.setCookie(target, value);
               }
               claimed = true;
+              how.onLanded?.(target.href);
               open();
               sink.name = path;
               events.start?.({ path, offset: 0, total: response.contentLength });
@@ -1771,6 +1815,7 @@ class Walker {
               events.redirect?.(from, to, status);
             },
             start(info) {
+              how.onLanded?.(landed);
               // A 204's empty body makes no file (GNU wget's), unless -O's.
               if (noContent && !shared) return;
               claimed = true;
@@ -1920,6 +1965,11 @@ class Walker {
   readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
   readonly #busyUnder = new Map<string, Set<NameHolder>>();
+  /**
+   * With several threads, the URLs a fetch landed on after a redirect (its answer in, its body
+   * still coming): settles when that fetch is done (the URL then downloaded).
+   */
+  readonly #landingOn = new Map<string, Promise<void>>();
   /** With several threads and -E, the names each fetch may take once its type is known. */
   readonly #busyAliased = new Map<string, Set<NameHolder>>();
   /** With several threads, the request slots free (see `#takeSlot`). */

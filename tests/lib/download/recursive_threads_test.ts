@@ -153,10 +153,11 @@ Deno.test("downloadRecursive() with maxThreads makes a directory and a file of i
   assert.deepEqual(await files(2), await files(1));
 });
 
-Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow answer while its page waits to be read, no more than maxThreads at once", async () => {
-  // / links to s.html, then to p1..p6.html. s.html is answered only once p6.html has been asked
-  // for (or a while, when the URLs after s.html wait for its reading): with 2 threads, p1..p6 are
-  // fetched meanwhile, one at a time beside s.html, and read after it.
+Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow body while its page waits to be read, no more than maxThreads at once", async () => {
+  // / links to s.html, then to p1..p6.html. s.html's head comes at once, its body only once
+  // p6.html has been asked for (or after a while, when the URLs after s.html wait for its
+  // reading): with 2 threads, p1..p6 are fetched meanwhile, one at a time beside s.html, and
+  // read after it.
   const log: string[] = [];
   let askedForLast!: () => void;
   const lastAsked = new Promise<void>((resolve) => (askedForLast = resolve));
@@ -164,28 +165,34 @@ Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow ans
   let most = 0;
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request) => {
+    (request) => {
       const path = new URL(request.url).pathname;
       most = Math.max(most, ++atOnce);
-      try {
-        log.push(path);
-        if (path === "/p6.html") askedForLast();
-        if (path === "/s.html") {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([
-            lastAsked,
-            new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-          ]);
-          clearTimeout(timer);
-          log.push("s.html answered");
-        }
-        const body = path === "/"
-          ? `<a href="s.html">s</a>${[1, 2, 3, 4, 5, 6].map((i) => `<a href="p${i}.html">p</a>`)}`
-          : `<p>${path}`;
-        return new Response(body, { headers: { "content-type": "text/html" } });
-      } finally {
-        atOnce--;
+      log.push(path);
+      if (path === "/p6.html") askedForLast();
+      const headers = { "content-type": "text/html" };
+      if (path === "/s.html") {
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await Promise.race([
+              lastAsked,
+              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+            ]);
+            clearTimeout(timer);
+            log.push("s.html answered");
+            controller.enqueue(new TextEncoder().encode("<p>s"));
+            controller.close();
+            atOnce--;
+          },
+        });
+        return new Response(body, { headers });
       }
+      atOnce--;
+      const body = path === "/"
+        ? `<a href="s.html">s</a>${[1, 2, 3, 4, 5, 6].map((i) => `<a href="p${i}.html">p</a>`)}`
+        : `<p>${path}`;
+      return new Response(body, { headers });
     },
   );
   await using dir = await tempDir();
@@ -197,6 +204,46 @@ Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow ans
   assert.equal(result.files, 8);
   assert.equal(log.indexOf("s.html answered"), log.length - 1, log.join(" "));
   assert.ok(most <= 2, `${most} requests at once`);
+});
+
+Deno.test("downloadRecursive() with maxThreads asks for a URL more than maxThreads after a redirect only once it is answered", async () => {
+  // / links to r, p1..p3.html, then t.html; /r redirects to t.html, its answer held until t.html
+  // is asked for (or a while). With 2 threads p1 is fetched beside r, but nothing after it until
+  // r's redirect is in: t.html is then a URL downloaded already (r's file), asked for once, as in
+  // GNU's run.
+  const log: string[] = [];
+  let askedForTarget!: () => void;
+  const targetAsked = new Promise<void>((resolve) => (askedForTarget = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/t.html") askedForTarget();
+      if (path === "/r") {
+        await Promise.race([
+          targetAsked,
+          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+        ]);
+        clearTimeout(timer);
+        return new Response(null, { status: 301, headers: { location: "/t.html" } });
+      }
+      const body = path === "/"
+        ? `<a href="r">r</a>${[1, 2, 3].map((i) => `<a href="p${i}.html">p</a>`)}` +
+          `<a href="t.html">t</a>`
+        : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.deepEqual(log.filter((path) => path === "/t.html"), ["/t.html"], log.join(" "));
+  assert.ok(log.indexOf("/r") < log.indexOf("/t.html"), log.join(" "));
 });
 
 Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.html only once /s, which -E names s.html, has been answered", async () => {
