@@ -295,7 +295,12 @@ interface FetchHow {
    * after any redirect: `finalUrl` is known), before its body.
    */
   onLanded?: ((finalUrl: string) => void) | undefined;
+  /** With several threads: a fetch before it that landed on this URL, settled when it is done. */
+  landing?: Promise<void> | undefined;
 }
+
+/** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
+const DOWNLOADED_ALREADY: Fetched = { finalUrl: "", kind: "other" };
 
 /** Adds `holder` to the set of `key` in `map`. */
 function addHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
@@ -685,22 +690,17 @@ class Walker {
     item: QueueItem,
     lock?: { until: Promise<void>; order: number; onLanded: () => void },
   ): Promise<Visited | undefined> {
+    const path = this.#urlToFile.get(item.url);
+    if (path !== undefined) return this.#downloadedAlready(item, path);
     // With several threads, a URL before it that landed here and is still being saved: this URL
     // is then one downloaded already, as when GNU's run comes to it.
-    const landing = lock && this.#landingOn.get(item.url);
-    if (landing) await landing;
-    const path = this.#urlToFile.get(item.url);
-    if (path !== undefined) {
-      // Already downloaded: read it again.
-      const kind = item.expectCss && this.#cssFiles.has(path)
-        ? "css"
-        : item.expectHtml && this.#htmlFiles.has(path)
-        ? "html"
-        : "other";
-      return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
-    }
-    const fetched = await this.#fetch(item.url, lock ? { ...item, ...lock } : item);
+    const how = lock ? { ...item, ...lock, landing: this.#landingOn.get(item.url) } : item;
+    const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
+    if (fetched === DOWNLOADED_ALREADY) {
+      const saved = this.#urlToFile.get(item.url);
+      return saved === undefined ? undefined : this.#downloadedAlready(item, saved);
+    }
     let descend = false;
     let kind: Fetched["kind"] = "other";
     if (fetched.kind === "html" && item.expectHtml) {
@@ -712,6 +712,16 @@ class Walker {
       kind = "css";
     }
     return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** A queued URL downloaded already (its file `path`): read again. */
+  #downloadedAlready(item: QueueItem, path: string): Visited {
+    const kind = item.expectCss && this.#cssFiles.has(path)
+      ? "css"
+      : item.expectHtml && this.#htmlFiles.has(path)
+      ? "html"
+      : "other";
+    return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
   }
 
   /** A fetched URL's page read for links (their URLs queued), and a rejected file removed. */
@@ -1057,6 +1067,12 @@ class Walker {
       },
     };
     try {
+      if (how.landing) {
+        await how.landing;
+        // Saved meanwhile by the fetch that landed on it (its name kept all the same, so that the
+        // names after it are taken in the order of the queue).
+        if (this.#urlToFile.has(url)) return DOWNLOADED_ALREADY;
+      }
       // (A robots.txt fetch holds a name only while it is fetched.)
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);

@@ -246,6 +246,54 @@ Deno.test("downloadRecursive() with maxThreads asks for a URL more than maxThrea
   assert.ok(log.indexOf("/r") < log.indexOf("/t.html"), log.join(" "));
 });
 
+Deno.test("downloadRecursive() with maxThreads takes a URL a redirect landed on, its body still coming, as downloaded already", async () => {
+  // / links to r, p1..p3.html, then t.html; /r redirects to t.html at once, whose body comes only
+  // after a while (or once t.html is asked for again): t.html's own turn comes meanwhile, and must
+  // wait for r's fetch and then find the URL saved (r's file), asked for once, as in GNU's run.
+  const log: string[] = [];
+  let askedAgain!: () => void;
+  const again = new Promise<void>((resolve) => (askedAgain = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      const headers = { "content-type": "text/html" };
+      if (path === "/r") {
+        return new Response(null, { status: 301, headers: { location: "/t.html" } });
+      }
+      if (path === "/t.html") {
+        if (log.filter((asked) => asked === path).length > 1) askedAgain();
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await Promise.race([
+              again,
+              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+            ]);
+            clearTimeout(timer);
+            controller.enqueue(new TextEncoder().encode("<p>t"));
+            controller.close();
+          },
+        });
+        return new Response(body, { headers });
+      }
+      const body = path === "/"
+        ? `<a href="r">r</a>${[1, 2, 3].map((i) => `<a href="p${i}.html">p</a>`)}` +
+          `<a href="t.html">t</a>`
+        : `<p>${path}`;
+      return new Response(body, { headers });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.deepEqual(log.filter((path) => path === "/t.html"), ["/t.html"], log.join(" "));
+});
+
 Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.html only once /s, which -E names s.html, has been answered", async () => {
   // / links to s, then to s.html. /s is a page: -E names its file s.html, the name /s.html's
   // URL gives. GNU's one-at-a-time run asks for /s, saves s.html, then asks for /s.html (with -N
