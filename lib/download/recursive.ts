@@ -295,7 +295,10 @@ interface FetchHow {
    * after any redirect: `finalUrl` is known), before its body.
    */
   onLanded?: ((finalUrl: string) => void) | undefined;
-  /** With several threads: a fetch before it that landed on this URL, settled when it is done. */
+  /**
+   * With several threads: settles once this URL's being downloaded already is known for sure (a
+   * fetch before it that landed on it done, its page read; the pages before it read).
+   */
   landing?: Promise<void> | undefined;
 }
 
@@ -647,7 +650,12 @@ class Walker {
         const onLanded = () => land(order);
         const visit = async () => {
           try {
-            const visited = await this.#visitFetch(item, { until: readSettled, order, onLanded });
+            const visited = await this.#visitFetch(item, {
+              until: readSettled,
+              order,
+              onLanded,
+              previousRead: before,
+            });
             land(order);
             await before;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
@@ -688,13 +696,23 @@ class Walker {
    */
   async #visitFetch(
     item: QueueItem,
-    lock?: { until: Promise<void>; order: number; onLanded: () => void },
+    lock?: {
+      until: Promise<void>;
+      order: number;
+      onLanded: () => void;
+      previousRead: Promise<void>;
+    },
   ): Promise<Visited | undefined> {
     const path = this.#urlToFile.get(item.url);
-    if (path !== undefined) return this.#downloadedAlready(item, path);
-    // With several threads, a URL before it that landed here and is still being saved: this URL
-    // is then one downloaded already, as when GNU's run comes to it.
-    const how = lock ? { ...item, ...lock, landing: this.#landingOn.get(item.url) } : item;
+    // With several threads, a file the reading of its page may remove and forget (-R, --spider,
+    // --delete-after) is this URL's only once the pages before it have been read, as in GNU's
+    // run; and a URL that a fetch before it landed on (its body still coming) is one downloaded
+    // only once that fetch is done and its page read.
+    const removable = lock && path !== undefined && this.#mayBeRemoved(path);
+    if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
+    const how = lock
+      ? { ...item, ...lock, landing: removable ? lock.previousRead : this.#landingOn.get(item.url) }
+      : item;
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
     if (fetched === DOWNLOADED_ALREADY) {
@@ -712,6 +730,13 @@ class Walker {
       kind = "css";
     }
     return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** Whether the reading of the page saved as `path` may remove it (see `#visitRead`). */
+  #mayBeRemoved(path: string): boolean {
+    const accept = this.#options.acceptRules;
+    return !this.#options.output &&
+      (this.#temporaries.has(path) || (accept !== undefined && !acceptsFileName(path, accept)));
   }
 
   /** A queued URL downloaded already (its file `path`): read again. */
@@ -1061,7 +1086,7 @@ class Walker {
         if (landedOn !== undefined) return;
         landedOn = finalUrl;
         if (finalUrl !== url && !this.#landingOn.has(finalUrl)) {
-          this.#landingOn.set(finalUrl, fetched);
+          this.#landingOn.set(finalUrl, settled);
         } else landedOn = url;
         onLanded?.(finalUrl);
       },
@@ -1069,8 +1094,8 @@ class Walker {
     try {
       if (how.landing) {
         await how.landing;
-        // Saved meanwhile by the fetch that landed on it (its name kept all the same, so that the
-        // names after it are taken in the order of the queue).
+        // Saved by the fetch that landed on it, and kept (its name taken all the same, so that
+        // the names after it are taken in the order of the queue).
         if (this.#urlToFile.has(url)) return DOWNLOADED_ALREADY;
       }
       // (A robots.txt fetch holds a name only while it is fetched.)

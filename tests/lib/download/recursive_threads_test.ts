@@ -294,6 +294,60 @@ Deno.test("downloadRecursive() with maxThreads takes a URL a redirect landed on,
   assert.deepEqual(log.filter((path) => path === "/t.html"), ["/t.html"], log.join(" "));
 });
 
+Deno.test("downloadRecursive() with maxThreads fetches a redirect's target again once --delete-after removed the page that landed on it, as with one thread", async () => {
+  // / links to p, a.html, then b.html; a.html redirects to b.html. --delete-after: a page is
+  // read, then removed, and its URLs forgotten (GNU's), so when b.html's turn comes it is no URL
+  // downloaded and is asked for again. p's body is held until b.html has been asked for (or a while): with
+  // 2 threads b.html's turn comes while a.html is saved but not yet read, and must wait for it.
+  const run = async (threads: number) => {
+    const log: string[] = [];
+    let askedForTarget!: () => void;
+    const targetAsked = new Promise<void>((resolve) => (askedForTarget = resolve));
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => {
+        const path = new URL(request.url).pathname;
+        log.push(path);
+        const headers = { "content-type": "text/html" };
+        if (path === "/b.html") askedForTarget();
+        if (path === "/a.html") {
+          return new Response(null, { status: 301, headers: { location: "/b.html" } });
+        }
+        if (path === "/p") {
+          const body = new ReadableStream<Uint8Array>({
+            async start(controller) {
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              await Promise.race([
+                targetAsked,
+                new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+              ]);
+              clearTimeout(timer);
+              controller.enqueue(new TextEncoder().encode("<p>p"));
+              controller.close();
+            },
+          });
+          return new Response(body, { headers });
+        }
+        const body = path === "/"
+          ? `<a href="p">p</a><a href="a.html">a</a><a href="b.html">b</a>`
+          : `<p>${path}`;
+        return new Response(body, { headers });
+      },
+    );
+    await using dir = await tempDir();
+    await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+      directory: dir.path,
+      maxThreads: threads,
+      robots: false,
+      deleteAfter: true,
+    });
+    return log.toSorted();
+  };
+  const one = await run(1);
+  assert.deepEqual(one.filter((path) => path === "/b.html"), ["/b.html", "/b.html"]);
+  assert.deepEqual(await run(2), one);
+});
+
 Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.html only once /s, which -E names s.html, has been answered", async () => {
   // / links to s, then to s.html. /s is a page: -E names its file s.html, the name /s.html's
   // URL gives. GNU's one-at-a-time run asks for /s, saves s.html, then asks for /s.html (with -N
