@@ -154,3 +154,16 @@ export function seenKey(url: string): string {
     (escape, hex: string) => hex === "00" ? escape : String.fromCharCode(parseInt(hex, 16)),
   );
 }
+
+/**
+ * The names `-E` may give a file planned as `planned` once its answer's type is known (`.html`
+ * for a page, `.css` for a stylesheet, as `withPageExtension`), without `planned` itself: with
+ * several threads a URL whose own name is one of them waits for that answer (GNU's one-at-a-time
+ * run has it before it asks).
+ */
+export function extensionAliases(planned: string): string[] {
+  const aliases: string[] = [];
+  if (!/\.html?$/i.test(planned)) aliases.push(`${planned}.html`);
+  if (!/\.css$/i.test(planned)) aliases.push(`${planned}.css`);
+  return aliases;
+}

@@ -27,6 +27,7 @@ import {
   decodeURIComponentSafe,
   directoryOf,
   domainMatches,
+  extensionAliases,
   fileChunks,
   hasHtmlSuffix,
   isFile,
@@ -301,7 +302,40 @@ interface FetchHow {
   reserved?: boolean | undefined;
   /** With several threads: this fetch's own callbacks (`fetchLog`), else the run's. */
   log?: FetchLog | undefined;
+  /**
+   * With several threads: told once the answer that is saved has come (its status and headers,
+   * after any redirect: `finalUrl` is known), before its body.
+   */
+  onLanded?: ((finalUrl: string) => void) | undefined;
+  /**
+   * With several threads: settles once this URL's being downloaded already is known for sure (a
+   * fetch before it that landed on it done, its page read; the pages before it read).
+   */
+  landing?: Promise<void> | undefined;
 }
+
+/** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
+const DOWNLOADED_ALREADY: Fetched = { finalUrl: "", kind: "other" };
+
+/** Adds `holder` to the set of `key` in `map`. */
+function addHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
+  let holders = map.get(key);
+  if (!holders) map.set(key, holders = new Set());
+  holders.add(holder);
+}
+
+/** Takes `holder` out of the set of `key` in `map`, and the set out when it is empty. */
+function deleteHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
+  const holders = map.get(key);
+  holders?.delete(holder);
+  if (holders?.size === 0) map.delete(key);
+}
+
+/**
+ * With several threads, how many URLs per thread may be under way (fetching, or fetched and
+ * waiting for the pages before them to be read): each holds at most a page's text in memory.
+ */
+const READ_AHEAD = 4;
 
 /** The most of a body kept in memory to read its links; a larger one is read back from its file. */
 const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
@@ -526,6 +560,7 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
@@ -579,10 +614,38 @@ class Walker {
     // The fetches run at once, but each page is read for links, and its links queued, in the
     // order of the queue, whatever order the answers come in: the queue, each URL's depth and
     // the names taken are then those of one fetch at a time (GNU wget's), only sooner. A task
-    // holds its thread until its page has been read.
+    // holds its file's name until its page has been read, but one of the `threads` request
+    // slots only while it fetches (see #takeSlot): the URLs after a page that waits to be read
+    // (a slower answer before it) are fetched meanwhile, up to READ_AHEAD * threads of them.
+    // Names only an answer gives (--content-disposition's, --trust-server-names', -E's after
+    // -nd's number) may be any name: there each URL waits, with its thread, for the pages before
+    // it to be read, as before the slots, so that at most `threads` of the queue are under way.
+    const anyName = options.contentDisposition || options.trustServerNames ||
+      (options.adjustExtension && this.#layout.directories === false);
+    const ahead = anyName ? threads : threads * READ_AHEAD;
+    let wake: (() => void) | undefined;
+    this.#slotFreed = () => wake?.();
+    // A URL's request goes out only once every URL more than `threads` before it in the queue has
+    // landed (its answer's status and headers after its redirects are in): a redirect to it is
+    // then known (it is a URL downloaded, as in GNU's run), but for the `threads` - 1 URLs just
+    // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
+    const landedOrders = new Set<number>();
+    let oldestUnlanded = 1;
+    const land = (order: number) => {
+      if (order < oldestUnlanded || landedOrders.has(order)) return;
+      landedOrders.add(order);
+      while (landedOrders.delete(oldestUnlanded)) oldestUnlanded++;
+      wake?.();
+    };
     let read: Promise<void> = Promise.resolve();
+    /** The first task's failure (an abort): the walk ends with it. */
+    let failure: { error: unknown } | undefined;
     while (head < queue.length || running.size > 0) {
-      while (head < queue.length && running.size < threads) {
+      if (failure) throw failure.error;
+      while (
+        head < queue.length && running.size < ahead && this.#slotsLeft > 0 &&
+        head + 1 - oldestUnlanded < threads
+      ) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
         // one thread (which stops at the same place).
@@ -596,20 +659,41 @@ class Walker {
         const before = read;
         let readDone!: () => void;
         const readSettled = new Promise<void>((resolve) => (readDone = resolve));
-        const task: Promise<void> = this.#visitFetch(item, { until: readSettled, order: head })
-          .then(async (visited) => {
+        const order = head;
+        const onLanded = () => land(order);
+        const visit = async () => {
+          try {
+            const visited = await this.#visitFetch(item, {
+              until: readSettled,
+              order,
+              onLanded,
+              previousRead: before,
+            });
+            land(order);
             await before;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
-          })
-          .finally(() => {
+          } catch (error) {
+            // Told before the loop goes on, so that no URL is started after a failure.
+            failure ??= { error };
+            throw error;
+          } finally {
+            land(order);
             readDone();
             running.delete(task);
-          });
+            wake?.();
+          }
+        };
+        // (Set before its `finally` runs: the visit awaits first.)
+        const task = visit();
+        // (The failure is thrown by the loop; the next task's reading fails on it too.)
+        task.catch(() => {});
         read = task;
         running.add(task);
       }
-      if (running.size > 0) await Promise.race(running);
+      // Woken when a slot is free, a page has been read (its links queued) or a task failed.
+      if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }
+    if (failure) throw failure.error;
   }
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
@@ -625,20 +709,29 @@ class Walker {
    */
   async #visitFetch(
     item: QueueItem,
-    lock?: { until: Promise<void>; order: number },
+    lock?: {
+      until: Promise<void>;
+      order: number;
+      onLanded: () => void;
+      previousRead: Promise<void>;
+    },
   ): Promise<Visited | undefined> {
     const path = this.#urlToFile.get(item.url);
-    if (path !== undefined) {
-      // Already downloaded: read it again.
-      const kind = item.expectCss && this.#cssFiles.has(path)
-        ? "css"
-        : item.expectHtml && this.#htmlFiles.has(path)
-        ? "html"
-        : "other";
-      return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
-    }
-    const fetched = await this.#fetch(item.url, lock ? { ...item, ...lock } : item);
+    // With several threads, a file the reading of its page may remove and forget (-R, --spider,
+    // --delete-after) is this URL's only once the pages before it have been read, as in GNU's
+    // run; and a URL that a fetch before it landed on (its body still coming) is one downloaded
+    // only once that fetch is done and its page read.
+    const removable = lock && path !== undefined && this.#mayBeRemoved(path);
+    if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
+    const how = lock
+      ? { ...item, ...lock, landing: removable ? lock.previousRead : this.#landingOn.get(item.url) }
+      : item;
+    const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
+    if (fetched === DOWNLOADED_ALREADY) {
+      const saved = this.#urlToFile.get(item.url);
+      return saved === undefined ? undefined : this.#downloadedAlready(item, saved);
+    }
     let descend = false;
     let kind: Fetched["kind"] = "other";
     if (fetched.kind === "html" && item.expectHtml) {
@@ -650,6 +743,23 @@ class Walker {
       kind = "css";
     }
     return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** Whether the reading of the page saved as `path` may remove it (see `#visitRead`). */
+  #mayBeRemoved(path: string): boolean {
+    const accept = this.#options.acceptRules;
+    return !this.#options.output &&
+      (this.#temporaries.has(path) || (accept !== undefined && !acceptsFileName(path, accept)));
+  }
+
+  /** A queued URL downloaded already (its file `path`): read again. */
+  #downloadedAlready(item: QueueItem, path: string): Visited {
+    const kind = item.expectCss && this.#cssFiles.has(path)
+      ? "css"
+      : item.expectHtml && this.#htmlFiles.has(path)
+      ? "html"
+      : "other";
+    return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
   }
 
   /** A fetched URL's page read for links (their URLs queued), and a rejected file removed. */
@@ -926,6 +1036,7 @@ class Walker {
       how = { ...how, log: this.#options.fetchLog(url) };
     }
     if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
+    if (how.robots && !this.#oneThread) return this.#fetchInSlot(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
     if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
@@ -945,6 +1056,17 @@ class Walker {
     // or a file below a directory of this name (/a's file `a` and /a/'s `a/index.html`): one
     // at a time, in the order of the queue, as one thread makes and replaces them.
     const before = [this.#busy.get(planned), ...this.#busyUnder.get(planned) ?? []];
+    // -E: the name's answer decides its extension. Those before it that may take this name, or a
+    // directory of its path, by theirs, and those before it that hold a name this URL's answer
+    // may take (GNU's run has their files, or not, before it asks: -N's If-Modified-Since, -nc,
+    // -nd's number, the file a page is read from).
+    const aliases = this.#options.adjustExtension ? extensionAliases(planned) : [];
+    if (aliases.length > 0) {
+      before.push(...this.#busyAliased.get(planned) ?? []);
+      for (const alias of aliases) {
+        before.push(this.#busy.get(alias), ...this.#busyUnder.get(alias) ?? []);
+      }
+    }
     const directories: string[] = [];
     for (
       let slash = planned.lastIndexOf("/");
@@ -954,37 +1076,95 @@ class Walker {
       const directory = planned.slice(0, slash);
       directories.push(directory);
       before.push(this.#busy.get(directory));
+      if (aliases.length > 0) before.push(...this.#busyAliased.get(directory) ?? []);
     }
     let fetchedDone!: () => void;
     const fetched = new Promise<void>((resolve) => (fetchedDone = resolve));
-    const settled = Promise.all([fetched, how.until]).then(() => {}, () => {});
+    // (Its page is read, and `until` settles, only once its fetch is done.)
+    const settled = how.until ?? fetched;
     const holder = { order: how.order, fetched, settled };
     this.#busy.set(planned, holder);
-    for (const directory of directories) {
-      let under = this.#busyUnder.get(directory);
-      if (!under) this.#busyUnder.set(directory, under = new Set());
-      under.add(holder);
-    }
+    for (const directory of directories) addHolder(this.#busyUnder, directory, holder);
+    for (const alias of aliases) addHolder(this.#busyAliased, alias, holder);
     settled.then(() => {
       if (this.#busy.get(planned) === holder) this.#busy.delete(planned);
-      for (const directory of directories) {
-        const under = this.#busyUnder.get(directory);
-        under?.delete(holder);
-        if (under?.size === 0) this.#busyUnder.delete(directory);
-      }
+      for (const directory of directories) deleteHolder(this.#busyUnder, directory, holder);
+      for (const alias of aliases) deleteHolder(this.#busyAliased, alias, holder);
     });
+    let slot = false;
+    /** Where it landed, when not on `url`: this fetch saves that URL's file, until it is done. */
+    let landedOn: string | undefined;
+    const onLanded = how.onLanded;
+    const reserved: FetchHow = {
+      ...how,
+      reserved: true,
+      onLanded: (finalUrl) => {
+        if (landedOn !== undefined) return;
+        landedOn = finalUrl;
+        if (finalUrl !== url && !this.#landingOn.has(finalUrl)) {
+          this.#landingOn.set(finalUrl, settled);
+        } else landedOn = url;
+        onLanded?.(finalUrl);
+      },
+    };
     try {
+      if (how.landing) {
+        await how.landing;
+        // Saved by the fetch that landed on it, and kept (its name taken all the same, so that
+        // the names after it are taken in the order of the queue).
+        if (this.#urlToFile.has(url)) return DOWNLOADED_ALREADY;
+      }
       // (A robots.txt fetch holds a name only while it is fetched.)
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
-      const reserved = { ...how, reserved: true };
+      // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
+      const waiting = this.#takeSlot();
+      slot = true;
+      if (waiting) await waiting;
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
       }
       return await this.#fetchNamed(url, reserved);
     } finally {
+      if (landedOn !== undefined && landedOn !== url) this.#landingOn.delete(landedOn);
+      if (slot) this.#releaseSlot();
       fetchedDone();
+    }
+  }
+
+  /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
+  async #fetchInSlot(url: string, how: FetchHow): Promise<Fetched | undefined> {
+    const waiting = this.#takeSlot();
+    try {
+      if (waiting) await waiting;
+      if (this.#options.waitMs) return await this.#fetchAfterWait(url, how);
+      return await this.#fetchNamed(url, how);
+    } finally {
+      this.#releaseSlot();
+    }
+  }
+
+  /**
+   * With several threads, takes one of the `threads` request slots (no more requests than that at
+   * once, robots.txt's included): at once (undefined) when one is free, else a promise that
+   * settles when one is handed over, in the order asked.
+   */
+  #takeSlot(): Promise<void> | undefined {
+    if (this.#slotsLeft > 0) {
+      this.#slotsLeft--;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
+  }
+
+  /** A slot given back: to the first task waiting for one, else free again. */
+  #releaseSlot(): void {
+    const next = this.#slotWaiters.shift();
+    if (next) next();
+    else {
+      this.#slotsLeft++;
+      this.#slotFreed();
     }
   }
 
@@ -1606,6 +1786,7 @@ class Walker {
                 this.#downloadOptions.cookies?.setCookie(target, value);
               }
               claimed = true;
+              how.onLanded?.(target.href);
               open();
               sink.name = path;
               events.start?.({ path, offset: 0, total: response.contentLength });
@@ -1697,6 +1878,7 @@ class Walker {
               events.redirect?.(from, to, status);
             },
             start(info) {
+              how.onLanded?.(landed);
               // A 204's empty body makes no file (GNU wget's), unless -O's.
               if (noContent && !shared) return;
               claimed = true;
@@ -1846,6 +2028,19 @@ class Walker {
   readonly #busy = new Map<string, NameHolder>();
   /** With several threads, the names taken below each directory (see `#fetchReserved`). */
   readonly #busyUnder = new Map<string, Set<NameHolder>>();
+  /**
+   * With several threads, the URLs a fetch landed on after a redirect (its answer in, its body
+   * still coming): settles when that fetch is done (the URL then downloaded).
+   */
+  readonly #landingOn = new Map<string, Promise<void>>();
+  /** With several threads and -E, the names each fetch may take once its type is known. */
+  readonly #busyAliased = new Map<string, Set<NameHolder>>();
+  /** With several threads, the request slots free (see `#takeSlot`). */
+  #slotsLeft = 0;
+  /** Tasks waiting for a request slot, first first. */
+  readonly #slotWaiters: (() => void)[] = [];
+  /** Tells the walk's loop that a slot is free. */
+  #slotFreed: () => void = () => {};
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { hasHtmlSuffix, localCopy, seenKey } from "../../../lib/download/_recursive_helpers.ts";
+import {
+  extensionAliases,
+  hasHtmlSuffix,
+  localCopy,
+  seenKey,
+} from "../../../lib/download/_recursive_helpers.ts";
+import { withPageExtension } from "../../../lib/download/page_kind.ts";
 import { tempDir } from "../../harness/peers.ts";
 
 Deno.test("hasHtmlSuffix() takes the names GNU wget's has_html_suffix_p takes", () => {
@@ -33,4 +39,20 @@ Deno.test("localCopy() gives FILE.orig's time and size with -K, else FILE's", as
   await Deno.utime(`${file}.orig`, 1_000_000_000, 1_000_000_000);
   assert.deepEqual(localCopy(file, true), { mtime: new Date(1_000_000_000_000), size: 8 });
   assert.deepEqual(localCopy(file, false), { mtime: new Date(2_000_000_000_000), size: 17 });
+});
+
+Deno.test("extensionAliases() gives every other name -E may give a file, and only those", () => {
+  assert.deepEqual(extensionAliases("d/sp ace"), ["d/sp ace.html", "d/sp ace.css"]);
+  assert.deepEqual(extensionAliases("index.html?x=1"), [
+    "index.html?x=1.html",
+    "index.html?x=1.css",
+  ]);
+  assert.deepEqual(extensionAliases("a.HTM"), ["a.HTM.css"]);
+  assert.deepEqual(extensionAliases("s.Css"), ["s.Css.html"]);
+  for (const name of ["p", "p.html", "p.htm", "p.css", "p.php", "d/x.y", "q?a.html"]) {
+    for (const type of ["text/html", "text/css", "text/plain", "application/xhtml+xml"]) {
+      const named = withPageExtension(name, type);
+      if (named !== name) assert.ok(extensionAliases(name).includes(named), `${name} ${type}`);
+    }
+  }
 });

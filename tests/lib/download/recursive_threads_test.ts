@@ -152,3 +152,239 @@ Deno.test("downloadRecursive() with maxThreads makes a directory and a file of i
   };
   assert.deepEqual(await files(2), await files(1));
 });
+
+Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow body while its page waits to be read, no more than maxThreads at once", async () => {
+  // / links to s.html, then to p1..p6.html. s.html's head comes at once, its body only once
+  // p6.html has been asked for (or after a while, when the URLs after s.html wait for its
+  // reading): with 2 threads, p1..p6 are fetched meanwhile, one at a time beside s.html, and
+  // read after it.
+  const log: string[] = [];
+  let askedForLast!: () => void;
+  const lastAsked = new Promise<void>((resolve) => (askedForLast = resolve));
+  let atOnce = 0;
+  let most = 0;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const path = new URL(request.url).pathname;
+      most = Math.max(most, ++atOnce);
+      log.push(path);
+      if (path === "/p6.html") askedForLast();
+      const headers = { "content-type": "text/html" };
+      if (path === "/s.html") {
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await Promise.race([
+              lastAsked,
+              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+            ]);
+            clearTimeout(timer);
+            log.push("s.html answered");
+            controller.enqueue(new TextEncoder().encode("<p>s"));
+            controller.close();
+            atOnce--;
+          },
+        });
+        return new Response(body, { headers });
+      }
+      atOnce--;
+      const body = path === "/"
+        ? `<a href="s.html">s</a>${[1, 2, 3, 4, 5, 6].map((i) => `<a href="p${i}.html">p</a>`)}`
+        : `<p>${path}`;
+      return new Response(body, { headers });
+    },
+  );
+  await using dir = await tempDir();
+  const result = await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.equal(result.files, 8);
+  assert.equal(log.indexOf("s.html answered"), log.length - 1, log.join(" "));
+  assert.ok(most <= 2, `${most} requests at once`);
+});
+
+Deno.test("downloadRecursive() with maxThreads asks for a URL more than maxThreads after a redirect only once it is answered", async () => {
+  // / links to r, p1..p3.html, then t.html; /r redirects to t.html, its answer held until t.html
+  // is asked for (or a while). With 2 threads p1 is fetched beside r, but nothing after it until
+  // r's redirect is in: t.html is then a URL downloaded already (r's file), asked for once, as in
+  // GNU's run.
+  const log: string[] = [];
+  let askedForTarget!: () => void;
+  const targetAsked = new Promise<void>((resolve) => (askedForTarget = resolve));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/t.html") askedForTarget();
+      if (path === "/r") {
+        await Promise.race([
+          targetAsked,
+          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+        ]);
+        clearTimeout(timer);
+        return new Response(null, { status: 301, headers: { location: "/t.html" } });
+      }
+      const body = path === "/"
+        ? `<a href="r">r</a>${[1, 2, 3].map((i) => `<a href="p${i}.html">p</a>`)}` +
+          `<a href="t.html">t</a>`
+        : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.deepEqual(log.filter((path) => path === "/t.html"), ["/t.html"], log.join(" "));
+  assert.ok(log.indexOf("/r") < log.indexOf("/t.html"), log.join(" "));
+});
+
+Deno.test("downloadRecursive() with maxThreads takes a URL a redirect landed on, its body still coming, as downloaded already", async () => {
+  // / links to r, p1..p3.html, then t.html; /r redirects to t.html at once, whose body comes only
+  // after a while (or once t.html is asked for again): t.html's own turn comes meanwhile, and must
+  // wait for r's fetch and then find the URL saved (r's file), asked for once, as in GNU's run.
+  const log: string[] = [];
+  let askedAgain!: () => void;
+  const again = new Promise<void>((resolve) => (askedAgain = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      const headers = { "content-type": "text/html" };
+      if (path === "/r") {
+        return new Response(null, { status: 301, headers: { location: "/t.html" } });
+      }
+      if (path === "/t.html") {
+        if (log.filter((asked) => asked === path).length > 1) askedAgain();
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await Promise.race([
+              again,
+              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+            ]);
+            clearTimeout(timer);
+            controller.enqueue(new TextEncoder().encode("<p>t"));
+            controller.close();
+          },
+        });
+        return new Response(body, { headers });
+      }
+      const body = path === "/"
+        ? `<a href="r">r</a>${[1, 2, 3].map((i) => `<a href="p${i}.html">p</a>`)}` +
+          `<a href="t.html">t</a>`
+        : `<p>${path}`;
+      return new Response(body, { headers });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 2,
+    robots: false,
+  });
+  assert.deepEqual(log.filter((path) => path === "/t.html"), ["/t.html"], log.join(" "));
+});
+
+Deno.test("downloadRecursive() with maxThreads fetches a redirect's target again once --delete-after removed the page that landed on it, as with one thread", async () => {
+  // / links to p, a.html, then b.html; a.html redirects to b.html. --delete-after: a page is
+  // read, then removed, and its URLs forgotten (GNU's), so when b.html's turn comes it is no URL
+  // downloaded and is asked for again. p's body is held until b.html has been asked for (or a while): with
+  // 2 threads b.html's turn comes while a.html is saved but not yet read, and must wait for it.
+  const run = async (threads: number) => {
+    const log: string[] = [];
+    let askedForTarget!: () => void;
+    const targetAsked = new Promise<void>((resolve) => (askedForTarget = resolve));
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => {
+        const path = new URL(request.url).pathname;
+        log.push(path);
+        const headers = { "content-type": "text/html" };
+        if (path === "/b.html") askedForTarget();
+        if (path === "/a.html") {
+          return new Response(null, { status: 301, headers: { location: "/b.html" } });
+        }
+        if (path === "/p") {
+          const body = new ReadableStream<Uint8Array>({
+            async start(controller) {
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              await Promise.race([
+                targetAsked,
+                new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+              ]);
+              clearTimeout(timer);
+              controller.enqueue(new TextEncoder().encode("<p>p"));
+              controller.close();
+            },
+          });
+          return new Response(body, { headers });
+        }
+        const body = path === "/"
+          ? `<a href="p">p</a><a href="a.html">a</a><a href="b.html">b</a>`
+          : `<p>${path}`;
+        return new Response(body, { headers });
+      },
+    );
+    await using dir = await tempDir();
+    await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+      directory: dir.path,
+      maxThreads: threads,
+      robots: false,
+      deleteAfter: true,
+    });
+    return log.toSorted();
+  };
+  const one = await run(1);
+  assert.deepEqual(one.filter((path) => path === "/b.html"), ["/b.html", "/b.html"]);
+  assert.deepEqual(await run(2), one);
+});
+
+Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.html only once /s, which -E names s.html, has been answered", async () => {
+  // / links to s, then to s.html. /s is a page: -E names its file s.html, the name /s.html's
+  // URL gives. GNU's one-at-a-time run asks for /s, saves s.html, then asks for /s.html (with -N
+  // as If-Modified-Since that file) and writes it over: /s.html must wait for /s's answer, even
+  // when /s is slow (held until /s.html is asked for, or a while).
+  const log: string[] = [];
+  let askedForTwin!: () => void;
+  const twinAsked = new Promise<void>((resolve) => (askedForTwin = resolve));
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      log.push(path);
+      if (path === "/s.html") askedForTwin();
+      if (path === "/s") {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          twinAsked,
+          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
+        ]);
+        clearTimeout(timer);
+        log.push("s answered");
+      }
+      const body = path === "/" ? `<a href="s">s</a><a href="s.html">t</a>` : `<p>${path}`;
+      return new Response(body, { headers: { "content-type": "text/html" } });
+    },
+  );
+  await using dir = await tempDir();
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    maxThreads: 4,
+    adjustExtension: true,
+    robots: false,
+  });
+  assert.deepEqual(log, ["/", "/s", "s answered", "/s.html"]);
+  assert.equal(
+    Deno.readTextFileSync(`${dir.path}/127.0.0.1:${server.addr.port}/s.html`),
+    "<p>/s.html",
+  );
+});
