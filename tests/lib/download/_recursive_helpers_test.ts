@@ -34,3 +34,14 @@ Deno.test("localCopy() gives FILE.orig's time and size with -K, else FILE's", as
   assert.deepEqual(localCopy(file, true), { mtime: new Date(1_000_000_000_000), size: 8 });
   assert.deepEqual(localCopy(file, false), { mtime: new Date(2_000_000_000_000), size: 17 });
 });
+
+Deno.test("localCopy() takes no FILE.orig beside a directory named FILE (seed 21278)", async () => {
+  // -E -K saved /Img (a redirect to /Img/) as Img.html with Img.orig, and /Img/ made Img/: GNU
+  // wget's file_exists_p asks for a regular FILE, so the next -N run asks for /Img whole.
+  await using dir = await tempDir();
+  const name = `${dir.path}/Img`;
+  await Deno.mkdir(name);
+  await Deno.writeTextFile(`${name}.orig`, "original");
+  assert.equal(localCopy(name, true), undefined);
+  assert.equal(localCopy(name, false), undefined);
+});
