@@ -58,9 +58,12 @@ import {
  * The seeds the test suite runs (about 0.2 s each on an idle machine; 18 of 1–40 run again, with
  * -N, -nc, -c, -m or nothing new), 356: `-r -c` again through a redirect to a complete file, and
  * 2821: `-p -E -k -K -N` again, the start page `/?k=v=w` saved as `index.html?k=v=w.html` (its
- * `NAME.orig` beside no `NAME`: fetched whole, without If-Modified-Since, as GNU).
+ * `NAME.orig` beside no `NAME`: fetched whole, without If-Modified-Since, as GNU), 20545:
+ * `-r -R html`, a redirect to a page queued already, read from the redirect's file when the
+ * page's turn comes, and 21278: `-r -E -k -K -N` again, `/at@x/Img`'s `Img.orig` beside the
+ * directory `Img` (no copy: fetched whole, as GNU).
  */
-const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356, 2821];
+const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356, 2821, 20545, 21278];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
 function compare([gnu, netkit]: Outcome[]): string[] {
