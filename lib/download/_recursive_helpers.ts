@@ -119,15 +119,17 @@ export function removeIfLink(path: string): void {
 /**
  * `-N`: the time and size of the copy of a file here, or undefined without one. With `-K`,
  * `FILE.orig` when it is there: the file itself was rewritten by `-k` (GNU wget's
- * `set_file_timestamp`). Only when `FILE` itself is there, as GNU's `http_loop` asks first: a
- * `FILE.orig` beside no `FILE` (`-E` saved `x.php` as `x.php.html`) is no copy.
+ * `set_file_timestamp`). Only when `FILE` itself is there, a regular file, as GNU's `http_loop`
+ * asks first (`file_exists_p`): a `FILE.orig` beside no `FILE` (`-E` saved `x.php` as
+ * `x.php.html`), or beside a directory `FILE` (`-E` saved `/Img` as `Img.html`, then `/Img/x`
+ * made `Img/`), is no copy.
  */
 export function localCopy(
   path: string,
   backupConverted: boolean,
 ): { mtime: Date; size: number } | undefined {
   try {
-    Deno.statSync(path);
+    if (!Deno.statSync(path).isFile) return undefined;
   } catch {
     return undefined;
   }

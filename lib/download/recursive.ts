@@ -414,9 +414,13 @@ export async function downloadRecursive(
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
   const walker = new Walker(ownPool ? { ...options, pool: ownPool } : options);
   try {
-    for (const url of urls) {
-      if (walker.quotaExceeded) break;
-      await walker.walk(url);
+    try {
+      for (const url of urls) {
+        if (walker.quotaExceeded) break;
+        await walker.walk(url);
+      }
+    } finally {
+      walker.removeUnread();
     }
     options.onWalked?.(walker.result);
     if (options.convertLinks) walker.convert();
@@ -802,6 +806,7 @@ class Walker {
         descend = false;
       }
     }
+    const readWhole = descend && path !== undefined && !leafRequisites;
     if (descend && path !== undefined) {
       const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
@@ -833,8 +838,24 @@ class Walker {
       // so their URLs stay downloaded there, and a link to them later is not fetched again.
       const forget = options.deleteAfter || options.spider || !options.acceptRules ||
         !acceptsFileName(path, options.acceptRules);
+      if (!forget && !readWhole && (visited.descend || this.#unreadKept.has(path))) {
+        // A page not read whole here (a redirect to a URL queued already, the depth) whose URL
+        // stays downloaded: kept until a later visit of a URL saved in it reads it, as GNU reads
+        // the NAME.tmp it leaves, or until the run ends (removeUnread).
+        this.#unreadKept.add(path);
+        return;
+      }
+      this.#unreadKept.delete(path);
       if (this.#remove(path, forget)) options.onRemoved?.(path);
     }
+  }
+
+  /** The rejected pages kept for a later visit that never came, removed at the run's end. */
+  removeUnread(): void {
+    for (const path of this.#unreadKept) {
+      if (this.#remove(path, false)) this.#options.onRemoved?.(path);
+    }
+    this.#unreadKept.clear();
   }
 
   /**
@@ -1391,6 +1412,8 @@ class Walker {
 
   /** Files fetched only to be read and removed (NAME.tmp). */
   readonly #temporaries = new Set<string>();
+  /** Rejected pages whose links were not read whole yet, kept for a later visit (#visitRead). */
+  readonly #unreadKept = new Set<string>();
 
   /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut

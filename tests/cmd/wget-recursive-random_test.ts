@@ -27,12 +27,13 @@
  * `NAME.html`, cmd/README.md) or `-k`, and a rerun of `-k` without `-K` (the pages' times are
  * then the conversion's, the second's that differ; GNU's manual asks for `-K` there).
  *
- * Known left: under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the
- * same URL, and queues its links anew (netkit removed the file), so the order of the requests can
- * differ after that (seed 635 of the hunt); and under `-nc` another URL of that file's name
+ * Under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the same URL: a
+ * page not read when it came (a redirect to a URL queued already) netkit keeps until then too
+ * (seeds 635 and 20545, fixed). Known left: under `-nc` another URL of that file's name
  * (`/%69ndex.html` after `/`) is asked for by both, GNU then finding its `NAME.tmp` there and
- * saying nothing, netkit saving it again with its `-nv` line (seed 3405); so is the same URL
- * in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads nothing more).
+ * saying nothing, netkit saving it again with its `-nv` line (seeds 3405, 21655: `/UP/b/UP/`
+ * after `/UP/b/UP/index.html`); so is the same URL in a second run under `-nc` (seed 3505:
+ * `-p -R *.txt,html -nc`, GNU then reads nothing more).
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
@@ -58,9 +59,12 @@ import {
  * The seeds the test suite runs (about 0.2 s each on an idle machine; 18 of 1–40 run again, with
  * -N, -nc, -c, -m or nothing new), 356: `-r -c` again through a redirect to a complete file, and
  * 2821: `-p -E -k -K -N` again, the start page `/?k=v=w` saved as `index.html?k=v=w.html` (its
- * `NAME.orig` beside no `NAME`: fetched whole, without If-Modified-Since, as GNU).
+ * `NAME.orig` beside no `NAME`: fetched whole, without If-Modified-Since, as GNU), 20545:
+ * `-r -R html`, a redirect to a page queued already, read from the redirect's file when the
+ * page's turn comes, and 21278: `-r -E -k -K -N` again, `/at@x/Img`'s `Img.orig` beside the
+ * directory `Img` (no copy: fetched whole, as GNU); 635 as 20545 (`-r -R html,*.txt -nd`).
  */
-const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356, 2821];
+const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356, 2821, 635, 20545, 21278];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
 function compare([gnu, netkit]: Outcome[]): string[] {

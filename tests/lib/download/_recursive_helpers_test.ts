@@ -56,3 +56,14 @@ Deno.test("extensionAliases() gives every other name -E may give a file, and onl
     }
   }
 });
+
+Deno.test("localCopy() takes no FILE.orig beside a directory named FILE (seed 21278)", async () => {
+  // -E -K saved /Img (a redirect to /Img/) as Img.html with Img.orig, and /Img/ made Img/: GNU
+  // wget's file_exists_p asks for a regular FILE, so the next -N run asks for /Img whole.
+  await using dir = await tempDir();
+  const name = `${dir.path}/Img`;
+  await Deno.mkdir(name);
+  await Deno.writeTextFile(`${name}.orig`, "original");
+  assert.equal(localCopy(name, true), undefined);
+  assert.equal(localCopy(name, false), undefined);
+});

@@ -199,3 +199,35 @@ Deno.test("downloadRecursive() sends the cookies a page set with the requests af
   });
   assert.deepEqual(log, ["/ -", "/a.html sid=2"]);
 });
+
+Deno.test("downloadRecursive() reads a rejected page a redirect reached when the target's own link comes up (seed 20545)", async () => {
+  // /r.html redirects to /t.html, queued already (after it): the redirect's page is not read
+  // then (its target is a link seen already), but when /t.html's turn comes, from the file the
+  // redirect saved. GNU wget finds the NAME.tmp -R left there; netkit keeps the file until then.
+  const log: string[] = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const path = new URL(request.url).pathname;
+    log.push(path);
+    if (path === "/r.html") return Response.redirect(new URL("/t.html", request.url), 302);
+    const pages: Record<string, string> = {
+      "/": `<a href="/r.html">r</a><a href="/t.html">t</a>`,
+      "/t.html": `<a href="/x.txt">x</a>`,
+    };
+    if (path === "/x.txt") return new Response("x");
+    const body = pages[path];
+    if (body === undefined) return new Response("missing", { status: 404 });
+    return new Response(body, { headers: { "content-type": "text/html" } });
+  });
+  await using dir = await tempDir();
+  const removed: string[] = [];
+  await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+    directory: dir.path,
+    robots: false,
+    layout: { hostDirectories: false },
+    acceptRules: { reject: ["html"] },
+    onRemoved: (path) => removed.push(path.slice(dir.path.length + 1)),
+  });
+  assert.deepEqual(log, ["/", "/r.html", "/t.html", "/x.txt"]);
+  assert.deepEqual(removed, ["index.html.tmp", "r.html.tmp"]);
+  assert.deepEqual([...Deno.readDirSync(dir.path)].map((entry) => entry.name), ["x.txt"]);
+});
