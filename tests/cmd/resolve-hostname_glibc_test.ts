@@ -3,9 +3,10 @@
  * (getent; GNU wget for wget) where real configurations and real name servers differ from the
  * plain case: search lists whose domains are refused, failing or silent; resolv.conf's attempts,
  * rotate, no-aaaa, scoped and unspecified name servers, indented lines; every name server dead;
- * CNAME chains inside one answer; reverse zones with several PTR records or a bad one; -x through
- * nsswitch.conf's order; address literals; hosts-file lines glibc reads in its own way; systemd's
- * myhostname source; AI_ADDRCONFIG on a host of one family. As root, in a mount namespace with the
+ * CNAME chains inside one answer, also through names that are no host names; reverse zones with
+ * several PTR records or a bad one; -x through nsswitch.conf's order; address literals; hosts-file
+ * lines glibc reads in its own way; systemd's myhostname source; AI_ADDRCONFIG on a host of one
+ * family. As root, in a mount namespace with the
  * test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a DNS server of the test's own
  * on port 53 of a loopback address (resolv.conf cannot name a port) that answers by the name's
  * suffix. Ignored, with the reason, where namespaces, getent or a peer cannot be had.
@@ -18,6 +19,7 @@ import { bindFixedPort, loopbackAddresses } from "../harness/loopback_address.ts
 import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
 import {
+  ahostsSideBySide,
   type EtcFiles,
   etcNamespaceCommand,
   etcNamespaceUnavailable,
@@ -122,6 +124,27 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
     if (question.type === DNS_TYPE.A) records.push(A(`link${links}.test`, "10.0.0.20"));
     return answerTo(query, { answers: records });
   }
+  // CNAME targets that are no host names, which glibc follows without naming them (bug 12154):
+  // `cnbad1.test` -> `has space.test` (10.0.0.21); `cnbad2.test` -> `ok1.test` -> `x;y.test` ->
+  // `ok2.test` (10.0.0.22); `cnbad3.test` -> `-lead.test` (no address).
+  const hostileChains: Record<string, [string[], string | undefined]> = {
+    "cnbad1.test": [["has space.test"], "10.0.0.21"],
+    "cnbad2.test": [["ok1.test", "x;y.test", "ok2.test"], "10.0.0.22"],
+    "cnbad3.test": [["-lead.test"], undefined],
+  };
+  const hostile = hostileChains[name];
+  if (hostile !== undefined) {
+    const [targets, address] = hostile;
+    const records: DnsRecord[] = targets.map((target, i) => ({
+      name: i === 0 ? question.name : targets[i - 1]!,
+      type: DNS_TYPE.CNAME,
+      class: 1,
+      ttl: 60,
+      data: target,
+    }));
+    if (question.type === DNS_TYPE.A && address) records.push(A(targets.at(-1)!, address));
+    return answerTo(query, { answers: records });
+  }
   // Both families, and a name in two search domains with one family in each.
   const families: Record<string, { a?: string; aaaa?: string }> = {
     "both.ok.test": { a: "10.0.0.12", aaaa: "fd00::12" },
@@ -172,6 +195,7 @@ async function netkit(dir: string, etc: EtcFiles, ...args: string[]) {
     code: run.code,
     json: JSON.parse(run.stdout.trim() || "{}") as {
       officialName?: string;
+      aliases?: string[];
       addresses?: string[];
       names?: string[];
       error?: { kind: string; message: string };
@@ -688,6 +712,38 @@ Deno.test({
         const ours = await netkit(dir.path, etc, name);
         assert.deepEqual(ours.json.addresses, [address], JSON.stringify(ours.json));
         assert.equal(ours.json.officialName, official);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname follows a CNAME to a name that is no host name as glibc, never naming it${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\n`);
+    for (const name of ["cnbad1.test", "cnbad2.test", "cnbad3.test"]) {
+      await t.step(name, async () => {
+        const v4 = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", name]);
+        const [address, , canonical] = v4.stdout.trim().split(/\s+/);
+        const hosts = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", name]);
+        const [, official, ...aliases] = hosts.stdout.trim().split(/\s+/);
+        const ours = await netkit(dir.path, etc, name);
+        if (name === "cnbad3.test") {
+          assert.equal(v4.code, 2, "getent itself");
+          assert.equal(ours.code, 1, JSON.stringify(ours.json));
+          return;
+        }
+        assert.equal(address, name === "cnbad1.test" ? "10.0.0.21" : "10.0.0.22", "getent itself");
+        assert.deepEqual(ours.json.addresses, [address], JSON.stringify(ours.json));
+        assert.equal(ours.json.officialName, canonical);
+        assert.equal(ours.json.officialName, official);
+        assert.deepEqual(ours.json.aliases, aliases);
+        const { glibc, netkit: ahosts } = await ahostsSideBySide(dir.path, etc, name);
+        assert.equal(ahosts, glibc);
       });
     }
   },
