@@ -23,6 +23,7 @@ import {
   type EtcFiles,
   etcNamespaceCommand,
   etcNamespaceUnavailable,
+  glibcHasMyHostname,
   resolveHostnameCommand,
   runWithEtcFiles,
 } from "../harness/etc_namespace.ts";
@@ -906,17 +907,7 @@ Deno.test({
 /** Why systemd's myhostname source cannot be compared here, or undefined when it can. */
 function myHostnameUnavailable(): string | undefined {
   if (IGNORE) return IGNORE;
-  const paths = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64"];
-  for (const dir of paths) {
-    try {
-      Deno.statSync(`${dir}/libnss_myhostname.so.2`);
-      return undefined;
-    } catch {
-      // Not there.
-    }
-  }
-  // Not a peer the harness installs: Debian's package rewrites the system's nsswitch.conf.
-  return "libnss-myhostname is not installed";
+  return glibcHasMyHostname() ? undefined : "libnss-myhostname is not installed";
 }
 const MYHOSTNAME_IGNORE = myHostnameUnavailable();
 

@@ -65,7 +65,11 @@
  */
 
 import assert from "node:assert/strict";
-import { etcNamespaceCommand, etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
+import {
+  etcNamespaceCommand,
+  etcNamespaceUnavailable,
+  glibcHasMyHostname,
+} from "../harness/etc_namespace.ts";
 import { tempDir } from "../harness/peers.ts";
 import { generateQuestionsFuzzConfig } from "../harness/resolver_questions_fuzz.ts";
 import type {
@@ -442,6 +446,13 @@ async function runRecordsSeed(seed: number, parent: string): Promise<string[]> {
     live: SCRIPTED.slice(0, 2),
     dead: SCRIPTED[2]!,
   });
+  // Where glibc cannot load its myhostname source, it asks the next source what netkit's answers.
+  if (!MYHOSTNAME && generated["nsswitch.conf"].includes("myhostname")) {
+    console.log(
+      `seed ${seed} skipped: it names myhostname, and libnss-myhostname is not installed`,
+    );
+    return [];
+  }
   // A search domain listed twice is asked twice by glibc, once by netkit (cmd/README.md): each
   // domain once, as res_search trims it (a leading and a final dot, case).
   const once = (list: string) => {
@@ -510,6 +521,8 @@ async function runRecordsSeed(seed: number, parent: string): Promise<string[]> {
 }
 
 const SEEDS = seedsToRun();
+/** Whether glibc can load its myhostname source (tests/harness/etc_namespace.ts). */
+const MYHOSTNAME = glibcHasMyHostname();
 
 /** One test: `runOne` on each seed; fails with every report. */
 function questionsTest(what: string, runOne: (seed: number, parent: string) => Promise<string[]>) {

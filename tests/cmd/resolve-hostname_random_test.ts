@@ -38,7 +38,11 @@
 
 import assert from "node:assert/strict";
 import { startDnsmasqOnPort53 } from "../harness/dns_peers.ts";
-import { etcNamespaceUnavailable, runWithEtcFiles } from "../harness/etc_namespace.ts";
+import {
+  etcNamespaceUnavailable,
+  glibcHasMyHostname,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
 import { tempDir } from "../harness/peers.ts";
 import { loopbackAddresses } from "../harness/loopback_address.ts";
 import { type FuzzConfig, generateFuzzConfig } from "../harness/resolver_fuzz.ts";
@@ -266,9 +270,22 @@ function describeConfig(config: FuzzConfig): string {
   ].join("");
 }
 
+/**
+ * Whether glibc can load its myhostname source: where it cannot, a seed whose nsswitch.conf names
+ * it is skipped (glibc counts the source unavailable, netkit answers it; seeds 20004-20986 of a
+ * hunt before the package was installed differed so, and agreed once it was).
+ */
+const MYHOSTNAME = glibcHasMyHostname();
+
 /** Runs one seed: starts its dnsmasq, probes in a namespace, returns the differences. */
 async function runSeed(seed: number, dir: string): Promise<string[]> {
   const config = generateFuzzConfig(seed, SERVERS);
+  if (!MYHOSTNAME && config["nsswitch.conf"].includes("myhostname")) {
+    console.log(
+      `seed ${seed} skipped: it names myhostname, and libnss-myhostname is not installed`,
+    );
+    return [];
+  }
   await using _dnsmasq = await startDnsmasqOnPort53(SERVERS.live[0]!, [
     `--listen-address=${SERVERS.live[1]}`,
     // Authoritative for the reverse zones too: an unknown address is NXDOMAIN, not REFUSED.

@@ -42,6 +42,32 @@ export function etcNamespaceUnavailable(tools: string[] = []): string | undefine
 }
 
 /**
+ * Whether glibc can load its `myhostname` source here (libnss-myhostname, systemd's): without it
+ * glibc counts the source unavailable, where netkit answers it itself, so that a configuration
+ * naming it cannot be compared. Not a peer the harness installs: Debian's package rewrites the
+ * system's nsswitch.conf.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { glibcHasMyHostname } from "./etc_namespace.ts";
+ *
+ * assert.equal(typeof glibcHasMyHostname(), "boolean");
+ * ```
+ */
+export function glibcHasMyHostname(): boolean {
+  const paths = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64"];
+  return paths.some((dir) => {
+    try {
+      Deno.statSync(`${dir}/libnss_myhostname.so.2`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * Why tests of a dual-stack hosts file cannot run here: {@linkcode etcNamespaceUnavailable}'s
  * reasons, or no IPv6 loopback; undefined when they can.
  */
