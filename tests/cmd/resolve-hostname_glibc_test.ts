@@ -783,7 +783,8 @@ Deno.test({
     await using _server = startServer();
     await using dir = await tempDir();
     const etc = files(`nameserver ${SERVER}\n`);
-    for (const address of ["10.0.2.1", "10.0.2.2", "10.0.2.9"]) {
+    // `::10.0.2.3`, IPv4-compatible: asked in the IPv4 zone, as glibc (seed 20718).
+    for (const address of ["10.0.2.1", "10.0.2.2", "10.0.2.9", "::10.0.2.3"]) {
       await t.step(address, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
         const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
