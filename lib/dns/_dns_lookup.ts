@@ -249,12 +249,16 @@ export const lookupChain = (async function lookupChain(
     : { tcpOnly };
   const signal = options.signal;
   const chain = [name];
+  // The owner the answer's records must have: the chain's end, or a CNAME target that is no host
+  // name (`has space.test`), followed as glibc follows it but kept out of `chain`, whose names
+  // are handed on (glibc keeps it out of h_name, h_aliases and ai_canonname: bug 12154).
+  let owner = name;
   const seen = new Set([name.toLowerCase()]);
   // Questions asked about a CNAME's target: limited. Links inside one answer are followed to the
   // end, as glibc follows them (it never asks again); the loop check ends a circle.
   let followUps = 0;
   while (true) {
-    const current = chainEnd(chain);
+    const current = owner;
     let lastError: unknown;
     let answer;
     let server = "";
@@ -331,7 +335,6 @@ export const lookupChain = (async function lookupChain(
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
     while (true) {
-      const owner = chainEnd(chain);
       let found: string[] | undefined;
       let cname: DnsRecord | undefined;
       for (const record of answer.answers) {
@@ -362,7 +365,9 @@ export const lookupChain = (async function lookupChain(
       }
       if (!cname) break;
       const target = String(cname.data);
-      if (!isValidAnswerName(target)) {
+      const hostName = isValidAnswerName(target);
+      // A reverse lookup's PTR record owned by such a name: glibc's getanswer_ptr fails.
+      if (!hostName && type === DNS_TYPE.PTR) {
         throw new (await dnsErrors()).DnsBadResponseError(
           name,
           `the CNAME target ${quoteForMessage(target)} is not a valid host name`,
@@ -371,16 +376,21 @@ export const lookupChain = (async function lookupChain(
           },
         );
       }
-      chain.push(target);
+      if (hostName) chain.push(target);
       if (seen.has(target.toLowerCase())) {
-        throw new (await dnsErrors()).DnsCnameChainError(name, chain, true, { server });
+        const circle = hostName ? chain : [...chain, target];
+        throw new (await dnsErrors()).DnsCnameChainError(name, circle, true, { server });
       }
       seen.add(target.toLowerCase());
+      owner = target;
       moved = true;
     }
     // Nothing of the type at the chain's end: ask about the end itself, unless this very
-    // question was about it.
-    if (!moved) throw new (await dnsErrors()).DnsNoDataError(name, typeName, { server });
+    // question was about it, or the end is no host name (glibc stops, NO_RECOVERY; netkit sends
+    // no such name, and goes on as after no data).
+    if (!moved || owner !== chainEnd(chain)) {
+      throw new (await dnsErrors()).DnsNoDataError(name, typeName, { server });
+    }
     if (++followUps > MAX_CNAME_LINKS) {
       throw new (await dnsErrors()).DnsCnameChainError(name, chain, false, { server });
     }

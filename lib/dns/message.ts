@@ -412,8 +412,9 @@ const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
 }).bind(undefined);
 
 /**
- * The name to ask for the PTR record of an address: `4.3.2.1.in-addr.arpa` for `1.2.3.4`, the
- * 32 reversed nibbles under `ip6.arpa` for IPv6.
+ * The name to ask for the PTR record of an address: `4.3.2.1.in-addr.arpa` for `1.2.3.4` (and for
+ * `::ffff:1.2.3.4` and `::1.2.3.4`, as glibc's gethostbyaddr), the 32 reversed nibbles under
+ * `ip6.arpa` for IPv6.
  *
  * @param address An IPv4 or IPv6 address literal.
  * @throws {SyntaxError} when `address` is no address literal.
@@ -425,13 +426,20 @@ const decodeMessage = (function decodeMessage(bytes: Uint8Array): DnsMessage {
  *
  * assert.equal(reverseLookupName("10.0.0.1"), "1.0.0.10.in-addr.arpa");
  * assert.equal(reverseLookupName("::1"), `1.${"0.".repeat(31)}ip6.arpa`);
+ * assert.equal(reverseLookupName("::ffff:10.0.0.3"), "3.0.0.10.in-addr.arpa");
+ * assert.equal(reverseLookupName("::10.0.0.3"), "3.0.0.10.in-addr.arpa");
  * ```
  */
 export function reverseLookupName(address: string): string {
   const bytes = inetPton(address);
   if (bytes.length === 4) return `${[...bytes].reverse().join(".")}.in-addr.arpa`;
-  // An IPv4-mapped address (::ffff:a.b.c.d) is asked in the IPv4 zone, as glibc's gethostbyaddr.
-  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+  // An IPv4-mapped address (::ffff:a.b.c.d) is asked in the IPv4 zone, as glibc's gethostbyaddr,
+  // and so is an IPv4-compatible one (::a.b.c.d, not ::1: glibc's "tunnelled"; seed 20718).
+  const zeros = bytes.subarray(0, 10).every((b) => b === 0);
+  const mapped = zeros && bytes[10] === 0xff && bytes[11] === 0xff;
+  const compatible = zeros && bytes[10] === 0 && bytes[11] === 0 &&
+    !(bytes[12] === 0 && bytes[13] === 0 && bytes[14] === 0 && bytes[15] === 1);
+  if (mapped || compatible) {
     return `${[...bytes.subarray(12)].reverse().join(".")}.in-addr.arpa`;
   }
   const nibbles: string[] = [];

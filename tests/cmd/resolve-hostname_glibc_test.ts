@@ -3,9 +3,10 @@
  * (getent; GNU wget for wget) where real configurations and real name servers differ from the
  * plain case: search lists whose domains are refused, failing or silent; resolv.conf's attempts,
  * rotate, no-aaaa, scoped and unspecified name servers, indented lines; every name server dead;
- * CNAME chains inside one answer; reverse zones with several PTR records or a bad one; -x through
- * nsswitch.conf's order; address literals; hosts-file lines glibc reads in its own way; systemd's
- * myhostname source; AI_ADDRCONFIG on a host of one family. As root, in a mount namespace with the
+ * CNAME chains inside one answer, also through names that are no host names; reverse zones with
+ * several PTR records or a bad one; -x through nsswitch.conf's order; address literals; hosts-file
+ * lines glibc reads in its own way; systemd's myhostname source; AI_ADDRCONFIG on a host of one
+ * family. As root, in a mount namespace with the
  * test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a DNS server of the test's own
  * on port 53 of a loopback address (resolv.conf cannot name a port) that answers by the name's
  * suffix. Ignored, with the reason, where namespaces, getent or a peer cannot be had.
@@ -17,7 +18,9 @@ import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
 import { bindFixedPort, loopbackAddresses } from "../harness/loopback_address.ts";
 import { tempDir } from "../harness/peers.ts";
 import { ROOT } from "../harness/run.ts";
+import { myHostnameInstalled } from "../../lib/dns/_my_hostname.ts";
 import {
+  ahostsSideBySide,
   type EtcFiles,
   etcNamespaceCommand,
   etcNamespaceUnavailable,
@@ -122,6 +125,36 @@ function answer(wire: Uint8Array, server: string): Uint8Array | undefined {
     if (question.type === DNS_TYPE.A) records.push(A(`link${links}.test`, "10.0.0.20"));
     return answerTo(query, { answers: records });
   }
+  // CNAME targets that are no host names, which glibc follows without naming them (bug 12154):
+  // `cnbad1.test` -> `has space.test` (10.0.0.21); `cnbad2.test` -> `ok1.test` -> `x;y.test` ->
+  // `ok2.test` (10.0.0.22); `cnbad3.test` -> `-lead.test` (no address).
+  const hostileChains: Record<string, [string[], string | undefined]> = {
+    "cnbad1.test": [["has space.test"], "10.0.0.21"],
+    "cnbad2.test": [["ok1.test", "x;y.test", "ok2.test"], "10.0.0.22"],
+    "cnbad3.test": [["-lead.test"], undefined],
+  };
+  // A CNAME of another owner before the name's own address, which glibc follows all the same.
+  if (name === "cnstray.test") {
+    return answerTo(query, {
+      answers: [
+        { name: "other.test", type: DNS_TYPE.CNAME, class: 1, ttl: 60, data: "x.test" },
+        ...(question.type === DNS_TYPE.A ? [A(question.name, "10.0.0.23")] : []),
+      ],
+    });
+  }
+  const hostile = hostileChains[name];
+  if (hostile !== undefined) {
+    const [targets, address] = hostile;
+    const records: DnsRecord[] = targets.map((target, i) => ({
+      name: i === 0 ? question.name : targets[i - 1]!,
+      type: DNS_TYPE.CNAME,
+      class: 1,
+      ttl: 60,
+      data: target,
+    }));
+    if (question.type === DNS_TYPE.A && address) records.push(A(targets.at(-1)!, address));
+    return answerTo(query, { answers: records });
+  }
   // Both families, and a name in two search domains with one family in each.
   const families: Record<string, { a?: string; aaaa?: string }> = {
     "both.ok.test": { a: "10.0.0.12", aaaa: "fd00::12" },
@@ -172,6 +205,7 @@ async function netkit(dir: string, etc: EtcFiles, ...args: string[]) {
     code: run.code,
     json: JSON.parse(run.stdout.trim() || "{}") as {
       officialName?: string;
+      aliases?: string[];
       addresses?: string[];
       names?: string[];
       error?: { kind: string; message: string };
@@ -694,13 +728,63 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    `resolve-hostname follows a CNAME to a name that is no host name as glibc, never naming it${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\n`);
+    for (const name of ["cnbad1.test", "cnbad2.test", "cnbad3.test"]) {
+      await t.step(name, async () => {
+        const v4 = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", name]);
+        const [address, , canonical] = v4.stdout.trim().split(/\s+/);
+        const hosts = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", name]);
+        const [, official, ...aliases] = hosts.stdout.trim().split(/\s+/);
+        const ours = await netkit(dir.path, etc, name);
+        if (name === "cnbad3.test") {
+          assert.equal(v4.code, 2, "getent itself");
+          assert.equal(ours.code, 1, JSON.stringify(ours.json));
+          return;
+        }
+        assert.equal(address, name === "cnbad1.test" ? "10.0.0.21" : "10.0.0.22", "getent itself");
+        assert.deepEqual(ours.json.addresses, [address], JSON.stringify(ours.json));
+        assert.equal(ours.json.officialName, canonical);
+        assert.equal(ours.json.officialName, official);
+        assert.deepEqual(ours.json.aliases, aliases);
+        const { glibc, netkit: ahosts } = await ahostsSideBySide(dir.path, etc, name);
+        assert.equal(ahosts, glibc);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname follows only the chain's own CNAME records, where glibc follows any (on purpose)${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startServer();
+    await using dir = await tempDir();
+    const etc = files(`nameserver ${SERVER}\n`);
+    // glibc's getanswer_r: "No check for owner name match, based on historic precedent".
+    const v4 = await runWithEtcFiles(dir.path, etc, ["getent", "ahostsv4", "cnstray.test"]);
+    assert.equal(v4.stdout, "", "getent itself");
+    const ours = await netkit(dir.path, etc, "cnstray.test");
+    assert.deepEqual(ours.json.addresses, ["10.0.0.23"], JSON.stringify(ours.json));
+    assert.equal(ours.json.officialName, "cnstray.test");
+  },
+});
+
+Deno.test({
   name: `resolve-hostname -x takes the first PTR record as glibc's gethostbyaddr${IGNORED}`,
   ignore: IGNORE !== undefined,
   async fn(t) {
     await using _server = startServer();
     await using dir = await tempDir();
     const etc = files(`nameserver ${SERVER}\n`);
-    for (const address of ["10.0.2.1", "10.0.2.2", "10.0.2.9"]) {
+    // `::10.0.2.3`, IPv4-compatible: asked in the IPv4 zone, as glibc (seed 20718).
+    for (const address of ["10.0.2.1", "10.0.2.2", "10.0.2.9", "::10.0.2.3"]) {
       await t.step(address, async () => {
         const glibc = await runWithEtcFiles(dir.path, etc, ["getent", "hosts", address]);
         const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
@@ -850,17 +934,7 @@ Deno.test({
 /** Why systemd's myhostname source cannot be compared here, or undefined when it can. */
 function myHostnameUnavailable(): string | undefined {
   if (IGNORE) return IGNORE;
-  const paths = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64"];
-  for (const dir of paths) {
-    try {
-      Deno.statSync(`${dir}/libnss_myhostname.so.2`);
-      return undefined;
-    } catch {
-      // Not there.
-    }
-  }
-  // Not a peer the harness installs: Debian's package rewrites the system's nsswitch.conf.
-  return "libnss-myhostname is not installed";
+  return myHostnameInstalled() ? undefined : "libnss-myhostname is not installed";
 }
 const MYHOSTNAME_IGNORE = myHostnameUnavailable();
 

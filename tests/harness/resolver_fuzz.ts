@@ -90,6 +90,14 @@ const ODD_NAMES = [
   "123",
 ];
 
+/** International labels, in Unicode and in their `xn--` form. */
+const INTERNATIONAL: [string, string][] = [
+  ["bücher", "xn--bcher-kva"],
+  ["café", "xn--caf-dma"],
+  ["straße", "xn--strae-oqa"],
+  ["日本", "xn--wgv71a"],
+];
+
 /**
  * `records` without the CNAME chains a search-list walk may go past where glibc stops: a chain
  * whose end has one family only answers a question of the other with the CNAME alone, which
@@ -397,6 +405,51 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
       "10.9.9.9",
       `::ffff:${pick(dnsAddresses.filter((a) => !a.includes(":")).concat(["10.0.0.1"]))}`,
     ]));
+  }
+
+  // Drawn from a stream of their own, after every other draw, so that each seed's other parts
+  // stay as they were: a CNAME chain of 8 to 10 links (one answer: dnsmasq gives the whole
+  // chain), and an international name (dnsmasq serves it in its `xn--` form) asked in Unicode,
+  // in upper case, by its first label or in its `xn--` form.
+  const more = seededRandom(seed * 7_368_787 + 5);
+  const pickMore = <T>(items: readonly T[]): T => items[Math.floor(more() * items.length)]!;
+  if (more() < 0.2) {
+    let target = pickMore(dnsNames);
+    const chain = { end: target, aliases: [] as string[] };
+    const domain = pickMore(DOMAINS.filter((d) => d !== "nx.test"));
+    for (let link = 8 + Math.floor(more() * 3); link > 0; link--) {
+      const alias = `long${link}.${domain}`;
+      records.push(`--cname=${alias},${target}`);
+      chain.aliases.push(alias);
+      target = alias;
+    }
+    chains.push(chain);
+    aliases.push(...chain.aliases);
+    names.add(more() < 0.5 ? target : pickMore(chain.aliases));
+    if (more() < 0.3) names.add(target.slice(0, target.indexOf(".")));
+  }
+  if (more() < 0.2) {
+    const [unicode, ascii] = pickMore(INTERNATIONAL);
+    const domain = pickMore(DOMAINS.filter((d) => d !== "nx.test"));
+    const addresses = [ipv4(), ...(more() < 0.5 ? [ipv6()] : [])];
+    records.push(`--host-record=${unicode}.${domain},${addresses.join(",")}`);
+    familyOf.set(`${ascii}.${domain}`, addresses.length === 2 ? 0 : 4);
+    if (more() < 0.4) {
+      const alias = `idn.${domain}`;
+      records.push(`--cname=${alias},${ascii}.${domain}`);
+      chains.push({ end: `${ascii}.${domain}`, aliases: [alias] });
+      aliases.push(alias);
+      names.add(pickMore([alias, "idn"]));
+    }
+    dnsNames.push(`${ascii}.${domain}`);
+    const asked = pickMore([
+      `${unicode}.${domain}`,
+      `${unicode.toUpperCase()}.${domain}`,
+      `${ascii}.${domain}`,
+      unicode,
+      `${unicode}.${domain}.`,
+    ]);
+    names.add(asked);
   }
 
   return {
