@@ -8,6 +8,16 @@ import assert from "node:assert/strict";
 import { downloadRecursive } from "../../../lib/download/recursive.ts";
 import { tempDir } from "../../harness/peers.ts";
 
+/**
+ * Settles once `event` has happened, or after `ms` milliseconds (where netkit, rightly, waits for
+ * what the caller holds up, the test goes on and its assertion tells).
+ */
+async function untilOrAfter(event: Promise<void>, ms = 300): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([event, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 Deno.test("downloadRecursive() with maxThreads gives a page the depth of its first link in breadth-first order, however fast another path is", async () => {
   // / -> s, f; s -> x (depth 2); f -> g -> x (depth 3). s is answered only once x has been asked
   // for (or, when x waits for s, after a while): a fast path through f and g must not leave x at
@@ -23,7 +33,6 @@ Deno.test("downloadRecursive() with maxThreads gives a page the depth of its fir
   const log: string[] = [];
   let askedForX!: () => void;
   const xAsked = new Promise<void>((resolve) => (askedForX = resolve));
-  let timer: ReturnType<typeof setTimeout> | undefined;
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
@@ -31,8 +40,7 @@ Deno.test("downloadRecursive() with maxThreads gives a page the depth of its fir
       log.push(path);
       if (path === "/x.html") askedForX();
       if (path === "/s.html") {
-        await Promise.race([xAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
-        clearTimeout(timer);
+        await untilOrAfter(xAsked);
       }
       const body = pages[path];
       if (body === undefined) return new Response("missing", { status: 404 });
@@ -86,7 +94,6 @@ Deno.test("downloadRecursive() with maxThreads and waitMs gives a shared name to
   // b/x.html waits for its turn): x.html is still a's, x.html.1 b's, as GNU wget names them.
   let askedForB!: () => void;
   const bAsked = new Promise<void>((resolve) => (askedForB = resolve));
-  let timer: ReturnType<typeof setTimeout> | undefined;
   await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const path = new URL(request.url).pathname;
     if (path === "/b/x.html") askedForB();
@@ -105,8 +112,7 @@ Deno.test("downloadRecursive() with maxThreads and waitMs gives a shared name to
     layout: { directories: false },
     waitMs: 1000,
     sleep: async () => {
-      await Promise.race([bAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
-      clearTimeout(timer);
+      await untilOrAfter(bAsked);
     },
   });
   assert.equal(await Deno.readTextFile(`${dir.path}/x.html`), "<p>/a/x.html");
@@ -127,9 +133,7 @@ Deno.test("downloadRecursive() with maxThreads makes a directory and a file of i
         return new Response(null, { status: 301, headers: { location: "/a/" } });
       }
       if (path === "/a/") {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([aAsked, new Promise((resolve) => (timer = setTimeout(resolve, 300)))]);
-        clearTimeout(timer);
+        await untilOrAfter(aAsked);
       }
       const body = path === "/" ? `<a href="/a/">a/</a><a href="/a">a</a>` : `<p>${path}`;
       return new Response(body, { headers: { "content-type": "text/html" } });
@@ -174,12 +178,7 @@ Deno.test("downloadRecursive() with maxThreads fetches the URLs after a slow bod
       if (path === "/s.html") {
         const body = new ReadableStream<Uint8Array>({
           async start(controller) {
-            let timer: ReturnType<typeof setTimeout> | undefined;
-            await Promise.race([
-              lastAsked,
-              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-            ]);
-            clearTimeout(timer);
+            await untilOrAfter(lastAsked);
             log.push("s.html answered");
             controller.enqueue(new TextEncoder().encode("<p>s"));
             controller.close();
@@ -214,7 +213,6 @@ Deno.test("downloadRecursive() with maxThreads asks for a URL more than maxThrea
   const log: string[] = [];
   let askedForTarget!: () => void;
   const targetAsked = new Promise<void>((resolve) => (askedForTarget = resolve));
-  let timer: ReturnType<typeof setTimeout> | undefined;
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
@@ -222,11 +220,7 @@ Deno.test("downloadRecursive() with maxThreads asks for a URL more than maxThrea
       log.push(path);
       if (path === "/t.html") askedForTarget();
       if (path === "/r") {
-        await Promise.race([
-          targetAsked,
-          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-        ]);
-        clearTimeout(timer);
+        await untilOrAfter(targetAsked);
         return new Response(null, { status: 301, headers: { location: "/t.html" } });
       }
       const body = path === "/"
@@ -266,12 +260,7 @@ Deno.test("downloadRecursive() with maxThreads takes a URL a redirect landed on,
         if (log.filter((asked) => asked === path).length > 1) askedAgain();
         const body = new ReadableStream<Uint8Array>({
           async start(controller) {
-            let timer: ReturnType<typeof setTimeout> | undefined;
-            await Promise.race([
-              again,
-              new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-            ]);
-            clearTimeout(timer);
+            await untilOrAfter(again);
             controller.enqueue(new TextEncoder().encode("<p>t"));
             controller.close();
           },
@@ -316,12 +305,7 @@ Deno.test("downloadRecursive() with maxThreads fetches a redirect's target again
         if (path === "/p") {
           const body = new ReadableStream<Uint8Array>({
             async start(controller) {
-              let timer: ReturnType<typeof setTimeout> | undefined;
-              await Promise.race([
-                targetAsked,
-                new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-              ]);
-              clearTimeout(timer);
+              await untilOrAfter(targetAsked);
               controller.enqueue(new TextEncoder().encode("<p>p"));
               controller.close();
             },
@@ -363,12 +347,7 @@ Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.h
       log.push(path);
       if (path === "/s.html") askedForTwin();
       if (path === "/s") {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          twinAsked,
-          new Promise((resolve) => (timer = setTimeout(resolve, 300))),
-        ]);
-        clearTimeout(timer);
+        await untilOrAfter(twinAsked);
         log.push("s answered");
       }
       const body = path === "/" ? `<a href="s">s</a><a href="s.html">t</a>` : `<p>${path}`;
