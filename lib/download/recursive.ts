@@ -1555,8 +1555,7 @@ class Walker {
         finalUrl: url,
         kind: hasHtmlSuffix(planned) ? "html" : "other",
       };
-      this.#kept(url, planned, "exists", 0, url, "other", how.log);
-      if (done.kind === "html") this.#htmlFiles.add(planned);
+      this.#kept(url, planned, "exists", 0, url, done.kind, how.log);
       return done;
     }
     let contentType: string | undefined;
