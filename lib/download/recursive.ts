@@ -1317,7 +1317,8 @@ class Walker {
   /**
    * `--no-if-modified-since` with `-N`: asks with HEAD whether the server's copy of `url` is
    * newer than the copy here (`localFor` the answer gives it, or none), or of another size, as
-   * GNU wget does; the type it announced, or undefined (and reported) on failure.
+   * GNU wget does; the type it announced, or undefined (and reported) on failure. `robots`: the
+   * URL is robots.txt; `afterResponse` runs once the answer is in; `log` is the fetch's own log.
    */
   async #headCheck(
     url: string,
@@ -1325,9 +1326,11 @@ class Walker {
       response: HttpResponse,
       landed: string,
     ) => { mtime: Date; size: number } | undefined,
-    robots = false,
-    afterResponse?: () => void,
-    log: FetchLog = this.#options,
+    { robots = false, afterResponse, log = this.#options }: {
+      robots?: boolean | undefined;
+      afterResponse?: () => void;
+      log?: FetchLog | undefined;
+    } = {},
   ): Promise<
     { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
   > {
@@ -1522,12 +1525,14 @@ class Walker {
             ? localCopy(planned, options.backupConverted ?? false)
             : undefined;
         },
-        how.robots,
-        // The URL names the file: a name too long is said after the answer, as GNU wget.
-        () => {
-          if (!byName) this.#plannedPath(how.parsed ?? url, true);
+        {
+          robots: how.robots,
+          // The URL names the file: a name too long is said after the answer, as GNU wget.
+          afterResponse: () => {
+            if (!byName) this.#plannedPath(how.parsed ?? url, true);
+          },
+          log: how.log,
         },
-        how.log,
       );
       if (checked === undefined) return undefined;
       if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
@@ -1581,7 +1586,7 @@ class Walker {
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
         const copy = local;
-        const checked = await this.#headCheck(url, () => copy, false, undefined, how.log);
+        const checked = await this.#headCheck(url, () => copy, { log: how.log });
         if (checked === undefined) return undefined;
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
