@@ -6,7 +6,14 @@
  * @module
  */
 
-/** `path`, or the first of `path.1`, `path.2`, ... that does not exist. */
+/** The most `.N` suffixes tried before a name counts as taken for good. */
+export const MAX_NAME_SUFFIX = 100_000;
+
+/**
+ * `path`, or the first of `path.1`, `path.2`, ... that does not exist.
+ *
+ * @throws {Deno.errors.AlreadyExists} when `path.100000` exists too.
+ */
 export function freeFileName(path: string): string {
   for (let n = 0;; n++) {
     const candidate = n === 0 ? path : `${path}.${n}`;
@@ -15,5 +22,6 @@ export function freeFileName(path: string): string {
     } catch {
       return candidate;
     }
+    if (n >= MAX_NAME_SUFFIX) throw new Deno.errors.AlreadyExists(candidate);
   }
 }

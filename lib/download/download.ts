@@ -38,7 +38,7 @@ import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
 import { parseHttpDate } from "./_http_date.ts";
 import { storedLength } from "./_stored_length.ts";
-import { freeFileName } from "./_free_name.ts";
+import { freeFileName, MAX_NAME_SUFFIX } from "./_free_name.ts";
 import { timerSleep } from "./_timer_sleep.ts";
 
 /** GNU wget's exit codes. */
@@ -1285,7 +1285,7 @@ export function createUniqueFile(
     extensionAdded,
   });
   const taken = (error: unknown, n: number) => {
-    if (!(error instanceof Deno.errors.AlreadyExists) || n >= 100_000) throw error;
+    if (!(error instanceof Deno.errors.AlreadyExists) || n >= MAX_NAME_SUFFIX) throw error;
   };
   if (type === undefined) {
     for (let n = 0;; n++) {
@@ -1298,11 +1298,7 @@ export function createUniqueFile(
   }
   for (let tries = 0;; tries++) {
     // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
-    let base = path;
-    for (let n = 1; exists(base); n++) {
-      taken(new Deno.errors.AlreadyExists(base), n);
-      base = `${path}.${n}`;
-    }
+    const base = freeFileName(path);
     const named = withPageExtension(base, type);
     const extension = named.slice(base.length);
     for (let n = 0;; n++) {
