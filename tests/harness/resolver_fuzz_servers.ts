@@ -554,6 +554,9 @@ export function startScriptedDnsServer(
   const [udp, tcp] = listenDnsPort(hostname, 53);
   const questions: string[] = [];
   const received: ReceivedMessage[] = [];
+  // What ended the UDP loop: the socket's close, or an error (an answer that cannot be encoded),
+  // which flush() then throws, where it would wait for an answer forever.
+  let failure: unknown;
   const serving = (async () => {
     try {
       while (true) {
@@ -573,8 +576,9 @@ export function startScriptedDnsServer(
         const reply = answer(query, false);
         if (reply) await udp.send(reply, from);
       }
-    } catch {
-      // Closed.
+    } catch (error) {
+      // Closed, or failed.
+      failure = error;
     }
   })();
   const connections = new Set<Promise<void>>();
@@ -628,7 +632,14 @@ export function startScriptedDnsServer(
           questions: [{ name: FLUSH_NAME, type: DNS_TYPE.A }],
         });
         await client.send(query, { transport: "udp", hostname, port: 53 });
-        await client.receive();
+        const answered = client.receive();
+        const stopped = serving.then(() => {
+          throw new Error(`the scripted server ${hostname} stopped`, { cause: failure });
+        });
+        // The loser of the race fails later (the socket closed, the server disposed of): handled.
+        answered.catch(() => {});
+        stopped.catch(() => {});
+        await Promise.race([answered, stopped]);
       } finally {
         client.close();
       }

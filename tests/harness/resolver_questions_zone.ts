@@ -14,6 +14,20 @@ import type { DnsMessage, DnsRecord } from "../../lib/dns/message.ts";
 import { DNS_RCODE, DNS_TYPE } from "../../lib/dns/codes.ts";
 import { answerTo } from "./dns_peers.ts";
 import { reverseLookupName } from "../../lib/dns/message.ts";
+import { toAsciiHostName } from "../../lib/dns/host_name.ts";
+
+/**
+ * A record's name as dnsmasq (built with IDN) serves it: an international one in its `xn--`
+ * form (`日本.sub.corp.test` is `xn--wgv71a.sub.corp.test`), others as written.
+ */
+function served(name: string): string {
+  if ([...name].every((character) => character.charCodeAt(0) <= 0x7f)) return name;
+  try {
+    return toAsciiHostName(name);
+  } catch {
+    return name;
+  }
+}
 
 /** The zone of a record list, names in lower case. */
 interface RecordZone {
@@ -38,12 +52,13 @@ function recordZone(records: string[]): RecordZone {
   for (const record of records) {
     const [option, value = ""] = record.split(/=(.*)/s);
     if (option === "--host-record") {
-      const [name = "", ...addresses] = value.split(",");
+      const [written = "", ...addresses] = value.split(",");
+      const name = served(written);
       zone.addresses.set(name.toLowerCase(), addresses);
       for (const address of addresses) zone.ptr.set(reverseLookupName(address), name);
     } else if (option === "--cname") {
       const [alias = "", target = ""] = value.split(",");
-      zone.cnames.set(alias.toLowerCase(), target);
+      zone.cnames.set(served(alias).toLowerCase(), served(target));
     } else if (option === "--mx-host") zone.other.add(value.split(",")[0]!.toLowerCase());
     else if (option === "--address") zone.wild.push(value.split("/")[2] ?? "");
   }
