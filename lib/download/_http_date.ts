@@ -47,11 +47,19 @@ const FIXDATE_MONTHS = new Map(
   MONTHS.map((name, i) => [name[0]!.toUpperCase() + name.slice(1), i]),
 );
 
-/** The milliseconds since the epoch of `text`, or NaN when it is none of GNU's date forms. */
+/**
+ * The milliseconds since the epoch of `text`, or NaN when it is none of GNU's date forms, or is
+ * the second before the epoch: GNU's http_atotm returns that second's time_t, -1, for "no date",
+ * so GNU wget sets no time from "Wed, 31 Dec 1969 23:59:59 GMT" and -N fetches the file again.
+ */
 export function parseHttpDate(text: string | null | undefined): number {
   if (!text) return NaN;
-  return fixdateTime(text) ?? parseDateForms(text);
+  const time = fixdateTime(text) ?? parseDateForms(text);
+  return time === TIME_T_MINUS_ONE_MS ? NaN : time;
 }
+
+/** 1969-12-31 23:59:59 UTC: time_t -1, GNU's "no date". */
+const TIME_T_MINUS_ONE_MS = -1000;
 
 /**
  * The time of a date in RFC 9110's preferred form exactly as servers send it (`Sun, 06 Nov 1994

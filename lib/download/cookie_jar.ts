@@ -7,6 +7,7 @@
  */
 
 import type { HttpUrl } from "../http/url.ts";
+import { parseHttpDate } from "./_http_date.ts";
 
 /** One cookie. */
 export interface Cookie {
@@ -126,7 +127,9 @@ export class CookieJar {
       } else if (key === "max-age" && /^-?\d+$/.test(text)) {
         maxAge = Number(text);
       } else if (key === "expires") {
-        const time = Date.parse(text);
+        // GNU's http_atotm, as for Last-Modified: a date it cannot read ("0", ISO 8601, a zone
+        // other than GMT, time_t -1) leaves a session cookie, where Date.parse took most.
+        const time = parseHttpDate(text);
         if (!Number.isNaN(time)) cookie.expires = time;
       }
     }

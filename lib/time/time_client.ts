@@ -23,6 +23,12 @@ export interface TimeRequestOptions {
   signal?: AbortSignal;
   /** TCP or UDP. @default {"tcp"} */
   transport?: TimeTransport;
+  /**
+   * The client's clock: the four bytes name one instant in each 136-year era of RFC 868's
+   * count, and the one nearest this clock is returned (see {@linkcode decodeRfc868Time}).
+   * @default {() => new Date()}
+   */
+  now?: () => Date;
 }
 
 /**
@@ -30,12 +36,14 @@ export interface TimeRequestOptions {
  *
  * @param host The server's name or address.
  * @param port The server's port (37 is the standard one).
- * @returns The time it sent; `null` when it closed (TCP) or answered (UDP) with fewer than four
+ * @returns The time it sent, in the era of RFC 868's count nearest the client's clock (BusyBox
+ * rdate's reading: right across the 2036 wrap and after); `null` when it closed (TCP) or answered (UDP) with fewer than four
  * bytes.
  * @throws {RangeError} for a bad port.
  * @throws {SocketError} when the server cannot be reached or does not answer in time.
  *
- * @example Ask a server on loopback that sends the Unix epoch
+ * @example Ask a server on loopback that sends the Unix epoch (the clock given, so that the
+ * example reads 1970 whatever the year: a clock after 2038 would read the era after)
  * ```ts
  * import assert from "node:assert/strict";
  * import { encodeRfc868Time, requestRfc868Time } from "@netkit/netkit/time";
@@ -45,7 +53,8 @@ export interface TimeRequestOptions {
  *   await conn.write(encodeRfc868Time(new Date(0)));
  *   conn.close();
  * });
- * const date = await requestRfc868Time("127.0.0.1", listener.addr.port);
+ * const now = () => new Date("2026-12-01T00:00:00Z");
+ * const date = await requestRfc868Time("127.0.0.1", listener.addr.port, { now });
  * assert.equal(date?.getTime(), 0);
  * await serving;
  * ```
@@ -57,12 +66,13 @@ export async function requestRfc868Time(
 ): Promise<Date | null> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const checkedPort = parsePort(port);
+  const now = options.now ?? (() => new Date());
   if (options.transport === "udp") {
     const answer = await exchangeDatagram(host, checkedPort, new Uint8Array(0), {
       timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4));
+    return answer.length < 4 ? null : decodeRfc868Time(answer.subarray(0, 4), now());
   }
   // timeoutMs bounds the whole request: connecting and the answer together.
   using deadline = deadlineSignal(
@@ -81,7 +91,8 @@ export async function requestRfc868Time(
     signal: deadline.signal,
   });
   try {
-    return decodeRfc868Time(await stream.readExactly(4));
+    const bytes = await stream.readExactly(4);
+    return decodeRfc868Time(bytes, now());
   } catch (error) {
     if (error instanceof UnexpectedEofError) return null;
     throw error;

@@ -1101,6 +1101,13 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/b.txt": plain(200, "b\n", { headers: [["Last-Modified", "2020"]] }),
     "/c.txt": plain(200, "c\n", { headers: [["Last-Modified", "Sunday, 06-Nov-94 08:49:37"]] }),
   }],
+  // The second before the epoch is time_t -1, which GNU's http_atotm returns for "no date": no
+  // time is set, and -N fetches it again; the second before it is a time like any other.
+  ["-N and the Last-Modified of time_t -1", ["-r", "-N"], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(200, "a\n", { headers: [["Last-Modified", "Wed, 31 Dec 1969 23:59:59 GMT"]] }),
+    "/b.txt": plain(200, "b\n", { headers: [["Last-Modified", "Wed, 31 Dec 1969 23:59:58 GMT"]] }),
+  }, "twice"],
   // -N: robots.txt without Last-Modified says nothing ("Last-modified header missing" is for
   // the files), as GNU fetches it with -N off.
   ["-N and robots.txt without Last-Modified", ["-r", "-N"], {

@@ -459,6 +459,25 @@ function startRecording(): RecordingServer {
           ],
         };
       }
+      if (request.target === "/expires") {
+        // Expires read as GNU's http_atotm reads dates: the unreadable ones give session cookies.
+        const expires = [
+          "Fri, 01 Jan 2100 00:00:00 GMT",
+          "Friday, 01-Jan-2100 00:00:00 GMT",
+          "Sun, 07 Feb 2106 06:28:16 GMT",
+          "Wed, 31 Dec 1969 23:59:59 GMT", // time_t -1: GNU's "no date"
+          "Wed, 31 Dec 1969 23:59:58 GMT", // past: discarded
+          "2100-01-01T00:00:00Z",
+          "0",
+          "Fri, 01 Jan 2100 00:00:00 PST",
+          "1 Jan 2100",
+        ];
+        return {
+          status: 200,
+          headers: expires.map((date, i) => ["Set-Cookie", `e${i}=v${i}; Path=/; Expires=${date}`]),
+          body: "ok\n",
+        };
+      }
       if (request.target === "/r303" || request.target === "/r307") {
         return { status: Number(request.target.slice(2)), headers: [["Location", "/done"]] };
       }
@@ -750,6 +769,9 @@ peerTest(
       { args: ["-q", "--load-cookies=in.txt", `${server.base}/top`], files: { "in.txt": loaded } },
       { args: ["-q", "--save-cookies=out.txt", `${server.base}/login`] },
       { args: ["-q", "--save-cookies=out.txt", "--keep-session-cookies", `${server.base}/login`] },
+      {
+        args: ["-q", "--save-cookies=out.txt", "--keep-session-cookies", `${server.base}/expires`],
+      },
     ];
     // The cookie files without their comment lines, which carry GNU's date and name.
     const cookieLines = (files: Record<string, string>) =>

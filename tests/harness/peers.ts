@@ -17,6 +17,8 @@ export const PEER_PACKAGES: Record<string, string> = {
   wget: "wget",
   nc: "netcat-openbsd",
   openssl: "openssl",
+  // libfaketime's wrapper: a peer (xinetd, time-server, time-client) run at a clock's edge.
+  faketime: "faketime",
   python3: "python3",
   gcc: "gcc",
   tmux: "tmux",

@@ -74,3 +74,19 @@ Deno.test("parseHttpDate() reads the form servers send as it reads the same date
   }
   assert.equal(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), Date.UTC(1994, 10, 6, 8, 49, 37));
 });
+
+Deno.test("parseHttpDate() takes the second before the epoch (time_t -1) for no date, as GNU", () => {
+  for (
+    const text of [
+      "Wed, 31 Dec 1969 23:59:59 GMT",
+      "wed, 31 dec 1969 23:59:59 gmt",
+      "Wednesday, 31-Dec-69 23:59:59 GMT",
+      "Wed Dec 31 23:59:59 1969",
+    ]
+  ) assert.ok(Number.isNaN(parseHttpDate(text)), text);
+  // The seconds either side are times like any other, before the epoch and at it.
+  assert.equal(parseHttpDate("Wed, 31 Dec 1969 23:59:58 GMT"), -2000);
+  assert.equal(parseHttpDate("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+  assert.equal(parseHttpDate("Fri, 01 Jan 1960 00:00:00 GMT"), Date.UTC(1960, 0, 1));
+  assert.equal(parseHttpDate("Sun, 07 Feb 2106 06:28:16 GMT"), Date.UTC(2106, 1, 7, 6, 28, 16));
+});

@@ -68,3 +68,25 @@ Deno.test("CookieJar keeps at most MAX_COOKIES cookies", () => {
   equal(jar.cookies.length, MAX_COOKIES);
   equal(jar.cookies[0]?.name, "c10");
 });
+
+Deno.test("CookieJar.setCookie() reads Expires as GNU wget: a date it cannot read is a session's", () => {
+  const jar = new CookieJar(() => Date.UTC(2026, 11, 1));
+  const from = url("http://h.test/");
+  const table: [string, number | undefined][] = [
+    ["Fri, 01 Jan 2100 00:00:00 GMT", Date.UTC(2100, 0, 1)],
+    ["Friday, 01-Jan-2100 00:00:00 GMT", Date.UTC(2100, 0, 1)],
+    ["Sun, 07 Feb 2106 06:28:16 GMT", 2 ** 32 * 1000],
+    ["Wed, 31 Dec 1969 23:59:59 GMT", undefined], // time_t -1, GNU's "no date"
+    ["2100-01-01T00:00:00Z", undefined],
+    ["0", undefined],
+    ["Fri, 01 Jan 2100 00:00:00 PST", undefined],
+    ["1 Jan 2100", undefined],
+  ];
+  for (const [i, [expires, time]] of table.entries()) {
+    jar.setCookie(from, `c${i}=1; Expires=${expires}`);
+    const cookie = jar.cookies.find((c) => c.name === `c${i}`);
+    equal(cookie?.expires, time, expires);
+  }
+  jar.setCookie(from, "past=1; Expires=Wed, 31 Dec 1969 23:59:58 GMT");
+  equal(jar.cookies.some((c) => c.name === "past"), false);
+});

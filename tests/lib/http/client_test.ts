@@ -650,14 +650,23 @@ peerTest("sendHttpRequest() uploads to nginx: chunked, 100-continue, early 413, 
 Deno.test("sendHttpRequest() signal aborts on a kept-alive connection and mid-upload, leaving nothing open", async () => {
   const answered = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
   const release = Promise.withResolvers<void>();
+  // When the server has the second request: each stage aborts only then, not after a fixed 20 ms,
+  // within which a loaded machine had not even connected for /deaf (the pool opened 1, not 2).
+  const arrived: Record<string, PromiseWithResolvers<void>> = {
+    "/kept": Promise.withResolvers<void>(),
+    "/deaf": Promise.withResolvers<void>(),
+  };
   await using server = startRawServer({
     // Answers the first request, then reads on without answering (keeps the connection).
     "/kept": async (conn) => {
       await send(conn, answered);
-      while ((await conn.read(new Uint8Array(4096))) !== null);
+      while ((await conn.read(new Uint8Array(4096))) !== null) arrived["/kept"]!.resolve();
     },
     // Never reads the body: the upload stops on full socket buffers.
-    "/deaf": () => release.promise,
+    "/deaf": () => {
+      arrived["/deaf"]!.resolve();
+      return release.promise;
+    },
   });
   await using pool = new HttpConnectionPool();
   equal(await (await sendHttpRequest(`${server.base}/kept`, { pool })).text(), "hi");
@@ -674,7 +683,7 @@ Deno.test("sendHttpRequest() signal aborts on a kept-alive connection and mid-up
       pool,
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await arrived[path]!.promise;
     controller.abort(reason);
     await rejects(pending, (error) => error === reason);
     equal(pool.idle, 0, path);

@@ -62,3 +62,30 @@ Deno.test("writeRfc868Time() writes at an offset and leaves the rest alone", () 
   writeRfc868Time(new Date(0), buffer, 1);
   assert.deepEqual([...buffer], [9, 0x83, 0xaa, 0x7e, 0x80, 9]);
 });
+
+Deno.test("decodeRfc868Time(bytes, near) reads the era nearest the reader's clock, as rdate", () => {
+  const era = 2 ** 32 * 1000;
+  const near = new Date("2110-01-01T00:00:00Z");
+  // Within 2^31 s either side of the clock: read as sent, whatever the era (1968-2104 without it).
+  for (const iso of ["2110-01-01T00:00:00Z", "2045-01-01T00:00:00Z", "2177-12-31T23:59:59Z"]) {
+    const date = new Date(iso);
+    assert.equal(decodeRfc868Time(encodeRfc868Time(date), near).toISOString(), date.toISOString());
+  }
+  assert.equal(
+    decodeRfc868Time(encodeRfc868Time(near)).toISOString(),
+    new Date(near.getTime() - era).toISOString(),
+    "without near, 2110 is read in 1968-2104",
+  );
+  // The edges: the count's difference from the clock as a signed 32-bit number, -2^31 to 2^31 - 1.
+  const half = 2 ** 31 * 1000;
+  const ahead = new Date(near.getTime() + half - 1000);
+  assert.equal(decodeRfc868Time(encodeRfc868Time(ahead), near).getTime(), ahead.getTime());
+  const tooFar = new Date(near.getTime() + half);
+  assert.equal(decodeRfc868Time(encodeRfc868Time(tooFar), near).getTime(), tooFar.getTime() - era);
+  const behind = new Date(near.getTime() - half);
+  assert.equal(decodeRfc868Time(encodeRfc868Time(behind), near).getTime(), behind.getTime());
+  // A clock inside a second: its fraction is dropped, as time(2) drops it.
+  const fraction = new Date(near.getTime() + 999);
+  assert.equal(decodeRfc868Time(encodeRfc868Time(near), fraction).getTime(), near.getTime());
+  assert.throws(() => decodeRfc868Time(new Uint8Array(4), new Date(NaN)), RangeError);
+});
