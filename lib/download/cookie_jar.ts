@@ -7,7 +7,7 @@
  */
 
 import type { HttpUrl } from "../http/url.ts";
-import { parseHttpDate } from "./_http_date.ts";
+import { parseHttpDate } from "./http_date.ts";
 
 /** One cookie. */
 export interface Cookie {

@@ -36,7 +36,7 @@ import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
-import { parseHttpDate } from "./_http_date.ts";
+import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { freeFileName, MAX_NAME_SUFFIX } from "./_free_name.ts";
 import { timerSleep } from "./_timer_sleep.ts";

@@ -56,7 +56,7 @@ import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
-import { parseHttpDate } from "./_http_date.ts";
+import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseHttpDate } from "../../../lib/download/_http_date.ts";
+import { parseHttpDate } from "../../../lib/download/http_date.ts";
 
 Deno.test("parseHttpDate() reads GNU wget's four date forms, in UTC", () => {
   const time = Date.UTC(1998, 0, 29, 22, 12, 57);

@@ -51,6 +51,18 @@ const FIXDATE_MONTHS = new Map(
  * The milliseconds since the epoch of `text`, or NaN when it is none of GNU's date forms, or is
  * the second before the epoch: GNU's http_atotm returns that second's time_t, -1, for "no date",
  * so GNU wget sets no time from "Wed, 31 Dec 1969 23:59:59 GMT" and -N fetches the file again.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseHttpDate } from "./http_date.ts";
+ *
+ * assert.equal(parseHttpDate("Thu, 29 Jan 1998 22:12:57 GMT"), Date.UTC(1998, 0, 29, 22, 12, 57));
+ * assert.equal(parseHttpDate("Thursday, 29-Jan-98 22:12:57 GMT"), Date.UTC(1998, 0, 29, 22, 12, 57));
+ * // What GNU wget cannot read is no time ("Last-modified header invalid").
+ * assert.ok(Number.isNaN(parseHttpDate("garbage")));
+ * assert.ok(Number.isNaN(parseHttpDate("Wed, 31 Dec 1969 23:59:59 GMT")));
+ * ```
  */
 export function parseHttpDate(text: string | null | undefined): number {
   if (!text) return NaN;
