@@ -22,6 +22,7 @@ import { formatHostPort } from "../../lib/net/host_port.ts";
 import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
 import { pageKind } from "../../lib/download/page_kind.ts";
+import { parseHttpDate } from "../../lib/download/http_date.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -87,29 +88,49 @@ function octal(byte: number): string {
  * ```
  */
 export function quoteName(name: string): string {
+  const utf8 = utf8Locale();
+  const escaped = quoteargEscape(name, utf8);
+  return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
+}
+
+/** The locale's character set is UTF-8 (`LC_ALL`, `LC_CTYPE` or `LANG` says so). */
+function utf8Locale(): boolean {
   const locale = Deno.env.get("LC_ALL") || Deno.env.get("LC_CTYPE") || Deno.env.get("LANG") || "";
-  const utf8 = /utf-?8/i.test(locale);
-  // GNU's quotearg escapes: a backslash doubled, controls as C escapes or octal, and (outside a
-  // UTF-8 locale) every byte of a non-ASCII character in octal.
-  let escaped = name;
+  return /utf-?8/i.test(locale);
+}
+
+/**
+ * `text` escaped as GNU's quotearg escapes it: a backslash doubled, controls as C escapes or
+ * octal, and (outside a UTF-8 locale) every byte of a non-ASCII character in octal.
+ */
+function quoteargEscape(text: string, utf8: boolean): string {
   const plain = (code: number) => code !== 0x5c && code >= 0x20 && code !== 0x7f;
   let allPlain = true;
-  for (let i = 0; i < name.length && allPlain; i++) {
-    const code = name.charCodeAt(i);
+  for (let i = 0; i < text.length && allPlain; i++) {
+    const code = text.charCodeAt(i);
     allPlain = plain(code) && (utf8 || code < 0x80);
   }
-  if (!allPlain) {
-    escaped = "";
-    for (const char of name) {
-      const code = char.codePointAt(0)!;
-      if (char === "\\") escaped += "\\\\";
-      else if (code < 0x20 || code === 0x7f) escaped += C_ESCAPES[code] ?? octal(code);
-      else if (code > 0x7f && !utf8) {
-        for (const byte of new TextEncoder().encode(char)) escaped += octal(byte);
-      } else escaped += char;
-    }
+  if (allPlain) return text;
+  let escaped = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === "\\") escaped += "\\\\";
+    else if (code < 0x20 || code === 0x7f) escaped += C_ESCAPES[code] ?? octal(code);
+    else if (code > 0x7f && !utf8) {
+      for (const byte of new TextEncoder().encode(char)) escaped += octal(byte);
+    } else escaped += char;
   }
-  return utf8 ? `\u2018${escaped}\u2019` : `'${escaped}'`;
+  return escaped;
+}
+
+/**
+ * A Content-Type as GNU's length line shows it: its parameters (`;charset=...`) and the blanks
+ * before them cut off, escaped as quotearg's escape style.
+ */
+function shownType(type: string): string {
+  const semicolon = type.indexOf(";");
+  const bare = semicolon === -1 ? type : type.slice(0, semicolon).replace(/[ \t\n\v\f\r]+$/, "");
+  return quoteargEscape(bare, utf8Locale());
 }
 
 /**
@@ -171,6 +192,10 @@ class DownloadLogState {
   partial = false;
   /** The last response had a Last-Modified header. */
   hasLastModified = false;
+  /** ... that GNU's date parser cannot read ("Last-modified header invalid"). */
+  lastModifiedInvalid = false;
+  /** GNU's "Last-modified header invalid" was said for this file. */
+  invalidSaid = false;
   /** The response's Location header as sent (GNU prints it so). */
   location: string | undefined = undefined;
   /** The connector's count of connections opened when this request went out. */
@@ -366,7 +391,7 @@ export class WgetReporter {
         log.connectsSeen = this.#connectorConnects;
         log.headAsked = method === "HEAD" ? url.href : undefined;
         // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
-        if (method === "HEAD") log.untimedSaid = false;
+        if (method === "HEAD") log.untimedSaid = log.invalidSaid = false;
         log.failuresSeen = this.#connectorFailures;
         log.responded = false;
         log.bodyStarted = false;
@@ -407,7 +432,10 @@ export class WgetReporter {
         log.responded = true;
         log.partial = response.status === 206;
         log.reason = response.head.reason;
-        log.hasLastModified = response.head.headers.get("Last-Modified") !== undefined;
+        const lastModified = response.head.headers.get("Last-Modified");
+        log.hasLastModified = lastModified !== undefined;
+        log.lastModifiedInvalid = lastModified !== undefined &&
+          Number.isNaN(parseHttpDate(lastModified));
         log.responseOk = response.ok;
         log.responseLength = response.contentLength;
         if (this.#spider) {
@@ -446,6 +474,8 @@ export class WgetReporter {
           // GNU says so after the HEAD, and not again after the GET.
           this.#print("Last-modified header missing -- time-stamps turned off.");
           log.untimedSaid = true;
+        } else {
+          this.#sayInvalidTime(log);
         }
         if (reason === "unchecked" || reason === "untimed") return;
         this.#line(
@@ -505,6 +535,7 @@ export class WgetReporter {
           this.#print("Last-modified header missing -- time-stamps turned off.");
           log.untimedSaid = true;
         }
+        if (log.responded && log.responseOk) this.#sayInvalidTime(log);
         // GNU: "Retrying." and a blank line, after the line that said what failed (the connector's
         // "failed:", the status line); other failures are said here first.
         if (this.#readFailure(log, error, "Retrying.")) return;
@@ -570,6 +601,17 @@ export class WgetReporter {
     this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
   }
 
+  /**
+   * GNU's verbose "Last-modified header invalid -- time-stamp ignored." for an answer whose
+   * Last-Modified its date parser cannot read (GNU's got_head: once a file, after its first
+   * answer; -N or not).
+   */
+  #sayInvalidTime(log: DownloadLogState): void {
+    if (!log.lastModifiedInvalid || log.invalidSaid) return;
+    this.#line("Last-modified header invalid -- time-stamp ignored.");
+    log.invalidSaid = true;
+  }
+
   /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
   #lengthLine(log: DownloadLogState, total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
@@ -581,7 +623,8 @@ export class WgetReporter {
     const remaining = offset > 0 && total !== undefined && log.partial
       ? `, ${sized(total - offset)} remaining`
       : "";
-    const type = log.type ? ` [${log.type}]` : "";
+    // (A header present but empty is shown, as GNU's: "[]".)
+    const type = log.type !== undefined ? ` [${shownType(log.type)}]` : "";
     this.#line(`Length: ${length}${remaining}${type}`);
   }
 
@@ -600,10 +643,15 @@ export class WgetReporter {
     const status = own ? result.status : (log.status || result.status);
     const holdsLinks = status !== 204 && pageKind(type) !== "other";
     const hasLastModified = result.hasLastModified ?? log.hasLastModified;
+    // A 204 GNU answers before its length line (no body, no length); the length comes before
+    // what GNU says of Last-Modified (gethttp prints it, http_loop's got_head the rest).
+    if (!this.#nonVerbose && status !== 204) this.#lengthLine(log, result.size, 0);
     // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, then (its -S head
     // shown) the GET that may follow for links, whose answer GNU no longer looks at for it.
     if (this.#timestamping && !hasLastModified) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
+    } else if (hasLastModified) {
+      this.#sayInvalidTime(log);
     }
     if (this.#nonVerbose) {
       // The page fetched next prints its own line.
@@ -613,8 +661,6 @@ export class WgetReporter {
       this.#print(`${timestamp()} URL: ${result.finalUrl} ${code} ${reason}`.trimEnd());
       return;
     }
-    // A 204 GNU answers before its length line (no body, no length).
-    if (status !== 204) this.#lengthLine(log, result.size, 0);
     this.#line(
       this.#recursive
         ? holdsLinks
@@ -705,8 +751,13 @@ export class WgetReporter {
       !(this.#spider && this.#recursive)
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
+    } else if (
+      result.path !== undefined && result.skipped === undefined &&
+      !(this.#spider && this.#recursive)
+    ) {
+      this.#sayInvalidTime(log);
     }
-    log.untimedSaid = false;
+    log.untimedSaid = log.invalidSaid = false;
     const name = quoteName(result.path ?? "");
     if (result.skipped === "exists") {
       if (this.#verboseLines) this.#warnWildcards(log, result.url);
@@ -850,7 +901,8 @@ export class WgetReporter {
     const retried = log.attempt > 1;
     log.attempt = 1;
     const untimedSaid = log.untimedSaid;
-    log.untimedSaid = false;
+    const invalidSaid = log.invalidSaid;
+    log.untimedSaid = log.invalidSaid = false;
     // -q says nothing of the server or the network (GNU's -q: the exit code tells), but a file
     // that cannot be written (a full disk, a closed pipe) still gets its line: a write error is
     // never silent (house rule; GNU wget's -q says nothing there either).
@@ -861,6 +913,11 @@ export class WgetReporter {
       !untimedSaid && !(error instanceof HttpStatusError) && !options.robots
     ) {
       this.#print("Last-modified header missing -- time-stamps turned off.");
+    }
+    if (
+      log.responded && log.responseOk && !invalidSaid && !(error instanceof HttpStatusError)
+    ) {
+      this.#sayInvalidTime(log);
     }
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).

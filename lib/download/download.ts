@@ -131,9 +131,10 @@ export interface DownloadEvents {
   retry?(error: unknown, attempt: number, waitMs: number): void;
   /**
    * `timestampingByHead`: the HEAD said to fetch the file, the server's copy being newer, or
-   * not older but of another size than the `localSize` bytes here; or (`"unchecked"`, with
-   * `--content-disposition` under `-c` or `-N`, where the HEAD names the file) there was no
-   * copy to compare; or (`"untimed"`, `-N`) the answer had no Last-Modified.
+   * not older but of another size than the `localSize` bytes here; or (`"unchecked"`) there
+   * was nothing to compare: no copy (with `--content-disposition` under `-c` or `-N`, where
+   * the HEAD names the file) or a Last-Modified GNU cannot read; or (`"untimed"`, `-N`) the
+   * answer had no Last-Modified.
    */
   fetchAfterHead?(reason: "newer" | "size" | "unchecked" | "untimed", localSize: number): void;
   /** A recursive run cut a file name of `bytes` bytes to `limit`, as GNU wget does. */
@@ -781,6 +782,11 @@ const attemptDownload = (async function attemptDownload(
         if (!Number.isNaN(lastModified)) {
           const older = lastModified <= local!.mtime!.getTime();
           fetchAfterHead(older ? "size" : "newer", local!.size ?? 0);
+        } else {
+          // No time to compare (none, or one GNU cannot read): GNU says so after the HEAD's
+          // length, and fetches.
+          const dated = response.head.headers.get("Last-Modified") !== undefined;
+          fetchAfterHead(dated ? "unchecked" : "untimed", local!.size ?? 0);
         }
         headFirst = false;
         continue;
