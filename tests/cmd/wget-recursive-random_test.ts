@@ -32,9 +32,11 @@
  * (seeds 635 and 20545, fixed). Known left: under `-nc` another URL of that file's name
  * (`/%69ndex.html` after `/`) is asked for by both, GNU then finding its `NAME.tmp` there and
  * saying nothing, netkit saving it again with its `-nv` line (seeds 3405, 21655: `/UP/b/UP/`
- * after `/UP/b/UP/index.html`; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then
- * never reads); so is the same URL in a second run under `-nc` (seed 3505:
- * `-p -R *.txt,html -nc`, GNU then reads nothing more).
+ * after `/UP/b/UP/index.html`; 23677: `/%69ndex.html` after `/`, `/b/` after `/b/index.html`,
+ * `/caf%C3%A9/index.html` after `/%63af%C3%A9/`, the same requests and files, three `-nv` lines
+ * more; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then never reads); so is
+ * the same URL in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads
+ * nothing more).
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
