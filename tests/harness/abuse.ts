@@ -44,6 +44,43 @@ export function startQuietServer(command: string, extra: string[] = []): Promise
   );
 }
 
+/**
+ * The TCP connections process `pid` holds on its listening `port` (IPv4 or IPv6), established
+ * or half-closed, read from `/proc/net/tcp*` and matched to the process's own descriptors:
+ * unlike a count of all its descriptors, untouched by what else it opens or has not closed yet
+ * (Linux only).
+ */
+export function heldConnections(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = Deno.readLinkSync(`/proc/${pid}/fd/${entry.name}`);
+      const socket = /^socket:\[(\d+)\]$/.exec(target);
+      if (socket) inodes.add(socket[1]!);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let held = 0;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(table);
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address, state (0A is LISTEN), inode.
+      const [local, state, inode] = [fields[1], fields[3], fields[9]];
+      if (local === undefined || inode === undefined || state === "0A") continue;
+      if (local.endsWith(`:${hexPort}`) && inodes.has(inode)) held++;
+    }
+  }
+  return held;
+}
+
 /** Polls `read` until it returns true or `timeoutMs` passes; resolves with the final answer. */
 export async function eventually(
   read: () => boolean,
