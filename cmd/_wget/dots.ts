@@ -24,8 +24,9 @@ export const DOT_STYLES: Record<string, DotStyle> = {
 /** GNU's short rate: `418M`, `1.04G`, `12.3K`, more digits for smaller numbers. */
 export function shortRate(bytesPerSecond: number): string {
   let value = bytesPerSecond;
-  let unit = "";
-  for (const next of ["K", "M", "G"]) {
+  // GNU's unit for bytes is a blank: `609 =0s`.
+  let unit = " ";
+  for (const next of ["K", "M", "G", "T"]) {
     if (value < 1024) break;
     value /= 1024;
     unit = next;

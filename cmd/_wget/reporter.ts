@@ -124,6 +124,56 @@ function quoteargEscape(text: string, utf8: boolean): string {
 }
 
 /**
+ * A response head's lines as GNU's `-S` prints them: a folded line joined to the one before it
+ * (its line break become two blanks), each escaped as quotearg's escape style.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shownHead } from "./reporter.ts";
+ *
+ * assert.deepEqual(shownHead(["HTTP/1.1 200 OK", "X: a", " b", "Y: \x01"]), [
+ *   "HTTP/1.1 200 OK",
+ *   "X: a   b",
+ *   "Y: \\001",
+ * ]);
+ * ```
+ */
+export function shownHead(lines: string[]): string[] {
+  const joined: string[] = [];
+  for (const line of lines) {
+    if (joined.length > 1 && (line[0] === " " || line[0] === "\t")) {
+      joined[joined.length - 1] += `  ${line}`;
+    } else joined.push(line);
+  }
+  const utf8 = utf8Locale();
+  return joined.map((line) => quoteargEscape(line, utf8));
+}
+
+/**
+ * `text` as GNU's escnonprint_uri shows it: each byte outside printable ASCII (controls, blank
+ * excepted, and every byte of a non-ASCII character) as `%XX`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeNonPrintable } from "./reporter.ts";
+ *
+ * assert.equal(escapeNonPrintable("/\u00e9 x\t"), "/%C3%A9 x%09");
+ * ```
+ */
+export function escapeNonPrintable(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  let escaped = "";
+  for (const byte of new TextEncoder().encode(text)) {
+    escaped += byte >= 0x20 && byte <= 0x7e
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return escaped;
+}
+
+/**
  * A Content-Type as GNU's length line shows it: its parameters (`;charset=...`) and the blanks
  * before them cut off, escaped as quotearg's escape style.
  */
@@ -455,14 +505,13 @@ export class WgetReporter {
           // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
           this.#line("HTTP request sent, awaiting response... ");
           this.#clear();
-          const text = response.head.lines.map((line) => `  ${line}\n`).join("");
+          const text = shownHead(response.head.lines).map((line) => `  ${line}\n`).join("");
           this.#out.writeSync(this.#encoder.encode(text));
           if (headFailed) this.error(`${log.headAsked}:`);
         } else {
-          this.#line(
-            `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
-              .trimEnd(),
-          );
+          // GNU prints the reason escaped, and the blank after the status even with no reason.
+          const reason = quoteargEscape(response.head.reason, utf8Locale());
+          this.#line(`HTTP request sent, awaiting response... ${response.status} ${reason}`);
         }
       },
       fetchAfterHead: (reason, localSize) => {
@@ -489,8 +538,9 @@ export class WgetReporter {
         this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
       // GNU says which challenge it answers, with -nv too.
       authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
-      // GNU prints Location as the server sent it.
-      redirect: (_from, to) => this.#line(`Location: ${log.location ?? to} [following]`),
+      // GNU prints Location as the server sent it, its bytes outside printable ASCII as %XX.
+      redirect: (_from, to) =>
+        this.#line(`Location: ${escapeNonPrintable(log.location ?? to)} [following]`),
       start: ({ path, offset, total }) => {
         log.bodyStarted = true;
         log.path = path;
