@@ -230,6 +230,8 @@ class DownloadLogState {
   untimedSaid = false;
   /** The last response was a 2xx. */
   responseOk = false;
+  /** The last response is an error whose body only --content-on-error saves. */
+  errorBody = false;
   /** The URL of the request under way when it is a HEAD. */
   headAsked: string | undefined = undefined;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
@@ -487,6 +489,8 @@ export class WgetReporter {
         log.lastModifiedInvalid = lastModified !== undefined &&
           Number.isNaN(parseHttpDate(lastModified));
         log.responseOk = response.ok;
+        // (A 300 without Location is a page, as GNU's.)
+        log.errorBody = !response.ok && response.status !== 300;
         log.responseLength = response.contentLength;
         if (this.#spider) {
           log.status = response.status;
@@ -647,7 +651,8 @@ export class WgetReporter {
     offset: number,
     total: number | undefined,
   ): void {
-    this.#lengthLine(log, total, offset);
+    // GNU gives no length line for an error page (--content-on-error).
+    if (!log.errorBody) this.#lengthLine(log, total, offset);
     this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
   }
 
@@ -948,6 +953,12 @@ export class WgetReporter {
     options: { robots?: boolean | undefined } = {},
   ): void {
     this.#clear();
+    if (error instanceof HttpStatusError && log.dots) {
+      // --content-on-error: the error page's last dot line and a blank line, before GNU's ERROR.
+      log.dots.finish(log.received);
+      log.dots = undefined;
+      this.#raw("\n");
+    }
     const retried = log.attempt > 1;
     log.attempt = 1;
     const untimedSaid = log.untimedSaid;

@@ -860,6 +860,16 @@ const attemptDownload = (async function attemptDownload(
           reason: response.head.reason,
         };
       }
+      if (status === 204 && options.output) {
+        // GNU wget reads no body after a 204, and says the output got 0 bytes (no length line).
+        return {
+          url: original.href,
+          finalUrl: target.href,
+          path: options.output.name,
+          bytes: 0,
+          status,
+        };
+      }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {
         // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
         // and makes no file, under the name it chose before asking: a free one (NAME.1) where a
