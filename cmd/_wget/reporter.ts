@@ -559,9 +559,11 @@ export class WgetReporter {
         // does in the verbose log.
         if (this.#showProgress) this.#takeScreen(log);
         if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
-        // (A resumed file's first dots, commas, are drawn at once.)
+        // (A resumed file's first dots, commas, are drawn at once; not for a server that ignored
+        // Range, whose whole body GNU's dots count from 0.)
+        const resumedAt = log.partial ? offset : 0;
         log.dots = this.#showProgress && this.#dotStyle
-          ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
+          ? new DotProgress(this.#dotStyle, resumedAt, total, (text) => this.#raw(text))
           : undefined;
         // GNU draws the bar at once, at 0 % (or where a resumed file stands).
         if (this.#showProgress && !log.dots) this.#draw(log, performance.now());

@@ -5,7 +5,8 @@
  * `200 ` when the reason is empty; Location's non-ASCII bytes as `%XX`; the dots' byte rate with
  * its blank unit (`0.00 =0s`); a 204 written to `-O -`; an error page saved with
  * `--content-on-error` (no length line, its dots); a resumed download's first dot lines
- * (`[ skipping 50K ]`); a gzip body's length line and progress under `--compression=auto`.
+ * (`[ skipping 50K ]`), and none for a server that ignored Range; a gzip body's length line and
+ * progress under `--compression=auto`.
  */
 
 import assert from "node:assert/strict";
@@ -23,10 +24,10 @@ function answer(status: string, headers: string[], body = "hi", length = true): 
   };
 }
 
-/** A 120000-byte file of zeros that honours `Range: bytes=N-` with a 206. */
-const ranged: RawHandler = async (conn, { head }) => {
+/** A 120000-byte file of zeros that honours `Range: bytes=N-` with a 206 (unless `whole`). */
+const ranged = (whole = false): RawHandler => async (conn, { head }) => {
   const total = 120_000;
-  const asked = /\r\nRange: bytes=(\d+)-/i.exec(head);
+  const asked = whole ? null : /\r\nRange: bytes=(\d+)-/i.exec(head);
   const start = asked ? Number(asked[1]) : 0;
   const lines = [
     asked ? "HTTP/1.1 206 Partial Content" : "HTTP/1.1 200 OK",
@@ -115,7 +116,8 @@ peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], asyn
       "Content-Type: text/plain",
       "Content-Range: bytes 4-5/6",
     ]),
-    "/ranged": ranged,
+    "/ranged": ranged(),
+    "/whole": ranged(true),
     "/gzip": async (conn) => {
       const head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n" +
         `Content-Length: ${GZIP_HI.length}\r\nConnection: close\r\n\r\n`;
@@ -138,6 +140,8 @@ peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], asyn
     ["ranged", ["-c"], ["ranged", new Uint8Array(3000)]],
     ["ranged", ["-c"], ["ranged", new Uint8Array(51_200)]],
     ["ranged", ["-c"], ["ranged", new Uint8Array(60_000)]],
+    ["whole", ["-c"], ["whole", new Uint8Array(4)]],
+    ["whole", ["-c"], ["whole", new Uint8Array(3000)]],
     ["gzip", ["--compression=auto"]],
   ];
   for (const [path, options, copy] of cases) {
