@@ -1118,10 +1118,10 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
     const bytes = await response.copyBodyTo(paced(writer), onProgress);
     await decoder?.finish();
-    if (bytes < skip) {
+    if (bytes < skip && response.contentLength !== undefined) {
       // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
       // to its end and then calls a read error at byte N/M ("(null)": no system error), and
-      // retries.
+      // retries. (One of unknown length ends where it ends: GNU says the file saved, as it is.)
       throw new SocketError({
         step: "read",
         host: target.host,
