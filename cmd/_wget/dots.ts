@@ -24,8 +24,9 @@ export const DOT_STYLES: Record<string, DotStyle> = {
 /** GNU's short rate: `418M`, `1.04G`, `12.3K`, more digits for smaller numbers. */
 export function shortRate(bytesPerSecond: number): string {
   let value = bytesPerSecond;
-  let unit = "";
-  for (const next of ["K", "M", "G"]) {
+  // GNU's unit for bytes is a blank: `609 =0s`.
+  let unit = " ";
+  for (const next of ["K", "M", "G", "T"]) {
     if (value < 1024) break;
     value /= 1024;
     unit = next;
@@ -68,6 +69,8 @@ export class DotProgress {
   readonly #started: number;
   #dots = 0;
   #inLine = 0;
+  /** The current line's head is written, with no dot after it yet (a resumed line). */
+  #headShown = false;
   #lineStarted: number;
   #lineBytes = 0;
 
@@ -101,15 +104,33 @@ export class DotProgress {
     const lineBytes = style.dotBytes * style.perLine;
     this.#dots = Math.floor(offset / lineBytes) * style.perLine;
     const skipped = Math.floor((offset % lineBytes) / style.dotBytes);
+    if (offset > 0) {
+      // GNU says the whole lines it skips, aligned with the dots, and opens the offset's line
+      // at once, even with no comma on it.
+      const skippedK = String(Math.floor(offset / lineBytes) * lineBytes / 1024);
+      if (skippedK !== "0") {
+        this.#write(`${" ".repeat(2 + Math.max(6, skippedK.length))}[ skipping ${skippedK}K ]\n`);
+      }
+      this.#write(this.#lineHead());
+      this.#headShown = true;
+    }
     for (let i = 0; i < skipped; i++) this.#put(",");
+  }
+
+  /** A line's head: where it starts, in KiB. */
+  #lineHead(): string {
+    return `${String((this.#dots * this.#style.dotBytes) / 1024).padStart(6)}K`;
   }
 
   #put(mark: string): void {
     const style = this.#style;
     let text = "";
-    if (this.#inLine === 0) {
-      text += `${String((this.#dots * style.dotBytes) / 1024).padStart(6)}K`;
+    // (A resumed line's head written at the start stays alone on its line unless commas follow
+    // it: GNU heads a line again at its first dot.)
+    if (this.#inLine === 0 && !(this.#headShown && mark === ",")) {
+      text += `${this.#headShown ? "\n" : ""}${this.#lineHead()}`;
     }
+    this.#headShown = false;
     if (this.#inLine % style.perCluster === 0) text += " ";
     this.#write(text + mark);
     this.#dots++;
@@ -148,9 +169,8 @@ export class DotProgress {
   finish(received: number): void {
     this.update(received);
     const style = this.#style;
-    let text = this.#inLine === 0
-      ? `${String((this.#dots * style.dotBytes) / 1024).padStart(6)}K`
-      : "";
+    // (Here too GNU heads the line again after a resumed line's lone head.)
+    let text = this.#inLine === 0 ? `${this.#headShown ? "\n" : ""}${this.#lineHead()}` : "";
     for (let i = this.#inLine; i < style.perLine; i++) {
       if (i % style.perCluster === 0) text += " ";
       text += " ";

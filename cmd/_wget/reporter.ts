@@ -124,6 +124,56 @@ function quoteargEscape(text: string, utf8: boolean): string {
 }
 
 /**
+ * A response head's lines as GNU's `-S` prints them: a folded line joined to the one before it
+ * (its line break become two blanks), each escaped as quotearg's escape style.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shownHead } from "./reporter.ts";
+ *
+ * assert.deepEqual(shownHead(["HTTP/1.1 200 OK", "X: a", " b", "Y: \x01"]), [
+ *   "HTTP/1.1 200 OK",
+ *   "X: a   b",
+ *   "Y: \\001",
+ * ]);
+ * ```
+ */
+export function shownHead(lines: string[]): string[] {
+  const joined: string[] = [];
+  for (const line of lines) {
+    if (joined.length > 1 && (line[0] === " " || line[0] === "\t")) {
+      joined[joined.length - 1] += `  ${line}`;
+    } else joined.push(line);
+  }
+  const utf8 = utf8Locale();
+  return joined.map((line) => quoteargEscape(line, utf8));
+}
+
+/**
+ * `text` as GNU's escnonprint_uri shows it: each byte outside printable ASCII (controls, blank
+ * excepted, and every byte of a non-ASCII character) as `%XX`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeNonPrintable } from "./reporter.ts";
+ *
+ * assert.equal(escapeNonPrintable("/\u00e9 x\t"), "/%C3%A9 x%09");
+ * ```
+ */
+export function escapeNonPrintable(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  let escaped = "";
+  for (const byte of new TextEncoder().encode(text)) {
+    escaped += byte >= 0x20 && byte <= 0x7e
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return escaped;
+}
+
+/**
  * A Content-Type as GNU's length line shows it: its parameters (`;charset=...`) and the blanks
  * before them cut off, escaped as quotearg's escape style.
  */
@@ -180,6 +230,8 @@ class DownloadLogState {
   untimedSaid = false;
   /** The last response was a 2xx. */
   responseOk = false;
+  /** The last response is an error whose body only --content-on-error saves. */
+  errorBody = false;
   /** The URL of the request under way when it is a HEAD. */
   headAsked: string | undefined = undefined;
   /** The last URL checked for GNU's "wildcards not supported" warning. */
@@ -437,6 +489,8 @@ export class WgetReporter {
         log.lastModifiedInvalid = lastModified !== undefined &&
           Number.isNaN(parseHttpDate(lastModified));
         log.responseOk = response.ok;
+        // (A 300 without Location is a page, as GNU's.)
+        log.errorBody = !response.ok && response.status !== 300;
         log.responseLength = response.contentLength;
         if (this.#spider) {
           log.status = response.status;
@@ -455,14 +509,13 @@ export class WgetReporter {
           // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
           this.#line("HTTP request sent, awaiting response... ");
           this.#clear();
-          const text = response.head.lines.map((line) => `  ${line}\n`).join("");
+          const text = shownHead(response.head.lines).map((line) => `  ${line}\n`).join("");
           this.#out.writeSync(this.#encoder.encode(text));
           if (headFailed) this.error(`${log.headAsked}:`);
         } else {
-          this.#line(
-            `HTTP request sent, awaiting response... ${response.status} ${response.head.reason}`
-              .trimEnd(),
-          );
+          // GNU prints the reason escaped, and the blank after the status even with no reason.
+          const reason = quoteargEscape(response.head.reason, utf8Locale());
+          this.#line(`HTTP request sent, awaiting response... ${response.status} ${reason}`);
         }
       },
       fetchAfterHead: (reason, localSize) => {
@@ -489,8 +542,9 @@ export class WgetReporter {
         this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
       // GNU says which challenge it answers, with -nv too.
       authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
-      // GNU prints Location as the server sent it.
-      redirect: (_from, to) => this.#line(`Location: ${log.location ?? to} [following]`),
+      // GNU prints Location as the server sent it, its bytes outside printable ASCII as %XX.
+      redirect: (_from, to) =>
+        this.#line(`Location: ${escapeNonPrintable(log.location ?? to)} [following]`),
       start: ({ path, offset, total }) => {
         log.bodyStarted = true;
         log.path = path;
@@ -505,9 +559,11 @@ export class WgetReporter {
         // does in the verbose log.
         if (this.#showProgress) this.#takeScreen(log);
         if (this.#showProgress && this.#dotStyle && !this.#verboseLines) this.#raw("\n");
-        // (A resumed file's first dots, commas, are drawn at once.)
+        // (A resumed file's first dots, commas, are drawn at once; not for a server that ignored
+        // Range, whose whole body GNU's dots count from 0.)
+        const resumedAt = log.partial ? offset : 0;
         log.dots = this.#showProgress && this.#dotStyle
-          ? new DotProgress(this.#dotStyle, offset, total, (text) => this.#raw(text))
+          ? new DotProgress(this.#dotStyle, resumedAt, total, (text) => this.#raw(text))
           : undefined;
         // GNU draws the bar at once, at 0 % (or where a resumed file stands).
         if (this.#showProgress && !log.dots) this.#draw(log, performance.now());
@@ -597,7 +653,8 @@ export class WgetReporter {
     offset: number,
     total: number | undefined,
   ): void {
-    this.#lengthLine(log, total, offset);
+    // GNU gives no length line for an error page (--content-on-error).
+    if (!log.errorBody) this.#lengthLine(log, total, offset);
     this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
   }
 
@@ -898,6 +955,12 @@ export class WgetReporter {
     options: { robots?: boolean | undefined } = {},
   ): void {
     this.#clear();
+    if (error instanceof HttpStatusError && log.dots) {
+      // --content-on-error: the error page's last dot line and a blank line, before GNU's ERROR.
+      log.dots.finish(log.received);
+      log.dots = undefined;
+      this.#raw("\n");
+    }
     const retried = log.attempt > 1;
     log.attempt = 1;
     const untimedSaid = log.untimedSaid;

@@ -123,7 +123,10 @@ export interface DownloadEvents {
   redirect?(from: string, to: string, status: number): void;
   /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
   authenticate?(challenge: string): void;
-  /** The body starts: `offset` bytes are already there, `total` is the full size when known. */
+  /**
+   * The body starts: `offset` bytes are already there, `total` is the full size when known (for a
+   * gzip body stored decoded, its encoded length: the bytes progress counts).
+   */
   start?(info: { path: string; offset: number; total?: number | undefined }): void;
   /** `received` body bytes have arrived in this response. */
   progress?(received: number): void;
@@ -860,6 +863,16 @@ const attemptDownload = (async function attemptDownload(
           reason: response.head.reason,
         };
       }
+      if (status === 204 && options.output) {
+        // GNU wget reads no body after a 204, and says the output got 0 bytes (no length line).
+        return {
+          url: original.href,
+          finalUrl: target.href,
+          path: options.output.name,
+          bytes: 0,
+          status,
+        };
+      }
       if ((status === 204 || sentMethod === "HEAD") && !options.output) {
         // No content (a 204, or --method=HEAD): GNU wget reports the file saved, with 0 bytes,
         // and makes no file, under the name it chose before asking: a free one (NAME.1) where a
@@ -1080,6 +1093,9 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   // The whole file's size: the body continues the local bytes, or (skipped) contains them; not
   // known for a body stored decoded (GNU's -nv line then has no total either).
   const total = length === undefined || gzip ? undefined : offset - skip + length;
+  // What the log's length line and progress count to: a body stored decoded by its encoded
+  // length, the bytes that come (GNU's "Length: 22" and 100 % for a 2-byte file sent gzipped).
+  const shown = gzip ? length : total;
   const fresh = (n: number) => Math.max(0, n - skip);
   const result = (path: string, bytes: number): DownloadResult => ({
     url: original.href,
@@ -1102,10 +1118,10 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
     const bytes = await response.copyBodyTo(paced(writer), onProgress);
     await decoder?.finish();
-    if (bytes < skip) {
+    if (bytes < skip && response.contentLength !== undefined) {
       // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
       // to its end and then calls a read error at byte N/M ("(null)": no system error), and
-      // retries.
+      // retries. (One of unknown length ends where it ends: GNU says the file saved, as it is.)
       throw new SocketError({
         step: "read",
         host: target.host,
@@ -1120,7 +1136,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     ? new TextEncoder().encode(response.head.lines.join("\r\n") + "\r\n\r\n")
     : undefined;
   if (options.output) {
-    events.start?.({ path: options.output.name, offset, total });
+    events.start?.({ path: options.output.name, offset, total: shown });
     if (head) await writeFully(options.output.writer, head);
     const bytes = await copy(skipping(options.output.writer, skip), (n) => {
       state.written = offset + fresh(n);
@@ -1137,7 +1153,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   let open = true;
   const owned = state.owned!;
   try {
-    events.start?.({ path: owned.path, offset, total });
+    events.start?.({ path: owned.path, offset, total: shown });
     if (head) await writeFully(fileWriter(file, owned.path), head);
     const bytes = await copy(skipping(fileWriter(file, owned.path), skip), (n) => {
       owned.size = offset + fresh(n);

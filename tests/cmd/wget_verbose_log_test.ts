@@ -1,0 +1,168 @@
+/**
+ * wget's default verbose log (and `-S`, `-O -`, `-c`, `--content-on-error`, `--compression`) on
+ * odd answers, beside GNU wget 1.21 on the same raw server: `-S` lines escaped as quotearg's
+ * escape style and a folded line joined to the one before; the status line's reason escaped, and
+ * `200 ` when the reason is empty; Location's non-ASCII bytes as `%XX`; the dots' byte rate with
+ * its blank unit (`0.00 =0s`); a 204 written to `-O -`; an error page saved with
+ * `--content-on-error` (no length line, its dots); a resumed download's first dot lines
+ * (`[ skipping 50K ]`), and none for a server that ignored Range; a body of unknown length
+ * shorter than the file `-c` continues (saved, as it is); a gzip body's length line and progress
+ * under `--compression=auto`.
+ */
+
+import assert from "node:assert/strict";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
+import { commandArgs } from "../harness/run.ts";
+
+/** An answer with `status` and `headers`, `body` after them (none for HEAD), then closed. */
+function answer(status: string, headers: string[], body = "hi", length = true): RawHandler {
+  return async (conn, { head }) => {
+    const lines = [status, ...headers];
+    if (length) lines.push(`Content-Length: ${body.length}`);
+    lines.push("Connection: close");
+    await send(conn, `${lines.join("\r\n")}\r\n\r\n${head.startsWith("HEAD ") ? "" : body}`);
+  };
+}
+
+/** A 120000-byte file of zeros that honours `Range: bytes=N-` with a 206 (unless `whole`). */
+const ranged = (whole = false): RawHandler => async (conn, { head }) => {
+  const total = 120_000;
+  const asked = whole ? null : /\r\nRange: bytes=(\d+)-/i.exec(head);
+  const start = asked ? Number(asked[1]) : 0;
+  const lines = [
+    asked ? "HTTP/1.1 206 Partial Content" : "HTTP/1.1 200 OK",
+    "Content-Type: application/octet-stream",
+    ...(asked ? [`Content-Range: bytes ${start}-${total - 1}/${total}`] : []),
+    `Content-Length: ${total - start}`,
+    "Connection: close",
+  ];
+  await send(conn, `${lines.join("\r\n")}\r\n\r\n`);
+  await send(conn, new Uint8Array(total - start));
+};
+
+/** "hi", gzipped. */
+const GZIP_HI = new Uint8Array([
+  31,
+  139,
+  8,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  3,
+  203,
+  200,
+  4,
+  0,
+  172,
+  42,
+  147,
+  216,
+  2,
+  0,
+  0,
+  0,
+]);
+
+/** The run's dates, rates and times left, which differ between any two runs. */
+function shape(text: string): string {
+  return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
+    .replace(/ (\d+%) .*$/gm, " $1")
+    // (A last dot line with no total: its rate, but that of an empty body, "0.00 =0s".)
+    .replace(/ +(?!0\.00 =)[\d.]+[ KMG]?=[\d.]+s$/gm, " RATE=TIME")
+    .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)");
+}
+
+/** Runs GNU wget and netkit's wget with `args`, each in a directory holding `copy` if given. */
+async function both(dir: string, args: string[], copy?: [string, Uint8Array]) {
+  const tag = crypto.randomUUID();
+  const run = async (argv: string[], cwd: string) => {
+    await Deno.mkdir(cwd);
+    if (copy) await Deno.writeFile(`${cwd}/${copy[0]}`, copy[1]);
+    const out = await new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      cwd,
+      stderr: "piped",
+      stdout: "piped",
+      env: { LC_ALL: "C.UTF-8" },
+    }).output();
+    const decoder = new TextDecoder();
+    const files: string[] = [];
+    for await (const entry of Deno.readDir(cwd)) {
+      files.push(`${entry.name}: ${decoder.decode(await Deno.readFile(`${cwd}/${entry.name}`))}`);
+    }
+    return {
+      files: files.sort(),
+      code: out.code,
+      log: shape(decoder.decode(out.stderr)),
+      stdout: decoder.decode(out.stdout),
+    };
+  };
+  return {
+    gnu: await run(["wget", ...args], `${dir}/gnu-${tag}`),
+    netkit: await run([Deno.execPath(), ...commandArgs("wget"), ...args], `${dir}/netkit-${tag}`),
+  };
+}
+
+peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], async (t) => {
+  await using dir = await tempDir();
+  await using server = startRawServer({
+    "/control-type": answer("HTTP/1.1 200 OK", ["Content-Type: text/\x01x\x7f\t;y=1"]),
+    "/folded": answer("HTTP/1.1 200 OK", ["Content-Type: text/plain", "X-Folded: a", " b"]),
+    "/odd-reason": answer("HTTP/1.1 200 Tr\u00e8s  bien\x01", ["Content-Type: text/plain"]),
+    "/no-reason": answer("HTTP/1.1 200", ["Content-Type: text/plain"]),
+    "/empty-reason": answer("HTTP/1.1 200 ", ["Content-Type: text/plain"]),
+    "/non-ascii-location": answer("HTTP/1.1 302 Found", ["Location: /\u00e9"], ""),
+    "/%C3%A9": answer("HTTP/1.1 200 OK", ["Content-Type: text/plain"]),
+    "/unsized": answer("HTTP/1.1 200 OK", ["Content-Type: text/plain"], "hi", false),
+    "/empty": answer("HTTP/1.1 200 OK", ["Content-Type: text/plain"], ""),
+    "/no-content": answer("HTTP/1.1 204 No Content", [], "", false),
+    "/missing": answer("HTTP/1.1 404 Not Found", ["Content-Type: text/plain"], "no"),
+    "/resumed": answer("HTTP/1.1 206 Partial Content", [
+      "Content-Type: text/plain",
+      "Content-Range: bytes 4-5/6",
+    ]),
+    "/ranged": ranged(),
+    "/whole": ranged(true),
+    "/gzip": async (conn) => {
+      const head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n" +
+        `Content-Length: ${GZIP_HI.length}\r\nConnection: close\r\n\r\n`;
+      await send(conn, head);
+      await send(conn, GZIP_HI);
+    },
+  });
+  const cases: [string, string[], [string, Uint8Array]?][] = [
+    ["control-type", ["-S"]],
+    ["folded", ["-S"]],
+    ["odd-reason", []],
+    ["odd-reason", ["-S"]],
+    ["no-reason", []],
+    ["empty-reason", []],
+    ["non-ascii-location", []],
+    ["empty", []],
+    ["no-content", ["-O", "-"]],
+    ["missing", ["--content-on-error"]],
+    ["resumed", ["-c"], ["resumed", new Uint8Array(4)]],
+    ["ranged", ["-c"], ["ranged", new Uint8Array(3000)]],
+    ["ranged", ["-c"], ["ranged", new Uint8Array(51_200)]],
+    ["ranged", ["-c"], ["ranged", new Uint8Array(60_000)]],
+    ["whole", ["-c"], ["whole", new Uint8Array(4)]],
+    ["whole", ["-c"], ["whole", new Uint8Array(3000)]],
+    ["unsized", ["-c"], ["unsized", new TextEncoder().encode("abcd")]],
+    ["gzip", ["--compression=auto"]],
+  ];
+  for (const [path, options, copy] of cases) {
+    const name = `${options.join(" ")} /${path}${copy ? ` (${copy[1].length} bytes here)` : ""}`;
+    await t.step(name.trim(), async () => {
+      const args = ["-t", "1", ...options, `${server.base}/${path}`];
+      const { gnu, netkit } = await both(dir.path, args, copy);
+      assert.equal(netkit.log, gnu.log);
+      assert.equal(netkit.stdout, gnu.stdout);
+      assert.equal(netkit.code, gnu.code);
+      assert.deepEqual(netkit.files, gnu.files);
+    });
+  }
+});
