@@ -1050,9 +1050,12 @@ peerTest(
   },
 );
 
-/** Waits for a detached download to finish: the log's "saved" line (bounded: 10 s). */
+/**
+ * Waits for a detached download to finish: the log's "saved" line, up to a hang guard far above any
+ * load (60 s; a download that never finishes would otherwise be waited for forever).
+ */
 async function logSays(path: string, words: string): Promise<string> {
-  for (let i = 0; i < 400; i++) {
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
     try {
       const text = await Deno.readTextFile(path);
       if (text.includes(words)) return text;
