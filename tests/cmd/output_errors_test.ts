@@ -10,6 +10,7 @@ import { EXIT_OUTPUT_FAILED } from "../../lib/cli/run_main.ts";
 import { serveTime } from "../../lib/time/server.ts";
 import { commandArgs } from "../harness/command.ts";
 import { freePort, waitForPort } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import { runCommand } from "../harness/run.ts";
 
 /** Stack lines and Deno's report of an uncaught error: what must never show. */
@@ -156,7 +157,8 @@ Deno.test("time-server with stdout on a closed pipe keeps serving and stops on S
 });
 
 Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1", async () => {
-  const port = freePort(); // nobody listens
+  using refused = refusedPort(); // nobody listens, nobody can
+  const port = refused.port;
   const runs = [
     ["ports", "--bogus"],
     ["ports", "no-such-service-x"],

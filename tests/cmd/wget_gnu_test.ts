@@ -6,6 +6,7 @@
 
 import assert, { deepEqual, equal } from "node:assert/strict";
 import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import {
   type RawHandler,
   type RawServer,
@@ -621,6 +622,8 @@ peerTest(
     await using proxy = await startTinyproxy(dir.path);
     await using guarded = await startTinyproxy(dir.path, "u p");
     const url = `${server.base}/via`;
+    // A proxy nobody listens on, nor can while the test runs: wget's connect to it is refused.
+    using deadProxy = refusedPort();
     const viaProxy = (request: RecordedRequest) =>
       request.headers.some(([name, value]) => /^via$/i.test(name) && value.includes("tinyproxy"));
     const cases: [Case, boolean][] = [
@@ -639,7 +642,7 @@ peerTest(
         env: { http_proxy: guarded.url },
       }, true],
       [
-        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${freePort()}` } },
+        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${deadProxy.port}` } },
         false,
       ],
     ];
@@ -678,6 +681,8 @@ peerTest(
     try {
       const url = `https://127.0.0.1:${server.addr.port}/secret`;
       const ca = `--ca-certificate=${good.cert}`;
+      // A proxy nobody listens on, nor can while the test runs: wget's connect to it is refused.
+      using deadProxy = refusedPort();
       const cases: Case[] = [
         { args: ["-q", "-t", "1", ca, url], env: { https_proxy: proxy.url } },
         { args: ["-q", "-t", "1", "--no-check-certificate", url], env: { HTTPS_PROXY: proxy.url } },
@@ -689,7 +694,7 @@ peerTest(
         },
         {
           args: ["-q", "-t", "1", ca, url],
-          env: { https_proxy: `http://127.0.0.1:${freePort()}` },
+          env: { https_proxy: `http://127.0.0.1:${deadProxy.port}` },
         },
       ];
       for (const job of cases) {
