@@ -197,8 +197,11 @@ export async function startPeer(
   return { child, [Symbol.asyncDispose]: stop };
 }
 
-/** Waits until `child` listens on `hostname:port`; throws {@linkcode PeerExitedError} if it ends. */
-async function waitUntilListening(
+/**
+ * Waits until `child` itself listens on `hostname:port` (/proc; see {@linkcode startPeer}), up to
+ * 30 s; throws {@linkcode PeerExitedError} if it ends first (most often: its port was taken).
+ */
+export async function waitUntilListening(
   child: Deno.ChildProcess,
   program: string,
   port: number,
