@@ -247,6 +247,21 @@ export async function retryPeerStart<T>(start: () => Promise<T>, attempts = 5): 
   }
 }
 
+/**
+ * {@linkcode startPeer} on a port found free, for a peer that must be told its port (nginx, redis,
+ * tinyproxy, openssl s_server): `argvFor(port)` gives its command line (and may write its config).
+ * A port found free can be taken before the peer binds it; the peer then ends at once, and it is
+ * started again on another port ({@linkcode retryPeerStart}).
+ */
+export function startPeerOnFreePort(
+  argvFor: (port: number) => string[] | Promise<string[]>,
+): Promise<PeerProcess & { port: number }> {
+  return retryPeerStart(async () => {
+    const port = freePort();
+    return Object.assign(await startPeer(await argvFor(port), port), { port });
+  });
+}
+
 /** A fresh temporary directory, removed on dispose. */
 export async function tempDir(
   prefix = "netkit_test_",
