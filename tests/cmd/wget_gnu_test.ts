@@ -5,7 +5,7 @@
  */
 
 import assert, { deepEqual, equal } from "node:assert/strict";
-import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { peerTest, startPeerOnFreePort, tempDir } from "../harness/peers.ts";
 import { refusedPort } from "../harness/refused_port.ts";
 import {
   type RawHandler,
@@ -588,22 +588,25 @@ async function startTinyproxy(
   dir: string,
   auth?: string,
 ): Promise<AsyncDisposable & { url: string }> {
-  const port = freePort();
-  const config = `${dir}/tinyproxy-${port}.conf`;
-  await Deno.writeTextFile(
-    config,
-    [
-      `Port ${port}`,
-      "Listen 127.0.0.1",
-      "Timeout 30",
-      "MaxClients 20",
-      "Allow 127.0.0.1",
-      "LogLevel Critical",
-      `PidFile "${dir}/tinyproxy-${port}.pid"`,
-      ...(auth ? [`BasicAuth ${auth}`] : []),
-    ].join("\n") + "\n",
-  );
-  const peer = await startPeer(["tinyproxy", "-d", "-c", config], port);
+  // Started again on another port if the one found free was taken before tinyproxy bound it.
+  const peer = await startPeerOnFreePort(async (port) => {
+    const config = `${dir}/tinyproxy-${port}.conf`;
+    await Deno.writeTextFile(
+      config,
+      [
+        `Port ${port}`,
+        "Listen 127.0.0.1",
+        "Timeout 30",
+        "MaxClients 20",
+        "Allow 127.0.0.1",
+        "LogLevel Critical",
+        `PidFile "${dir}/tinyproxy-${port}.pid"`,
+        ...(auth ? [`BasicAuth ${auth}`] : []),
+      ].join("\n") + "\n",
+    );
+    return ["tinyproxy", "-d", "-c", config];
+  });
+  const { port } = peer;
   return {
     url: `http://127.0.0.1:${port}`,
     [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
@@ -917,8 +920,8 @@ peerTest(
     // openssl's own test server, asking for a client certificate (and, strict, refusing one it
     // does not trust instead of going on).
     const startSServer = async (strict: boolean) => {
-      const port = freePort();
-      const peer = await startPeer([
+      // Started again on another port if the one found free was taken before it bound it.
+      return await startPeerOnFreePort((port) => [
         "openssl",
         "s_server",
         "-accept",
@@ -934,8 +937,7 @@ peerTest(
         ...(strict ? ["-verify_return_error"] : []),
         "-www",
         "-quiet",
-      ], port);
-      return Object.assign(peer, { port });
+      ]);
     };
     await using sServer = await startSServer(false);
     const port = sServer.port;
