@@ -55,7 +55,7 @@ const FIXDATE_MONTHS = new Map(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseHttpDate } from "./http_date.ts";
+ * import { parseHttpDate } from "@netkit/netkit/download";
  *
  * assert.equal(parseHttpDate("Thu, 29 Jan 1998 22:12:57 GMT"), Date.UTC(1998, 0, 29, 22, 12, 57));
  * assert.equal(parseHttpDate("Thursday, 29-Jan-98 22:12:57 GMT"), Date.UTC(1998, 0, 29, 22, 12, 57));
