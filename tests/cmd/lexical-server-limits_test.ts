@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { freePort, peerPath, peerTest, tempDir, waitForPort } from "../harness/peers.ts";
+import { peerPath, peerTest, tempDir, waitForPort } from "../harness/peers.ts";
+import { readPrintedPort } from "../harness/printed_port.ts";
 import { type DenoServer, startDenoServer } from "../harness/deno_server.ts";
 
 const SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;
@@ -118,19 +119,23 @@ peerTest(
   "lexical-server survives running out of descriptors (ulimit -n 64)",
   ["bash"],
   async () => {
-    const port = freePort();
     const child = new Deno.Command("bash", {
       args: [
         "-c",
-        `ulimit -n 64 && exec "${Deno.execPath()}" run -A "${SERVER}" --quiet --workers 1 --host 127.0.0.1 --port ${port}`,
+        `ulimit -n 64 && exec "${Deno.execPath()}" run -A "${SERVER}" --quiet --workers 1 --host 127.0.0.1 --port 0`,
       ],
       stdout: "null",
       stderr: "piped",
     }).spawn();
-    const stderr = new Response(child.stderr).text();
+    // Port 0, and the port it prints: a port found free beforehand could be taken before it binds.
+    const { port, seen } = await readPrintedPort(
+      child.stderr,
+      /lexical-server: Listening on http:\/\/127\.0\.0\.1:(\d+)\//,
+    );
+    const stderr = Array.fromAsync(child.stderr.pipeThrough(new TextDecoderStream()))
+      .then((rest) => seen + rest.join(""));
     const held: Deno.Conn[] = [];
     try {
-      await waitForPort(port);
       // Hold more kept-alive connections than the server has descriptors for.
       for (let i = 0; i < 80; i++) {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port });

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { freePort, peerPath, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import {
+  freePort,
+  peerPath,
+  peerTest,
+  retryPeerStart,
+  startPeer,
+  tempDir,
+} from "../harness/peers.ts";
 import { startLexicalServer } from "../harness/deno_server.ts";
 
 const startServer = () => startLexicalServer(["--quiet", "--workers", "1"]);
@@ -11,11 +18,14 @@ peerTest("two lexical-server instances serve behind nginx's upstream, kept alive
   await Deno.chmod(dir.path, 0o755);
   await using first = await startServer();
   await using second = await startServer();
-  const port = freePort();
-  const temp = (name: string) => `${name}_temp_path ${dir.path}/${name}_temp;`;
-  await Deno.writeTextFile(
-    `${dir.path}/nginx.conf`,
-    `daemon off;
+  // nginx needs a fixed port: a port found free can be taken before nginx binds it, and nginx then
+  // ends at once; it is started again on another port (as the harness does for nginx).
+  const { port, nginx } = await retryPeerStart(async () => {
+    const port = freePort();
+    const temp = (name: string) => `${name}_temp_path ${dir.path}/${name}_temp;`;
+    await Deno.writeTextFile(
+      `${dir.path}/nginx.conf`,
+      `daemon off;
 worker_processes 1;
 pid ${dir.path}/nginx.pid;
 error_log ${dir.path}/error.log;
@@ -38,19 +48,24 @@ http {
   }
 }
 `,
-  );
-  await using _nginx = await startPeer(
-    [
-      peerPath("nginx")!,
-      "-p",
-      dir.path,
-      "-e",
-      `${dir.path}/error.log`,
-      "-c",
-      `${dir.path}/nginx.conf`,
-    ],
-    port,
-  );
+    );
+    return {
+      port,
+      nginx: await startPeer(
+        [
+          peerPath("nginx")!,
+          "-p",
+          dir.path,
+          "-e",
+          `${dir.path}/error.log`,
+          "-c",
+          `${dir.path}/nginx.conf`,
+        ],
+        port,
+      ),
+    };
+  });
+  await using _nginx = nginx;
   for (let i = 0; i < 10; i++) {
     const response = await fetch(`http://127.0.0.1:${port}/api/lexical`);
     assert.equal(response.status, 200);

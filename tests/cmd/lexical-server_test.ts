@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../cmd/lexical-server.ts";
-import { freePort, peerPath, peerTest, waitForPort } from "../harness/peers.ts";
+import { peerPath, peerTest } from "../harness/peers.ts";
+import { readPrintedPort } from "../harness/printed_port.ts";
 import { captureConsole, commandArgs } from "../harness/run.ts";
 import { startDenoServer, startLexicalServer } from "../harness/deno_server.ts";
 
@@ -156,11 +157,10 @@ Deno.test("lexical-server refuses bad options with exit 2", async () => {
 });
 
 Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobody reads", async () => {
-  const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       ...commandArgs("lexical-server"),
-      ...["--port", String(port), "--host", "127.0.0.1", "--workers", "1"],
+      ...["--port", "0", "--host", "127.0.0.1", "--workers", "1"],
     ],
     stdin: "null",
     stdout: "null",
@@ -168,7 +168,12 @@ Deno.test("lexical-server stops on SIGTERM while its stderr is a full pipe nobod
   }).spawn();
   const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
   try {
-    await waitForPort(port);
+    // Port 0, and the port it prints (its first line; the rest stays unread): a port found free
+    // beforehand could be taken before it binds.
+    const { port } = await readPrintedPort(
+      child.stderr,
+      /lexical-server: Listening on http:\/\/127\.0\.0\.1:(\d+)\//,
+    );
     for (let i = 0; i < 2500; i++) {
       await (await fetch(`http://127.0.0.1:${port}/x/cat`)).body?.cancel();
     }

@@ -9,7 +9,8 @@ import { COMMANDS } from "../../cmd/commands.ts";
 import { EXIT_OUTPUT_FAILED } from "../../lib/cli/run_main.ts";
 import { serveTime } from "../../lib/time/server.ts";
 import { commandArgs } from "../harness/command.ts";
-import { freePort, waitForPort } from "../harness/peers.ts";
+import { freePort, retryPeerStart, waitUntilListening } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import { runCommand } from "../harness/run.ts";
 
 /** Stack lines and Deno's report of an uncaught error: what must never show. */
@@ -138,16 +139,28 @@ Deno.test("every command with stdout on a closed pipe ends quietly (wget: one li
 });
 
 Deno.test("time-server with stdout on a closed pipe keeps serving and stops on SIGTERM", async () => {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  await child.stdout.cancel();
-  const stderr = new Response(child.stderr).text();
-  await waitForPort(port);
+  // Its stdout is closed before it prints its port, so it cannot be told port 0: a port found free
+  // is handed to it, and as that port can be taken before it binds (it then ends at once), it is
+  // started again on another one; ready is its own listening socket, not a connect to whoever.
+  const start = async () => {
+    const port = freePort();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await child.stdout.cancel();
+    const stderr = new Response(child.stderr).text();
+    try {
+      await waitUntilListening(child, "time-server", port, "127.0.0.1");
+    } catch (error) {
+      await stderr;
+      throw error;
+    }
+    return { port, child, stderr };
+  };
+  const { port, child, stderr } = await retryPeerStart(start);
   const answer = await runCommand("time-client", ["127.0.0.1", String(port)]);
   assert.equal(answer.code, 0);
   child.kill("SIGTERM");
@@ -156,7 +169,8 @@ Deno.test("time-server with stdout on a closed pipe keeps serving and stops on S
 });
 
 Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1", async () => {
-  const port = freePort(); // nobody listens
+  using refused = refusedPort(); // nobody listens, nobody can
+  const port = refused.port;
   const runs = [
     ["ports", "--bogus"],
     ["ports", "no-such-service-x"],

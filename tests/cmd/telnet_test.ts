@@ -3,7 +3,8 @@ import { main } from "../../cmd/telnet.ts";
 import { TELNET } from "../../lib/telnet/filter.ts";
 import { commandArgs } from "../harness/command.ts";
 import { runCommand } from "../harness/run.ts";
-import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { peerTest, startPeerOnFreePort, tempDir } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import { startXinetd } from "../harness/xinetd.ts";
 
 const { DO, DONT, IAC, SB, SE, WILL, WONT } = TELNET;
@@ -12,13 +13,13 @@ const CLOSED = "Connection closed by foreign host.\n";
 
 peerTest("telnet prints nginx's response to a piped HTTP request", ["nginx"], async () => {
   await using dir = await tempDir();
-  const port = freePort();
   await Deno.mkdir(`${dir.path}/www`);
   await Deno.writeTextFile(`${dir.path}/www/index.html`, "hello from nginx\n");
   const config = `${dir.path}/nginx.conf`;
-  await Deno.writeTextFile(
-    config,
-    `daemon off;
+  await using nginx = await startPeerOnFreePort(async (port) => {
+    await Deno.writeTextFile(
+      config,
+      `daemon off;
 master_process off;
 worker_processes 1;
 pid ${dir.path}/nginx.pid;
@@ -37,16 +38,10 @@ http {
   }
 }
 `,
-  );
-  await using _nginx = await startPeer([
-    "nginx",
-    "-c",
-    config,
-    "-p",
-    dir.path,
-    "-e",
-    `${dir.path}/error.log`,
-  ], port);
+    );
+    return ["nginx", "-c", config, "-p", dir.path, "-e", `${dir.path}/error.log`];
+  });
+  const { port } = nginx;
   const { code, stdout, stderr } = await runCommand(
     "telnet",
     ["127.0.0.1", String(port)],
@@ -61,8 +56,7 @@ http {
 
 peerTest("telnet prints redis's +PONG to a piped PING", ["redis-server"], async () => {
   await using dir = await tempDir();
-  const port = freePort();
-  await using _redis = await startPeer([
+  await using redis = await startPeerOnFreePort((port) => [
     "redis-server",
     "--port",
     String(port),
@@ -74,7 +68,8 @@ peerTest("telnet prints redis's +PONG to a piped PING", ["redis-server"], async 
     "no",
     "--dir",
     dir.path,
-  ], port);
+  ]);
+  const { port } = redis;
   const { code, stdout, stderr } = await runCommand(
     "telnet",
     ["127.0.0.1", String(port)],
@@ -166,7 +161,8 @@ Deno.test("telnet says the foreign host closed when the server closes first", as
 });
 
 Deno.test("telnet exits 1 with one line when the connection is refused", async () => {
-  const port = freePort();
+  using refused = refusedPort();
+  const port = refused.port;
   const { code, stdout, stderr } = await runCommand("telnet", ["127.0.0.1", String(port)], "");
   assert.deepEqual([code, stdout, stderr], [
     1,
@@ -270,12 +266,12 @@ peerTest(
   ["redis-server"],
   async () => {
     await using dir = await tempDir();
-    const port = freePort();
-    await using _redis = await startPeer([
+    await using redis = await startPeerOnFreePort((port) => [
       "redis-server",
       ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       ...["--dir", dir.path],
-    ], port);
+    ]);
+    const { port } = redis;
     const input = new Uint8Array([
       ...new TextEncoder().encode("SET k "),
       0xff,

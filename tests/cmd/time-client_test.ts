@@ -4,7 +4,8 @@ import { serveTime } from "../../lib/time/server.ts";
 import { startUdpTimeServer } from "../../lib/time/udp_server.ts";
 import { formatCTime } from "../../lib/time/ctime.ts";
 import { runCommand } from "../harness/run.ts";
-import { freePort, missingPeer, peerPath, peerTest, tempDir } from "../harness/peers.ts";
+import { missingPeer, peerPath, peerTest, tempDir } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import { commandArgs } from "../harness/run.ts";
 import { startXinetd } from "../harness/xinetd.ts";
 
@@ -47,7 +48,8 @@ Deno.test("time-client prints the line of our time-server", async () => {
 });
 
 Deno.test("time-client reports a refused connection, then the lecture's two lines", async () => {
-  const port = freePort();
+  using refused = refusedPort();
+  const port = refused.port;
   const { code, stdout, stderr } = await runCommand("time-client", ["127.0.0.1", String(port)]);
   assert.deepEqual([code, stdout, stderr], [
     1,

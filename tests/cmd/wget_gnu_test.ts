@@ -5,7 +5,8 @@
  */
 
 import assert, { deepEqual, equal } from "node:assert/strict";
-import { freePort, peerTest, startPeer, tempDir } from "../harness/peers.ts";
+import { peerTest, startPeerOnFreePort, tempDir } from "../harness/peers.ts";
+import { refusedPort } from "../harness/refused_port.ts";
 import {
   type RawHandler,
   type RawServer,
@@ -587,22 +588,25 @@ async function startTinyproxy(
   dir: string,
   auth?: string,
 ): Promise<AsyncDisposable & { url: string }> {
-  const port = freePort();
-  const config = `${dir}/tinyproxy-${port}.conf`;
-  await Deno.writeTextFile(
-    config,
-    [
-      `Port ${port}`,
-      "Listen 127.0.0.1",
-      "Timeout 30",
-      "MaxClients 20",
-      "Allow 127.0.0.1",
-      "LogLevel Critical",
-      `PidFile "${dir}/tinyproxy-${port}.pid"`,
-      ...(auth ? [`BasicAuth ${auth}`] : []),
-    ].join("\n") + "\n",
-  );
-  const peer = await startPeer(["tinyproxy", "-d", "-c", config], port);
+  // Started again on another port if the one found free was taken before tinyproxy bound it.
+  const peer = await startPeerOnFreePort(async (port) => {
+    const config = `${dir}/tinyproxy-${port}.conf`;
+    await Deno.writeTextFile(
+      config,
+      [
+        `Port ${port}`,
+        "Listen 127.0.0.1",
+        "Timeout 30",
+        "MaxClients 20",
+        "Allow 127.0.0.1",
+        "LogLevel Critical",
+        `PidFile "${dir}/tinyproxy-${port}.pid"`,
+        ...(auth ? [`BasicAuth ${auth}`] : []),
+      ].join("\n") + "\n",
+    );
+    return ["tinyproxy", "-d", "-c", config];
+  });
+  const { port } = peer;
   return {
     url: `http://127.0.0.1:${port}`,
     [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
@@ -621,6 +625,8 @@ peerTest(
     await using proxy = await startTinyproxy(dir.path);
     await using guarded = await startTinyproxy(dir.path, "u p");
     const url = `${server.base}/via`;
+    // A proxy nobody listens on, nor can while the test runs: wget's connect to it is refused.
+    using deadProxy = refusedPort();
     const viaProxy = (request: RecordedRequest) =>
       request.headers.some(([name, value]) => /^via$/i.test(name) && value.includes("tinyproxy"));
     const cases: [Case, boolean][] = [
@@ -639,7 +645,7 @@ peerTest(
         env: { http_proxy: guarded.url },
       }, true],
       [
-        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${freePort()}` } },
+        { args: ["-q", "-t", "1", url], env: { http_proxy: `http://127.0.0.1:${deadProxy.port}` } },
         false,
       ],
     ];
@@ -678,6 +684,8 @@ peerTest(
     try {
       const url = `https://127.0.0.1:${server.addr.port}/secret`;
       const ca = `--ca-certificate=${good.cert}`;
+      // A proxy nobody listens on, nor can while the test runs: wget's connect to it is refused.
+      using deadProxy = refusedPort();
       const cases: Case[] = [
         { args: ["-q", "-t", "1", ca, url], env: { https_proxy: proxy.url } },
         { args: ["-q", "-t", "1", "--no-check-certificate", url], env: { HTTPS_PROXY: proxy.url } },
@@ -689,7 +697,7 @@ peerTest(
         },
         {
           args: ["-q", "-t", "1", ca, url],
-          env: { https_proxy: `http://127.0.0.1:${freePort()}` },
+          env: { https_proxy: `http://127.0.0.1:${deadProxy.port}` },
         },
       ];
       for (const job of cases) {
@@ -912,8 +920,8 @@ peerTest(
     // openssl's own test server, asking for a client certificate (and, strict, refusing one it
     // does not trust instead of going on).
     const startSServer = async (strict: boolean) => {
-      const port = freePort();
-      const peer = await startPeer([
+      // Started again on another port if the one found free was taken before it bound it.
+      return await startPeerOnFreePort((port) => [
         "openssl",
         "s_server",
         "-accept",
@@ -929,8 +937,7 @@ peerTest(
         ...(strict ? ["-verify_return_error"] : []),
         "-www",
         "-quiet",
-      ], port);
-      return Object.assign(peer, { port });
+      ]);
     };
     await using sServer = await startSServer(false);
     const port = sServer.port;
@@ -1050,9 +1057,12 @@ peerTest(
   },
 );
 
-/** Waits for a detached download to finish: the log's "saved" line (bounded: 10 s). */
+/**
+ * Waits for a detached download to finish: the log's "saved" line, up to a hang guard far above any
+ * load (60 s; a download that never finishes would otherwise be waited for forever).
+ */
 async function logSays(path: string, words: string): Promise<string> {
-  for (let i = 0; i < 400; i++) {
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
     try {
       const text = await Deno.readTextFile(path);
       if (text.includes(words)) return text;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { freePort, waitForPort } from "./peers.ts";
+import { freePort, PeerExitedError, waitUntilListening } from "./peers.ts";
 
 /** A running server process. */
 export interface DenoServer extends AsyncDisposable {
@@ -32,46 +32,53 @@ export interface DenoServerOptions {
 }
 
 /**
- * Runs `deno ARGS`, where `argsFor(port)` gives the arguments for a free port.
+ * Runs `deno ARGS`, where `argsFor(port)` gives the arguments for a free port, and waits until the
+ * program itself listens on it. A port found free can be taken before the program binds it (by
+ * anything on the machine that listens on port 0): the program then ends at once, and it is run
+ * again on another port, up to five times; and a connection that goes through to whoever took it
+ * is not mistaken for the program's ({@linkcode waitUntilListening}).
  *
- * @throws {Error} with the program's stderr when nothing listens within 30 s.
+ * @throws {Error} with the program's stderr when it does not listen within 30 s, or ends before it
+ * listens five times.
  */
 export async function startDenoServer(
   argsFor: (port: number) => string[],
   options: DenoServerOptions = {},
 ): Promise<DenoServer> {
-  const port = freePort(options.portFreeOn);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: argsFor(port),
-    env: options.env ?? {},
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr = options.keepStderr === false
-    ? child.stderr.pipeTo(new WritableStream()).then(() => "", () => "")
-    : new Response(child.stderr).text();
-  let stopped: Promise<{ code: number; stderr: string }> | undefined;
-  const stop = (signal: Deno.Signal = "SIGTERM") => {
-    stopped ??= (async () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-      const status = await child.status;
-      return { code: status.code, stderr: await stderr };
-    })();
-    return stopped;
-  };
-  try {
-    await waitForPort(port);
-  } catch (error) {
-    throw new Error(`The server did not start: ${(await stop("SIGKILL")).stderr}`, {
-      cause: error,
-    });
+  for (let attempt = 1;; attempt++) {
+    const port = freePort(options.portFreeOn);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: argsFor(port),
+      env: options.env ?? {},
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = options.keepStderr === false
+      ? child.stderr.pipeTo(new WritableStream()).then(() => "", () => "")
+      : new Response(child.stderr).text();
+    let stopped: Promise<{ code: number; stderr: string }> | undefined;
+    const stop = (signal: Deno.Signal = "SIGTERM") => {
+      stopped ??= (async () => {
+        try {
+          child.kill(signal);
+        } catch {
+          // Already gone.
+        }
+        const status = await child.status;
+        return { code: status.code, stderr: await stderr };
+      })();
+      return stopped;
+    };
+    try {
+      await waitUntilListening(child, "deno", port, options.portFreeOn ?? "127.0.0.1");
+    } catch (error) {
+      const { stderr } = await stop("SIGKILL");
+      if (error instanceof PeerExitedError && attempt < 5) continue;
+      throw new Error(`The server did not start: ${stderr}`, { cause: error });
+    }
+    return { port, pid: child.pid, stop, [Symbol.asyncDispose]: async () => void await stop() };
   }
-  return { port, pid: child.pid, stop, [Symbol.asyncDispose]: async () => void await stop() };
 }
 
 const LEXICAL_SERVER = new URL("../../cmd/lexical-server.ts", import.meta.url).pathname;

@@ -197,8 +197,11 @@ export async function startPeer(
   return { child, [Symbol.asyncDispose]: stop };
 }
 
-/** Waits until `child` listens on `hostname:port`; throws {@linkcode PeerExitedError} if it ends. */
-async function waitUntilListening(
+/**
+ * Waits until `child` itself listens on `hostname:port` (/proc; see {@linkcode startPeer}), up to
+ * 30 s; throws {@linkcode PeerExitedError} if it ends first (most often: its port was taken).
+ */
+export async function waitUntilListening(
   child: Deno.ChildProcess,
   program: string,
   port: number,
@@ -242,6 +245,21 @@ export async function retryPeerStart<T>(start: () => Promise<T>, attempts = 5): 
       if (!(error instanceof PeerExitedError) || attempt >= attempts) throw error;
     }
   }
+}
+
+/**
+ * {@linkcode startPeer} on a port found free, for a peer that must be told its port (nginx, redis,
+ * tinyproxy, openssl s_server): `argvFor(port)` gives its command line (and may write its config).
+ * A port found free can be taken before the peer binds it; the peer then ends at once, and it is
+ * started again on another port ({@linkcode retryPeerStart}).
+ */
+export function startPeerOnFreePort(
+  argvFor: (port: number) => string[] | Promise<string[]>,
+): Promise<PeerProcess & { port: number }> {
+  return retryPeerStart(async () => {
+    const port = freePort();
+    return Object.assign(await startPeer(await argvFor(port), port), { port });
+  });
 }
 
 /** A fresh temporary directory, removed on dispose. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { freePort, peerPath, startPeer } from "./peers.ts";
+import { peerPath, startPeerOnFreePort } from "./peers.ts";
 import { startXinetd } from "./xinetd.ts";
 
 /** A user created for one test, removed (home included) on dispose. */
@@ -91,8 +91,8 @@ export async function busyboxHasTelnetd(): Promise<boolean> {
 
 /** Starts BusyBox telnetd in the foreground on a free loopback port. */
 export async function startBusyboxTelnetd(): Promise<TelnetServer> {
-  const port = freePort();
-  const busybox = await startPeer([
+  // Started again on another port if the one found free was taken before telnetd bound it.
+  const busybox = await startPeerOnFreePort((port) => [
     "busybox",
     "telnetd",
     "-F",
@@ -102,6 +102,6 @@ export async function startBusyboxTelnetd(): Promise<TelnetServer> {
     "127.0.0.1",
     "-l",
     "/bin/login",
-  ], port);
-  return { port, [Symbol.asyncDispose]: () => busybox[Symbol.asyncDispose]() };
+  ]);
+  return { port: busybox.port, [Symbol.asyncDispose]: () => busybox[Symbol.asyncDispose]() };
 }

@@ -518,11 +518,9 @@ function startSilentServer(hostname = "127.0.0.1", port = 0) {
   return startDnsServerAt(hostname, port, () => undefined);
 }
 
-/** How long `lookup` took to settle, and its error (it must reject). */
-async function timeRejection(lookup: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
-  const started = performance.now();
-  const error = await lookup.then(() => assert.fail("the lookup resolved"), (e: unknown) => e);
-  return { ms: performance.now() - started, error };
+/** The error `lookup` rejected with (it must reject). */
+function rejection(lookup: Promise<unknown>): Promise<unknown> {
+  return lookup.then(() => assert.fail("the lookup resolved"), (e: unknown) => e);
 }
 
 Deno.test("resolveHost(), resolveAddress() and lookupAddresses(): timeoutMs bounds the whole lookup, not each server's attempt", async () => {
@@ -542,16 +540,17 @@ Deno.test("resolveHost(), resolveAddress() and lookupAddresses(): timeoutMs boun
     ["lookupAddresses", () => lookupAddresses("silent.test", options)],
   ];
   for (const [what, lookup] of lookups) {
-    const { ms, error } = await timeRejection(lookup());
+    const error = await rejection(lookup());
     assert.ok(error instanceof DnsTimeoutError, `${what}: ${error}`);
     assert.equal(error.scope, "lookup", what);
     assert.equal(error.timeoutMs, 200, what);
     assert.equal(error.query, what === "resolveAddress" ? "10.1.2.3" : "silent.test");
     assert.match(error.message, /: the lookup did not finish within 0\.2 s$/, what);
-    // Settled by the whole lookup's deadline, long before one attempt's.
-    assert.ok(ms < 1500, `${what} settled after ${ms.toFixed(0)} ms`);
   }
+  // Settled by the whole lookup's deadline (the error's scope), before the first attempt's ended:
+  // an ended attempt would have moved on to the second server.
   assert.ok(first.questions >= 3, "the first server was asked");
+  assert.equal(second.questions + third.questions, 0, "the lookup's deadline came first");
 });
 
 Deno.test("resolveHost() with attemptTimeoutMs moves on from a silent server to the next within a whole-lookup timeoutMs", async () => {
@@ -613,11 +612,10 @@ Deno.test({
         () => lookupAddresses("host", { ...options, timeoutMs: 200 }),
       ]
     ) {
-      const { ms, error } = await timeRejection(lookup());
+      const error = await rejection(lookup());
       assert.ok(error instanceof DnsTimeoutError, String(error));
       assert.equal(error.scope, "lookup");
       assert.equal(error.query, "host");
-      assert.ok(ms < 1500, `settled after ${ms.toFixed(0)} ms`);
     }
     assert.ok(first.questions >= 3, "the first server was asked");
     assert.equal(second.questions + third.questions, 0, "the deadline came first");

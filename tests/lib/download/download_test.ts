@@ -127,9 +127,13 @@ Deno.test("download() reports start, progress and the final URL after a relative
 
 Deno.test("download() makes a plain download's file while the request is out, and removes it when no body comes", async () => {
   await using dir = await tempDir();
-  /** Whether `name` is in the directory before the answer: waited for, at most 2 s. */
+  /**
+   * Whether `name` is in the directory before the answer: waited for (the client makes it after it
+   * sends the request, which the server may see first), up to a hang guard far above any load (a
+   * file never made early would otherwise be waited for forever).
+   */
   const madeBeforeAnswer = async (name: string) => {
-    for (let i = 0; i < 200; i++) {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       try {
         Deno.statSync(`${dir.path}/${name}`);
         return true;

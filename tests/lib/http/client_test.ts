@@ -485,8 +485,12 @@ function stalledBody() {
 }
 
 Deno.test("sendHttpRequest() signal aborting an upload cancels the body's source, as fetch does", async () => {
+  const sawRequest = Promise.withResolvers<void>();
   await using server = startRawServer({
-    "/up": async (conn) => void await conn.read(new Uint8Array(4096)),
+    "/up": async (conn) => {
+      sawRequest.resolve();
+      await conn.read(new Uint8Array(4096));
+    },
   });
   const { body, cancelled } = stalledBody();
   const controller = new AbortController();
@@ -496,7 +500,9 @@ Deno.test("sendHttpRequest() signal aborting an upload cancels the body's source
     body,
     signal: controller.signal,
   });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Abort mid-upload: once the server has the request's head (and the body is being sent), not
+  // after a fixed sleep that a busy machine may not outlast.
+  await sawRequest.promise;
   controller.abort(reason);
   await rejects(pending, (error) => error === reason);
   // The source waits for a chunk that never comes: only a cancel lets it (and its lock) go.

@@ -17,17 +17,21 @@ async function pairs(group: StreamGroup, count: number) {
   return { servers, clients };
 }
 
-Deno.test("StreamGroup.closeAll() ends every waiting handler at once with the reason", async () => {
+Deno.test("StreamGroup.closeAll() ends every waiting handler with the reason", async () => {
   const group = new StreamGroup();
   const { servers, clients } = await pairs(group, 20);
   assert.equal(group.size, 20);
-  const waiting = servers.map((stream) => stream.readLine().then(() => "read", (error) => error));
+  let settled = 0;
+  const waiting = servers.map((stream) =>
+    stream.readLine().then(() => "read", (error) => error).finally(() => settled++)
+  );
+  // The clients never send and no read deadline comes within the test (15 min by default): the
+  // reads wait until closeAll() ends them, which their error (the reason) shows.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(settled, 0, "a read ended before closeAll()");
   const reason = new Error("Server shutting down");
-  const start = performance.now();
   group.closeAll(reason);
   for (const outcome of await Promise.all(waiting)) assert.equal(outcome, reason);
-  const ms = performance.now() - start;
-  assert.ok(ms < 500, `${ms} ms`);
   assert.equal(group.size, 0);
   // The clients see the connections end.
   for (const client of clients) {

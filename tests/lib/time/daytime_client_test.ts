@@ -3,7 +3,7 @@ import { requestDaytime } from "../../../lib/time/daytime_client.ts";
 import { requestRfc868Time } from "../../../lib/time/time_client.ts";
 import { LineTooLongError } from "../../../lib/net/socket_stream.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
-import { freePort } from "../../harness/peers.ts";
+import { refusedPort } from "../../harness/refused_port.ts";
 
 /** A one-shot server that sends `bytes` (in the given pieces) and closes. */
 function serveOnce(...pieces: string[]): { port: number; done: Promise<void> } {
@@ -46,7 +46,8 @@ Deno.test("requestDaytime() refuses an endless line", async () => {
 });
 
 Deno.test("requestDaytime() throws a SocketError for a refused connection", async () => {
-  const error = await requestDaytime("127.0.0.1", freePort()).catch((e) => e);
+  using refused = refusedPort();
+  const error = await requestDaytime(refused.hostname, refused.port).catch((e) => e);
   assert.ok(error instanceof SocketError);
   assert.equal(error.failure, "refused");
 });
