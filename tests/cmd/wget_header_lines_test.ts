@@ -9,7 +9,10 @@
 import assert from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
-import { commandArgs } from "../harness/run.ts";
+import { bothWgetLogs } from "../harness/wget_logs.ts";
+
+/** The copy of each file here before the run. */
+const OLD_COPY = new TextEncoder().encode("old\n");
 
 /** A 200 with `headers` and a two-byte body (none for HEAD), the connection closed after it. */
 function answer(headers: string[]): RawHandler {
@@ -17,35 +20,6 @@ function answer(headers: string[]): RawHandler {
     const body = head.startsWith("HEAD ") ? "" : "hi";
     const lines = ["HTTP/1.1 200 OK", ...headers, "Content-Length: 2", "Connection: close"];
     await send(conn, `${lines.join("\r\n")}\r\n\r\n${body}`);
-  };
-}
-
-/** The run's dates, rates and durations, which differ between any two runs. */
-function shape(text: string): string {
-  return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
-    .replace(/ 100% .*$/gm, " 100%")
-    .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)");
-}
-
-/** Runs GNU wget and netkit's wget with `args`, each in a directory holding an old copy. */
-async function both(dir: string, args: string[], copy: string) {
-  const tag = crypto.randomUUID();
-  const run = async (argv: string[], cwd: string) => {
-    await Deno.mkdir(cwd);
-    await Deno.writeTextFile(`${cwd}/${copy}`, "old\n");
-    await Deno.utime(`${cwd}/${copy}`, new Date("2000-01-01"), new Date("2000-01-01"));
-    const out = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
-      cwd,
-      stderr: "piped",
-      stdout: "null",
-      env: { LC_ALL: "C.UTF-8" },
-    }).output();
-    return { code: out.code, log: shape(new TextDecoder().decode(out.stderr)) };
-  };
-  return {
-    gnu: await run(["wget", ...args], `${dir}/gnu-${tag}`),
-    netkit: await run([Deno.execPath(), ...commandArgs("wget"), ...args], `${dir}/netkit-${tag}`),
   };
 }
 
@@ -80,11 +54,10 @@ peerTest(
     ];
     for (const [path, options] of cases) {
       await t.step(`${options.join(" ")} /${path}`.trim(), async () => {
-        const { gnu, netkit } = await both(
-          dir.path,
-          [...options, `${server.base}/${path}`],
-          path,
-        );
+        // An old copy here, for -N to compare with.
+        const copy = { name: path, bytes: OLD_COPY, mtime: new Date("2000-01-01") };
+        const args = [...options, `${server.base}/${path}`];
+        const { gnu, netkit } = await bothWgetLogs(dir.path, args, copy);
         assert.equal(netkit.log, gnu.log);
         assert.equal(netkit.code, gnu.code);
       });

@@ -13,7 +13,7 @@
 import assert from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
-import { commandArgs } from "../harness/run.ts";
+import { bothWgetLogs } from "../harness/wget_logs.ts";
 
 /** An answer with `status` and `headers`, `body` after them (none for HEAD), then closed. */
 function answer(status: string, headers: string[], body = "hi", length = true): RawHandler {
@@ -67,46 +67,6 @@ const GZIP_HI = new Uint8Array([
   0,
 ]);
 
-/** The run's dates, rates and times left, which differ between any two runs. */
-function shape(text: string): string {
-  return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
-    .replace(/ (\d+%) .*$/gm, " $1")
-    // (A last dot line with no total: its rate, but that of an empty body, "0.00 =0s".)
-    .replace(/ +(?!0\.00 =)[\d.]+[ KMG]?=[\d.]+s$/gm, " RATE=TIME")
-    .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)");
-}
-
-/** Runs GNU wget and netkit's wget with `args`, each in a directory holding `copy` if given. */
-async function both(dir: string, args: string[], copy?: [string, Uint8Array]) {
-  const tag = crypto.randomUUID();
-  const run = async (argv: string[], cwd: string) => {
-    await Deno.mkdir(cwd);
-    if (copy) await Deno.writeFile(`${cwd}/${copy[0]}`, copy[1]);
-    const out = await new Deno.Command(argv[0]!, {
-      args: argv.slice(1),
-      cwd,
-      stderr: "piped",
-      stdout: "piped",
-      env: { LC_ALL: "C.UTF-8" },
-    }).output();
-    const decoder = new TextDecoder();
-    const files: string[] = [];
-    for await (const entry of Deno.readDir(cwd)) {
-      files.push(`${entry.name}: ${decoder.decode(await Deno.readFile(`${cwd}/${entry.name}`))}`);
-    }
-    return {
-      files: files.sort(),
-      code: out.code,
-      log: shape(decoder.decode(out.stderr)),
-      stdout: decoder.decode(out.stdout),
-    };
-  };
-  return {
-    gnu: await run(["wget", ...args], `${dir}/gnu-${tag}`),
-    netkit: await run([Deno.execPath(), ...commandArgs("wget"), ...args], `${dir}/netkit-${tag}`),
-  };
-}
-
 peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], async (t) => {
   await using dir = await tempDir();
   await using server = startRawServer({
@@ -158,7 +118,8 @@ peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], asyn
     const name = `${options.join(" ")} /${path}${copy ? ` (${copy[1].length} bytes here)` : ""}`;
     await t.step(name.trim(), async () => {
       const args = ["-t", "1", ...options, `${server.base}/${path}`];
-      const { gnu, netkit } = await both(dir.path, args, copy);
+      const here = copy ? { name: copy[0], bytes: copy[1] } : undefined;
+      const { gnu, netkit } = await bothWgetLogs(dir.path, args, here);
       assert.equal(netkit.log, gnu.log);
       assert.equal(netkit.stdout, gnu.stdout);
       assert.equal(netkit.code, gnu.code);
