@@ -588,6 +588,8 @@ export class WgetReporter {
           this.#timestamping && log.responded && log.responseOk && !log.hasLastModified &&
           !log.untimedSaid && !this.#quiet
         ) {
+          // (After the body's dots, as GNU's got_head lines come after gethttp's.)
+          if (this.#verboseLines) this.#endDots(log);
           this.#print("Last-modified header missing -- time-stamps turned off.");
           log.untimedSaid = true;
         }
@@ -658,13 +660,22 @@ export class WgetReporter {
     this.#line(`Saving to: ${quoteName(path === "-" ? "STDOUT" : path)}\n`);
   }
 
+  /** Ends `log`'s open dot line (its last dots, then a blank line), as GNU before what follows. */
+  #endDots(log: DownloadLogState): void {
+    if (!log.dots) return;
+    log.dots.finish(log.received);
+    log.dots = undefined;
+    this.#raw("\n");
+  }
+
   /**
    * GNU's verbose "Last-modified header invalid -- time-stamp ignored." for an answer whose
    * Last-Modified its date parser cannot read (GNU's got_head: once a file, after its first
    * answer; -N or not).
    */
   #sayInvalidTime(log: DownloadLogState): void {
-    if (!log.lastModifiedInvalid || log.invalidSaid) return;
+    if (!log.lastModifiedInvalid || log.invalidSaid || !this.#verboseLines) return;
+    this.#endDots(log);
     this.#line("Last-modified header invalid -- time-stamp ignored.");
     log.invalidSaid = true;
   }
@@ -794,12 +805,8 @@ export class WgetReporter {
       this.#raw(this.#verboseLines ? "\n\n" : "\n");
       log.drawn = false;
     }
-    if (log.dots) {
-      // GNU: the last dot line, then a blank line (with -q --show-progress too).
-      log.dots.finish(log.received);
-      log.dots = undefined;
-      this.#raw("\n");
-    }
+    // GNU: the last dot line, then a blank line (with -q --show-progress too).
+    this.#endDots(log);
     if (this.#quiet) return;
     if (
       this.#timestamping && result.path !== undefined && result.skipped === undefined &&
@@ -925,11 +932,7 @@ export class WgetReporter {
       return true;
     }
     if (!this.#verboseLines) return true;
-    if (log.dots) {
-      log.dots.finish(log.received);
-      log.dots = undefined;
-      this.#raw("\n");
-    }
+    this.#endDots(log);
     this.#clear();
     const of = log.total === undefined ? `${log.received}` : `${log.received}/${log.total}`;
     const text = eof
@@ -955,12 +958,8 @@ export class WgetReporter {
     options: { robots?: boolean | undefined } = {},
   ): void {
     this.#clear();
-    if (error instanceof HttpStatusError && log.dots) {
-      // --content-on-error: the error page's last dot line and a blank line, before GNU's ERROR.
-      log.dots.finish(log.received);
-      log.dots = undefined;
-      this.#raw("\n");
-    }
+    // --content-on-error: the error page's last dot line and a blank line, before GNU's ERROR.
+    if (error instanceof HttpStatusError) this.#endDots(log);
     const retried = log.attempt > 1;
     log.attempt = 1;
     const untimedSaid = log.untimedSaid;
@@ -975,12 +974,15 @@ export class WgetReporter {
       this.#timestamping && log.responded && log.responseOk && !log.hasLastModified &&
       !untimedSaid && !(error instanceof HttpStatusError) && !options.robots
     ) {
+      if (this.#verboseLines) this.#endDots(log);
       this.#print("Last-modified header missing -- time-stamps turned off.");
     }
     if (
       log.responded && log.responseOk && !invalidSaid && !(error instanceof HttpStatusError)
     ) {
       this.#sayInvalidTime(log);
+      // Said for this file, which ends here: the next file of this log starts unsaid.
+      log.invalidSaid = false;
     }
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).

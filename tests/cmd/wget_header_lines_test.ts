@@ -23,6 +23,14 @@ function answer(headers: string[]): RawHandler {
   };
 }
 
+/** A 200 with `headers` that says ten bytes and sends two, then closes. */
+function cut(headers: string[]): RawHandler {
+  return async (conn) => {
+    const lines = ["HTTP/1.1 200 OK", ...headers, "Content-Length: 10", "Connection: close"];
+    await send(conn, `${lines.join("\r\n")}\r\n\r\nhi`);
+  };
+}
+
 peerTest(
   "wget's length line and Last-Modified lines read as GNU wget's verbose log",
   ["wget"],
@@ -38,6 +46,9 @@ peerTest(
         "Last-Modified: Wed, 31 Dec 1969 23:59:59 GMT",
       ]),
       "/untimed": answer(["Content-Type: text/plain"]),
+      // Ten bytes said, two sent: the body is cut short (GNU's got_head lines after its dots).
+      "/cut-invalid": cut(["Content-Type: text/plain", "Last-Modified: garbage"]),
+      "/cut-untimed": cut(["Content-Type: text/plain"]),
     });
     const cases: [string, string[]][] = [
       ["charset", []],
@@ -51,6 +62,9 @@ peerTest(
       ["time-t-minus-one", []],
       ["untimed", ["-N", "--no-if-modified-since"]],
       ["untimed", ["--spider", "-N"]],
+      // The first file's line said, the second's still said.
+      ["invalid", ["-t", "1", `${server.base}/cut-invalid`]],
+      ["cut-untimed", ["-N", "-t", "2"]],
     ];
     for (const [path, options] of cases) {
       await t.step(`${options.join(" ")} /${path}`.trim(), async () => {

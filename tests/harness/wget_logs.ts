@@ -28,13 +28,16 @@ export interface WgetLogCopy {
 
 /**
  * `text` with the run's dates, rates and times left replaced (`DATE`, `(RATE)`, `RATE=TIME`, a
- * progress line cut after its percentage); an empty body's rate, `0.00 =0s`, is kept.
+ * progress line cut after its percentage, a several-URL run's wall clock and total time); an empty body's rate, `0.00 =0s`, is kept.
  */
 export function shapeWgetLog(text: string): string {
   return text.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
     .replace(/ (\d+%) .*$/gm, " $1")
     .replace(/ +(?!0\.00 =)[\d.]+[ KMG]?=[\d.]+s$/gm, " RATE=TIME")
-    .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)");
+    .replace(/\([\d.]+ [KMG]?B\/s\)/g, "(RATE)")
+    // The summary of a run of several URLs.
+    .replace(/(wall clock time:) .*/, "$1 TIME")
+    .replace(/^(Downloaded: .*) in [^ ]+ \(RATE\)$/m, "$1 in TIME (RATE)");
 }
 
 /** Runs GNU wget, then netkit's wget, with `args` in two new directories under `dir`. */
