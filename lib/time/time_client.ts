@@ -37,8 +37,8 @@ export interface TimeRequestOptions {
  * @param host The server's name or address.
  * @param port The server's port (37 is the standard one).
  * @returns The time it sent, in the era of RFC 868's count nearest the client's clock (BusyBox
- * rdate's reading: right across the 2036 wrap and after); `null` when it closed (TCP) or answered (UDP) with fewer than four
- * bytes.
+ * rdate's reading: right across the 2036 wrap and after); `null` when it closed (TCP) or
+ * answered (UDP) with fewer than four bytes.
  * @throws {RangeError} for a bad port.
  * @throws {SocketError} when the server cannot be reached or does not answer in time.
  *
