@@ -5,7 +5,7 @@
  * @module
  */
 
-import { freePort, startPeer, tempDir } from "./peers.ts";
+import { freePort, PeerExitedError, retryPeerStart, startPeer, tempDir } from "./peers.ts";
 
 /** One `service` block of xinetd's configuration. */
 export interface XinetdService {
@@ -48,28 +48,37 @@ function xinetdConfig(services: XinetdService[], port: number): string {
 }
 
 /**
- * Starts xinetd in the foreground with `services` on a free port, once it serves: its TCP port
- * accepts, or (UDP only, which cannot be probed by connecting) its log says it started.
+ * Starts xinetd in the foreground with `services` on a port found free, once its log says it
+ * serves every one of them. A port found free can be taken before xinetd binds it, and xinetd
+ * then keeps running with the services it could bind ("Started working: 0 available services"):
+ * it is stopped and started again on another port ({@linkcode retryPeerStart}).
  */
-export async function startXinetd(services: XinetdService[]): Promise<Xinetd> {
+export function startXinetd(services: XinetdService[]): Promise<Xinetd> {
+  return retryPeerStart(() => startXinetdOnce(services));
+}
+
+/** {@linkcode startXinetd}'s one try, on one port; {@linkcode PeerExitedError} if it was taken. */
+async function startXinetdOnce(services: XinetdService[]): Promise<Xinetd> {
   const dir = await tempDir();
   try {
     const port = freePort();
     const config = `${dir.path}/xinetd.conf`;
     const log = `${dir.path}/xinetd.log`;
     await Deno.writeTextFile(config, xinetdConfig(services, port));
-    const probe = services.some((service) => service.socketType === "stream") ? port : undefined;
     const xinetd = await startPeer([
       "xinetd",
       ...["-dontfork", "-f", config, "-filelog", log, "-pidfile", `${dir.path}/xinetd.pid`],
-    ], probe);
-    for (let waited = 0; probe === undefined; waited += 25) {
-      if ((await Deno.readTextFile(log).catch(() => "")).includes("Started working")) break;
-      if (waited > 10_000) {
-        await xinetd[Symbol.asyncDispose]();
-        throw new Error("xinetd did not start within 10 s");
+    ]);
+    try {
+      const available = await availableServices(log, xinetd.child);
+      if (available !== services.length) {
+        throw new PeerExitedError(
+          `xinetd serves ${available} of ${services.length} services on port ${port} (taken)`,
+        );
       }
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    } catch (error) {
+      await xinetd[Symbol.asyncDispose]();
+      throw error;
     }
     return {
       port,
@@ -82,4 +91,22 @@ export async function startXinetd(services: XinetdService[]): Promise<Xinetd> {
     await dir[Symbol.asyncDispose]();
     throw error;
   }
+}
+
+/**
+ * How many services xinetd's log at `log` says it started, once it says so ("Started working: N
+ * available services", written after every bind was tried), waiting up to 30 s; throws
+ * {@linkcode PeerExitedError} if `child` ends first.
+ */
+async function availableServices(log: string, child: Deno.ChildProcess): Promise<number> {
+  let ended = false;
+  child.status.then(() => ended = true, () => {});
+  for (let waited = 0; waited <= 30_000; waited += 25) {
+    if (ended) throw new PeerExitedError("xinetd ended before it started working");
+    const text = await Deno.readTextFile(log).catch(() => "");
+    const started = text.match(/Started working: (\d+) available service/);
+    if (started) return Number(started[1]);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("xinetd did not start within 30 s");
 }
