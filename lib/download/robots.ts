@@ -5,8 +5,8 @@
  * @module
  */
 
-/** One `Allow` or `Disallow` line. */
-interface RobotsRule {
+/** One `Allow` or `Disallow` line with a `*` or a final `$` in its path. */
+interface PatternRule {
   allow: boolean;
   /** The path pattern, percent-encoding normalised. */
   pattern: string;
@@ -16,14 +16,29 @@ interface RobotsRule {
 
 /** The rules `robots.txt` gives one user agent. */
 export class RobotsRules {
-  readonly #rules: RobotsRule[];
+  /**
+   * The plain rules (a path prefix, most of any file), by their prefix: whether it allows (`Allow`
+   * wins when both name it). Looked up by the prefixes of a path, longest first, so a check costs
+   * the path's length, not the number of rules (a robots.txt of 20,000 lines is no rarity).
+   */
+  readonly #prefixes = new Map<string, boolean>();
+  /** The longest plain prefix: no shorter slice of a path can be one. */
+  #longestPrefix = 0;
+  /** The rules with `*` or a final `$`, tried one by one. */
+  readonly #patterns: PatternRule[] = [];
 
   /** Rules from already-parsed lines; most callers use {@linkcode parseRobotsTxt}. */
   constructor(rules: { allow: boolean; pattern: string }[] = []) {
-    this.#rules = rules.filter((r) => r.pattern !== "").map((r) => {
-      const pattern = normalisePath(r.pattern);
-      return { allow: r.allow, pattern, matcher: patternMatcher(pattern) };
-    });
+    for (const rule of rules) {
+      if (rule.pattern === "") continue;
+      const pattern = normalisePath(rule.pattern);
+      if (pattern.includes("*") || pattern.endsWith("$")) {
+        this.#patterns.push({ allow: rule.allow, pattern, matcher: patternMatcher(pattern) });
+      } else {
+        this.#prefixes.set(pattern, rule.allow || this.#prefixes.get(pattern) === true);
+        this.#longestPrefix = Math.max(this.#longestPrefix, pattern.length);
+      }
+    }
   }
 
   /**
@@ -46,17 +61,26 @@ export class RobotsRules {
    */
   allows(path: string): boolean {
     const target = normalisePath(path);
-    let best: RobotsRule | undefined;
-    for (const rule of this.#rules) {
-      if (!rule.matcher.test(target)) continue;
-      if (
-        !best || rule.pattern.length > best.pattern.length ||
-        (rule.pattern.length === best.pattern.length && rule.allow)
-      ) {
-        best = rule;
+    // The longest matching rule decides, Allow winning a tie. Two plain prefixes of one length
+    // cannot both start the path, so the longest one found is the only plain rule of its length.
+    let bestLength = -1;
+    let allowed = true;
+    for (let length = Math.min(target.length, this.#longestPrefix); length > 0; length--) {
+      const allow = this.#prefixes.get(target.slice(0, length));
+      if (allow !== undefined) {
+        bestLength = length;
+        allowed = allow;
+        break;
       }
     }
-    return best?.allow ?? true;
+    for (const rule of this.#patterns) {
+      const length = rule.pattern.length;
+      if (length < bestLength || (length === bestLength && !rule.allow)) continue;
+      if (!rule.matcher.test(target)) continue;
+      bestLength = length;
+      allowed = rule.allow;
+    }
+    return allowed;
   }
 }
 
