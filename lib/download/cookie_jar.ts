@@ -35,7 +35,10 @@ export interface Cookie {
 }
 
 /**
- * The most cookies kept, so that a hostile server cannot fill the memory.
+ * The most cookies kept from servers' `Set-Cookie`, so that a hostile server cannot fill the
+ * memory (the oldest of them goes first). The user's own cookies (`--load-cookies`, {@linkcode
+ * CookieJar.add}) are all kept, as GNU wget keeps them: a browser's export of 50,000 cookies
+ * loaded and saved again must lose none.
  *
  * @example
  * ```ts
@@ -66,7 +69,14 @@ const IP_ADDRESS = /^(\d+\.){3}\d+$|:/;
  * ```
  */
 export class CookieJar {
-  #cookies: Cookie[] = [];
+  /** Every cookie by its name, domain and path, oldest (least recently set) first. */
+  readonly #byKey = new Map<string, KeptCookie>();
+  /** The same cookies by domain, so that a request looks only at its host's and its parents'. */
+  readonly #byDomain = new Map<string, Set<KeptCookie>>();
+  /** The cookies servers set, oldest first: at most MAX_COOKIES of them. */
+  readonly #fromServers = new Set<KeptCookie>();
+  /** The next cookie's place in the order they were set. */
+  #nextOrder = 0;
   readonly #now: () => number;
 
   /** An empty jar; `now` is the clock for expiry (tests inject one). */
@@ -74,11 +84,15 @@ export class CookieJar {
     this.#now = now;
   }
 
-  /** The cookies kept (expired ones dropped). */
+  /** The cookies kept (expired ones dropped), in the order they were set. */
   get cookies(): readonly Cookie[] {
     const now = this.#now();
-    this.#cookies = this.#cookies.filter((c) => c.expires === undefined || c.expires > now);
-    return this.#cookies;
+    const live: Cookie[] = [];
+    for (const kept of this.#byKey.values()) {
+      if (isExpired(kept.cookie, now)) this.#remove(kept);
+      else live.push(kept.cookie);
+    }
+    return live;
   }
 
   /**
@@ -134,33 +148,71 @@ export class CookieJar {
       }
     }
     if (maxAge !== undefined) cookie.expires = this.#now() + maxAge * 1000;
-    this.add(cookie);
+    this.#add(cookie, true);
   }
 
-  /** Adds `cookie`, replacing one of the same name, domain and path (an expired one removes it). */
+  /**
+   * Adds `cookie`, replacing one of the same name, domain and path (an expired one removes it).
+   * Every cookie added so is kept; those servers set ({@linkcode CookieJar.setCookie}) are kept up
+   * to {@linkcode MAX_COOKIES}.
+   */
   add(cookie: Cookie): void {
-    this.#cookies = this.#cookies.filter((c) =>
-      !(c.name === cookie.name && c.domain === cookie.domain && c.path === cookie.path)
-    );
-    if (cookie.expires !== undefined && cookie.expires <= this.#now()) return;
-    this.#cookies.push(cookie);
-    if (this.#cookies.length > MAX_COOKIES) this.#cookies.shift();
+    this.#add(cookie, false);
+  }
+
+  #add(cookie: Cookie, fromServer: boolean): void {
+    const key = cookieKey(cookie);
+    const replaced = this.#byKey.get(key);
+    if (replaced) this.#remove(replaced);
+    if (isExpired(cookie, this.#now())) return;
+    const kept = { key, cookie, order: this.#nextOrder++ };
+    this.#byKey.set(key, kept);
+    const sameDomain = this.#byDomain.get(cookie.domain);
+    if (sameDomain) sameDomain.add(kept);
+    else this.#byDomain.set(cookie.domain, new Set([kept]));
+    if (!fromServer) return;
+    this.#fromServers.add(kept);
+    if (this.#fromServers.size > MAX_COOKIES) {
+      this.#remove(this.#fromServers.values().next().value!);
+    }
+  }
+
+  #remove(kept: KeptCookie): void {
+    this.#byKey.delete(kept.key);
+    this.#fromServers.delete(kept);
+    const sameDomain = this.#byDomain.get(kept.cookie.domain);
+    sameDomain?.delete(kept);
+    if (sameDomain?.size === 0) this.#byDomain.delete(kept.cookie.domain);
   }
 
   /** The `Cookie` header for a request to `url`, longer paths first; undefined when none match. */
   cookieHeader(url: HttpUrl): string | undefined {
     // Asked once per request: an empty jar (most runs) answers without a walk.
-    if (this.#cookies.length === 0) return undefined;
+    if (this.#byKey.size === 0) return undefined;
     const host = url.host.toLowerCase();
     const path = url.target.split("?")[0] ?? "/";
-    const matching = this.cookies.filter((c) =>
-      (c.includeSubdomains
-        ? host === c.domain || (!IP_ADDRESS.test(host) && host.endsWith(`.${c.domain}`))
-        : host === c.domain) &&
-      pathMatches(path, c.path) && (!c.secure || url.scheme === "https")
-    ).sort((a, b) => b.path.length - a.path.length);
+    const now = this.#now();
+    const matching: KeptCookie[] = [];
+    const take = (domain: string, hostOnlyToo: boolean) => {
+      for (const kept of this.#byDomain.get(domain) ?? []) {
+        const c = kept.cookie;
+        if (!hostOnlyToo && !c.includeSubdomains) continue;
+        if (isExpired(c, now)) this.#remove(kept);
+        else if (pathMatches(path, c.path) && (!c.secure || url.scheme === "https")) {
+          matching.push(kept);
+        }
+      }
+    };
+    take(host, true);
+    // A domain cookie of each domain the host is in: every name after one of its dots.
+    if (!IP_ADDRESS.test(host)) {
+      for (let dot = host.indexOf("."); dot >= 0; dot = host.indexOf(".", dot + 1)) {
+        take(host.slice(dot + 1), false);
+      }
+    }
     if (matching.length === 0) return undefined;
-    return matching.map((c) => `${c.name}=${c.value}`).join("; ");
+    matching.sort((a, b) => b.cookie.path.length - a.cookie.path.length || a.order - b.order);
+    return matching.map(({ cookie: c }) => `${c.name}=${c.value}`).join("; ");
   }
 
   /**
@@ -228,6 +280,22 @@ export class CookieJar {
     }
     return text;
   }
+}
+
+/** A cookie in the jar, with its key and its place in the order cookies were set. */
+interface KeptCookie {
+  key: string;
+  cookie: Cookie;
+  order: number;
+}
+
+/** What a cookie replaces: one of the same name, domain and path. */
+function cookieKey(cookie: Cookie): string {
+  return JSON.stringify([cookie.name, cookie.domain, cookie.path]);
+}
+
+function isExpired(cookie: Cookie, now: number): boolean {
+  return cookie.expires !== undefined && cookie.expires <= now;
 }
 
 /** RFC 6265's default path: the request path up to its last `/`, or `/`. */

@@ -771,10 +771,27 @@ peerTest(
     await using dir = await tempDir();
     await using server = startRecording();
     const loaded = `127.0.0.1\tFALSE\t/\tFALSE\t0\tloaded\tl1\n`;
+    // A browser's export: 50,000 cookies of other sites around two of this one's, the first line
+    // one of them (a jar that kept only its last 3,000 lost it, and 47,000 others on saving).
+    const other = (i: number) => `site${i}.example.com\tTRUE\t/\tFALSE\t4000000000\tc${i}\tv${i}`;
+    const exported = [
+      "127.0.0.1\tFALSE\t/\tFALSE\t4000000000\tfirst\tf1",
+      ...Array.from({ length: 50_000 }, (_, i) => other(i)),
+      "127.0.0.1\tFALSE\t/app\tFALSE\t4000000000\tdeep\td1",
+    ].join("\n") + "\n";
     const cases: Case[] = [
       { args: ["-q", `${server.base}/login`, `${server.base}/app/again`, `${server.base}/top`] },
       { args: ["-q", "--no-cookies", `${server.base}/login`] },
       { args: ["-q", "--load-cookies=in.txt", `${server.base}/top`], files: { "in.txt": loaded } },
+      {
+        args: [
+          "-q",
+          "--load-cookies=big.txt",
+          "--save-cookies=out.txt",
+          `${server.base}/app/again`,
+        ],
+        files: { "big.txt": exported },
+      },
       { args: ["-q", "--save-cookies=out.txt", `${server.base}/login`] },
       { args: ["-q", "--save-cookies=out.txt", "--keep-session-cookies", `${server.base}/login`] },
       {

@@ -61,12 +61,41 @@ Deno.test("CookieJar.save() and load() round-trip cookies.txt, GNU's host:port i
   equal(copy.cookieHeader(url("http://127.0.0.1/")), "a=1");
 });
 
-Deno.test("CookieJar keeps at most MAX_COOKIES cookies", () => {
+Deno.test("CookieJar keeps at most MAX_COOKIES cookies from servers, and every one loaded", () => {
   const jar = new CookieJar();
+  const lines = Array.from(
+    { length: MAX_COOKIES * 2 },
+    (_, i) => `h.test\tFALSE\t/\tFALSE\t0\tl${i}\t1`,
+  );
+  jar.load(lines.join("\n"));
+  equal(jar.cookies.length, MAX_COOKIES * 2);
   const from = url("http://h.test/");
   for (let i = 0; i < MAX_COOKIES + 10; i++) jar.setCookie(from, `c${i}=1`);
-  equal(jar.cookies.length, MAX_COOKIES);
-  equal(jar.cookies[0]?.name, "c10");
+  equal(jar.cookies.length, MAX_COOKIES * 3);
+  equal(jar.cookies[0]?.name, "l0");
+  equal(jar.cookies[MAX_COOKIES * 2]?.name, "c10");
+  // A server's cookie replacing a loaded one counts as the server's.
+  jar.setCookie(from, "l0=2");
+  equal(jar.cookies.length, MAX_COOKIES * 3 - 1);
+  equal(jar.cookies.at(-1)?.value, "2");
+});
+
+Deno.test("CookieJar.cookieHeader() finds a host's and its domains' cookies among 50,000", () => {
+  const jar = new CookieJar(() => 1_000);
+  const lines = Array.from(
+    { length: 50_000 },
+    (_, i) => `.d${i}.test\tTRUE\t/\tFALSE\t0\tc${i}\t1`,
+  );
+  jar.load(lines.join("\n"));
+  jar.setCookie(url("http://a.b.d7.test/x/y"), "deep=1; Path=/x");
+  jar.setCookie(url("http://a.b.d7.test/"), "host=1");
+  jar.setCookie(url("http://a.b.d7.test/"), "gone=1; Max-Age=-1");
+  jar.setCookie(url("http://b.d7.test/"), "parent=1; Domain=b.d7.test");
+  jar.setCookie(url("http://b.d7.test/"), "sibling=1");
+  equal(jar.cookieHeader(url("http://a.b.d7.test/x/z")), "deep=1; c7=1; host=1; parent=1");
+  equal(jar.cookieHeader(url("http://D7.test/")), "c7=1");
+  equal(jar.cookieHeader(url("http://d77.test/")), "c77=1");
+  equal(jar.cookieHeader(url("http://xd7.test/")), undefined);
 });
 
 Deno.test("CookieJar.setCookie() reads Expires as GNU wget: a date it cannot read is a session's", () => {
