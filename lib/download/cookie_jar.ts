@@ -72,7 +72,7 @@ export class CookieJar {
   /** Every cookie by its name, domain and path, oldest (least recently set) first. */
   readonly #byKey = new Map<string, KeptCookie>();
   /** The same cookies by domain, so that a request looks only at its host's and its parents'. */
-  readonly #byDomain = new Map<string, Set<KeptCookie>>();
+  readonly #byDomain = new Map<string, KeptCookie[]>();
   /** The cookies servers set, oldest first: at most MAX_COOKIES of them. */
   readonly #fromServers = new Set<KeptCookie>();
   /** The next cookie's place in the order they were set. */
@@ -168,8 +168,8 @@ export class CookieJar {
     const kept = { key, cookie, order: this.#nextOrder++ };
     this.#byKey.set(key, kept);
     const sameDomain = this.#byDomain.get(cookie.domain);
-    if (sameDomain) sameDomain.add(kept);
-    else this.#byDomain.set(cookie.domain, new Set([kept]));
+    if (sameDomain) sameDomain.push(kept);
+    else this.#byDomain.set(cookie.domain, [kept]);
     if (!fromServer) return;
     this.#fromServers.add(kept);
     if (this.#fromServers.size > MAX_COOKIES) {
@@ -180,9 +180,10 @@ export class CookieJar {
   #remove(kept: KeptCookie): void {
     this.#byKey.delete(kept.key);
     this.#fromServers.delete(kept);
-    const sameDomain = this.#byDomain.get(kept.cookie.domain);
-    sameDomain?.delete(kept);
-    if (sameDomain?.size === 0) this.#byDomain.delete(kept.cookie.domain);
+    const sameDomain = this.#byDomain.get(kept.cookie.domain) ?? [];
+    const at = sameDomain.indexOf(kept);
+    if (at >= 0) sameDomain.splice(at, 1);
+    if (sameDomain.length === 0) this.#byDomain.delete(kept.cookie.domain);
   }
 
   /** The `Cookie` header for a request to `url`, longer paths first; undefined when none match. */
@@ -194,7 +195,8 @@ export class CookieJar {
     const now = this.#now();
     const matching: KeptCookie[] = [];
     const take = (domain: string, hostOnlyToo: boolean) => {
-      for (const kept of this.#byDomain.get(domain) ?? []) {
+      // A copy: an expired cookie is removed from the list on the way.
+      for (const kept of [...(this.#byDomain.get(domain) ?? [])]) {
         const c = kept.cookie;
         if (!hostOnlyToo && !c.includeSubdomains) continue;
         if (isExpired(c, now)) this.#remove(kept);
