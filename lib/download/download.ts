@@ -1301,38 +1301,49 @@ export function createUniqueFile(
   options: UniqueFileOptions = {},
 ): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
   const type = options.adjustExtensionFor;
-  const create = (candidate: string, extensionAdded: boolean) => ({
-    file: Deno.openSync(candidate, { write: true, createNew: true }),
-    path: candidate,
-    extensionAdded,
-  });
-  const taken = (error: unknown, n: number) => {
-    if (!(error instanceof Deno.errors.AlreadyExists) || n >= MAX_NAME_SUFFIX) throw error;
-  };
-  if (type === undefined) {
-    for (let n = 0;; n++) {
+  /**
+   * Creates the first free one of `stem + extension`, `stem.1 + extension`, ... from `.first`:
+   * a name in use is passed over after a stat (a failed `createNew` builds an error object, a
+   * hundred times a stat's cost: `-nd` over a thousand `index.html`), and `createNew` still
+   * decides, so a name taken meanwhile is never opened. Undefined when `.first` is taken by the
+   * time it is created and `onlyFirst`.
+   */
+  const createFree = (stem: string, extension: string, first: number, onlyFirst: boolean) => {
+    for (let n = first;; n++) {
+      const candidate = n === 0 ? `${stem}${extension}` : `${stem}.${n}${extension}`;
+      if (!onlyFirst && nameInUse(candidate)) {
+        if (n >= MAX_NAME_SUFFIX) throw new Deno.errors.AlreadyExists(candidate);
+        continue;
+      }
       try {
-        return create(n === 0 ? path : `${path}.${n}`, false);
+        const file = Deno.openSync(candidate, { write: true, createNew: true });
+        return { file, path: candidate, extensionAdded: extension !== "" };
       } catch (error) {
-        taken(error, n);
+        if (!(error instanceof Deno.errors.AlreadyExists) || n >= MAX_NAME_SUFFIX) throw error;
+        if (onlyFirst) return undefined;
       }
     }
-  }
+  };
+  if (type === undefined) return createFree(path, "", 0, false)!;
   for (let tries = 0;; tries++) {
     // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
     const base = freeFileName(path);
     const named = withPageExtension(base, type);
     const extension = named.slice(base.length);
-    for (let n = 0;; n++) {
-      try {
-        return create(n === 0 ? named : `${base}.${n}${extension}`, extension !== "");
-      } catch (error) {
-        taken(error, n);
-        // Taken since it was found free (another writer): look again from the start.
-        if (extension === "") break;
-      }
-    }
-    taken(new Deno.errors.AlreadyExists(base), tries);
+    // Taken since it was found free (another writer): look again from the start.
+    const created = createFree(base, extension, 0, extension === "");
+    if (created) return created;
+    if (tries >= MAX_NAME_SUFFIX) throw new Deno.errors.AlreadyExists(base);
+  }
+}
+
+/** Whether something, a dangling symbolic link too, holds `path` (so `createNew` would fail). */
+function nameInUse(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

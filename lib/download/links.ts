@@ -7,6 +7,7 @@
  */
 
 import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
+import { GnuTagScanner } from "./_gnu_tag_scanner.ts";
 import {
   escapePageBytes,
   escapeStrayPercents,
@@ -89,7 +90,8 @@ const URL_ATTRIBUTES: Record<string, Record<string, "i" | "h" | "ih">> = {
 
 /**
  * Elements whose content htmlparser2 reads as text, where GNU wget's tag scanner, which knows no
- * such elements, still finds tags: their text is scanned again for links.
+ * such elements, still finds tags: their text is scanned again for links, by GNU's rules
+ * (`_gnu_tag_scanner.ts`).
  */
 const RAW_TEXT_TAGS = new Set([
   "script",
@@ -254,20 +256,24 @@ export function extractHtmlLinksFromChunks(
 }
 
 /**
- * Scanners whose page is done, for HTML and for XML's rules (no raw-text elements): a page's
- * scanner is taken from here (and its tokenizer reset) rather than built anew. One in use (an
- * outer page while a `<noscript>`'s text is read) is never here.
+ * Scanners whose page is done, for HTML and for the text of raw-text elements (read as GNU
+ * wget's scanner reads it): a page's scanner is taken from here (and reset) rather than built
+ * anew. One in use (an outer page while a `<noscript>`'s text is read) is never here.
  */
-const idleScanners: [TagScanner[], TagScanner[]] = [[], []];
+const idleScanners: { html: TagScanner[]; flat: GnuTagScanner[] } = { html: [], flat: [] };
 /** What an idle scanner reports to: nothing. */
 const NO_HANDLERS: TagScannerHandlers = {};
 
-/** A scanner reporting to `handlers`, with XML's rules when `flat`. */
-const takeScanner = (function takeScanner(flat: boolean, handlers: TagScannerHandlers): TagScanner {
-  const idle = idleScanners[flat ? 1 : 0].pop();
+/** A scanner reporting to `handlers`, GNU wget's for the text of a raw-text element when `flat`. */
+const takeScanner = (function takeScanner(
+  flat: boolean,
+  handlers: TagScannerHandlers,
+): TagScanner | GnuTagScanner {
+  const idle = flat ? idleScanners.flat.pop() : idleScanners.html.pop();
   if (idle === undefined) {
-    // XML's rules have no raw-text elements: every tag in the text is seen, as by GNU wget.
-    return new TagScanner(handlers, { xmlMode: flat });
+    // GNU's scanner knows no raw-text elements: every tag in the text is seen, as by GNU wget,
+    // and markup that is no tag (a script's `i<n`) is given up at once, as GNU gives it up.
+    return flat ? new GnuTagScanner(handlers) : new TagScanner(handlers);
   }
   idle.restart(handlers);
   return idle;
@@ -284,7 +290,7 @@ const htmlLinkScanner = (function htmlLinkScanner(
   options: HtmlLinkOptions,
   html: string | undefined,
   flat = false,
-): { parser: TagScanner; finish(): HtmlLinks } {
+): { parser: TagScanner | GnuTagScanner; finish(): HtmlLinks } {
   const follow = options.followTags?.length
     ? new Set(options.followTags.map((t) => t.toLowerCase()))
     : undefined;
@@ -328,7 +334,7 @@ const htmlLinkScanner = (function htmlLinkScanner(
     if (kind.refreshTimeout !== undefined) link.refreshTimeout = kind.refreshTimeout;
     links.push(link);
   };
-  const parser: TagScanner = takeScanner(flat, {
+  const parser = takeScanner(flat, {
     onopentag(name, rawAttributes, repeated) {
       if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
         rawText = { name, start: parser.endIndex + 1, text: "", css: false };
@@ -553,7 +559,8 @@ const htmlLinkScanner = (function htmlLinkScanner(
       if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
       // Back to the idle ones, holding nothing of this page (its text, its handlers' links).
       parser.restart(NO_HANDLERS);
-      idleScanners[flat ? 1 : 0].push(parser);
+      if (parser instanceof GnuTagScanner) idleScanners.flat.push(parser);
+      else idleScanners.html.push(parser);
       return { links, nofollow };
     },
   };

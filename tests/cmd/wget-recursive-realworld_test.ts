@@ -49,6 +49,38 @@ const SITE: Record<string, string> = {
 <a href="p.html?d=5%&e=%41">3</a> <a href="50%25.html">4</a> <img src="i%1.png">
 </body></html>
 `,
+  // asciidoc's footnote script (every page of git's manual): a script's "i<n" starts a tag for
+  // GNU wget's scanner too, which gives it up at the first character no tag holds and reads the
+  // <a href> in the string after it, where an HTML5 tokenizer reads on to the next ">" (and
+  // took that <a> for more attributes); "<![CDATA[" before code is no declaration it can read
+  // either: given up, and the tags after it read.
+  "doc/script.html": `<html><head><script type="text/javascript">
+// asciidoc's footnotes(): the "<spans.length" of the loop starts no tag for GNU wget
+var asciidoc = { footnotes: function () {
+  for (i=0; i<spans.length; i++) {
+    if (spans[i].className == "footnote") {
+      spans[i].innerHTML =
+        "[<a id='_footnoteref_" + n + "' href='#_footnote_" + n +
+        "' title='View footnote' class='footnote'>" + n + "</a>]";
+      noteholder.innerHTML += "<a href='notes.html'>" + n + "</a>";
+    }
+  }
+  if (a<b && c>d) { x = "<img src='s1.png'>"; }
+  if (a <b) { y = '<img src="s2.png">'; }
+  var f = (x) => x<y ? "<a href='s3.html'>" : 0;
+}};
+</script>
+<script>//<![CDATA[
+var z = "<a href='cdata.html'>"; if (p<q) { w = "<a href='after.html'>"; }
+//]]></script>
+</head><body><p>text<span class="footnote">[note]</span></p></body></html>
+`,
+  "doc/notes.html": "notes.html\n",
+  "doc/s3.html": "s3.html\n",
+  "doc/cdata.html": "cdata.html\n",
+  "doc/after.html": "after.html\n",
+  "doc/s1.png": "s1.png\n",
+  "doc/s2.png": "s2.png\n",
   "doc/50%.html": "<html><body>fifty</body></html>\n",
   "doc/i%1.png": "i%1\n",
   "doc/i{1}.png": "i1\n",
@@ -64,6 +96,8 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-np", "-k"], path: "/doc/pct.html" },
   { args: ["-r", "-nd", "-E", "-k"], path: "/doc/pct.html" },
   { args: ["-r", "-nd", "-k", "-E"], path: "/doc/page.html" },
+  { args: ["-r", "-k"], path: "/doc/script.html" },
+  { args: ["-p", "-k"], path: "/doc/script.html" },
 ];
 
 peerTest(

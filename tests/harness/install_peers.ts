@@ -1,14 +1,14 @@
 /**
  * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl, tmux,
  * telnetd, Debian's telnet, BusyBox, GNU wget, nc, openssl, wrk, tinyproxy, Chromium, systemd's
- * myhostname NSS module) from Debian's packages when they are missing and this is root with
+ * myhostname NSS module) and the documentation trees the wget tests mirror from Debian's packages when they are missing and this is root with
  * apt-get. Run by `deno task test` before the tests. Where it cannot install, it says so in one
  * line per peer and the tests that need it are reported as ignored, never as passed.
  *
  * @module
  */
 
-import { PEER_PACKAGES, peerPath } from "./peers.ts";
+import { missingDocument, PEER_DOCUMENTS, PEER_PACKAGES, peerPath } from "./peers.ts";
 import { myHostnameInstalled } from "../../lib/dns/_my_hostname.ts";
 
 /**
@@ -33,6 +33,9 @@ async function run(argv: string[]): Promise<boolean> {
 
 const missing = Object.entries(PEER_PACKAGES).filter(([command]) => !peerPath(command));
 const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+for (const [directory, pkg] of Object.entries(PEER_DOCUMENTS)) {
+  if (missingDocument([directory])) packages.push(pkg);
+}
 if (!myHostnameInstalled()) packages.push(MYHOSTNAME_PACKAGE);
 if (packages.length > 0) {
   const nsswitch = await Deno.readTextFile(NSSWITCH_CONF).catch(() => undefined);

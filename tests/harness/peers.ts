@@ -32,6 +32,29 @@ export const PEER_PACKAGES: Record<string, string> = {
   chromium: "chromium",
 };
 
+/**
+ * Real documentation trees the `wget -r` side-by-side tests mirror as sites whose markup no
+ * generator made, by the directory each Debian package installs, and the package (each under
+ * 2 MB, without dependencies).
+ */
+export const PEER_DOCUMENTS: Record<string, string> = {
+  // GNU diffutils' manual: texinfo's HTML, one page a node, ~110 pages, meta-refresh stubs.
+  "/usr/share/doc/diffutils": "diffutils-doc",
+  // aptitude's manual: DocBook's HTML, ~90 pages with screenshots, icons and a stylesheet.
+  "/usr/share/doc/aptitude/html/en": "aptitude-doc-en",
+};
+
+/** The first of `directories` (keys of {@linkcode PEER_DOCUMENTS}) without an index.html. */
+export function missingDocument(directories: string[]): string | undefined {
+  return directories.find((directory) => {
+    try {
+      return !Deno.statSync(`${directory}/index.html`).isFile;
+    } catch {
+      return true;
+    }
+  });
+}
+
 const SEARCH_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 /** The full path of an installed program, or undefined. */
