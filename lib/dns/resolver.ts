@@ -24,14 +24,15 @@
  * @module
  */
 
+import { findHostByAddress, findHostByName, HOSTS_FILE_PATH } from "./hosts_file.ts";
 import {
-  findHostByAddress,
-  findHostByName,
-  HOSTS_FILE_PATH,
-  type HostsEntry,
-  keptHostsFile,
-  readHostsFile,
-} from "./hosts_file.ts";
+  EMPTY_HOSTS_TEXT,
+  entriesNaming,
+  entriesWithAddress,
+  type HostsText,
+  keptHostsText,
+  readHostsText,
+} from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
@@ -75,29 +76,30 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
 }
 
 /**
- * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
- * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At once, without a chain
- * of awaits, when the file is unchanged since it was read (the usual lookup).
+ * The hosts file, its lines parsed as lookups need them (`_hosts_text.ts`): no line when the
+ * caller skips it (`false`), undefined when the system's file is missing (glibc's files source is
+ * then UNAVAIL, not NOTFOUND). At once, without a chain of awaits, when the file is unchanged
+ * since it was read (the usual lookup).
  */
 const hostsEntries = (function hostsEntries(
   option: string | false | undefined,
   signal?: AbortSignal,
-): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined> {
+): HostsText | undefined | Promise<HostsText | undefined> {
   signal?.throwIfAborted();
-  if (option === false) return [];
-  return keptHostsFile(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
+  if (option === false) return EMPTY_HOSTS_TEXT;
+  return keptHostsText(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
 }).bind(undefined);
 
 /** {@linkcode hostsEntries} when the file must be read. */
 const loadHostsFile = (async function loadHostsFile(
   option: string | false | undefined,
   signal?: AbortSignal,
-): Promise<HostsEntry[] | undefined> {
+): Promise<HostsText | undefined> {
   signal?.throwIfAborted();
-  if (option === false) return [];
+  if (option === false) return EMPTY_HOSTS_TEXT;
   const path = option ?? HOSTS_FILE_PATH;
   try {
-    const entries = await readHostsFile(path);
+    const entries = await readHostsText(path);
     signal?.throwIfAborted();
     return entries;
   } catch (error) {
@@ -325,14 +327,15 @@ const hostsFileByName = (function hostsFileByName(
     : hostsFileOutcome(entries, key, family);
 }).bind(undefined);
 
-/** The files source's outcome for `key`, given the hosts file's entries (undefined: unreadable). */
+/** The files source's outcome for `key`, given the hosts file (undefined: unreadable). */
 const hostsFileOutcome = (function hostsFileOutcome(
-  entries: HostsEntry[] | undefined,
+  hosts: HostsText | undefined,
   key: string,
   family: IpFamily,
 ): SourceOutcome<HostEntry> {
-  if (entries === undefined) return UNAVAILABLE;
-  const match = findHostByName(entries, key, family);
+  if (hosts === undefined) return UNAVAILABLE;
+  // The lines that may name it, then matched as on the whole file.
+  const match = findHostByName(entriesNaming(hosts, key), key, family);
   if (match === undefined) return NOT_FOUND;
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
@@ -607,9 +610,9 @@ async function resolveAddressUnbounded(
   let failure: unknown;
   const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
-      const entries = await hostsEntries(options.hostsFile, options.signal);
-      if (entries === undefined) return UNAVAILABLE;
-      const names = findHostByAddress(entries, address);
+      const hosts = await hostsEntries(options.hostsFile, options.signal);
+      if (hosts === undefined) return UNAVAILABLE;
+      const names = findHostByAddress(entriesWithAddress(hosts, address), address);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
     if (source.name === "dns") {

@@ -1,0 +1,258 @@
+/**
+ * The hosts file as the resolver looks names and addresses up in it: the text kept whole, and
+ * only the lines that may answer a lookup parsed ({@linkcode parseHostsFile} on them alone), so
+ * that a blocklist hosts file of 150,000 lines (`0.0.0.0 ads.example`) costs a command one read
+ * and a search of its text, not a parse of every line (~0.4 s; glibc's files source reads it in
+ * ~20 ms). The lines found are a superset of those that answer, in file order, and
+ * `findHostByName` / `findHostByAddress` then pick from them exactly as from the whole file
+ * (their answer depends only on the lines that match, in order). Kept per process with the file
+ * (re-read when it changes), with each name's and address's lines, so a name asked again costs a
+ * map look-up.
+ *
+ * @module
+ */
+
+import { type HostsEntry, MAX_HOSTS_FILE_BYTES, parseHostsFile } from "./hosts_file.ts";
+import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
+import { inetNtop, inetPton } from "../net/inet.ts";
+
+/** A hosts file's text, and the lines already found in it. */
+export interface HostsText {
+  /** The whole file. */
+  readonly text: string;
+  /**
+   * `text.toLowerCase()`, searched for names; undefined when lower-casing changed its length (a
+   * `İ`, which becomes two characters), where positions would not match: every line is parsed.
+   */
+  readonly lower: string | undefined;
+  /** Every line's entry, parsed on first need when `lower` is undefined. */
+  all: HostsEntry[] | undefined;
+  /** The candidate entries of each name (in lower case) asked. */
+  readonly byName: Map<string, HostsEntry[]>;
+  /** The candidate entries of each address (canonical text) asked. */
+  readonly byAddress: Map<string, HostsEntry[]>;
+}
+
+/** How many names (and addresses) a kept file remembers before it forgets them all. */
+const REMEMBERED = 1024;
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/**
+ * A {@linkcode HostsText} of `text`, nothing parsed yet.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { entriesNaming, hostsText } from "./_hosts_text.ts";
+ *
+ * const hosts = hostsText("0.0.0.0 ads.test\n10.0.0.1 Web.Test web\n");
+ * assert.deepEqual(entriesNaming(hosts, "WEB.test").map((e) => e.address), ["10.0.0.1"]);
+ * ```
+ */
+export const hostsText = (function hostsText(text: string): HostsText {
+  const lower = text.toLowerCase();
+  return {
+    text,
+    lower: lower.length === text.length ? lower : undefined,
+    all: undefined,
+    byName: new Map(),
+    byAddress: new Map(),
+  };
+}).bind(undefined);
+
+/** A hosts file with no line (`hostsFile: false`). */
+export const EMPTY_HOSTS_TEXT: HostsText = hostsText("");
+
+/**
+ * Reads the hosts file at `path` as a {@linkcode HostsText}: once per process, and again when the
+ * file changes (as `readHostsFile`).
+ *
+ * @throws what `readHostsFile` throws (NotFound, a RangeError over `MAX_HOSTS_FILE_BYTES`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keptHostsText, readHostsText } from "./_hosts_text.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "10.1.2.3 files.test\n");
+ * const hosts = await readHostsText(path);
+ * assert.equal(keptHostsText(path), hosts);
+ * await Deno.remove(path);
+ * ```
+ */
+export const readHostsText = (async function readHostsText(path: string): Promise<HostsText> {
+  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, hostsText, HOSTS_TEXT_KEY);
+}).bind(undefined);
+
+/** The name of {@linkcode readHostsText}'s value among the configuration files kept. */
+const HOSTS_TEXT_KEY = "hosts-text";
+
+/**
+ * What {@linkcode readHostsText} last read from `path`, at once, while the file is unchanged
+ * (one synchronous `stat`); undefined otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keptHostsText } from "./_hosts_text.ts";
+ *
+ * assert.equal(keptHostsText("/nonexistent/hosts"), undefined);
+ * ```
+ */
+export const keptHostsText = (function keptHostsText(path: string): HostsText | undefined {
+  return keptParsedConfigFile(path, HOSTS_TEXT_KEY);
+}).bind(undefined);
+
+/**
+ * The entries of the lines that may name `name` (compared as `findHostByName` compares, in lower
+ * case), in file order: every line that does, and perhaps some that do not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findHostByName } from "../../lib/dns/hosts_file.ts";
+ * import { entriesNaming, hostsText } from "./_hosts_text.ts";
+ *
+ * const hosts = hostsText("10.0.0.1 a.test\n0.0.0.0 b.test\n10.0.0.2 x A.TEST # a.test\n");
+ * const entries = entriesNaming(hosts, "a.test");
+ * assert.equal(entries.length, 2);
+ * assert.deepEqual(findHostByName(entries, "a.test", 4)?.addresses, ["10.0.0.1", "10.0.0.2"]);
+ * ```
+ */
+export const entriesNaming = (function entriesNaming(hosts: HostsText, name: string): HostsEntry[] {
+  const wanted = name.toLowerCase();
+  let entries = hosts.byName.get(wanted);
+  if (entries === undefined) {
+    entries = hosts.lower === undefined
+      ? allEntries(hosts)
+      : parseHostsFile(linesWithField(hosts.text, hosts.lower, wanted, false));
+    remember(hosts.byName, wanted, entries);
+  }
+  return entries;
+}).bind(undefined);
+
+/**
+ * The entries of the lines that may have `address` (an address literal; for IPv4, an
+ * IPv4-mapped or `::1` line may too, as `findHostByAddress` reads them), in file order.
+ *
+ * @throws {SyntaxError} when `address` is no address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findHostByAddress } from "../../lib/dns/hosts_file.ts";
+ * import { entriesWithAddress, hostsText } from "./_hosts_text.ts";
+ *
+ * const hosts = hostsText("0.0.0.0 ads.test\n::FFFF:10.0.0.1 mapped.test\n10.0.0.1 four.test\n");
+ * const entries = entriesWithAddress(hosts, "10.0.0.1");
+ * assert.equal(entries.length, 2);
+ * assert.deepEqual(findHostByAddress(entries, "10.0.0.1"), ["mapped.test"]);
+ * ```
+ */
+export const entriesWithAddress = (function entriesWithAddress(
+  hosts: HostsText,
+  address: string,
+): HostsEntry[] {
+  const wanted = inetNtop(inetPton(address));
+  let entries = hosts.byAddress.get(wanted);
+  if (entries === undefined) {
+    // An IPv4 line's address is its first field as written (inetPton takes only the canonical
+    // form), so it is found as a field; an IPv6 line's may be written in any form (`::FFFF:a.b.c.d`,
+    // `0::1`), so every line whose first field has a colon is a candidate.
+    entries = parseHostsFile(linesWithField(hosts.text, hosts.text, wanted, true));
+    remember(hosts.byAddress, wanted, entries);
+  }
+  return entries;
+}).bind(undefined);
+
+/** Every line's entry, parsed once. */
+const allEntries = (function allEntries(hosts: HostsText): HostsEntry[] {
+  return hosts.all ??= parseHostsFile(hosts.text);
+}).bind(undefined);
+
+/** Keeps `value` under `key`, forgetting everything first when the map is full. */
+const remember = (function remember(
+  map: Map<string, HostsEntry[]>,
+  key: string,
+  value: HostsEntry[],
+): void {
+  if (map.size >= REMEMBERED) map.clear();
+  map.set(key, value);
+}).bind(undefined);
+
+/**
+ * Whether the character code separates fields, as `configLines` splits them: space, tab, VT, FF,
+ * CR, LF (a `#` ends a field too, but starts a comment: no field follows it on the line).
+ */
+const isBlank = (function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x0a || (code >= 0x09 && code <= 0x0d);
+}).bind(undefined);
+
+/**
+ * The lines of `text` (joined by LF, in file order, each once) where `searched` -- `text` or its
+ * lower-case form, of the same length -- has `wanted` as a whole field, and, with `colonFirst`,
+ * those whose first field has a colon. A line found may still not name `wanted` (its field may
+ * sit in a comment): the caller parses them and matches as on the whole file.
+ */
+const linesWithField = (function linesWithField(
+  text: string,
+  searched: string,
+  wanted: string,
+  colonFirst: boolean,
+): string {
+  const starts: number[] = [];
+  // No field is empty nor has a blank or a `#`: such a name is on no line.
+  let fieldless = wanted.length === 0 || wanted.includes("#");
+  for (let i = 0; i < wanted.length && !fieldless; i++) fieldless = isBlank(wanted.charCodeAt(i));
+  if (!fieldless) {
+    for (let at = searched.indexOf(wanted); at >= 0;) {
+      const end = at + wanted.length;
+      const after = end < searched.length ? searched.charCodeAt(end) : 0x0a;
+      if (
+        (at === 0 || isBlank(searched.charCodeAt(at - 1))) && (isBlank(after) || after === 0x23)
+      ) {
+        starts.push(lineStart(searched, at));
+        const next = searched.indexOf("\n", end);
+        if (next < 0) break;
+        at = searched.indexOf(wanted, next + 1);
+      } else {
+        at = searched.indexOf(wanted, at + 1);
+      }
+    }
+  }
+  if (colonFirst) {
+    for (let colon = text.indexOf(":"); colon >= 0;) {
+      const start = lineStart(text, colon);
+      let field = start;
+      while (field < colon && isBlank(text.charCodeAt(field))) field++;
+      let inFirst = true;
+      for (let i = field; i < colon && inFirst; i++) {
+        const code = text.charCodeAt(i);
+        inFirst = !isBlank(code) && code !== 0x23;
+      }
+      if (inFirst) starts.push(start);
+      const next = text.indexOf("\n", colon);
+      if (next < 0) break;
+      colon = text.indexOf(":", next + 1);
+    }
+    // Both kinds in file order, each line once.
+    starts.sort((a, b) => a - b);
+  }
+  const lines: string[] = [];
+  let previous = -1;
+  for (const start of starts) {
+    if (start === previous) continue;
+    previous = start;
+    const end = text.indexOf("\n", start);
+    lines.push(text.slice(start, end < 0 ? text.length : end));
+  }
+  return lines.join("\n");
+}).bind(undefined);
+
+/** Where the line holding position `at` starts. */
+const lineStart = (function lineStart(text: string, at: number): number {
+  return at === 0 ? 0 : text.lastIndexOf("\n", at - 1) + 1;
+}).bind(undefined);
