@@ -21,10 +21,11 @@ export interface HostsText {
   /** The whole file. */
   readonly text: string;
   /**
-   * `text.toLowerCase()`, searched for names; undefined when lower-casing changed its length (a
-   * `İ`, which becomes two characters), where positions would not match: every line is parsed.
+   * `text.toLowerCase()`, searched for names, made on the first name asked (a reverse lookup
+   * needs none); null when lower-casing changed its length (a `İ`, which becomes two
+   * characters), where positions would not match: every line is parsed then.
    */
-  readonly lower: string | undefined;
+  lower: string | null | undefined;
   /** Every line's entry, parsed on first need when `lower` is undefined. */
   all: HostsEntry[] | undefined;
   /** The candidate entries of each name (in lower case) asked. */
@@ -52,10 +53,9 @@ const REMEMBERED = 1024;
  * ```
  */
 export const hostsText = (function hostsText(text: string): HostsText {
-  const lower = text.toLowerCase();
   return {
     text,
-    lower: lower.length === text.length ? lower : undefined,
+    lower: undefined,
     all: undefined,
     byName: new Map(),
     byAddress: new Map(),
@@ -126,9 +126,10 @@ export const entriesNaming = (function entriesNaming(hosts: HostsText, name: str
   const wanted = name.toLowerCase();
   let entries = hosts.byName.get(wanted);
   if (entries === undefined) {
-    entries = hosts.lower === undefined
+    const lower = lowerText(hosts);
+    entries = lower === null
       ? allEntries(hosts)
-      : parseHostsFile(linesWithField(hosts.text, hosts.lower, wanted, false));
+      : parseHostsFile(linesWithField(hosts.text, lower, wanted, false));
     remember(hosts.byName, wanted, entries);
   }
   return entries;
@@ -166,6 +167,15 @@ export const entriesWithAddress = (function entriesWithAddress(
     remember(hosts.byAddress, wanted, entries);
   }
   return entries;
+}).bind(undefined);
+
+/** {@linkcode HostsText.lower}, made once. */
+const lowerText = (function lowerText(hosts: HostsText): string | null {
+  if (hosts.lower === undefined) {
+    const lower = hosts.text.toLowerCase();
+    hosts.lower = lower.length === hosts.text.length ? lower : null;
+  }
+  return hosts.lower;
 }).bind(undefined);
 
 /** Every line's entry, parsed once. */

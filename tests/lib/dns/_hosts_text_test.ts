@@ -96,7 +96,9 @@ Deno.test("entriesNaming() finds the lines a whole-file parse matches: edge line
   const unicodeNames = ["key.test", "KEY.TEST", "ας", "ασ", "ΑΣ", "ασ.b", "ας.b", "σ"];
   assertSameAnswers(unicode, unicodeNames, ADDRESSES);
   assertSameAnswers("10.0.0.3 İ.test\n" + unicode, [...unicodeNames, "i̇.test", "İ.test"], []);
-  assert.equal(hostsText("10.0.0.3 İ.test\n").lower, undefined);
+  const dotted = hostsText("10.0.0.3 İ.test\n");
+  assert.equal(entriesNaming(dotted, "x").length, 1);
+  assert.equal(dotted.lower, null);
 });
 
 Deno.test("entriesNaming() parses only the lines that may name it, once per name", () => {
