@@ -26,7 +26,7 @@ export interface HostsText {
    * characters), where positions would not match: every line is parsed then.
    */
   lower: string | null | undefined;
-  /** Every line's entry, parsed on first need when `lower` is undefined. */
+  /** Every line's entry, parsed on first need when `lower` is null. */
   all: HostsEntry[] | undefined;
   /** The candidate entries of each name (in lower case) asked. */
   readonly byName: Map<string, HostsEntry[]>;
@@ -129,7 +129,7 @@ export const entriesNaming = (function entriesNaming(hosts: HostsText, name: str
     const lower = lowerText(hosts);
     entries = lower === null
       ? allEntries(hosts)
-      : parseHostsFile(linesWithField(hosts.text, lower, wanted, false));
+      : parseHostsFile(linesWithField(hosts.text, lower, wanted));
     remember(hosts.byName, wanted, entries);
   }
   return entries;
@@ -162,8 +162,18 @@ export const entriesWithAddress = (function entriesWithAddress(
   if (entries === undefined) {
     // An IPv4 line's address is its first field as written (inetPton takes only the canonical
     // form), so it is found as a field; an IPv6 line's may be written in any form (`::FFFF:a.b.c.d`,
-    // `0::1`), so every line whose first field has a colon is a candidate.
-    entries = parseHostsFile(linesWithField(hosts.text, hosts.text, wanted, true));
+    // `0::1`): a line whose first field has a colon is a candidate when that field is the address
+    // or, for IPv4, may be read as one (`::1`, `::ffff:a.b.c.d`, as findHostByAddress reads them).
+    const ipv4 = !wanted.includes(":");
+    entries = parseHostsFile(
+      linesWithField(hosts.text, hosts.text, wanted, (field) => {
+        const bytes = addressBytes(field);
+        if (bytes === undefined || bytes.length !== 16) return false;
+        const canonical = inetNtop(bytes);
+        return canonical === wanted ||
+          (ipv4 && (canonical === "::1" || canonical.startsWith("::ffff:")));
+      }),
+    );
     remember(hosts.byAddress, wanted, entries);
   }
   return entries;
@@ -176,6 +186,15 @@ const lowerText = (function lowerText(hosts: HostsText): string | null {
     hosts.lower = lower.length === hosts.text.length ? lower : null;
   }
   return hosts.lower;
+}).bind(undefined);
+
+/** The bytes of an address literal as inetPton reads it, or undefined. */
+const addressBytes = (function addressBytes(text: string): Uint8Array | undefined {
+  try {
+    return inetPton(text);
+  } catch {
+    return undefined;
+  }
 }).bind(undefined);
 
 /** Every line's entry, parsed once. */
@@ -203,15 +222,16 @@ const isBlank = (function isBlank(code: number): boolean {
 
 /**
  * The lines of `text` (joined by LF, in file order, each once) where `searched` -- `text` or its
- * lower-case form, of the same length -- has `wanted` as a whole field, and, with `colonFirst`,
- * those whose first field has a colon. A line found may still not name `wanted` (its field may
- * sit in a comment): the caller parses them and matches as on the whole file.
+ * lower-case form, of the same length -- has `wanted` as a whole field, and, with
+ * `ipv6Address`, those whose first field has a colon (an IPv6 address, in any spelling) and
+ * passes that test. A line found may still not have `wanted` (its field may sit in a comment):
+ * the caller parses them and matches as on the whole file.
  */
 const linesWithField = (function linesWithField(
   text: string,
   searched: string,
   wanted: string,
-  colonFirst: boolean,
+  ipv6Address?: (field: string) => boolean,
 ): string {
   const starts: number[] = [];
   // No field is empty nor has a blank or a `#`: such a name is on no line.
@@ -233,17 +253,26 @@ const linesWithField = (function linesWithField(
       }
     }
   }
-  if (colonFirst) {
+  if (ipv6Address !== undefined) {
+    // Each spelling tested once: a blocklist of `:: NAME` lines has one.
+    const tested = new Map<string, boolean>();
     for (let colon = text.indexOf(":"); colon >= 0;) {
       const start = lineStart(text, colon);
       let field = start;
       while (field < colon && isBlank(text.charCodeAt(field))) field++;
-      let inFirst = true;
-      for (let i = field; i < colon && inFirst; i++) {
-        const code = text.charCodeAt(i);
-        inFirst = !isBlank(code) && code !== 0x23;
+      // The line's first field runs from `field` to the first blank or `#`: the colon's?
+      let fieldEnd = field;
+      while (fieldEnd < text.length) {
+        const code = text.charCodeAt(fieldEnd);
+        if (isBlank(code) || code === 0x23) break;
+        fieldEnd++;
       }
-      if (inFirst) starts.push(start);
+      if (colon < fieldEnd) {
+        const address = text.slice(field, fieldEnd);
+        let found = tested.get(address);
+        if (found === undefined) tested.set(address, found = ipv6Address(address));
+        if (found) starts.push(start);
+      }
       const next = text.indexOf("\n", colon);
       if (next < 0) break;
       colon = text.indexOf(":", next + 1);
