@@ -163,15 +163,16 @@ export const entriesWithAddress = (function entriesWithAddress(
     // An IPv4 line's address is its first field as written (inetPton takes only the canonical
     // form), so it is found as a field; an IPv6 line's may be written in any form (`::FFFF:a.b.c.d`,
     // `0::1`): a line whose first field has a colon is a candidate when that field is the address
-    // or, for IPv4, may be read as one (`::1`, `::ffff:a.b.c.d`, as findHostByAddress reads them).
-    const ipv4 = !wanted.includes(":");
+    // or, for IPv4, is read as it (`::ffff:a.b.c.d`, and `::1` for 127.0.0.1, as
+    // findHostByAddress reads them).
+    const mapped = wanted.includes(":") ? undefined : `::ffff:${wanted}`;
+    const loopback = wanted === "127.0.0.1" ? "::1" : undefined;
     entries = parseHostsFile(
       linesWithField(hosts.text, hosts.text, wanted, (field) => {
         const bytes = addressBytes(field);
-        if (bytes === undefined || bytes.length !== 16) return false;
+        if (bytes === undefined) return false;
         const canonical = inetNtop(bytes);
-        return canonical === wanted ||
-          (ipv4 && (canonical === "::1" || canonical.startsWith("::ffff:")));
+        return canonical === wanted || canonical === mapped || canonical === loopback;
       }),
     );
     remember(hosts.byAddress, wanted, entries);
