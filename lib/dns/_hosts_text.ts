@@ -22,7 +22,7 @@ export interface HostsText {
   readonly text: string;
   /**
    * `text.toLowerCase()`, searched for names, made on the first name asked (a reverse lookup
-   * needs none); null when lower-casing changed its length (a `İ`, which becomes two
+   * needs none); null when lower-casing changed its length (U+0130, a dotted capital I, becomes two
    * characters), where positions would not match: every line is parsed then.
    */
   lower: string | null | undefined;
