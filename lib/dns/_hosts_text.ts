@@ -22,8 +22,8 @@ export interface HostsText {
   readonly text: string;
   /**
    * `text.toLowerCase()`, searched for names, made on the first name asked (a reverse lookup
-   * needs none); null when lower-casing changed its length (U+0130, a dotted capital I, becomes two
-   * characters), where positions would not match: every line is parsed then.
+   * needs none); null when lower-casing changed its length (U+0130, a dotted capital I, becomes
+   * two characters), where positions would not match: every line is parsed then.
    */
   lower: string | null | undefined;
   /** Every line's entry, parsed on first need when `lower` is null. */
