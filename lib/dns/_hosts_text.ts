@@ -161,10 +161,10 @@ export const entriesWithAddress = (function entriesWithAddress(
   let entries = hosts.byAddress.get(wanted);
   if (entries === undefined) {
     // An IPv4 line's address is its first field as written (inetPton takes only the canonical
-    // form), so it is found as a field; an IPv6 line's may be written in any form (`::FFFF:a.b.c.d`,
-    // `0::1`): a line whose first field has a colon is a candidate when that field is the address
-    // or, for IPv4, is read as it (`::ffff:a.b.c.d`, and `::1` for 127.0.0.1, as
-    // findHostByAddress reads them).
+    // form), so it is found as a field; an IPv6 line's may be written in any form
+    // (`::FFFF:a.b.c.d`, `0::1`): a line whose first field has a colon is a candidate when that
+    // field is the address or, for IPv4, is read as it (`::ffff:a.b.c.d`, and `::1` for
+    // 127.0.0.1, as findHostByAddress reads them).
     const mapped = wanted.includes(":") ? undefined : `::ffff:${wanted}`;
     const loopback = wanted === "127.0.0.1" ? "::1" : undefined;
     entries = parseHostsFile(
