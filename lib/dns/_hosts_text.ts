@@ -7,7 +7,8 @@
  * `findHostByName` / `findHostByAddress` then pick from them exactly as from the whole file
  * (their answer depends only on the lines that match, in order). Kept per process with the file
  * (re-read when it changes), with each name's and address's lines, so a name asked again costs a
- * map look-up.
+ * map look-up. The resolver loads it for a hosts file over 16 KiB only: a smaller one is parsed
+ * whole, as ever (resolver.ts, `WHOLE_HOSTS_FILE_BYTES`).
  *
  * @module
  */
@@ -16,8 +17,19 @@ import { type HostsEntry, MAX_HOSTS_FILE_BYTES, parseHostsFile } from "./hosts_f
 import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
+/**
+ * The lines of a hosts file a lookup needs, parsed: for a name, every line that names it (and
+ * perhaps others), for an address every line that has it (and perhaps others), in file order.
+ */
+export interface HostsLines {
+  /** The lines that may name `name` (compared as `findHostByName` compares). */
+  naming(name: string): HostsEntry[];
+  /** The lines that may have `address`, an address literal (throws SyntaxError for another). */
+  withAddress(address: string): HostsEntry[];
+}
+
 /** A hosts file's text, and the lines already found in it. */
-export interface HostsText {
+export interface HostsText extends HostsLines {
   /** The whole file. */
   readonly text: string;
   /**
@@ -50,20 +62,21 @@ const REMEMBERED = 1024;
  *
  * const hosts = hostsText("0.0.0.0 ads.test\n10.0.0.1 Web.Test web\n");
  * assert.deepEqual(entriesNaming(hosts, "WEB.test").map((e) => e.address), ["10.0.0.1"]);
+ * assert.deepEqual(hosts.naming("web").map((e) => e.address), ["10.0.0.1"]);
  * ```
  */
 export const hostsText = (function hostsText(text: string): HostsText {
-  return {
+  const hosts: HostsText = {
     text,
     lower: undefined,
     all: undefined,
     byName: new Map(),
     byAddress: new Map(),
+    naming: (name) => entriesNaming(hosts, name),
+    withAddress: (address) => entriesWithAddress(hosts, address),
   };
+  return hosts;
 }).bind(undefined);
-
-/** A hosts file with no line (`hostsFile: false`). */
-export const EMPTY_HOSTS_TEXT: HostsText = hostsText("");
 
 /**
  * Reads the hosts file at `path` as a {@linkcode HostsText}: once per process, and again when the

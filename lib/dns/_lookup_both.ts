@@ -10,7 +10,7 @@
  */
 
 import { findHostByName } from "./hosts_file.ts";
-import { entriesNaming, type HostsText } from "./_hosts_text.ts";
+import type { HostsLines } from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
@@ -33,7 +33,7 @@ export interface ResolverCore {
   hostsEntries(
     option: string | false | undefined,
     signal?: AbortSignal,
-  ): HostsText | undefined | Promise<HostsText | undefined>;
+  ): HostsLines | undefined | Promise<HostsLines | undefined>;
   /** Whether the name is an address literal, in the forms glibc takes. */
   isAddressLiteral(name: string): boolean;
   /** The resolver's DNS part. */
@@ -154,7 +154,7 @@ async function lookUpBothInHostsFile(
  * address it is written as, not also an IPv4 one. Undefined when no line names it.
  */
 async function bothFromHostsEntries(
-  hosts: HostsText,
+  hosts: HostsLines,
   name: string,
   sorted: boolean,
 ): Promise<AddressLookup | undefined> {
@@ -163,7 +163,7 @@ async function bothFromHostsEntries(
   // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as. The lines
   // in file order, as the files backend lists them (the order RFC 6724's sort keeps for ties);
   // only those that may name it are parsed (_hosts_text.ts).
-  const lines = entriesNaming(hosts, hostName).filter((entry) =>
+  const lines = hosts.naming(hostName).filter((entry) =>
     findHostByName([entry], hostName, entry.family, { ipv6AsIpv4: false }) !== undefined
   );
   const first = lines[0];

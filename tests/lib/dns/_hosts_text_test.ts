@@ -3,6 +3,7 @@ import {
   findHostByAddress,
   findHostByName,
   type HostsEntry,
+  keptHostsFile,
   parseHostsFile,
 } from "../../../lib/dns/hosts_file.ts";
 import {
@@ -226,4 +227,24 @@ Deno.test("resolveHost() and resolveAddress() answer from a large hosts file as 
     "10.0.0.3",
     "10.0.0.9",
   ]);
+});
+
+Deno.test("resolveHost() parses a small hosts file whole and searches a large one, as it grows and shrinks", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/hosts`;
+  const options = { hostsFile: path, nsswitchConf: false as const, nameServer: "127.0.0.1:1" };
+  const small = "127.0.0.1 localhost\n10.0.0.1 web.test\n";
+  await Deno.writeTextFile(path, small);
+  assert.deepEqual((await resolveHost("WEB.test", options)).addresses, ["10.0.0.1"]);
+  assert.ok(keptHostsFile(path) !== undefined); // parsed whole, as ever
+  assert.equal(keptHostsText(path), undefined);
+  // Over 16 KiB: searched.
+  const large = small + "0.0.0.0 ads.example\n".repeat(1_000) + "10.0.0.2 web.test\n";
+  await Deno.writeTextFile(path, large);
+  assert.deepEqual((await resolveHost("web.test", options)).addresses, ["10.0.0.1", "10.0.0.2"]);
+  assert.ok(keptHostsText(path) !== undefined);
+  assert.deepEqual(await resolveAddress("10.0.0.2", options), ["web.test"]);
+  await Deno.writeTextFile(path, "10.0.0.3 web.test\n");
+  assert.deepEqual((await resolveHost("web.test", options)).addresses, ["10.0.0.3"]);
+  assert.equal(keptHostsText(path), undefined);
 });
