@@ -33,9 +33,10 @@ export interface HostsText extends HostsLines {
   /** The whole file. */
   readonly text: string;
   /**
-   * `text.toLowerCase()`, searched for names, made on the first name asked (a reverse lookup
-   * needs none); null when lower-casing changed its length (U+0130, a dotted capital I, becomes
-   * two characters), where positions would not match: every line is parsed then.
+   * `text.toLowerCase()`, searched for a name that is not ASCII, made on the first one asked (an
+   * ASCII name is searched in `text` itself); null when lower-casing changed its length (U+0130,
+   * a dotted capital I, becomes two characters), where positions would not match: every line is
+   * parsed then.
    */
   lower: string | null | undefined;
   /** Every line's entry, parsed on first need when `lower` is null. */
@@ -139,13 +140,56 @@ export const entriesNaming = (function entriesNaming(hosts: HostsText, name: str
   const wanted = name.toLowerCase();
   let entries = hosts.byName.get(wanted);
   if (entries === undefined) {
-    const lower = lowerText(hosts);
-    entries = lower === null
-      ? allEntries(hosts)
-      : parseHostsFile(linesWithField(hosts.text, lower, wanted));
+    entries = fieldless(wanted) ? [] : parsedLinesNaming(hosts, wanted);
     remember(hosts.byName, wanted, entries);
   }
   return entries;
+}).bind(undefined);
+
+/**
+ * The entries of the lines that may name `wanted` (a name in lower case). An ASCII name is
+ * searched in the text itself, without regard to case: a field that lower-cases to it is ASCII,
+ * but for a Kelvin sign (U+212A), which lower-cases to `k` (a copy of the text in lower case
+ * would cost a 150,000-line file ~6 ms more). Another name in the lower-case copy of the text.
+ */
+const parsedLinesNaming = (function parsedLinesNaming(
+  hosts: HostsText,
+  wanted: string,
+): HostsEntry[] {
+  const { text } = hosts;
+  let pattern = "";
+  for (let i = 0; i < wanted.length; i++) {
+    const code = wanted.charCodeAt(i);
+    if (code >= 0x80) {
+      const lower = lowerText(hosts);
+      if (lower === null) return allEntries(hosts);
+      return parseHostsFile(
+        linesWithField(text, lower, (from) => lower.indexOf(wanted, from), wanted.length),
+      );
+    }
+    // Letters and digits as they are (the `i` flag matches either case of ASCII letters, and
+    // nothing else), anything else by its code.
+    pattern += code === 0x6b
+      ? "[k\\u212a]"
+      : (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)
+      ? wanted[i]
+      : `\\x${code.toString(16).padStart(2, "0")}`;
+  }
+  const search = new RegExp(pattern, "gi");
+  return parseHostsFile(linesWithField(text, text, (from) => {
+    search.lastIndex = from;
+    return search.exec(text)?.index ?? -1;
+  }, wanted.length));
+}).bind(undefined);
+
+/** Whether no field can be `wanted`: none is empty nor has a blank or a `#`. */
+const fieldless = (function fieldless(wanted: string): boolean {
+  if (wanted.length === 0) return true;
+  for (let i = 0; i < wanted.length; i++) {
+    const code = wanted.charCodeAt(i);
+    if (isBlank(code) || code === 0x23) return true;
+  }
+  return false;
 }).bind(undefined);
 
 /**
@@ -180,8 +224,9 @@ export const entriesWithAddress = (function entriesWithAddress(
     // 127.0.0.1, as findHostByAddress reads them).
     const mapped = wanted.includes(":") ? undefined : `::ffff:${wanted}`;
     const loopback = wanted === "127.0.0.1" ? "::1" : undefined;
+    const { text } = hosts;
     entries = parseHostsFile(
-      linesWithField(hosts.text, hosts.text, wanted, (field) => {
+      linesWithField(text, text, (from) => text.indexOf(wanted, from), wanted.length, (field) => {
         const bytes = addressBytes(field);
         if (bytes === undefined) return false;
         const canonical = inetNtop(bytes);
@@ -236,35 +281,30 @@ const isBlank = (function isBlank(code: number): boolean {
 
 /**
  * The lines of `text` (joined by LF, in file order, each once) where `searched` -- `text` or its
- * lower-case form, of the same length -- has `wanted` as a whole field, and, with
- * `ipv6Address`, those whose first field has a colon (an IPv6 address, in any spelling) and
- * passes that test. A line found may still not have `wanted` (its field may sit in a comment):
- * the caller parses them and matches as on the whole file.
+ * lower-case form, of the same length -- has what `find` finds (of `length` characters: where it
+ * next starts at or after `from`, or -1) as a whole field, and, with `ipv6Address`, those whose
+ * first field has a colon (an IPv6 address, in any spelling) and passes that test. A line found
+ * may still not have it (its field may sit in a comment): the caller parses them and matches as
+ * on the whole file.
  */
 const linesWithField = (function linesWithField(
   text: string,
   searched: string,
-  wanted: string,
+  find: (from: number) => number,
+  length: number,
   ipv6Address?: (field: string) => boolean,
 ): string {
   const starts: number[] = [];
-  // No field is empty nor has a blank or a `#`: such a name is on no line.
-  let fieldless = wanted.length === 0 || wanted.includes("#");
-  for (let i = 0; i < wanted.length && !fieldless; i++) fieldless = isBlank(wanted.charCodeAt(i));
-  if (!fieldless) {
-    for (let at = searched.indexOf(wanted); at >= 0;) {
-      const end = at + wanted.length;
-      const after = end < searched.length ? searched.charCodeAt(end) : 0x0a;
-      if (
-        (at === 0 || isBlank(searched.charCodeAt(at - 1))) && (isBlank(after) || after === 0x23)
-      ) {
-        starts.push(lineStart(searched, at));
-        const next = searched.indexOf("\n", end);
-        if (next < 0) break;
-        at = searched.indexOf(wanted, next + 1);
-      } else {
-        at = searched.indexOf(wanted, at + 1);
-      }
+  for (let at = find(0); at >= 0;) {
+    const end = at + length;
+    const after = end < searched.length ? searched.charCodeAt(end) : 0x0a;
+    if ((at === 0 || isBlank(searched.charCodeAt(at - 1))) && (isBlank(after) || after === 0x23)) {
+      starts.push(lineStart(searched, at));
+      const next = searched.indexOf("\n", end);
+      if (next < 0) break;
+      at = find(next + 1);
+    } else {
+      at = find(at + 1);
     }
   }
   if (ipv6Address !== undefined) {

@@ -98,7 +98,9 @@ Deno.test("entriesNaming() finds the lines a whole-file parse matches: edge line
   assertSameAnswers(unicode, unicodeNames, ADDRESSES);
   assertSameAnswers("10.0.0.3 İ.test\n" + unicode, [...unicodeNames, "i̇.test", "İ.test"], []);
   const dotted = hostsText("10.0.0.3 İ.test\n");
-  assert.equal(entriesNaming(dotted, "x").length, 1);
+  assert.equal(entriesNaming(dotted, "x").length, 0); // an ASCII name: searched in the text
+  assert.equal(dotted.lower, undefined);
+  assert.equal(entriesNaming(dotted, "\u03c3").length, 1); // another: every line
   assert.equal(dotted.lower, null);
 });
 
@@ -164,6 +166,17 @@ Deno.test("entriesNaming() and entriesWithAddress() match a whole-file parse on 
     "Ä.TEST",
     "a:b",
     "\0",
+    "a.b",
+    "axb",
+    "a+b",
+    "(a)",
+    "[a]",
+    "a\\b",
+    "^a$",
+    "a|b",
+    "a?",
+    "{1}",
+    "\u212Ak",
   ];
   const blanks = [" ", "\t", "\v", "\f", "\r", "  "];
   const cased = (text: string) => {
