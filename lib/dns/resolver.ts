@@ -12,7 +12,10 @@
  * `attempts`, `rotate`, `use-vc`, `no-aaaa` and `sortlist`, with `LOCALDOMAIN`, `RES_OPTIONS`
  * and `HOSTALIASES` applied; compared with getent in a mount namespace by
  * `tests/cmd/resolve-hostname_getent_test.ts`, `tests/cmd/resolve-hostname_glibc_test.ts` and
- * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change.
+ * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change;
+ * a hosts file over 16 KiB (a blocklist of 150,000 lines) is searched for the lines a lookup needs
+ * rather than parsed whole (`_hosts_text.ts`, beside getent in
+ * `tests/cmd/resolve-hostname_big_hosts_test.ts`).
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
