@@ -33,10 +33,10 @@ export interface HostsText extends HostsLines {
   /** The whole file. */
   readonly text: string;
   /**
-   * `text.toLowerCase()`, searched for a name that is not ASCII, made on the first one asked (an
-   * ASCII name is searched in `text` itself); null when lower-casing changed its length (U+0130,
-   * a dotted capital I, becomes two characters), where positions would not match: every line is
-   * parsed then.
+   * `text.toLowerCase()`, searched for names, made when a second name is asked (or a first that
+   * is not ASCII; the first is searched in `text` itself); null when lower-casing changed its
+   * length (U+0130, a dotted capital I, becomes two characters), where positions would not
+   * match: an ASCII name is then searched in `text`, another in every line.
    */
   lower: string | null | undefined;
   /** Every line's entry, parsed on first need when `lower` is null. */
@@ -147,39 +147,53 @@ export const entriesNaming = (function entriesNaming(hosts: HostsText, name: str
 }).bind(undefined);
 
 /**
- * The entries of the lines that may name `wanted` (a name in lower case). An ASCII name is
- * searched in the text itself, without regard to case: a field that lower-cases to it is ASCII,
- * but for a Kelvin sign (U+212A), which lower-cases to `k` (a copy of the text in lower case
- * would cost a 150,000-line file ~6 ms more). Another name in the lower-case copy of the text.
+ * The entries of the lines that may name `wanted` (a name in lower case), found in a copy of the
+ * text in lower case -- but for the first ASCII name asked of the file (a command's one lookup),
+ * found in the text itself without regard to case, sparing the copy (~6 ms of a 150,000-line
+ * file's lookup in a fresh process; the search is ~3 times slower than the copy's, so later
+ * names use the copy): a field that lower-cases to an ASCII name is ASCII, but for a Kelvin sign
+ * (U+212A), which lower-cases to `k`.
  */
 const parsedLinesNaming = (function parsedLinesNaming(
   hosts: HostsText,
   wanted: string,
 ): HostsEntry[] {
   const { text } = hosts;
-  let pattern = "";
-  for (let i = 0; i < wanted.length; i++) {
-    const code = wanted.charCodeAt(i);
-    if (code >= 0x80) {
-      const lower = lowerText(hosts);
-      if (lower === null) return allEntries(hosts);
-      return parseHostsFile(
-        linesWithField(text, lower, (from) => lower.indexOf(wanted, from), wanted.length),
-      );
-    }
-    // Letters and digits as they are (the `i` flag matches either case of ASCII letters, and
-    // nothing else), anything else by its code.
-    pattern += code === 0x6b
-      ? "[k\\u212a]"
-      : (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)
-      ? wanted[i]
-      : `\\x${code.toString(16).padStart(2, "0")}`;
+  const pattern = hosts.byName.size === 0 || hosts.lower === null
+    ? asciiPattern(wanted)
+    : undefined;
+  if (pattern === undefined) {
+    const lower = lowerText(hosts);
+    if (lower === null) return allEntries(hosts);
+    return parseHostsFile(
+      linesWithField(text, lower, (from) => lower.indexOf(wanted, from), wanted.length),
+    );
   }
   const search = new RegExp(pattern, "gi");
   return parseHostsFile(linesWithField(text, text, (from) => {
     search.lastIndex = from;
     return search.exec(text)?.index ?? -1;
   }, wanted.length));
+}).bind(undefined);
+
+/**
+ * The source of a RegExp that, with the `i` flag, finds every field that lower-cases to `wanted`
+ * (ASCII, in lower case): letters and digits as they are (the flag matches either case of an
+ * ASCII letter, and no other character), `k` as `k` or a Kelvin sign, anything else by its code.
+ * Undefined when `wanted` is not ASCII.
+ */
+const asciiPattern = (function asciiPattern(wanted: string): string | undefined {
+  let pattern = "";
+  for (let i = 0; i < wanted.length; i++) {
+    const code = wanted.charCodeAt(i);
+    if (code >= 0x80) return undefined;
+    pattern += code === 0x6b
+      ? "[k\\u212a]"
+      : (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)
+      ? wanted[i]
+      : `\\x${code.toString(16).padStart(2, "0")}`;
+  }
+  return pattern;
 }).bind(undefined);
 
 /** Whether no field can be `wanted`: none is empty nor has a blank or a `#`. */
