@@ -24,8 +24,9 @@
  *   `/etc/hosts` in a mount namespace (`hosts: files dns`): `resolve-hostname NAME` for the
  *   name on its last line (`target.test`), on its first lines (`localhost`), with `--ahosts`,
  *   and `-x` of the last line's address, against `getent hosts`, `getent ahosts` and
- *   `getent ahostsv4` of the same names and the empty script, all in that namespace (with
- *   `--before`, the other tree's `resolve-hostname` too).
+ *   `getent ahostsv4` of the same names, the empty script and a bare script that reads the file
+ *   (the floor), all in that namespace (with `--before`, the other tree's `resolve-hostname`
+ *   too).
  *
  * Prints a Markdown table: median, 10th-90th percentile, the median's ratio to the anchor, and
  * the median of each round's ratio to the anchor's time in the same round ("paired", which a
@@ -192,6 +193,9 @@ if (systemDns) {
 
 if (bigHosts) {
   const prefix = bigHosts.prefix;
+  // What any Deno program pays to look at the file: read it as text.
+  const readHosts = `${scratch}/read_hosts.ts`;
+  await Deno.writeTextFile(readHosts, `Deno.readTextFileSync("/etc/hosts");\n`);
   const anchor: Case = {
     label: `empty \`deno run\` in the ${bigHosts.lines}-line hosts namespace (its anchor)`,
     argv: [empty],
@@ -214,6 +218,7 @@ if (bigHosts) {
   ];
   cases.push(
     anchor,
+    row("bare script reading `/etc/hosts` whole (floor)", [readHosts]),
     row("`getent hosts target.test` (last line)", ["getent", "hosts", "target.test"], true),
     row("`getent ahosts target.test`", ["getent", "ahosts", "target.test"], true),
     row("`getent ahostsv4 target.test`", ["getent", "ahostsv4", "target.test"], true),
