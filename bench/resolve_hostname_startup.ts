@@ -18,7 +18,15 @@
  *   system's configuration, as most names are: in a mount namespace whose resolv.conf names
  *   dnsmasq on port 53 of a loopback address (tests/harness/etc_namespace.ts), against the empty
  *   script run through the same namespace (its set-up, ~5 ms, falls on both), and a script that
- *   asks `Deno.resolveDns` the same three questions (A, CNAME, AAAA) in it.
+ *   asks `Deno.resolveDns` the same three questions (A, CNAME, AAAA) in it;
+ * - with `--big-hosts LINES` (root, unshare, getent): a blocklist hosts file of LINES lines
+ *   (`0.0.0.0 NAME`, StevenBlack/Pi-hole style; tests/harness/blocklist_hosts.ts) over
+ *   `/etc/hosts` in a mount namespace (`hosts: files dns`): `resolve-hostname NAME` for the
+ *   name on its last line (`target.test`), on its first lines (`localhost`), with `--ahosts`,
+ *   and `-x` of the last line's address, against `getent hosts`, `getent ahosts` and
+ *   `getent ahostsv4` of the same names, the empty script and a bare script that reads the file
+ *   (the floor), all in that namespace (with `--before`, the other tree's `resolve-hostname`
+ *   too).
  *
  * Prints a Markdown table: median, 10th-90th percentile, the median's ratio to the anchor, and
  * the median of each round's ratio to the anchor's time in the same round ("paired", which a
@@ -27,7 +35,7 @@
  * too (all threads): on a shared machine it moves far less with the load than the wall time does.
  *
  *     deno run -A bench/resolve_hostname_startup.ts [--runs N] [--before OTHER_CHECKOUT] [--cpu]
- *       [--system-dns]
+ *       [--system-dns] [--big-hosts LINES]
  *
  * @module
  */
@@ -35,6 +43,7 @@
 import { parseArgs } from "node:util";
 import { DNSMASQ_RECORDS, startDnsmasq, startDnsmasqOnPort53 } from "../tests/harness/dns_peers.ts";
 import { etcNamespaceCommand, etcNamespaceUnavailable } from "../tests/harness/etc_namespace.ts";
+import { blocklistHostsFile } from "../tests/harness/blocklist_hosts.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -43,6 +52,7 @@ const { values } = parseArgs({
     before: { type: "string" },
     cpu: { type: "boolean", default: false },
     "system-dns": { type: "boolean", default: false },
+    "big-hosts": { type: "string" },
   },
 });
 const runs = Number(values.runs);
@@ -109,11 +119,32 @@ async function startSystemDns() {
   return { prefix, server };
 }
 
+/** With --big-hosts: the command that runs a program in the namespace with the blocklist file. */
+const bigHosts = values["big-hosts"] ? await startBigHosts(Number(values["big-hosts"])) : undefined;
+
+/** The namespace whose /etc/hosts is a blocklist file of `lines` lines, `target.test` last. */
+async function startBigHosts(lines: number) {
+  const unavailable = etcNamespaceUnavailable(["getent"]);
+  if (unavailable) throw new Error(`--big-hosts: ${unavailable}`);
+  const hosts = blocklistHostsFile(lines, { last: ["10.9.9.9 target.test"] });
+  const prefix = await etcNamespaceCommand(scratch, {
+    hosts,
+    "nsswitch.conf": "hosts: files dns\n",
+  });
+  return { prefix, lines: hosts.split("\n").length - 1, bytes: hosts.length };
+}
+
 interface Case {
   label: string;
   argv: string[];
   /** The program runs in the --system-dns namespace. */
   inNamespace?: boolean;
+  /** The program runs through this prefix (a namespace), and is compared with `anchor`. */
+  prefix?: string[];
+  /** The case this one's ratios are taken to (the first case when undefined). */
+  anchor?: Case;
+  /** Run as it is, not through `deno run -A`. */
+  native?: boolean;
   /** Wall times, ms. */
   times: number[];
   /** CPU times (perf's task-clock), ms, with `--cpu`. */
@@ -160,10 +191,57 @@ if (systemDns) {
   );
 }
 
+if (bigHosts) {
+  const prefix = bigHosts.prefix;
+  // What any Deno program pays to look at the file: read it as text.
+  const readHosts = `${scratch}/read_hosts.ts`;
+  await Deno.writeTextFile(readHosts, `Deno.readTextFileSync("/etc/hosts");\n`);
+  const anchor: Case = {
+    label: `empty \`deno run\` in the ${bigHosts.lines}-line hosts namespace (its anchor)`,
+    argv: [empty],
+    prefix,
+    times: [],
+    cpu: [],
+  };
+  const row = (label: string, argv: string[], native = false): Case => ({
+    label,
+    argv,
+    prefix,
+    anchor,
+    native,
+    times: [],
+    cpu: [],
+  });
+  const trees: [string, string][] = [
+    [root, ""],
+    ...(values.before ? [[values.before, ", before"]] as [string, string][] : []),
+  ];
+  cases.push(
+    anchor,
+    row("bare script reading `/etc/hosts` whole (floor)", [readHosts]),
+    row("`getent hosts target.test` (last line)", ["getent", "hosts", "target.test"], true),
+    row("`getent ahosts target.test`", ["getent", "ahosts", "target.test"], true),
+    row("`getent ahostsv4 target.test`", ["getent", "ahostsv4", "target.test"], true),
+    row("`getent hosts localhost` (first lines)", ["getent", "hosts", "localhost"], true),
+    row("`getent hosts 10.9.9.9` (last line)", ["getent", "hosts", "10.9.9.9"], true),
+    ...trees.flatMap(([tree, suffix]) => [
+      row(`\`resolve-hostname target.test\`${suffix}`, [command(tree), "target.test"]),
+      row(`\`resolve-hostname --ahosts target.test\`${suffix}`, [
+        command(tree),
+        "--ahosts",
+        "target.test",
+      ]),
+      row(`\`resolve-hostname localhost\`${suffix}`, [command(tree), "localhost"]),
+      row(`\`resolve-hostname -x 10.9.9.9\`${suffix}`, [command(tree), "-x", "10.9.9.9"]),
+    ]),
+  );
+}
+
 for (let round = -2; round < runs; round++) {
   for (const c of cases) {
-    const argv = [deno, "run", "-A", ...c.argv];
+    const argv = c.native ? [...c.argv] : [deno, "run", "-A", ...c.argv];
     if (c.inNamespace) argv.unshift(...systemDns!.prefix);
+    if (c.prefix) argv.unshift(...c.prefix);
     if (values.cpu) argv.unshift("perf", "stat", "-x,", "-e", "task-clock");
     const started = performance.now();
     const out = await new Deno.Command(argv[0]!, {
@@ -188,6 +266,9 @@ const quantile = (list: number[], q: number) =>
   [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(list.length * q))] ?? 0;
 const anchorCpu = quantile(cases[0]!.cpu, 0.5);
 console.log(`${runs} interleaved rounds; goal: resolve-hostname ≤ ${GOAL}× the anchor\n`);
+if (bigHosts) {
+  console.log(`--big-hosts: /etc/hosts of ${bigHosts.lines} lines, ${bigHosts.bytes} bytes\n`);
+}
 console.log(
   `| case | median | p10-p90 | × anchor | paired |${values.cpu ? " CPU | CPU × anchor |" : ""}`,
 );
@@ -197,11 +278,11 @@ console.log(
 // The namespace's rows against the empty script run through the same namespace.
 const namespaceAnchor = cases.find((c) => c.inNamespace);
 for (const c of cases) {
-  const base = c.inNamespace ? namespaceAnchor! : cases[0]!;
+  const base = c.anchor ?? (c.inNamespace ? namespaceAnchor! : cases[0]!);
   const median = quantile(c.times, 0.5);
   const ratio = median / quantile(base.times, 0.5);
   const cpu = quantile(c.cpu, 0.5);
-  const cpuRatio = cpu / (c.inNamespace ? quantile(base.cpu, 0.5) : anchorCpu);
+  const cpuRatio = cpu / (c.inNamespace || c.anchor ? quantile(base.cpu, 0.5) : anchorCpu);
   const cpuCells = values.cpu ? ` ${cpu.toFixed(2)} ms | ${cpuRatio.toFixed(3)} |` : "";
   const range = `${quantile(c.times, 0.1).toFixed(1)}-${quantile(c.times, 0.9).toFixed(1)}`;
   // Each round's time over its anchor's in the same round: a busy minute falls on both.

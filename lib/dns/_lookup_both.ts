@@ -9,7 +9,8 @@
  * @module
  */
 
-import { findHostByName, type HostsEntry } from "./hosts_file.ts";
+import { findHostByName } from "./hosts_file.ts";
+import type { HostsLines } from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
@@ -28,11 +29,11 @@ export interface ResolverCore {
   sourcesOf(
     options: Omit<ResolveOptions, "family">,
   ): readonly NssSource[] | Promise<readonly NssSource[]>;
-  /** The hosts file's entries (undefined: the system's file is missing). */
+  /** The hosts file (undefined: the system's file is missing). */
   hostsEntries(
     option: string | false | undefined,
     signal?: AbortSignal,
-  ): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined>;
+  ): HostsLines | undefined | Promise<HostsLines | undefined>;
   /** Whether the name is an address literal, in the forms glibc takes. */
   isAddressLiteral(name: string): boolean;
   /** The resolver's DNS part. */
@@ -142,26 +143,27 @@ async function lookUpBothInHostsFile(
       : "notfound";
     if (status === undefined || source.returnOn.has(status)) return undefined;
   }
-  const entries = await core.hostsEntries(options.hostsFile, options.signal);
-  if (entries === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
-  return await bothFromHostsEntries(entries, name, options.sorted !== false);
+  const hosts = await core.hostsEntries(options.hostsFile, options.signal);
+  if (hosts === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
+  return await bothFromHostsEntries(hosts, name, options.sorted !== false);
 }
 
 /**
- * Both families of `name` in the hosts file's `entries`, as glibc's files backend gives them to
- * getaddrinfo (gethostbyname4_r): each line in its own family, so an IPv4-mapped or `::1` line
- * is the IPv6 address it is written as, not also an IPv4 one. Undefined when no line names it.
+ * Both families of `name` in the hosts file, as glibc's files backend gives them to getaddrinfo
+ * (gethostbyname4_r): each line in its own family, so an IPv4-mapped or `::1` line is the IPv6
+ * address it is written as, not also an IPv4 one. Undefined when no line names it.
  */
 async function bothFromHostsEntries(
-  entries: HostsEntry[],
+  hosts: HostsLines,
   name: string,
   sorted: boolean,
 ): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
   // an IPv4 question as IPv4, is listed once, as the IPv6 address it is written as. The lines
-  // in file order, as the files backend lists them (the order RFC 6724's sort keeps for ties).
-  const lines = entries.filter((entry) =>
+  // in file order, as the files backend lists them (the order RFC 6724's sort keeps for ties);
+  // only those that may name it are parsed (_hosts_text.ts).
+  const lines = hosts.naming(hostName).filter((entry) =>
     findHostByName([entry], hostName, entry.family, { ipv6AsIpv4: false }) !== undefined
   );
   const first = lines[0];
@@ -233,8 +235,8 @@ export async function lookupAddressesUnbounded(
   // line in its own family, as when it comes first (resolveHost reads a `::1` or IPv4-mapped
   // line as IPv4 too, as gethostbyname does).
   if (wanted === 0 && found.every(({ entry }) => entry.source === "hosts-file")) {
-    const entries = await core.hostsEntries(options.hostsFile, options.signal);
-    const fromFile = entries && await bothFromHostsEntries(entries, name, options.sorted !== false);
+    const hosts = await core.hostsEntries(options.hostsFile, options.signal);
+    const fromFile = hosts && await bothFromHostsEntries(hosts, name, options.sorted !== false);
     if (fromFile) return fromFile;
   }
   // glibc's dns source lists the A answer's addresses before the AAAA answer's (gaih_getanswer

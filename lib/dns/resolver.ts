@@ -12,7 +12,10 @@
  * `attempts`, `rotate`, `use-vc`, `no-aaaa` and `sortlist`, with `LOCALDOMAIN`, `RES_OPTIONS`
  * and `HOSTALIASES` applied; compared with getent in a mount namespace by
  * `tests/cmd/resolve-hostname_getent_test.ts`, `tests/cmd/resolve-hostname_glibc_test.ts` and
- * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change.
+ * `tests/cmd/resolve-hostname_configs_test.ts`. Files are parsed once and re-read when they change;
+ * a hosts file over 16 KiB (a blocklist of 150,000 lines) is searched for the lines a lookup needs
+ * rather than parsed whole (`_hosts_text.ts`, beside getent in
+ * `tests/cmd/resolve-hostname_big_hosts_test.ts`).
  *
  * Why not `Deno.resolveDns` (measured by `bench/dns_system_path.ts` beside getent on one
  * configuration): it answers from the hosts file whatever nsswitch.conf says (`hosts: dns` and
@@ -32,6 +35,7 @@ import {
   keptHostsFile,
   readHostsFile,
 } from "./hosts_file.ts";
+import type { HostsLines } from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
@@ -75,29 +79,63 @@ async function loadMyHostname(): Promise<typeof import("./_my_hostname.ts")> {
 }
 
 /**
- * The hosts file's entries: none when the caller skips it (`false`), undefined when the system's
- * file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At once, without a chain
- * of awaits, when the file is unchanged since it was read (the usual lookup).
+ * A hosts file up to this size is parsed whole, once per process (a usual `/etc/hosts`: a few
+ * lines); a larger one -- a blocklist of 150,000 `0.0.0.0 NAME` lines, whose parse takes ~0.4 s
+ * -- is searched for the lines a lookup needs (`_hosts_text.ts`, loaded then only: one module
+ * more costs a command's start-up ~0.3 ms).
+ */
+const WHOLE_HOSTS_FILE_BYTES = 16 * 1024;
+
+/** `_hosts_text.ts`, once a large hosts file has been read. */
+let hostsTextModule: typeof import("./_hosts_text.ts") | undefined;
+
+/** The lines of no hosts file (`hostsFile: false`). */
+const NO_HOSTS_LINES: HostsLines = { naming: () => [], withAddress: () => [] };
+
+/** The lines of a file parsed whole: all of them, for any name or address. */
+const wholeFiles = new WeakMap<HostsEntry[], HostsLines>();
+
+const wholeFileLines = (function wholeFileLines(entries: HostsEntry[]): HostsLines {
+  let lines = wholeFiles.get(entries);
+  if (lines === undefined) {
+    const all = () => entries;
+    lines = { naming: all, withAddress: all };
+    wholeFiles.set(entries, lines);
+  }
+  return lines;
+}).bind(undefined);
+
+/**
+ * The hosts file, as the lines a lookup needs: none when the caller skips it (`false`), undefined
+ * when the system's file is missing (glibc's files source is then UNAVAIL, not NOTFOUND). At
+ * once, without a chain of awaits, when the file is unchanged since it was read (the usual
+ * lookup).
  */
 const hostsEntries = (function hostsEntries(
   option: string | false | undefined,
   signal?: AbortSignal,
-): HostsEntry[] | undefined | Promise<HostsEntry[] | undefined> {
+): HostsLines | undefined | Promise<HostsLines | undefined> {
   signal?.throwIfAborted();
-  if (option === false) return [];
-  return keptHostsFile(option ?? HOSTS_FILE_PATH) ?? loadHostsFile(option, signal);
+  if (option === false) return NO_HOSTS_LINES;
+  const path = option ?? HOSTS_FILE_PATH;
+  const whole = keptHostsFile(path);
+  if (whole !== undefined) return wholeFileLines(whole);
+  return hostsTextModule?.keptHostsText(path) ?? loadHostsFile(option, signal);
 }).bind(undefined);
 
 /** {@linkcode hostsEntries} when the file must be read. */
 const loadHostsFile = (async function loadHostsFile(
   option: string | false | undefined,
   signal?: AbortSignal,
-): Promise<HostsEntry[] | undefined> {
+): Promise<HostsLines | undefined> {
   signal?.throwIfAborted();
-  if (option === false) return [];
+  if (option === false) return NO_HOSTS_LINES;
   const path = option ?? HOSTS_FILE_PATH;
   try {
-    const entries = await readHostsFile(path);
+    // Its size, as the read would find it (a FIFO's 0: parsed whole, as ever).
+    const entries = Deno.statSync(path).size <= WHOLE_HOSTS_FILE_BYTES
+      ? wholeFileLines(await readHostsFile(path))
+      : await (hostsTextModule ??= await import("./_hosts_text.ts")).readHostsText(path);
     signal?.throwIfAborted();
     return entries;
   } catch (error) {
@@ -325,14 +363,15 @@ const hostsFileByName = (function hostsFileByName(
     : hostsFileOutcome(entries, key, family);
 }).bind(undefined);
 
-/** The files source's outcome for `key`, given the hosts file's entries (undefined: unreadable). */
+/** The files source's outcome for `key`, given the hosts file (undefined: unreadable). */
 const hostsFileOutcome = (function hostsFileOutcome(
-  entries: HostsEntry[] | undefined,
+  hosts: HostsLines | undefined,
   key: string,
   family: IpFamily,
 ): SourceOutcome<HostEntry> {
-  if (entries === undefined) return UNAVAILABLE;
-  const match = findHostByName(entries, key, family);
+  if (hosts === undefined) return UNAVAILABLE;
+  // The lines that may name it, then matched as on the whole file.
+  const match = findHostByName(hosts.naming(key), key, family);
   if (match === undefined) return NOT_FOUND;
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
@@ -607,9 +646,9 @@ async function resolveAddressUnbounded(
   let failure: unknown;
   const found = await askInOrder<string[]>(sources, options, async (source) => {
     if (source.name === "files") {
-      const entries = await hostsEntries(options.hostsFile, options.signal);
-      if (entries === undefined) return UNAVAILABLE;
-      const names = findHostByAddress(entries, address);
+      const hosts = await hostsEntries(options.hostsFile, options.signal);
+      if (hosts === undefined) return UNAVAILABLE;
+      const names = findHostByAddress(hosts.withAddress(address), address);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
     if (source.name === "dns") {
