@@ -13,7 +13,7 @@
  * @module
  */
 
-import { type HostsEntry, MAX_HOSTS_FILE_BYTES, parseHostsFile } from "./hosts_file.ts";
+import { type HostsEntry, parseHostsFile } from "./hosts_file.ts";
 import { keptParsedConfigFile, readParsedConfigFile } from "../internal/config_file.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
 
@@ -46,6 +46,24 @@ export interface HostsText extends HostsLines {
   /** The candidate entries of each address (canonical text) asked. */
   readonly byAddress: Map<string, HostsEntry[]>;
 }
+
+/**
+ * The largest hosts file the resolver reads, far above `MAX_HOSTS_FILE_BYTES` (16 MiB, what
+ * `readHostsFile` parses whole into entries): glibc reads a hosts file of any size line by line,
+ * and the largest blocklists run to a few million lines (~100 MB); kept as text, with a lower-case
+ * copy for a second name, such a file costs about twice its size in memory, where entries cost
+ * many times it. Beyond it every lookup through the file fails with a RangeError, as before.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_HOSTS_FILE_BYTES } from "@netkit/netkit/dns";
+ * import { MAX_HOSTS_TEXT_BYTES } from "./_hosts_text.ts";
+ *
+ * assert.ok(MAX_HOSTS_TEXT_BYTES >= 16 * MAX_HOSTS_FILE_BYTES);
+ * ```
+ */
+export const MAX_HOSTS_TEXT_BYTES = 256 * 1024 * 1024;
 
 /** How many names (and addresses) a kept file remembers before it forgets them all. */
 const REMEMBERED = 1024;
@@ -83,7 +101,7 @@ export const hostsText = (function hostsText(text: string): HostsText {
  * Reads the hosts file at `path` as a {@linkcode HostsText}: once per process, and again when the
  * file changes (as `readHostsFile`).
  *
- * @throws what `readHostsFile` throws (NotFound, a RangeError over `MAX_HOSTS_FILE_BYTES`).
+ * @throws what `readHostsFile` throws (NotFound, a RangeError over {@linkcode MAX_HOSTS_TEXT_BYTES}).
  *
  * @example
  * ```ts
@@ -98,7 +116,7 @@ export const hostsText = (function hostsText(text: string): HostsText {
  * ```
  */
 export const readHostsText = (async function readHostsText(path: string): Promise<HostsText> {
-  return await readParsedConfigFile(path, MAX_HOSTS_FILE_BYTES, hostsText, HOSTS_TEXT_KEY);
+  return await readParsedConfigFile(path, MAX_HOSTS_TEXT_BYTES, hostsText, HOSTS_TEXT_KEY);
 }).bind(undefined);
 
 /** The name of {@linkcode readHostsText}'s value among the configuration files kept. */

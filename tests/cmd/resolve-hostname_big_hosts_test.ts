@@ -132,3 +132,30 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `resolve-hostname answers as getent from a hosts file over 16 MiB${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    // 500,000 lines, ~18 MB: over MAX_HOSTS_FILE_BYTES, which every lookup (localhost too) once
+    // failed on with a RangeError, where glibc reads a hosts file of any size.
+    const files = {
+      hosts: blocklistHostsFile(500_000, { first: FIRST, middle: MIDDLE, last: LAST }),
+      "nsswitch.conf": "hosts: files\n",
+    };
+    assert.ok(files.hosts.length > 16 * 1024 * 1024);
+    await using dir = await tempDir();
+    for (const name of ["localhost", "first.test", "twice.test", "last.test", "absent.test"]) {
+      await t.step(name, async () => {
+        const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", name]);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", name),
+        );
+        assert.equal(ours.stdout, ahosts.stdout);
+        assert.equal(ours.code === 0, ahosts.code === 0, ours.stderr);
+      });
+    }
+  },
+});
