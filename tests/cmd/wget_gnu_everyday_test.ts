@@ -142,7 +142,8 @@ function masked(stderr: string): string {
   return stderr
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE")
     .replace(/\(\d+(?:\.\d+)? [KMG]?B\/s\)/g, "(RATE)")
-    .replace(/^(\s+\d+K[ .,]*(?:\d+%)?) *\S+=\S+$/gm, "$1 RATE")
+    // A rate under 1K has a blank for its unit, as GNU's (`533 =0s`).
+    .replace(/^(\s+\d+K[ .,]*(?:\d+%)?) *[\d.]+[ KMG]?=\S+$/gm, "$1 RATE")
     .replace(/^Total wall clock time: .*$/gm, "Total wall clock time: TIME")
     .replace(/^(Downloaded: \d+ files, \S+) in .*$/gm, "$1 in TIME")
     // A forced bar (redrawn after \r) is GNU's or netkit's own drawing.
