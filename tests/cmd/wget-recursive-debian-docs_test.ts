@@ -11,8 +11,7 @@
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { missingDocument, PEER_DOCUMENTS, peerTest, tempDir } from "../harness/peers.ts";
-import { requestsSince, runWgetQuiet as wget } from "../harness/wget_recursive_compare.ts";
-import { snapshotTree } from "../harness/test_site.ts";
+import { bothWgetsOnNginx } from "../harness/wget_recursive_compare.ts";
 
 /** The trees, by the path each is served under. */
 const TREES: Record<string, string> = {
@@ -59,17 +58,12 @@ if (missing !== undefined) {
     const origin = `http://127.0.0.1:${nginx.port}`;
     for (const { args, path } of CASES) {
       await t.step(`${args.join(" ")} ${path}`, async () => {
-        const outcomes = [];
-        for (const tool of ["gnu", "netkit"]) {
-          const out = `${dir.path}/${tool}`;
-          await Deno.remove(out, { recursive: true }).catch(() => {});
-          const from = (await Deno.readTextFile(log)).length;
-          const code = await wget(tool, [...args, origin + path], out);
-          // In any order (netkit's is GNU's in every case here, but the order is not the point).
-          const requests = (await requestsSince(log, from, nginx.port)).sort();
-          const files = [...(await snapshotTree(out).catch(() => new Map())).entries()].sort();
-          outcomes.push({ code, files, requests });
-        }
+        // Requests in any order (netkit's is GNU's in every case here, but the order is not the
+        // point).
+        const outcomes = await bothWgetsOnNginx(dir.path, log, nginx.port, [
+          ...args,
+          origin + path,
+        ]);
         assert.ok(outcomes[0]!.files.length >= 10, JSON.stringify(outcomes[0]!.files));
         assert.deepEqual(outcomes[1], outcomes[0]);
       });

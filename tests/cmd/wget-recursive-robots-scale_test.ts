@@ -9,8 +9,7 @@
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { requestsSince, runWgetQuiet as wget } from "../harness/wget_recursive_compare.ts";
-import { snapshotTree } from "../harness/test_site.ts";
+import { bothWgetsOnNginx } from "../harness/wget_recursive_compare.ts";
 
 /** 20,000 `Disallow` lines, a few of them covering the site's pages. */
 function robotsTxt(): string {
@@ -58,17 +57,7 @@ peerTest(
       await Deno.writeTextFile(full, content);
     }
     const url = `http://127.0.0.1:${nginx.port}/site/`;
-    const outcomes = [];
-    for (const tool of ["gnu", "netkit"]) {
-      const from = (await Deno.readTextFile(log).catch(() => "")).length;
-      const out = `${dir.path}/${tool}`;
-      const code = await wget(tool, ["-r", "-l", "2", url], out);
-      outcomes.push({
-        code,
-        requests: (await requestsSince(log, from, nginx.port)).sort(),
-        files: [...(await snapshotTree(out))].sort(),
-      });
-    }
+    const outcomes = await bothWgetsOnNginx(dir.path, log, nginx.port, ["-r", "-l", "2", url]);
     const [gnu, netkit] = outcomes;
     assert.deepEqual(netkit, gnu);
     // What the rules kept out, so that the comparison above is not of two empty runs.

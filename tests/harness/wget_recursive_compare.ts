@@ -7,7 +7,7 @@
  */
 
 import { main } from "../../cmd/wget.ts";
-import { nginxAccepts } from "./test_site.ts";
+import { nginxAccepts, snapshotTree } from "./test_site.ts";
 
 /**
  * The requests nginx logged in `log` (combined format) since `from` characters, as
@@ -67,4 +67,36 @@ export async function runWgetLogged(
     stderr: "piped",
   }).output();
   return { code: run.code, stderr: new TextDecoder().decode(run.stderr) };
+}
+
+/** What one wget did against nginx: exit code, requests logged, files (path and digest). */
+export interface NginxRunOutcome {
+  code: number;
+  /** nginx's requests meanwhile (`METHOD /path STATUS`), sorted: as a multiset. */
+  requests: string[];
+  /** Every file it left, `[path, digest]`, sorted. */
+  files: [string, string][];
+}
+
+/**
+ * Runs GNU wget, then netkit's, quiet with `args` into `dir/gnu` and `dir/netkit` (each emptied
+ * first), against nginx on `port` logging to `log`; what each did, GNU's first.
+ */
+export async function bothWgetsOnNginx(
+  dir: string,
+  log: string,
+  port: number,
+  args: string[],
+): Promise<[NginxRunOutcome, NginxRunOutcome]> {
+  const outcomes: NginxRunOutcome[] = [];
+  for (const tool of ["gnu", "netkit"]) {
+    const out = `${dir}/${tool}`;
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+    const from = (await Deno.readTextFile(log).catch(() => "")).length;
+    const code = await runWgetQuiet(tool, args, out);
+    const requests = (await requestsSince(log, from, port)).sort();
+    const files = [...(await snapshotTree(out).catch(() => new Map<string, string>()))].sort();
+    outcomes.push({ code, requests, files });
+  }
+  return [outcomes[0]!, outcomes[1]!];
 }
