@@ -31,6 +31,15 @@
 
 import { nginxAccepts, startTestSite } from "../tests/harness/test_site.ts";
 import { tempDir } from "../tests/harness/peers.ts";
+import {
+  countFiles,
+  hasCommand,
+  measure,
+  median,
+  pairedRatio,
+  tree,
+  treeDifferences,
+} from "./_mirror_runs.ts";
 
 const WGET = new URL("../cmd/wget.ts", import.meta.url).pathname;
 const BARE = new URL("./_bare_mirror.ts", import.meta.url).pathname;
@@ -39,7 +48,6 @@ const RUNS = runsFlag >= 0 ? Number(Deno.args[runsFlag + 1]) : 5;
 const postsFlag = Deno.args.indexOf("--posts");
 const SIZES = (postsFlag >= 0 ? Deno.args[postsFlag + 1] ?? "" : "100,400,1600").split(",")
   .map(Number);
-const TIME = "/usr/bin/time";
 const againstFlag = Deno.args.indexOf("--against");
 const AGAINST = againstFlag >= 0 ? Deno.args[againstFlag + 1] : undefined;
 const SEQUENTIAL = Deno.args.includes("--sequential");
@@ -47,67 +55,6 @@ const CPU = Deno.args.includes("--cpu");
 const FLOOR = !Deno.args.includes("--no-floor");
 const FLOOR_THREADS = Deno.args.includes("--floor-threads");
 const PARSER_FLOOR = !Deno.args.includes("--no-parser-floor");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-/**
- * Runs `argv` under GNU time (and `perf stat` with `--cpu`); returns wall milliseconds, peak
- * resident KiB and CPU milliseconds (NaN without `--cpu`).
- */
-async function measure(
-  argv: string[],
-  cwd: string,
-): Promise<{ ms: number; kib: number; cpuMs: number; userMs: number }> {
-  // perf outside GNU time, so that %M is the tool's peak, not perf's own (~14 MiB).
-  const command = CPU ? ["perf", "stat", "-x,", "-e", "task-clock,user_time", "--", TIME] : [TIME];
-  const start = performance.now();
-  const { stderr } = await new Deno.Command(command[0]!, {
-    args: [...command.slice(1), "-f", "maxrss=%M", ...argv],
-    cwd,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - start;
-  const text = new TextDecoder().decode(stderr);
-  const kib = Number(/maxrss=(\d+)/.exec(text)?.[1] ?? NaN);
-  const cpuMs = Number(/^([0-9.]+),msec,task-clock/m.exec(text)?.[1] ?? NaN);
-  const userMs = Number(/^([0-9.]+),ns,user_time/m.exec(text)?.[1] ?? NaN) / 1e6;
-  return { ms, kib, cpuMs, userMs };
-}
-
-function hasCommand(name: string): boolean {
-  try {
-    return new Deno.Command(name, { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-async function countFiles(dir: string): Promise<number> {
-  let n = 0;
-  for await (const entry of Deno.readDir(dir)) {
-    n += entry.isDirectory ? await countFiles(`${dir}/${entry.name}`) : 1;
-  }
-  return n;
-}
-
-/** Every file under `dir` by relative path: its SHA-256 and modification time. */
-async function tree(dir: string, relative = "", files = new Map<string, string>()) {
-  for await (const entry of Deno.readDir(`${dir}/${relative}`)) {
-    const path = `${relative}${entry.name}`;
-    if (entry.isDirectory) await tree(dir, `${path}/`, files);
-    else {
-      const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${dir}/${path}`));
-      const mtime = (await Deno.stat(`${dir}/${path}`)).mtime?.getTime();
-      files.set(path, `${new Uint8Array(digest).join(",")} ${mtime}`);
-    }
-  }
-  return files;
-}
 
 const deno = Deno.execPath();
 const checks: string[] = [];
@@ -193,8 +140,7 @@ for (const posts of SIZES) {
         throw new Error(`${name} failed: ${new TextDecoder().decode(run.stderr)}`);
       }
       const floorTree = await tree(cwd);
-      const differ = [...new Set([...gnuTree.keys(), ...floorTree.keys()])]
-        .filter((path) => gnuTree.get(path) !== floorTree.get(path));
+      const differ = treeDifferences(gnuTree, floorTree);
       if (differ.length > 0) {
         throw new Error(
           `${name} differs from GNU wget at ${posts} posts: ${
@@ -240,7 +186,7 @@ for (const posts of SIZES) {
     for (const [tool, args] of Object.entries(argv)) {
       const cwd = await Deno.makeTempDir({ dir: dir.path });
       const before = await nginxAccepts(site.port);
-      const { ms, kib, cpuMs, userMs } = await measure(args, cwd);
+      const { ms, kib, cpuMs, userMs } = await measure(args, cwd, CPU);
       connections.set(tool, (await nginxAccepts(site.port)) - before - 1);
       files.set(tool, await countFiles(cwd));
       times.get(tool)!.push(ms);
@@ -268,10 +214,7 @@ for (const posts of SIZES) {
       ? `netkit wget --max-threads 4 (${AGAINST})`
       : "GNU wget",
   ) => {
-    const ratios = values.get(tool)!.map((v, i) => v / values.get(reference)![i]!);
-    return `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${
-      Math.max(...ratios).toFixed(2)
-    })`;
+    return pairedRatio(values.get(tool)!, values.get(reference)!);
   };
   for (const [tool, values] of times) {
     const ms = median(values);

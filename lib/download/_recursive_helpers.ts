@@ -100,6 +100,8 @@ export function isFile(path: string): boolean {
 }
 
 export function decodeURIComponentSafe(text: string): string {
+  // Nothing to decode (most paths): no call, no copy.
+  if (!text.includes("%")) return text;
   try {
     return decodeURIComponent(text);
   } catch {

@@ -82,6 +82,31 @@ function removeDotSegments(path: string): string {
 }
 
 /**
+ * `removeDotSegments(directory + relative)` for a canonical `directory` (ending in `/`, no dot
+ * segments) without splitting the path: the leading `../` and `./` of `relative` (most pages'
+ * links to their site's other directories: `../../core/marker/trait.Sized.html`) taken off
+ * `directory`, the general case for dot segments anywhere else.
+ */
+function joinRelative(directory: string, relative: string): string {
+  let dir = directory;
+  let i = 0;
+  for (;;) {
+    if (relative.startsWith("../", i)) {
+      // Up one: `/a/b/` to `/a/`; the root stays the root.
+      if (dir.length > 1) dir = dir.slice(0, dir.lastIndexOf("/", dir.length - 2) + 1);
+      i += 3;
+    } else if (relative.startsWith("./", i)) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  const rest = i === 0 ? relative : relative.slice(i);
+  if (rest.includes("/.") || rest.charCodeAt(0) === 0x2e) return removeDotSegments(dir + rest);
+  return dir + rest;
+}
+
+/**
  * `new URL(raw, base).href` without its fragment, for the shapes handled here; undefined for the
  * others (a scheme, `//host`, escapes, characters the parser would encode or drop), which the
  * caller resolves with `new URL()`. `raw` is the link as trimmed by the caller.
@@ -100,14 +125,11 @@ export function resolveLinkFast(raw: string, base: string): string | undefined {
     return parts.origin + parts.path + (question < 0 ? parts.query : query);
   }
   if (!PATH_SAFE.test(pathPart)) return undefined;
-  let path: string;
   if (pathPart.charCodeAt(0) === 0x2f) {
     if (pathPart.charCodeAt(1) === 0x2f) return undefined; // "//host/..."
-    path = pathPart;
-  } else {
-    path = parts.directory + pathPart;
+    return parts.origin + removeDotSegments(pathPart) + query;
   }
-  return parts.origin + removeDotSegments(path) + query;
+  return parts.origin + joinRelative(parts.directory, pathPart) + query;
 }
 
 /** A `%` not followed by two hex digits. */

@@ -100,6 +100,8 @@ function uriMerge(base: string, link: string): string {
  * only where no escape follows (`50%.html`, asked for as `/50%25.html`).
  */
 const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
+/** One of {@linkcode KEPT_AS_WRITTEN}. */
+const KEPT_CHARACTER = /[ "<>`{}'%]/;
 
 /**
  * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
@@ -110,6 +112,8 @@ const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
 function asWritten(raw: string, base: string, url: string): string {
   const hash = raw.indexOf("#");
   const link = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+  // None of them (most links): nothing to write again.
+  if (!KEPT_CHARACTER.test(link)) return url;
   let marked = "";
   let found = false;
   for (let i = 0; i < link.length; i++) {
@@ -141,10 +145,9 @@ function asWritten(raw: string, base: string, url: string): string {
 
 /** The fragment of a link as written (GNU wget's `find_fragment`: a `#` not after `&`). */
 function fragmentOf(raw: string): string {
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === "#" && raw[i - 1] !== "&") return raw.slice(i);
-  }
-  return "";
+  let i = raw.indexOf("#");
+  while (i > 0 && raw[i - 1] === "&") i = raw.indexOf("#", i + 1);
+  return i < 0 ? "" : raw.slice(i);
 }
 
 /**
@@ -229,6 +232,9 @@ export function convertLinks(
   let toUrls = 0;
   // The base of the links after a `<base href>` is its URL.
   let base = pageUrl;
+  // The path to each saved file from this one, worked out once (a page links to the same files
+  // many times).
+  const relative = new Map<string, string>();
   for (const link of links) {
     // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
     if (link.start < at || link.end < link.start) continue;
@@ -248,7 +254,9 @@ export function convertLinks(
       if (!link.plain) replacement += fragmentOf(written);
       toFiles++;
     } else if (local !== undefined) {
-      replacement = localQuote(relativePath(path, local), css, options.adjustExtension ?? false);
+      let to = relative.get(local);
+      if (to === undefined) relative.set(local, to = relativePath(path, local));
+      replacement = localQuote(to, css, options.adjustExtension ?? false);
       // As written, entities and all (GNU's replace_attr copies the page's bytes).
       if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
       toFiles++;

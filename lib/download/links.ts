@@ -299,6 +299,11 @@ const htmlLinkScanner = (function htmlLinkScanner(
     : undefined;
   const links: PageLink[] = [];
   let base = pageUrl;
+  /**
+   * The links resolved against `base` so far, by their text: a page writes the same link many
+   * times (a rustdoc page `../../core/marker/trait.Sized.html` hundreds of times), resolved once.
+   */
+  let resolved = new Map<string, string | undefined>();
   let nofollow = false;
   /** The raw-text element being read: where its text starts, the text so far, whether it is CSS. */
   let rawText: { name: string; start: number; text: string; css: boolean } | undefined;
@@ -316,8 +321,13 @@ const htmlLinkScanner = (function htmlLinkScanner(
       refreshTimeout?: number;
     },
   ) => {
-    const url = resolve(raw, base);
-    if (url === undefined) return;
+    let url = resolved.get(raw);
+    if (url === undefined) {
+      if (resolved.has(raw)) return;
+      url = resolve(raw, base);
+      resolved.set(raw, url);
+      if (url === undefined) return;
+    }
     const link: PageLink = {
       url,
       raw,
@@ -372,7 +382,9 @@ const htmlLinkScanner = (function htmlLinkScanner(
         const href = attributes.href;
         if (href !== undefined) {
           add(href, span("href"), { ignore: true, base: true });
-          base = resolve(href, pageUrl) ?? base;
+          const next = resolve(href, pageUrl) ?? base;
+          if (next !== base) resolved = new Map();
+          base = next;
         }
       } else if (name === "form") {
         if (attributes.action !== undefined) {

@@ -246,6 +246,9 @@ interface QueueItem {
  */
 const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
 
+/** The refusals of `#refusalBeforeRobots` on one page: of links not inline, then inline. */
+type PageRefusals = [Map<string, RejectReason>, Map<string, RejectReason>];
+
 /** `#mayFollow`'s refusal when nobody is told of it (no `onRejected`). */
 const refuseQuietly = (_reason: RejectReason): undefined => undefined;
 
@@ -810,10 +813,11 @@ class Walker {
     if (descend && path !== undefined) {
       const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
+      const refusals = this.#pageRefusals();
       for (const link of links) {
         if (link.ignore || (leafRequisites && !link.inline)) continue;
         // Decided at once unless robots.txt is still to be fetched.
-        let decision = this.#mayFollow(link, parent, item.depth, start, seen);
+        let decision = this.#mayFollow(link, parent, item.depth, start, seen, undefined, refusals);
         if (decision instanceof Promise) decision = await decision;
         // Checked again after a wait: another task may have queued it meanwhile.
         if (decision !== undefined && !seen.has(seenKey(link.url))) {
@@ -896,6 +900,7 @@ class Walker {
     start: URL,
     seen: Set<string>,
     logAs?: { url: string; parent: string },
+    refusals?: PageRefusals,
   ): URL | undefined | Promise<URL | undefined> {
     const options = this.#options;
     const colon = link.url.indexOf(":");
@@ -929,6 +934,8 @@ class Walker {
         return reject("ABSOLUTE");
       }
     }
+    const known = refusals?.[link.inline ? 1 : 0].get(link.url);
+    if (known !== undefined) return reject(known);
     let url: URL;
     try {
       url = new URL(link.url);
@@ -939,7 +946,10 @@ class Walker {
     // A redirect's target is loaded whatever -I/-X and the regexes say (GNU's
     // descend_redirect "ignoring decision for redirects").
     if (logAs && (refused === "LIST" || refused === "REGEX")) return url;
-    if (refused !== undefined) return reject(refused);
+    if (refused !== undefined) {
+      refusals?.[link.inline ? 1 : 0].set(link.url, refused);
+      return reject(refused);
+    }
     if (!(options.robots ?? true)) return url;
     const key = `${url.protocol}//${url.host}`;
     const path = url.pathname + searchOf(url);
@@ -948,6 +958,21 @@ class Walker {
     return this.#robotsFor(url).then((rules) =>
       this.#robotsAllow(rules, path, link.url, seen) ? url : reject("ROBOTS")
     );
+  }
+
+  /**
+   * A page's memory of the links `#refusalBeforeRobots` refused (by `inline`, then URL): a link
+   * it refuses is not made seen, and a page may write it hundreds of times (a rustdoc page's
+   * links to `core`, outside `-np`'s directory); its tests depend only on the URL, `inline`, the
+   * page and the options, so each is asked once a page. None when a regex's `lastIndex` makes
+   * its test depend on the one before (a `g` or `y` flag, from a library caller).
+   */
+  #pageRefusals(): PageRefusals | undefined {
+    const { acceptRegex, rejectRegex } = this.#options;
+    if (acceptRegex?.global || acceptRegex?.sticky || rejectRegex?.global || rejectRegex?.sticky) {
+      return undefined;
+    }
+    return [new Map(), new Map()];
   }
 
   /** robots.txt's answer for `path`; a refused URL counts as seen, so it is not asked again. */

@@ -167,6 +167,21 @@ Deno.test("resolveLinkFast() takes the shapes of an ordinary site's links", () =
     ["search.html?q=a%2Fb&n=1", "http://127.0.0.1:8080/blog/search.html?q=a%2Fb&n=1"],
   ];
   for (const [raw, expected] of common) assert.equal(resolveLinkFast(raw, base), expected, raw);
+  // rustdoc's links up a deep directory, past the root too, with dot segments after them.
+  const deep = "http://127.0.0.1:8080/rust/alloc/vec/struct.Vec.html";
+  for (
+    const raw of [
+      "../../core/marker/trait.Sized.html",
+      "../../../../../../x.html",
+      "./.././../a/./b/../c.html",
+      "../..",
+      "../../",
+      "../.hidden/../x",
+      ".././",
+    ]
+  ) {
+    assert.equal(resolveLinkFast(raw, deep), slow(raw, deep), raw);
+  }
   // Left to the parser: a scheme, another host, escapes in a path, a backslash, a space.
   for (const raw of ["http://h/", "mailto:x", "//h/x", "a%20b", "a\\b", "a b", "é"]) {
     assert.equal(resolveLinkFast(raw, base), undefined, raw);
