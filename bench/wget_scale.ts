@@ -2,8 +2,8 @@
  * `wget -r` where a user's input or a site is large, against GNU wget on the same nginx in the
  * same rounds: a robots.txt of 20,000 lines, a `--load-cookies` export of 50,000 cookies, one page
  * of 5,000 links, pages of 2,000 and 4,000 paragraphs of links and `srcset` with a stylesheet of
- * as many `url()`s (`-p -k`), and 200 nested directories. Wall time, CPU time (user + system) and
- * peak resident memory (GNU time), medians of the rounds; before the rounds, each case's tree is
+ * as many `url()`s (`-p -k`), and 200 nested directories. Wall time, CPU time (`perf stat`'s
+ * task-clock) and peak resident memory (GNU time), medians of the rounds; before the rounds, each case's tree is
  * checked against GNU wget's (same files and bytes), and a difference stops the bench.
  *
  * Run: `deno run -A bench/wget_scale.ts [--runs N] [--against DIR] [--only NAME,...]` (about two
@@ -17,6 +17,7 @@
 import { startNginx } from "../tests/harness/nginx.ts";
 import { tempDir } from "../tests/harness/peers.ts";
 import { snapshotTree } from "../tests/harness/test_site.ts";
+import { measure, type Measured, median } from "./_mirror_runs.ts";
 
 const flag = (name: string) => {
   const at = Deno.args.indexOf(name);
@@ -131,33 +132,6 @@ const CASES: ScaleCase[] = [
   },
 ];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-/** Runs `argv` in `cwd` under GNU time: wall ms, CPU ms (user + system), peak KiB, exit code. */
-async function measure(argv: string[], cwd: string) {
-  const start = performance.now();
-  const { code, stderr } = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "cpu=%U+%S maxrss=%M", ...argv],
-    cwd,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - start;
-  const text = new TextDecoder().decode(stderr);
-  const [user = NaN, system = NaN] = (/cpu=([\d.]+)\+([\d.]+)/.exec(text) ?? []).slice(1).map(
-    Number,
-  );
-  return {
-    ms,
-    cpuMs: (user + system) * 1000,
-    kib: Number(/maxrss=(\d+)/.exec(text)?.[1] ?? NaN),
-    code,
-  };
-}
-
 const tools: { name: string; argv: string[] }[] = [
   { name: "GNU wget", argv: ["wget"] },
   {
@@ -185,9 +159,7 @@ for (const scale of CASES) {
   }
   if (scale.input) await Deno.writeTextFile(`${dir.path}/${scale.input.name}`, scale.input.text());
   const url = `http://127.0.0.1:${nginx.port}${scale.path}`;
-  const results = new Map(
-    tools.map((tool) => [tool.name, [] as Awaited<ReturnType<typeof measure>>[]]),
-  );
+  const results = new Map(tools.map((tool) => [tool.name, [] as Measured[]]));
   let reference: Map<string, string> | undefined;
   for (let round = 0; round < RUNS; round++) {
     for (const tool of tools) {
@@ -195,7 +167,7 @@ for (const scale of CASES) {
       await Deno.remove(out, { recursive: true }).catch(() => {});
       await Deno.mkdir(out);
       results.get(tool.name)!.push(
-        await measure([...tool.argv, "-q", ...scale.args(dir.path), url], out),
+        await measure([...tool.argv, "-q", ...scale.args(dir.path), url], out, true),
       );
       if (round > 0) continue;
       const tree = await snapshotTree(out);
@@ -219,6 +191,6 @@ for (const scale of CASES) {
   console.error(`${scale.name}: done`);
 }
 console.log(`${RUNS} rounds, ${new Date().toISOString()}, load ${Deno.loadavg()[0]}`);
-console.log("| case | tool | wall ms | × GNU wget | CPU ms | peak MiB | exit |");
-console.log("| ---- | ---- | ------: | ---------: | -----: | -------: | ---: |");
+console.log("| case | tool | wall ms | × GNU wget | CPU ms | peak MiB |");
+console.log("| ---- | ---- | ------: | ---------: | -----: | -------: |");
 for (const row of rows) console.log(row);
