@@ -184,8 +184,7 @@ for (const scale of CASES) {
       `| ${scale.name} | ${name} | ${ms.toFixed(0)} | ${(ms / gnu).toFixed(2)} | ` +
         `${median(runs.map((r) => r.cpuMs)).toFixed(0)} | ${
           (median(runs.map((r) => r.kib)) / 1024).toFixed(1)
-        } | ` +
-        `${[...new Set(runs.map((r) => r.code))].join(",")} |`,
+        } |`,
     );
   }
   console.error(`${scale.name}: done`);
