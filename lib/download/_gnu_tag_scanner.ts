@@ -25,77 +25,58 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Where GNU's scanner goes on after an SGML declaration (`<!DOCTYPE ...>`, `<![CDATA[`, a
- * comment in strict form) whose `!` is at `bang`: after it, or just after the `!` when it is no
- * declaration. GNU's `advance_declaration`, state by state.
+ * Where the scan goes on after `<!` at `bang` (a `<!DOCTYPE ...>`, a `<![CDATA[`, a comment in its
+ * strict form): after the `<` or `>` that ends the declaration, or just after the `!` when what
+ * follows is no declaration. A declaration, as GNU wget's scanner reads one: names, quoted strings
+ * and `--...--` comments, blanks between them, up to a `<` or `>` that is not the text's last
+ * character; anything else, or the text ending first, is none.
  */
-function advanceDeclaration(text: string, bang: number): number {
-  const end = text.length;
-  let p = bang;
-  let quote = 0;
-  let state = "bang";
-  let ch = text.charCodeAt(p++);
-  while (state !== "done" && state !== "backout") {
-    if (p === end) state = "backout";
-    switch (state) {
-      case "bang":
-        if (ch === 33) {
-          ch = text.charCodeAt(p++);
-          state = "default";
-        } else state = "backout";
-        break;
-      case "default":
-        if (ch === 45) state = "dash1";
-        else if (ch === 32 || ch === 9 || ch === 13 || ch === 10) ch = text.charCodeAt(p++);
-        else if (ch === 60 || ch === 62) state = "done";
-        else if (ch === 39 || ch === 34) state = "quote1";
-        else state = isNameChar(ch) ? "name" : "backout";
-        break;
-      case "name":
-        if (ch === 45) state = "dash1";
-        else if (isNameChar(ch)) ch = text.charCodeAt(p++);
-        else state = "default";
-        break;
-      case "quote1":
-        quote = ch;
-        ch = text.charCodeAt(p++);
-        state = "inQuote";
-        break;
-      case "inQuote":
-        if (ch === quote) state = "quote2";
-        else ch = text.charCodeAt(p++);
-        break;
-      case "quote2":
-        ch = text.charCodeAt(p++);
-        state = "default";
-        break;
-      case "dash1":
-        ch = text.charCodeAt(p++);
-        state = "dash2";
-        break;
-      case "dash2":
-        if (ch === 45) {
-          ch = text.charCodeAt(p++);
-          state = "comment";
-        } else state = "backout";
-        break;
-      case "comment":
-        if (ch === 45) state = "dash3";
-        else ch = text.charCodeAt(p++);
-        break;
-      case "dash3":
-        ch = text.charCodeAt(p++);
-        state = "dash4";
-        break;
-      case "dash4":
-        if (ch === 45) {
-          ch = text.charCodeAt(p++);
-          state = "default";
-        } else state = "comment";
-        break;
+function declarationEnd(text: string, bang: number): number {
+  const last = text.length - 1;
+  // Each character looked at must come before the text's last one, or it is no declaration.
+  const at = (i: number) => (i < last ? text.charCodeAt(i) : -1);
+  const notOne = bang + 1;
+  if (at(bang) !== 33) return notOne;
+  let i = bang + 1;
+  for (;;) {
+    const c = at(i);
+    if (c === -1) return notOne;
+    if (c === 60 || c === 62) return i + 1;
+    if (c === 32 || c === 9 || c === 13 || c === 10) {
+      i++;
+    } else if (c === 45) {
+      // A comment: `--`, then anything up to the next `--`.
+      if (at(i + 1) !== 45) return notOne;
+      i += 2;
+      for (;;) {
+        const d = at(i);
+        if (d === -1) return notOne;
+        if (d !== 45) {
+          i++;
+          continue;
+        }
+        const e = at(i + 1);
+        if (e === -1) return notOne;
+        i += e === 45 ? 2 : 1;
+        if (e === 45) break;
+      }
+    } else if (c === 34 || c === 39) {
+      // A quoted string, up to the same quote.
+      let j = i + 1;
+      for (;;) {
+        const d = at(j);
+        if (d === -1) return notOne;
+        if (d === c) break;
+        j++;
+      }
+      i = j + 1;
+    } else if (isNameChar(c)) {
+      // A name: up to a dash (a comment follows) or the first character no name holds.
+      while (at(i) !== 45 && isNameChar(at(i))) i++;
+    } else {
+      return notOne;
     }
   }
-  return state === "backout" ? bang + 1 : p;
 }
 
 /** Thrown inside the scan when it runs off the end of the text: GNU's scan ends there. */
@@ -168,7 +149,7 @@ export class GnuTagScanner {
           const close = text.indexOf("-->", p + 3);
           if (close >= 0) p = close + 3;
         } else {
-          p = advanceDeclaration(text, p);
+          p = declarationEnd(text, p);
         }
         if (p === end) return;
         continue;
