@@ -10,13 +10,14 @@
 export const MAX_NAME_SUFFIX = 100_000;
 
 /**
- * `path`, or the first of `path.1`, `path.2`, ... that does not exist.
+ * `path` + `extension`, or the first of `path.1` + `extension`, `path.2` + `extension`, ... that
+ * does not exist (a dangling symbolic link counts as existing: `createNew` would fail on it).
  *
- * @throws {Deno.errors.AlreadyExists} when `path.100000` exists too.
+ * @throws {Deno.errors.AlreadyExists} when the 100,000th suffix exists too.
  */
-export function freeFileName(path: string): string {
+export function freeFileName(path: string, extension = ""): string {
   for (let n = 0;; n++) {
-    const candidate = n === 0 ? path : `${path}.${n}`;
+    const candidate = n === 0 ? `${path}${extension}` : `${path}.${n}${extension}`;
     try {
       Deno.lstatSync(candidate);
     } catch {

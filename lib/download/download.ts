@@ -1302,48 +1302,34 @@ export function createUniqueFile(
 ): { file: Deno.FsFile; path: string; extensionAdded: boolean } {
   const type = options.adjustExtensionFor;
   /**
-   * Creates the first free one of `stem + extension`, `stem.1 + extension`, ... from `.first`:
-   * a name in use is passed over after a stat (a failed `createNew` builds an error object, a
-   * hundred times a stat's cost: `-nd` over a thousand `index.html`), and `createNew` still
-   * decides, so a name taken meanwhile is never opened. Undefined when `.first` is taken by the
-   * time it is created and `onlyFirst`.
+   * Creates the first free one of `stem + extension`, `stem.1 + extension`, ...: a name in use is
+   * passed over after a stat ({@linkcode freeFileName}; a failed `createNew` builds an error
+   * object, a hundred times a stat's cost: `-nd` over a thousand `index.html`), and `createNew`
+   * still decides, so a name taken meanwhile is never opened (the search starts again). With
+   * `onlyFirst`, `stem + extension` alone: undefined when it is taken.
    */
-  const createFree = (stem: string, extension: string, first: number, onlyFirst: boolean) => {
-    for (let n = first;; n++) {
-      const candidate = n === 0 ? `${stem}${extension}` : `${stem}.${n}${extension}`;
-      if (!onlyFirst && nameInUse(candidate)) {
-        if (n >= MAX_NAME_SUFFIX) throw new Deno.errors.AlreadyExists(candidate);
-        continue;
-      }
+  const createFree = (stem: string, extension: string, onlyFirst: boolean) => {
+    for (let tries = 0;; tries++) {
+      const candidate = onlyFirst ? `${stem}${extension}` : freeFileName(stem, extension);
       try {
         const file = Deno.openSync(candidate, { write: true, createNew: true });
         return { file, path: candidate, extensionAdded: extension !== "" };
       } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists) || n >= MAX_NAME_SUFFIX) throw error;
+        if (!(error instanceof Deno.errors.AlreadyExists) || tries >= MAX_NAME_SUFFIX) throw error;
         if (onlyFirst) return undefined;
       }
     }
   };
-  if (type === undefined) return createFree(path, "", 0, false)!;
+  if (type === undefined) return createFree(path, "", false)!;
   for (let tries = 0;; tries++) {
     // GNU wget's order: the first free name, then -E's extension, then ".N" before it.
     const base = freeFileName(path);
     const named = withPageExtension(base, type);
     const extension = named.slice(base.length);
     // Taken since it was found free (another writer): look again from the start.
-    const created = createFree(base, extension, 0, extension === "");
+    const created = createFree(base, extension, extension === "");
     if (created) return created;
     if (tries >= MAX_NAME_SUFFIX) throw new Deno.errors.AlreadyExists(base);
-  }
-}
-
-/** Whether something, a dangling symbolic link too, holds `path` (so `createNew` would fail). */
-function nameInUse(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
