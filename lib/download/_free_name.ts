@@ -6,7 +6,17 @@
  * @module
  */
 
-/** The most `.N` suffixes tried before a name counts as taken for good. */
+/**
+ * The most `.N` suffixes tried before a name counts as taken for good.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_NAME_SUFFIX } from "./_free_name.ts";
+ *
+ * assert.equal(MAX_NAME_SUFFIX, 100_000);
+ * ```
+ */
 export const MAX_NAME_SUFFIX = 100_000;
 
 /**
@@ -14,6 +24,19 @@ export const MAX_NAME_SUFFIX = 100_000;
  * does not exist (a dangling symbolic link counts as existing: `createNew` would fail on it).
  *
  * @throws {Deno.errors.AlreadyExists} when the 100,000th suffix exists too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { freeFileName } from "./_free_name.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/page.html`, "");
+ * await Deno.writeTextFile(`${dir}/page.1.html`, "");
+ * assert.equal(freeFileName(`${dir}/page`), `${dir}/page`);
+ * assert.equal(freeFileName(`${dir}/page`, ".html"), `${dir}/page.2.html`);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export function freeFileName(path: string, extension = ""): string {
   for (let n = 0;; n++) {
