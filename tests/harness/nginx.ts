@@ -22,8 +22,16 @@ export interface Nginx extends AsyncDisposable {
 
 /** Options of {@linkcode startNginx}. */
 export interface NginxOptions {
-  /** Extra directives inside the HTTP `server` block. */
-  serverConfig?: string;
+  /**
+   * Extra directives inside the HTTP `server` block; a function of the ports chosen when they
+   * name them (a redirect to the HTTPS port).
+   */
+  serverConfig?:
+    | string
+    | ((
+      ports: { port: number; tlsPort?: number | undefined; secondPort?: number | undefined },
+    ) => string)
+    | undefined;
   /** Extra directives in the `http` block, before the servers (a `log_format`). */
   httpConfig?: string;
   /** Serve HTTPS too, with this certificate and key (PEM files). */
@@ -83,7 +91,11 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
       listen 127.0.0.1:${port};
       listen [::1]:${port};
       root ${root};
-      ${options.serverConfig ?? ""}
+      ${
+      typeof options.serverConfig === "function"
+        ? options.serverConfig({ port, tlsPort, secondPort })
+        : options.serverConfig ?? ""
+    }
     }
     ${tlsServer}
     ${secondServer}
