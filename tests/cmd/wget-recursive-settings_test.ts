@@ -8,7 +8,7 @@
  * a URL's userinfo; `-H` and redirects to another host, which must never be sent what GNU does
  * not send), and on BusyBox httpd (HTTP/1.0, a close-delimited body, `-N`, query strings).
  * Compared: exit codes, files and bytes, and the requests each server saw (with the
- * `Authorization` and `Via` headers) or tinyproxy logged.
+ * `Authorization`, `Proxy-Authorization` and `Via` headers) or tinyproxy logged.
  */
 
 import assert from "node:assert/strict";
@@ -22,7 +22,7 @@ import { type Case, runTool } from "../harness/wget_side_by_side.ts";
 /** What one wget did: exit code, the requests the servers logged, the files under `out`. */
 interface Run {
   code: number;
-  /** `ADDRESS:PORT METHOD URI STATUS auth=… via=…`, sorted. */
+  /** `ADDRESS:PORT METHOD URI STATUS auth=… proxy-auth=… via=…`, sorted. */
   requests: string[];
   /** `path digest`, sorted. */
   files: string[];
@@ -33,7 +33,7 @@ interface Run {
 
 /** The log line of every server: which server, the request, its status and two headers. */
 const LOG_FORMAT =
-  `log_format settings '$server_addr:$server_port $request_method $request_uri $status auth=$http_authorization via=$http_via';`;
+  `log_format settings '$server_addr:$server_port $request_method $request_uri $status auth=$http_authorization proxy-auth=$http_proxy_authorization via=$http_via';`;
 
 /** A page. */
 function page(body: string): string {
@@ -228,12 +228,33 @@ peerTest(
         env: env(guarded.url),
       },
       { args: ["-r", "-H", ca, H + "/"], env: env(guarded.url.replace("//", "//pu:pp@")) },
+      // A proxy that asks for nothing passes Proxy-Authorization on: what reaches nginx shows
+      // which requests carried it (never one that bypasses the proxy).
+      {
+        args: ["-r", "-H", "--proxy-user=pu", "--proxy-password=pp", ca, H + "/"],
+        env: env(proxy.url),
+      },
     ];
     for (const job of cases) {
       const what = `${job.args.join(" ")} ${JSON.stringify(job.env ?? {})}`;
       const runs = await both(dir.path, sites, { ...job, args: ["-q", ...job.args] }, proxyLog);
       assertSame(runs, what);
     }
+    // The log: "Proxy request sent, awaiting response..." for what goes through the proxy, a
+    // tunnel's requests too, "HTTP request sent" for the rest, as GNU's.
+    const said: string[] = [];
+    for (const url of [`${H}/index.html`, `${S}/s.html`]) {
+      const runs = await both(dir.path, sites, {
+        args: ["-r", "-l", "1", ca, url],
+        env: env(proxy.url),
+      });
+      const log = (run: Run) =>
+        stableLines(run.stderr).filter((line) => / request sent, awaiting response/.test(line));
+      assert.deepEqual(log(runs.netkit), log(runs.gnu), url);
+      said.push(...log(runs.gnu));
+    }
+    assert.ok(said.some((line) => line.startsWith("Proxy request sent")));
+    assert.ok(said.some((line) => line.startsWith("HTTP request sent")));
   },
 );
 
