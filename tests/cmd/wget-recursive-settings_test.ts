@@ -319,6 +319,27 @@ peerTest(
       const runs = await both(dir.path, sites, { ...job, args: ["-q", ...job.args] });
       assertSameFewerCredentials(runs, what);
     }
+    // -k after a start URL with userinfo: GNU writes the password into the links it makes
+    // absolute (http://u:p@host/…); netkit writes them without it (cmd/README.md), and the
+    // pages are otherwise the same.
+    const caseDir = await Deno.makeTempDir({ dir: dir.path });
+    const pages: Record<string, Map<string, string>> = {};
+    for (const tool of ["gnu", "netkit"] as const) {
+      const args = ["-q", "-r", "-l", "1", "-k", "-P", "out", ca, `${UH}/`];
+      const outcome = await runTool(tool, caseDir, undefined, { args });
+      assert.equal(outcome.code, 6, tool);
+      const texts = new Map<string, string>();
+      for (const path of (await snapshotTree(`${outcome.dir}/out`)).keys()) {
+        texts.set(path, await Deno.readTextFile(`${outcome.dir}/out/${path}`));
+      }
+      pages[tool] = texts;
+    }
+    const withoutUserinfo = new Map(
+      [...pages.gnu!].map(([path, text]) => [path, text.replaceAll("//u:p@", "//")]),
+    );
+    assert.ok([...pages.gnu!.values()].some((text) => text.includes("//u:p@")));
+    assert.ok(![...pages.netkit!.values()].some((text) => text.includes("u:p@")));
+    assert.deepEqual(pages.netkit, withoutUserinfo);
   },
 );
 
