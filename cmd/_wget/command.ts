@@ -859,6 +859,7 @@ const runWithLog = (async function runWithLog(
     timestamping: (values.timestamping || (pacing.walk !== undefined && values.mirror)) &&
       values["output-document"] === undefined,
     log,
+    proxy: options.proxy,
   });
   Object.assign(connectorEvents, reporter.connectorEvents);
   if (values["ask-password"]) {

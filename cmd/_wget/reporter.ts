@@ -23,6 +23,7 @@ import { DOT_STYLES, DotProgress, type DotStyle } from "./dots.ts";
 import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts";
 import { pageKind } from "../../lib/download/page_kind.ts";
 import { parseHttpDate } from "../../lib/download/http_date.ts";
+import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -56,6 +57,11 @@ export interface WgetReporterOptions {
   recursive?: boolean | undefined;
   /** Write everything here instead of stderr (`-o FILE`, `-a FILE`): no bar, no colours. */
   log?: { writeSync(p: Uint8Array): number } | undefined;
+  /**
+   * The proxies of the run: a request that goes through one (a CONNECT tunnel too) is GNU's
+   * "Proxy request sent, awaiting response...".
+   */
+  proxy?: ProxySettings | undefined;
 }
 
 /** The C escapes GNU's quotearg writes for control characters. */
@@ -201,6 +207,8 @@ export interface WgetDownloadLog {
  * for the downloads that run one after another, one each under `--max-threads`.
  */
 class DownloadLogState {
+  /** What the request line says was sent: "HTTP", or "Proxy" through a proxy (GNU's words). */
+  sentBy = "HTTP";
   /** The file the body goes to, for the bar. */
   path = "";
   /** The bytes already there when the body started (a resumed file). */
@@ -301,6 +309,7 @@ export class WgetReporter {
   readonly #spider: boolean;
   readonly #recursive: boolean;
   readonly #wildcardWarning: boolean;
+  readonly #proxy: ProxySettings | undefined;
   readonly #timestamping: boolean;
   /** The CA file still to be announced, before the first HTTPS request. */
   #caToAnnounce: string | undefined;
@@ -330,6 +339,7 @@ export class WgetReporter {
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#wildcardWarning = options.wildcardWarning ?? true;
+    this.#proxy = options.proxy;
     this.#showProgress = options.showProgress || this.#verboseLines;
     const [kind = "bar", ...modifiers] = (options.progress ?? "bar").split(":");
     // GNU draws a bar only on a terminal, or anywhere with bar:force (Dockerfiles' build logs);
@@ -450,6 +460,8 @@ export class WgetReporter {
         // Nothing of the last response carries over (a 204 has no body, so no start).
         log.total = undefined;
         if (!this.#quiet) log.started = performance.now();
+        if (!this.#verboseLines && !this.#serverResponse) return;
+        log.sentBy = this.#proxy && proxyForUrl(url, this.#proxy) ? "Proxy" : "HTTP";
         if (!this.#verboseLines) return;
         if (log.attempt === 1) this.#warnWildcards(log, url.href);
         if (this.#spider && method === "HEAD") {
@@ -507,7 +519,7 @@ export class WgetReporter {
         log.location = response.head.headers.get("Location");
         if (this.#serverResponse) {
           // GNU wget and BusyBox print the head even with -q: `wget -qS URL 2>&1 | grep HTTP/`.
-          this.#line("HTTP request sent, awaiting response... ");
+          this.#line(`${log.sentBy} request sent, awaiting response... `);
           this.#clear();
           const text = shownHead(response.head.lines).map((line) => `  ${line}\n`).join("");
           this.#out.writeSync(this.#encoder.encode(text));
@@ -515,7 +527,9 @@ export class WgetReporter {
         } else {
           // GNU prints the reason escaped, and the blank after the status even with no reason.
           const reason = quoteargEscape(response.head.reason, utf8Locale());
-          this.#line(`HTTP request sent, awaiting response... ${response.status} ${reason}`);
+          this.#line(
+            `${log.sentBy} request sent, awaiting response... ${response.status} ${reason}`,
+          );
         }
       },
       fetchAfterHead: (reason, localSize) => {
@@ -926,7 +940,7 @@ export class WgetReporter {
       if (log.responded) return false;
       const text = eof ? "No data received." : `Read error (${reason}) in headers.`;
       if (this.#verboseLines) {
-        this.#line(`HTTP request sent, awaiting response... ${text}`);
+        this.#line(`${log.sentBy} request sent, awaiting response... ${text}`);
         this.#line(`${next}\n`);
       } else if (!this.#quiet) this.#print(text);
       return true;

@@ -198,8 +198,10 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   body?: Uint8Array | string | undefined;
   /**
    * Credentials for Basic authentication (`--user`, `--password`): sent after a 401 that asks
-   * for Basic, or at once with `authNoChallenge`; only to the origin of the URL asked for, never
-   * to another host a redirect leads to.
+   * for Basic, or at once with `authNoChallenge`; only to the host of the URL asked for (a
+   * redirect to another port or scheme of it, http to https, too, as GNU wget), never to another
+   * host a redirect leads to. Credentials in the URL itself go to its origin only, and only
+   * after a challenge (unless `authNoChallenge`), as GNU's.
    */
   credentials?: { username: string; password: string } | undefined;
   /** Credentials by host when `credentials` is not given (`.netrc`; see `parseNetrc`). */
@@ -211,7 +213,9 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   /**
    * Origins (`http://host:port`) that asked for Basic before: the credentials go to them with the
    * first request. Share one set across downloads, as wget does for one command line; the set
-   * grows with each challenge answered.
+   * grows with each challenge answered with `credentials` or `credentialsFor`'s (not a URL's).
+   * By origin, where GNU wget keeps host names: its credentials then go unasked to every port
+   * and scheme of the host, plain http after https included.
    */
   basicAuthOrigins?: Set<string> | undefined;
   /**
@@ -448,7 +452,12 @@ const downloadUrl = (async function downloadUrl(
     // challenge (GNU wget's way): the URL is asked for without them first.
     const { username, password } = original;
     original = { ...original, username: "", password: "" };
-    options = { ...options, credentials: { username, password } };
+    const marked: DownloadOptions & { [FROM_URL]?: boolean } = {
+      ...options,
+      credentials: { username, password },
+      [FROM_URL]: true,
+    };
+    options = marked;
   }
   // Redirects to the same origin reuse the connection, through a pool of the caller's or our own.
   const ownPool = options.pool ? undefined : new HttpConnectionPool();
@@ -606,13 +615,23 @@ const attemptDownload = (async function attemptDownload(
   let method = state.redirected?.method ?? options.method?.toUpperCase() ??
     (options.body !== undefined ? "POST" : "GET");
   let body = state.redirected ? state.redirected.body : options.body;
-  const originKey = `${original.scheme}://${original.host}:${original.port}`;
+  // Credentials of the URL itself (`http://u:p@host/`) are never sent unasked, nor make the
+  // origin one that gets them unasked (GNU wget's "site-wide" Basic is for --user's and
+  // .netrc's); they go to the URL's origin only. --user's and .netrc's follow a redirect to
+  // another port or scheme of the same host (http to https) and answer its challenge there, as
+  // GNU's; never to another host.
+  const fromUrl = (options as { [FROM_URL]?: boolean })[FROM_URL] === true;
+  const mayAuthenticate = (at: HttpUrl) =>
+    fromUrl ? sameOrigin(at, original) : at.host === original.host;
+  const keyOf = (at: HttpUrl) => `${at.scheme}://${at.host}:${at.port}`;
   /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
   let spiderGet = false;
   /** The server's Digest challenge, once it sent one: each request answers it. */
   let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
-  let sendCredentials = (options.authNoChallenge ?? false) ||
-    (options.basicAuthOrigins?.has(originKey) ?? false);
+  /** The origin whose Digest challenge `digest` is. */
+  let digestOrigin = "";
+  /** The origin whose Basic challenge was answered in this download. */
+  let answeredOrigin = "";
   while (true) {
     // With --content-disposition, a header that names no file leaves it to the URL that answered.
     const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
@@ -657,7 +676,12 @@ const attemptDownload = (async function attemptDownload(
       : undefined;
     const head = headFirst && local?.mtime !== undefined;
     const sentMethod = (options.spider && !spiderGet) || probe || head ? "HEAD" : method;
-    if (credentials && digest && sameOrigin(target, original)) {
+    const targetOrigin = keyOf(target);
+    const authenticating = credentials !== undefined && mayAuthenticate(target);
+    const sendCredentials = authenticating &&
+      ((options.authNoChallenge ?? false) || answeredOrigin === targetOrigin ||
+        (!fromUrl && (options.basicAuthOrigins?.has(targetOrigin) ?? false)));
+    if (credentials && digest && authenticating && digestOrigin === targetOrigin) {
       const { digestAuthorization } = await import("./_digest_auth.ts");
       const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
       const uri = target.target;
@@ -665,7 +689,7 @@ const attemptDownload = (async function attemptDownload(
         "Authorization",
         digestAuthorization(credentials, digest, { method: sentMethod, uri, cnonce }),
       ]);
-    } else if (credentials && sendCredentials && sameOrigin(target, original)) {
+    } else if (credentials && sendCredentials) {
       const token = basicCredentials(credentials.username, credentials.password);
       headers.push(["Authorization", `Basic ${token}`]);
     }
@@ -734,8 +758,8 @@ const attemptDownload = (async function attemptDownload(
         state.redirected = { target, redirects, method, body };
         continue;
       }
-      const challenges = status === 401 && credentials && !sendCredentials && !digest &&
-          sameOrigin(target, original)
+      const challenges = status === 401 && authenticating && !sendCredentials &&
+          digestOrigin !== targetOrigin
         ? response.head.headers.getAll("WWW-Authenticate")
         : [];
       // The challenge GNU wget waits for before it sends the password: Digest when offered
@@ -745,6 +769,7 @@ const attemptDownload = (async function attemptDownload(
         const { parseDigestChallenge } = await import("./_digest_auth.ts");
         digest = parseDigestChallenge([digestOffer]);
         if (digest) {
+          digestOrigin = targetOrigin;
           events.authenticate?.(digestOffer.trim());
           continue;
         }
@@ -752,8 +777,8 @@ const attemptDownload = (async function attemptDownload(
       const basicOffer = challenges.find((value) => /^\s*basic\b/i.test(value));
       if (basicOffer !== undefined) {
         events.authenticate?.(basicOffer.trim());
-        sendCredentials = true;
-        options.basicAuthOrigins?.add(originKey);
+        answeredOrigin = targetOrigin;
+        if (!fromUrl) options.basicAuthOrigins?.add(targetOrigin);
         continue;
       }
       if (local && local.size !== undefined) {
@@ -1408,6 +1433,9 @@ function tunnelFor(target: HttpUrl, settings: ProxySettings | undefined): TlsTun
   }
   return { host: proxy.host, port: proxy.port, headers };
 }
+
+/** Marks the options of a download whose credentials came from its URL's userinfo. */
+const FROM_URL = Symbol("credentials from the URL");
 
 function sameOrigin(a: HttpUrl, b: HttpUrl): boolean {
   return a.scheme === b.scheme && a.host === b.host && a.port === b.port;

@@ -440,6 +440,12 @@ class Walker {
   /** The options each file's download() starts from (see the constructor). */
   readonly #downloadOptions: DownloadOptions;
   readonly #robots = new Map<string, Promise<RobotsRules>>();
+  /**
+   * The credentials of start URLs written with them (`http://u:p@host/`), by origin: GNU wget
+   * keeps the userinfo in the links it resolves against such a URL, so the pages below it are
+   * asked for with them too (answering the server's challenge, never unasked).
+   */
+  readonly #startCredentials = new Map<string, { username: string; password: string }>();
   /** The same rules once fetched, so a link is decided without waiting. */
   readonly #robotsReady = new Map<string, RobotsRules>();
   /** GNU wget's dl_url_file_map: URL -> file (redirects map both URLs). Also `result.saved`. */
@@ -573,12 +579,28 @@ class Walker {
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
   }
 
+  /** `url` with the credentials of a start URL of its origin, when there is one. */
+  #withStartCredentials(url: string): string {
+    if (this.#startCredentials.size === 0) return url;
+    const parsed = new URL(url);
+    const credentials = this.#startCredentials.get(parsed.origin);
+    if (credentials === undefined) return url;
+    parsed.username = encodeURIComponent(credentials.username);
+    parsed.password = encodeURIComponent(credentials.password);
+    return parsed.href;
+  }
+
   /** GNU wget's `retrieve_tree` for one start URL. */
   async walk(startText: string): Promise<void> {
     const options = this.#options;
     let start: URL;
     try {
-      start = new URL(parseHttpUrl(startText).href);
+      const parsed = parseHttpUrl(startText);
+      start = new URL(parsed.href);
+      if (parsed.username !== "" || parsed.password !== "") {
+        const { username, password } = parsed;
+        this.#startCredentials.set(start.origin, { username, password });
+      }
     } catch (error) {
       this.#fail(startText, error);
       return;
@@ -1955,7 +1977,7 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        result = await download(requestUrl, general);
+        result = await download(this.#withStartCredentials(requestUrl), general);
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.

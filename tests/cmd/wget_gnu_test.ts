@@ -6,6 +6,7 @@
 
 import assert, { deepEqual, equal } from "node:assert/strict";
 import { peerTest, startPeerOnFreePort, tempDir } from "../harness/peers.ts";
+import { startTinyproxy } from "../harness/tinyproxy.ts";
 import { refusedPort } from "../harness/refused_port.ts";
 import {
   type RawHandler,
@@ -582,36 +583,6 @@ peerTest(
     }
   },
 );
-
-/** tinyproxy on a free loopback port, with Basic auth when `auth` is given. */
-async function startTinyproxy(
-  dir: string,
-  auth?: string,
-): Promise<AsyncDisposable & { url: string }> {
-  // Started again on another port if the one found free was taken before tinyproxy bound it.
-  const peer = await startPeerOnFreePort(async (port) => {
-    const config = `${dir}/tinyproxy-${port}.conf`;
-    await Deno.writeTextFile(
-      config,
-      [
-        `Port ${port}`,
-        "Listen 127.0.0.1",
-        "Timeout 30",
-        "MaxClients 20",
-        "Allow 127.0.0.1",
-        "LogLevel Critical",
-        `PidFile "${dir}/tinyproxy-${port}.pid"`,
-        ...(auth ? [`BasicAuth ${auth}`] : []),
-      ].join("\n") + "\n",
-    );
-    return ["tinyproxy", "-d", "-c", config];
-  });
-  const { port } = peer;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
-  };
-}
 
 peerTest(
   "wget goes through http_proxy (tinyproxy) as GNU wget: absolute URL, no_proxy, --no-proxy, -e use_proxy=off, proxy credentials, an unreachable proxy is 4",

@@ -14,30 +14,50 @@ export interface Nginx extends AsyncDisposable {
   port: number;
   /** The HTTPS port on 127.0.0.1, when asked for. */
   tlsPort?: number | undefined;
+  /** The port of the second server (`NginxOptions.second`) on its address, when asked for. */
+  secondPort?: number | undefined;
   /** The document root. */
   root: string;
 }
 
 /** Options of {@linkcode startNginx}. */
 export interface NginxOptions {
-  /** Extra directives inside the HTTP `server` block. */
-  serverConfig?: string;
+  /**
+   * Extra directives inside the HTTP `server` block; a function of the ports chosen when they
+   * name them (a redirect to the HTTPS port).
+   */
+  serverConfig?:
+    | string
+    | ((
+      ports: { port: number; tlsPort?: number | undefined; secondPort?: number | undefined },
+    ) => string)
+    | undefined;
   /** Extra directives in the `http` block, before the servers (a `log_format`). */
   httpConfig?: string;
   /** Serve HTTPS too, with this certificate and key (PEM files). */
   tls?: { cert: string; key: string };
+  /** Extra directives inside the HTTPS `server` block (with `tls`). */
+  tlsServerConfig?: string;
+  /**
+   * A second HTTP server, on another loopback address (`127.0.0.2`: another host to wget) and a
+   * free port of its own, serving `dir/second` with `serverConfig`.
+   */
+  second?: { address: string; serverConfig?: string };
 }
 
 /** Starts nginx serving `dir/www` (created), everything else under `dir`. */
 export async function startNginx(dir: string, options: NginxOptions = {}): Promise<Nginx> {
   const root = `${dir}/www`;
   await Deno.mkdir(root, { recursive: true });
+  if (options.second) await Deno.mkdir(`${dir}/second`, { recursive: true });
   // nginx's workers drop root's rights: let them into the (0700) temporary directory.
   await Deno.chmod(dir, 0o755);
   // Ports afresh on each try: a port freePort found may still be held for a moment (startPeer).
   return await retryPeerStart(async () => {
     const port = freePort();
     const tlsPort = options.tls ? freePort() : undefined;
+    const second = options.second;
+    const secondPort = second ? freePort(second.address) : undefined;
     const temp = (name: string) => `${name}_temp_path ${dir}/${name}_temp;`;
     const tlsServer = options.tls
       ? `server {
@@ -45,6 +65,14 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
         ssl_certificate ${options.tls.cert};
         ssl_certificate_key ${options.tls.key};
         root ${root};
+        ${options.tlsServerConfig ?? ""}
+      }`
+      : "";
+    const secondServer = second
+      ? `server {
+        listen ${second.address}:${secondPort};
+        root ${dir}/second;
+        ${second.serverConfig ?? ""}
       }`
       : "";
     const config = `daemon off;
@@ -63,9 +91,14 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
       listen 127.0.0.1:${port};
       listen [::1]:${port};
       root ${root};
-      ${options.serverConfig ?? ""}
+      ${
+      typeof options.serverConfig === "function"
+        ? options.serverConfig({ port, tlsPort, secondPort })
+        : options.serverConfig ?? ""
+    }
     }
     ${tlsServer}
+    ${secondServer}
   }
   `;
     await Deno.writeTextFile(`${dir}/nginx.conf`, config);
@@ -73,7 +106,13 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
       ["nginx", "-p", dir, "-e", `${dir}/error.log`, "-c", `${dir}/nginx.conf`],
       port,
     );
-    return { port, tlsPort, root, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
+    return {
+      port,
+      tlsPort,
+      secondPort,
+      root,
+      [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose](),
+    };
   });
 }
 

@@ -96,7 +96,8 @@ export async function runTool(
     cwd,
     // "$CWD" in a value stands for the tool's own directory (HOME for a .netrc there).
     env: Object.fromEntries(
-      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, ...job.env }).map((
+      // Deno's own update check would go through a case's https_proxy.
+      Object.entries({ LC_ALL: "C.UTF-8", DENO_DIR, DENO_NO_UPDATE_CHECK: "1", ...job.env }).map((
         [k, v],
       ) => [k, v.replace("$CWD", cwd)]),
     ),

@@ -222,3 +222,71 @@ Deno.test("download() waits for the answer before it makes a file whose name the
   equal(madeEarly, false);
   deepEqual([...Deno.readDirSync(dir.path)].map((entry) => entry.name), ["x.txt"]);
 });
+
+Deno.test("download() answers a challenge after a redirect to another port of the same host with --user's credentials, never on another host, and never sends a URL's own unasked", async () => {
+  // Two servers of one host (127.0.0.1, two ports) and one of another (127.0.0.2), each asking
+  // for Basic on /private; /hop redirects to the first's /private on the second port.
+  let elsewhere = "";
+  const guarded = (request: { target: string; headers: [string, string][] }) => {
+    if (request.target.startsWith("/hop")) {
+      return {
+        status: 301,
+        reason: "Moved",
+        headers: [["Location", elsewhere]] as [string, string][],
+      };
+    }
+    const authorized = request.headers.some(([name]) => /^authorization$/i.test(name));
+    return authorized || !request.target.startsWith("/private") ? { body: "secret" } : {
+      status: 401,
+      reason: "Unauthorized",
+      headers: [["WWW-Authenticate", 'Basic realm="r"']] as [string, string][],
+      body: "",
+    };
+  };
+  await using first = startRecordingServer({ handle: guarded });
+  await using second = startRecordingServer({ handle: guarded });
+  await using other = startRecordingServer({ handle: guarded, hostname: "127.0.0.2" });
+  await using dir = await tempDir();
+  const seen = (server: typeof first) =>
+    server.requests.map((r) =>
+      `${r.target} ${r.headers.some(([name]) => /^authorization$/i.test(name)) ? "auth" : "-"}`
+    );
+  const credentials = { username: "u", password: "p" };
+  // --user's: to the same host on another port, after its challenge; the origin then gets them
+  // unasked.
+  elsewhere = `${second.base}/private/a`;
+  const origins = new Set<string>();
+  await download(`${first.base}/hop`, {
+    directory: dir.path,
+    credentials,
+    basicAuthOrigins: origins,
+  });
+  await download(`${second.base}/private/b`, {
+    directory: dir.path,
+    credentials,
+    basicAuthOrigins: origins,
+  });
+  deepEqual(seen(first), ["/hop -"]);
+  deepEqual(seen(second), ["/private/a -", "/private/a auth", "/private/b auth"]);
+  deepEqual([...origins], [`http://127.0.0.1:${second.port}`]);
+  // Never to another host.
+  elsewhere = `${other.base}/private/c`;
+  await rejects(
+    download(`${first.base}/hop`, { directory: dir.path, credentials }),
+    HttpStatusError,
+  );
+  deepEqual(seen(other), ["/private/c -"]);
+  // A URL's own credentials answer each challenge and are never sent unasked, nor make the
+  // origin one that gets them unasked (GNU wget's rule).
+  const fresh = new Set<string>();
+  const withUserinfo = first.base.replace("//", "//u:p@");
+  await download(`${withUserinfo}/private/d`, { directory: dir.path, basicAuthOrigins: fresh });
+  await download(`${withUserinfo}/private/e`, { directory: dir.path, basicAuthOrigins: fresh });
+  deepEqual(seen(first).slice(2), [
+    "/private/d -",
+    "/private/d auth",
+    "/private/e -",
+    "/private/e auth",
+  ]);
+  deepEqual([...fresh], []);
+});
