@@ -1,0 +1,207 @@
+/**
+ * `wget` on a full disk and a read-only one, beside GNU wget 1.21 on the same loopback server:
+ * each run in a mount namespace of its own with a 256 KiB tmpfs as the download directory
+ * (tests/harness/tmpfs_namespace.ts). Compared: the exit code, the files left (names, bytes,
+ * mtimes where a resume or -N reads them), the `-nv` log (GNU's `Cannot write to ‘X’ (R).` in
+ * netkit's words, `wget: Cannot write "X": R`) and the requests the server saw.
+ */
+
+import assert from "node:assert/strict";
+import { tempDir } from "../harness/peers.ts";
+import { send, startRawServer } from "../harness/raw_http_server.ts";
+import { runInTmpfs, type TmpfsRun, type TmpfsStep } from "../harness/tmpfs_namespace.ts";
+import { tmpfsNamespaceUnavailable } from "../harness/tmpfs_namespace.ts";
+import { stableLines } from "../harness/wget_recursive_compare.ts";
+
+const unavailable = tmpfsNamespaceUnavailable();
+
+/** A test that needs the tmpfs namespace: ignored, with the reason, where it cannot run. */
+function tmpfsTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  Deno.test({
+    name: unavailable ? `${name} (ignored: ${unavailable})` : name,
+    ignore: unavailable !== undefined,
+    fn,
+  });
+}
+
+/** `length` bytes of a pattern of its own for each `seed`. */
+function bytesOf(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 7 + seed * 13) % 251);
+}
+
+const LAST_MODIFIED = "Tue, 01 Dec 2026 10:00:00 GMT";
+const INDEX = new TextEncoder().encode(
+  `<html><body><a href="d/m1.bin">1</a> <a href="d/m2.bin">2</a> <a href="d/m3.bin">3</a> ` +
+    `<a href="small.bin">s</a> <a href="p.html">p</a></body></html>\n`,
+);
+/** The site, by path: a page, three files of 100,000 bytes, a small one and a page after them. */
+const SITE: Record<string, { body: Uint8Array; type: string }> = {
+  "/": { body: INDEX, type: "text/html" },
+  "/d/m1.bin": { body: bytesOf(100_000, 1), type: "application/octet-stream" },
+  "/d/m2.bin": { body: bytesOf(100_000, 2), type: "application/octet-stream" },
+  "/d/m3.bin": { body: bytesOf(100_000, 3), type: "application/octet-stream" },
+  "/small.bin": { body: bytesOf(5_000, 4), type: "application/octet-stream" },
+  "/p.html": { body: new TextEncoder().encode(`<a href="/">back</a>\n`), type: "text/html" },
+  "/big.bin": { body: bytesOf(600_000, 5), type: "application/octet-stream" },
+};
+
+/** The raw server for SITE: `Range: bytes=N-` answered 206, Last-Modified on every file. */
+function startSite() {
+  const handlers = Object.fromEntries(
+    Object.entries(SITE).map(([path, { body, type }]) => [
+      path,
+      async (conn: Deno.TcpConn, request: { head: string }) => {
+        const from = Number(/^Range: bytes=(\d+)-/im.exec(request.head)?.[1] ?? 0);
+        const status = from > 0 ? "206 Partial Content" : "200 OK";
+        const range = from > 0
+          ? `Content-Range: bytes ${from}-${body.length - 1}/${body.length}\r\n`
+          : "";
+        await send(
+          conn,
+          `HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\n${range}` +
+            `Content-Length: ${body.length - from}\r\nLast-Modified: ${LAST_MODIFIED}\r\n` +
+            "Connection: close\r\n\r\n",
+        );
+        await send(conn, body.subarray(from));
+      },
+    ]),
+  );
+  handlers["/robots.txt"] = async (conn: Deno.TcpConn) => {
+    await send(conn, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  };
+  return startRawServer(handlers);
+}
+
+/** The requests of `heads` as `METHOD /path [Range]`. */
+function requestLines(heads: string[]): string[] {
+  return heads.map((head) => {
+    const [method, path] = head.split(" ");
+    const range = /^Range: (\S+)/im.exec(head)?.[1];
+    return range ? `${method} ${path} ${range}` : `${method} ${path}`;
+  });
+}
+
+/**
+ * A `-nv` log's stable lines (dates, rates and times dropped), GNU's `Cannot write to ‘X’ (R).`
+ * put in netkit's words.
+ */
+function logLines(stderr: string): string[] {
+  return stableLines(stderr).filter((line) => line !== "").map((line) => {
+    const cannot = /^Cannot write to ‘(.*)’ \((.*)\)\.$/.exec(line);
+    return cannot ? `wget: Cannot write "${cannot[1]}": ${cannot[2]}` : line;
+  });
+}
+
+/** What both did: per step the exit code, log and requests; the files left. */
+interface Side {
+  run: TmpfsRun;
+  logs: string[][];
+  requests: string[];
+}
+
+async function bothSides(
+  steps: (base: string) => TmpfsStep[],
+  options: { sizeKiB?: number; readOnly?: string[] } = {},
+): Promise<{ gnu: Side; netkit: Side }> {
+  await using server = startSite();
+  const sides: Partial<Record<"gnu" | "netkit", Side>> = {};
+  for (const tool of ["gnu", "netkit"] as const) {
+    await using dir = await tempDir();
+    const from = server.requests.length;
+    const run = await runInTmpfs(tool, dir.path, options.sizeKiB ?? 256, steps(server.base), {
+      readOnly: options.readOnly ?? [],
+    });
+    sides[tool] = {
+      run,
+      logs: run.steps.map((step) => logLines(step.stderr)),
+      requests: requestLines(server.requests.slice(from)),
+    };
+  }
+  return { gnu: sides.gnu!, netkit: sides.netkit! };
+}
+
+/** Each file's size, by path, sorted. */
+function sizes(run: TmpfsRun): [string, number][] {
+  return [...run.files].map(([path, file]) => [path, file.bytes.length] as [string, number])
+    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Asserts that every file left is the start of what the server sent for its path. */
+function assertPrefixes(run: TmpfsRun, served: Record<string, string>) {
+  for (const [path, file] of run.files) {
+    const body = SITE[served[path] ?? `/${path}`]!.body;
+    assert.deepEqual(file.bytes, body.subarray(0, file.bytes.length), path);
+  }
+}
+
+tmpfsTest(
+  "wget on a full disk: a single download, -O, and -c once space is freed, as GNU wget (exit 3, the partial file kept and completed)",
+  async (t) => {
+    await t.step("big.bin, then -c with more space", async () => {
+      const { gnu, netkit } = await bothSides((base) => [
+        { args: ["-nv", `${base}/big.bin`] },
+        { args: ["-nv", "-c", `${base}/big.bin`], resizeKiB: 2048 },
+      ]);
+      assert.deepEqual(netkit.run.steps.map((s) => s.code), [3, 0]);
+      assert.deepEqual(gnu.run.steps.map((s) => s.code), [3, 0]);
+      assert.deepEqual(netkit.logs[0], gnu.logs[0]);
+      assert.deepEqual(netkit.logs[0], [`wget: Cannot write "big.bin": No space left on device`]);
+      assert.deepEqual(netkit.logs[1], gnu.logs[1]);
+      // The second run resumed where the first stopped, and ended with the whole file.
+      assert.deepEqual(netkit.requests, gnu.requests);
+      assert.match(netkit.requests[1]!, /^GET \/big\.bin bytes=\d+-$/);
+      assert.deepEqual(sizes(netkit.run), [["big.bin", 600_000]]);
+      assert.deepEqual(netkit.run.files.get("big.bin")!.bytes, SITE["/big.bin"]!.body);
+      assert.equal(netkit.run.files.get("big.bin")!.mtime, gnu.run.files.get("big.bin")!.mtime);
+    });
+    await t.step("-O out.bin", async () => {
+      const { gnu, netkit } = await bothSides((base) => [
+        { args: ["-nv", "-O", "out.bin", `${base}/big.bin`] },
+      ]);
+      assert.equal(netkit.run.steps[0]!.code, 3);
+      assert.equal(gnu.run.steps[0]!.code, 3);
+      assert.deepEqual(netkit.logs, gnu.logs);
+      assert.deepEqual(sizes(netkit.run), sizes(gnu.run));
+      assertPrefixes(netkit.run, { "out.bin": "/big.bin" });
+    });
+  },
+);
+
+tmpfsTest(
+  "wget -r on a disk that fills mid-run stops the recursion, as GNU wget (no request after the failed write, exit 3)",
+  async (t) => {
+    for (const args of [["-r", "-nH"], ["-m", "-nH"]]) {
+      await t.step(args.join(" "), async () => {
+        const { gnu, netkit } = await bothSides((base) => [{ args: ["-nv", ...args, `${base}/`] }]);
+        assert.equal(gnu.run.steps[0]!.code, 3);
+        assert.equal(netkit.run.steps[0]!.code, 3);
+        // GNU's retrieve_tree ends on a failed write: /small.bin and /p.html are never asked.
+        assert.deepEqual(netkit.requests, gnu.requests);
+        assert.ok(!gnu.requests.includes("GET /p.html"), gnu.requests.join(", "));
+        assert.deepEqual(netkit.logs, gnu.logs);
+        assert.deepEqual(sizes(netkit.run), sizes(gnu.run));
+        assertPrefixes(netkit.run, { "index.html": "/" });
+      });
+    }
+  },
+);
+
+tmpfsTest(
+  "wget -P onto a read-only file system: exit 3 and GNU's reason, as GNU wget",
+  async () => {
+    const { gnu, netkit } = await bothSides(
+      (base) => [{ args: ["-nv", "-P", "ro", `${base}/small.bin`] }],
+      { readOnly: ["ro"] },
+    );
+    assert.equal(gnu.run.steps[0]!.code, 3);
+    assert.equal(netkit.run.steps[0]!.code, 3);
+    assert.deepEqual(netkit.logs[0], [`wget: Cannot write "ro/small.bin": Read-only file system`]);
+    // GNU says the open's failure twice (perror, then its own line).
+    assert.deepEqual(gnu.logs[0], [
+      "ro/small.bin: Read-only file system",
+      `wget: Cannot write "ro/small.bin": Read-only file system`,
+    ]);
+    assert.deepEqual(netkit.requests, gnu.requests);
+    assert.deepEqual(sizes(netkit.run), []);
+  },
+);
