@@ -187,6 +187,44 @@ tmpfsTest(
 );
 
 tmpfsTest(
+  "wget -r -k on a disk that filled keeps each page as it was when its converted copy cannot be written (GNU leaves it empty)",
+  async (t) => {
+    for (const args of [["-k"], ["-k", "-K"]]) {
+      await t.step(args.join(" "), async () => {
+        const { gnu, netkit } = await bothSides((base) => [
+          { args: ["-nv", "-r", "-nH", ...args, `${base}/`] },
+        ]);
+        assert.equal(gnu.run.steps[0]!.code, 3);
+        assert.equal(netkit.run.steps[0]!.code, 3);
+        assert.deepEqual(netkit.requests, gnu.requests);
+        // GNU truncates index.html and then cannot write it again: the page is lost (with -K
+        // its .orig keeps the bytes); netkit writes the converted page beside it first.
+        assert.equal(gnu.run.files.get("index.html")!.bytes.length, 0);
+        assert.deepEqual(netkit.run.files.get("index.html")!.bytes, INDEX);
+        assert.equal(netkit.run.files.has("index.html.orig"), false);
+        const others = (run: TmpfsRun) =>
+          sizes(run).filter(([path]) => !path.startsWith("index.html"));
+        assert.deepEqual(others(netkit.run), others(gnu.run));
+        // The same lines, but netkit's word for the page it did not convert (GNU says none).
+        assert.deepEqual(
+          netkit.logs[0]!.filter((line) =>
+            line !== `wget: Cannot write "index.html": No space left on device`
+          ),
+          gnu.logs[0],
+        );
+        assert.ok(
+          netkit.logs[0]!.includes(`wget: Cannot write "index.html": No space left on device`),
+        );
+        assert.equal(
+          [...netkit.run.files.keys()].some((path) => path.includes(".converting")),
+          false,
+        );
+      });
+    }
+  },
+);
+
+tmpfsTest(
   "wget -P onto a read-only file system: exit 3 and GNU's reason, as GNU wget",
   async () => {
     const { gnu, netkit } = await bothSides(
