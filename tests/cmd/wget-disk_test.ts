@@ -7,11 +7,11 @@
  */
 
 import assert from "node:assert/strict";
-import { tempDir } from "../harness/peers.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
 import { send, startRawServer } from "../harness/raw_http_server.ts";
 import { runInTmpfs, type TmpfsRun, type TmpfsStep } from "../harness/tmpfs_namespace.ts";
 import { tmpfsNamespaceUnavailable } from "../harness/tmpfs_namespace.ts";
-import { stableLines } from "../harness/wget_recursive_compare.ts";
+import { runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
 
 const unavailable = tmpfsNamespaceUnavailable();
 
@@ -241,5 +241,99 @@ tmpfsTest(
     ]);
     assert.deepEqual(netkit.requests, gnu.requests);
     assert.deepEqual(sizes(netkit.run), []);
+  },
+);
+
+/** Runs both wgets in directories of their own below `dir`, each prepared by `setup`. */
+async function bothInDirs(
+  dir: string,
+  args: (base: string) => string[],
+  setup: (cwd: string) => Promise<void> = async () => {},
+) {
+  await using server = startSite();
+  const sides: Record<string, { code: number; log: string[]; requests: string[]; cwd: string }> =
+    {};
+  for (const tool of ["gnu", "netkit"] as const) {
+    const cwd = `${dir}/${tool}`;
+    await Deno.mkdir(cwd);
+    await setup(cwd);
+    const from = server.requests.length;
+    const run = await runWgetLogged(tool, args(server.base), cwd, { LC_ALL: "C.UTF-8" });
+    sides[tool] = {
+      code: run.code,
+      log: logLines(run.stderr),
+      requests: requestLines(server.requests.slice(from)),
+      cwd,
+    };
+  }
+  return { gnu: sides.gnu!, netkit: sides.netkit! };
+}
+
+peerTest(
+  "wget --backups=N never writes over a file whose backup cannot be made (GNU says Failed to rename and writes over it): exit 3, every file kept",
+  ["wget"],
+  async (t) => {
+    const cases = [
+      { name: "NAME.1 a directory", backups: 1, files: { "small.bin": "the user's\n" } },
+      {
+        name: "NAME.2 a directory",
+        backups: 2,
+        files: { "small.bin": "the user's\n", "small.bin.1": "an older one\n" },
+      },
+    ];
+    for (const { name, backups, files } of cases) {
+      await t.step(name, async () => {
+        await using dir = await tempDir();
+        const blocked = `small.bin.${backups}`;
+        const { gnu, netkit } = await bothInDirs(
+          dir.path,
+          (base) => ["-nv", `--backups=${backups}`, `${base}/small.bin`],
+          async (cwd) => {
+            for (const [path, text] of Object.entries(files)) {
+              await Deno.writeTextFile(`${cwd}/${path}`, text);
+            }
+            await Deno.mkdir(`${cwd}/${blocked}/inside`, { recursive: true });
+          },
+        );
+        // GNU: the rename failed, said in a line of its own, and the file written over anyway.
+        assert.equal(gnu.code, 0);
+        assert.match(gnu.log[0]!, /^Failed to rename .* \(21\) Is a directory$/);
+        assert.equal((await Deno.stat(`${gnu.cwd}/small.bin`)).size, 5_000);
+        // netkit: nothing written, the user's files as they were, one line, exit 3.
+        assert.equal(netkit.code, 3);
+        const from = backups === 1 ? "small.bin" : "small.bin.1";
+        assert.deepEqual(netkit.log, [
+          `wget: Cannot write "small.bin": Failed to rename ${from} to ${blocked} (Is a directory)`,
+        ]);
+        for (const [path, text] of Object.entries(files)) {
+          assert.equal(await Deno.readTextFile(`${netkit.cwd}/${path}`), text, path);
+        }
+        assert.ok((await Deno.stat(`${netkit.cwd}/${blocked}/inside`)).isDirectory);
+        assert.deepEqual(netkit.requests, gnu.requests);
+      });
+    }
+    await t.step("-r", async () => {
+      await using dir = await tempDir();
+      const { gnu, netkit } = await bothInDirs(
+        dir.path,
+        (base) => ["-nv", "-r", "-l", "1", "-nH", "--backups=1", `${base}/`],
+        async (cwd) => {
+          await Deno.writeTextFile(`${cwd}/small.bin`, "the user's\n");
+          await Deno.mkdir(`${cwd}/small.bin.1/inside`, { recursive: true });
+        },
+      );
+      assert.equal(gnu.code, 0);
+      assert.equal(netkit.code, 3);
+      assert.equal(await Deno.readTextFile(`${netkit.cwd}/small.bin`), "the user's\n");
+      assert.deepEqual(netkit.requests, gnu.requests);
+      // The rest of the run is GNU's: the other files, and the log but for that URL's lines.
+      const line =
+        `wget: Cannot write "small.bin": Failed to rename small.bin to small.bin.1 (Is a directory)`;
+      assert.deepEqual(
+        netkit.log.filter((l) => l !== line),
+        gnu.log.filter((l) => !/^Failed to rename|small\.bin/.test(l)),
+      );
+      assert.ok(netkit.log.includes(line));
+    });
   },
 );
