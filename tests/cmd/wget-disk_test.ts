@@ -337,3 +337,46 @@ peerTest(
     });
   },
 );
+
+peerTest(
+  "wget -r, -m, -k and --convert-file-only refuse an -O that is not a regular file (standard output, /dev/null), as GNU wget: exit 1 before any request",
+  ["wget"],
+  async (t) => {
+    const cases = [
+      ["-r", "-O", "-"],
+      ["-m", "-O", "-"],
+      ["-r", "-q", "-O", "-"],
+      ["-k", "-O", "-"],
+      ["--convert-file-only", "-O", "-"],
+      ["-r", "-O", "/dev/null"],
+    ];
+    for (const args of cases) {
+      await t.step(args.join(" "), async () => {
+        await using dir = await tempDir();
+        const { gnu, netkit } = await bothInDirs(
+          dir.path,
+          (base) => [...args, `${base}/small.bin`],
+        );
+        assert.equal(gnu.code, 1);
+        assert.equal(netkit.code, 1);
+        assert.deepEqual(netkit.log, gnu.log);
+        assert.deepEqual(gnu.requests, []);
+        assert.deepEqual(netkit.requests, []);
+      });
+    }
+    // -p alone may stream to standard output; -m and -r -N with an -O file say -N does nothing.
+    for (const args of [["-p", "-O", "-"], ["-m", "-O", "out"], ["-r", "-N", "-O", "out"]]) {
+      await t.step(args.join(" "), async () => {
+        await using dir = await tempDir();
+        const { gnu, netkit } = await bothInDirs(
+          dir.path,
+          (base) => ["-nv", ...args, `${base}/small.bin`],
+        );
+        assert.equal(gnu.code, 0);
+        assert.equal(netkit.code, 0);
+        assert.deepEqual(netkit.log.slice(0, 4), gnu.log.slice(0, 4));
+        assert.deepEqual(netkit.requests, gnu.requests);
+      });
+    }
+  },
+);
