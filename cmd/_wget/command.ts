@@ -34,6 +34,7 @@ import {
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
 import type { HttpUrl } from "../../lib/http/url.ts";
 import {
@@ -871,6 +872,8 @@ const runWithLog = (async function runWithLog(
       values["output-document"] === undefined,
     log,
   });
+  // SIGHUP (the terminal hung up) and SIGUSR1: the run goes on, its log in wget-log, as GNU's.
+  using _hangUp = listenForHangUp(reporter, log !== undefined);
   Object.assign(connectorEvents, reporter.connectorEvents);
   if (values["ask-password"]) {
     const user = values["http-user"] ?? values.user ?? "";

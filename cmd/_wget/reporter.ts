@@ -294,8 +294,8 @@ export class WgetReporter {
   readonly #verboseLines: boolean;
   readonly #showProgress: boolean;
   readonly #dotStyle: DotStyle | undefined;
-  readonly #out: { writeSync(p: Uint8Array): number };
-  readonly #tty: boolean;
+  #out: { writeSync(p: Uint8Array): number };
+  #tty: boolean;
   readonly #encoder = new TextEncoder();
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
@@ -374,6 +374,16 @@ export class WgetReporter {
       finish: (result, options) => this.#finish(log, result, options),
       fail: (error, options) => this.#fail(log, error, options),
     };
+  }
+
+  /**
+   * From now on writes everything into `log` instead of stderr: GNU wget's answer to SIGHUP
+   * (the terminal hung up) and SIGUSR1. The dots' line under way goes on there, as GNU's; a bar
+   * goes on as `bar:force` draws it in a file.
+   */
+  redirect(log: { writeSync(p: Uint8Array): number }): void {
+    this.#out = log;
+    this.#tty = false;
   }
 
   /** Prints an error line: on stderr through `console.error`, or into the log file. */
