@@ -11,7 +11,8 @@
  *
  * With `-o`/`-a` the log is a file already: the signal changes nothing. A signal ignored when
  * wget started (`nohup wget …`) stays ignored, as GNU leaves it (Deno's runtime, left alone,
- * would catch it and exit).
+ * would catch it and exit); so do SIGINT and SIGTERM (`wget URL &` in a script, whose SIGINT
+ * the shell ignores).
  *
  * @module
  */
@@ -19,9 +20,17 @@
 import { freeLogName } from "./background.ts";
 import { quoteName, type WgetReporter } from "./reporter.ts";
 
+/** The signals that move the log. */
 const SIGNALS = ["SIGHUP", "SIGUSR1"] as const;
+/** The signals that end wget, but not when ignored at the start (`cmd &` in a script). */
+const ENDING = ["SIGINT", "SIGTERM"] as const;
 /** The signals' numbers on Linux, for /proc/self/status's SigIgn mask. */
-const NUMBERS: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 1, SIGUSR1: 10 };
+const NUMBERS: Record<(typeof SIGNALS | typeof ENDING)[number], number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGUSR1: 10,
+  SIGTERM: 15,
+};
 
 /** The signals ignored since the process started (SigIgn), or none when that cannot be read. */
 function ignoredSignals(): bigint {
@@ -35,7 +44,8 @@ function ignoredSignals(): bigint {
 }
 
 /**
- * Listens for SIGHUP and SIGUSR1 while wget runs; disposing removes the listeners.
+ * Listens for SIGHUP and SIGUSR1 while wget runs, and for SIGINT and SIGTERM when they were
+ * ignored at the start (to keep them so); disposing removes the listeners.
  *
  * @param reporter The reporter whose log moves to `wget-log`.
  * @param logGiven `-o`/`-a` name a log file already.
@@ -80,6 +90,15 @@ export function listenForHangUp(reporter: WgetReporter, logGiven: boolean): Disp
       }
       reporter.redirect(log ?? { writeSync: (p) => p.length });
     };
+    Deno.addSignalListener(signal, listener);
+    listeners.push([signal, listener]);
+  }
+  for (const signal of ENDING) {
+    // A shell runs `wget … &` with SIGINT ignored (so that Ctrl-C ends the script, not the
+    // download); Deno's runtime would catch it all the same and exit, so it is listened for and
+    // nothing done, as GNU's wget, which leaves the signal alone, goes on.
+    if (((ignored >> BigInt(NUMBERS[signal] - 1)) & 1n) === 0n) continue;
+    const listener = () => {};
     Deno.addSignalListener(signal, listener);
     listeners.push([signal, listener]);
   }

@@ -190,6 +190,24 @@ peerTest(
 );
 
 peerTest(
+  "wget started with SIGINT ignored (`wget URL &` in a script) goes on after a SIGINT, as GNU wget",
+  ["wget"],
+  async () => {
+    await using server = startDrippingServer();
+    await using dir = await tempDir();
+    for (const tool of ["gnu", "netkit"] as const) {
+      const cwd = `${dir.path}/${tool}`;
+      await Deno.mkdir(cwd);
+      const ignoring = ["sh", "-c", `trap '' INT; exec "$@"`, "sh"];
+      const args = ["-nv", `${server.base}/a.bin`];
+      const { status } = await interrupt(tool, cwd, args, "SIGINT", "a.bin", ignoring);
+      assert.equal(status.code, 0, tool);
+      assert.deepEqual(await Deno.readFile(`${cwd}/a.bin`), BODY, tool);
+    }
+  },
+);
+
+peerTest(
   "wget -r -k interrupted (SIGINT) leaves GNU wget's files: the page unconverted, the partial file, nothing else",
   ["wget"],
   async () => {
