@@ -101,7 +101,7 @@ interface Side {
 
 async function bothSides(
   steps: (base: string) => TmpfsStep[],
-  options: { sizeKiB?: number; readOnly?: string[] } = {},
+  options: { sizeKiB?: number; readOnly?: string[]; seed?: Record<string, string> } = {},
 ): Promise<{ gnu: Side; netkit: Side }> {
   await using server = startSite();
   const sides: Partial<Record<"gnu" | "netkit", Side>> = {};
@@ -110,6 +110,7 @@ async function bothSides(
     const from = server.requests.length;
     const run = await runInTmpfs(tool, dir.path, options.sizeKiB ?? 256, steps(server.base), {
       readOnly: options.readOnly ?? [],
+      seed: options.seed ?? {},
     });
     sides[tool] = {
       run,
@@ -241,6 +242,47 @@ tmpfsTest(
     ]);
     assert.deepEqual(netkit.requests, gnu.requests);
     assert.deepEqual(sizes(netkit.run), []);
+  },
+);
+
+tmpfsTest(
+  "wget with the user's file on a read-only file system (-N, -nc, -c, -O, --backups, -r): the file as it was, GNU wget's exit code and requests",
+  async (t) => {
+    const cases = [
+      ["-N"],
+      ["-N", "--no-if-modified-since"],
+      ["-nc"],
+      ["-c"],
+      ["--backups=1"],
+      ["-O", "ro/small.bin"],
+      ["-c", "-O", "ro/small.bin"],
+      ["-r", "-l", "1", "-nH"],
+    ];
+    for (const args of cases) {
+      await t.step(args.join(" "), async () => {
+        const { gnu, netkit } = await bothSides(
+          (base) => [{ args: ["-nv", "-P", "ro", ...args, `${base}/small.bin`] }],
+          { readOnly: ["ro"], seed: { "ro/small.bin": "the user's\n" } },
+        );
+        assert.equal(netkit.run.steps[0]!.code, gnu.run.steps[0]!.code);
+        assert.deepEqual(netkit.requests, gnu.requests);
+        for (const side of [gnu, netkit]) {
+          assert.deepEqual(sizes(side.run), [["ro/small.bin", 11]]);
+          assert.equal(side.run.files.get("ro/small.bin")!.mtime, Date.UTC(2020, 0, 1));
+        }
+        // netkit's line is GNU's last, in netkit's words (GNU says the system's first); -O's
+        // is GNU's `perror` line, prefixed; --backups names the rename (GNU's names garbage).
+        const expected = args.includes("-O")
+          ? gnu.logs[0]!.map((line) => `wget: ${line}`)
+          : args.includes("--backups=1")
+          ? [
+            `wget: Cannot write "ro/small.bin": Failed to rename ro/small.bin to ro/small.bin.1 ` +
+            "(Read-only file system)",
+          ]
+          : gnu.logs[0]!.filter((line) => !/^ro\/small\.bin: /.test(line));
+        assert.deepEqual(netkit.logs[0], expected);
+      });
+    }
   },
 );
 

@@ -58,14 +58,15 @@ const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
  * Runs `steps` with GNU wget (`gnu`) or netkit's, in order, with `dir/mnt` a tmpfs of `sizeKiB`
- * KiB as the working directory (`readOnly` names directories in it mounted read-only, empty).
+ * KiB as the working directory (`readOnly` names directories in it mounted read-only, holding
+ * what `seed` puts there first: text by path, each with an mtime of 2020).
  */
 export async function runInTmpfs(
   tool: "gnu" | "netkit",
   dir: string,
   sizeKiB: number,
   steps: TmpfsStep[],
-  options: { readOnly?: string[] } = {},
+  options: { readOnly?: string[]; seed?: Record<string, string> } = {},
 ): Promise<TmpfsRun> {
   const mnt = `${dir}/mnt`;
   const out = `${dir}/out`;
@@ -76,8 +77,16 @@ export async function runInTmpfs(
     `mount -t tmpfs -o size=${sizeKiB}k tmpfs ${quote(mnt)} || exit 99`,
     ...(options.readOnly ?? []).flatMap((name) => [
       `mkdir ${quote(`${mnt}/${name}`)}`,
-      `mount -t tmpfs -o ro,size=64k tmpfs ${quote(`${mnt}/${name}`)} || exit 99`,
+      `mount -t tmpfs -o size=64k tmpfs ${quote(`${mnt}/${name}`)} || exit 99`,
     ]),
+    // The user's files (an mtime of 2020 each), written before the read-only remount.
+    ...Object.entries(options.seed ?? {}).flatMap(([path, text]) => [
+      `printf %s ${quote(text)} >${quote(`${mnt}/${path}`)}`,
+      `touch -d 2020-01-01T00:00:00Z ${quote(`${mnt}/${path}`)}`,
+    ]),
+    ...(options.readOnly ?? []).map((name) =>
+      `mount -o remount,ro ${quote(`${mnt}/${name}`)} || exit 99`
+    ),
     `cd ${quote(mnt)}`,
     ...steps.flatMap((step, i) => [
       ...(step.resizeKiB ? [`mount -o remount,size=${step.resizeKiB}k ${quote(mnt)}`] : []),
