@@ -208,7 +208,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -r -k interrupted (SIGINT) leaves GNU wget's files: the page unconverted, the partial file, nothing else",
+  "wget -r -k interrupted (SIGINT) leaves GNU wget's files: the page unconverted, the partial file, nothing else; -m afterwards as GNU's",
   ["wget"],
   async () => {
     await using server = startDrippingServer();
@@ -230,6 +230,18 @@ peerTest(
     }
     assert.deepEqual(left[1], left[0]);
     assert.deepEqual(left[0], ["a.bin", "index.html"]);
+    // The user's next command, -m: the same requests, and every file whole, as GNU's.
+    const after = [];
+    for (const tool of ["gnu", "netkit"] as const) {
+      const cwd = `${dir.path}/${tool}`;
+      const from = server.requests.length;
+      const run = await runWgetLogged(tool, ["-nv", "-m", "-nH", `${server.base}/`], cwd);
+      const requests = server.requests.slice(from).map((head) => head.split("\r\n")[0]);
+      after.push({ code: run.code, files: await filesIn(cwd), requests });
+    }
+    assert.deepEqual(after[1], after[0]);
+    assert.equal(after[0]!.code, 0);
+    assert.deepEqual(after[0]!.files.get("a.bin"), BODY);
   },
 );
 
