@@ -12,6 +12,7 @@ import {
   type DownloadEvents,
   DownloadFileError,
   type DownloadResult,
+  fileErrorText,
   GaveUpError,
 } from "../../lib/download/download.ts";
 import { HttpStatusError, RedirectError } from "../../lib/http/errors.ts";
@@ -1029,6 +1030,12 @@ export class WgetReporter {
     }
     if (error instanceof HttpStatusError) {
       this.#statusFailure(error, options.robots ?? false);
+      return;
+    }
+    if (error instanceof DownloadFileError) {
+      // GNU's line (http.c), the one people grep for a full disk; GNU says the system's
+      // `NAME: REASON` before it when the open failed.
+      this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);
