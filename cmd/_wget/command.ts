@@ -1032,8 +1032,8 @@ const runWithLog = (async function runWithLog(
         append: options.resume ?? false,
       });
     } catch (error) {
-      // GNU wget: "out: Is a directory", exit 1.
-      reporter.error(`wget: ${output}: ${fileErrorText(error)}`);
+      // GNU wget's perror line: "out: Is a directory", exit 1.
+      reporter.error(`${output}: ${fileErrorText(error)}`);
       return WGET_EXIT.generic;
     }
   }
