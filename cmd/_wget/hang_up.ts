@@ -6,11 +6,13 @@
  * ```
  *
  * SIGHUP received.
- * Redirecting output to ‘wget-log’.
+ * Redirecting output to 'wget-log'.
  * ```
  *
+ * (the name quoted as the locale quotes it: curly quotes under UTF-8).
+ *
  * With `-o`/`-a` the log is a file already: the signal changes nothing. A signal ignored when
- * wget started (`nohup wget …`) stays ignored, as GNU leaves it (Deno's runtime, left alone,
+ * wget started (`nohup wget ...`) stays ignored, as GNU leaves it (Deno's runtime, left alone,
  * would catch it and exit); so do SIGINT and SIGTERM (`wget URL &` in a script, whose SIGINT
  * the shell ignores).
  *
@@ -94,7 +96,7 @@ export function listenForHangUp(reporter: WgetReporter, logGiven: boolean): Disp
     listeners.push([signal, listener]);
   }
   for (const signal of ENDING) {
-    // A shell runs `wget … &` with SIGINT ignored (so that Ctrl-C ends the script, not the
+    // A shell runs `wget ... &` with SIGINT ignored (so that Ctrl-C ends the script, not the
     // download); Deno's runtime would catch it all the same and exit, so it is listened for and
     // nothing done, as GNU's wget, which leaves the signal alone, goes on.
     if (((ignored >> BigInt(NUMBERS[signal] - 1)) & 1n) === 0n) continue;
