@@ -12,8 +12,18 @@ import { quoteName } from "./reporter.ts";
 
 const PERMISSIONS = ["net", "read", "write", "env", "run", "sys"] as const;
 
-/** The first of `wget-log`, `wget-log.1`, ... that does not exist. */
-function freeLogName(): string {
+/**
+ * The first of `wget-log`, `wget-log.1`, ... that does not exist.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { freeLogName } from "./background.ts";
+ *
+ * assert.match(freeLogName(), /^wget-log(\.\d+)?$/);
+ * ```
+ */
+export function freeLogName(): string {
   for (let n = 0;; n++) {
     const name = n === 0 ? "wget-log" : `wget-log.${n}`;
     try {

@@ -34,6 +34,7 @@ import {
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
 import type { HttpUrl } from "../../lib/http/url.ts";
 import {
@@ -757,7 +758,8 @@ export const runWget = (async function runWget(
     );
     values["no-clobber"] = false;
   }
-  // --convert-file-only converts too, only less.
+  // --convert-file-only converts too, only less (-O's check below tells the two apart).
+  const convertLinksGiven = values["convert-links"] ?? false;
   if (values["convert-file-only"]) values["convert-links"] = true;
   if (values.verbose && values.quiet) {
     console.error("Can't be verbose and quiet at the same time.");
@@ -818,7 +820,15 @@ export const runWget = (async function runWget(
     const walk = recursion && recursive
       ? { run: recursion.runRecursive, options: recursive }
       : undefined;
-    return await runWithLog(values, all, spec, options, { ...pacing, walk }, log, connectorEvents);
+    return await runWithLog(
+      values,
+      all,
+      spec,
+      options,
+      { ...pacing, walk, convertLinksGiven },
+      log,
+      connectorEvents,
+    );
   } finally {
     log?.close();
   }
@@ -838,6 +848,8 @@ const runWithLog = (async function runWithLog(
       run: typeof import("./recursive.ts").runRecursive;
       options: WgetRecursiveOptions;
     } | undefined;
+    /** `-k` itself was given (not only `--convert-file-only`). */
+    convertLinksGiven?: boolean;
   },
   log: Deno.FsFile | undefined,
   connectorEvents: AddressConnectorEvents,
@@ -861,6 +873,8 @@ const runWithLog = (async function runWithLog(
     log,
     proxy: options.proxy,
   });
+  // SIGHUP (the terminal hung up) and SIGUSR1: the run goes on, its log in wget-log, as GNU's.
+  using _hangUp = listenForHangUp(reporter, log !== undefined);
   Object.assign(connectorEvents, reporter.connectorEvents);
   if (values["ask-password"]) {
     const user = values["http-user"] ?? values.user ?? "";
@@ -987,17 +1001,18 @@ const runWithLog = (async function runWithLog(
 
   let sink: Deno.FsFile | undefined;
   const output = values["output-document"];
-  if (output !== undefined && values.timestamping && !pacing.walk) {
-    // GNU wget's warning (in the log, so not with -q); -N then does nothing.
-    reporter.notice(
-      "WARNING: timestamping does nothing in combination with -O. See the manual\nfor details.\n",
-    );
-  }
   if (output !== undefined && pacing.walk) {
     // GNU wget's warning (not with -q): every document of the recursion goes into FILE.
     reporter.notice(
       "WARNING: combining -O with -r or -p will mean that all downloaded content\n" +
         "will be placed in the single file you specified.\n",
+    );
+  }
+  if (output !== undefined && (values.timestamping || (pacing.walk && values.mirror))) {
+    // GNU wget's warning (in the log, so not with -q), after the one above; -N (-m's too) then
+    // does nothing.
+    reporter.notice(
+      "WARNING: timestamping does nothing in combination with -O. See the manual\nfor details.\n",
     );
   }
   if (output !== undefined && output !== "-") {
@@ -1018,8 +1033,24 @@ const runWithLog = (async function runWithLog(
         append: options.resume ?? false,
       });
     } catch (error) {
-      // GNU wget: "out: Is a directory", exit 1.
-      reporter.error(`wget: ${output}: ${fileErrorText(error)}`);
+      // GNU wget's perror line: "out: Is a directory", exit 1.
+      reporter.error(`${output}: ${fileErrorText(error)}`);
+      return WGET_EXIT.generic;
+    }
+  }
+  if (output !== undefined && !(sink?.statSync().isFile ?? false)) {
+    // GNU wget: -r and -k need -O to be a regular file (standard output never counts, even
+    // redirected to one), checked once it is open; exit 1 even with -q. -p alone may stream.
+    const recursion = values.recursive || values.mirror;
+    const message = pacing.convertLinksGiven || recursion
+      ? "-k or -r can be used together with -O only if outputting to a regular file."
+      : values["convert-file-only"]
+      ? "--convert-links or --convert-file-only can be used together only if outputting to a " +
+        "regular file."
+      : undefined;
+    if (message !== undefined) {
+      sink?.close();
+      console.error(message);
       return WGET_EXIT.generic;
     }
   }

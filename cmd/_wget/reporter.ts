@@ -12,6 +12,7 @@ import {
   type DownloadEvents,
   DownloadFileError,
   type DownloadResult,
+  fileErrorText,
   GaveUpError,
 } from "../../lib/download/download.ts";
 import { HttpStatusError, RedirectError } from "../../lib/http/errors.ts";
@@ -302,8 +303,8 @@ export class WgetReporter {
   readonly #verboseLines: boolean;
   readonly #showProgress: boolean;
   readonly #dotStyle: DotStyle | undefined;
-  readonly #out: { writeSync(p: Uint8Array): number };
-  readonly #tty: boolean;
+  #out: { writeSync(p: Uint8Array): number };
+  #tty: boolean;
   readonly #encoder = new TextEncoder();
   readonly #ignoreLength: boolean;
   readonly #spider: boolean;
@@ -384,6 +385,16 @@ export class WgetReporter {
       finish: (result, options) => this.#finish(log, result, options),
       fail: (error, options) => this.#fail(log, error, options),
     };
+  }
+
+  /**
+   * From now on writes everything into `log` instead of stderr: GNU wget's answer to SIGHUP
+   * (the terminal hung up) and SIGUSR1. The dots' line under way goes on there, as GNU's; a bar
+   * goes on as `bar:force` draws it in a file.
+   */
+  redirect(log: { writeSync(p: Uint8Array): number }): void {
+    this.#out = log;
+    this.#tty = false;
   }
 
   /** Prints an error line: on stderr through `console.error`, or into the log file. */
@@ -1033,6 +1044,12 @@ export class WgetReporter {
     }
     if (error instanceof HttpStatusError) {
       this.#statusFailure(error, options.robots ?? false);
+      return;
+    }
+    if (error instanceof DownloadFileError) {
+      // GNU's line (http.c), the one people grep for a full disk; GNU says the system's
+      // `NAME: REASON` before it when the open failed.
+      this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);
       return;
     }
     this.error(`wget: ${errorMessage(error)}`);

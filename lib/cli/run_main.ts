@@ -59,7 +59,10 @@ export function classifyOutputError(error: unknown): "closed" | "failed" | null 
  */
 export function reportOutputError(name: string, error: unknown): number {
   if (classifyOutputError(error) === "closed") return 0;
-  const reason = error instanceof Error ? error.message : String(error);
+  // The C library's words alone (`No space left on device`), without what Deno appends
+  // (` (os error 28)`, and for some calls the call and path after it).
+  const reason = (error instanceof Error ? error.message : String(error))
+    .replace(/\s*\(os error \d+\).*$/s, "");
   try {
     // Straight to the file descriptor: console.error would throw again if stderr is the culprit.
     Deno.stderr.writeSync(

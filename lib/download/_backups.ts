@@ -6,7 +6,14 @@
  * @module
  */
 
-/** Rotates the backups of `path` (`count` of them at most); nothing when it is not a file. */
+/**
+ * Rotates the backups of `path` (`count` of them at most); nothing when it is not a file.
+ *
+ * @throws {Error} `Failed to rename FROM to TO: REASON`, for the first rename that fails other
+ * than for a copy not there (a directory without write permission, a copy's name taken by a
+ * directory): the file is then not written over, where GNU wget says `Failed to rename` and
+ * writes over it, the backup the user asked for (or an older one) lost.
+ */
 export function rotateBackups(path: string, count: number): void {
   try {
     if (!Deno.lstatSync(path).isFile) return;
@@ -16,8 +23,14 @@ export function rotateBackups(path: string, count: number): void {
   const move = (from: string, to: string) => {
     try {
       Deno.renameSync(from, to);
-    } catch {
+    } catch (error) {
       // A copy not there yet: nothing to move, as GNU wget ignores it.
+      if (error instanceof Deno.errors.NotFound) return;
+      // GNU's words for it, the system's reason without Deno's "(os error N): rename ...".
+      const reason = error instanceof Error
+        ? error.message.replace(/\s*\(os error \d+\).*$/s, "")
+        : String(error);
+      throw new Error(`Failed to rename ${from} to ${to}: ${reason}`, { cause: error });
     }
   };
   for (let n = count; n > 1; n--) move(`${path}.${n - 1}`, `${path}.${n}`);

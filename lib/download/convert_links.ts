@@ -7,6 +7,7 @@
  */
 
 import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
+import { freeFileName } from "./_free_name.ts";
 import { escapePageBytes, hasPageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
@@ -294,9 +295,25 @@ export function convertLinks(
   const encoded = utf8
     ? new TextEncoder().encode(out)
     : Uint8Array.from(out, (c) => c.charCodeAt(0) & 0xff);
+  // Written beside the page first, then renamed over it (a new file, as GNU's unlink and
+  // create: never through a hard link): a write that fails (a full disk) leaves the page, and
+  // -K's backup, as they were, where writing the page itself again would leave it cut short.
+  const converted = freeFileName(path, ".converting");
+  try {
+    Deno.writeFileSync(converted, encoded, { createNew: true });
+  } catch (error) {
+    // Made and cut short: removed (a name taken meanwhile is someone else's, kept).
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      try {
+        Deno.removeSync(converted);
+      } catch {
+        // Never made.
+      }
+    }
+    throw error;
+  }
   if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
-  else Deno.removeSync(path);
-  Deno.writeFileSync(path, encoded);
+  Deno.renameSync(converted, path);
   options.onConverted?.({ toFiles, toUrls });
   return count;
 }

@@ -58,11 +58,17 @@ export const WGET_EXIT = {
 export class DownloadFileError extends NetkitError {
   /** The file involved. */
   readonly path: string;
+  /**
+   * The body's write failed (a full disk, a closed pipe), not the file's making: GNU wget's
+   * `FWRITEERR`, which ends a recursion where an open that fails (`FOPENERR`) does not.
+   */
+  readonly writing: boolean;
   /** Builds the error; the OS error is kept as `cause`. */
-  constructor(path: string, cause: unknown) {
+  constructor(path: string, cause: unknown, options: { writing?: boolean } = {}) {
     super("FILE", `Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
+    this.writing = options.writing ?? false;
   }
 }
 
@@ -1388,7 +1394,7 @@ export function fileWriter(file: { writeSync(p: Uint8Array): number }, path: str
       try {
         return Promise.resolve(file.writeSync(p));
       } catch (error) {
-        return Promise.reject(new DownloadFileError(path, error));
+        return Promise.reject(new DownloadFileError(path, error, { writing: true }));
       }
     },
   };

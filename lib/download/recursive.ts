@@ -611,6 +611,8 @@ class Walker {
     ];
     const threads = Math.max(1, options.maxThreads ?? 1);
     const running = new Set<Promise<void>>();
+    // GNU's retrieve_tree starts each start URL afresh after a failed write.
+    this.#writeFailed = false;
     try {
       await this.#run(queue, running, threads, start, seen);
     } finally {
@@ -633,7 +635,7 @@ class Walker {
       // One visit at a time, each awaited in turn: no task set, race or finally a file.
       while (head < queue.length) {
         options.signal?.throwIfAborted();
-        if (this.quotaExceeded) return;
+        if (this.quotaExceeded || this.#writeFailed) return;
         const item = queue[head]!;
         queue[head++] = undefined as unknown as QueueItem;
         await this.#visit(item, start, seen, queue);
@@ -679,7 +681,7 @@ class Walker {
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
         // one thread (which stops at the same place).
         if ((options.quotaBytes ?? 0) > 0 && running.size > 0) break;
-        if (this.quotaExceeded) {
+        if (this.quotaExceeded || this.#writeFailed) {
           head = queue.length;
           break;
         }
@@ -1766,7 +1768,7 @@ class Walker {
       try {
         n = file!.writeSync(p);
       } catch (error) {
-        throw new DownloadFileError(path, error);
+        throw new DownloadFileError(path, error, { writing: true });
       }
       return keepText(p, n);
     };
@@ -2118,6 +2120,9 @@ class Walker {
   /** Files whose name `-E` extended, for the name of `-K`'s backup. */
   readonly #extended = new Set<string>();
 
+  /** A body's write failed in this walk: no more URLs of its queue are fetched. */
+  #writeFailed = false;
+
   /** Whether `-Q`'s quota is used up. */
   get quotaExceeded(): boolean {
     const quota = this.#options.quotaBytes ?? 0;
@@ -2206,6 +2211,10 @@ class Walker {
   }
 
   #fail(url: string, error: unknown, log: FetchLog = this.#options): void {
+    // A body that could not be written (a full disk) ends the walk, as GNU's retrieve_tree
+    // ends on FWRITEERR; a file that could not be made (a directory without permission) fails
+    // its URL alone.
+    if (error instanceof DownloadFileError && error.writing) this.#writeFailed = true;
     this.result.failures.push({ url, error });
     log.onFailed?.(url, error);
   }

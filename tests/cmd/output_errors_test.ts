@@ -115,7 +115,14 @@ Deno.test("every command with stdout on /dev/full says so in one line and exits 
       const what = `${run.join(" ")}: exit ${code}, stderr ${JSON.stringify(stderr)}`;
       assert.doesNotMatch(stderr, STACK_TRACE, what);
       assert.equal(code, EXIT_OUTPUT_FAILED, what);
-      assert.match(stderr, /^[a-z0-9-]+: Cannot write .*No space left on device/m, what);
+      // (wget's is GNU wget's line, without the command's name.)
+      assert.match(
+        stderr,
+        /^([a-z0-9-]+: Cannot write .*No space left on device|Cannot write to .* \(No space left on device\)\.)$/m,
+        what,
+      );
+      // The system's reason alone, as the C library says it (not Deno's "(os error 28)").
+      assert.doesNotMatch(stderr, /os error/, what);
     }
   });
 });
@@ -129,7 +136,7 @@ Deno.test("every command with stdout on a closed pipe ends quietly (wget: one li
       if (run[0] === "wget" && run[1] !== "--help") {
         // wget reports a write error even with -q (the house rule), and exits 3 as GNU wget does.
         assert.equal(code, 3, what);
-        assert.match(stderr, /^wget: Cannot write "-": Broken pipe[^\n]*\n$/, what);
+        assert.match(stderr, /^Cannot write to .-. \(Broken pipe\)\.\n$/, what);
         continue;
       }
       assert.doesNotMatch(stderr, /Cannot write|Broken pipe/i, what);

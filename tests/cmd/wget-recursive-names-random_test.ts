@@ -203,7 +203,7 @@ function deliberate(hostile: HostileCase, gnu: Outcome, netkit: Outcome): string
 /**
  * The user's files (planted) that GNU removed to make a directory in their place (its
  * `mkalldirs`); netkit keeps each and fails the URLs below it (cmd/README.md). Checked here:
- * netkit kept the file's bytes and said so (`Cannot write "…/FILE/…": Not a directory`, exit 3
+ * netkit kept the file's bytes and said so (`Cannot write to ‘…/FILE/…’ (Not a directory).`, exit 3
  * or another failure's), `differences` told what it did not.
  */
 function userFilesGnuRemoved(gnu: Outcome, netkit: Outcome, differences: string[]): string[] {
@@ -214,7 +214,7 @@ function userFilesGnuRemoved(gnu: Outcome, netkit: Outcome, differences: string[
     const path = line.split(" ")[0]!;
     if (!netkit.tree.includes(line)) differences.push(`netkit did not keep the user's ${line}`);
     const said = netkit.stderr.split("\n").some((text) =>
-      text.startsWith('wget: Cannot write "') && text.endsWith('": Not a directory') &&
+      /^Cannot write to .*\(Not a directory\)\.$/.test(text) &&
       text.includes(`${path}/`)
     );
     if (!said) differences.push(`netkit did not say it kept the user's ${path}`);

@@ -113,8 +113,8 @@ function userFileAbove(path: string): string | undefined {
 
 /**
  * GNU's log as netkit's is expected to read: GNU's own lines about the directory it could not
- * make dropped (`HOST/b/c: Not a directory`, `pathconf: ...`), `Cannot write to` in netkit's
- * words, and each file GNU saved below a user's file it removed netkit's refusal instead.
+ * make dropped (`HOST/b/c: Not a directory`, `pathconf: ...`), and each file GNU saved below a
+ * user's file it removed netkit's refusal instead.
  */
 function expectedLog(gnu: string[]): string[] {
   return gnu
@@ -123,11 +123,9 @@ function expectedLog(gnu: string[]): string[] {
       !/^Failed to rename .*: \(20\) Not a directory$/.test(line)
     )
     .map((line) => {
-      const cannot = /^Cannot write to ‘(.*)’ \((.*)\)\.$/.exec(line);
-      if (cannot) return `wget: Cannot write "${cannot[1]}": ${cannot[2]}`;
       const saved = /^DATE URL:\S+ \[[^\]]*\] -> "(.*)" \[\d+\]$/.exec(line);
       if (saved && userFileAbove(saved[1]!) !== undefined) {
-        return `wget: Cannot write "${saved[1]}": Not a directory`;
+        return `Cannot write to ‘${saved[1]}’ (Not a directory).`;
       }
       return line;
     });
@@ -162,7 +160,7 @@ peerTest(
           assert.equal(netkit.files.get(`HOST/${user}`), USER_DIGESTS.get(user), user);
         }
         const refused = netkit.log.flatMap((line) => {
-          const match = /^wget: Cannot write "(.*)": Not a directory$/.exec(line);
+          const match = /^Cannot write to ‘(.*)’ \(Not a directory\)\.$/.exec(line);
           return match ? [userFileAbove(match[1]!) ?? match[1]!] : [];
         });
         assert.deepEqual(refused, below);

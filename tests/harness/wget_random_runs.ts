@@ -45,9 +45,9 @@ const decoder = new TextDecoder();
 
 /**
  * The `-nv` log's lines that do not change from run to run, GNU's conversion order aside, and a
- * file that cannot be written told in one line (netkit's, on purpose: cmd/README.md), where GNU
- * says `PATH: Is a directory` (or `DIR: Not a directory`, of a directory on the way) and then
- * `Cannot write to ‘PATH’ (Is a directory).`; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`, `.tmp.css.tmp.css`; netkit:
+ * file that cannot be written told in GNU's last line alone (`Cannot write to ‘PATH’ (Is a
+ * directory).`), where GNU says `PATH: Is a directory` (or `DIR: Not a directory`, of a
+ * directory on the way) before it; `--spider`'s `NAME.tmp.tmp` (`-E`: `NAME.tmp.html.tmp.html`, `.tmp.css.tmp.css`; netkit:
  * `NAME.tmp`),
  * `robots.txt` (netkit: `robots.txt.tmp`) and `unlink: No such file or directory`; the usage text
  * after a refused option set (netkit's own).
@@ -55,9 +55,6 @@ const decoder = new TextDecoder();
 export function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
     .map((line) => line.replace(/^(Converted links in \d+ files in) [\d.]+ seconds\.$/, "$1 S."))
-    .map((line) =>
-      line.replace(/^Cannot write to ‘(.*)’ \((.*)\)\.$/, 'wget: Cannot write "$1": $2')
-    )
     // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
     .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line))
     // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
