@@ -25,6 +25,7 @@ import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts"
 import { pageKind } from "../../lib/download/page_kind.ts";
 import { parseHttpDate } from "../../lib/download/http_date.ts";
 import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
+import { forgivingLog, type LogSink } from "./log_output.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -303,7 +304,8 @@ export class WgetReporter {
   readonly #verboseLines: boolean;
   readonly #showProgress: boolean;
   readonly #dotStyle: DotStyle | undefined;
-  #out: { writeSync(p: Uint8Array): number };
+  /** The log, stderr or -o's file, whose failed writes never fail the download (GNU's). */
+  #out: LogSink;
   #tty: boolean;
   readonly #encoder = new TextEncoder();
   readonly #ignoreLength: boolean;
@@ -336,7 +338,7 @@ export class WgetReporter {
     this.#recursive = options.recursive ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
-    this.#out = options.log ?? Deno.stderr;
+    this.#out = forgivingLog(options.log ?? Deno.stderr);
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#wildcardWarning = options.wildcardWarning ?? true;
@@ -393,15 +395,14 @@ export class WgetReporter {
    * goes on as `bar:force` draws it in a file.
    */
   redirect(log: { writeSync(p: Uint8Array): number }): void {
-    this.#out = log;
+    this.#out = forgivingLog(log);
     this.#tty = false;
   }
 
-  /** Prints an error line: on stderr through `console.error`, or into the log file. */
+  /** Prints an error line, in the log (stderr or the log file), even with -q. */
   error(text: string): void {
     this.#clear();
-    if (this.#out === Deno.stderr) console.error(text);
-    else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+    this.#out.writeSync(this.#encoder.encode(`${text}\n`));
   }
 
   /** A line of the log that -nv keeps too (not -q): a warning. */
