@@ -346,7 +346,9 @@ peerTest(
 
 /** The lines of `stderr` that name a URL (`--DATE--  URL`, `-nv`'s `URL:` and error lines). */
 function urlLines(stderr: string): string[] {
-  return stableLines(stderr).filter((line) => /^--DATE--  |^DATE URL|^https?:\/\/\S+:$/.test(line));
+  return stableLines(stderr).filter((line) =>
+    /^--DATE-- {2}|^DATE URL|^https?:\/\/\S+:$/.test(line)
+  );
 }
 
 peerTest(
