@@ -26,6 +26,8 @@ import { pageKind } from "../../lib/download/page_kind.ts";
 import { parseHttpDate } from "../../lib/download/http_date.ts";
 import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
 import { forgivingLog, type LogSink } from "./log_output.ts";
+import { TlsError } from "../../lib/net/tls_error.ts";
+import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -443,6 +445,26 @@ export class WgetReporter {
   error(text: string): void {
     this.#clear();
     this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  /**
+   * GNU wget's lines (GnuTLS's check) for what is wrong with a server's certificate: `ERROR: The
+   * certificate of 'HOST' is not trusted.` and the like when it is refused, `WARNING: ...` when
+   * `--no-check-certificate` accepts it; with -nv too, not with -q.
+   */
+  certificate(problems: CertificateProblems, severity: "ERROR" | "WARNING"): void {
+    const host = quoteName(problems.host);
+    const of = `${severity}: The certificate of ${host}`;
+    if (problems.untrusted) this.#print(`${of} is not trusted.`);
+    if (problems.unknownIssuer) this.#print(`${of} doesn't have a known issuer.`);
+    if (problems.revoked) this.#print(`${of} has been revoked.`);
+    if (problems.notActivated) this.#print(`${of} is not yet activated.`);
+    if (problems.expired) this.#print(`${of} has expired.`);
+    if (problems.notActivated) this.#print("The certificate has not yet been activated");
+    if (problems.expired) this.#print("The certificate has expired");
+    if (problems.nameMismatch) {
+      this.#print(`The certificate's owner does not match hostname ${host}`);
+    }
   }
 
   /** A line of the log that -nv keeps too (not -q): a warning. */
@@ -1102,6 +1124,10 @@ export class WgetReporter {
     }
     if (error instanceof HttpStatusError) {
       this.#statusFailure(log, error, options.robots ?? false);
+      return;
+    }
+    if (error instanceof TlsError && error.problems) {
+      this.certificate(error.problems, "ERROR");
       return;
     }
     if (error instanceof DownloadFileError) {

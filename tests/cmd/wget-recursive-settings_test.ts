@@ -388,6 +388,49 @@ peerTest(
   },
 );
 
+peerTest(
+  "wget says what is wrong with a server's certificate in GNU wget's lines: ERROR: The certificate of 'HOST' is not trusted. / doesn't have a known issuer. / has expired., the host name's line, exit 5; WARNING: with --no-check-certificate, which goes on",
+  ["wget", "nginx", "openssl", "faketime"],
+  async () => {
+    await using dir = await tempDir();
+    // Three servers: the test certificate (self-signed, for 127.0.0.1 and localhost), one for
+    // another name, one that expired in 2020.
+    const certs = {
+      selfSigned: await makeCertificate(dir.path),
+      otherName: await makeCertificate(dir.path, "DNS:other.test", "other-"),
+      expired: await makeCertificate(dir.path, undefined, "expired-", { asOf: "2020-01-01" }),
+    };
+    for (const [name, cert] of Object.entries(certs)) {
+      await using nginx = await startNginx(`${dir.path}/${name}`, { tls: cert });
+      await Deno.writeTextFile(`${nginx.root}/x.txt`, "x\n");
+      const url = `https://127.0.0.1:${nginx.tlsPort}/x.txt`;
+      const cases = [
+        [],
+        ["-nv"],
+        ["-q"],
+        ["--no-check-certificate"],
+        ["-nv", "--no-check-certificate"],
+        [`--ca-certificate=${cert.cert}`],
+      ];
+      for (const args of cases) {
+        const caseDir = await Deno.makeTempDir({ dir: dir.path });
+        const what = `${name}: ${args.join(" ")}`;
+        const seen: Record<string, { code: number; log: string[] }> = {};
+        for (const tool of ["gnu", "netkit"] as const) {
+          const outcome = await runTool(tool, caseDir, undefined, { args: [...args, url] });
+          seen[tool] = { code: outcome.code, log: stableLines(outcome.stderr) };
+        }
+        assert.deepEqual(seen.netkit, seen.gnu, what);
+        const certificateLines = seen.gnu!.log.filter((line) => /certificate/i.test(line));
+        if (args.includes("-q")) assert.deepEqual(certificateLines, [], what);
+        else if (name !== "otherName" || !args[0]?.startsWith("--ca")) {
+          assert.ok(certificateLines.length > 0, what);
+        }
+      }
+    }
+  },
+);
+
 /**
  * The BusyBox site: pages, a directory's index, a directory without one, a query, an image, CGIs
  * (close-delimited bodies).
