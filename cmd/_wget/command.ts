@@ -873,6 +873,10 @@ const runWithLog = (async function runWithLog(
     log,
     proxy: options.proxy,
   });
+  // --no-check-certificate: what is wrong with a certificate is said all the same, as GNU's.
+  if (options.checkCertificate === false) {
+    options.onCertificateWarning = (problems) => reporter.certificate(problems, "WARNING");
+  }
   // SIGHUP (the terminal hung up) and SIGUSR1: the run goes on, its log in wget-log, as GNU's.
   using _hangUp = listenForHangUp(reporter, log !== undefined);
   Object.assign(connectorEvents, reporter.connectorEvents);

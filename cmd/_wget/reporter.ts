@@ -25,6 +25,9 @@ import { formatBytes, formatProgressLine } from "../../lib/download/progress.ts"
 import { pageKind } from "../../lib/download/page_kind.ts";
 import { parseHttpDate } from "../../lib/download/http_date.ts";
 import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
+import { forgivingLog, type LogSink } from "./log_output.ts";
+import { TlsError } from "../../lib/net/tls_error.ts";
+import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 /** Options of {@linkcode WgetReporter}. */
 export interface WgetReporterOptions {
@@ -263,6 +266,46 @@ class DownloadLogState {
   connectsSeen = 0;
   /** The connector's count of failures when this request went out. */
   failuresSeen = 0;
+  /** The URL of the last request, and the userinfo it went with (the URL's own credentials). */
+  requested = "";
+  userinfo: { username: string; password: boolean } | undefined = undefined;
+  /** A challenge was just answered: the request that follows is the same try's (no date line). */
+  answering = false;
+}
+
+/**
+ * `href` as GNU wget's log names a URL asked with its own credentials: the user name as a URL
+ * writes it, and `*password*` for the password, which is never shown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shownUrl } from "./reporter.ts";
+ *
+ * const href = "http://127.0.0.1:8080/a.txt";
+ * assert.equal(
+ *   shownUrl(href, { username: "u", password: true }),
+ *   "http://u:*password*@127.0.0.1:8080/a.txt",
+ * );
+ * assert.equal(shownUrl(href, { username: "me@x", password: false }), "http://me%40x@127.0.0.1:8080/a.txt");
+ * assert.equal(shownUrl(href, undefined), href);
+ * ```
+ */
+export function shownUrl(
+  href: string,
+  userinfo: { username: string; password: boolean } | undefined,
+): string {
+  if (userinfo === undefined) return href;
+  const after = href.indexOf("://") + 3;
+  const writer = new URL("http://h/");
+  writer.username = userinfo.username;
+  const user = `${writer.username}${userinfo.password ? ":*password*" : ""}@`;
+  return `${href.slice(0, after)}${user}${href.slice(after)}`;
+}
+
+/** `href` with `log`'s userinfo when it is the URL `log` last asked for (GNU's URL lines). */
+function loggedUrl(log: DownloadLogState, href: string): string {
+  return href === log.requested ? shownUrl(href, log.userinfo) : href;
 }
 
 /** Local time as GNU wget prints it: `2026-11-30 04:57:00`. */
@@ -303,7 +346,8 @@ export class WgetReporter {
   readonly #verboseLines: boolean;
   readonly #showProgress: boolean;
   readonly #dotStyle: DotStyle | undefined;
-  #out: { writeSync(p: Uint8Array): number };
+  /** The log, stderr or -o's file, whose failed writes never fail the download (GNU's). */
+  #out: LogSink;
   #tty: boolean;
   readonly #encoder = new TextEncoder();
   readonly #ignoreLength: boolean;
@@ -336,7 +380,7 @@ export class WgetReporter {
     this.#recursive = options.recursive ?? false;
     this.#serverResponse = options.serverResponse ?? false;
     this.#nonVerbose = options.nonVerbose ?? false;
-    this.#out = options.log ?? Deno.stderr;
+    this.#out = forgivingLog(options.log ?? Deno.stderr);
     this.#tty = options.log === undefined && Deno.stderr.isTerminal();
     this.#verboseLines = !this.#quiet && !this.#nonVerbose;
     this.#wildcardWarning = options.wildcardWarning ?? true;
@@ -393,15 +437,34 @@ export class WgetReporter {
    * goes on as `bar:force` draws it in a file.
    */
   redirect(log: { writeSync(p: Uint8Array): number }): void {
-    this.#out = log;
+    this.#out = forgivingLog(log);
     this.#tty = false;
   }
 
-  /** Prints an error line: on stderr through `console.error`, or into the log file. */
+  /** Prints an error line, in the log (stderr or the log file), even with -q. */
   error(text: string): void {
     this.#clear();
-    if (this.#out === Deno.stderr) console.error(text);
-    else this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+    this.#out.writeSync(this.#encoder.encode(`${text}\n`));
+  }
+
+  /**
+   * GNU wget's lines (GnuTLS's check) for what is wrong with a server's certificate: `ERROR: The
+   * certificate of 'HOST' is not trusted.` and the like when it is refused, `WARNING: ...` when
+   * `--no-check-certificate` accepts it; with -nv too, not with -q.
+   */
+  certificate(problems: CertificateProblems, severity: "ERROR" | "WARNING"): void {
+    const host = quoteName(problems.host);
+    const of = `${severity}: The certificate of ${host}`;
+    if (problems.untrusted) this.#print(`${of} is not trusted.`);
+    if (problems.unknownIssuer) this.#print(`${of} doesn't have a known issuer.`);
+    if (problems.revoked) this.#print(`${of} has been revoked.`);
+    if (problems.notActivated) this.#print(`${of} is not yet activated.`);
+    if (problems.expired) this.#print(`${of} has expired.`);
+    if (problems.notActivated) this.#print("The certificate has not yet been activated");
+    if (problems.expired) this.#print("The certificate has expired");
+    if (problems.nameMismatch) {
+      this.#print(`The certificate's owner does not match hostname ${host}`);
+    }
   }
 
   /** A line of the log that -nv keeps too (not -q): a warning. */
@@ -460,8 +523,10 @@ export class WgetReporter {
   #eventsOf(log: DownloadLogState): DownloadEvents {
     return {
       // Quiet runs return before formatting anything: 200 URLs in one -i list add up.
-      request: (url, method) => {
+      request: (url, method, userinfo) => {
         log.connectsSeen = this.#connectorConnects;
+        log.requested = url.href;
+        log.userinfo = userinfo;
         log.headAsked = method === "HEAD" ? url.href : undefined;
         // A HEAD starts another file's check: what an earlier one said (it may have failed) goes.
         if (method === "HEAD") log.untimedSaid = log.invalidSaid = false;
@@ -474,13 +539,19 @@ export class WgetReporter {
         if (!this.#verboseLines && !this.#serverResponse) return;
         log.sentBy = this.#proxy && proxyForUrl(url, this.#proxy) ? "Proxy" : "HTTP";
         if (!this.#verboseLines) return;
+        // GNU's request that answers a 401's challenge is the same try: no `--DATE--  URL` line.
+        if (log.answering) {
+          log.answering = false;
+          return;
+        }
         if (log.attempt === 1) this.#warnWildcards(log, url.href);
         if (this.#spider && method === "HEAD") {
           this.#line("Spider mode enabled. Check if remote file exists.");
         }
         // GNU numbers the attempts after the first: "--DATE--  (try: 2)  URL".
         const attempt = log.attempt > 1 ? `(try:${String(log.attempt).padStart(2)})  ` : "";
-        this.#line(`--${timestamp()}--  ${attempt}${url.href}`);
+        // (GNU names a URL with credentials `http://u:*password*@host/`.)
+        this.#line(`--${timestamp()}--  ${attempt}${shownUrl(url.href, userinfo)}`);
         if (this.#caToAnnounce !== undefined && url.scheme === "https") {
           // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
           this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
@@ -566,7 +637,10 @@ export class WgetReporter {
       nameShortened: (bytes, limit) =>
         this.#print(`The destination name is too long (${bytes}), reducing to ${limit}`),
       // GNU says which challenge it answers, with -nv too.
-      authenticate: (challenge) => this.#print(`Authentication selected: ${challenge}`),
+      authenticate: (challenge) => {
+        log.answering = true;
+        this.#print(`Authentication selected: ${challenge}`);
+      },
       // GNU prints Location as the server sent it, its bytes outside printable ASCII as %XX.
       redirect: (_from, to) =>
         this.#line(`Location: ${escapeNonPrintable(log.location ?? to)} [following]`),
@@ -607,6 +681,7 @@ export class WgetReporter {
       },
       retry: (error, attempt) => {
         log.attempt = attempt + 1;
+        log.answering = false;
         // -N: an answer without Last-Modified says so after its body, even one cut short (then
         // not again for the retries), as GNU's.
         if (
@@ -751,7 +826,8 @@ export class WgetReporter {
       if (this.#recursive && holdsLinks) return;
       const reason = own ? result.reason ?? "" : log.reason;
       const code = String(status).padStart(2);
-      this.#print(`${timestamp()} URL: ${result.finalUrl} ${code} ${reason}`.trimEnd());
+      const url = loggedUrl(log, result.finalUrl);
+      this.#print(`${timestamp()} URL: ${url} ${code} ${reason}`.trimEnd());
       return;
     }
     this.#line(
@@ -822,6 +898,7 @@ export class WgetReporter {
     // tells: --max-threads retries several URLs at once).
     const attempt = result.tries ?? log.attempt;
     log.attempt = 1;
+    log.answering = false;
     this.#lastBodyMs = this.#quiet ? 0 : performance.now() - log.started;
     if (log.drawn) {
       // The bar stays, at its last state (100 % and the time taken), on a line of its own; the
@@ -871,7 +948,9 @@ export class WgetReporter {
       const size = result.size ?? result.bytes;
       const total = this.#totalOf(log, result);
       const of = total === undefined ? `${size}` : `${size}/${total}`;
-      this.#print(`${timestamp()} URL:${result.finalUrl} [${of}] -> "${result.path}" [${attempt}]`);
+      // (GNU shows the password of a URL's userinfo here; netkit, as in its other lines, never.)
+      const url = loggedUrl(log, result.finalUrl);
+      this.#print(`${timestamp()} URL:${url} [${of}] -> "${result.path}" [${attempt}]`);
     } else if (result.path === undefined) {
       this.#line(
         `Remote file exists${result.size === undefined ? "" : ` (${result.size} bytes)`}.`,
@@ -903,7 +982,7 @@ export class WgetReporter {
   }
 
   /** GNU wget's lines for a final error status, in the verbose log and with `-nv`. */
-  #statusFailure(error: HttpStatusError, robots: boolean): void {
+  #statusFailure(log: DownloadLogState, error: HttpStatusError, robots: boolean): void {
     if (REDIRECT_STATUSES.has(error.status)) {
       // A redirect without a Location header.
       this.#line("Location: unspecified");
@@ -916,7 +995,7 @@ export class WgetReporter {
       return;
     }
     // -nv names the URL first; the verbose log has said it already.
-    if (this.#nonVerbose) this.error(`${error.url}:`);
+    if (this.#nonVerbose) this.error(`${loggedUrl(log, error.url)}:`);
     // robots.txt is fetched as a file even by a spider, as GNU wget does.
     this.error(
       this.#spider && !robots
@@ -987,6 +1066,7 @@ export class WgetReporter {
     if (error instanceof HttpStatusError) this.#endDots(log);
     const retried = log.attempt > 1;
     log.attempt = 1;
+    log.answering = false;
     const untimedSaid = log.untimedSaid;
     const invalidSaid = log.invalidSaid;
     log.untimedSaid = log.invalidSaid = false;
@@ -1043,7 +1123,11 @@ export class WgetReporter {
       }
     }
     if (error instanceof HttpStatusError) {
-      this.#statusFailure(error, options.robots ?? false);
+      this.#statusFailure(log, error, options.robots ?? false);
+      return;
+    }
+    if (error instanceof TlsError && error.problems) {
+      this.certificate(error.problems, "ERROR");
       return;
     }
     if (error instanceof DownloadFileError) {

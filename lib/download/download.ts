@@ -114,8 +114,17 @@ export interface DownloadSink {
 
 /** What a download reports while it runs, for the command to print. */
 export interface DownloadEvents {
-  /** A request is about to be sent to `url` with `method` (`HEAD` for `--spider`). */
-  request?(url: HttpUrl, method: string): void;
+  /**
+   * A request is about to be sent to `url` with `method` (`HEAD` for `--spider`); `userinfo`
+   * when the URL's own credentials (`http://u:p@host/`) go with it to its origin: the user name,
+   * and whether there is a password (never the password itself), for a log that names the URL as
+   * GNU wget does (`http://u:*password*@host/`).
+   */
+  request?(
+    url: HttpUrl,
+    method: string,
+    userinfo?: { username: string; password: boolean },
+  ): void;
   /**
    * The request went out on a new connection to `host:port` (the server, or the plain HTTP
    * proxy), or on a kept-alive one (`reused`, `host` the name it was opened for, which may be
@@ -710,7 +719,18 @@ const attemptDownload = (async function attemptDownload(
     // connection) is this request's answer.
     const given = received;
     received = undefined;
-    if (given === undefined) events.request?.(target, sentMethod);
+    if (given === undefined) {
+      events.request?.(
+        target,
+        sentMethod,
+        fromUrl && sameOrigin(target, original) && options.credentials
+          ? {
+            username: options.credentials.username,
+            password: options.credentials.password !== "",
+          }
+          : undefined,
+      );
+    }
     // The connection it goes out on, with a pool (GNU's "Reusing existing connection to").
     let connection: HttpConnectionInfo | undefined;
     const onConnection = given === undefined && options.pool && events.connected

@@ -590,6 +590,16 @@ class Walker {
     return parsed.href;
   }
 
+  /**
+   * The user name of a start URL of `href`'s origin (and whether it had a password), for the log
+   * of a request that goes with its credentials; none when there is none.
+   */
+  #startUserinfo(href: string): { username: string; password: boolean } | undefined {
+    if (this.#startCredentials.size === 0) return undefined;
+    const credentials = this.#startCredentials.get(new URL(href).origin);
+    return credentials && { username: credentials.username, password: credentials.password !== "" };
+  }
+
   /** GNU wget's `retrieve_tree` for one start URL. */
   async walk(startText: string): Promise<void> {
     const options = this.#options;
@@ -1823,7 +1833,7 @@ class Walker {
         if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
         const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
         if (cookie !== undefined) sent.push(["Cookie", cookie]);
-        events.request?.(target, "GET");
+        events.request?.(target, "GET", this.#startUserinfo(target.href));
         let connection: HttpConnectionInfo | undefined;
         let response: HttpResponse | undefined;
         try {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { CertificateProblems } from "../net/certificate_problems.ts";
 import { concatBytes } from "../io/concat_bytes.ts";
 import { markNetkitError } from "../io/netkit_error.ts";
 import { startDeadline } from "../internal/deadline.ts";
@@ -76,6 +77,11 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   caCerts?: string[];
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
+  /**
+   * With `checkCertificate: false`: told what is wrong with a certificate accepted all the same
+   * (wget's `WARNING: The certificate of 'HOST' is not trusted.`).
+   */
+  onCertificateWarning?: ((problems: CertificateProblems) => void) | undefined;
   /** For `https://`: reach the server through this HTTP proxy's `CONNECT` tunnel. */
   tunnel?: TlsTunnel | undefined;
   /** For `https://`: a client certificate and its private key, PEM. */

@@ -20,6 +20,7 @@ export * from "./timeouts.ts";
 export * from "./socket_error.ts";
 export * from "./host_port.ts";
 export * from "./tls_connect.ts";
+export * from "./certificate_problems.ts";
 export * from "./tls_warm_up.ts";
 export * from "./tls_error.ts";
 export * from "./inet.ts";

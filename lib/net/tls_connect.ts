@@ -21,6 +21,7 @@
 import type * as NodeTls from "node:tls";
 import type * as NodeStream from "node:stream";
 import type * as NodeNet from "node:net";
+import type * as NodeCrypto from "node:crypto";
 import { startDeadline } from "../internal/deadline.ts";
 import { classifySocketError, SocketError } from "./socket_error.ts";
 import { type ConnectStrategy, createClientSocket, reportingReached } from "./socket.ts";
@@ -28,12 +29,18 @@ import { TlsError } from "./tls_error.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "./timeouts.ts";
 import { type Duplex, duplexFromStreams } from "../io/duplex.ts";
 import { formatHostPort } from "./host_port.ts";
+import {
+  type CertificateProblems,
+  certificateProblems,
+  hasCertificateProblems,
+} from "./certificate_problems.ts";
 
 // Computed specifiers: a literal `import("node:tls")` puts node: modules in the graph Deno builds
 // when any command starts, about 1 ms of wget's start-up even when no https URL is given.
 const NODE_TLS = "node:tls";
 const NODE_STREAM = "node:stream";
 const NODE_NET = "node:net";
+const NODE_CRYPTO = "node:crypto";
 
 /** An HTTP proxy to reach the server through, with `CONNECT` (`https_proxy`). */
 export interface TlsTunnel {
@@ -70,7 +77,15 @@ export interface TlsConnectOptions {
   clientCertificate?: { cert: string; key: string } | undefined;
   /** Choose the addresses to connect to: the server's, or the `tunnel` proxy's. */
   connectVia?: ConnectStrategy | undefined;
+  /**
+   * With `checkCertificate: false`: told what is wrong with a certificate accepted all the same
+   * (GNU wget's `WARNING: The certificate of 'HOST' is not trusted.`), after the handshake.
+   */
+  onCertificateWarning?: ((problems: CertificateProblems) => void) | undefined;
 }
+
+/** Internal: a connection that only looks at the certificate (rejectUnauthorized false). */
+const INSPECT = Symbol("inspect the certificate");
 
 /**
  * Opens a TLS connection to `host:port`, handshake done, SNI set to `host` when it is a name,
@@ -81,6 +96,44 @@ export async function connectTls(
   port: number,
   options: TlsConnectOptions = {},
 ): Promise<Duplex> {
+  // The address a `connectVia` strategy connected to, for a node:tls retry to go straight back
+  // to it (without trying, or reporting, the others again).
+  let reached: string | undefined;
+  const via = options.connectVia;
+  const recording = via && reportingReached(via, (address) => (reached = address));
+  const direct = (): ConnectStrategy | undefined => {
+    const again = reached;
+    return again === undefined ? via : (_name, _port, connectTo) => connectTo(again);
+  };
+  try {
+    return await connectChecked(host, port, { ...options, connectVia: recording }, direct);
+  } catch (error) {
+    if (!(error instanceof TlsError) || !error.verification || error.problems) throw error;
+    // What is wrong, all of it (rustls and OpenSSL name one failure): a second handshake that
+    // only looks at the certificate, on the same address.
+    let problems: CertificateProblems | undefined;
+    try {
+      const probe = await connectWithNodeTls(host, port, {
+        ...options,
+        connectVia: direct(),
+        [INSPECT]: (found: CertificateProblems) => (problems = found),
+      } as TlsConnectOptions);
+      probe.close();
+    } catch {
+      // The probe failed: the first error stands.
+    }
+    if (problems === undefined || !hasCertificateProblems(problems)) throw error;
+    throw new TlsError(error.message, true, { cause: error.cause, problems });
+  }
+}
+
+/** {@linkcode connectTls} but for the account of a failed verification. */
+async function connectChecked(
+  host: string,
+  port: number,
+  options: TlsConnectOptions,
+  direct: () => ConnectStrategy | undefined,
+): Promise<Duplex> {
   const where = formatHostPort(host, port);
   if (
     options.checkCertificate === false || options.tunnel || options.clientCertificate ||
@@ -88,13 +141,8 @@ export async function connectTls(
   ) {
     return await connectWithNodeTls(host, port, options);
   }
-  // The address a `connectVia` strategy connected to, for the node:tls retry below to go straight
-  // back to it (without trying, or reporting, the others again).
-  let reached: string | undefined;
-  const via = options.connectVia;
-  const recording = via && reportingReached(via, (address) => (reached = address));
   try {
-    return await connectWithDenoTls(host, port, { ...options, connectVia: recording });
+    return await connectWithDenoTls(host, port, options);
   } catch (error) {
     // rustls refuses a self-signed certificate that is its own trusted root when it is marked
     // as a CA; node:tls (like OpenSSL and GnuTLS) takes it. Only then, and from then on for this
@@ -104,11 +152,7 @@ export async function connectTls(
       throw error;
     }
     NODE_VERIFIED.add(where);
-    const again = reached;
-    const direct: ConnectStrategy | undefined = again === undefined
-      ? via
-      : (_name, _port, connectTo) => connectTo(again);
-    return await connectWithNodeTls(host, port, { ...options, connectVia: direct });
+    return await connectWithNodeTls(host, port, { ...options, connectVia: direct() });
   }
 }
 
@@ -233,16 +277,19 @@ async function connectWithNodeTls(
   const tls: typeof NodeTls = await import(NODE_TLS);
   const { Duplex: NodeDuplex }: typeof NodeStream = await import(NODE_STREAM);
   const isAddress = /^[0-9.]+$/.test(host) || host.includes(":");
-  const verify = options.checkCertificate !== false;
+  const inspect = (options as { [INSPECT]?: (problems: CertificateProblems) => void })[INSPECT];
+  const verify = options.checkCertificate !== false && inspect === undefined;
+  // Who is told what is wrong with the certificate, and node:crypto to look at it with.
+  const tell = inspect ?? (verify ? undefined : options.onCertificateWarning);
+  const crypto: typeof NodeCrypto | undefined = tell ? await import(NODE_CRYPTO) : undefined;
   const socket = options.tunnel
     ? await openTunnel(host, port, options.tunnel, options)
     : options.connectVia
     ? await options.connectVia(host, port, (address) => openNodeSocket(address, port, options))
     : undefined;
-  // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them.
-  const ca = options.caCerts?.length
-    ? [...(verify ? tls.rootCertificates : []), ...options.caCerts]
-    : undefined;
+  // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them (also
+  // unchecked: what is wrong is still told).
+  const ca = options.caCerts?.length ? [...tls.rootCertificates, ...options.caCerts] : undefined;
   const tlsSocket = tls.connect({
     // With a tunnel, `host` still names the server for the certificate's name check.
     ...(socket ? { socket, host } : { host, port }),
@@ -268,6 +315,10 @@ async function connectWithNodeTls(
     tlsSocket.once("secureConnect", () => {
       deadline.cancel();
       options.signal?.removeEventListener("abort", onAbort);
+      if (tell && crypto) {
+        const problems = inspectCertificate(tls, crypto, tlsSocket, host, ca);
+        if (problems && (inspect || hasCertificateProblems(problems))) tell(problems);
+      }
       resolve();
     });
     tlsSocket.once("error", (error: Error & { code?: string }) => {
@@ -330,6 +381,56 @@ async function connectWithNodeTls(
       tlsSocket.destroy();
     },
   };
+}
+
+/**
+ * What is wrong with the certificate of a connection made without `rejectUnauthorized` (GNU
+ * wget's GnuTLS terms); undefined when the peer showed none.
+ */
+function inspectCertificate(
+  tls: typeof NodeTls,
+  crypto: typeof NodeCrypto,
+  socket: NodeTls.TLSSocket,
+  host: string,
+  ca: string[] | undefined,
+): CertificateProblems | undefined {
+  const peer = socket.getPeerCertificate(true);
+  if (!peer || !peer.raw) return undefined;
+  const verifyError = socket.authorized ? undefined : String(socket.authorizationError ?? "");
+  return certificateProblems(host, {
+    verifyError: verifyError || undefined,
+    validFrom: peer.valid_from,
+    validTo: peer.valid_to,
+    nameMismatch: tls.checkServerIdentity(host, peer) !== undefined,
+    issuerKnown: () => issuedByRoot(crypto, peer, ca ?? tls.rootCertificates),
+  });
+}
+
+/** The chain `peer` heads ends at one of `roots` (PEM): issued and signed by it, or it itself. */
+function issuedByRoot(
+  crypto: typeof NodeCrypto,
+  peer: NodeTls.DetailedPeerCertificate,
+  roots: readonly string[],
+): boolean {
+  let top = peer;
+  for (
+    let depth = 0;
+    depth < 10 && top.issuerCertificate && top.issuerCertificate !== top;
+    depth++
+  ) {
+    top = top.issuerCertificate;
+  }
+  const { X509Certificate } = crypto;
+  const last = new X509Certificate(top.raw);
+  return roots.some((pem) => {
+    try {
+      const root = new X509Certificate(pem);
+      return root.fingerprint256 === last.fingerprint256 ||
+        (last.checkIssued(root) && last.verify(root.publicKey));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

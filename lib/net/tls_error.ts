@@ -5,6 +5,7 @@
  */
 
 import { NetkitError } from "../io/netkit_error.ts";
+import type { CertificateProblems } from "./certificate_problems.ts";
 
 /**
  * The TLS handshake failed; `verification` tells an untrusted or misnamed certificate from other
@@ -23,10 +24,17 @@ import { NetkitError } from "../io/netkit_error.ts";
 export class TlsError extends NetkitError {
   /** True when the peer's certificate could not be verified. */
   readonly verification: boolean;
+  /** What is wrong with the certificate, when a verification failure could tell. */
+  readonly problems: CertificateProblems | undefined;
   /** Builds the error. */
-  constructor(message: string, verification: boolean, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    verification: boolean,
+    options?: ErrorOptions & { problems?: CertificateProblems | undefined },
+  ) {
     super(verification ? "TLS_CERTIFICATE" : "TLS_HANDSHAKE", message, options);
     this.name = "TlsError";
     this.verification = verification;
+    this.problems = options?.problems;
   }
 }

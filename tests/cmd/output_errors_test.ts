@@ -1,7 +1,8 @@
 /**
  * Every command with its standard output on `/dev/full` (ENOSPC) and on a pipe whose reader has
  * gone (EPIPE): one line on stderr and exit 3 for the first, a quiet end for the second, never a
- * stack trace (lib/cli/run_main.ts).
+ * stack trace (lib/cli/run_main.ts). wget's stderr is its log, not its output: a log that cannot
+ * be written never fails the download, as GNU wget's (compared with GNU's below).
  */
 
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { commandArgs } from "../harness/command.ts";
 import { freePort, retryPeerStart, waitUntilListening } from "../harness/peers.ts";
 import { refusedPort } from "../harness/refused_port.ts";
 import { runCommand } from "../harness/run.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
 
 /** Stack lines and Deno's report of an uncaught error: what must never show. */
 const STACK_TRACE = /^ {4}at |error: Uncaught/m;
@@ -175,7 +177,7 @@ Deno.test("time-server with stdout on a closed pipe keeps serving and stops on S
   assert.doesNotMatch(await stderr, STACK_TRACE);
 });
 
-Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1", async () => {
+Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error's 1 (wget: below)", async () => {
   using refused = refusedPort(); // nobody listens, nobody can
   const port = refused.port;
   const runs = [
@@ -183,7 +185,6 @@ Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error'
     ["ports", "no-such-service-x"],
     ["time-client", "127.0.0.1", String(port)],
     ["telnet", "127.0.0.1", String(port)],
-    ["wget", `http://127.0.0.1:${port}/`],
     ["scrabble-word-finder", "--dict", "/nonexistent", "abc"],
   ];
   for (const [name, ...args] of runs) {
@@ -195,3 +196,78 @@ Deno.test("commands with stderr on /dev/full exit 3, not with an uncaught error'
     assert.equal(code, EXIT_OUTPUT_FAILED, `${name} ${args.join(" ")}`);
   }
 });
+
+/**
+ * Runs GNU wget (`gnu`) or netkit's in `dir` through `sh -c`, with `redirect` after it
+ * (`2>/dev/full`), or with its stderr a pipe whose reader has gone (`closed`): exit code and the
+ * files it left (name and size, sorted).
+ */
+async function wgetWithLog(
+  tool: "gnu" | "netkit",
+  dir: string,
+  args: string[],
+  redirect: string | "closed",
+): Promise<{ code: number; files: string[] }> {
+  const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      `cd "$0" && exec "$@" ${redirect === "closed" ? "" : redirect}`,
+      dir,
+      ...argv,
+      ...args,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: redirect === "closed" ? "piped" : "null",
+  }).spawn();
+  // The reader goes before wget has written anything.
+  if (redirect === "closed") await child.stderr.cancel();
+  const { code } = await child.status;
+  const files = [...Deno.readDirSync(dir)]
+    .map((entry) => `${entry.name} ${Deno.statSync(`${dir}/${entry.name}`).size}`).sort();
+  return { code, files };
+}
+
+peerTest(
+  "wget with its log on /dev/full (stderr, -o, -a) ends as GNU wget: the log's failure ignored, the download's own exit code; a log whose reader has gone is exit 1; the document on /dev/full exit 3",
+  ["wget"],
+  async () => {
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) =>
+        new URL(request.url).pathname === "/missing"
+          ? new Response("none\n", { status: 404 })
+          : new Response("hello\n".repeat(20_000)),
+    );
+    using refused = refusedPort();
+    const base = `http://127.0.0.1:${server.addr.port}`;
+    const cases: [string[], string, number][] = [
+      [[`${base}/f.bin`], "2>/dev/full", 0],
+      [["-q", `${base}/f.bin`], "2>/dev/full", 0],
+      [["-nv", `${base}/f.bin`], "2>/dev/full", 0],
+      [["--progress=bar:force", `${base}/f.bin`], "2>/dev/full", 0],
+      [["-q", "--show-progress", `${base}/f.bin`], "2>/dev/full", 0],
+      [["-o", "/dev/full", `${base}/f.bin`], "", 0],
+      [["-a", "/dev/full", "-nv", `${base}/f.bin`], "", 0],
+      [["-O", "-", `${base}/f.bin`], "2>/dev/full", 0],
+      [[`${base}/missing`], "2>/dev/full", 8],
+      [[`http://127.0.0.1:${refused.port}/`], "2>/dev/full", 4],
+      // The document itself cannot be written: GNU's write failure, exit 3.
+      [["-O", "-", `${base}/f.bin`], ">/dev/full 2>/dev/full", 3],
+      // GNU exits 1 on its log's first EPIPE (the file made by then stays).
+      [[`${base}/f.bin`], "closed", 1],
+      [["-nv", `${base}/f.bin`], "closed", 1],
+    ];
+    for (const [args, redirect, expected] of cases) {
+      const what = `${args.join(" ")} ${redirect}`;
+      const seen: Record<string, { code: number; files: string[] }> = {};
+      for (const tool of ["gnu", "netkit"] as const) {
+        await using dir = await tempDir();
+        seen[tool] = await wgetWithLog(tool, dir.path, args, redirect);
+      }
+      assert.equal(seen.gnu!.code, expected, `GNU: ${what}`);
+      assert.deepEqual(seen.netkit, seen.gnu, what);
+    }
+  },
+);

@@ -95,7 +95,12 @@ interface Side {
 
 async function bothSides(
   steps: (base: string) => TmpfsStep[],
-  options: { sizeKiB?: number; readOnly?: string[]; seed?: Record<string, string> } = {},
+  options: {
+    sizeKiB?: number;
+    readOnly?: string[];
+    seed?: Record<string, string>;
+    full?: string[];
+  } = {},
 ): Promise<{ gnu: Side; netkit: Side }> {
   await using server = startSite();
   const sides: Partial<Record<"gnu" | "netkit", Side>> = {};
@@ -105,6 +110,7 @@ async function bothSides(
     const run = await runInTmpfs(tool, dir.path, options.sizeKiB ?? 256, steps(server.base), {
       readOnly: options.readOnly ?? [],
       seed: options.seed ?? {},
+      full: options.full ?? [],
     });
     sides[tool] = {
       run,
@@ -159,6 +165,43 @@ tmpfsTest(
       assert.deepEqual(sizes(netkit.run), sizes(gnu.run));
       assertPrefixes(netkit.run, { "out.bin": "/big.bin" });
     });
+  },
+);
+
+tmpfsTest(
+  "wget -o/-a LOG on a full disk finishes the download, as GNU wget: the log's failure ignored, nothing said, exit 0",
+  async () => {
+    // Each run logs into full/ (a file system with no byte free) and downloads beside it.
+    const runs = [
+      ["-o", "full/log"],
+      ["-o", "full/log", "-q"],
+      ["-o", "full/log", "-nv"],
+      ["-o", "full/log", "--progress=bar:force"],
+      ["-a", "full/log"],
+      ["-a", "full/log", "-nv"],
+      ["-o", "full/log", "-O", "out.bin"],
+      ["-o", "full/log", "-r", "-l", "1", "-nH", "-P", "site"],
+    ];
+    const { gnu, netkit } = await bothSides(
+      (base) => runs.map((args) => ({ args: [...args, `${base}/small.bin`] })),
+      { full: ["full"] },
+    );
+    assert.deepEqual(gnu.run.steps, runs.map(() => ({ code: 0, stderr: "" })));
+    assert.deepEqual(netkit.run.steps, gnu.run.steps);
+    assert.deepEqual(netkit.requests, gnu.requests);
+    assert.deepEqual(sizes(netkit.run), sizes(gnu.run));
+    const saved = [...netkit.run.files].filter(([path]) => !path.startsWith("full/"));
+    assert.deepEqual(saved.map(([path]) => path).sort(), [
+      "out.bin",
+      "site/small.bin",
+      "small.bin",
+      "small.bin.1",
+      "small.bin.2",
+      "small.bin.3",
+      "small.bin.4",
+      "small.bin.5",
+    ]);
+    for (const [path, file] of saved) assert.deepEqual(file.bytes, SITE["/small.bin"]!.body, path);
   },
 );
 

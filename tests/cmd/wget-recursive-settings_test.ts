@@ -77,7 +77,8 @@ async function startSites(dir: string) {
   await Deno.writeTextFile(`${dir}/htpasswd`, "u:{PLAIN}p\n");
   const common = `access_log ${log} settings;
     types { text/html html; text/css css; image/png png; }
-    location /private/ { auth_basic "private"; auth_basic_user_file ${dir}/htpasswd; }`;
+    location /private/ { auth_basic "private"; auth_basic_user_file ${dir}/htpasswd; }
+    location = /private/rel { absolute_redirect off; return 301 /private/p.html; }`;
   const nginx = await startNginx(dir, {
     httpConfig: LOG_FORMAT,
     serverConfig: ({ tlsPort, secondPort }) =>
@@ -340,6 +341,93 @@ peerTest(
     assert.ok([...pages.gnu!.values()].some((text) => text.includes("//u:p@")));
     assert.ok(![...pages.netkit!.values()].some((text) => text.includes("u:p@")));
     assert.deepEqual(pages.netkit, withoutUserinfo);
+  },
+);
+
+/** The lines of `stderr` that name a URL (`--DATE--  URL`, `-nv`'s `URL:` and error lines). */
+function urlLines(stderr: string): string[] {
+  return stableLines(stderr).filter((line) =>
+    /^--DATE-- {2}|^DATE URL|^https?:\/\/\S+:$/.test(line)
+  );
+}
+
+peerTest(
+  "wget's log names a URL with credentials as GNU wget, http://u:*password*@host/ (never the password), after a relative redirect and for links resolved against it",
+  ["wget", "nginx", "openssl"],
+  async () => {
+    await using dir = await tempDir();
+    const sites = await startSites(dir.path);
+    await using _nginx = sites.nginx;
+    const { H, cert } = sites;
+    const ca = `--ca-certificate=${cert}`;
+    const cases: string[][] = [
+      [`${H.replace("//", "//u:p@")}/private/p.html`],
+      [`${H.replace("//", "//u@")}/a.html`],
+      [`${H.replace("//", "//u%40x:p%3Aq@")}/a.html`],
+      // A 404 under -nv: the URL's line before GNU's ERROR line.
+      ["-nv", `${H.replace("//", "//u:p@")}/private/none.html`],
+      // A relative Location: the userinfo stays, as GNU resolves it.
+      [`${H.replace("//", "//u:p@")}/private/rel`],
+      ["-r", "-l", "1", ca, `${H.replace("//", "//u:p@")}/private/p.html`],
+    ];
+    for (const args of cases) {
+      const runs = await both(dir.path, sites, { args });
+      const what = args.join(" ");
+      assert.equal(runs.netkit.code, runs.gnu.code, what);
+      assert.ok(urlLines(runs.gnu.stderr).some((line) => line.includes("@127.0.0.1")), what);
+      assert.deepEqual(urlLines(runs.netkit.stderr), urlLines(runs.gnu.stderr), what);
+      assert.doesNotMatch(runs.netkit.stderr, /u:p@|p%3Aq/, what);
+    }
+    // -nv's line of a file saved: GNU writes the password there; netkit, as in its other lines,
+    // `*password*`.
+    const runs = await both(dir.path, sites, { args: ["-nv", `${sites.UH}/private/p.html`] });
+    assert.deepEqual(
+      urlLines(runs.netkit.stderr),
+      urlLines(runs.gnu.stderr).map((line) => line.replace("//u:p@", "//u:*password*@")),
+    );
+  },
+);
+
+peerTest(
+  "wget says what is wrong with a server's certificate in GNU wget's lines: ERROR: The certificate of 'HOST' is not trusted. / doesn't have a known issuer. / has expired., the host name's line, exit 5; WARNING: with --no-check-certificate, which goes on",
+  ["wget", "nginx", "openssl", "faketime"],
+  async () => {
+    await using dir = await tempDir();
+    // Three servers: the test certificate (self-signed, for 127.0.0.1 and localhost), one for
+    // another name, one that expired in 2020.
+    const certs = {
+      selfSigned: await makeCertificate(dir.path),
+      otherName: await makeCertificate(dir.path, "DNS:other.test", "other-"),
+      expired: await makeCertificate(dir.path, undefined, "expired-", { asOf: "2020-01-01" }),
+    };
+    for (const [name, cert] of Object.entries(certs)) {
+      await using nginx = await startNginx(`${dir.path}/${name}`, { tls: cert });
+      await Deno.writeTextFile(`${nginx.root}/x.txt`, "x\n");
+      const url = `https://127.0.0.1:${nginx.tlsPort}/x.txt`;
+      const cases = [
+        [],
+        ["-nv"],
+        ["-q"],
+        ["--no-check-certificate"],
+        ["-nv", "--no-check-certificate"],
+        [`--ca-certificate=${cert.cert}`],
+      ];
+      for (const args of cases) {
+        const caseDir = await Deno.makeTempDir({ dir: dir.path });
+        const what = `${name}: ${args.join(" ")}`;
+        const seen: Record<string, { code: number; log: string[] }> = {};
+        for (const tool of ["gnu", "netkit"] as const) {
+          const outcome = await runTool(tool, caseDir, undefined, { args: [...args, url] });
+          seen[tool] = { code: outcome.code, log: stableLines(outcome.stderr) };
+        }
+        assert.deepEqual(seen.netkit, seen.gnu, what);
+        const certificateLines = seen.gnu!.log.filter((line) => /certificate/i.test(line));
+        if (args.includes("-q")) assert.deepEqual(certificateLines, [], what);
+        else if (name !== "otherName" || !args[0]?.startsWith("--ca")) {
+          assert.ok(certificateLines.length > 0, what);
+        }
+      }
+    }
   },
 );
 

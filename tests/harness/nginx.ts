@@ -120,18 +120,21 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
  * Makes a self-signed certificate with openssl, for 127.0.0.1 and localhost unless `names` (an
  * openssl subjectAltName value) says otherwise; returns the paths. With `ca`, the command of
  * wget's issue exactly (`-subj /CN=localhost`, openssl's default extensions): a certificate that
- * is a CA too, which rustls refuses as its own trusted root and GNU wget accepts.
+ * is a CA too, which rustls refuses as its own trusted root and GNU wget accepts. With `asOf` (a
+ * date libfaketime's `faketime` takes, `2020-01-01`), made as of that day and valid two days from
+ * it: expired now.
  */
 export async function makeCertificate(
   dir: string,
   names = "IP:127.0.0.1,DNS:localhost",
   prefix = "",
-  options: { ca?: boolean } = {},
+  options: { ca?: boolean; asOf?: string } = {},
 ): Promise<{ cert: string; key: string }> {
   const cert = `${dir}/${prefix}cert.pem`;
   const key = `${dir}/${prefix}key.pem`;
-  const { success, stderr } = await new Deno.Command("openssl", {
+  const { success, stderr } = await new Deno.Command(options.asOf ? "faketime" : "openssl", {
     args: [
+      ...(options.asOf ? [options.asOf, "openssl"] : []),
       "req",
       "-x509",
       "-newkey",

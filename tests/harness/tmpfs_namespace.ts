@@ -59,14 +59,16 @@ const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 /**
  * Runs `steps` with GNU wget (`gnu`) or netkit's, in order, with `dir/mnt` a tmpfs of `sizeKiB`
  * KiB as the working directory (`readOnly` names directories in it mounted read-only, holding
- * what `seed` puts there first: text by path, each with an mtime of 2020).
+ * what `seed` puts there first: text by path, each with an mtime of 2020; `full` names
+ * directories in it that are file systems of their own, filled to the last byte by a file
+ * `fill`: a log written there meets `ENOSPC`).
  */
 export async function runInTmpfs(
   tool: "gnu" | "netkit",
   dir: string,
   sizeKiB: number,
   steps: TmpfsStep[],
-  options: { readOnly?: string[]; seed?: Record<string, string> } = {},
+  options: { readOnly?: string[]; seed?: Record<string, string>; full?: string[] } = {},
 ): Promise<TmpfsRun> {
   const mnt = `${dir}/mnt`;
   const out = `${dir}/out`;
@@ -87,6 +89,11 @@ export async function runInTmpfs(
     ...(options.readOnly ?? []).map((name) =>
       `mount -o remount,ro ${quote(`${mnt}/${name}`)} || exit 99`
     ),
+    ...(options.full ?? []).flatMap((name) => [
+      `mkdir ${quote(`${mnt}/${name}`)}`,
+      `mount -t tmpfs -o size=4k tmpfs ${quote(`${mnt}/${name}`)} || exit 99`,
+      `cat /dev/zero >${quote(`${mnt}/${name}/fill`)} 2>/dev/null`,
+    ]),
     `cd ${quote(mnt)}`,
     ...steps.flatMap((step, i) => [
       ...(step.resizeKiB ? [`mount -o remount,size=${step.resizeKiB}k ${quote(mnt)}`] : []),
