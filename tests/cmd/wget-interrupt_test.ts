@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { send, startRawServer } from "../harness/raw_http_server.ts";
+import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
 import { ROOT } from "../harness/run.ts";
 import { runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
 
@@ -24,9 +24,6 @@ const KILL_AT = 16_000;
  * `/` (a page linking it), `/b.html`, and a 404 for robots.txt.
  */
 function startDrippingServer() {
-  const head = (status: string, type: string, length: number, extra = "") =>
-    `HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n` +
-    `Last-Modified: ${LAST_MODIFIED}\r\n${extra}Connection: close\r\n\r\n`;
   return startRawServer({
     "/": async (conn) => {
       await send(conn, head("200 OK", "text/html", PAGE.length));
@@ -36,40 +33,38 @@ function startDrippingServer() {
       await send(conn, head("200 OK", "text/html", 2));
       await send(conn, "b\n");
     },
-    "/a.bin": async (conn, { head: request }) => {
-      const from = Number(/^Range: bytes=(\d+)-/im.exec(request)?.[1] ?? 0);
-      if (from > 0) {
-        const range = `Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}\r\n`;
-        await send(
-          conn,
-          head("206 Partial Content", "application/octet-stream", BODY.length - from, range),
-        );
-        await send(conn, BODY.subarray(from));
-        return;
-      }
-      await send(conn, head("200 OK", "application/octet-stream", BODY.length));
-      for (let at = 0; at < BODY.length; at += 4_000) {
-        if (!await send(conn, BODY.subarray(at, at + 4_000))) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
-    "/fast.bin": async (conn, { head: request }) => {
-      const from = Number(/^Range: bytes=(\d+)-/im.exec(request)?.[1] ?? 0);
-      if (from > 0) {
-        const range = `Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}\r\n`;
-        await send(
-          conn,
-          head("206 Partial Content", "application/octet-stream", BODY.length - from, range),
-        );
-        await send(conn, BODY.subarray(from));
-        return;
-      }
-      await send(conn, head("200 OK", "application/octet-stream", BODY.length));
-      for (let at = 0; at < BODY.length; at += 4_000) {
-        if (!await send(conn, BODY.subarray(at, at + 4_000))) return;
-      }
-    },
+    "/a.bin": dripped(25),
+    "/fast.bin": dripped(0),
   });
+}
+
+/** An answer's head, `extra` lines before `Connection: close`. */
+const head = (status: string, type: string, length: number, extra = "") =>
+  `HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n` +
+  `Last-Modified: ${LAST_MODIFIED}\r\n${extra}Connection: close\r\n\r\n`;
+
+/**
+ * BODY from a `Range: bytes=N-` on (206) or whole (200), in 4,000-byte pieces `pause` ms apart
+ * (a stop when the client has gone).
+ */
+function dripped(pause: number): RawHandler {
+  return async (conn, { head: request }) => {
+    const from = Number(/^Range: bytes=(\d+)-/im.exec(request)?.[1] ?? 0);
+    if (from > 0) {
+      const range = `Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}\r\n`;
+      await send(
+        conn,
+        head("206 Partial Content", "application/octet-stream", BODY.length - from, range),
+      );
+      await send(conn, BODY.subarray(from));
+      return;
+    }
+    await send(conn, head("200 OK", "application/octet-stream", BODY.length));
+    for (let at = 0; at < BODY.length; at += 4_000) {
+      if (!await send(conn, BODY.subarray(at, at + 4_000))) return;
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
 }
 
 /** The command line of GNU wget or netkit's. */
