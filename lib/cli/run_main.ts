@@ -60,7 +60,8 @@ export function classifyOutputError(error: unknown): "closed" | "failed" | null 
 export function reportOutputError(name: string, error: unknown): number {
   if (classifyOutputError(error) === "closed") return 0;
   // The C library's words alone (`No space left on device`), without what Deno appends
-  // (` (os error 28)`, and for some calls the call and path after it).
+  // (` (os error 28)`, and for some calls the call and path after it): lib/internal's
+  // osErrorText, written here as this module imports nothing (every command loads it at start).
   const reason = (error instanceof Error ? error.message : String(error))
     .replace(/\s*\(os error \d+\).*$/s, "");
   try {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { osErrorText } from "../internal/os_error_text.ts";
+
 /**
  * Rotates the backups of `path` (`count` of them at most); nothing when it is not a file.
  *
@@ -26,11 +28,8 @@ export function rotateBackups(path: string, count: number): void {
     } catch (error) {
       // A copy not there yet: nothing to move, as GNU wget ignores it.
       if (error instanceof Deno.errors.NotFound) return;
-      // GNU's words for it, the system's reason without Deno's "(os error N): rename ...".
-      const reason = error instanceof Error
-        ? error.message.replace(/\s*\(os error \d+\).*$/s, "")
-        : String(error);
-      throw new Error(`Failed to rename ${from} to ${to}: ${reason}`, { cause: error });
+      // GNU's words for it: the system's reason.
+      throw new Error(`Failed to rename ${from} to ${to}: ${osErrorText(error)}`, { cause: error });
     }
   };
   for (let n = count; n > 1; n--) move(`${path}.${n - 1}`, `${path}.${n}`);

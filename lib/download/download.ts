@@ -7,6 +7,7 @@
  */
 
 import { quoteForMessage } from "../internal/quote.ts";
+import { osErrorText } from "../internal/os_error_text.ts";
 import { fileNameFromUrl } from "./file_name.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { withPageExtension } from "./page_kind.ts";
@@ -95,8 +96,7 @@ export function fileErrorText(error: unknown): string {
   if (error instanceof Deno.errors.AlreadyExists) return "File exists";
   if (error instanceof Deno.errors.IsADirectory) return "Is a directory";
   if (error instanceof Deno.errors.NotADirectory) return "Not a directory";
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*\(os error \d+\).*$/s, "");
+  return osErrorText(error);
 }
 
 /** Where a download's body goes instead of a file of its own (`-O FILE`, `-O -`). */
