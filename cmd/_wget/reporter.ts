@@ -14,6 +14,7 @@ import {
   type DownloadResult,
   fileErrorText,
   GaveUpError,
+  type RequestUserinfo,
 } from "../../lib/download/download.ts";
 import { HttpStatusError, RedirectError } from "../../lib/http/errors.ts";
 import { SocketError } from "../../lib/net/socket_error.ts";
@@ -268,7 +269,7 @@ class DownloadLogState {
   failuresSeen = 0;
   /** The URL of the last request, and the userinfo it went with (the URL's own credentials). */
   requested = "";
-  userinfo: { username: string; password: boolean } | undefined = undefined;
+  userinfo: RequestUserinfo | undefined = undefined;
   /** A challenge was just answered: the request that follows is the same try's (no date line). */
   answering = false;
 }
@@ -293,7 +294,7 @@ class DownloadLogState {
  */
 export function shownUrl(
   href: string,
-  userinfo: { username: string; password: boolean } | undefined,
+  userinfo: RequestUserinfo | undefined,
 ): string {
   if (userinfo === undefined) return href;
   const after = href.indexOf("://") + 3;

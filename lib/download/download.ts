@@ -112,6 +112,17 @@ export interface DownloadSink {
   offset?: number;
 }
 
+/**
+ * The URL's own credentials as a log may name them: the user name, and whether there is a
+ * password (never the password itself).
+ */
+export interface RequestUserinfo {
+  /** The user name, decoded. */
+  username: string;
+  /** Whether the URL gave a password. */
+  password: boolean;
+}
+
 /** What a download reports while it runs, for the command to print. */
 export interface DownloadEvents {
   /**
@@ -123,7 +134,7 @@ export interface DownloadEvents {
   request?(
     url: HttpUrl,
     method: string,
-    userinfo?: { username: string; password: boolean },
+    userinfo?: RequestUserinfo,
   ): void;
   /**
    * The request went out on a new connection to `host:port` (the server, or the plain HTTP

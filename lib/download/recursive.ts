@@ -18,6 +18,7 @@ import {
   type DownloadOptions,
   type DownloadResult,
   type DownloadSink,
+  type RequestUserinfo,
 } from "./download.ts";
 import { timerSleep } from "./_timer_sleep.ts";
 import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
@@ -594,7 +595,7 @@ class Walker {
    * The user name of a start URL of `href`'s origin (and whether it had a password), for the log
    * of a request that goes with its credentials; none when there is none.
    */
-  #startUserinfo(href: string): { username: string; password: boolean } | undefined {
+  #startUserinfo(href: string): RequestUserinfo | undefined {
     if (this.#startCredentials.size === 0) return undefined;
     const credentials = this.#startCredentials.get(new URL(href).origin);
     return credentials && { username: credentials.username, password: credentials.password !== "" };
