@@ -127,3 +127,30 @@ peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], asyn
     });
   }
 });
+
+peerTest(
+  "wget's verbose log when the file cannot be made for an answer (a file where its directory goes): GNU's length line and blank line before its Cannot write to",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startRawServer({
+      "/plain": answer("HTTP/1.1 200 OK", ["Content-Type: text/plain"]),
+    });
+    const here = { name: "file", bytes: new TextEncoder().encode("mine") };
+    const { gnu, netkit } = await bothWgetLogs(
+      dir.path,
+      ["-t", "1", "-P", "file/sub", `${server.base}/plain`],
+      here,
+    );
+    // GNU's perror-like lines of its failed mkdir and open are its own (cmd/README.md).
+    const ownLines = /^file\/sub(\/plain)?: Not a directory\n/gm;
+    assert.match(
+      gnu.log,
+      /\nLength: 2 \[text\/plain\]\n(.*\n)*\nCannot write to ‘file\/sub\/plain’/,
+    );
+    assert.equal(netkit.log, gnu.log.replace(ownLines, ""));
+    assert.equal(netkit.code, 3);
+    assert.equal(netkit.code, gnu.code);
+    assert.deepEqual(netkit.files, gnu.files);
+  },
+);
