@@ -2,8 +2,8 @@
  * `wget -r` over the directory listings of real file servers, beside GNU wget 1.21 on the same
  * loopback server: Apache httpd's mod_autoindex (Debian's fancy table with icons, sort links,
  * HEADER and README; and Apache's plain list in ISO-8859-1 without FollowSymLinks), lighttpd's
- * mod_dirlisting, nginx's autoindex and Python's http.server (HTTP/1.0, a connection closed after
- * each answer, no Range). The tree served holds nested and empty directories, names with spaces,
+ * mod_dirlisting (its stylesheet a link above the directory), nginx's autoindex and Python's
+ * http.server (HTTP/1.0, a connection closed after each answer, no Range). The tree served holds nested and empty directories, names with spaces,
  * `%`, `#`, `?`, `&`, `+`, `;`, UTF-8 and a leading `-`, dot files, a directory's own
  * `index.html`, a symlink to a directory outside the tree and a 3 MB file. The command lines are
  * the everyday ones (`-r -np -nH --cut-dirs=2 -R "index.html*"`, `-m -np`, `-r -l 1 -np -A
@@ -11,7 +11,9 @@
  * of `-N` (a file changed, one added) and of `-c` (a file cut short, one removed). Compared: the
  * exit code, every file and directory left (bytes, and mtime: the server's date or a fresh one),
  * the requests in the server's access log in GNU's order, and the log (`-nv`, or the default one)
- * but for the lines of GNU's own documented in cmd/README.md.
+ * but for the lines of GNU's own documented in cmd/README.md. Where GNU's IRI conversion reads a
+ * Latin-1 page's UTF-8 links as Latin-1 (Apache's plain list; the 416 page `-c` meets), the steps
+ * assert the documented difference.
  */
 
 import assert from "node:assert/strict";
@@ -67,6 +69,10 @@ async function writeTree(root: string, outside: string): Promise<void> {
     await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
     await Deno.writeTextFile(full, text);
   }
+  // lighttpd's external stylesheet, above the directory, and the image it names.
+  await Deno.mkdir(`${root}/css`);
+  await Deno.writeTextFile(`${root}/css/listing.css`, "body { background: url(bg.png) }\n");
+  await Deno.writeTextFile(`${root}/css/bg.png`, "not really a PNG\n");
   await writeBigFile(`${root}/pub/dir/big.bin`, 3_000_000);
   await Deno.symlink(outside, `${root}/pub/dir/outlink`);
   await touchAll(root);
@@ -225,7 +231,10 @@ const EVERYDAY: ListingCase[] = [
 /** A directory URL without its slash: the 301, then a file where directories go (exit 3 on some). */
 const WITHOUT_SLASH: ListingCase = { args: ["-r", "-np"], path: "/pub/dir" };
 
-/** Page requisites of a listing: Apache's icons are above the directory (-np does not keep them out). */
+/**
+ * Page requisites of a listing: Apache's icons and lighttpd's stylesheet are above the directory
+ * (-np does not keep them out).
+ */
 const REQUISITES: ListingCase = { args: ["-nv", "-r", "-np", "-p", "-k", "-E"] };
 
 /** Runs `cases` against `served` as steps of `t`, each asserting netkit's outcome is GNU's. */
@@ -273,6 +282,27 @@ peerTest(
         WITHOUT_SLASH,
         TIMESTAMPING_TWICE,
       ]);
+      await t.step(
+        "-c twice: GNU's IRI conversion after a 416 in Latin-1 (cmd/README.md)",
+        async () => {
+          const here = `${dir.path}/fancy/continued`;
+          const { gnu, netkit } = await bothOn(served, here, CONTINUED_TWICE);
+          // A complete listing's 416 page is ISO-8859-1: GNU reads the copy here in that charset,
+          // and asks for 日本/'s UTF-8 bytes as Latin-1 characters (404s) before the links as written.
+          const mangled = (request: string) => /%C[23]%.* 404$/.test(request);
+          assert.ok(gnu.requests.some(mangled), gnu.requests.join("\n"));
+          assert.ok(!netkit.requests.some(mangled), netkit.requests.join("\n"));
+          // Then GNU saves 日本/'s files anew (200s) under the names it made; netkit's are complete.
+          const japanese = (request: string) => request.includes("/%e6%97%a5%e6%9c%ac/");
+          assert.ok(gnu.requests.filter(japanese).some((request) => request.endsWith(" 200")));
+          assert.ok(netkit.requests.filter(japanese).every((request) => request.endsWith(" 416")));
+          assert.deepEqual(
+            netkit.requests.filter((request) => !japanese(request)),
+            gnu.requests.filter((request) => !mangled(request) && !japanese(request)),
+          );
+          assert.equal(netkit.code, gnu.code);
+        },
+      );
     }
     await Deno.mkdir(`${dir.path}/plain`);
     await using apache = await startApache(`${dir.path}/plain`, root);
@@ -310,10 +340,12 @@ peerTest(
   async (t) => {
     await using dir = await tempDir();
     const root = await servedTree(dir.path);
-    await using lighttpd = await startLighttpd(dir.path, root);
+    // Its stylesheet a link above the directory, as page requisites find it.
+    await using lighttpd = await startLighttpd(dir.path, root, { externalCss: "/css/listing.css" });
     await compareCases(t, { ...lighttpd, root }, dir.path, [
       EVERYDAY[0]!,
       EVERYDAY[2]!,
+      REQUISITES,
       WITHOUT_SLASH,
       CONTINUED_TWICE,
     ]);

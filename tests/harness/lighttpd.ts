@@ -24,12 +24,25 @@ export interface Lighttpd extends AsyncDisposable {
   flushLog(): void;
 }
 
+/** Options of {@linkcode startLighttpd}. */
+export interface LighttpdOptions {
+  /**
+   * The listings' stylesheet as a link to this path (`dir-listing.external-css`) instead of
+   * lighttpd's `<style>` inside each page.
+   */
+  externalCss?: string;
+}
+
 /**
  * Starts lighttpd serving `root` with listings (`dir-listing.activate`), `index.html` in place
  * of a directory's listing, everything else in `dir`. Its stat cache is off: a test that changes
  * a file between two runs gets the file as it is now.
  */
-export async function startLighttpd(dir: string, root: string): Promise<Lighttpd> {
+export async function startLighttpd(
+  dir: string,
+  root: string,
+  options: LighttpdOptions = {},
+): Promise<Lighttpd> {
   const log = `${dir}/lighttpd-access.log`;
   const peer = await startPeerOnFreePort(async (port) => {
     const config = `${dir}/lighttpd-${port}.conf`;
@@ -47,6 +60,7 @@ accesslog.format = "\\"%r\\" %>s"
 index-file.names = ( "index.html" )
 dir-listing.activate = "enable"
 dir-listing.encoding = "utf-8"
+${options.externalCss ? `dir-listing.external-css = "${options.externalCss}"` : ""}
 mimetype.assign = (
   ".html" => "text/html", ".css" => "text/css", ".txt" => "text/plain",
   ".iso" => "application/x-iso9660-image", "" => "application/octet-stream"
