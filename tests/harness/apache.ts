@@ -27,11 +27,14 @@ export interface ApacheOptions {
   /**
    * Debian's listings (mods-available/autoindex.conf): `FancyIndexing` in an HTML table, icons
    * from `/icons/`, `Charset=UTF-8`, dot files left out (`IndexIgnore .??*`). Without it, Apache's
-   * own default: a plain list (`<ul>`), no icons, `text/html;charset=ISO-8859-1`. Both have the
-   * sort links (`?C=N;O=D`) only when fancy; the plain list has none.
+   * own default: a plain list (`<ul>`) without icons or sort links (`?C=N;O=D`),
+   * `text/html;charset=ISO-8859-1`.
    */
   fancy?: boolean;
-  /** `Options +FollowSymLinks` (Debian's default for /var/www); without it a symlink is a 403. */
+  /**
+   * `Options +FollowSymLinks` (Debian's default for /var/www); without it a symlink is left out of
+   * the listing and a 403 when asked for.
+   */
   followSymlinks?: boolean;
 }
 
