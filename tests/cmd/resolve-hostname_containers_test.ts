@@ -1,0 +1,526 @@
+/**
+ * `resolve-hostname`, the library's lookups (`resolveHost`, `lookupAddresses`,
+ * `createClientSocket`) and `wget` beside glibc 2.36 (getent, the lecture's C calls, GNU wget)
+ * with the resolv.conf files containers have (issue #16: "inside a Kubernetes pod `myservice` and
+ * `kubernetes.default` do not resolve"): a Kubernetes pod's (`search default.svc.cluster.local
+ * svc.cluster.local cluster.local corp.test`, `options ndots:5`, and its variants with
+ * `timeout:1 attempts:2 edns0`, `single-request-reopen`, `use-vc`, `no-aaaa`), Docker's
+ * (`ndots:0`; the default bridge's copy of the host's file), long search lists, `domain` and
+ * `search` together, `search .`, and `LOCALDOMAIN` and `RES_OPTIONS` over a pod's file.
+ *
+ * The name server is the test's own, on port 53 of a loopback address (resolv.conf cannot name
+ * a port; a pod's `10.96.0.10` is never asked), serving a zone as CoreDNS serves a cluster's:
+ * services with an IPv4 address only (no data for AAAA), a headless service's several addresses
+ * in a fixed order, a pod of a StatefulSet, an ExternalName service (a CNAME to an external name,
+ * its addresses in the same answer), SERVFAIL for one name, empty non-terminals (`svc.cluster.local`:
+ * no data), NXDOMAIN for everything else. It logs every question it sees, so the questions each
+ * side asks, in their order, are compared too, not only the answers: each side makes its calls
+ * in one process with a marker question between two (tests/harness/marked_lookups_probe.ts).
+ * As root, in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over
+ * `/etc`. Ignored, with the reason, where namespaces, getent, gcc or GNU wget cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import {
+  decodeDnsMessage,
+  DNS_RCODE,
+  DNS_TYPE,
+  type DnsMessage,
+  type DnsRecord,
+} from "../../lib/dns/message.ts";
+import { answerTo, listenDnsPort } from "../harness/dns_peers.ts";
+import {
+  type EtcFiles,
+  etcNamespaceUnavailable,
+  resolveHostnameCommand,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
+import {
+  compileGlibcCalls,
+  type GlibcCall,
+  glibcCallsUnavailable,
+  parseGlibcCalls,
+} from "../harness/glibc_calls.ts";
+import { loopbackAddress } from "../harness/loopback_address.ts";
+import { failureKind } from "../harness/lookup_failure_kind.ts";
+import { type MarkedLookup, markName, splitAtMarks } from "../harness/marked_lookups_probe.ts";
+import { tempDir } from "../harness/peers.ts";
+
+const IGNORE = etcNamespaceUnavailable(["getent"]) ?? glibcCallsUnavailable();
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+const WGET_IGNORE = IGNORE ?? etcNamespaceUnavailable(["wget"]);
+
+/** The loopback address of this file's name server (and of `myservice`'s HTTP server). */
+const SERVER = loopbackAddress();
+
+/** What the zone holds for a name: addresses of each family, a CNAME, or an error code. */
+interface ZoneEntry {
+  a?: string[];
+  aaaa?: string[];
+  cname?: string;
+  rcode?: number;
+}
+
+/** A cluster's names as CoreDNS serves them, and a few outside names. */
+const ZONE: Record<string, ZoneEntry> = {
+  "myservice.default.svc.cluster.local": { a: [SERVER] },
+  "kubernetes.default.svc.cluster.local": { a: ["10.96.0.1"] },
+  // A headless service: one address per pod, in an order of the server's (fixed here).
+  "headless.default.svc.cluster.local": { a: ["10.244.2.6", "10.244.1.5", "10.244.3.7"] },
+  "db-0.headless.default.svc.cluster.local": { a: ["10.244.1.5"] },
+  "dual.default.svc.cluster.local": { a: ["10.96.2.2"], aaaa: ["fd00:96::2"] },
+  // An ExternalName service: CoreDNS answers the CNAME and the target's records together.
+  "ext.default.svc.cluster.local": { cname: "www.example.test" },
+  "broken.default.svc.cluster.local": { rcode: DNS_RCODE.SERVFAIL },
+  "broken.corp.test": { a: ["198.51.100.21"] },
+  "intranet.corp.test": { a: ["198.51.100.20"] },
+  "www.example.test": { a: ["198.51.100.10"], aaaa: ["2001:db8::10"] },
+  "example.test": { a: ["198.51.100.1"] },
+  "a.b.c.d.e.f": { a: ["198.51.100.30"] },
+};
+
+/** Whether `name` is an empty non-terminal of the zone (`svc.cluster.local`): no data. */
+function emptyNonTerminal(name: string): boolean {
+  return Object.keys(ZONE).some((owner) => owner.endsWith(`.${name}`));
+}
+
+/** The records of `name` of `type`, following a CNAME inside the zone, as CoreDNS answers. */
+function recordsOf(name: string, type: number): DnsRecord[] {
+  const entry = ZONE[name];
+  if (entry?.cname !== undefined) {
+    const cname: DnsRecord = { name, type: DNS_TYPE.CNAME, class: 1, ttl: 5, data: entry.cname };
+    return [cname, ...recordsOf(entry.cname, type)];
+  }
+  const data = type === DNS_TYPE.A ? entry?.a : type === DNS_TYPE.AAAA ? entry?.aaaa : undefined;
+  return (data ?? []).map((address) => ({ name, type, class: 1, ttl: 5, data: address }));
+}
+
+/** One question the server saw: `TYPE NAME`, with `+edns` and `/tcp` where so asked. */
+interface Seen {
+  name: string;
+  text: string;
+}
+
+/** The answer to `query`, and the question logged in `log`. */
+function answer(query: DnsMessage, tcp: boolean, log: Seen[]): Uint8Array {
+  const question = query.questions[0];
+  if (question === undefined) return answerTo(query, { rcode: DNS_RCODE.FORMERR });
+  const name = question.name.toLowerCase().replace(/\.$/, "");
+  const type = question.type === DNS_TYPE.A
+    ? "A"
+    : question.type === DNS_TYPE.AAAA
+    ? "AAAA"
+    : String(question.type);
+  const edns = query.additionals.some((record) => record.type === 41);
+  log.push({ name, text: `${type}${edns ? "+edns" : ""}${tcp ? "/tcp" : ""} ${name}` });
+  const entry = ZONE[name];
+  if (entry?.rcode !== undefined) return answerTo(query, { rcode: entry.rcode });
+  if (entry === undefined && !emptyNonTerminal(name)) {
+    return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
+  }
+  return answerTo(query, { authoritative: true, answers: recordsOf(name, question.type) });
+}
+
+/** The zone's server on port 53 of {@linkcode SERVER}, UDP and TCP, and its log. */
+interface ZoneServer extends AsyncDisposable {
+  log: Seen[];
+}
+
+function startZoneServer(): ZoneServer {
+  const [udp, tcp] = listenDnsPort(SERVER, 53);
+  const log: Seen[] = [];
+  const serving = (async () => {
+    try {
+      while (true) {
+        const [wire, from] = await udp.receive();
+        await udp.send(answer(decodeDnsMessage(wire), false, log), from);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  const connections = new Set<Deno.TcpConn>();
+  const serveConnection = async (conn: Deno.TcpConn) => {
+    // Several questions on one connection, as glibc sends A and AAAA under use-vc.
+    const read = async (bytes: Uint8Array) => {
+      for (let got = 0; got < bytes.length;) {
+        const n = await conn.read(bytes.subarray(got));
+        if (n === null) return false;
+        got += n;
+      }
+      return true;
+    };
+    try {
+      while (true) {
+        const head = new Uint8Array(2);
+        if (!await read(head)) break;
+        const body = new Uint8Array((head[0]! << 8) | head[1]!);
+        if (!await read(body)) break;
+        const reply = answer(decodeDnsMessage(body), true, log);
+        const framed = new Uint8Array(2 + reply.length);
+        framed.set([reply.length >> 8, reply.length & 0xff]);
+        framed.set(reply, 2);
+        for (let sent = 0; sent < framed.length;) sent += await conn.write(framed.subarray(sent));
+      }
+    } catch {
+      // The client went away.
+    } finally {
+      connections.delete(conn);
+      conn.close();
+    }
+  };
+  const accepting = (async () => {
+    const served: Promise<void>[] = [];
+    try {
+      for await (const conn of tcp) {
+        connections.add(conn);
+        served.push(serveConnection(conn));
+      }
+    } catch {
+      // Closed.
+    }
+    await Promise.all(served);
+  })();
+  return {
+    log,
+    async [Symbol.asyncDispose]() {
+      udp.close();
+      tcp.close();
+      for (const conn of connections) conn.close();
+      await Promise.all([serving, accepting]);
+    },
+  };
+}
+
+/** A Kubernetes pod's resolv.conf (its `nameserver 10.96.0.10` here the test's own server). */
+const POD = `nameserver ${SERVER}\n` +
+  "search default.svc.cluster.local svc.cluster.local cluster.local corp.test\n" +
+  "options ndots:5\n";
+
+const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n";
+
+function etc(resolvConf: string): EtcFiles {
+  return { "resolv.conf": resolvConf, hosts: HOSTS, "nsswitch.conf": "hosts: files dns\n" };
+}
+
+/** The C calls and the netkit calls compared with them, pair by pair. */
+const CALLS: [glibc: string, netkit: string][] = [
+  ["ghbn", "host4"],
+  ["ghbn2", "host6"],
+  ["gai:0:c", "lookup0"],
+  ["gai:4:c", "lookup4"],
+];
+
+/** What a glibc call or a netkit call gave, in a form both share. */
+function shape(answer: GlibcCall | MarkedLookup): Record<string, unknown> {
+  if (answer.error !== undefined) {
+    return { error: failureKind(answer.error, (answer as MarkedLookup).failure) };
+  }
+  if ("officialName" in answer && answer.officialName !== undefined) {
+    return {
+      officialName: answer.officialName,
+      aliases: answer.aliases,
+      addresses: answer.addresses,
+    };
+  }
+  return { canonicalName: answer.canonicalName, addresses: answer.addresses };
+}
+
+/** The log's entries from `from` on, as text, cut at the marker questions. */
+function questionsByCall(server: ZoneServer, from: number): string[][] {
+  return splitAtMarks(server.log.slice(from), (seen) => seen.name)
+    .map((seen) => seen.map(({ text }) => text));
+}
+
+/**
+ * Asks glibc (the C calls, in one process) and netkit (marked_lookups_probe.ts, in one process)
+ * about each of `names`, with `resolvConf` and `env`: the differences, in words.
+ */
+async function compareCalls(
+  server: ZoneServer,
+  dir: string,
+  program: string,
+  resolvConf: string,
+  names: string[],
+  env: Record<string, string> = {},
+): Promise<string[]> {
+  const files = etc(resolvConf);
+  const pairs = names.flatMap((name) => CALLS.map(([glibc, netkit]) => ({ name, glibc, netkit })));
+  let from = server.log.length;
+  const glibcArgs = pairs.flatMap(({ name, glibc }, i) => [
+    "gai:4:-",
+    `${markName(i)}.`,
+    glibc,
+    name,
+  ]);
+  const glibcRun = await runWithEtcFiles(dir, files, [program, ...glibcArgs], env);
+  const glibcAnswers = parseGlibcCalls(glibcRun.stdout).filter(({ name }) =>
+    !name.startsWith("mark-")
+  );
+  const glibcQuestions = questionsByCall(server, from);
+  from = server.log.length;
+  const netkitArgs = pairs.flatMap(({ name, netkit }) => [netkit, name]);
+  const netkitRun = await runWithEtcFiles(dir, files, [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "tests/harness/marked_lookups_probe.ts",
+    SERVER,
+    ...netkitArgs,
+  ], env);
+  assert.equal(netkitRun.code, 0, netkitRun.stderr);
+  const netkitAnswers = netkitRun.stdout.trim().split("\n").map((line) =>
+    JSON.parse(line) as MarkedLookup
+  );
+  const netkitQuestions = questionsByCall(server, from);
+  assert.equal(glibcAnswers.length, pairs.length, glibcRun.stderr);
+  const differences: string[] = [];
+  for (const [i, { name, glibc, netkit }] of pairs.entries()) {
+    const ours = shape(netkitAnswers[i]!);
+    const theirs = shape(glibcAnswers[i]!);
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
+      differences.push(
+        `${glibc}/${netkit} ${name}: ${JSON.stringify(theirs)} / ${JSON.stringify(ours)}`,
+      );
+    }
+    const asked = JSON.stringify(glibcQuestions[i] ?? []);
+    const ourQuestions = JSON.stringify(netkitQuestions[i] ?? []);
+    if (asked !== ourQuestions) {
+      differences.push(`${glibc}/${netkit} ${name} questions: ${asked} / ${ourQuestions}`);
+    }
+  }
+  return differences;
+}
+
+/** The names a pod asks, each for a reason (the step names). */
+const POD_NAMES = [
+  "myservice", // the first domain: A answered, AAAA no data
+  "myservice.default", // one dot < ndots: the list first, the second domain answers
+  "myservice.default.svc",
+  "kubernetes.default",
+  "db-0.headless", // a pod of a StatefulSet
+  "headless", // several addresses, in the server's order
+  "dual", // both families
+  "ext", // an ExternalName service: a CNAME to an outside name
+  "www.example.test", // 2 dots < 5: every domain of the list NXDOMAIN, then as it is
+  "www.example.test.", // a final dot: the name alone
+  "a.b.c.d.e.f", // 5 dots: as it is first
+  "intranet", // the last domain answers
+  "nothere", // NXDOMAIN everywhere
+  "svc", // svc.cluster.local is an empty non-terminal: no data
+  "broken", // SERVFAIL for the first domain, an answer from the last
+];
+
+Deno.test({
+  name: `netkit's lookups in a Kubernetes pod answer and ask as glibc's${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using server = startZoneServer();
+    await using dir = await tempDir();
+    const program = await compileGlibcCalls(dir.path);
+    const variants: [string, string, string[]][] = [
+      ["ndots:5", POD, POD_NAMES],
+      [
+        "timeout:1 attempts:2 edns0",
+        `${POD}options timeout:1 attempts:2 edns0\n`,
+        ["myservice", "kubernetes.default", "www.example.test", "broken"],
+      ],
+      // glibc sends the pair one after the other, each on a socket of its own; netkit asks each
+      // question on a socket of its own always (cmd/README.md), so the conntrack race this
+      // option works around cannot happen to it.
+      [
+        "single-request-reopen",
+        `${POD}options single-request-reopen\n`,
+        ["myservice", "intranet", "dual"],
+      ],
+      ["use-vc", `${POD}options use-vc\n`, ["myservice", "intranet", "ext", "broken"]],
+      ["no-aaaa", `${POD}options no-aaaa\n`, ["myservice", "dual", "intranet", "broken"]],
+    ];
+    for (const [what, resolvConf, names] of variants) {
+      await t.step(what, async () => {
+        const differences = await compareCalls(server, dir.path, program, resolvConf, names);
+        assert.deepEqual(differences, []);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname --ahosts in a Kubernetes pod prints and asks as getent ahosts${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using server = startZoneServer();
+    await using dir = await tempDir();
+    const files = etc(POD);
+    // Each getent in a process of its own; netkit's in one.
+    const glibc: { stdout: string; code: number; questions: string[] }[] = [];
+    for (const name of POD_NAMES) {
+      const from = server.log.length;
+      const run = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", name]);
+      glibc.push({ ...run, questions: server.log.slice(from).map(({ text }) => text) });
+    }
+    const from = server.log.length;
+    const run = await runWithEtcFiles(dir.path, files, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "tests/harness/marked_lookups_probe.ts",
+      SERVER,
+      ...POD_NAMES.flatMap((name) => ["ahosts", name]),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const ours = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as MarkedLookup);
+    const questions = questionsByCall(server, from);
+    for (const [i, name] of POD_NAMES.entries()) {
+      await t.step(name, () => {
+        const theirs = glibc[i]!;
+        assert.equal(ours[i]!.stdout, theirs.stdout);
+        assert.equal(ours[i]!.code === 0, theirs.code === 0, "both found it, or neither");
+        assert.deepEqual(questions[i], theirs.questions);
+      });
+    }
+  },
+});
+
+/** What, resolv.conf, environment, and the names compared. */
+const OTHER_CASES: [string, string, Record<string, string>, string[]][] = [
+  // Docker's user-defined networks: its embedded server, the host's search list, ndots:0 (even
+  // one label is asked as it is first).
+  [
+    "Docker: ndots:0",
+    `nameserver ${SERVER}\nsearch corp.test\noptions ndots:0\n`,
+    {},
+    ["intranet", "example.test", "nothere"],
+  ],
+  // Docker's default bridge: a copy of the host's file.
+  ["Docker's default bridge: the host's file", `nameserver ${SERVER}\nsearch corp.test\n`, {}, [
+    "intranet",
+    "www.example.test",
+  ]],
+  [
+    "31 search domains on a line of 660 characters, the last answering",
+    `nameserver ${SERVER}\nsearch ${
+      Array.from({ length: 30 }, (_, i) => `d${String(i).padStart(2, "0")}.example.test`).join(" ")
+    } corp.test\n`,
+    {},
+    ["intranet"],
+  ],
+  [
+    "domain after search: the last wins",
+    `nameserver ${SERVER}\nsearch corp.test\ndomain default.svc.cluster.local\noptions ndots:5\n`,
+    {},
+    ["myservice", "intranet"],
+  ],
+  [
+    "search after domain: the last wins",
+    `nameserver ${SERVER}\ndomain default.svc.cluster.local\nsearch corp.test\n`,
+    {},
+    ["myservice", "intranet"],
+  ],
+  ["search . (the root only)", `nameserver ${SERVER}\nsearch .\noptions ndots:5\n`, {}, [
+    "myservice",
+    "example.test",
+  ]],
+  ["LOCALDOMAIN over a pod's search list", POD, { LOCALDOMAIN: "corp.test" }, [
+    "myservice",
+    "intranet",
+  ]],
+  ["RES_OPTIONS over a pod's ndots", POD, { RES_OPTIONS: "ndots:1" }, [
+    "www.example.test",
+    "kubernetes.default",
+  ]],
+];
+
+Deno.test({
+  name:
+    `netkit's lookups with Docker's and other resolv.conf files answer and ask as glibc's${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using server = startZoneServer();
+    await using dir = await tempDir();
+    const program = await compileGlibcCalls(dir.path);
+    for (const [what, resolvConf, env, names] of OTHER_CASES) {
+      await t.step(what, async () => {
+        const differences = await compareCalls(server, dir.path, program, resolvConf, names, env);
+        assert.deepEqual(differences, []);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `wget http://myservice:PORT/ in a Kubernetes pod resolves, asks and fetches as GNU wget${
+    WGET_IGNORE ? ` (ignored: ${WGET_IGNORE})` : ""
+  }`,
+  ignore: WGET_IGNORE !== undefined,
+  async fn(t) {
+    await using server = startZoneServer();
+    await using dir = await tempDir();
+    await using http = Deno.serve(
+      { hostname: SERVER, port: 0, onListen: () => {} },
+      () => new Response("hello from myservice\n"),
+    );
+    const url = `http://myservice:${http.addr.port}/`;
+    const files = etc(POD);
+    const lines = (text: string) =>
+      text.split("\n").filter((line) => /^(Resolving|Connecting)/.test(line));
+    await t.step("wget", async () => {
+      let from = server.log.length;
+      const gnu = await runWithEtcFiles(dir.path, files, ["wget", "-t1", "-O", "-", url]);
+      const gnuQuestions = server.log.slice(from).map(({ text }) => text);
+      assert.equal(gnu.stdout, "hello from myservice\n", gnu.stderr);
+      from = server.log.length;
+      const ours = await runWithEtcFiles(dir.path, files, [
+        Deno.execPath(),
+        "run",
+        "-A",
+        "cmd/wget.ts",
+        "-t1",
+        "-O",
+        "-",
+        url,
+      ]);
+      assert.equal(ours.stdout, gnu.stdout, ours.stderr);
+      assert.deepEqual(lines(ours.stderr), lines(gnu.stderr));
+      assert.deepEqual(server.log.slice(from).map(({ text }) => text), gnuQuestions);
+    });
+    await t.step("createClientSocket", async () => {
+      const run = await runWithEtcFiles(dir.path, files, [
+        Deno.execPath(),
+        "run",
+        "-A",
+        "tests/harness/marked_lookups_probe.ts",
+        SERVER,
+        `connect:${http.addr.port}`,
+        "myservice",
+        `connect:${http.addr.port}`,
+        "kubernetes", // no such service: NXDOMAIN everywhere
+      ]);
+      const [found, missing] = run.stdout.trim().split("\n").map((line) =>
+        JSON.parse(line) as MarkedLookup
+      );
+      assert.match(found?.status ?? "", /^HTTP\/1\.[01] 200 OK$/, run.stderr);
+      assert.equal(missing?.error, "SocketError", run.stdout);
+    });
+    await t.step(
+      "resolve-hostname --debug names every name of the search list it asks",
+      async () => {
+        const run = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--debug", "intranet"),
+        );
+        const asked = run.stderr.split("\n").flatMap((line) =>
+          /for A (\S+):/.exec(line)?.[1] ?? []
+        );
+        assert.deepEqual(asked, [
+          "intranet.default.svc.cluster.local",
+          "intranet.svc.cluster.local",
+          "intranet.cluster.local",
+          "intranet.corp.test",
+        ]);
+        assert.match(run.stdout, /^Official name is "intranet\.corp\.test"$/m);
+      },
+    );
+  },
+});
