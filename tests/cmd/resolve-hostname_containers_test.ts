@@ -217,10 +217,23 @@ const POD = `nameserver ${SERVER}\n` +
   "search default.svc.cluster.local svc.cluster.local cluster.local corp.test\n" +
   "options ndots:5\n";
 
-const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n";
+/**
+ * The hosts file kubelet writes into a pod (of `db-0`, a StatefulSet's pod behind `headless`),
+ * with a `hostAliases` entry.
+ */
+const KUBELET_HOSTS = "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n" +
+  "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n" +
+  "fe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n" +
+  "10.244.1.5\tdb-0.headless.default.svc.cluster.local\tdb-0\n\n" +
+  "# Entries added by HostAliases.\n10.1.2.3\tfoo.local\tbar.local\n";
 
-function etc(resolvConf: string): EtcFiles {
-  return { "resolv.conf": resolvConf, hosts: HOSTS, "nsswitch.conf": "hosts: files dns\n" };
+/** The hosts file Docker writes into a container (its id for a host name). */
+const DOCKER_HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+  "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\n" +
+  "ff02::2\tip6-allrouters\n172.17.0.2\t3f4e5d6c7b8a\n";
+
+function etc(resolvConf: string, hosts = KUBELET_HOSTS): EtcFiles {
+  return { "resolv.conf": resolvConf, hosts, "nsswitch.conf": "hosts: files dns\n" };
 }
 
 /** The C calls and the netkit calls compared with them, pair by pair. */
@@ -260,11 +273,10 @@ async function compareCalls(
   server: ZoneServer,
   dir: string,
   program: string,
-  resolvConf: string,
+  files: EtcFiles,
   names: string[],
   env: Record<string, string> = {},
 ): Promise<{ differences: string[]; glibc: GlibcCall[] }> {
-  const files = etc(resolvConf);
   const pairs = names.flatMap((name) => CALLS.map(([glibc, netkit]) => ({ name, glibc, netkit })));
   let from = server.log.length;
   const glibcArgs = pairs.flatMap(({ name, glibc }, i) => [
@@ -330,6 +342,9 @@ const POD_NAMES = [
   "kubernetes.default.svc.cluster.local.", // a final dot
   "MyService", // asked as typed
   "localhost", // the hosts file
+  "db-0", // the pod's own name, from kubelet's hosts file
+  "foo.local", // a hostAliases entry
+  "ip6-allnodes", // IPv6 only in the hosts file: DNS asked for IPv4
   "intranet", // the last domain answers
   "nothere", // NXDOMAIN everywhere
   "svc", // svc.cluster.local is an empty non-terminal: no data
@@ -363,12 +378,18 @@ Deno.test({
     ];
     for (const [what, resolvConf, names] of variants) {
       await t.step(what, async () => {
-        const { differences } = await compareCalls(server, dir.path, program, resolvConf, names);
+        const { differences } = await compareCalls(
+          server,
+          dir.path,
+          program,
+          etc(resolvConf),
+          names,
+        );
         assert.deepEqual(differences, []);
       });
     }
     await t.step("the pair's AAAA question answered SERVFAIL", async () => {
-      const { differences } = await compareCalls(server, dir.path, program, POD, ["half"]);
+      const { differences } = await compareCalls(server, dir.path, program, etc(POD), ["half"]);
       // The same answers; but glibc takes the pair's answers as they are, where netkit asks the
       // failed question again, in the next round of attempts here (the only server), as glibc
       // asks a lone question again after SERVFAIL (ghbn2 "broken": AAAA twice) (cmd/README.md).
@@ -385,7 +406,7 @@ Deno.test({
         server,
         dir.path,
         program,
-        `${POD}options timeout:1 attempts:2\n`,
+        etc(`${POD}options timeout:1 attempts:2\n`),
         ["racy"],
       );
       // The same answers; but glibc sends the pair again after the loss, the A question it had
@@ -442,66 +463,72 @@ Deno.test({
  * What, resolv.conf, environment, the names compared, and the IPv4 addresses glibc finds for the
  * first (a broken namespace cannot agree).
  */
-const OTHER_CASES: [string, string, Record<string, string>, string[], string[]][] = [
+const OTHER_CASES: [string, EtcFiles, Record<string, string>, string[], string[]][] = [
   // Docker's user-defined networks: its embedded server, the host's search list, ndots:0 (even
   // one label is asked as it is first).
   [
     "Docker: ndots:0",
-    `nameserver ${SERVER}\nsearch corp.test\noptions ndots:0\n`,
+    etc(`nameserver ${SERVER}\nsearch corp.test\noptions ndots:0\n`, DOCKER_HOSTS),
     {},
-    ["intranet", "example.test", "nothere"],
+    ["intranet", "example.test", "nothere", "3f4e5d6c7b8a", "ip6-allnodes"],
     ["198.51.100.20"],
   ],
   // Docker's default bridge: a copy of the host's file.
   [
     "Docker's default bridge: the host's file",
-    `nameserver ${SERVER}\nsearch corp.test\n`,
+    etc(`nameserver ${SERVER}\nsearch corp.test\n`, DOCKER_HOSTS),
     {},
-    ["intranet", "www.example.test"],
+    ["intranet", "www.example.test", "3f4e5d6c7b8a"],
     ["198.51.100.20"],
   ],
   // glibc 2.26 dropped the limits of six domains and 256 characters (kubelet still warns past
   // 32 domains or 2,048 characters): the 301st domain of a line of 5,100 characters answers.
   [
     "301 search domains on a line of 5,100 characters, the last answering",
-    `nameserver ${SERVER}\nsearch ${
-      Array.from({ length: 300 }, (_, i) => `d${String(i).padStart(3, "0")}.example.test`).join(" ")
-    } corp.test\n`,
+    etc(
+      `nameserver ${SERVER}\nsearch ${
+        Array.from({ length: 300 }, (_, i) => `d${String(i).padStart(3, "0")}.example.test`).join(
+          " ",
+        )
+      } corp.test\n`,
+    ),
     {},
     ["intranet"],
     ["198.51.100.20"],
   ],
   [
     "domain after search: the last wins",
-    `nameserver ${SERVER}\nsearch corp.test\ndomain default.svc.cluster.local\noptions ndots:5\n`,
+    etc(
+      `nameserver ${SERVER}\nsearch corp.test\ndomain default.svc.cluster.local\noptions ndots:5\n`,
+    ),
     {},
     ["myservice", "intranet"],
     [SERVER],
   ],
   [
     "search after domain: the last wins",
-    `nameserver ${SERVER}\ndomain default.svc.cluster.local\nsearch corp.test\n`,
+    etc(`nameserver ${SERVER}\ndomain default.svc.cluster.local\nsearch corp.test\n`),
     {},
     ["intranet", "myservice"],
     ["198.51.100.20"],
   ],
   [
     "search . (the root only)",
-    `nameserver ${SERVER}\nsearch .\noptions ndots:5\n`,
+    etc(`nameserver ${SERVER}\nsearch .\noptions ndots:5\n`),
     {},
     ["example.test", "myservice"],
     ["198.51.100.1"],
   ],
   [
     "LOCALDOMAIN over a pod's search list",
-    POD,
+    etc(POD),
     { LOCALDOMAIN: "corp.test" },
     ["intranet", "myservice"],
     ["198.51.100.20"],
   ],
   [
     "RES_OPTIONS over a pod's ndots",
-    POD,
+    etc(POD),
     { RES_OPTIONS: "ndots:1" },
     ["www.example.test", "kubernetes.default"],
     ["198.51.100.10"],
@@ -516,9 +543,9 @@ Deno.test({
     await using server = startZoneServer();
     await using dir = await tempDir();
     const program = await compileGlibcCalls(dir.path);
-    for (const [what, resolvConf, env, names, found] of OTHER_CASES) {
+    for (const [what, files, env, names, found] of OTHER_CASES) {
       await t.step(what, async () => {
-        const compared = await compareCalls(server, dir.path, program, resolvConf, names, env);
+        const compared = await compareCalls(server, dir.path, program, files, names, env);
         // getaddrinfo for IPv4 (the fourth call of each name) of the first name.
         assert.deepEqual(compared.glibc[3]?.addresses ?? [], found, "getent itself");
         assert.deepEqual(compared.differences, []);
