@@ -13,7 +13,8 @@
  * services with an IPv4 address only (no data for AAAA), a headless service's several addresses
  * in a fixed order, a pod of a StatefulSet, an ExternalName service (a CNAME to an external name,
  * its addresses in the same answer), SERVFAIL for one name, empty non-terminals (`svc.cluster.local`:
- * no data), NXDOMAIN for everything else. It logs every question it sees, so the questions each
+ * no data), NXDOMAIN for everything else; and, as a check with a real server, dnsmasq serving
+ * the same names. Each logs every question it sees, so the questions each
  * side asks, in their order, are compared too, not only the answers: each side makes its calls
  * in one process with a marker question between two (tests/harness/marked_lookups_probe.ts).
  * As root, in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over
@@ -28,7 +29,7 @@ import {
   type DnsMessage,
   type DnsRecord,
 } from "../../lib/dns/message.ts";
-import { answerTo, listenDnsPort } from "../harness/dns_peers.ts";
+import { answerTo, listenDnsPort, startDnsmasqOnPort53 } from "../harness/dns_peers.ts";
 import {
   type EtcFiles,
   etcNamespaceUnavailable,
@@ -141,7 +142,11 @@ function answer(query: DnsMessage, tcp: boolean, log: Seen[]): Uint8Array | unde
 
 /** The zone's server on port 53 of {@linkcode SERVER}, UDP and TCP, and its log. */
 interface ZoneServer extends AsyncDisposable {
+  /** Where it listens (port 53). */
+  address: string;
   log: Seen[];
+  /** Settles once the log has every question a finished client asked. */
+  settled?: () => Promise<void>;
 }
 
 function startZoneServer(): ZoneServer {
@@ -202,6 +207,7 @@ function startZoneServer(): ZoneServer {
     await Promise.all(served);
   })();
   return {
+    address: SERVER,
     log,
     async [Symbol.asyncDispose]() {
       udp.close();
@@ -209,6 +215,54 @@ function startZoneServer(): ZoneServer {
       for (const conn of connections) conn.close();
       await Promise.all([serving, accepting]);
     },
+  };
+}
+
+/**
+ * The same zone from dnsmasq, a real server (its SERVFAIL, lost-question and empty-non-terminal
+ * names left out), on port 53 of a loopback address of its own; its `--log-queries` lines are the
+ * log (type and name only).
+ */
+async function startDnsmasqZone(dir: string): Promise<ZoneServer> {
+  const address = loopbackAddress();
+  const logFile = `${dir}/dnsmasq.log`;
+  await Deno.writeTextFile(logFile, "");
+  const records = ["--local=/#/", "--log-queries", `--log-facility=${logFile}`];
+  for (const [name, entry] of Object.entries(ZONE)) {
+    if (entry.cname !== undefined) records.push(`--cname=${name},${entry.cname}`);
+    const addresses = [...entry.a ?? [], ...entry.aaaa ?? []];
+    if (addresses.length > 0 && entry.rcode === undefined && entry.aaaaRcode === undefined) {
+      // One record a line: dnsmasq's cache keeps them in order of the options (it rotates them).
+      records.push(...addresses.map((data) => `--host-record=${name},${data}`));
+    }
+  }
+  const dnsmasq = await startDnsmasqOnPort53(address, records);
+  const log: Seen[] = [];
+  let read = 0;
+  const readLog = () => {
+    const text = Deno.readTextFileSync(logFile);
+    const lines = text.slice(read).split("\n");
+    // A line still being written stays for the next read.
+    const complete = lines.slice(0, -1);
+    read += complete.reduce((sum, line) => sum + line.length + 1, 0);
+    for (const line of complete) {
+      const query = / query\[(\w+)\] (\S+) from /.exec(line);
+      if (query) log.push({ name: query[2]!, text: `${query[1]} ${query[2]}` });
+    }
+  };
+  return {
+    address,
+    log,
+    async settled() {
+      // dnsmasq logs a question before it answers it; its log is written from its main loop.
+      for (let quiet = 0, last = -1; quiet < 3;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        readLog();
+        quiet = log.length === last ? quiet + 1 : 0;
+        last = log.length;
+      }
+    },
+    [Symbol.asyncDispose]: () => dnsmasq[Symbol.asyncDispose](),
   };
 }
 
@@ -286,6 +340,7 @@ async function compareCalls(
     name,
   ]);
   const glibcRun = await runWithEtcFiles(dir, files, [program, ...glibcArgs], env);
+  await server.settled?.();
   const glibcAnswers = parseGlibcCalls(glibcRun.stdout).filter(({ name }) =>
     !name.startsWith("mark-")
   );
@@ -297,9 +352,10 @@ async function compareCalls(
     "run",
     "-A",
     "tests/harness/marked_lookups_probe.ts",
-    SERVER,
+    server.address,
     ...netkitArgs,
   ], env);
+  await server.settled?.();
   assert.equal(netkitRun.code, 0, netkitRun.stderr);
   const netkitAnswers = netkitRun.stdout.trim().split("\n").map((line) =>
     JSON.parse(line) as MarkedLookup
@@ -388,6 +444,37 @@ Deno.test({
         assert.deepEqual(differences, []);
       });
     }
+    await t.step("the zone from dnsmasq", async (t) => {
+      if (etcNamespaceUnavailable(["dnsmasq"])) {
+        console.error("skipped: dnsmasq is not installed");
+        return;
+      }
+      await using dnsmasq = await startDnsmasqZone(dir.path);
+      const pod = POD.replace(SERVER, dnsmasq.address);
+      const names = [
+        "myservice",
+        "kubernetes.default",
+        "db-0.headless",
+        "ext",
+        "dual",
+        "www.example.test",
+        "nothere",
+      ];
+      for (const options of ["", "options use-vc\n"]) {
+        await t.step(options.trim() || "ndots:5", async () => {
+          const compared = await compareCalls(
+            dnsmasq,
+            dir.path,
+            program,
+            etc(pod + options),
+            names,
+          );
+          assert.equal(compared.glibc[3]?.addresses?.[0], SERVER, "getent itself");
+          assert.deepEqual(compared.differences, []);
+          assert.ok(dnsmasq.log.some(({ text }) => text === "AAAA nothere"), "dnsmasq's log read");
+        });
+      }
+    });
     await t.step("the pair's AAAA question answered SERVFAIL", async () => {
       const { differences } = await compareCalls(server, dir.path, program, etc(POD), ["half"]);
       // The same answers; but glibc takes the pair's answers as they are, where netkit asks the
