@@ -10,13 +10,15 @@
  *
  * The name server is the test's own, on port 53 of a loopback address (resolv.conf cannot name
  * a port; a pod's `10.96.0.10` is never asked), serving a zone as CoreDNS serves a cluster's:
- * services with an IPv4 address only (no data for AAAA), a headless service's several addresses
- * in a fixed order, a pod of a StatefulSet, an ExternalName service (a CNAME to an external name,
- * its addresses in the same answer), SERVFAIL for one name, empty non-terminals (`svc.cluster.local`:
- * no data), NXDOMAIN for everything else; and, as a check with a real server, dnsmasq serving
- * the same names. Each logs every question it sees, so the questions each
- * side asks, in their order, are compared too, not only the answers: each side makes its calls
- * in one process with a marker question between two (tests/harness/marked_lookups_probe.ts).
+ * services with an IPv4 address only (no data for AAAA), a headless service's addresses in a
+ * fixed order, a pod of a StatefulSet, an ExternalName service (a CNAME to an outside name, its
+ * addresses in the same answer), SERVFAIL for one name and for another's AAAA question, an AAAA
+ * question lost once (conntrack's race), empty non-terminals (`svc.cluster.local`: no data),
+ * NXDOMAIN for everything else; and, as a check with a real server, dnsmasq serving the same
+ * names. Each logs every question it sees, so the questions each side asks, in their order, are
+ * compared too, not only the answers: each side makes its calls in one process with a marker
+ * question between two (tests/harness/marked_lookups_probe.ts). The hosts files are kubelet's and
+ * Docker's own.
  * As root, in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over
  * `/etc`. Ignored, with the reason, where namespaces, getent, gcc or GNU wget cannot be had.
  */
