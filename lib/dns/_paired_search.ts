@@ -105,7 +105,10 @@ export class PairedSearch {
     };
   }
 
-  /** Settles once the IPv4 walk has sent `count` questions about candidate `index`, or is done with it. */
+  /**
+   * Settles once the IPv4 walk has sent `count` questions about candidate `index`, or is done
+   * with it.
+   */
   async #ipv4Asked(index: number, count: number): Promise<void> {
     while (true) {
       if ((this.#asked.get(4)!.get(index) ?? 0) >= count) return;

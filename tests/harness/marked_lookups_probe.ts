@@ -54,7 +54,8 @@ export function markName(index: number): string {
  * import { splitAtMarks } from "./marked_lookups_probe.ts";
  *
  * const log = ["mark-0.probe", "A x.test", "mark-1.probe", "A y.test", "AAAA y.test"];
- * assert.deepEqual(splitAtMarks(log, (entry) => entry), [["A x.test"], ["A y.test", "AAAA y.test"]]);
+ * const calls = splitAtMarks(log, (entry) => entry);
+ * assert.deepEqual(calls, [["A x.test"], ["A y.test", "AAAA y.test"]]);
  * ```
  */
 export function splitAtMarks<T>(log: T[], nameOf: (entry: T) => string): T[][] {
@@ -124,7 +125,9 @@ async function call(kind: string, name: string): Promise<MarkedLookup> {
 
 if (import.meta.main) {
   const [server, ...rest] = Deno.args;
-  if (server === undefined) throw new TypeError("Usage: marked_lookups_probe.ts SERVER CALL NAME…");
+  if (server === undefined) {
+    throw new TypeError("Usage: marked_lookups_probe.ts SERVER CALL NAME…");
+  }
   for (let i = 0; i + 1 < rest.length; i += 2) {
     // The marker: straight to the server, answered or not (NXDOMAIN), over UDP.
     await queryDns(markName(i / 2), DNS_TYPE.A, {
