@@ -239,7 +239,10 @@ export const lookupChain = (async function lookupChain(
   config?: ResolverConfig,
   pace?: QuestionPace,
 ): Promise<ChainAnswer> {
-  const servers = nameServers(options, config);
+  // Both families of a pair ask the same servers in the same order (`rotate` turns once a pair).
+  const servers = pace === undefined
+    ? nameServers(options, config)
+    : pace.shared(() => nameServers(options, config));
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
   // Over TCP glibc asks each server once (res_send: "Use VC; at most one attempt per server").

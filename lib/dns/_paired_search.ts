@@ -44,6 +44,11 @@ export interface QuestionPace {
   turn(): Promise<void> | undefined;
   /** Records that this family is sending its next question (its socket has it). */
   asked(): void;
+  /**
+   * What `make` gives for the first family of the pair to ask about the name, and the same for
+   * the other: the servers in the order to ask them, so that `options rotate` turns once a pair.
+   */
+  shared<T>(make: () => T): T;
 }
 
 /** The two walks of one `lookupAddresses` call. */
@@ -56,6 +61,8 @@ export class PairedSearch {
   #waiting: (() => void)[] = [];
   /** How many questions each family has sent about each name, by the name's index. */
   #asked = new Map<IpFamily, Map<number, number>>([[4, new Map()], [6, new Map()]]);
+  /** What the pair shares about each name, by the name's index ({@linkcode QuestionPace.shared}). */
+  #shared = new Map<number, unknown>();
   /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
   #outcomes = new Map<IpFamily, unknown>();
 
@@ -92,7 +99,9 @@ export class PairedSearch {
    * (found in a Kubernetes pod's search list, tests/cmd/resolve-hostname_containers_test.ts:
    * AAAA went first at the first name, and the pair's order flipped from name to name, as
    * whichever walk was woken last by {@linkcode PairedSearch.after} went on first). The IPv4
-   * walk never waits.
+   * walk never waits. Both ask the same servers in the same order: under `options rotate` glibc
+   * turns once a pair (found beside `getent ahosts`: netkit turned once a question, and sent A
+   * and AAAA to two servers).
    */
   pace(family: IpFamily, index: number): QuestionPace {
     let count = 0;
@@ -101,6 +110,10 @@ export class PairedSearch {
       asked: () => {
         this.#asked.get(family)!.set(index, ++count);
         this.#wake();
+      },
+      shared: <T>(make: () => T): T => {
+        if (!this.#shared.has(index)) this.#shared.set(index, make());
+        return this.#shared.get(index) as T;
       },
     };
   }

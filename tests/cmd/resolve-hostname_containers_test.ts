@@ -31,7 +31,12 @@ import {
   type DnsMessage,
   type DnsRecord,
 } from "../../lib/dns/message.ts";
-import { answerTo, listenDnsPort, startDnsmasqOnPort53 } from "../harness/dns_peers.ts";
+import {
+  answerTo,
+  listenDnsPort,
+  startDnsmasqOnPort53,
+  startDnsServerAt,
+} from "../harness/dns_peers.ts";
 import {
   type EtcFiles,
   etcNamespaceUnavailable,
@@ -44,7 +49,7 @@ import {
   glibcCallsUnavailable,
   parseGlibcCalls,
 } from "../harness/glibc_calls.ts";
-import { loopbackAddress } from "../harness/loopback_address.ts";
+import { loopbackAddress, loopbackAddresses } from "../harness/loopback_address.ts";
 import { failureKind } from "../harness/lookup_failure_kind.ts";
 import { type MarkedLookup, markName, splitAtMarks } from "../harness/marked_lookups_probe.ts";
 import { tempDir } from "../harness/peers.ts";
@@ -725,5 +730,51 @@ Deno.test({
         assert.match(run.stdout, /^Official name is "intranet\.corp\.test"$/m);
       },
     );
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname --ahosts under a pod's options rotate sends each pair to one server, as getent ahosts${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    // Found beside getent: netkit turned the rotation once a question, so a name's A and AAAA
+    // questions went to two servers; glibc turns it once a pair (one res_send for both).
+    const addresses = loopbackAddresses(3);
+    const log: string[] = [];
+    const servers = addresses.map((address, i) =>
+      startDnsServerAt(address, 53, (wire) => {
+        const query = decodeDnsMessage(wire);
+        const type = query.questions[0]?.type === DNS_TYPE.A ? "A" : "AAAA";
+        log.push(`${i} ${type} ${query.questions[0]?.name}`);
+        return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
+      })
+    );
+    try {
+      await using dir = await tempDir();
+      const resolvConf = addresses.map((address) => `nameserver ${address}\n`).join("") +
+        POD.replace(/^nameserver .*\n/, "") + "options rotate\n";
+      /** Whether each pair went to one server, and the pairs to the servers in turn. */
+      const pairsInTurn = (questions: string[]) =>
+        questions.length === 10 && questions.every((question, i) => {
+          const [server, type, name] = question.split(" ");
+          const [first, , firstName] = questions[i - (i % 2)]!.split(" ");
+          const [previous] = (questions[i - 2] ?? "").split(" ");
+          return type === (i % 2 === 0 ? "A" : "AAAA") && server === first &&
+            name === firstName &&
+            (i < 2 || Number(server) === (Number(previous) + 1) % 3);
+        });
+      await runWithEtcFiles(dir.path, etc(resolvConf), ["getent", "ahosts", "nothere"]);
+      assert.ok(pairsInTurn(log), `getent itself: ${log.join(", ")}`);
+      log.length = 0;
+      await runWithEtcFiles(
+        dir.path,
+        etc(resolvConf),
+        resolveHostnameCommand("--ahosts", "nothere"),
+      );
+      assert.ok(pairsInTurn(log), log.join(", "));
+    } finally {
+      for (const server of servers) await server[Symbol.asyncDispose]();
+    }
   },
 });
