@@ -495,6 +495,34 @@ Deno.test({
         }`,
       ]);
     });
+    await t.step("single-request-reopen: the pair's A question answered SERVFAIL", async () => {
+      const { differences } = await compareCalls(
+        server,
+        dir.path,
+        program,
+        etc(`${POD}options single-request-reopen\n`),
+        ["broken"],
+      );
+      // The same answers; but glibc sends no AAAA question after a SERVFAIL to the A one (it
+      // sends the A one again, then goes on), where netkit asks both (cmd/README.md).
+      const pairs = (domains: string[]) =>
+        domains.flatMap((domain) => [`A broken.${domain}`, `AAAA broken.${domain}`]);
+      const rest = pairs(["svc.cluster.local", "cluster.local", "corp.test"]);
+      const first = "broken.default.svc.cluster.local";
+      assert.deepEqual(differences, [
+        `gai:0:c/lookup0 broken questions: ${
+          JSON.stringify([`A ${first}`, `A ${first}`, ...rest])
+        } / ${
+          JSON.stringify([
+            ...pairs(["default.svc.cluster.local"]),
+            ...pairs([
+              "default.svc.cluster.local",
+            ]),
+            ...rest,
+          ])
+        }`,
+      ]);
+    });
     await t.step("the pair's AAAA question lost once (conntrack's race)", async () => {
       const { differences } = await compareCalls(
         server,
