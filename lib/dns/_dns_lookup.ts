@@ -31,7 +31,7 @@ import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
-import { type PairedSearch, pairedSearchOf } from "./_paired_search.ts";
+import { type PairedSearch, pairedSearchOf, type QuestionPace } from "./_paired_search.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -228,7 +228,8 @@ const serverAttemptTimeoutMs = (function serverAttemptTimeoutMs(
 
 /**
  * Asks the servers in turn (the next one after a timeout, a server failure or a socket error)
- * for `type` records of `name`, following CNAMEs inside answers and with new questions.
+ * for `type` records of `name`, following CNAMEs inside answers and with new questions; each
+ * question in its turn (`pace`: both families of `lookupAddresses`, A before AAAA).
  */
 export const lookupChain = (async function lookupChain(
   name: string,
@@ -236,8 +237,12 @@ export const lookupChain = (async function lookupChain(
   typeName: string,
   options: ResolveOptions,
   config?: ResolverConfig,
+  pace?: QuestionPace,
 ): Promise<ChainAnswer> {
-  const servers = nameServers(options, config);
+  // Both families of a pair ask the same servers in the same order (`rotate` turns once a pair).
+  const servers = pace === undefined
+    ? nameServers(options, config)
+    : pace.shared(() => nameServers(options, config));
   // resolv.conf's `attempts` rounds over the servers, and `use-vc`, on the system path only.
   const tcpOnly = options.nameServer === undefined && config?.useTcp === true;
   // Over TCP glibc asks each server once (res_send: "Use VC; at most one attempt per server").
@@ -267,6 +272,15 @@ export const lookupChain = (async function lookupChain(
       for (const nameServer of servers) {
         // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
         if (dead?.has(nameServer)) continue;
+        if (pace !== undefined) {
+          const turn = pace.turn();
+          if (turn !== undefined) await turn;
+          signal?.throwIfAborted();
+          // Then nothing is awaited before the question is on its socket (askServer sends it in
+          // its first synchronous stretch), so the other family's question, which waits for
+          // this, goes out after it.
+          pace.asked();
+        }
         server = formatNameServer(nameServer);
         // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
         const timeoutMs = options.attemptTimeoutMs ?? serverAttemptTimeoutMs(nameServer, config);
@@ -495,13 +509,20 @@ export const searchChain = (async function searchChain(
     // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
     // (arcount 0), whatever `edns0` says.
     const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
-    const ask = async (name: string): Promise<ChainAnswer> => {
+    const ask = async (name: string, index: number): Promise<ChainAnswer> => {
       // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
       // so the IPv6 walk asks nothing, and finds no data at each name.
       if (noAaaa && paired !== undefined) {
         throw new (await dnsErrors()).DnsNoDataError(name, typeName);
       }
-      const found = await lookupChain(name, type, typeName, options, asked);
+      const found = await lookupChain(
+        name,
+        type,
+        typeName,
+        options,
+        asked,
+        paired?.pace(family, index),
+      );
       if (noAaaa) throw new (await dnsErrors()).DnsNoDataError(name, typeName);
       return found;
     };
@@ -510,7 +531,9 @@ export const searchChain = (async function searchChain(
     // the microtask queue, and `ask` a third, on every lookup.
     const [only] = names;
     if (names.length === 1 && only !== undefined) {
-      return noAaaa ? await ask(only) : await lookupChain(only, type, typeName, options, asked);
+      return noAaaa
+        ? await ask(only, 0)
+        : await lookupChain(only, type, typeName, options, asked, paired?.pace(family, 0));
     }
     // The name as it is: asked first (dots >= ndots) or last, outside the search list; where the
     // root is on the list (`search .`), the name in its place is a search domain's, whose failure
@@ -544,7 +567,7 @@ export const searchChain = (async function searchChain(
         continue;
       }
       try {
-        const found = await ask(candidate);
+        const found = await ask(candidate, index);
         void paired?.after(family, index, { found: true, ended: false, noData: false });
         return found;
       } catch (error) {

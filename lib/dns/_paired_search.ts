@@ -6,7 +6,8 @@
  * family; it pairs their option objects here, and the DNS part (`_dns_lookup.ts`'s searchChain)
  * of each asks {@linkcode PairedSearch.after} after every name whether to go on. Without the
  * pairing the family that found nothing walked on alone, asking the servers names glibc never
- * sends (the rest of the search list, the bare name).
+ * sends (the rest of the search list, the bare name). At each name the A question goes out
+ * first, then the AAAA one, as glibc sends the pair ({@linkcode PairedSearch.pace}).
  *
  * @module
  */
@@ -34,6 +35,22 @@ export interface SearchNext {
   ended: boolean;
 }
 
+/**
+ * The turns of one family's questions about one name of the list, for `lookupChain`
+ * ({@linkcode PairedSearch.pace}).
+ */
+export interface QuestionPace {
+  /** Settles when this family may send its next question (undefined: at once). */
+  turn(): Promise<void> | undefined;
+  /** Records that this family is sending its next question (its socket has it). */
+  asked(): void;
+  /**
+   * What `make` gives for the first family of the pair to ask about the name, and the same for
+   * the other: the servers in the order to ask them, so that `options rotate` turns once a pair.
+   */
+  shared<T>(make: () => T): T;
+}
+
 /** The two walks of one `lookupAddresses` call. */
 export class PairedSearch {
   /** Each family's steps, by the index of the name on the (shared) list of candidates. */
@@ -42,6 +59,10 @@ export class PairedSearch {
   #left = new Set<IpFamily>();
   /** Wakes the walks waiting for the other family. */
   #waiting: (() => void)[] = [];
+  /** How many questions each family has sent about each name, by the name's index. */
+  #asked = new Map<IpFamily, Map<number, number>>([[4, new Map()], [6, new Map()]]);
+  /** What the pair shares about each name, by the name's index ({@linkcode QuestionPace.shared}). */
+  #shared = new Map<number, unknown>();
   /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
   #outcomes = new Map<IpFamily, unknown>();
 
@@ -66,6 +87,47 @@ export class PairedSearch {
       // The other walk is over, or went past this name without asking it: on alone.
       if (this.#left.has(other) || [...theirs.keys()].some((i) => i > index)) {
         return { stop: false, ended: step.ended };
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  /**
+   * The turns of `family`'s questions about candidate `index`: the IPv6 walk's n-th question
+   * waits until the IPv4 walk has sent its n-th about the name, or is done with it (answered,
+   * failed, skipped, over), so that a server sees A before AAAA, as glibc's send_dg sends them
+   * (found in a Kubernetes pod's search list, tests/cmd/resolve-hostname_containers_test.ts:
+   * AAAA went first at the first name, and the pair's order flipped from name to name, as
+   * whichever walk was woken last by {@linkcode PairedSearch.after} went on first). The IPv4
+   * walk never waits. Both ask the same servers in the same order: under `options rotate` glibc
+   * turns once a pair (found beside `getent ahosts`: netkit turned once a question, and sent A
+   * and AAAA to two servers).
+   */
+  pace(family: IpFamily, index: number): QuestionPace {
+    let count = 0;
+    return {
+      turn: () => family === 6 ? this.#ipv4Asked(index, count + 1) : undefined,
+      asked: () => {
+        this.#asked.get(family)!.set(index, ++count);
+        this.#wake();
+      },
+      shared: <T>(make: () => T): T => {
+        if (!this.#shared.has(index)) this.#shared.set(index, make());
+        return this.#shared.get(index) as T;
+      },
+    };
+  }
+
+  /**
+   * Settles once the IPv4 walk has sent `count` questions about candidate `index`, or is done
+   * with it.
+   */
+  async #ipv4Asked(index: number, count: number): Promise<void> {
+    while (true) {
+      if ((this.#asked.get(4)!.get(index) ?? 0) >= count) return;
+      const steps = this.#steps.get(4)!;
+      if (this.#left.has(4) || steps.has(index) || [...steps.keys()].some((i) => i > index)) {
+        return;
       }
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }

@@ -700,6 +700,8 @@ async function resolveAddressUnbounded(
  * sets, and GNU wget does not) does. `timeoutMs` bounds both families' lookups together. For
  * IPv4 alone (asked, or so narrowed), DNS's addresses come in resolv.conf's `sortlist` order
  * before RFC 6724's, as getaddrinfo's IPv4 path orders them; for both families they do not.
+ * Both families' DNS questions go out in pairs, name by name of the search list, the A question
+ * before the AAAA one at each server, as getaddrinfo sends them.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).

@@ -63,6 +63,7 @@ import { ROOT } from "../harness/run.ts";
 import { guessSourceAddress } from "../../lib/dns/address_order.ts";
 import { inetPton } from "../../lib/net/inet.ts";
 import { loopbackAddress } from "../harness/loopback_address.ts";
+import { failureKind } from "../harness/lookup_failure_kind.ts";
 
 const IGNORE = dualStackNamespaceUnavailable(["getent", "dnsmasq"]) ?? glibcCallsUnavailable();
 const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
@@ -88,34 +89,6 @@ function parseAhosts(stdout: string): { canonicalName?: string; addresses: strin
 }
 
 const isMapped = (address: string) => /^::ffff:[0-9.]+$/i.test(address);
-
-/** The kind of a failure, glibc's or netkit's, so that the two can be compared. */
-function failureKind(error: string | undefined, failure?: string): string {
-  switch (error) {
-    case undefined:
-      return "none";
-    case "HOST_NOT_FOUND":
-    case "EAI_NONAME":
-      return "not-found";
-    case "NO_DATA":
-    case "EAI_NODATA":
-    // getaddrinfo for a literal of the other family: "no address in the family asked".
-    case "EAI_ADDRFAMILY":
-      return "no-data";
-    case "TRY_AGAIN":
-    case "EAI_AGAIN":
-      return "again";
-    case "NO_RECOVERY":
-    case "EAI_FAIL":
-      return "fail";
-  }
-  if (failure === "not-found") return "not-found";
-  if (failure === "no-data") return "no-data";
-  if (failure === "server-failure" || failure === "timed-out") return "again";
-  if (failure !== undefined) return "fail";
-  // A name netkit refuses (SyntaxError, RangeError): glibc finds nothing by it.
-  return error === "SyntaxError" || error === "RangeError" ? "not-found" : error;
-}
 
 /**
  * A function that compares glibc's answer with netkit's about `name` and adds a sentence to

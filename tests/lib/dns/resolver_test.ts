@@ -1029,3 +1029,39 @@ port53Test(
     assert.deepEqual(received.map(questionOf), []);
   },
 );
+
+Deno.test("lookupAddresses() sends a name's A question before its AAAA one, server by server, as getaddrinfo", async () => {
+  // Found in a Kubernetes pod's search list (tests/cmd/resolve-hostname_containers_test.ts): the
+  // AAAA question went out first, and after a failure the pair's order depended on which answer
+  // came back first. glibc's send_dg sends A, then AAAA, at each server.
+  const log: string[] = [];
+  const record =
+    (server: string, answer: (query: DnsMessage) => Uint8Array) => (query: DnsMessage) => {
+      const [question] = query.questions;
+      log.push(`${server} ${question?.type === DNS_TYPE.A ? "A" : "AAAA"} ${question?.name}`);
+      return answer(query);
+    };
+  await using failing = await startFakeDnsServer(
+    record("first", (query) => answerTo(query, { rcode: DNS_RCODE.SERVFAIL })),
+  );
+  await using answering = await startFakeDnsServer(
+    record("second", (query) => answerTo(query, { rcode: DNS_RCODE.NXDOMAIN })),
+  );
+  for (let round = 0; round < 10; round++) {
+    log.length = 0;
+    await assert.rejects(
+      lookupAddresses("pair.test", {
+        nameServer: [`127.0.0.1:${failing.port}`, `127.0.0.1:${answering.port}`],
+        hostsFile: false,
+        attemptTimeoutMs: 1000,
+      }),
+      DnsNotFoundError,
+    );
+    assert.deepEqual(log, [
+      "first A pair.test",
+      "first AAAA pair.test",
+      "second A pair.test",
+      "second AAAA pair.test",
+    ]);
+  }
+});
