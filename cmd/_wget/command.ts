@@ -328,7 +328,7 @@ const applyExecute = (function applyExecute(
       new UsageError(
         where
           ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
-          : `Invalid --execute command "${command}"`,
+          : `Invalid --execute command ${quoteName(command)}`,
       );
     if (equals <= 0) throw invalid();
     const rcLine = index < fromFile;

@@ -497,9 +497,18 @@ function applySpecial(
   return undefined;
 }
 
-/** stdout and stderr, each written as wget's log: a failed write is dropped. */
+/**
+ * stdout as every netkit command writes it (a failed write ends the command as lib/cli/run_main.ts
+ * says: exit 3, or 0 when the reader has gone), stderr as wget's log (a failed write is dropped).
+ */
 function standardOutput(): WgetCommandLineOutput {
-  return { stdout: forgivingLog(Deno.stdout), stderr: forgivingLog(Deno.stderr) };
+  const stdout: LogSink = {
+    writeSync(p: Uint8Array): number {
+      for (let at = 0; at < p.length;) at += Deno.stdout.writeSync(p.subarray(at));
+      return p.length;
+    },
+  };
+  return { stdout, stderr: forgivingLog(Deno.stderr, () => {}) };
 }
 
 /**
