@@ -229,14 +229,14 @@ type Token =
   | { error: string; name?: undefined };
 
 /** The long options: name, and 0 (no argument), 1 (required) or 2 (optional). */
-function longOptions(list: readonly string[]): [string, number][] {
+const longOptions = (function longOptions(list: readonly string[]): [string, number][] {
   return list.map((entry) => {
     const last = entry[entry.length - 1];
     if (last === "=") return [entry.slice(0, -1), 1];
     if (last === "?") return [entry.slice(0, -1), 2];
     return [entry, 0];
   });
-}
+}).bind(undefined);
 
 const GNU_LONG = longOptions(GNU_LONG_OPTIONS);
 const NETKIT_LONG = longOptions(NETKIT_LONG_OPTIONS);
@@ -246,7 +246,7 @@ const KIND = new Map([...GNU_LONG, ...NETKIT_LONG]);
  * The long option `text` (after `--`, up to any `=`) names: an exact name, else the one option it
  * begins (netkit's own only when no GNU option matches); an array when it begins several.
  */
-function findLong(text: string): string | string[] | undefined {
+const findLong = (function findLong(text: string): string | string[] | undefined {
   if (KIND.has(text)) return text;
   for (const table of [GNU_LONG, NETKIT_LONG]) {
     const matches = table.filter(([name]) => name.startsWith(text)).map(([name]) => name);
@@ -254,13 +254,13 @@ function findLong(text: string): string | string[] | undefined {
     if (matches.length > 1) return matches;
   }
   return undefined;
-}
+}).bind(undefined);
 
 /**
  * The arguments as glibc's getopt_long reads them over GNU wget's table: the options (and
  * getopt's complaints) in order, the operands, and where the options end.
  */
-function scan(args: readonly string[]): {
+const scan = (function scan(args: readonly string[]): {
   tokens: Token[];
   positionals: string[];
   optionsEnd: number;
@@ -317,7 +317,7 @@ function scan(args: readonly string[]): {
   }
   positionals.push(...args.slice(i + 1));
   return { tokens, positionals, optionsEnd: i };
-}
+}).bind(undefined);
 
 /** The outcome of one option: nothing (go on) or the exit code to stop with. */
 type Outcome = number | undefined;
@@ -331,67 +331,73 @@ interface ApplyState {
 }
 
 /** Writes `text` and a newline to `sink`. */
-function print(sink: LogSink, text: string): void {
+const print = (function print(sink: LogSink, text: string): void {
   sink.writeSync(new TextEncoder().encode(`${text}\n`));
-}
+}).bind(undefined);
 
 /** GNU's cmd_boolean: on, yes, 1 or off, no, 0 (any case); undefined for anything else. */
-function parseBoolean(text: string): boolean | undefined {
+const parseBoolean = (function parseBoolean(text: string): boolean | undefined {
   if (/^(on|yes|1)$/i.test(text)) return true;
   if (/^(off|no|0)$/i.test(text)) return false;
   return undefined;
-}
+}).bind(undefined);
 
 /** Applies one option; returns an exit code when wget stops here. */
-function applyOption(state: ApplyState, token: { name: string; value: string | undefined }) {
-  const { values, out } = state;
-  // A boolean's twin: the boolean turned off.
-  const twin = KIND.get(token.name) === 0 && token.name.startsWith("no-") &&
-    KIND.get(token.name.slice(3)) === 2;
-  const name = twin ? token.name.slice(3) : token.name;
-  const action = ACTIONS[name] ?? "x";
-  const given = token.value;
-  const booleanOf = (text: string | undefined): boolean | Outcome => {
-    if (twin) return false;
-    if (text === undefined) return true;
-    const on = parseBoolean(text);
-    if (on !== undefined) return on;
-    print(out.stderr, `wget: --${name}: Invalid boolean ${quoteName(text)}; use \`on' or \`off'.`);
-    return EXIT_PARSE;
-  };
-  const on = KIND.get(name) === 2 && action !== "*" && action[0] !== "~" ? booleanOf(given) : true;
-  if (typeof on === "number") return on;
-  const set = (key: string, value: unknown) => void (values[key] = value);
-  switch (action[0]) {
-    case "=":
-      return set(action.slice(1), given);
-    case "+":
-      return void ((values[action.slice(1)] ??= []) as string[]).push(given!);
-    case "?":
-      return set(action.slice(1), on);
-    case "!":
-      return set(action.slice(1), !on);
-    case "~": {
-      const value = twin ? "0" : given ?? "1";
-      if (action.startsWith("~e:")) {
-        return applyOption(state, { name: "execute", value: `${action.slice(3)}=${value}` });
-      }
-      return set(action.slice(1), value);
-    }
-    case "e": {
-      const value = KIND.get(name) === 2 ? (on ? "on" : "off") : given;
-      return void ((values.execute ??= []) as string[]).push(`${action.slice(2)}=${value}`);
-    }
-    case "x":
-      if (on === false) return undefined; // Off is what netkit does anyway.
-      print(out.stderr, `wget: --${name}: not supported by netkit's wget`);
+const applyOption =
+  (function applyOption(state: ApplyState, token: { name: string; value: string | undefined }) {
+    const { values, out } = state;
+    // A boolean's twin: the boolean turned off.
+    const twin = KIND.get(token.name) === 0 && token.name.startsWith("no-") &&
+      KIND.get(token.name.slice(3)) === 2;
+    const name = twin ? token.name.slice(3) : token.name;
+    const action = ACTIONS[name] ?? "x";
+    const given = token.value;
+    const booleanOf = (text: string | undefined): boolean | Outcome => {
+      if (twin) return false;
+      if (text === undefined) return true;
+      const on = parseBoolean(text);
+      if (on !== undefined) return on;
+      print(
+        out.stderr,
+        `wget: --${name}: Invalid boolean ${quoteName(text)}; use \`on' or \`off'.`,
+      );
       return EXIT_PARSE;
-  }
-  return applySpecial(state, name, given, twin);
-}
+    };
+    const on = KIND.get(name) === 2 && action !== "*" && action[0] !== "~"
+      ? booleanOf(given)
+      : true;
+    if (typeof on === "number") return on;
+    const set = (key: string, value: unknown) => void (values[key] = value);
+    switch (action[0]) {
+      case "=":
+        return set(action.slice(1), given);
+      case "+":
+        return void ((values[action.slice(1)] ??= []) as string[]).push(given!);
+      case "?":
+        return set(action.slice(1), on);
+      case "!":
+        return set(action.slice(1), !on);
+      case "~": {
+        const value = twin ? "0" : given ?? "1";
+        if (action.startsWith("~e:")) {
+          return applyOption(state, { name: "execute", value: `${action.slice(3)}=${value}` });
+        }
+        return set(action.slice(1), value);
+      }
+      case "e": {
+        const value = KIND.get(name) === 2 ? (on ? "on" : "off") : given;
+        return void ((values.execute ??= []) as string[]).push(`${action.slice(2)}=${value}`);
+      }
+      case "x":
+        if (on === false) return undefined; // Off is what netkit does anyway.
+        print(out.stderr, `wget: --${name}: not supported by netkit's wget`);
+        return EXIT_PARSE;
+    }
+    return applySpecial(state, name, given, twin);
+  }).bind(undefined);
 
 /** The options of {@linkcode ACTIONS} marked `*`. */
-function applySpecial(
+const applySpecial = (function applySpecial(
   state: ApplyState,
   name: string,
   given: string | undefined,
@@ -495,13 +501,13 @@ function applySpecial(
       return undefined;
   }
   return undefined;
-}
+}).bind(undefined);
 
 /**
  * stdout as every netkit command writes it (a failed write ends the command as lib/cli/run_main.ts
  * says: exit 3, or 0 when the reader has gone), stderr as wget's log (a failed write is dropped).
  */
-function standardOutput(): WgetCommandLineOutput {
+const standardOutput = (function standardOutput(): WgetCommandLineOutput {
   const stdout: LogSink = {
     writeSync(p: Uint8Array): number {
       for (let at = 0; at < p.length;) at += Deno.stdout.writeSync(p.subarray(at));
@@ -509,7 +515,7 @@ function standardOutput(): WgetCommandLineOutput {
     },
   };
   return { stdout, stderr: forgivingLog(Deno.stderr, () => {}) };
-}
+}).bind(undefined);
 
 /**
  * Reads wget's arguments as GNU Wget 1.21.3 does (see the module's doc).
@@ -548,6 +554,17 @@ export function parseWgetCommandLine(
   args: readonly string[],
   out: WgetCommandLineOutput = standardOutput(),
 ): WgetCommandLine | number {
+  return parsed(args, out);
+}
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** {@linkcode parseWgetCommandLine}'s body. */
+const parsed = (function parsed(
+  args: readonly string[],
+  out: WgetCommandLineOutput,
+): WgetCommandLine | number {
   const { tokens, positionals, optionsEnd } = scan(args);
   // GNU's first reading, for --config: getopt's words for each bad option, up to a --config.
   for (const token of tokens) {
@@ -567,4 +584,4 @@ export function parseWgetCommandLine(
     if (code !== undefined) return code;
   }
   return { values: state.values, positionals, optionsEnd };
-}
+}).bind(undefined);
