@@ -123,8 +123,9 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -V, --version                print the version
 
 GNU wget's command line: a long option may be shortened to any unambiguous prefix (--no-check-cert),
-every on/off option has its --no- form and takes =on|off (--no-timestamping, --quiet=off), and
-GNU's other options are taken too (those with nothing to do over HTTP are ignored).
+every on/off option has its --no- form and takes =on|off (--no-timestamping, --quiet=off); GNU's
+other options are known too: ignored when they change nothing over HTTP (FTP, HSTS, --no-iri, -d),
+taken with a warning or refused when netkit lacks them (--secure-protocol; the WARC options).
 
 Exit status: 0 ok, 1 generic error, 2 usage error, 3 file I/O error, 4 network failure,
 5 TLS verification failure, 6 authentication failure, 7 protocol error, 8 server error response.`;
