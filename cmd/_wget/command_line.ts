@@ -257,24 +257,30 @@ const findLong = (function findLong(text: string): string | string[] | undefined
 }).bind(undefined);
 
 /**
- * The arguments as glibc's getopt_long reads them over GNU wget's table: the options (and
- * getopt's complaints) in order, the operands, and where the options end.
+ * One argument as getopt_long sees it: an option (its words: the argument, and the next one when
+ * that is the option's value; the options and complaints in it), an operand, or the `--` that
+ * ends the options (with the arguments after it).
  */
-const scan = (function scan(args: readonly string[]): {
-  tokens: Token[];
-  positionals: string[];
-  optionsEnd: number;
-} {
-  const tokens: Token[] = [];
-  const positionals: string[] = [];
-  let i = 0;
-  for (; i < args.length; i++) {
+type Unit =
+  | { kind: "option"; words: string[]; tokens: Token[]; start: number }
+  | { kind: "operand"; word: string }
+  | { kind: "end"; rest: string[]; start: number };
+
+/** The arguments as glibc's getopt_long reads them over GNU wget's table, in order. */
+const scan = (function scan(args: readonly string[]): Unit[] {
+  const units: Unit[] = [];
+  for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === "--") break;
+    if (arg === "--") {
+      units.push({ kind: "end", rest: args.slice(i + 1), start: i });
+      break;
+    }
     if (arg[0] !== "-" || arg === "-") {
-      positionals.push(arg);
+      units.push({ kind: "operand", word: arg });
       continue;
     }
+    const start = i;
+    const tokens: Token[] = [];
     if (arg[1] === "-") {
       const body = arg.slice(2);
       const equals = body.indexOf("=");
@@ -298,25 +304,59 @@ const scan = (function scan(args: readonly string[]): {
           tokens.push({ error: `option '--${found}' requires an argument` });
         }
       }
-      continue;
-    }
-    for (let j = 1; j < arg.length; j++) {
-      const letter = arg[j]!;
-      const name = Object.hasOwn(GNU_SHORT_OPTIONS, letter) ? GNU_SHORT_OPTIONS[letter] : undefined;
-      if (name === undefined) {
-        tokens.push({ error: `invalid option -- '${letter}'` });
-      } else if (KIND.get(name) !== 1) {
-        tokens.push({ name, value: undefined });
-      } else {
-        if (j + 1 < arg.length) tokens.push({ name, value: arg.slice(j + 1) });
-        else if (i + 1 < args.length) tokens.push({ name, value: args[++i] });
-        else tokens.push({ error: `option requires an argument -- '${letter}'` });
-        break;
+    } else {
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j]!;
+        const name = Object.hasOwn(GNU_SHORT_OPTIONS, letter)
+          ? GNU_SHORT_OPTIONS[letter]
+          : undefined;
+        if (name === undefined) {
+          tokens.push({ error: `invalid option -- '${letter}'` });
+        } else if (KIND.get(name) !== 1) {
+          tokens.push({ name, value: undefined });
+        } else {
+          if (j + 1 < arg.length) tokens.push({ name, value: arg.slice(j + 1) });
+          else if (i + 1 < args.length) tokens.push({ name, value: args[++i] });
+          else tokens.push({ error: `option requires an argument -- '${letter}'` });
+          break;
+        }
       }
     }
+    units.push({ kind: "option", words: args.slice(start, i + 1), tokens, start });
   }
-  positionals.push(...args.slice(i + 1));
-  return { tokens, positionals, optionsEnd: i };
+  return units;
+}).bind(undefined);
+
+/**
+ * GNU's first reading of `args` (it looks for `--config`): getopt's words for each bad option,
+ * up to a `--config` or `--no-config`, where it stops. Returns the arguments as that reading
+ * leaves them: getopt_long moves the operands after the options it has read (after the `--` too),
+ * so that in GNU's second reading an option left without its value at the end takes the first
+ * operand (`wget URL -O` is `wget -O URL`: no URL).
+ */
+const firstReading = (function firstReading(args: readonly string[], stderr: LogSink): string[] {
+  const front: string[] = [];
+  const operands: string[] = [];
+  let pending: string[] = [];
+  for (const unit of scan(args)) {
+    // Each call of getopt_long first moves the options read since the operands before them.
+    front.push(...pending);
+    pending = [];
+    if (unit.kind === "operand") {
+      operands.push(unit.word);
+      continue;
+    }
+    if (unit.kind === "end") return [...front, "--", ...operands, ...unit.rest];
+    pending = unit.words;
+    for (const token of unit.tokens) {
+      if (token.name === "config" || token.name === "no-config" || token.name === "no-no-config") {
+        // GNU stops here (the last move not made yet), the rest as it was.
+        return [...front, ...operands, ...pending, ...args.slice(unit.start + unit.words.length)];
+      }
+      if (token.error !== undefined) print(stderr, `wget: ${token.error}`);
+    }
+  }
+  return [...front, ...pending, ...operands];
 }).bind(undefined);
 
 /** The outcome of one option: nothing (go on) or the exit code to stop with. */
@@ -565,23 +605,26 @@ const parsed = (function parsed(
   args: readonly string[],
   out: WgetCommandLineOutput,
 ): WgetCommandLine | number {
-  const { tokens, positionals, optionsEnd } = scan(args);
-  // GNU's first reading, for --config: getopt's words for each bad option, up to a --config.
-  for (const token of tokens) {
-    if (token.name === "config" || token.name === "no-config" || token.name === "no-no-config") {
-      break;
-    }
-    if (token.error !== undefined) print(out.stderr, `wget: ${token.error}`);
-  }
-  // The second: each option in order; the first bad one ends wget with GNU's short usage.
+  const argv = firstReading(args, out.stderr);
+  // The second reading: each option in order; the first bad one ends wget with GNU's short usage.
   const state: ApplyState = { values: {}, out, append: false };
-  for (const token of tokens) {
-    if (token.error !== undefined) {
-      print(out.stderr, USAGE_TAIL);
-      return EXIT_PARSE;
+  const positionals: string[] = [];
+  for (const unit of scan(argv)) {
+    if (unit.kind === "operand") positionals.push(unit.word);
+    else if (unit.kind === "end") positionals.push(...unit.rest);
+    else {
+      for (const token of unit.tokens) {
+        if (token.error !== undefined) {
+          print(out.stderr, USAGE_TAIL);
+          return EXIT_PARSE;
+        }
+        const code = applyOption(state, token);
+        if (code !== undefined) return code;
+      }
     }
-    const code = applyOption(state, token);
-    if (code !== undefined) return code;
   }
+  // Where the options end in `args` as given (for -b's second run).
+  const end = scan(args).find((unit) => unit.kind === "end");
+  const optionsEnd = end?.kind === "end" ? end.start : args.length;
   return { values: state.values, positionals, optionsEnd };
 }).bind(undefined);

@@ -11,6 +11,8 @@ import { parseWgetCommandLine } from "../../cmd/_wget/command_line.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { replyWith, send, startRawServer } from "../harness/raw_http_server.ts";
 import { commandArgs } from "../harness/run.ts";
+import { seededRandom } from "../harness/seeded_random.ts";
+import { fuzzSeeds } from "../harness/fuzz_compare.ts";
 import { assertSame, sideBySide } from "../harness/wget_side_by_side.ts";
 
 const decoder = new TextDecoder();
@@ -44,6 +46,13 @@ async function runWget(
   return { code: output.code, stderr: decoder.decode(output.stderr) };
 }
 
+/** netkit's reading of `args`, quietly: the values and operands, or undefined after an error. */
+function parsedByNetkitValues(args: string[]) {
+  const quiet = { writeSync: (p: Uint8Array) => p.length };
+  const result = parseWgetCommandLine(args, { stdout: quiet, stderr: quiet });
+  return typeof result === "number" ? undefined : result;
+}
+
 /** netkit's reading of `args` alone, in this process: the exit code (or "parsed") and stderr. */
 function parsedByNetkit(args: string[]): { code: number | "parsed"; stderr: string } {
   let stderr = "";
@@ -74,6 +83,7 @@ async function bounded<T>(jobs: (() => Promise<T>)[], width = 6): Promise<T[]> {
 
 /** The long options' names, without the argument marks. */
 const NAMES = GNU_LONG_OPTIONS.map((entry) => entry.replace(/[=?]$/, ""));
+const KIND_OF = new Set(NAMES);
 
 Deno.test("parseWgetCommandLine() reads GNU's forms into netkit's values, the last of an option and its twin winning", () => {
   const table: [string[], Record<string, unknown>, string[]?][] = [
@@ -228,6 +238,11 @@ const REFUSED: string[][] = [
   ["--no-config", "--bogus"],
   ["--no-con", "-Z", "x"],
   ["-nz", "--bogus"],
+  // GNU's first reading moves the operands after the options: -O then takes x (no URL left).
+  ["x", "-O"],
+  ["x", "--bogus", "--tries"],
+  ["x", "--no-config", "-O"],
+  ["x", "--no-con", "-O"],
 ];
 
 peerTest(
@@ -345,6 +360,128 @@ peerTest(
       const warning = (text: string) =>
         text.split("\n").filter((line) => line.startsWith("Invalid"));
       deepEqual(warning(both.netkit.stderr), warning(both.gnu.stderr), args.join(" "));
+    }
+  },
+);
+
+/**
+ * Options whose values GNU takes whatever they are (no check before the URLs), and the booleans
+ * whose values are GNU's plain on/off: the pool of the random command lines below, so that GNU's
+ * answer is getopt's or the boolean's, never a value check netkit makes later in its own words.
+ */
+const FREE_VALUES = [
+  "output-document",
+  "user-agent",
+  "directory-prefix",
+  "accept",
+  "reject",
+  "domains",
+  "user",
+  "password",
+  "referer",
+  "default-page",
+  "body-data",
+  "post-data",
+  "input-file",
+  "output-file",
+  "append-output",
+  "base",
+  "include-directories",
+  "exclude-directories",
+  "no",
+];
+const CHECKED = ["restrict-file-names", "report-speed", "backups", "check-certificate"];
+// (netkit refuses the WARC and FTPS ones; GNU's -d prints what each later option sets, netkit
+// has no debug output: not in the pool.)
+const BOOLEANS = GNU_LONG_OPTIONS.filter((entry) => entry.endsWith("?"))
+  .map((entry) => entry.slice(0, -1))
+  .filter((name) => !CHECKED.includes(name) && !/^(warc|ftps)-|^debug$/.test(name));
+const SAFE = new Set(
+  [...FREE_VALUES, ...BOOLEANS, "help", "version"].flatMap((name) =>
+    KIND_OF.has(name) ? [name] : []
+  ),
+);
+/** Each safe option's twins (`no-quiet`) are safe too. */
+for (const name of BOOLEANS) if (NAMES.includes(`no-${name}`)) SAFE.add(`no-${name}`);
+
+/** A command line of 1 to 4 option words (no URL, so GNU never goes to the network). */
+function randomCommandLine(random: () => number): string[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const safe = [...SAFE];
+  const words: string[] = [];
+  const count = 1 + Math.floor(random() * 4);
+  for (let i = 0; i < count; i++) {
+    const kind = random();
+    if (kind < 0.5) {
+      // A long option, maybe shortened (when that leaves it unique among GNU's, or ambiguous).
+      const name = pick(safe);
+      let text = name;
+      if (random() < 0.5) {
+        const prefix = name.slice(0, 1 + Math.floor(random() * name.length));
+        const matches = NAMES.filter((other) => other.startsWith(prefix));
+        if (matches.length !== 1 || SAFE.has(matches[0]!)) text = prefix;
+      }
+      const value = random() < 0.4
+        ? `=${pick(["on", "off", "Yes", "NO", "1", "0", "foo", "", "-x", "a: b"])}`
+        : "";
+      words.push(`--${text}${value}`);
+    } else if (kind < 0.8) {
+      // A cluster of short options, maybe with a value after a letter that takes one.
+      let cluster = "-";
+      const length = 1 + Math.floor(random() * 3);
+      for (let j = 0; j < length; j++) {
+        cluster += pick([..."qvcNrkKEFSHxmpbLh46OUPARDnioaBIXYZy".split("")]);
+      }
+      if (random() < 0.3) cluster += pick(["vc", "x", "-", "H", "on"]);
+      words.push(cluster);
+    } else if (kind < 0.9) {
+      words.push(pick(["-nv", "-nc", "-nz", "-nvH", "-npd", "-n", "--no", "--no=v", "-Y", "-Yon"]));
+    } else {
+      // A word that may be a value (after an option that takes one), or `--`.
+      words.push(pick(["-x", "on", "--", "-", "--quiet", "a: b"]));
+    }
+  }
+  // A loose word that is no option would be a URL: drop the case's tail after it.
+  return words;
+}
+
+/** The seeds the test suite runs: 150 command lines each. */
+const COMMAND_LINE_SEEDS = [1, 2];
+
+peerTest(
+  "wget reads random GNU command lines as GNU wget 1.21.3: getopt's errors and exit codes byte for byte, and the same lines accepted",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    for (const seed of fuzzSeeds(COMMAND_LINE_SEEDS)) {
+      const random = seededRandom(seed);
+      const cases: string[][] = [];
+      while (cases.length < 150) {
+        const args = randomCommandLine(random);
+        // No URL: a word that would be one (not an option, nor an option's value) drops the case.
+        const parsed = parsedByNetkitValues(args);
+        if (parsed !== undefined && parsed.positionals.length > 0) continue;
+        cases.push(args);
+      }
+      const gnu = await bounded(
+        cases.map((args) => () => runWget("gnu", args, "C.UTF-8", dir.path)),
+      );
+      for (const [index, args] of cases.entries()) {
+        const what = `seed ${seed}: wget ${args.map((arg) => JSON.stringify(arg)).join(" ")}`;
+        const netkit = parsedByNetkit(args);
+        const theirs = gnu[index]!;
+        const refused = !theirs.stderr.includes("missing URL") &&
+          /Try `wget --help'|Invalid boolean|illegal option/.test(theirs.stderr);
+        if (refused) {
+          deepEqual(netkit, theirs, `${what}: ${JSON.stringify([netkit, theirs])}`);
+        } else {
+          // GNU took the command line (and went on to say there is no URL, or to print its help).
+          assert.ok(
+            netkit.code === "parsed" || netkit.code === 0,
+            `${what}: ${JSON.stringify([netkit, theirs])}`,
+          );
+        }
+      }
     }
   },
 );
