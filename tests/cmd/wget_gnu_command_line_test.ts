@@ -323,6 +323,17 @@ peerTest(
       const both = await sideBySide(dir.path, server, job);
       assertSame(both, job.args.join(" "));
     }
+    // Values that start with "-" reach the request: the User-Agent and header lines GNU sends.
+    for (const args of [["-U", "-agent", "--header", "-X: y", f], ["--user-a", "-a", "-qnc", f]]) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, server, { args });
+      assertSame(both, args.join(" "));
+      const lines = (head: string | undefined) =>
+        (head ?? "").split("\r\n").filter((line) => /^(User-Agent|-X):/i.test(line));
+      const [gnuHead, netkitHead] = server.requests.slice(before);
+      deepEqual(lines(netkitHead), lines(gnuHead), args.join(" "));
+      assert.ok(lines(gnuHead).length > 0, args.join(" "));
+    }
     // The log: -q (or --quiet=on) prints nothing, --quiet=off GNU's log; -nv its one line.
     for (const args of [["--quiet=on", f], ["-q", "--no-quiet", "-nv", f], ["--no-verbose", f]]) {
       const both = await sideBySide(dir.path, server, { args });
