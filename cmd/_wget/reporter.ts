@@ -1070,6 +1070,16 @@ export class WgetReporter {
       return;
     }
     if (error instanceof DownloadFileError) {
+      // A file that could not be made for an answer that came (a file where its directory goes):
+      // GNU has said the length line by then (it opens the file after it), and puts a blank line
+      // in the verbose log before its own (http_loop's FOPENERR).
+      if (
+        this.#verboseLines && !error.writing && log.responded && log.responseOk &&
+        !log.bodyStarted && !log.partial
+      ) {
+        this.#lengthLine(log, log.responseLength, 0);
+        this.#raw("\n");
+      }
       // GNU's line (http.c), the one people grep for a full disk; GNU says the system's
       // `NAME: REASON` before it when the open failed.
       this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);

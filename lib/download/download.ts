@@ -763,6 +763,8 @@ const attemptDownload = (async function attemptDownload(
       onRequestSent: options.onRequestSent ??
         (sentMethod === "HEAD" ? undefined : earlyFileMaker(options, state, plannedPath)),
     });
+    /** The file for the body could not be made: its bytes are not wanted. */
+    let unmade = false;
     try {
       if (connection) events.connected?.(connection);
       events.response?.(response);
@@ -982,10 +984,15 @@ const attemptDownload = (async function attemptDownload(
         offset,
         skip: resumed ? 0 : offset,
       });
+    } catch (error) {
+      unmade = error instanceof DownloadFileError && !error.writing;
+      throw error;
     } finally {
       // A short unread body (a redirect's page, an error page) is read away to keep the
-      // connection for the next request; a longer one closes it.
-      await response.discardBody();
+      // connection for the next request; a longer one closes it. So does the body of a file
+      // that could not be made, short or not, as GNU wget's (its CLOSE_INVALIDATE after
+      // FOPENERR): the next request goes on a new connection, and its log says "Connecting".
+      if (!unmade) await response.discardBody();
       response.close();
     }
   }

@@ -1865,6 +1865,7 @@ class Walker {
             response.close();
           } else {
             let written = 0;
+            let unmade = false;
             try {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
@@ -1898,9 +1899,12 @@ class Walker {
               };
             } catch (error) {
               received = { error, written };
+              unmade = error instanceof DownloadFileError && !error.writing;
             } finally {
               // (A body read, whole or not, leaves nothing to discard: no await for nothing.)
-              if (!response.bodyUsed) await response.discardBody();
+              // The body of a file that could not be made is not read away either: the
+              // connection closes, as GNU wget's after its FOPENERR (download() does the same).
+              if (!response.bodyUsed && !unmade) await response.discardBody();
               response.close();
             }
           }

@@ -7,10 +7,12 @@
  * `--content-on-error` (no length line, its dots); a resumed download's first dot lines
  * (`[ skipping 50K ]`), and none for a server that ignored Range; a body of unknown length
  * shorter than the file `-c` continues (saved, as it is); a gzip body's length line and progress
- * under `--compression=auto`.
+ * under `--compression=auto`; a file that cannot be made (a file where its directory goes): the
+ * length line, a blank line, GNU's `Cannot write to`, and the next URL on a new connection.
  */
 
 import assert from "node:assert/strict";
+import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { type RawHandler, send, startRawServer } from "../harness/raw_http_server.ts";
 import { bothWgetLogs } from "../harness/wget_logs.ts";
@@ -127,3 +129,33 @@ peerTest("wget's verbose log on odd answers reads as GNU wget's", ["wget"], asyn
     });
   }
 });
+
+peerTest(
+  "wget's verbose log when the file cannot be made for an answer (a file where its directory goes): GNU's length line and blank line before its Cannot write to, and the next URL on a new connection",
+  ["wget", "nginx"],
+  async () => {
+    await using dir = await tempDir();
+    // nginx keeps the connection alive: GNU closes it all the same, its body unread.
+    await using nginx = await startNginx(dir.path);
+    await Deno.writeTextFile(`${nginx.root}/a.txt`, "a\n");
+    await Deno.writeTextFile(`${nginx.root}/b.txt`, "b\n");
+    const base = `http://127.0.0.1:${nginx.port}`;
+    const here = { name: "file", bytes: new TextEncoder().encode("mine") };
+    const { gnu, netkit } = await bothWgetLogs(
+      dir.path,
+      ["-t", "1", "-P", "file/sub", `${base}/a.txt`, `${base}/b.txt`],
+      here,
+    );
+    // GNU's perror-like lines of its failed mkdir and open are its own (cmd/README.md).
+    const ownLines = /^file\/sub(\/[ab]\.txt)?: Not a directory\n/gm;
+    assert.match(
+      gnu.log,
+      /\nLength: 2 \[text\/plain\]\n(.*\n)*\nCannot write to ‘file\/sub\/a.txt’/,
+    );
+    assert.match(gnu.log, /b\.txt\nConnecting to /);
+    assert.equal(netkit.log, gnu.log.replace(ownLines, ""));
+    assert.equal(netkit.code, 3);
+    assert.equal(netkit.code, gnu.code);
+    assert.deepEqual(netkit.files, gnu.files);
+  },
+);

@@ -1,6 +1,6 @@
 /**
  * Installs the real peers the tests talk to (nginx, xinetd, redis-server, dnsmasq, dig, curl, tmux,
- * telnetd, Debian's telnet, BusyBox, GNU wget, nc, openssl, wrk, tinyproxy, Chromium, systemd's
+ * telnetd, Debian's telnet, BusyBox, GNU wget, nc, openssl, wrk, tinyproxy, Apache httpd, lighttpd, Chromium, systemd's
  * myhostname NSS module) and the documentation trees the wget tests mirror from Debian's packages when they are missing and this is root with
  * apt-get. Run by `deno task test` before the tests. Where it cannot install, it says so in one
  * line per peer and the tests that need it are reported as ignored, never as passed.

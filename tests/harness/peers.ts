@@ -26,6 +26,10 @@ export const PEER_PACKAGES: Record<string, string> = {
   "inetutils-telnet": "inetutils-telnet",
   busybox: "busybox-static", // Debian's busybox package has no telnetd applet
   tinyproxy: "tinyproxy",
+  // File servers whose directory listings `wget -r` walks (tests/cmd/wget-recursive-listings_test.ts;
+  // each test runs its own instance: a system one the package may start is never used).
+  apache2: "apache2",
+  lighttpd: "lighttpd",
   wrk: "wrk", // bench/lexical_server.ts
   // Headless, loading lexical-server's JSON: ~220 MB with its libraries, about 10 s to install
   // from a warm mirror (8 s here, with --no-install-recommends).

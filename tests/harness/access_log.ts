@@ -1,0 +1,77 @@
+/**
+ * The requests a real server wrote in its access log (Apache's, lighttpd's, nginx's, Python's
+ * http.server's), read back for the side-by-side tests: each line's `"METHOD TARGET HTTP/x"
+ * STATUS`, after a marker request of the test's own has reached the log (lighttpd holds its lines
+ * back until its buffer fills, a few seconds, or a SIGHUP).
+ *
+ * @module
+ */
+
+/**
+ * A log line's request as `METHOD TARGET STATUS`, or undefined for a line without one (Python's
+ * `code 404, message File not found`). The line holds the request line in double quotes and the
+ * status after it, as the combined format and Python's log do.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loggedRequest } from "./access_log.ts";
+ *
+ * assert.equal(
+ *   loggedRequest('127.0.0.1 - - [01/Dec/2026 17:12:28] "GET /a%20b/ HTTP/1.1" 200 -'),
+ *   "GET /a%20b/ 200",
+ * );
+ * assert.equal(loggedRequest('"HEAD /x?C=N;O=D HTTP/1.0" 304'), "HEAD /x?C=N;O=D 304");
+ * assert.equal(loggedRequest("127.0.0.1 - - [01/Dec/2026] code 404, message File not found"), undefined);
+ * ```
+ */
+export function loggedRequest(line: string): string | undefined {
+  const match = /"(\S+) (\S+) HTTP\/[\d.]+" (\d{3})/.exec(line);
+  return match ? `${match[1]} ${match[2]} ${match[3]}` : undefined;
+}
+
+/** How many characters `log` holds now (0 when it is not there yet): where to read from next. */
+export async function logLength(log: string): Promise<number> {
+  return (await Deno.readTextFile(log).catch(() => "")).length;
+}
+
+/** Up to how long a marker request may take to reach the log. */
+const MARKER_LOGGED_WITHIN_MS = 15_000;
+
+/** A server whose access log {@linkcode requestsLoggedSince} reads. */
+export interface LoggingServer {
+  /** Its port on `127.0.0.1`. */
+  port: number;
+  /** Its access log. */
+  log: string;
+  /** Makes it write out the lines it holds back (lighttpd's SIGHUP), if it holds any. */
+  flushLog?: () => void;
+}
+
+/**
+ * The requests `server` logged since `from` characters of its log (see {@linkcode logLength}),
+ * in the log's order, as {@linkcode loggedRequest} gives them. A request of its own
+ * (`GET /.log-marker-UUID`, HTTP/1.0) goes first, and the log is read once it shows it: every
+ * request before it is there too.
+ */
+export async function requestsLoggedSince(server: LoggingServer, from: number): Promise<string[]> {
+  const { log, port } = server;
+  const hostname = "127.0.0.1";
+  const marker = `/.log-marker-${crypto.randomUUID()}`;
+  const conn = await Deno.connect({ hostname, port });
+  await conn.write(new TextEncoder().encode(`GET ${marker} HTTP/1.0\r\nHost: ${hostname}\r\n\r\n`));
+  // The answer (a 404) to its end: the server closes an HTTP/1.0 connection after it.
+  await new Response(conn.readable).arrayBuffer();
+  const deadline = Date.now() + MARKER_LOGGED_WITHIN_MS;
+  for (let poll = 0;; poll++) {
+    // Again now and then: a flush that came before the server logged the marker leaves it held.
+    if (poll % 10 === 0) server.flushLog?.();
+    const text = (await Deno.readTextFile(log).catch(() => "")).slice(from);
+    const end = text.indexOf(marker);
+    if (end >= 0) {
+      return text.slice(0, end).split("\n").flatMap((line) => loggedRequest(line) ?? []);
+    }
+    if (Date.now() > deadline) throw new Error(`${log} does not show ${marker}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
