@@ -8,7 +8,7 @@
  * @module
  */
 
-import { quoteName } from "./reporter.ts";
+import { quoteName } from "./quote_name.ts";
 
 const PERMISSIONS = ["net", "read", "write", "env", "run", "sys"] as const;
 
@@ -35,10 +35,12 @@ export function freeLogName(): string {
 }
 
 /**
- * Starts wget again in the background with `args` less `-b`, prints GNU's two lines on stdout and
- * returns the exit code (0, or 1 when the process cannot be started).
+ * Starts wget again in the background with `args` and `--no-background` (the last of `-b` and
+ * `--no-background` wins, as in GNU's), prints GNU's two lines on stdout and returns the exit code
+ * (0, or 1 when the process cannot be started).
  *
  * @param args The arguments wget was given.
+ * @param optionsEnd Where the options end in `args` (the index of the `--` that ends them).
  * @param logGiven Whether `-o` or `-a` already names a log.
  * @param quiet `-q`: no log at all (GNU wget then makes no `wget-log`).
  *
@@ -46,11 +48,16 @@ export function freeLogName(): string {
  * ```ts ignore
  * import { goBackground } from "./background.ts";
  *
- * Deno.exit(goBackground(["-b", "http://127.0.0.1:8080/big.iso"], false));
+ * Deno.exit(goBackground(["-b", "http://127.0.0.1:8080/big.iso"], 2, false));
  * ```
  */
-export function goBackground(args: readonly string[], logGiven: boolean, quiet = false): number {
-  const rest = args.filter((arg) => arg !== "-b" && arg !== "--background");
+export function goBackground(
+  args: readonly string[],
+  optionsEnd: number,
+  logGiven: boolean,
+  quiet = false,
+): number {
+  const rest = [...args.slice(0, optionsEnd), "--no-background", ...args.slice(optionsEnd)];
   const log = logGiven || quiet ? undefined : freeLogName();
   const childArgs = log === undefined ? rest : ["-o", log, ...rest];
   // What came before wget's own arguments (`wget` under the multi-call netkit).

@@ -9,12 +9,7 @@
  * @module
  */
 
-import {
-  type CommandLineSpec,
-  parseCount,
-  reportUsageError,
-  UsageError,
-} from "../../lib/cli/command_line.ts";
+import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
 import {
   download,
   type DownloadEvents,
@@ -34,6 +29,8 @@ import {
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import { DOT_STYLES } from "./dots.ts";
+import { gnuProgressType, SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
 import type { HttpUrl } from "../../lib/http/url.ts";
@@ -331,14 +328,23 @@ const applyExecute = (function applyExecute(
       new UsageError(
         where
           ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
-          : `Invalid --execute command "${command}"`,
+          : `Invalid --execute command ${quoteName(command)}`,
       );
     if (equals <= 0) throw invalid();
     const rcLine = index < fromFile;
     const stringOption = EXECUTE_STRINGS[name];
     const switchOption = EXECUTE_SWITCHES[name];
     if (stringOption !== undefined) {
-      if (!rcLine || !given.has(stringOption)) mutable[stringOption] = value;
+      let text = value;
+      if (name === "progress") {
+        // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
+        const type = gnuProgressType(value);
+        if (type === undefined) {
+          throw new UsageError(`progress: Invalid progress type ${quoteName(value)}.`);
+        }
+        text = type;
+      }
+      if (!rcLine || !given.has(stringOption)) mutable[stringOption] = text;
     } else if (switchOption !== undefined) {
       const on = /^(on|yes|1|true)$/i.test(value);
       if (!on && !/^(off|no|0|false)$/i.test(value)) {
@@ -695,12 +701,30 @@ async function urlsOfHtml(text: string, base: string | undefined): Promise<strin
 }
 
 /**
+ * Prints `text` on stderr, wget's log before the reporter exists: a write that fails (`2>/dev/full`)
+ * is dropped and changes no exit code, as GNU's (cmd/_wget/log_output.ts).
+ */
+function say(text: string): void {
+  try {
+    console.error(text);
+  } catch {
+    // The log cannot be written: the exit code stays the command's own.
+  }
+}
+
+/** A bad option value in one line, as GNU wget's (no usage text): exit 2. */
+function sayValueError(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  say(`wget: ${message.split("\n")[0]}`);
+  return WGET_EXIT.parse;
+}
+
+/**
  * Downloads every URL as GNU wget does and returns its exit code (0-8); prints progress and
- * errors on stderr, usage errors with `spec`'s usage.
+ * errors on stderr (a bad value in one line, as GNU's).
  *
  * @param values The parsed options.
  * @param urls The URL arguments (`-i` adds more).
- * @param spec The command's spec, for usage errors.
  * @returns GNU wget's exit code: 0 ok, 2 usage, 3 file I/O, 4 network, ... 8 server error.
  *
  * @example
@@ -708,14 +732,12 @@ async function urlsOfHtml(text: string, base: string | undefined): Promise<strin
  * import assert from "node:assert/strict";
  * import { runWget } from "./command.ts";
  *
- * const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
- * assert.equal(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"], spec), 2);
+ * assert.equal(await runWget({ header: ["no colon"] }, ["http://127.0.0.1/"]), 2);
  * ```
  */
 export const runWget = (async function runWget(
   values: WgetValues,
   urls: readonly string[],
-  spec: CommandLineSpec,
 ): Promise<number> {
   let options: DownloadOptions;
   let waitMs = 0;
@@ -730,7 +752,7 @@ export const runWget = (async function runWget(
     // GNU's words: "wget: WGETRC points to ...", but no prefix for "Exiting due to error in FILE".
     const code = error instanceof WgetrcError ? error.code : WGET_EXIT.generic;
     const message = (error as Error).message;
-    console.error(code === WGET_EXIT.parse ? message : `wget: ${message}`);
+    say(code === WGET_EXIT.parse ? message : `wget: ${message}`);
     return code;
   }
   let proxies: Record<string, string>;
@@ -741,29 +763,25 @@ export const runWget = (async function runWget(
     // .wgetrc and -e first: they may set any option, -r and headers included.
     proxies = applyExecute(values, rcs, warnings);
   } catch (error) {
-    return reportUsageError(spec, error);
+    return sayValueError(error);
   }
-  if (!values.quiet) { for (const warning of warnings) console.error(warning); }
+  if (!values.quiet) { for (const warning of warnings) say(warning); }
   if (values["inet4-only"] && values["inet6-only"]) {
     // GNU wget's words and exit code (1, not the usage error's 2).
-    console.error("Cannot specify both --inet4-only and --inet6-only.");
-    console.error(spec.usage);
+    say(`Cannot specify both --inet4-only and --inet6-only.\n${SHORT_USAGE}`);
     return WGET_EXIT.generic;
   }
   if (values["no-clobber"] && (values["convert-links"] || values["convert-file-only"])) {
     // GNU wget's words, even with -q; -k wins.
     const option = values["convert-links"] ? "--convert-links" : "--convert-file-only";
-    console.error(
-      `Both --no-clobber and ${option} were specified, only ${option} will be used.`,
-    );
+    say(`Both --no-clobber and ${option} were specified, only ${option} will be used.`);
     values["no-clobber"] = false;
   }
   // --convert-file-only converts too, only less (-O's check below tells the two apart).
   const convertLinksGiven = values["convert-links"] ?? false;
   if (values["convert-file-only"]) values["convert-links"] = true;
   if (values.verbose && values.quiet) {
-    console.error("Can't be verbose and quiet at the same time.");
-    console.error(spec.usage);
+    say(`Can't be verbose and quiet at the same time.\n${SHORT_USAGE}`);
     return WGET_EXIT.generic;
   }
   if (values.verbose) values["no-verbose"] = false;
@@ -771,8 +789,7 @@ export const runWget = (async function runWget(
   if (values.method?.toUpperCase() === "HEAD") values.spider = true;
   if ((values.timestamping ?? values.mirror) && values["no-clobber"]) {
     // GNU wget refuses the pair before any request, with exit 1 (-m is -N too).
-    console.error("Can't timestamp and not clobber old files at the same time.");
-    console.error(spec.usage);
+    say(`Can't timestamp and not clobber old files at the same time.\n${SHORT_USAGE}`);
     return WGET_EXIT.generic;
   }
   if (
@@ -780,11 +797,10 @@ export const runWget = (async function runWget(
     (urls.length > 1 || isRecursive(values))
   ) {
     // GNU wget: -k cannot rewrite one file made of several documents.
-    console.error(
+    say(
       "Cannot specify both -k or --convert-file-only and -O if multiple URLs are given, or in " +
-        "combination\nwith -p or -r. See the manual for details.\n",
+        `combination\nwith -p or -r. See the manual for details.\n\n${SHORT_USAGE}`,
     );
-    console.error(spec.usage);
     return WGET_EXIT.generic;
   }
   // -r, -m, -p: the recursion lives in its own module, loaded only when asked for.
@@ -797,10 +813,10 @@ export const runWget = (async function runWget(
     if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
   } catch (error) {
     if (error instanceof RefusedError) {
-      console.error(error.message);
+      say(error.message);
       return WGET_EXIT.generic;
     }
-    return reportUsageError(spec, error);
+    return sayValueError(error);
   }
   // -o FILE / -a FILE: every message goes there instead of stderr.
   const logPath = values["append-output"] ?? values["output-file"];
@@ -811,7 +827,7 @@ export const runWget = (async function runWget(
       log = Deno.openSync(logPath, { write: true, create: true, append, truncate: !append });
     } catch (error) {
       // GNU wget's exit code here is 1.
-      console.error(`wget: ${logPath}: ${fileErrorText(error)}`);
+      say(`wget: ${logPath}: ${fileErrorText(error)}`);
       return WGET_EXIT.generic;
     }
   }
@@ -823,7 +839,6 @@ export const runWget = (async function runWget(
     return await runWithLog(
       values,
       all,
-      spec,
       options,
       { ...pacing, walk, convertLinksGiven },
       log,
@@ -837,7 +852,6 @@ export const runWget = (async function runWget(
 const runWithLog = (async function runWithLog(
   values: WgetValues,
   all: string[],
-  spec: CommandLineSpec,
   options: DownloadOptions,
   pacing: {
     waitMs: number;
@@ -868,7 +882,7 @@ const runWithLog = (async function runWithLog(
     recursive: pacing.walk !== undefined,
     caCertificate: values["ca-certificate"] || undefined,
     // -m is -N too; with -r -O GNU wget says nothing of times either.
-    timestamping: (values.timestamping || (pacing.walk !== undefined && values.mirror)) &&
+    timestamping: (values.timestamping ?? (pacing.walk !== undefined && values.mirror)) &&
       values["output-document"] === undefined,
     log,
     proxy: options.proxy,
@@ -999,8 +1013,14 @@ const runWithLog = (async function runWithLog(
   }
   if (all.length === 0) {
     // GNU wget's exit code for a missing URL is 1, not the usage error's 2.
-    reportUsageError(spec, new UsageError("missing URL"));
+    say(`wget: missing URL\n${USAGE_TAIL}`);
     return WGET_EXIT.generic;
+  }
+  const [progressType, dotStyle] = (values.progress ?? "").split(":");
+  const showsProgress = values["show-progress"] ?? (!quiet && !values["no-verbose"]);
+  if (showsProgress && progressType === "dot" && dotStyle && !DOT_STYLES[dotStyle.toLowerCase()]) {
+    // GNU's warning, on stderr whatever the log, when the progress is set up (after the URLs are known).
+    say(`Invalid dot style specification ${quoteName(dotStyle)}; leaving unchanged.`);
   }
 
   let sink: Deno.FsFile | undefined;
@@ -1012,7 +1032,7 @@ const runWithLog = (async function runWithLog(
         "will be placed in the single file you specified.\n",
     );
   }
-  if (output !== undefined && (values.timestamping || (pacing.walk && values.mirror))) {
+  if (output !== undefined && (values.timestamping ?? (pacing.walk && values.mirror))) {
     // GNU wget's warning (in the log, so not with -q), after the one above; -N (-m's too) then
     // does nothing.
     reporter.notice(

@@ -181,7 +181,7 @@ export const recursiveOptions = (function recursiveOptions(
     robots: values.robots ?? true,
     httpsOnly: values["https-only"] ?? false,
     relativeOnly: values.relative ?? false,
-    timestamping: values.timestamping || values.mirror,
+    timestamping: values.timestamping ?? values.mirror,
     convertLinks: values["convert-links"] || values["convert-file-only"],
     convertFileOnly: values["convert-file-only"],
     backupConverted: values["backup-converted"],

@@ -1,6 +1,7 @@
 /**
- * What `wget` needs before any download: its usage text, its options, GNU's two-letter spellings,
- * and the guess whether TLS will be needed.
+ * What `wget` needs before any download: its usage text, GNU's short usage, GNU's progress types,
+ * and the guess whether TLS will be needed. The options are in cmd/_wget/gnu_options.ts, read by
+ * cmd/_wget/command_line.ts.
  *
  * @module
  */
@@ -121,227 +122,19 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
   -h, --help                   print this help
   -V, --version                print the version
 
+GNU wget's command line: a long option may be shortened to any unambiguous prefix (--no-check-cert),
+every on/off option has its --no- form and takes =on|off (--no-timestamping, --quiet=off); GNU's
+other options are known too: ignored when they change nothing over HTTP (FTP, HSTS, --no-iri, -d),
+taken with a warning or refused when netkit lacks them (--secure-protocol; the WARC options).
+
 Exit status: 0 ok, 1 generic error, 2 usage error, 3 file I/O error, 4 network failure,
 5 TLS verification failure, 6 authentication failure, 7 protocol error, 8 server error response.`;
 
-export const OPTIONS = {
-  "output-document": { type: "string", short: "O" },
-  "directory-prefix": { type: "string", short: "P" },
-  quiet: { type: "boolean", short: "q" },
-  "server-response": { type: "boolean", short: "S" },
-  timeout: { type: "string", short: "T" },
-  tries: { type: "string", short: "t" },
-  waitretry: { type: "string" },
-  continue: { type: "boolean", short: "c" },
-  "no-clobber": { type: "boolean" },
-  "max-redirect": { type: "string" },
-  "content-disposition": { type: "boolean" },
-  "trust-server-names": { type: "boolean" },
-  "user-agent": { type: "string", short: "U" },
-  header: { type: "string", multiple: true },
-  "input-file": { type: "string", short: "i" },
-  "force-html": { type: "boolean", short: "F" },
-  spider: { type: "boolean" },
-  "ca-certificate": { type: "string" },
-  "no-check-certificate": { type: "boolean" },
-  recursive: { type: "boolean", short: "r" },
-  level: { type: "string", short: "l" },
-  mirror: { type: "boolean", short: "m" },
-  "page-requisites": { type: "boolean", short: "p" },
-  timestamping: { type: "boolean", short: "N" },
-  accept: { type: "string", short: "A", multiple: true },
-  reject: { type: "string", short: "R", multiple: true },
-  "ignore-case": { type: "boolean" },
-  "span-hosts": { type: "boolean", short: "H" },
-  domains: { type: "string", short: "D", multiple: true },
-  "exclude-domains": { type: "string", multiple: true },
-  "force-directories": { type: "boolean", short: "x" },
-  "protocol-directories": { type: "boolean" },
-  "cut-dirs": { type: "string" },
-  "convert-links": { type: "boolean", short: "k" },
-  "backup-converted": { type: "boolean", short: "K" },
-  "include-directories": { type: "string", short: "I", multiple: true },
-  "exclude-directories": { type: "string", short: "X", multiple: true },
-  "accept-regex": { type: "string" },
-  "reject-regex": { type: "string" },
-  "follow-tags": { type: "string", multiple: true },
-  "ignore-tags": { type: "string", multiple: true },
-  "max-threads": { type: "string" },
-  "restrict-file-names": { type: "string" },
-  "delete-after": { type: "boolean" },
-  "adjust-extension": { type: "boolean", short: "E" },
-  "no-verbose": { type: "boolean" },
-  "no-directories": { type: "boolean" },
-  "no-host-directories": { type: "boolean" },
-  "no-parent": { type: "boolean" },
-  "retry-on-http-error": { type: "string" },
-  "post-data": { type: "string" },
-  "post-file": { type: "string" },
-  "body-data": { type: "string" },
-  "body-file": { type: "string" },
-  method: { type: "string" },
-  referer: { type: "string" },
-  user: { type: "string" },
-  password: { type: "string" },
-  "http-user": { type: "string" },
-  "http-password": { type: "string" },
-  "auth-no-challenge": { type: "boolean" },
-  "no-use-server-timestamps": { type: "boolean" },
-  "no-proxy": { type: "boolean" },
-  "proxy-user": { type: "string" },
-  "proxy-password": { type: "string" },
-  execute: { type: "string", short: "e", multiple: true },
-  config: { type: "string" },
-  "no-config": { type: "boolean" },
-  "content-on-error": { type: "boolean" },
-  "save-headers": { type: "boolean" },
-  "retry-connrefused": { type: "boolean" },
-  "limit-rate": { type: "string" },
-  wait: { type: "string", short: "w" },
-  "random-wait": { type: "boolean" },
-  base: { type: "string", short: "B" },
-  "no-cookies": { type: "boolean" },
-  "load-cookies": { type: "string" },
-  "save-cookies": { type: "string" },
-  "keep-session-cookies": { type: "boolean" },
-  compression: { type: "string" },
-  "output-file": { type: "string", short: "o" },
-  "append-output": { type: "string", short: "a" },
-  quota: { type: "string", short: "Q" },
-  background: { type: "boolean", short: "b" },
-  progress: { type: "string" },
-  "show-progress": { type: "boolean" },
-  "ask-password": { type: "boolean" },
-  "connect-timeout": { type: "string" },
-  "read-timeout": { type: "string" },
-  "dns-timeout": { type: "string" },
-  certificate: { type: "string" },
-  "private-key": { type: "string" },
-  "certificate-type": { type: "string" },
-  "private-key-type": { type: "string" },
-  "ca-directory": { type: "string" },
-  "inet4-only": { type: "boolean", short: "4" },
-  "inet6-only": { type: "boolean", short: "6" },
-  "prefer-family": { type: "string" },
-  "ignore-length": { type: "boolean" },
-  // GNU's glob = off (--no-glob is -e glob=off): no wildcard warning.
-  "no-glob": { type: "boolean" },
-  "regex-type": { type: "string" },
-  proxy: { type: "string", short: "Y" },
-  verbose: { type: "boolean", short: "v" },
-} as const;
+/** GNU's short usage, printed after a usage error. */
+export const SHORT_USAGE = "Usage: wget [OPTION]... [URL]...";
 
-/** GNU wget's two-letter short options, and -V; node:util's parser takes single letters only. */
-export const SPELLINGS: Record<string, string> = {
-  "-nc": "--no-clobber",
-  "-nv": "--no-verbose",
-  "-nd": "--no-directories",
-  "-nH": "--no-host-directories",
-  "-np": "--no-parent",
-  "-V": "--version",
-};
-
-/**
- * GNU wget's options that netkit takes as their `.wgetrc` command (`-e NAME=VALUE`): those with no
- * effect on HTTP downloads (FTP, IRI, HSTS, the DNS cache, debug output) are then ignored, the
- * ones netkit lacks warned about, so that a GNU wget command line still runs. The value is the
- * command's name and whether the option takes a value (else it is a switch, `--no-NAME` too).
- */
-const GNU_COMMAND_OPTIONS: Record<string, [string, "value" | "switch"]> = {
-  debug: ["debug", "switch"],
-  "passive-ftp": ["passive_ftp", "switch"],
-  "ftp-user": ["ftp_user", "value"],
-  "ftp-password": ["ftp_password", "value"],
-  glob: ["glob", "switch"],
-  "remove-listing": ["remove_listing", "switch"],
-  "retr-symlinks": ["retr_symlinks", "switch"],
-  "preserve-permissions": ["preserve_permissions", "switch"],
-  "follow-ftp": ["follow_ftp", "switch"],
-  "dns-cache": ["dns_cache", "switch"],
-  iri: ["iri", "switch"],
-  "local-encoding": ["local_encoding", "value"],
-  "remote-encoding": ["remote_encoding", "value"],
-  hsts: ["hsts", "switch"],
-  "hsts-file": ["hsts_file", "value"],
-  "http-keep-alive": ["http_keep_alive", "switch"],
-  "report-speed": ["report_speed", "value"],
-  xattr: ["xattr", "switch"],
-  "strict-comments": ["strict_comments", "switch"],
-  "random-file": ["random_file", "value"],
-  "egd-file": ["egd_file", "value"],
-  "keep-badhash": ["keep_badhash", "switch"],
-  netrc: ["netrc", "switch"],
-  cache: ["cache", "switch"],
-  "secure-protocol": ["secure_protocol", "value"],
-  ciphers: ["ciphers", "value"],
-  "https-only": ["https_only", "switch"],
-  "if-modified-since": ["if_modified_since", "switch"],
-  "default-page": ["default_page", "value"],
-  "start-pos": ["start_pos", "value"],
-  unlink: ["unlink", "switch"],
-  backups: ["backups", "value"],
-  "bind-address": ["bind_address", "value"],
-  "bind-dns-address": ["bind_dns_address", "value"],
-  "dns-servers": ["dns_servers", "value"],
-  "retry-on-host-error": ["retry_on_host_error", "switch"],
-  "rejected-log": ["rejected_log", "value"],
-  relative: ["relative_only", "switch"],
-  "convert-file-only": ["convert_file_only", "switch"],
-  "crl-file": ["crl_file", "value"],
-  pinnedpubkey: ["pinnedpubkey", "value"],
-  "warc-file": ["warc_file", "value"],
-};
-
-/** Single-letter GNU options taken the same way. */
-const GNU_COMMAND_SHORT: Record<string, string> = { "-d": "debug=on", "-L": "relative_only=on" };
-
-/**
- * The arguments with GNU's two-letter spellings made long and the options of
- * {@linkcode GNU_COMMAND_OPTIONS} turned into `-e NAME=VALUE`, up to a `--`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { normaliseArgs } from "./spec.ts";
- *
- * assert.deepEqual(normaliseArgs(["-nv", "--no-hsts", "--secure-protocol", "TLSv1_2", "u"]), [
- *   "--no-verbose", "-e", "hsts=off", "-e", "secure_protocol=TLSv1_2", "u",
- * ]);
- * ```
- */
-export function normaliseArgs(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--") {
-      out.push(...args.slice(i));
-      break;
-    }
-    const short = GNU_COMMAND_SHORT[arg];
-    if (short !== undefined) {
-      out.push("-e", short);
-      continue;
-    }
-    const match = /^--(no-)?([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    const known = match ? GNU_COMMAND_OPTIONS[match[2]!] : undefined;
-    if (match && known) {
-      const [command, kind] = known;
-      const [, negated, , inline] = match;
-      if (kind === "switch" && inline === undefined) {
-        out.push("-e", `${command}=${negated ? "off" : "on"}`);
-        continue;
-      }
-      if (kind === "value" && !negated && (inline !== undefined || i + 1 < args.length)) {
-        out.push("-e", `${command}=${inline ?? args[++i]}`);
-        continue;
-      }
-    }
-    out.push(SPELLINGS[arg] ?? arg);
-  }
-  return out;
-}
-
-export const SPEC = { name: "wget", usage, options: OPTIONS };
+/** GNU's lines after a usage error: its short usage, a blank line and where to find help. */
+export const USAGE_TAIL = `${SHORT_USAGE}\n\nTry \`wget --help' for more options.`;
 
 /**
  * Whether an `https://` URL is given, on the command line or in the `-i` file (a guess: cheap).
@@ -364,29 +157,24 @@ export function needsTls(
 }
 
 /**
- * GNU wget keeps one switch for `-x` and `-nd`: when both are given, the one given last wins.
- * Drops the other from `values` (parsed from `normalised`, the arguments after
- * {@linkcode normaliseArgs}).
+ * GNU's `--progress=TYPE[:PARAMS]` with TYPE written out: GNU takes any prefix of `dot` or `bar`
+ * (the empty one is `dot`); undefined for another TYPE (GNU's "Invalid progress type").
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { settleDirectoryOptions } from "./spec.ts";
+ * import { gnuProgressType } from "./spec.ts";
  *
- * const values: Record<string, unknown> = { "no-directories": true, "force-directories": true };
- * settleDirectoryOptions(["--no-directories", "-x", "http://h/"], values);
- * assert.deepEqual(values, { "force-directories": true });
+ * assert.equal(gnuProgressType("d:mega"), "dot:mega");
+ * assert.equal(gnuProgressType("bar:force"), "bar:force");
+ * assert.equal(gnuProgressType("foo"), undefined);
  * ```
  */
-export function settleDirectoryOptions(
-  normalised: readonly string[],
-  values: Record<string, unknown>,
-): void {
-  if (!values["force-directories"] || !values["no-directories"]) return;
-  const end = normalised.indexOf("--") < 0 ? normalised.length : normalised.indexOf("--");
-  const last = (...names: string[]) =>
-    Math.max(...names.map((n) => normalised.lastIndexOf(n, end)));
-  if (last("-x", "--force-directories") > last("--no-directories")) {
-    delete values["no-directories"];
-  } else delete values["force-directories"];
+export function gnuProgressType(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  const type = colon < 0 ? text : text.slice(0, colon);
+  const rest = colon < 0 ? "" : text.slice(colon);
+  if ("dot".startsWith(type)) return `dot${rest}`;
+  if ("bar".startsWith(type)) return `bar${rest}`;
+  return undefined;
 }

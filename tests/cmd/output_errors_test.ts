@@ -258,6 +258,16 @@ peerTest(
       // GNU exits 1 on its log's first EPIPE (the file made by then stays).
       [[`${base}/f.bin`], "closed", 1],
       [["-nv", `${base}/f.bin`], "closed", 1],
+      // Usage errors keep their codes: getopt's 2, a missing URL's 1, a bad value's 2.
+      [["--bogus"], "2>/dev/full", 2],
+      [["-O"], "2>/dev/full", 2],
+      [["-nz"], "2>/dev/full", 1],
+      [[], "2>/dev/full", 1],
+      [["-q", "-v", `${base}/f.bin`], "2>/dev/full", 1],
+      [["--quiet=foo", `${base}/f.bin`], "2>/dev/full", 2],
+      [["--progress=foo", `${base}/f.bin`], "2>/dev/full", 2],
+      [["--quota=abc", `${base}/f.bin`], "2>/dev/full", 2],
+      [["-e", "bogus=1", `${base}/f.bin`], "2>/dev/full", 2],
     ];
     for (const [args, redirect, expected] of cases) {
       const what = `${args.join(" ")} ${redirect}`;

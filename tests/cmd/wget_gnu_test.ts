@@ -1098,16 +1098,33 @@ peerTest("wget -b goes to the background with its messages in wget-log, wget-log
       assert(said.endsWith(`Output will be written to \u2018${log}\u2019.\n`), said);
       await logSays(`${cwd}/${log}`, "saved [10/10]");
     }
-    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2).
-    const quiet = await background(tool, cwd, ["-b", "-q", url]);
-    equal(quiet.code, 0, tool);
-    assert(/^Continuing in background, pid \d+\.\n$/.test(quiet.said), tool);
-    await logSays(`${cwd}/f.txt.2`, BODY);
+    // -b -q: no log at all, and only the first line (before the fix netkit made wget-log.2);
+    // GNU's other spellings too: the child is told --no-background before the `--` that ends the
+    // options (after it, `-q` is a URL, so this one has a log, wget-log.2).
+    for (
+      const [args, file] of [
+        [["-qb", url], "f.txt.2"],
+        [["--backgr=on", "--", url, "-q"], "f.txt.3"],
+      ] as const
+    ) {
+      const quiet = await background(tool, cwd, [...args]);
+      equal(quiet.code, 0, tool);
+      assert(/^Continuing in background, pid \d+\.\n/.test(quiet.said), tool);
+      await logSays(`${cwd}/${file}`, BODY);
+    }
   }
   const names = (tool: string) =>
     [...Deno.readDirSync(`${dir.path}/${tool}`)].map((e) => e.name).sort();
   deepEqual(names("netkit"), names("gnu"));
-  deepEqual(names("netkit"), ["f.txt", "f.txt.1", "f.txt.2", "wget-log", "wget-log.1"]);
+  deepEqual(names("netkit"), [
+    "f.txt",
+    "f.txt.1",
+    "f.txt.2",
+    "f.txt.3",
+    "wget-log",
+    "wget-log.1",
+    "wget-log.2",
+  ]);
 });
 
 peerTest(

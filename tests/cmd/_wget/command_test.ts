@@ -3,8 +3,6 @@ import { runWget } from "../../../cmd/_wget/command.ts";
 import { tempDir } from "../../harness/peers.ts";
 import { captureConsole } from "../../harness/run.ts";
 
-const spec = { name: "wget", usage: "Usage: wget URL...", options: {} };
-
 Deno.test("runWget() answers bad option values with exit 2 before any network", async () => {
   const table: Record<string, string | string[]>[] = [
     { header: ["no colon"] },
@@ -17,7 +15,7 @@ Deno.test("runWget() answers bad option values with exit 2 before any network", 
   ];
   for (const values of table) {
     const { result, stdout, stderr } = await captureConsole(() =>
-      runWget(values, ["http://127.0.0.1:1/"], spec)
+      runWget(values, ["http://127.0.0.1:1/"])
     );
     assertEquals([result, stdout], [2, ""], JSON.stringify(values));
     assert(stderr.startsWith("wget: "), stderr);
@@ -26,22 +24,20 @@ Deno.test("runWget() answers bad option values with exit 2 before any network", 
 
 Deno.test("runWget() without a URL exits 1 (GNU wget's code); an empty -i list is no error, as GNU's", async () => {
   await using dir = await tempDir();
-  const { result, stderr } = await captureConsole(() => runWget({}, [], spec));
+  const { result, stderr } = await captureConsole(() => runWget({}, []));
   assertEquals(result, 1);
   assertEquals(stderr.split("\n")[0], "wget: missing URL");
   const list = `${dir.path}/urls.txt`;
   await Deno.writeTextFile(list, "# only a comment\n\n   \n");
   // "No URLs found in FILE." goes through the reporter (compared with GNU's in wget_gnu_everyday_test).
-  const empty = await captureConsole(() => runWget({ "input-file": list, quiet: true }, [], spec));
+  const empty = await captureConsole(() => runWget({ "input-file": list, quiet: true }, []));
   assertEquals(empty.result, 0);
 });
 
 Deno.test("runWget() exits 3 when the -i list or the CA file cannot be read", async () => {
   await using dir = await tempDir();
   for (const values of [{ "input-file": `${dir.path}/none` }, { "ca-certificate": dir.path }]) {
-    const { result, stderr } = await captureConsole(() =>
-      runWget(values, ["http://127.0.0.1:1/"], spec)
-    );
+    const { result, stderr } = await captureConsole(() => runWget(values, ["http://127.0.0.1:1/"]));
     assertEquals(result, 3, JSON.stringify(values));
     assertEquals(stderr.trim().split("\n").length, 1, stderr);
   }
