@@ -117,7 +117,6 @@ export interface WgetValues extends WgetRecursiveValues {
   "ignore-length"?: boolean;
   /** GNU's `glob = off` (`--no-glob`): no wildcard warning. */
   "no-glob"?: boolean;
-  proxy?: string;
   "force-html"?: boolean;
   /** `-v`: GNU's full log (the default; an error with -q). */
   verbose?: boolean;
@@ -513,13 +512,6 @@ const downloadOptions = (function downloadOptions(
   options.connectTimeoutMs = timeout("connect-timeout") ?? 2 ** 31 - 1;
   options.readTimeoutMs = timeout("read-timeout");
   const dnsTimeoutMs = timeout("dns-timeout");
-  if (values.proxy !== undefined) {
-    // -Y on|off (BusyBox's spelling, which GNU wget takes too).
-    if (!/^(on|off)$/i.test(values.proxy)) {
-      throw new UsageError(`--proxy takes on or off, not "${values.proxy}"`);
-    }
-    if (/^off$/i.test(values.proxy)) values["no-proxy"] = true;
-  }
   const regexType = values["regex-type"];
   if (regexType !== undefined && !/^(posix|pcre)$/i.test(regexType)) {
     throw new UsageError(`--regex-type takes posix or pcre, not "${regexType}"`);
