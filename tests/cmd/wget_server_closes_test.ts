@@ -1,0 +1,364 @@
+/**
+ * Servers that end kept-alive connections on their own schedule, beside GNU wget 1.21: an idle
+ * timeout (nginx's `keepalive_timeout`, Apache's `KeepAliveTimeout`) shorter than `--wait`, so
+ * every reuse would find the connection closed; three requests a connection (nginx's
+ * `keepalive_requests 3`, Apache's `MaxKeepAliveRequests 2`, lighttpd's
+ * `server.max-keep-alive-requests 2`) under `-r`, `-m`, `-i`, several URLs, `-c`, `-N` run twice
+ * and `--spider -r`; and a scripted server that closes after an answer without saying so, answers
+ * HTTP/1.0, or closes a kept connection when the next request comes. Each case is made so that
+ * its outcome does not hang on timing: the wait is ten times the idle timeout, and the closing
+ * server either closes well before the next request or only once it has it.
+ *
+ * Compared: the exit code, the files, the log (dates and rates shaped away: `Connecting to` or
+ * `Reusing existing connection to` before each request) and the requests the server saw, in
+ * order (the scripted server numbers them by connection).
+ *
+ * @module
+ */
+
+import { deepEqual, equal, match } from "node:assert/strict";
+import { startApache } from "../harness/apache.ts";
+import { type LoggingServer, logLength, requestsLoggedSince } from "../harness/access_log.ts";
+import { startLighttpd } from "../harness/lighttpd.ts";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { commandArgs } from "../harness/run.ts";
+import { snapshotTree } from "../harness/test_site.ts";
+import { shapeWgetLog } from "../harness/wget_logs.ts";
+
+type Tool = "gnu" | "netkit";
+
+/** The site: a page linking four files, and a smaller one for the idle timeout (`--wait`). */
+const SITE: Record<string, string> = {
+  "index.html": '<a href="a.txt">a</a> <a href="b.txt">b</a> <a href="c.txt">c</a> ' +
+    '<a href="d.txt">d</a>\n',
+  "a.txt": "aaaaaaaa\n",
+  "b.txt": "bbbbbbbb\n",
+  "c.txt": "cccccccc\n",
+  "d.txt": "dddddddd\n",
+  "idle/index.html": '<a href="x.txt">x</a> <a href="y.txt">y</a>\n',
+  "idle/x.txt": "x\n",
+  "idle/y.txt": "y\n",
+};
+const FILES = ["a.txt", "b.txt", "c.txt", "d.txt"];
+// One date for every file: -N's second run finds its copies current.
+const MTIME = new Date("2026-01-02T03:04:05Z");
+
+async function writeSite(root: string): Promise<void> {
+  await Deno.mkdir(`${root}/idle`, { recursive: true, mode: 0o755 });
+  await Deno.chmod(root, 0o755);
+  for (const [name, text] of Object.entries(SITE)) {
+    await Deno.writeTextFile(`${root}/${name}`, text, { mode: 0o644 });
+    await Deno.utime(`${root}/${name}`, MTIME, MTIME);
+  }
+}
+
+/** What one tool did. */
+interface Run {
+  code: number;
+  log: string;
+  files: Record<string, string>;
+  requests: string[];
+}
+
+/** Runs `tool` with `args` in `cwd`, `times` times over; the logs one after the other. */
+async function runTool(tool: Tool, cwd: string, args: string[], times = 1) {
+  let log = "";
+  let code = 0;
+  for (let i = 0; i < times; i++) {
+    const [program, ...rest] = tool === "gnu"
+      ? ["wget", ...args]
+      : [Deno.execPath(), ...commandArgs("wget"), ...args];
+    const output = await new Deno.Command(program!, {
+      args: rest,
+      cwd,
+      env: { LC_ALL: "C.UTF-8" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    log += shapeWgetLog(new TextDecoder().decode(output.stderr));
+    code = output.code;
+  }
+  return { code, log, files: Object.fromEntries([...await snapshotTree(cwd)].sort()) };
+}
+
+/** What a case puts in each tool's directory first. */
+type Prepare = (cwd: string) => Promise<void>;
+
+/** Runs a case with GNU wget, then netkit's, against `server`'s access log. */
+async function bothLogged(
+  dir: string,
+  server: LoggingServer,
+  args: string[],
+  options: { prepare?: Prepare; times?: number; tools?: Tool[] } = {},
+): Promise<Record<Tool, Run>> {
+  const caseDir = await Deno.makeTempDir({ dir, prefix: "case_" });
+  const runs: Partial<Record<Tool, Run>> = {};
+  for (const tool of options.tools ?? ["gnu", "netkit"] as Tool[]) {
+    const cwd = `${caseDir}/${tool}`;
+    await Deno.mkdir(cwd);
+    await options.prepare?.(cwd);
+    const from = await logLength(server.log);
+    const run = await runTool(tool, cwd, args, options.times);
+    runs[tool] = { ...run, requests: await requestsLoggedSince(server, from) };
+  }
+  return runs as Record<Tool, Run>;
+}
+
+/** The log's lines about the URL asked for and the connection it went out on. */
+const CONNECTION_LINES =
+  /^(--DATE--|Connecting to |Reusing existing|No data received|Retrying|Giving up)/;
+
+/** `C` for each `Connecting to` line of the log, `R` for each `Reusing existing connection`. */
+function connections(log: string): string {
+  return [...log.matchAll(/^(Connecting to|Reusing existing)/gm)]
+    .map((m) => m[1] === "Connecting to" ? "C" : "R").join("");
+}
+
+/** Same exit code, log (or its lines about connections), files and requests. */
+function assertSame(runs: Record<Tool, Run>, what: string, wholeLog = true): void {
+  const { gnu, netkit } = runs;
+  const detail = `${what}\nGNU:\n${gnu.log}\nnetkit:\n${netkit.log}`;
+  const lines = (log: string) =>
+    wholeLog ? log : log.split("\n").filter((line) => CONNECTION_LINES.test(line)).join("\n");
+  equal(netkit.code, gnu.code, `exit code: ${detail}`);
+  equal(lines(netkit.log), lines(gnu.log), `log: ${detail}`);
+  deepEqual(netkit.files, gnu.files, `files: ${detail}`);
+  deepEqual(netkit.requests, gnu.requests, `requests: ${detail}`);
+}
+
+/** The cases for a server that ends a connection after three requests. */
+function requestLimitCases(
+  origin: string,
+): [string[], { prepare?: Prepare; times?: number; wholeLog?: boolean; shape?: string }][] {
+  const urls = FILES.map((name) => `${origin}/${name}`);
+  const list: Prepare = (cwd) => Deno.writeTextFile(`${cwd}/list`, urls.join("\n") + "\n");
+  const partial: Prepare = async (cwd) => {
+    await Deno.writeTextFile(`${cwd}/a.txt`, "aaaa");
+    await Deno.writeTextFile(`${cwd}/c.txt`, "cc");
+  };
+  return [
+    [["-r", "-np", "-nH", `${origin}/`], {}],
+    [["-m", "-np", "-nH", `${origin}/`], {}],
+    [["-i", "list"], { prepare: list }],
+    // The third request's answer says the close: a new connection for the fourth.
+    [urls, { shape: "CRRC" }],
+    [["-c", ...urls], { prepare: partial }],
+    [["-N", ...urls], { times: 2 }],
+    // (GNU's --spider -r has quirks of its own, `NAME.tmp.tmp` and `unlink:` lines, in
+    // cmd/README.md: its lines about connections are compared.)
+    [["--spider", "-r", "-np", `${origin}/`], { wholeLog: false }],
+  ];
+}
+
+peerTest(
+  "wget beside GNU wget on servers that end a connection after three requests (nginx, Apache, lighttpd)",
+  ["wget", "nginx", "apache2", "lighttpd"],
+  async () => {
+    await using dir = await tempDir();
+    await Deno.chmod(dir.path, 0o755);
+    // nginx says `Connection: close` on a connection's third answer; so do Apache and lighttpd.
+    const nginxLog = `${dir.path}/nginx-access.log`;
+    await using nginx = await startNginx(`${dir.path}/nginx`, {
+      serverConfig: `access_log ${nginxLog}; keepalive_requests 3;`,
+    });
+    const root = nginx.root;
+    await writeSite(root);
+    for (const name of ["apache", "lighttpd"]) await Deno.mkdir(`${dir.path}/${name}`);
+    await using apache = await startApache(`${dir.path}/apache`, root, {
+      // Apache counts the requests after a connection's first: 2 ends it after three (so does
+      // lighttpd).
+      config: "KeepAlive On\nMaxKeepAliveRequests 2",
+    });
+    await using lighttpd = await startLighttpd(`${dir.path}/lighttpd`, root, {
+      config: "server.max-keep-alive-requests = 2",
+    });
+    const servers: [string, LoggingServer, boolean][] = [
+      ["nginx", { port: nginx.port, log: nginxLog }, true],
+      ["Apache", apache, false],
+      ["lighttpd", lighttpd, false],
+    ];
+    let cases = 0;
+    for (const [name, server, every] of servers) {
+      const origin = `http://127.0.0.1:${server.port}`;
+      // nginx: every case; the others: -r and several URLs.
+      const all = requestLimitCases(origin);
+      for (const [args, options] of every ? all : [all[0]!, all[3]!]) {
+        cases++;
+        const runs = await bothLogged(dir.path, server, ["-t", "2", ...args], options);
+        assertSame(runs, `${name}: ${args.join(" ")}`, options.wholeLog);
+        if (options.shape) {
+          equal(connections(runs.gnu.log), options.shape, `${name}: ${runs.gnu.log}`);
+        }
+      }
+    }
+    equal(cases, 11);
+  },
+);
+
+peerTest(
+  "wget beside GNU wget on servers whose idle timeout ends each kept connection before --wait does (nginx, Apache)",
+  ["wget", "nginx", "apache2"],
+  async () => {
+    await using dir = await tempDir();
+    await Deno.chmod(dir.path, 0o755);
+    // A tenth of the wait: every kept connection is closed, and its close read, before the
+    // next request.
+    const nginxLog = `${dir.path}/nginx-access.log`;
+    await using nginx = await startNginx(`${dir.path}/nginx`, {
+      serverConfig: `access_log ${nginxLog}; keepalive_timeout 50ms;`,
+    });
+    await writeSite(nginx.root);
+    await Deno.mkdir(`${dir.path}/apache`);
+    await using apache = await startApache(`${dir.path}/apache`, nginx.root, {
+      config: "KeepAlive On\nKeepAliveTimeout 50ms",
+    });
+    const wait = ["--wait=0.5", "-r", "-np", "-nH"];
+    const nginxServer = { port: nginx.port, log: nginxLog };
+    const url = `http://127.0.0.1:${nginx.port}/idle/`;
+    const runs = await bothLogged(dir.path, nginxServer, [...wait, url]);
+    assertSame(runs, `nginx: ${url}`);
+    // The page, robots.txt and the two files: each on a connection of its own.
+    equal(connections(runs.gnu.log), "CCCC", runs.gnu.log);
+    const quiet = `http://127.0.0.1:${apache.port}/idle/`;
+    assertSame(await bothLogged(dir.path, apache, ["-nv", ...wait, quiet]), `Apache: -nv ${quiet}`);
+    // netkit's pool of connections (--max-threads, GNU Wget2's): the same files and requests.
+    const { netkit } = await bothLogged(
+      dir.path,
+      nginxServer,
+      ["--max-threads", "4", ...wait, url],
+      {
+        tools: ["netkit"],
+      },
+    );
+    equal(netkit.code, runs.gnu.code, netkit.log);
+    deepEqual(netkit.files, runs.gnu.files, netkit.log);
+    deepEqual(netkit.requests.toSorted(), runs.gnu.requests.toSorted(), netkit.log);
+  },
+);
+
+/** How the scripted server treats a connection: see {@linkcode startClosingServer}. */
+type Closing = "after-answer" | "http-1.0" | "at-second-request";
+
+/**
+ * A server of the site's four files that keeps its connections open (HTTP/1.1, never saying
+ * `Connection: close`), except: `after-answer` closes each after its answer; `http-1.0` answers
+ * `HTTP/1.0` (no keep-alive) and closes; `at-second-request` answers a connection's first request
+ * and closes, without an answer, when the second one comes. It records `CONNECTION.REQUEST METHOD
+ * TARGET [RANGE]`, numbering connections from 1.
+ */
+function startClosingServer(closing: Closing) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const requests: string[] = [];
+  const encoder = new TextEncoder();
+  let connectionCount = 0;
+  const serve = async (conn: Deno.Conn, connection: number) => {
+    let buffered = "";
+    const bytes = new Uint8Array(16 * 1024);
+    try {
+      for (let number = 1;; number++) {
+        while (!buffered.includes("\r\n\r\n")) {
+          const n = await conn.read(bytes);
+          if (n === null) return;
+          buffered += new TextDecoder().decode(bytes.subarray(0, n));
+        }
+        const end = buffered.indexOf("\r\n\r\n");
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        const [method, target = "/"] = head.split(" ");
+        const range = /\r\nRange: *([^\r]*)/i.exec(head);
+        requests.push(`${connection}.${number} ${method} ${target}${range ? ` ${range[1]}` : ""}`);
+        if (closing === "at-second-request" && number === 2) return;
+        const body = SITE[target.slice(1)];
+        const version = closing === "http-1.0" ? "HTTP/1.0" : "HTTP/1.1";
+        const status = body === undefined ? "404 Not Found" : "200 OK";
+        const text = method === "HEAD" ? "" : body ?? "";
+        await conn.write(encoder.encode(
+          `${version} ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${
+            (body ?? "").length
+          }\r\n\r\n${text}`,
+        ));
+        if (closing !== "at-second-request") return;
+      }
+    } catch {
+      // The client went away.
+    } finally {
+      conn.close();
+    }
+  };
+  const tasks: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) tasks.push(serve(conn, ++connectionCount));
+  })().catch(() => {});
+  return {
+    port: listener.addr.port,
+    requests,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      await Promise.allSettled(tasks);
+    },
+  };
+}
+
+/** Runs a case with GNU wget, then netkit's, against a {@linkcode startClosingServer}. */
+async function bothScripted(dir: string, closing: Closing, args: string[]) {
+  await using server = startClosingServer(closing);
+  const urls = ["a.txt", "b.txt", "c.txt"].map((name) => `http://127.0.0.1:${server.port}/${name}`);
+  const caseDir = await Deno.makeTempDir({ dir, prefix: `${closing}_` });
+  const runs: Partial<Record<Tool, Run>> = {};
+  for (const tool of ["gnu", "netkit"] as Tool[]) {
+    const cwd = `${caseDir}/${tool}`;
+    await Deno.mkdir(cwd);
+    const from = server.requests.length;
+    const run = await runTool(tool, cwd, [...args, ...urls]);
+    // The connections numbered from this run's first.
+    const seen = server.requests.slice(from);
+    const first = Number(seen[0]?.split(".")[0] ?? 1);
+    runs[tool] = {
+      ...run,
+      requests: seen.map((line) => line.replace(/^\d+/, (c) => String(Number(c) - first + 1))),
+    };
+  }
+  return runs as Record<Tool, Run>;
+}
+
+Deno.test("wget beside GNU wget on a server that closes without saying so", async () => {
+  await using dir = await tempDir();
+  // Closed right after the answer, half a second before the next request: both see the close and
+  // connect anew (HTTP/1.0 too, which GNU would take for kept-alive; cmd/README.md).
+  for (const closing of ["after-answer", "http-1.0"] as const) {
+    const runs = await bothScripted(dir.path, closing, ["--wait=0.5"]);
+    assertSame(runs, closing);
+    equal(connections(runs.gnu.log), "CCC", runs.gnu.log);
+    deepEqual(runs.gnu.requests, ["1.1 GET /a.txt", "2.1 GET /b.txt", "3.1 GET /c.txt"]);
+  }
+  // Closed when the second request comes, unanswered: GNU counts a failed try ("No data
+  // received.", "Retrying.", a wait but for --waitretry=0); netkit asks again at once on a new
+  // connection, as RFC 9112 allows for a GET (cmd/README.md). The server sees the same requests.
+  const runs = await bothScripted(dir.path, "at-second-request", ["--waitretry=0"]);
+  const { gnu, netkit } = runs;
+  equal(netkit.code, gnu.code);
+  deepEqual(netkit.files, gnu.files);
+  deepEqual(netkit.requests, gnu.requests);
+  deepEqual(gnu.requests, [
+    "1.1 GET /a.txt",
+    "1.2 GET /b.txt",
+    "2.1 GET /b.txt",
+    "2.2 GET /c.txt",
+    "3.1 GET /c.txt",
+  ]);
+  match(
+    gnu.log,
+    /Reusing existing connection .*\nHTTP request sent, awaiting response\.\.\. No data received\.\nRetrying\./,
+  );
+  equal(connections(gnu.log), "CRCRC", gnu.log);
+  equal(connections(netkit.log), "CCC", netkit.log);
+  // With one try, GNU gives up on the URL (exit 4); netkit's second request is not a try.
+  const once = await bothScripted(dir.path, "at-second-request", ["-t", "1"]);
+  equal(once.gnu.code, 4, once.gnu.log);
+  match(once.gnu.log, /No data received\.\nGiving up\./);
+  equal(once.netkit.code, 0, once.netkit.log);
+  deepEqual(Object.keys(once.netkit.files), ["a.txt", "b.txt", "c.txt"]);
+});
