@@ -194,6 +194,18 @@ peerTest(
       }
     }
     equal(cases, 11);
+    // netkit's pool of connections (--max-threads, GNU Wget2's) on nginx: the same files and
+    // requests as GNU's -r, in whatever order.
+    const origin = `http://127.0.0.1:${nginx.port}`;
+    const server = { port: nginx.port, log: nginxLog };
+    const args = ["-t", "2", ...requestLimitCases(origin)[0]![0]];
+    const { gnu } = await bothLogged(dir.path, server, args, { tools: ["gnu"] });
+    const { netkit } = await bothLogged(dir.path, server, ["--max-threads", "4", ...args], {
+      tools: ["netkit"],
+    });
+    equal(netkit.code, gnu.code, netkit.log);
+    deepEqual(netkit.files, gnu.files, netkit.log);
+    deepEqual(netkit.requests.toSorted(), gnu.requests.toSorted(), netkit.log);
   },
 );
 
