@@ -1087,8 +1087,9 @@ const runWithLog = (async function runWithLog(
     ? []
     : undefined;
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
-  // as with GNU wget.
-  const pool = new HttpConnectionPool();
+  // as with GNU wget, however long it waited (`--wait=15`): the server decides when it ends, and
+  // a connection it closed is replaced when a request meets it.
+  const pool = new HttpConnectionPool({ idleTimeoutMs: Infinity });
   options.pool = pool;
   // -x and --restrict-file-names without -r: each file named and placed as GNU wget names it.
   const layoutFor = pacing.naming?.directoryFor;

@@ -140,7 +140,8 @@ export interface DownloadEvents {
    * The request went out on a new connection to `host:port` (the server, or the plain HTTP
    * proxy), or on a kept-alive one (`reused`, `host` the name it was opened for, which may be
    * another name of the same server); `address` is its peer's when known. Reported with a
-   * `pool` only, just before `response`.
+   * `pool` only, just before `response`, or before the error when the request failed on a
+   * kept-alive connection (one that had gone stale is replaced at once: the new one is told).
    */
   connected?(info: HttpConnectionInfo): void;
   /** A response head arrived. */
@@ -762,6 +763,12 @@ const attemptDownload = (async function attemptDownload(
       onConnection,
       onRequestSent: options.onRequestSent ??
         (sentMethod === "HEAD" ? undefined : earlyFileMaker(options, state, plannedPath)),
+    }).catch((error: unknown) => {
+      // A request that failed on a kept-alive connection went out on it all the same: GNU's
+      // "Reusing existing connection to" comes before the error. (A new connection was told by
+      // its connector.)
+      if (connection?.reused) events.connected?.(connection);
+      throw error;
     });
     /** The file for the body could not be made: its bytes are not wanted. */
     let unmade = false;

@@ -12,7 +12,11 @@ import type { SocketStream } from "../net/socket_stream.ts";
 
 /** Options of {@linkcode HttpConnectionPool}. */
 export interface HttpConnectionPoolOptions {
-  /** Close a connection that waited this long without a request. @default {10000} */
+  /**
+   * Close a connection that waited this long without a request; `Infinity` keeps it until the
+   * pool closes (GNU wget's one connection, reused however long the wait: a connection the server
+   * closed meanwhile is replaced when a request meets it). @default {10000}
+   */
   idleTimeoutMs?: number;
   /** The most idle connections kept for one origin. @default {6} */
   maxIdlePerOrigin?: number;
@@ -276,7 +280,7 @@ export class HttpConnectionPool implements AsyncDisposable {
    * exchange: a list of small files makes thousands of exchanges.)
    */
   #sweep(): void {
-    if (this.#sweeper || this.#idleCount === 0) return;
+    if (this.#sweeper || this.#idleCount === 0 || this.#idleTimeoutMs === Infinity) return;
     const oldest = Math.min(
       ...[...this.#idle.values()].flatMap((list) => list.map((entry) => entry.since)),
     );

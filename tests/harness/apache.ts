@@ -36,6 +36,8 @@ export interface ApacheOptions {
    * the listing and a 403 when asked for.
    */
   followSymlinks?: boolean;
+  /** More directives at the config's end (`KeepAliveTimeout 100ms`, `MaxKeepAliveRequests 3`). */
+  config?: string;
 }
 
 /** Debian's autoindex.conf, the lines that shape a listing. */
@@ -95,6 +97,7 @@ Alias /icons/ ${ICONS}/
   Require all granted
 </Directory>
 ${options.fancy ? DEBIAN_AUTOINDEX : ""}
+${options.config ?? ""}
 `,
     );
     return ["apache2", "-X", "-f", config];

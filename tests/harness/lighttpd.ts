@@ -31,6 +31,8 @@ export interface LighttpdOptions {
    * lighttpd's `<style>` inside each page.
    */
   externalCss?: string;
+  /** More settings at the config's end (`server.max-keep-alive-requests = 3`). */
+  config?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ mimetype.assign = (
   ".html" => "text/html", ".css" => "text/css", ".txt" => "text/plain",
   ".iso" => "application/x-iso9660-image", "" => "application/octet-stream"
 )
+${options.config ?? ""}
 `,
     );
     return ["lighttpd", "-D", "-f", config];

@@ -18,6 +18,7 @@ import { UrlError } from "../../../lib/http/url.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
 import { UnexpectedEofError } from "../../../lib/net/socket_stream.ts";
 import { tempDir } from "../../harness/peers.ts";
+import { HttpConnectionPool } from "../../../lib/http/pool.ts";
 import { send, startRawServer } from "../../harness/raw_http_server.ts";
 import { startRecordingServer } from "../../harness/recording_http_server.ts";
 
@@ -289,4 +290,51 @@ Deno.test("download() answers a challenge after a redirect to another port of th
     "/private/e auth",
   ]);
   deepEqual([...fresh], []);
+});
+
+Deno.test("download() reports the kept-alive connection a failed request went out on (GNU's Reusing line before the error)", async () => {
+  // Each connection answers its first request and keeps open; its second gets the start of a
+  // status line, then the close: not a stale connection (bytes came), a failed try.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        const buffer = new Uint8Array(4096);
+        for (let request = 1; request <= 2; request++) {
+          let head = "";
+          while (!head.includes("\r\n\r\n")) {
+            const n = await conn.read(buffer);
+            if (n === null) return;
+            head += new TextDecoder().decode(buffer.subarray(0, n));
+          }
+          await send(
+            conn,
+            request === 1
+              ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+              : "HTTP/1.1 200 OK\r\n",
+          );
+        }
+      })().catch(() => {}).finally(() => conn.close());
+    }
+  })().catch(() => {});
+  await using dir = await tempDir();
+  const pool = new HttpConnectionPool();
+  const base = `http://127.0.0.1:${listener.addr.port}`;
+  const reused: boolean[] = [];
+  const options = {
+    directory: dir.path,
+    pool,
+    tries: 1,
+    events: { connected: (info: { reused: boolean }) => void reused.push(info.reused) },
+  };
+  try {
+    await download(`${base}/a`, options);
+    await rejects(download(`${base}/b`, options), ConnectionClosedError);
+    // Reported before the error as for an answer: the log says "Reusing existing connection".
+    deepEqual(reused, [false, true]);
+  } finally {
+    await pool.close();
+    listener.close();
+    await serving;
+  }
 });

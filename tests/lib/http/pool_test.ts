@@ -246,3 +246,32 @@ Deno.test("HttpConnectionPool.tryAcquire() takes an idle connection of the key a
     server.close();
   }
 });
+
+Deno.test("HttpConnectionPool: idleTimeoutMs Infinity keeps an idle connection until close(), with no timer", async () => {
+  await using server = startRecordingServer();
+  const pool = new HttpConnectionPool({ idleTimeoutMs: Infinity });
+  const response = await sendHttpRequest(server.base, { pool });
+  // Deadlines (lib/internal/deadline.ts) wait on Atomics.waitAsync or a timer: count both while
+  // the connection goes back to the pool. (A timeout of Infinity is a 1 ms timer to Deno.)
+  const { waitAsync } = Atomics;
+  const { setTimeout: timer } = globalThis;
+  let deadlines = 0;
+  Atomics.waitAsync = ((
+    ...args: Parameters<typeof waitAsync>
+  ) => (deadlines++, waitAsync(...args))) as typeof waitAsync;
+  globalThis.setTimeout =
+    ((...args: Parameters<typeof timer>) => (deadlines++, timer(...args))) as typeof timer;
+  try {
+    await response.bytes();
+  } finally {
+    Atomics.waitAsync = waitAsync;
+    globalThis.setTimeout = timer;
+  }
+  equal(pool.idle, 1);
+  equal(deadlines, 0);
+  await (await sendHttpRequest(server.base, { pool })).bytes();
+  deepEqual(pool.stats, { opened: 1, reused: 1 });
+  equal(server.connections, 1);
+  await pool.close();
+  equal(pool.idle, 0);
+});
