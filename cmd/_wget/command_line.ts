@@ -382,6 +382,24 @@ const parseBoolean = (function parseBoolean(text: string): boolean | undefined {
   return undefined;
 }).bind(undefined);
 
+/**
+ * An option's boolean as GNU reads it (cmd_boolean): false for a `no-` twin, true without a value,
+ * else the value's; for any other value GNU's line on stderr and {@linkcode EXIT_PARSE}.
+ */
+const booleanValue = (function booleanValue(
+  out: ApplyState["out"],
+  name: string,
+  text: string | undefined,
+  twin: boolean,
+): boolean | number {
+  if (twin) return false;
+  if (text === undefined) return true;
+  const on = parseBoolean(text);
+  if (on !== undefined) return on;
+  print(out.stderr, `wget: --${name}: Invalid boolean ${quoteName(text)}; use \`on' or \`off'.`);
+  return EXIT_PARSE;
+}).bind(undefined);
+
 /** Applies one option; returns an exit code when wget stops here. */
 const applyOption =
   (function applyOption(state: ApplyState, token: { name: string; value: string | undefined }) {
@@ -392,19 +410,8 @@ const applyOption =
     const name = twin ? token.name.slice(3) : token.name;
     const action = ACTIONS[name] ?? "x";
     const given = token.value;
-    const booleanOf = (text: string | undefined): boolean | Outcome => {
-      if (twin) return false;
-      if (text === undefined) return true;
-      const on = parseBoolean(text);
-      if (on !== undefined) return on;
-      print(
-        out.stderr,
-        `wget: --${name}: Invalid boolean ${quoteName(text)}; use \`on' or \`off'.`,
-      );
-      return EXIT_PARSE;
-    };
     const on = KIND.get(name) === 2 && action !== "*" && action[0] !== "~"
-      ? booleanOf(given)
+      ? booleanValue(out, name, given, twin)
       : true;
     if (typeof on === "number") return on;
     const set = (key: string, value: unknown) => void (values[key] = value);
@@ -444,17 +451,6 @@ const applySpecial = (function applySpecial(
   twin: boolean,
 ): Outcome {
   const { values, out } = state;
-  const boolean = (text: string | undefined, option = name): boolean | number => {
-    if (twin) return false;
-    if (text === undefined) return true;
-    const on = parseBoolean(text);
-    if (on !== undefined) return on;
-    print(
-      out.stderr,
-      `wget: --${option}: Invalid boolean ${quoteName(text)}; use \`on' or \`off'.`,
-    );
-    return EXIT_PARSE;
-  };
   const verbose = (on: boolean): Outcome => {
     values.verbose = on;
     values["no-verbose"] = !on;
@@ -521,7 +517,7 @@ const applySpecial = (function applySpecial(
       }
       return undefined;
   }
-  const on = boolean(given);
+  const on = booleanValue(out, name, given, twin);
   if (typeof on === "number") return on;
   switch (name) {
     case "check-certificate":
