@@ -12,20 +12,22 @@
  * @module
  */
 
-import type { WgetValues } from "./command.ts";
 import { quoteName } from "./quote_name.ts";
 import { gnuProgressType } from "./spec.ts";
 
-/** Where {@linkcode applyWgetrcSetting} puts what a command sets. */
+/**
+ * Where {@linkcode applyWgetrcSetting} puts what a command sets: keys are `WgetValues`' names
+ * (cmd/_wget/command.ts's, not imported here: that module imports this one).
+ */
 export interface WgetrcTarget {
   /** Sets the option `key` to `value`. */
-  set(key: keyof WgetValues, value: unknown): void;
+  set(key: string, value: unknown): void;
   /** Adds `value` to the list option `key`; an empty value clears the entries before it. */
-  add(key: keyof WgetValues, value: string): void;
+  add(key: string, value: string): void;
 }
 
 /** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
-const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
+const EXECUTE_STRINGS: Record<string, string> = {
   rejectedlog: "rejected-log",
   backups: "backups",
   outputdocument: "output-document",
@@ -83,7 +85,7 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
 };
 
 /** `-e` / `.wgetrc` commands that take a comma-separated list. */
-const EXECUTE_LISTS: Record<string, keyof WgetValues> = {
+const EXECUTE_LISTS: Record<string, string> = {
   accept: "accept",
   reject: "reject",
   domains: "domains",
@@ -95,7 +97,7 @@ const EXECUTE_LISTS: Record<string, keyof WgetValues> = {
 };
 
 /** `-e` / `.wgetrc` commands that switch something on or off: the option, and whether "on" sets it. */
-const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
+const EXECUTE_SWITCHES: Record<string, [string, boolean]> = {
   quiet: ["quiet", true],
   glob: ["no-glob", false],
   serverresponse: ["server-response", true],
