@@ -30,7 +30,7 @@ import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { DOT_STYLES } from "./dots.ts";
-import { gnuProgressType, SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
+import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
 import type { HttpUrl } from "../../lib/http/url.ts";
@@ -40,6 +40,7 @@ import {
 } from "../../lib/download/address_connector.ts";
 import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
+import { applyWgetrcSetting, splitWgetrcLine, type WgetrcTarget } from "./wgetrc_command.ts";
 
 /** wget's parsed option values, by long name. */
 export interface WgetValues extends WgetRecursiveValues {
@@ -138,127 +139,6 @@ function parseRate(text: string, option = "--limit-rate"): number {
   return Number(match[1]) * scale;
 }
 
-/** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
-const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
-  rejectedlog: "rejected-log",
-  backups: "backups",
-  outputdocument: "output-document",
-  dirprefix: "directory-prefix",
-  timeout: "timeout",
-  tries: "tries",
-  waitretry: "waitretry",
-  maxredirect: "max-redirect",
-  useragent: "user-agent",
-  cacertificate: "ca-certificate",
-  user: "user",
-  password: "password",
-  httpuser: "http-user",
-  httppassword: "http-password",
-  proxyuser: "proxy-user",
-  proxypassword: "proxy-password",
-  postdata: "post-data",
-  postfile: "post-file",
-  method: "method",
-  bodydata: "body-data",
-  bodyfile: "body-file",
-  referer: "referer",
-  retryonhttperror: "retry-on-http-error",
-  dnstimeout: "dns-timeout",
-  connecttimeout: "connect-timeout",
-  readtimeout: "read-timeout",
-  wait: "wait",
-  quota: "quota",
-  limitrate: "limit-rate",
-  certificate: "certificate",
-  certificatetype: "certificate-type",
-  privatekey: "private-key",
-  privatekeytype: "private-key-type",
-  cadirectory: "ca-directory",
-  compression: "compression",
-  preferfamily: "prefer-family",
-  reclevel: "level",
-  cutdirs: "cut-dirs",
-  restrictfilenames: "restrict-file-names",
-  acceptregex: "accept-regex",
-  rejectregex: "reject-regex",
-  regextype: "regex-type",
-  base: "base",
-  loadcookies: "load-cookies",
-  savecookies: "save-cookies",
-  maxthreads: "max-threads",
-  // GNU's other names for the same settings.
-  defaultpage: "default-page",
-  logfile: "output-file",
-  progress: "progress",
-  input: "input-file",
-  numtries: "tries",
-  httppasswd: "http-password",
-  proxypasswd: "proxy-password",
-};
-
-/** `-e` / `.wgetrc` commands that take a comma-separated list. */
-const EXECUTE_LISTS: Record<string, keyof WgetValues> = {
-  accept: "accept",
-  reject: "reject",
-  domains: "domains",
-  excludedomains: "exclude-domains",
-  includedirectories: "include-directories",
-  excludedirectories: "exclude-directories",
-  followtags: "follow-tags",
-  ignoretags: "ignore-tags",
-};
-
-/** `-e` commands that switch something on or off: the option, and whether "on" sets it. */
-const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
-  quiet: ["quiet", true],
-  glob: ["no-glob", false],
-  serverresponse: ["server-response", true],
-  continue: ["continue", true],
-  noclobber: ["no-clobber", true],
-  contentdisposition: ["content-disposition", true],
-  trustservernames: ["trust-server-names", true],
-  spider: ["spider", true],
-  checkcertificate: ["no-check-certificate", false],
-  timestamping: ["timestamping", true],
-  useservertimestamps: ["no-use-server-timestamps", false],
-  ifmodifiedsince: ["no-if-modified-since", false],
-  httpsonly: ["https-only", true],
-  relativeonly: ["relative", true],
-  convertfileonly: ["convert-file-only", true],
-  authnochallenge: ["auth-no-challenge", true],
-  useproxy: ["no-proxy", false],
-  verbose: ["no-verbose", false],
-  recursive: ["recursive", true],
-  mirror: ["mirror", true],
-  pagerequisites: ["page-requisites", true],
-  noparent: ["no-parent", true],
-  spanhosts: ["span-hosts", true],
-  convertlinks: ["convert-links", true],
-  backupconverted: ["backup-converted", true],
-  adjustextension: ["adjust-extension", true],
-  htmlextension: ["adjust-extension", true],
-  deleteafter: ["delete-after", true],
-  protocoldirectories: ["protocol-directories", true],
-  ignorecase: ["ignore-case", true],
-  randomwait: ["random-wait", true],
-  ignorelength: ["ignore-length", true],
-  inet4only: ["inet4-only", true],
-  inet6only: ["inet6-only", true],
-  retryconnrefused: ["retry-connrefused", true],
-  contentonerror: ["content-on-error", true],
-  saveheaders: ["save-headers", true],
-  cookies: ["no-cookies", false],
-  keepsessioncookies: ["keep-session-cookies", true],
-  addhostdir: ["no-host-directories", false],
-  robots: ["robots", true],
-  askpassword: ["ask-password", true],
-  showprogress: ["show-progress", true],
-  alwaysrest: ["continue", true],
-  netrc: ["netrc", true],
-  forcehtml: ["force-html", true],
-  cache: ["cache", true],
-};
-
 /**
  * GNU wget's `.wgetrc` commands that change nothing for netkit's HTTP downloads (FTP, WARC,
  * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
@@ -295,8 +175,11 @@ const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
 // Deno's code cache (README.md, "Functions compiled with their module").
 
 /**
- * Applies GNU wget's `-e COMMAND` (a `.wgetrc` line: `name = value`, the name without regard to
- * case, `_` or `-`) to the option values; returns the proxy settings it names.
+ * Applies the `.wgetrc` files' lines, then the `-e` commands the command-line reader left (the ones
+ * that set no option: proxies, commands netkit ignores or lacks, bad values), to the option values;
+ * returns the proxy settings they name. GNU wget runs the `.wgetrc` lines before its command line:
+ * an option the command line set (an `-e` there included) keeps its value, and a list option
+ * (`accept`, `header`, ...) holds the files' entries first.
  */
 const applyExecute = (function applyExecute(
   values: WgetValues,
@@ -305,66 +188,31 @@ const applyExecute = (function applyExecute(
 ): Record<string, string> {
   const proxies: Record<string, string> = {};
   const mutable = values as Record<string, unknown>;
-  // The options the command line set: no .wgetrc line changes them (-e lines do).
+  // The options the command line set: no .wgetrc line changes them.
   const given = new Set(Object.keys(values).filter((key) => mutable[key] !== undefined));
-  // The .wgetrc files first (the system's, then the user's; a later line wins), then -e.
-  const commands: { text: string; where?: string }[] = [];
-  for (const rc of rcs) {
-    for (const [index, raw] of rc.text.split("\n").entries()) {
-      const line = raw.trim();
-      if (line !== "" && !line.startsWith("#")) {
-        commands.push({ text: line, where: `in ${rc.path} at line ${index + 1}` });
-      }
-    }
-  }
-  const fromFile = commands.length;
-  commands.push(...(values.execute ?? []).map((text) => ({ text })));
-  for (const [index, { text: command, where }] of commands.entries()) {
-    const equals = command.indexOf("=");
-    const name = command.slice(0, Math.max(equals, 0)).trim().toLowerCase().replace(/[-_]/g, "");
-    const value = command.slice(equals + 1).trim();
+  const fileLists: Record<string, string[]> = {};
+  const underCommandLine: WgetrcTarget = {
+    set: (key, value) => void (given.has(key) || (mutable[key] = value)),
+    add: (key, value) => void (fileLists[key] ??= []).push(value),
+  };
+  const onTop: WgetrcTarget = {
+    set: (key, value) => void (mutable[key] = value),
+    add: (key, value) => void ((mutable[key] ??= []) as string[]).push(value),
+  };
+  const apply = (command: string, target: WgetrcTarget, where?: string) => {
     const invalid = () =>
       new UsageError(
         where
           ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
           : `Invalid --execute command ${quoteName(command)}`,
       );
-    if (equals <= 0) throw invalid();
-    const rcLine = index < fromFile;
-    const stringOption = EXECUTE_STRINGS[name];
-    const switchOption = EXECUTE_SWITCHES[name];
-    if (stringOption !== undefined) {
-      let text = value;
-      if (name === "progress") {
-        // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
-        const type = gnuProgressType(value);
-        if (type === undefined) {
-          throw new UsageError(`progress: Invalid progress type ${quoteName(value)}.`);
-        }
-        text = type;
-      }
-      if (!rcLine || !given.has(stringOption)) mutable[stringOption] = text;
-    } else if (switchOption !== undefined) {
-      const on = /^(on|yes|1|true)$/i.test(value);
-      if (!on && !/^(off|no|0|false)$/i.test(value)) {
-        throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
-      }
-      const [option, sets] = switchOption;
-      if (!rcLine || !given.has(option)) mutable[option] = on === sets;
-    } else if (name === "dirstruct") {
-      // GNU: dirstruct = on is -x, off is -nd.
-      const on = /^(on|yes|1|true)$/i.test(value);
-      if (!on && !/^(off|no|0|false)$/i.test(value)) {
-        throw new UsageError(`${where ?? "--execute"}: ${name} takes on or off, not "${value}"`);
-      }
-      const option = on ? "force-directories" : "no-directories";
-      if (!rcLine || !given.has(option)) mutable[option] = true;
-    } else if (EXECUTE_LISTS[name] !== undefined) {
-      const option = EXECUTE_LISTS[name]!;
-      if (!rcLine || !given.has(option)) mutable[option] = [value];
-    } else if (name === "header") {
-      values.header = [...(values.header ?? []), value];
-    } else if (EXECUTE_PROXY.has(name)) {
+    const line = splitWgetrcLine(command);
+    if (line === undefined) throw invalid();
+    const { name, value } = line;
+    const applied = applyWgetrcSetting(target, name, value, where);
+    if (typeof applied === "string") throw new UsageError(applied);
+    if (applied) return;
+    if (EXECUTE_PROXY.has(name)) {
       proxies[name] = value;
     } else if (EXECUTE_IGNORED.has(name)) {
       // No effect on HTTP downloads.
@@ -373,7 +221,21 @@ const applyExecute = (function applyExecute(
     } else {
       throw invalid();
     }
+  };
+  // The .wgetrc files first (the system's, then the user's; a later line wins).
+  for (const rc of rcs) {
+    for (const [index, raw] of rc.text.split("\n").entries()) {
+      const line = raw.trim();
+      if (line !== "" && !line.startsWith("#")) {
+        apply(line, underCommandLine, `in ${rc.path} at line ${index + 1}`);
+      }
+    }
   }
+  // The files' list entries before the command line's (an empty entry there clears them).
+  for (const [key, entries] of Object.entries(fileLists)) {
+    mutable[key] = [...entries, ...((mutable[key] as string[] | undefined) ?? [])];
+  }
+  for (const command of values.execute ?? []) apply(command, onTop);
   return proxies;
 }).bind(undefined);
 

@@ -23,6 +23,7 @@ import { quoteName } from "./quote_name.ts";
 import { forgivingLog, type LogSink } from "./log_output.ts";
 import { VERSION } from "../../lib/internal/version.ts";
 import { gnuProgressType, usage, USAGE_TAIL } from "./spec.ts";
+import { applyWgetrcSetting, splitWgetrcLine, type WgetrcTarget } from "./wgetrc_command.ts";
 
 /** What {@linkcode parseWgetCommandLine} found. */
 export interface WgetCommandLine {
@@ -419,6 +420,7 @@ const applyOption =
       case "=":
         return set(action.slice(1), given);
       case "+":
+        if (name === "execute") return execute(values, given!);
         return void ((values[action.slice(1)] ??= []) as string[]).push(given!);
       case "?":
         return set(action.slice(1), on);
@@ -442,6 +444,23 @@ const applyOption =
     }
     return applySpecial(state, name, given, twin);
   }).bind(undefined);
+
+/**
+ * GNU's `-e COMMAND`, run where it stands among the options (a later option overrides it, and it
+ * overrides an earlier one): a command that sets an option sets it now; the others (proxies,
+ * commands netkit ignores or lacks, bad values) wait in `execute` for cmd/_wget/command.ts.
+ */
+const execute = (function execute(values: Record<string, unknown>, command: string): Outcome {
+  const line = splitWgetrcLine(command);
+  const target: WgetrcTarget = {
+    set: (key, value) => void (values[key] = value),
+    add: (key, value) => void ((values[key] ??= []) as string[]).push(value),
+  };
+  if (line === undefined || applyWgetrcSetting(target, line.name, line.value) !== true) {
+    ((values.execute ??= []) as string[]).push(command);
+  }
+  return undefined;
+}).bind(undefined);
 
 /** The options of {@linkcode ACTIONS} marked `*`. */
 const applySpecial = (function applySpecial(
@@ -618,6 +637,17 @@ const parsed = (function parsed(
         if (code !== undefined) return code;
       }
     }
+  }
+  // GNU reads the .wgetrc files its first reading chose: the first --config FILE or --no-config
+  // (either twin) there wins over the ones after it.
+  const chosen = scan(args).flatMap((unit) => unit.kind === "option" ? unit.tokens : [])
+    .find((token) => /^(no-){0,2}config$/.test(token.name ?? ""));
+  if (chosen?.name === "config") {
+    state.values.config = chosen.value;
+    delete state.values["no-config"];
+  } else if (chosen !== undefined) {
+    state.values["no-config"] = true;
+    delete state.values.config;
   }
   // Where the options end in `args` as given (for -b's second run).
   const end = scan(args).find((unit) => unit.kind === "end");

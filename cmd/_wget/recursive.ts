@@ -77,9 +77,15 @@ export interface WgetRecursiveValues {
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
 
-/** Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable. */
+/**
+ * Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable; an empty one clears the
+ * ones before it (GNU's cmd_vector: `-A ''`, `-e accept=`).
+ */
 const list = (function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).filter((v) => v !== "");
+  const given = values ?? [];
+  return given.slice(given.lastIndexOf("") + 1).flatMap((v) => v.split(",")).filter((v) =>
+    v !== ""
+  );
 }).bind(undefined);
 
 /** GNU wget's sizes: bytes, or with k, m, g (powers of 1024); `inf` or 0 for no limit. */

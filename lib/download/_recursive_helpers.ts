@@ -119,6 +119,32 @@ export function removeIfLink(path: string): void {
 }
 
 /**
+ * The files of one walk whose bodies could not be written (a full disk), in the order they failed:
+ * with several threads the fetches under way when the disk filled fail together, where GNU (one
+ * URL at a time) stops at the first and never asks for the others. The empty ones are removed,
+ * but the first when none holds a byte (GNU leaves its one failed file, empty when the disk was
+ * full before its first byte).
+ */
+export function removeEmptyFailures(paths: readonly string[]): void {
+  if (paths.length < 2) return;
+  const empty = paths.filter((path) => {
+    try {
+      const info = Deno.lstatSync(path);
+      return info.isFile && info.size === 0;
+    } catch {
+      return false;
+    }
+  });
+  for (const path of empty.length === paths.length ? empty.slice(1) : empty) {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
  * `-N`: the time and size of the copy of a file here, or undefined without one. With `-K`,
  * `FILE.orig` when it is there: the file itself was rewritten by `-k` (GNU wget's
  * `set_file_timestamp`). Only when `FILE` itself is there, a regular file, as GNU's `http_loop`

@@ -36,6 +36,7 @@ import {
   localCopy,
   MAX_CSS_BYTES,
   readPrefix,
+  removeEmptyFailures,
   removeIfLink,
   sameExceptIndex,
   seenKey,
@@ -624,11 +625,14 @@ class Walker {
     const running = new Set<Promise<void>>();
     // GNU's retrieve_tree starts each start URL afresh after a failed write.
     this.#writeFailed = false;
+    this.#writeFailures = [];
     try {
       await this.#run(queue, running, threads, start, seen);
     } finally {
       // An abort ends the loop early: let the other tasks settle before the walk returns.
       await Promise.allSettled(running);
+      // (Several only with several threads: no empty file GNU's run would not leave.)
+      removeEmptyFailures(this.#writeFailures);
     }
   }
 
@@ -2137,6 +2141,8 @@ class Walker {
 
   /** A body's write failed in this walk: no more URLs of its queue are fetched. */
   #writeFailed = false;
+  /** The files whose bodies could not be written in this walk, in order. */
+  #writeFailures: string[] = [];
 
   /** Whether `-Q`'s quota is used up. */
   get quotaExceeded(): boolean {
@@ -2229,7 +2235,10 @@ class Walker {
     // A body that could not be written (a full disk) ends the walk, as GNU's retrieve_tree
     // ends on FWRITEERR; a file that could not be made (a directory without permission) fails
     // its URL alone.
-    if (error instanceof DownloadFileError && error.writing) this.#writeFailed = true;
+    if (error instanceof DownloadFileError && error.writing) {
+      this.#writeFailed = true;
+      this.#writeFailures.push(error.path);
+    }
     this.result.failures.push({ url, error });
     log.onFailed?.(url, error);
   }

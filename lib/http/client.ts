@@ -164,6 +164,9 @@ const DRAIN_MAX_BYTES = 64 * 1024;
 const DRAIN_TIMEOUT_MS = 1000;
 /** How a kept-alive connection the server closed fails (a slow server's timeout is not one). */
 const STALE_FAILURES = new Set(["reset", "closed", "other"]);
+
+/** RFC 9110's idempotent methods (9.2.2): the ones a client may send again on its own. */
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 /** Why the rest of a request body is cancelled once the server answered before it all went. */
 const EARLY_ANSWER = "The server answered before the request body was sent";
 /** The largest body `bytes()` allocates at once from `Content-Length`. */
@@ -747,8 +750,10 @@ const openStream = (async function openStream(
  *
  * With a `pool`, the request goes out on an idle kept-alive connection to the same origin when
  * there is one (a connection the server closed meanwhile is replaced by a new one, and the
- * request sent again, when its body can be sent again), and the connection goes back to the pool
- * once the body has been read to its end. Without one, the connection closes after the exchange.
+ * request sent again once, when its method is idempotent and its body can be sent again; a
+ * request of another method goes out on an idle connection only once no close is found on it,
+ * and is never sent twice: RFC 9112, 9.3.1), and the connection goes back to the pool once the
+ * body has been read to its end. Without one, the connection closes after the exchange.
  *
  * @param url The URL, parsed or as text.
  * @param options Method, headers, body, pool, signal, timeouts, TLS settings, head limits.
@@ -885,10 +890,22 @@ const sendOnce = (async function sendOnce(
   // Another name's connection may carry it when its peer is one of this name's addresses (plain
   // HTTP only).
   const shares = addressesOf !== undefined && target.scheme === "http";
+  // A request sent again after a stale connection goes out on a new one: another idle one may be
+  // as stale (several were kept, by parallel requests).
+  let resent = false;
+  const idempotent = IDEMPOTENT_METHODS.has(options.method ?? "GET");
   while (true) {
     // (An idle connection is taken without a wait, and without making what opening needs.)
-    const { stream, reused, key: owner } = pool?.tryAcquire(key, shares ? group : undefined) ??
-      await acquireOrOpen(target, options, timeoutMs, pool, key, group, shares);
+    const { stream, reused, key: owner } = resent
+      ? await openForPool(target, options, timeoutMs, pool, key)
+      : pool?.tryAcquire(key, shares ? group : undefined) ??
+        await acquireOrOpen(target, options, timeoutMs, pool, key, group, shares);
+    // A request that may not be sent twice goes out on a kept-alive connection only once the
+    // server is seen not to have closed it while it was idle (GNU wget's test before a reuse).
+    if (reused && !idempotent && await closedWhileIdle(stream)) {
+      stream.close();
+      continue;
+    }
     if (options.onConnection) {
       const peer = peers.get(stream)!;
       options.onConnection({ host: peer.host, port: peer.port, address: peer.address, reused });
@@ -907,13 +924,46 @@ const sendOnce = (async function sendOnce(
       });
     } catch (error) {
       // A kept-alive connection the server closed while it was idle fails before any byte of
-      // a response arrives: send the request again on a new connection.
+      // a response arrives: send the request again, once, on a new connection, when RFC 9112
+      // (9.3.1) allows it: an idempotent method, a body that can be sent again. Else the error is
+      // the caller's (wget counts a try, as GNU's for every method).
       const stale = reused && stream.bytesRead === before && body.replayable && !signal?.aborted &&
+        idempotent &&
         (error instanceof ConnectionClosedError || error instanceof UnexpectedEofError ||
           (error instanceof SocketError && STALE_FAILURES.has(error.failure)));
       if (!stale) throw error;
+      resent = true;
     }
   }
+}).bind(undefined);
+
+/**
+ * Whether the server closed an idle kept-alive connection (or wrote on it unasked): a read that
+ * ends at once, where GNU wget's test_socket_open polls the socket. A read still waiting is left
+ * under way: the response to the request sent next goes into the stream's buffer.
+ */
+const closedWhileIdle = (function closedWhileIdle(stream: SocketStream): Promise<boolean> {
+  if (stream.buffered > 0 || stream.isClosed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 1);
+    stream.fillBuffer().then((more) => !more || stream.buffered > 0, () => true).then((ended) => {
+      clearTimeout(timer);
+      resolve(ended);
+    });
+  });
+}).bind(undefined);
+
+/** A new connection, counted by the pool as one it opened (given back to it under `key`). */
+const openForPool = (async function openForPool(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  timeoutMs: number,
+  pool: HttpConnectionPool | undefined,
+  key: string,
+): Promise<{ stream: SocketStream; reused: boolean; key: string }> {
+  const stream = await openStream(target, options, timeoutMs);
+  if (pool) pool.stats.opened++;
+  return { stream, reused: false, key };
 }).bind(undefined);
 
 /** A connection for a request that no idle one could take at once: the pool's, or a new one. */

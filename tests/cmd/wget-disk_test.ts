@@ -100,6 +100,8 @@ async function bothSides(
     readOnly?: string[];
     seed?: Record<string, string>;
     full?: string[];
+    /** Arguments netkit's wget takes before each step's own (`--max-threads 4`). */
+    netkitArgs?: string[];
   } = {},
 ): Promise<{ gnu: Side; netkit: Side }> {
   await using server = startSite();
@@ -107,7 +109,12 @@ async function bothSides(
   for (const tool of ["gnu", "netkit"] as const) {
     await using dir = await tempDir();
     const from = server.requests.length;
-    const run = await runInTmpfs(tool, dir.path, options.sizeKiB ?? 256, steps(server.base), {
+    const extra = tool === "netkit" ? options.netkitArgs ?? [] : [];
+    const toolSteps = steps(server.base).map((step) => ({
+      ...step,
+      args: [...extra, ...step.args],
+    }));
+    const run = await runInTmpfs(tool, dir.path, options.sizeKiB ?? 256, toolSteps, {
       readOnly: options.readOnly ?? [],
       seed: options.seed ?? {},
       full: options.full ?? [],
@@ -218,6 +225,34 @@ tmpfsTest(
         assert.ok(!gnu.requests.includes("GET /p.html"), gnu.requests.join(", "));
         assert.deepEqual(netkit.logs, gnu.logs);
         assert.deepEqual(sizes(netkit.run), sizes(gnu.run));
+        assertPrefixes(netkit.run, { "index.html": "/" });
+      });
+    }
+  },
+);
+
+tmpfsTest(
+  "wget -r --max-threads on a disk that fills mid-run leaves no empty file GNU's one-at-a-time run would not leave (exit 3, as GNU wget)",
+  async (t) => {
+    // GNU stops at its first failed write, leaving that file as far as it got; with several
+    // threads the fetches under way fail too (a page after the files, made when the disk is
+    // full, is empty): their files are left only when they hold bytes.
+    for (const threads of ["2", "4"]) {
+      await t.step(`-r -nH --max-threads ${threads}`, async () => {
+        const { gnu, netkit } = await bothSides(
+          (base) => [{ args: ["-nv", "-r", "-nH", `${base}/`] }],
+          { netkitArgs: ["--max-threads", threads] },
+        );
+        assert.equal(gnu.run.steps[0]!.code, 3);
+        assert.equal(netkit.run.steps[0]!.code, 3);
+        assert.deepEqual(sizes(gnu.run).filter(([, size]) => size === 0), []);
+        assert.deepEqual(
+          sizes(netkit.run).filter(([, size]) => size === 0),
+          [],
+          netkit.logs[0]!.join("\n"),
+        );
+        assert.ok(netkit.logs[0]!.some((line) => /^Cannot write to .*No space left/.test(line)));
+        assert.deepEqual(netkit.run.files.get("index.html"), gnu.run.files.get("index.html"));
         assertPrefixes(netkit.run, { "index.html": "/" });
       });
     }

@@ -349,6 +349,83 @@ peerTest(
 );
 
 peerTest(
+  "wget runs each -e COMMAND where it stands among the options and the .wgetrc lines before them all, as GNU wget 1.21.3: the same requests (their headers), files and exit code",
+  ["wget"],
+  async () => {
+    const page = '<a href="a.txt">a</a> <a href="b.txt">b</a> <a href="c.log">c</a>\n';
+    await using server = startRawServer({
+      // Closed unanswered: a failed try (GNU's "No data received."), as many as -t says.
+      "/fail": async () => {},
+      "/index.html": replyWith(page),
+      "/a.txt": replyWith("a\n", "text/plain"),
+      "/b.txt": replyWith("b\n", "text/plain"),
+      "/c.log": replyWith("c\n", "text/plain"),
+      "/robots.txt": replyWith("User-agent: *\nDisallow: /b.txt\n", "text/plain"),
+      "/h": replyWith("h\n", "text/plain"),
+    });
+    await using dir = await tempDir();
+    const rc = `${dir.path}/rc`;
+    await Deno.writeTextFile(rc, "tries = 4\nheader = X-R: r\nuser_agent = R\nreject = c.log\n");
+    const mirrorRc = `${dir.path}/mirror_rc`;
+    await Deno.writeTextFile(mirrorRc, "dirstruct = off\nmirror = on\n");
+    const [fail, index, h] = ["/fail", "/index.html", "/h"].map((path) => server.base + path);
+    const retries = ["--waitretry=0", fail!];
+    const recursive = ["-r", "-nd", "-l1", index!];
+    const old = { files: { h: "old\n" }, mtime: new Date("2001-01-01T00:00:00Z") };
+    const cases: { args: string[]; files?: Record<string, string>; mtime?: Date }[] = [
+      { args: ["-e", "tries=3", "-t", "2", ...retries] },
+      { args: ["-t", "2", "-e", "tries=3", ...retries] },
+      { args: ["--no-config", "-e", "tries=3", "-t2", ...retries] },
+      { args: ["-e", "tries=3", "--config", rc, ...retries] },
+      { args: ["--config", rc, "-t", "2", ...retries] },
+      { args: ["--config", rc, "--no-config", ...retries] },
+      { args: ["--no-config", "--config", rc, ...retries] },
+      { args: ["-e", "noconfig=on", "-e", "chooseconfig=" + rc, "-t", "2", ...retries] },
+      { args: ["-e", "robots=on", "-e", "robots=off", ...recursive] },
+      { args: ["-e", "robots=off", "-A", "a.txt", "-e", "accept=b.txt", ...recursive] },
+      { args: ["-e", "robots=off", "-A", "a.txt", "-e", "accept=", "-A", "c.log", ...recursive] },
+      { args: ["-e", "robots=off", "-e", "accept=a.txt", "-A", "", ...recursive] },
+      { args: ["-e", "robots=off", "-R", "a.txt", "-e", "reject=b.txt", ...recursive] },
+      { args: ["--config", rc, "-e", "robots=off", "-R", "a.txt", ...recursive] },
+      { args: ["--config", rc, "-e", "robots=off", "-R", "", ...recursive] },
+      { args: ["--config", mirrorRc, "-e", "robots=off", "--no-timestamping", "-l1", index!] },
+      { args: ["-e", "mirror=on", "--no-timestamping", "-nd", "-e", "robots=off", index!] },
+      { args: ["-nd", "-e", "dirstruct=on", "-e", "robots=off", "-r", "-l1", index!] },
+      { args: ["-e", "dirstruct=on", "-nd", "-e", "robots=off", "-r", "-l1", index!] },
+      { args: ["--header", "X-A: 1", "-e", "header=X-B: 2", "--header", "X-C: 3", h!] },
+      { args: ["--header", "X-A: 1", "-e", "header=", "--header", "X-C: 3", h!] },
+      { args: ["-e", "header=X-B: 2", "--header=", "--header", "X-C: 3", h!] },
+      { args: ["--config", rc, "--header", "X-C: c", "-U", "C", h!] },
+      { args: ["--config", rc, "--header=", "-e", "header=X-D: d", h!] },
+      { args: ["-e", "useragent=E", "-U", "C", h!] },
+      { args: ["-U", "C", "-e", "useragent=E", h!] },
+      { args: ["-e", "timestamping=on", "--no-timestamping", h!], ...old },
+      { args: ["--no-timestamping", "-e", "timestamping=on", h!], ...old },
+      { args: ["-q", "-e", "verbose=on", h!] },
+      { args: ["-e", "verbose=on", "-q", h!] },
+    ];
+    // What GNU and netkit send of their own (the User-Agent) aside, the headers a case sets.
+    const lines = (head: string) =>
+      head.split("\r\n").filter((line, i) =>
+        i === 0 || /^(X-|User-Agent|If-Modified)/i.test(line) &&
+          !/^User-Agent: (Wget|netkit)/.test(line)
+      );
+    for (const job of cases) {
+      const before = server.requests.length;
+      const both = await sideBySide(dir.path, server, job);
+      const what = job.args.join(" ");
+      assertSame(both, what);
+      const gnuCount = both.gnu.requests.length;
+      deepEqual(
+        server.requests.slice(before + gnuCount).map(lines),
+        server.requests.slice(before, before + gnuCount).map(lines),
+        what,
+      );
+    }
+  },
+);
+
+peerTest(
   "wget --progress=dot:STYLE with an unknown STYLE warns as GNU wget 1.21.3 and goes on; bar's unknown modifiers are ignored",
   ["wget"],
   async () => {

@@ -302,9 +302,10 @@ type Closing = "after-answer" | "http-1.0" | "at-second-request" | "head-cut-at-
  * `HTTP/1.0` (no keep-alive) and closes; `at-second-request` answers a connection's first request
  * and closes, without an answer, when the second one comes; `head-cut-at-second-request` sends
  * the second one a status line alone, then closes. It records `CONNECTION.REQUEST METHOD
- * TARGET [RANGE]`, numbering connections from 1.
+ * TARGET [RANGE]`, numbering connections from 1. It serves `site` (the site's four files unless
+ * given).
  */
-function startClosingServer(closing: Closing) {
+function startClosingServer(closing: Closing, site: Record<string, string> = SITE) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const requests: string[] = [];
   const encoder = new TextEncoder();
@@ -330,12 +331,14 @@ function startClosingServer(closing: Closing) {
           await conn.write(encoder.encode("HTTP/1.1 200 OK\r\n"));
           return;
         }
-        const body = SITE[target.slice(1)];
+        const body = site[target.slice(1)];
+        // (The site's own index is served as text: the tests above fetch files, never links.)
+        const type = site !== SITE && target.endsWith(".html") ? "text/html" : "text/plain";
         const version = closing === "http-1.0" ? "HTTP/1.0" : "HTTP/1.1";
         const status = body === undefined ? "404 Not Found" : "200 OK";
         const text = method === "HEAD" ? "" : body ?? "";
         await conn.write(encoder.encode(
-          `${version} ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${
+          `${version} ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${
             (body ?? "").length
           }\r\n\r\n${text}`,
         ));
@@ -436,4 +439,79 @@ Deno.test("wget beside GNU wget on a server that closes without saying so", asyn
   );
   equal(connections(cut.netkit.log), "CRCRC", cut.netkit.log);
   equal(connections(cut.gnu.log), "CRC", cut.gnu.log);
+});
+
+Deno.test("wget beside GNU wget: a POST that meets a closed kept-alive connection is a failed try", async () => {
+  await using dir = await tempDir();
+  // The server closes the connection when the second request comes, unanswered. RFC 9112 lets a
+  // client send only an idempotent request again on its own: a POST (or another method with a
+  // body) is a failed try, as GNU counts it for every method ("No data received."); with one try
+  // the URL is given up (exit 4) and the next one goes out on a new connection.
+  for (
+    const args of [
+      ["-t", "1", "--post-data=x"],
+      ["-t", "1", "--method=PATCH", "--body-data=x"],
+      ["-t", "2", "--waitretry=0", "--post-data=x"],
+    ]
+  ) {
+    const runs = await bothScripted(dir.path, "at-second-request", args);
+    assertSame(runs, args.join(" "));
+    if (args[1] === "1") {
+      equal(runs.gnu.code, 4, runs.gnu.log);
+      match(runs.gnu.log, /No data received\.\nGiving up\./);
+    }
+  }
+  // Closed right after the answer, half a second before the next request: GNU finds the close
+  // before it reuses the connection and connects anew, no try lost; so does netkit's POST.
+  for (const closing of ["after-answer", "http-1.0"] as const) {
+    const args = ["-t", "1", "--wait=0.5", "--post-data=x"];
+    const runs = await bothScripted(dir.path, closing, args);
+    assertSame(runs, `${closing}: ${args.join(" ")}`);
+    equal(connections(runs.gnu.log), "CCC", runs.gnu.log);
+  }
+});
+
+/** A site of two levels under the index: four pages, the first of which links one file. */
+const DEEP_SITE: Record<string, string> = {
+  "index.html": [1, 2, 3, 4].map((n) => `<a href="p${n}.html">p${n}</a>`).join(" ") + "\n",
+  "p1.html": '<a href="f.txt">f</a>\n',
+  "p2.html": "two\n",
+  "p3.html": "three\n",
+  "p4.html": "four\n",
+  "f.txt": "f\n",
+};
+
+Deno.test("wget --max-threads sends a request again once on a new connection when a kept-alive one was closed, however many the pool holds", async () => {
+  await using dir = await tempDir();
+  // Each connection's second request is closed unanswered: under --max-threads 4 the four pages
+  // come on up to four connections, and the one file after them finds them idle in the pool, each
+  // as stale as the next. The request is sent again once, on a new connection (as with one
+  // thread, where the pool holds one): the server sees it twice at most, and every file comes, as
+  // GNU's sequential run gets them (GNU counts each such request a failed try: --waitretry=0
+  // keeps it quick).
+  await using server = startClosingServer("at-second-request", DEEP_SITE);
+  const url = `http://127.0.0.1:${server.port}/index.html`;
+  const caseDir = await Deno.makeTempDir({ dir: dir.path, prefix: "threads_" });
+  const runs: Partial<Record<Tool, Run>> = {};
+  for (const [tool, extra] of [["gnu", []], ["netkit", ["--max-threads", "4"]]] as const) {
+    const cwd = `${caseDir}/${tool}`;
+    await Deno.mkdir(cwd);
+    const from = server.requests.length;
+    const run = await runTool(tool, cwd, ["-r", "-nd", "--waitretry=0", ...extra, url]);
+    runs[tool] = { ...run, requests: server.requests.slice(from) };
+  }
+  const { gnu, netkit } = runs as Record<Tool, Run>;
+  equal(gnu.code, 0, gnu.log);
+  equal(netkit.code, gnu.code, netkit.log);
+  deepEqual(netkit.files, gnu.files, netkit.log);
+  const targets = (requests: string[]) => requests.map((line) => line.replace(/^\S+ /, ""));
+  const times = new Map<string, number>();
+  for (const target of targets(netkit.requests)) times.set(target, (times.get(target) ?? 0) + 1);
+  deepEqual(
+    [...times].filter(([, count]) => count > 2),
+    [],
+    `requests: ${JSON.stringify(netkit.requests)}`,
+  );
+  // Every URL GNU asked for, and no other.
+  deepEqual([...times.keys()].sort(), [...new Set(targets(gnu.requests))].sort());
 });

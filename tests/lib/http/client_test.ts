@@ -1,7 +1,7 @@
 import assert, { deepEqual, equal, rejects } from "node:assert/strict";
 import { type HttpRequestBody, HttpResponse, sendHttpRequest } from "../../../lib/http/client.ts";
 import { HttpConnectionPool } from "../../../lib/http/pool.ts";
-import { HttpProtocolError } from "../../../lib/http/errors.ts";
+import { ConnectionClosedError, HttpProtocolError } from "../../../lib/http/errors.ts";
 import { SocketError } from "../../../lib/net/socket_error.ts";
 import { NetkitError } from "../../../lib/io/netkit_error.ts";
 import { createClientSocket } from "../../../lib/net/socket.ts";
@@ -700,8 +700,9 @@ Deno.test("sendHttpRequest() signal aborts on a kept-alive connection and mid-up
 
 /**
  * A loopback server that answers each connection's requests from `answers` in turn (the first
- * connection gets `answers[0]`): each item is what to send for one request, or "close" to close
- * the connection right away without reading. It counts connections and requests.
+ * connection gets `answers[0]`): each item is what to send for one request, "close" to close
+ * the connection right away without reading, or "drop" to read the request and close without an
+ * answer. It counts connections and requests.
  */
 function scriptedServer(answers: string[][]) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -723,6 +724,7 @@ function scriptedServer(answers: string[][]) {
             request += new TextDecoder().decode(buffer.subarray(0, n));
           }
           log.requests.push(request.split("\r\n")[0]!);
+          if (answer === "drop") return;
           await conn.write(encoder.encode(answer)).catch(() => {});
         }
       })());
@@ -741,7 +743,7 @@ function scriptedServer(answers: string[][]) {
   };
 }
 
-Deno.test("sendHttpRequest() retries a kept-alive connection the server closed while idle once, on a new one", async () => {
+Deno.test("sendHttpRequest() retries a kept-alive connection the server closed while idle once, on a new one; a POST sees the close first and goes on a new one", async () => {
   const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
   for (const method of ["GET", "POST"]) {
     // The first connection answers once and closes (the script ends); the second answers.
@@ -756,10 +758,48 @@ Deno.test("sendHttpRequest() retries a kept-alive connection the server closed w
     await server.done();
     const second = await sendHttpRequest(server.url, { pool, onConnection, method, body });
     equal(await second.text(), "two");
-    deepEqual(seen, ["new", "reused", "new"], method);
+    // A POST may not be sent twice: the closed connection is found before it is sent on it.
+    deepEqual(seen, method === "GET" ? ["new", "reused", "new"] : ["new", "new"], method);
     equal(server.log.connections, 2);
     deepEqual(server.log.requests, [`${method} / HTTP/1.1`, `${method} / HTTP/1.1`]);
   }
+});
+
+Deno.test("sendHttpRequest() sends a request again after a kept-alive connection closed at it only when its method is idempotent (RFC 9112, 9.3.1)", async () => {
+  const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  for (const method of ["POST", "PATCH", "PUT", "DELETE"]) {
+    // The first connection answers once and closes, unanswered, at the next request.
+    await using server = scriptedServer([[ok("one"), "drop"], [ok("two")]]);
+    await using pool = new HttpConnectionPool();
+    await (await sendHttpRequest(server.url, { pool })).text();
+    const sent = sendHttpRequest(server.url, { pool, method, body: "data" });
+    if (method === "PUT" || method === "DELETE") {
+      equal(await (await sent).text(), "two", method);
+      equal(server.log.connections, 2, method);
+    } else {
+      await rejects(sent, ConnectionClosedError, method);
+      equal(server.log.connections, 1, method);
+    }
+  }
+});
+
+Deno.test("sendHttpRequest() sends a request again once, on a new connection, whatever the stale ones the pool holds", async () => {
+  const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  // Three connections (three requests at once), each closed unanswered at its second request.
+  await using server = scriptedServer([[ok("1"), "drop"], [ok("2"), "drop"], [ok("3"), "drop"], [
+    ok("fresh"),
+  ]]);
+  await using pool = new HttpConnectionPool();
+  const first = await Promise.all([1, 2, 3].map(() => sendHttpRequest(server.url, { pool })));
+  for (const response of first) await response.text();
+  equal(pool.idle, 3);
+  const seen: string[] = [];
+  const onConnection = ({ reused }: { reused: boolean }) => seen.push(reused ? "reused" : "new");
+  equal(await (await sendHttpRequest(server.url, { pool, onConnection })).text(), "fresh");
+  // One stale connection met, then a new one: not the two other stale ones.
+  deepEqual(seen, ["reused", "new"]);
+  equal(server.log.requests.length, 5);
+  equal(server.log.connections, 4);
 });
 
 Deno.test("sendHttpRequest() does not retry a kept-alive connection that answered part of a head, then closed", async () => {

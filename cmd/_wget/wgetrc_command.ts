@@ -1,0 +1,254 @@
+/**
+ * GNU wget's `.wgetrc` commands that set an option (`tries = 3`, `accept = *.txt`, `robots = off`),
+ * as `-e COMMAND` and the `.wgetrc` files give them, applied to the option values the command line
+ * sets (cmd/_wget/command.ts's `WgetValues`) the way GNU Wget 1.21.3's init.c applies them: a
+ * value replaces the one before it, a list (`accept`, `reject`, `header`, ...) grows and an empty
+ * value clears it, `mirror = on` is `-m`, `dirstruct` is `-x` or `-nd`, `verbose` is `-v` or `-nv`.
+ *
+ * Shared by the command-line reader (GNU runs each `-e` where it stands among the options) and by
+ * the `.wgetrc` reader (GNU runs those lines before the command line). The commands that set no
+ * option (proxies, the ones netkit ignores or lacks) are cmd/_wget/command.ts's.
+ *
+ * @module
+ */
+
+import { quoteName } from "./quote_name.ts";
+import { gnuProgressType } from "./spec.ts";
+
+/**
+ * Where {@linkcode applyWgetrcSetting} puts what a command sets: keys are `WgetValues`' names
+ * (cmd/_wget/command.ts's, not imported here: that module imports this one).
+ */
+export interface WgetrcTarget {
+  /** Sets the option `key` to `value`. */
+  set(key: string, value: unknown): void;
+  /** Adds `value` to the list option `key`; an empty value clears the entries before it. */
+  add(key: string, value: string): void;
+}
+
+/** `-e` / `.wgetrc` commands that take a value, and the option each sets. */
+const EXECUTE_STRINGS: Record<string, string> = {
+  rejectedlog: "rejected-log",
+  backups: "backups",
+  outputdocument: "output-document",
+  dirprefix: "directory-prefix",
+  timeout: "timeout",
+  tries: "tries",
+  waitretry: "waitretry",
+  maxredirect: "max-redirect",
+  useragent: "user-agent",
+  cacertificate: "ca-certificate",
+  user: "user",
+  password: "password",
+  httpuser: "http-user",
+  httppassword: "http-password",
+  proxyuser: "proxy-user",
+  proxypassword: "proxy-password",
+  postdata: "post-data",
+  postfile: "post-file",
+  method: "method",
+  bodydata: "body-data",
+  bodyfile: "body-file",
+  referer: "referer",
+  retryonhttperror: "retry-on-http-error",
+  dnstimeout: "dns-timeout",
+  connecttimeout: "connect-timeout",
+  readtimeout: "read-timeout",
+  wait: "wait",
+  quota: "quota",
+  limitrate: "limit-rate",
+  certificate: "certificate",
+  certificatetype: "certificate-type",
+  privatekey: "private-key",
+  privatekeytype: "private-key-type",
+  cadirectory: "ca-directory",
+  compression: "compression",
+  preferfamily: "prefer-family",
+  reclevel: "level",
+  cutdirs: "cut-dirs",
+  restrictfilenames: "restrict-file-names",
+  acceptregex: "accept-regex",
+  rejectregex: "reject-regex",
+  regextype: "regex-type",
+  base: "base",
+  loadcookies: "load-cookies",
+  savecookies: "save-cookies",
+  maxthreads: "max-threads",
+  // GNU's other names for the same settings.
+  defaultpage: "default-page",
+  logfile: "output-file",
+  progress: "progress",
+  input: "input-file",
+  numtries: "tries",
+  httppasswd: "http-password",
+  proxypasswd: "proxy-password",
+};
+
+/** `-e` / `.wgetrc` commands that take a comma-separated list. */
+const EXECUTE_LISTS: Record<string, string> = {
+  accept: "accept",
+  reject: "reject",
+  domains: "domains",
+  excludedomains: "exclude-domains",
+  includedirectories: "include-directories",
+  excludedirectories: "exclude-directories",
+  followtags: "follow-tags",
+  ignoretags: "ignore-tags",
+};
+
+/** `-e` / `.wgetrc` commands that switch something on or off: the option, and whether "on" sets it. */
+const EXECUTE_SWITCHES: Record<string, [string, boolean]> = {
+  quiet: ["quiet", true],
+  glob: ["no-glob", false],
+  serverresponse: ["server-response", true],
+  continue: ["continue", true],
+  noclobber: ["no-clobber", true],
+  contentdisposition: ["content-disposition", true],
+  trustservernames: ["trust-server-names", true],
+  spider: ["spider", true],
+  checkcertificate: ["no-check-certificate", false],
+  timestamping: ["timestamping", true],
+  useservertimestamps: ["no-use-server-timestamps", false],
+  ifmodifiedsince: ["no-if-modified-since", false],
+  httpsonly: ["https-only", true],
+  relativeonly: ["relative", true],
+  convertfileonly: ["convert-file-only", true],
+  authnochallenge: ["auth-no-challenge", true],
+  useproxy: ["no-proxy", false],
+  recursive: ["recursive", true],
+  pagerequisites: ["page-requisites", true],
+  noparent: ["no-parent", true],
+  spanhosts: ["span-hosts", true],
+  convertlinks: ["convert-links", true],
+  backupconverted: ["backup-converted", true],
+  adjustextension: ["adjust-extension", true],
+  htmlextension: ["adjust-extension", true],
+  deleteafter: ["delete-after", true],
+  protocoldirectories: ["protocol-directories", true],
+  ignorecase: ["ignore-case", true],
+  randomwait: ["random-wait", true],
+  ignorelength: ["ignore-length", true],
+  inet4only: ["inet4-only", true],
+  inet6only: ["inet6-only", true],
+  retryconnrefused: ["retry-connrefused", true],
+  contentonerror: ["content-on-error", true],
+  saveheaders: ["save-headers", true],
+  cookies: ["no-cookies", false],
+  keepsessioncookies: ["keep-session-cookies", true],
+  addhostdir: ["no-host-directories", false],
+  robots: ["robots", true],
+  askpassword: ["ask-password", true],
+  showprogress: ["show-progress", true],
+  alwaysrest: ["continue", true],
+  netrc: ["netrc", true],
+  forcehtml: ["force-html", true],
+  cache: ["cache", true],
+};
+
+/** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
+const SPECIAL_SWITCHES = new Set(["verbose", "dirstruct", "mirror"]);
+
+// Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
+// Deno's code cache (README.md, "Functions compiled with their module").
+
+/** GNU's cmd_boolean words (and netkit's true/false): on, off, or undefined for anything else. */
+const switchValue = (function switchValue(value: string): boolean | undefined {
+  if (/^(on|yes|1|true)$/i.test(value)) return true;
+  if (/^(off|no|0|false)$/i.test(value)) return false;
+  return undefined;
+}).bind(undefined);
+
+/**
+ * A `.wgetrc` line as GNU wget reads it: the command's name (without regard to case, `_` or `-`)
+ * and its value, both trimmed; undefined when the line has no `=` after a name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { splitWgetrcLine } from "./wgetrc_command.ts";
+ *
+ * assert.deepEqual(splitWgetrcLine(" Wait_Retry = 0 "), { name: "waitretry", value: "0" });
+ * assert.equal(splitWgetrcLine("noequals"), undefined);
+ * ```
+ */
+export const splitWgetrcLine = (function splitWgetrcLine(
+  line: string,
+): { name: string; value: string } | undefined {
+  const equals = line.indexOf("=");
+  if (equals <= 0) return undefined;
+  return {
+    name: line.slice(0, equals).trim().toLowerCase().replace(/[-_]/g, ""),
+    value: line.slice(equals + 1).trim(),
+  };
+}).bind(undefined);
+
+/**
+ * Applies the `.wgetrc` command `name = value` (`name` as {@linkcode splitWgetrcLine} gives it)
+ * to `target` when it is one that sets an option.
+ *
+ * @param where The line's place for an error (`in FILE at line N`); `--execute` when not given.
+ * @returns true when applied; false when `name` sets no option here (a proxy, an ignored or unknown
+ * command); the error's text (after `wget: `) when the value is not one the command takes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyWgetrcSetting } from "./wgetrc_command.ts";
+ *
+ * const values: Record<string, unknown> = { accept: ["*.txt"] };
+ * const target = {
+ *   set: (key: string, value: unknown) => void (values[key] = value),
+ *   add: (key: string, value: string) => void ((values[key] ??= []) as string[]).push(value),
+ * };
+ * assert.equal(applyWgetrcSetting(target, "tries", "3"), true);
+ * assert.equal(applyWgetrcSetting(target, "accept", "*.log"), true);
+ * assert.equal(applyWgetrcSetting(target, "mirror", "on"), true);
+ * assert.equal(applyWgetrcSetting(target, "httpproxy", "h:1"), false);
+ * assert.equal(applyWgetrcSetting(target, "robots", "maybe"), '--execute: robots takes on or off, not "maybe"');
+ * assert.deepEqual(values, {
+ *   accept: ["*.txt", "*.log"],
+ *   tries: "3",
+ *   recursive: true,
+ *   timestamping: true,
+ *   level: "inf",
+ * });
+ * ```
+ */
+export const applyWgetrcSetting = (function applyWgetrcSetting(
+  target: WgetrcTarget,
+  name: string,
+  value: string,
+  where?: string,
+): boolean | string {
+  const stringOption = EXECUTE_STRINGS[name];
+  if (stringOption !== undefined) {
+    if (name !== "progress") return target.set(stringOption, value), true;
+    // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
+    const type = gnuProgressType(value);
+    if (type === undefined) return `progress: Invalid progress type ${quoteName(value)}.`;
+    return target.set(stringOption, type), true;
+  }
+  const listOption = EXECUTE_LISTS[name] ?? (name === "header" ? "header" : undefined);
+  if (listOption !== undefined) return target.add(listOption, value), true;
+  const switchOption = EXECUTE_SWITCHES[name];
+  if (switchOption === undefined && !SPECIAL_SWITCHES.has(name)) return false;
+  const on = switchValue(value);
+  if (on === undefined) return `${where ?? "--execute"}: ${name} takes on or off, not "${value}"`;
+  if (switchOption !== undefined) {
+    target.set(switchOption[0], on === switchOption[1]);
+  } else if (name === "verbose") {
+    // GNU's one verbose setting: -v, -nv and verbose = on|off.
+    target.set("verbose", on);
+    target.set("no-verbose", !on);
+  } else if (name === "dirstruct") {
+    // GNU's cmd_spec_dirstruct: on is -x, off is -nd.
+    target.set("force-directories", on);
+    target.set("no-directories", !on);
+  } else if (on) {
+    // mirror = on is -m (GNU's cmd_spec_mirror); off changes nothing.
+    target.set("recursive", true);
+    target.set("timestamping", true);
+    target.set("level", "inf");
+  }
+  return true;
+}).bind(undefined);
