@@ -20,6 +20,7 @@ import { quoteForMessage } from "../internal/quote.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
+import { takeQuestionSlot, waitForQuestionSlot } from "./_question_slots.ts";
 
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
@@ -551,9 +552,28 @@ const queryUdpDatagram = (async function queryUdpDatagram(
 /**
  * `queryDns`: asks `options.nameServer` for the records of one type of one name, over
  * UDP and, when the answer is truncated, again over TCP; `stop` stops it from outside (see
- * {@linkcode QuestionStop}).
+ * {@linkcode QuestionStop}). Questions beyond the process's share of descriptors wait their turn
+ * (`_question_slots.ts`); the question's `timeoutMs` starts when it is sent.
  */
 export const askServer = (async function askServer(
+  name: string,
+  type: number,
+  options: AskOptions,
+  stop?: QuestionStop,
+): Promise<DnsMessage> {
+  options.signal?.throwIfAborted();
+  // No await where a slot is free: the question then goes out in this call's synchronous
+  // stretch, as the paired A and AAAA questions of lookupAddresses need.
+  const release = takeQuestionSlot() ?? await waitForQuestionSlot(options.signal);
+  try {
+    return await askServerNow(name, type, options, stop);
+  } finally {
+    release();
+  }
+}).bind(undefined);
+
+/** {@linkcode askServer} once the question holds a slot. */
+const askServerNow = (async function askServerNow(
   name: string,
   type: number,
   options: AskOptions,

@@ -157,8 +157,10 @@ const queryWithProbe = (async function queryWithProbe(
     probeStop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
     // Loaded when a probe fires: a server that answers within PROBE_DELAY_MS never needs it.
-    const { serverIsDead } = await import("./_dead_server.ts");
-    const refused = await serverIsDead(nameServer, last, linked);
+    const { serverIsDeadShared } = await import("./_dead_server.ts");
+    // Found alive meanwhile, by another question's probe: nothing to ask.
+    if ((probedAlive.get(key) ?? 0) > Date.now()) return;
+    const refused = await serverIsDeadShared(nameServer, last, linked);
     if (refused === undefined) {
       if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
       return;

@@ -286,6 +286,9 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
   options: ResolveOptions,
   bySortList = false,
 ): Promise<HostEntry> {
+  // An aborted signal ends every lookup, an address literal's too (as lookupAddresses' and
+  // resolveAddress's, and as Deno.resolveDns does).
+  options.signal?.throwIfAborted();
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);
