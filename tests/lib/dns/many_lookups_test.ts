@@ -106,3 +106,39 @@ Deno.test("resolveHost() of an address literal rejects with the reason of a sign
     );
   }
 });
+
+/** Why `prlimit` cannot lower a subprocess's descriptor limit here, or undefined. */
+function prlimitUnavailable(): string | undefined {
+  try {
+    const probe = new Deno.Command("prlimit", { args: ["--nofile=64", "true"] }).outputSync();
+    return probe.success ? undefined : "prlimit --nofile=64 fails here";
+  } catch {
+    return "prlimit is not installed";
+  }
+}
+
+const UNDER_LIMIT = prlimitUnavailable();
+
+Deno.test({
+  name:
+    `lookupAddresses(): 500 lookups at once in a program limited to 64 descriptors all find their answers${
+      UNDER_LIMIT ? ` (ignored: ${UNDER_LIMIT})` : ""
+    }`,
+  ignore: UNDER_LIMIT !== undefined,
+  async fn() {
+    // Each lookup asks two questions (A and AAAA) on sockets of their own: a thousand at once
+    // used to fail with EMFILE (or Deno, out of descriptors, panicked); they now wait their turn.
+    await using server = holdingServer(() => true);
+    const script = new URL("../../fixtures/dns_many_lookups.ts", import.meta.url).pathname;
+    const run = await new Deno.Command("prlimit", {
+      args: ["--nofile=64", Deno.execPath(), "run", "-A", script, String(server.port), "500"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(run.stdout);
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert.equal(run.code, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout), { found: 500 });
+    assert.equal(server.state.questions, 1000);
+  },
+});
