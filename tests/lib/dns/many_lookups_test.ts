@@ -5,7 +5,13 @@
  */
 
 import assert from "node:assert/strict";
-import { decodeDnsMessage, DNS_TYPE, lookupAddresses, resolveHost } from "@netkit/netkit/dns";
+import {
+  decodeDnsMessage,
+  DNS_TYPE,
+  InvalidHostNameError,
+  lookupAddresses,
+  resolveHost,
+} from "@netkit/netkit/dns";
 import { answerTo, listenDnsPort } from "../../harness/dns_peers.ts";
 
 /** Lookups started at once: enough that most questions wait past the 5 ms probe delay. */
@@ -141,4 +147,33 @@ Deno.test({
     assert.deepEqual(JSON.parse(stdout), { found: 500 });
     assert.equal(server.state.questions, 1000);
   },
+});
+
+Deno.test("lookupAddresses() and resolveHost() refuse a name that cannot be a host name with an InvalidHostNameError, code EBADNAME, before any question", async () => {
+  const cases: [string, string][] = [
+    ["name..test", "it has an empty label"],
+    ["name.test..", "it has an empty label"],
+    [`${"a".repeat(64)}.test`, `the label "${"a".repeat(64)}" is longer than 63 bytes`],
+    [`${"a.".repeat(126)}ab`, "it is longer than 253 bytes"],
+    [
+      "-x.test",
+      "a label may hold only letters, digits, '-' and '_', and not start or end with '-'",
+    ],
+  ];
+  for (const [name, reason] of cases) {
+    for (const lookUp of [lookupAddresses, resolveHost]) {
+      // No server is named: a question sent would fail otherwise (nothing listens on port 9).
+      await assert.rejects(
+        lookUp(name, { nameServer: "127.0.0.1:9", hostsFile: false }),
+        (error) => {
+          assert.ok(error instanceof InvalidHostNameError, String(error));
+          assert.ok(error instanceof SyntaxError);
+          assert.equal(error.code, "EBADNAME");
+          assert.equal(error.hostName, name);
+          assert.equal(error.reason, reason);
+          return true;
+        },
+      );
+    }
+  }
 });
