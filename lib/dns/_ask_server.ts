@@ -290,10 +290,14 @@ interface Undecodable {
 }
 
 /**
- * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
- * another id, another question), to report if nothing better comes; undefined for a datagram
- * from another address, ignored; or, for one that cannot be decoded, the decoder's error, which
- * ends the question ({@linkcode undecodableError}).
+ * What one datagram says about a question: the answer; the reason it is garbage (too short to be
+ * a DNS message, another id without the response bit, another question), to report if nothing
+ * better comes; undefined for a datagram from another address, or for a response with another id
+ * -- a late answer to an earlier question whose source port the system has given this one's
+ * socket, as happens under a thousand lookups at once --, ignored as glibc's send_dg ignores it
+ * ("response from old query"), so that the question times out rather than reporting a bad
+ * answer; or, for one that cannot be decoded, the decoder's error, which ends the question
+ * ({@linkcode undecodableError}).
  */
 const readDatagram = (function readDatagram(
   bytes: Uint8Array,
@@ -303,7 +307,10 @@ const readDatagram = (function readDatagram(
 ): DnsMessage | string | undefined | Undecodable {
   const { server } = question;
   if (fromPort !== server.port || !sameAddress(fromAddress, server.hostname)) return undefined;
-  if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+  if (bytes.length < 12) return `${bytes.length} bytes that answer no question of ours`;
+  if (readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+    // The QR bit: a response, to another question.
+    if (((bytes[2] ?? 0) & 0x80) !== 0) return undefined;
     return `${bytes.length} bytes that answer no question of ours`;
   }
   let message: DnsMessage;
