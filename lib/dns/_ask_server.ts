@@ -54,6 +54,49 @@ export interface AskOptions extends DnsQueryOptions {
    * @default {true}
    */
   resend?: boolean;
+  /**
+   * The sockets of this question's earlier tries, by server, kept for its later ones (resolv.conf's
+   * `attempts`): see {@linkcode KeptSockets}.
+   */
+  kept?: KeptSockets | undefined;
+}
+
+/**
+ * One question's UDP sockets kept from one try to the next, one a server, as glibc's res_send
+ * keeps a socket a server for all its tries and sends the same query (the same id) each time: an
+ * answer that comes after a try's `timeout` is then read by the next try of that server -- a
+ * server slower than `timeout` but quicker than `attempts` of them answers, as with glibc,
+ * where a socket closed at each try's end lost it. Closed by {@linkcode closeKeptSockets} once
+ * the question is over.
+ */
+export interface KeptSockets {
+  /** By server, as `HOST PORT`. */
+  byServer: Map<string, KeptSocket>;
+}
+
+/** A kept socket: the query it sends, and the receive still pending on it, if any. */
+interface KeptSocket {
+  socket: Deno.DatagramConn;
+  query: Uint8Array;
+  id: number;
+  /** The receive buffer, the pending receive's (never handed to another question). */
+  buffer: Uint8Array;
+  receiving?: Promise<[Uint8Array, Deno.Addr]> | undefined;
+}
+
+/**
+ * Closes the sockets kept for a question's tries (their pending receives end; nothing reads
+ * them).
+ */
+export function closeKeptSockets(kept: KeptSockets): void {
+  for (const entry of kept.byServer.values()) {
+    try {
+      entry.socket.close();
+    } catch {
+      // Closed already (an abort).
+    }
+  }
+  kept.byServer.clear();
 }
 
 /**
@@ -345,6 +388,8 @@ interface UdpQuestion {
   signal?: AbortSignal | undefined;
   /** Whether to send it again at a third and at two thirds of the time. */
   resend: boolean;
+  /** The question's kept sockets, when its tries keep them (the system path's `attempts`). */
+  kept?: KeptSockets | undefined;
 }
 
 /**
@@ -462,13 +507,24 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal } = question;
+  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
   const where = formatNameServer(server);
+  const keptKey = `${server.hostname} ${server.port}`;
+  // The socket of this question's earlier try of the server, with its pending receive.
+  let entry = kept?.byServer.get(keptKey);
   let socket: Deno.DatagramConn;
-  try {
-    socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
-  } catch (error) {
-    throw await socketFailure("bind", bindAddress, 0, error);
+  if (entry !== undefined) socket = entry.socket;
+  else {
+    try {
+      socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+    } catch (error) {
+      throw await socketFailure("bind", bindAddress, 0, error);
+    }
+    if (kept !== undefined) {
+      const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+      entry = { socket, query, id: readUint16(query, 0), buffer };
+      kept.byServer.set(keptKey, entry);
+    }
   }
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
@@ -484,6 +540,16 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const stop = (why: () => unknown) => {
     stopped ??= why;
     close();
+  };
+  // A kept socket outlives this try: its deadline ends the wait, not the socket or its receive.
+  let wake: (() => void) | undefined;
+  const woken = entry === undefined ? undefined : new Promise<undefined>((resolve) => {
+    wake = () => resolve(undefined);
+  });
+  const expire = (why: () => unknown) => {
+    if (wake === undefined) return stop(why);
+    stopped ??= why;
+    wake();
   };
   const sends: Promise<unknown>[] = [];
   const send = () => {
@@ -510,7 +576,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
         schedule(clock);
         return;
       }
-      stop(async () => {
+      expire(async () => {
         const { errors } = await loadFailures();
         return garbage
           ? new errors.DnsBadResponseError(name, garbage, { server: where })
@@ -527,13 +593,23 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   );
   // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
   // questions: decoding copies out all it keeps.
-  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+  const buffer = entry?.buffer ?? spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
   try {
     while (true) {
       let bytes: Uint8Array;
       let from: Deno.Addr;
       try {
-        [bytes, from] = await socket.receive(buffer);
+        if (entry === undefined || woken === undefined) {
+          [bytes, from] = await socket.receive(buffer);
+        } else {
+          // The receive an earlier try left pending, or a new one, left pending in its turn if
+          // the deadline comes first.
+          const receiving = entry.receiving ??= socket.receive(buffer);
+          const got = await Promise.race([receiving, woken]);
+          if (got === undefined) throw new Error("The try's time is up");
+          entry.receiving = undefined;
+          [bytes, from] = got;
+        }
       } catch (error) {
         if (stopped) throw await stopped();
         throw await socketFailure("read", server.hostname, server.port, error);
@@ -549,10 +625,15 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   } finally {
     unschedule(clock);
     signal?.removeEventListener("abort", onAbort);
-    close();
+    if (questionStop) delete questionStop.onStop;
+    if (entry === undefined) close();
+    else if (closed) kept?.byServer.delete(keptKey); // aborted or stopped: no later try reads it
     for (const sent of sends) await sent;
-    // No receive() is pending on it any more: the loop has left.
-    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+    // No receive() is pending on it any more: the loop has left (a kept socket's buffer stays
+    // with it, under its pending receive).
+    if (entry === undefined && spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) {
+      spareReceiveBuffers.push(buffer);
+    }
   }
 }).bind(undefined);
 
@@ -591,8 +672,12 @@ const askServerNow = (async function askServerNow(
     port: options.nameServer.port ?? DNS_PORT,
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
-  const id = randomId();
-  const query = formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
+  // A later try of a server this question has a kept socket for sends the same query, the same
+  // id, as glibc does: an answer to the earlier try answers this one.
+  const keptEntry = options.kept?.byServer.get(`${server.hostname} ${server.port}`);
+  const id = keptEntry?.id ?? randomId();
+  const query = keptEntry?.query ??
+    formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -614,6 +699,7 @@ const askServerNow = (async function askServerNow(
       bindAddress,
       signal,
       resend: options.resend !== false,
+      kept: options.kept,
     };
     const answer = listen
       ? await queryUdpDatagram(listen, question, stop)
