@@ -7,7 +7,10 @@
  * getaddrinfo gives `EAI_SYSTEM` then, `Deno.resolveDns` an io error), and so would whatever
  * else it opens -- Deno itself, which can then panic. `node:dns`'s `lookup` queues too (libuv's
  * thread pool). A question's own time (`attemptTimeoutMs`) starts when it is sent; the whole
- * lookup's deadline (`timeoutMs`) and the caller's `signal` count the wait.
+ * lookup's deadline (`timeoutMs`) and the caller's `signal` count the wait. A question over
+ * resolv.conf's `attempts` keeps one socket a server between its tries (`KeptSockets`), at most
+ * three (glibc's MAXNS) for the one slot it takes while asking: three quarters of the limit at
+ * worst.
  *
  * @module
  */

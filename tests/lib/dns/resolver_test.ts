@@ -905,6 +905,32 @@ port53Test(
 );
 
 port53Test(
+  "resolveHost() aborted in a second try of a silent server rejects with the reason and leaves no socket open",
+  async (resolvConf) => {
+    const controller = new AbortController();
+    const reason = new Error("stopped in the second try");
+    // Silent; the second try's question aborts the lookup (the sanitizers see any socket left).
+    await using server = startPort53Server(() => {
+      if (server.received.length === 2) controller.abort(reason);
+      return undefined;
+    });
+    await Deno.writeTextFile(
+      resolvConf,
+      `nameserver ${server.address}\noptions timeout:1 attempts:3\n`,
+    );
+    await assert.rejects(
+      resolveHost("silent.test", {
+        resolvConf,
+        hostsFile: false,
+        nsswitchConf: false,
+        signal: controller.signal,
+      }),
+      (error) => error === reason,
+    );
+  },
+);
+
+port53Test(
   "resolveHost() under use-vc asks each server once, whatever attempts says, as glibc",
   async (resolvConf) => {
     // glibc's res_send: "Use VC; at most one attempt per server" (it sets the try counter to
