@@ -20,6 +20,7 @@ import { quoteForMessage } from "../internal/quote.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { decodeDnsMessage, type DnsMessage, encodeDnsQuery } from "./message.ts";
 import { inetNtop, inetPton } from "../net/inet.ts";
+import { takeQuestionSlot, waitForQuestionSlot } from "./_question_slots.ts";
 
 // A computed specifier, as for node:tls in lib/net/tls_connect.ts: a literal `import("node:dgram")`
 // puts Node's compatibility layer in the graph Deno builds at start-up, though a lookup answered
@@ -53,6 +54,49 @@ export interface AskOptions extends DnsQueryOptions {
    * @default {true}
    */
   resend?: boolean;
+  /**
+   * The sockets of this question's earlier tries, by server, kept for its later ones (resolv.conf's
+   * `attempts`): see {@linkcode KeptSockets}.
+   */
+  kept?: KeptSockets | undefined;
+}
+
+/**
+ * One question's UDP sockets kept from one try to the next, one a server, as glibc's res_send
+ * keeps a socket a server for all its tries and sends the same query (the same id) each time: an
+ * answer that comes after a try's `timeout` is then read by the next try of that server -- a
+ * server slower than `timeout` but quicker than `attempts` of them answers, as with glibc,
+ * where a socket closed at each try's end lost it. Closed by {@linkcode closeKeptSockets} once
+ * the question is over.
+ */
+export interface KeptSockets {
+  /** By server, as `HOST PORT`. */
+  byServer: Map<string, KeptSocket>;
+}
+
+/** A kept socket: the query it sends, and the receive still pending on it, if any. */
+interface KeptSocket {
+  socket: Deno.DatagramConn;
+  query: Uint8Array;
+  id: number;
+  /** The receive buffer, the pending receive's (never handed to another question). */
+  buffer: Uint8Array;
+  receiving?: Promise<[Uint8Array, Deno.Addr]> | undefined;
+}
+
+/**
+ * Closes the sockets kept for a question's tries (their pending receives end; nothing reads
+ * them).
+ */
+export function closeKeptSockets(kept: KeptSockets): void {
+  for (const entry of kept.byServer.values()) {
+    try {
+      entry.socket.close();
+    } catch {
+      // Closed already (an abort).
+    }
+  }
+  kept.byServer.clear();
 }
 
 /**
@@ -289,10 +333,14 @@ interface Undecodable {
 }
 
 /**
- * What one datagram says about a question: the answer; the reason it is garbage (from elsewhere,
- * another id, another question), to report if nothing better comes; undefined for a datagram
- * from another address, ignored; or, for one that cannot be decoded, the decoder's error, which
- * ends the question ({@linkcode undecodableError}).
+ * What one datagram says about a question: the answer; the reason it is garbage (too short to be
+ * a DNS message, another id without the response bit, another question), to report if nothing
+ * better comes; undefined for a datagram from another address, or for a response with another id
+ * -- a late answer to an earlier question whose source port the system has given this one's
+ * socket, as happens under a thousand lookups at once --, ignored as glibc's send_dg ignores it
+ * ("response from old query"), so that the question times out rather than reporting a bad
+ * answer; or, for one that cannot be decoded, the decoder's error, which ends the question
+ * ({@linkcode undecodableError}).
  */
 const readDatagram = (function readDatagram(
   bytes: Uint8Array,
@@ -302,7 +350,10 @@ const readDatagram = (function readDatagram(
 ): DnsMessage | string | undefined | Undecodable {
   const { server } = question;
   if (fromPort !== server.port || !sameAddress(fromAddress, server.hostname)) return undefined;
-  if (bytes.length < 12 || readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+  if (bytes.length < 12) return `${bytes.length} bytes that answer no question of ours`;
+  if (readUint16(bytes, 0) !== readUint16(question.query, 0)) {
+    // The QR bit: a response, to another question.
+    if (((bytes[2] ?? 0) & 0x80) !== 0) return undefined;
     return `${bytes.length} bytes that answer no question of ours`;
   }
   let message: DnsMessage;
@@ -337,6 +388,8 @@ interface UdpQuestion {
   signal?: AbortSignal | undefined;
   /** Whether to send it again at a third and at two thirds of the time. */
   resend: boolean;
+  /** The question's kept sockets, when its tries keep them (the system path's `attempts`). */
+  kept?: KeptSockets | undefined;
 }
 
 /**
@@ -454,13 +507,24 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal } = question;
+  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
   const where = formatNameServer(server);
+  const keptKey = `${server.hostname} ${server.port}`;
+  // The socket of this question's earlier try of the server, with its pending receive.
+  let entry = kept?.byServer.get(keptKey);
   let socket: Deno.DatagramConn;
-  try {
-    socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
-  } catch (error) {
-    throw await socketFailure("bind", bindAddress, 0, error);
+  if (entry !== undefined) socket = entry.socket;
+  else {
+    try {
+      socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+    } catch (error) {
+      throw await socketFailure("bind", bindAddress, 0, error);
+    }
+    if (kept !== undefined) {
+      const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+      entry = { socket, query, id: readUint16(query, 0), buffer };
+      kept.byServer.set(keptKey, entry);
+    }
   }
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
@@ -476,6 +540,16 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const stop = (why: () => unknown) => {
     stopped ??= why;
     close();
+  };
+  // A kept socket outlives this try: its deadline ends the wait, not the socket or its receive.
+  let wake: (() => void) | undefined;
+  const woken = entry === undefined ? undefined : new Promise<undefined>((resolve) => {
+    wake = () => resolve(undefined);
+  });
+  const expire = (why: () => unknown) => {
+    if (wake === undefined) return stop(why);
+    stopped ??= why;
+    wake();
   };
   const sends: Promise<unknown>[] = [];
   const send = () => {
@@ -502,7 +576,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
         schedule(clock);
         return;
       }
-      stop(async () => {
+      expire(async () => {
         const { errors } = await loadFailures();
         return garbage
           ? new errors.DnsBadResponseError(name, garbage, { server: where })
@@ -519,13 +593,23 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   );
   // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
   // questions: decoding copies out all it keeps.
-  const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+  const buffer = entry?.buffer ?? spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
   try {
     while (true) {
       let bytes: Uint8Array;
       let from: Deno.Addr;
       try {
-        [bytes, from] = await socket.receive(buffer);
+        if (entry === undefined || woken === undefined) {
+          [bytes, from] = await socket.receive(buffer);
+        } else {
+          // The receive an earlier try left pending, or a new one, left pending in its turn if
+          // the deadline comes first.
+          const receiving = entry.receiving ??= socket.receive(buffer);
+          const got = await Promise.race([receiving, woken]);
+          if (got === undefined) throw new Error("The try's time is up");
+          entry.receiving = undefined;
+          [bytes, from] = got;
+        }
       } catch (error) {
         if (stopped) throw await stopped();
         throw await socketFailure("read", server.hostname, server.port, error);
@@ -541,19 +625,43 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   } finally {
     unschedule(clock);
     signal?.removeEventListener("abort", onAbort);
-    close();
+    if (questionStop) delete questionStop.onStop;
+    if (entry === undefined) close();
+    else if (closed) kept?.byServer.delete(keptKey); // aborted or stopped: no later try reads it
     for (const sent of sends) await sent;
-    // No receive() is pending on it any more: the loop has left.
-    if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+    // No receive() is pending on it any more: the loop has left (a kept socket's buffer stays
+    // with it, under its pending receive).
+    if (entry === undefined && spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) {
+      spareReceiveBuffers.push(buffer);
+    }
   }
 }).bind(undefined);
 
 /**
  * `queryDns`: asks `options.nameServer` for the records of one type of one name, over
  * UDP and, when the answer is truncated, again over TCP; `stop` stops it from outside (see
- * {@linkcode QuestionStop}).
+ * {@linkcode QuestionStop}). Questions beyond the process's share of descriptors wait their turn
+ * (`_question_slots.ts`); the question's `timeoutMs` starts when it is sent.
  */
 export const askServer = (async function askServer(
+  name: string,
+  type: number,
+  options: AskOptions,
+  stop?: QuestionStop,
+): Promise<DnsMessage> {
+  options.signal?.throwIfAborted();
+  // No await where a slot is free: the question then goes out in this call's synchronous
+  // stretch, as the paired A and AAAA questions of lookupAddresses need.
+  const release = takeQuestionSlot() ?? await waitForQuestionSlot(options.signal);
+  try {
+    return await askServerNow(name, type, options, stop);
+  } finally {
+    release();
+  }
+}).bind(undefined);
+
+/** {@linkcode askServer} once the question holds a slot. */
+const askServerNow = (async function askServerNow(
   name: string,
   type: number,
   options: AskOptions,
@@ -564,8 +672,12 @@ export const askServer = (async function askServer(
     port: options.nameServer.port ?? DNS_PORT,
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
-  const id = randomId();
-  const query = formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
+  // A later try of a server this question has a kept socket for sends the same query, the same
+  // id, as glibc does: an answer to the earlier try answers this one.
+  const keptEntry = options.kept?.byServer.get(`${server.hostname} ${server.port}`);
+  const id = keptEntry?.id ?? randomId();
+  const query = keptEntry?.query ??
+    formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -587,6 +699,7 @@ export const askServer = (async function askServer(
       bindAddress,
       signal,
       resend: options.resend !== false,
+      kept: options.kept,
     };
     const answer = listen
       ? await queryUdpDatagram(listen, question, stop)

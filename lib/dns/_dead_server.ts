@@ -74,7 +74,7 @@ async function loopbackUdpBound(server: Required<NameServer>): Promise<boolean |
  * loopbackUdpBound}): both checks must agree, since a firewall rule may send the port elsewhere
  * (Docker's 127.0.0.11:53 is forwarded to another port, on both transports).
  */
-export async function serverIsDead(
+async function serverIsDead(
   nameServer: Required<NameServer>,
   last: boolean,
   signal: AbortSignal,
@@ -93,4 +93,65 @@ export async function serverIsDead(
     // Anything but a refusal (no permission, aborted, unreachable): wait for the UDP answer.
     return error instanceof Deno.errors.ConnectionRefused ? error : undefined;
   }
+}
+
+/** A probe of one server under way, and the questions waiting for its outcome. */
+interface SharedProbe {
+  outcome: Promise<Deno.errors.ConnectionRefused | undefined>;
+  waiters: number;
+  stop: AbortController;
+}
+
+/** The probes under way, by server (and whether it is probed as the last one). */
+const probesUnderWay = new Map<string, SharedProbe>();
+
+/**
+ * {@linkcode serverIsDead}, one probe at a time for each server: the questions whose answers are
+ * late together wait for one probe, as a thousand lookups started at once do, rather than each
+ * making its own (a TCP connection each, and for the last server a read of the host's whole UDP
+ * socket table, which those questions' own sockets have made long: quadratic work, seconds of
+ * it). A question that settles stops waiting (undefined, as when `signal` aborts); the probe is
+ * stopped when no question waits for it any more.
+ *
+ * @param signal Aborted when this question no longer needs the outcome.
+ */
+export function serverIsDeadShared(
+  nameServer: Required<NameServer>,
+  last: boolean,
+  signal: AbortSignal,
+): Promise<Deno.errors.ConnectionRefused | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  const key = `${nameServer.hostname} ${nameServer.port}${last ? " last" : ""}`;
+  let probe = probesUnderWay.get(key);
+  if (probe === undefined) {
+    const stop = new AbortController();
+    const started: SharedProbe = {
+      outcome: serverIsDead(nameServer, last, stop.signal),
+      waiters: 0,
+      stop,
+    };
+    probesUnderWay.set(key, started);
+    started.outcome.finally(() => {
+      if (probesUnderWay.get(key) === started) probesUnderWay.delete(key);
+    });
+    probe = started;
+  }
+  const joined = probe;
+  joined.waiters++;
+  return new Promise((resolve) => {
+    let left = false;
+    const leave = (outcome: Deno.errors.ConnectionRefused | undefined) => {
+      if (left) return;
+      left = true;
+      signal.removeEventListener("abort", onAbort);
+      if (--joined.waiters === 0) {
+        if (probesUnderWay.get(key) === joined) probesUnderWay.delete(key);
+        joined.stop.abort();
+      }
+      resolve(outcome);
+    };
+    const onAbort = () => leave(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    joined.outcome.then(leave, () => leave(undefined));
+  });
 }

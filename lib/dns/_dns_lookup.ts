@@ -18,7 +18,14 @@ import {
   type NameServer,
   parseNameServer,
 } from "./name_server.ts";
-import { type AskOptions, askServer, type QuestionStop, stopQuestion } from "./_ask_server.ts";
+import {
+  type AskOptions,
+  askServer,
+  closeKeptSockets,
+  type KeptSockets,
+  type QuestionStop,
+  stopQuestion,
+} from "./_ask_server.ts";
 import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
@@ -104,7 +111,7 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
 }).bind(undefined);
 
 /** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit, resent or not. */
-type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd" | "resend">;
+type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd" | "resend" | "kept">;
 
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
@@ -157,8 +164,10 @@ const queryWithProbe = (async function queryWithProbe(
     probeStop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
     // Loaded when a probe fires: a server that answers within PROBE_DELAY_MS never needs it.
-    const { serverIsDead } = await import("./_dead_server.ts");
-    const refused = await serverIsDead(nameServer, last, linked);
+    const { serverIsDeadShared } = await import("./_dead_server.ts");
+    // Found alive meanwhile, by another question's probe: nothing to ask.
+    if ((probedAlive.get(key) ?? 0) > Date.now()) return;
+    const refused = await serverIsDeadShared(nameServer, last, linked);
     if (refused === undefined) {
       if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
       return;
@@ -268,75 +277,83 @@ export const lookupChain = (async function lookupChain(
     let answer;
     let server = "";
     let dead: Set<Required<NameServer>> | undefined; // made only when a server is found dead
-    rounds: for (let round = 0; round < rounds; round++) {
-      for (const nameServer of servers) {
-        // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
-        if (dead?.has(nameServer)) continue;
-        if (pace !== undefined) {
-          const turn = pace.turn();
-          if (turn !== undefined) await turn;
-          signal?.throwIfAborted();
-          // Then nothing is awaited before the question is on its socket (askServer sends it in
-          // its first synchronous stretch), so the other family's question, which waits for
-          // this, goes out after it.
-          pace.asked();
-        }
-        server = formatNameServer(nameServer);
-        // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
-        const timeoutMs = options.attemptTimeoutMs ?? serverAttemptTimeoutMs(nameServer, config);
-        try {
-          // A dead server is left in milliseconds (see queryWithProbe); the last one is only
-          // probed where the host's own sockets can tell (loopback).
-          const last = nameServer === servers.at(-1);
-          answer = !last || isLoopbackServer(nameServer.hostname)
-            ? await queryWithProbe(
-              current,
-              type,
-              nameServer,
-              last,
-              timeoutMs,
-              signal,
-              form,
-              server,
-            )
-            : await askServer(current, type, { nameServer, timeoutMs, signal, ...form });
-          options.trace?.({
-            step: "query",
-            name: current,
-            type: typeName,
-            server,
-            rcode: answer.rcode,
-          });
-          // As glibc's res_send: these three go on to the next server (and round); over TCP
-          // (`use-vc`) glibc takes them for the answer ("the error is fatal", send_vc).
-          if (
-            !tcpOnly &&
-            (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
-              answer.rcode === DNS_RCODE.NOTIMP)
-          ) {
-            lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
-            answer = undefined;
-            continue;
+    // Over several tries, each server's socket and query are kept from one try to the next, as
+    // glibc's res_send keeps them: a late answer to an earlier try answers a later one.
+    const kept: KeptSockets | undefined = rounds > 1 ? { byServer: new Map() } : undefined;
+    const asked = kept === undefined ? form : { ...form, kept };
+    try {
+      rounds: for (let round = 0; round < rounds; round++) {
+        for (const nameServer of servers) {
+          // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
+          if (dead?.has(nameServer)) continue;
+          if (pace !== undefined) {
+            const turn = pace.turn();
+            if (turn !== undefined) await turn;
+            signal?.throwIfAborted();
+            // Then nothing is awaited before the question is on its socket (askServer sends it in
+            // its first synchronous stretch), so the other family's question, which waits for
+            // this, goes out after it.
+            pace.asked();
           }
-          break rounds;
-        } catch (error) {
-          // An abort and a missing permission end the lookup; the next server would fare no better.
-          options.signal?.throwIfAborted();
-          if (error instanceof Deno.errors.NotCapable) throw error;
-          options.trace?.({
-            step: "query",
-            name: current,
-            type: typeName,
-            server,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          // A refusal says least: it does not hide another server's time-out or failure, so the
-          // error is a refusal only when every server refused (glibc's ECONNREFUSED).
-          const refused = await everyServerRefused(error);
-          if (!(refused && lastError !== undefined)) lastError = error;
-          if (refused) (dead ??= new Set()).add(nameServer);
+          server = formatNameServer(nameServer);
+          // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
+          const timeoutMs = options.attemptTimeoutMs ?? serverAttemptTimeoutMs(nameServer, config);
+          try {
+            // A dead server is left in milliseconds (see queryWithProbe); the last one is only
+            // probed where the host's own sockets can tell (loopback).
+            const last = nameServer === servers.at(-1);
+            answer = !last || isLoopbackServer(nameServer.hostname)
+              ? await queryWithProbe(
+                current,
+                type,
+                nameServer,
+                last,
+                timeoutMs,
+                signal,
+                asked,
+                server,
+              )
+              : await askServer(current, type, { nameServer, timeoutMs, signal, ...asked });
+            options.trace?.({
+              step: "query",
+              name: current,
+              type: typeName,
+              server,
+              rcode: answer.rcode,
+            });
+            // As glibc's res_send: these three go on to the next server (and round); over TCP
+            // (`use-vc`) glibc takes them for the answer ("the error is fatal", send_vc).
+            if (
+              !tcpOnly &&
+              (answer.rcode === DNS_RCODE.SERVFAIL || answer.rcode === DNS_RCODE.REFUSED ||
+                answer.rcode === DNS_RCODE.NOTIMP)
+            ) {
+              lastError = new (await dnsErrors()).DnsServerError(name, answer.rcode, { server });
+              answer = undefined;
+              continue;
+            }
+            break rounds;
+          } catch (error) {
+            // An abort and a missing permission end the lookup; the next server would fare no better.
+            options.signal?.throwIfAborted();
+            if (error instanceof Deno.errors.NotCapable) throw error;
+            options.trace?.({
+              step: "query",
+              name: current,
+              type: typeName,
+              server,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            // A refusal says least: it does not hide another server's time-out or failure, so the
+            // error is a refusal only when every server refused (glibc's ECONNREFUSED).
+            const refused = await everyServerRefused(error);
+            if (!(refused && lastError !== undefined)) lastError = error;
+            if (refused) (dead ??= new Set()).add(nameServer);
+          }
         }
       }
+    } finally {
+      if (kept !== undefined) closeKeptSockets(kept);
     }
     if (!answer) throw lastError;
     if (answer.rcode === DNS_RCODE.NXDOMAIN) {

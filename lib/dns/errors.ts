@@ -55,6 +55,20 @@ export interface DnsErrorOptions {
  * (`EREFUSED`, `ENOTIMP`, `EFORMERR` for those answers), `TIMEOUT`, `EBADRESP`, `CNAME_LOOP`,
  * `CNAME_TOO_LONG`.
  *
+ * What a program sees, beside `node:dns` (its resolver, c-ares; its `lookup` is getaddrinfo,
+ * which says `ENOTFOUND` for no such name and no data alike, and `EAI_AGAIN` for the rest):
+ *
+ * | case | netkit class | `code` | `node:dns` resolver |
+ * | --- | --- | --- | --- |
+ * | NXDOMAIN | {@linkcode DnsNotFoundError} | `ENOTFOUND` | `ENOTFOUND` |
+ * | no record of the type | {@linkcode DnsNoDataError} | `ENODATA` | `ENODATA` |
+ * | SERVFAIL, REFUSED, NOTIMP, FORMERR | {@linkcode DnsServerError} | `ESERVFAIL`, `EREFUSED`, `ENOTIMP`, `EFORMERR` | the same |
+ * | no answer in time | {@linkcode DnsTimeoutError} | `TIMEOUT` (every deadline of netkit's) | `ETIMEOUT` |
+ * | a garbled answer | {@linkcode DnsBadResponseError} | `EBADRESP` | `EBADRESP` |
+ * | a CNAME loop, a chain too long | {@linkcode DnsCnameChainError} | `CNAME_LOOP`, `CNAME_TOO_LONG` | none |
+ * | no host name (`a..b`, a 64-byte label) | `InvalidHostNameError` (a `SyntaxError`) | `EBADNAME` | `EBADNAME` |
+ * | nothing listens, no socket (EMFILE) | `SocketError` (from `@netkit/netkit/net`) | `ECONNREFUSED`, `SOCKET_ERROR` | `ECONNREFUSED` |
+ *
  * @example Branch on the kind of failure
  * ```ts
  * import assert from "node:assert/strict";

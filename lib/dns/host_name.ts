@@ -9,6 +9,7 @@
  */
 
 import { quoteForMessage } from "../internal/quote.ts";
+import { InvalidHostNameError } from "./invalid_host_name_error.ts";
 
 /** The longest label, in bytes (RFC 1035). */
 export const MAX_LABEL_LENGTH = 63;
@@ -215,7 +216,8 @@ const isUnicodeLabel = (label: string) =>
  *
  * @param name The name as typed.
  * @returns The name in ASCII, without a final dot.
- * @throws {SyntaxError} saying what is wrong, with the name quoted.
+ * @throws {InvalidHostNameError} (a `SyntaxError`, code `EBADNAME`) saying what is wrong, with the
+ * name quoted.
  *
  * @example
  * ```ts
@@ -238,7 +240,7 @@ export function toAsciiHostName(name: string): string {
 /** {@linkcode toAsciiHostName} for a name that is not a plain ASCII host name (`bare`: no final dot). */
 function encodeHostName(name: string, bare: string): string {
   const fail = (why: string): never => {
-    throw new SyntaxError(`Invalid host name ${quoteForMessage(name)}: ${why}`);
+    throw new InvalidHostNameError(name, why);
   };
   if (name === "" || name === ".") fail("it is empty");
   const labels = bare.normalize("NFC").split(".");

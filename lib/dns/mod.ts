@@ -26,5 +26,6 @@ export * from "./errors.ts";
 export * from "./resolv_conf.ts";
 export * from "./nsswitch.ts";
 export * from "./host_name.ts";
+export * from "./invalid_host_name_error.ts";
 export * from "./address_order.ts";
 export * from "./gai_conf.ts";

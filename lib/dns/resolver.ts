@@ -196,8 +196,8 @@ async function runWithin<O extends { signal?: AbortSignal | undefined }, T>(
  * @param name A host name (`www.example.org`, an international name, a final dot allowed) or an
  * address literal.
  * @returns The entry; `addresses` is never empty.
- * @throws {SyntaxError} when `name` cannot be a host name (and no hosts-file line has it as typed,
- * as glibc's files source compares any text).
+ * @throws {InvalidHostNameError} (a `SyntaxError`, code `EBADNAME`) when `name` cannot be a host
+ * name (and no hosts-file line has it as typed, as glibc's files source compares any text).
  * @throws {DnsNotFoundError} NXDOMAIN: no such name.
  * @throws {DnsNoDataError} the name exists but has no address of the family.
  * @throws {DnsServerError} SERVFAIL, REFUSED or another error code from every server.
@@ -286,6 +286,9 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
   options: ResolveOptions,
   bySortList = false,
 ): Promise<HostEntry> {
+  // An aborted signal ends every lookup, an address literal's too (as lookupAddresses' and
+  // resolveAddress's, and as Deno.resolveDns does).
+  options.signal?.throwIfAborted();
   const family = options.family ?? 4;
   if (family !== 4 && family !== 6) {
     throw new RangeError(`Address family must be 4 or 6, not "${family}"`);

@@ -24,6 +24,7 @@ import {
   DnsNotFoundError,
   DnsServerError,
   DnsTimeoutError,
+  InvalidHostNameError,
 } from "@netkit/netkit/dns";
 import { LineTooLongError, SocketError, TlsError } from "@netkit/netkit/net";
 import {
@@ -63,6 +64,7 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
     [new DnsBadResponseError("x.test", "x"), "EBADRESP"],
     [new DnsCnameChainError("x.test", ["a.test"], true), "CNAME_LOOP"],
     [new DnsFormatError("x"), "DNS_FORMAT"],
+    [new InvalidHostNameError("a..test", "it has an empty label"), "EBADNAME"],
     [new QueueFullError(1), "QUEUE_FULL"],
     [new WorkerCrashError("x"), "WORKER_CRASHED"],
     [new WorkerLoadError("./w.ts", new Error("x")), "WORKER_LOAD_FAILED"],
@@ -109,6 +111,7 @@ Deno.test("every error class a public package exports is in the table above", as
     "DnsBadResponseError",
     "DnsCnameChainError",
     "DnsFormatError",
+    "InvalidHostNameError",
     "QueueFullError",
     "WorkerCrashError",
     "WorkerLoadError",

@@ -45,6 +45,18 @@ Deno.test("queryDns() ignores datagrams with another id and keeps waiting", asyn
   assert.equal(answer.answers[0]?.data, "10.0.0.9");
 });
 
+Deno.test("queryDns() times out, as glibc, when only answers with other ids come (late answers to earlier questions on a reused port)", async () => {
+  await using server = await startFakeDnsServer((query) =>
+    answerTo({ ...query, id: query.id ^ 1 }, {
+      answers: [{ name: "a.test", type: A, data: "10.0.0.9" }],
+    })
+  );
+  await assert.rejects(queryDns("a.test", A, { ...at(server.port), timeoutMs: 300 }), {
+    name: "DnsTimeoutError",
+    code: "TIMEOUT",
+  });
+});
+
 Deno.test("queryDns() fails at once on a malformed answer with the right id", async () => {
   await using server = await startFakeDnsServer((query) => {
     const bytes = answerTo(query, { answers: [{ name: "a.test", type: A, data: "10.0.0.9" }] });

@@ -860,6 +860,77 @@ port53Test(
 );
 
 port53Test(
+  "resolveHost() takes a late answer to a server's first try during its second, as glibc (same socket, same id)",
+  async (resolvConf) => {
+    // The server answers the first try's question only once the second try's has come: glibc's
+    // res_send keeps the socket and the query of a server from try to try, and reads it then;
+    // a socket a try, closed at the try's end, lost it (a server slower than `timeout` but
+    // quicker than `attempts` of them answered getent and timed netkit out).
+    const address = `127.96.${(Deno.pid >> 8) & 255}.${(Deno.pid & 255) | 1}`;
+    const server = Deno.listenDatagram({ transport: "udp", hostname: address, port: 53 });
+    const received: DnsMessage[] = [];
+    const serving = (async () => {
+      let first: [DnsMessage, Deno.Addr] | undefined;
+      try {
+        while (true) {
+          const [wire, client] = await server.receive();
+          const query = decodeDnsMessage(wire);
+          received.push(query);
+          if (first === undefined) first = [query, client];
+          else if (received.length === 2) {
+            const [late, to] = first;
+            const answers = [{ name: "late.test", type: DNS_TYPE.A, data: "10.0.0.5" }];
+            await server.send(answerTo(late, { answers }), to);
+          }
+        }
+      } catch {
+        // Closed.
+      }
+    })();
+    try {
+      await Deno.writeTextFile(resolvConf, `nameserver ${address}\noptions timeout:1 attempts:2\n`);
+      const entry = await resolveHost("late.test", {
+        resolvConf,
+        hostsFile: false,
+        nsswitchConf: false,
+      });
+      assert.deepEqual(entry.addresses, ["10.0.0.5"]);
+      assert.equal(received.length, 2);
+      assert.equal(received[1]?.id, received[0]?.id);
+    } finally {
+      server.close();
+      await serving;
+    }
+  },
+);
+
+port53Test(
+  "resolveHost() aborted in a second try of a silent server rejects with the reason and leaves no socket open",
+  async (resolvConf) => {
+    const controller = new AbortController();
+    const reason = new Error("stopped in the second try");
+    // Silent; the second try's question aborts the lookup (the sanitizers see any socket left).
+    await using server = startPort53Server(() => {
+      if (server.received.length === 2) controller.abort(reason);
+      return undefined;
+    });
+    await Deno.writeTextFile(
+      resolvConf,
+      `nameserver ${server.address}\noptions timeout:1 attempts:3\n`,
+    );
+    await assert.rejects(
+      resolveHost("silent.test", {
+        resolvConf,
+        hostsFile: false,
+        nsswitchConf: false,
+        signal: controller.signal,
+      }),
+      (error) => error === reason,
+    );
+  },
+);
+
+port53Test(
   "resolveHost() under use-vc asks each server once, whatever attempts says, as glibc",
   async (resolvConf) => {
     // glibc's res_send: "Use VC; at most one attempt per server" (it sets the try counter to
