@@ -251,7 +251,11 @@ peerTest(
       });
       const log = (run: Run) =>
         stableLines(run.stderr).filter((line) => / request sent, awaiting response/.test(line));
-      assert.deepEqual(log(runs.netkit), log(runs.gnu), url);
+      // A kept-alive connection tinyproxy closes as GNU sends the next request on it (a race, seen
+      // under load): GNU says "No data received." and tries again, netkit sends a GET again at once
+      // without a word (cmd/README.md, kept-alive connections). Not a difference of the proxying.
+      const raced = (line: string) => !line.endsWith("awaiting response... No data received.");
+      assert.deepEqual(log(runs.netkit), log(runs.gnu).filter(raced), url);
       said.push(...log(runs.gnu));
     }
     assert.ok(said.some((line) => line.startsWith("Proxy request sent")));
