@@ -1733,13 +1733,10 @@ class Walker {
     // With several threads the early file is made on Deno's blocking pool instead: the main
     // thread reads the other fetches' answers meanwhile (the kernel's work on a new file, ~0.8 ms
     // on this machine's disk, is then beside the JavaScript, as in Wget2's threads). It is
-    // waited for once the answer's head is in, before anything looks at `file`. Made once: the
-    // request sent anew on a fresh connection (after a stale kept-alive one) calls this again,
-    // and a second open (O_TRUNC) ending after the body's first bytes were written would cut them.
+    // waited for once the answer's head is in, before anything looks at `file`.
     let opening: Promise<void> | undefined;
     const createEarlyAsync = createEarly && !this.#oneThread
       ? () => {
-        if (opening) return;
         opening = Deno.open(path, { write: true, create: true, truncate: true }).then(
           (made) => {
             if (file) made.close();
