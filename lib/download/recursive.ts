@@ -1730,27 +1730,6 @@ class Walker {
         }
       }
       : undefined;
-    // With several threads the early file is made on Deno's blocking pool instead: the main
-    // thread reads the other fetches' answers meanwhile (the kernel's work on a new file, ~0.8 ms
-    // on this machine's disk, is then beside the JavaScript, as in Wget2's threads). It is
-    // waited for once the answer's head is in, before anything looks at `file`.
-    let opening: Promise<void> | undefined;
-    const createEarlyAsync = createEarly && !this.#oneThread
-      ? () => {
-        opening = Deno.open(path, { write: true, create: true, truncate: true }).then(
-          (made) => {
-            if (file) made.close();
-            else {
-              file = made;
-              early = true;
-            }
-          },
-          () => {
-            // Made (and its error reported) when the body starts, as for any other file.
-          },
-        );
-      }
-      : undefined;
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
     /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
@@ -1862,13 +1841,12 @@ class Walker {
           response = await sendHttpRequest(target, {
             ...plain,
             headers: sent,
-            onRequestSent: createEarlyAsync ?? createEarly,
+            onRequestSent: createEarly,
             onConnection: (info) => (connection = info),
           });
         } catch (error) {
           received = { error, written: 0 };
         }
-        if (opening) await opening;
         if (response) {
           if (connection) events.connected?.(connection);
           const status = response.status;
