@@ -367,3 +367,74 @@ Deno.test("downloadRecursive() with maxThreads and adjustExtension asks for /s.h
     "<p>/s.html",
   );
 });
+
+Deno.test("downloadRecursive() with maxThreads leaves the files of one thread, the early files of answers without a body removed", async () => {
+  // Each URL's new file is made while its request is on the wire (with several threads on
+  // Deno's blocking pool, waited for once the answer's head is in): a 404, a redirect, a body
+  // that ends early and a 204 must leave what one thread leaves (no empty file of theirs), and
+  // the files with bodies their bytes and the server's times, however the answers interleave.
+  const links = Array.from({ length: 24 }, (_, i) => `<a href="d/p${i}.html">${i}</a>`);
+  const modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+  const handler = (request: Request): Response => {
+    const path = new URL(request.url).pathname;
+    if (path === "/") {
+      return new Response(links.join(""), { headers: { "content-type": "text/html" } });
+    }
+    const match = /^\/d\/p(\d+)\.html$/.exec(path);
+    const n = match ? Number(match[1]) : -1;
+    if (path.startsWith("/d/t")) {
+      return new Response(`<p>${path}`, {
+        headers: { "content-type": "text/html", "last-modified": modified },
+      });
+    }
+    switch (n % 6) {
+      case 0:
+        return new Response("missing", { status: 404 });
+      case 1:
+        return new Response(null, { status: 301, headers: { location: `/d/t${n}.html` } });
+      case 2:
+        return new Response(null, { status: 204 });
+      case 3: {
+        // A body that comes a chunk at a time, after the head.
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            controller.enqueue(new TextEncoder().encode(`<p>${path} `.repeat(500)));
+            controller.close();
+          },
+        });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": modified },
+        });
+      }
+      default:
+        return new Response(`<p>${path}`, {
+          headers: { "content-type": "text/html", "last-modified": modified },
+        });
+    }
+  };
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
+  const run = async (maxThreads: number) => {
+    await using dir = await tempDir();
+    await downloadRecursive([`http://127.0.0.1:${server.addr.port}/`], {
+      directory: dir.path,
+      maxThreads,
+      robots: false,
+    });
+    const files: string[] = [];
+    const root = `${dir.path}/127.0.0.1:${server.addr.port}`;
+    for (const entry of Deno.readDirSync(`${root}/d`)) {
+      const info = Deno.statSync(`${root}/d/${entry.name}`);
+      files.push(`${entry.name} ${info.size} ${info.mtime?.toISOString()}`);
+    }
+    return files.toSorted();
+  };
+  const one = await run(1);
+  // 24 links, 4 of each kind: a redirect's body saved by the name of the URL asked for, a 404 and
+  // a 204 make no file.
+  assert.equal(one.length, 4 * 4);
+  assert.ok(one.every((line) => !line.includes(" 0 ")));
+  assert.ok(one.includes("p1.html 13 2015-10-21T07:28:00.000Z"));
+  assert.ok(one.includes("p3.html 7000 2015-10-21T07:28:00.000Z"));
+  for (const threads of [2, 4, 8]) assert.deepEqual(await run(threads), one);
+});
