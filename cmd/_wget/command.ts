@@ -27,6 +27,7 @@ import {
   proxySettingsFromEnv,
 } from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
+import { openWgetHsts } from "./hsts.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { DOT_STYLES } from "./dots.ts";
@@ -96,6 +97,10 @@ export interface WgetValues extends WgetRecursiveValues {
   "load-cookies"?: string;
   "save-cookies"?: string;
   "keep-session-cookies"?: boolean;
+  /** `--no-hsts` (`hsts = off`): no HSTS store for the run. */
+  "no-hsts"?: boolean;
+  /** `--hsts-file` (`hsts_file`): the HSTS store instead of `~/.wget-hsts`. */
+  "hsts-file"?: string;
   compression?: string;
   "output-file"?: string;
   quota?: string;
@@ -185,6 +190,7 @@ const EXECUTE_STRINGS: Record<string, keyof WgetValues> = {
   base: "base",
   loadcookies: "load-cookies",
   savecookies: "save-cookies",
+  hstsfile: "hsts-file",
   maxthreads: "max-threads",
   // GNU's other names for the same settings.
   defaultpage: "default-page",
@@ -248,6 +254,7 @@ const EXECUTE_SWITCHES: Record<string, [keyof WgetValues, boolean]> = {
   contentonerror: ["content-on-error", true],
   saveheaders: ["save-headers", true],
   cookies: ["no-cookies", false],
+  hsts: ["no-hsts", false],
   keepsessioncookies: ["keep-session-cookies", true],
   addhostdir: ["no-host-directories", false],
   robots: ["robots", true],
@@ -270,7 +277,7 @@ const EXECUTE_IGNORED = new Set(
   retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
   ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
   debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
-  hsts hstsfile strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
+  strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
   metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
   warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
 `.trim().split(/\s+/),
@@ -1075,7 +1082,14 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
-  if (pacing.walk) return await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+  // GNU's HSTS store, read before the first request, written back at the end (after cookies).
+  const hsts = openWgetHsts(values, (line) => reporter.notice(line));
+  if (hsts) options.hsts = hsts.store;
+  if (pacing.walk) {
+    const code = await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+    hsts?.save();
+    return code;
+  }
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
@@ -1172,6 +1186,7 @@ const runWithLog = (async function runWithLog(
       );
     }
   }
+  hsts?.save();
   noUrlsFound();
   // GNU wget: after several URLs (or a list), when any byte came (a spider run fetches none).
   if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {

@@ -44,6 +44,7 @@ import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
+import { recordHsts } from "./_hsts_answer.ts";
 import {
   type HttpClientOptions,
   type HttpConnectionInfo,
@@ -1828,7 +1829,9 @@ class Walker {
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
-        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
+        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0 &&
+        // An http:// URL of a known HSTS host goes over https: download()'s path.
+        !this.#downloadOptions.hsts?.upgrade(target)
       ) {
         const sent: Array<readonly [string, string]> = [...headers];
         if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
@@ -1858,10 +1861,11 @@ class Walker {
             current = true;
             contentType = response.head.headers.get("Content-Type");
             events.response?.(response);
-            // Its cookies count all the same (GNU's are taken with the head).
+            // Its cookies count all the same (GNU's are taken with the head), its HSTS too.
             for (const value of response.head.headers.getAll("Set-Cookie")) {
               this.#downloadOptions.cookies?.setCookie(target, value);
             }
+            recordHsts(this.#downloadOptions.hsts, events, target, response);
             response.close();
           } else {
             let written = 0;
@@ -1873,6 +1877,7 @@ class Walker {
               for (const value of response.head.headers.getAll("Set-Cookie")) {
                 this.#downloadOptions.cookies?.setCookie(target, value);
               }
+              recordHsts(this.#downloadOptions.hsts, events, target, response);
               claimed = true;
               how.onLanded?.(target.href);
               open();
