@@ -312,7 +312,8 @@ Deno.test({
     await using servers = await startServers(cert);
     const a = servers.address;
     const wrapper = await etcNamespaceCommand(dir.path, {
-      hosts: `127.0.0.1 localhost\n${a} site.test www.site.test plain.test old.test\n`,
+      hosts:
+        `127.0.0.1 localhost\n${a} site.test www.site.test x.www.site.test plain.test old.test\n`,
       "nsswitch.conf": "hosts: files\n",
     });
     const run = (job: Case, what: string) =>
@@ -382,6 +383,40 @@ Deno.test({
             "https://site.test/index.html",
           ],
         }, "-r");
+      },
+    );
+
+    await t.step(
+      "GNU 1.21.3's matching: the closest parent domain only, never a top-level one",
+      async () => {
+        const { gnu } = await run({
+          store: storeText(known, "www.site.test\t0\t0\t$PAST\t3600", "test\t0\t1\t$PAST\t3600"),
+          args: [
+            "http://x.www.site.test/t.txt",
+            "http://plain.test/t.txt",
+            "http://www.site.test/b.html",
+          ],
+        }, "closest parent");
+        assert.ok(gnu.requests.includes("http://x.www.site.test/t.txt"), gnu.requests.join("\n"));
+      },
+    );
+
+    await t.step(
+      "a store of many hosts: GNU's order after its table grew and lost an entry",
+      async () => {
+        const many = Array.from(
+          { length: 45 },
+          (_, i) => `h${i}.example\t${i % 3 ? 0 : 8000 + i}\t${i % 2}\t$PAST\t${1000 + i}`,
+        );
+        await run({
+          store: storeText(
+            ...many.slice(0, 20),
+            "old.test\t0\t0\t100\t5",
+            ...many.slice(20),
+            known,
+          ),
+          args: ["http://old.test/t.txt", "https://site.test/t.txt"],
+        }, "many hosts");
       },
     );
 
