@@ -56,7 +56,8 @@ interface Servers extends AsyncDisposable {
 function siteAnswer(scheme: string, host: string, path: string, extraHttp: number): Response {
   const headers = new Headers();
   const name = host.replace(/:\d+$/, "");
-  if (scheme === "https" && name === "site.test") {
+  // (An IP address's answer says so too: never kept.)
+  if (scheme === "https" && (name === "site.test" || /^[\d.]+$/.test(name))) {
     headers.set(
       "Strict-Transport-Security",
       path === "/zero.html"
@@ -247,7 +248,7 @@ async function runOne(
   }
   const log = stderr.split("\n")
     .filter((line) => /^--\d|^URL transformed|HSTS|Strict-Transport/.test(line))
-    .map((line) => line.replace(/^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--  /, "-- "));
+    .map((line) => line.replace(/^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d-- {2}/, "-- "));
   return {
     code: output.code,
     requests: servers.requests.slice(before).sort(),
@@ -339,6 +340,22 @@ Deno.test({
         assert.equal(gnu.store, storeText("site.test\t0\t1\tNOW\t3600"));
         assert.deepEqual(netkit.log, gnu.log);
         assert.ok(gnu.log.includes("URL transformed to HTTPS due to an HSTS policy"));
+      },
+    );
+
+    await t.step(
+      "--no-check-certificate: an unverified answer counts; an IP address's never",
+      async () => {
+        const { gnu } = await run({
+          args: [
+            "--no-check-certificate",
+            `https://${a}/t.txt`,
+            "https://site.test/b.html",
+            "http://site.test/t.txt",
+          ],
+        }, "--no-check-certificate");
+        assert.ok(gnu.requests.includes(`https://${a}/t.txt`), gnu.requests.join("\n"));
+        assert.equal(gnu.store, storeText("site.test\t0\t1\tNOW\t3600"));
       },
     );
 
