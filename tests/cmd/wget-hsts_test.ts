@@ -167,6 +167,8 @@ interface Case {
   wgetrc?: string;
   /** Where the store is, from HOME (default `.wget-hsts`). */
   storePath?: string;
+  /** HOME is mounted read-only for the run (a namespace's bind mount). */
+  readOnlyHome?: boolean;
   /** Before the tool runs, with its HOME. */
   prepare?: (home: string, servers: Servers) => void;
 }
@@ -225,7 +227,24 @@ async function runOne(
   job.prepare?.(home, servers);
   const before = servers.requests.length;
   const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
-  const [program, ...args] = [...wrapper, ...argv, `--ca-certificate=${ca}`, ...job.args];
+  // (A namespace of its own where HOME, $0, is bound over itself read-only.)
+  const readOnly = job.readOnlyHome
+    ? [
+      "unshare",
+      "-m",
+      "sh",
+      "-c",
+      'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+      home,
+    ]
+    : [];
+  const [program, ...args] = [
+    ...readOnly,
+    ...wrapper,
+    ...argv,
+    `--ca-certificate=${ca}`,
+    ...job.args,
+  ];
   const started = Math.floor(Date.now() / 1000);
   const output = await new Deno.Command(program!, {
     args,
@@ -273,7 +292,7 @@ async function compare(
   ca: string,
   job: Case,
   what: string,
-): Promise<{ gnu: Outcome; netkit: Outcome }> {
+): Promise<{ gnu: Outcome; netkit: Outcome; past: number }> {
   const caseDir = await Deno.makeTempDir({ dir, prefix: "case_" });
   // One time for both tools' stores (renewed entries then differ from it whatever the second).
   const past = Math.floor(Date.now() / 1000) - 10;
@@ -285,7 +304,7 @@ async function compare(
   assert.deepEqual(netkit.files, gnu.files, `files: ${detail}`);
   assert.equal(netkit.store, gnu.store, `store: ${detail}`);
   assert.equal(netkit.mode, gnu.mode, `store's mode: ${detail}`);
-  return { gnu, netkit };
+  return { gnu, netkit, past };
 }
 
 /** The store GNU writes: its comment lines, then `lines`. */
@@ -573,6 +592,19 @@ Deno.test({
         await run({
           args: ["--hsts-file=../home/missing/store", "https://site.test/t.txt"],
         }, "unwritable");
+        // A read-only home: the store is used, and left as it was, silently.
+        const readOnly = await run({
+          store: storeText(known),
+          readOnlyHome: true,
+          args: [
+            "http://site.test/t.txt",
+            "https://site.test/b.html",
+            "https://www.site.test/t.txt",
+          ],
+        }, "read-only home");
+        assert.ok(readOnly.gnu.requests.includes("https://site.test/t.txt"));
+        assert.equal(readOnly.gnu.store, storeText(`site.test\t0\t1\t${readOnly.past}\t3600`));
+        assert.doesNotMatch(readOnly.netkit.stderr, /HSTS (store|database)/);
       },
     );
   },
