@@ -27,7 +27,7 @@ import {
   proxySettingsFromEnv,
 } from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
-import { openWgetHsts } from "./hsts.ts";
+import { openWgetHsts, peekHsts } from "./hsts.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { DOT_STYLES } from "./dots.ts";
@@ -1133,7 +1133,9 @@ const runWithLog = (async function runWithLog(
       }
       try {
         if (layoutFor) {
-          options.directory = layoutFor(url, prefix);
+          // (--protocol-directories: an http:// URL of a known HSTS host under https/, as GNU's.)
+          const hstsUrl = values["protocol-directories"] ? peekHsts(options.hsts, url) : undefined;
+          options.directory = layoutFor(hstsUrl ?? url, prefix);
           if (written && options.directory !== undefined) {
             removeIfWritten(options.directory, written);
           }

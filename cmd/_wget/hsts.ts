@@ -7,6 +7,7 @@
  */
 
 import { type HstsStore, openHstsStore, saveHstsStore } from "../../lib/download/hsts.ts";
+import { parseHttpUrl } from "../../lib/http/url.ts";
 
 /** The run's store and how to write it back. */
 export interface WgetHsts {
@@ -65,4 +66,30 @@ function homeDirectory(): string | undefined {
     // No passwd file: no home.
   }
   return undefined;
+}
+
+/**
+ * The https:// URL `url` (a command line's, as written) is fetched as, when `store` knows its host;
+ * undefined otherwise (and for a URL that does not parse: the download says so).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { peekHsts } from "./hsts.ts";
+ * import { HstsStore } from "../../lib/download/hsts.ts";
+ * import { parseHttpUrl } from "../../lib/http/url.ts";
+ *
+ * const store = new HstsStore();
+ * store.record(parseHttpUrl("https://example.com/"), "max-age=60");
+ * assert.equal(peekHsts(store, "example.com/a"), "https://example.com/a");
+ * assert.equal(peekHsts(store, "http://example.org/"), undefined);
+ * ```
+ */
+export function peekHsts(store: HstsStore | undefined, url: string): string | undefined {
+  if (!store) return undefined;
+  try {
+    return store.peek(parseHttpUrl(url))?.href;
+  } catch {
+    return undefined;
+  }
 }

@@ -174,6 +174,7 @@ export type HstsRecorded = "added" | "updated" | "unparsable" | "ignored";
  * assert.equal(store.upgrade(parseHttpUrl("http://www.example.com/a?b"))?.href, "https://www.example.com/a?b");
  * assert.equal(store.upgrade(parseHttpUrl("http://example.com:8080/"))?.href, undefined);
  * assert.equal(store.upgrade(parseHttpUrl("http://127.0.0.1/")), undefined);
+ * assert.equal(store.peek(parseHttpUrl("http://example.com/"))?.scheme, "https");
  * assert.equal(
  *   store.toString().split("\n").at(-2),
  *   "example.com\t0\t1\t1700000000\t3600",
@@ -265,6 +266,18 @@ export class HstsStore {
     this.#table.remove({ host: url.host.toLowerCase(), port });
     this.changed = true;
     return undefined;
+  }
+
+  /**
+   * {@linkcode HstsStore.upgrade}'s answer without its changes (the store stays as it is): for a
+   * name that depends on the scheme the URL is fetched with (`--protocol-directories`).
+   */
+  peek(url: HttpUrl): HttpUrl | undefined {
+    if (url.scheme === "https") return undefined;
+    const found = this.#find(url.host, explicitPort(url.scheme, url.port));
+    if (!found || add64(found.info.created, found.info.maxAge) < this.#now()) return undefined;
+    if (found.match !== "congruent" && !found.info.includeSubdomains) return undefined;
+    return parseHttpUrl(`https:${url.href.slice("http:".length)}`);
   }
 
   /**

@@ -1485,6 +1485,9 @@ class Walker {
    */
   #plannedPath(url: string | URL, report = false): string {
     const directory = this.#options.directory ?? ".";
+    // --protocol-directories: an http:// URL of a known HSTS host is saved under https/, as GNU's.
+    const hsts = this.#layout.protocolDirectories ? this.#downloadOptions.hsts : undefined;
+    if (hsts) url = hsts.peek(parseHttpUrl(url))?.href ?? url;
     const relative = localPathForUrl(url, this.#layout, report ? this.#nameShortened : undefined);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }

@@ -463,6 +463,31 @@ Deno.test({
       }, "-m");
     });
 
+    await t.step("--protocol-directories: an upgraded URL's file under https/", async () => {
+      const { gnu } = await run({
+        store: storeText(known),
+        args: ["-x", "--protocol-directories", "http://site.test/t.txt", "http://plain.test/t.txt"],
+      }, "-x --protocol-directories");
+      assert.ok(
+        gnu.files.some((file) => file.startsWith("https/site.test/t.txt")),
+        gnu.files.join("\n"),
+      );
+      await run({
+        store: storeText(known),
+        args: [
+          "-r",
+          "-l",
+          "1",
+          "-k",
+          "-H",
+          "-D",
+          "site.test,plain.test",
+          "--protocol-directories",
+          "http://plain.test/p.html",
+        ],
+      }, "-r --protocol-directories");
+    });
+
     await t.step(
       "-p -k: requisites of the HSTS host over https, links converted alike",
       async () => {
