@@ -68,7 +68,7 @@ function strtol(text: string): bigint {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseStrictTransportSecurity } from "./hsts.ts";
+ * import { parseStrictTransportSecurity } from "@netkit/netkit/download";
  *
  * assert.deepEqual(parseStrictTransportSecurity('max-age="31536000"; includeSubDomains'), {
  *   maxAge: 31536000n,
@@ -166,8 +166,8 @@ export type HstsRecorded = "added" | "updated" | "unparsable" | "ignored";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HstsStore } from "./hsts.ts";
- * import { parseHttpUrl } from "../http/url.ts";
+ * import { HstsStore } from "@netkit/netkit/download";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
  *
  * const store = new HstsStore({ now: () => 1_700_000_000n });
  * store.record(parseHttpUrl("https://example.com/"), "max-age=3600; includeSubDomains");
@@ -404,7 +404,7 @@ export interface OpenedHstsStore {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { openHstsStore } from "./hsts.ts";
+ * import { openHstsStore } from "@netkit/netkit/download";
  *
  * const dir = await Deno.makeTempDir();
  * assert.equal(openHstsStore(`${dir}/.wget-hsts`).store?.size, 0);
@@ -458,8 +458,8 @@ export function openHstsStore(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HstsStore, openHstsStore, saveHstsStore } from "./hsts.ts";
- * import { parseHttpUrl } from "../http/url.ts";
+ * import { HstsStore, openHstsStore, saveHstsStore } from "@netkit/netkit/download";
+ * import { parseHttpUrl } from "@netkit/netkit/http";
  *
  * const dir = await Deno.makeTempDir();
  * const store = new HstsStore({ now: () => 1_700_000_000n });
