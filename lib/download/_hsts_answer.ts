@@ -6,7 +6,6 @@
  */
 
 import type { HttpResponse } from "../http/client.ts";
-import type { DownloadEvents } from "./download.ts";
 import type { HstsStore } from "./hsts.ts";
 import type { HttpUrl } from "../http/url.ts";
 
@@ -17,7 +16,7 @@ import type { HttpUrl } from "../http/url.ts";
  */
 export function recordHsts(
   store: HstsStore | undefined,
-  events: Pick<DownloadEvents, "hstsUnparsable">,
+  events: { hstsUnparsable?(): void },
   url: HttpUrl,
   response: HttpResponse,
 ): void {
