@@ -46,7 +46,25 @@ export const HSTS_REFUSED_FILE =
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
-const ENCODER = new TextEncoder();
+
+/** Bytes as text, one character a byte (a store's bytes survive its reading and writing). */
+function byteText(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return text;
+}
+
+/** {@linkcode byteText}'s text back to its bytes. */
+function textBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
+}
+
+/** C's c_tolower over a string: ASCII letters only. */
+const lowerAscii = (text: string) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 
 /** Whether `c` is one of C's space characters. */
 const isSpace = (c: string | undefined) => c !== undefined && " \t\n\v\f\r".includes(c);
@@ -90,7 +108,7 @@ export function parseStrictTransportSecurity(
     const nameStart = p;
     while (p < header.length && !isSpace(at(p)) && at(p) !== "=" && at(p) !== ";") p++;
     if (p === nameStart) break;
-    const name = header.slice(nameStart, p).toLowerCase();
+    const name = lowerAscii(header.slice(nameStart, p));
     while (isSpace(at(p))) p++;
     let value = "";
     if (p >= header.length || at(p) === ";") {
@@ -135,10 +153,14 @@ interface Key {
   port: number;
 }
 
-/** GNU's hash of a key: the port, then `hash * 31 + c` over the host's bytes (signed chars). */
+/**
+ * GNU's hash of a key: the port, then `hash * 31 + c` over the host's bytes (signed chars; a host
+ * is ASCII from a URL, a byte a character from the file).
+ */
 function hashKey(key: Key): number {
   let hash = key.port >>> 0;
-  for (const byte of ENCODER.encode(key.host)) {
+  for (let i = 0; i < key.host.length; i++) {
+    const byte = key.host.charCodeAt(i) & 0xff;
     hash = (Math.imul(hash, 31) + (byte > 127 ? byte - 256 : byte)) >>> 0;
   }
   return hash;
@@ -208,7 +230,8 @@ export class HstsStore {
   }
 
   /**
-   * Takes the entries of GNU's file's text: lines of host, port, includeSubDomains (0 or 1),
+   * Takes the entries of GNU's file's text (a character a byte, as {@linkcode openHstsStore} reads
+   * it): lines of host, port, includeSubDomains (0 or 1),
    * created and max-age, separated by spaces or tabs (C's `sscanf` reading); `#` comments and
    * lines it cannot read are skipped, IP addresses and negative ages too, and of two entries of
    * one host and port the first one counts. With `merge` (GNU's merge before it writes the file
@@ -232,7 +255,7 @@ export class HstsStore {
         }
         if (found) continue;
       }
-      const key = { host: entry.host.toLowerCase(), port };
+      const key = { host: lowerAscii(entry.host), port };
       if (isIpAddress(entry.host)) continue;
       // GNU's `created + max_age < created`, which its compiler makes `max_age < 0`.
       if (entry.maxAge < 0n) continue;
@@ -263,7 +286,7 @@ export class HstsStore {
       return undefined;
     }
     // GNU removes the host's own key, which is not there when a parent domain matched.
-    this.#table.remove({ host: url.host.toLowerCase(), port });
+    this.#table.remove({ host: lowerAscii(url.host), port });
     this.changed = true;
     return undefined;
   }
@@ -296,7 +319,7 @@ export class HstsStore {
     const found = this.#find(url.host, port);
     if (found?.match === "congruent") {
       if (sts.maxAge === 0n) {
-        this.#table.remove({ host: url.host.toLowerCase(), port });
+        this.#table.remove({ host: lowerAscii(url.host), port });
         this.changed = true;
       } else if (sts.maxAge > 0n) {
         const now = this.#now();
@@ -312,7 +335,7 @@ export class HstsStore {
     // GNU's `created + max_age < created`, which its compiler makes `max_age < 0`.
     if (sts.maxAge < 0n) return "ignored";
     const created = this.#now();
-    this.#table.put({ host: url.host.toLowerCase(), port }, {
+    this.#table.put({ host: lowerAscii(url.host), port }, {
       includeSubdomains: sts.includeSubdomains,
       created,
       maxAge: sts.maxAge,
@@ -342,7 +365,7 @@ export class HstsStore {
     host: string,
     port: number,
   ): { info: Info; match: "congruent" | "superdomain" } | undefined {
-    let name = host.toLowerCase();
+    let name = lowerAscii(host);
     const info = this.#table.get({ host: name, port });
     if (info) return { info, match: "congruent" };
     while (true) {
@@ -439,7 +462,7 @@ export function openHstsStore(
     return refused([]);
   }
   try {
-    store.read(new TextDecoder().decode(readAll(file)));
+    store.read(byteText(readAll(file)));
     store.readTime = seconds(file.statSync().mtime);
   } catch {
     return refused([]);
@@ -487,9 +510,9 @@ export function saveHstsStore(store: HstsStore, path: string): void {
     } catch {
       // GNU's stat failing: no merge.
     }
-    if (changedSince) store.read(new TextDecoder().decode(readAll(file)), true);
+    if (changedSince) store.read(byteText(readAll(file)), true);
     file.truncateSync(0);
-    const bytes = ENCODER.encode(store.toString());
+    const bytes = textBytes(store.toString());
     for (let written = 0; written < bytes.length;) {
       written += file.writeSync(bytes.subarray(written));
     }

@@ -87,6 +87,11 @@ function siteAnswer(scheme: string, host: string, path: string, extraHttp: numbe
     "/bad.html": page("bad"),
     "/touch.html": page("touch"),
   };
+  if (path.startsWith("/sts/")) {
+    // The header named by the path (percent-encoded), from any host and scheme.
+    headers.set("Strict-Transport-Security", decodeURIComponent(path.slice("/sts/".length)));
+    return new Response("sts\n", { headers });
+  }
   if (path === "/go") {
     headers.set("Location", "http://site.test/r.html");
     return new Response("", { status: 302, headers });
@@ -377,6 +382,30 @@ Deno.test({
         assert.equal(gnu.store, storeText("site.test\t0\t1\tNOW\t3600"));
       },
     );
+
+    await t.step("Strict-Transport-Security headers read as GNU reads them", async () => {
+      const headers = [
+        'max-age="100"; includeSubDomains',
+        "includeSubDomains; max-age=50",
+        "max-age=10; max-age=20",
+        "MAX-AGE=30;INCLUDESUBDOMAINS",
+        "max-age=40 junk; includesubdomains",
+        ";max-age=5",
+        "max-age",
+        "foo bar; max-age=5",
+        'max-age="7',
+        'max-age="8"x; includeSubDomains',
+        "max-age=+9",
+        "max-age=-9",
+        "max-age=99999999999999999999999",
+        "max-age = 11 ; includeSubDomains=no",
+      ];
+      for (const header of headers) {
+        await run({
+          args: [`https://plain.test/sts/${encodeURIComponent(header)}`, "http://plain.test/t.txt"],
+        }, `Strict-Transport-Security: ${header}`);
+      }
+    });
 
     await t.step(
       "the next run: its store upgrades the host, a subdomain, an explicit port",
