@@ -4,8 +4,9 @@
  * `includeSubDomains`; never for an IP address), that turns a later `http://` URL of a known host
  * into `https://` (port 80 becomes 443, another port stays), and GNU's file of it
  * (`~/.wget-hsts`, `--hsts-file`): read at start, written back at the end when something changed,
- * merged with what another run wrote meanwhile, in GNU's format and order, so that GNU wget and
- * netkit share one store.
+ * merged with what another run wrote meanwhile, in GNU's format, so that GNU wget and netkit share
+ * one store: GNU's comment header, then a line per host in netkit's order (GNU reads the lines in
+ * any order).
  *
  * GNU 1.21.3's own ways are kept, including those later releases changed: a host is matched by its
  * closest stored parent domain only (`b.a.example` is not upgraded by `example`'s
@@ -16,7 +17,6 @@
  */
 
 import { type HttpUrl, parseHttpUrl } from "../http/url.ts";
-import { GnuHashTable } from "./_gnu_hash_table.ts";
 
 /** One known host of the store, as GNU's file has it. */
 export interface HstsEntry {
@@ -153,18 +153,8 @@ interface Key {
   port: number;
 }
 
-/**
- * GNU's hash of a key: the port, then `hash * 31 + c` over the host's bytes (signed chars; a host
- * is ASCII from a URL, a byte a character from the file).
- */
-function hashKey(key: Key): number {
-  let hash = key.port >>> 0;
-  for (let i = 0; i < key.host.length; i++) {
-    const byte = key.host.charCodeAt(i) & 0xff;
-    hash = (Math.imul(hash, 31) + (byte > 127 ? byte - 256 : byte)) >>> 0;
-  }
-  return hash;
-}
+/** A key's string in the store's map (a host has no space). */
+const keyString = (key: Key) => `${key.port} ${key.host}`;
 
 /** The explicit port of a URL's port: 0 for its scheme's default. */
 function explicitPort(scheme: HttpUrl["scheme"], port: number): number {
@@ -204,10 +194,11 @@ export type HstsRecorded = "added" | "updated" | "unparsable" | "ignored";
  * ```
  */
 export class HstsStore {
-  readonly #table = new GnuHashTable<Key, Info>(
-    hashKey,
-    (a, b) => a.host === b.host && a.port === b.port,
-  );
+  /**
+   * The entries by {@linkcode keyString}, in their order in the file: the file's lines as read,
+   * then the hosts learned (a renewed host keeps its place, a removed one leaves).
+   */
+  readonly #table = new Map<string, Key & { info: Info }>();
   readonly #now: () => bigint;
   /** Something changed since the store was read (GNU then writes the file back). */
   changed = false;
@@ -224,9 +215,9 @@ export class HstsStore {
     return this.#table.size;
   }
 
-  /** The entries, in GNU's order (its hash table's). */
+  /** The entries, in the order they are written: the file's as read, then the hosts learned. */
   entries(): HstsEntry[] {
-    return [...this.#table].map(([key, info]) => ({ ...key, ...info }));
+    return [...this.#table.values()].map(({ host, port, info }) => ({ host, port, ...info }));
   }
 
   /**
@@ -259,11 +250,14 @@ export class HstsStore {
       if (isIpAddress(entry.host)) continue;
       // GNU's `created + max_age < created`, which its compiler makes `max_age < 0`.
       if (entry.maxAge < 0n) continue;
-      if (this.#table.has(key)) continue;
-      this.#table.put(key, {
-        includeSubdomains: entry.includeSubdomains,
-        created: entry.created,
-        maxAge: entry.maxAge,
+      if (this.#table.has(keyString(key))) continue;
+      this.#table.set(keyString(key), {
+        ...key,
+        info: {
+          includeSubdomains: entry.includeSubdomains,
+          created: entry.created,
+          maxAge: entry.maxAge,
+        },
       });
     }
   }
@@ -286,7 +280,7 @@ export class HstsStore {
       return undefined;
     }
     // GNU removes the host's own key, which is not there when a parent domain matched.
-    this.#table.remove({ host: lowerAscii(url.host), port });
+    this.#table.delete(keyString({ host: lowerAscii(url.host), port }));
     this.changed = true;
     return undefined;
   }
@@ -319,7 +313,7 @@ export class HstsStore {
     const found = this.#find(url.host, port);
     if (found?.match === "congruent") {
       if (sts.maxAge === 0n) {
-        this.#table.remove({ host: lowerAscii(url.host), port });
+        this.#table.delete(keyString({ host: lowerAscii(url.host), port }));
         this.changed = true;
       } else if (sts.maxAge > 0n) {
         const now = this.#now();
@@ -334,23 +328,25 @@ export class HstsStore {
     }
     // GNU's `created + max_age < created`, which its compiler makes `max_age < 0`.
     if (sts.maxAge < 0n) return "ignored";
-    const created = this.#now();
-    this.#table.put({ host: lowerAscii(url.host), port }, {
-      includeSubdomains: sts.includeSubdomains,
-      created,
-      maxAge: sts.maxAge,
+    const key = { host: lowerAscii(url.host), port };
+    this.#table.set(keyString(key), {
+      ...key,
+      info: { includeSubdomains: sts.includeSubdomains, created: this.#now(), maxAge: sts.maxAge },
     });
     this.changed = true;
     return "added";
   }
 
-  /** GNU's file: its three comment lines, then a line per host. */
+  /**
+   * GNU's file: its three comment lines, then a line per host in {@linkcode HstsStore.entries}'
+   * order (GNU reads them in any order).
+   */
   toString(): string {
     let text = "# HSTS 1.0 Known Hosts database for GNU Wget.\n# Edit at your own risk.\n" +
       "# <hostname>\t<port>\t<incl. subdomains>\t<created>\t<max-age>\n";
-    for (const [key, info] of this.#table) {
+    for (const { host, port, info } of this.#table.values()) {
       // GNU 1.21.3 prints the times as unsigned longs.
-      text += `${key.host}\t${key.port}\t${info.includeSubdomains ? 1 : 0}\t${
+      text += `${host}\t${port}\t${info.includeSubdomains ? 1 : 0}\t${
         BigInt.asUintN(64, info.created)
       }\t${BigInt.asUintN(64, info.maxAge)}\n`;
     }
@@ -366,14 +362,14 @@ export class HstsStore {
     port: number,
   ): { info: Info; match: "congruent" | "superdomain" } | undefined {
     let name = lowerAscii(host);
-    const info = this.#table.get({ host: name, port });
-    if (info) return { info, match: "congruent" };
+    const own = this.#table.get(keyString({ host: name, port }));
+    if (own) return { info: own.info, match: "congruent" };
     while (true) {
       const dot = name.indexOf(".");
       if (dot <= 0 || !name.includes(".", dot + 1)) return undefined;
       name = name.slice(dot + 1);
-      const parent = this.#table.get({ host: name, port });
-      if (parent) return { info: parent, match: "superdomain" };
+      const parent = this.#table.get(keyString({ host: name, port }));
+      if (parent) return { info: parent.info, match: "superdomain" };
     }
   }
 }

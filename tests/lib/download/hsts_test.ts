@@ -94,3 +94,54 @@ Deno.test("parseStrictTransportSecurity() reads parameters as GNU's extract_para
     );
   }
 });
+
+Deno.test("HstsStore's order: the file's lines, then hosts learned; renewed in place, removed gone", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/.wget-hsts`;
+    await Deno.writeTextFile(
+      path,
+      [
+        "c.example\t0\t0\t100\t99999999999",
+        "a.example\t0\t0\t100\t99999999999",
+        "old.example\t0\t0\t100\t5",
+        "b.example\t0\t0\t100\t99999999999",
+        "",
+      ].join("\n"),
+    );
+    await Deno.utime(path, 1_000, 1_000);
+    const { store } = openHstsStore(path, { now: () => 1_700_000_000n });
+    const hosts = () => store!.entries().map((entry) => entry.host);
+    deepEqual(hosts(), ["c.example", "a.example", "old.example", "b.example"]);
+    equal(store!.record(url("https://z.example/"), "max-age=60"), "added");
+    equal(store!.record(url("https://a.example/"), "max-age=60"), "updated");
+    equal(store!.upgrade(url("http://old.example/")), undefined);
+    equal(store!.record(url("https://b.example/"), "max-age=0"), "updated");
+    equal(store!.record(url("https://d.example/"), "max-age=60"), "added");
+    deepEqual(hosts(), ["c.example", "a.example", "z.example", "d.example"]);
+    equal(store!.entries()[1]!.created, 1_700_000_000n);
+    // Another run's file meanwhile: its new hosts follow, a known one takes a newer entry in place.
+    await Deno.writeTextFile(
+      path,
+      "e.example\t0\t0\t100\t99999999999\nc.example\t0\t1\t1800000000\t7\n",
+    );
+    await Deno.utime(path, 2_000, 2_000);
+    saveHstsStore(store!, path);
+    const lines = (await Deno.readTextFile(path)).split("\n");
+    deepEqual(lines.slice(0, 3), [
+      "# HSTS 1.0 Known Hosts database for GNU Wget.",
+      "# Edit at your own risk.",
+      "# <hostname>\t<port>\t<incl. subdomains>\t<created>\t<max-age>",
+    ]);
+    deepEqual(lines.slice(3), [
+      "c.example\t0\t1\t1800000000\t7",
+      "a.example\t0\t0\t1700000000\t60",
+      "z.example\t0\t0\t1700000000\t60",
+      "d.example\t0\t0\t1700000000\t60",
+      "e.example\t0\t0\t100\t99999999999",
+      "",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
