@@ -27,6 +27,7 @@ import {
   proxySettingsFromEnv,
 } from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
+import { openWgetHsts, peekHsts } from "./hsts.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { DOT_STYLES } from "./dots.ts";
@@ -97,6 +98,10 @@ export interface WgetValues extends WgetRecursiveValues {
   "load-cookies"?: string;
   "save-cookies"?: string;
   "keep-session-cookies"?: boolean;
+  /** `--no-hsts` (`hsts = off`): no HSTS store for the run. */
+  "no-hsts"?: boolean;
+  /** `--hsts-file` (`hsts_file`): the HSTS store instead of `~/.wget-hsts`. */
+  "hsts-file"?: string;
   compression?: string;
   "output-file"?: string;
   quota?: string;
@@ -150,7 +155,7 @@ const EXECUTE_IGNORED = new Set(
   retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
   ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
   debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
-  hsts hstsfile strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
+  strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
   metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
   warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
 `.trim().split(/\s+/),
@@ -937,7 +942,14 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
-  if (pacing.walk) return await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+  // GNU's HSTS store, read before the first request, written back at the end (after cookies).
+  const hsts = openWgetHsts(values, (line) => reporter.notice(line));
+  if (hsts) options.hsts = hsts.store;
+  if (pacing.walk) {
+    const code = await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+    hsts?.save();
+    return code;
+  }
   let status: number = WGET_EXIT.ok;
   let files = 0;
   let totalBytes = 0;
@@ -981,7 +993,9 @@ const runWithLog = (async function runWithLog(
       }
       try {
         if (layoutFor) {
-          options.directory = layoutFor(url, prefix);
+          // (--protocol-directories: an http:// URL of a known HSTS host under https/, as GNU's.)
+          const hstsUrl = values["protocol-directories"] ? peekHsts(options.hsts, url) : undefined;
+          options.directory = layoutFor(hstsUrl ?? url, prefix);
           if (written && options.directory !== undefined) {
             removeIfWritten(options.directory, written);
           }
@@ -1034,6 +1048,7 @@ const runWithLog = (async function runWithLog(
       );
     }
   }
+  hsts?.save();
   noUrlsFound();
   // GNU wget: after several URLs (or a list), when any byte came (a spider run fetches none).
   if ((all.length > 1 || values["input-file"] !== undefined) && totalBytes > 0) {

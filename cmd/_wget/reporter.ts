@@ -580,6 +580,10 @@ export class WgetReporter {
         log.answering = true;
         this.#print(`Authentication selected: ${challenge}`);
       },
+      // GNU's lines of HSTS, in the verbose log: before the URL's `--DATE--  https://...` line,
+      // and after the status line.
+      hstsUpgrade: () => this.#line("URL transformed to HTTPS due to an HSTS policy"),
+      hstsUnparsable: () => this.#line("Could not parse Strict-Transport-Security header"),
       // GNU prints Location as the server sent it, its bytes outside printable ASCII as %XX.
       redirect: (_from, to) =>
         this.#line(`Location: ${escapeNonPrintable(log.location ?? to)} [following]`),

@@ -70,6 +70,9 @@ NAME.1, NAME.2, ...
       --load-cookies FILE      load cookies from FILE (Netscape cookies.txt)
       --save-cookies FILE      save cookies to FILE at the end (with --keep-session-cookies,
                                session cookies too)
+      --no-hsts                no HSTS (by default, http:// URLs of hosts that sent
+                               Strict-Transport-Security over https are fetched over https)
+      --hsts-file FILE         the HSTS store (default ~/.wget-hsts, GNU wget's)
       --compression TYPE       none (default: the body as stored), auto or gzip (ask for gzip
                                and store it decoded; turns -c off, as GNU)
       --ignore-length          ignore Content-Length: read the body until the server closes
@@ -124,7 +127,7 @@ Recursive retrieval (GNU wget's layout: HOST/path/file under -P):
 
 GNU wget's command line: a long option may be shortened to any unambiguous prefix (--no-check-cert),
 every on/off option has its --no- form and takes =on|off (--no-timestamping, --quiet=off); GNU's
-other options are known too: ignored when they change nothing over HTTP (FTP, HSTS, --no-iri, -d),
+other options are known too: ignored when they change nothing over HTTP (FTP, --no-iri, -d),
 taken with a warning or refused when netkit lacks them (--secure-protocol; the WARC options).
 
 Exit status: 0 ok, 1 generic error, 2 usage error, 3 file I/O error, 4 network failure,

@@ -73,6 +73,7 @@ const EXECUTE_STRINGS: Record<string, string> = {
   base: "base",
   loadcookies: "load-cookies",
   savecookies: "save-cookies",
+  hstsfile: "hsts-file",
   maxthreads: "max-threads",
   // GNU's other names for the same settings.
   defaultpage: "default-page",
@@ -134,6 +135,7 @@ const EXECUTE_SWITCHES: Record<string, [string, boolean]> = {
   contentonerror: ["content-on-error", true],
   saveheaders: ["save-headers", true],
   cookies: ["no-cookies", false],
+  hsts: ["no-hsts", false],
   keepsessioncookies: ["keep-session-cookies", true],
   addhostdir: ["no-host-directories", false],
   robots: ["robots", true],

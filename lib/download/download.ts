@@ -37,6 +37,8 @@ import type { ByteWriter } from "../io/duplex.ts";
 import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
+import type { HstsStore } from "./hsts.ts";
+import { recordHsts } from "./_hsts_answer.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { freeFileName, MAX_NAME_SUFFIX } from "./_free_name.ts";
@@ -148,6 +150,17 @@ export interface DownloadEvents {
   response?(response: HttpResponse): void;
   /** A redirect is followed. */
   redirect?(from: string, to: string, status: number): void;
+  /**
+   * `from`, an `http://` URL of a known HSTS host (`hsts`), is fetched as `to`, its `https://`
+   * URL: told once per URL, before its first `request` (GNU wget's "URL transformed to HTTPS due
+   * to an HSTS policy").
+   */
+  hstsUpgrade?(from: HttpUrl, to: HttpUrl): void;
+  /**
+   * An answer's `Strict-Transport-Security` header names no max-age (GNU wget's "Could not parse
+   * Strict-Transport-Security header"), told after `response`.
+   */
+  hstsUnparsable?(): void;
   /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
   authenticate?(challenge: string): void;
   /**
@@ -272,6 +285,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * one jar for a command line unless `--no-cookies`).
    */
   cookies?: CookieJar | undefined;
+  /**
+   * Known HSTS hosts (GNU wget's `~/.wget-hsts`): an `http://` URL of one (the URL asked for, a
+   * redirect's) is fetched over `https://`, and HTTPS answers' `Strict-Transport-Security`
+   * headers are kept in it. The result's `url` and `finalUrl` stay the URLs as written, as GNU's.
+   */
+  hsts?: HstsStore | undefined;
   /**
    * `--compression`: "none" asks for the body as stored (`Accept-Encoding: identity`) and saves
    * what comes; "auto" and "gzip" ask for gzip and store a gzip body decoded, as GNU wget does.
@@ -598,6 +617,8 @@ interface AttemptState {
   early?: { path: string; file: Deno.FsFile } | undefined;
   /** Bytes in the sink (`-O`) so far. */
   written: number;
+  /** The URL last looked up in the HSTS store, and the URL it is fetched as. */
+  hsts?: { from: string; wire: HttpUrl };
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
   probedName?: string;
   /**
@@ -660,6 +681,14 @@ const attemptDownload = (async function attemptDownload(
   /** The origin whose Basic challenge was answered in this download. */
   let answeredOrigin = "";
   while (true) {
+    // The URL the request goes to: `target`, or its https:// URL for a known HSTS host (looked up
+    // once per URL, as GNU's retrieve_url does; a retry or a 401's answer asks the same again).
+    if (state.hsts?.from !== target.href) {
+      const upgraded = options.hsts?.upgrade(target);
+      if (upgraded) events.hstsUpgrade?.(target, upgraded);
+      state.hsts = { from: target.href, wire: upgraded ?? target };
+    }
+    const wire = state.hsts.wire;
     // With --content-disposition, a header that names no file leaves it to the URL that answered.
     const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
@@ -703,7 +732,7 @@ const attemptDownload = (async function attemptDownload(
       : undefined;
     const head = headFirst && local?.mtime !== undefined;
     const sentMethod = (options.spider && !spiderGet) || probe || head ? "HEAD" : method;
-    const targetOrigin = keyOf(target);
+    const targetOrigin = keyOf(wire);
     const authenticating = credentials !== undefined && mayAuthenticate(target);
     const sendCredentials = authenticating &&
       ((options.authNoChallenge ?? false) || answeredOrigin === targetOrigin ||
@@ -711,7 +740,7 @@ const attemptDownload = (async function attemptDownload(
     if (credentials && digest && authenticating && digestOrigin === targetOrigin) {
       const { digestAuthorization } = await import("./_digest_auth.ts");
       const cnonce = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16).padStart(8, "0");
-      const uri = target.target;
+      const uri = wire.target;
       headers.push([
         "Authorization",
         digestAuthorization(credentials, digest, { method: sentMethod, uri, cnonce }),
@@ -723,17 +752,17 @@ const attemptDownload = (async function attemptDownload(
     if (local?.mtime && !options.timestampingByHead) {
       headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
     }
-    const cookie = options.cookies?.cookieHeader(target);
+    const cookie = options.cookies?.cookieHeader(wire);
     if (cookie !== undefined) headers.push(["Cookie", cookie]);
-    const requestUrl = viaProxy(target, options.proxy, headers);
-    const tunnel = target.scheme === "https" ? tunnelFor(target, options.proxy) : undefined;
+    const requestUrl = viaProxy(wire, options.proxy, headers);
+    const tunnel = wire.scheme === "https" ? tunnelFor(wire, options.proxy) : undefined;
     // A response received already (the caller sent the first request, reported it and its
     // connection) is this request's answer.
     const given = received;
     received = undefined;
     if (given === undefined) {
       events.request?.(
-        target,
+        wire,
         sentMethod,
         fromUrl && sameOrigin(target, original) && options.credentials
           ? {
@@ -776,8 +805,9 @@ const attemptDownload = (async function attemptDownload(
       if (connection) events.connected?.(connection);
       events.response?.(response);
       for (const value of response.head.headers.getAll("Set-Cookie")) {
-        options.cookies?.setCookie(target, value);
+        options.cookies?.setCookie(wire, value);
       }
+      recordHsts(options.hsts, events, wire, response);
       const status = response.status;
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {

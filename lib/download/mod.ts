@@ -9,6 +9,7 @@ export * from "./address_connector.ts";
 export * from "./cookie_jar.ts";
 export * from "./download.ts";
 export * from "./file_name.ts";
+export * from "./hsts.ts";
 export * from "./http_date.ts";
 export * from "./netrc.ts";
 export * from "./page_kind.ts";

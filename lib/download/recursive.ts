@@ -45,6 +45,7 @@ import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf } from "../http/url.ts";
+import { recordHsts } from "./_hsts_answer.ts";
 import {
   type HttpClientOptions,
   type HttpConnectionInfo,
@@ -1488,6 +1489,9 @@ class Walker {
    */
   #plannedPath(url: string | URL, report = false): string {
     const directory = this.#options.directory ?? ".";
+    // --protocol-directories: an http:// URL of a known HSTS host is saved under https/, as GNU's.
+    const hsts = this.#layout.protocolDirectories ? this.#downloadOptions.hsts : undefined;
+    if (hsts) url = hsts.peek(parseHttpUrl(url))?.href ?? url;
     const relative = localPathForUrl(url, this.#layout, report ? this.#nameShortened : undefined);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
   }
@@ -1832,7 +1836,9 @@ class Walker {
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
       if (
         plain && target && target.username === "" && target.password === "" &&
-        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0
+        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0 &&
+        // An http:// URL of a known HSTS host goes over https: download()'s path.
+        !this.#downloadOptions.hsts?.upgrade(target)
       ) {
         const sent: Array<readonly [string, string]> = [...headers];
         if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
@@ -1862,10 +1868,11 @@ class Walker {
             current = true;
             contentType = response.head.headers.get("Content-Type");
             events.response?.(response);
-            // Its cookies count all the same (GNU's are taken with the head).
+            // Its cookies count all the same (GNU's are taken with the head), its HSTS too.
             for (const value of response.head.headers.getAll("Set-Cookie")) {
               this.#downloadOptions.cookies?.setCookie(target, value);
             }
+            recordHsts(this.#downloadOptions.hsts, events, target, response);
             response.close();
           } else {
             let written = 0;
@@ -1877,6 +1884,7 @@ class Walker {
               for (const value of response.head.headers.getAll("Set-Cookie")) {
                 this.#downloadOptions.cookies?.setCookie(target, value);
               }
+              recordHsts(this.#downloadOptions.hsts, events, target, response);
               claimed = true;
               how.onLanded?.(target.href);
               open();
