@@ -18,6 +18,12 @@
 /** The limit assumed where `/proc/self/limits` cannot be read: the usual soft limit. */
 const DEFAULT_DESCRIPTOR_LIMIT = 1024;
 
+/**
+ * Questions that go out without the limit read: a lookup's A and AAAA and a few more (a process
+ * with fewer than 16 descriptors cannot run Deno).
+ */
+const UNCOUNTED_SLOTS = 4;
+
 /** Questions on their sockets now. */
 let inFlight = 0;
 /** The most at once, worked out at the first question. */
@@ -70,7 +76,9 @@ function releaser(): () => void {
  * then {@linkcode waitForQuestionSlot}. No promise on the usual path, where a slot is free.
  */
 export function takeQuestionSlot(): (() => void) | undefined {
-  if (inFlight >= questionSlots()) return undefined;
+  // The limit is read only when more than a lookup's few questions are out: a program that asks
+  // one name at a time (a command's one lookup) never reads it.
+  if (inFlight >= UNCOUNTED_SLOTS && inFlight >= questionSlots()) return undefined;
   inFlight++;
   return releaser();
 }
