@@ -16,6 +16,7 @@
  * @module
  */
 
+import { concatBytes } from "../io/concat_bytes.ts";
 import { type HttpUrl, parseHttpUrl } from "../http/url.ts";
 
 /** One known host of the store, as GNU's file has it. */
@@ -528,19 +529,11 @@ function seconds(time: Date | null): number {
 function readAll(file: Deno.FsFile): Uint8Array {
   file.seekSync(0, Deno.SeekMode.Start);
   const chunks: Uint8Array[] = [];
-  let total = 0;
   while (true) {
     const chunk = new Uint8Array(65536);
     const n = file.readSync(chunk);
     if (n === null || n === 0) break;
     chunks.push(chunk.subarray(0, n));
-    total += n;
   }
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
+  return concatBytes(chunks);
 }
