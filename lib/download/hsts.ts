@@ -17,6 +17,7 @@
  */
 
 import { concatBytes } from "../io/concat_bytes.ts";
+import { latin1Bytes, latin1Text } from "../internal/latin1.ts";
 import { type HttpUrl, parseHttpUrl } from "../http/url.ts";
 
 /** One known host of the store, as GNU's file has it. */
@@ -47,22 +48,6 @@ export const HSTS_REFUSED_FILE =
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
-
-/** Bytes as text, one character a byte (a store's bytes survive its reading and writing). */
-function byteText(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return text;
-}
-
-/** {@linkcode byteText}'s text back to its bytes. */
-function textBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-  return bytes;
-}
 
 /** C's c_tolower over a string: ASCII letters only. */
 const lowerAscii = (text: string) => text.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
@@ -459,7 +444,7 @@ export function openHstsStore(
     return refused([]);
   }
   try {
-    store.read(byteText(readAll(file)));
+    store.read(latin1Text(readAll(file)));
     store.readTime = seconds(file.statSync().mtime);
   } catch {
     return refused([]);
@@ -507,9 +492,9 @@ export function saveHstsStore(store: HstsStore, path: string): void {
     } catch {
       // GNU's stat failing: no merge.
     }
-    if (changedSince) store.read(byteText(readAll(file)), true);
+    if (changedSince) store.read(latin1Text(readAll(file)), true);
     file.truncateSync(0);
-    const bytes = textBytes(store.toString());
+    const bytes = latin1Bytes(store.toString());
     for (let written = 0; written < bytes.length;) {
       written += file.writeSync(bytes.subarray(written));
     }

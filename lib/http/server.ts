@@ -21,7 +21,7 @@ import {
 } from "./request_parser.ts";
 import { DEFAULT_MAX_HEAD_BYTES, type RequestHead, RequestHeadError } from "./request_parser.ts";
 import { type KnownResponse, PreparedHead } from "./server_response.ts";
-import { latin1Bytes } from "./_latin1.ts";
+import { latin1Bytes } from "../internal/latin1.ts";
 import { reasonPhrase } from "./_status_text.ts";
 
 /** The default header-read timeout: the whole head must arrive within 20 s. */

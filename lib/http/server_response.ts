@@ -8,7 +8,7 @@
  */
 
 import { reasonPhrase } from "./_status_text.ts";
-import { latin1Bytes } from "./_latin1.ts";
+import { latin1Bytes } from "../internal/latin1.ts";
 
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
