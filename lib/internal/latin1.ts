@@ -24,7 +24,7 @@ export function latin1Bytes(text: string): Uint8Array {
 
 /**
  * Bytes as text, one character a byte (code point = byte value; not `TextDecoder("latin1")`, which
- * is windows-1252 and maps 0x80–0x9f elsewhere): {@linkcode latin1Bytes} gives them back.
+ * is windows-1252 and maps 0x80-0x9f elsewhere): {@linkcode latin1Bytes} gives them back.
  *
  * @example
  * ```ts
