@@ -28,6 +28,7 @@ import {
 } from "../../lib/download/proxy.ts";
 import { CookieJar } from "../../lib/download/cookie_jar.ts";
 import { openWgetHsts, peekHsts } from "./hsts.ts";
+import { homeDirectory } from "./home.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
 import { DOT_STYLES } from "./dots.ts";
@@ -41,7 +42,12 @@ import {
 } from "../../lib/download/address_connector.ts";
 import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
-import { applyWgetrcSetting, splitWgetrcLine, type WgetrcTarget } from "./wgetrc_command.ts";
+import {
+  applyWgetrcSetting,
+  expandWgetrcTilde,
+  splitWgetrcLine,
+  type WgetrcTarget,
+} from "./wgetrc_command.ts";
 
 /** wget's parsed option values, by long name. */
 export interface WgetValues extends WgetRecursiveValues {
@@ -204,6 +210,8 @@ const applyExecute = (function applyExecute(
     set: (key, value) => void (mutable[key] = value),
     add: (key, value) => void ((mutable[key] ??= []) as string[]).push(value),
   };
+  let homeFound: { home: string | undefined } | undefined;
+  const home = () => (homeFound ??= { home: homeDirectory() }).home;
   const apply = (command: string, target: WgetrcTarget, where?: string) => {
     const invalid = () =>
       new UsageError(
@@ -213,7 +221,9 @@ const applyExecute = (function applyExecute(
       );
     const line = splitWgetrcLine(command);
     if (line === undefined) throw invalid();
-    const { name, value } = line;
+    const { name } = line;
+    // A .wgetrc line's file value may start with ~/ (GNU expands it there, not in -e).
+    const value = where === undefined ? line.value : expandWgetrcTilde(name, line.value, home());
     const applied = applyWgetrcSetting(target, name, value, where);
     if (typeof applied === "string") throw new UsageError(applied);
     if (applied) return;
@@ -296,8 +306,9 @@ const readUserWgetrc = (function readUserWgetrc(): Wgetrc | undefined {
       );
     }
   }
-  const home = Deno.env.get("HOME");
-  if (!home) return undefined;
+  // GNU's home_dir: $HOME (empty too: /.wgetrc), else the passwd entry's.
+  const home = homeDirectory();
+  if (home === undefined) return undefined;
   try {
     return { path: `${home}/.wgetrc`, text: Deno.readTextFileSync(`${home}/.wgetrc`) };
   } catch {
@@ -807,8 +818,8 @@ const runWithLog = (async function runWithLog(
       const loaded = await clientCertificate(values, cert, key, reporter);
       if (loaded) options.clientCertificate = loaded;
     }
-    const home = Deno.env.get("HOME");
-    if (options.credentials === undefined && home && values.netrc !== false) {
+    const home = homeDirectory();
+    if (options.credentials === undefined && home !== undefined && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
       const netrc = `${home}/.netrc`;
       try {

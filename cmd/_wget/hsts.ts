@@ -8,6 +8,7 @@
 
 import { type HstsStore, openHstsStore, saveHstsStore } from "../../lib/download/hsts.ts";
 import { parseHttpUrl } from "../../lib/http/url.ts";
+import { homeDirectory } from "./home.ts";
 
 /** The run's store and how to write it back. */
 export interface WgetHsts {
@@ -50,22 +51,6 @@ export function openWgetHsts(
   for (const line of notices) notice(line);
   if (!store) return undefined;
   return { store, save: () => saveHstsStore(store, path) };
-}
-
-/** GNU's home_dir: `$HOME`, else the user's entry in /etc/passwd. */
-function homeDirectory(): string | undefined {
-  const home = Deno.env.get("HOME");
-  if (home !== undefined) return home;
-  try {
-    const uid = String(Deno.uid());
-    for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
-      const fields = line.split(":");
-      if (fields[2] === uid && fields[5]) return fields[5];
-    }
-  } catch {
-    // No passwd file: no home.
-  }
-  return undefined;
 }
 
 /**

@@ -147,6 +147,33 @@ const EXECUTE_SWITCHES: Record<string, [string, boolean]> = {
   cache: ["cache", true],
 };
 
+/**
+ * The commands whose value is a file or a directory (GNU's cmd_file and cmd_directory): a `.wgetrc`
+ * line's leading `~/` is the home directory in these.
+ */
+const FILE_COMMANDS = new Set([
+  "cacertificate",
+  "cadirectory",
+  "certificate",
+  "chooseconfig",
+  "dirprefix",
+  "egdfile",
+  "hstsfile",
+  "input",
+  "inputmetalink",
+  "loadcookies",
+  "logfile",
+  "outputdocument",
+  "postfile",
+  "privatekey",
+  "randomfile",
+  "rejectedlog",
+  "savecookies",
+  "warccdxdedup",
+  "warcfile",
+  "warctempdir",
+]);
+
 /** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
 const SPECIAL_SWITCHES = new Set(["verbose", "dirstruct", "mirror"]);
 
@@ -182,6 +209,36 @@ export const splitWgetrcLine = (function splitWgetrcLine(
     name: line.slice(0, equals).trim().toLowerCase().replace(/[-_]/g, ""),
     value: line.slice(equals + 1).trim(),
   };
+}).bind(undefined);
+
+/**
+ * A `.wgetrc` line's value with GNU's tilde expansion (its setval_internal_tilde, for `.wgetrc`
+ * lines only, not `-e`): for a file or directory command (`output_document`, `dir_prefix`,
+ * `hsts_file`, `load_cookies`, ...), a value that starts with `~/` (any number of slashes) is
+ * `home` (its trailing slashes dropped), `/` and the rest; other values, other commands, and any
+ * value when there is no home, as they are.
+ *
+ * @param name The command, as {@linkcode splitWgetrcLine} gives it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expandWgetrcTilde } from "./wgetrc_command.ts";
+ *
+ * assert.equal(expandWgetrcTilde("outputdocument", "~//x.txt", "/home/u/"), "/home/u/x.txt");
+ * assert.equal(expandWgetrcTilde("dirprefix", "~/d", ""), "/d");
+ * assert.equal(expandWgetrcTilde("dirprefix", "~d", "/home/u"), "~d");
+ * assert.equal(expandWgetrcTilde("useragent", "~/x", "/home/u"), "~/x");
+ * assert.equal(expandWgetrcTilde("input", "~/x", undefined), "~/x");
+ * ```
+ */
+export const expandWgetrcTilde = (function expandWgetrcTilde(
+  name: string,
+  value: string,
+  home: string | undefined,
+): string {
+  if (home === undefined || !FILE_COMMANDS.has(name) || !value.startsWith("~/")) return value;
+  return `${home.replace(/\/+$/, "")}/${value.replace(/^~\/+/, "")}`;
 }).bind(undefined);
 
 /**
