@@ -10,6 +10,7 @@
 import { convertLinks } from "../../lib/download/convert_links.ts";
 import { backupPathFor, pageKind } from "../../lib/download/page_kind.ts";
 import type { WgetReporter } from "./reporter.ts";
+import { listEntries } from "./wgetrc_command.ts";
 
 /** A file the run saved. */
 export interface SavedFile {
@@ -95,8 +96,9 @@ export function convertSavedFiles(
       const links = convertLinks(file.path, file.finalUrl, kind, urlToFile, {
         adjustExtension: options.adjustExtension,
         fileOnly: options.fileOnly,
-        followTags: options.followTags?.flatMap((tags) => tags.split(",")),
-        ignoreTags: options.ignoreTags?.flatMap((tags) => tags.split(",")),
+        // An empty entry clears the ones before it, as for following (GNU's cmd_vector).
+        followTags: listEntries(options.followTags),
+        ignoreTags: listEntries(options.ignoreTags),
         backupPath: options.backup
           ? backupPathFor(file.path, file.extensionAdded ?? false)
           : undefined,

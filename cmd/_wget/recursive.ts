@@ -24,6 +24,7 @@ import {
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetDownloadLog, WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
+import { listEntries } from "./wgetrc_command.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 
 /** The recursion options, by long name. */
@@ -76,17 +77,6 @@ export interface WgetRecursiveValues {
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
-
-/**
- * Comma-separated lists, as GNU wget's -A, -R, -D take them, repeatable; an empty one clears the
- * ones before it (GNU's cmd_vector: `-A ''`, `-e accept=`).
- */
-const list = (function list(values: string[] | undefined): string[] {
-  const given = values ?? [];
-  return given.slice(given.lastIndexOf("") + 1).flatMap((v) => v.split(",")).filter((v) =>
-    v !== ""
-  );
-}).bind(undefined);
 
 /** GNU wget's sizes: bytes, or with k, m, g (powers of 1024); `inf` or 0 for no limit. */
 function parseQuota(text: string): number {
@@ -160,11 +150,11 @@ export const recursiveOptions = (function recursiveOptions(
     noParent: values["no-parent"],
     pageRequisites: values["page-requisites"],
     spanHosts: values["span-hosts"],
-    domains: list(values.domains),
-    excludeDomains: list(values["exclude-domains"]),
+    domains: listEntries(values.domains),
+    excludeDomains: listEntries(values["exclude-domains"]),
     acceptRules: {
-      accept: list(values.accept),
-      reject: list(values.reject),
+      accept: listEntries(values.accept),
+      reject: listEntries(values.reject),
       ignoreCase: values["ignore-case"] ?? false,
     },
     layout: {
@@ -191,12 +181,12 @@ export const recursiveOptions = (function recursiveOptions(
     convertLinks: values["convert-links"] || values["convert-file-only"],
     convertFileOnly: values["convert-file-only"],
     backupConverted: values["backup-converted"],
-    includeDirectories: list(values["include-directories"]),
-    excludeDirectories: list(values["exclude-directories"]),
+    includeDirectories: listEntries(values["include-directories"]),
+    excludeDirectories: listEntries(values["exclude-directories"]),
     acceptRegex: regex(values["accept-regex"], "--accept-regex", regexType),
     rejectRegex: regex(values["reject-regex"], "--reject-regex", regexType),
-    followTags: list(values["follow-tags"]),
-    ignoreTags: list(values["ignore-tags"]),
+    followTags: listEntries(values["follow-tags"]),
+    ignoreTags: listEntries(values["ignore-tags"]),
     quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
     waitMs: values.wait === undefined ? 0 : parseWgetTime(values.wait, "--wait"),
     randomWait: values["random-wait"],

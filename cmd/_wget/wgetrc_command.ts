@@ -188,6 +188,29 @@ const switchValue = (function switchValue(value: string): boolean | undefined {
 }).bind(undefined);
 
 /**
+ * A list option's entries as GNU wget's cmd_vector leaves them: comma-separated lists, as `-A`,
+ * `-R`, `-D`, `--follow-tags` take them, repeatable, an empty one clearing the ones before it
+ * (`-A ''`, `-e accept=`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listEntries } from "./wgetrc_command.ts";
+ *
+ * assert.deepEqual(listEntries(["a,b", "c"]), ["a", "b", "c"]);
+ * assert.deepEqual(listEntries(["a", "", "img,"]), ["img"]);
+ * assert.deepEqual(listEntries(["a", ""]), []);
+ * assert.deepEqual(listEntries(undefined), []);
+ * ```
+ */
+export const listEntries = (function listEntries(values: readonly string[] | undefined): string[] {
+  const given = values ?? [];
+  return given.slice(given.lastIndexOf("") + 1).flatMap((v) => v.split(",")).filter((v) =>
+    v !== ""
+  );
+}).bind(undefined);
+
+/**
  * A `.wgetrc` line as GNU wget reads it: the command's name (without regard to case, `_` or `-`)
  * and its value, both trimmed; undefined when the line has no `=` after a name.
  *

@@ -99,6 +99,9 @@ const SITE: Record<string, string> = {
   "styled.html": `<html><head><style>@import "st.css";</style>` +
     `<link rel="stylesheet" href="ln.css"></head><body><p style="background: url(st1.png)">` +
     `<a href="st.html" style="background: url(st2.png)">a</a></p></body></html>\n`,
+  // Links from the root, which -k rewrites: only those of the tags followed.
+  "tags.html": page(`<link rel="stylesheet" href="/ln.css"><a href="/st.html">a</a>
+<img src="/st1.png"> <p background="/o5.png">p</p>`),
   "st.css": "q { background: url(st3.png) }\n",
   "ln.css": "q { background: url(st4.png) }\n",
   "st.html": page("st"),
@@ -153,6 +156,20 @@ const CASES: { args: string[]; path: string; tmpLeft?: boolean }[] = [
   { args: ["-r", "--ignore-tags=a,link,style,p"], path: "/styled.html" },
   { args: ["-p", "-k", "--follow-tags=img"], path: "/styled.html" },
   { args: ["-k", "--ignore-tags=a,link"], path: "/styled.html" },
+  // An empty list clears the entries before it for -k's conversion too (GNU's cmd_vector), with
+  // -r and without.
+  { args: ["-k", "--follow-tags=a", "--follow-tags="], path: "/tags.html" },
+  { args: ["-k", "--follow-tags=a", "-e", "follow_tags="], path: "/tags.html" },
+  { args: ["-k", "--ignore-tags=a,link", "--ignore-tags="], path: "/tags.html" },
+  { args: ["-k", "--follow-tags=p", "--follow-tags=", "--follow-tags=a,img"], path: "/tags.html" },
+  { args: ["-r", "-k", "--follow-tags=a", "--follow-tags="], path: "/tags.html" },
+  { args: ["-r", "-k", "-e", "follow_tags="], path: "/tags.html" },
+  { args: ["-r", "-k", "--ignore-tags=a,link", "-e", "ignore_tags="], path: "/tags.html" },
+  {
+    args: ["-r", "-k", "--follow-tags=p", "--follow-tags=", "--follow-tags=a"],
+    path: "/tags.html",
+  },
+  { args: ["-r", "-k", "--follow-tags=a,img"], path: "/tags.html" },
   { args: ["-p", "-k"], path: "/blanks.html" },
   { args: ["-r", "-L"], path: "/rooted.html" },
   { args: ["-r", "--relative", "-l", "2"], path: "/" },
