@@ -19,7 +19,7 @@ export async function main(args: string[]): Promise<number> {
   // The usual command line holds URLs only: no option to read, and the reader is not loaded.
   const parsed = args.some((arg) => arg.startsWith("-"))
     ? (await import("./_wget/command_line.ts")).parseWgetCommandLine(args)
-    : { values: {}, positionals: args.slice(), optionsEnd: args.length };
+    : { values: {}, positionals: args.slice(), optionsEnd: args.length, wgetrcs: undefined };
   if (typeof parsed === "number") return parsed;
   const values = parsed.values as WgetValues & { background?: boolean };
   if (values.background) {
@@ -32,7 +32,8 @@ export async function main(args: string[]): Promise<number> {
   const tlsReady = needsTls(values, parsed.positionals) ? warmUpTls() : undefined;
   try {
     const { runWget } = await import("./_wget/command.ts");
-    return await runWget(values, parsed.positionals);
+    // The .wgetrc files the command-line reader read (else runWget reads them).
+    return await runWget(values, parsed.positionals, parsed.wgetrcs);
   } finally {
     await tlsReady;
   }

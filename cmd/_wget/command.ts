@@ -44,10 +44,13 @@ import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
 import {
   applyWgetrcSetting,
+  executeError,
   expandWgetrcTilde,
   splitWgetrcLine,
+  wgetrcCommandKind,
   type WgetrcTarget,
 } from "./wgetrc_command.ts";
+import { readWgetrcFiles, type Wgetrc } from "./wgetrc_files.ts";
 
 /** wget's parsed option values, by long name. */
 export interface WgetValues extends WgetRecursiveValues {
@@ -150,38 +153,6 @@ function parseRate(text: string, option = "--limit-rate"): number {
   return Number(match[1]) * scale;
 }
 
-/**
- * GNU wget's `.wgetrc` commands that change nothing for netkit's HTTP downloads (FTP, WARC,
- * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
- * `.wgetrc` written for GNU wget (Debian's sets `passive_ftp = on`) works unchanged.
- */
-const EXECUTE_IGNORED = new Set(
-  `
-  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd followftp
-  retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
-  ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
-  debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
-  strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
-  metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
-  warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
-`.trim().split(/\s+/),
-);
-
-/**
- * GNU wget's `.wgetrc` commands that netkit does not implement but that would change a download:
- * taken with a warning (unless quiet), so that the rest of the file still applies.
- */
-const EXECUTE_UNSUPPORTED = new Set(
-  `
-  background binddnsaddress bindaddress ciphers crlfile
-  dnsservers htmlify pinnedpubkey
-  retryonhosterror secureprotocol startpos unlink warcfile
-`.trim().split(/\s+/),
-);
-
-/** Proxy settings that `-e` may set. */
-const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
-
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
 
@@ -213,29 +184,25 @@ const applyExecute = (function applyExecute(
   let homeFound: { home: string | undefined } | undefined;
   const home = () => (homeFound ??= { home: homeDirectory() }).home;
   const apply = (command: string, target: WgetrcTarget, where?: string) => {
-    const invalid = () =>
-      new UsageError(
-        where
-          ? `Unknown command "${command.split("=")[0]!.trim()}" ${where}`
-          : `Invalid --execute command ${quoteName(command)}`,
-      );
+    // The .wgetrc files were checked when read, and each -e where it stood on the command line;
+    // a command left in `execute` by a caller that did not check it is checked here.
+    const error = where === undefined ? executeError(command) : undefined;
+    if (error !== undefined) throw new UsageError(error);
     const line = splitWgetrcLine(command);
-    if (line === undefined) throw invalid();
+    if (line === undefined) return;
     const { name } = line;
     // A .wgetrc line's file value may start with ~/ (GNU expands it there, not in -e).
     const value = where === undefined ? line.value : expandWgetrcTilde(name, line.value, home());
-    const applied = applyWgetrcSetting(target, name, value, where);
-    if (typeof applied === "string") throw new UsageError(applied);
-    if (applied) return;
-    if (EXECUTE_PROXY.has(name)) {
+    const kind = wgetrcCommandKind(name);
+    if (kind === "option") {
+      const applied = applyWgetrcSetting(target, name, value, line.written);
+      if (typeof applied === "string") throw new UsageError(applied);
+    } else if (kind === "proxy") {
       proxies[name] = value;
-    } else if (EXECUTE_IGNORED.has(name)) {
-      // No effect on HTTP downloads.
-    } else if (EXECUTE_UNSUPPORTED.has(name)) {
-      warnings.push(`wget: "${command.split("=")[0]!.trim()}" is not supported; ignored`);
-    } else {
-      throw invalid();
+    } else if (kind === "unsupported") {
+      warnings.push(`wget: "${line.written}" is not supported; ignored`);
     }
+    // "ignored": no effect on HTTP downloads.
   };
   // The .wgetrc files first (the system's, then the user's; a later line wins).
   for (const rc of rcs) {
@@ -254,80 +221,8 @@ const applyExecute = (function applyExecute(
   return proxies;
 }).bind(undefined);
 
-/** A `.wgetrc` file's name and text. */
-interface Wgetrc {
-  path: string;
-  text: string;
-}
-
-/**
- * The `.wgetrc` files GNU wget reads, in order: the system's (`$SYSTEM_WGETRC`, else
- * `/etc/wgetrc`, when there is one), then the user's: `$WGETRC` (an error when it cannot be read,
- * exit 1 as GNU's), or `~/.wgetrc` when there is one. `--config FILE` reads FILE alone (exit 2 when
- * it cannot be read, as GNU's), `--no-config` none.
- */
-const readWgetrcs = (function readWgetrcs(values: WgetValues): Wgetrc[] {
-  if (values["no-config"]) return [];
-  const chosen = values.config;
-  if (chosen !== undefined) {
-    try {
-      return [{ path: chosen, text: Deno.readTextFileSync(chosen) }];
-    } catch {
-      throw new WgetrcError(`Exiting due to error in ${chosen}`, WGET_EXIT.parse);
-    }
-  }
-  const found: Wgetrc[] = [];
-  // $SYSTEM_WGETRC when that file is there, else /etc/wgetrc when that one is.
-  for (const system of [Deno.env.get("SYSTEM_WGETRC"), "/etc/wgetrc"]) {
-    if (!system) continue;
-    try {
-      found.push({ path: system, text: Deno.readTextFileSync(system) });
-      break;
-    } catch {
-      // Not there: the next.
-    }
-  }
-  const user = readUserWgetrc();
-  if (user && user.path !== found[0]?.path) found.push(user);
-  return found;
-}).bind(undefined);
-
-/** The user's `.wgetrc`: `$WGETRC`, else `~/.wgetrc` when there is one. */
-const readUserWgetrc = (function readUserWgetrc(): Wgetrc | undefined {
-  const named = Deno.env.get("WGETRC");
-  if (named) {
-    try {
-      return { path: named, text: Deno.readTextFileSync(named) };
-    } catch (error) {
-      throw new WgetrcError(
-        `WGETRC points to ${named}, which couldn't be accessed because of error: ${
-          fileErrorText(error)
-        }.`,
-      );
-    }
-  }
-  // GNU's home_dir: $HOME (empty too: /.wgetrc), else the passwd entry's.
-  const home = homeDirectory();
-  if (home === undefined) return undefined;
-  try {
-    return { path: `${home}/.wgetrc`, text: Deno.readTextFileSync(`${home}/.wgetrc`) };
-  } catch {
-    return undefined;
-  }
-}).bind(undefined);
-
 /** A combination GNU wget refuses with its own line and exit 1 (no usage text). */
 class RefusedError extends Error {}
-
-/** `$WGETRC` or `--config` names a file that cannot be read. */
-class WgetrcError extends Error {
-  /** The exit code: GNU's 1 for `$WGETRC`, 2 for `--config`. */
-  readonly code: number;
-  constructor(message: string, code: number = WGET_EXIT.generic) {
-    super(message);
-    this.code = code;
-  }
-}
 
 /** GNU wget's precedence when several URLs fail: the lowest code wins, except that 1 loses. */
 /** Whether the values ask for -r, -m or -p (checked before loading the recursion). */
@@ -595,6 +490,8 @@ function sayValueError(error: unknown): number {
  *
  * @param values The parsed options.
  * @param urls The URL arguments (`-i` adds more).
+ * @param wgetrcs The `.wgetrc` files, read and checked with the command line; read here when not
+ * given.
  * @returns GNU wget's exit code: 0 ok, 2 usage, 3 file I/O, 4 network, ... 8 server error.
  *
  * @example
@@ -608,22 +505,22 @@ function sayValueError(error: unknown): number {
 export const runWget = (async function runWget(
   values: WgetValues,
   urls: readonly string[],
+  wgetrcs?: readonly Wgetrc[],
 ): Promise<number> {
   let options: DownloadOptions;
   let waitMs = 0;
   let quota: number | undefined;
   const all = [...urls];
-  let rcs: Wgetrc[];
+  let rcs: readonly Wgetrc[];
   let recursive: WgetRecursiveOptions | undefined;
   let naming: PlainNaming | undefined;
-  try {
-    rcs = readWgetrcs(values);
-  } catch (error) {
-    // GNU's words: "wget: WGETRC points to ...", but no prefix for "Exiting due to error in FILE".
-    const code = error instanceof WgetrcError ? error.code : WGET_EXIT.generic;
-    const message = (error as Error).message;
-    say(code === WGET_EXIT.parse ? message : `wget: ${message}`);
-    return code;
+  if (wgetrcs === undefined) {
+    // Not read with the command line (a command line of URLs only): read and checked now.
+    const read = readWgetrcFiles(values, say);
+    if (typeof read === "number") return read;
+    rcs = read;
+  } else {
+    rcs = wgetrcs;
   }
   let proxies: Record<string, string>;
   // Filled with the reporter's callbacks once it exists.

@@ -23,7 +23,13 @@ import { quoteName } from "./quote_name.ts";
 import { forgivingLog, type LogSink } from "./log_output.ts";
 import { VERSION } from "../../lib/internal/version.ts";
 import { gnuProgressType, usage, USAGE_TAIL } from "./spec.ts";
-import { applyWgetrcSetting, splitWgetrcLine, type WgetrcTarget } from "./wgetrc_command.ts";
+import {
+  applyWgetrcSetting,
+  executeError,
+  splitWgetrcLine,
+  type WgetrcTarget,
+} from "./wgetrc_command.ts";
+import { readWgetrcFiles, type Wgetrc } from "./wgetrc_files.ts";
 
 /** What {@linkcode parseWgetCommandLine} found. */
 export interface WgetCommandLine {
@@ -33,12 +39,16 @@ export interface WgetCommandLine {
   positionals: string[];
   /** Where the options end in the arguments: the index of the `--` that ends them, else the length. */
   optionsEnd: number;
+  /** The `.wgetrc` files read (GNU reads them between its two readings), their lines checked. */
+  wgetrcs?: Wgetrc[];
 }
 
 /** Where {@linkcode parseWgetCommandLine} prints: `--help` and `--version` on `stdout`. */
 export interface WgetCommandLineOutput {
   stdout: LogSink;
   stderr: LogSink;
+  /** Reads and checks the `.wgetrc` files (tests give their own). @default readWgetrcFiles */
+  readWgetrcs?: typeof readWgetrcFiles;
 }
 
 /** The exit code of a command line getopt refuses (GNU's WGET_EXIT_PARSE_ERROR). */
@@ -420,7 +430,7 @@ const applyOption =
       case "=":
         return set(action.slice(1), given);
       case "+":
-        if (name === "execute") return execute(values, given!);
+        if (name === "execute") return execute(state, given!);
         return void ((values[action.slice(1)] ??= []) as string[]).push(given!);
       case "?":
         return set(action.slice(1), on);
@@ -448,15 +458,23 @@ const applyOption =
 /**
  * GNU's `-e COMMAND`, run where it stands among the options (a later option overrides it, and it
  * overrides an earlier one): a command that sets an option sets it now; the others (proxies,
- * commands netkit ignores or lacks, bad values) wait in `execute` for cmd/_wget/command.ts.
+ * commands netkit ignores or lacks) wait in `execute` for cmd/_wget/command.ts; a bad one ends wget
+ * here, said in GNU's words (exit 2).
  */
-const execute = (function execute(values: Record<string, unknown>, command: string): Outcome {
-  const line = splitWgetrcLine(command);
+const execute = (function execute(state: ApplyState, command: string): Outcome {
+  const { values, out } = state;
+  const error = executeError(command);
+  if (error !== undefined) {
+    // GNU's run_command: said, and wget exits where the -e stands.
+    print(out.stderr, `wget: ${error}`);
+    return EXIT_PARSE;
+  }
+  const line = splitWgetrcLine(command)!;
   const target: WgetrcTarget = {
     set: (key, value) => void (values[key] = value),
     add: (key, value) => void ((values[key] ??= []) as string[]).push(value),
   };
-  if (line === undefined || applyWgetrcSetting(target, line.name, line.value) !== true) {
+  if (applyWgetrcSetting(target, line.name, line.value, line.written) !== true) {
     ((values.execute ??= []) as string[]).push(command);
   }
   return undefined;
@@ -621,6 +639,16 @@ const parsed = (function parsed(
   out: WgetCommandLineOutput,
 ): WgetCommandLine | number {
   const argv = firstReading(args, out.stderr);
+  // GNU reads the .wgetrc files its first reading chose: the first --config FILE or --no-config
+  // (either twin) there wins over the ones after it.
+  const chosen = scan(args).flatMap((unit) => unit.kind === "option" ? unit.tokens : [])
+    .find((token) => /^(no-){0,2}config$/.test(token.name ?? ""));
+  const choice = chosen?.name === "config"
+    ? { config: chosen.value }
+    : { "no-config": chosen !== undefined };
+  // Then the .wgetrc files, before any option runs: a bad line ends wget here.
+  const wgetrcs = (out.readWgetrcs ?? readWgetrcFiles)(choice, (line) => print(out.stderr, line));
+  if (typeof wgetrcs === "number") return wgetrcs;
   // The second reading: each option in order; the first bad one ends wget with GNU's short usage.
   const state: ApplyState = { values: {}, out, append: false };
   const positionals: string[] = [];
@@ -638,10 +666,6 @@ const parsed = (function parsed(
       }
     }
   }
-  // GNU reads the .wgetrc files its first reading chose: the first --config FILE or --no-config
-  // (either twin) there wins over the ones after it.
-  const chosen = scan(args).flatMap((unit) => unit.kind === "option" ? unit.tokens : [])
-    .find((token) => /^(no-){0,2}config$/.test(token.name ?? ""));
   if (chosen?.name === "config") {
     state.values.config = chosen.value;
     delete state.values["no-config"];
@@ -652,5 +676,5 @@ const parsed = (function parsed(
   // Where the options end in `args` as given (for -b's second run).
   const end = scan(args).find((unit) => unit.kind === "end");
   const optionsEnd = end?.kind === "end" ? end.start : args.length;
-  return { values: state.values, positionals, optionsEnd };
+  return { values: state.values, positionals, optionsEnd, wgetrcs };
 }).bind(undefined);

@@ -14,6 +14,7 @@
 
 import { quoteName } from "./quote_name.ts";
 import { gnuProgressType } from "./spec.ts";
+import { parseWgetTime } from "./time.ts";
 
 /**
  * Where {@linkcode applyWgetrcSetting} puts what a command sets: keys are `WgetValues`' names
@@ -174,6 +175,48 @@ const FILE_COMMANDS = new Set([
   "warctempdir",
 ]);
 
+/**
+ * GNU wget's `.wgetrc` commands that change nothing for netkit's HTTP downloads (FTP, WARC,
+ * Metalink, the log's look, caches, encodings GNU converts to): taken and ignored, so that a
+ * `.wgetrc` written for GNU wget (Debian's sets `passive_ftp = on`) works unchanged.
+ */
+const EXECUTE_IGNORED = new Set(
+  `
+  passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd followftp
+  retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
+  ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
+  debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
+  strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
+  metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
+  warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
+`.trim().split(/\s+/),
+);
+
+/**
+ * GNU wget's `.wgetrc` commands that netkit does not implement but that would change a download:
+ * taken with a warning (unless quiet), so that the rest of the file still applies.
+ */
+const EXECUTE_UNSUPPORTED = new Set(
+  `
+  background binddnsaddress bindaddress ciphers crlfile
+  dnsservers htmlify pinnedpubkey
+  retryonhosterror secureprotocol startpos unlink warcfile
+`.trim().split(/\s+/),
+);
+
+/** Proxy settings that `-e` may set. */
+const EXECUTE_PROXY = new Set(["httpproxy", "httpsproxy", "noproxy"]);
+
+/** The commands that take a time period (GNU's cmd_time). */
+const TIME_COMMANDS = new Set([
+  "wait",
+  "waitretry",
+  "timeout",
+  "dnstimeout",
+  "connecttimeout",
+  "readtimeout",
+]);
+
 /** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
 const SPECIAL_SWITCHES = new Set(["verbose", "dirstruct", "mirror"]);
 
@@ -211,27 +254,131 @@ export const listEntries = (function listEntries(values: readonly string[] | und
 }).bind(undefined);
 
 /**
- * A `.wgetrc` line as GNU wget reads it: the command's name (without regard to case, `_` or `-`)
- * and its value, both trimmed; undefined when the line has no `=` after a name.
+ * A `.wgetrc` line (or an `-e` command) as GNU wget's parse_line reads it: the command's name,
+ * letters, digits, `_` and `-` (compared without regard to case, `_` or `-`), then `=` (blanks
+ * around it) and the value, trimmed; `written` is the name as the line writes it, for messages.
+ * Undefined for a line GNU calls a syntax error (no `=` after the name).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { splitWgetrcLine } from "./wgetrc_command.ts";
  *
- * assert.deepEqual(splitWgetrcLine(" Wait_Retry = 0 "), { name: "waitretry", value: "0" });
+ * assert.deepEqual(splitWgetrcLine(" Wait_Retry = 0 "), {
+ *   name: "waitretry",
+ *   value: "0",
+ *   written: "Wait_Retry",
+ * });
  * assert.equal(splitWgetrcLine("noequals"), undefined);
+ * assert.equal(splitWgetrcLine("two words = x"), undefined);
  * ```
  */
 export const splitWgetrcLine = (function splitWgetrcLine(
   line: string,
-): { name: string; value: string } | undefined {
-  const equals = line.indexOf("=");
-  if (equals <= 0) return undefined;
-  return {
-    name: line.slice(0, equals).trim().toLowerCase().replace(/[-_]/g, ""),
-    value: line.slice(equals + 1).trim(),
-  };
+): { name: string; value: string; written: string } | undefined {
+  const match = /^\s*([A-Za-z0-9_-]*)\s*=\s*([^]*?)\s*$/.exec(line);
+  if (!match) return undefined;
+  const written = match[1]!;
+  return { name: written.toLowerCase().replace(/[-_]/g, ""), value: match[2]!, written };
+}).bind(undefined);
+
+/**
+ * What GNU wget makes of the `.wgetrc` command `name`: `"option"` for one that sets an option
+ * here ({@linkcode applyWgetrcSetting}), `"proxy"` for a proxy setting, `"ignored"` for one with
+ * nothing to do over HTTP, `"unsupported"` for one netkit lacks (taken with a warning); undefined
+ * for a command GNU does not know.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wgetrcCommandKind } from "./wgetrc_command.ts";
+ *
+ * assert.equal(wgetrcCommandKind("tries"), "option");
+ * assert.equal(wgetrcCommandKind("httpproxy"), "proxy");
+ * assert.equal(wgetrcCommandKind("passiveftp"), "ignored");
+ * assert.equal(wgetrcCommandKind("bogus"), undefined);
+ * ```
+ */
+export const wgetrcCommandKind = (function wgetrcCommandKind(
+  name: string,
+): "option" | "proxy" | "ignored" | "unsupported" | undefined {
+  if (
+    name in EXECUTE_STRINGS || name in EXECUTE_LISTS || name in EXECUTE_SWITCHES ||
+    SPECIAL_SWITCHES.has(name) || name === "header"
+  ) {
+    return "option";
+  }
+  if (EXECUTE_PROXY.has(name)) return "proxy";
+  if (EXECUTE_IGNORED.has(name)) return "ignored";
+  if (EXECUTE_UNSUPPORTED.has(name)) return "unsupported";
+  return undefined;
+}).bind(undefined);
+
+/**
+ * GNU wget's lines (after `wget: `) for a bad `-e COMMAND`, as its run_command prints them before
+ * it exits (2): a bad value in the setting's own words, else `Invalid --execute command`;
+ * undefined for a command GNU takes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { executeError } from "./wgetrc_command.ts";
+ *
+ * assert.equal(executeError("tries=3"), undefined);
+ * assert.match(executeError("Ro_bots=maybe")!, /^Ro_bots: Invalid boolean .maybe.; use `on' or `off'\.$/);
+ * assert.match(executeError("bogus=1")!, /^Invalid --execute command .bogus=1.$/);
+ * assert.match(executeError("")!, /^Invalid --execute command ..$/);
+ * ```
+ */
+export const executeError = (function executeError(command: string): string | undefined {
+  const line = command.trim() === "" || command.trim().startsWith("#")
+    ? undefined
+    : splitWgetrcLine(command);
+  if (line === undefined || wgetrcCommandKind(line.name) === undefined) {
+    return `Invalid --execute command ${quoteName(command)}`;
+  }
+  return valueError(line);
+}).bind(undefined);
+
+/**
+ * GNU wget's lines for a `.wgetrc` file's line, as its run_wgetrc prints them (each after
+ * `wget: `): none for a good line, an empty one or a comment; a bad value in the setting's own
+ * words then `Error in FILE at line N.`; `Syntax error in FILE at line N.`;
+ * `Unknown command ‘NAME’ in FILE at line N.`.
+ *
+ * @param where `FILE at line N`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wgetrcLineErrors } from "./wgetrc_command.ts";
+ *
+ * assert.deepEqual(wgetrcLineErrors(" # tries = x", "rc at line 1"), []);
+ * assert.deepEqual(wgetrcLineErrors("tries = 3", "rc at line 1"), []);
+ * assert.deepEqual(wgetrcLineErrors("no equals", "rc at line 2"), ["Syntax error in rc at line 2."]);
+ * assert.equal(wgetrcLineErrors("robots = maybe", "rc at line 3")[1], "Error in rc at line 3.");
+ * assert.match(wgetrcLineErrors("bo-gus = 1", "rc at line 4")[0]!, /^Unknown command .bo-gus. in rc/);
+ * ```
+ */
+export const wgetrcLineErrors = (function wgetrcLineErrors(text: string, where: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === "" || trimmed.startsWith("#")) return [];
+  const line = splitWgetrcLine(trimmed);
+  if (line === undefined) return [`Syntax error in ${where}.`];
+  if (wgetrcCommandKind(line.name) === undefined) {
+    return [`Unknown command ${quoteName(line.written)} in ${where}.`];
+  }
+  const error = valueError(line);
+  return error === undefined ? [] : [error, `Error in ${where}.`];
+}).bind(undefined);
+
+/** The error {@linkcode applyWgetrcSetting} finds in `line`'s value, tried on a throwaway target. */
+const valueError = (function valueError(
+  line: { name: string; value: string; written: string },
+): string | undefined {
+  const nowhere: WgetrcTarget = { set: () => {}, add: () => {} };
+  const applied = applyWgetrcSetting(nowhere, line.name, line.value, line.written);
+  return typeof applied === "string" ? applied : undefined;
 }).bind(undefined);
 
 /**
@@ -268,9 +415,9 @@ export const expandWgetrcTilde = (function expandWgetrcTilde(
  * Applies the `.wgetrc` command `name = value` (`name` as {@linkcode splitWgetrcLine} gives it)
  * to `target` when it is one that sets an option.
  *
- * @param where The line's place for an error (`in FILE at line N`); `--execute` when not given.
+ * @param written The command's name as written, for an error (GNU's words name it so).
  * @returns true when applied; false when `name` sets no option here (a proxy, an ignored or unknown
- * command); the error's text (after `wget: `) when the value is not one the command takes.
+ * command); GNU's line for the error (after `wget: `) when the value is not one the command takes.
  *
  * @example
  * ```ts
@@ -286,7 +433,7 @@ export const expandWgetrcTilde = (function expandWgetrcTilde(
  * assert.equal(applyWgetrcSetting(target, "accept", "*.log"), true);
  * assert.equal(applyWgetrcSetting(target, "mirror", "on"), true);
  * assert.equal(applyWgetrcSetting(target, "httpproxy", "h:1"), false);
- * assert.equal(applyWgetrcSetting(target, "robots", "maybe"), '--execute: robots takes on or off, not "maybe"');
+ * assert.match(applyWgetrcSetting(target, "robots", "maybe") as string, /^robots: Invalid boolean/);
  * assert.deepEqual(values, {
  *   accept: ["*.txt", "*.log"],
  *   tries: "3",
@@ -300,14 +447,22 @@ export const applyWgetrcSetting = (function applyWgetrcSetting(
   target: WgetrcTarget,
   name: string,
   value: string,
-  where?: string,
+  written: string = name,
 ): boolean | string {
   const stringOption = EXECUTE_STRINGS[name];
   if (stringOption !== undefined) {
+    if (TIME_COMMANDS.has(name)) {
+      // GNU's cmd_time checks the period when the command runs.
+      try {
+        parseWgetTime(value, written);
+      } catch {
+        return `${written}: Invalid time period ${quoteName(value)}`;
+      }
+    }
     if (name !== "progress") return target.set(stringOption, value), true;
     // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
     const type = gnuProgressType(value);
-    if (type === undefined) return `progress: Invalid progress type ${quoteName(value)}.`;
+    if (type === undefined) return `${written}: Invalid progress type ${quoteName(value)}.`;
     return target.set(stringOption, type), true;
   }
   const listOption = EXECUTE_LISTS[name] ?? (name === "header" ? "header" : undefined);
@@ -315,7 +470,10 @@ export const applyWgetrcSetting = (function applyWgetrcSetting(
   const switchOption = EXECUTE_SWITCHES[name];
   if (switchOption === undefined && !SPECIAL_SWITCHES.has(name)) return false;
   const on = switchValue(value);
-  if (on === undefined) return `${where ?? "--execute"}: ${name} takes on or off, not "${value}"`;
+  if (on === undefined) {
+    // GNU's cmd_boolean's words.
+    return `${written}: Invalid boolean ${quoteName(value)}; use \`on' or \`off'.`;
+  }
   if (switchOption !== undefined) {
     target.set(switchOption[0], on === switchOption[1]);
   } else if (name === "verbose") {

@@ -29,6 +29,7 @@ async function runWget(
   args: string[],
   locale: string,
   cwd: string,
+  env: Record<string, string> = {},
 ): Promise<Run> {
   // Through sh, so that GNU's argv[0] (getopt's prefix) is "wget" as typed, not its path.
   const [program, ...rest] = tool === "gnu"
@@ -38,7 +39,7 @@ async function runWget(
     args: rest,
     cwd,
     clearEnv: true,
-    env: { LC_ALL: locale, PATH: Deno.env.get("PATH") ?? "", HOME: cwd, DENO_DIR },
+    env: { LC_ALL: locale, PATH: Deno.env.get("PATH") ?? "", HOME: cwd, DENO_DIR, ...env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -243,6 +244,21 @@ const REFUSED: string[][] = [
   ["x", "--bogus", "--tries"],
   ["x", "--no-config", "-O"],
   ["x", "--no-con", "-O"],
+  // A bad -e ends wget where it stands (GNU's run_command), after the first reading's getopt
+  // errors and before any later option's.
+  ["-e", "robots=maybe", "--bogus", "x"],
+  ["-e", "Ro_bots=maybe", "-Z", "x"],
+  ["--bogus", "-e", "robots=maybe", "x"],
+  ["-e", "robots=maybe", "--progress=foo", "x"],
+  ["--progress=foo", "-e", "robots=maybe", "x"],
+  ["-e", "bogus=1", "-nz", "x"],
+  ["-e", "robots=maybe", "-nz", "x"],
+  ["-e", "timeout=x", "--quiet=foo", "x"],
+  ["-e", "wait=1x", "-e", "robots=maybe", "x"],
+  ["-e", "", "-Z", "x"],
+  ["-e", "#c", "x"],
+  ["-e", "two words=1", "x"],
+  ["-e", "progress=foo", "--warc-cdx", "x"],
 ];
 
 peerTest(
@@ -266,6 +282,41 @@ peerTest(
           gnu,
           `${locale}: wget ${args.join(" ")}: ${JSON.stringify(netkit)} ${JSON.stringify(gnu)}`,
         );
+      }
+    }
+  },
+);
+
+peerTest(
+  "wget reads the .wgetrc files between GNU's two readings of the command line and reports every bad line as GNU wget 1.21.3, in the C and C.UTF-8 locales",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const bad = "tries = 3\nrobots = maybe\n  # a comment\nwait = 1x\nbo_gus = 1\nno equals\n= x\n";
+    await Deno.writeTextFile(`${dir.path}/.wgetrc`, bad);
+    await Deno.writeTextFile(`${dir.path}/bad`, bad);
+    await Deno.writeTextFile(`${dir.path}/good`, "tries = 3\n");
+    const cases: [string[], Record<string, string>][] = [
+      [["--bogus", "x"], {}],
+      [["-nz", "x"], {}],
+      [["--help"], {}],
+      [["-e", "robots=maybe", "x"], {}],
+      [["x"], {}],
+      [["--config=bad", "-Z", "x"], {}],
+      [["-Z", "--config=bad", "x"], {}],
+      [["--config=none", "x"], {}],
+      [["--config=good", "-e", "robots=maybe", "x"], {}],
+      [["--no-config", "-e", "robots=maybe", "x"], {}],
+      [["--bogus", "x"], { SYSTEM_WGETRC: `${dir.path}/bad` }],
+      [["--bogus", "x"], { WGETRC: `${dir.path}/bad` }],
+      [["--bogus", "x"], { WGETRC: `${dir.path}/none` }],
+    ];
+    for (const locale of ["C", "C.UTF-8"]) {
+      for (const [args, env] of cases) {
+        const gnu = await runWget("gnu", args, locale, dir.path, env);
+        const netkit = await runWget("netkit", args, locale, dir.path, env);
+        assert.notEqual(gnu.code, 0, `GNU: ${args.join(" ")}`);
+        deepEqual(netkit, gnu, `${locale}: wget ${args.join(" ")} ${JSON.stringify(env)}`);
       }
     }
   },
