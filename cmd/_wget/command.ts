@@ -272,6 +272,10 @@ const downloadOptions = (function downloadOptions(
     trustServerNames: values["trust-server-names"],
     spider: values.spider,
     checkCertificate: !values["no-check-certificate"],
+    // A GET or HEAD meeting a kept-alive connection the server closed is sent again at once on a
+    // new one; a PUT or DELETE, as a POST, is a failed try when the close comes at the request
+    // (GNU's log and -t for it).
+    resendAfterClose: "safe",
   };
   if (values["user-agent"] !== undefined) options.userAgent = values["user-agent"];
   // -T sets GNU's three timeouts; each of --dns-timeout, --connect-timeout and --read-timeout

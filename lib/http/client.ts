@@ -128,6 +128,15 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * (again when a stale kept-alive connection makes the client send the request anew).
    */
   onConnection?: ((connection: HttpConnectionInfo) => void) | undefined;
+  /**
+   * Which requests the client sends again on its own, once, on a new connection, when a kept-alive
+   * connection from the `pool` turns out closed by the server: `"idempotent"` (RFC 9110, 9.2.2:
+   * PUT and DELETE too) or `"safe"` (9.2.1: GET, HEAD, OPTIONS, TRACE; GNU wget counts a PUT's or
+   * a DELETE's there as a failed try). Any other request goes out on a kept-alive connection only
+   * once no close is found on it, and is never sent twice (the error is the caller's).
+   * @default {"idempotent"}
+   */
+  resendAfterClose?: "idempotent" | "safe" | undefined;
 }
 
 /** The connection a request goes out on, as {@linkcode HttpClientOptions.onConnection} tells it. */
@@ -167,6 +176,8 @@ const STALE_FAILURES = new Set(["reset", "closed", "other"]);
 
 /** RFC 9110's idempotent methods (9.2.2): the ones a client may send again on its own. */
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
+/** RFC 9110's safe methods (9.2.1). */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 /** Why the rest of a request body is cancelled once the server answered before it all went. */
 const EARLY_ANSWER = "The server answered before the request body was sent";
 /** The largest body `bytes()` allocates at once from `Content-Length`. */
@@ -893,7 +904,8 @@ const sendOnce = (async function sendOnce(
   // A request sent again after a stale connection goes out on a new one: another idle one may be
   // as stale (several were kept, by parallel requests).
   let resent = false;
-  const idempotent = IDEMPOTENT_METHODS.has(options.method ?? "GET");
+  const idempotent = (options.resendAfterClose === "safe" ? SAFE_METHODS : IDEMPOTENT_METHODS)
+    .has(options.method ?? "GET");
   while (true) {
     // (An idle connection is taken without a wait, and without making what opening needs.)
     const { stream, reused, key: owner } = resent

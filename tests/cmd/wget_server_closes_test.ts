@@ -451,6 +451,9 @@ Deno.test("wget beside GNU wget: a POST that meets a closed kept-alive connectio
     const args of [
       ["-t", "1", "--post-data=x"],
       ["-t", "1", "--method=PATCH", "--body-data=x"],
+      ["-t", "1", "--method=PUT", "--body-data=x"],
+      ["-t", "1", "--method=DELETE"],
+      ["-t", "2", "--waitretry=0", "--method=PUT", "--body-data=x"],
       ["-t", "2", "--waitretry=0", "--post-data=x"],
     ]
   ) {
