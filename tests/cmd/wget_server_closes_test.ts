@@ -441,12 +441,13 @@ Deno.test("wget beside GNU wget on a server that closes without saying so", asyn
   equal(connections(cut.gnu.log), "CRC", cut.gnu.log);
 });
 
-Deno.test("wget beside GNU wget: a POST that meets a closed kept-alive connection is a failed try", async () => {
+Deno.test("wget beside GNU wget: a POST, PUT or DELETE that meets a closed kept-alive connection is a failed try", async () => {
   await using dir = await tempDir();
   // The server closes the connection when the second request comes, unanswered. RFC 9112 lets a
   // client send only an idempotent request again on its own: a POST (or another method with a
   // body) is a failed try, as GNU counts it for every method ("No data received."); with one try
-  // the URL is given up (exit 4) and the next one goes out on a new connection.
+  // the URL is given up (exit 4) and the next one goes out on a new connection. A PUT or a
+  // DELETE, idempotent, RFC 9112 would let wget send again; wget counts the try as GNU's does.
   for (
     const args of [
       ["-t", "1", "--post-data=x"],
