@@ -344,7 +344,7 @@ export const executeError = (function executeError(command: string): string | un
  * GNU wget's lines for a `.wgetrc` file's line, as its run_wgetrc prints them (each after
  * `wget: `): none for a good line, an empty one or a comment; a bad value in the setting's own
  * words then `Error in FILE at line N.`; `Syntax error in FILE at line N.`;
- * `Unknown command ‘NAME’ in FILE at line N.`.
+ * `Unknown command 'NAME' in FILE at line N.`.
  *
  * @param where `FILE at line N`.
  *
