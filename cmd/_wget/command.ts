@@ -63,6 +63,8 @@ export interface WgetValues extends WgetRecursiveValues {
   waitretry?: string;
   continue?: boolean;
   "no-clobber"?: boolean;
+  /** `--unlink`: a file written over is removed first (a hard link keeps the old bytes). */
+  unlink?: boolean;
   "max-redirect"?: string;
   "content-disposition"?: boolean;
   "trust-server-names"?: boolean;
@@ -267,6 +269,9 @@ const downloadOptions = (function downloadOptions(
     // -P "" (an empty variable) is the current directory, as GNU wget takes it.
     directory: values["directory-prefix"] || undefined,
     noClobber: values["no-clobber"],
+    unlink: values.unlink,
+    // -x writes over a file of the name, as GNU's ALLOW_CLOBBER (its dirstruct), not NAME.1.
+    clobber: values["force-directories"] && !values["no-directories"],
     resume: values.continue,
     contentDisposition: values["content-disposition"],
     trustServerNames: values["trust-server-names"],
@@ -818,6 +823,15 @@ const runWithLog = (async function runWithLog(
         reporter.error(`File ${quoteName(output)} already there; not retrieving.`);
       }
       return WGET_EXIT.generic;
+    }
+    if (values.unlink) {
+      // --unlink: a new FILE (a hard link to the old one keeps its bytes); GNU's unlink, whose
+      // failure it does not check, with -c too.
+      try {
+        if (!Deno.lstatSync(output).isDirectory) Deno.removeSync(output);
+      } catch {
+        // Not there (or not removable: the open says why).
+      }
     }
     try {
       // -O truncates, as GNU wget's does; with -c it appends to what is there.

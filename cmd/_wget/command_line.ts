@@ -211,7 +211,7 @@ const ACTIONS: Record<string, string> = {
   timestamping: "?timestamping",
   "if-modified-since": "!no-if-modified-since",
   tries: "=tries",
-  unlink: "e:unlink",
+  unlink: "?unlink",
   "trust-server-names": "?trust-server-names",
   "use-askpass": "x",
   "use-server-timestamps": "!no-use-server-timestamps",

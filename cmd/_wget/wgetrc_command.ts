@@ -105,6 +105,7 @@ const EXECUTE_SWITCHES: Record<string, [string, boolean]> = {
   serverresponse: ["server-response", true],
   continue: ["continue", true],
   noclobber: ["no-clobber", true],
+  unlink: ["unlink", true],
   contentdisposition: ["content-disposition", true],
   trustservernames: ["trust-server-names", true],
   spider: ["spider", true],
@@ -200,7 +201,7 @@ const EXECUTE_UNSUPPORTED = new Set(
   `
   background binddnsaddress bindaddress ciphers crlfile
   dnsservers htmlify pinnedpubkey
-  retryonhosterror secureprotocol startpos unlink warcfile
+  retryonhosterror secureprotocol startpos warcfile
 `.trim().split(/\s+/),
 );
 

@@ -206,6 +206,16 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   adjustExtension?: boolean | undefined;
   /** Skip the download when the file exists (`--no-clobber`). */
   noClobber?: boolean | undefined;
+  /**
+   * Write over a file of the URL's name that is already there instead of taking the next free
+   * name (`NAME.1`): GNU wget's `-x` without `-r` (its ALLOW_CLOBBER).
+   */
+  clobber?: boolean | undefined;
+  /**
+   * `--unlink`: a file about to be written over is removed first, so that a hard link to it keeps
+   * its old bytes, as GNU wget's (not a file continued with `Range`).
+   */
+  unlink?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
   resume?: boolean | undefined;
   /** The most redirects followed. @default {20} */
@@ -534,7 +544,7 @@ function earlyFileMaker(
   if (
     options.onRequestSent || options.output || options.spider || options.resume ||
     options.timestamping || options.adjustExtension || options.contentDisposition ||
-    (options.backups ?? 0) > 0 ||
+    (options.backups ?? 0) > 0 || options.clobber ||
     options.trustServerNames || state.owned || state.early || state.probedName !== undefined
   ) {
     return undefined;
@@ -1296,6 +1306,16 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   }
 }
 
+/** Removes the file at `path` when there is one (`--unlink`). */
+function removeFile(path: string): void {
+  try {
+    // (Not a directory, which the open then reports, as GNU's unlink refuses it.)
+    if (!Deno.lstatSync(path).isDirectory) Deno.removeSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 /** Opens the file for the body: appended to when resuming, else a new file that clobbers none. */
 function openTarget(job: BodyJob): Deno.FsFile {
   const { response, original, target, options, state, offset } = job;
@@ -1335,11 +1355,14 @@ function openTarget(job: BodyJob): Deno.FsFile {
     }
     const backups = options.backups ?? 0;
     if (
-      state.owned || options.resume || options.timestamping || plain === undefined || backups > 0
+      state.owned || options.resume || options.timestamping || plain === undefined ||
+      backups > 0 || options.clobber
     ) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
       Deno.mkdirSync(directory, { recursive: true });
       if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
+      // --unlink: a file written over from its start is a new file (a hard link keeps the old).
+      if (options.unlink && offset === 0) removeFile(path);
       const file = Deno.openSync(path, {
         write: true,
         create: true,

@@ -38,6 +38,7 @@ import {
   readPrefix,
   removeEmptyFailures,
   removeIfLink,
+  removeIfThere,
   sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
@@ -550,6 +551,8 @@ class Walker {
       timestamping: _timestamping,
       timestampingByHead: _timestampingByHead,
       backups: _backups,
+      clobber: _clobber,
+      unlink: _unlink,
       cookies: _cookies,
       contentOnError: _contentOnError,
       retryConnectionRefused: _retryConnectionRefused,
@@ -1681,7 +1684,9 @@ class Walker {
           if (this.#mayExist(path)) {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
             if (backups > 0) rotateBackups(path, backups);
-            removeIfLink(path);
+            // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
+            if (options.unlink) removeIfThere(path);
+            else removeIfLink(path);
           }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
