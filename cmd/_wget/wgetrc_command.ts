@@ -14,7 +14,6 @@
 
 import { quoteName } from "./quote_name.ts";
 import { gnuProgressType } from "./spec.ts";
-import { parseWgetTime } from "./time.ts";
 
 /**
  * Where {@linkcode applyWgetrcSetting} puts what a command sets: keys are `WgetValues`' names
@@ -217,6 +216,29 @@ const TIME_COMMANDS = new Set([
   "connecttimeout",
   "readtimeout",
 ]);
+
+/** The commands that take a size (GNU's cmd_bytes, cmd_bytes_sum). */
+const BYTES_COMMANDS = new Set(["quota", "limitrate"]);
+
+/** GNU's simple_atof: a sign, digits with one dot at most, at least one digit. */
+const SIMPLE_NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)$/;
+
+/** GNU's cmd_time's complaint about `value`, or undefined when it takes it. */
+const gnuTimeError = (function gnuTimeError(value: string): string | undefined {
+  const number = value.trimEnd().replace(/[smhdw]$/i, "").trim();
+  if (!SIMPLE_NUMBER.test(number)) return "Invalid time period";
+  return number.startsWith("-") && Number(number) !== 0 ? "Negative time period" : undefined;
+}).bind(undefined);
+
+/** GNU's cmd_bytes's complaint about `value` (its parse_bytes_helper), or undefined. */
+const gnuBytesError = (function gnuBytesError(value: string): string | undefined {
+  if (value === "inf") return undefined;
+  const number = value.trimEnd().replace(/[kmgt]$/i, "").trim();
+  if (!SIMPLE_NUMBER.test(number) || (number.startsWith("-") && Number(number) !== 0)) {
+    return "Invalid byte value";
+  }
+  return undefined;
+}).bind(undefined);
 
 /** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
 const SPECIAL_SWITCHES = new Set(["verbose", "dirstruct", "mirror"]);
@@ -452,14 +474,13 @@ export const applyWgetrcSetting = (function applyWgetrcSetting(
 ): boolean | string {
   const stringOption = EXECUTE_STRINGS[name];
   if (stringOption !== undefined) {
-    if (TIME_COMMANDS.has(name)) {
-      // GNU's cmd_time checks the period when the command runs.
-      try {
-        parseWgetTime(value, written);
-      } catch {
-        return `${written}: Invalid time period ${quoteName(value)}`;
-      }
-    }
+    // GNU's cmd_time and cmd_bytes check the value when the command runs.
+    const error = TIME_COMMANDS.has(name)
+      ? gnuTimeError(value)
+      : BYTES_COMMANDS.has(name)
+      ? gnuBytesError(value)
+      : undefined;
+    if (error !== undefined) return `${written}: ${error} ${quoteName(value)}`;
     if (name !== "progress") return target.set(stringOption, value), true;
     // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
     const type = gnuProgressType(value);

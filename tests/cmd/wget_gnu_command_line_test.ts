@@ -255,6 +255,11 @@ const REFUSED: string[][] = [
   ["-e", "robots=maybe", "-nz", "x"],
   ["-e", "timeout=x", "--quiet=foo", "x"],
   ["-e", "wait=1x", "-e", "robots=maybe", "x"],
+  ["-e", "wait=-1", "x"],
+  ["-e", "wait=.", "--bogus", "x"],
+  ["-e", "quota=abc", "x"],
+  ["-e", "limit_rate=2kk", "x"],
+  ["-e", "quota=INF", "x"],
   ["-e", "", "-Z", "x"],
   ["-e", "#c", "x"],
   ["-e", "two words=1", "x"],
@@ -292,7 +297,9 @@ peerTest(
   ["wget"],
   async () => {
     await using dir = await tempDir();
-    const bad = "tries = 3\nrobots = maybe\n  # a comment\nwait = 1x\nbo_gus = 1\nno equals\n= x\n";
+    const bad =
+      "tries = 3\nrobots = maybe\n  # a comment\nwait = 1x\nbo_gus = 1\nno equals\n= x\n" +
+      "quota = abc\nread_timeout = -2\n";
     await Deno.writeTextFile(`${dir.path}/.wgetrc`, bad);
     await Deno.writeTextFile(`${dir.path}/bad`, bad);
     await Deno.writeTextFile(`${dir.path}/good`, "tries = 3\n");
