@@ -1359,7 +1359,12 @@ function openTarget(job: BodyJob): Deno.FsFile {
       backups > 0 || options.clobber
     ) {
       // Resuming (our own partial file, or -c): the body goes after the bytes already there.
-      Deno.mkdirSync(directory, { recursive: true });
+      try {
+        Deno.mkdirSync(directory, { recursive: true });
+      } catch (error) {
+        // A file where a directory goes: the open says "Not a directory", as GNU's.
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
       if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
       // --unlink: a file written over from its start is a new file (a hard link keeps the old).
       if (options.unlink && offset === 0) removeFile(path);

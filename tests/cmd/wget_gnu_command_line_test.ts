@@ -142,6 +142,8 @@ Deno.test("parseWgetCommandLine() reads GNU's forms into netkit's values, the la
     const parsed = parseWgetCommandLine(args, {
       stdout: { writeSync: (p) => p.length },
       stderr: { writeSync: (p) => p.length },
+      // (The machine's .wgetrc files, which the reader reads, are no part of this table.)
+      readWgetrcs: () => [],
     });
     assert.ok(typeof parsed !== "number", args.join(" "));
     deepEqual(parsed.values, values, args.join(" "));
