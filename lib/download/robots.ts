@@ -70,7 +70,9 @@ export class RobotsRules {
     // cannot both start the path, so the longest one found is the only plain rule of its length.
     let bestLength = -1;
     let allowed = true;
-    for (const length of this.#lengths) {
+    const lengths = this.#lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const length = lengths[i]!;
       if (length > target.length) continue;
       const allow = this.#prefixes.get(target.slice(0, length));
       if (allow !== undefined) {
