@@ -347,6 +347,8 @@ export class HstsStore {
     host: string,
     port: number,
   ): { info: Info; match: "congruent" | "superdomain" } | undefined {
+    // (No store, or an empty one, as most runs have: looked up for every URL fetched.)
+    if (this.#table.size === 0) return undefined;
     let name = lowerAscii(host);
     const own = this.#table.get(keyString({ host: name, port }));
     if (own) return { info: own.info, match: "congruent" };

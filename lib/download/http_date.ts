@@ -66,9 +66,19 @@ const FIXDATE_MONTHS = new Map(
  */
 export function parseHttpDate(text: string | null | undefined): number {
   if (!text) return NaN;
+  if (text === lastText) return lastTime;
   const time = fixdateTime(text) ?? parseDateForms(text);
-  return time === TIME_T_MINUS_ONE_MS ? NaN : time;
+  lastText = text;
+  lastTime = time === TIME_T_MINUS_ONE_MS ? NaN : time;
+  return lastTime;
 }
+
+/**
+ * The last date read and its time: a mirror reads one a file, and a site's files often share
+ * their Last-Modified (written in one second), so the same text comes again and again.
+ */
+let lastText = "";
+let lastTime = NaN;
 
 /** 1969-12-31 23:59:59 UTC: time_t -1, GNU's "no date". */
 const TIME_T_MINUS_ONE_MS = -1000;

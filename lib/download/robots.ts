@@ -22,8 +22,11 @@ export class RobotsRules {
    * the path's length, not the number of rules (a robots.txt of 20,000 lines is no rarity).
    */
   readonly #prefixes = new Map<string, boolean>();
-  /** The longest plain prefix: no shorter slice of a path can be one. */
-  #longestPrefix = 0;
+  /**
+   * The plain prefixes' lengths, each once, longest first: the only slices of a path that can be
+   * one (a robots.txt names a few lengths, a path has many).
+   */
+  readonly #lengths: number[];
   /** The rules with `*` or a final `$`, tried one by one. */
   readonly #patterns: PatternRule[] = [];
 
@@ -36,9 +39,11 @@ export class RobotsRules {
         this.#patterns.push({ allow: rule.allow, pattern, matcher: patternMatcher(pattern) });
       } else {
         this.#prefixes.set(pattern, rule.allow || this.#prefixes.get(pattern) === true);
-        this.#longestPrefix = Math.max(this.#longestPrefix, pattern.length);
       }
     }
+    const lengths = new Set<number>();
+    for (const prefix of this.#prefixes.keys()) lengths.add(prefix.length);
+    this.#lengths = [...lengths].sort((a, b) => b - a);
   }
 
   /**
@@ -65,7 +70,10 @@ export class RobotsRules {
     // cannot both start the path, so the longest one found is the only plain rule of its length.
     let bestLength = -1;
     let allowed = true;
-    for (let length = Math.min(target.length, this.#longestPrefix); length > 0; length--) {
+    const lengths = this.#lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const length = lengths[i]!;
+      if (length > target.length) continue;
       const allow = this.#prefixes.get(target.slice(0, length));
       if (allow !== undefined) {
         bestLength = length;
