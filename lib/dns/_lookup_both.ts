@@ -16,6 +16,7 @@ import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 import { pairSearches } from "./_paired_search.ts";
+import { interfaceList } from "./_interface_list.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
@@ -72,14 +73,12 @@ export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
  */
 function configuredFamily(): 0 | IpFamily {
   try {
-    if (
-      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
-    ) {
-      return 0;
-    }
+    // Read at most every 100 ms, shared by the lookups meanwhile (_interface_list.ts).
+    const nics = interfaceList();
+    if (nics === undefined) return 0;
     let v4 = false;
     let v6 = false;
-    for (const nic of Deno.networkInterfaces()) {
+    for (const nic of nics) {
       if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
       else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
     }
