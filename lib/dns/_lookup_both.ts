@@ -17,6 +17,7 @@ import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 import { pairSearches } from "./_paired_search.ts";
 import { interfaceList } from "./_interface_list.ts";
+import { sharedLookup } from "./_shared_lookup.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
@@ -173,6 +174,47 @@ async function bothFromHostsEntries(
     lines.map(({ address, family }) => ({ entry: { addresses: [address] }, family })),
     sorted,
   );
+}
+
+/**
+ * {@linkcode lookupAddressesUnbounded}, one lookup for the callers that ask the same name with
+ * the same options while it is under way (`_shared_lookup.ts`): each gets its own copy of the
+ * answer (an error is the same object for all) and leaves on its own signal. Not shared with a
+ * `trace`, which is each caller's own.
+ */
+export function lookupAddressesShared(
+  name: string,
+  options: LookupAddressesOptions,
+  core: ResolverCore,
+): Promise<AddressLookup> {
+  return sharedLookup(
+    sharingKey(name, options),
+    options.signal,
+    (signal) => lookupAddressesUnbounded(name, { ...options, signal }, core),
+    copyLookup,
+  );
+}
+
+/**
+ * What makes two lookups the same: the name and every option but the caller's `signal` and
+ * `timeoutMs` (each caller's own, in its signal already); undefined (not shared) with a `trace`.
+ */
+function sharingKey(name: string, options: LookupAddressesOptions): string | undefined {
+  if (options.trace !== undefined) return undefined;
+  const { signal: _signal, timeoutMs: _timeoutMs, ...rest } = options;
+  try {
+    return JSON.stringify([name, rest]);
+  } catch {
+    return undefined; // options no JSON can hold: not shared
+  }
+}
+
+/** A caller's own copy of an answer. */
+function copyLookup(found: AddressLookup): AddressLookup {
+  return {
+    canonicalName: found.canonicalName,
+    addresses: found.addresses.map(({ address, family }) => ({ address, family })),
+  };
 }
 
 /** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */

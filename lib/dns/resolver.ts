@@ -704,7 +704,9 @@ async function resolveAddressUnbounded(
  * IPv4 alone (asked, or so narrowed), DNS's addresses come in resolv.conf's `sortlist` order
  * before RFC 6724's, as getaddrinfo's IPv4 path orders them; for both families they do not.
  * Both families' DNS questions go out in pairs, name by name of the search list, the A question
- * before the AAAA one at each server, as getaddrinfo sends them.
+ * before the AAAA one at each server, as getaddrinfo sends them. Callers that ask the same name
+ * with the same options (`trace` aside) while a lookup of it is under way share that lookup:
+ * each gets its own copy of the answer, and its `signal` or `timeoutMs` ends its own wait only.
  * @returns The canonical name and at least one address.
  * @throws the error of the IPv4 lookup when neither family has an address (the IPv6 one's when
  * only IPv6 was asked).
@@ -728,8 +730,9 @@ export function lookupAddresses(
 ): Promise<AddressLookup> {
   return withinLookupTimeout(name, options, async (bounded) => {
     // Loaded on the first call: a lookup of one family, resolve-hostname's, never needs it.
-    const { lookupAddressesUnbounded } = await import("./_lookup_both.ts");
-    return await lookupAddressesUnbounded(name, bounded, RESOLVER_CORE);
+    // One lookup for the callers asking the same at once (_shared_lookup.ts).
+    const { lookupAddressesShared } = await import("./_lookup_both.ts");
+    return await lookupAddressesShared(name, bounded, RESOLVER_CORE);
   });
 }
 
