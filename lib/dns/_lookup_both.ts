@@ -360,6 +360,12 @@ async function keepFirstSearchName(
   keepEarliest(found, order);
 }
 
+/**
+ * address_order.ts's load: one `import()` for every lookup, since each made while the module
+ * loads costs a load of its own (resolver.ts's `loading`).
+ */
+let addressOrderLoading: Promise<typeof import("./address_order.ts")> | undefined;
+
 /** Both families' addresses in RFC 6724 order, with their family. */
 async function inAddressOrder(
   canonicalName: string,
@@ -376,7 +382,7 @@ async function inAddressOrder(
   const addresses = found.flatMap(({ entry }) => entry.addresses);
   const ordered = addresses.length < 2 || !sorted
     ? addresses
-    : (await import("./address_order.ts")).sortAddresses(addresses);
+    : (await (addressOrderLoading ??= import("./address_order.ts"))).sortAddresses(addresses);
   return {
     canonicalName,
     addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),
