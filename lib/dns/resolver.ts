@@ -67,6 +67,7 @@ const loading: {
   lookupBoth?: Promise<typeof import("./_lookup_both.ts")>;
   hostsText?: Promise<typeof import("./_hosts_text.ts")>;
   deadlineSignal?: Promise<typeof import("../internal/deadline_signal.ts")>;
+  message?: Promise<typeof import("./message.ts")>;
 } = {};
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
@@ -654,7 +655,7 @@ async function resolveAddressUnbounded(
   address: string,
   options: ResolveOptions,
 ): Promise<string[]> {
-  const { DNS_TYPE, reverseLookupName } = await import("./message.ts");
+  const { DNS_TYPE, reverseLookupName } = await (loading.message ??= import("./message.ts"));
   const reverseName = reverseLookupName(address); // throws SyntaxError for a non-address
   const canonical = inetNtop(inetPton(address));
   // The sources of nsswitch.conf's hosts: line, in order, as for names: `hosts: files` asks no
