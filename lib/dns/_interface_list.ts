@@ -36,9 +36,10 @@ let lastRead: { at: number; list: Deno.NetworkInterfaceInfo[] } | undefined;
  * import assert from "node:assert/strict";
  * import { interfaceList } from "./_interface_list.ts";
  *
- * const first = interfaceList();
+ * const now = performance.now() + 1_000_000; // later than any read made so far
+ * const first = interfaceList(now);
  * // Within the age, the same read: the very same array.
- * assert.equal(interfaceList(), first);
+ * assert.equal(interfaceList(now + 50), first);
  * ```
  */
 export function interfaceList(
