@@ -27,6 +27,9 @@ import { takeQuestionSlot, waitForQuestionSlot } from "./_question_slots.ts";
 // from the hosts file never sends a datagram.
 const NODE_DGRAM = "node:dgram";
 
+/** node:dgram's load, one `import()` for every question (see loadFailures). */
+let nodeDgramLoading: Promise<{ default: typeof NodeDgram }> | undefined;
+
 /** Options of `queryDns` (client.ts, which exports this type). */
 export interface DnsQueryOptions {
   /** The server to ask. */
@@ -159,12 +162,16 @@ let failures: Failures | undefined;
  */
 const loadFailures = (async function loadFailures(): Promise<Failures> {
   if (failures !== undefined) return failures;
-  const [errors, sockets] = await Promise.all([
-    import("./errors.ts"),
-    import("../net/socket_error.ts"),
-  ]);
+  // One load for all: each import() made while a module loads costs a load of its own, as 1,000
+  // questions failing at once would make (resolver.ts).
+  failuresLoading ??= Promise.all([import("./errors.ts"), import("../net/socket_error.ts")]);
+  const [errors, sockets] = await failuresLoading;
   return failures = { errors, sockets };
 }).bind(undefined);
+
+let failuresLoading:
+  | Promise<[typeof import("./errors.ts"), typeof import("../net/socket_error.ts")]>
+  | undefined;
 
 /**
  * The SocketError of a question's socket whose `step` failed with `error`, its module loaded
@@ -402,7 +409,7 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
   const where = formatNameServer(server);
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
   const [{ default: dgram }, { errors, sockets }]: [{ default: typeof NodeDgram }, Failures] =
-    await Promise.all([import(NODE_DGRAM), loadFailures()]);
+    await Promise.all([nodeDgramLoading ??= import(NODE_DGRAM), loadFailures()]);
   const { DnsBadResponseError, DnsTimeoutError } = errors;
   const { classifySocketError, SocketError } = sockets;
   signal?.throwIfAborted();

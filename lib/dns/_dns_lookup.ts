@@ -45,8 +45,14 @@ import { type PairedSearch, pairedSearchOf, type QuestionPace } from "./_paired_
  * {@linkcode everyServerRefused}), and a command's start-up is ~0.2 ms shorter without them.
  */
 const dnsErrors = (function dnsErrors(): Promise<typeof import("./errors.ts")> {
-  return import("./errors.ts");
+  // One import() for all: each made while the module loads costs a load of its own (resolver.ts).
+  return errorsLoading ??= import("./errors.ts");
 }).bind(undefined);
+
+let errorsLoading: Promise<typeof import("./errors.ts")> | undefined;
+/** The loads of the probe's module and of `SocketError`, one `import()` each (as errors.ts's). */
+let deadServerLoading: Promise<typeof import("./_dead_server.ts")> | undefined;
+let socketErrorLoading: Promise<typeof import("../net/socket_error.ts")> | undefined;
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -164,7 +170,7 @@ const queryWithProbe = (async function queryWithProbe(
     probeStop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, probeStop.signal]) : probeStop.signal;
     // Loaded when a probe fires: a server that answers within PROBE_DELAY_MS never needs it.
-    const { serverIsDeadShared } = await import("./_dead_server.ts");
+    const { serverIsDeadShared } = await (deadServerLoading ??= import("./_dead_server.ts"));
     // Found alive meanwhile, by another question's probe: nothing to ask.
     if ((probedAlive.get(key) ?? 0) > Date.now()) return;
     const refused = await serverIsDeadShared(nameServer, last, linked);
@@ -172,7 +178,7 @@ const queryWithProbe = (async function queryWithProbe(
       if (!linked.aborted) probedAlive.set(key, Date.now() + PROBE_TRUST_MS);
       return;
     }
-    const { SocketError } = await import("../net/socket_error.ts");
+    const { SocketError } = await (socketErrorLoading ??= import("../net/socket_error.ts"));
     const error = new SocketError({
       step: "connect",
       host: nameServer.hostname,
@@ -472,7 +478,7 @@ function serversFailed(
  * `SocketError` is loaded here, on a failure only.
  */
 async function everyServerRefused(error: unknown): Promise<boolean> {
-  const { SocketError } = await import("../net/socket_error.ts");
+  const { SocketError } = await (socketErrorLoading ??= import("../net/socket_error.ts"));
   return error instanceof SocketError && error.failure === "refused";
 }
 
@@ -605,7 +611,7 @@ export const searchChain = (async function searchChain(
         options.signal?.throwIfAborted();
         const [errors, { SocketError }] = await Promise.all([
           dnsErrors(),
-          import("../net/socket_error.ts"),
+          socketErrorLoading ??= import("../net/socket_error.ts"),
         ]);
         const { DnsError, DnsNoDataError, DnsNotFoundError, DnsServerError } = errors;
         if (!(error instanceof DnsError || error instanceof SocketError)) throw error;

@@ -16,6 +16,8 @@ import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 import { pairSearches } from "./_paired_search.ts";
+import { interfaceList } from "./_interface_list.ts";
+import { sharedLookup } from "./_shared_lookup.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
@@ -72,14 +74,12 @@ export type LookupAddressesOptions = Omit<ResolveOptions, "family"> & {
  */
 function configuredFamily(): 0 | IpFamily {
   try {
-    if (
-      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
-    ) {
-      return 0;
-    }
+    // Read at most every 100 ms, shared by the lookups meanwhile (_interface_list.ts).
+    const nics = interfaceList();
+    if (nics === undefined) return 0;
     let v4 = false;
     let v6 = false;
-    for (const nic of Deno.networkInterfaces()) {
+    for (const nic of nics) {
       if (nic.family === "IPv4" && nic.address !== "127.0.0.1") v4 = true;
       else if (nic.family === "IPv6" && nic.address !== "::1") v6 = true;
     }
@@ -174,6 +174,47 @@ async function bothFromHostsEntries(
     lines.map(({ address, family }) => ({ entry: { addresses: [address] }, family })),
     sorted,
   );
+}
+
+/**
+ * {@linkcode lookupAddressesUnbounded}, one lookup for the callers that ask the same name with
+ * the same options while it is under way (`_shared_lookup.ts`): each gets its own copy of the
+ * answer (an error is the same object for all) and leaves on its own signal. Not shared with a
+ * `trace`, which is each caller's own.
+ */
+export function lookupAddressesShared(
+  name: string,
+  options: LookupAddressesOptions,
+  core: ResolverCore,
+): Promise<AddressLookup> {
+  return sharedLookup(
+    sharingKey(name, options),
+    options.signal,
+    (signal) => lookupAddressesUnbounded(name, { ...options, signal }, core),
+    copyLookup,
+  );
+}
+
+/**
+ * What makes two lookups the same: the name and every option but the caller's `signal` and
+ * `timeoutMs` (each caller's own, in its signal already); undefined (not shared) with a `trace`.
+ */
+function sharingKey(name: string, options: LookupAddressesOptions): string | undefined {
+  if (options.trace !== undefined) return undefined;
+  const { signal: _signal, timeoutMs: _timeoutMs, ...rest } = options;
+  try {
+    return JSON.stringify([name, rest]);
+  } catch {
+    return undefined; // options no JSON can hold: not shared
+  }
+}
+
+/** A caller's own copy of an answer. */
+function copyLookup(found: AddressLookup): AddressLookup {
+  return {
+    canonicalName: found.canonicalName,
+    addresses: found.addresses.map(({ address, family }) => ({ address, family })),
+  };
 }
 
 /** {@linkcode lookupAddresses} once its whole-lookup deadline, if any, is in `options.signal`. */
@@ -319,6 +360,12 @@ async function keepFirstSearchName(
   keepEarliest(found, order);
 }
 
+/**
+ * address_order.ts's load: one `import()` for every lookup, since each made while the module
+ * loads costs a load of its own (resolver.ts's `loading`).
+ */
+let addressOrderLoading: Promise<typeof import("./address_order.ts")> | undefined;
+
 /** Both families' addresses in RFC 6724 order, with their family. */
 async function inAddressOrder(
   canonicalName: string,
@@ -335,7 +382,7 @@ async function inAddressOrder(
   const addresses = found.flatMap(({ entry }) => entry.addresses);
   const ordered = addresses.length < 2 || !sorted
     ? addresses
-    : (await import("./address_order.ts")).sortAddresses(addresses);
+    : (await (addressOrderLoading ??= import("./address_order.ts"))).sortAddresses(addresses);
   return {
     canonicalName,
     addresses: ordered.map((address) => ({ address, family: byAddress.get(address) ?? 4 })),

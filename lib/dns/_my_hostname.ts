@@ -14,6 +14,7 @@
 import type { HostsMatch } from "./hosts_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import { hostNameQuietly } from "./_quietly.ts";
+import { interfaceList } from "./_interface_list.ts";
 
 /** Whether `name` is a local host name as systemd's is_localhost() says, in any case. */
 export function isLocalhostName(name: string): boolean {
@@ -47,17 +48,9 @@ export function mayServe(name: string): boolean {
  * may not be listed.
  */
 function localAddresses(family: IpFamily): string[] | undefined {
-  let nics: Deno.NetworkInterfaceInfo[];
-  try {
-    if (
-      Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state !== "granted"
-    ) {
-      return undefined;
-    }
-    nics = Deno.networkInterfaces();
-  } catch {
-    return undefined;
-  }
+  // Read at most every 100 ms, shared by the lookups meanwhile (_interface_list.ts).
+  const nics = interfaceList();
+  if (nics === undefined) return undefined;
   const order = [...new Set(nics.map((nic) => nic.name))];
   const found = nics.flatMap((nic, index) => {
     if (nic.family !== (family === 4 ? "IPv4" : "IPv6")) return [];

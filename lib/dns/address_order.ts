@@ -12,6 +12,7 @@
 
 import { inetNtop, inetPton } from "../net/inet.ts";
 import { DEFAULT_GAI_CONFIG, type GaiConfig, type GaiPrefixRow, readGaiConf } from "./gai_conf.ts";
+import { interfaceList } from "./_interface_list.ts";
 
 /** The IPv4 netmask of `bits` bits (0 to 32) as an unsigned number. */
 const maskOf = (bits: number) => bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -163,17 +164,12 @@ const leadingZeros = (word: number) => Math.clz32(word);
 
 /**
  * The host's interface addresses with their prefix lengths (`192.0.2.2/24`), or none where `sys`
- * permission is not granted.
+ * permission is not granted; from a read of the list at most 100 ms old, shared by the lookups
+ * meanwhile (`_interface_list.ts`).
  */
 export function hostAddresses(): string[] {
-  try {
-    const state = Deno.permissions.querySync({ name: "sys", kind: "networkInterfaces" }).state;
-    if (state !== "granted") return [];
-    // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9.
-    return Deno.networkInterfaces().map((nic) => nic.cidr);
-  } catch {
-    return [];
-  }
+  // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9.
+  return interfaceList()?.map((nic) => nic.cidr) ?? [];
 }
 
 /** The host's addresses as {@linkcode sortAddresses} takes them (`ADDRESS/PREFIX` texts). */
