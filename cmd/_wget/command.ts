@@ -656,7 +656,6 @@ const runWithLog = (async function runWithLog(
     spider: values.spider,
     wildcardWarning: !values["no-glob"],
     recursive: pacing.walk !== undefined,
-    caCertificate: values["ca-certificate"] || undefined,
     // -m is -N too; with -r -O GNU wget says nothing of times either.
     timestamping: (values.timestamping ?? (pacing.walk !== undefined && values.mirror)) &&
       values["output-document"] === undefined,
@@ -680,50 +679,16 @@ const runWithLog = (async function runWithLog(
       return WGET_EXIT.generic;
     }
   }
-  // Files named by options: read before any request; a failure names the file, as GNU's does.
+  // The TLS files (--ca-certificate, --ca-directory, --certificate, --private-key): read when the
+  // first HTTPS connection is set up, as GNU's ssl_init; a plain-HTTP run never opens them.
+  options.tlsFiles = tlsFilesOnce(values, reporter);
+  // Files named by other options: read before any request; a failure names the file, as GNU's.
   let reading = "";
   /** The -i list, when it named no URL. */
   let emptyList: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
-    const caCerts: string[] = [];
-    const caFile = values["ca-certificate"];
-    // An empty value (`--ca-certificate="$CA"` unset) is no file, as GNU wget takes it.
-    if (caFile) {
-      const text = await Deno.readTextFile(reading = caFile);
-      // GNU wget reads PEM only: a DER file trusts nothing ("Failed to open cert"), and the
-      // server's certificate then fails verification (exit 5).
-      if (text.includes("-----BEGIN CERTIFICATE-----")) caCerts.push(text);
-      else if (!quiet) reporter.error(`wget: no PEM certificate in ${caFile}; it is not trusted`);
-    }
-    const caDirectory = values["ca-directory"];
-    if (caDirectory !== undefined) {
-      // Every PEM certificate in the directory (c_rehash's NAME.0 links included), read once each.
-      reading = caDirectory;
-      const names = [...Deno.readDirSync(caDirectory)].map((entry) => entry.name).sort();
-      const seen = new Set<string>();
-      for (const name of names) {
-        let text: string;
-        try {
-          text = Deno.readTextFileSync(`${caDirectory}/${name}`);
-        } catch {
-          continue; // A subdirectory or an unreadable entry.
-        }
-        if (text.includes("-----BEGIN CERTIFICATE-----") && !seen.has(text)) {
-          seen.add(text);
-          caCerts.push(text);
-        }
-      }
-    }
-    if (caCerts.length > 0) options.caCerts = caCerts;
-    if (values.certificate !== undefined) {
-      const keyFile = values["private-key"];
-      const cert = await Deno.readFile(reading = values.certificate);
-      const key = keyFile === undefined ? cert : await Deno.readFile(reading = keyFile);
-      const loaded = await clientCertificate(values, cert, key, reporter);
-      if (loaded) options.clientCertificate = loaded;
-    }
     const home = homeDirectory();
     if (options.credentials === undefined && home !== undefined && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
@@ -994,6 +959,81 @@ const runWithLog = (async function runWithLog(
   }
   return status;
 }).bind(undefined);
+
+/**
+ * What the TLS options name (--ca-certificate, --ca-directory, --certificate, --private-key),
+ * read the first time it is asked for and given again after, as GNU wget's ssl_init: at the first
+ * HTTPS connection, never in a plain-HTTP run. A file that cannot be read is said in GNU's words
+ * (not with -q) and the run goes on without it: a server the missing CA file was to vouch for is
+ * then refused (exit 5); a client certificate or key that cannot be read is not sent, unsaid.
+ */
+function tlsFilesOnce(
+  values: WgetValues,
+  reporter: WgetReporter,
+): () => Promise<{ caCerts?: string[]; clientCertificate?: { cert: string; key: string } }> {
+  let files: Promise<{ caCerts?: string[]; clientCertificate?: { cert: string; key: string } }>;
+  const quiet = values.quiet ?? false;
+  const read = async () => {
+    const caCerts: string[] = [];
+    const caDirectory = values["ca-directory"];
+    if (caDirectory !== undefined) {
+      // Every PEM certificate in the directory (c_rehash's NAME.0 links included), read once each.
+      let names: string[] = [];
+      try {
+        names = [...Deno.readDirSync(caDirectory)].map((entry) => entry.name).sort();
+      } catch {
+        if (caDirectory && !quiet) reporter.error(`ERROR: Cannot open directory ${caDirectory}.`);
+      }
+      const seen = new Set<string>();
+      for (const name of names) {
+        let text: string;
+        try {
+          text = Deno.readTextFileSync(`${caDirectory}/${name}`);
+        } catch {
+          continue; // A subdirectory or an unreadable entry.
+        }
+        if (text.includes("-----BEGIN CERTIFICATE-----") && !seen.has(text)) {
+          seen.add(text);
+          caCerts.push(text);
+        }
+      }
+    }
+    const caFile = values["ca-certificate"];
+    // An empty value (`--ca-certificate="$CA"` unset) is no file, as GNU wget takes it.
+    if (caFile) {
+      // GnuTLS's count of certificates read, or its error: -64 (GNUTLS_E_FILE_ERROR) for a file
+      // that cannot be read, 0 for one without a PEM certificate (a DER file: GNU reads PEM only).
+      let count = -64;
+      let text = "";
+      try {
+        text = Deno.readTextFileSync(caFile);
+        count = text.includes("-----BEGIN CERTIFICATE-----") ? 1 : 0;
+      } catch {
+        // Not there, not readable, a directory: GnuTLS's -64.
+      }
+      if (count > 0) {
+        caCerts.push(text);
+        reporter.verbose(`Loaded CA certificate '${caFile}'`);
+      } else if (!quiet) reporter.error(`ERROR: Failed to open cert ${caFile}: (${count}).`);
+    }
+    let clientCertificateFiles: { cert: string; key: string } | undefined;
+    if (values.certificate !== undefined) {
+      const keyFile = values["private-key"];
+      try {
+        const cert = Deno.readFileSync(values.certificate);
+        const key = keyFile === undefined ? cert : Deno.readFileSync(keyFile);
+        clientCertificateFiles = await clientCertificate(values, cert, key, reporter);
+      } catch {
+        // GNU wget does not look at what GnuTLS said of them: no client certificate, unsaid.
+      }
+    }
+    return {
+      ...(caCerts.length > 0 ? { caCerts } : {}),
+      ...(clientCertificateFiles ? { clientCertificate: clientCertificateFiles } : {}),
+    };
+  };
+  return () => files ??= read();
+}
 
 /**
  * The client certificate and key as PEM, read as GNU wget (with GnuTLS) reads them: both files

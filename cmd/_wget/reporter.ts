@@ -50,8 +50,6 @@ export interface WgetReporterOptions {
   showProgress?: boolean | undefined;
   /** `--ignore-length`: GNU's "Length: ignored". */
   ignoreLength?: boolean | undefined;
-  /** `--ca-certificate FILE`: GNU's "Loaded CA certificate 'FILE'" before the first HTTPS one. */
-  caCertificate?: string | undefined;
   /** `-N` (not with -O): GNU's "Last-modified header missing" when a saved file had none. */
   timestamping?: boolean | undefined;
   /** `--spider`: GNU wget's lines for checking that files exist, and for broken links. */
@@ -295,8 +293,6 @@ export class WgetReporter {
   readonly #wildcardWarning: boolean;
   readonly #proxy: ProxySettings | undefined;
   readonly #timestamping: boolean;
-  /** The CA file still to be announced, before the first HTTPS request. */
-  #caToAnnounce: string | undefined;
   /** Connections the connector said it opened ("Connecting to ... connected."), in all. */
   #connectorConnects = 0;
   /** Connections the connector said failed (resolving or connecting), in all. */
@@ -313,7 +309,6 @@ export class WgetReporter {
   constructor(options: WgetReporterOptions = {}) {
     this.#quiet = options.quiet ?? false;
     this.#timestamping = options.timestamping ?? false;
-    this.#caToAnnounce = options.caCertificate;
     this.#ignoreLength = options.ignoreLength ?? false;
     this.#spider = options.spider ?? false;
     this.#recursive = options.recursive ?? false;
@@ -491,11 +486,6 @@ export class WgetReporter {
         const attempt = log.attempt > 1 ? `(try:${String(log.attempt).padStart(2)})  ` : "";
         // (GNU names a URL with credentials `http://u:*password*@host/`.)
         this.#line(`--${timestamp()}--  ${attempt}${shownUrl(url.href, userinfo)}`);
-        if (this.#caToAnnounce !== undefined && url.scheme === "https") {
-          // GNU wget loads the file when it sets TLS up, for the first HTTPS URL.
-          this.#line(`Loaded CA certificate '${this.#caToAnnounce}'`);
-          this.#caToAnnounce = undefined;
-        }
       },
       connected: ({ host, port, address, reused }) => {
         // The connector said "Connecting to ... connected." for a new connection (also when a

@@ -87,6 +87,13 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   /** For `https://`: a client certificate and its private key, PEM. */
   clientCertificate?: { cert: string; key: string };
   /**
+   * For `https://`: called as each TLS connection is set up, before it connects, for `caCerts`
+   * and `clientCertificate` read from files only then (wget reads them for its first HTTPS
+   * connection, never for a plain-HTTP run); what it gives goes over those options. Make it read
+   * once and give the same answer after.
+   */
+  tlsFiles?: (() => Promise<Pick<HttpClientOptions, "caCerts" | "clientCertificate">>) | undefined;
+  /**
    * Abort the whole exchange from outside: connect, request, response head and body. The
    * pending call rejects at once with `signal.reason` and the connection is closed.
    */
@@ -722,8 +729,14 @@ const openStream = (async function openStream(
     const via = options.connectVia;
     // The address the strategy reached, for onConnection.
     const connectVia = via && reportingReached(via, (to) => (address = to));
+    const files = options.tlsFiles && await options.tlsFiles();
     conn = await abortable(
-      connectTls(target.host, target.port, { ...options, connectTimeoutMs, connectVia }),
+      connectTls(target.host, target.port, {
+        ...options,
+        ...files,
+        connectTimeoutMs,
+        connectVia,
+      }),
       signal,
       (late) => late.close(),
     );

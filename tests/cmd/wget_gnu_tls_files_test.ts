@@ -1,0 +1,140 @@
+/**
+ * The files named by wget's TLS options (--ca-certificate, --ca-directory, --certificate,
+ * --private-key, and .wgetrc's ca_certificate): GNU wget (GnuTLS's ssl_init) reads them when it
+ * sets up its first HTTPS connection, once a run, so a plain-HTTP run never opens them, and one
+ * that cannot be read is an ERROR line and the run goes on. netkit's wget beside GNU's on
+ * loopback servers: exit codes, files left, and those lines.
+ */
+
+import { deepEqual, equal } from "node:assert/strict";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { assertSame, type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
+import { makeCertificate } from "../harness/nginx.ts";
+
+/** The lines of the TLS files' set-up, in the order said. */
+function tlsLines(outcome: Outcome): string[] {
+  return outcome.stderr.split("\n").filter((line) =>
+    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate)/.test(line)
+  );
+}
+
+peerTest(
+  "wget reads the TLS options' files at the first HTTPS connection, as GNU wget: a plain-HTTP run never opens them, a missing CA file is GNU's ERROR line and exit 5 for HTTPS only",
+  ["wget", "openssl"],
+  async () => {
+    await using dir = await tempDir();
+    const good = await makeCertificate(dir.path, "DNS:localhost,IP:127.0.0.1", "good-", {
+      ca: true,
+    });
+    const der = `${dir.path}/good.der`;
+    await new Deno.Command("openssl", {
+      args: ["x509", "-in", good.cert, "-outform", "DER", "-out", der],
+    }).output();
+    const missing = `${dir.path}/missing.pem`;
+    const noDir = `${dir.path}/no-such-directory`;
+    const page = (path: string): Response =>
+      path === "/a.txt" || path === "/b.txt"
+        ? new Response(`${path}\n`)
+        : new Response("not found\n", { status: 404 });
+    await using secure = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: await Deno.readTextFile(good.cert),
+      key: await Deno.readTextFile(good.key),
+      onListen: () => {},
+    }, (request) => page(new URL(request.url).pathname));
+    const https = `https://127.0.0.1:${secure.addr.port}`;
+    await using plain = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (
+      request,
+    ) => {
+      const path = new URL(request.url).pathname;
+      if (path !== "/index.html") return page(path);
+      const html = `<a href="${https}/a.txt">a</a> <a href="b.txt">b</a>\n`;
+      return new Response(html, { headers: { "content-type": "text/html" } });
+    });
+    const http = `http://127.0.0.1:${plain.addr.port}`;
+    const wgetrc = `${dir.path}/wgetrc`;
+    await Deno.writeTextFile(wgetrc, `ca_certificate = ${missing}\n`);
+    // No .wgetrc of the user's for the other cases (GNU wget refuses WGETRC=/dev/null).
+    const noWgetrc = `${dir.path}/empty-wgetrc`;
+    await Deno.writeTextFile(noWgetrc, "");
+
+    const cases: { args: string[]; env?: Record<string, string>; code: number; lines: string[] }[] =
+      [
+        // Plain HTTP: the files are never opened (netkit said exit 3 here).
+        { args: [`--ca-certificate=${missing}`, `${http}/a.txt`], code: 0, lines: [] },
+        { args: [`--certificate=${missing}`, `${http}/a.txt`], code: 0, lines: [] },
+        {
+          args: [`--certificate=${good.cert}`, `--private-key=${missing}`, `${http}/a.txt`],
+          code: 0,
+          lines: [],
+        },
+        { args: [`--ca-directory=${noDir}`, `${http}/a.txt`], code: 0, lines: [] },
+        { args: [`${http}/a.txt`], env: { WGETRC: wgetrc }, code: 0, lines: [] },
+        // HTTPS: GNU's line, the server not trusted (exit 5), the next URL fetched all the same.
+        {
+          args: [`--ca-certificate=${missing}`, `${https}/a.txt`, `${http}/b.txt`],
+          code: 5,
+          lines: [`ERROR: Failed to open cert ${missing}: (-64).`],
+        },
+        {
+          args: [`${https}/a.txt`, `${https}/b.txt`],
+          env: { WGETRC: wgetrc },
+          code: 5,
+          lines: [`ERROR: Failed to open cert ${missing}: (-64).`],
+        },
+        // -r over HTTP linking to HTTPS: the line once, at the first HTTPS request.
+        {
+          args: ["-r", "-H", "-nd", `--ca-certificate=${missing}`, `${http}/index.html`],
+          code: 5,
+          lines: [`ERROR: Failed to open cert ${missing}: (-64).`],
+        },
+        // A file without a PEM certificate: GnuTLS's count of them, 0.
+        {
+          args: [`--ca-certificate=${der}`, `${https}/a.txt`],
+          code: 5,
+          lines: [`ERROR: Failed to open cert ${der}: (0).`],
+        },
+        // A client certificate or key that cannot be read: not sent, unsaid.
+        {
+          args: [`--ca-certificate=${good.cert}`, `--certificate=${missing}`, `${https}/a.txt`],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
+        },
+        {
+          args: [
+            `--ca-certificate=${good.cert}`,
+            `--certificate=${good.cert}`,
+            `--private-key=${missing}`,
+            `${https}/a.txt`,
+          ],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
+        },
+        // A CA directory that is not there: said, and the CA file read all the same.
+        {
+          args: [`--ca-directory=${noDir}`, `--ca-certificate=${good.cert}`, `${https}/a.txt`],
+          code: 0,
+          lines: [`ERROR: Cannot open directory ${noDir}.`, `Loaded CA certificate '${good.cert}'`],
+        },
+        // -q: nothing said.
+        { args: ["-q", `--ca-certificate=${missing}`, `${https}/a.txt`], code: 5, lines: [] },
+      ];
+    for (const { args, env, code, lines } of cases) {
+      const what = [...Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`), ...args].join(" ");
+      const outcome = await sideBySide(dir.path, undefined, {
+        args: ["-t", "1", "-T", "20", ...args],
+        env: { WGETRC: noWgetrc, ...env },
+      });
+      assertSame(outcome, what);
+      equal(outcome.gnu.code, code, `${what}: GNU's exit code\n${outcome.gnu.stderr}`);
+      deepEqual(tlsLines(outcome.gnu), lines, `${what}: GNU's lines\n${outcome.gnu.stderr}`);
+      deepEqual(
+        tlsLines(outcome.netkit),
+        lines,
+        `${what}: netkit's lines\n${outcome.netkit.stderr}`,
+      );
+      if (args[0] === "-q") equal(outcome.netkit.stderr, outcome.gnu.stderr, what);
+    }
+  },
+);
