@@ -271,9 +271,9 @@ async function readFakedTimeService(serverClock: Date, clientClock?: Date) {
     until grep -q "Started working" "$1/xinetd.log" 2>/dev/null; do
       i=$((i + 1)); [ $i -lt 600 ] || { echo "xinetd did not start" >&2; exit 3; }; sleep 0.05
     done
-    echo "rdate $(busybox rdate -p 127.0.0.1)"
-    echo "tcp $(${timeClient} 127.0.0.1 37 --protocol time)"
-    echo "udp $(${timeClient} 127.0.0.1 37 --protocol time --udp)"
+    echo "rdate $(busybox rdate -p 127.0.0.1 2>>"$1/clients.err")"
+    echo "tcp $(${timeClient} 127.0.0.1 37 --protocol time 2>>"$1/clients.err")"
+    echo "udp $(${timeClient} 127.0.0.1 37 --protocol time --udp 2>>"$1/clients.err")"
   `;
   const output = await new Deno.Command("unshare", {
     args: ["-n", "sh", "-c", script, "sh", dir.path],
@@ -284,9 +284,19 @@ async function readFakedTimeService(serverClock: Date, clientClock?: Date) {
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 0, stderr);
   const lines = new TextDecoder().decode(output.stdout).trimEnd().split("\n");
-  return Object.fromEntries(
+  const read = Object.fromEntries(
     lines.map((line) => [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)]),
   );
+  // A client that printed nothing: its own words, and xinetd's log, say why.
+  const why = async (name: string) =>
+    await Deno.readTextFile(`${dir.path}/${name}`).catch(() => "");
+  if (!read.rdate || !read.tcp || !read.udp) {
+    throw new Error(
+      `a client printed no time: ${JSON.stringify(lines)}\n` +
+        `clients' stderr:\n${await why("clients.err")}\nxinetd.log:\n${await why("xinetd.log")}`,
+    );
+  }
+  return read;
 }
 
 const FAKED_ERA_PEERS = ["xinetd", "faketime", "busybox"];
