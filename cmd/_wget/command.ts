@@ -1064,11 +1064,9 @@ async function clientCertificate(
   const certType = values.certificate === undefined
     ? keyType
     : (values["certificate-type"] ?? "PEM").toUpperCase();
+  // GNU's words; both files are then read as the key's type all the same.
   if (certType !== keyType && !values.quiet) {
-    reporter.error(
-      `wget: --certificate-type ${certType} and --private-key-type ${keyType} differ: ` +
-        `both files are read as ${keyType}, as GNU wget does`,
-    );
+    reporter.error("ERROR: GnuTLS requires the key and the cert to be of the same type.");
   }
   const text = new TextDecoder();
   try {

@@ -15,7 +15,8 @@ import { etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 /** The lines of the TLS files' set-up, in the order said. */
 function tlsLines(outcome: Outcome): string[] {
   return outcome.stderr.split("\n").filter((line) =>
-    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate)/.test(line)
+    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate|ERROR: GnuTLS)/
+      .test(line)
   );
 }
 
@@ -111,6 +112,21 @@ peerTest(
           ],
           code: 0,
           lines: [`Loaded CA certificate '${good.cert}'`],
+        },
+        // Types that differ: GNU's line (netkit said its own), the files read as the key's type.
+        {
+          args: [
+            `--ca-certificate=${good.cert}`,
+            `--certificate=${good.cert}`,
+            "--certificate-type=DER",
+            `--private-key=${good.key}`,
+            `${https}/a.txt`,
+          ],
+          code: 0,
+          lines: [
+            `Loaded CA certificate '${good.cert}'`,
+            "ERROR: GnuTLS requires the key and the cert to be of the same type.",
+          ],
         },
         // A CA directory that is not there: said, and the CA file read all the same.
         {
