@@ -1069,14 +1069,16 @@ async function clientCertificate(
     reporter.error("ERROR: GnuTLS requires the key and the cert to be of the same type.");
   }
   const text = new TextDecoder();
+  let pair: { cert: string; key: string };
   try {
     if (keyType === "PEM") {
       const pem = [text.decode(cert), text.decode(key)];
       if (!pem.every((file) => file.includes("-----BEGIN "))) throw new SyntaxError("Not PEM");
-      return { cert: pem[0]!, key: pem[1]! };
+      pair = { cert: pem[0]!, key: pem[1]! };
+    } else {
+      const { pemFromDer } = await import("../../lib/net/pem.ts");
+      pair = { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
     }
-    const { pemFromDer } = await import("../../lib/net/pem.ts");
-    return { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
   } catch {
     if (!values.quiet) {
       reporter.error(
@@ -1087,6 +1089,25 @@ async function clientCertificate(
       );
     }
     return undefined;
+  }
+  // GnuTLS takes the pair only when the certificate's file holds a certificate and the key's
+  // file its key (a key file alone, a key of another certificate: not); else GNU wget sends no
+  // certificate, unsaid, where node:tls would fail the handshake.
+  return await matchingPair(pair) ? pair : undefined;
+}
+
+/** Whether `pair.cert`'s first certificate goes with `pair.key`'s private key. */
+async function matchingPair(pair: { cert: string; key: string }): Promise<boolean> {
+  const cert = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pair.cert);
+  const key = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/.exec(
+    pair.key,
+  );
+  if (!cert || !key) return false;
+  try {
+    const { createPrivateKey, X509Certificate } = await import("node:crypto");
+    return new X509Certificate(cert[0]).checkPrivateKey(createPrivateKey(key[0]));
+  } catch {
+    return false;
   }
 }
 

@@ -113,6 +113,12 @@ peerTest(
           code: 0,
           lines: [`Loaded CA certificate '${good.cert}'`],
         },
+        // A key file alone, without its certificate: none sent, unsaid.
+        {
+          args: [`--ca-certificate=${good.cert}`, `--private-key=${good.key}`, `${https}/a.txt`],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
+        },
         // Types that differ: GNU's line (netkit said its own), the files read as the key's type.
         {
           args: [
