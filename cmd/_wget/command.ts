@@ -36,6 +36,7 @@ import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
 import type { HttpUrl } from "../../lib/http/url.ts";
+import type { HttpClientOptions } from "../../lib/http/client.ts";
 import {
   type AddressConnectorEvents,
   createAddressConnector,
@@ -960,18 +961,23 @@ const runWithLog = (async function runWithLog(
   return status;
 }).bind(undefined);
 
+/** What the TLS options give the HTTP client: roots to trust, and a client certificate. */
+type TlsFiles = Pick<HttpClientOptions, "caCerts" | "systemRoots" | "clientCertificate">;
+
 /**
  * What the TLS options name (--ca-certificate, --ca-directory, --certificate, --private-key),
  * read the first time it is asked for and given again after, as GNU wget's ssl_init: at the first
  * HTTPS connection, never in a plain-HTTP run. A file that cannot be read is said in GNU's words
  * (not with -q) and the run goes on without it: a server the missing CA file was to vouch for is
  * then refused (exit 5); a client certificate or key that cannot be read is not sent, unsaid.
+ * As GnuTLS's wget: --ca-directory (even empty) trusts its certificates and --ca-certificate's
+ * alone, not the system's roots beside them; --private-key without --certificate is both files.
  */
 function tlsFilesOnce(
   values: WgetValues,
   reporter: WgetReporter,
-): () => Promise<{ caCerts?: string[]; clientCertificate?: { cert: string; key: string } }> {
-  let files: Promise<{ caCerts?: string[]; clientCertificate?: { cert: string; key: string } }>;
+): () => Promise<TlsFiles> {
+  let files: Promise<TlsFiles>;
   const quiet = values.quiet ?? false;
   const read = async () => {
     const caCerts: string[] = [];
@@ -1017,10 +1023,13 @@ function tlsFilesOnce(
       } else if (!quiet) reporter.error(`ERROR: Failed to open cert ${caFile}: (${count}).`);
     }
     let clientCertificateFiles: { cert: string; key: string } | undefined;
-    if (values.certificate !== undefined) {
+    // GNU's ssl_init: the certificate's file holds the key too when no key is named, and the
+    // key's file holds the certificate too when no certificate is.
+    const certFile = values.certificate ?? values["private-key"];
+    if (certFile !== undefined) {
       const keyFile = values["private-key"];
       try {
-        const cert = Deno.readFileSync(values.certificate);
+        const cert = Deno.readFileSync(certFile);
         const key = keyFile === undefined ? cert : Deno.readFileSync(keyFile);
         clientCertificateFiles = await clientCertificate(values, cert, key, reporter);
       } catch {
@@ -1029,6 +1038,7 @@ function tlsFilesOnce(
     }
     return {
       ...(caCerts.length > 0 ? { caCerts } : {}),
+      ...(caDirectory !== undefined ? { systemRoots: false } : {}),
       ...(clientCertificateFiles ? { clientCertificate: clientCertificateFiles } : {}),
     };
   };
@@ -1047,33 +1057,57 @@ async function clientCertificate(
   key: Uint8Array,
   reporter: WgetReporter,
 ): Promise<{ cert: string; key: string } | undefined> {
-  const certType = (values["certificate-type"] ?? "PEM").toUpperCase();
+  // With one file named, both are that one's type (GNU's ssl_init).
   const keyType = values["private-key"] === undefined
-    ? certType
+    ? (values["certificate-type"] ?? "PEM").toUpperCase()
     : (values["private-key-type"] ?? "PEM").toUpperCase();
+  const certType = values.certificate === undefined
+    ? keyType
+    : (values["certificate-type"] ?? "PEM").toUpperCase();
+  // GNU's words; both files are then read as the key's type all the same.
   if (certType !== keyType && !values.quiet) {
-    reporter.error(
-      `wget: --certificate-type ${certType} and --private-key-type ${keyType} differ: ` +
-        `both files are read as ${keyType}, as GNU wget does`,
-    );
+    reporter.error("ERROR: GnuTLS requires the key and the cert to be of the same type.");
   }
   const text = new TextDecoder();
+  let pair: { cert: string; key: string };
   try {
     if (keyType === "PEM") {
       const pem = [text.decode(cert), text.decode(key)];
       if (!pem.every((file) => file.includes("-----BEGIN "))) throw new SyntaxError("Not PEM");
-      return { cert: pem[0]!, key: pem[1]! };
+      pair = { cert: pem[0]!, key: pem[1]! };
+    } else {
+      const { pemFromDer } = await import("../../lib/net/pem.ts");
+      pair = { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
     }
-    const { pemFromDer } = await import("../../lib/net/pem.ts");
-    return { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
   } catch {
     if (!values.quiet) {
       reporter.error(
-        `wget: ${values.certificate} and its key are not ${keyType} files; ` +
+        `wget: ${
+          values.certificate ?? values["private-key"]
+        } and its key are not ${keyType} files; ` +
           "going on without a client certificate",
       );
     }
     return undefined;
+  }
+  // GnuTLS takes the pair only when the certificate's file holds a certificate and the key's
+  // file its key (a key file alone, a key of another certificate: not); else GNU wget sends no
+  // certificate, unsaid, where node:tls would fail the handshake.
+  return await matchingPair(pair) ? pair : undefined;
+}
+
+/** Whether `pair.cert`'s first certificate goes with `pair.key`'s private key. */
+async function matchingPair(pair: { cert: string; key: string }): Promise<boolean> {
+  const cert = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pair.cert);
+  const key = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/.exec(
+    pair.key,
+  );
+  if (!cert || !key) return false;
+  try {
+    const { createPrivateKey, X509Certificate } = await import("node:crypto");
+    return new X509Certificate(cert[0]).checkPrivateKey(createPrivateKey(key[0]));
+  } catch {
+    return false;
   }
 }
 

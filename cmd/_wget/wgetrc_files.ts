@@ -27,13 +27,15 @@ export interface WgetrcChoice {
 /**
  * Reads the `.wgetrc` files GNU wget reads, in its order, and checks their lines as it does: the
  * system's (`$SYSTEM_WGETRC` when that file is there, else `/etc/wgetrc` when that one is), then
- * the user's (`$WGETRC`, which must be there, else `~/.wgetrc` when there is one: `$HOME`, or the
- * passwd entry's home); `--config FILE` reads FILE alone, `--no-config` none.
+ * the user's (`$WGETRC`, which must be a regular file its mode bits let the user read, not
+ * /dev/null, else `~/.wgetrc` when there is one: `$HOME`, or the passwd entry's home);
+ * `--config FILE` reads FILE alone, `--no-config` none.
  *
  * @param say Prints one line of wget's log (GNU's errors, with their `wget: `).
  * @returns The files, or the exit code after their errors were said: 2 for a bad line (every bad
  * line of the file said, then GNU's closing words for a system file or `--config`'s), or a
- * `--config` file that is not there; 1 when `$WGETRC` names a file that is not there.
+ * `--config` file that is not there; 1 when `$WGETRC` names a file that is not there or that
+ * GNU's file_exists_p refuses.
  *
  * @example
  * ```ts
@@ -86,13 +88,17 @@ export function readWgetrcFiles(
   const named = Deno.env.get("WGETRC");
   let user: Wgetrc | undefined;
   if (named) {
-    try {
-      user = { path: named, text: Deno.readTextFileSync(named) };
-    } catch (error) {
+    let problem = notReadableFile(named);
+    if (problem === undefined) {
+      try {
+        user = { path: named, text: Deno.readTextFileSync(named) };
+      } catch (error) {
+        problem = osErrorText(error);
+      }
+    }
+    if (problem !== undefined) {
       say(
-        `wget: WGETRC points to ${named}, which couldn't be accessed because of error: ${
-          osErrorText(error)
-        }.`,
+        `wget: WGETRC points to ${named}, which couldn't be accessed because of error: ${problem}.`,
       );
       return EXIT_GENERIC;
     }
@@ -116,6 +122,35 @@ const EXIT_GENERIC = 1;
 
 /** Debian's GNU wget's system file. */
 const SYSTEM_WGETRC = "/etc/wgetrc";
+
+/**
+ * Why GNU wget's file_exists_p refuses `path`, in strerror's words, or undefined when it takes it:
+ * the file must be a regular file (not /dev/null, not a directory) whose mode bits let the user
+ * read it (as its owner, a member of its group, or anyone), whoever the user is (root too).
+ */
+function notReadableFile(path: string): string | undefined {
+  let stat: Deno.FileInfo;
+  try {
+    stat = Deno.statSync(path);
+  } catch (error) {
+    return osErrorText(error);
+  }
+  const mode = stat.mode ?? 0o444;
+  const readable = (mode & 0o400 && stat.uid === Deno.uid()) ||
+    (mode & 0o040 && stat.gid !== null && inGroup(stat.gid)) || mode & 0o004;
+  return stat.isFile && readable ? undefined : "Permission denied";
+}
+
+/** Whether the process is in group `gid`: its own group or a supplementary one. */
+function inGroup(gid: number): boolean {
+  if (gid === Deno.gid()) return true;
+  try {
+    const groups = /^Groups:(.*)$/m.exec(Deno.readTextFileSync("/proc/self/status"))?.[1] ?? "";
+    return groups.trim().split(/\s+/).includes(String(gid));
+  } catch {
+    return false;
+  }
+}
 
 /** The file at `path`, or undefined when it cannot be read. */
 function readFile(path: string): Wgetrc | undefined {

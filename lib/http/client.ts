@@ -75,6 +75,11 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
   ignoreContentLength?: boolean | undefined;
   /** Extra trusted root certificates, PEM, for `https://`. */
   caCerts?: string[];
+  /**
+   * False to trust `caCerts` alone for `https://`, not the system's roots beside them (wget's
+   * `--ca-directory`). @default {true}
+   */
+  systemRoots?: boolean | undefined;
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
   /**
@@ -92,7 +97,9 @@ export interface HttpClientOptions extends HttpRequestOptions, ReadHeadOptions {
    * connection, never for a plain-HTTP run); what it gives goes over those options. Make it read
    * once and give the same answer after.
    */
-  tlsFiles?: (() => Promise<Pick<HttpClientOptions, "caCerts" | "clientCertificate">>) | undefined;
+  tlsFiles?:
+    | (() => Promise<Pick<HttpClientOptions, "caCerts" | "systemRoots" | "clientCertificate">>)
+    | undefined;
   /**
    * Abort the whole exchange from outside: connect, request, response head and body. The
    * pending call rejects at once with `signal.reason` and the connection is closed.
@@ -684,6 +691,8 @@ const poolGroup = (function poolGroup(
     caIds.set(options.caCerts, ca);
   }
   const check = options.checkCertificate === false ? 0 : 1;
+  // Trusting caCerts alone is a group of its own: a negative id.
+  if (options.systemRoots === false) ca = -ca - 1;
   const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const tunnel = (options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "") +
     (options.clientCertificate ? "|client certificate" : "");

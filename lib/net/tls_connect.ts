@@ -10,7 +10,8 @@
  * Extra roots (`caCerts`, wget's `--ca-certificate`) go through `node:tls` too, checked: Deno's own
  * verifier refuses a self-signed certificate that is itself the trusted root when it says it is a
  * CA (`openssl req -x509` makes such certificates; rustls reports `CaUsedAsEndEntity`), which
- * OpenSSL, GnuTLS, curl and GNU wget accept. The system's roots stay trusted beside them.
+ * OpenSSL, GnuTLS, curl and GNU wget accept. The system's roots stay trusted beside them, unless
+ * `systemRoots: false` (wget's `--ca-directory`) says to trust `caCerts` alone: node:tls too.
  *
  * Verification failures read as GNU wget's do ("self-signed certificate", "doesn't have a known
  * issuer", "name mismatch"), never as a TLS library's debug text.
@@ -56,6 +57,12 @@ export interface TlsTunnel {
 export interface TlsConnectOptions {
   /** Extra trusted roots, PEM. */
   caCerts?: string[];
+  /**
+   * False to trust `caCerts` alone, not the system's roots beside them (GNU wget's set-up when
+   * `--ca-directory` is given): with no `caCerts` then, no certificate is trusted.
+   * @default {true}
+   */
+  systemRoots?: boolean | undefined;
   /** False to accept any certificate (`--no-check-certificate`). @default {true} */
   checkCertificate?: boolean;
   /**
@@ -137,7 +144,7 @@ async function connectChecked(
   const where = formatHostPort(host, port);
   if (
     options.checkCertificate === false || options.tunnel || options.clientCertificate ||
-    (options.caCerts?.length && NODE_VERIFIED.has(where))
+    options.systemRoots === false || (options.caCerts?.length && NODE_VERIFIED.has(where))
   ) {
     return await connectWithNodeTls(host, port, options);
   }
@@ -288,8 +295,12 @@ async function connectWithNodeTls(
     ? await options.connectVia(host, port, (address) => openNodeSocket(address, port, options))
     : undefined;
   // node:tls's `ca` replaces the system roots; GNU wget's --ca-certificate adds to them (also
-  // unchecked: what is wrong is still told).
-  const ca = options.caCerts?.length ? [...tls.rootCertificates, ...options.caCerts] : undefined;
+  // unchecked: what is wrong is still told), unless told to trust the given roots alone.
+  const ca = options.systemRoots === false
+    ? options.caCerts ?? []
+    : options.caCerts?.length
+    ? [...tls.rootCertificates, ...options.caCerts]
+    : undefined;
   const tlsSocket = tls.connect({
     // With a tunnel, `host` still names the server for the certificate's name check.
     ...(socket ? { socket, host } : { host, port }),

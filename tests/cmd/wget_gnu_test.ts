@@ -968,6 +968,14 @@ peerTest(
       [ca, `--certificate=${both}`, "--private-key-type=DER"],
       // A DER CA certificate trusts nothing (GNU reads PEM only): exit 5.
       [`--ca-certificate=${dir.path}/server.der`, `--certificate=${both}`],
+      // --private-key alone: its file is the certificate's too, of the key's type (GNU's
+      // ssl_init; netkit sent no certificate, and the server refused the handshake).
+      [ca, `--private-key=${both}`],
+      [ca, `--private-key=${both}`, "--certificate-type=DER"],
+      // A key file alone, or a key that is not the certificate's: GnuTLS takes neither, and
+      // GNU wget sends no certificate (the server then ends the handshake).
+      [ca, `--private-key=${client.key}`],
+      [ca, `--certificate=${client.cert}`, `--private-key=${server.key}`],
     ];
     for (const options of cases) {
       const outcome = await sideBySide(dir.path, undefined, {
@@ -975,6 +983,13 @@ peerTest(
       });
       const what = options.join(" ");
       equal(outcome.netkit.code, outcome.gnu.code, what);
+      // Without a client certificate the server ends the handshake: the cases tell them apart.
+      if (options.length === 1) assert.notEqual(outcome.gnu.code, 0, what);
+      if (options[1] === `--private-key=${both}`) equal(outcome.gnu.code, 0, what);
+      const keyAlone = options.length === 2 && options[1] === `--private-key=${client.key}`;
+      if (keyAlone || options[2] === `--private-key=${server.key}`) {
+        assert.notEqual(outcome.gnu.code, 0, what);
+      }
       // s_server's page lists the session's ciphers, which differ between TLS libraries.
       equal(
         outcome.netkit.files.page?.includes("s_server"),
@@ -1014,6 +1029,9 @@ peerTest(
     await using dir = await tempDir();
     await using server = startRecording();
     const url = `${server.base}/rc`;
+    const unreadable = `${dir.path}/unreadable-rc`;
+    await Deno.writeTextFile(unreadable, "tries = 3\n", { mode: 0o000 });
+    await Deno.chmod(unreadable, 0o000);
     const cases: Case[] = [
       {
         args: ["-q", url],
@@ -1029,12 +1047,20 @@ peerTest(
       },
       { args: ["-q", url], files: { rc: "foo = bar\n" }, env: { WGETRC: "$CWD/rc" } },
       { args: ["-q", url], env: { WGETRC: "$CWD/none" } },
+      // GNU's file_exists_p: a regular file its mode bits let the user read (root too), or
+      // "Permission denied" and exit 1 (netkit read these: empty, or a directory's error).
+      { args: ["-q", url], env: { WGETRC: "/dev/null" } },
+      { args: ["-q", url], env: { WGETRC: "$CWD" } },
+      { args: ["-q", url], env: { WGETRC: unreadable } },
     ];
     for (const job of cases) {
       const before = server.requests.length;
       const both = await sideBySide(dir.path, undefined, job);
-      const what = `${job.args.join(" ")} ${JSON.stringify(job.files)}`;
+      const what = `${job.args.join(" ")} ${JSON.stringify(job.files)} ${JSON.stringify(job.env)}`;
       assertSame(both, what, { requests: false });
+      const said = (outcome: Outcome) => outcome.stderr.replaceAll(outcome.dir, "$CWD");
+      equal(said(both.netkit), said(both.gnu), what);
+      if (job.env?.WGETRC && !job.files) equal(both.gnu.code, 1, what);
       const seen = server.requests.slice(before).map((request) =>
         request.headers
           .filter(([name]) => /^(user-agent|x-from|referer)$/i.test(name))

@@ -10,11 +10,13 @@ import { deepEqual, equal } from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import { assertSame, type Outcome, sideBySide } from "../harness/wget_side_by_side.ts";
 import { makeCertificate } from "../harness/nginx.ts";
+import { etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 
 /** The lines of the TLS files' set-up, in the order said. */
 function tlsLines(outcome: Outcome): string[] {
   return outcome.stderr.split("\n").filter((line) =>
-    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate)/.test(line)
+    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate|ERROR: GnuTLS)/
+      .test(line)
   );
 }
 
@@ -111,6 +113,27 @@ peerTest(
           code: 0,
           lines: [`Loaded CA certificate '${good.cert}'`],
         },
+        // A key file alone, without its certificate: none sent, unsaid.
+        {
+          args: [`--ca-certificate=${good.cert}`, `--private-key=${good.key}`, `${https}/a.txt`],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
+        },
+        // Types that differ: GNU's line (netkit said its own), the files read as the key's type.
+        {
+          args: [
+            `--ca-certificate=${good.cert}`,
+            `--certificate=${good.cert}`,
+            "--certificate-type=DER",
+            `--private-key=${good.key}`,
+            `${https}/a.txt`,
+          ],
+          code: 0,
+          lines: [
+            `Loaded CA certificate '${good.cert}'`,
+            "ERROR: GnuTLS requires the key and the cert to be of the same type.",
+          ],
+        },
         // A CA directory that is not there: said, and the CA file read all the same.
         {
           args: [`--ca-directory=${noDir}`, `--ca-certificate=${good.cert}`, `${https}/a.txt`],
@@ -138,3 +161,144 @@ peerTest(
     }
   },
 );
+
+/** The system's bundle of trusted roots, which GnuTLS's system trust (GNU wget's) reads. */
+const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+const NAMESPACE = etcNamespaceUnavailable(["openssl", "wget"]) ?? bundleMissing();
+
+/** Why the system's bundle cannot be stood in for (it is not there), or undefined. */
+function bundleMissing(): string | undefined {
+  try {
+    return Deno.statSync(SYSTEM_BUNDLE).isFile ? undefined : `${SYSTEM_BUNDLE} is not a file`;
+  } catch (error) {
+    return `no ${SYSTEM_BUNDLE}: ${error}`;
+  }
+}
+
+Deno.test({
+  name:
+    "wget --ca-directory trusts its certificates (and --ca-certificate's) alone, not the system roots beside them, as GNU wget: a server whose CA is a system root only is refused" +
+    (NAMESPACE ? ` (ignored: ${NAMESPACE})` : ""),
+  ignore: NAMESPACE !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    // A CA and a server certificate it signs (rustls takes such a root, unlike a self-signed
+    // server certificate that is a CA too).
+    const openssl = async (args: string[]) => {
+      const { success, stderr } = await new Deno.Command("openssl", {
+        args,
+        stdout: "null",
+        stderr: "piped",
+      })
+        .output();
+      if (!success) throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(stderr)}`);
+    };
+    const d = dir.path;
+    await openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${d}/ca.key`,
+      "-out",
+      `${d}/ca.pem`,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=netkit test CA",
+    ]);
+    await openssl([
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${d}/server.key`,
+      "-out",
+      `${d}/server.csr`,
+      "-subj",
+      "/CN=localhost",
+    ]);
+    await Deno.writeTextFile(
+      `${d}/ext`,
+      "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\n",
+    );
+    await openssl([
+      "x509",
+      "-req",
+      "-in",
+      `${d}/server.csr`,
+      "-CA",
+      `${d}/ca.pem`,
+      "-CAkey",
+      `${d}/ca.key`,
+      "-CAcreateserial",
+      "-out",
+      `${d}/server.pem`,
+      "-days",
+      "2",
+      "-extfile",
+      `${d}/ext`,
+    ]);
+    await using server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: await Deno.readTextFile(`${d}/server.pem`),
+      key: await Deno.readTextFile(`${d}/server.key`),
+      onListen: () => {},
+    }, () => new Response("a\n"));
+    const url = `https://127.0.0.1:${server.addr.port}/a.txt`;
+    // The system's bundle and the test CA, in the place of the system's bundle, in a mount
+    // namespace of the run's own: the system is left as it is. netkit (Deno) is told to take the
+    // system's roots (DENO_TLS_CA_STORE=system) rather than its own copy of Mozilla's.
+    const bundle = `${d}/bundle.crt`;
+    await Deno.writeTextFile(
+      bundle,
+      (await Deno.readTextFile(SYSTEM_BUNDLE)) + (await Deno.readTextFile(`${d}/ca.pem`)),
+    );
+    const wrapper = [
+      "unshare",
+      "-m",
+      "sh",
+      "-c",
+      `mount --bind "$0" ${SYSTEM_BUNDLE} && exec "$@"`,
+      bundle,
+    ];
+    await Deno.mkdir(`${d}/empty`);
+    await Deno.mkdir(`${d}/cas`);
+    await Deno.copyFile(`${d}/ca.pem`, `${d}/cas/ca.pem`);
+    const rc = `${d}/rc`;
+    await Deno.writeTextFile(rc, `ca_directory = ${d}/empty\n`);
+    const noWgetrc = `${d}/empty-wgetrc`;
+    await Deno.writeTextFile(noWgetrc, "");
+    const cases: { args: string[]; env?: Record<string, string>; code: number }[] = [
+      // The CA is a system root: trusted.
+      { args: [], code: 0 },
+      // A directory without it, or none (empty): the system's roots are not read, refused.
+      { args: [`--ca-directory=${d}/empty`], code: 5 },
+      { args: ["--ca-directory="], code: 5 },
+      { args: [], env: { WGETRC: rc }, code: 5 },
+      // The directory or the CA file vouch for it.
+      { args: [`--ca-directory=${d}/cas`], code: 0 },
+      { args: [`--ca-directory=${d}/empty`, `--ca-certificate=${d}/ca.pem`], code: 0 },
+    ];
+    for (const { args, env, code } of cases) {
+      const what = [...Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`), ...args].join(" ");
+      const outcome = await sideBySide(d, undefined, {
+        args: ["-t", "1", "-T", "20", ...args, url],
+        env: { WGETRC: noWgetrc, DENO_TLS_CA_STORE: "system", ...env },
+        wrapper,
+      });
+      assertSame(outcome, what);
+      equal(outcome.gnu.code, code, `${what}: GNU's exit code\n${outcome.gnu.stderr}`);
+      if (code === 5) {
+        const refusal = (stderr: string) =>
+          stderr.split("\n").filter((line) => line.startsWith("ERROR: The certificate"));
+        deepEqual(refusal(outcome.netkit.stderr), refusal(outcome.gnu.stderr), what);
+      }
+    }
+  },
+});
