@@ -1080,14 +1080,8 @@ async function clientCertificate(
       pair = { cert: pemFromDer(cert, "certificate"), key: pemFromDer(key, "private key") };
     }
   } catch {
-    if (!values.quiet) {
-      reporter.error(
-        `wget: ${
-          values.certificate ?? values["private-key"]
-        } and its key are not ${keyType} files; ` +
-          "going on without a client certificate",
-      );
-    }
+    // Not of the named type: GnuTLS refuses the pair, and GNU wget, which does not look at what
+    // it said, sends no certificate, unsaid.
     return undefined;
   }
   // GnuTLS takes the pair only when the certificate's file holds a certificate and the key's

@@ -15,7 +15,7 @@ import { etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 /** The lines of the TLS files' set-up, in the order said. */
 function tlsLines(outcome: Outcome): string[] {
   return outcome.stderr.split("\n").filter((line) =>
-    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate|ERROR: GnuTLS)/
+    /^(ERROR: Failed to open cert|ERROR: Cannot open directory|Loaded CA certificate|ERROR: GnuTLS)|and its key are not/
       .test(line)
   );
 }
@@ -33,6 +33,8 @@ peerTest(
       args: ["x509", "-in", good.cert, "-outform", "DER", "-out", der],
     }).output();
     const missing = `${dir.path}/missing.pem`;
+    const notPem = `${dir.path}/not-a-certificate.txt`;
+    await Deno.writeTextFile(notPem, "not a certificate\n");
     const noDir = `${dir.path}/no-such-directory`;
     const page = (path: string): Response =>
       path === "/a.txt" || path === "/b.txt"
@@ -133,6 +135,23 @@ peerTest(
             `Loaded CA certificate '${good.cert}'`,
             "ERROR: GnuTLS requires the key and the cert to be of the same type.",
           ],
+        },
+        // A client certificate file that is not of its type (text for PEM, text for DER): not
+        // sent, unsaid (netkit said its own line).
+        {
+          args: [`--ca-certificate=${good.cert}`, `--certificate=${notPem}`, `${https}/a.txt`],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
+        },
+        {
+          args: [
+            `--ca-certificate=${good.cert}`,
+            `--certificate=${notPem}`,
+            "--certificate-type=DER",
+            `${https}/a.txt`,
+          ],
+          code: 0,
+          lines: [`Loaded CA certificate '${good.cert}'`],
         },
         // A CA directory that is not there: said, and the CA file read all the same.
         {
