@@ -62,6 +62,12 @@ export interface AskOptions extends DnsQueryOptions {
    * `attempts`): see {@linkcode KeptSockets}.
    */
   kept?: KeptSockets | undefined;
+  /**
+   * Called once the question has been written over TCP (`use-vc`, or after a truncated answer),
+   * so that the pair's other question goes out after it, as glibc's send_vc writes A before AAAA
+   * on its connection. A question over UDP goes out in askServer's first synchronous stretch.
+   */
+  sent?: (() => void) | undefined;
 }
 
 /**
@@ -718,7 +724,7 @@ const askServerNow = (async function askServerNow(
   try {
     // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
     const { queryTcp } = await import("./_query_tcp.ts");
-    bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop));
+    bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop), options.sent);
   } catch (error) {
     const { sockets } = await loadFailures();
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".

@@ -117,7 +117,10 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
 }).bind(undefined);
 
 /** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit, resent or not. */
-type QuestionForm = Pick<AskOptions, "tcpOnly" | "edns0" | "trustAd" | "resend" | "kept">;
+type QuestionForm = Pick<
+  AskOptions,
+  "tcpOnly" | "edns0" | "trustAd" | "resend" | "kept" | "sent"
+>;
 
 /** How long a UDP question waits before the server's TCP port is probed. */
 const PROBE_DELAY_MS = 5;
@@ -292,14 +295,23 @@ export const lookupChain = (async function lookupChain(
         for (const nameServer of servers) {
           // A server found dead stays dead for the next rounds (glibc asks again, and is refused at once).
           if (dead?.has(nameServer)) continue;
+          // Tells the other family of the pair that this question is out (at most once a try).
+          let told = pace === undefined;
+          const tell = () => {
+            if (!told) pace!.asked();
+            told = true;
+          };
           if (pace !== undefined) {
             const turn = pace.turn();
             if (turn !== undefined) await turn;
             signal?.throwIfAborted();
-            // Then nothing is awaited before the question is on its socket (askServer sends it in
-            // its first synchronous stretch), so the other family's question, which waits for
-            // this, goes out after it.
-            pace.asked();
+            // Then nothing is awaited before the question is on its UDP socket (askServer sends
+            // it in its first synchronous stretch), so the other family's question, which waits
+            // for this, goes out after it. Over TCP (`use-vc`) the connection comes first: the
+            // other question waits until this one is written (`sent`), or this try is over;
+            // else a server could read AAAA first (seen once in CI: glibc's send_vc writes A
+            // before AAAA on its one connection).
+            if (!tcpOnly) tell();
           }
           server = formatNameServer(nameServer);
           // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
@@ -316,10 +328,16 @@ export const lookupChain = (async function lookupChain(
                 last,
                 timeoutMs,
                 signal,
-                asked,
+                tcpOnly ? { ...asked, sent: tell } : asked,
                 server,
               )
-              : await askServer(current, type, { nameServer, timeoutMs, signal, ...asked });
+              : await askServer(current, type, {
+                nameServer,
+                timeoutMs,
+                signal,
+                ...asked,
+                sent: tell,
+              });
             options.trace?.({
               step: "query",
               name: current,
@@ -355,6 +373,9 @@ export const lookupChain = (async function lookupChain(
             const refused = await everyServerRefused(error);
             if (!(refused && lastError !== undefined)) lastError = error;
             if (refused) (dead ??= new Set()).add(nameServer);
+          } finally {
+            // Not written (no connection, the answer read first, an error): the try is over.
+            tell();
           }
         }
       }

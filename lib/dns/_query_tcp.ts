@@ -15,7 +15,8 @@ import { MissingPermissionError } from "../io/missing_permission_error.ts";
 
 /**
  * Asks over TCP: a two-byte length, then the message, both ways (RFC 1035 section 4.2.2), within
- * `timeoutMs` for connecting and the exchange together.
+ * `timeoutMs` for connecting and the exchange together; `sent` is called once the question is
+ * written.
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ export async function queryTcp(
   server: Required<NameServer>,
   timeoutMs: number,
   signal?: AbortSignal,
+  sent?: () => void,
 ): Promise<Uint8Array> {
   const where = formatNameServer(server);
   // One budget for connecting and the exchange together.
@@ -90,6 +92,7 @@ export async function queryTcp(
     const exchange = async () => {
       await stream.write(framed);
       await stream.flush();
+      sent?.();
       const head = await stream.readExactly(2);
       const length = ((head[0] ?? 0) << 8) | (head[1] ?? 0);
       return await stream.readExactly(length);
