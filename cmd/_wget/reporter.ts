@@ -1067,13 +1067,19 @@ export class WgetReporter {
       // A file that could not be made for an answer that came (a file where its directory goes):
       // GNU has said the length line by then (it opens the file after it), and puts a blank line
       // in the verbose log before its own (http_loop's FOPENERR).
-      if (
-        this.#verboseLines && !error.writing && log.responded && log.responseOk &&
-        !log.bodyStarted && !log.partial
-      ) {
-        this.#lengthLine(log, log.responseLength, 0);
-        this.#raw("\n");
+      const lengthSaid = this.#verboseLines && !error.writing && log.responded &&
+        log.responseOk && !log.bodyStarted && !log.partial;
+      if (lengthSaid) this.#lengthLine(log, log.responseLength, 0);
+      if (error.unlinking) {
+        // --unlink's removal failed (GNU's UNLINKERR): its perror-style line from gethttp,
+        // then http_loop's blank line and its own; the file is left as it was.
+        const reason = fileErrorText(error.cause);
+        this.error(`${error.path}: ${reason}`);
+        if (lengthSaid) this.#raw("\n");
+        this.error(`Cannot unlink ${quoteName(error.path)} (${reason}).`);
+        return;
       }
+      if (lengthSaid) this.#raw("\n");
       // GNU's line (http.c), the one people grep for a full disk; GNU says the system's
       // `NAME: REASON` before it when the open failed.
       this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);

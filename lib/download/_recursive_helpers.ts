@@ -118,16 +118,6 @@ export function removeIfLink(path: string): void {
   }
 }
 
-/** The file (or link) at a file's name is removed before it is written again (`--unlink`). */
-export function removeIfThere(path: string): void {
-  try {
-    // (Not a directory, which the write then reports, as GNU's unlink refuses it.)
-    if (!Deno.lstatSync(path).isDirectory) Deno.removeSync(path);
-  } catch {
-    // Absent.
-  }
-}
-
 /**
  * The files of one walk whose bodies could not be written (a full disk), in the order they failed:
  * with several threads the fetches under way when the disk filled fail together, where GNU (one

@@ -12,6 +12,7 @@ import { fileNameFromUrl } from "./file_name.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { withPageExtension } from "./page_kind.ts";
 import { rotateBackups } from "./_backups.ts";
+import { unlinkBeforeWriting } from "./_unlink.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -66,12 +67,23 @@ export class DownloadFileError extends NetkitError {
    * `FWRITEERR`, which ends a recursion where an open that fails (`FOPENERR`) does not.
    */
   readonly writing: boolean;
+  /**
+   * The file there could not be removed before it was written again (`--unlink`): GNU wget's
+   * `UNLINKERR`, said as `Cannot unlink 'NAME' (REASON).`; the file is left as it was.
+   */
+  readonly unlinking: boolean;
   /** Builds the error; the OS error is kept as `cause`. */
-  constructor(path: string, cause: unknown, options: { writing?: boolean } = {}) {
-    super("FILE", `Cannot write "${path}": ${fileErrorText(cause)}`, { cause });
+  constructor(
+    path: string,
+    cause: unknown,
+    options: { writing?: boolean; unlinking?: boolean } = {},
+  ) {
+    const doing = options.unlinking ? "remove" : "write";
+    super("FILE", `Cannot ${doing} "${path}": ${fileErrorText(cause)}`, { cause });
     this.name = "DownloadFileError";
     this.path = path;
     this.writing = options.writing ?? false;
+    this.unlinking = options.unlinking ?? false;
   }
 }
 
@@ -1306,16 +1318,6 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   }
 }
 
-/** Removes the file at `path` when there is one (`--unlink`). */
-function removeFile(path: string): void {
-  try {
-    // (Not a directory, which the open then reports, as GNU's unlink refuses it.)
-    if (!Deno.lstatSync(path).isDirectory) Deno.removeSync(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
 /** Opens the file for the body: appended to when resuming, else a new file that clobbers none. */
 function openTarget(job: BodyJob): Deno.FsFile {
   const { response, original, target, options, state, offset } = job;
@@ -1367,7 +1369,13 @@ function openTarget(job: BodyJob): Deno.FsFile {
       }
       if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
       // --unlink: a file written over from its start is a new file (a hard link keeps the old).
-      if (options.unlink && offset === 0) removeFile(path);
+      if (options.unlink && offset === 0) {
+        try {
+          unlinkBeforeWriting(path);
+        } catch (error) {
+          throw new DownloadFileError(path, error, { unlinking: true });
+        }
+      }
       const file = Deno.openSync(path, {
         write: true,
         create: true,
@@ -1391,7 +1399,7 @@ function openTarget(job: BodyJob): Deno.FsFile {
     own(created.path, 0);
     return created.file;
   } catch (error) {
-    throw new DownloadFileError(path, error);
+    throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
   }
 }
 

@@ -38,7 +38,6 @@ import {
   readPrefix,
   removeEmptyFailures,
   removeIfLink,
-  removeIfThere,
   sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
@@ -59,6 +58,7 @@ import type { SyncByteWriter } from "../net/socket_stream.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
+import { unlinkBeforeWriting } from "./_unlink.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
@@ -1685,8 +1685,14 @@ class Walker {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
             if (backups > 0) rotateBackups(path, backups);
             // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
-            if (options.unlink) removeIfThere(path);
-            else removeIfLink(path);
+            if (!options.unlink) removeIfLink(path);
+            else {
+              try {
+                unlinkBeforeWriting(path);
+              } catch (error) {
+                throw new DownloadFileError(path, error, { unlinking: true });
+              }
+            }
           }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else {
@@ -1718,7 +1724,7 @@ class Walker {
           path = unique.path;
         }
       } catch (error) {
-        throw new DownloadFileError(path, error);
+        throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
       }
     };
     // The file is made with synchronous calls: an asynchronous open or utime goes through

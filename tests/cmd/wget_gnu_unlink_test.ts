@@ -3,11 +3,14 @@
  * removed first, so that a hard link to it keeps the old bytes; without `--unlink` both write into
  * the file itself (the link sees the new bytes), and a plain run, which never writes over a file,
  * takes `NAME.1` either way. `-x` without `-r` writes over a file of the name, as GNU's
- * ALLOW_CLOBBER (its dirstruct).
+ * ALLOW_CLOBBER (its dirstruct). A file that cannot be removed (a read-only mount) is GNU's
+ * UNLINKERR: `NAME: REASON`, `Cannot unlink 'NAME' (REASON).`, exit 3, the file kept, and a
+ * recursion goes on.
  */
 
 import { deepEqual, equal } from "node:assert/strict";
-import { peerTest, tempDir } from "../harness/peers.ts";
+import { missingPeer, peerTest, tempDir } from "../harness/peers.ts";
+import { etcNamespaceUnavailable } from "../harness/etc_namespace.ts";
 import { startRecordingServer } from "../harness/recording_http_server.ts";
 import { runTool } from "../harness/wget_side_by_side.ts";
 
@@ -70,3 +73,55 @@ peerTest(
     }
   },
 );
+
+const READ_ONLY_NAMESPACE = etcNamespaceUnavailable() ?? missingPeer(["wget"]);
+
+Deno.test({
+  name:
+    "wget --unlink where the file cannot be removed says GNU's `Cannot unlink` lines, keeps it, " +
+    "and goes on with the recursion" +
+    (READ_ONLY_NAMESPACE ? ` (ignored: ${READ_ONLY_NAMESPACE})` : ""),
+  ignore: READ_ONLY_NAMESPACE !== undefined,
+  async fn() {
+    await using dir = await tempDir();
+    const pages: Record<string, string> = {
+      "/": '<a href="ro/b.txt">b</a> <a href="c.txt">c</a>\n',
+      "/ro/b.txt": "new b\n",
+      "/c.txt": "new c\n",
+    };
+    await using server = startRecordingServer({
+      handle: (request) => ({
+        headers: [["Last-Modified", new Date().toUTCString()], ["Content-Type", "text/html"]],
+        body: pages[request.target] ?? "",
+        ...(pages[request.target] === undefined ? { status: 404, reason: "Not Found" } : {}),
+      }),
+    });
+    // ro/b.txt, old, under a read-only mount of ro/ (the file cannot be removed: EROFS), the run
+    // in a mount namespace of its own.
+    const prepare = `mkdir ro && printf 'old b\\n' > ro/b.txt && touch -d 2000-01-01 ro/b.txt && ` +
+      `mount --bind -o ro ro ro && exec "$@"`;
+    const wrapper = ["unshare", "-m", "sh", "-c", prepare, "sh"];
+    const cases = [
+      ["--unlink", "-N", "-P", "ro", `${server.base}/ro/b.txt`],
+      ["--unlink", "-N", "-nv", "-P", "ro", `${server.base}/ro/b.txt`],
+      ["--unlink", "-r", "-N", "-nH", "-nv", `${server.base}/`],
+    ];
+    for (const args of cases) {
+      const caseDir = await Deno.makeTempDir({ dir: dir.path });
+      const job = { args, wrapper };
+      const gnu = await runTool("gnu", caseDir, undefined, job);
+      const netkit = await runTool("netkit", caseDir, undefined, job);
+      const lines = (stderr: string) =>
+        stderr.split("\n").filter((line) =>
+          !/^(FINISHED )?(--)?\d{4}-\d\d-\d\d|^Total wall|^Downloaded/.test(line)
+        );
+      const what = `${args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
+      equal(netkit.code, gnu.code, what);
+      equal(gnu.code, 3, what);
+      deepEqual(lines(netkit.stderr), lines(gnu.stderr), what);
+      // The user's file kept; the recursion went on to c.txt.
+      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
+      equal(await Deno.readTextFile(`${gnu.dir}/ro/b.txt`), "old b\n", what);
+    }
+  },
+});
