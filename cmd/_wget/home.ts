@@ -35,6 +35,17 @@ export function homeDirectory(
 ): string | undefined {
   const home = env.get("HOME");
   if (home !== undefined) return home;
+  // Read once a run (a run asks up to four times: .wgetrc, .netrc, .wget-hsts, `~/` in
+  // .wgetrc), as GNU's home_dir keeps what it found.
+  if (!passwdHomes.has(passwd)) passwdHomes.set(passwd, passwdHome(passwd));
+  return passwdHomes.get(passwd);
+}
+
+/** What {@linkcode passwdHome} found, by passwd file. */
+const passwdHomes = new Map<string, string | undefined>();
+
+/** The home field of the first entry of `passwd` with this process's user id. */
+function passwdHome(passwd: string): string | undefined {
   const uid = Deno.uid();
   if (uid === null) return undefined;
   try {
