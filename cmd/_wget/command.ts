@@ -47,6 +47,8 @@ import {
   applyWgetrcSetting,
   executeError,
   expandWgetrcTilde,
+  INT_MAX,
+  parseWgetBytes,
   splitWgetrcLine,
   wgetrcCommandKind,
   type WgetrcTarget,
@@ -146,14 +148,6 @@ export interface WgetValues extends WgetRecursiveValues {
   "no-config"?: boolean;
   /** `.wgetrc`'s `netrc = off`: no credentials from `~/.netrc`. */
   netrc?: boolean;
-}
-
-/** GNU wget's size or rate (`500k`, `1.5m`, `2048`) in bytes (a second). */
-function parseRate(text: string, option = "--limit-rate"): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*$/.exec(text);
-  if (!match) throw new UsageError(`${option} takes a size such as 500k or 2m, not "${text}"`);
-  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase()] ?? 1;
-  return Number(match[1]) * scale;
 }
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
@@ -316,7 +310,7 @@ const downloadOptions = (function downloadOptions(
   options.addressesOf = connector.addressesOf;
   // An empty value (`-t "$TRIES"` unset) leaves GNU wget's default, as GNU's parser does.
   if (values.tries) {
-    options.tries = parseCount(values.tries, "--tries", 0, 1_000_000);
+    options.tries = parseCount(values.tries, "--tries", 0, INT_MAX);
   }
   if (values.waitretry !== undefined) {
     options.retryWaitMs = parseWgetTime(values.waitretry, "--waitretry");
@@ -324,7 +318,7 @@ const downloadOptions = (function downloadOptions(
   if (values["max-redirect"] !== undefined) {
     // GNU wget reads an empty value as 0.
     const text = values["max-redirect"] || "0";
-    options.maxRedirects = parseCount(text, "--max-redirect", 0, 1000);
+    options.maxRedirects = parseCount(text, "--max-redirect", 0, INT_MAX);
   }
   if (values["retry-on-http-error"] !== undefined) {
     options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) => {
@@ -383,7 +377,7 @@ const downloadOptions = (function downloadOptions(
   options.timestampingByHead = values["no-if-modified-since"];
   options.useServerTimestamps = !values["no-use-server-timestamps"];
   if (values.backups !== undefined) {
-    options.backups = parseCount(values.backups, "--backups", 0, 1e9);
+    options.backups = parseCount(values.backups, "--backups", 0, INT_MAX);
   }
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {
@@ -414,7 +408,7 @@ const downloadOptions = (function downloadOptions(
   options.saveHeaders = values["save-headers"];
   options.retryConnectionRefused = values["retry-connrefused"];
   if (values["limit-rate"] !== undefined) {
-    options.limitBytesPerSecond = parseRate(values["limit-rate"]);
+    options.limitBytesPerSecond = parseWgetBytes(values["limit-rate"], "--limit-rate");
   }
   if (!values["no-proxy"]) {
     // Each variable by name: the compiled binary may read only these.
@@ -587,7 +581,7 @@ export const runWget = (async function runWget(
     recursive = recursion?.recursiveOptions(values);
     if (!recursion) naming = await plainNaming(values);
     if (values.wait !== undefined) waitMs = parseWgetTime(values.wait, "--wait");
-    if (values.quota !== undefined) quota = parseRate(values.quota, "--quota");
+    if (values.quota !== undefined) quota = parseWgetBytes(values.quota, "--quota");
   } catch (error) {
     if (error instanceof RefusedError) {
       say(error.message);
@@ -1217,7 +1211,7 @@ async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined>
   }
   const cutDirs = values["cut-dirs"] === undefined
     ? 0
-    : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9);
+    : parseCount(values["cut-dirs"], "--cut-dirs", 0, INT_MAX);
   const layout = {
     hostDirectories: !values["no-host-directories"],
     protocolDirectories: values["protocol-directories"] ?? false,

@@ -26,6 +26,9 @@ import { gnuProgressType, usage, USAGE_TAIL } from "./spec.ts";
 import {
   applyWgetrcSetting,
   executeError,
+  gnuBytes,
+  gnuNumberText,
+  gnuTimeError,
   splitWgetrcLine,
   type WgetrcTarget,
 } from "./wgetrc_command.ts";
@@ -428,6 +431,19 @@ const applyOption =
     const set = (key: string, value: unknown) => void (values[key] = value);
     switch (action[0]) {
       case "=":
+        if (NUMBER_OPTIONS.has(name)) return setNumber(state, name, action.slice(1), given!);
+        if (TIME_OPTIONS.has(name) || name === "quota" || name === "limit-rate") {
+          // GNU's cmd_time and cmd_bytes: a bad value ends wget where it stands, in their words.
+          const error = TIME_OPTIONS.has(name)
+            ? gnuTimeError(given!)
+            : gnuBytes(given!) === undefined
+            ? "Invalid byte value"
+            : undefined;
+          if (error !== undefined) {
+            print(out.stderr, `wget: --${name}: ${error} ${quoteName(given!)}`);
+            return EXIT_PARSE;
+          }
+        }
         return set(action.slice(1), given);
       case "+":
         if (name === "execute") return execute(state, given!);
@@ -441,6 +457,7 @@ const applyOption =
         if (action.startsWith("~e:")) {
           return applyOption(state, { name: "execute", value: `${action.slice(3)}=${value}` });
         }
+        if (NUMBER_OPTIONS.has(name)) return setNumber(state, name, action.slice(1), value);
         return set(action.slice(1), value);
       }
       case "e": {
@@ -454,6 +471,39 @@ const applyOption =
     }
     return applySpecial(state, name, given, twin);
   }).bind(undefined);
+
+/** The options that take a time period (GNU's cmd_time). */
+const TIME_OPTIONS = new Set([
+  "wait",
+  "waitretry",
+  "timeout",
+  "dns-timeout",
+  "connect-timeout",
+  "read-timeout",
+]);
+
+/** The options that take a whole number (GNU's cmd_number; `inf` too for -t and -l). */
+const NUMBER_OPTIONS = new Set(["tries", "level", "max-redirect", "backups", "cut-dirs"]);
+
+/**
+ * A whole-number option's value set as GNU reads it ({@linkcode gnuNumberText}); a negative one,
+ * or one beyond INT_MAX, ends wget here in GNU's words (`wget: --tries: Invalid number '-1'.`, exit
+ * 2, no usage text).
+ */
+const setNumber = (function setNumber(
+  state: ApplyState,
+  name: string,
+  key: string,
+  text: string,
+): Outcome {
+  const number = gnuNumberText(text, name === "tries" || name === "level");
+  if (number === undefined) {
+    print(state.out.stderr, `wget: --${name}: Invalid number ${quoteName(text)}.`);
+    return EXIT_PARSE;
+  }
+  state.values[key] = number;
+  return undefined;
+}).bind(undefined);
 
 /**
  * GNU's `-e COMMAND`, run where it stands among the options (a later option overrides it, and it

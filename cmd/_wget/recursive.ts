@@ -24,7 +24,7 @@ import {
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetDownloadLog, WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
-import { listEntries } from "./wgetrc_command.ts";
+import { INT_MAX, listEntries, parseWgetBytes } from "./wgetrc_command.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 
 /** The recursion options, by long name. */
@@ -78,15 +78,6 @@ export interface WgetRecursiveValues {
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
 
-/** GNU wget's sizes: bytes, or with k, m, g (powers of 1024); `inf` or 0 for no limit. */
-function parseQuota(text: string): number {
-  if (text === "inf") return 0;
-  const match = /^([0-9]+(?:\.[0-9]+)?)([kmg]?)$/i.exec(text);
-  if (!match) throw new UsageError(`--quota takes a size such as 10m, not "${text}"`);
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? "").toLowerCase()] ?? 1;
-  return Math.round(Number(match[1]) * unit);
-}
-
 const restrictions = (function restrictions(text: string | undefined) {
   if (text === undefined) return undefined;
   try {
@@ -137,7 +128,7 @@ export const recursiveOptions = (function recursiveOptions(
   const recursive = Boolean(values.recursive || values.mirror);
   let maxDepth = values.mirror ? Infinity : 5;
   if (values.level !== undefined) {
-    maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, 1e9);
+    maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, INT_MAX);
     if (maxDepth === 0) maxDepth = Infinity;
   }
   const regexType = (values["regex-type"] ?? "posix").toLowerCase();
@@ -171,7 +162,7 @@ export const recursiveOptions = (function recursiveOptions(
       ...(values["default-page"] ? { indexName: values["default-page"] } : {}),
       cutDirs: values["cut-dirs"] === undefined
         ? 0
-        : parseCount(values["cut-dirs"], "--cut-dirs", 0, 1e9),
+        : parseCount(values["cut-dirs"], "--cut-dirs", 0, INT_MAX),
     },
     rejectedLog: values["rejected-log"],
     robots: values.robots ?? true,
@@ -187,7 +178,7 @@ export const recursiveOptions = (function recursiveOptions(
     rejectRegex: regex(values["reject-regex"], "--reject-regex", regexType),
     followTags: listEntries(values["follow-tags"]),
     ignoreTags: listEntries(values["ignore-tags"]),
-    quotaBytes: values.quota === undefined ? 0 : parseQuota(values.quota),
+    quotaBytes: values.quota === undefined ? 0 : parseWgetBytes(values.quota, "--quota"),
     waitMs: values.wait === undefined ? 0 : parseWgetTime(values.wait, "--wait"),
     randomWait: values["random-wait"],
     deleteAfter: values["delete-after"],

@@ -6,6 +6,7 @@
  */
 
 import { UsageError } from "../../lib/cli/command_line.ts";
+import { quoteName } from "./quote_name.ts";
 
 const UNIT_SECONDS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
@@ -26,9 +27,12 @@ const UNIT_SECONDS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 8
  * ```
  */
 export function parseWgetTime(text: string, option: string): number {
-  const match = /^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([smhdw]?)\s*$/i.exec(text);
-  if (!match) {
-    throw new UsageError(`${option} takes a time such as 10, 1.5m, 2h or 1d, not "${text}"`);
+  // GNU's cmd_time: a sign, digits with one dot at most, then the unit; -0 is 0.
+  const match = /^\s*([-+]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([smhdw]?)\s*$/i.exec(text);
+  if (!match) throw new UsageError(`${option}: Invalid time period ${quoteName(text)}`);
+  const seconds = Number(match[2]) * UNIT_SECONDS[match[3]!.toLowerCase()]!;
+  if (match[1] === "-" && seconds !== 0) {
+    throw new UsageError(`${option}: Negative time period ${quoteName(text)}`);
   }
-  return Math.round(Number(match[1]) * UNIT_SECONDS[match[2]!.toLowerCase()]! * 1000);
+  return Math.round(seconds * 1000);
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { UsageError } from "../../lib/cli/command_line.ts";
 import { quoteName } from "./quote_name.ts";
 import { gnuProgressType } from "./spec.ts";
 
@@ -220,24 +221,142 @@ const TIME_COMMANDS = new Set([
 /** The commands that take a size (GNU's cmd_bytes, cmd_bytes_sum). */
 const BYTES_COMMANDS = new Set(["quota", "limitrate"]);
 
+/** The commands that take a whole number (GNU's cmd_number). */
+const NUMBER_COMMANDS = new Set(["backups", "cutdirs", "maxredirect", "dotsinline", "dotspacing"]);
+
+/** The commands that take a whole number or `inf`, which is 0 (GNU's cmd_number_inf). */
+const NUMBER_INF_COMMANDS = new Set(["tries", "numtries", "reclevel", "metalinkindex"]);
+
+/**
+ * C's INT_MAX, the largest whole number a GNU wget setting takes (its cmd_number refuses more).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { INT_MAX } from "./wgetrc_command.ts";
+ *
+ * assert.equal(INT_MAX, 2147483647);
+ * ```
+ */
+export const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * A whole-number setting's value as GNU Wget 1.21.3's cmd_number reads it (C's `strtol`, base
+ * 10, nothing after the digits checked): blanks, a sign, then the digits up to the first other
+ * character, none being 0 (`x` and `` are 0, `2x` is 2, `0x10` is 0); with `inf`
+ * (cmd_number_inf: `-t`, `-l`), `inf` in any case is 0 too. Returns the number as plain decimal
+ * text, or undefined for a negative one or one beyond INT_MAX (GNU's `Invalid number`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gnuNumberText } from "./wgetrc_command.ts";
+ *
+ * assert.equal(gnuNumberText(" +3", false), "3");
+ * assert.equal(gnuNumberText("2x", false), "2");
+ * assert.equal(gnuNumberText("x", false), "0");
+ * assert.equal(gnuNumberText("INF", true), "0");
+ * assert.equal(gnuNumberText("inf", false), "0");
+ * assert.equal(gnuNumberText("-0", false), "0");
+ * assert.equal(gnuNumberText("-1", false), undefined);
+ * assert.equal(gnuNumberText("2147483648", true), undefined);
+ * ```
+ */
+export const gnuNumberText = (function gnuNumberText(
+  value: string,
+  inf: boolean,
+): string | undefined {
+  if (inf && value.toLowerCase() === "inf") return "0";
+  const match = /^[ \t\n\v\f\r]*([-+]?)0*(\d*)/.exec(value)!;
+  const digits = match[2]!;
+  // More digits than INT_MAX has: beyond it (strtol's ERANGE past LONG_MAX included).
+  if (digits.length > 10) return undefined;
+  const number = Number(digits);
+  if (number > INT_MAX || (match[1] === "-" && number !== 0)) return undefined;
+  return String(number);
+}).bind(undefined);
+
 /** GNU's simple_atof: a sign, digits with one dot at most, at least one digit. */
 const SIMPLE_NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)$/;
 
-/** GNU's cmd_time's complaint about `value`, or undefined when it takes it. */
-const gnuTimeError = (function gnuTimeError(value: string): string | undefined {
+/**
+ * GNU's cmd_time's complaint about `value` (`Invalid time period`, `Negative time period`), or
+ * undefined when it takes it: a number as GNU's simple_atof reads it (blanks, a sign, digits with
+ * one dot at most), then one of `s`, `m`, `h`, `d`, `w`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gnuTimeError } from "./wgetrc_command.ts";
+ *
+ * assert.equal(gnuTimeError(" +1.5m "), undefined);
+ * assert.equal(gnuTimeError("-0"), undefined);
+ * assert.equal(gnuTimeError("-1"), "Negative time period");
+ * assert.equal(gnuTimeError("1e3"), "Invalid time period");
+ * ```
+ */
+export const gnuTimeError = (function gnuTimeError(value: string): string | undefined {
   const number = value.trimEnd().replace(/[smhdw]$/i, "").trim();
   if (!SIMPLE_NUMBER.test(number)) return "Invalid time period";
   return number.startsWith("-") && Number(number) !== 0 ? "Negative time period" : undefined;
 }).bind(undefined);
 
-/** GNU's cmd_bytes's complaint about `value` (its parse_bytes_helper), or undefined. */
-const gnuBytesError = (function gnuBytesError(value: string): string | undefined {
-  if (value === "inf") return undefined;
-  const number = value.trimEnd().replace(/[kmgt]$/i, "").trim();
+/** The size suffixes GNU's parse_bytes_helper takes, as multipliers. */
+const BYTE_SUFFIXES: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/**
+ * A size or rate as GNU's cmd_bytes reads it (its parse_bytes_helper): `inf` (exactly) is 0, no
+ * limit; else a number as simple_atof reads it, not negative, then `k`, `m`, `g` or `t` (powers
+ * of 1,024), in bytes, its fraction dropped as GNU's cast to an integer drops it (`0.5` is 0);
+ * undefined for anything else (GNU's `Invalid byte value`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gnuBytes } from "./wgetrc_command.ts";
+ *
+ * assert.equal(gnuBytes("1.5k"), 1536);
+ * assert.equal(gnuBytes(" 2M "), 2097152);
+ * assert.equal(gnuBytes("inf"), 0);
+ * assert.equal(gnuBytes("0.0001"), 0);
+ * assert.equal(gnuBytes("-1"), undefined);
+ * assert.equal(gnuBytes("INF"), undefined);
+ * ```
+ */
+export const gnuBytes = (function gnuBytes(value: string): number | undefined {
+  if (value === "inf") return 0;
+  const trimmed = value.trimEnd();
+  const scale = BYTE_SUFFIXES[trimmed.slice(-1).toLowerCase()];
+  const number = (scale === undefined ? trimmed : trimmed.slice(0, -1)).trim();
   if (!SIMPLE_NUMBER.test(number) || (number.startsWith("-") && Number(number) !== 0)) {
-    return "Invalid byte value";
+    return undefined;
   }
-  return undefined;
+  return Math.trunc(Math.abs(Number(number)) * (scale ?? 1));
+}).bind(undefined);
+
+/**
+ * A size or rate option's value in bytes ({@linkcode gnuBytes}: 0 is no limit).
+ *
+ * @throws {UsageError} in GNU's words: `--quota: Invalid byte value 'abc'`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseWgetBytes } from "./wgetrc_command.ts";
+ *
+ * assert.equal(parseWgetBytes("500k", "--limit-rate"), 512000);
+ * assert.throws(() => parseWgetBytes("abc", "--quota"), /--quota: Invalid byte value/);
+ * ```
+ */
+export const parseWgetBytes = (function parseWgetBytes(text: string, option: string): number {
+  const bytes = gnuBytes(text);
+  if (bytes === undefined) throw new UsageError(`${option}: Invalid byte value ${quoteName(text)}`);
+  return bytes;
+}).bind(undefined);
+
+/** GNU's cmd_bytes's complaint about `value` ({@linkcode gnuBytes}), or undefined. */
+const gnuBytesError = (function gnuBytesError(value: string): string | undefined {
+  return gnuBytes(value) === undefined ? "Invalid byte value" : undefined;
 }).bind(undefined);
 
 /** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
@@ -473,6 +592,14 @@ export const applyWgetrcSetting = (function applyWgetrcSetting(
   written: string = name,
 ): boolean | string {
   const stringOption = EXECUTE_STRINGS[name];
+  const inf = NUMBER_INF_COMMANDS.has(name);
+  if (inf || NUMBER_COMMANDS.has(name)) {
+    // GNU's cmd_number checks the value when the command runs, ignored commands' too; the option
+    // gets the number as GNU reads it (`-e tries=inf` is 0: no limit).
+    const number = gnuNumberText(value, inf);
+    if (number === undefined) return `${written}: Invalid number ${quoteName(value)}.`;
+    return stringOption === undefined ? false : (target.set(stringOption, number), true);
+  }
   if (stringOption !== undefined) {
     // GNU's cmd_time and cmd_bytes check the value when the command runs.
     const error = TIME_COMMANDS.has(name)

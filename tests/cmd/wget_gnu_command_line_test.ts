@@ -116,7 +116,8 @@ Deno.test("parseWgetCommandLine() reads GNU's forms into netkit's values, the la
       "directory-prefix": "dir",
     }],
     [["u1", "-q", "u2", "--", "-v", "u3"], { quiet: true }, ["u1", "u2", "-v", "u3"]],
-    [["--tries", "--", "u"], { tries: "--" }, ["u"]],
+    // The argument is `--`, which GNU's strtol reads as 0 (no limit).
+    [["--tries", "--", "u"], { tries: "0" }, ["u"]],
     [["--html-extension", "-E"], { "adjust-extension": true }],
     [["--check-certificate=off"], { "no-check-certificate": true }],
     [["--cookies", "--no-cookies"], { "no-cookies": true }],
@@ -266,6 +267,31 @@ const REFUSED: string[][] = [
   ["-e", "#c", "x"],
   ["-e", "two words=1", "x"],
   ["-e", "progress=foo", "--warc-cdx", "x"],
+  // Whole numbers as GNU's cmd_number reads them (strtol): negative, or beyond INT_MAX, refused
+  // where the option stands, named as written.
+  ["-t", "-1", "x"],
+  ["--tries=99999999999", "x"],
+  ["-l", "-1", "x"],
+  ["--level=2147483648", "x"],
+  ["--max-redirect=-1", "x"],
+  ["--backups=-2", "x"],
+  ["--cut-dirs", "-1", "x"],
+  ["-e", "tries=-1", "x"],
+  ["-e", "Num_Tries=-1", "x"],
+  ["-e", "reclevel=-3", "--bogus", "x"],
+  ["-e", "dots_in_line=-1", "x"],
+  ["-t", "-1", "-e", "tries=-2", "x"],
+  ["-e", "tries=-2", "-t", "-1", "x"],
+  // Time periods and sizes as GNU's cmd_time and cmd_bytes read them, refused in their words.
+  ["--wait=-1", "x"],
+  ["-T", "x", "x"],
+  ["--dns-timeout=1e3", "x"],
+  ["--waitretry=", "x"],
+  ["--quota=abc", "x"],
+  ["-Q", "-1", "x"],
+  ["--limit-rate=1x", "x"],
+  ["--limit-rate=INF", "x"],
+  ["--wait=-1", "-t", "-1", "x"],
 ];
 
 peerTest(
@@ -301,7 +327,7 @@ peerTest(
     await using dir = await tempDir();
     const bad =
       "tries = 3\nrobots = maybe\n  # a comment\nwait = 1x\nbo_gus = 1\nno equals\n= x\n" +
-      "quota = abc\nread_timeout = -2\n";
+      "quota = abc\nread_timeout = -2\ntries = -1\ncut_dirs = 2147483648\nreclevel = inf\n";
     await Deno.writeTextFile(`${dir.path}/.wgetrc`, bad);
     await Deno.writeTextFile(`${dir.path}/bad`, bad);
     await Deno.writeTextFile(`${dir.path}/good`, "tries = 3\n");
@@ -413,9 +439,18 @@ peerTest(
   ["wget"],
   async () => {
     const page = '<a href="a.txt">a</a> <a href="b.txt">b</a> <a href="c.log">c</a>\n';
+    // Fails 21 tries in a row (one more than GNU's default 20), then answers: reached only when
+    // the tries have no limit (`-t inf`, and `-t x`, `-t ''`: GNU's strtol makes them 0).
+    let flakyFailures = 0;
+    const flakyAnswer = replyWith("at last\n", "text/plain");
     await using server = startRawServer({
       // Closed unanswered: a failed try (GNU's "No data received."), as many as -t says.
       "/fail": async () => {},
+      "/flaky": async (conn, request) => {
+        if (flakyFailures < 21) return void flakyFailures++;
+        flakyFailures = 0;
+        await flakyAnswer(conn, request);
+      },
       "/index.html": replyWith(page),
       "/a.txt": replyWith("a\n", "text/plain"),
       "/b.txt": replyWith("b\n", "text/plain"),
@@ -430,6 +465,7 @@ peerTest(
     await Deno.writeTextFile(mirrorRc, "dirstruct = off\nmirror = on\n");
     const [fail, index, h] = ["/fail", "/index.html", "/h"].map((path) => server.base + path);
     const retries = ["--waitretry=0", fail!];
+    const flaky = ["--waitretry=0", `${server.base}/flaky`];
     const recursive = ["-r", "-nd", "-l1", index!];
     const old = { files: { h: "old\n" }, mtime: new Date("2001-01-01T00:00:00Z") };
     const cases: { args: string[]; files?: Record<string, string>; mtime?: Date }[] = [
@@ -439,6 +475,16 @@ peerTest(
       { args: ["-e", "tries=3", "--config", rc, ...retries] },
       { args: ["--config", rc, "-t", "2", ...retries] },
       { args: ["--config", rc, "--no-config", ...retries] },
+      // -t as GNU's strtol reads it: digits up to the first other character.
+      { args: ["-t", "2x", ...retries] },
+      { args: ["--tries= +3", ...retries] },
+      { args: ["-e", "tries=2.9", ...retries] },
+      { args: ["-t", "inf", ...flaky] },
+      { args: ["--tries=INF", ...flaky] },
+      { args: ["-t", "x", ...flaky] },
+      { args: ["-t", "", ...flaky] },
+      { args: ["-e", "tries=inf", ...flaky] },
+      { args: ["-t", "3", "-e", "numtries=0x5", ...flaky] },
       { args: ["--no-config", "--config", rc, ...retries] },
       { args: ["-e", "noconfig=on", "-e", "chooseconfig=" + rc, "-t", "2", ...retries] },
       { args: ["-e", "robots=on", "-e", "robots=off", ...recursive] },
@@ -461,6 +507,9 @@ peerTest(
       { args: ["-U", "C", "-e", "useragent=E", h!] },
       { args: ["-e", "timestamping=on", "--no-timestamping", h!], ...old },
       { args: ["--no-timestamping", "-e", "timestamping=on", h!], ...old },
+      { args: ["--quota=inf", "--limit-rate=inf", h!] },
+      { args: ["--wait=-0", "-Q", "+1.5k", "--limit-rate= .5k ", h!] },
+      { args: ["-e", "quota=inf", "-e", "wait=+0s", h!] },
       { args: ["-q", "-e", "verbose=on", h!] },
       { args: ["-e", "verbose=on", "-q", h!] },
     ];
