@@ -321,13 +321,11 @@ const downloadOptions = (function downloadOptions(
     options.maxRedirects = parseCount(text, "--max-redirect", 0, INT_MAX);
   }
   if (values["retry-on-http-error"] !== undefined) {
-    options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) => {
-      const status = Number(code.trim());
-      if (!/^\s*[1-5][0-9]{2}\s*$/.test(code)) {
-        throw new UsageError(`--retry-on-http-error takes HTTP status codes, not "${code}"`);
-      }
-      return status;
-    });
+    // GNU's list, each entry read as C's atoi reads it when an answer comes (`x` is 0, which no
+    // answer has): nothing refused.
+    options.retryOnHttpError = values["retry-on-http-error"].split(",").map((code) =>
+      Number(/^\s*([-+]?\d*)/.exec(code)![1]!.replace(/^[-+]?$/, "0"))
+    );
   }
   // An empty --method is none, as GNU wget takes it.
   if (values.method === "") delete values.method;

@@ -25,10 +25,9 @@ import { VERSION } from "../../lib/internal/version.ts";
 import { gnuProgressType, usage, USAGE_TAIL } from "./spec.ts";
 import {
   applyWgetrcSetting,
+  checkWgetValue,
+  commandOfOption,
   executeError,
-  gnuBytes,
-  gnuNumberText,
-  gnuTimeError,
   splitWgetrcLine,
   type WgetrcTarget,
 } from "./wgetrc_command.ts";
@@ -429,40 +428,41 @@ const applyOption =
       : true;
     if (typeof on === "number") return on;
     const set = (key: string, value: unknown) => void (values[key] = value);
+    // A value GNU's command for the option checks when it runs (a number, a time, a size, one of
+    // a few words, a header): refused here in its words, exit 2; else in the form netkit takes.
+    const command = action.startsWith("e:")
+      ? action.slice(2).replace(/_/g, "")
+      : "=~+".includes(action[0]!)
+      ? commandOfOption(action.slice(1))
+      : undefined;
+    const checked = command === undefined || given === undefined
+      ? undefined
+      : checkWgetValue(command, given);
+    if (checked?.error !== undefined) {
+      print(out.stderr, `wget: --${name}: ${checked.error}`);
+      return EXIT_PARSE;
+    }
+    const value = checked?.value ?? given;
     switch (action[0]) {
       case "=":
-        if (NUMBER_OPTIONS.has(name)) return setNumber(state, name, action.slice(1), given!);
-        if (TIME_OPTIONS.has(name) || name === "quota" || name === "limit-rate") {
-          // GNU's cmd_time and cmd_bytes: a bad value ends wget where it stands, in their words.
-          const error = TIME_OPTIONS.has(name)
-            ? gnuTimeError(given!)
-            : gnuBytes(given!) === undefined
-            ? "Invalid byte value"
-            : undefined;
-          if (error !== undefined) {
-            print(out.stderr, `wget: --${name}: ${error} ${quoteName(given!)}`);
-            return EXIT_PARSE;
-          }
-        }
-        return set(action.slice(1), given);
+        return set(action.slice(1), value);
       case "+":
         if (name === "execute") return execute(state, given!);
-        return void ((values[action.slice(1)] ??= []) as string[]).push(given!);
+        return void ((values[action.slice(1)] ??= []) as string[]).push(value!);
       case "?":
         return set(action.slice(1), on);
       case "!":
         return set(action.slice(1), !on);
       case "~": {
-        const value = twin ? "0" : given ?? "1";
+        const optional = twin ? "0" : value ?? "1";
         if (action.startsWith("~e:")) {
-          return applyOption(state, { name: "execute", value: `${action.slice(3)}=${value}` });
+          return applyOption(state, { name: "execute", value: `${action.slice(3)}=${optional}` });
         }
-        if (NUMBER_OPTIONS.has(name)) return setNumber(state, name, action.slice(1), value);
-        return set(action.slice(1), value);
+        return set(action.slice(1), optional);
       }
       case "e": {
-        const value = KIND.get(name) === 2 ? (on ? "on" : "off") : given;
-        return void ((values.execute ??= []) as string[]).push(`${action.slice(2)}=${value}`);
+        const setting = KIND.get(name) === 2 ? (on ? "on" : "off") : value;
+        return void ((values.execute ??= []) as string[]).push(`${action.slice(2)}=${setting}`);
       }
       case "x":
         if (on === false) return undefined; // Off is what netkit does anyway.
@@ -471,39 +471,6 @@ const applyOption =
     }
     return applySpecial(state, name, given, twin);
   }).bind(undefined);
-
-/** The options that take a time period (GNU's cmd_time). */
-const TIME_OPTIONS = new Set([
-  "wait",
-  "waitretry",
-  "timeout",
-  "dns-timeout",
-  "connect-timeout",
-  "read-timeout",
-]);
-
-/** The options that take a whole number (GNU's cmd_number; `inf` too for -t and -l). */
-const NUMBER_OPTIONS = new Set(["tries", "level", "max-redirect", "backups", "cut-dirs"]);
-
-/**
- * A whole-number option's value set as GNU reads it ({@linkcode gnuNumberText}); a negative one,
- * or one beyond INT_MAX, ends wget here in GNU's words (`wget: --tries: Invalid number '-1'.`, exit
- * 2, no usage text).
- */
-const setNumber = (function setNumber(
-  state: ApplyState,
-  name: string,
-  key: string,
-  text: string,
-): Outcome {
-  const number = gnuNumberText(text, name === "tries" || name === "level");
-  if (number === undefined) {
-    print(state.out.stderr, `wget: --${name}: Invalid number ${quoteName(text)}.`);
-    return EXIT_PARSE;
-  }
-  state.values[key] = number;
-  return undefined;
-}).bind(undefined);
 
 /**
  * GNU's `-e COMMAND`, run where it stands among the options (a later option overrides it, and it

@@ -219,7 +219,7 @@ const TIME_COMMANDS = new Set([
 ]);
 
 /** The commands that take a size (GNU's cmd_bytes, cmd_bytes_sum). */
-const BYTES_COMMANDS = new Set(["quota", "limitrate"]);
+const BYTES_COMMANDS = new Set(["quota", "limitrate", "startpos", "warcmaxsize"]);
 
 /** The commands that take a whole number (GNU's cmd_number). */
 const NUMBER_COMMANDS = new Set(["backups", "cutdirs", "maxredirect", "dotsinline", "dotspacing"]);
@@ -357,6 +357,102 @@ export const parseWgetBytes = (function parseWgetBytes(text: string, option: str
 /** GNU's cmd_bytes's complaint about `value` ({@linkcode gnuBytes}), or undefined. */
 const gnuBytesError = (function gnuBytesError(value: string): string | undefined {
   return gnuBytes(value) === undefined ? "Invalid byte value" : undefined;
+}).bind(undefined);
+
+/**
+ * GNU's words for the settings that take one of a few words (its decode_string, in any case),
+ * by command, and the form each word takes among netkit's options.
+ */
+const CHOICES: Record<string, Record<string, string>> = {
+  preferfamily: { ipv4: "IPv4", ipv6: "IPv6", none: "none" },
+  compression: { auto: "auto", gzip: "gzip", none: "none" },
+  regextype: { posix: "posix", pcre: "pcre" },
+  certificatetype: { pem: "PEM", der: "DER", asn1: "DER" },
+  privatekeytype: { pem: "PEM", der: "DER", asn1: "DER" },
+  // Taken with a warning (netkit lacks it): checked, and kept as written.
+  secureprotocol: Object.fromEntries(
+    "auto sslv2 sslv3 tlsv1 tlsv1_1 tlsv1_2 tlsv1_3 pfs".split(" ").map((word) => [word, ""]),
+  ),
+};
+
+/** GNU's check_user_specified_header: a name without blanks, a colon, no newline. */
+const GNU_HEADER = /^[^:\s]+:[^\n]*$/;
+
+/**
+ * A setting's value checked as GNU Wget 1.21.3's command for it checks it when it runs (whole
+ * numbers, time periods, sizes, the settings of a few words, a header, the user agent), whether
+ * it came from a `.wgetrc` line, `-e` or the command line: `{ value }`, the value in the form
+ * netkit's options take it (a number as GNU read it, a word as netkit spells it), or `{ error }`,
+ * GNU's words after `wget: NAME: `. Other commands' values are taken as they are.
+ *
+ * @param command The command, as {@linkcode splitWgetrcLine} gives it (`reclevel`, `dnstimeout`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkWgetValue } from "./wgetrc_command.ts";
+ *
+ * assert.deepEqual(checkWgetValue("tries", "inf"), { value: "0" });
+ * assert.deepEqual(checkWgetValue("certificatetype", "asn1"), { value: "DER" });
+ * assert.deepEqual(checkWgetValue("compression", "GZIP"), { value: "gzip" });
+ * assert.match(checkWgetValue("preferfamily", "x")!.error!, /^Invalid value .x.\.$/);
+ * assert.match(checkWgetValue("wait", "-1")!.error!, /^Negative time period .-1.$/);
+ * assert.match(checkWgetValue("header", "x")!.error!, /^Invalid header .x.\.$/);
+ * assert.deepEqual(checkWgetValue("useragent", "Mozilla"), { value: "Mozilla" });
+ * ```
+ */
+export const checkWgetValue = (function checkWgetValue(
+  command: string,
+  value: string,
+): { value: string; error?: undefined } | { value?: undefined; error: string } {
+  const inf = NUMBER_INF_COMMANDS.has(command);
+  if (inf || NUMBER_COMMANDS.has(command)) {
+    // GNU's cmd_number: the number as strtol reads it (`-e tries=inf` is 0: no limit).
+    const number = gnuNumberText(value, inf);
+    return number === undefined
+      ? { error: `Invalid number ${quoteName(value)}.` }
+      : { value: number };
+  }
+  // GNU's cmd_time and cmd_bytes (no full stop after the value in their words).
+  const problem = TIME_COMMANDS.has(command)
+    ? gnuTimeError(value)
+    : BYTES_COMMANDS.has(command)
+    ? gnuBytesError(value)
+    : undefined;
+  if (problem !== undefined) return { error: `${problem} ${quoteName(value)}` };
+  const choices = CHOICES[command];
+  if (choices !== undefined) {
+    const word = choices[value.toLowerCase()];
+    if (word === undefined) return { error: `Invalid value ${quoteName(value)}.` };
+    return { value: word || value };
+  }
+  // An empty header clears the ones before it (GNU's cmd_spec_header).
+  if (command === "header" && value !== "" && !GNU_HEADER.test(value)) {
+    return { error: `Invalid header ${quoteName(value)}.` };
+  }
+  if (command === "useragent" && value.includes("\n")) {
+    return { error: `Invalid value ${quoteName(value)}.` };
+  }
+  return { value };
+}).bind(undefined);
+
+/**
+ * The `.wgetrc` command that sets netkit's option `key` (`level` is GNU's `reclevel`), for
+ * {@linkcode checkWgetValue}; undefined for an option no command sets alone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOfOption } from "./wgetrc_command.ts";
+ *
+ * assert.equal(commandOfOption("level"), "reclevel");
+ * assert.equal(commandOfOption("dns-timeout"), "dnstimeout");
+ * assert.equal(commandOfOption("header"), "header");
+ * ```
+ */
+export const commandOfOption = (function commandOfOption(key: string): string | undefined {
+  if (key === "header") return key;
+  return Object.keys(EXECUTE_STRINGS).find((command) => EXECUTE_STRINGS[command] === key);
 }).bind(undefined);
 
 /** The switches that set more than one option: {@linkcode applyWgetrcSetting} knows each. */
@@ -591,23 +687,12 @@ export const applyWgetrcSetting = (function applyWgetrcSetting(
   value: string,
   written: string = name,
 ): boolean | string {
+  // GNU's commands check their values when they run, ignored commands' too.
+  const checked = checkWgetValue(name, value);
+  if (checked.error !== undefined) return `${written}: ${checked.error}`;
+  value = checked.value;
   const stringOption = EXECUTE_STRINGS[name];
-  const inf = NUMBER_INF_COMMANDS.has(name);
-  if (inf || NUMBER_COMMANDS.has(name)) {
-    // GNU's cmd_number checks the value when the command runs, ignored commands' too; the option
-    // gets the number as GNU reads it (`-e tries=inf` is 0: no limit).
-    const number = gnuNumberText(value, inf);
-    if (number === undefined) return `${written}: Invalid number ${quoteName(value)}.`;
-    return stringOption === undefined ? false : (target.set(stringOption, number), true);
-  }
   if (stringOption !== undefined) {
-    // GNU's cmd_time and cmd_bytes check the value when the command runs.
-    const error = TIME_COMMANDS.has(name)
-      ? gnuTimeError(value)
-      : BYTES_COMMANDS.has(name)
-      ? gnuBytesError(value)
-      : undefined;
-    if (error !== undefined) return `${written}: ${error} ${quoteName(value)}`;
     if (name !== "progress") return target.set(stringOption, value), true;
     // GNU's check: a prefix of dot or bar, else "wget: progress: Invalid progress type".
     const type = gnuProgressType(value);

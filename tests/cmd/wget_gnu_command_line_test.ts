@@ -292,6 +292,19 @@ const REFUSED: string[][] = [
   ["--limit-rate=1x", "x"],
   ["--limit-rate=INF", "x"],
   ["--wait=-1", "-t", "-1", "x"],
+  // The settings of a few words (any case), headers, and the ones netkit lacks but GNU checks.
+  ["--compression=x", "x"],
+  ["--prefer-family=ipv5", "x"],
+  ["--certificate-type=y", "x"],
+  ["--private-key-type=", "x"],
+  ["--regex-type=x", "x"],
+  ["--header=x", "x"],
+  ["--header=a b: c", "x"],
+  ["--secure-protocol=x", "x"],
+  ["--start-pos=x", "x"],
+  ["-e", "compression=x", "x"],
+  ["-e", "start_pos=-1", "x"],
+  ["-e", "header=x", "x"],
 ];
 
 peerTest(
@@ -510,6 +523,8 @@ peerTest(
       { args: ["--quota=inf", "--limit-rate=inf", h!] },
       { args: ["--wait=-0", "-Q", "+1.5k", "--limit-rate= .5k ", h!] },
       { args: ["-e", "quota=inf", "-e", "wait=+0s", h!] },
+      { args: ["--retry-on-http-error=x,5o3", "--certificate-type=asn1", h!] },
+      { args: ["--prefer-family=IPV4", "--regex-type=POSIX", "--secure-protocol=TLSv1_2", h!] },
       { args: ["-q", "-e", "verbose=on", h!] },
       { args: ["-e", "verbose=on", "-q", h!] },
     ];
