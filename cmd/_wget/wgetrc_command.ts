@@ -184,11 +184,11 @@ const FILE_COMMANDS = new Set([
 const EXECUTE_IGNORED = new Set(
   `
   passiveftp ftpproxy ftpuser ftppasswd ftppassword login passwd followftp
-  retrsymlinks removelisting ftpstmlf ftpsimplicit ftpsresumessl ftpsfallbacktoftp
+  retrsymlinks removelisting ftpsimplicit ftpsresumessl ftpsfallbacktoftp
   ftpscleardataconnection preservepermissions dnscache iri localencoding remoteencoding
-  debug wdebug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
+  debug httpkeepalive reportspeed dotbytes dotsinline dotspacing dotstyle xattr
   strictcomments noconfig chooseconfig randomfile egdfile showalldnsentries
-  metalinkindex metalinkoverhttp inputmetalink keepbadhash preferredlocation warccdx
+  keepbadhash warccdx
   warccdxdedup warccompression warcdigests warcheader warckeeplog warcmaxsize warctempdir
 `.trim().split(/\s+/),
 );
@@ -199,8 +199,8 @@ const EXECUTE_IGNORED = new Set(
  */
 const EXECUTE_UNSUPPORTED = new Set(
   `
-  background binddnsaddress bindaddress ciphers crlfile
-  dnsservers htmlify pinnedpubkey
+  background bindaddress ciphers crlfile
+  htmlify pinnedpubkey
   retryonhosterror secureprotocol startpos warcfile
 `.trim().split(/\s+/),
 );
@@ -219,13 +219,13 @@ const TIME_COMMANDS = new Set([
 ]);
 
 /** The commands that take a size (GNU's cmd_bytes, cmd_bytes_sum). */
-const BYTES_COMMANDS = new Set(["quota", "limitrate", "startpos", "warcmaxsize"]);
+const BYTES_COMMANDS = new Set(["quota", "limitrate", "startpos", "warcmaxsize", "dotbytes"]);
 
 /** The commands that take a whole number (GNU's cmd_number). */
 const NUMBER_COMMANDS = new Set(["backups", "cutdirs", "maxredirect", "dotsinline", "dotspacing"]);
 
 /** The commands that take a whole number or `inf`, which is 0 (GNU's cmd_number_inf). */
-const NUMBER_INF_COMMANDS = new Set(["tries", "numtries", "reclevel", "metalinkindex"]);
+const NUMBER_INF_COMMANDS = new Set(["tries", "numtries", "reclevel"]);
 
 /**
  * C's INT_MAX, the largest whole number a GNU wget setting takes (its cmd_number refuses more).
@@ -369,11 +369,36 @@ const CHOICES: Record<string, Record<string, string>> = {
   regextype: { posix: "posix", pcre: "pcre" },
   certificatetype: { pem: "PEM", der: "DER", asn1: "DER" },
   privatekeytype: { pem: "PEM", der: "DER", asn1: "DER" },
+  reportspeed: { bits: "" },
   // Taken with a warning (netkit lacks it): checked, and kept as written.
   secureprotocol: Object.fromEntries(
     "auto sslv2 sslv3 tlsv1 tlsv1_1 tlsv1_2 tlsv1_3 pfs".split(" ").map((word) => [word, ""]),
   ),
 };
+
+/**
+ * The on/off commands netkit takes and ignores or lacks, whose value GNU's cmd_boolean checks all
+ * the same (`-e passive_ftp=maybe` is refused).
+ */
+const CHECKED_SWITCHES = new Set(
+  `
+  passiveftp followftp retrsymlinks removelisting ftpsimplicit ftpsresumessl ftpsfallbacktoftp
+  ftpscleardataconnection preservepermissions dnscache iri debug httpkeepalive xattr
+  strictcomments noconfig showalldnsentries keepbadhash warccdx warccompression warcdigests
+  warckeeplog background retryonhosterror htmlify
+`.trim().split(/\s+/),
+);
+
+/** GNU's restrictions (`--restrict-file-names`), each a word of its own, any number of them. */
+const RESTRICTIONS = new Set([
+  "unix",
+  "vms",
+  "windows",
+  "lowercase",
+  "uppercase",
+  "nocontrol",
+  "ascii",
+]);
 
 /** GNU's check_user_specified_header: a name without blanks, a colon, no newline. */
 const GNU_HEADER = /^[^:\s]+:[^\n]*$/;
@@ -426,9 +451,37 @@ export const checkWgetValue = (function checkWgetValue(
     if (word === undefined) return { error: `Invalid value ${quoteName(value)}.` };
     return { value: word || value };
   }
-  // An empty header clears the ones before it (GNU's cmd_spec_header).
-  if (command === "header" && value !== "" && !GNU_HEADER.test(value)) {
-    return { error: `Invalid header ${quoteName(value)}.` };
+  // An empty header clears the ones before it (GNU's cmd_spec_header, cmd_spec_warc_header).
+  if ((command === "header" || command === "warcheader") && value !== "") {
+    if (!GNU_HEADER.test(value)) {
+      const what = command === "header" ? "header" : "WARC header";
+      return { error: `Invalid ${what} ${quoteName(value)}.` };
+    }
+  }
+  if (CHECKED_SWITCHES.has(command) && switchValue(value) === undefined) {
+    return { error: `Invalid boolean ${quoteName(value)}; use \`on' or \`off'.` };
+  }
+  if (command === "checkcertificate") {
+    // GNU's cmd_check_cert: on, off, or quiet (no check, no warning; netkit still warns).
+    if (/^quiet$/i.test(value)) return { value: "off" };
+    if (switchValue(value) === undefined) {
+      return { error: `Invalid ${quoteName(value)}; use \`on', \`off' or \`quiet'.` };
+    }
+  }
+  if (command === "restrictfilenames") {
+    // GNU's cmd_spec_restrict_file_names: names the rest of the value from the first bad word.
+    const words = value.split(",");
+    const bad = words.findIndex((word, i) =>
+      !RESTRICTIONS.has(word) && !(word === "" && i === words.length - 1 && i > 0)
+    );
+    if (bad >= 0) {
+      return {
+        error: `Invalid restriction ${quoteName(words.slice(bad).join(","))},\n` +
+          "    use [unix|vms|windows],[lowercase|uppercase],[nocontrol],[ascii].",
+      };
+    }
+    // A comma at the end ends the list (`unix,`).
+    return { value: words.filter((word) => word !== "").join(",") };
   }
   if (command === "useragent" && value.includes("\n")) {
     return { error: `Invalid value ${quoteName(value)}.` };
