@@ -365,9 +365,6 @@ const downloadOptions = (function downloadOptions(
   if (user !== undefined && password !== undefined) {
     options.credentials = { username: user, password };
   }
-  if (values["ask-password"] && password !== undefined) {
-    throw new UsageError("--ask-password and --password cannot go together");
-  }
   options.authNoChallenge = values["auth-no-challenge"];
   options.adjustExtension = values["adjust-extension"];
   options.basicAuthOrigins = new Set();
@@ -540,6 +537,16 @@ export const runWget = (async function runWget(
     say(`Cannot specify both --inet4-only and --inet6-only.\n${SHORT_USAGE}`);
     return WGET_EXIT.generic;
   }
+  if (values["ask-password"] && values.password !== undefined) {
+    // GNU wget's words and exit code; --http-password is no conflict there (it wins over the
+    // prompt's answer).
+    say(`Cannot specify both --ask-password and --password.\n${SHORT_USAGE}`);
+    return WGET_EXIT.generic;
+  }
+  if (values["ask-password"] && values.user === undefined && values["http-user"] === undefined) {
+    // GNU's warning, even under -q.
+    say("WARNING: No username set with --ask-password. This is usually not what you want.");
+  }
   if (values["no-clobber"] && (values["convert-links"] || values["convert-file-only"])) {
     // GNU wget's words, even with -q; -k wins.
     const option = values["convert-links"] ? "--convert-links" : "--convert-file-only";
@@ -663,14 +670,22 @@ const runWithLog = (async function runWithLog(
   using _hangUp = listenForHangUp(reporter, log !== undefined);
   Object.assign(connectorEvents, reporter.connectorEvents);
   if (values["ask-password"]) {
-    const user = values["http-user"] ?? values.user ?? "";
+    // GNU's prompt names --user only (not --http-user); the answer is --password's, which then
+    // wins over --http-password, as --user over --http-user (http.c's priorities under
+    // --ask-password); an empty answer (or none) ends wget, silently, exit 1.
+    const prompt = values.user === undefined
+      ? "Password: "
+      : `Password for user ${quoteName(values.user)}: `;
+    let password: string;
     try {
-      const password = await askPassword(`Password for user ${quoteName(user)}: `);
-      options.credentials = { username: user, password };
+      password = await askPassword(prompt);
     } catch (error) {
       reporter.error(`wget: ${(error as Error).message}`);
       return WGET_EXIT.generic;
     }
+    if (password === "") return WGET_EXIT.generic;
+    const user = values.user ?? values["http-user"];
+    if (user !== undefined) options.credentials = { username: user, password };
   }
   // The TLS files (--ca-certificate, --ca-directory, --certificate, --private-key): read when the
   // first HTTPS connection is set up, as GNU's ssl_init; a plain-HTTP run never opens them.
