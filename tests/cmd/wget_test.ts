@@ -618,18 +618,19 @@ peerTest(
   },
 );
 
+/** `/private`: 200 for Basic `u:s3cret`, else a 401 asking for Basic. */
+const basicAuthOnly: RawHandler = async (conn, { head }) => {
+  const ok = head.includes(`\r\nAuthorization: Basic ${btoa("u:s3cret")}\r\n`);
+  await send(
+    conn,
+    ok
+      ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+      : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n',
+  );
+};
+
 Deno.test("wget --ask-password reads the password from standard input and sends it after the 401", async () => {
-  await using server = startRawServer({
-    "/private": async (conn, { head }) => {
-      const ok = head.includes(`\r\nAuthorization: Basic ${btoa("u:s3cret")}\r\n`);
-      await send(
-        conn,
-        ok
-          ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
-          : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n',
-      );
-    },
-  });
+  await using server = startRawServer({ "/private": basicAuthOnly });
   await using dir = await tempDir();
   const args = ["--user=u", "--ask-password", "-O", `${dir.path}/out`, `${server.base}/private`];
   const result = await runCommand("wget", ["-q", ...args], "s3cret\n");
@@ -646,17 +647,7 @@ peerTest(
   "wget --ask-password prompts, warns and fails as GNU wget 1.21.3: no user, --http-user, an empty answer, --password, --http-password",
   ["wget"],
   async () => {
-    await using server = startRawServer({
-      "/private": async (conn, { head }) => {
-        const ok = head.includes(`\r\nAuthorization: Basic ${btoa("u:s3cret")}\r\n`);
-        await send(
-          conn,
-          ok
-            ? "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
-            : 'HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n',
-        );
-      },
-    });
+    await using server = startRawServer({ "/private": basicAuthOnly });
     await using dir = await tempDir();
     const cases: [string[], string][] = [
       [[], "s3cret\n"],
