@@ -663,6 +663,7 @@ peerTest(
       for (const argv of [["wget", ...args], [Deno.execPath(), ...commandArgs("wget"), ...args]]) {
         const child = new Deno.Command(argv[0]!, {
           args: argv.slice(1),
+          cwd: dir.path,
           stdin: "piped",
           stdout: "piped",
           stderr: "piped",
