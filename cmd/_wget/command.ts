@@ -465,14 +465,43 @@ function urlsOfList(text: string, base: string | undefined): string[] {
 /**
  * The URLs an `-i` file read as HTML (`-F`) links to, in document order: what `<a href>`, `<img
  * src>` and the like name, relative ones against `-B` (or the page's `<base href>`); links that
- * resolve to no http(s) URL are left out.
+ * resolve to no http(s) URL are left out. Without a base (no `-B`, no absolute `<base href>`
+ * before it) a link without a scheme (`x.html`, `//host/x`, `#top`, a `<base href>` of that
+ * kind too) is left out with GNU wget's `FILE: Cannot resolve incomplete link LINK.`, said through
+ * `notice` (`FILE` the -i file as named).
  */
-async function urlsOfHtml(text: string, base: string | undefined): Promise<string[]> {
+async function urlsOfHtml(
+  text: string,
+  base: string | undefined,
+  file: string,
+  notice: (line: string) => void,
+): Promise<string[]> {
   const { extractHtmlLinks } = await import("../../lib/download/links.ts");
-  const { links } = extractHtmlLinks(text, base ?? "file:///");
-  return links.filter((link) => !link.ignore && !link.base && /^https?:/i.test(link.url)).map(
-    (link) => link.url,
-  );
+  // Without -B the links are resolved against a base of no use but to let `//host/x` parse:
+  // those without a scheme are then left out below, as GNU's append_url leaves them.
+  const { links } = extractHtmlLinks(text, base ?? "http://netkit.invalid/");
+  const urls: string[] = [];
+  // GNU's url_has_scheme: letters, digits, `+` and `-`, then `:` (the blanks around a value go).
+  // A scheme other than http(s) (`mailto:`, `1a:b`) is no URL GNU's url_parse takes.
+  const scheme = (raw: string) => /^([a-z0-9+-]+):/i.exec(trimHtmlBlanks(raw))?.[1];
+  let resolvable = base !== undefined;
+  for (const link of links) {
+    const written = scheme(link.raw);
+    if (!resolvable && written === undefined) {
+      notice(`${file}: Cannot resolve incomplete link ${trimHtmlBlanks(link.raw)}.`);
+      continue;
+    }
+    if (written !== undefined && !/^https?$/i.test(written)) continue;
+    // GNU takes an absolute <base href> (one it can parse) as the base of the links after it.
+    if (link.base) resolvable ||= /^https?:/i.test(link.url);
+    else if (!link.ignore && /^https?:/i.test(link.url)) urls.push(link.url);
+  }
+  return urls;
+}
+
+/** A value without the HTML blanks around it, as GNU wget reads a URL attribute. */
+function trimHtmlBlanks(value: string): string {
+  return value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
 }
 
 /**
@@ -735,7 +764,7 @@ const runWithLog = (async function runWithLog(
         ? await new Response(Deno.stdin.readable).text()
         : await Deno.readTextFile(list);
       const listed = values["force-html"]
-        ? await urlsOfHtml(text, values.base)
+        ? await urlsOfHtml(text, values.base, list, (line) => reporter.notice(line))
         : urlsOfList(text, values.base);
       all.push(...listed);
       if (listed.length === 0) emptyList = list;
