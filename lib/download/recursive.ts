@@ -1987,8 +1987,9 @@ class Walker {
             },
             start(info) {
               how.onLanded?.(landed);
-              // A 204's empty body makes no file (GNU wget's), unless -O's.
-              if (noContent && !shared) return;
+              // A 204's empty body makes no file (GNU wget's), unless -O's; a 200 that found the
+              // copy here current (closed above) starts none: no length line, no dots, as GNU's.
+              if ((noContent && !shared) || current) return;
               claimed = true;
               if (
                 options.adjustExtension && file === undefined && !shared &&
