@@ -283,10 +283,15 @@ export const runRecursive = (async function runRecursive(
   const rejectedLog = recursive.rejectedLog === undefined
     ? undefined
     : openRejectedLog(recursive.rejectedLog, reporter);
+  /** -O FILE: the last document's Last-Modified, FILE's time at the end (as without -r). */
+  let outputTime: Date | undefined;
   /** A file saved (or kept, or found by a spider), told in `log`. */
-  const onSaved = (log: WgetDownloadLog, saved: DownloadResult) =>
+  const onSaved = (log: WgetDownloadLog, saved: DownloadResult) => {
+    // GNU wget touches -O's FILE after each document with a time; a later write makes it now.
+    if (options.output && saved.skipped === undefined) outputTime = saved.lastModified;
     // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
     log.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) });
+  };
   /** A URL failed, told in `log`; the exit code and `--spider`'s broken links take note. */
   const onFailed = (log: WgetDownloadLog, error: unknown, info?: { robots: boolean }) => {
     // GNU wget's -q silences a recursion's errors too; the exit code still tells.
@@ -367,6 +372,17 @@ export const runRecursive = (async function runRecursive(
     });
   } finally {
     rejectedLog?.close();
+  }
+  const output = options.output?.name;
+  if (
+    outputTime && output !== undefined && output !== "-" && options.useServerTimestamps !== false
+  ) {
+    try {
+      // A regular file only: never /dev/null's time.
+      if (Deno.statSync(output).isFile) Deno.utimeSync(output, new Date(), outputTime);
+    } catch {
+      // A device or a file gone: its time is a nicety.
+    }
   }
   if (recursive.convertLinks) {
     reporter.converted(converted, (performance.now() - converting) / 1000);
