@@ -716,6 +716,8 @@ const runWithLog = (async function runWithLog(
   let reading = "";
   /** The -i list, when it named no URL. */
   let emptyList: string | undefined;
+  /** Why the -i list could not be read, in GNU's words. */
+  let listError: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
@@ -759,10 +761,16 @@ const runWithLog = (async function runWithLog(
     }
     const list = values["input-file"];
     if (list !== undefined) {
-      reading = list;
-      const text = list === "-"
-        ? await new Response(Deno.stdin.readable).text()
-        : await Deno.readTextFile(list);
+      let text = "";
+      try {
+        text = list === "-"
+          ? await new Response(Deno.stdin.readable).text()
+          : await Deno.readTextFile(list);
+      } catch (error) {
+        // GNU wget: a list it cannot read names no URL (said after the URLs given as
+        // arguments, which are fetched all the same), and is no error of the exit code.
+        listError = fileErrorText(error);
+      }
       const listed = values["force-html"]
         ? await urlsOfHtml(text, values.base, list, (line) => reporter.notice(line))
         : urlsOfList(text, values.base);
@@ -776,6 +784,7 @@ const runWithLog = (async function runWithLog(
   // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
   // URLs given as arguments), so `... | wget -i -` with nothing to fetch exits 0.
   const noUrlsFound = () => {
+    if (listError !== undefined) reporter.notice(`${emptyList}: ${listError}`);
     if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
   };
   if (all.length === 0 && emptyList !== undefined) {
@@ -867,7 +876,14 @@ const runWithLog = (async function runWithLog(
   const hsts = openWgetHsts(values, (line) => reporter.notice(line));
   if (hsts) options.hsts = hsts.store;
   if (pacing.walk) {
-    const code = await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+    const code = await pacing.walk.run(
+      pacing.walk.options,
+      all,
+      options,
+      reporter,
+      quiet,
+      noUrlsFound,
+    );
     hsts?.save();
     return code;
   }

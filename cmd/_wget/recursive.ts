@@ -266,7 +266,8 @@ function openRejectedLog(
 
 /**
  * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
- * or 0.
+ * or 0. `afterWalk` is called once the walk is over, before the closing lines (GNU's "No URLs
+ * found in FILE." comes there).
  */
 export const runRecursive = (async function runRecursive(
   recursive: WgetRecursiveOptions,
@@ -274,6 +275,7 @@ export const runRecursive = (async function runRecursive(
   options: DownloadOptions,
   reporter: WgetReporter,
   quiet: boolean,
+  afterWalk?: () => void,
 ): Promise<number> {
   let status: number = WGET_EXIT.ok;
   const started = performance.now();
@@ -343,6 +345,8 @@ export const runRecursive = (async function runRecursive(
         );
       },
       onWalked: (walked) => {
+        // (GNU wget's "No URLs found in FILE." for an -i list that named none.)
+        afterWalk?.();
         // GNU wget's spider report, then its closing lines, then -k's.
         if (options.spider && !quiet) {
           const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;

@@ -447,7 +447,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -i - with nothing on stdin exits 0, -F reads the -i file as HTML, -c -O asks each URL for what FILE lacks, as GNU wget",
+  "wget -i - with nothing on stdin exits 0, -F reads the -i file as HTML, -c -O asks each URL for what FILE lacks, as GNU wget (a list not there too)",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -487,6 +487,11 @@ peerTest(
         args: ["-nv", "-c", "-O", "out", `${server.base}/f.txt`, `${server.base}/g.txt`],
         files: { out: "01234" },
       },
+      // A list that cannot be read names no URL: said after the URLs given, exit 0.
+      { args: ["-nv", "-i", "missing.txt", `${server.base}/g.txt`] },
+      { args: ["-i", "missing.txt"] },
+      { args: ["-q", "-i", "missing.txt"] },
+      { args: ["-nv", "-F", "-i", "sub"], dirs: ["sub"] },
     ];
     for (const job of jobs) {
       assertSameOutput(await sideBySide(dir.path, server, job), job.args.join(" "));
