@@ -15,6 +15,7 @@ import {
   type DownloadEvents,
   downloadExitCode,
   type DownloadOptions,
+  type DownloadResult,
   fileErrorText,
   fileWriter,
   WGET_EXIT,
@@ -499,6 +500,36 @@ async function urlsOfHtml(
   return urls;
 }
 
+/**
+ * The URLs of an -i list fetched from its URL (`wget -i http://host/list.txt`), read from the
+ * file it was saved to, as GNU wget reads it: as HTML with `-F` or when the answer was a page
+ * (no `-F` needed; a copy already here under `-nc` by its `.html` name), else a line each;
+ * relative links against `-B`, else the list's URL.
+ */
+async function urlsOfFetchedList(
+  result: DownloadResult,
+  values: WgetValues,
+  reporter: WgetReporter,
+): Promise<string[]> {
+  const path = result.path;
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    reporter.notice(`${path}: ${fileErrorText(error)}`);
+    return [];
+  }
+  const { pageKind } = await import("../../lib/download/page_kind.ts");
+  const page = result.skipped === undefined
+    ? pageKind(result.contentType) === "html"
+    : /\.html?$/i.test(path);
+  const base = values.base ?? result.url;
+  return values["force-html"] || page
+    ? await urlsOfHtml(text, base, path, (line) => reporter.notice(line))
+    : urlsOfList(text, base);
+}
+
 /** A value without the HTML blanks around it, as GNU wget reads a URL attribute. */
 function trimHtmlBlanks(value: string): string {
   return value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
@@ -718,6 +749,8 @@ const runWithLog = (async function runWithLog(
   let emptyList: string | undefined;
   /** Why the -i list could not be read, in GNU's words. */
   let listError: string | undefined;
+  /** Where an -i list given as a URL stands among the URLs: fetched, then read. */
+  let listAt: number | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
@@ -760,7 +793,10 @@ const runWithLog = (async function runWithLog(
       }
     }
     const list = values["input-file"];
-    if (list !== undefined) {
+    if (list !== undefined && list !== "-" && /^https?:\/\//i.test(list)) {
+      // GNU wget: an -i URL is fetched as a URL after those given, then read from its file.
+      listAt = all.push(list) - 1;
+    } else if (list !== undefined) {
       let text = "";
       try {
         text = list === "-"
@@ -876,16 +912,50 @@ const runWithLog = (async function runWithLog(
   const hsts = openWgetHsts(values, (line) => reporter.notice(line));
   if (hsts) options.hsts = hsts.store;
   if (pacing.walk) {
+    /** An -i URL's own file, fetched before the walk (as GNU's retrieve_url, no recursion). */
+    let listed: { files: number; bytes: number } | undefined;
+    let listStatus: number = WGET_EXIT.ok;
+    if (listAt !== undefined) {
+      const list = all.splice(listAt, 1)[0]!;
+      // One pool for the list and the walk: the walk goes on on the list's connection.
+      options.pool = new HttpConnectionPool();
+      listed = { files: 0, bytes: 0 };
+      try {
+        // Named as the walk names its files (GNU's -r has -x's directories unless -nd).
+        const naming = values["no-directories"]
+          ? undefined
+          : await plainNaming({ ...values, "force-directories": true });
+        const result = await download(list, {
+          ...options,
+          // (Written over, as GNU's -r writes over files in its directories.)
+          clobber: !values["no-directories"] && !options.noClobber,
+          ...(naming?.directoryFor
+            ? { directory: naming.directoryFor(list, options.directory) }
+            : {}),
+          ...(naming?.fileNameForUrl ? { fileNameForUrl: naming.fileNameForUrl } : {}),
+        });
+        reporter.finish(result);
+        if (result.skipped === undefined && result.path !== undefined) {
+          listed = { files: 1, bytes: result.bytes };
+        }
+        all.push(...await urlsOfFetchedList(result, values, reporter));
+      } catch (error) {
+        reporter.fail(error);
+        listStatus = downloadExitCode(error);
+      }
+      if (all.length === pacing.given) emptyList = list;
+    }
     const code = await pacing.walk.run(
       pacing.walk.options,
       all,
       options,
       reporter,
       quiet,
-      noUrlsFound,
+      { afterWalk: noUrlsFound, before: listed },
     );
+    if (listAt !== undefined) await options.pool?.close();
     hsts?.save();
-    return code;
+    return worse(listStatus, code);
   }
   let status: number = WGET_EXIT.ok;
   let files = 0;
@@ -913,9 +983,14 @@ const runWithLog = (async function runWithLog(
   try {
     for (const [index, url] of all.entries()) {
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
-      if (quota !== undefined && quota > 0 && index >= pacing.given && totalBytes > quota) {
-        // GNU wget exits 1 when the quota leaves URLs of the list unfetched.
+      if (
+        quota !== undefined && quota > 0 && index >= pacing.given && index !== listAt &&
+        totalBytes > quota
+      ) {
+        // GNU wget exits 1 when the quota leaves URLs of the list unfetched (and a list none of
+        // whose URLs was fetched "named none": its count of them is 0).
         status = worse(status, WGET_EXIT.generic);
+        if (index === (listAt ?? pacing.given - 1) + 1) emptyList = values["input-file"];
         break;
       }
       if (index > 0 && waitMs > 0) {
@@ -956,10 +1031,12 @@ const runWithLog = (async function runWithLog(
           if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
           else saved?.push({ ...result, path: result.path });
         }
+        if (index === listAt) all.push(...await urlsOfFetchedList(result, values, reporter));
       } catch (error) {
         reporter.fail(error);
         status = worse(status, downloadExitCode(error));
       }
+      if (index === listAt && all.length === index + 1) emptyList = url;
     }
   } finally {
     await pool.close();

@@ -266,8 +266,9 @@ function openRejectedLog(
 
 /**
  * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
- * or 0. `afterWalk` is called once the walk is over, before the closing lines (GNU's "No URLs
- * found in FILE." comes there).
+ * or 0. `around.afterWalk` is called once the walk is over, before the closing lines (GNU's "No
+ * URLs found in FILE." comes there); `around.before` counts the files fetched before the walk (an
+ * -i URL's) in its closing lines.
  */
 export const runRecursive = (async function runRecursive(
   recursive: WgetRecursiveOptions,
@@ -275,7 +276,10 @@ export const runRecursive = (async function runRecursive(
   options: DownloadOptions,
   reporter: WgetReporter,
   quiet: boolean,
-  afterWalk?: () => void,
+  around: {
+    afterWalk?: (() => void) | undefined;
+    before?: { files: number; bytes: number } | undefined;
+  } = {},
 ): Promise<number> {
   let status: number = WGET_EXIT.ok;
   const started = performance.now();
@@ -346,7 +350,7 @@ export const runRecursive = (async function runRecursive(
       },
       onWalked: (walked) => {
         // (GNU wget's "No URLs found in FILE." for an -i list that named none.)
-        afterWalk?.();
+        around.afterWalk?.();
         // GNU wget's spider report, then its closing lines, then -k's.
         if (options.spider && !quiet) {
           const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
@@ -355,10 +359,13 @@ export const runRecursive = (async function runRecursive(
           if (broken.length > 0) reporter.error("");
         }
         const wallMs = performance.now() - started;
-        if (walked.bytes > 0) {
+        // (With an -i URL's file fetched before the walk, as GNU counts it.)
+        const files = walked.files + (around.before?.files ?? 0);
+        const bytes = walked.bytes + (around.before?.bytes ?? 0);
+        if (bytes > 0) {
           reporter.summary({
-            files: walked.files,
-            bytes: walked.bytes,
+            files,
+            bytes,
             wallMs,
             downloadMs: wallMs,
           });

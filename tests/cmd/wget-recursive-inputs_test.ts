@@ -2,7 +2,8 @@
  * `wget -r`/`-p` started from an `-i` list, beside GNU wget 1.21 on the same nginx (two hosts:
  * 127.0.0.1 and 127.0.0.2): several start URLs on both hosts with `-H`, `-D` and `-np`, an HTML
  * list (`-F`) with `--base` or without one (GNU's "Cannot resolve incomplete link" lines), a list
- * with no URL or none at all beside a URL given (GNU's "No URLs found in FILE." after the walk);
+ * with no URL or none at all beside a URL given (GNU's "No URLs found in FILE." after the walk), a
+ * list given as a URL (fetched, then read: as a page when it is one);
  * compared: the exit codes, the files with their bytes, the requests each host logged in order,
  * and the verbose log but for dates, rates, `-k`'s lines (in GNU's hash table's order) and
  * whether a connection was opened or reused (GNU keeps one, netkit one per host).
@@ -52,6 +53,8 @@ peerTest(
       "dir/x.html": page(`<a href="${two}/b/c.html">c</a>`),
       "up.html": page("up"),
       "i.png": "png\n",
+      // A list fetched by its URL (-i URL): lines relative to it, or a page's links.
+      "list.txt": `${one}/up.html\ndir/x.html\n${two}/b/\n`,
     });
     await writeSite(`${dir.path}/second`, {
       "b/index.html": page(`<a href="c.html">c</a> <a href="${one}/up.html">up</a>`),
@@ -80,6 +83,16 @@ peerTest(
       ["-r", "-l", "1", "-i", "empty.txt", `${one}/dir/x.html`],
       ["-r", "-l", "1", "-i", "missing.txt", `${one}/dir/x.html`],
       ["-r", "-nv", "-i", "missing.txt"],
+      // -i URL: fetched (a file of the run's, no robots.txt), then read as a list or a page.
+      ["-nv", "-i", `${one}/list.txt`],
+      ["-i", `${one}/dir/`],
+      ["-nv", "-B", `${one}/dir/`, "-i", `${one}/list.txt`],
+      ["-r", "-i", `${one}/list.txt`],
+      ["-r", "-l", "1", "-nv", "-i", `${one}/dir/`],
+      ["-m", "-nd", "-nv", "-i", `${one}/list.txt`],
+      ["-p", "-nH", "--cut-dirs=1", "-i", `${one}/dir/`],
+      ["-r", "-nv", "-i", `${one}/nope.txt`],
+      ["-Q", "1", "-nv", "-i", `${one}/list.txt`],
     ];
     for (const args of cases) {
       await t.step(args.join(" "), async () => {
