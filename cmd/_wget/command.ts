@@ -1028,8 +1028,10 @@ const runWithLog = (async function runWithLog(
           downloadMs += reporter.lastBodyMs;
           // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
           // file named with -O stays. The unique name spared any file of the user's.
-          if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
-          else saved?.push({ ...result, path: result.path });
+          // (An -i URL's list stays, as GNU's: its own fetch is no URL of the list's.)
+          if (values["delete-after"] && !options.output && index !== listAt) {
+            removeAfter(result.path, reporter);
+          } else saved?.push({ ...result, path: result.path });
         }
         if (index === listAt) all.push(...await urlsOfFetchedList(result, values, reporter));
       } catch (error) {

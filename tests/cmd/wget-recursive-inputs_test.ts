@@ -93,6 +93,9 @@ peerTest(
       ["-p", "-nH", "--cut-dirs=1", "-i", `${one}/dir/`],
       ["-r", "-nv", "-i", `${one}/nope.txt`],
       ["-Q", "1", "-nv", "-i", `${one}/list.txt`],
+      // The list stays (GNU's as list.txt.tmp, cmd/README.md), the files from it go.
+      ["-r", "--delete-after", "-i", `${one}/list.txt`],
+      ["-q", "--delete-after", "-i", `${one}/list.txt`],
     ];
     for (const args of cases) {
       await t.step(args.join(" "), async () => {
@@ -110,11 +113,14 @@ peerTest(
           await nginxAccepts(nginx.port);
           const requests = (await Deno.readTextFile(log)).slice(from).split("\n")
             .filter((line) => line !== "" && !line.includes("/status"));
-          const files = [...(await snapshotTree(cwd)).entries()].sort();
+          const files = [...(await snapshotTree(cwd)).entries()]
+            .map(([path, digest]) => [path.replace(/^(.*list\.txt)\.tmp$/, "$1"), digest])
+            .sort();
           // (GNU keeps one connection, netkit one per host: back on the first host GNU connects
           // again where netkit reuses its own, cmd/README.md.)
           const lines = stableLines(run.stderr)
             .filter((line) => !/^Convert|^\d+-\d+$/.test(line))
+            .map((line) => line.replace(/(list\.txt)\.tmp’/, "$1’"))
             .map((line) =>
               line.replace(
                 /^(?:Reusing existing connection to (\S+)\.|Connecting to (\S+)\.\.\. connected\.)$/,
