@@ -751,6 +751,11 @@ const runWithLog = (async function runWithLog(
   let listError: string | undefined;
   /** Where an -i list given as a URL stands among the URLs: fetched, then read. */
   let listAt: number | undefined;
+  /** What reading the -i file said, said when GNU reads it: after the URLs given. */
+  const listNotices: string[] = [];
+  const sayListNotices = () => {
+    for (const line of listNotices.splice(0)) reporter.notice(line);
+  };
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
@@ -808,7 +813,7 @@ const runWithLog = (async function runWithLog(
         listError = fileErrorText(error);
       }
       const listed = values["force-html"]
-        ? await urlsOfHtml(text, values.base, list, (line) => reporter.notice(line))
+        ? await urlsOfHtml(text, values.base, list, (line) => listNotices.push(line))
         : urlsOfList(text, values.base);
       all.push(...listed);
       if (listed.length === 0) emptyList = list;
@@ -820,6 +825,7 @@ const runWithLog = (async function runWithLog(
   // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
   // URLs given as arguments), so `... | wget -i -` with nothing to fetch exits 0.
   const noUrlsFound = () => {
+    sayListNotices();
     if (listError !== undefined) reporter.notice(`${emptyList}: ${listError}`);
     if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
   };
@@ -945,6 +951,8 @@ const runWithLog = (async function runWithLog(
       }
       if (all.length === pacing.given) emptyList = list;
     }
+    // (Under -r the list's URLs are walked with those given: its lines come first.)
+    sayListNotices();
     const code = await pacing.walk.run(
       pacing.walk.options,
       all,
@@ -982,6 +990,7 @@ const runWithLog = (async function runWithLog(
   const written = layoutFor ? new Set<string>() : undefined;
   try {
     for (const [index, url] of all.entries()) {
+      if (index === pacing.given) sayListNotices();
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
       if (
         quota !== undefined && quota > 0 && index >= pacing.given && index !== listAt &&

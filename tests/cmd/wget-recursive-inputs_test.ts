@@ -79,6 +79,8 @@ peerTest(
       // No base: the links without a scheme are said and left out.
       ["-r", "-F", "-i", "page.html"],
       ["-r", "-nv", "-F", "-i", "page.html"],
+      // (Said when GNU reads the file: after the URLs given.)
+      ["-nv", "-F", "-i", "page.html", `${one}/up.html`],
       // GNU's "No URLs found in FILE." after the walk of the URL given, before its closing lines.
       ["-r", "-l", "1", "-i", "empty.txt", `${one}/dir/x.html`],
       ["-r", "-l", "1", "-i", "missing.txt", `${one}/dir/x.html`],
