@@ -921,6 +921,7 @@ const runWithLog = (async function runWithLog(
     /** An -i URL's own file, fetched before the walk (as GNU's retrieve_url, no recursion). */
     let listed: { files: number; bytes: number } | undefined;
     let listStatus: number = WGET_EXIT.ok;
+    const downloaded: { url: string; path: string; kind: "html" | "css" | "other" }[] = [];
     if (listAt !== undefined) {
       const list = all.splice(listAt, 1)[0]!;
       // One pool for the list and the walk: the walk goes on on the list's connection.
@@ -944,6 +945,16 @@ const runWithLog = (async function runWithLog(
         if (result.skipped === undefined && result.path !== undefined) {
           listed = { files: 1, bytes: result.bytes };
         }
+        if (result.path !== undefined) {
+          // A file of the run's: a link to it reads it, -k converts it (GNU's register_download).
+          const { pageKind } = await import("../../lib/download/page_kind.ts");
+          const kind = result.skipped === undefined
+            ? pageKind(result.contentType)
+            : /\.html?$/i.test(result.path)
+            ? "html"
+            : "other";
+          downloaded.push({ url: result.finalUrl, path: result.path, kind });
+        }
         all.push(...await urlsOfFetchedList(result, values, reporter));
       } catch (error) {
         reporter.fail(error);
@@ -954,7 +965,7 @@ const runWithLog = (async function runWithLog(
     // (Under -r the list's URLs are walked with those given: its lines come first.)
     sayListNotices();
     const code = await pacing.walk.run(
-      pacing.walk.options,
+      { ...pacing.walk.options, downloaded },
       all,
       options,
       reporter,

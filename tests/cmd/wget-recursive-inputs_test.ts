@@ -46,7 +46,8 @@ peerTest(
     await writeSite(nginx.root, {
       "index.html": page(`<a href="dir/">d</a> <a href="${two}/b/">b</a> <img src="i.png">`),
       "dir/index.html": page(
-        `<a href="sub/">s</a> <a href="../up.html">u</a> <a href="x.html">x</a>`,
+        `<a href="sub/">s</a> <a href="../up.html">u</a> <a href="x.html">x</a>
+<a href="${one}/dir/x.html">absolute</a>`,
       ),
       "dir/sub/index.html": page(`<a href="deep.html">deep</a>`),
       "dir/sub/deep.html": page("deep"),
@@ -95,6 +96,9 @@ peerTest(
       ["-p", "-nH", "--cut-dirs=1", "-i", `${one}/dir/`],
       ["-r", "-nv", "-i", `${one}/nope.txt`],
       ["-Q", "1", "-nv", "-i", `${one}/list.txt`],
+      // The list page is a file of the run's: -k converts it, -K keeps its original.
+      ["-r", "-k", "-K", "-l", "1", "-i", `${one}/dir/`],
+      ["-r", "-l", "3", "-k", "-i", `${one}/list.txt`],
       // The list stays (GNU's as list.txt.tmp, cmd/README.md), the files from it go.
       ["-r", "--delete-after", "-i", `${one}/list.txt`],
       ["-q", "--delete-after", "-i", `${one}/list.txt`],
