@@ -983,9 +983,9 @@ const runWithLog = (async function runWithLog(
   const started = performance.now();
   let outputTime: Date | undefined;
   // -k without -r: the pages saved here have their links rewritten at the end, as GNU wget does.
-  const saved: SavedFile[] | undefined = values["convert-links"] && !options.output
-    ? []
-    : undefined;
+  // (Not with --delete-after: GNU wget then converts nothing, and says nothing of it.)
+  const saved: SavedFile[] | undefined =
+    values["convert-links"] && !options.output && !values["delete-after"] ? [] : undefined;
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget, however long it waited (`--wait=15`): the server decides when it ends, and
   // a connection it closed is replaced when a request meets it.

@@ -395,7 +395,8 @@ export const runRecursive = (async function runRecursive(
       // A device or a file gone: its time is a nicety.
     }
   }
-  if (recursive.convertLinks) {
+  // (--delete-after: GNU wget converts nothing, and says nothing of it.)
+  if (recursive.convertLinks && !recursive.deleteAfter) {
     reporter.converted(converted, (performance.now() - converting) / 1000);
   }
   return status;

@@ -547,6 +547,34 @@ peerTest(
 );
 
 peerTest(
+  "wget -r -k --delete-after converts nothing and says nothing of it, as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    await writeSite(nginx.root, {
+      "index.html": page(`<a href="a.html">a</a> <img src="p.png">`),
+      "a.html": page(`<a href="/index.html">back</a>`),
+      "p.png": "png",
+    });
+    const url = `http://127.0.0.1:${nginx.port}/`;
+    for (const args of [["-r", "-k"], ["-p", "-k", "-K"], ["-r", "--convert-file-only"]]) {
+      await t.step(args.join(" "), async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          const run = await wgetLogged(tool, [...args, "--delete-after", url], cwd);
+          logs.push({ code: run.code, lines: stableLines(run.stderr) });
+        }
+        assert.ok(!logs[0]!.lines.some((line) => line.startsWith("Convert")));
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
+
+peerTest(
   "wget -r's log quotes names as GNU wget does (escapes, octal outside UTF-8) and says robots.txt goes",
   ["nginx", "wget"],
   async (t) => {
