@@ -15,6 +15,7 @@ import {
   type DownloadEvents,
   downloadExitCode,
   type DownloadOptions,
+  type DownloadResult,
   fileErrorText,
   fileWriter,
   WGET_EXIT,
@@ -454,14 +455,73 @@ function urlsOfList(text: string, base: string | undefined): string[] {
 /**
  * The URLs an `-i` file read as HTML (`-F`) links to, in document order: what `<a href>`, `<img
  * src>` and the like name, relative ones against `-B` (or the page's `<base href>`); links that
- * resolve to no http(s) URL are left out.
+ * resolve to no http(s) URL are left out. Without a base (no `-B`, no absolute `<base href>`
+ * before it) a link without a scheme (`x.html`, `//host/x`, `#top`, a `<base href>` of that
+ * kind too) is left out with GNU wget's `FILE: Cannot resolve incomplete link LINK.`, said through
+ * `notice` (`FILE` the -i file as named).
  */
-async function urlsOfHtml(text: string, base: string | undefined): Promise<string[]> {
+async function urlsOfHtml(
+  text: string,
+  base: string | undefined,
+  file: string,
+  notice: (line: string) => void,
+): Promise<string[]> {
   const { extractHtmlLinks } = await import("../../lib/download/links.ts");
-  const { links } = extractHtmlLinks(text, base ?? "file:///");
-  return links.filter((link) => !link.ignore && !link.base && /^https?:/i.test(link.url)).map(
-    (link) => link.url,
-  );
+  // Without -B the links are resolved against a base of no use but to let `//host/x` parse:
+  // those without a scheme are then left out below, as GNU's append_url leaves them.
+  const { links } = extractHtmlLinks(text, base ?? "http://netkit.invalid/");
+  const urls: string[] = [];
+  // GNU's url_has_scheme: letters, digits, `+` and `-`, then `:` (the blanks around a value go).
+  // A scheme other than http(s) (`mailto:`, `1a:b`) is no URL GNU's url_parse takes.
+  const scheme = (raw: string) => /^([a-z0-9+-]+):/i.exec(trimHtmlBlanks(raw))?.[1];
+  let resolvable = base !== undefined;
+  for (const link of links) {
+    const written = scheme(link.raw);
+    if (!resolvable && written === undefined) {
+      notice(`${file}: Cannot resolve incomplete link ${trimHtmlBlanks(link.raw)}.`);
+      continue;
+    }
+    if (written !== undefined && !/^https?$/i.test(written)) continue;
+    // GNU takes an absolute <base href> (one it can parse) as the base of the links after it.
+    if (link.base) resolvable ||= /^https?:/i.test(link.url);
+    else if (!link.ignore && /^https?:/i.test(link.url)) urls.push(link.url);
+  }
+  return urls;
+}
+
+/**
+ * The URLs of an -i list fetched from its URL (`wget -i http://host/list.txt`), read from the
+ * file it was saved to, as GNU wget reads it: as HTML with `-F` or when the answer was a page
+ * (no `-F` needed; a copy already here under `-nc` by its `.html` name), else a line each;
+ * relative links against `-B`, else the list's URL.
+ */
+async function urlsOfFetchedList(
+  result: DownloadResult,
+  values: WgetValues,
+  reporter: WgetReporter,
+): Promise<string[]> {
+  const path = result.path;
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    reporter.notice(`${path}: ${fileErrorText(error)}`);
+    return [];
+  }
+  const { pageKind } = await import("../../lib/download/page_kind.ts");
+  const page = result.skipped === undefined
+    ? pageKind(result.contentType) === "html"
+    : /\.html?$/i.test(path);
+  const base = values.base ?? result.url;
+  return values["force-html"] || page
+    ? await urlsOfHtml(text, base, path, (line) => reporter.notice(line))
+    : urlsOfList(text, base);
+}
+
+/** A value without the HTML blanks around it, as GNU wget reads a URL attribute. */
+function trimHtmlBlanks(value: string): string {
+  return value.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
 }
 
 /**
@@ -694,6 +754,15 @@ const runWithLog = (async function runWithLog(
   let reading = "";
   /** The -i list, when it named no URL. */
   let emptyList: string | undefined;
+  /** Why the -i list could not be read, in GNU's words. */
+  let listError: string | undefined;
+  /** Where an -i list given as a URL stands among the URLs: fetched, then read. */
+  let listAt: number | undefined;
+  /** What reading the -i file said, said when GNU reads it: after the URLs given. */
+  const listNotices: string[] = [];
+  const sayListNotices = () => {
+    for (const line of listNotices.splice(0)) reporter.notice(line);
+  };
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
     if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
@@ -736,13 +805,22 @@ const runWithLog = (async function runWithLog(
       }
     }
     const list = values["input-file"];
-    if (list !== undefined) {
-      reading = list;
-      const text = list === "-"
-        ? await new Response(Deno.stdin.readable).text()
-        : await Deno.readTextFile(list);
+    if (list !== undefined && list !== "-" && /^https?:\/\//i.test(list)) {
+      // GNU wget: an -i URL is fetched as a URL after those given, then read from its file.
+      listAt = all.push(list) - 1;
+    } else if (list !== undefined) {
+      let text = "";
+      try {
+        text = list === "-"
+          ? await new Response(Deno.stdin.readable).text()
+          : await Deno.readTextFile(list);
+      } catch (error) {
+        // GNU wget: a list it cannot read names no URL (said after the URLs given as
+        // arguments, which are fetched all the same), and is no error of the exit code.
+        listError = fileErrorText(error);
+      }
       const listed = values["force-html"]
-        ? await urlsOfHtml(text, values.base)
+        ? await urlsOfHtml(text, values.base, list, (line) => listNotices.push(line))
         : urlsOfList(text, values.base);
       all.push(...listed);
       if (listed.length === 0) emptyList = list;
@@ -754,6 +832,8 @@ const runWithLog = (async function runWithLog(
   // GNU wget: an -i list with nothing in it is no error ("No URLs found in FILE.", after the
   // URLs given as arguments), so `... | wget -i -` with nothing to fetch exits 0.
   const noUrlsFound = () => {
+    sayListNotices();
+    if (listError !== undefined) reporter.notice(`${emptyList}: ${listError}`);
     if (emptyList !== undefined) reporter.notice(`No URLs found in ${emptyList}.`);
   };
   if (all.length === 0 && emptyList !== undefined) {
@@ -845,9 +925,63 @@ const runWithLog = (async function runWithLog(
   const hsts = openWgetHsts(values, (line) => reporter.notice(line));
   if (hsts) options.hsts = hsts.store;
   if (pacing.walk) {
-    const code = await pacing.walk.run(pacing.walk.options, all, options, reporter, quiet);
+    /** An -i URL's own file, fetched before the walk (as GNU's retrieve_url, no recursion). */
+    let listed: { files: number; bytes: number } | undefined;
+    let listStatus: number = WGET_EXIT.ok;
+    const downloaded: { url: string; path: string; kind: "html" | "css" | "other" }[] = [];
+    if (listAt !== undefined) {
+      const list = all.splice(listAt, 1)[0]!;
+      // One pool for the list and the walk: the walk goes on on the list's connection.
+      options.pool = new HttpConnectionPool();
+      listed = { files: 0, bytes: 0 };
+      try {
+        // Named as the walk names its files (GNU's -r has -x's directories unless -nd).
+        const naming = values["no-directories"]
+          ? undefined
+          : await plainNaming({ ...values, "force-directories": true });
+        const result = await download(list, {
+          ...options,
+          // (Written over, as GNU's -r writes over files in its directories.)
+          clobber: !values["no-directories"] && !options.noClobber,
+          ...(naming?.directoryFor
+            ? { directory: naming.directoryFor(list, options.directory) }
+            : {}),
+          ...(naming?.fileNameForUrl ? { fileNameForUrl: naming.fileNameForUrl } : {}),
+        });
+        reporter.finish(result);
+        if (result.skipped === undefined && result.path !== undefined) {
+          listed = { files: 1, bytes: result.bytes };
+        }
+        if (result.path !== undefined) {
+          // A file of the run's: a link to it reads it, -k converts it (GNU's register_download).
+          const { pageKind } = await import("../../lib/download/page_kind.ts");
+          const kind = result.skipped === undefined
+            ? pageKind(result.contentType)
+            : /\.html?$/i.test(result.path)
+            ? "html"
+            : "other";
+          downloaded.push({ url: result.finalUrl, path: result.path, kind });
+        }
+        all.push(...await urlsOfFetchedList(result, values, reporter));
+      } catch (error) {
+        reporter.fail(error);
+        listStatus = downloadExitCode(error);
+      }
+      if (all.length === pacing.given) emptyList = list;
+    }
+    // (Under -r the list's URLs are walked with those given: its lines come first.)
+    sayListNotices();
+    const code = await pacing.walk.run(
+      { ...pacing.walk.options, downloaded },
+      all,
+      options,
+      reporter,
+      quiet,
+      { afterWalk: noUrlsFound, before: listed },
+    );
+    if (listAt !== undefined) await options.pool?.close();
     hsts?.save();
-    return code;
+    return worse(listStatus, code);
   }
   let status: number = WGET_EXIT.ok;
   let files = 0;
@@ -856,9 +990,9 @@ const runWithLog = (async function runWithLog(
   const started = performance.now();
   let outputTime: Date | undefined;
   // -k without -r: the pages saved here have their links rewritten at the end, as GNU wget does.
-  const saved: SavedFile[] | undefined = values["convert-links"] && !options.output
-    ? []
-    : undefined;
+  // (Not with --delete-after: GNU wget then converts nothing, and says nothing of it.)
+  const saved: SavedFile[] | undefined =
+    values["convert-links"] && !options.output && !values["delete-after"] ? [] : undefined;
   // One pool for the whole command line: URLs on the same server share a kept-alive connection,
   // as with GNU wget, however long it waited (`--wait=15`): the server decides when it ends, and
   // a connection it closed is replaced when a request meets it.
@@ -874,10 +1008,16 @@ const runWithLog = (async function runWithLog(
   const written = layoutFor ? new Set<string>() : undefined;
   try {
     for (const [index, url] of all.entries()) {
+      if (index === pacing.given) sayListNotices();
       // -Q stops an -i list (not the URLs given as arguments) once the total passes it, as GNU.
-      if (quota !== undefined && quota > 0 && index >= pacing.given && totalBytes > quota) {
-        // GNU wget exits 1 when the quota leaves URLs of the list unfetched.
+      if (
+        quota !== undefined && quota > 0 && index >= pacing.given && index !== listAt &&
+        totalBytes > quota
+      ) {
+        // GNU wget exits 1 when the quota leaves URLs of the list unfetched (and a list none of
+        // whose URLs was fetched "named none": its count of them is 0).
         status = worse(status, WGET_EXIT.generic);
+        if (index === (listAt ?? pacing.given - 1) + 1) emptyList = values["input-file"];
         break;
       }
       if (index > 0 && waitMs > 0) {
@@ -915,13 +1055,17 @@ const runWithLog = (async function runWithLog(
           downloadMs += reporter.lastBodyMs;
           // --delete-after: fetched (through a cache, say) and removed, as GNU wget does; a
           // file named with -O stays. The unique name spared any file of the user's.
-          if (values["delete-after"] && !options.output) removeAfter(result.path, reporter);
-          else saved?.push({ ...result, path: result.path });
+          // (An -i URL's list stays, as GNU's: its own fetch is no URL of the list's.)
+          if (values["delete-after"] && !options.output && index !== listAt) {
+            removeAfter(result.path, reporter);
+          } else saved?.push({ ...result, path: result.path });
         }
+        if (index === listAt) all.push(...await urlsOfFetchedList(result, values, reporter));
       } catch (error) {
         reporter.fail(error);
         status = worse(status, downloadExitCode(error));
       }
+      if (index === listAt && all.length === index + 1) emptyList = url;
     }
   } finally {
     await pool.close();

@@ -257,7 +257,9 @@ function openRejectedLog(
 
 /**
  * Runs the recursive download of `urls` and returns GNU wget's exit code: the worst failure's,
- * or 0.
+ * or 0. `around.afterWalk` is called once the walk is over, before the closing lines (GNU's "No
+ * URLs found in FILE." comes there); `around.before` counts the files fetched before the walk (an
+ * -i URL's) in its closing lines.
  */
 export const runRecursive = (async function runRecursive(
   recursive: WgetRecursiveOptions,
@@ -265,6 +267,10 @@ export const runRecursive = (async function runRecursive(
   options: DownloadOptions,
   reporter: WgetReporter,
   quiet: boolean,
+  around: {
+    afterWalk?: (() => void) | undefined;
+    before?: { files: number; bytes: number } | undefined;
+  } = {},
 ): Promise<number> {
   let status: number = WGET_EXIT.ok;
   const started = performance.now();
@@ -274,10 +280,15 @@ export const runRecursive = (async function runRecursive(
   const rejectedLog = recursive.rejectedLog === undefined
     ? undefined
     : openRejectedLog(recursive.rejectedLog, reporter);
+  /** -O FILE: the last document's Last-Modified, FILE's time at the end (as without -r). */
+  let outputTime: Date | undefined;
   /** A file saved (or kept, or found by a spider), told in `log`. */
-  const onSaved = (log: WgetDownloadLog, saved: DownloadResult) =>
+  const onSaved = (log: WgetDownloadLog, saved: DownloadResult) => {
+    // GNU wget touches -O's FILE after each document with a time; a later write makes it now.
+    if (options.output && saved.skipped === undefined) outputTime = saved.lastModified;
     // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
     log.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) });
+  };
   /** A URL failed, told in `log`; the exit code and `--spider`'s broken links take note. */
   const onFailed = (log: WgetDownloadLog, error: unknown, info?: { robots: boolean }) => {
     // GNU wget's -q silences a recursion's errors too; the exit code still tells.
@@ -329,6 +340,8 @@ export const runRecursive = (async function runRecursive(
         );
       },
       onWalked: (walked) => {
+        // (GNU wget's "No URLs found in FILE." for an -i list that named none.)
+        around.afterWalk?.();
         // GNU wget's spider report, then its closing lines, then -k's.
         if (options.spider && !quiet) {
           const count = `${broken.length} broken link${broken.length === 1 ? "" : "s"}`;
@@ -337,10 +350,13 @@ export const runRecursive = (async function runRecursive(
           if (broken.length > 0) reporter.error("");
         }
         const wallMs = performance.now() - started;
-        if (walked.bytes > 0) {
+        // (With an -i URL's file fetched before the walk, as GNU counts it.)
+        const files = walked.files + (around.before?.files ?? 0);
+        const bytes = walked.bytes + (around.before?.bytes ?? 0);
+        if (bytes > 0) {
           reporter.summary({
-            files: walked.files,
-            bytes: walked.bytes,
+            files,
+            bytes,
             wallMs,
             downloadMs: wallMs,
           });
@@ -359,7 +375,19 @@ export const runRecursive = (async function runRecursive(
   } finally {
     rejectedLog?.close();
   }
-  if (recursive.convertLinks) {
+  const output = options.output?.name;
+  if (
+    outputTime && output !== undefined && output !== "-" && options.useServerTimestamps !== false
+  ) {
+    try {
+      // A regular file only: never /dev/null's time.
+      if (Deno.statSync(output).isFile) Deno.utimeSync(output, new Date(), outputTime);
+    } catch {
+      // A device or a file gone: its time is a nicety.
+    }
+  }
+  // (--delete-after: GNU wget converts nothing, and says nothing of it.)
+  if (recursive.convertLinks && !recursive.deleteAfter) {
     reporter.converted(converted, (performance.now() - converting) / 1000);
   }
   return status;

@@ -160,6 +160,12 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   /** With `convertLinks`, keep each converted file's original as `NAME.orig` (`-K`). */
   backupConverted?: boolean | undefined;
   /**
+   * Files this run saved before the walk (`wget -r -i URL`'s list, fetched first): each URL is
+   * one downloaded already (a link to it reads its file), and `convertLinks` converts a page or
+   * stylesheet among them, as GNU wget registers every file it saves.
+   */
+  downloaded?: readonly { url: string; path: string; kind: "html" | "css" | "other" }[] | undefined;
+  /**
    * Fetch up to this many URLs at once (`--max-threads`, as in GNU Wget2), each host's waits
    * kept apart. @default {1}, one after another like GNU wget
    */
@@ -500,6 +506,7 @@ class Walker {
       waitMs: _waitMs,
       randomWait: _randomWait,
       backupConverted: _backupConverted,
+      downloaded: _downloaded,
       maxThreads: _maxThreads,
       deleteAfter: _deleteAfter,
       spider: _spider,
@@ -583,6 +590,12 @@ class Walker {
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
+    for (const { url, path, kind } of options.downloaded ?? []) {
+      this.#registerDownload(url, path);
+      this.#written.add(path);
+      if (kind === "html") this.#htmlFiles.add(path);
+      if (kind === "css") this.#cssFiles.add(path);
+    }
   }
 
   /** `url` with the credentials of a start URL of its origin, when there is one. */
@@ -1993,8 +2006,9 @@ class Walker {
             },
             start(info) {
               how.onLanded?.(landed);
-              // A 204's empty body makes no file (GNU wget's), unless -O's.
-              if (noContent && !shared) return;
+              // A 204's empty body makes no file (GNU wget's), unless -O's; a 200 that found the
+              // copy here current (closed above) starts none: no length line, no dots, as GNU's.
+              if ((noContent && !shared) || current) return;
               claimed = true;
               if (
                 options.adjustExtension && file === undefined && !shared &&

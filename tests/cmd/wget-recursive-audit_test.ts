@@ -501,6 +501,80 @@ peerTest(
 );
 
 peerTest(
+  "wget -r -N -k run again (no -K): a 200 that finds a converted page current says only GNU wget's lines",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    const files = {
+      "index.html": page(`<a href="a.html">a</a> <a href="d/">d</a> <a href="t.txt">t</a>`),
+      "a.html": page(`<a href="d/x.html">x</a>`),
+      "d/index.html": page(`<a href="../a.html">a</a>`),
+      "d/x.html": page("x"),
+      "t.txt": "text\n",
+    };
+    const url = `http://127.0.0.1:${nginx.port}/`;
+    // -k gave the pages the time of the conversion: nginx's exact If-Modified-Since answers them
+    // 200, and both find them current by their Last-Modified and size ("Server ignored
+    // If-Modified-Since"), keep them unread, and say no length, no dots (netkit said both where
+    // -E or --limit-rate take download()'s general path).
+    const again = [
+      ["-r", "-N", "-k"],
+      ["-r", "-N", "-E", "-k"],
+      ["-r", "-N", "-k", "--limit-rate=10m"],
+      ["-r", "-N", "-E", "-k", "-nv"],
+    ];
+    for (const args of again) {
+      await t.step(args.join(" "), async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await writeSite(nginx.root, files, BEFORE);
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          await wgetLogged(tool, ["-q", ...args, url], cwd);
+          const run = await wgetLogged(tool, [...args, url], cwd);
+          // (-k's lines come in GNU's hash table's order: cmd/README.md.)
+          const lines = stableLines(run.stderr)
+            .filter((line) => !/^Convert|^\d+-\d+$/.test(line));
+          logs.push({ code: run.code, lines });
+        }
+        const said = logs[0]!.lines.some((line) => line.includes("Server ignored If-Modified"));
+        assert.equal(said, !args.includes("-nv"));
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r -k --delete-after converts nothing and says nothing of it, as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    await using nginx = await startNginx(dir.path);
+    await writeSite(nginx.root, {
+      "index.html": page(`<a href="a.html">a</a> <img src="p.png">`),
+      "a.html": page(`<a href="/index.html">back</a>`),
+      "p.png": "png",
+    });
+    const url = `http://127.0.0.1:${nginx.port}/`;
+    for (const args of [["-r", "-k"], ["-p", "-k", "-K"], ["-r", "--convert-file-only"]]) {
+      await t.step(args.join(" "), async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}${args.join("")}`;
+          await Deno.mkdir(cwd);
+          const run = await wgetLogged(tool, [...args, "--delete-after", url], cwd);
+          logs.push({ code: run.code, lines: stableLines(run.stderr) });
+        }
+        assert.ok(!logs[0]!.lines.some((line) => line.startsWith("Convert")));
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
+
+peerTest(
   "wget -r's log quotes names as GNU wget does (escapes, octal outside UTF-8) and says robots.txt goes",
   ["nginx", "wget"],
   async (t) => {

@@ -103,8 +103,23 @@ peerTest(
   async () => {
     await using dir = await tempDir();
     await using site = await startTestSite(dir.path, 2);
+    // The site's files of another day each: FILE gets the last document's Last-Modified, as GNU
+    // wget touches it after each document that has one.
+    let day = 0;
+    const redate = async (directory: string) => {
+      for await (const entry of Deno.readDir(directory)) {
+        const path = `${directory}/${entry.name}`;
+        if (entry.isDirectory) await redate(path);
+        else {
+          const seconds = 1_700_000_000 + 86_400 * day++;
+          await Deno.utime(path, seconds, seconds);
+        }
+      }
+    };
+    await redate(site.root);
     // One level: deeper, GNU wget reads each page's links from the whole FILE so far (every
-    // earlier document with it, against the page's own URL) and fetches links netkit does not.
+    // earlier document with it, against the page's own URL) and fetches links netkit does not
+    // (cmd/README.md: a difference on purpose).
     for (const args of [["-r", "-l", "1"], ["-p"], ["-r", "-l", "1", "-nd"]]) {
       const url = `${site.origin}/docs/a/${args[0] === "-p" ? "one.html" : ""}`;
       const outcomes = [];
@@ -120,13 +135,16 @@ peerTest(
         const log = new TextDecoder().decode(run.stderr).split("\n")
           .filter((line) => line.startsWith("WARNING") || / URL:/.test(line))
           .map((line) => line.replace(/^\S+ \S+ /, "DATE "));
-        outcomes.push({ code: run.code, files: await snapshotTree(cwd), log });
+        const time = (await Deno.stat(`${cwd}/out`)).mtime?.getTime();
+        outcomes.push({ code: run.code, files: await snapshotTree(cwd), log, time });
       }
       const [gnu, netkit] = outcomes;
       assert.deepEqual([...netkit!.files.keys()], ["out"]);
       assert.deepEqual([...netkit!.files.entries()], [...gnu!.files.entries()], args.join(" "));
       assert.deepEqual(netkit!.log, gnu!.log);
       assert.equal(netkit!.code, gnu!.code);
+      assert.ok(gnu!.time! < 1_800_000_000_000);
+      assert.equal(netkit!.time, gnu!.time);
     }
   },
 );

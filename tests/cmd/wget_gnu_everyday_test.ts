@@ -447,7 +447,7 @@ peerTest(
 );
 
 peerTest(
-  "wget -i - with nothing on stdin exits 0, -F reads the -i file as HTML, -c -O asks each URL for what FILE lacks, as GNU wget",
+  "wget -i - with nothing on stdin exits 0, -F reads the -i file as HTML, -c -O asks each URL for what FILE lacks, as GNU wget (a list not there too)",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -470,11 +470,28 @@ peerTest(
         args: ["-nv", "--force-html", "-i", "page.html"],
         files: { "page.html": `<base href="${server.base}/a/b/c/"><a href="deep.txt">x</a>` },
       },
+      // No base: each link without a scheme is said and left out, as GNU's append_url does
+      // (a relative <base href> too; an absolute one is the base of the links after it).
+      {
+        args: ["-nv", "-F", "-i", "page.html"],
+        files: {
+          "page.html": `<base href="sub/"><link rel=stylesheet href=" s.css "><a href="">e</a>
+<a href="#top">t</a> <a href="//${server.base.slice(7)}/f.txt">n</a> <a href="mailto:a@b">m</a>
+<a href="1a:b">s</a> <form action="f.cgi"></form> <img srcset="a.png 1x, b.png 2x">
+<p style="background: url(st.png)"><a href="${server.base}/g.txt">g</a>
+<base href="${server.base}/a/"><a href="deep.txt">x</a>`,
+        },
+      },
       { args: ["-nv", "-c", "-O", "out", `${server.base}/f.txt`, `${server.base}/g.txt`] },
       {
         args: ["-nv", "-c", "-O", "out", `${server.base}/f.txt`, `${server.base}/g.txt`],
         files: { out: "01234" },
       },
+      // A list that cannot be read names no URL: said after the URLs given, exit 0.
+      { args: ["-nv", "-i", "missing.txt", `${server.base}/g.txt`] },
+      { args: ["-i", "missing.txt"] },
+      { args: ["-q", "-i", "missing.txt"] },
+      { args: ["-nv", "-F", "-i", "sub"], dirs: ["sub"] },
     ];
     for (const job of jobs) {
       assertSameOutput(await sideBySide(dir.path, server, job), job.args.join(" "));
