@@ -6,13 +6,14 @@
  * @module
  */
 
+import type { UrlParts } from "../http/url.ts";
 import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /**
  * GNU wget's `u->dir`: the path without its leading `/` and its last element, unescaped (so
  * `/%62/x.html` is in `b`, for `-I`, `-X` and `-np`, as GNU's).
  */
-export function directoryOf(url: URL): string {
+export function directoryOf(url: UrlParts): string {
   const path = url.pathname.slice(1);
   return decodeURIComponentSafe(path.slice(0, Math.max(0, path.lastIndexOf("/"))));
 }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { splitLinkUrl } from "./_link_url.ts";
+
 /**
  * A path the parser copies unchanged: no `%` (`%2e` is a dot segment), no `\` (a separator in
  * http URLs), nothing it percent-encodes (space, `"`, `<`, `>`, `` ` ``, `{`, `}`, `^`, `|`,
@@ -35,7 +37,8 @@ function splitBase(text: string): Base | undefined {
   if (text === lastBaseText) return lastBase;
   let base: Base | undefined;
   try {
-    const href = new URL(text).href;
+    // A page's URL is mostly the walker's canonical href: then it is its own serialization.
+    const href = splitLinkUrl(text) === undefined ? new URL(text).href : text;
     const scheme = href.startsWith("http://") ? 7 : href.startsWith("https://") ? 8 : 0;
     if (scheme > 0) {
       // In a canonical http(s) URL the authority holds no "/", the path always starts with one,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { searchOf } from "../http/url.ts";
+import { searchOf, type UrlParts } from "../http/url.ts";
 import { MAX_NAME_LENGTH } from "./file_name.ts";
 
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
@@ -120,7 +120,7 @@ const DECODER = new TextDecoder();
  * ```
  */
 export function localPathForUrl(
-  url: string | URL,
+  url: string | UrlParts,
   layout: DiskLayout = DEFAULT_LAYOUT,
   onShortened?: (bytes: number, limit: number) => void,
 ): string {
@@ -132,7 +132,7 @@ export function localPathForUrl(
 
 /** {@linkcode localPathForUrl}, compiled with the module (see above). */
 const localPathOf = (function localPathOf(
-  url: string | URL,
+  url: string | UrlParts,
   layout: DiskLayout,
   onShortened?: (bytes: number, limit: number) => void,
 ): string {
@@ -213,7 +213,7 @@ function directoryMemo(layout: DiskLayout): Map<string, DirectoryPath> | undefin
  * directory's name cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, as GNU wget cuts every name.
  */
 function directoryFor(
-  parsed: URL,
+  parsed: UrlParts,
   layout: DiskLayout,
   restrict: FileNameRestrictions,
 ): DirectoryPath {

@@ -44,7 +44,8 @@ import {
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
-import { parseHttpUrl, searchOf } from "../http/url.ts";
+import { parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
+import { parseLinkUrl } from "./_link_url.ts";
 import { recordHsts } from "./_hsts_answer.ts";
 import {
   type HttpClientOptions,
@@ -244,7 +245,7 @@ export interface RecursiveResult {
 interface QueueItem {
   url: string;
   /** `url` parsed, when the link checks parsed it already. */
-  parsed?: URL | undefined;
+  parsed?: UrlParts | undefined;
   depth: number;
   expectHtml: boolean;
   expectCss: boolean;
@@ -302,7 +303,7 @@ interface FetchHow {
   /** Keep the body's text whatever its type. */
   keepText?: boolean;
   /** The URL parsed already, to name its file. */
-  parsed?: URL | undefined;
+  parsed?: UrlParts | undefined;
   /** Saved under a name of its own (never over a file that is there) and removed once read. */
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
@@ -841,7 +842,7 @@ class Walker {
       if (descend) {
         const decision = await this.#mayFollow(
           { url: visited.finalUrl, inline: false },
-          item.parsed ?? new URL(item.url),
+          item.parsed ?? parseLinkUrl(item.url),
           item.depth,
           start,
           seen,
@@ -868,7 +869,7 @@ class Walker {
     const readWhole = descend && path !== undefined && !leafRequisites;
     if (descend && path !== undefined) {
       const links = this.#linksOf(path, pageUrl, kind, text);
-      const parent = pageUrl === item.url && item.parsed ? item.parsed : new URL(pageUrl);
+      const parent = pageUrl === item.url && item.parsed ? item.parsed : parseLinkUrl(pageUrl);
       const refusals = this.#pageRefusals();
       for (const link of links) {
         if (link.ignore || (leafRequisites && !link.inline)) continue;
@@ -951,13 +952,13 @@ class Walker {
    */
   #mayFollow(
     link: { url: string; inline: boolean; raw?: string },
-    parent: URL,
+    parent: UrlParts,
     depth: number,
     start: URL,
     seen: Set<string>,
     logAs?: { url: string; parent: string },
     refusals?: PageRefusals,
-  ): URL | undefined | Promise<URL | undefined> {
+  ): UrlParts | undefined | Promise<UrlParts | undefined> {
     const options = this.#options;
     const colon = link.url.indexOf(":");
     const scheme = link.url.slice(0, colon + 1);
@@ -992,9 +993,10 @@ class Walker {
     }
     const known = refusals?.[link.inline ? 1 : 0].get(link.url);
     if (known !== undefined) return reject(known);
-    let url: URL;
+    let url: UrlParts;
     try {
-      url = new URL(link.url);
+      // Split by hand when it has a canonical shape, as the walker's links mostly have.
+      url = parseLinkUrl(link.url);
     } catch {
       return undefined;
     }
@@ -1043,9 +1045,9 @@ class Walker {
    * refuses (GNU wget's word for it in `--rejected-log`), or undefined when all pass.
    */
   #refusalBeforeRobots(
-    url: URL,
+    url: UrlParts,
     link: { inline: boolean },
-    parent: URL,
+    parent: UrlParts,
     depth: number,
     start: URL,
   ): RejectReason | undefined {
@@ -1059,7 +1061,7 @@ class Walker {
       options.noParent && host === start.hostname &&
       (url.protocol !== start.protocol || url.port === start.port) &&
       !(options.pageRequisites && link.inline) &&
-      !isSubdirectory(directoryOf(start), directoryOf(url))
+      !isSubdirectory(this.#directoryOfStart(start), directoryOf(url))
     ) {
       return "PARENT";
     }
@@ -1089,8 +1091,20 @@ class Walker {
     return options.spanHosts || host === parent.hostname ? undefined : "SPANNEDHOST";
   }
 
+  /** The start URL of the walk under way and its directory (`-np` compares every link's with it). */
+  #startDirectory: { start: URL; directory: string } | undefined;
+
+  /** {@linkcode directoryOf} `start`, worked out once a walk. */
+  #directoryOfStart(start: URL): string {
+    const known = this.#startDirectory;
+    if (known?.start === start) return known.directory;
+    const directory = directoryOf(start);
+    this.#startDirectory = { start, directory };
+    return directory;
+  }
+
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
-  #robotsFor(url: URL): Promise<RobotsRules> {
+  #robotsFor(url: UrlParts): Promise<RobotsRules> {
     const key = `${url.protocol}//${url.host}`;
     let rules = this.#robots.get(key);
     if (!rules) {
@@ -1503,7 +1517,7 @@ class Walker {
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
    * short is told to the events (GNU wget's "The destination name is too long").
    */
-  #plannedPath(url: string | URL, report = false): string {
+  #plannedPath(url: string | UrlParts, report = false): string {
     const directory = this.#options.directory ?? ".";
     // --protocol-directories: an http:// URL of a known HSTS host is saved under https/, as GNU's.
     const hsts = this.#layout.protocolDirectories ? this.#downloadOptions.hsts : undefined;

@@ -27,6 +27,27 @@ export interface HttpUrl {
   href: string;
 }
 
+/**
+ * The parts of a parsed URL that {@linkcode parseHttpUrl} and {@linkcode searchOf} read: a WHATWG
+ * `URL`, or a plain object holding what its getters would give (a caller that split a canonical
+ * href itself, without the parser).
+ */
+export type UrlParts = Readonly<
+  Pick<
+    URL,
+    | "href"
+    | "protocol"
+    | "host"
+    | "hostname"
+    | "port"
+    | "pathname"
+    | "search"
+    | "username"
+    | "password"
+    | "hash"
+  >
+>;
+
 /** The default port of each scheme. */
 export const DEFAULT_PORTS: Readonly<Record<HttpUrl["scheme"], number>> = { http: 80, https: 443 };
 
@@ -48,7 +69,7 @@ export class UrlError extends SyntaxError {
  * `http://`, as GNU wget does.
  *
  * @param text The URL as the user or a `Location` header wrote it, or a `URL` parsed already
- * (read, never changed; `base` is then not used).
+ * (read, never changed; `base` is then not used) or its parts ({@linkcode UrlParts}).
  * @param base Where a relative URL (`/next`, `../x`) is resolved from.
  * @returns The parts a client needs.
  * @throws {UrlError} for an unparsable URL, a missing host, port 0, or another scheme (`ftp:`,
@@ -69,9 +90,9 @@ export class UrlError extends SyntaxError {
  * assert.equal(parseHttpUrl(new URL("http://h/x#y")).href, "http://h/x");
  * ```
  */
-export function parseHttpUrl(text: string | URL, base?: HttpUrl | string): HttpUrl {
+export function parseHttpUrl(text: string | UrlParts, base?: HttpUrl | string): HttpUrl {
   // Parsed already: read, never changed (a copy drops its userinfo or fragment).
-  if (typeof text !== "string") return httpUrlOf(text, text.href, false);
+  if (typeof text !== "string") return httpUrlOf(text, text.href, undefined);
   const trimmed = text.trim();
   let parsed: URL;
   try {
@@ -86,14 +107,14 @@ export function parseHttpUrl(text: string | URL, base?: HttpUrl | string): HttpU
   } catch {
     throw new UrlError(`Invalid URL "${text}"`, text);
   }
-  return httpUrlOf(parsed, text, true);
+  return httpUrlOf(parsed, text, parsed);
 }
 
 /**
  * The parts of `parsed` (`text` as written, for errors), without its userinfo and fragment:
- * cleared in `parsed` itself when it is `ours`, else in a copy.
+ * cleared in `parsed` itself when it is `ours` (a `URL` made for this call), else in a copy.
  */
-function httpUrlOf(parsed: URL, text: string, ours: boolean): HttpUrl {
+function httpUrlOf(parsed: UrlParts, text: string, ours: URL | undefined): HttpUrl {
   const scheme = parsed.protocol.slice(0, -1).toLowerCase();
   if (scheme !== "http" && scheme !== "https") {
     throw new UrlError(`Unsupported scheme "${scheme}" in "${text}": only http and https`, text);
@@ -110,10 +131,13 @@ function httpUrlOf(parsed: URL, text: string, ours: boolean): HttpUrl {
   const password = rawPassword === "" ? "" : percentDecode(rawPassword);
   // Each setter reparses the whole URL: set only what is there (a list of URLs parses each).
   const hashed = parsed.hash !== "" || parsed.href.endsWith("#");
-  if (!ours && (rawUsername !== "" || rawPassword !== "" || hashed)) parsed = new URL(parsed.href);
-  if (rawUsername !== "") parsed.username = "";
-  if (rawPassword !== "") parsed.password = "";
-  if (hashed) parsed.hash = "";
+  if (rawUsername !== "" || rawPassword !== "" || hashed) {
+    const cleared = ours ?? new URL(parsed.href);
+    if (rawUsername !== "") cleared.username = "";
+    if (rawPassword !== "") cleared.password = "";
+    if (hashed) cleared.hash = "";
+    parsed = cleared;
+  }
   return {
     scheme,
     host,
@@ -157,7 +181,7 @@ export function hostHeader(url: HttpUrl): string {
  * assert.equal(searchOf(new URL("http://h/a.html#f?")), "");
  * ```
  */
-export function searchOf(url: URL): string {
+export function searchOf(url: UrlParts): string {
   if (url.search !== "") return url.search;
   // No `#` stands before the fragment's: the first one starts it.
   const hash = url.href.indexOf("#");
