@@ -49,6 +49,12 @@ export interface QuestionPace {
    * the other: the servers in the order to ask them, so that `options rotate` turns once a pair.
    */
   shared<T>(make: () => T): T;
+  /**
+   * What `make` gives for the first family of the pair to ask about the name, and the same for
+   * the other, closed once both walks are done with the name: the sockets the pair's questions
+   * share (`_ask_server.ts`'s PairSockets), as glibc's res_send asks both on one socket.
+   */
+  held<T extends { close(): void }>(make: () => T): T;
 }
 
 /** The two walks of one `lookupAddresses` call. */
@@ -65,6 +71,8 @@ export class PairedSearch {
   #shared = new Map<number, unknown>();
   /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
   #outcomes = new Map<IpFamily, unknown>();
+  /** What the pair holds about each name until both are done with it ({@linkcode QuestionPace.held}). */
+  #held = new Map<number, { close(): void }>();
 
   /**
    * Records what `family` did at candidate `index` and, when it found nothing, waits for the
@@ -115,7 +123,19 @@ export class PairedSearch {
         if (!this.#shared.has(index)) this.#shared.set(index, make());
         return this.#shared.get(index) as T;
       },
+      held: <T extends { close(): void }>(make: () => T): T => {
+        let held = this.#held.get(index);
+        if (held === undefined) this.#held.set(index, held = make());
+        return held as T;
+      },
     };
+  }
+
+  /** Whether `family`'s walk is done with candidate `index`: over, or a step there or later. */
+  #doneWith(family: IpFamily, index: number): boolean {
+    if (this.#left.has(family)) return true;
+    for (const i of this.#steps.get(family)!.keys()) if (i >= index) return true;
+    return false;
   }
 
   /**
@@ -163,6 +183,13 @@ export class PairedSearch {
   }
 
   #wake(): void {
+    // What both walks are done with is let go of (the sockets of a name asked).
+    for (const [index, held] of this.#held) {
+      if (this.#doneWith(4, index) && this.#doneWith(6, index)) {
+        this.#held.delete(index);
+        held.close();
+      }
+    }
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const resolve of waiting) resolve();
