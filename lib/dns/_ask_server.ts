@@ -708,7 +708,6 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   }
   channel.holders++; // this question, until it settles
   channel.ids.add(id);
-  const { socket } = channel;
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
   let settled = false;
