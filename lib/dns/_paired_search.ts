@@ -107,14 +107,23 @@ export class PairedSearch {
    * (found in a Kubernetes pod's search list, tests/cmd/resolve-hostname_containers_test.ts:
    * AAAA went first at the first name, and the pair's order flipped from name to name, as
    * whichever walk was woken last by {@linkcode PairedSearch.after} went on first). The IPv4
-   * walk never waits. Both ask the same servers in the same order: under `options rotate` glibc
+   * walk's next question waits until the IPv6 walk has sent as many (or is done with the name),
+   * so that the pairs alternate, A then AAAA, from server to server and from try to try, as
+   * send_dg sends a pair a try (under `single-request`, where a question goes only once the one
+   * before it is answered, the next try's A question went before this try's AAAA one after a
+   * SERVFAIL to A). Both ask the same servers in the same order: under `options rotate` glibc
    * turns once a pair (found beside `getent ahosts`: netkit turned once a question, and sent A
    * and AAAA to two servers).
    */
   pace(family: IpFamily, index: number): QuestionPace {
     let count = 0;
     return {
-      turn: () => family === 6 ? this.#ipv4Asked(index, count + 1) : undefined,
+      turn: () =>
+        family === 6
+          ? this.#askedBy(4, index, count + 1)
+          : count === 0
+          ? undefined
+          : this.#askedBy(6, index, count),
       asked: () => {
         this.#asked.get(family)!.set(index, ++count);
         this.#wake();
@@ -139,18 +148,16 @@ export class PairedSearch {
   }
 
   /**
-   * Settles once the IPv4 walk has sent `count` questions about candidate `index`, or is done
-   * with it.
+   * Settles once `family`'s walk has sent `count` questions about candidate `index`, or is done
+   * with it; undefined when it has already.
    */
-  async #ipv4Asked(index: number, count: number): Promise<void> {
-    while (true) {
-      if ((this.#asked.get(4)!.get(index) ?? 0) >= count) return;
-      const steps = this.#steps.get(4)!;
-      if (this.#left.has(4) || steps.has(index) || [...steps.keys()].some((i) => i > index)) {
-        return;
-      }
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
+  #askedBy(family: IpFamily, index: number, count: number): Promise<void> | undefined {
+    const ready = () =>
+      (this.#asked.get(family)!.get(index) ?? 0) >= count || this.#doneWith(family, index);
+    if (ready()) return undefined;
+    return (async () => {
+      while (!ready()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    })();
   }
 
   /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
