@@ -168,12 +168,37 @@ const leadingZeros = (word: number) => Math.clz32(word);
  * meanwhile (`_interface_list.ts`).
  */
 export function hostAddresses(): string[] {
-  // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9.
-  return interfaceList()?.map((nic) => nic.cidr) ?? [];
+  const list = interfaceList();
+  if (list === undefined) return [];
+  // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9. Made once a
+  // read of the list (the same array while it is shared), so that its parse is kept too.
+  let addresses = addressesOfList.get(list);
+  if (addresses === undefined) {
+    addresses = list.map((nic) => nic.cidr);
+    addressesOfList.set(list, addresses);
+  }
+  return [...addresses];
 }
+
+/** {@linkcode hostAddresses} of a read of the interface list. */
+const addressesOfList = new WeakMap<object, string[]>();
+
+/**
+ * {@linkcode parseSources} of the host's addresses, by the text of the list: each lookup sorts
+ * with the same few (~15 microseconds a parse, a lookup of both families sorting its answer).
+ */
+let parsedHostSources: { key: string; sources: Source[] } | undefined;
 
 /** The host's addresses as {@linkcode sortAddresses} takes them (`ADDRESS/PREFIX` texts). */
 function parseSources(sources: readonly string[]): Source[] {
+  const key = sources.join(" ");
+  if (parsedHostSources?.key === key) return parsedHostSources.sources;
+  const parsed = parseSourcesNow(sources);
+  parsedHostSources = { key, sources: parsed };
+  return parsed;
+}
+
+function parseSourcesNow(sources: readonly string[]): Source[] {
   return sources.flatMap((text): Source[] => {
     const [address = "", prefix] = text.split("/");
     try {
