@@ -829,7 +829,11 @@ export const askServer = (async function askServer(
   // slot could be left waiting so), and the pair's other question, while it waits, does not
   // wait behind other lookups. No await where a slot is free: the question then goes out in
   // this call's synchronous stretch, as the paired A and AAAA questions of lookupAddresses need.
-  const owner = options.pair ?? options.kept;
+  // (node:dgram's sockets, without Deno.listenDatagram, are a question's own: the pair's two
+  // are open at once, each with a slot.)
+  const owner =
+    (options.pair !== undefined && datagramListener() !== undefined ? options.pair : undefined) ??
+      options.kept;
   const release = owner === undefined
     ? takeQuestionSlot() ?? await waitForQuestionSlot(options.signal)
     : undefined;
