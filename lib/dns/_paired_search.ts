@@ -69,6 +69,8 @@ export class PairedSearch {
   #asked = new Map<IpFamily, Map<number, number>>([[4, new Map()], [6, new Map()]]);
   /** What the pair shares about each name, by the name's index ({@linkcode QuestionPace.shared}). */
   #shared = new Map<number, unknown>();
+  /** The families whose walk asks no question at all (the IPv6 one under `no-aaaa`). */
+  #silent = new Set<IpFamily>();
   /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
   #outcomes = new Map<IpFamily, unknown>();
   /** What the pair holds about each name until both are done with it ({@linkcode QuestionPace.held}). */
@@ -153,11 +155,21 @@ export class PairedSearch {
    */
   #askedBy(family: IpFamily, index: number, count: number): Promise<void> | undefined {
     const ready = () =>
-      (this.#asked.get(family)!.get(index) ?? 0) >= count || this.#doneWith(family, index);
+      this.#silent.has(family) || (this.#asked.get(family)!.get(index) ?? 0) >= count ||
+      this.#doneWith(family, index);
     if (ready()) return undefined;
     return (async () => {
       while (!ready()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     })();
+  }
+
+  /**
+   * Records that `family`'s walk asks no question (the IPv6 one under `no-aaaa`, which waits for
+   * the IPv4 one's outcome before it leaves): the other's questions never wait for it.
+   */
+  silent(family: IpFamily): void {
+    this.#silent.add(family);
+    this.#wake();
   }
 
   /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
