@@ -63,6 +63,11 @@ export interface AskOptions extends DnsQueryOptions {
    */
   kept?: KeptSockets | undefined;
   /**
+   * The sockets a pair of questions (the A and AAAA ones of `lookupAddresses`) share, one a
+   * server: see {@linkcode PairSockets}.
+   */
+  pair?: PairSockets | undefined;
+  /**
    * Called once the question has been written over TCP (`use-vc`, or after a truncated answer),
    * so that the pair's other question goes out after it, as glibc's send_vc writes A before AAAA
    * on its connection. A question over UDP goes out in askServer's first synchronous stretch.
@@ -71,42 +76,196 @@ export interface AskOptions extends DnsQueryOptions {
 }
 
 /**
+ * A UDP socket one or more questions wait on, each for the datagrams with its id, as glibc's
+ * send_dg reads the answers to a lookup's A and AAAA questions from its one socket, telling them
+ * apart by id. Its datagrams are read by one loop while it is open; a datagram no waiting
+ * question has the id of is offered to all of them (each judges it: another server's, garbage),
+ * and kept for a question that comes for it later: the next try of a question whose try ended
+ * before the answer came (a server slower than `timeout`), as glibc's socket holds it. Open while
+ * anyone holds it ({@linkcode UdpChannel.holders}).
+ */
+interface UdpChannel {
+  socket: Deno.DatagramConn;
+  /** The receive buffer, the loop's (never handed to another socket while it reads). */
+  buffer: Uint8Array;
+  /** The questions waiting for an answer, by id. */
+  waiting: Map<number, ChannelWaiter>;
+  /** Every id asked on it: a question joining it draws another. */
+  ids: Set<number>;
+  /** Datagrams no waiting question had the id of (copies), oldest first, at most a few. */
+  unread: [Uint8Array, Deno.NetAddr][];
+  /** Questions under way on it, kept tries, the pair: closed when none is left. */
+  holders: number;
+  reading: boolean;
+  closed: boolean;
+  /** The error its receive failed with (not a close): every later question fails with it. */
+  failure?: { error: unknown };
+  /** The last send not yet written, if any: the next waits for it ({@linkcode sendOn}). */
+  sending?: Promise<unknown> | undefined;
+}
+
+/** A question waiting on a {@linkcode UdpChannel}. */
+interface ChannelWaiter {
+  /** A datagram for it (or for nobody waiting), read synchronously: the buffer is reused. */
+  read(bytes: Uint8Array, from: Deno.NetAddr): void;
+  /** The socket failed. */
+  fail(error: unknown): void;
+}
+
+/** Datagrams a channel keeps for questions not waiting yet, at most. */
+const MAX_UNREAD_DATAGRAMS = 8;
+
+/**
  * One question's UDP sockets kept from one try to the next, one a server, as glibc's res_send
  * keeps a socket a server for all its tries and sends the same query (the same id) each time: an
  * answer that comes after a try's `timeout` is then read by the next try of that server -- a
  * server slower than `timeout` but quicker than `attempts` of them answers, as with glibc,
  * where a socket closed at each try's end lost it. Closed by {@linkcode closeKeptSockets} once
- * the question is over.
+ * the question is over (a socket the pair shares stays open for the other question).
  */
-export interface KeptSockets {
+export interface KeptSockets extends SlotOwner {
   /** By server, as `HOST PORT`. */
   byServer: Map<string, KeptSocket>;
 }
 
-/** A kept socket: the query it sends, and the receive still pending on it, if any. */
+/** A kept socket: the query it sends, with its id. */
 interface KeptSocket {
-  socket: Deno.DatagramConn;
+  channel: UdpChannel;
   query: Uint8Array;
   id: number;
-  /** The receive buffer, the pending receive's (never handed to another question). */
-  buffer: Uint8Array;
-  receiving?: Promise<[Uint8Array, Deno.Addr]> | undefined;
+}
+
+/** Lets go of the sockets kept for a question's tries (closed unless the pair holds them). */
+export function closeKeptSockets(kept: KeptSockets): void {
+  for (const entry of kept.byServer.values()) releaseChannel(entry.channel);
+  kept.byServer.clear();
+  kept.closed = true;
+  kept.slot?.();
+  kept.slot = undefined;
 }
 
 /**
- * Closes the sockets kept for a question's tries (their pending receives end; nothing reads
- * them).
+ * The UDP sockets a lookup's A and AAAA questions about one name share, one a server, as glibc's
+ * res_send asks both on one socket a server (one source port, the answers told apart by id):
+ * the first question to a server opens it, the other joins it; held until both families are done
+ * with the name ({@linkcode PairSockets.close}, called by `_paired_search.ts`), so that under
+ * `single-request` the AAAA question, sent only once the A one is answered, leaves from the same
+ * port. Not used under `single-request-reopen`, whose second question glibc sends from a socket
+ * of its own.
  */
-export function closeKeptSockets(kept: KeptSockets): void {
-  for (const entry of kept.byServer.values()) {
-    try {
-      entry.socket.close();
-    } catch {
-      // Closed already (an abort).
-    }
-  }
-  kept.byServer.clear();
+export interface PairSockets extends SlotOwner {
+  /** By server, as `HOST PORT`. */
+  byServer: Map<string, UdpChannel>;
+  /** Lets go of them (and of the slot): each closes once no question uses it. */
+  close(): void;
 }
+
+/** A new, empty {@linkcode PairSockets}. */
+export const newPairSockets = (function newPairSockets(): PairSockets {
+  const byServer = new Map<string, UdpChannel>();
+  const sockets: PairSockets = {
+    byServer,
+    close() {
+      for (const channel of byServer.values()) releaseChannel(channel);
+      byServer.clear();
+      sockets.closed = true;
+      sockets.slot?.();
+      sockets.slot = undefined;
+    },
+  };
+  return sockets;
+}).bind(undefined);
+
+/** A channel on a new socket, held by nobody yet. */
+const openChannel = (function openChannel(socket: Deno.DatagramConn): UdpChannel {
+  return {
+    socket,
+    buffer: spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES),
+    waiting: new Map(),
+    ids: new Set(),
+    unread: [],
+    holders: 0,
+    reading: false,
+    closed: false,
+  };
+}).bind(undefined);
+
+/** One holder lets go of `channel`: the last closes its socket (its pending receive ends). */
+const releaseChannel = (function releaseChannel(channel: UdpChannel): void {
+  if (--channel.holders > 0 || channel.closed) return;
+  channel.closed = true;
+  try {
+    channel.socket.close();
+  } catch {
+    // Closed already.
+  }
+  if (!channel.reading) spareBuffer(channel.buffer);
+}).bind(undefined);
+
+/** Keeps a receive buffer no receive() is pending on any more for a later socket. */
+const spareBuffer = (function spareBuffer(buffer: Uint8Array): void {
+  if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+}).bind(undefined);
+
+/** Hands one datagram to the question with its id; else to all waiting, and keeps it. */
+const deliver = (function deliver(
+  channel: UdpChannel,
+  bytes: Uint8Array,
+  from: Deno.NetAddr,
+): void {
+  const waiter = bytes.length >= 2 ? channel.waiting.get(readUint16(bytes, 0)) : undefined;
+  if (waiter !== undefined) return waiter.read(bytes, from);
+  for (const other of [...channel.waiting.values()]) other.read(bytes, from);
+  if (bytes.length < 2) return;
+  if (channel.unread.length >= MAX_UNREAD_DATAGRAMS) channel.unread.shift();
+  channel.unread.push([bytes.slice(), from]);
+}).bind(undefined);
+
+/**
+ * Sends `query` on `channel`'s socket after the sends before it are written: a new socket
+ * writes the datagrams of sends pending together last first (Deno 2.9: its first writes wait
+ * for the socket's readiness, and the waiters are woken in reverse), where glibc's sendmmsg
+ * writes the A question, then the AAAA one.
+ */
+const sendOn = (function sendOn(
+  channel: UdpChannel,
+  query: Uint8Array,
+  target: Deno.NetAddr,
+): Promise<number> {
+  const before = channel.sending;
+  const sent = before === undefined
+    ? channel.socket.send(query, target)
+    : before.then(() => channel.socket.send(query, target));
+  const written: Promise<unknown> = sent.then(() => {
+    if (channel.sending === written) channel.sending = undefined;
+  }, () => {
+    if (channel.sending === written) channel.sending = undefined;
+  });
+  channel.sending = written;
+  return sent;
+}).bind(undefined);
+
+/** Reads `channel`'s datagrams until it is closed, or its receive fails. */
+const readChannel = (async function readChannel(channel: UdpChannel): Promise<void> {
+  channel.reading = true;
+  const { socket, buffer } = channel;
+  try {
+    // Only while a question waits: a datagram that comes meanwhile waits in the socket's buffer
+    // (no receive is left pending for nobody, to be cancelled by the close).
+    while (!channel.closed && channel.waiting.size > 0) {
+      const [bytes, from] = await socket.receive(buffer);
+      deliver(channel, bytes, from as Deno.NetAddr);
+    }
+  } catch (error) {
+    if (!channel.closed) {
+      channel.failure = { error };
+      for (const waiter of [...channel.waiting.values()]) waiter.fail(error);
+    }
+  } finally {
+    channel.reading = false;
+    if (channel.closed) spareBuffer(buffer);
+  }
+}).bind(undefined);
 
 /**
  * The UDP payload size an `edns0` question advertises: glibc's RESOLV_EDNS_BUFFER_SIZE, what its
@@ -403,6 +562,8 @@ interface UdpQuestion {
   resend: boolean;
   /** The question's kept sockets, when its tries keep them (the system path's `attempts`). */
   kept?: KeptSockets | undefined;
+  /** The sockets it shares with the other question of its pair, if any. */
+  pair?: PairSockets | undefined;
 }
 
 /**
@@ -513,60 +674,75 @@ const datagramListener = (function datagramListener(): typeof Deno.listenDatagra
 
 /**
  * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
- * A pending `receive()` is ended by closing the socket, at the deadline or on abort.
+ * The socket is a {@linkcode UdpChannel}: this question's own, its earlier try's (kept), or the
+ * one the other question of its pair opened for the server; the question waits on it for the
+ * datagrams with its id, until its deadline, an abort or a stop, and lets go of it then.
  */
 const queryUdpDatagram = (async function queryUdpDatagram(
   listen: typeof Deno.listenDatagram,
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
-  const where = formatNameServer(server);
+  const { query, name, server, timeoutMs, bindAddress, signal, kept, pair } = question;
   const keptKey = `${server.hostname} ${server.port}`;
-  // The socket of this question's earlier try of the server, with its pending receive.
-  let entry = kept?.byServer.get(keptKey);
-  let socket: Deno.DatagramConn;
-  if (entry !== undefined) socket = entry.socket;
-  else {
+  // The socket of this question's earlier try of the server, or of the pair's other question.
+  const entry = kept?.byServer.get(keptKey);
+  let channel = entry?.channel ?? pair?.byServer.get(keptKey);
+  if (channel === undefined || channel.closed) {
+    let socket: Deno.DatagramConn;
     try {
       socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
     } catch (error) {
       throw await socketFailure("bind", bindAddress, 0, error);
     }
-    if (kept !== undefined) {
-      const buffer = spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
-      entry = { socket, query, id: readUint16(query, 0), buffer };
-      kept.byServer.set(keptKey, entry);
+    channel = openChannel(socket);
+    if (pair !== undefined) {
+      pair.byServer.set(keptKey, channel);
+      channel.holders++;
     }
   }
+  const id = readUint16(query, 0);
+  if (kept !== undefined && entry === undefined) {
+    kept.byServer.set(keptKey, { channel, query, id });
+    channel.holders++;
+  }
+  channel.holders++; // this question, until it settles
+  channel.ids.add(id);
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
-  // Why the socket was closed under a pending receive(): the error to report instead (built
-  // when needed: the errors' modules load then).
-  let stopped: (() => unknown) | undefined;
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    socket.close();
-  };
+  let settled = false;
+  // How the question ends: its answer, or why not (the error made when needed: the errors'
+  // modules load then).
+  let settle!: (outcome: DnsMessage | (() => unknown)) => void;
+  const outcome = new Promise<DnsMessage | (() => unknown)>((resolve) => settle = resolve);
+  // Leaves the channel's waiting questions at once: its loop reads on only for those left.
   const stop = (why: () => unknown) => {
-    stopped ??= why;
-    close();
+    if (settled) return;
+    settled = true;
+    if (channel.waiting.get(id) === waiter) channel.waiting.delete(id);
+    settle(why);
   };
-  // A kept socket outlives this try: its deadline ends the wait, not the socket or its receive.
-  let wake: (() => void) | undefined;
-  const woken = entry === undefined ? undefined : new Promise<undefined>((resolve) => {
-    wake = () => resolve(undefined);
-  });
-  const expire = (why: () => unknown) => {
-    if (wake === undefined) return stop(why);
-    stopped ??= why;
-    wake();
+  const waiter: ChannelWaiter = {
+    read(bytes: Uint8Array, from: Deno.NetAddr) {
+      if (settled) return;
+      const read = readDatagram(bytes, from.hostname, from.port, question);
+      if (typeof read === "object" && "undecodable" in read) {
+        const cause = read.undecodable;
+        stop(async () => undecodableError((await loadFailures()).errors, question, cause));
+      } else if (typeof read === "string") garbage = read;
+      else if (read) {
+        settled = true;
+        channel.waiting.delete(id);
+        settle(read);
+      }
+    },
+    fail(error) {
+      stop(() => socketFailure("read", server.hostname, server.port, error));
+    },
   };
   const sends: Promise<unknown>[] = [];
   const send = () => {
-    if (!closed) sends.push(socket.send(query, target).catch(() => {}));
+    if (!settled) sends.push(sendOn(channel, query, target).catch(() => {}));
   };
   const onAbort = () => stop(() => signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -589,8 +765,9 @@ const queryUdpDatagram = (async function queryUdpDatagram(
         schedule(clock);
         return;
       }
-      expire(async () => {
+      stop(async () => {
         const { errors } = await loadFailures();
+        const where = formatNameServer(server);
         return garbage
           ? new errors.DnsBadResponseError(name, garbage, { server: where })
           : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
@@ -598,55 +775,38 @@ const queryUdpDatagram = (async function queryUdpDatagram(
     },
   };
   schedule(clock);
-  // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
-  sends.push(
-    socket.send(query, target).catch((error) =>
-      stop(() => socketFailure("write", server.hostname, server.port, error))
-    ),
-  );
-  // A buffer of our own (receive() would allocate 64 KiB for each datagram), reused by later
-  // questions: decoding copies out all it keeps.
-  const buffer = entry?.buffer ?? spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
-  try {
-    while (true) {
-      let bytes: Uint8Array;
-      let from: Deno.Addr;
-      try {
-        if (entry === undefined || woken === undefined) {
-          [bytes, from] = await socket.receive(buffer);
-        } else {
-          // The receive an earlier try left pending, or a new one, left pending in its turn if
-          // the deadline comes first.
-          const receiving = entry.receiving ??= socket.receive(buffer);
-          const got = await Promise.race([receiving, woken]);
-          if (got === undefined) throw new Error("The try's time is up");
-          entry.receiving = undefined;
-          [bytes, from] = got;
-        }
-      } catch (error) {
-        if (stopped) throw await stopped();
-        throw await socketFailure("read", server.hostname, server.port, error);
-      }
-      const peer = from as Deno.NetAddr;
-      const read = readDatagram(bytes, peer.hostname, peer.port, question);
-      if (typeof read === "object" && "undecodable" in read) {
-        throw undecodableError((await loadFailures()).errors, question, read.undecodable);
-      }
-      if (typeof read === "string") garbage = read;
-      else if (read) return read;
+  if (channel.failure !== undefined) waiter.fail(channel.failure.error);
+  else if (!settled) {
+    channel.waiting.set(id, waiter);
+    // An answer to this query that came while no try waited for it (a kept socket's).
+    const unread = channel.unread;
+    for (let i = 0; i < unread.length && !settled; i++) {
+      const [bytes, from] = unread[i]!;
+      if (readUint16(bytes, 0) !== id) continue;
+      unread.splice(i--, 1);
+      waiter.read(bytes, from);
     }
+    if (!settled) {
+      // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
+      sends.push(
+        sendOn(channel, query, target).catch((error) =>
+          stop(() => socketFailure("write", server.hostname, server.port, error))
+        ),
+      );
+      if (!channel.reading) void readChannel(channel);
+    }
+  }
+  try {
+    const result = await outcome;
+    if (typeof result !== "function") return result;
+    throw await result();
   } finally {
     unschedule(clock);
     signal?.removeEventListener("abort", onAbort);
     if (questionStop) delete questionStop.onStop;
-    if (entry === undefined) close();
-    else if (closed) kept?.byServer.delete(keptKey); // aborted or stopped: no later try reads it
+    if (channel.waiting.get(id) === waiter) channel.waiting.delete(id);
+    releaseChannel(channel);
     for (const sent of sends) await sent;
-    // No receive() is pending on it any more: the loop has left (a kept socket's buffer stays
-    // with it, under its pending receive).
-    if (entry === undefined && spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) {
-      spareReceiveBuffers.push(buffer);
-    }
   }
 }).bind(undefined);
 
@@ -663,14 +823,52 @@ export const askServer = (async function askServer(
   stop?: QuestionStop,
 ): Promise<DnsMessage> {
   options.signal?.throwIfAborted();
-  // No await where a slot is free: the question then goes out in this call's synchronous
-  // stretch, as the paired A and AAAA questions of lookupAddresses need.
-  const release = takeQuestionSlot() ?? await waitForQuestionSlot(options.signal);
+  // The sockets a question's tries keep, or its pair shares, hold one slot between them, taken
+  // by their first question (_question_slots.ts), and given back when they are closed: the
+  // others take none, so that none waits for a slot while a socket of theirs holds one (every
+  // slot could be left waiting so), and the pair's other question, while it waits, does not
+  // wait behind other lookups. No await where a slot is free: the question then goes out in
+  // this call's synchronous stretch, as the paired A and AAAA questions of lookupAddresses need.
+  // (node:dgram's sockets, without Deno.listenDatagram, are a question's own: the pair's two
+  // are open at once, each with a slot.)
+  const owner =
+    (options.pair !== undefined && datagramListener() !== undefined ? options.pair : undefined) ??
+      options.kept;
+  const release = owner === undefined
+    ? takeQuestionSlot() ?? await waitForQuestionSlot(options.signal)
+    : undefined;
+  if (owner !== undefined && owner.slot === undefined) {
+    const taken = owner.taking === undefined ? takeQuestionSlot() : undefined;
+    if (taken !== undefined) owner.slot = taken;
+    else await (owner.taking ??= slotFor(owner, options.signal));
+  }
   try {
     return await askServerNow(name, type, options, stop);
   } finally {
-    release();
+    release?.();
   }
+}).bind(undefined);
+
+/** What holds sockets for several questions, and the one question slot they take. */
+interface SlotOwner {
+  slot?: (() => void) | undefined;
+  taking?: Promise<void> | undefined;
+  closed?: boolean;
+}
+
+/** Waits for a slot for `owner`'s sockets (given back at once if they are closed meanwhile). */
+const slotFor = (async function slotFor(
+  owner: SlotOwner,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let release: () => void;
+  try {
+    release = await waitForQuestionSlot(signal);
+  } finally {
+    owner.taking = undefined;
+  }
+  if (owner.closed) release();
+  else owner.slot = release;
 }).bind(undefined);
 
 /** {@linkcode askServer} once the question holds a slot. */
@@ -687,8 +885,12 @@ const askServerNow = (async function askServerNow(
   const timeoutMs = options.timeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
   // A later try of a server this question has a kept socket for sends the same query, the same
   // id, as glibc does: an answer to the earlier try answers this one.
-  const keptEntry = options.kept?.byServer.get(`${server.hostname} ${server.port}`);
-  const id = keptEntry?.id ?? randomId();
+  const key = `${server.hostname} ${server.port}`;
+  const keptEntry = options.kept?.byServer.get(key);
+  let id = keptEntry?.id ?? randomId();
+  // A socket the pair's other question asks on: an id of its own, the answers told apart by it.
+  const shared = keptEntry === undefined ? options.pair?.byServer.get(key) : undefined;
+  while (shared?.ids.has(id)) id = randomId();
   const query = keptEntry?.query ??
     formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
@@ -713,6 +915,7 @@ const askServerNow = (async function askServerNow(
       signal,
       resend: options.resend !== false,
       kept: options.kept,
+      pair: options.pair,
     };
     const answer = listen
       ? await queryUdpDatagram(listen, question, stop)

@@ -23,6 +23,7 @@ import {
   askServer,
   closeKeptSockets,
   type KeptSockets,
+  newPairSockets,
   type QuestionStop,
   stopQuestion,
 } from "./_ask_server.ts";
@@ -119,7 +120,7 @@ export const chainEnd = (function chainEnd(chain: string[]): string {
 /** How a question is sent: over TCP only (`use-vc`), with EDNS0, with the AD bit, resent or not. */
 type QuestionForm = Pick<
   AskOptions,
-  "tcpOnly" | "edns0" | "trustAd" | "resend" | "kept" | "sent"
+  "tcpOnly" | "edns0" | "trustAd" | "resend" | "kept" | "pair" | "sent"
 >;
 
 /** How long a UDP question waits before the server's TCP port is probed. */
@@ -267,9 +268,18 @@ export const lookupChain = (async function lookupChain(
   const rounds = options.nameServer === undefined && !tcpOnly ? config?.attempts ?? 1 : 1;
   // And the questions' form (`edns0`, `trust-ad`), as glibc's res_mkquery makes them; each sent
   // once a try, as glibc's send_dg sends it (its `attempts` rounds are the retries).
-  const form: QuestionForm = options.nameServer === undefined && config !== undefined
-    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false }
-    : { tcpOnly };
+  const system = options.nameServer === undefined && config !== undefined;
+  // The pair's questions to a server leave from one UDP socket, as glibc's send_dg sends them
+  // (one source port, the answers told apart by id); under `single-request` the AAAA one only
+  // once the A one is answered (its try over), on that socket; under `single-request-reopen`
+  // from a socket of its own, the A one's closed first (send_dg's __res_iclose and reopen).
+  const singleRequest = system && config.singleRequest;
+  const pair = pace !== undefined && !tcpOnly && !(system && config.singleRequestReopen)
+    ? pace.held(newPairSockets)
+    : undefined;
+  const form: QuestionForm = system
+    ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false, pair }
+    : { tcpOnly, pair };
   const signal = options.signal;
   const chain = [name];
   // The owner the answer's records must have: the chain's end, or a CNAME target that is no host
@@ -311,7 +321,8 @@ export const lookupChain = (async function lookupChain(
             // other question waits until this one is written (`sent`), or this try is over;
             // else a server could read AAAA first (seen once in CI: glibc's send_vc writes A
             // before AAAA on its one connection).
-            if (!tcpOnly) tell();
+            // Under `single-request` the other question waits until this try is over too.
+            if (!tcpOnly && !singleRequest) tell();
           }
           server = formatNameServer(nameServer);
           // One attempt's time (the whole lookup's deadline, when set, is in `signal`).
@@ -553,6 +564,10 @@ export const searchChain = (async function searchChain(
     // The A question in an AAAA one's place goes without EDNS0, as res-noaaaa.c's replacement
     // (arcount 0), whatever `edns0` says.
     const asked = noAaaa && config?.edns0 === true ? { ...config, edns0: false } : config;
+    // The IPv6 walk under no-aaaa asks nothing (below), and leaves only after the IPv4 walk:
+    // the IPv4 walk's questions must not wait for its turns (found hung: seed 36 of
+    // tests/cmd/resolve-hostname_random_test.ts, a dead first server).
+    if (noAaaa) paired?.silent(6);
     const ask = async (name: string, index: number): Promise<ChainAnswer> => {
       // Both families together under no-aaaa: glibc's gethostbyname4_r asks A alone (dns-host.c),
       // so the IPv6 walk asks nothing, and finds no data at each name.

@@ -49,6 +49,12 @@ export interface QuestionPace {
    * the other: the servers in the order to ask them, so that `options rotate` turns once a pair.
    */
   shared<T>(make: () => T): T;
+  /**
+   * What `make` gives for the first family of the pair to ask about the name, and the same for
+   * the other, closed once both walks are done with the name: the sockets the pair's questions
+   * share (`_ask_server.ts`'s PairSockets), as glibc's res_send asks both on one socket.
+   */
+  held<T extends { close(): void }>(make: () => T): T;
 }
 
 /** The two walks of one `lookupAddresses` call. */
@@ -63,8 +69,12 @@ export class PairedSearch {
   #asked = new Map<IpFamily, Map<number, number>>([[4, new Map()], [6, new Map()]]);
   /** What the pair shares about each name, by the name's index ({@linkcode QuestionPace.shared}). */
   #shared = new Map<number, unknown>();
+  /** The families whose walk asks no question at all (the IPv6 one under `no-aaaa`). */
+  #silent = new Set<IpFamily>();
   /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
   #outcomes = new Map<IpFamily, unknown>();
+  /** What the pair holds about each name until both are done with it ({@linkcode QuestionPace.held}). */
+  #held = new Map<number, { close(): void }>();
 
   /**
    * Records what `family` did at candidate `index` and, when it found nothing, waits for the
@@ -99,14 +109,23 @@ export class PairedSearch {
    * (found in a Kubernetes pod's search list, tests/cmd/resolve-hostname_containers_test.ts:
    * AAAA went first at the first name, and the pair's order flipped from name to name, as
    * whichever walk was woken last by {@linkcode PairedSearch.after} went on first). The IPv4
-   * walk never waits. Both ask the same servers in the same order: under `options rotate` glibc
+   * walk's next question waits until the IPv6 walk has sent as many (or is done with the name),
+   * so that the pairs alternate, A then AAAA, from server to server and from try to try, as
+   * send_dg sends a pair a try (under `single-request`, where a question goes only once the one
+   * before it is answered, the next try's A question went before this try's AAAA one after a
+   * SERVFAIL to A). Both ask the same servers in the same order: under `options rotate` glibc
    * turns once a pair (found beside `getent ahosts`: netkit turned once a question, and sent A
    * and AAAA to two servers).
    */
   pace(family: IpFamily, index: number): QuestionPace {
     let count = 0;
     return {
-      turn: () => family === 6 ? this.#ipv4Asked(index, count + 1) : undefined,
+      turn: () =>
+        family === 6
+          ? this.#askedBy(4, index, count + 1)
+          : count === 0
+          ? undefined
+          : this.#askedBy(6, index, count),
       asked: () => {
         this.#asked.get(family)!.set(index, ++count);
         this.#wake();
@@ -115,22 +134,42 @@ export class PairedSearch {
         if (!this.#shared.has(index)) this.#shared.set(index, make());
         return this.#shared.get(index) as T;
       },
+      held: <T extends { close(): void }>(make: () => T): T => {
+        let held = this.#held.get(index);
+        if (held === undefined) this.#held.set(index, held = make());
+        return held as T;
+      },
     };
   }
 
+  /** Whether `family`'s walk is done with candidate `index`: over, or a step there or later. */
+  #doneWith(family: IpFamily, index: number): boolean {
+    if (this.#left.has(family)) return true;
+    for (const i of this.#steps.get(family)!.keys()) if (i >= index) return true;
+    return false;
+  }
+
   /**
-   * Settles once the IPv4 walk has sent `count` questions about candidate `index`, or is done
-   * with it.
+   * Settles once `family`'s walk has sent `count` questions about candidate `index`, or is done
+   * with it; undefined when it has already.
    */
-  async #ipv4Asked(index: number, count: number): Promise<void> {
-    while (true) {
-      if ((this.#asked.get(4)!.get(index) ?? 0) >= count) return;
-      const steps = this.#steps.get(4)!;
-      if (this.#left.has(4) || steps.has(index) || [...steps.keys()].some((i) => i > index)) {
-        return;
-      }
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
+  #askedBy(family: IpFamily, index: number, count: number): Promise<void> | undefined {
+    const ready = () =>
+      this.#silent.has(family) || (this.#asked.get(family)!.get(index) ?? 0) >= count ||
+      this.#doneWith(family, index);
+    if (ready()) return undefined;
+    return (async () => {
+      while (!ready()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    })();
+  }
+
+  /**
+   * Records that `family`'s walk asks no question (the IPv6 one under `no-aaaa`, which waits for
+   * the IPv4 one's outcome before it leaves): the other's questions never wait for it.
+   */
+  silent(family: IpFamily): void {
+    this.#silent.add(family);
+    this.#wake();
   }
 
   /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
@@ -163,6 +202,13 @@ export class PairedSearch {
   }
 
   #wake(): void {
+    // What both walks are done with is let go of (the sockets of a name asked).
+    for (const [index, held] of this.#held) {
+      if (this.#doneWith(4, index) && this.#doneWith(6, index)) {
+        this.#held.delete(index);
+        held.close();
+      }
+    }
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const resolve of waiting) resolve();

@@ -1,16 +1,19 @@
 /**
  * How many DNS questions are on their sockets at once: at most a quarter of the process's
  * descriptor limit (its soft `RLIMIT_NOFILE`, from `/proc/self/limits`), the others waiting
- * their turn in the order they were asked. Each question holds a socket of its own (a random
- * source port for each, as glibc's); a program that starts thousands of lookups at once would
+ * their turn in the order they were asked. Each question holds a socket (a random source port for
+ * each, or for the A and AAAA pair of `lookupAddresses`, as glibc's); a program that starts
+ * thousands of lookups at once would
  * otherwise use up its descriptors: its own questions would fail with EMFILE (glibc's
  * getaddrinfo gives `EAI_SYSTEM` then, `Deno.resolveDns` an io error), and so would whatever
  * else it opens -- Deno itself, which can then panic. `node:dns`'s `lookup` queues too (libuv's
  * thread pool). A question's own time (`attemptTimeoutMs`) starts when it is sent; the whole
  * lookup's deadline (`timeoutMs`) and the caller's `signal` count the wait. A question over
- * resolv.conf's `attempts` keeps one socket a server between its tries (`KeptSockets`), at most
- * three (glibc's MAXNS) for the one slot it takes while asking: three quarters of the limit at
- * worst.
+ * resolv.conf's `attempts` keeps one socket a server between its tries (`KeptSockets`), and the
+ * pair of `lookupAddresses` shares one a server (`PairSockets`): such sockets hold one slot
+ * between them, taken by their first question and given back when they are closed (their other
+ * questions take none, so that none waits for a slot while holding one), at most three (glibc's
+ * MAXNS) for that slot: three quarters of the limit at worst.
  *
  * @module
  */

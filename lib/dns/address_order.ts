@@ -69,10 +69,15 @@ function commonPrefixBits(a: Uint8Array, b: Uint8Array): number {
   return bits;
 }
 
-const isMapped = (b: Uint8Array) =>
-  b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+/** Whether the first `count` bytes of `b` are zero (a loop: no view, no closure, each sort). */
+function zeros(b: Uint8Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (b[i] !== 0) return false;
+  return true;
+}
 
-const isIpv6Loopback = (b: Uint8Array) => b.subarray(0, 15).every((x) => x === 0) && b[15] === 1;
+const isMapped = (b: Uint8Array) => zeros(b, 10) && b[10] === 0xff && b[11] === 0xff;
+
+const isIpv6Loopback = (b: Uint8Array) => zeros(b, 15) && b[15] === 1;
 
 const isLinkLocal = (b: Uint8Array) => b[0] === 0xfe && ((b[1] ?? 0) & 0xc0) === 0x80;
 
@@ -118,14 +123,13 @@ function formScope(b: Uint8Array): number {
  */
 function sourceFor(destination: Endpoint, sources: readonly Source[]): Source | undefined {
   const b = destination.bytes;
+  const { ipv4, outside, ipv6 } = sourcesByKind(sources);
   if (isMapped(b)) {
     const address = ipv4Of(b);
-    const ipv4 = sources.filter((source) => source.family === 4);
     let found: Source | undefined;
     if (b[12] === 127) {
       found = ipv4.find((source) => source.bytes[12] === 127);
     } else {
-      const outside = ipv4.filter((source) => source.bytes[12] !== 127);
       found = outside.find((source) =>
         ((ipv4Of(source.bytes) ^ address) & maskOf(Math.min(source.prefixLength, 32))) === 0
       ) ?? outside[0];
@@ -133,7 +137,6 @@ function sourceFor(destination: Endpoint, sources: readonly Source[]): Source | 
     if (found === undefined || destination.family === 4) return found;
     return { ...found, family: 6 };
   }
-  const ipv6 = sources.filter((source) => source.family === 6 && !isMapped(source.bytes));
   if (isIpv6Loopback(b)) return ipv6.find((source) => isIpv6Loopback(source.bytes));
   if (isLinkLocal(b)) {
     if (destination.zone === undefined) return undefined;
@@ -159,6 +162,32 @@ function sourceFor(destination: Endpoint, sources: readonly Source[]): Source | 
   return best;
 }
 
+/** A list of sources parted by kind, as {@linkcode sourceFor} looks among them. */
+interface SourcesByKind {
+  ipv4: Source[];
+  /** The IPv4 ones outside 127/8. */
+  outside: Source[];
+  /** The IPv6 ones, not IPv4-mapped. */
+  ipv6: Source[];
+}
+
+/** Each list of sources parted once (a sort looks for a source for each of its addresses). */
+const partedSources = new WeakMap<readonly Source[], SourcesByKind>();
+
+function sourcesByKind(sources: readonly Source[]): SourcesByKind {
+  let parted = partedSources.get(sources);
+  if (parted === undefined) {
+    const ipv4 = sources.filter((source) => source.family === 4);
+    parted = {
+      ipv4,
+      outside: ipv4.filter((source) => source.bytes[12] !== 127),
+      ipv6: sources.filter((source) => source.family === 6 && !isMapped(source.bytes)),
+    };
+    partedSources.set(sources, parted);
+  }
+  return parted;
+}
+
 /** glibc's `fls`: how many leading bits of a 32-bit word are zero (32 for none set). */
 const leadingZeros = (word: number) => Math.clz32(word);
 
@@ -168,12 +197,37 @@ const leadingZeros = (word: number) => Math.clz32(word);
  * meanwhile (`_interface_list.ts`).
  */
 export function hostAddresses(): string[] {
-  // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9.
-  return interfaceList()?.map((nic) => nic.cidr) ?? [];
+  const list = interfaceList();
+  if (list === undefined) return [];
+  // ADDRESS/PREFIX: the prefix length tells glibc's IPv4 "same subnet" in rule 9. Made once a
+  // read of the list (the same array while it is shared), so that its parse is kept too.
+  let addresses = addressesOfList.get(list);
+  if (addresses === undefined) {
+    addresses = list.map((nic) => nic.cidr);
+    addressesOfList.set(list, addresses);
+  }
+  return [...addresses];
 }
+
+/** {@linkcode hostAddresses} of a read of the interface list. */
+const addressesOfList = new WeakMap<object, string[]>();
+
+/**
+ * {@linkcode parseSources} of the host's addresses, by the text of the list: each lookup sorts
+ * with the same few (~15 microseconds a parse, a lookup of both families sorting its answer).
+ */
+let parsedHostSources: { key: string; sources: Source[] } | undefined;
 
 /** The host's addresses as {@linkcode sortAddresses} takes them (`ADDRESS/PREFIX` texts). */
 function parseSources(sources: readonly string[]): Source[] {
+  const key = sources.join(" ");
+  if (parsedHostSources?.key === key) return parsedHostSources.sources;
+  const parsed = parseSourcesNow(sources);
+  parsedHostSources = { key, sources: parsed };
+  return parsed;
+}
+
+function parseSourcesNow(sources: readonly string[]): Source[] {
   return sources.flatMap((text): Source[] => {
     const [address = "", prefix] = text.split("/");
     try {

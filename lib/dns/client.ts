@@ -17,7 +17,9 @@
  *
  * Queries carry no EDNS record, so a UDP answer holds at most 512 bytes; a longer one comes back
  * truncated and is fetched over TCP. Each question uses a fresh UDP socket, so a fresh random
- * source port as well as a random id, and only datagrams from the server's address and port count.
+ * source port as well as a random id, and only datagrams from the server's address and port count
+ * (the resolver's `lookupAddresses` asks a name's A and AAAA questions from one socket a server,
+ * as glibc does, the answers told apart by id).
  *
  * @module
  */

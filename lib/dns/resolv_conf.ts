@@ -65,6 +65,16 @@ export interface ResolverConfig {
   /** Set the AD bit in each question (`trust-ad`), as glibc does. @default {false} */
   trustAd: boolean;
   /**
+   * Send a lookup's AAAA question only once its A question is answered, on the same socket
+   * (`single-request`; `single-request-reopen` sets it too), as glibc's send_dg. @default {false}
+   */
+  singleRequest: boolean;
+  /**
+   * And on a socket of its own, the A question's closed first (`single-request-reopen`): the two
+   * questions then leave from two source ports. @default {false}
+   */
+  singleRequestReopen: boolean;
+  /**
    * The `sortlist` networks, in order (at most ten): gethostbyname lists the IPv4 addresses of
    * a DNS answer in this networks' order, those of none last ({@linkcode sortBySortList}).
    * A network without a mask has its class's (`10.0.0.0` is `255.0.0.0`), as for glibc.
@@ -158,7 +168,13 @@ const applyOptions = (function applyOptions(config: ResolverConfig, words: strin
     else if (flag(word, "no-aaaa")) config.noAaaa = true;
     else if (flag(word, "edns0")) config.edns0 = true;
     else if (flag(word, "trust-ad")) config.trustAd = true;
-    // single-request, no-reload, inet6, debug...: no effect on the questions sent here.
+    // As glibc's table: `single-request-reopen` is looked for first (a prefix match), and sets
+    // single-request's behaviour too (send_dg).
+    else if (flag(word, "single-request-reopen")) {
+      config.singleRequest = true;
+      config.singleRequestReopen = true;
+    } else if (flag(word, "single-request")) config.singleRequest = true;
+    // no-reload, inet6, debug...: no effect on the questions sent here.
   }
 }).bind(undefined);
 
@@ -259,6 +275,8 @@ const parseResolvConfText = (function parseResolvConfText(
     noAaaa: false,
     edns0: false,
     trustAd: false,
+    singleRequest: false,
+    singleRequestReopen: false,
     sortList: [],
   };
   let searchSet = false;

@@ -428,9 +428,9 @@ Deno.test({
         `${POD}options timeout:1 attempts:2 edns0\n`,
         ["myservice", "kubernetes.default", "www.example.test", "broken"],
       ],
-      // glibc sends the pair one after the other, each on a socket of its own; netkit asks each
-      // question on a socket of its own always (cmd/README.md), so the conntrack race this
-      // option works around cannot happen to it.
+      // glibc sends the pair one after the other, each on a socket of its own, and so does netkit
+      // (tests/cmd/resolve-hostname_pair_socket_test.ts compares the source ports), so the
+      // conntrack race this option works around cannot happen to either.
       [
         "single-request-reopen",
         `${POD}options single-request-reopen\n`,

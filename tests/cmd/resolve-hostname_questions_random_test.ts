@@ -265,8 +265,8 @@ async function compareSeed(
   // Under single-request glibc sends a name's AAAA question only once the A one is answered:
   // where the A answer is truncated (then both go over TCP) or never comes, the server sees no
   // AAAA question over UDP; nor after SERVFAIL or REFUSED (send_dg waits for a second answer it
-  // never asked for, and times out: cmd/README.md). netkit sends both at once. Those AAAA
-  // questions are not compared.
+  // never asked for, and times out: cmd/README.md). netkit sends the AAAA one once the A one's
+  // try is over, whatever its outcome. Those AAAA questions are not compared.
   const singleRequestUnsent = (message: ReceivedMessage) => {
     if (!singleRequest || message.type !== 28 || message.transport !== "udp") return false;
     const script = config.scripts[message.server] ?? {};
