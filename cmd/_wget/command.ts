@@ -46,6 +46,7 @@ import type { WgetRecursiveOptions, WgetRecursiveValues } from "./recursive.ts";
 import type { SavedFile } from "./convert.ts";
 import {
   applyWgetrcSetting,
+  checkedOptionValue,
   executeError,
   expandWgetrcTilde,
   INT_MAX,
@@ -256,8 +257,7 @@ const downloadOptions = (function downloadOptions(
   const headerLines = values.header ?? [];
   const cleared = headerLines.lastIndexOf("");
   const headers = headerLines.slice(cleared + 1).map((line): [string, string] => {
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new UsageError(`--header takes "NAME: VALUE", not "${line}"`);
+    const colon = checkedOptionValue("header", line).indexOf(":");
     return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
   });
   const options: DownloadOptions = {
@@ -290,16 +290,11 @@ const downloadOptions = (function downloadOptions(
   options.connectTimeoutMs = timeout("connect-timeout") ?? 2 ** 31 - 1;
   options.readTimeoutMs = timeout("read-timeout");
   const dnsTimeoutMs = timeout("dns-timeout");
-  const regexType = values["regex-type"];
-  if (regexType !== undefined && !/^(posix|pcre)$/i.test(regexType)) {
-    throw new UsageError(`--regex-type takes posix or pcre, not "${regexType}"`);
-  }
-  const prefer = values["prefer-family"]?.toLowerCase();
-  if (prefer !== undefined && !["ipv4", "ipv6", "none"].includes(prefer)) {
-    throw new UsageError(
-      `--prefer-family takes IPv4, IPv6 or none, not "${values["prefer-family"]}"`,
-    );
-  }
+  // Checked here too for -r's sake: GNU refuses a bad one with or without it.
+  if (values["regex-type"] !== undefined) checkedOptionValue("regex-type", values["regex-type"]);
+  const prefer = values["prefer-family"] === undefined
+    ? undefined
+    : checkedOptionValue("prefer-family", values["prefer-family"]).toLowerCase();
   const connector = createAddressConnector({
     family: values["inet4-only"] ? 4 : values["inet6-only"] ? 6 : 0,
     preferFamily: prefer === "ipv4" ? 4 : prefer === "ipv6" ? 6 : undefined,
@@ -378,14 +373,12 @@ const downloadOptions = (function downloadOptions(
   options.contentOnError = values["content-on-error"];
   for (const name of ["certificate-type", "private-key-type"] as const) {
     const type = values[name];
-    if (type !== undefined && !/^(PEM|DER)$/i.test(type)) {
-      throw new UsageError(`--${name} takes PEM or DER, not "${type}"`);
-    }
+    if (type !== undefined) values[name] = checkedOptionValue(name, type);
   }
-  const compression = values.compression ?? "none";
-  if (compression !== "none" && compression !== "auto" && compression !== "gzip") {
-    throw new UsageError(`--compression takes auto, gzip or none, not "${compression}"`);
-  }
+  const compression = checkedOptionValue("compression", values.compression ?? "none") as
+    | "auto"
+    | "gzip"
+    | "none";
   options.compression = compression;
   if (compression === "gzip" && options.resume) {
     // GNU wget 1.21 keeps --compression=gzip and drops -c, with this line, even under -q

@@ -24,7 +24,7 @@ import {
 import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
 import type { WgetDownloadLog, WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
-import { INT_MAX, listEntries, parseWgetBytes } from "./wgetrc_command.ts";
+import { checkedOptionValue, INT_MAX, listEntries, parseWgetBytes } from "./wgetrc_command.ts";
 import { HttpStatusError } from "../../lib/http/errors.ts";
 
 /** The recursion options, by long name. */
@@ -131,10 +131,7 @@ export const recursiveOptions = (function recursiveOptions(
     maxDepth = values.level === "inf" ? Infinity : parseCount(values.level, "--level", 0, INT_MAX);
     if (maxDepth === 0) maxDepth = Infinity;
   }
-  const regexType = (values["regex-type"] ?? "posix").toLowerCase();
-  if (regexType !== "posix" && regexType !== "pcre") {
-    throw new UsageError(`--regex-type takes posix or pcre, not "${values["regex-type"]}"`);
-  }
+  const regexType = checkedOptionValue("regex-type", values["regex-type"] ?? "posix");
   return {
     recursive,
     maxDepth,

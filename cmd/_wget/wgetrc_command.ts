@@ -490,6 +490,31 @@ export const checkWgetValue = (function checkWgetValue(
 }).bind(undefined);
 
 /**
+ * The value of netkit's option `option` checked by {@linkcode checkWgetValue}, in the form netkit
+ * takes it: for values that did not come through the command-line reader (which checks them where
+ * they stand), as `runWget`'s own callers give them.
+ *
+ * @throws {UsageError} in GNU's words: `--compression: Invalid value 'x'.`
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkedOptionValue } from "./wgetrc_command.ts";
+ *
+ * assert.equal(checkedOptionValue("compression", "GZIP"), "gzip");
+ * assert.throws(() => checkedOptionValue("regex-type", "x"), /--regex-type: Invalid value/);
+ * ```
+ */
+export const checkedOptionValue = (function checkedOptionValue(
+  option: string,
+  value: string,
+): string {
+  const checked = checkWgetValue(commandOfOption(option) ?? option, value);
+  if (checked.error !== undefined) throw new UsageError(`--${option}: ${checked.error}`);
+  return checked.value;
+}).bind(undefined);
+
+/**
  * The `.wgetrc` command that sets netkit's option `key` (`level` is GNU's `reclevel`), for
  * {@linkcode checkWgetValue}; undefined for an option no command sets alone.
  *
