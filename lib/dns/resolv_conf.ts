@@ -105,15 +105,32 @@ export interface ResolverConfigSources {
 // Deno's code cache (README.md, "Functions compiled with their module"); and no regular
 // expression where a usual file goes (each pattern's first use costs 0.01-0.06 ms).
 
-/** C's atoi(): the leading decimal number of `text`, 0 when there is none (`2junk` is 2). */
+/** Whether `code` is white space to C's isspace(): space, tab, newline, VT, FF, CR. */
+const isCSpace = (code: number): boolean => code === 0x20 || (code >= 0x09 && code <= 0x0d);
+
+/** The largest C long (64 bits), as strtol saturates to it. */
+const LONG_MAX = (1n << 63n) - 1n;
+
+/**
+ * C's atoi() as glibc's, `(int) strtol(text, NULL, 10)`: white space skipped (C's isspace,
+ * newlines included, so `ndots: 2` reads 2), a sign, the decimal digits; 0 when there are
+ * none (`2junk` is 2); a number past a long saturates to it, and the int keeps its low 32
+ * bits (`4294967297` is 1, `2147483648` is -2147483648).
+ */
 const atoi = (function atoi(text: string): number {
   let start = 0;
-  while (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09) start++;
+  while (isCSpace(text.charCodeAt(start))) start++;
   let end = start;
   if (text.charCodeAt(end) === 0x2b || text.charCodeAt(end) === 0x2d) end++; // + -
   const digits = end;
   while (text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
-  return end === digits ? 0 : Number(text.slice(start, end));
+  if (end === digits) return 0;
+  // Nine digits or fewer fit an int: the usual case, without BigInt.
+  if (end - digits <= 9) return Number(text.slice(start, end));
+  const negative = text.charCodeAt(start) === 0x2d;
+  let value = BigInt(text.slice(digits, end));
+  if (value > LONG_MAX + (negative ? 1n : 0n)) value = LONG_MAX + (negative ? 1n : 0n);
+  return Number(BigInt.asIntN(32, negative ? -value : value));
 }).bind(undefined);
 
 /** The words of `text`, split at runs of spaces and tabs only (as glibc splits them). */
@@ -144,37 +161,43 @@ const keywordOf = (function keywordOf(line: string): (typeof KEYWORDS)[number] |
 }).bind(undefined);
 
 /**
- * Applies `options` words as glibc's res_setoptions: `ndots:`, `timeout:`, `attempts:` read
- * with atoi and clamped to glibc's limits, the flags matched by their start (`no_tld_query`, the
- * old spelling, included), anything else ignored.
+ * Applies an `options` line's text (or `RES_OPTIONS`) as glibc's res_setoptions: words split at
+ * spaces and tabs; `ndots:`, `timeout:`, `attempts:` read with atoi from the rest of the text
+ * (so past the word's end: `ndots: 2` is 2, as for glibc) and clamped to glibc's limits; the
+ * flags matched by their start (`no_tld_query`, the old spelling, included); anything else
+ * ignored.
  */
-const applyOptions = (function applyOptions(config: ResolverConfig, words: string[]): void {
-  const flag = (word: string, name: string) => word.startsWith(name);
-  for (const word of words) {
-    if (word.startsWith("ndots:")) {
-      const n = atoi(word.slice(6));
+const applyOptions = (function applyOptions(config: ResolverConfig, text: string): void {
+  let at = 0;
+  while (at < text.length) {
+    while (text.charCodeAt(at) === 0x20 || text.charCodeAt(at) === 0x09) at++;
+    const rest = text.slice(at);
+    const flag = (name: string) => rest.startsWith(name);
+    if (flag("ndots:")) {
+      const n = atoi(rest.slice(6));
       // glibc keeps ndots in 4 bits: a negative number wraps.
       config.ndots = n < 0 ? n & MAX_NDOTS : Math.min(n, MAX_NDOTS);
-    } else if (word.startsWith("timeout:")) {
+    } else if (flag("timeout:")) {
       // 0 or less: glibc waits a second.
-      config.attemptTimeoutMs = Math.max(Math.min(atoi(word.slice(8)), MAX_TIMEOUT_SECONDS), 1) *
+      config.attemptTimeoutMs = Math.max(Math.min(atoi(rest.slice(8)), MAX_TIMEOUT_SECONDS), 1) *
         1000;
-    } else if (word.startsWith("attempts:")) {
-      // glibc asks nothing at all with 0; netkit asks one round.
-      config.attempts = Math.max(Math.min(atoi(word.slice(9)), MAX_ATTEMPTS), 1);
-    } else if (flag(word, "rotate")) config.rotate = true;
-    else if (flag(word, "no-tld-query") || flag(word, "no_tld_query")) config.noTldQuery = true;
-    else if (flag(word, "use-vc")) config.useTcp = true;
-    else if (flag(word, "no-aaaa")) config.noAaaa = true;
-    else if (flag(word, "edns0")) config.edns0 = true;
-    else if (flag(word, "trust-ad")) config.trustAd = true;
+    } else if (flag("attempts:")) {
+      // glibc asks nothing at all with 0 or less; netkit asks one round.
+      config.attempts = Math.max(Math.min(atoi(rest.slice(9)), MAX_ATTEMPTS), 1);
+    } else if (flag("rotate")) config.rotate = true;
+    else if (flag("no-tld-query") || flag("no_tld_query")) config.noTldQuery = true;
+    else if (flag("use-vc")) config.useTcp = true;
+    else if (flag("no-aaaa")) config.noAaaa = true;
+    else if (flag("edns0")) config.edns0 = true;
+    else if (flag("trust-ad")) config.trustAd = true;
     // As glibc's table: `single-request-reopen` is looked for first (a prefix match), and sets
     // single-request's behaviour too (send_dg).
-    else if (flag(word, "single-request-reopen")) {
+    else if (flag("single-request-reopen")) {
       config.singleRequest = true;
       config.singleRequestReopen = true;
-    } else if (flag(word, "single-request")) config.singleRequest = true;
+    } else if (flag("single-request")) config.singleRequest = true;
     // no-reload, inet6, debug...: no effect on the questions sent here.
+    while (at < text.length && text.charCodeAt(at) !== 0x20 && text.charCodeAt(at) !== 0x09) at++;
   }
 }).bind(undefined);
 
@@ -315,7 +338,7 @@ const parseResolvConfText = (function parseResolvConfText(
       config.search = words.map(searchDomain);
       searchSet = true;
     } else if (keyword === "options") {
-      applyOptions(config, words);
+      applyOptions(config, rawLine.slice(keyword.length));
     }
   }
   const localDomain = sources.localDomain;
@@ -327,13 +350,13 @@ const parseResolvConfText = (function parseResolvConfText(
     searchSet = true;
   }
   if (sources.resOptions !== undefined) {
-    applyOptions(config, wordsOf(sources.resOptions));
+    applyOptions(config, sources.resOptions);
   }
   if (!searchSet && sources.hostName !== undefined) {
+    // As glibc's domain_from_hostname: whatever follows the first dot, even a leading one's
+    // (`.corp.test`) or an empty rest (`host.`, the root), read as res_search reads a domain.
     const dot = sources.hostName.indexOf(".");
-    if (dot > 0 && dot < sources.hostName.length - 1) {
-      config.search = [sources.hostName.slice(dot + 1).replace(/\.$/, "")];
-    }
+    if (dot >= 0) config.search = [searchDomain(sources.hostName.slice(dot + 1))];
   }
   if (config.nameServers.length === 0) config.nameServers.push("127.0.0.1");
   return config;

@@ -169,3 +169,36 @@ Deno.test("sortBySortList() orders as gethostbyname's addrsort", () => {
   assert.equal(sorted.at(-1), "10.0.0.9");
   assert.equal(sorted.length, 51);
 });
+
+Deno.test("parseResolvConf() reads option numbers as glibc's atoi (checked with getent)", () => {
+  const ndots = (text: string, resOptions?: string) =>
+    parseResolvConf(text, resOptions === undefined ? {} : { resOptions }).ndots;
+  // atoi skips C's white space, past the end of the word: `ndots: 2` is 2, and so is a VT.
+  assert.equal(ndots("options ndots: 2\n"), 2);
+  assert.equal(ndots("options ndots:\u000b3\n"), 3);
+  assert.equal(ndots("", "ndots:\n2"), 2);
+  assert.equal(ndots("options ndots:+3\n"), 3);
+  // (int) strtol: a long saturates, then the int keeps the low 32 bits.
+  assert.equal(ndots("options ndots:4294967297\n"), 1);
+  assert.equal(ndots("options ndots:2147483648\n"), 0); // INT_MIN, in 4 bits
+  assert.equal(ndots("options ndots:99999999999999999999\n"), 15); // LONG_MAX: -1, in 4 bits
+  assert.equal(ndots("options ndots:-99999999999999999999\n"), 0); // LONG_MIN: 0
+  assert.equal(ndots("options ndots:99999999999\n"), 15);
+  const wrapped = parseResolvConf("options timeout:4294967298 attempts:4294967299\n");
+  assert.equal(wrapped.attemptTimeoutMs, 2000);
+  assert.equal(wrapped.attempts, 3);
+  // A word after a number's spaces is still read as an option of its own.
+  assert.equal(parseResolvConf("options ndots: 2 rotate\n").rotate, true);
+});
+
+Deno.test("parseResolvConf() takes the host's domain as glibc's domain_from_hostname", () => {
+  const search = (hostName: string) => parseResolvConf("", { hostName }).search;
+  assert.deepEqual(search("www.example.com"), ["example.com"]);
+  assert.deepEqual(search("example"), []);
+  // Whatever follows the first dot, read as res_search reads a domain (checked with getent).
+  assert.deepEqual(search("www.example.com."), ["example.com"]);
+  assert.deepEqual(search(".example.com"), ["example.com"]);
+  assert.deepEqual(search("www..example.com"), ["example.com"]);
+  assert.deepEqual(search("www."), [""]);
+  assert.deepEqual(searchNames("x.y", parseResolvConf("", { hostName: "www." })), ["x.y", "x.y"]);
+});

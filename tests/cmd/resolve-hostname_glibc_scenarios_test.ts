@@ -1,0 +1,278 @@
+/**
+ * `resolve-hostname` beside glibc 2.36 on scenarios taken from glibc's own resolver tests
+ * (resolv/tst-resolv-res_init-skeleton.c and its neighbours: resolv.conf texts with odd
+ * whitespace, repeated and overridden directives, option values out of range or oddly written,
+ * the host's own name as the search list's source), run for real: as root, in a mount
+ * namespace with the scenario's resolv.conf over `/etc` and a UTS namespace with its host
+ * name, against a DNS server of the test's own on port 53 of a loopback address. The oracle is
+ * this machine's `getent ahostsv4` (and `getent ahosts`): the addresses, and the questions the
+ * server saw, in order. Ignored, with the reason, where namespaces or getent cannot be had.
+ */
+
+import assert from "node:assert/strict";
+import { decodeDnsMessage, DNS_RCODE, DNS_TYPE } from "../../lib/dns/message.ts";
+import { answerTo, startDnsServerAt } from "../harness/dns_peers.ts";
+import { loopbackAddress } from "../harness/loopback_address.ts";
+import { tempDir } from "../harness/peers.ts";
+import {
+  type EtcFiles,
+  etcNamespaceUnavailable,
+  resolveHostnameCommand,
+  runWithEtcFiles,
+} from "../harness/etc_namespace.ts";
+
+/** Why the tests cannot run here: the mount namespace's reasons, or no UTS namespace. */
+function unavailable(): string | undefined {
+  const reason = etcNamespaceUnavailable(["getent"]);
+  if (reason) return reason;
+  try {
+    const probe = new Deno.Command("unshare", { args: ["-u", "true"] }).outputSync();
+    return probe.success ? undefined : "unshare -u is not permitted here";
+  } catch (error) {
+    return `cannot probe unshare -u: ${error}`;
+  }
+}
+
+const IGNORE = unavailable();
+const IGNORED = IGNORE ? ` (ignored: ${IGNORE})` : "";
+
+/** A loopback address of its own for this file's DNS server. */
+const SERVER = loopbackAddress();
+
+/** The addresses the server gives, by the name asked (A questions only); others NXDOMAIN. */
+const RECORDS: Record<string, string> = {
+  "h1": "10.9.0.1",
+  "h1.example.com": "10.9.0.2",
+  "a.b": "10.9.0.3",
+  "a.b.example.com": "10.9.0.4",
+  "a.b.c": "10.9.0.5",
+  "a.b.c.example.com": "10.9.0.6",
+};
+
+/** The questions the server saw (`TYPE name`, `+edns` when an OPT record came), in order. */
+const seen: string[] = [];
+
+function answer(wire: Uint8Array): Uint8Array | undefined {
+  const query = decodeDnsMessage(wire);
+  const question = query.questions[0];
+  if (!question) return undefined;
+  const type = question.type === DNS_TYPE.A ? "A" : question.type === DNS_TYPE.AAAA ? "AAAA" : "?";
+  seen.push(`${type} ${question.name}${query.additionals.length > 0 ? " +edns" : ""}`);
+  const address = RECORDS[question.name.toLowerCase()];
+  if (address === undefined) {
+    return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
+  }
+  return answerTo(query, {
+    answers: question.type === DNS_TYPE.A
+      ? [{ name: question.name, type: DNS_TYPE.A, class: 1, ttl: 60, data: address }]
+      : [],
+  });
+}
+
+/** One scenario: its resolv.conf, host name, environment, and the name looked up. */
+interface Scenario {
+  what: string;
+  resolvConf: string;
+  hostName?: string;
+  env?: Record<string, string>;
+  name: string;
+  /** What getent must give (a namespace that does not work cannot agree by accident). */
+  expected: string[];
+}
+
+const NS = `nameserver ${SERVER}\n`;
+
+const SCENARIOS: Scenario[] = [
+  // tst-resolv-res_init-skeleton.c's own texts, with this file's server.
+  {
+    what: "skeleton 'whitespace': comments, tabs, trailing blanks, no final newline",
+    resolvConf: "# comment  (trailing whitespace,\n# x\n\n;search commented out\n" +
+      `search corp.example.com\texample.com \n#nameserver 192.0.2.3\n${NS.trim()} \n` +
+      "nameserver 192.0.2.2",
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "skeleton 'domain override': a domain line after search, without a newline",
+    resolvConf: `search example.org example.net\n${NS}domain example.com`,
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "skeleton 'option values': tabs between options, domain then search",
+    resolvConf: "options\tinet6\tndots:3 edns0\tattempts:5\ttimeout:19\ndomain  example.net\n" +
+      `;domain comment\nsearch corp.example.com\texample.com\n${NS}`,
+    name: "a.b.c",
+    expected: ["10.9.0.6"],
+  },
+  {
+    what: "skeleton 'repeated directives': the last options win, a bare search line is none",
+    resolvConf: "options ndots:3 rotate\noptions edns0 ndots:2\ndomain corp.example\n" +
+      `search example.net corp.example.org example.org\nsearch example.com\nsearch\n${NS}`,
+    name: "a.b",
+    expected: ["10.9.0.4"],
+  },
+  {
+    what: "skeleton 'garbage after nameserver': a port is no address",
+    resolvConf: `nameserver 192.0.2.2:5353\n${NS.trim()} garbage\nsearch example.com\n`,
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "skeleton 'RES_OPTIONS is cumulative'",
+    resolvConf: `options timeout:7 ndots:2\n${NS}search example.com\n`,
+    env: { RES_OPTIONS: "attempts:5 ndots:3 edns0 " },
+    name: "a.b.c",
+    expected: ["10.9.0.6"],
+  },
+  {
+    // glibc 2.41 clears flags with a "-"; 2.36 ignores the word.
+    what: "skeleton 'RES_OPTIONS can clear flags': not in glibc 2.36",
+    resolvConf: `options ndots:2 edns0\n${NS}search example.com\n`,
+    env: { RES_OPTIONS: "ndots:3 -edns0 -no-aaaa" },
+    name: "a.b.c",
+    expected: ["10.9.0.6"],
+  },
+  {
+    what: "skeleton 'empty file with LOCALDOMAIN' (the host name's domain not used)",
+    resolvConf: NS,
+    hostName: "www.example.org",
+    env: { LOCALDOMAIN: "example.com" },
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  // Option numbers as glibc's atoi reads them.
+  {
+    what: "ndots: 2, a blank after the colon: atoi skips it",
+    resolvConf: `${NS}search example.com\noptions ndots: 2\n`,
+    name: "a.b",
+    expected: ["10.9.0.4"],
+  },
+  {
+    what: "ndots:VT3: atoi skips C's white space",
+    resolvConf: `${NS}search example.com\noptions ndots:\u000b3\n`,
+    name: "a.b.c",
+    expected: ["10.9.0.6"],
+  },
+  {
+    what: "ndots:4294967297: an int's low 32 bits, 1",
+    resolvConf: `${NS}search example.com\noptions ndots:4294967297\n`,
+    name: "a.b",
+    expected: ["10.9.0.3"],
+  },
+  {
+    what: "ndots:2147483648: INT_MIN, 0 in ndots' 4 bits",
+    resolvConf: `${NS}search example.com\noptions ndots:2147483648\n`,
+    name: "h1",
+    expected: ["10.9.0.1"],
+  },
+  {
+    what: "ndots:99999999999999999999: LONG_MAX, -1, 15 in 4 bits",
+    resolvConf: `${NS}search example.com\noptions ndots:99999999999999999999\n`,
+    name: "a.b.c",
+    expected: ["10.9.0.6"],
+  },
+  // The host's own name as the search list (skeleton 'empty file', domain_from_hostname).
+  {
+    what: "host name www.example.com: search example.com",
+    resolvConf: NS,
+    hostName: "www.example.com",
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "host name without a dot: no search list",
+    resolvConf: NS,
+    hostName: "example",
+    name: "h1",
+    expected: ["10.9.0.1"],
+  },
+  {
+    what: "host name .example.com: what follows the first dot",
+    resolvConf: NS,
+    hostName: ".example.com",
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "host name www..example.com: the domain's leading dot dropped",
+    resolvConf: NS,
+    hostName: "www..example.com",
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "host name www.example.com.: the final dot dropped",
+    resolvConf: NS,
+    hostName: "www.example.com.",
+    name: "h1",
+    expected: ["10.9.0.2"],
+  },
+  {
+    what: "host name www.: the root, a dotted name asked twice",
+    resolvConf: NS,
+    hostName: "www.",
+    name: "x.y",
+    expected: [],
+  },
+];
+
+/** Runs `argv` with the scenario's files, environment and host name; what it printed, and the questions seen. */
+async function run(dir: string, scenario: Scenario, argv: string[]) {
+  const files: EtcFiles = {
+    "resolv.conf": scenario.resolvConf,
+    hosts: "127.0.0.1 localhost\n",
+    "nsswitch.conf": "hosts: files dns\n",
+  };
+  // A UTS namespace of its own inside the mount namespace: the host's name is left alone.
+  const withHostName = [
+    "unshare",
+    "-u",
+    "sh",
+    "-c",
+    'printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@"',
+    "sh",
+    scenario.hostName ?? "scenario",
+    ...argv,
+  ];
+  seen.length = 0;
+  const result = await runWithEtcFiles(dir, files, withHostName, scenario.env ?? {});
+  return { ...result, questions: [...seen] };
+}
+
+Deno.test({
+  name: `resolve-hostname reads glibc's own resolv.conf scenarios as getent does${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const scenario of SCENARIOS) {
+      await t.step(scenario.what, async () => {
+        const glibc = await run(dir.path, scenario, ["getent", "ahostsv4", scenario.name]);
+        const glibcAddresses = [
+          ...new Set(glibc.stdout.split("\n").filter(Boolean).map((line) => line.split(/\s+/)[0])),
+        ];
+        assert.deepEqual(glibcAddresses, scenario.expected, `getent itself: ${glibc.stderr}`);
+        const ours = await run(dir.path, scenario, resolveHostnameCommand("--json", scenario.name));
+        const json = JSON.parse(ours.stdout.trim() || "{}") as { addresses?: string[] };
+        assert.deepEqual(json.addresses ?? [], glibcAddresses, ours.stderr);
+        assert.deepEqual(ours.questions, glibc.questions);
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname --ahosts takes the host name's domain as getent ahosts does${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn() {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const scenario = SCENARIOS.find((s) => s.hostName === ".example.com")!;
+    const glibc = await run(dir.path, scenario, ["getent", "ahosts", "h1"]);
+    assert.match(glibc.stdout, /^10\.9\.0\.2 +STREAM h1\.example\.com$/m, "getent itself");
+    const ours = await run(dir.path, scenario, resolveHostnameCommand("--ahosts", "h1"));
+    assert.equal(ours.stdout, glibc.stdout);
+    assert.deepEqual(ours.questions, glibc.questions);
+  },
+});
