@@ -9,7 +9,7 @@
  * @module
  */
 
-import { findHostByName } from "./hosts_file.ts";
+import { findHostByName, multiFor } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
@@ -145,7 +145,12 @@ async function lookUpBothInHostsFile(
   }
   const hosts = await core.hostsEntries(options.hostsFile, options.signal);
   if (hosts === undefined) return undefined; // no file: resolveHost's loop, which says UNAVAIL
-  return await bothFromHostsEntries(hosts, name, options.sorted !== false);
+  return await bothFromHostsEntries(
+    hosts,
+    name,
+    options.sorted !== false,
+    multiFor(options.hostsFile),
+  );
 }
 
 /**
@@ -157,6 +162,7 @@ async function bothFromHostsEntries(
   hosts: HostsLines,
   name: string,
   sorted: boolean,
+  multi: boolean,
 ): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
@@ -168,6 +174,8 @@ async function bothFromHostsEntries(
   );
   const first = lines[0];
   if (first === undefined) return undefined;
+  // host.conf's `multi off` (or none): the first line naming it only, of either family.
+  if (!multi) lines.length = 1;
   // The canonical name is the first name of the first line naming it, of either family.
   return await inAddressOrder(
     first.names[0] ?? hostName,
@@ -277,7 +285,12 @@ export async function lookupAddressesUnbounded(
   // line as IPv4 too, as gethostbyname does).
   if (wanted === 0 && found.every(({ entry }) => entry.source === "hosts-file")) {
     const hosts = await core.hostsEntries(options.hostsFile, options.signal);
-    const fromFile = hosts && await bothFromHostsEntries(hosts, name, options.sorted !== false);
+    const fromFile = hosts && await bothFromHostsEntries(
+      hosts,
+      name,
+      options.sorted !== false,
+      multiFor(options.hostsFile),
+    );
     if (fromFile) return fromFile;
   }
   // glibc's dns source lists the A answer's addresses before the AAAA answer's (gaih_getanswer

@@ -12,6 +12,7 @@ import {
   readParsedConfigFile,
 } from "../internal/config_file.ts";
 import { inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
+import { readEnvQuietly } from "./_quietly.ts";
 
 /** The hosts file of the system. */
 export const HOSTS_FILE_PATH = "/etc/hosts";
@@ -182,6 +183,9 @@ const keysOf = (function keysOf(entry: HostsEntry): string[] {
  * @param options.ipv6AsIpv4 For IPv4, read `::1` and IPv4-mapped lines as IPv4, as
  * gethostbyname does; `false` takes the lines of the family only, as getaddrinfo asked for both
  * families reads each line in its own. @default {true}
+ * @param options.multi Every line naming it counts, as under host.conf's `multi on` (the usual
+ * distributions' file); `false` takes the first line only, as glibc does under `multi off` or
+ * without a host.conf. @default {true}
  * @returns The match, or undefined when no line of that family names it.
  *
  * @example
@@ -198,26 +202,36 @@ const keysOf = (function keysOf(entry: HostsEntry): string[] {
  * const loopback = parseHostsFile("::1 localhost ip6-localhost\n");
  * assert.deepEqual(findHostByName(loopback, "ip6-localhost", 4)?.addresses, ["127.0.0.1"]);
  * assert.equal(findHostByName(loopback, "ip6-localhost", 4, { ipv6AsIpv4: false }), undefined);
+ *
+ * // host.conf's `multi off`: the first line only.
+ * assert.deepEqual(findHostByName(entries, "a", 4, { multi: false })?.addresses, ["10.0.0.1"]);
  * ```
  */
 export function findHostByName(
   entries: HostsEntry[],
   name: string,
   family: IpFamily,
-  options: { ipv6AsIpv4?: boolean } = {},
+  options: { ipv6AsIpv4?: boolean; multi?: boolean } = {},
 ): HostsMatch | undefined {
-  return matchHostName(entries, name, family, family === 4 && options.ipv6AsIpv4 !== false);
+  return matchHostName(
+    entries,
+    name,
+    family,
+    family === 4 && options.ipv6AsIpv4 !== false,
+    options.multi !== false,
+  );
 }
 
 /**
  * {@linkcode findHostByName}, compiled with the module (see above); `asIpv4` reads `::1` and
- * IPv4-mapped lines as IPv4.
+ * IPv4-mapped lines as IPv4; `multi` takes every line naming it, else the first.
  */
 const matchHostName = (function matchHostName(
   entries: HostsEntry[],
   name: string,
   family: IpFamily,
   asIpv4: boolean,
+  multi: boolean,
 ): HostsMatch | undefined {
   let match: HostsMatch | undefined;
   const wanted = nameKey(name);
@@ -232,6 +246,7 @@ const matchHostName = (function matchHostName(
     if (address === undefined || !keysOf(entry).includes(wanted)) continue;
     if (match === undefined) {
       match = { officialName, aliases: entry.names.slice(1), addresses: [address] };
+      if (!multi) break;
       continue;
     }
     // As glibc's gethostbyname3_multi: a later line's aliases, then its own first name when it
@@ -266,4 +281,224 @@ export function findHostByAddress(entries: HostsEntry[], address: string): strin
   // `::1` line, as glibc reads them.
   return entries.find((entry) => entry.address === wanted || mappedIpv4(entry) === wanted)?.names
     .slice();
+}
+
+// host.conf, which tells the files source whether a name's every line counts (`multi`), and
+// gethostbyaddr which domains to cut off the names it finds (`trim`): as glibc's res_hconf reads
+// it, once per process, from `RESOLV_HOST_CONF` or /etc/host.conf, then `RESOLV_MULTI`,
+// `RESOLV_ADD_TRIM_DOMAINS` and `RESOLV_OVERRIDE_TRIM_DOMAINS`. Its `order` and `reorder` have no
+// effect here.
+
+/** The file glibc reads by default. */
+export const HOST_CONF_FILE = "/etc/host.conf";
+
+/** What the files source and gethostbyaddr take from host.conf. */
+export interface HostConf {
+  /** Every line naming a host counts (`multi on`); else only the first. */
+  multi: boolean;
+  /**
+   * The `trim` domains, in order (at most four): a name gethostbyaddr finds loses the first
+   * that ends it ({@linkcode trimDomains}).
+   */
+  trim: string[];
+}
+
+/** The most `trim` domains glibc keeps (`TRIMDOMAINS_MAX`). */
+const MAX_TRIM_DOMAINS = 4;
+
+/** Whether `code` is white space to C's isspace(): space, tab, newline, VT, FF, CR. */
+const isCSpace = (code: number): boolean => code === 0x20 || (code >= 0x09 && code <= 0x0d);
+
+/**
+ * glibc's arg_bool: `on` or `off` at the start of `text`, in any case (what follows is
+ * garbage glibc warns about and ignores); anything else leaves `current`.
+ */
+function onOff(text: string, current: boolean): boolean {
+  const start = text.slice(0, 3).toLowerCase();
+  if (start.startsWith("on")) return true;
+  if (start === "off") return false;
+  return current;
+}
+
+/** The end of a word of host.conf at `at`: white space, `#` or `,` (glibc's skip_string). */
+function wordEnd(text: string, at: number): number {
+  while (
+    at < text.length && !isCSpace(text.charCodeAt(at)) && text[at] !== "#" && text[at] !== ","
+  ) {
+    at++;
+  }
+  return at;
+}
+
+/** Past the white space at `at` (glibc's skip_ws). */
+function skipSpace(text: string, at: number): number {
+  while (isCSpace(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/**
+ * Adds a `trim` list's domains to `trim` as glibc's arg_trimdomain_list: words separated by
+ * white space, or by `,` `;` `:` after one (`;` and `:` inside a word stay in it), until `#`;
+ * past {@linkcode MAX_TRIM_DOMAINS}, or after a separator with nothing after it, the rest is
+ * dropped. An empty word (`trim` alone) is a domain too, which ends every name and cuts nothing.
+ */
+function addTrimDomains(trim: string[], text: string): void {
+  let at = 0;
+  do {
+    const start = at;
+    at = wordEnd(text, at);
+    if (trim.length >= MAX_TRIM_DOMAINS) return;
+    trim.push(text.slice(start, at));
+    at = skipSpace(text, at);
+    if (text[at] === "," || text[at] === ";" || text[at] === ":") {
+      at = skipSpace(text, at + 1);
+      if (at >= text.length || text[at] === "#") return;
+    }
+  } while (at < text.length && text[at] !== "#");
+}
+
+/** The variables glibc's res_hconf reads after the file, when set. */
+export interface HostConfEnv {
+  /** `RESOLV_MULTI`: `on` or `off`, as the file's `multi`. */
+  multi?: string | undefined;
+  /** `RESOLV_ADD_TRIM_DOMAINS`: domains added to the file's `trim` list. */
+  addTrim?: string | undefined;
+  /** `RESOLV_OVERRIDE_TRIM_DOMAINS`: domains that replace the `trim` list. */
+  overrideTrim?: string | undefined;
+}
+
+/**
+ * Parses host.conf text, then its variables, as glibc's res_hconf: a line's first word (up to
+ * white space, `#` or `,`) is the command, matched whole and in any case; `multi`'s argument is
+ * `on` or `off` by its start; `trim` adds domains; `#` starts a comment; no file means
+ * `multi off` and no `trim` list.
+ *
+ * @param text The file's text ("" for none).
+ * @param env The variables, when set.
+ * @returns The settings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseHostConf } from "@netkit/netkit/dns";
+ *
+ * assert.equal(parseHostConf("multi on\n").multi, true);
+ * assert.equal(parseHostConf("").multi, false);
+ * assert.equal(parseHostConf("# Debian's file\nMULTI On\n", { multi: "off" }).multi, false);
+ * assert.deepEqual(parseHostConf("trim .corp.test, .lab.test\n").trim, [".corp.test", ".lab.test"]);
+ * ```
+ */
+export function parseHostConf(text: string, env: HostConfEnv = {}): HostConf {
+  let multi = false;
+  const trim: string[] = [];
+  for (const line of text.split("\n")) {
+    const start = skipSpace(line, 0);
+    const end = wordEnd(line, start);
+    // An empty line or a comment has no command.
+    if (start >= line.length || line[start] === "#") continue;
+    const command = line.slice(start, end).toLowerCase();
+    if (command === "multi") multi = onOff(line.slice(skipSpace(line, end)), multi);
+    else if (command === "trim") addTrimDomains(trim, line.slice(skipSpace(line, end)));
+  }
+  if (env.multi !== undefined) multi = onOff(env.multi, multi);
+  if (env.addTrim !== undefined) addTrimDomains(trim, env.addTrim);
+  if (env.overrideTrim !== undefined) {
+    trim.length = 0;
+    addTrimDomains(trim, env.overrideTrim);
+  }
+  return { multi, trim };
+}
+
+/**
+ * Cuts host.conf's `trim` domains off names, as glibc's gethostbyaddr does to the official name
+ * and each alias it finds: the first domain (in the list's order) that ends a name, compared
+ * without regard to case, when the name is longer, is cut off it.
+ *
+ * @param names The names found.
+ * @param trim The domains ({@linkcode HostConf.trim}).
+ * @returns The names, trimmed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trimDomains } from "@netkit/netkit/dns";
+ *
+ * assert.deepEqual(
+ *   trimDomains(["m.corp.test", "a.CORP.test", "b.other.test"], [".corp.test"]),
+ *   ["m", "a", "b.other.test"],
+ * );
+ * ```
+ */
+export function trimDomains(names: readonly string[], trim: readonly string[]): string[] {
+  return names.map((name) => {
+    const lower = name.toLowerCase();
+    for (const domain of trim) {
+      if (name.length > domain.length && lower.endsWith(domain.toLowerCase())) {
+        return name.slice(0, name.length - domain.length);
+      }
+    }
+    return name;
+  });
+}
+
+/** The settings read, once per process (glibc's _res_hconf_init). */
+let kept: HostConf | undefined;
+
+/**
+ * This process's host.conf settings: the file (`RESOLV_HOST_CONF`, else `/etc/host.conf`) and
+ * the variables ({@linkcode HostConfEnv}), read at the first call and kept, as glibc reads them
+ * once. A file that cannot be read (missing) is none, glibc's `multi off`; one Deno may not read
+ * counts as the usual distributions' `multi on`, without a prompt, so that a lookup needs no
+ * permission more.
+ *
+ * @returns The settings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hostConf } from "@netkit/netkit/dns";
+ *
+ * assert.equal(typeof hostConf().multi, "boolean");
+ * assert.equal(hostConf(), hostConf());
+ * ```
+ */
+export function hostConf(): HostConf {
+  return kept ??= readHostConf();
+}
+
+/** {@linkcode hostConf}'s read. */
+function readHostConf(): HostConf {
+  const path = readEnvQuietly("RESOLV_HOST_CONF") ?? HOST_CONF_FILE;
+  const env = {
+    multi: readEnvQuietly("RESOLV_MULTI"),
+    addTrim: readEnvQuietly("RESOLV_ADD_TRIM_DOMAINS"),
+    overrideTrim: readEnvQuietly("RESOLV_OVERRIDE_TRIM_DOMAINS"),
+  };
+  let text = "";
+  try {
+    // A file Deno may not read: the usual distributions' `multi on`, without a prompt.
+    if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+      text = "multi on";
+    } else text = Deno.readTextFileSync(path);
+  } catch {
+    // Missing, or no file: glibc's defaults.
+  }
+  return parseHostConf(text, env);
+}
+
+/**
+ * Whether every line naming a host counts for the hosts file `hostsFile` (a lookup's option):
+ * host.conf's `multi` for the system's file, glibc's; always for a file the caller names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hostConf, multiFor } from "@netkit/netkit/dns";
+ *
+ * assert.equal(multiFor("/tmp/hosts"), true);
+ * assert.equal(multiFor(undefined), hostConf().multi);
+ * ```
+ */
+export function multiFor(hostsFile: string | false | undefined): boolean {
+  return hostsFile !== undefined || hostConf().multi;
 }

@@ -30,10 +30,13 @@
 import {
   findHostByAddress,
   findHostByName,
+  hostConf,
   HOSTS_FILE_PATH,
   type HostsEntry,
   keptHostsFile,
+  multiFor,
   readHostsFile,
+  trimDomains,
 } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
 import { toAsciiHostName } from "./host_name.ts";
@@ -378,20 +381,25 @@ const hostsFileByName = (function hostsFileByName(
 ): SourceOutcome<HostEntry> | Promise<SourceOutcome<HostEntry>> {
   const entries = hostsEntries(options.hostsFile, options.signal);
   // At once when the file is kept (or not read): no async function and its turns per lookup.
+  const multi = multiFor(options.hostsFile);
   return entries instanceof Promise
-    ? entries.then((read) => hostsFileOutcome(read, key, family))
-    : hostsFileOutcome(entries, key, family);
+    ? entries.then((read) => hostsFileOutcome(read, key, family, multi))
+    : hostsFileOutcome(entries, key, family, multi);
 }).bind(undefined);
 
-/** The files source's outcome for `key`, given the hosts file (undefined: unreadable). */
+/**
+ * The files source's outcome for `key`, given the hosts file (undefined: unreadable); `multi`:
+ * host.conf's, every line naming it or the first.
+ */
 const hostsFileOutcome = (function hostsFileOutcome(
   hosts: HostsLines | undefined,
   key: string,
   family: IpFamily,
+  multi: boolean,
 ): SourceOutcome<HostEntry> {
   if (hosts === undefined) return UNAVAILABLE;
   // The lines that may name it, then matched as on the whole file.
-  const match = findHostByName(hosts.naming(key), key, family);
+  const match = findHostByName(hosts.naming(key), key, family, { multi });
   if (match === undefined) return NOT_FOUND;
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
@@ -702,7 +710,8 @@ async function resolveAddressUnbounded(
     }
     return undefined;
   });
-  if (found) return found;
+  // host.conf's `trim` domains cut off the names, whatever the source, as gethostbyaddr does.
+  if (found) return options.nameServer === undefined ? trimDomains(found, hostConf().trim) : found;
   if (failure != null) throw failure;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(address);

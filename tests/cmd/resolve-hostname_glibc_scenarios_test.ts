@@ -2,11 +2,14 @@
  * `resolve-hostname` beside glibc 2.36 on scenarios taken from glibc's own resolver tests
  * (resolv/tst-resolv-res_init-skeleton.c and its neighbours: resolv.conf texts with odd
  * whitespace, repeated and overridden directives, option values out of range or oddly written,
- * the host's own name as the search list's source), run for real: as root, in a mount
+ * the host's own name as the search list's source; host.conf's `multi`, which glibc's files
+ * source reads, and its `trim`, which gethostbyaddr applies, from nss_files/files-hosts.c and
+ * res_hconf.c), run for real: as root, in a mount
  * namespace with the scenario's resolv.conf over `/etc` and a UTS namespace with its host
  * name, against a DNS server of the test's own on port 53 of a loopback address. The oracle is
- * this machine's `getent ahostsv4` (and `getent ahosts`): the addresses, and the questions the
- * server saw, in order. Ignored, with the reason, where namespaces or getent cannot be had.
+ * this machine's `getent ahostsv4` (and `getent ahosts`, and gethostbyname from
+ * tests/harness/glibc_calls.c): the addresses, and the questions the server saw, in order.
+ * Ignored, with the reason, where namespaces, getent or gcc cannot be had.
  */
 
 import assert from "node:assert/strict";
@@ -19,7 +22,13 @@ import {
   etcNamespaceUnavailable,
   resolveHostnameCommand,
   runWithEtcFiles,
+  runWithEtcFilesAbsent,
 } from "../harness/etc_namespace.ts";
+import {
+  compileGlibcCalls,
+  glibcCallsUnavailable,
+  parseGlibcCalls,
+} from "../harness/glibc_calls.ts";
 
 /** Why the tests cannot run here: the mount namespace's reasons, or no UTS namespace. */
 function unavailable(): string | undefined {
@@ -58,6 +67,17 @@ function answer(wire: Uint8Array): Uint8Array | undefined {
   if (!question) return undefined;
   const type = question.type === DNS_TYPE.A ? "A" : question.type === DNS_TYPE.AAAA ? "AAAA" : "?";
   seen.push(`${type} ${question.name}${query.additionals.length > 0 ? " +edns" : ""}`);
+  if (question.type === DNS_TYPE.PTR && question.name === "9.0.9.10.in-addr.arpa") {
+    return answerTo(query, {
+      answers: [{
+        name: question.name,
+        type: DNS_TYPE.PTR,
+        class: 1,
+        ttl: 60,
+        data: "ptr.corp.test",
+      }],
+    });
+  }
   const address = RECORDS[question.name.toLowerCase()];
   if (address === undefined) {
     return answerTo(query, { rcode: DNS_RCODE.NXDOMAIN, authoritative: true });
@@ -274,5 +294,164 @@ Deno.test({
     const ours = await run(dir.path, scenario, resolveHostnameCommand("--ahosts", "h1"));
     assert.equal(ours.stdout, glibc.stdout);
     assert.deepEqual(ours.questions, glibc.questions);
+  },
+});
+
+const HOST_CONF_IGNORE = IGNORE ?? glibcCallsUnavailable();
+const HOST_CONF_IGNORED = HOST_CONF_IGNORE ? ` (ignored: ${HOST_CONF_IGNORE})` : "";
+
+/** A name on three lines, the first of them IPv6, the last naming another host first. */
+const MULTI_HOSTS = "127.0.0.1 localhost\nfd00::1 m.test\n10.0.0.1 m.test\n" +
+  "10.0.0.2 x.test m.test\n";
+
+/** What, host.conf's text (undefined: no file), the environment, and getent ahostsv4's count. */
+const HOST_CONF_CASES: [string, string | undefined, Record<string, string>, number][] = [
+  ["multi on: every line", "multi on\n", {}, 2],
+  ["multi off: the first line", "multi off\n", {}, 1],
+  ["no host.conf: glibc's multi off", undefined, {}, 1],
+  ["a file without multi", "order hosts,bind\n", {}, 1],
+  ["any case, a comment after", "  MULTI On # the usual\n", {}, 2],
+  ["an argument neither on nor off leaves the flag", "multi on\nmulti yes\n", {}, 2],
+  ["multi#on: no argument", "multi#on\n", {}, 1],
+  ["RESOLV_MULTI=off after the file", "multi on\n", { RESOLV_MULTI: "off" }, 1],
+  ["RESOLV_MULTI=ON without a file", undefined, { RESOLV_MULTI: "ON" }, 2],
+];
+
+Deno.test({
+  name: `resolve-hostname reads host.conf's multi as glibc's files source${HOST_CONF_IGNORED}`,
+  ignore: HOST_CONF_IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const glibcCalls = await compileGlibcCalls(dir.path);
+    for (const [what, hostConf, env, count] of HOST_CONF_CASES) {
+      await t.step(what, async () => {
+        const files: EtcFiles = {
+          "resolv.conf": "nameserver 127.0.0.1\n",
+          hosts: MULTI_HOSTS,
+          "nsswitch.conf": "hosts: files\n",
+        };
+        const run = (argv: string[]) =>
+          hostConf === undefined
+            ? runWithEtcFilesAbsent(dir.path, files, ["host.conf"], argv, env)
+            : runWithEtcFiles(dir.path, { ...files, "host.conf": hostConf }, argv, env);
+        const v4 = await run(["getent", "ahostsv4", "m.test"]);
+        const v4Addresses = v4.stdout.split("\n").filter((line) => / STREAM /.test(line))
+          .map((line) => line.split(/\s+/)[0]);
+        assert.equal(v4Addresses.length, count, `getent itself: ${v4.stderr}`);
+        const ours = await run(resolveHostnameCommand("--json", "m.test"));
+        assert.deepEqual(JSON.parse(ours.stdout).addresses, v4Addresses, ours.stderr);
+        // gethostbyname's official name and aliases (the later lines' names under multi on).
+        const [ghbn] = parseGlibcCalls((await run([glibcCalls, "ghbn", "m.test"])).stdout);
+        const json = JSON.parse(ours.stdout);
+        assert.deepEqual([json.officialName, json.aliases], [ghbn?.officialName, ghbn?.aliases]);
+        const ahosts = await run(["getent", "ahosts", "m.test"]);
+        const oursAhosts = await run(resolveHostnameCommand("--ahosts", "m.test"));
+        assert.equal(oursAhosts.stdout, ahosts.stdout);
+      });
+    }
+    await t.step("RESOLV_HOST_CONF names the file", async () => {
+      await Deno.writeTextFile(`${dir.path}/other-host.conf`, "multi on\n");
+      const files: EtcFiles = {
+        "resolv.conf": "nameserver 127.0.0.1\n",
+        hosts: MULTI_HOSTS,
+        "nsswitch.conf": "hosts: files\n",
+        "host.conf": "multi off\n",
+      };
+      const env = { RESOLV_HOST_CONF: `${dir.path}/other-host.conf` };
+      const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "m.test"], env);
+      assert.match(glibc.stdout, /^10\.0\.0\.2 +STREAM/m, "getent itself");
+      const ours = await runWithEtcFiles(
+        dir.path,
+        files,
+        resolveHostnameCommand("--ahosts", "m.test"),
+        env,
+      );
+      assert.equal(ours.stdout, glibc.stdout);
+    });
+  },
+});
+
+/** A hosts file line of many names, for `trim`; `-x 10.9.0.9` asks DNS, whose PTR names it. */
+const TRIM_HOSTS = "127.0.0.1 localhost\n10.0.0.1 m.a.test n.b.test o.C.test p.d.test q.e.test " +
+  "s.a.test;.b.test\n";
+
+/** What, host.conf's text, the environment, the address, and getent hosts' names. */
+const TRIM_CASES: [string, string, Record<string, string>, string, string[]][] = [
+  ["a domain cut off any name it ends", "trim .a.test\n", {}, "10.0.0.1", [
+    "m",
+    "n.b.test",
+    "o.C.test",
+    "p.d.test",
+    "q.e.test",
+    "s.a.test;.b.test",
+  ]],
+  [
+    "in any case; `;` stays inside a word",
+    "trim .c.test, .a.test;.b.test\t.b.test\n",
+    {},
+    "10.0.0.1",
+    [
+      "m.a.test",
+      "n",
+      "o",
+      "p.d.test",
+      "q.e.test",
+      "s",
+    ],
+  ],
+  ["four at most", "trim .a.test .b.test .c.test .d.test .e.test\n", {}, "10.0.0.1", [
+    "m",
+    "n",
+    "o",
+    "p",
+    "q.e.test",
+    "s.a.test;",
+  ]],
+  ["an empty domain first cuts nothing", "trim\ntrim .a.test\n", {}, "10.0.0.1", [
+    "m.a.test",
+    "n.b.test",
+    "o.C.test",
+    "p.d.test",
+    "q.e.test",
+    "s.a.test;.b.test",
+  ]],
+  [
+    "RESOLV_OVERRIDE_TRIM_DOMAINS replaces the list",
+    "trim .a.test\n",
+    {
+      RESOLV_OVERRIDE_TRIM_DOMAINS: ".e.test",
+    },
+    "10.0.0.1",
+    ["m.a.test", "n.b.test", "o.C.test", "p.d.test", "q", "s.a.test;.b.test"],
+  ],
+  ["a DNS answer's name too", "trim .corp.test\n", {}, "10.9.0.9", ["ptr"]],
+];
+
+Deno.test({
+  name: `resolve-hostname -x cuts host.conf's trim domains as gethostbyaddr${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const [what, hostConf, env, address, expected] of TRIM_CASES) {
+      await t.step(what, async () => {
+        const files: EtcFiles = {
+          "resolv.conf": NS,
+          hosts: TRIM_HOSTS,
+          "nsswitch.conf": "hosts: files dns\n",
+          "host.conf": hostConf,
+        };
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "hosts", address], env);
+        const glibcNames = glibc.stdout.trim().split(/\s+/).slice(1);
+        assert.deepEqual(glibcNames, expected, `getent itself: ${glibc.stderr}`);
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", "-x", address),
+          env,
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).names, glibcNames, ours.stderr);
+      });
+    }
   },
 });

@@ -1,7 +1,7 @@
 /**
  * Runs a program as if the system's name-service files were the test's own: as root, in a mount
  * namespace (`unshare -m`) where the files given are bind-mounted over their `/etc` namesakes
- * (resolv.conf, hosts, nsswitch.conf). glibc's getent, Deno and netkit then read the same
+ * (resolv.conf, hosts, nsswitch.conf, host.conf). glibc's getent, Deno and netkit then read the same
  * configuration; nothing outside the namespace sees it.
  *
  * @module
@@ -10,7 +10,9 @@
 import { ROOT } from "./run.ts";
 
 /** Files to put over `/etc/NAME`, by NAME, with their text. */
-export type EtcFiles = Partial<Record<"resolv.conf" | "hosts" | "nsswitch.conf", string>>;
+export type EtcFiles = Partial<
+  Record<"resolv.conf" | "hosts" | "nsswitch.conf" | "host.conf", string>
+>;
 
 /** What the program printed, and how long it ran. */
 export interface NamespaceRun {

@@ -3,8 +3,10 @@ import {
   findHostByAddress,
   findHostByName,
   MAX_HOSTS_FILE_BYTES,
+  parseHostConf,
   parseHostsFile,
   readHostsFile,
+  trimDomains,
 } from "../../../lib/dns/hosts_file.ts";
 import { tempDir } from "../../harness/peers.ts";
 
@@ -154,4 +156,64 @@ Deno.test("findHostByAddress() finds a line with the address alone, without name
   assert.deepEqual(findHostByAddress(entries, "10.9.9.8"), []);
   assert.equal(findHostByName(entries, "later.test", 4)?.officialName, "later.test");
   assert.equal(findHostByName(entries, "", 4), undefined);
+});
+
+Deno.test("findHostByName() under host.conf's multi off takes the first line only, as glibc", () => {
+  const entries = parseHostsFile("fd00::1 m.test\n10.0.0.1 m.test\n10.0.0.2 x.test m.test\n");
+  assert.deepEqual(findHostByName(entries, "m.test", 4, { multi: false }), {
+    officialName: "m.test",
+    aliases: [],
+    addresses: ["10.0.0.1"],
+  });
+  assert.deepEqual(findHostByName(entries, "m.test", 4)?.aliases, ["m.test", "x.test"]);
+  assert.deepEqual(findHostByName(entries, "m.test", 6, { multi: false })?.addresses, ["fd00::1"]);
+});
+
+Deno.test("parseHostConf() reads multi as glibc's res_hconf (checked with getent)", () => {
+  const multi = (text: string, env?: string) => parseHostConf(text, { multi: env }).multi;
+  assert.equal(multi("multi on\n"), true);
+  assert.equal(multi("multi off\n"), false);
+  assert.equal(multi(""), false); // no file: glibc's default
+  assert.equal(multi("order hosts,bind\n"), false);
+  assert.equal(multi("  MULTI On # comment\n"), true);
+  assert.equal(multi("multi onx\n"), true); // garbage after "on": glibc warns, and takes it
+  assert.equal(multi("multi\n"), false);
+  assert.equal(multi("multi yes\n"), false);
+  assert.equal(multi("multi on\nmulti yes\n"), true); // a bad argument leaves the flag
+  assert.equal(multi("multi off\nmulti on\n"), true);
+  assert.equal(multi("multi#on\n"), false);
+  assert.equal(multi("multi,on\n"), false);
+  assert.equal(multi("multi-x on\n"), false);
+  assert.equal(multi("multi on\n", "off"), false); // RESOLV_MULTI after the file
+  assert.equal(multi("", "ON"), true);
+  assert.equal(multi("multi on\n", "maybe"), true);
+});
+
+Deno.test("parseHostConf() reads trim lists as glibc's res_hconf (checked with getent)", () => {
+  const trim = (text: string, env: { addTrim?: string; overrideTrim?: string } = {}) =>
+    parseHostConf(text, env).trim;
+  assert.deepEqual(trim("trim .corp.test\n"), [".corp.test"]);
+  assert.deepEqual(trim("trim .a.test, .b.test\t.c.test # x\n"), [".a.test", ".b.test", ".c.test"]);
+  assert.deepEqual(trim("trim .a.test;.b.test\n"), [".a.test;.b.test"]); // only `,` ends a word
+  assert.deepEqual(trim("trim .a.test ; .b.test\n"), [".a.test", ".b.test"]);
+  assert.deepEqual(trim("trim .a.test,\n"), [".a.test"]); // a separator with nothing after it
+  assert.deepEqual(trim("trim .a .b .c .d .e\ntrim .f\n"), [".a", ".b", ".c", ".d"]); // four
+  assert.deepEqual(trim("trim\ntrim .corp.test\n"), ["", ".corp.test"]);
+  assert.deepEqual(trim("trim .a.test\n", { addTrim: ".b.test" }), [".a.test", ".b.test"]);
+  assert.deepEqual(trim("trim .a.test\n", { addTrim: ".b", overrideTrim: ".c" }), [".c"]);
+});
+
+Deno.test("trimDomains() cuts as glibc's gethostbyaddr (checked with getent)", () => {
+  const names = ["m.corp.test", "a.corp.test", "b.other.test", "c.CORP.test"];
+  assert.deepEqual(trimDomains(names, [".corp.test"]), ["m", "a", "b.other.test", "c"]);
+  assert.deepEqual(trimDomains(names, ["corp.test"]), ["m.", "a.", "b.other.test", "c."]);
+  assert.deepEqual(trimDomains(names, [".test", ".corp.test"]), [
+    "m.corp",
+    "a.corp",
+    "b.other",
+    "c.CORP",
+  ]);
+  // The empty domain (`trim` alone) ends every name: it is the first found, and cuts nothing.
+  assert.deepEqual(trimDomains(names, ["", ".corp.test"]), names);
+  assert.deepEqual(trimDomains(["corp.test"], ["corp.test"]), ["corp.test"]); // not longer
 });
