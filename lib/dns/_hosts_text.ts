@@ -305,10 +305,11 @@ const remember = (function remember(
 
 /**
  * Whether the character code separates fields, as `configLines` splits them: space, tab, VT, FF,
- * CR, LF (a `#` ends a field too, but starts a comment: no field follows it on the line).
+ * CR, LF, and NUL (a `#` or a NUL ends a field too, but starts a comment: no field follows it on
+ * the line; a line found for a field after it is parsed, and not matched).
  */
 const isBlank = (function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x0a || (code >= 0x09 && code <= 0x0d);
+  return code === 0x20 || code === 0 || (code >= 0x09 && code <= 0x0d);
 }).bind(undefined);
 
 /**

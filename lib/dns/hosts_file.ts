@@ -56,7 +56,9 @@ export function parseHostsFile(text: string): HostsEntry[] {
 /** {@linkcode parseHostsFile}, compiled with the module (see above). */
 const entriesInText = (function entriesInText(text: string): HostsEntry[] {
   const entries: HostsEntry[] = [];
-  for (const fields of configLines(text)) {
+  // A NUL ends its line's text, as glibc's C string functions read it (a pattern only then).
+  const lines = configLines(text.includes("\0") ? text.replace(/\0[^\n]*/g, "") : text);
+  for (const fields of lines) {
     // A line with an address and no name is kept (names []): glibc's files source reads it, and
     // finds the address, with an empty name, so that gethostbyaddr asks no later source.
     const address = fields[0];

@@ -303,7 +303,10 @@ const parseResolvConfText = (function parseResolvConfText(
     sortList: [],
   };
   let searchSet = false;
-  for (const rawLine of text.split("\n")) {
+  for (const line of text.split("\n")) {
+    // A NUL ends the line's text, as glibc's C string functions read it.
+    const nul = line.indexOf("\0");
+    const rawLine = nul < 0 ? line : line.slice(0, nul);
     // As glibc's MATCH: the keyword at the start of the line, then a space or a tab; an
     // indented or capitalised line is no setting.
     const keyword = keywordOf(rawLine);

@@ -192,6 +192,14 @@ const SCENARIOS: Scenario[] = [
     name: "a.b.c",
     expected: ["10.9.0.6"],
   },
+  {
+    // glibc reads each line as a C string: a NUL ends it.
+    what: "a NUL ends a line: nameserver, search and options before it only",
+    resolvConf: `nameserver 192.0.2.9\0junk\n${NS}search example.com\0 other.test\n` +
+      "options timeout:1 ndots:2\0 ndots:1\n",
+    name: "a.b",
+    expected: ["10.9.0.4"],
+  },
   // The host's own name as the search list (skeleton 'empty file', domain_from_hostname).
   {
     what: "host name www.example.com: search example.com",
@@ -452,6 +460,38 @@ Deno.test({
         );
         assert.deepEqual(JSON.parse(ours.stdout).names, glibcNames, ours.stderr);
       });
+    }
+  },
+});
+
+Deno.test({
+  name: `resolve-hostname ends a hosts-file line at a NUL, as glibc's files source${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const nul = "127.0.0.1 localhost\n10.0.0.17 x\0nul.test\n10.0.0.18 y.test\n";
+    // Over 16 KiB, the file is searched for the lines a name needs (lib/dns/_hosts_text.ts).
+    const big = "0.0.0.0 ads.test\n".repeat(2_000) + nul;
+    for (const [size, hosts] of [["small", nul], ["large", big]] as const) {
+      for (const [name, expected] of [["x", ["10.0.0.17"]], ["nul.test", []]] as const) {
+        await t.step(`${name}, ${size} file`, async () => {
+          const files: EtcFiles = {
+            "resolv.conf": "nameserver 127.0.0.1\n",
+            hosts,
+            "nsswitch.conf": "hosts: files\n",
+          };
+          const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", name]);
+          const glibcAddresses = glibc.stdout.split("\n").filter((line) => / STREAM /.test(line))
+            .map((line) => line.split(/\s+/)[0]);
+          assert.deepEqual(glibcAddresses, expected, "getent itself");
+          const ours = await runWithEtcFiles(
+            dir.path,
+            files,
+            resolveHostnameCommand("--json", name),
+          );
+          assert.deepEqual(JSON.parse(ours.stdout).addresses ?? [], glibcAddresses);
+        });
+      }
     }
   },
 });

@@ -166,6 +166,7 @@ Deno.test("entriesNaming() and entriesWithAddress() match a whole-file parse on 
     "Ä.TEST",
     "a:b",
     "\0",
+    "a\0b.test", // a NUL ends the line, as for glibc's C strings
     "a.b",
     "axb",
     "a+b",

@@ -217,3 +217,8 @@ Deno.test("trimDomains() cuts as glibc's gethostbyaddr (checked with getent)", (
   assert.deepEqual(trimDomains(names, ["", ".corp.test"]), names);
   assert.deepEqual(trimDomains(["corp.test"], ["corp.test"]), ["corp.test"]); // not longer
 });
+
+Deno.test("parseHostsFile() ends a line at a NUL, as glibc's files source (checked with getent)", () => {
+  const entries = parseHostsFile("10.0.0.17 x\0nul.test\n10.0.0.18\0 y.test\n10.0.0.19 z.test\n");
+  assert.deepEqual(entries.map((entry) => entry.names), [["x"], [], ["z.test"]]);
+});

@@ -202,3 +202,12 @@ Deno.test("parseResolvConf() takes the host's domain as glibc's domain_from_host
   assert.deepEqual(search("www."), [""]);
   assert.deepEqual(searchNames("x.y", parseResolvConf("", { hostName: "www." })), ["x.y", "x.y"]);
 });
+
+Deno.test("parseResolvConf() ends a line at a NUL, as glibc's res_init (checked with getent)", () => {
+  const config = parseResolvConf(
+    "nameserver 192.0.2.9\0junk\nsearch a.test\0 b.test\noptions ndots:2\0 ndots:1\n",
+  );
+  assert.deepEqual(config.nameServers, ["192.0.2.9"]);
+  assert.deepEqual(config.search, ["a.test"]);
+  assert.equal(config.ndots, 2);
+});
