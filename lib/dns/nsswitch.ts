@@ -185,7 +185,9 @@ export function parseHostsSources(text: string): NssSource[] {
 }
 
 /** {@linkcode parseHostsSources}, compiled with the module (see above). */
-const sourcesInText = (function sourcesInText(text: string): NssSource[] {
+const sourcesInText = (function sourcesInText(file: string): NssSource[] {
+  // A NUL ends its line's text, as glibc's C string functions read it (a pattern only then).
+  const text = file.includes("\0") ? file.replace(/\0[^\n]*/g, "") : file;
   let hosts: NssSource[] | undefined;
   // Whether a comment may end before its line does: most files have no such line break.
   const breaks = text.includes("\r") || text.includes("\u2028") || text.includes("\u2029");

@@ -495,3 +495,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `resolve-hostname ends an nsswitch.conf line at a NUL, as glibc${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using dir = await tempDir();
+    const cases: [string, string[]][] = [
+      ["hosts: dns\0 files\n", []],
+      ["hosts: files\0\n", ["10.0.0.1"]],
+      ["hosts:\0 files\n", []],
+      ["hosts: files\npasswd: files\0 [bogus]\n", ["10.0.0.1"]],
+    ];
+    for (const [nsswitch, expected] of cases) {
+      await t.step(JSON.stringify(nsswitch), async () => {
+        const files: EtcFiles = {
+          // A dead server: DNS fails at once.
+          "resolv.conf": `nameserver ${loopbackAddress()}\noptions timeout:1 attempts:1\n`,
+          hosts: "127.0.0.1 localhost\n10.0.0.1 files.test\n",
+          "nsswitch.conf": nsswitch,
+        };
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "ahostsv4", "files.test"]);
+        const glibcAddresses = glibc.stdout.split("\n").filter((line) => / STREAM /.test(line))
+          .map((line) => line.split(/\s+/)[0]);
+        assert.deepEqual(glibcAddresses, expected, "getent itself");
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", "files.test"),
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).addresses ?? [], glibcAddresses);
+      });
+    }
+  },
+});

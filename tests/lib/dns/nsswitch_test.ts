@@ -81,3 +81,10 @@ Deno.test("parseHostsSources() finds the hosts: line among lines that only hold 
   assert.deepEqual(names("group: files [NOTFOUND=return]\nhosts: files\n"), ["files"]);
   assert.deepEqual(names("group: files [NOTFOUND=bogus]\nhosts: files\n"), []);
 });
+
+Deno.test("parseHostsSources() ends a line at a NUL, as glibc (checked with getent)", () => {
+  assert.deepEqual(names("hosts: dns\0 files\n"), ["dns"]);
+  assert.deepEqual(names("hosts: files\0\n"), ["files"]);
+  assert.deepEqual(names("hosts:\0 files\n"), []);
+  assert.deepEqual(names("hosts: files dns\npasswd: files\0 [bogus]\n"), ["files", "dns"]);
+});
