@@ -285,11 +285,12 @@ export function findHostByAddress(entries: HostsEntry[], address: string): strin
     .slice();
 }
 
-// host.conf, which tells the files source whether a name's every line counts (`multi`), and
+// host.conf, which tells the files source whether a name's every line counts (`multi`),
+// gethostbyname whether an address of a network of the host goes first (`reorder`), and
 // gethostbyaddr which domains to cut off the names it finds (`trim`): as glibc's res_hconf reads
 // it, once per process, from `RESOLV_HOST_CONF` or /etc/host.conf, then `RESOLV_MULTI`,
-// `RESOLV_ADD_TRIM_DOMAINS` and `RESOLV_OVERRIDE_TRIM_DOMAINS`. Its `order` and `reorder` have no
-// effect here.
+// `RESOLV_REORDER`, `RESOLV_ADD_TRIM_DOMAINS` and `RESOLV_OVERRIDE_TRIM_DOMAINS`. Its `order`,
+// which glibc 2.36 ignores, has no effect here either.
 
 /** The file glibc reads by default. */
 export const HOST_CONF_FILE = "/etc/host.conf";
@@ -298,6 +299,8 @@ export const HOST_CONF_FILE = "/etc/host.conf";
 export interface HostConf {
   /** Every line naming a host counts (`multi on`); else only the first. */
   multi: boolean;
+  /** gethostbyname puts an IPv4 address of a network of the host first (`reorder on`). */
+  reorder: boolean;
   /**
    * The `trim` domains, in order (at most four): a name gethostbyaddr finds loses the first
    * that ends it ({@linkcode trimDomains}).
@@ -363,6 +366,8 @@ function addTrimDomains(trim: string[], text: string): void {
 export interface HostConfEnv {
   /** `RESOLV_MULTI`: `on` or `off`, as the file's `multi`. */
   multi?: string | undefined;
+  /** `RESOLV_REORDER`: `on` or `off`, as the file's `reorder`. */
+  reorder?: string | undefined;
   /** `RESOLV_ADD_TRIM_DOMAINS`: domains added to the file's `trim` list. */
   addTrim?: string | undefined;
   /** `RESOLV_OVERRIDE_TRIM_DOMAINS`: domains that replace the `trim` list. */
@@ -372,7 +377,7 @@ export interface HostConfEnv {
 /**
  * Parses host.conf text, then its variables, as glibc's res_hconf: a line's first word (up to
  * white space, `#` or `,`) is the command, matched whole and in any case; `multi`'s argument is
- * `on` or `off` by its start; `trim` adds domains; `#` starts a comment; no file means
+ * `on` or `off` by its start, and `reorder`'s; `trim` adds domains; `#` starts a comment; no file means
  * `multi off` and no `trim` list.
  *
  * @param text The file's text ("" for none).
@@ -392,6 +397,7 @@ export interface HostConfEnv {
  */
 export function parseHostConf(text: string, env: HostConfEnv = {}): HostConf {
   let multi = false;
+  let reorder = false;
   const trim: string[] = [];
   for (const line of text.split("\n")) {
     const start = skipSpace(line, 0);
@@ -400,15 +406,17 @@ export function parseHostConf(text: string, env: HostConfEnv = {}): HostConf {
     if (start >= line.length || line[start] === "#") continue;
     const command = line.slice(start, end).toLowerCase();
     if (command === "multi") multi = onOff(line.slice(skipSpace(line, end)), multi);
+    else if (command === "reorder") reorder = onOff(line.slice(skipSpace(line, end)), reorder);
     else if (command === "trim") addTrimDomains(trim, line.slice(skipSpace(line, end)));
   }
   if (env.multi !== undefined) multi = onOff(env.multi, multi);
+  if (env.reorder !== undefined) reorder = onOff(env.reorder, reorder);
   if (env.addTrim !== undefined) addTrimDomains(trim, env.addTrim);
   if (env.overrideTrim !== undefined) {
     trim.length = 0;
     addTrimDomains(trim, env.overrideTrim);
   }
-  return { multi, trim };
+  return { multi, reorder, trim };
 }
 
 /**
@@ -443,6 +451,57 @@ export function trimDomains(names: readonly string[], trim: readonly string[]): 
   });
 }
 
+/**
+ * Puts the first IPv4 address of a network the host is on first, trading places with the first
+ * address, as glibc's gethostbyname does under host.conf's `reorder on` (the host's networks:
+ * each IPv4 address of an interface, with its netmask).
+ *
+ * @param addresses IPv4 addresses as text, in the order found.
+ * @param interfaces The host's interfaces (`Deno.networkInterfaces()`); only IPv4 ones count.
+ * @returns A new array, reordered.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reorderByInterfaces } from "@netkit/netkit/dns";
+ *
+ * const eth0 = { family: "IPv4" as const, address: "192.0.2.2", netmask: "255.255.255.0" };
+ * assert.deepEqual(
+ *   reorderByInterfaces(["10.0.0.1", "10.0.0.2", "192.0.2.50"], [eth0]),
+ *   ["192.0.2.50", "10.0.0.2", "10.0.0.1"],
+ * );
+ * ```
+ */
+export function reorderByInterfaces(
+  addresses: readonly string[],
+  interfaces: readonly { family: string; address: string; netmask: string }[],
+): string[] {
+  const networks: [number, number][] = [];
+  for (const { family, address, netmask } of interfaces) {
+    if (family !== "IPv4") continue;
+    const [a, m] = [ipv4Value(address), ipv4Value(netmask)];
+    if (a !== undefined && m !== undefined) networks.push([a, m]);
+  }
+  const reordered = addresses.slice();
+  const local = reordered.findIndex((address) => {
+    const value = ipv4Value(address);
+    return value !== undefined &&
+      networks.some(([network, mask]) => ((value ^ network) & mask) === 0);
+  });
+  if (local > 0) [reordered[0], reordered[local]] = [reordered[local]!, reordered[0]!];
+  return reordered;
+}
+
+/** An IPv4 address as a 32-bit number, or undefined when it is none. */
+function ipv4Value(text: string): number | undefined {
+  try {
+    const bytes = inetPton(text, 4);
+    return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) | 0;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The settings read, once per process (glibc's _res_hconf_init). */
 let kept: HostConf | undefined;
 
@@ -473,6 +532,7 @@ function readHostConf(): HostConf {
   const path = readEnvQuietly("RESOLV_HOST_CONF") ?? HOST_CONF_FILE;
   const env = {
     multi: readEnvQuietly("RESOLV_MULTI"),
+    reorder: readEnvQuietly("RESOLV_REORDER"),
     addTrim: readEnvQuietly("RESOLV_ADD_TRIM_DOMAINS"),
     overrideTrim: readEnvQuietly("RESOLV_OVERRIDE_TRIM_DOMAINS"),
   };

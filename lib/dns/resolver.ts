@@ -36,6 +36,7 @@ import {
   keptHostsFile,
   multiFor,
   readHostsFile,
+  reorderByInterfaces,
   trimDomains,
 } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
@@ -364,7 +365,14 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
       return dnsByName(hostName, absolute, family, options, bySortList, failed);
     },
   );
-  if (found) return found;
+  if (found) {
+    // host.conf's `reorder`: gethostbyname's IPv4 address of a network of the host first.
+    if (!bySortList || family !== 4 || options.nameServer !== undefined || !hostConf().reorder) {
+      return found;
+    }
+    const { interfaceList } = await import("./_interface_list.ts");
+    return { ...found, addresses: reorderByInterfaces(found.addresses, interfaceList() ?? []) };
+  }
   if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(hostName);

@@ -326,7 +326,7 @@ const HOST_CONF_CASES: [string, string | undefined, Record<string, string>, numb
 ];
 
 Deno.test({
-  name: `resolve-hostname reads host.conf's multi as glibc's files source${HOST_CONF_IGNORED}`,
+  name: `resolve-hostname reads host.conf's multi and reorder as glibc${HOST_CONF_IGNORED}`,
   ignore: HOST_CONF_IGNORE !== undefined,
   async fn(t) {
     await using dir = await tempDir();
@@ -354,6 +354,50 @@ Deno.test({
         assert.deepEqual([json.officialName, json.aliases], [ghbn?.officialName, ghbn?.aliases]);
         const ahosts = await run(["getent", "ahosts", "m.test"]);
         const oursAhosts = await run(resolveHostnameCommand("--ahosts", "m.test"));
+        assert.equal(oursAhosts.stdout, ahosts.stdout);
+      });
+    }
+    // reorder: gethostbyname puts the first address of a network of the host (here lo's,
+    // 127.0.0.0/8) first, trading places with the first address.
+    for (
+      const [what, hostConf, env] of [
+        ["reorder on", "multi on\nreorder on\n", {}],
+        ["RESOLV_REORDER=on", "multi on\n", { RESOLV_REORDER: "on" }],
+        ["reorder off", "multi on\nreorder off\n", {}],
+      ] as const
+    ) {
+      await t.step(what, async () => {
+        const files: EtcFiles = {
+          "resolv.conf": "nameserver 127.0.0.1\n",
+          hosts:
+            "127.0.0.1 localhost\n10.255.255.1 r.test\n10.255.255.2 r.test\n127.0.0.5 r.test\n",
+          "nsswitch.conf": "hosts: files\n",
+          "host.conf": hostConf,
+        };
+        const run = await runWithEtcFiles(dir.path, files, [glibcCalls, "ghbn", "r.test"], env);
+        const [ghbn] = parseGlibcCalls(run.stdout);
+        assert.deepEqual(
+          ghbn?.addresses,
+          what === "reorder off"
+            ? ["10.255.255.1", "10.255.255.2", "127.0.0.5"]
+            : ["127.0.0.5", "10.255.255.2", "10.255.255.1"],
+          "gethostbyname itself",
+        );
+        const ours = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--json", "r.test"),
+          env,
+        );
+        assert.deepEqual(JSON.parse(ours.stdout).addresses, ghbn?.addresses);
+        // getaddrinfo does not reorder: RFC 6724 sorts.
+        const ahosts = await runWithEtcFiles(dir.path, files, ["getent", "ahosts", "r.test"], env);
+        const oursAhosts = await runWithEtcFiles(
+          dir.path,
+          files,
+          resolveHostnameCommand("--ahosts", "r.test"),
+          env,
+        );
         assert.equal(oursAhosts.stdout, ahosts.stdout);
       });
     }

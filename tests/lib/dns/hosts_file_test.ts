@@ -6,6 +6,7 @@ import {
   parseHostConf,
   parseHostsFile,
   readHostsFile,
+  reorderByInterfaces,
   trimDomains,
 } from "../../../lib/dns/hosts_file.ts";
 import { tempDir } from "../../harness/peers.ts";
@@ -221,4 +222,27 @@ Deno.test("trimDomains() cuts as glibc's gethostbyaddr (checked with getent)", (
 Deno.test("parseHostsFile() ends a line at a NUL, as glibc's files source (checked with getent)", () => {
   const entries = parseHostsFile("10.0.0.17 x\0nul.test\n10.0.0.18\0 y.test\n10.0.0.19 z.test\n");
   assert.deepEqual(entries.map((entry) => entry.names), [["x"], [], ["z.test"]]);
+});
+
+Deno.test("parseHostConf() reads reorder, and reorderByInterfaces() swaps as glibc (checked with getent)", () => {
+  assert.equal(parseHostConf("").reorder, false);
+  assert.equal(parseHostConf("REORDER On # x\n").reorder, true);
+  assert.equal(parseHostConf("reorder on\n", { reorder: "off" }).reorder, false);
+  const lo = { family: "IPv4", address: "127.0.0.1", netmask: "255.0.0.0" };
+  const eth0 = { family: "IPv4", address: "192.0.2.2", netmask: "255.255.255.0" };
+  const six = { family: "IPv6", address: "fd00::2", netmask: "ffff:ffff:ffff:ffff::" };
+  // The first address of a network of the host trades places with the first address.
+  assert.deepEqual(
+    reorderByInterfaces(["10.0.0.1", "10.0.0.2", "192.0.2.50", "127.0.0.5"], [lo, eth0, six]),
+    ["192.0.2.50", "10.0.0.2", "10.0.0.1", "127.0.0.5"],
+  );
+  assert.deepEqual(reorderByInterfaces(["127.0.0.6", "10.0.0.3"], [lo, eth0]), [
+    "127.0.0.6",
+    "10.0.0.3",
+  ]);
+  assert.deepEqual(reorderByInterfaces(["10.0.0.1", "10.0.0.2"], [lo, eth0]), [
+    "10.0.0.1",
+    "10.0.0.2",
+  ]);
+  assert.deepEqual(reorderByInterfaces(["10.0.0.1", "192.0.2.9"], []), ["10.0.0.1", "192.0.2.9"]);
 });
