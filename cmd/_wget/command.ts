@@ -350,7 +350,8 @@ const downloadOptions = (function downloadOptions(
   if (values.method !== undefined) options.method = values.method.toUpperCase();
   const data = values["post-data"] ?? values["body-data"];
   if (data !== undefined) options.body = data;
-  if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  // download() and the recursion add it (a link's page replaces it under -r, as GNU's).
+  options.referer = values.referer;
   if (values.cache === false) {
     // GNU wget's --no-cache: both headers, for HTTP/1.1 caches and HTTP/1.0 proxies.
     headers.push(["Cache-Control", "no-cache"], ["Pragma", "no-cache"]);

@@ -13,6 +13,7 @@ import { dispositionName } from "./_disposition_name.ts";
 import { withPageExtension } from "./page_kind.ts";
 import { rotateBackups } from "./_backups.ts";
 import { unlinkBeforeWriting } from "./_unlink.ts";
+import { withReferer } from "./_referer.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -250,6 +251,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
   spider?: boolean | undefined;
+  /**
+   * The `Referer` header (`--referer`), kept across redirects as GNU wget keeps it; a `Referer`
+   * among `headers` (`--header`) wins over it, as GNU's user headers do.
+   */
+  referer?: string | undefined;
   /** The method (`--method`). @default {"POST" with a body, else "GET"} */
   method?: string | undefined;
   /**
@@ -733,7 +739,7 @@ const attemptDownload = (async function attemptDownload(
     else if (options.resume && !options.spider && !probe && nameKnown) {
       offset = fileSize(plannedPath);
     }
-    const headers = [...(options.headers ?? [])];
+    const headers = withReferer(options.headers, options.referer);
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     // As GNU wget: the body as stored, never compressed for the way (it is saved as sent); and
     // so when resuming, whatever --compression says (a Range counts stored bytes).
