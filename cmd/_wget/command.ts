@@ -785,6 +785,8 @@ const runWithLog = (async function runWithLog(
     }
     if (!values["no-cookies"]) {
       options.cookies = new CookieJar();
+      options.cookies.onForeignDomain = (host, domain) =>
+        reporter.notice(`Cookie coming from ${host} attempted to set domain to ${domain}`);
       const load = values["load-cookies"];
       if (load !== undefined) {
         // A cookies file that is not there yet (the first run of a login script that loads and

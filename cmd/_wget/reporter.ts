@@ -29,6 +29,8 @@ import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
 import { forgivingLog, type LogSink } from "./log_output.ts";
 import { quoteargEscape, quoteName, utf8Locale } from "./quote_name.ts";
 import { TlsError } from "../../lib/net/tls_error.ts";
+import { UrlError } from "../../lib/http/url.ts";
+import { gnuUrlProblem } from "./url_problem.ts";
 import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 export { quoteName };
@@ -1085,6 +1087,9 @@ export class WgetReporter {
       this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);
       return;
     }
+    // A URL GNU cannot take either: its words (main.c's `URL: PROBLEM.`).
+    const problem = error instanceof UrlError ? gnuUrlProblem(error.url) : undefined;
+    if (problem !== undefined) return this.error(`${(error as UrlError).url}: ${problem}.`);
     this.error(`wget: ${errorMessage(error)}`);
   }
 }

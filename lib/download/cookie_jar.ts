@@ -78,6 +78,12 @@ export class CookieJar {
   /** The next cookie's place in the order they were set. */
   #nextOrder = 0;
   readonly #now: () => number;
+  /**
+   * Told of a cookie refused because the host that set it is not in its `Domain` (`host`, and the
+   * domain without its leading dot, as written): GNU wget says `Cookie coming from HOST attempted
+   * to set domain to DOMAIN`.
+   */
+  onForeignDomain: ((host: string, domain: string) => void) | undefined;
 
   /** An empty jar; `now` is the clock for expiry (tests inject one). */
   constructor(now: () => number = Date.now) {
@@ -126,7 +132,10 @@ export class CookieJar {
         const domain = text.replace(/^\./, "").toLowerCase();
         // The host must be in the domain; an address matches only itself.
         const inside = host === domain || (!IP_ADDRESS.test(host) && host.endsWith(`.${domain}`));
-        if (!inside) return;
+        if (!inside) {
+          this.onForeignDomain?.(url.host, text.replace(/^\./, ""));
+          return;
+        }
         if (domain !== host || !IP_ADDRESS.test(host)) {
           cookie.domain = domain;
           cookie.includeSubdomains = !IP_ADDRESS.test(domain);
