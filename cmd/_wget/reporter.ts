@@ -1066,6 +1066,12 @@ export class WgetReporter {
       return;
     }
     if (error instanceof DownloadFileError) {
+      // A body that could not be written: GNU's fd_read_body finishes its progress (what was
+      // written before, `0%` for nothing), then http_loop's verbose blank line (FWRITEERR).
+      if (error.writing) {
+        this.#endDots(log);
+        if (this.#verboseLines) this.#raw("\n");
+      }
       // A file that could not be made for an answer that came (a file where its directory goes):
       // GNU has said the length line by then (it opens the file after it), and puts a blank line
       // in the verbose log before its own (http_loop's FOPENERR).
