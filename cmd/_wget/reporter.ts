@@ -572,6 +572,7 @@ export class WgetReporter {
         log.answering = true;
         this.#print(`Authentication selected: ${challenge}`);
       },
+      unknownChallenge: () => this.#print("Unknown authentication scheme."),
       // GNU's lines of HSTS, in the verbose log: before the URL's `--DATE--  https://...` line,
       // and after the status line.
       hstsUpgrade: () => this.#line("URL transformed to HTTPS due to an HSTS policy"),

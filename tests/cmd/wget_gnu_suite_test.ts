@@ -18,6 +18,8 @@ interface Resource {
   status?: string;
   headers?: string[];
   body?: string;
+  /** Answers a request that sends no Authorization (a login's challenge). */
+  unauthorized?: Resource;
 }
 
 const HTML = ["Content-Type: text/html"];
@@ -29,8 +31,11 @@ const HTML = ["Content-Type: text/html"];
  */
 function startSite(site: Record<string, Resource>) {
   const handlers: Record<string, RawHandler> = {};
-  for (const [path, resource] of Object.entries(site)) {
+  for (const path of Object.keys(site)) {
     handlers[path] = async (conn, { head }) => {
+      const resource = site[path]!.unauthorized && !/\r\nAuthorization: /i.test(head)
+        ? site[path]!.unauthorized!
+        : site[path]!;
       const port = /\r\nHost: [^\r]*:(\d+)\r\n/i.exec(head)?.[1] ?? "80";
       const body = new TextEncoder().encode((resource.body ?? "").replaceAll("{{port}}", port));
       const lines = [
@@ -52,7 +57,9 @@ function summary(head: string): string {
   const kept = ["Referer", "Cookie", "Range", "If-Modified-Since", "Authorization"].flatMap(
     (name) => {
       const value = new RegExp(`\\r\\n${name}: *([^\\r]*)`, "i").exec(head)?.[1];
-      return value === undefined ? [] : [`${name}: ${value.replace(/:\d+\//g, ":PORT/")}`];
+      if (value === undefined) return [];
+      // (A Digest answer holds a client nonce of its own: its scheme is what is compared.)
+      return [`${name}: ${value.replace(/:\d+\//g, ":PORT/").replace(/^Digest .*/, "Digest ...")}`];
     },
   );
   return [`${method} ${target}`, ...kept].join(" | ");
@@ -338,5 +345,51 @@ peerTest(
       assertAlike(both, args.join(" "));
       equal(both.netkit.code, 3);
     }
+  },
+);
+
+peerTest(
+  "wget answers the WWW-Authenticate challenge GNU wget answers: Digest within a header, else the last header's; 'Unknown authentication scheme.' (its Test-auth-*)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const digest = 'Digest realm="Wget", nonce="abc123", qop="auth", opaque="xyz"';
+    const basic = 'Basic realm="Wget"';
+    const cases: Array<[string, string[]]> = [
+      ["Test-auth-digest", [digest]],
+      ["Test-auth-basic", [basic]],
+      ["Test-auth-both: Basic, then Digest", [basic, digest]],
+      ["Test-auth-both's inline: both in one header", [`${basic}, ${digest}`]],
+      ["Digest, then Basic: GNU answers the last header", [digest, basic]],
+      ["Basic, Digest, Basic", [basic, digest, 'Basic realm="2"']],
+      ["a short Basic last", [digest, "Basic"]],
+      ["lower case", ['digest realm="W", nonce="n"', 'basic realm="x"']],
+      ["Negotiate, then Basic", ["Negotiate", basic]],
+      ["a scheme GNU does not know", ["Bearer realm=x"]],
+      ["no challenge at all", []],
+    ];
+    for (const [what, challenges] of cases) {
+      const site = (body: string): Resource => ({
+        body,
+        unauthorized: {
+          status: "401 Unauthorized",
+          headers: challenges.map((value) => `WWW-Authenticate: ${value}`),
+          body: "no",
+        },
+      });
+      const both = await scenario(
+        dir.path,
+        { "/File1": site("1"), "/File2": site("2") },
+        (base) => ({
+          args: ["--user=Sauron", "--password=TheEye", `${base}/File1`, `${base}/File2`],
+        }),
+      );
+      assertAlike(both, what);
+    }
+    // Without credentials GNU says nothing of the scheme.
+    const none = await scenario(dir.path, {
+      "/File1": { status: "401 Unauthorized", headers: ["WWW-Authenticate: Bearer x"] },
+    }, (base) => ({ args: ["-nv", `${base}/File1`] }));
+    assertAlike(none, "no credentials");
   },
 );
