@@ -393,3 +393,62 @@ peerTest(
     assertAlike(none, "no credentials");
   },
 );
+
+peerTest(
+  "wget keeps and sends cookies as GNU wget: after a 401, expired ones dropped, in GNU's order and without a second of the same name and value (its Test-cookie*)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const setting = (cookies: string[], more: Resource = {}): Resource => ({
+      headers: cookies.map((cookie) => `Set-Cookie: ${cookie}`),
+      body: "x",
+      ...more,
+    });
+    const four = ["File1", "File2", "File3", "File4"];
+    const jobs: Array<[string, Record<string, Resource>, string[]]> = [
+      ["Test-cookie", { "/File1": setting(["sess-id=0213; path=/"]), "/File2": { body: "2" } }, [
+        "File1",
+        "File2",
+      ]],
+      ["Test-cookie-401", {
+        "/File1": setting(["sess-id=0213; path=/"], { status: "401 Unauthorized" }),
+        "/File2": { body: "2" },
+      }, ["File1", "File2"]],
+      // Before: netkit sent `sess-id=0213; new-sess=N` (the order they were set).
+      ["Test-cookie-expires", {
+        "/File1": setting(["sess-id=0213; path=/"]),
+        "/File2": setting(["new-sess=N"]),
+        "/File3": setting(["sess-id=0213; path=/; ExPIRes=Sun, 06 Nov 2001 12:32:43 GMT"]),
+        "/File4": { body: "4" },
+      }, four],
+      ["names and paths", {
+        "/File1": setting(["zed=1; path=/", "alpha=1; path=/", "mid=1; path=/"]),
+        "/File2": setting(["deep=1; path=/", "b=2"]),
+        "/File3": setting(["alpha=2; path=/"]),
+        "/File4": { body: "4" },
+      }, four],
+    ];
+    for (const [what, site, paths] of jobs) {
+      const both = await scenario(dir.path, site, (base) => ({
+        args: paths.map((path) => `${base}/${path}`),
+      }));
+      assertAlike(both, what);
+    }
+    // Cookies of a host and of its domains, through a proxy (the server answers every host).
+    const hosts: Record<string, Resource> = {
+      "http://a.b.d7.test/x/y": setting(["deep=1; Path=/x"]),
+      "http://a.b.d7.test/": setting(["host=1", "zed=1", "alpha=2"]),
+      "http://b.d7.test/": setting(["parent=1; Domain=b.d7.test", "sibling=1"]),
+      "http://d7.test/": setting(["c7=1; Domain=d7.test", "host=1; Domain=d7.test"]),
+      "http://a.b.d7.test/x/z": { body: "z" },
+    };
+    const proxied = await scenario(dir.path, hosts, (base) => ({
+      args: ["-e", `http_proxy=${base.slice("http://".length)}`, ...Object.keys(hosts)],
+    }));
+    assertAlike(proxied, "domains", false);
+    equal(
+      proxied.netkit.requests.at(-1),
+      "GET http://a.b.d7.test/x/z | Cookie: deep=1; alpha=2; zed=1; parent=1; c7=1; host=1",
+    );
+  },
+);
