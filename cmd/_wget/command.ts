@@ -36,7 +36,7 @@ import { DOT_STYLES } from "./dots.ts";
 import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
-import type { HttpUrl } from "../../lib/http/url.ts";
+import { type HttpUrl, parseHttpUrl } from "../../lib/http/url.ts";
 import type { HttpClientOptions } from "../../lib/http/client.ts";
 import {
   type AddressConnectorEvents,
@@ -757,9 +757,22 @@ const runWithLog = (async function runWithLog(
   const sayListNotices = () => {
     for (const line of listNotices.splice(0)) reporter.notice(line);
   };
+  /** Why the --post-file/--body-file could not be read: said for each URL, as GNU's. */
+  let bodyFileError: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
-    if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
+    if (bodyFile !== undefined) {
+      try {
+        options.body = await Deno.readFile(bodyFile);
+      } catch (error) {
+        // GNU reads it at each request (after the URL's `--DATE--` line), the run going on.
+        if (!(error instanceof Deno.errors.NotFound)) {
+          reading = bodyFile;
+          throw error;
+        }
+        bodyFileError = fileErrorText(error);
+      }
+    }
     const home = homeDirectory();
     if (options.credentials === undefined && home !== undefined && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
@@ -917,6 +930,21 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
+  if (bodyFileError !== undefined) {
+    // GNU's FILEBADFILE for each URL (the walk's start URLs too), before any connection: exit 3.
+    const bodyFile = (values["post-file"] ?? values["body-file"])!;
+    for (const url of all) {
+      try {
+        reporter.events.request?.(parseHttpUrl(url), options.method ?? "POST");
+      } catch (error) {
+        reporter.fail(error);
+        continue;
+      }
+      reporter.notice(`BODY data file ${quoteName(bodyFile)} missing: ${bodyFileError}`);
+    }
+    sink?.close();
+    return WGET_EXIT.fileIo;
+  }
   // GNU's HSTS store, read before the first request, written back at the end (after cookies).
   const hsts = openWgetHsts(values, (line) => reporter.notice(line));
   if (hsts) options.hsts = hsts.store;

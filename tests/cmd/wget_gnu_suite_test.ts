@@ -452,3 +452,29 @@ peerTest(
     );
   },
 );
+
+peerTest(
+  "wget --post-file of a file that is not there says GNU's 'BODY data file ... missing' for each URL and asks nothing, exit 3 (its Test--post-file)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const site = { "/": { body: "root" }, "/b": { body: "b" } };
+    for (
+      const args of [
+        ["--post-file=nofile"],
+        ["-nv", "--post-file=nofile"],
+        ["-q", "--post-file=nofile"],
+        ["-r", "--post-file=nofile"],
+        ["-O", "out", "--post-file=nofile"],
+        ["--method=PUT", "--body-file=nofile"],
+      ]
+    ) {
+      const both = await scenario(dir.path, site, (base) => ({
+        args: [...args, `${base}/`, `${base}/b`],
+      }));
+      assertAlike(both, args.join(" "));
+      equal(both.netkit.code, 3);
+      deepEqual(both.netkit.requests, []);
+    }
+  },
+);
