@@ -27,14 +27,14 @@ export interface ChosenChallenge {
  *
  * @example
  * ```ts
- * import { deepEqual } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  * import { gnuChallenge } from "./_auth_challenge.ts";
  *
  * const digest = 'Digest realm="r", nonce="n"';
- * deepEqual(gnuChallenge(['Basic realm="r"', digest]), { scheme: "digest", text: digest });
- * deepEqual(gnuChallenge([digest, 'Basic realm="r"']), { scheme: "basic", text: 'Basic realm="r"' });
- * deepEqual(gnuChallenge([`Basic realm="r", ${digest}`]), { scheme: "digest", text: digest });
- * deepEqual(gnuChallenge(["Negotiate"]), undefined);
+ * assert.deepEqual(gnuChallenge(['Basic realm="r"', digest]), { scheme: "digest", text: digest });
+ * assert.deepEqual(gnuChallenge([digest, 'Basic realm="r"']), { scheme: "basic", text: 'Basic realm="r"' });
+ * assert.deepEqual(gnuChallenge([`Basic realm="r", ${digest}`]), { scheme: "digest", text: digest });
+ * assert.deepEqual(gnuChallenge(["Negotiate"]), undefined);
  * ```
  */
 export function gnuChallenge(values: readonly string[]): ChosenChallenge | undefined {

@@ -13,12 +13,12 @@
  *
  * @example
  * ```ts
- * import { deepEqual } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  * import { withReferer } from "./_referer.ts";
  *
- * deepEqual(withReferer([["Accept", "text/html"]], "http://a/"), [["Accept", "text/html"], ["Referer", "http://a/"]]);
- * deepEqual(withReferer([["referer", "mine"]], "http://a/"), [["referer", "mine"]]);
- * deepEqual(withReferer(undefined, undefined), []);
+ * assert.deepEqual(withReferer([["Accept", "text/html"]], "http://a/"), [["Accept", "text/html"], ["Referer", "http://a/"]]);
+ * assert.deepEqual(withReferer([["referer", "mine"]], "http://a/"), [["referer", "mine"]]);
+ * assert.deepEqual(withReferer(undefined, undefined), []);
  * ```
  */
 export function withReferer(
@@ -38,11 +38,11 @@ export function withReferer(
  *
  * @example
  * ```ts
- * import { equal } from "node:assert/strict";
+ * import assert from "node:assert/strict";
  * import { refererOf } from "./_referer.ts";
  *
- * equal(refererOf("http://u:p@example.com/a/b.html"), "http://example.com/a/b.html");
- * equal(refererOf("http://example.com/a%20b/"), "http://example.com/a%20b/");
+ * assert.equal(refererOf("http://u:p@example.com/a/b.html"), "http://example.com/a/b.html");
+ * assert.equal(refererOf("http://example.com/a%20b/"), "http://example.com/a%20b/");
  * ```
  */
 export function refererOf(pageUrl: string): string {

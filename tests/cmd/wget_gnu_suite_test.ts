@@ -478,3 +478,29 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget reads no_proxy as GNU wget: NAME matches itself and its subdomains, .NAME the subdomains alone (its Test-no_proxy-env)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    // The proxy is the scenario's server: a URL it answers went through it; one that goes
+    // direct fails (the names do not resolve).
+    const hosts = ["working1.localhost", "www.working1.localhost", "working2.localhost"];
+    const site = Object.fromEntries(
+      [...hosts, "www.working2.localhost"].map((host) => [`http://${host}/File1`, { body: host }]),
+    );
+    for (const host of [...hosts, "www.working2.localhost"]) {
+      const both = await scenario(dir.path, site, (base) => ({
+        args: ["-t", "1", `http://${host}/File1`],
+        env: {
+          http_proxy: base.slice("http://".length),
+          no_proxy: "working1.localhost,.working2.localhost",
+        },
+      }));
+      assertAlike(both, host, false);
+      // Before: netkit went direct for working2.localhost (exit 4).
+      equal(both.netkit.code, host === "working2.localhost" ? 0 : 4, host);
+    }
+  },
+);
