@@ -36,7 +36,7 @@ import { DOT_STYLES } from "./dots.ts";
 import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
 import { parseWgetTime } from "./time.ts";
-import type { HttpUrl } from "../../lib/http/url.ts";
+import { type HttpUrl, parseHttpUrl } from "../../lib/http/url.ts";
 import type { HttpClientOptions } from "../../lib/http/client.ts";
 import {
   type AddressConnectorEvents,
@@ -350,7 +350,8 @@ const downloadOptions = (function downloadOptions(
   if (values.method !== undefined) options.method = values.method.toUpperCase();
   const data = values["post-data"] ?? values["body-data"];
   if (data !== undefined) options.body = data;
-  if (values.referer !== undefined) headers.push(["Referer", values.referer]);
+  // download() and the recursion add it (a link's page replaces it under -r, as GNU's).
+  options.referer = values.referer;
   if (values.cache === false) {
     // GNU wget's --no-cache: both headers, for HTTP/1.1 caches and HTTP/1.0 proxies.
     headers.push(["Cache-Control", "no-cache"], ["Pragma", "no-cache"]);
@@ -756,9 +757,22 @@ const runWithLog = (async function runWithLog(
   const sayListNotices = () => {
     for (const line of listNotices.splice(0)) reporter.notice(line);
   };
+  /** Why the --post-file/--body-file could not be read: said for each URL, as GNU's. */
+  let bodyFileError: string | undefined;
   try {
     const bodyFile = values["post-file"] ?? values["body-file"];
-    if (bodyFile !== undefined) options.body = await Deno.readFile(reading = bodyFile);
+    if (bodyFile !== undefined) {
+      try {
+        options.body = await Deno.readFile(bodyFile);
+      } catch (error) {
+        // GNU reads it at each request (after the URL's `--DATE--` line), the run going on.
+        if (!(error instanceof Deno.errors.NotFound)) {
+          reading = bodyFile;
+          throw error;
+        }
+        bodyFileError = fileErrorText(error);
+      }
+    }
     const home = homeDirectory();
     if (options.credentials === undefined && home !== undefined && values.netrc !== false) {
       // GNU wget reads ~/.netrc for hosts that ask for a password; a missing file is no error.
@@ -784,6 +798,8 @@ const runWithLog = (async function runWithLog(
     }
     if (!values["no-cookies"]) {
       options.cookies = new CookieJar();
+      options.cookies.onForeignDomain = (host, domain) =>
+        reporter.notice(`Cookie coming from ${host} attempted to set domain to ${domain}`);
       const load = values["load-cookies"];
       if (load !== undefined) {
         // A cookies file that is not there yet (the first run of a login script that loads and
@@ -914,6 +930,21 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
+  if (bodyFileError !== undefined) {
+    // GNU's FILEBADFILE for each URL (the walk's start URLs too), before any connection: exit 3.
+    const bodyFile = (values["post-file"] ?? values["body-file"])!;
+    for (const url of all) {
+      try {
+        reporter.events.request?.(parseHttpUrl(url), options.method ?? "POST");
+      } catch (error) {
+        reporter.fail(error);
+        continue;
+      }
+      reporter.notice(`BODY data file ${quoteName(bodyFile)} missing: ${bodyFileError}`);
+    }
+    sink?.close();
+    return WGET_EXIT.fileIo;
+  }
   // GNU's HSTS store, read before the first request, written back at the end (after cookies).
   const hsts = openWgetHsts(values, (line) => reporter.notice(line));
   if (hsts) options.hsts = hsts.store;

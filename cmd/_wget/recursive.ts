@@ -314,6 +314,10 @@ export const runRecursive = (async function runRecursive(
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
       onSaved: (saved) => onSaved(reporter, saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
+      onNofollow: (path) =>
+        reporter.verbose(
+          `nofollow attribute found in ${path}. Will not follow any links on this page`,
+        ),
       onFailed: (_url, error, info) => onFailed(reporter, error, info),
       // --max-threads: each URL's fetch said in a log of its own, as if it ran alone.
       fetchLog: () => {

@@ -29,6 +29,8 @@ import { proxyForUrl, type ProxySettings } from "../../lib/download/proxy.ts";
 import { forgivingLog, type LogSink } from "./log_output.ts";
 import { quoteargEscape, quoteName, utf8Locale } from "./quote_name.ts";
 import { TlsError } from "../../lib/net/tls_error.ts";
+import { UrlError } from "../../lib/http/url.ts";
+import { gnuUrlProblem } from "./url_problem.ts";
 import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 export { quoteName };
@@ -570,6 +572,7 @@ export class WgetReporter {
         log.answering = true;
         this.#print(`Authentication selected: ${challenge}`);
       },
+      unknownChallenge: () => this.#print("Unknown authentication scheme."),
       // GNU's lines of HSTS, in the verbose log: before the URL's `--DATE--  https://...` line,
       // and after the status line.
       hstsUpgrade: () => this.#line("URL transformed to HTTPS due to an HSTS policy"),
@@ -1064,6 +1067,12 @@ export class WgetReporter {
       return;
     }
     if (error instanceof DownloadFileError) {
+      // A body that could not be written: GNU's fd_read_body finishes its progress (what was
+      // written before, `0%` for nothing), then http_loop's verbose blank line (FWRITEERR).
+      if (error.writing) {
+        this.#endDots(log);
+        if (this.#verboseLines) this.#raw("\n");
+      }
       // A file that could not be made for an answer that came (a file where its directory goes):
       // GNU has said the length line by then (it opens the file after it), and puts a blank line
       // in the verbose log before its own (http_loop's FOPENERR).
@@ -1085,6 +1094,9 @@ export class WgetReporter {
       this.error(`Cannot write to ${quoteName(error.path)} (${fileErrorText(error.cause)}).`);
       return;
     }
+    // A URL GNU cannot take either: its words (main.c's `URL: PROBLEM.`).
+    const problem = error instanceof UrlError ? gnuUrlProblem(error.url) : undefined;
+    if (problem !== undefined) return this.error(`${(error as UrlError).url}: ${problem}.`);
     this.error(`wget: ${errorMessage(error)}`);
   }
 }

@@ -75,9 +75,13 @@ export class CookieJar {
   readonly #byDomain = new Map<string, KeptCookie[]>();
   /** The cookies servers set, oldest first: at most MAX_COOKIES of them. */
   readonly #fromServers = new Set<KeptCookie>();
-  /** The next cookie's place in the order they were set. */
-  #nextOrder = 0;
   readonly #now: () => number;
+  /**
+   * Told of a cookie refused because the host that set it is not in its `Domain` (`host`, and the
+   * domain without its leading dot, as written): GNU wget says `Cookie coming from HOST attempted
+   * to set domain to DOMAIN`.
+   */
+  onForeignDomain: ((host: string, domain: string) => void) | undefined;
 
   /** An empty jar; `now` is the clock for expiry (tests inject one). */
   constructor(now: () => number = Date.now) {
@@ -126,7 +130,10 @@ export class CookieJar {
         const domain = text.replace(/^\./, "").toLowerCase();
         // The host must be in the domain; an address matches only itself.
         const inside = host === domain || (!IP_ADDRESS.test(host) && host.endsWith(`.${domain}`));
-        if (!inside) return;
+        if (!inside) {
+          this.onForeignDomain?.(url.host, text.replace(/^\./, ""));
+          return;
+        }
         if (domain !== host || !IP_ADDRESS.test(host)) {
           cookie.domain = domain;
           cookie.includeSubdomains = !IP_ADDRESS.test(domain);
@@ -165,7 +172,7 @@ export class CookieJar {
     const replaced = this.#byKey.get(key);
     if (replaced) this.#remove(replaced);
     if (isExpired(cookie, this.#now())) return;
-    const kept = { key, cookie, order: this.#nextOrder++ };
+    const kept = { key, cookie };
     this.#byKey.set(key, kept);
     const sameDomain = this.#byDomain.get(cookie.domain);
     if (sameDomain) sameDomain.push(kept);
@@ -186,7 +193,12 @@ export class CookieJar {
     if (sameDomain.length === 0) this.#byDomain.delete(kept.cookie.domain);
   }
 
-  /** The `Cookie` header for a request to `url`, longer paths first; undefined when none match. */
+  /**
+   * The `Cookie` header for a request to `url`, as GNU wget's cookie_header makes it: of the
+   * cookies of the same name and value, the last in its order of looking (the host's, then each
+   * parent domain's, each newest first) is sent; longer domains first, then longer paths, then by
+   * name and value (its sort that finds the duplicates). Undefined when none match.
+   */
   cookieHeader(url: HttpUrl): string | undefined {
     // Asked once per request: an empty jar (most runs) answers without a walk.
     if (this.#byKey.size === 0) return undefined;
@@ -195,8 +207,8 @@ export class CookieJar {
     const now = this.#now();
     const matching: KeptCookie[] = [];
     const take = (domain: string, hostOnlyToo: boolean) => {
-      // A copy: an expired cookie is removed from the list on the way.
-      for (const kept of [...(this.#byDomain.get(domain) ?? [])]) {
+      // A copy (an expired cookie is removed from the list on the way), newest first.
+      for (const kept of [...(this.#byDomain.get(domain) ?? [])].reverse()) {
         const c = kept.cookie;
         if (!hostOnlyToo && !c.includeSubdomains) continue;
         if (isExpired(c, now)) this.#remove(kept);
@@ -213,8 +225,16 @@ export class CookieJar {
       }
     }
     if (matching.length === 0) return undefined;
-    matching.sort((a, b) => b.cookie.path.length - a.cookie.path.length || a.order - b.order);
-    return matching.map(({ cookie: c }) => `${c.name}=${c.value}`).join("; ");
+    const pairOf = ({ cookie: c }: KeptCookie) => `${c.name}=${c.value}`;
+    const last = new Map(matching.map((kept, i) => [pairOf(kept), i]));
+    const sent = matching.filter((kept, i) => last.get(pairOf(kept)) === i);
+    const byBytes = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+    sent.sort((a, b) =>
+      b.cookie.domain.length - a.cookie.domain.length ||
+      b.cookie.path.length - a.cookie.path.length ||
+      byBytes(a.cookie.name, b.cookie.name) || byBytes(a.cookie.value, b.cookie.value)
+    );
+    return sent.map(pairOf).join("; ");
   }
 
   /**
@@ -284,11 +304,10 @@ export class CookieJar {
   }
 }
 
-/** A cookie in the jar, with its key and its place in the order cookies were set. */
+/** A cookie in the jar, with its key. */
 interface KeptCookie {
   key: string;
   cookie: Cookie;
-  order: number;
 }
 
 /** What a cookie replaces: one of the same name, domain and path. */

@@ -13,6 +13,8 @@ import { dispositionName } from "./_disposition_name.ts";
 import { withPageExtension } from "./page_kind.ts";
 import { rotateBackups } from "./_backups.ts";
 import { unlinkBeforeWriting } from "./_unlink.ts";
+import { withReferer } from "./_referer.ts";
+import { gnuChallenge } from "./_auth_challenge.ts";
 import {
   ConnectionClosedError,
   HeaderLimitError,
@@ -176,6 +178,11 @@ export interface DownloadEvents {
   /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
   authenticate?(challenge: string): void;
   /**
+   * A 401 to be answered with the credentials names no scheme they can answer (none, or only
+   * others than Basic and Digest): GNU wget's "Unknown authentication scheme.".
+   */
+  unknownChallenge?(): void;
+  /**
    * The body starts: `offset` bytes are already there, `total` is the full size when known (for a
    * gzip body stored decoded, its encoded length: the bytes progress counts).
    */
@@ -250,6 +257,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   trustServerNames?: boolean | undefined;
   /** Only check that the URL exists, with HEAD (`--spider`). */
   spider?: boolean | undefined;
+  /**
+   * The `Referer` header (`--referer`), kept across redirects as GNU wget keeps it; a `Referer`
+   * among `headers` (`--header`) wins over it, as GNU's user headers do.
+   */
+  referer?: string | undefined;
   /** The method (`--method`). @default {"POST" with a body, else "GET"} */
   method?: string | undefined;
   /**
@@ -733,7 +745,7 @@ const attemptDownload = (async function attemptDownload(
     else if (options.resume && !options.spider && !probe && nameKnown) {
       offset = fileSize(plannedPath);
     }
-    const headers = [...(options.headers ?? [])];
+    const headers = withReferer(options.headers, options.referer);
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     // As GNU wget: the body as stored, never compressed for the way (it is saved as sent); and
     // so when resuming, whatever --compression says (a Range counts stored bytes).
@@ -860,9 +872,14 @@ const attemptDownload = (async function attemptDownload(
           digestOrigin !== targetOrigin
         ? response.head.headers.getAll("WWW-Authenticate")
         : [];
-      // The challenge GNU wget waits for before it sends the password: Digest when offered
-      // (the password never crosses the wire), else Basic.
-      const digestOffer = challenges.find((value) => /^\s*digest\b/i.test(value));
+      // The challenge GNU wget waits for before it sends the password: the one its http.c
+      // answers (Digest within a header, else the last header's: _auth_challenge.ts); when it
+      // answers none netkit knows (NTLM), Digest when offered, else Basic.
+      const gnu = challenges.length > 0 ? gnuChallenge(challenges) : undefined;
+      const known = gnu && gnu.scheme !== "ntlm" ? gnu : undefined;
+      const digestOffer = known
+        ? (known.scheme === "digest" ? known.text : undefined)
+        : challenges.find((value) => /^\s*digest\b/i.test(value));
       if (digestOffer !== undefined) {
         const { parseDigestChallenge } = await import("./_digest_auth.ts");
         digest = parseDigestChallenge([digestOffer]);
@@ -872,12 +889,17 @@ const attemptDownload = (async function attemptDownload(
           continue;
         }
       }
-      const basicOffer = challenges.find((value) => /^\s*basic\b/i.test(value));
+      const basicOffer = known
+        ? (known.scheme === "basic" ? known.text : undefined)
+        : challenges.find((value) => /^\s*basic\b/i.test(value));
       if (basicOffer !== undefined) {
         events.authenticate?.(basicOffer.trim());
         answeredOrigin = targetOrigin;
         if (!fromUrl) options.basicAuthOrigins?.add(targetOrigin);
         continue;
+      }
+      if (status === 401 && authenticating && !sendCredentials && digestOrigin !== targetOrigin) {
+        events.unknownChallenge?.();
       }
       if (local && local.size !== undefined) {
         const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));

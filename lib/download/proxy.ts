@@ -73,9 +73,12 @@ export function proxySettingsFromEnv(env: Record<string, string | undefined>): P
  * import { proxyForUrl } from "@netkit/netkit/download";
  * import { parseHttpUrl } from "@netkit/netkit/http";
  *
- * const settings = { http: "127.0.0.1:3128", noProxy: "example.org,10.0.0.1" };
+ * const settings = { http: "127.0.0.1:3128", noProxy: "example.org,10.0.0.1,.b.test" };
  * assert.equal(proxyForUrl(parseHttpUrl("http://a.test/"), settings)?.port, 3128);
  * assert.equal(proxyForUrl(parseHttpUrl("http://www.example.org/"), settings), undefined);
+ * // A leading dot names the subdomains alone, as for GNU wget.
+ * assert.equal(proxyForUrl(parseHttpUrl("http://x.b.test/"), settings), undefined);
+ * assert.equal(proxyForUrl(parseHttpUrl("http://b.test/"), settings)?.port, 3128);
  * assert.equal(proxyForUrl(parseHttpUrl("http://10.0.0.1/"), settings), undefined);
  * assert.equal(proxyForUrl(parseHttpUrl("https://a.test/"), settings), undefined);
  * ```
@@ -99,8 +102,12 @@ function bypassesProxy(host: string, noProxy: string): boolean {
     const bracketed = /^\[([^\]]+)\]/.exec(entry);
     if (bracketed) entry = bracketed[1] ?? "";
     else if ((entry.match(/:/g) ?? []).length === 1) entry = entry.slice(0, entry.indexOf(":"));
+    // `.example.org` names the subdomains only, as GNU wget's sufmatch reads it (not
+    // `example.org` itself); `*.example.org` the domain too.
+    const subdomainsOnly = entry.startsWith(".");
     entry = entry.replace(/^\*?\./, "").replace(/\.$/, "");
-    if (name === entry || (!isAddress && name.endsWith(`.${entry}`))) return true;
+    if (name === entry && !subdomainsOnly) return true;
+    if (!isAddress && name.endsWith(`.${entry}`)) return true;
   }
   return false;
 }

@@ -60,6 +60,7 @@ import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { unlinkBeforeWriting } from "./_unlink.ts";
+import { refererOf, withReferer } from "./_referer.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
@@ -197,6 +198,12 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
   onRobots?(url: string): void;
   /**
+   * The page saved at `path` says `<meta name="robots" content="nofollow">` and robots are obeyed:
+   * none of its links is followed (GNU wget: "nofollow attribute found in PATH. Will not follow
+   * any links on this page").
+   */
+  onNofollow?(path: string): void;
+  /**
    * A file was removed: fetched only for its links (`-A`/`-R` reject its name, `--spider`,
    * `--delete-after`), or robots.txt (`robots`) read and not to be kept.
    */
@@ -249,6 +256,8 @@ interface QueueItem {
   depth: number;
   expectHtml: boolean;
   expectCss: boolean;
+  /** The page the link was found on, sent as `Referer` (GNU's recur.c); none for a start URL. */
+  referer?: string | undefined;
 }
 
 /**
@@ -308,6 +317,8 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** The page of the link fetched (see `QueueItem`), sent as `Referer` over `--referer`'s. */
+  referer?: string | undefined;
   /** With several threads: no other task writes the file until this settles (its page read). */
   until?: Promise<void> | undefined;
   /** With several threads: the URL's place in the queue (none for robots.txt). */
@@ -521,6 +532,7 @@ class Walker {
       onNotModified: _onNotModified,
       onWalked: _onWalked,
       onRobots: _onRobots,
+      onNofollow: _onNofollow,
       onConverted: _onConverted,
       fetchLog: _fetchLog,
       ...forDownload
@@ -884,6 +896,7 @@ class Walker {
             depth: item.depth + 1,
             expectHtml: link.expectHtml,
             expectCss: link.expectCss,
+            referer: refererOf(pageUrl),
           });
           seen.add(seenKey(link.url));
         }
@@ -939,7 +952,9 @@ class Walker {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
       });
-      return nofollow && (this.#options.robots ?? true) ? [] : links;
+      if (!nofollow || !(this.#options.robots ?? true)) return links;
+      this.#options.onNofollow?.(path);
+      return [];
     } catch {
       return [];
     }
@@ -1289,7 +1304,7 @@ class Walker {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
     try {
       if (this.#options.spider && !how.robots) {
-        const head = await this.#head(url, how.log);
+        const head = await this.#head(url, how.log, how.referer);
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1367,6 +1382,7 @@ class Walker {
     log: FetchLog,
     onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
+    referer?: string,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = log.events ?? {};
@@ -1374,6 +1390,7 @@ class Walker {
     try {
       return await download(url, {
         ...this.#downloadOptions,
+        referer: referer ?? options.referer,
         spider: true,
         events: {
           ...events,
@@ -1396,13 +1413,23 @@ class Walker {
   }
 
   /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
-  async #head(url: string, log: FetchLog = this.#options): Promise<Fetched | undefined> {
+  async #head(
+    url: string,
+    log: FetchLog = this.#options,
+    referer?: string,
+  ): Promise<Fetched | undefined> {
     let contentType: string | undefined;
     let noContent = false;
-    const result = await this.#sendHead(url, log, (response) => {
-      contentType = response.head.headers.get("Content-Type");
-      noContent = response.status === 204;
-    });
+    const result = await this.#sendHead(
+      url,
+      log,
+      (response) => {
+        contentType = response.head.headers.get("Content-Type");
+        noContent = response.status === 204;
+      },
+      false,
+      referer,
+    );
     if (result === undefined) return undefined;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
@@ -1421,10 +1448,11 @@ class Walker {
       response: HttpResponse,
       landed: string,
     ) => { mtime: Date; size: number } | undefined,
-    { robots = false, afterResponse, log = this.#options }: {
+    { robots = false, afterResponse, log = this.#options, referer }: {
       robots?: boolean | undefined;
       afterResponse?: () => void;
       log?: FetchLog | undefined;
+      referer?: string | undefined;
     } = {},
   ): Promise<
     { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
@@ -1434,14 +1462,20 @@ class Walker {
     let time = NaN;
     let dated = false;
     let local: { mtime: Date; size: number } | undefined;
-    const result = await this.#sendHead(url, log, (response, landed) => {
-      contentType = response.head.headers.get("Content-Type");
-      dated = response.head.headers.get("Last-Modified") !== undefined;
-      time = parseHttpDate(response.head.headers.get("Last-Modified"));
-      local = localFor(response, landed);
-      current = local !== undefined && response.ok &&
-        isNoNewerThan(response, local, this.#downloadOptions.compression);
-    }, robots);
+    const result = await this.#sendHead(
+      url,
+      log,
+      (response, landed) => {
+        contentType = response.head.headers.get("Content-Type");
+        dated = response.head.headers.get("Last-Modified") !== undefined;
+        time = parseHttpDate(response.head.headers.get("Last-Modified"));
+        local = localFor(response, landed);
+        current = local !== undefined && response.ok &&
+          isNoNewerThan(response, local, this.#downloadOptions.compression);
+      },
+      robots,
+      referer,
+    );
     if (result === undefined) return undefined;
     afterResponse?.();
     if (local && !current && !Number.isNaN(time)) {
@@ -1630,6 +1664,8 @@ class Walker {
             if (!byName) this.#plannedPath(how.parsed ?? url, true);
           },
           log: how.log,
+
+          referer: how.referer,
         },
       );
       if (checked === undefined) return undefined;
@@ -1667,7 +1703,7 @@ class Walker {
     let lastModifiedTime: number | undefined;
     let file: Deno.FsFile | undefined;
     let path = named ?? planned;
-    const headers = [...(options.headers ?? [])];
+    const headers = withReferer(options.headers, how.referer ?? options.referer);
     /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
     let local: { mtime: Date; size: number } | undefined;
     /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
@@ -1684,7 +1720,10 @@ class Walker {
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
         const copy = local;
-        const checked = await this.#headCheck(url, () => copy, { log: how.log });
+        const checked = await this.#headCheck(url, () => copy, {
+          log: how.log,
+          referer: how.referer,
+        });
         if (checked === undefined) return undefined;
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
@@ -2151,6 +2190,18 @@ class Walker {
         // page or a stylesheet.
         this.#kept(url, planned, "not-newer", 304, landed, typed, log);
         return { path: planned, finalUrl: landed, kind: typed };
+      }
+      if (
+        error instanceof HttpStatusError && options.contentOnError && claimed && !shared &&
+        !how.robots
+      ) {
+        // --content-on-error: the error page saved is the URL's file for -k, a page or a
+        // stylesheet among the run's by its type, as GNU's retrieve_url registers it.
+        this.#registerDownload(landed, path);
+        if (landed !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+        const kind = pageKind(contentType);
+        if (kind === "html") this.#htmlFiles.add(path);
+        if (kind === "css") this.#cssFiles.add(path);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });

@@ -66,7 +66,8 @@ export class UrlError extends SyntaxError {
 
 /**
  * Parses an `http://` or `https://` URL. A URL without a scheme (`localhost:8080/x`) is taken as
- * `http://`, as GNU wget does.
+ * `http://`, as GNU wget does; one that starts with `/` or `:` (`/x`, `//host/x`) has none to
+ * take, as for GNU wget (`UrlError`, GNU's "Scheme missing").
  *
  * @param text The URL as the user or a `Location` header wrote it, or a `URL` parsed already
  * (read, never changed; `base` is then not used) or its parts ({@linkcode UrlParts}).
@@ -98,13 +99,17 @@ export function parseHttpUrl(text: string | UrlParts, base?: HttpUrl | string): 
   try {
     if (base !== undefined) {
       parsed = new URL(trimmed, typeof base === "string" ? base : base.href);
+    } else if (/^[/:]/.test(trimmed)) {
+      // GNU wget adds no http:// before a `/` or a `:` (its rewrite_shorthand_url): no scheme.
+      throw new UrlError(`Scheme missing in "${text}"`, text);
     } else {
       const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed)
         ? trimmed
         : `http://${trimmed}`;
       parsed = new URL(withScheme);
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof UrlError) throw error;
     throw new UrlError(`Invalid URL "${text}"`, text);
   }
   return httpUrlOf(parsed, text, parsed);

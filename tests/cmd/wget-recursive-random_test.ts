@@ -5,9 +5,9 @@
  * `-R`, `-nd`, `-nH --cut-dirs`, `-E`, `-k -K`, `-I`, `-X`, `--restrict-file-names`,
  * `-e robots=off`, `-H -D`, the regexes and tag lists, `-x`, `-L`, `--spider`, `--delete-after`,
  * `-nc`, `-Q`…), run by both into fresh directories; compared: the exit codes, the files and their
- * bytes (after `-k` on both sides), the requests nginx logged (host, method, target, status, in
- * order: both go breadth-first) and the `-nv` log but for its dates and times. A failure names
- * the seed, the command line and the first difference of each.
+ * bytes (after `-k` on both sides), the requests nginx logged (host, method, target, status, the
+ * Referer, in order: both go breadth-first) and the `-nv` log but for its dates and times. A
+ * failure names the seed, the command line and the first difference of each.
  *
  * Both run under a UTF-8 locale: under `LC_ALL=C` GNU's IRI code converts each link from ASCII,
  * which unescapes `%70` to `p` (netkit has no IRI conversion, cmd/README.md). Normalised, where
@@ -89,7 +89,8 @@ async function runSeed(dir: string, seed: number): Promise<string[]> {
   const served = await serveRandomSite(
     dir,
     site,
-    '$host "$request" $status "$http_if_modified_since"',
+    // (The Referer too: each link's page, as GNU's recur.c sends it.)
+    '$host "$request" $status "$http_if_modified_since" "$http_referer"',
   );
   await using nginx = served.nginx;
   const { log, url } = served;

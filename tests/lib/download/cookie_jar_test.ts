@@ -92,7 +92,8 @@ Deno.test("CookieJar.cookieHeader() finds a host's and its domains' cookies amon
   jar.setCookie(url("http://a.b.d7.test/"), "gone=1; Max-Age=-1");
   jar.setCookie(url("http://b.d7.test/"), "parent=1; Domain=b.d7.test");
   jar.setCookie(url("http://b.d7.test/"), "sibling=1");
-  equal(jar.cookieHeader(url("http://a.b.d7.test/x/z")), "deep=1; c7=1; host=1; parent=1");
+  // GNU wget's order: longer domains, then longer paths, then names.
+  equal(jar.cookieHeader(url("http://a.b.d7.test/x/z")), "deep=1; host=1; parent=1; c7=1");
   equal(jar.cookieHeader(url("http://D7.test/")), "c7=1");
   equal(jar.cookieHeader(url("http://d77.test/")), "c77=1");
   equal(jar.cookieHeader(url("http://xd7.test/")), undefined);

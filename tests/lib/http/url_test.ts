@@ -33,6 +33,10 @@ Deno.test("parseHttpUrl() rejects other schemes and broken URLs with a UrlError"
       "http://h:00/x",
       "javascript:alert(1)",
       "",
+      // No scheme GNU wget would add (its "Scheme missing"): not http://foo/bar.
+      "/foo/bar",
+      "//host/x",
+      ":x",
     ]
   ) {
     throws(() => parseHttpUrl(text), UrlError, text);
