@@ -54,15 +54,31 @@ export interface CommandEntry {
 }
 
 /**
+ * The environment the resolver reads, as glibc's: resolv.conf's overrides (`LOCALDOMAIN`,
+ * `RES_OPTIONS`), host.conf's (`RESOLV_HOST_CONF`, `RESOLV_MULTI`, `RESOLV_REORDER`, the trim
+ * domains) and `HOSTALIASES`.
+ */
+const RESOLVER_ENV = [
+  "LOCALDOMAIN",
+  "RES_OPTIONS",
+  "RESOLV_HOST_CONF",
+  "RESOLV_MULTI",
+  "RESOLV_REORDER",
+  "RESOLV_ADD_TRIM_DOMAINS",
+  "RESOLV_OVERRIDE_TRIM_DOMAINS",
+  "HOSTALIASES",
+];
+
+/**
  * What resolve-hostname and resolve-hostname6 may do: read the hosts file the user names (default
- * /etc/hosts) and the resolver configuration (resolv.conf, nsswitch.conf, LOCALDOMAIN, RES_OPTIONS,
+ * /etc/hosts) and the resolver configuration (resolv.conf, nsswitch.conf, host.conf, RESOLVER_ENV,
  * the host's own name and addresses for the RFC 6724 order), and ask name servers.
  */
 const RESOLVER_PERMISSIONS: CommandPermissions = {
   allow: {
     net: true,
     read: true,
-    env: ["LOCALDOMAIN", "RES_OPTIONS"],
+    env: RESOLVER_ENV,
     sys: ["hostname", "networkInterfaces"],
   },
   // Deno.listenDatagram (unstable) asks a name server at about twice node:dgram's rate.
@@ -133,9 +149,8 @@ export const COMMANDS: readonly CommandEntry[] = [
           "HOME",
           "WGETRC",
           "SYSTEM_WGETRC",
-          // The resolver (wget looks names up itself, as GNU wget): resolv.conf's overrides.
-          "LOCALDOMAIN",
-          "RES_OPTIONS",
+          // The resolver (wget looks names up itself, as GNU wget): the configuration's overrides.
+          ...RESOLVER_ENV,
         ],
         // The resolver's search domain and RFC 6724 source addresses.
         sys: ["hostname", "networkInterfaces"],

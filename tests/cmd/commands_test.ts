@@ -51,3 +51,22 @@ for (const name of present.filter((name) => findCommand(name))) {
     assertEquals(missing, [], `${name} calls APIs that need --allow-${missing.join(", --allow-")}`);
   });
 }
+
+// A literal name handed to Deno.env.get or to lib/dns's quiet reader: what a command's code reads.
+const ENV_READ = /\b(?:Deno\.env\.get|readEnvQuietly)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\)/g;
+
+for (
+  const name of present.filter((name) => Array.isArray(findCommand(name)?.permissions.allow.env))
+) {
+  Deno.test(`lib/commands.ts lets ${name} read every variable its code names`, async () => {
+    const scan = await scanCommand(ROOT, name);
+    const listed = findCommand(name)!.permissions.allow.env as readonly string[];
+    const read = new Set<string>();
+    for (const module of scan.modules) {
+      const source = await Deno.readTextFile(`${ROOT}/${module}`);
+      for (const match of source.matchAll(ENV_READ)) read.add(match[1]!);
+    }
+    const missing = [...read].filter((variable) => !listed.includes(variable)).sort();
+    assertEquals(missing, [], `the compiled ${name} could not read ${missing.join(", ")}`);
+  });
+}

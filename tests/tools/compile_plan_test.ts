@@ -72,13 +72,13 @@ Deno.test("planCompile() gives each command only the permissions of its table en
     "--allow-read",
     "--allow-write",
     "--allow-run",
-    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS,RESOLV_HOST_CONF,RESOLV_MULTI,RESOLV_REORDER,RESOLV_ADD_TRIM_DOMAINS,RESOLV_OVERRIDE_TRIM_DOMAINS,HOSTALIASES",
     "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(flags("resolve-hostname6"), [
     "--allow-net",
     "--allow-read",
-    "--allow-env=LOCALDOMAIN,RES_OPTIONS",
+    "--allow-env=LOCALDOMAIN,RES_OPTIONS,RESOLV_HOST_CONF,RESOLV_MULTI,RESOLV_REORDER,RESOLV_ADD_TRIM_DOMAINS,RESOLV_OVERRIDE_TRIM_DOMAINS,HOSTALIASES",
     "--allow-sys=hostname,networkInterfaces",
     "--unstable-net",
   ]);
@@ -124,7 +124,7 @@ Deno.test("planCompile() gives netkit the union of the commands present", () => 
     "--allow-read",
     "--allow-write",
     "--allow-run",
-    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS",
+    "--allow-env=http_proxy,https_proxy,no_proxy,HTTP_PROXY,HTTPS_PROXY,NO_PROXY,LC_ALL,LC_CTYPE,LANG,HOME,WGETRC,SYSTEM_WGETRC,LOCALDOMAIN,RES_OPTIONS,RESOLV_HOST_CONF,RESOLV_MULTI,RESOLV_REORDER,RESOLV_ADD_TRIM_DOMAINS,RESOLV_OVERRIDE_TRIM_DOMAINS,HOSTALIASES",
     "--allow-sys=hostname,networkInterfaces",
   ]);
   assertEquals(netkit(ALL), [
