@@ -43,13 +43,22 @@ const PAGES: Record<string, string> = {
   ]),
   "/a.html": page("a", ["d.html", "img2.png", "b.html", "img1.png"]),
   "/b.html": page("b", ["e.html", "img3.png"]),
-  "/c.html": page("c", ["img4.png", "a.html", "gone.html"]),
+
   "/d.html": page("d", ["img5.png", "/"]),
   "/e.html": page("e", ["img6.png"]),
   "/f.html": page("f", ["img7.png", "sub/"]),
   "/sub/": page("sub", ["g.html", "../img8.png"]),
   "/sub/g.html": page("g", ["img9.png"]),
 };
+
+/** The other server's `http://127.0.0.1:PORT`: the same host name on another port. */
+let otherBase = "";
+
+/** Whether /c.html links to the other server (see CASES). */
+let linkElsewhere = false;
+
+/** Every request to either server, as it came: `SERVER METHOD TARGET`. */
+const arrivals: string[] = [];
 
 /** How many times /d.html has changed. */
 let dChanges = 0;
@@ -75,7 +84,10 @@ function reply(request: RecordedRequest): Reply {
   if (target === "/sub") {
     return { status: 301, reason: "Moved Permanently", headers: [["Location", "/sub/"]] };
   }
-  const html = PAGES[target];
+  // A link to the other server, read after others are queued: its robots.txt asked meanwhile.
+  const html = target === "/c.html" && linkElsewhere
+    ? page("c", ["img4.png", "a.html", "gone.html", `${otherBase}/elsewhere.html`])
+    : PAGES[target];
   if (html !== undefined) return dated("text/html", html);
   if (target === "/style.css") return dated("text/css", "body { background: url(bg.png) }\n");
   if (/^\/(sub\/)?(img\d|bg)\.png$/.test(target)) return dated("image/png", `PNG ${target}\n`);
@@ -88,9 +100,33 @@ function reply(request: RecordedRequest): Reply {
   };
 }
 
-/** A HEAD's answer carries the headers of the GET's, with no body (a Content-Length of it). */
-function headReply(request: RecordedRequest): Reply {
-  const answer = reply(request);
+/** The other server's answer: its robots.txt, a page with an image, else a 404. */
+function otherReply(request: RecordedRequest): Reply {
+  const target = request.target;
+  if (target === "/robots.txt") return { headers: [["Content-Type", "text/plain"]], body: "" };
+  if (target === "/elsewhere.html") {
+    return { headers: [["Content-Type", "text/html"]], body: page("elsewhere", ["pic.png"]) };
+  }
+  if (target === "/pic.png") return { headers: [["Content-Type", "image/png"]], body: "PNG\n" };
+  return { status: 404, reason: "Not Found", body: "" };
+}
+
+/**
+ * A HEAD's answer carries the headers of the GET's, with no body (a Content-Length of it); every
+ * request noted in `arrivals`, with the server's `name`.
+ */
+function headReply(
+  name: string,
+  reply: (request: RecordedRequest) => Reply,
+): (request: RecordedRequest) => Reply {
+  return (request) => {
+    arrivals.push(`${name} ${request.method} ${request.target}`);
+    return headOnly(request, reply(request));
+  };
+}
+
+/** `answer` without its body for a HEAD. */
+function headOnly(request: RecordedRequest, answer: Reply): Reply {
   if (request.method !== "HEAD") return answer;
   const { body = "", ...head } = answer;
   const length = typeof body === "string" ? new TextEncoder().encode(body).length : body.length;
@@ -147,6 +183,13 @@ const CASES: {
   fileLimitKiB?: number;
   /** Whether the connections are compared too. */
   connections?: boolean;
+  /**
+   * /c.html links to the other server, on another port of the same host: its robots.txt is
+   * asked while c.html is read, with URLs queued already. (GNU wget keeps one connection, so it
+   * opens a new one to the first server after; netkit's pool keeps both: the connections are
+   * not compared.)
+   */
+  elsewhere?: boolean;
 }[] = [
   { name: "-r", args: ["-r"] },
   { name: "-m -np", args: ["-m", "-np"] },
@@ -163,6 +206,8 @@ const CASES: {
   { name: "-r -Q 2000", args: ["-r", "-Q", "2000"] },
   { name: "-r with a write failing mid-run", args: ["-r"], fileLimitKiB: 24 },
   { name: "-r -e robots=off -l 2", args: ["-r", "-e", "robots=off", "-l", "2"] },
+  { name: "-r, a link to another port", args: ["-r"], elsewhere: true, connections: false },
+  { name: "-r -H -l 3", args: ["-r", "-H", "-l", "3"], elsewhere: true, connections: false },
   { name: "-r --wait 0.01", args: ["-r", "--wait", "0.01"] },
 ];
 
@@ -171,11 +216,18 @@ peerTest(
   ["wget"],
   async (t) => {
     await using dir = await tempDir();
-    await using server = startRecordingServer({ handle: headReply });
+    await using server = startRecordingServer({ handle: headReply("site", reply) });
+    await using other = startRecordingServer({ handle: headReply("other", otherReply) });
+    otherBase = other.base;
     const url = `${server.base}/`;
-    for (const [index, { name, args, before, fileLimitKiB, connections }] of CASES.entries()) {
+    for (
+      const [index, { name, args, before, fileLimitKiB, connections, elsewhere }] of CASES.entries()
+    ) {
       await t.step(name, async () => {
+        linkElsewhere = elsewhere ?? false;
         const seen: Record<string, string[]> = {};
+        const seenElsewhere: Record<string, string[]> = {};
+        const order: Record<string, string[]> = {};
         const codes: Record<string, number> = {};
         const trees: Record<string, string[]> = {};
         for (const tool of ["gnu", "netkit"] as const) {
@@ -183,12 +235,20 @@ peerTest(
           await Deno.mkdir(cwd);
           if (before) await run(tool, [...before, url], cwd);
           server.requests.length = 0;
+          other.requests.length = 0;
+          arrivals.length = 0;
           codes[tool] = await run(tool, [...args, url], cwd, fileLimitKiB);
           seen[tool] = exchanges(server.requests, connections);
+          seenElsewhere[tool] = exchanges(other.requests, connections);
+          order[tool] = [...arrivals];
           trees[tool] = [...(await snapshotTree(cwd)).keys()].sort();
         }
+        assert.deepEqual(order.netkit, order.gnu);
         assert.deepEqual(seen.netkit, seen.gnu);
+        assert.deepEqual(seenElsewhere.netkit, seenElsewhere.gnu);
         assert.equal(codes.netkit, codes.gnu);
+        // (The write failed, and ended GNU's run: exit 3.)
+        if (fileLimitKiB !== undefined) assert.equal(codes.gnu, 3);
         assert.deepEqual(trees.netkit, trees.gnu);
       });
     }
