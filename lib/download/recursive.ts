@@ -671,7 +671,7 @@ class Walker {
     let head = 0;
     if (threads === 1) {
       // One visit at a time, each awaited in turn: no task set, race or finally a file. The next
-      // URL's request goes out while a page is read for its links (see #overlapsNext), when
+      // URL's request goes out while a page is read for its links (see #linksBeforeNext), when
       // nothing that reading does can change that request, or come before it.
       /** The next URL's fetch, started while the page before it was read. */
       let next: { item: QueueItem; fetched: Promise<Visited | undefined> } | undefined;
@@ -792,12 +792,15 @@ class Walker {
    * for a file not read for links), for `#robotsKnownForAll` to tell. GNU wget reads the page
    * first, then asks for the next URL, so its request goes out first only when that reading
    * neither makes a request itself (robots.txt of a server not asked yet: the links tell), nor
-   * removes a file or forgets a URL (-A/-R,
-   * --delete-after, --spider), nor says anything in the log; and when nothing waits between
-   * the two requests (--wait, -Q's check of the bytes so far). The reading's links are queued
+   * removes a file or forgets a URL (-A/-R, --delete-after, --spider), nor reads a file the
+   * next fetch may write, nor follows a redirect's target (checked as a link); and when nothing
+   * waits between the two requests (--wait, -Q's check of the bytes so far) and a failed write
+   * has not ended the walk. A page's reading says nothing in the log (but --rejected-log's
+   * file): the lines of the next fetch follow this one's as before. The reading's links are queued
    * after the next URL in any case (GNU's queue takes them at its tail), and the next fetch's
-   * answer is taken only once the page has been read: the requests, their order and headers, the
-   * files and the log are those of the run that reads first.
+   * answer is taken once the page has been read (on download()'s general path, which tells no
+   * request sent, before it: nothing the reading looks at): the requests, their order and
+   * headers, the files and the log are those of the run that reads first.
    */
   #linksBeforeNext(
     item: QueueItem,
@@ -869,12 +872,6 @@ class Walker {
     const port = host.indexOf(":", bracket);
     const hostname = port < 0 ? host : host.slice(0, port);
     return hostname !== "" && hostname !== pageHostname;
-  }
-
-  /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
-  async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
-    const visited = await this.#visitFetch(item);
-    if (visited) await this.#visitRead(item, visited, start, seen, queue);
   }
 
   /**
