@@ -326,11 +326,6 @@ interface FetchHow {
    * fetch before it that landed on it done, its page read; the pages before it read).
    */
   landing?: Promise<void> | undefined;
-  /**
-   * With one thread, the next URL fetched while the page before it is read: told once its
-   * request is on the wire (the page is read meanwhile).
-   */
-  onSent?: (() => void) | undefined;
 }
 
 /** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
@@ -670,34 +665,13 @@ class Walker {
     const options = this.#options;
     let head = 0;
     if (threads === 1) {
-      // One visit at a time, each awaited in turn: no task set, race or finally a file. The next
-      // URL's request goes out while a page is read for its links (see #linksBeforeNext), when
-      // nothing that reading does can change that request, or come before it.
-      /** The next URL's fetch, started while the page before it was read. */
-      let next: { item: QueueItem; fetched: Promise<Visited | undefined> } | undefined;
+      // One visit at a time, each awaited in turn: no task set, race or finally a file.
       while (head < queue.length) {
         options.signal?.throwIfAborted();
         if (this.quotaExceeded || this.#writeFailed) return;
         const item = queue[head]!;
         queue[head++] = undefined as unknown as QueueItem;
-        const fetching = next?.item === item ? next.fetched : this.#visitFetch(item);
-        next = undefined;
-        running.clear();
-        const visited = await fetching;
-        if (!visited) continue;
-        const links = this.#linksBeforeNext(item, visited, queue[head]);
-        if (links !== undefined && this.#robotsKnownForAll(item, links)) {
-          const following = queue[head]!;
-          let sent!: () => void;
-          const onWire = new Promise<void>((resolve) => (sent = resolve));
-          const fetched = this.#visitFetch(following, undefined, sent);
-          next = { item: following, fetched };
-          // (Awaited by the walk's end should this page's reading fail.)
-          running.add(fetched.then(() => {}, () => {}));
-          // The request written (or the fetch over: none sent, or no hook on its path) first.
-          await Promise.race([onWire, fetched]);
-        }
-        await this.#visitRead(item, visited, start, seen, queue, links);
+        await this.#visit(item, start, seen, queue);
       }
       return;
     }
@@ -786,92 +760,10 @@ class Walker {
     if (failure) throw failure.error;
   }
 
-  /**
-   * With one thread, after `item`'s fetch (`visited`): whether the next queued URL (`next`) may
-   * be asked for before this page is read, and if so the page's links, read now (an empty list
-   * for a file not read for links), for `#robotsKnownForAll` to tell. GNU wget reads the page
-   * first, then asks for the next URL, so its request goes out first only when that reading
-   * neither makes a request itself (robots.txt of a server not asked yet: the links tell), nor
-   * removes a file or forgets a URL (-A/-R, --delete-after, --spider), nor reads a file the
-   * next fetch may write, nor follows a redirect's target (checked as a link); and when nothing
-   * waits between the two requests (--wait, -Q's check of the bytes so far) and a failed write
-   * has not ended the walk. A page's reading says nothing in the log (but --rejected-log's
-   * file): the lines of the next fetch follow this one's as before. The reading's links are queued
-   * after the next URL in any case (GNU's queue takes them at its tail), and the next fetch's
-   * answer is taken once the page has been read (on download()'s general path, which tells no
-   * request sent, before it: nothing the reading looks at): the requests, their order and
-   * headers, the files and the log are those of the run that reads first.
-   */
-  #linksBeforeNext(
-    item: QueueItem,
-    visited: Visited,
-    next: QueueItem | undefined,
-  ): PageLink[] | undefined {
-    const options = this.#options;
-    const { path } = visited;
-    if (
-      next === undefined || options.waitMs || (options.quotaBytes ?? 0) > 0 ||
-      options.output !== undefined || this.quotaExceeded || this.#writeFailed ||
-      path === undefined || this.#mayBeRemoved(path) || this.#unreadKept.has(path) ||
-      options.signal?.aborted
-    ) {
-      return undefined;
-    }
-    // A redirect's target is checked as a link (robots.txt of its server perhaps fetched).
-    if (visited.finalUrl !== item.url) return undefined;
-    const depth = item.depth;
-    const reads = visited.descend &&
-      (depth < this.#maxDepth ||
-        (options.pageRequisites && (depth === this.#maxDepth || depth === this.#maxDepth + 1)));
-    if (!reads) return [];
-    if (visited.text === undefined) {
-      // Read from its file: one the next fetch may write (-nd's name, a directory of its
-      // path) is read first.
-      const planned = this.#plannedFile(next.url, next).planned;
-      if (
-        planned === path || planned.startsWith(`${path}/`) || path.startsWith(`${planned}/`)
-      ) {
-        return undefined;
-      }
-    }
-    return this.#linksOf(path, item.url, visited.kind, visited.text);
-  }
-
-  /** Whether the checks of a page's `links` (`item`'s) can go without fetching robots.txt. */
-  #robotsKnownForAll(item: QueueItem, links: PageLink[]): boolean {
-    if (!(this.#options.robots ?? true) || links.length === 0) return true;
-    const hostname = (item.parsed ?? parseLinkUrl(item.url)).hostname;
-    for (const link of links) {
-      if (!link.ignore && !this.#robotsKnownFor(link.url, hostname)) return false;
-    }
-    return true;
-  }
-
-  /**
-   * Whether a link's check can go without fetching robots.txt: its server's rules are in, it is
-   * no http(s) link, or (without -H) it is on another host, which -H's test refuses first.
-   */
-  #robotsKnownFor(url: string, pageHostname: string): boolean {
-    const colon = url.indexOf(":");
-    const scheme = url.slice(0, colon + 1);
-    if (scheme !== "http:" && scheme !== "https:") return true;
-    if (url.charCodeAt(colon + 1) !== 0x2f || url.charCodeAt(colon + 2) !== 0x2f) return false;
-    const from = colon + 3;
-    let end = from;
-    while (end < url.length) {
-      const c = url.charCodeAt(end);
-      if (c === 0x2f || c === 0x3f || c === 0x23) break;
-      // Userinfo, a backslash: left to the parser, and to the page's reading first.
-      if (c === 0x40 || c === 0x5c) return false;
-      end++;
-    }
-    const host = url.slice(from, end);
-    if (this.#robotsReady.has(`${scheme}//${host}`)) return true;
-    if (this.#options.spanHosts) return false;
-    const bracket = host.startsWith("[") ? host.indexOf("]") + 1 : 0;
-    const port = host.indexOf(":", bracket);
-    const hostname = port < 0 ? host : host.slice(0, port);
-    return hostname !== "" && hostname !== pageHostname;
+  /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
+  async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
+    const visited = await this.#visitFetch(item);
+    if (visited) await this.#visitRead(item, visited, start, seen, queue);
   }
 
   /**
@@ -887,7 +779,6 @@ class Walker {
       onLanded: () => void;
       previousRead: Promise<void>;
     },
-    onSent?: () => void,
   ): Promise<Visited | undefined> {
     const path = this.#urlToFile.get(item.url);
     // With several threads, a file the reading of its page may remove and forget (-R, --spider,
@@ -898,8 +789,6 @@ class Walker {
     if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
     const how = lock
       ? { ...item, ...lock, landing: removable ? lock.previousRead : this.#landingOn.get(item.url) }
-      : onSent
-      ? { ...item, onSent }
       : item;
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
@@ -944,7 +833,6 @@ class Walker {
     start: URL,
     seen: Set<string>,
     queue: QueueItem[],
-    read?: PageLink[],
   ): Promise<void> {
     const options = this.#options;
     const { path, kind, text } = visited;
@@ -980,8 +868,7 @@ class Walker {
     }
     const readWhole = descend && path !== undefined && !leafRequisites;
     if (descend && path !== undefined) {
-      // (Read already when the next URL's request went out first: see #linksBeforeNext.)
-      const links = read ?? this.#linksOf(path, pageUrl, kind, text);
+      const links = this.#linksOf(path, pageUrl, kind, text);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : parseLinkUrl(pageUrl);
       const refusals = this.#pageRefusals();
       for (const link of links) {
@@ -1889,11 +1776,6 @@ class Walker {
         }
       }
       : undefined;
-    const onSent = how.onSent;
-    const requestSent = onSent === undefined ? createEarly : () => {
-      createEarly?.();
-      onSent();
-    };
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
     /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
@@ -2007,7 +1889,7 @@ class Walker {
           response = await sendHttpRequest(target, {
             ...plain,
             headers: sent,
-            onRequestSent: requestSent,
+            onRequestSent: createEarly,
             onConnection: (info) => (connection = info),
           });
         } catch (error) {
@@ -2083,7 +1965,7 @@ class Walker {
           ...this.#downloadOptions,
           headers,
           output: sink,
-          onRequestSent: requestSent,
+          onRequestSent: createEarly,
           events: {
             ...events,
             response(response) {
