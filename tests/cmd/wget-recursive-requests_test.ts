@@ -1,11 +1,13 @@
 /**
  * `wget -r`'s requests as the server sees them, against GNU wget's: every request's method,
- * target and header lines (names, values and order; the User-Agent's value aside) and which of
- * the run's connections it came on, in order. The site makes a run fall back on reading a page
- * before the next request goes out (robots.txt asked during the first page's reading, a redirect,
- * a 404, -N's If-Modified-Since and HEAD, -nc's files there, -Q's quota, a write that fails
- * mid-run, --wait), and the rest of it lets the next request go out while a page is read
- * (lib/download/recursive.ts's sequential walk): either way, the same exchanges as GNU's.
+ * target and header lines (their values; the User-Agent's value aside, and GNU's Referer, which
+ * netkit's wget -r does not send), which of the run's connections it came on, and the order of
+ * the requests across two servers. The site has what decides, in GNU's one-at-a-time run, the
+ * request after a page before it goes out: robots.txt asked while a page is read (the first page,
+ * and a later one linking to another port of the host, URLs queued already), a redirect, a 404,
+ * -N's If-Modified-Since and HEAD, -nc's files there, -Q's quota, a write that fails mid-run (a
+ * file size limit), --wait; a change that sends the next request sooner (bench/README.md,
+ * nineteenth session, branch pipe19) must leave these exchanges as they are.
  *
  * @module
  */
