@@ -23,7 +23,6 @@ import {
   askServer,
   closeKeptSockets,
   type KeptSockets,
-  newPairSockets,
   type QuestionStop,
   stopQuestion,
 } from "./_ask_server.ts";
@@ -54,6 +53,19 @@ let errorsLoading: Promise<typeof import("./errors.ts")> | undefined;
 /** The loads of the probe's module and of `SocketError`, one `import()` each (as errors.ts's). */
 let deadServerLoading: Promise<typeof import("./_dead_server.ts")> | undefined;
 let socketErrorLoading: Promise<typeof import("../net/socket_error.ts")> | undefined;
+
+/**
+ * The pair's sockets (`_pair_sockets.ts`), loaded for a lookup of both families only: a question
+ * asked alone (one family, a command's usual lookup) never loads their shared-socket reader,
+ * question table and ordered sends. One `import()` for all (see dnsErrors).
+ */
+let pairSockets: typeof import("./_pair_sockets.ts") | undefined;
+let pairSocketsLoading: Promise<typeof import("./_pair_sockets.ts")> | undefined;
+const loadPairSockets = (async function loadPairSockets(): Promise<
+  typeof import("./_pair_sockets.ts")
+> {
+  return pairSockets ??= await (pairSocketsLoading ??= import("./_pair_sockets.ts"));
+}).bind(undefined);
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -274,8 +286,9 @@ export const lookupChain = (async function lookupChain(
   // once the A one is answered (its try over), on that socket; under `single-request-reopen`
   // from a socket of its own, the A one's closed first (send_dg's __res_iclose and reopen).
   const singleRequest = system && config.singleRequest;
+  // (Awaited before the pair's first question only; the pace keeps A before AAAA meanwhile.)
   const pair = pace !== undefined && !tcpOnly && !(system && config.singleRequestReopen)
-    ? pace.held(newPairSockets)
+    ? pace.held((pairSockets ?? await loadPairSockets()).newPairSockets)
     : undefined;
   const form: QuestionForm = system
     ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false, pair }
