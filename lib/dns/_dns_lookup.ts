@@ -595,7 +595,7 @@ export const searchChain = (async function searchChain(
 ): Promise<ChainAnswer> {
   // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
   // pairing, each name is asked for both, the next only when neither found an address.
-  const paired = PAIRINGS.get(options);
+  const paired = PAIRINGS.get(options) as PairedSearch | undefined;
   let failure: unknown;
   try {
     // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,

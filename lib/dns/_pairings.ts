@@ -6,11 +6,9 @@
  * @module
  */
 
-import type { PairedSearch } from "./_paired_search.ts";
-
 /**
- * Each options object's pairing, if `lookupAddresses` made one (a WeakMap: the object alone, not
- * its copies).
+ * Each options object's pairing (`_paired_search.ts`'s PairedSearch, untyped here: that module
+ * imports this one), if `lookupAddresses` made one (a WeakMap: the object alone, not its copies).
  *
  * @example
  * ```ts
@@ -20,4 +18,4 @@ import type { PairedSearch } from "./_paired_search.ts";
  * assert.equal(PAIRINGS.get({ family: 4 }), undefined); // a lookup of one family: no pairing
  * ```
  */
-export const PAIRINGS: WeakMap<object, PairedSearch> = new WeakMap();
+export const PAIRINGS: WeakMap<object, object> = new WeakMap();
