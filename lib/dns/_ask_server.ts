@@ -76,46 +76,6 @@ export interface AskOptions extends DnsQueryOptions {
 }
 
 /**
- * A UDP socket one or more questions wait on, each for the datagrams with its id, as glibc's
- * send_dg reads the answers to a lookup's A and AAAA questions from its one socket, telling them
- * apart by id. Its datagrams are read by one loop while it is open; a datagram no waiting
- * question has the id of is offered to all of them (each judges it: another server's, garbage),
- * and kept for a question that comes for it later: the next try of a question whose try ended
- * before the answer came (a server slower than `timeout`), as glibc's socket holds it. Open while
- * anyone holds it ({@linkcode UdpChannel.holders}).
- */
-interface UdpChannel {
-  socket: Deno.DatagramConn;
-  /** The receive buffer, the loop's (never handed to another socket while it reads). */
-  buffer: Uint8Array;
-  /** The questions waiting for an answer, by id. */
-  waiting: Map<number, ChannelWaiter>;
-  /** Every id asked on it: a question joining it draws another. */
-  ids: Set<number>;
-  /** Datagrams no waiting question had the id of (copies), oldest first, at most a few. */
-  unread: [Uint8Array, Deno.NetAddr][];
-  /** Questions under way on it, kept tries, the pair: closed when none is left. */
-  holders: number;
-  reading: boolean;
-  closed: boolean;
-  /** The error its receive failed with (not a close): every later question fails with it. */
-  failure?: { error: unknown };
-  /** The last send not yet written, if any: the next waits for it ({@linkcode sendOn}). */
-  sending?: Promise<unknown> | undefined;
-}
-
-/** A question waiting on a {@linkcode UdpChannel}. */
-interface ChannelWaiter {
-  /** A datagram for it (or for nobody waiting), read synchronously: the buffer is reused. */
-  read(bytes: Uint8Array, from: Deno.NetAddr): void;
-  /** The socket failed. */
-  fail(error: unknown): void;
-}
-
-/** Datagrams a channel keeps for questions not waiting yet, at most. */
-const MAX_UNREAD_DATAGRAMS = 8;
-
-/**
  * One question's UDP sockets kept from one try to the next, one a server, as glibc's res_send
  * keeps a socket a server for all its tries and sends the same query (the same id) each time: an
  * answer that comes after a try's `timeout` is then read by the next try of that server -- a
@@ -128,144 +88,44 @@ export interface KeptSockets extends SlotOwner {
   byServer: Map<string, KeptSocket>;
 }
 
-/** A kept socket: the query it sends, with its id. */
-interface KeptSocket {
-  channel: UdpChannel;
+/**
+ * A kept socket: the query it sends, with its id; a question's own ({@linkcode SoloSocket}), or a
+ * channel of `_pair_sockets.ts` when the question is one of a pair.
+ */
+export interface KeptSocket {
   query: Uint8Array;
   id: number;
+  /** Lets go of it: closed unless a question under way, or the pair, still holds it. */
+  release(): void;
+}
+
+/**
+ * The UDP sockets a pair of questions (the A and AAAA ones of a lookup of both families) share,
+ * one a server, as glibc's res_send asks both on one socket a server (one source port, the
+ * answers told apart by id): made by `_pair_sockets.ts`, which `_dns_lookup.ts` loads only for
+ * such lookups, so that a question asked alone loads none of it.
+ */
+export interface PairSockets extends SlotOwner {
+  /** Whether a question of the pair asks with `id` on its socket for `server` (`HOST PORT`). */
+  idTaken(server: string, id: number): boolean;
+  /** Asks `question` on the pair's socket for its server, opened by the first to ask it. */
+  ask(
+    listen: typeof Deno.listenDatagram,
+    question: UdpQuestion,
+    stop: QuestionStop | undefined,
+  ): Promise<DnsMessage>;
+  /** Lets go of them (and of the slot): each closes once no question uses it. */
+  close(): void;
 }
 
 /** Lets go of the sockets kept for a question's tries (closed unless the pair holds them). */
 export function closeKeptSockets(kept: KeptSockets): void {
-  for (const entry of kept.byServer.values()) releaseChannel(entry.channel);
+  for (const entry of kept.byServer.values()) entry.release();
   kept.byServer.clear();
   kept.closed = true;
   kept.slot?.();
   kept.slot = undefined;
 }
-
-/**
- * The UDP sockets a lookup's A and AAAA questions about one name share, one a server, as glibc's
- * res_send asks both on one socket a server (one source port, the answers told apart by id):
- * the first question to a server opens it, the other joins it; held until both families are done
- * with the name ({@linkcode PairSockets.close}, called by `_paired_search.ts`), so that under
- * `single-request` the AAAA question, sent only once the A one is answered, leaves from the same
- * port. Not used under `single-request-reopen`, whose second question glibc sends from a socket
- * of its own.
- */
-export interface PairSockets extends SlotOwner {
-  /** By server, as `HOST PORT`. */
-  byServer: Map<string, UdpChannel>;
-  /** Lets go of them (and of the slot): each closes once no question uses it. */
-  close(): void;
-}
-
-/** A new, empty {@linkcode PairSockets}. */
-export const newPairSockets = (function newPairSockets(): PairSockets {
-  const byServer = new Map<string, UdpChannel>();
-  const sockets: PairSockets = {
-    byServer,
-    close() {
-      for (const channel of byServer.values()) releaseChannel(channel);
-      byServer.clear();
-      sockets.closed = true;
-      sockets.slot?.();
-      sockets.slot = undefined;
-    },
-  };
-  return sockets;
-}).bind(undefined);
-
-/** A channel on a new socket, held by nobody yet. */
-const openChannel = (function openChannel(socket: Deno.DatagramConn): UdpChannel {
-  return {
-    socket,
-    buffer: spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES),
-    waiting: new Map(),
-    ids: new Set(),
-    unread: [],
-    holders: 0,
-    reading: false,
-    closed: false,
-  };
-}).bind(undefined);
-
-/** One holder lets go of `channel`: the last closes its socket (its pending receive ends). */
-const releaseChannel = (function releaseChannel(channel: UdpChannel): void {
-  if (--channel.holders > 0 || channel.closed) return;
-  channel.closed = true;
-  try {
-    channel.socket.close();
-  } catch {
-    // Closed already.
-  }
-  if (!channel.reading) spareBuffer(channel.buffer);
-}).bind(undefined);
-
-/** Keeps a receive buffer no receive() is pending on any more for a later socket. */
-const spareBuffer = (function spareBuffer(buffer: Uint8Array): void {
-  if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
-}).bind(undefined);
-
-/** Hands one datagram to the question with its id; else to all waiting, and keeps it. */
-const deliver = (function deliver(
-  channel: UdpChannel,
-  bytes: Uint8Array,
-  from: Deno.NetAddr,
-): void {
-  const waiter = bytes.length >= 2 ? channel.waiting.get(readUint16(bytes, 0)) : undefined;
-  if (waiter !== undefined) return waiter.read(bytes, from);
-  for (const other of [...channel.waiting.values()]) other.read(bytes, from);
-  if (bytes.length < 2) return;
-  if (channel.unread.length >= MAX_UNREAD_DATAGRAMS) channel.unread.shift();
-  channel.unread.push([bytes.slice(), from]);
-}).bind(undefined);
-
-/**
- * Sends `query` on `channel`'s socket after the sends before it are written: a new socket
- * writes the datagrams of sends pending together last first (Deno 2.9: its first writes wait
- * for the socket's readiness, and the waiters are woken in reverse), where glibc's sendmmsg
- * writes the A question, then the AAAA one.
- */
-const sendOn = (function sendOn(
-  channel: UdpChannel,
-  query: Uint8Array,
-  target: Deno.NetAddr,
-): Promise<number> {
-  const before = channel.sending;
-  const sent = before === undefined
-    ? channel.socket.send(query, target)
-    : before.then(() => channel.socket.send(query, target));
-  const written: Promise<unknown> = sent.then(() => {
-    if (channel.sending === written) channel.sending = undefined;
-  }, () => {
-    if (channel.sending === written) channel.sending = undefined;
-  });
-  channel.sending = written;
-  return sent;
-}).bind(undefined);
-
-/** Reads `channel`'s datagrams until it is closed, or its receive fails. */
-const readChannel = (async function readChannel(channel: UdpChannel): Promise<void> {
-  channel.reading = true;
-  const { socket, buffer } = channel;
-  try {
-    // Only while a question waits: a datagram that comes meanwhile waits in the socket's buffer
-    // (no receive is left pending for nobody, to be cancelled by the close).
-    while (!channel.closed && channel.waiting.size > 0) {
-      const [bytes, from] = await socket.receive(buffer);
-      deliver(channel, bytes, from as Deno.NetAddr);
-    }
-  } catch (error) {
-    if (!channel.closed) {
-      channel.failure = { error };
-      for (const waiter of [...channel.waiting.values()]) waiter.fail(error);
-    }
-  } finally {
-    channel.reading = false;
-    if (channel.closed) spareBuffer(buffer);
-  }
-}).bind(undefined);
 
 /**
  * The UDP payload size an `edns0` question advertises: glibc's RESOLV_EDNS_BUFFER_SIZE, what its
@@ -325,7 +185,7 @@ let failures: Failures | undefined;
  * Loads {@linkcode Failures} when a question fails: an answer needs neither (~0.2 ms of a
  * command's start-up).
  */
-const loadFailures = (async function loadFailures(): Promise<Failures> {
+export const loadFailures = (async function loadFailures(): Promise<Failures> {
   if (failures !== undefined) return failures;
   // One load for all: each import() made while a module loads costs a load of its own, as 1,000
   // questions failing at once would make (resolver.ts).
@@ -342,7 +202,7 @@ let failuresLoading:
  * The SocketError of a question's socket whose `step` failed with `error`, its module loaded
  * then.
  */
-const socketFailure = (async function socketFailure(
+export const socketFailure = (async function socketFailure(
   step: "bind" | "read" | "write",
   host: string,
   port: number,
@@ -401,6 +261,16 @@ const UDP_RECEIVE_BYTES = 4096;
 const MAX_SPARE_RECEIVE_BUFFERS = 8;
 const spareReceiveBuffers: Uint8Array[] = [];
 
+/** A receive buffer for a new socket: a spare one, or a new one. */
+export const takeReceiveBuffer = (function takeReceiveBuffer(): Uint8Array {
+  return spareReceiveBuffers.pop() ?? new Uint8Array(UDP_RECEIVE_BYTES);
+}).bind(undefined);
+
+/** Keeps a receive buffer no receive() is pending on any more for a later socket. */
+export const spareBuffer = (function spareBuffer(buffer: Uint8Array): void {
+  if (spareReceiveBuffers.length < MAX_SPARE_RECEIVE_BUFFERS) spareReceiveBuffers.push(buffer);
+}).bind(undefined);
+
 /** Bind addresses Deno granted already, so that each question need not ask again. */
 const grantedUdpBinds = new Set<string>();
 
@@ -437,7 +307,7 @@ const randomId = (function randomId(): number {
 }).bind(undefined);
 
 /** The big-endian 16-bit number at `offset` of `bytes` (a DNS id, a TCP length prefix). */
-const readUint16 = (function readUint16(bytes: Uint8Array, offset: number): number {
+export const readUint16 = (function readUint16(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(offset);
 }).bind(undefined);
 
@@ -514,7 +384,7 @@ interface Undecodable {
  * answer; or, for one that cannot be decoded, the decoder's error, which ends the question
  * ({@linkcode undecodableError}).
  */
-const readDatagram = (function readDatagram(
+export const readDatagram = (function readDatagram(
   bytes: Uint8Array,
   fromAddress: string,
   fromPort: number,
@@ -538,7 +408,11 @@ const readDatagram = (function readDatagram(
 }).bind(undefined);
 
 /** The error of a question whose answer cannot be decoded (`cause`: the decoder's error). */
-function undecodableError(errors: Failures["errors"], question: UdpQuestion, cause: unknown) {
+export function undecodableError(
+  errors: Failures["errors"],
+  question: UdpQuestion,
+  cause: unknown,
+) {
   return new errors.DnsBadResponseError(question.name, (cause as Error).message, {
     server: formatNameServer(question.server),
     cause,
@@ -546,7 +420,7 @@ function undecodableError(errors: Failures["errors"], question: UdpQuestion, cau
 }
 
 /** One question over UDP: what both socket kinds need to ask it. */
-interface UdpQuestion {
+export interface UdpQuestion {
   /** The encoded query. */
   query: Uint8Array;
   /** Checks that a message answers the query; says what is wrong, or undefined. */
@@ -673,56 +547,140 @@ const datagramListener = (function datagramListener(): typeof Deno.listenDatagra
 }).bind(undefined);
 
 /**
- * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
- * The socket is a {@linkcode UdpChannel}: this question's own, its earlier try's (kept), or the
- * one the other question of its pair opened for the server; the question waits on it for the
- * datagrams with its id, until its deadline, an abort or a stop, and lets go of it then.
+ * The UDP socket a question asks on alone (no pair): its own, kept from one try to the next when
+ * its tries keep them ({@linkcode KeptSockets}). Its datagrams are read while a try waits; one
+ * with the query's id that comes after the try has ended (to the receive it left pending) is kept
+ * for the next try, as glibc's socket holds it. Open while anyone holds it.
+ */
+interface SoloSocket extends KeptSocket {
+  socket: Deno.DatagramConn;
+  /** The receive buffer, the loop's (never handed to another socket while it reads). */
+  buffer: Uint8Array;
+  /** The try waiting on it, if any. */
+  waiter: SoloWaiter | undefined;
+  /** Answers to its query that came while no try waited (copies), oldest first, at most a few. */
+  unread: [Uint8Array, Deno.NetAddr][];
+  /** The try under way and the kept tries: closed when none is left. */
+  holders: number;
+  reading: boolean;
+  closed: boolean;
+  /** The error its receive failed with (not a close): every later try fails with it. */
+  failure?: { error: unknown };
+}
+
+/** The try waiting on a {@linkcode SoloSocket}. */
+interface SoloWaiter {
+  /** A datagram, read synchronously: the buffer is reused. */
+  read(bytes: Uint8Array, from: Deno.NetAddr): void;
+  /** The socket failed. */
+  fail(error: unknown): void;
+}
+
+/** Datagrams a kept socket keeps for its next try, at most. */
+const MAX_UNREAD_DATAGRAMS = 8;
+
+/** A {@linkcode SoloSocket} on a new socket sending `query`, held by nobody yet. */
+const openSolo = (function openSolo(socket: Deno.DatagramConn, query: Uint8Array): SoloSocket {
+  const solo: SoloSocket = {
+    socket,
+    query,
+    id: readUint16(query, 0),
+    buffer: takeReceiveBuffer(),
+    waiter: undefined,
+    unread: [],
+    holders: 0,
+    reading: false,
+    closed: false,
+    release: () => releaseSolo(solo),
+  };
+  return solo;
+}).bind(undefined);
+
+/** One holder lets go of `solo`: the last closes its socket (its pending receive ends). */
+const releaseSolo = (function releaseSolo(solo: SoloSocket): void {
+  if (--solo.holders > 0 || solo.closed) return;
+  solo.closed = true;
+  try {
+    solo.socket.close();
+  } catch {
+    // Closed already.
+  }
+  if (!solo.reading) spareBuffer(solo.buffer);
+}).bind(undefined);
+
+/** Reads `solo`'s datagrams while a try waits, until it is closed, or its receive fails. */
+const readSolo = (async function readSolo(solo: SoloSocket): Promise<void> {
+  solo.reading = true;
+  const { socket, buffer } = solo;
+  try {
+    // Only while a try waits: a datagram that comes meanwhile waits in the socket's buffer.
+    while (!solo.closed && solo.waiter !== undefined) {
+      const [bytes, from] = await socket.receive(buffer);
+      if (solo.waiter !== undefined) solo.waiter.read(bytes, from as Deno.NetAddr);
+      else if (bytes.length >= 2 && readUint16(bytes, 0) === solo.id) {
+        // For the next try (the same query, the same id).
+        if (solo.unread.length >= MAX_UNREAD_DATAGRAMS) solo.unread.shift();
+        solo.unread.push([bytes.slice(), from as Deno.NetAddr]);
+      }
+    }
+  } catch (error) {
+    if (!solo.closed) {
+      solo.failure = { error };
+      solo.waiter?.fail(error);
+    }
+  } finally {
+    solo.reading = false;
+    if (solo.closed) spareBuffer(buffer);
+  }
+}).bind(undefined);
+
+/**
+ * {@linkcode queryUdp} on a `Deno.listenDatagram` socket, for a question asked alone: the same
+ * resends, filters and errors. The socket is its own, or its earlier try's (kept); the try waits
+ * on it until its answer, its deadline, an abort or a stop, and lets go of it then. (A question of
+ * a pair asks on the pair's socket instead: `_pair_sockets.ts`.)
  */
 const queryUdpDatagram = (async function queryUdpDatagram(
   listen: typeof Deno.listenDatagram,
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal, kept, pair } = question;
-  const keptKey = `${server.hostname} ${server.port}`;
-  // The socket of this question's earlier try of the server, or of the pair's other question.
-  const entry = kept?.byServer.get(keptKey);
-  let channel = entry?.channel ?? pair?.byServer.get(keptKey);
-  if (channel === undefined || channel.closed) {
+  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
+  const keptKey = kept === undefined ? "" : `${server.hostname} ${server.port}`;
+  // The socket of this question's earlier try of the server.
+  const entry = kept?.byServer.get(keptKey) as SoloSocket | undefined;
+  let solo = entry;
+  if (solo === undefined || solo.closed) {
     let socket: Deno.DatagramConn;
     try {
       socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
     } catch (error) {
       throw await socketFailure("bind", bindAddress, 0, error);
     }
-    channel = openChannel(socket);
-    if (pair !== undefined) {
-      pair.byServer.set(keptKey, channel);
-      channel.holders++;
-    }
+    solo = openSolo(socket, query);
   }
-  const id = readUint16(query, 0);
+  const socket = solo.socket;
   if (kept !== undefined && entry === undefined) {
-    kept.byServer.set(keptKey, { channel, query, id });
-    channel.holders++;
+    kept.byServer.set(keptKey, solo);
+    solo.holders++;
   }
-  channel.holders++; // this question, until it settles
-  channel.ids.add(id);
+  solo.holders++; // this try, until it settles
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
   let settled = false;
-  // How the question ends: its answer, or why not (the error made when needed: the errors'
-  // modules load then).
+  // How the try ends: its answer, or why not (the error made when needed: the errors' modules
+  // load then).
   let settle!: (outcome: DnsMessage | (() => unknown)) => void;
   const outcome = new Promise<DnsMessage | (() => unknown)>((resolve) => settle = resolve);
-  // Leaves the channel's waiting questions at once: its loop reads on only for those left.
+  const owner = solo;
+  // Leaves the socket at once: its loop reads on only while a try waits.
   const stop = (why: () => unknown) => {
     if (settled) return;
     settled = true;
-    if (channel.waiting.get(id) === waiter) channel.waiting.delete(id);
+    if (owner.waiter === waiter) owner.waiter = undefined;
     settle(why);
   };
-  const waiter: ChannelWaiter = {
+  const waiter: SoloWaiter = {
     read(bytes: Uint8Array, from: Deno.NetAddr) {
       if (settled) return;
       const read = readDatagram(bytes, from.hostname, from.port, question);
@@ -732,7 +690,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
       } else if (typeof read === "string") garbage = read;
       else if (read) {
         settled = true;
-        channel.waiting.delete(id);
+        owner.waiter = undefined;
         settle(read);
       }
     },
@@ -742,7 +700,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   };
   const sends: Promise<unknown>[] = [];
   const send = () => {
-    if (!settled) sends.push(sendOn(channel, query, target).catch(() => {}));
+    if (!settled) sends.push(socket.send(query, target).catch(() => {}));
   };
   const onAbort = () => stop(() => signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -775,25 +733,23 @@ const queryUdpDatagram = (async function queryUdpDatagram(
     },
   };
   schedule(clock);
-  if (channel.failure !== undefined) waiter.fail(channel.failure.error);
+  if (solo.failure !== undefined) waiter.fail(solo.failure.error);
   else if (!settled) {
-    channel.waiting.set(id, waiter);
+    solo.waiter = waiter;
     // An answer to this query that came while no try waited for it (a kept socket's).
-    const unread = channel.unread;
-    for (let i = 0; i < unread.length && !settled; i++) {
-      const [bytes, from] = unread[i]!;
-      if (readUint16(bytes, 0) !== id) continue;
-      unread.splice(i--, 1);
+    const unread = solo.unread;
+    while (unread.length > 0 && !settled) {
+      const [bytes, from] = unread.shift()!;
       waiter.read(bytes, from);
     }
     if (!settled) {
       // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
       sends.push(
-        sendOn(channel, query, target).catch((error) =>
+        socket.send(query, target).catch((error) =>
           stop(() => socketFailure("write", server.hostname, server.port, error))
         ),
       );
-      if (!channel.reading) void readChannel(channel);
+      if (!solo.reading) void readSolo(solo);
     }
   }
   try {
@@ -804,8 +760,8 @@ const queryUdpDatagram = (async function queryUdpDatagram(
     unschedule(clock);
     signal?.removeEventListener("abort", onAbort);
     if (questionStop) delete questionStop.onStop;
-    if (channel.waiting.get(id) === waiter) channel.waiting.delete(id);
-    releaseChannel(channel);
+    if (owner.waiter === waiter) owner.waiter = undefined;
+    releaseSolo(owner);
     for (const sent of sends) await sent;
   }
 }).bind(undefined);
@@ -889,8 +845,8 @@ const askServerNow = (async function askServerNow(
   const keptEntry = options.kept?.byServer.get(key);
   let id = keptEntry?.id ?? randomId();
   // A socket the pair's other question asks on: an id of its own, the answers told apart by it.
-  const shared = keptEntry === undefined ? options.pair?.byServer.get(key) : undefined;
-  while (shared?.ids.has(id)) id = randomId();
+  const pair = keptEntry === undefined ? options.pair : undefined;
+  while (pair?.idTaken(key, id)) id = randomId();
   const query = keptEntry?.query ??
     formQuery(encodeDnsQuery(id, name, type), options.edns0, options.trustAd);
   const check = (message: DnsMessage) => mismatch(message, id, name, type);
@@ -917,8 +873,10 @@ const askServerNow = (async function askServerNow(
       kept: options.kept,
       pair: options.pair,
     };
+    // A question of a pair asks on the pair's socket (_pair_sockets.ts), one alone on its own.
     const answer = listen
-      ? await queryUdpDatagram(listen, question, stop)
+      ? await (options.pair?.ask(listen, question, stop) ??
+        queryUdpDatagram(listen, question, stop))
       : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });
     if (!answer.truncated) return answer;
   }

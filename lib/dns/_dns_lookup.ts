@@ -23,7 +23,6 @@ import {
   askServer,
   closeKeptSockets,
   type KeptSockets,
-  newPairSockets,
   type QuestionStop,
   stopQuestion,
 } from "./_ask_server.ts";
@@ -31,15 +30,15 @@ import type { DnsNoDataError, DnsServerError } from "./errors.ts";
 import { DNS_CLASS_IN, DNS_RCODE, DNS_TYPE, type DnsMessage, type DnsRecord } from "./message.ts";
 import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import { isValidAnswerName } from "./host_name.ts";
-import { type ResolverConfig, searchNames } from "./resolv_conf.ts";
-// Re-exported: the resolver loads them with this module, only when DNS is asked.
-export { readResolverConfig, searchNames, sortBySortList } from "./resolv_conf.ts";
+import type { ResolverConfig, SortListEntry } from "./resolv_conf.ts";
 import type { IpFamily } from "../net/inet.ts";
 import { MAX_CNAME_LINKS } from "./codes.ts";
 import type { ResolveOptions } from "./_resolve_options.ts";
 import { readParsedConfigFile } from "../internal/config_file.ts";
 import { readEnvQuietly } from "./_quietly.ts";
-import { type PairedSearch, pairedSearchOf, type QuestionPace } from "./_paired_search.ts";
+import type { PairedSearch, QuestionPace } from "./_paired_search.ts";
+// The pairing is read from a module of its own: a lookup of one family loads no pairing code.
+import { PAIRINGS } from "./_pairings.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
@@ -54,6 +53,47 @@ let errorsLoading: Promise<typeof import("./errors.ts")> | undefined;
 /** The loads of the probe's module and of `SocketError`, one `import()` each (as errors.ts's). */
 let deadServerLoading: Promise<typeof import("./_dead_server.ts")> | undefined;
 let socketErrorLoading: Promise<typeof import("../net/socket_error.ts")> | undefined;
+
+/**
+ * resolv.conf's reader (`resolv_conf.ts`), loaded when the system's configuration is read: a
+ * lookup that names its server (`--nameserver`) has no search list, sortlist nor options, and
+ * never loads it. One `import()` for all (see dnsErrors).
+ */
+let resolvConf: typeof import("./resolv_conf.ts") | undefined;
+let resolvConfLoading: Promise<typeof import("./resolv_conf.ts")> | undefined;
+const loadResolvConf = (async function loadResolvConf(): Promise<
+  typeof import("./resolv_conf.ts")
+> {
+  return resolvConf ??= await (resolvConfLoading ??= import("./resolv_conf.ts"));
+}).bind(undefined);
+
+/** resolv.conf's settings: `resolv_conf.ts`'s readResolverConfig, that module loaded first. */
+export const readResolverConfig = (async function readResolverConfig(
+  path?: string,
+): Promise<ResolverConfig> {
+  return await (resolvConf ?? await loadResolvConf()).readResolverConfig(path);
+}).bind(undefined);
+
+/** `resolv_conf.ts`'s sortBySortList, that module loaded first (by the config's reading). */
+export const sortBySortList = (async function sortBySortList(
+  addresses: string[],
+  sortList: readonly SortListEntry[],
+): Promise<string[]> {
+  return (resolvConf ?? await loadResolvConf()).sortBySortList(addresses, sortList);
+}).bind(undefined);
+
+/**
+ * The pair's sockets (`_pair_sockets.ts`), loaded for a lookup of both families only: a question
+ * asked alone (one family, a command's usual lookup) never loads their shared-socket reader,
+ * question table and ordered sends. One `import()` for all (see dnsErrors).
+ */
+let pairSockets: typeof import("./_pair_sockets.ts") | undefined;
+let pairSocketsLoading: Promise<typeof import("./_pair_sockets.ts")> | undefined;
+const loadPairSockets = (async function loadPairSockets(): Promise<
+  typeof import("./_pair_sockets.ts")
+> {
+  return pairSockets ??= await (pairSocketsLoading ??= import("./_pair_sockets.ts"));
+}).bind(undefined);
 
 /**
  * The rotation counter of `options rotate`: each question starts one server further, from a
@@ -274,8 +314,9 @@ export const lookupChain = (async function lookupChain(
   // once the A one is answered (its try over), on that socket; under `single-request-reopen`
   // from a socket of its own, the A one's closed first (send_dg's __res_iclose and reopen).
   const singleRequest = system && config.singleRequest;
+  // (Awaited before the pair's first question only; the pace keeps A before AAAA meanwhile.)
   const pair = pace !== undefined && !tcpOnly && !(system && config.singleRequestReopen)
-    ? pace.held(newPairSockets)
+    ? pace.held((pairSockets ?? await loadPairSockets()).newPairSockets)
     : undefined;
   const form: QuestionForm = system
     ? { tcpOnly, edns0: config.edns0, trustAd: config.trustAd, resend: false, pair }
@@ -554,7 +595,7 @@ export const searchChain = (async function searchChain(
 ): Promise<ChainAnswer> {
   // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
   // pairing, each name is asked for both, the next only when neither found an address.
-  const paired = pairedSearchOf(options);
+  const paired = PAIRINGS.get(options) as PairedSearch | undefined;
   let failure: unknown;
   try {
     // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,
@@ -757,6 +798,7 @@ export const namesToAsk = (async function namesToAsk(
   const name = again ?? alias ?? hostName;
   const searched = name.endsWith(".") ? name.slice(0, -1) : name;
   if (again !== undefined) return { names: [searched], searched };
+  const { searchNames } = resolvConf ?? await loadResolvConf();
   return { names: searchNames(alias ?? (absolute ? `${hostName}.` : hostName), config), searched };
 }).bind(undefined);
 

@@ -13,6 +13,7 @@
  */
 
 import type { IpFamily } from "../net/inet.ts";
+import { PAIRINGS } from "./_pairings.ts";
 
 /** What one family's walk did at a name of the search list. */
 export interface SearchStep {
@@ -215,18 +216,13 @@ export class PairedSearch {
   }
 }
 
-/** The pairing of each family's options object, set by `lookupAddresses`. */
-const PAIRED = new WeakMap<object, PairedSearch>();
-
-/** Pairs the options objects of the two families' lookups; returns the pairing. */
+/**
+ * Pairs the options objects of the two families' lookups (`_pairings.ts`, where `_dns_lookup.ts`
+ * finds it); returns the pairing.
+ */
 export function pairSearches(options4: object, options6: object): PairedSearch {
   const paired = new PairedSearch();
-  PAIRED.set(options4, paired);
-  PAIRED.set(options6, paired);
+  PAIRINGS.set(options4, paired);
+  PAIRINGS.set(options6, paired);
   return paired;
-}
-
-/** The pairing of a lookup's options object, if `lookupAddresses` made one. */
-export function pairedSearchOf(options: object): PairedSearch | undefined {
-  return PAIRED.get(options);
 }

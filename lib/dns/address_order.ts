@@ -367,22 +367,10 @@ export function orderAddresses(
 ): number[] {
   const policy = options.policy ?? readGaiConf();
   const sourceList = parseSources(sources);
-  const rows = addresses.map((text, index) => {
-    const destination = endpointOf(text);
-    const source = sourceFor(destination, sourceList);
-    return {
-      text,
-      index,
-      destination,
-      source,
-      scope: scopeOf(destination, policy),
-      sourceScope: source && scopeOf(source, policy),
-      label: matchPrefix(destination.bytes, policy.labels),
-      sourceLabel: source && matchPrefix(source.bytes, policy.labels),
-      precedence: matchPrefix(destination.bytes, policy.precedences),
-    };
-  });
-  type Row = (typeof rows)[number];
+  const rows = addresses.map((text, index): Row => ({
+    index,
+    ...destinationOf(text, sourceList, policy),
+  }));
   // glibc's rule 9: for IPv4, the leading bits the destination shares with its source, only
   // inside the source's subnet (0 outside); for IPv6, compared at the first 32-bit word where
   // either pair differs.
@@ -434,6 +422,61 @@ export function orderAddresses(
     return a.index - b.index;
   };
   return mergeSort(rows, compare).map((row) => row.index);
+}
+
+/** What the sort compares of one destination: {@linkcode Destination} and its place. */
+interface Row extends Destination {
+  index: number;
+}
+
+/** What the sort knows of one destination address, given the sources and the policy. */
+interface Destination {
+  destination: Endpoint;
+  /** The source a connection to it would use; undefined: unusable (rule 1). */
+  source: Source | undefined;
+  scope: number;
+  sourceScope: number | undefined;
+  label: number;
+  sourceLabel: number | undefined;
+  precedence: number;
+}
+
+/**
+ * Each address's {@linkcode Destination}, kept while the sources and the policy stay the same
+ * objects: the parse of the host's list (the same array while its text is the same) and
+ * readGaiConf's (the same while gai.conf is); a program asks the same names again and again, and
+ * each lookup of both families sorts its answer (the parse of each address, its source and its
+ * three table rows were most of a sort of four addresses). At most
+ * {@linkcode MAX_KNOWN_DESTINATIONS}, forgotten all at once beyond.
+ */
+let knownDestinations:
+  | { sources: readonly Source[]; policy: GaiConfig; byText: Map<string, Destination> }
+  | undefined;
+const MAX_KNOWN_DESTINATIONS = 256;
+
+/** The {@linkcode Destination} of the address `text` (kept, see knownDestinations). */
+function destinationOf(text: string, sources: readonly Source[], policy: GaiConfig): Destination {
+  let known = knownDestinations;
+  if (known === undefined || known.sources !== sources || known.policy !== policy) {
+    known = knownDestinations = { sources, policy, byText: new Map() };
+  }
+  let found = known.byText.get(text);
+  if (found === undefined) {
+    const destination = endpointOf(text);
+    const source = sourceFor(destination, sources);
+    found = {
+      destination,
+      source,
+      scope: scopeOf(destination, policy),
+      sourceScope: source && scopeOf(source, policy),
+      label: matchPrefix(destination.bytes, policy.labels),
+      sourceLabel: source && matchPrefix(source.bytes, policy.labels),
+      precedence: matchPrefix(destination.bytes, policy.precedences),
+    };
+    if (known.byText.size >= MAX_KNOWN_DESTINATIONS) known.byText.clear();
+    known.byText.set(text, found);
+  }
+  return found;
 }
 
 /**

@@ -452,7 +452,7 @@ const dnsByName = (async function dnsByName(
     const value: HostEntry = {
       officialName: chainEnd(chain),
       aliases: chain.slice(0, -1),
-      addresses: sortList.length > 0 ? sortBySortList(data, sortList) : data,
+      addresses: sortList.length > 0 ? await sortBySortList(data, sortList) : data,
       source: "dns",
     };
     return { status: "success", value };

@@ -111,3 +111,30 @@ Deno.test("orderAddresses() sorts getaddrinfo's list of each address per socket 
     "fe80::1 RAW",
   ]);
 });
+
+Deno.test("sortAddresses() sorts anew when the sources or the policy change (its kept rows are theirs)", () => {
+  const addresses = ["10.0.7.1", "fd00::7", "2001:db8::7"];
+  const preferIpv4 = parseGaiConf("precedence ::ffff:0:0/96  100\n");
+  const noIpv6 = ["127.0.0.1", "::1", "10.1.2.3"];
+  // Alternating, so that each sort follows one made with other sources or another policy.
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(sortAddresses(addresses, HOST, { policy: DEFAULT_GAI_CONFIG }), [
+      "fd00::7",
+      "10.0.7.1",
+      "2001:db8::7",
+    ]);
+    assert.deepEqual(sortAddresses(addresses, HOST, { policy: preferIpv4 }), [
+      "10.0.7.1",
+      "fd00::7",
+      "2001:db8::7",
+    ]);
+    // No IPv6 source but loopback: both IPv6 destinations are unusable (rule 1).
+    assert.deepEqual(sortAddresses(addresses, noIpv6, { policy: DEFAULT_GAI_CONFIG }), [
+      "10.0.7.1",
+      "fd00::7",
+      "2001:db8::7",
+    ]);
+    // An address that is none still throws, whatever was kept.
+    assert.throws(() => sortAddresses(["10.0.7.1", "nope"], HOST), SyntaxError);
+  }
+});

@@ -87,6 +87,39 @@ Deno.test("interfaceList(): one read within the age, a new one after it", () => 
   assert.equal(stub.state.reads, 3);
 });
 
+Deno.test("interfaceList(): the permission asked with each read, not each call; a refusal asked again at once", () => {
+  using stub = stubInterfaces(() => [...LOOPBACK, V4]);
+  const querySync = Deno.permissions.querySync;
+  let state: Deno.PermissionState = "granted";
+  let queries = 0;
+  Deno.permissions.querySync = ((descriptor: Deno.PermissionDescriptor) => {
+    if (descriptor.name !== "sys") return querySync.call(Deno.permissions, descriptor);
+    queries++;
+    return { state, partial: false, onchange: null } as unknown as Deno.PermissionStatus;
+  }) as typeof querySync;
+  try {
+    const at = performance.now() + 2_000_000; // past any read other tests made
+    const first = interfaceList(at);
+    for (let i = 1; i < 10; i++) assert.equal(interfaceList(at + i), first);
+    assert.equal(queries, 1); // each call asked before
+    assert.equal(stub.state.reads, 1);
+    // Revoked: counts with the next read (the list read under the grant is shared for its age).
+    state = "denied";
+    assert.equal(interfaceList(at + INTERFACE_LIST_MAX_AGE_MS - 1), first);
+    assert.equal(interfaceList(at + INTERFACE_LIST_MAX_AGE_MS), undefined);
+    assert.equal(queries, 2);
+    // Refused: asked again on each call, so that a grant counts at once.
+    assert.equal(interfaceList(at + INTERFACE_LIST_MAX_AGE_MS + 1), undefined);
+    assert.equal(queries, 3);
+    state = "granted";
+    assert.deepEqual(interfaceList(at + INTERFACE_LIST_MAX_AGE_MS + 2), [...LOOPBACK, V4]);
+    assert.equal(queries, 4);
+    assert.equal(stub.state.reads, 2);
+  } finally {
+    Deno.permissions.querySync = querySync;
+  }
+});
+
 Deno.test("interfaceList(): undefined where sys permission for the interfaces is refused", {
   permissions: { read: true, sys: ["hostname"] },
 }, () => {
