@@ -1,7 +1,6 @@
 /**
  * `wget -r`'s requests as the server sees them, against GNU wget's: every request's method,
- * target and header lines (their values; the User-Agent's value aside, and GNU's Referer, which
- * netkit's wget -r does not send), which of the run's connections it came on, and the order of
+ * target and header lines (their values, the Referer's too; the User-Agent's value aside), which of the run's connections it came on, and the order of
  * the requests across two servers. The site has what decides, in GNU's one-at-a-time run, the
  * request after a page before it goes out: robots.txt asked while a page is read (the first page,
  * and a later one linking to another port of the host, URLs queued already), a redirect, a 404,
@@ -142,9 +141,7 @@ function exchanges(requests: RecordedRequest[], connections = true): string[] {
     const headers = request.headers.flatMap(([name, value]) => {
       const key = name.toLowerCase();
       if (key === "user-agent") return [`${key}: (agent)`];
-      // GNU's Referer, which netkit's wget -r does not send (cmd/README.md), and the case of
-      // GNU's Connection value aside.
-      if (key === "referer") return [];
+      // The case of GNU's Connection value aside.
       return [`${key}: ${key === "connection" ? value.toLowerCase() : value}`];
     }).sort();
     const on = connections ? `#${request.connection - first + 1} ` : "";
