@@ -1,7 +1,7 @@
 /**
  * `wget -r`'s requests as the server sees them, against GNU wget's: every request's method,
- * target and header lines (their values, the Referer's too; the User-Agent's value aside), which of the run's connections it came on, and the order of
- * the requests across two servers. The site has what decides, in GNU's one-at-a-time run, the
+ * target and header lines (their values, the Referer's too; the User-Agent's value aside), which
+ * of the run's connections it came on, and the order of the requests across two servers. The site has what decides, in GNU's one-at-a-time run, the
  * request after a page before it goes out: robots.txt asked while a page is read (the first page,
  * and a later one linking to another port of the host, URLs queued already), a redirect, a 404,
  * -N's If-Modified-Since and HEAD, -nc's files there, -Q's quota, a write that fails mid-run (a
