@@ -30,9 +30,12 @@ async function tree(dir: string, prefix = ""): Promise<Record<string, string>> {
 /** The log lines compared: lengths, what was saved (no time, no rate), GNU's warnings. */
 function keyLines(stderr: string): string[] {
   return stderr.split("\n").flatMap((line) => {
-    if (/^(Length|HTTP request sent|Saving to|Specifying|Compression|wget:)/.test(line)) {
+    if (/^(Length|HTTP request sent|Saving to|Specifying|Compression|wget:|Cannot)/.test(line)) {
       return [line];
     }
+    // -nv's line, without its time.
+    const nv = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (URL:.*)$/.exec(line);
+    if (nv) return [nv[1]!];
     if (/fully retrieved|Continuing|already there/.test(line)) return [line.trim()];
     const saved = / - (.* saved \[.*\])$/.exec(line);
     return saved ? [saved[1]!] : [];
@@ -103,6 +106,67 @@ peerTest(
           const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
           const coding = request.headers.find(([name]) => /^accept-encoding$/i.test(name))?.[1];
           return `${request.method} ${request.target} ${range ?? "-"} ${coding ?? "-"}`;
+        });
+      }
+      const gnu = outcome.gnu!;
+      const netkit = outcome.netkit!;
+      const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
+      equal(netkit.code, gnu.code, what);
+      deepEqual(seen.netkit, seen.gnu, what);
+      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
+      deepEqual(keyLines(netkit.stderr), keyLines(gnu.stderr), what);
+    }
+  },
+);
+
+peerTest(
+  "wget -r --start-pos asks every document from OFFSET, robots.txt too, as GNU wget 1.21.3 (a 416 " +
+    "robots.txt cannot be read, and is asked for again at the next link)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const page = "<html>" + " ".repeat(100) + '<a href="a.txt">a</a> <a href="b.html">b</a>\n';
+    const pages: Record<string, [string, string]> = {
+      "/": [page, "text/html"],
+      "/a.txt": [BODY, "text/plain"],
+      "/b.html": [page.replace("a.txt", "c.txt"), "text/html"],
+      "/c.txt": ["short\n", "text/plain"],
+    };
+    await using server = startRecordingServer({
+      handle: (request) => {
+        const found = pages[request.target];
+        if (!found) return { status: 404, reason: "Not Found", body: "none\n" };
+        const [body, type] = found;
+        const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
+        const from = /^bytes=(\d+)-$/.exec(range ?? "");
+        const headers: [string, string][] = [["Content-Type", type]];
+        if (!from) return { headers, body };
+        const start = Number(from[1]);
+        if (start >= body.length) return { status: 416, reason: "Range Not Satisfiable", body: "" };
+        headers.push(["Content-Range", `bytes ${start}-${body.length - 1}/${body.length}`]);
+        return { status: 206, reason: "Partial Content", headers, body: body.slice(start) };
+      },
+    });
+    const host = `127.0.0.1:${server.port}`;
+    const cases: { args: string[]; files?: Record<string, string>; dirs?: string[] }[] = [
+      { args: ["--start-pos=100", "-r", "-nv", `${server.base}/`] },
+      {
+        args: ["--start-pos=100", "-r", `${server.base}/`],
+        dirs: [host],
+        files: { [`${host}/index.html`]: "old\n" },
+      },
+      { args: ["--start-pos=2", "-r", "-nd", "-nv", `${server.base}/`] },
+    ];
+    for (const job of cases) {
+      const caseDir = await Deno.makeTempDir({ dir: dir.path });
+      const seen: Record<string, string[]> = {};
+      const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
+      for (const tool of ["gnu", "netkit"] as const) {
+        const before = server.requests.length;
+        outcome[tool] = await runTool(tool, caseDir, undefined, job);
+        seen[tool] = server.requests.slice(before).map((request) => {
+          const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
+          return `${request.method} ${request.target} ${range ?? "-"}`;
         });
       }
       const gnu = outcome.gnu!;
