@@ -200,9 +200,11 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   /**
    * robots.txt was answered but left no file to read (`startPos`'s 416, "already fully
    * retrieved"): GNU wget's "Cannot open PATH: REASON". The server has no rules, and is asked for
-   * robots.txt again at its next link, as GNU's (it registers no rules for it).
+   * robots.txt again at its next link, as GNU's (it registers no rules for it). `removing`: the
+   * file was not to be kept (`--spider`, `--delete-after`, a name -A/-R rejects), and GNU's
+   * unlink of it fails as well ("unlink: REASON").
    */
-  onRobotsUnread?(path: string, error: unknown): void;
+  onRobotsUnread?(path: string, error: unknown, removing: boolean): void;
   /**
    * The page saved at `path` says `<meta name="robots" content="nofollow">` and robots are obeyed:
    * none of its links is followed (GNU wget: "nofollow attribute found in PATH. Will not follow
@@ -1150,15 +1152,21 @@ class Walker {
     this.#options.onRobots?.(`${origin}/robots.txt`);
     const fetched = await this.#fetch(`${origin}/robots.txt`, { robots: true, keepText: true });
     if (fetched?.path) {
+      // (Not kept as it came, a file continued or left as it was: read from disk, -O's file under
+      // -O, as GNU's res_parse_from_file.)
+      const path = this.#options.output?.name ?? fetched.path;
       try {
         rules = parseRobotsTxt(
-          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(fetched.path)),
+          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(path)),
         );
       } catch (error) {
         // Unreadable: no rules (none made: asked for again).
         if (error instanceof Deno.errors.NotFound) {
           this.#robotsUnread.add(origin);
-          this.#options.onRobotsUnread?.(fetched.path, error);
+          // GNU then unlinks the file it would not keep, and says that fails too.
+          const removing = !this.#options.output &&
+            (this.#options.deleteAfter || this.#options.spider || path.endsWith(".tmp"));
+          this.#options.onRobotsUnread?.(path, error, removing);
         }
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.

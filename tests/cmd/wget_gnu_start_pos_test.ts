@@ -156,6 +156,8 @@ peerTest(
         files: { [`${host}/index.html`]: "old\n" },
       },
       { args: ["--start-pos=2", "-r", "-nd", "-nv", `${server.base}/`] },
+      // robots.txt's 416 under -O: GNU reads -O's file for its rules (there: no line missing).
+      { args: ["--start-pos=100", "-r", "-nv", "-O", "out", `${server.base}/`] },
     ];
     for (const job of cases) {
       const caseDir = await Deno.makeTempDir({ dir: dir.path });
