@@ -242,8 +242,8 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * only those bytes, to the file a download would make (a free name, `NAME.1`, beside a file of
    * the name; appended to where a file is written over: `-x`, `-N`, `--backups`, `-O`). A server
    * that ignores `Range` has that many bytes of its body skipped; one with no more bytes (a 416,
-   * a shorter body) leaves the file "already fully retrieved". Not with `resume` or `spider`.
-   * @default {0}
+   * a shorter body) leaves the file "already fully retrieved". `spider` sends it with its HEAD
+   * (a 206's length counted from it); `resume` takes its place. @default {0}
    */
   startPos?: number | undefined;
   /** The most redirects followed. @default {20} */
