@@ -121,6 +121,8 @@ export interface WgetValues extends WgetRecursiveValues {
   compression?: string;
   "output-file"?: string;
   quota?: string;
+  /** `--start-pos` (`start_pos`): each download's bytes from this offset (GNU's bytes syntax). */
+  "start-pos"?: string;
   "connect-timeout"?: string;
   "read-timeout"?: string;
   "dns-timeout"?: string;
@@ -381,14 +383,30 @@ const downloadOptions = (function downloadOptions(
     | "gzip"
     | "none";
   options.compression = compression;
-  if (compression === "gzip" && options.resume) {
-    // GNU wget 1.21 keeps --compression=gzip and drops -c, with this line, even under -q
-    // (auto keeps -c, and asks for the body as stored when it resumes).
+  // --start-pos=OFFSET (any value, 0 too, counts as given, as GNU's opt.start_pos >= 0).
+  const startPos = values["start-pos"] === undefined
+    ? undefined
+    : parseWgetBytes(values["start-pos"], "--start-pos");
+  if (compression === "gzip" && (options.resume || startPos !== undefined)) {
+    // GNU wget 1.21 keeps --compression=gzip and drops -c and --start-pos, with this line, even
+    // under -q (auto keeps -c, and asks for the body as stored when it resumes).
     console.error(
       "Compression does not work with --continue or --start-pos, they will be disabled.",
     );
     options.resume = false;
     values.continue = false;
+  } else if (startPos !== undefined) {
+    // GNU's --compression=auto is off beside --start-pos; -c beside it is dropped, with this line
+    // (even under -q).
+    if (compression === "auto") options.compression = "none";
+    if (options.resume) {
+      console.error(
+        "Specifying both --start-pos and --continue is not recommended; --continue will be disabled.",
+      );
+      options.resume = false;
+      values.continue = false;
+    }
+    if (startPos > 0) options.startPos = startPos;
   }
   if (values["ignore-length"]) {
     // GNU wget then asks the server to close: the body ends where the connection does.
@@ -1052,7 +1070,10 @@ const runWithLog = (async function runWithLog(
       if (sink && options.output) {
         // Each document starts where the last ended. With -c, GNU wget asks every URL for the
         // bytes after what FILE holds by then (a Range of its size; 416 when it is complete).
-        options.output.offset = options.resume ? sink.statSync().size : 0;
+        options.output.offset = options.resume ? sink.statSync().size : options.startPos ?? 0;
+      } else if (options.output) {
+        // --start-pos: each URL's bytes from the offset, as GNU's restval (-O - too).
+        options.output.offset = options.startPos ?? 0;
       }
       try {
         if (layoutFor) {

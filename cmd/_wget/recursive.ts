@@ -314,6 +314,10 @@ export const runRecursive = (async function runRecursive(
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
       onSaved: (saved) => onSaved(reporter, saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
+      onRobotsUnread: (path, error, removing) => {
+        reporter.notice(`Cannot open ${path}: ${fileErrorText(error)}`);
+        if (removing) reporter.notice(`unlink: ${fileErrorText(error)}`);
+      },
       onNofollow: (path) =>
         reporter.verbose(
           `nofollow attribute found in ${path}. Will not follow any links on this page`,

@@ -749,7 +749,9 @@ export class WgetReporter {
     const hasLastModified = result.hasLastModified ?? log.hasLastModified;
     // A 204 GNU answers before its length line (no body, no length); the length comes before
     // what GNU says of Last-Modified (gethttp prints it, http_loop's got_head the rest).
-    if (!this.#nonVerbose && status !== 204) this.#lengthLine(log, result.size, 0);
+    if (!this.#nonVerbose && status !== 204) {
+      this.#lengthLine(log, result.size, result.resumedAt ?? 0);
+    }
     // -N (-m): a HEAD answered without Last-Modified says so, as GNU's, then (its -S head
     // shown) the GET that may follow for links, whose answer GNU no longer looks at for it.
     if (this.#timestamping && !hasLastModified) {

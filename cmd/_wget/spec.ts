@@ -32,6 +32,7 @@ NAME.1, NAME.2, ...
       --retry-on-http-error LIST   also retry these statuses (e.g. 500,503)
       --waitretry TIME         longest wait between attempts: 1 s, 2 s, ... (default 10)
   -c, --continue               resume a partly downloaded file
+      --start-pos OFFSET       fetch each file from byte OFFSET on (Range)
   -nc, --no-clobber            skip a URL whose file exists
   -nv, --no-verbose            one line per file, and errors
   -v, --verbose                GNU's full log (the default)

@@ -57,6 +57,7 @@ const EXECUTE_STRINGS: Record<string, string> = {
   readtimeout: "read-timeout",
   wait: "wait",
   quota: "quota",
+  startpos: "start-pos",
   limitrate: "limit-rate",
   certificate: "certificate",
   certificatetype: "certificate-type",
@@ -201,7 +202,7 @@ const EXECUTE_UNSUPPORTED = new Set(
   `
   background bindaddress ciphers crlfile
   htmlify pinnedpubkey
-  retryonhosterror secureprotocol startpos warcfile
+  retryonhosterror secureprotocol warcfile
 `.trim().split(/\s+/),
 );
 

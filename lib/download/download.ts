@@ -237,6 +237,15 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   unlink?: boolean | undefined;
   /** Resume a partial file with `Range` (`-c`). */
   resume?: boolean | undefined;
+  /**
+   * GNU wget's `--start-pos`: ask for the body from this byte on (`Range: bytes=N-`) and write
+   * only those bytes, to the file a download would make (a free name, `NAME.1`, beside a file of
+   * the name; appended to where a file is written over: `-x`, `-N`, `--backups`, `-O`). A server
+   * that ignores `Range` has that many bytes of its body skipped; one with no more bytes (a 416,
+   * a shorter body) leaves the file "already fully retrieved". `spider` sends it with its HEAD
+   * (a 206's length counted from it); `resume` takes its place. @default {0}
+   */
+  startPos?: number | undefined;
   /** The most redirects followed. @default {20} */
   maxRedirects?: number;
   /** Attempts in all; 0 for no limit. @default {20} */
@@ -396,6 +405,11 @@ export interface DownloadResult {
    * did not say), for a log line of its own however many downloads run at once.
    */
   total?: number | undefined;
+  /**
+   * `--spider` with `startPos`: the byte a 206 answered from (its length line says the bytes
+   * after it "remaining", as GNU's).
+   */
+  resumedAt?: number | undefined;
   /** The final answer's reason phrase (`--spider`'s, for its "200 OK" line). */
   reason?: string | undefined;
   /** Whether the answer had a `Last-Modified` header (`-N` says when it had none). */
@@ -744,7 +758,7 @@ const attemptDownload = (async function attemptDownload(
     else if (state.owned) offset = state.owned.size;
     else if (options.resume && !options.spider && !probe && nameKnown) {
       offset = fileSize(plannedPath);
-    }
+    } else if (!probe) offset = options.startPos ?? 0;
     const headers = withReferer(options.headers, options.referer);
     if (offset > 0) headers.push(["Range", `bytes=${offset}-`]);
     // As GNU wget: the body as stored, never compressed for the way (it is saved as sent); and
@@ -998,12 +1012,17 @@ const attemptDownload = (async function attemptDownload(
         throw error;
       }
       if (options.spider) {
+        // (--start-pos: a 206's length counts from the offset, as GNU's contlen + contrange.)
+        const from = status === 206 && offset > 0 && response.contentLength !== undefined
+          ? offset
+          : undefined;
         return {
           url: original.href,
           finalUrl: target.href,
           bytes: 0,
           status,
-          size: response.contentLength,
+          size: from === undefined ? response.contentLength : response.contentLength! + from,
+          ...(from === undefined ? {} : { resumedAt: from }),
           contentType: response.head.headers.get("Content-Type"),
           reason: response.head.reason,
         };
@@ -1389,7 +1408,10 @@ function openTarget(job: BodyJob): Deno.FsFile {
         // A file where a directory goes: the open says "Not a directory", as GNU's.
         if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       }
-      if (backups > 0 && !state.owned && offset === 0) rotateBackups(path, backups);
+      // (--start-pos too rotates, then appends to a new file, as GNU's open_output_stream.)
+      if (backups > 0 && !state.owned && (offset === 0 || !options.resume)) {
+        rotateBackups(path, backups);
+      }
       // --unlink: a file written over from its start is a new file (a hard link keeps the old).
       if (options.unlink && offset === 0) {
         try {

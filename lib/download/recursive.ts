@@ -198,6 +198,14 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
   /** robots.txt is about to be asked for (GNU wget: "Loading robots.txt; please ignore errors."). */
   onRobots?(url: string): void;
   /**
+   * robots.txt was answered but left no file to read (`startPos`'s 416, "already fully
+   * retrieved"): GNU wget's "Cannot open PATH: REASON". The server has no rules, and is asked for
+   * robots.txt again at its next link, as GNU's (it registers no rules for it). `removing`: the
+   * file was not to be kept (`--spider`, `--delete-after`, a name -A/-R rejects), and GNU's
+   * unlink of it fails as well ("unlink: REASON").
+   */
+  onRobotsUnread?(path: string, error: unknown, removing: boolean): void;
+  /**
    * The page saved at `path` says `<meta name="robots" content="nofollow">` and robots are obeyed:
    * none of its links is followed (GNU wget: "nofollow attribute found in PATH. Will not follow
    * any links on this page").
@@ -532,6 +540,7 @@ class Walker {
       onNotModified: _onNotModified,
       onWalked: _onWalked,
       onRobots: _onRobots,
+      onRobotsUnread: _onRobotsUnread,
       onNofollow: _onNofollow,
       onConverted: _onConverted,
       fetchLog: _fetchLog,
@@ -1126,22 +1135,39 @@ class Walker {
       // One fetch per server, however many tasks ask at once.
       rules = this.#fetchRobots(key);
       this.#robots.set(key, rules);
-      rules.then((ready) => this.#robotsReady.set(key, ready));
+      rules.then((ready) => {
+        // (No file to read: asked for again at the server's next link, as GNU's.)
+        if (this.#robotsUnread.delete(key)) this.#robots.delete(key);
+        else this.#robotsReady.set(key, ready);
+      });
     }
     return rules;
   }
+
+  /** The servers whose robots.txt was answered without a file to read (see `onRobotsUnread`). */
+  readonly #robotsUnread = new Set<string>();
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
     this.#options.onRobots?.(`${origin}/robots.txt`);
     const fetched = await this.#fetch(`${origin}/robots.txt`, { robots: true, keepText: true });
     if (fetched?.path) {
+      // (Not kept as it came, a file continued or left as it was: read from disk, -O's file under
+      // -O, as GNU's res_parse_from_file.)
+      const path = this.#options.output?.name ?? fetched.path;
       try {
         rules = parseRobotsTxt(
-          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(fetched.path)),
+          fetched.text ?? new TextDecoder().decode(Deno.readFileSync(path)),
         );
-      } catch {
-        // Unreadable: no rules.
+      } catch (error) {
+        // Unreadable: no rules (none made: asked for again).
+        if (error instanceof Deno.errors.NotFound) {
+          this.#robotsUnread.add(origin);
+          // GNU then unlinks the file it would not keep, and says that fails too.
+          const removing = !this.#options.output &&
+            (this.#options.deleteAfter || this.#options.spider || path.endsWith(".tmp"));
+          this.#options.onRobotsUnread?.(path, error, removing);
+        }
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.
       const accept = this.#options.acceptRules;
@@ -1683,6 +1709,10 @@ class Walker {
       } catch {
         // Not there: fetched whole.
       }
+    } else if (!options.resume) {
+      // --start-pos: every document from the offset, robots.txt too, as GNU's restval (appended
+      // to a file already here, which -r writes over).
+      resumeFrom = options.startPos ?? 0;
     }
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
@@ -1745,7 +1775,7 @@ class Walker {
       try {
         this.#makeParents(path, directory);
         if (resumeFrom > 0) {
-          file = Deno.openSync(path, { write: true, append: true });
+          file = Deno.openSync(path, { write: true, append: true, create: true });
         } else if (clobber || overwrite) {
           if (this.#mayExist(path)) {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
@@ -1802,7 +1832,7 @@ class Walker {
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
     let early = false;
     let claimed = false;
-    const createEarly = !shared && clobber && !options.adjustExtension &&
+    const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
         !options.contentDisposition &&
         this.#isNewName(planned)
       ? () => {
