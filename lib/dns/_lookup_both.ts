@@ -149,7 +149,7 @@ async function lookUpBothInHostsFile(
     hosts,
     name,
     options.sorted !== false,
-    multiFor(options.hostsFile),
+    () => multiFor(options.hostsFile),
   );
 }
 
@@ -162,7 +162,7 @@ async function bothFromHostsEntries(
   hosts: HostsLines,
   name: string,
   sorted: boolean,
-  multi: boolean,
+  multi: () => boolean,
 ): Promise<AddressLookup | undefined> {
   const hostName = filesKey(name);
   // getaddrinfo reads each line in its own family: an IPv4-mapped or `::1` line, which answers
@@ -174,8 +174,9 @@ async function bothFromHostsEntries(
   );
   const first = lines[0];
   if (first === undefined) return undefined;
-  // host.conf's `multi off` (or none): the first line naming it only, of either family.
-  if (!multi) lines.length = 1;
+  // host.conf's `multi off` (or none): the first line naming it only, of either family; read
+  // only when more than one line names it.
+  if (lines.length > 1 && !multi()) lines.length = 1;
   // The canonical name is the first name of the first line naming it, of either family.
   return await inAddressOrder(
     first.names[0] ?? hostName,
@@ -289,7 +290,7 @@ export async function lookupAddressesUnbounded(
       hosts,
       name,
       options.sorted !== false,
-      multiFor(options.hostsFile),
+      () => multiFor(options.hostsFile),
     );
     if (fromFile) return fromFile;
   }

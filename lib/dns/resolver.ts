@@ -367,7 +367,11 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
   );
   if (found) {
     // host.conf's `reorder`: gethostbyname's IPv4 address of a network of the host first.
-    if (!bySortList || family !== 4 || options.nameServer !== undefined || !hostConf().reorder) {
+    // (One address has nothing to trade places with: host.conf is not read for it.)
+    if (
+      !bySortList || family !== 4 || options.nameServer !== undefined ||
+      found.addresses.length < 2 || !hostConf().reorder
+    ) {
       return found;
     }
     const { interfaceList } = await import("./_interface_list.ts");
@@ -389,26 +393,30 @@ const hostsFileByName = (function hostsFileByName(
 ): SourceOutcome<HostEntry> | Promise<SourceOutcome<HostEntry>> {
   const entries = hostsEntries(options.hostsFile, options.signal);
   // At once when the file is kept (or not read): no async function and its turns per lookup.
-  const multi = multiFor(options.hostsFile);
   return entries instanceof Promise
-    ? entries.then((read) => hostsFileOutcome(read, key, family, multi))
-    : hostsFileOutcome(entries, key, family, multi);
+    ? entries.then((read) => hostsFileOutcome(read, key, family, options.hostsFile))
+    : hostsFileOutcome(entries, key, family, options.hostsFile);
 }).bind(undefined);
 
 /**
- * The files source's outcome for `key`, given the hosts file (undefined: unreadable); `multi`:
- * host.conf's, every line naming it or the first.
+ * The files source's outcome for `key`, given the hosts file (undefined: unreadable) and the
+ * lookup's `hostsFile` option (host.conf's `multi` counts for the system's file only).
  */
 const hostsFileOutcome = (function hostsFileOutcome(
   hosts: HostsLines | undefined,
   key: string,
   family: IpFamily,
-  multi: boolean,
+  hostsFile: string | false | undefined,
 ): SourceOutcome<HostEntry> {
   if (hosts === undefined) return UNAVAILABLE;
   // The lines that may name it, then matched as on the whole file.
-  const match = findHostByName(hosts.naming(key), key, family, { multi });
+  let match = findHostByName(hosts.naming(key), key, family);
   if (match === undefined) return NOT_FOUND;
+  // host.conf's `multi off` (or none): the first line only. Read only when more than one line
+  // names it (a line gives one address), so that most lookups never read host.conf.
+  if (match.addresses.length > 1 && !multiFor(hostsFile)) {
+    match = findHostByName(hosts.naming(key), key, family, { multi: false })!;
+  }
   const { officialName, aliases, addresses } = match;
   return { status: "success", value: { officialName, aliases, addresses, source: "hosts-file" } };
 }).bind(undefined);
