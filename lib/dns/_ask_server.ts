@@ -441,6 +441,81 @@ export interface UdpQuestion {
 }
 
 /**
+ * Watches a UDP question while it waits: an abort of `question.signal` and the probe's stop
+ * (`questionStop`) end it through `stop`; `send` goes again at a third and at two thirds of the
+ * time when `question.resend`; at the deadline it ends as a timeout, or as a bad response when
+ * only garbage came (`garbage()`, the last datagram's fault). Returns what ends the watch (the
+ * clock entry and the listeners), to call once the question is settled. Shared by the question's
+ * own socket and a pair's (`_pair_sockets.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watchQuestion } from "./_ask_server.ts";
+ *
+ * const aborts = new AbortController();
+ * let why: (() => unknown) | undefined;
+ * const question = {
+ *   name: "a.test",
+ *   server: { hostname: "127.0.0.1", port: 53 },
+ *   timeoutMs: 60_000,
+ *   resend: false,
+ *   signal: aborts.signal,
+ * };
+ * const unwatch = watchQuestion(question, undefined, () => {}, (w) => why = w, () => undefined);
+ * aborts.abort(new Error("stop"));
+ * assert.equal((why!() as Error).message, "stop");
+ * unwatch();
+ * ```
+ */
+export const watchQuestion = (function watchQuestion(
+  question: Pick<UdpQuestion, "name" | "server" | "timeoutMs" | "resend" | "signal">,
+  questionStop: QuestionStop | undefined,
+  send: () => void,
+  stop: (why: () => unknown) => void,
+  garbage: () => string | undefined,
+): () => void {
+  const { name, server, timeoutMs, signal } = question;
+  const onAbort = () => stop(() => signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (questionStop) {
+    questionStop.onStop = stop;
+    if (questionStop.stopped) stop(questionStop.stopped.why);
+  }
+  // A resend at a third and at two thirds of the time, then the deadline, on the shared clock:
+  // no timer per question (each cost ~1.5 KB of heap; the first setTimeout of a process, ~3.5 ms).
+  // The pending receive keeps the process alive meanwhile.
+  const started = performance.now();
+  let resends = 0;
+  const clock: ClockEntry = {
+    due: started + (question.resend ? timeoutMs / 3 : timeoutMs),
+    fire() {
+      if (question.resend && resends < 2) {
+        resends++;
+        send();
+        clock.due = started + ((resends + 1) * timeoutMs) / 3;
+        schedule(clock);
+        return;
+      }
+      stop(async () => {
+        const { errors } = await loadFailures();
+        const where = formatNameServer(server);
+        const bad = garbage();
+        return bad
+          ? new errors.DnsBadResponseError(name, bad, { server: where })
+          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
+      });
+    },
+  };
+  schedule(clock);
+  return () => {
+    unschedule(clock);
+    signal?.removeEventListener("abort", onAbort);
+    if (questionStop) delete questionStop.onStop;
+  };
+}).bind(undefined);
+
+/**
  * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
  * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
  * from the server, the result is a bad-response error rather than a timeout.
@@ -645,7 +720,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
+  const { query, server, bindAddress, kept } = question;
   const keptKey = kept === undefined ? "" : `${server.hostname} ${server.port}`;
   // The socket of this question's earlier try of the server.
   const entry = kept?.byServer.get(keptKey) as SoloSocket | undefined;
@@ -702,37 +777,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
   const send = () => {
     if (!settled) sends.push(socket.send(query, target).catch(() => {}));
   };
-  const onAbort = () => stop(() => signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (questionStop) {
-    questionStop.onStop = stop;
-    if (questionStop.stopped) stop(questionStop.stopped.why);
-  }
-  // A resend at a third and at two thirds of the time, then the deadline, on the shared clock:
-  // no timer per question (each cost ~1.5 KB of heap; the first setTimeout of a process, ~3.5 ms).
-  // The pending receive keeps the process alive meanwhile.
-  const started = performance.now();
-  let resends = 0;
-  const clock: ClockEntry = {
-    due: started + (question.resend ? timeoutMs / 3 : timeoutMs),
-    fire() {
-      if (question.resend && resends < 2) {
-        resends++;
-        send();
-        clock.due = started + ((resends + 1) * timeoutMs) / 3;
-        schedule(clock);
-        return;
-      }
-      stop(async () => {
-        const { errors } = await loadFailures();
-        const where = formatNameServer(server);
-        return garbage
-          ? new errors.DnsBadResponseError(name, garbage, { server: where })
-          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
-      });
-    },
-  };
-  schedule(clock);
+  const unwatch = watchQuestion(question, questionStop, send, stop, () => garbage);
   if (solo.failure !== undefined) waiter.fail(solo.failure.error);
   else if (!settled) {
     solo.waiter = waiter;
@@ -757,9 +802,7 @@ const queryUdpDatagram = (async function queryUdpDatagram(
     if (typeof result !== "function") return result;
     throw await result();
   } finally {
-    unschedule(clock);
-    signal?.removeEventListener("abort", onAbort);
-    if (questionStop) delete questionStop.onStop;
+    unwatch();
     if (owner.waiter === waiter) owner.waiter = undefined;
     releaseSolo(owner);
     for (const sent of sends) await sent;

@@ -8,8 +8,6 @@
  * @module
  */
 
-import { formatNameServer } from "./name_server.ts";
-import { type ClockEntry, schedule, unschedule } from "../internal/shared_clock.ts";
 import type { DnsMessage } from "./message.ts";
 import {
   type KeptSocket,
@@ -23,6 +21,7 @@ import {
   takeReceiveBuffer,
   type UdpQuestion,
   undecodableError,
+  watchQuestion,
 } from "./_ask_server.ts";
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
@@ -218,7 +217,7 @@ const queryOnChannel = (async function queryOnChannel(
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
 ): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal, kept } = question;
+  const { query, server, bindAddress, kept } = question;
   const pair = question.pair as ChannelPair;
   const keptKey = `${server.hostname} ${server.port}`;
   // The socket of this question's earlier try of the server, or of the pair's other question.
@@ -279,37 +278,7 @@ const queryOnChannel = (async function queryOnChannel(
   const send = () => {
     if (!settled) sends.push(sendOn(channel, query, target).catch(() => {}));
   };
-  const onAbort = () => stop(() => signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (questionStop) {
-    questionStop.onStop = stop;
-    if (questionStop.stopped) stop(questionStop.stopped.why);
-  }
-  // A resend at a third and at two thirds of the time, then the deadline, on the shared clock:
-  // no timer per question (each cost ~1.5 KB of heap; the first setTimeout of a process, ~3.5 ms).
-  // The pending receive keeps the process alive meanwhile.
-  const started = performance.now();
-  let resends = 0;
-  const clock: ClockEntry = {
-    due: started + (question.resend ? timeoutMs / 3 : timeoutMs),
-    fire() {
-      if (question.resend && resends < 2) {
-        resends++;
-        send();
-        clock.due = started + ((resends + 1) * timeoutMs) / 3;
-        schedule(clock);
-        return;
-      }
-      stop(async () => {
-        const { errors } = await loadFailures();
-        const where = formatNameServer(server);
-        return garbage
-          ? new errors.DnsBadResponseError(name, garbage, { server: where })
-          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
-      });
-    },
-  };
-  schedule(clock);
+  const unwatch = watchQuestion(question, questionStop, send, stop, () => garbage);
   if (channel.failure !== undefined) waiter.fail(channel.failure.error);
   else if (!settled) {
     channel.waiting.set(id, waiter);
@@ -336,9 +305,7 @@ const queryOnChannel = (async function queryOnChannel(
     if (typeof result !== "function") return result;
     throw await result();
   } finally {
-    unschedule(clock);
-    signal?.removeEventListener("abort", onAbort);
-    if (questionStop) delete questionStop.onStop;
+    unwatch();
     if (channel.waiting.get(id) === waiter) channel.waiting.delete(id);
     releaseChannel(channel);
     for (const sent of sends) await sent;
