@@ -8,6 +8,7 @@
  * @module
  */
 
+import { inetPton } from "../../lib/net/inet.ts";
 import { quoteName } from "./quote_name.ts";
 
 /**
@@ -78,10 +79,13 @@ export function gnuUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
-/** Whether `text` is an IPv6 address (what goes between the brackets of a URL's host). */
+/**
+ * Whether `text` is an IPv6 address (what goes between the brackets of a URL's host): inet_pton's
+ * rules, as GNU's is_valid_ipv6_address follows them.
+ */
 function validIpv6(text: string): boolean {
   try {
-    new URL(`http://[${text}]/`);
+    inetPton(text, 6);
     return true;
   } catch {
     return false;
