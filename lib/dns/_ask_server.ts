@@ -108,12 +108,11 @@ export interface KeptSocket {
 export interface PairSockets extends SlotOwner {
   /** Whether a question of the pair asks with `id` on its socket for `server` (`HOST PORT`). */
   idTaken(server: string, id: number): boolean;
-  /** Asks `question` on the pair's socket for its server, opened by the first to ask it. */
-  ask(
-    listen: typeof Deno.listenDatagram,
-    question: UdpQuestion,
-    stop: QuestionStop | undefined,
-  ): Promise<DnsMessage>;
+  /**
+   * How a question of the pair asks on the pair's socket for its server, opened by the first to
+   * ask it ({@linkcode queryUdpDatagram} with it).
+   */
+  kind: SocketKind<HeldSocket>;
   /** Lets go of them (and of the slot): each closes once no question uses it. */
   close(): void;
 }
@@ -622,20 +621,15 @@ const datagramListener = (function datagramListener(): typeof Deno.listenDatagra
 }).bind(undefined);
 
 /**
- * The UDP socket a question asks on alone (no pair): its own, kept from one try to the next when
- * its tries keep them ({@linkcode KeptSockets}). Its datagrams are read while a try waits; one
- * with the query's id that comes after the try has ended (to the receive it left pending) is kept
- * for the next try, as glibc's socket holds it. Open while anyone holds it.
+ * A UDP socket that the tries of questions wait on: a question's own ({@linkcode SoloSocket}), or
+ * the one a pair's questions share (`_pair_sockets.ts`). Its datagrams are read by one loop while
+ * a try waits; it is open while anyone holds it ({@linkcode releaseHeldSocket}).
  */
-interface SoloSocket extends KeptSocket {
+export interface HeldSocket {
   socket: Deno.DatagramConn;
   /** The receive buffer, the loop's (never handed to another socket while it reads). */
   buffer: Uint8Array;
-  /** The try waiting on it, if any. */
-  waiter: SoloWaiter | undefined;
-  /** Answers to its query that came while no try waited (copies), oldest first, at most a few. */
-  unread: [Uint8Array, Deno.NetAddr][];
-  /** The try under way and the kept tries: closed when none is left. */
+  /** The tries under way on it, the kept tries, the pair: closed when none is left. */
   holders: number;
   reading: boolean;
   closed: boolean;
@@ -643,16 +637,107 @@ interface SoloSocket extends KeptSocket {
   failure?: { error: unknown };
 }
 
-/** The try waiting on a {@linkcode SoloSocket}. */
-interface SoloWaiter {
-  /** A datagram, read synchronously: the buffer is reused. */
+/** A try waiting on a {@linkcode HeldSocket}. */
+export interface SocketWaiter {
+  /** Whether the try has ended: its answer came, or why not. */
+  done: boolean;
+  /** A datagram for it (or for nobody waiting), read synchronously: the buffer is reused. */
   read(bytes: Uint8Array, from: Deno.NetAddr): void;
   /** The socket failed. */
   fail(error: unknown): void;
 }
 
-/** Datagrams a kept socket keeps for its next try, at most. */
+/**
+ * What a kind of {@linkcode HeldSocket} does its own way ({@linkcode soloSockets}, and the pair's
+ * in `_pair_sockets.ts`); {@linkcode queryUdpDatagram} and the read loop do the rest.
+ */
+export interface SocketKind<S extends HeldSocket> {
+  /** The socket a try of `question` to its server (`key`, `HOST PORT`) asks on, if one is open. */
+  find(question: UdpQuestion, key: string, kept: KeptSocket | undefined): S | undefined;
+  /** `socket`, new, as this kind keeps it (and where the pair finds it). */
+  open(socket: Deno.DatagramConn, question: UdpQuestion, key: string): S;
+  /** The entry the question's {@linkcode KeptSockets} keep for `held`. */
+  keep(held: S, query: Uint8Array, id: number): KeptSocket;
+  /** A try asking with `id` holds `held` from now on (holders counted by the caller). */
+  claim(held: S, id: number): void;
+  /** Whether any try waits on `held`: its loop reads on only then. */
+  waiting(held: S): boolean;
+  /** A datagram the loop read: to the try it is for, or kept. */
+  deliver(held: S, bytes: Uint8Array, from: Deno.NetAddr): void;
+  /** The receive failed: tells the tries waiting. */
+  failed(held: S, error: unknown): void;
+  /** `waiter`, asking with `id`, waits on `held` from now on. */
+  join(held: S, id: number, waiter: SocketWaiter): void;
+  /** `waiter` no longer waits on `held` (if it still did). */
+  leave(held: S, id: number, waiter: SocketWaiter): void;
+  /** Hands `waiter` the datagrams with `id` kept while no try waited, until it is done. */
+  replay(held: S, id: number, waiter: SocketWaiter): void;
+  /** Sends `query` on `held`'s socket. */
+  send(held: S, query: Uint8Array, target: Deno.NetAddr): Promise<number>;
+}
+
+/** Datagrams a socket keeps for tries not waiting yet, at most. */
 const MAX_UNREAD_DATAGRAMS = 8;
+
+/** Keeps a copy of a datagram for a later try, dropping the oldest beyond a few. */
+export const keepUnread = (function keepUnread(
+  unread: [Uint8Array, Deno.NetAddr][],
+  bytes: Uint8Array,
+  from: Deno.NetAddr,
+): void {
+  if (unread.length >= MAX_UNREAD_DATAGRAMS) unread.shift();
+  unread.push([bytes.slice(), from]);
+}).bind(undefined);
+
+/** One holder lets go of `held`: the last closes its socket (its pending receive ends). */
+export const releaseHeldSocket = (function releaseHeldSocket(held: HeldSocket): void {
+  if (--held.holders > 0 || held.closed) return;
+  held.closed = true;
+  try {
+    held.socket.close();
+  } catch {
+    // Closed already.
+  }
+  if (!held.reading) spareBuffer(held.buffer);
+}).bind(undefined);
+
+/** Reads `held`'s datagrams while a try waits, until it is closed, or its receive fails. */
+const readHeldSocket = (async function readHeldSocket<S extends HeldSocket>(
+  held: S,
+  kind: SocketKind<S>,
+): Promise<void> {
+  held.reading = true;
+  const { socket, buffer } = held;
+  try {
+    // Only while a try waits: a datagram that comes meanwhile waits in the socket's buffer (no
+    // receive is left pending for nobody, to be cancelled by the close).
+    while (!held.closed && kind.waiting(held)) {
+      const [bytes, from] = await socket.receive(buffer);
+      kind.deliver(held, bytes, from as Deno.NetAddr);
+    }
+  } catch (error) {
+    if (!held.closed) {
+      held.failure = { error };
+      kind.failed(held, error);
+    }
+  } finally {
+    held.reading = false;
+    if (held.closed) spareBuffer(buffer);
+  }
+}).bind(undefined);
+
+/**
+ * The UDP socket a question asks on alone (no pair): its own, kept from one try to the next when
+ * its tries keep them ({@linkcode KeptSockets}). Its datagrams are read while a try waits; one
+ * with the query's id that comes after the try has ended (to the receive it left pending) is kept
+ * for the next try, as glibc's socket holds it. Open while anyone holds it.
+ */
+interface SoloSocket extends KeptSocket, HeldSocket {
+  /** The try waiting on it, if any. */
+  waiter: SocketWaiter | undefined;
+  /** Answers to its query that came while no try waited (copies), oldest first, at most a few. */
+  unread: [Uint8Array, Deno.NetAddr][];
+}
 
 /** A {@linkcode SoloSocket} on a new socket sending `query`, held by nobody yet. */
 const openSolo = (function openSolo(socket: Deno.DatagramConn, query: Uint8Array): SoloSocket {
@@ -666,135 +751,134 @@ const openSolo = (function openSolo(socket: Deno.DatagramConn, query: Uint8Array
     holders: 0,
     reading: false,
     closed: false,
-    release: () => releaseSolo(solo),
+    release: () => releaseHeldSocket(solo),
   };
   return solo;
 }).bind(undefined);
 
-/** One holder lets go of `solo`: the last closes its socket (its pending receive ends). */
-const releaseSolo = (function releaseSolo(solo: SoloSocket): void {
-  if (--solo.holders > 0 || solo.closed) return;
-  solo.closed = true;
-  try {
-    solo.socket.close();
-  } catch {
-    // Closed already.
-  }
-  if (!solo.reading) spareBuffer(solo.buffer);
-}).bind(undefined);
-
-/** Reads `solo`'s datagrams while a try waits, until it is closed, or its receive fails. */
-const readSolo = (async function readSolo(solo: SoloSocket): Promise<void> {
-  solo.reading = true;
-  const { socket, buffer } = solo;
-  try {
-    // Only while a try waits: a datagram that comes meanwhile waits in the socket's buffer.
-    while (!solo.closed && solo.waiter !== undefined) {
-      const [bytes, from] = await socket.receive(buffer);
-      if (solo.waiter !== undefined) solo.waiter.read(bytes, from as Deno.NetAddr);
-      else if (bytes.length >= 2 && readUint16(bytes, 0) === solo.id) {
-        // For the next try (the same query, the same id).
-        if (solo.unread.length >= MAX_UNREAD_DATAGRAMS) solo.unread.shift();
-        solo.unread.push([bytes.slice(), from as Deno.NetAddr]);
-      }
+/** A question's own socket ({@linkcode SoloSocket}): one try waits on it at a time. */
+const soloSockets: SocketKind<SoloSocket> = {
+  find: (function find(_question: UdpQuestion, _key: string, kept: KeptSocket | undefined) {
+    // The socket of this question's earlier try of the server.
+    return kept as SoloSocket | undefined;
+  }).bind(undefined),
+  open: (function open(socket: Deno.DatagramConn, question: UdpQuestion) {
+    return openSolo(socket, question.query);
+  }).bind(undefined),
+  keep: (function keep(solo: SoloSocket) {
+    return solo;
+  }).bind(undefined),
+  claim: (function claim() {}).bind(undefined),
+  waiting: (function waiting(solo: SoloSocket) {
+    return solo.waiter !== undefined;
+  }).bind(undefined),
+  deliver: (function deliver(solo: SoloSocket, bytes: Uint8Array, from: Deno.NetAddr) {
+    if (solo.waiter !== undefined) solo.waiter.read(bytes, from);
+    else if (bytes.length >= 2 && readUint16(bytes, 0) === solo.id) {
+      // For the next try (the same query, the same id).
+      keepUnread(solo.unread, bytes, from);
     }
-  } catch (error) {
-    if (!solo.closed) {
-      solo.failure = { error };
-      solo.waiter?.fail(error);
+  }).bind(undefined),
+  failed: (function failed(solo: SoloSocket, error: unknown) {
+    solo.waiter?.fail(error);
+  }).bind(undefined),
+  join: (function join(solo: SoloSocket, _id: number, waiter: SocketWaiter) {
+    solo.waiter = waiter;
+  }).bind(undefined),
+  leave: (function leave(solo: SoloSocket, _id: number, waiter: SocketWaiter) {
+    if (solo.waiter === waiter) solo.waiter = undefined;
+  }).bind(undefined),
+  replay: (function replay(solo: SoloSocket, _id: number, waiter: SocketWaiter) {
+    const unread = solo.unread;
+    while (unread.length > 0 && !waiter.done) {
+      const [bytes, from] = unread.shift()!;
+      waiter.read(bytes, from);
     }
-  } finally {
-    solo.reading = false;
-    if (solo.closed) spareBuffer(buffer);
-  }
-}).bind(undefined);
+  }).bind(undefined),
+  send: (function send(solo: SoloSocket, query: Uint8Array, target: Deno.NetAddr) {
+    return solo.socket.send(query, target);
+  }).bind(undefined),
+};
 
 /**
- * {@linkcode queryUdp} on a `Deno.listenDatagram` socket, for a question asked alone: the same
- * resends, filters and errors. The socket is its own, or its earlier try's (kept); the try waits
- * on it until its answer, its deadline, an abort or a stop, and lets go of it then. (A question of
- * a pair asks on the pair's socket instead: `_pair_sockets.ts`.)
+ * {@linkcode queryUdp} on a `Deno.listenDatagram` socket: the same resends, filters and errors.
+ * The socket is the question's own ({@linkcode soloSockets}) or its pair's (`kind`, from
+ * `_pair_sockets.ts`), new or its earlier try's (kept); the try waits on it for the datagrams with
+ * its id until its answer, its deadline, an abort or a stop, and lets go of it then.
  */
-const queryUdpDatagram = (async function queryUdpDatagram(
+const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
   listen: typeof Deno.listenDatagram,
   question: UdpQuestion,
   questionStop: QuestionStop | undefined,
+  kind: SocketKind<S>,
 ): Promise<DnsMessage> {
   const { query, server, bindAddress, kept } = question;
-  const keptKey = kept === undefined ? "" : `${server.hostname} ${server.port}`;
-  // The socket of this question's earlier try of the server.
-  const entry = kept?.byServer.get(keptKey) as SoloSocket | undefined;
-  let solo = entry;
-  if (solo === undefined || solo.closed) {
+  const key = `${server.hostname} ${server.port}`;
+  const entry = kept?.byServer.get(key);
+  let found = kind.find(question, key, entry);
+  if (found === undefined || found.closed) {
     let socket: Deno.DatagramConn;
     try {
       socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
     } catch (error) {
       throw await socketFailure("bind", bindAddress, 0, error);
     }
-    solo = openSolo(socket, query);
+    found = kind.open(socket, question, key);
   }
-  const socket = solo.socket;
+  const held = found;
+  const id = readUint16(query, 0);
   if (kept !== undefined && entry === undefined) {
-    kept.byServer.set(keptKey, solo);
-    solo.holders++;
+    kept.byServer.set(key, kind.keep(held, query, id));
+    held.holders++;
   }
-  solo.holders++; // this try, until it settles
+  held.holders++; // this try, until it settles
+  kind.claim(held, id);
   const target: Deno.NetAddr = { transport: "udp", hostname: server.hostname, port: server.port };
   let garbage: string | undefined;
-  let settled = false;
   // How the try ends: its answer, or why not (the error made when needed: the errors' modules
   // load then).
   let settle!: (outcome: DnsMessage | (() => unknown)) => void;
   const outcome = new Promise<DnsMessage | (() => unknown)>((resolve) => settle = resolve);
-  const owner = solo;
   // Leaves the socket at once: its loop reads on only while a try waits.
-  const stop = (why: () => unknown) => {
-    if (settled) return;
-    settled = true;
-    if (owner.waiter === waiter) owner.waiter = undefined;
-    settle(why);
+  const end = (result: DnsMessage | (() => unknown)) => {
+    if (waiter.done) return;
+    waiter.done = true;
+    kind.leave(held, id, waiter);
+    settle(result);
   };
-  const waiter: SoloWaiter = {
+  const waiter: SocketWaiter = {
+    done: false,
     read(bytes: Uint8Array, from: Deno.NetAddr) {
-      if (settled) return;
+      if (waiter.done) return;
       const read = readDatagram(bytes, from.hostname, from.port, question);
       if (typeof read === "object" && "undecodable" in read) {
         const cause = read.undecodable;
-        stop(async () => undecodableError((await loadFailures()).errors, question, cause));
+        end(async () => undecodableError((await loadFailures()).errors, question, cause));
       } else if (typeof read === "string") garbage = read;
-      else if (read) {
-        settled = true;
-        owner.waiter = undefined;
-        settle(read);
-      }
+      else if (read) end(read);
     },
     fail(error) {
-      stop(() => socketFailure("read", server.hostname, server.port, error));
+      end(() => socketFailure("read", server.hostname, server.port, error));
     },
   };
   const sends: Promise<unknown>[] = [];
   const send = () => {
-    if (!settled) sends.push(socket.send(query, target).catch(() => {}));
+    if (!waiter.done) sends.push(kind.send(held, query, target).catch(() => {}));
   };
-  const unwatch = watchQuestion(question, questionStop, send, stop, () => garbage);
-  if (solo.failure !== undefined) waiter.fail(solo.failure.error);
-  else if (!settled) {
-    solo.waiter = waiter;
+  const unwatch = watchQuestion(question, questionStop, send, end, () => garbage);
+  if (held.failure !== undefined) waiter.fail(held.failure.error);
+  else if (!waiter.done) {
+    kind.join(held, id, waiter);
     // An answer to this query that came while no try waited for it (a kept socket's).
-    const unread = solo.unread;
-    while (unread.length > 0 && !settled) {
-      const [bytes, from] = unread.shift()!;
-      waiter.read(bytes, from);
-    }
-    if (!settled) {
+    kind.replay(held, id, waiter);
+    if (!waiter.done) {
       // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
       sends.push(
-        socket.send(query, target).catch((error) =>
-          stop(() => socketFailure("write", server.hostname, server.port, error))
+        kind.send(held, query, target).catch((error) =>
+          end(() => socketFailure("write", server.hostname, server.port, error))
         ),
       );
-      if (!solo.reading) void readSolo(solo);
+      if (!held.reading) void readHeldSocket(held, kind);
     }
   }
   try {
@@ -803,8 +887,8 @@ const queryUdpDatagram = (async function queryUdpDatagram(
     throw await result();
   } finally {
     unwatch();
-    if (owner.waiter === waiter) owner.waiter = undefined;
-    releaseSolo(owner);
+    kind.leave(held, id, waiter);
+    releaseHeldSocket(held);
     for (const sent of sends) await sent;
   }
 }).bind(undefined);
@@ -918,8 +1002,9 @@ const askServerNow = (async function askServerNow(
     };
     // A question of a pair asks on the pair's socket (_pair_sockets.ts), one alone on its own.
     const answer = listen
-      ? await (options.pair?.ask(listen, question, stop) ??
-        queryUdpDatagram(listen, question, stop))
+      ? await (options.pair === undefined
+        ? queryUdpDatagram(listen, question, stop, soloSockets)
+        : queryUdpDatagram(listen, question, stop, options.pair.kind))
       : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });
     if (!answer.truncated) return answer;
   }
