@@ -86,8 +86,9 @@ const parsedCommandLine = (function parsedCommandLine(
   spec: CommandLineSpec,
 ): ParsedCommandLine | number {
   // The usual command line holds operands only: with no argument starting with "-" there is no
-  // option, --help or --version to look for, and the parser (the largest function a command runs
-  // once) is not compiled at all.
+  // option, --help or --version to look for, and the parser is not run at all. (It is compiled
+  // with its module all the same: a first call compiling it cost `resolve-hostname --nameserver`
+  // ~0.5 ms, and a command without options nothing measurable.)
   for (let i = 0; i < args.length; i++) {
     if (args[i]?.startsWith("-")) return parseWithOptions(args, spec);
   }
@@ -99,25 +100,26 @@ const parsedCommandLine = (function parsedCommandLine(
 }).bind(undefined);
 
 /** {@linkcode parseCommandLine} of a command line with options (or `-` operands). */
-function parseWithOptions(args: string[], spec: CommandLineSpec): ParsedCommandLine | number {
-  const before = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
-  const shortHelp = !Object.values(spec.options ?? {}).some((option) => option.short === "h");
-  if (before.includes("--help") || (shortHelp && before.includes("-h"))) {
-    console.log(spec.usage);
-    return 0;
-  }
-  if (before.includes("--version")) {
-    console.log(`${spec.name} (netkit) ${VERSION}`);
-    return 0;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(args, spec.options ?? {});
-  } catch (error) {
-    return reportUsageError(spec, error);
-  }
-  return countedPositionals(spec, { ...parsed.values }, parsed.positionals);
-}
+const parseWithOptions =
+  (function parseWithOptions(args: string[], spec: CommandLineSpec): ParsedCommandLine | number {
+    const before = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
+    const shortHelp = !Object.values(spec.options ?? {}).some((option) => option.short === "h");
+    if (before.includes("--help") || (shortHelp && before.includes("-h"))) {
+      console.log(spec.usage);
+      return 0;
+    }
+    if (before.includes("--version")) {
+      console.log(`${spec.name} (netkit) ${VERSION}`);
+      return 0;
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs(args, spec.options ?? {});
+    } catch (error) {
+      return reportUsageError(spec, error);
+    }
+    return countedPositionals(spec, { ...parsed.values }, parsed.positionals);
+  }).bind(undefined);
 
 // Start-up: `const f = (function f() {...}).bind(undefined)` compiles f with the module, into
 // Deno's code cache (README.md, "Functions compiled with their module").
