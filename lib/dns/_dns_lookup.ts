@@ -39,6 +39,10 @@ import { readEnvQuietly } from "./_quietly.ts";
 import type { PairedSearch, QuestionPace } from "./_paired_search.ts";
 // The pairing is read from a module of its own: a lookup of one family loads no pairing code.
 import { PAIRINGS } from "./_pairings.ts";
+// Loaded here as well as by `_ask_server.ts`, its only user, so that Deno fetches it with this
+// module's other imports: a module first named a level deeper is fetched only once the level
+// above is compiled, which cost `resolve-hostname --nameserver` ~0.7-0.85 ms (bench/README.md).
+import "./_question_slots.ts";
 
 /**
  * The DNS errors, loaded when a lookup fails: an answer never needs them (nor `SocketError`, see
