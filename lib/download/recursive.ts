@@ -1833,7 +1833,7 @@ class Walker {
     let early = false;
     let claimed = false;
     const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
-        !options.contentDisposition &&
+        !options.contentDisposition && !options.trustServerNames &&
         this.#isNewName(planned)
       ? () => {
         if (file) return;
@@ -2066,10 +2066,11 @@ class Walker {
                   : planned.slice(0, planned.length - suffix.length);
                 path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
               } else if (
-                options.contentDisposition && response.ok && file === undefined && landed !== url &&
-                !shared
+                (options.contentDisposition || options.trustServerNames) && response.ok &&
+                file === undefined && landed !== url && !shared
               ) {
-                // Without the header GNU wget then names the file after the URL it came from.
+                // Without the header GNU wget then names the file after the URL it came from, as
+                // --trust-server-names does (its directories too: `/Img` → `Img/index.html`).
                 path = plannedPath(landed) + suffix;
               }
               events.response?.(response);
