@@ -321,6 +321,16 @@ export function randomServerSite(seed: number): RandomServerSite {
       behaviour.headers = behaviour.headers.filter(([n]) => n !== "Content-Encoding");
     }
   }
+  // Seeds above 100,000 draw besides, from a random stream of their own (so the seeds below,
+  // which earlier sessions ran, stay what they were): --max-redirect (0 to 2, beside the
+  // chains and loops) and --trust-server-names.
+  if (seed > 100_000) {
+    const more = seededRandom(seed * 15485863 + 31);
+    if (redirects.length > 0 && more() < 0.3) {
+      args.push(`--max-redirect=${Math.floor(more() * 3)}`);
+    }
+    if (more() < 0.15) args.push("--trust-server-names");
+  }
   const again = args.includes("-N") || args.includes("-m");
   return { urls, start, args, again };
 }

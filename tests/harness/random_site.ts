@@ -443,8 +443,79 @@ export function randomSite(seed: number): RandomSite {
   // and a relative link into a directory of its own name (at@x/ in /at@x/) names a file here
   // again, one level deeper each time, never asked for: GNU's walk never ends (seed 2816).
   // (Dropped after the draws, so the other seeds stay what they were.)
+  if (seed > 100_000) moreOptions(seed, args, files, plainDirs);
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
+}
+
+/**
+ * What seeds above 100,000 draw besides, from a random stream of their own (so the seeds below,
+ * which earlier sessions ran and whose differences are fixed or known, stay what they were):
+ * `-p` beside `-r` and `-l N` (requisites one level past the limit), `--cut-dirs` without `-nH`,
+ * `-I`/`-X` with wildcards and lists, `--trust-server-names`, `--max-redirect`,
+ * `--default-page`, `--exclude-domains` under `-H`, `-A`/`-R` patterns that a name's query
+ * matches, `--ignore-case` beside a regex of capitals, and robots.txt groups for `Wget` and for
+ * other robots (GNU takes the `wget` group, named alone, over `*`'s).
+ */
+function moreOptions(
+  seed: number,
+  args: string[],
+  files: Record<string, string | Uint8Array>,
+  plainDirs: string[],
+): void {
+  const random = seededRandom(seed * 15485863 + 29);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const has = (o: string) => args.includes(o);
+  if (has("-r") && !has("-p") && chance(0.25)) args.push("-p");
+  if (!has("-nd") && !has("-nH") && chance(0.12)) args.push(`--cut-dirs=${int(1, 2)}`);
+  if (plainDirs.length > 0 && chance(0.15)) {
+    const dir = pick(plainDirs);
+    const segments = dir.slice(1).split("/");
+    const last = segments.at(-1)!;
+    const pattern = pick([
+      `/${segments[0]!.slice(0, 1)}*`,
+      `/*${last.slice(-1)}`,
+      segments.length > 1 ? `/*/${last}` : `${dir}*`,
+      `${dir},${pick(plainDirs)}`,
+      `/[a-d]*`,
+    ]);
+    args.push(pick(["-I", "-X"]), pattern);
+  }
+  if (chance(0.1)) args.push("--trust-server-names");
+  if (chance(0.06)) args.push(`--max-redirect=${int(0, 1)}`);
+  if (chance(0.06)) args.push(`--default-page=${pick(["main.html", "home", "index.htm"])}`);
+  if (has("-H") && chance(0.3)) args.push("--exclude-domains", pick(["localhost", "127.0.0.1"]));
+  if (!has("-k") && chance(0.08)) {
+    args.push(pick(["-A", "-R"]), pick(["*=1*", "*[?]*", "*.html?*", "*a=1*,*.png"]));
+  }
+  if (chance(0.08)) {
+    args.push(
+      "--ignore-case",
+      pick(["--accept-regex", "--reject-regex"]),
+      pick(["UPPER|ABOUT", "/UP/", "P[0-9]+\\.HTML", "IMG"]),
+    );
+  }
+  const robots = files["robots.txt"];
+  if (typeof robots === "string" && chance(0.4)) {
+    const lines = robots.split("\n").slice(1).filter((line) => line !== "");
+    const group = pick([
+      "User-agent: Wget\n",
+      "User-agent: wget\n",
+      "User-agent: other-bot\nUser-agent: WGET\n",
+      "User-agent: wget/1.21\n",
+      "User-agent: other-bot\n",
+    ]);
+    const rules = pick([
+      "Disallow:\n",
+      `Disallow: ${pick([...plainDirs.filter((d) => /^[\w/]+$/.test(d)), "/a"])}\n`,
+      lines.slice(0, 1).join("\n") + "\n",
+    ]);
+    files["robots.txt"] = chance(0.5)
+      ? `${group}${rules}\n${robots}`
+      : `${robots}\n${group}${rules}`;
+  }
 }
 
 /**
