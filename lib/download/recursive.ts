@@ -1369,7 +1369,12 @@ class Walker {
     how: FetchHow,
     report = false,
   ): { planned: string; temporary: boolean } {
-    const named = this.#plannedPath(how.parsed ?? url, report);
+    // --trust-server-names: after --spider's HEAD was redirected, the URL it landed on names the
+    // file, as GNU wget's.
+    const named = this.#plannedPath(
+      this.#options.trustServerNames && how.landed !== undefined ? how.landed : how.parsed ?? url,
+      report,
+    );
     const temporary = this.#options.output === undefined &&
       (this.#options.deleteAfter || this.#options.spider ||
         (this.#options.acceptRules !== undefined &&

@@ -5,13 +5,15 @@
  * (`url_file_name` of the redirect's target): `/Img` is `Img/index.html`, `/go.html` is
  * `b/c/target.html`. Found by `tests/cmd/wget-recursive-random_test.ts` (seed 910007); netkit
  * used to keep the link's own name (`Img`, `go.html`). Compared: the exit codes, the files and
- * their bytes (after `-k` on both sides) and the requests nginx logged, as multisets.
+ * their bytes (after `-k` on both sides) and the requests nginx logged, as multisets; under
+ * `--spider` (the GET after a HEAD that was redirected, seed 920009) the `-nv` log, GNU's
+ * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md).
  */
 
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { bothWgetsOnNginx } from "../harness/wget_recursive_compare.ts";
+import { bothWgetsOnNginx, runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
 
 const SITE: Record<string, string> = {
   "index.html": `<a href="Img">a directory</a> <a href="go.html">moved</a> <a href="b/">b</a>\n`,
@@ -56,6 +58,29 @@ peerTest(
           const names = gnu.files.map(([path]) => path.replace(/^[^/]*\//, ""));
           assert.ok(names.includes("Img/index.html") || args.includes("-p"), names.join("\n"));
         }
+      });
+    }
+    for (const args of [["--spider"], ["--spider", "-nd"], ["--spider", "--max-threads", "3"]]) {
+      await t.step(`-r --trust-server-names ${args.join(" ")}: the -nv log`, async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-spider`;
+          await Deno.mkdir(cwd, { recursive: true });
+          // (GNU wget has no --max-threads: it runs one URL at a time.)
+          const all = ["-nv", "-r", "--trust-server-names", ...args, url].filter((arg, i, list) =>
+            tool === "netkit" || (arg !== "--max-threads" && list[i - 1] !== "--max-threads")
+          );
+          const run = await runWgetLogged(tool, all, cwd);
+          // (Nor GNU's `unlink: No such file or directory` after a HEAD, cmd/README.md.)
+          const lines = stableLines(run.stderr).map((line) => line.replace(".tmp.tmp", ".tmp"))
+            .filter((line) => line !== "unlink: No such file or directory");
+          logs.push({
+            code: run.code,
+            lines: args.includes("--max-threads") ? lines.sort() : lines,
+          });
+        }
+        assert.ok(logs[0]!.lines.some((line) => line.includes("index.html.tmp")));
+        assert.deepEqual(logs[1], logs[0]);
       });
     }
   },
