@@ -443,9 +443,67 @@ export function randomSite(seed: number): RandomSite {
   // and a relative link into a directory of its own name (at@x/ in /at@x/) names a file here
   // again, one level deeper each time, never asked for: GNU's walk never ends (seed 2816).
   // (Dropped after the draws, so the other seeds stay what they were.)
-  if (seed > 100_000) moreOptions(seed, args, files, plainDirs);
+  if (seed > 100_000) {
+    moreOptions(seed, args, files, plainDirs);
+    moreMarkup(seed, files, config, nodes.map((n) => ({ node: n, path: canonicalPath(n) })));
+  }
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
+}
+
+/**
+ * The markup and redirects seeds above 100,000 add, from a random stream of their own: `srcset`
+ * without descriptors, without a blank after its commas or with blanks around, `@import` with a
+ * media list or a bare string, `url( '…' )` with blanks inside, `URL(` in capitals, a `<base href>`
+ * with a query and a fragment, and redirects in a chain (`/rxN.html` to `/rN.html` or to a page) and
+ * to the server's other name (`localhost`, nginx's `$server_port`), each linked from a page.
+ */
+function moreMarkup(
+  seed: number,
+  files: Record<string, string | Uint8Array>,
+  config: string[],
+  nodes: { node: Node; path: string }[],
+): void {
+  const random = seededRandom(seed * 32452843 + 37);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const of = (kind: Node["kind"]) => nodes.filter((n) => n.node.kind === kind).map((n) => n.path);
+  const pages = of("page");
+  const pngs = of("png");
+  const csss = of("css");
+  const png = () => pngs.length > 0 ? pick(pngs) : "/none.png";
+  const css = () => csss.length > 0 ? pick(csss) : "/none.css";
+  const chain = config.some((line) => line.startsWith("location = /r1.html")) ? "/r1.html" : null;
+  if (chance(0.3)) {
+    config.push(`location = /rx1.html { return 302 "${chain ?? pick(pages)}"; }`);
+  }
+  if (chance(0.3)) {
+    config.push(
+      `location = /rx2.html { return ${pick([301, 302])} "http://localhost:$server_port${
+        pick(pages)
+      }"; }`,
+    );
+  }
+  const MARKUP = [
+    () => `<img srcset="${png()}" alt="">`,
+    () => `<img src="${png()}" srcset="${png()} 1x,${png()} 2x" alt="">`,
+    () => `<img srcset="  ${png()}  100w ,  ${png()}  2x  " alt="">`,
+    () => `<style>@import url("${css()}") screen;</style>`,
+    () => `<style>@import '${css()}';</style>`,
+    () => `<style>p { background: url( '${png()}' ) }</style>`,
+    () => `<div style="background:URL(${png()})">u</div>`,
+    () => `<a href="/rx1.html">chain</a>`,
+    () => `<a href="/rx2.html">to the other name</a>`,
+  ];
+  for (const path of Object.keys(files)) {
+    const text = files[path];
+    if (typeof text !== "string" || !text.includes("</body>") || !chance(0.3)) continue;
+    const added = [pick(MARKUP)(), ...(chance(0.3) ? [pick(MARKUP)()] : [])];
+    if (chance(0.1)) {
+      added.unshift(`<base href="${pick(pages)}?q=1#f">`);
+    }
+    files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
+  }
 }
 
 /**
