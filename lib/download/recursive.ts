@@ -2035,6 +2035,9 @@ class Walker {
         }
       }
       if (result === undefined && !current) {
+        const mayExist = (path: string) => this.#mayExist(path);
+        const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
+          !headFirst && !shared && !how.temporary;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -2089,6 +2092,17 @@ class Walker {
             },
             redirect(from, to, status) {
               landed = to;
+              if (retimed) {
+                // -N --trust-server-names: the target's file is the copy compared, as GNU's
+                // http_loop names it afresh for each URL of the redirects.
+                planned = plannedPath(to);
+                local = mayExist(planned)
+                  ? localCopy(planned, options.backupConverted ?? false)
+                  : undefined;
+                const at = headers.findIndex(([name]) => name === "If-Modified-Since");
+                if (at >= 0) headers.splice(at, 1);
+                if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+              }
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
               events.redirect?.(from, to, status);

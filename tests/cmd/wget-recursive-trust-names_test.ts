@@ -7,13 +7,21 @@
  * used to keep the link's own name (`Img`, `go.html`). Compared: the exit codes, the files and
  * their bytes (after `-k` on both sides) and the requests nginx logged, as multisets; under
  * `--spider` (the GET after a HEAD that was redirected, seed 920009) the `-nv` log, GNU's
- * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md).
+ * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md);
+ * under `-N` a second run's requests, the target's copy compared (If-Modified-Since, a 304: seed
+ * 910180, where netkit compared the link's name's and fetched the target again).
  */
 
 import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { bothWgetsOnNginx, runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
+import {
+  bothWgetsOnNginx,
+  requestsSince,
+  runWgetLogged,
+  runWgetQuiet,
+  stableLines,
+} from "../harness/wget_recursive_compare.ts";
 
 const SITE: Record<string, string> = {
   "index.html": `<a href="Img">a directory</a> <a href="go.html">moved</a> <a href="b/">b</a>\n`,
@@ -60,6 +68,25 @@ peerTest(
         }
       });
     }
+    await t.step("-r -N --trust-server-names twice: the redirect's target compared", async () => {
+      const runs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const out = `${dir.path}/${tool}-again`;
+        const args = ["-r", "-N", "--trust-server-names", url];
+        await runWgetQuiet(tool, args, out);
+        // A newer start page, read again (after a 304 neither wget reads a page for links).
+        const newer = Date.now() / 1000 + 100 * runs.length + 100;
+        await Deno.utime(`${nginx.root}/index.html`, newer, newer);
+        const from = (await Deno.readTextFile(log)).length;
+        const code = await runWgetQuiet(tool, args, out);
+        runs.push({ code, requests: (await requestsSince(log, from, nginx.port)).sort() });
+      }
+      assert.ok(
+        runs[0]!.requests.includes("GET /b/c/target.html 304"),
+        runs[0]!.requests.join("\n"),
+      );
+      assert.deepEqual(runs[1], runs[0]);
+    });
     for (const args of [["--spider"], ["--spider", "-nd"], ["--spider", "--max-threads", "3"]]) {
       await t.step(`-r --trust-server-names ${args.join(" ")}: the -nv log`, async () => {
         const logs = [];
