@@ -453,7 +453,7 @@ export function randomSite(seed: number): RandomSite {
 
 /**
  * The markup and redirects seeds above 100,000 add, from a random stream of their own: `srcset`
- * without descriptors, without a blank after its commas or with blanks around, `@import` with a
+ * without descriptors, without a blank after its commas or with blanks between, `@import` with a
  * media list or a bare string, `url( '…' )` with blanks inside, `URL(` in capitals, a `<base href>`
  * with a query and a fragment, and redirects in a chain (`/rxN.html` to `/rN.html` or to a page) and
  * to the server's other name (`localhost`, nginx's `$server_port`), each linked from a page.
@@ -487,7 +487,9 @@ function moreMarkup(
   const MARKUP = [
     () => `<img srcset="${png()}" alt="">`,
     () => `<img src="${png()}" srcset="${png()} 1x,${png()} 2x" alt="">`,
-    () => `<img srcset="  ${png()}  100w ,  ${png()}  2x  " alt="">`,
+    // (Not blanks before the first URL: GNU's -k then writes `&#32;` over it and doubles the
+    // name's end, `/x.PNGNG`, cmd/README.md.)
+    () => `<img srcset="${png()}  100w ,  ${png()}  2x  " alt="">`,
     () => `<style>@import url("${css()}") screen;</style>`,
     () => `<style>@import '${css()}';</style>`,
     () => `<style>p { background: url( '${png()}' ) }</style>`,
