@@ -1927,6 +1927,8 @@ class Walker {
     const events = log.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
+    /** The file is only read for its links and removed (NAME.tmp): the name it is saved under's. */
+    let temporary = how.temporary ?? false;
     /** The answer is a 204 (No Content). */
     let noContent = false;
     /**
@@ -2079,7 +2081,15 @@ class Walker {
               ) {
                 // Without the header GNU wget then names the file after the URL it came from, as
                 // --trust-server-names does (its directories too: `/Img` → `Img/index.html`).
-                path = plannedPath(landed) + suffix;
+                const named = plannedPath(landed);
+                if (
+                  options.trustServerNames && !options.contentDisposition && options.acceptRules &&
+                  !options.deleteAfter && !options.spider
+                ) {
+                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under.
+                  temporary = !acceptsFileName(named, options.acceptRules);
+                }
+                path = named + (temporary ? ".tmp" : "");
               }
               events.response?.(response);
               if (
@@ -2182,7 +2192,7 @@ class Walker {
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
       if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
-      if (how.temporary) this.#temporaries.add(path);
+      if (temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));

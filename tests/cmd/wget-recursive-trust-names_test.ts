@@ -9,7 +9,8 @@
  * `--spider` (the GET after a HEAD that was redirected, seed 920009) the `-nv` log, GNU's
  * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md);
  * under `-N` a second run's requests, the target's copy compared (If-Modified-Since, a 304: seed
- * 910180, where netkit compared the link's name's and fetched the target again).
+ * 910180, where netkit compared the link's name's and fetched the target again); under `-R`,
+ * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057).
  */
 
 import assert from "node:assert/strict";
@@ -87,11 +88,19 @@ peerTest(
       );
       assert.deepEqual(runs[1], runs[0]);
     });
-    for (const args of [["--spider"], ["--spider", "-nd"], ["--spider", "--max-threads", "3"]]) {
+    const LOGGED = [
+      ["--spider"],
+      ["--spider", "-nd"],
+      ["--spider", "--max-threads", "3"],
+      ["-R", "target.html"],
+      ["-R", "go.html"],
+    ];
+    for (const args of LOGGED) {
       await t.step(`-r --trust-server-names ${args.join(" ")}: the -nv log`, async () => {
         const logs = [];
         for (const tool of ["gnu", "netkit"]) {
-          const cwd = `${dir.path}/${tool}-spider`;
+          const cwd = `${dir.path}/${tool}-logged`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
           await Deno.mkdir(cwd, { recursive: true });
           // (GNU wget has no --max-threads: it runs one URL at a time.)
           const all = ["-nv", "-r", "--trust-server-names", ...args, url].filter((arg, i, list) =>
@@ -106,7 +115,12 @@ peerTest(
             lines: args.includes("--max-threads") ? lines.sort() : lines,
           });
         }
-        assert.ok(logs[0]!.lines.some((line) => line.includes("index.html.tmp")));
+        const name = args[0] === "--spider"
+          ? "index.html.tmp"
+          : args[1] === "target.html"
+          ? "target.html.tmp"
+          : 'target.html"';
+        assert.ok(logs[0]!.lines.some((line) => line.includes(name)), logs[0]!.lines.join("\n"));
         assert.deepEqual(logs[1], logs[0]);
       });
     }
