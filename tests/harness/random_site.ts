@@ -543,7 +543,8 @@ function moreOptions(
     ]);
     args.push(pick(["-I", "-X"]), pattern);
   }
-  if (chance(0.1)) args.push("--trust-server-names");
+  // (Not beside -nc or -c: netkit looks for the link's name's file, cmd/README.md.)
+  if (chance(0.1) && !has("-nc")) args.push("--trust-server-names");
   if (chance(0.06)) args.push(`--max-redirect=${int(0, 1)}`);
   if (chance(0.06)) args.push(`--default-page=${pick(["main.html", "home", "index.htm"])}`);
   if (has("-H") && chance(0.3)) args.push("--exclude-domains", pick(["localhost", "127.0.0.1"]));
