@@ -159,7 +159,11 @@ function redirectTargets(site: RandomServerSite, origin: string): Set<string> {
   for (const [path, behaviour] of Object.entries(site.urls)) {
     const location = behaviour.headers.find(([name]) => name === "Location")?.[1];
     if (location === undefined) continue;
-    const url = new URL(location.replaceAll("@ORIGIN@", origin), `${origin}${path}`);
+    const other = origin.replace("//127.0.0.1:", "//localhost:");
+    const url = new URL(
+      location.replaceAll("@ORIGIN@", origin).replaceAll("@OTHER@", other),
+      `${origin}${path}`,
+    );
     targets.add(url.pathname + url.search);
   }
   return targets;
