@@ -70,11 +70,13 @@ import {
  * `-r -R html`, a redirect to a page queued already, read from the redirect's file when the
  * page's turn comes, and 21278: `-r -E -k -K -N` again, `/at@x/Img`'s `Img.orig` beside the
  * directory `Img` (no copy: fetched whole, as GNU); 635 as 20545 (`-r -R html,*.txt -nd`);
- * 910007: `--trust-server-names` names a redirected link's file after the URL that answered.
+ * 910007: `--trust-server-names` names a redirected link's file after the URL that answered;
+ * 920009 (under `--spider`), 910180 (`-m`: the target's copy compared, a 304) and 930057 (`-R`
+ * judges the target's name) likewise; 930030: `-k` keeps a `<base href>`'s fragment.
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
-  ...[356, 2821, 635, 20545, 21278, 910007],
+  ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
