@@ -474,14 +474,18 @@ function moreMarkup(
   const png = () => pngs.length > 0 ? pick(pngs) : "/none.png";
   const css = () => csss.length > 0 ? pick(csss) : "/none.css";
   const chain = config.some((line) => line.startsWith("location = /r1.html")) ? "/r1.html" : null;
+  // A redirect's target without escapes: other links write a blank or a non-ASCII letter in it
+  // as it is, and GNU then fetches it again (cmd/README.md; seed 970078).
+  const plainPages = pages.filter((path) => !path.includes("%"));
+  const target = () => plainPages.length > 0 ? pick(plainPages) : "/index.html";
   if (chance(0.3)) {
-    config.push(`location = /rx1.html { return 302 "${chain ?? pick(pages)}"; }`);
+    config.push(`location = /rx1.html { return 302 "${chain ?? target()}"; }`);
   }
   if (chance(0.3)) {
     config.push(
-      `location = /rx2.html { return ${pick([301, 302])} "http://localhost:$server_port${
-        pick(pages)
-      }"; }`,
+      `location = /rx2.html { return ${
+        pick([301, 302])
+      } "http://localhost:$server_port${target()}"; }`,
     );
   }
   const MARKUP = [
