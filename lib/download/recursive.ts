@@ -2080,7 +2080,7 @@ class Walker {
                 file === undefined && landed !== url && !shared
               ) {
                 // Without the header GNU wget then names the file after the URL it came from, as
-                // --trust-server-names does (its directories too: `/Img` → `Img/index.html`).
+                // --trust-server-names does (its directories too: `/Img` -> `Img/index.html`).
                 const named = plannedPath(landed);
                 if (
                   options.trustServerNames && !options.contentDisposition && options.acceptRules &&
