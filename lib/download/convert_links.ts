@@ -245,7 +245,8 @@ export function convertLinks(
     let replacement: string;
     if (isBase) {
       base = link.url;
-      replacement = "";
+      // Emptied, but for its fragment, which GNU's replace_attr writes again (`#f`).
+      replacement = link.plain ? "" : fragmentOf(text.slice(link.start, link.end));
     } else if (local !== undefined && options.fileOnly) {
       // The link as the page writes it, entities and all, as GNU wget reads it there.
       const written = text.slice(link.start, link.end);

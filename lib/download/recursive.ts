@@ -1369,7 +1369,12 @@ class Walker {
     how: FetchHow,
     report = false,
   ): { planned: string; temporary: boolean } {
-    const named = this.#plannedPath(how.parsed ?? url, report);
+    // --trust-server-names: after --spider's HEAD was redirected, the URL it landed on names the
+    // file, as GNU wget's.
+    const named = this.#plannedPath(
+      this.#options.trustServerNames && how.landed !== undefined ? how.landed : how.parsed ?? url,
+      report,
+    );
     const temporary = this.#options.output === undefined &&
       (this.#options.deleteAfter || this.#options.spider ||
         (this.#options.acceptRules !== undefined &&
@@ -1833,7 +1838,7 @@ class Walker {
     let early = false;
     let claimed = false;
     const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
-        !options.contentDisposition &&
+        !options.contentDisposition && !options.trustServerNames &&
         this.#isNewName(planned)
       ? () => {
         if (file) return;
@@ -1922,6 +1927,8 @@ class Walker {
     const events = log.events ?? {};
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
+    /** The file is only read for its links and removed (NAME.tmp): the name it is saved under's. */
+    let temporary = how.temporary ?? false;
     /** The answer is a 204 (No Content). */
     let noContent = false;
     /**
@@ -2030,6 +2037,9 @@ class Walker {
         }
       }
       if (result === undefined && !current) {
+        const mayExist = (path: string) => this.#mayExist(path);
+        const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
+          !headFirst && !shared && !how.temporary;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -2066,11 +2076,20 @@ class Walker {
                   : planned.slice(0, planned.length - suffix.length);
                 path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
               } else if (
-                options.contentDisposition && response.ok && file === undefined && landed !== url &&
-                !shared
+                (options.contentDisposition || options.trustServerNames) && response.ok &&
+                file === undefined && landed !== url && !shared
               ) {
-                // Without the header GNU wget then names the file after the URL it came from.
-                path = plannedPath(landed) + suffix;
+                // Without the header GNU wget then names the file after the URL it came from, as
+                // --trust-server-names does (its directories too: `/Img` -> `Img/index.html`).
+                const named = plannedPath(landed);
+                if (
+                  options.trustServerNames && !options.contentDisposition && options.acceptRules &&
+                  !options.deleteAfter && !options.spider
+                ) {
+                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under.
+                  temporary = !acceptsFileName(named, options.acceptRules);
+                }
+                path = named + (temporary ? ".tmp" : "");
               }
               events.response?.(response);
               if (
@@ -2083,6 +2102,17 @@ class Walker {
             },
             redirect(from, to, status) {
               landed = to;
+              if (retimed) {
+                // -N --trust-server-names: the target's file is the copy compared, as GNU's
+                // http_loop names it afresh for each URL of the redirects.
+                planned = plannedPath(to);
+                local = mayExist(planned)
+                  ? localCopy(planned, options.backupConverted ?? false)
+                  : undefined;
+                const at = headers.findIndex(([name]) => name === "If-Modified-Since");
+                if (at >= 0) headers.splice(at, 1);
+                if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
+              }
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
               events.redirect?.(from, to, status);
@@ -2162,7 +2192,7 @@ class Walker {
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
       if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
-      if (how.temporary) this.#temporaries.add(path);
+      if (temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
       if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
         const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));

@@ -36,7 +36,11 @@
  * `/caf%C3%A9/index.html` after `/%63af%C3%A9/`, the same requests and files, three `-nv` lines
  * more; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then never reads); so is
  * the same URL in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads
- * nothing more).
+ * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left).
+ *
+ * Seeds above 100,000 draw more options (and robots.txt groups) from a stream of their own
+ * (`tests/harness/random_site.ts`); 910007 (`-r -E -k --trust-server-names`: a directory's link
+ * without its slash saved as `Img/index.html`, as GNU, not `Img.html`) runs with the tests.
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
  *
@@ -65,9 +69,15 @@ import {
  * `NAME.orig` beside no `NAME`: fetched whole, without If-Modified-Since, as GNU), 20545:
  * `-r -R html`, a redirect to a page queued already, read from the redirect's file when the
  * page's turn comes, and 21278: `-r -E -k -K -N` again, `/at@x/Img`'s `Img.orig` beside the
- * directory `Img` (no copy: fetched whole, as GNU); 635 as 20545 (`-r -R html,*.txt -nd`).
+ * directory `Img` (no copy: fetched whole, as GNU); 635 as 20545 (`-r -R html,*.txt -nd`);
+ * 910007: `--trust-server-names` names a redirected link's file after the URL that answered;
+ * 920009 (under `--spider`), 910180 (`-m`: the target's copy compared, a 304) and 930057 (`-R`
+ * judges the target's name) likewise; 930030: `-k` keeps a `<base href>`'s fragment.
  */
-const FIXED_SEEDS = [...Array.from({ length: 40 }, (_, i) => i + 1), 356, 2821, 635, 20545, 21278];
+const FIXED_SEEDS = [
+  ...Array.from({ length: 40 }, (_, i) => i + 1),
+  ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
+];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
 function compare([gnu, netkit]: Outcome[]): string[] {

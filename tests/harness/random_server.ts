@@ -32,7 +32,10 @@ import { acceptConnections } from "./accept_loop.ts";
 /** What the server does with one URL. */
 export interface Behaviour {
   status: number;
-  /** Header lines besides the framing, `@ORIGIN@` standing for `http://127.0.0.1:PORT`. */
+  /**
+   * Header lines besides the framing, `@ORIGIN@` standing for `http://127.0.0.1:PORT`, `@OTHER@`
+   * for `http://localhost:PORT`.
+   */
   headers: [string, string][];
   /** The body (a page's with `@ORIGIN@` placeholders). */
   body: string | Uint8Array;
@@ -321,6 +324,29 @@ export function randomServerSite(seed: number): RandomServerSite {
       behaviour.headers = behaviour.headers.filter(([n]) => n !== "Content-Encoding");
     }
   }
+  // Seeds above 100,000 draw besides, from a random stream of their own (so the seeds below,
+  // which earlier sessions ran, stay what they were): --max-redirect (0 to 2, beside the
+  // chains and loops), --trust-server-names, and redirects to the other name of the server.
+  if (seed > 100_000) {
+    const more = seededRandom(seed * 15485863 + 31);
+    if (redirects.length > 0 && more() < 0.3) {
+      args.push(`--max-redirect=${Math.floor(more() * 3)}`);
+    }
+    if (more() < 0.15) args.push("--trust-server-names");
+    // Redirects to the server's other name (`@OTHER@`: `http://localhost:PORT`), followed only
+    // under -H, which some seeds give with -D for both names.
+    if (more() < 0.3) {
+      for (const path of redirects) {
+        const location = urls[path]!.headers.find(([name]) => name === "Location");
+        if (location && more() < 0.5) {
+          location[1] = location[1].startsWith("@ORIGIN@")
+            ? location[1].replace("@ORIGIN@", "@OTHER@")
+            : `@OTHER@${new URL(location[1], `http://h${path}`).pathname}`;
+        }
+      }
+      if (more() < 0.5) args.push("-H", "-D", "localhost,127.0.0.1");
+    }
+  }
   const again = args.includes("-N") || args.includes("-m");
   return { urls, start, args, again };
 }
@@ -384,7 +410,9 @@ function answer(
 ): { bytes: Uint8Array; close: boolean } {
   const path = request.target;
   const behaviour = site.urls[path] ?? plain(404, "<html><body>Not here</body></html>\n");
-  const fill = (text: string) => text.replaceAll("@ORIGIN@", origin);
+  const fill = (text: string) =>
+    text.replaceAll("@ORIGIN@", origin)
+      .replaceAll("@OTHER@", origin.replace("//127.0.0.1:", "//localhost:"));
   let body = typeof behaviour.body === "string"
     ? encoder.encode(fill(behaviour.body))
     : behaviour.body;

@@ -443,8 +443,144 @@ export function randomSite(seed: number): RandomSite {
   // and a relative link into a directory of its own name (at@x/ in /at@x/) names a file here
   // again, one level deeper each time, never asked for: GNU's walk never ends (seed 2816).
   // (Dropped after the draws, so the other seeds stay what they were.)
+  if (seed > 100_000) {
+    moreOptions(seed, args, files, plainDirs);
+    moreMarkup(seed, files, config, nodes.map((n) => ({ node: n, path: canonicalPath(n) })));
+  }
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
+}
+
+/**
+ * The markup and redirects seeds above 100,000 add, from a random stream of their own: `srcset`
+ * without descriptors, without a blank after its commas or with blanks between, `@import` with a
+ * media list or a bare string, `url( '…' )` with blanks inside, `URL(` in capitals, a `<base href>`
+ * with a query and a fragment, and redirects in a chain (`/rxN.html` to `/rN.html` or to a page) and
+ * to the server's other name (`localhost`, nginx's `$server_port`), each linked from a page.
+ */
+function moreMarkup(
+  seed: number,
+  files: Record<string, string | Uint8Array>,
+  config: string[],
+  nodes: { node: Node; path: string }[],
+): void {
+  const random = seededRandom(seed * 32452843 + 37);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const of = (kind: Node["kind"]) => nodes.filter((n) => n.node.kind === kind).map((n) => n.path);
+  const pages = of("page");
+  const pngs = of("png");
+  const csss = of("css");
+  const png = () => pngs.length > 0 ? pick(pngs) : "/none.png";
+  const css = () => csss.length > 0 ? pick(csss) : "/none.css";
+  const chain = config.some((line) => line.startsWith("location = /r1.html")) ? "/r1.html" : null;
+  // A redirect's target without escapes: other links write a blank or a non-ASCII letter in it
+  // as it is, and GNU then fetches it again (cmd/README.md; seed 970078).
+  const plainPages = pages.filter((path) => !path.includes("%"));
+  const target = () => plainPages.length > 0 ? pick(plainPages) : "/index.html";
+  if (chance(0.3)) {
+    config.push(`location = /rx1.html { return 302 "${chain ?? target()}"; }`);
+  }
+  if (chance(0.3)) {
+    config.push(
+      `location = /rx2.html { return ${
+        pick([301, 302])
+      } "http://localhost:$server_port${target()}"; }`,
+    );
+  }
+  const MARKUP = [
+    () => `<img srcset="${png()}" alt="">`,
+    () => `<img src="${png()}" srcset="${png()} 1x,${png()} 2x" alt="">`,
+    // (Not blanks before the first URL: GNU's -k then writes `&#32;` over it and doubles the
+    // name's end, `/x.PNGNG`, cmd/README.md.)
+    () => `<img srcset="${png()}  100w ,  ${png()}  2x  " alt="">`,
+    () => `<style>@import url("${css()}") screen;</style>`,
+    () => `<style>@import '${css()}';</style>`,
+    () => `<style>p { background: url( '${png()}' ) }</style>`,
+    () => `<div style="background:URL(${png()})">u</div>`,
+    () => `<a href="/rx1.html">chain</a>`,
+    () => `<a href="/rx2.html">to the other name</a>`,
+  ];
+  for (const path of Object.keys(files)) {
+    const text = files[path];
+    if (typeof text !== "string" || !text.includes("</body>") || !chance(0.3)) continue;
+    const added = [pick(MARKUP)(), ...(chance(0.3) ? [pick(MARKUP)()] : [])];
+    if (chance(0.1)) {
+      added.unshift(`<base href="${pick(pages)}?q=1#f">`);
+    }
+    files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
+  }
+}
+
+/**
+ * What seeds above 100,000 draw besides, from a random stream of their own (so the seeds below,
+ * which earlier sessions ran and whose differences are fixed or known, stay what they were):
+ * `-p` beside `-r` and `-l N` (requisites one level past the limit), `--cut-dirs` without `-nH`,
+ * `-I`/`-X` with wildcards and lists, `--trust-server-names`, `--max-redirect`,
+ * `--default-page`, `--exclude-domains` under `-H`, `-A`/`-R` patterns that a name's query
+ * matches, `--ignore-case` beside a regex of capitals, and robots.txt groups for `Wget` and for
+ * other robots (GNU takes the `wget` group, named alone, over `*`'s).
+ */
+function moreOptions(
+  seed: number,
+  args: string[],
+  files: Record<string, string | Uint8Array>,
+  plainDirs: string[],
+): void {
+  const random = seededRandom(seed * 15485863 + 29);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const has = (o: string) => args.includes(o);
+  if (has("-r") && !has("-p") && chance(0.25)) args.push("-p");
+  if (!has("-nd") && !has("-nH") && chance(0.12)) args.push(`--cut-dirs=${int(1, 2)}`);
+  if (plainDirs.length > 0 && chance(0.15)) {
+    const dir = pick(plainDirs);
+    const segments = dir.slice(1).split("/");
+    const last = segments.at(-1)!;
+    const pattern = pick([
+      `/${segments[0]!.slice(0, 1)}*`,
+      `/*${last.slice(-1)}`,
+      segments.length > 1 ? `/*/${last}` : `${dir}*`,
+      `${dir},${pick(plainDirs)}`,
+      `/[a-d]*`,
+    ]);
+    args.push(pick(["-I", "-X"]), pattern);
+  }
+  // (Not beside -nc or -c: netkit looks for the link's name's file, cmd/README.md.)
+  if (chance(0.1) && !has("-nc")) args.push("--trust-server-names");
+  if (chance(0.06)) args.push(`--max-redirect=${int(0, 1)}`);
+  if (chance(0.06)) args.push(`--default-page=${pick(["main.html", "home", "index.htm"])}`);
+  if (has("-H") && chance(0.3)) args.push("--exclude-domains", pick(["localhost", "127.0.0.1"]));
+  if (!has("-k") && chance(0.08)) {
+    args.push(pick(["-A", "-R"]), pick(["*=1*", "*[?]*", "*.html?*", "*a=1*,*.png"]));
+  }
+  if (chance(0.08)) {
+    args.push(
+      "--ignore-case",
+      pick(["--accept-regex", "--reject-regex"]),
+      pick(["UPPER|ABOUT", "/UP/", "P[0-9]+\\.HTML", "IMG"]),
+    );
+  }
+  const robots = files["robots.txt"];
+  if (typeof robots === "string" && chance(0.4)) {
+    const lines = robots.split("\n").slice(1).filter((line) => line !== "");
+    const group = pick([
+      "User-agent: Wget\n",
+      "User-agent: wget\n",
+      "User-agent: other-bot\nUser-agent: WGET\n",
+      "User-agent: wget/1.21\n",
+      "User-agent: other-bot\n",
+    ]);
+    const rules = pick([
+      "Disallow:\n",
+      `Disallow: ${pick([...plainDirs.filter((d) => /^[\w/]+$/.test(d)), "/a"])}\n`,
+      lines.slice(0, 1).join("\n") + "\n",
+    ]);
+    files["robots.txt"] = chance(0.5)
+      ? `${group}${rules}\n${robots}`
+      : `${robots}\n${group}${rules}`;
+  }
 }
 
 /**

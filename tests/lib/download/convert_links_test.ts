@@ -88,3 +88,19 @@ Deno.test("convertLinks() writes a link it makes absolute with GNU's characters,
       `<a href="http://h/b/m{%7B}.html">4</a> <a href="http://h/b/%41.html">5</a>`,
   );
 });
+
+Deno.test("convertLinks() empties a <base href> but for its fragment, as GNU's replace_attr (seed 930030)", async () => {
+  await using dir = await tempDir();
+  const page = `${dir.path}/h/a/index.html`;
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  await Deno.writeTextFile(
+    page,
+    `<base href="/p.html?q=1#f"><a href="x.html">x</a> <base href='/b/#'><a href="y.html">y</a>`,
+  );
+  convertLinks(page, "http://h/a/", "html", new Map());
+  assert.equal(
+    await Deno.readTextFile(page),
+    `<base href="#f"><a href="http://h/x.html">x</a> <base href='#'>` +
+      `<a href="http://h/b/y.html">y</a>`,
+  );
+});

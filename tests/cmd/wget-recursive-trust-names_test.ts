@@ -1,0 +1,128 @@
+/**
+ * `wget -r --trust-server-names` beside GNU wget 1.21 on the same nginx: a link redirected (a
+ * directory without its slash, nginx's 301; a page moved to another directory, a 302) names its
+ * file after the URL that answered, directories and all, as GNU's http_loop names it
+ * (`url_file_name` of the redirect's target): `/Img` is `Img/index.html`, `/go.html` is
+ * `b/c/target.html`. Found by `tests/cmd/wget-recursive-random_test.ts` (seed 910007); netkit
+ * used to keep the link's own name (`Img`, `go.html`). Compared: the exit codes, the files and
+ * their bytes (after `-k` on both sides) and the requests nginx logged, as multisets; under
+ * `--spider` (the GET after a HEAD that was redirected, seed 920009) the `-nv` log, GNU's
+ * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md);
+ * under `-N` a second run's requests, the target's copy compared (If-Modified-Since, a 304: seed
+ * 910180, where netkit compared the link's name's and fetched the target again); under `-R`,
+ * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057).
+ */
+
+import assert from "node:assert/strict";
+import { startNginx } from "../harness/nginx.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import {
+  bothWgetsOnNginx,
+  requestsSince,
+  runWgetLogged,
+  runWgetQuiet,
+  stableLines,
+} from "../harness/wget_recursive_compare.ts";
+
+const SITE: Record<string, string> = {
+  "index.html": `<a href="Img">a directory</a> <a href="go.html">moved</a> <a href="b/">b</a>\n`,
+  "Img/index.html": `<a href="../a.html">up</a> <img src="p.png">\n`,
+  "Img/p.png": "png\n",
+  "a.html": `<a href="go.html">moved again</a>\n`,
+  "b/index.html": `<a href="c/target.html">the target</a>\n`,
+  "b/c/target.html": `<a href="../../Img/">back</a> <a href="x.txt">x</a>\n`,
+  "b/c/x.txt": "x\n",
+};
+
+const CASES = [
+  ["-r", "--trust-server-names"],
+  ["-r", "--trust-server-names", "-E", "-k"],
+  ["-r", "--trust-server-names", "-nd"],
+  ["-r", "--trust-server-names", "-nH", "--cut-dirs=1"],
+  ["-p", "-k", "--trust-server-names"],
+];
+
+peerTest(
+  "wget -r --trust-server-names: a redirected link's file named after the URL that answered, as GNU wget",
+  ["nginx", "wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    const log = `${dir.path}/access.log`;
+    await using nginx = await startNginx(dir.path, {
+      serverConfig: `location = /go.html { return 302 /b/c/target.html; }
+        access_log ${log} combined;`,
+    });
+    for (const [path, content] of Object.entries(SITE)) {
+      const full = `${nginx.root}/${path}`;
+      await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(full, content);
+    }
+    await Deno.writeTextFile(log, "");
+    const url = `http://127.0.0.1:${nginx.port}/`;
+    for (const args of CASES) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await bothWgetsOnNginx(dir.path, log, nginx.port, [...args, url]);
+        assert.deepEqual(netkit, gnu);
+        if (!args.includes("-nd") && !args.includes("-nH")) {
+          const names = gnu.files.map(([path]) => path.replace(/^[^/]*\//, ""));
+          assert.ok(names.includes("Img/index.html") || args.includes("-p"), names.join("\n"));
+        }
+      });
+    }
+    await t.step("-r -N --trust-server-names twice: the redirect's target compared", async () => {
+      const runs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const out = `${dir.path}/${tool}-again`;
+        const args = ["-r", "-N", "--trust-server-names", url];
+        await runWgetQuiet(tool, args, out);
+        // A newer start page, read again (after a 304 neither wget reads a page for links).
+        const newer = Date.now() / 1000 + 100 * runs.length + 100;
+        await Deno.utime(`${nginx.root}/index.html`, newer, newer);
+        const from = (await Deno.readTextFile(log)).length;
+        const code = await runWgetQuiet(tool, args, out);
+        runs.push({ code, requests: (await requestsSince(log, from, nginx.port)).sort() });
+      }
+      assert.ok(
+        runs[0]!.requests.includes("GET /b/c/target.html 304"),
+        runs[0]!.requests.join("\n"),
+      );
+      assert.deepEqual(runs[1], runs[0]);
+    });
+    const LOGGED = [
+      ["--spider"],
+      ["--spider", "-nd"],
+      ["--spider", "--max-threads", "3"],
+      ["-R", "target.html"],
+      ["-R", "go.html"],
+    ];
+    for (const args of LOGGED) {
+      await t.step(`-r --trust-server-names ${args.join(" ")}: the -nv log`, async () => {
+        const logs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}-logged`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
+          await Deno.mkdir(cwd, { recursive: true });
+          // (GNU wget has no --max-threads: it runs one URL at a time.)
+          const all = ["-nv", "-r", "--trust-server-names", ...args, url].filter((arg, i, list) =>
+            tool === "netkit" || (arg !== "--max-threads" && list[i - 1] !== "--max-threads")
+          );
+          const run = await runWgetLogged(tool, all, cwd);
+          // (Nor GNU's `unlink: No such file or directory` after a HEAD, cmd/README.md.)
+          const lines = stableLines(run.stderr).map((line) => line.replace(".tmp.tmp", ".tmp"))
+            .filter((line) => line !== "unlink: No such file or directory");
+          logs.push({
+            code: run.code,
+            lines: args.includes("--max-threads") ? lines.sort() : lines,
+          });
+        }
+        const name = args[0] === "--spider"
+          ? "index.html.tmp"
+          : args[1] === "target.html"
+          ? "target.html.tmp"
+          : 'target.html"';
+        assert.ok(logs[0]!.lines.some((line) => line.includes(name)), logs[0]!.lines.join("\n"));
+        assert.deepEqual(logs[1], logs[0]);
+      });
+    }
+  },
+);
