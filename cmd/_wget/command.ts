@@ -1318,11 +1318,10 @@ async function nameCutTeller(
   const { localPathForUrl, parseRestrictFileNames } = await import(
     "../../lib/download/disk_layout.ts"
   );
-  const restrictText = values["restrict-file-names"];
   const naming = {
     directories: false,
     // Checked by plainNaming() before any download.
-    restrict: restrictText === undefined ? undefined : parseRestrictFileNames(restrictText),
+    restrict: restrictOption(values, parseRestrictFileNames),
     indexName: values["default-page"] || undefined,
   };
   return (nameUrl) => {
@@ -1381,6 +1380,25 @@ function eventsTellingCut(
   };
 }
 
+/**
+ * `--restrict-file-names`'s value read by disk_layout.ts's parser (passed in: that module is loaded
+ * only when a name needs it); undefined when not given. Throws {@linkcode UsageError} for a bad value.
+ */
+function restrictOption<Restrict>(
+  values: WgetValues,
+  parseRestrictFileNames: (text: string) => Restrict,
+): Restrict | undefined {
+  const restrictText = values["restrict-file-names"];
+  if (restrictText === undefined) return undefined;
+  try {
+    return parseRestrictFileNames(restrictText);
+  } catch {
+    throw new UsageError(
+      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${restrictText}"`,
+    );
+  }
+}
+
 /** How files are named without recursion, when options change GNU wget's plain naming. */
 interface PlainNaming {
   /** `-x`: the directory a URL's file goes in, under the `-P` prefix. */
@@ -1403,14 +1421,7 @@ async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined>
   const { localPathForUrl, parseRestrictFileNames } = await import(
     "../../lib/download/disk_layout.ts"
   );
-  let restrict;
-  try {
-    restrict = restrictText === undefined ? undefined : parseRestrictFileNames(restrictText);
-  } catch {
-    throw new UsageError(
-      `--restrict-file-names takes unix, windows, nocontrol, ascii, lowercase or uppercase, not "${restrictText}"`,
-    );
-  }
+  const restrict = restrictOption(values, parseRestrictFileNames);
   const cutDirs = values["cut-dirs"] === undefined
     ? 0
     : parseCount(values["cut-dirs"], "--cut-dirs", 0, INT_MAX);
