@@ -1078,10 +1078,18 @@ const runWithLog = (async function runWithLog(
       try {
         if (layoutFor) {
           // (--protocol-directories: an http:// URL of a known HSTS host under https/, as GNU's.)
-          const hstsUrl = values["protocol-directories"] ? peekHsts(options.hsts, url) : undefined;
-          options.directory = layoutFor(hstsUrl ?? url, prefix);
-          if (written && options.directory !== undefined) {
-            removeIfWritten(options.directory, written);
+          const directoryOf = (nameUrl: string) => {
+            const hstsUrl = values["protocol-directories"]
+              ? peekHsts(options.hsts, nameUrl)
+              : undefined;
+            const directory = layoutFor(hstsUrl ?? nameUrl, prefix);
+            if (written && directory !== undefined) removeIfWritten(directory, written);
+            return directory;
+          };
+          options.directory = directoryOf(url);
+          // A file named after the URL that answered goes in that URL's directories, as GNU's.
+          if (values["trust-server-names"] || values["content-disposition"]) {
+            options.directoryForUrl = (nameUrl) => directoryOf(nameUrl.href) ?? ".";
           }
         }
         // GNU wget says when it cuts the file's name (not for -O).

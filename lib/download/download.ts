@@ -212,6 +212,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   /** The directory for files (`-P`). @default {"."} */
   directory?: string | undefined;
   /**
+   * The directory for the file of a URL, in place of `directory` (`-x`): asked with the URL that
+   * names the file, the one given or, with `trustServerNames` or `contentDisposition`, the URL
+   * that answered, as GNU wget's url_file_name builds the directories of the URL it names by.
+   */
+  directoryForUrl?: ((url: HttpUrl) => string) | undefined;
+  /**
    * The file name for a URL, instead of its last path segment (`fileNameFromUrl`): for GNU
    * wget's `--restrict-file-names`. It must give a safe name (no `/`, no `..`).
    */
@@ -687,7 +693,6 @@ const attemptDownload = (async function attemptDownload(
   state: AttemptState,
   received?: HttpResponse,
 ): Promise<DownloadResult> {
-  const directory = options.directory ?? ".";
   const events = options.events ?? {};
   /** A HEAD answered, the GET follows: GNU counts its tries afresh from here (`tries`). */
   const fetchAfterHead: NonNullable<DownloadEvents["fetchAfterHead"]> = (reason, size) => {
@@ -739,6 +744,7 @@ const attemptDownload = (async function attemptDownload(
     const wire = state.hsts.wire;
     // With --content-disposition, a header that names no file leaves it to the URL that answered.
     const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
+    const directory = directoryOf(options, nameUrl);
     const plannedPath = options.output ? options.output.name : state.owned?.path ??
       joinPath(directory, state.probedName ?? urlFileName(options, nameUrl));
     const skippedResult = (path: string): DownloadResult => ({
@@ -1362,7 +1368,9 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
 /** Opens the file for the body: appended to when resuming, else a new file that clobbers none. */
 function openTarget(job: BodyJob): Deno.FsFile {
   const { response, original, target, options, state, offset } = job;
-  const directory = options.directory ?? ".";
+  // With --content-disposition, a header that names no file leaves it to the URL that answered.
+  const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
+  const directory = directoryOf(options, nameUrl);
   let path = state.owned?.path;
   let extensionAdded = state.owned?.extensionAdded ?? false;
   // -E: the response's type, for the extension a page or stylesheet gets (null: no header, a
@@ -1373,8 +1381,6 @@ function openTarget(job: BodyJob): Deno.FsFile {
   /** The name before -E's extension (a new file gets it after its free name is found). */
   let plain: string | undefined;
   if (path === undefined) {
-    // With --content-disposition, a header that names no file leaves it to the URL that answered.
-    const nameUrl = options.trustServerNames || options.contentDisposition ? target : original;
     const name = state.probedName ??
       (options.contentDisposition
         ? responseFileName(response, nameUrl, options)
@@ -1639,6 +1645,11 @@ function fileSize(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/** The directory of the file `nameUrl` names: the caller's rule (`-x`), else `directory`. */
+function directoryOf(options: DownloadOptions, nameUrl: HttpUrl): string {
+  return options.directoryForUrl?.(nameUrl) ?? options.directory ?? ".";
 }
 
 function joinPath(directory: string, name: string): string {

@@ -11,6 +11,7 @@
  * under `-N` a second run's requests, the target's copy compared (If-Modified-Since, a 304: seed
  * 910180, where netkit compared the link's name's and fetched the target again); under `-R`,
  * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057).
+ * Without `-r`, `-x` with `--trust-server-names` or `--content-disposition` likewise.
  */
 
 import assert from "node:assert/strict";
@@ -32,6 +33,7 @@ const SITE: Record<string, string> = {
   "b/index.html": `<a href="c/target.html">the target</a>\n`,
   "b/c/target.html": `<a href="../../Img/">back</a> <a href="x.txt">x</a>\n`,
   "b/c/x.txt": "x\n",
+  "d/e/file.html": "a file the server names\n",
 };
 
 const CASES = [
@@ -50,6 +52,8 @@ peerTest(
     const log = `${dir.path}/access.log`;
     await using nginx = await startNginx(dir.path, {
       serverConfig: `location = /go.html { return 302 /b/c/target.html; }
+        location = /cd.html { return 302 /d/e/file.html; }
+        location /d/ { add_header Content-Disposition 'attachment; filename="named.txt"'; }
         access_log ${log} combined;`,
     });
     for (const [path, content] of Object.entries(SITE)) {
@@ -67,6 +71,26 @@ peerTest(
           const names = gnu.files.map(([path]) => path.replace(/^[^/]*\//, ""));
           assert.ok(names.includes("Img/index.html") || args.includes("-p"), names.join("\n"));
         }
+      });
+    }
+    // Without -r, -x puts the file in the directories of the URL that names it (GNU's
+    // url_file_name of the redirect's target): `Img/index.html`, `b/c/target.html`, `d/e/named.txt`,
+    // where netkit used the directories of the URL given (`index.html`, `target.html`, `cd/...`).
+    const PLAIN = [
+      ["-x", "--trust-server-names", `${url}Img`, `${url}go.html`],
+      ["-x", "-nH", "--cut-dirs=1", "--trust-server-names", `${url}go.html`],
+      ["-x", "--content-disposition", `${url}cd.html`],
+      ["-x", "--content-disposition", "--trust-server-names", `${url}cd.html`, `${url}Img`],
+    ];
+    for (const args of PLAIN) {
+      await t.step(args.join(" ").replaceAll(url, "/"), async () => {
+        const [gnu, netkit] = await bothWgetsOnNginx(dir.path, log, nginx.port, args);
+        assert.deepEqual(netkit, gnu);
+        const names = gnu.files.map(([path]) => path);
+        assert.ok(
+          names.some((name) => /(Img\/index|c\/target|d\/e\/named)/.test(name)),
+          names.join("\n"),
+        );
       });
     }
     await t.step("-r -N --trust-server-names twice: the redirect's target compared", async () => {
