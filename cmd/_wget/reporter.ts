@@ -30,7 +30,7 @@ import { forgivingLog, type LogSink } from "./log_output.ts";
 import { quoteargEscape, quoteName, utf8Locale } from "./quote_name.ts";
 import { TlsError } from "../../lib/net/tls_error.ts";
 import { UrlError } from "../../lib/http/url.ts";
-import { gnuUrlProblem } from "./url_problem.ts";
+import { gnuUrlError } from "./url_problem.ts";
 import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 export { quoteName };
@@ -1097,8 +1097,8 @@ export class WgetReporter {
       return;
     }
     // A URL GNU cannot take either: its words (main.c's `URL: PROBLEM.`).
-    const problem = error instanceof UrlError ? gnuUrlProblem(error.url) : undefined;
-    if (problem !== undefined) return this.error(`${(error as UrlError).url}: ${problem}.`);
+    const gnu = error instanceof UrlError ? gnuUrlError(error.url) : undefined;
+    if (gnu !== undefined) return this.error(`${gnu.url}: ${gnu.problem}.`);
     this.error(`wget: ${errorMessage(error)}`);
   }
 }

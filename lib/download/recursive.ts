@@ -99,6 +99,11 @@ export interface RejectedLink {
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
   /**
+   * Called with each start URL before it is parsed: what it throws fails that URL (a command's
+   * own refusal, GNU wget's url_parse for `wget -r`).
+   */
+  checkStart?: ((url: string) => void) | undefined;
+  /**
    * `-c`: a file already here is continued from its size (`Range`), as GNU wget's `-r -c` does
    * after an interrupted run; a 416 (or a whole body no longer than the file) leaves it as it
    * is, and a page among them is read from it for links when the answer's type says HTML.
@@ -646,6 +651,7 @@ class Walker {
     const options = this.#options;
     let start: URL;
     try {
+      options.checkStart?.(startText);
       const parsed = parseHttpUrl(startText);
       start = new URL(parsed.href);
       if (parsed.username !== "" || parsed.password !== "") {

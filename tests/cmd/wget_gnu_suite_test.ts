@@ -326,6 +326,51 @@ peerTest(
 );
 
 peerTest(
+  "wget refuses the URLs GNU's url_parse refuses, in its words (user names, the first @, after ], a control byte in the host, scheme letters), and reads -i lines as GNU's get_urls_file",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const site = {
+      "/ok": { body: "ok" },
+      "/list.txt": { body: "http://127.0.0.1:{{port}}/ok\nhttp://:1/\n# note\n" },
+    };
+    const at = (base: string, user: string) => base.replace("//", `//${user}@`) + "/ok";
+    const bad: Array<(base: string) => string> = [
+      // Before: netkit took these and fetched /ok (its URL reader takes the last @).
+      (base) => at(base, ""),
+      (base) => at(base, ":pw"),
+      (base) => at(base, "u@x:p"),
+      () => "http://[::1]x/",
+      () => "a%0Ab",
+      () => "a.b://x/",
+      () => "ftp://:21/",
+    ];
+    for (const url of bad) {
+      for (const flags of [[], ["-r"]]) {
+        const both = await scenario(dir.path, site, (base) => ({ args: [...flags, url(base)] }));
+        assertAlike(both, `${flags} ${url("http://HOST")}`);
+        equal(both.netkit.code, 1);
+      }
+    }
+    // -i: each bad line said as it is read (a `#` line is a URL too), left out, exit 1 when
+    // nothing else failed; -B merged first, a base that is no URL too.
+    const list = (base: string) =>
+      `${base}/ok\n# note\n  http://@x/  \n/rel\n\nhttp://[::1\nx://y\nhttp://h:65536/\n`;
+    const jobs: Array<(base: string) => Case> = [
+      (base) => ({ args: ["-i", "list"], files: { list: list(base) } }),
+      (base) => ({ args: ["-nv", "-i", "list", "-B", "/x/"], files: { list: list(base) } }),
+      () => ({ args: ["-i", "list"], files: { list: "/a\n#\n" } }),
+      () => ({ args: ["-r", "-i", "list", "-B", "x/"], files: { list: "a\n:1\n" } }),
+      (base) => ({ args: ["-i", `${base}/list.txt`] }),
+    ];
+    for (const job of jobs) {
+      const both = await scenario(dir.path, site, job);
+      assertAlike(both, job("http://HOST").args.join(" "));
+    }
+  },
+);
+
+peerTest(
   "wget -O /dev/full ends its dots and says 'Cannot write to' as GNU wget, exit 3 (its Test-stdouterr)",
   ["wget"],
   async () => {

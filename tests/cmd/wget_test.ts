@@ -528,7 +528,8 @@ Deno.test("wget -O - writes to stdout, -O FILE collects all, --no-clobber skips,
   assertEquals(server.requests.at(-1)?.startsWith("HEAD /none HTTP/1.1"), true);
   const list = `${dir.path}/urls.txt`;
   await Deno.writeTextFile(list, `# a comment\n${server.base}/a\n\n${server.base}/b\n`);
-  assertEquals(await run("-i", list, "-P", `${dir.path}/from-list`), 0);
+  // (GNU wget reads `# a comment` as a URL, refuses it, and exits 1: its url_parse's URLERROR.)
+  assertEquals(await run("-i", list, "-P", `${dir.path}/from-list`), 1);
   deepEqual(await listDir(`${dir.path}/from-list`), ["a", "b"]);
   deepEqual(await listDir(dir.path), ["a", "all.txt", "from-list", "urls.txt"]);
 
