@@ -243,8 +243,10 @@ function parseProblem(url: string): string | undefined {
   // control character there is no host name (a %00 ends it, as a C string).
   const decoded = decodeEscapes(host);
   const cut = decoded.indexOf("\0");
-  if (/[\x01-\x1f\x7f]/.test(cut < 0 ? decoded : decoded.slice(0, cut))) {
-    return "Invalid host name";
+  const name = cut < 0 ? decoded : decoded.slice(0, cut);
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return "Invalid host name";
   }
   return undefined;
 }
