@@ -321,6 +321,7 @@ export const runRecursive = (async function runRecursive(
         reporter.notice(`Cannot open ${path}: ${fileErrorText(error)}`);
         if (removing) reporter.notice(`unlink: ${fileErrorText(error)}`);
       },
+      onPageUnread: (path, error) => reporter.notice(`${path}: ${fileErrorText(error)}`),
       onNofollow: (path) =>
         reporter.verbose(
           `nofollow attribute found in ${path}. Will not follow any links on this page`,

@@ -9,6 +9,7 @@
  */
 
 import {
+  ContentRangeError,
   type DownloadEvents,
   DownloadFileError,
   type DownloadResult,
@@ -638,7 +639,9 @@ export class WgetReporter {
         if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
           this.error(`${error.url}:`);
         }
-        const said = this.#connectFailureShown(log) || error instanceof HttpStatusError;
+        // (A resumed answer that starts elsewhere: GNU's status line said it all, RANGEERR.)
+        const said = this.#connectFailureShown(log) || error instanceof HttpStatusError ||
+          error instanceof ContentRangeError;
         if (!said) this.#line(`wget: ${errorMessage(error)}`);
         this.#line("Retrying.\n");
       },

@@ -362,6 +362,35 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
 }
 
 /**
+ * A resumed answer (206 to `Range: bytes=OFFSET-`) that starts elsewhere than OFFSET, or says
+ * nowhere (no `Content-Range`): appending it would corrupt the file. GNU wget's RANGEERR: the
+ * connection is dropped and the URL tried again, as after a network failure; once the tries run
+ * out, a {@linkcode GaveUpError} (exit 4).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ContentRangeError, downloadExitCode, GaveUpError } from "@netkit/netkit/download";
+ *
+ * const error = new ContentRangeError("bytes 1005-2999/3000", 1000);
+ * assert.equal(error.offset, 1000);
+ * assert.equal(downloadExitCode(new GaveUpError(error, 20)), 4);
+ * ```
+ */
+export class ContentRangeError extends HttpProtocolError {
+  /** Where the answer was asked to start. */
+  readonly offset: number;
+  /** Builds the error for the `Content-Range` value `header` (undefined: none) and `offset`. */
+  constructor(header: string | undefined, offset: number) {
+    super(
+      `Server resumed at ${quoteForMessage(header ?? "")} (Content-Range), not at byte ${offset}`,
+    );
+    this.name = "ContentRangeError";
+    this.offset = offset;
+  }
+}
+
+/**
  * The attempts ran out on an error that was worth another try (a network failure, a 504, a
  * status in `retryOnHttpError`): GNU wget then says "Giving up" and exits 4.
  *
@@ -641,7 +670,9 @@ const retryDownload = (async function retryDownload(
       }
       if (tries !== 0 && attempt >= tries) {
         // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
-        throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
+        throw error instanceof HttpStatusError || error instanceof ContentRangeError
+          ? new GaveUpError(error, attempt)
+          : error;
       }
       const waitMs = Math.min(attempt * 1000, maxWait);
       options.events?.retry?.(error, attempt, waitMs);
@@ -1085,7 +1116,9 @@ const attemptDownload = (async function attemptDownload(
         skip: resumed ? 0 : offset,
       });
     } catch (error) {
-      unmade = error instanceof DownloadFileError && !error.writing;
+      // (A resumed answer that starts elsewhere drops its connection too, as GNU's RANGEERR.)
+      unmade = (error instanceof DownloadFileError && !error.writing) ||
+        error instanceof ContentRangeError;
       throw error;
     } finally {
       // A short unread body (a redirect's page, an error page) is read away to keep the
@@ -1137,14 +1170,13 @@ function urlFileName(options: DownloadOptions, url: HttpUrl): string {
   return options.fileNameForUrl ? options.fileNameForUrl(url) : fileNameFromUrl(url);
 }
 
-/** A resumed body must start where the file ends, or appending it would corrupt the file. */
+/**
+ * A resumed body must start where the file ends, or appending it would corrupt the file: a
+ * {@linkcode ContentRangeError} (retried, as GNU's RANGEERR) when it does not.
+ */
 function checkContentRange(header: string | undefined, offset: number): void {
   const match = /^bytes\s+(\d+)-\d+\/(\d+|\*)$/i.exec(header?.trim() ?? "");
-  if (!match || Number(match[1]) !== offset) {
-    throw new HttpProtocolError(
-      `Server resumed at ${quoteForMessage(header ?? "")} (Content-Range), not at byte ${offset}`,
-    );
-  }
+  if (!match || Number(match[1]) !== offset) throw new ContentRangeError(header, offset);
 }
 
 /** One response whose body is to be saved, and what it is saved against. */
@@ -1658,6 +1690,8 @@ const isRetryable = (function isRetryable(
     return error.failure !== "not-found";
   }
   if (error instanceof UnexpectedEofError || error instanceof ConnectionClosedError) return true;
+  // GNU's RANGEERR is retried as a network failure is.
+  if (error instanceof ContentRangeError) return true;
   if (error instanceof HttpStatusError) {
     return error.status === 504 || statuses.includes(error.status);
   }

@@ -211,6 +211,11 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
    */
   onRobotsUnread?(path: string, error: unknown, removing: boolean): void;
   /**
+   * A page or stylesheet to be read for links left no file to read (`startPos`'s 416, "already
+   * fully retrieved", with no file here): GNU wget's `PATH: REASON` (its get_urls_html).
+   */
+  onPageUnread?(path: string, error: unknown): void;
+  /**
    * The page saved at `path` says `<meta name="robots" content="nofollow">` and robots are obeyed:
    * none of its links is followed (GNU wget: "nofollow attribute found in PATH. Will not follow
    * any links on this page").
@@ -970,7 +975,9 @@ class Walker {
       if (!nofollow || !(this.#options.robots ?? true)) return links;
       this.#options.onNofollow?.(path);
       return [];
-    } catch {
+    } catch (error) {
+      // (A file that cannot be read: GNU's get_urls_html says why.)
+      if (error instanceof Error && "code" in error) this.#options.onPageUnread?.(path, error);
       return [];
     }
   }
