@@ -6,6 +6,7 @@
  * @module
  */
 
+import { gnuReencode } from "./_gnu_reencode.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { osErrorText } from "../internal/os_error_text.ts";
 import { fileNameFromUrl } from "./file_name.ts";
@@ -569,7 +570,8 @@ const downloadUrl = (async function downloadUrl(
 ): Promise<DownloadResult> {
   // The first request's answer, when the caller sent that request itself (the recursion).
   const received = takeOver(options);
-  let original = parseHttpUrl(url);
+  // Asked for as GNU's url_parse asks for it (its reencode_escapes: `a|b` as `a%7Cb`).
+  let original = parseHttpUrl(gnuReencode(url));
   if (original.username !== "" || original.password !== "") {
     // Credentials in the URL win over `credentials` and, like them, wait for the server's
     // challenge (GNU wget's way): the URL is asked for without them first.
@@ -891,7 +893,7 @@ const attemptDownload = (async function attemptDownload(
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
-        const next = parseHttpUrl(location, target);
+        const next = parseHttpUrl(gnuReencode(location), target);
         events.redirect?.(target.href, next.href, status);
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).

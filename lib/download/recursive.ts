@@ -8,6 +8,7 @@
  * @module
  */
 
+import { gnuReencode } from "./_gnu_reencode.ts";
 import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
 import {
@@ -657,7 +658,7 @@ class Walker {
     let start: URL;
     try {
       options.checkStart?.(startText);
-      const parsed = parseHttpUrl(startText);
+      const parsed = parseHttpUrl(gnuReencode(startText));
       start = new URL(parsed.href);
       if (parsed.username !== "" || parsed.password !== "") {
         const { username, password } = parsed;

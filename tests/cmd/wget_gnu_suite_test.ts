@@ -371,6 +371,36 @@ peerTest(
 );
 
 peerTest(
+  "wget asks for a URL's |, ^, \\, `, {, } and stray % escaped, as GNU's reencode_escapes (given, listed, redirected to, linked)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const page = '<a href="a|b^c.html">1</a> <a href="img\\p.png">2</a> <a href="50%.txt">3</a> ' +
+      '<a href="q.txt?x={1}|2`">4</a>';
+    const site: Record<string, Resource> = {
+      "/p.html": { headers: HTML, body: page },
+      "/a%7Cb%5Ec.html": { body: "1" },
+      "/img%5Cp.png": { body: "2" },
+      "/50%25.txt": { body: "3" },
+      "/q.txt?x=%7B1%7D%7C2%60": { body: "4" },
+      "/moved": { status: "302 Found", headers: ["Location: /a|b^c.html"] },
+      "/robots.txt": { body: "" },
+    };
+    const jobs: Array<(base: string) => Case> = [
+      (base) => ({ args: ["-nv", `${base}/a|b^c.html`, `${base}/img\\p.png`, `${base}/50%.txt`] }),
+      (base) => ({ args: ["-nv", `${base}/moved`] }),
+      (base) => ({ args: ["-i", "list"], files: { list: `${base}/q.txt?x={1}|2\`\n` } }),
+      (base) => ({ args: ["-r", "-nv", `${base}/p.html`] }),
+    ];
+    for (const job of jobs) {
+      const both = await scenario(dir.path, site, job);
+      assertAlike(both, job("http://HOST").args.join(" "));
+      equal(both.netkit.requests.some((request) => / \/[^ ]*[|^\\`{}]/.test(request)), false);
+    }
+  },
+);
+
+peerTest(
   "wget -O /dev/full ends its dots and says 'Cannot write to' as GNU wget, exit 3 (its Test-stdouterr)",
   ["wget"],
   async () => {
