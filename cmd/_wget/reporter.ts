@@ -10,6 +10,7 @@
 
 import {
   ContentRangeError,
+  DigestAttributeError,
   type DownloadEvents,
   DownloadFileError,
   type DownloadResult,
@@ -573,6 +574,7 @@ export class WgetReporter {
         log.answering = true;
         this.#print(`Authentication selected: ${challenge}`);
       },
+      authNotice: (line) => this.#print(line),
       unknownChallenge: () => this.#print("Unknown authentication scheme."),
       // GNU's lines of HSTS, in the verbose log: before the URL's `--DATE--  https://...` line,
       // and after the status line.
@@ -1065,6 +1067,12 @@ export class WgetReporter {
     }
     if (error instanceof HttpStatusError) {
       this.#statusFailure(log, error, options.robots ?? false);
+      return;
+    }
+    if (error instanceof DigestAttributeError) {
+      // GNU's ATTRMISSING: a blank line in the verbose log, then its words.
+      this.#line("");
+      this.error(error.message);
       return;
     }
     if (error instanceof TlsError && error.problems) {

@@ -179,6 +179,11 @@ export interface DownloadEvents {
   /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
   authenticate?(challenge: string): void;
   /**
+   * GNU wget's line for a `Digest` challenge's `qop` or algorithm it does not support
+   * (`Unsupported quality of protection 'auth-int'.`), told after `authenticate`.
+   */
+  authNotice?(line: string): void;
+  /**
    * A 401 to be answered with the credentials names no scheme they can answer (none, or only
    * others than Basic and Digest): GNU wget's "Unknown authentication scheme.".
    */
@@ -388,6 +393,26 @@ export class ContentRangeError extends HttpProtocolError {
     );
     this.name = "ContentRangeError";
     this.offset = offset;
+  }
+}
+
+/**
+ * The `Digest` challenge answered names no realm or no nonce: GNU wget's ATTRMISSING ("Required
+ * attribute missing from Header received.", exit 7).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DigestAttributeError, downloadExitCode } from "@netkit/netkit/download";
+ *
+ * assert.equal(downloadExitCode(new DigestAttributeError()), 7);
+ * ```
+ */
+export class DigestAttributeError extends HttpProtocolError {
+  /** Builds the error. */
+  constructor() {
+    super("Required attribute missing from Header received.");
+    this.name = "DigestAttributeError";
   }
 }
 
@@ -928,11 +953,17 @@ const attemptDownload = (async function attemptDownload(
         ? (known.scheme === "digest" ? known.text : undefined)
         : challenges.find((value) => /^\s*digest\b/i.test(value));
       if (digestOffer !== undefined) {
-        const { parseDigestChallenge } = await import("./_digest_auth.ts");
-        digest = parseDigestChallenge([digestOffer]);
-        if (digest) {
-          digestOrigin = targetOrigin;
+        const { readDigestChallenge } = await import("./_digest_auth.ts");
+        const reading = readDigestChallenge(digestOffer.trim());
+        digest = reading.challenge;
+        // GNU's choice is answered whatever it holds: its warning for a qop or algorithm it
+        // does not know, and no realm or nonce is its ATTRMISSING (exit 7). (In NTLM's stead,
+        // a Digest without them gives way to Basic.)
+        if (digest || known) {
           events.authenticate?.(digestOffer.trim());
+          if (reading.warning !== undefined) events.authNotice?.(reading.warning);
+          if (!digest) throw new DigestAttributeError();
+          digestOrigin = targetOrigin;
           continue;
         }
       }

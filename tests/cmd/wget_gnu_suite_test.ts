@@ -442,6 +442,14 @@ peerTest(
       ["Negotiate, then Basic", ["Negotiate", basic]],
       ["a scheme GNU does not know", ["Bearer realm=x"]],
       ["no challenge at all", []],
+      // Digest read as GNU's digest_authentication_encode (before: netkit took auth from a list
+      // and said nothing, refused SHA-256 and a missing nonce as an unknown scheme).
+      ["qop=auth-int", ['Digest realm="W", nonce="n", qop="auth-int"']],
+      ["qop list", ['Digest realm="W", nonce="n", opaque="o", qop="auth,auth-int"']],
+      ["SHA-256", ['Digest realm="W", nonce="n", algorithm=SHA-256']],
+      ["MD5-sess", ['Digest realm="W", nonce="n", algorithm="MD5-sess", qop="auth"']],
+      ["no nonce", ['Digest realm="W"', basic]],
+      ["stale", ['Digest realm="W", nonce="n", stale=true, qop=auth']],
     ];
     for (const [what, challenges] of cases) {
       const site = (body: string): Resource => ({
