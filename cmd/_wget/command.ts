@@ -32,7 +32,7 @@ import { openWgetHsts, peekHsts } from "./hsts.ts";
 import { homeDirectory } from "./home.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
-import { listUrls, refuseAsGnu } from "./url_problem.ts";
+import { listUrls, refuseAsGnu, refuseLocationAsGnu } from "./url_problem.ts";
 import { DOT_STYLES } from "./dots.ts";
 import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
@@ -941,6 +941,8 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
+  // A Location GNU's url_parse refuses fails with its words.
+  options.checkLocation = refuseLocationAsGnu;
   if (bodyFileError !== undefined) {
     // GNU's FILEBADFILE for each URL (the walk's start URLs too), before any connection: exit 3.
     const bodyFile = (values["post-file"] ?? values["body-file"])!;

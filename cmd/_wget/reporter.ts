@@ -32,7 +32,7 @@ import { forgivingLog, type LogSink } from "./log_output.ts";
 import { quoteargEscape, quoteName, utf8Locale } from "./quote_name.ts";
 import { TlsError } from "../../lib/net/tls_error.ts";
 import { UrlError } from "../../lib/http/url.ts";
-import { gnuUrlError } from "./url_problem.ts";
+import { GnuUrlError, gnuUrlError } from "./url_problem.ts";
 import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 export { quoteName };
@@ -1108,7 +1108,11 @@ export class WgetReporter {
       return;
     }
     // A URL GNU cannot take either: its words (main.c's `URL: PROBLEM.`).
-    const gnu = error instanceof UrlError ? gnuUrlError(error.url) : undefined;
+    const gnu = error instanceof GnuUrlError
+      ? { url: error.named, problem: error.problem }
+      : error instanceof UrlError
+      ? gnuUrlError(error.url)
+      : undefined;
     if (gnu !== undefined) return this.error(`${gnu.url}: ${gnu.problem}.`);
     this.error(`wget: ${errorMessage(error)}`);
   }

@@ -121,7 +121,7 @@ function merged(base: string, line: string): string {
 }
 
 /** A URL GNU refuses: the text it names (after its shorthand rewrite) and its words. */
-export interface GnuUrlError {
+export interface GnuUrlRefusal {
   /** The URL as GNU names it in `URL: PROBLEM.` */
   url: string;
   /** GNU's words, without the final period. */
@@ -144,7 +144,7 @@ export interface GnuUrlError {
  * assert.equal(gnuUrlError("http://h/"), undefined);
  * ```
  */
-export function gnuUrlError(url: string): GnuUrlError | undefined {
+export function gnuUrlError(url: string): GnuUrlRefusal | undefined {
   const text = rewriteShorthand(url);
   const problem = parseProblem(text);
   return problem === undefined ? undefined : { url: text, problem };
@@ -191,7 +191,64 @@ export function gnuUrlProblem(url: string): string | undefined {
  */
 export function refuseAsGnu(url: string): void {
   const refused = gnuUrlError(url);
-  if (refused) throw new UrlError(`${refused.url}: ${refused.problem}`, url);
+  if (refused) throw new GnuUrlError(refused, url);
+}
+
+/**
+ * A URL GNU wget refuses, with its words (`url` as GNU names it, `problem`): the reporter says
+ * `URL: PROBLEM.`
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GnuUrlError } from "./url_problem.ts";
+ *
+ * const error = new GnuUrlError({ url: "http://@h/", problem: "Invalid user name" }, "http://@h/");
+ * assert.equal(error.problem, "Invalid user name");
+ * ```
+ */
+export class GnuUrlError extends UrlError {
+  /** GNU's words, without the final period. */
+  readonly problem: string;
+  /** The URL as GNU names it. */
+  readonly named: string;
+  /** Builds the error for `refused`; `given` is the URL as written. */
+  constructor(refused: GnuUrlRefusal, given: string) {
+    const named = refused.url;
+    super(`${named}: ${refused.problem}`, given);
+    this.name = "GnuUrlError";
+    this.problem = refused.problem;
+    this.named = named;
+  }
+}
+
+/**
+ * Throws a {@linkcode GnuUrlError} for a redirect's `location` GNU wget refuses: merged with
+ * `base` (the URL it answered) as GNU's uri_merge, then url_parse's checks, without the
+ * shorthand rewrite (`mailto:x` is `Unsupported scheme ‘mailto’`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { refuseLocationAsGnu } from "./url_problem.ts";
+ *
+ * assert.throws(() => refuseLocationAsGnu("http://@127.0.0.1/", "http://h/"), {
+ *   message: "http://@127.0.0.1/: Invalid user name",
+ * });
+ * refuseLocationAsGnu("/next", "http://h/a");
+ * ```
+ */
+export function refuseLocationAsGnu(location: string, base: string): void {
+  let merged = location;
+  if (!/^[a-zA-Z0-9+-]+:/.test(location)) {
+    try {
+      merged = new URL(location, base).href;
+    } catch {
+      return; // (netkit's own words)
+    }
+  }
+  const problem = parseProblem(merged);
+  if (problem !== undefined) throw new GnuUrlError({ url: merged, problem }, merged);
 }
 
 /** url.c's url_parse on `url` (already rewritten): its error, in url_error's words. */

@@ -365,6 +365,12 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * request (the recursion passes its `waitMs`). @default {0}
    */
   redirectWaitMs?: number | undefined;
+  /**
+   * Called with a redirect's `Location` and the URL it answered, before it is followed: what it
+   * throws fails the download, after the `redirect` event (a command's own refusal: GNU wget's
+   * url_parse of the Location).
+   */
+  checkLocation?: ((location: string, base: string) => void) | undefined;
 }
 
 /**
@@ -918,7 +924,15 @@ const attemptDownload = (async function attemptDownload(
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
-        const next = parseHttpUrl(gnuReencode(location), target);
+        let next: HttpUrl;
+        try {
+          options.checkLocation?.(location, target.href);
+          next = parseHttpUrl(gnuReencode(location), target);
+        } catch (error) {
+          // GNU says where it was sent before its words for a Location it cannot take.
+          events.redirect?.(target.href, location, status);
+          throw error;
+        }
         events.redirect?.(target.href, next.href, status);
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).

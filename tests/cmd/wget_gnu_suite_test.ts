@@ -367,6 +367,25 @@ peerTest(
       const both = await scenario(dir.path, site, job);
       assertAlike(both, job("http://HOST").args.join(" "));
     }
+    // A Location GNU refuses: `Location: ... [following]`, then its words, without its shorthand
+    // rewrite (before: netkit followed http://@host/ and said mailto: in its own words).
+    const moved = (location: string): Resource => ({
+      status: "302 Found",
+      headers: [`Location: ${location}`],
+    });
+    const redirects = {
+      "/to-user": moved("http://@127.0.0.1:1/ok"),
+      "/to-mailto": moved("mailto:x"),
+      "/to-port": moved("http://127.0.0.1:99999/"),
+    };
+    for (const path of Object.keys(redirects)) {
+      for (const flags of [[], ["-nv"]]) {
+        const both = await scenario(dir.path, redirects, (base) => ({
+          args: [...flags, `${base}${path}`],
+        }));
+        assertAlike(both, `${flags} ${path}`);
+      }
+    }
   },
 );
 
