@@ -185,7 +185,7 @@ export function gnuUrlProblem(url: string): string | undefined {
  * import assert from "node:assert/strict";
  * import { refuseAsGnu } from "./url_problem.ts";
  *
- * assert.throws(() => refuseAsGnu("http://@127.0.0.1/"), { name: "UrlError" });
+ * assert.throws(() => refuseAsGnu("http://@127.0.0.1/"), { name: "GnuUrlError" });
  * refuseAsGnu("http://u:p@127.0.0.1/");
  * ```
  */
