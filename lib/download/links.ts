@@ -6,10 +6,14 @@
  * @module
  */
 
-import { gnuReencode } from "./_gnu_reencode.ts";
 import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import { GnuTagScanner } from "./_gnu_tag_scanner.ts";
-import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
+import {
+  escapePageBytes,
+  escapeStrayPercents,
+  hasPageBytes,
+  resolveLinkFast,
+} from "./_resolve_link.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -109,8 +113,7 @@ const SPECIAL_TAGS = new Set(["base", "form", "link", "meta", "style"]);
 
 /** Resolves `raw` against `base`; undefined when it does not parse. The fragment is dropped. */
 const resolve = (function resolve(raw: string, base: string): string | undefined {
-  // (GNU's reencode_escapes: `50%.html`, `a|b.html`, `img\p.png` asked for as GNU asks.)
-  const trimmed = gnuReencode(raw.trim());
+  const trimmed = escapeStrayPercents(raw.trim());
   // Most links (`a.html`, `../img/p.png`, `?page=2`) are resolved by hand, equal to the parser.
   const fast = resolveLinkFast(trimmed, base);
   if (fast !== undefined) return fast;

@@ -390,7 +390,7 @@ peerTest(
 );
 
 peerTest(
-  "wget asks for a URL's |, ^, \\, `, {, } and stray % escaped, as GNU's reencode_escapes (given, listed, redirected to, linked)",
+  "wget asks for a URL's |, ^, \\, `, {, } and stray % escaped, as GNU's reencode_escapes (given, listed, redirected to; a page's links are read as browsers read them, on purpose)",
   ["wget"],
   async () => {
     await using dir = await tempDir();
@@ -409,13 +409,33 @@ peerTest(
       (base) => ({ args: ["-nv", `${base}/a|b^c.html`, `${base}/img\\p.png`, `${base}/50%.txt`] }),
       (base) => ({ args: ["-nv", `${base}/moved`] }),
       (base) => ({ args: ["-i", "list"], files: { list: `${base}/q.txt?x={1}|2\`\n` } }),
-      (base) => ({ args: ["-r", "-nv", `${base}/p.html`] }),
     ];
     for (const job of jobs) {
       const both = await scenario(dir.path, site, job);
       assertAlike(both, job("http://HOST").args.join(" "));
       equal(both.netkit.requests.some((request) => / \/[^ ]*[|^\\`{}]/.test(request)), false);
     }
+    // A page's links: a stray % as GNU's, the rest as a browser reads them (cmd/README.md).
+    const walk = await scenario(
+      dir.path,
+      site,
+      (base) => ({ args: ["-r", "-nv", `${base}/p.html`] }),
+    );
+    equal(
+      walk.gnu.requests.some((line) => line.startsWith("GET /img%5Cp.png ")),
+      true,
+      walk.gnu.requests.join(),
+    );
+    equal(
+      walk.netkit.requests.some((line) => line.startsWith("GET /img/p.png ")),
+      true,
+      walk.netkit.requests.join(),
+    );
+    equal(
+      walk.netkit.requests.some((line) => line.startsWith("GET /50%25.txt ")),
+      true,
+      walk.netkit.requests.join(),
+    );
   },
 );
 
