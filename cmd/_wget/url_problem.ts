@@ -225,7 +225,7 @@ export class GnuUrlError extends UrlError {
 /**
  * Throws a {@linkcode GnuUrlError} for a redirect's `location` GNU wget refuses: merged with
  * `base` (the URL it answered) as GNU's uri_merge, then url_parse's checks, without the
- * shorthand rewrite (`mailto:x` is `Unsupported scheme ‘mailto’`).
+ * shorthand rewrite (`mailto:x` is `Unsupported scheme 'mailto'` in its quotes).
  *
  * @example
  * ```ts
