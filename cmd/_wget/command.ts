@@ -32,6 +32,7 @@ import { openWgetHsts, peekHsts } from "./hsts.ts";
 import { homeDirectory } from "./home.ts";
 import { parseNetrc } from "../../lib/download/netrc.ts";
 import { quoteName, WgetReporter } from "./reporter.ts";
+import { listUrls, refuseAsGnu, refuseLocationAsGnu } from "./url_problem.ts";
 import { DOT_STYLES } from "./dots.ts";
 import { SHORT_USAGE, USAGE_TAIL } from "./spec.ts";
 import { listenForHangUp } from "./hang_up.ts";
@@ -446,25 +447,6 @@ const downloadOptions = (function downloadOptions(
 }).bind(undefined);
 
 /**
- * The URLs of an `-i` list: one a line, as GNU wget reads it (a line is not split on inner
- * spaces; blank lines and `#` lines are skipped).
- */
-function urlsOfList(text: string, base: string | undefined): string[] {
-  const lines = text.split("\n").map((line) => line.trim()).filter((line) =>
-    line !== "" && !line.startsWith("#")
-  );
-  if (base === undefined) return lines;
-  // -B: a relative line is resolved against the base, as in GNU wget.
-  return lines.map((line) => {
-    try {
-      return new URL(line, base).href;
-    } catch {
-      return line;
-    }
-  });
-}
-
-/**
  * The URLs an `-i` file read as HTML (`-F`) links to, in document order: what `<a href>`, `<img
  * src>` and the like name, relative ones against `-B` (or the page's `<base href>`); links that
  * resolve to no http(s) URL are left out. Without a base (no `-B`, no absolute `<base href>`
@@ -505,12 +487,14 @@ async function urlsOfHtml(
  * The URLs of an -i list fetched from its URL (`wget -i http://host/list.txt`), read from the
  * file it was saved to, as GNU wget reads it: as HTML with `-F` or when the answer was a page
  * (no `-F` needed; a copy already here under `-nc` by its `.html` name), else a line each;
- * relative links against `-B`, else the list's URL.
+ * relative links against `-B`, else the list's URL; `refused` is called for each line GNU's
+ * url_parse refuses.
  */
 async function urlsOfFetchedList(
   result: DownloadResult,
   values: WgetValues,
   reporter: WgetReporter,
+  refused: () => void,
 ): Promise<string[]> {
   const path = result.path;
   if (path === undefined) return [];
@@ -528,7 +512,10 @@ async function urlsOfFetchedList(
   const base = values.base ?? result.url;
   return values["force-html"] || page
     ? await urlsOfHtml(text, base, path, (line) => reporter.notice(line))
-    : urlsOfList(text, base);
+    : listUrls(text, base, path, (line) => {
+      reporter.notice(line);
+      refused();
+    });
 }
 
 /** A value without the HTML blanks around it, as GNU wget reads a URL attribute. */
@@ -772,6 +759,9 @@ const runWithLog = (async function runWithLog(
   let listAt: number | undefined;
   /** What reading the -i file said, said when GNU reads it: after the URLs given. */
   const listNotices: string[] = [];
+  /** An -i line GNU's url_parse refused: its URLERROR counts in the exit code (1 alone). */
+  let listRefused = false;
+  const refusedCode = () => listRefused ? WGET_EXIT.generic : WGET_EXIT.ok;
   const sayListNotices = () => {
     for (const line of listNotices.splice(0)) reporter.notice(line);
   };
@@ -848,7 +838,10 @@ const runWithLog = (async function runWithLog(
       }
       const listed = values["force-html"]
         ? await urlsOfHtml(text, values.base, list, (line) => listNotices.push(line))
-        : urlsOfList(text, values.base);
+        : listUrls(text, values.base, list, (line) => {
+          listNotices.push(line);
+          listRefused = true;
+        });
       all.push(...listed);
       if (listed.length === 0) emptyList = list;
     }
@@ -865,7 +858,7 @@ const runWithLog = (async function runWithLog(
   };
   if (all.length === 0 && emptyList !== undefined) {
     noUrlsFound();
-    return WGET_EXIT.ok;
+    return refusedCode();
   }
   if (all.length === 0) {
     // GNU wget's exit code for a missing URL is 1, not the usage error's 2.
@@ -948,11 +941,14 @@ const runWithLog = (async function runWithLog(
   }
 
   options.events = reporter.events;
+  // A Location GNU's url_parse refuses fails with its words.
+  options.checkLocation = refuseLocationAsGnu;
   if (bodyFileError !== undefined) {
     // GNU's FILEBADFILE for each URL (the walk's start URLs too), before any connection: exit 3.
     const bodyFile = (values["post-file"] ?? values["body-file"])!;
     for (const url of all) {
       try {
+        refuseAsGnu(url);
         reporter.events.request?.(parseHttpUrl(url), options.method ?? "POST");
       } catch (error) {
         reporter.fail(error);
@@ -1004,7 +1000,7 @@ const runWithLog = (async function runWithLog(
             : "other";
           downloaded.push({ url: result.finalUrl, path: result.path, kind });
         }
-        all.push(...await urlsOfFetchedList(result, values, reporter));
+        all.push(...await urlsOfFetchedList(result, values, reporter, () => listRefused = true));
       } catch (error) {
         reporter.fail(error);
         listStatus = downloadExitCode(error);
@@ -1023,7 +1019,7 @@ const runWithLog = (async function runWithLog(
     );
     if (listAt !== undefined) await options.pool?.close();
     hsts?.save();
-    return worse(listStatus, code);
+    return worse(worse(listStatus, code), refusedCode());
   }
   let status: number = WGET_EXIT.ok;
   let files = 0;
@@ -1076,6 +1072,8 @@ const runWithLog = (async function runWithLog(
         options.output.offset = options.startPos ?? 0;
       }
       try {
+        // A URL GNU's url_parse refuses fails with its words, before anything else.
+        refuseAsGnu(url);
         if (layoutFor) {
           // (--protocol-directories: an http:// URL of a known HSTS host under https/, as GNU's.)
           const directoryOf = (nameUrl: string) => {
@@ -1113,7 +1111,9 @@ const runWithLog = (async function runWithLog(
             removeAfter(result.path, reporter);
           } else saved?.push({ ...result, path: result.path });
         }
-        if (index === listAt) all.push(...await urlsOfFetchedList(result, values, reporter));
+        if (index === listAt) {
+          all.push(...await urlsOfFetchedList(result, values, reporter, () => listRefused = true));
+        }
       } catch (error) {
         reporter.fail(error);
         status = worse(status, downloadExitCode(error));
@@ -1162,7 +1162,7 @@ const runWithLog = (async function runWithLog(
       ignoreTags: values["ignore-tags"],
     }, reporter);
   }
-  return status;
+  return worse(status, refusedCode());
 }).bind(undefined);
 
 /** What the TLS options give the HTTP client: roots to trust, and a client certificate. */

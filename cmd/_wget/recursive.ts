@@ -6,6 +6,7 @@
  * @module
  */
 
+import { refuseAsGnu } from "./url_problem.ts";
 import { parseCount, UsageError } from "../../lib/cli/command_line.ts";
 import { parseWgetTime } from "./time.ts";
 import { pcreRegExp, posixRegExp } from "./regex.ts";
@@ -312,12 +313,15 @@ export const runRecursive = (async function runRecursive(
       ...options,
       ...recursive,
       ...(rejectedLog ? { onRejected: rejectedLog.write } : {}),
+      // A start URL GNU's url_parse refuses fails with its words (`http://@host/`, say).
+      checkStart: refuseAsGnu,
       onSaved: (saved) => onSaved(reporter, saved),
       onRobots: () => reporter.verbose("Loading robots.txt; please ignore errors."),
       onRobotsUnread: (path, error, removing) => {
         reporter.notice(`Cannot open ${path}: ${fileErrorText(error)}`);
         if (removing) reporter.notice(`unlink: ${fileErrorText(error)}`);
       },
+      onPageUnread: (path, error) => reporter.notice(`${path}: ${fileErrorText(error)}`),
       onNofollow: (path) =>
         reporter.verbose(
           `nofollow attribute found in ${path}. Will not follow any links on this page`,

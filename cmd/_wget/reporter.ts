@@ -9,6 +9,8 @@
  */
 
 import {
+  ContentRangeError,
+  DigestAttributeError,
   type DownloadEvents,
   DownloadFileError,
   type DownloadResult,
@@ -30,7 +32,7 @@ import { forgivingLog, type LogSink } from "./log_output.ts";
 import { quoteargEscape, quoteName, utf8Locale } from "./quote_name.ts";
 import { TlsError } from "../../lib/net/tls_error.ts";
 import { UrlError } from "../../lib/http/url.ts";
-import { gnuUrlProblem } from "./url_problem.ts";
+import { GnuUrlError, gnuUrlError } from "./url_problem.ts";
 import type { CertificateProblems } from "../../lib/net/certificate_problems.ts";
 
 export { quoteName };
@@ -572,6 +574,7 @@ export class WgetReporter {
         log.answering = true;
         this.#print(`Authentication selected: ${challenge}`);
       },
+      authNotice: (line) => this.#print(line),
       unknownChallenge: () => this.#print("Unknown authentication scheme."),
       // GNU's lines of HSTS, in the verbose log: before the URL's `--DATE--  https://...` line,
       // and after the status line.
@@ -638,7 +641,9 @@ export class WgetReporter {
         if (this.#nonVerbose && error instanceof HttpStatusError && error.status !== 504) {
           this.error(`${error.url}:`);
         }
-        const said = this.#connectFailureShown(log) || error instanceof HttpStatusError;
+        // (A resumed answer that starts elsewhere: GNU's status line said it all, RANGEERR.)
+        const said = this.#connectFailureShown(log) || error instanceof HttpStatusError ||
+          error instanceof ContentRangeError;
         if (!said) this.#line(`wget: ${errorMessage(error)}`);
         this.#line("Retrying.\n");
       },
@@ -1064,6 +1069,12 @@ export class WgetReporter {
       this.#statusFailure(log, error, options.robots ?? false);
       return;
     }
+    if (error instanceof DigestAttributeError) {
+      // GNU's ATTRMISSING: a blank line in the verbose log, then its words.
+      this.#line("");
+      this.error(error.message);
+      return;
+    }
     if (error instanceof TlsError && error.problems) {
       this.certificate(error.problems, "ERROR");
       return;
@@ -1097,8 +1108,12 @@ export class WgetReporter {
       return;
     }
     // A URL GNU cannot take either: its words (main.c's `URL: PROBLEM.`).
-    const problem = error instanceof UrlError ? gnuUrlProblem(error.url) : undefined;
-    if (problem !== undefined) return this.error(`${(error as UrlError).url}: ${problem}.`);
+    const gnu = error instanceof GnuUrlError
+      ? { url: error.named, problem: error.problem }
+      : error instanceof UrlError
+      ? gnuUrlError(error.url)
+      : undefined;
+    if (gnu !== undefined) return this.error(`${gnu.url}: ${gnu.problem}.`);
     this.error(`wget: ${errorMessage(error)}`);
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { gnuReencode } from "./_gnu_reencode.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 import { osErrorText } from "../internal/os_error_text.ts";
 import { fileNameFromUrl } from "./file_name.ts";
@@ -177,6 +178,11 @@ export interface DownloadEvents {
   hstsUnparsable?(): void;
   /** A 401's challenge is answered with the credentials (`challenge`: the header's value). */
   authenticate?(challenge: string): void;
+  /**
+   * GNU wget's line for a `Digest` challenge's `qop` or algorithm it does not support
+   * (`Unsupported quality of protection 'auth-int'.`), told after `authenticate`.
+   */
+  authNotice?(line: string): void;
   /**
    * A 401 to be answered with the credentials names no scheme they can answer (none, or only
    * others than Basic and Digest): GNU wget's "Unknown authentication scheme.".
@@ -365,6 +371,61 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * request (the recursion passes its `waitMs`). @default {0}
    */
   redirectWaitMs?: number | undefined;
+  /**
+   * Called with a redirect's `Location` and the URL it answered, before it is followed: what it
+   * throws fails the download, after the `redirect` event (a command's own refusal: GNU wget's
+   * url_parse of the Location).
+   */
+  checkLocation?: ((location: string, base: string) => void) | undefined;
+}
+
+/**
+ * A resumed answer (206 to `Range: bytes=OFFSET-`) that starts elsewhere than OFFSET, or says
+ * nowhere (no `Content-Range`): appending it would corrupt the file. GNU wget's RANGEERR: the
+ * connection is dropped and the URL tried again, as after a network failure; once the tries run
+ * out, a {@linkcode GaveUpError} (exit 4).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ContentRangeError, downloadExitCode, GaveUpError } from "@netkit/netkit/download";
+ *
+ * const error = new ContentRangeError("bytes 1005-2999/3000", 1000);
+ * assert.equal(error.offset, 1000);
+ * assert.equal(downloadExitCode(new GaveUpError(error, 20)), 4);
+ * ```
+ */
+export class ContentRangeError extends HttpProtocolError {
+  /** Where the answer was asked to start. */
+  readonly offset: number;
+  /** Builds the error for the `Content-Range` value `header` (undefined: none) and `offset`. */
+  constructor(header: string | undefined, offset: number) {
+    super(
+      `Server resumed at ${quoteForMessage(header ?? "")} (Content-Range), not at byte ${offset}`,
+    );
+    this.name = "ContentRangeError";
+    this.offset = offset;
+  }
+}
+
+/**
+ * The `Digest` challenge answered names no realm or no nonce: GNU wget's ATTRMISSING ("Required
+ * attribute missing from Header received.", exit 7).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DigestAttributeError, downloadExitCode } from "@netkit/netkit/download";
+ *
+ * assert.equal(downloadExitCode(new DigestAttributeError()), 7);
+ * ```
+ */
+export class DigestAttributeError extends HttpProtocolError {
+  /** Builds the error. */
+  constructor() {
+    super("Required attribute missing from Header received.");
+    this.name = "DigestAttributeError";
+  }
 }
 
 /**
@@ -546,7 +607,8 @@ const downloadUrl = (async function downloadUrl(
 ): Promise<DownloadResult> {
   // The first request's answer, when the caller sent that request itself (the recursion).
   const received = takeOver(options);
-  let original = parseHttpUrl(url);
+  // Asked for as GNU's url_parse asks for it (its reencode_escapes: `a|b` as `a%7Cb`).
+  let original = parseHttpUrl(gnuReencode(url));
   if (original.username !== "" || original.password !== "") {
     // Credentials in the URL win over `credentials` and, like them, wait for the server's
     // challenge (GNU wget's way): the URL is asked for without them first.
@@ -647,7 +709,9 @@ const retryDownload = (async function retryDownload(
       }
       if (tries !== 0 && attempt >= tries) {
         // GNU wget's "Giving up." is exit 4 even for an HTTP status it retried.
-        throw error instanceof HttpStatusError ? new GaveUpError(error, attempt) : error;
+        throw error instanceof HttpStatusError || error instanceof ContentRangeError
+          ? new GaveUpError(error, attempt)
+          : error;
       }
       const waitMs = Math.min(attempt * 1000, maxWait);
       options.events?.retry?.(error, attempt, waitMs);
@@ -866,7 +930,15 @@ const attemptDownload = (async function attemptDownload(
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {
         // Location is one URL, commas and all; a repeated header counts once.
-        const next = parseHttpUrl(location, target);
+        let next: HttpUrl;
+        try {
+          options.checkLocation?.(location, target.href);
+          next = parseHttpUrl(gnuReencode(location), target);
+        } catch (error) {
+          // GNU says where it was sent before its words for a Location it cannot take.
+          events.redirect?.(target.href, location, status);
+          throw error;
+        }
         events.redirect?.(target.href, next.href, status);
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
@@ -901,11 +973,17 @@ const attemptDownload = (async function attemptDownload(
         ? (known.scheme === "digest" ? known.text : undefined)
         : challenges.find((value) => /^\s*digest\b/i.test(value));
       if (digestOffer !== undefined) {
-        const { parseDigestChallenge } = await import("./_digest_auth.ts");
-        digest = parseDigestChallenge([digestOffer]);
-        if (digest) {
-          digestOrigin = targetOrigin;
+        const { readDigestChallenge } = await import("./_digest_auth.ts");
+        const reading = readDigestChallenge(digestOffer.trim());
+        digest = reading.challenge;
+        // GNU's choice is answered whatever it holds: its warning for a qop or algorithm it
+        // does not know, and no realm or nonce is its ATTRMISSING (exit 7). (In NTLM's stead,
+        // a Digest without them gives way to Basic.)
+        if (digest || known) {
           events.authenticate?.(digestOffer.trim());
+          if (reading.warning !== undefined) events.authNotice?.(reading.warning);
+          if (!digest) throw new DigestAttributeError();
+          digestOrigin = targetOrigin;
           continue;
         }
       }
@@ -1091,7 +1169,9 @@ const attemptDownload = (async function attemptDownload(
         skip: resumed ? 0 : offset,
       });
     } catch (error) {
-      unmade = error instanceof DownloadFileError && !error.writing;
+      // (A resumed answer that starts elsewhere drops its connection too, as GNU's RANGEERR.)
+      unmade = (error instanceof DownloadFileError && !error.writing) ||
+        error instanceof ContentRangeError;
       throw error;
     } finally {
       // A short unread body (a redirect's page, an error page) is read away to keep the
@@ -1143,14 +1223,13 @@ function urlFileName(options: DownloadOptions, url: HttpUrl): string {
   return options.fileNameForUrl ? options.fileNameForUrl(url) : fileNameFromUrl(url);
 }
 
-/** A resumed body must start where the file ends, or appending it would corrupt the file. */
+/**
+ * A resumed body must start where the file ends, or appending it would corrupt the file: a
+ * {@linkcode ContentRangeError} (retried, as GNU's RANGEERR) when it does not.
+ */
 function checkContentRange(header: string | undefined, offset: number): void {
   const match = /^bytes\s+(\d+)-\d+\/(\d+|\*)$/i.exec(header?.trim() ?? "");
-  if (!match || Number(match[1]) !== offset) {
-    throw new HttpProtocolError(
-      `Server resumed at ${quoteForMessage(header ?? "")} (Content-Range), not at byte ${offset}`,
-    );
-  }
+  if (!match || Number(match[1]) !== offset) throw new ContentRangeError(header, offset);
 }
 
 /** One response whose body is to be saved, and what it is saved against. */
@@ -1669,6 +1748,8 @@ const isRetryable = (function isRetryable(
     return error.failure !== "not-found";
   }
   if (error instanceof UnexpectedEofError || error instanceof ConnectionClosedError) return true;
+  // GNU's RANGEERR is retried as a network failure is.
+  if (error instanceof ContentRangeError) return true;
   if (error instanceof HttpStatusError) {
     return error.status === 504 || statuses.includes(error.status);
   }

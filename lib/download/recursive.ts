@@ -8,6 +8,7 @@
  * @module
  */
 
+import { gnuReencode } from "./_gnu_reencode.ts";
 import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
 import {
@@ -98,6 +99,11 @@ export interface RejectedLink {
 
 /** Options of {@linkcode downloadRecursive}. */
 export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resume"> {
+  /**
+   * Called with each start URL before it is parsed: what it throws fails that URL (a command's
+   * own refusal, GNU wget's url_parse for `wget -r`).
+   */
+  checkStart?: ((url: string) => void) | undefined;
   /**
    * `-c`: a file already here is continued from its size (`Range`), as GNU wget's `-r -c` does
    * after an interrupted run; a 416 (or a whole body no longer than the file) leaves it as it
@@ -205,6 +211,11 @@ export interface RecursiveOptions extends Omit<DownloadOptions, "output" | "resu
    * unlink of it fails as well ("unlink: REASON").
    */
   onRobotsUnread?(path: string, error: unknown, removing: boolean): void;
+  /**
+   * A page or stylesheet to be read for links left no file to read (`startPos`'s 416, "already
+   * fully retrieved", with no file here): GNU wget's `PATH: REASON` (its get_urls_html).
+   */
+  onPageUnread?(path: string, error: unknown): void;
   /**
    * The page saved at `path` says `<meta name="robots" content="nofollow">` and robots are obeyed:
    * none of its links is followed (GNU wget: "nofollow attribute found in PATH. Will not follow
@@ -646,7 +657,8 @@ class Walker {
     const options = this.#options;
     let start: URL;
     try {
-      const parsed = parseHttpUrl(startText);
+      options.checkStart?.(startText);
+      const parsed = parseHttpUrl(gnuReencode(startText));
       start = new URL(parsed.href);
       if (parsed.username !== "" || parsed.password !== "") {
         const { username, password } = parsed;
@@ -964,7 +976,9 @@ class Walker {
       if (!nofollow || !(this.#options.robots ?? true)) return links;
       this.#options.onNofollow?.(path);
       return [];
-    } catch {
+    } catch (error) {
+      // (A file that cannot be read: GNU's get_urls_html says why.)
+      if (error instanceof Error && "code" in error) this.#options.onPageUnread?.(path, error);
       return [];
     }
   }

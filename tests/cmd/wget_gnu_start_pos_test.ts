@@ -244,3 +244,69 @@ peerTest(
     match(range ?? "", /^bytes=2990-$/);
   },
 );
+
+peerTest(
+  "wget --start-pos and -c retry an answer that resumes elsewhere as GNU's RANGEERR (new " +
+    "connection, 'Retrying.', 'Giving up.', exit 4), and -r says a 416 page with no file as " +
+    "GNU's get_urls_html",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const page = '<a href="a.txt">a</a>\n';
+    await using server = startRecordingServer({
+      handle: (request) => {
+        const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
+        const start = Number(/^bytes=(\d+)-$/.exec(range ?? "")?.[1] ?? 0);
+        if (request.target === "/") {
+          // (No Content-Type on the 416: GNU takes the page for HTML.)
+          if (start >= page.length) return { status: 416, reason: "Range Not Satisfiable" };
+          return { headers: [["Content-Type", "text/html"]], body: page };
+        }
+        const headers: [string, string][] = [["Content-Type", "text/plain"]];
+        // /wrong/: five bytes later than asked; /none/: no Content-Range at all.
+        if (request.target.startsWith("/wrong/")) {
+          headers.push(["Content-Range", `bytes ${start + 5}-${BODY.length - 1}/${BODY.length}`]);
+        }
+        const body = BODY.slice(request.target.startsWith("/wrong/") ? start + 5 : start);
+        return { status: 206, reason: "Partial Content", headers, body };
+      },
+    });
+    const retry = ["--tries=2", "--waitretry=0"];
+    const cases: { args: string[]; files?: Record<string, string> }[] = [
+      { args: [...retry, "--start-pos=1000", `${server.base}/wrong/f.txt`] },
+      { args: [...retry, "-nv", "--start-pos=1000", `${server.base}/wrong/f.txt`] },
+      { args: [...retry, "--start-pos=1000", `${server.base}/none/f.txt`] },
+      {
+        args: [...retry, "-c", `${server.base}/wrong/f.txt`],
+        files: { "f.txt": "x".repeat(1000) },
+      },
+      { args: ["--start-pos=1000", "-r", `${server.base}/`] },
+      { args: ["--start-pos=1000", "-r", "-nv", `${server.base}/`] },
+    ];
+    const masked = (stderr: string) =>
+      stderr.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, "DATE").replaceAll(
+        String(server.port),
+        "PORT",
+      );
+    for (const job of cases) {
+      const caseDir = await Deno.makeTempDir({ dir: dir.path });
+      const seen: Record<string, string[]> = {};
+      const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
+      for (const tool of ["gnu", "netkit"] as const) {
+        const before = server.requests.length;
+        outcome[tool] = await runTool(tool, caseDir, undefined, job);
+        seen[tool] = server.requests.slice(before).map((request) => {
+          const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
+          return `${request.method} ${request.target} ${range ?? "-"}`;
+        });
+      }
+      const gnu = outcome.gnu!;
+      const netkit = outcome.netkit!;
+      const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
+      equal(netkit.code, gnu.code, what);
+      deepEqual(seen.netkit, seen.gnu, what);
+      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
+      equal(masked(netkit.stderr), masked(gnu.stderr), what);
+    }
+  },
+);

@@ -326,6 +326,120 @@ peerTest(
 );
 
 peerTest(
+  "wget refuses the URLs GNU's url_parse refuses, in its words (user names, the first @, after ], a control byte in the host, scheme letters), and reads -i lines as GNU's get_urls_file",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const site = {
+      "/ok": { body: "ok" },
+      "/list.txt": { body: "http://127.0.0.1:{{port}}/ok\nhttp://:1/\n# note\n" },
+    };
+    const at = (base: string, user: string) => base.replace("//", `//${user}@`) + "/ok";
+    const bad: Array<(base: string) => string> = [
+      // Before: netkit took these and fetched /ok (its URL reader takes the last @).
+      (base) => at(base, ""),
+      (base) => at(base, ":pw"),
+      (base) => at(base, "u@x:p"),
+      () => "http://[::1]x/",
+      () => "a%0Ab",
+      () => "a.b://x/",
+      () => "ftp://:21/",
+    ];
+    for (const url of bad) {
+      for (const flags of [[], ["-r"]]) {
+        const both = await scenario(dir.path, site, (base) => ({ args: [...flags, url(base)] }));
+        assertAlike(both, `${flags} ${url("http://HOST")}`);
+        equal(both.netkit.code, 1);
+      }
+    }
+    // -i: each bad line said as it is read (a `#` line is a URL too), left out, exit 1 when
+    // nothing else failed; -B merged first, a base that is no URL too.
+    const list = (base: string) =>
+      `${base}/ok\n# note\n  http://@x/  \n/rel\n\nhttp://[::1\nx://y\nhttp://h:65536/\n`;
+    const jobs: Array<(base: string) => Case> = [
+      (base) => ({ args: ["-i", "list"], files: { list: list(base) } }),
+      (base) => ({ args: ["-nv", "-i", "list", "-B", "/x/"], files: { list: list(base) } }),
+      () => ({ args: ["-i", "list"], files: { list: "/a\n#\n" } }),
+      () => ({ args: ["-r", "-i", "list", "-B", "x/"], files: { list: "a\n:1\n" } }),
+      (base) => ({ args: ["-i", `${base}/list.txt`] }),
+    ];
+    for (const job of jobs) {
+      const both = await scenario(dir.path, site, job);
+      assertAlike(both, job("http://HOST").args.join(" "));
+    }
+    // A Location GNU refuses: `Location: ... [following]`, then its words, without its shorthand
+    // rewrite (before: netkit followed http://@host/ and said mailto: in its own words).
+    const moved = (location: string): Resource => ({
+      status: "302 Found",
+      headers: [`Location: ${location}`],
+    });
+    const redirects = {
+      "/to-user": moved("http://@127.0.0.1:1/ok"),
+      "/to-mailto": moved("mailto:x"),
+      "/to-port": moved("http://127.0.0.1:99999/"),
+    };
+    for (const path of Object.keys(redirects)) {
+      for (const flags of [[], ["-nv"]]) {
+        const both = await scenario(dir.path, redirects, (base) => ({
+          args: [...flags, `${base}${path}`],
+        }));
+        assertAlike(both, `${flags} ${path}`);
+      }
+    }
+  },
+);
+
+peerTest(
+  "wget asks for a URL's |, ^, \\, `, {, } and stray % escaped, as GNU's reencode_escapes (given, listed, redirected to; a page's links are read as browsers read them, on purpose)",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    const page = '<a href="a|b^c.html">1</a> <a href="img\\p.png">2</a> <a href="50%.txt">3</a> ' +
+      '<a href="q.txt?x={1}|2`">4</a>';
+    const site: Record<string, Resource> = {
+      "/p.html": { headers: HTML, body: page },
+      "/a%7Cb%5Ec.html": { body: "1" },
+      "/img%5Cp.png": { body: "2" },
+      "/50%25.txt": { body: "3" },
+      "/q.txt?x=%7B1%7D%7C2%60": { body: "4" },
+      "/moved": { status: "302 Found", headers: ["Location: /a|b^c.html"] },
+      "/robots.txt": { body: "" },
+    };
+    const jobs: Array<(base: string) => Case> = [
+      (base) => ({ args: ["-nv", `${base}/a|b^c.html`, `${base}/img\\p.png`, `${base}/50%.txt`] }),
+      (base) => ({ args: ["-nv", `${base}/moved`] }),
+      (base) => ({ args: ["-i", "list"], files: { list: `${base}/q.txt?x={1}|2\`\n` } }),
+    ];
+    for (const job of jobs) {
+      const both = await scenario(dir.path, site, job);
+      assertAlike(both, job("http://HOST").args.join(" "));
+      equal(both.netkit.requests.some((request) => / \/[^ ]*[|^\\`{}]/.test(request)), false);
+    }
+    // A page's links: a stray % as GNU's, the rest as a browser reads them (cmd/README.md).
+    const walk = await scenario(
+      dir.path,
+      site,
+      (base) => ({ args: ["-r", "-nv", `${base}/p.html`] }),
+    );
+    equal(
+      walk.gnu.requests.some((line) => line.startsWith("GET /img%5Cp.png ")),
+      true,
+      walk.gnu.requests.join(),
+    );
+    equal(
+      walk.netkit.requests.some((line) => line.startsWith("GET /img/p.png ")),
+      true,
+      walk.netkit.requests.join(),
+    );
+    equal(
+      walk.netkit.requests.some((line) => line.startsWith("GET /50%25.txt ")),
+      true,
+      walk.netkit.requests.join(),
+    );
+  },
+);
+
+peerTest(
   "wget -O /dev/full ends its dots and says 'Cannot write to' as GNU wget, exit 3 (its Test-stdouterr)",
   ["wget"],
   async () => {
@@ -367,6 +481,14 @@ peerTest(
       ["Negotiate, then Basic", ["Negotiate", basic]],
       ["a scheme GNU does not know", ["Bearer realm=x"]],
       ["no challenge at all", []],
+      // Digest read as GNU's digest_authentication_encode (before: netkit took auth from a list
+      // and said nothing, refused SHA-256 and a missing nonce as an unknown scheme).
+      ["qop=auth-int", ['Digest realm="W", nonce="n", qop="auth-int"']],
+      ["qop list", ['Digest realm="W", nonce="n", opaque="o", qop="auth,auth-int"']],
+      ["SHA-256", ['Digest realm="W", nonce="n", algorithm=SHA-256']],
+      ["MD5-sess", ['Digest realm="W", nonce="n", algorithm="MD5-sess", qop="auth"']],
+      ["no nonce", ['Digest realm="W"', basic]],
+      ["stale", ['Digest realm="W", nonce="n", stale=true, qop=auth']],
     ];
     for (const [what, challenges] of cases) {
       const site = (body: string): Resource => ({

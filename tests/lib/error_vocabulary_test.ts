@@ -34,7 +34,12 @@ import {
   WorkerLoadError,
   WorkerTaskError,
 } from "@netkit/netkit/async";
-import { DownloadFileError, GaveUpError } from "@netkit/netkit/download";
+import {
+  ContentRangeError,
+  DigestAttributeError,
+  DownloadFileError,
+  GaveUpError,
+} from "@netkit/netkit/download";
 import { RackError } from "@netkit/netkit/words";
 import { UsageError } from "@netkit/netkit/cli";
 import { MissingPermissionError } from "@netkit/netkit/io";
@@ -57,6 +62,8 @@ Deno.test("every error class of the library is a NetkitError with a machine-read
     [new PoolClosedError(), "POOL_CLOSED"],
     [new DownloadFileError("/x", new Error("y")), "FILE"],
     [new GaveUpError(new Error("504"), 3), "GAVE_UP"],
+    [new ContentRangeError("bytes 5-9/10", 0), "HTTP_PROTOCOL"],
+    [new DigestAttributeError(), "HTTP_PROTOCOL"],
     [new RackError("empty", "x"), "INVALID_RACK"],
     [new DnsError("bad-response", "x.test", "x"), "EBADRESP"],
     [new DnsNoDataError("x.test", "AAAA"), "ENODATA"],
@@ -104,6 +111,8 @@ Deno.test("every error class a public package exports is in the table above", as
     "PoolClosedError",
     "DownloadFileError",
     "GaveUpError",
+    "ContentRangeError",
+    "DigestAttributeError",
     "RackError",
     "DnsError",
     "DnsNoDataError",

@@ -28,10 +28,14 @@ Deno.test("runWget() without a URL exits 1 (GNU wget's code); an empty -i list i
   assertEquals(result, 1);
   assertEquals(stderr.split("\n")[0], "wget: missing URL");
   const list = `${dir.path}/urls.txt`;
-  await Deno.writeTextFile(list, "# only a comment\n\n   \n");
+  await Deno.writeTextFile(list, "\n   \n");
   // "No URLs found in FILE." goes through the reporter (compared with GNU's in wget_gnu_everyday_test).
   const empty = await captureConsole(() => runWget({ "input-file": list, quiet: true }, []));
   assertEquals(empty.result, 0);
+  // A `#` line is a URL GNU's url_parse refuses (`http://# ...`: Invalid host name): exit 1.
+  await Deno.writeTextFile(list, "# only a comment\n\n   \n");
+  const refused = await captureConsole(() => runWget({ "input-file": list, quiet: true }, []));
+  assertEquals(refused.result, 1);
 });
 
 Deno.test("runWget() takes an -i list it cannot read for one naming no URL, as GNU wget; a CA file is read only for HTTPS", async () => {

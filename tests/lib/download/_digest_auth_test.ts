@@ -1,11 +1,12 @@
 import { deepEqual, equal, match } from "node:assert/strict";
-import { digestAuthorization, parseDigestChallenge } from "../../../lib/download/_digest_auth.ts";
+import { digestAuthorization, readDigestChallenge } from "../../../lib/download/_digest_auth.ts";
 
 Deno.test("digestAuthorization() gives RFC 2617's own example answer", () => {
-  const challenge = parseDigestChallenge([
-    'Digest realm="testrealm@host.com", qop="auth,auth-int", ' +
-    'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
-  ]);
+  const { challenge, warning } = readDigestChallenge(
+    'Digest realm="testrealm@host.com", qop="auth", ' +
+      'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
+  );
+  equal(warning, undefined);
   deepEqual(challenge, {
     realm: "testrealm@host.com",
     nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
@@ -29,9 +30,20 @@ Deno.test("digestAuthorization() gives RFC 2617's own example answer", () => {
   );
 });
 
-Deno.test("parseDigestChallenge() skips what it cannot answer", () => {
-  equal(parseDigestChallenge(['Basic realm="x"']), undefined);
-  equal(parseDigestChallenge(['Digest realm="x"']), undefined); // no nonce
-  equal(parseDigestChallenge(['Digest realm="x", nonce="n", algorithm=SHA-256']), undefined);
-  equal(parseDigestChallenge(['Digest realm="x", nonce="n"'])?.qop, undefined);
+Deno.test("readDigestChallenge() reads as GNU's digest_authentication_encode", () => {
+  // No realm or nonce: nothing to answer (GNU's ATTRMISSING).
+  equal(readDigestChallenge('Digest realm="x"').challenge, undefined);
+  // A qop other than auth (a list too) is dropped with GNU's warning; the algorithm is kept.
+  const list = readDigestChallenge('Digest realm="x", nonce="n", qop="auth,auth-int"');
+  equal(list.warning, "Unsupported quality of protection 'auth,auth-int'.");
+  equal(list.challenge?.qop, undefined);
+  // Else an algorithm other than MD5 and MD5-sess, answered as MD5.
+  const sha = readDigestChallenge('Digest realm="x", nonce="n", algorithm=SHA-256');
+  equal(sha.warning, "Unsupported algorithm 'SHA-256'.");
+  equal(sha.challenge?.algorithm, undefined);
+  // The parameters up to the first that does not read: another challenge's stops them.
+  equal(readDigestChallenge('Digest realm="r", nonce="n", Basic realm="q"').challenge?.realm, "r");
+  // Names as written, a later one winning.
+  const named = readDigestChallenge('Digest Realm="a", realm="b", nonce="n", realm="c"');
+  equal(named.challenge?.realm, "c");
 });
