@@ -28,6 +28,8 @@ export interface FuzzConfig {
   env: Record<string, string>;
   /** The text of a `HOSTALIASES` file, when there is one. */
   hostAliases?: string;
+  /** The text of `/etc/host.conf`, when the test's own (else the system's stays). */
+  "host.conf"?: string;
   /** dnsmasq options: `--host-record=…`, `--cname=…`. */
   records: string[];
   /** Names to look up, each as `getent hosts/ahosts/ahostsv4/ahostsv6` and netkit. */
@@ -452,10 +454,109 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     names.add(asked);
   }
 
+  // host.conf and its variables, from a stream of their own (the other parts stay as they were):
+  // `multi` on, off or unset (a name's every hosts line, or its first), `reorder` (an address of
+  // a network of the host first: lo's 127/8, and 192.0.2.0/24 where the test machine has it),
+  // `trim` lists, the commands glibc ignores, comments and junk; `RESOLV_MULTI`,
+  // `RESOLV_REORDER`, `RESOLV_ADD_TRIM_DOMAINS`, `RESOLV_OVERRIDE_TRIM_DOMAINS`.
+  const conf = seededRandom(seed * 9_176_131 + 3);
+  const pickConf = <T>(items: readonly T[]): T => items[Math.floor(conf() * items.length)]!;
+  let hostConf: string | undefined;
+  let hostsText = hosts;
+  if (conf() < 0.4) {
+    const trimList = () =>
+      Array.from(
+        { length: 1 + Math.floor(conf() * 3) },
+        () => pickConf([".corp.test", "corp.test", ".test", ".lab.test", ".TEST", "b.test", ""]),
+      ).join(pickConf([" ", ",", ", ", ";", ":", "\t"]));
+    const lines: string[] = [];
+    for (let i = Math.floor(conf() * 5); i > 0; i--) {
+      lines.push(pickConf([
+        "multi on",
+        "multi off",
+        "MULTI On",
+        "multi\ton # comment",
+        "multi offish",
+        "multi",
+        "multi yes",
+        "reorder on",
+        "reorder off",
+        "Reorder ON",
+        `trim ${trimList()}`,
+        "order hosts,bind",
+        "nospoof on",
+        "spoof warn",
+        "spoofalert on",
+        "# multi off",
+        "",
+        "  multi on",
+        "bogus",
+      ]));
+    }
+    hostConf = lines.join("\n") + (conf() < 0.9 ? "\n" : "");
+    // Addresses of the host's own networks, for `reorder` to move: on lines of names that
+    // already have some.
+    for (let i = Math.floor(conf() * 3); i > 0 && hostsNames.length > 0; i--) {
+      const address = pickConf(["127.0.0.5", "127.1.2.3", "192.0.2.77", "192.0.2.2"]);
+      const line = `${address}\t${pickConf(hostsNames)}`;
+      hostsText = conf() < 0.5
+        ? `${line}\n${hostsText}`
+        : `${hostsText}${hostsText === "" || hostsText.endsWith("\n") ? "" : "\n"}${line}\n`;
+    }
+    if (conf() < 0.2) env.RESOLV_MULTI = pickConf(["on", "off", "OFF", "bogus"]);
+    if (conf() < 0.2) env.RESOLV_REORDER = pickConf(["on", "off"]);
+    if (conf() < 0.15) env.RESOLV_ADD_TRIM_DOMAINS = trimList();
+    if (conf() < 0.1) env.RESOLV_OVERRIDE_TRIM_DOMAINS = trimList();
+  }
+
+  // Names at DNS's length limits, from a stream of their own (the other parts stay as they
+  // were): a search domain of long labels (a `search` line last or first in resolv.conf, or
+  // `LOCALDOMAIN`), a name served under it, and names asked whose search-list names are 252 to
+  // 255 bytes, or that are themselves 253 or 254 bytes, with and without a final dot.
+  const long = seededRandom(seed * 5_003_221 + 7);
+  const pickLong = <T>(items: readonly T[]): T => items[Math.floor(long() * items.length)]!;
+  const longInt = (low: number, high: number) => low + Math.floor(long() * (high - low + 1));
+  let resolvText = resolvConf;
+  if (long() < 0.25) {
+    const labels = Array.from(
+      { length: longInt(2, 3) },
+      (_, i) => "stuv"[i]!.repeat(longInt(40, 63)),
+    );
+    const domain = `${labels.join(".")}.test`;
+    const line = `search ${domain}${long() < 0.5 ? " corp.test" : ""}`;
+    const where = long();
+    if (where < 0.4) resolvText = `${resolvText}${line}\n`;
+    else if (where < 0.7) resolvText = `${line}\n${resolvText}`;
+    else env.LOCALDOMAIN = `${domain} ${env.LOCALDOMAIN ?? "lab.test"}`;
+    // A name of `length` bytes, of labels of one random size (a final dot made a letter).
+    const fill = (length: number) => {
+      const size = longInt(40, 63);
+      const text = Array.from({ length: 7 }, () => "n".repeat(size)).join(".").slice(0, length);
+      return text.endsWith(".") ? `${text.slice(0, -1)}n` : text;
+    };
+    const served = `web.${domain}`;
+    records.push(`--host-record=${served},${ipv4()}${long() < 0.5 ? `,${ipv6()}` : ""}`);
+    names.add(pickLong(["web", "web.", served, `${served}.`, "WEB"]));
+    for (let i = longInt(1, 3); i > 0; i--) {
+      const total = longInt(252, 255);
+      // A single label whose search-list name is `total` bytes long, when it can be one.
+      const label = total - domain.length - 1;
+      if (label >= 1 && label <= 63) {
+        const asked = "q".repeat(label);
+        names.add(asked);
+        if (long() < 0.5) records.push(`--host-record=${asked}.${domain},${ipv4()}`);
+      }
+      const whole = fill(longInt(252, 255));
+      names.add(long() < 0.3 ? `${whole}.` : whole);
+      if (long() < 0.3 && whole.length <= 253) records.push(`--host-record=${whole},${ipv4()}`);
+    }
+  }
+
   return {
     seed,
-    "resolv.conf": resolvConf,
-    hosts,
+    "resolv.conf": resolvText,
+    hosts: hostsText,
+    ...(hostConf === undefined ? {} : { "host.conf": hostConf }),
     "nsswitch.conf": nsswitch,
     env,
     ...(hostAliases === undefined ? {} : { hostAliases }),
