@@ -552,12 +552,78 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     }
   }
 
+  // nsswitch.conf's hosts line in the forms glibc's parser reads, from a stream of its own (the
+  // other parts stay as they were): sources glibc cannot load (UNAVAIL: `resolve`, `FILES`, a
+  // module without hosts functions), action lists of one to three items in any case, negated,
+  // with blanks inside and around them, before or after the line's own bracket; no
+  // colon, no blank after it; a comment after; an earlier hosts line; a line glibc refuses
+  // (which spoils the file: nothing is asked).
+  const nss = seededRandom(seed * 3_141_593 + 11);
+  const pickNss = <T>(items: readonly T[]): T => items[Math.floor(nss() * items.length)]!;
+  let nsswitchText = nsswitch;
+  if (nss() < 0.3) {
+    const anyCase = (word: string) =>
+      nss() < 0.7 ? word : [...word].map((c) => nss() < 0.5 ? c.toUpperCase() : c).join("");
+    const gap = () => pickNss(["", "", " ", "\t"]);
+    const item = () => {
+      const status = anyCase(pickNss(["SUCCESS", "NOTFOUND", "UNAVAIL", "TRYAGAIN"]));
+      // Not `merge`, which netkit reads as `continue` on purpose (cmd/README.md).
+      const action = anyCase(pickNss(["return", "continue", "RETURN"]));
+      return `${nss() < 0.25 ? "!" : ""}${status}${gap()}=${gap()}${action}`;
+    };
+    const hostsLineOf = () => {
+      const sources: string[] = [];
+      for (let n = 1 + Math.floor(nss() * 4); n > 0; n--) {
+        let source = pickNss([
+          "files",
+          "files",
+          "dns",
+          "dns",
+          "myhostname",
+          "resolve",
+          "mdns4_minimal",
+          "systemd",
+          "FILES",
+          "Dns",
+        ]);
+        if (nss() < 0.4) {
+          const items = Array.from({ length: 1 + Math.floor(nss() * 3) }, item);
+          source += `${pickNss(["", " ", "  "])}[${gap()}${
+            items.join(pickNss([" ", "  ", "\t"]))
+          }${gap()}]`;
+        }
+        sources.push(source);
+      }
+      const refused = nss() < 0.08
+        ? ` ${
+          pickNss([
+            "[NOTFOUND=bogus]",
+            "[FOO=return]",
+            "[]",
+            "[NOTFOUND=return",
+            "[! NOTFOUND=return]",
+          ])
+        }`
+        : "";
+      return `${pickNss(["hosts:", "hosts:", "hosts", "hosts :"])}${
+        pickNss([" ", "\t", "", "   "])
+      }${sources.join(pickNss([" ", "\t", "  "]))}${refused}${nss() < 0.15 ? " # a comment" : ""}`;
+    };
+    const lines = ["passwd: files"];
+    if (nss() < 0.2) lines.push(hostsLineOf());
+    lines.push(hostsLineOf());
+    if (nss() < 0.1) {
+      lines.push(pickNss(["group: files [NOTFOUND=bogus]", "networks: files", "shadow files"]));
+    }
+    nsswitchText = lines.join("\n") + "\n";
+  }
+
   return {
     seed,
     "resolv.conf": resolvText,
     hosts: hostsText,
     ...(hostConf === undefined ? {} : { "host.conf": hostConf }),
-    "nsswitch.conf": nsswitch,
+    "nsswitch.conf": nsswitchText,
     env,
     ...(hostAliases === undefined ? {} : { hostAliases }),
     records: withoutChainsWalkedPast(
