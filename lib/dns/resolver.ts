@@ -40,7 +40,7 @@ import {
   trimDomains,
 } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
-import { toAsciiHostName } from "./host_name.ts";
+import { hostNameOfEscapes, toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   keptHostsSources,
@@ -340,6 +340,14 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     invalid = error;
     hostName = absolute ? name.slice(0, -1) : name;
   }
+  // DNS reads the escapes of master files (`\100.test` asks for `d.test`), as glibc's dns source
+  // does; the hosts file and myhostname still compare the text as typed.
+  let dnsName = hostName;
+  let dnsInvalid = invalid;
+  if (invalid !== undefined) {
+    const unescaped = hostNameOfEscapes(name);
+    if (unescaped !== undefined) [dnsName, dnsInvalid] = [unescaped, undefined];
+  }
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
@@ -361,8 +369,8 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
       if (source.name === "files") return hostsFileByName(key, family, options);
       // What is no host name may be in the hosts file only.
       if (source.name === "myhostname") return myHostnameByName(name, family, !invalid);
-      if (invalid !== undefined) return NOT_FOUND;
-      return dnsByName(hostName, absolute, family, options, bySortList, failed);
+      if (dnsInvalid !== undefined) return NOT_FOUND;
+      return dnsByName(dnsName, absolute, family, options, bySortList, failed);
     },
   );
   if (found) {
@@ -377,7 +385,7 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     const { interfaceList } = await import("./_interface_list.ts");
     return { ...found, addresses: reorderByInterfaces(found.addresses, interfaceList() ?? []) };
   }
-  if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
+  if (failed.error != null || dnsInvalid !== undefined) throw failed.error ?? dnsInvalid;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(hostName);
 }).bind(undefined);
