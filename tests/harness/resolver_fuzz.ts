@@ -618,6 +618,39 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     nsswitchText = lines.join("\n") + "\n";
   }
 
+  // Names written with the escapes of DNS master files, from a stream of their own (the other
+  // parts stay as they were): a DNS name or a search-list label with a letter as `\X` or `\DDD`,
+  // and escapes that leave no host name (a dot or a blank inside a label, two digits short, over
+  // 255, a final backslash). Not with a HOSTALIASES file, which glibc reads by the text as typed
+  // and netkit by the name it stands for (cmd/README.md).
+  const esc = seededRandom(seed * 6_700_417 + 13);
+  const pickEsc = <T>(items: readonly T[]): T => items[Math.floor(esc() * items.length)]!;
+  if (esc() < 0.2 && hostAliases === undefined && dnsNames.length > 0) {
+    for (let i = 1 + Math.floor(esc() * 2); i > 0; i--) {
+      const base = variant(pickEsc(dnsNames));
+      const letters = [...base].flatMap((c, at) => /[a-z0-9]/i.test(c) ? [at] : []);
+      const at = letters.length > 0 ? pickEsc(letters) : -1;
+      if (at < 0) continue;
+      const char = base[at]!;
+      const escaped = esc() < 0.5
+        ? `\\${char}`
+        : `\\${String(char.charCodeAt(0)).padStart(3, "0")}`;
+      names.add(`${base.slice(0, at)}${escaped}${base.slice(at + 1)}`);
+    }
+    if (esc() < 0.5) {
+      const name = pickEsc(dnsNames);
+      const dot = name.indexOf(".");
+      names.add(pickEsc([
+        `${name}\\`,
+        `\\1${name}`,
+        `\\256${name}`,
+        `\\032${name}`,
+        dot < 0 ? `${name}\\.test` : `${name.slice(0, dot)}\\.${name.slice(dot + 1)}`,
+        dot < 0 ? `${name}\\046test` : `${name.slice(0, dot)}\\046${name.slice(dot + 1)}`,
+      ]));
+    }
+  }
+
   return {
     seed,
     "resolv.conf": resolvText,
