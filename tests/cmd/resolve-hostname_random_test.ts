@@ -2,9 +2,12 @@
  * `resolve-hostname` beside glibc's getent on random configurations: each seed generates a
  * resolv.conf (name servers, one sometimes dead; `search` or `domain`; `options`; comments and odd
  * lines), `LOCALDOMAIN` and `RES_OPTIONS` now and then, a hosts file (both families, aliases,
- * upper case, a name on several lines, junk), nsswitch.conf's `hosts:` line, the records of a
- * dnsmasq (A, AAAA, CNAME chains, names inside and outside the search domains) and names to ask
- * (hits, misses, search-list names, final dots, upper case, address literals, hostile names)
+ * upper case, a name on several lines, junk), nsswitch.conf's `hosts:` line (in the forms glibc's
+ * parser reads: sources it cannot load, action lists in any case and spacing, lines it refuses),
+ * now and then a host.conf (`multi`, `reorder`, `trim`, and their `RESOLV_*` variables), the
+ * records of a dnsmasq (A, AAAA, CNAME chains, names inside and outside the search domains, names
+ * at DNS's length limits under a long search domain) and names to ask (hits, misses, search-list
+ * names, final dots, upper case, address literals, hostile names, master files' escapes)
  * (tests/harness/resolver_fuzz.ts). Then, in a mount namespace with the files over `/etc`, each
  * name is asked of `getent hosts`, `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
  * (`resolve-hostname --json`, `resolve-hostname6 --json`, `--ahosts`, `lookupAddresses` of each
