@@ -618,6 +618,46 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     nsswitchText = lines.join("\n") + "\n";
   }
 
+  // resolv.conf lines in the forms glibc's res_init reads, from a stream of their own (the other
+  // parts stay as they were): options repeated and contradicting (the last wins), out of range or
+  // with junk after the number, `options` words on a `search` line, `domain` with two words, a CR
+  // at a line's end (kept in the word), capitalised or indented keywords (no setting), a keyword
+  // alone. Never `attempts:0`, which netkit reads as one round (cmd/README.md).
+  const form = seededRandom(seed * 8_388_593 + 17);
+  const pickForm = <T>(items: readonly T[]): T => items[Math.floor(form() * items.length)]!;
+  if (form() < 0.25) {
+    const extra: string[] = [];
+    for (let i = 1 + Math.floor(form() * 3); i > 0; i--) {
+      extra.push(pickForm([
+        "options ndots:2 ndots:0",
+        "options ndots:0 ndots:3",
+        "options ndots:-1",
+        "options ndots:16",
+        "options ndots:2x",
+        "options ndots: 2",
+        "options  no-tld-query\tndots:1",
+        "options timeout:0",
+        "options debug no-reload single-request-reopen",
+        `search ${pickForm(DOMAINS)} options ndots:2`,
+        `search\t${pickForm(DOMAINS)}\t${pickForm(DOMAINS)}  `,
+        `search ${pickForm(DOMAINS)}\r`,
+        `domain ${pickForm(DOMAINS)} ${pickForm(DOMAINS)}`,
+        `domain ${pickForm(DOMAINS)}\r`,
+        `Search ${pickForm(DOMAINS)}`,
+        ` search ${pickForm(DOMAINS)}`,
+        "search",
+        "domain",
+        "options",
+        `search ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${
+          pickForm(DOMAINS)
+        } ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)}`,
+      ]));
+    }
+    const lines = resolvText.trimEnd().split("\n");
+    for (const line of extra) lines.splice(Math.floor(form() * (lines.length + 1)), 0, line);
+    resolvText = lines.join("\n") + "\n";
+  }
+
   // Names written with the escapes of DNS master files, from a stream of their own (the other
   // parts stay as they were): a DNS name or a search-list label with a letter as `\X` or `\DDD`,
   // and escapes that leave no host name (a dot or a blank inside a label, two digits short, over
