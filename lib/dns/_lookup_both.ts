@@ -11,7 +11,7 @@
 
 import { findHostByName, multiFor } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
-import { toAsciiHostName } from "./host_name.ts";
+import { hostNameOfEscapes, toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
@@ -368,7 +368,8 @@ async function keepFirstSearchName(
   if (options.nameServer !== undefined) return; // no search list: one name asked
   const { namesToAsk, readResolverConfig } = await core.loadDnsLookup();
   const config = await readResolverConfig(options.resolvConf);
-  const searched = await namesToAsk(toAsciiHostName(name), name.endsWith("."), config);
+  const hostName = hostNameOfEscapes(name) ?? toAsciiHostName(name);
+  const searched = await namesToAsk(hostName, name.endsWith("."), config);
   const names = searched.names.map((candidate) => candidate.toLowerCase());
   const order = asked.map((candidate) => names.indexOf(candidate));
   keepEarliest(found, order);

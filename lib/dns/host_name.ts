@@ -273,6 +273,58 @@ function encodeHostName(name: string, bare: string): string {
 }
 
 /**
+ * The host name that a name written with the escapes of DNS master files stands for, as glibc's
+ * DNS source reads the text it is given (res_hnok, then ns_name_pton for the question): `\DDD` is
+ * the byte of decimal DDD (three digits, 255 at most), `\X` is X itself, so that `\100.test` and
+ * `\d.test` ask for `d.test`, as `getent hosts` does. Undefined when `name` has no backslash, is
+ * not printable ASCII, cannot be read (a final backslash, `\1.test`) or stands for no host name
+ * ({@linkcode toAsciiHostName}): `d\.test` and `d\046test` put a dot inside a label, `\032`
+ * a space.
+ *
+ * @param name The name as typed.
+ * @returns The host name in ASCII, without a final dot, or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hostNameOfEscapes } from "@netkit/netkit/dns";
+ *
+ * assert.equal(hostNameOfEscapes("\\100.test"), "d.test");
+ * assert.equal(hostNameOfEscapes("we\\b.corp.test."), "web.corp.test");
+ * assert.equal(hostNameOfEscapes("d\\.test"), undefined);
+ * assert.equal(hostNameOfEscapes("d.test\\"), undefined);
+ * assert.equal(hostNameOfEscapes("d.test"), undefined);
+ * ```
+ */
+export function hostNameOfEscapes(name: string): string | undefined {
+  if (!name.includes("\\") || !/^[\x21-\x7e]+$/.test(name)) return undefined;
+  let text = "";
+  for (let at = 0; at < name.length; at++) {
+    const char = name[at]!;
+    if (char !== "\\") {
+      text += char;
+      continue;
+    }
+    let escaped = name[++at];
+    if (escaped === undefined) return undefined; // a final backslash
+    if (escaped >= "0" && escaped <= "9") {
+      const digits = name.slice(at, at + 3);
+      if (!/^[0-9]{3}$/.test(digits) || Number(digits) > 255) return undefined;
+      escaped = String.fromCharCode(Number(digits));
+      at += 2;
+    }
+    // A label's byte, never the end of one: only what a host name's label holds.
+    if (!/^[0-9A-Za-z_-]$/.test(escaped)) return undefined;
+    text += escaped;
+  }
+  try {
+    return toAsciiHostName(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether a name found in a DNS answer (an owner, a CNAME target, a PTR name) is a host name by
  * glibc's `res_hnok` rule: labels of letters, digits, `-` and `_`, not starting with `-`. Names
  * holding anything else (`<script>x</scr.test`, `bad\032name!!.test`) are not handed to callers.

@@ -40,7 +40,7 @@ import {
   trimDomains,
 } from "./hosts_file.ts";
 import type { HostsLines } from "./_hosts_text.ts";
-import { toAsciiHostName } from "./host_name.ts";
+import { hostNameOfEscapes, toAsciiHostName } from "./host_name.ts";
 import {
   DEFAULT_HOSTS_SOURCES,
   keptHostsSources,
@@ -287,25 +287,27 @@ export function resolveHost(name: string, options: ResolveOptions = {}): Promise
   // Without a deadline, straight on: a command's single lookup compiles no more than it runs.
   const timeoutMs = options.timeoutMs;
   if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
-    return resolveHostUnbounded(name, options, true);
+    return resolveHostUnbounded(name, options, true, true);
   }
   return runWithin(
     timeoutMs,
     name,
     options,
-    (bounded) => resolveHostUnbounded(name, bounded, true),
+    (bounded) => resolveHostUnbounded(name, bounded, true, true),
   );
 }
 
 /**
  * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`;
  * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
- * (and getaddrinfo does not).
+ * (and getaddrinfo does not); `byName` walks the sources as gethostbyname does, passing over
+ * those glibc cannot load ({@linkcode askInOrder}), where getaddrinfo counts them UNAVAIL.
  */
 const resolveHostUnbounded = (async function resolveHostUnbounded(
   name: string,
   options: ResolveOptions,
   bySortList = false,
+  byName = false,
 ): Promise<HostEntry> {
   // An aborted signal ends every lookup, an address literal's too (as lookupAddresses' and
   // resolveAddress's, and as Deno.resolveDns does).
@@ -340,6 +342,14 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     invalid = error;
     hostName = absolute ? name.slice(0, -1) : name;
   }
+  // DNS reads the escapes of master files (`\100.test` asks for `d.test`), as glibc's dns source
+  // does; the hosts file and myhostname still compare the text as typed.
+  let dnsName = hostName;
+  let dnsInvalid = invalid;
+  if (invalid !== undefined) {
+    const unescaped = hostNameOfEscapes(name);
+    if (unescaped !== undefined) [dnsName, dnsInvalid] = [unescaped, undefined];
+  }
   // No await where nothing is read: each costs a turn of the microtask queue per lookup.
   const sources = options.nameServer !== undefined || options.nsswitchConf === false
     ? DEFAULT_HOSTS_SOURCES
@@ -357,13 +367,20 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
       }
       // The last source asked names the failure, as glibc's h_errno and getaddrinfo's error:
       // DNS's no data or server failure, then files or myhostname finding nothing, is not found.
+      // (A myhostname glibc cannot load is not asked.)
+      if (source.name === "myhostname") {
+        // What is no host name may be in the hosts file only.
+        return myHostnameByName(name, family, !invalid).then((outcome) => {
+          if (outcome !== undefined) delete failed.error;
+          return outcome;
+        });
+      }
       delete failed.error;
       if (source.name === "files") return hostsFileByName(key, family, options);
-      // What is no host name may be in the hosts file only.
-      if (source.name === "myhostname") return myHostnameByName(name, family, !invalid);
-      if (invalid !== undefined) return NOT_FOUND;
-      return dnsByName(hostName, absolute, family, options, bySortList, failed);
+      if (dnsInvalid !== undefined) return NOT_FOUND;
+      return dnsByName(dnsName, absolute, family, options, bySortList, failed);
     },
+    byName,
   );
   if (found) {
     // host.conf's `reorder`: gethostbyname's IPv4 address of a network of the host first.
@@ -377,7 +394,7 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
     const { interfaceList } = await import("./_interface_list.ts");
     return { ...found, addresses: reorderByInterfaces(found.addresses, interfaceList() ?? []) };
   }
-  if (failed.error != null || invalid !== undefined) throw failed.error ?? invalid;
+  if (failed.error != null || dnsInvalid !== undefined) throw failed.error ?? dnsInvalid;
   const { DnsNotFoundError } = await loadErrors();
   throw new DnsNotFoundError(hostName);
 }).bind(undefined);
@@ -472,16 +489,16 @@ const dnsByName = (async function dnsByName(
 
 /**
  * systemd's myhostname source: localhost names, the host's own, _gateway (nothing for what is no
- * host name, `valid` false); UNAVAIL where glibc could not load its module.
+ * host name, `valid` false); undefined where glibc could not load its module.
  */
 async function myHostnameByName(
   name: string,
   family: IpFamily,
   valid: boolean,
-): Promise<SourceOutcome<HostEntry>> {
+): Promise<SourceOutcome<HostEntry> | undefined> {
   // See _my_hostname.ts.
   const myHostname = await loadMyHostname();
-  if (!myHostname.myHostnameInstalled()) return UNAVAILABLE;
+  if (!myHostname.myHostnameInstalled()) return undefined;
   if (!valid) return NOT_FOUND;
   const match = myHostname.mayServe(name) ? myHostname.myHostnameEntry(name, family) : undefined;
   return match ? { status: "success", value: { ...match, source: "myhostname" } } : NOT_FOUND;
@@ -499,7 +516,11 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
  * its action for the status it gave (`[NOTFOUND=return]`, `[SUCCESS=continue]`, ...) ends the
  * loop or goes on, and the last source asked decides, so an answer a `[SUCCESS=continue]`
  * passes on counts only when no source comes after it. `ask` gives undefined for a source
- * netkit does not serve, which is unavailable, as a module glibc cannot load.
+ * netkit does not serve, as a module glibc cannot load (or one without hosts functions,
+ * `systemd`): getaddrinfo counts it UNAVAIL, which may end the loop, while gethostbyname and
+ * gethostbyaddr (`byName`, glibc's getXXbyYY_r and __nss_next2) never ask it: they pass over it
+ * where its UNAVAIL action is `continue` and stop at it where it is `return`, and either way the
+ * source asked before it decides (`dns [SUCCESS=continue] resolve` answers from DNS).
  */
 const askInOrder = (async function askInOrder<T>(
   sources: readonly NssSource[],
@@ -507,12 +528,13 @@ const askInOrder = (async function askInOrder<T>(
   ask: (
     source: NssSource,
   ) => SourceOutcome<T> | undefined | Promise<SourceOutcome<T> | undefined>,
+  byName = false,
 ): Promise<T | undefined> {
   let found: T | undefined;
   for (const source of sources) {
     const outcome = await ask(source);
     options.trace?.({ step: "source", source: source.name, outcome: outcome?.status ?? "skipped" });
-    found = outcome?.value;
+    if (outcome !== undefined || !byName) found = outcome?.value;
     if (source.returnOn.has(outcome?.status ?? "unavail")) break;
   }
   return found;
@@ -720,12 +742,12 @@ async function resolveAddressUnbounded(
     }
     if (source.name === "myhostname") {
       const myHostname = await loadMyHostname();
-      if (!myHostname.myHostnameInstalled()) return UNAVAILABLE;
+      if (!myHostname.myHostnameInstalled()) return undefined;
       const names = myHostname.myHostnameNames(canonical);
       return names ? { status: "success", value: names } : NOT_FOUND;
     }
     return undefined;
-  });
+  }, true);
   // host.conf's `trim` domains cut off the names, whatever the source, as gethostbyaddr does.
   if (found) return options.nameServer === undefined ? trimDomains(found, hostConf().trim) : found;
   if (failure != null) throw failure;

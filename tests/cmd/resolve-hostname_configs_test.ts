@@ -291,6 +291,60 @@ Deno.test({
   },
 });
 
+/**
+ * `hosts:` lines with sources glibc cannot load (no module: `resolve`; one without hosts
+ * functions: `systemd`) after or between loadable ones, and the addresses `getent hosts NAME`
+ * (gethostbyname2, then gethostbyname) and `getent ahostsv4` (getaddrinfo) must give.
+ */
+const UNLOADABLE_CASES: [string, string, string[], string[]][] = [
+  // gethostbyname never asks them: DNS's answer, passed on, counts; getaddrinfo counts the
+  // last one UNAVAIL, and fails.
+  ["hosts: dns [SUCCESS=continue] resolve\n", "dns.test", ["10.8.0.1"], []],
+  ["hosts: dns [SUCCESS=continue] systemd FILES\n", "dns.test", ["10.8.0.1"], []],
+  // ...and stops at one whose UNAVAIL action is return, where the answer before it counts.
+  ["hosts: files [SUCCESS=continue] resolve [UNAVAIL=return] dns\n", "both.test", [
+    "10.8.1.2",
+  ], []],
+  // Passed over, with a loadable source after it, by both.
+  ["hosts: resolve files\n", "files.test", ["10.8.1.1"], ["10.8.1.1"]],
+];
+
+Deno.test({
+  name: `resolve-hostname passes over hosts: sources glibc cannot load as gethostbyname${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    for (const [nsswitch, name, byName, byAddrinfo] of UNLOADABLE_CASES) {
+      await t.step(`${nsswitch.trim()}: ${name}`, async () => {
+        const files = etc(nsswitch);
+        const glibc = await runWithEtcFiles(dir.path, files, ["getent", "hosts", name]);
+        assert.deepEqual(addressColumn(glibc.stdout), byName, "getent itself");
+        assert.deepEqual((await netkitLookup(dir.path, files, name)).addresses, byName);
+        assert.deepEqual((await glibcLookup(dir.path, files, name)).addresses, byAddrinfo);
+        const ahostsv4 = await runWithEtcFiles(dir.path, files, [
+          Deno.execPath(),
+          "eval",
+          `import { lookupAddresses } from "${ROOT}/lib/dns/resolver.ts";` +
+          `const found = await lookupAddresses("${name}", { family: 4 }).catch(() => undefined);` +
+          `console.log((found?.addresses ?? []).map((a) => a.address).join("\\n"));`,
+        ]);
+        assert.deepEqual(ahostsv4.stdout.trim().split("\n").filter((a) => a !== ""), byAddrinfo);
+      });
+    }
+    // gethostbyaddr walks them as gethostbyname does.
+    const files = etc("hosts: files [SUCCESS=continue] resolve\n");
+    const glibc = await runWithEtcFiles(dir.path, files, ["getent", "hosts", "10.8.1.1"]);
+    assert.match(glibc.stdout, /files\.test/, "getent itself");
+    const ours = await runWithEtcFiles(
+      dir.path,
+      files,
+      resolveHostnameCommand("--json", "-x", "10.8.1.1"),
+    );
+    assert.match(ours.stdout, /"files\.test"/);
+  },
+});
+
 /** The address column of getent's lines (of its STREAM lines for ahosts). */
 function addressColumn(stdout: string): string[] {
   return stdout.split("\n").filter((line) => line !== "" && !/ (DGRAM|RAW) /.test(line))

@@ -3,7 +3,7 @@
  * in a mount namespace (`unshare -m`) where the test's resolv.conf, hosts file and nsswitch.conf
  * are bind-mounted over `/etc`, against dnsmasq on port 53 of a loopback address (resolv.conf
  * cannot name a port). Search lists with ndots 1 and 2, a final dot, LOCALDOMAIN, RES_OPTIONS,
- * nsswitch orders, a dead first server, hostile names. Ignored, with the reason, where namespaces,
+ * nsswitch orders, a dead first server, hostile names, names with master files' escapes. Ignored, with the reason, where namespaces,
  * dnsmasq or getent cannot be had.
  */
 
@@ -158,6 +158,23 @@ const CASES: [string, string, Setup, string[]][] = [
     nsswitch: ALL_SOURCES,
   }, []],
   ["an empty label", "both..test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+  // DNS reads master files' escapes (glibc's res_hnok and ns_name_pton): \DDD in decimal, \X.
+  ["a decimal escape asks the name it stands for", "\\100nsonly.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.5.1"]],
+  ["an escaped letter, through the search list", "m\\yhost", {
+    resolvConf: `nameserver ${SERVER}\nsearch corp.test\n`,
+    nsswitch: ALL_SOURCES,
+  }, ["10.0.1.1"]],
+  ["an escaped dot is inside its label: no host name", "x\\.test", {
+    resolvConf: `nameserver ${SERVER}\n`,
+    nsswitch: ALL_SOURCES,
+  }, []],
+  ["the hosts file compares the text as typed", "\\102ilesonly.test", {
     resolvConf: `nameserver ${SERVER}\n`,
     nsswitch: ALL_SOURCES,
   }, []],

@@ -28,6 +28,8 @@ export interface FuzzConfig {
   env: Record<string, string>;
   /** The text of a `HOSTALIASES` file, when there is one. */
   hostAliases?: string;
+  /** The text of `/etc/host.conf`, when the test's own (else the system's stays). */
+  "host.conf"?: string;
   /** dnsmasq options: `--host-record=…`, `--cname=…`. */
   records: string[];
   /** Names to look up, each as `getent hosts/ahosts/ahostsv4/ahostsv6` and netkit. */
@@ -452,11 +454,249 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     names.add(asked);
   }
 
+  // host.conf and its variables, from a stream of their own (the other parts stay as they were):
+  // `multi` on, off or unset (a name's every hosts line, or its first), `reorder` (an address of
+  // a network of the host first: lo's 127/8, and 192.0.2.0/24 where the test machine has it),
+  // `trim` lists, the commands glibc ignores, comments and junk; `RESOLV_MULTI`,
+  // `RESOLV_REORDER`, `RESOLV_ADD_TRIM_DOMAINS`, `RESOLV_OVERRIDE_TRIM_DOMAINS`.
+  const conf = seededRandom(seed * 9_176_131 + 3);
+  const pickConf = <T>(items: readonly T[]): T => items[Math.floor(conf() * items.length)]!;
+  let hostConf: string | undefined;
+  let hostsText = hosts;
+  if (conf() < 0.4) {
+    const trimList = () =>
+      Array.from(
+        { length: 1 + Math.floor(conf() * 3) },
+        () => pickConf([".corp.test", "corp.test", ".test", ".lab.test", ".TEST", "b.test", ""]),
+      ).join(pickConf([" ", ",", ", ", ";", ":", "\t"]));
+    const lines: string[] = [];
+    for (let i = Math.floor(conf() * 5); i > 0; i--) {
+      lines.push(pickConf([
+        "multi on",
+        "multi off",
+        "MULTI On",
+        "multi\ton # comment",
+        "multi offish",
+        "multi",
+        "multi yes",
+        "reorder on",
+        "reorder off",
+        "Reorder ON",
+        `trim ${trimList()}`,
+        "order hosts,bind",
+        "nospoof on",
+        "spoof warn",
+        "spoofalert on",
+        "# multi off",
+        "",
+        "  multi on",
+        "bogus",
+      ]));
+    }
+    hostConf = lines.join("\n") + (conf() < 0.9 ? "\n" : "");
+    // Addresses of the host's own networks, for `reorder` to move: on lines of names that
+    // already have some.
+    for (let i = Math.floor(conf() * 3); i > 0 && hostsNames.length > 0; i--) {
+      const address = pickConf(["127.0.0.5", "127.1.2.3", "192.0.2.77", "192.0.2.2"]);
+      const line = `${address}\t${pickConf(hostsNames)}`;
+      hostsText = conf() < 0.5
+        ? `${line}\n${hostsText}`
+        : `${hostsText}${hostsText === "" || hostsText.endsWith("\n") ? "" : "\n"}${line}\n`;
+    }
+    if (conf() < 0.2) env.RESOLV_MULTI = pickConf(["on", "off", "OFF", "bogus"]);
+    if (conf() < 0.2) env.RESOLV_REORDER = pickConf(["on", "off"]);
+    if (conf() < 0.15) env.RESOLV_ADD_TRIM_DOMAINS = trimList();
+    if (conf() < 0.1) env.RESOLV_OVERRIDE_TRIM_DOMAINS = trimList();
+  }
+
+  // Names at DNS's length limits, from a stream of their own (the other parts stay as they
+  // were): a search domain of long labels (a `search` line last or first in resolv.conf, or
+  // `LOCALDOMAIN`), a name served under it, and names asked whose search-list names are 252 to
+  // 255 bytes, or that are themselves 253 or 254 bytes, with and without a final dot.
+  const long = seededRandom(seed * 5_003_221 + 7);
+  const pickLong = <T>(items: readonly T[]): T => items[Math.floor(long() * items.length)]!;
+  const longInt = (low: number, high: number) => low + Math.floor(long() * (high - low + 1));
+  let resolvText = resolvConf;
+  if (long() < 0.25) {
+    const labels = Array.from(
+      { length: longInt(2, 3) },
+      (_, i) => "stuv"[i]!.repeat(longInt(40, 63)),
+    );
+    const domain = `${labels.join(".")}.test`;
+    const line = `search ${domain}${long() < 0.5 ? " corp.test" : ""}`;
+    const where = long();
+    if (where < 0.4) resolvText = `${resolvText}${line}\n`;
+    else if (where < 0.7) resolvText = `${line}\n${resolvText}`;
+    else env.LOCALDOMAIN = `${domain} ${env.LOCALDOMAIN ?? "lab.test"}`;
+    // A name of `length` bytes, of labels of one random size (a final dot made a letter).
+    const fill = (length: number) => {
+      const size = longInt(40, 63);
+      const text = Array.from({ length: 7 }, () => "n".repeat(size)).join(".").slice(0, length);
+      return text.endsWith(".") ? `${text.slice(0, -1)}n` : text;
+    };
+    const served = `web.${domain}`;
+    records.push(`--host-record=${served},${ipv4()}${long() < 0.5 ? `,${ipv6()}` : ""}`);
+    names.add(pickLong(["web", "web.", served, `${served}.`, "WEB"]));
+    for (let i = longInt(1, 3); i > 0; i--) {
+      const total = longInt(252, 255);
+      // A single label whose search-list name is `total` bytes long, when it can be one.
+      const label = total - domain.length - 1;
+      if (label >= 1 && label <= 63) {
+        const asked = "q".repeat(label);
+        names.add(asked);
+        if (long() < 0.5) records.push(`--host-record=${asked}.${domain},${ipv4()}`);
+      }
+      const whole = fill(longInt(252, 255));
+      names.add(long() < 0.3 ? `${whole}.` : whole);
+      if (long() < 0.3 && whole.length <= 253) records.push(`--host-record=${whole},${ipv4()}`);
+    }
+  }
+
+  // nsswitch.conf's hosts line in the forms glibc's parser reads, from a stream of its own (the
+  // other parts stay as they were): sources glibc cannot load (UNAVAIL: `resolve`, `FILES`, a
+  // module without hosts functions), action lists of one to three items in any case, negated,
+  // with blanks inside and around them, before or after the line's own bracket; no
+  // colon, no blank after it; a comment after; an earlier hosts line; a line glibc refuses
+  // (which spoils the file: nothing is asked).
+  const nss = seededRandom(seed * 3_141_593 + 11);
+  const pickNss = <T>(items: readonly T[]): T => items[Math.floor(nss() * items.length)]!;
+  let nsswitchText = nsswitch;
+  if (nss() < 0.3) {
+    const anyCase = (word: string) =>
+      nss() < 0.7 ? word : [...word].map((c) => nss() < 0.5 ? c.toUpperCase() : c).join("");
+    const gap = () => pickNss(["", "", " ", "\t"]);
+    const item = () => {
+      const status = anyCase(pickNss(["SUCCESS", "NOTFOUND", "UNAVAIL", "TRYAGAIN"]));
+      // Not `merge`, which netkit reads as `continue` on purpose (cmd/README.md).
+      const action = anyCase(pickNss(["return", "continue", "RETURN"]));
+      return `${nss() < 0.25 ? "!" : ""}${status}${gap()}=${gap()}${action}`;
+    };
+    const hostsLineOf = () => {
+      const sources: string[] = [];
+      for (let n = 1 + Math.floor(nss() * 4); n > 0; n--) {
+        let source = pickNss([
+          "files",
+          "files",
+          "dns",
+          "dns",
+          "myhostname",
+          "resolve",
+          "mdns4_minimal",
+          "systemd",
+          "FILES",
+          "Dns",
+        ]);
+        if (nss() < 0.4) {
+          const items = Array.from({ length: 1 + Math.floor(nss() * 3) }, item);
+          source += `${pickNss(["", " ", "  "])}[${gap()}${
+            items.join(pickNss([" ", "  ", "\t"]))
+          }${gap()}]`;
+        }
+        sources.push(source);
+      }
+      const refused = nss() < 0.08
+        ? ` ${
+          pickNss([
+            "[NOTFOUND=bogus]",
+            "[FOO=return]",
+            "[]",
+            "[NOTFOUND=return",
+            "[! NOTFOUND=return]",
+          ])
+        }`
+        : "";
+      return `${pickNss(["hosts:", "hosts:", "hosts", "hosts :"])}${
+        pickNss([" ", "\t", "", "   "])
+      }${sources.join(pickNss([" ", "\t", "  "]))}${refused}${nss() < 0.15 ? " # a comment" : ""}`;
+    };
+    const lines = ["passwd: files"];
+    if (nss() < 0.2) lines.push(hostsLineOf());
+    lines.push(hostsLineOf());
+    if (nss() < 0.1) {
+      lines.push(pickNss(["group: files [NOTFOUND=bogus]", "networks: files", "shadow files"]));
+    }
+    nsswitchText = lines.join("\n") + "\n";
+  }
+
+  // resolv.conf lines in the forms glibc's res_init reads, from a stream of their own (the other
+  // parts stay as they were): options repeated and contradicting (the last wins), out of range or
+  // with junk after the number, `options` words on a `search` line, `domain` with two words, a CR
+  // at a line's end (kept in the word), capitalised or indented keywords (no setting), a keyword
+  // alone. Never `attempts:0`, which netkit reads as one round (cmd/README.md).
+  const form = seededRandom(seed * 8_388_593 + 17);
+  const pickForm = <T>(items: readonly T[]): T => items[Math.floor(form() * items.length)]!;
+  if (form() < 0.25) {
+    const extra: string[] = [];
+    for (let i = 1 + Math.floor(form() * 3); i > 0; i--) {
+      extra.push(pickForm([
+        "options ndots:2 ndots:0",
+        "options ndots:0 ndots:3",
+        "options ndots:-1",
+        "options ndots:16",
+        "options ndots:2x",
+        "options ndots: 2",
+        "options  no-tld-query\tndots:1",
+        "options timeout:0",
+        "options debug no-reload single-request-reopen",
+        `search ${pickForm(DOMAINS)} options ndots:2`,
+        `search\t${pickForm(DOMAINS)}\t${pickForm(DOMAINS)}  `,
+        `search ${pickForm(DOMAINS)}\r`,
+        `domain ${pickForm(DOMAINS)} ${pickForm(DOMAINS)}`,
+        `domain ${pickForm(DOMAINS)}\r`,
+        `Search ${pickForm(DOMAINS)}`,
+        ` search ${pickForm(DOMAINS)}`,
+        "search",
+        "domain",
+        "options",
+        `search ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${
+          pickForm(DOMAINS)
+        } ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)} ${pickForm(DOMAINS)}`,
+      ]));
+    }
+    const lines = resolvText.trimEnd().split("\n");
+    for (const line of extra) lines.splice(Math.floor(form() * (lines.length + 1)), 0, line);
+    resolvText = lines.join("\n") + "\n";
+  }
+
+  // Names written with the escapes of DNS master files, from a stream of their own (the other
+  // parts stay as they were): a DNS name or a search-list label with a letter as `\X` or `\DDD`,
+  // and escapes that leave no host name (a dot or a blank inside a label, two digits short, over
+  // 255, a final backslash). Not with a HOSTALIASES file, which glibc reads by the text as typed
+  // and netkit by the name it stands for (cmd/README.md).
+  const esc = seededRandom(seed * 6_700_417 + 13);
+  const pickEsc = <T>(items: readonly T[]): T => items[Math.floor(esc() * items.length)]!;
+  if (esc() < 0.2 && hostAliases === undefined && dnsNames.length > 0) {
+    for (let i = 1 + Math.floor(esc() * 2); i > 0; i--) {
+      const base = variant(pickEsc(dnsNames));
+      const letters = [...base].flatMap((c, at) => /[a-z0-9]/i.test(c) ? [at] : []);
+      const at = letters.length > 0 ? pickEsc(letters) : -1;
+      if (at < 0) continue;
+      const char = base[at]!;
+      const escaped = esc() < 0.5
+        ? `\\${char}`
+        : `\\${String(char.charCodeAt(0)).padStart(3, "0")}`;
+      names.add(`${base.slice(0, at)}${escaped}${base.slice(at + 1)}`);
+    }
+    if (esc() < 0.5) {
+      const name = pickEsc(dnsNames);
+      const dot = name.indexOf(".");
+      names.add(pickEsc([
+        `${name}\\`,
+        `\\1${name}`,
+        `\\256${name}`,
+        `\\032${name}`,
+        dot < 0 ? `${name}\\.test` : `${name.slice(0, dot)}\\.${name.slice(dot + 1)}`,
+        dot < 0 ? `${name}\\046test` : `${name.slice(0, dot)}\\046${name.slice(dot + 1)}`,
+      ]));
+    }
+  }
+
   return {
     seed,
-    "resolv.conf": resolvConf,
-    hosts,
-    "nsswitch.conf": nsswitch,
+    "resolv.conf": resolvText,
+    hosts: hostsText,
+    ...(hostConf === undefined ? {} : { "host.conf": hostConf }),
+    "nsswitch.conf": nsswitchText,
     env,
     ...(hostAliases === undefined ? {} : { hostAliases }),
     records: withoutChainsWalkedPast(
