@@ -73,9 +73,10 @@ const FIRST_SEED = Number(Deno.env.get("NETKIT_FUZZ_FIRST_SEED") ?? 1);
 /**
  * Seeds run by default after the first DEFAULT_SEEDS, each for what it once found: 960140
  * (`hosts: systemd dns [SUCCESS=continue] FILES`: gethostbyname and gethostbyaddr pass over
- * sources glibc cannot load, so DNS's answer counts).
+ * sources glibc cannot load, so DNS's answer counts); 980061 (`hosts: dns myhostname dns` with a
+ * refused server: the probe never ended, the second DNS walk's sockets left open).
  */
-const FOUND_SEEDS = [960140];
+const FOUND_SEEDS = [960140, 980061];
 const HUNTING = Deno.env.get("NETKIT_FUZZ_SEEDS") !== undefined ||
   Deno.env.get("NETKIT_FUZZ_FIRST_SEED") !== undefined;
 
