@@ -10,8 +10,8 @@
 
 import { deepEqual, equal, match } from "node:assert/strict";
 import { peerTest, tempDir } from "../harness/peers.ts";
-import { startRecordingServer } from "../harness/recording_http_server.ts";
-import { runTool } from "../harness/wget_side_by_side.ts";
+import { type RecordingServer, startRecordingServer } from "../harness/recording_http_server.ts";
+import { type Case, runTool } from "../harness/wget_side_by_side.ts";
 
 /** The file served: 3000 bytes, each run of ten telling where it is. */
 const BODY = Array.from({ length: 300 }, (_, i) => `${i}`.padStart(9, "-") + "\n").join("");
@@ -25,6 +25,37 @@ async function tree(dir: string, prefix = ""): Promise<Record<string, string>> {
     else files[`${prefix}${entry.name}`] = await Deno.readTextFile(path);
   }
   return files;
+}
+
+/**
+ * Runs `job` with GNU wget and with netkit in a directory of its own below `dir`, against
+ * `server`, and compares their exit codes, the requests each made (method, target, Range), the
+ * files they left and their stderr as `logOf` reads it.
+ */
+async function compareBoth(
+  dir: string,
+  server: RecordingServer,
+  job: Case,
+  logOf: (stderr: string) => unknown,
+): Promise<void> {
+  const caseDir = await Deno.makeTempDir({ dir });
+  const seen: Record<string, string[]> = {};
+  const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
+  for (const tool of ["gnu", "netkit"] as const) {
+    const before = server.requests.length;
+    outcome[tool] = await runTool(tool, caseDir, undefined, job);
+    seen[tool] = server.requests.slice(before).map((request) => {
+      const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
+      return `${request.method} ${request.target} ${range ?? "-"}`;
+    });
+  }
+  const gnu = outcome.gnu!;
+  const netkit = outcome.netkit!;
+  const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
+  equal(netkit.code, gnu.code, what);
+  deepEqual(seen.netkit, seen.gnu, what);
+  deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
+  deepEqual(logOf(netkit.stderr), logOf(gnu.stderr), what);
 }
 
 /** The log lines compared: lengths, what was saved (no time, no rate), GNU's warnings. */
@@ -159,26 +190,7 @@ peerTest(
       // robots.txt's 416 under -O: GNU reads -O's file for its rules (there: no line missing).
       { args: ["--start-pos=100", "-r", "-nv", "-O", "out", `${server.base}/`] },
     ];
-    for (const job of cases) {
-      const caseDir = await Deno.makeTempDir({ dir: dir.path });
-      const seen: Record<string, string[]> = {};
-      const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
-      for (const tool of ["gnu", "netkit"] as const) {
-        const before = server.requests.length;
-        outcome[tool] = await runTool(tool, caseDir, undefined, job);
-        seen[tool] = server.requests.slice(before).map((request) => {
-          const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
-          return `${request.method} ${request.target} ${range ?? "-"}`;
-        });
-      }
-      const gnu = outcome.gnu!;
-      const netkit = outcome.netkit!;
-      const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
-      equal(netkit.code, gnu.code, what);
-      deepEqual(seen.netkit, seen.gnu, what);
-      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
-      deepEqual(keyLines(netkit.stderr), keyLines(gnu.stderr), what);
-    }
+    for (const job of cases) await compareBoth(dir.path, server, job, keyLines);
   },
 );
 
@@ -288,25 +300,6 @@ peerTest(
         String(server.port),
         "PORT",
       );
-    for (const job of cases) {
-      const caseDir = await Deno.makeTempDir({ dir: dir.path });
-      const seen: Record<string, string[]> = {};
-      const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
-      for (const tool of ["gnu", "netkit"] as const) {
-        const before = server.requests.length;
-        outcome[tool] = await runTool(tool, caseDir, undefined, job);
-        seen[tool] = server.requests.slice(before).map((request) => {
-          const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
-          return `${request.method} ${request.target} ${range ?? "-"}`;
-        });
-      }
-      const gnu = outcome.gnu!;
-      const netkit = outcome.netkit!;
-      const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
-      equal(netkit.code, gnu.code, what);
-      deepEqual(seen.netkit, seen.gnu, what);
-      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
-      equal(masked(netkit.stderr), masked(gnu.stderr), what);
-    }
+    for (const job of cases) await compareBoth(dir.path, server, job, masked);
   },
 );
