@@ -914,9 +914,12 @@ export const askServer = (async function askServer(
   // this call's synchronous stretch, as the paired A and AAAA questions of lookupAddresses need.
   // (node:dgram's sockets, without Deno.listenDatagram, are a question's own: the pair's two
   // are open at once, each with a slot.)
-  const owner =
-    (options.pair !== undefined && datagramListener() !== undefined ? options.pair : undefined) ??
-      options.kept;
+  // (A pair closed already -- both walks were done with the name, and a later DNS source of
+  // nsswitch.conf, `hosts: dns dns`, asks it again -- holds no slot: one taken for it would never
+  // be given back.)
+  const pair = options.pair?.closed ? undefined : options.pair;
+  const owner = (pair !== undefined && datagramListener() !== undefined ? pair : undefined) ??
+    options.kept;
   const release = owner === undefined
     ? takeQuestionSlot() ?? await waitForQuestionSlot(options.signal)
     : undefined;

@@ -599,11 +599,7 @@ export const searchChain = (async function searchChain(
 ): Promise<ChainAnswer> {
   // Both families of `lookupAddresses` walk the list in step (_paired_search.ts): with a
   // pairing, each name is asked for both, the next only when neither found an address.
-  // A second DNS source of nsswitch.conf (`hosts: dns dns`) walks alone: its family has left the
-  // pairing, whose sockets for a name both are done with would be closed under its questions
-  // (and theirs left open, the process kept alive: found by the random test, seed 980061).
-  const pairing = PAIRINGS.get(options) as PairedSearch | undefined;
-  const paired = pairing?.hasLeft(family) ? undefined : pairing;
+  const paired = PAIRINGS.get(options) as PairedSearch | undefined;
   let failure: unknown;
   try {
     // resolv.conf's `no-aaaa` (glibc 2.36's res-noaaaa.c): an AAAA question is sent as an A one,

@@ -133,17 +133,21 @@ const channels: SocketKind<UdpChannel> = {
       (question.pair as ChannelPair).byServer.get(key);
   }).bind(undefined),
   open: (function open(socket: Deno.DatagramConn, question: UdpQuestion, key: string) {
+    const pair = question.pair as ChannelPair;
     const channel: UdpChannel = {
       socket,
       buffer: takeReceiveBuffer(),
       waiting: new Map(),
       ids: new Set(),
       unread: [],
-      holders: 1, // the pair
+      // The pair holds it until it is closed. A pair closed already (a later DNS source of
+      // nsswitch.conf asks a name both walks were done with: `hosts: dns dns`) holds nothing:
+      // its close, over, would never let go of the socket, left open with a read pending.
+      holders: pair.closed ? 0 : 1,
       reading: false,
       closed: false,
     };
-    (question.pair as ChannelPair).byServer.set(key, channel);
+    if (!pair.closed) pair.byServer.set(key, channel);
     return channel;
   }).bind(undefined),
   keep: (function keep(channel: UdpChannel, query: Uint8Array, id: number) {

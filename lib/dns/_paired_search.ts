@@ -180,15 +180,6 @@ export class PairedSearch {
   }
 
   /**
-   * Whether `family`'s walk has left the pairing: a later walk of the same lookup (nsswitch.conf's
-   * `hosts: dns dns`, DNS asked again) goes unpaired, as the pair's sockets of a name both walks
-   * are done with are closed at once.
-   */
-  hasLeft(family: IpFamily): boolean {
-    return this.#left.has(family);
-  }
-
-  /**
    * Records that `family`'s lookup is over: the other family no longer waits for it. `failure`,
    * the error its DNS walk ended with, is kept for {@linkcode PairedSearch.failureOf} (the first
    * leave counts: the walk's own, before its lookup's).

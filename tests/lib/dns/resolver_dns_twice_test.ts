@@ -1,6 +1,6 @@
 /**
  * `lookupAddresses` of both families where nsswitch.conf names DNS twice (`hosts: dns dns`): the
- * second DNS walk of each family used to take the pair's sockets for a name both walks were done
+ * second DNS walk of each family asked on the pair's sockets for a name both walks were done
  * with, which were closed under its questions and its own left open, with a read pending, so the
  * lookup settled but the process never ended (found by tests/cmd/resolve-hostname_random_test.ts,
  * seed 980061: a refused name server), where the test sanitizers saw nothing: the lookups run
