@@ -9,8 +9,30 @@
  * @module
  */
 
+/** A `%` not followed by two hex digits. */
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+
 /** What GNU encodes and the parser does not (or not in a query): a stray `%`, the six. */
-const UNSAFE = /%(?![0-9A-Fa-f]{2})|[\\^|`{}]/g;
+const UNSAFE = new RegExp(`${STRAY_PERCENT.source}|[\\\\^|\`{}]`, "g");
+
+/**
+ * `link` with each `%` that starts no escape written `%25`, as GNU wget's `reencode_escapes`
+ * writes it (`50%.html` is asked for as `/50%25.html`; the URL parser keeps the bare `%`, which
+ * nginx answers 400). Links inside pages get only this part of GNU's encoding: the other
+ * characters keep the browser's reading (see `gnuReencode`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeStrayPercents } from "./_gnu_reencode.ts";
+ *
+ * assert.equal(escapeStrayPercents("50%.html"), "50%25.html");
+ * assert.equal(escapeStrayPercents("a%20b|c.html"), "a%20b|c.html");
+ * ```
+ */
+export function escapeStrayPercents(link: string): string {
+  return link.includes("%") ? link.replace(STRAY_PERCENT, "%25") : link;
+}
 
 /**
  * `text` (a URL, or a link as a page writes it) with GNU's escapes for what the URL parser would

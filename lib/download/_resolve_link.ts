@@ -135,18 +135,6 @@ export function resolveLinkFast(raw: string, base: string): string | undefined {
   return parts.origin + joinRelative(parts.directory, pathPart) + query;
 }
 
-/** A `%` not followed by two hex digits. */
-const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
-
-/**
- * `link` with each `%` that starts no escape written `%25`, as GNU wget's `reencode_escapes`
- * writes it (`50%.html` is asked for as `/50%25.html`; the URL parser keeps the bare `%`, which
- * nginx answers 400).
- */
-export function escapeStrayPercents(link: string): string {
-  return link.includes("%") ? link.replace(STRAY_PERCENT, "%25") : link;
-}
-
 /**
  * Pages are read for links byte for byte (`x-user-defined`: bytes above 0x7F become U+F780 to
  * U+F7FF), whatever their encoding; a link's such characters are its bytes, kept as `%XX`

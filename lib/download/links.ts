@@ -8,12 +8,8 @@
 
 import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import { GnuTagScanner } from "./_gnu_tag_scanner.ts";
-import {
-  escapePageBytes,
-  escapeStrayPercents,
-  hasPageBytes,
-  resolveLinkFast,
-} from "./_resolve_link.ts";
+import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
+import { escapeStrayPercents } from "./_gnu_reencode.ts";
 
 /** One link found in a page. */
 export interface PageLink {

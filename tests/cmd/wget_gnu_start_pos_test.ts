@@ -29,8 +29,8 @@ async function tree(dir: string, prefix = ""): Promise<Record<string, string>> {
 
 /**
  * Runs `job` with GNU wget and with netkit in a directory of its own below `dir`, against
- * `server`, and compares their exit codes, the requests each made (method, target, Range), the
- * files they left and their stderr as `logOf` reads it.
+ * `server`, and compares their exit codes, the requests each made (method, target, Range,
+ * Accept-Encoding), the files they left and their stderr as `logOf` reads it.
  */
 async function compareBoth(
   dir: string,
@@ -126,27 +126,7 @@ peerTest(
       { args: ["--start-pos=1000", "--spider", url] },
       { args: ["--start-pos=1000", "-nv", url, `${server.base}/srv/g.txt`], files: old },
     ];
-    for (const job of cases) {
-      const caseDir = await Deno.makeTempDir({ dir: dir.path });
-      const seen: Record<string, string[]> = {};
-      const outcome: Record<string, Awaited<ReturnType<typeof runTool>>> = {};
-      for (const tool of ["gnu", "netkit"] as const) {
-        const before = server.requests.length;
-        outcome[tool] = await runTool(tool, caseDir, undefined, job);
-        seen[tool] = server.requests.slice(before).map((request) => {
-          const range = request.headers.find(([name]) => /^range$/i.test(name))?.[1];
-          const coding = request.headers.find(([name]) => /^accept-encoding$/i.test(name))?.[1];
-          return `${request.method} ${request.target} ${range ?? "-"} ${coding ?? "-"}`;
-        });
-      }
-      const gnu = outcome.gnu!;
-      const netkit = outcome.netkit!;
-      const what = `${job.args.join(" ")}\nGNU: ${gnu.stderr}\nnetkit: ${netkit.stderr}`;
-      equal(netkit.code, gnu.code, what);
-      deepEqual(seen.netkit, seen.gnu, what);
-      deepEqual(await tree(netkit.dir), await tree(gnu.dir), what);
-      deepEqual(keyLines(netkit.stderr), keyLines(gnu.stderr), what);
-    }
+    for (const job of cases) await compareBoth(dir.path, server, job, keyLines);
   },
 );
 

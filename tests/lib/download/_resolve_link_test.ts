@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { escapeStrayPercents, resolveLinkFast } from "../../../lib/download/_resolve_link.ts";
+import { resolveLinkFast } from "../../../lib/download/_resolve_link.ts";
+import { escapeStrayPercents } from "../../../lib/download/_gnu_reencode.ts";
 
 /** What links.ts did before the fast path: the WHATWG parser, the fragment cut. */
 function slow(raw: string, base: string): string | undefined {
