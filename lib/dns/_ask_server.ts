@@ -279,6 +279,8 @@ const grantedUdpBinds = new Set<string>();
  */
 const mayBindUdp = (function mayBindUdp(address: string): boolean {
   if (grantedUdpBinds.has(address)) return true;
+  const listen = datagramListener();
+  if (listen !== undefined && !mayPrompt()) return bindsUdp(listen, address);
   const host = address.includes(":") ? `[${address}]:0` : `${address}:0`;
   try {
     const granted = Deno.permissions.querySync({ name: "net", host }).state === "granted";
@@ -288,6 +290,62 @@ const mayBindUdp = (function mayBindUdp(address: string): boolean {
     return granted;
   } catch {
     return false;
+  }
+}).bind(undefined);
+
+/**
+ * Whether Deno could prompt for a permission: only with a terminal on stdin (and on stderr too).
+ * Unsure (stdin unreadable): yes.
+ */
+const mayPrompt = (function mayPrompt(): boolean {
+  try {
+    return Deno.stdin.isTerminal();
+  } catch {
+    return true;
+  }
+}).bind(undefined);
+
+/**
+ * {@linkcode mayBindUdp} where Deno cannot prompt: the question's own socket, bound here, tells
+ * what the query would (a permission Deno lacks throws `NotCapable`, and nothing is shown),
+ * without the permission query (the process's first costs a command's start-up ~0.3 ms, as much
+ * as its first bind). The socket waits in {@linkcode boundForQuestion} for the question, which
+ * takes it at once. A bind that fails otherwise (an address this host lacks) leaves the
+ * question's own bind to fail and report it, as after a granted query.
+ */
+const bindsUdp = (function bindsUdp(listen: typeof Deno.listenDatagram, address: string): boolean {
+  try {
+    closeBoundSocket();
+    boundForQuestion = {
+      address,
+      socket: listen({ transport: "udp", hostname: address, port: 0 }),
+    };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return false;
+  }
+  grantedUdpBinds.add(address);
+  return true;
+}).bind(undefined);
+
+/** The socket {@linkcode bindsUdp} bound for the question that asked, until it takes it. */
+let boundForQuestion: { address: string; socket: Deno.DatagramConn } | undefined;
+
+/** The socket bound for this question on `address` (a new one, port 0), if any. */
+const takeBoundSocket = (function takeBoundSocket(address: string): Deno.DatagramConn | undefined {
+  const bound = boundForQuestion;
+  if (bound === undefined || bound.address !== address) return undefined;
+  boundForQuestion = undefined;
+  return bound.socket;
+}).bind(undefined);
+
+/** Closes a socket bound for a question that did not take it (its pair's socket was open). */
+const closeBoundSocket = (function closeBoundSocket(): void {
+  const bound = boundForQuestion;
+  boundForQuestion = undefined;
+  try {
+    bound?.socket.close();
+  } catch {
+    // Closed already.
   }
 }).bind(undefined);
 
@@ -819,7 +877,8 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
   if (found === undefined || found.closed) {
     let socket: Deno.DatagramConn;
     try {
-      socket = listen({ transport: "udp", hostname: bindAddress, port: 0 });
+      socket = takeBoundSocket(bindAddress) ??
+        listen({ transport: "udp", hostname: bindAddress, port: 0 });
     } catch (error) {
       throw await socketFailure("bind", bindAddress, 0, error);
     }
@@ -1004,11 +1063,14 @@ const askServerNow = (async function askServerNow(
       pair: options.pair,
     };
     // A question of a pair asks on the pair's socket (_pair_sockets.ts), one alone on its own.
-    const answer = listen
-      ? await (options.pair === undefined
+    const asked = listen
+      ? (options.pair === undefined
         ? queryUdpDatagram(listen, question, stop, soloSockets)
         : queryUdpDatagram(listen, question, stop, options.pair.kind))
-      : await queryUdp({ ...question, signal: signalWithStop(signal, stop) });
+      : queryUdp({ ...question, signal: signalWithStop(signal, stop) });
+    // The socket mayBindUdp bound, taken by the question's first synchronous stretch or never.
+    closeBoundSocket();
+    const answer = await asked;
     if (!answer.truncated) return answer;
   }
   const left = Math.max(1, deadline - Date.now());

@@ -63,7 +63,7 @@ export function questionSlots(): number {
 }
 
 /** Gives the slot back: the first question waiting, if any, takes it. Harmless twice. */
-function releaser(): () => void {
+const releaser = (function releaser(): () => void {
   let released = false;
   return () => {
     if (released) return;
@@ -72,19 +72,24 @@ function releaser(): () => void {
     if (next) next();
     else inFlight--;
   };
-}
+}).bind(undefined);
 
 /**
  * A slot for one question at once (its release function), or undefined when all are taken:
  * then {@linkcode waitForQuestionSlot}. No promise on the usual path, where a slot is free.
  */
 export function takeQuestionSlot(): (() => void) | undefined {
+  return takeQuestionSlotBody();
+}
+
+/** {@linkcode takeQuestionSlot}'s body, compiled with its module (README.md, start-up). */
+const takeQuestionSlotBody = (function takeQuestionSlot(): (() => void) | undefined {
   // The limit is read only when more than a lookup's few questions are out: a program that asks
   // one name at a time (a command's one lookup) never reads it.
   if (inFlight >= UNCOUNTED_SLOTS && inFlight >= questionSlots()) return undefined;
   inFlight++;
   return releaser();
-}
+}).bind(undefined);
 
 /**
  * Waits for a slot, in turn; rejects with `signal`'s reason if it aborts first (the place in

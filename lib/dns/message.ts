@@ -182,20 +182,26 @@ const writeDnsName =
  * ```
  */
 export function encodeDnsQuery(id: number, name: string, type: number): Uint8Array {
-  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
-  const nameLength = bare === "" ? 1 : checkedWireLength(name, bare);
-  const query = new Uint8Array(12 + nameLength + 4);
-  query[0] = (id >> 8) & 0xff;
-  query[1] = id & 0xff;
-  query[2] = 0x01; // RD
-  query[5] = 1; // one question
-  if (bare !== "") writeDnsName(name, bare, query, 12);
-  const at = 12 + nameLength;
-  query[at] = (type >> 8) & 0xff;
-  query[at + 1] = type & 0xff;
-  query[at + 3] = DNS_CLASS_IN;
-  return query;
+  return encodeDnsQueryBody(id, name, type);
 }
+
+/** {@linkcode encodeDnsQuery}'s body, compiled with its module (README.md, start-up). */
+const encodeDnsQueryBody =
+  (function encodeDnsQuery(id: number, name: string, type: number): Uint8Array {
+    const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+    const nameLength = bare === "" ? 1 : checkedWireLength(name, bare);
+    const query = new Uint8Array(12 + nameLength + 4);
+    query[0] = (id >> 8) & 0xff;
+    query[1] = id & 0xff;
+    query[2] = 0x01; // RD
+    query[5] = 1; // one question
+    if (bare !== "") writeDnsName(name, bare, query, 12);
+    const at = 12 + nameLength;
+    query[at] = (type >> 8) & 0xff;
+    query[at + 1] = type & 0xff;
+    query[at + 3] = DNS_CLASS_IN;
+    return query;
+  }).bind(undefined);
 
 /** The text of the label at `start`..`end` of `bytes` (an index loop: no view, no iterator). */
 const labelText = (function labelText(bytes: Uint8Array, start: number, end: number): string {

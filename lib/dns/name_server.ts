@@ -56,6 +56,11 @@ export function formatNameServer(server: NameServer): string {
  * ```
  */
 export function parseNameServer(text: string): Required<NameServer> {
+  return parseNameServerBody(text);
+}
+
+/** {@linkcode parseNameServer}'s body, compiled with its module (README.md, start-up). */
+const parseNameServerBody = (function parseNameServer(text: string): Required<NameServer> {
   let host = text;
   let port = DNS_PORT;
   // The pattern only where it can match: no regular expression for `IP[:PORT]`, the usual form
@@ -79,4 +84,4 @@ export function parseNameServer(text: string): Required<NameServer> {
       { cause: error },
     );
   }
-}
+}).bind(undefined);

@@ -51,20 +51,26 @@ export interface ParsePortOptions {
  * ```
  */
 export function parsePort(value: string | number, options: ParsePortOptions = {}): number {
-  const text = String(value);
-  const min = options.allowZero ? 0 : 1;
-  if (!isShortDecimal(text) || Number(text) < min || Number(text) > 65535) {
-    throw new RangeError(`Invalid port "${text}": expected a number from ${min} to 65535`);
-  }
-  return Number(text);
+  return parsePortBody(value, options);
 }
 
+/** {@linkcode parsePort}'s body, compiled with its module (README.md, start-up). */
+const parsePortBody =
+  (function parsePort(value: string | number, options: ParsePortOptions = {}): number {
+    const text = String(value);
+    const min = options.allowZero ? 0 : 1;
+    if (!isShortDecimal(text) || Number(text) < min || Number(text) > 65535) {
+      throw new RangeError(`Invalid port "${text}": expected a number from ${min} to 65535`);
+    }
+    return Number(text);
+  }).bind(undefined);
+
 /** Whether `text` is 1 to 5 decimal digits (by character code: no regular expression). */
-function isShortDecimal(text: string): boolean {
+const isShortDecimal = (function isShortDecimal(text: string): boolean {
   if (text.length === 0 || text.length > 5) return false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x30 || code > 0x39) return false;
   }
   return true;
-}
+}).bind(undefined);

@@ -29,7 +29,7 @@ function hexValue(code: number): number {
  * Reads `text[start..end)` as a dotted quad into `out[offset..offset+4)`. glibc's rules: four
  * parts, each 1 to 3 decimal digits worth at most 255, no leading zero, nothing else.
  */
-function parseIpv4Into(
+const parseIpv4Into = (function parseIpv4Into(
   text: string,
   start: number,
   end: number,
@@ -62,7 +62,7 @@ function parseIpv4Into(
   if (parts < 4 || !inPart) return false;
   out[offset + 3] = value;
   return true;
-}
+}).bind(undefined);
 
 function parseIpv6(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(16);
@@ -147,6 +147,11 @@ function parseIpv6(text: string): Uint8Array | undefined {
  * ```
  */
 export function inetPton(text: string, family?: IpFamily): Uint8Array {
+  return inetPtonBody(text, family);
+}
+
+/** {@linkcode inetPton}'s body, compiled with its module (README.md, start-up). */
+const inetPtonBody = (function inetPton(text: string, family?: IpFamily): Uint8Array {
   if (typeof text !== "string") {
     throw new TypeError(`inetPton() takes a string, not ${typeof text}`);
   }
@@ -157,14 +162,15 @@ export function inetPton(text: string, family?: IpFamily): Uint8Array {
   const bytes = parseAddress(text, version);
   if (bytes) return bytes;
   throw new SyntaxError(`Invalid IPv${version} address ${quoteForMessage(text)}`);
-}
+}).bind(undefined);
 
 /** inetPton without the exception: undefined for what it rejects (cheaper in hot paths). */
-function parseAddress(text: string, version: IpFamily): Uint8Array | undefined {
-  if (version === 6) return parseIpv6(text);
-  const bytes = new Uint8Array(4);
-  return parseIpv4Into(text, 0, text.length, bytes, 0) ? bytes : undefined;
-}
+const parseAddress =
+  (function parseAddress(text: string, version: IpFamily): Uint8Array | undefined {
+    if (version === 6) return parseIpv6(text);
+    const bytes = new Uint8Array(4);
+    return parseIpv4Into(text, 0, text.length, bytes, 0) ? bytes : undefined;
+  }).bind(undefined);
 
 /**
  * Tells which family an address literal belongs to, without throwing.
@@ -207,6 +213,11 @@ export function addressFamily(text: string): IpFamily | undefined {
  * ```
  */
 export function inetNtop(bytes: Uint8Array): string {
+  return inetNtopBody(bytes);
+}
+
+/** {@linkcode inetNtop}'s body, compiled with its module (README.md, start-up). */
+const inetNtopBody = (function inetNtop(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(`inetNtop() takes a Uint8Array, not ${typeof bytes}`);
   }
@@ -251,7 +262,7 @@ export function inetNtop(bytes: Uint8Array): string {
   }
   if (bestStart >= 0 && bestStart + bestLength === 8) text += ":";
   return text;
-}
+}).bind(undefined);
 
 /**
  * Parses an IPv4 address in any form glibc's `inet_aton` takes, exactly (no trailing text, as
