@@ -687,7 +687,10 @@ const retryDownload = (async function retryDownload(
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
   const sleep = options.sleep ?? timerSleep;
-  const state: AttemptState = { written: options.output?.offset ?? 0 };
+  const state: AttemptState = {
+    written: options.output?.offset ?? 0,
+    outputOffset: options.output?.offset ?? 0,
+  };
   for (let attempt = 1;; attempt++) {
     try {
       // The first attempt's outcome, when the caller made that attempt itself.
@@ -735,6 +738,11 @@ interface AttemptState {
   early?: { path: string; file: Deno.FsFile } | undefined;
   /** Bytes in the sink (`-O`) so far. */
   written: number;
+  /**
+   * The sink's `offset` as last read: a `redirect` event may change it, to continue another file
+   * from the redirect's target on (`-r -c --trust-server-names`).
+   */
+  outputOffset?: number;
   /** The URL last looked up in the HSTS store, and the URL it is fetched as. */
   hsts?: { from: string; wire: HttpUrl };
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
@@ -940,6 +948,13 @@ const attemptDownload = (async function attemptDownload(
           throw error;
         }
         events.redirect?.(target.href, next.href, status);
+        // The sink may continue another file from here on (nothing of a body is in it yet): the
+        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh.
+        const outputOffset = options.output?.offset ?? 0;
+        if (options.output && outputOffset !== state.outputOffset) {
+          state.written = outputOffset;
+          state.outputOffset = outputOffset;
+        }
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {

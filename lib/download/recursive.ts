@@ -1950,6 +1950,8 @@ class Walker {
      * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
      */
     let typed: Fetched["kind"] = "other";
+    /** -nc --trust-server-names: the redirect's target's file, found here (not asked for). */
+    let noClobbered: string | undefined;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -2054,6 +2056,10 @@ class Walker {
         const mayExist = (path: string) => this.#mayExist(path);
         const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
           !headFirst && !shared && !how.temporary;
+        // -c and -nc --trust-server-names: the target's file is the one continued or looked
+        // for, as GNU's http_loop names each URL of the redirects afresh.
+        const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
+          !how.temporary && (options.resume || options.noClobber);
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -2130,6 +2136,26 @@ class Walker {
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
               events.redirect?.(from, to, status);
+              if (renamed) {
+                const there = plannedPath(to);
+                if (options.noClobber && mayExist(there) && isFile(there)) {
+                  // Already here: not asked for (GNU's "already there; not retrieving.").
+                  noClobbered = there;
+                  throw new Deno.errors.AlreadyExists(there);
+                }
+                if (options.resume) {
+                  planned = there;
+                  let size = 0;
+                  try {
+                    const info = mayExist(there) ? Deno.lstatSync(there) : undefined;
+                    if (info?.isFile) size = info.size;
+                  } catch {
+                    // Not there: fetched whole.
+                  }
+                  resumeFrom = size;
+                  sink.offset = size;
+                }
+              }
             },
             start(info) {
               how.onLanded?.(landed);
@@ -2242,6 +2268,13 @@ class Walker {
       log.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (noClobbered !== undefined) {
+        // -nc --trust-server-names: the redirect's target's file is here; a page among them is
+        // read from it for links (by its suffix), as for a link's own file.
+        const kind = hasHtmlSuffix(noClobbered) ? "html" : "other";
+        this.#kept(url, noClobbered, "exists", 0, landed, kind, log);
+        return { path: noClobbered, finalUrl: landed, kind };
+      }
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
         const kind = pageKind(contentType);
