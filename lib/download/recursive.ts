@@ -813,7 +813,15 @@ class Walker {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    const path = this.#urlToFile.get(item.url);
+    let path = this.#urlToFile.get(item.url);
+    const holder = lock && path !== undefined ? this.#busy.get(path) : undefined;
+    if (holder?.order !== undefined && holder.order < lock!.order) {
+      // With several threads, a fetch before it in the queue that writes this file (another URL
+      // of its name: -nd's robots.txt of two hosts) registers it for its own URL, which takes it
+      // from this one (GNU's register_download): this URL's only once that fetch is done.
+      await holder.fetched;
+      path = this.#urlToFile.get(item.url);
+    }
     // With several threads, a file the reading of its page may remove and forget (-R, --spider,
     // --delete-after) is this URL's only once the pages before it have been read, as in GNU's
     // run; and a URL that a fetch before it landed on (its body still coming) is one downloaded
