@@ -127,6 +127,12 @@ function siteFiles(origin: string): Record<string, string> {
     index.push(`<a href="f${i}.html">f${i}</a>`);
   }
   files["meta-words/index.html"] = page(index.join("\n"));
+  // Control characters in links (by character references): asked for escaped (%01), and written
+  // raw by -k into the link it makes absolute, as GNU's url_parse of a page's link keeps them.
+  files["controls.html"] = page(
+    `<a href="c&#1;x.html">1</a> <a href="d&#127;y.html">127</a>
+<a href="e&#x1B;z.html?q=&#2;">27, 2</a> <a href="f&#11;g.html">11</a> <a href="a&#31;.html">31</a>`,
+  );
   return files;
 }
 
@@ -151,6 +157,7 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-k", "-nd"], path: "/meta-words/" },
   { args: ["-r", "-k", "-E"], path: "/noext" },
   { args: ["-r", "-k"], path: "/ents.html" },
+  { args: ["-r", "-k"], path: "/controls.html" },
   { args: ["-r", "-H", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "--content-disposition", "-k"], path: "/" },
 ];

@@ -623,7 +623,11 @@ function newerDimensions(
   const referenced = (link: string): string => {
     const at = int(1, link.length - 1);
     const c = link[at]!;
-    if (!/[\w./]/.test(c)) return link;
+    // (Not inside a reference written before: `&#1&#48;4;` is byte 1, or a line feed, which
+    // GNU asks for as %0A where a browser drops it, cmd/README.md.)
+    const inside = [...link.matchAll(/&#x?[0-9a-f]*;?/gi)]
+      .some((m) => m.index <= at && at < m.index + m[0].length);
+    if (!/[\w./]/.test(c) || inside) return link;
     const code = c.charCodeAt(0);
     const written = pick([
       `&#${code};`,
