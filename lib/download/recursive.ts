@@ -2066,8 +2066,11 @@ class Walker {
           !headFirst && !shared && !how.temporary;
         // -c and -nc --trust-server-names: the target's file is the one continued or looked
         // for, as GNU's http_loop names each URL of the redirects afresh.
+        // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
+        // url_file_name, without the .tmp its gethttp adds.)
         const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
-          !how.temporary && (options.resume || options.noClobber);
+          (options.resume && !how.temporary ||
+            options.noClobber && !options.spider && !options.deleteAfter);
         const general: DownloadOptions = {
           ...this.#downloadOptions,
           headers,
@@ -2151,7 +2154,7 @@ class Walker {
                   noClobbered = there;
                   throw new Deno.errors.AlreadyExists(there);
                 }
-                if (options.resume) {
+                if (options.resume && !how.temporary) {
                   planned = there;
                   let size = 0;
                   try {
