@@ -36,7 +36,8 @@
  * `/caf%C3%A9/index.html` after `/%63af%C3%A9/`, the same requests and files, three `-nv` lines
  * more; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then never reads); so is
  * the same URL in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads
- * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left).
+ * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left; 1200293
+ * likewise, `-r -l 0 -R html,js -nc`).
  *
  * Seeds above 100,000 draw more options (and robots.txt groups) from a stream of their own
  * (`tests/harness/random_site.ts`), and seeds above 1,200,000 more again (meta robots and refresh
