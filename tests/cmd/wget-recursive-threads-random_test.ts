@@ -163,7 +163,7 @@ function decoded(target: string): string {
 
 /**
  * Whether netkit asked for what a URL before it in the queue redirects to (nginx's `return` of
- * the site's `/rN.html`, or a directory's slash) more often than GNU: the known race
+ * the site's `/rN.html` and the like, or a directory's slash) more often than GNU: the known race
  * (cmd/README.md), where the target's own request went out before the redirect was answered. The
  * files then differ too (the target is saved under its own name as well), and what is read after.
  */
@@ -175,7 +175,8 @@ function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: stri
   );
   const targets = new Set<string>();
   for (const r of gnu) {
-    if (!/" 30[12] /.test(r.request)) continue;
+    // (303, 307 and 308 too: the `/DIR/ryN.html` of seeds above 1,200,000.)
+    if (!/" 30[12378] /.test(r.request)) continue;
     const [path, query] = r.target.split(/\?(.*)/s);
     const to = returns.get(decoded(path!)) ?? `${path}/${query === undefined ? "" : `?${query}`}`;
     targets.add(`${r.host} ${decoded(to)}`);
