@@ -25,8 +25,9 @@
  * differ). Seen in 15 of the first 900 seeds (19, 31, 43, 246, 262, 456, 486, 503, 506, 609, 774,
  * 817, 866, 870, 886). Left, not yet understood: seed 1200196 (`-nd -A *a=1*,*.png -R *.txt,PNG
  * -c`, the second run) differs in some runs only: a page `-A` rejects (`x.y.html`, read as
- * `NAME.tmp`, removed and forgotten, so fetched again at each later link, as GNU does) asked for
- * twice where GNU asks three times.
+ * `NAME.tmp`, removed and forgotten, so fetched again at each later link, as GNU does), the target
+ * of two redirects (`/ry1.html`'s 308, `/r1.html`'s 301) just before it in the queue, asked for
+ * twice where GNU asks three times: of the family of the race above.
  *
  * A fixed few seeds run with the tests. To hunt (runs race: run each seed several times):
  *
