@@ -372,6 +372,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    */
   redirectWaitMs?: number | undefined;
   /**
+   * Waits before a redirect's request in place of `redirectWaitMs`, told the URL that answered
+   * and the one to ask next (the recursion's `--wait` with several threads: another host's turn).
+   */
+  redirectWait?: ((from: string, to: string) => Promise<void>) | undefined;
+  /**
    * Called with a redirect's `Location` and the URL it answered, before it is followed: what it
    * throws fails the download, after the `redirect` event (a command's own refusal: GNU wget's
    * url_parse of the Location).
@@ -963,9 +968,11 @@ const attemptDownload = (async function attemptDownload(
             target.href,
           );
         }
+        const from = target;
         target = next;
         redirects++;
-        if (options.redirectWaitMs) {
+        if (options.redirectWait) await options.redirectWait(from.href, next.href);
+        else if (options.redirectWaitMs) {
           await (options.sleep ?? timerSleep)(options.redirectWaitMs);
         }
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {

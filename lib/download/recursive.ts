@@ -323,6 +323,11 @@ interface NameHolder {
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
+  /**
+   * With several threads and `--wait`: waits before a redirect's request, for its host's turn when
+   * it leads to another host (see `#fetchAfterWait`).
+   */
+  redirectWait?: (from: string, to: string) => Promise<void>;
   /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
   robots?: boolean;
   /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
@@ -1350,6 +1355,22 @@ class Walker {
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
+    /** The host whose turn this fetch holds, and how to end it. */
+    const held = { host: URL.canParse(url) ? new URL(url).host : "", end };
+    if (end && !this.#oneThread) {
+      // A redirect to another host ends this host's turn and waits for that host's, so that
+      // each host's requests stay --wait apart (not the first host's alone).
+      how = {
+        ...how,
+        redirectWait: async (_from, to) => {
+          const host = new URL(to).host;
+          if (host === held.host) return await this.#sleepWait();
+          held.end?.();
+          held.host = host;
+          held.end = await this.#politeWait(to, true);
+        },
+      };
+    }
     try {
       if (this.#options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer);
@@ -1362,7 +1383,7 @@ class Walker {
       }
       return await this.#fetchNamed(url, how);
     } finally {
-      end?.();
+      held.end?.();
     }
   }
 
@@ -1623,16 +1644,15 @@ class Walker {
    * requests follow one another so, and those to different hosts run at once. Resolves to the
    * function to call when this URL's fetch has ended.
    */
-  async #politeWait(url: string): Promise<() => void> {
+  async #politeWait(url: string, always = false): Promise<() => void> {
     const options = this.#options;
     const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
     const previous = this.#lastRequest.get(key);
     let end!: () => void;
     this.#lastRequest.set(key, new Promise<void>((resolve) => (end = resolve)));
-    if (previous !== undefined) {
-      await previous;
-      await this.#sleepWait();
-    }
+    if (previous !== undefined) await previous;
+    // (`always`: a redirect's request waits as GNU's, the host's first request or not.)
+    if (previous !== undefined || always) await this.#sleepWait();
     return end;
   }
 
@@ -2073,6 +2093,7 @@ class Walker {
             options.noClobber && !options.spider && !options.deleteAfter);
         const general: DownloadOptions = {
           ...this.#downloadOptions,
+          ...(how.redirectWait ? { redirectWait: how.redirectWait } : {}),
           headers,
           output: sink,
           onRequestSent: createEarly,

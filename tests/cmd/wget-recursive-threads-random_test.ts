@@ -57,11 +57,13 @@ import {
  * links; request slots freed before the pages ahead were read broke it, bench/README.md) and
  * 1100127 (`-nd -c`: links to both hosts' /robots.txt, one file; the fetch of the first, still
  * under way, registers the file for its URL and takes it from the second, as GNU's
- * register_download, so the second is asked for too: netkit found it downloaded already).
+ * register_download, so the second is asked for too: netkit found it downloaded already) and
+ * 1200321 (`--wait` over both names: a redirect from 127.0.0.1 to localhost waited after
+ * 127.0.0.1's request, not localhost's, and came at once after another localhost request).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
-  ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127],
+  ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
