@@ -269,7 +269,7 @@ async function runSeed(dir: string, seed: number, threaded: boolean): Promise<st
   const differences: string[] = [];
   for (const round of site.again ? [1, 2] : [1]) {
     // (Seeds above 1,200,000: some answers change before the second run.)
-    if (round === 2) Object.assign(site.urls, site.changed);
+    if (round === 2) Object.assign(site.urls, site.changed ?? {});
     const gnu = await runOne("gnu", server, `${dir}/gnu`, site.args, url, mtimes);
     const netkit = await runOne("netkit", server, `${dir}/netkit`, netkitArgs, url, mtimes);
     const targets = threads > 1 ? redirectTargets(site, server.origin) : new Set<string>();

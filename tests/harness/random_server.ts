@@ -71,7 +71,7 @@ export interface RandomServerSite {
    * What the server answers otherwise in the second run (seeds above 1,200,000): path →
    * behaviour, put over `urls` before it.
    */
-  changed: Record<string, Behaviour>;
+  changed?: Record<string, Behaviour>;
 }
 
 const encoder = new TextEncoder();
