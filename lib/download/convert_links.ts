@@ -97,12 +97,16 @@ function uriMerge(base: string, link: string): string {
 /**
  * The ASCII characters the URL parser percent-encodes in a path or query that GNU wget's `-k`
  * writes as they are in a link it makes absolute (its `url_parse` of a page's link does not
- * encode): `a{b}.html` becomes `http://h/a{b}.html`, not `http://h/a%7Bb%7D.html`. The last, `%`,
- * only where no escape follows (`50%.html`, asked for as `/50%25.html`).
+ * encode): `a{b}.html` becomes `http://h/a{b}.html`, not `http://h/a%7Bb%7D.html`; `%` only
+ * where no escape follows (`50%.html`, asked for as `/50%25.html`); and the control characters
+ * but tab, line feed and carriage return (which neither keeps), written raw (`&#1;` in a link
+ * is byte 1 in GNU's rewritten page, `%01` in the request).
  */
-const KEPT_AS_WRITTEN = ` "<>\`{}'%`;
+const KEPT_AS_WRITTEN = ` "<>\`{}'%\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f` +
+  `\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f`;
 /** One of {@linkcode KEPT_AS_WRITTEN}. */
-const KEPT_CHARACTER = /[ "<>`{}'%]/;
+// deno-lint-ignore no-control-regex -- the control characters GNU's -k writes raw.
+const KEPT_CHARACTER = /[ "<>`{}'%\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /**
  * `url` (the link `raw` resolved against `base`) with the characters of {@linkcode KEPT_AS_WRITTEN}
@@ -129,7 +133,7 @@ function asWritten(raw: string, base: string, url: string): string {
   }
   // A link with a non-ASCII character GNU's url_parse escapes whole (its IRI code's
   // reencode_escapes): `caf\u00e9/a b.html` is `http://h/caf%C3%A9/a%20b.html`.
-  if (!found || /[\uE000-\uE00F]|[\u0080-\uFFFF]/.test(link)) return url;
+  if (!found || /[\uE000-\uE03F]|[\u0080-\uFFFF]/.test(link)) return url;
   let href: string;
   try {
     href = new URL(hasPageBytes(marked) ? escapePageBytes(marked) : marked, base).href;
@@ -137,10 +141,10 @@ function asWritten(raw: string, base: string, url: string): string {
     return url;
   }
   const cut = href.indexOf("#");
-  // U+E000 to U+E00F are %EE%80%80 to %EE%80%8F in UTF-8.
+  // U+E000 to U+E03F are %EE%80%80 to %EE%80%BF in UTF-8.
   return (cut < 0 ? href : href.slice(0, cut)).replace(
-    /%EE%80%8([0-9A-F])/g,
-    (_, digit: string) => KEPT_AS_WRITTEN[parseInt(digit, 16)] ?? "",
+    /%EE%80%([89AB][0-9A-F])/g,
+    (_, digits: string) => KEPT_AS_WRITTEN[parseInt(digits, 16) - 0x80] ?? "",
   );
 }
 

@@ -372,6 +372,11 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    */
   redirectWaitMs?: number | undefined;
   /**
+   * Waits before a redirect's request in place of `redirectWaitMs`, told the URL that answered
+   * and the one to ask next (the recursion's `--wait` with several threads: another host's turn).
+   */
+  redirectWait?: ((from: string, to: string) => Promise<void>) | undefined;
+  /**
    * Called with a redirect's `Location` and the URL it answered, before it is followed: what it
    * throws fails the download, after the `redirect` event (a command's own refusal: GNU wget's
    * url_parse of the Location).
@@ -687,7 +692,10 @@ const retryDownload = (async function retryDownload(
   const tries = options.tries ?? 20;
   const maxWait = options.retryWaitMs ?? 10_000;
   const sleep = options.sleep ?? timerSleep;
-  const state: AttemptState = { written: options.output?.offset ?? 0 };
+  const state: AttemptState = {
+    written: options.output?.offset ?? 0,
+    outputOffset: options.output?.offset ?? 0,
+  };
   for (let attempt = 1;; attempt++) {
     try {
       // The first attempt's outcome, when the caller made that attempt itself.
@@ -735,6 +743,11 @@ interface AttemptState {
   early?: { path: string; file: Deno.FsFile } | undefined;
   /** Bytes in the sink (`-O`) so far. */
   written: number;
+  /**
+   * The sink's `offset` as last read: a `redirect` event may change it, to continue another file
+   * from the redirect's target on (`-r -c --trust-server-names`).
+   */
+  outputOffset?: number;
   /** The URL last looked up in the HSTS store, and the URL it is fetched as. */
   hsts?: { from: string; wire: HttpUrl };
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
@@ -940,6 +953,13 @@ const attemptDownload = (async function attemptDownload(
           throw error;
         }
         events.redirect?.(target.href, next.href, status);
+        // The sink may continue another file from here on (nothing of a body is in it yet): the
+        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh.
+        const outputOffset = options.output?.offset ?? 0;
+        if (options.output && outputOffset !== state.outputOffset) {
+          state.written = outputOffset;
+          state.outputOffset = outputOffset;
+        }
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
@@ -948,9 +968,11 @@ const attemptDownload = (async function attemptDownload(
             target.href,
           );
         }
+        const from = target;
         target = next;
         redirects++;
-        if (options.redirectWaitMs) {
+        if (options.redirectWait) await options.redirectWait(from.href, next.href);
+        else if (options.redirectWaitMs) {
           await (options.sleep ?? timerSleep)(options.redirectWaitMs);
         }
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {

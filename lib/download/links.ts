@@ -547,15 +547,17 @@ const htmlLinkScanner = (function htmlLinkScanner(
     const content = attributes.content === undefined ? undefined : trimBlanks(attributes.content);
     if (content === undefined) return;
     if (equiv === "refresh") {
-      // GNU wget's reading: digits, ";", spaces, "URL=" (any case), spaces, the URL.
-      const match = /^(\d*);[ \t\n\v\f\r]*url=[ \t\n\v\f\r]*(.*)$/is.exec(content);
-      if (match) {
+      // GNU wget's reading (strtol, then ";"): blanks, a sign and digits, or nothing at all,
+      // then ";", blanks, "URL=" (any case), blanks, the URL; no link for seconds below 0.
+      const match = /^(?:[ \t\n\v\f\r]*([+-]?\d+))?;[ \t\n\v\f\r]*url=[ \t\n\v\f\r]*(.*)$/is
+        .exec(content);
+      const seconds = Number(match?.[1] ?? 0);
+      if (match && seconds >= 0) {
         const url = (match[2] ?? "").trim();
-        add(url, span("content"), { expectHtml: true, refreshTimeout: Number(match[1] || 0) });
+        add(url, span("content"), { expectHtml: true, refreshTimeout: seconds + 0 });
       }
     } else if (trimBlanks(attributes.name ?? "").toLowerCase() === "robots") {
-      const words = content.toLowerCase().split(/[\s,]+/);
-      if (words.includes("nofollow") || words.includes("none")) nofollow = true;
+      if (robotsNofollow(content)) nofollow = true;
     }
   }
 
@@ -716,6 +718,29 @@ function decodeEntities(value: string): string {
       return code > 0 && code < 128 ? String.fromCharCode(code) : whole;
     },
   );
+}
+
+/**
+ * Whether a `<meta name="robots">` content says nofollow as GNU wget's tag_handle_meta reads it:
+ * `none` alone (any case), or a word (up to a comma or a blank, after blanks) at the start or
+ * after a comma that `nofollow` begins with, in any case (GNU compares only the word's length:
+ * `no`, `NOFOL` and an empty word say it too); the words after a blank but before the next comma
+ * are not read (`noindex nofollow` does not say it).
+ */
+function robotsNofollow(content: string): boolean {
+  if (content.toLowerCase() === "none") return true;
+  const blanks = " \f\n\r\t\v";
+  let at = 0;
+  while (at < content.length) {
+    while (at < content.length && blanks.includes(content[at]!)) at++;
+    let end = at;
+    while (end < content.length && content[end] !== "," && !blanks.includes(content[end]!)) end++;
+    const word = content.slice(at, end).toLowerCase();
+    if (word.length <= 8 && "nofollow".startsWith(word)) return true;
+    const comma = content.indexOf(",", end);
+    at = comma < 0 ? content.length : comma + 1;
+  }
+  return false;
 }
 
 /** Where the CSS string opened by the quote at `i` closes (escaped quotes skipped); -1 if never. */

@@ -323,6 +323,11 @@ interface NameHolder {
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
+  /**
+   * With several threads and `--wait`: waits before a redirect's request, for its host's turn when
+   * it leads to another host (see `#fetchAfterWait`).
+   */
+  redirectWait?: (from: string, to: string) => Promise<void>;
   /** robots.txt: asked without HEAD or `-N`, and a failure is reported but counts for nothing. */
   robots?: boolean;
   /** Keep the body's text for reading links when it is HTML (`expectHtml`) or CSS (either). */
@@ -813,7 +818,15 @@ class Walker {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    const path = this.#urlToFile.get(item.url);
+    let path = this.#urlToFile.get(item.url);
+    const holder = lock && path !== undefined ? this.#busy.get(path) : undefined;
+    if (holder?.order !== undefined && holder.order < lock!.order) {
+      // With several threads, a fetch before it in the queue that writes this file (another URL
+      // of its name: -nd's robots.txt of two hosts) registers it for its own URL, which takes it
+      // from this one (GNU's register_download): this URL's only once that fetch is done.
+      await holder.fetched;
+      path = this.#urlToFile.get(item.url);
+    }
     // With several threads, a file the reading of its page may remove and forget (-R, --spider,
     // --delete-after) is this URL's only once the pages before it have been read, as in GNU's
     // run; and a URL that a fetch before it landed on (its body still coming) is one downloaded
@@ -1342,6 +1355,22 @@ class Walker {
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
+    /** The host whose turn this fetch holds, and how to end it. */
+    const held = { host: URL.canParse(url) ? new URL(url).host : "", end };
+    if (end && !this.#oneThread) {
+      // A redirect to another host ends this host's turn and waits for that host's, so that
+      // each host's requests stay --wait apart (not the first host's alone).
+      how = {
+        ...how,
+        redirectWait: async (_from, to) => {
+          const host = new URL(to).host;
+          if (host === held.host) return await this.#sleepWait();
+          held.end?.();
+          held.host = host;
+          held.end = await this.#politeWait(to, true);
+        },
+      };
+    }
     try {
       if (this.#options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer);
@@ -1354,7 +1383,7 @@ class Walker {
       }
       return await this.#fetchNamed(url, how);
     } finally {
-      end?.();
+      held.end?.();
     }
   }
 
@@ -1615,16 +1644,15 @@ class Walker {
    * requests follow one another so, and those to different hosts run at once. Resolves to the
    * function to call when this URL's fetch has ended.
    */
-  async #politeWait(url: string): Promise<() => void> {
+  async #politeWait(url: string, always = false): Promise<() => void> {
     const options = this.#options;
     const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
     const previous = this.#lastRequest.get(key);
     let end!: () => void;
     this.#lastRequest.set(key, new Promise<void>((resolve) => (end = resolve)));
-    if (previous !== undefined) {
-      await previous;
-      await this.#sleepWait();
-    }
+    if (previous !== undefined) await previous;
+    // (`always`: a redirect's request waits as GNU's, the host's first request or not.)
+    if (previous !== undefined || always) await this.#sleepWait();
     return end;
   }
 
@@ -1950,6 +1978,8 @@ class Walker {
      * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
      */
     let typed: Fetched["kind"] = "other";
+    /** -nc --trust-server-names: the redirect's target's file, found here (not asked for). */
+    let noClobbered: string | undefined;
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -2054,8 +2084,16 @@ class Walker {
         const mayExist = (path: string) => this.#mayExist(path);
         const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
           !headFirst && !shared && !how.temporary;
+        // -c and -nc --trust-server-names: the target's file is the one continued or looked
+        // for, as GNU's http_loop names each URL of the redirects afresh.
+        // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
+        // url_file_name, without the .tmp its gethttp adds.)
+        const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
+          (options.resume && !how.temporary ||
+            options.noClobber && !options.spider && !options.deleteAfter);
         const general: DownloadOptions = {
           ...this.#downloadOptions,
+          ...(how.redirectWait ? { redirectWait: how.redirectWait } : {}),
           headers,
           output: sink,
           onRequestSent: createEarly,
@@ -2130,6 +2168,26 @@ class Walker {
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
               events.redirect?.(from, to, status);
+              if (renamed) {
+                const there = plannedPath(to);
+                if (options.noClobber && mayExist(there) && isFile(there)) {
+                  // Already here: not asked for (GNU's "already there; not retrieving.").
+                  noClobbered = there;
+                  throw new Deno.errors.AlreadyExists(there);
+                }
+                if (options.resume && !how.temporary) {
+                  planned = there;
+                  let size = 0;
+                  try {
+                    const info = mayExist(there) ? Deno.lstatSync(there) : undefined;
+                    if (info?.isFile) size = info.size;
+                  } catch {
+                    // Not there: fetched whole.
+                  }
+                  resumeFrom = size;
+                  sink.offset = size;
+                }
+              }
             },
             start(info) {
               how.onLanded?.(landed);
@@ -2242,6 +2300,13 @@ class Walker {
       log.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (noClobbered !== undefined) {
+        // -nc --trust-server-names: the redirect's target's file is here; a page among them is
+        // read from it for links (by its suffix), as for a link's own file.
+        const kind = hasHtmlSuffix(noClobbered) ? "html" : "other";
+        this.#kept(url, noClobbered, "exists", 0, landed, kind, log);
+        return { path: noClobbered, finalUrl: landed, kind };
+      }
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
         const kind = pageKind(contentType);

@@ -96,6 +96,43 @@ function siteFiles(origin: string): Record<string, string> {
     "favicon.ico cssbg.png ss1.png ss2.png lazy.png no.png sbg.png intemplate.png block.png " +
     "imp.css inline.png div.png";
   for (const asset of assets.split(" ")) files[asset] = `the bytes of ${asset}\n`;
+  // <meta name=robots> and <meta http-equiv=refresh> read by GNU's own rules (tag_handle_meta):
+  // nofollow by a word at the start or after a comma that "nofollow" begins with (an empty
+  // word, "no", "NOFOL"), not by one after a blank ("noindex nofollow"), "none" alone; a
+  // refresh's seconds with a sign or none, and none below 0 (random seeds above 1,200,000).
+  const robots = [
+    "noindex nofollow",
+    "index,,follow",
+    "no",
+    "NOFOL",
+    "none, noindex",
+    "NONE",
+    " , ",
+  ]
+    .concat(["all,nofollow", "nofollowing", "", "index,\nnofollow", "x,nofol", "a nofollow, x"]);
+  const refresh = ["+0; url=@", "-0;url=@", "; url=@", "3 ; url=@", "url=@", "-1; url=@"]
+    .concat(["5;URL='@'", " 7; url=@", "+; url=@", "0x1; url=@", "08; url=@", "0;\n url=@"]);
+  const index: string[] = [];
+  for (const [i, content] of robots.entries()) {
+    files[`meta-words/m${i}.html`] = `<html><head><meta name="robots" content="${content}">` +
+      `</head><body><a href="t${i}.html">t</a></body></html>\n`;
+    files[`meta-words/t${i}.html`] = page(`t${i}`);
+    index.push(`<a href="m${i}.html">m${i}</a>`);
+  }
+  for (const [i, content] of refresh.entries()) {
+    files[`meta-words/f${i}.html`] = `<html><head><meta http-equiv="refresh" content="${
+      content.replace("@", `r${i}.html`)
+    }"></head><body>f${i}</body></html>\n`;
+    files[`meta-words/r${i}.html`] = page(`r${i}`);
+    index.push(`<a href="f${i}.html">f${i}</a>`);
+  }
+  files["meta-words/index.html"] = page(index.join("\n"));
+  // Control characters in links (by character references): asked for escaped (%01), and written
+  // raw by -k into the link it makes absolute, as GNU's url_parse of a page's link keeps them.
+  files["controls.html"] = page(
+    `<a href="c&#1;x.html">1</a> <a href="d&#127;y.html">127</a>
+<a href="e&#x1B;z.html?q=&#2;">27, 2</a> <a href="f&#11;g.html">11</a> <a href="a&#31;.html">31</a>`,
+  );
   return files;
 }
 
@@ -116,8 +153,11 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-p", "-k"], path: "/base/" },
   { args: ["-r"], path: "/meta/" },
   { args: ["-p"], path: "/meta/" },
+  { args: ["-r"], path: "/meta-words/" },
+  { args: ["-r", "-k", "-nd"], path: "/meta-words/" },
   { args: ["-r", "-k", "-E"], path: "/noext" },
   { args: ["-r", "-k"], path: "/ents.html" },
+  { args: ["-r", "-k"], path: "/controls.html" },
   { args: ["-r", "-H", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "--content-disposition", "-k"], path: "/" },
 ];

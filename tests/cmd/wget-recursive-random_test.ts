@@ -36,10 +36,14 @@
  * `/caf%C3%A9/index.html` after `/%63af%C3%A9/`, the same requests and files, three `-nv` lines
  * more; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then never reads); so is
  * the same URL in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads
- * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left).
+ * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left; 1200293
+ * likewise, `-r -l 0 -R html,js -nc`).
  *
  * Seeds above 100,000 draw more options (and robots.txt groups) from a stream of their own
- * (`tests/harness/random_site.ts`); 910007 (`-r -E -k --trust-server-names`: a directory's link
+ * (`tests/harness/random_site.ts`), and seeds above 1,200,000 more again (meta robots and refresh
+ * contents, character references, capitals and line breaks in links, 303/307/308 redirects,
+ * `--restrict-file-names` lists, tag lists, `--regex-type`; `-c`/`-nc` beside
+ * `--trust-server-names`); 910007 (`-r -E -k --trust-server-names`: a directory's link
  * without its slash saved as `Img/index.html`, as GNU, not `Img.html`) runs with the tests.
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):
@@ -72,11 +76,16 @@ import {
  * directory `Img` (no copy: fetched whole, as GNU); 635 as 20545 (`-r -R html,*.txt -nd`);
  * 910007: `--trust-server-names` names a redirected link's file after the URL that answered;
  * 920009 (under `--spider`), 910180 (`-m`: the target's copy compared, a 304) and 930057 (`-R`
- * judges the target's name) likewise; 930030: `-k` keeps a `<base href>`'s fragment.
+ * judges the target's name) likewise; 930030: `-k` keeps a `<base href>`'s fragment; 1200003,
+ * 1200008 and 1200013: `<meta name=robots>` and refresh contents read by GNU's rules
+ * (`noindex nofollow` is no nofollow, `no` and `NOFOL` are, a refresh of `+0;`); 1200501:
+ * `-nd -nc --trust-server-names`, a redirect to a name here not asked for, from a link `-A`
+ * rejects too (GNU's http_loop).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
+  ...[1200003, 1200008, 1200013, 1200501],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

@@ -23,7 +23,11 @@
  * one before it in the queue redirects to, whose own request went out before the redirect was
  * answered, is asked for twice (and saved under its own name too; what is read after can then
  * differ). Seen in 15 of the first 900 seeds (19, 31, 43, 246, 262, 456, 486, 503, 506, 609, 774,
- * 817, 866, 870, 886).
+ * 817, 866, 870, 886). Left, not yet understood: seed 1200196 (`-nd -A *a=1*,*.png -R *.txt,PNG
+ * -c`, the second run) differs in some runs only: a page `-A` rejects (`x.y.html`, read as
+ * `NAME.tmp`, removed and forgotten, so fetched again at each later link, as GNU does), the target
+ * of two redirects (`/ry1.html`'s 308, `/r1.html`'s 301) just before it in the queue, asked for
+ * twice where GNU asks three times: of the family of the race above.
  *
  * A fixed few seeds run with the tests. To hunt (runs race: run each seed several times):
  *
@@ -50,11 +54,16 @@ import {
  * (-nd -R), 25 (-N again), 28 (both host names, --wait), 48 (-Q, -l), 53 (-A), 84
  * (--delete-after), 211 (--spider -nd), 753 (/a's file a beside /a/'s directory a) and 8033
  * (-E names /sp%20ace/'s page sp ace.html, so GNU never fetches /sp%20ace.html nor reads its
- * links; request slots freed before the pages ahead were read broke it, bench/README.md).
+ * links; request slots freed before the pages ahead were read broke it, bench/README.md) and
+ * 1100127 (`-nd -c`: links to both hosts' /robots.txt, one file; the fetch of the first, still
+ * under way, registers the file for its URL and takes it from the second, as GNU's
+ * register_download, so the second is asked for too: netkit found it downloaded already) and
+ * 1200321 (`--wait` over both names: a redirect from 127.0.0.1 to localhost waited after
+ * 127.0.0.1's request, not localhost's, and came at once after another localhost request).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
-  ...[24, 25, 28, 48, 53, 84, 211, 753, 8033],
+  ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
@@ -160,7 +169,7 @@ function decoded(target: string): string {
 
 /**
  * Whether netkit asked for what a URL before it in the queue redirects to (nginx's `return` of
- * the site's `/rN.html`, or a directory's slash) more often than GNU: the known race
+ * the site's `/rN.html` and the like, or a directory's slash) more often than GNU: the known race
  * (cmd/README.md), where the target's own request went out before the redirect was answered. The
  * files then differ too (the target is saved under its own name as well), and what is read after.
  */
@@ -172,7 +181,8 @@ function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: stri
   );
   const targets = new Set<string>();
   for (const r of gnu) {
-    if (!/" 30[12] /.test(r.request)) continue;
+    // (303, 307 and 308 too: the `/DIR/ryN.html` of seeds above 1,200,000.)
+    if (!/" 30[12378] /.test(r.request)) continue;
     const [path, query] = r.target.split(/\?(.*)/s);
     const to = returns.get(decoded(path!)) ?? `${path}/${query === undefined ? "" : `?${query}`}`;
     targets.add(`${r.host} ${decoded(to)}`);

@@ -24,6 +24,7 @@ import {
   runWgetQuiet,
   stableLines,
 } from "../harness/wget_recursive_compare.ts";
+import { snapshotTree } from "../harness/test_site.ts";
 
 const SITE: Record<string, string> = {
   "index.html": `<a href="Img">a directory</a> <a href="go.html">moved</a> <a href="b/">b</a>\n`,
@@ -112,6 +113,34 @@ peerTest(
       );
       assert.deepEqual(runs[1], runs[0]);
     });
+    // A second run under -c or -nc: GNU's http_loop names each URL of the redirects afresh, so
+    // -c continues the target's file (a Range after the redirect: 206), and -nc finds it here
+    // (not asked for; a page read from it for links), where netkit used the link's own name
+    // (`go.html`: the target fetched whole again).
+    for (const again of [["-c"], ["-nc"], ["-c", "-nd"], ["-nc", "-nd"]]) {
+      await t.step(`-r --trust-server-names, again with ${again.join(" ")}`, async () => {
+        const runs = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const out = `${dir.path}/${tool}-${again.join("")}`;
+          await Deno.remove(out, { recursive: true }).catch(() => {});
+          const first = ["-r", "--trust-server-names", ...again.slice(1), url];
+          await runWgetQuiet(tool, first, out);
+          const host = again.includes("-nd") ? out : `${out}/127.0.0.1:${nginx.port}`;
+          const target = again.includes("-nd") ? `${host}/target.html` : `${host}/b/c/target.html`;
+          if (again[0] === "-c") await Deno.truncate(target, 12);
+          await Deno.remove(again.includes("-nd") ? `${host}/x.txt` : `${host}/b/c/x.txt`);
+          const from = (await Deno.readTextFile(log)).length;
+          const code = await runWgetQuiet(tool, [...again.slice(0, 1), ...first], out);
+          const requests = await requestsSince(log, from, nginx.port);
+          const files = [...await snapshotTree(out)].sort();
+          runs.push({ code, requests: requests.sort(), files });
+        }
+        const asked = runs[0]!.requests.filter((line) => line.includes("/b/c/target.html"));
+        assert.deepEqual(asked, again[0] === "-c" ? ["GET /b/c/target.html 206"] : []);
+        assert.ok(runs[0]!.requests.includes("GET /b/c/x.txt 200"), runs[0]!.requests.join("\n"));
+        assert.deepEqual(runs[1], runs[0]);
+      });
+    }
     const LOGGED = [
       ["--spider"],
       ["--spider", "-nd"],

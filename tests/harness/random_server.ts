@@ -67,6 +67,11 @@ export interface RandomServerSite {
   args: string[];
   /** Whether a second run goes into the same directories (`-N`, `-m`). */
   again: boolean;
+  /**
+   * What the server answers otherwise in the second run (seeds above 1,200,000): path →
+   * behaviour, put over `urls` before it.
+   */
+  changed?: Record<string, Behaviour>;
 }
 
 const encoder = new TextEncoder();
@@ -348,7 +353,84 @@ export function randomServerSite(seed: number): RandomServerSite {
     }
   }
   const again = args.includes("-N") || args.includes("-m");
-  return { urls, start, args, again };
+  const changed: Record<string, Behaviour> = {};
+  if (seed > 1_200_000) newerDimensions(seed, urls, args, again, changed);
+  return { urls, start, args, again, changed };
+}
+
+/** A Last-Modified newer than the site's, and one older. */
+const NEWER_TIME = "Tue, 01 Jun 2021 00:00:00 GMT";
+const OLDER_TIME = "Tue, 01 Jan 2019 00:00:00 GMT";
+
+/**
+ * What seeds above 1,200,000 draw besides, from a random stream of their own (so the seeds
+ * below, which earlier sessions ran, stay what they were): links with a query to a page (a URL of
+ * its own, answered as the page, `-E` naming it `NAME?q=1.html`), `-k` and `-K` beside the other
+ * options, and for a second run (`-N`, `-m`) answers changed in between: a newer or older
+ * `Last-Modified` with a longer body or one of the same size, a page gone (404) or its time gone.
+ */
+function newerDimensions(
+  seed: number,
+  urls: Record<string, Behaviour>,
+  args: string[],
+  again: boolean,
+  changed: Record<string, Behaviour>,
+): void {
+  const random = seededRandom(seed * 67867967 + 43);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const pages = Object.keys(urls).filter((path) =>
+    urls[path]!.status === 200 && typeof urls[path]!.body === "string" &&
+    urls[path]!.body.includes("<a href")
+  );
+  if (pages.length > 0 && chance(0.4)) {
+    for (let i = 1 + Math.floor(random() * 3); i > 0; i--) {
+      const path = pick(pages);
+      const query = pick(["?q=1", "?a=1&b=2", "?x", "?p=a%2Fb"]);
+      const target = `${path}${query}`;
+      urls[target] = { ...urls[path]!, headers: [...urls[path]!.headers] };
+      const from = pick(pages);
+      const page = urls[from]!;
+      const href = pick([target, `@ORIGIN@${target}`]).replace("&", "&amp;");
+      page.body = (page.body as string).replace("</body>", `<a href="${href}">q</a>\n</body>`);
+    }
+  }
+  if (!args.includes("-k") && !args.includes("--spider") && chance(0.12)) {
+    // (-K beside a second run: else -N's time is the conversion's, GNU's manual says so.)
+    args.push("-k", ...(again || chance(0.5) ? ["-K"] : []));
+  }
+  if (!again || !chance(0.6)) return;
+  const served = Object.keys(urls).filter((path) =>
+    urls[path]!.status === 200 && urls[path]!.framing !== "short" &&
+    !urls[path]!.headers.some(([name]) => name === "Content-Encoding")
+  );
+  for (let i = 1 + Math.floor(random() * 3); i > 0 && served.length > 0; i--) {
+    const path = pick(served);
+    const was = urls[path]!;
+    const kind = pick(["newer", "newer", "older", "same-size", "gone", "untimed"]);
+    const headers = was.headers.filter(([name]) => name !== "Last-Modified");
+    const body = typeof was.body === "string" ? was.body : new TextDecoder().decode(was.body);
+    if (kind === "gone") changed[path] = plain(404, "<html><body>Gone</body></html>\n");
+    else if (kind === "untimed") changed[path] = { ...was, headers };
+    else {
+      const time = kind === "older" ? OLDER_TIME : NEWER_TIME;
+      const edited = kind === "same-size"
+        ? body.replace(/.$/s, "Z")
+        : body.includes("</body>")
+        ? body.replace("</body>", '<a href="/added.html">added</a></body>')
+        : body + "more\n";
+      changed[path] = {
+        ...was,
+        headers: [...headers, ["Last-Modified", time]],
+        body: edited,
+      };
+    }
+  }
+  if (Object.keys(changed).length > 0) {
+    changed["/added.html"] = plain(200, "<html><body>added</body></html>\n", {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", NEWER_TIME]],
+    });
+  }
 }
 
 /**

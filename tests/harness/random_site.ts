@@ -447,6 +447,9 @@ export function randomSite(seed: number): RandomSite {
     moreOptions(seed, args, files, plainDirs);
     moreMarkup(seed, files, config, nodes.map((n) => ({ node: n, path: canonicalPath(n) })));
   }
+  if (seed > 1_200_000) {
+    newerDimensions(seed, args, files, config, plainDirs, pageNodes.map(canonicalPath));
+  }
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
 }
@@ -547,8 +550,8 @@ function moreOptions(
     ]);
     args.push(pick(["-I", "-X"]), pattern);
   }
-  // (Not beside -nc or -c: netkit looks for the link's name's file, cmd/README.md.)
-  if (chance(0.1) && !has("-nc")) args.push("--trust-server-names");
+  // (Not beside -nc below seed 1,200,001, where netkit looked for the link's name's file.)
+  if (chance(0.1) && (!has("-nc") || seed > 1_200_000)) args.push("--trust-server-names");
   if (chance(0.06)) args.push(`--max-redirect=${int(0, 1)}`);
   if (chance(0.06)) args.push(`--default-page=${pick(["main.html", "home", "index.htm"])}`);
   if (has("-H") && chance(0.3)) args.push("--exclude-domains", pick(["localhost", "127.0.0.1"]));
@@ -580,6 +583,184 @@ function moreOptions(
     files["robots.txt"] = chance(0.5)
       ? `${group}${rules}\n${robots}`
       : `${robots}\n${group}${rules}`;
+  }
+}
+
+/**
+ * What seeds above 1,200,000 add, from a random stream of their own (so the seeds below, which
+ * earlier sessions ran, stay what they were): `<meta name=robots>` contents GNU reads by its own
+ * rules (a word at the start or after a comma that begins `nofollow`, `none` alone),
+ * `<meta http-equiv=refresh>` contents (a sign, no seconds, blanks, no `URL=`, a quoted URL),
+ * links with character references (`&#47;`, `&#x2F;`, `&#46;`, a letter's), tags and attributes in
+ * capitals, line breaks inside and around a link, blanks around `=`, redirects by 303, 307 and
+ * 308 inside a directory (to a page above it: `-np`), and the options `--restrict-file-names`
+ * lists, more `--follow-tags`/`--ignore-tags` lists (`meta`, `area`, capitals) and
+ * `--regex-type=pcre` or `posix` with their own syntax.
+ */
+function newerDimensions(
+  seed: number,
+  args: string[],
+  files: Record<string, string | Uint8Array>,
+  config: string[],
+  plainDirs: string[],
+  pages: string[],
+): void {
+  const random = seededRandom(seed * 49979687 + 41);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const has = (prefix: string) => args.some((arg) => arg.startsWith(prefix));
+  // Links without escapes (a blank or a non-ASCII letter as written is left out, see above).
+  const plain = pages.filter((path) => /^[\w./~@;+-]+$/.test(path));
+  const page = () => plain.length > 0 ? pick(plain) : "/index.html";
+  const pngs = Object.keys(files).filter((path) => /\.png$/i.test(path) && /^[\w./-]+$/.test(path));
+  const png = () => pngs.length > 0 ? `/${pick(pngs)}` : "/none.png";
+  const csss = Object.keys(files).filter((path) =>
+    path.endsWith(".css") && /^[\w./-]+$/.test(path)
+  );
+  const css = () => csss.length > 0 ? `/${pick(csss)}` : "/none.css";
+  // A character of the link written as a character reference (never a tab's or a `\\`'s).
+  const referenced = (link: string): string => {
+    const at = int(1, link.length - 1);
+    const c = link[at]!;
+    // (Not inside a reference written before: `&#1&#48;4;` is byte 1, or a line feed, which
+    // GNU asks for as %0A where a browser drops it, cmd/README.md.)
+    const inside = [...link.matchAll(/&#x?[0-9a-f]*;?/gi)]
+      .some((m) => m.index <= at && at < m.index + m[0].length);
+    if (!/[\w./]/.test(c) || inside) return link;
+    const code = c.charCodeAt(0);
+    const written = pick([
+      `&#${code};`,
+      `&#x${code.toString(16)};`,
+      `&#x${code.toString(16).toUpperCase()};`,
+      `&#0${code};`,
+      `&#${code}`,
+    ]);
+    return link.slice(0, at) + written + link.slice(at + 1);
+  };
+  // Redirects by 303, 307 and 308 inside a directory, to a page anywhere (above it too).
+  const dirs = plainDirs.filter((dir) => /^[\w/]+$/.test(dir));
+  const moved: string[] = [];
+  for (let i = chance(0.4) ? int(1, 2) : 0; i > 0; i--) {
+    const path = `${dirs.length > 0 && chance(0.7) ? pick(dirs) : ""}/ry${i}.html`;
+    config.push(`location = ${path} { return ${pick([303, 307, 308])} "${page()}"; }`);
+    moved.push(path);
+  }
+  const ROBOTS = [
+    "noindex nofollow",
+    "index,,follow",
+    "no",
+    "NOFOL",
+    "none, noindex",
+    "follow",
+    "noindex, nofollow",
+    " , ",
+    "all,nofollow",
+    "nofollowing",
+    "index, follow",
+    "NONE",
+  ];
+  const REFRESH = [
+    "0; url=@",
+    "+0; url=@",
+    "-0;url=@",
+    "; url=@",
+    "3 ; url=@",
+    "url=@",
+    "0;URL= @",
+    "0;\n url=@",
+    "-1; url=@",
+    "5;URL='@'",
+    "2; URL=@#top",
+    "0",
+  ];
+  const HEAD = [
+    () => `<meta name="${pick(["robots", "Robots"])}" content="${pick(ROBOTS)}">`,
+    () =>
+      `<meta http-equiv="${pick(["refresh", "Refresh", "REFRESH"])}" content="${
+        pick(REFRESH).replace("@", page())
+      }">`,
+    () => `<LINK REL="STYLESHEET" HREF="${css()}">`,
+    () => `<link rel="stylesheet" href="${referenced(css())}">`,
+  ];
+  const BODY = [
+    () => `<a href="${referenced(page())}">reference</a>`,
+    () => `<a href="${referenced(referenced(page()))}">references</a>`,
+    () => `<img src="${referenced(png())}" alt="">`,
+    () => `<IMG SRC="${png()}" ALT="">`,
+    () => `<IFRAME SRC="${page()}"></IFRAME>`,
+    () => `<MAP><AREA HREF=${page()} ALT=""></MAP>`,
+    () => `<FRAMESET><FRAME SRC="${page()}"></FRAMESET>`,
+    () => `<A\nHREF="${page()}">capitals across a line</A>`,
+    () => `<a href = "${page()}">blanks around =</a>`,
+    () => `<a href="\n${page()}\n">line breaks around</a>`,
+    () => {
+      const link = page();
+      const at = int(1, link.length - 1);
+      return `<a href="${link.slice(0, at)}\n${link.slice(at)}">a line break inside</a>`;
+    },
+    () => `<a href="${page()}?a=1&amp;b=&#50;">query with references</a>`,
+    () => moved.length > 0 ? `<a href="${pick(moved)}">moved</a>` : "",
+  ];
+  for (const path of Object.keys(files)) {
+    let text = files[path];
+    if (typeof text !== "string" || !text.includes("</body>") || !chance(0.35)) continue;
+    if (chance(0.4)) text = text.replace("</head>", `${pick(HEAD)()}</head>`);
+    const added = [pick(BODY)(), ...(chance(0.4) ? [pick(BODY)()] : [])];
+    if (moved.length > 0 && chance(0.5)) added.push(`<a href="${pick(moved)}">moved</a>`);
+    files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
+  }
+  if (!has("--restrict-file-names") && chance(0.12)) {
+    args.push(
+      `--restrict-file-names=${
+        pick([
+          "windows,ascii",
+          "unix,lowercase",
+          "nocontrol,ascii",
+          "ascii,uppercase",
+          "windows,nocontrol",
+          "lowercase,nocontrol,ascii",
+          "unix,nocontrol,uppercase",
+        ])
+      }`,
+    );
+  }
+  if (!has("--follow-tags") && !has("--ignore-tags") && chance(0.1)) {
+    args.push(
+      pick([
+        "--follow-tags=a,area",
+        "--follow-tags=img,link",
+        "--ignore-tags=a",
+        "--ignore-tags=link,script",
+        "--follow-tags=A,IMG",
+        "--follow-tags=frame,iframe,a",
+        "--ignore-tags=meta",
+        "--follow-tags=meta,a",
+        "--ignore-tags=area,frame,iframe",
+      ]),
+    );
+  }
+  if (!has("--accept-regex") && !has("--reject-regex") && chance(0.1)) {
+    const pcre = chance(0.6);
+    args.push(
+      `--regex-type=${pcre ? "pcre" : "posix"}`,
+      pick(["--accept-regex", "--reject-regex"]),
+      pcre
+        ? pick([
+          "\\d+\\.html$",
+          "/p\\d{1,2}\\.",
+          "(?i)upper",
+          "^http://[^/]+/(?:a|b)/",
+          "\\.(png|css)$",
+        ])
+        : pick([
+          "[[:digit:]]+\\.html$",
+          "/[[:upper:]]",
+          "(a|b)/",
+          "\\.(png|css)$",
+          "p[0-9]{1,2}\\.",
+        ]),
+    );
   }
 }
 
