@@ -167,8 +167,20 @@ function hyphenAtLabelEnd(name: string): boolean {
   return name.split(".").some((label) => label.endsWith("-"));
 }
 
-/** The differences between getent and netkit on one name, as sentences. */
-function compareName(probe: ProbeName): string[] {
+/**
+ * Whether nsswitch.conf names a source glibc cannot load here (`resolve`, `systemd`, `FILES`,
+ * `Dns`, ...): getaddrinfo counts it UNAVAIL, and fails (EAI_SYSTEM) when it is the last source
+ * asked, where gethostbyname passes over it (an answer a `[SUCCESS=continue]` passed on counts).
+ */
+function namesUnloadableSource(nsswitch: string): boolean {
+  return /\b(resolve|mdns4_minimal|systemd|FILES|Dns)\b/.test(nsswitch);
+}
+
+/**
+ * The differences between getent and netkit on one name, as sentences; `unloadable` when
+ * nsswitch.conf names a source glibc cannot load ({@linkcode namesUnloadableSource}).
+ */
+function compareName(probe: ProbeName, unloadable = false): string[] {
   const differences: string[] = [];
   const { name, getent, netkit } = probe;
   // Refused on purpose, unless the hosts file has it (cmd/README.md).
@@ -191,8 +203,13 @@ function compareName(probe: ProbeName): string[] {
   const v4 = parseGetentAhosts(getent.ahostsv4.stdout);
   const json4 = parseJson(netkit.json4);
   // gethostbyname keeps the sources' order, getaddrinfo sorts (RFC 6724): compared as sets. An
-  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address.
-  if (!(isAddress(name) && isMapped(name))) {
+  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address. Where a source
+  // glibc cannot load came last, getaddrinfo failed and gethostbyname did not (seed 1100258):
+  // lookupAddresses is compared with getaddrinfo below, and resolve-hostname6 with
+  // gethostbyname2 (`getent hosts`).
+  const byNameOnly = unloadable && "error" in netkit.lookup4 &&
+    parseJson(netkit.json4) !== undefined;
+  if (!(isAddress(name) && isMapped(name)) && !byNameOnly) {
     differ(
       "ahostsv4 / resolve-hostname addresses",
       [...v4.addresses].sort(),
@@ -249,8 +266,9 @@ function compareName(probe: ProbeName): string[] {
 }
 
 /** The differences of one configuration's probe. */
-function compareProbe(result: ProbeResult): string[] {
-  const differences = result.names.flatMap(compareName);
+function compareProbe(result: ProbeResult, nsswitch = ""): string[] {
+  const unloadable = namesUnloadableSource(nsswitch);
+  const differences = result.names.flatMap((probe) => compareName(probe, unloadable));
   for (const { address, getent, netkit } of result.reverse) {
     const glibc = parseGetentHosts(getent.stdout).names;
     const ours = parseJson(netkit)?.names ?? [];
@@ -328,7 +346,7 @@ async function probeAndCompare(
       `seed ${seed}: the probe failed (exit ${run.code}): ${run.stderr.trim()}\n${description}`,
     ];
   }
-  const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult);
+  const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult, config["nsswitch.conf"]);
   return differences.length === 0
     ? []
     : [`seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${description}`];
