@@ -775,6 +775,21 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     }\n`;
   }
 
+  // A name of many labels under a search domain, asked whole, with a final dot, or cut to its
+  // first labels (the search list makes it whole), under an `ndots` of 0 to 15 (RES_OPTIONS, or
+  // an options line last).
+  if (more2() < 0.2) {
+    const domain = pick2(DOMAINS.filter((d) => d !== "nx.test"));
+    const labels = Array.from({ length: int2(4, 11) }, () => pick2(LABELS));
+    const whole = `${labels.join(".")}.${domain}`;
+    records.push(`--host-record=${whole},${ipv4()}${more2() < 0.5 ? `,${ipv6()}` : ""}`);
+    names.add(pick2([whole, `${whole}.`, labels.join("."), labels.slice(0, 3).join(".")]));
+    names.add(labels.join("."));
+    const ndots = `ndots:${int2(0, 15)}`;
+    if (more2() < 0.5) env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${ndots}`.trim();
+    else resolvText = `${resolvText}options ${ndots}\nsearch ${domain} ${pick2(DOMAINS)}\n`;
+  }
+
   return {
     seed,
     "resolv.conf": resolvText,
