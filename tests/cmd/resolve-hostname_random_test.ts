@@ -6,8 +6,10 @@
  * parser reads: sources it cannot load, action lists in any case and spacing, lines it refuses),
  * now and then a host.conf (`multi`, `reorder`, `trim`, and their `RESOLV_*` variables), the
  * records of a dnsmasq (A, AAAA, CNAME chains, names inside and outside the search domains, names
- * at DNS's length limits under a long search domain) and names to ask (hits, misses, search-list
- * names, final dots, upper case, address literals, hostile names, master files' escapes)
+ * at DNS's length limits under a long search domain, names of many labels under an `ndots` of 0
+ * to 15, PTR records of one to three names, odd, long and invalid ones), `hosts:` lines naming a
+ * source twice (`dns files dns`), and names to ask (hits, misses, search-list names, final dots,
+ * upper case, address literals, hostile names, master files' escapes)
  * (tests/harness/resolver_fuzz.ts). Then, in a mount namespace with the files over `/etc`, each
  * name is asked of `getent hosts`, `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
  * (`resolve-hostname --json`, `resolve-hostname6 --json`, `--ahosts`, `lookupAddresses` of each
