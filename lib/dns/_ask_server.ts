@@ -558,9 +558,11 @@ export const watchQuestion = (function watchQuestion(
         const { errors } = await loadFailures();
         const where = formatNameServer(server);
         const bad = garbage();
+        const timeout = new errors.DnsTimeoutError(name, timeoutMs, { server: where });
+        // Garbage alone, as glibc's send_dg ignores it: a time-out (its cause) to nsswitch.conf.
         return bad
-          ? new errors.DnsBadResponseError(name, bad, { server: where })
-          : new errors.DnsTimeoutError(name, timeoutMs, { server: where });
+          ? new errors.DnsBadResponseError(name, bad, { server: where, cause: timeout })
+          : timeout;
       });
     },
   };
@@ -575,7 +577,8 @@ export const watchQuestion = (function watchQuestion(
 /**
  * Sends `query` over UDP and waits for the datagram that answers it, resending twice before the
  * deadline. Datagrams from elsewhere, or with another id, are ignored; if only such garbage came
- * from the server, the result is a bad-response error rather than a timeout.
+ * from the server, the result is a bad-response error rather than a timeout (whose cause is the
+ * timeout).
  */
 async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
   const { query, name, server, timeoutMs, bindAddress, signal } = question;
@@ -650,10 +653,12 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
       });
     };
     timers.push(setTimeout(() => {
+      // Garbage alone, as glibc's send_dg ignores it: a time-out (its cause) to nsswitch.conf.
+      const timeout = new DnsTimeoutError(name, timeoutMs, { server: where });
       fail(
         garbage
-          ? new DnsBadResponseError(name, garbage, { server: where })
-          : new DnsTimeoutError(name, timeoutMs, { server: where }),
+          ? new DnsBadResponseError(name, garbage, { server: where, cause: timeout })
+          : timeout,
       );
     }, timeoutMs));
     // Only what the question needs, port 0: a random source port for each question.

@@ -15,17 +15,22 @@ import { hostNameOfEscapes, toAsciiHostName } from "./host_name.ts";
 import type { NssSource } from "./nsswitch.ts";
 import { addressFamily, inetNtop, inetPton, type IpFamily } from "../net/inet.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
-import { pairSearches } from "./_paired_search.ts";
+import { type PairedSearch, pairSearches } from "./_paired_search.ts";
 import { interfaceList } from "./_interface_list.ts";
 import { sharedLookup } from "./_shared_lookup.ts";
 
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
-  /** One family's lookup, its deadline already in `options.signal`. */
+  /**
+   * One family's lookup, its deadline already in `options.signal`; `paired`, the pairing of both
+   * families' lookups, each source's outcome told to the other.
+   */
   resolveHostUnbounded(
     name: string,
     options: ResolveOptions,
     bySortList?: boolean,
+    byName?: boolean,
+    paired?: PairedSearch,
   ): Promise<HostEntry>;
   /** The sources to ask, in nsswitch.conf's order. */
   sourcesOf(
@@ -260,7 +265,7 @@ export async function lookupAddressesUnbounded(
     // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
     // both families (gethostbyname4_r) do not.
     familyOptions.map((familyOptions) =>
-      core.resolveHostUnbounded(name, familyOptions, wanted === 4).finally(() =>
+      core.resolveHostUnbounded(name, familyOptions, wanted === 4, false, paired).finally(() =>
         paired?.leave(familyOptions.family)
       )
     ),

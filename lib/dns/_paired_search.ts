@@ -58,12 +58,78 @@ export interface QuestionPace {
   held<T extends { close(): void }>(make: () => T): T;
 }
 
-/** The two walks of one `lookupAddresses` call. */
+/**
+ * The two families of one `lookupAddresses` call, over every DNS source of nsswitch.conf's
+ * `hosts:` line: each family's n-th DNS walk (`hosts: dns files dns` walks the search list twice)
+ * is paired with the other's n-th ({@linkcode PairedSearch.walk}), as glibc's getaddrinfo asks
+ * gethostbyname4_r for both at each source. A pass of its own for each: the steps, turns, shared
+ * servers and held sockets of the first walk told the second nothing true (its A questions no
+ * longer went before the AAAA ones: the pair's turns read as taken).
+ */
 export class PairedSearch {
+  /** Each family's walks so far, the last one under way. */
+  #walks = new Map<IpFamily, number>([[4, 0], [6, 0]]);
+  /** The passes by their number (from 1). */
+  #passes = new Map<number, SearchPass>();
+  /** The families whose lookup is over: they walk no pass more. */
+  #over = new Set<IpFamily>();
+  /** Whether each family found an address at each source, by the source's place on the line. */
+  #sources = new Map<IpFamily, Map<number, boolean>>([[4, new Map()], [6, new Map()]]);
+  /** Wakes the lookups waiting for the other family's outcome at a source. */
+  #sourceWaiting: (() => void)[] = [];
+
+  /** Begins `family`'s next DNS walk: the pass it shares with the other family's walk of that number. */
+  walk(family: IpFamily): SearchPass {
+    const number = this.#walks.get(family)! + 1;
+    this.#walks.set(family, number);
+    let pass = this.#passes.get(number);
+    if (pass === undefined) this.#passes.set(number, pass = new SearchPass(this.#over));
+    return pass;
+  }
+
+  /**
+   * Records whether `family`'s lookup found an address at source `at` of nsswitch.conf's `hosts:`
+   * line; when it did not, waits for the other family's outcome there (or its lookup's end) and
+   * tells whether that found one (their shared status is then SUCCESS, as gethostbyname4_r's).
+   */
+  async afterSource(family: IpFamily, at: number, found: boolean): Promise<boolean> {
+    this.#sources.get(family)!.set(at, found);
+    this.#wakeSources();
+    if (found) return false;
+    const other: IpFamily = family === 4 ? 6 : 4;
+    while (true) {
+      const theirs = this.#sources.get(other)!.get(at);
+      if (theirs !== undefined) return theirs;
+      if (this.#over.has(other)) return false;
+      await new Promise<void>((resolve) => this.#sourceWaiting.push(resolve));
+    }
+  }
+
+  #wakeSources(): void {
+    const waiting = this.#sourceWaiting;
+    this.#sourceWaiting = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /**
+   * Records that `family`'s lookup is over (every source asked, or found): the other family's
+   * walks, this one's and any later, no longer wait for it.
+   */
+  leave(family: IpFamily): void {
+    this.#over.add(family);
+    for (const pass of this.#passes.values()) pass.wake();
+    this.#wakeSources();
+  }
+}
+
+/** One DNS walk of each family, in step (the n-th of each, {@linkcode PairedSearch.walk}). */
+export class SearchPass {
   /** Each family's steps, by the index of the name on the (shared) list of candidates. */
   #steps = new Map<IpFamily, Map<number, SearchStep>>([[4, new Map()], [6, new Map()]]);
-  /** The families whose walk has ended (or never reached DNS). */
+  /** The families whose walk has ended. */
   #left = new Set<IpFamily>();
+  /** The families whose whole lookup is over (the pairing's, shared by its passes). */
+  #over: ReadonlySet<IpFamily>;
   /** Wakes the walks waiting for the other family. */
   #waiting: (() => void)[] = [];
   /** How many questions each family has sent about each name, by the name's index. */
@@ -72,10 +138,20 @@ export class PairedSearch {
   #shared = new Map<number, unknown>();
   /** The families whose walk asks no question at all (the IPv6 one under `no-aaaa`). */
   #silent = new Set<IpFamily>();
-  /** How each family's walk ended: its error, or undefined (found, or never asked DNS). */
+  /** How each family's walk ended: its error, or undefined (found). */
   #outcomes = new Map<IpFamily, unknown>();
   /** What the pair holds about each name until both are done with it ({@linkcode QuestionPace.held}). */
   #held = new Map<number, { close(): void }>();
+
+  /** A pass of the pairing whose families' lookups are over when in `over`. */
+  constructor(over: ReadonlySet<IpFamily>) {
+    this.#over = over;
+  }
+
+  /** Whether `family`'s walk of this pass is over, or will never be: its lookup is over. */
+  #gone(family: IpFamily): boolean {
+    return this.#left.has(family) || this.#over.has(family);
+  }
 
   /**
    * Records what `family` did at candidate `index` and, when it found nothing, waits for the
@@ -83,7 +159,7 @@ export class PairedSearch {
    */
   async after(family: IpFamily, index: number, step: SearchStep): Promise<SearchNext> {
     this.#steps.get(family)!.set(index, step);
-    this.#wake();
+    this.wake();
     if (step.found) return { stop: true, ended: step.ended };
     const other: IpFamily = family === 4 ? 6 : 4;
     while (true) {
@@ -96,7 +172,7 @@ export class PairedSearch {
         return { stop: false, ended: a.noData ? aaaa.ended : a.ended };
       }
       // The other walk is over, or went past this name without asking it: on alone.
-      if (this.#left.has(other) || [...theirs.keys()].some((i) => i > index)) {
+      if (this.#gone(other) || [...theirs.keys()].some((i) => i > index)) {
         return { stop: false, ended: step.ended };
       }
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -129,7 +205,7 @@ export class PairedSearch {
           : this.#askedBy(6, index, count),
       asked: () => {
         this.#asked.get(family)!.set(index, ++count);
-        this.#wake();
+        this.wake();
       },
       shared: <T>(make: () => T): T => {
         if (!this.#shared.has(index)) this.#shared.set(index, make());
@@ -145,7 +221,7 @@ export class PairedSearch {
 
   /** Whether `family`'s walk is done with candidate `index`: over, or a step there or later. */
   #doneWith(family: IpFamily, index: number): boolean {
-    if (this.#left.has(family)) return true;
+    if (this.#gone(family)) return true;
     for (const i of this.#steps.get(family)!.keys()) if (i >= index) return true;
     return false;
   }
@@ -170,39 +246,39 @@ export class PairedSearch {
    */
   silent(family: IpFamily): void {
     this.#silent.add(family);
-    this.#wake();
+    this.wake();
   }
 
   /** Records that `family`'s walk skipped candidate `index` without asking (its list ended). */
   skipped(family: IpFamily, index: number): void {
     this.#steps.get(family)!.set(index, { found: false, ended: true, noData: false });
-    this.#wake();
+    this.wake();
   }
 
   /**
-   * Records that `family`'s lookup is over: the other family no longer waits for it. `failure`,
-   * the error its DNS walk ended with, is kept for {@linkcode PairedSearch.failureOf} (the first
-   * leave counts: the walk's own, before its lookup's).
+   * Records that `family`'s walk of this pass is over: the other family no longer waits for it.
+   * `failure`, the error it ended with, is kept for {@linkcode SearchPass.failureOf}.
    */
   leave(family: IpFamily, failure?: unknown): void {
     if (!this.#left.has(family)) this.#outcomes.set(family, failure);
     this.#left.add(family);
-    this.#wake();
+    this.wake();
   }
 
   /**
    * The error `family`'s walk ended with, once it is over (undefined: it found an address, or
-   * never asked DNS). Under `no-aaaa` the IPv6 walk, which asks nothing, takes the IPv4 walk's
+   * its lookup ended before this pass). Under `no-aaaa` the IPv6 walk, which asks nothing, takes the IPv4 walk's
    * outcome to nsswitch.conf, as glibc's one lookup of both (gethostbyname4_r) has one status.
    */
   async failureOf(family: IpFamily): Promise<unknown> {
-    while (!this.#left.has(family)) {
+    while (!this.#gone(family)) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
     return this.#outcomes.get(family);
   }
 
-  #wake(): void {
+  /** Wakes the walks waiting for the other family, and lets go of what both are done with. */
+  wake(): void {
     // What both walks are done with is let go of (the sockets of a name asked).
     for (const [index, held] of this.#held) {
       if (this.#doneWith(4, index) && this.#doneWith(6, index)) {

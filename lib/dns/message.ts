@@ -337,7 +337,11 @@ const readRecord = (function readRecord(reader: Reader): DnsRecord {
       : inetNtop(bytes.subarray(start, end)); // read, not kept: no copy
   } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
     data = readName(reader.bytes, start);
-    if (nameEnd !== end) throw new DnsFormatError("DNS name does not fill its record data");
+    // A PTR name shorter than its data is read as glibc's getanswer_ptr reads it, up to its end
+    // (dnsmasq's `--ptr-record=...,a..b.test` sends `a` and the rest of the name after it).
+    if (nameEnd !== end && !(type === DNS_TYPE.PTR && nameEnd < end)) {
+      throw new DnsFormatError("DNS name does not fill its record data");
+    }
   } else {
     data = reader.bytes.slice(start, end);
   }

@@ -52,6 +52,7 @@ import { addressFamily, inetAton, inetNtop, inetPton, type IpFamily } from "../n
 
 export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.ts";
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
+import type { PairedSearch } from "./_paired_search.ts";
 export type { AddressLookup, LookupAddressesOptions } from "./_lookup_both.ts";
 import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_lookup_both.ts";
 
@@ -301,13 +302,16 @@ export function resolveHost(name: string, options: ResolveOptions = {}): Promise
  * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`;
  * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
  * (and getaddrinfo does not); `byName` walks the sources as gethostbyname does, passing over
- * those glibc cannot load ({@linkcode askInOrder}), where getaddrinfo counts them UNAVAIL.
+ * those glibc cannot load ({@linkcode askInOrder}), where getaddrinfo counts them UNAVAIL;
+ * `paired`, the pairing of `lookupAddresses`' two families, tells each source's outcome to the
+ * other family's lookup.
  */
 const resolveHostUnbounded = (async function resolveHostUnbounded(
   name: string,
   options: ResolveOptions,
   bySortList = false,
   byName = false,
+  paired?: PairedSearch,
 ): Promise<HostEntry> {
   // An aborted signal ends every lookup, an address literal's too (as lookupAddresses' and
   // resolveAddress's, and as Deno.resolveDns does).
@@ -381,6 +385,7 @@ const resolveHostUnbounded = (async function resolveHostUnbounded(
       return dnsByName(dnsName, absolute, family, options, bySortList, failed);
     },
     byName,
+    paired,
   );
   if (found) {
     // host.conf's `reorder`: gethostbyname's IPv4 address of a network of the host first.
@@ -520,7 +525,11 @@ const UNAVAILABLE: SourceOutcome<never> = { status: "unavail" };
  * `systemd`): getaddrinfo counts it UNAVAIL, which may end the loop, while gethostbyname and
  * gethostbyaddr (`byName`, glibc's getXXbyYY_r and __nss_next2) never ask it: they pass over it
  * where its UNAVAIL action is `continue` and stop at it where it is `return`, and either way the
- * source asked before it decides (`dns [SUCCESS=continue] resolve` answers from DNS).
+ * source asked before it decides (`dns [SUCCESS=continue] resolve` answers from DNS). With
+ * `paired` (both families of `lookupAddresses`, `options.family` one of them), a source that
+ * found nothing where the other family's found an address gives SUCCESS, as getaddrinfo asks
+ * each source for both at once (gethostbyname4_r): under `hosts: dns files dns` the IPv6 lookup
+ * of a name the hosts file has in IPv4 alone asked DNS again.
  */
 const askInOrder = (async function askInOrder<T>(
   sources: readonly NssSource[],
@@ -529,10 +538,17 @@ const askInOrder = (async function askInOrder<T>(
     source: NssSource,
   ) => SourceOutcome<T> | undefined | Promise<SourceOutcome<T> | undefined>,
   byName = false,
+  paired?: PairedSearch,
 ): Promise<T | undefined> {
   let found: T | undefined;
-  for (const source of sources) {
-    const outcome = await ask(source);
+  for (const [at, source] of sources.entries()) {
+    let outcome = await ask(source);
+    if (paired !== undefined) {
+      const mine = outcome?.value !== undefined;
+      if (await paired.afterSource(options.family ?? 4, at, mine) && !mine) {
+        outcome = { status: "success" };
+      }
+    }
     options.trace?.({ step: "source", source: source.name, outcome: outcome?.status ?? "skipped" });
     if (outcome !== undefined || !byName) found = outcome?.value;
     if (source.returnOn.has(outcome?.status ?? "unavail")) break;

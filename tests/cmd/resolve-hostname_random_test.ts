@@ -6,8 +6,10 @@
  * parser reads: sources it cannot load, action lists in any case and spacing, lines it refuses),
  * now and then a host.conf (`multi`, `reorder`, `trim`, and their `RESOLV_*` variables), the
  * records of a dnsmasq (A, AAAA, CNAME chains, names inside and outside the search domains, names
- * at DNS's length limits under a long search domain) and names to ask (hits, misses, search-list
- * names, final dots, upper case, address literals, hostile names, master files' escapes)
+ * at DNS's length limits under a long search domain, names of many labels under an `ndots` of 0
+ * to 15, PTR records of one to three names, odd, long and invalid ones), `hosts:` lines naming a
+ * source twice (`dns files dns`), and names to ask (hits, misses, search-list names, final dots,
+ * upper case, address literals, hostile names, master files' escapes)
  * (tests/harness/resolver_fuzz.ts). Then, in a mount namespace with the files over `/etc`, each
  * name is asked of `getent hosts`, `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
  * (`resolve-hostname --json`, `resolve-hostname6 --json`, `--ahosts`, `lookupAddresses` of each
@@ -167,8 +169,20 @@ function hyphenAtLabelEnd(name: string): boolean {
   return name.split(".").some((label) => label.endsWith("-"));
 }
 
-/** The differences between getent and netkit on one name, as sentences. */
-function compareName(probe: ProbeName): string[] {
+/**
+ * Whether nsswitch.conf names a source glibc cannot load here (`resolve`, `systemd`, `FILES`,
+ * `Dns`, ...): getaddrinfo counts it UNAVAIL, and fails (EAI_SYSTEM) when it is the last source
+ * asked, where gethostbyname passes over it (an answer a `[SUCCESS=continue]` passed on counts).
+ */
+function namesUnloadableSource(nsswitch: string): boolean {
+  return /\b(resolve|mdns4_minimal|systemd|FILES|Dns)\b/.test(nsswitch);
+}
+
+/**
+ * The differences between getent and netkit on one name, as sentences; `unloadable` when
+ * nsswitch.conf names a source glibc cannot load ({@linkcode namesUnloadableSource}).
+ */
+function compareName(probe: ProbeName, unloadable = false): string[] {
   const differences: string[] = [];
   const { name, getent, netkit } = probe;
   // Refused on purpose, unless the hosts file has it (cmd/README.md).
@@ -191,8 +205,13 @@ function compareName(probe: ProbeName): string[] {
   const v4 = parseGetentAhosts(getent.ahostsv4.stdout);
   const json4 = parseJson(netkit.json4);
   // gethostbyname keeps the sources' order, getaddrinfo sorts (RFC 6724): compared as sets. An
-  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address.
-  if (!(isAddress(name) && isMapped(name))) {
+  // IPv4-mapped literal is IPv4 to getaddrinfo, to gethostbyname no IPv4 address. Where a source
+  // glibc cannot load came last, getaddrinfo failed and gethostbyname did not (seed 1100258):
+  // lookupAddresses is compared with getaddrinfo below, and resolve-hostname6 with
+  // gethostbyname2 (`getent hosts`).
+  const byNameOnly = unloadable && "error" in netkit.lookup4 &&
+    parseJson(netkit.json4) !== undefined;
+  if (!(isAddress(name) && isMapped(name)) && !byNameOnly) {
     differ(
       "ahostsv4 / resolve-hostname addresses",
       [...v4.addresses].sort(),
@@ -249,8 +268,9 @@ function compareName(probe: ProbeName): string[] {
 }
 
 /** The differences of one configuration's probe. */
-function compareProbe(result: ProbeResult): string[] {
-  const differences = result.names.flatMap(compareName);
+function compareProbe(result: ProbeResult, nsswitch = ""): string[] {
+  const unloadable = namesUnloadableSource(nsswitch);
+  const differences = result.names.flatMap((probe) => compareName(probe, unloadable));
   for (const { address, getent, netkit } of result.reverse) {
     const glibc = parseGetentHosts(getent.stdout).names;
     const ours = parseJson(netkit)?.names ?? [];
@@ -328,7 +348,7 @@ async function probeAndCompare(
       `seed ${seed}: the probe failed (exit ${run.code}): ${run.stderr.trim()}\n${description}`,
     ];
   }
-  const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult);
+  const differences = compareProbe(JSON.parse(run.stdout) as ProbeResult, config["nsswitch.conf"]);
   return differences.length === 0
     ? []
     : [`seed ${seed}: ${differences.join("\nseed " + seed + ": ")}\n${description}`];

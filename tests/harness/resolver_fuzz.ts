@@ -691,6 +691,105 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     }
   }
 
+  // Reverse zones, nsswitch.conf lines naming a source twice and hosts-file lines of more kinds,
+  // from a stream of their own (the other parts stay as they were; fuzz21d).
+  const more2 = seededRandom(seed * 2_750_159 + 19);
+  const pick2 = <T>(items: readonly T[]): T => items[Math.floor(more2() * items.length)]!;
+  const int2 = (low: number, high: number) => low + Math.floor(more2() * (high - low + 1));
+  // PTR records of their own: one to three names for an address (glibc takes the first that is
+  // a host name, and fails at one that is not), odd and long names, both families, asked as
+  // they are and IPv4-mapped; a name with an empty label (`a..b.test`: dnsmasq sends its first
+  // label, then the rest inside the record's data, which glibc reads as the name `a`).
+  if (more2() < 0.35) {
+    for (let i = int2(1, 3); i > 0; i--) {
+      const v6 = more2() < 0.35;
+      const last = int2(1, 9);
+      const third = int2(0, 3);
+      const address = v6 ? `fd99::${last}` : `10.8.${third}.${last}`;
+      const arpa = v6
+        ? `${[..."fd99".padEnd(31, "0") + last].reverse().join(".")}.ip6.arpa`
+        : `${last}.${third}.8.10.in-addr.arpa`;
+      for (let n = int2(1, 3); n > 0; n--) {
+        records.push(`--ptr-record=${arpa},${
+          pick2([
+            () => `${pick2(LABELS)}.${pick2(DOMAINS)}`,
+            () => upperSome(`${pick2(LABELS)}.${pick2(DOMAINS)}`),
+            () => pick2(LABELS),
+            () => "a_b.test",
+            () => "-lead.test",
+            () => "trail-.test",
+            () => "has space.test",
+            () => "a..b.test",
+            () => "*.test",
+            () => "x.",
+            () => "bücher.test",
+            () => `${"l".repeat(63)}.test`,
+            () => `${"abcdefghi.".repeat(24)}test`,
+            () => pick2(dnsNames.length > 0 ? dnsNames : ["web.test"]),
+          ])()
+        }`);
+      }
+      reverse.add(address);
+      if (!v6 && more2() < 0.3) reverse.add(`::ffff:${address}`);
+    }
+  }
+  // A hosts line naming a source twice: a second DNS walk, each family's source in step.
+  if (more2() < 0.15) {
+    nsswitchText = `passwd: files\nhosts: ${
+      pick2([
+        "dns files dns",
+        "dns dns",
+        "dns [NOTFOUND=continue] dns",
+        "files dns files",
+        "dns [!UNAVAIL=return] dns files",
+        "dns [NOTFOUND=return] dns",
+        "files dns [SUCCESS=continue] dns",
+        "dns myhostname dns files",
+        "dns [UNAVAIL=continue] files dns",
+      ])
+    }\n`;
+  }
+  // Hosts lines: a name on lines of both families and as another line's alias, scoped IPv6
+  // addresses, tabs and comments right after a name, a DNS name with a hosts-file address.
+  if (more2() < 0.3) {
+    const extra: string[] = [];
+    for (let i = int2(1, 4); i > 0; i--) {
+      const name = hostsNames.length > 0 && more2() < 0.5
+        ? pick2(hostsNames)
+        : `${pick2(LABELS)}.${pick2(DOMAINS)}`;
+      extra.push(
+        pick2([
+          () => `10.6.${int2(0, 3)}.${int2(1, 9)}\t${name}`,
+          () => `fd06::${int2(1, 9)}\t\t${name} ${pick2(LABELS)}`,
+          () => `fe80::${int2(1, 9)}%lo ${name}`,
+          () => `10.6.0.${int2(1, 9)} ${pick2(LABELS)} ${name}`,
+          () => `10.6.1.${int2(1, 9)} ${name}#comment`,
+          () => `10.6.2.${int2(1, 9)}\t${name}\t# comment`,
+          () => `${pick2(dnsAddresses.length > 0 ? dnsAddresses : ["10.0.0.1"])} ${name}`,
+        ])(),
+      );
+      names.add(more2() < 0.7 ? name : `${name}.`);
+    }
+    hostsText = `${hostsText}${hostsText === "" || hostsText.endsWith("\n") ? "" : "\n"}${
+      extra.join("\n")
+    }\n`;
+  }
+
+  // A name of many labels under a search domain, asked whole, with a final dot, or cut to its
+  // first labels (the search list makes it whole), under an `ndots` of 0 to 15 (RES_OPTIONS, or
+  // an options line last).
+  if (more2() < 0.2) {
+    const domain = pick2(DOMAINS.filter((d) => d !== "nx.test"));
+    const labels = Array.from({ length: int2(4, 11) }, () => pick2(LABELS));
+    const whole = `${labels.join(".")}.${domain}`;
+    records.push(`--host-record=${whole},${ipv4()}${more2() < 0.5 ? `,${ipv6()}` : ""}`);
+    names.add(pick2([whole, `${whole}.`, labels.join("."), labels.slice(0, 3).join(".")]));
+    names.add(labels.join("."));
+    const ndots = `ndots:${int2(0, 15)}`;
+    if (more2() < 0.5) env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${ndots}`.trim();
+    else resolvText = `${resolvText}options ${ndots}\nsearch ${domain} ${pick2(DOMAINS)}\n`;
+  }
+
   return {
     seed,
     "resolv.conf": resolvText,

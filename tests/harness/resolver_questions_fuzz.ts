@@ -48,6 +48,18 @@ const HOSTS_LINES = [
   "dns [UNAVAIL=return] files",
 ];
 
+/** nsswitch.conf `hosts:` lines that name a source twice. */
+const TWICE_LINES = [
+  "dns files dns",
+  "dns dns",
+  "dns [NOTFOUND=continue] dns",
+  "files dns files",
+  "dns [!UNAVAIL=return] dns files",
+  "dns [NOTFOUND=return] dns",
+  "files dns [SUCCESS=continue] dns",
+  "dns [UNAVAIL=continue] files dns",
+];
+
 /**
  * The configuration of seed `seed` for scripted servers at `addresses` (up to as many); `silence` lets a
  * server stay silent now and then (each such question costs getent and netkit a second).
@@ -151,12 +163,20 @@ export function generateQuestionsFuzzConfig(
     }
   }
 
+  // A hosts line naming a source twice, from a stream of its own (the other parts stay as they
+  // were): each DNS source walks the search list again for both families, A before AAAA, and
+  // neither family after a source where either found an address (glibc's gethostbyname4_r has
+  // one status for both).
+  let hostsLine = pick(HOSTS_LINES);
+  const twice = seededRandom(seed * 7_919 + 37);
+  if (twice() < 0.25) hostsLine = TWICE_LINES[Math.floor(twice() * TWICE_LINES.length)]!;
+
   return {
     ...base,
     "resolv.conf": resolvConf,
     scripts,
     hosts,
-    "nsswitch.conf": `passwd: files\nhosts: ${pick(HOSTS_LINES)}\n`,
+    "nsswitch.conf": `passwd: files\nhosts: ${hostsLine}\n`,
     env,
     names,
     reverse,
