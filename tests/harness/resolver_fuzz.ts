@@ -10,6 +10,22 @@
 
 import { seededRandom } from "./seeded_random.ts";
 
+/**
+ * nsswitch.conf `hosts:` lines that name a source twice (a second DNS walk, each family's source
+ * in step). The questions test draws those without `myhostname`.
+ */
+export const HOSTS_LINES_NAMING_A_SOURCE_TWICE: readonly string[] = [
+  "dns files dns",
+  "dns dns",
+  "dns [NOTFOUND=continue] dns",
+  "files dns files",
+  "dns [!UNAVAIL=return] dns files",
+  "dns [NOTFOUND=return] dns",
+  "files dns [SUCCESS=continue] dns",
+  "dns myhostname dns files",
+  "dns [UNAVAIL=continue] files dns",
+];
+
 /** The addresses a configuration may name as servers. */
 export interface FuzzServers {
   /** Loopback addresses where the test's dnsmasq answers on port 53 (one or more). */
@@ -735,19 +751,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
   }
   // A hosts line naming a source twice: a second DNS walk, each family's source in step.
   if (more2() < 0.15) {
-    nsswitchText = `passwd: files\nhosts: ${
-      pick2([
-        "dns files dns",
-        "dns dns",
-        "dns [NOTFOUND=continue] dns",
-        "files dns files",
-        "dns [!UNAVAIL=return] dns files",
-        "dns [NOTFOUND=return] dns",
-        "files dns [SUCCESS=continue] dns",
-        "dns myhostname dns files",
-        "dns [UNAVAIL=continue] files dns",
-      ])
-    }\n`;
+    nsswitchText = `passwd: files\nhosts: ${pick2(HOSTS_LINES_NAMING_A_SOURCE_TWICE)}\n`;
   }
   // Hosts lines: a name on lines of both families and as another line's alias, scoped IPv6
   // addresses, tabs and comments right after a name, a DNS name with a hosts-file address.

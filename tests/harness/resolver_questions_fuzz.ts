@@ -13,6 +13,7 @@
 
 import { generateServerFuzzConfig, type ServerFuzzConfig } from "./resolver_fuzz_servers.ts";
 import { seededRandom } from "./seeded_random.ts";
+import { HOSTS_LINES_NAMING_A_SOURCE_TWICE } from "./resolver_fuzz.ts";
 
 /** Options that change the questions, the name servers' logs or their order. */
 const OPTIONS = [
@@ -48,17 +49,10 @@ const HOSTS_LINES = [
   "dns [UNAVAIL=return] files",
 ];
 
-/** nsswitch.conf `hosts:` lines that name a source twice. */
-const TWICE_LINES = [
-  "dns files dns",
-  "dns dns",
-  "dns [NOTFOUND=continue] dns",
-  "files dns files",
-  "dns [!UNAVAIL=return] dns files",
-  "dns [NOTFOUND=return] dns",
-  "files dns [SUCCESS=continue] dns",
-  "dns [UNAVAIL=continue] files dns",
-];
+/** nsswitch.conf `hosts:` lines that name a source twice, but the one with `myhostname`. */
+const TWICE_LINES = HOSTS_LINES_NAMING_A_SOURCE_TWICE.filter((line) =>
+  !line.includes("myhostname")
+);
 
 /**
  * The configuration of seed `seed` for scripted servers at `addresses` (up to as many); `silence` lets a
