@@ -78,7 +78,10 @@ export class PairedSearch {
   /** Wakes the lookups waiting for the other family's outcome at a source. */
   #sourceWaiting: (() => void)[] = [];
 
-  /** Begins `family`'s next DNS walk: the pass it shares with the other family's walk of that number. */
+  /**
+   * Begins `family`'s next DNS walk: the pass it shares with the other family's walk of that
+   * number.
+   */
   walk(family: IpFamily): SearchPass {
     const number = this.#walks.get(family)! + 1;
     this.#walks.set(family, number);
@@ -267,8 +270,9 @@ export class SearchPass {
 
   /**
    * The error `family`'s walk ended with, once it is over (undefined: it found an address, or
-   * its lookup ended before this pass). Under `no-aaaa` the IPv6 walk, which asks nothing, takes the IPv4 walk's
-   * outcome to nsswitch.conf, as glibc's one lookup of both (gethostbyname4_r) has one status.
+   * its lookup ended before this pass). Under `no-aaaa` the IPv6 walk, which asks nothing, takes
+   * the IPv4 walk's outcome to nsswitch.conf, as glibc's one lookup of both (gethostbyname4_r)
+   * has one status.
    */
   async failureOf(family: IpFamily): Promise<unknown> {
     while (!this.#gone(family)) {

@@ -554,6 +554,7 @@ const htmlLinkScanner = (function htmlLinkScanner(
       const seconds = Number(match?.[1] ?? 0);
       if (match && seconds >= 0) {
         const url = (match[2] ?? "").trim();
+        // (+ 0: a "-0;" refresh is one of 0 seconds, not -0.)
         add(url, span("content"), { expectHtml: true, refreshTimeout: seconds + 0 });
       }
     } else if (trimBlanks(attributes.name ?? "").toLowerCase() === "robots") {
