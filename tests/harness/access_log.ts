@@ -50,6 +50,7 @@ export interface LoggingServer {
 
 /**
  * The requests `server` logged since `from` characters of its log (see {@linkcode logLength}),
+ * in the order they arrived where the log says when each began ({@linkcode inArrivalOrder}), else
  * in the log's order, as {@linkcode loggedRequest} gives them. A request of its own
  * (`GET /.log-marker-UUID`, HTTP/1.0) goes first, and the log is read once it shows it: every
  * request before it is there too.
@@ -69,9 +70,43 @@ export async function requestsLoggedSince(server: LoggingServer, from: number): 
     const text = (await Deno.readTextFile(log).catch(() => "")).slice(from);
     const end = text.indexOf(marker);
     if (end >= 0) {
-      return text.slice(0, end).split("\n").flatMap((line) => loggedRequest(line) ?? []);
+      return inArrivalOrder(text.slice(0, end).split("\n")).flatMap((line) =>
+        loggedRequest(line) ?? []
+      );
     }
     if (Date.now() > deadline) throw new Error(`${log} does not show ${marker}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * `lines` in the order their requests arrived, where each line starts with the time its request
+ * began, in microseconds (Apache's `%{begin:usec}t`); otherwise as they are. Apache writes a line
+ * when the answer's last bytes have left, and a client that has read them may send its next
+ * request, on another connection or on the same one (the event MPM logs after the write completes),
+ * before the line is written: two requests in a row can be logged the other way round.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inArrivalOrder } from "./access_log.ts";
+ *
+ * assert.deepEqual(
+ *   inArrivalOrder(['1700000000000002 "GET /b HTTP/1.1" 200', '1700000000000001 "GET /a HTTP/1.1" 200']),
+ *   ['1700000000000001 "GET /a HTTP/1.1" 200', '1700000000000002 "GET /b HTTP/1.1" 200'],
+ * );
+ * assert.deepEqual(inArrivalOrder(['"GET /b HTTP/1.1" 200', '"GET /a HTTP/1.1" 200']), [
+ *   '"GET /b HTTP/1.1" 200',
+ *   '"GET /a HTTP/1.1" 200',
+ * ]);
+ * ```
+ */
+export function inArrivalOrder(lines: string[]): string[] {
+  const logged = lines.filter((line) => line !== "");
+  const began = logged.map((line) => /^(\d+) /.exec(line)?.[1]);
+  if (began.some((time) => time === undefined)) return logged;
+  return logged
+    .map((line, index) => ({ line, began: Number(began[index]) }))
+    .sort((a, b) => a.began - b.began)
+    .map(({ line }) => line);
 }
