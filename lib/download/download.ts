@@ -382,6 +382,42 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
    * url_parse of the Location).
    */
   checkLocation?: ((location: string, base: string) => void) | undefined;
+  /**
+   * With `output`: where the sink continues when a redirect is followed. Asked with the
+   * target's URL after the `redirect` event, before the target is requested; a number is the
+   * bytes the sink's destination already holds for that URL, and the target is asked for the rest
+   * (`Range`), as the first URL after `output.offset`; undefined leaves the sink where it was.
+   * (`wget -r -c --trust-server-names`: a redirect's target continues a file of its own, as GNU
+   * wget's http_loop names each URL of the redirects afresh.)
+   *
+   * @example Continue the redirect's target from the bytes already there
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { download } from "@netkit/netkit/download";
+   *
+   * const ranges: (string | null)[] = [];
+   * const listen = { hostname: "127.0.0.1", port: 0, onListen: () => {} };
+   * await using server = Deno.serve(listen, (request) => {
+   *   if (new URL(request.url).pathname === "/old") {
+   *     return new Response(null, { status: 301, headers: { location: "/new" } });
+   *   }
+   *   ranges.push(request.headers.get("range"));
+   *   const headers = { "content-range": "bytes 3-9/10" };
+   *   return new Response("3456789", { status: 206, headers });
+   * });
+   * let text = "";
+   * const writer = {
+   *   write: (p: Uint8Array) => Promise.resolve((text += new TextDecoder().decode(p), p.length)),
+   * };
+   * await download(`http://127.0.0.1:${server.addr.port}/old`, {
+   *   output: { name: "new", writer, offset: 0 },
+   *   resumeAfterRedirect: (target) => target.endsWith("/new") ? 3 : undefined,
+   * });
+   * assert.deepEqual(ranges, ["bytes=3-"]);
+   * assert.equal(text, "3456789");
+   * ```
+   */
+  resumeAfterRedirect?: ((target: string) => number | undefined) | undefined;
 }
 
 /**
@@ -694,7 +730,6 @@ const retryDownload = (async function retryDownload(
   const sleep = options.sleep ?? timerSleep;
   const state: AttemptState = {
     written: options.output?.offset ?? 0,
-    outputOffset: options.output?.offset ?? 0,
   };
   for (let attempt = 1;; attempt++) {
     try {
@@ -743,11 +778,6 @@ interface AttemptState {
   early?: { path: string; file: Deno.FsFile } | undefined;
   /** Bytes in the sink (`-O`) so far. */
   written: number;
-  /**
-   * The sink's `offset` as last read: a `redirect` event may change it, to continue another file
-   * from the redirect's target on (`-r -c --trust-server-names`).
-   */
-  outputOffset?: number;
   /** The URL last looked up in the HSTS store, and the URL it is fetched as. */
   hsts?: { from: string; wire: HttpUrl };
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
@@ -955,11 +985,8 @@ const attemptDownload = (async function attemptDownload(
         events.redirect?.(target.href, next.href, status);
         // The sink may continue another file from here on (nothing of a body is in it yet): the
         // redirect's target's, as GNU's http_loop names each URL of the redirects afresh.
-        const outputOffset = options.output?.offset ?? 0;
-        if (options.output && outputOffset !== state.outputOffset) {
-          state.written = outputOffset;
-          state.outputOffset = outputOffset;
-        }
+        const resumeAt = options.output ? options.resumeAfterRedirect?.(next.href) : undefined;
+        if (resumeAt !== undefined) state.written = resumeAt;
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {

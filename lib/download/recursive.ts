@@ -2096,6 +2096,22 @@ class Walker {
           ...(how.redirectWait ? { redirectWait: how.redirectWait } : {}),
           headers,
           output: sink,
+          // -c: the target's file is continued (download() asks for the bytes after its size).
+          ...(renamed && options.resume && !how.temporary
+            ? {
+              resumeAfterRedirect(to: string) {
+                planned = plannedPath(to);
+                resumeFrom = 0;
+                try {
+                  const info = mayExist(planned) ? Deno.lstatSync(planned) : undefined;
+                  if (info?.isFile) resumeFrom = info.size;
+                } catch {
+                  // Not there: fetched whole.
+                }
+                return resumeFrom;
+              },
+            }
+            : {}),
           onRequestSent: createEarly,
           events: {
             ...events,
@@ -2174,18 +2190,6 @@ class Walker {
                   // Already here: not asked for (GNU's "already there; not retrieving.").
                   noClobbered = there;
                   throw new Deno.errors.AlreadyExists(there);
-                }
-                if (options.resume && !how.temporary) {
-                  planned = there;
-                  let size = 0;
-                  try {
-                    const info = mayExist(there) ? Deno.lstatSync(there) : undefined;
-                    if (info?.isFile) size = info.size;
-                  } catch {
-                    // Not there: fetched whole.
-                  }
-                  resumeFrom = size;
-                  sink.offset = size;
                 }
               }
             },

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { freePort, PeerExitedError, waitUntilListening } from "./peers.ts";
+import { holdFreePort, PeerExitedError, waitUntilListening } from "./peers.ts";
 
 /** A running server process. */
 export interface DenoServer extends AsyncDisposable {
@@ -46,7 +46,9 @@ export async function startDenoServer(
   options: DenoServerOptions = {},
 ): Promise<DenoServer> {
   for (let attempt = 1;; attempt++) {
-    const port = freePort(options.portFreeOn);
+    // Held until the program listens (holdFreePort): no bind to port 0 is given it meanwhile.
+    using held = holdFreePort(options.portFreeOn);
+    const port = held.port;
     const child = new Deno.Command(Deno.execPath(), {
       args: argsFor(port),
       env: options.env ?? {},

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { freePort, type PeerProcess, retryPeerStart, startPeer } from "./peers.ts";
+import { holdFreePort, type PeerProcess, retryPeerStart, startPeer } from "./peers.ts";
 
 /** A running nginx. */
 export interface Nginx extends AsyncDisposable {
@@ -52,12 +52,16 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
   if (options.second) await Deno.mkdir(`${dir}/second`, { recursive: true });
   // nginx's workers drop root's rights: let them into the (0700) temporary directory.
   await Deno.chmod(dir, 0o755);
-  // Ports afresh on each try: a port freePort found may still be held for a moment (startPeer).
+  // Ports afresh on each try, held until nginx listens (holdFreePort): one taken all the same
+  // makes nginx end, or is seen to be another process's, and it starts again (startPeer).
   return await retryPeerStart(async () => {
-    const port = freePort();
-    const tlsPort = options.tls ? freePort() : undefined;
+    using held = holdFreePort();
+    using heldTls = options.tls ? holdFreePort() : undefined;
     const second = options.second;
-    const secondPort = second ? freePort(second.address) : undefined;
+    using heldSecond = second ? holdFreePort(second.address) : undefined;
+    const port = held.port;
+    const tlsPort = heldTls?.port;
+    const secondPort = heldSecond?.port;
     const temp = (name: string) => `${name}_temp_path ${dir}/${name}_temp;`;
     const tlsServer = options.tls
       ? `server {
@@ -102,9 +106,19 @@ export async function startNginx(dir: string, options: NginxOptions = {}): Promi
   }
   `;
     await Deno.writeTextFile(`${dir}/nginx.conf`, config);
+    // Every address it listens on is its own: nginx holding [::1]:PORT while another process
+    // holds 127.0.0.1:PORT (nginx retries a failed bind for 2.5 s before it ends) is not ready.
+    const endpoints = [
+      { hostname: "127.0.0.1", port },
+      { hostname: "::1", port },
+      ...(tlsPort === undefined ? [] : [{ hostname: "127.0.0.1", port: tlsPort }]),
+      ...(second && secondPort !== undefined
+        ? [{ hostname: second.address, port: secondPort }]
+        : []),
+    ];
     const peer: PeerProcess = await startPeer(
       ["nginx", "-p", dir, "-e", `${dir}/error.log`, "-c", `${dir}/nginx.conf`],
-      port,
+      endpoints,
     );
     return {
       port,

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { reservePort } from "./reserved_port.ts";
+
 /** The programs the tests use, and the Debian package each comes from. */
 export const PEER_PACKAGES: Record<string, string> = {
   nginx: "nginx",
@@ -98,7 +100,11 @@ export function peerTest(
   });
 }
 
-/** A free TCP port on loopback, for peers that cannot be told to pick one themselves. */
+/**
+ * A free TCP port on loopback, for peers that cannot be told to pick one themselves. Free only at
+ * that moment: a peer to be started on it is better given {@linkcode holdFreePort}'s, held until
+ * it listens ({@linkcode startPeerOnFreePort} does).
+ */
 export function freePort(hostname = "127.0.0.1"): number {
   const listener = Deno.listen({ hostname, port: 0 });
   const { port } = listener.addr;
@@ -133,15 +139,79 @@ export async function waitForPort(
 /** A peer that ended before it listened: most often its port was taken (see {@linkcode startPeer}). */
 export class PeerExitedError extends Error {}
 
+/**
+ * Another process listens on an address and port the peer was to listen on: connections there
+ * could reach it, not the peer. The peer is stopped, and the starters start it again on another
+ * port, as after {@linkcode PeerExitedError}.
+ */
+export class PortTakenError extends PeerExitedError {}
+
 /** How long a peer may take to listen, on a loaded machine. */
 const PEER_LISTENS_WITHIN_MS = 30_000;
 
+/** An address a peer listens on: an IP literal (`127.0.0.1`, `::1`) and a port. */
+export interface Endpoint {
+  hostname: string;
+  port: number;
+}
+
 /**
- * The inodes of the TCP sockets listening on `port` that process `pid` holds, or undefined when
- * /proc cannot tell (not Linux).
+ * An IP literal as /proc/net/tcp (8 hex digits) or tcp6 (32) writes a socket's address: each
+ * 32-bit word in the machine's (little-endian) order. Undefined for a name (`localhost`).
  */
-function listeningInodes(pid: number, port: number): Set<string> | undefined {
+function procAddress(hostname: string): string | undefined {
+  const hex = (bytes: number[]) =>
+    bytes.map((byte) => byte.toString(16).padStart(2, "0")).join("").toUpperCase();
+  const words = (bytes: number[]) =>
+    Array.from({ length: bytes.length / 4 }, (_, i) => hex(bytes.slice(i * 4, i * 4 + 4).reverse()))
+      .join("");
+  const octets = hostname.split(".").map(Number);
+  if (octets.length === 4 && octets.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
+    return words(octets);
+  }
+  const literal = hostname.replace(/^\[|\]$/g, "");
+  if (!/^[0-9a-fA-F:]+$/.test(literal) || !literal.includes(":")) return undefined;
+  const [head = "", tail] = literal.split("::");
+  const groups = (part: string) => part === "" ? [] : part.split(":").map((g) => parseInt(g, 16));
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const all = [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
+  if (all.length !== 8 || all.some((g) => !(g >= 0 && g <= 0xffff))) return undefined;
+  return words(all.flatMap((g) => [g >> 8, g & 0xff]));
+}
+
+/** Who listens on an endpoint: sockets the peer holds, and sockets of anyone else. */
+interface Listeners {
+  ours: number;
+  strangers: number;
+}
+
+/**
+ * Who listens on each of `endpoints` (/proc): the LISTEN sockets on its port and its address (any
+ * address, for a name), counted as the peer's when process `pid` holds them, else a stranger's;
+ * a socket of the peer's on the wildcard address counts as listening on a specific one.
+ * Undefined when /proc cannot tell (not Linux, or the process's fds cannot be read).
+ */
+function listenersOf(pid: number, endpoints: readonly Endpoint[]): Listeners[] | undefined {
   if (Deno.build.os !== "linux") return undefined;
+  const wanted = endpoints.map(({ hostname, port }) => ({ port, address: procAddress(hostname) }));
+  // The tables first, the fds after: a socket of the peer's that listens has had its fd since
+  // before it listened, so it is never taken for a stranger's.
+  const listening: { address: string; port: number; inode: string }[] = [];
+  try {
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        const [address = "", port = ""] = fields[1]?.split(":") ?? [];
+        // State 0A: LISTEN.
+        if (fields[3] === "0A" && fields[9]) {
+          listening.push({ address, port: parseInt(port, 16), inode: fields[9] });
+        }
+      }
+    }
+  } catch {
+    return undefined;
+  }
   const held = new Set<string>();
   try {
     for (const entry of Deno.readDirSync(`/proc/${pid}/fd`)) {
@@ -154,24 +224,24 @@ function listeningInodes(pid: number, port: number): Set<string> | undefined {
       }
     }
   } catch {
-    // The process is gone (its end is seen next) or not ours to read: nothing held.
-  }
-  try {
-    const listening = new Set<string>();
-    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-      for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
-        const fields = line.trim().split(/\s+/);
-        const localPort = parseInt(fields[1]?.split(":")[1] ?? "", 16);
-        // State 0A: LISTEN.
-        if (localPort === port && fields[3] === "0A" && held.has(fields[9] ?? "")) {
-          listening.add(fields[9]!);
-        }
-      }
-    }
-    return listening;
-  } catch {
+    // The process is gone (its end is seen next) or not ours to read: nothing told.
     return undefined;
   }
+  return wanted.map(({ port, address }) => {
+    const counts: Listeners = { ours: 0, strangers: 0 };
+    for (const socket of listening) {
+      if (socket.port !== port) continue;
+      const wildcard = /^0+$/.test(socket.address);
+      if (held.has(socket.inode)) {
+        if (address === undefined || socket.address === address || wildcard) counts.ours++;
+      } else if (address === undefined ? false : socket.address === address) {
+        // A stranger on the wildcard address gets none of the connections to a specific one
+        // the peer listens on; one on that address itself would get them (or some of them).
+        counts.strangers++;
+      }
+    }
+    return counts;
+  });
 }
 
 /** A started peer process; disposing it kills it and waits for it to end. */
@@ -182,19 +252,24 @@ export interface PeerProcess extends AsyncDisposable {
 
 /**
  * Starts a peer in the foreground (`--no-daemon`, `daemon off;`, …), its output discarded, and
- * waits until it listens on `port` itself (skipped when `port` is undefined).
+ * waits until it listens on `hostname:port` itself, or on every one of `port`'s endpoints when it
+ * is a list (nothing is waited for when `port` is undefined).
  *
- * Ready means the peer's own process holds a socket listening on the port (/proc), not only that
- * a connection goes through: a port from {@linkcode freePort} can still be held for a moment by a
- * copy of the probe's socket in a child another test file's worker is spawning (the files of a
- * parallel run share one process; the copy lives until that child's exec), and then the peer's
- * bind fails while a connection to the copy succeeds. A peer that ends before it listens throws
- * {@linkcode PeerExitedError}, at once; the starters retry those with another port
- * ({@linkcode retryPeerStart}).
+ * Ready means the peer's own process holds a socket listening on each address and port (/proc),
+ * and nobody else listens there: not only that a connection goes through, which a stranger on
+ * the port could answer. A port from {@linkcode freePort} can be given to anything on the machine
+ * that binds port 0 before the peer binds it (another test file of a parallel run, another suite);
+ * it can still be held for a moment by a copy of the probe's socket in a child another test
+ * file's worker is spawning (the copy lives until that child's exec); and a peer that listens on
+ * several addresses (nginx: 127.0.0.1 and ::1) can hold one of them while another process holds
+ * the other, and retry its bind for seconds. A peer that ends before it listens throws
+ * {@linkcode PeerExitedError}, at once; one whose address is a stranger's throws
+ * {@linkcode PortTakenError} (a PeerExitedError), at once, after stopping it; the starters retry
+ * both with another port ({@linkcode retryPeerStart}, {@linkcode startPeerOnFreePort}).
  */
 export async function startPeer(
   argv: string[],
-  port?: number,
+  port?: number | readonly Endpoint[],
   hostname = "127.0.0.1",
 ): Promise<PeerProcess> {
   const [program, ...args] = argv;
@@ -225,44 +300,54 @@ export async function startPeer(
 }
 
 /**
- * Waits until `child` itself listens on `hostname:port` (/proc; see {@linkcode startPeer}), up to
- * 30 s; throws {@linkcode PeerExitedError} if it ends first (most often: its port was taken).
+ * Waits until `child` itself listens on `hostname:port`, or on each of `port`'s endpoints when it
+ * is a list, and nobody else does (/proc; see {@linkcode startPeer}), up to 30 s; throws
+ * {@linkcode PeerExitedError} if it ends first (most often: its port was taken), and
+ * {@linkcode PortTakenError} as soon as another process listens on one of the endpoints.
  */
 export async function waitUntilListening(
   child: Deno.ChildProcess,
   program: string,
-  port: number,
-  hostname: string,
+  port: number | readonly Endpoint[],
+  hostname = "127.0.0.1",
 ): Promise<void> {
+  const endpoints = typeof port === "number" ? [{ hostname, port }] : port;
+  const where = endpoints.map((e) => `${e.hostname}:${e.port}`).join(", ");
   let ended: Deno.CommandStatus | undefined;
   child.status.then((status) => ended = status, () => {});
   const deadline = Date.now() + PEER_LISTENS_WITHIN_MS;
   while (true) {
     if (ended) {
       throw new PeerExitedError(
-        `${program} ended (code ${ended.code}) before it listened on ${hostname}:${port}`,
+        `${program} ended (code ${ended.code}) before it listened on ${where}`,
       );
     }
-    const inodes = listeningInodes(child.pid, port);
-    if (inodes === undefined) {
-      // No /proc: a connection that goes through is the best sign there is.
+    const listeners = listenersOf(child.pid, endpoints);
+    if (listeners === undefined && Deno.build.os !== "linux") {
+      // No /proc: connections that go through are the best sign there is.
       try {
-        (await Deno.connect({ hostname, port })).close();
+        for (const endpoint of endpoints) (await Deno.connect(endpoint)).close();
         return;
       } catch {
         // Not yet.
       }
-    } else if (inodes.size > 0) {
-      return;
+    } else if (listeners !== undefined) {
+      const taken = listeners.findIndex(({ strangers }) => strangers > 0);
+      if (taken >= 0) {
+        const { hostname, port } = endpoints[taken]!;
+        throw new PortTakenError(`Another process listens on ${hostname}:${port}, not ${program}`);
+      }
+      if (listeners.every(({ ours }) => ours > 0)) return;
     }
-    if (Date.now() > deadline) throw new Error(`${program} does not listen on ${hostname}:${port}`);
+    if (Date.now() > deadline) throw new Error(`${program} does not listen on ${where}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
 /**
  * Runs `start` (which picks its ports afresh each time) again when the peer ended before it
- * listened ({@linkcode PeerExitedError}: its port was taken), up to `attempts` times.
+ * listened, or another process listens on its port ({@linkcode PeerExitedError},
+ * {@linkcode PortTakenError}: its port was taken), up to `attempts` times.
  */
 export async function retryPeerStart<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1;; attempt++) {
@@ -275,17 +360,49 @@ export async function retryPeerStart<T>(start: () => Promise<T>, attempts = 5): 
 }
 
 /**
+ * A port of `hostname` found free and held until disposal so that nothing else is given it
+ * ({@linkcode reservePort}: a bound socket that does not listen, which the peer can still bind
+ * and listen on); where it cannot be held (not Linux, no FFI, an IPv6 address), a port found free
+ * ({@linkcode freePort}), held by nothing.
+ */
+export function holdFreePort(hostname = "127.0.0.1"): Disposable & { port: number } {
+  if (Deno.build.os === "linux" && !hostname.includes(":")) {
+    try {
+      return reservePort(hostname);
+    } catch {
+      // No FFI: found free, not held.
+    }
+  }
+  return { port: freePort(hostname), [Symbol.dispose]() {} };
+}
+
+/** Options of {@linkcode startPeerOnFreePort}. */
+export interface FreePortOptions {
+  /**
+   * The addresses the peer listens on with that port, each checked as its own (the first is the
+   * one the port is found free on). @default {["127.0.0.1"]}
+   */
+  hostnames?: readonly string[];
+}
+
+/**
  * {@linkcode startPeer} on a port found free, for a peer that must be told its port (nginx, redis,
  * tinyproxy, openssl s_server): `argvFor(port)` gives its command line (and may write its config).
- * A port found free can be taken before the peer binds it; the peer then ends at once, and it is
- * started again on another port ({@linkcode retryPeerStart}).
+ * The port is held while the peer starts ({@linkcode holdFreePort}), so that nothing that binds
+ * port 0 is given it; one taken all the same (by someone who found it free before it was held)
+ * makes the peer end, or is seen to be another process's ({@linkcode PortTakenError}), and the
+ * peer is started again on another port ({@linkcode retryPeerStart}).
  */
 export function startPeerOnFreePort(
   argvFor: (port: number) => string[] | Promise<string[]>,
+  options: FreePortOptions = {},
 ): Promise<PeerProcess & { port: number }> {
+  const hostnames = options.hostnames ?? ["127.0.0.1"];
   return retryPeerStart(async () => {
-    const port = freePort();
-    return Object.assign(await startPeer(await argvFor(port), port), { port });
+    using held = holdFreePort(hostnames[0]);
+    const { port } = held;
+    const endpoints = hostnames.map((hostname) => ({ hostname, port }));
+    return Object.assign(await startPeer(await argvFor(port), endpoints), { port });
   });
 }
 

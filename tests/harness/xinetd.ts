@@ -5,7 +5,7 @@
  * @module
  */
 
-import { freePort, PeerExitedError, retryPeerStart, startPeer, tempDir } from "./peers.ts";
+import { holdFreePort, PeerExitedError, retryPeerStart, startPeer, tempDir } from "./peers.ts";
 
 /** One `service` block of xinetd's configuration. */
 export interface XinetdService {
@@ -61,7 +61,9 @@ export function startXinetd(services: XinetdService[]): Promise<Xinetd> {
 async function startXinetdOnce(services: XinetdService[]): Promise<Xinetd> {
   const dir = await tempDir();
   try {
-    const port = freePort();
+    // Held until xinetd has bound it (holdFreePort): no bind to port 0 is given it meanwhile.
+    using held = holdFreePort();
+    const port = held.port;
     const config = `${dir.path}/xinetd.conf`;
     const log = `${dir.path}/xinetd.log`;
     await Deno.writeTextFile(config, xinetdConfig(services, port));
