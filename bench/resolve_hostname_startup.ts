@@ -95,6 +95,56 @@ Deno.stdout.writeSync(new TextEncoder().encode(out));
 `,
 );
 
+// What any Deno program must spend to answer \`--nameserver IP:PORT www.test\`: the hosts file read
+// (the command looks there first), a random id, one UDP question and its answer's CNAME chain and
+// A records, printed. No checks: the floor, not a resolver.
+const floorDns = `${scratch}/floor_dns.ts`;
+await Deno.writeTextFile(
+  floorDns,
+  `const [server, name] = Deno.args;
+const [host, port] = server.split(":");
+const hosts = new TextDecoder().decode(Deno.readFileSync("/etc/hosts"));
+for (const line of hosts.split("\\n")) {
+  if (line.replace(/#.*/, "").trim().split(/\\s+/).slice(1).includes(name)) Deno.exit(0);
+}
+const id = crypto.getRandomValues(new Uint16Array(1))[0];
+const query = [id >> 8, id & 255, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+for (const label of name.split(".")) query.push(label.length, ...new TextEncoder().encode(label));
+query.push(0, 0, 1, 0, 1);
+const socket = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+await socket.send(new Uint8Array(query), { transport: "udp", hostname: host, port: Number(port) });
+const [b] = await socket.receive();
+socket.close();
+const readName = (at) => {
+  const labels = [];
+  let end = -1;
+  while (b[at] !== 0) {
+    if ((b[at] & 0xc0) === 0xc0) {
+      if (end < 0) end = at + 2;
+      at = ((b[at] & 0x3f) << 8) | b[at + 1];
+    } else {
+      labels.push(new TextDecoder().decode(b.subarray(at + 1, at + 1 + b[at])));
+      at += 1 + b[at];
+    }
+  }
+  return [labels.join("."), end < 0 ? at + 1 : end];
+};
+let at = readName(12)[1] + 4;
+let official = name;
+const addresses = [];
+for (let i = 0; i < ((b[6] << 8) | b[7]); i++) {
+  const rdata = readName(at)[1] + 10;
+  const type = (b[rdata - 10] << 8) | b[rdata - 9];
+  if (type === 5) official = readName(rdata)[0];
+  if (type === 1) addresses.push(b.subarray(rdata, rdata + 4).join("."));
+  at = rdata + ((b[rdata - 2] << 8) | b[rdata - 1]);
+}
+const text = \`Official name is "\${official}"\\nIP Addresses:\\n\` +
+  addresses.map((a) => \`+ \${a}\\n\`).join("");
+Deno.stdout.writeSync(new TextEncoder().encode(text));
+`,
+);
+
 await using dnsmasq = await startDnsmasq();
 const server = `127.0.0.1:${dnsmasq.port}`;
 
@@ -162,6 +212,10 @@ const cases: Case[] = [
   ["empty `deno run` in the checkout (anchor)", [empty]] as [string, string[]],
   ["empty `deno run` outside any checkout", [emptyOutside]] as [string, string[]],
   ["bare script, `localhost` (floor)", [floor, "localhost"]] as [string, string[]],
+  ["bare script, `--nameserver DNSMASQ www.test` (floor)", [floorDns, server, "www.test"]] as [
+    string,
+    string[],
+  ],
   ...lookups(root, ""),
   ...(values.before ? lookups(values.before, ", before") : []),
 ].map(([label, argv]): Case => ({ label, argv, times: [], cpu: [] }));
@@ -252,6 +306,11 @@ for (let round = -2; round < runs; round++) {
     const elapsed = performance.now() - started;
     const stderr = new TextDecoder().decode(out.stderr);
     if (!out.success) throw new Error(`${c.label} exited with ${out.code}: ${stderr}`);
+    // The DNS floor answers as the command does (the same official name, three addresses).
+    const printed = new TextDecoder().decode(out.stdout);
+    if (c.argv[0] === floorDns && !/^Official name is "web\.test"\n(.*\n){4}$/.test(printed)) {
+      throw new Error(`${c.label} printed ${JSON.stringify(printed)}`);
+    }
     if (round < 0) continue;
     c.times.push(elapsed);
     // perf's line: "12.34,msec,task-clock,...".
