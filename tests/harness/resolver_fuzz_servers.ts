@@ -13,7 +13,12 @@
  * @module
  */
 
-import { decodeDnsMessage, type DnsMessage, type DnsRecord } from "../../lib/dns/message.ts";
+import {
+  decodeDnsMessage,
+  type DnsMessage,
+  type DnsRecord,
+  encodeDnsName,
+} from "../../lib/dns/message.ts";
 import { DNS_RCODE, DNS_TYPE } from "../../lib/dns/codes.ts";
 import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
 import { listenDnsPort } from "./dns_peers.ts";
@@ -33,7 +38,10 @@ export type Behaviour =
   | "cut"
   | "cname-long"
   | "cname-hostile"
-  | "cname-loop";
+  | "cname-loop"
+  | "cname-junk"
+  | "odd-records"
+  | "cname-loop-far";
 
 /** One server's script: the behaviour of each `name|type` (lower case, no final dot). */
 export type ServerScript = Record<string, Behaviour>;
@@ -48,7 +56,18 @@ export interface Zone {
   cname: Record<string, string>;
   /** Reverse name (`4.3.2.1.in-addr.arpa`) -> PTR targets as wire-format names. */
   ptr: Record<string, number[][]>;
+  /** name -> the links of its `cname-long` chain (8 + the name's length % 3 when absent). */
+  links?: Record<string, number>;
 }
+
+/**
+ * The first seed whose scripted servers also draw (from a stream of their own, so that the seeds
+ * before it stay as they were) chains of 8 to 20 links, CNAME records with bytes after their
+ * target's name, answers with an address record of the wrong length and an NS record before the
+ * addresses, and CNAME loops (inside one answer, or across two questions) for names asked with a
+ * final dot only.
+ */
+export const ODD_RECORDS_FROM_SEED = 1_300_000;
 
 /** One generated configuration of scripted servers. */
 export interface ServerFuzzConfig {
@@ -283,6 +302,23 @@ export function generateServerFuzzConfig(
     }
   }
 
+  if (seed >= ODD_RECORDS_FROM_SEED) {
+    const odd = seededRandom(seed * 104_729 + 13);
+    for (const key of Object.keys(scripts[0] ?? {})) {
+      if (key.endsWith("|PTR") || odd() >= 0.3) continue;
+      const was = scripts[0]![key];
+      const name = key.slice(0, key.indexOf("|"));
+      let now: Behaviour | undefined;
+      if (was === "cname") now = "cname-junk";
+      else if (was === "answer") now = "odd-records";
+      else if (was === "cname-long") (zone.links ??= {})[name] = 8 + Math.floor(odd() * 13);
+      if (now === undefined) continue;
+      for (const script of scripts) {
+        if (script[key] === was) script[key] = now;
+      }
+    }
+  }
+
   const search = Array.from({ length: int(0, 3) }, () => pick([...DOMAINS, "nx.test"]));
   const resolvConf = [
     ...servers.map((server) => `nameserver ${server}`),
@@ -307,6 +343,20 @@ export function generateServerFuzzConfig(
     );
   }
   asked.add(pick(["nope", "nope.test", "fallback", `${pick(LABELS)}`]));
+
+  // A name asked with a final dot only, no search list walked: a CNAME loop (inside one answer,
+  // or across two questions, which glibc does not follow and netkit does) fails both.
+  if (seed >= ODD_RECORDS_FROM_SEED) {
+    const loops = seededRandom(seed * 7_368_787 + 29);
+    for (const name of names) {
+      const forms = [...asked].filter((each) => each.toLowerCase().replace(/\.$/, "") === name);
+      if (!(forms.length === 1 && forms[0] === `${name}.`) || loops() >= 0.5) continue;
+      const loop: Behaviour = loops() < 0.5 ? "cname-loop" : "cname-loop-far";
+      for (const type of loops() < 0.5 ? ["A", "AAAA"] : [loops() < 0.5 ? "A" : "AAAA"]) {
+        for (const script of scripts) script[`${name}|${type}`] = loop;
+      }
+    }
+  }
 
   return {
     seed,
@@ -338,6 +388,19 @@ export function scriptedAnswer(
     : question.type === DNS_TYPE.PTR
     ? "PTR"
     : "other";
+  // The second question of a loop across two: `far-NAME` points back to NAME.
+  const far = /^far-(.*)$/.exec(name)?.[1];
+  if (far !== undefined && script[`${far}|${typeName}`] === "cname-loop-far") {
+    return encodeDnsMessage({
+      id: query.id,
+      response: true,
+      authoritative: true,
+      recursionDesired: query.recursionDesired,
+      recursionAvailable: true,
+      questions: query.questions,
+      answers: [{ name: question.name, type: DNS_TYPE.CNAME, data: far }],
+    });
+  }
   const known = name in zone.a || name in zone.ptr;
   const behaviour: Behaviour = script[`${name}|${typeName}`] ?? (known ? "answer" : "nxdomain");
   const reply = (fields: Partial<DnsMessage>) =>
@@ -398,7 +461,7 @@ export function scriptedAnswer(
       // 8 to 10 links inside one answer to the name's CNAME target.
       const target = zone.cname[name];
       if (target === undefined) return reply({ answers: recordsOf(question.name, name) });
-      const links = 8 + name.length % 3;
+      const links = zone.links?.[name] ?? 8 + name.length % 3;
       const owners = [
         question.name,
         ...Array.from({ length: links - 1 }, (_, i) => `l${i}-${name}`),
@@ -438,6 +501,46 @@ export function scriptedAnswer(
         answers: [
           { name: question.name, type: DNS_TYPE.CNAME, data: back },
           { name: back, type: DNS_TYPE.CNAME, data: question.name },
+        ],
+      });
+    }
+    case "cname-loop-far":
+      // A CNAME to a name without records, which asked points back.
+      return reply({
+        answers: [{ name: question.name, type: DNS_TYPE.CNAME, data: `far-${name}` }],
+      });
+    case "cname-junk": {
+      // The two links of `cname`, each target's name followed by one to four bytes of junk.
+      const target = zone.cname[name];
+      if (target === undefined) return reply({ answers: recordsOf(question.name, name) });
+      const alias = `alias-${name}`;
+      const junk = (to: string) =>
+        new Uint8Array([...encodeDnsName(to), ...[7, 0, 0xc0, 12].slice(0, 1 + name.length % 4)]);
+      return reply({
+        answers: [
+          { name: question.name, type: DNS_TYPE.CNAME, data: junk(alias) },
+          { name: alias, type: DNS_TYPE.CNAME, data: junk(target) },
+          ...recordsOf(target, target),
+        ],
+      });
+    }
+    case "odd-records": {
+      // An NS record of the name (a byte after its name), an address record of the type asked
+      // of the wrong length, then the name's records.
+      const wrong = typeName === "A" ? 5 : typeName === "AAAA" ? 4 + name.length % 12 : 0;
+      return reply({
+        answers: [
+          {
+            name: question.name,
+            type: DNS_TYPE.NS,
+            data: new Uint8Array([...encodeDnsName(`ns.${name}`), 0]),
+          },
+          ...(wrong === 0 ? [] : [{
+            name: question.name,
+            type: question.type,
+            data: new Uint8Array(wrong).fill(10),
+          }]),
+          ...recordsOf(question.name, name),
         ],
       });
     }
