@@ -5,7 +5,8 @@
  * bytes before a good one, an AAAA record of 3 bytes before a good one. glibc reads each record to
  * its data's end, takes a name up to its own end and skips an address record of the wrong length;
  * netkit refused the whole answer as malformed. Each name is asked of `getent hosts`, `ahosts` and
- * `ahostsv4` and of `resolve-hostname --json` and `--ahosts`. As root, in a mount namespace with
+ * `ahostsv4` and of `resolve-hostname --json` and `--ahosts`; and CNAME loops, inside one answer
+ * and across two questions, asked with a final dot (both fail; netkit names the loop). As root, in a mount namespace with
  * the test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a server of the test's own
  * on port 53 of a loopback address (resolv.conf cannot name a port). Ignored, with the reason,
  * where namespaces or getent cannot be had.
@@ -72,12 +73,23 @@ const ANSWERS: Record<string, (asked: string, type: number) => number[][]> = {
       : [record(asked, DNS_TYPE.A, IPV4("10.0.0.5"))],
 };
 
+/** CNAME loops: inside one answer, and across two questions (`far.test` -> `back.test` -> it). */
+const LOOPS: Record<string, (asked: string, type: number) => number[][]> = {
+  "loop.test": (asked) => [
+    record(asked, DNS_TYPE.CNAME, wire("round.test")),
+    record("round.test", DNS_TYPE.CNAME, wire(asked)),
+  ],
+  "far.test": (asked) => [record(asked, DNS_TYPE.CNAME, wire("back.test"))],
+  "back.test": (asked) => [record(asked, DNS_TYPE.CNAME, wire("far.test"))],
+};
+
 /** The server's answer to `query`: the name's records after a header and the question. */
 function answer(query: Uint8Array): Uint8Array | undefined {
   const message = decodeDnsMessage(query);
   const question = message.questions[0];
   if (question === undefined) return undefined;
-  const records = ANSWERS[question.name.toLowerCase().replace(/\.$/, "")];
+  const key = question.name.toLowerCase().replace(/\.$/, "");
+  const records = ANSWERS[key] ?? LOOPS[key];
   const head = encodeDnsMessage({
     id: message.id,
     response: true,
@@ -123,6 +135,36 @@ Deno.test({
           assert.equal(json.officialName, official);
           assert.deepEqual(json.aliases, aliases);
         }
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    `resolve-hostname fails on a CNAME loop as getent, inside one answer or across two questions${IGNORED}`,
+  ignore: IGNORE !== undefined,
+  async fn(t) {
+    await using _server = startDnsServerAt(SERVER, 53, answer);
+    await using dir = await tempDir();
+    const etc = {
+      "resolv.conf": `nameserver ${SERVER}\nsearch test\noptions timeout:1 attempts:1\n`,
+      hosts: "127.0.0.1 localhost\n",
+      "nsswitch.conf": "hosts: files dns\n",
+    };
+    // With a final dot: the name alone is asked (glibc stops after the first answer, which has
+    // no address, NO_RECOVERY; netkit follows the CNAME to back.test and finds the loop).
+    for (const name of ["loop.test.", "far.test."]) {
+      await t.step(name, async () => {
+        for (const database of ["hosts", "ahosts", "ahostsv4", "ahostsv6"]) {
+          const glibc = await runWithEtcFiles(dir.path, etc, ["getent", database, name]);
+          assert.equal(glibc.code, 2, `getent ${database} itself: ${glibc.stdout}`);
+        }
+        const { netkit } = await ahostsSideBySide(dir.path, etc, name);
+        assert.equal(netkit, "");
+        const ours = await runWithEtcFiles(dir.path, etc, resolveHostnameCommand("--json", name));
+        assert.equal(ours.code, 1, ours.stdout);
+        assert.match(JSON.parse(ours.stdout).error.message, /loop/i);
       });
     }
   },
