@@ -6,10 +6,10 @@
  * its data's end, takes a name up to its own end and skips an address record of the wrong length;
  * netkit refused the whole answer as malformed. Each name is asked of `getent hosts`, `ahosts` and
  * `ahostsv4` and of `resolve-hostname --json` and `--ahosts`; and CNAME loops, inside one answer
- * and across two questions, asked with a final dot (both fail; netkit names the loop). As root, in a mount namespace with
- * the test's resolv.conf, hosts and nsswitch.conf over `/etc`, against a server of the test's own
- * on port 53 of a loopback address (resolv.conf cannot name a port). Ignored, with the reason,
- * where namespaces or getent cannot be had.
+ * and across two questions, asked with a final dot (both fail; netkit names the loop). As root,
+ * in a mount namespace with the test's resolv.conf, hosts and nsswitch.conf over `/etc`, against
+ * a server of the test's own on port 53 of a loopback address (resolv.conf cannot name a port).
+ * Ignored, with the reason, where namespaces or getent cannot be had.
  */
 
 import assert from "node:assert/strict";
