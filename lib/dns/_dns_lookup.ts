@@ -453,8 +453,9 @@ export const lookupChain = (async function lookupChain(
       let cname: DnsRecord | undefined;
       for (const record of answer.answers) {
         if (record.class !== DNS_CLASS_IN || !sameName(record.name, owner)) continue;
+        // An A or AAAA record of another length kept its bytes (message.ts): skipped, as glibc.
         if (record.type === type) {
-          (found ??= []).push(String(record.data));
+          if (typeof record.data === "string") (found ??= []).push(record.data);
         } else if (record.type === DNS_TYPE.CNAME) cname ??= record;
       }
       // As glibc's gethostbyaddr: the first PTR record names the address ("bind would put

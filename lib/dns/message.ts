@@ -62,8 +62,8 @@ export interface DnsRecord extends DnsQuestion {
   /** Time to live in seconds. @default {0} */
   ttl?: number;
   /**
-   * The data: the address text of an A or AAAA record, the name of a CNAME, PTR or NS record,
-   * the raw bytes of anything else.
+   * The data: the address text of an A or AAAA record (of 4 or 16 bytes), the name of a CNAME,
+   * PTR or NS record, the raw bytes of anything else.
    */
   data: string | Uint8Array;
 }
@@ -324,23 +324,21 @@ const readRecord = (function readRecord(reader: Reader): DnsRecord {
   const start = reader.pos;
   const end = start + length;
   let data: string | Uint8Array;
-  if (klass === DNS_CLASS_IN && (type === DNS_TYPE.A || type === DNS_TYPE.AAAA)) {
-    const expected = type === DNS_TYPE.A ? 4 : 16;
-    if (length !== expected) {
-      throw new DnsFormatError(
-        `${type === DNS_TYPE.A ? "A" : "AAAA"} record of ${length} bytes, not ${expected}`,
-      );
-    }
+  // An A or AAAA record of another length is no address: its bytes are kept, as glibc's
+  // getanswer_r and gaih_getanswer_slice skip such a record and take the others.
+  const address = type === DNS_TYPE.A ? length === 4 : type === DNS_TYPE.AAAA && length === 16;
+  if (klass === DNS_CLASS_IN && address) {
     const bytes = reader.bytes;
     data = length === 4
       ? `${bytes[start]}.${bytes[start + 1]}.${bytes[start + 2]}.${bytes[start + 3]}`
       : inetNtop(bytes.subarray(start, end)); // read, not kept: no copy
   } else if (type === DNS_TYPE.CNAME || type === DNS_TYPE.PTR || type === DNS_TYPE.NS) {
     data = readName(reader.bytes, start);
-    // A PTR name shorter than its data is read as glibc's getanswer_ptr reads it, up to its end
-    // (dnsmasq's `--ptr-record=...,a..b.test` sends `a` and the rest of the name after it).
-    if (nameEnd !== end && !(type === DNS_TYPE.PTR && nameEnd < end)) {
-      throw new DnsFormatError("DNS name does not fill its record data");
+    // A name shorter than its data is read as glibc reads it, up to its end, the rest skipped
+    // (dnsmasq's `--ptr-record=...,a..b.test` sends `a` and the rest of the name after it; a
+    // CNAME's target is followed, as getanswer_r and gaih_getanswer_slice unpack it).
+    if (nameEnd > end) {
+      throw new DnsFormatError("DNS name runs past its record data");
     }
   } else {
     data = reader.bytes.slice(start, end);
@@ -355,7 +353,9 @@ const readRecord = (function readRecord(reader: Reader): DnsRecord {
  * @param bytes The message.
  * @returns Header fields and the four sections.
  * @throws {DnsFormatError} for anything malformed: short header, counts larger than the records
- * present, labels or pointers past the end, compression loops, bad address lengths.
+ * present, labels or pointers past the end, compression loops, a name past its record's data
+ * (an A or AAAA record of another length than 4 or 16 bytes keeps its bytes as data; a CNAME, PTR
+ * or NS name shorter than its data is read to its end: as glibc 2.36 reads them).
  *
  * @example
  * ```ts

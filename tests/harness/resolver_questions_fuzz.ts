@@ -72,7 +72,7 @@ export function generateQuestionsFuzzConfig(
   addresses: string[],
   silence: boolean,
 ): ServerFuzzConfig {
-  const base = generateServerFuzzConfig(seed, addresses, silence, false);
+  const base = generateServerFuzzConfig(seed, addresses, silence, false, false);
   const random = seededRandom(seed * 104_729 + 31);
   const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

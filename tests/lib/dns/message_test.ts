@@ -166,14 +166,6 @@ const HOSTILE: [string, number[]][] = [
   ["an extended label type", [0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0x41, 0, 0, 1, 0, 1]],
   ["a question without its type", [0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]],
   [
-    "an A record of 5 bytes",
-    [0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5],
-  ],
-  [
-    "an AAAA record of 4 bytes",
-    [0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 28, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4],
-  ],
-  [
     "record data past the end",
     [0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 16, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 1],
   ],
@@ -189,6 +181,31 @@ for (const [what, bytes] of HOSTILE) {
     assert.throws(() => decodeDnsMessage(new Uint8Array(bytes)), DnsFormatError);
   });
 }
+
+Deno.test("decodeDnsMessage() keeps an address record of the wrong length as bytes, as glibc skips it", () => {
+  // An A record of 5 bytes, an AAAA record of 4, then an A record of 4.
+  const bytes = [0, 1, 0x81, 0x80, 0, 0, 0, 3, 0, 0, 0, 0];
+  bytes.push(0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5);
+  bytes.push(0, 0, 28, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4);
+  bytes.push(0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 10, 0, 0, 1);
+  const { answers } = decodeDnsMessage(new Uint8Array(bytes));
+  assert.deepEqual(answers.map(({ data }) => data), [
+    new Uint8Array([1, 2, 3, 4, 5]),
+    new Uint8Array([1, 2, 3, 4]),
+    "10.0.0.1",
+  ]);
+});
+
+Deno.test("decodeDnsMessage() reads a CNAME or NS name to its end where data follows it", () => {
+  for (const type of [DNS_TYPE.CNAME, DNS_TYPE.NS, DNS_TYPE.PTR]) {
+    // The name `a` (3 bytes), then two bytes of junk, then an A record the junk must not eat.
+    const bytes = [0, 1, 0x81, 0x80, 0, 0, 0, 2, 0, 0, 0, 0];
+    bytes.push(0, 0, type, 0, 1, 0, 0, 0, 0, 0, 5, 1, 0x61, 0, 9, 9);
+    bytes.push(0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 10, 0, 0, 2);
+    const { answers } = decodeDnsMessage(new Uint8Array(bytes));
+    assert.deepEqual(answers.map(({ data }) => data), ["a", "10.0.0.2"], String(type));
+  }
+});
 
 Deno.test("decodeDnsMessage() rejects a name longer than 255 bytes made of pointers", () => {
   // Four questions, each a 63-byte label then a pointer to the question before: the fourth
