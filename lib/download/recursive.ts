@@ -1373,7 +1373,7 @@ class Walker {
     }
     try {
       if (this.#options.spider && !how.robots) {
-        const head = await this.#head(url, how.log, how.referer);
+        const head = await this.#head(url, how.log, how.referer, how.redirectWait);
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1457,6 +1457,7 @@ class Walker {
     onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
     referer?: string,
+    redirectWait?: (from: string, to: string) => Promise<void>,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = log.events ?? {};
@@ -1464,6 +1465,7 @@ class Walker {
     try {
       return await download(url, {
         ...this.#downloadOptions,
+        ...(redirectWait ? { redirectWait } : {}),
         referer: referer ?? options.referer,
         spider: true,
         events: {
@@ -1491,6 +1493,7 @@ class Walker {
     url: string,
     log: FetchLog = this.#options,
     referer?: string,
+    redirectWait?: (from: string, to: string) => Promise<void>,
   ): Promise<Fetched | undefined> {
     let contentType: string | undefined;
     let noContent = false;
@@ -1503,6 +1506,7 @@ class Walker {
       },
       false,
       referer,
+      redirectWait,
     );
     if (result === undefined) return undefined;
     log.onSaved?.(result);
