@@ -1549,7 +1549,7 @@ class Walker {
         time = parseHttpDate(response.head.headers.get("Last-Modified"));
         local = localFor(response, landed);
         current = local !== undefined && response.ok &&
-          isNoNewerThan(response, local, this.#downloadOptions.compression);
+          isNoNewerThan(response, local, this.#downloadOptions);
       },
       robots,
       referer,
@@ -1819,7 +1819,7 @@ class Walker {
     const isCurrent = (response: HttpResponse) =>
       local !== undefined && response.status === 200 &&
       // (The header's length here, encoded or not: GNU's check after a GET.)
-      isNoNewerThan(response, local, "none");
+      isNoNewerThan(response, local, { ...this.#downloadOptions, compression: "none" });
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -2258,6 +2258,9 @@ class Walker {
         // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
         this.result.files++;
         this.#registerDownload(result.finalUrl, path);
+        // (And the URL redirected to it, as GNU's register_redirection: -k points its links at
+        // that name too, though a 204 made no file.)
+        if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
         log.onSaved?.({ ...result, path, total: undefined });
@@ -2561,15 +2564,16 @@ function isUnreadable(error: unknown): boolean {
 
 /**
  * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
- * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
+ * copy's time and, when it says (and `--ignore-length` does not ignore it), the copy's size (GNU
+ * wget's test for keeping a copy under `-N`).
  */
 function isNoNewerThan(
   response: HttpResponse,
   local: { mtime: Date; size: number },
-  compression: DownloadOptions["compression"],
+  { compression, ignoreContentLength }: DownloadOptions,
 ): boolean {
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
-  const length = storedLength(response, compression);
+  const length = storedLength(response, compression, ignoreContentLength);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }
 
