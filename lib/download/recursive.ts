@@ -833,9 +833,18 @@ class Walker {
     // only once that fetch is done and its page read.
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
     if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
-    const how = lock
-      ? { ...item, ...lock, landing: removable ? lock.previousRead : this.#landingOn.get(item.url) }
-      : item;
+    const landingOn = lock && !removable ? this.#landingOn.get(item.url) : undefined;
+    const landed = landingOn && (async () => {
+      await landingOn;
+      // Another fetch before it may have landed on it meanwhile (two redirects to one URL),
+      // saving it in a file that the reading of its page may remove and forget: downloaded
+      // there only once the pages before it have been read (threads random seed 1200196).
+      const saved = this.#urlToFile.get(item.url);
+      if (saved !== undefined && this.#mayBeRemoved(saved)) await lock!.previousRead;
+    })();
+    // (Awaited by the fetch; a failure before it is the loop's to throw.)
+    landed?.catch(() => {});
+    const how = lock ? { ...item, ...lock, landing: removable ? lock.previousRead : landed } : item;
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
     if (fetched === DOWNLOADED_ALREADY) {
