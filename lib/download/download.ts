@@ -1053,7 +1053,7 @@ const attemptDownload = (async function attemptDownload(
         // A HEAD's length is the stored one (none for a body decoded); after a GET, GNU wget
         // compares the header's, encoded or not.
         const length = sentMethod === "HEAD"
-          ? storedLength(response, options.compression)
+          ? storedLength(response, options.compression, options.ignoreContentLength)
           : response.contentLength;
         const notNewer = status === 304 ||
           (response.ok && local.mtime !== undefined && lastModified <= local.mtime.getTime() &&
@@ -1100,7 +1100,7 @@ const attemptDownload = (async function attemptDownload(
           // -N: the file by that name is compared with the HEAD's answer, as GNU wget.
           checkedByHead = true;
           const lastModified = parseHttpDate(response.head.headers.get("Last-Modified"));
-          const stored = storedLength(response, options.compression);
+          const stored = storedLength(response, options.compression, options.ignoreContentLength);
           if (
             lastModified <= copy.mtime.getTime() &&
             (stored === undefined || stored === copy.size)

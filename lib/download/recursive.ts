@@ -833,9 +833,18 @@ class Walker {
     // only once that fetch is done and its page read.
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
     if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
-    const how = lock
-      ? { ...item, ...lock, landing: removable ? lock.previousRead : this.#landingOn.get(item.url) }
-      : item;
+    const landingOn = lock && !removable ? this.#landingOn.get(item.url) : undefined;
+    const landed = landingOn && (async () => {
+      await landingOn;
+      // Another fetch before it may have landed on it meanwhile (two redirects to one URL),
+      // saving it in a file that the reading of its page may remove and forget: downloaded
+      // there only once the pages before it have been read (threads random seed 1200196).
+      const saved = this.#urlToFile.get(item.url);
+      if (saved !== undefined && this.#mayBeRemoved(saved)) await lock!.previousRead;
+    })();
+    // (Awaited by the fetch; a failure before it is the loop's to throw.)
+    landed?.catch(() => {});
+    const how = lock ? { ...item, ...lock, landing: removable ? lock.previousRead : landed } : item;
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
     if (fetched === DOWNLOADED_ALREADY) {
@@ -1373,7 +1382,7 @@ class Walker {
     }
     try {
       if (this.#options.spider && !how.robots) {
-        const head = await this.#head(url, how.log, how.referer);
+        const head = await this.#head(url, how.log, how.referer, how.redirectWait);
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1457,6 +1466,7 @@ class Walker {
     onResponse: (response: HttpResponse, landed: string) => void,
     robots = false,
     referer?: string,
+    redirectWait?: (from: string, to: string) => Promise<void>,
   ): Promise<DownloadResult | undefined> {
     const options = this.#options;
     const events = log.events ?? {};
@@ -1464,6 +1474,7 @@ class Walker {
     try {
       return await download(url, {
         ...this.#downloadOptions,
+        ...(redirectWait ? { redirectWait } : {}),
         referer: referer ?? options.referer,
         spider: true,
         events: {
@@ -1491,6 +1502,7 @@ class Walker {
     url: string,
     log: FetchLog = this.#options,
     referer?: string,
+    redirectWait?: (from: string, to: string) => Promise<void>,
   ): Promise<Fetched | undefined> {
     let contentType: string | undefined;
     let noContent = false;
@@ -1503,6 +1515,7 @@ class Walker {
       },
       false,
       referer,
+      redirectWait,
     );
     if (result === undefined) return undefined;
     log.onSaved?.(result);
@@ -1545,7 +1558,7 @@ class Walker {
         time = parseHttpDate(response.head.headers.get("Last-Modified"));
         local = localFor(response, landed);
         current = local !== undefined && response.ok &&
-          isNoNewerThan(response, local, this.#downloadOptions.compression);
+          isNoNewerThan(response, local, this.#downloadOptions);
       },
       robots,
       referer,
@@ -1815,7 +1828,7 @@ class Walker {
     const isCurrent = (response: HttpResponse) =>
       local !== undefined && response.status === 200 &&
       // (The header's length here, encoded or not: GNU's check after a GET.)
-      isNoNewerThan(response, local, "none");
+      isNoNewerThan(response, local, { ...this.#downloadOptions, compression: "none" });
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -2258,6 +2271,9 @@ class Walker {
         // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
         this.result.files++;
         this.#registerDownload(result.finalUrl, path);
+        // (And the URL redirected to it, as GNU's register_redirection: -k points its links at
+        // that name too, though a 204 made no file.)
+        if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
         log.onSaved?.({ ...result, path, total: undefined });
@@ -2561,15 +2577,16 @@ function isUnreadable(error: unknown): boolean {
 
 /**
  * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
- * copy's time and, when it says, the copy's size (GNU wget's test for keeping a copy under `-N`).
+ * copy's time and, when it says (and `--ignore-length` does not ignore it), the copy's size (GNU
+ * wget's test for keeping a copy under `-N`).
  */
 function isNoNewerThan(
   response: HttpResponse,
   local: { mtime: Date; size: number },
-  compression: DownloadOptions["compression"],
+  { compression, ignoreContentLength }: DownloadOptions,
 ): boolean {
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
-  const length = storedLength(response, compression);
+  const length = storedLength(response, compression, ignoreContentLength);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }
 

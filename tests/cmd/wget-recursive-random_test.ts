@@ -43,7 +43,11 @@
  * (`tests/harness/random_site.ts`), and seeds above 1,200,000 more again (meta robots and refresh
  * contents, character references, capitals and line breaks in links, 303/307/308 redirects,
  * `--restrict-file-names` lists, tag lists, `--regex-type`; `-c`/`-nc` beside
- * `--trust-server-names`); 910007 (`-r -E -k --trust-server-names`: a directory's link
+ * `--trust-server-names`), and seeds above 1,300,000 more again (`--cut-dirs` past the deepest
+ * directory, `-l inf`/`0`/`1` beside `-p`, `-nd`/`-x`/`-nH` together, `--ignore-length`, `.shtml`
+ * and `.phtml` pages, `%2F` in a path, `..` past the root, odd `<base href>`s, requisites with
+ * `#x` or `?` alone or `HTTP://`, `@import` chains, redirects to the path with a slash and to
+ * themselves); 910007 (`-r -E -k --trust-server-names`: a directory's link
  * without its slash saved as `Img/index.html`, as GNU, not `Img.html`) runs with the tests.
  *
  * A fixed few seeds run with the tests. To hunt, run more (about 0.2 s a seed):

@@ -450,6 +450,9 @@ export function randomSite(seed: number): RandomSite {
   if (seed > 1_200_000) {
     newerDimensions(seed, args, files, config, plainDirs, pageNodes.map(canonicalPath));
   }
+  if (seed > 1_300_000) {
+    thirteenDimensions(seed, args, files, config, plainDirs, pageNodes.map(canonicalPath));
+  }
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
   return { files, nginxConfig: config.join("\n"), start: start + tail, args };
 }
@@ -761,6 +764,158 @@ function newerDimensions(
           "p[0-9]{1,2}\\.",
         ]),
     );
+  }
+}
+
+/**
+ * What seeds above 1,300,000 add, from a random stream of their own (so the seeds below, which
+ * earlier sessions ran, stay what they were): `--cut-dirs` beyond the deepest directory, `-l inf`,
+ * `-l 0` and `-l 1` beside `-p`, `-nd`, `-x`, `-nH` and `--protocol-directories` together (the
+ * last of `-nd` and `-x` wins), `--ignore-length`; pages named `.shtml` (text/html) and `.phtml`
+ * (nginx's default type), links with a slash written `%2F` (nginx serves the file the slash
+ * names; wget keeps the escape), `..` past the root in the middle of a path, `<base href>`s that
+ * are empty, a query, a fragment, protocol-relative, in capitals or past the root, requisites
+ * with a fragment or `?` alone or an upper-case scheme, `@import` chains across directories, and
+ * redirects to the same path with a slash added and to themselves.
+ */
+function thirteenDimensions(
+  seed: number,
+  args: string[],
+  files: Record<string, string | Uint8Array>,
+  config: string[],
+  plainDirs: string[],
+  pages: string[],
+): void {
+  const random = seededRandom(seed * 86028121 + 47);
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const has = (prefix: string) => args.some((arg) => arg.startsWith(prefix));
+  if (!has("--cut-dirs") && chance(0.1)) {
+    args.push(...(chance(0.5) ? ["-nH"] : []), `--cut-dirs=${int(4, 9)}`);
+  }
+  if (args.includes("-p") && chance(0.3)) {
+    const level = pick(["inf", "0", "1"]);
+    const at = args.indexOf("-l");
+    if (at >= 0) args[at + 1] = level;
+    else args.push(...(args.includes("-r") || args.includes("-m") ? [] : ["-r"]), "-l", level);
+  }
+  if (chance(0.1)) {
+    args.push(
+      ...pick([
+        ["-nd", "-nH"],
+        ["-x", "-nd"],
+        ["-nd", "-x"],
+        ["-nH", "-x"],
+        ["-nd", "--cut-dirs=1"],
+        ["-nH", "--protocol-directories"],
+        ["-x", "--protocol-directories", "-nH"],
+      ]),
+    );
+  }
+  if (chance(0.06)) args.push("--ignore-length");
+  // Plain names (a blank or a non-ASCII letter as written is left out, see above).
+  const plain = pages.filter((path) => /^[\w./~@;+-]+$/.test(path));
+  const page = () => plain.length > 0 ? pick(plain) : "/index.html";
+  const dirs = plainDirs.filter((dir) => /^[\w/]+$/.test(dir));
+  const pngs = Object.keys(files).filter((path) => /\.png$/i.test(path) && /^[\w./-]+$/.test(path));
+  const png = () => pngs.length > 0 ? `/${pick(pngs)}` : "/none.png";
+  // Pages of other suffixes, linked from pages below.
+  const more: string[] = [];
+  for (let i = chance(0.3) ? int(1, 2) : 0; i > 0; i--) {
+    const name = `${dirs.length > 0 && chance(0.5) ? pick(dirs).slice(1) + "/" : ""}s${i}.${
+      pick(["shtml", "shtml", "phtml"])
+    }`;
+    files[name] = `<!DOCTYPE html>\n<html><head><title>${name}</title></head>\n<body>\n` +
+      `<a href="${page()}">back</a>\n<img src="${png()}" alt="">\n</body></html>\n`;
+    more.push(`/${name}`);
+  }
+  // An @import chain across directories: c0 imports c1, which imports c2.
+  const chain: string[] = [];
+  if (chance(0.2)) {
+    const where = ["", ...dirs.map((dir) => dir.slice(1) + "/")];
+    const names = [0, 1, 2].map((i) => `${pick(where)}chain${i}.css`);
+    names.forEach((name, i) => {
+      const next = names[i + 1];
+      const from = name.split("/").slice(0, -1);
+      const relative = (to: string) => {
+        const parts = to.split("/");
+        let common = 0;
+        while (common < from.length && from[common] === parts[common]) common++;
+        return "../".repeat(from.length - common) + parts.slice(common).join("/");
+      };
+      const rules = next === undefined ? [] : [
+        pick([
+          `@import url(${relative(next)});`,
+          `@import "${relative(next)}";`,
+          `@import url('/${next}') screen;`,
+        ]),
+      ];
+      rules.push(`p { background: url(${pngs.length > 0 ? relative(pick(pngs)) : "none.png"}) }`);
+      files[name] = rules.join("\n") + "\n";
+    });
+    chain.push(`/${names[0]}`);
+  }
+  const slashed: string[] = [];
+  if (dirs.length > 0 && chance(0.2)) {
+    // The same path with a slash added (a directory's, as nginx's own 301 but by a location).
+    const dir = pick(dirs);
+    config.push(`location = ${dir}-moved { return 301 "${dir}/"; }`);
+    slashed.push(`${dir}-moved`);
+  }
+  if (chance(0.1)) {
+    config.push(`location = /self.html { return ${pick([301, 302])} "/self.html"; }`);
+    slashed.push("/self.html");
+  }
+  const withEscapedSlash = (path: string) => {
+    const slashes = [...path.matchAll(/\//g)].map((m) => m.index).filter((i) => i > 0);
+    if (slashes.length === 0) return path;
+    const at = pick(slashes);
+    return path.slice(0, at) + pick(["%2F", "%2f"]) + path.slice(at + 1);
+  };
+  const BASES = [
+    "",
+    "?q=1",
+    "#f",
+    "//@HOST@/",
+    `HTTP://@HOST@${dirs.length > 0 ? pick(dirs) + "/" : "/"}`,
+    "../../../../",
+    "/index.html",
+    "@ORIGIN@",
+    `${dirs.length > 0 ? pick(dirs).slice(1) : "."}/./`,
+  ];
+  const BODY = [
+    () => `<a href="${withEscapedSlash(page())}">escaped slash</a>`,
+    () => `<img src="${withEscapedSlash(png())}" alt="">`,
+    () => {
+      const [first, ...rest] = page().slice(1).split("/");
+      return `<a href="/${rest.length > 0 ? first + "/../../" : "../"}${
+        rest.length > 0 ? rest.join("/") : first
+      }">past the root</a>`;
+    },
+    () => `<img src="${png()}${pick(["#x", "?", "?#", "#"])}" alt="">`,
+    () => `<img src="${pick(["HTTP", "Http"])}://@HOST@${png()}" alt="">`,
+    () => `<a href="${pick(["HTTP", "hTTp"])}://@HOST@${page()}#x">scheme</a>`,
+    () => more.length > 0 ? `<a href="${pick(more)}">other suffix</a>` : "",
+    () => chain.length > 0 ? `<link rel="stylesheet" href="${chain[0]}">` : "",
+    () => slashed.length > 0 ? `<a href="${pick(slashed)}">slash</a>` : "",
+    () => `<a href="${page()}?">query alone</a>`,
+  ];
+  for (const path of Object.keys(files)) {
+    let text = files[path];
+    if (typeof text !== "string" || !text.includes("</body>") || more.includes(`/${path}`)) {
+      continue;
+    }
+    if (!chance(0.35)) continue;
+    if (!text.includes("<base ") && chance(0.2)) {
+      text = text.replace("</head>", `<base href="${pick(BASES)}"></head>`);
+    }
+    const added = [pick(BODY)(), ...(chance(0.4) ? [pick(BODY)()] : [])];
+    if (more.length > 0 && chance(0.3)) added.push(`<a href="${pick(more)}">other suffix</a>`);
+    if (chain.length > 0 && chance(0.3)) {
+      added.push(`<link rel="stylesheet" href="${chain[0]}">`);
+    }
+    files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
   }
 }
 

@@ -25,7 +25,7 @@ export const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
 /** nginx directives: the site's types, its redirects, a log naming the host asked for. */
 export function config(log: string, redirects: string): string {
   return `
-    types { text/html html htm php HTML; text/css css; image/png png PNG; text/plain txt;
+    types { text/html html htm php HTML shtml; text/css css; image/png png PNG; text/plain txt;
       application/javascript js; }
     location = /status { stub_status; }
     access_log ${log} fuzz;
