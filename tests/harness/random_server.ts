@@ -26,7 +26,7 @@
 
 import { gzipSync } from "node:zlib";
 import { reasonPhrase } from "../../lib/http/_status_text.ts";
-import { seededRandom } from "./seeded_random.ts";
+import { randomDraws, seededRandom } from "./seeded_random.ts";
 import { acceptConnections } from "./accept_loop.ts";
 
 /** What the server does with one URL. */
@@ -88,10 +88,7 @@ const MALFORMED_TIMES = ["yesterday", "Wed, 32 Foo 2020 99:00:00 GMT", "0"];
 
 /** The site, its behaviours and the options of `seed`. */
 export function randomServerSite(seed: number): RandomServerSite {
-  const random = seededRandom(seed);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { random, int, pick, chance } = randomDraws(seed);
 
   // The URLs: pages, images, texts and names without an extension in three directories.
   const dirs = ["/", "/d/", "/d/e/", "/x/"];

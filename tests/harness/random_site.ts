@@ -28,7 +28,7 @@
  * @module
  */
 
-import { seededRandom } from "./seeded_random.ts";
+import { randomDraws, seededRandom } from "./seeded_random.ts";
 
 /** One generated case. */
 export interface RandomSite {
@@ -121,10 +121,7 @@ function pngBytes(random: () => number, size: number): Uint8Array {
 
 /** The site and options of `seed`. */
 export function randomSite(seed: number): RandomSite {
-  const random = seededRandom(seed);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { random, int, pick, chance } = randomDraws(seed);
 
   // Directories: the root, then each below a random earlier one, at most 4 deep.
   const dirs: Node[] = [{ segments: [], kind: "dir" }];
@@ -533,10 +530,7 @@ function moreOptions(
   files: Record<string, string | Uint8Array>,
   plainDirs: string[],
 ): void {
-  const random = seededRandom(seed * 15485863 + 29);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { int, pick, chance } = randomDraws(seed * 15485863 + 29);
   const has = (o: string) => args.includes(o);
   if (has("-r") && !has("-p") && chance(0.25)) args.push("-p");
   if (!has("-nd") && !has("-nH") && chance(0.12)) args.push(`--cut-dirs=${int(1, 2)}`);
@@ -608,10 +602,7 @@ function newerDimensions(
   plainDirs: string[],
   pages: string[],
 ): void {
-  const random = seededRandom(seed * 49979687 + 41);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { int, pick, chance } = randomDraws(seed * 49979687 + 41);
   const has = (prefix: string) => args.some((arg) => arg.startsWith(prefix));
   // Links without escapes (a blank or a non-ASCII letter as written is left out, see above).
   const plain = pages.filter((path) => /^[\w./~@;+-]+$/.test(path));
@@ -786,10 +777,7 @@ function thirteenDimensions(
   plainDirs: string[],
   pages: string[],
 ): void {
-  const random = seededRandom(seed * 86028121 + 47);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const chance = (p: number) => random() < p;
+  const { int, pick, chance } = randomDraws(seed * 86028121 + 47);
   const has = (prefix: string) => args.some((arg) => arg.startsWith(prefix));
   if (!has("--cut-dirs") && chance(0.1)) {
     args.push(...(chance(0.5) ? ["-nH"] : []), `--cut-dirs=${int(4, 9)}`);

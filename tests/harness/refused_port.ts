@@ -12,12 +12,7 @@
  * @module
  */
 
-const AF_INET = 2;
-const SOCK_STREAM = 1;
-/** The socket is not inherited by the commands a test runs. */
-const SOCK_CLOEXEC = 0o2000000;
-/** `struct sockaddr_in`: family (host order), port (network order), address, padding. */
-const SOCKADDR_IN_BYTES = 16;
+import { reservePort } from "./reserved_port.ts";
 
 /** A port on 127.0.0.1 where connects are refused while it is not disposed of. */
 export interface RefusedPort extends Disposable {
@@ -48,34 +43,7 @@ export interface RefusedPort extends Disposable {
  * ```
  */
 export function refusedPort(): RefusedPort {
-  const libc = Deno.dlopen("libc.so.6", {
-    socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-    bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-    getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-    close: { parameters: ["i32"], result: "i32" },
-  });
-  const fd = libc.symbols.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const release = () => {
-    if (fd >= 0) libc.symbols.close(fd);
-    libc.close();
-  };
-  try {
-    if (fd < 0) throw new Error("refusedPort(): socket() failed");
-    const address = new Uint8Array(SOCKADDR_IN_BYTES);
-    const view = new DataView(address.buffer);
-    view.setUint16(0, AF_INET, true); // Host order: the little-endian machines the tests run on.
-    address.set([127, 0, 0, 1], 4); // Port 0: the kernel picks one.
-    if (libc.symbols.bind(fd, address, SOCKADDR_IN_BYTES) !== 0) {
-      throw new Error("refusedPort(): bind() failed");
-    }
-    const length = new Uint32Array([SOCKADDR_IN_BYTES]);
-    if (libc.symbols.getsockname(fd, address, new Uint8Array(length.buffer)) !== 0) {
-      throw new Error("refusedPort(): getsockname() failed");
-    }
-    const port = view.getUint16(2, false);
-    return { hostname: "127.0.0.1", port, [Symbol.dispose]: release };
-  } catch (error) {
-    release();
-    throw error;
-  }
+  const hostname = "127.0.0.1";
+  const held = reservePort(hostname, { reuseAddress: false });
+  return { hostname, port: held.port, [Symbol.dispose]: () => held[Symbol.dispose]() };
 }

@@ -34,7 +34,8 @@ export interface ReservedPort extends Disposable {
 
 /**
  * Binds a TCP socket with `SO_REUSEADDR` to a port of `hostname` (an IPv4 address) chosen by the
- * kernel, without listening, and keeps it until disposal.
+ * kernel, without listening, and keeps it until disposal. With `reuseAddress: false` nothing else
+ * can listen there either: connects to the port are refused (refused_port.ts).
  *
  * @returns The port; dispose of it (`using`) once the peer listens there.
  * @throws {Error} when libc cannot make or bind the socket.
@@ -53,7 +54,10 @@ export interface ReservedPort extends Disposable {
  * assert.equal(peer.addr.port, reserved.port);
  * ```
  */
-export function reservePort(hostname = "127.0.0.1"): ReservedPort {
+export function reservePort(
+  hostname = "127.0.0.1",
+  { reuseAddress = true }: { reuseAddress?: boolean } = {},
+): ReservedPort {
   const octets = hostname.split(".").map(Number);
   if (octets.length !== 4 || octets.some((n) => !(n >= 0 && n <= 255))) {
     throw new TypeError(`reservePort(): not an IPv4 address: ${hostname}`);
@@ -73,7 +77,8 @@ export function reservePort(hostname = "127.0.0.1"): ReservedPort {
   try {
     if (fd < 0) throw new Error("reservePort(): socket() failed");
     const one = new Uint8Array(new Int32Array([1]).buffer);
-    if (libc.symbols.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, one.length) !== 0) {
+    const reuse = () => libc.symbols.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, one, one.length);
+    if (reuseAddress && reuse() !== 0) {
       throw new Error("reservePort(): setsockopt(SO_REUSEADDR) failed");
     }
     const address = new Uint8Array(SOCKADDR_IN_BYTES);

@@ -405,21 +405,6 @@ export function scriptedAnswer(
     : question.type === DNS_TYPE.PTR
     ? "PTR"
     : "other";
-  // The second question of a loop across two: `far-NAME` points back to NAME.
-  const far = /^far-(.*)$/.exec(name)?.[1];
-  if (far !== undefined && script[`${far}|${typeName}`] === "cname-loop-far") {
-    return encodeDnsMessage({
-      id: query.id,
-      response: true,
-      authoritative: true,
-      recursionDesired: query.recursionDesired,
-      recursionAvailable: true,
-      questions: query.questions,
-      answers: [{ name: question.name, type: DNS_TYPE.CNAME, data: far }],
-    });
-  }
-  const known = name in zone.a || name in zone.ptr;
-  const behaviour: Behaviour = script[`${name}|${typeName}`] ?? (known ? "answer" : "nxdomain");
   const reply = (fields: Partial<DnsMessage>) =>
     encodeDnsMessage({
       id: query.id,
@@ -430,6 +415,13 @@ export function scriptedAnswer(
       questions: query.questions,
       ...fields,
     });
+  // The second question of a loop across two: `far-NAME` points back to NAME.
+  const far = /^far-(.*)$/.exec(name)?.[1];
+  if (far !== undefined && script[`${far}|${typeName}`] === "cname-loop-far") {
+    return reply({ answers: [{ name: question.name, type: DNS_TYPE.CNAME, data: far }] });
+  }
+  const known = name in zone.a || name in zone.ptr;
+  const behaviour: Behaviour = script[`${name}|${typeName}`] ?? (known ? "answer" : "nxdomain");
   const recordsOf = (owner: string, target: string): DnsRecord[] => {
     if (typeName === "A") {
       return (zone.a[target] ?? []).map((data) => ({ name: owner, type: DNS_TYPE.A, data }));
