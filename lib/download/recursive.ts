@@ -1558,7 +1558,12 @@ class Walker {
         time = parseHttpDate(response.head.headers.get("Last-Modified"));
         local = localFor(response, landed);
         current = local !== undefined && response.ok &&
-          isNoNewerThan(response, local, this.#downloadOptions);
+          isNoNewerThan(
+            response,
+            local,
+            this.#downloadOptions.compression,
+            this.#downloadOptions.ignoreContentLength ?? false,
+          );
       },
       robots,
       referer,
@@ -1828,7 +1833,7 @@ class Walker {
     const isCurrent = (response: HttpResponse) =>
       local !== undefined && response.status === 200 &&
       // (The header's length here, encoded or not: GNU's check after a GET.)
-      isNoNewerThan(response, local, { ...this.#downloadOptions, compression: "none" });
+      isNoNewerThan(response, local, "none", this.#downloadOptions.ignoreContentLength ?? false);
     if (shared) path = shared.name;
     const open = () => {
       if (file || shared || current) return;
@@ -2583,7 +2588,8 @@ function isUnreadable(error: unknown): boolean {
 function isNoNewerThan(
   response: HttpResponse,
   local: { mtime: Date; size: number },
-  { compression, ignoreContentLength }: DownloadOptions,
+  compression: DownloadOptions["compression"],
+  ignoreContentLength: boolean,
 ): boolean {
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   const length = storedLength(response, compression, ignoreContentLength);
