@@ -476,6 +476,24 @@ export function undecodableError(
   });
 }
 
+/**
+ * The error of a UDP question that got no answer by its deadline: a time-out; or, when garbage
+ * came (`garbage`, the last datagram's fault), a bad response whose cause is the time-out.
+ * Garbage alone is ignored as glibc's send_dg ignores it: nsswitch.conf sees a time-out.
+ */
+const timedOutError = (function timedOutError(
+  errors: Failures["errors"],
+  question: Pick<UdpQuestion, "name" | "server" | "timeoutMs">,
+  garbage: string | undefined,
+): Error {
+  const { name, timeoutMs } = question;
+  const server = formatNameServer(question.server);
+  const timeout = new errors.DnsTimeoutError(name, timeoutMs, { server });
+  return garbage
+    ? new errors.DnsBadResponseError(name, garbage, { server, cause: timeout })
+    : timeout;
+}).bind(undefined);
+
 /** One question over UDP: what both socket kinds need to ask it. */
 export interface UdpQuestion {
   /** The encoded query. */
@@ -532,7 +550,7 @@ export const watchQuestion = (function watchQuestion(
   stop: (why: () => unknown) => void,
   garbage: () => string | undefined,
 ): () => void {
-  const { name, server, timeoutMs, signal } = question;
+  const { timeoutMs, signal } = question;
   const onAbort = () => stop(() => signal!.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   if (questionStop) {
@@ -554,16 +572,7 @@ export const watchQuestion = (function watchQuestion(
         schedule(clock);
         return;
       }
-      stop(async () => {
-        const { errors } = await loadFailures();
-        const where = formatNameServer(server);
-        const bad = garbage();
-        const timeout = new errors.DnsTimeoutError(name, timeoutMs, { server: where });
-        // Garbage alone, as glibc's send_dg ignores it: a time-out (its cause) to nsswitch.conf.
-        return bad
-          ? new errors.DnsBadResponseError(name, bad, { server: where, cause: timeout })
-          : timeout;
-      });
+      stop(async () => timedOutError((await loadFailures()).errors, question, garbage()));
     },
   };
   schedule(clock);
@@ -581,12 +590,10 @@ export const watchQuestion = (function watchQuestion(
  * timeout).
  */
 async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
-  const { query, name, server, timeoutMs, bindAddress, signal } = question;
-  const where = formatNameServer(server);
+  const { query, server, timeoutMs, bindAddress, signal } = question;
   // Loaded on first use: a node: module costs milliseconds at every command's start-up.
   const [{ default: dgram }, { errors, sockets }]: [{ default: typeof NodeDgram }, Failures] =
     await Promise.all([nodeDgramLoading ??= import(NODE_DGRAM), loadFailures()]);
-  const { DnsBadResponseError, DnsTimeoutError } = errors;
   const { classifySocketError, SocketError } = sockets;
   signal?.throwIfAborted();
   const socket = dgram.createSocket(server.hostname.includes(":") ? "udp6" : "udp4");
@@ -652,15 +659,7 @@ async function queryUdp(question: UdpQuestion): Promise<DnsMessage> {
         );
       });
     };
-    timers.push(setTimeout(() => {
-      // Garbage alone, as glibc's send_dg ignores it: a time-out (its cause) to nsswitch.conf.
-      const timeout = new DnsTimeoutError(name, timeoutMs, { server: where });
-      fail(
-        garbage
-          ? new DnsBadResponseError(name, garbage, { server: where, cause: timeout })
-          : timeout,
-      );
-    }, timeoutMs));
+    timers.push(setTimeout(() => fail(timedOutError(errors, question, garbage)), timeoutMs));
     // Only what the question needs, port 0: a random source port for each question.
     socket.bind(0, bindAddress, () => {
       bound = true;
