@@ -545,7 +545,9 @@ const askInOrder = (async function askInOrder<T>(
   paired?: PairedSearch,
 ): Promise<T | undefined> {
   let found: T | undefined;
-  for (const [at, source] of sources.entries()) {
+  // Indexed: no iterator and no [index, source] pair a source, a lookup.
+  for (let at = 0; at < sources.length; at++) {
+    const source = sources[at]!;
     let outcome = await ask(source);
     if (paired !== undefined) {
       const mine = outcome?.value !== undefined;
