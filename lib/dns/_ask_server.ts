@@ -562,8 +562,9 @@ export const watchQuestion = (function watchQuestion(
   garbage: () => string | undefined,
 ): () => void {
   const { timeoutMs, signal } = question;
-  const onAbort = () => stop(() => signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  // (No listener, and no closure for one, without a signal.)
+  const onAbort = signal === undefined ? undefined : () => stop(() => signal.reason);
+  if (onAbort !== undefined) signal?.addEventListener("abort", onAbort, { once: true });
   if (questionStop) {
     questionStop.onStop = stop;
     if (questionStop.stopped) stop(questionStop.stopped.why);
@@ -589,7 +590,7 @@ export const watchQuestion = (function watchQuestion(
   schedule(clock);
   return () => {
     unschedule(clock);
-    signal?.removeEventListener("abort", onAbort);
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
     if (questionStop) delete questionStop.onStop;
   };
 }).bind(undefined);
@@ -886,7 +887,10 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
   kind: SocketKind<S>,
 ): Promise<DnsMessage> {
   const { query, server, bindAddress, kept } = question;
-  const key = `${server.hostname} ${server.port}`;
+  // The server's key, for the kept sockets and the pair's: a question's own socket needs none.
+  const key = kept === undefined && kind === (soloSockets as SocketKind<HeldSocket>)
+    ? ""
+    : `${server.hostname} ${server.port}`;
   const entry = kept?.byServer.get(key);
   let found = kind.find(question, key, entry);
   if (found === undefined || found.closed) {
@@ -935,9 +939,11 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
       end(() => socketFailure("read", server.hostname, server.port, error));
     },
   };
-  const sends: Promise<unknown>[] = [];
+  // The first send's promise, then the resends' (an array only for a question resent).
+  let sent: Promise<unknown> | undefined;
+  let resent: Promise<unknown>[] | undefined;
   const send = () => {
-    if (!waiter.done) sends.push(kind.send(held, query, target).catch(() => {}));
+    if (!waiter.done) (resent ??= []).push(kind.send(held, query, target).catch(() => {}));
   };
   const unwatch = watchQuestion(question, questionStop, send, end, () => garbage);
   if (held.failure !== undefined) waiter.fail(held.failure.error);
@@ -947,10 +953,8 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
     kind.replay(held, id, waiter);
     if (!waiter.done) {
       // The first send is not awaited: the answer is awaited at once, one turn of the loop sooner.
-      sends.push(
-        kind.send(held, query, target).catch((error) =>
-          end(() => socketFailure("write", server.hostname, server.port, error))
-        ),
+      sent = kind.send(held, query, target).catch((error) =>
+        end(() => socketFailure("write", server.hostname, server.port, error))
       );
       if (!held.reading) void readHeldSocket(held, kind);
     }
@@ -963,7 +967,8 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
     unwatch();
     kind.leave(held, id, waiter);
     releaseHeldSocket(held);
-    for (const sent of sends) await sent;
+    await sent;
+    if (resent !== undefined) { for (const again of resent) await again; }
   }
 }).bind(undefined);
 
