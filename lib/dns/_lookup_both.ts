@@ -19,18 +19,32 @@ import { type PairedSearch, pairSearches } from "./_paired_search.ts";
 import { interfaceList } from "./_interface_list.ts";
 import { sharedLookup } from "./_shared_lookup.ts";
 
+/** How {@linkcode ResolverCore.resolveHostUnbounded} walks its sources and orders its answer. */
+export interface LookupWay {
+  /**
+   * Order DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does (and
+   * getaddrinfo does not).
+   */
+  bySortList?: boolean;
+  /**
+   * Walk the sources as gethostbyname does, passing over those glibc cannot load, where
+   * getaddrinfo counts them UNAVAIL.
+   */
+  byName?: boolean;
+  /**
+   * The pairing of `lookupAddresses`' two families: each source's outcome is told to the other
+   * family's lookup.
+   */
+  paired?: PairedSearch | undefined;
+}
+
 /** The parts of the resolver this module works with, handed over by resolver.ts. */
 export interface ResolverCore {
-  /**
-   * One family's lookup, its deadline already in `options.signal`; `paired`, the pairing of both
-   * families' lookups, each source's outcome told to the other.
-   */
+  /** One family's lookup, its deadline already in `options.signal` (see {@linkcode LookupWay}). */
   resolveHostUnbounded(
     name: string,
     options: ResolveOptions,
-    bySortList?: boolean,
-    byName?: boolean,
-    paired?: PairedSearch,
+    way?: LookupWay,
   ): Promise<HostEntry>;
   /** The sources to ask, in nsswitch.conf's order. */
   sourcesOf(
@@ -265,8 +279,8 @@ export async function lookupAddressesUnbounded(
     // IPv4 alone goes through gethostbyname3_r in getaddrinfo, which orders by the sortlist;
     // both families (gethostbyname4_r) do not.
     familyOptions.map((familyOptions) =>
-      core.resolveHostUnbounded(name, familyOptions, wanted === 4, false, paired).finally(() =>
-        paired?.leave(familyOptions.family)
+      core.resolveHostUnbounded(name, familyOptions, { bySortList: wanted === 4, paired }).finally(
+        () => paired?.leave(familyOptions.family),
       )
     ),
   );

@@ -54,7 +54,12 @@ export type { HostEntry, ResolveOptions, ResolveStep } from "./_resolve_options.
 import type { HostEntry, ResolveOptions } from "./_resolve_options.ts";
 import type { PairedSearch } from "./_paired_search.ts";
 export type { AddressLookup, LookupAddressesOptions } from "./_lookup_both.ts";
-import type { AddressLookup, LookupAddressesOptions, ResolverCore } from "./_lookup_both.ts";
+import type {
+  AddressLookup,
+  LookupAddressesOptions,
+  LookupWay,
+  ResolverCore,
+} from "./_lookup_both.ts";
 
 /** The resolver's DNS part, once loaded: an answer from the hosts file never loads it. */
 let dnsLookup: typeof import("./_dns_lookup.ts") | undefined;
@@ -288,31 +293,30 @@ export function resolveHost(name: string, options: ResolveOptions = {}): Promise
   // Without a deadline, straight on: a command's single lookup compiles no more than it runs.
   const timeoutMs = options.timeoutMs;
   if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) {
-    return resolveHostUnbounded(name, options, true, true);
+    return resolveHostUnbounded(name, options, AS_GETHOSTBYNAME);
   }
   return runWithin(
     timeoutMs,
     name,
     options,
-    (bounded) => resolveHostUnbounded(name, bounded, true, true),
+    (bounded) => resolveHostUnbounded(name, bounded, AS_GETHOSTBYNAME),
   );
 }
 
+/** `resolveHost`'s way: gethostbyname's walk of the sources and its `sortlist` order. */
+const AS_GETHOSTBYNAME: LookupWay = Object.freeze({ bySortList: true, byName: true });
+
 /**
- * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`;
- * `bySortList` orders DNS's IPv4 addresses by resolv.conf's `sortlist`, as gethostbyname does
- * (and getaddrinfo does not); `byName` walks the sources as gethostbyname does, passing over
- * those glibc cannot load ({@linkcode askInOrder}), where getaddrinfo counts them UNAVAIL;
- * `paired`, the pairing of `lookupAddresses`' two families, tells each source's outcome to the
- * other family's lookup.
+ * {@linkcode resolveHost} once its whole-lookup deadline, if any, is in `options.signal`; `way`
+ * says how the sources are walked and the answer ordered ({@linkcode LookupWay}: `byName` as
+ * {@linkcode askInOrder} takes it).
  */
 const resolveHostUnbounded = (async function resolveHostUnbounded(
   name: string,
   options: ResolveOptions,
-  bySortList = false,
-  byName = false,
-  paired?: PairedSearch,
+  way: LookupWay = {},
 ): Promise<HostEntry> {
+  const { bySortList = false, byName = false, paired } = way;
   // An aborted signal ends every lookup, an address literal's too (as lookupAddresses' and
   // resolveAddress's, and as Deno.resolveDns does).
   options.signal?.throwIfAborted();
@@ -541,7 +545,9 @@ const askInOrder = (async function askInOrder<T>(
   paired?: PairedSearch,
 ): Promise<T | undefined> {
   let found: T | undefined;
-  for (const [at, source] of sources.entries()) {
+  // Indexed: no iterator and no [index, source] pair a source, a lookup.
+  for (let at = 0; at < sources.length; at++) {
+    const source = sources[at]!;
     let outcome = await ask(source);
     if (paired !== undefined) {
       const mine = outcome?.value !== undefined;
