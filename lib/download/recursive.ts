@@ -1822,6 +1822,9 @@ class Walker {
         if (checked === undefined) return undefined;
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
+        // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
+        // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
+        requestUrl = checked.finalUrl;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }

@@ -22,11 +22,7 @@
  * a page gone, its time gone), which `-N` and `-m` then judge as GNU's. Seeds above 1,300,000
  * draw besides a `Content-Length` shorter than the body sent and `--ignore-length`, and seeds
  * above 1,500,000 odd `Content-Disposition` and `Content-Type` forms, `--content-on-error` and
- * `--no-if-modified-since`. Known left (found by the twenty-third session's hunt of
- * 1,500,001-1,500,250, not yet fixed): `-m --no-if-modified-since` again (1500094), where a
- * HEAD redirected and answered newer is followed by GNU's GET of the redirect's target (its
- * retrieve_url follows the HEAD's redirect with an http_loop of its own), netkit's GET asking
- * for the link's URL again.
+ * `--no-if-modified-since`.
  *
  * A fixed few seeds run with the tests. To hunt, run more:
  *
@@ -79,12 +75,15 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * (`--trust-server-names`: a 503's page after a redirect is named after the redirect's target,
  * as GNU's check_file_output names it; netkit named it after the link), 1500111
  * (`--content-disposition`: a 503's page is named by its header) and 1500175 (`-N` again: a 304
- * leaves the copy here, which netkit emptied).
+ * leaves the copy here, which netkit emptied); and 1500094 (`-m --no-if-modified-since` again:
+ * after a HEAD redirected and answered newer, the GET goes to the redirect's target, as GNU's
+ * retrieve_url follows the HEAD's redirect with an http_loop of its own; netkit asked for the
+ * link's URL again).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
-  ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175],
+  ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
 ];
 
 /**
