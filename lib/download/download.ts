@@ -1138,7 +1138,12 @@ const attemptDownload = (async function attemptDownload(
       // A 300 without Location is a page to keep (the choices), as GNU wget keeps it.
       if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
-        if (options.contentOnError && !options.spider && !probe && !head) {
+        // (Never a 401's: GNU wget skips its body before it looks at the credentials; nor a
+        // 304's, the copy here current.)
+        if (
+          options.contentOnError && !options.spider && !probe && !head && status !== 401 &&
+          status !== 304
+        ) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
           await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
         }

@@ -1822,6 +1822,9 @@ class Walker {
         if (checked === undefined) return undefined;
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
+        // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
+        // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
+        requestUrl = checked.finalUrl;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
@@ -2148,9 +2151,11 @@ class Walker {
                 current = true;
                 response.close();
               }
-              // --content-disposition: the header's name, in the URL's directory, as GNU wget.
-              const disposition = options.contentDisposition && response.ok && file === undefined &&
-                  !shared
+              // --content-disposition: the header's name, in the URL's directory, as GNU wget
+              // (--content-on-error's page too, but a 401's, which GNU skips before it names).
+              const error = options.contentOnError && status >= 400;
+              const disposition = options.contentDisposition &&
+                  (response.ok || error && status !== 401) && file === undefined && !shared
                 ? response.head.headers.get("Content-Disposition")
                 : undefined;
               const name = headerName(disposition);
@@ -2162,9 +2167,11 @@ class Walker {
                   : planned.slice(0, planned.length - suffix.length);
                 path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
               } else if (
-                (options.contentDisposition || options.trustServerNames) && response.ok &&
+                (options.contentDisposition || options.trustServerNames) &&
+                (response.ok || error) &&
                 file === undefined && landed !== url && !shared
               ) {
+                // (--content-on-error's page too: GNU's check_file_output names it so.)
                 // Without the header GNU wget then names the file after the URL it came from, as
                 // --trust-server-names does (its directories too: `/Img` -> `Img/index.html`).
                 const named = plannedPath(landed);
@@ -2366,6 +2373,14 @@ class Walker {
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(path);
         if (kind === "css") this.#cssFiles.add(path);
+      } else if (
+        error instanceof HttpStatusError && error.status === 401 && options.contentOnError &&
+        !options.contentDisposition && !shared && !how.robots
+      ) {
+        // A 401's page is not saved, but -k points its links at the name the file would have
+        // had all the same, as GNU's retrieve_url registers the name it planned (no type yet).
+        this.#registerDownload(landed, path);
+        if (landed !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });

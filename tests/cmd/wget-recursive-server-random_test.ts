@@ -20,7 +20,9 @@
  * links with a query to a page (`-E`'s `NAME?q=1.html`), `-k` and `-K`, and answers that change
  * before the second run (a newer or older `Last-Modified`, a longer body or one of the same size,
  * a page gone, its time gone), which `-N` and `-m` then judge as GNU's. Seeds above 1,300,000
- * draw besides a `Content-Length` shorter than the body sent and `--ignore-length`.
+ * draw besides a `Content-Length` shorter than the body sent and `--ignore-length`, and seeds
+ * above 1,500,000 odd `Content-Disposition` and `Content-Type` forms, `--content-on-error` and
+ * `--no-if-modified-since`.
  *
  * A fixed few seeds run with the tests. To hunt, run more:
  *
@@ -66,12 +68,22 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * `--ignore-length` is current by its time alone; netkit compared the HEAD's length and fetched
  * it again) and 1300200 (`-r -nd -k`: a link redirected to a 204, whose empty body makes no
  * file, points at the name the file would have had, as GNU's register_redirection; netkit left
- * it absolute).
+ * it absolute); and `--content-on-error` beside the dimensions of seeds above 1,500,000: 1500043
+ * (`-r -l 2`: a 401's page is not saved, as GNU, which skips a 401's body before it looks at the
+ * credentials; netkit saved it), 1500201 (`-p -k -E -nd`: -k points a link to that 401 at the
+ * name its file would have had, as GNU's retrieve_url registers it), 1500009
+ * (`--trust-server-names`: a 503's page after a redirect is named after the redirect's target,
+ * as GNU's check_file_output names it; netkit named it after the link), 1500111
+ * (`--content-disposition`: a 503's page is named by its header) and 1500175 (`-N` again: a 304
+ * leaves the copy here, which netkit emptied); and 1500094 (`-m --no-if-modified-since` again:
+ * after a HEAD redirected and answered newer, the GET goes to the redirect's target, as GNU's
+ * retrieve_url follows the HEAD's redirect with an http_loop of its own; netkit asked for the
+ * link's URL again).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
-  ...[1300147, 1300151, 1300200],
+  ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
 ];
 
 /**

@@ -358,6 +358,7 @@ export function randomServerSite(seed: number): RandomServerSite {
   const changed: Record<string, Behaviour> = {};
   if (seed > 1_200_000) newerDimensions(seed, urls, args, again, changed);
   if (seed > 1_300_000) wrongLengths(seed, urls, args);
+  if (seed > 1_500_000) fourteenDimensions(seed, urls, args, again);
   return { urls, start, args, again, changed };
 }
 
@@ -458,6 +459,67 @@ function wrongLengths(seed: number, urls: Record<string, Behaviour>, args: strin
     }
   }
   if (chance(0.2)) args.push("--ignore-length");
+}
+
+/**
+ * What seeds above 1,500,000 draw besides, from a random stream of their own:
+ * `Content-Disposition` in other forms (`filename*=UTF-8''`, capitals, no quotes, a blank in
+ * the name), `Content-Type` in mixed case with a charset or blanks, `--content-on-error`, and
+ * `--no-if-modified-since` beside `-N` and `-m` (HEADs then go first: the answers GNU closes
+ * after say close, as above).
+ */
+function fourteenDimensions(
+  seed: number,
+  urls: Record<string, Behaviour>,
+  args: string[],
+  again: boolean,
+): void {
+  const { int, pick, chance } = randomDraws(seed * 179424691 + 61);
+  for (const behaviour of Object.values(urls)) {
+    if (behaviour.status !== 200) continue;
+    const type = behaviour.headers.find(([name]) => name === "Content-Type");
+    if (type !== undefined && type[1] === "text/html" && chance(0.3)) {
+      type[1] = pick([
+        "Text/HTML;Charset=UTF-8",
+        'text/html ; charset="utf-8"',
+        "TEXT/html;charset=iso-8859-1",
+        "text/html;",
+      ]);
+    }
+    if (!behaviour.headers.some(([name]) => name === "Content-Disposition") && chance(0.06)) {
+      const name = `cd${int(1, 9)}${pick([".html", ".txt", ""])}`;
+      behaviour.headers.push([
+        "Content-Disposition",
+        pick([
+          `attachment; filename*=UTF-8''${name}`,
+          `ATTACHMENT; FILENAME=${name}`,
+          `inline;filename="x ${name}"`,
+          `attachment; filename="${name}"; size=3`,
+        ]),
+      ]);
+    }
+  }
+  const has = (name: string) =>
+    Object.values(urls).some((b) => b.headers.some(([n]) => n === name));
+  let heads = false;
+  if (has("Content-Disposition") && !args.includes("--content-disposition") && chance(0.3)) {
+    args.push("--content-disposition");
+    heads = again;
+  }
+  if (chance(0.12)) args.push("--content-on-error");
+  if (again && !args.includes("--spider") && chance(0.3)) {
+    args.push("--no-if-modified-since");
+    heads = true;
+  }
+  if (heads) {
+    const tries = args.indexOf("-t");
+    if (tries >= 0 && args[tries + 1] === "1") args[tries + 1] = "2";
+    for (const behaviour of Object.values(urls)) {
+      if (behaviour.status === 401 || behaviour.status >= 300 && behaviour.status < 400) {
+        behaviour.close = true;
+      }
+    }
+  }
 }
 
 /**

@@ -450,8 +450,12 @@ export function randomSite(seed: number): RandomSite {
   if (seed > 1_300_000) {
     thirteenDimensions(seed, args, files, config, plainDirs, pageNodes.map(canonicalPath));
   }
+  let begin = start;
+  if (seed > 1_500_000) {
+    begin = fourteenDimensions(seed, args, files, pageNodes.map(canonicalPath), start, tail);
+  }
   if (unboundedNoClobberFlat(args)) args.splice(args.indexOf("-nc"), 1);
-  return { files, nginxConfig: config.join("\n"), start: start + tail, args };
+  return { files, nginxConfig: config.join("\n"), start: begin + tail, args };
 }
 
 /**
@@ -905,6 +909,98 @@ function thirteenDimensions(
     }
     files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
   }
+}
+
+/**
+ * What seeds above 1,500,000 add, from a random stream of their own (so the seeds below, which
+ * earlier sessions ran, stay what they were; the twenty-third session hunted 1,400,000 on
+ * without them): a directory start URL without its slash (nginx's 301 to it, under `-np`, `-m`
+ * and `-p`), `-A`/`-R` wildcards with `[...]` sets (and `--ignore-case`), `-D` lists in capitals,
+ * with a leading or trailing dot or a name's tail (with `-H` or without), `-E -k -K` together
+ * (and `--convert-file-only`), and markup: `<meta http-equiv=refresh>` without quotes, with
+ * blanks around `=` or a comma, `srcset` across lines and without blanks, attributes in mixed
+ * case, CSS `url()` with blanks inside and comments around, and `<a>` in a CSS comment.
+ */
+function fourteenDimensions(
+  seed: number,
+  args: string[],
+  files: Record<string, string | Uint8Array>,
+  pages: string[],
+  start: string,
+  tail: string,
+): string {
+  const { pick, chance } = randomDraws(seed * 104395301 + 59);
+  const has = (prefix: string) => args.some((arg) => arg.startsWith(prefix));
+  let begin = start;
+  // (Only where the start is a directory and no query follows: `/d?x=1` is another URL.)
+  if (start.length > 1 && start.endsWith("/") && tail === "" && chance(0.4)) {
+    begin = start.slice(0, -1);
+  }
+  if (!has("-k") && !has("-A") && !has("-R") && chance(0.12)) {
+    args.push(
+      pick(["-A", "-R"]),
+      pick([
+        "p[0-9]*",
+        "*.[hH][tT]*",
+        "[a-p]*",
+        "*[0-9].html",
+        "[!p]*.html",
+        "*.[Pp][Nn][Gg]",
+        "[[:upper:]]*",
+        "*[.]css,*[.]js",
+      ]),
+      ...(chance(0.4) ? ["--ignore-case"] : []),
+    );
+  }
+  if (chance(0.1)) {
+    const domains = pick([
+      ".0.0.1",
+      "LOCALHOST",
+      ".localhost,127.0.0.1",
+      "0.0.1",
+      "localhost.",
+      "host,127.0.0.1",
+      "127.0.0.1,.",
+    ]);
+    const at = args.indexOf("-D");
+    if (at >= 0) args[at + 1] = domains;
+    else args.push(...(chance(0.7) ? ["-H"] : []), "-D", domains);
+  }
+  if (!has("-A") && !has("-R") && chance(0.1)) {
+    for (const option of ["-E", "-k", "-K"]) if (!args.includes(option)) args.push(option);
+    if (!has("--convert-file-only") && chance(0.4)) args.push("--convert-file-only");
+  }
+  const plain = pages.filter((path) => /^[\w./~@;+-]+$/.test(path));
+  const page = () => plain.length > 0 ? pick(plain) : "/index.html";
+  const pngs = Object.keys(files).filter((path) => /\.png$/i.test(path) && /^[\w./-]+$/.test(path));
+  const png = () => pngs.length > 0 ? `/${pick(pngs)}` : "/none.png";
+  const HEAD = [
+    () => `<META HTTP-EQUIV=Refresh CONTENT=0;URL=${page()}>`,
+    () => `<meta http-equiv="refresh" content="0; url = ${page()}">`,
+    () => `<meta http-equiv="refresh" content="0, url=${page()}">`,
+    () => `<meta http-equiv="refresh" content="0;url=&quot;${page()}&quot;">`,
+    () => `<meta http-equiv="refresh" content="  7  ;  URL=${page()}  ">`,
+  ];
+  const BODY = [
+    () => `<img srcset="${png()},${png()} 2x" alt="">`,
+    // (Not a line break or a tab after a comma: GNU's -k then doubles the name's end, as for
+    // blanks before the first URL, `/x.PNGNG`, cmd/README.md; seed 1500005.)
+    () => `<img src="${png()}" srcset="${png()}  1x,${png()}   2x" alt="">`,
+    () => `<img SrC="${png()}" alt="">`,
+    () => `<a HrEf="${page()}">mixed case</a>`,
+    () => `<style>p { background: url( "${png()}"  ) }</style>`,
+    () => `<style>/* url(${png()}) */ p { background: url(${png()}) /* x */ }</style>`,
+    () => `<style>/* <a href="${page()}">x</a> */</style>`,
+    () => `<div style="background:url(  ${png()}  )">u</div>`,
+  ];
+  for (const path of Object.keys(files)) {
+    let text = files[path];
+    if (typeof text !== "string" || !text.includes("</body>") || !chance(0.3)) continue;
+    if (chance(0.25)) text = text.replace("</head>", `${pick(HEAD)()}</head>`);
+    const added = [pick(BODY)(), ...(chance(0.3) ? [pick(BODY)()] : [])];
+    files[path] = text.replace("</body>", `${added.join("\n")}\n</body>`);
+  }
+  return begin;
 }
 
 /**
