@@ -1966,7 +1966,8 @@ class Walker {
     // name.)
     const claims = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
       !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
-      !(options.timestamping && options.timestampingByHead) && requestUrl === url;
+      !(options.timestamping && options.timestampingByHead) && requestUrl === url &&
+      !this.#someFileAt(planned, options.adjustExtension ?? false);
     const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
     // The fetch that takes another's GET saves it for good: not as a NAME.tmp to be removed (its
     // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one.
@@ -2673,6 +2674,24 @@ class Walker {
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "." : path.slice(0, slash);
     return !this.#freshDirectories.has(parent) || this.#written.has(path);
+  }
+
+  /**
+   * Whether a file (of the user's, or of an earlier run) is at `path`, or under -E
+   * (`extensions`) at the name with `.html` or `.css` after it: a GET that another fetch may take
+   * away to its own name is made only where nothing is there to be lost (see `OwnGet`).
+   */
+  #someFileAt(path: string, extensions: boolean): boolean {
+    if (!this.#mayExist(path)) return false;
+    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
+    return names.some((name) => {
+      try {
+        Deno.lstatSync(name);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**

@@ -20,8 +20,8 @@
  * bound, not a timing of speed).
  *
  * Known left (cmd/README.md), told apart and not failed unless NETKIT_FUZZ_KNOWN=1, and only in
- * the runs where it may still come (`raceMayCome`: --wait, --spider, copies here asked for with
- * If-Modified-Since or Range, ...): a URL that one before it in the queue redirects to, whose own
+ * the runs where it may still come (`raceMayCome`: --wait, --spider, a file already at the
+ * target's name, ...): a URL that one before it in the queue redirects to, whose own
  * request went out before the redirect was answered, is asked for twice (and saved under its own
  * name too; what is read after can then differ). Seen in 15 of the first 900 seeds (19, 31, 43,
  * 246, 262, 456, 486, 503, 506, 609, 774, 817, 866, 870, 886), where the redirected fetch now
@@ -207,14 +207,15 @@ function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: stri
  * Whether the known race may still come in a run of `args` (`again`: the second run, the first
  * one's files there; `hosts`: both names, with --wait): where the fetch of a URL redirected to one
  * whose own GET is under way cannot take that GET's answer (cmd/README.md): --wait, --spider,
- * --delete-after, names the answer gives, or a copy here asked for with If-Modified-Since or
- * Range, or not asked for (-nc), which under -nd may be another URL's of the same name.
+ * --delete-after, names the answer gives, a file already at the target's name (the second run:
+ * the first one's files are there), or, under -nd, a copy here not asked for (-nc) or a name
+ * -A/-R may refuse.
  */
 function raceMayCome(args: string[], again: boolean, hosts: boolean): boolean {
   const has = (option: string) => args.includes(option);
   const copies = has("-N") || has("-m") || has("-c") || has("-nc");
   return hosts || has("--spider") || has("--delete-after") || has("--content-disposition") ||
-    has("--trust-server-names") || (again && copies) ||
+    has("--trust-server-names") || again ||
     (has("-nd") && (copies || has("-A") || has("-R")));
 }
 

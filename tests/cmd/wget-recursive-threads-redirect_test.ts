@@ -102,5 +102,23 @@ peerTest(
         assert.deepEqual(netkit, gnu);
       });
     }
+    await t.step("-r with the user's x.html there: kept, never moved to a.html", async () => {
+      // GNU leaves x.html as it is (it never writes it); netkit's own GET of /x.html, under way
+      // when the redirect comes, writes over it (the race left where a file is there), but the
+      // file is never taken away to be a.html.
+      const cwd = `${dir.path}/here`;
+      const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
+      await Deno.mkdir(host, { recursive: true });
+      await Deno.writeTextFile(`${host}/x.html`, "mine\n");
+      reset();
+      const run = await runWgetLogged(
+        "netkit",
+        ["-nv", "--max-threads", "2", "-r", "-P", "out", url],
+        cwd,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(await Deno.readTextFile(`${host}/a.html`), PAGES["/x.html"]);
+      assert.match(await Deno.readTextFile(`${host}/x.html`), /^(mine\n|<a href="y\.html">)/);
+    });
   },
 );
