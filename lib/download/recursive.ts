@@ -361,6 +361,48 @@ interface FetchHow {
    * fetch before it that landed on it done, its page read; the pages before it read).
    */
   landing?: Promise<void> | undefined;
+  /** With several threads: settles once the pages before this URL's have been read. */
+  previousRead?: Promise<void> | undefined;
+  /**
+   * With several threads: gives the request slot back (a GET whose answer waits to learn whether
+   * a fetch before it takes it, see `OwnGet`).
+   */
+  releaseSlot?: (() => void) | undefined;
+}
+
+/**
+ * With several threads, a queued URL's own GET that went out and whose answer a fetch before it
+ * in the queue, redirected to the URL, may take as its own (see `Walker.#claimOwnGet`).
+ */
+interface OwnGet {
+  /** The URL's place in the queue. */
+  order: number;
+  /** A fetch before it was redirected here and takes the answer (its bytes, under its name). */
+  claimed: boolean;
+  /** Settles when claimed. */
+  claimedSignal: Promise<void>;
+  claim: () => void;
+  /** The answer saved, handed to the fetch that claimed it; undefined when there is none. */
+  handed: Promise<HandedGet | undefined>;
+  hand: (handed: HandedGet | undefined) => void;
+  /** Settles once the fetch that claimed it has saved it under its own name (or failed to). */
+  adopted: Promise<void>;
+  adoptedDone: () => void;
+}
+
+/** A queued URL's own GET, saved, handed to the fetch that claimed it (see `OwnGet`). */
+interface HandedGet {
+  path: string;
+  result: DownloadResult;
+  kind: Fetched["kind"];
+  text: string | undefined;
+}
+
+/** Thrown out of download() at a redirect to a URL whose own GET another fetch takes. */
+class ClaimedRedirect extends Error {
+  constructor(readonly to: string, readonly own: OwnGet) {
+    super(`Redirected to ${to}, whose own request is under way`);
+  }
 }
 
 /** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
@@ -624,6 +666,12 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    // A redirect's target whose own GET went out takes its answer only where the two GETs would
+    // be the same request, saved the same way: no --wait (a host's turns), --spider's HEAD,
+    // -O, or a name that the answer gives (--content-disposition, --trust-server-names).
+    this.#claimsAllowed = !this.#oneThread && !options.waitMs && !options.spider &&
+      options.output === undefined && !options.contentDisposition &&
+      !options.trustServerNames && !options.deleteAfter;
     this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
@@ -732,11 +780,16 @@ class Walker {
     // then known (it is a URL downloaded, as in GNU's run), but for the `threads` - 1 URLs just
     // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
     const landedOrders = new Set<number>();
-    let oldestUnlanded = 1;
+    this.#oldestUnlanded = 1;
+    this.#redirectedTo.clear();
     const land = (order: number) => {
-      if (order < oldestUnlanded || landedOrders.has(order)) return;
+      if (order < this.#oldestUnlanded || landedOrders.has(order)) return;
       landedOrders.add(order);
-      while (landedOrders.delete(oldestUnlanded)) oldestUnlanded++;
+      const was = this.#oldestUnlanded;
+      while (landedOrders.delete(this.#oldestUnlanded)) this.#oldestUnlanded++;
+      if (this.#oldestUnlanded !== was) {
+        for (const waiter of this.#landWaiters) waiter();
+      }
       wake?.();
     };
     let read: Promise<void> = Promise.resolve();
@@ -746,7 +799,7 @@ class Walker {
       if (failure) throw failure.error;
       while (
         head < queue.length && running.size < ahead && this.#slotsLeft > 0 &&
-        head + 1 - oldestUnlanded < threads
+        head + 1 - this.#oldestUnlanded < threads
       ) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
@@ -1291,6 +1344,11 @@ class Walker {
     const reserved: FetchHow = {
       ...how,
       reserved: true,
+      releaseSlot: () => {
+        if (!slot) return;
+        slot = false;
+        this.#releaseSlot();
+      },
       onLanded: (finalUrl) => {
         if (landedOn !== undefined) return;
         landedOn = finalUrl;
@@ -1312,9 +1370,24 @@ class Walker {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
       // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
-      const waiting = this.#takeSlot();
+      let waiting = this.#takeSlot();
       slot = true;
       if (waiting) await waiting;
+      const redirects = this.#redirectedTo.get(url)?.filter((r) => r.order < how.order!);
+      if (redirects !== undefined && redirects.length > 0) {
+        // A fetch before it in the queue was redirected here meanwhile: this URL is one
+        // downloaded through it once its page has been read (as in GNU's run, where that fetch
+        // came first), or else asked for (that fetch failed, or its file was removed and
+        // forgotten: then once the pages before it have been read).
+        reserved.releaseSlot!();
+        for (const redirect of redirects) await redirect.settled;
+        const saved = this.#urlToFile.get(url);
+        if (saved !== undefined && this.#mayBeRemoved(saved)) await how.previousRead;
+        if (this.#urlToFile.has(url)) return DOWNLOADED_ALREADY;
+        waiting = this.#takeSlot();
+        slot = true;
+        if (waiting) await waiting;
+      }
       if (this.#options.waitMs || this.#options.spider) {
         return await this.#fetchAfterWait(url, reserved);
       }
@@ -1324,6 +1397,67 @@ class Walker {
       if (slot) this.#releaseSlot();
       fetchedDone();
     }
+  }
+
+  /**
+   * With several threads, the own GET of `url` (a URL after `order` in the queue) that a fetch
+   * redirected to it takes: its answer is then that fetch's, saved under that fetch's name, and
+   * the URL one downloaded through it, as in GNU's run, which asks for it once (through the
+   * redirect). Undefined when there is none to take: that fetch asks for it itself.
+   */
+  #claimOwnGet(url: string, order: number): OwnGet | undefined {
+    const own = this.#ownGets.get(url);
+    if (own === undefined || own.claimed || own.order <= order) return undefined;
+    own.claimed = true;
+    own.claim();
+    return own;
+  }
+
+  /**
+   * With several threads, a queued URL's own GET (`order` in the queue) about to go out: a fetch
+   * before it redirected to it may claim its answer until all before it have landed.
+   */
+  #openOwnGet(url: string, order: number): OwnGet {
+    let claim!: () => void;
+    let hand!: (handed: HandedGet | undefined) => void;
+    let adoptedDone!: () => void;
+    const own: OwnGet = {
+      order,
+      claimed: false,
+      claimedSignal: new Promise<void>((resolve) => (claim = resolve)),
+      claim: () => claim(),
+      handed: new Promise<HandedGet | undefined>((resolve) => (hand = resolve)),
+      hand: (handed) => hand(handed),
+      adopted: new Promise<void>((resolve) => (adoptedDone = resolve)),
+      adoptedDone: () => adoptedDone(),
+    };
+    this.#ownGets.set(url, own);
+    return own;
+  }
+
+  /**
+   * Whether the saved answer of a queued URL's own GET (`own`) goes to the fetch before it that
+   * claimed it: waits (its request slot given back) until it is claimed or every URL before it
+   * in the queue has landed (none can be redirected to it any more).
+   */
+  async #ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean> {
+    if (!own.claimed && this.#oldestUnlanded < own.order) {
+      releaseSlot?.();
+      let waiter!: () => void;
+      const landed = new Promise<void>((resolve) => {
+        waiter = () => {
+          if (this.#oldestUnlanded >= own.order) resolve();
+        };
+      });
+      this.#landWaiters.add(waiter);
+      try {
+        await Promise.race([own.claimedSignal, landed]);
+      } finally {
+        this.#landWaiters.delete(waiter);
+      }
+    }
+    if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
+    return own.claimed;
   }
 
   /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
@@ -1829,6 +1963,34 @@ class Walker {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
     }
+    // With several threads, a plain GET of a queued URL: a fetch before it in the queue that a
+    // redirect sends here meanwhile takes its answer, rather than ask a second time (OwnGet).
+    // (Its file may be a NAME.tmp to be removed: the fetch that takes it saves it under its own
+    // name.)
+    const claims = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
+      !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
+      !(options.timestamping && options.timestampingByHead) && requestUrl === url &&
+      !this.#someFileAt(planned, options.adjustExtension ?? false);
+    const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
+    // The fetch that takes another's GET saves it for good: not as a NAME.tmp to be removed (its
+    // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one.
+    const rules = options.acceptRules;
+    const claiming = claims && !how.temporary &&
+      !(layout.directories === false && rules && !acceptsFileName(`${planned}.1`, rules));
+    /** A redirect to `to`: the own GET of a URL after this one in the queue, when it takes it. */
+    const claimOwn = (to: string) => {
+      if (how.order !== undefined && how.until) {
+        // A queued URL after this one whose GET has not gone out yet waits for this fetch.
+        let redirects = this.#redirectedTo.get(to);
+        if (!redirects) this.#redirectedTo.set(to, redirects = []);
+        redirects.push({ order: how.order, settled: how.until });
+      }
+      if (!claiming || temporary) return undefined;
+      const claimed = this.#claimOwnGet(to, how.order!);
+      // (Landed: its answer is that GET's.)
+      if (claimed) how.onLanded?.(to);
+      return claimed;
+    };
     /**
      * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's
      * time, and no length or the copy's, leave the copy as it is.
@@ -2217,6 +2379,8 @@ class Walker {
                   throw new Deno.errors.AlreadyExists(there);
                 }
               }
+              const claimed = claimOwn(to);
+              if (claimed) throw new ClaimedRedirect(to, claimed);
             },
             start(info) {
               how.onLanded?.(landed);
@@ -2245,7 +2409,62 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        result = await download(this.#withStartCredentials(requestUrl), general);
+        for (let from = requestUrl; result === undefined;) {
+          try {
+            result = await download(this.#withStartCredentials(from), general);
+          } catch (error) {
+            if (!(error instanceof ClaimedRedirect)) throw error;
+            const own = error.own;
+            const handed = await own.handed;
+            if (handed === undefined) {
+              // Its own GET saved nothing here: asked for again, as GNU's run asks for it.
+              own.adoptedDone();
+              from = error.to;
+              continue;
+            }
+            try {
+              // Its answer, saved, is this URL's file, named as this URL's (GNU saves a redirect's
+              // target under the name of the URL asked for); the target is downloaded there.
+              contentType = handed.result.contentType;
+              claimed = true;
+              if (options.adjustExtension && (clobber || options.noClobber)) {
+                // -E: as the answer's type names this URL's file (see `start` above).
+                const before = path;
+                path = withPageExtension(path, contentType);
+                if (path !== before) extended = overwrite = true;
+              }
+              try {
+                open();
+                (file as Deno.FsFile | undefined)?.close();
+                file = undefined;
+                Deno.renameSync(handed.path, path);
+              } catch (error) {
+                try {
+                  Deno.removeSync(handed.path);
+                } catch {
+                  // Gone already.
+                }
+                throw error instanceof DownloadFileError
+                  ? error
+                  : new DownloadFileError(path, error);
+              }
+              if (extended && !this.#written.has(path)) this.#extended.add(path);
+              this.#written.add(path);
+              this.#temporaries.delete(handed.path);
+              this.result.files++;
+              this.result.bytes += handed.result.bytes;
+              const finalUrl = handed.result.finalUrl;
+              this.#registerDownload(finalUrl, path);
+              if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+              if (handed.kind === "html") this.#htmlFiles.add(path);
+              if (handed.kind === "css") this.#cssFiles.add(path);
+              log.onSaved?.({ ...handed.result, url, path });
+              return { path, finalUrl, kind: handed.kind, text: handed.text };
+            } finally {
+              own.adoptedDone();
+            }
+          }
+        }
       }
       if (current) {
         // The copy here stays; a page or stylesheet among them is read from it for links.
@@ -2323,6 +2542,15 @@ class Walker {
           ? undefined
           : "",
       };
+      if (
+        own && result.finalUrl === url && await this.#ownGetClaimed(url, own, how.releaseSlot)
+      ) {
+        // A fetch before it in the queue was redirected here meanwhile: the file is its, this
+        // URL one downloaded through it (GNU's run asks once, through the redirect).
+        own.hand({ path, result, kind: done.kind, text: done.text });
+        await own.adopted;
+        return DOWNLOADED_ALREADY;
+      }
       this.result.files++;
       this.result.bytes += result.bytes;
       this.#registerDownload(result.finalUrl, path);
@@ -2388,6 +2616,11 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
+      if (own) {
+        // (Nothing handed over when not claimed, or when nothing was saved.)
+        own.hand(undefined);
+        if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
+      }
     }
   }
 
@@ -2405,6 +2638,21 @@ class Walker {
    * still coming): settles when that fetch is done (the URL then downloaded).
    */
   readonly #landingOn = new Map<string, Promise<void>>();
+  /**
+   * With several threads, the smallest place in the queue whose answer has not landed (its status
+   * and headers after its redirects, see `#run`), and those told when it grows.
+   */
+  #oldestUnlanded = 1;
+  readonly #landWaiters = new Set<() => void>();
+  /**
+   * With several threads, the URLs the queued URLs' fetches were redirected to in this walk, and
+   * by whom: its place in the queue, and when its page has been read.
+   */
+  readonly #redirectedTo = new Map<string, { order: number; settled: Promise<void> }[]>();
+  /** With several threads, the queued URLs whose own GET may be claimed (see `OwnGet`). */
+  readonly #ownGets = new Map<string, OwnGet>();
+  /** With several threads, no option that keeps a redirect from taking a GET (see `OwnGet`). */
+  readonly #claimsAllowed: boolean;
   /** With several threads and -E, the names each fetch may take once its type is known. */
   readonly #busyAliased = new Map<string, Set<NameHolder>>();
   /** With several threads, the request slots free (see `#takeSlot`). */
@@ -2441,6 +2689,24 @@ class Walker {
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "." : path.slice(0, slash);
     return !this.#freshDirectories.has(parent) || this.#written.has(path);
+  }
+
+  /**
+   * Whether a file (of the user's, or of an earlier run) is at `path`, or under -E
+   * (`extensions`) at the name with `.html` or `.css` after it: a GET that another fetch may take
+   * away to its own name is made only where nothing is there to be lost (see `OwnGet`).
+   */
+  #someFileAt(path: string, extensions: boolean): boolean {
+    if (!this.#mayExist(path)) return false;
+    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
+    return names.some((name) => {
+      try {
+        Deno.lstatSync(name);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**

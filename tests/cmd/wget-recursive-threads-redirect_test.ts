@@ -1,0 +1,124 @@
+/**
+ * `wget -r --max-threads 2` beside GNU wget 1.21 (one URL at a time) on a server that answers
+ * `/a.html`'s redirect to `/x.html` only once `/x.html`'s own request has come (or after a while,
+ * for GNU's run, which asks for `/x.html` only through the redirect): the race of
+ * `tests/cmd/wget-recursive-threads-random_test.ts`'s seeds 19, 43, 246, ... (cmd/README.md).
+ * GNU asks for `/x.html` once, saves its bytes as `a.html` and skips `/x.html` as downloaded
+ * already (reading `a.html` for its links at `/x.html`'s turn); netkit asked for it twice and
+ * saved it as `x.html` too. Compared: the exit codes, the files and their bytes, the requests
+ * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap).
+ */
+
+import assert from "node:assert/strict";
+import { peerTest, tempDir } from "../harness/peers.ts";
+import { runWgetLogged, stableLines } from "../harness/wget_recursive_compare.ts";
+import { snapshotTree } from "../harness/test_site.ts";
+
+const LAST_MODIFIED = "Wed, 01 Jan 2020 00:00:00 GMT";
+
+const PAGES: Record<string, string> = {
+  "/": `<a href="a.html">a</a> <a href="x.html">x</a> <a href="y.html">y</a>\n`,
+  "/x.html": `<a href="y.html">y</a> <a href="z.html">z</a> <img src="p.png">\n`,
+  "/y.html": `<a href="x.html">x</a>\n`,
+  "/z.html": "z\n",
+  "/p.png": "png\n",
+};
+
+/** How long `/a.html` waits for `/x.html`'s request before it answers all the same. */
+const HOLD_MS = 300;
+
+const CASES = [
+  ["-r"],
+  ["-r", "-k"],
+  ["-r", "-nd"],
+  ["-r", "-E", "-k", "-K"],
+  ["-r", "-N"],
+  ["-r", "-nd", "-R", "png"],
+  // /x.html's own file a NAME.tmp: GNU saves its bytes as a.html, which -R lets pass.
+  ["-r", "-R", "x.*"],
+];
+
+peerTest(
+  "wget -r --max-threads 2: a redirect to a URL whose own request is under way, as GNU wget",
+  ["wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    /** Settles when `/x.html` is asked for (made afresh for each run). */
+    let xAsked!: () => void;
+    let xSeen = Promise.resolve();
+    const reset = () => {
+      requests = [];
+      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/x.html") xAsked();
+        if (path === "/a.html") {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            xSeen,
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+          ]);
+          clearTimeout(timer);
+          return new Response(null, { status: 301, headers: { location: "/x.html" } });
+        }
+        const body = PAGES[path];
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        const type = path.endsWith(".png") ? "image/png" : "text/html";
+        return new Response(body, {
+          headers: { "content-type": type, "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of CASES) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/${tool}`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
+          await Deno.mkdir(cwd);
+          reset();
+          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+          const run = await runWgetLogged(
+            tool,
+            ["-nv", ...threads, ...args, "-P", "out", url],
+            cwd,
+          );
+          outcomes.push({
+            code: run.code,
+            requests: requests.sort(),
+            files: [...await snapshotTree(`${cwd}/out`)].sort(),
+            log: stableLines(run.stderr).sort(),
+          });
+        }
+        const [gnu, netkit] = outcomes;
+        // GNU asks for /x.html once, through /a.html's redirect.
+        assert.equal(gnu!.requests.filter((r) => r === "GET /x.html").length, 1);
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+    await t.step("-r with the user's x.html there: kept, never moved to a.html", async () => {
+      // GNU leaves x.html as it is (it never writes it); netkit's own GET of /x.html, under way
+      // when the redirect comes, writes over it (the race left where a file is there), but the
+      // file is never taken away to be a.html.
+      const cwd = `${dir.path}/here`;
+      const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
+      await Deno.mkdir(host, { recursive: true });
+      await Deno.writeTextFile(`${host}/x.html`, "mine\n");
+      reset();
+      const run = await runWgetLogged(
+        "netkit",
+        ["-nv", "--max-threads", "2", "-r", "-P", "out", url],
+        cwd,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(await Deno.readTextFile(`${host}/a.html`), PAGES["/x.html"]);
+      assert.match(await Deno.readTextFile(`${host}/x.html`), /^(mine\n|<a href="y\.html">)/);
+    });
+  },
+);
