@@ -34,7 +34,10 @@ let nodeDgramLoading: Promise<{ default: typeof NodeDgram }> | undefined;
 export interface DnsQueryOptions {
   /** The server to ask. */
   nameServer: NameServer;
-  /** Give up after this long, UDP and TCP together. @default {5000} */
+  /**
+   * Give up after this long over UDP and, after a truncated answer, this long again over TCP
+   * (glibc's send_vc waits there without a limit of its own). @default {5000}
+   */
   timeoutMs?: number;
   /** Abort the question: the promise rejects with `signal.reason` and the socket is closed. */
   signal?: AbortSignal | undefined;
@@ -1062,7 +1065,6 @@ const askServerNow = (async function askServerNow(
   const signal = options.signal;
   signal?.throwIfAborted();
   if (stop?.stopped) throw stop.stopped.why();
-  const deadline = Date.now() + timeoutMs;
   const bindAddress = udpBindAddress(server.hostname);
   // Without the right to bind a UDP socket (`--allow-net=127.0.0.1:5353` grants the server, not
   // a local port), ask over TCP, which needs only the server's address: every server answers
@@ -1093,7 +1095,9 @@ const askServerNow = (async function askServerNow(
     const answer = await asked;
     if (!answer.truncated) return answer;
   }
-  const left = Math.max(1, deadline - Date.now());
+  // TCP's own time, not what the UDP try left of it: glibc waits for a TCP answer however long
+  // it takes (send_vc has no timeout), netkit the whole time again (seed 1300231).
+  const left = timeoutMs;
   let bytes: Uint8Array;
   try {
     // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).

@@ -447,6 +447,13 @@ export const lookupChain = (async function lookupChain(
       // Only over TCP: no server failed, the answer said so (see nssStatusAfter).
       throw answeredFailure(new (await dnsErrors()).DnsServerError(name, answer.rcode, { server }));
     }
+    // The name as the answer's question section spells it (a server of DNS 0x20's or a
+    // middlebox's case): glibc's h_name and canonical name are that name, unpacked from the
+    // answer (nss_dns's getanswer_r), not the name as asked (seed 1401000).
+    const spelt = answer.questions[0]?.name;
+    if (chain.length === 1 && spelt !== undefined && spelt !== name && sameName(spelt, name)) {
+      chain[0] = spelt;
+    }
     // Walk the answer section along the chain (plain loops: this runs for every lookup).
     let moved = false;
     while (true) {

@@ -155,6 +155,7 @@ export function punycodeDecode(encoded: string): string {
  *
  * assert.equal(toUnicodeHostName("xn--bcher-kva.test"), "b\u00fccher.test");
  * assert.equal(toUnicodeHostName("www.test"), "www.test");
+ * assert.equal(toUnicodeHostName("XN--BCHER-KVA.TEST"), "B\u00fcCHER.TEST");
  * ```
  */
 export function toUnicodeHostName(name: string): string {
@@ -162,7 +163,9 @@ export function toUnicodeHostName(name: string): string {
   return name.split(".").map((label) => {
     if (!/^xn--/i.test(label)) return label;
     try {
-      return punycodeDecode(label.slice(4).toLowerCase());
+      // The letters' case kept, as libidn2 keeps it (getent ahosts: `B\u00fcCHER.TEST` for
+      // `XN--BCHER-KVA.TEST`, random seed 1401096).
+      return punycodeDecode(label.slice(4));
     } catch {
       return label;
     }

@@ -1,12 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  freePort,
-  peerPath,
-  peerTest,
-  retryPeerStart,
-  startPeer,
-  tempDir,
-} from "../harness/peers.ts";
+import { peerPath, peerTest, startPeerOnFreePort, tempDir } from "../harness/peers.ts";
 import { startLexicalServer } from "../harness/deno_server.ts";
 
 const startServer = () => startLexicalServer(["--quiet", "--workers", "1"]);
@@ -18,10 +11,9 @@ peerTest("two lexical-server instances serve behind nginx's upstream, kept alive
   await Deno.chmod(dir.path, 0o755);
   await using first = await startServer();
   await using second = await startServer();
-  // nginx needs a fixed port: a port found free can be taken before nginx binds it, and nginx then
-  // ends at once; it is started again on another port (as the harness does for nginx).
-  const { port, nginx } = await retryPeerStart(async () => {
-    const port = freePort();
+  // nginx needs a fixed port: one found free is held while nginx starts; taken all the same, nginx
+  // ends at once or is not alone there, and it is started again on another port.
+  const nginx = await startPeerOnFreePort(async (port) => {
     const temp = (name: string) => `${name}_temp_path ${dir.path}/${name}_temp;`;
     await Deno.writeTextFile(
       `${dir.path}/nginx.conf`,
@@ -49,23 +41,18 @@ http {
 }
 `,
     );
-    return {
-      port,
-      nginx: await startPeer(
-        [
-          peerPath("nginx")!,
-          "-p",
-          dir.path,
-          "-e",
-          `${dir.path}/error.log`,
-          "-c",
-          `${dir.path}/nginx.conf`,
-        ],
-        port,
-      ),
-    };
+    return [
+      peerPath("nginx")!,
+      "-p",
+      dir.path,
+      "-e",
+      `${dir.path}/error.log`,
+      "-c",
+      `${dir.path}/nginx.conf`,
+    ];
   });
   await using _nginx = nginx;
+  const { port } = nginx;
   for (let i = 0; i < 10; i++) {
     const response = await fetch(`http://127.0.0.1:${port}/api/lexical`);
     assert.equal(response.status, 200);

@@ -10,7 +10,7 @@ import { COMMANDS } from "../../cmd/commands.ts";
 import { EXIT_OUTPUT_FAILED } from "../../lib/cli/run_main.ts";
 import { serveTime } from "../../lib/time/server.ts";
 import { commandArgs } from "../harness/command.ts";
-import { freePort, retryPeerStart, waitUntilListening } from "../harness/peers.ts";
+import { holdFreePort, retryPeerStart, waitUntilListening } from "../harness/peers.ts";
 import { refusedPort } from "../harness/refused_port.ts";
 import { runCommand } from "../harness/run.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
@@ -149,10 +149,12 @@ Deno.test("every command with stdout on a closed pipe ends quietly (wget: one li
 
 Deno.test("time-server with stdout on a closed pipe keeps serving and stops on SIGTERM", async () => {
   // Its stdout is closed before it prints its port, so it cannot be told port 0: a port found free
-  // is handed to it, and as that port can be taken before it binds (it then ends at once), it is
-  // started again on another one; ready is its own listening socket, not a connect to whoever.
+  // is handed to it, held until it listens; as that port can be taken all the same (it then ends
+  // at once, or another process listens there), it is started again on another one; ready is its
+  // own listening socket, not a connect to whoever.
   const start = async () => {
-    const port = freePort();
+    using held = holdFreePort();
+    const { port } = held;
     const child = new Deno.Command(Deno.execPath(), {
       args: [...commandArgs("time-server"), "--port", String(port), "--host", "127.0.0.1"],
       stdin: "null",
@@ -164,6 +166,13 @@ Deno.test("time-server with stdout on a closed pipe keeps serving and stops on S
     try {
       await waitUntilListening(child, "time-server", port, "127.0.0.1");
     } catch (error) {
+      // Another process on its port (PortTakenError): it still runs.
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already ended.
+      }
+      await child.status;
       await stderr;
       throw error;
     }

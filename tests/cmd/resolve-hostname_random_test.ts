@@ -9,9 +9,13 @@
  * at DNS's length limits under a long search domain, names of many labels under an `ndots` of 0
  * to 15, PTR records of one to three names, odd, long and invalid ones), `hosts:` lines naming a
  * source twice (`dns files dns`), and names to ask (hits, misses, search-list names, final dots,
- * upper case, address literals, hostile names, master files' escapes)
- * (tests/harness/resolver_fuzz.ts). Then, in a mount namespace with the files over `/etc`, each
- * name is asked of `getent hosts`, `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
+ * upper case, address literals, hostile names, master files' escapes); from seed 1,400,000 on also
+ * options lines of several of glibc 2.36's options (`ndots:0`, `ndots:15`, `rotate`, `no-aaaa`,
+ * `single-request`, `use-vc`, ...), search lists of six to nine domains over 256 bytes, `domain`
+ * after `search`, hosts lines of 10 to 40 aliases and TTL 0 records, and scripted servers whose
+ * answers name the name in other letters' case (DNS 0x20) (tests/harness/resolver_fuzz.ts).
+ * Then, in a mount namespace with the files over `/etc`, each name is asked of `getent hosts`,
+ * `ahosts`, `ahostsv4` and `ahostsv6` and of netkit
  * (`resolve-hostname --json`, `resolve-hostname6 --json`, `--ahosts`, `lookupAddresses` of each
  * family), and each address of `getent hosts ADDRESS` and `resolve-hostname -x`
  * (tests/harness/resolver_fuzz_probe.ts); the answers must agree:

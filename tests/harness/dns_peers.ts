@@ -10,7 +10,15 @@ import dgram from "node:dgram";
 import { decodeDnsMessage, type DnsMessage } from "../../lib/dns/message.ts";
 import { encodeDnsMessage } from "../../lib/dns/encode_message.ts";
 import { bindFixedPort } from "./loopback_address.ts";
-import { freePort, type PeerProcess, retryPeerStart, startPeer } from "./peers.ts";
+import {
+  freePort,
+  holdFreePort,
+  type PeerProcess,
+  retryPeerStart,
+  startPeer,
+  waitUntilListening,
+} from "./peers.ts";
+import { reservePort } from "./reserved_port.ts";
 
 /** The records dnsmasq serves (all under `.test`). */
 export const DNSMASQ_RECORDS: string[] = [
@@ -38,24 +46,92 @@ export interface Dnsmasq extends AsyncDisposable {
   peer: PeerProcess;
 }
 
+/**
+ * A port of `hostname` free over both TCP and UDP, held over both until disposal (see
+ * {@linkcode reservePort}; a DNS server sets `SO_REUSEADDR` and binds it all the same): the TCP
+ * port the kernel picks, and the same port over UDP, or another pick when that one is taken.
+ * Where nothing can be held (not Linux, no FFI), a port found free ({@linkcode freePort}).
+ */
+export function holdFreeDnsPort(hostname = "127.0.0.1"): Disposable & { port: number } {
+  for (let attempt = 0;; attempt++) {
+    const tcp = holdFreePort(hostname);
+    let udp: Disposable;
+    try {
+      udp = reservePort(hostname, { transport: "udp", port: tcp.port });
+    } catch (error) {
+      tcp[Symbol.dispose]();
+      // Not held where it cannot be (no FFI), nor its TCP port: a port found free, as before.
+      if (!(error instanceof Error && error.message.includes("bind() failed"))) {
+        return { port: freePort(hostname), [Symbol.dispose]() {} };
+      }
+      if (attempt === 20) throw error;
+      continue; // Someone has that port over UDP.
+    }
+    return {
+      port: tcp.port,
+      [Symbol.dispose]() {
+        udp[Symbol.dispose]();
+        tcp[Symbol.dispose]();
+      },
+    };
+  }
+}
+
+/**
+ * Starts a DNS server (`argv`, which listens on `hostname:port` over UDP and TCP) and waits until
+ * it is ready: its own process listens over TCP there and holds a UDP socket there, and no other
+ * process holds either (/proc, {@linkcode waitUntilListening}). `held`, the port held for it
+ * ({@linkcode holdFreeDnsPort}), is disposed of once its TCP socket listens, before its UDP
+ * socket is checked (the held one would count as a stranger's); throws
+ * `PeerExitedError` when it ends first or `PortTakenError` (peers.ts) when another
+ * process has the port, after stopping it.
+ */
+export async function startDnsPeer(
+  argv: string[],
+  hostname: string,
+  port: number,
+  held?: Disposable,
+): Promise<PeerProcess> {
+  let peer: PeerProcess;
+  try {
+    peer = await startPeer(argv, [{ hostname, port }]);
+  } finally {
+    held?.[Symbol.dispose]();
+  }
+  try {
+    await waitUntilListening(peer.child, argv[0]!, [{ hostname, port, transport: "udp" }]);
+  } catch (error) {
+    await peer[Symbol.asyncDispose]();
+    throw error;
+  }
+  return peer;
+}
+
 /** Starts dnsmasq in the foreground on 127.0.0.1 and a free port, authoritative for `.test`. */
 export function startDnsmasq(extra: string[] = []): Promise<Dnsmasq> {
-  // A port afresh on each try: a port freePort found may still be held for a moment (startPeer).
+  // The port is held (TCP and UDP) while dnsmasq starts; taken all the same (by someone who
+  // found it free before), dnsmasq ends or is not alone there, and another port is tried.
   return retryPeerStart(async () => {
-    const port = freePort();
-    const peer = await startPeer([
-      "dnsmasq",
-      "--no-daemon",
-      "--no-resolv",
-      "--no-hosts",
-      "--local=/test/",
-      `--port=${port}`,
-      "--listen-address=127.0.0.1",
-      "--bind-interfaces",
-      "--cache-size=0",
-      ...DNSMASQ_RECORDS,
-      ...extra,
-    ], port);
+    const held = holdFreeDnsPort();
+    const { port } = held;
+    const peer = await startDnsPeer(
+      [
+        "dnsmasq",
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        "--local=/test/",
+        `--port=${port}`,
+        "--listen-address=127.0.0.1",
+        "--bind-interfaces",
+        "--cache-size=0",
+        ...DNSMASQ_RECORDS,
+        ...extra,
+      ],
+      "127.0.0.1",
+      port,
+      held,
+    );
     return { port, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };
   });
 }
@@ -219,7 +295,7 @@ export async function startFakeDnsServer(
 export async function startDnsmasqOnPort53(address: string, records: string[]): Promise<Dnsmasq> {
   // Tried again on the same address when dnsmasq ends at once (its port 53 still held a moment).
   const peer = await retryPeerStart(() =>
-    startPeer(
+    startDnsPeer(
       [
         "dnsmasq",
         "--no-daemon",
@@ -232,8 +308,8 @@ export async function startDnsmasqOnPort53(address: string, records: string[]): 
         "--cache-size=0",
         ...records,
       ],
-      53,
       address,
+      53,
     )
   );
   return { port: 53, peer, [Symbol.asyncDispose]: () => peer[Symbol.asyncDispose]() };

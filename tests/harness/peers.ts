@@ -149,10 +149,15 @@ export class PortTakenError extends PeerExitedError {}
 /** How long a peer may take to listen, on a loaded machine. */
 const PEER_LISTENS_WITHIN_MS = 30_000;
 
-/** An address a peer listens on: an IP literal (`127.0.0.1`, `::1`) and a port. */
+/**
+ * An address a peer listens on: an IP literal (`127.0.0.1`, `::1`) and a port, over TCP (a
+ * listening socket) or UDP (a bound one: a DNS server's).
+ */
 export interface Endpoint {
   hostname: string;
   port: number;
+  /** @default {"tcp"} */
+  transport?: "tcp" | "udp";
 }
 
 /**
@@ -188,24 +193,33 @@ interface Listeners {
 
 /**
  * Who listens on each of `endpoints` (/proc): the LISTEN sockets on its port and its address (any
- * address, for a name), counted as the peer's when process `pid` holds them, else a stranger's;
+ * address, for a name), or for a UDP endpoint the bound UDP sockets, counted as the peer's when
+ * process `pid` holds them, else a stranger's;
  * a socket of the peer's on the wildcard address counts as listening on a specific one.
  * Undefined when /proc cannot tell (not Linux, or the process's fds cannot be read).
  */
 function listenersOf(pid: number, endpoints: readonly Endpoint[]): Listeners[] | undefined {
   if (Deno.build.os !== "linux") return undefined;
-  const wanted = endpoints.map(({ hostname, port }) => ({ port, address: procAddress(hostname) }));
+  const wanted = endpoints.map(({ hostname, port, transport = "tcp" }) => ({
+    port,
+    transport,
+    address: procAddress(hostname),
+  }));
   // The tables first, the fds after: a socket of the peer's that listens has had its fd since
   // before it listened, so it is never taken for a stranger's.
-  const listening: { address: string; port: number; inode: string }[] = [];
+  const listening: { address: string; port: number; inode: string; transport: string }[] = [];
+  const transports = new Set(wanted.map(({ transport }) => transport));
   try {
-    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-      for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
-        const fields = line.trim().split(/\s+/);
-        const [address = "", port = ""] = fields[1]?.split(":") ?? [];
-        // State 0A: LISTEN.
-        if (fields[3] === "0A" && fields[9]) {
-          listening.push({ address, port: parseInt(port, 16), inode: fields[9] });
+    for (const transport of transports) {
+      for (const table of [`/proc/net/${transport}`, `/proc/net/${transport}6`]) {
+        for (const line of Deno.readTextFileSync(table).split("\n").slice(1)) {
+          const fields = line.trim().split(/\s+/);
+          const [address = "", port = ""] = fields[1]?.split(":") ?? [];
+          // TCP: state 0A, LISTEN. UDP: any bound socket (07 unconnected, 01 connected), since
+          // a stranger's connected one on the port is given the datagrams from its peer.
+          if ((transport === "udp" || fields[3] === "0A") && fields[9]) {
+            listening.push({ address, port: parseInt(port, 16), inode: fields[9], transport });
+          }
         }
       }
     }
@@ -227,10 +241,10 @@ function listenersOf(pid: number, endpoints: readonly Endpoint[]): Listeners[] |
     // The process is gone (its end is seen next) or not ours to read: nothing told.
     return undefined;
   }
-  return wanted.map(({ port, address }) => {
+  return wanted.map(({ port, address, transport }) => {
     const counts: Listeners = { ours: 0, strangers: 0 };
     for (const socket of listening) {
-      if (socket.port !== port) continue;
+      if (socket.port !== port || socket.transport !== transport) continue;
       const wildcard = /^0+$/.test(socket.address);
       if (held.has(socket.inode)) {
         if (address === undefined || socket.address === address || wildcard) counts.ours++;
@@ -326,7 +340,9 @@ export async function waitUntilListening(
     if (listeners === undefined && Deno.build.os !== "linux") {
       // No /proc: connections that go through are the best sign there is.
       try {
-        for (const endpoint of endpoints) (await Deno.connect(endpoint)).close();
+        for (const { hostname, port, transport } of endpoints) {
+          if (transport !== "udp") (await Deno.connect({ hostname, port })).close();
+        }
         return;
       } catch {
         // Not yet.

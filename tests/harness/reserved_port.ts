@@ -19,6 +19,7 @@
 
 const AF_INET = 2;
 const SOCK_STREAM = 1;
+const SOCK_DGRAM = 2;
 const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
 /** The socket is not inherited by the peer itself. */
@@ -32,9 +33,27 @@ export interface ReservedPort extends Disposable {
   readonly port: number;
 }
 
+/** Options of {@linkcode reservePort}. */
+export interface ReservePortOptions {
+  /**
+   * `SO_REUSEADDR` on the held socket, so that a peer (which sets it too) can bind the port;
+   * false: nobody else can. @default {true}
+   */
+  reuseAddress?: boolean;
+  /**
+   * The protocol whose port is held. A UDP port held with `SO_REUSEADDR` is given to no bind to
+   * port 0 that does not set `SO_REUSEADDR` (Linux gives one that does a port shared with a
+   * socket that does); a DNS server binds it all the same. @default {"tcp"}
+   */
+  transport?: "tcp" | "udp";
+  /** The port to hold (say the TCP port held for the same peer), rather than one the kernel picks. */
+  port?: number;
+}
+
 /**
  * Binds a TCP socket with `SO_REUSEADDR` to a port of `hostname` (an IPv4 address) chosen by the
- * kernel, without listening, and keeps it until disposal. With `reuseAddress: false` nothing else
+ * kernel (or `port`), without listening, and keeps it until disposal; a UDP socket with
+ * `transport: "udp"`. With `reuseAddress: false` nothing else
  * can listen there either: connects to the port are refused (refused_port.ts).
  *
  * @returns The port; dispose of it (`using`) once the peer listens there.
@@ -53,10 +72,26 @@ export interface ReservedPort extends Disposable {
  * using peer = Deno.listen({ hostname: "127.0.0.1", port: reserved.port });
  * assert.equal(peer.addr.port, reserved.port);
  * ```
+ *
+ * @example The same port held over UDP too, for a DNS server
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reservePort } from "./reserved_port.ts";
+ *
+ * using tcp = reservePort();
+ * using udp = reservePort("127.0.0.1", { transport: "udp", port: tcp.port });
+ * assert.equal(udp.port, tcp.port);
+ * for (let i = 0; i < 100; i++) {
+ *   const other = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+ *   const port = (other.addr as Deno.NetAddr).port;
+ *   other.close();
+ *   assert.notEqual(port, udp.port);
+ * }
+ * ```
  */
 export function reservePort(
   hostname = "127.0.0.1",
-  { reuseAddress = true }: { reuseAddress?: boolean } = {},
+  { reuseAddress = true, transport = "tcp", port = 0 }: ReservePortOptions = {},
 ): ReservedPort {
   const octets = hostname.split(".").map(Number);
   if (octets.length !== 4 || octets.some((n) => !(n >= 0 && n <= 255))) {
@@ -69,7 +104,8 @@ export function reservePort(
     getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
     close: { parameters: ["i32"], result: "i32" },
   });
-  const fd = libc.symbols.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const type = transport === "udp" ? SOCK_DGRAM : SOCK_STREAM;
+  const fd = libc.symbols.socket(AF_INET, type | SOCK_CLOEXEC, 0);
   const release = () => {
     if (fd >= 0) libc.symbols.close(fd);
     libc.close();
@@ -84,7 +120,8 @@ export function reservePort(
     const address = new Uint8Array(SOCKADDR_IN_BYTES);
     const view = new DataView(address.buffer);
     view.setUint16(0, AF_INET, true); // Host order: the little-endian machines the tests run on.
-    address.set(octets, 4); // Port 0: the kernel picks one.
+    view.setUint16(2, port, false); // Port 0: the kernel picks one.
+    address.set(octets, 4);
     if (libc.symbols.bind(fd, address, SOCKADDR_IN_BYTES) !== 0) {
       throw new Error("reservePort(): bind() failed");
     }

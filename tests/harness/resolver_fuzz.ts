@@ -54,6 +54,24 @@ export interface FuzzConfig {
   reverse: string[];
 }
 
+/** The first seed that draws the options, search lists and hosts lines of 1,400,000 on. */
+export const NEW_FORMS_FROM_SEED = 1_400_000;
+
+/** resolv.conf options glibc 2.36 knows, drawn together from {@linkcode NEW_FORMS_FROM_SEED}. */
+const RESOLV_OPTIONS_1_400_000 = [
+  "ndots:0",
+  "ndots:15",
+  "attempts:1 timeout:1",
+  "rotate",
+  "no-aaaa",
+  "single-request",
+  "single-request-reopen",
+  "edns0",
+  "trust-ad",
+  "no-tld-query",
+  "use-vc",
+];
+
 /** Domains the configurations are made of; `nx.test` has nothing in it. */
 const DOMAINS = ["corp.test", "lab.test", "test", "sub.corp.test", "nx.test", "a.b.test"];
 const LABELS = ["web", "db", "mail", "svc", "host", "x", "a1", "gw", "only4", "only6", "dual"];
@@ -792,6 +810,65 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     const ndots = `ndots:${int2(0, 15)}`;
     if (more2() < 0.5) env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${ndots}`.trim();
     else resolvText = `${resolvText}options ${ndots}\nsearch ${domain} ${pick2(DOMAINS)}\n`;
+  }
+
+  // From NEW_FORMS_FROM_SEED on, from a stream of their own (the seeds before it stay as they
+  // were): an options line of several of glibc 2.36's options, a search list of six to nine
+  // domains over 256 bytes (glibc lifted both limits), a `domain` line after `search` (the last
+  // wins), a hosts line of many aliases, names in upper case or with a final dot, TTL 0 records.
+  if (seed >= NEW_FORMS_FROM_SEED) {
+    const form3 = seededRandom(seed * 4_256_249 + 23);
+    const pick3 = <T>(items: readonly T[]): T => items[Math.floor(form3() * items.length)]!;
+    const int3 = (low: number, high: number) => low + Math.floor(form3() * (high - low + 1));
+    if (form3() < 0.35) {
+      const words = Array.from({ length: int3(1, 4) }, () => pick3(RESOLV_OPTIONS_1_400_000));
+      const line = [...new Set(words)].join(" ");
+      if (form3() < 0.3) env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${line}`.trim();
+      else resolvText = `${resolvText}options ${line}\n`;
+    }
+    if (form3() < 0.25) {
+      const domains = [...new Set(Array.from({ length: int3(3, 5) }, () => pick3(DOMAINS)))];
+      for (let i = 0; domains.join(" ").length <= 256 || domains.length < 6; i++) {
+        domains.splice(int3(0, domains.length), 0, `f${i}${"q".repeat(int3(30, 60))}.test`);
+      }
+      const line = `search ${domains.join(" ")}`;
+      if (form3() < 0.25) env.LOCALDOMAIN = domains.join(" ");
+      else resolvText = `${resolvText}${line}\n`;
+      for (let i = int3(1, 2); i > 0; i--) names.add(pick3([...LABELS, "nope"]));
+    }
+    if (form3() < 0.15) {
+      // `domain` after `search`: the last of the two lines wins.
+      resolvText = `${resolvText}search ${pick3(DOMAINS)} ${pick3(DOMAINS)}\ndomain ${
+        pick3(DOMAINS)
+      }\n`;
+      names.add(pick3(LABELS));
+    }
+    if (form3() < 0.25) {
+      const name = `${pick3(LABELS)}.${pick3(DOMAINS)}`;
+      const many = Array.from({ length: int3(10, 40) }, (_, i) => `al${i}.${pick3(DOMAINS)}`);
+      const unique = [...new Set(many)];
+      const line = `10.7.${int3(0, 3)}.${int3(1, 9)} ${name} ${unique.join(pick3([" ", "\t"]))}`;
+      hostsText = `${hostsText}${
+        hostsText === "" || hostsText.endsWith("\n") ? "" : "\n"
+      }${line}\n`;
+      names.add(name);
+      const alias = pick3(unique);
+      names.add(pick3([alias, alias.toUpperCase(), `${alias}.`, `${alias.toUpperCase()}.`]));
+    }
+    if (form3() < 0.3) {
+      for (let i = int3(1, 3); i > 0 && dnsNames.length > 0; i--) {
+        const name = pick3([...dnsNames, ...hostsNames, ...aliases]);
+        names.add(pick3([name.toUpperCase(), `${name}.`, `${name.toUpperCase()}.`]));
+      }
+    }
+    if (form3() < 0.2) {
+      const name = `ttl0.${pick3(DOMAINS.filter((d) => d !== "nx.test"))}`;
+      const v6 = form3() < 0.5;
+      records.push(`--host-record=${name},${ipv4()}${v6 ? `,${ipv6()}` : ""},0`);
+      familyOf.set(name, v6 ? 0 : 4);
+      dnsNames.push(name);
+      names.add(pick3([name, "ttl0", name.toUpperCase()]));
+    }
   }
 
   return {

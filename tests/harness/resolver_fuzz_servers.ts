@@ -41,7 +41,8 @@ export type Behaviour =
   | "cname-loop"
   | "cname-junk"
   | "odd-records"
-  | "cname-loop-far";
+  | "cname-loop-far"
+  | "case-0x20";
 
 /** One server's script: the behaviour of each `name|type` (lower case, no final dot). */
 export type ServerScript = Record<string, Behaviour>;
@@ -68,6 +69,13 @@ export interface Zone {
  * final dot only.
  */
 export const ODD_RECORDS_FROM_SEED = 1_300_000;
+
+/**
+ * The first seed whose scripted servers also draw (from a stream of their own) answers whose
+ * question section and records name the name in other letters' case (as a server of DNS 0x20
+ * or a case-changing middlebox sends them).
+ */
+export const CASE_ANSWERS_FROM_SEED = 1_400_000;
 
 /** One generated configuration of scripted servers. */
 export interface ServerFuzzConfig {
@@ -325,6 +333,17 @@ export function generateServerFuzzConfig(
     }
   }
 
+  if (seed >= CASE_ANSWERS_FROM_SEED) {
+    const cased = seededRandom(seed * 7_919_731 + 29);
+    for (const key of Object.keys(scripts[0] ?? {})) {
+      const was = scripts[0]![key];
+      if (was !== "answer" || cased() >= 0.35) continue;
+      for (const script of scripts) {
+        if (script[key] === was) script[key] = "case-0x20";
+      }
+    }
+  }
+
   const search = Array.from({ length: int(0, 3) }, () => pick([...DOMAINS, "nx.test"]));
   const resolvConf = [
     ...servers.map((server) => `nameserver ${server}`),
@@ -557,6 +576,16 @@ export function scriptedAnswer(
       const other = zone.cname[name] ?? name;
       return reply({
         answers: [...recordsOf(`${other}.other`, name), ...recordsOf(question.name, name)],
+      });
+    }
+    case "case-0x20": {
+      // Every other letter's case flipped, in the question section and the records' owners.
+      const flipped = [...question.name].map((c, i) =>
+        i % 2 === 0 ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c
+      ).join("");
+      return reply({
+        questions: [{ ...question, name: flipped }],
+        answers: recordsOf(flipped, name),
       });
     }
     case "cut": {
