@@ -1139,10 +1139,11 @@ const attemptDownload = (async function attemptDownload(
       if ((status < 200 || status >= 300) && status !== 300) {
         const error = new HttpStatusError(status, response.head.reason, target.href);
         // (Never a 401's: GNU wget skips its body before it looks at the credentials; nor a
-        // 304's, the copy here current.)
+        // 304's, the copy here current; nor a redirect's not followed, without Location or past
+        // --max-redirect: GNU's gethttp returns at a redirect before any body is saved.)
         if (
           options.contentOnError && !options.spider && !probe && !head && status !== 401 &&
-          status !== 304
+          status !== 304 && !REDIRECTS.has(status)
         ) {
           // --content-on-error: the error page is saved as a file would be, and still fails.
           await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });

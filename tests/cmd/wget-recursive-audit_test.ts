@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
+  nginxLogEnd,
   requestsSince,
   runWgetLogged as wgetLogged,
   runWgetQuiet as wget,
@@ -202,7 +203,7 @@ peerTest(
         for (const tool of ["gnu", "netkit"]) {
           const out = `${dir.path}/${tool}`;
           await Deno.remove(out, { recursive: true }).catch(() => {});
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await wget(tool, [...args, origin + path], out);
           const requests = await requestsSince(log, from, nginx.port);
           const files = await snapshotTree(out).catch(() => new Map());
@@ -294,7 +295,7 @@ peerTest(
           const runs = [];
           for (let run = 0; run < 3; run++) {
             if (run === 1) await changeSite(nginx.root);
-            const from = (await Deno.readTextFile(log)).length;
+            const from = await nginxLogEnd(log, nginx.port);
             const code = await wget(tool, [...args, `${origin}/`], out);
             const requests = await requestsSince(log, from, nginx.port);
             const files = [];
@@ -369,7 +370,7 @@ peerTest(
     );
     const requests: Record<string, string[]> = {};
     for (const tool of ["gnu", "netkit"]) {
-      const from = (await Deno.readTextFile(log)).length;
+      const from = await nginxLogEnd(log, nginx.port);
       await wget(tool, ["-r", `${origin}/`], `${dir.path}/${tool}`);
       requests[tool] = await requestsSince(log, from, nginx.port);
     }
@@ -448,7 +449,7 @@ peerTest(
           await Deno.truncate(`${host}/big.png`, 2000);
           await Deno.truncate(`${host}/a.html`, 40);
           await Deno.remove(`${host}/c.html`);
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await wget(tool, [...args, `${origin}/`], out);
           const requests = await requestsSince(log, from, nginx.port);
           const files = [...(await snapshotTree(out)).entries()].sort();

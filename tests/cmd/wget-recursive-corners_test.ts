@@ -13,6 +13,7 @@ import { type Nginx, startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
   downloadedCount,
+  nginxLogEnd,
   requestsSince,
   runWgetLogged as wgetLogged,
   runWgetQuiet as wget,
@@ -505,7 +506,7 @@ peerTest(
           if (between) await between(saved, nginx.root);
           // nginx has logged the first run's requests by the time it answers one of its own.
           await nginxAccepts(nginx.port);
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await wget(tool, [...args, origin + path], out);
           const requests = await requestsSince(log, from, nginx.port);
           const files = [];
@@ -944,7 +945,7 @@ peerTest(
         for (const tool of ["gnu", "netkit"]) {
           const out = `${dir.path}/${tool}-cc`;
           await wget(tool, ["-r", "-c", `${origin}/rr.html`], out);
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await wget(tool, ["-r", "-c", `${origin}/rr.html`], out);
           const requests = await requestsSince(log, from, nginx.port);
           found.push({ code, requests, files: [...(await snapshotTree(out)).keys()].sort() });
@@ -1006,7 +1007,7 @@ peerTest(
       const runs = [];
       for (const tool of ["gnu", "netkit"]) {
         const cwd = await Deno.makeTempDir({ dir: dir.path, prefix: `${tool}-mnc` });
-        const from = (await Deno.readTextFile(log)).length;
+        const from = await nginxLogEnd(log, nginx.port);
         const run = await wgetLogged(tool, ["-m", "-nc", `${origin}/nd.html`], cwd);
         const requests = await requestsSince(log, from, nginx.port);
         runs.push({ code: run.code, first: run.stderr.split("\n")[0], requests });

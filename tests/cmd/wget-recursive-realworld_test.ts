@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
+  nginxLogEnd,
   requestsSince,
   runWgetLogged as wgetLogged,
   runWgetQuiet as wget,
@@ -119,7 +120,7 @@ peerTest(
         for (const tool of ["gnu", "netkit"]) {
           const out = `${dir.path}/${tool}`;
           await Deno.remove(out, { recursive: true }).catch(() => {});
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await wget(tool, [...args, origin + path], out);
           const requests = await requestsSince(log, from, nginx.port);
           const files = await snapshotTree(out).catch(() => new Map());
@@ -150,7 +151,7 @@ peerTest(
     const requests: Record<string, string[]> = {};
     const pages: Record<string, string> = {};
     for (const tool of ["gnu", "netkit"]) {
-      const from = (await Deno.readTextFile(log)).length;
+      const from = await nginxLogEnd(log, nginx.port);
       const out = `${dir.path}/${tool}`;
       await wget(tool, ["-r", "-k", "-nH", `http://127.0.0.1:${nginx.port}/`], out);
       requests[tool] = await requestsSince(log, from, nginx.port);

@@ -19,6 +19,7 @@ import { startNginx } from "../harness/nginx.ts";
 import { peerTest, tempDir } from "../harness/peers.ts";
 import {
   bothWgetsOnNginx,
+  nginxLogEnd,
   requestsSince,
   runWgetLogged,
   runWgetQuiet,
@@ -103,7 +104,7 @@ peerTest(
         // A newer start page, read again (after a 304 neither wget reads a page for links).
         const newer = Date.now() / 1000 + 100 * runs.length + 100;
         await Deno.utime(`${nginx.root}/index.html`, newer, newer);
-        const from = (await Deno.readTextFile(log)).length;
+        const from = await nginxLogEnd(log, nginx.port);
         const code = await runWgetQuiet(tool, args, out);
         runs.push({ code, requests: (await requestsSince(log, from, nginx.port)).sort() });
       }
@@ -129,7 +130,7 @@ peerTest(
           const target = again.includes("-nd") ? `${host}/target.html` : `${host}/b/c/target.html`;
           if (again[0] === "-c") await Deno.truncate(target, 12);
           await Deno.remove(again.includes("-nd") ? `${host}/x.txt` : `${host}/b/c/x.txt`);
-          const from = (await Deno.readTextFile(log)).length;
+          const from = await nginxLogEnd(log, nginx.port);
           const code = await runWgetQuiet(tool, [...again.slice(0, 1), ...first], out);
           const requests = await requestsSince(log, from, nginx.port);
           const files = [...await snapshotTree(out)].sort();

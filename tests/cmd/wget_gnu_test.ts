@@ -89,6 +89,10 @@ function startServer(): RawServer {
       await reply(conn, head, "302 Found", ["Location: /a,b.txt?fields=a,b"]),
     "/a,b.txt?fields=a,b": async (conn, { head }) =>
       await reply(conn, head, "200 OK", [], "comma\n"),
+    "/moved": async (conn, { head }) =>
+      await reply(conn, head, "301 Moved Permanently", ["Location: /norange"], "moved\n"),
+    "/nowhere": async (conn, { head }) =>
+      await reply(conn, head, "301 Moved Permanently", [], "nowhere\n"),
     "/s500": async (conn, { head }) =>
       await reply(conn, head, "500 Internal Server Error", [], "broken\n"),
     "/s504": async (conn, { head }) => await reply(conn, head, "504 Gateway Timeout", [], "late\n"),
@@ -699,6 +703,10 @@ peerTest(
     closed.close();
     const cases: Case[] = [
       { args: ["-q", "--content-on-error", `${server.base}/s500`] },
+      // A redirect not followed saves nothing (GNU's gethttp returns before the body).
+      { args: ["-q", "--content-on-error", "--max-redirect=0", `${server.base}/moved`] },
+      { args: ["-q", "--content-on-error", `${server.base}/nowhere`] },
+      { args: ["-q", "-r", "--content-on-error", "--max-redirect=0", `${server.base}/moved`] },
       { args: ["-q", "--save-headers", `${server.base}/f.txt`] },
       {
         args: ["-q", "-B", `${server.base}/`, "-i", "list"],

@@ -14,7 +14,7 @@ import { type RandomSite, unboundedNoClobberFlat, writeRandomSite } from "./rand
 import { seededRandom } from "./seeded_random.ts";
 import { commandArgs } from "./run.ts";
 import { nginxAccepts, snapshotTree } from "./test_site.ts";
-import { stableLines } from "./wget_recursive_compare.ts";
+import { nginxLogEnd, stableLines } from "./wget_recursive_compare.ts";
 import { firstDifference, fuzzSeeds, sortBrokenLinks } from "./fuzz_compare.ts";
 
 export { firstDifference };
@@ -188,8 +188,7 @@ export async function runBoth(
   for (const tool of ["gnu", "netkit"]) {
     const cwd = `${dir}/${tool}`;
     await Deno.mkdir(cwd, { recursive: true });
-    await nginxAccepts(port);
-    const from = (await Deno.readTextFile(log)).length;
+    const from = await nginxLogEnd(log, port);
     const argv = tool === "gnu" ? ["wget"] : [Deno.execPath(), ...commandArgs("wget")];
     const run = await new Deno.Command(argv[0]!, {
       args: [

@@ -10,6 +10,16 @@ import { main } from "../../cmd/wget.ts";
 import { nginxAccepts, snapshotTree } from "./test_site.ts";
 
 /**
+ * Where the requests to come will start in nginx's `log`: its length once nginx (on `port`) has
+ * answered a request of this function's own, so every request before it is logged (a wget that
+ * has just ended may have its last answer while nginx has not yet written its line).
+ */
+export async function nginxLogEnd(log: string, port: number): Promise<number> {
+  await nginxAccepts(port);
+  return (await Deno.readTextFile(log)).length;
+}
+
+/**
  * The requests nginx logged in `log` (combined format) since `from` characters, as
  * `METHOD /path STATUS`, without `/status` (the probe).
  */
