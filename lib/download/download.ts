@@ -127,6 +127,12 @@ export interface DownloadSink {
    * many bytes of its body skipped. @default {0}
    */
   offset?: number;
+  /**
+   * Takes back what this download wrote (back to `offset`), when it can: called before an error
+   * page saved under `contentOnError` after an earlier try wrote bytes, as GNU wget writes such
+   * a page over them. Without it the page comes after them.
+   */
+  restart?: (() => void) | undefined;
 }
 
 /**
@@ -1145,7 +1151,14 @@ const attemptDownload = (async function attemptDownload(
           options.contentOnError && !options.spider && !probe && !head && status !== 401 &&
           status !== 304 && !REDIRECTS.has(status)
         ) {
-          // --content-on-error: the error page is saved as a file would be, and still fails.
+          // --content-on-error: the error page is saved as a file would be, and still fails;
+          // written over what an earlier try wrote (a retry's Range answered without a 206).
+          const sink = options.output;
+          const from = sink?.offset ?? 0;
+          if (sink?.restart !== undefined && state.written > from) {
+            sink.restart();
+            state.written = from;
+          }
           await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
         }
         throw error;
