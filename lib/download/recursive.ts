@@ -1733,10 +1733,9 @@ class Walker {
     kind: Fetched["kind"] = "other",
     log: FetchLog = this.#options,
   ): void {
-    this.#registerDownload(finalUrl, path);
+    this.#registerLanded(url, finalUrl, path);
     if (kind === "html") this.#htmlFiles.add(path);
     if (kind === "css") this.#cssFiles.add(path);
-    if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
     this.#options.onNotModified?.(url, path);
     log.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
@@ -2469,8 +2468,7 @@ class Walker {
               this.result.files++;
               this.result.bytes += handed.result.bytes;
               const finalUrl = handed.result.finalUrl;
-              this.#registerDownload(finalUrl, path);
-              if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+              this.#registerLanded(url, finalUrl, path);
               if (handed.kind === "html") this.#htmlFiles.add(path);
               if (handed.kind === "css") this.#cssFiles.add(path);
               log.onSaved?.({ ...handed.result, url, path });
@@ -2493,8 +2491,7 @@ class Walker {
         // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
         // the type of the answer (nginx's 416 page is text/html). After a redirect the file is
         // the target's, as for a file fetched: a later link to the target finds it done.
-        this.#registerDownload(result.finalUrl, planned);
-        if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, planned);
+        this.#registerLanded(url, result.finalUrl, planned);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(planned);
         if (kind === "css") this.#cssFiles.add(planned);
@@ -2516,10 +2513,9 @@ class Walker {
         }
         // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
         this.result.files++;
-        this.#registerDownload(result.finalUrl, path);
         // (And the URL redirected to it, as GNU's register_redirection: -k points its links at
         // that name too, though a 204 made no file.)
-        if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+        this.#registerLanded(url, result.finalUrl, path);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
         log.onSaved?.({ ...result, path, total: undefined });
@@ -2568,8 +2564,7 @@ class Walker {
       }
       this.result.files++;
       this.result.bytes += result.bytes;
-      this.#registerDownload(result.finalUrl, path);
-      if (result.finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+      this.#registerLanded(url, result.finalUrl, path);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
       log.onSaved?.({ ...result, path });
@@ -2611,8 +2606,7 @@ class Walker {
       ) {
         // --content-on-error: the error page saved is the URL's file for -k, a page or a
         // stylesheet among the run's by its type, as GNU's retrieve_url registers it.
-        this.#registerDownload(landed, path);
-        if (landed !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+        this.#registerLanded(url, landed, path);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(path);
         if (kind === "css") this.#cssFiles.add(path);
@@ -2622,8 +2616,7 @@ class Walker {
       ) {
         // A 401's page is not saved, but -k points its links at the name the file would have
         // had all the same, as GNU's retrieve_url registers the name it planned (no type yet).
-        this.#registerDownload(landed, path);
-        if (landed !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, path);
+        this.#registerLanded(url, landed, path);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });
@@ -2816,6 +2809,16 @@ class Walker {
    * GNU wget's `register_download`: `url` is now in `file`; another URL that was in the same
    * file loses it, unless the two differ only by a final `index.html`.
    */
+  /**
+   * GNU's register_download of `finalUrl`'s `file`, and its register_redirection when the fetch
+   * of `url` was redirected there (unless `url` has a file already): `-k` points the links to
+   * either at that file.
+   */
+  #registerLanded(url: string, finalUrl: string, file: string): void {
+    this.#registerDownload(finalUrl, file);
+    if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, file);
+  }
+
   #registerDownload(url: string, file: string): void {
     const old = this.#fileToUrl.get(file);
     if (old === url) return;
