@@ -6,6 +6,8 @@
  * @module
  */
 
+import { globMatches } from "./_glob.ts";
+
 /** The lists and how to compare. */
 export interface AcceptRules {
   /** Suffixes or wildcards a file name must match one of (`-A`). */
@@ -41,8 +43,8 @@ export function acceptsFileName(path: string, rules: AcceptRules): boolean {
 function inList(list: readonly string[], name: string, ignoreCase: boolean): boolean {
   const subject = ignoreCase ? name.toLowerCase() : name;
   return list.some((entry) => {
-    const pattern = ignoreCase ? entry.toLowerCase() : entry;
-    return /[*?[\]]/.test(pattern) ? globMatcher(pattern).test(subject) : subject.endsWith(pattern);
+    if (/[*?[\]]/.test(entry)) return globMatches(entry, name, { foldCase: ignoreCase });
+    return subject.endsWith(ignoreCase ? entry.toLowerCase() : entry);
   });
 }
 
@@ -76,54 +78,17 @@ export function acceptsDirectory(
   const matches = (list: readonly string[]) =>
     list.some((entry) => {
       let pattern = entry.startsWith("/") ? entry.slice(1) : entry;
+      if (/[*?[\]]/.test(pattern)) {
+        return globMatches(pattern, dir, { pathname: true, foldCase: ignoreCase });
+      }
       let subject = dir;
       if (ignoreCase) {
         pattern = pattern.toLowerCase();
         subject = subject.toLowerCase();
       }
-      if (/[*?[\]]/.test(pattern)) return globMatcher(pattern, true).test(subject);
       return pattern === "" || subject === pattern || subject.startsWith(`${pattern}/`);
     });
   if (rules.include?.length && !matches(rules.include)) return false;
   if (rules.exclude?.length && matches(rules.exclude)) return false;
   return true;
-}
-
-const GLOBS = new Map<string, RegExp>();
-
-/**
- * A shell wildcard as a regular expression: `*`, `?`, `[abc]`, `[!abc]`, `\x`; with
- * `pathname`, `*` and `?` do not match `/` (fnmatch's FNM_PATHNAME).
- */
-function globMatcher(glob: string, pathname = false): RegExp {
-  const key = `${pathname ? "p" : "n"}${glob}`;
-  let cached = GLOBS.get(key);
-  if (cached) return cached;
-  const any = pathname ? "[^/]" : "[^]";
-  let source = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") source += `${any}*`;
-    else if (c === "?") source += any;
-    else if (c === "\\" && i + 1 < glob.length) source += escape(glob[++i] ?? "");
-    else if (c === "[") {
-      const close = glob.indexOf("]", i + 2);
-      if (close < 0) {
-        source += "\\[";
-        continue;
-      }
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith("!") || body.startsWith("^");
-      if (negate) body = body.slice(1);
-      source += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
-      i = close;
-    } else source += escape(c ?? "");
-  }
-  cached = new RegExp(`^${source}$`);
-  GLOBS.set(key, cached);
-  return cached;
-}
-
-function escape(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
