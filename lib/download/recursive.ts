@@ -1369,6 +1369,12 @@ class Walker {
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
+      // Where a file is at its name already (the user's, an earlier run's, or this run's for
+      // another URL of the name: `/` after `/index.html`), a redirect from a URL before it could
+      // not take its GET without losing that file (see OwnGet): it is asked for only once every
+      // URL before it has landed, so such a redirect is known first and makes it one downloaded
+      // already, as in GNU's run (which asks once, through the redirect).
+      if (this.#waitsForLandings(planned, how)) await this.#untilLandedBefore(how.order!);
       // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
       let waiting = this.#takeSlot();
       slot = true;
@@ -1443,21 +1449,43 @@ class Walker {
   async #ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean> {
     if (!own.claimed && this.#oldestUnlanded < own.order) {
       releaseSlot?.();
-      let waiter!: () => void;
-      const landed = new Promise<void>((resolve) => {
-        waiter = () => {
-          if (this.#oldestUnlanded >= own.order) resolve();
-        };
-      });
-      this.#landWaiters.add(waiter);
-      try {
-        await Promise.race([own.claimedSignal, landed]);
-      } finally {
-        this.#landWaiters.delete(waiter);
-      }
+      await this.#untilLandedBefore(own.order, own.claimedSignal);
     }
     if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
     return own.claimed;
+  }
+
+  /**
+   * Settles once every URL before `order` in the queue has landed (its answer's status and
+   * headers in, after its redirects), or `meanwhile` has settled.
+   */
+  async #untilLandedBefore(order: number, meanwhile?: Promise<void>): Promise<void> {
+    if (this.#oldestUnlanded >= order) return;
+    let waiter!: () => void;
+    const landed = new Promise<void>((resolve) => {
+      waiter = () => {
+        if (this.#oldestUnlanded >= order) resolve();
+      };
+    });
+    this.#landWaiters.add(waiter);
+    try {
+      await (meanwhile ? Promise.race([meanwhile, landed]) : landed);
+    } finally {
+      this.#landWaiters.delete(waiter);
+    }
+  }
+
+  /**
+   * With several threads, whether a queued URL planned at `planned` waits for every URL before
+   * it to land before it is asked for: a plain GET (no copy asked for with If-Modified-Since or
+   * a Range, or kept by -nc) that a redirect could take (see OwnGet), where a file is at its
+   * name already.
+   */
+  #waitsForLandings(planned: string, how: FetchHow): boolean {
+    const options = this.#options;
+    return this.#claimsAllowed && how.order !== undefined && !how.robots &&
+      this.#oldestUnlanded < how.order && !options.timestamping && !options.resume &&
+      !options.noClobber && this.#someFileAt(planned, options.adjustExtension ?? false);
   }
 
   /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
