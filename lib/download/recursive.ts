@@ -2360,6 +2360,16 @@ class Walker {
                 }
                 path = named + (temporary ? ".tmp" : "");
               }
+              if (
+                error && status !== 401 && how.robots && options.spider && !options.deleteAfter &&
+                file === undefined && path.endsWith(".tmp") &&
+                (!options.acceptRules || acceptsFileName(path.slice(0, -4), options.acceptRules))
+              ) {
+                // --spider's robots.txt error page, kept: GNU's res_retrieve_file fetches it with
+                // --spider off, so it is named as a download is (robots.txt), and kept as no
+                // rules were read from it (server random seeds 1500299, 1500393).
+                path = path.slice(0, -4);
+              }
               events.response?.(response);
               if (
                 options.contentDisposition && !headFirst && response.ok && !name &&
