@@ -2611,11 +2611,13 @@ class Walker {
         return { path: planned, finalUrl: landed, kind: typed };
       }
       if (
-        error instanceof HttpStatusError && options.contentOnError && claimed && !shared &&
-        !how.robots
+        options.contentOnError && claimed && !shared && !how.robots &&
+        !(error instanceof DownloadFileError) && !options.signal?.aborted
       ) {
         // --content-on-error: the error page saved is the URL's file for -k, a page or a
-        // stylesheet among the run's by its type, as GNU's retrieve_url registers it.
+        // stylesheet among the run's by its type, as GNU's retrieve_url registers it; so is a
+        // body cut short after the last try (GNU's http_loop hands its file back all the same:
+        // server random seed 1500392, whose page -k left unconverted).
         this.#registerLanded(url, landed, path);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(path);

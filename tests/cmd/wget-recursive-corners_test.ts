@@ -1407,6 +1407,31 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/b.txt": plain(301, "moved\n", { framing: "chunked", chunks: [3] }),
     "/c.txt": plain(200, "c\n"),
   }],
+  // --content-on-error -k: a page cut short at the last try, and a 503 retried until giving up,
+  // are the URLs' files all the same, converted (their links to files not fetched made
+  // absolute), as GNU's http_loop hands its file back to retrieve_url (server random seed
+  // 1500392).
+  ["--content-on-error -k and pages that failed", [
+    "-r",
+    "-k",
+    "-t",
+    "2",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+    "--content-on-error",
+  ], {
+    "/": linking("cut.html", "busy.html"),
+    "/cut.html": plain(200, `<a href="/a.txt">a</a>\n<a href="b.txt">b</a>\n`.repeat(4), {
+      headers: [["Content-Type", "text/html"]],
+      framing: "short",
+      cuts: [0.5, 0.5],
+      honoursRange: false,
+    }),
+    "/busy.html": plain(503, `<a href="/a.txt">a</a>\n`, {
+      headers: [["Content-Type", "text/html"]],
+      failures: 5,
+    }),
+  }],
 ];
 
 peerTest(
