@@ -1432,6 +1432,21 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       failures: 5,
     }),
   }],
+  // --content-on-error: an error page cut short is kept as it came, not tried again for the
+  // rest: the status decides, as GNU's http_loop (server random seeds 1600085, 1600243).
+  ["--content-on-error and an error page cut short", [
+    "-r",
+    "--waitretry=0",
+    "--content-on-error",
+  ], {
+    "/": linking("e.txt", "b.txt"),
+    "/e.txt": plain(503, "error page\n".repeat(8), {
+      framing: "short",
+      cuts: [0.5],
+      failures: 1,
+    }),
+    "/b.txt": plain(200, "b\n"),
+  }],
 ];
 
 peerTest(
