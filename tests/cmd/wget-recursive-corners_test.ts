@@ -1447,6 +1447,28 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     }),
     "/b.txt": plain(200, "b\n"),
   }],
+  // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
+  // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
+  ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
+    "/": linking("About.html", "b.html", "9.txt", "c.TXT", "Up.txt"),
+    "/About.html": linking("d.txt"),
+    "/b.html": linking("e.txt"),
+    "/9.txt": plain(200, "9\n"),
+    "/c.TXT": plain(200, "c\n"),
+    "/Up.txt": plain(200, "u\n"),
+    "/d.txt": plain(200, "d\n"),
+    "/e.txt": plain(200, "e\n"),
+  }],
+  ["-R [[:upper:]]* --ignore-case", ["-r", "-R", "[[:upper:]]*,[b-c]*", "--ignore-case"], {
+    "/": linking("About.html", "b.html", "C.txt", "up.txt", "Up.txt"),
+    "/About.html": linking("d.txt"),
+    "/b.html": linking("e.txt"),
+    "/C.txt": plain(200, "c\n"),
+    "/up.txt": plain(200, "u\n"),
+    "/Up.txt": plain(200, "U\n"),
+    "/d.txt": plain(200, "d\n"),
+    "/e.txt": plain(200, "e\n"),
+  }],
 ];
 
 peerTest(
