@@ -1159,7 +1159,15 @@ const attemptDownload = (async function attemptDownload(
             sink.restart();
             state.written = from;
           }
-          await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
+          try {
+            await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
+          } catch (cut) {
+            // An error page cut short is not tried again for its body: the status decides, as
+            // GNU's read_response_body ends the try all the same and its http_loop looks at the
+            // status alone (server random seeds 1600085, 1600243, 1600276).
+            if (cut instanceof DownloadFileError) throw cut;
+            options.signal?.throwIfAborted();
+          }
         }
         throw error;
       }

@@ -321,6 +321,13 @@ interface NameHolder {
   settled: Promise<void>;
 }
 
+/** A fetch of `--spider --trust-server-names` saving a NAME.tmp (see `#fetchSpiderTemporary`). */
+interface SpiderTemporary extends NameHolder {
+  order: number;
+  /** Its fetch is done. */
+  done: boolean;
+}
+
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
 interface FetchHow {
   /**
@@ -341,6 +348,11 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /**
+   * With several threads, `--spider --trust-server-names`: a NAME.tmp that a fetch after it in
+   * the queue saved, not yet read, is written over (see `#fetchSpiderTemporary`).
+   */
+  overTemporary?: boolean | undefined;
   /** The page of the link fetched (see `QueueItem`), sent as `Referer` over `--referer`'s. */
   referer?: string | undefined;
   /** With several threads: no other task writes the file until this settles (its page read). */
@@ -1565,12 +1577,58 @@ class Walker {
     // once the answer came.)
     const { planned, temporary } = this.#plannedFile(url, how, !this.#options.contentDisposition);
     const fetchHow = temporary ? { ...how, temporary } : how;
+    // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed.)
+    if (
+      !this.#oneThread && temporary && how.order !== undefined && this.#options.spider &&
+      this.#options.trustServerNames
+    ) {
+      return this.#fetchSpiderTemporary(url, planned, fetchHow);
+    }
     // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
     // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
     // taken already with several.
     if (this.#oneThread || how.reserved) return this.#fetchUnlocked(url, planned, fetchHow);
     return this.#fetchLocked(url, planned, fetchHow);
   }
+
+  /**
+   * With several threads, `--spider --trust-server-names`' GET of a page into its NAME.tmp, whose
+   * name is known only once the HEAD landed (two URLs redirected to one, or one and the URL
+   * itself): one at a time, in the order of the queue, as GNU's run reads and removes each before
+   * the next, so that none is named NAME.tmp.1 (threads random seed 1400085). A fetch after it
+   * that is saving that name already is let finish, and its file, not read yet (its text is kept
+   * in memory), written over.
+   */
+  async #fetchSpiderTemporary(
+    url: string,
+    planned: string,
+    how: FetchHow,
+  ): Promise<Fetched | undefined> {
+    const order = how.order!;
+    for (;;) {
+      const others = [...this.#spiderTemporaries.get(planned) ?? []];
+      const waits = others.flatMap((other) =>
+        other.order < order
+          ? [other.settled]
+          : other.order > order && !other.done
+          ? [other.fetched]
+          : []
+      );
+      if (waits.length === 0) break;
+      await Promise.all(waits);
+    }
+    const done = this.#fetchUnlocked(url, planned, { ...how, overTemporary: true });
+    const fetched = done.then(() => {}, () => {});
+    const settled = Promise.all([done, how.until]).then(() => {}, () => {});
+    const entry: SpiderTemporary = { order, fetched, settled, done: false };
+    addHolder(this.#spiderTemporaries, planned, entry);
+    fetched.then(() => (entry.done = true));
+    settled.then(() => deleteHolder(this.#spiderTemporaries, planned, entry));
+    return await done;
+  }
+
+  /** `#fetchSpiderTemporary`'s fetches under way, by name, until their page is read. */
+  readonly #spiderTemporaries = new Map<string, Set<SpiderTemporary>>();
 
   /**
    * The file `url` is fetched into, before -E or a unique suffix changes its name; `report` a name
@@ -1797,6 +1855,23 @@ class Walker {
 
   /** Files fetched only to be read and removed (NAME.tmp). */
   readonly #temporaries = new Set<string>();
+
+  /**
+   * Whether `path` (with -E's extension for `contentType`) is a NAME.tmp this run saved and has
+   * not read yet, small enough that its text was kept in memory (see `#fetchSpiderTemporary`).
+   */
+  #ownTemporaryAt(path: string, contentType: string | undefined): boolean {
+    const options = this.#options;
+    const named = options.adjustExtension ? withPageExtension(path, contentType) : path;
+    if (!this.#temporaries.has(named)) return false;
+    try {
+      const info = Deno.lstatSync(named);
+      return info.isFile && info.size <= MAX_KEPT_TEXT_BYTES;
+    } catch {
+      return false;
+    }
+  }
+
   /** Rejected pages whose links were not read whole yet, kept for a later visit (#visitRead). */
   readonly #unreadKept = new Set<string>();
 
@@ -2048,6 +2123,12 @@ class Walker {
             }
           }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
+        } else if (how.overTemporary && this.#ownTemporaryAt(path, contentType)) {
+          // (A fetch after it in the queue saved it, not read yet: see #fetchSpiderTemporary.)
+          const over = options.adjustExtension ? withPageExtension(path, contentType) : path;
+          file = Deno.openSync(over, { write: true, truncate: true });
+          if (over !== path) extended = true;
+          path = over;
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
           let unique = createUniqueFile(path, {
@@ -2388,6 +2469,16 @@ class Walker {
                 }
                 path = named + (temporary ? ".tmp" : "");
               }
+              if (
+                error && status !== 401 && how.robots && options.spider && !options.deleteAfter &&
+                file === undefined && path.endsWith(".tmp") &&
+                (!options.acceptRules || acceptsFileName(path.slice(0, -4), options.acceptRules))
+              ) {
+                // --spider's robots.txt error page, kept: GNU's res_retrieve_file fetches it with
+                // --spider off, so it is named as a download is (robots.txt), and kept as no
+                // rules were read from it (server random seeds 1500299, 1500393).
+                path = path.slice(0, -4);
+              }
               events.response?.(response);
               if (
                 options.contentDisposition && !headFirst && response.ok && !name &&
@@ -2629,11 +2720,13 @@ class Walker {
         return { path: planned, finalUrl: landed, kind: typed };
       }
       if (
-        error instanceof HttpStatusError && options.contentOnError && claimed && !shared &&
-        !how.robots
+        options.contentOnError && claimed && !shared && !how.robots &&
+        !(error instanceof DownloadFileError) && !options.signal?.aborted
       ) {
         // --content-on-error: the error page saved is the URL's file for -k, a page or a
-        // stylesheet among the run's by its type, as GNU's retrieve_url registers it.
+        // stylesheet among the run's by its type, as GNU's retrieve_url registers it; so is a
+        // body cut short after the last try (GNU's http_loop hands its file back all the same:
+        // server random seed 1500392, whose page -k left unconverted).
         this.#registerLanded(url, landed, path);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(path);

@@ -1407,6 +1407,68 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
     "/b.txt": plain(301, "moved\n", { framing: "chunked", chunks: [3] }),
     "/c.txt": plain(200, "c\n"),
   }],
+  // --content-on-error -k: a page cut short at the last try, and a 503 retried until giving up,
+  // are the URLs' files all the same, converted (their links to files not fetched made
+  // absolute), as GNU's http_loop hands its file back to retrieve_url (server random seed
+  // 1500392).
+  ["--content-on-error -k and pages that failed", [
+    "-r",
+    "-k",
+    "-t",
+    "2",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+    "--content-on-error",
+  ], {
+    "/": linking("cut.html", "busy.html"),
+    "/cut.html": plain(200, `<a href="/a.txt">a</a>\n<a href="b.txt">b</a>\n`.repeat(4), {
+      headers: [["Content-Type", "text/html"]],
+      framing: "short",
+      cuts: [0.5, 0.5],
+      honoursRange: false,
+    }),
+    "/busy.html": plain(503, `<a href="/a.txt">a</a>\n`, {
+      headers: [["Content-Type", "text/html"]],
+      failures: 5,
+    }),
+  }],
+  // --content-on-error: an error page cut short is kept as it came, not tried again for the
+  // rest: the status decides, as GNU's http_loop (server random seeds 1600085, 1600243).
+  ["--content-on-error and an error page cut short", [
+    "-r",
+    "--waitretry=0",
+    "--content-on-error",
+  ], {
+    "/": linking("e.txt", "b.txt"),
+    "/e.txt": plain(503, "error page\n".repeat(8), {
+      framing: "short",
+      cuts: [0.5],
+      failures: 1,
+    }),
+    "/b.txt": plain(200, "b\n"),
+  }],
+  // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
+  // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
+  ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
+    "/": linking("About.html", "b.html", "9.txt", "c.TXT", "Up.txt"),
+    "/About.html": linking("d.txt"),
+    "/b.html": linking("e.txt"),
+    "/9.txt": plain(200, "9\n"),
+    "/c.TXT": plain(200, "c\n"),
+    "/Up.txt": plain(200, "u\n"),
+    "/d.txt": plain(200, "d\n"),
+    "/e.txt": plain(200, "e\n"),
+  }],
+  ["-R [[:upper:]]* --ignore-case", ["-r", "-R", "[[:upper:]]*,[b-c]*", "--ignore-case"], {
+    "/": linking("About.html", "b.html", "C.txt", "up.txt", "Up.txt"),
+    "/About.html": linking("d.txt"),
+    "/b.html": linking("e.txt"),
+    "/C.txt": plain(200, "c\n"),
+    "/up.txt": plain(200, "u\n"),
+    "/Up.txt": plain(200, "U\n"),
+    "/d.txt": plain(200, "d\n"),
+    "/e.txt": plain(200, "e\n"),
+  }],
 ];
 
 peerTest(

@@ -84,13 +84,15 @@ import {
  * 1200008 and 1200013: `<meta name=robots>` and refresh contents read by GNU's rules
  * (`noindex nofollow` is no nofollow, `no` and `NOFOL` are, a refresh of `+0;`); 1200501:
  * `-nd -nc --trust-server-names`, a redirect to a name here not asked for, from a link `-A`
- * rejects too (GNU's http_loop); 2000182: `-A [[:upper:]]* --ignore-case`, a POSIX class in a
- * wildcard, tested on the name as it is (glibc's fnmatch under FNM_CASEFOLD).
+ * rejects too (GNU's http_loop); 1600057 (`-R [[:upper:]]* --ignore-case`), 1600249
+ * (`-R [[:upper:]]*`) and 2000182 (`-A [[:upper:]]* --ignore-case`): fnmatch's classes in
+ * `-A`/`-R`, which netkit took for a bracket of their letters (under `--ignore-case` a class
+ * tests the name's own letter, FNM_CASEFOLD).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
-  ...[1200003, 1200008, 1200013, 1200501, 2000182],
+  ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

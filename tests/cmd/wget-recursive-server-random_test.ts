@@ -78,13 +78,19 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * leaves the copy here, which netkit emptied); and 1500094 (`-m --no-if-modified-since` again:
  * after a HEAD redirected and answered newer, the GET goes to the redirect's target, as GNU's
  * retrieve_url follows the HEAD's redirect with an http_loop of its own; netkit asked for the
- * link's URL again).
+ * link's URL again); 1500299 and 1500393 (`--spider --content-on-error`: robots.txt's error page
+ * is kept as `robots.txt`, as GNU's res_retrieve_file fetches it with `--spider` off; netkit
+ * kept it as `robots.txt.tmp`); 1500392 (`-p -k --content-on-error`: a page cut short at the
+ * last try is the URL's file for `-k`, converted, as GNU's http_loop hands its file back all the
+ * same; netkit left it unconverted); 1600085, 1600243 and 1600276 (`--content-on-error`: an
+ * error page cut short is not tried again for the rest, as GNU's http_loop looks at the status
+ * alone; netkit asked again with `Range` and saved the second answer).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
-  ...[1500386, 1500336],
+  ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276],
 ];
 
 /**

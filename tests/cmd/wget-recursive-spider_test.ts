@@ -107,3 +107,39 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget --spider -r --content-on-error keeps robots.txt's error page as robots.txt, as GNU wget",
+  ["wget"],
+  async (t) => {
+    await using dir = await tempDir();
+    // (GNU's res_retrieve_file turns --spider off for robots.txt: a download's name, kept as no
+    // rules were read from it; server random seeds 1500299 and 1500393.)
+    for (const options of [[], ["-E"]]) {
+      await t.step(options.join(" ") || "no -E", async () => {
+        const trees: Record<string, string[]> = {};
+        for (const tool of ["gnu", "netkit"] as const) {
+          await using server = startRecordingServer({
+            handle: (request): Reply =>
+              request.target === "/robots.txt"
+                ? {
+                  status: 404,
+                  reason: "Not Found",
+                  headers: [["Content-Type", "text/html"]],
+                  body: "<p>no robots here</p>\n",
+                }
+                : reply(request.method, request.target),
+          });
+          const cwd = `${dir.path}/${tool}${options.join("")}`;
+          const args = ["--spider", "-r", "-l", "1", "--content-on-error", ...options];
+          await wget(tool, [...args, `${server.base}/`], cwd);
+          const tree = await snapshotTree(cwd);
+          trees[tool] = [...tree.keys()].map((path) => path.replace(/^[^/]+\//, "HOST/"));
+        }
+        const name = options.length > 0 ? "HOST/robots.txt.html" : "HOST/robots.txt";
+        assert.deepEqual(trees.gnu, [name]);
+        assert.deepEqual(trees.netkit, trees.gnu);
+      });
+    }
+  },
+);

@@ -68,14 +68,18 @@ import {
  * file or directory", where GNU asks for `x.y.html` a third time; failed 4 runs in 4 before), and
  * 19 (-k), 43 (-nd -k), 262 (-c), 503, 609 (-m -E) and 870 (-E -k -K): a redirect to a URL whose
  * own GET was under way, asked for twice (the known race; they failed nearly every run with
- * NETKIT_FUZZ_KNOWN=1 before), and 2000547 (`-r -k -K -p`: `/r1.html`'s redirect to `/`, whose
- * name `INDEX.HTML` `/index.html`'s file held: its own GET, which the redirect could not take
- * without losing that file, went out first and `/` was asked for twice; failed 5 runs in 7).
+ * NETKIT_FUZZ_KNOWN=1 before), and 1400085 (`--spider --trust-server-names`: a redirect's HEAD
+ * landed on `/b/page.html` while that URL's own GET, after it in the queue, was saving
+ * `b/page.html.tmp`: netkit named the redirect's page `b/page.html.tmp.1` about one run in 8,
+ * where GNU's run reads and removes each before the next; now one at a time, in queue order), and 2000547
+ * (`-r -k -K -p`: `/r1.html`'s redirect to `/`, whose name `INDEX.HTML` `/index.html`'s file
+ * held: its own GET, which the redirect could not take without losing that file, went out first
+ * and `/` was asked for twice; failed 5 runs in 7).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
-  ...[19, 43, 262, 503, 609, 870, 2000547],
+  ...[19, 43, 262, 503, 609, 870, 1400085, 2000547],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */

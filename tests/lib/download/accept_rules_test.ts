@@ -17,6 +17,15 @@ Deno.test("acceptsFileName() matches suffixes and wildcards as GNU wget's -A and
     ["a.PNG", { accept: ["png"], ignoreCase: true }, true],
     ["a.png", { accept: ["png"], reject: ["a.*"] }, false],
     ["x", {}, true],
+    // fnmatch's classes, and FNM_CASEFOLD, which tests a class on the name's own letter.
+    ["About.html", { reject: ["[[:upper:]]*"] }, false],
+    ["about.html", { reject: ["[[:upper:]]*"] }, true],
+    ["about.html", { reject: ["[[:upper:]]*"], ignoreCase: true }, true],
+    ["9.txt", { accept: ["[[:digit:]]*"] }, true],
+    ["B.html", { reject: ["[a-p]*"], ignoreCase: true }, false],
+    ["P.html", { reject: ["[!p]*"], ignoreCase: true }, true],
+    ["]x", { accept: ["[]]x"] }, true],
+    ["z", { accept: ["[z-a]"] }, false],
   ];
   for (const [name, rules, expected] of table) {
     assert.equal(acceptsFileName(name, rules), expected, `${name} ${JSON.stringify(rules)}`);
