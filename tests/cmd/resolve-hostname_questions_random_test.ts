@@ -10,10 +10,15 @@
  * trust-ad, inet6), `LOCALDOMAIN` and `RES_OPTIONS` now and then, nsswitch.conf's `hosts:` line, a
  * hosts file, a zone and what each server does with each question: answers, NXDOMAIN, no data,
  * SERVFAIL, REFUSED, a truncated answer, a CNAME, silence now and then
- * (tests/harness/resolver_fuzz_servers.ts). The second takes tests/harness/resolver_fuzz.ts's
+ * (tests/harness/resolver_fuzz_servers.ts); from seed 1,600,000 on also options lines of several
+ * of glibc 2.36's options (`ndots:0`, `ndots:15`, `rotate`, `no-aaaa`, `use-vc`, ...) in resolv.conf
+ * or `RES_OPTIONS`, search lists of six to nine domains over 256 bytes (also as `LOCALDOMAIN`),
+ * `search` then `domain`, hosts lines of 10 to 40 aliases and names in upper case or with a final
+ * dot (answers in other letters' case, DNS 0x20, come from seed 1,400,000). The second takes tests/harness/resolver_fuzz.ts's
  * configurations (odd hosts files and resolv.conf lines, every nsswitch line it knows, HOSTALIASES,
  * a dead server, address literals and hostile names) with servers that answer from its records
- * (tests/harness/resolver_questions_zone.ts). The servers listen on port 53 of random loopback
+ * (tests/harness/resolver_questions_zone.ts; from seed 1,400,000 on with that generator's options
+ * lines, long search lists, many aliases, upper-case names and TTL 0 records). The servers listen on port 53 of random loopback
  * addresses (resolv.conf cannot name a port) and log every message they receive: transport, name, type,
  * class, the RD, AD and CD flags, and EDNS0 (the OPT record's UDP size, version and DO bit). In a
  * mount namespace with the files over `/etc`, one probe process
@@ -495,8 +500,9 @@ async function runRecordsSeed(seed: number, parent: string): Promise<string[]> {
   );
   const hostRecords = new Map(
     generated.records.filter((record) => record.startsWith("--host-record=")).map((record) => {
-      const [name = "", ...addresses] = record.slice(14).split(",");
-      return [name.toLowerCase(), addresses];
+      const [name = "", ...fields] = record.slice(14).split(",");
+      // Without a last field of digits, the records' TTL.
+      return [name.toLowerCase(), fields.filter((field) => !/^[0-9]+$/.test(field))];
     }),
   );
   const wild = generated.records.filter((record) => record.startsWith("--address="))

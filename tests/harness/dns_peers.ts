@@ -18,7 +18,7 @@ import {
   startPeer,
   waitUntilListening,
 } from "./peers.ts";
-import { reservePort } from "./reserved_port.ts";
+import { PortBindError, reservePort } from "./reserved_port.ts";
 
 /** The records dnsmasq serves (all under `.test`). */
 export const DNSMASQ_RECORDS: string[] = [
@@ -61,11 +61,11 @@ export function holdFreeDnsPort(hostname = "127.0.0.1"): Disposable & { port: nu
     } catch (error) {
       tcp[Symbol.dispose]();
       // Not held where it cannot be (no FFI), nor its TCP port: a port found free, as before.
-      if (!(error instanceof Error && error.message.includes("bind() failed"))) {
+      if (!(error instanceof PortBindError)) {
         return { port: freePort(hostname), [Symbol.dispose]() {} };
       }
-      if (attempt === 20) throw error;
-      continue; // Someone has that port over UDP.
+      if (!error.inUse || attempt === 20) throw error;
+      continue; // Someone has that port over UDP (EADDRINUSE).
     }
     return {
       port: tcp.port,

@@ -41,6 +41,9 @@ export function failureKind(error: string | undefined, failure?: string): string
   if (failure === "no-data") return "no-data";
   if (failure === "server-failure" || failure === "timed-out") return "again";
   if (failure !== undefined) return "fail";
-  // A name netkit refuses (SyntaxError, RangeError): glibc finds nothing by it.
-  return error === "SyntaxError" || error === "RangeError" ? "not-found" : error;
+  // A name netkit refuses (InvalidHostNameError, a SyntaxError; RangeError): glibc finds nothing
+  // by it.
+  return error === "SyntaxError" || error === "InvalidHostNameError" || error === "RangeError"
+    ? "not-found"
+    : error;
 }

@@ -22,6 +22,8 @@ export interface OrderFuzzConfig {
   hosts: string;
   "resolv.conf": string;
   "nsswitch.conf": string;
+  /** `LOCALDOMAIN` and `RES_OPTIONS`, when set (from {@linkcode ORDER_NEW_FORMS_FROM_SEED}). */
+  env: Record<string, string>;
   /** dnsmasq options: `--host-record=…`, `--cname=…`, `--mx-host=…`. */
   records: string[];
   /**
@@ -38,6 +40,31 @@ export interface OrderFuzzConfig {
   /** Addresses to look up in reverse. */
   reverse: string[];
 }
+
+/**
+ * The first seed that also draws (from a stream of its own, so that the seeds before it stay as
+ * they were) an options line of several of glibc 2.36's options (`ndots:0`, `ndots:15`,
+ * `no-aaaa`, `single-request`, `use-vc`, ...) in resolv.conf or `RES_OPTIONS`, a search list of
+ * six to nine domains over 256 bytes (in resolv.conf or `LOCALDOMAIN`), `search` then `domain`, a
+ * hosts line of 10 to 40 aliases, names in upper case, with a final dot or without their domain,
+ * TTL 0 records, and a scripted server answering in other letters' case (DNS 0x20).
+ */
+export const ORDER_NEW_FORMS_FROM_SEED = 1_600_000;
+
+/** resolv.conf options drawn together from {@linkcode ORDER_NEW_FORMS_FROM_SEED}. */
+const OPTIONS_1_600_000 = [
+  "ndots:0",
+  "ndots:15",
+  "attempts:1 timeout:1",
+  "rotate",
+  "no-aaaa",
+  "single-request",
+  "single-request-reopen",
+  "edns0",
+  "trust-ad",
+  "no-tld-query",
+  "use-vc",
+];
 
 /** The kinds of address drawn, each a maker from a random integer source. */
 const KINDS: Record<string, (int: (low: number, high: number) => number) => string> = {
@@ -284,15 +311,72 @@ export function generateOrderFuzzConfig(
     reverse.add(pick([...hostsAddresses, ...dnsAddresses, "127.0.0.1", "::1", "10.9.9.9"]));
   }
 
-  const resolvConf = `nameserver ${server}\n${
-    chance(0.3) ? "search test\n" : ""
-  }options timeout:1\n`;
+  let resolvConf = `nameserver ${server}\n${chance(0.3) ? "search test\n" : ""}options timeout:1\n`;
+  const nsswitch = `hosts: ${pick(["files dns", "files dns", "dns files"])}\n`;
+  let hosts = hostsLines.join("\n") + "\n";
+  const env: Record<string, string> = {};
+
+  // From ORDER_NEW_FORMS_FROM_SEED on, from a stream of their own (the seeds before it stay as
+  // they were).
+  if (seed >= ORDER_NEW_FORMS_FROM_SEED) {
+    const form = seededRandom(seed * 4_256_249 + 43);
+    const int3 = (low: number, high: number) => low + Math.floor(form() * (high - low + 1));
+    const pick3 = <T>(items: readonly T[]): T => items[Math.floor(form() * items.length)]!;
+    const dnsNames = names.filter((name) => /^d[0-9]\.test$/.test(name));
+    const hostsNames = names.filter((name) => /^h[0-9]\.test$/.test(name));
+    if (form() < 0.4) {
+      const words = Array.from({ length: int3(1, 4) }, () => pick3(OPTIONS_1_600_000));
+      const line = [...new Set(words)].join(" ");
+      if (form() < 0.3) env.RES_OPTIONS = line;
+      else resolvConf += `options ${line}\n`;
+    }
+    if (form() < 0.3) {
+      // Names without their domain found through a search list of six to nine domains.
+      const domains = ["test", ...(form() < 0.5 ? ["nx.test"] : [])];
+      for (let i = 0; domains.join(" ").length <= 256 || domains.length < 6; i++) {
+        domains.splice(int3(0, domains.length), 0, `f${i}${"q".repeat(int3(30, 60))}.test`);
+      }
+      if (form() < 0.25) env.LOCALDOMAIN = domains.join(" ");
+      else resolvConf += `search ${domains.join(" ")}\n`;
+      names.push(pick3([...dnsNames, ...hostsNames]).replace(/\.test$/, ""));
+    }
+    if (form() < 0.15) {
+      // `search` then `domain`: the last of the two wins.
+      resolvConf += `search nx.test\ndomain ${pick3(["test", "nx.test"])}\n`;
+      names.push(pick3([...dnsNames, ...hostsNames]).replace(/\.test$/, ""));
+    }
+    if (form() < 0.25 && hostsNames.length > 0) {
+      // A line of many aliases for a name of the hosts file, one of them asked.
+      const name = pick3(hostsNames);
+      const aliases = Array.from({ length: int3(10, 40) }, (_, i) => `al${i}.${name}`);
+      hosts += `${address()} ${name} ${aliases.join(pick3([" ", "\t"]))}\n`;
+      names.push(pick3(aliases));
+    }
+    if (form() < 0.35) {
+      for (let i = int3(1, 2); i > 0; i--) {
+        const name = pick3(names.filter((each) => /^[a-z]/.test(each)));
+        names.push(pick3([name.toUpperCase(), `${name}.`, `${name.toUpperCase()}.`]));
+      }
+    }
+    if (form() < 0.2 && !scripted) {
+      // TTL 0: the records of one name given again with a TTL of 0.
+      const at = int3(0, records.length - 1);
+      if (records[at]?.startsWith("--host-record=")) records[at] = `${records[at]},0`;
+    }
+    if (scripted && form() < 0.5) {
+      for (const key of Object.keys(script)) {
+        if (script[key] === "answer" && form() < 0.5) script[key] = "case-0x20";
+      }
+    }
+  }
+
   return {
     seed,
     gaiConf,
-    hosts: hostsLines.join("\n") + "\n",
+    hosts,
     "resolv.conf": resolvConf,
-    "nsswitch.conf": `hosts: ${pick(["files dns", "files dns", "dns files"])}\n`,
+    "nsswitch.conf": nsswitch,
+    env,
     records,
     scripted,
     zone,

@@ -32,7 +32,7 @@ export type NetkitAnswer =
     addresses?: string[];
     names?: string[];
   }
-  | { error: string; failure?: string };
+  | { error: string; failure?: string; rcodeName?: string };
 
 /** Everything asked about one name. */
 export interface OrderProbeName {
@@ -88,10 +88,12 @@ async function answer(call: () => Promise<NetkitAnswer>): Promise<NetkitAnswer> 
   try {
     return await call();
   } catch (error) {
-    const failure = (error as { failure?: unknown }).failure;
+    const { failure, rcodeName } = error as { failure?: unknown; rcodeName?: unknown };
     return {
       error: (error as Error).name,
       ...(typeof failure === "string" ? { failure } : {}),
+      // A DnsServerError's answer code (`REFUSED`).
+      ...(typeof rcodeName === "string" ? { rcodeName } : {}),
     };
   }
 }

@@ -27,6 +27,47 @@ const SOCK_CLOEXEC = 0o2000000;
 /** `struct sockaddr_in`: family (host order), port (network order), address, padding. */
 const SOCKADDR_IN_BYTES = 16;
 
+/** `EADDRINUSE` on Linux: the address and port are bound already. */
+const EADDRINUSE = 98;
+
+/**
+ * {@linkcode reservePort}'s `bind()` refused the port: another socket holds it (`EADDRINUSE`),
+ * or, with `errno`, some other reason. A caller that wants another port tries again on this
+ * error alone; any other error means nothing can be held here (no FFI, not Linux).
+ *
+ * @example A port held without `SO_REUSEADDR` cannot be held again
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PortBindError, reservePort } from "./reserved_port.ts";
+ *
+ * using held = reservePort("127.0.0.1", { reuseAddress: false });
+ * assert.throws(
+ *   () => reservePort("127.0.0.1", { port: held.port }),
+ *   (error) => error instanceof PortBindError && error.inUse && error.port === held.port,
+ * );
+ * ```
+ */
+export class PortBindError extends Error {
+  /** The port asked for (0: one the kernel picks). */
+  readonly port: number;
+  /** `bind()`'s errno. */
+  readonly errno: number;
+  constructor(hostname: string, port: number, transport: string, errno: number) {
+    super(
+      `reservePort(): bind() of ${transport} ${hostname}:${port} failed: ${
+        errno === EADDRINUSE ? "the address is in use (EADDRINUSE)" : `errno ${errno}`
+      }`,
+    );
+    this.name = "PortBindError";
+    this.port = port;
+    this.errno = errno;
+  }
+  /** Whether the port is bound already (`EADDRINUSE`). */
+  get inUse(): boolean {
+    return this.errno === EADDRINUSE;
+  }
+}
+
 /** A port of an IPv4 loopback address that no bind to port 0 is given until disposal. */
 export interface ReservedPort extends Disposable {
   /** The port, bound (not listening, `SO_REUSEADDR`) until disposal. */
@@ -57,7 +98,8 @@ export interface ReservePortOptions {
  * can listen there either: connects to the port are refused (refused_port.ts).
  *
  * @returns The port; dispose of it (`using`) once the peer listens there.
- * @throws {Error} when libc cannot make or bind the socket.
+ * @throws {PortBindError} when the port cannot be bound (`inUse`: another socket has it).
+ * @throws {Error} when libc cannot make the socket (or cannot be loaded: no FFI).
  *
  * @example A peer can listen on the held port; a bind to port 0 is not given it
  * ```ts
@@ -103,6 +145,7 @@ export function reservePort(
     bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
     getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
     close: { parameters: ["i32"], result: "i32" },
+    __errno_location: { parameters: [], result: "pointer" },
   });
   const type = transport === "udp" ? SOCK_DGRAM : SOCK_STREAM;
   const fd = libc.symbols.socket(AF_INET, type | SOCK_CLOEXEC, 0);
@@ -123,7 +166,9 @@ export function reservePort(
     view.setUint16(2, port, false); // Port 0: the kernel picks one.
     address.set(octets, 4);
     if (libc.symbols.bind(fd, address, SOCKADDR_IN_BYTES) !== 0) {
-      throw new Error("reservePort(): bind() failed");
+      // errno is the calling thread's: read right after the call, on the same thread.
+      const errno = new Deno.UnsafePointerView(libc.symbols.__errno_location()!).getInt32();
+      throw new PortBindError(hostname, port, transport, errno);
     }
     const length = new Uint32Array([SOCKADDR_IN_BYTES]);
     if (libc.symbols.getsockname(fd, address, new Uint8Array(length.buffer)) !== 0) {

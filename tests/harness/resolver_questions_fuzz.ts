@@ -55,6 +55,108 @@ const TWICE_LINES = HOSTS_LINES_NAMING_A_SOURCE_TWICE.filter((line) =>
 );
 
 /**
+ * The first seed that also draws (from a stream of its own, so that the seeds before it stay as
+ * they were) an options line of several of glibc 2.36's options (`ndots:0`, `ndots:15`, `rotate`,
+ * `no-aaaa`, `single-request`, `use-vc`, ...) in resolv.conf or `RES_OPTIONS`, a search list of
+ * six to nine domains over 256 bytes (in resolv.conf or `LOCALDOMAIN`), `search` then `domain`,
+ * a hosts line of 10 to 40 aliases, and names in upper case or with a final dot. (Answers in
+ * other letters' case and TTL 0 records come with the zone's servers and records from seed
+ * 1,400,000.)
+ */
+export const QUESTIONS_NEW_FORMS_FROM_SEED = 1_600_000;
+
+/** resolv.conf options drawn together from {@linkcode QUESTIONS_NEW_FORMS_FROM_SEED}. */
+const OPTIONS_1_600_000 = [
+  "ndots:0",
+  "ndots:15",
+  "attempts:1 timeout:1",
+  "rotate",
+  "no-aaaa",
+  "single-request",
+  "single-request-reopen",
+  "edns0",
+  "trust-ad",
+  "no-tld-query",
+  "use-vc",
+];
+
+/** What {@linkcode newForms} adds to a configuration. */
+interface NewForms {
+  options?: string;
+  optionsInEnv: boolean;
+  /** Search domains, each once (glibc asks a domain listed twice twice: cmd/README.md). */
+  search?: string[];
+  searchInEnv: boolean;
+  /** `search A B` then `domain C`: the last of the two wins. */
+  domainAfterSearch?: string[];
+  /** Lines for the hosts file (each ending with a newline). */
+  hosts: string;
+  names: string[];
+}
+
+/** The draws of {@linkcode QUESTIONS_NEW_FORMS_FROM_SEED} on, from a stream of their own. */
+function newForms(seed: number, zoneNames: string[]): NewForms {
+  const random = seededRandom(seed * 4_256_233 + 41);
+  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chance = (p: number) => random() < p;
+  const forms: NewForms = { optionsInEnv: false, searchInEnv: false, hosts: "", names: [] };
+  const labelOf = (name: string) => name.slice(0, name.indexOf("."));
+  if (chance(0.4)) {
+    const words = Array.from({ length: int(1, 4) }, () => pick(OPTIONS_1_600_000));
+    forms.options = [...new Set(words)].join(" ");
+    forms.optionsInEnv = chance(0.3);
+  }
+  if (chance(0.3)) {
+    const domains = [...new Set(Array.from({ length: int(2, 4) }, () => pick(DOMAINS)))];
+    for (let i = 0; domains.join(" ").length <= 256 || domains.length < 6; i++) {
+      domains.splice(int(0, domains.length), 0, `f${i}${"q".repeat(int(30, 60))}.test`);
+    }
+    forms.search = domains;
+    forms.searchInEnv = chance(0.25);
+    for (let i = int(1, 2); i > 0 && zoneNames.length > 0; i--) {
+      forms.names.push(pick([labelOf(pick(zoneNames)), "nope"]));
+    }
+  }
+  if (chance(0.15)) {
+    const [first, second] = [pick(DOMAINS), pick(DOMAINS)];
+    forms.domainAfterSearch = [
+      `search ${first}${second === first ? "" : ` ${second}`}`,
+      `domain ${pick(DOMAINS)}`,
+    ];
+    if (zoneNames.length > 0) forms.names.push(labelOf(pick(zoneNames)));
+  }
+  if (chance(0.25) && zoneNames.length > 0) {
+    // A hosts line of many aliases, named after a zone name now and then (a leak where files
+    // comes first), one alias asked in upper case or with a final dot.
+    const name = chance(0.5) ? pick(zoneNames) : `many.${pick(DOMAINS)}`;
+    const aliases = [
+      ...new Set(Array.from({ length: int(10, 40) }, (_, i) => `al${i}.${pick(DOMAINS)}`)),
+    ];
+    forms.hosts = `10.7.${int(0, 3)}.${int(1, 9)} ${name} ${aliases.join(pick([" ", "\t"]))}\n`;
+    const alias = pick(aliases);
+    forms.names.push(
+      name,
+      pick([alias, alias.toUpperCase(), `${alias}.`, `${alias.toUpperCase()}.`]),
+    );
+  }
+  if (chance(0.3)) {
+    for (let i = int(1, 3); i > 0 && zoneNames.length > 0; i--) {
+      const name = pick(zoneNames);
+      forms.names.push(
+        pick([labelOf(name).toUpperCase(), `${name.toUpperCase()}.`, mixedCase(name, random)]),
+      );
+    }
+  }
+  return forms;
+}
+
+/** `name` with some letters in upper case. */
+function mixedCase(name: string, random: () => number): string {
+  return [...name].map((c) => random() < 0.4 ? c.toUpperCase() : c).join("");
+}
+
+/**
  * The configuration of seed `seed` for scripted servers at `addresses` (up to as many); `silence` lets a
  * server stay silent now and then (each such question costs getent and netkit a second).
  *
@@ -110,6 +212,22 @@ export function generateQuestionsFuzzConfig(
   // asked about where files comes first.
   let hosts = base.hosts;
   const zoneNames = Object.keys(base.zone.a);
+  const names = [...base.names];
+  if (seed >= QUESTIONS_NEW_FORMS_FROM_SEED) {
+    const more = newForms(seed, zoneNames);
+    if (more.options !== undefined) {
+      if (more.optionsInEnv) {
+        env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${more.options}`.trim();
+      } else lines.push(`options ${more.options}`);
+    }
+    if (more.search !== undefined) {
+      if (more.searchInEnv) env.LOCALDOMAIN = more.search.join(" ");
+      else lines.push(`search ${more.search.join(" ")}`);
+    }
+    if (more.domainAfterSearch !== undefined) lines.push(...more.domainAfterSearch);
+    hosts += more.hosts;
+    for (const name of more.names) if (!names.includes(name)) names.push(name);
+  }
   for (let i = chance(0.4) ? int(1, 2) : 0; i > 0; i--) {
     const name = pick(zoneNames);
     const address = chance(0.5) ? `10.8.${int(0, 3)}.${int(1, 9)}` : `fd08::${int(1, 9)}`;
@@ -117,7 +235,6 @@ export function generateQuestionsFuzzConfig(
   }
 
   // Names: the base's, and now and then one with its last label cut off (`web.corp`).
-  const names = [...base.names];
   if (chance(0.4)) {
     const name = pick(zoneNames);
     const cut = name.slice(0, name.lastIndexOf("."));

@@ -39,6 +39,8 @@ interface RecordZone {
   ptr: Map<string, string>;
   /** The wildcard domain's addresses (`--address=/wild.test/…`). */
   wild: string[];
+  /** The TTL of a host record's address records, where its record names one. */
+  ttls: Map<string, number>;
 }
 
 function recordZone(records: string[]): RecordZone {
@@ -48,13 +50,18 @@ function recordZone(records: string[]): RecordZone {
     other: new Set(),
     ptr: new Map(),
     wild: [],
+    ttls: new Map(),
   };
   for (const record of records) {
     const [option, value = ""] = record.split(/=(.*)/s);
     if (option === "--host-record") {
-      const [written = "", ...addresses] = value.split(",");
+      const [written = "", ...fields] = value.split(",");
       const name = served(written);
+      // A last field of digits is the records' TTL (`--host-record=ttl0.test,10.0.0.1,0`).
+      const ttl = /^[0-9]+$/.test(fields.at(-1) ?? "") ? Number(fields.pop()) : undefined;
+      const addresses = fields;
       zone.addresses.set(name.toLowerCase(), addresses);
+      if (ttl !== undefined) zone.ttls.set(name.toLowerCase(), ttl);
       for (const address of addresses) zone.ptr.set(reverseLookupName(address), name);
     } else if (option === "--cname") {
       const [alias = "", target = ""] = value.split(",");
@@ -102,7 +109,13 @@ export function recordsAnswer(
     for (const address of addresses ?? []) {
       const six = address.includes(":");
       if (question.type === (six ? DNS_TYPE.AAAA : DNS_TYPE.A)) {
-        answers.push({ name: owner, type: question.type, data: address });
+        const ttl = zone.ttls.get(key);
+        answers.push({
+          name: owner,
+          type: question.type,
+          data: address,
+          ...(ttl === undefined ? {} : { ttl }),
+        });
       }
     }
     return reply(DNS_RCODE.NOERROR, answers);
