@@ -1213,12 +1213,19 @@ const askServerNow = (async function askServerNow(
   }
   // TCP's own time, not what the UDP try left of it: glibc waits for a TCP answer however long
   // it takes (send_vc has no timeout), netkit the whole time again (seed 1300231).
-  const left = timeoutMs;
+  const tcpTimeoutMs = timeoutMs;
   let bytes: Uint8Array;
   try {
     // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
     const { queryTcp } = await import("./_query_tcp.ts");
-    bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop), options.sent);
+    bytes = await queryTcp(
+      query,
+      name,
+      server,
+      tcpTimeoutMs,
+      signalWithStop(signal, stop),
+      options.sent,
+    );
   } catch (error) {
     const { sockets } = await loadFailures();
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
