@@ -770,12 +770,126 @@ export const keepUnread = (function keepUnread(
 export const releaseHeldSocket = (function releaseHeldSocket(held: HeldSocket): void {
   if (--held.holders > 0 || held.closed) return;
   held.closed = true;
-  try {
-    held.socket.close();
-  } catch {
-    // Closed already.
-  }
+  closeSoon(held.socket);
   if (!held.reading) spareBuffer(held.buffer);
+}).bind(undefined);
+
+/**
+ * Sockets let go of and not closed yet ({@linkcode closeSoon}): closed once the next question is
+ * out, or by {@linkcode sweep} before this turn of the event loop ends.
+ */
+const closing: Deno.DatagramConn[] = [];
+/**
+ * A socket opened, port 0, for the next question while this one's answer is awaited (only when
+ * questions come back to back): taken by the next question to bind that address, or closed by
+ * {@linkcode sweep} once no question is under way.
+ */
+let spare: { address: string; socket: Deno.DatagramConn } | undefined;
+/** Questions under way on Deno's sockets (queryUdpDatagram). */
+let asking = 0;
+/**
+ * Whether questions come back to back: one took its socket in the turn of the event loop in which
+ * the one before it ended (a loop of lookups). Then each question opens the next one's socket.
+ */
+let backToBack = false;
+/** Whether {@linkcode sweep} is queued, and its hops so far. */
+let sweeping = false;
+let sweepHops = 0;
+/**
+ * How many microtasks {@linkcode sweep} waits: enough for the answer to reach the caller of a
+ * lookup (each `await` between them a hop or more) and for the caller's next lookup to send.
+ */
+const SWEEP_HOPS = 48;
+
+/**
+ * Closes `socket` soon, not now: off the answer's way to the caller. A caller that asks again at
+ * once has it closed after its question is sent, while the server works (~10 us of a lookup);
+ * otherwise {@linkcode sweep} closes it a few microtasks later, in the same turn of the event loop
+ * (nothing is read or sent in between: no datagram can reach it).
+ */
+const closeSoon = (function closeSoon(socket: Deno.DatagramConn): void {
+  closing.push(socket);
+  queueSweep();
+}).bind(undefined);
+
+/** Queues {@linkcode sweep}, unless it is queued already. */
+const queueSweep = (function queueSweep(): void {
+  if (sweeping) return;
+  sweeping = true;
+  sweepHops = 0;
+  queueMicrotask(sweep);
+}).bind(undefined);
+
+/** Closes the sockets {@linkcode closeSoon} was given. */
+const closeClosing = (function closeClosing(): void {
+  // Popped, not spliced: no array a lookup.
+  for (let socket = closing.pop(); socket !== undefined; socket = closing.pop()) {
+    try {
+      socket.close();
+    } catch {
+      // Closed already.
+    }
+  }
+}).bind(undefined);
+
+/**
+ * The end of a turn in which sockets were let go of: closes them, and the spare socket if no
+ * question is under way (nothing stays open between lookups). Stops early when a question sent
+ * meanwhile has closed them and is under way (its spare then in use).
+ */
+const sweep = (function sweep(): void {
+  if (closing.length === 0 && (spare === undefined || asking > 0)) {
+    sweeping = false;
+    return;
+  }
+  if (++sweepHops < SWEEP_HOPS) {
+    queueMicrotask(sweep);
+    return;
+  }
+  sweeping = false;
+  closeClosing();
+  if (asking === 0 && spare !== undefined) {
+    const { socket } = spare;
+    spare = undefined;
+    backToBack = false; // not taken: lookups no longer come back to back
+    try {
+      socket.close();
+    } catch {
+      // Closed already.
+    }
+  }
+}).bind(undefined);
+
+/**
+ * A new socket for a question, bound to `address` port 0: the spare one if it is bound there
+ * (opened while an earlier question waited), else a new one.
+ */
+const openQuestionSocket = (function openQuestionSocket(
+  listen: typeof Deno.listenDatagram,
+  address: string,
+): Deno.DatagramConn {
+  // The question before ended in this turn: lookups come back to back.
+  if (closing.length > 0) backToBack = true;
+  const taken = spare;
+  if (taken !== undefined && taken.address === address) {
+    spare = undefined;
+    return taken.socket;
+  }
+  return takeBoundSocket(address) ?? listen({ transport: "udp", hostname: address, port: 0 });
+}).bind(undefined);
+
+/**
+ * Once a question is sent (the server at work): closes the sockets let go of, and, when questions
+ * come back to back, opens the next question's socket (its own random port, as each question's).
+ */
+const afterSend = (function afterSend(listen: typeof Deno.listenDatagram, address: string): void {
+  closeClosing();
+  if (!backToBack || spare !== undefined) return;
+  try {
+    spare = { address, socket: listen({ transport: "udp", hostname: address, port: 0 }) };
+  } catch {
+    // The next question opens its own, and reports why it cannot.
+  }
 }).bind(undefined);
 
 /** Reads `held`'s datagrams while a try waits, until it is closed, or its receive fails. */
@@ -899,8 +1013,7 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
   if (found === undefined || found.closed) {
     let socket: Deno.DatagramConn;
     try {
-      socket = takeBoundSocket(bindAddress) ??
-        listen({ transport: "udp", hostname: bindAddress, port: 0 });
+      socket = openQuestionSocket(listen, bindAddress);
     } catch (error) {
       throw await socketFailure("bind", bindAddress, 0, error);
     }
@@ -960,13 +1073,17 @@ const queryUdpDatagram = (async function queryUdpDatagram<S extends HeldSocket>(
         end(() => socketFailure("write", server.hostname, server.port, error))
       );
       if (!held.reading) void readHeldSocket(held, kind);
+      afterSend(listen, bindAddress);
     }
   }
+  asking++;
   try {
     const result = await outcome;
     if (typeof result !== "function") return result;
     throw await result();
   } finally {
+    // The last question under way: its spare socket is closed with this turn, if not taken.
+    if (--asking === 0 && spare !== undefined) queueSweep();
     unwatch();
     kind.leave(held, id, waiter);
     releaseHeldSocket(held);
@@ -1097,12 +1214,19 @@ const askServerNow = (async function askServerNow(
   }
   // TCP's own time, not what the UDP try left of it: glibc waits for a TCP answer however long
   // it takes (send_vc has no timeout), netkit the whole time again (seed 1300231).
-  const left = timeoutMs;
+  const tcpTimeoutMs = timeoutMs;
   let bytes: Uint8Array;
   try {
     // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
     const { queryTcp } = await import("./_query_tcp.ts");
-    bytes = await queryTcp(query, name, server, left, signalWithStop(signal, stop), options.sent);
+    bytes = await queryTcp(
+      query,
+      name,
+      server,
+      tcpTimeoutMs,
+      signalWithStop(signal, stop),
+      options.sent,
+    );
   } catch (error) {
     const { sockets } = await loadFailures();
     // A server that takes no TCP: what to grant so that UDP can be used says more than "refused".
