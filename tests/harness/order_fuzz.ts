@@ -12,6 +12,7 @@
  */
 
 import type { Behaviour, ServerScript, Zone } from "./resolver_fuzz_servers.ts";
+import { GLIBC_RESOLV_OPTIONS } from "./resolver_fuzz.ts";
 import { seededRandom } from "./seeded_random.ts";
 
 /** One generated configuration and what to ask of it. */
@@ -50,21 +51,6 @@ export interface OrderFuzzConfig {
  * TTL 0 records, and a scripted server answering in other letters' case (DNS 0x20).
  */
 export const ORDER_NEW_FORMS_FROM_SEED = 1_600_000;
-
-/** resolv.conf options drawn together from {@linkcode ORDER_NEW_FORMS_FROM_SEED}. */
-const OPTIONS_1_600_000 = [
-  "ndots:0",
-  "ndots:15",
-  "attempts:1 timeout:1",
-  "rotate",
-  "no-aaaa",
-  "single-request",
-  "single-request-reopen",
-  "edns0",
-  "trust-ad",
-  "no-tld-query",
-  "use-vc",
-];
 
 /** The kinds of address drawn, each a maker from a random integer source. */
 const KINDS: Record<string, (int: (low: number, high: number) => number) => string> = {
@@ -325,7 +311,7 @@ export function generateOrderFuzzConfig(
     const dnsNames = names.filter((name) => /^d[0-9]\.test$/.test(name));
     const hostsNames = names.filter((name) => /^h[0-9]\.test$/.test(name));
     if (form() < 0.4) {
-      const words = Array.from({ length: int3(1, 4) }, () => pick3(OPTIONS_1_600_000));
+      const words = Array.from({ length: int3(1, 4) }, () => pick3(GLIBC_RESOLV_OPTIONS));
       const line = [...new Set(words)].join(" ");
       if (form() < 0.3) env.RES_OPTIONS = line;
       else resolvConf += `options ${line}\n`;

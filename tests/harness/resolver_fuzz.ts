@@ -57,8 +57,12 @@ export interface FuzzConfig {
 /** The first seed that draws the options, search lists and hosts lines of 1,400,000 on. */
 export const NEW_FORMS_FROM_SEED = 1_400_000;
 
-/** resolv.conf options glibc 2.36 knows, drawn together from {@linkcode NEW_FORMS_FROM_SEED}. */
-const RESOLV_OPTIONS_1_400_000 = [
+/**
+ * resolv.conf options glibc 2.36 knows, drawn together from {@linkcode NEW_FORMS_FROM_SEED} (and by
+ * the questions and order generators from their seed 1,600,000; the order of the list is part of
+ * every seed's draw).
+ */
+export const GLIBC_RESOLV_OPTIONS = [
   "ndots:0",
   "ndots:15",
   "attempts:1 timeout:1",
@@ -821,7 +825,7 @@ export function generateFuzzConfig(seed: number, servers: FuzzServers): FuzzConf
     const pick3 = <T>(items: readonly T[]): T => items[Math.floor(form3() * items.length)]!;
     const int3 = (low: number, high: number) => low + Math.floor(form3() * (high - low + 1));
     if (form3() < 0.35) {
-      const words = Array.from({ length: int3(1, 4) }, () => pick3(RESOLV_OPTIONS_1_400_000));
+      const words = Array.from({ length: int3(1, 4) }, () => pick3(GLIBC_RESOLV_OPTIONS));
       const line = [...new Set(words)].join(" ");
       if (form3() < 0.3) env.RES_OPTIONS = `${env.RES_OPTIONS ?? ""} ${line}`.trim();
       else resolvText = `${resolvText}options ${line}\n`;

@@ -13,7 +13,7 @@
 
 import { generateServerFuzzConfig, type ServerFuzzConfig } from "./resolver_fuzz_servers.ts";
 import { seededRandom } from "./seeded_random.ts";
-import { HOSTS_LINES_NAMING_A_SOURCE_TWICE } from "./resolver_fuzz.ts";
+import { GLIBC_RESOLV_OPTIONS, HOSTS_LINES_NAMING_A_SOURCE_TWICE } from "./resolver_fuzz.ts";
 
 /** Options that change the questions, the name servers' logs or their order. */
 const OPTIONS = [
@@ -65,21 +65,6 @@ const TWICE_LINES = HOSTS_LINES_NAMING_A_SOURCE_TWICE.filter((line) =>
  */
 export const QUESTIONS_NEW_FORMS_FROM_SEED = 1_600_000;
 
-/** resolv.conf options drawn together from {@linkcode QUESTIONS_NEW_FORMS_FROM_SEED}. */
-const OPTIONS_1_600_000 = [
-  "ndots:0",
-  "ndots:15",
-  "attempts:1 timeout:1",
-  "rotate",
-  "no-aaaa",
-  "single-request",
-  "single-request-reopen",
-  "edns0",
-  "trust-ad",
-  "no-tld-query",
-  "use-vc",
-];
-
 /** What {@linkcode newForms} adds to a configuration. */
 interface NewForms {
   options?: string;
@@ -103,7 +88,7 @@ function newForms(seed: number, zoneNames: string[]): NewForms {
   const forms: NewForms = { optionsInEnv: false, searchInEnv: false, hosts: "", names: [] };
   const labelOf = (name: string) => name.slice(0, name.indexOf("."));
   if (chance(0.4)) {
-    const words = Array.from({ length: int(1, 4) }, () => pick(OPTIONS_1_600_000));
+    const words = Array.from({ length: int(1, 4) }, () => pick(GLIBC_RESOLV_OPTIONS));
     forms.options = [...new Set(words)].join(" ");
     forms.optionsInEnv = chance(0.3);
   }
