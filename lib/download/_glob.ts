@@ -74,7 +74,16 @@ export function globMatches(glob: string, subject: string, flags: GlobFlags = {}
     const c = p[pi];
     if (c === undefined) result = s === n;
     else if (c === "*") {
-      result = from(pi + 1, s) || (s < n && !(pathname && chars[s] === "/") && from(pi, s + 1));
+      // A loop, not a call a character: the depth of the calls stays the pattern's length,
+      // however long the name (a hostile link's can be thousands of characters).
+      result = false;
+      for (let end = s; end <= n; end++) {
+        if (from(pi + 1, end)) {
+          result = true;
+          break;
+        }
+        if (end === n || (pathname && chars[end] === "/")) break;
+      }
     } else if (s === n) result = false;
     else {
       const next = step(p, pi, chars[s]!, folded[s]!, pathname, fold);

@@ -114,3 +114,10 @@ Deno.test({
     assert.deepEqual(differences, []);
   },
 });
+
+Deno.test("globMatches() takes a name of 200,000 characters (a hostile link's) without deep calls", () => {
+  const name = `${"a".repeat(200_000)}.html`;
+  assert.equal(globMatches("*.html", name), true);
+  assert.equal(globMatches("*[[:upper:]]*", name, { foldCase: true }), false);
+  assert.equal(globMatches("a*/*", `a/${name}`, { pathname: true }), true);
+});
