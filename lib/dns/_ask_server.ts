@@ -847,17 +847,12 @@ const sweep = (function sweep(): void {
     return;
   }
   sweeping = false;
-  closeClosing();
   if (asking === 0 && spare !== undefined) {
-    const { socket } = spare;
+    closing.push(spare.socket);
     spare = undefined;
     backToBack = false; // not taken: lookups no longer come back to back
-    try {
-      socket.close();
-    } catch {
-      // Closed already.
-    }
   }
+  closeClosing();
 }).bind(undefined);
 
 /**
@@ -1214,7 +1209,6 @@ const askServerNow = (async function askServerNow(
   }
   // TCP's own time, not what the UDP try left of it: glibc waits for a TCP answer however long
   // it takes (send_vc has no timeout), netkit the whole time again (seed 1300231).
-  const tcpTimeoutMs = timeoutMs;
   let bytes: Uint8Array;
   try {
     // Loaded only here: most questions never need TCP (a truncated answer, `use-vc`, no UDP).
@@ -1223,7 +1217,7 @@ const askServerNow = (async function askServerNow(
       query,
       name,
       server,
-      tcpTimeoutMs,
+      timeoutMs,
       signalWithStop(signal, stop),
       options.sent,
     );

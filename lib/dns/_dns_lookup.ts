@@ -678,11 +678,8 @@ const searchList = (async function searchList(
     // the microtask queue, and `ask` a third, on every lookup.
     const only = names[0];
     if (names.length === 1 && only !== undefined) {
-      if (paired === undefined) {
-        return noAaaa
-          ? await ask(only, 0)
-          : await lookupChain(only, type, typeName, options, asked);
-      }
+      // (Without a pairing only under no-aaaa: searchChain takes the others straight on.)
+      if (paired === undefined) return await ask(only, 0);
       try {
         const found = await ask(only, 0);
         void paired.after(family, 0, FOUND);

@@ -1436,18 +1436,18 @@ class Walker {
    * before it redirected to it may claim its answer until all before it have landed.
    */
   #openOwnGet(url: string, order: number): OwnGet {
-    let claim!: () => void;
-    let hand!: (handed: HandedGet | undefined) => void;
-    let adoptedDone!: () => void;
+    const claimed = Promise.withResolvers<void>();
+    const handed = Promise.withResolvers<HandedGet | undefined>();
+    const adopted = Promise.withResolvers<void>();
     const own: OwnGet = {
       order,
       claimed: false,
-      claimedSignal: new Promise<void>((resolve) => (claim = resolve)),
-      claim: () => claim(),
-      handed: new Promise<HandedGet | undefined>((resolve) => (hand = resolve)),
-      hand: (handed) => hand(handed),
-      adopted: new Promise<void>((resolve) => (adoptedDone = resolve)),
-      adoptedDone: () => adoptedDone(),
+      claimedSignal: claimed.promise,
+      claim: () => claimed.resolve(),
+      handed: handed.promise,
+      hand: handed.resolve,
+      adopted: adopted.promise,
+      adoptedDone: () => adopted.resolve(),
     };
     this.#ownGets.set(url, own);
     return own;
