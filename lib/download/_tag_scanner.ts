@@ -10,7 +10,22 @@
  * @module
  */
 
-import { Tokenizer } from "npm:htmlparser2@12.0.0";
+import type { Tokenizer as HtmlTokenizer } from "npm:htmlparser2@12.0.0";
+
+// Only htmlparser2's Tokenizer module is loaded, not the package's entry: the entry loads the
+// Parser, domhandler, domutils, dom-serializer and entities' encoding tables too (~35 files),
+// which cost a `wget -r` ~8 ms of start-up (bench/README.md, the twenty-fifth session). The
+// package's `exports` name no `./dist/Tokenizer.js`, so the file is found beside the entry that
+// `import.meta.resolve` names, in whichever place Deno keeps the package (its cache, a
+// node_modules directory, a compiled executable's embedded files). `inGraph` is never called:
+// its literal specifier keeps the package in the module graph, so that Deno resolves it
+// before `import.meta.resolve` asks and `deno compile` embeds it.
+const inGraph = () => import("npm:htmlparser2@12.0.0");
+void inGraph;
+const Tokenizer: typeof HtmlTokenizer = (await import(
+  new URL("./Tokenizer.js", import.meta.resolve("npm:htmlparser2@12.0.0")).href
+)).default;
+type Tokenizer = HtmlTokenizer;
 
 /** What {@linkcode TagScanner} reports. */
 export interface TagScannerHandlers {
