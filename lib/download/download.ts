@@ -738,12 +738,15 @@ const retryDownload = (async function retryDownload(
     written: options.output?.offset ?? 0,
   };
   for (let attempt = 1;; attempt++) {
+    /** The caller's HEAD was answered 500 or 501: the GET is the next try. */
+    let headFailed = false;
     try {
       // The first attempt's outcome, when the caller made that attempt itself.
       const first = received;
       received = undefined;
       if (first !== undefined && "error" in first) {
         state.written = first.written;
+        headFailed = first.headFailed === true;
         throw first.error;
       }
       state.attempt = attempt;
@@ -753,7 +756,10 @@ const retryDownload = (async function retryDownload(
     } catch (error) {
       dropEarlyFile(state);
       options.signal?.throwIfAborted();
-      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) {
+      if (
+        !headFailed &&
+        !isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)
+      ) {
         throw error;
       }
       if (tries !== 0 && attempt >= tries) {

@@ -417,6 +417,16 @@ class ClaimedRedirect extends Error {
   }
 }
 
+/**
+ * Thrown out of download() at a HEAD of `#headCheck` answered 500 or 501 (`error`): the walker's
+ * own GET follows, as GNU's http_loop's next try.
+ */
+class HeadUnanswered extends Error {
+  constructor(readonly error: HttpStatusError) {
+    super(error.message);
+  }
+}
+
 /** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
 const DOWNLOADED_ALREADY: Fetched = { finalUrl: "", kind: "other" };
 
@@ -1678,7 +1688,9 @@ class Walker {
 
   /**
    * A HEAD request for `url` (download()'s spider mode, redirects followed), `onResponse` told of
-   * each answer; its result, or undefined (and reported) on failure.
+   * each answer; its result, or undefined (and reported) on failure. `headOnly`: a HEAD answered
+   * 500 or 501 is not asked again with GET here (spider mode's way) but given back as its error,
+   * for the caller's own GET.
    */
   async #sendHead(
     url: string,
@@ -1687,7 +1699,8 @@ class Walker {
     robots = false,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
-  ): Promise<DownloadResult | undefined> {
+    headOnly = false,
+  ): Promise<DownloadResult | HttpStatusError | undefined> {
     const options = this.#options;
     const events = log.events ?? {};
     let landed = url;
@@ -1702,6 +1715,10 @@ class Walker {
           response(response) {
             onResponse(response, landed);
             events.response?.(response);
+            const status = response.status;
+            if (headOnly && (status === 500 || status === 501)) {
+              throw new HeadUnanswered(new HttpStatusError(status, response.head.reason, landed));
+            }
           },
           redirect(from, to, status) {
             landed = to;
@@ -1711,6 +1728,7 @@ class Walker {
       });
     } catch (error) {
       options.signal?.throwIfAborted();
+      if (error instanceof HeadUnanswered) return error.error;
       if (robots) log.onFailed?.(url, error, { robots: true });
       else this.#fail(url, error, log);
       return undefined;
@@ -1737,7 +1755,7 @@ class Walker {
       referer,
       redirectWait,
     );
-    if (result === undefined) return undefined;
+    if (result === undefined || result instanceof HttpStatusError) return undefined;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
     return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
@@ -1748,6 +1766,8 @@ class Walker {
    * newer than the copy here (`localFor` the answer gives it, or none), or of another size, as
    * GNU wget does; the type it announced, or undefined (and reported) on failure. `robots`: the
    * URL is robots.txt; `afterResponse` runs once the answer is in; `log` is the fetch's own log.
+   * A HEAD answered 500 or 501 is `headFailed` (its error), not current: GNU's http_loop asks
+   * with GET at its next try then, and saves that answer as any other.
    */
   async #headCheck(
     url: string,
@@ -1762,7 +1782,12 @@ class Walker {
       referer?: string | undefined;
     } = {},
   ): Promise<
-    { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
+    {
+      current: boolean;
+      contentType: string | undefined;
+      finalUrl: string;
+      headFailed?: HttpStatusError;
+    } | undefined
   > {
     let current = false;
     let contentType: string | undefined;
@@ -1787,9 +1812,15 @@ class Walker {
       },
       robots,
       referer,
+      undefined,
+      true,
     );
     if (result === undefined) return undefined;
     afterResponse?.();
+    if (result instanceof HttpStatusError) {
+      // (Nothing said of the times or the length: GNU's loop goes on to the GET at once.)
+      return { current: false, contentType, finalUrl: result.url, headFailed: result };
+    }
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       log.events?.fetchAfterHead?.(reason, local.size);
@@ -1942,6 +1973,8 @@ class Walker {
     let named: string | undefined;
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
     let requestUrl = how.landed ?? url;
+    /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
+    let headFailed: HttpStatusError | undefined;
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
@@ -1999,6 +2032,7 @@ class Walker {
       if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
+      headFailed = checked.headFailed;
     }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
@@ -2061,6 +2095,7 @@ class Walker {
         // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
         // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
         requestUrl = checked.finalUrl;
+        headFailed = checked.headFailed;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
@@ -2298,7 +2333,11 @@ class Walker {
       // The link checks' parse of the URL, when it is the URL as written (not parsed again).
       const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
-      if (
+      if (headFailed) {
+        // After a HEAD answered 500 or 501, download() sends the GET as its second try (waited
+        // for as a retry, counted so in the log), as GNU's http_loop (server random seed 1600101).
+        received = { error: headFailed, written: 0, headFailed: true };
+      } else if (
         plain && target && target.username === "" && target.password === "" &&
         !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0 &&
         // An http:// URL of a known HSTS host goes over https: download()'s path.
@@ -2646,8 +2685,12 @@ class Walker {
       if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
       if (temporary) this.#temporaries.add(path);
-      // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
-      if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
+      // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
+      // after a HEAD answered 500 or 501: GNU's http_loop reads the time only from a first answer).
+      if (
+        !shared && (options.useServerTimestamps ?? true) && lastModified !== undefined &&
+        !headFailed
+      ) {
         const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
         if (!Number.isNaN(date.getTime())) {
           try {
