@@ -418,6 +418,21 @@ class ClaimedRedirect extends Error {
 }
 
 /**
+ * Thrown out of download() before the request that follows a redirect to `to`, whose file
+ * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
+ * with HEAD first (see `#fetchUnlocked`).
+ */
+class RedirectToCopy extends Error {
+  constructor(
+    readonly to: string,
+    readonly path: string,
+    readonly copy: { mtime: Date; size: number },
+  ) {
+    super(`Redirected to ${to}, whose file is here`);
+  }
+}
+
+/**
  * Thrown out of download() at a HEAD of `#headCheck` answered 500 or 501 (`error`): the walker's
  * own GET follows, as GNU's http_loop's next try.
  */
@@ -2436,9 +2451,28 @@ class Walker {
         const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
           (options.resume && !how.temporary ||
             options.noClobber && !options.spider && !options.deleteAfter);
+        // -N --no-if-modified-since --trust-server-names: a redirect's target whose file is here
+        // is asked for with HEAD first, as GNU's http_loop for that URL names its file after it
+        // (server random seed 1600294).
+        const checkAtRedirect = options.trustServerNames && timestamping &&
+          options.timestampingByHead && !headFirst && !shared && !how.temporary;
+        const downloadOptions = this.#downloadOptions;
+        const redirectWait = checkAtRedirect
+          ? async (from: string, to: string) => {
+            if (how.redirectWait) await how.redirectWait(from, to);
+            else if (downloadOptions.redirectWaitMs) {
+              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
+            }
+            const there = plannedPath(to);
+            const copy = mayExist(there)
+              ? localCopy(there, options.backupConverted ?? false)
+              : undefined;
+            if (copy) throw new RedirectToCopy(to, there, copy);
+          }
+          : how.redirectWait;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
-          ...(how.redirectWait ? { redirectWait: how.redirectWait } : {}),
+          ...(redirectWait ? { redirectWait } : {}),
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
@@ -2585,6 +2619,21 @@ class Walker {
           try {
             result = await download(this.#withStartCredentials(from), general);
           } catch (error) {
+            if (error instanceof RedirectToCopy) {
+              const checked = await this.#headCheck(error.to, () => error.copy, {
+                log: how.log,
+                referer: how.referer,
+              });
+              if (checked === undefined) return undefined;
+              if (checked.current) return this.#keptAfterHead(url, error.path, checked, how.log);
+              // Newer: the GET goes to where the HEAD landed, the file fetched whole.
+              from = checked.finalUrl;
+              headFailed = checked.headFailed;
+              if (headFailed) {
+                handOver(general, { error: headFailed, written: 0, headFailed: true });
+              }
+              continue;
+            }
             if (!(error instanceof ClaimedRedirect)) throw error;
             const own = error.own;
             const handed = await own.handed;
