@@ -1849,6 +1849,26 @@ class Walker {
   }
 
   /**
+   * `--content-on-error`: a HEAD first (`-N`) whose last answer, from `landed`, failed with an
+   * error `status` (not a 401's, which GNU skips before it names a file; nor a redirect's, 0) has
+   * the URL's file at `path` all the same, a page or stylesheet by the answer's `type`, as GNU's
+   * retrieve_url registers the name the HEAD's check_file_output gave: a later link to it is one
+   * downloaded, not asked for again (server random seed 1600016).
+   */
+  #registerFailedHead(
+    url: string,
+    landed: string,
+    path: string,
+    { status, type }: { status: number; type?: string | undefined },
+  ): void {
+    if (!this.#options.contentOnError || status < 300 || status === 401) return;
+    this.#registerLanded(url, landed, path);
+    const kind = pageKind(type);
+    if (kind === "html") this.#htmlFiles.add(path);
+    if (kind === "css") this.#cssFiles.add(path);
+  }
+
+  /**
    * A URL not fetched again, the copy at `path` kept: told to `onNotModified`, and to `onSaved`
    * as download() tells such a skip (`skipped`, the answer's `status`), for GNU wget's lines.
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
@@ -1998,7 +2018,9 @@ class Walker {
        * a redirect, the target's first), then given -E's extension by each answer's type, so a
        * retry (a 503 page retried) is compared with `NAME.html` under -N.
        */
-      let answered: { landed: string; name: string } | undefined;
+      let answered:
+        | { landed: string; name: string; status: number; type: string | undefined }
+        | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
@@ -2017,11 +2039,15 @@ class Walker {
           }
           const redirected = response.head.headers.get("Location") !== undefined &&
             response.status >= 300 && response.status < 400;
+          const type = response.head.headers.get("Content-Type");
           answered = {
             landed,
             name: options.adjustExtension && !redirected && response.status !== 401
-              ? withPageExtension(named, response.head.headers.get("Content-Type"))
+              ? withPageExtension(named, type)
               : named,
+            // (A redirect's status counts as none: its target answers for the file.)
+            status: redirected ? 0 : response.status,
+            type,
           };
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
@@ -2043,7 +2069,10 @@ class Walker {
           referer: how.referer,
         },
       );
-      if (checked === undefined) return undefined;
+      if (checked === undefined) {
+        if (answered) this.#registerFailedHead(url, answered.landed, answered.name, answered);
+        return undefined;
+      }
       if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
@@ -2100,11 +2129,21 @@ class Walker {
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
         const copy = local;
-        const checked = await this.#headCheck(url, () => copy, {
+        let answered: { landed: string; status: number; type: string | undefined } | undefined;
+        const checked = await this.#headCheck(url, (response, landed) => {
+          const redirected = response.head.headers.get("Location") !== undefined &&
+            response.status >= 300 && response.status < 400;
+          const type = response.head.headers.get("Content-Type");
+          answered = { landed, status: redirected ? 0 : response.status, type };
+          return copy;
+        }, {
           log: how.log,
           referer: how.referer,
         });
-        if (checked === undefined) return undefined;
+        if (checked === undefined) {
+          if (answered) this.#registerFailedHead(url, answered.landed, planned, answered);
+          return undefined;
+        }
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
         // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
