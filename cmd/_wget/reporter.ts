@@ -734,7 +734,8 @@ export class WgetReporter {
   /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
   #lengthLine(log: DownloadLogState, total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-    const length = this.#ignoreLength
+    // (A 206's length is its Content-Range's, --ignore-length or not, as GNU's.)
+    const length = this.#ignoreLength && !(log.partial && total !== undefined)
       ? "ignored"
       : total === undefined
       ? "unspecified"

@@ -1314,6 +1314,12 @@ function checkContentRange(header: string | undefined, offset: number): void {
   if (!match || Number(match[1]) !== offset) throw new ContentRangeError(header, offset);
 }
 
+/** The length of the bytes a `Content-Range` (`bytes FIRST-LAST/SIZE`) says, if it says. */
+function rangeLength(header: string | undefined): number | undefined {
+  const match = /^bytes\s+(\d+)-(\d+)\/(?:\d+|\*)$/i.exec(header?.trim() ?? "");
+  return match ? Number(match[2]) - Number(match[1]) + 1 : undefined;
+}
+
 /** One response whose body is to be saved, and what it is saved against. */
 interface BodyJob {
   response: HttpResponse;
@@ -1420,7 +1426,10 @@ function limitRate(writer: ByteWriter, bytesPerSecond: number | undefined): Byte
 async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
-  const length = response.contentLength;
+  // (A 206's length is its Content-Range's under --ignore-length too, as GNU's gethttp reads it:
+  // random seed 1700063.)
+  const length = response.contentLength ??
+    (response.status === 206 ? rangeLength(response.head.headers.get("Content-Range")) : undefined);
   // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
   // count decoded bytes against an encoded Range).
   const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
