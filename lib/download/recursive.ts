@@ -380,6 +380,8 @@ interface FetchHow {
    * a fetch before it takes it, see `OwnGet`).
    */
   releaseSlot?: (() => void) | undefined;
+  /** With several threads: takes a request slot again after `releaseSlot` (once it is free). */
+  retakeSlot?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -1385,6 +1387,12 @@ class Walker {
         if (!slot) return;
         slot = false;
         this.#releaseSlot();
+      },
+      retakeSlot: async () => {
+        if (slot) return;
+        const waiting = this.#takeSlot();
+        slot = true;
+        if (waiting) await waiting;
       },
       onLanded: (finalUrl) => {
         if (landedOn !== undefined) return;
@@ -2496,17 +2504,24 @@ class Walker {
         const checkAtRedirect = options.trustServerNames && timestamping &&
           options.timestampingByHead && !headFirst && !shared && !how.temporary;
         const downloadOptions = this.#downloadOptions;
-        const redirectWait = checkAtRedirect
+        const redirectWait = retimed || checkAtRedirect
           ? async (from: string, to: string) => {
             if (how.redirectWait) await how.redirectWait(from, to);
             else if (downloadOptions.redirectWaitMs) {
               await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
             }
             const there = plannedPath(to);
+            // With several threads, the target's own fetch before this one in the queue is let
+            // finish first: GNU's run has its file by then (threads random seed 2000621).
+            await this.#afterEarlierFetch(there, how);
             const copy = mayExist(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
-            if (copy) throw new RedirectToCopy(to, there, copy);
+            if (checkAtRedirect && copy) throw new RedirectToCopy(to, there, copy);
+            // -N --trust-server-names: the target's file is the copy compared, as GNU's
+            // http_loop names it afresh for each URL of the redirects.
+            local = copy;
+            if (copy) headers.push(["If-Modified-Since", copy.mtime.toUTCString()]);
           }
           : how.redirectWait;
         const general: DownloadOptions = {
@@ -2603,15 +2618,12 @@ class Walker {
             redirect(from, to, status) {
               landed = to;
               if (retimed) {
-                // -N --trust-server-names: the target's file is the copy compared, as GNU's
-                // http_loop names it afresh for each URL of the redirects.
+                // -N --trust-server-names: the target's file, compared before its request (see
+                // redirectWait above).
                 planned = plannedPath(to);
-                local = mayExist(planned)
-                  ? localCopy(planned, options.backupConverted ?? false)
-                  : undefined;
+                local = undefined;
                 const at = headers.findIndex(([name]) => name === "If-Modified-Since");
                 if (at >= 0) headers.splice(at, 1);
-                if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
               }
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
@@ -2881,6 +2893,23 @@ class Walker {
         own.hand(undefined);
         if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
       }
+    }
+  }
+
+  /**
+   * With several threads, until the fetch before this one (`how.order`) in the queue that writes
+   * `path` (if any) is done, as one thread has it done before this fetch starts; this fetch's
+   * request slot is given back meanwhile (that fetch may wait for one).
+   */
+  async #afterEarlierFetch(path: string, how: FetchHow): Promise<void> {
+    const order = how.order;
+    const holder = order === undefined ? undefined : this.#busy.get(path);
+    if (holder?.order === undefined || holder.order >= order!) return;
+    how.releaseSlot?.();
+    try {
+      await holder.fetched;
+    } finally {
+      await how.retakeSlot?.();
     }
   }
 
