@@ -621,6 +621,16 @@ export class WgetReporter {
       retry: (error, attempt) => {
         log.attempt = attempt + 1;
         log.answering = false;
+        // A HEAD answered 500 or 501 is asked again with GET at the next try, without a word
+        // (-nv named the URL with the answer), as GNU's http_loop; which then says nothing of
+        // the GET's Last-Modified (its got_head is set).
+        if (
+          log.headAsked !== undefined && error instanceof HttpStatusError &&
+          (error.status === 500 || error.status === 501)
+        ) {
+          log.untimedSaid = log.invalidSaid = true;
+          return;
+        }
         // -N: an answer without Last-Modified says so after its body, even one cut short (then
         // not again for the retries), as GNU's.
         if (
@@ -724,7 +734,8 @@ export class WgetReporter {
   /** GNU's length line: "Length: 1048576 (1.0M), 524288 (512K) remaining [type]". */
   #lengthLine(log: DownloadLogState, total: number | undefined, offset: number): void {
     const sized = (n: number) => n < 1024 ? `${n}` : `${n} (${formatBytes(n)})`;
-    const length = this.#ignoreLength
+    // (A 206's length is its Content-Range's, --ignore-length or not, as GNU's.)
+    const length = this.#ignoreLength && !(log.partial && total !== undefined)
       ? "ignored"
       : total === undefined
       ? "unspecified"

@@ -15,8 +15,12 @@ import type { HttpResponse } from "../http/client.ts";
 export type Received =
   /** The response head, its body unread: `download()` reads it as its first attempt's answer. */
   | { response: HttpResponse }
-  /** The first attempt failed: `error` is its failure, after `written` bytes of body in the sink. */
-  | { error: unknown; written: number };
+  /**
+   * The first attempt failed: `error` is its failure, after `written` bytes of body in the sink.
+   * `headFailed`: it was a HEAD answered 500 or 501, which GNU's http_loop asks for again with GET
+   * at its next try (waited for and counted as a retry, whatever statuses are retried).
+   */
+  | { error: unknown; written: number; headFailed?: boolean };
 
 const received = new WeakMap<object, Received>();
 

@@ -738,12 +738,15 @@ const retryDownload = (async function retryDownload(
     written: options.output?.offset ?? 0,
   };
   for (let attempt = 1;; attempt++) {
+    /** The caller's HEAD was answered 500 or 501: the GET is the next try. */
+    let headFailed = false;
     try {
       // The first attempt's outcome, when the caller made that attempt itself.
       const first = received;
       received = undefined;
       if (first !== undefined && "error" in first) {
         state.written = first.written;
+        headFailed = first.headFailed === true;
         throw first.error;
       }
       state.attempt = attempt;
@@ -753,7 +756,10 @@ const retryDownload = (async function retryDownload(
     } catch (error) {
       dropEarlyFile(state);
       options.signal?.throwIfAborted();
-      if (!isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)) {
+      if (
+        !headFailed &&
+        !isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)
+      ) {
         throw error;
       }
       if (tries !== 0 && attempt >= tries) {
@@ -1308,6 +1314,12 @@ function checkContentRange(header: string | undefined, offset: number): void {
   if (!match || Number(match[1]) !== offset) throw new ContentRangeError(header, offset);
 }
 
+/** The length of the bytes a `Content-Range` (`bytes FIRST-LAST/SIZE`) says, if it says. */
+function rangeLength(header: string | undefined): number | undefined {
+  const match = /^bytes\s+(\d+)-(\d+)\/(?:\d+|\*)$/i.exec(header?.trim() ?? "");
+  return match ? Number(match[2]) - Number(match[1]) + 1 : undefined;
+}
+
 /** One response whose body is to be saved, and what it is saved against. */
 interface BodyJob {
   response: HttpResponse;
@@ -1414,7 +1426,10 @@ function limitRate(writer: ByteWriter, bytesPerSecond: number | undefined): Byte
 async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const { response, original, target, options, state, offset, skip } = job;
   const events = options.events ?? {};
-  const length = response.contentLength;
+  // (A 206's length is its Content-Range's under --ignore-length too, as GNU's gethttp reads it:
+  // random seed 1700063.)
+  const length = response.contentLength ??
+    (response.status === 206 ? rangeLength(response.head.headers.get("Content-Range")) : undefined);
   // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
   // count decoded bytes against an encoded Range).
   const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();

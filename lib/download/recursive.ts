@@ -380,6 +380,8 @@ interface FetchHow {
    * a fetch before it takes it, see `OwnGet`).
    */
   releaseSlot?: (() => void) | undefined;
+  /** With several threads: takes a request slot again after `releaseSlot` (once it is free). */
+  retakeSlot?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -414,6 +416,31 @@ interface HandedGet {
 class ClaimedRedirect extends Error {
   constructor(readonly to: string, readonly own: OwnGet) {
     super(`Redirected to ${to}, whose own request is under way`);
+  }
+}
+
+/**
+ * Thrown out of download() before the request that follows a redirect to `to`, whose file
+ * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
+ * with HEAD first (see `#fetchUnlocked`).
+ */
+class RedirectToCopy extends Error {
+  constructor(
+    readonly to: string,
+    readonly path: string,
+    readonly copy: { mtime: Date; size: number },
+  ) {
+    super(`Redirected to ${to}, whose file is here`);
+  }
+}
+
+/**
+ * Thrown out of download() at a HEAD of `#headCheck` answered 500 or 501 (`error`): the walker's
+ * own GET follows, as GNU's http_loop's next try.
+ */
+class HeadUnanswered extends Error {
+  constructor(readonly error: HttpStatusError) {
+    super(error.message);
   }
 }
 
@@ -1361,6 +1388,12 @@ class Walker {
         slot = false;
         this.#releaseSlot();
       },
+      retakeSlot: async () => {
+        if (slot) return;
+        const waiting = this.#takeSlot();
+        slot = true;
+        if (waiting) await waiting;
+      },
       onLanded: (finalUrl) => {
         if (landedOn !== undefined) return;
         landedOn = finalUrl;
@@ -1678,7 +1711,9 @@ class Walker {
 
   /**
    * A HEAD request for `url` (download()'s spider mode, redirects followed), `onResponse` told of
-   * each answer; its result, or undefined (and reported) on failure.
+   * each answer; its result, or undefined (and reported) on failure. `headOnly`: a HEAD answered
+   * 500 or 501 is not asked again with GET here (spider mode's way) but given back as its error,
+   * for the caller's own GET.
    */
   async #sendHead(
     url: string,
@@ -1687,7 +1722,8 @@ class Walker {
     robots = false,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
-  ): Promise<DownloadResult | undefined> {
+    headOnly = false,
+  ): Promise<DownloadResult | HttpStatusError | undefined> {
     const options = this.#options;
     const events = log.events ?? {};
     let landed = url;
@@ -1702,6 +1738,10 @@ class Walker {
           response(response) {
             onResponse(response, landed);
             events.response?.(response);
+            const status = response.status;
+            if (headOnly && (status === 500 || status === 501)) {
+              throw new HeadUnanswered(new HttpStatusError(status, response.head.reason, landed));
+            }
           },
           redirect(from, to, status) {
             landed = to;
@@ -1711,6 +1751,7 @@ class Walker {
       });
     } catch (error) {
       options.signal?.throwIfAborted();
+      if (error instanceof HeadUnanswered) return error.error;
       if (robots) log.onFailed?.(url, error, { robots: true });
       else this.#fail(url, error, log);
       return undefined;
@@ -1737,7 +1778,7 @@ class Walker {
       referer,
       redirectWait,
     );
-    if (result === undefined) return undefined;
+    if (result === undefined || result instanceof HttpStatusError) return undefined;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
     return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
@@ -1748,6 +1789,8 @@ class Walker {
    * newer than the copy here (`localFor` the answer gives it, or none), or of another size, as
    * GNU wget does; the type it announced, or undefined (and reported) on failure. `robots`: the
    * URL is robots.txt; `afterResponse` runs once the answer is in; `log` is the fetch's own log.
+   * A HEAD answered 500 or 501 is `headFailed` (its error), not current: GNU's http_loop asks
+   * with GET at its next try then, and saves that answer as any other.
    */
   async #headCheck(
     url: string,
@@ -1762,7 +1805,12 @@ class Walker {
       referer?: string | undefined;
     } = {},
   ): Promise<
-    { current: boolean; contentType: string | undefined; finalUrl: string } | undefined
+    {
+      current: boolean;
+      contentType: string | undefined;
+      finalUrl: string;
+      headFailed?: HttpStatusError;
+    } | undefined
   > {
     let current = false;
     let contentType: string | undefined;
@@ -1787,9 +1835,15 @@ class Walker {
       },
       robots,
       referer,
+      undefined,
+      true,
     );
     if (result === undefined) return undefined;
     afterResponse?.();
+    if (result instanceof HttpStatusError) {
+      // (Nothing said of the times or the length: GNU's loop goes on to the GET at once.)
+      return { current: false, contentType, finalUrl: result.url, headFailed: result };
+    }
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       log.events?.fetchAfterHead?.(reason, local.size);
@@ -1800,6 +1854,26 @@ class Walker {
       log.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };
+  }
+
+  /**
+   * `--content-on-error`: a HEAD first (`-N`) whose last answer, from `landed`, failed with an
+   * error `status` (not a 401's, which GNU skips before it names a file; nor a redirect's, 0) has
+   * the URL's file at `path` all the same, a page or stylesheet by the answer's `type`, as GNU's
+   * retrieve_url registers the name the HEAD's check_file_output gave: a later link to it is one
+   * downloaded, not asked for again (server random seed 1600016).
+   */
+  #registerFailedHead(
+    url: string,
+    landed: string,
+    path: string,
+    { status, type }: { status: number; type?: string | undefined },
+  ): void {
+    if (!this.#options.contentOnError || status < 300 || status === 401) return;
+    this.#registerLanded(url, landed, path);
+    const kind = pageKind(type);
+    if (kind === "html") this.#htmlFiles.add(path);
+    if (kind === "css") this.#cssFiles.add(path);
   }
 
   /**
@@ -1942,6 +2016,8 @@ class Walker {
     let named: string | undefined;
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
     let requestUrl = how.landed ?? url;
+    /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
+    let headFailed: HttpStatusError | undefined;
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
@@ -1950,7 +2026,9 @@ class Walker {
        * a redirect, the target's first), then given -E's extension by each answer's type, so a
        * retry (a 503 page retried) is compared with `NAME.html` under -N.
        */
-      let answered: { landed: string; name: string } | undefined;
+      let answered:
+        | { landed: string; name: string; status: number; type: string | undefined }
+        | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
@@ -1969,11 +2047,15 @@ class Walker {
           }
           const redirected = response.head.headers.get("Location") !== undefined &&
             response.status >= 300 && response.status < 400;
+          const type = response.head.headers.get("Content-Type");
           answered = {
             landed,
             name: options.adjustExtension && !redirected && response.status !== 401
-              ? withPageExtension(named, response.head.headers.get("Content-Type"))
+              ? withPageExtension(named, type)
               : named,
+            // (A redirect's status counts as none: its target answers for the file.)
+            status: redirected ? 0 : response.status,
+            type,
           };
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
@@ -1995,10 +2077,14 @@ class Walker {
           referer: how.referer,
         },
       );
-      if (checked === undefined) return undefined;
+      if (checked === undefined) {
+        if (answered) this.#registerFailedHead(url, answered.landed, answered.name, answered);
+        return undefined;
+      }
       if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
+      headFailed = checked.headFailed;
     }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
@@ -2051,16 +2137,27 @@ class Walker {
       if (local && options.timestampingByHead) {
         // HEAD first, then a plain GET of a newer file.
         const copy = local;
-        const checked = await this.#headCheck(url, () => copy, {
+        let answered: { landed: string; status: number; type: string | undefined } | undefined;
+        const checked = await this.#headCheck(url, (response, landed) => {
+          const redirected = response.head.headers.get("Location") !== undefined &&
+            response.status >= 300 && response.status < 400;
+          const type = response.head.headers.get("Content-Type");
+          answered = { landed, status: redirected ? 0 : response.status, type };
+          return copy;
+        }, {
           log: how.log,
           referer: how.referer,
         });
-        if (checked === undefined) return undefined;
+        if (checked === undefined) {
+          if (answered) this.#registerFailedHead(url, answered.landed, planned, answered);
+          return undefined;
+        }
         if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
         local = undefined;
         // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
         // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
         requestUrl = checked.finalUrl;
+        headFailed = checked.headFailed;
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
@@ -2298,7 +2395,11 @@ class Walker {
       // The link checks' parse of the URL, when it is the URL as written (not parsed again).
       const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
       const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
-      if (
+      if (headFailed) {
+        // After a HEAD answered 500 or 501, download() sends the GET as its second try (waited
+        // for as a retry, counted so in the log), as GNU's http_loop (server random seed 1600101).
+        received = { error: headFailed, written: 0, headFailed: true };
+      } else if (
         plain && target && target.username === "" && target.password === "" &&
         !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0 &&
         // An http:// URL of a known HSTS host goes over https: download()'s path.
@@ -2397,9 +2498,35 @@ class Walker {
         const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
           (options.resume && !how.temporary ||
             options.noClobber && !options.spider && !options.deleteAfter);
+        // -N --no-if-modified-since --trust-server-names: a redirect's target whose file is here
+        // is asked for with HEAD first, as GNU's http_loop for that URL names its file after it
+        // (server random seed 1600294).
+        const checkAtRedirect = options.trustServerNames && timestamping &&
+          options.timestampingByHead && !headFirst && !shared && !how.temporary;
+        const downloadOptions = this.#downloadOptions;
+        const redirectWait = retimed || checkAtRedirect
+          ? async (from: string, to: string) => {
+            if (how.redirectWait) await how.redirectWait(from, to);
+            else if (downloadOptions.redirectWaitMs) {
+              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
+            }
+            const there = plannedPath(to);
+            // With several threads, the target's own fetch before this one in the queue is let
+            // finish first: GNU's run has its file by then (threads random seed 2000621).
+            await this.#afterEarlierFetch(there, how);
+            const copy = mayExist(there)
+              ? localCopy(there, options.backupConverted ?? false)
+              : undefined;
+            if (checkAtRedirect && copy) throw new RedirectToCopy(to, there, copy);
+            // -N --trust-server-names: the target's file is the copy compared, as GNU's
+            // http_loop names it afresh for each URL of the redirects.
+            local = copy;
+            if (copy) headers.push(["If-Modified-Since", copy.mtime.toUTCString()]);
+          }
+          : how.redirectWait;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
-          ...(how.redirectWait ? { redirectWait: how.redirectWait } : {}),
+          ...(redirectWait ? { redirectWait } : {}),
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
@@ -2491,15 +2618,12 @@ class Walker {
             redirect(from, to, status) {
               landed = to;
               if (retimed) {
-                // -N --trust-server-names: the target's file is the copy compared, as GNU's
-                // http_loop names it afresh for each URL of the redirects.
+                // -N --trust-server-names: the target's file, compared before its request (see
+                // redirectWait above).
                 planned = plannedPath(to);
-                local = mayExist(planned)
-                  ? localCopy(planned, options.backupConverted ?? false)
-                  : undefined;
+                local = undefined;
                 const at = headers.findIndex(([name]) => name === "If-Modified-Since");
                 if (at >= 0) headers.splice(at, 1);
-                if (local) headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
               }
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
@@ -2546,6 +2670,21 @@ class Walker {
           try {
             result = await download(this.#withStartCredentials(from), general);
           } catch (error) {
+            if (error instanceof RedirectToCopy) {
+              const checked = await this.#headCheck(error.to, () => error.copy, {
+                log: how.log,
+                referer: how.referer,
+              });
+              if (checked === undefined) return undefined;
+              if (checked.current) return this.#keptAfterHead(url, error.path, checked, how.log);
+              // Newer: the GET goes to where the HEAD landed, the file fetched whole.
+              from = checked.finalUrl;
+              headFailed = checked.headFailed;
+              if (headFailed) {
+                handOver(general, { error: headFailed, written: 0, headFailed: true });
+              }
+              continue;
+            }
             if (!(error instanceof ClaimedRedirect)) throw error;
             const own = error.own;
             const handed = await own.handed;
@@ -2646,8 +2785,12 @@ class Walker {
       if (extended && !this.#written.has(path)) this.#extended.add(path);
       this.#written.add(path);
       if (temporary) this.#temporaries.add(path);
-      // The server's Last-Modified as the file's time, as GNU wget does unless told not to.
-      if (!shared && (options.useServerTimestamps ?? true) && lastModified !== undefined) {
+      // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
+      // after a HEAD answered 500 or 501: GNU's http_loop reads the time only from a first answer).
+      if (
+        !shared && (options.useServerTimestamps ?? true) && lastModified !== undefined &&
+        !headFailed
+      ) {
         const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
         if (!Number.isNaN(date.getTime())) {
           try {
@@ -2750,6 +2893,23 @@ class Walker {
         own.hand(undefined);
         if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
       }
+    }
+  }
+
+  /**
+   * With several threads, until the fetch before this one (`how.order`) in the queue that writes
+   * `path` (if any) is done, as one thread has it done before this fetch starts; this fetch's
+   * request slot is given back meanwhile (that fetch may wait for one).
+   */
+  async #afterEarlierFetch(path: string, how: FetchHow): Promise<void> {
+    const order = how.order;
+    const holder = order === undefined ? undefined : this.#busy.get(path);
+    if (holder?.order === undefined || holder.order >= order!) return;
+    how.releaseSlot?.();
+    try {
+      await holder.fetched;
+    } finally {
+      await how.retakeSlot?.();
     }
   }
 

@@ -84,13 +84,24 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * last try is the URL's file for `-k`, converted, as GNU's http_loop hands its file back all the
  * same; netkit left it unconverted); 1600085, 1600243 and 1600276 (`--content-on-error`: an
  * error page cut short is not tried again for the rest, as GNU's http_loop looks at the status
- * alone; netkit asked again with `Range` and saved the second answer).
+ * alone; netkit asked again with `Range` and saved the second answer); 1600101 (`-N
+ * --content-disposition --content-on-error`: a HEAD answered 500 is asked again with GET at the
+ * next try, its error page saved, as GNU's http_loop; netkit's GET went through the HEAD's
+ * spider mode, which saves no body); 1600294 (`-m --trust-server-names --no-if-modified-since`:
+ * a redirect's target whose file is here is asked for with HEAD first, as GNU's http_loop for
+ * the target, which names the file; netkit sent the GET alone); 1600016 (`-m --content-disposition
+ * --content-on-error` again: a URL whose HEAD failed has the file the HEAD named, as GNU's
+ * retrieve_url registers it, so a later link to it is not asked for again; netkit asked), and
+ * likewise 1700112 (`-p -k -N --content-disposition --content-on-error`: the start URL's HEAD
+ * answered 503, its page registered, so -k's conversion says it is missing) and 1700130 (`-r -k
+ * -K -N --no-if-modified-since --content-on-error` again).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
-  ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276],
+  ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
+  ...[1600294, 1600016, 1700112, 1700130],
 ];
 
 /**

@@ -6,7 +6,9 @@
  * GNU asks for `/x.html` once, saves its bytes as `a.html` and skips `/x.html` as downloaded
  * already (reading `a.html` for its links at `/x.html`'s turn); netkit asked for it twice and
  * saved it as `x.html` too. Compared: the exit codes, the files and their bytes, the requests
- * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap).
+ * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). And under `-N
+ * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
+ * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
  */
 
 import assert from "node:assert/strict";
@@ -126,5 +128,81 @@ peerTest(
       assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
       assert.deepEqual(outcomes[1], outcomes[0]);
     });
+  },
+);
+
+peerTest(
+  "wget -r -N --trust-server-names --max-threads 2: a redirect to a URL whose own fetch is under way compares its file, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/x.html`'s own request (before `/a.html` in the queue) is answered only once `/a.html` has
+    // been asked for (or after a while, for GNU's run): GNU has x.html by the time `/a.html`'s
+    // redirect leads to it, and asks with If-Modified-Since (a 304); netkit asked for it afresh
+    // while x.html's own fetch was under way (threads random seed 2000621), or with HEAD first
+    // under --no-if-modified-since.
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let aAsked!: () => void;
+    let aSeen = Promise.resolve();
+    let xAnswered = false;
+    const reset = () => {
+      requests = [];
+      xAnswered = false;
+      aSeen = new Promise<void>((resolve) => (aAsked = resolve));
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        const since = request.headers.get("if-modified-since");
+        requests.push(`${request.method} ${path}${since ? " If-Modified-Since" : ""}`);
+        if (path === "/a.html") {
+          aAsked();
+          return new Response(null, { status: 301, headers: { location: "/x.html" } });
+        }
+        if (path === "/x.html" && !xAnswered) {
+          xAnswered = true;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            aSeen,
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+          ]);
+          clearTimeout(timer);
+        }
+        const body = path === "/" ? `<a href="x.html">x</a> <a href="a.html">a</a>\n` : PAGES[path];
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        if (since !== null) return new Response(null, { status: 304 });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of [["-r", "-N"], ["-r", "-N", "--no-if-modified-since"]]) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/trust-${tool}`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
+          await Deno.mkdir(cwd);
+          reset();
+          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+          const all = ["-nv", ...threads, ...args, "--trust-server-names", "-P", "out", url];
+          const run = await runWgetLogged(tool, all, cwd);
+          outcomes.push({
+            code: run.code,
+            requests: requests.sort(),
+            files: [...await snapshotTree(`${cwd}/out`)].sort(),
+            log: stableLines(run.stderr).sort(),
+          });
+        }
+        const [gnu, netkit] = outcomes;
+        const asked = args.includes("--no-if-modified-since")
+          ? "HEAD /x.html"
+          : "GET /x.html If-Modified-Since";
+        assert.ok(gnu!.requests.includes(asked), gnu!.requests.join("\n"));
+        assert.deepEqual(netkit, gnu);
+      });
+    }
   },
 );

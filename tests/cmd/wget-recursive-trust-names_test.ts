@@ -9,7 +9,9 @@
  * `--spider` (the GET after a HEAD that was redirected, seed 920009) the `-nv` log, GNU's
  * `NAME.tmp.tmp` read as netkit's `NAME.tmp` and its `unlink:` lines dropped (cmd/README.md);
  * under `-N` a second run's requests, the target's copy compared (If-Modified-Since, a 304: seed
- * 910180, where netkit compared the link's name's and fetched the target again); under `-R`,
+ * 910180, where netkit compared the link's name's and fetched the target again; with
+ * `--no-if-modified-since` by a HEAD to the target first, server random seed 1600294, where netkit
+ * sent the GET alone); under `-R`,
  * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057).
  * Without `-r`, `-x` with `--trust-server-names` or `--content-disposition` likewise.
  */
@@ -95,25 +97,36 @@ peerTest(
         );
       });
     }
-    await t.step("-r -N --trust-server-names twice: the redirect's target compared", async () => {
-      const runs = [];
-      for (const tool of ["gnu", "netkit"]) {
-        const out = `${dir.path}/${tool}-again`;
-        const args = ["-r", "-N", "--trust-server-names", url];
-        await runWgetQuiet(tool, args, out);
-        // A newer start page, read again (after a 304 neither wget reads a page for links).
-        const newer = Date.now() / 1000 + 100 * runs.length + 100;
-        await Deno.utime(`${nginx.root}/index.html`, newer, newer);
-        const from = await nginxLogEnd(log, nginx.port);
-        const code = await runWgetQuiet(tool, args, out);
-        runs.push({ code, requests: (await requestsSince(log, from, nginx.port)).sort() });
-      }
-      assert.ok(
-        runs[0]!.requests.includes("GET /b/c/target.html 304"),
-        runs[0]!.requests.join("\n"),
+    // (--no-if-modified-since: the target's copy compared by a HEAD first, as GNU's http_loop
+    // for the target, where netkit asked with GET alone: server random seed 1600294.)
+    for (const byHead of [[], ["--no-if-modified-since"]]) {
+      await t.step(
+        `${["-r", "-N", ...byHead].join(" ")} --trust-server-names twice: the target compared`,
+        async () => {
+          const runs = [];
+          for (const tool of ["gnu", "netkit"]) {
+            const out = `${dir.path}/${tool}-again${byHead.length}`;
+            const args = ["-r", "-N", ...byHead, "--trust-server-names", url];
+            await runWgetQuiet(tool, args, out);
+            // A newer start page, read again (after a 304 neither wget reads a page for links).
+            // (Later than the step before made it too.)
+            const newer = Date.now() / 1000 + 100 * runs.length + 100 + 1000 * byHead.length;
+            await Deno.utime(`${nginx.root}/index.html`, newer, newer);
+            const from = await nginxLogEnd(log, nginx.port);
+            const code = await runWgetQuiet(tool, args, out);
+            const files = [...await snapshotTree(out)].sort();
+            runs.push({
+              code,
+              requests: (await requestsSince(log, from, nginx.port)).sort(),
+              files,
+            });
+          }
+          const compared = byHead.length ? "HEAD /b/c/target.html 200" : "GET /b/c/target.html 304";
+          assert.ok(runs[0]!.requests.includes(compared), runs[0]!.requests.join("\n"));
+          assert.deepEqual(runs[1], runs[0]);
+        },
       );
-      assert.deepEqual(runs[1], runs[0]);
-    });
+    }
     // A second run under -c or -nc: GNU's http_loop names each URL of the redirects afresh, so
     // -c continues the target's file (a Range after the redirect: 206), and -nc finds it here
     // (not asked for; a page read from it for links), where netkit used the link's own name

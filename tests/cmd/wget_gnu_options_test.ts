@@ -52,6 +52,23 @@ function startServer(): RawServer {
       await send(conn, GZIPPED);
     },
     "/f.txt": file(BODY),
+    // A Range answered 206 (else the whole body).
+    "/ranged": async (conn, request) => {
+      const from = Number(/\r\nRange: bytes=(\d+)-/i.exec(request.head)?.[1] ?? 0);
+      const part = BODY.slice(from);
+      const range = from > 0
+        ? [`Content-Range: bytes ${from}-${BODY.length - 1}/${BODY.length}`]
+        : [];
+      await send(
+        conn,
+        head(from > 0 ? "206 Partial Content" : "200 OK", [
+          "Content-Type: text/plain",
+          `Content-Length: ${part.length}`,
+          ...range,
+          CLOSE,
+        ]) + part,
+      );
+    },
     "/robots.txt": file("User-agent: *\nDisallow: /\n"),
     "/site/index.html": page(html(["a.txt", "b.bin", "sub/c.txt", "../up.txt", "d.txt", "1.txt"])),
     "/site/a.txt": file("a\n"),
@@ -92,6 +109,32 @@ peerTest(
       for (const request of server.requests.slice(before)) {
         assert.match(request, /\r\nConnection: Close\r\n/i);
       }
+    }
+  },
+);
+
+peerTest(
+  "wget -c --ignore-length: a 206's length is its Content-Range's, as GNU wget",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    // (Random seed 1700063: netkit said "[500]" where GNU says "[500/500]", and "Length: ignored".)
+    for (const args of [["-nv"], []]) {
+      const both = await sideBySide(dir.path, server, {
+        args: [...args, "-c", "--ignore-length", `${server.base}/ranged`],
+        files: { ranged: BODY.slice(0, 120) },
+      });
+      assertSame(both, `${args.join(" ")} -c --ignore-length`);
+      deepEqual(both.netkit.files, { ranged: BODY });
+      const said = (outcome: Outcome) =>
+        outcome.stderr.split("\n").filter((line) => /^Length:| URL:/.test(line))
+          .map((line) => line.replace(/^\S+ \S+ URL:/, "URL:"));
+      deepEqual(said(both.netkit), said(both.gnu));
+      assert.ok(
+        said(both.gnu).some((line) => line.includes("[500/500]") || line.includes("380 remaining")),
+        both.gnu.stderr,
+      );
     }
   },
 );

@@ -60,6 +60,8 @@ export interface Behaviour {
    * above 1,300,000).
    */
   overrun?: number;
+  /** A HEAD is answered with this status instead (a server that knows no HEAD: 501). */
+  headStatus?: number;
 }
 
 /** One generated case. */
@@ -592,6 +594,9 @@ function answer(
   if (status === 503 && attempt > behaviour.failures) {
     status = 200;
     headers = headers.filter(([n]) => n !== "Retry-After");
+  }
+  if (request.method === "HEAD" && behaviour.headStatus !== undefined) {
+    status = behaviour.headStatus;
   }
   const lastModified = headers.find(([n]) => n === "Last-Modified")?.[1];
   const ims = request.header("If-Modified-Since");
