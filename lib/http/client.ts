@@ -694,10 +694,48 @@ const poolGroup = (function poolGroup(
   // Trusting caCerts alone is a group of its own: a negative id.
   if (options.systemRoots === false) ca = -ca - 1;
   const maxHead = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  const tunnel = (options.tunnel ? `|via ${options.tunnel.host}|${options.tunnel.port}` : "") +
-    (options.clientCertificate ? "|client certificate" : "");
-  return `${target.scheme}|${target.port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
+  const { scheme, port } = target;
+  const tunnelHost = options.tunnel?.host;
+  const tunnelPort = options.tunnel?.port;
+  const certificate = options.clientCertificate ? true : false;
+  // The last group made is given again for the same settings (a run of requests to one origin).
+  const last = lastGroupOf;
+  if (
+    scheme === last.scheme && port === last.port && check === last.check && ca === last.ca &&
+    timeoutMs === last.timeoutMs && maxHead === last.maxHead && certificate === last.certificate &&
+    tunnelHost === last.tunnelHost && tunnelPort === last.tunnelPort
+  ) return last.group;
+  const tunnel = (options.tunnel ? `|via ${tunnelHost}|${tunnelPort}` : "") +
+    (certificate ? "|client certificate" : "");
+  const group = `${scheme}|${port}|${check}|${ca}|${timeoutMs}|${maxHead}${tunnel}`;
+  lastGroupOf = {
+    scheme,
+    port,
+    check,
+    ca,
+    timeoutMs,
+    maxHead,
+    certificate,
+    tunnelHost,
+    tunnelPort,
+    group,
+  };
+  return group;
 }).bind(undefined);
+
+/** What `poolGroup` made last, and from what. */
+let lastGroupOf = {
+  scheme: "",
+  port: -1,
+  check: -1,
+  ca: 0,
+  timeoutMs: NaN,
+  maxHead: -1,
+  certificate: false,
+  tunnelHost: undefined as string | undefined,
+  tunnelPort: undefined as number | undefined,
+  group: "",
+};
 
 let lastGroup = "";
 let lastHost = "";
@@ -946,16 +984,16 @@ const sendOnce = (async function sendOnce(
     }
     const before = stream.bytesRead;
     try {
-      return await exchange({
+      return await exchange(
         target,
         options,
         stream,
         request,
         body,
         timeoutMs,
-        release: pool && !callerCloses ? (s) => (pool.release(owner, s, group), true) : undefined,
-        onDone: whole && (() => whole[Symbol.dispose]()),
-      });
+        pool && !callerCloses ? releaser(pool, owner, group) : undefined,
+        whole && (() => whole[Symbol.dispose]()),
+      );
     } catch (error) {
       // A kept-alive connection the server closed while it was idle fails before any byte of
       // a response arrives: send the request again, once, on a new connection, when RFC 9112
@@ -969,6 +1007,29 @@ const sendOnce = (async function sendOnce(
       resent = true;
     }
   }
+}).bind(undefined);
+
+let lastPool: HttpConnectionPool | undefined;
+let lastOwner = "";
+let lastGroupReleased = "";
+let lastRelease: ((stream: SocketStream) => boolean) | undefined;
+
+/**
+ * Gives a connection back to `pool` under `owner`: the last one made is given again for the same
+ * arguments (a run of requests to one origin), not a closure a request.
+ */
+const releaser = (function releaser(
+  pool: HttpConnectionPool,
+  owner: string,
+  group: string,
+): (stream: SocketStream) => boolean {
+  if (pool !== lastPool || owner !== lastOwner || group !== lastGroupReleased || !lastRelease) {
+    lastPool = pool;
+    lastOwner = owner;
+    lastGroupReleased = group;
+    lastRelease = (s) => (pool.release(owner, s, group), true);
+  }
+  return lastRelease;
 }).bind(undefined);
 
 /**
@@ -1028,21 +1089,28 @@ const acquireOrOpen = (function acquireOrOpen(
 /** Where the request body is: none, waiting for 100 Continue, sending, done, skipped, failed. */
 type SendState = "none" | "waiting" | "sending" | "done" | "skipped" | "failed";
 
-interface Exchange {
-  target: HttpUrl;
-  options: HttpClientOptions;
-  stream: SocketStream;
-  /** The request's head, sent as UTF-8. */
-  request: string;
-  body: ReturnType<typeof prepareBody>;
-  timeoutMs: number;
-  release: ((stream: SocketStream) => boolean) | undefined;
-  onDone: (() => void) | undefined;
-}
+/** How the body's sending stands, for a request without a body: it never changes. */
+const NO_BODY_SENT: { state: SendState; error?: unknown } = Object.freeze({ state: "none" });
+/** The head read's options when the exchange sets none. */
+const NO_HEAD_OPTIONS: ReadHeadOptions = Object.freeze({});
 
-/** Writes the request on `stream` and reads the response head; closes the stream on failure. */
-const exchange = (async function exchange(job: Exchange): Promise<HttpResponse> {
-  const { target, options, stream, request, body, timeoutMs } = job;
+/**
+ * Writes the request on `stream` and reads the response head; closes the stream on failure.
+ *
+ * @param request The request's head, sent as UTF-8.
+ * @param release Where the connection goes after the body, when it may be kept.
+ * @param onDone Called once when the exchange is over.
+ */
+const exchange = (async function exchange(
+  target: HttpUrl,
+  options: HttpClientOptions,
+  stream: SocketStream,
+  request: string,
+  body: ReturnType<typeof prepareBody>,
+  timeoutMs: number,
+  jobRelease: ((stream: SocketStream) => boolean) | undefined,
+  onDone: (() => void) | undefined,
+): Promise<HttpResponse> {
   const signal = options.signal;
   const method = options.method ?? "GET";
   const onAbort = signal && (() => stream.close());
@@ -1053,9 +1121,9 @@ const exchange = (async function exchange(job: Exchange): Promise<HttpResponse> 
   headDeadline.begin(timeoutMs);
   // The body's sending: "none" without one, else waiting (for 100 Continue), sending, done,
   // skipped (a final status came instead of 100) or failed.
-  const send: { state: SendState; error?: unknown } = { state: "none" };
-  let go: ((send: boolean) => void) | undefined;
   const hasBody = body.length !== undefined && body.length !== 0;
+  const send: { state: SendState; error?: unknown } = hasBody ? { state: "none" } : NO_BODY_SENT;
+  let go: ((send: boolean) => void) | undefined;
   try {
     await stream.write(request);
     if (hasBody) {
@@ -1099,16 +1167,25 @@ const exchange = (async function exchange(job: Exchange): Promise<HttpResponse> 
     let head: HttpResponseHead;
     try {
       // (Interim answers matter to a body waiting for 100 Continue, or to the caller.)
-      const headOptions: ReadHeadOptions = hasBody || options.onInterim
-        ? {
-          onInterim: (interim) => {
+      let headOptions = NO_HEAD_OPTIONS;
+      if (
+        hasBody || options.onInterim || options.maxHeaderBytes !== undefined ||
+        options.maxHeaderCount !== undefined
+      ) {
+        headOptions = {};
+        if (hasBody || options.onInterim) {
+          headOptions.onInterim = (interim) => {
             if (interim.status === 100) go?.(true);
             options.onInterim?.(interim);
-          },
+          };
         }
-        : {};
-      if (options.maxHeaderBytes !== undefined) headOptions.maxHeaderBytes = options.maxHeaderBytes;
-      if (options.maxHeaderCount !== undefined) headOptions.maxHeaderCount = options.maxHeaderCount;
+        if (options.maxHeaderBytes !== undefined) {
+          headOptions.maxHeaderBytes = options.maxHeaderBytes;
+        }
+        if (options.maxHeaderCount !== undefined) {
+          headOptions.maxHeaderCount = options.maxHeaderCount;
+        }
+      }
       head = await readHttpResponseHead(stream, headOptions);
     } catch (error) {
       throw send.state === "failed" && !(send.error instanceof SocketError) ? send.error : error;
@@ -1129,16 +1206,16 @@ const exchange = (async function exchange(job: Exchange): Promise<HttpResponse> 
     }
     let framing = bodyFraming(method, head);
     if (options.ignoreContentLength && framing.kind === "length") framing = { kind: "close" };
-    const keep = job.release !== undefined && responseKeepsConnection(head) &&
+    const keep = jobRelease !== undefined && responseKeepsConnection(head) &&
       framing.kind !== "close" && head.status !== 101;
     // (Without a body there is nothing whose sending could spoil the connection.)
     const release = !keep
       ? undefined
       : !hasBody
-      ? job.release
-      : (s: SocketStream) => (send.state === "none" || send.state === "done") && job.release!(s);
+      ? jobRelease
+      : (s: SocketStream) => (send.state === "none" || send.state === "done") && jobRelease!(s);
     if (onAbort) signal!.removeEventListener("abort", onAbort);
-    return new HttpResponse(target, head, framing, stream, { signal, release, onDone: job.onDone });
+    return new HttpResponse(target, head, framing, stream, { signal, release, onDone });
   } catch (error) {
     if (onAbort) signal!.removeEventListener("abort", onAbort);
     if (send.state === "sending" || send.state === "waiting") send.state = "failed";

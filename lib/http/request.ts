@@ -86,6 +86,10 @@ const requestHead = (function requestHead(url: HttpUrl, options: HttpRequestHead
   const method = options.method ?? "GET";
   if (method !== "GET" && !TOKEN.test(method)) throw new TypeError(`Invalid method "${method}"`);
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const extra = options.headers ?? [];
+  if (url.username === "" && url.password === "" && addsOnly(extra)) {
+    return plainHead(url, method, userAgent, options, extra);
+  }
   // Each field with its lower-case name and whether its value, and its name, are checked: this
   // function's own names and fixed values need not be (the same error comes first either way:
   // those could never raise one).
@@ -128,9 +132,8 @@ const requestHead = (function requestHead(url: HttpUrl, options: HttpRequestHead
       check: NONE,
     });
   }
-  const headers = options.headers ?? [];
-  for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i]!;
+  for (let i = 0; i < extra.length; i++) {
+    const [name, value] = extra[i]!;
     const lower = name.toLowerCase();
     if (FRAMING_HEADERS.has(lower)) continue;
     const field: Field = { name, lower, value: value.trim(), check: NAME_AND_VALUE };
@@ -147,6 +150,78 @@ const requestHead = (function requestHead(url: HttpUrl, options: HttpRequestHead
     if (check !== NONE && BAD_VALUE.test(value)) {
       throw new TypeError(`Invalid value for header "${name}"`);
     }
+    head += `${name}: ${value}\r\n`;
+  }
+  return head + "\r\n";
+}).bind(undefined);
+
+/** The default headers' names, lower-cased: a caller's header by one of them replaces it. */
+const DEFAULT_NAMES = new Set(["host", "user-agent", "accept", "authorization", "connection"]);
+
+/**
+ * Whether the caller's headers only add to the defaults: none replaces one, none is framing
+ * (left out) and no two share a name (the later replaces the earlier). The usual request: its
+ * head is written straight, without `requestHead`'s list of fields.
+ */
+const addsOnly = (function addsOnly(headers: ReadonlyArray<readonly [string, string]>): boolean {
+  for (let i = 0; i < headers.length; i++) {
+    const lower = headers[i]![0].toLowerCase();
+    if (DEFAULT_NAMES.has(lower) || FRAMING_HEADERS.has(lower)) return false;
+    for (let j = 0; j < i; j++) {
+      const other = headers[j]![0];
+      if (other.length === lower.length && other.toLowerCase() === lower) return false;
+    }
+  }
+  return true;
+}).bind(undefined);
+
+/** The last defaults written (`Host` to `Connection`), for a run of requests to one host. */
+let lastHost = "";
+let lastAgent = "";
+let lastKeepAlive = false;
+let lastDefaults = "";
+
+/**
+ * `requestHead` for a URL without userinfo whose extra headers only add to the defaults (see
+ * `addsOnly`): the same head, the same errors in the same order, the default lines made once
+ * for a run of requests to one host.
+ */
+const plainHead = (function plainHead(
+  url: HttpUrl,
+  method: string,
+  userAgent: string,
+  options: HttpRequestHeadOptions,
+  headers: ReadonlyArray<readonly [string, string]>,
+): string {
+  const bodyLength = options.bodyLength ??
+    (METHODS_WITH_BODY.has(method.toUpperCase()) ? 0 : undefined);
+  let framing = "";
+  if (bodyLength === "chunked") framing = "Transfer-Encoding: chunked\r\n";
+  else if (bodyLength !== undefined) {
+    if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) {
+      throw new RangeError(`Invalid body length "${bodyLength}"`);
+    }
+    framing = `Content-Length: ${bodyLength}\r\n`;
+  }
+  const host = hostHeader(url);
+  const keepAlive = options.keepAlive ? true : false;
+  if (host !== lastHost || userAgent !== lastAgent || keepAlive !== lastKeepAlive) {
+    if (BAD_VALUE.test(host)) throw new TypeError(`Invalid value for header "Host"`);
+    if (userAgent !== "" && BAD_VALUE.test(userAgent)) {
+      throw new TypeError(`Invalid value for header "User-Agent"`);
+    }
+    lastDefaults = `Host: ${host}\r\n${userAgent === "" ? "" : `User-Agent: ${userAgent}\r\n`}` +
+      `Accept: */*\r\nConnection: ${keepAlive ? "keep-alive" : "close"}\r\n`;
+    lastHost = host;
+    lastAgent = userAgent;
+    lastKeepAlive = keepAlive;
+  }
+  let head = `${method} ${url.target} HTTP/1.1\r\n${lastDefaults}${framing}`;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, raw] = headers[i]!;
+    const value = raw.trim();
+    if (!TOKEN.test(name)) throw new TypeError(`Invalid header name "${name}"`);
+    if (BAD_VALUE.test(value)) throw new TypeError(`Invalid value for header "${name}"`);
     head += `${name}: ${value}\r\n`;
   }
   return head + "\r\n";

@@ -96,8 +96,11 @@ export interface ReadHeadOptions {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$/;
+/** What `.` in `^HTTP\/(1\.[01]) ([1-9][0-9]{2})(?:[ \t](.*))?$`, a status line, does not take. */
+const LINE_TERMINATOR = /[\r\u2028\u2029]/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A Content-Length's value. */
+const DIGITS = /^[0-9]{1,15}$/;
 
 /**
  * Reads one response head. Interim 1xx responses (100 Continue, 103 Early Hints) are skipped;
@@ -142,8 +145,35 @@ const readHead = (async function readHead(
 ): Promise<HttpResponseHead> {
   const maxBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const maxCount = options.maxHeaderCount ?? DEFAULT_MAX_HEADER_COUNT;
-  let bytes = 0;
-  let count = 0;
+  const counts: HeadCounts = { bytes: 0, count: 0 };
+  while (true) {
+    // The usual case: the whole head arrives in the first read, and is taken at once. (The line
+    // reader would make that read too.)
+    if (stream.peekBuffered()?.length === 0) await stream.fillBuffer();
+    const head = takeWholeHead(stream, maxBytes, maxCount, counts) ??
+      await readHeadLines(stream, maxBytes, maxCount, counts);
+    // 1xx responses other than 101 are interim: the real one follows.
+    if (head.status >= 200 || head.status === 101) return head;
+    options.onInterim?.(head);
+  }
+}).bind(undefined);
+
+/** How many bytes and header lines the heads read so far took (interim ones count). */
+interface HeadCounts {
+  bytes: number;
+  count: number;
+}
+
+/**
+ * One head read line by line, where {@linkcode takeWholeHead} could not take it whole; `counts`
+ * goes on from the heads before it.
+ */
+const readHeadLines = (async function readHeadLines(
+  stream: SocketStream,
+  maxBytes: number,
+  maxCount: number,
+  counts: HeadCounts,
+): Promise<HttpResponseHead> {
   // A line already buffered is taken without a promise (after the first, the whole head
   // usually is); the rest are awaited.
   const take = (first: boolean): string | undefined => {
@@ -158,12 +188,12 @@ const readHead = (async function readHead(
   };
   const counted = (line: Uint8Array | null, first: boolean): string => {
     if (line === null) {
-      throw first && bytes === 0
+      throw first && counts.bytes === 0
         ? new ConnectionClosedError("Server closed the connection without a response")
         : new ConnectionClosedError("Server closed the connection inside the response header");
     }
-    bytes += line.length + 2;
-    if (bytes > maxBytes) throw new HeaderLimitError("bytes", maxBytes);
+    counts.bytes += line.length + 2;
+    if (counts.bytes > maxBytes) throw new HeaderLimitError("bytes", maxBytes);
     return decoder.decode(line);
   };
   const nextLine = async (first: boolean): Promise<string> => {
@@ -177,60 +207,65 @@ const readHead = (async function readHead(
     return counted(line, first);
   };
 
+  let statusLine = take(true) ?? await nextLine(true);
+  // Tolerate blank lines before the status line, as browsers do, within the byte limit.
+  while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
+  const head = headOf(statusLine);
+  if (!head) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
+  const entries = head.headers.entries;
   while (true) {
-    // The usual case: the whole head arrives in the first read, and is taken at once. (The line
-    // reader would make that read too.)
-    if (stream.peekBuffered()?.length === 0) await stream.fillBuffer();
-    const whole = takeWholeHead(stream, maxBytes - bytes, maxCount - count);
-    if (whole !== undefined) {
-      bytes += whole.bytes;
-      count += whole.count;
-      if (whole.head.status >= 200 || whole.head.status === 101) return whole.head;
-      options.onInterim?.(whole.head);
+    const line = take(false) ?? await nextLine(false);
+    if (line === "") break;
+    head.lines.push(line);
+    if (line[0] === " " || line[0] === "\t") {
+      const last = entries.at(-1);
+      if (last === undefined) {
+        throw new HttpProtocolError(
+          `Continuation line before any header ${quoteForMessage(line)}`,
+        );
+      }
+      last[1] = `${last[1]} ${line.trim()}`.trim();
       continue;
     }
-    let statusLine = take(true) ?? await nextLine(true);
-    // Tolerate blank lines before the status line, as browsers do, within the byte limit.
-    while (statusLine === "") statusLine = take(true) ?? await nextLine(true);
-    const head = headOf(statusLine);
-    if (!head) throw new HttpProtocolError(`Invalid status line ${quoteForMessage(statusLine)}`);
-    const entries = head.headers.entries;
-    while (true) {
-      const line = take(false) ?? await nextLine(false);
-      if (line === "") break;
-      head.lines.push(line);
-      if (line[0] === " " || line[0] === "\t") {
-        const last = entries.at(-1);
-        if (last === undefined) {
-          throw new HttpProtocolError(
-            `Continuation line before any header ${quoteForMessage(line)}`,
-          );
-        }
-        last[1] = `${last[1]} ${line.trim()}`.trim();
-        continue;
-      }
-      if (++count > maxCount) throw new HeaderLimitError("count", maxCount);
-      const colon = line.indexOf(":");
-      const name = colon > 0 ? line.slice(0, colon) : "";
-      if (!HEADER_NAME.test(name)) {
-        throw new HttpProtocolError(`Invalid header line ${quoteForMessage(line)}`);
-      }
-      entries.push([name, line.slice(colon + 1).trim()]);
+    if (++counts.count > maxCount) throw new HeaderLimitError("count", maxCount);
+    const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon) : "";
+    if (!HEADER_NAME.test(name)) {
+      throw new HttpProtocolError(`Invalid header line ${quoteForMessage(line)}`);
     }
-    // 1xx responses other than 101 are interim: the real one follows.
-    if (head.status >= 200 || head.status === 101) return head;
-    options.onInterim?.(head);
+    entries.push([name, line.slice(colon + 1).trim()]);
   }
+  return head;
 }).bind(undefined);
 
-/** The head that `statusLine` begins, headers to come; undefined when it is no status line. */
+/**
+ * The head that `statusLine` begins, headers to come; undefined when it is no status line. Read
+ * by hand, as `LINE_TERMINATOR`'s regular expression would (its `.` takes no CR, U+2028 or
+ * U+2029): no match array, and the version's string is a constant.
+ */
 const headOf = (function headOf(statusLine: string): HttpResponseHead | undefined {
-  const match = STATUS_LINE.exec(statusLine);
-  if (!match) return undefined;
+  const length = statusLine.length;
+  if (length < 12 || !statusLine.startsWith("HTTP/1.")) return undefined;
+  const minor = statusLine.charCodeAt(7);
+  if (minor !== 0x30 && minor !== 0x31 || statusLine.charCodeAt(8) !== 0x20) return undefined;
+  const hundreds = statusLine.charCodeAt(9) - 0x30;
+  const tens = statusLine.charCodeAt(10) - 0x30;
+  const units = statusLine.charCodeAt(11) - 0x30;
+  if (
+    !(hundreds >= 1 && hundreds <= 9 && tens >= 0 && tens <= 9 && units >= 0 && units <= 9)
+  ) return undefined;
+  let reason = "";
+  if (length > 12) {
+    const space = statusLine.charCodeAt(12);
+    if (space !== 0x20 && space !== 0x09) return undefined;
+    reason = statusLine.slice(13);
+    if (LINE_TERMINATOR.test(reason)) return undefined;
+    reason = reason.trim();
+  }
   return {
-    version: `HTTP/${match[1]}`,
-    status: Number(match[2]),
-    reason: (match[3] ?? "").trim(),
+    version: minor === 0x30 ? "HTTP/1.0" : "HTTP/1.1",
+    status: hundreds * 100 + tens * 10 + units,
+    reason,
     headers: new HttpHeaders(),
     lines: [statusLine],
   };
@@ -238,21 +273,23 @@ const headOf = (function headOf(statusLine: string): HttpResponseHead | undefine
 
 /**
  * The fast path of {@linkcode readHttpResponseHead}: a head buffered whole (a server's answer
- * usually arrives in one read) is found by its blank line, decoded once and split, rather than
- * taken and decoded line by line. Anything it does not read exactly as the line reader would (no
- * blank line buffered yet, blank lines before the status line, a byte order mark, a line or a
- * head past a limit, a line the reader refuses) is left where it is, nothing consumed, for the
- * line reader to read, or to refuse with its own error.
+ * usually arrives in one read) is found by its blank line, decoded once and cut into lines,
+ * rather than taken and decoded line by line. Anything it does not read exactly as the line
+ * reader would (no blank line buffered yet, blank lines before the status line, a byte order
+ * mark, a line or a head past a limit, a line the reader refuses) is left where it is, nothing
+ * consumed, for the line reader to read, or to refuse with its own error.
  *
- * @param bytesLeft How many more bytes the head may take (the line reader's count: each line
- * without its ending, plus 2).
- * @param countLeft How many more header lines it may have.
+ * @param maxBytes The most bytes the heads may take (the line reader's count: each line without
+ * its ending, plus 2), `counts.bytes` of them taken already.
+ * @param maxCount The most header lines, `counts.count` of them taken already.
+ * @param counts Added to when the head is taken.
  */
 const takeWholeHead = (function takeWholeHead(
   stream: SocketStream,
-  bytesLeft: number,
-  countLeft: number,
-): { head: HttpResponseHead; bytes: number; count: number } | undefined {
+  maxBytes: number,
+  maxCount: number,
+  counts: HeadCounts,
+): HttpResponseHead | undefined {
   const view = stream.peekBuffered();
   if (view === undefined || view.length === 0 || view[0] === CR || view[0] === LF) return undefined;
   // The blank line: an LF followed by LF or CR LF. `lines` counts the lines (blank one included)
@@ -280,21 +317,21 @@ const takeWholeHead = (function takeWholeHead(
   // (A head longer than the stream's line limit may hold a line past it: the line reader says.)
   if (end < 0 || end > stream.maxLineBytes) return undefined;
   const bytes = end + lines - crs;
-  if (bytes > bytesLeft) return undefined;
+  if (bytes > maxBytes - counts.bytes) return undefined;
   const text = decoder.decode(view.subarray(0, end));
   // Decoded line by line, each line loses a byte order mark at its start.
   if (text.includes("\ufeff")) return undefined;
-  const split = text.split("\n");
-  let statusLine = split[0]!;
-  if (statusLine.endsWith("\r")) statusLine = statusLine.slice(0, -1);
-  const head = headOf(statusLine);
+  // Line i runs from `start` to its LF, less a CR before it; the last one is the blank line.
+  let at = text.indexOf("\n");
+  const head = headOf(text.slice(0, text.charCodeAt(at - 1) === CR ? at - 1 : at));
   if (!head) return undefined;
   const entries = head.headers.entries;
+  const countLeft = maxCount - counts.count;
   let count = 0;
-  // split[lines - 1] is the blank line, split[lines] what follows its LF (nothing).
   for (let i = 1; i < lines - 1; i++) {
-    let line = split[i]!;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const start = at + 1;
+    at = text.indexOf("\n", start);
+    const line = text.slice(start, at > start && text.charCodeAt(at - 1) === CR ? at - 1 : at);
     head.lines.push(line);
     const first = line[0];
     if (first === " " || first === "\t") {
@@ -310,7 +347,9 @@ const takeWholeHead = (function takeWholeHead(
     entries.push([name, line.slice(colon + 1).trim()]);
   }
   stream.skipBuffered(end);
-  return { head, bytes, count };
+  counts.bytes += bytes;
+  counts.count += count;
+  return head;
 }).bind(undefined);
 
 /**
@@ -333,6 +372,10 @@ const takeWholeHead = (function takeWholeHead(
  * ```
  */
 export function responseKeepsConnection(head: HttpResponseHead): boolean {
+  // (The usual answers: no Connection header, or one saying keep-alive. No lists made for them.)
+  const value = head.headers.get("Connection");
+  if (value === undefined) return head.version === "HTTP/1.1";
+  if (value.length === 10 && value.toLowerCase() === "keep-alive") return true;
   const tokens = listItems(head.headers, "Connection", true);
   if (tokens.includes("close")) return false;
   return head.version === "HTTP/1.1" || tokens.includes("keep-alive");
@@ -377,7 +420,7 @@ const framingOf = (function framingOf(method: string, head: HttpResponseHead): B
     return { kind: "none" };
   }
   // (Most answers name no transfer coding: no lists made for it then.)
-  const codings = head.headers.getAll("Transfer-Encoding").length === 0
+  const codings = head.headers.get("Transfer-Encoding") === undefined
     ? []
     : listItems(head.headers, "Transfer-Encoding", true)
       .filter((coding) => coding !== "" && coding !== "identity");
@@ -387,10 +430,15 @@ const framingOf = (function framingOf(method: string, head: HttpResponseHead): B
     }
     return { kind: "chunked" };
   }
+  // (One Content-Length of digits, the usual one, is taken as it is: no lists made for it.)
+  const single = head.headers.get("Content-Length");
+  if (single !== undefined && DIGITS.test(single)) {
+    return { kind: "length", length: Number(single) };
+  }
   const lengths = listItems(head.headers, "Content-Length", false);
   const [length] = lengths;
   if (length === undefined) return { kind: "close" };
-  if (!/^[0-9]{1,15}$/.test(length) || lengths.some((other) => other !== length)) {
+  if (!DIGITS.test(length) || lengths.some((other) => other !== length)) {
     throw new HttpProtocolError(`Invalid Content-Length ${quoteForMessage(lengths.join(", "))}`);
   }
   return { kind: "length", length: Number(length) };

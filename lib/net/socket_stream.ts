@@ -102,6 +102,7 @@ interface QueuedWrite {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const RESOLVED: Promise<void> = Promise.resolve();
+const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 const decodeLine = (bytes: Uint8Array | null) => bytes === null ? null : decoder.decode(bytes);
 
 /**
@@ -492,6 +493,15 @@ export class SocketStream implements AsyncDisposable {
 
   /** Reads more bytes into the buffer; returns false at end of stream. */
   async #fillReadBuffer(): Promise<boolean> {
+    this.#makeRoom();
+    const n = await this.#readRaw(this.#readBuffer.subarray(this.#end));
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  /** Makes room after the buffered bytes for a read: moves them to the start, or grows. */
+  #makeRoom(): void {
     if (this.#start > 0 && this.#start === this.#end) {
       this.#start = this.#end = 0;
     }
@@ -506,10 +516,6 @@ export class SocketStream implements AsyncDisposable {
         this.#readBuffer = bigger;
       }
     }
-    const n = await this.#readRaw(this.#readBuffer.subarray(this.#end));
-    if (n === null) return false;
-    this.#end += n;
-    return true;
   }
 
   /**
@@ -616,7 +622,67 @@ export class SocketStream implements AsyncDisposable {
    * @throws {SocketError} when the read fails or times out.
    */
   fillBuffer(options: StreamCallOptions = {}): Promise<boolean> {
-    return this.#read(this.#fillBounded, options.signal);
+    const signal = options.signal;
+    // The usual call (no signal, no other read under way): one promise around the connection's
+    // read, not the general path's chain of async frames (a response head's read).
+    if (signal === undefined && this.#closeReason === undefined && this.#readLock.tryLock()) {
+      return this.#fillLocked();
+    }
+    return this.#read(this.#fillBounded, signal);
+  }
+
+  /**
+   * `#fillBounded` for a caller holding the read lock, let go as it settles: what `#read`,
+   * `#fillReadBuffer` and `#readRaw` do, in one promise.
+   */
+  #fillLocked(): Promise<boolean> {
+    const lock = this.#readLock;
+    if (this.#end - this.#start > this.#maxLineBytes + 1) {
+      lock.unlock();
+      return Promise.reject(new LineTooLongError(this.#maxLineBytes));
+    }
+    this.#makeRoom();
+    if (this.#eof) {
+      lock.unlock();
+      return RESOLVED_FALSE;
+    }
+    if (this.#closed) {
+      lock.unlock();
+      return Promise.reject(this.#closedError("read"));
+    }
+    const deadline = this.#readDeadline;
+    return new Promise<boolean>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        this.#readReject = undefined;
+        deadline?.end();
+        const failure = this.#failure("read", error);
+        lock.unlock();
+        reject(failure);
+      };
+      const filled = (n: number | null) => {
+        if (settled) return;
+        settled = true;
+        this.#readReject = undefined;
+        deadline?.end();
+        if (n === null) this.#eof = true;
+        else {
+          this.#bytesRead += n;
+          this.#end += n;
+        }
+        lock.unlock();
+        resolve(n !== null);
+      };
+      this.#readReject = fail;
+      deadline?.begin();
+      try {
+        this.#conn.read(this.#readBuffer.subarray(this.#end)).then(filled, fail);
+      } catch (error) {
+        fail(error);
+      }
+    });
   }
 
   readonly #fillBounded = (): Promise<boolean> => {

@@ -797,6 +797,30 @@ Deno.test("SocketStream.fillBuffer() grows the buffer only up to maxLineBytes, a
   await assert.rejects(stream.fillBuffer(), { message: "stop" });
 });
 
+Deno.test("SocketStream.fillBuffer() waiting on a silent peer: close() and the read timeout settle it, and let the read lock go", async () => {
+  const silent = () => new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+  const closed = (error: unknown) => error instanceof SocketError && error.failure === "closed";
+  const closing = new SocketStream(duplexFromStreams(silent(), new WritableStream()));
+  const pending = closing.fillBuffer();
+  assert.equal(closing.peekBuffered(), undefined); // the read holds the lock
+  closing.close();
+  await assert.rejects(pending, closed);
+  await assert.rejects(closing.fillBuffer(), closed);
+  assert.deepEqual(closing.peekBuffered(), new Uint8Array()); // the lock was let go
+  const timing = new SocketStream(duplexFromStreams(silent(), new WritableStream()), {
+    readTimeoutMs: 20,
+  });
+  const timedOut = (error: unknown) =>
+    error instanceof SocketError && error.failure === "timed-out";
+  // (The read deadline's clock does not keep the event loop alive; a socket's pending read does.)
+  const awake = setTimeout(() => {}, 5000);
+  await assert.rejects(timing.fillBuffer(), timedOut);
+  clearTimeout(awake);
+  await assert.rejects(timing.fillBuffer(), timedOut); // what every later call says
+  assert.equal(timing.bytesRead, 0);
+  timing.close();
+});
+
 Deno.test("SocketStream.copyTo() writes with a sink's writeSync, the same bytes as write(), partial writes and bad counts included", async () => {
   const body = "0123456789".repeat(3);
   const copy = async (
