@@ -1055,7 +1055,9 @@ class Walker {
         return;
       }
       this.#unreadKept.delete(path);
-      if (this.#remove(path, forget)) options.onRemoved?.(path);
+      if (!this.#remove(path, forget)) return;
+      if (!forget && options.noClobber) this.#leftTemporaries.add(path);
+      options.onRemoved?.(path);
     }
   }
 
@@ -1949,6 +1951,9 @@ class Walker {
   /** Rejected pages whose links were not read whole yet, kept for a later visit (#visitRead). */
   readonly #unreadKept = new Set<string>();
 
+  /** -nc: the pages' NAME.tmp files removed here that GNU leaves (-R lets the name pass). */
+  readonly #leftTemporaries = new Set<string>();
+
   /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
    * short is told to the events (GNU wget's "The destination name is too long").
@@ -2425,6 +2430,16 @@ class Walker {
         if (response) {
           if (connection) events.connected?.(connection);
           const status = response.status;
+          if (
+            how.temporary && options.noClobber && status !== 401 &&
+            this.#leftTemporaries.has(planned)
+          ) {
+            // -nc: GNU left the NAME.tmp here (-R let its name pass) and finds it once answered
+            // (its check_file_output's RETRUNNEEDED): nothing read, said, saved or counted, the
+            // connection not reused (random seed 1600152: `/%69ndex.html` after `/`).
+            response.close();
+            return undefined;
+          }
           if (status < 200 || status >= 300 || status === 206 || status === 204) {
             received = { response };
           } else if (isCurrent(response)) {
