@@ -412,6 +412,9 @@ interface HandedGet {
   text: string | undefined;
 }
 
+/** GNU's H_REDIRECTED statuses: a redirect, with a Location or without. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /** Thrown out of download() at a redirect to a URL whose own GET another fetch takes. */
 class ClaimedRedirect extends Error {
   constructor(readonly to: string, readonly own: OwnGet) {
@@ -1873,7 +1876,9 @@ class Walker {
   ): void {
     if (!this.#options.contentOnError || status < 300 || status === 401) return;
     this.#registerLanded(url, landed, path);
-    const kind = pageKind(type);
+    // A redirect without a Location has no type for GNU (its gethttp returns before it sets
+    // one): not a page to convert (server random seed 1800179).
+    const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
     if (kind === "html") this.#htmlFiles.add(path);
     if (kind === "css") this.#cssFiles.add(path);
   }
@@ -2055,7 +2060,8 @@ class Walker {
           const type = response.head.headers.get("Content-Type");
           answered = {
             landed,
-            name: options.adjustExtension && !redirected && response.status !== 401
+            name: options.adjustExtension && !redirected && response.status !== 401 &&
+                !REDIRECT_STATUSES.has(response.status)
               ? withPageExtension(named, type)
               : named,
             // (A redirect's status counts as none: its target answers for the file.)

@@ -1499,6 +1499,27 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       headStatus: 501,
     }),
   }, "twice"],
+  // A HEAD answered with a redirect without a Location (-N --content-disposition asks with
+  // HEAD first): --content-on-error registers the URL's file, but GNU takes no type from a
+  // redirect, so -k has no page there to convert (server random seed 1800179: netkit said
+  // `r1.html: No such file or directory`).
+  ["a HEAD's redirect without a Location, -k --content-on-error", [
+    "-r",
+    "-N",
+    "-k",
+    "--content-disposition",
+    "--content-on-error",
+  ], {
+    "/": linking("r1.html", "r2.html"),
+    // (Closed: GNU closes the connection after a redirect answered to a HEAD, cmd/README.md.)
+    "/r1.html": plain(303, "<html><body>Moved</body></html>\n", {
+      headers: [["Content-Type", "text/html"]],
+      close: true,
+    }),
+    "/r2.html": plain(503, "<html><body>Busy</body></html>\n", {
+      headers: [["Content-Type", "text/html"]],
+    }),
+  }],
   // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
   // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
   ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
