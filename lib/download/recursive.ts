@@ -2013,9 +2013,9 @@ class Walker {
     const shared = options.output;
     // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
     const backups = options.backups ?? 0;
-    const clobber = !how.temporary &&
-      ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
-        (options.resume ?? false) || backups > 0);
+    const clobbers = (layout.directories ?? true) || (options.timestamping && !how.robots) ||
+      (options.resume ?? false) || backups > 0;
+    let clobber = !how.temporary && clobbers;
     // --content-disposition with -c or -N: the file's name is the server's to give, so GNU wget
     // asks with HEAD first (for every URL), then continues the file of that name (Range) or
     // compares it with the server's (-N, as --no-if-modified-since does).
@@ -2612,8 +2612,12 @@ class Walker {
                   options.trustServerNames && !options.contentDisposition && options.acceptRules &&
                   !options.deleteAfter && !options.spider
                 ) {
-                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under.
+                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under,
+                  // and a name they accept is written over, as any other (threads random seed
+                  // 2100046: a redirect from a rejected link to `/UP/index.html` under -nH
+                  // --cut-dirs made `index.html.1.html`, where GNU writes over `index.html`).
                   temporary = !acceptsFileName(named, options.acceptRules);
+                  if (!temporary) clobber = clobbers;
                 }
                 path = named + (temporary ? ".tmp" : "");
               }

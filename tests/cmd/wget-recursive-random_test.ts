@@ -89,12 +89,15 @@ import {
  * tests the name's own letter, FNM_CASEFOLD); 1700063 (`-c --ignore-length`: a 206's length is
  * its Content-Range's, `[562/562]`, as GNU's gethttp reads it; netkit said `[562]`); 1600152
  * (`-r -R html -nc`: `/%69ndex.html` after `/`, GNU's `index.html.tmp` found there, nothing said;
- * netkit saved it again with its `-nv` line).
+ * netkit saved it again with its `-nv` line); 2100046 (`-A *index* --trust-server-names -nH
+ * --cut-dirs=8 -x -E`: a rejected page redirected to a name `-A` accepts is written over, as GNU
+ * writes any file under `-x`; netkit made `index.html.1.html`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
+  2100046,
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

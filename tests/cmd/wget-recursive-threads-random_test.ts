@@ -79,12 +79,15 @@ import {
  * and 2000621 (`-m --trust-server-names`: `/ry1.html`'s redirect to `/UPPER.html`, whose own
  * fetch, before it in the queue, was under way: the target's file is compared only once that
  * fetch is done, as in GNU's run, which asks with If-Modified-Since (a 304); netkit asked
- * without; failed 2 runs in 3).
+ * without; failed 2 runs in 3), and 2100046 (`-A *index* --trust-server-names -nH --cut-dirs=8
+ * -x -E`: `/ry2.html`, which `-A` rejects, redirected to `/UP/index.html`, whose name `-A`
+ * accepts and `/`'s file holds: written over, as GNU's run under `-x`; netkit kept the rejected
+ * link's no-clobber and made `index.html.1.html`, with one thread too).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
-  ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621],
+  ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
