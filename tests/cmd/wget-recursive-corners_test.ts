@@ -1469,6 +1469,19 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       headStatus: 501,
     }),
   }],
+  // With -t 1 no try is left for the GET after a HEAD answered 500: GNU's http_loop ends there,
+  // exit 4, -nv's URL line said once (netkit said it twice, and "Giving up." in the verbose log).
+  ["-N --content-disposition -t 1 and a HEAD answered 500", [
+    "-r",
+    "-N",
+    "--content-disposition",
+    "-t",
+    "1",
+  ], {
+    "/": linking("a.txt", "b.txt"),
+    "/a.txt": plain(200, "a\n", { headStatus: 500 }),
+    "/b.txt": plain(200, "b\n"),
+  }],
   // --content-on-error with HEADs first: a URL whose HEAD failed has the file the HEAD named all
   // the same (none here), a page by its type, so a later link to it is not asked for again and
   // its page "read" (No such file or directory), as GNU's retrieve_url registers it (server
