@@ -1671,3 +1671,31 @@ peerTest(
     assert.deepEqual(found[1], gnu);
   },
 );
+
+peerTest(
+  "wget -r: the closing line's time is the bodies' time, not the waits between tries",
+  ["wget"],
+  async () => {
+    // GNU's "Downloaded: N files, SIZE in TIME" adds up each saved body's time
+    // (total_download_time), not the second waited before a 503's retry; netkit said the
+    // walk's wall time (1.0s and more).
+    await using dir = await tempDir();
+    const urls: Record<string, Behaviour> = {
+      "/": linking("a.txt"),
+      "/a.txt": { ...plain(503, "a\n"), failures: 1 },
+    };
+    const args = ["-r", "-nv", "--retry-on-http-error=503", "--waitretry=1"];
+    await using server = startRandomServer({ urls, start: "/", args, again: false });
+    for (const tool of ["gnu", "netkit"]) {
+      await server.reset();
+      const out = `${dir.path}/${tool}`;
+      await Deno.mkdir(out);
+      const { stderr } = await wgetLogged(tool, [...args, "-P", "out", `${server.origin}/`], out);
+      const closing = stderr.split("\n").find((line) => line.startsWith("Downloaded: 2 files"));
+      const seconds = / in ([\d.]+)(m?s) /.exec(closing ?? "");
+      assert.ok(seconds, `${tool}: ${stderr}`);
+      const time = Number(seconds[1]) * (seconds[2] === "ms" ? 0.001 : 1);
+      assert.ok(time < 0.9, `${tool}: ${closing}`);
+    }
+  },
+);
