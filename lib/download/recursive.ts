@@ -2028,6 +2028,8 @@ class Walker {
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
     let headFailed: HttpStatusError | undefined;
+    /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
+    let headExtended = false;
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
@@ -2068,6 +2070,8 @@ class Walker {
             status: redirected ? 0 : response.status,
             type,
           };
+          // (-K's NAME.orig then drops it: server random seed 1800222, a 503's HEAD retried.)
+          if (answered.name !== named) headExtended = true;
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok
@@ -2137,7 +2141,7 @@ class Walker {
     /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
     let current = false;
     /** -E added `.html` or `.css` to the file's name. */
-    let extended = false;
+    let extended = headExtended;
     /** -nc, and -E renamed the file: written over a copy by that name. */
     let overwrite = false;
     if (

@@ -1469,6 +1469,22 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       headStatus: 501,
     }),
   }],
+  // -E named a page at its HEAD's answer (a 503 retried, its type text/html): GNU's dt keeps
+  // ADDED_HTML_EXTENSION, so -K's backup is `n29.orig` (server random seed 1800222: netkit's
+  // was `n29.html.orig`, the GET finding the name extended already).
+  ["-m -E -k -K --content-disposition and a page's HEAD answered 503", [
+    "-m",
+    "-E",
+    "-k",
+    "-K",
+    "--content-disposition",
+    "--waitretry=0",
+    "--retry-on-http-error=503",
+  ], {
+    "/": linking("d/n29"),
+    "/d/n29": { ...linking("../a.txt"), status: 503, failures: 1 },
+    "/a.txt": plain(200, "a\n"),
+  }],
   // With -t 1 no try is left for the GET after a HEAD answered 500: GNU's http_loop ends there,
   // exit 4, -nv's URL line said once (netkit said it twice, and "Giving up." in the verbose log).
   ["-N --content-disposition -t 1 and a HEAD answered 500", [
