@@ -2632,8 +2632,10 @@ class Walker {
               ) {
                 // --spider's robots.txt error page, kept: GNU's res_retrieve_file fetches it with
                 // --spider off, so it is named as a download is (robots.txt), and kept as no
-                // rules were read from it (server random seeds 1500299, 1500393).
+                // rules were read from it (server random seeds 1500299, 1500393); written over
+                // one of an earlier run as any robots.txt (seed 1800320: netkit's `.1`).
                 path = path.slice(0, -4);
+                clobber = clobbers;
               }
               events.response?.(response);
               if (

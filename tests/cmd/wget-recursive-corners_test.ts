@@ -1469,6 +1469,18 @@ const MISBEHAVING: [string, string[], Record<string, Behaviour>, "twice"?][] = [
       headStatus: 501,
     }),
   }],
+  // --spider --content-on-error keeps robots.txt's error page as `robots.txt` (GNU fetches it
+  // with --spider off), and a second run writes over it, as over any file of the run (server
+  // random seed 1800320: netkit's second was `robots.txt.1`).
+  ["--spider --content-on-error and robots.txt's error page, twice", [
+    "-r",
+    "--spider",
+    "--content-on-error",
+  ], {
+    "/": linking("a.txt"),
+    "/robots.txt": plain(500, "oops\n"),
+    "/a.txt": plain(200, "a\n"),
+  }, "twice"],
   // -E named a page at its HEAD's answer (a 503 retried, its type text/html): GNU's dt keeps
   // ADDED_HTML_EXTENSION, so -K's backup is `n29.orig` (server random seed 1800222: netkit's
   // was `n29.html.orig`, the GET finding the name extended already).
