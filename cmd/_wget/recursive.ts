@@ -280,12 +280,18 @@ export const runRecursive = (async function runRecursive(
     : openRejectedLog(recursive.rejectedLog, reporter);
   /** -O FILE: the last document's Last-Modified, FILE's time at the end (as without -r). */
   let outputTime: Date | undefined;
+  /**
+   * The time the saved bodies took to arrive, added up: the closing line's "in TIME", as GNU's
+   * total_download_time (not the waits between tries, nor the pages' reading).
+   */
+  let downloadMs = 0;
   /** A file saved (or kept, or found by a spider), told in `log`. */
   const onSaved = (log: WgetDownloadLog, saved: DownloadResult) => {
     // GNU wget touches -O's FILE after each document with a time; a later write makes it now.
     if (options.output && saved.skipped === undefined) outputTime = saved.lastModified;
     // robots.txt is fetched without -N, as GNU's res_retrieve_file turns it off.
     log.finish(saved, { robots: /^[a-z]+:\/\/[^/]+\/robots\.txt$/i.test(saved.url) });
+    if (saved.skipped === undefined) downloadMs += reporter.lastBodyMs;
   };
   /** A URL failed, told in `log`; the exit code and `--spider`'s broken links take note. */
   const onFailed = (log: WgetDownloadLog, error: unknown, info?: { robots: boolean }) => {
@@ -367,7 +373,7 @@ export const runRecursive = (async function runRecursive(
             files,
             bytes,
             wallMs,
-            downloadMs: wallMs,
+            downloadMs,
           });
         }
         const quota = recursive.quotaBytes ?? 0;

@@ -1045,6 +1045,15 @@ export class WgetReporter {
     }
     // Attempts that ran out on a failure worth retrying (a refused connection is one only when
     // it was retried, with --retry-connrefused).
+    // A HEAD answered 500 or 501 with no try left for its GET (-t 1): GNU's http_loop ends
+    // there without a word more (-nv named the URL with the answer).
+    if (
+      error instanceof GaveUpError && log.headAsked !== undefined &&
+      error.cause instanceof HttpStatusError &&
+      (error.cause.status === 500 || error.cause.status === 501)
+    ) {
+      return;
+    }
     const ranOut = error instanceof GaveUpError ||
       (this.#connectFailureShown(log) && error instanceof SocketError && error.step === "connect" &&
         (retried || error.failure !== "refused"));

@@ -756,6 +756,9 @@ const retryDownload = (async function retryDownload(
     } catch (error) {
       dropEarlyFile(state);
       options.signal?.throwIfAborted();
+      // (Or this download's own HEAD, -c or -N --content-disposition's: see `probe`.)
+      if (state.headFailed) headFailed = true;
+      state.headFailed = false;
       if (
         !headFailed &&
         !isRetryable(error, options.retryOnHttpError, options.retryConnectionRefused)
@@ -794,6 +797,8 @@ interface AttemptState {
   hsts?: { from: string; wire: HttpUrl };
   /** The name a HEAD request chose before a `-c --content-disposition` GET. */
   probedName?: string;
+  /** That HEAD was answered 500 or 501: the GET is the next try (see `retryDownload`). */
+  headFailed?: boolean;
   /**
    * Where the redirects led so far: a retry asks for that URL again, not the first (GNU wget
    * retries the URL that failed, each redirect's target a download of its own).
@@ -1098,11 +1103,23 @@ const attemptDownload = (async function attemptDownload(
         headFirst = false;
         continue;
       }
-      if (probe) {
-        // The HEAD named the file (or failed: then the URL names it, as with GNU wget); the GET
-        // follows, to the same URL, with Range when that file is there.
+      if (probe && (status === 500 || status === 501)) {
+        // GNU's http_loop asks again with GET at the next try (with -t 1 none is left), the file
+        // named by the HEAD's answer all the same (its check_file_output, any status but 401).
         probe = false;
-        const header = response.ok ? response.head.headers.get("Content-Disposition") : undefined;
+        state.probedName = dispositionFileName(
+          response.head.headers.get("Content-Disposition"),
+          options,
+        ) || urlFileName(options, nameUrl);
+        state.headFailed = true;
+        throw new HttpStatusError(status, response.head.reason, target.href);
+      }
+      if (probe && response.ok) {
+        // The HEAD named the file (or else the URL names it, as with GNU wget); the GET follows,
+        // to the same URL, with Range when that file is there. (Another error fails as a GET's
+        // would, with no GET: GNU's WRONGCODE.)
+        probe = false;
+        const header = response.head.headers.get("Content-Disposition");
         state.probedName = dispositionFileName(header, options) ||
           urlFileName(options, nameUrl);
         const copy = options.timestamping && response.ok

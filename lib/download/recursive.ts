@@ -412,6 +412,9 @@ interface HandedGet {
   text: string | undefined;
 }
 
+/** GNU's H_REDIRECTED statuses: a redirect, with a Location or without. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /** Thrown out of download() at a redirect to a URL whose own GET another fetch takes. */
 class ClaimedRedirect extends Error {
   constructor(readonly to: string, readonly own: OwnGet) {
@@ -1055,7 +1058,9 @@ class Walker {
         return;
       }
       this.#unreadKept.delete(path);
-      if (this.#remove(path, forget)) options.onRemoved?.(path);
+      if (!this.#remove(path, forget)) return;
+      if (!forget && options.noClobber) this.#leftTemporaries.add(path);
+      options.onRemoved?.(path);
     }
   }
 
@@ -1871,7 +1876,9 @@ class Walker {
   ): void {
     if (!this.#options.contentOnError || status < 300 || status === 401) return;
     this.#registerLanded(url, landed, path);
-    const kind = pageKind(type);
+    // A redirect without a Location has no type for GNU (its gethttp returns before it sets
+    // one): not a page to convert (server random seed 1800179).
+    const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
     if (kind === "html") this.#htmlFiles.add(path);
     if (kind === "css") this.#cssFiles.add(path);
   }
@@ -1949,6 +1956,9 @@ class Walker {
   /** Rejected pages whose links were not read whole yet, kept for a later visit (#visitRead). */
   readonly #unreadKept = new Set<string>();
 
+  /** -nc: the pages' NAME.tmp files removed here that GNU leaves (-R lets the name pass). */
+  readonly #leftTemporaries = new Set<string>();
+
   /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
    * short is told to the events (GNU wget's "The destination name is too long").
@@ -2003,9 +2013,9 @@ class Walker {
     const shared = options.output;
     // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
     const backups = options.backups ?? 0;
-    const clobber = !how.temporary &&
-      ((layout.directories ?? true) || (options.timestamping && !how.robots) ||
-        (options.resume ?? false) || backups > 0);
+    const clobbers = (layout.directories ?? true) || (options.timestamping && !how.robots) ||
+      (options.resume ?? false) || backups > 0;
+    let clobber = !how.temporary && clobbers;
     // --content-disposition with -c or -N: the file's name is the server's to give, so GNU wget
     // asks with HEAD first (for every URL), then continues the file of that name (Range) or
     // compares it with the server's (-N, as --no-if-modified-since does).
@@ -2018,6 +2028,8 @@ class Walker {
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
     let headFailed: HttpStatusError | undefined;
+    /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
+    let headExtended = false;
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
@@ -2050,13 +2062,16 @@ class Walker {
           const type = response.head.headers.get("Content-Type");
           answered = {
             landed,
-            name: options.adjustExtension && !redirected && response.status !== 401
+            name: options.adjustExtension && !redirected && response.status !== 401 &&
+                !REDIRECT_STATUSES.has(response.status)
               ? withPageExtension(named, type)
               : named,
             // (A redirect's status counts as none: its target answers for the file.)
             status: redirected ? 0 : response.status,
             type,
           };
+          // (-K's NAME.orig then drops it: server random seed 1800222, a 503's HEAD retried.)
+          if (answered.name !== named) headExtended = true;
           // -c -E: the type is known from the HEAD, so the file is continued by its full name
           // (-N compares the name without it, as GNU wget).
           planned = options.adjustExtension && options.resume && response.ok
@@ -2126,7 +2141,7 @@ class Walker {
     /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
     let current = false;
     /** -E added `.html` or `.css` to the file's name. */
-    let extended = false;
+    let extended = headExtended;
     /** -nc, and -E renamed the file: written over a copy by that name. */
     let overwrite = false;
     if (
@@ -2425,6 +2440,16 @@ class Walker {
         if (response) {
           if (connection) events.connected?.(connection);
           const status = response.status;
+          if (
+            how.temporary && options.noClobber && status !== 401 &&
+            this.#leftTemporaries.has(planned)
+          ) {
+            // -nc: GNU left the NAME.tmp here (-R let its name pass) and finds it once answered
+            // (its check_file_output's RETRUNNEEDED): nothing read, said, saved or counted, the
+            // connection not reused (random seed 1600152: `/%69ndex.html` after `/`).
+            response.close();
+            return undefined;
+          }
           if (status < 200 || status >= 300 || status === 206 || status === 204) {
             received = { response };
           } else if (isCurrent(response)) {
@@ -2591,8 +2616,12 @@ class Walker {
                   options.trustServerNames && !options.contentDisposition && options.acceptRules &&
                   !options.deleteAfter && !options.spider
                 ) {
-                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under.
+                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under,
+                  // and a name they accept is written over, as any other (threads random seed
+                  // 2100046: a redirect from a rejected link to `/UP/index.html` under -nH
+                  // --cut-dirs made `index.html.1.html`, where GNU writes over `index.html`).
                   temporary = !acceptsFileName(named, options.acceptRules);
+                  if (!temporary) clobber = clobbers;
                 }
                 path = named + (temporary ? ".tmp" : "");
               }
@@ -2603,8 +2632,10 @@ class Walker {
               ) {
                 // --spider's robots.txt error page, kept: GNU's res_retrieve_file fetches it with
                 // --spider off, so it is named as a download is (robots.txt), and kept as no
-                // rules were read from it (server random seeds 1500299, 1500393).
+                // rules were read from it (server random seeds 1500299, 1500393); written over
+                // one of an earlier run as any robots.txt (seed 1800320: netkit's `.1`).
                 path = path.slice(0, -4);
+                clobber = clobbers;
               }
               events.response?.(response);
               if (

@@ -29,15 +29,14 @@
  *
  * Under `-R` GNU reads the `NAME.tmp` it left again when a later link reaches the same URL: a
  * page not read when it came (a redirect to a URL queued already) netkit keeps until then too
- * (seeds 635 and 20545, fixed). Known left: under `-nc` another URL of that file's name
- * (`/%69ndex.html` after `/`) is asked for by both, GNU then finding its `NAME.tmp` there and
- * saying nothing, netkit saving it again with its `-nv` line (seeds 3405, 21655: `/UP/b/UP/`
- * after `/UP/b/UP/index.html`; 23677: `/%69ndex.html` after `/`, `/b/` after `/b/index.html`,
- * `/caf%C3%A9/index.html` after `/%63af%C3%A9/`, the same requests and files, three `-nv` lines
- * more; 12136: `/docs/a/UP/` after `/` under `-nd`, whose links GNU then never reads); so is
- * the same URL in a second run under `-nc` (seed 3505: `-p -R *.txt,html -nc`, GNU then reads
- * nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp` GNU left; 1200293
- * likewise, `-r -l 0 -R html,js -nc`).
+ * (seeds 635 and 20545, fixed). Under `-nc` another URL of that file's name (`/%69ndex.html`
+ * after `/`) is asked for by both, GNU then finding its `NAME.tmp` there (its gethttp's
+ * RETRUNNEEDED) and saying, saving and reading nothing: so netkit, which remembers the
+ * `NAME.tmp` files it removed where GNU leaves them (seed 1600152, and the first runs of 3405,
+ * 21655, 23677 and 12136, fixed). Known left: the same in a second run under `-nc`, whose
+ * `NAME.tmp` GNU left in the first (seeds 3405, 21655, 23677, 12136; 3505: `-p -R *.txt,html
+ * -nc`, GNU then reads nothing more; 900052: `-r -np -R html -nc`, the start page's `NAME.tmp`
+ * GNU left; 1200293 likewise, `-r -l 0 -R html,js -nc`).
  *
  * Seeds above 100,000 draw more options (and robots.txt groups) from a stream of their own
  * (`tests/harness/random_site.ts`), and seeds above 1,200,000 more again (meta robots and refresh
@@ -88,12 +87,17 @@ import {
  * (`-R [[:upper:]]*`) and 2000182 (`-A [[:upper:]]* --ignore-case`): fnmatch's classes in
  * `-A`/`-R`, which netkit took for a bracket of their letters (under `--ignore-case` a class
  * tests the name's own letter, FNM_CASEFOLD); 1700063 (`-c --ignore-length`: a 206's length is
- * its Content-Range's, `[562/562]`, as GNU's gethttp reads it; netkit said `[562]`).
+ * its Content-Range's, `[562/562]`, as GNU's gethttp reads it; netkit said `[562]`); 1600152
+ * (`-r -R html -nc`: `/%69ndex.html` after `/`, GNU's `index.html.tmp` found there, nothing said;
+ * netkit saved it again with its `-nv` line); 2100046 (`-A *index* --trust-server-names -nH
+ * --cut-dirs=8 -x -E`: a rejected page redirected to a name `-A` accepts is written over, as GNU
+ * writes any file under `-x`; netkit made `index.html.1.html`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
-  ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063],
+  ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
+  2100046,
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

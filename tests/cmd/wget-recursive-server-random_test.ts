@@ -94,14 +94,21 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * retrieve_url registers it, so a later link to it is not asked for again; netkit asked), and
  * likewise 1700112 (`-p -k -N --content-disposition --content-on-error`: the start URL's HEAD
  * answered 503, its page registered, so -k's conversion says it is missing) and 1700130 (`-r -k
- * -K -N --no-if-modified-since --content-on-error` again).
+ * -K -N --no-if-modified-since --content-on-error` again); 1800179 (`-r -N -k -K
+ * --content-disposition --content-on-error`: a HEAD answered 303 without a Location registers
+ * the URL's file but no page, as GNU's gethttp returns before it takes the type; netkit's -k
+ * said `r1.html: No such file or directory`), and 1800222 (`-m -E -k -K --content-disposition`:
+ * a page's HEAD answered 503 with its type text/html, retried, names the file with -E's
+ * extension, which GNU's dt keeps, so -K's backup is `n29.orig`; netkit's was `n29.html.orig`), and
+ * 1800320 (`-m --spider --content-on-error` again: robots.txt's error page kept, written over by
+ * the second run, as GNU's; netkit's second was `robots.txt.1`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
-  ...[1600294, 1600016, 1700112, 1700130],
+  ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320],
 ];
 
 /**

@@ -191,5 +191,33 @@ peerTest(
         assert.deepEqual(logs[1], logs[0]);
       });
     }
+    // A page -R rejects (`/r.html`, read as NAME.tmp) redirected to a name it accepts
+    // (`/UP/index.html`'s `index.html`, which `/`'s file holds under -nH --cut-dirs=1): written
+    // over, as any file of the run under -x (GNU's ALLOW_CLOBBER), where netkit kept the link's
+    // no-clobber and made `index.html.1` (threads random seed 2100046).
+    await t.step("-r --trust-server-names -R r.html -nH --cut-dirs=1: written over", async () => {
+      await using over = await startNginx(`${dir.path}/over`, {
+        serverConfig: "location = /r.html { return 302 /UP/index.html; }",
+      });
+      await Deno.writeTextFile(`${over.root}/index.html`, `<a href="r.html">r</a>\n`);
+      await Deno.mkdir(`${over.root}/UP`);
+      await Deno.writeTextFile(`${over.root}/UP/index.html`, "up\n");
+      const runs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-over`;
+        await Deno.mkdir(cwd, { recursive: true });
+        const args = ["-nv", "-r", "--trust-server-names", "-R", "r.html", "-nH", "--cut-dirs=1"];
+        const run = await runWgetLogged(tool, [...args, `http://127.0.0.1:${over.port}/`], cwd);
+        const files = [...await snapshotTree(cwd)].filter(([path]) => path !== "stderr.txt")
+          .sort();
+        runs.push({ code: run.code, lines: stableLines(run.stderr), files });
+      }
+      const lines = runs[0]!.lines;
+      assert.ok(
+        lines.some((line) => /UP\/index\.html .*-> "index\.html"/.test(line)),
+        lines.join("\n"),
+      );
+      assert.deepEqual(runs[1], runs[0]);
+    });
   },
 );

@@ -159,3 +159,64 @@ peerTest(
     assert.deepEqual(netkit.files, gnu.files);
   },
 );
+
+/**
+ * A file named by Content-Disposition whose HEAD is answered `headStatus` (its GET 200), the
+ * header on both answers; each answer closes the connection.
+ */
+function headFails(headStatus: string): RawHandler {
+  return async (conn, { head }) => {
+    const asHead = head.startsWith("HEAD ");
+    const body = "hello\n";
+    const lines = [
+      asHead ? headStatus : "HTTP/1.1 200 OK",
+      "Content-Type: text/plain",
+      'Content-Disposition: attachment; filename="named.txt"',
+      "Last-Modified: Wed, 01 Jan 2020 00:00:00 GMT",
+      `Content-Length: ${body.length}`,
+      "Connection: close",
+    ];
+    await send(conn, `${lines.join("\r\n")}\r\n\r\n${asHead ? "" : body}`);
+  };
+}
+
+peerTest(
+  "wget -N --content-disposition whose HEAD fails: GNU's GET at the next try, or its error",
+  ["wget"],
+  async (t) => {
+    // -N (or -c) with --content-disposition asks with HEAD first (download()'s probe). GNU's
+    // http_loop asks again with GET at the next try after a 500 or 501 ("(try: 2)", -nv's URL
+    // line, the file named by the HEAD's header; with -t 1 no try is left: exit 4, nothing
+    // more said), and fails on any other status as on a GET's (a 404: exit 8, no GET). netkit
+    // sent the GET at once after any failed HEAD, named by the URL.
+    await using dir = await tempDir();
+    await using server = startRawServer({
+      "/h500": headFails("HTTP/1.1 500 Internal Server Error"),
+      "/h501": headFails("HTTP/1.1 501 Not Implemented"),
+      "/h404": headFails("HTTP/1.1 404 Not Found"),
+    });
+    const cases: [string, string[]][] = [
+      ["h500", ["-N"]],
+      ["h500", ["-N", "-nv"]],
+      ["h501", ["-c"]],
+      ["h500", ["-N", "-t", "1"]],
+      ["h501", ["-N", "-nv", "-t", "1"]],
+      ["h404", ["-N"]],
+      ["h404", ["-c", "-nv"]],
+    ];
+    for (const [path, options] of cases) {
+      await t.step(`${options.join(" ")} /${path}`, async () => {
+        const args = [
+          "--waitretry=0",
+          "--content-disposition",
+          ...options,
+          `${server.base}/${path}`,
+        ];
+        const { gnu, netkit } = await bothWgetLogs(dir.path, args);
+        assert.equal(netkit.log, gnu.log);
+        assert.equal(netkit.code, gnu.code);
+        assert.deepEqual(netkit.files, gnu.files);
+      });
+    }
+  },
+);
