@@ -24,6 +24,18 @@ import { type Behaviour, plain, startRandomServer } from "../harness/random_serv
 import { gzipSync } from "node:zlib";
 
 /** nginx directives: types, pages behind queries, names from Content-Disposition, no Range. */
+/** `server` reset, and a new directory under `root` for `tool`'s run ("gnu" or "netkit"). */
+async function freshRun(
+  server: { reset(): Promise<void> },
+  root: string,
+  tool: string,
+): Promise<string> {
+  await server.reset();
+  const out = `${root}/${tool}`;
+  await Deno.mkdir(out);
+  return out;
+}
+
 function config(log: string): string {
   const named = (path: string, name: string, type = "text/plain") =>
     `location = /cd/${path} { types {} default_type ${type}; ` +
@@ -1595,9 +1607,7 @@ peerTest(
         await using server = startRandomServer({ urls, start: "/", args, again: false });
         const found = [];
         for (const tool of ["gnu", "netkit"]) {
-          await server.reset();
-          const out = `${dir.path}/${tool}`;
-          await Deno.mkdir(out);
+          const out = await freshRun(server, dir.path, tool);
           const argv = ["-nv", ...args, "-P", "out", `${server.origin}/`];
           // "twice": the second run into the same directory is compared.
           if (twice) await wgetLogged(tool, argv, out, { LC_ALL: "C.UTF-8" });
@@ -1677,9 +1687,7 @@ peerTest(
     await using server = startRandomServer({ urls, start: "/", args, again: false });
     const found = [];
     for (const tool of ["gnu", "netkit"]) {
-      await server.reset();
-      const out = `${dir.path}/${tool}`;
-      await Deno.mkdir(out);
+      const out = await freshRun(server, dir.path, tool);
       const argv = ["-nv", ...args, "-P", "out", `${server.origin}/`];
       const { code, stderr } = await wgetLogged(tool, argv, out, { LC_ALL: "C.UTF-8" });
       // (GNU's NAME.tmp left, which netkit removes: cmd/README.md.)
@@ -1715,9 +1723,7 @@ peerTest(
     const args = ["-r", "-nv", "--retry-on-http-error=503", "--waitretry=1"];
     await using server = startRandomServer({ urls, start: "/", args, again: false });
     for (const tool of ["gnu", "netkit"]) {
-      await server.reset();
-      const out = `${dir.path}/${tool}`;
-      await Deno.mkdir(out);
+      const out = await freshRun(server, dir.path, tool);
       const { stderr } = await wgetLogged(tool, [...args, "-P", "out", `${server.origin}/`], out);
       const closing = stderr.split("\n").find((line) => line.startsWith("Downloaded: 2 files"));
       const seconds = / in ([\d.]+)(m?s) /.exec(closing ?? "");
