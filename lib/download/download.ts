@@ -1122,7 +1122,7 @@ const attemptDownload = (async function attemptDownload(
         const header = response.head.headers.get("Content-Disposition");
         state.probedName = dispositionFileName(header, options) ||
           urlFileName(options, nameUrl);
-        const copy = options.timestamping && response.ok
+        const copy = options.timestamping
           ? fileInfo(joinPath(directory, state.probedName))
           : undefined;
         if (copy?.mtime !== undefined && copy.size !== undefined) {
@@ -1150,7 +1150,7 @@ const attemptDownload = (async function attemptDownload(
           } else {
             fetchAfterHead("untimed", copy.size);
           }
-        } else if (response.ok) {
+        } else {
           // -N without a time to compare says so after the HEAD, as GNU wget.
           const untimed = options.timestamping &&
             response.head.headers.get("Last-Modified") === undefined;
