@@ -1043,8 +1043,6 @@ export class WgetReporter {
       // Said for this file, which ends here: the next file of this log starts unsaid.
       log.invalidSaid = false;
     }
-    // Attempts that ran out on a failure worth retrying (a refused connection is one only when
-    // it was retried, with --retry-connrefused).
     // A HEAD answered 500 or 501 with no try left for its GET (-t 1): GNU's http_loop ends
     // there without a word more (-nv named the URL with the answer).
     if (
@@ -1054,6 +1052,8 @@ export class WgetReporter {
     ) {
       return;
     }
+    // Attempts that ran out on a failure worth retrying (a refused connection is one only when
+    // it was retried, with --retry-connrefused).
     const ranOut = error instanceof GaveUpError ||
       (this.#connectFailureShown(log) && error instanceof SocketError && error.step === "connect" &&
         (retried || error.failure !== "refused"));
