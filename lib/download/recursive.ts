@@ -285,6 +285,19 @@ interface QueueItem {
  */
 const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
 
+/** `url`'s scheme with its colon when it is http, https, ftp or ftps; undefined otherwise. */
+function schemeOf(url: string): "http:" | "https:" | "ftp:" | "ftps:" | undefined {
+  return url.startsWith("http:")
+    ? "http:"
+    : url.startsWith("https:")
+    ? "https:"
+    : url.startsWith("ftp:")
+    ? "ftp:"
+    : url.startsWith("ftps:")
+    ? "ftps:"
+    : undefined;
+}
+
 /** A walk's start URL with the parts `-np` compares each link's with (see `#startParts`). */
 interface StartParts {
   start: URL;
@@ -1126,13 +1139,11 @@ class Walker {
     refusals?: PageRefusals,
   ): UrlParts | undefined | Promise<UrlParts | undefined> {
     const options = this.#options;
-    const colon = link.url.indexOf(":");
-    const scheme = link.url.slice(0, colon + 1);
+    // (The text up to the first colon, without a string made a link.)
+    const scheme = schemeOf(link.url);
     // GNU wget parses http, https, ftp and ftps links only: the others (mailto:, javascript:)
     // are dropped before any test, and never logged.
-    if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
-      return undefined;
-    }
+    if (scheme === undefined) return undefined;
     // A closure only for --rejected-log: most links are refused (seen already) with nobody told.
     const onRejected = options.onRejected;
     const reject = onRejected === undefined ? refuseQuietly : (reason: RejectReason): undefined => {
