@@ -33,6 +33,14 @@ const DOTTED_QUAD =
 /** The default port of each scheme here: the parser drops it. */
 const DEFAULT_PORT: Readonly<Record<string, string>> = { "http:": "80", "https:": "443" };
 
+/**
+ * The scheme, host name and port that last passed the host's tests: a site's links share them,
+ * so the tests (which depend on these three only) are run once a host, not once a link.
+ */
+let passedProtocol = "";
+let passedHostname = "";
+let passedPort = "";
+
 /** The parts of `href` as a `URL` would give them; undefined for a shape not handled here. */
 export function splitLinkUrl(href: string): UrlParts | undefined {
   const match = CANONICAL.exec(href);
@@ -42,15 +50,20 @@ export function splitLinkUrl(href: string): UrlParts | undefined {
   const port = match[3] ?? "";
   const pathname = match[4]!;
   const query = match[5] ?? "";
-  if (
-    // An empty label, a name the IDNA rules read (`xn--`), or a host the parser takes for IPv4.
-    hostname.startsWith(".") || hostname.includes("..") || hostname.includes("xn--") ||
-    (NUMERIC_LABEL.test(hostname) && !DOTTED_QUAD.test(hostname)) ||
-    port === DEFAULT_PORT[protocol] || (port !== "" && Number(port) > 65535) ||
-    DOT_SEGMENT.test(pathname)
-  ) {
-    return undefined;
+  if (hostname !== passedHostname || port !== passedPort || protocol !== passedProtocol) {
+    if (
+      // An empty label, a name the IDNA rules read (`xn--`), or a host the parser takes for IPv4.
+      hostname.startsWith(".") || hostname.includes("..") || hostname.includes("xn--") ||
+      (NUMERIC_LABEL.test(hostname) && !DOTTED_QUAD.test(hostname)) ||
+      port === DEFAULT_PORT[protocol] || (port !== "" && Number(port) > 65535)
+    ) {
+      return undefined;
+    }
+    passedProtocol = protocol;
+    passedHostname = hostname;
+    passedPort = port;
   }
+  if (DOT_SEGMENT.test(pathname)) return undefined;
   return {
     href,
     protocol,

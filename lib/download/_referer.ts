@@ -25,7 +25,11 @@ export function withReferer(
   headers: ReadonlyArray<readonly [string, string]> | undefined,
   referer: string | undefined,
 ): Array<readonly [string, string]> {
-  const copy = [...(headers ?? [])];
+  // (The walker's every file: no header of the user's to look through or copy.)
+  if (headers === undefined || headers.length === 0) {
+    return referer === undefined ? [] : [["Referer", referer]];
+  }
+  const copy = [...headers];
   if (referer !== undefined && !copy.some(([name]) => /^referer$/i.test(name))) {
     copy.push(["Referer", referer]);
   }

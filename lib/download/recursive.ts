@@ -285,6 +285,28 @@ interface QueueItem {
  */
 const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
 
+/** `url`'s scheme with its colon when it is http, https, ftp or ftps; undefined otherwise. */
+function schemeOf(url: string): "http:" | "https:" | "ftp:" | "ftps:" | undefined {
+  return url.startsWith("http:")
+    ? "http:"
+    : url.startsWith("https:")
+    ? "https:"
+    : url.startsWith("ftp:")
+    ? "ftp:"
+    : url.startsWith("ftps:")
+    ? "ftps:"
+    : undefined;
+}
+
+/** A walk's start URL with the parts `-np` compares each link's with (see `#startParts`). */
+interface StartParts {
+  start: URL;
+  hostname: string;
+  protocol: string;
+  port: string;
+  directory: string;
+}
+
 /** The refusals of `#refusalBeforeRobots` on one page: of links not inline, then inline. */
 type PageRefusals = [Map<string, RejectReason>, Map<string, RejectReason>];
 
@@ -1117,13 +1139,11 @@ class Walker {
     refusals?: PageRefusals,
   ): UrlParts | undefined | Promise<UrlParts | undefined> {
     const options = this.#options;
-    const colon = link.url.indexOf(":");
-    const scheme = link.url.slice(0, colon + 1);
+    // (The text up to the first colon, without a string made a link.)
+    const scheme = schemeOf(link.url);
     // GNU wget parses http, https, ftp and ftps links only: the others (mailto:, javascript:)
     // are dropped before any test, and never logged.
-    if (scheme !== "http:" && scheme !== "https:" && scheme !== "ftp:" && scheme !== "ftps:") {
-      return undefined;
-    }
+    if (scheme === undefined) return undefined;
     // A closure only for --rejected-log: most links are refused (seen already) with nobody told.
     const onRejected = options.onRejected;
     const reject = onRejected === undefined ? refuseQuietly : (reason: RejectReason): undefined => {
@@ -1214,13 +1234,16 @@ class Walker {
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
       return "DOMAIN";
     }
-    if (
-      options.noParent && host === start.hostname &&
-      (url.protocol !== start.protocol || url.port === start.port) &&
-      !(options.pageRequisites && link.inline) &&
-      !isSubdirectory(this.#directoryOfStart(start), directoryOf(url))
-    ) {
-      return "PARENT";
+    if (options.noParent) {
+      // (The start URL's parts read once a walk: each getter of a URL makes a string.)
+      const from = this.#startParts(start);
+      if (
+        host === from.hostname && (url.protocol !== from.protocol || url.port === from.port) &&
+        !(options.pageRequisites && link.inline) &&
+        !isSubdirectory(from.directory, directoryOf(url))
+      ) {
+        return "PARENT";
+      }
     }
     if (
       (options.includeDirectories?.length || options.excludeDirectories?.length) &&
@@ -1234,30 +1257,41 @@ class Walker {
     }
     if (options.acceptRegex && !options.acceptRegex.test(url.href)) return "REGEX";
     if (options.rejectRegex?.test(url.href)) return "REGEX";
-    // The file's name, decoded, only for -A/-R.
-    const file = options.acceptRules &&
+    // The file's name, decoded, only for -A/-R with a list (the command gives empty ones, which
+    // accept every name).
+    const rules = options.acceptRules;
+    const file = rules && (rules.accept?.length || rules.reject?.length) &&
       decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
-      file && options.acceptRules &&
+      file && rules &&
       !(hasHtmlSuffix(file) &&
         (this.#maxDepth === Infinity || depth < this.#maxDepth - 1 || options.pageRequisites)) &&
-      !acceptsFileName(file, options.acceptRules)
+      !acceptsFileName(file, rules)
     ) {
       return "RULES";
     }
     return options.spanHosts || host === parent.hostname ? undefined : "SPANNEDHOST";
   }
 
-  /** The start URL of the walk under way and its directory (`-np` compares every link's with it). */
-  #startDirectory: { start: URL; directory: string } | undefined;
+  /**
+   * The start URL of the walk under way, its parts and its directory (`-np` compares every
+   * link's with them).
+   */
+  #startDirectory: StartParts | undefined;
 
-  /** {@linkcode directoryOf} `start`, worked out once a walk. */
-  #directoryOfStart(start: URL): string {
+  /** `start`'s host name, scheme, port and {@linkcode directoryOf}, worked out once a walk. */
+  #startParts(start: URL): StartParts {
     const known = this.#startDirectory;
-    if (known?.start === start) return known.directory;
-    const directory = directoryOf(start);
-    this.#startDirectory = { start, directory };
-    return directory;
+    if (known?.start === start) return known;
+    const parts = {
+      start,
+      hostname: start.hostname,
+      protocol: start.protocol,
+      port: start.port,
+      directory: directoryOf(start),
+    };
+    this.#startDirectory = parts;
+    return parts;
   }
 
   /** The robots.txt rules of `url`'s server, fetched (and saved, as GNU wget does) once. */
