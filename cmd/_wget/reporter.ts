@@ -197,7 +197,7 @@ class DownloadLogState {
   partial = false;
   /** The last response had a Last-Modified header. */
   hasLastModified = false;
-  /** ... that GNU's date parser cannot read ("Last-modified header invalid"). */
+  /** ... that GNU's date parser cannot read ("Last-modified header invalid"; verbose only). */
   lastModifiedInvalid = false;
   /** GNU's "Last-modified header invalid" was said for this file. */
   invalidSaid = false;
@@ -513,7 +513,8 @@ export class WgetReporter {
         log.reason = response.head.reason;
         const lastModified = response.head.headers.get("Last-Modified");
         log.hasLastModified = lastModified !== undefined;
-        log.lastModifiedInvalid = lastModified !== undefined &&
+        // (Said only in verbose output: not parsed a second time for every file of -q or -nv.)
+        log.lastModifiedInvalid = this.#verboseLines && lastModified !== undefined &&
           Number.isNaN(parseHttpDate(lastModified));
         log.responseOk = response.ok;
         // (A 300 without Location is a page, as GNU's.)
