@@ -2442,11 +2442,12 @@ class Walker {
           const status = response.status;
           if (
             how.temporary && options.noClobber && status !== 401 &&
-            this.#leftTemporaries.has(planned)
+            (this.#leftTemporaries.has(planned) || this.#someFileAt(planned, false))
           ) {
-            // -nc: GNU left the NAME.tmp here (-R let its name pass) and finds it once answered
-            // (its check_file_output's RETRUNNEEDED): nothing read, said, saved or counted, the
-            // connection not reused (random seed 1600152: `/%69ndex.html` after `/`).
+            // -nc: GNU left the NAME.tmp here (-R let its name pass), in this run or an earlier
+            // one, and finds it once answered (its check_file_output's RETRUNNEEDED): nothing
+            // read, said, saved or counted, the connection not reused (random seed 1600152:
+            // `/%69ndex.html` after `/`; 900052: the start page's, left by GNU's first run).
             response.close();
             return undefined;
           }

@@ -1709,6 +1709,41 @@ peerTest(
 );
 
 peerTest(
+  "wget -r -R html -nc: a page's NAME.tmp an earlier run left is found there once answered",
+  ["wget"],
+  async () => {
+    // A second run under -nc where GNU's first left the start page's NAME.tmp (cmd/README.md):
+    // its gethttp finds that file once the page is answered and returns RETRUNNEEDED, so nothing
+    // is said, saved, counted or read for links (random seeds 900052, 3505, 3405); netkit, which
+    // looked only at the NAME.tmp files of its own run, saved and read the page again.
+    await using dir = await tempDir();
+    const urls: Record<string, Behaviour> = {
+      "/": linking("a.txt"),
+      "/a.txt": plain(200, "a\n"),
+    };
+    const args = ["-r", "-R", "html", "-nc"];
+    await using server = startRandomServer({ urls, start: "/", args, again: false });
+    const found = [];
+    for (const tool of ["gnu", "netkit"]) {
+      const out = await freshRun(server, dir.path, tool);
+      const host = `${out}/out/${new URL(server.origin).host}`;
+      await Deno.mkdir(host, { recursive: true });
+      await Deno.writeTextFile(`${host}/index.html.tmp`, "<a href=b.txt>left</a>\n");
+      const argv = ["-nv", ...args, "-P", "out", `${server.origin}/`];
+      const { code, stderr } = await wgetLogged(tool, argv, out, { LC_ALL: "C.UTF-8" });
+      const tree = await snapshotTree(`${out}/out`);
+      const log = stableLines(stderr).filter((line) => line !== "")
+        .concat(downloadedCount(stderr));
+      found.push({ code, files: [...tree.keys()].sort(), requests: [...server.requests], log });
+    }
+    const gnu = found[0]!;
+    assert.equal(gnu.requests.length, 1, gnu.requests.join("\n"));
+    assert.deepEqual(gnu.files, [`${new URL(server.origin).host}/index.html.tmp`]);
+    assert.deepEqual(found[1], gnu);
+  },
+);
+
+peerTest(
   "wget -r: the closing line's time is the bodies' time, not the waits between tries",
   ["wget"],
   async () => {
