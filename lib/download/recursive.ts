@@ -2590,8 +2590,10 @@ class Walker {
                 response.close();
               }
               // --content-disposition: the header's name, in the URL's directory, as GNU wget
-              // (--content-on-error's page too, but a 401's, which GNU skips before it names).
-              const error = options.contentOnError && status >= 400;
+              // (--content-on-error's page too, but a 401's, which GNU skips before it names; and
+              // a redirect without a Location, whose name GNU's retrieve_url registers.)
+              const error = options.contentOnError &&
+                (status >= 400 || (REDIRECT_STATUSES.has(status) && !redirect));
               const disposition = options.contentDisposition &&
                   (response.ok || error && status !== 401) && file === undefined && !shared
                 ? response.head.headers.get("Content-Disposition")
@@ -2912,6 +2914,14 @@ class Walker {
       ) {
         // A 401's page is not saved, but -k points its links at the name the file would have
         // had all the same, as GNU's retrieve_url registers the name it planned (no type yet).
+        this.#registerLanded(url, landed, path);
+      } else if (
+        error instanceof HttpStatusError && REDIRECT_STATUSES.has(error.status) &&
+        options.contentOnError && !shared && !how.robots
+      ) {
+        // A redirect without a Location: GNU's check_file_output named the file before its
+        // gethttp returned, and retrieve_url registers that name (no type: not a page), so -k
+        // points links at it (server random seed 1900112).
         this.#registerLanded(url, landed, path);
       }
       options.signal?.throwIfAborted();
