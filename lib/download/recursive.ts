@@ -2515,8 +2515,15 @@ class Walker {
       }
       if (result === undefined && !current) {
         const mayExist = (path: string) => this.#mayExist(path);
+        // (A link -A/-R reject too: the target's name is judged afresh, as GNU's gethttp judges
+        // the name it saves under, and one they accept is compared as any other's: random seed
+        // 1900015, a rejected link redirected to `/p87.html`, asked for without If-Modified-Since.)
+        const rules = options.deleteAfter || options.spider ? undefined : options.acceptRules;
         const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
-          !headFirst && !shared && !how.temporary;
+          !headFirst && !shared && (!how.temporary || rules !== undefined);
+        /** Whether the file of a redirect's target at `there` is one compared (not a NAME.tmp). */
+        const comparedAt = (there: string) =>
+          !how.temporary || (rules !== undefined && acceptsFileName(there, rules));
         // -c and -nc --trust-server-names: the target's file is the one continued or looked
         // for, as GNU's http_loop names each URL of the redirects afresh.
         // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
@@ -2540,7 +2547,7 @@ class Walker {
             // With several threads, the target's own fetch before this one in the queue is let
             // finish first: GNU's run has its file by then (threads random seed 2000621).
             await this.#afterEarlierFetch(there, how);
-            const copy = mayExist(there)
+            const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
             if (checkAtRedirect && copy) throw new RedirectToCopy(to, there, copy);
@@ -2654,7 +2661,8 @@ class Walker {
               if (retimed) {
                 // -N --trust-server-names: the target's file, compared before its request (see
                 // redirectWait above).
-                planned = plannedPath(to);
+                const there = plannedPath(to);
+                if (comparedAt(there)) planned = there;
                 local = undefined;
                 const at = headers.findIndex(([name]) => name === "If-Modified-Since");
                 if (at >= 0) headers.splice(at, 1);

@@ -1593,6 +1593,27 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       "/a.txt": plain(200, "a\n"),
     },
   ]),
+  // -N --trust-server-names again: a link -A rejects, redirected to a page it accepts, asks for
+  // that page with If-Modified-Since, as GNU's gethttp judges and compares the name it saves
+  // under (random seed 1900015: netkit asked without, as for the link's NAME.tmp, and got a 200).
+  ["-N --trust-server-names -A p*: a rejected link redirected to an accepted page, again", [
+    "-r",
+    "-N",
+    "--trust-server-names",
+    "-A",
+    "p*",
+  ], {
+    "/": linking("r1.html", "p2.html"),
+    "/r1.html": plain(303, "", { headers: [["Location", "/p1.html"]] }),
+    "/p1.html": plain(200, "<html><body>p1</body></html>\n", {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      honoursIms: true,
+    }),
+    "/p2.html": plain(200, "<html><body>p2</body></html>\n", {
+      headers: [["Content-Type", "text/html"], ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+      honoursIms: true,
+    }),
+  }, "twice"],
   // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
   // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
   ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
