@@ -96,13 +96,15 @@ import {
  * --cut-dirs=8 -x -E`: a rejected page redirected to a name `-A` accepts is written over, as GNU
  * writes any file under `-x`; netkit made `index.html.1.html`); 3405, 3505, 900052 and 1200293
  * (a second run under `-nc -R` finds the `NAME.tmp` GNU's first left, its gethttp's RETRUNNEEDED:
- * netkit saved and read the page again).
+ * netkit saved and read the page again); 1900015 (`-r -A p* --trust-server-names -N` again: a
+ * rejected link redirected to `/p87.html` asks with If-Modified-Since, as GNU's gethttp compares
+ * the name it saves under; netkit asked without, as for the link's `NAME.tmp`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
-  ...[2100046, 3405, 3505, 900052, 1200293],
+  ...[2100046, 3405, 3505, 900052, 1200293, 1900015],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
