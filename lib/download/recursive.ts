@@ -348,6 +348,8 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
+  headFailed?: HttpStatusError | undefined;
   /**
    * With several threads, `--spider --trust-server-names`: a NAME.tmp that a fetch after it in
    * the queue saved, not yet read, is written over (see `#fetchSpiderTemporary`).
@@ -1595,6 +1597,13 @@ class Walker {
     try {
       if (this.#options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer, how.redirectWait);
+        if (head instanceof HttpStatusError) {
+          // Answered 500 or 501: GNU's http_loop asks with GET at its next try (none with -t 1)
+          // and saves that answer as a download's, read for links (server random seed 1800311:
+          // netkit's GET went within the HEAD's try, and a page's came a second time).
+          const landed = head.url === url ? how.landed : head.url;
+          return await this.#fetchNamed(url, { ...how, headFailed: head, landed });
+        }
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1730,6 +1739,7 @@ class Walker {
     headOnly = false,
   ): Promise<DownloadResult | HttpStatusError | undefined> {
     const options = this.#options;
+    const downloadOptions = this.#downloadOptions;
     const events = log.events ?? {};
     let landed = url;
     try {
@@ -1745,6 +1755,13 @@ class Walker {
             events.response?.(response);
             const status = response.status;
             if (headOnly && (status === 500 || status === 501)) {
+              // (Its cookies count all the same, as download() takes them after this event:
+              // server random seed 124, whose GET at the next try went without.)
+              const target = parseHttpUrl(landed);
+              for (const value of response.head.headers.getAll("Set-Cookie")) {
+                downloadOptions.cookies?.setCookie(target, value);
+              }
+              recordHsts(downloadOptions.hsts, events, target, response);
               throw new HeadUnanswered(new HttpStatusError(status, response.head.reason, landed));
             }
           },
@@ -1763,13 +1780,16 @@ class Walker {
     }
   }
 
-  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  /**
+   * A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure, or the
+   * error of a HEAD answered 500 or 501 (the GET is the caller's).
+   */
   async #head(
     url: string,
     log: FetchLog = this.#options,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
-  ): Promise<Fetched | undefined> {
+  ): Promise<Fetched | HttpStatusError | undefined> {
     let contentType: string | undefined;
     let noContent = false;
     const result = await this.#sendHead(
@@ -1782,8 +1802,9 @@ class Walker {
       false,
       referer,
       redirectWait,
+      true,
     );
-    if (result === undefined || result instanceof HttpStatusError) return undefined;
+    if (result === undefined || result instanceof HttpStatusError) return result;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
     return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
@@ -2027,7 +2048,7 @@ class Walker {
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
-    let headFailed: HttpStatusError | undefined;
+    let headFailed = how.headFailed;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
     if (headFirst) {
@@ -2914,8 +2935,14 @@ class Walker {
         // server random seed 1500392, whose page -k left unconverted).
         this.#registerLanded(url, landed, path);
         const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(path);
-        if (kind === "css") this.#cssFiles.add(path);
+        if (options.spider || options.deleteAfter) {
+          // Removed (and forgotten) as GNU's retrieve_tree removes any file handed back there
+          // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
+          this.#remove(path);
+        } else {
+          if (kind === "html") this.#htmlFiles.add(path);
+          if (kind === "css") this.#cssFiles.add(path);
+        }
       } else if (
         error instanceof HttpStatusError && error.status === 401 && options.contentOnError &&
         !options.contentDisposition && !shared && !how.robots

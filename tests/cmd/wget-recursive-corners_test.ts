@@ -1525,6 +1525,20 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
     "/a.txt": plain(200, "a\n", { headStatus: 500 }),
     "/b.txt": plain(200, "b\n"),
   }],
+  // And --spider's HEADs: a HEAD answered 500 or 501 is asked again with GET at the next try,
+  // none with -t 1 (exit 4), as GNU's http_loop (server random seed 1800311: netkit sent the GET
+  // within the HEAD's try, and then said the link broken, exit 8).
+  ...["1", "2"].map((tries): [string, string[], Site] => [
+    `--spider -t ${tries} and HEADs answered 500 or 501`,
+    ["-r", "--spider", "--waitretry=0", "-t", tries],
+    {
+      "/": linking("a.txt", "b.txt", "c.txt"),
+      // (The HEAD's cookie goes with the GET: netkit's went without, server random seed 124.)
+      "/a.txt": plain(200, "a\n", { headStatus: 500, headers: [["Set-Cookie", "c=1"]] }),
+      "/b.txt": plain(404, "b\n", { headStatus: 501 }),
+      "/c.txt": plain(200, "c\n"),
+    },
+  ]),
   // --content-on-error with HEADs first: a URL whose HEAD failed has the file the HEAD named all
   // the same (none here), a page by its type, so a later link to it is not asked for again and
   // its page "read" (No such file or directory), as GNU's retrieve_url registers it (server
