@@ -1485,6 +1485,15 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
     const bytes = await response.copyBodyTo(paced(writer), onProgress);
     await decoder?.finish();
+    if (
+      options.ignoreContentLength && response.status === 206 && length !== undefined &&
+      bytes < length
+    ) {
+      // --ignore-length: a 206's body is as long as its Content-Range says, as GNU's gethttp
+      // reads it, so one cut short is tried again from there (server random seed 1900217:
+      // netkit took the close for its end).
+      throw new UnexpectedEofError(length, bytes);
+    }
     if (bytes < skip && response.contentLength !== undefined) {
       // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
       // to its end and then calls a read error at byte N/M ("(null)": no system error), and

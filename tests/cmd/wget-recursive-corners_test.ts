@@ -1628,6 +1628,24 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       honoursIms: true,
     }),
   }, "twice"],
+  // --ignore-length: a 206's body is as long as its Content-Range says (GNU's gethttp), so one
+  // cut short is asked for again from there (server random seed 1900217: netkit took the close
+  // for its end, `[40/346]`); here after a 503's page kept by --content-on-error, cut short too.
+  ["--ignore-length and a 206 cut short", [
+    "-r",
+    "--ignore-length",
+    "--content-on-error",
+    "--retry-on-http-error=503",
+    "--waitretry=0",
+  ], {
+    "/": linking("a.txt"),
+    "/a.txt": plain(503, "abcdefghij".repeat(30), {
+      headers: [["Content-Type", "text/plain"]],
+      framing: "short",
+      cuts: [0.05, 0.2],
+      failures: 1,
+    }),
+  }],
   // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
   // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
   ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
