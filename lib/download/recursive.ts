@@ -2812,12 +2812,16 @@ class Walker {
         // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
         // the type of the answer (nginx's 416 page is text/html). After a redirect the file is
         // the target's, as for a file fetched: a later link to the target finds it done.
-        this.#registerLanded(url, result.finalUrl, planned);
+        // (A file an earlier try of this fetch wrote is that one, under -E's name too, as GNU's
+        // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
+        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.)
+        const kept = claimed ? path : planned;
+        this.#registerLanded(url, result.finalUrl, kept);
         const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(planned);
-        if (kind === "css") this.#cssFiles.add(planned);
+        if (kind === "html") this.#htmlFiles.add(kept);
+        if (kind === "css") this.#cssFiles.add(kept);
         log.onSaved?.(result);
-        return { path: planned, finalUrl: result.finalUrl, kind };
+        return { path: kept, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
         // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the

@@ -1646,6 +1646,22 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       failures: 1,
     }),
   }],
+  // -E --content-on-error: a page answered 503 whose error page was kept as `n12.html`, then
+  // asked for from its end at the retry and answered whole (no longer: "already fully
+  // retrieved"), is read for links from `n12.html`, the name GNU's http_loop keeps across the
+  // tries (server random seed 1900351: netkit read `n12`, No such file or directory).
+  ["-E --content-on-error, a 503's page kept and then complete", [
+    "-r",
+    "-nd",
+    "-E",
+    "--content-on-error",
+    "--retry-on-http-error=503",
+    "--waitretry=0",
+  ], {
+    "/": linking("n12"),
+    "/n12": { ...linking("t.txt"), status: 503, failures: 1 },
+    "/t.txt": plain(200, "t\n"),
+  }],
   // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
   // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
   ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {
