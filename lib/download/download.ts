@@ -799,6 +799,8 @@ interface AttemptState {
   probedName?: string;
   /** That HEAD was answered 500 or 501: the GET is the next try (see `retryDownload`). */
   headFailed?: boolean;
+  /** --spider's HEAD was answered 500 or 501: the tries after it ask with GET, as GNU wget. */
+  spiderGet?: boolean;
   /**
    * Where the redirects led so far: a retry asks for that URL again, not the first (GNU wget
    * retries the URL that failed, each redirect's target a download of its own).
@@ -850,7 +852,7 @@ const attemptDownload = (async function attemptDownload(
     fromUrl ? sameOrigin(at, original) : at.host === original.host;
   const keyOf = (at: HttpUrl) => `${at.scheme}://${at.host}:${at.port}`;
   /** --spider asks with GET after a HEAD the server cannot answer (500, 501), as GNU wget. */
-  let spiderGet = false;
+  const spiderGet = state.spiderGet ?? false;
   /** The server's Digest challenge, once it sent one: each request answers it. */
   let digest: import("./_digest_auth.ts").DigestChallenge | undefined;
   /** The origin whose Digest challenge `digest` is. */
@@ -1159,8 +1161,11 @@ const attemptDownload = (async function attemptDownload(
         continue;
       }
       if (options.spider && sentMethod === "HEAD" && (status === 500 || status === 501)) {
-        spiderGet = true;
-        continue;
+        // GNU's http_loop asks with GET at the next try (counted, waited for; with -t 1 none is
+        // left: exit 4), as after -N's HEAD (server random seed 1800311).
+        state.spiderGet = true;
+        state.headFailed = true;
+        throw new HttpStatusError(status, response.head.reason, target.href);
       }
       // GNU wget takes any 416 as "already fully retrieved" (exit 0), not only after a Range.
       if (status === 416) return completeResult(plannedPath, offset);
@@ -1480,6 +1485,15 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   const copy = async (writer: ByteWriter, onProgress: (n: number) => void) => {
     const bytes = await response.copyBodyTo(paced(writer), onProgress);
     await decoder?.finish();
+    if (
+      options.ignoreContentLength && response.status === 206 && length !== undefined &&
+      bytes < length
+    ) {
+      // --ignore-length: a 206's body is as long as its Content-Range says, as GNU's gethttp
+      // reads it, so one cut short is tried again from there (server random seed 1900217:
+      // netkit took the close for its end).
+      throw new UnexpectedEofError(length, bytes);
+    }
     if (bytes < skip && response.contentLength !== undefined) {
       // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
       // to its end and then calls a read error at byte N/M ("(null)": no system error), and

@@ -370,6 +370,8 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
+  headFailed?: HttpStatusError | undefined;
   /**
    * With several threads, `--spider --trust-server-names`: a NAME.tmp that a fetch after it in
    * the queue saved, not yet read, is written over (see `#fetchSpiderTemporary`).
@@ -1629,6 +1631,13 @@ class Walker {
     try {
       if (this.#options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer, how.redirectWait);
+        if (head instanceof HttpStatusError) {
+          // Answered 500 or 501: GNU's http_loop asks with GET at its next try (none with -t 1)
+          // and saves that answer as a download's, read for links (server random seed 1800311:
+          // netkit's GET went within the HEAD's try, and a page's came a second time).
+          const landed = head.url === url ? how.landed : head.url;
+          return await this.#fetchNamed(url, { ...how, headFailed: head, landed });
+        }
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
@@ -1764,6 +1773,7 @@ class Walker {
     headOnly = false,
   ): Promise<DownloadResult | HttpStatusError | undefined> {
     const options = this.#options;
+    const downloadOptions = this.#downloadOptions;
     const events = log.events ?? {};
     let landed = url;
     try {
@@ -1779,6 +1789,13 @@ class Walker {
             events.response?.(response);
             const status = response.status;
             if (headOnly && (status === 500 || status === 501)) {
+              // (Its cookies count all the same, as download() takes them after this event:
+              // server random seed 124, whose GET at the next try went without.)
+              const target = parseHttpUrl(landed);
+              for (const value of response.head.headers.getAll("Set-Cookie")) {
+                downloadOptions.cookies?.setCookie(target, value);
+              }
+              recordHsts(downloadOptions.hsts, events, target, response);
               throw new HeadUnanswered(new HttpStatusError(status, response.head.reason, landed));
             }
           },
@@ -1797,13 +1814,16 @@ class Walker {
     }
   }
 
-  /** A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure. */
+  /**
+   * A spider's HEAD request for `url`: what it is, or undefined (and reported) on failure, or the
+   * error of a HEAD answered 500 or 501 (the GET is the caller's).
+   */
   async #head(
     url: string,
     log: FetchLog = this.#options,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
-  ): Promise<Fetched | undefined> {
+  ): Promise<Fetched | HttpStatusError | undefined> {
     let contentType: string | undefined;
     let noContent = false;
     const result = await this.#sendHead(
@@ -1816,8 +1836,9 @@ class Walker {
       false,
       referer,
       redirectWait,
+      true,
     );
-    if (result === undefined || result instanceof HttpStatusError) return undefined;
+    if (result === undefined || result instanceof HttpStatusError) return result;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
     return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
@@ -2061,7 +2082,7 @@ class Walker {
     /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
-    let headFailed: HttpStatusError | undefined;
+    let headFailed = how.headFailed;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
     if (headFirst) {
@@ -2476,11 +2497,12 @@ class Walker {
           const status = response.status;
           if (
             how.temporary && options.noClobber && status !== 401 &&
-            this.#leftTemporaries.has(planned)
+            (this.#leftTemporaries.has(planned) || this.#someFileAt(planned, false))
           ) {
-            // -nc: GNU left the NAME.tmp here (-R let its name pass) and finds it once answered
-            // (its check_file_output's RETRUNNEEDED): nothing read, said, saved or counted, the
-            // connection not reused (random seed 1600152: `/%69ndex.html` after `/`).
+            // -nc: GNU left the NAME.tmp here (-R let its name pass), in this run or an earlier
+            // one, and finds it once answered (its check_file_output's RETRUNNEEDED): nothing
+            // read, said, saved or counted, the connection not reused (random seed 1600152:
+            // `/%69ndex.html` after `/`; 900052: the start page's, left by GNU's first run).
             response.close();
             return undefined;
           }
@@ -2548,8 +2570,15 @@ class Walker {
       }
       if (result === undefined && !current) {
         const mayExist = (path: string) => this.#mayExist(path);
+        // (A link -A/-R reject too: the target's name is judged afresh, as GNU's gethttp judges
+        // the name it saves under, and one they accept is compared as any other's: random seed
+        // 1900015, a rejected link redirected to `/p87.html`, asked for without If-Modified-Since.)
+        const rules = options.deleteAfter || options.spider ? undefined : options.acceptRules;
         const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
-          !headFirst && !shared && !how.temporary;
+          !headFirst && !shared && (!how.temporary || rules !== undefined);
+        /** Whether the file of a redirect's target at `there` is one compared (not a NAME.tmp). */
+        const comparedAt = (there: string) =>
+          !how.temporary || (rules !== undefined && acceptsFileName(there, rules));
         // -c and -nc --trust-server-names: the target's file is the one continued or looked
         // for, as GNU's http_loop names each URL of the redirects afresh.
         // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
@@ -2573,7 +2602,7 @@ class Walker {
             // With several threads, the target's own fetch before this one in the queue is let
             // finish first: GNU's run has its file by then (threads random seed 2000621).
             await this.#afterEarlierFetch(there, how);
-            const copy = mayExist(there)
+            const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
             if (checkAtRedirect && copy) throw new RedirectToCopy(to, there, copy);
@@ -2623,8 +2652,10 @@ class Walker {
                 response.close();
               }
               // --content-disposition: the header's name, in the URL's directory, as GNU wget
-              // (--content-on-error's page too, but a 401's, which GNU skips before it names).
-              const error = options.contentOnError && status >= 400;
+              // (--content-on-error's page too, but a 401's, which GNU skips before it names; and
+              // a redirect without a Location, whose name GNU's retrieve_url registers.)
+              const error = options.contentOnError &&
+                (status >= 400 || (REDIRECT_STATUSES.has(status) && !redirect));
               const disposition = options.contentDisposition &&
                   (response.ok || error && status !== 401) && file === undefined && !shared
                 ? response.head.headers.get("Content-Disposition")
@@ -2685,7 +2716,8 @@ class Walker {
               if (retimed) {
                 // -N --trust-server-names: the target's file, compared before its request (see
                 // redirectWait above).
-                planned = plannedPath(to);
+                const there = plannedPath(to);
+                if (comparedAt(there)) planned = there;
                 local = undefined;
                 const at = headers.findIndex(([name]) => name === "If-Modified-Since");
                 if (at >= 0) headers.splice(at, 1);
@@ -2814,12 +2846,16 @@ class Walker {
         // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
         // the type of the answer (nginx's 416 page is text/html). After a redirect the file is
         // the target's, as for a file fetched: a later link to the target finds it done.
-        this.#registerLanded(url, result.finalUrl, planned);
+        // (A file an earlier try of this fetch wrote is that one, under -E's name too, as GNU's
+        // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
+        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.)
+        const kept = claimed ? path : planned;
+        this.#registerLanded(url, result.finalUrl, kept);
         const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(planned);
-        if (kind === "css") this.#cssFiles.add(planned);
+        if (kind === "html") this.#htmlFiles.add(kept);
+        if (kind === "css") this.#cssFiles.add(kept);
         log.onSaved?.(result);
-        return { path: planned, finalUrl: result.finalUrl, kind };
+        return { path: kept, finalUrl: result.finalUrl, kind };
       }
       if (noContent && !claimed && !shared) {
         // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
@@ -2937,14 +2973,28 @@ class Walker {
         // server random seed 1500392, whose page -k left unconverted).
         this.#registerLanded(url, landed, path);
         const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(path);
-        if (kind === "css") this.#cssFiles.add(path);
+        if (options.spider || options.deleteAfter) {
+          // Removed (and forgotten) as GNU's retrieve_tree removes any file handed back there
+          // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
+          this.#remove(path);
+        } else {
+          if (kind === "html") this.#htmlFiles.add(path);
+          if (kind === "css") this.#cssFiles.add(path);
+        }
       } else if (
         error instanceof HttpStatusError && error.status === 401 && options.contentOnError &&
         !options.contentDisposition && !shared && !how.robots
       ) {
         // A 401's page is not saved, but -k points its links at the name the file would have
         // had all the same, as GNU's retrieve_url registers the name it planned (no type yet).
+        this.#registerLanded(url, landed, path);
+      } else if (
+        error instanceof HttpStatusError && REDIRECT_STATUSES.has(error.status) &&
+        options.contentOnError && !shared && !how.robots
+      ) {
+        // A redirect without a Location: GNU's check_file_output named the file before its
+        // gethttp returned, and retrieve_url registers that name (no type: not a page), so -k
+        // points links at it (server random seed 1900112).
         this.#registerLanded(url, landed, path);
       }
       options.signal?.throwIfAborted();

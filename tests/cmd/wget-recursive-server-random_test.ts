@@ -101,14 +101,25 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * a page's HEAD answered 503 with its type text/html, retried, names the file with -E's
  * extension, which GNU's dt keeps, so -K's backup is `n29.orig`; netkit's was `n29.html.orig`), and
  * 1800320 (`-m --spider --content-on-error` again: robots.txt's error page kept, written over by
- * the second run, as GNU's; netkit's second was `robots.txt.1`).
+ * the second run, as GNU's; netkit's second was `robots.txt.1`); 1900112 (`-r -k
+ * --content-disposition --content-on-error`: a redirect to a redirect without a Location has the
+ * file GNU's check_file_output named for the target before its gethttp returned, registered by
+ * its retrieve_url, so -k points the link at it; netkit left the link absolute); 1800311 (`-m
+ * --spider -t 1`: a HEAD answered 500 is asked again with GET at the next try, none with -t 1,
+ * as GNU's http_loop; netkit sent the GET within the HEAD's try, and under -r a page's twice);
+ * 1900217 (`--ignore-length --content-on-error`: a 206 cut short is asked for again from there,
+ * its length its Content-Range's, as GNU's gethttp; netkit took the close for its end) and
+ * 1900351 (`-r -E -nd --content-on-error`: a page whose 503's page was kept as `n12.html`, then
+ * found complete at the retry, is read from `n12.html`, as GNU's http_loop keeps the name across
+ * the tries; netkit read `n12`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
   ...[26, 34, 59, 151, 229, 266, 298, 316, 465, 491, 1003, 3011, 3344, 3950, 4351, 4952, 5514],
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
-  ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320],
+  ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
+  ...[1900217, 1900351],
 ];
 
 /**

@@ -220,3 +220,33 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget --spider whose HEAD is answered 500 or 501: GNU's GET at the next try, none with -t 1",
+  ["wget"],
+  async (t) => {
+    // GNU's http_loop asks again with GET at the next try after --spider's HEAD answered 500 or
+    // 501 ("(try: 2)", waited for as a retry); with -t 1 no try is left: exit 4, nothing more
+    // said. netkit sent the GET within the HEAD's try (server random seed 1800311).
+    await using dir = await tempDir();
+    await using server = startRawServer({
+      "/h500": headFails("HTTP/1.1 500 Internal Server Error"),
+      "/h501": headFails("HTTP/1.1 501 Not Implemented"),
+    });
+    const cases: [string, string[]][] = [
+      ["h500", []],
+      ["h501", ["-nv"]],
+      ["h500", ["-t", "1"]],
+      ["h501", ["-nv", "-t", "1"]],
+    ];
+    for (const [path, options] of cases) {
+      await t.step(`--spider ${options.join(" ")} /${path}`, async () => {
+        const args = ["--waitretry=0", "--spider", ...options, `${server.base}/${path}`];
+        const { gnu, netkit } = await bothWgetLogs(dir.path, args);
+        assert.equal(netkit.log, gnu.log);
+        assert.equal(netkit.code, gnu.code);
+        assert.deepEqual(netkit.files, gnu.files);
+      });
+    }
+  },
+);

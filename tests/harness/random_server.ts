@@ -314,13 +314,10 @@ export function randomServerSite(seed: number): RandomServerSite {
   const headFirst = args.includes("--spider") ||
     (args.includes("-N") || args.includes("-m")) && args.includes("--content-disposition");
   // And with -t 1 GNU never asks with GET after a HEAD answered 500 (its loop has no try
-  // left): -t 2 there, below seed 1,800,200 (netkit said -nv's URL line twice then, fixed), and
-  // under --spider (whose GET after such a HEAD netkit sends within the same try: cmd/README.md).
+  // left): -t 2 there, below seed 1,800,200 (netkit said -nv's URL line twice then, and under
+  // --spider sent the GET within the HEAD's try, seed 1800311: both fixed).
   const tries = args.indexOf("-t");
-  if (
-    headFirst && tries >= 0 && args[tries + 1] === "1" &&
-    (seed < 1_800_200 || args.includes("--spider"))
-  ) {
+  if (headFirst && tries >= 0 && args[tries + 1] === "1" && seed < 1_800_200) {
     args[tries + 1] = "2";
   }
   if (headFirst) {

@@ -173,6 +173,32 @@ export async function change(root: string, changes: Change[]): Promise<void> {
   }
 }
 
+/**
+ * Before a second run under `-nc -A`/`-R`: the `NAME.tmp` files GNU's first run left under `dir`
+ * (not counted, cmd/README.md) copied into netkit's tree with their times, so that both runs start
+ * from the same directory (GNU then finds each once answered and reads nothing of it: its
+ * gethttp's RETRUNNEEDED); their paths, which netkit's files leave out.
+ */
+export async function copyLeftTemporaries(dir: string): Promise<Set<string>> {
+  const copied = new Set<string>();
+  const tree = await snapshotTree(`${dir}/gnu/out`).catch(() => new Map<string, string>());
+  for (const path of tree.keys()) {
+    if (!/\.tmp(\.\d+)?(\.html|\.css)?(\.orig)?$/.test(path)) continue;
+    const to = `${dir}/netkit/out/${path}`;
+    if (await Deno.lstat(to).then(() => true, () => false)) continue;
+    try {
+      await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
+      await Deno.copyFile(`${dir}/gnu/out/${path}`, to);
+    } catch {
+      continue; // (A file of netkit's where GNU has a directory: nothing copied.)
+    }
+    const info = await Deno.lstat(`${dir}/gnu/out/${path}`);
+    await Deno.utime(to, info.atime ?? SITE_TIME, info.mtime ?? SITE_TIME);
+    copied.add(path);
+  }
+  return copied;
+}
+
 /** Runs both wgets with `args` on `url`, each in its directory under `dir`. */
 export async function runBoth(
   dir: string,
@@ -183,6 +209,7 @@ export async function runBoth(
   rules: boolean,
   mtimes: boolean,
   netkitArgs: string[] = [],
+  seeded: ReadonlySet<string> = new Set(),
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const tool of ["gnu", "netkit"]) {
@@ -215,6 +242,8 @@ export async function runBoth(
     const tree = await snapshotTree(`${cwd}/out`).catch(() => new Map<string, string>());
     const files = [];
     for (const [path, digest] of tree) {
+      // (GNU's NAME.tmp files copied here before a second run, `copyLeftTemporaries`.)
+      if (tool === "netkit" && seeded.has(path)) continue;
       const mtime = mtimes
         ? ` ${second((await Deno.stat(`${cwd}/out/${path}`)).mtime?.getTime() ?? 0)}`
         : "";
