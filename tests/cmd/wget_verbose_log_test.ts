@@ -161,6 +161,28 @@ peerTest(
 );
 
 /**
+ * One step a case of `headFails` URLs: GNU wget and netkit's with `--waitretry=0`, `options` and
+ * the case's own options for `/PATH` on `base`, into `dir`; the same log, exit code and files.
+ */
+async function headCasesBesideGnu(
+  t: Deno.TestContext,
+  dir: string,
+  base: string,
+  options: string[],
+  cases: [string, string[]][],
+): Promise<void> {
+  for (const [path, own] of cases) {
+    await t.step(`${[...options, ...own].join(" ")} /${path}`, async () => {
+      const args = ["--waitretry=0", ...options, ...own, `${base}/${path}`];
+      const { gnu, netkit } = await bothWgetLogs(dir, args);
+      assert.equal(netkit.log, gnu.log);
+      assert.equal(netkit.code, gnu.code);
+      assert.deepEqual(netkit.files, gnu.files);
+    });
+  }
+}
+
+/**
  * A file named by Content-Disposition whose HEAD is answered `headStatus` (its GET 200), the
  * header on both answers; each answer closes the connection.
  */
@@ -204,20 +226,7 @@ peerTest(
       ["h404", ["-N"]],
       ["h404", ["-c", "-nv"]],
     ];
-    for (const [path, options] of cases) {
-      await t.step(`${options.join(" ")} /${path}`, async () => {
-        const args = [
-          "--waitretry=0",
-          "--content-disposition",
-          ...options,
-          `${server.base}/${path}`,
-        ];
-        const { gnu, netkit } = await bothWgetLogs(dir.path, args);
-        assert.equal(netkit.log, gnu.log);
-        assert.equal(netkit.code, gnu.code);
-        assert.deepEqual(netkit.files, gnu.files);
-      });
-    }
+    await headCasesBesideGnu(t, dir.path, server.base, ["--content-disposition"], cases);
   },
 );
 
@@ -239,14 +248,6 @@ peerTest(
       ["h500", ["-t", "1"]],
       ["h501", ["-nv", "-t", "1"]],
     ];
-    for (const [path, options] of cases) {
-      await t.step(`--spider ${options.join(" ")} /${path}`, async () => {
-        const args = ["--waitretry=0", "--spider", ...options, `${server.base}/${path}`];
-        const { gnu, netkit } = await bothWgetLogs(dir.path, args);
-        assert.equal(netkit.log, gnu.log);
-        assert.equal(netkit.code, gnu.code);
-        assert.deepEqual(netkit.files, gnu.files);
-      });
-    }
+    await headCasesBesideGnu(t, dir.path, server.base, ["--spider"], cases);
   },
 );
