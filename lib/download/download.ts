@@ -42,7 +42,7 @@ import { LineTooLongError, UnexpectedEofError } from "../net/socket_stream.ts";
 import { NetkitError } from "../io/netkit_error.ts";
 import { type Received, takeOver } from "./_received.ts";
 import type { HstsStore } from "./hsts.ts";
-import { recordHsts } from "./_hsts_answer.ts";
+import { keepAnswerState } from "./_hsts_answer.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { freeFileName, MAX_NAME_SUFFIX } from "./_free_name.ts";
@@ -984,10 +984,7 @@ const attemptDownload = (async function attemptDownload(
     try {
       if (connection) events.connected?.(connection);
       events.response?.(response);
-      for (const value of response.head.headers.getAll("Set-Cookie")) {
-        options.cookies?.setCookie(wire, value);
-      }
-      recordHsts(options.hsts, events, wire, response);
+      keepAnswerState(options, events, wire, response);
       const status = response.status;
       const location = response.head.headers.getAll("Location")[0];
       if (REDIRECTS.has(status) && location !== undefined) {

@@ -47,7 +47,7 @@ import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
 import { parseLinkUrl } from "./_link_url.ts";
-import { recordHsts } from "./_hsts_answer.ts";
+import { keepAnswerState } from "./_hsts_answer.ts";
 import {
   type HttpClientOptions,
   type HttpConnectionInfo,
@@ -1792,10 +1792,7 @@ class Walker {
               // (Its cookies count all the same, as download() takes them after this event:
               // server random seed 124, whose GET at the next try went without.)
               const target = parseHttpUrl(landed);
-              for (const value of response.head.headers.getAll("Set-Cookie")) {
-                downloadOptions.cookies?.setCookie(target, value);
-              }
-              recordHsts(downloadOptions.hsts, events, target, response);
+              keepAnswerState(downloadOptions, events, target, response);
               throw new HeadUnanswered(new HttpStatusError(status, response.head.reason, landed));
             }
           },
@@ -2515,10 +2512,7 @@ class Walker {
             contentType = response.head.headers.get("Content-Type");
             events.response?.(response);
             // Its cookies count all the same (GNU's are taken with the head), its HSTS too.
-            for (const value of response.head.headers.getAll("Set-Cookie")) {
-              this.#downloadOptions.cookies?.setCookie(target, value);
-            }
-            recordHsts(this.#downloadOptions.hsts, events, target, response);
+            keepAnswerState(this.#downloadOptions, events, target, response);
             response.close();
           } else {
             let written = 0;
@@ -2527,10 +2521,7 @@ class Walker {
               contentType = response.head.headers.get("Content-Type");
               lastModified = response.head.headers.get("Last-Modified");
               events.response?.(response);
-              for (const value of response.head.headers.getAll("Set-Cookie")) {
-                this.#downloadOptions.cookies?.setCookie(target, value);
-              }
-              recordHsts(this.#downloadOptions.hsts, events, target, response);
+              keepAnswerState(this.#downloadOptions, events, target, response);
               claimed = true;
               how.onLanded?.(target.href);
               open();
@@ -2982,19 +2973,14 @@ class Walker {
           if (kind === "css") this.#cssFiles.add(path);
         }
       } else if (
-        error instanceof HttpStatusError && error.status === 401 && options.contentOnError &&
-        !options.contentDisposition && !shared && !how.robots
+        error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
+        ((error.status === 401 && !options.contentDisposition) ||
+          REDIRECT_STATUSES.has(error.status))
       ) {
-        // A 401's page is not saved, but -k points its links at the name the file would have
-        // had all the same, as GNU's retrieve_url registers the name it planned (no type yet).
-        this.#registerLanded(url, landed, path);
-      } else if (
-        error instanceof HttpStatusError && REDIRECT_STATUSES.has(error.status) &&
-        options.contentOnError && !shared && !how.robots
-      ) {
-        // A redirect without a Location: GNU's check_file_output named the file before its
-        // gethttp returned, and retrieve_url registers that name (no type: not a page), so -k
-        // points links at it (server random seed 1900112).
+        // Nothing saved, but -k points links at the name the file would have had all the same,
+        // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
+        // page, and a redirect without a Location, which GNU's check_file_output named before
+        // its gethttp returned (server random seed 1900112).
         this.#registerLanded(url, landed, path);
       }
       options.signal?.throwIfAborted();
