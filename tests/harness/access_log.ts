@@ -53,7 +53,7 @@ export interface LoggingServer {
  * in the order they arrived where the log says when each began ({@linkcode inArrivalOrder}), else
  * in the log's order, as {@linkcode loggedRequest} gives them. A request of its own
  * (`GET /.log-marker-UUID`, HTTP/1.0) goes first, and the log is read once it shows it: every
- * request before it is there too.
+ * request before it is there too, or (Apache) comes within {@linkcode LATE_LINE_WITHIN_MS}.
  */
 export async function requestsLoggedSince(server: LoggingServer, from: number): Promise<string[]> {
   const { log, port } = server;
@@ -70,13 +70,44 @@ export async function requestsLoggedSince(server: LoggingServer, from: number): 
     const text = (await Deno.readTextFile(log).catch(() => "")).slice(from);
     const end = text.indexOf(marker);
     if (end >= 0) {
-      return inArrivalOrder(text.slice(0, end).split("\n")).flatMap((line) =>
-        loggedRequest(line) ?? []
-      );
+      const lines = await linesBeganBefore(log, from, text, end);
+      return inArrivalOrder(lines).flatMap((line) => loggedRequest(line) ?? []);
     }
     if (Date.now() > deadline) throw new Error(`${log} does not show ${marker}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * How long a request's line may still come after the marker's, when both began before it: Apache
+ * writes a line from the worker that served the request, once its answer has left, so the line of
+ * a client's last request on a connection of its own can follow the marker's.
+ */
+const LATE_LINE_WITHIN_MS = 300;
+
+/** When the request of a log line that starts with it began (Apache's `%{begin:usec}t`). */
+function beganAt(line: string): number | undefined {
+  const began = /^(\d+) /.exec(line)?.[1];
+  return began === undefined ? undefined : Number(began);
+}
+
+/**
+ * The lines of requests made before the marker, whose line starts at `end` of `text` (the log from
+ * `from` characters on): those before the marker's line where the log does not say when requests
+ * began; where it does (Apache), read again after {@linkcode LATE_LINE_WITHIN_MS}, every line of a
+ * request that began before the marker's.
+ */
+async function linesBeganBefore(
+  log: string,
+  from: number,
+  text: string,
+  end: number,
+): Promise<string[]> {
+  const markerBegan = beganAt(text.slice(text.lastIndexOf("\n", end) + 1));
+  if (markerBegan === undefined) return text.slice(0, end).split("\n");
+  await new Promise((resolve) => setTimeout(resolve, LATE_LINE_WITHIN_MS));
+  const again = (await Deno.readTextFile(log)).slice(from);
+  return again.split("\n").filter((line) => (beganAt(line) ?? Infinity) < markerBegan);
 }
 
 /**
