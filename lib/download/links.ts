@@ -251,76 +251,237 @@ export function extractHtmlLinksFromChunks(
   return scanner.finish();
 }
 
-/**
- * Scanners whose page is done, for HTML and for the text of raw-text elements (read as GNU
- * wget's scanner reads it): a page's scanner is taken from here (and reset) rather than built
- * anew. One in use (an outer page while a `<noscript>`'s text is read) is never here.
- */
-const idleScanners: { html: TagScanner[]; flat: GnuTagScanner[] } = { html: [], flat: [] };
-/** What an idle scanner reports to: nothing. */
-const NO_HANDLERS: TagScannerHandlers = {};
+/** A link's kind, as `LinkScanner.#add` takes it. */
+interface LinkKind {
+  inline?: boolean;
+  expectHtml?: boolean;
+  expectCss?: boolean;
+  ignore?: boolean;
+  base?: boolean;
+  plain?: boolean;
+  refreshTimeout?: number;
+}
 
-/** A scanner reporting to `handlers`, GNU wget's for the text of a raw-text element when `flat`. */
-const takeScanner = (function takeScanner(
-  flat: boolean,
-  handlers: TagScannerHandlers,
-): TagScanner | GnuTagScanner {
-  const idle = flat ? idleScanners.flat.pop() : idleScanners.html.pop();
-  if (idle === undefined) {
-    // GNU's scanner knows no raw-text elements: every tag in the text is seen, as by GNU wget,
-    // and markup that is no tag (a script's `i<n`) is given up at once, as GNU gives it up.
-    return flat ? new GnuTagScanner(handlers) : new TagScanner(handlers);
-  }
-  idle.restart(handlers);
-  return idle;
-}).bind(undefined);
+/** A link without a place in the page's text. */
+const noSpan = { start: 0, end: 0 };
 
 /**
- * The parser and its handlers. With `html` (the whole page) links carry their positions; without
- * it the page may come in pieces, and what was read from the source text comes from the parsed
- * attribute values and text instead. A `flat` scanner (for the text of a raw-text element) knows
- * no raw-text elements, as GNU wget's scanner knows none, so it never scans text twice.
+ * A page's parser and its handlers, built once and used for page after page (a walk reads
+ * hundreds): the handlers are this object's methods, so a page makes no functions and the
+ * tokenizer calls the same ones on every page. With `html` (the whole page) links carry their
+ * positions; without it the page may come in pieces, and what was read from the source text comes
+ * from the parsed attribute values and text instead. A `flat` scanner (for the text of a raw-text
+ * element) knows no raw-text elements, as GNU wget's scanner knows none, so it never scans text
+ * twice.
  */
-const htmlLinkScanner = (function htmlLinkScanner(
-  pageUrl: string,
-  options: HtmlLinkOptions,
-  html: string | undefined,
-  flat = false,
-): { parser: TagScanner | GnuTagScanner; finish(): HtmlLinks } {
-  const follow = options.followTags?.length
-    ? new Set(options.followTags.map((t) => t.toLowerCase()))
-    : undefined;
-  const ignore = options.ignoreTags?.length
-    ? new Set(options.ignoreTags.map((t) => t.toLowerCase()))
-    : undefined;
-  const links: PageLink[] = [];
-  let base = pageUrl;
+class LinkScanner implements TagScannerHandlers {
+  /** The tokenizer, reporting to this object. */
+  readonly parser: TagScanner | GnuTagScanner;
+  readonly #flat: boolean;
+  #pageUrl = "";
+  #options: HtmlLinkOptions = {};
+  #html: string | undefined;
+  #follow: Set<string> | undefined;
+  #ignore: Set<string> | undefined;
+  #links: PageLink[] = [];
+  #base = "";
   /**
    * The links resolved against `base` so far, by their text: a page writes the same link many
    * times (a rustdoc page `../../core/marker/trait.Sized.html` hundreds of times), resolved once.
    */
-  let resolved = new Map<string, string | undefined>();
-  let nofollow = false;
-  /** The raw-text element being read: where its text starts, the text so far, whether it is CSS. */
-  let rawText: { name: string; start: number; text: string; css: boolean } | undefined;
-  const noSpan = { start: 0, end: 0 };
-  const add = (
-    raw: string,
-    span: { start: number; end: number },
-    kind: {
-      inline?: boolean;
-      expectHtml?: boolean;
-      expectCss?: boolean;
-      ignore?: boolean;
-      base?: boolean;
-      plain?: boolean;
-      refreshTimeout?: number;
-    },
-  ) => {
+  #resolved = new Map<string, string | undefined>();
+  #nofollow = false;
+  /** The raw-text element being read (none: undefined): where its text starts, the text so far. */
+  #rawName: string | undefined;
+  #rawStart = 0;
+  #rawText = "";
+  /** The raw-text element is CSS (`<style>`). */
+  #rawCss = false;
+  /** The opening tag being read: its source text (with `html` only) and where it starts. */
+  #tagText: string | undefined;
+  #tagStart = 0;
+
+  constructor(flat: boolean) {
+    this.#flat = flat;
+    // GNU's scanner knows no raw-text elements: every tag in the text is seen, as by GNU wget,
+    // and markup that is no tag (a script's `i<n`) is given up at once, as GNU gives it up.
+    this.parser = flat ? new GnuTagScanner(this) : new TagScanner(this);
+  }
+
+  /** Starts on a page. */
+  start(pageUrl: string, options: HtmlLinkOptions, html: string | undefined): void {
+    this.#pageUrl = pageUrl;
+    this.#options = options;
+    this.#html = html;
+    this.#follow = options.followTags?.length
+      ? new Set(options.followTags.map((t) => t.toLowerCase()))
+      : undefined;
+    this.#ignore = options.ignoreTags?.length
+      ? new Set(options.ignoreTags.map((t) => t.toLowerCase()))
+      : undefined;
+    this.#links = [];
+    this.#base = pageUrl;
+    this.#nofollow = false;
+    this.#rawName = undefined;
+    this.#rawText = "";
+    this.#rawCss = false;
+  }
+
+  /** Ends the page: its links, and the scanner back to the idle ones, holding nothing of it. */
+  finish(): HtmlLinks {
+    const parser = this.parser;
+    parser.end();
+    // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
+    if (this.#rawName !== undefined) this.#closeRawText(this.#html?.length ?? 0);
+    const found = { links: this.#links, nofollow: this.#nofollow };
+    parser.restart(this);
+    this.#links = [];
+    this.#html = undefined;
+    this.#tagText = undefined;
+    this.#rawText = "";
+    this.#resolved.clear();
+    if (this.#flat) idleScanners.flat.push(this);
+    else idleScanners.html.push(this);
+    return found;
+  }
+
+  onopentag(
+    name: string,
+    rawAttributes: Record<string, string>,
+    repeated?: [string, string][],
+  ): void {
+    const parser = this.parser;
+    if (!this.#flat && this.#rawName === undefined && RAW_TEXT_TAGS.has(name)) {
+      this.#rawName = name;
+      this.#rawStart = parser.endIndex + 1;
+      this.#rawText = "";
+      this.#rawCss = false;
+    }
+    // --follow-tags and --ignore-tags leave a style attribute and <style>'s text read, as GNU
+    // wget reads them on every tag.
+    const follow = this.#follow;
+    const followed = !((follow && !follow.has(name)) || this.#ignore?.has(name));
+    if (name === "style" && this.#rawName === "style") this.#rawCss = true;
+    // Most tags (div, p, span, ...) carry no link but in a style attribute: their attributes are
+    // not decoded at all.
+    if (
+      (!followed || (!SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name))) &&
+      !Object.hasOwn(rawAttributes, "style")
+    ) {
+      return;
+    }
+    // Decoded only when a value holds an entity (most tags have none: no copy then).
+    let attributes = rawAttributes;
+    for (const key in rawAttributes) {
+      if (!rawAttributes[key]!.includes("&")) continue;
+      attributes = {};
+      for (const [name, value] of Object.entries(rawAttributes)) {
+        attributes[name] = decodeEntities(value);
+      }
+      break;
+    }
+    this.#tagText = this.#html?.slice(parser.startIndex, parser.endIndex + 1);
+    this.#tagStart = parser.startIndex;
+    if (!followed) {
+      this.#styleLinks(rawAttributes.style!);
+      return;
+    }
+    if (name === "base") {
+      const href = attributes.href;
+      if (href !== undefined) {
+        this.#add(href, this.#span("href"), { ignore: true, base: true });
+        const next = resolve(href, this.#pageUrl) ?? this.#base;
+        if (next !== this.#base) this.#resolved.clear();
+        this.#base = next;
+      }
+    } else if (name === "form") {
+      if (attributes.action !== undefined) {
+        this.#add(attributes.action, this.#span("action"), { ignore: true });
+      }
+    } else if (name === "link") {
+      const href = attributes.href;
+      if (href !== undefined) {
+        const rel = trimBlanks(attributes.rel ?? "").toLowerCase();
+        const type = attributes.type === undefined
+          ? undefined
+          : trimBlanks(attributes.type).toLowerCase();
+        if (rel === "stylesheet" || rel === "alternate stylesheet") {
+          this.#add(href, this.#span("href"), { inline: true, expectCss: true });
+        } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
+          this.#add(href, this.#span("href"), { inline: true });
+        } else {
+          const html = attributes.rel !== undefined && (!type || type === "text/html");
+          this.#add(href, this.#span("href"), { expectHtml: html });
+        }
+      }
+    } else if (name === "meta") {
+      this.#metaTag(attributes);
+    } else {
+      // The attributes in the order the page gives them, as GNU wget orders links by their
+      // place in the page (`<img srcset=... src=...>`: the srcset's first).
+      const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
+      // (for...in: the same order as Object.entries, without an array a tag.)
+      for (const attribute in attributes) {
+        const value = attributes[attribute]!;
+        if (attribute === "style") {
+          this.#styleLinks(rawAttributes.style!);
+          continue;
+        }
+        if (attribute === "srcset" && name === "img") {
+          this.#srcset(this.#span("srcset"), value);
+          continue;
+        }
+        const kind = table && Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+        if (kind === undefined) continue;
+        this.#add(value, this.#span(attribute), {
+          inline: kind.includes("i"),
+          expectHtml: kind.includes("h"),
+        });
+      }
+      // A URL attribute written again is a link too, as GNU wget reads every one of a tag's
+      // attributes (`<a href=x href=y>`: both).
+      if (repeated !== undefined && table !== undefined) {
+        const seen: Record<string, number> = {};
+        const tagText = this.#tagText;
+        for (const [attribute, value] of repeated) {
+          const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
+          if (kind === undefined) continue;
+          const occurrence = seen[attribute] = (seen[attribute] ?? 0) + 1;
+          const at = tagText === undefined
+            ? noSpan
+            : attributeSpan(tagText, this.#tagStart, attribute, occurrence);
+          this.#add(decodeEntities(value), at, {
+            inline: kind.includes("i"),
+            expectHtml: kind.includes("h"),
+          });
+        }
+      }
+      return;
+    }
+    if (rawAttributes.style !== undefined) this.#styleLinks(rawAttributes.style);
+  }
+
+  ontext(text: string): void {
+    if (this.#rawName !== undefined && this.#html === undefined) this.#rawText += text;
+  }
+
+  onclosetag(name: string): void {
+    if (this.#rawName === name) this.#closeRawText(this.parser.startIndex);
+  }
+
+  /** Where the value of the opening tag's attribute `name` sits in the page. */
+  #span(attribute: string): { start: number; end: number } {
+    const tagText = this.#tagText;
+    return tagText === undefined ? noSpan : attributeSpan(tagText, this.#tagStart, attribute);
+  }
+
+  /** Adds the link `raw`, resolved against the base (none when it does not resolve). */
+  #add(raw: string, span: { start: number; end: number }, kind: LinkKind): void {
+    const resolved = this.#resolved;
     let url = resolved.get(raw);
     if (url === undefined) {
       if (resolved.has(raw)) return;
-      url = resolve(raw, base);
+      url = resolve(raw, this.#base);
       resolved.set(raw, url);
       if (url === undefined) return;
     }
@@ -338,151 +499,37 @@ const htmlLinkScanner = (function htmlLinkScanner(
       css: false,
     };
     if (kind.refreshTimeout !== undefined) link.refreshTimeout = kind.refreshTimeout;
-    links.push(link);
-  };
-  const parser = takeScanner(flat, {
-    onopentag(name, rawAttributes, repeated) {
-      if (!flat && rawText === undefined && RAW_TEXT_TAGS.has(name)) {
-        rawText = { name, start: parser.endIndex + 1, text: "", css: false };
-      }
-      // --follow-tags and --ignore-tags leave a style attribute and <style>'s text read, as GNU
-      // wget reads them on every tag.
-      const followed = !((follow && !follow.has(name)) || ignore?.has(name));
-      if (name === "style" && rawText?.name === "style") rawText.css = true;
-      // Most tags (div, p, span, ...) carry no link but in a style attribute: their attributes are
-      // not decoded at all.
-      if (
-        (!followed || (!SPECIAL_TAGS.has(name) && !Object.hasOwn(URL_ATTRIBUTES, name))) &&
-        !Object.hasOwn(rawAttributes, "style")
-      ) {
-        return;
-      }
-      // Decoded only when a value holds an entity (most tags have none: no copy then).
-      let attributes = rawAttributes;
-      for (const key in rawAttributes) {
-        if (!rawAttributes[key]!.includes("&")) continue;
-        attributes = {};
-        for (const [name, value] of Object.entries(rawAttributes)) {
-          attributes[name] = decodeEntities(value);
-        }
-        break;
-      }
-      const tagText = html?.slice(parser.startIndex, parser.endIndex + 1);
-      const span = (attribute: string) =>
-        tagText === undefined ? noSpan : attributeSpan(tagText, parser.startIndex, attribute);
-      if (!followed) {
-        styleLinks(rawAttributes.style!, span);
-        return;
-      }
-      if (name === "base") {
-        const href = attributes.href;
-        if (href !== undefined) {
-          add(href, span("href"), { ignore: true, base: true });
-          const next = resolve(href, pageUrl) ?? base;
-          if (next !== base) resolved = new Map();
-          base = next;
-        }
-      } else if (name === "form") {
-        if (attributes.action !== undefined) {
-          add(attributes.action, span("action"), { ignore: true });
-        }
-      } else if (name === "link") {
-        const href = attributes.href;
-        if (href !== undefined) {
-          const rel = trimBlanks(attributes.rel ?? "").toLowerCase();
-          const type = attributes.type === undefined
-            ? undefined
-            : trimBlanks(attributes.type).toLowerCase();
-          if (rel === "stylesheet" || rel === "alternate stylesheet") {
-            add(href, span("href"), { inline: true, expectCss: true });
-          } else if (rel === "shortcut icon" || rel === "icon" || rel === "manifest") {
-            add(href, span("href"), { inline: true });
-          } else {
-            const html = attributes.rel !== undefined && (!type || type === "text/html");
-            add(href, span("href"), { expectHtml: html });
-          }
-        }
-      } else if (name === "meta") {
-        metaTag(attributes, span);
-      } else {
-        // The attributes in the order the page gives them, as GNU wget orders links by their
-        // place in the page (`<img srcset=... src=...>`: the srcset's first).
-        const table = Object.hasOwn(URL_ATTRIBUTES, name) ? URL_ATTRIBUTES[name] : undefined;
-        // (for...in: the same order as Object.entries, without an array a tag.)
-        for (const attribute in attributes) {
-          const value = attributes[attribute]!;
-          if (attribute === "style") {
-            styleLinks(rawAttributes.style!, span);
-            continue;
-          }
-          if (attribute === "srcset" && name === "img") {
-            srcset(span("srcset"), value);
-            continue;
-          }
-          const kind = table && Object.hasOwn(table, attribute) ? table[attribute] : undefined;
-          if (kind === undefined) continue;
-          add(value, span(attribute), {
-            inline: kind.includes("i"),
-            expectHtml: kind.includes("h"),
-          });
-        }
-        // A URL attribute written again is a link too, as GNU wget reads every one of a tag's
-        // attributes (`<a href=x href=y>`: both).
-        if (repeated !== undefined && table !== undefined) {
-          const seen: Record<string, number> = {};
-          for (const [attribute, value] of repeated) {
-            const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
-            if (kind === undefined) continue;
-            const occurrence = seen[attribute] = (seen[attribute] ?? 0) + 1;
-            const at = tagText === undefined
-              ? noSpan
-              : attributeSpan(tagText, parser.startIndex, attribute, occurrence);
-            add(decodeEntities(value), at, {
-              inline: kind.includes("i"),
-              expectHtml: kind.includes("h"),
-            });
-          }
-        }
-        return;
-      }
-      if (rawAttributes.style !== undefined) styleLinks(rawAttributes.style, span);
-    },
-    ontext(text) {
-      if (rawText !== undefined && html === undefined) rawText.text += text;
-    },
-    onclosetag(name) {
-      if (rawText?.name === name) closeRawText(rawText, parser.startIndex);
-    },
-  });
+    this.#links.push(link);
+  }
 
   /**
    * The links of a `style` attribute's CSS, read as the page writes it (entities and all), as
    * GNU wget reads it.
    */
-  function styleLinks(
-    style: string,
-    span: (attribute: string) => { start: number; end: number },
-  ): void {
-    const at = span("style");
-    const source = html?.slice(at.start, at.end);
+  #styleLinks(style: string): void {
+    const at = this.#span("style");
+    const source = this.#html?.slice(at.start, at.end);
     const placed = source === style;
     const css = placed ? source : style;
-    for (const link of cssLinks(css, base, placed ? at.start : 0)) {
+    const links = this.#links;
+    for (const link of cssLinks(css, this.#base, placed ? at.start : 0)) {
       links.push(placed ? link : { ...link, start: 0, end: 0 });
     }
   }
 
-  /** The links in the text of a raw-text element that ends at `end` (CSS for `<style>`). */
-  function closeRawText(
-    element: { start: number; text: string; css: boolean },
-    end: number,
-  ): void {
-    const { start, css } = element;
-    const text = html === undefined ? element.text : html.slice(start, end);
-    rawText = undefined;
-    if (css) { for (const link of cssLinks(text, base, start)) links.push(link); }
+  /** The links in the text of the raw-text element being read, which ends at `end`. */
+  #closeRawText(end: number): void {
+    const html = this.#html;
+    const start = this.#rawStart;
+    const css = this.#rawCss;
+    const text = html === undefined ? this.#rawText : html.slice(start, end);
+    this.#rawName = undefined;
+    this.#rawText = "";
+    const links = this.#links;
+    if (css) { for (const link of cssLinks(text, this.#base, start)) links.push(link); }
     if (!text.includes("<")) return;
-    const inner = htmlLinkScanner(base, options, html === undefined ? undefined : text, true);
+    const inner = takeScanner(true);
+    inner.start(this.#base, this.#options, html === undefined ? undefined : text);
     inner.parser.write(text);
     const found = inner.finish();
     for (const link of found.links) {
@@ -490,14 +537,14 @@ const htmlLinkScanner = (function htmlLinkScanner(
         html === undefined ? link : { ...link, start: link.start + start, end: link.end + start },
       );
     }
-    if (found.nofollow) nofollow = true;
+    if (found.nofollow) this.#nofollow = true;
   }
 
   /** GNU wget's `srcset` reading: URLs up to whitespace, trailing commas cut, descriptors skipped. */
-  function srcset(span: { start: number; end: number }, decoded: string): void {
+  #srcset(span: { start: number; end: number }, decoded: string): void {
     // The source text gives positions; where it cannot be found (markup too broken to place the
     // attribute), the parsed value gives the same links without them.
-    const source = html?.slice(span.start, span.end);
+    const source = this.#html?.slice(span.start, span.end);
     const placed = source !== undefined && decodeEntities(source) === decoded;
     const value = placed ? span : noSpan;
     const text = placed ? source : decoded;
@@ -517,7 +564,7 @@ const htmlLinkScanner = (function htmlLinkScanner(
       if (end > start) {
         const raw = placed ? decodeEntities(text.slice(start, end)) : text.slice(start, end);
         const at = placed ? { start: value.start + start, end: value.start + end } : noSpan;
-        add(raw, at, {
+        this.#add(raw, at, {
           inline: true,
           plain: true,
         });
@@ -536,10 +583,7 @@ const htmlLinkScanner = (function htmlLinkScanner(
     }
   }
 
-  function metaTag(
-    attributes: Record<string, string>,
-    span: (attribute: string) => { start: number; end: number },
-  ): void {
+  #metaTag(attributes: Record<string, string>): void {
     // GNU wget reads values without the blanks around them (" Refresh ", " 1; url=x").
     const equiv = attributes["http-equiv"] === undefined
       ? undefined
@@ -555,26 +599,38 @@ const htmlLinkScanner = (function htmlLinkScanner(
       if (match && seconds >= 0) {
         const url = (match[2] ?? "").trim();
         // (+ 0: a "-0;" refresh is one of 0 seconds, not -0.)
-        add(url, span("content"), { expectHtml: true, refreshTimeout: seconds + 0 });
+        this.#add(url, this.#span("content"), {
+          expectHtml: true,
+          refreshTimeout: seconds + 0,
+        });
       }
     } else if (trimBlanks(attributes.name ?? "").toLowerCase() === "robots") {
-      if (robotsNofollow(content)) nofollow = true;
+      if (robotsNofollow(content)) this.#nofollow = true;
     }
   }
+}
 
-  return {
-    parser,
-    finish() {
-      parser.end();
-      // An element left open at the end of the page (`<plaintext>`, a cut `<script>`) ends there.
-      if (rawText !== undefined) closeRawText(rawText, html?.length ?? 0);
-      // Back to the idle ones, holding nothing of this page (its text, its handlers' links).
-      parser.restart(NO_HANDLERS);
-      if (parser instanceof GnuTagScanner) idleScanners.flat.push(parser);
-      else idleScanners.html.push(parser);
-      return { links, nofollow };
-    },
-  };
+/**
+ * Scanners whose page is done, for HTML and for the text of raw-text elements (read as GNU
+ * wget's scanner reads it): a page's scanner is taken from here rather than built anew. One in
+ * use (an outer page while a `<noscript>`'s text is read) is never here.
+ */
+const idleScanners: { html: LinkScanner[]; flat: LinkScanner[] } = { html: [], flat: [] };
+
+/** An idle scanner, GNU wget's for the text of a raw-text element when `flat`. */
+const takeScanner = (function takeScanner(flat: boolean): LinkScanner {
+  return (flat ? idleScanners.flat.pop() : idleScanners.html.pop()) ?? new LinkScanner(flat);
+}).bind(undefined);
+
+/** A scanner started on a page. */
+const htmlLinkScanner = (function htmlLinkScanner(
+  pageUrl: string,
+  options: HtmlLinkOptions,
+  html: string | undefined,
+): LinkScanner {
+  const scanner = takeScanner(false);
+  scanner.start(pageUrl, options, html);
+  return scanner;
 }).bind(undefined);
 
 /**
