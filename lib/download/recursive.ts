@@ -315,11 +315,11 @@ const refuseQuietly = (_reason: RejectReason): undefined => undefined;
 
 /** What one fetch gave. */
 interface Fetched {
-  path?: string;
+  path: string | undefined;
   finalUrl: string;
   kind: "html" | "css" | "other";
   /** The body's text, kept as it streamed in when it was to be read for links (and not large). */
-  text?: string | undefined;
+  text: string | undefined;
 }
 
 /** A queued URL fetched (or found saved already), to be read for links. */
@@ -472,7 +472,12 @@ class HeadUnanswered extends Error {
 }
 
 /** What `#fetchReserved` gives for a URL another fetch saved meanwhile (see `FetchHow.landing`). */
-const DOWNLOADED_ALREADY: Fetched = { finalUrl: "", kind: "other" };
+const DOWNLOADED_ALREADY: Fetched = {
+  path: undefined,
+  finalUrl: "",
+  kind: "other",
+  text: undefined,
+};
 
 /** Adds `holder` to the set of `key` in `map`. */
 function addHolder(map: Map<string, Set<NameHolder>>, key: string, holder: NameHolder): void {
@@ -1838,7 +1843,12 @@ class Walker {
     if (result === undefined || result instanceof HttpStatusError) return result;
     log.onSaved?.(result);
     // A 204 is no page whatever its type, so no GET follows (GNU wget types it not at all).
-    return { finalUrl: result.finalUrl, kind: noContent ? "other" : pageKind(contentType) };
+    return {
+      path: undefined,
+      finalUrl: result.finalUrl,
+      kind: noContent ? "other" : pageKind(contentType),
+      text: undefined,
+    };
   }
 
   /**
@@ -1971,7 +1981,7 @@ class Walker {
   ): Fetched {
     const kind = pageKind(checked.contentType);
     this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, log);
-    return { path, finalUrl: checked.finalUrl, kind };
+    return { path, finalUrl: checked.finalUrl, kind, text: undefined };
   }
 
   /**
@@ -2177,6 +2187,7 @@ class Walker {
         path: planned,
         finalUrl: url,
         kind: hasHtmlSuffix(planned) ? "html" : "other",
+        text: undefined,
       };
       this.#kept(url, planned, "exists", 0, url, done.kind, how.log);
       return done;
@@ -2830,7 +2841,7 @@ class Walker {
         const finalUrl = result?.finalUrl ?? landed;
         const kind = pageKind(contentType);
         this.#kept(url, planned, "not-newer", 200, finalUrl, kind, log);
-        return { path: planned, finalUrl, kind };
+        return { path: planned, finalUrl, kind, text: undefined };
       }
       if (result === undefined) throw new TypeError("No response");
       if (result.skipped === "complete") {
@@ -2846,7 +2857,7 @@ class Walker {
         if (kind === "html") this.#htmlFiles.add(kept);
         if (kind === "css") this.#cssFiles.add(kept);
         log.onSaved?.(result);
-        return { path: kept, finalUrl: result.finalUrl, kind };
+        return { path: kept, finalUrl: result.finalUrl, kind, text: undefined };
       }
       if (noContent && !claimed && !shared) {
         // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
@@ -2929,13 +2940,13 @@ class Walker {
         // read from it for links (by its suffix), as for a link's own file.
         const kind = hasHtmlSuffix(noClobbered) ? "html" : "other";
         this.#kept(url, noClobbered, "exists", 0, landed, kind, log);
-        return { path: noClobbered, finalUrl: landed, kind };
+        return { path: noClobbered, finalUrl: landed, kind, text: undefined };
       }
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
         const kind = pageKind(contentType);
         this.#kept(url, planned, "not-newer", 200, landed, kind, log);
-        return { path: planned, finalUrl: landed, kind };
+        return { path: planned, finalUrl: landed, kind, text: undefined };
       }
       if (early && !claimed) {
         // No body came for the file made early: it goes again, as if never made.
@@ -2952,7 +2963,7 @@ class Walker {
         // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
         // page or a stylesheet.
         this.#kept(url, planned, "not-newer", 304, landed, typed, log);
-        return { path: planned, finalUrl: landed, kind: typed };
+        return { path: planned, finalUrl: landed, kind: typed, text: undefined };
       }
       if (
         options.contentOnError && claimed && !shared && !how.robots &&
