@@ -2244,15 +2244,18 @@ class Walker {
     // redirect sends here meanwhile takes its answer, rather than ask a second time (OwnGet).
     // (Its file may be a NAME.tmp to be removed: the fetch that takes it saves it under its own
     // name.)
-    const claims = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
+    const plain = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
       !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
-      !(options.timestamping && options.timestampingByHead) && requestUrl === url &&
-      !this.#someFileAt(planned, options.adjustExtension ?? false);
+      !(options.timestamping && options.timestampingByHead) && requestUrl === url;
+    const claims = plain && !this.#someFileAt(planned, options.adjustExtension ?? false);
     const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
     // The fetch that takes another's GET saves it for good: not as a NAME.tmp to be removed (its
-    // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one.
+    // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one. A
+    // file at its own name (an earlier run's) is written over as by its own answer (threads
+    // random seed 2200377: /r1.html, whose r1.html was there, asked for its redirect's target
+    // again where that target's own GET was under way).
     const rules = options.acceptRules;
-    const claiming = claims && !how.temporary &&
+    const claiming = plain && !how.temporary &&
       !(layout.directories === false && rules && !acceptsFileName(`${planned}.1`, rules));
     /** A redirect to `to`: the own GET of a URL after this one in the queue, when it takes it. */
     const claimOwn = (to: string) => {

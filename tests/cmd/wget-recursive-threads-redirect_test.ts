@@ -128,6 +128,30 @@ peerTest(
       assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
       assert.deepEqual(outcomes[1], outcomes[0]);
     });
+    await t.step("-r with an earlier run's a.html there: written over, as GNU", async () => {
+      // GNU asks for /x.html once, through /a.html's redirect, and writes its bytes over a.html.
+      // netkit's /a.html, whose name a file holds, took no other fetch's GET: it asked for
+      // /x.html a second time and saved x.html too (threads random seed 2200377).
+      const outcomes = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/again-${tool}`;
+        const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
+        await Deno.mkdir(host, { recursive: true });
+        await Deno.writeTextFile(`${host}/a.html`, "earlier\n");
+        reset();
+        const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+        const run = await runWgetLogged(tool, ["-nv", ...threads, "-r", "-P", "out", url], cwd);
+        assert.equal(await Deno.readTextFile(`${host}/a.html`), PAGES["/x.html"], tool);
+        outcomes.push({
+          code: run.code,
+          requests: requests.sort(),
+          files: [...await snapshotTree(`${cwd}/out`)].sort(),
+          log: stableLines(run.stderr).sort(),
+        });
+      }
+      assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
+      assert.deepEqual(outcomes[1], outcomes[0]);
+    });
   },
 );
 
