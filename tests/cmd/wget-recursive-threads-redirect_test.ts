@@ -104,20 +104,26 @@ peerTest(
         assert.deepEqual(netkit, gnu);
       });
     }
-    await t.step("-r with the user's x.html there: left as it is, as GNU", async () => {
-      // GNU never writes x.html (it asks for /x.html once, through /a.html's redirect). netkit's
-      // /x.html, whose name a file holds, is asked for only once /a.html has landed: then it is
-      // one downloaded already (before, its own GET wrote over the user's file).
+    /**
+     * `-r` by both tools with `name` holding `text` first, in a directory of their own
+     * (`PREFIX-TOOL`): `expected` is what `name` holds after each run, and the runs match.
+     */
+    const besideGnuWithFile = async (
+      prefix: string,
+      name: string,
+      text: string,
+      expected: string,
+    ) => {
       const outcomes = [];
       for (const tool of ["gnu", "netkit"]) {
-        const cwd = `${dir.path}/here-${tool}`;
+        const cwd = `${dir.path}/${prefix}-${tool}`;
         const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
         await Deno.mkdir(host, { recursive: true });
-        await Deno.writeTextFile(`${host}/x.html`, "mine\n");
+        await Deno.writeTextFile(`${host}/${name}`, text);
         reset();
         const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
         const run = await runWgetLogged(tool, ["-nv", ...threads, "-r", "-P", "out", url], cwd);
-        assert.equal(await Deno.readTextFile(`${host}/x.html`), "mine\n", tool);
+        assert.equal(await Deno.readTextFile(`${host}/${name}`), expected, tool);
         outcomes.push({
           code: run.code,
           requests: requests.sort(),
@@ -127,30 +133,18 @@ peerTest(
       }
       assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
       assert.deepEqual(outcomes[1], outcomes[0]);
+    };
+    await t.step("-r with the user's x.html there: left as it is, as GNU", async () => {
+      // GNU never writes x.html (it asks for /x.html once, through /a.html's redirect). netkit's
+      // /x.html, whose name a file holds, is asked for only once /a.html has landed: then it is
+      // one downloaded already (before, its own GET wrote over the user's file).
+      await besideGnuWithFile("here", "x.html", "mine\n", "mine\n");
     });
     await t.step("-r with an earlier run's a.html there: written over, as GNU", async () => {
       // GNU asks for /x.html once, through /a.html's redirect, and writes its bytes over a.html.
       // netkit's /a.html, whose name a file holds, took no other fetch's GET: it asked for
       // /x.html a second time and saved x.html too (threads random seed 2200377).
-      const outcomes = [];
-      for (const tool of ["gnu", "netkit"]) {
-        const cwd = `${dir.path}/again-${tool}`;
-        const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
-        await Deno.mkdir(host, { recursive: true });
-        await Deno.writeTextFile(`${host}/a.html`, "earlier\n");
-        reset();
-        const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
-        const run = await runWgetLogged(tool, ["-nv", ...threads, "-r", "-P", "out", url], cwd);
-        assert.equal(await Deno.readTextFile(`${host}/a.html`), PAGES["/x.html"], tool);
-        outcomes.push({
-          code: run.code,
-          requests: requests.sort(),
-          files: [...await snapshotTree(`${cwd}/out`)].sort(),
-          log: stableLines(run.stderr).sort(),
-        });
-      }
-      assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
-      assert.deepEqual(outcomes[1], outcomes[0]);
+      await besideGnuWithFile("again", "a.html", "earlier\n", PAGES["/x.html"]!);
     });
   },
 );
