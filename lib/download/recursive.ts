@@ -897,10 +897,7 @@ class Walker {
             });
             land(order);
             await before;
-            if (visited) {
-              this.#landedInOrder(item.url, visited);
-              await this.#visitRead(item, visited, start, seen, queue);
-            }
+            if (visited) await this.#visitRead(item, visited, start, seen, queue);
           } catch (error) {
             // Told before the loop goes on, so that no URL is started after a failure.
             failure ??= { error };
@@ -923,23 +920,6 @@ class Walker {
       if (running.size > 0) await new Promise<void>((resolve) => (wake = resolve));
     }
     if (failure) throw failure.error;
-  }
-
-  /**
-   * With several threads, a redirected fetch's target is in its file again at its turn in the
-   * queue: a fetch before it that landed on the same URL but was done later took the target for
-   * its own file (GNU's register_download, one fetch at a time, leaves the last one's: threads
-   * random seed 2200667, `/rx1.html` and `/r1.html` both redirected to `/q.html`, `-k` pointed
-   * the links to `/q.html` at `rx1.html`, where GNU's point at `r1.html`).
-   */
-  #landedInOrder(url: string, visited: Visited): void {
-    const { path, finalUrl } = visited;
-    if (
-      finalUrl !== url && path !== undefined && this.#fileToUrl.get(path) === finalUrl &&
-      this.#urlToFile.get(finalUrl) !== path
-    ) {
-      this.#urlToFile.set(finalUrl, path);
-    }
   }
 
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
