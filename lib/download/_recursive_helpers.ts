@@ -151,16 +151,21 @@ export function removeEmptyFailures(paths: readonly string[]): void {
  * `set_file_timestamp`). Only when `FILE` itself is there, a regular file, as GNU's `http_loop`
  * asks first (`file_exists_p`): a `FILE.orig` beside no `FILE` (`-E` saved `x.php` as
  * `x.php.html`), or beside a directory `FILE` (`-E` saved `/Img` as `Img.html`, then `/Img/x`
- * made `Img/`), is no copy.
+ * made `Img/`), is no copy. Not so after a HEAD that named the file (`fileFirst` false: GNU's
+ * `check_file_output` under `--content-disposition`), where `FILE.orig` is taken whether `FILE`
+ * is there or not (`-E` saved `/n28` as `n28.html`, `-K` kept `n28.orig`).
  */
 export function localCopy(
   path: string,
   backupConverted: boolean,
+  fileFirst = true,
 ): { mtime: Date; size: number } | undefined {
-  try {
-    if (!Deno.statSync(path).isFile) return undefined;
-  } catch {
-    return undefined;
+  if (fileFirst) {
+    try {
+      if (!Deno.statSync(path).isFile) return undefined;
+    } catch {
+      return undefined;
+    }
   }
   for (const candidate of backupConverted ? [`${path}.orig`, path] : [path]) {
     try {

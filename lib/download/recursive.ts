@@ -2139,8 +2139,10 @@ class Walker {
           planned = options.adjustExtension && options.resume && response.ok
             ? withPageExtension(named, response.head.headers.get("Content-Type"))
             : named;
+          // (GNU's check_file_output takes FILE.orig under -K though FILE is not there: server
+          // random seed 1900814, `/d/e/n28`'s n28.orig beside -E's n28.html.)
           return timestamping && this.#mayExist(planned)
-            ? localCopy(planned, options.backupConverted ?? false)
+            ? localCopy(planned, options.backupConverted ?? false, false)
             : undefined;
         },
         {
@@ -2158,7 +2160,11 @@ class Walker {
         if (answered) this.#registerFailedHead(url, answered.landed, answered.name, answered);
         return undefined;
       }
-      if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
+      if (checked.current) {
+        // The copy here is the file by the name the answer gave, -E's extension and all (GNU's
+        // gethttp adds it before a HEAD returns): a page among them is read from it for links.
+        return this.#keptAfterHead(url, answered?.name ?? planned, checked, how.log);
+      }
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
       headFailed = checked.headFailed;

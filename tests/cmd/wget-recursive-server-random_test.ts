@@ -111,7 +111,10 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * its length its Content-Range's, as GNU's gethttp; netkit took the close for its end) and
  * 1900351 (`-r -E -nd --content-on-error`: a page whose 503's page was kept as `n12.html`, then
  * found complete at the retry, is read from `n12.html`, as GNU's http_loop keeps the name across
- * the tries; netkit read `n12`).
+ * the tries; netkit read `n12`); 1900814 (`-r -E -N -k -K --content-disposition
+ * --no-if-modified-since`, the second run: the HEAD of `/r25.html`, redirected to `/d/e/n28`,
+ * names the file `n28`, not there, but GNU's check_file_output compares -K's `n28.orig` all the
+ * same, finds it current and reads `n28.html`; netkit asked for `/d/e/n28` again).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -119,7 +122,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351],
+  ...[1900217, 1900351, 1900814],
 ];
 
 /**

@@ -67,3 +67,16 @@ Deno.test("localCopy() takes no FILE.orig beside a directory named FILE (seed 21
   assert.equal(localCopy(name, true), undefined);
   assert.equal(localCopy(name, false), undefined);
 });
+
+Deno.test("localCopy() after a HEAD takes FILE.orig though FILE is not there (seed 1900814)", async () => {
+  // -E -K saved /d/e/n28 as n28.html with n28.orig: the HEAD of --content-disposition names the
+  // file n28, and GNU's check_file_output compares n28.orig all the same; http_loop's
+  // file_exists_p (fileFirst) finds no n28.
+  await using dir = await tempDir();
+  const name = `${dir.path}/n28`;
+  await Deno.writeTextFile(`${name}.orig`, "original");
+  await Deno.utime(`${name}.orig`, 1_000_000_000, 1_000_000_000);
+  assert.equal(localCopy(name, true), undefined);
+  assert.deepEqual(localCopy(name, true, false), { mtime: new Date(1_000_000_000_000), size: 8 });
+  assert.equal(localCopy(name, false, false), undefined);
+});
