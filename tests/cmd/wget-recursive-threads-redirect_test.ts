@@ -224,3 +224,79 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -r -k --max-threads 2: two redirects to one URL, the first done last, -k points at the second's file as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/rx1.html` redirects to `/r1.html`, which redirects to `/q.html`; `/rx1.html`'s answer
+    // waits until `/q.html` has been asked for (or a while, for GNU's run): netkit's fetch of
+    // `/r1.html`, after it in the queue, lands on `/q.html` first. GNU fetches one at a time, and
+    // `/q.html`'s file is the last one saved for it, r1.html, where `-k` points `/`'s link to
+    // `/q.html`; netkit's pointed at rx1.html, the file of the fetch done last, before -k's
+    // maps took the registrations in the order of the queue (threads random seed 2200667).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let qAsked!: () => void;
+    let qSeen = Promise.resolve();
+    const reset = () => {
+      requests = [];
+      qSeen = new Promise<void>((resolve) => (qAsked = resolve));
+    };
+    const root = `<a href="rx1.html">1</a> <a href="r1.html">2</a> <a href="q.html">3</a>\n`;
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/rx1.html") {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            qSeen,
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+          ]);
+          clearTimeout(timer);
+          return new Response(null, { status: 302, headers: { location: "/r1.html" } });
+        }
+        if (path === "/r1.html") {
+          return new Response(null, { status: 302, headers: { location: "/q.html" } });
+        }
+        if (path === "/q.html") qAsked();
+        const body = path === "/" ? root : path === "/q.html" ? "q\n" : undefined;
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of [["-r", "-k"], ["-r", "-nd", "-k", "-K"]]) {
+      await t.step(args.join(" "), async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/twice-${tool}`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
+          await Deno.mkdir(cwd);
+          reset();
+          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+          const run = await runWgetLogged(
+            tool,
+            ["-nv", ...threads, ...args, "-P", "out", url],
+            cwd,
+          );
+          outcomes.push({
+            code: run.code,
+            requests: requests.sort(),
+            files: [...await snapshotTree(`${cwd}/out`)].sort(),
+            log: stableLines(run.stderr).sort(),
+          });
+        }
+        // GNU's `/` points its link to /q.html at r1.html.
+        const host = args.includes("-nd") ? "" : `/127.0.0.1:${server.addr.port}`;
+        const page = await Deno.readTextFile(`${dir.path}/twice-gnu/out${host}/index.html`);
+        assert.match(page, /href="r1\.html">3</);
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
