@@ -1977,7 +1977,8 @@ class Walker {
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
    * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
-   * `register_html`: a later link to a URL that has it reads it again for links.
+   * `register_html`: a later link to a URL that has it reads it again for links. `order`: the
+   * fetch's place in the queue, with several threads (see #registerInQueueOrder).
    */
   #kept(
     url: string,
