@@ -39,9 +39,9 @@ import {
   readPrefix,
   removeEmptyFailures,
   removeIfLink,
-  sameExceptIndex,
   seenKey,
 } from "./_recursive_helpers.ts";
+import { FileMaps } from "./_file_maps.ts";
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
@@ -266,6 +266,15 @@ export interface RecursiveResult {
   /** Files kept on disk, by URL (after redirects both URLs name the file). */
   saved: Map<string, string>;
 }
+
+/**
+ * With several threads, a change a visit made to the maps of the run's files, and the place in
+ * the queue of its URL: a fetch's registration (GNU's register_download, and register_redirection
+ * when `url` was redirected to `finalUrl`), or a file its page's reading removed and forgot.
+ */
+type Registration =
+  & { order: number }
+  & ({ url: string; finalUrl: string; file: string } | { deleted: string });
 
 /** One URL waiting in the queue. */
 interface QueueItem {
@@ -607,10 +616,22 @@ class Walker {
   readonly #startCredentials = new Map<string, { username: string; password: string }>();
   /** The same rules once fetched, so a link is decided without waiting. */
   readonly #robotsReady = new Map<string, RobotsRules>();
-  /** GNU wget's dl_url_file_map: URL -> file (redirects map both URLs). Also `result.saved`. */
-  readonly #urlToFile: Map<string, string> = this.result.saved;
-  /** GNU wget's dl_file_url_map: file -> the URL it was last downloaded from. */
-  readonly #fileToUrl = new Map<string, string>();
+  /**
+   * GNU wget's maps of the run's files, as the walk registers them: with several threads, in the
+   * order the fetches end. Its URL -> file map is `result.saved`.
+   */
+  readonly #files: FileMaps = new FileMaps(this.result.saved);
+  readonly #urlToFile: Map<string, string> = this.#files.urlToFile;
+  /**
+   * With several threads, `-k`'s maps: the registrations of each walk made again once it is
+   * done, in the order of its queue (see #registerInQueueOrder); undefined with one thread,
+   * where the walk's maps are in that order already.
+   */
+  readonly #convertFiles: FileMaps | undefined;
+  /** With several threads: the walk's registrations, each with the queue place that made it. */
+  readonly #registrations: Registration[] = [];
+  /** With several threads: the queue place of the page being read (its removal, robots.txt). */
+  #turn = 0;
   /** Files served as HTML and as CSS, for reuse and for -k. */
   readonly #htmlFiles = new Set<string>();
   readonly #cssFiles = new Set<string>();
@@ -744,11 +765,12 @@ class Walker {
       options.output === undefined && !options.contentDisposition &&
       !options.trustServerNames && !options.deleteAfter;
     this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
+    this.#convertFiles = this.#oneThread ? undefined : new FileMaps();
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
     for (const { url, path, kind } of options.downloaded ?? []) {
-      this.#registerDownload(url, path);
+      this.#registerLanded(url, url, path);
       this.#written.add(path);
       if (kind === "html") this.#htmlFiles.add(path);
       if (kind === "css") this.#cssFiles.add(path);
@@ -806,6 +828,7 @@ class Walker {
     } finally {
       // An abort ends the loop early: let the other tasks settle before the walk returns.
       await Promise.allSettled(running);
+      this.#registerInQueueOrder();
       // (Several only with several threads: no empty file GNU's run would not leave.)
       removeEmptyFailures(this.#writeFailures);
     }
@@ -851,6 +874,7 @@ class Walker {
     // then known (it is a URL downloaded, as in GNU's run), but for the `threads` - 1 URLs just
     // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
     const landedOrders = new Set<number>();
+    this.#turn = 0;
     this.#oldestUnlanded = 1;
     this.#redirectedTo.clear();
     const land = (order: number) => {
@@ -897,6 +921,7 @@ class Walker {
             });
             land(order);
             await before;
+            this.#turn = order;
             if (visited) await this.#visitRead(item, visited, start, seen, queue);
           } catch (error) {
             // Told before the loop goes on, so that no URL is started after a failure.
@@ -1935,9 +1960,10 @@ class Walker {
     landed: string,
     path: string,
     { status, type }: { status: number; type?: string | undefined },
+    order?: number,
   ): void {
     if (!this.#options.contentOnError || status < 300 || status === 401) return;
-    this.#registerLanded(url, landed, path);
+    this.#registerLanded(url, landed, path, order);
     // A redirect without a Location has no type for GNU (its gethttp returns before it sets
     // one): not a page to convert (server random seed 1800179).
     const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
@@ -1951,7 +1977,8 @@ class Walker {
    * After a redirect the file is the target's (`finalUrl`), as for a file fetched (GNU's
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
    * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
-   * `register_html`: a later link to a URL that has it reads it again for links.
+   * `register_html`: a later link to a URL that has it reads it again for links. `order`: the
+   * fetch's place in the queue, with several threads (see #registerInQueueOrder).
    */
   #kept(
     url: string,
@@ -1961,8 +1988,9 @@ class Walker {
     finalUrl = url,
     kind: Fetched["kind"] = "other",
     log: FetchLog = this.#options,
+    order?: number,
   ): void {
-    this.#registerLanded(url, finalUrl, path);
+    this.#registerLanded(url, finalUrl, path, order);
     if (kind === "html") this.#htmlFiles.add(path);
     if (kind === "css") this.#cssFiles.add(path);
     this.#options.onNotModified?.(url, path);
@@ -1977,10 +2005,10 @@ class Walker {
     url: string,
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
-    log?: FetchLog,
+    how: FetchHow,
   ): Fetched {
     const kind = pageKind(checked.contentType);
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, log);
+    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, how.log, how.order);
     return { path, finalUrl: checked.finalUrl, kind, text: undefined };
   }
 
@@ -2157,13 +2185,15 @@ class Walker {
         },
       );
       if (checked === undefined) {
-        if (answered) this.#registerFailedHead(url, answered.landed, answered.name, answered);
+        if (answered) {
+          this.#registerFailedHead(url, answered.landed, answered.name, answered, how.order);
+        }
         return undefined;
       }
       if (checked.current) {
         // The copy here is the file by the name the answer gave, -E's extension and all (GNU's
         // gethttp adds it before a HEAD returns): a page among them is read from it for links.
-        return this.#keptAfterHead(url, answered?.name ?? planned, checked, how.log);
+        return this.#keptAfterHead(url, answered?.name ?? planned, checked, how);
       }
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
@@ -2195,7 +2225,7 @@ class Walker {
         kind: hasHtmlSuffix(planned) ? "html" : "other",
         text: undefined,
       };
-      this.#kept(url, planned, "exists", 0, url, done.kind, how.log);
+      this.#kept(url, planned, "exists", 0, url, done.kind, how.log, how.order);
       return done;
     }
     let contentType: string | undefined;
@@ -2233,10 +2263,12 @@ class Walker {
           referer: how.referer,
         });
         if (checked === undefined) {
-          if (answered) this.#registerFailedHead(url, answered.landed, planned, answered);
+          if (answered) {
+            this.#registerFailedHead(url, answered.landed, planned, answered, how.order);
+          }
           return undefined;
         }
-        if (checked.current) return this.#keptAfterHead(url, planned, checked, how.log);
+        if (checked.current) return this.#keptAfterHead(url, planned, checked, how);
         local = undefined;
         // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
         // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
@@ -2784,7 +2816,7 @@ class Walker {
                 referer: how.referer,
               });
               if (checked === undefined) return undefined;
-              if (checked.current) return this.#keptAfterHead(url, error.path, checked, how.log);
+              if (checked.current) return this.#keptAfterHead(url, error.path, checked, how);
               // Newer: the GET goes to where the HEAD landed, the file fetched whole.
               from = checked.finalUrl;
               headFailed = checked.headFailed;
@@ -2834,7 +2866,7 @@ class Walker {
               this.result.files++;
               this.result.bytes += handed.result.bytes;
               const finalUrl = handed.result.finalUrl;
-              this.#registerLanded(url, finalUrl, path);
+              this.#registerLanded(url, finalUrl, path, how.order);
               if (handed.kind === "html") this.#htmlFiles.add(path);
               if (handed.kind === "css") this.#cssFiles.add(path);
               log.onSaved?.({ ...handed.result, url, path });
@@ -2849,7 +2881,7 @@ class Walker {
         // The copy here stays; a page or stylesheet among them is read from it for links.
         const finalUrl = result?.finalUrl ?? landed;
         const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, finalUrl, kind, log);
+        this.#kept(url, planned, "not-newer", 200, finalUrl, kind, log, how.order);
         return { path: planned, finalUrl, kind, text: undefined };
       }
       if (result === undefined) throw new TypeError("No response");
@@ -2861,7 +2893,7 @@ class Walker {
         // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
         // kept by --content-on-error as `n12.html`, then whole, read from `n12`.)
         const kept = claimed ? path : planned;
-        this.#registerLanded(url, result.finalUrl, kept);
+        this.#registerLanded(url, result.finalUrl, kept, how.order);
         const kind = pageKind(contentType);
         if (kind === "html") this.#htmlFiles.add(kept);
         if (kind === "css") this.#cssFiles.add(kept);
@@ -2885,7 +2917,7 @@ class Walker {
         this.result.files++;
         // (And the URL redirected to it, as GNU's register_redirection: -k points its links at
         // that name too, though a 204 made no file.)
-        this.#registerLanded(url, result.finalUrl, path);
+        this.#registerLanded(url, result.finalUrl, path, how.order);
         // (Named as the file would have been: after a redirect, --content-disposition's; no
         // total, as GNU's -nv line for a 204 has none.)
         log.onSaved?.({ ...result, path, total: undefined });
@@ -2938,7 +2970,7 @@ class Walker {
       }
       this.result.files++;
       this.result.bytes += result.bytes;
-      this.#registerLanded(url, result.finalUrl, path);
+      this.#registerLanded(url, result.finalUrl, path, how.order);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
       log.onSaved?.({ ...result, path });
@@ -2948,13 +2980,13 @@ class Walker {
         // -nc --trust-server-names: the redirect's target's file is here; a page among them is
         // read from it for links (by its suffix), as for a link's own file.
         const kind = hasHtmlSuffix(noClobbered) ? "html" : "other";
-        this.#kept(url, noClobbered, "exists", 0, landed, kind, log);
+        this.#kept(url, noClobbered, "exists", 0, landed, kind, log, how.order);
         return { path: noClobbered, finalUrl: landed, kind, text: undefined };
       }
       if (current) {
         // The answer said the copy here is current and was closed unread, as above.
         const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, landed, kind, log);
+        this.#kept(url, planned, "not-newer", 200, landed, kind, log, how.order);
         return { path: planned, finalUrl: landed, kind, text: undefined };
       }
       if (early && !claimed) {
@@ -2971,7 +3003,7 @@ class Walker {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
         // page or a stylesheet.
-        this.#kept(url, planned, "not-newer", 304, landed, typed, log);
+        this.#kept(url, planned, "not-newer", 304, landed, typed, log, how.order);
         return { path: planned, finalUrl: landed, kind: typed, text: undefined };
       }
       if (
@@ -2982,12 +3014,12 @@ class Walker {
         // stylesheet among the run's by its type, as GNU's retrieve_url registers it; so is a
         // body cut short after the last try (GNU's http_loop hands its file back all the same:
         // server random seed 1500392, whose page -k left unconverted).
-        this.#registerLanded(url, landed, path);
+        this.#registerLanded(url, landed, path, how.order);
         const kind = pageKind(contentType);
         if (options.spider || options.deleteAfter) {
           // Removed (and forgotten) as GNU's retrieve_tree removes any file handed back there
           // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
-          this.#remove(path);
+          this.#remove(path, true, how.order);
         } else {
           if (kind === "html") this.#htmlFiles.add(path);
           if (kind === "css") this.#cssFiles.add(path);
@@ -3001,7 +3033,7 @@ class Walker {
         // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
         // page, and a redirect without a Location, which GNU's check_file_output named before
         // its gethttp returned (server random seed 1900112).
-        this.#registerLanded(url, landed, path);
+        this.#registerLanded(url, landed, path, how.order);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });
@@ -3196,61 +3228,65 @@ class Walker {
     log.onFailed?.(url, error);
   }
 
-  /** Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`). */
-  #remove(path: string, forget = true): boolean {
+  /**
+   * Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`), at `order`
+   * in the queue (with several threads; the page being read by default).
+   */
+  #remove(path: string, forget = true, order = this.#turn): boolean {
     try {
       Deno.removeSync(path);
     } catch {
       return false;
     }
-    if (forget && this.#fileToUrl.delete(path)) this.#dissociate(path);
+    if (forget) {
+      this.#files.registerDeleteFile(path);
+      if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
+    }
     return true;
   }
 
   /**
-   * GNU wget's `register_download`: `url` is now in `file`; another URL that was in the same
-   * file loses it, unless the two differ only by a final `index.html`.
+   * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it
+   * (see FileMaps.registerLanded), by the fetch at `order` in the queue (with several threads;
+   * robots.txt's: the page being read, whose links asked for it).
    */
+  #registerLanded(url: string, finalUrl: string, file: string, order = this.#turn): void {
+    this.#files.registerLanded(url, finalUrl, file);
+    if (this.#convertFiles) this.#registrations.push({ order, url, finalUrl, file });
+  }
+
   /**
-   * GNU's register_download of `finalUrl`'s `file`, and its register_redirection when the fetch
-   * of `url` was redirected there (unless `url` has a file already): `-k` points the links to
-   * either at that file.
+   * With several threads, `-k`'s maps get the walk's registrations in the order of its queue,
+   * as GNU's run makes them one fetch at a time: a URL that two redirects landed on is in the
+   * file of the later one in the queue, not of the fetch that ended last (threads random seed
+   * 2200667). The walk's own maps stay in the order the fetches ended: what the walk decides by
+   * them (a URL downloaded already, waited for while a file that holds it may be removed) is
+   * decided when it comes, and registering again there at each turn in the queue made a URL
+   * look downloaded in a file about to be removed and forgotten (seed 1200196).
    */
-  #registerLanded(url: string, finalUrl: string, file: string): void {
-    this.#registerDownload(finalUrl, file);
-    if (finalUrl !== url && !this.#urlToFile.has(url)) this.#urlToFile.set(url, file);
-  }
-
-  #registerDownload(url: string, file: string): void {
-    const old = this.#fileToUrl.get(file);
-    if (old === url) return;
-    if (old !== undefined) {
-      if (sameExceptIndex(url, old) && !this.#urlToFile.has(url)) {
-        this.#urlToFile.set(url, file);
-        return;
-      }
-      this.#fileToUrl.delete(file);
-      this.#dissociate(file);
+  #registerInQueueOrder(): void {
+    const files = this.#convertFiles;
+    if (!files) return;
+    // (A stable sort: a fetch's registrations, then its page's removal, as they came.)
+    this.#registrations.sort((a, b) => a.order - b.order);
+    for (const registration of this.#registrations) {
+      if ("deleted" in registration) files.registerDeleteFile(registration.deleted);
+      else files.registerLanded(registration.url, registration.finalUrl, registration.file);
     }
-    this.#fileToUrl.set(file, url);
-    this.#urlToFile.set(url, file);
-  }
-
-  #dissociate(file: string): void {
-    for (const [url, saved] of this.#urlToFile) {
-      if (saved === file) this.#urlToFile.delete(url);
-    }
+    this.#registrations.length = 0;
   }
 
   /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
   convert(): void {
+    this.#registerInQueueOrder();
+    const { urlToFile, fileToUrl } = this.#convertFiles ?? this.#files;
     for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
       for (const path of files) {
-        const url = this.#fileToUrl.get(path);
+        const url = fileToUrl.get(path);
         if (url === undefined) continue;
         let counts = { toFiles: 0, toUrls: 0 };
         try {
-          const links = convertLinks(path, url, kind, this.#urlToFile, {
+          const links = convertLinks(path, url, kind, urlToFile, {
             adjustExtension: this.#options.adjustExtension ?? false,
             fileOnly: this.#options.convertFileOnly,
             followTags: this.#options.followTags,

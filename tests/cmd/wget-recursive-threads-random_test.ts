@@ -92,13 +92,21 @@ import {
  * `/%69ndex.html` had written: the known race under -N, told apart); 2200377 (`-k -E -K`, the
  * second run: `/r1.html`, whose `r1.html` the first run left, redirected to `/b/caf%C3%A9.html`
  * while that URL's own GET was under way; netkit took no GET for a redirect whose own name held
- * a file, so it asked a second time and saved `b/café.html`, where GNU asks once; every run).
+ * a file, so it asked a second time and saved `b/café.html`, where GNU asks once; every run);
+ * 2200667 (`-p -nH --cut-dirs=3 -E -k -K -X /*e`: `/rx1.html`, redirected through `/r1.html` to
+ * `/q.html`, landed after `/r1.html`'s own fetch, after it in the queue: `-k` pointed the links
+ * to `/q.html` at `rx1.html`, the file saved last, where GNU's at `r1.html`, its queue's last;
+ * every run) and 2200290 (`-nH --cut-dirs=1 -k` over both names: `/r1.html?p=%20&r` landed on
+ * `/caf%C3%A9.htm` before `/rx1.html`, before it in the queue, by two hops; GNU's file for it is
+ * `r1.html`, which localhost's URL of that name then writes over, so its link stays absolute;
+ * netkit's pointed at `rx1.html`; every run): `-k`'s maps now take the registrations in the
+ * order of the queue.
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
-  ...[2200171, 2200181, 2200377],
+  ...[2200171, 2200181, 2200377, 2200667, 2200290],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */

@@ -224,3 +224,105 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -r -k --max-threads 2: two redirects to one URL, the first done last, -k points at the second's file (none once another URL wrote it over) as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/rx1.html` redirects to `/r1.html`, which redirects to `/q.html`; `/rx1.html`'s answer
+    // waits until `/q.html` has been asked for (or a while, for GNU's run): netkit's fetch of
+    // `/r1.html`, after it in the queue, lands on `/q.html` first. GNU fetches one at a time, and
+    // `/q.html`'s file is the last one saved for it, r1.html, where `-k` points `/`'s link to
+    // `/q.html`; netkit's pointed at rx1.html, the file of the fetch done last, before -k's
+    // maps took the registrations in the order of the queue (threads random seed 2200667).
+    // Under `-nH --cut-dirs=1` the same below `/a/`, and `/b/r1.html` after them writes r1.html
+    // over: GNU's register_download takes r1.html from `/a/q.html`, whose link stays absolute;
+    // netkit's pointed at rx1.html (threads random seed 2200290).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let qAsked!: () => void;
+    let qSeen = Promise.resolve();
+    /** Where the redirects lead: `/` or `/a/`. */
+    let below = "/";
+    const reset = () => {
+      requests = [];
+      qSeen = new Promise<void>((resolve) => (qAsked = resolve));
+    };
+    const root = () =>
+      below === "/"
+        ? `<a href="rx1.html">1</a> <a href="r1.html">2</a> <a href="q.html">3</a>\n`
+        : `<a href="rx1.html">1</a> <a href="a/r1.html">2</a> <a href="a/q.html">3</a> ` +
+          `<a href="b/r1.html">4</a>\n`;
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/rx1.html") {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([
+            qSeen,
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+          ]);
+          clearTimeout(timer);
+          return new Response(null, { status: 302, headers: { location: `${below}r1.html` } });
+        }
+        if (path === `${below}r1.html`) {
+          return new Response(null, { status: 302, headers: { location: `${below}q.html` } });
+        }
+        if (path === `${below}q.html`) qAsked();
+        const body = path === "/"
+          ? root()
+          : path === `${below}q.html`
+          ? "q\n"
+          : path === "/b/r1.html"
+          ? "b\n"
+          : undefined;
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const steps = [
+      { args: ["-r", "-k"], below: "/", hostDirectory: true, link: "r1.html" },
+      { args: ["-r", "-nd", "-k", "-K"], below: "/", hostDirectory: false, link: "r1.html" },
+      {
+        args: ["-r", "-nH", "--cut-dirs=1", "-k"],
+        below: "/a/",
+        hostDirectory: false,
+        link: `${url}a/q.html`,
+      },
+    ];
+    for (const step of steps) {
+      await t.step(step.args.join(" "), async () => {
+        below = step.below;
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          const cwd = `${dir.path}/twice-${tool}`;
+          await Deno.remove(cwd, { recursive: true }).catch(() => {});
+          await Deno.mkdir(cwd);
+          reset();
+          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+          const run = await runWgetLogged(
+            tool,
+            ["-nv", ...threads, ...step.args, "-P", "out", url],
+            cwd,
+          );
+          outcomes.push({
+            code: run.code,
+            requests: requests.sort(),
+            files: [...await snapshotTree(`${cwd}/out`)].sort(),
+            log: stableLines(run.stderr).sort(),
+          });
+        }
+        // Where GNU's `/` points its link to the URL the redirects landed on.
+        const host = step.hostDirectory ? `/127.0.0.1:${server.addr.port}` : "";
+        const page = await Deno.readTextFile(`${dir.path}/twice-gnu/out${host}/index.html`);
+        assert.ok(page.includes(`href="${step.link}">3<`), page);
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
