@@ -379,6 +379,8 @@ interface FetchHow {
   temporary?: boolean;
   /** Where `--spider`'s HEAD was redirected to: the GET goes there, as GNU wget's. */
   landed?: string | undefined;
+  /** `--spider --content-disposition`: the name the HEAD's header gave, the GET's likely too. */
+  headName?: string | undefined;
   /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
   headFailed?: HttpStatusError | undefined;
   /**
@@ -1671,9 +1673,11 @@ class Walker {
         if (head === undefined || head.kind === "other") return head;
         // GNU wget waits before the GET after the HEAD too.
         if (end) await this.#sleepWait();
+        const headName = head.headName;
         if (head.finalUrl !== url) {
-          return await this.#fetchNamed(url, { ...how, landed: head.finalUrl });
+          return await this.#fetchNamed(url, { ...how, landed: head.finalUrl, headName });
         }
+        if (headName !== undefined) return await this.#fetchNamed(url, { ...how, headName });
       }
       return await this.#fetchNamed(url, how);
     } finally {
@@ -1688,10 +1692,11 @@ class Walker {
     // once the answer came.)
     const { planned, temporary } = this.#plannedFile(url, how, !this.#options.contentDisposition);
     const fetchHow = temporary ? { ...how, temporary } : how;
-    // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed.)
+    // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed;
+    // --content-disposition's the name of its HEAD's header, or of where it landed.)
     if (
       !this.#oneThread && temporary && how.order !== undefined && this.#options.spider &&
-      this.#options.trustServerNames
+      this.#namesByLanding()
     ) {
       return this.#fetchSpiderTemporary(url, planned, fetchHow);
     }
@@ -1706,9 +1711,11 @@ class Walker {
    * With several threads, `--spider --trust-server-names`' GET of a page into its NAME.tmp, whose
    * name is known only once the HEAD landed (two URLs redirected to one, or one and the URL
    * itself): one at a time, in the order of the queue, as GNU's run reads and removes each before
-   * the next, so that none is named NAME.tmp.1 (threads random seed 1400085). A fetch after it
-   * that is saving that name already is let finish, and its file, not read yet (its text is kept
-   * in memory), written over.
+   * the next, so that none is named NAME.tmp.1 (threads random seed 1400085). So too under
+   * `--content-disposition`, by the name of the HEAD's header, or without one of where the HEAD
+   * landed (server random seed 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch
+   * after it that is saving that name already is let finish, and its file, not read yet (its
+   * text is kept in memory), written over.
    */
   async #fetchSpiderTemporary(
     url: string,
@@ -1742,6 +1749,15 @@ class Walker {
   readonly #spiderTemporaries = new Map<string, Set<SpiderTemporary>>();
 
   /**
+   * Whether a redirected fetch's file is named after the URL it landed on: `--trust-server-names`,
+   * and `--content-disposition` when the answer has no such header (GNU's check_file_output
+   * names it by the URL it is fetching then).
+   */
+  #namesByLanding(): boolean {
+    return (this.#options.trustServerNames || this.#options.contentDisposition) ?? false;
+  }
+
+  /**
    * The file `url` is fetched into, before -E or a unique suffix changes its name; `report` a name
    * cut short. A file only read for its links and then removed (--delete-after, --spider, or a
    * name -A/-R rejects) goes to NAME.tmp (`temporary`), as with GNU wget: a file of the user's at
@@ -1754,10 +1770,14 @@ class Walker {
   ): { planned: string; temporary: boolean } {
     // --trust-server-names: after --spider's HEAD was redirected, the URL it landed on names the
     // file, as GNU wget's.
-    const named = this.#plannedPath(
-      this.#options.trustServerNames && how.landed !== undefined ? how.landed : how.parsed ?? url,
-      report,
+    const byUrl = this.#plannedPath(
+      this.#namesByLanding() && how.landed !== undefined ? how.landed : how.parsed ?? url,
+      report && how.headName === undefined,
     );
+    // (In the directory of the URL it landed on, as the answer's header names it: see #fetch.)
+    const named = how.headName === undefined
+      ? byUrl
+      : byUrl.slice(0, byUrl.lastIndexOf("/") + 1) + how.headName;
     const temporary = this.#options.output === undefined &&
       (this.#options.deleteAfter || this.#options.spider ||
         (this.#options.acceptRules !== undefined &&
@@ -1850,15 +1870,19 @@ class Walker {
     log: FetchLog = this.#options,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
-  ): Promise<Fetched | HttpStatusError | undefined> {
+  ): Promise<(Fetched & { headName?: string | undefined }) | HttpStatusError | undefined> {
     let contentType: string | undefined;
     let noContent = false;
+    let disposition: string | undefined;
     const result = await this.#sendHead(
       url,
       log,
       (response) => {
         contentType = response.head.headers.get("Content-Type");
         noContent = response.status === 204;
+        if (this.#options.contentDisposition && response.ok) {
+          disposition = response.head.headers.get("Content-Disposition");
+        }
       },
       false,
       referer,
@@ -1873,6 +1897,7 @@ class Walker {
       finalUrl: result.finalUrl,
       kind: noContent ? "other" : pageKind(contentType),
       text: undefined,
+      headName: this.#dispositionName(disposition),
     };
   }
 

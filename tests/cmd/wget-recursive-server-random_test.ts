@@ -114,7 +114,13 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * the tries; netkit read `n12`); 1900814 (`-r -E -N -k -K --content-disposition
  * --no-if-modified-since`, the second run: the HEAD of `/r25.html`, redirected to `/d/e/n28`,
  * names the file `n28`, not there, but GNU's check_file_output compares -K's `n28.orig` all the
- * same, finds it current and reads `n28.html`; netkit asked for `/d/e/n28` again).
+ * same, finds it current and reads `n28.html`; netkit asked for `/d/e/n28` again); 1901441 (`-r
+ * --spider --content-disposition`: robots.txt's header names its file `x cd8.txt`, netkit's
+ * `x cd8.txt.tmp` under `--spider` as its `robots.txt.tmp`, a difference kept on purpose that
+ * the comparison told apart by the name `robots.txt` alone, `ROBOTS_TEMPORARY`); 1901685 (`-m
+ * -k -K --content-on-error`: `-k`'s `No such file or directory` of three 404s' pages, in GNU's
+ * hash table's order (it varies with the port in the names: 10 runs in 12 failed before), which
+ * the comparison took for a difference, `sortConversionErrors`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -122,7 +128,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351, 1900814],
+  ...[1900217, 1900351, 1900814, 1901441, 1901685],
 ];
 
 /**
@@ -131,9 +137,13 @@ const FIXED_SEEDS = [
  * all: 26 and 124 named another fetch's URL before a HEAD answered 500 (`-S`, `--spider`); 89,
  * 491 and 552 said "Last-modified header missing" by another fetch's answer (`-m`: too often, too
  * few times); 314, 372 and 441 said "No data received." of a body cut short, another fetch's
- * request having reset what the log knew of its answer.
+ * request having reset what the log knew of its answer; and 1901430 (`--max-threads 4 -r -np
+ * --spider --content-disposition`: `/d/e/r40.html` and `/d/e/r56.html`, both redirected to
+ * `/d/e/n23`, which has no header, and `/d/e/p4.html?x` and `/d/e/p4.html`, whose header names
+ * both `cd6.html`: GNU reads and removes each `NAME.tmp` before the next, netkit's GETs at once
+ * named the second `n23.tmp.1`, `cd6.html.tmp.1`; failed 3 runs in 3).
  */
-const FIXED_THREADED_SEEDS = [26, 89, 124, 314, 372, 441, 491, 552];
+const FIXED_THREADED_SEEDS = [26, 89, 124, 314, 372, 441, 491, 552, 1901430];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
@@ -149,19 +159,38 @@ interface Outcome {
 const decoder = new TextDecoder();
 
 /**
+ * robots.txt's `-nv` line's file name with netkit's `.tmp` under `--spider` (cmd/README.md):
+ * `robots.txt.tmp`, or the name `--content-disposition` gave it (server random seed 1901441:
+ * `x cd8.txt.tmp`, which the file name alone did not tell).
+ */
+const ROBOTS_TEMPORARY = /^(.* URL:\S*\/robots\.txt \[.*\] -> ".*|.*\/robots\.txt)\.tmp"/i;
+
+/**
  * The `-nv` log's lines that do not change from run to run, and `--spider`'s `NAME.tmp.tmp`
- * (netkit `NAME.tmp`), `robots.txt` (netkit `robots.txt.tmp`) and `unlink: No such file or
- * directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU goes in its
- * hash table's order), as in `wget-recursive-random_test.ts`; the closing line's count of files
- * and bytes (`Downloaded: 7 files, 1.3K`) last.
+ * (netkit `NAME.tmp`), robots.txt's file (netkit's `.tmp`, `ROBOTS_TEMPORARY`) and `unlink: No
+ * such file or directory` (cmd/README.md), and the broken links `--spider` lists, as a set (GNU
+ * goes in its hash table's order), as in `wget-recursive-random_test.ts`; the closing line's
+ * count of files and bytes (`Downloaded: 7 files, 1.3K`) last.
  */
 function logLines(stderr: string): string[] {
   const lines = stableLines(stderr).filter((line) => line !== "")
-    .map((line) =>
-      line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(/(\/robots\.txt)\.tmp"/i, '$1"')
-    )
+    .map((line) => line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(ROBOTS_TEMPORARY, '$1"'))
     .filter((line) => line !== "unlink: No such file or directory");
-  return [...sortBrokenLinks(lines), ...downloadedCount(stderr)];
+  return [...sortConversionErrors(sortBrokenLinks(lines)), ...downloadedCount(stderr)];
+}
+
+/** A line `-k` says of a page it cannot read (`FILE: No such file or directory`). */
+const CONVERSION_ERROR = /: (No such file or directory|Is a directory)$/;
+
+/**
+ * `lines` with `-k`'s lines at their end, of the pages it cannot read (a 404's page kept by
+ * `--content-on-error`, never on disk), sorted: GNU converts the pages in its hash table's order,
+ * netkit in the order they were saved (cmd/README.md; server random seed 1901685).
+ */
+function sortConversionErrors(lines: string[]): string[] {
+  let start = lines.length;
+  while (start > 0 && CONVERSION_ERROR.test(lines[start - 1]!)) start--;
+  return [...lines.slice(0, start), ...lines.slice(start).sort()];
 }
 
 /**
