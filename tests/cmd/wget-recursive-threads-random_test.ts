@@ -100,13 +100,16 @@ import {
  * `/caf%C3%A9.htm` before `/rx1.html`, before it in the queue, by two hops; GNU's file for it is
  * `r1.html`, which localhost's URL of that name then writes over, so its link stays absolute;
  * netkit's pointed at `rx1.html`; every run): `-k`'s maps now take the registrations in the
- * order of the queue.
+ * order of the queue; so does 2201176 (`-nd -k -K -N -p -x --convert-file-only`, one redirect and
+ * the URL's own fetch: `/ry2.html`, after `/at@x/index.html` in the queue, redirected to it and
+ * landed first; GNU's links to it point at `ry2.html`, netkit's pointed at `at@x/index.html`,
+ * 4 runs in 5 before).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
-  ...[2200171, 2200181, 2200377, 2200667, 2200290],
+  ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
