@@ -969,24 +969,31 @@ class Walker {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    let path = this.#urlToFile.get(item.url);
-    const holder = lock && path !== undefined ? this.#busy.get(path) : undefined;
-    if (holder?.order !== undefined && holder.order < lock!.order) {
-      // With several threads, a fetch before it in the queue that writes this file (another URL
-      // of its name: -nd's robots.txt of two hosts) registers it for its own URL, which takes it
-      // from this one (GNU's register_download): this URL's only once that fetch is done.
-      await holder.fetched;
-      path = this.#urlToFile.get(item.url);
-    }
+    const path = this.#urlToFile.get(item.url);
+    // With several threads, a fetch before it in the queue that writes this file (another URL
+    // of its name: -nd's robots.txt of two hosts; under -E one whose name the answer's type
+    // makes this one) registers it for its own URL, which takes it from this one (GNU's
+    // register_download): this URL's only once that fetch is done (threads random seed
+    // 2201730: `/semi;c/`, in `semi;c.html` by `/semi;c`'s redirect, read from it after
+    // `/semi;c/%73emi;c`, before it in the queue, wrote another page there). Waited for once
+    // its own name is taken (see #fetchReserved), so that the names after it are taken in the
+    // order of the queue (a URL after it of the same name waits for it, not it for that one).
+    const writers = lock && path !== undefined ? this.#writersBefore(path, lock.order) : [];
     // With several threads, a file the reading of its page may remove and forget (-R, --spider,
     // --delete-after) is this URL's only once the pages before it have been read, as in GNU's
     // run; and a URL that a fetch before it landed on (its body still coming) is one downloaded
     // only once that fetch is done and its page read.
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
-    if (path !== undefined && !removable) return this.#downloadedAlready(item, path);
-    const landingOn = lock && !removable ? this.#landingOn.get(item.url) : undefined;
-    const landed = landingOn && (async () => {
-      await landingOn;
+    if (path !== undefined && !removable && writers.length === 0) {
+      return this.#downloadedAlready(item, path);
+    }
+    const before = writers.length > 0
+      ? Promise.all(writers.map((writer) => writer.fetched))
+      : lock && path === undefined
+      ? this.#landingOn.get(item.url)
+      : undefined;
+    const landed = before && (async () => {
+      await before;
       // Another fetch before it may have landed on it meanwhile (two redirects to one URL),
       // saving it in a file that the reading of its page may remove and forget: downloaded
       // there only once the pages before it have been read (threads random seed 1200196).
@@ -995,7 +1002,9 @@ class Walker {
     })();
     // (Awaited by the fetch; a failure before it is the loop's to throw.)
     landed?.catch(() => {});
-    const how = lock ? { ...item, ...lock, landing: removable ? lock.previousRead : landed } : item;
+    const how = lock
+      ? { ...item, ...lock, landing: removable && !landed ? lock.previousRead : landed }
+      : item;
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
     if (fetched === DOWNLOADED_ALREADY) {
@@ -1013,6 +1022,13 @@ class Walker {
       kind = "css";
     }
     return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+  }
+
+  /** With several threads, the fetches before `order` in the queue that may write `path`. */
+  #writersBefore(path: string, order: number): NameHolder[] {
+    const before = (holder: NameHolder | undefined): holder is NameHolder =>
+      holder?.order !== undefined && holder.order < order;
+    return [this.#busy.get(path), ...this.#busyAliased.get(path) ?? []].filter(before);
   }
 
   /** Whether the reading of the page saved as `path` may remove it (see `#visitRead`). */

@@ -103,13 +103,18 @@ import {
  * order of the queue; so does 2201176 (`-nd -k -K -N -p -x --convert-file-only`, one redirect and
  * the URL's own fetch: `/ry2.html`, after `/at@x/index.html` in the queue, redirected to it and
  * landed first; GNU's links to it point at `ry2.html`, netkit's pointed at `at@x/index.html`,
- * 4 runs in 5 before).
+ * 4 runs in 5 before); 2201730 (`-nH --cut-dirs=2 -E -N`, the first run: `/semi;c/`, in
+ * `semi;c.html` by `/semi;c`'s redirect, was found downloaded there while `/semi;c/%73emi;c`,
+ * before it in the queue and named `semi;c` until -E gave it `.html`, was writing another page
+ * there; its page was read from that file, where GNU asks for `/semi;c/` again; every run. The
+ * first fix, a wait before its name was taken, hung the run: `/index.html`, after it in the
+ * queue, took the name `index.html` first and waited for its page).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
-  ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176],
+  ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
