@@ -99,7 +99,8 @@ const DECODER = new TextDecoder();
  * The relative path, with `/` separators, under which GNU wget saves `url`.
  *
  * A file name longer than GNU wget's limit (236 bytes: the system's 255, less room for `.1` or
- * `.html`) is cut to it, as GNU wget cuts it.
+ * `.html`) is cut to it, as GNU wget cuts it, but for one past 4096 bytes of path (GNU's
+ * `pathconf(2)` there fails).
  *
  * @param url An absolute `http:` or `https:` URL.
  * @param layout The options that shape the path.
@@ -160,11 +161,27 @@ const localPathOf = (function localPathOf(
   const search = searchOf(parsed);
   const query = search === "" ? "" : (windows ? "@" : "?") + search.slice(1);
   const name = safeElement(file + query, restrict, query === "" ? -1 : file.length);
-  return directory + (name.length * 3 <= MAX_FILE_NAME_BYTES ? name : clipName(name, onShortened));
+  return directory +
+    (name.length * 3 <= MAX_FILE_NAME_BYTES || pastPathMax(directory)
+      ? name
+      : clipName(name, onShortened));
 }).bind(undefined);
 
 /** GNU wget's longest file name: `NAME_MAX` (255) less its `CHOMP_BUFFER` (19). */
 const MAX_FILE_NAME_BYTES = MAX_NAME_LENGTH;
+
+/** The system's longest path, in bytes with its NUL (Linux's `PATH_MAX`). */
+const PATH_MAX = 4096;
+
+/**
+ * Whether the path before a name is too long for GNU wget to measure the name's limit: its
+ * `get_max_length` asks `pathconf(2)` about that path, which fails with ENAMETOOLONG, and
+ * `append_uri_pathel` then keeps the name whole and says nothing (the file cannot be written
+ * there anyway).
+ */
+function pastPathMax(before: string): boolean {
+  return before.length >= PATH_MAX || ENCODER.encode(before).length >= PATH_MAX;
+}
 
 /** `name` cut to {@linkcode MAX_FILE_NAME_BYTES} bytes, between two characters (a file's or a directory's). */
 function clipName(name: string, onShortened?: (bytes: number, limit: number) => void): string {
@@ -236,7 +253,7 @@ function directoryFor(
     // (A directory's name is decoded once, as GNU wget decodes `u->path`'s: `%2541` is `%41`.)
     const name = safeElement(directory, restrict, -1, true);
     parts.push(
-      name.length * 3 <= MAX_FILE_NAME_BYTES
+      name.length * 3 <= MAX_FILE_NAME_BYTES || pastPathMax(parts.join("/") + "/")
         ? name
         : clipName(name, (bytes) => shortened.push(bytes)),
     );
