@@ -488,7 +488,7 @@ class ClaimedRedirect extends Error {
 /**
  * Thrown out of download() before the request that follows a redirect to `to`, whose file
  * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
- * with HEAD first (see `#fetchUnlocked`).
+ * with HEAD first (see `#fetchGeneral`).
  */
 class RedirectToCopy extends Error {
   constructor(
@@ -655,8 +655,9 @@ class Walker {
   readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
   /**
-   * The client's options for a file's GET sent by the walker itself (see `#fetchUnlocked`), the
-   * same for every file; undefined when the run's options need download()'s general path.
+   * The client's options for a file's GET sent by the walker itself (see `#fetchPlain`, and
+   * `#fetchGeneral`'s own plain send), the same for every file; undefined when the run's options
+   * need download()'s general path.
    */
   readonly #plainClient: HttpClientOptions | undefined;
   /** The run's headers name an Accept-Encoding (download() then adds none). */
