@@ -15,7 +15,6 @@ import {
   createUniqueFile,
   DEFAULT_MAX_RESPONSE_HEADERS,
   download,
-  type DownloadEvents,
   DownloadFileError,
   type DownloadOptions,
   type DownloadResult,
@@ -46,13 +45,13 @@ import {
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
-import { type HttpUrl, parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
+import { parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
 import { parseLinkUrl } from "./_link_url.ts";
 import { keepAnswerState } from "./_hsts_answer.ts";
 import {
   type HttpClientOptions,
   type HttpConnectionInfo,
-  HttpResponse,
+  type HttpResponse,
   sendHttpRequest,
 } from "../http/client.ts";
 import { handOver, type Received } from "./_received.ts";
@@ -437,44 +436,6 @@ interface HandedGet {
   text: string | undefined;
 }
 
-/** A page's text kept as its body streams in (see `#fetchGeneral`'s `keep`). */
-interface KeptText {
-  /** For UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
-  decoder: TextDecoder | undefined;
-  text: string;
-  bytes: number;
-}
-
-/**
- * What `Walker.#fetchPlain` hands to `#fetchGeneral` when its GET's outcome is not a plain 2xx
- * saved whole: what came back (for download() to carry on from), the file made early while the
- * request was on the wire, the URL's own GET (with several threads), and, when a 2xx's body had
- * begun and failed, what its head said and the text kept so far.
- */
-interface PlainStart {
-  received: Received;
-  file: Deno.FsFile | undefined;
-  early: boolean;
-  own: OwnGet | undefined;
-  body?: {
-    claimed: boolean;
-    contentType: string | undefined;
-    lastModified: string | undefined;
-    keep: KeptText | undefined;
-    keepDecided: boolean;
-  };
-}
-
-/**
- * Whether a body of type `contentType` is kept as text while it streams in: a page to be read
- * for links, a stylesheet, or whatever the fetch asks to keep.
- */
-function keepsText(how: FetchHow, contentType: string | undefined): boolean {
-  if (how.keepText || how.expectCss) return true;
-  const kind = pageKind(contentType);
-  return kind === "css" || (kind === "html" && how.expectHtml === true);
-}
-
 /** GNU's H_REDIRECTED statuses: a redirect, with a Location or without. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -488,7 +449,7 @@ class ClaimedRedirect extends Error {
 /**
  * Thrown out of download() before the request that follows a redirect to `to`, whose file
  * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
- * with HEAD first (see `#fetchGeneral`).
+ * with HEAD first (see `#fetchUnlocked`).
  */
 class RedirectToCopy extends Error {
   constructor(
@@ -655,9 +616,8 @@ class Walker {
   readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
   /**
-   * The client's options for a file's GET sent by the walker itself (see `#fetchPlain`, and
-   * `#fetchGeneral`'s own plain send), the same for every file; undefined when the run's options
-   * need download()'s general path.
+   * The client's options for a file's GET sent by the walker itself (see `#fetchUnlocked`), the
+   * same for every file; undefined when the run's options need download()'s general path.
    */
   readonly #plainClient: HttpClientOptions | undefined;
   /** The run's headers name an Accept-Encoding (download() then adds none). */
@@ -2103,309 +2063,10 @@ class Walker {
     return (options.sleep ?? timerSleep)(waitMs);
   }
 
-  /** A fetch of `url` into `planned` once no other task is writing it. */
-  #fetchUnlocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
-    return this.#isPlainFetch(planned, how)
-      ? this.#fetchPlain(url, planned, how)
-      : this.#fetchGeneral(url, planned, how);
-  }
-
-  /**
-   * Whether the fetch is `#fetchPlain`'s: a GET the walker sends itself (see `#plainClient`) of a
-   * queued URL as it is, saved over whatever is at its name (no -O, HEAD first, -c, --start-pos,
-   * -nc, NAME.tmp or -nd's NAME.1), with no copy here for -N to ask about.
-   */
-  #isPlainFetch(planned: string, how: FetchHow): boolean {
-    const options = this.#options;
-    return this.#plainClient !== undefined && !how.temporary && !how.robots &&
-      how.landed === undefined && how.headFailed === undefined && !how.overTemporary &&
-      !options.resume && !options.startPos && !options.noClobber &&
-      ((this.#layout.directories ?? true) || options.timestamping ||
-        (options.backups ?? 0) > 0) &&
-      !(options.timestamping && this.#mayExist(planned));
-  }
-
-  /**
-   * A mirror's common fetch (see `#isPlainFetch`): the GET sent, and a 2xx answer (not a 204 or
-   * 206) saved whole, as `#fetchGeneral` saves it, in a function of its own. `#fetchGeneral`
-   * covers every option and outcome, and V8 makes its frame, options and dozen closures for each
-   * file it serves and compiles its ~10 KB of bytecode late (bench/README.md, the twenty-seventh
-   * session); this one is small. Any other outcome (a redirect, an error status, a 204 or 206, a
-   * request or body that failed) goes to `#fetchGeneral` with what came back, which carries on
-   * from there as if it had sent the request itself.
-   */
-  async #fetchPlain(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
-    const options = this.#options;
-    let target: HttpUrl;
-    try {
-      target = parseHttpUrl(how.parsed?.href === url ? how.parsed : url);
-    } catch {
-      // (Said by #fetchGeneral, as any other failure to fetch the URL.)
-      return this.#fetchGeneral(url, planned, how);
-    }
-    if (
-      target.username !== "" || target.password !== "" ||
-      this.#downloadOptions.basicAuthOrigins?.size ||
-      // An http:// URL of a known HSTS host goes over https: download()'s path (which asks the
-      // store again, to the same answer).
-      this.#downloadOptions.hsts?.upgrade(target)
-    ) {
-      return this.#fetchGeneral(url, planned, how);
-    }
-    const log = how.log ?? options;
-    const events = log.events ?? {};
-    const path = planned;
-    // With several threads, a fetch before it in the queue that a redirect sends here meanwhile
-    // may take its answer (see `OwnGet` and `#fetchGeneral`).
-    const own = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
-        !(options.timestamping && options.timestampingByHead) && !this.#someFileAt(planned, false)
-      ? this.#openOwnGet(url, how.order)
-      : undefined;
-    let file: Deno.FsFile | undefined;
-    let early = false;
-    // A name that cannot exist yet is made while the request is on the wire (see `#fetchGeneral`).
-    const createEarly = !options.trustServerNames && this.#isNewName(planned)
-      ? () => {
-        if (file) return;
-        try {
-          file = Deno.openSync(path, { write: true, create: true, truncate: true });
-          early = true;
-        } catch {
-          // Made (and its error reported) when the body starts.
-        }
-      }
-      : undefined;
-    let handedOver = false;
-    let claimed = false;
-    let contentType: string | undefined;
-    try {
-      const headers = withReferer(options.headers, how.referer ?? options.referer);
-      const sent = await this.#sendPlainGet(target, headers, createEarly, events);
-      const status = sent instanceof HttpResponse ? sent.status : 0;
-      if (
-        !(sent instanceof HttpResponse) || status < 200 || status >= 300 || status === 206 ||
-        status === 204
-      ) {
-        handedOver = true;
-        const received = sent instanceof HttpResponse ? { response: sent } : sent;
-        return this.#fetchGeneral(url, planned, how, { received, file, early, own });
-      }
-      const response = sent;
-      let keep: KeptText | undefined;
-      let keepDecided = false;
-      const writeSync = (p: Uint8Array): number => {
-        if (!keepDecided) {
-          keepDecided = true;
-          if (keepsText(how, contentType)) keep = { decoder: undefined, text: "", bytes: 0 };
-        }
-        let n: number;
-        try {
-          n = file!.writeSync(p);
-        } catch (error) {
-          throw new DownloadFileError(path, error, { writing: true });
-        }
-        if (keep) {
-          keep.bytes += n;
-          if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-          else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
-        }
-        return n;
-      };
-      const writer = {
-        write(p) {
-          try {
-            return Promise.resolve(writeSync(p));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        },
-        writeSync,
-      } satisfies SyncByteWriter as ByteWriter;
-      let bytes = 0;
-      let written = 0;
-      let unmade = false;
-      /** The body failed: handed over once the response is done with. */
-      let failed: PlainStart | undefined;
-      contentType = response.head.headers.get("Content-Type");
-      const lastModified = response.head.headers.get("Last-Modified");
-      try {
-        events.response?.(response);
-        keepAnswerState(this.#downloadOptions, events, target, response);
-        claimed = true;
-        how.onLanded?.(target.href);
-        if (!file) file = this.#openPlain(path);
-        events.start?.({ path, offset: 0, total: response.contentLength });
-        bytes = await response.copyBodyTo(writer, (n) => {
-          written = n;
-          events.progress?.(n);
-        });
-      } catch (error) {
-        unmade = error instanceof DownloadFileError && !error.writing;
-        const body = { claimed, contentType, lastModified, keep, keepDecided };
-        failed = { received: { error, written }, file, early, own, body };
-      } finally {
-        // (As #fetchGeneral's: a body read leaves nothing to discard; that of a file that could
-        // not be made is not read away, the connection closed.)
-        if (!response.bodyUsed && !unmade) await response.discardBody();
-        response.close();
-      }
-      if (failed) {
-        handedOver = true;
-        return this.#fetchGeneral(url, planned, how, failed);
-      }
-      const time = parseHttpDate(lastModified);
-      const result: DownloadResult = {
-        url: target.href,
-        finalUrl: target.href,
-        path,
-        bytes,
-        size: bytes,
-        total: response.contentLength,
-        hasLastModified: lastModified !== undefined,
-        status,
-        tries: 1,
-        contentType,
-        lastModified: Number.isNaN(time) ? undefined : new Date(time),
-      };
-      this.#written.add(path);
-      if ((options.useServerTimestamps ?? true) && !Number.isNaN(time)) {
-        const date = new Date(time);
-        try {
-          file!.utimeSync(date, date);
-        } catch {
-          // The file is saved; its time is a nicety.
-        }
-      }
-      const done: Fetched = {
-        path,
-        finalUrl: target.href,
-        kind: pageKind(contentType),
-        text: keep ? (keep as KeptText).text : keepDecided ? undefined : "",
-      };
-      if (
-        own && result.finalUrl === url && await this.#ownGetClaimed(url, own, how.releaseSlot)
-      ) {
-        own.hand({ path, result, kind: done.kind, text: done.text });
-        await own.adopted;
-        return DOWNLOADED_ALREADY;
-      }
-      this.result.files++;
-      this.result.bytes += bytes;
-      this.#registerLanded(url, target.href, path);
-      if (done.kind === "html") this.#htmlFiles.add(path);
-      if (done.kind === "css") this.#cssFiles.add(path);
-      log.onSaved?.({ ...result, path });
-      return done;
-    } catch (error) {
-      // A callback's failure (the request's or the saved file's), as #fetchGeneral's catch.
-      if (early && !claimed) {
-        (file as Deno.FsFile | undefined)?.close();
-        file = undefined;
-        try {
-          Deno.removeSync(path);
-        } catch {
-          // Already gone.
-        }
-      }
-      if (
-        options.contentOnError && claimed && !(error instanceof DownloadFileError) &&
-        !options.signal?.aborted
-      ) {
-        // (Under the URL asked for, as #fetchGeneral's `landed` before any redirect.)
-        this.#registerLanded(url, url, path);
-        const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(path);
-        if (kind === "css") this.#cssFiles.add(path);
-      }
-      options.signal?.throwIfAborted();
-      this.#fail(url, error, log);
-      return undefined;
-    } finally {
-      if (!handedOver) {
-        (file as Deno.FsFile | undefined)?.close();
-        if (own) {
-          own.hand(undefined);
-          if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
-        }
-      }
-    }
-  }
-
-  /** `#fetchPlain`'s file, made (or emptied) at `path` when the body starts. */
-  #openPlain(path: string): Deno.FsFile {
-    try {
-      this.#makeParents(path, this.#options.directory ?? ".");
-      return this.#openOver(path);
-    } catch (error) {
-      throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
-    }
-  }
-
-  /**
-   * The file at `path` opened to be written over (made, or emptied): --backups=N's copies moved
-   * up and --unlink's unlink first, and a link there removed, as GNU wget.
-   */
-  #openOver(path: string): Deno.FsFile {
-    const options = this.#options;
-    if (this.#mayExist(path)) {
-      // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
-      const backups = options.backups ?? 0;
-      if (backups > 0) rotateBackups(path, backups);
-      // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
-      if (!options.unlink) removeIfLink(path);
-      else {
-        try {
-          unlinkBeforeWriting(path);
-        } catch (error) {
-          throw new DownloadFileError(path, error, { unlinking: true });
-        }
-      }
-    }
-    return Deno.openSync(path, { write: true, create: true, truncate: true });
-  }
-
-  /**
-   * The walker's own GET of `target` (see `#plainClient`), with the run's `headers`, download()'s
-   * Accept-Encoding and the jar's cookie, told to `events` as download() tells its requests: the
-   * response, or what download() is to carry on from when the request failed.
-   */
-  async #sendPlainGet(
-    target: HttpUrl,
-    headers: Array<readonly [string, string]>,
-    onRequestSent: (() => void) | undefined,
-    events: DownloadEvents,
-  ): Promise<HttpResponse | Received> {
-    const sent: Array<readonly [string, string]> = [...headers];
-    if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
-    const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
-    if (cookie !== undefined) sent.push(["Cookie", cookie]);
-    events.request?.(target, "GET", this.#startUserinfo(target.href));
-    let connection: HttpConnectionInfo | undefined;
-    let response: HttpResponse;
-    try {
-      response = await sendHttpRequest(target, {
-        ...this.#plainClient,
-        headers: sent,
-        onRequestSent,
-        onConnection: (info) => (connection = info),
-      });
-    } catch (error) {
-      return { error, written: 0 };
-    }
-    if (connection) events.connected?.(connection);
-    return response;
-  }
-
-  /**
-   * A fetch of `url` into `planned` (no other task writing it): its HEAD first, -c, -nc and -N's
-   * copies here, -O, redirects, retries and errors. `given`: `#fetchPlain` sent the GET and
-   * hands over what came back (see `PlainStart`), so no request of its own goes out first.
-   */
-  async #fetchGeneral(
+  async #fetchUnlocked(
     url: string,
     planned: string,
     how: FetchHow,
-    given?: PlainStart,
   ): Promise<Fetched | undefined> {
     const options = this.#options;
     const directory = options.directory ?? ".";
@@ -2537,11 +2198,11 @@ class Walker {
       this.#kept(url, planned, "exists", 0, url, done.kind, how.log);
       return done;
     }
-    let contentType = given?.body?.contentType;
-    let lastModified = given?.body?.lastModified;
+    let contentType: string | undefined;
+    let lastModified: string | undefined;
     /** `lastModified` parsed, when the plain GET's path parsed it already (once a file). */
     let lastModifiedTime: number | undefined;
-    let file = given?.file;
+    let file: Deno.FsFile | undefined;
     let path = named ?? planned;
     const headers = withReferer(options.headers, how.referer ?? options.referer);
     /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
@@ -2554,7 +2215,7 @@ class Walker {
     let overwrite = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
-      given === undefined && this.#mayExist(planned)
+      this.#mayExist(planned)
     ) {
       local = localCopy(planned, options.backupConverted ?? false);
       if (local && options.timestampingByHead) {
@@ -2592,9 +2253,8 @@ class Walker {
     const plain = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
       !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
       !(options.timestamping && options.timestampingByHead) && requestUrl === url;
-    const claims = plain && given === undefined &&
-      !this.#someFileAt(planned, options.adjustExtension ?? false);
-    const own = given ? given.own : claims ? this.#openOwnGet(url, how.order!) : undefined;
+    const claims = plain && !this.#someFileAt(planned, options.adjustExtension ?? false);
+    const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
     // The fetch that takes another's GET saves it for good: not as a NAME.tmp to be removed (its
     // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one. A
     // file at its own name (an earlier run's) is written over as by its own answer (threads
@@ -2633,7 +2293,20 @@ class Walker {
         if (resumeFrom > 0) {
           file = Deno.openSync(path, { write: true, append: true, create: true });
         } else if (clobber || overwrite) {
-          file = this.#openOver(path);
+          if (this.#mayExist(path)) {
+            // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
+            if (backups > 0) rotateBackups(path, backups);
+            // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
+            if (!options.unlink) removeIfLink(path);
+            else {
+              try {
+                unlinkBeforeWriting(path);
+              } catch (error) {
+                throw new DownloadFileError(path, error, { unlinking: true });
+              }
+            }
+          }
+          file = Deno.openSync(path, { write: true, create: true, truncate: true });
         } else if (how.overTemporary && this.#ownTemporaryAt(path, contentType)) {
           // (A fetch after it in the queue saved it, not read yet: see #fetchSpiderTemporary.)
           const over = options.adjustExtension ? withPageExtension(path, contentType) : path;
@@ -2679,8 +2352,8 @@ class Walker {
     // while the request is on the wire, so that the kernel's work on a new file (~0.2 ms, a
     // third of the main thread's time) overlaps the server's; if no body comes (an error, a
     // redirect loop), the empty file is removed again. Other files are made when the body starts.
-    let early = given?.early ?? false;
-    let claimed = given?.body?.claimed ?? false;
+    let early = false;
+    let claimed = false;
     const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
         !options.contentDisposition && !options.trustServerNames &&
         this.#isNewName(planned)
@@ -2697,8 +2370,8 @@ class Walker {
     // The text of a page to be read for links is kept as it streams in (decoded chunk by
     // chunk), so it need not be read back from its file: undefined once it grows too large.
     /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
-    let keep: KeptText | undefined = given?.body?.keep;
-    let keepDecided = given?.body?.keepDecided ?? false;
+    let keep: { decoder: TextDecoder | undefined; text: string; bytes: number } | undefined;
+    let keepDecided = false;
     const sink: DownloadSink = {
       name: planned,
       // -c: download() asks for the rest, and writes only bytes after these.
@@ -2736,7 +2409,12 @@ class Walker {
       open();
       if (!keepDecided) {
         keepDecided = true;
-        if (resumeFrom === 0 && keepsText(how, contentType)) {
+        const kind = pageKind(contentType);
+        if (
+          resumeFrom === 0 &&
+          (how.keepText || how.expectCss || kind === "css" ||
+            (kind === "html" && how.expectHtml))
+        ) {
           // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
           // robots.txt as UTF-8 text.
           // A page's bytes map one to one, whatever the chunks: one decoder for the run.
@@ -2803,11 +2481,8 @@ class Walker {
       const plain = this.#plainClient;
       // The link checks' parse of the URL, when it is the URL as written (not parsed again).
       const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
-      const target = plain && !shared && !given ? parseHttpUrl(parsed) : undefined;
-      if (given) {
-        // `#fetchPlain` sent it: download() carries on from what came back.
-        received = given.received;
-      } else if (headFailed) {
+      const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
+      if (headFailed) {
         // After a HEAD answered 500 or 501, download() sends the GET as its second try (waited
         // for as a retry, counted so in the log), as GNU's http_loop (server random seed 1600101).
         received = { error: headFailed, written: 0, headFailed: true };
@@ -2817,10 +2492,25 @@ class Walker {
         // An http:// URL of a known HSTS host goes over https: download()'s path.
         !this.#downloadOptions.hsts?.upgrade(target)
       ) {
-        const sent = await this.#sendPlainGet(target, headers, createEarly, events);
-        const response = sent instanceof HttpResponse ? sent : undefined;
-        if (!response) received = sent as Received;
-        else {
+        const sent: Array<readonly [string, string]> = [...headers];
+        if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
+        const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
+        if (cookie !== undefined) sent.push(["Cookie", cookie]);
+        events.request?.(target, "GET", this.#startUserinfo(target.href));
+        let connection: HttpConnectionInfo | undefined;
+        let response: HttpResponse | undefined;
+        try {
+          response = await sendHttpRequest(target, {
+            ...plain,
+            headers: sent,
+            onRequestSent: createEarly,
+            onConnection: (info) => (connection = info),
+          });
+        } catch (error) {
+          received = { error, written: 0 };
+        }
+        if (response) {
+          if (connection) events.connected?.(connection);
           const status = response.status;
           if (
             how.temporary && options.noClobber && status !== 401 &&
