@@ -29,6 +29,54 @@ const PAGES: Record<string, string> = {
 /** How long `/a.html` waits for `/x.html`'s request before it answers all the same. */
 const HOLD_MS = 300;
 
+/** Until `seen` settles, or `HOLD_MS` at most (GNU's run, one URL at a time, never asks first). */
+async function heldUntil(seen: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    seen,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
+  ]);
+  clearTimeout(timer);
+}
+
+/** What a run did: its exit code, the requests the server saw, the files it left, its -nv lines. */
+interface Outcome {
+  code: number;
+  requests: string[];
+  files: [string, string][];
+  log: string[];
+}
+
+/**
+ * GNU wget's run of `args` and netkit's with `--max-threads 2`, each in `DIRECTORY-TOOL` (made
+ * afresh, or by `prepare`), after the server's `reset()`; `requests()` is what it saw since.
+ */
+async function besideGnu(
+  directory: string,
+  args: string[],
+  served: { reset: () => void; requests: () => string[] },
+  prepare: (cwd: string) => Promise<void> = async (cwd) => {
+    await Deno.remove(cwd, { recursive: true }).catch(() => {});
+    await Deno.mkdir(cwd);
+  },
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const tool of ["gnu", "netkit"]) {
+    const cwd = `${directory}-${tool}`;
+    await prepare(cwd);
+    served.reset();
+    const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
+    const run = await runWgetLogged(tool, ["-nv", ...threads, ...args], cwd);
+    outcomes.push({
+      code: run.code,
+      requests: served.requests().sort(),
+      files: [...await snapshotTree(`${cwd}/out`)].sort(),
+      log: stableLines(run.stderr).sort(),
+    });
+  }
+  return outcomes;
+}
+
 const CASES = [
   ["-r"],
   ["-r", "-k"],
@@ -60,12 +108,7 @@ peerTest(
         requests.push(`${request.method} ${path}`);
         if (path === "/x.html") xAsked();
         if (path === "/a.html") {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([
-            xSeen,
-            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
-          ]);
-          clearTimeout(timer);
+          await heldUntil(xSeen);
           return new Response(null, { status: 301, headers: { location: "/x.html" } });
         }
         const body = PAGES[path];
@@ -79,26 +122,10 @@ peerTest(
     const url = `http://127.0.0.1:${server.addr.port}/`;
     for (const args of CASES) {
       await t.step(args.join(" "), async () => {
-        const outcomes = [];
-        for (const tool of ["gnu", "netkit"]) {
-          const cwd = `${dir.path}/${tool}`;
-          await Deno.remove(cwd, { recursive: true }).catch(() => {});
-          await Deno.mkdir(cwd);
-          reset();
-          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
-          const run = await runWgetLogged(
-            tool,
-            ["-nv", ...threads, ...args, "-P", "out", url],
-            cwd,
-          );
-          outcomes.push({
-            code: run.code,
-            requests: requests.sort(),
-            files: [...await snapshotTree(`${cwd}/out`)].sort(),
-            log: stableLines(run.stderr).sort(),
-          });
-        }
-        const [gnu, netkit] = outcomes;
+        const [gnu, netkit] = await besideGnu(`${dir.path}/own`, [...args, "-P", "out", url], {
+          reset,
+          requests: () => requests,
+        });
         // GNU asks for /x.html once, through /a.html's redirect.
         assert.equal(gnu!.requests.filter((r) => r === "GET /x.html").length, 1);
         assert.deepEqual(netkit, gnu);
@@ -114,22 +141,19 @@ peerTest(
       text: string,
       expected: string,
     ) => {
-      const outcomes = [];
+      const host = (cwd: string) => `${cwd}/out/127.0.0.1:${server.addr.port}`;
+      const outcomes = await besideGnu(
+        `${dir.path}/${prefix}`,
+        ["-r", "-P", "out", url],
+        { reset, requests: () => requests },
+        async (cwd) => {
+          await Deno.mkdir(host(cwd), { recursive: true });
+          await Deno.writeTextFile(`${host(cwd)}/${name}`, text);
+        },
+      );
       for (const tool of ["gnu", "netkit"]) {
-        const cwd = `${dir.path}/${prefix}-${tool}`;
-        const host = `${cwd}/out/127.0.0.1:${server.addr.port}`;
-        await Deno.mkdir(host, { recursive: true });
-        await Deno.writeTextFile(`${host}/${name}`, text);
-        reset();
-        const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
-        const run = await runWgetLogged(tool, ["-nv", ...threads, "-r", "-P", "out", url], cwd);
-        assert.equal(await Deno.readTextFile(`${host}/${name}`), expected, tool);
-        outcomes.push({
-          code: run.code,
-          requests: requests.sort(),
-          files: [...await snapshotTree(`${cwd}/out`)].sort(),
-          log: stableLines(run.stderr).sort(),
-        });
+        const left = await Deno.readTextFile(`${host(`${dir.path}/${prefix}-${tool}`)}/${name}`);
+        assert.equal(left, expected, tool);
       }
       assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 1);
       assert.deepEqual(outcomes[1], outcomes[0]);
@@ -180,12 +204,7 @@ peerTest(
         }
         if (path === "/x.html" && !xAnswered) {
           xAnswered = true;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([
-            aSeen,
-            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
-          ]);
-          clearTimeout(timer);
+          await heldUntil(aSeen);
         }
         const body = path === "/" ? `<a href="x.html">x</a> <a href="a.html">a</a>\n` : PAGES[path];
         if (body === undefined) return new Response("no\n", { status: 404 });
@@ -198,23 +217,11 @@ peerTest(
     const url = `http://127.0.0.1:${server.addr.port}/`;
     for (const args of [["-r", "-N"], ["-r", "-N", "--no-if-modified-since"]]) {
       await t.step(args.join(" "), async () => {
-        const outcomes = [];
-        for (const tool of ["gnu", "netkit"]) {
-          const cwd = `${dir.path}/trust-${tool}`;
-          await Deno.remove(cwd, { recursive: true }).catch(() => {});
-          await Deno.mkdir(cwd);
-          reset();
-          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
-          const all = ["-nv", ...threads, ...args, "--trust-server-names", "-P", "out", url];
-          const run = await runWgetLogged(tool, all, cwd);
-          outcomes.push({
-            code: run.code,
-            requests: requests.sort(),
-            files: [...await snapshotTree(`${cwd}/out`)].sort(),
-            log: stableLines(run.stderr).sort(),
-          });
-        }
-        const [gnu, netkit] = outcomes;
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/trust`,
+          [...args, "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
         const asked = args.includes("--no-if-modified-since")
           ? "HEAD /x.html"
           : "GET /x.html If-Modified-Since";
@@ -259,12 +266,7 @@ peerTest(
         const path = new URL(request.url).pathname;
         requests.push(`${request.method} ${path}`);
         if (path === "/rx1.html") {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([
-            qSeen,
-            new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_MS))),
-          ]);
-          clearTimeout(timer);
+          await heldUntil(qSeen);
           return new Response(null, { status: 302, headers: { location: `${below}r1.html` } });
         }
         if (path === `${below}r1.html`) {
@@ -298,25 +300,10 @@ peerTest(
     for (const step of steps) {
       await t.step(step.args.join(" "), async () => {
         below = step.below;
-        const outcomes = [];
-        for (const tool of ["gnu", "netkit"]) {
-          const cwd = `${dir.path}/twice-${tool}`;
-          await Deno.remove(cwd, { recursive: true }).catch(() => {});
-          await Deno.mkdir(cwd);
-          reset();
-          const threads = tool === "netkit" ? ["--max-threads", "2"] : [];
-          const run = await runWgetLogged(
-            tool,
-            ["-nv", ...threads, ...step.args, "-P", "out", url],
-            cwd,
-          );
-          outcomes.push({
-            code: run.code,
-            requests: requests.sort(),
-            files: [...await snapshotTree(`${cwd}/out`)].sort(),
-            log: stableLines(run.stderr).sort(),
-          });
-        }
+        const outcomes = await besideGnu(`${dir.path}/twice`, [...step.args, "-P", "out", url], {
+          reset,
+          requests: () => requests,
+        });
         // Where GNU's `/` points its link to the URL the redirects landed on.
         const host = step.hostDirectory ? `/127.0.0.1:${server.addr.port}` : "";
         const page = await Deno.readTextFile(`${dir.path}/twice-gnu/out${host}/index.html`);
