@@ -352,11 +352,19 @@ interface NameHolder {
   settled: Promise<void>;
 }
 
-/** A fetch of `--spider --trust-server-names` saving a NAME.tmp (see `#fetchSpiderTemporary`). */
-interface SpiderTemporary extends NameHolder {
+/** A fetch saving a NAME.tmp whose name a redirect may give (see `#holdTemporaryName`). */
+interface TemporaryHolder extends NameHolder {
   order: number;
-  /** Its fetch is done. */
+  /** Its fetch is done writing the name, or went elsewhere. */
   done: boolean;
+}
+
+/** A NAME.tmp held in the order of the queue (see `#holdTemporaryName`), and how to let it go. */
+interface HeldTemporary {
+  /** The fetch wrote it (or failed): others wait for its page to be read. */
+  written: () => void;
+  /** The fetch was redirected and writes another name: the name is free at once. */
+  moved: () => void;
 }
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
@@ -384,10 +392,10 @@ interface FetchHow {
   /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
   headFailed?: HttpStatusError | undefined;
   /**
-   * With several threads, `--spider --trust-server-names`: a NAME.tmp that a fetch after it in
-   * the queue saved, not yet read, is written over (see `#fetchSpiderTemporary`).
+   * With several threads, the NAME.tmp this fetch holds in the order of the queue: one that a
+   * fetch after it in the queue saved, not yet read, is written over (see `#holdTemporaryName`).
    */
-  overTemporary?: boolean | undefined;
+  heldTemporary?: HeldTemporary | undefined;
   /** The page of the link fetched (see `QueueItem`), sent as `Referer` over `--referer`'s. */
   referer?: string | undefined;
   /** With several threads: no other task writes the file until this settles (its page read). */
@@ -1130,7 +1138,7 @@ class Walker {
         return;
       }
       this.#unreadKept.delete(path);
-      if (!this.#remove(path, forget)) return;
+      if (!this.#remove(path, forget) && !this.#removedWrittenOver(path, forget)) return;
       if (!forget && options.noClobber) this.#leftTemporaries.add(path);
       options.onRemoved?.(path);
     }
@@ -1710,11 +1718,8 @@ class Walker {
     const fetchHow = temporary ? { ...how, temporary } : how;
     // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed;
     // --content-disposition's the name of its HEAD's header, or of where it landed.)
-    if (
-      !this.#oneThread && temporary && how.order !== undefined && this.#options.spider &&
-      this.#namesByLanding()
-    ) {
-      return this.#fetchSpiderTemporary(url, planned, fetchHow);
+    if (!this.#oneThread && temporary && how.order !== undefined && this.#holdsTemporaries()) {
+      return this.#fetchTemporary(url, planned, fetchHow);
     }
     // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
     // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
@@ -1724,45 +1729,96 @@ class Walker {
   }
 
   /**
-   * With several threads, `--spider --trust-server-names`' GET of a page into its NAME.tmp, whose
-   * name is known only once the HEAD landed (two URLs redirected to one, or one and the URL
-   * itself): one at a time, in the order of the queue, as GNU's run reads and removes each before
-   * the next, so that none is named NAME.tmp.1 (threads random seed 1400085). So too under
-   * `--content-disposition`, by the name of the HEAD's header, or without one of where the HEAD
-   * landed (server random seed 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch
-   * after it that is saving that name already is let finish, and its file, not read yet (its
-   * text is kept in memory), written over.
+   * Whether, with several threads, a NAME.tmp is held in the order of the queue (see
+   * `#holdTemporaryName`): where a name is a redirect's or a header's, known only once answered.
    */
-  async #fetchSpiderTemporary(
-    url: string,
-    planned: string,
-    how: FetchHow,
-  ): Promise<Fetched | undefined> {
+  #holdsTemporaries(): boolean {
+    const options = this.#options;
+    return options.spider
+      ? this.#namesByLanding()
+      : (options.trustServerNames && !options.contentDisposition) ?? false;
+  }
+
+  /** A queued URL's fetch into its NAME.tmp, held in the order of the queue. */
+  async #fetchTemporary(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
+    const heldTemporary = await this.#holdTemporaryName(planned, how);
+    return await this.#fetchUnlocked(url, planned, { ...how, heldTemporary });
+  }
+
+  /**
+   * With several threads, `planned` (a NAME.tmp) held for the fetch at `how.order` in the queue,
+   * once it is its turn, where another fetch may land on the name by a redirect, or name it so
+   * once its HEAD landed (two URLs redirected to one, or one and the URL itself): one at a time,
+   * in the order of the queue, as GNU's run reads and removes each before the next, so that none
+   * is named NAME.tmp.1 (threads random seeds 1400085 and 2201515: --spider's and
+   * --delete-after's `--trust-server-names`). So too under `--spider --content-disposition`, by
+   * the name of the HEAD's header, or without one of where the HEAD landed (server random seed
+   * 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch before it that holds the name
+   * (or takes it by its URL) is waited for until its page is read; one after it that is saving
+   * that name already is let finish, and its file, not read yet (its text is kept in memory),
+   * written over. Only those before it are waited for to the end, and one after it only while
+   * it writes (it waits for nothing then), so no two wait for each other. The request slot is
+   * given back meanwhile.
+   */
+  async #holdTemporaryName(planned: string, how: FetchHow): Promise<HeldTemporary> {
     const order = how.order!;
     for (;;) {
-      const others = [...this.#spiderTemporaries.get(planned) ?? []];
-      const waits = others.flatMap((other) =>
+      const holders = [...this.#temporaryHolders.get(planned) ?? []];
+      const waits = holders.flatMap((other) =>
         other.order < order
           ? [other.settled]
           : other.order > order && !other.done
           ? [other.fetched]
           : []
       );
+      const owner = this.#busy.get(planned);
+      if (owner?.order !== undefined && owner.order < order) waits.push(owner.settled);
       if (waits.length === 0) break;
-      await Promise.all(waits);
+      how.releaseSlot?.();
+      try {
+        await Promise.all(waits);
+      } finally {
+        await how.retakeSlot?.();
+      }
     }
-    const done = this.#fetchUnlocked(url, planned, { ...how, overTemporary: true });
-    const fetched = done.then(() => {}, () => {});
-    const settled = Promise.all([done, how.until]).then(() => {}, () => {});
-    const entry: SpiderTemporary = { order, fetched, settled, done: false };
-    addHolder(this.#spiderTemporaries, planned, entry);
-    fetched.then(() => (entry.done = true));
-    settled.then(() => deleteHolder(this.#spiderTemporaries, planned, entry));
-    return await done;
+    let fetchedDone!: () => void;
+    let settledDone!: () => void;
+    const entry: TemporaryHolder = {
+      order,
+      fetched: new Promise<void>((resolve) => (fetchedDone = resolve)),
+      settled: new Promise<void>((resolve) => (settledDone = resolve)),
+      done: false,
+    };
+    addHolder(this.#temporaryHolders, planned, entry);
+    const free = () => {
+      entry.done = true;
+      fetchedDone();
+      deleteHolder(this.#temporaryHolders, planned, entry);
+      settledDone();
+    };
+    return {
+      written: () => {
+        entry.done = true;
+        fetchedDone();
+        Promise.resolve(how.until).then(free, free);
+      },
+      moved: free,
+    };
   }
 
-  /** `#fetchSpiderTemporary`'s fetches under way, by name, until their page is read. */
-  readonly #spiderTemporaries = new Map<string, Set<SpiderTemporary>>();
+  /**
+   * Whether the fetch of `how` holds the NAME.tmp a redirect lands on in the order of the queue
+   * (see `#holdTemporaryName`): a queued URL's, with several threads, under
+   * `--trust-server-names` (where the target names the file), not into `-O`'s file (`shared`).
+   */
+  #holdsLandings(how: FetchHow, shared: boolean): boolean {
+    const options = this.#options;
+    return !this.#oneThread && how.order !== undefined && !shared &&
+      (options.trustServerNames && !options.contentDisposition) === true;
+  }
+
+  /** The NAME.tmp files held in the order of the queue, by name, until their page is read. */
+  readonly #temporaryHolders = new Map<string, Set<TemporaryHolder>>();
 
   /**
    * Whether a redirected fetch's file is named after the URL it landed on: `--trust-server-names`,
@@ -2159,6 +2215,8 @@ class Walker {
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
     let headFailed = how.headFailed;
+    /** The NAME.tmp held for the answer in the order of the queue (see #holdTemporaryName). */
+    let heldTemporary = how.heldTemporary;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
     if (headFirst) {
@@ -2380,10 +2438,11 @@ class Walker {
             }
           }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
-        } else if (how.overTemporary && this.#ownTemporaryAt(path, contentType)) {
-          // (A fetch after it in the queue saved it, not read yet: see #fetchSpiderTemporary.)
+        } else if (heldTemporary && this.#ownTemporaryAt(path, contentType)) {
+          // (A fetch after it in the queue saved it, not read yet: see #holdTemporaryName.)
           const over = options.adjustExtension ? withPageExtension(path, contentType) : path;
           file = Deno.openSync(over, { write: true, truncate: true });
+          this.#writtenOver.add(over);
           if (over !== path) extended = true;
           path = over;
         } else {
@@ -2696,9 +2755,24 @@ class Walker {
             if (copy) headers.push(["If-Modified-Since", copy.mtime.toUTCString()]);
           }
           : how.redirectWait;
+        const landingWait = this.#holdsLandings(how, shared !== undefined)
+          ? async (from: string, to: string) => {
+            if (redirectWait) await redirectWait(from, to);
+            else if (downloadOptions.redirectWaitMs) {
+              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
+            }
+            // --trust-server-names: the target names the file; a NAME.tmp is held in the order
+            // of the queue before its request (see #holdTemporaryName).
+            const named = plannedPath(to);
+            const temporaryThere = options.acceptRules && !options.deleteAfter && !options.spider
+              ? !acceptsFileName(named, options.acceptRules)
+              : how.temporary;
+            if (temporaryThere) heldTemporary = await this.#holdTemporaryName(`${named}.tmp`, how);
+          }
+          : redirectWait;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
-          ...(redirectWait ? { redirectWait } : {}),
+          ...(landingWait ? { redirectWait: landingWait } : {}),
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
@@ -2817,6 +2891,9 @@ class Walker {
                   throw new Deno.errors.AlreadyExists(there);
                 }
               }
+              // (A NAME.tmp held for the answer is not this file's: see landingWait above.)
+              heldTemporary?.moved();
+              heldTemporary = undefined;
               const claimed = claimOwn(to);
               if (claimed) throw new ClaimedRedirect(to, claimed);
             },
@@ -3082,6 +3159,7 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
+      heldTemporary?.written();
       if (own) {
         // (Nothing handed over when not claimed, or when nothing was saved.)
         own.hand(undefined);
@@ -3279,12 +3357,30 @@ class Walker {
     } catch {
       return false;
     }
-    if (forget) {
-      this.#files.registerDeleteFile(path);
-      if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
-    }
+    if (forget) this.#forget(path, order);
     return true;
   }
+
+  /** GNU's `register_delete_file` of `path`, at `order` in the queue (see `#remove`). */
+  #forget(path: string, order: number): void {
+    this.#files.registerDeleteFile(path);
+    if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
+  }
+
+  /**
+   * Whether `path`, which a page's reading could not remove, is a NAME.tmp that a fetch before
+   * it in the queue wrote over (see `#holdTemporaryName`) and removed with its own page: removed
+   * all the same, its URLs forgotten (`forget`) as GNU's run forgets them when it removes this
+   * fetch's own file (else `-k` still had the name for them, and said it was not there).
+   */
+  #removedWrittenOver(path: string, forget: boolean): boolean {
+    if (!this.#writtenOver.delete(path)) return false;
+    if (forget) this.#forget(path, this.#turn);
+    return true;
+  }
+
+  /** NAME.tmp files that a fetch wrote over another's, not read yet (see `#holdTemporaryName`). */
+  readonly #writtenOver = new Set<string>();
 
   /**
    * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it

@@ -108,13 +108,16 @@ import {
  * before it in the queue and named `semi;c` until -E gave it `.html`, was writing another page
  * there; its page was read from that file, where GNU asks for `/semi;c/` again; every run. The
  * first fix, a wait before its name was taken, hung the run: `/index.html`, after it in the
- * queue, took the name `index.html` first and waited for its page).
+ * queue, took the name `index.html` first and waited for its page); 2201515 (`--delete-after
+ * --trust-server-names -E -k`: `/b-moved` and `/%62`, redirected to `/b/` while `/b/`'s own GET,
+ * after them in the queue, was saving `b/index.html.tmp.html`: netkit named one
+ * `b/index.html.tmp.1.html`, where GNU reads and removes each before the next; every run).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
-  ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730],
+  ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
