@@ -362,3 +362,61 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -r --trust-server-names --max-threads 2: a redirect that lands on the file a URL after it wrote leaves that URL's bytes there, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // Under `-nH --cut-dirs=1`, `/a.html`'s redirect to `/d/x.html` and `/x.html` after it in
+    // the queue both name x.html; the redirect is answered only once `/x.html`'s own request has
+    // come (or after a while, for GNU's run). GNU saves `/d/x.html`'s page first and then
+    // `/x.html`'s over it, and reads each for its links; netkit's redirect wrote over the file
+    // `/x.html` had saved, and `-k` pointed the links at the other URL (threads random seed
+    // 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let xAsked!: () => void;
+    let xSeen = Promise.resolve();
+    const reset = () => {
+      requests = [];
+      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
+    };
+    const pages: Record<string, string> = {
+      "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
+      "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a>\n`,
+      "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
+      "/y.html": "y\n",
+      "/z.html": "z\n",
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/x.html") xAsked();
+        if (path === "/a.html") {
+          await heldUntil(xSeen);
+          return new Response(null, { status: 301, headers: { location: "/d/x.html" } });
+        }
+        const body = pages[path];
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        return new Response(body, { headers: { "content-type": "text/html" } });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of [["-r"], ["-r", "-k"], ["-r", "-E", "-k", "-K"]]) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/overtaken`,
+          [...args, "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
+        // GNU's x.html is `/x.html`'s, saved last; both pages were read for their links.
+        const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
+        assert.ok(x.includes("z.html"), x);
+        assert.ok(gnu!.requests.includes("GET /y.html"), gnu!.requests.join("\n"));
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+  },
+);
