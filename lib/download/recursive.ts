@@ -357,14 +357,16 @@ interface NameHeld extends NameHolder {
   order: number;
   /** Its fetch is done writing the name, or went elsewhere. */
   done: boolean;
+  /** Its fetch saved a file there (not an error's nothing, nor an answer read beside). */
+  wrote: boolean;
 }
 
 /** A file's name held in the order of the queue (see `#holdName`), and how to let it go. */
 interface HeldName {
   /** A fetch after it in the queue wrote the name, or is writing it, first. */
   overtaken: boolean;
-  /** The fetch wrote it (or failed): others wait for its page to be read. */
-  written: () => void;
+  /** The fetch is done (`wrote` a file there, or not): others wait for its page to be read. */
+  written: (wrote: boolean) => void;
   /** The fetch was redirected and writes another name: the name is free at once. */
   moved: () => void;
 }
@@ -1773,9 +1775,9 @@ class Walker {
    * --content-disposition`, by the name of the HEAD's header, or without one of where the HEAD
    * landed (server random seed 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch
    * before it that holds the name (or takes it by its URL) is waited for until its page is read;
-   * one after it that is saving that name already is let finish, and then (`overtaken`) its
-   * NAME.tmp, not read yet (its text is kept in memory), is written over; any other file of it is
-   * left as it is, the last one saved in GNU's run (see `#fetchUnlocked`). Only those before it
+   * one after it that is saving that name already is let finish, and then its NAME.tmp, not read
+   * yet (its text is kept in memory), is written over; any other file it saved there is left as
+   * it is (`overtaken`), the last one saved in GNU's run (see `#fetchUnlocked`). Only those before it
    * are waited for to the end, and one after it only while it writes (it waits for nothing then),
    * so no two wait for each other. The request slot is given back meanwhile.
    */
@@ -1807,9 +1809,10 @@ class Walker {
       fetched: new Promise<void>((resolve) => (fetchedDone = resolve)),
       settled: new Promise<void>((resolve) => (settledDone = resolve)),
       done: false,
+      wrote: false,
     };
     const overtaken = [...this.#nameHolders.get(planned) ?? []].some((other) =>
-      other.order > order
+      other.order > order && other.wrote
     );
     addHolder(this.#nameHolders, planned, entry);
     const free = () => {
@@ -1820,7 +1823,8 @@ class Walker {
     };
     return {
       overtaken,
-      written: () => {
+      written: (wrote) => {
+        entry.wrote = wrote;
         entry.done = true;
         fetchedDone();
         Promise.resolve(how.until).then(free, free);
@@ -3195,7 +3199,7 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
-      heldName?.written();
+      heldName?.written((file as Deno.FsFile | undefined) !== undefined);
       if (own) {
         // (Nothing handed over when not claimed, or when nothing was saved.)
         own.hand(undefined);

@@ -398,12 +398,26 @@ peerTest(
           await heldUntil(xSeen);
           return new Response(null, { status: 301, headers: { location: "/d/x.html" } });
         }
-        const body = pages[path];
+        const body = path === "/x.html" && xMissing ? undefined : pages[path];
         if (body === undefined) return new Response("no\n", { status: 404 });
         return new Response(body, { headers: { "content-type": "text/html" } });
       },
     );
     const url = `http://127.0.0.1:${server.addr.port}/`;
+    /** `/x.html` is answered 404: nothing is saved over the redirect's x.html. */
+    let xMissing = false;
+    await t.step("-r, /x.html missing: the redirect's x.html saved", async () => {
+      xMissing = true;
+      const [gnu, netkit] = await besideGnu(
+        `${dir.path}/overtaken`,
+        ["-r", "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
+        { reset, requests: () => requests },
+      );
+      xMissing = false;
+      const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
+      assert.ok(x.includes("y.html"), x);
+      assert.deepEqual(netkit, gnu);
+    });
     for (const args of [["-r"], ["-r", "-k"], ["-r", "-E", "-k", "-K"]]) {
       await t.step(args.join(" "), async () => {
         const [gnu, netkit] = await besideGnu(
