@@ -396,8 +396,8 @@ interface FetchHow {
   /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
   headFailed?: HttpStatusError | undefined;
   /**
-   * With several threads, the NAME.tmp this fetch holds in the order of the queue: one that a
-   * fetch after it in the queue saved, not yet read, is written over (see `#holdName`).
+   * With several threads, the name this fetch holds in the order of the queue (see `#holdName`):
+   * a NAME.tmp that a fetch after it in the queue saved, not yet read, is written over.
    */
   heldName?: HeldName | undefined;
   /** The page of the link fetched (see `QueueItem`), sent as `Referer` over `--referer`'s. */
@@ -1777,9 +1777,9 @@ class Walker {
    * before it that holds the name (or takes it by its URL) is waited for until its page is read;
    * one after it that is saving that name already is let finish, and then its NAME.tmp, not read
    * yet (its text is kept in memory), is written over; any other file it saved there is left as
-   * it is (`overtaken`), the last one saved in GNU's run (see `#fetchUnlocked`). Only those before it
-   * are waited for to the end, and one after it only while it writes (it waits for nothing then),
-   * so no two wait for each other. The request slot is given back meanwhile.
+   * it is (`overtaken`), the last one saved in GNU's run (see `#fetchUnlocked`). Only those
+   * before it are waited for to the end, and one after it only while it writes (it waits for
+   * nothing then), so no two wait for each other. The request slot is given back meanwhile.
    */
   async #holdName(planned: string, how: FetchHow): Promise<HeldName> {
     const order = how.order!;
@@ -2795,8 +2795,8 @@ class Walker {
             else if (downloadOptions.redirectWaitMs) {
               await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
             }
-            // --trust-server-names: the target names the file; a NAME.tmp is held in the order
-            // of the queue before its request (see #holdName).
+            // --trust-server-names: the target names the file, held in the order of the queue
+            // before its request (see #holdName).
             const named = plannedPath(to);
             const temporaryThere = options.acceptRules && !options.deleteAfter && !options.spider
               ? !acceptsFileName(named, options.acceptRules)
@@ -2929,7 +2929,7 @@ class Walker {
                   throw new Deno.errors.AlreadyExists(there);
                 }
               }
-              // (A NAME.tmp held for the answer is not this file's: see landingWait above.)
+              // (A name held for the answer is not this file's: see landingWait above.)
               heldName?.moved();
               heldName = undefined;
               beside = false;
