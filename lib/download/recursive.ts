@@ -352,11 +352,23 @@ interface NameHolder {
   settled: Promise<void>;
 }
 
-/** A fetch of `--spider --trust-server-names` saving a NAME.tmp (see `#fetchSpiderTemporary`). */
-interface SpiderTemporary extends NameHolder {
+/** A fetch saving a file whose name a redirect may give (see `#holdName`). */
+interface NameHeld extends NameHolder {
   order: number;
-  /** Its fetch is done. */
+  /** Its fetch is done writing the name, or went elsewhere. */
   done: boolean;
+  /** Its fetch saved a file there (not an error's nothing, nor an answer read beside). */
+  wrote: boolean;
+}
+
+/** A file's name held in the order of the queue (see `#holdName`), and how to let it go. */
+interface HeldName {
+  /** A fetch after it in the queue wrote the name, or is writing it, first. */
+  overtaken: boolean;
+  /** The fetch is done (`wrote` a file there, or not): others wait for its page to be read. */
+  written: (wrote: boolean) => void;
+  /** The fetch was redirected and writes another name: the name is free at once. */
+  moved: () => void;
 }
 
 /** What {@linkcode Walker.#fetch} is to do besides saving the file. */
@@ -384,10 +396,10 @@ interface FetchHow {
   /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
   headFailed?: HttpStatusError | undefined;
   /**
-   * With several threads, `--spider --trust-server-names`: a NAME.tmp that a fetch after it in
-   * the queue saved, not yet read, is written over (see `#fetchSpiderTemporary`).
+   * With several threads, the name this fetch holds in the order of the queue (see `#holdName`):
+   * a NAME.tmp that a fetch after it in the queue saved, not yet read, is written over.
    */
-  overTemporary?: boolean | undefined;
+  heldName?: HeldName | undefined;
   /** The page of the link fetched (see `QueueItem`), sent as `Referer` over `--referer`'s. */
   referer?: string | undefined;
   /** With several threads: no other task writes the file until this settles (its page read). */
@@ -1130,7 +1142,7 @@ class Walker {
         return;
       }
       this.#unreadKept.delete(path);
-      if (!this.#remove(path, forget)) return;
+      if (!this.#remove(path, forget) && !this.#removedWrittenOver(path, forget)) return;
       if (!forget && options.noClobber) this.#leftTemporaries.add(path);
       options.onRemoved?.(path);
     }
@@ -1711,10 +1723,10 @@ class Walker {
     // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed;
     // --content-disposition's the name of its HEAD's header, or of where it landed.)
     if (
-      !this.#oneThread && temporary && how.order !== undefined && this.#options.spider &&
-      this.#namesByLanding()
+      !this.#oneThread && how.order !== undefined &&
+      (temporary ? this.#holdsTemporaries() : this.#holdsWrittenNames())
     ) {
-      return this.#fetchSpiderTemporary(url, planned, fetchHow);
+      return this.#fetchHeld(url, planned, fetchHow);
     }
     // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
     // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
@@ -1724,45 +1736,116 @@ class Walker {
   }
 
   /**
-   * With several threads, `--spider --trust-server-names`' GET of a page into its NAME.tmp, whose
-   * name is known only once the HEAD landed (two URLs redirected to one, or one and the URL
-   * itself): one at a time, in the order of the queue, as GNU's run reads and removes each before
-   * the next, so that none is named NAME.tmp.1 (threads random seed 1400085). So too under
-   * `--content-disposition`, by the name of the HEAD's header, or without one of where the HEAD
-   * landed (server random seed 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch
-   * after it that is saving that name already is let finish, and its file, not read yet (its
-   * text is kept in memory), written over.
+   * Whether, with several threads, a NAME.tmp is held in the order of the queue (see
+   * `#holdName`): where a name is a redirect's or a header's, known only once answered.
    */
-  async #fetchSpiderTemporary(
-    url: string,
-    planned: string,
-    how: FetchHow,
-  ): Promise<Fetched | undefined> {
+  #holdsTemporaries(): boolean {
+    const options = this.#options;
+    return options.spider
+      ? this.#namesByLanding()
+      : (options.trustServerNames && !options.contentDisposition) ?? false;
+  }
+
+  /**
+   * Whether, with several threads, a file that is not a NAME.tmp is held in the order of the
+   * queue too (see `#holdName`): under `--trust-server-names`, where a redirect gives the name,
+   * and the file of a URL is written afresh over one of its name (not `-nd`'s NAME.1, nor the
+   * copy `-N`, `-c` or `-nc` look at, nor `--backups`': there the race of cmd/README.md stays).
+   */
+  #holdsWrittenNames(): boolean {
+    const options = this.#options;
+    return (options.trustServerNames && !options.contentDisposition && !options.spider &&
+      (this.#layout.directories ?? true) && !options.timestamping && !options.resume &&
+      !options.noClobber && !options.backups && options.output === undefined) ?? false;
+  }
+
+  /** A queued URL's fetch into its file, held in the order of the queue (see `#holdName`). */
+  async #fetchHeld(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
+    const heldName = await this.#holdName(planned, how);
+    return await this.#fetchUnlocked(url, planned, { ...how, heldName });
+  }
+
+  /**
+   * With several threads, `planned` held for the fetch at `how.order` in the queue, once it is
+   * its turn, where another fetch may land on the name by a redirect, or name it so once its HEAD
+   * landed (two URLs redirected to one, or one and the URL itself): one at a time, in the order
+   * of the queue, as GNU's run saves them. A NAME.tmp so is read and removed before the next
+   * takes the name, so that none is named NAME.tmp.1 (threads random seeds 1400085 and 2201515:
+   * --spider's and --delete-after's `--trust-server-names`). So too under `--spider
+   * --content-disposition`, by the name of the HEAD's header, or without one of where the HEAD
+   * landed (server random seed 1901430, threaded: two `cd6.html.tmp`, two `n23.tmp`). A fetch
+   * before it that holds the name (or takes it by its URL) is waited for until its page is read;
+   * one after it that is saving that name already is let finish, and then its NAME.tmp, not read
+   * yet (its text is kept in memory), is written over; any other file it saved there is left as
+   * it is (`overtaken`), the last one saved in GNU's run (see `#fetchUnlocked`). Only those
+   * before it are waited for to the end, and one after it only while it writes (it waits for
+   * nothing then), so no two wait for each other. The request slot is given back meanwhile.
+   */
+  async #holdName(planned: string, how: FetchHow): Promise<HeldName> {
     const order = how.order!;
     for (;;) {
-      const others = [...this.#spiderTemporaries.get(planned) ?? []];
-      const waits = others.flatMap((other) =>
+      const holders = [...this.#nameHolders.get(planned) ?? []];
+      const waits = holders.flatMap((other) =>
         other.order < order
           ? [other.settled]
           : other.order > order && !other.done
           ? [other.fetched]
           : []
       );
+      const owner = this.#busy.get(planned);
+      if (owner?.order !== undefined && owner.order < order) waits.push(owner.settled);
       if (waits.length === 0) break;
-      await Promise.all(waits);
+      how.releaseSlot?.();
+      try {
+        await Promise.all(waits);
+      } finally {
+        await how.retakeSlot?.();
+      }
     }
-    const done = this.#fetchUnlocked(url, planned, { ...how, overTemporary: true });
-    const fetched = done.then(() => {}, () => {});
-    const settled = Promise.all([done, how.until]).then(() => {}, () => {});
-    const entry: SpiderTemporary = { order, fetched, settled, done: false };
-    addHolder(this.#spiderTemporaries, planned, entry);
-    fetched.then(() => (entry.done = true));
-    settled.then(() => deleteHolder(this.#spiderTemporaries, planned, entry));
-    return await done;
+    let fetchedDone!: () => void;
+    let settledDone!: () => void;
+    const entry: NameHeld = {
+      order,
+      fetched: new Promise<void>((resolve) => (fetchedDone = resolve)),
+      settled: new Promise<void>((resolve) => (settledDone = resolve)),
+      done: false,
+      wrote: false,
+    };
+    const overtaken = [...this.#nameHolders.get(planned) ?? []].some((other) =>
+      other.order > order && other.wrote
+    );
+    addHolder(this.#nameHolders, planned, entry);
+    const free = () => {
+      entry.done = true;
+      fetchedDone();
+      deleteHolder(this.#nameHolders, planned, entry);
+      settledDone();
+    };
+    return {
+      overtaken,
+      written: (wrote) => {
+        entry.wrote = wrote;
+        entry.done = true;
+        fetchedDone();
+        Promise.resolve(how.until).then(free, free);
+      },
+      moved: free,
+    };
   }
 
-  /** `#fetchSpiderTemporary`'s fetches under way, by name, until their page is read. */
-  readonly #spiderTemporaries = new Map<string, Set<SpiderTemporary>>();
+  /**
+   * Whether the fetch of `how` holds the file a redirect lands on in the order of the queue (see
+   * `#holdName`): a queued URL's, with several threads, under `--trust-server-names` (where the
+   * target names the file), not into `-O`'s file (`shared`).
+   */
+  #holdsLandings(how: FetchHow, shared: boolean): boolean {
+    const options = this.#options;
+    return !this.#oneThread && how.order !== undefined && !shared &&
+      (options.trustServerNames && !options.contentDisposition) === true;
+  }
+
+  /** The files held in the order of the queue, by name, until their page is read. */
+  readonly #nameHolders = new Map<string, Set<NameHeld>>();
 
   /**
    * Whether a redirected fetch's file is named after the URL it landed on: `--trust-server-names`,
@@ -2159,6 +2242,14 @@ class Walker {
     let requestUrl = how.landed ?? url;
     /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
     let headFailed = how.headFailed;
+    /** The name held for the answer in the order of the queue (see #holdName). */
+    let heldName = how.heldName;
+    /**
+     * A fetch after it in the queue wrote its file (not a NAME.tmp) first: the answer is read but
+     * not saved over that file, which GNU's run, one fetch at a time, saves last (threads random
+     * seed 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
+     */
+    let beside = heldName?.overtaken === true && !how.temporary;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
     if (headFirst) {
@@ -2360,7 +2451,7 @@ class Walker {
       isNoNewerThan(response, local, "none", this.#downloadOptions.ignoreContentLength ?? false);
     if (shared) path = shared.name;
     const open = () => {
-      if (file || shared || current) return;
+      if (file || shared || current || beside) return;
       try {
         this.#makeParents(path, directory);
         if (resumeFrom > 0) {
@@ -2380,10 +2471,11 @@ class Walker {
             }
           }
           file = Deno.openSync(path, { write: true, create: true, truncate: true });
-        } else if (how.overTemporary && this.#ownTemporaryAt(path, contentType)) {
-          // (A fetch after it in the queue saved it, not read yet: see #fetchSpiderTemporary.)
+        } else if (heldName && this.#ownTemporaryAt(path, contentType)) {
+          // (A fetch after it in the queue saved it, not read yet: see #holdName.)
           const over = options.adjustExtension ? withPageExtension(path, contentType) : path;
           file = Deno.openSync(over, { write: true, truncate: true });
+          this.#writtenOver.add(over);
           if (over !== path) extended = true;
           path = over;
         } else {
@@ -2502,7 +2594,7 @@ class Walker {
       start();
       let n: number;
       try {
-        n = file!.writeSync(p);
+        n = beside ? p.length : file!.writeSync(p);
       } catch (error) {
         throw new DownloadFileError(path, error, { writing: true });
       }
@@ -2522,7 +2614,8 @@ class Walker {
     const keepText = (p: Uint8Array, n: number) => {
       if (keep) {
         keep.bytes += n;
-        if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
+        // (Not saved: its text is all there is to read, whatever its length.)
+        if (keep.bytes > MAX_KEPT_TEXT_BYTES && !beside) keep = undefined;
         else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
         else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
       }
@@ -2696,9 +2789,28 @@ class Walker {
             if (copy) headers.push(["If-Modified-Since", copy.mtime.toUTCString()]);
           }
           : how.redirectWait;
+        const landingWait = this.#holdsLandings(how, shared !== undefined)
+          ? async (from: string, to: string) => {
+            if (redirectWait) await redirectWait(from, to);
+            else if (downloadOptions.redirectWaitMs) {
+              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
+            }
+            // --trust-server-names: the target names the file, held in the order of the queue
+            // before its request (see #holdName).
+            const named = plannedPath(to);
+            const temporaryThere = options.acceptRules && !options.deleteAfter && !options.spider
+              ? !acceptsFileName(named, options.acceptRules)
+              : how.temporary;
+            if (temporaryThere) heldName = await this.#holdName(`${named}.tmp`, how);
+            else if (this.#holdsWrittenNames()) {
+              heldName = await this.#holdName(named, how);
+              beside = heldName.overtaken;
+            }
+          }
+          : redirectWait;
         const general: DownloadOptions = {
           ...this.#downloadOptions,
-          ...(redirectWait ? { redirectWait } : {}),
+          ...(landingWait ? { redirectWait: landingWait } : {}),
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
@@ -2817,6 +2929,10 @@ class Walker {
                   throw new Deno.errors.AlreadyExists(there);
                 }
               }
+              // (A name held for the answer is not this file's: see landingWait above.)
+              heldName?.moved();
+              heldName = undefined;
+              beside = false;
               const claimed = claimOwn(to);
               if (claimed) throw new ClaimedRedirect(to, claimed);
             },
@@ -2973,7 +3089,7 @@ class Walker {
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
       // after a HEAD answered 500 or 501: GNU's http_loop reads the time only from a first answer).
       if (
-        !shared && (options.useServerTimestamps ?? true) && lastModified !== undefined &&
+        !shared && !beside && (options.useServerTimestamps ?? true) && lastModified !== undefined &&
         !headFailed
       ) {
         const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
@@ -3011,7 +3127,8 @@ class Walker {
       }
       this.result.files++;
       this.result.bytes += result.bytes;
-      this.#registerLanded(url, result.finalUrl, path, how.order);
+      // (Not saved: the walk keeps the later fetch's URL there, -k's maps take both in order.)
+      this.#registerLanded(url, result.finalUrl, path, how.order, !beside);
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
       log.onSaved?.({ ...result, path });
@@ -3082,6 +3199,7 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
+      heldName?.written((file as Deno.FsFile | undefined) !== undefined);
       if (own) {
         // (Nothing handed over when not claimed, or when nothing was saved.)
         own.hand(undefined);
@@ -3279,20 +3397,46 @@ class Walker {
     } catch {
       return false;
     }
-    if (forget) {
-      this.#files.registerDeleteFile(path);
-      if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
-    }
+    if (forget) this.#forget(path, order);
     return true;
   }
+
+  /** GNU's `register_delete_file` of `path`, at `order` in the queue (see `#remove`). */
+  #forget(path: string, order: number): void {
+    this.#files.registerDeleteFile(path);
+    if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
+  }
+
+  /**
+   * Whether `path`, which a page's reading could not remove, is a NAME.tmp that a fetch before
+   * it in the queue wrote over (see `#holdName`) and removed with its own page: removed
+   * all the same, its URLs forgotten (`forget`) as GNU's run forgets them when it removes this
+   * fetch's own file (else `-k` still had the name for them, and said it was not there).
+   */
+  #removedWrittenOver(path: string, forget: boolean): boolean {
+    if (!this.#writtenOver.delete(path)) return false;
+    if (forget) this.#forget(path, this.#turn);
+    return true;
+  }
+
+  /** NAME.tmp files that a fetch wrote over another's, not read yet (see `#holdName`). */
+  readonly #writtenOver = new Set<string>();
 
   /**
    * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it
    * (see FileMaps.registerLanded), by the fetch at `order` in the queue (with several threads;
-   * robots.txt's: the page being read, whose links asked for it).
+   * robots.txt's: the page being read, whose links asked for it). Not `inWalk`: for `-k`'s maps
+   * alone, as the file of a fetch after it in the queue that the walk's maps have already (GNU's
+   * register_download of that one then takes the file from this one's URLs).
    */
-  #registerLanded(url: string, finalUrl: string, file: string, order = this.#turn): void {
-    this.#files.registerLanded(url, finalUrl, file);
+  #registerLanded(
+    url: string,
+    finalUrl: string,
+    file: string,
+    order = this.#turn,
+    inWalk = true,
+  ): void {
+    if (inWalk) this.#files.registerLanded(url, finalUrl, file);
     if (this.#convertFiles) this.#registrations.push({ order, url, finalUrl, file });
   }
 

@@ -313,3 +313,124 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -r --delete-after --trust-server-names --max-threads 2: a redirect that lands on the NAME.tmp a URL after it is saving names it so too, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/a.html`'s redirect to `/x.html` is answered only once `/x.html`'s own request has come (or
+    // after a while, for GNU's run): netkit's `/x.html` is saving x.html.tmp when `/a.html`, before
+    // it in the queue, lands there. GNU reads and removes each NAME.tmp before the next fetch, so
+    // both are x.html.tmp (and `/x.html`, forgotten with the file, is asked for again); netkit
+    // named the redirect's x.html.tmp.1 (threads random seed 2201515: three URLs at once on
+    // `b/index.html.tmp.html`).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let xAsked!: () => void;
+    let xSeen = Promise.resolve();
+    const reset = () => {
+      requests = [];
+      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/x.html") xAsked();
+        if (path === "/a.html") {
+          await heldUntil(xSeen);
+          return new Response(null, { status: 301, headers: { location: "/x.html" } });
+        }
+        const body = PAGES[path];
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        return new Response(body, { headers: { "content-type": "text/html" } });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of [["-r"], ["-r", "-E", "-k"]]) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/landing`,
+          [...args, "--delete-after", "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
+        const saved = gnu!.log.filter((line) => line.includes("/x.html ["));
+        assert.equal(saved.length, 2, gnu!.log.join("\n"));
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r --trust-server-names --max-threads 2: a redirect that lands on the file a URL after it wrote leaves that URL's bytes there, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // Under `-nH --cut-dirs=1`, `/a.html`'s redirect to `/d/x.html` and `/x.html` after it in
+    // the queue both name x.html; the redirect is answered only once `/x.html`'s own request has
+    // come (or after a while, for GNU's run). GNU saves `/d/x.html`'s page first and then
+    // `/x.html`'s over it, and reads each for its links; netkit's redirect wrote over the file
+    // `/x.html` had saved, and `-k` pointed the links at the other URL (threads random seed
+    // 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let xAsked!: () => void;
+    let xSeen = Promise.resolve();
+    const reset = () => {
+      requests = [];
+      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
+    };
+    const pages: Record<string, string> = {
+      "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
+      "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a>\n`,
+      "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
+      "/y.html": "y\n",
+      "/z.html": "z\n",
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/x.html") xAsked();
+        if (path === "/a.html") {
+          await heldUntil(xSeen);
+          return new Response(null, { status: 301, headers: { location: "/d/x.html" } });
+        }
+        const body = path === "/x.html" && xMissing ? undefined : pages[path];
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        return new Response(body, { headers: { "content-type": "text/html" } });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    /** `/x.html` is answered 404: nothing is saved over the redirect's x.html. */
+    let xMissing = false;
+    await t.step("-r, /x.html missing: the redirect's x.html saved", async () => {
+      xMissing = true;
+      const [gnu, netkit] = await besideGnu(
+        `${dir.path}/overtaken`,
+        ["-r", "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
+        { reset, requests: () => requests },
+      );
+      xMissing = false;
+      const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
+      assert.ok(x.includes("y.html"), x);
+      assert.deepEqual(netkit, gnu);
+    });
+    for (const args of [["-r"], ["-r", "-k"], ["-r", "-E", "-k", "-K"]]) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/overtaken`,
+          [...args, "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
+        // GNU's x.html is `/x.html`'s, saved last; both pages were read for their links.
+        const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
+        assert.ok(x.includes("z.html"), x);
+        assert.ok(gnu!.requests.includes("GET /y.html"), gnu!.requests.join("\n"));
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+  },
+);
