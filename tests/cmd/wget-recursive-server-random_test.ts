@@ -141,9 +141,12 @@ const FIXED_SEEDS = [
  * --spider --content-disposition`: `/d/e/r40.html` and `/d/e/r56.html`, both redirected to
  * `/d/e/n23`, which has no header, and `/d/e/p4.html?x` and `/d/e/p4.html`, whose header names
  * both `cd6.html`: GNU reads and removes each `NAME.tmp` before the next, netkit's GETs at once
- * named the second `n23.tmp.1`, `cd6.html.tmp.1`; failed 3 runs in 3).
+ * named the second `n23.tmp.1`, `cd6.html.tmp.1`; failed 3 runs in 3); 1903342 (`--max-threads 4
+ * -r -S -t 1 --max-redirect=0 --ignore-length`: `/x/r52.html`'s redirect to `/d/e/p50.html`, not
+ * followed past `--max-redirect`, took the answer of that URL's own GET, under way, and saved it
+ * as `x/r52.html`, where GNU says `0 redirections exceeded.` and saves `d/e/p50.html`; every run).
  */
-const FIXED_THREADED_SEEDS = [26, 89, 124, 314, 372, 441, 491, 552, 1901430];
+const FIXED_THREADED_SEEDS = [26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
