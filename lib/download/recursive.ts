@@ -2666,10 +2666,12 @@ class Walker {
         // -c and -nc --trust-server-names: the target's file is the one continued or looked
         // for, as GNU's http_loop names each URL of the redirects afresh.
         // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
-        // url_file_name, without the .tmp its gethttp adds.)
+        // url_file_name, without the .tmp its gethttp adds; -c continues it where they accept
+        // that name, a rejected link's target too: random seed 1904995, `/r1.html` under
+        // `-R *[0-9].html` redirected to `/`, whose `index.html` GNU asks the rest of.)
+        const continued = options.resume && (!how.temporary || rules !== undefined);
         const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
-          (options.resume && !how.temporary ||
-            options.noClobber && !options.spider && !options.deleteAfter);
+          (continued || options.noClobber && !options.spider && !options.deleteAfter);
         // -N --no-if-modified-since --trust-server-names: a redirect's target whose file is here
         // is asked for with HEAD first, as GNU's http_loop for that URL names its file after it
         // (server random seed 1600294).
@@ -2702,11 +2704,14 @@ class Walker {
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
-          ...(renamed && options.resume && !how.temporary
+          ...(renamed && continued
             ? {
               resumeAfterRedirect(to: string) {
-                planned = plannedPath(to);
+                const there = plannedPath(to);
                 resumeFrom = 0;
+                // (A name -A/-R reject is a NAME.tmp, fetched whole.)
+                if (!comparedAt(there)) return resumeFrom;
+                planned = there;
                 try {
                   const info = mayExist(planned) ? Deno.lstatSync(planned) : undefined;
                   if (info?.isFile) resumeFrom = info.size;
