@@ -2525,9 +2525,17 @@ class Walker {
           path = unique.path;
         }
       } catch (error) {
-        throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
+        if (error instanceof DownloadFileError) throw error;
+        throw new DownloadFileError(path, fdopened() ? badFileDescriptor(error) : error);
       }
     };
+    /**
+     * Whether GNU wget would open this file with its gethttp's `fdopen(open(…))`: a NAME.tmp
+     * (`-A`/`-R`, `--spider`, `--delete-after`) written over, not continued, and not `-nd`'s
+     * `fopen_excl` (GNU's ALLOW_CLOBBER, where `-nc` counts too).
+     */
+    const fdopened = () =>
+      temporary && resumeFrom === 0 && (clobbers || (options.noClobber ?? false));
     // The file is made with synchronous calls: an asynchronous open or utime goes through
     // Deno's blocking thread pool, and handing each task over cost the main thread more (futex
     // waits) than the system call itself (~22 % of a -m run's wall time on 1,208 files).
@@ -2779,10 +2787,12 @@ class Walker {
         // -c and -nc --trust-server-names: the target's file is the one continued or looked
         // for, as GNU's http_loop names each URL of the redirects afresh.
         // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
-        // url_file_name, without the .tmp its gethttp adds.)
+        // url_file_name, without the .tmp its gethttp adds; -c continues it where they accept
+        // that name, a rejected link's target too: random seed 1904995, `/r1.html` under
+        // `-R *[0-9].html` redirected to `/`, whose `index.html` GNU asks the rest of.)
+        const continued = options.resume && (!how.temporary || rules !== undefined);
         const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
-          (options.resume && !how.temporary ||
-            options.noClobber && !options.spider && !options.deleteAfter);
+          (continued || options.noClobber && !options.spider && !options.deleteAfter);
         // -N --no-if-modified-since --trust-server-names: a redirect's target whose file is here
         // is asked for with HEAD first, as GNU's http_loop for that URL names its file after it
         // (server random seed 1600294).
@@ -2834,11 +2844,14 @@ class Walker {
           headers,
           output: sink,
           // -c: the target's file is continued (download() asks for the bytes after its size).
-          ...(renamed && options.resume && !how.temporary
+          ...(renamed && continued
             ? {
               resumeAfterRedirect(to: string) {
-                planned = plannedPath(to);
+                const there = plannedPath(to);
                 resumeFrom = 0;
+                // (A name -A/-R reject is a NAME.tmp, fetched whole.)
+                if (!comparedAt(there)) return resumeFrom;
+                planned = there;
                 try {
                   const info = mayExist(planned) ? Deno.lstatSync(planned) : undefined;
                   if (info?.isFile) resumeFrom = info.size;
@@ -3541,6 +3554,15 @@ function isNoNewerThan(
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   const length = storedLength(response, compression, ignoreContentLength);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
+}
+
+/**
+ * The error GNU wget says when a NAME.tmp cannot be opened: its `fdopen` of the failed open's -1
+ * fails again and leaves EBADF, so "Bad file descriptor" (random seed 1904007: a file where the
+ * NAME.tmp's directory goes, where GNU says no "Not a directory"). The system's error is its cause.
+ */
+function badFileDescriptor(error: unknown): Error {
+  return new Error("Bad file descriptor", { cause: error });
 }
 
 /** The error of a file, not a directory, at `path` (ENOTDIR: the C library's "Not a directory"). */

@@ -1637,6 +1637,22 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       honoursIms: true,
     }),
   }, "twice"],
+  // -c --trust-server-names -R: a link -R rejects, redirected to a page here it accepts, asks
+  // for the rest of that page (Range), as GNU's gethttp continues the name it saves under
+  // (random seed 1904995: netkit asked without, as for the link's NAME.tmp).
+  ["-c --trust-server-names -R r*: a rejected link redirected to an accepted page here", [
+    "-r",
+    "-c",
+    "--trust-server-names",
+    "-R",
+    "r*",
+  ], {
+    "/": linking("p1.html", "r1.html"),
+    "/r1.html": plain(302, "", { headers: [["Location", "/p1.html"]] }),
+    "/p1.html": plain(200, "<html><body>p1</body></html>\n", {
+      headers: [["Content-Type", "text/html"]],
+    }),
+  }],
   // --ignore-length: a 206's body is as long as its Content-Range says (GNU's gethttp), so one
   // cut short is asked for again from there (server random seed 1900217: netkit took the close
   // for its end, `[40/346]`); here after a 503's page kept by --content-on-error, cut short too.

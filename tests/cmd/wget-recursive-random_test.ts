@@ -98,13 +98,18 @@ import {
  * (a second run under `-nc -R` finds the `NAME.tmp` GNU's first left, its gethttp's RETRUNNEEDED:
  * netkit saved and read the page again); 1900015 (`-r -A p* --trust-server-names -N` again: a
  * rejected link redirected to `/p87.html` asks with If-Modified-Since, as GNU's gethttp compares
- * the name it saves under; netkit asked without, as for the link's `NAME.tmp`).
+ * the name it saves under; netkit asked without, as for the link's `NAME.tmp`); 1904995 (`-r -c
+ * --trust-server-names -R *[0-9].html`: a rejected link, `/r1.html`, redirected to `/`, asks for
+ * the rest of `index.html`, a 416, as GNU's gethttp continues the name it saves under; netkit
+ * asked without and saved the page again); 1904007 (`-m -np -R p* -X /*c`: a `NAME.tmp` below a
+ * file, `semi;c/a/p36.html.tmp`, cannot be made, and GNU says `Bad file descriptor`, its fdopen of
+ * the failed open's -1; netkit said `Not a directory`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
-  ...[2100046, 3405, 3505, 900052, 1200293, 1900015],
+  ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

@@ -241,3 +241,39 @@ Deno.test("wget -P FILE keeps the user's FILE (GNU removes it to make the direct
     });
   }
 });
+
+peerTest(
+  "wget -r says GNU's \"Bad file descriptor\" where a NAME.tmp cannot be made below a file (the system's reason for an accepted file's)",
+  ["wget"],
+  async (t) => {
+    // `/g` is a page, so `g/h/` cannot be made below it: both keep it and fail its URLs.
+    await using server = startRawServer({
+      "/": replyWith(`<a href="g">g</a> <a href="g/h/p.html">p</a> <a href="g/h/q.html">q</a>`),
+      "/g": replyWith(`<a href="g/h/p.html">p</a>`),
+      "/g/h/p.html": replyWith("p"),
+      "/g/h/q.html": replyWith("q"),
+    });
+    // (p.html's NAME.tmp: GNU's fdopen of the failed open leaves EBADF, -nc's too, GNU's
+    // ALLOW_CLOBBER; random seed 1904007: netkit said "Not a directory".)
+    for (const args of [["-R", "p*"], ["-nc", "-R", "p*"]]) {
+      await t.step(args.join(" "), async () => {
+        await using dir = await tempDir();
+        const refusals = [];
+        for (const tool of ["gnu", "netkit"]) {
+          await Deno.mkdir(`${dir.path}/${tool}`);
+          const argv = ["-nv", "-r", ...args, "-P", "out", `${server.base}/`];
+          const { code, stderr } = await runWgetLogged(tool, argv, `${dir.path}/${tool}`, {
+            LC_ALL: "C.UTF-8",
+          });
+          const lines = stableLines(stderr).filter((line) => line.startsWith("Cannot write to"));
+          refusals.push({ code, lines });
+        }
+        assert.deepEqual(refusals[0]!.lines.map((line) => line.replace(/^.*\//, "")), [
+          "p.html.tmp’ (Bad file descriptor).",
+          "q.html’ (Not a directory).",
+        ]);
+        assert.deepEqual(refusals[1], refusals[0]);
+      });
+    }
+  },
+);

@@ -55,8 +55,12 @@ const decoder = new TextDecoder();
 export function logLines(stderr: string): string[] {
   const lines = stableLines(stderr)
     .map((line) => line.replace(/^(Converted links in \d+ files in) [\d.]+ seconds\.$/, "$1 S."))
-    // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`).
-    .filter((line) => line !== "" && !/^out\/.*: (Is a directory|Not a directory)$/.test(line))
+    // GNU's lines before it, of the open or a directory on the way (`PATH: Not a directory`; a
+    // NAME.tmp's open, `PATH: Bad file descriptor`, lib/download/recursive.ts).
+    .filter((line) =>
+      line !== "" &&
+      !/^out\/.*: (Is a directory|Not a directory|Bad file descriptor)$/.test(line)
+    )
     // --spider: GNU 1.21 names a page it reads NAME.tmp.tmp (netkit NAME.tmp), robots.txt
     // without .tmp, and fails to remove the files it only asked HEAD for (cmd/README.md).
     .map((line) =>
