@@ -2525,17 +2525,11 @@ class Walker {
           path = unique.path;
         }
       } catch (error) {
-        if (error instanceof DownloadFileError) throw error;
-        throw new DownloadFileError(path, fdopened() ? badFileDescriptor(error) : error);
+        // (The system's reason, where GNU 1.21 says "Bad file descriptor" for a NAME.tmp: see
+        // cmd/README.md, "Cannot write to".)
+        throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
       }
     };
-    /**
-     * Whether GNU wget would open this file with its gethttp's `fdopen(open(…))`: a NAME.tmp
-     * (`-A`/`-R`, `--spider`, `--delete-after`) written over, not continued, and not `-nd`'s
-     * `fopen_excl` (GNU's ALLOW_CLOBBER, where `-nc` counts too).
-     */
-    const fdopened = () =>
-      temporary && resumeFrom === 0 && (clobbers || (options.noClobber ?? false));
     // The file is made with synchronous calls: an asynchronous open or utime goes through
     // Deno's blocking thread pool, and handing each task over cost the main thread more (futex
     // waits) than the system call itself (~22 % of a -m run's wall time on 1,208 files).
@@ -3554,15 +3548,6 @@ function isNoNewerThan(
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   const length = storedLength(response, compression, ignoreContentLength);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
-}
-
-/**
- * The error GNU wget says when a NAME.tmp cannot be opened: its `fdopen` of the failed open's -1
- * fails again and leaves EBADF, so "Bad file descriptor" (random seed 1904007: a file where the
- * NAME.tmp's directory goes, where GNU says no "Not a directory"). The system's error is its cause.
- */
-function badFileDescriptor(error: unknown): Error {
-  return new Error("Bad file descriptor", { cause: error });
 }
 
 /** The error of a file, not a directory, at `path` (ENOTDIR: the C library's "Not a directory"). */

@@ -102,8 +102,8 @@ import {
  * --trust-server-names -R *[0-9].html`: a rejected link, `/r1.html`, redirected to `/`, asks for
  * the rest of `index.html`, a 416, as GNU's gethttp continues the name it saves under; netkit
  * asked without and saved the page again); 1904007 (`-m -np -R p* -X /*c`: a `NAME.tmp` below a
- * file, `semi;c/a/p36.html.tmp`, cannot be made, and GNU says `Bad file descriptor`, its fdopen of
- * the failed open's -1; netkit said `Not a directory`).
+ * file, `semi;c/a/p36.html.tmp`, cannot be made: GNU says `Bad file descriptor`, its fdopen of
+ * the failed open's -1, netkit the system's `Not a directory`, told apart by the log's reading).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),

@@ -67,7 +67,12 @@ export function logLines(stderr: string): string[] {
       line.replace(/(\.tmp(?:\.html|\.css)?)\1/, "$1")
         .replace(/(\/robots\.txt)\.tmp"/i, '$1"')
     )
-    .filter((line) => line !== "unlink: No such file or directory");
+    .filter((line) => line !== "unlink: No such file or directory")
+    // A NAME.tmp that cannot be made: GNU 1.21 says "Bad file descriptor" (its gethttp's fdopen
+    // of the failed open's -1), netkit the system's reason (cmd/README.md, "Cannot write to").
+    .map((line) =>
+      line.replace(/^(Cannot write to ‘.*\.tmp(?:\.html|\.css)?’) \(.*\)\.$/, "$1 (R).")
+    );
   // A refused option set: netkit's usage text after GNU's words is its own (house style).
   const usage = lines.findIndex((line) => line.startsWith("Usage: wget "));
   if (usage >= 0) lines.splice(usage);
