@@ -2658,6 +2658,13 @@ class Walker {
     let typed: Fetched["kind"] = "other";
     /** -nc --trust-server-names: the redirect's target's file, found here (not asked for). */
     let noClobbered: string | undefined;
+    /**
+     * -nc: a redirect landed on a NAME.tmp GNU left here (its check_file_output's RETRUNNEEDED,
+     * as for a link's own NAME.tmp below): nothing read, said, saved or counted.
+     */
+    let unneeded = false;
+    const leftHere = (name: string) =>
+      this.#leftTemporaries.has(name) || this.#someFileAt(name, false);
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -2912,6 +2919,15 @@ class Walker {
                   if (!temporary) clobber = clobbers;
                 }
                 path = named + (temporary ? ".tmp" : "");
+                if (
+                  options.noClobber && temporary && response.ok && !redirect && leftHere(path)
+                ) {
+                  // (Random seed 1907684: `/caf%C3%A9/Img` redirected to `/caf%C3%A9/Img/`,
+                  // and `/rx1.html` to `/semi;c/Img/q.html`, both pages read already.)
+                  unneeded = true;
+                  response.close();
+                  throw new Deno.errors.AlreadyExists(path);
+                }
               }
               if (
                 error && status !== 401 && how.robots && options.spider && !options.deleteAfter &&
@@ -3166,6 +3182,7 @@ class Walker {
       log.onSaved?.({ ...result, path });
       return done;
     } catch (error) {
+      if (unneeded) return undefined;
       if (noClobbered !== undefined) {
         // -nc --trust-server-names: the redirect's target's file is here; a page among them is
         // read from it for links (by its suffix), as for a link's own file.

@@ -1653,6 +1653,22 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       headers: [["Content-Type", "text/html"]],
     }),
   }],
+  // -nc --trust-server-names -R: a redirect that lands on a page whose NAME.tmp GNU left here
+  // (-R lets the name pass) asks for it and finds it, as GNU's check_file_output (RETRUNNEEDED):
+  // nothing said, saved or counted (random seed 1907684: netkit saved and said it again).
+  ["-nc --trust-server-names -R html: a redirect to a page read already", [
+    "-r",
+    "-nc",
+    "--trust-server-names",
+    "-R",
+    "html",
+  ], {
+    "/": linking("p1.html", "r1.html"),
+    "/r1.html": plain(302, "", { headers: [["Location", "/p1.html"]] }),
+    "/p1.html": plain(200, "<html><body>p1</body></html>\n", {
+      headers: [["Content-Type", "text/html"]],
+    }),
+  }],
   // --ignore-length: a 206's body is as long as its Content-Range says (GNU's gethttp), so one
   // cut short is asked for again from there (server random seed 1900217: netkit took the close
   // for its end, `[40/346]`); here after a 503's page kept by --content-on-error, cut short too.
@@ -1717,6 +1733,7 @@ peerTest(
   async (t) => {
     for (const [name, args, urls, twice] of MISBEHAVING) {
       await t.step(name, async () => {
+        const rules = args.includes("-A") || args.includes("-R");
         await using dir = await tempDir();
         await using server = startRandomServer({ urls, start: "/", args, again: false });
         const found = [];
@@ -1734,6 +1751,8 @@ peerTest(
           );
           const files = [];
           for (const [path, digest] of await snapshotTree(`${out}/out`)) {
+            // GNU leaves the NAME.tmp of a page -A/-R reject (cmd/README.md); netkit removes it.
+            if (rules && /\.tmp(\.\d+)?(\.html|\.css)?$/.test(path)) continue;
             // The time the server gave to the second, "now" where it gave none.
             const mtime = (await Deno.stat(`${out}/out/${path}`)).mtime!.getTime();
             const when = Math.abs(mtime - Date.now()) < 3600_000 ? "now" : mtime / 1000 | 0;
