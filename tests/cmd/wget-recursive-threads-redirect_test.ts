@@ -39,6 +39,53 @@ async function heldUntil(seen: Promise<void>): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A server of {@linkcode serveHeldRedirect}, with what {@linkcode besideGnu} needs of it. */
+interface HeldRedirectServer extends AsyncDisposable {
+  /** The start URL, `/`. */
+  url: string;
+  port: number;
+  served: { reset: () => void; requests: () => string[] };
+}
+
+/**
+ * A server on loopback whose `/a.html` redirects to `target` (301) only once `/x.html` was asked
+ * for since the last `reset` (or after `HOLD_MS`), and answers any other path by `answer` (a 404
+ * where it gives none).
+ */
+function serveHeldRedirect(
+  target: string,
+  answer: (path: string) => Response | undefined,
+): HeldRedirectServer {
+  let requests: string[] = [];
+  let xAsked!: () => void;
+  let xSeen = Promise.resolve();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request) => {
+      const path = new URL(request.url).pathname;
+      requests.push(`${request.method} ${path}`);
+      if (path === "/x.html") xAsked();
+      if (path === "/a.html") {
+        await heldUntil(xSeen);
+        return new Response(null, { status: 301, headers: { location: target } });
+      }
+      return answer(path) ?? new Response("no\n", { status: 404 });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/`,
+    port: server.addr.port,
+    served: {
+      reset: () => {
+        requests = [];
+        xSeen = new Promise<void>((resolve) => (xAsked = resolve));
+      },
+      requests: () => requests,
+    },
+    [Symbol.asyncDispose]: () => server[Symbol.asyncDispose](),
+  };
+}
+
 /** What a run did: its exit code, the requests the server saw, the files it left, its -nv lines. */
 interface Outcome {
   code: number;
@@ -96,39 +143,21 @@ peerTest(
   ["wget"],
   async (t) => {
     await using dir = await tempDir();
-    let requests: string[] = [];
-    /** Settles when `/x.html` is asked for (made afresh for each run). */
-    let xAsked!: () => void;
-    let xSeen = Promise.resolve();
-    const reset = () => {
-      requests = [];
-      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
-    };
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      async (request) => {
-        const path = new URL(request.url).pathname;
-        requests.push(`${request.method} ${path}`);
-        if (path === "/x.html") xAsked();
-        if (path === "/a.html") {
-          await heldUntil(xSeen);
-          return new Response(null, { status: 301, headers: { location: "/x.html" } });
-        }
-        const body = PAGES[path];
-        if (body === undefined) return new Response("no\n", { status: 404 });
-        const type = path.endsWith(".png") ? "image/png" : "text/html";
-        return new Response(body, {
-          headers: { "content-type": type, "last-modified": LAST_MODIFIED },
-        });
-      },
-    );
-    const url = `http://127.0.0.1:${server.addr.port}/`;
+    await using server = serveHeldRedirect("/x.html", (path) => {
+      const body = PAGES[path];
+      const type = path.endsWith(".png") ? "image/png" : "text/html";
+      return body === undefined ? undefined : new Response(body, {
+        headers: { "content-type": type, "last-modified": LAST_MODIFIED },
+      });
+    });
+    const { url, served } = server;
     for (const args of CASES) {
       await t.step(args.join(" "), async () => {
-        const [gnu, netkit] = await besideGnu(`${dir.path}/own`, [...args, "-P", "out", url], {
-          reset,
-          requests: () => requests,
-        });
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/own`,
+          [...args, "-P", "out", url],
+          served,
+        );
         // GNU asks for /x.html once, through /a.html's redirect.
         assert.equal(gnu!.requests.filter((r) => r === "GET /x.html").length, 1);
         assert.deepEqual(netkit, gnu);
@@ -144,11 +173,11 @@ peerTest(
       text: string,
       expected: string,
     ) => {
-      const host = (cwd: string) => `${cwd}/out/127.0.0.1:${server.addr.port}`;
+      const host = (cwd: string) => `${cwd}/out/127.0.0.1:${server.port}`;
       const outcomes = await besideGnu(
         `${dir.path}/${prefix}`,
         ["-r", "-P", "out", url],
-        { reset, requests: () => requests },
+        served,
         async (cwd) => {
           await Deno.mkdir(host(cwd), { recursive: true });
           await Deno.writeTextFile(`${host(cwd)}/${name}`, text);
@@ -328,35 +357,19 @@ peerTest(
     // named the redirect's x.html.tmp.1 (threads random seed 2201515: three URLs at once on
     // `b/index.html.tmp.html`).
     await using dir = await tempDir();
-    let requests: string[] = [];
-    let xAsked!: () => void;
-    let xSeen = Promise.resolve();
-    const reset = () => {
-      requests = [];
-      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
-    };
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      async (request) => {
-        const path = new URL(request.url).pathname;
-        requests.push(`${request.method} ${path}`);
-        if (path === "/x.html") xAsked();
-        if (path === "/a.html") {
-          await heldUntil(xSeen);
-          return new Response(null, { status: 301, headers: { location: "/x.html" } });
-        }
-        const body = PAGES[path];
-        if (body === undefined) return new Response("no\n", { status: 404 });
-        return new Response(body, { headers: { "content-type": "text/html" } });
-      },
-    );
-    const url = `http://127.0.0.1:${server.addr.port}/`;
+    await using server = serveHeldRedirect("/x.html", (path) => {
+      const body = PAGES[path];
+      return body === undefined
+        ? undefined
+        : new Response(body, { headers: { "content-type": "text/html" } });
+    });
+    const { url, served } = server;
     for (const args of [["-r"], ["-r", "-E", "-k"]]) {
       await t.step(args.join(" "), async () => {
         const [gnu, netkit] = await besideGnu(
           `${dir.path}/landing`,
           [...args, "--delete-after", "--trust-server-names", "-P", "out", url],
-          { reset, requests: () => requests },
+          served,
         );
         const saved = gnu!.log.filter((line) => line.includes("/x.html ["));
         assert.equal(saved.length, 2, gnu!.log.join("\n"));
@@ -377,13 +390,6 @@ peerTest(
     // `/x.html` had saved, and `-k` pointed the links at the other URL (threads random seed
     // 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
     await using dir = await tempDir();
-    let requests: string[] = [];
-    let xAsked!: () => void;
-    let xSeen = Promise.resolve();
-    const reset = () => {
-      requests = [];
-      xSeen = new Promise<void>((resolve) => (xAsked = resolve));
-    };
     const pages: Record<string, string> = {
       "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
       "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a>\n`,
@@ -391,22 +397,13 @@ peerTest(
       "/y.html": "y\n",
       "/z.html": "z\n",
     };
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      async (request) => {
-        const path = new URL(request.url).pathname;
-        requests.push(`${request.method} ${path}`);
-        if (path === "/x.html") xAsked();
-        if (path === "/a.html") {
-          await heldUntil(xSeen);
-          return new Response(null, { status: 301, headers: { location: "/d/x.html" } });
-        }
-        const body = path === "/x.html" && xMissing ? undefined : pages[path];
-        if (body === undefined) return new Response("no\n", { status: 404 });
-        return new Response(body, { headers: { "content-type": "text/html" } });
-      },
-    );
-    const url = `http://127.0.0.1:${server.addr.port}/`;
+    await using server = serveHeldRedirect("/d/x.html", (path) => {
+      const body = path === "/x.html" && xMissing ? undefined : pages[path];
+      return body === undefined
+        ? undefined
+        : new Response(body, { headers: { "content-type": "text/html" } });
+    });
+    const { url, served } = server;
     /** `/x.html` is answered 404: nothing is saved over the redirect's x.html. */
     let xMissing = false;
     await t.step("-r, /x.html missing: the redirect's x.html saved", async () => {
@@ -414,7 +411,7 @@ peerTest(
       const [gnu, netkit] = await besideGnu(
         `${dir.path}/overtaken`,
         ["-r", "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
-        { reset, requests: () => requests },
+        served,
       );
       xMissing = false;
       const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
@@ -426,7 +423,7 @@ peerTest(
         const [gnu, netkit] = await besideGnu(
           `${dir.path}/overtaken`,
           [...args, "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
-          { reset, requests: () => requests },
+          served,
         );
         // GNU's x.html is `/x.html`'s, saved last; both pages were read for their links.
         const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
