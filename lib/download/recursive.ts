@@ -1759,9 +1759,7 @@ class Walker {
    */
   #holdsTemporaries(): boolean {
     const options = this.#options;
-    return options.spider
-      ? this.#namesByLanding()
-      : (options.trustServerNames && !options.contentDisposition) ?? false;
+    return options.spider ? this.#namesByLanding() : this.#namesByRedirect();
   }
 
   /**
@@ -1772,9 +1770,9 @@ class Walker {
    */
   #holdsWrittenNames(): boolean {
     const options = this.#options;
-    return (options.trustServerNames && !options.contentDisposition && !options.spider &&
-      (this.#layout.directories ?? true) && !options.timestamping && !options.resume &&
-      !options.noClobber && !options.backups && options.output === undefined) ?? false;
+    return this.#namesByRedirect() && !options.spider && (this.#layout.directories ?? true) &&
+      !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
+      options.output === undefined;
   }
 
   /** A queued URL's fetch into its file, held in the order of the queue (see `#holdName`). */
@@ -1857,9 +1855,7 @@ class Walker {
    * target names the file), not into `-O`'s file (`shared`).
    */
   #holdsLandings(how: FetchHow, shared: boolean): boolean {
-    const options = this.#options;
-    return !this.#oneThread && how.order !== undefined && !shared &&
-      (options.trustServerNames && !options.contentDisposition) === true;
+    return !this.#oneThread && how.order !== undefined && !shared && this.#namesByRedirect();
   }
 
   /** The files held in the order of the queue, by name, until their page is read. */
@@ -1872,6 +1868,11 @@ class Walker {
    */
   #namesByLanding(): boolean {
     return (this.#options.trustServerNames || this.#options.contentDisposition) ?? false;
+  }
+
+  /** Whether a redirect's target alone names the file: `--trust-server-names` without `--content-disposition`. */
+  #namesByRedirect(): boolean {
+    return (this.#options.trustServerNames && !this.#options.contentDisposition) ?? false;
   }
 
   /**
@@ -2190,6 +2191,15 @@ class Walker {
 
   /** -nc: the pages' NAME.tmp files removed here that GNU leaves (-R lets the name pass). */
   readonly #leftTemporaries = new Set<string>();
+
+  /**
+   * -nc: whether GNU's run would find the NAME.tmp `name` here once answered (its
+   * check_file_output's RETRUNNEEDED): one it left in this run, which netkit removed, or one
+   * already here.
+   */
+  #leftByGnu(name: string): boolean {
+    return this.#leftTemporaries.has(name) || this.#someFileAt(name, false);
+  }
 
   /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
@@ -2663,8 +2673,7 @@ class Walker {
      * as for a link's own NAME.tmp below): nothing read, said, saved or counted.
      */
     let unneeded = false;
-    const leftHere = (name: string) =>
-      this.#leftTemporaries.has(name) || this.#someFileAt(name, false);
+    const leftByGnu = (name: string) => this.#leftByGnu(name);
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -2708,8 +2717,7 @@ class Walker {
           if (connection) events.connected?.(connection);
           const status = response.status;
           if (
-            how.temporary && options.noClobber && status !== 401 &&
-            (this.#leftTemporaries.has(planned) || this.#someFileAt(planned, false))
+            how.temporary && options.noClobber && status !== 401 && this.#leftByGnu(planned)
           ) {
             // -nc: GNU left the NAME.tmp here (-R let its name pass), in this run or an earlier
             // one, and finds it once answered (its check_file_output's RETRUNNEEDED): nothing
@@ -2920,7 +2928,7 @@ class Walker {
                 }
                 path = named + (temporary ? ".tmp" : "");
                 if (
-                  options.noClobber && temporary && response.ok && !redirect && leftHere(path)
+                  options.noClobber && temporary && response.ok && !redirect && leftByGnu(path)
                 ) {
                   // (Random seed 1907684: `/caf%C3%A9/Img` redirected to `/caf%C3%A9/Img/`,
                   // and `/rx1.html` to `/semi;c/Img/q.html`, both pages read already.)
