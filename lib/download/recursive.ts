@@ -429,6 +429,17 @@ interface FetchHow {
   releaseSlot?: (() => void) | undefined;
   /** With several threads: takes a request slot again after `releaseSlot` (once it is free). */
   retakeSlot?: (() => Promise<void>) | undefined;
+  /**
+   * With several threads and `--wait`: ends this fetch's turn at its host before the fetch is
+   * done (its requests are over: see `#takeNumber`).
+   */
+  endTurn?: (() => void) | undefined;
+  /**
+   * With several threads, under `-nd --trust-server-names`: told once the fetch has taken its
+   * file's number, or will take none (see `#takeNumber`); undefined where numbers are not so
+   * taken in the order of the queue.
+   */
+  numbered?: (() => void) | undefined;
 }
 
 /**
@@ -449,6 +460,18 @@ interface OwnGet {
   /** Settles once the fetch that claimed it has saved it under its own name (or failed to). */
   adopted: Promise<void>;
   adoptedDone: () => void;
+}
+
+/**
+ * A body kept in memory until the fetch may take its file's number (see `Walker.#takeNumber`),
+ * and what the log is told once the file is named.
+ */
+interface HeldBody {
+  chunks: Uint8Array[];
+  /** The body's start (its `path` the name before the number). */
+  start?: { path: string; offset: number; total?: number | undefined } | undefined;
+  /** The bytes received so far. */
+  received?: number | undefined;
 }
 
 /** A queued URL's own GET, saved, handed to the fetch that claimed it (see `OwnGet`). */
@@ -1495,6 +1518,8 @@ class Walker {
       for (const directory of directories) deleteHolder(this.#busyUnder, directory, holder);
       for (const alias of aliases) deleteHolder(this.#busyAliased, alias, holder);
     });
+    // (Told once its number is taken: those after it in the queue wait for that, see #takeNumber.)
+    const numbered = this.#numbersInQueueOrder() ? this.#holdNumber(how.order!) : undefined;
     let slot = false;
     /** Where it landed, when not on `url`: this fetch saves that URL's file, until it is done. */
     let landedOn: string | undefined;
@@ -1502,6 +1527,7 @@ class Walker {
     const reserved: FetchHow = {
       ...how,
       reserved: true,
+      numbered,
       releaseSlot: () => {
         if (!slot) return;
         slot = false;
@@ -1565,8 +1591,58 @@ class Walker {
     } finally {
       if (landedOn !== undefined && landedOn !== url) this.#landingOn.delete(landedOn);
       if (slot) this.#releaseSlot();
+      numbered?.();
       fetchedDone();
     }
+  }
+
+  /**
+   * With several threads, whether `-nd`'s numbered names (`index.html.1`) are taken in the order
+   * of the queue (see `#takeNumber`): under `--trust-server-names`, where a redirect gives the
+   * name, and a file is never written over one of its name (not the copy `-N`, `-c` or `-nc` look
+   * at, nor `--backups`', nor `-O`'s file, nor the NAME.tmp of `--spider` or `--delete-after`).
+   */
+  #numbersInQueueOrder(): boolean {
+    const options = this.#options;
+    return !this.#oneThread && this.#namesByRedirect() && this.#layout.directories === false &&
+      !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
+      options.output === undefined && !options.spider && !options.deleteAfter;
+  }
+
+  /**
+   * With several threads, the fetch at `order` in the queue to take its file's number in the
+   * order of the queue (see `#takeNumber`): the function that tells it has (or will take none).
+   */
+  #holdNumber(order: number): () => void {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#unnumbered.set(order, promise);
+    return () => {
+      if (this.#unnumbered.get(order) === promise) this.#unnumbered.delete(order);
+      resolve();
+    };
+  }
+
+  /** With several threads, the fetches before `order` in the queue yet to take their numbers. */
+  #unnumberedBefore(order: number): Promise<void>[] {
+    return [...this.#unnumbered].flatMap(([other, numbered]) => other < order ? [numbered] : []);
+  }
+
+  /**
+   * With several threads, under `-nd --trust-server-names` (see `#numbersInQueueOrder`), until
+   * the fetches before `how.order` in the queue have taken their files' numbers, so that this
+   * fetch takes the number GNU's run gives it: GNU saves one URL at a time, in the order of the
+   * queue, and a redirected URL's name (`index.html`, so its number) is known only once its
+   * redirect is answered, where a URL after it may be answered first (threads random seed
+   * 920053: `/%69ndex.html` took `index.html.1.9.html` before `/semi;c`, before it in the queue,
+   * was redirected to `/semi;c/`). The body is in (kept in memory meanwhile), so the fetch gives
+   * its request slot and its host's `--wait` turn back first: those before it may need either
+   * to land, and it waits for nothing after it, so no two wait for each other.
+   */
+  async #takeNumber(how: FetchHow): Promise<void> {
+    how.releaseSlot?.();
+    how.endTurn?.();
+    // (Those before it in the queue held their numbers before its fetch started.)
+    await Promise.all(this.#unnumberedBefore(how.order!));
   }
 
   /**
@@ -1697,6 +1773,10 @@ class Walker {
       // each host's requests stay --wait apart (not the first host's alone).
       how = {
         ...how,
+        endTurn: () => {
+          held.end?.();
+          held.end = undefined;
+        },
         redirectWait: async (_from, to) => {
           const host = new URL(to).host;
           if (host === held.host) return await this.#sleepWait();
@@ -2478,8 +2558,19 @@ class Walker {
       // (The header's length here, encoded or not: GNU's check after a GET.)
       isNoNewerThan(response, local, "none", this.#downloadOptions.ignoreContentLength ?? false);
     if (shared) path = shared.name;
+    /** -nd's number not taken yet: the body is kept in memory meanwhile (see #takeNumber). */
+    let heldBody: HeldBody | undefined;
+    /** Whether the file, when made, takes a number only once those before it took theirs. */
+    const numberWaits = () =>
+      how.numbered !== undefined && !clobber && !overwrite && !temporary && resumeFrom === 0 &&
+      // (robots.txt's fetch waits for a queued URL of its name: see #fetchLocked.)
+      !/(^|\/)robots\.txt$/.test(planned) && this.#unnumberedBefore(how.order!).length > 0;
     const open = () => {
-      if (file || shared || current || beside) return;
+      if (file || shared || current || beside || heldBody) return;
+      if (numberWaits()) {
+        heldBody = { chunks: [] };
+        return;
+      }
       try {
         this.#makeParents(path, directory);
         if (resumeFrom > 0) {
@@ -2539,6 +2630,26 @@ class Walker {
         // cmd/README.md, "Cannot write to".)
         throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
       }
+      how.numbered?.();
+    };
+    /** The body kept in memory, once the number is the fetch's to take: saved, and told. */
+    const saveHeldBody = async () => {
+      const held = heldBody;
+      if (held === undefined) return;
+      await this.#takeNumber(how);
+      heldBody = undefined;
+      open();
+      sink.name = path;
+      for (const chunk of held.chunks) {
+        try {
+          // (All of it: writeSync may write less than asked.)
+          for (let at = 0; at < chunk.length;) at += file!.writeSync(chunk.subarray(at));
+        } catch (error) {
+          throw new DownloadFileError(path, error, { writing: true });
+        }
+      }
+      if (held.start) events.start?.({ ...held.start, path });
+      if (held.received !== undefined) events.progress?.(held.received);
     };
     // The file is made with synchronous calls: an asynchronous open or utime goes through
     // Deno's blocking thread pool, and handing each task over cost the main thread more (futex
@@ -2593,6 +2704,7 @@ class Walker {
             throw new DownloadFileError(path, error, { writing: true });
           }
         }
+        if (heldBody) heldBody.chunks = [];
         if (keep) {
           keep = { decoder: keep.decoder && new TextDecoder("utf-8"), text: "", bytes: 0 };
         }
@@ -2622,9 +2734,11 @@ class Walker {
     const writeSync = (p: Uint8Array): number => {
       if (current) return p.length;
       start();
-      let n: number;
+      let n = p.length;
       try {
-        n = beside ? p.length : file!.writeSync(p);
+        // (Kept as a copy: the reader reuses its buffer.)
+        if (heldBody) heldBody.chunks.push(p.slice());
+        else if (!beside) n = file!.writeSync(p);
       } catch (error) {
         throw new DownloadFileError(path, error, { writing: true });
       }
@@ -2653,6 +2767,16 @@ class Walker {
     };
     const log = how.log ?? options;
     const events = log.events ?? {};
+    /** The body's start, told now or, with a body kept in memory, once its file is named. */
+    const tellStart = (info: NonNullable<HeldBody["start"]>) => {
+      if (heldBody) heldBody.start = info;
+      else events.start?.(info);
+    };
+    /** The body's bytes received so far, told so too. */
+    const tellProgress = (received: number) => {
+      if (heldBody) heldBody.received = received;
+      else events.progress?.(received);
+    };
     // The URL the body comes from, after redirects (for --content-disposition's names).
     let landed = requestUrl;
     /** The redirects answered in the download under way (its own count against --max-redirect). */
@@ -2749,10 +2873,10 @@ class Walker {
               how.onLanded?.(target.href);
               open();
               sink.name = path;
-              events.start?.({ path, offset: 0, total: response.contentLength });
+              tellStart({ path, offset: 0, total: response.contentLength });
               const bytes = await response.copyBodyTo(sink.writer, (n) => {
                 written = n;
-                events.progress?.(n);
+                tellProgress(n);
               });
               const time = parseHttpDate(lastModified);
               lastModifiedTime = time;
@@ -3013,8 +3137,9 @@ class Walker {
               }
               open();
               sink.name = path;
-              events.start?.({ ...info, path });
+              tellStart({ ...info, path });
             },
+            progress: tellProgress,
           },
         };
         if (received) handOver(general, received);
@@ -3116,7 +3241,11 @@ class Walker {
       if (noContent && !claimed && !shared) {
         // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
         // file would have been: -nd's free name, NAME.1 where NAME is taken).
-        if (!clobber) path = freeFileName(path);
+        if (!clobber) {
+          // (After the files of those before it in the queue: see #takeNumber.)
+          if (numberWaits()) await this.#takeNumber(how);
+          path = freeFileName(path);
+        }
         if (early) {
           (file as Deno.FsFile | undefined)?.close();
           file = undefined;
@@ -3137,6 +3266,7 @@ class Walker {
         return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
       }
       open();
+      await saveHeldBody();
       // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
       if (extended && !this.#written.has(path)) this.#extended.add(path);
@@ -3191,6 +3321,15 @@ class Walker {
       return done;
     } catch (error) {
       if (unneeded) return undefined;
+      if (heldBody) {
+        // Saved as it came, as without waiting (an error page kept by --content-on-error, a body
+        // cut short after the last try).
+        try {
+          await saveHeldBody();
+        } catch {
+          // The fetch's own failure is the one reported.
+        }
+      }
       if (noClobbered !== undefined) {
         // -nc --trust-server-names: the redirect's target's file is here; a page among them is
         // read from it for links (by its suffix), as for a link's own file.
@@ -3309,6 +3448,12 @@ class Walker {
   readonly #redirectedTo = new Map<string, { order: number; settled: Promise<void> }[]>();
   /** With several threads, the queued URLs whose own GET may be claimed (see `OwnGet`). */
   readonly #ownGets = new Map<string, OwnGet>();
+  /**
+   * With several threads, under `-nd --trust-server-names`, the queued fetches (by their place in
+   * the queue) that have not taken their file's number yet (see `#takeNumber`): each settles once
+   * its fetch has, or is done.
+   */
+  readonly #unnumbered = new Map<number, Promise<void>>();
   /** With several threads, no option that keeps a redirect from taking a GET (see `OwnGet`). */
   readonly #claimsAllowed: boolean;
   /** With several threads and -E, the names each fetch may take once its type is known. */

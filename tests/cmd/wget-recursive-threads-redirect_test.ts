@@ -9,6 +9,8 @@
  * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
  * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
+ * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
+ * gets the number GNU gives it (threads random seed 920053).
  */
 
 import assert from "node:assert/strict";
@@ -429,6 +431,62 @@ peerTest(
         const x = await Deno.readTextFile(`${dir.path}/overtaken-gnu/out/x.html`);
         assert.ok(x.includes("z.html"), x);
         assert.ok(gnu!.requests.includes("GET /y.html"), gnu!.requests.join("\n"));
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+  },
+);
+
+peerTest(
+  "wget -r -nd --trust-server-names --max-threads 2: a redirect whose name a URL after it takes too gets the number GNU gives it",
+  ["wget"],
+  async (t) => {
+    // `/a.html`'s redirect to `/d/x.html` and `/x.html` after it in the queue both name x.html
+    // under `-nd`; the redirect is answered only once `/x.html`'s own request has come (or after
+    // a while, for GNU's run). GNU saves one URL at a time, in the order of the queue:
+    // `/d/x.html`'s page as x.html, then `/x.html`'s as x.html.1. netkit's `/x.html`, answered
+    // first, took x.html and the redirect x.html.1 (threads random seed 920053: `/semi;c`,
+    // redirected to `/semi;c/`, and `/%69ndex.html`, after it, swapped `index.html.1.9.html` and
+    // `index.html.1.10.html`).
+    await using dir = await tempDir();
+    const pages: Record<string, string> = {
+      "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
+      "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a> <img src="/p.png">\n`,
+      "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
+      "/y.html": "y\n",
+      "/z.html": "z\n",
+      "/p.png": "png\n",
+    };
+    await using server = serveHeldRedirect("/d/x.html", (path) => {
+      const body = pages[path];
+      const type = path.endsWith(".png") ? "image/png" : "text/html";
+      return body === undefined
+        ? undefined
+        : new Response(body, { headers: { "content-type": type } });
+    });
+    const { url, served } = server;
+    const cases = [
+      ["-r"],
+      ["-r", "-k"],
+      ["-r", "-E", "-k", "-K"],
+      // -R judges the free name, x.html.1: read as x.html.1.tmp and removed (by GNU where -R
+      // rejects that name too).
+      ["-r", "-R", "*.1*"],
+      // The NAME.tmp files take no numbers: each is read and removed before the next.
+      ["-r", "--delete-after"],
+    ];
+    for (const args of cases) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/numbered`,
+          [...args, "-nd", "--trust-server-names", "-P", "out", url],
+          served,
+        );
+        if (!args.includes("--delete-after")) {
+          // GNU's x.html is the redirect's, `/d/x.html`'s page, saved first.
+          const x = await Deno.readTextFile(`${dir.path}/numbered-gnu/out/x.html`);
+          assert.ok(x.includes("y.html"), x);
+        }
         assert.deepEqual(netkit, gnu);
       });
     }
