@@ -2282,6 +2282,22 @@ class Walker {
   }
 
   /**
+   * `-nc --trust-server-names`: whether the file of `landed`, a URL a redirect led to, is a
+   * NAME.tmp GNU left here (`#leftByGnu`): a name `-A`/`-R` reject, or any under `--delete-after`
+   * or `--spider` (`temporary`, the link's own), as GNU's check_file_output names it.
+   */
+  #leftAtLanding(landed: string, temporary: boolean): boolean {
+    const options = this.#options;
+    if (!options.noClobber || !this.#namesByRedirect()) return false;
+    const named = this.#plannedPath(landed);
+    const rules = options.acceptRules;
+    const temporaryThere = rules && !options.deleteAfter && !options.spider
+      ? !acceptsFileName(named, rules)
+      : temporary;
+    return temporaryThere && this.#leftByGnu(`${named}.tmp`);
+  }
+
+  /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
    * short is told to the events (GNU wget's "The destination name is too long").
    */
@@ -2798,6 +2814,7 @@ class Walker {
      */
     let unneeded = false;
     const leftByGnu = (name: string) => this.#leftByGnu(name);
+    const leftAtLanding = (to: string) => this.#leftAtLanding(to, how.temporary ?? false);
     const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
     const headerName = (header: string | null | undefined) => this.#dispositionName(header);
     try {
@@ -3012,6 +3029,17 @@ class Walker {
                 // copy here stays; download() then stops on the closed response).
                 current = true;
                 response.close();
+              }
+              if (
+                status !== 401 && landed !== url && file === undefined && !shared &&
+                leftAtLanding(landed)
+              ) {
+                // -nc: GNU's check_file_output finds the NAME.tmp it left at any answer but a
+                // 401's, an error's or a redirect's too (RETRUNNEEDED): nothing said, saved,
+                // counted or followed (a 2xx's below too, under --content-disposition).
+                unneeded = true;
+                response.close();
+                throw new Deno.errors.AlreadyExists(landed);
               }
               // --content-disposition: the header's name, in the URL's directory, as GNU wget
               // (--content-on-error's page too, but a 401's, which GNU skips before it names; and

@@ -1901,3 +1901,68 @@ peerTest(
     }
   },
 );
+
+peerTest(
+  "wget -r -nc --trust-server-names: a redirect to a page whose NAME.tmp GNU left, now answered with an error or a redirect, is not needed, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/x.html`, which `-R x.html` rejects, is saved as x.html.tmp and read (GNU leaves it: -R
+    // lets that name pass); `/a.html` redirects to it, and the server now answers it otherwise.
+    // GNU's check_file_output finds x.html.tmp at any answer but a 401's (RETRUNNEEDED): nothing
+    // said, saved, counted or followed, exit 0. netkit looked for it only at a 2xx, so it said
+    // the 404 (exit 8) and followed the redirect to `/z.html`, saving z.html.
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let xAsked = 0;
+    let later = () => new Response("gone\n", { status: 404 });
+    const page = (body: string) => new Response(body, { headers: { "content-type": "text/html" } });
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/") return page(`<a href="x.html">x</a> <a href="a.html">a</a>\n`);
+        if (path === "/a.html") {
+          return new Response(null, { status: 301, headers: { location: "/x.html" } });
+        }
+        if (path === "/x.html") return xAsked++ === 0 ? page(`<a href="y.html">y</a>\n`) : later();
+        if (path === "/y.html" || path === "/z.html") return page(`${path}\n`);
+        return new Response("no\n", { status: 404 });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const answers: [string, () => Response][] = [
+      ["404", () => new Response("gone\n", { status: 404 })],
+      ["500", () => new Response("broken\n", { status: 500 })],
+      [
+        "302 to /z.html",
+        () => new Response(null, { status: 302, headers: { location: "/z.html" } }),
+      ],
+    ];
+    for (const [name, answer] of answers) {
+      await t.step(name, async () => {
+        const outcomes = [];
+        for (const tool of ["gnu", "netkit"]) {
+          requests = [];
+          xAsked = 0;
+          later = answer;
+          const cwd = `${dir.path}/${name.replaceAll(/\W/g, "-")}-${tool}`;
+          await Deno.mkdir(cwd);
+          const args = ["-nv", "-r", "-nc", "--trust-server-names", "-R", "x.html", "-P", "out"];
+          const run = await wgetLogged(tool, [...args, url], cwd);
+          outcomes.push({
+            code: run.code,
+            requests: requests.sort(),
+            // (Without the NAME.tmp files GNU leaves and netkit removes: cmd/README.md.)
+            files: [...(await snapshotTree(`${cwd}/out`)).entries()].sort()
+              .filter(([file]) => !file.endsWith(".tmp")),
+            log: stableLines(run.stderr).sort(),
+          });
+        }
+        // Both asked for /x.html again, through the redirect.
+        assert.equal(outcomes[0]!.requests.filter((r) => r === "GET /x.html").length, 2);
+        assert.deepEqual(outcomes[1], outcomes[0]);
+      });
+    }
+  },
+);
