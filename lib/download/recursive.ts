@@ -1598,13 +1598,13 @@ class Walker {
 
   /**
    * With several threads, whether `-nd`'s numbered names (`index.html.1`) are taken in the order
-   * of the queue (see `#takeNumber`): under `--trust-server-names`, where a redirect gives the
-   * name, and a file is never written over one of its name (not the copy `-N`, `-c` or `-nc` look
+   * of the queue (see `#takeNumber`): under `--trust-server-names` or `--content-disposition`,
+   * where a redirect or a header gives the name, and a file is never written over one of its name (not the copy `-N`, `-c` or `-nc` look
    * at, nor `--backups`', nor `-O`'s file, nor the NAME.tmp of `--spider` or `--delete-after`).
    */
   #numbersInQueueOrder(): boolean {
     const options = this.#options;
-    return !this.#oneThread && this.#namesByRedirect() && this.#layout.directories === false &&
+    return !this.#oneThread && this.#namesByLanding() && this.#layout.directories === false &&
       !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
       options.output === undefined && !options.spider && !options.deleteAfter;
   }
@@ -1838,19 +1838,19 @@ class Walker {
    * `#holdName`): where a name is a redirect's or a header's, known only once answered.
    */
   #holdsTemporaries(): boolean {
-    const options = this.#options;
-    return options.spider ? this.#namesByLanding() : this.#namesByRedirect();
+    return this.#namesByLanding();
   }
 
   /**
    * Whether, with several threads, a file that is not a NAME.tmp is held in the order of the
-   * queue too (see `#holdName`): under `--trust-server-names`, where a redirect gives the name,
-   * and the file of a URL is written afresh over one of its name (not `-nd`'s NAME.1, nor the
-   * copy `-N`, `-c` or `-nc` look at, nor `--backups`': there the race of cmd/README.md stays).
+   * queue too (see `#holdName`): under `--trust-server-names` or `--content-disposition`, where
+   * a redirect or a header gives the name, and the file of a URL is written afresh over one of
+   * its name (not `-nd`'s NAME.1, nor the copy `-N`, `-c` or `-nc` look at, nor `--backups`':
+   * there the race of cmd/README.md stays).
    */
   #holdsWrittenNames(): boolean {
     const options = this.#options;
-    return this.#namesByRedirect() && !options.spider && (this.#layout.directories ?? true) &&
+    return this.#namesByLanding() && !options.spider && (this.#layout.directories ?? true) &&
       !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
       options.output === undefined;
   }
@@ -2374,6 +2374,12 @@ class Walker {
      * seed 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
      */
     let beside = heldName?.overtaken === true && !how.temporary;
+    /**
+     * --content-disposition: the answer names a file other than the one held before its request
+     * (its header's name, or without one where a redirect landed): its body is kept in memory
+     * and that name held in the order of the queue before it is saved (see #holdName).
+     */
+    let holdAtSave = false;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
     if (headFirst) {
@@ -2583,7 +2589,7 @@ class Walker {
       !/(^|\/)robots\.txt$/.test(planned) && this.#unnumberedBefore(how.order!).length > 0;
     const open = () => {
       if (file || shared || current || beside || heldBody) return;
-      if (numberWaits()) {
+      if (holdAtSave || numberWaits()) {
         heldBody = { chunks: [] };
         return;
       }
@@ -2652,11 +2658,15 @@ class Walker {
     const saveHeldBody = async () => {
       const held = heldBody;
       if (held === undefined) return;
-      await this.#takeNumber(how);
+      if (holdAtSave) {
+        holdAtSave = false;
+        heldName = await this.#holdName(path, how);
+        beside = heldName.overtaken && !temporary;
+      } else await this.#takeNumber(how);
       heldBody = undefined;
       open();
       sink.name = path;
-      for (const chunk of held.chunks) {
+      for (const chunk of beside ? [] : held.chunks) {
         try {
           // (All of it: writeSync may write less than asked.)
           for (let at = 0; at < chunk.length;) at += file!.writeSync(chunk.subarray(at));
@@ -2775,7 +2785,7 @@ class Walker {
       if (keep) {
         keep.bytes += n;
         // (Not saved: its text is all there is to read, whatever its length.)
-        if (keep.bytes > MAX_KEPT_TEXT_BYTES && !beside) keep = undefined;
+        if (keep.bytes > MAX_KEPT_TEXT_BYTES && !beside && !holdAtSave) keep = undefined;
         else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
         else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
       }
@@ -3102,6 +3112,16 @@ class Walker {
                 clobber = clobbers;
               }
               events.response?.(response);
+              if (
+                heldName && options.contentDisposition && !redirect && file === undefined &&
+                path !== planned
+              ) {
+                // (The name held before the request is not this answer's: see holdAtSave.)
+                heldName.moved();
+                heldName = undefined;
+                beside = false;
+                holdAtSave = true;
+              }
               if (
                 options.contentDisposition && !headFirst && response.ok && !name &&
                 file === undefined && !shared
