@@ -3113,11 +3113,12 @@ class Walker {
               }
               events.response?.(response);
               if (
-                heldName && options.contentDisposition && !redirect && file === undefined &&
-                path !== planned
+                how.heldName && options.contentDisposition && !redirect && file === undefined &&
+                !holdAtSave && (heldName === undefined || path !== planned)
               ) {
-                // (The name held before the request is not this answer's: see holdAtSave.)
-                heldName.moved();
+                // (The name held before the request is not this answer's, or was let go at a
+                // redirect: see holdAtSave.)
+                heldName?.moved();
                 heldName = undefined;
                 beside = false;
                 holdAtSave = true;

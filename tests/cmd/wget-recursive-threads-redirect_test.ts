@@ -521,6 +521,8 @@ peerTest(
       requests = [];
       xSeen = new Promise<void>((resolve) => (xAsked = resolve));
     };
+    /** `/a.html` redirects to `/b.html`, which answers with the header (and `/a.html`'s page). */
+    let redirected = false;
     await using server = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen() {} },
       async (request) => {
@@ -528,12 +530,17 @@ peerTest(
         requests.push(`${request.method} ${path}`);
         if (path === "/x.html") xAsked();
         if (path === "/a.html") await heldUntil(xSeen);
-        const body = pages[path];
+        if (path === "/a.html" && redirected) {
+          return new Response(null, { status: 301, headers: { location: "/b.html" } });
+        }
+        const body = pages[path === "/b.html" ? "/a.html" : path];
         if (body === undefined) return new Response("no\n", { status: 404 });
         const headers: Record<string, string> = {
           "content-type": path.endsWith(".png") ? "image/png" : "text/html",
         };
-        if (path === "/a.html") headers["content-disposition"] = `attachment; filename="x.html"`;
+        if (path === (redirected ? "/b.html" : "/a.html")) {
+          headers["content-disposition"] = `attachment; filename="x.html"`;
+        }
         return new Response(body, { headers });
       },
     );
@@ -550,9 +557,14 @@ peerTest(
       ["-r", "--delete-after"],
       // (--spider's HEAD names the file before the GET: a case that matched before too.)
       ["-r", "--spider"],
+      // The header of the answer a redirect led to: the name the fetch held let go there.
+      ["-r", "--max-redirect=1"],
+      ["-r", "-k", "--max-redirect=1"],
+      ["-r", "--delete-after", "--max-redirect=1"],
     ];
     for (const args of cases) {
       await t.step(args.join(" "), async () => {
+        redirected = args.includes("--max-redirect=1");
         const [gnu, netkit] = await besideGnu(
           `${dir.path}/disposition`,
           [...args, "--content-disposition", "-P", "out", url],
