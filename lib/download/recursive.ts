@@ -2660,6 +2660,9 @@ class Walker {
       if (held === undefined) return;
       if (holdAtSave) {
         holdAtSave = false;
+        // (Its requests are over: the host's --wait turn is given back first, as #takeNumber
+        // does, since a fetch after it that holds the name may need it to finish.)
+        how.endTurn?.();
         heldName = await this.#holdName(path, how);
         beside = heldName.overtaken && !temporary;
       } else await this.#takeNumber(how);
