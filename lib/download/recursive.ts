@@ -1599,8 +1599,9 @@ class Walker {
   /**
    * With several threads, whether `-nd`'s numbered names (`index.html.1`) are taken in the order
    * of the queue (see `#takeNumber`): under `--trust-server-names` or `--content-disposition`,
-   * where a redirect or a header gives the name, and a file is never written over one of its name (not the copy `-N`, `-c` or `-nc` look
-   * at, nor `--backups`', nor `-O`'s file, nor the NAME.tmp of `--spider` or `--delete-after`).
+   * where a redirect or a header gives the name, and a file is never written over one of its
+   * name (not the copy `-N`, `-c` or `-nc` look at, nor `--backups`', nor `-O`'s file, nor the
+   * NAME.tmp of `--spider` or `--delete-after`).
    */
   #numbersInQueueOrder(): boolean {
     const options = this.#options;
