@@ -390,7 +390,7 @@ const downloadOptions = (function downloadOptions(
     : parseWgetBytes(values["start-pos"], "--start-pos");
   if (compression === "gzip" && (options.resume || startPos !== undefined)) {
     // GNU wget 1.21 keeps --compression=gzip and drops -c and --start-pos, with this line, even
-    // under -q (auto keeps -c, and asks for the body as stored when it resumes).
+    // under -q (auto keeps them, and is dropped itself, below).
     console.error(
       "Compression does not work with --continue or --start-pos, they will be disabled.",
     );
@@ -408,6 +408,10 @@ const downloadOptions = (function downloadOptions(
       values.continue = false;
     }
     if (startPos > 0) options.startPos = startPos;
+  } else if (compression === "auto" && options.resume) {
+    // GNU's --compression=auto is off beside -c too (its main.c): every body asked for and
+    // stored as sent, a Range's and a whole one's.
+    options.compression = "none";
   }
   if (values["ignore-length"]) {
     // GNU wget then asks the server to close: the body ends where the connection does.

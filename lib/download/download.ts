@@ -1449,10 +1449,12 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   // random seed 1700063.)
   const length = response.contentLength ??
     (response.status === 206 ? rangeLength(response.head.headers.get("Content-Range")) : undefined);
-  // --compression=auto|gzip: a gzip body is stored decoded (not when resuming: offsets would
-  // count decoded bytes against an encoded Range).
+  // --compression=auto|gzip: a gzip body is stored decoded when it starts at the file's start (a
+  // first request, or a Range the server ignored: the bytes here then skipped among the decoded
+  // ones, as GNU's write_data skips them: server random seed 2600223); not a 206's part of one,
+  // whose offsets count encoded bytes.
   const encoding = response.head.headers.get("Content-Encoding")?.trim().toLowerCase();
-  const gzip = (options.compression ?? "none") !== "none" && offset === 0 &&
+  const gzip = (options.compression ?? "none") !== "none" && skip === offset &&
     (encoding === "gzip" || encoding === "x-gzip");
   // The whole file's size: the body continues the local bytes, or (skipped) contains them; not
   // known for a body stored decoded (GNU's -nv line then has no total either).
@@ -1461,6 +1463,8 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
   // length, the bytes that come (GNU's "Length: 22" and 100 % for a 2-byte file sent gzipped).
   const shown = gzip ? length : total;
   const fresh = (n: number) => Math.max(0, n - skip);
+  /** The file's length once a body stored decoded is in. */
+  const decodedSize = (decoder: Gunzip) => offset + Math.max(0, decoder.decoded - skip);
   const result = (path: string, bytes: number): DownloadResult => ({
     url: original.href,
     finalUrl: target.href,
@@ -1491,7 +1495,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       // netkit took the close for its end).
       throw new UnexpectedEofError(length, bytes);
     }
-    if (bytes < skip && response.contentLength !== undefined) {
+    if ((decoder?.decoded ?? bytes) < skip && response.contentLength !== undefined) {
       // -N -c: a whole body (Range ignored) shorter than the file here, which GNU wget reads
       // to its end and then calls a read error at byte N/M ("(null)": no system error), and
       // retries. (One of unknown length ends where it ends: GNU says the file saved, as it is.)
@@ -1518,7 +1522,11 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     const time = parseHttpDate(response.head.headers.get("Last-Modified"));
     const lastModified = Number.isNaN(time) ? undefined : new Date(time);
     if (decoder) {
-      return { ...result(options.output.name, bytes), size: decoder.decoded, lastModified };
+      // What a retry continues from is the file's length, decoded, as GNU's http_loop takes it
+      // (an error page kept under --content-on-error, tried again: server random seed 2600223,
+      // where netkit asked from the encoded length).
+      state.written = decodedSize(decoder);
+      return { ...result(options.output.name, bytes), size: state.written, lastModified };
     }
     return { ...result(options.output.name, bytes), lastModified };
   }
@@ -1532,7 +1540,7 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
       owned.size = offset + fresh(n);
       events.progress?.(fresh(n));
     });
-    owned.size = decoder ? decoder.decoded : offset + fresh(bytes);
+    owned.size = decoder ? decodedSize(decoder) : offset + fresh(bytes);
     open = false;
     file.close();
     if (options.useServerTimestamps !== false) setServerTime(owned.path, response);

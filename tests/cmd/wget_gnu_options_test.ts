@@ -160,8 +160,8 @@ peerTest(
         "Compression does not work with --continue or --start-pos, they will be disabled.",
       );
     }
-    // --compression=auto keeps -c: the Range asks for the body as stored, and a server that
-    // ignores it has the local bytes skipped from its (undecoded) body.
+    // --compression=auto keeps -c (and is itself off): the Range asks for the body as stored, and
+    // a server that ignores it has the local bytes skipped from its (undecoded) body.
     const auto = await sideBySide(dir.path, server, {
       args: ["-c", "--compression=auto", `${server.base}/gz`],
       files: { gz: "xxx" },
@@ -172,6 +172,15 @@ peerTest(
       /\r\nAccept-Encoding: *([^\r]*)/i.exec(request)?.[1]
     );
     deepEqual(encodings, ["identity", "identity"]);
+    // And a file not here yet: GNU's main.c turns --compression=auto off beside -c for the run.
+    const fresh = await sideBySide(dir.path, server, {
+      args: ["-c", "--compression=auto", `${server.base}/gz`],
+    });
+    assertSame(fresh, "-c --compression=auto, no file here");
+    const asked = server.requests.slice(-2).map((request) =>
+      /\r\nAccept-Encoding: *([^\r]*)/i.exec(request)?.[1]
+    );
+    deepEqual(asked, ["identity", "identity"]);
   },
 );
 
