@@ -1543,7 +1543,11 @@ async function saveBody(job: BodyJob): Promise<DownloadResult> {
     owned.size = decoder ? decodedSize(decoder) : offset + fresh(bytes);
     open = false;
     file.close();
-    if (options.useServerTimestamps !== false) setServerTime(owned.path, response);
+    // (Not an error page kept under --content-on-error: GNU's http_loop dates a file only once
+    // it is retrieved.)
+    if (options.useServerTimestamps !== false && response.status < 400) {
+      setServerTime(owned.path, response);
+    }
     const saved = { ...result(owned.path, bytes), size: owned.size };
     return owned.extensionAdded ? { ...saved, extensionAdded: true } : saved;
   } catch (error) {

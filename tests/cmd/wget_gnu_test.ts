@@ -22,6 +22,8 @@ import {
   sideBySide,
 } from "../harness/wget_side_by_side.ts";
 import { makeCertificate } from "../harness/nginx.ts";
+import { plain, startRandomServer } from "../harness/random_server.ts";
+import { runWgetLogged } from "../harness/wget_recursive_compare.ts";
 import { commandArgs } from "../harness/run.ts";
 import { main } from "../../cmd/wget.ts";
 import {
@@ -742,6 +744,47 @@ peerTest(
     for (const job of cases) {
       assertSame(await sideBySide(dir.path, server, job), job.args.join(" "));
     }
+  },
+);
+
+peerTest(
+  "wget --content-on-error leaves an error page undated, as GNU wget (its Last-Modified is the page's)",
+  ["wget"],
+  async () => {
+    // GNU's http_loop dates a file only once it is retrieved: a 404's page, or a 503's tried
+    // again and found complete, keeps the time it was written; netkit gave it the server's.
+    const lastModified = ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"] as [string, string];
+    const page = "a\n".repeat(40);
+    const urls = {
+      "/a.txt": plain(404, page, { headers: [["Content-Type", "text/plain"], lastModified] }),
+      "/b.txt": plain(503, page, {
+        headers: [["Retry-After", "0"], ["Content-Type", "text/plain"], lastModified],
+        failures: 1,
+      }),
+    };
+    await using dir = await tempDir();
+    await using server = startRandomServer({ urls, start: "/a.txt", args: [], again: false });
+    const args = ["-nv", "--content-on-error", "--waitretry=0", "--retry-on-http-error=503"];
+    const found = [];
+    for (const tool of ["gnu", "netkit"]) {
+      const out = `${dir.path}/${tool}`;
+      await Deno.mkdir(out);
+      await server.reset();
+      const started = Date.now() - 2_000;
+      const { code } = await runWgetLogged(
+        tool,
+        [...args, `${server.origin}/a.txt`, `${server.origin}/b.txt`],
+        out,
+        { LC_ALL: "C.UTF-8" },
+      );
+      const dated = ["a.txt", "b.txt"].map((name) => {
+        const { size, mtime } = Deno.statSync(`${out}/${name}`);
+        return `${name} ${size} ${mtime!.getTime() >= started ? "now" : mtime!.toISOString()}`;
+      });
+      found.push({ code, dated, requests: [...server.requests] });
+    }
+    assert.deepEqual(found[0]!.dated, ["a.txt 80 now", "b.txt 80 now"]);
+    assert.deepEqual(found[1], found[0]);
   },
 );
 
