@@ -424,10 +424,13 @@ interface FetchHow {
   previousRead?: Promise<void> | undefined;
   /**
    * With several threads: gives the request slot back (a GET whose answer waits to learn whether
-   * a fetch before it takes it, see `OwnGet`).
+   * a fetch before it takes it, see `OwnGet`), and under `--wait` the host's turn.
    */
   releaseSlot?: (() => void) | undefined;
-  /** With several threads: takes a request slot again after `releaseSlot` (once it is free). */
+  /**
+   * With several threads: takes a request slot again after `releaseSlot` (once it is free), and
+   * under `--wait` the host's turn.
+   */
   retakeSlot?: (() => Promise<void>) | undefined;
 }
 
@@ -1690,19 +1693,33 @@ class Walker {
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
-    /** The host whose turn this fetch holds, and how to end it. */
-    const held = { host: URL.canParse(url) ? new URL(url).host : "", end };
+    /** The URL whose host's turn this fetch holds (a redirect's target), and how to end it. */
+    const held = { url, end };
     if (end && !this.#oneThread) {
-      // A redirect to another host ends this host's turn and waits for that host's, so that
-      // each host's requests stay --wait apart (not the first host's alone).
+      const { releaseSlot, retakeSlot } = how;
       how = {
         ...how,
+        // A redirect to another host ends this host's turn and waits for that host's, so that
+        // each host's requests stay --wait apart (not the first host's alone).
         redirectWait: async (_from, to) => {
-          const host = new URL(to).host;
-          if (host === held.host) return await this.#sleepWait();
+          if (new URL(to).host === new URL(held.url).host) return await this.#sleepWait();
           held.end?.();
-          held.host = host;
+          held.url = to;
           held.end = await this.#politeWait(to, true);
+        },
+        // A fetch that waits for one before it in the queue (for a name a redirect gave it,
+        // see #holdName) gives its host's turn back with its slot: that one may be waiting for
+        // the turn (threads random seed 2301713: `/%62`'s redirect to `/b/`, whose
+        // `index.html` `/til~de/index.html` before it held, waited for it while that one waited
+        // for the turn, and the run hung).
+        releaseSlot: () => {
+          releaseSlot?.();
+          held.end?.();
+          held.end = undefined;
+        },
+        retakeSlot: async () => {
+          await retakeSlot?.();
+          held.end ??= await this.#politeWait(held.url, true);
         },
       };
     }
