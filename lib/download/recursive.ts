@@ -424,10 +424,13 @@ interface FetchHow {
   previousRead?: Promise<void> | undefined;
   /**
    * With several threads: gives the request slot back (a GET whose answer waits to learn whether
-   * a fetch before it takes it, see `OwnGet`).
+   * a fetch before it takes it, see `OwnGet`), and under `--wait` the host's turn.
    */
   releaseSlot?: (() => void) | undefined;
-  /** With several threads: takes a request slot again after `releaseSlot` (once it is free). */
+  /**
+   * With several threads: takes a request slot again after `releaseSlot` (once it is free), and
+   * under `--wait` the host's turn.
+   */
   retakeSlot?: (() => Promise<void>) | undefined;
   /**
    * With several threads and `--wait`: ends this fetch's turn at its host before the fetch is
@@ -1091,6 +1094,18 @@ class Walker {
       (this.#temporaries.has(path) || (accept !== undefined && !acceptsFileName(path, accept)));
   }
 
+  /**
+   * Whether removing `path`, a NAME.tmp read for its links, forgets its URLs (GNU's
+   * register_delete_file): GNU removes what -A/-R reject by the NAME.tmp name, and what
+   * --delete-after and --spider read; the NAME.tmp -R lets pass it leaves (cmd/README.md), so
+   * their URLs stay downloaded there, and a link to them later is not fetched again.
+   */
+  #forgetsOnRemoval(path: string): boolean {
+    const { deleteAfter, spider, acceptRules } = this.#options;
+    return (deleteAfter || spider || !acceptRules || !acceptsFileName(path, acceptRules)) ??
+      false;
+  }
+
   /** A queued URL downloaded already (its file `path`): read again. */
   #downloadedAlready(item: QueueItem, path: string): Visited {
     const kind = item.expectCss && this.#cssFiles.has(path)
@@ -1170,11 +1185,7 @@ class Walker {
       (this.#temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
-      // GNU removes (and forgets the URLs of) what -A/-R reject by the NAME.tmp name, and what
-      // --delete-after and --spider read; the NAME.tmp -R lets pass it leaves (cmd/README.md),
-      // so their URLs stay downloaded there, and a link to them later is not fetched again.
-      const forget = options.deleteAfter || options.spider || !options.acceptRules ||
-        !acceptsFileName(path, options.acceptRules);
+      const forget = this.#forgetsOnRemoval(path);
       if (!forget && !readWhole && (visited.descend || this.#unreadKept.has(path))) {
         // A page not read whole here (a redirect to a URL queued already, the depth) whose URL
         // stays downloaded: kept until a later visit of a URL saved in it reads it, as GNU reads
@@ -1767,23 +1778,37 @@ class Walker {
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
   async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
-    /** The host whose turn this fetch holds, and how to end it. */
-    const held = { host: URL.canParse(url) ? new URL(url).host : "", end };
+    /** The URL whose host's turn this fetch holds (a redirect's target), and how to end it. */
+    const held = { url, end };
     if (end && !this.#oneThread) {
-      // A redirect to another host ends this host's turn and waits for that host's, so that
-      // each host's requests stay --wait apart (not the first host's alone).
+      const { releaseSlot, retakeSlot } = how;
       how = {
         ...how,
         endTurn: () => {
           held.end?.();
           held.end = undefined;
         },
+        // A redirect to another host ends this host's turn and waits for that host's, so that
+        // each host's requests stay --wait apart (not the first host's alone).
         redirectWait: async (_from, to) => {
-          const host = new URL(to).host;
-          if (host === held.host) return await this.#sleepWait();
+          if (new URL(to).host === new URL(held.url).host) return await this.#sleepWait();
           held.end?.();
-          held.host = host;
+          held.url = to;
           held.end = await this.#politeWait(to, true);
+        },
+        // A fetch that waits for one before it in the queue (for a name a redirect gave it,
+        // see #holdName) gives its host's turn back with its slot: that one may be waiting for
+        // the turn (threads random seed 2301713: `/%62`'s redirect to `/b/`, whose
+        // `index.html` `/til~de/index.html` before it held, waited for it while that one waited
+        // for the turn, and the run hung).
+        releaseSlot: () => {
+          releaseSlot?.();
+          held.end?.();
+          held.end = undefined;
+        },
+        retakeSlot: async () => {
+          await retakeSlot?.();
+          held.end ??= await this.#politeWait(held.url, true);
         },
       };
     }
@@ -2550,13 +2575,15 @@ class Walker {
       !(options.timestamping && options.timestampingByHead) && requestUrl === url;
     const claims = plain && !this.#someFileAt(planned, options.adjustExtension ?? false);
     const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
-    // The fetch that takes another's GET saves it for good: not as a NAME.tmp to be removed (its
-    // target is then asked for again, as GNU's run does), nor where -nd's NAME.1 may be one. A
-    // file at its own name (an earlier run's) is written over as by its own answer (threads
-    // random seed 2200377: /r1.html, whose r1.html was there, asked for its redirect's target
-    // again where that target's own GET was under way).
+    // The fetch that takes another's GET saves it for good: not as a NAME.tmp whose removal
+    // forgets it (its target is then asked for again, as GNU's run does; one -R lets pass GNU
+    // leaves, the target downloaded there: threads random seed 2400832, `-R html,htm*`, where
+    // `/p21.html`'s own GET went out beside `/r1.html`'s redirect to it and was asked for twice),
+    // nor where -nd's NAME.1 may be one. A file at its own name (an earlier run's) is written
+    // over as by its own answer (threads random seed 2200377: /r1.html, whose r1.html was there,
+    // asked for its redirect's target again where that target's own GET was under way).
     const rules = options.acceptRules;
-    const claiming = plain && !how.temporary &&
+    const claiming = plain && !(how.temporary && this.#forgetsOnRemoval(planned)) &&
       !(layout.directories === false && rules && !acceptsFileName(`${planned}.1`, rules));
     /** A redirect to `to`: the own GET of a URL after this one in the queue, when it takes it. */
     const claimOwn = (to: string) => {
@@ -2566,7 +2593,7 @@ class Walker {
         if (!redirects) this.#redirectedTo.set(to, redirects = []);
         redirects.push({ order: how.order, settled: how.until });
       }
-      if (!claiming || temporary) return undefined;
+      if (!claiming || (temporary && this.#forgetsOnRemoval(path))) return undefined;
       const claimed = this.#claimOwnGet(to, how.order!);
       // (Landed: its answer is that GET's.)
       if (claimed) how.onLanded?.(to);
@@ -3254,6 +3281,7 @@ class Walker {
               if (extended && !this.#written.has(path)) this.#extended.add(path);
               this.#written.add(path);
               this.#temporaries.delete(handed.path);
+              if (temporary) this.#temporaries.add(path);
               this.result.files++;
               this.result.bytes += handed.result.bytes;
               const finalUrl = handed.result.finalUrl;

@@ -122,14 +122,21 @@ import {
  * redirected to `/semi;c/`, and `/%69ndex.html` after it in the queue, both `index.html` by -nd:
  * the later one, answered first, took `index.html.1.9.html`, where GNU's run, one URL at a time,
  * gives the redirect that number and it the next; 4 runs in 4 before, when the test still left
- * `--trust-server-names` out beside `-nd`).
+ * `--trust-server-names` out beside `-nd`);
+ * 2301713 (`-nH --cut-dirs=2 -E --trust-server-names` over both names, `--wait`:
+ * localhost's `/%62`, redirected to `/b/`, waited for `/til~de/index.html`, before it in the queue,
+ * to save `index.html` first, holding localhost's turn, which that one waited for: the run never
+ * ended, every run before; the known race is left); 2400832 (`-R html,htm*`: `/r1.html`, whose
+ * `r1.html.tmp` `-R` lets pass and GNU leaves, its URLs downloaded there, redirected to
+ * `/p21.html` while that URL's own GET was under way; netkit took no GET for a NAME.tmp and
+ * asked for `/p21.html` a second time; every run).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
   ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515, 2300171],
-  920053,
+  ...[920053, 2301713, 2400832],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
