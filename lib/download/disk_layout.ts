@@ -265,7 +265,10 @@ function directoryFor(
 /**
  * One path element: percent-decoded, then escaped as GNU wget's `--restrict-file-names` says
  * (`/`, NUL and control characters by default); `..` and `.` become `%2E%2E` and `%2E`. A query
- * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is.
+ * separator at `separator` (`?`, or `@` on windows) is GNU wget's own and stays as it is; the
+ * query after it is decoded once, as GNU's: its url_file_name joins the file's name, decoded
+ * already by the URL parser (split_path), to the query as the URL has it, then decodes the whole
+ * (`x?q=%2541` is `x?q=%41`, `%2541` alone `A`).
  */
 function safeElement(
   text: string,
@@ -280,7 +283,7 @@ function safeElement(
     name = text;
   } else if (separator >= 0) {
     name = escapeBytes(text.slice(0, separator), restrict) + text[separator] +
-      escapeBytes(text.slice(separator + 1), restrict);
+      escapeBytes(text.slice(separator + 1), restrict, true);
   } else {
     name = escapeBytes(text, restrict, decodeOnce);
   }
@@ -296,7 +299,7 @@ function safeElement(
  * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes a
  * file's name twice: its URL parser decodes all but reserved characters (so `%2541` becomes
  * `%41`), and naming decodes the rest (`A`); the same is done here, so the names match. A
- * directory's name it decodes once (`decodeOnce`: `%2541` is `%41`).
+ * directory's name and a query it decodes once (`decodeOnce`: `%2541` is `%41`).
  */
 function escapeBytes(text: string, restrict: FileNameRestrictions, decodeOnce = false): string {
   const parsed = decodeOnce ? text : text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {

@@ -41,7 +41,9 @@ export function fileNameFromUrl(url: HttpUrl): string {
   const segment = path.slice(path.lastIndexOf("/") + 1);
   // A directory's file is index.html, its query kept as for any other name (GNU wget's
   // `index.html?q=1`), so that the queries of one directory do not all fall on index.html.
-  const name = segment === "" ? DEFAULT_INDEX_NAME : percentDecode(segment);
+  // The segment is decoded twice, the query once, as GNU's: its URL parser decodes the file's
+  // name (split_path), and url_file_name decodes "FILE?QUERY" again (`pct%2541` is `pctA`).
+  const name = segment === "" ? DEFAULT_INDEX_NAME : percentDecode(percentDecode(segment));
   return safeFileName(name + percentDecode(search), DEFAULT_INDEX_NAME);
 }
 

@@ -28,6 +28,9 @@ Deno.test("fileNameFromUrl() names files as GNU wget does", () => {
     ["http://h/%00%0A%1B", "%00%0A%1B"],
     ["http://h/%ZZ", "%ZZ"],
     ["http://h/x?a=%2F", "x?a=%2F"],
+    // GNU decodes the last segment twice, the query once.
+    ["http://h/pct%2541.txt", "pctA.txt"],
+    ["http://h/d%2541?a=%2541%252F", "dA?a=%41%2F"],
   ];
   for (const [url, name] of cases) equal(fileNameFromUrl(parseHttpUrl(url)), name, url);
 });
