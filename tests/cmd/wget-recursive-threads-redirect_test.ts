@@ -459,6 +459,22 @@ peerTest(
   },
 );
 
+/**
+ * The site where a page early in the queue (`first`, reached from `/a.html`) and `/x.html`, after
+ * it, both name x.html: `first`'s page links `/y.html` and an image, `/x.html`'s `/z.html`, so
+ * each file's bytes tell whose page it holds.
+ */
+function crossingPages(first: string): Record<string, string> {
+  return {
+    "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
+    [first]: `<a href="/y.html">y</a> <a href="/x.html">x</a> <img src="/p.png">\n`,
+    "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
+    "/y.html": "y\n",
+    "/z.html": "z\n",
+    "/p.png": "png\n",
+  };
+}
+
 peerTest(
   "wget -r -nd --trust-server-names --max-threads 2: a redirect whose name a URL after it takes too gets the number GNU gives it",
   ["wget"],
@@ -471,14 +487,7 @@ peerTest(
     // redirected to `/semi;c/`, and `/%69ndex.html`, after it, swapped `index.html.1.9.html` and
     // `index.html.1.10.html`).
     await using dir = await tempDir();
-    const pages: Record<string, string> = {
-      "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
-      "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a> <img src="/p.png">\n`,
-      "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
-      "/y.html": "y\n",
-      "/z.html": "z\n",
-      "/p.png": "png\n",
-    };
+    const pages = crossingPages("/d/x.html");
     await using server = serveHeldRedirect("/d/x.html", (path) => {
       const body = pages[path];
       const type = path.endsWith(".png") ? "image/png" : "text/html";
@@ -526,14 +535,7 @@ peerTest(
     // `/x.html`, answered first, took x.html (-nd) or had its file written over by `/a.html`'s
     // page, and `/a.html`'s NAME.tmp was x.html.tmp.1.
     await using dir = await tempDir();
-    const pages: Record<string, string> = {
-      "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
-      "/a.html": `<a href="/y.html">y</a> <a href="/x.html">x</a> <img src="/p.png">\n`,
-      "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
-      "/y.html": "y\n",
-      "/z.html": "z\n",
-      "/p.png": "png\n",
-    };
+    const pages = crossingPages("/a.html");
     let requests: string[] = [];
     let xAsked!: () => void;
     let xSeen = Promise.resolve();
