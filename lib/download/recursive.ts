@@ -434,7 +434,7 @@ interface FetchHow {
   retakeSlot?: (() => Promise<void>) | undefined;
   /**
    * With several threads and `--wait`: ends this fetch's turn at its host before the fetch is
-   * done (its requests are over: see `#takeNumber`).
+   * done, its slot kept (its requests are over: a body held until its name is its to take).
    */
   endTurn?: (() => void) | undefined;
   /**
@@ -1651,8 +1651,8 @@ class Walker {
    * to land, and it waits for nothing after it, so no two wait for each other.
    */
   async #takeNumber(how: FetchHow): Promise<void> {
+    // (Under --wait, releaseSlot ends the host's turn too: see #fetchAfterWait.)
     how.releaseSlot?.();
-    how.endTurn?.();
     // (Those before it in the queue held their numbers before its fetch started.)
     await Promise.all(this.#unnumberedBefore(how.order!));
   }
