@@ -112,7 +112,10 @@ import {
  * queue, took the name `index.html` first and waited for its page); 2201515 (`--delete-after
  * --trust-server-names -E -k`: `/b-moved` and `/%62`, redirected to `/b/` while `/b/`'s own GET,
  * after them in the queue, was saving `b/index.html.tmp.html`: netkit named one
- * `b/index.html.tmp.1.html`, where GNU reads and removes each before the next; every run);
+ * `b/index.html.tmp.1.html`, where GNU reads and removes each before the next; every run; and
+ * then, about one run in six of the list, where `/%62`'s redirect was answered before `/b-moved`'s
+ * and each wrote over the other's NAME.tmp, `/b/`'s URL was not forgotten and `-k` said its file
+ * was not there);
  * 2300171 (`-m -np -nd -E -k -K --convert-file-only --max-threads 8`: `/til~de/sp%20ace/sp%20ace/`,
  * saved in `sp ace.html` by the redirect of `/til~de/sp%20ace/sp%20ace`, was read from it once that
  * redirect's page had been read, after the redirect of `/til~de/%73p%20ace`, before it in the
