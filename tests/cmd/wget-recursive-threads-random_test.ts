@@ -269,16 +269,16 @@ function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: stri
 /**
  * Whether the known race may still come in a run of `args` (`hosts`: both names, with --wait):
  * where the fetch of a URL redirected to one whose own GET is under way cannot take that GET's
- * answer (cmd/README.md): --wait, --spider, --delete-after, names the answer gives, a copy at the
- * target's name asked for with If-Modified-Since or a Range or kept by -nc (under -N, -c or -nc:
- * the first run's files in a second, or in the first this run's file of another URL of that name,
- * as `/` after `/%69ndex.html`, seed 2200181), or, under -nd, a copy here not asked for (-nc) or a
- * name -A/-R may refuse. (A plain GET where a file is at its name waits for the fetches before it
- * to land.)
+ * answer (cmd/README.md): --wait, --spider, --delete-after, names the answer gives, an earlier
+ * run's copy at the target's name asked for with If-Modified-Since or a Range (-N, -c: the first
+ * run's files in a second), or the redirected URL's (-N, -c: in the first run, the file of another
+ * URL of its name), or, under -nd, a name -A/-R may refuse. (A URL whose name holds a file waits
+ * for the fetches before it to land: a plain GET, one -nc finds there, and under -N or -c one this
+ * run wrote, as `/` after `/%69ndex.html`, seed 2200181.)
  */
 function raceMayCome(args: string[], hosts: boolean): boolean {
   const has = (option: string) => args.includes(option);
-  const copies = has("-N") || has("-m") || has("-c") || has("-nc");
+  const copies = has("-N") || has("-m") || has("-c");
   return hosts || has("--spider") || has("--delete-after") || has("--content-disposition") ||
     has("--trust-server-names") || copies || (has("-nd") && (has("-A") || has("-R")));
 }
