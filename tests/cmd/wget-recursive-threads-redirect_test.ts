@@ -6,7 +6,9 @@
  * GNU asks for `/x.html` once, saves its bytes as `a.html` and skips `/x.html` as downloaded
  * already (reading `a.html` for its links at `/x.html`'s turn); netkit asked for it twice and
  * saved it as `x.html` too. Compared: the exit codes, the files and their bytes, the requests
- * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). And under `-N
+ * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). The same where a
+ * file is at the target's name: under -nc, and under -N and -c where this run wrote it (threads
+ * random seed 2200181). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
  * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
  * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
