@@ -1729,15 +1729,25 @@ class Walker {
 
   /**
    * With several threads, whether a queued URL planned at `planned` waits for every URL before
-   * it to land before it is asked for: a plain GET (no copy asked for with If-Modified-Since or
-   * a Range, or kept by -nc) that a redirect could take (see OwnGet), where a file is at its
-   * name already.
+   * it to land before it is asked for (or, under -nc, looked for), where a file is at its name
+   * already: a plain GET would lose it to a redirect that took it (see OwnGet), and one found
+   * there under -nc is read for links where GNU's run, asking for it through the redirect first,
+   * reads the redirected URL's file. Under -N and -c a copy is asked for otherwise than the
+   * redirect asks (If-Modified-Since or a Range of the redirected URL's copy), so a request of its
+   * own makes GNU's one request two; but there it waits only where this run wrote the file (for
+   * another URL of its name: `/` after `/%69ndex.html`, threads random seed 2200181), not for an
+   * earlier run's copies: a second run, every file here, would ask one URL at a time (bench:
+   * cmd/README.md, `--max-threads`).
    */
   #waitsForLandings(planned: string, how: FetchHow): boolean {
     const options = this.#options;
-    return this.#claimsAllowed && how.order !== undefined && !how.robots &&
-      this.#oldestUnlanded < how.order && !options.timestamping && !options.resume &&
-      !options.noClobber && this.#someFileAt(planned, options.adjustExtension ?? false);
+    if (
+      !this.#claimsAllowed || how.order === undefined || how.robots ||
+      this.#oldestUnlanded >= how.order
+    ) return false;
+    const extensions = options.adjustExtension ?? false;
+    if (options.timestamping || options.resume) return this.#writtenAt(planned, extensions);
+    return this.#someFileAt(planned, extensions);
   }
 
   /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
@@ -3591,6 +3601,12 @@ class Walker {
         return false;
       }
     });
+  }
+
+  /** Whether this run wrote `path` (or under -E, `extensions`, the name with `.html` or `.css`). */
+  #writtenAt(path: string, extensions: boolean): boolean {
+    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
+    return names.some((name) => this.#written.has(name));
   }
 
   /**

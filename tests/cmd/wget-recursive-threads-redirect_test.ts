@@ -6,7 +6,9 @@
  * GNU asks for `/x.html` once, saves its bytes as `a.html` and skips `/x.html` as downloaded
  * already (reading `a.html` for its links at `/x.html`'s turn); netkit asked for it twice and
  * saved it as `x.html` too. Compared: the exit codes, the files and their bytes, the requests
- * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). And under `-N
+ * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). The same where a
+ * file is at the target's name: under -nc, and under -N and -c where this run wrote it (threads
+ * random seed 2200181). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
  * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
  * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
@@ -55,13 +57,15 @@ interface HeldRedirectServer extends AsyncDisposable {
 }
 
 /**
- * A server on loopback whose `/a.html` redirects to `target` (301) only once `/x.html` was asked
- * for since the last `reset` (or after `HOLD_MS`), and answers any other path by `answer` (a 404
- * where it gives none).
+ * A server on loopback whose `/a.html` redirects to `target` (301) only once `/x.html` (or
+ * `awaited`) was asked for since the last `reset` (or after `HOLD_MS`), and answers any other path by `answer` (a 404
+ * where it gives none). A request is logged as `METHOD PATH`, with its If-Modified-Since and
+ * Range headers after it where it has them.
  */
 function serveHeldRedirect(
   target: string,
-  answer: (path: string) => Response | undefined,
+  answer: (path: string, request: Request) => Response | undefined,
+  awaited = "/x.html",
 ): HeldRedirectServer {
   let requests: string[] = [];
   let xAsked!: () => void;
@@ -70,13 +74,17 @@ function serveHeldRedirect(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (request) => {
       const path = new URL(request.url).pathname;
-      requests.push(`${request.method} ${path}`);
-      if (path === "/x.html") xAsked();
+      const headers = ["if-modified-since", "range"].flatMap((name) => {
+        const value = request.headers.get(name);
+        return value === null ? [] : [`${name}: ${value}`];
+      });
+      requests.push([`${request.method} ${path}`, ...headers].join(", "));
+      if (path === awaited) xAsked();
       if (path === "/a.html") {
         await heldUntil(xSeen);
         return new Response(null, { status: 301, headers: { location: target } });
       }
-      return answer(path) ?? new Response("no\n", { status: 404 });
+      return answer(path, request) ?? new Response("no\n", { status: 404 });
     },
   );
   return {
@@ -226,6 +234,108 @@ peerTest(
       // netkit's /a.html, whose name a file holds, took no other fetch's GET: it asked for
       // /x.html a second time and saved x.html too (threads random seed 2200377).
       await besideGnuWithFile("again", "a.html", "earlier\n", PAGES["/x.html"]!);
+    });
+  },
+);
+
+/**
+ * The answer of `pages` to `request` for `path` as a server that knows `-N`'s and `-c`'s headers:
+ * a 304 to If-Modified-Since (nothing there changes), a 206 to a Range from within the page, a 416
+ * to one from its end (its copy complete).
+ */
+function answerCopies(
+  pages: Record<string, string>,
+  path: string,
+  request: Request,
+): Response | undefined {
+  const body = pages[path];
+  if (body === undefined) return undefined;
+  const headers = {
+    "content-type": path.endsWith(".png") ? "image/png" : "text/html",
+    "last-modified": LAST_MODIFIED,
+  };
+  if (request.headers.has("if-modified-since")) return new Response(null, { status: 304 });
+  const bytes = new TextEncoder().encode(body);
+  const from = /^bytes=(\d+)-$/.exec(request.headers.get("range") ?? "")?.[1];
+  if (from === undefined) return new Response(bytes, { headers });
+  if (Number(from) >= bytes.length) {
+    return new Response(null, {
+      status: 416,
+      headers: { "content-range": `bytes */${bytes.length}` },
+    });
+  }
+  return new Response(bytes.slice(Number(from)), {
+    status: 206,
+    headers: { ...headers, "content-range": `bytes ${from}-${bytes.length - 1}/${bytes.length}` },
+  });
+}
+
+peerTest(
+  "wget -r -N, -c, -nc --max-threads 2: a redirect to a URL whose name holds a file, as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/a.html`'s redirect is answered only once its target's own request has come (or after a
+    // while, for GNU's run, which asks for the target only through the redirect, and then skips
+    // it as downloaded already).
+    await using dir = await tempDir();
+    // Under -N and -c, `/d/%69ndex.html`, before `/a.html` in the queue, writes d/index.html,
+    // the name of `/d/`, where `/a.html` redirects: GNU asks for `/d/` through the redirect,
+    // without If-Modified-Since or a Range (a.html is not there); netkit's `/d/` asked with
+    // d/index.html's time or length, then the redirect asked again (threads random seed 2200181:
+    // `/` after `/%69ndex.html`).
+    const pages: Record<string, string> = {
+      "/": `<a href="d/%69ndex.html">v</a> <a href="a.html">a</a> <a href="d/">d</a>\n`,
+      "/d/%69ndex.html": `<a href="y.html">y</a>\n`,
+      "/d/": PAGES["/x.html"]!,
+    };
+    await using named = serveHeldRedirect(
+      "/d/",
+      (path, request) => answerCopies(pages, path, request),
+      "/d/",
+    );
+    for (const args of [["-r", "-N"], ["-r", "-c"]]) {
+      await t.step(`${args.join(" ")}, /d/%69ndex.html's d/index.html first`, async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/named`,
+          [...args, "-P", "out", named.url],
+          named.served,
+        );
+        const asked = gnu!.requests.filter((r) => r.startsWith("GET /d/,"));
+        assert.deepEqual(asked, [], gnu!.requests.join("\n"));
+        assert.equal(gnu!.requests.filter((r) => r === "GET /d/").length, 1);
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+    // Under -nc, the second run, with the user's x.html there and no a.html: GNU asks for
+    // `/x.html` through the redirect and reads a.html for its links, never x.html; netkit found
+    // x.html there and read it, asking for its `/w.html`.
+    await using here = serveHeldRedirect(
+      "/x.html",
+      (path, request) => answerCopies(PAGES, path, request),
+    );
+    const site = `127.0.0.1:${here.port}`;
+    await t.step("-r -nc, the second run, the user's x.html there", async () => {
+      const [gnu, netkit] = await besideGnu(
+        `${dir.path}/here`,
+        ["-r", "-nc", "-P", "out", here.url],
+        here.served,
+        {
+          prepare: async (cwd) => {
+            await Deno.remove(cwd, { recursive: true }).catch(() => {});
+            await Deno.mkdir(`${cwd}/out/${site}`, { recursive: true });
+            const files: Record<string, string> = {
+              "index.html": PAGES["/"]!,
+              "x.html": `<a href="w.html">w</a>\n`,
+              "y.html": PAGES["/y.html"]!,
+            };
+            for (const [name, text] of Object.entries(files)) {
+              await Deno.writeTextFile(`${cwd}/out/${site}/${name}`, text);
+            }
+          },
+        },
+      );
+      assert.deepEqual(gnu!.requests.filter((r) => r.startsWith("GET /x.html")), ["GET /x.html"]);
+      assert.deepEqual(netkit, gnu);
     });
   },
 );
