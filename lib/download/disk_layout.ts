@@ -9,6 +9,7 @@
 
 import { searchOf, type UrlParts } from "../http/url.ts";
 import { MAX_NAME_LENGTH } from "./file_name.ts";
+import { unescapedFileName, UNIX_FILE_NAMES } from "./_url_file_name.ts";
 
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
@@ -86,11 +87,6 @@ export function parseRestrictFileNames(text: string): FileNameRestrictions {
   return result;
 }
 
-/** The characters GNU wget's URL parser leaves escaped (url.c's `urlchr_reserved`). */
-const RESERVED = ";/?:@&=+$,[]!*'()#";
-
-const UNIX: FileNameRestrictions = { os: "unix", control: true, ascii: false };
-
 const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
@@ -138,7 +134,7 @@ const localPathOf = (function localPathOf(
   onShortened?: (bytes: number, limit: number) => void,
 ): string {
   const parsed = typeof url === "string" ? new URL(url) : url;
-  const restrict = layout.restrict ?? UNIX;
+  const restrict = layout.restrict ?? UNIX_FILE_NAMES;
   const windows = restrict.os === "windows";
   const pathname = parsed.pathname;
   const slash = pathname.lastIndexOf("/");
@@ -272,20 +268,20 @@ function directoryFor(
  */
 function safeElement(
   text: string,
-  restrict: FileNameRestrictions = UNIX,
+  restrict: FileNameRestrictions = UNIX_FILE_NAMES,
   separator = -1,
   decodeOnce = false,
 ): string {
   let name: string;
   // deno-lint-ignore no-control-regex
-  if (restrict === UNIX && !/[%\x00-\x1f\x7f/]/.test(text)) {
+  if (restrict === UNIX_FILE_NAMES && !/[%\x00-\x1f\x7f/]/.test(text)) {
     // The common case, a plain name on unix rules, needs no decoding.
     name = text;
   } else if (separator >= 0) {
-    name = escapeBytes(text.slice(0, separator), restrict) + text[separator] +
-      escapeBytes(text.slice(separator + 1), restrict, true);
+    name = unescapedFileName(text.slice(0, separator), restrict, 2) + text[separator] +
+      unescapedFileName(text.slice(separator + 1), restrict, 1);
   } else {
-    name = escapeBytes(text, restrict, decodeOnce);
+    name = unescapedFileName(text, restrict, decodeOnce ? 1 : 2);
   }
   // GNU wget changes the case of ASCII letters only (c_tolower, byte by byte).
   if (restrict.case === "lower") name = name.replace(/[A-Z]+/g, (t) => t.toLowerCase());
@@ -293,93 +289,4 @@ function safeElement(
   if (name === "..") return "%2E%2E";
   if (name === "." || name === "") return "%2E";
   return name;
-}
-
-/**
- * Percent-decodes `text` and escapes the bytes the rules forbid as `%XX`. GNU wget decodes a
- * file's name twice: its URL parser decodes all but reserved characters (so `%2541` becomes
- * `%41`), and naming decodes the rest (`A`); the same is done here, so the names match. A
- * directory's name and a query it decodes once (`decodeOnce`: `%2541` is `%41`).
- */
-function escapeBytes(text: string, restrict: FileNameRestrictions, decodeOnce = false): string {
-  const parsed = decodeOnce ? text : text.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
-    const code = parseInt(hex, 16);
-    return code === 0 || code > 0x7f || RESERVED.includes(String.fromCharCode(code))
-      ? escape
-      : String.fromCharCode(code);
-  });
-  const out: number[] = [];
-  const bytes = percentDecodeBytes(parsed);
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    // A byte that is no part of a UTF-8 character is escaped too: a name on disk is UTF-8 here
-    // (GNU wget writes the byte as it is; a Deno path cannot hold it, and U+FFFD would make
-    // `%FE` and `%FF` one name).
-    const size = byte < 0x80 ? 1 : utf8Length(bytes, i);
-    if (size === 0 || mustEscape(byte, restrict)) {
-      const hex = byte.toString(16).toUpperCase().padStart(2, "0");
-      out.push(0x25, hex.charCodeAt(0), hex.charCodeAt(1));
-    } else {
-      for (let j = 0; j < size; j++) out.push(bytes[i + j]!);
-      i += size - 1;
-    }
-  }
-  return DECODER.decode(new Uint8Array(out));
-}
-
-const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
-
-/** The length of the UTF-8 character that starts at `bytes[at]` (not ASCII), or 0 for none. */
-function utf8Length(bytes: Uint8Array, at: number): number {
-  const lead = bytes[at]!;
-  const size = lead >= 0xc2 && lead <= 0xdf
-    ? 2
-    : lead >= 0xe0 && lead <= 0xef
-    ? 3
-    : lead >= 0xf0 && lead <= 0xf4
-    ? 4
-    : 0;
-  if (size === 0 || at + size > bytes.length) return 0;
-  try {
-    // The fatal decoder refuses overlong forms, surrogates and bad continuation bytes.
-    STRICT_DECODER.decode(bytes.subarray(at, at + size));
-    return size;
-  } catch {
-    return 0;
-  }
-}
-
-/** GNU wget's file name character table (url.c's `filechr_table`) for the chosen rules. */
-function mustEscape(byte: number, restrict: FileNameRestrictions): boolean {
-  if (byte === 0 || byte === 0x2f) return true;
-  if (restrict.control && (byte < 0x20 || byte === 0x7f)) return true;
-  if (restrict.ascii && byte > 0x7f) return true;
-  if (restrict.os === "windows") {
-    return byte === 0x5c || byte === 0x7c || byte === 0x3a || byte === 0x22 || byte === 0x2a ||
-      byte === 0x3f || byte === 0x3c || byte === 0x3e;
-  }
-  return false;
-}
-
-function percentDecodeBytes(text: string): Uint8Array {
-  const raw = ENCODER.encode(text);
-  const out = new Uint8Array(raw.length);
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const high = raw[i + 1];
-    const low = raw[i + 2];
-    if (raw[i] === 0x25 && high !== undefined && low !== undefined && isHex(high) && isHex(low)) {
-      out[n++] = parseInt(String.fromCharCode(high, low), 16);
-      i += 2;
-    } else {
-      out[n++] = raw[i] ?? 0;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-function isHex(byte: number | undefined): boolean {
-  return byte !== undefined &&
-    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) ||
-      (byte >= 0x61 && byte <= 0x66));
 }

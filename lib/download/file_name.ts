@@ -8,6 +8,7 @@
 
 import { percentDecode } from "../internal/percent_decode.ts";
 import type { HttpUrl } from "../http/url.ts";
+import { unescapedFileName, UNIX_FILE_NAMES } from "./_url_file_name.ts";
 
 /** The name used when a URL's path ends in `/`. */
 export const DEFAULT_INDEX_NAME = "index.html";
@@ -41,10 +42,9 @@ export function fileNameFromUrl(url: HttpUrl): string {
   const segment = path.slice(path.lastIndexOf("/") + 1);
   // A directory's file is index.html, its query kept as for any other name (GNU wget's
   // `index.html?q=1`), so that the queries of one directory do not all fall on index.html.
-  // The segment is decoded twice, the query once, as GNU's: its URL parser decodes the file's
-  // name (split_path), and url_file_name decodes "FILE?QUERY" again (`pct%2541` is `pctA`).
-  const name = segment === "" ? DEFAULT_INDEX_NAME : percentDecode(percentDecode(segment));
-  return safeFileName(name + percentDecode(search), DEFAULT_INDEX_NAME);
+  // The segment is decoded twice, the query once, as GNU's url_file_name (and -r's names).
+  const name = segment === "" ? DEFAULT_INDEX_NAME : unescapedFileName(segment, UNIX_FILE_NAMES, 2);
+  return safeFileName(name + unescapedFileName(search, UNIX_FILE_NAMES, 1), DEFAULT_INDEX_NAME);
 }
 
 /**

@@ -61,6 +61,7 @@ import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
 import { rotateBackups } from "./_backups.ts";
 import { unlinkBeforeWriting } from "./_unlink.ts";
+import { HeldBody, type HeldBodyStart } from "./_held_body.ts";
 import { refererOf, withReferer } from "./_referer.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
@@ -463,18 +464,6 @@ interface OwnGet {
   /** Settles once the fetch that claimed it has saved it under its own name (or failed to). */
   adopted: Promise<void>;
   adoptedDone: () => void;
-}
-
-/**
- * A body kept in memory until the fetch may take its file's number (see `Walker.#takeNumber`),
- * and what the log is told once the file is named.
- */
-interface HeldBody {
-  chunks: Uint8Array[];
-  /** The body's start (its `path` the name before the number). */
-  start?: { path: string; offset: number; total?: number | undefined } | undefined;
-  /** The bytes received so far. */
-  received?: number | undefined;
 }
 
 /** A queued URL's own GET, saved, handed to the fetch that claimed it (see `OwnGet`). */
@@ -2618,7 +2607,10 @@ class Walker {
       // (The header's length here, encoded or not: GNU's check after a GET.)
       isNoNewerThan(response, local, "none", this.#downloadOptions.ignoreContentLength ?? false);
     if (shared) path = shared.name;
-    /** -nd's number not taken yet: the body is kept in memory meanwhile (see #takeNumber). */
+    /**
+     * -nd's number not taken yet (see #takeNumber), or --content-disposition's name not held yet
+     * (see holdAtSave): the body is held meanwhile, its bytes past a cap in a temporary file.
+     */
     let heldBody: HeldBody | undefined;
     /** Whether the file, when made, takes a number only once those before it took theirs. */
     const numberWaits = () =>
@@ -2628,7 +2620,7 @@ class Walker {
     const open = () => {
       if (file || shared || current || beside || heldBody) return;
       if (holdAtSave || numberWaits()) {
-        heldBody = { chunks: [] };
+        heldBody = new HeldBody();
         return;
       }
       try {
@@ -2692,10 +2684,11 @@ class Walker {
       }
       how.numbered?.();
     };
-    /** The body kept in memory, once the number is the fetch's to take: saved, and told. */
+    /** The body held, once the name or number is the fetch's to take: saved, and told. */
     const saveHeldBody = async () => {
       const held = heldBody;
       if (held === undefined) return;
+      // (Let go here once saved; before that, by the fetch's `finally`.)
       if (holdAtSave) {
         holdAtSave = false;
         // (Its requests are over: the host's --wait turn is given back first, as #takeNumber
@@ -2705,15 +2698,16 @@ class Walker {
         beside = heldName.overtaken && !temporary;
       } else await this.#takeNumber(how);
       heldBody = undefined;
+      using _held = held;
       open();
       sink.name = path;
-      for (const chunk of beside ? [] : held.chunks) {
-        try {
-          // (All of it: writeSync may write less than asked.)
-          for (let at = 0; at < chunk.length;) at += file!.writeSync(chunk.subarray(at));
-        } catch (error) {
-          throw new DownloadFileError(path, error, { writing: true });
-        }
+      try {
+        // (Awaited only for a temporary file's copy, see copyTo; a read of that file that
+        // fails is said as this file's write: GNU's run has no such file.)
+        const copying = beside ? undefined : held.copyTo(file!);
+        if (copying) await copying;
+      } catch (error) {
+        throw new DownloadFileError(path, error, { writing: true });
       }
       if (held.start) events.start?.({ ...held.start, path });
       if (held.received !== undefined) events.progress?.(held.received);
@@ -2771,7 +2765,11 @@ class Walker {
             throw new DownloadFileError(path, error, { writing: true });
           }
         }
-        if (heldBody) heldBody.chunks = [];
+        try {
+          heldBody?.clear();
+        } catch (error) {
+          throw new DownloadFileError(path, error, { writing: true });
+        }
         if (keep) {
           keep = { decoder: keep.decoder && new TextDecoder("utf-8"), text: "", bytes: 0 };
         }
@@ -2803,8 +2801,7 @@ class Walker {
       start();
       let n = p.length;
       try {
-        // (Kept as a copy: the reader reuses its buffer.)
-        if (heldBody) heldBody.chunks.push(p.slice());
+        if (heldBody) heldBody.push(p);
         else if (!beside) n = file!.writeSync(p);
       } catch (error) {
         throw new DownloadFileError(path, error, { writing: true });
@@ -2835,7 +2832,7 @@ class Walker {
     const log = how.log ?? options;
     const events = log.events ?? {};
     /** The body's start, told now or, with a body kept in memory, once its file is named. */
-    const tellStart = (info: NonNullable<HeldBody["start"]>) => {
+    const tellStart = (info: HeldBodyStart) => {
       if (heldBody) heldBody.start = info;
       else events.start?.(info);
     };
@@ -3486,6 +3483,8 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
+      // (A body held and never saved: refused, failed, or the run ended meanwhile.)
+      heldBody?.[Symbol.dispose]();
       heldName?.written((file as Deno.FsFile | undefined) !== undefined);
       if (own) {
         // (Nothing handed over when not claimed, or when nothing was saved.)

@@ -82,6 +82,20 @@ function rangeFile(extra: string[] = []): RawHandler {
   };
 }
 
+/**
+ * Request targets whose file name GNU decodes twice (split_path's url_unescape, then
+ * url_file_name's), where a `%` left after the first decoding is no escape: GNU's name for each.
+ * netkit's plain download decoded with decodeURIComponent, which gives up on the whole name
+ * there (`%25%2541` was `%%41`), where `-r` decoded as GNU.
+ */
+const DOUBLY_DECODED: Record<string, string> = {
+  "/1%2541%25%25x": "1A%%x",
+  "/%25%2541": "%A",
+  "/x%0A%2541%25zz": "x%0AA%zz",
+  "/e%2541?q=%2541%25zz": "eA?q=%41%zz",
+  "/p%E2%82%AC%2541%25": "p\u20acA%",
+};
+
 function startServer(): RawServer {
   return startRawServer({
     "/f.txt": rangeFile(),
@@ -103,6 +117,14 @@ function startServer(): RawServer {
       await reply(conn, head, "200 OK", cookies, "tasty\n");
     },
     "/a%20b.txt": async (conn, { head }) => await reply(conn, head, "200 OK", [], "space\n"),
+    // Names with a `%` that is no escape once decoded (as both wgets send them: `%` as `%25`).
+    ...Object.fromEntries(
+      Object.keys(DOUBLY_DECODED).map((target) => [
+        target,
+        async (conn: Deno.Conn, { head }: { head: string }) =>
+          await reply(conn, head, "200 OK", [], `${target}\n`),
+      ]),
+    ),
     // A directory's queries, and empty ones (`?` alone), each a file of its own.
     ...Object.fromEntries(
       ["/?q=1", "/d/?x=%2Fy", "/?", "/p.php?", "/p.php", "/d/?a=%41&b=%20c"].map((target) => [
@@ -196,6 +218,20 @@ peerTest(
       "p.php?",
     ]);
     deepEqual(all.netkit.requests, targets.map((target) => `GET ${target}`));
+  },
+);
+
+peerTest(
+  "wget decodes a file's name twice as GNU wget, a % left after the first decoding kept: %25%2541 is %A",
+  ["wget"],
+  async () => {
+    await using dir = await tempDir();
+    await using server = startServer();
+    for (const [target, name] of Object.entries(DOUBLY_DECODED)) {
+      const both = await sideBySide(dir.path, server, { args: ["-q", `${server.base}${target}`] });
+      assertSame(both, target);
+      deepEqual(Object.keys(both.netkit.files), [name], target);
+    }
   },
 );
 

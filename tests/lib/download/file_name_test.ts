@@ -7,6 +7,7 @@ import {
   safeFileName,
 } from "../../../lib/download/file_name.ts";
 import { parseHttpUrl } from "../../../lib/http/url.ts";
+import { localPathForUrl } from "../../../lib/download/disk_layout.ts";
 
 Deno.test("fileNameFromUrl() names files as GNU wget does", () => {
   const cases: [string, string][] = [
@@ -31,8 +32,30 @@ Deno.test("fileNameFromUrl() names files as GNU wget does", () => {
     // GNU decodes the last segment twice, the query once.
     ["http://h/pct%2541.txt", "pctA.txt"],
     ["http://h/d%2541?a=%2541%252F", "dA?a=%41%2F"],
+    // A `%` left after the first decoding is no escape, and stays (GNU's url_unescape).
+    ["http://h/%25%2541", "%A"],
+    ["http://h/x%0A%2541%25zz?q=%2541%25", "x%0AA%zz?q=%41%"],
+    // A byte that is no part of a UTF-8 character is `%XX`, the rest decoded (as `-r`'s).
+    ["http://h/a%FF%20b?q=%FE%20", "a%FF b?q=%FE "],
   ];
   for (const [url, name] of cases) equal(fileNameFromUrl(parseHttpUrl(url)), name, url);
+});
+
+Deno.test("fileNameFromUrl() names a file as -r -nd does (one spelling of GNU's decoding)", () => {
+  const targets = [
+    "/pct%2541.txt",
+    "/%25%2541",
+    "/a%252Fb%2F..",
+    "/%C3%A9t%C3%A9%2541?q=%2541%252F",
+    "/a%FF%20b?q=%FE%20",
+    "/%E2%82%AC%E2%82",
+    "/x%0A%7F%00",
+    "/dir/?q=%25%2541",
+  ];
+  for (const target of targets) {
+    const url = `http://h${target}`;
+    equal(fileNameFromUrl(parseHttpUrl(url)), localPathForUrl(url, { directories: false }), url);
+  }
 });
 
 Deno.test("safeFileName() leaves no separator, control character, dot name or overlong name", () => {
