@@ -3183,7 +3183,14 @@ class Walker {
               // (The target's answers are typed afresh, as GNU's http_loop for it.)
               typed = "other";
               events.redirect?.(from, to, status);
-              if (renamed) {
+              // (Past --max-redirect the redirect is not followed: GNU asks for its target at
+              // its own turn; server random seed 1903342, whose `/x/r52.html` took the answer of
+              // its target's GET under `--max-redirect=0`.)
+              const followed = redirectsAnswered++ < (downloadOptions.maxRedirects ?? 20);
+              // GNU's retrieve_url counts the redirect before its http_loop looks at the target's
+              // file: past --max-redirect it says "N redirections exceeded." even where -nc finds
+              // that file here (random seed 1911948).
+              if (renamed && followed) {
                 const there = plannedPath(to);
                 if (options.noClobber && mayExist(there) && isFile(there)) {
                   // Already here: not asked for (GNU's "already there; not retrieving.").
@@ -3195,10 +3202,6 @@ class Walker {
               heldName?.moved();
               heldName = undefined;
               beside = false;
-              // (Past --max-redirect the redirect is not followed: GNU asks for its target at
-              // its own turn; server random seed 1903342, whose `/x/r52.html` took the answer of
-              // its target's GET under `--max-redirect=0`.)
-              const followed = redirectsAnswered++ < (downloadOptions.maxRedirects ?? 20);
               const claimed = followed ? claimOwn(to) : undefined;
               if (claimed) throw new ClaimedRedirect(to, claimed);
             },

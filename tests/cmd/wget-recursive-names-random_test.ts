@@ -50,9 +50,13 @@ import { fuzzSeeds } from "../harness/fuzz_compare.ts";
  * --restrict-file-names=windows`: past 4096 bytes of path GNU's pathconf(2) fails and it cuts no
  * name, unsaid; netkit said "The destination name is too long" once more), and 1906723 (`-p -k -E`:
  * a long name's query `?q=1/pct%2541` is decoded once, as GNU's url_file_name decodes it; netkit
- * decoded it twice and said "too long (246)", GNU's 248).
+ * decoded it twice and said "too long (246)", GNU's 248), and 1908165 (`-r -l 2
+ * --restrict-file-names=ascii,uppercase`: GNU's cut inside `%C3%A9` ended a path at a NUL, so it
+ * wrote a page over a file another URL's long name was cut to and exited 0; netkit, which keeps the
+ * path, found that file in the way and exited 3: the known difference, excused in the files and
+ * the log but not yet in the exit code).
  */
-const FIXED_SEEDS = [...Array.from({ length: 20 }, (_, i) => i + 1), 1901483, 1906723];
+const FIXED_SEEDS = [...Array.from({ length: 20 }, (_, i) => i + 1), 1901483, 1906723, 1908165];
 
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
 
@@ -270,15 +274,13 @@ async function runSeed(dir: string, seed: number, notes: string[]): Promise<stri
       `seed ${seed}: ${why}${gnu.escaped.length > 0 ? `: ${gnu.escaped.join("; ")}` : ""}`,
     );
   } else {
-    if (gnu.code !== netkit.code) {
-      differences.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
-    }
+    const found: string[] = [];
+    if (gnu.code !== netkit.code) found.push(`exit code: GNU ${gnu.code}, netkit ${netkit.code}`);
     if (hostile.features.has("path-over-4096")) {
       // GNU makes the directories of a path over 4096 bytes one by one until the system says
       // "File name too long"; netkit makes none (cmd/README.md): the empty ones are not counted.
       gnu.tree = withoutEmptyDirectories(gnu.tree, netkit.tree);
     }
-    const found: string[] = [];
     for (const what of ["tree", "requests", "log"] as const) {
       if (gnu[what].join("\n") !== netkit[what].join("\n")) {
         found.push(`${what} ${firstDifference(gnu[what], netkit[what])}`);
@@ -286,7 +288,8 @@ async function runSeed(dir: string, seed: number, notes: string[]): Promise<stri
     }
     // GNU cuts a long name inside an escape it makes (`%2F`, and every non-ASCII byte under
     // `ascii`) and keeps what was in its buffer there, a NUL too, which ends the path: the
-    // rest of it is lost and the file saved under the directory's name (cmd/README.md).
+    // rest of it is lost and the file saved under the directory's name (cmd/README.md), where
+    // netkit may find a file of that name in the way and fail with exit 3 (seed 1908165).
     const ascii = hostile.args.some((a) => a.startsWith("--restrict") && a.includes("ascii"));
     const quotedCut = /^The destination name is too long/m.test(gnu.stderr) &&
       (hostile.features.has("escape-at-cut") || ascii);

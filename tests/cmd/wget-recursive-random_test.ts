@@ -106,13 +106,16 @@ import {
  * the failed open's -1, netkit the system's `Not a directory`, told apart by the log's reading);
  * 1907684 (`-r -R html,css -nc --trust-server-names -p`: `/rx1.html`, redirected to
  * `/semi;c/Img/q.html`, read already, finds its `NAME.tmp` left there, as GNU's check_file_output
- * (RETRUNNEEDED): nothing said or counted; netkit saved and said it again).
+ * (RETRUNNEEDED): nothing said or counted; netkit saved and said it again); 1911948 (`-r -nc
+ * --trust-server-names --max-redirect=0`: a redirect to a page read already is counted first, as
+ * GNU's retrieve_url, and says `0 redirections exceeded.`; netkit found the target's file here and
+ * said nothing).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
-  ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007, 1907684],
+  ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007, 1907684, 1911948],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */

@@ -12,7 +12,9 @@
  * 910180, where netkit compared the link's name's and fetched the target again; with
  * `--no-if-modified-since` by a HEAD to the target first, server random seed 1600294, where netkit
  * sent the GET alone); under `-R`,
- * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057).
+ * the `-nv` log: the target's name is what `-A`/`-R` judge (`NAME.tmp` or not, seed 930057); under
+ * `-nc --max-redirect=0` again, the `-nv` log and exit code: past the count a redirect is not
+ * followed even where the target's file is here (seed 1911948).
  * Without `-r`, `-x` with `--trust-server-names` or `--content-disposition` likewise.
  */
 
@@ -155,6 +157,24 @@ peerTest(
         assert.deepEqual(runs[1], runs[0]);
       });
     }
+    // Past --max-redirect GNU's retrieve_url says "0 redirections exceeded." before its
+    // http_loop names the target: so too where -nc finds the target's file here, where netkit
+    // said nothing (random seed 1911948, `-nc --trust-server-names --max-redirect=0`).
+    await t.step("-r -nc --trust-server-names --max-redirect=0 again: the -nv log", async () => {
+      const logs = [];
+      for (const tool of ["gnu", "netkit"]) {
+        const cwd = `${dir.path}/${tool}-exceeded`;
+        await Deno.remove(cwd, { recursive: true }).catch(() => {});
+        await Deno.mkdir(cwd, { recursive: true });
+        await runWgetQuiet(tool, ["-r", "--trust-server-names", url], cwd);
+        const again = ["-nv", "-r", "-nc", "--trust-server-names", "--max-redirect=0", url];
+        const run = await runWgetLogged(tool, [...again, "-P", cwd], cwd);
+        logs.push({ code: run.code, lines: stableLines(run.stderr) });
+      }
+      const exceeded = logs[0]!.lines.filter((line) => line === "0 redirections exceeded.");
+      assert.equal(exceeded.length, 2, logs[0]!.lines.join("\n"));
+      assert.deepEqual(logs[1], logs[0]);
+    });
     const LOGGED = [
       ["--spider"],
       ["--spider", "-nd"],
