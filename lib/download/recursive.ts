@@ -3000,6 +3000,9 @@ class Walker {
             // With several threads, the target's own fetch before this one in the queue is let
             // finish first: GNU's run has its file by then (threads random seed 2000621).
             await this.#afterEarlierFetch(there, how);
+            // So too a fetch before it redirected to the same target: GNU's run compares the
+            // file that fetch wrote (threads random seed 2500375).
+            await this.#afterEarlierRedirects(to, how);
             const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
@@ -3497,6 +3500,26 @@ class Walker {
     how.releaseSlot?.();
     try {
       await holder.fetched;
+    } finally {
+      await how.retakeSlot?.();
+    }
+  }
+
+  /**
+   * With several threads, until every fetch before this one (`how.order`) in the queue that was
+   * redirected to `url` is done and its page read, as one thread has them done before this fetch
+   * starts. Each such redirect is known once every URL before this one has landed, which is
+   * waited for first. This fetch's request slot is given back meanwhile.
+   */
+  async #afterEarlierRedirects(url: string, how: FetchHow): Promise<void> {
+    const order = how.order;
+    if (order === undefined || this.#oneThread) return;
+    const earlier = () => this.#redirectedTo.get(url)?.filter((r) => r.order < order) ?? [];
+    if (this.#oldestUnlanded >= order && earlier().length === 0) return;
+    how.releaseSlot?.();
+    try {
+      await this.#untilLandedBefore(order);
+      for (const redirect of earlier()) await redirect.settled;
     } finally {
       await how.retakeSlot?.();
     }
