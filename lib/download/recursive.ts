@@ -2419,6 +2419,11 @@ class Walker {
       let answered:
         | { landed: string; name: string; status: number; type: string | undefined }
         | undefined;
+      /**
+       * -N: the copy found at an answer of the URL that answers, compared at its retries too, as
+       * GNU's set_file_timestamp stats it once (timestamp_checked), not by `NAME.html`'s name.
+       */
+      let compared: { landed: string; copy: { mtime: Date; size: number } } | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
@@ -2457,9 +2462,14 @@ class Walker {
             : named;
           // (GNU's check_file_output takes FILE.orig under -K though FILE is not there: server
           // random seed 1900814, `/d/e/n28`'s n28.orig beside -E's n28.html.)
-          return timestamping && this.#mayExist(planned)
+          // (Server random seed 1906365: `/d/i55.png`'s HEAD answered 503 as a page, then 200;
+          // GNU compared `i55.png.orig`, found at the 503, netkit `i55.png.html`, -k's, newer.)
+          if (compared?.landed === landed) return compared.copy;
+          const copy = timestamping && this.#mayExist(planned)
             ? localCopy(planned, options.backupConverted ?? false, false)
             : undefined;
+          if (copy) compared = { landed, copy };
+          return copy;
         },
         {
           robots: how.robots,
