@@ -3000,7 +3000,10 @@ class Walker {
         const checkAtRedirect = options.trustServerNames && timestamping &&
           options.timestampingByHead && !headFirst && !shared && !how.temporary;
         const downloadOptions = this.#downloadOptions;
-        const redirectWait = retimed || checkAtRedirect
+        // -nc --trust-server-names: the target's file looked for again once the fetches before
+        // this one that write it are done (the redirect's event looked at once).
+        const lookedFor = renamed && options.noClobber;
+        const redirectWait = retimed || checkAtRedirect || lookedFor
           ? async (from: string, to: string) => {
             if (how.redirectWait) await how.redirectWait(from, to);
             else if (downloadOptions.redirectWaitMs) {
@@ -3013,6 +3016,12 @@ class Walker {
             // So too a fetch before it redirected to the same target: GNU's run compares the
             // file that fetch wrote (threads random seed 2500375).
             await this.#afterEarlierRedirects(to, how);
+            if (lookedFor) {
+              // (GNU's "already there; not retrieving." where that fetch wrote it.)
+              if (!mayExist(there) || !isFile(there)) return;
+              noClobbered = there;
+              throw new Deno.errors.AlreadyExists(there);
+            }
             const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;

@@ -8,7 +8,8 @@
  * saved it as `x.html` too. Compared: the exit codes, the files and their bytes, the requests
  * (a multiset) and the `-nv` log's lines (a multiset, as the fetches overlap). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
- * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
+ * the queue, is under way compares the file that fetch makes (threads random seed 2000621), and
+ * so does a second redirect to one URL (or, under `-nc`, finds it there: seed 2500375).
  * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
  * gets the number GNU gives it (threads random seed 920053). Under `--content-disposition` the
  * same with a header's name: its number, or the file a URL after it writes too, in the order of
@@ -663,5 +664,69 @@ peerTest(
       assert.equal(await Deno.readTextFile(`${dir.path}/turn-gnu/out/x.html`), "c\n");
       assert.deepEqual(netkit, gnu);
     });
+  },
+);
+
+peerTest(
+  "wget -r --trust-server-names --max-threads 2: two redirects to one URL, the second compares or keeps the file the first wrote (-N, -nc), as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/r1.html` and `/r2.html` both redirect to `/t.html`, whose first answer waits until
+    // `/r2.html` has been asked for (or a while, for GNU's run). GNU fetches one URL at a time:
+    // the second redirect finds `t.html` there, asks with If-Modified-Since under -N (a 304) and
+    // not at all under -nc ("already there"). netkit's second redirect, answered while the first
+    // fetch of `/t.html` was under way, asked for it afresh (threads random seed 2500375).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let r2Asked!: () => void;
+    let r2Seen = Promise.resolve();
+    let tAnswered = false;
+    const reset = () => {
+      requests = [];
+      tAnswered = false;
+      r2Seen = new Promise<void>((resolve) => (r2Asked = resolve));
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        const since = request.headers.get("if-modified-since");
+        requests.push(`${request.method} ${path}${since ? " If-Modified-Since" : ""}`);
+        if (path === "/r1.html" || path === "/r2.html") {
+          if (path === "/r2.html") r2Asked();
+          return new Response(null, { status: 301, headers: { location: "/t.html" } });
+        }
+        if (path === "/t.html" && !tAnswered) {
+          tAnswered = true;
+          await heldUntil(r2Seen);
+        }
+        const body = path === "/"
+          ? `<a href="r1.html">1</a> <a href="r2.html">2</a>\n`
+          : path === "/t.html"
+          ? "t\n"
+          : undefined;
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        if (since !== null) return new Response(null, { status: 304 });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    for (const args of [["-r", "-N"], ["-r", "-nc"]]) {
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/twice`,
+          [...args, "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
+        const second = args.includes("-N") ? ["GET /t.html If-Modified-Since"] : [];
+        assert.deepEqual(
+          gnu!.requests.filter((r) => r.includes("/t.html")),
+          ["GET /t.html", ...second].sort(),
+        );
+        assert.deepEqual(netkit, gnu);
+      });
+    }
   },
 );
