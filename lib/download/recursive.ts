@@ -3001,9 +3001,10 @@ class Walker {
           options.timestampingByHead && !headFirst && !shared && !how.temporary;
         const downloadOptions = this.#downloadOptions;
         // -nc --trust-server-names: the target's file looked for again once the fetches before
-        // this one that write it are done (the redirect's event looked at once).
+        // this one that write it are done (the redirect's event looked at once); -c's continued
+        // from there once they are (resumeAfterRedirect below, after this wait).
         const lookedFor = renamed && options.noClobber;
-        const redirectWait = retimed || checkAtRedirect || lookedFor
+        const redirectWait = retimed || checkAtRedirect || lookedFor || (renamed && continued)
           ? async (from: string, to: string) => {
             if (how.redirectWait) await how.redirectWait(from, to);
             else if (downloadOptions.redirectWaitMs) {
@@ -3022,6 +3023,8 @@ class Walker {
               noClobbered = there;
               throw new Deno.errors.AlreadyExists(there);
             }
+            // (-c alone: resumeAfterRedirect looks at the file, nothing compared.)
+            if (!retimed && !checkAtRedirect) return;
             const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
