@@ -999,10 +999,6 @@ const attemptDownload = (async function attemptDownload(
           throw error;
         }
         events.redirect?.(target.href, next.href, status);
-        // The sink may continue another file from here on (nothing of a body is in it yet): the
-        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh.
-        const resumeAt = options.output ? options.resumeAfterRedirect?.(next.href) : undefined;
-        if (resumeAt !== undefined) state.written = resumeAt;
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
@@ -1018,6 +1014,11 @@ const attemptDownload = (async function attemptDownload(
         else if (options.redirectWaitMs) {
           await (options.sleep ?? timerSleep)(options.redirectWaitMs);
         }
+        // The sink may continue another file from here on (nothing of a body is in it yet): the
+        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh. (After
+        // the wait: a file another fetch is writing there is looked at once that one is done.)
+        const resumeAt = options.output ? options.resumeAfterRedirect?.(next.href) : undefined;
+        if (resumeAt !== undefined) state.written = resumeAt;
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
           method = "GET";
           body = undefined;

@@ -2418,6 +2418,11 @@ class Walker {
       let answered:
         | { landed: string; name: string; status: number; type: string | undefined }
         | undefined;
+      /**
+       * -N: the copy found at an answer of the URL that answers, compared at its retries too, as
+       * GNU's set_file_timestamp stats it once (timestamp_checked), not by `NAME.html`'s name.
+       */
+      let compared: { landed: string; copy: { mtime: Date; size: number } } | undefined;
       const checked = await this.#headCheck(
         url,
         (response, landed) => {
@@ -2456,9 +2461,14 @@ class Walker {
             : named;
           // (GNU's check_file_output takes FILE.orig under -K though FILE is not there: server
           // random seed 1900814, `/d/e/n28`'s n28.orig beside -E's n28.html.)
-          return timestamping && this.#mayExist(planned)
+          // (Server random seed 1906365: `/d/i55.png`'s HEAD answered 503 as a page, then 200;
+          // GNU compared `i55.png.orig`, found at the 503, netkit `i55.png.html`, -k's, newer.)
+          if (compared?.landed === landed) return compared.copy;
+          const copy = timestamping && this.#mayExist(planned)
             ? localCopy(planned, options.backupConverted ?? false, false)
             : undefined;
+          if (copy) compared = { landed, copy };
+          return copy;
         },
         {
           robots: how.robots,
@@ -2997,7 +3007,11 @@ class Walker {
         const checkAtRedirect = options.trustServerNames && timestamping &&
           options.timestampingByHead && !headFirst && !shared && !how.temporary;
         const downloadOptions = this.#downloadOptions;
-        const redirectWait = retimed || checkAtRedirect
+        // -nc --trust-server-names: the target's file looked for again once the fetches before
+        // this one that write it are done (the redirect's event looked at once); -c's continued
+        // from there once they are (resumeAfterRedirect below, after this wait).
+        const lookedFor = renamed && options.noClobber;
+        const redirectWait = retimed || checkAtRedirect || lookedFor || (renamed && continued)
           ? async (from: string, to: string) => {
             if (how.redirectWait) await how.redirectWait(from, to);
             else if (downloadOptions.redirectWaitMs) {
@@ -3007,6 +3021,17 @@ class Walker {
             // With several threads, the target's own fetch before this one in the queue is let
             // finish first: GNU's run has its file by then (threads random seed 2000621).
             await this.#afterEarlierFetch(there, how);
+            // So too a fetch before it redirected to the same target: GNU's run compares the
+            // file that fetch wrote (threads random seed 2500375).
+            await this.#afterEarlierRedirects(to, how);
+            if (lookedFor) {
+              // (GNU's "already there; not retrieving." where that fetch wrote it.)
+              if (!mayExist(there) || !isFile(there)) return;
+              noClobbered = there;
+              throw new Deno.errors.AlreadyExists(there);
+            }
+            // (-c alone: resumeAfterRedirect looks at the file, nothing compared.)
+            if (!retimed && !checkAtRedirect) return;
             const copy = mayExist(there) && comparedAt(there)
               ? localCopy(there, options.backupConverted ?? false)
               : undefined;
@@ -3509,6 +3534,26 @@ class Walker {
     how.releaseSlot?.();
     try {
       await holder.fetched;
+    } finally {
+      await how.retakeSlot?.();
+    }
+  }
+
+  /**
+   * With several threads, until every fetch before this one (`how.order`) in the queue that was
+   * redirected to `url` is done and its page read, as one thread has them done before this fetch
+   * starts. Each such redirect is known once every URL before this one has landed, which is
+   * waited for first. This fetch's request slot is given back meanwhile.
+   */
+  async #afterEarlierRedirects(url: string, how: FetchHow): Promise<void> {
+    const order = how.order;
+    if (order === undefined || this.#oneThread) return;
+    const earlier = () => this.#redirectedTo.get(url)?.filter((r) => r.order < order) ?? [];
+    if (this.#oldestUnlanded >= order && earlier().length === 0) return;
+    how.releaseSlot?.();
+    try {
+      await this.#untilLandedBefore(order);
+      for (const redirect of earlier()) await redirect.settled;
     } finally {
       await how.retakeSlot?.();
     }

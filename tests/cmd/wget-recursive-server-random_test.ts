@@ -123,7 +123,11 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * the comparison took for a difference, `sortConversionErrors`); 2600223 (`-r --compression=auto
  * --content-on-error --retry-on-http-error=503`: a gzip 503's page, kept decoded, tried again
  * from its decoded length, and the 200 after it, Range ignored and gzipped, decoded with those
- * bytes skipped, as GNU's; netkit asked from the encoded length and left the file undated).
+ * bytes skipped, as GNU's; netkit asked from the encoded length and left the file undated); 1906365 (`-m -E -k -K
+ * --content-disposition --retry-on-http-error=503` again: `/d/i55.png`'s HEAD answered 503 as a
+ * page, then 200 with the copy's time; GNU's set_file_timestamp stats the copy once, at the 503,
+ * `i55.png.orig`, current, where netkit compared `i55.png.html` at the retry, -k's, and fetched it
+ * again; every run).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -131,7 +135,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223],
+  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365],
 ];
 
 /**

@@ -10,7 +10,8 @@
  * file is at the target's name: under -nc, and under -N and -c where this run wrote it (threads
  * random seed 2200181). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
- * the queue, is under way compares the file that fetch makes (threads random seed 2000621).
+ * the queue, is under way compares the file that fetch makes (threads random seed 2000621), and
+ * so does a second redirect to one URL (or, under `-nc`, finds it there: seed 2500375).
  * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
  * gets the number GNU gives it (threads random seed 920053). Under `--content-disposition` the
  * same with a header's name: its number, or the file a URL after it writes too, in the order of
@@ -1124,3 +1125,79 @@ Deno.test("wget -r --content-disposition --max-threads 2: a held body's temporar
   const out = `${dir.path}/out/127.0.0.1:${server.port}`;
   assert.ok(!(await snapshotTree(out)).has("big.bin"));
 });
+
+peerTest(
+  "wget -r --trust-server-names --max-threads 2: two redirects to one URL, the second compares, keeps or continues the file the first wrote (-N, -nc, -c), as GNU wget",
+  ["wget"],
+  async (t) => {
+    // `/r1.html` and `/r2.html` both redirect to `/t.html`, whose first answer waits until
+    // `/r2.html` has been asked for (or a while, for GNU's run). GNU fetches one URL at a time:
+    // the second redirect finds `t.html` there, asks with If-Modified-Since under -N (a 304), not
+    // at all under -nc ("already there") and for the rest under -c (`Range`). netkit's second
+    // redirect, answered while the first fetch of `/t.html` was under way, asked for it afresh
+    // (threads random seed 2500375).
+    await using dir = await tempDir();
+    let requests: string[] = [];
+    let r2Asked!: () => void;
+    let r2Seen = Promise.resolve();
+    let tAnswered = false;
+    const reset = () => {
+      requests = [];
+      tAnswered = false;
+      r2Seen = new Promise<void>((resolve) => (r2Asked = resolve));
+    };
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        const since = request.headers.get("if-modified-since");
+        const range = request.headers.get("range");
+        requests.push(
+          `${request.method} ${path}${since ? " If-Modified-Since" : ""}${
+            range ? ` ${range}` : ""
+          }`,
+        );
+        if (path === "/r1.html" || path === "/r2.html") {
+          if (path === "/r2.html") r2Asked();
+          return new Response(null, { status: 301, headers: { location: "/t.html" } });
+        }
+        if (path === "/t.html" && !tAnswered) {
+          tAnswered = true;
+          await heldUntil(r2Seen);
+        }
+        const body = path === "/"
+          ? `<a href="r1.html">1</a> <a href="r2.html">2</a>\n`
+          : path === "/t.html"
+          ? "t\n"
+          : undefined;
+        if (body === undefined) return new Response("no\n", { status: 404 });
+        if (since !== null) return new Response(null, { status: 304 });
+        return new Response(body, {
+          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
+        });
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const seconds: Record<string, string[]> = {
+      "-N": ["GET /t.html If-Modified-Since"],
+      "-nc": [],
+      // (The rest of t.html, none: GNU's run and netkit's take the 200 as any other.)
+      "-c": ["GET /t.html bytes=2-"],
+    };
+    for (const option of Object.keys(seconds)) {
+      const args = ["-r", option];
+      await t.step(args.join(" "), async () => {
+        const [gnu, netkit] = await besideGnu(
+          `${dir.path}/twice`,
+          [...args, "--trust-server-names", "-P", "out", url],
+          { reset, requests: () => requests },
+        );
+        assert.deepEqual(
+          gnu!.requests.filter((r) => r.includes("/t.html")),
+          ["GET /t.html", ...seconds[option]!].sort(),
+        );
+        assert.deepEqual(netkit, gnu);
+      });
+    }
+  },
+);
