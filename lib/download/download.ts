@@ -390,7 +390,8 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   checkLocation?: ((location: string, base: string) => void) | undefined;
   /**
    * With `output`: where the sink continues when a redirect is followed. Asked with the
-   * target's URL after the `redirect` event, before the target is requested; a number is the
+   * target's URL after the `redirect` event and `redirectWait`, before the target is requested (the
+   * wait may let another writer of that file finish first); a number is the
    * bytes the sink's destination already holds for that URL, and the target is asked for the rest
    * (`Range`), as the first URL after `output.offset`; undefined leaves the sink where it was.
    * (`wget -r -c --trust-server-names`: a redirect's target continues a file of its own, as GNU
@@ -999,10 +1000,6 @@ const attemptDownload = (async function attemptDownload(
           throw error;
         }
         events.redirect?.(target.href, next.href, status);
-        // The sink may continue another file from here on (nothing of a body is in it yet): the
-        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh.
-        const resumeAt = options.output ? options.resumeAfterRedirect?.(next.href) : undefined;
-        if (resumeAt !== undefined) state.written = resumeAt;
         // As GNU wget: only the count stops redirects. A URL seen before is followed again,
         // since a server may answer it differently (a cookie set on the way, a login page).
         if (redirects >= maxRedirects) {
@@ -1018,6 +1015,11 @@ const attemptDownload = (async function attemptDownload(
         else if (options.redirectWaitMs) {
           await (options.sleep ?? timerSleep)(options.redirectWaitMs);
         }
+        // The sink may continue another file from here on (nothing of a body is in it yet): the
+        // redirect's target's, as GNU's http_loop names each URL of the redirects afresh. Looked
+        // at after the wait, which may let another fetch of that file finish first.
+        const resumeAt = options.output ? options.resumeAfterRedirect?.(next.href) : undefined;
+        if (resumeAt !== undefined) state.written = resumeAt;
         if (status === 303 || (status !== 307 && status !== 308 && method === "POST")) {
           method = "GET";
           body = undefined;

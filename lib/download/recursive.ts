@@ -3033,6 +3033,11 @@ class Walker {
             else if (this.#holdsWrittenNames()) {
               heldName = await this.#holdName(named, how);
               beside = heldName.overtaken;
+            } else if (renamed && continued) {
+              // -c: the target's own fetch before this one in the queue is let finish before
+              // resumeAfterRedirect looks at its file: GNU's run has it by then and asks for the
+              // rest, a 416 for a complete one (threads random seed 2700747).
+              await this.#afterEarlierFetch(named, how);
             }
           }
           : redirectWait;
