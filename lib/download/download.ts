@@ -390,7 +390,8 @@ export interface DownloadOptions extends Omit<HttpClientOptions, "method" | "bod
   checkLocation?: ((location: string, base: string) => void) | undefined;
   /**
    * With `output`: where the sink continues when a redirect is followed. Asked with the
-   * target's URL after the `redirect` event, before the target is requested; a number is the
+   * target's URL after the `redirect` event and `redirectWait`, before the target is requested (the
+   * wait may let another writer of that file finish first); a number is the
    * bytes the sink's destination already holds for that URL, and the target is asked for the rest
    * (`Range`), as the first URL after `output.offset`; undefined leaves the sink where it was.
    * (`wget -r -c --trust-server-names`: a redirect's target continues a file of its own, as GNU

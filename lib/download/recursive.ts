@@ -3019,7 +3019,8 @@ class Walker {
             }
             const there = plannedPath(to);
             // With several threads, the target's own fetch before this one in the queue is let
-            // finish first: GNU's run has its file by then (threads random seed 2000621).
+            // finish first: GNU's run has its file by then (threads random seed 2000621; under
+            // -c, 2700747: GNU asks for the rest, a 416 for a complete one).
             await this.#afterEarlierFetch(there, how);
             // So too a fetch before it redirected to the same target: GNU's run compares the
             // file that fetch wrote (threads random seed 2500375).

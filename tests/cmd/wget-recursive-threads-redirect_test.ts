@@ -11,7 +11,8 @@
  * random seed 2200181). And under `-N
  * --trust-server-names` the other way round: a redirect to a URL whose own fetch, before it in
  * the queue, is under way compares the file that fetch makes (threads random seed 2000621), and
- * so does a second redirect to one URL (or, under `-nc`, finds it there: seed 2500375).
+ * under `-c --trust-server-names` continues it (threads random seed 2700747); so does a second
+ * redirect to one URL (or, under `-nc`, finds it there: seed 2500375).
  * Under `-nd --trust-server-names`, a redirect whose name a URL after it in the queue takes too
  * gets the number GNU gives it (threads random seed 920053). Under `--content-disposition` the
  * same with a header's name: its number, or the file a URL after it writes too, in the order of
@@ -350,14 +351,15 @@ peerTest(
 );
 
 peerTest(
-  "wget -r -N --trust-server-names --max-threads 2: a redirect to a URL whose own fetch is under way compares its file, as GNU wget",
+  "wget -r -N, -c --trust-server-names --max-threads 2: a redirect to a URL whose own fetch is under way compares or continues its file, as GNU wget",
   ["wget"],
   async (t) => {
     // `/x.html`'s own request (before `/a.html` in the queue) is answered only once `/a.html` has
     // been asked for (or after a while, for GNU's run): GNU has x.html by the time `/a.html`'s
     // redirect leads to it, and asks with If-Modified-Since (a 304); netkit asked for it afresh
     // while x.html's own fetch was under way (threads random seed 2000621), or with HEAD first
-    // under --no-if-modified-since.
+    // under --no-if-modified-since. Under -c GNU asks for the rest of x.html (a 416: complete);
+    // netkit asked for all of it and saved it again (threads random seed 2700747).
     await using dir = await tempDir();
     let requests: string[] = [];
     let aAsked!: () => void;
@@ -373,7 +375,10 @@ peerTest(
       async (request) => {
         const path = new URL(request.url).pathname;
         const since = request.headers.get("if-modified-since");
-        requests.push(`${request.method} ${path}${since ? " If-Modified-Since" : ""}`);
+        const range = request.headers.get("range");
+        requests.push(
+          `${request.method} ${path}${since ? " If-Modified-Since" : ""}${range ? " Range" : ""}`,
+        );
         if (path === "/a.html") {
           aAsked();
           return new Response(null, { status: 301, headers: { location: "/x.html" } });
@@ -382,16 +387,12 @@ peerTest(
           xAnswered = true;
           await heldUntil(aSeen);
         }
-        const body = path === "/" ? `<a href="x.html">x</a> <a href="a.html">a</a>\n` : PAGES[path];
-        if (body === undefined) return new Response("no\n", { status: 404 });
-        if (since !== null) return new Response(null, { status: 304 });
-        return new Response(body, {
-          headers: { "content-type": "text/html", "last-modified": LAST_MODIFIED },
-        });
+        const pages = { ...PAGES, "/": `<a href="x.html">x</a> <a href="a.html">a</a>\n` };
+        return answerCopies(pages, path, request) ?? new Response("no\n", { status: 404 });
       },
     );
     const url = `http://127.0.0.1:${server.addr.port}/`;
-    for (const args of [["-r", "-N"], ["-r", "-N", "--no-if-modified-since"]]) {
+    for (const args of [["-r", "-N"], ["-r", "-N", "--no-if-modified-since"], ["-r", "-c"]]) {
       await t.step(args.join(" "), async () => {
         const [gnu, netkit] = await besideGnu(
           `${dir.path}/trust`,
@@ -400,6 +401,8 @@ peerTest(
         );
         const asked = args.includes("--no-if-modified-since")
           ? "HEAD /x.html"
+          : args.includes("-c")
+          ? "GET /x.html Range"
           : "GET /x.html If-Modified-Since";
         assert.ok(gnu!.requests.includes(asked), gnu!.requests.join("\n"));
         assert.deepEqual(netkit, gnu);
