@@ -3105,7 +3105,15 @@ class Walker {
                 const named = landed !== url
                   ? plannedPath(landed)
                   : planned.slice(0, planned.length - suffix.length);
-                path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
+                const given = named.slice(0, named.lastIndexOf("/") + 1) + name;
+                if (options.acceptRules && !options.deleteAfter && !options.spider) {
+                  // -A/-R judge the header's name, as GNU's check_file_output judges the name
+                  // it saves under: one they reject is a NAME.tmp (said so in the log, and never
+                  // written over a NAME of the user's), one they accept is saved for good.
+                  temporary = !acceptsFileName(given, options.acceptRules);
+                  clobber = !temporary && clobbers;
+                }
+                path = given + (temporary ? ".tmp" : "");
               } else if (
                 (options.contentDisposition || options.trustServerNames) &&
                 (response.ok || error) &&
