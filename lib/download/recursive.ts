@@ -2662,9 +2662,10 @@ class Walker {
             : "";
           const free = unique.path.slice(0, unique.path.length - extension.length);
           if (
-            free !== path && !how.temporary && options.acceptRules &&
+            (judgesFreeName || (free !== path && !how.temporary)) && options.acceptRules &&
             !acceptsFileName(free, options.acceptRules)
           ) {
+            if (judgesFreeName) temporary = true;
             unique.file.close();
             Deno.removeSync(unique.path);
             unique = {
@@ -2847,6 +2848,8 @@ class Walker {
     let redirectsAnswered = 0;
     /** The file is only read for its links and removed (NAME.tmp): the name it is saved under's. */
     let temporary = how.temporary ?? false;
+    /** -A/-R judge the free name of a file Content-Disposition names when it is made (see open). */
+    let judgesFreeName = false;
     /** The answer is a 204 (No Content). */
     let noContent = false;
     /**
@@ -3110,7 +3113,9 @@ class Walker {
                   // -A/-R judge the header's name, as GNU's check_file_output judges the name
                   // it saves under: one they reject is a NAME.tmp (said so in the log, and never
                   // written over a NAME of the user's), one they accept is saved for good.
-                  temporary = !acceptsFileName(given, options.acceptRules);
+                  // (-nd's free name, NAME.1 where NAME is here, is judged when made: see open.)
+                  judgesFreeName = !clobbers;
+                  temporary = clobbers && !acceptsFileName(given, options.acceptRules);
                   clobber = !temporary && clobbers;
                 }
                 path = given + (temporary ? ".tmp" : "");

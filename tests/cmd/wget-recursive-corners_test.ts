@@ -211,7 +211,8 @@ interface Case {
   times?: boolean;
   /**
    * GNU wget leaves `NAME.tmp` (`NAME.tmp.html` under -E) behind for a file -A/-R rejects by a
-   * name it learns only from the answer; netkit removes it (cmd/README.md).
+   * name it learns only from the answer; netkit removes it (cmd/README.md). Under -nd a second
+   * file of that name then finds it there: GNU's `NAME.tmp.1`.
    */
   tmpLeft?: boolean;
   /**
@@ -256,10 +257,16 @@ const userFile: Between = async (saved) => {
   await Deno.writeTextFile(`${saved}/cd/named.txt`, "the user's\n");
 };
 
+/** The same under -nd: GNU judges the free name, `named.txt.1`, which -R lets pass. */
+const userFileHere: Between = async (saved) => {
+  await Deno.mkdir(saved, { recursive: true });
+  await Deno.writeTextFile(`${saved}/named.txt`, "the user's\n");
+};
+
 /** How a case's name tells what happens between its runs. */
 function betweenLabel(between: Between): string {
   if (between === changeSite) return "site changed";
-  if (between === userFile) return "a file of the user's there";
+  if (between === userFile || between === userFileHere) return "a file of the user's there";
   return "interrupted";
 }
 
@@ -392,6 +399,12 @@ const CASES: Case[] = [
     between: userFile,
   },
   { args: ["-r", "--content-disposition", "-R", "kept.html"], path: "/cd/" },
+  {
+    args: ["-r", "--content-disposition", "-nd", "-R", "txt"],
+    path: "/cd/",
+    tmpLeft: true,
+    between: userFileHere,
+  },
   { args: ["-r", "--content-disposition", "-nd"], path: "/cd/" },
   { args: ["-r", "--content-disposition", "-E", "--restrict-file-names=windows"], path: "/cd/" },
   { args: ["-p", "-E", "-k", "--content-disposition"], path: "/cd/page" },
@@ -575,8 +588,11 @@ peerTest(
         const [gnu, netkit] = outcomes as [Outcome, Outcome];
         assert.ok(gnu.requests.length > 0);
         if (kept.tmpLeft) {
-          assert.ok(gnu.files.some((file) => /\.tmp(\.html)? /.test(file)), gnu.files.join("\n"));
-          gnu.files = gnu.files.filter((file) => !/\.tmp(\.html)? /.test(file));
+          assert.ok(
+            gnu.files.some((file) => /\.tmp(\.html|\.\d+)? /.test(file)),
+            gnu.files.join("\n"),
+          );
+          gnu.files = gnu.files.filter((file) => !/\.tmp(\.html|\.\d+)? /.test(file));
         }
         if (kept.netkitOnly) {
           const { requests, files } = kept.netkitOnly;
