@@ -2672,9 +2672,10 @@ class Walker {
             : "";
           const free = unique.path.slice(0, unique.path.length - extension.length);
           if (
-            free !== path && !how.temporary && options.acceptRules &&
+            (judgesFreeName || (free !== path && !how.temporary)) && options.acceptRules &&
             !acceptsFileName(free, options.acceptRules)
           ) {
+            if (judgesFreeName) temporary = true;
             unique.file.close();
             Deno.removeSync(unique.path);
             unique = {
@@ -2857,6 +2858,8 @@ class Walker {
     let redirectsAnswered = 0;
     /** The file is only read for its links and removed (NAME.tmp): the name it is saved under's. */
     let temporary = how.temporary ?? false;
+    /** -A/-R judge the free name of a file Content-Disposition names when it is made (see open). */
+    let judgesFreeName = false;
     /** The answer is a 204 (No Content). */
     let noContent = false;
     /**
@@ -3131,7 +3134,17 @@ class Walker {
                 const named = landed !== url
                   ? plannedPath(landed)
                   : planned.slice(0, planned.length - suffix.length);
-                path = named.slice(0, named.lastIndexOf("/") + 1) + name + suffix;
+                const given = named.slice(0, named.lastIndexOf("/") + 1) + name;
+                if (options.acceptRules && !options.deleteAfter && !options.spider) {
+                  // -A/-R judge the header's name, as GNU's check_file_output judges the name
+                  // it saves under: one they reject is a NAME.tmp (said so in the log, and never
+                  // written over a NAME of the user's), one they accept is saved for good.
+                  // (-nd's free name, NAME.1 where NAME is here, is judged when made: see open.)
+                  judgesFreeName = !clobbers;
+                  temporary = clobbers && !acceptsFileName(given, options.acceptRules);
+                  clobber = !temporary && clobbers;
+                }
+                path = given + (temporary ? ".tmp" : "");
               } else if (
                 (options.contentDisposition || options.trustServerNames) &&
                 (response.ok || error) &&

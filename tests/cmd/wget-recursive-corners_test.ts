@@ -59,6 +59,7 @@ function config(log: string): string {
     ${named("colon", "we:ird?*.txt")}
     ${named("inner", "dir/inner.TXT")}
     ${named("clash", "index.html", "text/html")}
+    ${named("kept.html", "kept.txt")}
     location = /cd/utf8 { types {} default_type text/plain;
       add_header Content-Disposition "attachment; filename*=UTF-8''caf%C3%A9%20%E2%82%AC.txt"; }
     location = /cd/moved { return 302 /cd/named; }
@@ -142,8 +143,9 @@ const SITE: Record<string, string> = {
 <a href="noext">8</a> <a href="style">9</a> <a href="img">10</a> <a href="txt.png">11</a>
 <a href="colon">12</a> <a href="inner">13</a> <a href="utf8">14</a> <a href="moved">15</a>
 <a href="clash">a file named as this page</a> <a href="evil4">e4</a> <a href="evil5">e5</a>
-<a href="evil7">e7</a>`),
+<a href="evil7">e7</a> <a href="kept.html">a name -R rejects, the header's it lets pass</a>`),
   "cd/named": "named by the server\n",
+  "cd/kept.html": "kept by its header's name\n",
   "cd/page": page(`<a href="from-cd.html">from a named page</a> <a href="../a.html">a</a>`),
   "cd/from-cd.html": page("from cd"),
   "cd/dup1": "dup 1\n",
@@ -209,7 +211,8 @@ interface Case {
   times?: boolean;
   /**
    * GNU wget leaves `NAME.tmp` (`NAME.tmp.html` under -E) behind for a file -A/-R rejects by a
-   * name it learns only from the answer; netkit removes it (cmd/README.md).
+   * name it learns only from the answer; netkit removes it (cmd/README.md). Under -nd a second
+   * file of that name then finds it there: GNU's `NAME.tmp.1`.
    */
   tmpLeft?: boolean;
   /**
@@ -247,6 +250,25 @@ const changeSite: Between = async (_saved, root) => {
     "from-css2.png": "from css 2\n",
   }, BEFORE + 9);
 };
+
+/** A file of the user's at the name the server gives a file -R rejects (`-R txt`). */
+const userFile: Between = async (saved) => {
+  await Deno.mkdir(`${saved}/cd`, { recursive: true });
+  await Deno.writeTextFile(`${saved}/cd/named.txt`, "the user's\n");
+};
+
+/** The same under -nd: GNU judges the free name, `named.txt.1`, which -R lets pass. */
+const userFileHere: Between = async (saved) => {
+  await Deno.mkdir(saved, { recursive: true });
+  await Deno.writeTextFile(`${saved}/named.txt`, "the user's\n");
+};
+
+/** How a case's name tells what happens between its runs. */
+function betweenLabel(between: Between): string {
+  if (between === changeSite) return "site changed";
+  if (between === userFile || between === userFileHere) return "a file of the user's there";
+  return "interrupted";
+}
 
 const CASES: Case[] = [
   // -r -c over an interrupted mirror.
@@ -366,6 +388,23 @@ const CASES: Case[] = [
   { args: ["-r", "--content-disposition", "-A", "png,html"], path: "/cd/" },
   { args: ["-r", "--content-disposition", "-R", "png"], path: "/cd/", tmpLeft: true },
   { args: ["-r", "--content-disposition", "-R", "txt"], path: "/cd/", tmpLeft: true },
+  // The header's name -R rejects goes to NAME.tmp, a file of the user's at NAME left as it is;
+  // the URL's name -R rejects, saved under the header's name it lets pass, is kept (GNU's
+  // check_file_output judges the name it saves under; both failed before, netkit writing over
+  // and then removing `named.txt`, and removing `kept.txt`).
+  {
+    args: ["-r", "--content-disposition", "-R", "txt"],
+    path: "/cd/",
+    tmpLeft: true,
+    between: userFile,
+  },
+  { args: ["-r", "--content-disposition", "-R", "kept.html"], path: "/cd/" },
+  {
+    args: ["-r", "--content-disposition", "-nd", "-R", "txt"],
+    path: "/cd/",
+    tmpLeft: true,
+    between: userFileHere,
+  },
   { args: ["-r", "--content-disposition", "-nd"], path: "/cd/" },
   { args: ["-r", "--content-disposition", "-E", "--restrict-file-names=windows"], path: "/cd/" },
   { args: ["-p", "-E", "-k", "--content-disposition"], path: "/cd/page" },
@@ -511,7 +550,7 @@ peerTest(
     const { log, origin } = nginx;
     for (const { args, path = "/", first, between, times, ...kept } of CASES) {
       const name = `${first ? `${first.join(" ")} then ` : ""}${args.join(" ")} ${path}` +
-        (between ? ` (${between === changeSite ? "site changed" : "interrupted"})` : "");
+        (between ? ` (${betweenLabel(between)})` : "");
       await t.step(name, async () => {
         const outcomes: Outcome[] = [];
         for (const tool of ["gnu", "netkit"]) {
@@ -549,8 +588,11 @@ peerTest(
         const [gnu, netkit] = outcomes as [Outcome, Outcome];
         assert.ok(gnu.requests.length > 0);
         if (kept.tmpLeft) {
-          assert.ok(gnu.files.some((file) => /\.tmp(\.html)? /.test(file)), gnu.files.join("\n"));
-          gnu.files = gnu.files.filter((file) => !/\.tmp(\.html)? /.test(file));
+          assert.ok(
+            gnu.files.some((file) => /\.tmp(\.html|\.\d+)? /.test(file)),
+            gnu.files.join("\n"),
+          );
+          gnu.files = gnu.files.filter((file) => !/\.tmp(\.html|\.\d+)? /.test(file));
         }
         if (kept.netkitOnly) {
           const { requests, files } = kept.netkitOnly;
@@ -594,6 +636,10 @@ function afterHeadRedirects(lines: string[]): string[] {
 const LOGGED: [string[] | undefined, string[], string][] = [
   // The HEAD before each GET, with its Length line.
   [undefined, ["-r", "-c", "--content-disposition", "-nd"], "/cd/"],
+  // -nv names the NAME.tmp that a header's name -A/-R reject is saved as, as GNU's (netkit said
+  // NAME before), and the name -R lets pass of a page whose URL it rejects (netkit: NAME.tmp).
+  [undefined, ["-r", "-nv", "--content-disposition", "-R", "txt"], "/cd/"],
+  [undefined, ["-r", "-nv", "--content-disposition", "-R", "kept.html,*.png"], "/cd/"],
   [["-r", "--content-disposition"], ["-r", "-N", "--content-disposition"], "/cd/"],
   [["-r"], ["-r", "-N", "--content-disposition", "-nd"], "/cd/"],
   // GNU's "Warning: wildcards not supported in HTTP." for a path with `*`, -nc's skip too.
