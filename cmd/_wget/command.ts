@@ -1327,9 +1327,10 @@ async function nameCutTeller(
 ): Promise<((nameUrl: string) => void) | undefined> {
   const byTarget = values["trust-server-names"] || values["content-disposition"];
   if (url.length * 3 <= MAX_NAME_LENGTH && !byTarget) return undefined;
-  const { localPathForUrl, parseRestrictFileNames } = await import(
-    "../../lib/download/disk_layout.ts"
-  );
+  const [{ localPathForUrl }, { parseRestrictFileNames }] = await Promise.all([
+    import("../../lib/download/disk_layout.ts"),
+    import("../../lib/download/restrict_file_names.ts"),
+  ]);
   const naming = {
     directories: false,
     // Checked by plainNaming() before any download.
@@ -1393,8 +1394,8 @@ function eventsTellingCut(
 }
 
 /**
- * `--restrict-file-names`'s value read by disk_layout.ts's parser (passed in: that module is loaded
- * only when a name needs it); undefined when not given. Throws {@linkcode UsageError} for a bad value.
+ * `--restrict-file-names`'s value read by restrict_file_names.ts's parser (passed in: that module
+ * is loaded only when a name needs it); undefined when not given. Throws {@linkcode UsageError} for a bad value.
  */
 function restrictOption<Restrict>(
   values: WgetValues,
@@ -1430,9 +1431,10 @@ async function plainNaming(values: WgetValues): Promise<PlainNaming | undefined>
   const restrictText = values["restrict-file-names"];
   const indexName = values["default-page"] || undefined;
   if (!directories && restrictText === undefined && indexName === undefined) return undefined;
-  const { localPathForUrl, parseRestrictFileNames } = await import(
-    "../../lib/download/disk_layout.ts"
-  );
+  const [{ localPathForUrl }, { parseRestrictFileNames }] = await Promise.all([
+    import("../../lib/download/disk_layout.ts"),
+    import("../../lib/download/restrict_file_names.ts"),
+  ]);
   const restrict = restrictOption(values, parseRestrictFileNames);
   const cutDirs = values["cut-dirs"] === undefined
     ? 0

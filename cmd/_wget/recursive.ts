@@ -22,7 +22,7 @@ import {
   type RecursiveOptions,
   type RejectedLink,
 } from "../../lib/download/recursive.ts";
-import { parseRestrictFileNames } from "../../lib/download/disk_layout.ts";
+import { parseRestrictFileNames } from "../../lib/download/restrict_file_names.ts";
 import type { WgetDownloadLog, WgetReporter } from "./reporter.ts";
 import { reportConversion } from "./convert.ts";
 import { checkedOptionValue, INT_MAX, listEntries, parseWgetBytes } from "./wgetrc_command.ts";

@@ -7,22 +7,8 @@
  * @module
  */
 
-/**
- * The bytes a file name may not hold, as `--restrict-file-names` says (disk_layout.ts's
- * `FileNameRestrictions`, whose case change comes after; its own type here, so that this file
- * imports nothing of the files that use it).
- */
-export interface EscapedBytes {
-  /** `unix` escapes `/`; `windows` also `\\ | : " * ? < >`. */
-  os: "unix" | "windows";
-  /** Escape control characters. */
-  control: boolean;
-  /** Escape bytes above 127. */
-  ascii: boolean;
-}
-
-/** GNU wget's default `--restrict-file-names` (`unix`, control characters escaped). */
-export const UNIX_FILE_NAMES: EscapedBytes = { os: "unix", control: true, ascii: false };
+import { urlUnescapeBytes } from "../internal/percent_decode.ts";
+import type { FileNameRestrictions } from "./restrict_file_names.ts";
 
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
@@ -39,7 +25,8 @@ const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { UNIX_FILE_NAMES, unescapedFileName } from "./_url_file_name.ts";
+ * import { unescapedFileName } from "./_url_file_name.ts";
+ * import { UNIX_FILE_NAMES } from "./restrict_file_names.ts";
  *
  * assert.equal(unescapedFileName("pct%2541", UNIX_FILE_NAMES, 2), "pctA");
  * assert.equal(unescapedFileName("pct%2541", UNIX_FILE_NAMES, 1), "pct%41");
@@ -49,11 +36,11 @@ const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
  */
 export function unescapedFileName(
   text: string,
-  restrict: EscapedBytes,
+  restrict: FileNameRestrictions,
   decodes: 1 | 2,
 ): string {
-  let bytes = urlUnescape(ENCODER.encode(text));
-  if (decodes === 2) bytes = urlUnescape(bytes);
+  let bytes = urlUnescapeBytes(ENCODER.encode(text));
+  if (decodes === 2) bytes = urlUnescapeBytes(bytes);
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i]!;
@@ -70,29 +57,6 @@ export function unescapedFileName(
     }
   }
   return DECODER.decode(new Uint8Array(out));
-}
-
-/**
- * GNU wget's url_unescape: each `%XX` the byte it stands for, but `%00` (which a C string cannot
- * hold: it stays, and is escaped as `%00` all the same), and a `%` without two hex digits as it is.
- */
-function urlUnescape(raw: Uint8Array): Uint8Array {
-  const out = new Uint8Array(raw.length);
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const high = raw[i + 1];
-    const low = raw[i + 2];
-    if (raw[i] === 0x25 && isHex(high) && isHex(low)) {
-      const byte = hexValue(high!) * 16 + hexValue(low!);
-      if (byte !== 0) {
-        out[n++] = byte;
-        i += 2;
-        continue;
-      }
-    }
-    out[n++] = raw[i]!;
-  }
-  return out.subarray(0, n);
 }
 
 /** The length of the UTF-8 character that starts at `bytes[at]` (not ASCII), or 0 for none. */
@@ -116,7 +80,7 @@ function utf8Length(bytes: Uint8Array, at: number): number {
 }
 
 /** GNU wget's file name character table (url.c's `filechr_table`) for the chosen rules. */
-function mustEscape(byte: number, restrict: EscapedBytes): boolean {
+function mustEscape(byte: number, restrict: FileNameRestrictions): boolean {
   if (byte === 0 || byte === 0x2f) return true;
   if (restrict.control && (byte < 0x20 || byte === 0x7f)) return true;
   if (restrict.ascii && byte > 0x7f) return true;
@@ -125,15 +89,4 @@ function mustEscape(byte: number, restrict: EscapedBytes): boolean {
       byte === 0x3f || byte === 0x3c || byte === 0x3e;
   }
   return false;
-}
-
-function isHex(byte: number | undefined): boolean {
-  return byte !== undefined &&
-    ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) ||
-      (byte >= 0x61 && byte <= 0x66));
-}
-
-/** The value of a hex digit's byte (checked by {@linkcode isHex}). */
-function hexValue(byte: number): number {
-  return byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x57;
 }

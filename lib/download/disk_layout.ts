@@ -9,7 +9,8 @@
 
 import { searchOf, type UrlParts } from "../http/url.ts";
 import { MAX_NAME_LENGTH } from "./file_name.ts";
-import { unescapedFileName, UNIX_FILE_NAMES } from "./_url_file_name.ts";
+import { unescapedFileName } from "./_url_file_name.ts";
+import { type FileNameRestrictions, UNIX_FILE_NAMES } from "./restrict_file_names.ts";
 
 /** How URLs map to paths (GNU wget's `-nd`, `-x`, `-nH`, `--cut-dirs`, ...). */
 export interface DiskLayout {
@@ -28,63 +29,6 @@ export interface DiskLayout {
   restrict?: FileNameRestrictions | undefined;
   /** The name for a URL whose path ends in `/`. @default {"index.html"} */
   indexName?: string | undefined;
-}
-
-/** GNU wget's `--restrict-file-names` modes, parsed by {@linkcode parseRestrictFileNames}. */
-export interface FileNameRestrictions {
-  /** `unix` escapes `/`; `windows` also `\\ | : " * ? < >`, and names the query `@`, the port `+`. */
-  os: "unix" | "windows";
-  /** Escape control characters (all but `nocontrol`). */
-  control: boolean;
-  /** Escape bytes above 127 (`ascii`). */
-  ascii: boolean;
-  /** Change the case of the whole name, escapes included (`lowercase`, `uppercase`). */
-  case?: "lower" | "upper" | undefined;
-}
-
-/**
- * Parses `--restrict-file-names` (`unix`, `windows`, `nocontrol`, `ascii`, `lowercase`,
- * `uppercase`, comma-separated).
- *
- * @throws {SyntaxError} for an unknown mode.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseRestrictFileNames } from "@netkit/netkit/download";
- *
- * assert.deepEqual(parseRestrictFileNames("windows,lowercase"), {
- *   os: "windows", control: true, ascii: false, case: "lower",
- * });
- * ```
- */
-export function parseRestrictFileNames(text: string): FileNameRestrictions {
-  const result: FileNameRestrictions = { os: "unix", control: true, ascii: false };
-  for (const mode of text.split(",")) {
-    switch (mode.trim().toLowerCase()) {
-      case "unix":
-        result.os = "unix";
-        break;
-      case "windows":
-        result.os = "windows";
-        break;
-      case "nocontrol":
-        result.control = false;
-        break;
-      case "ascii":
-        result.ascii = true;
-        break;
-      case "lowercase":
-        result.case = "lower";
-        break;
-      case "uppercase":
-        result.case = "upper";
-        break;
-      default:
-        throw new SyntaxError(`Unknown file name restriction "${mode}"`);
-    }
-  }
-  return result;
 }
 
 const DEFAULT_PORT: Record<string, string> = { "http:": "80", "https:": "443" };

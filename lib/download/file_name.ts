@@ -8,7 +8,8 @@
 
 import { percentDecode } from "../internal/percent_decode.ts";
 import type { HttpUrl } from "../http/url.ts";
-import { unescapedFileName, UNIX_FILE_NAMES } from "./_url_file_name.ts";
+import { unescapedFileName } from "./_url_file_name.ts";
+import { UNIX_FILE_NAMES } from "./restrict_file_names.ts";
 
 /** The name used when a URL's path ends in `/`. */
 export const DEFAULT_INDEX_NAME = "index.html";

@@ -17,6 +17,7 @@ export * from "./progress.ts";
 export * from "./accept_rules.ts";
 export * from "./convert_links.ts";
 export * from "./disk_layout.ts";
+export * from "./restrict_file_names.ts";
 export * from "./links.ts";
 export * from "./recursive.ts";
 export * from "./robots.ts";

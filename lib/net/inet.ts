@@ -8,6 +8,7 @@
  * @module
  */
 
+import { hexDigitValue } from "../internal/percent_decode.ts";
 import { quoteForMessage } from "../internal/quote.ts";
 
 /** An address family by its IP version. */
@@ -17,13 +18,6 @@ const CODE_0 = 0x30;
 const CODE_9 = 0x39;
 const CODE_DOT = 0x2e;
 const CODE_COLON = 0x3a;
-
-function hexValue(code: number): number {
-  if (code >= CODE_0 && code <= CODE_9) return code - CODE_0;
-  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10; // a-f
-  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10; // A-F
-  return -1;
-}
 
 /**
  * Reads `text[start..end)` as a dotted quad into `out[offset..offset+4)`. glibc's rules: four
@@ -82,7 +76,7 @@ function parseIpv6(text: string): Uint8Array | undefined {
   let sawIpv4 = false;
   while (i < n) {
     const code = text.charCodeAt(i++);
-    const digit = hexValue(code);
+    const digit = hexDigitValue(code);
     if (digit >= 0) {
       if (digits === 4) return undefined;
       value = value * 16 + digit;

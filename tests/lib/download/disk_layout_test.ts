@@ -48,7 +48,7 @@ Deno.test("localPathForUrl() never leaves the directory, whatever the URL says",
 });
 
 Deno.test("localPathForUrl() applies --restrict-file-names as GNU wget", async (t) => {
-  const { parseRestrictFileNames } = await import("../../../lib/download/disk_layout.ts");
+  const { parseRestrictFileNames } = await import("../../../lib/download/restrict_file_names.ts");
   const table: [string, string, string][] = [
     ["http://h:81/a:b/c*d?q=1", "windows", "h+81/a%3Ab/c%2Ad@q=1"],
     ["http://h/%C3%A9T%C3%A9.TXT", "ascii", "h/%C3%A9T%C3%A9.TXT"],
