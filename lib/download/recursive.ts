@@ -2736,7 +2736,11 @@ class Walker {
       heldBody = undefined;
       // (Read beside the file, its text past the cap not kept: its links are read from it.)
       const readBeside = beside && keep === undefined && readsLinks;
-      if (readBeside) besideBody = held;
+      if (readBeside) {
+        // (Bytes of an earlier try read beside, if any: this body is the page's now.)
+        besideBody?.[Symbol.dispose]();
+        besideBody = held;
+      }
       using _held = readBeside ? undefined : held;
       open();
       sink.name = path;
