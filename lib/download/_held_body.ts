@@ -23,7 +23,7 @@
  */
 export const HELD_BODY_MEMORY_BYTES = 1024 * 1024;
 
-/** The bytes read back from the temporary file at a time, when the body is saved. */
+/** The bytes read back from the temporary file at a time (the body saved, or read for links). */
 const COPY_BUFFER_BYTES = 256 * 1024;
 
 /** How a {@linkcode HeldBody} keeps its bytes (for tests: a small cap, a directory of their own). */
@@ -131,6 +131,46 @@ export class HeldBody implements Disposable {
   copyTo(file: Deno.FsFile): Promise<void> | undefined {
     for (const chunk of this.#chunks) writeAll(file, chunk);
     return this.#spill && copyFile(this.#spill, file);
+  }
+
+  /**
+   * The bytes held, from the first, a chunk at a time: those in memory as they are, then the
+   * temporary file's, read back synchronously into one buffer of 256 KiB (each chunk is good until
+   * the next is asked for). A page read for its links beside another fetch's file reads its
+   * bytes so, as it reads its own file's (see the recursion's `besideBody`).
+   *
+   * @throws the OS error of a read of the temporary file.
+   *
+   * @example Read back, past the cap as under it
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HeldBody } from "./_held_body.ts";
+   *
+   * const dir = await Deno.makeTempDir();
+   * {
+   *   using held = new HeldBody({ memoryBytes: 4, tempDir: dir });
+   *   held.push(new TextEncoder().encode("abc"));
+   *   held.push(new TextEncoder().encode("def"));
+   *   const text = [...held.chunks()].map((chunk) => new TextDecoder().decode(chunk)).join("");
+   *   assert.equal(text, "abcdef");
+   * }
+   * await Deno.remove(dir);
+   * ```
+   */
+  *chunks(): Generator<Uint8Array> {
+    yield* this.#chunks;
+    const spill = this.#spill;
+    if (spill === undefined) return;
+    spill.seekSync(0, Deno.SeekMode.Start);
+    try {
+      const buffer = new Uint8Array(COPY_BUFFER_BYTES);
+      for (let read = spill.readSync(buffer); read !== null; read = spill.readSync(buffer)) {
+        yield buffer.subarray(0, read);
+      }
+    } finally {
+      // (A push after it appends, wherever the reading stopped.)
+      spill.seekSync(0, Deno.SeekMode.End);
+    }
   }
 
   /** Lets the bytes go, and closes (and removes) the temporary file; twice is harmless. */

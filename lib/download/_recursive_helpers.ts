@@ -7,6 +7,7 @@
  */
 
 import type { UrlParts } from "../http/url.ts";
+import type { HeldBody } from "./_held_body.ts";
 import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /**
@@ -77,6 +78,30 @@ export function* fileChunks(path: string): Generator<string> {
   }
   const rest = decoder.decode();
   if (rest !== "") yield rest;
+}
+
+/**
+ * A page's text byte for byte, as {@linkcode fileChunks} reads it, from a body held beside the
+ * file (an answer not saved over another fetch's file): a chunk at a time.
+ */
+export function* heldChunks(body: HeldBody): Generator<string> {
+  const decoder = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
+  for (const chunk of body.chunks()) yield decoder.decode(chunk, { stream: true });
+  const rest = decoder.decode();
+  if (rest !== "") yield rest;
+}
+
+/** The first `maxBytes` of a stylesheet held beside its file, as {@linkcode readPrefix} reads. */
+export function heldPrefix(body: HeldBody, maxBytes: number): string {
+  const buffer = new Uint8Array(Math.min(maxBytes, body.bytes));
+  let filled = 0;
+  for (const chunk of body.chunks()) {
+    if (filled === buffer.length) break;
+    const part = chunk.subarray(0, buffer.length - filled);
+    buffer.set(part, filled);
+    filled += part.length;
+  }
+  return new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(buffer.subarray(0, filled));
 }
 
 /** The first `maxBytes` of a stylesheet, as text byte for byte (see `escapePageBytes`). */

@@ -32,6 +32,8 @@ import {
   extensionAliases,
   fileChunks,
   hasHtmlSuffix,
+  heldChunks,
+  heldPrefix,
   isFile,
   isSubdirectory,
   localCopy,
@@ -330,6 +332,11 @@ interface Fetched {
   kind: "html" | "css" | "other";
   /** The body's text, kept as it streamed in when it was to be read for links (and not large). */
   text: string | undefined;
+  /**
+   * A page not saved (read beside another fetch's file: see `#fetchUnlocked`'s `beside`) and too
+   * large for its text to be kept: its bytes, its links read from them; the caller disposes it.
+   */
+  body?: HeldBody | undefined;
 }
 
 /** A queued URL fetched (or found saved already), to be read for links. */
@@ -339,6 +346,8 @@ interface Visited {
   /** Whether its links are to be read (a page or stylesheet as expected). */
   descend: boolean;
   text: string | undefined;
+  /** Its bytes where its file does not hold them (see `Fetched`); disposed when its visit ends. */
+  body?: HeldBody | undefined;
   /** Where it came from after redirects. */
   finalUrl: string;
 }
@@ -941,8 +950,9 @@ class Walker {
         const order = head;
         const onLanded = () => land(order);
         const visit = async () => {
+          let visited: Visited | undefined;
           try {
-            const visited = await this.#visitFetch(item, {
+            visited = await this.#visitFetch(item, {
               until: readSettled,
               order,
               onLanded,
@@ -957,6 +967,9 @@ class Walker {
             failure ??= { error };
             throw error;
           } finally {
+            // (The bytes of a page read beside its file: let go once read, or unread where a task
+            // before it failed.)
+            visited?.body?.[Symbol.dispose]();
             land(order);
             readDone();
             running.delete(task);
@@ -979,6 +992,7 @@ class Walker {
   /** One queued URL: fetched (or found already saved), read for links, rejected files removed. */
   async #visit(item: QueueItem, start: URL, seen: Set<string>, queue: QueueItem[]): Promise<void> {
     const visited = await this.#visitFetch(item);
+    using _body = visited?.body;
     if (visited) await this.#visitRead(item, visited, start, seen, queue);
   }
 
@@ -1048,7 +1062,14 @@ class Walker {
       descend = true;
       kind = "css";
     }
-    return { path: fetched.path, kind, descend, text: fetched.text, finalUrl: fetched.finalUrl };
+    return {
+      path: fetched.path,
+      kind,
+      descend,
+      text: fetched.text,
+      body: fetched.body,
+      finalUrl: fetched.finalUrl,
+    };
   }
 
   /**
@@ -1147,7 +1168,7 @@ class Walker {
     }
     const readWhole = descend && path !== undefined && !leafRequisites;
     if (descend && path !== undefined) {
-      const links = this.#linksOf(path, pageUrl, kind, text);
+      const links = this.#linksOf(path, pageUrl, kind, text, visited.body);
       const parent = pageUrl === item.url && item.parsed ? item.parsed : parseLinkUrl(pageUrl);
       const refusals = this.#pageRefusals();
       for (const link of links) {
@@ -1199,20 +1220,24 @@ class Walker {
 
   /**
    * The links of a saved page, from its text kept while it arrived or else read back from its
-   * file; none when it cannot be read or says nofollow.
+   * file (or from its `body`, an answer held beside the file); none when it cannot be read or
+   * says nofollow.
    */
   #linksOf(
     path: string,
     url: string,
     kind: Fetched["kind"],
     text: string | undefined,
+    body: HeldBody | undefined,
   ): PageLink[] {
     try {
       if (kind === "css") {
         // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
-        return extractCssLinks(text ?? readPrefix(path, MAX_CSS_BYTES), url);
+        const css = text ??
+          (body ? heldPrefix(body, MAX_CSS_BYTES) : readPrefix(path, MAX_CSS_BYTES));
+        return extractCssLinks(css, url);
       }
-      const chunks = text === undefined ? fileChunks(path) : [text];
+      const chunks = text !== undefined ? [text] : body ? heldChunks(body) : fileChunks(path);
       const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
@@ -2709,7 +2734,14 @@ class Walker {
         beside = heldName.overtaken && !temporary;
       } else await this.#takeNumber(how);
       heldBody = undefined;
-      using _held = held;
+      // (Read beside the file, its text past the cap not kept: its links are read from it.)
+      const readBeside = beside && keep === undefined && readsLinks;
+      if (readBeside) {
+        // (Bytes of an earlier try read beside, if any: this body is the page's now.)
+        besideBody?.[Symbol.dispose]();
+        besideBody = held;
+      }
+      using _held = readBeside ? undefined : held;
       open();
       sink.name = path;
       try {
@@ -2750,6 +2782,15 @@ class Walker {
     /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
     let keep: { decoder: TextDecoder | undefined; text: string; bytes: number } | undefined;
     let keepDecided = false;
+    /** The body is to be read for links (its text kept while not too large). */
+    let readsLinks = false;
+    /**
+     * A page read for links but not saved (`beside`): its bytes, which no file of this fetch
+     * holds, so that past the text kept its links are read from them (a temporary file past
+     * 1 MiB, as a held body's), not from a text as large as the page; handed on with the
+     * `Fetched` when its text was dropped, else disposed with the fetch.
+     */
+    let besideBody: HeldBody | undefined;
     const sink: DownloadSink = {
       name: planned,
       // -c: download() asks for the rest, and writes only bytes after these.
@@ -2778,6 +2819,7 @@ class Walker {
         }
         try {
           heldBody?.clear();
+          besideBody?.clear();
         } catch (error) {
           throw new DownloadFileError(path, error, { writing: true });
         }
@@ -2803,6 +2845,7 @@ class Walker {
           // A page's bytes map one to one, whatever the chunks: one decoder for the run.
           const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
           keep = { decoder, text: "", bytes: 0 };
+          readsLinks = true;
         }
       }
     };
@@ -2814,6 +2857,7 @@ class Walker {
       try {
         if (heldBody) heldBody.push(p);
         else if (!beside) n = file!.writeSync(p);
+        else if (readsLinks) (besideBody ??= new HeldBody()).push(p);
       } catch (error) {
         throw new DownloadFileError(path, error, { writing: true });
       }
@@ -2833,8 +2877,9 @@ class Walker {
     const keepText = (p: Uint8Array, n: number) => {
       if (keep) {
         keep.bytes += n;
-        // (Not saved: its text is all there is to read, whatever its length.)
-        if (keep.bytes > MAX_KEPT_TEXT_BYTES && !beside && !holdAtSave) keep = undefined;
+        // (Past the cap the links are read from the bytes: the file's, or where a body not
+        // saved yet, or not at all, is held: heldBody, besideBody.)
+        if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
         else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
         else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
       }
@@ -3431,6 +3476,9 @@ class Walker {
           : keepDecided || resumeFrom > 0
           ? undefined
           : "",
+        // (A page read beside the file, its text dropped: only with a name held, which `own`
+        // never is, under --content-disposition and --trust-server-names.)
+        body: keep || !beside ? undefined : besideBody,
       };
       if (
         own && result.finalUrl === url && await this.#ownGetClaimed(url, own, how.releaseSlot)
@@ -3448,6 +3496,8 @@ class Walker {
       if (done.kind === "html") this.#htmlFiles.add(path);
       if (done.kind === "css") this.#cssFiles.add(path);
       log.onSaved?.({ ...result, path });
+      // (The caller's to dispose from here.)
+      if (done.body) besideBody = undefined;
       return done;
     } catch (error) {
       if (unneeded) return undefined;
@@ -3525,8 +3575,10 @@ class Walker {
       return undefined;
     } finally {
       (file as Deno.FsFile | undefined)?.close();
-      // (A body held and never saved: refused, failed, or the run ended meanwhile.)
+      // (A body held and never saved: refused, failed, or the run ended meanwhile; a page's bytes
+      // read beside its file and not handed on.)
       heldBody?.[Symbol.dispose]();
+      besideBody?.[Symbol.dispose]();
       heldName?.written((file as Deno.FsFile | undefined) !== undefined);
       if (own) {
         // (Nothing handed over when not claimed, or when nothing was saved.)

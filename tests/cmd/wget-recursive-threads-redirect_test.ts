@@ -22,7 +22,8 @@
  * URL read there (threads random seed 2201515, intermittent). And a held body of several MiB:
  * past the 1 MiB kept in memory it goes to a temporary file in TMPDIR (removed at once: nothing
  * shows there, nothing is left, even when the run is killed), saved as GNU saves it, the memory
- * of the run flat in its size.
+ * of the run flat in its size; and a held page of several MiB, its links read from its bytes past
+ * the 1 MiB of text kept, not from a text as large as the page.
  */
 
 import assert from "node:assert/strict";
@@ -575,13 +576,17 @@ peerTest(
     };
     await using server = serveHeldRedirect("/d/x.html", (path) => {
       const body = path === "/x.html" && xMissing ? undefined : pages[path];
-      return body === undefined
-        ? undefined
-        : new Response(body, { headers: { "content-type": "text/html" } });
+      const headers = { "content-type": "text/html" };
+      if (path === "/d/x.html" && large) {
+        return new Response(largePage(HELD_FILE_BYTES, body!, () => {}), { headers });
+      }
+      return body === undefined ? undefined : new Response(body, { headers });
     });
     const { url, served } = server;
     /** `/x.html` is answered 404: nothing is saved over the redirect's x.html. */
     let xMissing = false;
+    /** `/d/x.html`'s page is of 8 MiB, its links at its end (see the step below). */
+    let large = false;
     await t.step("-r, /x.html missing: the redirect's x.html saved", async () => {
       xMissing = true;
       const [gnu, netkit] = await besideGnu(
@@ -608,6 +613,20 @@ peerTest(
         assert.deepEqual(netkit, gnu);
       });
     }
+    await t.step("-r, the redirect's page of 8 MiB: read for its links all the same", async () => {
+      // Past the 1 MiB of text kept, the page read beside `/x.html`'s file is read for its links
+      // from its bytes, held for it (a temporary file), as a saved page is from its file (before,
+      // its whole text was kept). `/y.html` is linked from its end alone.
+      large = true;
+      const [gnu, netkit] = await besideGnu(
+        `${dir.path}/overtaken`,
+        ["-r", "-nH", "--cut-dirs=1", "--trust-server-names", "-P", "out", url],
+        served,
+      );
+      large = false;
+      assert.ok(gnu!.requests.includes("GET /y.html"), gnu!.requests.join("\n"));
+      assert.deepEqual(netkit, gnu);
+    });
   },
 );
 
@@ -919,11 +938,39 @@ function largeBody(
   });
 }
 
+/**
+ * A page of `size` bytes: paragraphs of filler, then `tail` (its links, near its end, read only
+ * by a reading that goes through the whole page), made 64 KiB at a time as it is read; `onEnd`
+ * once the last is read.
+ */
+function largePage(size: number, tail: string, onEnd: () => void): ReadableStream<Uint8Array> {
+  const chunkBytes = 64 * 1024;
+  const filler = new TextEncoder().encode("<p>filler, not a link</p>\n".repeat(chunkBytes / 16));
+  const end = new TextEncoder().encode(tail);
+  const fillerBytes = size - end.length;
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent < fillerBytes) {
+        const length = Math.min(chunkBytes, fillerBytes - sent);
+        controller.enqueue(filler.slice(0, length));
+        sent += length;
+        return;
+      }
+      controller.enqueue(end);
+      controller.close();
+      onEnd();
+    },
+  });
+}
+
 /** The site of {@linkcode serveHeldFile}. */
 interface HeldFileSite {
-  /** The URL whose answer is `size` bytes of a file, not a page. */
+  /** The URL whose answer is `size` bytes of a file, not a page (or of a page, with `page`). */
   large: "/a.html" | "/x.html";
   size: number;
+  /** The large answer is a page of filler with the URL's page's links at its end. */
+  page?: boolean;
   /** The name `/a.html`'s `Content-Disposition` gives. */
   filename: string;
   /** The large file's bytes sent before it stops, never to go on (the run is killed). */
@@ -965,10 +1012,13 @@ function serveHeldFile(site: HeldFileSite) {
         headers["content-disposition"] = `attachment; filename="${site.filename}"`;
       }
       if (path === site.large) {
-        headers["content-type"] = "application/octet-stream";
+        headers["content-type"] = site.page ? "text/html" : "application/octet-stream";
         headers["content-length"] = String(site.size);
         const end = path === "/x.html" ? xDone : () => {};
-        return new Response(largeBody(site.size, end, stall), { headers });
+        const body = site.page
+          ? largePage(site.size, pages[path]!, end)
+          : largeBody(site.size, end, stall);
+        return new Response(body, { headers });
       }
       const body = pages[path];
       if (body === undefined) return new Response("no\n", { status: 404 });
@@ -1029,8 +1079,20 @@ peerTest(
     // -nd: /x.html's file, held until /a.html, before it in the queue, took x.html: x.html.1;
     // under -R read as x.html.1.tmp and removed.
     large("/x.html", "x.html", ["-r", "-nd"], ["-r", "-nd", "-k"], ["-r", "-nd", "-R", "*.1*"]);
+    // A page of 8 MiB, its links at its end (`/y.html` is linked from there alone), past the
+    // 1 MiB of text kept to read links: read from its file once saved (big.html), or, read and
+    // dropped as overtaken (x.html), from the body held for it (before, its whole text was kept).
+    const page = (at: HeldFileSite["large"], filename: string, ...args: string[][]) => {
+      for (const more of args) {
+        cases.push([{ large: at, size: HELD_FILE_BYTES, filename, page: true }, more]);
+      }
+    };
+    page("/a.html", "big.html", ["-r"], ["-r", "-k"], ["-r", "--delete-after"]);
+    page("/a.html", "x.html", ["-r"], ["-r", "-k"], ["-r", "-nd"]);
+    page("/x.html", "x.html", ["-r", "-nd"]);
     for (const [site, args] of cases) {
-      await t.step(`${site.large} ${site.filename}: ${args.join(" ")}`, async () => {
+      const what = site.page ? "page" : "file";
+      await t.step(`${site.large} ${site.filename} (${what}): ${args.join(" ")}`, async () => {
         await using server = serveHeldFile(site);
         const tmp = `${dir.path}/tmp`;
         await Deno.mkdir(tmp, { recursive: true });
@@ -1052,7 +1114,10 @@ peerTest(
   },
 );
 
-/** netkit's wget run in a process that says its peak resident memory (VmHWM) on stdout. */
+/**
+ * netkit's wget run in a process that says its peak resident memory (VmHWM) on stdout, then how
+ * many files in TMPDIR it still has open (a held body's temporary file not closed).
+ */
 const PEAK_RSS_WGET = `
 const { main } = await import(${
   JSON.stringify(new URL("../../cmd/wget.ts", import.meta.url).href)
@@ -1060,24 +1125,37 @@ const { main } = await import(${
 const code = await main(Deno.args);
 const status = Deno.readTextFileSync("/proc/self/status");
 console.log(/VmHWM:\\s*(\\d+) kB/.exec(status)?.[1] ?? "");
+const tmp = Deno.env.get("TMPDIR") + "/";
+const open = [...Deno.readDirSync("/proc/self/fd")].filter((entry) => {
+  try {
+    return Deno.readLinkSync("/proc/self/fd/" + entry.name).startsWith(tmp);
+  } catch {
+    return false;
+  }
+});
+console.log(open.length);
 Deno.exit(code);
 `;
 
-/** netkit's `wget ARGS` in `cwd` with `env`: its exit code and peak resident memory in bytes. */
+/**
+ * netkit's `wget ARGS` in `cwd` with `env` (`TMPDIR` set): its exit code, peak resident memory in
+ * bytes, and the files in `TMPDIR` it still had open at its end.
+ */
 async function wgetPeakMemory(
   args: string[],
   cwd: string,
   env: Record<string, string>,
-): Promise<{ code: number; peakBytes: number }> {
+): Promise<{ code: number; peakBytes: number; tmpOpen: number }> {
   const run = await new Deno.Command(Deno.execPath(), {
     args: ["eval", PEAK_RSS_WGET, ...args],
     cwd,
     env,
     stderr: "null",
   }).output();
-  const kib = Number(new TextDecoder().decode(run.stdout).trim());
-  assert.ok(kib > 0, "VmHWM read");
-  return { code: run.code, peakBytes: kib * 1024 };
+  const [kib, tmpOpen] = new TextDecoder().decode(run.stdout).trim().split("\n").map(Number);
+  assert.ok(kib! > 0, "VmHWM read");
+  assert.ok(Number.isInteger(tmpOpen), "open files read");
+  return { code: run.code, peakBytes: kib! * 1024, tmpOpen: tmpOpen! };
 }
 
 Deno.test("wget -r --content-disposition --max-threads 2: a held body of 64 MiB does not stay in memory", async () => {
@@ -1098,6 +1176,7 @@ Deno.test("wget -r --content-disposition --max-threads 2: a held body of 64 MiB 
     const args = ["-r", "--content-disposition", "--max-threads", "2", "-P", "out"];
     const run = await wgetPeakMemory([...args, server.url], cwd, { TMPDIR: tmp });
     assert.equal(run.code, 0);
+    assert.equal(run.tmpOpen, 0);
     assert.equal((await Deno.stat(`${cwd}/out/127.0.0.1:${server.port}/big.bin`)).size, size);
     assert.deepEqual([...Deno.readDirSync(tmp)], []);
     peaks.push(run.peakBytes);
@@ -1107,6 +1186,76 @@ Deno.test("wget -r --content-disposition --max-threads 2: a held body of 64 MiB 
     large - small < 32 * 1024 * 1024,
     `peak ${(large / 2 ** 20).toFixed(1)} MiB against ${(small / 2 ** 20).toFixed(1)} MiB`,
   );
+});
+
+/** A server of `/a.html` redirected to `/d/x.html`, a page of `size` (see the memory test below). */
+function serveLargeRedirect(size: number): HeldRedirectServer {
+  const pages: Record<string, string> = {
+    "/": `<a href="a.html">a</a> <a href="x.html">x</a>\n`,
+    "/d/x.html": `<a href="/y.html">y</a> <a href="/x.html">x</a>\n`,
+    "/x.html": `<a href="/z.html">z</a> <a href="/a.html">a</a>\n`,
+    "/y.html": "y\n",
+    "/z.html": "z\n",
+  };
+  return serveHeldRedirect("/d/x.html", (path) => {
+    const body = pages[path];
+    const headers = { "content-type": "text/html" };
+    if (path === "/d/x.html") return new Response(largePage(size, body!, () => {}), { headers });
+    return body === undefined ? undefined : new Response(body, { headers });
+  });
+}
+
+Deno.test("wget -r --max-threads 2: the text of a held page of 64 MiB does not stay in memory", async () => {
+  // The page text kept to read links stops at 1 MiB, as for any page: past it the links are read
+  // from the bytes, a held page's too. Each case's peak resident memory (VmHWM) against its run
+  // with a page of 64 KiB: `--content-disposition`'s page held for its header's name, big.html,
+  // then read from its file; held for x.html, which `/x.html` after it wrote first, and read
+  // from its held body; and `--trust-server-names`' redirect to `/d/x.html`, read beside the
+  // x.html `/x.html` wrote, from its bytes held for it. Before, each kept its whole text: +188 to
+  // +205 MiB (the text, and the rope flattened to read it); now +47 to +52 MiB, as a page of 64 MiB
+  // fetched without threads (its reading's garbage): the bound is the page's size. Each page's
+  // links at its end were read (`/y.html` asked for). No timing in the bound: the page is held
+  // whole whatever the speed.
+  await using dir = await tempDir();
+  const tmp = `${dir.path}/tmp`;
+  await Deno.mkdir(tmp);
+  const cases: [string, (size: number) => HeldRedirectServer, string[]][] = [
+    [
+      "big.html",
+      (size) => serveHeldFile({ large: "/a.html", size, filename: "big.html", page: true }),
+      ["--content-disposition"],
+    ],
+    [
+      "x.html",
+      (size) => serveHeldFile({ large: "/a.html", size, filename: "x.html", page: true }),
+      ["--content-disposition"],
+    ],
+    ["redirect", serveLargeRedirect, ["-nH", "--cut-dirs=1", "--trust-server-names"]],
+  ];
+  for (const [name, serve, options] of cases) {
+    const peaks: number[] = [];
+    for (const size of [64 * 1024, 64 * 1024 * 1024]) {
+      await using server = serve(size);
+      server.served.reset();
+      const cwd = `${dir.path}/page-${name}-${size}`;
+      await Deno.mkdir(cwd);
+      const args = ["-r", ...options, "--max-threads", "2", "-P", "out"];
+      const run = await wgetPeakMemory([...args, server.url], cwd, { TMPDIR: tmp });
+      assert.equal(run.code, 0, name);
+      assert.ok(server.served.requests().includes("GET /y.html"), name);
+      // (The page's temporary file closed once read: nothing of it left open.)
+      assert.equal(run.tmpOpen, 0, name);
+      assert.deepEqual([...Deno.readDirSync(tmp)], []);
+      peaks.push(run.peakBytes);
+    }
+    const [small, large] = peaks as [number, number];
+    assert.ok(
+      large - small < 64 * 1024 * 1024,
+      `${name}: peak ${(large / 2 ** 20).toFixed(1)} MiB against ${
+        (small / 2 ** 20).toFixed(1)
+      } MiB`,
+    );
+  }
 });
 
 Deno.test("wget -r --content-disposition --max-threads 2: a held body's temporary file is in TMPDIR, never seen there, and gone with a run interrupted", async () => {

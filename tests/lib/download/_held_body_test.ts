@@ -112,3 +112,37 @@ Deno.test("HeldBody's disposal closes the temporary file; twice is harmless", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("HeldBody.chunks() reads the bytes held back, past the cap as under it, and a push after them appends", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const memoryBytes of [HELD_BODY_MEMORY_BYTES, 1000]) {
+      using held = new HeldBody({ memoryBytes, tempDir: dir });
+      const chunks = [pattern(600), pattern(300_000, 1), pattern(7, 2)];
+      for (const chunk of chunks) held.push(chunk);
+      assert.deepEqual(readBack(held), joined(chunks), `cap ${memoryBytes}`);
+      // Read again after a reading stopped halfway (from the first byte), and pushed to after.
+      for (const _ of held.chunks()) break;
+      held.push(pattern(3, 9));
+      assert.deepEqual(readBack(held), joined([...chunks, pattern(3, 9)]), `cap ${memoryBytes}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** `chunks` one after the other. */
+function joined(chunks: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return all;
+}
+
+/** What `held.chunks()` gives, each chunk copied as it comes (the file's share one buffer). */
+function readBack(held: HeldBody): Uint8Array {
+  return joined(Array.from(held.chunks(), (chunk) => chunk.slice()));
+}

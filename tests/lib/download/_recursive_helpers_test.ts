@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import {
   extensionAliases,
+  fileChunks,
   hasHtmlSuffix,
+  heldChunks,
+  heldPrefix,
   localCopy,
+  readPrefix,
   seenKey,
 } from "../../../lib/download/_recursive_helpers.ts";
+import { HeldBody } from "../../../lib/download/_held_body.ts";
 import { withPageExtension } from "../../../lib/download/page_kind.ts";
 import { tempDir } from "../../harness/peers.ts";
 
@@ -79,4 +84,18 @@ Deno.test("localCopy() after a HEAD takes FILE.orig though FILE is not there (se
   assert.equal(localCopy(name, true), undefined);
   assert.deepEqual(localCopy(name, true, false), { mtime: new Date(1_000_000_000_000), size: 8 });
   assert.equal(localCopy(name, false, false), undefined);
+});
+
+Deno.test("heldChunks() and heldPrefix() read a held body as fileChunks() and readPrefix() read its file", async () => {
+  await using dir = await tempDir();
+  // Every byte, a page's high bytes among them, past the held body's cap.
+  const bytes = Uint8Array.from({ length: 700_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+  const path = `${dir.path}/page.html`;
+  await Deno.writeFile(path, bytes);
+  using held = new HeldBody({ memoryBytes: 1000, tempDir: dir.path });
+  for (let at = 0; at < bytes.length; at += 65_536) held.push(bytes.subarray(at, at + 65_536));
+  assert.equal([...heldChunks(held)].join(""), [...fileChunks(path)].join(""));
+  for (const max of [0, 10, 1000, 300_000, 1_000_000]) {
+    assert.equal(heldPrefix(held, max), readPrefix(path, max), `${max}`);
+  }
 });
