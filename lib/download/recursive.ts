@@ -8,6 +8,7 @@
  * @module
  */
 
+import { percentDecode } from "../internal/percent_decode.ts";
 import { gnuReencode } from "./_gnu_reencode.ts";
 import { type AcceptRules, acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
@@ -26,7 +27,6 @@ import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./li
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
 import {
-  decodeURIComponentSafe,
   directoryOf,
   domainMatches,
   extensionAliases,
@@ -1389,7 +1389,7 @@ class Walker {
     // accept every name).
     const rules = options.acceptRules;
     const file = rules && (rules.accept?.length || rules.reject?.length) &&
-      decodeURIComponentSafe(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
+      percentDecode(url.pathname.slice(url.pathname.lastIndexOf("/") + 1));
     if (
       file && rules &&
       !(hasHtmlSuffix(file) &&

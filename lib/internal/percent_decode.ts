@@ -18,6 +18,8 @@
  * ```
  */
 export function percentDecode(text: string): string {
+  // Nothing to decode (most paths): no call, no copy.
+  if (!text.includes("%")) return text;
   try {
     return decodeURIComponent(text);
   } catch {
