@@ -2686,12 +2686,10 @@ class Walker {
           path = over;
         } else {
           // -E: the extension after the free name, as GNU wget (index.html.1.html).
-          let unique = createUniqueFile(path, {
-            adjustExtensionFor: options.adjustExtension ? contentType ?? null : undefined,
-          });
+          const adjustExtensionFor = options.adjustExtension ? contentType ?? null : undefined;
+          let unique = createUniqueFile(path, { adjustExtensionFor });
           // GNU wget tests -A/-R on the free name (-nd's NAME.1): one they reject is read
           // as NAME.1.tmp and removed, like a rejected name's NAME.tmp.
-          // (-E's extension after it: NAME.1.tmp.html.)
           const extension = unique.extensionAdded
             ? unique.path.slice(unique.path.lastIndexOf("."))
             : "";
@@ -2703,10 +2701,10 @@ class Walker {
             if (judgesFreeName) temporary = true;
             unique.file.close();
             Deno.removeSync(unique.path);
-            unique = {
-              ...createUniqueFile(`${free}.tmp${extension}`),
-              extensionAdded: unique.extensionAdded,
-            };
+            // (-E's extension after it, and .N before the extension while that name is taken,
+            // as GNU's ensure_extension names the NAME.1.tmp: NAME.1.tmp.html, then
+            // NAME.1.tmp.1.html, where netkit said NAME.1.tmp.html.1: random seed 1915294.)
+            unique = createUniqueFile(`${free}.tmp`, { adjustExtensionFor });
             this.#temporaries.add(unique.path);
           }
           file = unique.file;

@@ -109,13 +109,17 @@ import {
  * (RETRUNNEEDED): nothing said or counted; netkit saved and said it again); 1911948 (`-r -nc
  * --trust-server-names --max-redirect=0`: a redirect to a page read already is counted first, as
  * GNU's retrieve_url, and says `0 redirections exceeded.`; netkit found the target's file here and
- * said nothing).
+ * said nothing); 1915294 (`-r -l 1 -E -nd -A [!p]*.html --ignore-case`: a second `index.html`
+ * that `-A` rejects as `index.html.1` is `index.html.1.tmp.1.html` beside the first's
+ * `index.html.1.tmp.html`, as GNU's ensure_extension numbers it; netkit said
+ * `index.html.1.tmp.html.1`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
   ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007, 1907684, 1911948],
+  1915294,
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
