@@ -3359,7 +3359,10 @@ class Walker {
         // the target's, as for a file fetched: a later link to the target finds it done.
         // (A file an earlier try of this fetch wrote is that one, under -E's name too, as GNU's
         // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
-        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.)
+        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.) One held for
+        // -nd's number is saved now, as without threads (server random seed 1909970, threaded:
+        // a 503's page, then a 200 to its Range; netkit lost the page).
+        await saveHeldBody();
         const kept = claimed ? path : planned;
         this.#registerLanded(url, result.finalUrl, kept, how.order);
         const kind = pageKind(contentType);

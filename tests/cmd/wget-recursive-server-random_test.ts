@@ -156,11 +156,14 @@ const FIXED_SEEDS = [
  * And two that differ every run by the second known race alone, its files (`raceOnSharedAnswers`),
  * so that the suite sees it told apart: 1907219 (a cut answer and a whole one, each saved under the other
  * redirect's name) and 1907657 (three 503s and a 200, saved under the redirect's name, where
- * GNU's is the target's own).
+ * GNU's is the target's own). And 1909970 (`--max-threads 4 -r -l 3 -nd --content-disposition
+ * --content-on-error --retry-on-http-error=503`: `/i26.png`'s 503 pages, held for `-nd`'s number
+ * while those before it in the queue took theirs, then a 200 to its Range, "already fully
+ * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657],
+  ...[1907219, 1907657, 1909970],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
