@@ -3519,7 +3519,14 @@ class Walker {
         // Nothing saved, but -k points links at the name the file would have had all the same,
         // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
         // page, and a redirect without a Location, which GNU's check_file_output named before
-        // its gethttp returned (server random seed 1900112).
+        // its gethttp returned (server random seed 1900112). Under -nd that is the free name,
+        // NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427: `/i24.png`'s
+        // 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from the latter).
+        if (!clobber) {
+          // (After the files of those before it in the queue: see #takeNumber.)
+          if (numberWaits()) await this.#takeNumber(how);
+          path = freeFileName(path);
+        }
         this.#registerLanded(url, landed, path, how.order);
       }
       options.signal?.throwIfAborted();

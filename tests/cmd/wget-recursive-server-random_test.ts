@@ -128,7 +128,10 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * --content-disposition --retry-on-http-error=503` again: `/d/i55.png`'s HEAD answered 503 as a
  * page, then 200 with the copy's time; GNU's set_file_timestamp stats the copy once, at the 503,
  * `i55.png.orig`, current, where netkit compared `i55.png.html` at the retry, -k's, and fetched it
- * again; every run).
+ * again; every run); 1910427 (`-r -l 2 -nd -k --content-on-error`: `/i24.png` answered 401 after
+ * `/d/e/i24.png` was saved as `i24.png`; -k points the links to the 401 at `i24.png.1`, the name
+ * GNU's url_file_name planned for it, where netkit registered `i24.png`, which pointed them at the
+ * other's file and left the other's link absolute; threaded too).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -136,7 +139,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365],
+  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427],
 ];
 
 /**
