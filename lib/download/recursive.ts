@@ -3402,7 +3402,10 @@ class Walker {
         // the target's, as for a file fetched: a later link to the target finds it done.
         // (A file an earlier try of this fetch wrote is that one, under -E's name too, as GNU's
         // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
-        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.)
+        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.) One held for
+        // -nd's number is saved now, as without threads (server random seed 1909970, threaded:
+        // a 503's page, then a 200 to its Range; netkit lost the page).
+        await saveHeldBody();
         const kept = claimed ? path : planned;
         this.#registerLanded(url, result.finalUrl, kept, how.order);
         const kind = pageKind(contentType);
@@ -3564,7 +3567,14 @@ class Walker {
         // Nothing saved, but -k points links at the name the file would have had all the same,
         // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
         // page, and a redirect without a Location, which GNU's check_file_output named before
-        // its gethttp returned (server random seed 1900112).
+        // its gethttp returned (server random seed 1900112). Under -nd that is the free name,
+        // NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427: `/i24.png`'s
+        // 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from the latter).
+        if (!clobber) {
+          // (After the files of those before it in the queue: see #takeNumber.)
+          if (numberWaits()) await this.#takeNumber(how);
+          path = freeFileName(path);
+        }
         this.#registerLanded(url, landed, path, how.order);
       }
       options.signal?.throwIfAborted();

@@ -36,13 +36,14 @@
  * files as they are, the requests (without connection numbers and cookies) and the `-nv` lines
  * as multisets; a seed whose only difference is one of the two known races (cmd/README.md: a
  * redirect's target asked for twice; a redirect's target retried by two fetches at once, which
- * split the server's answers otherwise, seen in `-nv`'s try numbers) is told apart unless
- * `NETKIT_FUZZ_KNOWN=1`. Each fetch under way has a log of its own
+ * split the server's answers otherwise, seen in `-nv`'s try numbers or, where those answers
+ * decide which fetch saves the target, in its bytes under the name of another URL that leads to
+ * it) is told apart unless `NETKIT_FUZZ_KNOWN=1`. Each fetch under way has a log of its own
  * (`WgetReporter.downloadLog()`), so each line is said with its own fetch's URL, try and answer;
  * `FIXED_THREADED_SEEDS` run so with the tests, seeds whose log differed while the reporter kept
  * one download's state for all (seeds 1–1500, 532 of them threaded: 31 differed in 1–900 before,
  * none since but the known races, in 38, 699, 813, 1111, 1272, 1279 and 1370; 990168 of
- * 990000–990199 is the second race, not told apart: three redirects to one target answered 503,
+ * 990000–990199 is the second race, told apart since: three redirects to one target answered 503,
  * 503, then 200, and the file is named after the redirect whose fetch got the 200, `r5.html`
  * where GNU's is `r37.html`).
  */
@@ -127,7 +128,10 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * --content-disposition --retry-on-http-error=503` again: `/d/i55.png`'s HEAD answered 503 as a
  * page, then 200 with the copy's time; GNU's set_file_timestamp stats the copy once, at the 503,
  * `i55.png.orig`, current, where netkit compared `i55.png.html` at the retry, -k's, and fetched it
- * again; every run).
+ * again; every run); 1910427 (`-r -l 2 -nd -k --content-on-error`: `/i24.png` answered 401 after
+ * `/d/e/i24.png` was saved as `i24.png`; -k points the links to the 401 at `i24.png.1`, the name
+ * GNU's url_file_name planned for it, where netkit registered `i24.png`, which pointed them at the
+ * other's file and left the other's link absolute; threaded too).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -135,7 +139,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365],
+  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427],
 ];
 
 /**
@@ -152,8 +156,18 @@ const FIXED_SEEDS = [
  * -r -S -t 1 --max-redirect=0 --ignore-length`: `/x/r52.html`'s redirect to `/d/e/p50.html`, not
  * followed past `--max-redirect`, took the answer of that URL's own GET, under way, and saved it
  * as `x/r52.html`, where GNU says `0 redirections exceeded.` and saves `d/e/p50.html`; every run).
+ * And two that differ every run by the second known race alone, its files (`raceOnSharedAnswers`),
+ * so that the suite sees it told apart: 1907219 (a cut answer and a whole one, each saved under the other
+ * redirect's name) and 1907657 (three 503s and a 200, saved under the redirect's name, where
+ * GNU's is the target's own). And 1909970 (`--max-threads 4 -r -l 3 -nd --content-disposition
+ * --content-on-error --retry-on-http-error=503`: `/i26.png`'s 503 pages, held for `-nd`'s number
+ * while those before it in the queue took theirs, then a 200 to its Range, "already fully
+ * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run).
  */
-const FIXED_THREADED_SEEDS = [26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342];
+const FIXED_THREADED_SEEDS = [
+  ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
+  ...[1907219, 1907657, 1909970],
+];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
 const KEEP = Deno.env.get("NETKIT_FUZZ_KEEP") === "1";
@@ -258,20 +272,53 @@ function threadedRequest(line: string): string {
   return line.replace(/^#\d+ /, "").replace(/ Cookie=.*?(?= Accept-Encoding=|$)/, "");
 }
 
+/** Where the site's `path` redirects to (its Location, resolved, as a path), if it does. */
+function redirectLocation(
+  site: RandomServerSite,
+  origin: string,
+  path: string,
+): string | undefined {
+  const location = site.urls[path]?.headers.find(([name]) => name === "Location")?.[1];
+  if (location === undefined) return undefined;
+  const other = origin.replace("//127.0.0.1:", "//localhost:");
+  const url = new URL(
+    location.replaceAll("@ORIGIN@", origin).replaceAll("@OTHER@", other),
+    `${origin}${path}`,
+  );
+  return url.pathname + url.search;
+}
+
 /** The paths the site's redirects point to (their Location, resolved). */
 function redirectTargets(site: RandomServerSite, origin: string): Set<string> {
   const targets = new Set<string>();
-  for (const [path, behaviour] of Object.entries(site.urls)) {
-    const location = behaviour.headers.find(([name]) => name === "Location")?.[1];
-    if (location === undefined) continue;
-    const other = origin.replace("//127.0.0.1:", "//localhost:");
-    const url = new URL(
-      location.replaceAll("@ORIGIN@", origin).replaceAll("@OTHER@", other),
-      `${origin}${path}`,
-    );
-    targets.add(url.pathname + url.search);
+  for (const path of Object.keys(site.urls)) {
+    const location = redirectLocation(site, origin, path);
+    if (location !== undefined) targets.add(location);
   }
   return targets;
+}
+
+/**
+ * The URLs that lead to each redirect's last target (the first URL of the chain that does not
+ * redirect): the target and every URL that redirects to it, directly or through others.
+ */
+function redirectFamilies(site: RandomServerSite, origin: string): Map<string, Set<string>> {
+  const families = new Map<string, Set<string>>();
+  for (const path of Object.keys(site.urls)) {
+    const chain = [path];
+    let next = redirectLocation(site, origin, path);
+    while (next !== undefined && !chain.includes(next)) {
+      chain.push(next);
+      next = redirectLocation(site, origin, next);
+    }
+    // (A loop has no last target.)
+    if (chain.length === 1 || next !== undefined) continue;
+    const target = chain.at(-1)!;
+    let family = families.get(target);
+    if (!family) families.set(target, family = new Set());
+    for (const member of chain) family.add(member);
+  }
+  return families;
 }
 
 /**
@@ -311,6 +358,98 @@ function raceOnRetriedTarget(
     }),
   });
   return compare(withoutTargetTries(gnu), withoutTargetTries(netkit), threads).length === 0;
+}
+
+/**
+ * Whether the only difference is which fetch saved a redirect's last target whose answers differ
+ * from ask to ask: the second race of `--max-threads` (cmd/README.md) where the shared answers
+ * decide which fetch saves the file: two fetches reach the target at once (a redirect and the target's own fetch, or two redirects) and take the server's
+ * answers in another order than GNU's one-at-a-time run (server random seeds 1907219: a cut
+ * answer, then a whole one; 1907657: 503 three times, then 200). The requests are the same, and
+ * so are the `-nv` lines, each line of the target saying the same bytes, but saved under the
+ * name of another URL that leads to it: so each file that differs is one that a line of the
+ * target names, the name of a URL of its redirects (or its own), and the bytes that differ are
+ * the same bytes, moved.
+ */
+function raceOnSharedAnswers(
+  gnu: Outcome,
+  netkit: Outcome,
+  families: Map<string, Set<string>>,
+  flat: boolean,
+  threads: number,
+): boolean {
+  const gnuSide = savedByTargets(gnu, families, flat);
+  const netkitSide = savedByTargets(netkit, families, flat);
+  const gnuOnly = missingFrom(gnu.files, netkit.files).map(fileEntry);
+  const netkitOnly = missingFrom(netkit.files, gnu.files).map(fileEntry);
+  const moved = gnuOnly.every(({ path }) => gnuSide.named.has(path)) &&
+    netkitOnly.every(({ path }) => netkitSide.named.has(path)) &&
+    sameMultiset(gnuOnly.map(({ bytes }) => bytes), netkitOnly.map(({ bytes }) => bytes));
+  if (!moved) return false;
+  const withoutNames = { ...netkit, files: gnu.files, log: netkitSide.log };
+  return compare({ ...gnu, log: gnuSide.log }, withoutNames, threads).length === 0;
+}
+
+/** A line of `-nv` that says a URL was saved, and the file it names (`out/` taken off). */
+const SAVED_LINE = /^(.* URL:(\S+) \[[^\]]*\] -> )"out\/(.*)"( \[\d+\])$/;
+
+/**
+ * `outcome`'s log with the file that each line of a redirect's last target names, where it is
+ * the name of a URL that leads to that target, said by its bytes instead (`{DIGEST TIME}`), and
+ * those files.
+ */
+function savedByTargets(
+  outcome: Outcome,
+  families: Map<string, Set<string>>,
+  flat: boolean,
+): { log: string[]; named: Set<string> } {
+  const bytes = new Map(outcome.files.map((entry) => {
+    const { path, bytes } = fileEntry(entry);
+    return [path, bytes];
+  }));
+  const named = new Set<string>();
+  const log = outcome.log.map((line) => {
+    const [, head, url, file, tries] = SAVED_LINE.exec(line) ?? [];
+    if (file === undefined || !URL.canParse(url!)) return line;
+    const { pathname, search } = new URL(url!);
+    const family = families.get(pathname + search);
+    if (family === undefined || !namesOneOf(file, family, flat)) return line;
+    named.add(file);
+    return `${head}{${bytes.get(file) ?? "no file"}}${tries}`;
+  });
+  return { log, named };
+}
+
+/** Whether `file` (under `out/`) is the name of one of the URL paths `paths` (`-E`'s too). */
+function namesOneOf(file: string, paths: Set<string>, flat: boolean): boolean {
+  // (Without -nd, the first directory is the host's.)
+  const name = flat ? `/${file}` : file.slice(file.indexOf("/"));
+  return [...paths].some((path) => {
+    const own = flat ? path.slice(path.lastIndexOf("/")) : path;
+    const page = own.endsWith("/") ? `${own}index.html` : own;
+    return name === page || name === `${page}.html`;
+  });
+}
+
+/** A line of `Outcome.files`: the file's path and its bytes (their digest, and its time). */
+function fileEntry(entry: string): { path: string; bytes: string } {
+  const [, path, digest, time] = /^(.*) ([0-9a-f]{64})(?: (\S+))?$/.exec(entry) ?? [];
+  return { path: path ?? entry, bytes: `${digest} ${time ?? ""}`.trim() };
+}
+
+/** The lines of `lines` that `other` has not (as multisets). */
+function missingFrom(lines: string[], other: string[]): string[] {
+  const left = [...other];
+  return lines.filter((line) => {
+    const index = left.indexOf(line);
+    if (index >= 0) left.splice(index, 1);
+    return index < 0;
+  });
+}
+
+/** Whether `a` and `b` hold the same strings as many times. */
+function sameMultiset(a: string[], b: string[]): boolean {
+  return [...a].sort().join("\n") === [...b].sort().join("\n");
 }
 
 /**
@@ -377,7 +516,14 @@ async function runSeed(dir: string, seed: number, threaded: boolean): Promise<st
     const found = compare(gnu, netkit, threads);
     if (
       found.length > 0 && threads > 1 && !SHOW_KNOWN &&
-      raceOnRetriedTarget(gnu, netkit, targets, threads)
+      (raceOnRetriedTarget(gnu, netkit, targets, threads) ||
+        raceOnSharedAnswers(
+          gnu,
+          netkit,
+          redirectFamilies(site, server.origin),
+          site.args.includes("-nd"),
+          threads,
+        ))
     ) {
       knownSeeds.add(seed);
       break;
@@ -425,3 +571,57 @@ peerTest(
     assert.deepEqual(failed, [], `seeds that differ: ${failed.join(",")}`);
   },
 );
+
+Deno.test("which fetch saved a redirect's target (a race of --max-threads) is told apart from a difference near it", () => {
+  // Server random seed 1907219 (threaded) as it ran: `/d/e/r30.html` and `/d/r26.html` lead to
+  // `/d/e/p38.htm`, answered cut short (A) and then whole (B); GNU saved A as r30.html.
+  const origin = "http://127.0.0.1:41179";
+  const families = redirectFamilies(randomServerSite(1907219), origin);
+  const [a, b, page] = ["a", "b", "c"].map((digit) => digit.repeat(64));
+  const host = "127.0.0.1:41179";
+  const saved = (length: number, file: string) =>
+    `DATE URL:http://localhost:41179/d/e/p38.htm [${length}] -> "out/${host}/${file}" [1]`;
+  const requests = ["/", "/d/e/r30.html", "/d/r26.html", "/d/r17.html", "/d/e/p38.htm"]
+    .map((target) => `GET ${target} connection=close`);
+  const gnu: Outcome = {
+    code: 0,
+    files: [
+      `${host}/d/e/r30.html ${a} 1`,
+      `${host}/d/r26.html ${b} 1`,
+      `${host}/index.html ${page}`,
+    ],
+    requests,
+    log: [saved(154, "d/e/r30.html"), saved(187, "d/r26.html")],
+  };
+  const netkit: Outcome = {
+    ...gnu,
+    files: [
+      `${host}/d/e/r30.html ${b} 1`,
+      `${host}/d/r26.html ${a} 1`,
+      `${host}/index.html ${page}`,
+    ],
+    log: [saved(154, "d/r26.html"), saved(187, "d/e/r30.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, netkit, families, false, 3), true);
+  // A page that is no redirect's target with other bytes.
+  const otherPage = { ...netkit, files: [...netkit.files.slice(0, 2), `${host}/index.html ${a}`] };
+  assert.equal(raceOnSharedAnswers(gnu, otherPage, families, false, 3), false);
+  // A target's file with bytes neither fetch of GNU's saved.
+  const otherBytes = {
+    ...netkit,
+    files: [`${host}/d/e/r30.html ${page} 1`, ...netkit.files.slice(1)],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, otherBytes, families, false, 3), false);
+  // The target's bytes under a name that is not one of the URLs that lead to it.
+  const otherName = {
+    ...netkit,
+    files: [`${host}/d/e/r31.html ${b} 1`, ...netkit.files.slice(1)],
+    log: [saved(154, "d/r26.html"), saved(187, "d/e/r31.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, otherName, families, false, 3), false);
+  // A request more, or a line that says other bytes.
+  const moreRequests = { ...netkit, requests: [...requests, "GET /d/r26.html connection=close"] };
+  assert.equal(raceOnSharedAnswers(gnu, moreRequests, families, false, 3), false);
+  const otherLength = { ...netkit, log: [saved(154, "d/e/r30.html"), saved(187, "d/r26.html")] };
+  assert.equal(raceOnSharedAnswers(gnu, otherLength, families, false, 3), false);
+});
