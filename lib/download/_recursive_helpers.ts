@@ -68,8 +68,8 @@ export const MAX_CSS_BYTES = 16 * 1024 * 1024;
  * The bytes of a page read from disk for its links at a time. Their text is 32 to 64 KiB (a page
  * byte above 127 makes it two bytes a character), below V8's 128 KiB for an ordinary heap object:
  * larger strings go to its large-object space, which only a full collection frees, so a big page
- * read in 256 KiB pieces grew the process by about its own size (a 64 MiB page +47 MiB of peak
- * memory, +17 MiB so).
+ * read in 256 KiB pieces grew the process by about its own size (a 64 MiB page: +47 MiB of peak
+ * memory against a 64 KiB page's; in 32 KiB pieces ~+18 MiB, V8's young generation at its bound).
  */
 export const PAGE_CHUNK_BYTES = 32 * 1024;
 
