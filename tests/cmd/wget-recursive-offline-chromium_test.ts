@@ -7,7 +7,8 @@
  * frame and its image, the backgrounds from a stylesheet and from a `style` attribute, a picture's
  * `<source srcset>` (which GNU wget 1.21 does not read: neither tool saves it, and the picture
  * shows nothing from either tree), an image whose URL has a query (`q.png?v=2`, saved under that name, which a
- * file URL can only reach as `%3F`), a non-ASCII name, and a link that `-p` did not follow (made
+ * file URL can only reach as `%3F`), a non-ASCII name, an image of another host (saved under
+ * `-H`), and a link that `-p` did not follow (made
  * absolute). netkit's tree must render as GNU's does, and every resource either loaded from a
  * file of the tree — none from the network.
  */
@@ -52,7 +53,7 @@ addEventListener("load", () => {
 </script>`;
 
 /** The site under nginx's root: a page in `/docs/` and what it needs. */
-function siteFiles(): Record<string, string | Uint8Array> {
+function siteFiles(otherHost: string): Record<string, string | Uint8Array> {
   return {
     "docs/page.html": `<!DOCTYPE html><html><head><title>offline</title>
 <link rel="stylesheet" href="css/main.css">
@@ -66,6 +67,7 @@ function siteFiles(): Record<string, string | Uint8Array> {
 <picture><source srcset="img/picture.png" type="image/png"><img id="picture" src="img/s1.png"></picture>
 <img id="query" src="img/q.png?v=2">
 <img id="accent" src="img/caf%C3%A9.png">
+<img id="other-host" src="${otherHost}/elsewhere.png">
 <iframe id="frame" src="frame.html"></iframe>
 <a id="away" href="other.html">not a requisite</a>
 <pre id="result"></pre>
@@ -92,6 +94,7 @@ body { color: rgb(1, 2, 3) }
     "docs/img/framed.png": PNG,
     "docs/img/bg.png": PNG,
     "docs/img/inline.png": PNG,
+    "../second/elsewhere.png": PNG,
   };
 }
 
@@ -144,12 +147,22 @@ function filePaths(report: unknown): string[] {
  * `%3F` only under `-E`), which a browser reads as the file `q.png` and a query.
  */
 const VARIANTS: { args: string[]; page: (host: string) => string; unseen: string[] }[] = [
-  { args: ["-p", "-k", "-E"], page: (host) => `${host}/docs/page.html`, unseen: ["picture"] },
-  { args: ["-p", "-k", "-E", "-nd"], page: () => "page.html", unseen: ["picture"] },
+  {
+    args: ["-p", "-k", "-E"],
+    page: (host) => `${host}/docs/page.html`,
+    unseen: ["picture", "other-host"],
+  },
+  { args: ["-p", "-k", "-E", "-nd"], page: () => "page.html", unseen: ["picture", "other-host"] },
   {
     args: ["-p", "-k", "-nH", "--cut-dirs=1"],
     page: () => "page.html",
-    unseen: ["picture", "query"],
+    unseen: ["picture", "query", "other-host"],
+  },
+  // GNU wget's manual's recipe for a page to read offline, another host's images included.
+  {
+    args: ["-E", "-H", "-k", "-K", "-p"],
+    page: (host) => `${host}/docs/page.html`,
+    unseen: ["picture"],
   },
 ];
 
@@ -164,9 +177,11 @@ peerTest(
       await using nginx = await startNginx(dir.path, {
         serverConfig: "types { text/html html; text/css css; image/png png; " +
           "application/javascript js; }",
+        second: { address: "127.0.0.2", serverConfig: "types { image/png png; }" },
       });
       origin = `http://127.0.0.1:${nginx.port}`;
-      for (const [path, content] of Object.entries(siteFiles())) {
+      const otherHost = `http://127.0.0.2:${nginx.secondPort}`;
+      for (const [path, content] of Object.entries(siteFiles(otherHost))) {
         const file = `${nginx.root}/${path}`;
         await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
         if (typeof content === "string") await Deno.writeTextFile(file, content);
