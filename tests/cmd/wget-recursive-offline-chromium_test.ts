@@ -14,9 +14,10 @@
  */
 
 import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
 import { startNginx } from "../harness/nginx.ts";
 import { peerPath, peerTest, tempDir } from "../harness/peers.ts";
-import { mirrorBoth } from "../harness/test_site.ts";
+import { mirrorBoth, startTestSite } from "../harness/test_site.ts";
 
 /** A 1×1 PNG: every image of the site, so that a width of 1 says it loaded. */
 const PNG = Uint8Array.from(
@@ -113,7 +114,7 @@ async function renderedReport(page: string, profile: string): Promise<unknown> {
       "--allow-file-access-from-files",
       `--user-data-dir=${profile}`,
       "--dump-dom",
-      new URL(`file://${page}`).href,
+      pathToFileURL(page).href,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -122,7 +123,7 @@ async function renderedReport(page: string, profile: string): Promise<unknown> {
   const dom = new TextDecoder().decode(stdout);
   assert.ok(success, new TextDecoder().decode(stderr).slice(-2000));
   const report = dom.match(/<pre id="result">([^<]*)<\/pre>/)?.[1];
-  assert.ok(report, `no report in ${dom.slice(0, 800)}`);
+  assert.ok(report, `no report in ${dom.slice(0, 300)} … ${dom.slice(-500)}`);
   return JSON.parse(report.replace(/&(quot|amp|lt|gt);/g, (_, name: string) =>
     ({
       quot: '"',
@@ -255,5 +256,110 @@ peerTest(
       assert.deepEqual(seen.frame[1].map(([, width]) => width), [1]);
       assert.equal(seen.away, `${origin}/docs/other.html`);
     }
+  },
+);
+
+/**
+ * A page that opens every page of a mirror (`pages`, file URLs) in a frame of its own and, once
+ * all are loaded, reports in `<pre id="result">` what each refers to as the browser resolves it:
+ * each link, image (`currentSrc` too, as `srcset` picks it), stylesheet, script and frame, and
+ * the body's and first heading's backgrounds from the stylesheets.
+ */
+function browsingPage(pages: string[]): string {
+  const frames = pages.map((page) => `<iframe src="${page}"></iframe>`).join("\n");
+  return `<!DOCTYPE html><html><body>
+${frames}
+<pre id="result"></pre>
+<script>
+addEventListener("load", () => {
+  const report = {};
+  for (const frame of document.querySelectorAll("iframe")) {
+    const page = frame.contentDocument;
+    const refs = [];
+    for (const element of page.querySelectorAll("[href], [src], [srcset]")) {
+      const tag = element.tagName.toLowerCase();
+      if (element.href !== undefined) refs.push([tag, "href", element.href]);
+      if (element.src) refs.push([tag, "src", element.src]);
+      if (element.currentSrc) refs.push([tag, "currentSrc", element.currentSrc]);
+    }
+    for (const element of [page.body, page.querySelector("h1")]) {
+      if (element) refs.push([element.tagName.toLowerCase(), "background", getComputedStyle(element).backgroundImage]);
+    }
+    report[frame.getAttribute("src")] = refs;
+  }
+  document.getElementById("result").textContent = JSON.stringify(report);
+});
+</script></body></html>
+`;
+}
+
+peerTest(
+  "wget -m -k -E's mirror browses offline in headless Chromium as GNU wget's: every link to a saved file finds it",
+  ["wget", "nginx", "chromium"],
+  async () => {
+    await using dir = await tempDir("netkit_offline_mirror_");
+    const trees: { tool: string; root: string; files: Map<string, string> }[] = [];
+    {
+      await using site = await startTestSite(dir.path, 12);
+      const { gnu, netkit, codes } = await mirrorBoth(
+        `${dir.path}/run`,
+        ["-m", "-k", "-E"],
+        `${site.origin}/`,
+      );
+      assert.deepEqual(codes, [8, 8]);
+      assert.deepEqual([...netkit].sort(), [...gnu].sort());
+      trees.push({ tool: "gnu", root: `${dir.path}/run/gnu`, files: gnu });
+      trees.push({ tool: "netkit", root: `${dir.path}/run/netkit`, files: netkit });
+      // netkit's walk with four threads converts the same links.
+      const threaded = await mirrorBoth(
+        `${dir.path}/threads`,
+        ["-m", "-k", "-E", "--max-threads", "4"],
+        `${site.origin}/`,
+      );
+      assert.deepEqual(threaded.codes, [8, 8]);
+      assert.deepEqual([...threaded.netkit].sort(), [...gnu].sort());
+      const root = `${dir.path}/threads/netkit`;
+      trees.push({ tool: "netkit --max-threads 4", root, files: threaded.netkit });
+    }
+    // nginx is gone: a link the browser would follow to it leads nowhere.
+    const reports = [];
+    for (const { tool, root, files } of trees) {
+      const pages = [...files.keys()].filter((path) => path.endsWith(".html")).sort();
+      const pageUrls = pages.map((path) => pathToFileURL(`${root}/${path}`).href);
+      const harness = `${dir.path}/browse-${reports.length}.html`;
+      await Deno.writeTextFile(harness, browsingPage(pageUrls));
+      const profile = `${dir.path}/profile-${reports.length}`;
+      const report = await renderedReport(harness, profile) as Record<
+        string,
+        [string, string, string][]
+      >;
+      assert.equal(Object.keys(report).length, pages.length, tool);
+      // Each file a page refers to: there, or not (a link to what was not downloaded keeps an
+      // absolute http URL, so a file that is missing is a conversion gone wrong).
+      const missing: string[] = [];
+      for (const [page, refs] of Object.entries(report)) {
+        for (const [tag, attribute, url] of refs) {
+          const file = url.match(/file:\/\/[^"\\)#?]+/)?.[0];
+          if (!file) continue;
+          const path = decodeURIComponent(new URL(file).pathname);
+          if (path.startsWith(`${root}/`) && files.has(path.slice(root.length + 1))) continue;
+          // A directory of the tree (`docs/`): where a browser shows its listing.
+          const isDirectory = await Deno.stat(path).then((info) => info.isDirectory, () => false);
+          if (!isDirectory) missing.push(`${page} ${tag} ${attribute} ${url}`);
+        }
+      }
+      reports.push({
+        missing: missing.map((line) => line.replaceAll(encodeURI(root), "TREE")),
+        report: JSON.parse(JSON.stringify(report).replaceAll(encodeURI(root), "TREE")),
+      });
+    }
+    assert.deepEqual(reports[1], reports[0]);
+    assert.deepEqual(reports[2], reports[0]);
+    // The one link that leads nowhere in both trees: GNU's -k writes `back%5Cslash.txt`'s file
+    // as `back\slash.txt`, which a browser reads as `back/slash.txt` (a backslash is a slash in
+    // a file URL, as in an http one).
+    assert.deepEqual(reports[0]!.missing.map((line) => line.replace(/:\d+\//g, ":PORT/")), [
+      "file://TREE/127.0.0.1:PORT/files/index.html a href file://TREE/127.0.0.1:PORT/files/back/slash.txt",
+    ]);
   },
 );
