@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { peerPath, peerTest, tempDir } from "../harness/peers.ts";
+import { chromiumDom, dumpedText } from "../harness/chromium.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
 import { startLexicalServer } from "../harness/deno_server.ts";
 import { makeCertificate } from "../harness/nginx.ts";
 
@@ -9,30 +10,10 @@ const RACK = "aeinrst%3F%3F";
 
 /** What headless Chromium shows for `url`: the text of the page's <pre>, where it puts JSON. */
 async function chromiumJson(url: string, profile: string, extra: string[] = []) {
-  const { success, stdout, stderr } = await new Deno.Command(peerPath("chromium")!, {
-    args: [
-      "--headless=new",
-      "--no-sandbox", // root, in a container
-      "--disable-gpu",
-      "--no-first-run",
-      `--user-data-dir=${profile}`,
-      ...extra,
-      "--dump-dom",
-      url,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).output();
-  const dom = new TextDecoder().decode(stdout);
-  assert.ok(success, new TextDecoder().decode(stderr).slice(-2000));
+  const dom = await chromiumDom(url, profile, extra);
   const pre = dom.match(/<pre>([\s\S]*?)<\/pre>/)?.[1];
   assert.ok(pre !== undefined, `no <pre> in ${dom.slice(0, 500)}`);
-  const text = pre.replace(
-    /&(quot|amp|lt|gt|#39);/g,
-    (_, name: string) => ({ quot: '"', amp: "&", lt: "<", gt: ">", "#39": "'" })[name]!,
-  );
-  return JSON.parse(text);
+  return JSON.parse(dumpedText(pre));
 }
 
 peerTest(

@@ -6,17 +6,18 @@
  * each image's source and width once loaded, the stylesheets (one `@import`ed), the script, the
  * frame and its image, the backgrounds from a stylesheet and from a `style` attribute, a picture's
  * `<source srcset>` (which GNU wget 1.21 does not read: neither tool saves it, and the picture
- * shows nothing from either tree), an image whose URL has a query (`q.png?v=2`, saved under that name, which a
- * file URL can only reach as `%3F`), a non-ASCII name, an image of another host (saved under
- * `-H`), and a link that `-p` did not follow (made
- * absolute). netkit's tree must render as GNU's does, and every resource either loaded from a
- * file of the tree — none from the network.
+ * shows nothing from either tree), an image whose URL has a query (`q.png?v=2`, saved under that
+ * name, which a file URL can only reach as `%3F`), a non-ASCII name, an image of another host
+ * (saved under `-H`), and a link that `-p` did not follow (made absolute). netkit's tree must
+ * render as GNU's does, and every resource either loaded from a file of the tree — none from the
+ * network. Then a whole mirror (`-m -k -E`), browsed page by page.
  */
 
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { startNginx } from "../harness/nginx.ts";
-import { peerPath, peerTest, tempDir } from "../harness/peers.ts";
+import { chromiumDom, dumpedText } from "../harness/chromium.ts";
+import { peerTest, tempDir } from "../harness/peers.ts";
 import { mirrorBoth, startTestSite } from "../harness/test_site.ts";
 
 /** A 1×1 PNG: every image of the site, so that a width of 1 says it loaded. */
@@ -101,36 +102,12 @@ body { color: rgb(1, 2, 3) }
 
 /** What headless Chromium's page reported for the file `page`, with the network unreachable. */
 async function renderedReport(page: string, profile: string): Promise<unknown> {
-  const { success, stdout, stderr } = await new Deno.Command(peerPath("chromium")!, {
-    args: [
-      "--headless=new",
-      "--no-sandbox", // root, in a container
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      // A saved page's frame is another file: let the page's script look into it.
-      "--allow-file-access-from-files",
-      `--user-data-dir=${profile}`,
-      "--dump-dom",
-      pathToFileURL(page).href,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).output();
-  const dom = new TextDecoder().decode(stdout);
-  assert.ok(success, new TextDecoder().decode(stderr).slice(-2000));
+  // A saved page's frame is another file: let the page's script look into it.
+  const extra = ["--allow-file-access-from-files"];
+  const dom = await chromiumDom(pathToFileURL(page).href, profile, extra);
   const report = dom.match(/<pre id="result">([^<]*)<\/pre>/)?.[1];
   assert.ok(report, `no report in ${dom.slice(0, 300)} … ${dom.slice(-500)}`);
-  return JSON.parse(report.replace(/&(quot|amp|lt|gt);/g, (_, name: string) =>
-    ({
-      quot: '"',
-      amp: "&",
-      lt: "<",
-      gt: ">",
-    })[name]!));
+  return JSON.parse(dumpedText(report));
 }
 
 /** Every `file:` URL in `report`, as a path (decoded, without query or fragment). */
@@ -283,7 +260,9 @@ addEventListener("load", () => {
       if (element.currentSrc) refs.push([tag, "currentSrc", element.currentSrc]);
     }
     for (const element of [page.body, page.querySelector("h1")]) {
-      if (element) refs.push([element.tagName.toLowerCase(), "background", getComputedStyle(element).backgroundImage]);
+      if (!element) continue;
+      const background = getComputedStyle(element).backgroundImage;
+      refs.push([element.tagName.toLowerCase(), "background", background]);
     }
     report[frame.getAttribute("src")] = refs;
   }
@@ -294,7 +273,8 @@ addEventListener("load", () => {
 }
 
 peerTest(
-  "wget -m -k -E's mirror browses offline in headless Chromium as GNU wget's: every link to a saved file finds it",
+  "wget -m -k -E's mirror browses offline in headless Chromium as GNU wget's: " +
+    "every link to a saved file finds it",
   ["wget", "nginx", "chromium"],
   async () => {
     await using dir = await tempDir("netkit_offline_mirror_");
@@ -359,7 +339,8 @@ peerTest(
     // as `back\slash.txt`, which a browser reads as `back/slash.txt` (a backslash is a slash in
     // a file URL, as in an http one).
     assert.deepEqual(reports[0]!.missing.map((line) => line.replace(/:\d+\//g, ":PORT/")), [
-      "file://TREE/127.0.0.1:PORT/files/index.html a href file://TREE/127.0.0.1:PORT/files/back/slash.txt",
+      "file://TREE/127.0.0.1:PORT/files/index.html a href " +
+      "file://TREE/127.0.0.1:PORT/files/back/slash.txt",
     ]);
   },
 );
