@@ -7,7 +7,7 @@
  */
 
 import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
-import { freeFileName } from "./_free_name.ts";
+import { ConvertedFile } from "./_converted_file.ts";
 import { escapePageBytes, hasPageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
@@ -156,6 +156,19 @@ function fragmentOf(raw: string): string {
 }
 
 /**
+ * A saved page's text: UTF-8, or else one character per byte (links keep their bytes, as the
+ * walk read them, so every byte is written back as it was). Its bytes are not kept.
+ */
+function readPageText(path: string): { text: string; utf8: boolean } {
+  const bytes = Deno.readFileSync(path);
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), utf8: true };
+  } catch {
+    return { text: new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(bytes), utf8: false };
+  }
+}
+
+/**
  * Options of {@linkcode convertLinks}; `followTags` and `ignoreTags` as the run that saved the
  * page had them (GNU wget converts only the links it would have followed).
  */
@@ -212,17 +225,7 @@ export function convertLinks(
   saved: ReadonlyMap<string, string>,
   options: ConvertLinksOptions = {},
 ): number {
-  const bytes = Deno.readFileSync(path);
-  let text: string;
-  let utf8 = true;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    // Not UTF-8: one character per byte (links keep their bytes, as the walk read them), so
-    // every byte is written back as it was.
-    utf8 = false;
-    text = new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(bytes);
-  }
+  const { text, utf8 } = readPageText(path);
   const links: PageLink[] = kind === "css"
     ? extractCssLinks(text, pageUrl)
     : extractHtmlLinks(text, pageUrl, {
@@ -230,7 +233,8 @@ export function convertLinks(
       ignoreTags: options.ignoreTags,
     }).links;
   links.sort((a, b) => a.start - b.start);
-  let out = "";
+  // The new text, written beside the page as it is made.
+  const converted = new ConvertedFile(path, utf8);
   let at = 0;
   let count = 0;
   let toFiles = 0;
@@ -240,85 +244,77 @@ export function convertLinks(
   // The path to each saved file from this one, worked out once (a page links to the same files
   // many times).
   const relative = new Map<string, string>();
-  for (const link of links) {
-    // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
-    if (link.start < at || link.end < link.start) continue;
-    const css = link.css;
-    const isBase = link.base;
-    const local = saved.get(link.url);
-    let replacement: string;
-    if (isBase) {
-      base = link.url;
-      // Emptied, but for its fragment, which GNU's replace_attr writes again (`#f`).
-      replacement = link.plain ? "" : fragmentOf(text.slice(link.start, link.end));
-    } else if (local !== undefined && options.fileOnly) {
-      // The link as the page writes it, entities and all, as GNU wget reads it there.
-      const written = text.slice(link.start, link.end);
-      const adjust = options.adjustExtension ?? false;
-      replacement = localQuote(convertBasename(written, local), css, adjust);
-      // GNU's replace_attr writes the fragment of the link again after it.
-      if (!link.plain) replacement += fragmentOf(written);
-      toFiles++;
-    } else if (local !== undefined) {
-      let to = relative.get(local);
-      if (to === undefined) relative.set(local, to = relativePath(path, local));
-      replacement = localQuote(to, css, options.adjustExtension ?? false);
-      // As written, entities and all (GNU's replace_attr copies the page's bytes).
-      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
-      toFiles++;
-    } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
-      // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
-      const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
-      replacement = css ? url : htmlQuote(url);
-      if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
-      toUrls++;
-    } else {
-      continue;
-    }
-    // A refresh's whole `content` is written again, as GNU wget's `replace_attr_refresh_hack`.
-    if (link.refreshTimeout !== undefined) {
-      replacement = `${link.refreshTimeout}; URL=${replacement}`;
-    }
-    let start = link.start;
-    let end = link.end;
-    if (!link.plain) {
-      const quote = text[start - 1];
-      if ((quote === '"' || quote === "'") && text[end] === quote) {
-        start--;
-        end++;
-        replacement = quote + replacement + quote;
-      } else {
-        replacement = `"${replacement}"`;
-      }
-    }
-    out += text.slice(at, start) + replacement;
-    at = end;
-    count++;
-  }
-  if (count === 0) return 0;
-  out += text.slice(at);
-  const encoded = utf8
-    ? new TextEncoder().encode(out)
-    : Uint8Array.from(out, (c) => c.charCodeAt(0) & 0xff);
-  // Written beside the page first, then renamed over it (a new file, as GNU's unlink and
-  // create: never through a hard link): a write that fails (a full disk) leaves the page, and
-  // -K's backup, as they were, where writing the page itself again would leave it cut short.
-  const converted = freeFileName(path, ".converting");
   try {
-    Deno.writeFileSync(converted, encoded, { createNew: true });
-  } catch (error) {
-    // Made and cut short: removed (a name taken meanwhile is someone else's, kept).
-    if (!(error instanceof Deno.errors.AlreadyExists)) {
-      try {
-        Deno.removeSync(converted);
-      } catch {
-        // Never made.
+    for (const link of links) {
+      // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
+      if (link.start < at || link.end < link.start) continue;
+      const css = link.css;
+      const isBase = link.base;
+      const local = saved.get(link.url);
+      let replacement: string;
+      if (isBase) {
+        base = link.url;
+        // Emptied, but for its fragment, which GNU's replace_attr writes again (`#f`).
+        replacement = link.plain ? "" : fragmentOf(text.slice(link.start, link.end));
+      } else if (local !== undefined && options.fileOnly) {
+        // The link as the page writes it, entities and all, as GNU wget reads it there.
+        const written = text.slice(link.start, link.end);
+        const adjust = options.adjustExtension ?? false;
+        replacement = localQuote(convertBasename(written, local), css, adjust);
+        // GNU's replace_attr writes the fragment of the link again after it.
+        if (!link.plain) replacement += fragmentOf(written);
+        toFiles++;
+      } else if (local !== undefined) {
+        let to = relative.get(local);
+        if (to === undefined) relative.set(local, to = relativePath(path, local));
+        replacement = localQuote(to, css, options.adjustExtension ?? false);
+        // As written, entities and all (GNU's replace_attr copies the page's bytes).
+        if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
+        toFiles++;
+      } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
+        // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
+        const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
+        replacement = css ? url : htmlQuote(url);
+        if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
+        toUrls++;
+      } else {
+        continue;
       }
+      // A refresh's whole `content` is written again, as GNU wget's `replace_attr_refresh_hack`.
+      if (link.refreshTimeout !== undefined) {
+        replacement = `${link.refreshTimeout}; URL=${replacement}`;
+      }
+      let start = link.start;
+      let end = link.end;
+      if (!link.plain) {
+        const quote = text[start - 1];
+        if ((quote === '"' || quote === "'") && text[end] === quote) {
+          start--;
+          end++;
+          replacement = quote + replacement + quote;
+        } else {
+          replacement = `"${replacement}"`;
+        }
+      }
+      converted.write(text.slice(at, start));
+      converted.write(replacement);
+      at = end;
+      count++;
     }
+  } catch (error) {
+    // The new file of a conversion that failed midway goes.
+    converted.discard();
     throw error;
   }
+  if (count === 0) return 0;
+  // Written beside the page first, then renamed over it (a new file, as GNU's unlink and
+  // create: never through a hard link): a write that fails (a full disk) leaves the page, and
+  // -K's backup, as they were, where writing the page itself again would leave it cut short;
+  // the new file, cut short, is removed (a name taken meanwhile is someone else's, kept).
+  converted.write(text.slice(at));
+  const convertedPath = converted.close();
   if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
-  Deno.renameSync(converted, path);
+  Deno.renameSync(convertedPath, path);
   options.onConverted?.({ toFiles, toUrls });
   return count;
 }

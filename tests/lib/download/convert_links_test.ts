@@ -104,3 +104,35 @@ Deno.test("convertLinks() empties a <base href> but for its fragment, as GNU's r
       `<a href="http://h/b/y.html">y</a>`,
   );
 });
+
+Deno.test("convertLinks() writes a page of many write batches byte for byte, UTF-8 or not", async () => {
+  await using dir = await tempDir();
+  const saved = new Map([["http://h/a/x.html", `${dir.path}/h/a/x.html`]]);
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  // Text of 1 to 4 UTF-8 bytes a character (an astral one is two UTF-16 units, which a batch
+  // must not split), ~1.3 MiB in all, with links between: each converted, nothing else moved.
+  const filler = (n: number) => `caf\u00e9 \u20ac \u{1f600} ${"z".repeat(n % 97)}`;
+  const parts = Array.from({ length: 30_000 }, (_, n) => filler(n));
+  const page = (link: (n: number) => string) =>
+    parts.map((text, n) => (n % 100 === 0 ? `<a href="${link(n)}">${n}</a>` : text)).join("");
+  const path = `${dir.path}/h/a/index.html`;
+  await Deno.writeTextFile(path, page((n) => (n % 200 === 0 ? "x.html" : `/far/${n}`)));
+  assert.equal(convertLinks(path, "http://h/a/", "html", saved), 300);
+  assert.equal(
+    await Deno.readTextFile(path),
+    page((n) => (n % 200 === 0 ? "x.html" : `http://h/far/${n}`)),
+  );
+  // Not UTF-8 (a Latin-1 page): every byte written back as it was.
+  const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+  const plain = Array.from({ length: 30_000 }, (_, n) => `caf\xe9 ${"z".repeat(n % 97)}`);
+  const bytesPage = (link: (n: number) => string) =>
+    latin1(
+      plain.map((text, n) => (n % 100 === 0 ? `<a href="${link(n)}">${n}</a>` : text)).join(""),
+    );
+  await Deno.writeFile(path, bytesPage((n) => `/far/${n}`));
+  assert.equal(convertLinks(path, "http://h/a/", "html", saved), 300);
+  assert.deepEqual(await Deno.readFile(path), bytesPage((n) => `http://h/far/${n}`));
+  assert.deepEqual([...Deno.readDirSync(`${dir.path}/h/a`)].map((entry) => entry.name), [
+    "index.html",
+  ]);
+});
