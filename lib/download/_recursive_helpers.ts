@@ -70,7 +70,7 @@ export function sameExceptIndex(a: string, b: string): boolean {
  */
 export const PAGE_CHUNK_BYTES = 32 * 1024;
 
-/** One read buffer for every page: pages are read synchronously, one at a time. */
+/** One read buffer for every page and stylesheet: they are read synchronously, one at a time. */
 let chunkBuffer: Uint8Array | undefined;
 
 /** A page's text byte for byte (see `escapePageBytes`), {@linkcode PAGE_CHUNK_BYTES} at a time. */
