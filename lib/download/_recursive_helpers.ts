@@ -61,9 +61,6 @@ export function sameExceptIndex(a: string, b: string): boolean {
   return rest === "/" || rest === "/index.html";
 }
 
-/** The most of a stylesheet read for links. */
-export const MAX_CSS_BYTES = 16 * 1024 * 1024;
-
 /**
  * The bytes of a page read from disk for its links at a time. Their text is 32 to 64 KiB (a page
  * byte above 127 makes it two bytes a character), below V8's 128 KiB for an ordinary heap object:
@@ -73,7 +70,7 @@ export const MAX_CSS_BYTES = 16 * 1024 * 1024;
  */
 export const PAGE_CHUNK_BYTES = 32 * 1024;
 
-/** One read buffer for every page: pages are read synchronously, one at a time. */
+/** One read buffer for every page and stylesheet: they are read synchronously, one at a time. */
 let chunkBuffer: Uint8Array | undefined;
 
 /** A page's text byte for byte (see `escapePageBytes`), {@linkcode PAGE_CHUNK_BYTES} at a time. */
@@ -103,32 +100,6 @@ export function* heldChunks(body: HeldBody): Generator<string> {
   }
   const rest = decoder.decode();
   if (rest !== "") yield rest;
-}
-
-/** The first `maxBytes` of a stylesheet held beside its file, as {@linkcode readPrefix} reads. */
-export function heldPrefix(body: HeldBody, maxBytes: number): string {
-  const buffer = new Uint8Array(Math.min(maxBytes, body.bytes));
-  let filled = 0;
-  for (const chunk of body.chunks()) {
-    if (filled === buffer.length) break;
-    const part = chunk.subarray(0, buffer.length - filled);
-    buffer.set(part, filled);
-    filled += part.length;
-  }
-  return new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(buffer.subarray(0, filled));
-}
-
-/** The first `maxBytes` of a stylesheet, as text byte for byte (see `escapePageBytes`). */
-export function readPrefix(path: string, maxBytes: number): string {
-  using file = Deno.openSync(path);
-  const buffer = new Uint8Array(Math.min(maxBytes, Math.max(0, file.statSync().size)));
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = file.readSync(buffer.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(buffer.subarray(0, filled));
 }
 
 export function isFile(path: string): boolean {

@@ -10,6 +10,7 @@ import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import { GnuTagScanner } from "./_gnu_tag_scanner.ts";
 import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
 import { escapeStrayPercents } from "./_gnu_reencode.ts";
+import { isBadUrl, isCssSpace, scanCssChunks } from "./_css_chunks.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -661,44 +662,77 @@ export function extractCssLinks(css: string, sheetUrl: string): PageLink[] {
 }
 
 /**
- * Whether CSS reads an unquoted `url(...)` value (escapes taken out) as no URL: one with a blank,
- * a quote, a `(` or a control character.
+ * The links of a stylesheet given in pieces (a file read a chunk at a time), exactly those
+ * {@linkcode extractCssLinks} finds in the whole text, positions included, in memory that does
+ * not grow with the sheet (a comment, string, `url(` or escape may be cut between two pieces).
+ *
+ * @param chunks The stylesheet's text, in order.
+ * @param sheetUrl The stylesheet's URL, the base of relative links.
+ * @returns The links in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extractCssLinksFromChunks } from "@netkit/netkit/download";
+ *
+ * const links = extractCssLinksFromChunks(
+ *   ["@imp", 'ort "a.css"; /* url(n', "o.png) *\/ p { background: ur", "l(img/b.png) }"],
+ *   "http://example.org/css/main.css",
+ * );
+ * assert.deepEqual(links.map((l) => [l.url, l.start, l.expectCss]), [
+ *   ["http://example.org/css/a.css", 9, true],
+ *   ["http://example.org/css/img/b.png", 55, false],
+ * ]);
+ * ```
  */
-function isBadUrl(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code <= 0x20 || code === 0x22 || code === 0x27 || code === 0x28 || code === 0x7f) {
-      return true;
-    }
-  }
-  return false;
+export function extractCssLinksFromChunks(
+  chunks: Iterable<string>,
+  sheetUrl: string,
+): PageLink[] {
+  const links: PageLink[] = [];
+  scanCssChunks(chunks, (raw, start, expectCss) => {
+    const link = cssLink(raw, start, expectCss, sheetUrl);
+    if (link !== undefined) links.push(link);
+  });
+  return links;
+}
+
+/** The link a CSS URL value (`raw`, at `start`) stands for; undefined for none (empty, `data:`). */
+function cssLink(
+  raw: string,
+  start: number,
+  expectCss: boolean,
+  base: string,
+): PageLink | undefined {
+  // The URL its escapes stand for (`a\ b.png` is "a b.png"), as a browser reads it.
+  const value = raw.includes("\\") ? cssUnescape(raw) : raw;
+  const url = resolve(value, base);
+  if (url === undefined || value.trim() === "" || value.startsWith("data:")) return undefined;
+  return {
+    url,
+    raw,
+    start,
+    end: start + raw.length,
+    inline: true,
+    expectHtml: false,
+    expectCss,
+    ignore: false,
+    base: false,
+    plain: true,
+    css: true,
+  };
 }
 
 /** Scans CSS for `url(...)` and `@import "..."`; positions are offset by `offset`. */
 function cssLinks(css: string, base: string, offset: number): PageLink[] {
   const links: PageLink[] = [];
   const push = (raw: string, start: number, expectCss: boolean) => {
-    // The URL its escapes stand for (`a\ b.png` is "a b.png"), as a browser reads it.
-    const value = raw.includes("\\") ? cssUnescape(raw) : raw;
-    const url = resolve(value, base);
-    if (url === undefined || value.trim() === "" || value.startsWith("data:")) return;
-    links.push({
-      url,
-      raw,
-      start: offset + start,
-      end: offset + start + raw.length,
-      inline: true,
-      expectHtml: false,
-      expectCss,
-      ignore: false,
-      base: false,
-      plain: true,
-      css: true,
-    });
+    const link = cssLink(raw, offset + start, expectCss, base);
+    if (link !== undefined) links.push(link);
   };
   /** Reads `url(...)` at `i` (just past `url(`); returns the index after `)`. */
   const readUrl = (i: number, expectCss: boolean): number => {
-    while (i < css.length && isSpace(css[i])) i++;
+    while (i < css.length && isCssSpace(css[i])) i++;
     const quote = css[i];
     if (quote === '"' || quote === "'") {
       const close = closingQuote(css, i);
@@ -711,7 +745,7 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
     while (paren < css.length && css[paren] !== ")") paren += css[paren] === "\\" ? 2 : 1;
     if (paren >= css.length) return css.length;
     let end = paren;
-    while (end > i && isSpace(css[end - 1])) end--;
+    while (end > i && isCssSpace(css[end - 1])) end--;
     const raw = css.slice(i, end);
     // A blank, quote, `(` or control character inside makes it no URL (CSS's bad-url token;
     // GNU's lexer agrees): `url(a b.png)` is not followed.
@@ -737,7 +771,7 @@ function cssLinks(css: string, base: string, offset: number): PageLink[] {
       i = readUrl(i + 4, false);
     } else if (c === "@" && css.slice(i, i + 7).toLowerCase() === "@import") {
       let j = i + 7;
-      while (j < css.length && isSpace(css[j])) j++;
+      while (j < css.length && isCssSpace(css[j])) j++;
       const quote = css[j];
       if (quote === '"' || quote === "'") {
         const close = closingQuote(css, j);
@@ -846,8 +880,4 @@ function skipString(css: string, i: number): number {
     else if (css[j] === quote || css[j] === "\n") return j + 1;
   }
   return css.length;
-}
-
-function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
 }

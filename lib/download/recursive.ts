@@ -23,7 +23,12 @@ import {
   type RequestUserinfo,
 } from "./download.ts";
 import { timerSleep } from "./_timer_sleep.ts";
-import { extractCssLinks, extractHtmlLinksFromChunks, type PageLink } from "./links.ts";
+import {
+  extractCssLinks,
+  extractCssLinksFromChunks,
+  extractHtmlLinksFromChunks,
+  type PageLink,
+} from "./links.ts";
 import { parseRobotsTxt, RobotsRules } from "./robots.ts";
 import { convertLinks } from "./convert_links.ts";
 import {
@@ -33,12 +38,9 @@ import {
   fileChunks,
   hasHtmlSuffix,
   heldChunks,
-  heldPrefix,
   isFile,
   isSubdirectory,
   localCopy,
-  MAX_CSS_BYTES,
-  readPrefix,
   removeEmptyFailures,
   removeIfLink,
   seenKey,
@@ -1231,13 +1233,13 @@ class Walker {
     body: HeldBody | undefined,
   ): PageLink[] {
     try {
-      if (kind === "css") {
-        // Stylesheets are read whole, up to a bound; pages a chunk at a time, whatever their size.
-        const css = text ??
-          (body ? heldPrefix(body, MAX_CSS_BYTES) : readPrefix(path, MAX_CSS_BYTES));
-        return extractCssLinks(css, url);
-      }
+      // Pages and stylesheets are read a chunk at a time, whatever their size.
       const chunks = text !== undefined ? [text] : body ? heldChunks(body) : fileChunks(path);
+      if (kind === "css") {
+        return text !== undefined
+          ? extractCssLinks(text, url)
+          : extractCssLinksFromChunks(chunks, url);
+      }
       const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,

@@ -1299,6 +1299,50 @@ Deno.test("wget -r: the links of a page of 64 MiB are read without its size in m
   );
 });
 
+Deno.test("wget -r: the links of a stylesheet of 64 MiB are read without its size in memory", async () => {
+  // A stylesheet past the 1 MiB of text kept is read for its links from its file, a piece of
+  // 32 KiB at a time, as a page is: peak resident memory +12 to +14 MiB against a sheet of 64 KiB.
+  // It was read whole up to 16 MiB, bytes and text both, and no further: +71 to +73 MiB, and
+  // `/y.png`, at its end, never asked for. No timing in the bound.
+  await using dir = await tempDir();
+  const peaks: number[] = [];
+  for (const size of [64 * 1024, 64 * 1024 * 1024]) {
+    const requests: string[] = [];
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      (request) => {
+        const path = new URL(request.url).pathname;
+        requests.push(`${request.method} ${path}`);
+        if (path === "/") {
+          const page = `<link rel="stylesheet" href="s.css">`;
+          return new Response(page, { headers: { "content-type": "text/html" } });
+        }
+        if (path === "/s.css") {
+          const tail = `p { background: url(/y.png) }\n`;
+          return new Response(largePage(size, tail, () => {}), {
+            headers: { "content-type": "text/css" },
+          });
+        }
+        return new Response(path === "/y.png" ? "y\n" : "no\n", {
+          status: path === "/y.png" ? 200 : 404,
+        });
+      },
+    );
+    const cwd = `${dir.path}/run-${size}`;
+    await Deno.mkdir(cwd);
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const run = await wgetPeakMemory(["-r", "-P", "out", url], cwd, { TMPDIR: dir.path });
+    assert.equal(run.code, 0);
+    assert.ok(requests.includes("GET /y.png"), requests.join("\n"));
+    peaks.push(run.peakBytes);
+  }
+  const [small, large] = peaks as [number, number];
+  assert.ok(
+    large - small < 32 * 1024 * 1024,
+    `peak ${(large / 2 ** 20).toFixed(1)} MiB against ${(small / 2 ** 20).toFixed(1)} MiB`,
+  );
+});
+
 Deno.test("wget -r --content-disposition --max-threads 2: a held body's temporary file is in TMPDIR, never seen there, and gone with a run interrupted", async () => {
   // `/a.html`'s 64 MiB stop after 56 MiB: netkit has read 56 MiB less what the sockets hold (at
   // most 36 MiB: tcp_rmem's and tcp_wmem's largest here), past the 1 MiB kept in memory, so the

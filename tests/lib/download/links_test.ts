@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   extractCssLinks,
+  extractCssLinksFromChunks,
   extractHtmlLinks,
   extractHtmlLinksFromChunks,
 } from "../../../lib/download/links.ts";
@@ -306,4 +307,101 @@ Deno.test("extractHtmlLinks() resolves a link as new URL() does, page after page
       page,
     );
   }
+});
+
+/** Stylesheets whose every construct may be cut between two chunks. */
+const TRICKY_SHEETS = [
+  `@import url("a.css"); @import 'b.css'; /* url(no.png) @import "no.css"; */ p{background:url(c.png)}`,
+  `a { background: URL( 'q\\'s.png' ) } b { content: "url(no.png) \\" url(no2.png)" } c{x:url(d\\).png)}`,
+  `@IMPORT\n\t  "i\\6d p.css" screen; @import url( e.css ); @importx.css; xurl(no.png) -url(no.png) _url(n.png)`,
+  `/**/url(f.png)/***/url(g.png)/* * / */url(h.png) /*/ url(no.png) */ 'a\nurl(i.png)`,
+  `p { background: url(a b.png) url(j\\ k.png) url( l.png\t\n) url(data:x) url() url("") url('m.png'x) }`,
+  `\u00e9t\u00e9 { background: url(\u00e9l\u00e8ve.png) } @import "\uf7e9\uf780.css"; q{b:url('\uf7ff.png')}`,
+  `\\url(no.png) \\@import "no.css"; u\\rl(no.png) @\\import "x.css"; url(n.png`,
+  `@import "unclosed.css; url(no.png)`,
+  `p { b: url("o.png" x y ) url('unclosed.png) }`,
+  `/* unclosed url(no.png)`,
+  `q { content: "open url(no.png)`,
+  `@import`,
+  `@import  url(`,
+  `url(\\`,
+  `x\\`,
+];
+
+/** `extractCssLinks`'s links as plain values (to compare with the chunked reading). */
+function cssLinksOf(css: string): unknown[] {
+  return extractCssLinks(css, "http://h/css/s.css");
+}
+
+Deno.test("extractCssLinksFromChunks() finds what extractCssLinks() finds, the text cut anywhere in 2 or 3", () => {
+  const base = "http://h/css/s.css";
+  let compared = 0;
+  for (const css of TRICKY_SHEETS) {
+    const whole = cssLinksOf(css);
+    assert.deepEqual(extractCssLinksFromChunks([css], base), whole, css);
+    assert.deepEqual(extractCssLinksFromChunks([...css], base), whole, `${css} by characters`);
+    for (let a = 0; a <= css.length; a++) {
+      const two = [css.slice(0, a), css.slice(a)];
+      assert.deepEqual(extractCssLinksFromChunks(two, base), whole, JSON.stringify(two));
+      for (let b = a; b <= css.length; b++) {
+        const three = [css.slice(0, a), css.slice(a, b), css.slice(b)];
+        assert.deepEqual(extractCssLinksFromChunks(three, base), whole, JSON.stringify(three));
+        compared++;
+      }
+    }
+  }
+  // (The sheets have links to find: the comparison is not of empty lists only.)
+  assert.ok(TRICKY_SHEETS.filter((css) => cssLinksOf(css).length > 0).length >= 7);
+  assert.ok(compared > 10_000);
+});
+
+Deno.test("extractCssLinksFromChunks() agrees with extractCssLinks() on random sheets cut at random", () => {
+  const pieces = [
+    "url(",
+    "URL(",
+    "@import",
+    "@IMPORT ",
+    "/*",
+    "*/",
+    "*",
+    "/",
+    '"',
+    "'",
+    "\\",
+    ")",
+    "(",
+    " ",
+    "\n",
+    "a.png",
+    "b",
+    "-",
+    "\u00e9",
+    "\uf7c3",
+    ";",
+    "u",
+    "r",
+    "l",
+  ];
+  let seed = 34;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let found = 0;
+  for (let n = 0; n < 3000; n++) {
+    let css = "";
+    const length = 1 + Math.floor(random() * 40);
+    for (let k = 0; k < length; k++) css += pieces[Math.floor(random() * pieces.length)];
+    const whole = cssLinksOf(css);
+    found += whole.length;
+    const chunks: string[] = [];
+    for (let at = 0; at < css.length;) {
+      const size = 1 + Math.floor(random() * 8);
+      chunks.push(css.slice(at, at + size));
+      at += size;
+    }
+    assert.deepEqual(
+      extractCssLinksFromChunks(chunks, "http://h/css/s.css"),
+      whole,
+      JSON.stringify(chunks),
+    );
+  }
+  assert.ok(found > 150, `${found}`);
 });

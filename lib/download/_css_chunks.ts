@@ -1,0 +1,230 @@
+/**
+ * A stylesheet's URL values read from its text given in pieces (a file read a chunk at a time),
+ * exactly as `extractCssLinks` reads the whole text (links.ts's `cssLinks`): what is carried from
+ * one piece to the next is the scanner's place (inside a comment, a string, a `url(...)`, after
+ * `@import`), a few characters of lookahead (`url(`, `@import`, `/*`, an escape's `\`) and the
+ * text of a URL value being read, so memory stays flat whatever the sheet's size.
+ * @module
+ */
+
+/** Whether `c` is CSS white space (as `cssLinks` skips it). */
+export function isCssSpace(c: string | undefined): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
+}
+
+/**
+ * Whether CSS reads an unquoted `url(...)` value (escapes taken out) as no URL: one with a blank,
+ * a quote, a `(` or a control character.
+ */
+export function isBadUrl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x20 || code === 0x22 || code === 0x27 || code === 0x28 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Calls `found(raw, start, expectCss)` for every URL value of a stylesheet given in `chunks`, in
+ * order, as `cssLinks` finds them in the whole text: `raw` as written (escapes kept), `start` its
+ * position in the whole text, `expectCss` for an `@import`. Stops reading `chunks` where the
+ * whole-text scan stops (an unclosed comment, string or `url(`).
+ */
+export function scanCssChunks(
+  chunks: Iterable<string>,
+  found: (raw: string, start: number, expectCss: boolean) => void,
+): void {
+  const scan = cssScan(found);
+  scan.next();
+  for (const chunk of chunks) {
+    if (chunk !== "" && scan.next(chunk).done) return;
+  }
+  scan.next(undefined);
+}
+
+/** The character-level scan: each `yield` asks for the next chunk (undefined at the end). */
+function* cssScan(
+  found: (raw: string, start: number, expectCss: boolean) => void,
+): Generator<void, void, string | undefined> {
+  /** The text at hand: what is left of the last chunks, then the newest. */
+  let buf = "";
+  /** The position of `buf[0]` in the whole text. */
+  let base = 0;
+  /** The character before `buf[0]` (for the one look back, before `url(`). */
+  let before: string | undefined;
+  /** The place in `buf`; past its end by one after an escape's `\` at its end. */
+  let i = 0;
+  /** Where in `buf` a URL value being read starts (-1: none), and its text before `buf`. */
+  let mark = -1;
+  let held: string[] = [];
+  let ended = false;
+
+  /** Takes the next chunk, dropping what is read; false at the end of the text. */
+  function* more(): Generator<void, boolean, string | undefined> {
+    if (ended) return false;
+    const chunk = yield;
+    if (chunk === undefined) {
+      ended = true;
+      return false;
+    }
+    const keep = Math.min(i, buf.length);
+    if (mark >= 0) {
+      if (keep > mark) held.push(buf.slice(mark, keep));
+      mark = 0;
+    }
+    if (keep > 0) before = buf[keep - 1];
+    buf = keep === buf.length ? chunk : buf.slice(keep) + chunk;
+    base += keep;
+    i -= keep;
+    return true;
+  }
+  /** Reads on until `n` characters from `i` are at hand (fewer only at the end of the text). */
+  function* fill(n: number): Generator<void, boolean, string | undefined> {
+    while (buf.length - i < n) {
+      if (!(yield* more())) return false;
+    }
+    return true;
+  }
+  /** The URL value from `mark` to `end` (in `buf`), and no value read any more. */
+  const take = (end: number): string => {
+    const tail = buf.slice(mark, end);
+    const raw = held.length === 0 ? tail : held.join("") + tail;
+    held = [];
+    mark = -1;
+    return raw;
+  };
+  /** Where the string whose quote is before `i` closes (escaped quotes skipped); -1 if never. */
+  function* closingQuote(quote: string): Generator<void, number, string | undefined> {
+    while (true) {
+      for (; i < buf.length; i++) {
+        if (buf[i] === "\\") i++;
+        else if (buf[i] === quote) return i;
+      }
+      if (!(yield* more())) return -1;
+    }
+  }
+  /** Reads a `url(...)` whose `(` is before `i`, to past its `)`; false at the end of the text. */
+  function* readUrl(expectCss: boolean): Generator<void, boolean, string | undefined> {
+    while (true) {
+      while (i < buf.length && isCssSpace(buf[i])) i++;
+      if (i < buf.length) break;
+      if (!(yield* more())) return false;
+    }
+    const quote = buf[i];
+    if (quote === '"' || quote === "'") {
+      i++;
+      mark = i;
+      const start = base + i;
+      const close = yield* closingQuote(quote);
+      if (close < 0) return false;
+      found(take(close), start, expectCss);
+      while (true) {
+        const paren = buf.indexOf(")", i);
+        if (paren >= 0) {
+          i = paren + 1;
+          return true;
+        }
+        i = buf.length;
+        if (!(yield* more())) return false;
+      }
+    }
+    mark = i;
+    const start = base + i;
+    while (true) {
+      while (i < buf.length && buf[i] !== ")") i += buf[i] === "\\" ? 2 : 1;
+      if (i < buf.length) break;
+      if (!(yield* more())) return false;
+    }
+    let raw = take(i);
+    let end = raw.length;
+    while (end > 0 && isCssSpace(raw[end - 1])) end--;
+    if (end < raw.length) raw = raw.slice(0, end);
+    if (!isBadUrl(raw.replace(/\\[^]/g, ""))) found(raw, start, expectCss);
+    i++;
+    return true;
+  }
+
+  while (true) {
+    if (i >= buf.length && !(yield* fill(1))) return;
+    const c = buf[i];
+    if (c === "/") {
+      if (buf.length - i < 2) yield* fill(2);
+      if (buf[i + 1] !== "*") {
+        i++;
+        continue;
+      }
+      i += 2;
+      while (true) {
+        const close = buf.indexOf("*/", i);
+        if (close >= 0) {
+          i = close + 2;
+          break;
+        }
+        // (The last character may be the `*` of `*/`.)
+        i = Math.max(i, buf.length - 1);
+        if (!(yield* more())) return;
+      }
+    } else if (c === '"' || c === "'") {
+      i++;
+      while (true) {
+        for (; i < buf.length; i++) {
+          if (buf[i] === "\\") i++;
+          else if (buf[i] === c || buf[i] === "\n") break;
+        }
+        if (i < buf.length) break;
+        if (!(yield* more())) return;
+      }
+      i++;
+    } else if (c === "\\") {
+      i += 2;
+    } else if (c === "u" || c === "U") {
+      if (buf.length - i < 4) yield* fill(4);
+      if (buf.slice(i, i + 4).toLowerCase() !== "url(") {
+        i++;
+        continue;
+      }
+      const previous = i > 0 ? buf[i - 1] : before;
+      i += 4;
+      if (previous !== undefined && /[\w-]/.test(previous)) continue;
+      if (!(yield* readUrl(false))) return;
+    } else if (c === "@") {
+      if (buf.length - i < 7) yield* fill(7);
+      if (buf.slice(i, i + 7).toLowerCase() !== "@import") {
+        i++;
+        continue;
+      }
+      i += 7;
+      while (true) {
+        while (i < buf.length && isCssSpace(buf[i])) i++;
+        if (i < buf.length) break;
+        if (!(yield* more())) return;
+      }
+      const quote = buf[i];
+      if (quote === '"' || quote === "'") {
+        i++;
+        mark = i;
+        const start = base + i;
+        const close = yield* closingQuote(quote);
+        if (close < 0) return;
+        found(take(close), start, true);
+        i = close + 1;
+      } else {
+        if (buf.length - i < 4) yield* fill(4);
+        if (buf.slice(i, i + 4).toLowerCase() === "url(") {
+          i += 4;
+          if (!(yield* readUrl(true))) return;
+        }
+      }
+    } else {
+      // (On to the next character that may start something.)
+      i++;
+      while (i < buf.length && STARTS[buf.charCodeAt(i)] !== 1) i++;
+    }
+  }
+}
+
+/** The characters that may start a comment, a string, an escape, `url(` or `@import`. */
+const STARTS = new Uint8Array(128);
+for (const c of "/\"'\\uU@") STARTS[c.charCodeAt(0)] = 1;
