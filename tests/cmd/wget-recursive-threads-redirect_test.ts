@@ -1259,88 +1259,65 @@ Deno.test("wget -r --max-threads 2: the text of a held page of 64 MiB does not s
   }
 });
 
-Deno.test("wget -r: the links of a page of 64 MiB are read without its size in memory", async () => {
-  // A page past the 1 MiB of text kept is read for its links from its file, a piece at a time.
-  // In pieces of 256 KiB (text of 256 to 512 KiB, each in V8's large-object space, which only a
-  // full collection frees) the run's peak resident memory was +47 to +54 MiB against a page of
-  // 64 KiB; in pieces of 32 KiB, ~+18 MiB (V8's young generation grown, whatever the page's
-  // size). The links at its end are read (`/y.html` asked for). No timing in the bound.
+Deno.test("wget -r: the links of a page or a stylesheet of 64 MiB are read without its size in memory", async () => {
+  // A page or stylesheet past the 1 MiB of text kept is read for its links from its file, a
+  // piece at a time. A page in pieces of 256 KiB (text of 256 to 512 KiB, each in V8's
+  // large-object space, which only a full collection frees) made the run's peak resident memory
+  // +47 to +54 MiB against a page of 64 KiB; in pieces of 32 KiB, ~+18 MiB (V8's young generation
+  // grown, whatever the page's size). A stylesheet was read whole up to 16 MiB, bytes and text
+  // both, and no further: +71 to +73 MiB, and `/y.png`, at its end, never asked for; a piece of
+  // 32 KiB at a time, +12 to +14 MiB. The links at the end are read (`/y.html`, `/y.png` asked
+  // for). No timing in the bound.
   await using dir = await tempDir();
-  const peaks: number[] = [];
-  for (const size of [64 * 1024, 64 * 1024 * 1024]) {
-    const requests: string[] = [];
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      (request) => {
-        const path = new URL(request.url).pathname;
-        requests.push(`${request.method} ${path}`);
-        const headers = { "content-type": "text/html" };
-        if (path === "/") {
-          return new Response(largePage(size, `<a href="/y.html">y</a>\n`, () => {}), { headers });
-        }
-        return new Response(path === "/y.html" ? "y\n" : "no\n", {
-          status: path === "/y.html" ? 200 : 404,
-          headers,
-        });
-      },
-    );
-    const cwd = `${dir.path}/run-${size}`;
-    await Deno.mkdir(cwd);
-    const url = `http://127.0.0.1:${server.addr.port}/`;
-    const run = await wgetPeakMemory(["-r", "-P", "out", url], cwd, { TMPDIR: dir.path });
-    assert.equal(run.code, 0);
-    assert.ok(requests.includes("GET /y.html"), requests.join("\n"));
-    peaks.push(run.peakBytes);
-  }
-  const [small, large] = peaks as [number, number];
-  assert.ok(
-    large - small < 32 * 1024 * 1024,
-    `peak ${(large / 2 ** 20).toFixed(1)} MiB against ${(small / 2 ** 20).toFixed(1)} MiB`,
-  );
-});
-
-Deno.test("wget -r: the links of a stylesheet of 64 MiB are read without its size in memory", async () => {
-  // A stylesheet past the 1 MiB of text kept is read for its links from its file, a piece of
-  // 32 KiB at a time, as a page is: peak resident memory +12 to +14 MiB against a sheet of 64 KiB.
-  // It was read whole up to 16 MiB, bytes and text both, and no further: +71 to +73 MiB, and
-  // `/y.png`, at its end, never asked for. No timing in the bound.
-  await using dir = await tempDir();
-  const peaks: number[] = [];
-  for (const size of [64 * 1024, 64 * 1024 * 1024]) {
-    const requests: string[] = [];
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
-      (request) => {
-        const path = new URL(request.url).pathname;
-        requests.push(`${request.method} ${path}`);
-        if (path === "/") {
-          const page = `<link rel="stylesheet" href="s.css">`;
-          return new Response(page, { headers: { "content-type": "text/html" } });
-        }
-        if (path === "/s.css") {
-          const tail = `p { background: url(/y.png) }\n`;
-          return new Response(largePage(size, tail, () => {}), {
-            headers: { "content-type": "text/css" },
+  const kinds = [
+    { name: "page", type: "text/html", tail: `<a href="/y.html">y</a>\n`, last: "/y.html" },
+    {
+      name: "stylesheet",
+      type: "text/css",
+      tail: `p { background: url(/y.png) }\n`,
+      last: "/y.png",
+    },
+  ];
+  for (const { name, type, tail, last } of kinds) {
+    const peaks: number[] = [];
+    for (const size of [64 * 1024, 64 * 1024 * 1024]) {
+      const requests: string[] = [];
+      await using server = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen() {} },
+        (request) => {
+          const path = new URL(request.url).pathname;
+          requests.push(`${request.method} ${path}`);
+          // The stylesheet's page links it; the page is the start.
+          if (path === "/" && type === "text/css") {
+            const page = `<link rel="stylesheet" href="s.css">`;
+            return new Response(page, { headers: { "content-type": "text/html" } });
+          }
+          if (path === (type === "text/css" ? "/s.css" : "/")) {
+            return new Response(largePage(size, tail, () => {}), {
+              headers: { "content-type": type },
+            });
+          }
+          return new Response(path === last ? "y\n" : "no\n", {
+            status: path === last ? 200 : 404,
           });
-        }
-        return new Response(path === "/y.png" ? "y\n" : "no\n", {
-          status: path === "/y.png" ? 200 : 404,
-        });
-      },
+        },
+      );
+      const cwd = `${dir.path}/${name}-${size}`;
+      await Deno.mkdir(cwd);
+      const url = `http://127.0.0.1:${server.addr.port}/`;
+      const run = await wgetPeakMemory(["-r", "-P", "out", url], cwd, { TMPDIR: dir.path });
+      assert.equal(run.code, 0, name);
+      assert.ok(requests.includes(`GET ${last}`), `${name}: ${requests.join("\n")}`);
+      peaks.push(run.peakBytes);
+    }
+    const [small, large] = peaks as [number, number];
+    assert.ok(
+      large - small < 32 * 1024 * 1024,
+      `${name}: peak ${(large / 2 ** 20).toFixed(1)} MiB against ${
+        (small / 2 ** 20).toFixed(1)
+      } MiB`,
     );
-    const cwd = `${dir.path}/run-${size}`;
-    await Deno.mkdir(cwd);
-    const url = `http://127.0.0.1:${server.addr.port}/`;
-    const run = await wgetPeakMemory(["-r", "-P", "out", url], cwd, { TMPDIR: dir.path });
-    assert.equal(run.code, 0);
-    assert.ok(requests.includes("GET /y.png"), requests.join("\n"));
-    peaks.push(run.peakBytes);
   }
-  const [small, large] = peaks as [number, number];
-  assert.ok(
-    large - small < 32 * 1024 * 1024,
-    `peak ${(large / 2 ** 20).toFixed(1)} MiB against ${(small / 2 ** 20).toFixed(1)} MiB`,
-  );
 });
 
 Deno.test("wget -r --content-disposition --max-threads 2: a held body's temporary file is in TMPDIR, never seen there, and gone with a run interrupted", async () => {
