@@ -105,21 +105,34 @@ function* cssScan(
       if (!(yield* more())) return -1;
     }
   }
-  /** Reads a `url(...)` whose `(` is before `i`, to past its `)`; false at the end of the text. */
-  function* readUrl(expectCss: boolean): Generator<void, boolean, string | undefined> {
+  /** Skips CSS white space from `i`; false at the end of the text. */
+  function* skipSpaces(): Generator<void, boolean, string | undefined> {
     while (true) {
       while (i < buf.length && isCssSpace(buf[i])) i++;
-      if (i < buf.length) break;
+      if (i < buf.length) return true;
       if (!(yield* more())) return false;
     }
+  }
+  /** Reads the string whose `quote` is at `i` as a URL value, to past its close; false if none. */
+  function* readQuoted(
+    quote: string,
+    expectCss: boolean,
+  ): Generator<void, boolean, string | undefined> {
+    i++;
+    mark = i;
+    const start = base + i;
+    const close = yield* closingQuote(quote);
+    if (close < 0) return false;
+    found(take(close), start, expectCss);
+    i = close + 1;
+    return true;
+  }
+  /** Reads a `url(...)` whose `(` is before `i`, to past its `)`; false at the end of the text. */
+  function* readUrl(expectCss: boolean): Generator<void, boolean, string | undefined> {
+    if (!(yield* skipSpaces())) return false;
     const quote = buf[i];
     if (quote === '"' || quote === "'") {
-      i++;
-      mark = i;
-      const start = base + i;
-      const close = yield* closingQuote(quote);
-      if (close < 0) return false;
-      found(take(close), start, expectCss);
+      if (!(yield* readQuoted(quote, expectCss))) return false;
       while (true) {
         const paren = buf.indexOf(")", i);
         if (paren >= 0) {
@@ -196,20 +209,10 @@ function* cssScan(
         continue;
       }
       i += 7;
-      while (true) {
-        while (i < buf.length && isCssSpace(buf[i])) i++;
-        if (i < buf.length) break;
-        if (!(yield* more())) return;
-      }
+      if (!(yield* skipSpaces())) return;
       const quote = buf[i];
       if (quote === '"' || quote === "'") {
-        i++;
-        mark = i;
-        const start = base + i;
-        const close = yield* closingQuote(quote);
-        if (close < 0) return;
-        found(take(close), start, true);
-        i = close + 1;
+        if (!(yield* readQuoted(quote, true))) return;
       } else {
         if (buf.length - i < 4) yield* fill(4);
         if (buf.slice(i, i + 4).toLowerCase() === "url(") {
