@@ -1010,7 +1010,7 @@ class Walker {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    const path = this.#urlToFile.get(item.url);
+    let path = this.#urlToFile.get(item.url);
     // With several threads, a fetch before it in the queue that writes this file (another URL
     // of its name: -nd's robots.txt of two hosts; under -E one whose name the answer's type
     // makes this one) registers it for its own URL, which takes it from this one (GNU's
@@ -1026,7 +1026,11 @@ class Walker {
     // only once that fetch is done and its page read.
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
     if (path !== undefined && !removable && writers.length === 0) {
-      return this.#downloadedAlready(item, path);
+      if (!lock || await this.#keptThroughRedirectsBefore(item.url, lock.order)) {
+        return this.#downloadedAlready(item, this.#urlToFile.get(item.url)!);
+      }
+      // Taken from it meanwhile: asked for, as a URL not downloaded.
+      path = undefined;
     }
     const before = writers.length > 0
       ? Promise.all(writers.map((writer) => writer.fetched))
@@ -1088,6 +1092,27 @@ class Walker {
     const writers = this.#writersBefore(saved, order);
     if (writers.length > 0) await Promise.all(writers.map((writer) => writer.fetched));
     return this.#urlToFile.has(url);
+  }
+
+  /**
+   * With several threads, whether `url` (`order` in the queue), found downloaded already, is one
+   * still once the fetches before it that were redirected have registered their files: a redirect
+   * is known only once answered, and one that lands on a URL of the same file takes it from this
+   * URL (GNU's register_download, even for a 304 under -N), which GNU's run then asks for again.
+   * Waits for every URL before it to land, then for the pages of those redirected to be read (as
+   * this URL's reading waits for them anyway). Threads random seed 2303013 (`-m -nH --cut-dirs=1
+   * --trust-server-names`): `/caf%C3%A9/`, in `index.html` by `/caf%C3%A9`'s redirect (a 304), was
+   * read from it where GNU asks for it again: `/ry2.html`, before it in the queue, was redirected
+   * to `/index.html` (a 304 too), which took `index.html` from it.
+   */
+  async #keptThroughRedirectsBefore(url: string, order: number): Promise<boolean> {
+    await this.#untilLandedBefore(order);
+    for (const redirects of this.#redirectedTo.values()) {
+      for (const redirect of redirects) {
+        if (redirect.order < order) await redirect.settled;
+      }
+    }
+    return await this.#keptThroughWritersBefore(url, order);
   }
 
   /** With several threads, the fetches before `order` in the queue that may write `path`. */
