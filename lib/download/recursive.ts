@@ -1609,6 +1609,7 @@ class Walker {
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
+      await this.#afterDirectoryReplacements(directories, how.order!);
       // Where a file is at its name already (the user's, an earlier run's, or this run's for
       // another URL of the name: `/` after `/index.html`), a redirect from a URL before it could
       // not take its GET without losing that file (see OwnGet): it is asked for only once every
@@ -1643,6 +1644,35 @@ class Walker {
       if (slot) this.#releaseSlot();
       numbered?.();
       fetchedDone();
+    }
+  }
+
+  /**
+   * With several threads, where a file stands at a directory of this fetch's path (`directories`,
+   * innermost first), waits for the fetches before it in the queue (`order`) whose files are below
+   * that name to be done and read: one whose file's own directory it is removes the file and makes
+   * the directory (GNU's mkalldirs: "directory danger"), so that this fetch's file can be written
+   * where GNU's run, one URL at a time, writes it; this fetch, asked for first, found the file and
+   * could not write its own ("Not a directory"). Threads random seed 2303279 (`-m -np -H -D
+   * localhost,127.0.0.1`, the start URL `/a`, redirected to `/a/`, saved as `a`): `/a/caf%C3%A9`,
+   * saved as `a/café`, replaced the file `a` with a directory before `/a/at@x/p2.html?q=a%2Fb`,
+   * after it in the queue, was written there. Only where such a file is there: the fetches below a
+   * directory are otherwise not made one at a time.
+   */
+  async #afterDirectoryReplacements(directories: string[], order: number): Promise<void> {
+    for (const directory of directories) {
+      let file: boolean;
+      try {
+        file = !Deno.lstatSync(directory).isDirectory;
+      } catch {
+        continue;
+      }
+      if (!file) return;
+      const below = [...this.#busyUnder.get(directory) ?? []].filter((holder) =>
+        holder.order !== undefined && holder.order < order
+      );
+      for (const holder of below) await holder.settled;
+      return;
     }
   }
 
