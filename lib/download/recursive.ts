@@ -1012,7 +1012,7 @@ class Walker {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    const path = this.#urlToFile.get(item.url);
+    let path = this.#urlToFile.get(item.url);
     // With several threads, a fetch before it in the queue that writes this file (another URL
     // of its name: -nd's robots.txt of two hosts; under -E one whose name the answer's type
     // makes this one) registers it for its own URL, which takes it from this one (GNU's
@@ -1028,7 +1028,11 @@ class Walker {
     // only once that fetch is done and its page read.
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
     if (path !== undefined && !removable && writers.length === 0) {
-      return this.#downloadedAlready(item, path);
+      if (!lock || await this.#keptThroughRedirectsBefore(item.url, lock.order)) {
+        return this.#downloadedAlready(item, this.#urlToFile.get(item.url)!);
+      }
+      // Taken from it meanwhile: asked for, as a URL not downloaded.
+      path = undefined;
     }
     const before = writers.length > 0
       ? Promise.all(writers.map((writer) => writer.fetched))
@@ -1090,6 +1094,27 @@ class Walker {
     const writers = this.#writersBefore(saved, order);
     if (writers.length > 0) await Promise.all(writers.map((writer) => writer.fetched));
     return this.#urlToFile.has(url);
+  }
+
+  /**
+   * With several threads, whether `url` (`order` in the queue), found downloaded already, is one
+   * still once the fetches before it that were redirected have registered their files: a redirect
+   * is known only once answered, and one that lands on a URL of the same file takes it from this
+   * URL (GNU's register_download, even for a 304 under -N), which GNU's run then asks for again.
+   * Waits for every URL before it to land, then for the pages of those redirected to be read (as
+   * this URL's reading waits for them anyway). Threads random seed 2303013 (`-m -nH --cut-dirs=1
+   * --trust-server-names`): `/caf%C3%A9/`, in `index.html` by `/caf%C3%A9`'s redirect (a 304), was
+   * read from it where GNU asks for it again: `/ry2.html`, before it in the queue, was redirected
+   * to `/index.html` (a 304 too), which took `index.html` from it.
+   */
+  async #keptThroughRedirectsBefore(url: string, order: number): Promise<boolean> {
+    await this.#untilLandedBefore(order);
+    for (const redirects of this.#redirectedTo.values()) {
+      for (const redirect of redirects) {
+        if (redirect.order < order) await redirect.settled;
+      }
+    }
+    return await this.#keptThroughWritersBefore(url, order);
   }
 
   /** With several threads, the fetches before `order` in the queue that may write `path`. */
@@ -1586,6 +1611,7 @@ class Walker {
       for (const previous of before) {
         if (previous) await (previous.order === undefined ? previous.fetched : previous.settled);
       }
+      await this.#afterDirectoryReplacements(directories, how.order!);
       // Where a file is at its name already (the user's, an earlier run's, or this run's for
       // another URL of the name: `/` after `/index.html`), a redirect from a URL before it could
       // not take its GET without losing that file (see OwnGet): it is asked for only once every
@@ -1620,6 +1646,35 @@ class Walker {
       if (slot) this.#releaseSlot();
       numbered?.();
       fetchedDone();
+    }
+  }
+
+  /**
+   * With several threads, where a file stands at a directory of this fetch's path (`directories`,
+   * innermost first), waits for the fetches before it in the queue (`order`) whose files are below
+   * that name to be done and read: one whose file's own directory it is removes the file and makes
+   * the directory (GNU's mkalldirs: "directory danger"), so that this fetch's file can be written
+   * where GNU's run, one URL at a time, writes it; this fetch, asked for first, found the file and
+   * could not write its own ("Not a directory"). Threads random seed 2303279 (`-m -np -H -D
+   * localhost,127.0.0.1`, the start URL `/a`, redirected to `/a/`, saved as `a`): `/a/caf%C3%A9`,
+   * saved as `a/café`, replaced the file `a` with a directory before `/a/at@x/p2.html?q=a%2Fb`,
+   * after it in the queue, was written there. Only where such a file is there: the fetches below a
+   * directory are otherwise not made one at a time.
+   */
+  async #afterDirectoryReplacements(directories: string[], order: number): Promise<void> {
+    for (const directory of directories) {
+      let file: boolean;
+      try {
+        file = !Deno.lstatSync(directory).isDirectory;
+      } catch {
+        continue;
+      }
+      if (!file) return;
+      const below = [...this.#busyUnder.get(directory) ?? []].filter((holder) =>
+        holder.order !== undefined && holder.order < order
+      );
+      for (const holder of below) await holder.settled;
+      return;
     }
   }
 

@@ -142,14 +142,22 @@ import {
  * --trust-server-names -c --max-threads 7`: `/ry2.html`, redirected to `/UP/x.y.HTML`, before it
  * in the queue, while that URL's own fetch was under way: GNU has its file by then and asks for the
  * rest, a 416; netkit looked for the file before that fetch had written it and asked for all of
- * it, a 200 saved again; 3 runs in 4 before, none in 4 after).
+ * it, a 200 saved again; 3 runs in 4 before, none in 4 after); 2303013 (`-m -nH --cut-dirs=1
+ * --trust-server-names -k -K --max-threads 5`: `/caf%C3%A9/`, in `index.html` by the redirect of
+ * `/caf%C3%A9` (a 304), was found downloaded there at its turn, before `/ry2.html`, ahead of it in
+ * the queue, was redirected to `/index.html` (a 304 too), which takes `index.html` from it in GNU's
+ * run (register_download): GNU asks for `/caf%C3%A9/` again, netkit did not; every run before);
+ * 2303279 (`-m -np -H -D localhost,127.0.0.1`, the start URL `/a`, redirected to `/a/`, saved as the
+ * file `a`: `/a/caf%C3%A9`, saved as `a/café`, removes it and makes the directory, GNU's mkalldirs,
+ * before `/a/at@x/p2.html?q=a%2Fb`, after it in the queue, is written below it; netkit's was asked
+ * for first and could not write its file, "Not a directory", and the runs parted; every run before).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
   ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515, 2300171],
-  ...[920053, 2301713, 2400832, 2500375, 2700747],
+  ...[920053, 2301713, 2400832, 2500375, 2700747, 2303013, 2303279],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
