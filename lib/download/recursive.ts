@@ -3262,7 +3262,12 @@ class Walker {
                   // and a name they accept is written over, as any other (threads random seed
                   // 2100046: a redirect from a rejected link to `/UP/index.html` under -nH
                   // --cut-dirs made `index.html.1.html`, where GNU writes over `index.html`).
-                  temporary = !acceptsFileName(named, options.acceptRules);
+                  // Where names are numbered (-nd's NAME.1), the free name is judged when made,
+                  // as for a header's name (random seed 1918034: `/r1.html?q=a+b`, a name -A
+                  // rejects, redirected to `/p46.html`, here already: GNU's NAME.1.tmp).
+                  // (Under -nc a name here is not numbered: judged as it is.)
+                  judgesFreeName = !clobbers && !options.noClobber;
+                  temporary = !judgesFreeName && !acceptsFileName(named, options.acceptRules);
                   if (!temporary) clobber = clobbers;
                 }
                 path = named + (temporary ? ".tmp" : "");

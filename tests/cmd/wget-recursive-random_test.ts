@@ -112,14 +112,17 @@ import {
  * said nothing); 1915294 (`-r -l 1 -E -nd -A [!p]*.html --ignore-case`: a second `index.html`
  * that `-A` rejects as `index.html.1` is `index.html.1.tmp.1.html` beside the first's
  * `index.html.1.tmp.html`, as GNU's ensure_extension numbers it; netkit said
- * `index.html.1.tmp.html.1`).
+ * `index.html.1.tmp.html.1`); 1918034 (`-r -A html,css -nd --trust-server-names`:
+ * `/r1.html?q=a+b`, a name `-A` rejects, redirected to `/p46.html`, whose `p46.html` is here,
+ * is saved as `p46.html.1.tmp`, as GNU's gethttp judges the free name it saves under; netkit
+ * judged `p46.html` and said `p46.html.1`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
   ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007, 1907684, 1911948],
-  1915294,
+  ...[1915294, 1918034],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
