@@ -1657,7 +1657,7 @@ class Walker {
    * where GNU's run, one URL at a time, writes it; this fetch, asked for first, found the file and
    * could not write its own ("Not a directory"). Threads random seed 2303279 (`-m -np -H -D
    * localhost,127.0.0.1`, the start URL `/a`, redirected to `/a/`, saved as `a`): `/a/caf%C3%A9`,
-   * saved as `a/café`, replaced the file `a` with a directory before `/a/at@x/p2.html?q=a%2Fb`,
+   * saved as `a/caf%C3%A9`, replaced the file `a` with a directory before `/a/at@x/p2.html?q=a%2Fb`,
    * after it in the queue, was written there. Only where such a file is there: the fetches below a
    * directory are otherwise not made one at a time.
    */
