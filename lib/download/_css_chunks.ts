@@ -7,7 +7,19 @@
  * @module
  */
 
-/** Whether `c` is CSS white space (as `cssLinks` skips it). */
+/**
+ * Whether `c` is CSS white space (as `cssLinks` skips it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isCssSpace } from "./_css_chunks.ts";
+ *
+ * assert.equal(isCssSpace("\f"), true);
+ * assert.equal(isCssSpace("\v"), false);
+ * assert.equal(isCssSpace(undefined), false);
+ * ```
+ */
 export function isCssSpace(c: string | undefined): boolean {
   return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
 }
@@ -15,6 +27,16 @@ export function isCssSpace(c: string | undefined): boolean {
 /**
  * Whether CSS reads an unquoted `url(...)` value (escapes taken out) as no URL: one with a blank,
  * a quote, a `(` or a control character.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBadUrl } from "./_css_chunks.ts";
+ *
+ * assert.equal(isBadUrl("img/a.png"), false);
+ * assert.equal(isBadUrl("a b.png"), true);
+ * assert.equal(isBadUrl("a(b.png"), true);
+ * ```
  */
 export function isBadUrl(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
@@ -31,6 +53,18 @@ export function isBadUrl(value: string): boolean {
  * order, as `cssLinks` finds them in the whole text: `raw` as written (escapes kept), `start` its
  * position in the whole text, `expectCss` for an `@import`. Stops reading `chunks` where the
  * whole-text scan stops (an unclosed comment, string or `url(`).
+ *
+ * @example A `url(` cut between two chunks
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanCssChunks } from "./_css_chunks.ts";
+ *
+ * const found: [string, number, boolean][] = [];
+ * scanCssChunks(['@import "a.css"; p { background: u', "rl( b.png ) }"], (raw, start, css) => {
+ *   found.push([raw, start, css]);
+ * });
+ * assert.deepEqual(found, [["a.css", 9, true], ["b.png", 38, false]]);
+ * ```
  */
 export function scanCssChunks(
   chunks: Iterable<string>,
