@@ -70,7 +70,7 @@ export function scanCssChunks(
   chunks: Iterable<string>,
   found: (raw: string, start: number, expectCss: boolean) => void,
 ): void {
-  const scan = cssScan(found);
+  const scan = cssScan(found, { settled: 0 });
   scan.next();
   for (const chunk of chunks) {
     if (chunk !== "" && scan.next(chunk).done) return;
@@ -78,9 +78,60 @@ export function scanCssChunks(
   scan.next(undefined);
 }
 
-/** The character-level scan: each `yield` asks for the next chunk (undefined at the end). */
+/**
+ * {@linkcode scanCssChunks} a piece at a time, telling where every URL value before it has been
+ * found (`settled`): the start of a value still being read, or else where the scan stands.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CssChunkScanner } from "./_css_chunks.ts";
+ *
+ * const found: [string, number][] = [];
+ * const scanner = new CssChunkScanner((raw, start) => found.push([raw, start]));
+ * scanner.write("a { background: url(b");
+ * assert.equal(scanner.settled, 20);
+ * scanner.write(".png) }");
+ * assert.deepEqual(found, [["b.png", 20]]);
+ * assert.equal(scanner.settled, 28);
+ * scanner.end();
+ * ```
+ */
+export class CssChunkScanner {
+  readonly #scan: Generator<void, void, string | undefined>;
+  readonly #state = { settled: 0 };
+  #done = false;
+
+  /** A scan telling `found` of each URL value, its place and whether it is a stylesheet's. */
+  constructor(found: (raw: string, start: number, expectCss: boolean) => void) {
+    this.#scan = cssScan(found, this.#state);
+    this.#scan.next();
+  }
+
+  /** Where every URL value before it has been found. */
+  get settled(): number {
+    return this.#state.settled;
+  }
+
+  /** Scans the next piece. */
+  write(piece: string): void {
+    if (piece !== "" && !this.#done && this.#scan.next(piece).done) this.#done = true;
+  }
+
+  /** Scans to the end of the text. */
+  end(): void {
+    if (!this.#done) this.#scan.next(undefined);
+    this.#done = true;
+  }
+}
+
+/**
+ * The character-level scan: each `yield` asks for the next chunk (undefined at the end), with
+ * `state.settled` set to where every URL value before it has been found.
+ */
 function* cssScan(
   found: (raw: string, start: number, expectCss: boolean) => void,
+  state: { settled: number },
 ): Generator<void, void, string | undefined> {
   /** The text at hand: what is left of the last chunks, then the newest. */
   let buf = "";
@@ -93,11 +144,14 @@ function* cssScan(
   /** Where in `buf` a URL value being read starts (-1: none), and its text before `buf`. */
   let mark = -1;
   let held: string[] = [];
+  /** Where the URL value being read starts in the whole text. */
+  let valueStart = 0;
   let ended = false;
 
   /** Takes the next chunk, dropping what is read; false at the end of the text. */
   function* more(): Generator<void, boolean, string | undefined> {
     if (ended) return false;
+    state.settled = mark >= 0 ? valueStart : base + Math.min(i, buf.length);
     const chunk = yield;
     if (chunk === undefined) {
       ended = true;
@@ -154,7 +208,7 @@ function* cssScan(
   ): Generator<void, boolean, string | undefined> {
     i++;
     mark = i;
-    const start = base + i;
+    const start = valueStart = base + i;
     const close = yield* closingQuote(quote);
     if (close < 0) return false;
     found(take(close), start, expectCss);
@@ -178,7 +232,7 @@ function* cssScan(
       }
     }
     mark = i;
-    const start = base + i;
+    const start = valueStart = base + i;
     while (true) {
       while (i < buf.length && buf[i] !== ")") i += buf[i] === "\\" ? 2 : 1;
       if (i < buf.length) break;

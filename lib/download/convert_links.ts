@@ -6,9 +6,10 @@
  * @module
  */
 
-import { extractCssLinks, extractHtmlLinks, type HtmlLinkOptions, type PageLink } from "./links.ts";
+import { CssLinkReader, type HtmlLinkOptions, HtmlLinkReader, type PageLink } from "./links.ts";
 import { ConvertedFile } from "./_converted_file.ts";
 import { escapePageBytes, hasPageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+import { PAGE_CHUNK_BYTES } from "./_recursive_helpers.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -156,19 +157,6 @@ function fragmentOf(raw: string): string {
 }
 
 /**
- * A saved page's text: UTF-8, or else one character per byte (links keep their bytes, as the
- * walk read them, so every byte is written back as it was). Its bytes are not kept.
- */
-function readPageText(path: string): { text: string; utf8: boolean } {
-  const bytes = Deno.readFileSync(path);
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), utf8: true };
-  } catch {
-    return { text: new TextDecoder(PAGE_BYTES_DECODER_LABEL).decode(bytes), utf8: false };
-  }
-}
-
-/**
  * Options of {@linkcode convertLinks}; `followTags` and `ignoreTags` as the run that saved the
  * page had them (GNU wget converts only the links it would have followed).
  */
@@ -225,14 +213,36 @@ export function convertLinks(
   saved: ReadonlyMap<string, string>,
   options: ConvertLinksOptions = {},
 ): number {
-  const { text, utf8 } = readPageText(path);
-  const links: PageLink[] = kind === "css"
-    ? extractCssLinks(text, pageUrl)
-    : extractHtmlLinks(text, pageUrl, {
-      followTags: options.followTags,
-      ignoreTags: options.ignoreTags,
-    }).links;
-  links.sort((a, b) => a.start - b.start);
+  // UTF-8 when the whole page is; else one character per byte (links keep their bytes, as the
+  // walk read them, so every byte is written back as it was).
+  try {
+    return convertPage(path, pageUrl, kind, saved, options, true);
+  } catch (error) {
+    if (!(error instanceof NotUtf8)) throw error;
+    return convertPage(path, pageUrl, kind, saved, options, false);
+  }
+}
+
+/** A page read as UTF-8 that is not: read again one character per byte. */
+class NotUtf8 extends Error {}
+
+/**
+ * {@linkcode convertLinks} with the page read a piece at a time as UTF-8 (`utf8`; throws
+ * `NotUtf8` at the first byte that is not) or one character per byte, its new text written
+ * beside it as its links come: what is held of the page is a piece and the reader's window.
+ */
+function convertPage(
+  path: string,
+  pageUrl: string,
+  kind: "html" | "css",
+  saved: ReadonlyMap<string, string>,
+  options: ConvertLinksOptions,
+  utf8: boolean,
+): number {
+  const reader = kind === "css" ? new CssLinkReader(pageUrl) : new HtmlLinkReader(pageUrl, {
+    followTags: options.followTags,
+    ignoreTags: options.ignoreTags,
+  });
   // The new text, written beside the page as it is made.
   const converted = new ConvertedFile(path, utf8);
   let at = 0;
@@ -244,7 +254,8 @@ export function convertLinks(
   // The path to each saved file from this one, worked out once (a page links to the same files
   // many times).
   const relative = new Map<string, string>();
-  try {
+  /** Writes the text up to each link and the link's replacement. */
+  const convert = (links: PageLink[]) => {
     for (const link of links) {
       // An empty value (`href=""`, the page itself) is converted too, as GNU wget converts it.
       if (link.start < at || link.end < link.start) continue;
@@ -255,10 +266,10 @@ export function convertLinks(
       if (isBase) {
         base = link.url;
         // Emptied, but for its fragment, which GNU's replace_attr writes again (`#f`).
-        replacement = link.plain ? "" : fragmentOf(text.slice(link.start, link.end));
+        replacement = link.plain ? "" : fragmentOf(reader.text(link.start, link.end));
       } else if (local !== undefined && options.fileOnly) {
         // The link as the page writes it, entities and all, as GNU wget reads it there.
-        const written = text.slice(link.start, link.end);
+        const written = reader.text(link.start, link.end);
         const adjust = options.adjustExtension ?? false;
         replacement = localQuote(convertBasename(written, local), css, adjust);
         // GNU's replace_attr writes the fragment of the link again after it.
@@ -269,13 +280,13 @@ export function convertLinks(
         if (to === undefined) relative.set(local, to = relativePath(path, local));
         replacement = localQuote(to, css, options.adjustExtension ?? false);
         // As written, entities and all (GNU's replace_attr copies the page's bytes).
-        if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
+        if (!link.plain) replacement += fragmentOf(reader.text(link.start, link.end));
         toFiles++;
       } else if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(link.raw.trim())) {
         // A CSS link keeps its escapes (`url(a\\ b.png)`): its URL is the one resolved.
         const url = css && link.raw.includes("\\") ? link.url : asWritten(link.raw, base, link.url);
         replacement = css ? url : htmlQuote(url);
-        if (!link.plain) replacement += fragmentOf(text.slice(link.start, link.end));
+        if (!link.plain) replacement += fragmentOf(reader.text(link.start, link.end));
         toUrls++;
       } else {
         continue;
@@ -287,8 +298,8 @@ export function convertLinks(
       let start = link.start;
       let end = link.end;
       if (!link.plain) {
-        const quote = text[start - 1];
-        if ((quote === '"' || quote === "'") && text[end] === quote) {
+        const quote = reader.text(start - 1, start);
+        if ((quote === '"' || quote === "'") && reader.text(end, end + 1) === quote) {
           start--;
           end++;
           replacement = quote + replacement + quote;
@@ -296,22 +307,52 @@ export function convertLinks(
           replacement = `"${replacement}"`;
         }
       }
-      converted.write(text.slice(at, start));
+      converted.write(reader.text(at, start));
       converted.write(replacement);
       at = end;
       count++;
     }
+  };
+  try {
+    using file = Deno.openSync(path);
+    const buffer = new Uint8Array(PAGE_CHUNK_BYTES);
+    const decoder = new TextDecoder(utf8 ? "utf-8" : PAGE_BYTES_DECODER_LABEL, {
+      fatal: utf8,
+      ignoreBOM: true,
+    });
+    const decode = (bytes?: Uint8Array) => {
+      try {
+        return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+      } catch (error) {
+        throw error instanceof TypeError ? new NotUtf8() : error;
+      }
+    };
+    while (true) {
+      const n = file.readSync(buffer);
+      if (n === null) break;
+      convert(reader.write(decode(buffer.subarray(0, n))));
+      // The text before the place settled now is let go at the next piece: written out now.
+      if (reader.settled > at) {
+        converted.write(reader.text(at, reader.settled));
+        at = reader.settled;
+      }
+    }
+    convert(reader.write(decode()));
+    convert(reader.end());
+    if (count > 0) converted.write(reader.text(at));
   } catch (error) {
     // The new file of a conversion that failed midway goes.
     converted.discard();
     throw error;
   }
-  if (count === 0) return 0;
+  if (count === 0) {
+    converted.discard();
+    return 0;
+  }
   // Written beside the page first, then renamed over it (a new file, as GNU's unlink and
   // create: never through a hard link): a write that fails (a full disk) leaves the page, and
   // -K's backup, as they were, where writing the page itself again would leave it cut short;
   // the new file, cut short, is removed (a name taken meanwhile is someone else's, kept).
-  converted.write(text.slice(at));
   const convertedPath = converted.close();
   if (options.backupPath !== undefined) Deno.renameSync(path, options.backupPath);
   Deno.renameSync(convertedPath, path);

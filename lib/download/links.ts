@@ -10,7 +10,8 @@ import { TagScanner, type TagScannerHandlers } from "./_tag_scanner.ts";
 import { GnuTagScanner } from "./_gnu_tag_scanner.ts";
 import { escapePageBytes, hasPageBytes, resolveLinkFast } from "./_resolve_link.ts";
 import { escapeStrayPercents } from "./_gnu_reencode.ts";
-import { isBadUrl, isCssSpace, scanCssChunks } from "./_css_chunks.ts";
+import { CssChunkScanner, isBadUrl, isCssSpace, scanCssChunks } from "./_css_chunks.ts";
+import { TextWindow } from "./_text_window.ts";
 
 /** One link found in a page. */
 export interface PageLink {
@@ -252,6 +253,170 @@ export function extractHtmlLinksFromChunks(
   return scanner.finish();
 }
 
+/**
+ * The links of an HTML page given a piece at a time, with their places in the page's text (as
+ * {@linkcode extractHtmlLinks} gives them), handed out as soon as no link can come before them:
+ * what it holds of the text follows the page's longest tag or raw-text element (`<script>`,
+ * `<style>`), not the page's size, so that link conversion (`-k`) reads a page of any size in
+ * bounded memory.
+ *
+ * @example Links handed out as the page comes
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HtmlLinkReader } from "@netkit/netkit/download";
+ *
+ * const reader = new HtmlLinkReader("http://h/a/");
+ * const [link] = reader.write('<a href="b.html">b</a> <img sr');
+ * assert.equal(link!.url, "http://h/a/b.html");
+ * assert.equal(reader.text(link!.start, link!.end), "b.html");
+ * // The <img> tag's start: its link, still to come, lies after it.
+ * assert.equal(reader.settled, 23);
+ * assert.deepEqual(reader.write('c="c.png">'), []);
+ * assert.deepEqual(reader.end().map((l) => [l.url, reader.text(l.start, l.end)]), [
+ *   ["http://h/a/c.png", "c.png"],
+ * ]);
+ * ```
+ */
+export class HtmlLinkReader {
+  readonly #scanner: LinkScanner;
+  readonly #text = new TextWindow();
+  /** Links found whose place is not settled yet. */
+  #pending: PageLink[] = [];
+  #settled = 0;
+
+  /**
+   * A reader of the page at `pageUrl` (the base of its relative links).
+   *
+   * @param pageUrl The page's URL (after redirects).
+   * @param options Tags to follow or ignore (`--follow-tags`, `--ignore-tags`).
+   */
+  constructor(pageUrl: string, options: HtmlLinkOptions = {}) {
+    this.#scanner = htmlLinkScanner(pageUrl, options, this.#text);
+  }
+
+  /**
+   * Where every link before it has been handed out: the text from there on is held (and the
+   * text before it until the next {@linkcode HtmlLinkReader.write}).
+   */
+  get settled(): number {
+    return this.#settled;
+  }
+
+  /**
+   * Reads the next piece of the page; the text before the last {@linkcode
+   * HtmlLinkReader.settled} place is let go first.
+   *
+   * @returns The links before the new settled place, by place (links at one place in the
+   * order found), none of them handed out before.
+   */
+  write(piece: string): PageLink[] {
+    const text = this.#text;
+    text.release(this.#settled);
+    text.append(piece);
+    const scanner = this.#scanner;
+    scanner.parser.write(piece);
+    const settled = scanner.settled;
+    if (settled > this.#settled) this.#settled = settled;
+    return this.#settle(scanner.takeLinks(), this.#settled);
+  }
+
+  /** Ends the page: the links not handed out yet, by place. Its text stays readable. */
+  end(): PageLink[] {
+    const found = this.#scanner.finish().links;
+    this.#settled = this.#text.length;
+    return this.#settle(found, Infinity);
+  }
+
+  /**
+   * The page's text from `start` to `end`, "" when `end` is not after `start`.
+   *
+   * @throws {RangeError} for text before the place settled before the last write.
+   */
+  text(start: number, end?: number): string {
+    return this.#text.slice(start, end);
+  }
+
+  /** The pending links and `found` before `settled`, by place; the others kept pending. */
+  #settle(found: PageLink[], settled: number): PageLink[] {
+    let pending = this.#pending;
+    if (found.length > 0) pending = pending.length === 0 ? found : pending.concat(found);
+    if (pending.length === 0) return pending;
+    byPlace(pending);
+    let count = 0;
+    while (count < pending.length && pending[count]!.start < settled) count++;
+    this.#pending = count === pending.length ? [] : pending.slice(count);
+    return count === pending.length ? pending : pending.slice(0, count);
+  }
+}
+
+/**
+ * The links of a stylesheet given a piece at a time, with their places (as {@linkcode
+ * extractCssLinks} gives them), handed out as they are found, holding the text from the last
+ * settled place on: what {@linkcode HtmlLinkReader} is for HTML.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CssLinkReader } from "@netkit/netkit/download";
+ *
+ * const reader = new CssLinkReader("http://h/css/main.css");
+ * assert.deepEqual(reader.write("p { background: url(a"), []);
+ * const [link] = reader.write(".png) } h1 { }");
+ * assert.equal(link!.url, "http://h/css/a.png");
+ * assert.equal(reader.text(link!.start, link!.end), "a.png");
+ * assert.deepEqual(reader.end(), []);
+ * ```
+ */
+export class CssLinkReader {
+  readonly #sheetUrl: string;
+  readonly #text = new TextWindow();
+  readonly #scanner: CssChunkScanner;
+  #found: PageLink[] = [];
+  #settled = 0;
+
+  /** A reader of the stylesheet at `sheetUrl` (the base of its relative links). */
+  constructor(sheetUrl: string) {
+    this.#sheetUrl = sheetUrl;
+    this.#scanner = new CssChunkScanner((raw, start, expectCss) => {
+      const link = cssLink(raw, start, expectCss, this.#sheetUrl);
+      if (link !== undefined) this.#found.push(link);
+    });
+  }
+
+  /** Where every link before it has been handed out (see {@linkcode HtmlLinkReader.settled}). */
+  get settled(): number {
+    return this.#settled;
+  }
+
+  /** Reads the next piece of the sheet: the links found in it, in order. */
+  write(piece: string): PageLink[] {
+    const text = this.#text;
+    text.release(this.#settled);
+    text.append(piece);
+    this.#scanner.write(piece);
+    this.#settled = Math.max(this.#settled, this.#scanner.settled);
+    return this.#take();
+  }
+
+  /** Ends the sheet: the links not handed out yet. Its text stays readable. */
+  end(): PageLink[] {
+    this.#scanner.end();
+    this.#settled = this.#text.length;
+    return this.#take();
+  }
+
+  /** The sheet's text from `start` to `end` (see {@linkcode HtmlLinkReader.text}). */
+  text(start: number, end?: number): string {
+    return this.#text.slice(start, end);
+  }
+
+  #take(): PageLink[] {
+    const found = this.#found;
+    if (found.length > 0) this.#found = [];
+    return found;
+  }
+}
+
 /** A link's kind, as `LinkScanner.#add` takes it. */
 interface LinkKind {
   inline?: boolean;
@@ -263,8 +428,22 @@ interface LinkKind {
   refreshTimeout?: number;
 }
 
-/** A link without a place in the page's text. */
+/** A link read without its page's text, where no link has a place (see `LinkScanner`). */
 const noSpan = { start: 0, end: 0 };
+
+/** A link whose place in the page's text could not be found: conversion leaves it alone. */
+const unplaced = { start: -1, end: -1 };
+
+/** The text a scanner takes its links' places from: the whole page, or a window on it. */
+interface PageText {
+  readonly length: number;
+  slice(start: number, end?: number): string;
+}
+
+/** Sorts links by their places, links at one place kept in the order they were found. */
+function byPlace(links: PageLink[]): PageLink[] {
+  return links.sort((a, b) => a.start - b.start);
+}
 
 /**
  * A page's parser and its handlers, built once and used for page after page (a walk reads
@@ -281,7 +460,7 @@ class LinkScanner implements TagScannerHandlers {
   readonly #flat: boolean;
   #pageUrl = "";
   #options: HtmlLinkOptions = {};
-  #html: string | undefined;
+  #html: PageText | undefined;
   #follow: Set<string> | undefined;
   #ignore: Set<string> | undefined;
   #links: PageLink[] = [];
@@ -310,7 +489,7 @@ class LinkScanner implements TagScannerHandlers {
   }
 
   /** Starts on a page. */
-  start(pageUrl: string, options: HtmlLinkOptions, html: string | undefined): void {
+  start(pageUrl: string, options: HtmlLinkOptions, html: PageText | undefined): void {
     this.#pageUrl = pageUrl;
     this.#options = options;
     this.#html = html;
@@ -326,6 +505,22 @@ class LinkScanner implements TagScannerHandlers {
     this.#rawName = undefined;
     this.#rawText = "";
     this.#rawCss = false;
+  }
+
+  /**
+   * Where every link before it has been found: the last tag's start (a link of a tag still
+   * being read lies after it) or, inside a raw-text element, where its text starts (its links
+   * are found when it closes).
+   */
+  get settled(): number {
+    return this.#rawName !== undefined ? this.#rawStart : this.parser.startIndex;
+  }
+
+  /** The links found since the last call, in the order they were found. */
+  takeLinks(): PageLink[] {
+    const links = this.#links;
+    this.#links = [];
+    return links;
   }
 
   /** Ends the page: its links, and the scanner back to the idle ones, holding nothing of it. */
@@ -513,8 +708,9 @@ class LinkScanner implements TagScannerHandlers {
     const placed = source === style;
     const css = placed ? source : style;
     const links = this.#links;
+    const lost = this.#html === undefined ? noSpan : unplaced;
     for (const link of cssLinks(css, this.#base, placed ? at.start : 0)) {
-      links.push(placed ? link : { ...link, start: 0, end: 0 });
+      links.push(placed ? link : { ...link, ...lost });
     }
   }
 
@@ -547,7 +743,7 @@ class LinkScanner implements TagScannerHandlers {
     // attribute), the parsed value gives the same links without them.
     const source = this.#html?.slice(span.start, span.end);
     const placed = source !== undefined && decodeEntities(source) === decoded;
-    const value = placed ? span : noSpan;
+    const value = placed ? span : this.#html === undefined ? noSpan : unplaced;
     const text = placed ? source : decoded;
     const space = " \f\n\r\t";
     let offset = 0;
@@ -564,7 +760,7 @@ class LinkScanner implements TagScannerHandlers {
       }
       if (end > start) {
         const raw = placed ? decodeEntities(text.slice(start, end)) : text.slice(start, end);
-        const at = placed ? { start: value.start + start, end: value.start + end } : noSpan;
+        const at = placed ? { start: value.start + start, end: value.start + end } : value;
         this.#add(raw, at, {
           inline: true,
           plain: true,
@@ -627,7 +823,7 @@ const takeScanner = (function takeScanner(flat: boolean): LinkScanner {
 const htmlLinkScanner = (function htmlLinkScanner(
   pageUrl: string,
   options: HtmlLinkOptions,
-  html: string | undefined,
+  html: PageText | undefined,
 ): LinkScanner {
   const scanner = takeScanner(false);
   scanner.start(pageUrl, options, html);

@@ -1273,15 +1273,27 @@ Deno.test("wget -r: the links of a page or a stylesheet of 64 MiB are read witho
   // for). No timing in the bound.
   await using dir = await tempDir();
   const kinds = [
-    { name: "page", type: "text/html", tail: `<a href="/y.html">y</a>\n`, last: "/y.html" },
+    {
+      name: "page",
+      type: "text/html",
+      tail: `<a href="/y.html">y</a>\n`,
+      last: "/y.html",
+      converted: { file: "index.html", tail: `<a href="y.html">y</a>\n` },
+    },
     {
       name: "stylesheet",
       type: "text/css",
       tail: `p { background: url(/y.png) }\n`,
       last: "/y.png",
+      converted: { file: "s.css", tail: `p { background: url(y.png) }\n` },
     },
   ];
-  for (const { name, type, tail, last } of kinds) {
+  for (
+    const [{ name, type, tail, last, converted }, convert] of kinds.flatMap((kind) => [
+      [kind, false] as const,
+      [kind, true] as const,
+    ])
+  ) {
     const peaks: number[] = [];
     for (const size of [64 * 1024, 64 * 1024 * 1024]) {
       const requests: string[] = [];
@@ -1305,15 +1317,27 @@ Deno.test("wget -r: the links of a page or a stylesheet of 64 MiB are read witho
           });
         },
       );
-      const cwd = `${dir.path}/${name}-${size}`;
+      const cwd = `${dir.path}/${name}-${size}-${convert}`;
       await Deno.mkdir(cwd);
       const url = `http://127.0.0.1:${server.addr.port}/`;
-      const run = await wgetPeakMemory(["-r", "-P", "out", url], cwd, { TMPDIR: dir.path });
+      const args = ["-r", ...(convert ? ["-k"] : []), "-P", "out", url];
+      const run = await wgetPeakMemory(args, cwd, { TMPDIR: dir.path });
       assert.equal(run.code, 0, name);
       assert.ok(requests.includes(`GET ${last}`), `${name}: ${requests.join("\n")}`);
+      if (convert) {
+        // -k reads the page again, a piece at a time, and writes it converted beside it.
+        const file = `${cwd}/out/127.0.0.1:${server.addr.port}/${converted.file}`;
+        using saved = await Deno.open(file);
+        const end = new Uint8Array(converted.tail.length);
+        await saved.seek(-end.length, Deno.SeekMode.End);
+        assert.equal(await saved.read(end), end.length);
+        assert.equal(new TextDecoder().decode(end), converted.tail, name);
+        // The filler before it written back as it was.
+        assert.equal((await saved.stat()).size, size - tail.length + converted.tail.length);
+      }
       peaks.push(run.peakBytes);
     }
-    assertFlatPeak(peaks, name);
+    assertFlatPeak(peaks, `${name}${convert ? " -k" : ""}`);
   }
 });
 

@@ -136,3 +136,76 @@ Deno.test("convertLinks() writes a page of many write batches byte for byte, UTF
     "index.html",
   ]);
 });
+
+Deno.test("convertLinks() reads a page again byte for byte when a byte past its first pieces is not UTF-8", async () => {
+  await using dir = await tempDir();
+  const saved = new Map([["http://h/a/x.html", `${dir.path}/h/a/x.html`]]);
+  await Deno.mkdir(`${dir.path}/h/a`, { recursive: true });
+  const path = `${dir.path}/h/a/index.html`;
+  // UTF-8 (caf\u00e9 is c3 a9) for ~400 KiB, links converted all along, then one byte 0xff: the
+  // conversion under way as UTF-8 is dropped and the page read one character per byte, so c3 a9
+  // is written back as those two bytes, not as the UTF-8 of two characters.
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const page = (link: string) => {
+    const parts = Array.from(
+      { length: 4000 },
+      (_, n) =>
+        encode(`<p>caf\u00e9 ${"y".repeat(80)} <a href="${n % 2 ? link : "/far.html"}">l</a>\n`),
+    );
+    return new Uint8Array([...parts.flatMap((p) => [...p]), 0xff, ...encode(`<a href="${link}">`)]);
+  };
+  await Deno.writeFile(path, page("x.html"));
+  assert.equal(convertLinks(path, "http://h/a/", "html", saved), 4001);
+  const expected = [...page("x.html")];
+  const far = [...encode(`"/far.html"`)];
+  const absolute = [...encode(`"http://h/far.html"`)];
+  // Every "/far.html" made absolute, byte for byte elsewhere.
+  const result: number[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    if (far.every((b, k) => expected[i + k] === b)) {
+      result.push(...absolute);
+      i += far.length - 1;
+    } else {
+      result.push(expected[i]!);
+    }
+  }
+  assert.deepEqual(await Deno.readFile(path), new Uint8Array(result));
+  assert.deepEqual([...Deno.readDirSync(`${dir.path}/h/a`)].map((entry) => entry.name), [
+    "index.html",
+  ]);
+});
+
+Deno.test("convertLinks() keeps a UTF-8 page's byte order mark, as GNU wget", async () => {
+  // (It was dropped: the page was decoded with the mark taken off, then written without it.)
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/h`, { recursive: true });
+  const path = `${dir.path}/h/index.html`;
+  const text = `<a href="/x.html">x</a> <a href="/nope.html">n</a>\n`;
+  await Deno.writeFile(path, new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]));
+  const saved = new Map([["http://h/x.html", `${dir.path}/h/x.html`]]);
+  assert.equal(convertLinks(path, "http://h/", "html", saved), 2);
+  const converted = `<a href="x.html">x</a> <a href="http://h/nope.html">n</a>\n`;
+  assert.deepEqual(
+    await Deno.readFile(path),
+    new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(converted)]),
+  );
+});
+
+Deno.test("convertLinks() converts a stylesheet of many pieces, links cut between them", async () => {
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/h/css`, { recursive: true });
+  const path = `${dir.path}/h/css/s.css`;
+  // Rules of 61 to 157 characters: a `url(` falls across each 32 KiB piece's end somewhere.
+  const sheet = (link: (n: number) => string) =>
+    Array.from(
+      { length: 20_000 },
+      (_, n) => `.r${n} { background: url(${link(n)}) } /* ${"c".repeat(n % 97)} */\n`,
+    ).join("");
+  await Deno.writeTextFile(path, sheet((n) => (n % 3 ? `/img/${n}.png` : "/img/saved.png")));
+  const saved = new Map([["http://h/img/saved.png", `${dir.path}/h/img/saved.png`]]);
+  assert.equal(convertLinks(path, "http://h/css/s.css", "css", saved), 20_000);
+  assert.equal(
+    await Deno.readTextFile(path),
+    sheet((n) => (n % 3 ? `http://h/img/${n}.png` : "../img/saved.png")),
+  );
+});

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  CssLinkReader,
   extractCssLinks,
   extractCssLinksFromChunks,
   extractHtmlLinks,
   extractHtmlLinksFromChunks,
+  HtmlLinkReader,
+  type PageLink,
 } from "../../../lib/download/links.ts";
 
 const PAGE = "http://h/dir/page.html";
@@ -404,4 +407,166 @@ Deno.test("extractCssLinksFromChunks() agrees with extractCssLinks() on random s
     );
   }
   assert.ok(found > 150, `${found}`);
+});
+
+/** Links by place, links at one place in the order found (what the readers hand out). */
+function byPlace(links: PageLink[]): PageLink[] {
+  return [...links].sort((a, b) => a.start - b.start);
+}
+
+/** A page of `count` random pieces of markup (tags, raw text, entities, broken tags). */
+function randomMarkup(random: () => number, pieces: readonly string[], count: number): string {
+  let text = "";
+  for (let k = 0; k < count; k++) text += pieces[Math.floor(random() * pieces.length)];
+  return text;
+}
+
+/** `text` cut into pieces of 1 to `most` characters. */
+function randomCuts(random: () => number, text: string, most: number): string[] {
+  const chunks: string[] = [];
+  for (let at = 0; at < text.length;) {
+    const size = 1 + Math.floor(random() * most);
+    chunks.push(text.slice(at, at + size));
+    at += size;
+  }
+  return chunks;
+}
+
+/** Reads `chunks` with `reader`; every link handed out lies at or after the place settled before. */
+function readAll(
+  reader: HtmlLinkReader | CssLinkReader,
+  chunks: string[],
+): { links: PageLink[]; texts: string[] } {
+  const links: PageLink[] = [];
+  const texts: string[] = [];
+  const take = (found: PageLink[], settledBefore: number) => {
+    for (const link of found) {
+      if (link.start >= 0) {
+        assert.ok(link.start >= settledBefore, `${link.start} < ${settledBefore}`);
+      }
+      links.push(link);
+      texts.push(reader.text(Math.max(link.start, 0), Math.max(link.end, 0)));
+    }
+  };
+  for (const chunk of chunks) {
+    const before = reader.settled;
+    take(reader.write(chunk), before);
+    assert.ok(reader.settled >= before);
+  }
+  const before = reader.settled;
+  take(reader.end(), before);
+  return { links, texts };
+}
+
+Deno.test("HtmlLinkReader hands out extractHtmlLinks()'s links by place, however the page is cut", () => {
+  const pieces = [
+    `<a href="a.html">`,
+    `<a href='b.html#f'>`,
+    `<a href=c.html>`,
+    `<a href="x" href="y">`,
+    `<img src=i.png srcset="s1.png 1x, s2.png 2x" src=j.png>`,
+    `<img style="background:url('st.png')" src="k.png">`,
+    `<div style="background: url(d.png)">`,
+    `<base href="/base/">`,
+    `<form action="/post">`,
+    `<meta http-equiv="refresh" content="3; url=r.html">`,
+    `<link rel=stylesheet href="c.css">`,
+    `<style>p { background: url(sty.png) } @import "imp.css";</style>`,
+    `<script>var a = "<a href=scr.html>";</script>`,
+    `<noscript><img src=nos.png></noscript>`,
+    `<title><a href=t.html></title>`,
+    `<textarea><img src=ta.png></textarea>`,
+    `<!-- <a href=comment.html> -->`,
+    `&amp;`,
+    ` text `,
+    `\n`,
+    `<a href="e&amp;f.html">`,
+    `<p>`,
+    `</p>`,
+    `<`,
+    `>`,
+    `"`,
+    `'`,
+    `=`,
+    `<a href=`,
+    `<img src="`,
+    `<style>`,
+    `<script>`,
+    `</style>`,
+    `</script>`,
+    `url(`,
+    `\u00e9`,
+    `<iframe src=f.html>`,
+    `<a href="">`,
+  ];
+  let seed = 35;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let found = 0;
+  for (let n = 0; n < 1500; n++) {
+    const html = randomMarkup(random, pieces, 1 + Math.floor(random() * 30));
+    // Links whose place was not found (-1) are handed out where found, and left alone.
+    const all = extractHtmlLinks(html, PAGE).links;
+    const whole = byPlace(all.filter((l) => l.start >= 0));
+    found += whole.length;
+    const read = readAll(new HtmlLinkReader(PAGE), randomCuts(random, html, 1 + n % 24));
+    const placed = read.links.filter((l) => l.start >= 0);
+    assert.deepEqual(placed, whole, JSON.stringify(html));
+    assert.deepEqual(
+      read.links.filter((l) => l.start < 0),
+      all.filter((l) => l.start < 0),
+    );
+    assert.deepEqual(
+      read.texts.filter((_, i) => read.links[i]!.start >= 0),
+      whole.map((l) => html.slice(l.start, l.end)),
+    );
+  }
+  // The pages hold links: the comparison compares something.
+  assert.ok(found > 5000, `${found} links`);
+});
+
+Deno.test("CssLinkReader hands out extractCssLinks()'s links, however the sheet is cut", () => {
+  const pieces = [
+    "url(",
+    "url(a.png)",
+    "url( 'q.png' )",
+    '@import "i.css";',
+    "@import ",
+    "/*",
+    "*/",
+    '"',
+    "'",
+    "\\",
+    ")",
+    " ",
+    "a.png",
+    "b",
+    ";",
+    "u",
+    "\u00e9",
+  ];
+  let seed = 36;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let found = 0;
+  for (let n = 0; n < 3000; n++) {
+    const css = randomMarkup(random, pieces, 1 + Math.floor(random() * 40));
+    const whole = extractCssLinks(css, PAGE);
+    found += whole.length;
+    const read = readAll(new CssLinkReader(PAGE), randomCuts(random, css, 1 + n % 10));
+    assert.deepEqual(read.links, whole, JSON.stringify(css));
+    assert.deepEqual(read.texts, whole.map((l) => l.raw));
+  }
+  assert.ok(found > 1000, `${found} links`);
+});
+
+Deno.test("HtmlLinkReader holds the text from the last tag on, not the page", () => {
+  const reader = new HtmlLinkReader(PAGE);
+  let links = 0;
+  for (let i = 0; i < 2000; i++) {
+    links += reader.write(`<p>paragraph ${i}</p><a href="p${i}.html">${"x".repeat(500)}</a>`)
+      .length;
+    // Text a thousand pieces back is gone.
+    if (i > 1000) assert.throws(() => reader.text(0, 10), RangeError);
+  }
+  links += reader.end().length;
+  assert.equal(links, 2000);
 });

@@ -1,0 +1,85 @@
+/**
+ * The part of a page's text still needed while the page is read a piece at a time: pieces are
+ * appended at the end and let go from the front, and slices are taken by their places in the
+ * whole text. Private to `lib/download/`.
+ *
+ * @module
+ */
+
+/**
+ * A page's text from some place on, by places in the whole text. `length` is the whole text's
+ * length so far, as a string's would be, so the window stands where a whole text does (see
+ * `links.ts`'s scanner).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TextWindow } from "./_text_window.ts";
+ *
+ * const text = new TextWindow();
+ * text.append("<a href=");
+ * text.append('"b.html">');
+ * assert.equal(text.slice(3, 16), 'href="b.html"');
+ * text.release(9);
+ * assert.equal(text.slice(9, 15), "b.html");
+ * assert.equal(text.length, 17);
+ * assert.throws(() => text.slice(3, 10), RangeError);
+ * ```
+ */
+export class TextWindow {
+  /** The pieces held, in order. */
+  #pieces: string[] = [];
+  /** Where the first piece starts in the whole text. */
+  #piecesStart = 0;
+  /** Where text is held from: slices before it are gone. */
+  #heldFrom = 0;
+  /** The whole text's length so far. */
+  length = 0;
+
+  /** Adds the next piece of the text. */
+  append(piece: string): void {
+    if (piece === "") return;
+    this.#pieces.push(piece);
+    this.length += piece.length;
+  }
+
+  /** Lets the text before `place` go (never what is held after it). */
+  release(place: number): void {
+    if (place <= this.#heldFrom) return;
+    this.#heldFrom = Math.min(place, this.length);
+    let first = this.#pieces[0];
+    while (first !== undefined && this.#piecesStart + first.length <= this.#heldFrom) {
+      this.#piecesStart += first.length;
+      this.#pieces.shift();
+      first = this.#pieces[0];
+    }
+  }
+
+  /**
+   * The text from `start` to `end` (the end of the text when left out), as `String.slice` gives
+   * it for places inside the text; "" when `end` is not after `start`.
+   *
+   * @throws {RangeError} when `start` is before the text still held.
+   */
+  slice(start: number, end = this.length): string {
+    if (end > this.length) end = this.length;
+    if (end <= start) return "";
+    if (start < this.#heldFrom) {
+      throw new RangeError(`text before ${this.#heldFrom} is released (${start} asked)`);
+    }
+    const pieces = this.#pieces;
+    let at = this.#piecesStart;
+    let i = 0;
+    while (at + pieces[i]!.length <= start) at += pieces[i++]!.length;
+    const first = pieces[i]!;
+    if (end - at <= first.length) return first.slice(start - at, end - at);
+    const parts = [first.slice(start - at)];
+    at += first.length;
+    for (i++; at < end; i++) {
+      const piece = pieces[i]!;
+      parts.push(end - at >= piece.length ? piece : piece.slice(0, end - at));
+      at += piece.length;
+    }
+    return parts.join("");
+  }
+}
