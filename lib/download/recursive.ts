@@ -1259,13 +1259,13 @@ class Walker {
   ): PageLink[] {
     try {
       // Pages and stylesheets are read a chunk at a time, whatever their size.
-      const chunks = text !== undefined ? [text] : body ? heldChunks(body) : fileChunks(path);
+      const pieces = text !== undefined ? undefined : body ? heldChunks(body) : fileChunks(path);
       if (kind === "css") {
-        return text !== undefined
-          ? extractCssLinks(text, url)
-          : extractCssLinksFromChunks(chunks, url);
+        return pieces === undefined
+          ? extractCssLinks(text!, url)
+          : extractCssLinksFromChunks(pieces, url);
       }
-      const { links, nofollow } = extractHtmlLinksFromChunks(chunks, url, {
+      const { links, nofollow } = extractHtmlLinksFromChunks(pieces ?? [text!], url, {
         followTags: this.#options.followTags,
         ignoreTags: this.#options.ignoreTags,
       });
