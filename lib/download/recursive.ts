@@ -1663,6 +1663,9 @@ class Walker {
    */
   async #afterDirectoryReplacements(directories: string[], order: number): Promise<void> {
     for (const directory of directories) {
+      // One this run made or found is a directory still (no file is ever written over one):
+      // most fetches of a mirror, below directories made already, ask the disk nothing.
+      if (this.#directories.has(directory)) return;
       let file: boolean;
       try {
         file = !Deno.lstatSync(directory).isDirectory;
