@@ -223,6 +223,9 @@ export function convertLinks(
   }
 }
 
+/** One read buffer for every page converted: they are converted synchronously, one at a time. */
+let readBuffer: Uint8Array | undefined;
+
 /** A page read as UTF-8 that is not: read again one character per byte. */
 class NotUtf8 extends Error {}
 
@@ -315,7 +318,7 @@ function convertPage(
   };
   try {
     using file = Deno.openSync(path);
-    const buffer = new Uint8Array(PAGE_CHUNK_BYTES);
+    const buffer = readBuffer ??= new Uint8Array(PAGE_CHUNK_BYTES);
     const decoder = new TextDecoder(utf8 ? "utf-8" : PAGE_BYTES_DECODER_LABEL, {
       fatal: utf8,
       ignoreBOM: true,
@@ -337,7 +340,8 @@ function convertPage(
         at = reader.settled;
       }
     }
-    convert(reader.write(decode()));
+    const rest = decode();
+    if (rest !== "") convert(reader.write(rest));
     convert(reader.end());
     if (count > 0) converted.write(reader.text(at));
   } catch (error) {
