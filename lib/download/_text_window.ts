@@ -24,6 +24,12 @@
  * assert.equal(text.slice(9, 15), "b.html");
  * assert.equal(text.length, 17);
  * assert.throws(() => text.slice(3, 10), RangeError);
+ * // Settled at 16: held until the next piece comes.
+ * text.settle(16);
+ * assert.equal(text.slice(9, 17), 'b.html">');
+ * text.next("<p>");
+ * assert.equal(text.slice(16), "><p>");
+ * assert.throws(() => text.slice(9, 17), RangeError);
  * ```
  */
 export class TextWindow {
@@ -35,12 +41,25 @@ export class TextWindow {
   #heldFrom = 0;
   /** The whole text's length so far. */
   length = 0;
+  /** Where the text before is done with: let go when the next piece comes (see `next`). */
+  settled = 0;
 
   /** Adds the next piece of the text. */
   append(piece: string): void {
     if (piece === "") return;
     this.#pieces.push(piece);
     this.length += piece.length;
+  }
+
+  /** Lets the text before the settled place go, then adds `piece`. */
+  next(piece: string): void {
+    this.release(this.settled);
+    this.append(piece);
+  }
+
+  /** Moves the settled place on to `place` (never back). */
+  settle(place: number): void {
+    if (place > this.settled) this.settled = place;
   }
 
   /** Lets the text before `place` go (never what is held after it). */

@@ -282,7 +282,6 @@ export class HtmlLinkReader {
   readonly #text = new TextWindow();
   /** Links found whose place is not settled yet. */
   #pending: PageLink[] = [];
-  #settled = 0;
 
   /**
    * A reader of the page at `pageUrl` (the base of its relative links).
@@ -299,7 +298,7 @@ export class HtmlLinkReader {
    * text before it until the next {@linkcode HtmlLinkReader.write}).
    */
   get settled(): number {
-    return this.#settled;
+    return this.#text.settled;
   }
 
   /**
@@ -311,19 +310,17 @@ export class HtmlLinkReader {
    */
   write(piece: string): PageLink[] {
     const text = this.#text;
-    text.release(this.#settled);
-    text.append(piece);
+    text.next(piece);
     const scanner = this.#scanner;
     scanner.parser.write(piece);
-    const settled = scanner.settled;
-    if (settled > this.#settled) this.#settled = settled;
-    return this.#settle(scanner.takeLinks(), this.#settled);
+    text.settle(scanner.settled);
+    return this.#settle(scanner.takeLinks(), text.settled);
   }
 
   /** Ends the page: the links not handed out yet, by place. Its text stays readable. */
   end(): PageLink[] {
     const found = this.#scanner.finish().links;
-    this.#settled = this.#text.length;
+    this.#text.settle(this.#text.length);
     return this.#settle(found, Infinity);
   }
 
@@ -372,7 +369,6 @@ export class CssLinkReader {
   readonly #text = new TextWindow();
   readonly #scanner: CssChunkScanner;
   #found: PageLink[] = [];
-  #settled = 0;
 
   /** A reader of the stylesheet at `sheetUrl` (the base of its relative links). */
   constructor(sheetUrl: string) {
@@ -385,23 +381,21 @@ export class CssLinkReader {
 
   /** Where every link before it has been handed out (see {@linkcode HtmlLinkReader.settled}). */
   get settled(): number {
-    return this.#settled;
+    return this.#text.settled;
   }
 
   /** Reads the next piece of the sheet: the links found in it, in order. */
   write(piece: string): PageLink[] {
-    const text = this.#text;
-    text.release(this.#settled);
-    text.append(piece);
+    this.#text.next(piece);
     this.#scanner.write(piece);
-    this.#settled = Math.max(this.#settled, this.#scanner.settled);
+    this.#text.settle(this.#scanner.settled);
     return this.#take();
   }
 
   /** Ends the sheet: the links not handed out yet. Its text stays readable. */
   end(): PageLink[] {
     this.#scanner.end();
-    this.#settled = this.#text.length;
+    this.#text.settle(this.#text.length);
     return this.#take();
   }
 
