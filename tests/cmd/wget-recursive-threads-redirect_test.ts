@@ -939,14 +939,14 @@ function largeBody(
 }
 
 /**
- * That a run's peak resident memory with 64 MiB (`peaks[1]`) stayed within 32 MiB of the same
- * run's with 64 KiB (`peaks[0]`): what a body or a page held in memory would pass.
+ * That a run's peak resident memory with 64 MiB (`peaks[1]`) stayed within `boundMiB` (32 MiB)
+ * of the same run's with 64 KiB (`peaks[0]`): what a body or a page held in memory would pass.
  */
-function assertFlatPeak(peaks: number[], name = ""): void {
+function assertFlatPeak(peaks: number[], name = "", boundMiB = 32): void {
   const [small, large] = peaks as [number, number];
   const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   assert.ok(
-    large - small < 32 * 1024 * 1024,
+    large - small < boundMiB * 1024 * 1024,
     `${name ? `${name}: ` : ""}peak ${mib(large)} MiB against ${mib(small)} MiB`,
   );
 }
@@ -1337,7 +1337,11 @@ Deno.test("wget -r: the links of a page or a stylesheet of 64 MiB are read witho
       }
       peaks.push(run.peakBytes);
     }
-    assertFlatPeak(peaks, `${name}${convert ? " -k" : ""}`);
+    // -k reads the page a second time: V8's young generation may grow one step more on the way
+    // (its semi-space 8 to 16 MiB: a 64 MiB page's -k run peaked at 78 to 80 or at 95 MiB, runs
+    // of the same code, against 61 MiB with 64 KiB), where the page's text held would be 64 MiB
+    // more at least (-k held it whole before: bench/wget_convert_large.ts's page, 347 MiB).
+    assertFlatPeak(peaks, `${name}${convert ? " -k" : ""}`, convert ? 48 : 32);
   }
 });
 
