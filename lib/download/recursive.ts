@@ -2212,19 +2212,23 @@ class Walker {
    * GNU wget does; the type it announced, or undefined (and reported) on failure. `robots`: the
    * URL is robots.txt; `afterResponse` runs once the answer is in; `log` is the fetch's own log.
    * A HEAD answered 500 or 501 is `headFailed` (its error), not current: GNU's http_loop asks
-   * with GET at its next try then, and saves that answer as any other.
+   * with GET at its next try then, and saves that answer as any other. `beforeCompare`, with
+   * several threads, is awaited once the last answer is in; when it waited (true), the copy is
+   * looked at again (`localFor` with `again`), as other fetches may have written it meanwhile.
    */
   async #headCheck(
     url: string,
     localFor: (
       response: HttpResponse,
       landed: string,
+      again?: boolean,
     ) => { mtime: Date; size: number } | undefined,
-    { robots = false, afterResponse, log = this.#options, referer }: {
+    { robots = false, afterResponse, log = this.#options, referer, beforeCompare }: {
       robots?: boolean | undefined;
       afterResponse?: () => void;
       log?: FetchLog | undefined;
       referer?: string | undefined;
+      beforeCompare?: (() => Promise<boolean>) | undefined;
     } = {},
   ): Promise<
     {
@@ -2239,6 +2243,18 @@ class Walker {
     let time = NaN;
     let dated = false;
     let local: { mtime: Date; size: number } | undefined;
+    /** The last answer, and where it came from. */
+    let last: { response: HttpResponse; landed: string } | undefined;
+    const judge = (response: HttpResponse, landed: string, again = false) => {
+      local = localFor(response, landed, again);
+      current = local !== undefined && response.ok &&
+        isNoNewerThan(
+          response,
+          local,
+          this.#downloadOptions.compression,
+          this.#downloadOptions.ignoreContentLength ?? false,
+        );
+    };
     const result = await this.#sendHead(
       url,
       log,
@@ -2246,14 +2262,8 @@ class Walker {
         contentType = response.head.headers.get("Content-Type");
         dated = response.head.headers.get("Last-Modified") !== undefined;
         time = parseHttpDate(response.head.headers.get("Last-Modified"));
-        local = localFor(response, landed);
-        current = local !== undefined && response.ok &&
-          isNoNewerThan(
-            response,
-            local,
-            this.#downloadOptions.compression,
-            this.#downloadOptions.ignoreContentLength ?? false,
-          );
+        last = { response, landed };
+        judge(response, landed);
       },
       robots,
       referer,
@@ -2266,6 +2276,7 @@ class Walker {
       // (Nothing said of the times or the length: GNU's loop goes on to the GET at once.)
       return { current: false, contentType, finalUrl: result.url, headFailed: result };
     }
+    if (last && beforeCompare && await beforeCompare()) judge(last.response, last.landed, true);
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       log.events?.fetchAfterHead?.(reason, local.size);
@@ -2504,10 +2515,21 @@ class Walker {
        * -N: the copy found at an answer of the URL that answers, compared at its retries too, as
        * GNU's set_file_timestamp stats it once (timestamp_checked), not by `NAME.html`'s name.
        */
-      let compared: { landed: string; copy: { mtime: Date; size: number } } | undefined;
+      let compared:
+        | { landed: string; path: string; copy: { mtime: Date; size: number } }
+        | undefined;
+      /** The copy at `path` (-N), looked at (after a wait for fetches before it: `again`). */
+      const copyAt = (path: string, landed: string) => {
+        const copy = timestamping && this.#mayExist(path)
+          ? localCopy(path, options.backupConverted ?? false, false)
+          : undefined;
+        if (copy) compared = { landed, path, copy };
+        return copy;
+      };
       const checked = await this.#headCheck(
         url,
-        (response, landed) => {
+        (response, landed, again) => {
+          if (again) return copyAt(compared?.landed === landed ? compared.path : planned, landed);
           if (answered?.landed === landed) {
             named = answered.name;
           } else {
@@ -2546,11 +2568,7 @@ class Walker {
           // (Server random seed 1906365: `/d/i55.png`'s HEAD answered 503 as a page, then 200;
           // GNU compared `i55.png.orig`, found at the 503, netkit `i55.png.html`, -k's, newer.)
           if (compared?.landed === landed) return compared.copy;
-          const copy = timestamping && this.#mayExist(planned)
-            ? localCopy(planned, options.backupConverted ?? false, false)
-            : undefined;
-          if (copy) compared = { landed, copy };
-          return copy;
+          return copyAt(planned, landed);
         },
         {
           robots: how.robots,
@@ -2559,8 +2577,15 @@ class Walker {
             if (!byName) this.#plannedPath(how.parsed ?? url, true);
           },
           log: how.log,
-
           referer: how.referer,
+          // With several threads, the copy GNU's run finds at that name: written by a fetch
+          // before this one in the queue, if any (see #afterEarlierHeadNames).
+          beforeCompare: this.#oneThread || how.order === undefined
+            ? undefined
+            : () =>
+              named === undefined
+                ? Promise.resolve(false)
+                : this.#afterEarlierHeadNames(named, how),
         },
       );
       if (checked === undefined) {
@@ -3694,6 +3719,41 @@ class Walker {
       await how.retakeSlot?.();
     }
   }
+
+  /**
+   * With several threads, under `--content-disposition` with `-N` or `-c`, where a HEAD first
+   * names the file (its header's name, or the URL's): `name`, which the HEAD of this fetch
+   * (`how.order` in the queue) gave, noted for the fetches after it, and until each fetch before
+   * it that named it so is done and its page read, as GNU's run has them before it asks for this
+   * URL; any of them may name it by its answer, so every URL before it lands first. Then the copy
+   * this fetch compares (or continues) is the one GNU's finds. True when it waited (this fetch's
+   * request slot given back meanwhile). Server random seed 1912831, threaded (`-m
+   * --content-disposition`): `/i5.png` and `/i5.png?x`, both `cd9` by their header, their HEADs
+   * answered at once; GNU's second found `/i5.png`'s `cd9` current and kept it, netkit's found
+   * none and wrote over it.
+   */
+  async #afterEarlierHeadNames(name: string, how: FetchHow): Promise<boolean> {
+    const order = how.order!;
+    const settled = how.until ?? Promise.resolve();
+    const entry: NameHolder = { order, fetched: settled, settled };
+    addHolder(this.#headNames, name, entry);
+    const forget = () => deleteHolder(this.#headNames, name, entry);
+    settled.then(forget, forget);
+    const earlier = () =>
+      [...this.#headNames.get(name) ?? []].filter((other) => other.order! < order);
+    if (this.#oldestUnlanded >= order && earlier().length === 0) return false;
+    how.releaseSlot?.();
+    try {
+      await this.#untilLandedBefore(order);
+      for (const other of earlier()) await other.settled;
+    } finally {
+      await how.retakeSlot?.();
+    }
+    return true;
+  }
+
+  /** The names HEADs gave (see `#afterEarlierHeadNames`), until their fetches' pages are read. */
+  readonly #headNames = new Map<string, Set<NameHolder>>();
 
   /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
   readonly #lastRequest = new Map<string, Promise<void>>();

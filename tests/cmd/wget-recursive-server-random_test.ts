@@ -162,11 +162,14 @@ const FIXED_SEEDS = [
  * GNU's is the target's own). And 1909970 (`--max-threads 4 -r -l 3 -nd --content-disposition
  * --content-on-error --retry-on-http-error=503`: `/i26.png`'s 503 pages, held for `-nd`'s number
  * while those before it in the queue took theirs, then a 200 to its Range, "already fully
- * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run).
+ * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run). And
+ * 1912831 (`--max-threads 3 -m --content-disposition`: `/i5.png` and `/i5.png?x`, both named
+ * `cd9` by their header, asked with HEAD at once; GNU's second HEAD finds the first's `cd9`
+ * current and keeps it, netkit's found none and wrote `/i5.png?x`'s bytes over it; every run).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657, 1909970],
+  ...[1907219, 1907657, 1909970, 1912831],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
