@@ -798,6 +798,8 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#headNamesFirst = !this.#oneThread && (options.contentDisposition ?? false) &&
+      ((options.timestamping || options.resume) ?? false) && options.output === undefined;
     // A redirect's target whose own GET went out takes its answer only where the two GETs would
     // be the same request, saved the same way: no --wait (a host's turns), --spider's HEAD,
     // -O, or a name that the answer gives (--content-disposition, --trust-server-names).
@@ -917,7 +919,11 @@ class Walker {
     this.#turn = 0;
     this.#oldestUnlanded = 1;
     this.#redirectedTo.clear();
+    this.#oldestUnnamed = 1;
+    this.#namedOrders.clear();
     const land = (order: number) => {
+      // (A fetch's file is named by the time it lands: see #afterEarlierHeadNames.)
+      if (this.#headNamesFirst) this.#nameKnown(order);
       if (order < this.#oldestUnlanded || landedOrders.has(order)) return;
       landedOrders.add(order);
       const was = this.#oldestUnlanded;
@@ -3725,9 +3731,10 @@ class Walker {
    * names the file (its header's name, or the URL's): `name`, which the HEAD of this fetch
    * (`how.order` in the queue) gave, noted for the fetches after it, and until each fetch before
    * it that named it so is done and its page read, as GNU's run has them before it asks for this
-   * URL; any of them may name it by its answer, so every URL before it lands first. Then the copy
-   * this fetch compares (or continues) is the one GNU's finds. True when it waited (this fetch's
-   * request slot given back meanwhile). Server random seed 1912831, threaded (`-m
+   * URL; any of them may name it by its answer, so every URL before it is named first (its HEAD
+   * answered, or its fetch landed: see `#oldestUnnamed`). Then the copy this fetch compares (or
+   * continues) is the one GNU's finds. True when it waited for such a fetch (this fetch's request
+   * slot given back meanwhile). Server random seed 1912831, threaded (`-m
    * --content-disposition`): `/i5.png` and `/i5.png?x`, both `cd9` by their header, their HEADs
    * answered at once; GNU's second found `/i5.png`'s `cd9` current and kept it, netkit's found
    * none and wrote over it.
@@ -3739,13 +3746,18 @@ class Walker {
     addHolder(this.#headNames, name, entry);
     const forget = () => deleteHolder(this.#headNames, name, entry);
     settled.then(forget, forget);
+    this.#nameKnown(order);
     const earlier = () =>
       [...this.#headNames.get(name) ?? []].filter((other) => other.order! < order);
-    if (this.#oldestUnlanded >= order && earlier().length === 0) return false;
+    if (this.#oldestUnnamed >= order && earlier().length === 0) return false;
     how.releaseSlot?.();
     try {
-      await this.#untilLandedBefore(order);
-      for (const other of earlier()) await other.settled;
+      // (Their HEADs answered, not their GETs: a first run would otherwise ask one GET at a
+      // time, each after the answer to the one before it.)
+      await this.#untilNamedBefore(order);
+      const waits = earlier();
+      if (waits.length === 0) return false;
+      for (const other of waits) await other.settled;
     } finally {
       await how.retakeSlot?.();
     }
@@ -3754,6 +3766,44 @@ class Walker {
 
   /** The names HEADs gave (see `#afterEarlierHeadNames`), until their fetches' pages are read. */
   readonly #headNames = new Map<string, Set<NameHolder>>();
+  /** With several threads, whether a HEAD first names each file (see `#afterEarlierHeadNames`). */
+  readonly #headNamesFirst: boolean;
+  /**
+   * With several threads, the smallest place in the queue whose file's name is not known yet
+   * (its HEAD not answered, see `#afterEarlierHeadNames`, nor its fetch landed), the places
+   * after it known already, and those told when it grows.
+   */
+  #oldestUnnamed = 1;
+  readonly #namedOrders = new Set<number>();
+  readonly #nameWaiters = new Set<() => void>();
+
+  /** The file of the fetch at `order` in the queue is named (see `#oldestUnnamed`). */
+  #nameKnown(order: number): void {
+    if (order < this.#oldestUnnamed || this.#namedOrders.has(order)) return;
+    this.#namedOrders.add(order);
+    const was = this.#oldestUnnamed;
+    while (this.#namedOrders.delete(this.#oldestUnnamed)) this.#oldestUnnamed++;
+    if (this.#oldestUnnamed !== was) {
+      for (const waiter of this.#nameWaiters) waiter();
+    }
+  }
+
+  /** Settles once the file of every URL before `order` in the queue is named. */
+  async #untilNamedBefore(order: number): Promise<void> {
+    if (this.#oldestUnnamed >= order) return;
+    let waiter!: () => void;
+    const named = new Promise<void>((resolve) => {
+      waiter = () => {
+        if (this.#oldestUnnamed >= order) resolve();
+      };
+    });
+    this.#nameWaiters.add(waiter);
+    try {
+      await named;
+    } finally {
+      this.#nameWaiters.delete(waiter);
+    }
+  }
 
   /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
   readonly #lastRequest = new Map<string, Promise<void>>();
