@@ -2892,27 +2892,6 @@ class Walker {
         // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
         writeSync: (p) => writeSync(p),
       } satisfies SyncByteWriter as ByteWriter),
-      // An error page written over this fetch's earlier bytes (GNU's "wb" after a retry's Range
-      // was answered with no 206): the file back to what was here before the fetch.
-      restart: shared ? undefined : () => {
-        if (file) {
-          try {
-            file.truncateSync(resumeFrom);
-            file.seekSync(resumeFrom, Deno.SeekMode.Start);
-          } catch (error) {
-            throw new DownloadFileError(path, error, { writing: true });
-          }
-        }
-        try {
-          heldBody?.clear();
-          besideBody?.clear();
-        } catch (error) {
-          throw new DownloadFileError(path, error, { writing: true });
-        }
-        if (keep) {
-          keep = { decoder: keep.decoder && new TextDecoder("utf-8"), text: "", bytes: 0 };
-        }
-      },
     };
     /** The body starts (or goes on): the file is made, and whether to keep its text decided. */
     const start = () => {
