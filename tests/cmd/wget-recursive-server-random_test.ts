@@ -346,7 +346,11 @@ function raceOnRedirectTarget(gnu: Outcome, netkit: Outcome, targets: Set<string
  * asked for through the redirect while its own fetch is still retrying, and a server that answers
  * a URL by how often it was asked (503, 503, then 200) splits those answers between the two
  * fetches otherwise than GNU's one-at-a-time run does (seed 1370: `[2]` and `[2]`, GNU's `[3]` and
- * `[1]`); the requests and the files are the same.
+ * `[1]`); the requests and the files are the same. So too the retried lines (`URL:` alone) of
+ * such a path, whatever their host: the server counts a path's asks whatever the host asked
+ * (`127.0.0.1` and `localhost` under `-H`), so two URLs of it on two hosts, one a redirect's
+ * target, share its answers too (seed 1917862, threaded: GNU's `localhost` fetch took both
+ * 503s, netkit's two fetches one each, so its retried lines named both hosts).
  */
 function raceOnRetriedTarget(
   gnu: Outcome,
@@ -357,6 +361,8 @@ function raceOnRetriedTarget(
   const withoutTargetTries = (outcome: Outcome): Outcome => ({
     ...outcome,
     log: outcome.log.map((line) => {
+      const retried = /^http:\/\/[^/]+(\/\S*):$/.exec(line)?.[1];
+      if (retried !== undefined && targets.has(retried)) return `http://HOST${retried}:`;
       const url = / URL:(\S+) /.exec(line)?.[1];
       if (url === undefined || !URL.canParse(url)) return line;
       const { pathname, search } = new URL(url);
