@@ -744,8 +744,10 @@ const retryDownload = (async function retryDownload(
         headFailed = first.headFailed === true;
         throw first.error;
       }
+      if (first !== undefined && "redirected" in first) state.redirectsBefore = first.redirected;
       state.attempt = attempt;
-      const result = await attemptDownload(original, options, state, first?.response);
+      const response = first !== undefined && "response" in first ? first.response : undefined;
+      const result = await attemptDownload(original, options, state, response);
       dropEarlyFile(state);
       return { ...result, tries: attempt - (state.countFrom ?? 1) + 1 };
     } catch (error) {
@@ -806,6 +808,8 @@ interface AttemptState {
     method: string;
     body: DownloadOptions["body"];
   };
+  /** The redirects followed to the URL before this download (see `Received`). */
+  redirectsBefore?: number;
 }
 
 const attemptDownload = (async function attemptDownload(
@@ -833,7 +837,7 @@ const attemptDownload = (async function attemptDownload(
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = state.redirected?.target ?? original;
-  let redirects = state.redirected?.redirects ?? 0;
+  let redirects = state.redirected?.redirects ?? state.redirectsBefore ?? 0;
   let method = state.redirected?.method ?? options.method?.toUpperCase() ??
     (options.body !== undefined ? "POST" : "GET");
   let body = state.redirected ? state.redirected.body : options.body;

@@ -3387,9 +3387,11 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        for (let from = requestUrl; result === undefined;) {
+        // (Redirects followed before `from`: see ClaimedRedirect below.)
+        for (let from = requestUrl, before = 0; result === undefined;) {
           try {
-            redirectsAnswered = 0;
+            redirectsAnswered = before;
+            if (before > 0) handOver(general, { redirected: before });
             result = await download(this.#withStartCredentials(from), general);
           } catch (error) {
             if (error instanceof RedirectToCopy) {
@@ -3411,9 +3413,14 @@ class Walker {
             const own = error.own;
             const handed = await own.handed;
             if (handed === undefined) {
-              // Its own GET saved nothing here: asked for again, as GNU's run asks for it.
+              // Its own GET saved nothing here: asked for again, as GNU's run asks for it, the
+              // redirects so far counted toward --max-redirect (server random seed 1918743,
+              // threaded, `--max-redirect=1`: `/d/r11.html` to `/d/e/r58.html`, whose own GET
+              // was redirected to `/x/p39.html` and handed nothing; GNU says "1 redirections
+              // exceeded.", netkit's fresh count followed it and saved `r11.html`).
               own.adoptedDone();
               from = error.to;
+              before = redirectsAnswered;
               continue;
             }
             try {

@@ -169,10 +169,14 @@ const FIXED_SEEDS = [
  * 1912831 (`--max-threads 3 -m --content-disposition`: `/i5.png` and `/i5.png?x`, both named
  * `cd9` by their header, asked with HEAD at once; GNU's second HEAD finds the first's `cd9`
  * current and keeps it, netkit's found none and wrote `/i5.png?x`'s bytes over it; every run).
+ * And 1918743 (`--max-threads 4 -r -nd --max-redirect=1 --content-on-error`: `/d/r11.html`
+ * redirected to `/d/e/r58.html`, whose own GET, under way, was redirected to `/x/p39.html` and
+ * handed nothing; GNU says "1 redirections exceeded.", netkit asked for the target afresh, its
+ * count of redirects from 0, and saved `r11.html`; told apart as the known race before).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657, 1909970, 1912831],
+  ...[1907219, 1907657, 1909970, 1912831, 1918743],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
