@@ -174,7 +174,7 @@ const FIXED_SEEDS = [
  * handed nothing; GNU says "1 redirections exceeded.", netkit asked for the target afresh, its
  * count of redirects from 0, and saved `r11.html`; told apart as the known race before), and
  * likewise 1917726 (`--max-threads 2 -m`: `/d/r6.html` to `/x/r26.html`, which redirects to
- * itself: netkit asked for it once more than GNU's 20).
+ * itself: netkit asked for it more often than GNU, its own GET redirected and handing nothing).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
