@@ -108,19 +108,6 @@ export class HeldBody implements Disposable {
   }
 
   /**
-   * Forgets the bytes held (an error page written over the fetch's earlier bytes: see the
-   * recursion's `restart`).
-   */
-  clear(): void {
-    this.#chunks = [];
-    this.#bytes = 0;
-    if (this.#spill) {
-      this.#spill.truncateSync(0);
-      this.#spill.seekSync(0, Deno.SeekMode.Start);
-    }
-  }
-
-  /**
    * Writes the bytes held to `file` at its position. Those in memory are written at once,
    * synchronously (nothing else runs meanwhile, as before there was a cap), and nothing is
    * returned; a temporary file's are read back with asynchronous calls (a large body's copy lets

@@ -20,7 +20,13 @@ export type Received =
    * `headFailed`: it was a HEAD answered 500 or 501, which GNU's http_loop asks for again with GET
    * at its next try (waited for and counted as a retry, whatever statuses are retried).
    */
-  | { error: unknown; written: number; headFailed?: boolean };
+  | { error: unknown; written: number; headFailed?: boolean }
+  /**
+   * Nothing sent yet: the URL is a redirect's target, `redirected` redirects followed to it
+   * already (a fetch that found the target's own GET saved nothing for it asks for the target
+   * itself), which count toward `maxRedirects`, as GNU's one chain of them.
+   */
+  | { redirected: number };
 
 const received = new WeakMap<object, Received>();
 

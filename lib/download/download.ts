@@ -127,12 +127,6 @@ export interface DownloadSink {
    * many bytes of its body skipped. @default {0}
    */
   offset?: number;
-  /**
-   * Takes back what this download wrote (back to `offset`), when it can: called before an error
-   * page saved under `contentOnError` after an earlier try wrote bytes, as GNU wget writes such
-   * a page over them. Without it the page comes after them.
-   */
-  restart?: (() => void) | undefined;
 }
 
 /**
@@ -750,8 +744,10 @@ const retryDownload = (async function retryDownload(
         headFailed = first.headFailed === true;
         throw first.error;
       }
+      if (first !== undefined && "redirected" in first) state.redirectsBefore = first.redirected;
       state.attempt = attempt;
-      const result = await attemptDownload(original, options, state, first?.response);
+      const response = first !== undefined && "response" in first ? first.response : undefined;
+      const result = await attemptDownload(original, options, state, response);
       dropEarlyFile(state);
       return { ...result, tries: attempt - (state.countFrom ?? 1) + 1 };
     } catch (error) {
@@ -812,6 +808,8 @@ interface AttemptState {
     method: string;
     body: DownloadOptions["body"];
   };
+  /** The redirects followed to the URL before this download (see `Received`). */
+  redirectsBefore?: number;
 }
 
 const attemptDownload = (async function attemptDownload(
@@ -839,7 +837,7 @@ const attemptDownload = (async function attemptDownload(
   // --no-if-modified-since: -N asks with HEAD first (once the file's name is known).
   let headFirst = (options.timestampingByHead ?? false) && !probe;
   let target = state.redirected?.target ?? original;
-  let redirects = state.redirected?.redirects ?? 0;
+  let redirects = state.redirected?.redirects ?? state.redirectsBefore ?? 0;
   let method = state.redirected?.method ?? options.method?.toUpperCase() ??
     (options.body !== undefined ? "POST" : "GET");
   let body = state.redirected ? state.redirected.body : options.body;
@@ -1178,16 +1176,15 @@ const attemptDownload = (async function attemptDownload(
           options.contentOnError && !options.spider && !probe && !head && status !== 401 &&
           status !== 304 && !REDIRECTS.has(status)
         ) {
-          // --content-on-error: the error page is saved as a file would be, and still fails;
-          // written over what an earlier try wrote (a retry's Range answered without a 206).
-          const sink = options.output;
-          const from = sink?.offset ?? 0;
-          if (sink?.restart !== undefined && state.written > from) {
-            sink.restart();
-            state.written = from;
-          }
+          // --content-on-error: the error page is saved as a file would be, and still fails.
+          // After a try that wrote bytes, its Range answered without a 206, those bytes stay and
+          // as many of the page's are skipped, as GNU's gethttp appends to the file ("ab") and
+          // its read_response_body skips them (rb_skip_startpos): a page cut shorter than them
+          // adds nothing (server random seed 1918018: GNU's next Range was from 45, netkit's,
+          // which wrote the page over them, from 33); a whole page as before adds nothing either
+          // (seed 1500336: 257 bytes, where appending it whole made 771).
           try {
-            await saveBody({ response, original, target, options, state, offset: 0, skip: 0 });
+            await saveBody({ response, original, target, options, state, offset, skip: offset });
           } catch (cut) {
             // An error page cut short is not tried again for its body: the status decides, as
             // GNU's read_response_body ends the try all the same and its http_loop looks at the

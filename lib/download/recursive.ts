@@ -798,6 +798,8 @@ class Walker {
     );
     this.#layout = options.layout ?? {};
     this.#oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#headNamesFirst = !this.#oneThread && (options.contentDisposition ?? false) &&
+      ((options.timestamping || options.resume) ?? false) && options.output === undefined;
     // A redirect's target whose own GET went out takes its answer only where the two GETs would
     // be the same request, saved the same way: no --wait (a host's turns), --spider's HEAD,
     // -O, or a name that the answer gives (--content-disposition, --trust-server-names).
@@ -917,7 +919,11 @@ class Walker {
     this.#turn = 0;
     this.#oldestUnlanded = 1;
     this.#redirectedTo.clear();
+    this.#oldestUnnamed = 1;
+    this.#namedOrders.clear();
     const land = (order: number) => {
+      // (A fetch's file is named by the time it lands: see #afterEarlierHeadNames.)
+      if (this.#headNamesFirst) this.#nameKnown(order);
       if (order < this.#oldestUnlanded || landedOrders.has(order)) return;
       landedOrders.add(order);
       const was = this.#oldestUnlanded;
@@ -2215,19 +2221,23 @@ class Walker {
    * GNU wget does; the type it announced, or undefined (and reported) on failure. `robots`: the
    * URL is robots.txt; `afterResponse` runs once the answer is in; `log` is the fetch's own log.
    * A HEAD answered 500 or 501 is `headFailed` (its error), not current: GNU's http_loop asks
-   * with GET at its next try then, and saves that answer as any other.
+   * with GET at its next try then, and saves that answer as any other. `beforeCompare`, with
+   * several threads, is awaited once the last answer is in; when it waited (true), the copy is
+   * looked at again (`localFor` with `again`), as other fetches may have written it meanwhile.
    */
   async #headCheck(
     url: string,
     localFor: (
       response: HttpResponse,
       landed: string,
+      again?: boolean,
     ) => { mtime: Date; size: number } | undefined,
-    { robots = false, afterResponse, log = this.#options, referer }: {
+    { robots = false, afterResponse, log = this.#options, referer, beforeCompare }: {
       robots?: boolean | undefined;
       afterResponse?: () => void;
       log?: FetchLog | undefined;
       referer?: string | undefined;
+      beforeCompare?: (() => Promise<boolean>) | undefined;
     } = {},
   ): Promise<
     {
@@ -2242,6 +2252,18 @@ class Walker {
     let time = NaN;
     let dated = false;
     let local: { mtime: Date; size: number } | undefined;
+    /** The last answer, and where it came from. */
+    let last: { response: HttpResponse; landed: string } | undefined;
+    const judge = (response: HttpResponse, landed: string, again = false) => {
+      local = localFor(response, landed, again);
+      current = local !== undefined && response.ok &&
+        isNoNewerThan(
+          response,
+          local,
+          this.#downloadOptions.compression,
+          this.#downloadOptions.ignoreContentLength ?? false,
+        );
+    };
     const result = await this.#sendHead(
       url,
       log,
@@ -2249,14 +2271,8 @@ class Walker {
         contentType = response.head.headers.get("Content-Type");
         dated = response.head.headers.get("Last-Modified") !== undefined;
         time = parseHttpDate(response.head.headers.get("Last-Modified"));
-        local = localFor(response, landed);
-        current = local !== undefined && response.ok &&
-          isNoNewerThan(
-            response,
-            local,
-            this.#downloadOptions.compression,
-            this.#downloadOptions.ignoreContentLength ?? false,
-          );
+        last = { response, landed };
+        judge(response, landed);
       },
       robots,
       referer,
@@ -2269,6 +2285,7 @@ class Walker {
       // (Nothing said of the times or the length: GNU's loop goes on to the GET at once.)
       return { current: false, contentType, finalUrl: result.url, headFailed: result };
     }
+    if (last && beforeCompare && await beforeCompare()) judge(last.response, last.landed, true);
     if (local && !current && !Number.isNaN(time)) {
       const reason = time <= local.mtime.getTime() ? "size" : "newer";
       log.events?.fetchAfterHead?.(reason, local.size);
@@ -2507,10 +2524,21 @@ class Walker {
        * -N: the copy found at an answer of the URL that answers, compared at its retries too, as
        * GNU's set_file_timestamp stats it once (timestamp_checked), not by `NAME.html`'s name.
        */
-      let compared: { landed: string; copy: { mtime: Date; size: number } } | undefined;
+      let compared:
+        | { landed: string; path: string; copy: { mtime: Date; size: number } }
+        | undefined;
+      /** The copy at `path` (-N), looked at (after a wait for fetches before it: `again`). */
+      const copyAt = (path: string, landed: string) => {
+        const copy = timestamping && this.#mayExist(path)
+          ? localCopy(path, options.backupConverted ?? false, false)
+          : undefined;
+        if (copy) compared = { landed, path, copy };
+        return copy;
+      };
       const checked = await this.#headCheck(
         url,
-        (response, landed) => {
+        (response, landed, again) => {
+          if (again) return copyAt(compared?.landed === landed ? compared.path : planned, landed);
           if (answered?.landed === landed) {
             named = answered.name;
           } else {
@@ -2549,11 +2577,7 @@ class Walker {
           // (Server random seed 1906365: `/d/i55.png`'s HEAD answered 503 as a page, then 200;
           // GNU compared `i55.png.orig`, found at the 503, netkit `i55.png.html`, -k's, newer.)
           if (compared?.landed === landed) return compared.copy;
-          const copy = timestamping && this.#mayExist(planned)
-            ? localCopy(planned, options.backupConverted ?? false, false)
-            : undefined;
-          if (copy) compared = { landed, copy };
-          return copy;
+          return copyAt(planned, landed);
         },
         {
           robots: how.robots,
@@ -2562,8 +2586,15 @@ class Walker {
             if (!byName) this.#plannedPath(how.parsed ?? url, true);
           },
           log: how.log,
-
           referer: how.referer,
+          // With several threads, the copy GNU's run finds at that name: written by a fetch
+          // before this one in the queue, if any (see #afterEarlierHeadNames).
+          beforeCompare: this.#oneThread || how.order === undefined
+            ? undefined
+            : () =>
+              named === undefined
+                ? Promise.resolve(false)
+                : this.#afterEarlierHeadNames(named, how),
         },
       );
       if (checked === undefined) {
@@ -2864,27 +2895,6 @@ class Walker {
         // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
         writeSync: (p) => writeSync(p),
       } satisfies SyncByteWriter as ByteWriter),
-      // An error page written over this fetch's earlier bytes (GNU's "wb" after a retry's Range
-      // was answered with no 206): the file back to what was here before the fetch.
-      restart: shared ? undefined : () => {
-        if (file) {
-          try {
-            file.truncateSync(resumeFrom);
-            file.seekSync(resumeFrom, Deno.SeekMode.Start);
-          } catch (error) {
-            throw new DownloadFileError(path, error, { writing: true });
-          }
-        }
-        try {
-          heldBody?.clear();
-          besideBody?.clear();
-        } catch (error) {
-          throw new DownloadFileError(path, error, { writing: true });
-        }
-        if (keep) {
-          keep = { decoder: keep.decoder && new TextDecoder("utf-8"), text: "", bytes: 0 };
-        }
-      },
     };
     /** The body starts (or goes on): the file is made, and whether to keep its text decided. */
     const start = () => {
@@ -3380,9 +3390,11 @@ class Walker {
           },
         };
         if (received) handOver(general, received);
-        for (let from = requestUrl; result === undefined;) {
+        // (Redirects followed before `from`: see ClaimedRedirect below.)
+        for (let from = requestUrl, before = 0; result === undefined;) {
           try {
-            redirectsAnswered = 0;
+            redirectsAnswered = before;
+            if (before > 0) handOver(general, { redirected: before });
             result = await download(this.#withStartCredentials(from), general);
           } catch (error) {
             if (error instanceof RedirectToCopy) {
@@ -3404,9 +3416,14 @@ class Walker {
             const own = error.own;
             const handed = await own.handed;
             if (handed === undefined) {
-              // Its own GET saved nothing here: asked for again, as GNU's run asks for it.
+              // Its own GET saved nothing here: asked for again, as GNU's run asks for it, the
+              // redirects so far counted toward --max-redirect (server random seed 1918743,
+              // threaded, `--max-redirect=1`: `/d/r11.html` to `/d/e/r58.html`, whose own GET
+              // was redirected to `/x/p39.html` and handed nothing; GNU says "1 redirections
+              // exceeded.", netkit's fresh count followed it and saved `r11.html`).
               own.adoptedDone();
               from = error.to;
+              before = redirectsAnswered;
               continue;
             }
             try {
@@ -3695,6 +3712,85 @@ class Walker {
       for (const redirect of earlier()) await redirect.settled;
     } finally {
       await how.retakeSlot?.();
+    }
+  }
+
+  /**
+   * With several threads, under `--content-disposition` with `-N` or `-c`, where a HEAD first
+   * names the file (its header's name, or the URL's): `name`, which the HEAD of this fetch
+   * (`how.order` in the queue) gave, noted for the fetches after it, and until each fetch before
+   * it that named it so is done and its page read, as GNU's run has them before it asks for this
+   * URL; any of them may name it by its answer, so every URL before it is named first (its HEAD
+   * answered, or its fetch landed: see `#oldestUnnamed`). Then the copy this fetch compares (or
+   * continues) is the one GNU's finds. True when it waited for such a fetch (this fetch's request
+   * slot given back meanwhile). Server random seed 1912831, threaded (`-m
+   * --content-disposition`): `/i5.png` and `/i5.png?x`, both `cd9` by their header, their HEADs
+   * answered at once; GNU's second found `/i5.png`'s `cd9` current and kept it, netkit's found
+   * none and wrote over it.
+   */
+  async #afterEarlierHeadNames(name: string, how: FetchHow): Promise<boolean> {
+    const order = how.order!;
+    const settled = how.until ?? Promise.resolve();
+    const entry: NameHolder = { order, fetched: settled, settled };
+    addHolder(this.#headNames, name, entry);
+    const forget = () => deleteHolder(this.#headNames, name, entry);
+    settled.then(forget, forget);
+    this.#nameKnown(order);
+    const earlier = () =>
+      [...this.#headNames.get(name) ?? []].filter((other) => other.order! < order);
+    if (this.#oldestUnnamed >= order && earlier().length === 0) return false;
+    how.releaseSlot?.();
+    try {
+      // (Their HEADs answered, not their GETs: a first run would otherwise ask one GET at a
+      // time, each after the answer to the one before it.)
+      await this.#untilNamedBefore(order);
+      const waits = earlier();
+      if (waits.length === 0) return false;
+      for (const other of waits) await other.settled;
+    } finally {
+      await how.retakeSlot?.();
+    }
+    return true;
+  }
+
+  /** The names HEADs gave (see `#afterEarlierHeadNames`), until their fetches' pages are read. */
+  readonly #headNames = new Map<string, Set<NameHolder>>();
+  /** With several threads, whether a HEAD first names each file (see `#afterEarlierHeadNames`). */
+  readonly #headNamesFirst: boolean;
+  /**
+   * With several threads, the smallest place in the queue whose file's name is not known yet
+   * (its HEAD not answered, see `#afterEarlierHeadNames`, nor its fetch landed), the places
+   * after it known already, and those told when it grows.
+   */
+  #oldestUnnamed = 1;
+  readonly #namedOrders = new Set<number>();
+  readonly #nameWaiters = new Set<() => void>();
+
+  /** The file of the fetch at `order` in the queue is named (see `#oldestUnnamed`). */
+  #nameKnown(order: number): void {
+    if (order < this.#oldestUnnamed || this.#namedOrders.has(order)) return;
+    this.#namedOrders.add(order);
+    const was = this.#oldestUnnamed;
+    while (this.#namedOrders.delete(this.#oldestUnnamed)) this.#oldestUnnamed++;
+    if (this.#oldestUnnamed !== was) {
+      for (const waiter of this.#nameWaiters) waiter();
+    }
+  }
+
+  /** Settles once the file of every URL before `order` in the queue is named. */
+  async #untilNamedBefore(order: number): Promise<void> {
+    if (this.#oldestUnnamed >= order) return;
+    let waiter!: () => void;
+    const named = new Promise<void>((resolve) => {
+      waiter = () => {
+        if (this.#oldestUnnamed >= order) resolve();
+      };
+    });
+    this.#nameWaiters.add(waiter);
+    try {
+      await named;
+    } finally {
+      this.#nameWaiters.delete(waiter);
     }
   }
 

@@ -131,7 +131,10 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * again; every run); 1910427 (`-r -l 2 -nd -k --content-on-error`: `/i24.png` answered 401 after
  * `/d/e/i24.png` was saved as `i24.png`; -k points the links to the 401 at `i24.png.1`, the name
  * GNU's url_file_name planned for it, where netkit registered `i24.png`, which pointed them at the
- * other's file and left the other's link absolute; threaded too).
+ * other's file and left the other's link absolute; threaded too); 1918018 (`-r --compression=auto
+ * --content-on-error --retry-on-http-error=503`: `/x/p31.htm`'s 503 page cut at 45 bytes, then,
+ * its Range ignored, at 33: GNU appends and skips the bytes already there, so its next Range is
+ * from 45; netkit wrote the page over them and asked from 33; every run).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -139,7 +142,7 @@ const FIXED_SEEDS = [
   ...[1300147, 1300151, 1300200, 1500043, 1500201, 1500009, 1500111, 1500175, 1500094],
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
-  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427],
+  ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
 ];
 
 /**
@@ -162,11 +165,20 @@ const FIXED_SEEDS = [
  * GNU's is the target's own). And 1909970 (`--max-threads 4 -r -l 3 -nd --content-disposition
  * --content-on-error --retry-on-http-error=503`: `/i26.png`'s 503 pages, held for `-nd`'s number
  * while those before it in the queue took theirs, then a 200 to its Range, "already fully
- * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run).
+ * retrieved": GNU keeps the page as `i26.png`, netkit let the held page go; every run). And
+ * 1912831 (`--max-threads 3 -m --content-disposition`: `/i5.png` and `/i5.png?x`, both named
+ * `cd9` by their header, asked with HEAD at once; GNU's second HEAD finds the first's `cd9`
+ * current and keeps it, netkit's found none and wrote `/i5.png?x`'s bytes over it; every run).
+ * And 1918743 (`--max-threads 4 -r -nd --max-redirect=1 --content-on-error`: `/d/r11.html`
+ * redirected to `/d/e/r58.html`, whose own GET, under way, was redirected to `/x/p39.html` and
+ * handed nothing; GNU says "1 redirections exceeded.", netkit asked for the target afresh, its
+ * count of redirects from 0, and saved `r11.html`; told apart as the known race before), and
+ * likewise 1917726 (`--max-threads 2 -m`: `/d/r6.html` to `/x/r26.html`, which redirects to
+ * itself: netkit asked for it more often than GNU, its own GET redirected and handing nothing).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657, 1909970],
+  ...[1907219, 1907657, 1909970, 1912831, 1918743, 1917726],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
@@ -340,7 +352,11 @@ function raceOnRedirectTarget(gnu: Outcome, netkit: Outcome, targets: Set<string
  * asked for through the redirect while its own fetch is still retrying, and a server that answers
  * a URL by how often it was asked (503, 503, then 200) splits those answers between the two
  * fetches otherwise than GNU's one-at-a-time run does (seed 1370: `[2]` and `[2]`, GNU's `[3]` and
- * `[1]`); the requests and the files are the same.
+ * `[1]`); the requests and the files are the same. So too the retried lines (`URL:` alone) of
+ * such a path, whatever their host: the server counts a path's asks whatever the host asked
+ * (`127.0.0.1` and `localhost` under `-H`), so two URLs of it on two hosts, one a redirect's
+ * target, share its answers too (seed 1917862, threaded: GNU's `localhost` fetch took both
+ * 503s, netkit's two fetches one each, so its retried lines named both hosts).
  */
 function raceOnRetriedTarget(
   gnu: Outcome,
@@ -351,6 +367,8 @@ function raceOnRetriedTarget(
   const withoutTargetTries = (outcome: Outcome): Outcome => ({
     ...outcome,
     log: outcome.log.map((line) => {
+      const retried = /^http:\/\/[^/]+(\/\S*):$/.exec(line)?.[1];
+      if (retried !== undefined && targets.has(retried)) return `http://HOST${retried}:`;
       const url = / URL:(\S+) /.exec(line)?.[1];
       if (url === undefined || !URL.canParse(url)) return line;
       const { pathname, search } = new URL(url);

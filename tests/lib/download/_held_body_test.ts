@@ -69,22 +69,6 @@ Deno.test("HeldBody.push() keeps a copy: the reader may reuse its buffer", async
   }
 });
 
-Deno.test("HeldBody.clear() forgets the bytes held, in memory or in the file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    for (const memoryBytes of [HELD_BODY_MEMORY_BYTES, 10]) {
-      using held = new HeldBody({ memoryBytes, tempDir: dir });
-      held.push(pattern(50));
-      held.clear();
-      assert.equal(held.bytes, 0);
-      held.push(pattern(20, 7));
-      assert.deepEqual((await copied(held, dir))[0], pattern(20, 7), `cap ${memoryBytes}`);
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
 Deno.test("HeldBody stays in memory where no temporary file can be made", async () => {
   const dir = await Deno.makeTempDir();
   try {
