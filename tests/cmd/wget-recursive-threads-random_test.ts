@@ -150,14 +150,17 @@ import {
  * 2303279 (`-m -np -H -D localhost,127.0.0.1`, the start URL `/a`, redirected to `/a/`, saved as the
  * file `a`: `/a/caf%C3%A9`, saved as `a/café`, removes it and makes the directory, GNU's mkalldirs,
  * before `/a/at@x/p2.html?q=a%2Fb`, after it in the queue, is written below it; netkit's was asked
- * for first and could not write its file, "Not a directory", and the runs parted; every run before).
+ * for first and could not write its file, "Not a directory", and the runs parted; every run before),
+ * and 2305062 (`--wait -N` over both names: localhost's `/docs/caf%c3%a9/b?`, redirected to
+ * `/docs/caf%C3%A9/b/`, was answered while that URL's own fetch, after it in the queue, waited for
+ * localhost's turn; it then asked a second time, a 304, where GNU asks once; 4 runs in 4 before).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
   ...[24, 25, 28, 48, 53, 84, 211, 753, 8033, 1100127, 1200321, 917121, 953383, 1200196],
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
   ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515, 2300171],
-  ...[920053, 2301713, 2400832, 2500375, 2700747, 2303013, 2303279],
+  ...[920053, 2301713, 2400832, 2500375, 2700747, 2303013, 2303279, 2305062],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
