@@ -281,7 +281,8 @@ function raceOnRedirectTarget(gnu: Logged[], netkit: Logged[], nginxConfig: stri
     // (303, 307 and 308 too: the `/DIR/ryN.html` of seeds above 1,200,000.)
     if (!/" 30[12378] /.test(r.request)) continue;
     const [path, query] = r.target.split(/\?(.*)/s);
-    const to = returns.get(decoded(path!)) ?? `${path}/${query === undefined ? "" : `?${query}`}`;
+    // (nginx's slash for a directory keeps a query, not an empty one: `/b?` goes to `/b/`.)
+    const to = returns.get(decoded(path!)) ?? `${path}/${query ? `?${query}` : ""}`;
     // (A redirect to the other name of the server, `http://localhost:$server_port/p48.html`, is
     // asked of that host: threads random seed 2500569.)
     const [, host, there] = /^http:\/\/([^/:]+)[^/]*(\/.*)$/.exec(to) ?? [, r.host, to];
