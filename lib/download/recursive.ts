@@ -1879,9 +1879,24 @@ class Walker {
         // A redirect to another host ends this host's turn and waits for that host's, so that
         // each host's requests stay --wait apart (not the first host's alone).
         redirectWait: async (_from, to) => {
-          if (new URL(to).host === new URL(held.url).host) return await this.#sleepWait();
+          const target = new URL(to);
+          if (target.host === new URL(held.url).host) return await this.#sleepWait();
           held.end?.();
           held.url = to;
+          // That host's robots.txt, asked for while a page before this URL in the queue was read
+          // (pages are read in its order), comes first, as in GNU's run, which read that page
+          // before it asked for this URL; its fetch waits for the host's turn too, and a slot.
+          // Threads random seed 2305345 (`--wait -R p*,png` over both names: 127.0.0.1's
+          // `/rx2.html`, redirected to localhost, took localhost's turn before its robots.txt).
+          const robots = this.#robots.get(`${target.protocol}//${target.host}`);
+          if (robots && !this.#robotsReady.has(`${target.protocol}//${target.host}`)) {
+            releaseSlot?.();
+            try {
+              await robots.catch(() => {});
+            } finally {
+              await retakeSlot?.();
+            }
+          }
           held.end = await this.#politeWait(to, true);
         },
         // A fetch that waits for one before it in the queue (for a name a redirect gave it,

@@ -153,7 +153,10 @@ import {
  * for first and could not write its file, "Not a directory", and the runs parted; every run before),
  * and 2305062 (`--wait -N` over both names: localhost's `/docs/caf%c3%a9/b?`, redirected to
  * `/docs/caf%C3%A9/b/`, was answered while that URL's own fetch, after it in the queue, waited for
- * localhost's turn; it then asked a second time, a 304, where GNU asks once; 4 runs in 4 before).
+ * localhost's turn; it then asked a second time, a 304, where GNU asks once; 4 runs in 4 before),
+ * and 2305345 (`--wait -R p*,png` over both names: 127.0.0.1's `/rx2.html`, redirected to localhost,
+ * took localhost's turn before localhost's robots.txt, asked for while a page before it was read;
+ * 5 runs in 5 before).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
@@ -161,6 +164,7 @@ const FIXED_SEEDS = [
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
   ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515, 2300171],
   ...[920053, 2301713, 2400832, 2500375, 2700747, 2303013, 2303279, 2305062],
+  ...[2305345],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
