@@ -1628,7 +1628,10 @@ class Walker {
       let waiting = this.#takeSlot();
       slot = true;
       if (waiting) await waiting;
-      const redirects = this.#redirectedTo.get(url)?.filter((r) => r.order < how.order!);
+      const redirectedHere = this.#redirectedTo.get(url);
+      /** How many redirects here were looked at: a later one is looked at after --wait's turn. */
+      const seen = redirectedHere?.length ?? 0;
+      const redirects = redirectedHere?.filter((r) => r.order < how.order!);
       if (redirects !== undefined && redirects.length > 0) {
         // A fetch before it in the queue was redirected here meanwhile: this URL is one
         // downloaded through it once its page has been read (as in GNU's run, where that fetch
@@ -1644,7 +1647,7 @@ class Walker {
         if (waiting) await waiting;
       }
       if (this.#options.waitMs || this.#options.spider) {
-        return await this.#fetchAfterWait(url, reserved);
+        return await this.#fetchAfterWait(url, reserved, seen);
       }
       return await this.#fetchNamed(url, reserved);
     } finally {
@@ -1866,7 +1869,11 @@ class Walker {
   }
 
   /** `#fetch` after `--wait`'s pause and `--spider`'s HEAD. */
-  async #fetchAfterWait(url: string, how: FetchHow): Promise<Fetched | undefined> {
+  async #fetchAfterWait(
+    url: string,
+    how: FetchHow,
+    seen?: number,
+  ): Promise<Fetched | undefined> {
     const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
     /** The URL whose host's turn this fetch holds (a redirect's target), and how to end it. */
     const held = { url, end };
@@ -1881,9 +1888,24 @@ class Walker {
         // A redirect to another host ends this host's turn and waits for that host's, so that
         // each host's requests stay --wait apart (not the first host's alone).
         redirectWait: async (_from, to) => {
-          if (new URL(to).host === new URL(held.url).host) return await this.#sleepWait();
+          const target = new URL(to);
+          if (target.host === new URL(held.url).host) return await this.#sleepWait();
           held.end?.();
           held.url = to;
+          // That host's robots.txt, asked for while a page before this URL in the queue was read
+          // (pages are read in its order), comes first, as in GNU's run, which read that page
+          // before it asked for this URL; its fetch waits for the host's turn too, and a slot.
+          // Threads random seed 2305345 (`--wait -R p*,png` over both names: 127.0.0.1's
+          // `/rx2.html`, redirected to localhost, took localhost's turn before its robots.txt).
+          const robots = this.#robots.get(`${target.protocol}//${target.host}`);
+          if (robots && !this.#robotsReady.has(`${target.protocol}//${target.host}`)) {
+            releaseSlot?.();
+            try {
+              await robots.catch(() => {});
+            } finally {
+              await retakeSlot?.();
+            }
+          }
           held.end = await this.#politeWait(to, true);
         },
         // A fetch that waits for one before it in the queue (for a name a redirect gave it,
@@ -1903,6 +1925,25 @@ class Walker {
       };
     }
     try {
+      // With several threads, a fetch before this one in the queue redirected here while this one
+      // waited for its host's turn (after `#fetchReserved` looked, `seen`): this URL is then one
+      // downloaded through it once its page has been read, as there (GNU's run asks for it once,
+      // through the redirect). Threads random seed 2305062 (`--wait -N` over both names):
+      // localhost's `/docs/caf%c3%a9/b?`, redirected to `/docs/caf%C3%A9/b/`, was answered while
+      // that URL's own fetch, after it in the queue, waited for localhost's turn, which then asked
+      // for it a second time (a 304: `b/index.html` was this run's). (A Map lookup per fetch,
+      // under --wait alone.)
+      const late = seen === undefined
+        ? undefined
+        : this.#redirectedTo.get(url)?.slice(seen).filter((r) => r.order < how.order!);
+      if (late !== undefined && late.length > 0) {
+        how.releaseSlot?.();
+        for (const redirect of late) await redirect.settled;
+        const saved = this.#urlToFile.get(url);
+        if (saved !== undefined && this.#mayBeRemoved(saved)) await how.previousRead;
+        if (await this.#keptThroughWritersBefore(url, how.order!)) return DOWNLOADED_ALREADY;
+        await how.retakeSlot?.();
+      }
       if (this.#options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer, how.redirectWait);
         if (head instanceof HttpStatusError) {
