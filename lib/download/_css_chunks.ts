@@ -70,12 +70,9 @@ export function scanCssChunks(
   chunks: Iterable<string>,
   found: (raw: string, start: number, expectCss: boolean) => void,
 ): void {
-  const scan = cssScan(found, { settled: 0 });
-  scan.next();
-  for (const chunk of chunks) {
-    if (chunk !== "" && scan.next(chunk).done) return;
-  }
-  scan.next(undefined);
+  const scanner = new CssChunkScanner(found);
+  for (const chunk of chunks) scanner.write(chunk);
+  scanner.end();
 }
 
 /**
