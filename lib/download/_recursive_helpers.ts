@@ -70,14 +70,25 @@ export function sameExceptIndex(a: string, b: string): boolean {
  */
 export const PAGE_CHUNK_BYTES = 32 * 1024;
 
-/** One read buffer for every page and stylesheet: they are read synchronously, one at a time. */
+/** One read buffer for every file read in pieces: each piece is decoded before the next read. */
 let chunkBuffer: Uint8Array | undefined;
 
-/** A page's text byte for byte (see `escapePageBytes`), {@linkcode PAGE_CHUNK_BYTES} at a time. */
-export function* fileChunks(path: string): Generator<string> {
+/** What {@linkcode fileChunks} decodes with: a `TextDecoder`'s `decode`. */
+export interface ChunkDecoder {
+  decode(bytes?: Uint8Array, options?: TextDecodeOptions): string;
+}
+
+/**
+ * A file's text {@linkcode PAGE_CHUNK_BYTES} at a time, as `decoder` reads it: by default a
+ * page's text byte for byte (see `escapePageBytes`). The pieces are read into one buffer and
+ * decoded before each is handed out, so two readers may take turns.
+ */
+export function* fileChunks(
+  path: string,
+  decoder: ChunkDecoder = new TextDecoder(PAGE_BYTES_DECODER_LABEL),
+): Generator<string> {
   using file = Deno.openSync(path);
   const buffer = chunkBuffer ??= new Uint8Array(PAGE_CHUNK_BYTES);
-  const decoder = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
   while (true) {
     const n = file.readSync(buffer);
     if (n === null) break;

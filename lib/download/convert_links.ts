@@ -9,7 +9,7 @@
 import { CssLinkReader, type HtmlLinkOptions, HtmlLinkReader, type PageLink } from "./links.ts";
 import { ConvertedFile } from "./_converted_file.ts";
 import { escapePageBytes, hasPageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
-import { PAGE_CHUNK_BYTES } from "./_recursive_helpers.ts";
+import { fileChunks } from "./_recursive_helpers.ts";
 
 /** GNU wget's `construct_relative`: the path from `from`'s directory to `to`. */
 function relativePath(from: string, to: string): string {
@@ -223,9 +223,6 @@ export function convertLinks(
   }
 }
 
-/** One read buffer for every page converted: they are converted synchronously, one at a time. */
-let readBuffer: Uint8Array | undefined;
-
 /** A page read as UTF-8 that is not: read again one character per byte. */
 class NotUtf8 extends Error {}
 
@@ -317,31 +314,25 @@ function convertPage(
     }
   };
   try {
-    using file = Deno.openSync(path);
-    const buffer = readBuffer ??= new Uint8Array(PAGE_CHUNK_BYTES);
     const decoder = new TextDecoder(utf8 ? "utf-8" : PAGE_BYTES_DECODER_LABEL, {
       fatal: utf8,
       ignoreBOM: true,
     });
-    const decode = (bytes?: Uint8Array) => {
+    const decode = (bytes?: Uint8Array, options?: TextDecodeOptions) => {
       try {
-        return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+        return decoder.decode(bytes, options);
       } catch (error) {
         throw error instanceof TypeError ? new NotUtf8() : error;
       }
     };
-    while (true) {
-      const n = file.readSync(buffer);
-      if (n === null) break;
-      convert(reader.write(decode(buffer.subarray(0, n))));
+    for (const piece of fileChunks(path, { decode })) {
+      convert(reader.write(piece));
       // The text before the place settled now is let go at the next piece: written out now.
       if (reader.settled > at) {
         converted.write(reader.text(at, reader.settled));
         at = reader.settled;
       }
     }
-    const rest = decode();
-    if (rest !== "") convert(reader.write(rest));
     convert(reader.end());
     if (count > 0) converted.write(reader.text(at));
   } catch (error) {
