@@ -6,7 +6,8 @@
  * in the text of raw-text elements — `<script>`, `<title>`, `<textarea>`, `<iframe>`,
  * `<noframes>`, … — which GNU wget's tag scanner reads like any other text, a page served as
  * text/plain, one without an extension, CSS in `<style>` and `style` attributes, a redirect to
- * another host, a file whose name is also a directory's, and names from `Content-Disposition`.
+ * another host, a file whose name is also a directory's, names from `Content-Disposition`, and a
+ * byte order mark before a page and a stylesheet (kept by `-k`, as GNU keeps it).
  */
 
 import assert from "node:assert/strict";
@@ -83,18 +84,25 @@ function siteFiles(origin: string): Record<string, string> {
     "plain.html": `<a href="fromplain.html">never: served as text/plain</a>`,
     "noext": page(`<a href="fromnoext.html">x</a>`),
     "collide/inner.html": page("inner"),
+    // A byte order mark (EF BB BF) before a page and a stylesheet: kept by -k, as GNU keeps it.
+    "bom.html": `\uFEFF${
+      page(`<a href="bom-leaf.html">leaf</a> <a href="${origin}/bom-abs.html">x</a>
+<link rel="stylesheet" href="bom.css"> <a href="missing-bom.html">404</a>`)
+    }`,
+    "bom.css": "\uFEFF@import 'bom-imp.css'; body { background: url(bom.png) }\n",
+    "bom-imp.css": "\uFEFFp { background: url(bom2.png) }\n",
   };
   const leaves = [
     "upper.html single.html spaced.html protorel.html area.html frame.html alt.html target.html",
     "absolute.html e.html x.html q.html wget-only/a.html all-blocked/x.html commented.html",
     "inscript.html intextarea.html noscript.html intitle.html inxmp.html ifr.html iniframe.html",
     "innoframes.html innoembed.html instyle.html incdata.html inplaintext.html fromplain.html",
-    "fromnoext.html elsewhere.html",
+    "fromnoext.html elsewhere.html bom-leaf.html bom-abs.html",
   ].join(" ").split(" ");
   for (const leaf of leaves) files[leaf] ??= page(leaf);
   const assets = "s.js e.swf o.bin poster.png v.mp4 src.webm a.mp3 input.png tbg.png td.png " +
     "favicon.ico cssbg.png ss1.png ss2.png lazy.png no.png sbg.png intemplate.png block.png " +
-    "imp.css inline.png div.png";
+    "imp.css inline.png div.png bom.png bom2.png";
   for (const asset of assets.split(" ")) files[asset] = `the bytes of ${asset}\n`;
   // <meta name=robots> and <meta http-equiv=refresh> read by GNU's own rules (tag_handle_meta):
   // nofollow by a word at the start or after a comma that "nofollow" begins with (an empty
@@ -160,6 +168,8 @@ const CASES: { args: string[]; path: string }[] = [
   { args: ["-r", "-k"], path: "/controls.html" },
   { args: ["-r", "-H", "-D", "localhost,127.0.0.1"], path: "/" },
   { args: ["-r", "--content-disposition", "-k"], path: "/" },
+  { args: ["-r", "-k"], path: "/bom.html" },
+  { args: ["-p", "-k", "-nd"], path: "/bom.html" },
 ];
 
 peerTest(
