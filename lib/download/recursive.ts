@@ -70,6 +70,7 @@ import { refererOf, withReferer } from "./_referer.ts";
 import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
+import { QueueFront } from "./_queue_front.ts";
 
 /**
  * Why a link was not followed, in GNU wget's words (its `--rejected-log`): seen already
@@ -915,23 +916,14 @@ class Walker {
     // landed (its answer's status and headers after its redirects are in): a redirect to it is
     // then known (it is a URL downloaded, as in GNU's run), but for the `threads` - 1 URLs just
     // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
-    const landedOrders = new Set<number>();
     this.#turn = 0;
-    this.#oldestUnlanded = 1;
+    this.#landed.reset();
     this.#redirectedTo.clear();
-    this.#oldestUnnamed = 1;
-    this.#namedOrders.clear();
+    this.#named.reset();
     const land = (order: number) => {
       // (A fetch's file is named by the time it lands: see #afterEarlierHeadNames.)
-      if (this.#headNamesFirst) this.#nameKnown(order);
-      if (order < this.#oldestUnlanded || landedOrders.has(order)) return;
-      landedOrders.add(order);
-      const was = this.#oldestUnlanded;
-      while (landedOrders.delete(this.#oldestUnlanded)) this.#oldestUnlanded++;
-      if (this.#oldestUnlanded !== was) {
-        for (const waiter of this.#landWaiters) waiter();
-      }
-      wake?.();
+      if (this.#headNamesFirst) this.#named.pass(order);
+      if (this.#landed.pass(order)) wake?.();
     };
     let read: Promise<void> = Promise.resolve();
     /** The first task's failure (an abort): the walk ends with it. */
@@ -940,7 +932,7 @@ class Walker {
       if (failure) throw failure.error;
       while (
         head < queue.length && running.size < ahead && this.#slotsLeft > 0 &&
-        head + 1 - this.#oldestUnlanded < threads
+        head + 1 - this.#landed.oldest < threads
       ) {
         options.signal?.throwIfAborted();
         // -Q: the next URL is fetched only once the bytes of those before it are known, as with
@@ -1114,7 +1106,7 @@ class Walker {
    * to `/index.html` (a 304 too), which took `index.html` from it.
    */
   async #keptThroughRedirectsBefore(url: string, order: number): Promise<boolean> {
-    await this.#untilLandedBefore(order);
+    await this.#landed.until(order);
     for (const redirects of this.#redirectedTo.values()) {
       for (const redirect of redirects) {
         if (redirect.order < order) await redirect.settled;
@@ -1623,7 +1615,7 @@ class Walker {
       // not take its GET without losing that file (see OwnGet): it is asked for only once every
       // URL before it has landed, so such a redirect is known first and makes it one downloaded
       // already, as in GNU's run (which asks once, through the redirect).
-      if (this.#waitsForLandings(planned, how)) await this.#untilLandedBefore(how.order!);
+      if (this.#waitsForLandings(planned, how)) await this.#landed.until(how.order!);
       // The slot after the name: a URL that waits for a page's reading holds none meanwhile.
       let waiting = this.#takeSlot();
       slot = true;
@@ -1782,32 +1774,12 @@ class Walker {
    * in the queue has landed (none can be redirected to it any more).
    */
   async #ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean> {
-    if (!own.claimed && this.#oldestUnlanded < own.order) {
+    if (!own.claimed && this.#landed.oldest < own.order) {
       releaseSlot?.();
-      await this.#untilLandedBefore(own.order, own.claimedSignal);
+      await this.#landed.until(own.order, own.claimedSignal);
     }
     if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
     return own.claimed;
-  }
-
-  /**
-   * Settles once every URL before `order` in the queue has landed (its answer's status and
-   * headers in, after its redirects), or `meanwhile` has settled.
-   */
-  async #untilLandedBefore(order: number, meanwhile?: Promise<void>): Promise<void> {
-    if (this.#oldestUnlanded >= order) return;
-    let waiter!: () => void;
-    const landed = new Promise<void>((resolve) => {
-      waiter = () => {
-        if (this.#oldestUnlanded >= order) resolve();
-      };
-    });
-    this.#landWaiters.add(waiter);
-    try {
-      await (meanwhile ? Promise.race([meanwhile, landed]) : landed);
-    } finally {
-      this.#landWaiters.delete(waiter);
-    }
   }
 
   /**
@@ -1826,7 +1798,7 @@ class Walker {
     const options = this.#options;
     if (
       !this.#claimsAllowed || how.order === undefined || how.robots ||
-      this.#oldestUnlanded >= how.order
+      this.#landed.oldest >= how.order
     ) return false;
     const extensions = options.adjustExtension ?? false;
     if (options.timestamping || options.resume) return this.#writtenAt(planned, extensions);
@@ -3746,10 +3718,10 @@ class Walker {
     const order = how.order;
     if (order === undefined || this.#oneThread) return;
     const earlier = () => this.#redirectedTo.get(url)?.filter((r) => r.order < order) ?? [];
-    if (this.#oldestUnlanded >= order && earlier().length === 0) return;
+    if (this.#landed.oldest >= order && earlier().length === 0) return;
     how.releaseSlot?.();
     try {
-      await this.#untilLandedBefore(order);
+      await this.#landed.until(order);
       for (const redirect of earlier()) await redirect.settled;
     } finally {
       await how.retakeSlot?.();
@@ -3776,15 +3748,15 @@ class Walker {
     addHolder(this.#headNames, name, entry);
     const forget = () => deleteHolder(this.#headNames, name, entry);
     settled.then(forget, forget);
-    this.#nameKnown(order);
+    this.#named.pass(order);
     const earlier = () =>
       [...this.#headNames.get(name) ?? []].filter((other) => other.order! < order);
-    if (this.#oldestUnnamed >= order && earlier().length === 0) return false;
+    if (this.#named.oldest >= order && earlier().length === 0) return false;
     how.releaseSlot?.();
     try {
       // (Their HEADs answered, not their GETs: a first run would otherwise ask one GET at a
       // time, each after the answer to the one before it.)
-      await this.#untilNamedBefore(order);
+      await this.#named.until(order);
       const waits = earlier();
       if (waits.length === 0) return false;
       for (const other of waits) await other.settled;
@@ -3800,40 +3772,9 @@ class Walker {
   readonly #headNamesFirst: boolean;
   /**
    * With several threads, the smallest place in the queue whose file's name is not known yet
-   * (its HEAD not answered, see `#afterEarlierHeadNames`, nor its fetch landed), the places
-   * after it known already, and those told when it grows.
+   * (its HEAD not answered, see `#afterEarlierHeadNames`, nor its fetch landed).
    */
-  #oldestUnnamed = 1;
-  readonly #namedOrders = new Set<number>();
-  readonly #nameWaiters = new Set<() => void>();
-
-  /** The file of the fetch at `order` in the queue is named (see `#oldestUnnamed`). */
-  #nameKnown(order: number): void {
-    if (order < this.#oldestUnnamed || this.#namedOrders.has(order)) return;
-    this.#namedOrders.add(order);
-    const was = this.#oldestUnnamed;
-    while (this.#namedOrders.delete(this.#oldestUnnamed)) this.#oldestUnnamed++;
-    if (this.#oldestUnnamed !== was) {
-      for (const waiter of this.#nameWaiters) waiter();
-    }
-  }
-
-  /** Settles once the file of every URL before `order` in the queue is named. */
-  async #untilNamedBefore(order: number): Promise<void> {
-    if (this.#oldestUnnamed >= order) return;
-    let waiter!: () => void;
-    const named = new Promise<void>((resolve) => {
-      waiter = () => {
-        if (this.#oldestUnnamed >= order) resolve();
-      };
-    });
-    this.#nameWaiters.add(waiter);
-    try {
-      await named;
-    } finally {
-      this.#nameWaiters.delete(waiter);
-    }
-  }
+  readonly #named = new QueueFront();
 
   /** `--wait`: when the last request ends, by host (`""` for all, with one thread). */
   readonly #lastRequest = new Map<string, Promise<void>>();
@@ -3853,8 +3794,7 @@ class Walker {
    * With several threads, the smallest place in the queue whose answer has not landed (its status
    * and headers after its redirects, see `#run`), and those told when it grows.
    */
-  #oldestUnlanded = 1;
-  readonly #landWaiters = new Set<() => void>();
+  readonly #landed = new QueueFront();
   /**
    * With several threads, the URLs the queued URLs' fetches were redirected to in this walk, and
    * by whom: its place in the queue, and when its page has been read.
