@@ -71,6 +71,7 @@ import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { QueueFront } from "./_queue_front.ts";
+import { RunDisk } from "./_run_disk.ts";
 import type {
   FetchLog,
   RecursiveOptions,
@@ -393,7 +394,7 @@ class Walker {
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
     for (const { url, path, kind } of options.downloaded ?? []) {
       this.#registerLanded(url, url, path);
-      this.#written.add(path);
+      this.#disk.written.add(path);
       if (kind === "html") this.#htmlFiles.add(path);
       if (kind === "css") this.#cssFiles.add(path);
     }
@@ -1245,7 +1246,7 @@ class Walker {
     for (const directory of directories) {
       // One this run made or found is a directory still (no file is ever written over one):
       // most fetches of a mirror, below directories made already, ask the disk nothing.
-      if (this.#directories.has(directory)) return;
+      if (this.#disk.directories.has(directory)) return;
       let file: boolean;
       try {
         file = !Deno.lstatSync(directory).isDirectory;
@@ -1380,8 +1381,8 @@ class Walker {
       this.#landed.oldest >= how.order
     ) return false;
     const extensions = options.adjustExtension ?? false;
-    if (options.timestamping || options.resume) return this.#writtenAt(planned, extensions);
-    return this.#someFileAt(planned, extensions);
+    if (options.timestamping || options.resume) return this.#disk.writtenAt(planned, extensions);
+    return this.#disk.someFileAt(planned, extensions);
   }
 
   /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
@@ -1997,7 +1998,7 @@ class Walker {
    * already here.
    */
   #leftByGnu(name: string): boolean {
-    return this.#leftTemporaries.has(name) || this.#someFileAt(name, false);
+    return this.#leftTemporaries.has(name) || this.#disk.someFileAt(name, false);
   }
 
   /**
@@ -2121,7 +2122,7 @@ class Walker {
         | undefined;
       /** The copy at `path` (-N), looked at (after a wait for fetches before it: `again`). */
       const copyAt = (path: string, landed: string) => {
-        const copy = timestamping && this.#mayExist(path)
+        const copy = timestamping && this.#disk.mayExist(path)
           ? localCopy(path, options.backupConverted ?? false, false)
           : undefined;
         if (copy) compared = { landed, path, copy };
@@ -2206,7 +2207,7 @@ class Walker {
     }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
-    if (!shared && !how.temporary && options.resume && this.#mayExist(planned)) {
+    if (!shared && !how.temporary && options.resume && this.#disk.mayExist(planned)) {
       try {
         // A link planted at the name is no partial file of a run (never appended to through).
         const info = Deno.lstatSync(planned);
@@ -2222,7 +2223,8 @@ class Walker {
     // -nc: a file already there is not fetched again; a page among them is read from disk for
     // its links, as GNU wget does (by its .html or .htm suffix).
     if (
-      !shared && !how.temporary && options.noClobber && this.#mayExist(planned) && isFile(planned)
+      !shared && !how.temporary && options.noClobber && this.#disk.mayExist(planned) &&
+      isFile(planned)
     ) {
       const done: Fetched = {
         path: planned,
@@ -2250,7 +2252,7 @@ class Walker {
     let overwrite = false;
     if (
       !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
-      this.#mayExist(planned)
+      this.#disk.mayExist(planned)
     ) {
       local = localCopy(planned, options.backupConverted ?? false);
       if (local && options.timestampingByHead) {
@@ -2290,7 +2292,7 @@ class Walker {
     const plain = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
       !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
       !(options.timestamping && options.timestampingByHead) && requestUrl === url;
-    const claims = plain && !this.#someFileAt(planned, options.adjustExtension ?? false);
+    const claims = plain && !this.#disk.someFileAt(planned, options.adjustExtension ?? false);
     const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
     // The fetch that takes another's GET saves it for good: not as a NAME.tmp whose removal
     // forgets it (its target is then asked for again, as GNU's run does; one -R lets pass GNU
@@ -2342,11 +2344,11 @@ class Walker {
         return;
       }
       try {
-        this.#makeParents(path, directory);
+        this.#disk.makeParents(path, directory);
         if (resumeFrom > 0) {
           file = Deno.openSync(path, { write: true, append: true, create: true });
         } else if (clobber || overwrite) {
-          if (this.#mayExist(path)) {
+          if (this.#disk.mayExist(path)) {
             // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
             if (backups > 0) rotateBackups(path, backups);
             // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
@@ -2447,7 +2449,7 @@ class Walker {
     let claimed = false;
     const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
         !options.contentDisposition && !options.trustServerNames &&
-        this.#isNewName(planned)
+        this.#disk.isNewName(planned)
       ? () => {
         if (file) return;
         try {
@@ -2690,7 +2692,7 @@ class Walker {
         }
       }
       if (result === undefined && !current) {
-        const mayExist = (path: string) => this.#mayExist(path);
+        const mayExist = (path: string) => this.#disk.mayExist(path);
         // (A link -A/-R reject too: the target's name is judged afresh, as GNU's gethttp judges
         // the name it saves under, and one they accept is compared as any other's: random seed
         // 1900015, a rejected link redirected to `/p87.html`, asked for without If-Modified-Since.)
@@ -3044,8 +3046,8 @@ class Walker {
                   ? error
                   : new DownloadFileError(path, error);
               }
-              if (extended && !this.#written.has(path)) this.#extended.add(path);
-              this.#written.add(path);
+              if (extended && !this.#disk.written.has(path)) this.#extended.add(path);
+              this.#disk.written.add(path);
               this.#temporaries.delete(handed.path);
               if (temporary) this.#temporaries.add(path);
               this.result.files++;
@@ -3119,8 +3121,8 @@ class Walker {
       await saveHeldBody();
       // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
-      if (extended && !this.#written.has(path)) this.#extended.add(path);
-      this.#written.add(path);
+      if (extended && !this.#disk.written.has(path)) this.#extended.add(path);
+      this.#disk.written.add(path);
       if (temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
       // after a HEAD answered 500 or 501: GNU's http_loop reads the time only from a first answer).
@@ -3411,110 +3413,8 @@ class Walker {
     return quota > 0 && this.result.bytes > quota;
   }
 
-  /** Directories known to exist, and those this run created (so hold only its own files). */
-  readonly #directories = new Set<string>();
-  readonly #freshDirectories = new Set<string>();
-  /** Files this run wrote. */
-  readonly #written = new Set<string>();
-
-  /**
-   * Whether `path` may exist already: not when its directory is one this run created and it
-   * has not written the file, which spares a failing system call per file.
-   */
-  #mayExist(path: string): boolean {
-    const slash = path.lastIndexOf("/");
-    const parent = slash < 0 ? "." : path.slice(0, slash);
-    return !this.#freshDirectories.has(parent) || this.#written.has(path);
-  }
-
-  /**
-   * Whether a file (of the user's, or of an earlier run) is at `path`, or under -E
-   * (`extensions`) at the name with `.html` or `.css` after it: a GET that another fetch may take
-   * away to its own name is made only where nothing is there to be lost (see `OwnGet`).
-   */
-  #someFileAt(path: string, extensions: boolean): boolean {
-    if (!this.#mayExist(path)) return false;
-    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
-    return names.some((name) => {
-      try {
-        Deno.lstatSync(name);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  }
-
-  /** Whether this run wrote `path` (or under -E, `extensions`, the name with `.html` or `.css`). */
-  #writtenAt(path: string, extensions: boolean): boolean {
-    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
-    return names.some((name) => this.#written.has(name));
-  }
-
-  /**
-   * Whether nothing can be at `path`: its directory is one this run made (so exists) and the run
-   * has not written the name. Creating it then has no effect but the new, empty file.
-   */
-  #isNewName(path: string): boolean {
-    const slash = path.lastIndexOf("/");
-    return slash > 0 && this.#freshDirectories.has(path.slice(0, slash)) &&
-      !this.#written.has(path);
-  }
-
-  /**
-   * Creates the directories above `path`, remembering what it made. A file in the way of the
-   * file's own directory is removed, as GNU wget's `mkalldirs` removes it, only when this run
-   * wrote it (`/a` saved as `a`, then `/a/b` needs a directory `a`); a file the run did not
-   * write is the user's and is kept: the file below it is not written ({@linkcode
-   * Deno.errors.NotADirectory}, as GNU wget fails when the file is higher up).
-   */
-  #makeParents(path: string, root: string): void {
-    const slash = path.lastIndexOf("/");
-    if (slash <= 0) return;
-    const parent = path.slice(0, slash);
-    if (this.#directories.has(parent)) return;
-    this.#makeDirectory(parent, root, true);
-  }
-
-  /**
-   * mkdir of `directory` below `root`, after its parents (each checked once). A symbolic link
-   * below `root` is removed, never followed (it may point outside); `root` itself and the
-   * directories above it are the user's, links or not. A file in the way is removed only when
-   * `replaceWritten` and this run wrote it; else {@linkcode Deno.errors.NotADirectory}.
-   */
-  #makeDirectory(directory: string, root: string, replaceWritten: boolean): void {
-    if (this.#directories.has(directory)) return;
-    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
-    if (!directory.startsWith(prefix) || directory.length <= prefix.length) {
-      // The download directory (-P) and above, made as they are (a link there followed).
-      try {
-        Deno.mkdirSync(directory, { recursive: true });
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-        throw notADirectory(directory);
-      }
-      this.#directories.add(directory);
-      return;
-    }
-    const slash = directory.lastIndexOf("/");
-    if (slash > 0) this.#makeDirectory(directory.slice(0, slash), root, false);
-    try {
-      Deno.mkdirSync(directory);
-      this.#freshDirectories.add(directory);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      const info = Deno.lstatSync(directory);
-      if (!info.isDirectory) {
-        if (!info.isSymlink && !(replaceWritten && this.#written.has(directory))) {
-          throw notADirectory(directory);
-        }
-        Deno.removeSync(directory);
-        Deno.mkdirSync(directory);
-        this.#freshDirectories.add(directory);
-      }
-    }
-    this.#directories.add(directory);
-  }
+  /** The directories and files this run knows of on disk. */
+  readonly #disk = new RunDisk();
 
   #fail(url: string, error: unknown, log: FetchLog = this.#options): void {
     // A body that could not be written (a full disk) ends the walk, as GNU's retrieve_tree
@@ -3630,7 +3530,7 @@ class Walker {
             ignoreTags: this.#options.ignoreTags,
             // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
             // is converted in place, its NAME.orig from an earlier run kept.
-            backupPath: this.#options.backupConverted && this.#written.has(path)
+            backupPath: this.#options.backupConverted && this.#disk.written.has(path)
               ? backupPathFor(path, this.#extended.has(path))
               : undefined,
             onConverted: (done) => void (counts = done),
@@ -3668,9 +3568,4 @@ function isNoNewerThan(
   const time = parseHttpDate(response.head.headers.get("Last-Modified"));
   const length = storedLength(response, compression, ignoreContentLength);
   return time <= local.mtime.getTime() && (length === undefined || length === local.size);
-}
-
-/** The error of a file, not a directory, at `path` (ENOTDIR: the C library's "Not a directory"). */
-function notADirectory(path: string): Deno.errors.NotADirectory {
-  return new Deno.errors.NotADirectory(`Not a directory: "${path}"`);
 }

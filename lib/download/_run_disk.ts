@@ -1,0 +1,143 @@
+/**
+ * What a recursive run knows of the disk it writes: the directories it made and found, and the
+ * files it wrote, so that it spares system calls where nothing can be there yet and replaces only
+ * its own files where a directory goes. Private to `lib/download/`.
+ *
+ * @module
+ */
+
+/**
+ * The directories and files of one run (see `recursive.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RunDisk } from "./_run_disk.ts";
+ *
+ * const root = await Deno.makeTempDir();
+ * const disk = new RunDisk();
+ * disk.makeParents(`${root}/a/b/x.html`, root);
+ * assert.ok(Deno.statSync(`${root}/a/b`).isDirectory);
+ * // Nothing can be in a directory this run made, until the run writes it.
+ * assert.equal(disk.mayExist(`${root}/a/b/x.html`), false);
+ * assert.equal(disk.isNewName(`${root}/a/b/x.html`), true);
+ * disk.written.add(`${root}/a/b/x.html`);
+ * assert.equal(disk.mayExist(`${root}/a/b/x.html`), true);
+ * // A file of the user's where a directory goes is kept.
+ * Deno.writeTextFileSync(`${root}/c`, "the user's");
+ * assert.throws(() => disk.makeParents(`${root}/c/y.html`, root), Deno.errors.NotADirectory);
+ * assert.equal(Deno.readTextFileSync(`${root}/c`), "the user's");
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export class RunDisk {
+  /** Directories known to exist, and those this run created (so hold only its own files). */
+  readonly directories = new Set<string>();
+  readonly freshDirectories = new Set<string>();
+  /** Files this run wrote. */
+  readonly written = new Set<string>();
+
+  /**
+   * Whether `path` may exist already: not when its directory is one this run created and it
+   * has not written the file, which spares a failing system call per file.
+   */
+  mayExist(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    const parent = slash < 0 ? "." : path.slice(0, slash);
+    return !this.freshDirectories.has(parent) || this.written.has(path);
+  }
+
+  /**
+   * Whether a file (of the user's, or of an earlier run) is at `path`, or under -E
+   * (`extensions`) at the name with `.html` or `.css` after it: a GET that another fetch may take
+   * away to its own name is made only where nothing is there to be lost (see `OwnGet`).
+   */
+  someFileAt(path: string, extensions: boolean): boolean {
+    if (!this.mayExist(path)) return false;
+    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
+    return names.some((name) => {
+      try {
+        Deno.lstatSync(name);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Whether this run wrote `path` (or under -E, `extensions`, the name with `.html` or `.css`). */
+  writtenAt(path: string, extensions: boolean): boolean {
+    const names = extensions ? [path, `${path}.html`, `${path}.css`] : [path];
+    return names.some((name) => this.written.has(name));
+  }
+
+  /**
+   * Whether nothing can be at `path`: its directory is one this run made (so exists) and the run
+   * has not written the name. Creating it then has no effect but the new, empty file.
+   */
+  isNewName(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    return slash > 0 && this.freshDirectories.has(path.slice(0, slash)) &&
+      !this.written.has(path);
+  }
+
+  /**
+   * Creates the directories above `path`, remembering what it made. A file in the way of the
+   * file's own directory is removed, as GNU wget's `mkalldirs` removes it, only when this run
+   * wrote it (`/a` saved as `a`, then `/a/b` needs a directory `a`); a file the run did not
+   * write is the user's and is kept: the file below it is not written ({@linkcode
+   * Deno.errors.NotADirectory}, as GNU wget fails when the file is higher up).
+   */
+  makeParents(path: string, root: string): void {
+    const slash = path.lastIndexOf("/");
+    if (slash <= 0) return;
+    const parent = path.slice(0, slash);
+    if (this.directories.has(parent)) return;
+    this.makeDirectory(parent, root, true);
+  }
+
+  /**
+   * mkdir of `directory` below `root`, after its parents (each checked once). A symbolic link
+   * below `root` is removed, never followed (it may point outside); `root` itself and the
+   * directories above it are the user's, links or not. A file in the way is removed only when
+   * `replaceWritten` and this run wrote it; else {@linkcode Deno.errors.NotADirectory}.
+   */
+  makeDirectory(directory: string, root: string, replaceWritten: boolean): void {
+    if (this.directories.has(directory)) return;
+    const prefix = root === "." ? "" : `${root.replace(/\/+$/, "")}/`;
+    if (!directory.startsWith(prefix) || directory.length <= prefix.length) {
+      // The download directory (-P) and above, made as they are (a link there followed).
+      try {
+        Deno.mkdirSync(directory, { recursive: true });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        throw notADirectory(directory);
+      }
+      this.directories.add(directory);
+      return;
+    }
+    const slash = directory.lastIndexOf("/");
+    if (slash > 0) this.makeDirectory(directory.slice(0, slash), root, false);
+    try {
+      Deno.mkdirSync(directory);
+      this.freshDirectories.add(directory);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      const info = Deno.lstatSync(directory);
+      if (!info.isDirectory) {
+        if (!info.isSymlink && !(replaceWritten && this.written.has(directory))) {
+          throw notADirectory(directory);
+        }
+        Deno.removeSync(directory);
+        Deno.mkdirSync(directory);
+        this.freshDirectories.add(directory);
+      }
+    }
+    this.directories.add(directory);
+  }
+}
+
+/** The error of a file, not a directory, at `path` (ENOTDIR: the C library's "Not a directory"). */
+export function notADirectory(path: string): Deno.errors.NotADirectory {
+  return new Deno.errors.NotADirectory(`Not a directory: "${path}"`);
+}
