@@ -395,8 +395,7 @@ class Walker {
     for (const { url, path, kind } of options.downloaded ?? []) {
       this.#registerLanded(url, url, path);
       this.#disk.written.add(path);
-      if (kind === "html") this.#htmlFiles.add(path);
-      if (kind === "css") this.#cssFiles.add(path);
+      this.#savedPage(path, kind);
     }
   }
 
@@ -1910,8 +1909,7 @@ class Walker {
     // A redirect without a Location has no type for GNU (its gethttp returns before it sets
     // one): not a page to convert (server random seed 1800179).
     const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
-    if (kind === "html") this.#htmlFiles.add(path);
-    if (kind === "css") this.#cssFiles.add(path);
+    this.#savedPage(path, kind);
   }
 
   /**
@@ -1934,8 +1932,7 @@ class Walker {
     order?: number,
   ): void {
     this.#registerLanded(url, finalUrl, path, order);
-    if (kind === "html") this.#htmlFiles.add(path);
-    if (kind === "css") this.#cssFiles.add(path);
+    this.#savedPage(path, kind);
     this.#options.onNotModified?.(url, path);
     log.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
@@ -3054,8 +3051,7 @@ class Walker {
               this.result.bytes += handed.result.bytes;
               const finalUrl = handed.result.finalUrl;
               this.#registerLanded(url, finalUrl, path, how.order);
-              if (handed.kind === "html") this.#htmlFiles.add(path);
-              if (handed.kind === "css") this.#cssFiles.add(path);
+              this.#savedPage(path, handed.kind);
               log.onSaved?.({ ...handed.result, url, path });
               return { path, finalUrl, kind: handed.kind, text: handed.text };
             } finally {
@@ -3085,8 +3081,7 @@ class Walker {
         const kept = claimed ? path : planned;
         this.#registerLanded(url, result.finalUrl, kept, how.order);
         const kind = pageKind(contentType);
-        if (kind === "html") this.#htmlFiles.add(kept);
-        if (kind === "css") this.#cssFiles.add(kept);
+        this.#savedPage(kept, kind);
         log.onSaved?.(result);
         return { path: kept, finalUrl: result.finalUrl, kind, text: undefined };
       }
@@ -3170,8 +3165,7 @@ class Walker {
       this.result.bytes += result.bytes;
       // (Not saved: the walk keeps the later fetch's URL there, -k's maps take both in order.)
       this.#registerLanded(url, result.finalUrl, path, how.order, !beside);
-      if (done.kind === "html") this.#htmlFiles.add(path);
-      if (done.kind === "css") this.#cssFiles.add(path);
+      this.#savedPage(path, done.kind);
       log.onSaved?.({ ...result, path });
       // (The caller's to dispose from here.)
       if (done.body) besideBody = undefined;
@@ -3232,8 +3226,7 @@ class Walker {
           // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
           this.#remove(path, true, how.order);
         } else {
-          if (kind === "html") this.#htmlFiles.add(path);
-          if (kind === "css") this.#cssFiles.add(path);
+          this.#savedPage(path, kind);
         }
       } else if (
         error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
@@ -3511,6 +3504,12 @@ class Walker {
       else files.registerLanded(registration.url, registration.finalUrl, registration.file);
     }
     this.#registrations.length = 0;
+  }
+
+  /** `file` is a page or a stylesheet (`kind`): read again when downloaded already, and `-k`'s. */
+  #savedPage(file: string, kind: Fetched["kind"]): void {
+    if (kind === "html") this.#htmlFiles.add(file);
+    else if (kind === "css") this.#cssFiles.add(file);
   }
 
   /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
