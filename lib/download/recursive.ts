@@ -45,7 +45,6 @@ import {
   removeIfLink,
   seenKey,
 } from "./_recursive_helpers.ts";
-import { FileMaps } from "./_file_maps.ts";
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
@@ -72,6 +71,7 @@ import { parseHttpDate } from "./http_date.ts";
 import { storedLength } from "./_stored_length.ts";
 import { QueueFront } from "./_queue_front.ts";
 import { RunDisk } from "./_run_disk.ts";
+import { SavedFiles } from "./_saved_files.ts";
 import type {
   FetchLog,
   RecursiveOptions,
@@ -237,25 +237,11 @@ class Walker {
   readonly #startCredentials = new Map<string, { username: string; password: string }>();
   /** The same rules once fetched, so a link is decided without waiting. */
   readonly #robotsReady = new Map<string, RobotsRules>();
-  /**
-   * GNU wget's maps of the run's files, as the walk registers them: with several threads, in the
-   * order the fetches end. Its URL -> file map is `result.saved`.
-   */
-  readonly #files: FileMaps = new FileMaps(this.result.saved);
-  readonly #urlToFile: Map<string, string> = this.#files.urlToFile;
-  /**
-   * With several threads, `-k`'s maps: the registrations of each walk made again once it is
-   * done, in the order of its queue (see #registerInQueueOrder); undefined with one thread,
-   * where the walk's maps are in that order already.
-   */
-  readonly #convertFiles: FileMaps | undefined;
-  /** With several threads: the walk's registrations, each with the queue place that made it. */
-  readonly #registrations: Registration[] = [];
+  /** The run's files as GNU wget registers them, and `-k`'s pages (see `SavedFiles`). */
+  readonly #saved: SavedFiles;
+  readonly #urlToFile: Map<string, string> = this.result.saved;
   /** With several threads: the queue place of the page being read (its removal, robots.txt). */
   #turn = 0;
-  /** Files served as HTML and as CSS, for reuse and for -k. */
-  readonly #htmlFiles = new Set<string>();
-  readonly #cssFiles = new Set<string>();
   readonly #maxDepth: number;
   /**
    * The client's options for a file's GET sent by the walker itself (see `#fetchUnlocked`), the
@@ -388,14 +374,14 @@ class Walker {
       options.output === undefined && !options.contentDisposition &&
       !options.trustServerNames && !options.deleteAfter;
     this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
-    this.#convertFiles = this.#oneThread ? undefined : new FileMaps();
+    this.#saved = new SavedFiles(this.result.saved, !this.#oneThread);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
     for (const { url, path, kind } of options.downloaded ?? []) {
       this.#registerLanded(url, url, path);
       this.#disk.written.add(path);
-      this.#savedPage(path, kind);
+      this.#saved.savedPage(path, kind);
     }
   }
 
@@ -450,7 +436,7 @@ class Walker {
     } finally {
       // An abort ends the loop early: let the other tasks settle before the walk returns.
       await Promise.allSettled(running);
-      this.#registerInQueueOrder();
+      this.#saved.registerInQueueOrder();
       // (Several only with several threads: no empty file GNU's run would not leave.)
       removeEmptyFailures(this.#writeFailures);
     }
@@ -722,11 +708,7 @@ class Walker {
 
   /** A queued URL downloaded already (its file `path`): read again. */
   #downloadedAlready(item: QueueItem, path: string): Visited {
-    const kind = item.expectCss && this.#cssFiles.has(path)
-      ? "css"
-      : item.expectHtml && this.#htmlFiles.has(path)
-      ? "html"
-      : "other";
+    const kind = this.#saved.kindOf(path, item.expectHtml, item.expectCss);
     return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
   }
 
@@ -1909,7 +1891,7 @@ class Walker {
     // A redirect without a Location has no type for GNU (its gethttp returns before it sets
     // one): not a page to convert (server random seed 1800179).
     const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
-    this.#savedPage(path, kind);
+    this.#saved.savedPage(path, kind);
   }
 
   /**
@@ -1932,7 +1914,7 @@ class Walker {
     order?: number,
   ): void {
     this.#registerLanded(url, finalUrl, path, order);
-    this.#savedPage(path, kind);
+    this.#saved.savedPage(path, kind);
     this.#options.onNotModified?.(url, path);
     log.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
@@ -3043,7 +3025,7 @@ class Walker {
                   ? error
                   : new DownloadFileError(path, error);
               }
-              if (extended && !this.#disk.written.has(path)) this.#extended.add(path);
+              if (extended && !this.#disk.written.has(path)) this.#saved.extended.add(path);
               this.#disk.written.add(path);
               this.#temporaries.delete(handed.path);
               if (temporary) this.#temporaries.add(path);
@@ -3051,7 +3033,7 @@ class Walker {
               this.result.bytes += handed.result.bytes;
               const finalUrl = handed.result.finalUrl;
               this.#registerLanded(url, finalUrl, path, how.order);
-              this.#savedPage(path, handed.kind);
+              this.#saved.savedPage(path, handed.kind);
               log.onSaved?.({ ...handed.result, url, path });
               return { path, finalUrl, kind: handed.kind, text: handed.text };
             } finally {
@@ -3081,7 +3063,7 @@ class Walker {
         const kept = claimed ? path : planned;
         this.#registerLanded(url, result.finalUrl, kept, how.order);
         const kind = pageKind(contentType);
-        this.#savedPage(kept, kind);
+        this.#saved.savedPage(kept, kind);
         log.onSaved?.(result);
         return { path: kept, finalUrl: result.finalUrl, kind, text: undefined };
       }
@@ -3116,7 +3098,7 @@ class Walker {
       await saveHeldBody();
       // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
       // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
-      if (extended && !this.#disk.written.has(path)) this.#extended.add(path);
+      if (extended && !this.#disk.written.has(path)) this.#saved.extended.add(path);
       this.#disk.written.add(path);
       if (temporary) this.#temporaries.add(path);
       // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
@@ -3165,7 +3147,7 @@ class Walker {
       this.result.bytes += result.bytes;
       // (Not saved: the walk keeps the later fetch's URL there, -k's maps take both in order.)
       this.#registerLanded(url, result.finalUrl, path, how.order, !beside);
-      this.#savedPage(path, done.kind);
+      this.#saved.savedPage(path, done.kind);
       log.onSaved?.({ ...result, path });
       // (The caller's to dispose from here.)
       if (done.body) besideBody = undefined;
@@ -3226,7 +3208,7 @@ class Walker {
           // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
           this.#remove(path, true, how.order);
         } else {
-          this.#savedPage(path, kind);
+          this.#saved.savedPage(path, kind);
         }
       } else if (
         error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
@@ -3392,8 +3374,6 @@ class Walker {
   readonly #slotWaiters: (() => void)[] = [];
   /** Tells the walk's loop that a slot is free. */
   #slotFreed: () => void = () => {};
-  /** Files whose name `-E` extended, for the name of `-K`'s backup. */
-  readonly #extended = new Set<string>();
 
   /** A body's write failed in this walk: no more URLs of its queue are fetched. */
   #writeFailed = false;
@@ -3431,14 +3411,8 @@ class Walker {
     } catch {
       return false;
     }
-    if (forget) this.#forget(path, order);
+    if (forget) this.#saved.registerDeleteFile(path, order);
     return true;
-  }
-
-  /** GNU's `register_delete_file` of `path`, at `order` in the queue (see `#remove`). */
-  #forget(path: string, order: number): void {
-    this.#files.registerDeleteFile(path);
-    if (this.#convertFiles) this.#registrations.push({ order, deleted: path });
   }
 
   /**
@@ -3452,7 +3426,7 @@ class Walker {
     if (count === undefined) return false;
     if (count > 1) this.#writtenOver.set(path, count - 1);
     else this.#writtenOver.delete(path);
-    if (forget) this.#forget(path, this.#turn);
+    if (forget) this.#saved.registerDeleteFile(path, this.#turn);
     return true;
   }
 
@@ -3469,7 +3443,7 @@ class Walker {
 
   /**
    * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it
-   * (see FileMaps.registerLanded), by the fetch at `order` in the queue (with several threads;
+   * (see SavedFiles.registerLanded), by the fetch at `order` in the queue (with several threads;
    * robots.txt's: the page being read, whose links asked for it). Not `inWalk`: for `-k`'s maps
    * alone, as the file of a fetch after it in the queue that the walk's maps have already (GNU's
    * register_download of that one then takes the file from this one's URLs).
@@ -3481,64 +3455,33 @@ class Walker {
     order = this.#turn,
     inWalk = true,
   ): void {
-    if (inWalk) this.#files.registerLanded(url, finalUrl, file);
-    if (this.#convertFiles) this.#registrations.push({ order, url, finalUrl, file });
-  }
-
-  /**
-   * With several threads, `-k`'s maps get the walk's registrations in the order of its queue,
-   * as GNU's run makes them one fetch at a time: a URL that two redirects landed on is in the
-   * file of the later one in the queue, not of the fetch that ended last (threads random seed
-   * 2200667). The walk's own maps stay in the order the fetches ended: what the walk decides by
-   * them (a URL downloaded already, waited for while a file that holds it may be removed) is
-   * decided when it comes, and registering again there at each turn in the queue made a URL
-   * look downloaded in a file about to be removed and forgotten (seed 1200196).
-   */
-  #registerInQueueOrder(): void {
-    const files = this.#convertFiles;
-    if (!files) return;
-    // (A stable sort: a fetch's registrations, then its page's removal, as they came.)
-    this.#registrations.sort((a, b) => a.order - b.order);
-    for (const registration of this.#registrations) {
-      if ("deleted" in registration) files.registerDeleteFile(registration.deleted);
-      else files.registerLanded(registration.url, registration.finalUrl, registration.file);
-    }
-    this.#registrations.length = 0;
-  }
-
-  /** `file` is a page or a stylesheet (`kind`): read again when downloaded already, and `-k`'s. */
-  #savedPage(file: string, kind: Fetched["kind"]): void {
-    if (kind === "html") this.#htmlFiles.add(file);
-    else if (kind === "css") this.#cssFiles.add(file);
+    this.#saved.registerLanded(url, finalUrl, file, order, inWalk);
   }
 
   /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
   convert(): void {
-    this.#registerInQueueOrder();
-    const { urlToFile, fileToUrl } = this.#convertFiles ?? this.#files;
-    for (const [files, kind] of [[this.#htmlFiles, "html"], [this.#cssFiles, "css"]] as const) {
-      for (const path of files) {
-        const url = fileToUrl.get(path);
-        if (url === undefined) continue;
-        let counts = { toFiles: 0, toUrls: 0 };
-        try {
-          const links = convertLinks(path, url, kind, urlToFile, {
-            adjustExtension: this.#options.adjustExtension ?? false,
-            fileOnly: this.#options.convertFileOnly,
-            followTags: this.#options.followTags,
-            ignoreTags: this.#options.ignoreTags,
-            // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
-            // is converted in place, its NAME.orig from an earlier run kept.
-            backupPath: this.#options.backupConverted && this.#disk.written.has(path)
-              ? backupPathFor(path, this.#extended.has(path))
-              : undefined,
-            onConverted: (done) => void (counts = done),
-          });
-          this.#options.onConverted?.(path, links, counts);
-        } catch (error) {
-          if (isUnreadable(error)) this.#options.onConverted?.(path, 0, counts, error);
-          else this.#fail(url, new DownloadFileError(path, error));
-        }
+    const saved = this.#saved;
+    saved.registerInQueueOrder();
+    const urlToFile = saved.urlToFileForConversion;
+    for (const { path, url, kind } of saved.pagesToConvert()) {
+      let counts = { toFiles: 0, toUrls: 0 };
+      try {
+        const links = convertLinks(path, url, kind, urlToFile, {
+          adjustExtension: this.#options.adjustExtension ?? false,
+          fileOnly: this.#options.convertFileOnly,
+          followTags: this.#options.followTags,
+          ignoreTags: this.#options.ignoreTags,
+          // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
+          // is converted in place, its NAME.orig from an earlier run kept.
+          backupPath: this.#options.backupConverted && this.#disk.written.has(path)
+            ? backupPathFor(path, saved.extended.has(path))
+            : undefined,
+          onConverted: (done) => void (counts = done),
+        });
+        this.#options.onConverted?.(path, links, counts);
+      } catch (error) {
+        if (isUnreadable(error)) this.#options.onConverted?.(path, 0, counts, error);
+        else this.#fail(url, new DownloadFileError(path, error));
       }
     }
   }
