@@ -1901,7 +1901,7 @@ class Walker {
    * `register_download` of the URL it landed on), and the URL asked for keeps it if it has none.
    * A page or stylesheet by the answer's type (`kind`) is one of the run's too, as GNU's
    * `register_html`: a later link to a URL that has it reads it again for links. `order`: the
-   * fetch's place in the queue, with several threads (see #registerInQueueOrder).
+   * fetch's place in the queue, with several threads (see SavedFiles.registerInQueueOrder).
    */
   #kept(
     url: string,
@@ -3290,7 +3290,7 @@ class Walker {
    * (`how.order` in the queue) gave, noted for the fetches after it, and until each fetch before
    * it that named it so is done and its page read, as GNU's run has them before it asks for this
    * URL; any of them may name it by its answer, so every URL before it is named first (its HEAD
-   * answered, or its fetch landed: see `#oldestUnnamed`). Then the copy this fetch compares (or
+   * answered, or its fetch landed: see `#named`). Then the copy this fetch compares (or
    * continues) is the one GNU's finds. True when it waited for such a fetch (this fetch's request
    * slot given back meanwhile). Server random seed 1912831, threaded (`-m
    * --content-disposition`): `/i5.png` and `/i5.png?x`, both `cd9` by their header, their HEADs
