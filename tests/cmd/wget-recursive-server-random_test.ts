@@ -134,7 +134,10 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * other's file and left the other's link absolute; threaded too); 1918018 (`-r --compression=auto
  * --content-on-error --retry-on-http-error=503`: `/x/p31.htm`'s 503 page cut at 45 bytes, then,
  * its Range ignored, at 33: GNU appends and skips the bytes already there, so its next Range is
- * from 45; netkit wrote the page over them and asked from 33; every run).
+ * from 45; netkit wrote the page over them and asked from 33; every run); 1919569 (`-r -N -t 1 -k
+ * -K --content-disposition --content-on-error`: `/d/p32.html`'s HEAD answered 500, its GET the
+ * next try, none with -t 1; GNU's http_loop hands back the HEAD's name all the same, registered
+ * as a page by its retrieve_url, so -k points the link at `d/p32.html`; netkit left it absolute).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -143,6 +146,7 @@ const FIXED_SEEDS = [
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
   ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
+  ...[1919569],
 ];
 
 /**
