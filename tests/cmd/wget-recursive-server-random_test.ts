@@ -179,10 +179,15 @@ const FIXED_SEEDS = [
  * count of redirects from 0, and saved `r11.html`; told apart as the known race before), and
  * likewise 1917726 (`--max-threads 2 -m`: `/d/r6.html` to `/x/r26.html`, which redirects to
  * itself: netkit asked for it more often than GNU, its own GET redirected and handing nothing).
+ * And 1918936 (`--max-threads 4 -m -H --ignore-length`), the second race on two hosts, told apart
+ * since (`savedByTargets`): `/d/r15.html` through localhost's `/x/r7.html` and 127.0.0.1's
+ * `/x/r7.html` reach `/d/e/i16.png` on each host, one path to the server, cut short (8 bytes) at
+ * its first answer; GNU's r15.html took the cut one, netkit's r7.html, its chain a request
+ * shorter (every run).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657, 1909970, 1912831, 1918743, 1917726],
+  ...[1907219, 1907657, 1909970, 1912831, 1918743, 1917726, 1918936],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
@@ -418,7 +423,13 @@ const SAVED_LINE = /^(.* URL:(\S+) \[[^\]]*\] -> )"out\/(.*)"( \[\d+\])$/;
 /**
  * `outcome`'s log with the file that each line of a redirect's last target names, where it is
  * the name of a URL that leads to that target, said by its bytes instead (`{DIGEST TIME}`), and
- * those files.
+ * those files. Where such lines say the target saved from two hosts (`127.0.0.1` and `localhost`
+ * under `-H`), their host is said as `HOST`: the server counts a path's asks whatever the host
+ * asked, so two fetches that reach the path on two hosts at once share its answers too, and the
+ * line of each host says the bytes of the answer its fetch took (server random seed 1918936,
+ * threaded: `/d/r15.html` through `localhost`'s `/x/r7.html`, and `127.0.0.1`'s `/x/r7.html`, to
+ * `/d/e/i16.png`, cut short at its first answer; GNU's localhost line said `[8]`, netkit's
+ * `[206]`, its shorter chain on `127.0.0.1` first).
  */
 function savedByTargets(
   outcome: Outcome,
@@ -429,15 +440,31 @@ function savedByTargets(
     const { path, bytes } = fileEntry(entry);
     return [path, bytes];
   }));
-  const named = new Set<string>();
-  const log = outcome.log.map((line) => {
+  const saved = outcome.log.map((line) => {
     const [, head, url, file, tries] = SAVED_LINE.exec(line) ?? [];
-    if (file === undefined || !URL.canParse(url!)) return line;
-    const { pathname, search } = new URL(url!);
+    if (file === undefined || !URL.canParse(url!)) return undefined;
+    const { host, pathname, search } = new URL(url!);
     const family = families.get(pathname + search);
-    if (family === undefined || !namesOneOf(file, family, flat)) return line;
-    named.add(file);
-    return `${head}{${bytes.get(file) ?? "no file"}}${tries}`;
+    if (family === undefined || !namesOneOf(file, family, flat)) return undefined;
+    return { head: head!, url: url!, host, target: pathname + search, file, tries: tries! };
+  });
+  /** The hosts each target was saved from. */
+  const hosts = new Map<string, Set<string>>();
+  for (const line of saved) {
+    if (line === undefined) continue;
+    let seen = hosts.get(line.target);
+    if (!seen) hosts.set(line.target, seen = new Set());
+    seen.add(line.host);
+  }
+  const named = new Set<string>();
+  const log = outcome.log.map((line, index) => {
+    const found = saved[index];
+    if (found === undefined) return line;
+    named.add(found.file);
+    const head = hosts.get(found.target)!.size > 1
+      ? found.head.replace(found.url, `http://HOST${found.target}`)
+      : found.head;
+    return `${head}{${bytes.get(found.file) ?? "no file"}}${found.tries}`;
   });
   return { log, named };
 }
@@ -646,4 +673,43 @@ Deno.test("which fetch saved a redirect's target (a race of --max-threads) is to
   assert.equal(raceOnSharedAnswers(gnu, moreRequests, families, false, 3), false);
   const otherLength = { ...netkit, log: [saved(154, "d/e/r30.html"), saved(187, "d/r26.html")] };
   assert.equal(raceOnSharedAnswers(gnu, otherLength, families, false, 3), false);
+});
+
+Deno.test("which fetch saved a redirect's target reached on two hosts (a race of --max-threads) is told apart", () => {
+  // Server random seed 1918936 (threaded) as it ran: `/d/r15.html` leads through localhost's
+  // `/x/r7.html` to localhost's `/d/e/i16.png`, and 127.0.0.1's `/x/r7.html` to 127.0.0.1's;
+  // the path's first answer is cut short (A, 8 bytes), the next whole (B, 206); GNU saved A as
+  // r15.html, from localhost.
+  const origin = "http://127.0.0.1:33261";
+  const families = redirectFamilies(randomServerSite(1918936), origin);
+  const [a, b, page] = ["a", "b", "c"].map((digit) => digit.repeat(64));
+  const host = "127.0.0.1:33261";
+  const saved = (from: string, length: number, file: string) =>
+    `DATE URL:http://${from}:33261/d/e/i16.png [${length}] -> "out/${host}/${file}" [1]`;
+  const requests = ["/", "/d/r15.html", "/x/r7.html", "/d/e/i16.png", "/x/r7.html"]
+    .map((target) => `GET ${target} connection=close`);
+  const gnu: Outcome = {
+    code: 0,
+    files: [`${host}/d/r15.html ${a} 1`, `${host}/index.html ${page}`, `${host}/x/r7.html ${b} 1`],
+    requests: [...requests, "GET /d/e/i16.png connection=close"],
+    log: [saved("localhost", 8, "d/r15.html"), saved("127.0.0.1", 206, "x/r7.html")],
+  };
+  const netkit: Outcome = {
+    ...gnu,
+    files: [`${host}/d/r15.html ${b} 1`, `${host}/index.html ${page}`, `${host}/x/r7.html ${a} 1`],
+    log: [saved("127.0.0.1", 8, "x/r7.html"), saved("localhost", 206, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, netkit, families, false, 4), true);
+  // Both saved from one host where GNU's were from two.
+  const oneHost = {
+    ...netkit,
+    log: [saved("127.0.0.1", 8, "x/r7.html"), saved("127.0.0.1", 206, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, oneHost, families, false, 4), false);
+  // A line that says other bytes than its file's.
+  const otherLength = {
+    ...netkit,
+    log: [saved("127.0.0.1", 206, "x/r7.html"), saved("localhost", 8, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, otherLength, families, false, 4), false);
 });
