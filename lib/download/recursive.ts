@@ -2081,6 +2081,13 @@ class Walker {
     let holdAtSave = false;
     /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
     let headExtended = false;
+    /**
+     * --content-on-error: a HEAD answered 500 or 501 (`headFailed`), its file's name and answer,
+     * registered if the fetch gives up at it (see #registerFailedHead).
+     */
+    let failedHead:
+      | { landed: string; name: string; status: number; type: string | undefined }
+      | undefined;
     if (headFirst) {
       const byUrl = planned;
       let byName = false;
@@ -2183,6 +2190,7 @@ class Walker {
       // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
       requestUrl = checked.finalUrl;
       headFailed = checked.headFailed;
+      if (headFailed && answered) failedHead = answered;
     }
     // -c: the bytes already here, continued with Range (after an interrupted run).
     let resumeFrom = 0;
@@ -2260,6 +2268,7 @@ class Walker {
         // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
         requestUrl = checked.finalUrl;
         headFailed = checked.headFailed;
+        if (headFailed && answered) failedHead = { ...answered, name: planned };
       } else if (local) {
         headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
       }
@@ -3227,6 +3236,12 @@ class Walker {
           path = freeFileName(path);
         }
         this.#registerLanded(url, landed, path, how.order);
+      } else if (failedHead && error instanceof Error && error.cause === headFailed) {
+        // The tries ran out at a HEAD answered 500 or 501 (-t 1: GNU's GET would be the next
+        // try): its name is the URL's file all the same, as GNU's http_loop hands back the name
+        // the HEAD's check_file_output gave, a page by the HEAD's type, and its retrieve_url
+        // registers it (server random seed 1919569: -k points a link to it at `d/p32.html`).
+        this.#registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });

@@ -1602,6 +1602,22 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
     "/a.txt": plain(200, "a\n", { headStatus: 500 }),
     "/b.txt": plain(200, "b\n"),
   }],
+  // And --content-on-error: GNU's http_loop hands back the name the HEAD gave all the same, its
+  // retrieve_url registers it, a page by the HEAD's type, so -k points links at it (and says the
+  // page is not there); netkit left them absolute (server random seed 1919569). So too the HEAD
+  // of -N --no-if-modified-since where the file is here (the second run).
+  ...[["--content-disposition"], ["--no-if-modified-since"]].map((
+    more,
+  ): [string, string[], Site, "twice"] => [
+    `-N ${more[0]} -t 1 -k --content-on-error and a HEAD answered 500`,
+    ["-r", "-N", ...more, "-t", "1", "-k", "--content-on-error"],
+    {
+      "/": linking("a.html", "b.txt"),
+      "/a.html": { ...linking("b.txt"), headStatus: 500 },
+      "/b.txt": plain(200, "b\n"),
+    },
+    "twice",
+  ]),
   // And --spider's HEADs: a HEAD answered 500 or 501 is asked again with GET at the next try,
   // none with -t 1 (exit 4), as GNU's http_loop (server random seed 1800311: netkit sent the GET
   // within the HEAD's try, and then said the link broken, exit 8).

@@ -14,7 +14,8 @@
  * dates. A failure names the seed, the command line and the first difference of each.
  *
  * Where GNU wget 1.21 is odd, the generator steers clear or the comparison normalises; each is
- * named where it is done.
+ * named where it is done. So too where netkit differs on purpose: GNU's first try of a link of a
+ * Latin-1 page in its IRI form, which failed (`withoutIriTries`).
  *
  * Seeds above 1,200,000 draw besides (`tests/harness/random_server.ts`, a stream of their own):
  * links with a query to a page (`-E`'s `NAME?q=1.html`), `-k` and `-K`, and answers that change
@@ -134,7 +135,13 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * other's file and left the other's link absolute; threaded too); 1918018 (`-r --compression=auto
  * --content-on-error --retry-on-http-error=503`: `/x/p31.htm`'s 503 page cut at 45 bytes, then,
  * its Range ignored, at 33: GNU appends and skips the bytes already there, so its next Range is
- * from 45; netkit wrote the page over them and asked from 33; every run).
+ * from 45; netkit wrote the page over them and asked from 33; every run); 1919569 (`-r -N -t 1 -k
+ * -K --content-disposition --content-on-error`: `/d/p32.html`'s HEAD answered 500, its GET the
+ * next try, none with -t 1; GNU's http_loop hands back the HEAD's name all the same, registered
+ * as a page by its retrieve_url, so -k points the link at `d/p32.html`; netkit left it absolute);
+ * and 1921400 (`-r -E -S -N -k -K`, the second run), whose difference is netkit's on purpose, no
+ * IRI conversion, told apart since (`withoutIriTries`): GNU asked first for a link of a Latin-1
+ * page in its IRI form, then as written.
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -143,6 +150,7 @@ const FIXED_SEEDS = [
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
   ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
+  ...[1919569, 1921400],
 ];
 
 /**
@@ -175,10 +183,15 @@ const FIXED_SEEDS = [
  * count of redirects from 0, and saved `r11.html`; told apart as the known race before), and
  * likewise 1917726 (`--max-threads 2 -m`: `/d/r6.html` to `/x/r26.html`, which redirects to
  * itself: netkit asked for it more often than GNU, its own GET redirected and handing nothing).
+ * And 1918936 (`--max-threads 4 -m -H --ignore-length`), the second race on two hosts, told apart
+ * since (`savedByTargets`): `/d/r15.html` through localhost's `/x/r7.html` and 127.0.0.1's
+ * `/x/r7.html` reach `/d/e/i16.png` on each host, one path to the server, cut short (8 bytes) at
+ * its first answer; GNU's r15.html took the cut one, netkit's r7.html, its chain a request
+ * shorter (every run).
  */
 const FIXED_THREADED_SEEDS = [
   ...[26, 89, 124, 314, 372, 441, 491, 552, 1901430, 1903342],
-  ...[1907219, 1907657, 1909970, 1912831, 1918743, 1917726],
+  ...[1907219, 1907657, 1909970, 1912831, 1918743, 1917726, 1918936],
 ];
 
 /** Keep the directories of the seeds that differ (NETKIT_FUZZ_KEEP=1), to look into. */
@@ -213,6 +226,88 @@ function logLines(stderr: string): string[] {
     .map((line) => line.replace(/(\.tmp(?:\.html)?)\1/, "$1").replace(ROBOTS_TEMPORARY, '$1"'))
     .filter((line) => line !== "unlink: No such file or directory");
   return [...sortConversionErrors(sortBrokenLinks(lines)), ...downloadedCount(stderr)];
+}
+
+/**
+ * GNU's characters reserved by RFC 1738 (with `$` and `,`), which its IRI code leaves escaped,
+ * and those it escapes again, unsafe and not reserved (url.c's urlchr_table).
+ */
+const GNU_RESERVED = new Set([..."#$&+,/:;=?@[]"]);
+const gnuUnsafe = (c: string) => c <= " " || c >= "\x7f" || '"<>\\^`{|}'.includes(c);
+
+/**
+ * The URL GNU wget 1.21 asks for first for a link `url` read from a page whose charset is Latin-1
+ * (recur.c queues it with that encoding; url_parse's IRI code, remote_to_utf8 and do_conversion):
+ * its escapes but of reserved characters decoded, the bytes converted from Latin-1 to UTF-8, and
+ * escaped again (reencode_escapes); `url` itself where nothing changes. netkit has no IRI
+ * conversion on purpose (cmd/README.md) and asks for `url` alone.
+ */
+function gnuIriForm(url: string): string {
+  const decoded = url.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return GNU_RESERVED.has(c) || c === "\0" ? escape : c;
+  });
+  let out = "";
+  for (let i = 0; i < decoded.length; i++) {
+    const c = decoded[i]!;
+    if (c === "%") {
+      out += /^[0-9A-Fa-f]{2}/.test(decoded.slice(i + 1, i + 3)) ? c : "%25";
+    } else if (gnuUnsafe(c)) {
+      // (Latin-1 to UTF-8: a character above 0x7F is two bytes.)
+      for (const byte of new TextEncoder().encode(c)) {
+        out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+      }
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * GNU's outcome without its first tries of links in their IRI form (`gnuIriForm`) that failed
+ * and were asked for again as written (retr.c's "IRI fallbacking to non-utf8"): the request, the
+ * `URL:` line, the `ERROR` line and `-S`'s header lines before them, each where the link's own
+ * request and `URL:` line follow at once. netkit asks for the link as written alone, a difference
+ * kept on purpose (cmd/README.md: no IRI conversion); server random seed 1921400 (`-r -E -S -N -k
+ * -K`, the second run): the start page, `charset=ISO-8859-1`, read again from its copy, which -k
+ * had converted, links `d/index.html%3Fp=a%252Fb.html`, and GNU asked first for
+ * `/d/index.html%3Fp=a%2Fb.html`, its `%25` decoded.
+ */
+function withoutIriTries(outcome: Outcome): Outcome {
+  const log = [...outcome.log];
+  const requests = [...outcome.requests];
+  const target = (request: string | undefined) => request?.split(" ")[2];
+  for (let i = 0; i < log.length; i++) {
+    const tried = /^(http:\/\/[^/]+)(\/\S*):$/.exec(log[i]!);
+    if (!tried || !/^DATE ERROR \d+: /.test(log[i + 1] ?? "")) {
+      continue;
+    }
+    let next = i + 2;
+    while (/^\s/.test(log[next] ?? "")) next++;
+    const asWritten = /^(http:\/\/[^/]+)(\/\S*):$/.exec(log[next] ?? "");
+    if (
+      !asWritten || asWritten[1] !== tried[1] || asWritten[2] === tried[2] ||
+      gnuIriForm(asWritten[2]!) !== tried[2]
+    ) {
+      continue;
+    }
+    const request = requests.findIndex((line, index) =>
+      target(line) === tried[2] && target(requests[index + 1]) === asWritten[2]
+    );
+    if (request < 0) continue;
+    requests.splice(request, 1);
+    // (-S's lines of its answer: back to its status line; those before are another URL's, a
+    // 304 that -nv says nothing more of.)
+    let first = i;
+    while (first > 0 && /^\s/.test(log[first - 1]!)) {
+      first--;
+      if (/^\s+HTTP\//.test(log[first]!)) break;
+    }
+    log.splice(first, i + 2 - first);
+    i = first - 1;
+  }
+  return { ...outcome, log, requests };
 }
 
 /** A line `-k` says of a page it cannot read (`FILE: No such file or directory`). */
@@ -414,7 +509,13 @@ const SAVED_LINE = /^(.* URL:(\S+) \[[^\]]*\] -> )"out\/(.*)"( \[\d+\])$/;
 /**
  * `outcome`'s log with the file that each line of a redirect's last target names, where it is
  * the name of a URL that leads to that target, said by its bytes instead (`{DIGEST TIME}`), and
- * those files.
+ * those files. Where such lines say the target saved from two hosts (`127.0.0.1` and `localhost`
+ * under `-H`), their host is said as `HOST`: the server counts a path's asks whatever the host
+ * asked, so two fetches that reach the path on two hosts at once share its answers too, and the
+ * line of each host says the bytes of the answer its fetch took (server random seed 1918936,
+ * threaded: `/d/r15.html` through `localhost`'s `/x/r7.html`, and `127.0.0.1`'s `/x/r7.html`, to
+ * `/d/e/i16.png`, cut short at its first answer; GNU's localhost line said `[8]`, netkit's
+ * `[206]`, its shorter chain on `127.0.0.1` first).
  */
 function savedByTargets(
   outcome: Outcome,
@@ -425,15 +526,31 @@ function savedByTargets(
     const { path, bytes } = fileEntry(entry);
     return [path, bytes];
   }));
-  const named = new Set<string>();
-  const log = outcome.log.map((line) => {
+  const saved = outcome.log.map((line) => {
     const [, head, url, file, tries] = SAVED_LINE.exec(line) ?? [];
-    if (file === undefined || !URL.canParse(url!)) return line;
-    const { pathname, search } = new URL(url!);
+    if (file === undefined || !URL.canParse(url!)) return undefined;
+    const { host, pathname, search } = new URL(url!);
     const family = families.get(pathname + search);
-    if (family === undefined || !namesOneOf(file, family, flat)) return line;
-    named.add(file);
-    return `${head}{${bytes.get(file) ?? "no file"}}${tries}`;
+    if (family === undefined || !namesOneOf(file, family, flat)) return undefined;
+    return { head: head!, url: url!, host, target: pathname + search, file, tries: tries! };
+  });
+  /** The hosts each target was saved from. */
+  const hosts = new Map<string, Set<string>>();
+  for (const line of saved) {
+    if (line === undefined) continue;
+    let seen = hosts.get(line.target);
+    if (!seen) hosts.set(line.target, seen = new Set());
+    seen.add(line.host);
+  }
+  const named = new Set<string>();
+  const log = outcome.log.map((line, index) => {
+    const found = saved[index];
+    if (found === undefined) return line;
+    named.add(found.file);
+    const head = hosts.get(found.target)!.size > 1
+      ? found.head.replace(found.url, `http://HOST${found.target}`)
+      : found.head;
+    return `${head}{${bytes.get(found.file) ?? "no file"}}${found.tries}`;
   });
   return { log, named };
 }
@@ -524,7 +641,9 @@ async function runSeed(dir: string, seed: number, threaded: boolean): Promise<st
   for (const round of site.again ? [1, 2] : [1]) {
     // (Seeds above 1,200,000: some answers change before the second run.)
     if (round === 2) Object.assign(site.urls, site.changed ?? {});
-    const gnu = await runOne("gnu", server, `${dir}/gnu`, site.args, url, mtimes);
+    const gnu = withoutIriTries(
+      await runOne("gnu", server, `${dir}/gnu`, site.args, url, mtimes),
+    );
     const netkit = await runOne("netkit", server, `${dir}/netkit`, netkitArgs, url, mtimes);
     const targets = threads > 1 ? redirectTargets(site, server.origin) : new Set<string>();
     if (threads > 1 && !SHOW_KNOWN && raceOnRedirectTarget(gnu, netkit, targets)) {
@@ -642,4 +761,85 @@ Deno.test("which fetch saved a redirect's target (a race of --max-threads) is to
   assert.equal(raceOnSharedAnswers(gnu, moreRequests, families, false, 3), false);
   const otherLength = { ...netkit, log: [saved(154, "d/e/r30.html"), saved(187, "d/r26.html")] };
   assert.equal(raceOnSharedAnswers(gnu, otherLength, families, false, 3), false);
+});
+
+Deno.test("which fetch saved a redirect's target reached on two hosts (a race of --max-threads) is told apart", () => {
+  // Server random seed 1918936 (threaded) as it ran: `/d/r15.html` leads through localhost's
+  // `/x/r7.html` to localhost's `/d/e/i16.png`, and 127.0.0.1's `/x/r7.html` to 127.0.0.1's;
+  // the path's first answer is cut short (A, 8 bytes), the next whole (B, 206); GNU saved A as
+  // r15.html, from localhost.
+  const origin = "http://127.0.0.1:33261";
+  const families = redirectFamilies(randomServerSite(1918936), origin);
+  const [a, b, page] = ["a", "b", "c"].map((digit) => digit.repeat(64));
+  const host = "127.0.0.1:33261";
+  const saved = (from: string, length: number, file: string) =>
+    `DATE URL:http://${from}:33261/d/e/i16.png [${length}] -> "out/${host}/${file}" [1]`;
+  const requests = ["/", "/d/r15.html", "/x/r7.html", "/d/e/i16.png", "/x/r7.html"]
+    .map((target) => `GET ${target} connection=close`);
+  const gnu: Outcome = {
+    code: 0,
+    files: [`${host}/d/r15.html ${a} 1`, `${host}/index.html ${page}`, `${host}/x/r7.html ${b} 1`],
+    requests: [...requests, "GET /d/e/i16.png connection=close"],
+    log: [saved("localhost", 8, "d/r15.html"), saved("127.0.0.1", 206, "x/r7.html")],
+  };
+  const netkit: Outcome = {
+    ...gnu,
+    files: [`${host}/d/r15.html ${b} 1`, `${host}/index.html ${page}`, `${host}/x/r7.html ${a} 1`],
+    log: [saved("127.0.0.1", 8, "x/r7.html"), saved("localhost", 206, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, netkit, families, false, 4), true);
+  // Both saved from one host where GNU's were from two.
+  const oneHost = {
+    ...netkit,
+    log: [saved("127.0.0.1", 8, "x/r7.html"), saved("127.0.0.1", 206, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, oneHost, families, false, 4), false);
+  // A line that says other bytes than its file's.
+  const otherLength = {
+    ...netkit,
+    log: [saved("127.0.0.1", 206, "x/r7.html"), saved("localhost", 8, "d/r15.html")],
+  };
+  assert.equal(raceOnSharedAnswers(gnu, otherLength, families, false, 4), false);
+});
+
+Deno.test("gnuIriForm() is the URL GNU wget 1.21 asks for first for a link of a Latin-1 page", () => {
+  // As GNU wget 1.21.3 asked, beside a page `text/html; charset=ISO-8859-1` that links them.
+  const asked: [string, string][] = [
+    ["/caf%E9.html", "/caf%C3%A9.html"],
+    ["/%41b.html", "/Ab.html"],
+    ["/s%7E.html", "/s~.html"],
+    ["/a%25c.html", "/a%25c.html"],
+    ["/t.html?p=a%2Fb", "/t.html?p=a%2Fb"],
+    ["/d/index.html%3Fp=a%252Fb.html", "/d/index.html%3Fp=a%2Fb.html"],
+  ];
+  for (const [link, first] of asked) assert.equal(gnuIriForm(link), first);
+});
+
+Deno.test("withoutIriTries() drops GNU's failed first try of a link's IRI form, and nothing else", () => {
+  // Server random seed 1921400's second run, as GNU said it (-S).
+  const origin = "http://127.0.0.1:35843";
+  const header = ["  HTTP/1.1 404 Not Found", "  Content-Length: 35"];
+  const failed = (path: string) => [...header, `${origin}${path}:`, "DATE ERROR 404: Not Found."];
+  const gnu: Outcome = {
+    code: 8,
+    files: [],
+    requests: [
+      "#2 GET /x/n8 connection=keep-alive",
+      "#2 GET /d/index.html%3Fp=a%2Fb.html connection=keep-alive",
+      "#2 GET /d/index.html%3Fp=a%252Fb.html connection=keep-alive",
+    ],
+    log: [
+      "  HTTP/1.1 304 Not Modified",
+      ...failed("/d/index.html%3Fp=a%2Fb.html"),
+      ...failed("/d/index.html%3Fp=a%252Fb.html"),
+    ],
+  };
+  assert.deepEqual(withoutIriTries(gnu), {
+    ...gnu,
+    requests: [gnu.requests[0], gnu.requests[2]],
+    log: ["  HTTP/1.1 304 Not Modified", ...failed("/d/index.html%3Fp=a%252Fb.html")],
+  });
+  // Two links that are not one the other's IRI form stay.
+  const other = { ...gnu, log: [...failed("/a.html"), ...failed("/b.html")] };
+  assert.deepEqual(withoutIriTries(other), other);
 });
