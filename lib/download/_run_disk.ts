@@ -23,6 +23,9 @@
  * assert.equal(disk.isNewName(`${root}/a/b/x.html`), true);
  * disk.written.add(`${root}/a/b/x.html`);
  * assert.equal(disk.mayExist(`${root}/a/b/x.html`), true);
+ * // So too a file a failed fetch left cut short.
+ * disk.leftAt(`${root}/a/b/y.html`);
+ * assert.equal(disk.mayExist(`${root}/a/b/y.html`), true);
  * // A file of the user's where a directory goes is kept.
  * Deno.writeTextFileSync(`${root}/c`, "the user's");
  * assert.throws(() => disk.makeParents(`${root}/c/y.html`, root), Deno.errors.NotADirectory);
@@ -36,6 +39,16 @@ export class RunDisk {
   readonly freshDirectories = new Set<string>();
   /** Files this run wrote. */
   readonly written = new Set<string>();
+  /** Files this run left cut short (a fetch that failed midway), not among `written`. */
+  readonly #left = new Set<string>();
+
+  /**
+   * A file this run made and left cut short, its fetch failed: GNU leaves it too, and a later
+   * fetch of its name compares it (`-N`) or continues it (`-c`) as any file there.
+   */
+  leftAt(path: string): void {
+    this.#left.add(path);
+  }
 
   /**
    * Whether `path` may exist already: not when its directory is one this run created and it
@@ -44,7 +57,7 @@ export class RunDisk {
   mayExist(path: string): boolean {
     const slash = path.lastIndexOf("/");
     const parent = slash < 0 ? "." : path.slice(0, slash);
-    return !this.freshDirectories.has(parent) || this.written.has(path);
+    return !this.freshDirectories.has(parent) || this.written.has(path) || this.#left.has(path);
   }
 
   /**
@@ -78,7 +91,7 @@ export class RunDisk {
   isNewName(path: string): boolean {
     const slash = path.lastIndexOf("/");
     return slash > 0 && this.freshDirectories.has(path.slice(0, slash)) &&
-      !this.written.has(path);
+      !this.written.has(path) && !this.#left.has(path);
   }
 
   /**

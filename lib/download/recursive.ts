@@ -3195,6 +3195,10 @@ class Walker {
           // Already gone.
         }
       }
+      // A body cut short stays, as GNU leaves it: a later fetch of its name compares it (-N)
+      // as any file there (server random seed 1917301: `/n12`'s two tries cut short, then a
+      // redirect to it, asked for by GNU with If-Modified-Since).
+      if (claimed && !shared) this.#disk.leftAt(path);
       if (error instanceof HttpStatusError && error.status === 304 && local) {
         // GNU wget learns no Content-Type from a 304, so it reads the page for links only
         // when a stylesheet was expected, or when an answer before it (a 503 retried) was a

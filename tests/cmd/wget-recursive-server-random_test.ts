@@ -139,9 +139,11 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * -K --content-disposition --content-on-error`: `/d/p32.html`'s HEAD answered 500, its GET the
  * next try, none with -t 1; GNU's http_loop hands back the HEAD's name all the same, registered
  * as a page by its retrieve_url, so -k points the link at `d/p32.html`; netkit left it absolute);
- * and 1921400 (`-r -E -S -N -k -K`, the second run), whose difference is netkit's on purpose, no
+ * 1921400 (`-r -E -S -N -k -K`, the second run), whose difference is netkit's on purpose, no
  * IRI conversion, told apart since (`withoutIriTries`): GNU asked first for a link of a Latin-1
- * page in its IRI form, then as written.
+ * page in its IRI form, then as written; and 1917301 (`-m -t 2 --trust-server-names -H`: `/n12`'s
+ * two tries cut short left its file, then a redirect to it; GNU asked with If-Modified-Since of
+ * that file, netkit, taking a failed fetch's name for one with nothing there, without).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -150,7 +152,7 @@ const FIXED_SEEDS = [
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
   ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
-  ...[1919569, 1921400],
+  ...[1919569, 1921400, 1917301],
 ];
 
 /**
