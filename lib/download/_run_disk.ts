@@ -52,7 +52,8 @@ export class RunDisk {
 
   /**
    * Whether `path` may exist already: not when its directory is one this run created and it
-   * has not written the file, which spares a failing system call per file.
+   * has neither written the file nor left it cut short, which spares a failing system call per
+   * file.
    */
   mayExist(path: string): boolean {
     const slash = path.lastIndexOf("/");
@@ -86,7 +87,7 @@ export class RunDisk {
 
   /**
    * Whether nothing can be at `path`: its directory is one this run made (so exists) and the run
-   * has not written the name. Creating it then has no effect but the new, empty file.
+   * has neither written the name nor left a file there cut short. Creating it then has no effect but the new, empty file.
    */
   isNewName(path: string): boolean {
     const slash = path.lastIndexOf("/");
