@@ -97,7 +97,6 @@ import {
   REDIRECT_STATUSES,
   RedirectToCopy,
   refuseQuietly,
-  type Registration,
   type StartParts,
   type Visited,
 } from "./_walk_types.ts";
