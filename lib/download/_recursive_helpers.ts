@@ -6,7 +6,11 @@
  * @module
  */
 
+import type { HttpResponse } from "../http/client.ts";
 import type { UrlParts } from "../http/url.ts";
+import type { DownloadOptions } from "./download.ts";
+import { parseHttpDate } from "./http_date.ts";
+import { storedLength } from "./_stored_length.ts";
 import { percentDecode } from "../internal/percent_decode.ts";
 import type { HeldBody } from "./_held_body.ts";
 import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
@@ -213,4 +217,20 @@ export function extensionAliases(planned: string): string[] {
   if (!/\.html?$/i.test(planned)) aliases.push(`${planned}.html`);
   if (!/\.css$/i.test(planned)) aliases.push(`${planned}.css`);
   return aliases;
+}
+
+/**
+ * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
+ * copy's time and, when it says (and `--ignore-length` does not ignore it), the copy's size (GNU
+ * wget's test for keeping a copy under `-N`).
+ */
+export function isNoNewerThan(
+  response: HttpResponse,
+  local: { mtime: Date; size: number },
+  compression: DownloadOptions["compression"],
+  ignoreContentLength: boolean,
+): boolean {
+  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
+  const length = storedLength(response, compression, ignoreContentLength);
+  return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }

@@ -85,7 +85,7 @@ export interface NameHolder {
   settled: Promise<void>;
 }
 
-/** A fetch saving a file whose name a redirect may give (see `#holdName`). */
+/** A fetch saving a file whose name a redirect may give (see `Walker.holdName`). */
 export interface NameHeld extends NameHolder {
   order: number;
   /** Its fetch is done writing the name, or went elsewhere. */
@@ -94,7 +94,7 @@ export interface NameHeld extends NameHolder {
   wrote: boolean;
 }
 
-/** A file's name held in the order of the queue (see `#holdName`), and how to let it go. */
+/** A file's name held in the order of the queue (see `Walker.holdName`), and how to let it go. */
 export interface HeldName {
   /** A fetch after it in the queue wrote the name, or is writing it, first. */
   overtaken: boolean;
@@ -129,7 +129,7 @@ export interface FetchHow {
   /** `--spider`'s HEAD was answered 500 or 501: the GET is the next try (GNU's count). */
   headFailed?: HttpStatusError | undefined;
   /**
-   * With several threads, the name this fetch holds in the order of the queue (see `#holdName`):
+   * With several threads, the name this fetch holds in the order of the queue (see `Walker.holdName`):
    * a NAME.tmp that a fetch after it in the queue saved, not yet read, is written over.
    */
   heldName?: HeldName | undefined;
@@ -172,7 +172,7 @@ export interface FetchHow {
   endTurn?: (() => void) | undefined;
   /**
    * With several threads, under `-nd --trust-server-names`: told once the fetch has taken its
-   * file's number, or will take none (see `#takeNumber`); undefined where numbers are not so
+   * file's number, or will take none (see `Walker.takeNumber`); undefined where numbers are not so
    * taken in the order of the queue.
    */
   numbered?: (() => void) | undefined;
@@ -180,7 +180,7 @@ export interface FetchHow {
 
 /**
  * With several threads, a queued URL's own GET that went out and whose answer a fetch before it
- * in the queue, redirected to the URL, may take as its own (see `Walker.#claimOwnGet`).
+ * in the queue, redirected to the URL, may take as its own (see `Walker.claimOwnGet`).
  */
 export interface OwnGet {
   /** The URL's place in the queue. */
@@ -232,7 +232,7 @@ export class RedirectToCopy extends Error {
 }
 
 /**
- * Thrown out of download() at a HEAD of `#headCheck` answered 500 or 501 (`error`): the walker's
+ * Thrown out of download() at a HEAD of `Walker.headCheck` answered 500 or 501 (`error`): the walker's
  * own GET follows, as GNU's http_loop's next try.
  */
 export class HeadUnanswered extends Error {

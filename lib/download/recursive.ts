@@ -13,13 +13,11 @@ import { gnuReencode } from "./_gnu_reencode.ts";
 import { acceptsDirectory, acceptsFileName } from "./accept_rules.ts";
 import { type DiskLayout, localPathForUrl } from "./disk_layout.ts";
 import {
-  createUniqueFile,
   DEFAULT_MAX_RESPONSE_HEADERS,
   download,
   DownloadFileError,
   type DownloadOptions,
   type DownloadResult,
-  type DownloadSink,
   type RequestUserinfo,
 } from "./download.ts";
 import { timerSleep } from "./_timer_sleep.ts";
@@ -38,40 +36,33 @@ import {
   fileChunks,
   hasHtmlSuffix,
   heldChunks,
-  isFile,
+  isNoNewerThan,
   isSubdirectory,
-  localCopy,
   removeEmptyFailures,
-  removeIfLink,
   seenKey,
 } from "./_recursive_helpers.ts";
-import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
 import { parseLinkUrl } from "./_link_url.ts";
 import { keepAnswerState } from "./_hsts_answer.ts";
-import {
-  type HttpClientOptions,
-  type HttpConnectionInfo,
-  type HttpResponse,
-  sendHttpRequest,
-} from "../http/client.ts";
-import { handOver, type Received } from "./_received.ts";
-import type { ByteWriter } from "../io/duplex.ts";
-import type { SyncByteWriter } from "../net/socket_stream.ts";
+import { type HttpClientOptions, type HttpResponse } from "../http/client.ts";
 import { backupPathFor, pageKind, withPageExtension } from "./page_kind.ts";
 import { dispositionName } from "./_disposition_name.ts";
-import { rotateBackups } from "./_backups.ts";
-import { unlinkBeforeWriting } from "./_unlink.ts";
-import { HeldBody, type HeldBodyStart } from "./_held_body.ts";
-import { refererOf, withReferer } from "./_referer.ts";
-import { escapePageBytes, PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
+import { HeldBody } from "./_held_body.ts";
+import { refererOf } from "./_referer.ts";
+import { escapePageBytes } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
-import { storedLength } from "./_stored_length.ts";
 import { QueueFront } from "./_queue_front.ts";
 import { RunDisk } from "./_run_disk.ts";
 import { SavedFiles } from "./_saved_files.ts";
+import {
+  type FetchWalk,
+  FileFetch,
+  type HeadChecked,
+  type HeadCheckOptions,
+  MAX_KEPT_TEXT_BYTES,
+} from "./_file_fetch.ts";
 import type {
   FetchLog,
   RecursiveOptions,
@@ -81,7 +72,6 @@ import type {
 
 import {
   addHolder,
-  ClaimedRedirect,
   deleteHolder,
   DOWNLOADED_ALREADY,
   type Fetched,
@@ -95,19 +85,12 @@ import {
   type PageRefusals,
   type QueueItem,
   REDIRECT_STATUSES,
-  RedirectToCopy,
   refuseQuietly,
   type StartParts,
   type Visited,
 } from "./_walk_types.ts";
 
 export type * from "./recursive_options.ts";
-
-/**
- * Pages are kept as text byte for byte (x-user-defined: one character a byte, no state between
- * chunks), so one decoder serves every page and chunk.
- */
-const PAGE_BYTES = new TextDecoder(PAGE_BYTES_DECODER_LABEL);
 
 /** `url`'s scheme with its colon when it is http, https, ftp or ftps; undefined otherwise. */
 function schemeOf(url: string): "http:" | "https:" | "ftp:" | "ftps:" | undefined {
@@ -127,9 +110,6 @@ function schemeOf(url: string): "http:" | "https:" | "ftp:" | "ftps:" | undefine
  * waiting for the pages before them to be read): each holds at most a page's text in memory.
  */
 const READ_AHEAD = 4;
-
-/** The most of a body kept in memory to read its links; a larger one is read back from its file. */
-const MAX_KEPT_TEXT_BYTES = 1024 * 1024;
 
 /**
  * Downloads `urls` and what they link to, as GNU wget's `-r`, `-m` and `-p` do.
@@ -222,11 +202,11 @@ export async function downloadRecursive(
 }
 
 /** The state of a run: robots rules and downloaded files are shared by every start URL. */
-class Walker {
+class Walker implements FetchWalk {
   readonly result: RecursiveResult = { files: 0, bytes: 0, failures: [], saved: new Map() };
-  readonly #options: RecursiveOptions;
+  readonly options: RecursiveOptions;
   /** The options each file's download() starts from (see the constructor). */
-  readonly #downloadOptions: DownloadOptions;
+  readonly downloadOptions: DownloadOptions;
   readonly #robots = new Map<string, Promise<RobotsRules>>();
   /**
    * The credentials of start URLs written with them (`http://u:p@host/`), by origin: GNU wget
@@ -237,25 +217,25 @@ class Walker {
   /** The same rules once fetched, so a link is decided without waiting. */
   readonly #robotsReady = new Map<string, RobotsRules>();
   /** The run's files as GNU wget registers them, and `-k`'s pages (see `SavedFiles`). */
-  readonly #saved: SavedFiles;
+  readonly saved: SavedFiles;
   readonly #urlToFile: Map<string, string> = this.result.saved;
   /** With several threads: the queue place of the page being read (its removal, robots.txt). */
   #turn = 0;
   readonly #maxDepth: number;
   /**
-   * The client's options for a file's GET sent by the walker itself (see `#fetchUnlocked`), the
+   * The client's options for a file's GET sent by the walker itself (see `FileFetch`), the
    * same for every file; undefined when the run's options need download()'s general path.
    */
-  readonly #plainClient: HttpClientOptions | undefined;
+  readonly plainClient: HttpClientOptions | undefined;
   /** The run's headers name an Accept-Encoding (download() then adds none). */
-  readonly #plainHasEncoding: boolean;
+  readonly plainHasEncoding: boolean;
   /** No `--max-threads` above 1: one fetch at a time. */
-  readonly #oneThread: boolean;
+  readonly oneThread: boolean;
   /** The layout, one object for the whole run (localPathForUrl remembers directories by it). */
   readonly #layout: DiskLayout;
 
   constructor(options: RecursiveOptions) {
-    this.#options = options;
+    this.options = options;
     // What each download() gets: the options without the recursion's own, so that the per-file
     // copies of the options (here and in the client) carry half as many properties.
     const {
@@ -302,7 +282,7 @@ class Walker {
       fetchLog: _fetchLog,
       ...forDownload
     } = options;
-    this.#downloadOptions = {
+    this.downloadOptions = {
       ...forDownload,
       // --wait: before a redirect's request too, as GNU wget.
       ...(options.waitMs ? { redirectWaitMs: options.waitMs } : {}),
@@ -352,40 +332,40 @@ class Walker {
       proxy: _proxy,
       ...forClient
     } = forDownload;
-    this.#plainClient = general ? undefined : {
+    this.plainClient = general ? undefined : {
       ...forClient,
       maxHeaderCount: forDownload.maxHeaderCount ?? DEFAULT_MAX_RESPONSE_HEADERS,
       method: "GET",
       body: undefined,
       tunnel: forDownload.tunnel,
     };
-    this.#plainHasEncoding = (options.headers ?? []).some(([name]) =>
+    this.plainHasEncoding = (options.headers ?? []).some(([name]) =>
       /^accept-encoding$/i.test(name)
     );
     this.#layout = options.layout ?? {};
-    this.#oneThread = (options.maxThreads ?? 1) <= 1;
-    this.#headNamesFirst = !this.#oneThread && (options.contentDisposition ?? false) &&
+    this.oneThread = (options.maxThreads ?? 1) <= 1;
+    this.#headNamesFirst = !this.oneThread && (options.contentDisposition ?? false) &&
       ((options.timestamping || options.resume) ?? false) && options.output === undefined;
     // A redirect's target whose own GET went out takes its answer only where the two GETs would
     // be the same request, saved the same way: no --wait (a host's turns), --spider's HEAD,
     // -O, or a name that the answer gives (--content-disposition, --trust-server-names).
-    this.#claimsAllowed = !this.#oneThread && !options.waitMs && !options.spider &&
+    this.claimsAllowed = !this.oneThread && !options.waitMs && !options.spider &&
       options.output === undefined && !options.contentDisposition &&
       !options.trustServerNames && !options.deleteAfter;
     this.#slotsLeft = Math.max(1, options.maxThreads ?? 1);
-    this.#saved = new SavedFiles(this.result.saved, !this.#oneThread);
+    this.saved = new SavedFiles(this.result.saved, !this.oneThread);
     const recursive = options.recursive ?? true;
     const depth = options.maxDepth ?? 5;
     this.#maxDepth = !recursive ? 0 : depth === 0 ? Infinity : depth;
     for (const { url, path, kind } of options.downloaded ?? []) {
-      this.#registerLanded(url, url, path);
-      this.#disk.written.add(path);
-      this.#saved.savedPage(path, kind);
+      this.registerLanded(url, url, path);
+      this.disk.written.add(path);
+      this.saved.savedPage(path, kind);
     }
   }
 
   /** `url` with the credentials of a start URL of its origin, when there is one. */
-  #withStartCredentials(url: string): string {
+  withStartCredentials(url: string): string {
     if (this.#startCredentials.size === 0) return url;
     const parsed = new URL(url);
     const credentials = this.#startCredentials.get(parsed.origin);
@@ -399,7 +379,7 @@ class Walker {
    * The user name of a start URL of `href`'s origin (and whether it had a password), for the log
    * of a request that goes with its credentials; none when there is none.
    */
-  #startUserinfo(href: string): RequestUserinfo | undefined {
+  startUserinfo(href: string): RequestUserinfo | undefined {
     if (this.#startCredentials.size === 0) return undefined;
     const credentials = this.#startCredentials.get(new URL(href).origin);
     return credentials && { username: credentials.username, password: credentials.password !== "" };
@@ -407,7 +387,7 @@ class Walker {
 
   /** GNU wget's `retrieve_tree` for one start URL. */
   async walk(startText: string): Promise<void> {
-    const options = this.#options;
+    const options = this.options;
     let start: URL;
     try {
       options.checkStart?.(startText);
@@ -418,7 +398,7 @@ class Walker {
         this.#startCredentials.set(start.origin, { username, password });
       }
     } catch (error) {
-      this.#fail(startText, error);
+      this.fail(startText, error);
       return;
     }
     const seen = new Set<string>([seenKey(start.href)]);
@@ -435,7 +415,7 @@ class Walker {
     } finally {
       // An abort ends the loop early: let the other tasks settle before the walk returns.
       await Promise.allSettled(running);
-      this.#saved.registerInQueueOrder();
+      this.saved.registerInQueueOrder();
       // (Several only with several threads: no empty file GNU's run would not leave.)
       removeEmptyFailures(this.#writeFailures);
     }
@@ -449,7 +429,7 @@ class Walker {
     start: URL,
     seen: Set<string>,
   ): Promise<void> {
-    const options = this.#options;
+    const options = this.options;
     let head = 0;
     if (threads === 1) {
       // One visit at a time, each awaited in turn: no task set, race or finally a file.
@@ -482,10 +462,10 @@ class Walker {
     // before it, as before the slots (the known race, cmd/README.md). Queue places from 1.
     this.#turn = 0;
     this.#landed.reset();
-    this.#redirectedTo.clear();
+    this.redirectedTo.clear();
     this.#named.reset();
     const land = (order: number) => {
-      // (A fetch's file is named by the time it lands: see #afterEarlierHeadNames.)
+      // (A fetch's file is named by the time it lands: see afterEarlierHeadNames.)
       if (this.#headNamesFirst) this.#named.pass(order);
       if (this.#landed.pass(order)) wake?.();
     };
@@ -671,7 +651,7 @@ class Walker {
    */
   async #keptThroughRedirectsBefore(url: string, order: number): Promise<boolean> {
     await this.#landed.until(order);
-    for (const redirects of this.#redirectedTo.values()) {
+    for (const redirects of this.redirectedTo.values()) {
       for (const redirect of redirects) {
         if (redirect.order < order) await redirect.settled;
       }
@@ -688,9 +668,9 @@ class Walker {
 
   /** Whether the reading of the page saved as `path` may remove it (see `#visitRead`). */
   #mayBeRemoved(path: string): boolean {
-    const accept = this.#options.acceptRules;
-    return !this.#options.output &&
-      (this.#temporaries.has(path) || (accept !== undefined && !acceptsFileName(path, accept)));
+    const accept = this.options.acceptRules;
+    return !this.options.output &&
+      (this.temporaries.has(path) || (accept !== undefined && !acceptsFileName(path, accept)));
   }
 
   /**
@@ -699,15 +679,15 @@ class Walker {
    * --delete-after and --spider read; the NAME.tmp -R lets pass it leaves (cmd/README.md), so
    * their URLs stay downloaded there, and a link to them later is not fetched again.
    */
-  #forgetsOnRemoval(path: string): boolean {
-    const { deleteAfter, spider, acceptRules } = this.#options;
+  forgetsOnRemoval(path: string): boolean {
+    const { deleteAfter, spider, acceptRules } = this.options;
     return (deleteAfter || spider || !acceptRules || !acceptsFileName(path, acceptRules)) ??
       false;
   }
 
   /** A queued URL downloaded already (its file `path`): read again. */
   #downloadedAlready(item: QueueItem, path: string): Visited {
-    const kind = this.#saved.kindOf(path, item.expectHtml, item.expectCss);
+    const kind = this.saved.kindOf(path, item.expectHtml, item.expectCss);
     return { path, kind, descend: kind !== "other", text: undefined, finalUrl: item.url };
   }
 
@@ -719,7 +699,7 @@ class Walker {
     seen: Set<string>,
     queue: QueueItem[],
   ): Promise<void> {
-    const options = this.#options;
+    const options = this.options;
     const { path, kind, text } = visited;
     let descend = visited.descend;
     let pageUrl = item.url;
@@ -777,10 +757,10 @@ class Walker {
     }
     if (
       path !== undefined && !options.output &&
-      (this.#temporaries.has(path) ||
+      (this.temporaries.has(path) ||
         (options.acceptRules && !acceptsFileName(path, options.acceptRules)))
     ) {
-      const forget = this.#forgetsOnRemoval(path);
+      const forget = this.forgetsOnRemoval(path);
       if (!forget && !readWhole && (visited.descend || this.#unreadKept.has(path))) {
         // A page not read whole here (a redirect to a URL queued already, the depth) whose URL
         // stays downloaded: kept until a later visit of a URL saved in it reads it, as GNU reads
@@ -789,7 +769,7 @@ class Walker {
         return;
       }
       this.#unreadKept.delete(path);
-      if (!this.#remove(path, forget) && !this.#removedWrittenOver(path, forget)) return;
+      if (!this.remove(path, forget) && !this.#removedWrittenOver(path, forget)) return;
       if (!forget && options.noClobber) this.#leftTemporaries.add(path);
       options.onRemoved?.(path);
     }
@@ -798,7 +778,7 @@ class Walker {
   /** The rejected pages kept for a later visit that never came, removed at the run's end. */
   removeUnread(): void {
     for (const path of this.#unreadKept) {
-      if (this.#remove(path, false)) this.#options.onRemoved?.(path);
+      if (this.remove(path, false)) this.options.onRemoved?.(path);
     }
     this.#unreadKept.clear();
   }
@@ -824,15 +804,15 @@ class Walker {
           : extractCssLinksFromChunks(pieces, url);
       }
       const { links, nofollow } = extractHtmlLinksFromChunks(pieces ?? [text!], url, {
-        followTags: this.#options.followTags,
-        ignoreTags: this.#options.ignoreTags,
+        followTags: this.options.followTags,
+        ignoreTags: this.options.ignoreTags,
       });
-      if (!nofollow || !(this.#options.robots ?? true)) return links;
-      this.#options.onNofollow?.(path);
+      if (!nofollow || !(this.options.robots ?? true)) return links;
+      this.options.onNofollow?.(path);
       return [];
     } catch (error) {
       // (A file that cannot be read: GNU's get_urls_html says why.)
-      if (error instanceof Error && "code" in error) this.#options.onPageUnread?.(path, error);
+      if (error instanceof Error && "code" in error) this.options.onPageUnread?.(path, error);
       return [];
     }
   }
@@ -851,7 +831,7 @@ class Walker {
     logAs?: { url: string; parent: string },
     refusals?: PageRefusals,
   ): UrlParts | undefined | Promise<UrlParts | undefined> {
-    const options = this.#options;
+    const options = this.options;
     // (The text up to the first colon, without a string made a link.)
     const scheme = schemeOf(link.url);
     // GNU wget parses http, https, ftp and ftps links only: the others (mailto:, javascript:)
@@ -916,7 +896,7 @@ class Walker {
    * its test depend on the one before (a `g` or `y` flag, from a library caller).
    */
   #pageRefusals(): PageRefusals | undefined {
-    const { acceptRegex, rejectRegex } = this.#options;
+    const { acceptRegex, rejectRegex } = this.options;
     if (acceptRegex?.global || acceptRegex?.sticky || rejectRegex?.global || rejectRegex?.sticky) {
       return undefined;
     }
@@ -941,7 +921,7 @@ class Walker {
     depth: number,
     start: URL,
   ): RejectReason | undefined {
-    const options = this.#options;
+    const options = this.options;
     const host = url.hostname;
     if (options.domains?.length && !domainMatches(host, options.domains)) return "DOMAIN";
     if (options.excludeDomains?.length && domainMatches(host, options.excludeDomains)) {
@@ -1029,12 +1009,12 @@ class Walker {
 
   async #fetchRobots(origin: string): Promise<RobotsRules> {
     let rules = new RobotsRules();
-    this.#options.onRobots?.(`${origin}/robots.txt`);
+    this.options.onRobots?.(`${origin}/robots.txt`);
     const fetched = await this.#fetch(`${origin}/robots.txt`, { robots: true, keepText: true });
     if (fetched?.path) {
       // (Not kept as it came, a file continued or left as it was: read from disk, -O's file under
       // -O, as GNU's res_parse_from_file.)
-      const path = this.#options.output?.name ?? fetched.path;
+      const path = this.options.output?.name ?? fetched.path;
       try {
         rules = parseRobotsTxt(
           fetched.text ?? new TextDecoder().decode(Deno.readFileSync(path)),
@@ -1044,20 +1024,20 @@ class Walker {
         if (error instanceof Deno.errors.NotFound) {
           this.#robotsUnread.add(origin);
           // GNU then unlinks the file it would not keep, and says that fails too.
-          const removing = !this.#options.output &&
-            (this.#options.deleteAfter || this.#options.spider || path.endsWith(".tmp"));
-          this.#options.onRobotsUnread?.(path, error, removing);
+          const removing = !this.options.output &&
+            (this.options.deleteAfter || this.options.spider || path.endsWith(".tmp"));
+          this.options.onRobotsUnread?.(path, error, removing);
         }
       }
       // GNU wget keeps robots.txt only when -A/-R would keep it.
-      const accept = this.#options.acceptRules;
+      const accept = this.options.acceptRules;
       if (
-        !this.#options.output &&
-        (this.#temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
+        !this.options.output &&
+        (this.temporaries.has(fetched.path) || (accept && !acceptsFileName(fetched.path, accept)))
       ) {
         // Its URL stays downloaded (GNU unlinks the file alone): a link to it is not fetched again.
-        if (this.#remove(fetched.path, false)) {
-          this.#options.onRemoved?.(fetched.path, { robots: true });
+        if (this.remove(fetched.path, false)) {
+          this.options.onRemoved?.(fetched.path, { robots: true });
         }
       }
     }
@@ -1069,13 +1049,13 @@ class Walker {
    * first and fetches only a page or a stylesheet, whose links it reads.
    */
   #fetch(url: string, how: FetchHow = {}): Promise<Fetched | undefined> {
-    if (!this.#oneThread && this.#options.fetchLog) {
-      how = { ...how, log: this.#options.fetchLog(url) };
+    if (!this.oneThread && this.options.fetchLog) {
+      how = { ...how, log: this.options.fetchLog(url) };
     }
-    if (how.order !== undefined && !this.#oneThread) return this.#fetchReserved(url, how);
-    if (how.robots && !this.#oneThread) return this.#fetchInSlot(url, how);
+    if (how.order !== undefined && !this.oneThread) return this.#fetchReserved(url, how);
+    if (how.robots && !this.oneThread) return this.#fetchInSlot(url, how);
     // Without --wait and --spider's HEAD, straight on (no promise of its own a file).
-    if (this.#options.waitMs || (this.#options.spider && !how.robots)) {
+    if (this.options.waitMs || (this.options.spider && !how.robots)) {
       return this.#fetchAfterWait(url, how);
     }
     return this.#fetchNamed(url, how);
@@ -1097,7 +1077,7 @@ class Walker {
     // directory of its path, by theirs, and those before it that hold a name this URL's answer
     // may take (GNU's run has their files, or not, before it asks: -N's If-Modified-Since, -nc,
     // -nd's number, the file a page is read from).
-    const aliases = this.#options.adjustExtension ? extensionAliases(planned) : [];
+    const aliases = this.options.adjustExtension ? extensionAliases(planned) : [];
     if (aliases.length > 0) {
       before.push(...this.#busyAliased.get(planned) ?? []);
       for (const alias of aliases) {
@@ -1128,7 +1108,7 @@ class Walker {
       for (const directory of directories) deleteHolder(this.#busyUnder, directory, holder);
       for (const alias of aliases) deleteHolder(this.#busyAliased, alias, holder);
     });
-    // (Told once its number is taken: those after it in the queue wait for that, see #takeNumber.)
+    // (Told once its number is taken: those after it in the queue wait for that, see takeNumber.)
     const numbered = this.#numbersInQueueOrder() ? this.#holdNumber(how.order!) : undefined;
     let slot = false;
     /** Where it landed, when not on `url`: this fetch saves that URL's file, until it is done. */
@@ -1180,7 +1160,7 @@ class Walker {
       let waiting = this.#takeSlot();
       slot = true;
       if (waiting) await waiting;
-      const redirectedHere = this.#redirectedTo.get(url);
+      const redirectedHere = this.redirectedTo.get(url);
       /** How many redirects here were looked at: a later one is looked at after --wait's turn. */
       const seen = redirectedHere?.length ?? 0;
       const redirects = redirectedHere?.filter((r) => r.order < how.order!);
@@ -1198,7 +1178,7 @@ class Walker {
         slot = true;
         if (waiting) await waiting;
       }
-      if (this.#options.waitMs || this.#options.spider) {
+      if (this.options.waitMs || this.options.spider) {
         return await this.#fetchAfterWait(url, reserved, seen);
       }
       return await this.#fetchNamed(url, reserved);
@@ -1226,7 +1206,7 @@ class Walker {
     for (const directory of directories) {
       // One this run made or found is a directory still (no file is ever written over one):
       // most fetches of a mirror, below directories made already, ask the disk nothing.
-      if (this.#disk.directories.has(directory)) return;
+      if (this.disk.directories.has(directory)) return;
       let file: boolean;
       try {
         file = !Deno.lstatSync(directory).isDirectory;
@@ -1244,21 +1224,21 @@ class Walker {
 
   /**
    * With several threads, whether `-nd`'s numbered names (`index.html.1`) are taken in the order
-   * of the queue (see `#takeNumber`): under `--trust-server-names` or `--content-disposition`,
+   * of the queue (see `takeNumber`): under `--trust-server-names` or `--content-disposition`,
    * where a redirect or a header gives the name, and a file is never written over one of its
    * name (not the copy `-N`, `-c` or `-nc` look at, nor `--backups`', nor `-O`'s file, nor the
    * NAME.tmp of `--spider` or `--delete-after`).
    */
   #numbersInQueueOrder(): boolean {
-    const options = this.#options;
-    return !this.#oneThread && this.#namesByLanding() && this.#layout.directories === false &&
+    const options = this.options;
+    return !this.oneThread && this.#namesByLanding() && this.#layout.directories === false &&
       !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
       options.output === undefined && !options.spider && !options.deleteAfter;
   }
 
   /**
    * With several threads, the fetch at `order` in the queue to take its file's number in the
-   * order of the queue (see `#takeNumber`): the function that tells it has (or will take none).
+   * order of the queue (see `takeNumber`): the function that tells it has (or will take none).
    */
   #holdNumber(order: number): () => void {
     const { promise, resolve } = Promise.withResolvers<void>();
@@ -1270,7 +1250,7 @@ class Walker {
   }
 
   /** With several threads, the fetches before `order` in the queue yet to take their numbers. */
-  #unnumberedBefore(order: number): Promise<void>[] {
+  unnumberedBefore(order: number): Promise<void>[] {
     return [...this.#unnumbered].flatMap(([other, numbered]) => other < order ? [numbered] : []);
   }
 
@@ -1285,11 +1265,11 @@ class Walker {
    * its request slot and its host's `--wait` turn back first: those before it may need either
    * to land, and it waits for nothing after it, so no two wait for each other.
    */
-  async #takeNumber(how: FetchHow): Promise<void> {
+  async takeNumber(how: FetchHow): Promise<void> {
     // (Under --wait, releaseSlot ends the host's turn too: see #fetchAfterWait.)
     how.releaseSlot?.();
     // (Those before it in the queue held their numbers before its fetch started.)
-    await Promise.all(this.#unnumberedBefore(how.order!));
+    await Promise.all(this.unnumberedBefore(how.order!));
   }
 
   /**
@@ -1298,8 +1278,8 @@ class Walker {
    * the URL one downloaded through it, as in GNU's run, which asks for it once (through the
    * redirect). Undefined when there is none to take: that fetch asks for it itself.
    */
-  #claimOwnGet(url: string, order: number): OwnGet | undefined {
-    const own = this.#ownGets.get(url);
+  claimOwnGet(url: string, order: number): OwnGet | undefined {
+    const own = this.ownGets.get(url);
     if (own === undefined || own.claimed || own.order <= order) return undefined;
     own.claimed = true;
     own.claim();
@@ -1310,7 +1290,7 @@ class Walker {
    * With several threads, a queued URL's own GET (`order` in the queue) about to go out: a fetch
    * before it redirected to it may claim its answer until all before it have landed.
    */
-  #openOwnGet(url: string, order: number): OwnGet {
+  openOwnGet(url: string, order: number): OwnGet {
     const claimed = Promise.withResolvers<void>();
     const handed = Promise.withResolvers<HandedGet | undefined>();
     const adopted = Promise.withResolvers<void>();
@@ -1324,7 +1304,7 @@ class Walker {
       adopted: adopted.promise,
       adoptedDone: () => adopted.resolve(),
     };
-    this.#ownGets.set(url, own);
+    this.ownGets.set(url, own);
     return own;
   }
 
@@ -1333,12 +1313,12 @@ class Walker {
    * claimed it: waits (its request slot given back) until it is claimed or every URL before it
    * in the queue has landed (none can be redirected to it any more).
    */
-  async #ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean> {
+  async ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean> {
     if (!own.claimed && this.#landed.oldest < own.order) {
       releaseSlot?.();
       await this.#landed.until(own.order, own.claimedSignal);
     }
-    if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
+    if (this.ownGets.get(url) === own) this.ownGets.delete(url);
     return own.claimed;
   }
 
@@ -1355,14 +1335,14 @@ class Walker {
    * cmd/README.md, `--max-threads`).
    */
   #waitsForLandings(planned: string, how: FetchHow): boolean {
-    const options = this.#options;
+    const options = this.options;
     if (
-      !this.#claimsAllowed || how.order === undefined || how.robots ||
+      !this.claimsAllowed || how.order === undefined || how.robots ||
       this.#landed.oldest >= how.order
     ) return false;
     const extensions = options.adjustExtension ?? false;
-    if (options.timestamping || options.resume) return this.#disk.writtenAt(planned, extensions);
-    return this.#disk.someFileAt(planned, extensions);
+    if (options.timestamping || options.resume) return this.disk.writtenAt(planned, extensions);
+    return this.disk.someFileAt(planned, extensions);
   }
 
   /** With several threads, robots.txt's fetch (during a page's reading) in a request slot. */
@@ -1370,7 +1350,7 @@ class Walker {
     const waiting = this.#takeSlot();
     try {
       if (waiting) await waiting;
-      if (this.#options.waitMs) return await this.#fetchAfterWait(url, how);
+      if (this.options.waitMs) return await this.#fetchAfterWait(url, how);
       return await this.#fetchNamed(url, how);
     } finally {
       this.#releaseSlot();
@@ -1406,10 +1386,10 @@ class Walker {
     how: FetchHow,
     seen?: number,
   ): Promise<Fetched | undefined> {
-    const end = this.#options.waitMs ? await this.#politeWait(url) : undefined;
+    const end = this.options.waitMs ? await this.#politeWait(url) : undefined;
     /** The URL whose host's turn this fetch holds (a redirect's target), and how to end it. */
     const held = { url, end };
-    if (end && !this.#oneThread) {
+    if (end && !this.oneThread) {
       const { releaseSlot, retakeSlot } = how;
       how = {
         ...how,
@@ -1441,7 +1421,7 @@ class Walker {
           held.end = await this.#politeWait(to, true);
         },
         // A fetch that waits for one before it in the queue (for a name a redirect gave it,
-        // see #holdName) gives its host's turn back with its slot: that one may be waiting for
+        // see holdName) gives its host's turn back with its slot: that one may be waiting for
         // the turn (threads random seed 2301713: `/%62`'s redirect to `/b/`, whose
         // `index.html` `/til~de/index.html` before it held, waited for it while that one waited
         // for the turn, and the run hung).
@@ -1467,7 +1447,7 @@ class Walker {
       // under --wait alone.)
       const late = seen === undefined
         ? undefined
-        : this.#redirectedTo.get(url)?.slice(seen).filter((r) => r.order < how.order!);
+        : this.redirectedTo.get(url)?.slice(seen).filter((r) => r.order < how.order!);
       if (late !== undefined && late.length > 0) {
         how.releaseSlot?.();
         for (const redirect of late) await redirect.settled;
@@ -1476,7 +1456,7 @@ class Walker {
         if (await this.#keptThroughWritersBefore(url, how.order!)) return DOWNLOADED_ALREADY;
         await how.retakeSlot?.();
       }
-      if (this.#options.spider && !how.robots) {
+      if (this.options.spider && !how.robots) {
         const head = await this.#head(url, how.log, how.referer, how.redirectWait);
         if (head instanceof HttpStatusError) {
           // Answered 500 or 501: GNU's http_loop asks with GET at its next try (none with -t 1)
@@ -1505,26 +1485,26 @@ class Walker {
     // Two tasks never write one file at once (/d/ and /d/index.html, say): the second waits.
     // (With --content-disposition, GNU wget names the file, and says a name is too long, only
     // once the answer came.)
-    const { planned, temporary } = this.#plannedFile(url, how, !this.#options.contentDisposition);
+    const { planned, temporary } = this.#plannedFile(url, how, !this.options.contentDisposition);
     const fetchHow = temporary ? { ...how, temporary } : how;
     // (--spider --trust-server-names: a page's NAME.tmp is the name of where its HEAD landed;
     // --content-disposition's the name of its HEAD's header, or of where it landed.)
     if (
-      !this.#oneThread && how.order !== undefined &&
-      (temporary ? this.#holdsTemporaries() : this.#holdsWrittenNames())
+      !this.oneThread && how.order !== undefined &&
+      (temporary ? this.#holdsTemporaries() : this.holdsWrittenNames())
     ) {
       return this.#fetchHeld(url, planned, fetchHow);
     }
     // With one thread no other fetch is under way (visits, and robots.txt's fetch between a
     // page's links, follow each other): nothing to wait for or to tell. A queued URL's name is
     // taken already with several.
-    if (this.#oneThread || how.reserved) return this.#fetchUnlocked(url, planned, fetchHow);
+    if (this.oneThread || how.reserved) return new FileFetch(this, url, planned, fetchHow).run();
     return this.#fetchLocked(url, planned, fetchHow);
   }
 
   /**
    * Whether, with several threads, a NAME.tmp is held in the order of the queue (see
-   * `#holdName`): where a name is a redirect's or a header's, known only once answered.
+   * `holdName`): where a name is a redirect's or a header's, known only once answered.
    */
   #holdsTemporaries(): boolean {
     return this.#namesByLanding();
@@ -1532,22 +1512,22 @@ class Walker {
 
   /**
    * Whether, with several threads, a file that is not a NAME.tmp is held in the order of the
-   * queue too (see `#holdName`): under `--trust-server-names` or `--content-disposition`, where
+   * queue too (see `holdName`): under `--trust-server-names` or `--content-disposition`, where
    * a redirect or a header gives the name, and the file of a URL is written afresh over one of
    * its name (not `-nd`'s NAME.1, nor the copy `-N`, `-c` or `-nc` look at, nor `--backups`':
    * there the race of cmd/README.md stays).
    */
-  #holdsWrittenNames(): boolean {
-    const options = this.#options;
+  holdsWrittenNames(): boolean {
+    const options = this.options;
     return this.#namesByLanding() && !options.spider && (this.#layout.directories ?? true) &&
       !options.timestamping && !options.resume && !options.noClobber && !options.backups &&
       options.output === undefined;
   }
 
-  /** A queued URL's fetch into its file, held in the order of the queue (see `#holdName`). */
+  /** A queued URL's fetch into its file, held in the order of the queue (see `holdName`). */
   async #fetchHeld(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
-    const heldName = await this.#holdName(planned, how);
-    return await this.#fetchUnlocked(url, planned, { ...how, heldName });
+    const heldName = await this.holdName(planned, how);
+    return await new FileFetch(this, url, planned, { ...how, heldName }).run();
   }
 
   /**
@@ -1562,11 +1542,11 @@ class Walker {
    * before it that holds the name (or takes it by its URL) is waited for until its page is read;
    * one after it that is saving that name already is let finish, and then its NAME.tmp, not read
    * yet (its text is kept in memory), is written over; any other file it saved there is left as
-   * it is (`overtaken`), the last one saved in GNU's run (see `#fetchUnlocked`). Only those
+   * it is (`overtaken`), the last one saved in GNU's run (see `FileFetch`). Only those
    * before it are waited for to the end, and one after it only while it writes (it waits for
    * nothing then), so no two wait for each other. The request slot is given back meanwhile.
    */
-  async #holdName(planned: string, how: FetchHow): Promise<HeldName> {
+  async holdName(planned: string, how: FetchHow): Promise<HeldName> {
     const order = how.order!;
     for (;;) {
       const holders = [...this.#nameHolders.get(planned) ?? []];
@@ -1620,11 +1600,11 @@ class Walker {
 
   /**
    * Whether the fetch of `how` holds the file a redirect lands on in the order of the queue (see
-   * `#holdName`): a queued URL's, with several threads, under `--trust-server-names` (where the
+   * `holdName`): a queued URL's, with several threads, under `--trust-server-names` (where the
    * target names the file), not into `-O`'s file (`shared`).
    */
-  #holdsLandings(how: FetchHow, shared: boolean): boolean {
-    return !this.#oneThread && how.order !== undefined && !shared && this.#namesByRedirect();
+  holdsLandings(how: FetchHow, shared: boolean): boolean {
+    return !this.oneThread && how.order !== undefined && !shared && this.#namesByRedirect();
   }
 
   /** The files held in the order of the queue, by name, until their page is read. */
@@ -1636,12 +1616,12 @@ class Walker {
    * names it by the URL it is fetching then).
    */
   #namesByLanding(): boolean {
-    return (this.#options.trustServerNames || this.#options.contentDisposition) ?? false;
+    return (this.options.trustServerNames || this.options.contentDisposition) ?? false;
   }
 
   /** Whether a redirect's target alone names the file: `--trust-server-names` without `--content-disposition`. */
   #namesByRedirect(): boolean {
-    return (this.#options.trustServerNames && !this.#options.contentDisposition) ?? false;
+    return (this.options.trustServerNames && !this.options.contentDisposition) ?? false;
   }
 
   /**
@@ -1657,7 +1637,7 @@ class Walker {
   ): { planned: string; temporary: boolean } {
     // --trust-server-names: after --spider's HEAD was redirected, the URL it landed on names the
     // file, as GNU wget's.
-    const byUrl = this.#plannedPath(
+    const byUrl = this.plannedPath(
       this.#namesByLanding() && how.landed !== undefined ? how.landed : how.parsed ?? url,
       report && how.headName === undefined,
     );
@@ -1665,14 +1645,14 @@ class Walker {
     const named = how.headName === undefined
       ? byUrl
       : byUrl.slice(0, byUrl.lastIndexOf("/") + 1) + how.headName;
-    const temporary = this.#options.output === undefined &&
-      (this.#options.deleteAfter || this.#options.spider ||
-        (this.#options.acceptRules !== undefined &&
-          !acceptsFileName(named, this.#options.acceptRules)));
+    const temporary = this.options.output === undefined &&
+      (this.options.deleteAfter || this.options.spider ||
+        (this.options.acceptRules !== undefined &&
+          !acceptsFileName(named, this.options.acceptRules)));
     return { planned: temporary ? `${named}.tmp` : named, temporary };
   }
 
-  /** `#fetchUnlocked` once no other task is writing `planned`; others wait for it meanwhile. */
+  /** `FileFetch` once no other task is writing `planned`; others wait for it meanwhile. */
   async #fetchLocked(url: string, planned: string, how: FetchHow): Promise<Fetched | undefined> {
     for (let holder = this.#busy.get(planned); holder; holder = this.#busy.get(planned)) {
       if (how.order === undefined) {
@@ -1682,7 +1662,7 @@ class Walker {
         if (this.#busy.get(planned) === holder) break;
       } else await holder.settled;
     }
-    const done = this.#fetchUnlocked(url, planned, how);
+    const done = new FileFetch(this, url, planned, how).run();
     const fetched = done.then(() => {}, () => {});
     // Held until the page has been read too (and a NAME.tmp removed), as with one thread.
     const settled = Promise.all([done, how.until]).then(() => {}, () => {});
@@ -1709,13 +1689,13 @@ class Walker {
     redirectWait?: (from: string, to: string) => Promise<void>,
     headOnly = false,
   ): Promise<DownloadResult | HttpStatusError | undefined> {
-    const options = this.#options;
-    const downloadOptions = this.#downloadOptions;
+    const options = this.options;
+    const downloadOptions = this.downloadOptions;
     const events = log.events ?? {};
     let landed = url;
     try {
       return await download(url, {
-        ...this.#downloadOptions,
+        ...this.downloadOptions,
         ...(redirectWait ? { redirectWait } : {}),
         referer: referer ?? options.referer,
         spider: true,
@@ -1743,7 +1723,7 @@ class Walker {
       options.signal?.throwIfAborted();
       if (error instanceof HeadUnanswered) return error.error;
       if (robots) log.onFailed?.(url, error, { robots: true });
-      else this.#fail(url, error, log);
+      else this.fail(url, error, log);
       return undefined;
     }
   }
@@ -1754,7 +1734,7 @@ class Walker {
    */
   async #head(
     url: string,
-    log: FetchLog = this.#options,
+    log: FetchLog = this.options,
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
   ): Promise<(Fetched & { headName?: string | undefined }) | HttpStatusError | undefined> {
@@ -1767,7 +1747,7 @@ class Walker {
       (response) => {
         contentType = response.head.headers.get("Content-Type");
         noContent = response.status === 204;
-        if (this.#options.contentDisposition && response.ok) {
+        if (this.options.contentDisposition && response.ok) {
           disposition = response.head.headers.get("Content-Disposition");
         }
       },
@@ -1784,7 +1764,7 @@ class Walker {
       finalUrl: result.finalUrl,
       kind: noContent ? "other" : pageKind(contentType),
       text: undefined,
-      headName: this.#dispositionName(disposition),
+      headName: this.dispositionName(disposition),
     };
   }
 
@@ -1798,28 +1778,16 @@ class Walker {
    * several threads, is awaited once the last answer is in; when it waited (true), the copy is
    * looked at again (`localFor` with `again`), as other fetches may have written it meanwhile.
    */
-  async #headCheck(
+  async headCheck(
     url: string,
     localFor: (
       response: HttpResponse,
       landed: string,
       again?: boolean,
     ) => { mtime: Date; size: number } | undefined,
-    { robots = false, afterResponse, log = this.#options, referer, beforeCompare }: {
-      robots?: boolean | undefined;
-      afterResponse?: () => void;
-      log?: FetchLog | undefined;
-      referer?: string | undefined;
-      beforeCompare?: (() => Promise<boolean>) | undefined;
-    } = {},
-  ): Promise<
-    {
-      current: boolean;
-      contentType: string | undefined;
-      finalUrl: string;
-      headFailed?: HttpStatusError;
-    } | undefined
-  > {
+    { robots = false, afterResponse, log = this.options, referer, beforeCompare }:
+      HeadCheckOptions = {},
+  ): Promise<HeadChecked | undefined> {
     let current = false;
     let contentType: string | undefined;
     let time = NaN;
@@ -1833,8 +1801,8 @@ class Walker {
         isNoNewerThan(
           response,
           local,
-          this.#downloadOptions.compression,
-          this.#downloadOptions.ignoreContentLength ?? false,
+          this.downloadOptions.compression,
+          this.downloadOptions.ignoreContentLength ?? false,
         );
     };
     const result = await this.#sendHead(
@@ -1865,7 +1833,7 @@ class Walker {
     } else if (!current) {
       // No copy here, or no Last-Modified to compare: GNU wget prints the length (and, under -N,
       // that there is no time: not of one it cannot read, a verbose line of GNU's) and fetches.
-      const untimed = !dated && this.#options.timestamping && !robots;
+      const untimed = !dated && this.options.timestamping && !robots;
       log.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
     return { current, contentType, finalUrl: result.finalUrl };
@@ -1878,19 +1846,19 @@ class Walker {
    * retrieve_url registers the name the HEAD's check_file_output gave: a later link to it is one
    * downloaded, not asked for again (server random seed 1600016).
    */
-  #registerFailedHead(
+  registerFailedHead(
     url: string,
     landed: string,
     path: string,
     { status, type }: { status: number; type?: string | undefined },
     order?: number,
   ): void {
-    if (!this.#options.contentOnError || status < 300 || status === 401) return;
-    this.#registerLanded(url, landed, path, order);
+    if (!this.options.contentOnError || status < 300 || status === 401) return;
+    this.registerLanded(url, landed, path, order);
     // A redirect without a Location has no type for GNU (its gethttp returns before it sets
     // one): not a page to convert (server random seed 1800179).
     const kind = REDIRECT_STATUSES.has(status) ? "other" : pageKind(type);
-    this.#saved.savedPage(path, kind);
+    this.saved.savedPage(path, kind);
   }
 
   /**
@@ -1902,19 +1870,19 @@ class Walker {
    * `register_html`: a later link to a URL that has it reads it again for links. `order`: the
    * fetch's place in the queue, with several threads (see SavedFiles.registerInQueueOrder).
    */
-  #kept(
+  kept(
     url: string,
     path: string,
     skipped: NonNullable<DownloadResult["skipped"]>,
     status: number,
     finalUrl = url,
     kind: Fetched["kind"] = "other",
-    log: FetchLog = this.#options,
+    log: FetchLog = this.options,
     order?: number,
   ): void {
-    this.#registerLanded(url, finalUrl, path, order);
-    this.#saved.savedPage(path, kind);
-    this.#options.onNotModified?.(url, path);
+    this.registerLanded(url, finalUrl, path, order);
+    this.saved.savedPage(path, kind);
+    this.options.onNotModified?.(url, path);
     log.onSaved?.({ url, finalUrl: url, path, bytes: 0, status, skipped });
   }
 
@@ -1922,14 +1890,14 @@ class Walker {
    * A HEAD found the server's copy no newer: the copy at `path` stays, and a page or stylesheet
    * among them is read from it for links.
    */
-  #keptAfterHead(
+  keptAfterHead(
     url: string,
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
     how: FetchHow,
   ): Fetched {
     const kind = pageKind(checked.contentType);
-    this.#kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, how.log, how.order);
+    this.kept(url, path, "head-not-newer", 200, checked.finalUrl, kind, how.log, how.order);
     return { path, finalUrl: checked.finalUrl, kind, text: undefined };
   }
 
@@ -1937,7 +1905,7 @@ class Walker {
    * `--content-disposition`: the name the header offers, escaped and cased as
    * `--restrict-file-names` says, as GNU wget treats it (the last part of a URL's path).
    */
-  #dispositionName(header: string | null | undefined): string | undefined {
+  dispositionName(header: string | null | undefined): string | undefined {
     const restrict = this.#layout.restrict;
     return dispositionName(
       header,
@@ -1946,16 +1914,16 @@ class Walker {
   }
 
   /** Files fetched only to be read and removed (NAME.tmp). */
-  readonly #temporaries = new Set<string>();
+  readonly temporaries = new Set<string>();
 
   /**
    * Whether `path` (with -E's extension for `contentType`) is a NAME.tmp this run saved and has
    * not read yet, small enough that its text was kept in memory (see `#fetchSpiderTemporary`).
    */
-  #ownTemporaryAt(path: string, contentType: string | undefined): boolean {
-    const options = this.#options;
+  ownTemporaryAt(path: string, contentType: string | undefined): boolean {
+    const options = this.options;
     const named = options.adjustExtension ? withPageExtension(path, contentType) : path;
-    if (!this.#temporaries.has(named)) return false;
+    if (!this.temporaries.has(named)) return false;
     try {
       const info = Deno.lstatSync(named);
       return info.isFile && info.size <= MAX_KEPT_TEXT_BYTES;
@@ -1975,34 +1943,34 @@ class Walker {
    * check_file_output's RETRUNNEEDED): one it left in this run, which netkit removed, or one
    * already here.
    */
-  #leftByGnu(name: string): boolean {
-    return this.#leftTemporaries.has(name) || this.#disk.someFileAt(name, false);
+  leftByGnu(name: string): boolean {
+    return this.#leftTemporaries.has(name) || this.disk.someFileAt(name, false);
   }
 
   /**
    * `-nc --trust-server-names`: whether the file of `landed`, a URL a redirect led to, is a
-   * NAME.tmp GNU left here (`#leftByGnu`): a name `-A`/`-R` reject, or any under `--delete-after`
+   * NAME.tmp GNU left here (`leftByGnu`): a name `-A`/`-R` reject, or any under `--delete-after`
    * or `--spider` (`temporary`, the link's own), as GNU's check_file_output names it.
    */
-  #leftAtLanding(landed: string, temporary: boolean): boolean {
-    const options = this.#options;
+  leftAtLanding(landed: string, temporary: boolean): boolean {
+    const options = this.options;
     if (!options.noClobber || !this.#namesByRedirect()) return false;
-    const named = this.#plannedPath(landed);
+    const named = this.plannedPath(landed);
     const rules = options.acceptRules;
     const temporaryThere = rules && !options.deleteAfter && !options.spider
       ? !acceptsFileName(named, rules)
       : temporary;
-    return temporaryThere && this.#leftByGnu(`${named}.tmp`);
+    return temporaryThere && this.leftByGnu(`${named}.tmp`);
   }
 
   /**
    * Where `url` is saved before -E or a unique suffix changes the name; `report`: a name cut
    * short is told to the events (GNU wget's "The destination name is too long").
    */
-  #plannedPath(url: string | UrlParts, report = false): string {
-    const directory = this.#options.directory ?? ".";
+  plannedPath(url: string | UrlParts, report = false): string {
+    const directory = this.options.directory ?? ".";
     // --protocol-directories: an http:// URL of a known HSTS host is saved under https/, as GNU's.
-    const hsts = this.#layout.protocolDirectories ? this.#downloadOptions.hsts : undefined;
+    const hsts = this.#layout.protocolDirectories ? this.downloadOptions.hsts : undefined;
     if (hsts) url = hsts.peek(parseHttpUrl(url))?.href ?? url;
     const relative = localPathForUrl(url, this.#layout, report ? this.#nameShortened : undefined);
     return directory === "." ? relative : `${directory.replace(/\/+$/, "")}/${relative}`;
@@ -2010,7 +1978,7 @@ class Walker {
 
   /** A name cut short, told to the events (one function for the run, not one a file). */
   readonly #nameShortened = (bytes: number, limit: number) =>
-    this.#options.events?.nameShortened?.(bytes, limit);
+    this.options.events?.nameShortened?.(bytes, limit);
 
   /**
    * `--wait`: before a URL's request, as GNU wget sleeps between retrievals: `waitMs` after the
@@ -2019,7 +1987,7 @@ class Walker {
    * function to call when this URL's fetch has ended.
    */
   async #politeWait(url: string, always = false): Promise<() => void> {
-    const options = this.#options;
+    const options = this.options;
     const key = (options.maxThreads ?? 1) > 1 ? new URL(url).host : "";
     const previous = this.#lastRequest.get(key);
     let end!: () => void;
@@ -2032,1237 +2000,9 @@ class Walker {
 
   /** `--wait`'s pause (`--random-wait`: 0.5 to 1.5 times as long). */
   #sleepWait(): Promise<void> {
-    const options = this.#options;
+    const options = this.options;
     const waitMs = (options.waitMs ?? 0) * (options.randomWait ? 0.5 + Math.random() : 1);
     return (options.sleep ?? timerSleep)(waitMs);
-  }
-
-  async #fetchUnlocked(
-    url: string,
-    planned: string,
-    how: FetchHow,
-  ): Promise<Fetched | undefined> {
-    const options = this.#options;
-    const directory = options.directory ?? ".";
-    const layout = options.layout ?? {};
-    // -O: one file for every document (GNU wget's -r -O).
-    const shared = options.output;
-    // GNU wget turns -N off while it fetches robots.txt: with -nd a second robots.txt.1.
-    const backups = options.backups ?? 0;
-    const clobbers = (layout.directories ?? true) || (options.timestamping && !how.robots) ||
-      (options.resume ?? false) || backups > 0;
-    let clobber = !how.temporary && clobbers;
-    // --content-disposition with -c or -N: the file's name is the server's to give, so GNU wget
-    // asks with HEAD first (for every URL), then continues the file of that name (Range) or
-    // compares it with the server's (-N, as --no-if-modified-since does).
-    const timestamping = options.timestamping && !how.robots;
-    const headFirst = !shared && !how.temporary && options.contentDisposition &&
-      (options.resume || timestamping);
-    /** The file's name after the HEAD, before -E's extension (added again when saved). */
-    let named: string | undefined;
-    /** The URL the GET goes to: after a HEAD that was redirected, where it landed. */
-    let requestUrl = how.landed ?? url;
-    /** A HEAD answered 500 or 501: the GET is the next try of the same fetch (GNU's count). */
-    let headFailed = how.headFailed;
-    /** The name held for the answer in the order of the queue (see #holdName). */
-    let heldName = how.heldName;
-    /**
-     * A fetch after it in the queue wrote its file (not a NAME.tmp) first: the answer is read but
-     * not saved over that file, which GNU's run, one fetch at a time, saves last (threads random
-     * seed 2000627: `/%55P`, redirected to `/UP/`, and `/%69ndex.html`, both `index.html`).
-     */
-    let beside = heldName?.overtaken === true && !how.temporary;
-    /**
-     * --content-disposition: the answer names a file other than the one held before its request
-     * (its header's name, or without one where a redirect landed): its body is kept in memory
-     * and that name held in the order of the queue before it is saved (see #holdName).
-     */
-    let holdAtSave = false;
-    /** -E gave the name its extension at a HEAD's answer (GNU's dt keeps ADDED_HTML_EXTENSION). */
-    let headExtended = false;
-    /**
-     * --content-on-error: a HEAD answered 500 or 501 (`headFailed`), its file's name and answer,
-     * registered if the fetch gives up at it (see #registerFailedHead).
-     */
-    let failedHead:
-      | { landed: string; name: string; status: number; type: string | undefined }
-      | undefined;
-    if (headFirst) {
-      const byUrl = planned;
-      let byName = false;
-      /**
-       * GNU's name for the URL that answers, as its answers made it: named by the first (after
-       * a redirect, the target's first), then given -E's extension by each answer's type, so a
-       * retry (a 503 page retried) is compared with `NAME.html` under -N.
-       */
-      let answered:
-        | { landed: string; name: string; status: number; type: string | undefined }
-        | undefined;
-      /**
-       * -N: the copy found at an answer of the URL that answers, compared at its retries too, as
-       * GNU's set_file_timestamp stats it once (timestamp_checked), not by `NAME.html`'s name.
-       */
-      let compared:
-        | { landed: string; path: string; copy: { mtime: Date; size: number } }
-        | undefined;
-      /** The copy at `path` (-N), looked at (after a wait for fetches before it: `again`). */
-      const copyAt = (path: string, landed: string) => {
-        const copy = timestamping && this.#disk.mayExist(path)
-          ? localCopy(path, options.backupConverted ?? false, false)
-          : undefined;
-        if (copy) compared = { landed, path, copy };
-        return copy;
-      };
-      const checked = await this.#headCheck(
-        url,
-        (response, landed, again) => {
-          if (again) return copyAt(compared?.landed === landed ? compared.path : planned, landed);
-          if (answered?.landed === landed) {
-            named = answered.name;
-          } else {
-            // (Any answer's header, a 503's too: GNU names the file at the first answer.)
-            const header = response.head.headers.get("Content-Disposition");
-            const name = this.#dispositionName(header);
-            byName = name !== undefined;
-            // After a redirect, the URL that answered names the file (or its directory), as GNU's.
-            const byLanded = landed !== url ? this.#plannedPath(landed) : byUrl;
-            named = name === undefined
-              ? byLanded
-              : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
-          }
-          const redirected = response.head.headers.get("Location") !== undefined &&
-            response.status >= 300 && response.status < 400;
-          const type = response.head.headers.get("Content-Type");
-          answered = {
-            landed,
-            name: options.adjustExtension && !redirected && response.status !== 401 &&
-                !REDIRECT_STATUSES.has(response.status)
-              ? withPageExtension(named, type)
-              : named,
-            // (A redirect's status counts as none: its target answers for the file.)
-            status: redirected ? 0 : response.status,
-            type,
-          };
-          // (-K's NAME.orig then drops it: server random seed 1800222, a 503's HEAD retried.)
-          if (answered.name !== named) headExtended = true;
-          // -c -E: the type is known from the HEAD, so the file is continued by its full name
-          // (-N compares the name without it, as GNU wget).
-          planned = options.adjustExtension && options.resume && response.ok
-            ? withPageExtension(named, response.head.headers.get("Content-Type"))
-            : named;
-          // (GNU's check_file_output takes FILE.orig under -K though FILE is not there: server
-          // random seed 1900814, `/d/e/n28`'s n28.orig beside -E's n28.html.)
-          // (Server random seed 1906365: `/d/i55.png`'s HEAD answered 503 as a page, then 200;
-          // GNU compared `i55.png.orig`, found at the 503, netkit `i55.png.html`, -k's, newer.)
-          if (compared?.landed === landed) return compared.copy;
-          return copyAt(planned, landed);
-        },
-        {
-          robots: how.robots,
-          // The URL names the file: a name too long is said after the answer, as GNU wget.
-          afterResponse: () => {
-            if (!byName) this.#plannedPath(how.parsed ?? url, true);
-          },
-          log: how.log,
-          referer: how.referer,
-          // With several threads, the copy GNU's run finds at that name: written by a fetch
-          // before this one in the queue, if any (see #afterEarlierHeadNames).
-          beforeCompare: this.#oneThread || how.order === undefined
-            ? undefined
-            : () =>
-              named === undefined
-                ? Promise.resolve(false)
-                : this.#afterEarlierHeadNames(named, how),
-        },
-      );
-      if (checked === undefined) {
-        if (answered) {
-          this.#registerFailedHead(url, answered.landed, answered.name, answered, how.order);
-        }
-        return undefined;
-      }
-      if (checked.current) {
-        // The copy here is the file by the name the answer gave, -E's extension and all (GNU's
-        // gethttp adds it before a HEAD returns): a page among them is read from it for links.
-        return this.#keptAfterHead(url, answered?.name ?? planned, checked, how);
-      }
-      // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
-      requestUrl = checked.finalUrl;
-      headFailed = checked.headFailed;
-      if (headFailed && answered) failedHead = answered;
-    }
-    // -c: the bytes already here, continued with Range (after an interrupted run).
-    let resumeFrom = 0;
-    if (!shared && !how.temporary && options.resume && this.#disk.mayExist(planned)) {
-      try {
-        // A link planted at the name is no partial file of a run (never appended to through).
-        const info = Deno.lstatSync(planned);
-        if (info.isFile) resumeFrom = info.size;
-      } catch {
-        // Not there: fetched whole.
-      }
-    } else if (!options.resume) {
-      // --start-pos: every document from the offset, robots.txt too, as GNU's restval (appended
-      // to a file already here, which -r writes over).
-      resumeFrom = options.startPos ?? 0;
-    }
-    // -nc: a file already there is not fetched again; a page among them is read from disk for
-    // its links, as GNU wget does (by its .html or .htm suffix).
-    if (
-      !shared && !how.temporary && options.noClobber && this.#disk.mayExist(planned) &&
-      isFile(planned)
-    ) {
-      const done: Fetched = {
-        path: planned,
-        finalUrl: url,
-        kind: hasHtmlSuffix(planned) ? "html" : "other",
-        text: undefined,
-      };
-      this.#kept(url, planned, "exists", 0, url, done.kind, how.log, how.order);
-      return done;
-    }
-    let contentType: string | undefined;
-    let lastModified: string | undefined;
-    /** `lastModified` parsed, when the plain GET's path parsed it already (once a file). */
-    let lastModifiedTime: number | undefined;
-    let file: Deno.FsFile | undefined;
-    let path = named ?? planned;
-    const headers = withReferer(options.headers, how.referer ?? options.referer);
-    /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
-    let local: { mtime: Date; size: number } | undefined;
-    /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
-    let current = false;
-    /** -E added `.html` or `.css` to the file's name. */
-    let extended = headExtended;
-    /** -nc, and -E renamed the file: written over a copy by that name. */
-    let overwrite = false;
-    if (
-      !shared && !how.temporary && !how.robots && options.timestamping && !headFirst &&
-      this.#disk.mayExist(planned)
-    ) {
-      local = localCopy(planned, options.backupConverted ?? false);
-      if (local && options.timestampingByHead) {
-        // HEAD first, then a plain GET of a newer file.
-        const copy = local;
-        let answered: { landed: string; status: number; type: string | undefined } | undefined;
-        const checked = await this.#headCheck(url, (response, landed) => {
-          const redirected = response.head.headers.get("Location") !== undefined &&
-            response.status >= 300 && response.status < 400;
-          const type = response.head.headers.get("Content-Type");
-          answered = { landed, status: redirected ? 0 : response.status, type };
-          return copy;
-        }, {
-          log: how.log,
-          referer: how.referer,
-        });
-        if (checked === undefined) {
-          if (answered) {
-            this.#registerFailedHead(url, answered.landed, planned, answered, how.order);
-          }
-          return undefined;
-        }
-        if (checked.current) return this.#keptAfterHead(url, planned, checked, how);
-        local = undefined;
-        // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
-        // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
-        requestUrl = checked.finalUrl;
-        headFailed = checked.headFailed;
-        if (headFailed && answered) failedHead = { ...answered, name: planned };
-      } else if (local) {
-        headers.push(["If-Modified-Since", local.mtime.toUTCString()]);
-      }
-    }
-    // With several threads, a plain GET of a queued URL: a fetch before it in the queue that a
-    // redirect sends here meanwhile takes its answer, rather than ask a second time (OwnGet).
-    // (Its file may be a NAME.tmp to be removed: the fetch that takes it saves it under its own
-    // name.)
-    const plain = this.#claimsAllowed && how.reserved === true && how.order !== undefined &&
-      !how.robots && !shared && !headFirst && local === undefined && resumeFrom === 0 &&
-      !(options.timestamping && options.timestampingByHead) && requestUrl === url;
-    const claims = plain && !this.#disk.someFileAt(planned, options.adjustExtension ?? false);
-    const own = claims ? this.#openOwnGet(url, how.order!) : undefined;
-    // The fetch that takes another's GET saves it for good: not as a NAME.tmp whose removal
-    // forgets it (its target is then asked for again, as GNU's run does; one -R lets pass GNU
-    // leaves, the target downloaded there: threads random seed 2400832, `-R html,htm*`, where
-    // `/p21.html`'s own GET went out beside `/r1.html`'s redirect to it and was asked for twice),
-    // nor where -nd's NAME.1 may be one. A file at its own name (an earlier run's) is written
-    // over as by its own answer (threads random seed 2200377: /r1.html, whose r1.html was there,
-    // asked for its redirect's target again where that target's own GET was under way).
-    const rules = options.acceptRules;
-    const claiming = plain && !(how.temporary && this.#forgetsOnRemoval(planned)) &&
-      !(layout.directories === false && rules && !acceptsFileName(`${planned}.1`, rules));
-    /** A redirect to `to`: the own GET of a URL after this one in the queue, when it takes it. */
-    const claimOwn = (to: string) => {
-      if (how.order !== undefined && how.until) {
-        // A queued URL after this one whose GET has not gone out yet waits for this fetch.
-        let redirects = this.#redirectedTo.get(to);
-        if (!redirects) this.#redirectedTo.set(to, redirects = []);
-        redirects.push({ order: how.order, settled: how.until });
-      }
-      if (!claiming || (temporary && this.#forgetsOnRemoval(path))) return undefined;
-      const claimed = this.#claimOwnGet(to, how.order!);
-      // (Landed: its answer is that GET's.)
-      if (claimed) how.onLanded?.(to);
-      return claimed;
-    };
-    /**
-     * GNU wget's check after a 200 to If-Modified-Since: a Last-Modified not after the copy's
-     * time, and no length or the copy's, leave the copy as it is.
-     */
-    const isCurrent = (response: HttpResponse) =>
-      local !== undefined && response.status === 200 &&
-      // (The header's length here, encoded or not: GNU's check after a GET.)
-      isNoNewerThan(response, local, "none", this.#downloadOptions.ignoreContentLength ?? false);
-    if (shared) path = shared.name;
-    /**
-     * -nd's number not taken yet (see #takeNumber), or --content-disposition's name not held yet
-     * (see holdAtSave): the body is held meanwhile, its bytes past a cap in a temporary file.
-     */
-    let heldBody: HeldBody | undefined;
-    /** Whether the file, when made, takes a number only once those before it took theirs. */
-    const numberWaits = () =>
-      how.numbered !== undefined && !clobber && !overwrite && !temporary && resumeFrom === 0 &&
-      // (robots.txt's fetch waits for a queued URL of its name: see #fetchLocked.)
-      !/(^|\/)robots\.txt$/.test(planned) && this.#unnumberedBefore(how.order!).length > 0;
-    const open = () => {
-      if (file || shared || current || beside || heldBody) return;
-      if (holdAtSave || numberWaits()) {
-        heldBody = new HeldBody();
-        return;
-      }
-      try {
-        this.#disk.makeParents(path, directory);
-        if (resumeFrom > 0) {
-          file = Deno.openSync(path, { write: true, append: true, create: true });
-        } else if (clobber || overwrite) {
-          if (this.#disk.mayExist(path)) {
-            // --backups=N: the copy here moves to NAME.1 first, as GNU wget.
-            if (backups > 0) rotateBackups(path, backups);
-            // --unlink: removed, a hard link to it keeping its bytes (GNU's unlink).
-            if (!options.unlink) removeIfLink(path);
-            else {
-              try {
-                unlinkBeforeWriting(path);
-              } catch (error) {
-                throw new DownloadFileError(path, error, { unlinking: true });
-              }
-            }
-          }
-          file = Deno.openSync(path, { write: true, create: true, truncate: true });
-        } else if (heldName && this.#ownTemporaryAt(path, contentType)) {
-          // (A fetch after it in the queue saved it, not read yet: see #holdName.)
-          const over = options.adjustExtension ? withPageExtension(path, contentType) : path;
-          file = Deno.openSync(over, { write: true, truncate: true });
-          this.#writtenOver.set(over, (this.#writtenOver.get(over) ?? 0) + 1);
-          if (over !== path) extended = true;
-          path = over;
-        } else {
-          // -E: the extension after the free name, as GNU wget (index.html.1.html).
-          const adjustExtensionFor = options.adjustExtension ? contentType ?? null : undefined;
-          let unique = createUniqueFile(path, { adjustExtensionFor });
-          // GNU wget tests -A/-R on the free name (-nd's NAME.1): one they reject is read
-          // as NAME.1.tmp and removed, like a rejected name's NAME.tmp.
-          const extension = unique.extensionAdded
-            ? unique.path.slice(unique.path.lastIndexOf("."))
-            : "";
-          const free = unique.path.slice(0, unique.path.length - extension.length);
-          if (
-            (judgesFreeName || (free !== path && !how.temporary)) && options.acceptRules &&
-            !acceptsFileName(free, options.acceptRules)
-          ) {
-            if (judgesFreeName) temporary = true;
-            unique.file.close();
-            Deno.removeSync(unique.path);
-            // (-E's extension after it, and .N before the extension while that name is taken,
-            // as GNU's ensure_extension names the NAME.1.tmp: NAME.1.tmp.html, then
-            // NAME.1.tmp.1.html, where netkit said NAME.1.tmp.html.1: random seed 1915294.)
-            unique = createUniqueFile(`${free}.tmp`, { adjustExtensionFor });
-            this.#temporaries.add(unique.path);
-          }
-          file = unique.file;
-          if (unique.extensionAdded) extended = true;
-          path = unique.path;
-        }
-      } catch (error) {
-        // (The system's reason, where GNU 1.21 says "Bad file descriptor" for a NAME.tmp: see
-        // cmd/README.md, "Cannot write to".)
-        throw error instanceof DownloadFileError ? error : new DownloadFileError(path, error);
-      }
-      how.numbered?.();
-    };
-    /** The body held, once the name or number is the fetch's to take: saved, and told. */
-    const saveHeldBody = async () => {
-      const held = heldBody;
-      if (held === undefined) return;
-      // (Let go here once saved; before that, by the fetch's `finally`.)
-      if (holdAtSave) {
-        holdAtSave = false;
-        // (Its requests are over: the host's --wait turn is given back first, as #takeNumber
-        // does, since a fetch after it that holds the name may need it to finish.)
-        how.endTurn?.();
-        heldName = await this.#holdName(path, how);
-        beside = heldName.overtaken && !temporary;
-      } else await this.#takeNumber(how);
-      heldBody = undefined;
-      // (Read beside the file, its text past the cap not kept: its links are read from it.)
-      const readBeside = beside && keep === undefined && readsLinks;
-      if (readBeside) {
-        // (Bytes of an earlier try read beside, if any: this body is the page's now.)
-        besideBody?.[Symbol.dispose]();
-        besideBody = held;
-      }
-      using _held = readBeside ? undefined : held;
-      open();
-      sink.name = path;
-      try {
-        // (Awaited only for a temporary file's copy, see copyTo; a read of that file that
-        // fails is said as this file's write: GNU's run has no such file.)
-        const copying = beside ? undefined : held.copyTo(file!);
-        if (copying) await copying;
-      } catch (error) {
-        throw new DownloadFileError(path, error, { writing: true });
-      }
-      if (held.start) events.start?.({ ...held.start, path });
-      if (held.received !== undefined) events.progress?.(held.received);
-    };
-    // The file is made with synchronous calls: an asynchronous open or utime goes through
-    // Deno's blocking thread pool, and handing each task over cost the main thread more (futex
-    // waits) than the system call itself (~22 % of a -m run's wall time on 1,208 files).
-    // A name that cannot exist yet (in a directory this run made, not written by it) is created
-    // while the request is on the wire, so that the kernel's work on a new file (~0.2 ms, a
-    // third of the main thread's time) overlaps the server's; if no body comes (an error, a
-    // redirect loop), the empty file is removed again. Other files are made when the body starts.
-    let early = false;
-    let claimed = false;
-    const createEarly = !shared && clobber && resumeFrom === 0 && !options.adjustExtension &&
-        !options.contentDisposition && !options.trustServerNames &&
-        this.#disk.isNewName(planned)
-      ? () => {
-        if (file) return;
-        try {
-          file = Deno.openSync(path, { write: true, create: true, truncate: true });
-          early = true;
-        } catch {
-          // Made (and its error reported) when the body starts, as for any other file.
-        }
-      }
-      : undefined;
-    // The text of a page to be read for links is kept as it streams in (decoded chunk by
-    // chunk), so it need not be read back from its file: undefined once it grows too large.
-    /** `decoder` for UTF-8 text (robots.txt); undefined for a page's bytes (PAGE_BYTES). */
-    let keep: { decoder: TextDecoder | undefined; text: string; bytes: number } | undefined;
-    let keepDecided = false;
-    /** The body is to be read for links (its text kept while not too large). */
-    let readsLinks = false;
-    /**
-     * A page read for links but not saved (`beside`): its bytes, which no file of this fetch
-     * holds, so that past the text kept its links are read from them (a temporary file past
-     * 1 MiB, as a held body's), not from a text as large as the page; handed on with the
-     * `Fetched` when its text was dropped, else disposed with the fetch.
-     */
-    let besideBody: HeldBody | undefined;
-    const sink: DownloadSink = {
-      name: planned,
-      // -c: download() asks for the rest, and writes only bytes after these.
-      offset: resumeFrom,
-      writer: shared ? { write: (p) => writeShared(p) } : ({
-        write(p) {
-          try {
-            return Promise.resolve(writeSync(p));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        },
-        // copyTo's way without a promise a chunk: the bytes are written synchronously anyway.
-        writeSync: (p) => writeSync(p),
-      } satisfies SyncByteWriter as ByteWriter),
-    };
-    /** The body starts (or goes on): the file is made, and whether to keep its text decided. */
-    const start = () => {
-      claimed = true;
-      open();
-      if (!keepDecided) {
-        keepDecided = true;
-        const kind = pageKind(contentType);
-        if (
-          resumeFrom === 0 &&
-          (how.keepText || how.expectCss || kind === "css" ||
-            (kind === "html" && how.expectHtml))
-        ) {
-          // Pages byte for byte (links keep a Latin-1 page's bytes, as GNU wget);
-          // robots.txt as UTF-8 text.
-          // A page's bytes map one to one, whatever the chunks: one decoder for the run.
-          const decoder = how.robots ? new TextDecoder("utf-8") : undefined;
-          keep = { decoder, text: "", bytes: 0 };
-          readsLinks = true;
-        }
-      }
-    };
-    /** A chunk of the body into this run's file (-O's is `writeShared`'s). */
-    const writeSync = (p: Uint8Array): number => {
-      if (current) return p.length;
-      start();
-      let n = p.length;
-      try {
-        if (heldBody) heldBody.push(p);
-        else if (!beside) n = file!.writeSync(p);
-        else if (readsLinks) (besideBody ??= new HeldBody()).push(p);
-      } catch (error) {
-        throw new DownloadFileError(path, error, { writing: true });
-      }
-      return keepText(p, n);
-    };
-    /** A chunk of the body into -O's file, which other downloads share. */
-    const writeShared = (p: Uint8Array): Promise<number> => {
-      if (current) return Promise.resolve(p.length);
-      try {
-        start();
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return shared!.writer.write(p).then((n) => keepText(p, n));
-    };
-    /** The first `n` bytes of `p` were written: kept as text too while the page is read for links. */
-    const keepText = (p: Uint8Array, n: number) => {
-      if (keep) {
-        keep.bytes += n;
-        // (Past the cap the links are read from the bytes: the file's, or where a body not
-        // saved yet, or not at all, is held: heldBody, besideBody.)
-        if (keep.bytes > MAX_KEPT_TEXT_BYTES) keep = undefined;
-        else if (keep.decoder) keep.text += keep.decoder.decode(p.subarray(0, n), { stream: true });
-        else keep.text += PAGE_BYTES.decode(p.subarray(0, n));
-      }
-      return n;
-    };
-    const log = how.log ?? options;
-    const events = log.events ?? {};
-    /** The body's start, told now or, with a body kept in memory, once its file is named. */
-    const tellStart = (info: HeldBodyStart) => {
-      if (heldBody) heldBody.start = info;
-      else events.start?.(info);
-    };
-    /** The body's bytes received so far, told so too. */
-    const tellProgress = (received: number) => {
-      if (heldBody) heldBody.received = received;
-      else events.progress?.(received);
-    };
-    // The URL the body comes from, after redirects (for --content-disposition's names).
-    let landed = requestUrl;
-    /** The redirects answered in the download under way (its own count against --max-redirect). */
-    let redirectsAnswered = 0;
-    /** The file is only read for its links and removed (NAME.tmp): the name it is saved under's. */
-    let temporary = how.temporary ?? false;
-    /** -A/-R judge the free name of a file Content-Disposition names when it is made (see open). */
-    let judgesFreeName = false;
-    /** The answer is a 204 (No Content). */
-    let noContent = false;
-    /**
-     * GNU's document type of the URL so far: each answer's but a redirect's, a 401's or a 304's
-     * (GNU looks at no type there), so a 304 after 503s retried has the 503 page's.
-     */
-    let typed: Fetched["kind"] = "other";
-    /** -nc --trust-server-names: the redirect's target's file, found here (not asked for). */
-    let noClobbered: string | undefined;
-    /**
-     * -nc: a redirect landed on a NAME.tmp GNU left here (its check_file_output's RETRUNNEEDED,
-     * as for a link's own NAME.tmp below): nothing read, said, saved or counted.
-     */
-    let unneeded = false;
-    const leftByGnu = (name: string) => this.#leftByGnu(name);
-    const leftAtLanding = (to: string) => this.#leftAtLanding(to, how.temporary ?? false);
-    const plannedPath = (target: string, report = false) => this.#plannedPath(target, report);
-    const headerName = (header: string | null | undefined) => this.#dispositionName(header);
-    try {
-      // The common case (a plain GET answered 2xx) is sent and saved here, without download()'s
-      // general path; anything else that comes back is handed over to download(), which carries
-      // on from it as if it had sent the request itself.
-      let result: DownloadResult | undefined;
-      let received: Received | undefined;
-      const plain = this.#plainClient;
-      // The link checks' parse of the URL, when it is the URL as written (not parsed again).
-      const parsed = how.parsed?.href === url && requestUrl === url ? how.parsed : requestUrl;
-      const target = plain && !shared ? parseHttpUrl(parsed) : undefined;
-      if (headFailed) {
-        // After a HEAD answered 500 or 501, download() sends the GET as its second try (waited
-        // for as a retry, counted so in the log), as GNU's http_loop (server random seed 1600101).
-        received = { error: headFailed, written: 0, headFailed: true };
-      } else if (
-        plain && target && target.username === "" && target.password === "" &&
-        !this.#downloadOptions.basicAuthOrigins?.size && resumeFrom === 0 &&
-        // An http:// URL of a known HSTS host goes over https: download()'s path.
-        !this.#downloadOptions.hsts?.upgrade(target)
-      ) {
-        const sent: Array<readonly [string, string]> = [...headers];
-        if (!this.#plainHasEncoding) sent.push(["Accept-Encoding", "identity"]);
-        const cookie = this.#downloadOptions.cookies?.cookieHeader(target);
-        if (cookie !== undefined) sent.push(["Cookie", cookie]);
-        events.request?.(target, "GET", this.#startUserinfo(target.href));
-        let connection: HttpConnectionInfo | undefined;
-        let response: HttpResponse | undefined;
-        try {
-          response = await sendHttpRequest(target, {
-            ...plain,
-            headers: sent,
-            onRequestSent: createEarly,
-            onConnection: (info) => (connection = info),
-          });
-        } catch (error) {
-          received = { error, written: 0 };
-        }
-        if (response) {
-          if (connection) events.connected?.(connection);
-          const status = response.status;
-          if (
-            how.temporary && options.noClobber && status !== 401 && this.#leftByGnu(planned)
-          ) {
-            // -nc: GNU left the NAME.tmp here (-R let its name pass), in this run or an earlier
-            // one, and finds it once answered (its check_file_output's RETRUNNEEDED): nothing
-            // read, said, saved or counted, the connection not reused (random seed 1600152:
-            // `/%69ndex.html` after `/`; 900052: the start page's, left by GNU's first run).
-            response.close();
-            return undefined;
-          }
-          if (status < 200 || status >= 300 || status === 206 || status === 204) {
-            received = { response };
-          } else if (isCurrent(response)) {
-            // GNU wget closes the connection rather than read a body it does not want (and
-            // -S shows the answer's head first).
-            current = true;
-            contentType = response.head.headers.get("Content-Type");
-            events.response?.(response);
-            // Its cookies count all the same (GNU's are taken with the head), its HSTS too.
-            keepAnswerState(this.#downloadOptions, events, target, response);
-            response.close();
-          } else {
-            let written = 0;
-            let unmade = false;
-            try {
-              contentType = response.head.headers.get("Content-Type");
-              lastModified = response.head.headers.get("Last-Modified");
-              events.response?.(response);
-              keepAnswerState(this.#downloadOptions, events, target, response);
-              claimed = true;
-              how.onLanded?.(target.href);
-              open();
-              sink.name = path;
-              tellStart({ path, offset: 0, total: response.contentLength });
-              const bytes = await response.copyBodyTo(sink.writer, (n) => {
-                written = n;
-                tellProgress(n);
-              });
-              const time = parseHttpDate(lastModified);
-              lastModifiedTime = time;
-              result = {
-                url: target.href,
-                finalUrl: target.href,
-                path: sink.name,
-                bytes,
-                size: bytes,
-                total: response.contentLength,
-                hasLastModified: lastModified !== undefined,
-                status,
-                tries: 1,
-                contentType,
-                lastModified: Number.isNaN(time) ? undefined : new Date(time),
-              };
-            } catch (error) {
-              received = { error, written };
-              unmade = error instanceof DownloadFileError && !error.writing;
-            } finally {
-              // (A body read, whole or not, leaves nothing to discard: no await for nothing.)
-              // The body of a file that could not be made is not read away either: the
-              // connection closes, as GNU wget's after its FOPENERR (download() does the same).
-              if (!response.bodyUsed && !unmade) await response.discardBody();
-              response.close();
-            }
-          }
-        }
-      }
-      if (result === undefined && !current) {
-        const mayExist = (path: string) => this.#disk.mayExist(path);
-        // (A link -A/-R reject too: the target's name is judged afresh, as GNU's gethttp judges
-        // the name it saves under, and one they accept is compared as any other's: random seed
-        // 1900015, a rejected link redirected to `/p87.html`, asked for without If-Modified-Since.)
-        const rules = options.deleteAfter || options.spider ? undefined : options.acceptRules;
-        const retimed = options.trustServerNames && timestamping && !options.timestampingByHead &&
-          !headFirst && !shared && (!how.temporary || rules !== undefined);
-        /** Whether the file of a redirect's target at `there` is one compared (not a NAME.tmp). */
-        const comparedAt = (there: string) =>
-          !how.temporary || (rules !== undefined && acceptsFileName(there, rules));
-        // -c and -nc --trust-server-names: the target's file is the one continued or looked
-        // for, as GNU's http_loop names each URL of the redirects afresh.
-        // (-nc looks for the target's own name whatever -A/-R say of the link's: GNU's
-        // url_file_name, without the .tmp its gethttp adds; -c continues it where they accept
-        // that name, a rejected link's target too: random seed 1904995, `/r1.html` under
-        // `-R *[0-9].html` redirected to `/`, whose `index.html` GNU asks the rest of.)
-        const continued = options.resume && (!how.temporary || rules !== undefined);
-        const renamed = options.trustServerNames && !options.contentDisposition && !shared &&
-          (continued || options.noClobber && !options.spider && !options.deleteAfter);
-        // -N --no-if-modified-since --trust-server-names: a redirect's target whose file is here
-        // is asked for with HEAD first, as GNU's http_loop for that URL names its file after it
-        // (server random seed 1600294).
-        const checkAtRedirect = options.trustServerNames && timestamping &&
-          options.timestampingByHead && !headFirst && !shared && !how.temporary;
-        const downloadOptions = this.#downloadOptions;
-        // -nc --trust-server-names: the target's file looked for again once the fetches before
-        // this one that write it are done (the redirect's event looked at once); -c's continued
-        // from there once they are (resumeAfterRedirect below, after this wait).
-        const lookedFor = renamed && options.noClobber;
-        const redirectWait = retimed || checkAtRedirect || lookedFor || (renamed && continued)
-          ? async (from: string, to: string) => {
-            if (how.redirectWait) await how.redirectWait(from, to);
-            else if (downloadOptions.redirectWaitMs) {
-              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
-            }
-            const there = plannedPath(to);
-            // With several threads, the target's own fetch before this one in the queue is let
-            // finish first: GNU's run has its file by then (threads random seed 2000621; under
-            // -c, 2700747: GNU asks for the rest, a 416 for a complete one).
-            await this.#afterEarlierFetch(there, how);
-            // So too a fetch before it redirected to the same target: GNU's run compares the
-            // file that fetch wrote (threads random seed 2500375).
-            await this.#afterEarlierRedirects(to, how);
-            if (lookedFor) {
-              // (GNU's "already there; not retrieving." where that fetch wrote it.)
-              if (!mayExist(there) || !isFile(there)) return;
-              noClobbered = there;
-              throw new Deno.errors.AlreadyExists(there);
-            }
-            // (-c alone: resumeAfterRedirect looks at the file, nothing compared.)
-            if (!retimed && !checkAtRedirect) return;
-            const copy = mayExist(there) && comparedAt(there)
-              ? localCopy(there, options.backupConverted ?? false)
-              : undefined;
-            if (checkAtRedirect && copy) throw new RedirectToCopy(to, there, copy);
-            // -N --trust-server-names: the target's file is the copy compared, as GNU's
-            // http_loop names it afresh for each URL of the redirects.
-            local = copy;
-            if (copy) headers.push(["If-Modified-Since", copy.mtime.toUTCString()]);
-          }
-          : how.redirectWait;
-        const landingWait = this.#holdsLandings(how, shared !== undefined)
-          ? async (from: string, to: string) => {
-            if (redirectWait) await redirectWait(from, to);
-            else if (downloadOptions.redirectWaitMs) {
-              await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
-            }
-            // --trust-server-names: the target names the file, held in the order of the queue
-            // before its request (see #holdName).
-            const named = plannedPath(to);
-            const temporaryThere = options.acceptRules && !options.deleteAfter && !options.spider
-              ? !acceptsFileName(named, options.acceptRules)
-              : how.temporary;
-            if (temporaryThere) heldName = await this.#holdName(`${named}.tmp`, how);
-            else if (this.#holdsWrittenNames()) {
-              heldName = await this.#holdName(named, how);
-              beside = heldName.overtaken;
-            }
-          }
-          : redirectWait;
-        const general: DownloadOptions = {
-          ...this.#downloadOptions,
-          ...(landingWait ? { redirectWait: landingWait } : {}),
-          headers,
-          output: sink,
-          // -c: the target's file is continued (download() asks for the bytes after its size).
-          ...(renamed && continued
-            ? {
-              resumeAfterRedirect(to: string) {
-                const there = plannedPath(to);
-                resumeFrom = 0;
-                // (A name -A/-R reject is a NAME.tmp, fetched whole.)
-                if (!comparedAt(there)) return resumeFrom;
-                planned = there;
-                try {
-                  const info = mayExist(planned) ? Deno.lstatSync(planned) : undefined;
-                  if (info?.isFile) resumeFrom = info.size;
-                } catch {
-                  // Not there: fetched whole.
-                }
-                return resumeFrom;
-              },
-            }
-            : {}),
-          onRequestSent: createEarly,
-          events: {
-            ...events,
-            response(response) {
-              noContent = response.status === 204;
-              contentType = response.head.headers.get("Content-Type");
-              const status = response.status;
-              const redirect = status >= 300 && status < 400 &&
-                response.head.headers.get("Location") !== undefined;
-              if (!redirect && status !== 304 && status !== 401) typed = pageKind(contentType);
-              lastModified = response.head.headers.get("Last-Modified");
-              lastModifiedTime = undefined;
-              if (isCurrent(response)) {
-                // GNU wget closes the connection rather than read a body it does not want (the
-                // copy here stays; download() then stops on the closed response).
-                current = true;
-                response.close();
-              }
-              if (
-                status !== 401 && landed !== url && file === undefined && !shared &&
-                leftAtLanding(landed)
-              ) {
-                // -nc: GNU's check_file_output finds the NAME.tmp it left at any answer but a
-                // 401's, an error's or a redirect's too (RETRUNNEEDED): nothing said, saved,
-                // counted or followed (a 2xx's below too, under --content-disposition).
-                unneeded = true;
-                response.close();
-                throw new Deno.errors.AlreadyExists(landed);
-              }
-              // --content-disposition: the header's name, in the URL's directory, as GNU wget
-              // (--content-on-error's page too, but a 401's, which GNU skips before it names; and
-              // a redirect without a Location, whose name GNU's retrieve_url registers.)
-              const error = options.contentOnError &&
-                (status >= 400 || (REDIRECT_STATUSES.has(status) && !redirect));
-              const disposition = options.contentDisposition &&
-                  (response.ok || error && status !== 401) && file === undefined && !shared
-                ? response.head.headers.get("Content-Disposition")
-                : undefined;
-              const name = headerName(disposition);
-              const suffix = how.temporary ? ".tmp" : "";
-              if (name) {
-                // In the directory of the URL that answered, after redirects too (GNU's).
-                const named = landed !== url
-                  ? plannedPath(landed)
-                  : planned.slice(0, planned.length - suffix.length);
-                const given = named.slice(0, named.lastIndexOf("/") + 1) + name;
-                if (options.acceptRules && !options.deleteAfter && !options.spider) {
-                  // -A/-R judge the header's name, as GNU's check_file_output judges the name
-                  // it saves under: one they reject is a NAME.tmp (said so in the log, and never
-                  // written over a NAME of the user's), one they accept is saved for good.
-                  // (-nd's free name, NAME.1 where NAME is here, is judged when made: see open.)
-                  judgesFreeName = !clobbers;
-                  temporary = clobbers && !acceptsFileName(given, options.acceptRules);
-                  clobber = !temporary && clobbers;
-                }
-                path = given + (temporary ? ".tmp" : "");
-              } else if (
-                (options.contentDisposition || options.trustServerNames) &&
-                (response.ok || error) &&
-                file === undefined && landed !== url && !shared
-              ) {
-                // (--content-on-error's page too: GNU's check_file_output names it so.)
-                // Without the header GNU wget then names the file after the URL it came from, as
-                // --trust-server-names does (its directories too: `/Img` -> `Img/index.html`).
-                const named = plannedPath(landed);
-                if (
-                  options.trustServerNames && !options.contentDisposition && options.acceptRules &&
-                  !options.deleteAfter && !options.spider
-                ) {
-                  // -A/-R judge that name, as GNU's gethttp judges the name it saves under,
-                  // and a name they accept is written over, as any other (threads random seed
-                  // 2100046: a redirect from a rejected link to `/UP/index.html` under -nH
-                  // --cut-dirs made `index.html.1.html`, where GNU writes over `index.html`).
-                  // Where names are numbered (-nd's NAME.1), the free name is judged when made,
-                  // as for a header's name (random seed 1918034: `/r1.html?q=a+b`, a name -A
-                  // rejects, redirected to `/p46.html`, here already: GNU's NAME.1.tmp).
-                  // (Under -nc a name here is not numbered: judged as it is.)
-                  judgesFreeName = !clobbers && !options.noClobber;
-                  temporary = !judgesFreeName && !acceptsFileName(named, options.acceptRules);
-                  if (!temporary) clobber = clobbers;
-                }
-                path = named + (temporary ? ".tmp" : "");
-                if (
-                  options.noClobber && temporary && response.ok && !redirect && leftByGnu(path)
-                ) {
-                  // (Random seed 1907684: `/caf%C3%A9/Img` redirected to `/caf%C3%A9/Img/`,
-                  // and `/rx1.html` to `/semi;c/Img/q.html`, both pages read already.)
-                  unneeded = true;
-                  response.close();
-                  throw new Deno.errors.AlreadyExists(path);
-                }
-              }
-              if (
-                error && status !== 401 && how.robots && options.spider && !options.deleteAfter &&
-                file === undefined && path.endsWith(".tmp") &&
-                (!options.acceptRules || acceptsFileName(path.slice(0, -4), options.acceptRules))
-              ) {
-                // --spider's robots.txt error page, kept: GNU's res_retrieve_file fetches it with
-                // --spider off, so it is named as a download is (robots.txt), and kept as no
-                // rules were read from it (server random seeds 1500299, 1500393); written over
-                // one of an earlier run as any robots.txt (seed 1800320: netkit's `.1`).
-                path = path.slice(0, -4);
-                clobber = clobbers;
-              }
-              events.response?.(response);
-              if (
-                how.heldName && options.contentDisposition && !redirect && file === undefined &&
-                !holdAtSave && (heldName === undefined || path !== planned)
-              ) {
-                // (The name held before the request is not this answer's, or was let go at a
-                // redirect: see holdAtSave.)
-                heldName?.moved();
-                heldName = undefined;
-                beside = false;
-                holdAtSave = true;
-              }
-              if (
-                options.contentDisposition && !headFirst && response.ok && !name &&
-                file === undefined && !shared
-              ) {
-                // The URL names the file: a name too long is said now, as GNU wget.
-                plannedPath(landed, true);
-              }
-            },
-            redirect(from, to, status) {
-              landed = to;
-              if (retimed) {
-                // -N --trust-server-names: the target's file, compared before its request (see
-                // redirectWait above).
-                const there = plannedPath(to);
-                if (comparedAt(there)) planned = there;
-                local = undefined;
-                const at = headers.findIndex(([name]) => name === "If-Modified-Since");
-                if (at >= 0) headers.splice(at, 1);
-              }
-              // (The target's answers are typed afresh, as GNU's http_loop for it.)
-              typed = "other";
-              events.redirect?.(from, to, status);
-              // (Past --max-redirect the redirect is not followed: GNU asks for its target at
-              // its own turn; server random seed 1903342, whose `/x/r52.html` took the answer of
-              // its target's GET under `--max-redirect=0`.)
-              const followed = redirectsAnswered++ < (downloadOptions.maxRedirects ?? 20);
-              // GNU's retrieve_url counts the redirect before its http_loop looks at the target's
-              // file: past --max-redirect it says "N redirections exceeded." even where -nc finds
-              // that file here (random seed 1911948).
-              if (renamed && followed) {
-                const there = plannedPath(to);
-                if (options.noClobber && mayExist(there) && isFile(there)) {
-                  // Already here: not asked for (GNU's "already there; not retrieving.").
-                  noClobbered = there;
-                  throw new Deno.errors.AlreadyExists(there);
-                }
-              }
-              // (A name held for the answer is not this file's: see landingWait above.)
-              heldName?.moved();
-              heldName = undefined;
-              beside = false;
-              const claimed = followed ? claimOwn(to) : undefined;
-              if (claimed) throw new ClaimedRedirect(to, claimed);
-            },
-            start(info) {
-              how.onLanded?.(landed);
-              // A 204's empty body makes no file (GNU wget's), unless -O's; a 200 that found the
-              // copy here current (closed above) starts none: no length line, no dots, as GNU's.
-              if ((noContent && !shared) || current) return;
-              claimed = true;
-              if (
-                options.adjustExtension && file === undefined && !shared &&
-                (clobber || options.noClobber)
-              ) {
-                const before = path;
-                path = withPageExtension(path, contentType);
-                if (path !== before) {
-                  extended = true;
-                  // -nc looked for the URL's name only: a page -E renames is fetched again and
-                  // written over its NAME.html, as GNU wget (whose manual says so), never to a
-                  // NAME.1.html beside it (-nd).
-                  overwrite = true;
-                }
-              }
-              open();
-              sink.name = path;
-              tellStart({ ...info, path });
-            },
-            progress: tellProgress,
-          },
-        };
-        if (received) handOver(general, received);
-        // (Redirects followed before `from`: see ClaimedRedirect below.)
-        for (let from = requestUrl, before = 0; result === undefined;) {
-          try {
-            redirectsAnswered = before;
-            if (before > 0) handOver(general, { redirected: before });
-            result = await download(this.#withStartCredentials(from), general);
-          } catch (error) {
-            if (error instanceof RedirectToCopy) {
-              const checked = await this.#headCheck(error.to, () => error.copy, {
-                log: how.log,
-                referer: how.referer,
-              });
-              if (checked === undefined) return undefined;
-              if (checked.current) return this.#keptAfterHead(url, error.path, checked, how);
-              // Newer: the GET goes to where the HEAD landed, the file fetched whole.
-              from = checked.finalUrl;
-              headFailed = checked.headFailed;
-              if (headFailed) {
-                handOver(general, { error: headFailed, written: 0, headFailed: true });
-              }
-              continue;
-            }
-            if (!(error instanceof ClaimedRedirect)) throw error;
-            const own = error.own;
-            const handed = await own.handed;
-            if (handed === undefined) {
-              // Its own GET saved nothing here: asked for again, as GNU's run asks for it, the
-              // redirects so far counted toward --max-redirect (server random seed 1918743,
-              // threaded, `--max-redirect=1`: `/d/r11.html` to `/d/e/r58.html`, whose own GET
-              // was redirected to `/x/p39.html` and handed nothing; GNU says "1 redirections
-              // exceeded.", netkit's fresh count followed it and saved `r11.html`).
-              own.adoptedDone();
-              from = error.to;
-              before = redirectsAnswered;
-              continue;
-            }
-            try {
-              // Its answer, saved, is this URL's file, named as this URL's (GNU saves a redirect's
-              // target under the name of the URL asked for); the target is downloaded there.
-              contentType = handed.result.contentType;
-              claimed = true;
-              if (options.adjustExtension && (clobber || options.noClobber)) {
-                // -E: as the answer's type names this URL's file (see `start` above).
-                const before = path;
-                path = withPageExtension(path, contentType);
-                if (path !== before) extended = overwrite = true;
-              }
-              try {
-                open();
-                (file as Deno.FsFile | undefined)?.close();
-                file = undefined;
-                Deno.renameSync(handed.path, path);
-              } catch (error) {
-                try {
-                  Deno.removeSync(handed.path);
-                } catch {
-                  // Gone already.
-                }
-                throw error instanceof DownloadFileError
-                  ? error
-                  : new DownloadFileError(path, error);
-              }
-              if (extended && !this.#disk.written.has(path)) this.#saved.extended.add(path);
-              this.#disk.written.add(path);
-              this.#temporaries.delete(handed.path);
-              if (temporary) this.#temporaries.add(path);
-              this.result.files++;
-              this.result.bytes += handed.result.bytes;
-              const finalUrl = handed.result.finalUrl;
-              this.#registerLanded(url, finalUrl, path, how.order);
-              this.#saved.savedPage(path, handed.kind);
-              log.onSaved?.({ ...handed.result, url, path });
-              return { path, finalUrl, kind: handed.kind, text: handed.text };
-            } finally {
-              own.adoptedDone();
-            }
-          }
-        }
-      }
-      if (current) {
-        // The copy here stays; a page or stylesheet among them is read from it for links.
-        const finalUrl = result?.finalUrl ?? landed;
-        const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, finalUrl, kind, log, how.order);
-        return { path: planned, finalUrl, kind, text: undefined };
-      }
-      if (result === undefined) throw new TypeError("No response");
-      if (result.skipped === "complete") {
-        // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
-        // the type of the answer (nginx's 416 page is text/html). After a redirect the file is
-        // the target's, as for a file fetched: a later link to the target finds it done.
-        // (A file an earlier try of this fetch wrote is that one, under -E's name too, as GNU's
-        // http_loop keeps its name across the tries: server random seed 1900351, a 503's page
-        // kept by --content-on-error as `n12.html`, then whole, read from `n12`.) One held for
-        // -nd's number is saved now, as without threads (server random seed 1909970, threaded:
-        // a 503's page, then a 200 to its Range; netkit lost the page).
-        await saveHeldBody();
-        const kept = claimed ? path : planned;
-        this.#registerLanded(url, result.finalUrl, kept, how.order);
-        const kind = pageKind(contentType);
-        this.#saved.savedPage(kept, kind);
-        log.onSaved?.(result);
-        return { path: kept, finalUrl: result.finalUrl, kind, text: undefined };
-      }
-      if (noContent && !claimed && !shared) {
-        // No content: GNU wget says the file saved, with 0 bytes, and makes none (named as the
-        // file would have been: -nd's free name, NAME.1 where NAME is taken).
-        if (!clobber) {
-          // (After the files of those before it in the queue: see #takeNumber.)
-          if (numberWaits()) await this.#takeNumber(how);
-          path = freeFileName(path);
-        }
-        if (early) {
-          (file as Deno.FsFile | undefined)?.close();
-          file = undefined;
-          try {
-            Deno.removeSync(path);
-          } catch {
-            // Already gone.
-          }
-        }
-        // (A file of the run's count all the same, as GNU's "Downloaded: N files".)
-        this.result.files++;
-        // (And the URL redirected to it, as GNU's register_redirection: -k points its links at
-        // that name too, though a 204 made no file.)
-        this.#registerLanded(url, result.finalUrl, path, how.order);
-        // (Named as the file would have been: after a redirect, --content-disposition's; no
-        // total, as GNU's -nv line for a 204 has none.)
-        log.onSaved?.({ ...result, path, total: undefined });
-        return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
-      }
-      open();
-      await saveHeldBody();
-      // -K's NAME.orig follows the first download of a file, as GNU's downloaded_file(): a page
-      // saved as sp ace.html keeps sp ace.html.orig when -E names /sp%20ace/ so too.
-      if (extended && !this.#disk.written.has(path)) this.#saved.extended.add(path);
-      this.#disk.written.add(path);
-      if (temporary) this.#temporaries.add(path);
-      // The server's Last-Modified as the file's time, as GNU wget does unless told not to (not
-      // after a HEAD answered 500 or 501: GNU's http_loop reads the time only from a first answer).
-      if (
-        !shared && !beside && (options.useServerTimestamps ?? true) && lastModified !== undefined &&
-        !headFailed
-      ) {
-        const date = new Date(lastModifiedTime ?? parseHttpDate(lastModified));
-        if (!Number.isNaN(date.getTime())) {
-          try {
-            // On the open file (futimens): no second walk of the path, as utimensat's.
-            const saved = file as Deno.FsFile | undefined;
-            if (saved) saved.utimeSync(date, date);
-            else Deno.utimeSync(path, date, date);
-          } catch {
-            // The file is saved; its time is a nicety.
-          }
-        }
-      }
-      const done: Fetched = {
-        path,
-        finalUrl: result.finalUrl,
-        kind: pageKind(contentType),
-        // (Read from the file when not kept: a continued file, or all of it here already, its
-        // body skipped, under -N -c from a server that ignores Range.)
-        text: keep
-          ? keep.text + (keep.decoder?.decode() ?? "")
-          : keepDecided || resumeFrom > 0
-          ? undefined
-          : "",
-        // (A page read beside the file, its text dropped: only with a name held, which `own`
-        // never is, under --content-disposition and --trust-server-names.)
-        body: keep || !beside ? undefined : besideBody,
-      };
-      if (
-        own && result.finalUrl === url && await this.#ownGetClaimed(url, own, how.releaseSlot)
-      ) {
-        // A fetch before it in the queue was redirected here meanwhile: the file is its, this
-        // URL one downloaded through it (GNU's run asks once, through the redirect).
-        own.hand({ path, result, kind: done.kind, text: done.text });
-        await own.adopted;
-        return DOWNLOADED_ALREADY;
-      }
-      this.result.files++;
-      this.result.bytes += result.bytes;
-      // (Not saved: the walk keeps the later fetch's URL there, -k's maps take both in order.)
-      this.#registerLanded(url, result.finalUrl, path, how.order, !beside);
-      this.#saved.savedPage(path, done.kind);
-      log.onSaved?.({ ...result, path });
-      // (The caller's to dispose from here.)
-      if (done.body) besideBody = undefined;
-      return done;
-    } catch (error) {
-      if (unneeded) return undefined;
-      if (heldBody) {
-        // Saved as it came, as without waiting (an error page kept by --content-on-error, a body
-        // cut short after the last try).
-        try {
-          await saveHeldBody();
-        } catch {
-          // The fetch's own failure is the one reported.
-        }
-      }
-      if (noClobbered !== undefined) {
-        // -nc --trust-server-names: the redirect's target's file is here; a page among them is
-        // read from it for links (by its suffix), as for a link's own file.
-        const kind = hasHtmlSuffix(noClobbered) ? "html" : "other";
-        this.#kept(url, noClobbered, "exists", 0, landed, kind, log, how.order);
-        return { path: noClobbered, finalUrl: landed, kind, text: undefined };
-      }
-      if (current) {
-        // The answer said the copy here is current and was closed unread, as above.
-        const kind = pageKind(contentType);
-        this.#kept(url, planned, "not-newer", 200, landed, kind, log, how.order);
-        return { path: planned, finalUrl: landed, kind, text: undefined };
-      }
-      if (early && !claimed) {
-        // No body came for the file made early: it goes again, as if never made.
-        (file as Deno.FsFile | undefined)?.close();
-        file = undefined;
-        try {
-          Deno.removeSync(path);
-        } catch {
-          // Already gone.
-        }
-      }
-      // A body cut short stays, as GNU leaves it: a later fetch of its name compares it (-N)
-      // as any file there (server random seed 1917301: `/n12`'s two tries cut short, then a
-      // redirect to it, asked for by GNU with If-Modified-Since).
-      if (claimed && !shared) this.#disk.leftAt(path);
-      if (error instanceof HttpStatusError && error.status === 304 && local) {
-        // GNU wget learns no Content-Type from a 304, so it reads the page for links only
-        // when a stylesheet was expected, or when an answer before it (a 503 retried) was a
-        // page or a stylesheet.
-        this.#kept(url, planned, "not-newer", 304, landed, typed, log, how.order);
-        return { path: planned, finalUrl: landed, kind: typed, text: undefined };
-      }
-      if (
-        options.contentOnError && claimed && !shared && !how.robots &&
-        !(error instanceof DownloadFileError) && !options.signal?.aborted
-      ) {
-        // --content-on-error: the error page saved is the URL's file for -k, a page or a
-        // stylesheet among the run's by its type, as GNU's retrieve_url registers it; so is a
-        // body cut short after the last try (GNU's http_loop hands its file back all the same:
-        // server random seed 1500392, whose page -k left unconverted).
-        this.#registerLanded(url, landed, path, how.order);
-        const kind = pageKind(contentType);
-        if (options.spider || options.deleteAfter) {
-          // Removed (and forgotten) as GNU's retrieve_tree removes any file handed back there
-          // (server random seed 1800320: --spider's GET after a HEAD answered 500, answered 500).
-          this.#remove(path, true, how.order);
-        } else {
-          this.#saved.savedPage(path, kind);
-        }
-      } else if (
-        error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
-        ((error.status === 401 && !options.contentDisposition) ||
-          REDIRECT_STATUSES.has(error.status))
-      ) {
-        // Nothing saved, but -k points links at the name the file would have had all the same,
-        // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
-        // page, and a redirect without a Location, which GNU's check_file_output named before
-        // its gethttp returned (server random seed 1900112). Under -nd that is the free name,
-        // NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427: `/i24.png`'s
-        // 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from the latter).
-        if (!clobber) {
-          // (After the files of those before it in the queue: see #takeNumber.)
-          if (numberWaits()) await this.#takeNumber(how);
-          path = freeFileName(path);
-        }
-        this.#registerLanded(url, landed, path, how.order);
-      } else if (failedHead && error instanceof Error && error.cause === headFailed) {
-        // The tries ran out at a HEAD answered 500 or 501 (-t 1: GNU's GET would be the next
-        // try): its name is the URL's file all the same, as GNU's http_loop hands back the name
-        // the HEAD's check_file_output gave, a page by the HEAD's type, and its retrieve_url
-        // registers it (server random seed 1919569: -k points a link to it at `d/p32.html`).
-        this.#registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
-      }
-      options.signal?.throwIfAborted();
-      if (how.robots) log.onFailed?.(url, error, { robots: true });
-      else this.#fail(url, error, log);
-      return undefined;
-    } finally {
-      (file as Deno.FsFile | undefined)?.close();
-      // (A body held and never saved: refused, failed, or the run ended meanwhile; a page's bytes
-      // read beside its file and not handed on.)
-      heldBody?.[Symbol.dispose]();
-      besideBody?.[Symbol.dispose]();
-      heldName?.written((file as Deno.FsFile | undefined) !== undefined);
-      if (own) {
-        // (Nothing handed over when not claimed, or when nothing was saved.)
-        own.hand(undefined);
-        if (this.#ownGets.get(url) === own) this.#ownGets.delete(url);
-      }
-    }
   }
 
   /**
@@ -3270,7 +2010,7 @@ class Walker {
    * `path` (if any) is done, as one thread has it done before this fetch starts; this fetch's
    * request slot is given back meanwhile (that fetch may wait for one).
    */
-  async #afterEarlierFetch(path: string, how: FetchHow): Promise<void> {
+  async afterEarlierFetch(path: string, how: FetchHow): Promise<void> {
     const order = how.order;
     const holder = order === undefined ? undefined : this.#busy.get(path);
     if (holder?.order === undefined || holder.order >= order!) return;
@@ -3288,10 +2028,10 @@ class Walker {
    * starts. Each such redirect is known once every URL before this one has landed, which is
    * waited for first. This fetch's request slot is given back meanwhile.
    */
-  async #afterEarlierRedirects(url: string, how: FetchHow): Promise<void> {
+  async afterEarlierRedirects(url: string, how: FetchHow): Promise<void> {
     const order = how.order;
-    if (order === undefined || this.#oneThread) return;
-    const earlier = () => this.#redirectedTo.get(url)?.filter((r) => r.order < order) ?? [];
+    if (order === undefined || this.oneThread) return;
+    const earlier = () => this.redirectedTo.get(url)?.filter((r) => r.order < order) ?? [];
     if (this.#landed.oldest >= order && earlier().length === 0) return;
     how.releaseSlot?.();
     try {
@@ -3315,7 +2055,7 @@ class Walker {
    * answered at once; GNU's second found `/i5.png`'s `cd9` current and kept it, netkit's found
    * none and wrote over it.
    */
-  async #afterEarlierHeadNames(name: string, how: FetchHow): Promise<boolean> {
+  async afterEarlierHeadNames(name: string, how: FetchHow): Promise<boolean> {
     const order = how.order!;
     const settled = how.until ?? Promise.resolve();
     const entry: NameHolder = { order, fetched: settled, settled };
@@ -3340,13 +2080,13 @@ class Walker {
     return true;
   }
 
-  /** The names HEADs gave (see `#afterEarlierHeadNames`), until their fetches' pages are read. */
+  /** The names HEADs gave (see `afterEarlierHeadNames`), until their fetches' pages are read. */
   readonly #headNames = new Map<string, Set<NameHolder>>();
-  /** With several threads, whether a HEAD first names each file (see `#afterEarlierHeadNames`). */
+  /** With several threads, whether a HEAD first names each file (see `afterEarlierHeadNames`). */
   readonly #headNamesFirst: boolean;
   /**
    * With several threads, the smallest place in the queue whose file's name is not known yet
-   * (its HEAD not answered, see `#afterEarlierHeadNames`, nor its fetch landed).
+   * (its HEAD not answered, see `afterEarlierHeadNames`, nor its fetch landed).
    */
   readonly #named = new QueueFront();
 
@@ -3373,17 +2113,17 @@ class Walker {
    * With several threads, the URLs the queued URLs' fetches were redirected to in this walk, and
    * by whom: its place in the queue, and when its page has been read.
    */
-  readonly #redirectedTo = new Map<string, { order: number; settled: Promise<void> }[]>();
+  readonly redirectedTo = new Map<string, { order: number; settled: Promise<void> }[]>();
   /** With several threads, the queued URLs whose own GET may be claimed (see `OwnGet`). */
-  readonly #ownGets = new Map<string, OwnGet>();
+  readonly ownGets = new Map<string, OwnGet>();
   /**
    * With several threads, under `-nd --trust-server-names`, the queued fetches (by their place in
-   * the queue) that have not taken their file's number yet (see `#takeNumber`): each settles once
+   * the queue) that have not taken their file's number yet (see `takeNumber`): each settles once
    * its fetch has, or is done.
    */
   readonly #unnumbered = new Map<number, Promise<void>>();
   /** With several threads, no option that keeps a redirect from taking a GET (see `OwnGet`). */
-  readonly #claimsAllowed: boolean;
+  readonly claimsAllowed: boolean;
   /** With several threads and -E, the names each fetch may take once its type is known. */
   readonly #busyAliased = new Map<string, Set<NameHolder>>();
   /** With several threads, the request slots free (see `#takeSlot`). */
@@ -3400,14 +2140,14 @@ class Walker {
 
   /** Whether `-Q`'s quota is used up. */
   get quotaExceeded(): boolean {
-    const quota = this.#options.quotaBytes ?? 0;
+    const quota = this.options.quotaBytes ?? 0;
     return quota > 0 && this.result.bytes > quota;
   }
 
   /** The directories and files this run knows of on disk. */
-  readonly #disk = new RunDisk();
+  readonly disk = new RunDisk();
 
-  #fail(url: string, error: unknown, log: FetchLog = this.#options): void {
+  fail(url: string, error: unknown, log: FetchLog = this.options): void {
     // A body that could not be written (a full disk) ends the walk, as GNU's retrieve_tree
     // ends on FWRITEERR; a file that could not be made (a directory without permission) fails
     // its URL alone.
@@ -3423,33 +2163,33 @@ class Walker {
    * Removes a file of the run; `forget` its URLs too (GNU's `register_delete_file`), at `order`
    * in the queue (with several threads; the page being read by default).
    */
-  #remove(path: string, forget = true, order = this.#turn): boolean {
+  remove(path: string, forget = true, order = this.#turn): boolean {
     try {
       Deno.removeSync(path);
     } catch {
       return false;
     }
-    if (forget) this.#saved.registerDeleteFile(path, order);
+    if (forget) this.saved.registerDeleteFile(path, order);
     return true;
   }
 
   /**
    * Whether `path`, which a page's reading could not remove, is a NAME.tmp that a fetch before
-   * it in the queue wrote over (see `#holdName`) and removed with its own page: removed
+   * it in the queue wrote over (see `holdName`) and removed with its own page: removed
    * all the same, its URLs forgotten (`forget`) as GNU's run forgets them when it removes this
    * fetch's own file (else `-k` still had the name for them, and said it was not there).
    */
   #removedWrittenOver(path: string, forget: boolean): boolean {
-    const count = this.#writtenOver.get(path);
+    const count = this.writtenOver.get(path);
     if (count === undefined) return false;
-    if (count > 1) this.#writtenOver.set(path, count - 1);
-    else this.#writtenOver.delete(path);
-    if (forget) this.#saved.registerDeleteFile(path, this.#turn);
+    if (count > 1) this.writtenOver.set(path, count - 1);
+    else this.writtenOver.delete(path);
+    if (forget) this.saved.registerDeleteFile(path, this.#turn);
     return true;
   }
 
   /**
-   * NAME.tmp files that a fetch wrote over another's, not read yet (see `#holdName`), with how
+   * NAME.tmp files that a fetch wrote over another's, not read yet (see `holdName`), with how
    * many fetches' files each took: one per write over, each the file of one fetch after it in
    * the queue whose own removal then finds it gone. Counted, not a set: two redirects that land
    * on one name, each writing over the file of the fetch after it (`/%62`'s over `/b/`'s, then
@@ -3457,7 +2197,7 @@ class Walker {
    * random seed 2201515: `/b/`'s were not, and `-k` said its file was not there, about one run
    * in six of the fixed list).
    */
-  readonly #writtenOver = new Map<string, number>();
+  readonly writtenOver = new Map<string, number>();
 
   /**
    * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it
@@ -3466,40 +2206,40 @@ class Walker {
    * alone, as the file of a fetch after it in the queue that the walk's maps have already (GNU's
    * register_download of that one then takes the file from this one's URLs).
    */
-  #registerLanded(
+  registerLanded(
     url: string,
     finalUrl: string,
     file: string,
     order = this.#turn,
     inWalk = true,
   ): void {
-    this.#saved.registerLanded(url, finalUrl, file, order, inWalk);
+    this.saved.registerLanded(url, finalUrl, file, order, inWalk);
   }
 
   /** `-k`: rewrites the links of every page still on disk, now that the whole run is known. */
   convert(): void {
-    const saved = this.#saved;
+    const saved = this.saved;
     saved.registerInQueueOrder();
     const urlToFile = saved.urlToFileForConversion;
     for (const { path, url, kind } of saved.pagesToConvert()) {
       let counts = { toFiles: 0, toUrls: 0 };
       try {
         const links = convertLinks(path, url, kind, urlToFile, {
-          adjustExtension: this.#options.adjustExtension ?? false,
-          fileOnly: this.#options.convertFileOnly,
-          followTags: this.#options.followTags,
-          ignoreTags: this.#options.ignoreTags,
+          adjustExtension: this.options.adjustExtension ?? false,
+          fileOnly: this.options.convertFileOnly,
+          followTags: this.options.followTags,
+          ignoreTags: this.options.ignoreTags,
           // -K: only a file this run wrote, as GNU wget's: one it left as it was (-c's 416)
           // is converted in place, its NAME.orig from an earlier run kept.
-          backupPath: this.#options.backupConverted && this.#disk.written.has(path)
+          backupPath: this.options.backupConverted && this.disk.written.has(path)
             ? backupPathFor(path, saved.extended.has(path))
             : undefined,
           onConverted: (done) => void (counts = done),
         });
-        this.#options.onConverted?.(path, links, counts);
+        this.options.onConverted?.(path, links, counts);
       } catch (error) {
-        if (isUnreadable(error)) this.#options.onConverted?.(path, 0, counts, error);
-        else this.#fail(url, new DownloadFileError(path, error));
+        if (isUnreadable(error)) this.options.onConverted?.(path, 0, counts, error);
+        else this.fail(url, new DownloadFileError(path, error));
       }
     }
   }
@@ -3512,20 +2252,4 @@ class Walker {
  */
 function isUnreadable(error: unknown): boolean {
   return error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.NotFound;
-}
-
-/**
- * Whether `response` holds nothing newer than the local copy: a Last-Modified no later than the
- * copy's time and, when it says (and `--ignore-length` does not ignore it), the copy's size (GNU
- * wget's test for keeping a copy under `-N`).
- */
-function isNoNewerThan(
-  response: HttpResponse,
-  local: { mtime: Date; size: number },
-  compression: DownloadOptions["compression"],
-  ignoreContentLength: boolean,
-): boolean {
-  const time = parseHttpDate(response.head.headers.get("Last-Modified"));
-  const length = storedLength(response, compression, ignoreContentLength);
-  return time <= local.mtime.getTime() && (length === undefined || length === local.size);
 }
