@@ -121,7 +121,6 @@ export interface FetchWalk {
   readonly saved: SavedFiles;
   readonly result: RecursiveResult;
   readonly temporaries: Set<string>;
-  readonly writtenOver: Map<string, number>;
   readonly redirectedTo: Map<string, { order: number; settled: Promise<void> }[]>;
   readonly ownGets: Map<string, OwnGet>;
   readonly plainClient: HttpClientOptions | undefined;
@@ -212,14 +211,42 @@ interface TargetRules {
  * its text kept for the walk to read links from. `run()` once; it returns the file fetched (or
  * kept), or undefined when none is (the failure told to the walk).
  *
- * @example
+ * @example Each file of a walk is one FileFetch: named where a redirect lands, kept when current
  * ```ts
  * import assert from "node:assert/strict";
- * import { downloadRecursive } from "./recursive.ts";
+ * import { downloadRecursive, type RecursiveOptions } from "./recursive.ts";
  *
- * // Every file of a walk is fetched by a FileFetch (here: none, the start URL is refused).
- * const result = await downloadRecursive(["ftp://example.invalid/"], { directory: "." });
- * assert.equal(result.files, 0);
+ * const modified = "Mon, 30 Nov 2026 10:00:00 GMT";
+ * const requests: string[] = [];
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+ *   const path = new URL(req.url).pathname;
+ *   requests.push(`${req.method} ${path} ${req.headers.get("if-modified-since") ?? "-"}`);
+ *   if (path === "/old") return Response.redirect(new URL("/new.txt", req.url), 301);
+ *   if (path === "/new.txt") return new Response("new", { headers: { "last-modified": modified } });
+ *   if (req.headers.get("if-modified-since") === modified) return new Response(null, { status: 304 });
+ *   return new Response(`<a href="old">old</a>`, {
+ *     headers: { "content-type": "text/html", "last-modified": modified },
+ *   });
+ * });
+ * const directory = await Deno.makeTempDir();
+ * const options: RecursiveOptions = {
+ *   directory,
+ *   layout: { hostDirectories: false },
+ *   trustServerNames: true,
+ *   timestamping: true,
+ *   robots: false,
+ * };
+ * const start = `http://127.0.0.1:${server.addr.port}/`;
+ * const first = await downloadRecursive([start], options);
+ * // --trust-server-names: the redirect's target names the file.
+ * assert.equal(Deno.readTextFileSync(`${directory}/new.txt`), "new");
+ * assert.equal(first.files, 2);
+ * // -N: the second run asks with If-Modified-Since and keeps the copy of the 304.
+ * requests.length = 0;
+ * const second = await downloadRecursive([start], options);
+ * assert.equal(requests[0], `GET / ${modified}`);
+ * assert.equal(second.files, 0);
+ * await Deno.remove(directory, { recursive: true });
  * ```
  */
 export class FileFetch {
@@ -744,7 +771,7 @@ export class FileFetch {
         // (A fetch after it in the queue saved it, not read yet: see Walker.holdName.)
         const over = options.adjustExtension ? withPageExtension(path, this.#contentType) : path;
         this.#file = Deno.openSync(over, { write: true, truncate: true });
-        walk.writtenOver.set(over, (walk.writtenOver.get(over) ?? 0) + 1);
+        walk.disk.wroteOver(over);
         if (over !== path) this.#extended = true;
         path = this.#path = over;
       } else {

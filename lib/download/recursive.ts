@@ -218,7 +218,6 @@ class Walker implements FetchWalk {
   readonly #robotsReady = new Map<string, RobotsRules>();
   /** The run's files as GNU wget registers them, and `-k`'s pages (see `SavedFiles`). */
   readonly saved: SavedFiles;
-  readonly #urlToFile: Map<string, string> = this.result.saved;
   /** With several threads: the queue place of the page being read (its removal, robots.txt). */
   #turn = 0;
   readonly #maxDepth: number;
@@ -554,7 +553,7 @@ class Walker implements FetchWalk {
       previousRead: Promise<void>;
     },
   ): Promise<Visited | undefined> {
-    let path = this.#urlToFile.get(item.url);
+    let path = this.result.saved.get(item.url);
     // With several threads, a fetch before it in the queue that writes this file (another URL
     // of its name: -nd's robots.txt of two hosts; under -E one whose name the answer's type
     // makes this one) registers it for its own URL, which takes it from this one (GNU's
@@ -571,7 +570,7 @@ class Walker implements FetchWalk {
     const removable = lock && path !== undefined && this.#mayBeRemoved(path);
     if (path !== undefined && !removable && writers.length === 0) {
       if (!lock || await this.#keptThroughRedirectsBefore(item.url, lock.order)) {
-        return this.#downloadedAlready(item, this.#urlToFile.get(item.url)!);
+        return this.#downloadedAlready(item, this.result.saved.get(item.url)!);
       }
       // Taken from it meanwhile: asked for, as a URL not downloaded.
       path = undefined;
@@ -586,7 +585,7 @@ class Walker implements FetchWalk {
       // Another fetch before it may have landed on it meanwhile (two redirects to one URL),
       // saving it in a file that the reading of its page may remove and forget: downloaded
       // there only once the pages before it have been read (threads random seed 1200196).
-      const saved = this.#urlToFile.get(item.url);
+      const saved = this.result.saved.get(item.url);
       if (saved !== undefined && this.#mayBeRemoved(saved)) await lock!.previousRead;
     })();
     // (Awaited by the fetch; a failure before it is the loop's to throw.)
@@ -597,7 +596,7 @@ class Walker implements FetchWalk {
     const fetched = await this.#fetch(item.url, how);
     if (fetched === undefined) return undefined;
     if (fetched === DOWNLOADED_ALREADY) {
-      const saved = this.#urlToFile.get(item.url);
+      const saved = this.result.saved.get(item.url);
       return saved === undefined ? undefined : this.#downloadedAlready(item, saved);
     }
     let descend = false;
@@ -631,11 +630,11 @@ class Walker implements FetchWalk {
    * before it in the queue, wrote `/til~de/sp%20ace/`'s page there.)
    */
   async #keptThroughWritersBefore(url: string, order: number): Promise<boolean> {
-    const saved = this.#urlToFile.get(url);
+    const saved = this.result.saved.get(url);
     if (saved === undefined) return false;
     const writers = this.#writersBefore(saved, order);
     if (writers.length > 0) await Promise.all(writers.map((writer) => writer.fetched));
-    return this.#urlToFile.has(url);
+    return this.result.saved.has(url);
   }
 
   /**
@@ -1171,7 +1170,7 @@ class Walker implements FetchWalk {
         // forgotten: then once the pages before it have been read).
         reserved.releaseSlot!();
         for (const redirect of redirects) await redirect.settled;
-        const saved = this.#urlToFile.get(url);
+        const saved = this.result.saved.get(url);
         if (saved !== undefined && this.#mayBeRemoved(saved)) await how.previousRead;
         if (await this.#keptThroughWritersBefore(url, how.order!)) return DOWNLOADED_ALREADY;
         waiting = this.#takeSlot();
@@ -1451,7 +1450,7 @@ class Walker implements FetchWalk {
       if (late !== undefined && late.length > 0) {
         how.releaseSlot?.();
         for (const redirect of late) await redirect.settled;
-        const saved = this.#urlToFile.get(url);
+        const saved = this.result.saved.get(url);
         if (saved !== undefined && this.#mayBeRemoved(saved)) await how.previousRead;
         if (await this.#keptThroughWritersBefore(url, how.order!)) return DOWNLOADED_ALREADY;
         await how.retakeSlot?.();
@@ -2180,24 +2179,10 @@ class Walker implements FetchWalk {
    * fetch's own file (else `-k` still had the name for them, and said it was not there).
    */
   #removedWrittenOver(path: string, forget: boolean): boolean {
-    const count = this.writtenOver.get(path);
-    if (count === undefined) return false;
-    if (count > 1) this.writtenOver.set(path, count - 1);
-    else this.writtenOver.delete(path);
+    if (!this.disk.takeWrittenOver(path)) return false;
     if (forget) this.saved.registerDeleteFile(path, this.#turn);
     return true;
   }
-
-  /**
-   * NAME.tmp files that a fetch wrote over another's, not read yet (see `holdName`), with how
-   * many fetches' files each took: one per write over, each the file of one fetch after it in
-   * the queue whose own removal then finds it gone. Counted, not a set: two redirects that land
-   * on one name, each writing over the file of the fetch after it (`/%62`'s over `/b/`'s, then
-   * `/b-moved`'s, before it, over `/%62`'s), leave two fetches to forget their URLs (threads
-   * random seed 2201515: `/b/`'s were not, and `-k` said its file was not there, about one run
-   * in six of the fixed list).
-   */
-  readonly writtenOver = new Map<string, number>();
 
   /**
    * GNU's register_download of `finalUrl`'s `file` and register_redirection of `url` to it
