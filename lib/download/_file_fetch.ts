@@ -1498,13 +1498,8 @@ export class FileFetch {
     const url = this.#url;
     const log = this.#log;
     const result = this.#result;
-    if (this.#current) {
-      // The copy here stays; a page or stylesheet among them is read from it for links.
-      const finalUrl = result?.finalUrl ?? this.#landed;
-      const kind = pageKind(this.#contentType);
-      walk.kept(url, this.#planned, "not-newer", 200, finalUrl, kind, log, how.order);
-      return { path: this.#planned, finalUrl, kind, text: undefined };
-    }
+    // The copy here stays; a page or stylesheet among them is read from it for links.
+    if (this.#current) return this.#keptCurrent(result?.finalUrl ?? this.#landed);
     if (result === undefined) throw new TypeError("No response");
     if (result.skipped === "complete") {
       // -c: nothing was missing. GNU wget then reads a page for links from the file here, by
@@ -1615,6 +1610,26 @@ export class FileFetch {
     return done;
   }
 
+  /**
+   * -N: the answer said the copy here is current (a 200 to If-Modified-Since, closed unread):
+   * kept, a page or stylesheet among them by the answer's type (`finalUrl`: where it landed).
+   */
+  #keptCurrent(finalUrl: string): Fetched {
+    const kind = pageKind(this.#contentType);
+    const how = this.#how;
+    this.#walk.kept(
+      this.#url,
+      this.#planned,
+      "not-newer",
+      200,
+      finalUrl,
+      kind,
+      this.#log,
+      how.order,
+    );
+    return { path: this.#planned, finalUrl, kind, text: undefined };
+  }
+
   /** The fetch failed (`error`): what its answers left is kept or registered, the failure told. */
   async #failed(error: unknown): Promise<Fetched | undefined> {
     if (this.#unneeded) return undefined;
@@ -1642,12 +1657,8 @@ export class FileFetch {
       walk.kept(url, noClobbered, "exists", 0, landed, kind, log, how.order);
       return { path: noClobbered, finalUrl: landed, kind, text: undefined };
     }
-    if (this.#current) {
-      // The answer said the copy here is current and was closed unread, as above.
-      const kind = pageKind(this.#contentType);
-      walk.kept(url, this.#planned, "not-newer", 200, landed, kind, log, how.order);
-      return { path: this.#planned, finalUrl: landed, kind, text: undefined };
-    }
+    // The answer said the copy here is current and was closed unread, as above.
+    if (this.#current) return this.#keptCurrent(landed);
     if (this.#early && !this.#claimed) {
       // No body came for the file made early: it goes again, as if never made.
       this.#file?.close();
