@@ -56,7 +56,7 @@ export interface Fetched {
   /** The body's text, kept as it streamed in when it was to be read for links (and not large). */
   text: string | undefined;
   /**
-   * A page not saved (read beside another fetch's file: see `#fetchUnlocked`'s `beside`) and too
+   * A page not saved (read beside another fetch's file: see FileFetch's `#beside`) and too
    * large for its text to be kept: its bytes, its links read from them; the caller disposes it.
    */
   body?: HeldBody | undefined;
@@ -219,7 +219,7 @@ export class ClaimedRedirect extends Error {
 /**
  * Thrown out of download() before the request that follows a redirect to `to`, whose file
  * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
- * with HEAD first (see `#fetchUnlocked`).
+ * with HEAD first (see FileFetch).
  */
 export class RedirectToCopy extends Error {
   constructor(
