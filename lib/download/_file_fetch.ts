@@ -112,21 +112,34 @@ export interface HeadCheckOptions {
 
 /**
  * What a file's fetch asks of the walk it is part of: the run's options, disk, maps and queue
- * order. The walker implements it; each member's own documentation is there.
+ * order. The walker (recursive.ts) implements it, where each member says more.
  */
 export interface FetchWalk {
+  /** The run's options. */
   readonly options: RecursiveOptions;
+  /** download()'s options for every fetch (the pool, cookies, HSTS, retries). */
   readonly downloadOptions: DownloadOptions;
+  /** The run's directories and files. */
   readonly disk: RunDisk;
+  /** GNU's file maps, -k's maps in queue order, and the pages to convert. */
   readonly saved: SavedFiles;
+  /** The run's counts and failures. */
   readonly result: RecursiveResult;
+  /** NAME.tmp files read for links only, removed after. */
   readonly temporaries: Set<string>;
+  /** With several threads: the fetches redirected to a URL, by queue place. */
   readonly redirectedTo: Map<string, { order: number; settled: Promise<void> }[]>;
+  /** With several threads: the plain GETs that a fetch redirected there may take. */
   readonly ownGets: Map<string, OwnGet>;
+  /** The client's options for a plain GET sent by the fetch itself, where it may. */
   readonly plainClient: HttpClientOptions | undefined;
+  /** The run's headers name an Accept-Encoding (download() then adds none). */
   readonly plainHasEncoding: boolean;
+  /** One fetch at a time (no --max-threads). */
   readonly oneThread: boolean;
+  /** A fetch may take the GET of a URL after it that a redirect lands on. */
   readonly claimsAllowed: boolean;
+  /** GNU's register_download and register_redirection of a file, at a queue place. */
   registerLanded(
     url: string,
     finalUrl: string,
@@ -134,6 +147,7 @@ export interface FetchWalk {
     order?: number,
     inWalk?: boolean,
   ): void;
+  /** A URL not fetched again, the copy at `path` kept (and told). */
   kept(
     url: string,
     path: string,
@@ -144,12 +158,14 @@ export interface FetchWalk {
     log?: FetchLog,
     order?: number,
   ): void;
+  /** A HEAD found the copy current: kept, read for links by the answer's type. */
   keptAfterHead(
     url: string,
     path: string,
     checked: { contentType: string | undefined; finalUrl: string },
     how: FetchHow,
   ): Fetched;
+  /** --content-on-error: the name a failed HEAD gave, the URL's file for -k. */
   registerFailedHead(
     url: string,
     landed: string,
@@ -157,31 +173,53 @@ export interface FetchWalk {
     answer: { status: number; type?: string | undefined },
     order?: number,
   ): void;
+  /** A HEAD, its answers compared with the copy `localFor` finds. */
   headCheck(
     url: string,
     localFor: (response: HttpResponse, landed: string, again?: boolean) => LocalCopy | undefined,
     options?: HeadCheckOptions,
   ): Promise<HeadChecked | undefined>;
+  /** The file GNU's layout names for a URL (`report`: a name too long is said). */
   plannedPath(url: string | UrlParts, report?: boolean): string;
+  /** The file name a Content-Disposition header gives, restricted as the run's names. */
   dispositionName(header: string | null | undefined): string | undefined;
+  /** -nc: a NAME.tmp GNU's run would have left at `name`. */
   leftByGnu(name: string): boolean;
+  /** -nc: a NAME.tmp GNU's run left where a redirect landed. */
   leftAtLanding(landed: string, temporary: boolean): boolean;
+  /** The file at `path` is one whose removal forgets its URLs. */
   forgetsOnRemoval(path: string): boolean;
+  /** A NAME.tmp this run saved at `path` (-E's name for `contentType`), its text kept, not read yet. */
   ownTemporaryAt(path: string, contentType: string | undefined): boolean;
+  /** Removes a file of the run (its URLs forgotten with `forget`). */
   remove(path: string, forget?: boolean, order?: number): boolean;
+  /** A fetch failed: counted and told (a write failure ends the walk). */
   fail(url: string, error: unknown, log?: FetchLog): void;
+  /** The URL with the start URL's credentials for its origin. */
   withStartCredentials(url: string): string;
+  /** The start URL's user information for the request's log line. */
   startUserinfo(href: string): RequestUserinfo | undefined;
+  /** With several threads: holds a file name in the order of the queue. */
   holdName(planned: string, how: FetchHow): Promise<HeldName>;
+  /** Names a redirect gives are held in the order of the queue. */
   holdsWrittenNames(): boolean;
+  /** Where a redirect lands is held in the order of the queue for this fetch. */
   holdsLandings(how: FetchHow, shared: boolean): boolean;
+  /** -nd's NAME.N: waits until the fetches before this one took theirs. */
   takeNumber(how: FetchHow): Promise<void>;
+  /** The fetches before `order` that have not taken their number yet. */
   unnumberedBefore(order: number): Promise<void>[];
+  /** With several threads: this plain GET, offered to a fetch before it redirected here. */
   openOwnGet(url: string, order: number): OwnGet;
+  /** Takes the plain GET of a URL after `order` in the queue, if one is under way. */
   claimOwnGet(url: string, order: number): OwnGet | undefined;
+  /** Whether a fetch before this one took its GET (waits until none can). */
   ownGetClaimed(url: string, own: OwnGet, releaseSlot?: () => void): Promise<boolean>;
+  /** Until the fetch before this one that writes `path` is done. */
   afterEarlierFetch(path: string, how: FetchHow): Promise<void>;
+  /** Until the fetches before this one redirected to `url` are done. */
   afterEarlierRedirects(url: string, how: FetchHow): Promise<void>;
+  /** With several threads, until the fetch before this one that names `name` is done (true: it waited). */
   afterEarlierHeadNames(name: string, how: FetchHow): Promise<boolean>;
 }
 
