@@ -47,6 +47,8 @@ import {
 } from "./_recursive_helpers.ts";
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
+import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
+import { SocketError } from "../net/socket_error.ts";
 import { HttpConnectionPool } from "../http/pool.ts";
 import { parseHttpUrl, searchOf, type UrlParts } from "../http/url.ts";
 import { parseLinkUrl } from "./_link_url.ts";
@@ -3239,11 +3241,18 @@ class Walker {
           path = freeFileName(path);
         }
         this.#registerLanded(url, landed, path, how.order);
-      } else if (failedHead && error instanceof Error && error.cause === headFailed) {
+      } else if (
+        failedHead && error instanceof Error && !options.signal?.aborted &&
+        (error.cause === headFailed ||
+          ((error instanceof UnexpectedEofError || error instanceof SocketError) &&
+            landed === failedHead.landed))
+      ) {
         // The tries ran out at a HEAD answered 500 or 501 (-t 1: GNU's GET would be the next
-        // try): its name is the URL's file all the same, as GNU's http_loop hands back the name
-        // the HEAD's check_file_output gave, a page by the HEAD's type, and its retrieve_url
-        // registers it (server random seed 1919569: -k points a link to it at `d/p32.html`).
+        // try), or at its GET, not redirected, that no answer came to ("No data received.", a
+        // read or connect error: nothing saved): its name is the URL's file all the same, as
+        // GNU's http_loop hands back the name the HEAD's check_file_output gave, a page by the
+        // HEAD's type (no answer of the GET's set another), and its retrieve_url registers it
+        // (server random seed 1919569: -k points a link to it at `d/p32.html`).
         this.#registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
       }
       options.signal?.throwIfAborted();
