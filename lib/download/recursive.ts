@@ -3225,23 +3225,6 @@ class Walker {
           this.#saved.savedPage(path, kind);
         }
       } else if (
-        error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
-        ((error.status === 401 && !options.contentDisposition) ||
-          REDIRECT_STATUSES.has(error.status))
-      ) {
-        // Nothing saved, but -k points links at the name the file would have had all the same,
-        // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
-        // page, and a redirect without a Location, which GNU's check_file_output named before
-        // its gethttp returned (server random seed 1900112). Under -nd that is the free name,
-        // NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427: `/i24.png`'s
-        // 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from the latter).
-        if (!clobber) {
-          // (After the files of those before it in the queue: see #takeNumber.)
-          if (numberWaits()) await this.#takeNumber(how);
-          path = freeFileName(path);
-        }
-        this.#registerLanded(url, landed, path, how.order);
-      } else if (
         failedHead && error instanceof Error && !options.signal?.aborted &&
         (error.cause === headFailed ||
           ((error instanceof UnexpectedEofError || error instanceof SocketError) &&
@@ -3254,6 +3237,30 @@ class Walker {
         // HEAD's type (no answer of the GET's set another), and its retrieve_url registers it
         // (server random seed 1919569: -k points a link to it at `d/p32.html`).
         this.#registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
+      } else if (
+        options.contentOnError && !shared && !how.robots &&
+        (error instanceof HttpStatusError
+          ? (error.status === 401 && !options.contentDisposition) ||
+            REDIRECT_STATUSES.has(error.status)
+          : (error instanceof UnexpectedEofError || error instanceof SocketError) &&
+            !options.contentDisposition && !options.spider && !options.deleteAfter &&
+            !options.signal?.aborted)
+      ) {
+        // Nothing saved, but -k points links at the name the file would have had all the same,
+        // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
+        // page, and a redirect without a Location, which GNU's check_file_output named before
+        // its gethttp returned (server random seed 1900112); and, without --content-disposition,
+        // a GET no answer came to at the last try ("No data received.", a read or connect
+        // error), as GNU's http_loop names the file before its first try (a failed HEAD's GET
+        // is the branch above's). Under -nd that is the free name, NAME.1 where NAME is here, as
+        // GNU's url_file_name plans it (seed 1910427: `/i24.png`'s 401 after `/d/e/i24.png`'s
+        // file, where netkit's -k took `i24.png` from the latter).
+        if (!clobber) {
+          // (After the files of those before it in the queue: see #takeNumber.)
+          if (numberWaits()) await this.#takeNumber(how);
+          path = freeFileName(path);
+        }
+        this.#registerLanded(url, landed, path, how.order);
       }
       options.signal?.throwIfAborted();
       if (how.robots) log.onFailed?.(url, error, { robots: true });
