@@ -1669,6 +1669,31 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
       }, "twice"];
     })
   ),
+  // And plain GETs unanswered at each try, -k --content-on-error: GNU's http_loop hands back the
+  // name it planned before its first try (no type: not a page, `n5` under -E; under -nd the free
+  // name, `a.html.1`), a redirect's target's too (the link's name, `r.html`, as GNU's http_loop
+  // for the target names it by the URL first asked for). Without --content-on-error GNU
+  // registers nothing (-k makes the links absolute). (A new connection each: netkit sends a
+  // request the server closes a kept-alive connection at again, cmd/README.md.)
+  ...[["-E", "-nd", "--content-on-error"], ["-E", "-nd"]].map((more): [string, string[], Site] => {
+    const args = ["-r", "-t", "2", "-k", ...more, "--waitretry=0"];
+    return [`${args.slice(1, -1).join(" ")}: GETs unanswered, a redirect's target too`, args, {
+      "/": linking("n5", "a.html", "d/a.html", "r.html", "b.txt"),
+      "/robots.txt": plain(404, "", { close: true }),
+      "/n5": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/a.html": { ...linking("b.txt"), close: true },
+      "/d/a.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/r.html": plain(302, "", { headers: [["Location", "/t.html"]], close: true }),
+      "/t.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/b.txt": plain(200, "b\n"),
+    }];
+  }),
+  // And a connection refused (a fatal error, no try more): GNU's http_loop hands back that name
+  // too (`127.0.0.1:1/x.html`, where -k points the link).
+  ["-H -k --content-on-error and a connection refused", ["-r", "-H", "-k", "--content-on-error"], {
+    "/": linking("http://127.0.0.1:1/x.html", "b.txt"),
+    "/b.txt": plain(200, "b\n"),
+  }],
   // And --spider's HEADs: a HEAD answered 500 or 501 is asked again with GET at the next try,
   // none with -t 1 (exit 4), as GNU's http_loop (server random seed 1800311: netkit sent the GET
   // within the HEAD's try, and then said the link broken, exit 8).
