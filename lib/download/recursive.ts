@@ -3243,8 +3243,8 @@ class Walker {
           ? (error.status === 401 && !options.contentDisposition) ||
             REDIRECT_STATUSES.has(error.status)
           : (error instanceof UnexpectedEofError || error instanceof SocketError) &&
-            !options.contentDisposition && !options.spider && !options.deleteAfter &&
-            !options.signal?.aborted)
+            !options.contentDisposition && !how.temporary && !options.spider &&
+            !options.deleteAfter && !options.signal?.aborted)
       ) {
         // Nothing saved, but -k points links at the name the file would have had all the same,
         // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
@@ -3252,9 +3252,11 @@ class Walker {
         // its gethttp returned (server random seed 1900112); and, without --content-disposition,
         // a GET no answer came to at the last try ("No data received.", a read or connect
         // error), as GNU's http_loop names the file before its first try (a failed HEAD's GET
-        // is the branch above's). Under -nd that is the free name, NAME.1 where NAME is here, as
-        // GNU's url_file_name plans it (seed 1910427: `/i24.png`'s 401 after `/d/e/i24.png`'s
-        // file, where netkit's -k took `i24.png` from the latter).
+        // is the branch above's; not a NAME.tmp's, nor under --spider or --delete-after: GNU's
+        // retrieve_tree removes and forgets those names at once). Under -nd that is the free
+        // name, NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427:
+        // `/i24.png`'s 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from
+        // the latter).
         if (!clobber) {
           // (After the files of those before it in the queue: see #takeNumber.)
           if (numberWaits()) await this.#takeNumber(how);
