@@ -1694,6 +1694,23 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
     "/": linking("http://127.0.0.1:1/x.html", "b.txt"),
     "/b.txt": plain(200, "b\n"),
   }],
+  // But a page -R rejects (fetched for its links only): GNU's retrieve_tree removes the name
+  // handed back and forgets it, so -k makes the link absolute (netkit pointed it at `a.html.tmp`).
+  ["-R a.html -t 2 -k --content-on-error and that page unanswered", [
+    "-r",
+    "-R",
+    "a.html",
+    "-t",
+    "2",
+    "-k",
+    "--content-on-error",
+    "--waitretry=0",
+  ], {
+    "/": linking("a.html", "b.txt"),
+    "/robots.txt": plain(404, "", { close: true }),
+    "/a.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+    "/b.txt": plain(200, "b\n"),
+  }],
   // And --spider's HEADs: a HEAD answered 500 or 501 is asked again with GET at the next try,
   // none with -t 1 (exit 4), as GNU's http_loop (server random seed 1800311: netkit sent the GET
   // within the HEAD's try, and then said the link broken, exit 8).
