@@ -1618,6 +1618,99 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
     },
     "twice",
   ]),
+  // And -t 2 or 3, the GETs after the HEAD unanswered (a new connection each, closed at once: "No
+  // data received."): GNU's http_loop hands back the name the HEAD gave when its tries run out
+  // there too, a page by the HEAD's type, so -k points links at it.
+  ...["2", "3"].flatMap((tries) =>
+    [["--content-disposition"], ["--no-if-modified-since"]].map((
+      more,
+    ): [string, string[], Site, "twice"] => [
+      `-N ${more[0]} -t ${tries} -k --content-on-error, a HEAD answered 500, its GETs unanswered`,
+      ["-r", "-N", ...more, "-t", tries, "-k", "--content-on-error", "--waitretry=0"],
+      {
+        "/": linking("a.html", "b.txt"),
+        "/a.html": { ...linking("b.txt"), headStatus: 500, close: true, unanswered: [2, 3] },
+        "/b.txt": plain(200, "b\n"),
+      },
+      "twice",
+    ])
+  ),
+  // And -E, the HEAD's type naming the file (`n5.html`); and without --content-on-error, where
+  // GNU registers nothing (-k makes the link absolute).
+  ...[["-E", "--content-on-error"], []].map((more): [string, string[], Site] => {
+    const args = ["-r", "-N", "--content-disposition", "-t", "2", "-k", ...more, "--waitretry=0"];
+    return [`${args.slice(1, -1).join(" ")}: a HEAD answered 500, its GET unanswered`, args, {
+      "/": linking("n5", "b.txt"),
+      "/n5": { ...linking("b.txt"), headStatus: 500, close: true, unanswered: [2] },
+      "/b.txt": plain(200, "b\n"),
+    }];
+  }),
+  // And the GETs' bodies cut short, or answered 404 (a page of its own type, text/plain here),
+  // with and without --content-on-error: the file the GET left, by its name and type.
+  ...[["--content-on-error"], []].flatMap((more) =>
+    [["--content-disposition"], ["--no-if-modified-since"]].map((
+      which,
+    ): [string, string[], Site, "twice"] => {
+      const args = ["-r", "-N", ...which, "-t", "3", "-k", ...more, "--waitretry=0"];
+      const name = `${args.slice(1, -1).join(" ")}: a HEAD answered 500, its GETs cut short or 404`;
+      return [name, args, {
+        "/": linking("a.html", "e.html", "b.txt"),
+        "/a.html": {
+          ...linking("b.txt"),
+          headStatus: 500,
+          framing: "short",
+          cuts: [0.5, 0.5, 0.5],
+        },
+        "/e.html": plain(404, `<a href="b.txt">b</a>\n`, {
+          headStatus: 500,
+          headers: [["Content-Type", "text/plain"]],
+        }),
+        "/b.txt": plain(200, "b\n"),
+      }, "twice"];
+    })
+  ),
+  // And plain GETs unanswered at each try, -k --content-on-error: GNU's http_loop hands back the
+  // name it planned before its first try (no type: not a page, `n5` under -E; under -nd the free
+  // name, `a.html.1`), a redirect's target's too (the link's name, `r.html`, as GNU's http_loop
+  // for the target names it by the URL first asked for). Without --content-on-error GNU
+  // registers nothing (-k makes the links absolute). (A new connection each: netkit sends a
+  // request the server closes a kept-alive connection at again, cmd/README.md.)
+  ...[["-E", "-nd", "--content-on-error"], ["-E", "-nd"]].map((more): [string, string[], Site] => {
+    const args = ["-r", "-t", "2", "-k", ...more, "--waitretry=0"];
+    return [`${args.slice(1, -1).join(" ")}: GETs unanswered, a redirect's target too`, args, {
+      "/": linking("n5", "a.html", "d/a.html", "r.html", "b.txt"),
+      "/robots.txt": plain(404, "", { close: true }),
+      "/n5": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/a.html": { ...linking("b.txt"), close: true },
+      "/d/a.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/r.html": plain(302, "", { headers: [["Location", "/t.html"]], close: true }),
+      "/t.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+      "/b.txt": plain(200, "b\n"),
+    }];
+  }),
+  // And a connection refused (a fatal error, no try more): GNU's http_loop hands back that name
+  // too (`127.0.0.1:1/x.html`, where -k points the link).
+  ["-H -k --content-on-error and a connection refused", ["-r", "-H", "-k", "--content-on-error"], {
+    "/": linking("http://127.0.0.1:1/x.html", "b.txt"),
+    "/b.txt": plain(200, "b\n"),
+  }],
+  // But a page -R rejects (fetched for its links only): GNU's retrieve_tree removes the name
+  // handed back and forgets it, so -k makes the link absolute (netkit pointed it at `a.html.tmp`).
+  ["-R a.html -t 2 -k --content-on-error and that page unanswered", [
+    "-r",
+    "-R",
+    "a.html",
+    "-t",
+    "2",
+    "-k",
+    "--content-on-error",
+    "--waitretry=0",
+  ], {
+    "/": linking("a.html", "b.txt"),
+    "/robots.txt": plain(404, "", { close: true }),
+    "/a.html": { ...linking("b.txt"), unanswered: [1, 2], close: true },
+    "/b.txt": plain(200, "b\n"),
+  }],
   // And --spider's HEADs: a HEAD answered 500 or 501 is asked again with GET at the next try,
   // none with -t 1 (exit 4), as GNU's http_loop (server random seed 1800311: netkit sent the GET
   // within the HEAD's try, and then said the link broken, exit 8).

@@ -62,6 +62,11 @@ export interface Behaviour {
   overrun?: number;
   /** A HEAD is answered with this status instead (a server that knows no HEAD: 501). */
   headStatus?: number;
+  /**
+   * The requests for the path (the first is 1, HEADs counted too) met with a close and no answer
+   * at all: GNU's "No data received.", a failed try (hand-written sites only).
+   */
+  unanswered?: number[];
 }
 
 /** One generated case. */
@@ -586,6 +591,7 @@ function answer(
 ): { bytes: Uint8Array; close: boolean } {
   const path = request.target;
   const behaviour = site.urls[path] ?? plain(404, "<html><body>Not here</body></html>\n");
+  if (behaviour.unanswered?.includes(attempt)) return { bytes: new Uint8Array(0), close: true };
   const fill = (text: string) =>
     text.replaceAll("@ORIGIN@", origin)
       .replaceAll("@OTHER@", origin.replace("//127.0.0.1:", "//localhost:"));
