@@ -30,6 +30,10 @@
  * text.next("<p>");
  * assert.equal(text.slice(16), "><p>");
  * assert.throws(() => text.slice(9, 17), RangeError);
+ * // A new text.
+ * text.clear();
+ * text.append("<b>");
+ * assert.equal(text.slice(0), "<b>");
  * ```
  */
 export class TextWindow {
@@ -55,6 +59,15 @@ export class TextWindow {
   next(piece: string): void {
     this.release(this.settled);
     this.append(piece);
+  }
+
+  /** Lets the whole text go: a new text starts at place 0. */
+  clear(): void {
+    this.#pieces = [];
+    this.#piecesStart = 0;
+    this.#heldFrom = 0;
+    this.length = 0;
+    this.settled = 0;
   }
 
   /** Moves the settled place on to `place` (never back). */
