@@ -116,8 +116,13 @@ export class TagScanner {
         this.endIndex = endIndex;
         this.#handlers.onclosetag?.(this.#slice(start, endIndex).toLowerCase());
       },
+      // A tag cut by the end of the page after its name and a `/` (`<a/`) or a closing tag's name
+      // (`</a `) is reported by htmlparser2's end() as text from place -1, its mark for no
+      // section: nothing of the page. The cut tag is dropped (HTML's eof-in-tag), no text.
       ontext: (start, endIndex) => {
-        if (this.#handlers.ontext) this.#handlers.ontext(this.#slice(start, endIndex));
+        if (this.#handlers.ontext && start >= 0) {
+          this.#handlers.ontext(this.#slice(start, endIndex));
+        }
       },
       // Entities stay as written (decodeEntities is off); comments, CDATA, declarations and
       // processing instructions hold no tags.

@@ -119,3 +119,81 @@ Deno.test("TagScanner.restart() reads the next page as a new scanner would, wher
     }
   }
 });
+
+/** `html` cut in two at every place, and in pieces of every size up to its length. */
+function cuts(html: string): string[][] {
+  const all: string[][] = [];
+  for (let at = 1; at < html.length; at++) all.push([html.slice(0, at), html.slice(at)]);
+  for (let size = 1; size < html.length; size++) {
+    all.push(html.match(new RegExp(`[^]{1,${size}}`, "g"))!);
+  }
+  return all;
+}
+
+Deno.test("TagScanner drops a tag cut by the end after a `/` or a closing tag's name, however cut", () => {
+  // htmlparser2's end() reports what follows as text from place -1 (its mark for no section),
+  // before the text last read: tests/fuzz caught a RangeError on the first page.
+  const pages: [string, string[]][] = [
+    [`<bahref="http8/`, []],
+    [`<a/`, []],
+    [`<a / `, []],
+    [`<a href=x /`, []],
+    [`x<a href="y"/`, [`"x"`]],
+    [`<p>t</p><b/`, [`<p {}>@0-2`, `"t"`, `</p>@4-7`]],
+    // A closing tag is reported when its name ends.
+    [`</a `, [`</a>@0-3`]],
+    [`</a/`, [`</a>@0-3`]],
+    [`</a x=y`, [`</a>@0-3`]],
+    [`<style>p{}</style `, [`<style {}>@0-6`, `"p{}"`, `</style>@10-17`]],
+    [`<script>x</script/`, [`<script {}>@0-7`, `"x"`, `</script>@9-17`]],
+    [`<textarea><a href=x></textarea `, [
+      `<textarea {}>@0-9`,
+      `"<a href=x>"`,
+      `</textarea>@20-30`,
+    ]],
+  ];
+  for (const [html, expected] of pages) {
+    for (const xmlMode of [false, true]) {
+      const whole = events([html], { xmlMode });
+      if (!xmlMode) assert.deepEqual(whole, expected, html);
+      for (const chunks of cuts(html)) {
+        assert.deepEqual(events(chunks, { xmlMode }), whole, chunks.join("|"));
+      }
+    }
+  }
+});
+
+Deno.test("TagScanner reads a page ending in any unfinished markup the same however it is cut", () => {
+  const pages = [
+    `<a href="x`,
+    `<a href='x`,
+    `<a href=x`,
+    `<a href`,
+    `<a `,
+    `<a`,
+    `<`,
+    `</`,
+    `</a`,
+    `<!-- <a href=x> -`,
+    `<!doctype html`,
+    `<![CDATA[<a href=x>`,
+    `<?xml version="1.0"`,
+    `<!x`,
+    `t &amp`,
+    `t &#`,
+    `<style>p{background:url(`,
+    `<script>if (a </scr`,
+    `<title>a</title`,
+    `<textarea><a href=x></textarea `,
+    `<plaintext><a href=x>`,
+    `<p class="a b">one <a href="x.html?a=1&amp;b=2">two</a></p><img src=u`,
+  ];
+  for (const html of pages) {
+    for (const xmlMode of [false, true]) {
+      const whole = events([html], { xmlMode });
+      for (const chunks of cuts(html)) {
+        assert.deepEqual(events(chunks, { xmlMode }), whole, chunks.join("|"));
+      }
+    }
+  }
+});
