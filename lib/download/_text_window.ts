@@ -78,13 +78,19 @@ export class TextWindow {
   /** Lets the text before `place` go (never what is held after it). */
   release(place: number): void {
     if (place <= this.#heldFrom) return;
-    this.#heldFrom = Math.min(place, this.length);
-    let first = this.#pieces[0];
-    while (first !== undefined && this.#piecesStart + first.length <= this.#heldFrom) {
-      this.#piecesStart += first.length;
-      this.#pieces.shift();
-      first = this.#pieces[0];
+    const heldFrom = this.#heldFrom = Math.min(place, this.length);
+    const pieces = this.#pieces;
+    let start = this.#piecesStart;
+    let count = 0;
+    while (count < pieces.length && start + pieces[count]!.length <= heldFrom) {
+      start += pieces[count++]!.length;
     }
+    if (count === 0) return;
+    this.#piecesStart = start;
+    // Let go at once: shift() moves the pieces left each time, n^2 steps for a tag or comment
+    // held over many small pieces (65,000 pieces of one character: 5 s).
+    if (count === 1) pieces.shift();
+    else pieces.splice(0, count);
   }
 
   /**
