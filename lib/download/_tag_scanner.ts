@@ -11,6 +11,7 @@
  */
 
 import type { Tokenizer as HtmlTokenizer } from "npm:htmlparser2@12.0.0";
+import { TextWindow } from "./_text_window.ts";
 
 // Only htmlparser2's Tokenizer module is loaded, not the package's entry: the entry loads the
 // Parser, domhandler, domutils, dom-serializer and entities' encoding tables too (~35 files),
@@ -65,9 +66,8 @@ export class TagScanner {
   endIndex = 0;
   #handlers: TagScannerHandlers;
   readonly #tokenizer: Tokenizer;
-  /** The pieces written and not yet passed, and where the first one starts in the whole text. */
-  #chunks: string[] = [];
-  #chunksStart = 0;
+  /** The pieces written and not yet passed. */
+  readonly #text = new TextWindow();
   #tagName = "";
   #attributes: Record<string, string> = {};
   #repeated: [string, string][] | undefined;
@@ -116,8 +116,13 @@ export class TagScanner {
         this.endIndex = endIndex;
         this.#handlers.onclosetag?.(this.#slice(start, endIndex).toLowerCase());
       },
+      // A tag cut by the end of the page after its name and a `/` (`<a/`) or a closing tag's name
+      // (`</a `) is reported by htmlparser2's end() as text from place -1, its mark for no
+      // section: nothing of the page. The cut tag is dropped (HTML's eof-in-tag), no text.
       ontext: (start, endIndex) => {
-        if (this.#handlers.ontext) this.#handlers.ontext(this.#slice(start, endIndex));
+        if (this.#handlers.ontext && start >= 0) {
+          this.#handlers.ontext(this.#slice(start, endIndex));
+        }
       },
       // Entities stay as written (decodeEntities is off); comments, CDATA, declarations and
       // processing instructions hold no tags.
@@ -133,14 +138,14 @@ export class TagScanner {
 
   /** Reads the next piece of the page. */
   write(chunk: string): void {
-    this.#chunks.push(chunk);
+    this.#text.append(chunk);
     this.#tokenizer.write(chunk);
   }
 
   /** Reads what is left: a tag cut off by the end is not reported. */
   end(): void {
     this.#tokenizer.end();
-    this.#chunks = [];
+    this.#text.clear();
   }
 
   /**
@@ -153,8 +158,7 @@ export class TagScanner {
     this.#tokenizer.reset();
     this.startIndex = 0;
     this.endIndex = 0;
-    this.#chunks = [];
-    this.#chunksStart = 0;
+    this.#text.clear();
     this.#tagName = "";
     this.#attributes = {};
     this.#repeated = undefined;
@@ -164,22 +168,8 @@ export class TagScanner {
 
   /** The text from `start` to `end` of the whole page; pieces wholly before `start` are let go. */
   #slice(start: number, end: number): string {
-    let first = this.#chunks[0];
-    while (first !== undefined && start - this.#chunksStart >= first.length) {
-      this.#chunksStart += first.length;
-      this.#chunks.shift();
-      first = this.#chunks[0];
-    }
-    if (first === undefined) return "";
-    const from = start - this.#chunksStart;
-    const to = end - this.#chunksStart;
-    if (to <= first.length) return first.slice(from, to);
-    let text = first.slice(from);
-    for (let i = 1, at = first.length; i < this.#chunks.length && at < to; i++) {
-      const chunk = this.#chunks[i]!;
-      text += chunk.slice(0, to - at);
-      at += chunk.length;
-    }
-    return text;
+    const text = this.#text;
+    text.release(start);
+    return text.slice(start, end);
   }
 }

@@ -132,13 +132,15 @@ const resolve = (function resolve(raw: string, base: string): string | undefined
  * `offset` in the page), for link conversion: the tag is walked attribute by attribute, so text
  * inside another attribute's quoted value never matches. Where it cannot be found, -1 to -1: a
  * link without a place, which conversion leaves alone (an empty value, `href=""`, is a place).
- * `occurrence` 1 is where the attribute is written a second time, and so on.
+ * `occurrence` 1 is where the attribute is written a second time, and so on. With `all`, every
+ * place of the attribute is added to it, in order, in one walk (what is returned then is unused).
  */
 function attributeSpan(
   tag: string,
   offset: number,
   name: string,
   occurrence = 0,
+  all?: { start: number; end: number }[],
 ): { start: number; end: number } {
   let skip = occurrence;
   const space = " \t\n\r\f";
@@ -177,10 +179,12 @@ function attributeSpan(
     }
     // The first of repeated attributes (unless another is asked for), as in the parser. An empty
     // value without quotes (`action=>`) has no place GNU wget would rewrite.
-    if (attribute === name && skip-- === 0) {
-      return quote !== '"' && quote !== "'" && end === start
+    if (attribute === name && (all !== undefined || skip-- === 0)) {
+      const span = quote !== '"' && quote !== "'" && end === start
         ? { start: -1, end: -1 }
         : { start: offset + start, end: offset + end };
+      if (all === undefined) return span;
+      all.push(span);
     }
   }
   return { start: -1, end: -1 };
@@ -633,13 +637,22 @@ class LinkScanner implements TagScannerHandlers {
       if (repeated !== undefined && table !== undefined) {
         const seen: Record<string, number> = {};
         const tagText = this.#tagText;
+        // Every place of an attribute in one walk of the tag: a walk for each repeat took
+        // minutes on `<img src src src ...>` 100 KB long (tests/fuzz).
+        const places = new Map<string, { start: number; end: number }[]>();
         for (const [attribute, value] of repeated) {
           const kind = Object.hasOwn(table, attribute) ? table[attribute] : undefined;
           if (kind === undefined) continue;
           const occurrence = seen[attribute] = (seen[attribute] ?? 0) + 1;
-          const at = tagText === undefined
-            ? noSpan
-            : attributeSpan(tagText, this.#tagStart, attribute, occurrence);
+          let at = noSpan;
+          if (tagText !== undefined) {
+            let all = places.get(attribute);
+            if (all === undefined) {
+              places.set(attribute, all = []);
+              attributeSpan(tagText, this.#tagStart, attribute, 0, all);
+            }
+            at = all[occurrence] ?? unplaced;
+          }
           this.#add(decodeEntities(value), at, {
             inline: kind.includes("i"),
             expectHtml: kind.includes("h"),

@@ -4,6 +4,8 @@ import {
   type TagScannerHandlers,
   type TagScannerOptions,
 } from "../../../lib/download/_tag_scanner.ts";
+import { mutate, Rng, toBytes } from "../../fuzz/_harness.ts";
+import { pageLinksTarget } from "../../fuzz/targets.ts";
 
 /** Every event as text: `<name attrs>@start-end`, `</name>@start-end`, `"text"`. */
 function events(
@@ -12,31 +14,33 @@ function events(
   reused?: TagScanner,
 ): string[] {
   const seen: string[] = [];
+  // Text cut between pieces comes in several calls: joined, as one.
+  let text: string | undefined;
+  const flush = () => {
+    if (text !== undefined) seen.push(JSON.stringify(text));
+    text = undefined;
+  };
   const handlers: TagScannerHandlers = {
     onopentag(name, attributes) {
+      flush();
       seen.push(
         `<${name} ${JSON.stringify(attributes)}>@${scanner.startIndex}-${scanner.endIndex}`,
       );
     },
     onclosetag(name) {
+      flush();
       seen.push(`</${name}>@${scanner.startIndex}-${scanner.endIndex}`);
     },
-    ontext(text) {
-      seen.push(JSON.stringify(text));
+    ontext(piece) {
+      text = (text ?? "") + piece;
     },
   };
   const scanner: TagScanner = reused ?? new TagScanner(handlers, options);
   reused?.restart(handlers);
   for (const chunk of chunks) scanner.write(chunk);
   scanner.end();
-  // Text cut between pieces comes in several calls: joined, as one.
-  return seen.reduce<string[]>((all, event) => {
-    const last = all.at(-1);
-    if (event.startsWith('"') && last?.startsWith('"')) {
-      all[all.length - 1] = JSON.stringify(JSON.parse(last) + JSON.parse(event));
-    } else all.push(event);
-    return all;
-  }, []);
+  flush();
+  return seen;
 }
 
 Deno.test("TagScanner reports tags with lower-cased names, attributes as written, and positions", () => {
@@ -115,6 +119,108 @@ Deno.test("TagScanner.restart() reads the next page as a new scanner would, wher
       for (const page of pages) {
         events(before, { xmlMode }, scanner);
         assert.deepEqual(events(page, { xmlMode }, scanner), events(page, { xmlMode }));
+      }
+    }
+  }
+});
+
+/** `html` cut in two at every place, and in pieces of every size up to its length. */
+function cuts(html: string): string[][] {
+  const all: string[][] = [];
+  for (let at = 1; at < html.length; at++) all.push([html.slice(0, at), html.slice(at)]);
+  for (let size = 1; size < html.length; size++) {
+    all.push(html.match(new RegExp(`[^]{1,${size}}`, "g"))!);
+  }
+  return all;
+}
+
+Deno.test("TagScanner drops a tag cut by the end after a `/` or a closing tag's name, however cut", () => {
+  // htmlparser2's end() reports what follows as text from place -1 (its mark for no section),
+  // before the text last read: tests/fuzz caught a RangeError on the first page.
+  const pages: [string, string[]][] = [
+    [`<bahref="http8/`, []],
+    [`<a/`, []],
+    [`<a / `, []],
+    [`<a href=x /`, []],
+    [`x<a href="y"/`, [`"x"`]],
+    [`<p>t</p><b/`, [`<p {}>@0-2`, `"t"`, `</p>@4-7`]],
+    // A closing tag is reported when its name ends.
+    [`</a `, [`</a>@0-3`]],
+    [`</a/`, [`</a>@0-3`]],
+    [`</a x=y`, [`</a>@0-3`]],
+    [`<style>p{}</style `, [`<style {}>@0-6`, `"p{}"`, `</style>@10-17`]],
+    [`<script>x</script/`, [`<script {}>@0-7`, `"x"`, `</script>@9-17`]],
+    [`<textarea><a href=x></textarea `, [
+      `<textarea {}>@0-9`,
+      `"<a href=x>"`,
+      `</textarea>@20-30`,
+    ]],
+  ];
+  for (const [html, expected] of pages) {
+    for (const xmlMode of [false, true]) {
+      const whole = events([html], { xmlMode });
+      if (!xmlMode) assert.deepEqual(whole, expected, html);
+      for (const chunks of cuts(html)) {
+        assert.deepEqual(events(chunks, { xmlMode }), whole, chunks.join("|"));
+      }
+    }
+  }
+});
+
+Deno.test("TagScanner reads a page ending in any unfinished markup the same however it is cut", () => {
+  const pages = [
+    `<a href="x`,
+    `<a href='x`,
+    `<a href=x`,
+    `<a href`,
+    `<a `,
+    `<a`,
+    `<`,
+    `</`,
+    `</a`,
+    `<!-- <a href=x> -`,
+    `<!doctype html`,
+    `<![CDATA[<a href=x>`,
+    `<?xml version="1.0"`,
+    `<!x`,
+    `t &amp`,
+    `t &#`,
+    `<style>p{background:url(`,
+    `<script>if (a </scr`,
+    `<title>a</title`,
+    `<textarea><a href=x></textarea `,
+    `<plaintext><a href=x>`,
+    `<p class="a b">one <a href="x.html?a=1&amp;b=2">two</a></p><img src=u`,
+  ];
+  for (const html of pages) {
+    for (const xmlMode of [false, true]) {
+      const whole = events([html], { xmlMode });
+      for (const chunks of cuts(html)) {
+        assert.deepEqual(events(chunks, { xmlMode }), whole, chunks.join("|"));
+      }
+    }
+  }
+});
+
+Deno.test("TagScanner gives the same events whole and in pieces on the fuzz corpus of page links", () => {
+  // The first 1,000 inputs tests/fuzz gives extractHtmlLinks (its seed 7), each read whole and
+  // cut in pieces.
+  const rng = new Rng(7);
+  const seeds = pageLinksTarget.seeds.map(toBytes);
+  const decoder = new TextDecoder();
+  for (let i = 0; i < seeds.length + 1_000; i++) {
+    const input = seeds[i] ??
+      (rng.int(16) === 0
+        ? rng.bytes(rng.int(256))
+        : mutate(rng, rng.pick(seeds), pageLinksTarget.dictionary!));
+    // htmlparser2 reads "\x1c" as "<" (its `c | 0x20` case folding) where a piece starts inside
+    // a `<script>` or `<style>`, but skips it inside a piece: as on main, not this test's matter.
+    const html = decoder.decode(input).replaceAll("\x1c", "?");
+    for (const xmlMode of [false, true]) {
+      const whole = events([html], { xmlMode });
+      for (const size of [1, 7, 64]) {
+        const chunks = html.match(new RegExp(`[^]{1,${size}}`, "g")) ?? [];
+        assert.deepEqual(events(chunks, { xmlMode }), whole, `${JSON.stringify(html)} in ${size}s`);
       }
     }
   }

@@ -204,6 +204,24 @@ Deno.test("extractHtmlLinks() follows a URL attribute written twice, as GNU wget
   );
 });
 
+Deno.test("extractHtmlLinks() places a URL attribute written many times in one walk of the tag", () => {
+  // tests/fuzz: `<img src src ...>` 100 KB long took minutes, the tag walked again for each.
+  const html = `<img src=a.png src="" ` + "src=b.png data-src=x.png ".repeat(25_000) +
+    `src='c.png'>`;
+  const { links } = extractHtmlLinks(html, PAGE);
+  assert.equal(links.length, 25_003);
+  assert.deepEqual(links.slice(0, 3).map((l) => html.slice(l.start, l.end)), [
+    "a.png",
+    "",
+    "b.png",
+  ]);
+  assert.deepEqual(links.slice(-2).map((l) => html.slice(l.start, l.end)), ["b.png", "c.png"]);
+  assert.ok(links.every((l) => html.slice(l.start, l.end) === l.raw));
+  // Without a value: no place to rewrite.
+  const bare = extractHtmlLinks(`<img src=a.png ${"src ".repeat(3)}>`, PAGE).links;
+  assert.deepEqual(bare.map((l) => [l.start, l.end]), [[9, 14], [-1, -1], [-1, -1], [-1, -1]]);
+});
+
 Deno.test("extractHtmlLinks() reads style attributes and <style> whatever the tag filters say", () => {
   const html = `<style>@import "s.css";</style><a href="a.html" style="background: url(b.png)">
     <p style="background: url(c.png)"></p><img src="d.png">`;
