@@ -41,6 +41,8 @@ import { PAGE_BYTES_DECODER_LABEL } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
 import { freeFileName } from "./_free_name.ts";
 import { HttpStatusError } from "../http/errors.ts";
+import { UnexpectedEofError } from "../io/unexpected_eof_error.ts";
+import { SocketError } from "../net/socket_error.ts";
 import { parseHttpUrl, type UrlParts } from "../http/url.ts";
 import { keepAnswerState } from "./_hsts_answer.ts";
 import { acceptsFileName } from "./accept_rules.ts";
@@ -1737,28 +1739,44 @@ export class FileFetch {
         walk.saved.savedPage(this.#path, kind);
       }
     } else if (
-      error instanceof HttpStatusError && options.contentOnError && !shared && !how.robots &&
-      ((error.status === 401 && !options.contentDisposition) ||
-        REDIRECT_STATUSES.has(error.status))
+      failedHead && error instanceof Error && !options.signal?.aborted &&
+      (error.cause === this.#headFailed ||
+        ((error instanceof UnexpectedEofError || error instanceof SocketError) &&
+          landed === failedHead.landed))
+    ) {
+      // The tries ran out at a HEAD answered 500 or 501 (-t 1: GNU's GET would be the next
+      // try), or at its GET, not redirected, that no answer came to ("No data received.", a
+      // read or connect error: nothing saved): its name is the URL's file all the same, as
+      // GNU's http_loop hands back the name the HEAD's check_file_output gave, a page by the
+      // HEAD's type (no answer of the GET's set another), and its retrieve_url registers it
+      // (server random seed 1919569: -k points a link to it at `d/p32.html`).
+      walk.registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
+    } else if (
+      options.contentOnError && !shared && !how.robots &&
+      (error instanceof HttpStatusError
+        ? (error.status === 401 && !options.contentDisposition) ||
+          REDIRECT_STATUSES.has(error.status)
+        : (error instanceof UnexpectedEofError || error instanceof SocketError) &&
+          !options.contentDisposition && !how.temporary && !options.spider &&
+          !options.deleteAfter && !options.signal?.aborted)
     ) {
       // Nothing saved, but -k points links at the name the file would have had all the same,
       // as GNU's retrieve_url registers the name it planned (no type: not a page): a 401's
       // page, and a redirect without a Location, which GNU's check_file_output named before
-      // its gethttp returned (server random seed 1900112). Under -nd that is the free name,
-      // NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427: `/i24.png`'s
-      // 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from the latter).
+      // its gethttp returned (server random seed 1900112); and, without --content-disposition,
+      // a GET no answer came to at the last try ("No data received.", a read or connect
+      // error), as GNU's http_loop names the file before its first try (a failed HEAD's GET
+      // is the branch above's; not a NAME.tmp's, nor under --spider or --delete-after: GNU's
+      // retrieve_tree removes and forgets those names at once). Under -nd that is the free
+      // name, NAME.1 where NAME is here, as GNU's url_file_name plans it (seed 1910427:
+      // `/i24.png`'s 401 after `/d/e/i24.png`'s file, where netkit's -k took `i24.png` from
+      // the latter).
       if (!this.#clobber) {
         // (After the files of those before it in the queue: see Walker.takeNumber.)
         if (this.#numberWaits()) await walk.takeNumber(how);
         this.#path = freeFileName(this.#path);
       }
       walk.registerLanded(url, landed, this.#path, how.order);
-    } else if (failedHead && error instanceof Error && error.cause === this.#headFailed) {
-      // The tries ran out at a HEAD answered 500 or 501 (-t 1: GNU's GET would be the next
-      // try): its name is the URL's file all the same, as GNU's http_loop hands back the name
-      // the HEAD's check_file_output gave, a page by the HEAD's type, and its retrieve_url
-      // registers it (server random seed 1919569: -k points a link to it at `d/p32.html`).
-      walk.registerFailedHead(url, failedHead.landed, failedHead.name, failedHead, how.order);
     }
     options.signal?.throwIfAborted();
     if (how.robots) log.onFailed?.(url, error, { robots: true });
