@@ -97,6 +97,8 @@ export interface HeadChecked {
   finalUrl: string;
   /** The HEAD was answered 500 or 501: the GET is the fetch's next try. */
   headFailed?: HttpStatusError;
+  /** The redirects of the chain so far (`redirectsBefore` and the HEAD's own). */
+  redirects?: number;
 }
 
 /** How FetchWalk.headCheck asks, besides its URL and copy. */
@@ -111,6 +113,11 @@ export interface HeadCheckOptions {
   referer?: string | undefined;
   /** Before the copy is compared (with several threads: until the fetches before it name it). */
   beforeCompare?: (() => Promise<boolean>) | undefined;
+  /**
+   * Redirects followed to the URL already (a GET's, whose target the HEAD asks for): they count
+   * toward --max-redirect with the HEAD's own, as GNU's retrieve_url keeps one count.
+   */
+  redirectsBefore?: number | undefined;
 }
 
 /**
@@ -359,6 +366,8 @@ export class FileFetch {
    * server's, compared again at a redirect's target (see TargetRules.headAtRedirect).
    */
   #headedCopy: LocalCopy | undefined;
+  /** The redirects of the chain when the last HEAD's answer came (see #checkHeadFirst). */
+  #headRedirects = 0;
   /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
   #current = false;
   /** -E added `.html` or `.css` to the file's name (at a HEAD's answer too: GNU's dt keeps it). */
@@ -540,9 +549,13 @@ export class FileFetch {
   /**
    * --content-disposition with -c or -N: the HEAD that names the file and compares the copy of
    * that name; the fetch ends here when the copy is current or the HEAD fails. `from`: the URL
-   * asked, the fetch's own or (after a GET's redirect) the target's, which names the file then.
+   * asked, the fetch's own or (after a GET's redirect) the target's, which names the file then,
+   * `redirectsBefore` redirects followed to it.
    */
-  async #checkHeadFirst(from = this.#url): Promise<Fetched | undefined | typeof GO_ON> {
+  async #checkHeadFirst(
+    from = this.#url,
+    redirectsBefore = 0,
+  ): Promise<Fetched | undefined | typeof GO_ON> {
     const walk = this.#walk;
     const options = this.#options;
     const how = this.#how;
@@ -625,6 +638,7 @@ export class FileFetch {
         },
         log: how.log,
         referer: how.referer,
+        redirectsBefore,
         // With several threads, the copy GNU's run finds at that name: written by a fetch
         // before this one in the queue, if any (see Walker.afterEarlierHeadNames).
         beforeCompare: walk.oneThread || how.order === undefined ? undefined : () => {
@@ -648,6 +662,7 @@ export class FileFetch {
     }
     // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
     this.#requestUrl = checked.finalUrl;
+    this.#headRedirects = checked.redirects ?? 0;
     this.#headFailed = checked.headFailed;
     // (A target's HEAD after a GET's redirect: the first HEAD's failure is no longer the fetch's.)
     this.#failedHead = this.#headFailed && answered ? answered : undefined;
@@ -1464,25 +1479,35 @@ export class FileFetch {
       },
     };
     if (this.#received) handOver(general, this.#received);
-    // (Redirects followed before `from`: see ClaimedRedirect below.)
+    /** After a target's HEAD answered 500 or 501: its GET is the next try (see #sendPlainGet). */
+    let failedHead: HttpStatusError | undefined;
+    // (Redirects followed before `from`: see ClaimedRedirect below, and a target's HEAD's.)
     for (let from = this.#requestUrl, before = 0; this.#result === undefined;) {
       try {
         this.#redirectsAnswered = before;
-        if (before > 0) handOver(general, { redirected: before });
+        if (failedHead) {
+          handOver(general, {
+            error: failedHead,
+            written: 0,
+            headFailed: true,
+            redirected: before,
+          });
+          failedHead = undefined;
+        } else if (before > 0) handOver(general, { redirected: before });
         this.#result = await download(walk.withStartCredentials(from), general);
       } catch (error) {
         if (error instanceof RedirectToHead) {
           // --content-disposition: the target's HEAD names its file and compares its copy; the
-          // GET follows as the first of the target's own tries (GNU's http_loop for it).
-          const ended = await this.#checkHeadFirst(error.to);
+          // GET follows as the first of the target's own tries (GNU's http_loop for it), the
+          // redirects so far counted toward --max-redirect (server random seed 3800160).
+          const ended = await this.#checkHeadFirst(error.to, this.#redirectsAnswered);
           if (ended !== GO_ON) return ended;
           from = this.#landed = this.#requestUrl;
+          before = this.#headRedirects;
           this.#path = this.#named ?? this.#planned;
           // -c: the file of the target's name continued.
           this.#sink.offset = this.#resumeFrom = this.#resumeOffset();
-          if (this.#headFailed) {
-            handOver(general, { error: this.#headFailed, written: 0, headFailed: true });
-          }
+          failedHead = this.#headFailed;
           continue;
         }
         if (error instanceof RedirectToCopy) {
@@ -1496,6 +1521,7 @@ export class FileFetch {
           }, {
             log: how.log,
             referer: how.referer,
+            redirectsBefore: this.#redirectsAnswered,
           });
           if (checked === undefined) {
             if (answered) {
@@ -1506,13 +1532,11 @@ export class FileFetch {
           if (checked.current) return walk.keptAfterHead(this.#url, error.path, checked, how);
           // Newer: the GET goes to where the HEAD landed, the file fetched whole.
           from = this.#landed = checked.finalUrl;
-          this.#headFailed = checked.headFailed;
+          before = checked.redirects ?? 0;
+          failedHead = this.#headFailed = checked.headFailed;
           this.#failedHead = this.#headFailed && answered
             ? { ...answered, name: error.path }
             : undefined;
-          if (this.#headFailed) {
-            handOver(general, { error: this.#headFailed, written: 0, headFailed: true });
-          }
           continue;
         }
         if (!(error instanceof ClaimedRedirect)) throw error;

@@ -742,6 +742,7 @@ const retryDownload = (async function retryDownload(
       if (first !== undefined && "error" in first) {
         state.written = first.written;
         headFailed = first.headFailed === true;
+        if (first.redirected) state.redirectsBefore = first.redirected;
         throw first.error;
       }
       if (first !== undefined && "redirected" in first) state.redirectsBefore = first.redirected;
