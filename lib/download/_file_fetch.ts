@@ -59,6 +59,7 @@ import {
   type OwnGet,
   REDIRECT_STATUSES,
   RedirectToCopy,
+  RedirectToHead,
 } from "./_walk_types.ts";
 
 /**
@@ -96,6 +97,8 @@ export interface HeadChecked {
   finalUrl: string;
   /** The HEAD was answered 500 or 501: the GET is the fetch's next try. */
   headFailed?: HttpStatusError;
+  /** The redirects of the chain so far (`redirectsBefore` and the HEAD's own). */
+  redirects?: number;
 }
 
 /** How FetchWalk.headCheck asks, besides its URL and copy. */
@@ -110,6 +113,11 @@ export interface HeadCheckOptions {
   referer?: string | undefined;
   /** Before the copy is compared (with several threads: until the fetches before it name it). */
   beforeCompare?: (() => Promise<boolean>) | undefined;
+  /**
+   * Redirects followed to the URL already (a GET's, whose target the HEAD asks for): they count
+   * toward --max-redirect with the HEAD's own, as GNU's retrieve_url keeps one count.
+   */
+  redirectsBefore?: number | undefined;
 }
 
 /**
@@ -238,6 +246,13 @@ interface TargetRules {
   readonly continued: boolean;
   /** -N --no-if-modified-since --trust-server-names: a target's copy is asked for with HEAD. */
   readonly checkAtRedirect: boolean;
+  /**
+   * -N or -c with --content-disposition, or -N --no-if-modified-since where the link's file is
+   * here (without --trust-server-names): a GET's redirect is followed by GNU's retrieve_url with
+   * an http_loop of its own for the target, which asks with HEAD first again (the target's
+   * copy, or the link's, compared there) and counts its tries afresh.
+   */
+  readonly headAtRedirect: boolean;
   /** -nc --trust-server-names: the target's file looked for once the fetches before it are done. */
   readonly lookedFor: boolean;
   /** Whether the file of a redirect's target at `there` is one compared (not a NAME.tmp). */
@@ -346,6 +361,13 @@ export class FileFetch {
   #headers: Array<readonly [string, string]> = [];
   /** -N: the time and size of the copy here (`FILE.orig`'s with -K, as GNU wget takes them). */
   #local: LocalCopy | undefined;
+  /**
+   * -N --no-if-modified-since: the copy here a HEAD found older (or of another size) than the
+   * server's, compared again at a redirect's target (see TargetRules.headAtRedirect).
+   */
+  #headedCopy: LocalCopy | undefined;
+  /** The redirects of the chain when the last HEAD's answer came (see #checkHeadFirst). */
+  #headRedirects = 0;
   /** -N: a 200 that says the copy here is current (the server ignored If-Modified-Since). */
   #current = false;
   /** -E added `.html` or `.css` to the file's name (at a HEAD's answer too: GNU's dt keeps it). */
@@ -526,9 +548,14 @@ export class FileFetch {
 
   /**
    * --content-disposition with -c or -N: the HEAD that names the file and compares the copy of
-   * that name; the fetch ends here when the copy is current or the HEAD fails.
+   * that name; the fetch ends here when the copy is current or the HEAD fails. `from`: the URL
+   * asked, the fetch's own or (after a GET's redirect) the target's, which names the file then,
+   * `redirectsBefore` redirects followed to it.
    */
-  async #checkHeadFirst(): Promise<Fetched | undefined | typeof GO_ON> {
+  async #checkHeadFirst(
+    from = this.#url,
+    redirectsBefore = 0,
+  ): Promise<Fetched | undefined | typeof GO_ON> {
     const walk = this.#walk;
     const options = this.#options;
     const how = this.#how;
@@ -556,7 +583,7 @@ export class FileFetch {
       return copy;
     };
     const checked = await walk.headCheck(
-      url,
+      from,
       (response, landed, again) => {
         if (again) {
           return copyAt(compared?.landed === landed ? compared.path : this.#planned, landed);
@@ -570,7 +597,7 @@ export class FileFetch {
           const name = walk.dispositionName(header);
           byName = name !== undefined;
           // After a redirect, the URL that answered names the file (or its directory), as GNU's.
-          const byLanded = landed !== url ? walk.plannedPath(landed) : byUrl;
+          const byLanded = landed !== url || from !== url ? walk.plannedPath(landed) : byUrl;
           named = name === undefined
             ? byLanded
             : byLanded.slice(0, byLanded.lastIndexOf("/") + 1) + name;
@@ -607,10 +634,11 @@ export class FileFetch {
         robots: how.robots,
         // The URL names the file: a name too long is said after the answer, as GNU wget.
         afterResponse: () => {
-          if (!byName) walk.plannedPath(how.parsed ?? url, true);
+          if (!byName) walk.plannedPath(from === url ? how.parsed ?? url : from, true);
         },
         log: how.log,
         referer: how.referer,
+        redirectsBefore,
         // With several threads, the copy GNU's run finds at that name: written by a fetch
         // before this one in the queue, if any (see Walker.afterEarlierHeadNames).
         beforeCompare: walk.oneThread || how.order === undefined ? undefined : () => {
@@ -634,8 +662,10 @@ export class FileFetch {
     }
     // After a redirect, GNU wget's GET goes to the URL the HEAD landed on.
     this.#requestUrl = checked.finalUrl;
+    this.#headRedirects = checked.redirects ?? 0;
     this.#headFailed = checked.headFailed;
-    if (this.#headFailed && answered) this.#failedHead = answered;
+    // (A target's HEAD after a GET's redirect: the first HEAD's failure is no longer the fetch's.)
+    this.#failedHead = this.#headFailed && answered ? answered : undefined;
     return GO_ON;
   }
 
@@ -691,6 +721,8 @@ export class FileFetch {
       }
       if (checked.current) return walk.keptAfterHead(url, planned, checked, how);
       this.#local = undefined;
+      this.#headedCopy = local;
+      this.#headRedirects = checked.redirects ?? 0;
       // After a redirect the GET goes to the URL the HEAD landed on, as GNU's retrieve_url
       // follows the HEAD's redirect with an http_loop of its own (seed 1500094).
       this.#requestUrl = checked.finalUrl;
@@ -1120,6 +1152,8 @@ export class FileFetch {
       // (server random seed 1600294).
       checkAtRedirect: (options.trustServerNames ?? false) && this.#timestamping &&
         (options.timestampingByHead ?? false) && !this.#headFirst && !shared && !how.temporary,
+      headAtRedirect: this.#headFirst ||
+        (this.#headedCopy !== undefined && !options.trustServerNames),
       // -nc --trust-server-names: the target's file looked for again once the fetches before
       // this one that write it are done (the redirect's event looked at once); -c's continued
       // from there once they are (resumeAfterRedirect below, after this wait).
@@ -1137,6 +1171,11 @@ export class FileFetch {
     if (how.redirectWait) await how.redirectWait(from, to);
     else if (downloadOptions.redirectWaitMs) {
       await (downloadOptions.sleep ?? timerSleep)(downloadOptions.redirectWaitMs);
+    }
+    if (targets.headAtRedirect) {
+      // (With several threads, the HEAD's own waits let the fetches before it write the copy.)
+      if (this.#headFirst) throw new RedirectToHead(to);
+      throw new RedirectToCopy(to, this.#planned, this.#headedCopy!);
     }
     const there = walk.plannedPath(to);
     // With several threads, the target's own fetch before this one in the queue is let
@@ -1415,8 +1454,8 @@ export class FileFetch {
     const walk = this.#walk;
     const how = this.#how;
     const targets = this.#targets = this.#targetRules();
-    const redirectWait = targets.retimed || targets.checkAtRedirect || targets.lookedFor ||
-        (targets.renamed && targets.continued)
+    const redirectWait = targets.retimed || targets.checkAtRedirect || targets.headAtRedirect ||
+        targets.lookedFor || (targets.renamed && targets.continued)
       ? (from: string, to: string) => this.#waitAtRedirect(from, to, targets)
       : how.redirectWait;
     const landingWait = walk.holdsLandings(how, this.#shared !== undefined)
@@ -1440,27 +1479,70 @@ export class FileFetch {
         progress: (received) => this.#tellProgress(received),
       },
     };
-    if (this.#received) handOver(general, this.#received);
-    // (Redirects followed before `from`: see ClaimedRedirect below.)
-    for (let from = this.#requestUrl, before = 0; this.#result === undefined;) {
+    /**
+     * What download() starts from: the plain GET's answer or failure, or after a target's HEAD
+     * answered 500 or 501, that failure (its GET the next try, see #sendPlainGet).
+     */
+    let received = this.#received;
+    // (Redirects followed before `from`: a HEAD's before the GET, one GNU's retrieve_url counts
+    // toward --max-redirect with the GET's (server random seed 3800545: `/x/r47.html`'s HEAD
+    // redirected to `/r56.html`, which the GET finds redirected to itself); see ClaimedRedirect
+    // below, and a target's HEAD's.)
+    for (let from = this.#requestUrl, before = this.#headRedirects; this.#result === undefined;) {
       try {
         this.#redirectsAnswered = before;
-        if (before > 0) handOver(general, { redirected: before });
+        if (received) {
+          handOver(general, before > 0 ? { ...received, redirected: before } : received);
+          received = undefined;
+        } else if (before > 0) handOver(general, { redirected: before });
         this.#result = await download(walk.withStartCredentials(from), general);
       } catch (error) {
+        if (error instanceof RedirectToHead) {
+          // --content-disposition: the target's HEAD names its file and compares its copy; the
+          // GET follows as the first of the target's own tries (GNU's http_loop for it), the
+          // redirects so far counted toward --max-redirect (server random seed 3800160).
+          const ended = await this.#checkHeadFirst(error.to, this.#redirectsAnswered);
+          if (ended !== GO_ON) return ended;
+          from = this.#landed = this.#requestUrl;
+          before = this.#headRedirects;
+          this.#path = this.#named ?? this.#planned;
+          // -c: the file of the target's name continued.
+          this.#sink.offset = this.#resumeFrom = this.#resumeOffset();
+          if (this.#headFailed) {
+            received = { error: this.#headFailed, written: 0, headFailed: true };
+          }
+          continue;
+        }
         if (error instanceof RedirectToCopy) {
-          const checked = await walk.headCheck(error.to, () => error.copy, {
+          let answered: HeadAnswer | undefined;
+          const checked = await walk.headCheck(error.to, (response, landed) => {
+            const redirected = response.head.headers.get("Location") !== undefined &&
+              response.status >= 300 && response.status < 400;
+            const type = response.head.headers.get("Content-Type");
+            answered = { landed, status: redirected ? 0 : response.status, type };
+            return error.copy;
+          }, {
             log: how.log,
             referer: how.referer,
+            redirectsBefore: this.#redirectsAnswered,
           });
-          if (checked === undefined) return undefined;
+          if (checked === undefined) {
+            if (answered) {
+              walk.registerFailedHead(this.#url, answered.landed, error.path, answered, how.order);
+            }
+            return undefined;
+          }
           if (checked.current) return walk.keptAfterHead(this.#url, error.path, checked, how);
           // Newer: the GET goes to where the HEAD landed, the file fetched whole.
-          from = checked.finalUrl;
+          from = this.#landed = checked.finalUrl;
+          before = checked.redirects ?? 0;
           this.#headFailed = checked.headFailed;
           if (this.#headFailed) {
-            handOver(general, { error: this.#headFailed, written: 0, headFailed: true });
+            received = { error: this.#headFailed, written: 0, headFailed: true };
           }
+          this.#failedHead = this.#headFailed && answered
+            ? { ...answered, name: error.path }
+            : undefined;
           continue;
         }
         if (!(error instanceof ClaimedRedirect)) throw error;

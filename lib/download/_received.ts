@@ -13,14 +13,20 @@ import type { HttpResponse } from "../http/client.ts";
 
 /** What came of a first request that the caller sent itself. */
 export type Received =
-  /** The response head, its body unread: `download()` reads it as its first attempt's answer. */
-  | { response: HttpResponse }
+  /**
+   * The response head, its body unread: `download()` reads it as its first attempt's answer.
+   * `redirected`: redirects followed to the URL before (a HEAD's, whose GET this was), which
+   * count toward `maxRedirects`.
+   */
+  | { response: HttpResponse; redirected?: number }
   /**
    * The first attempt failed: `error` is its failure, after `written` bytes of body in the sink.
    * `headFailed`: it was a HEAD answered 500 or 501, which GNU's http_loop asks for again with GET
    * at its next try (waited for and counted as a retry, whatever statuses are retried).
+   * `redirected`: redirects followed to the URL before (a GET's, then its target's HEAD's), which
+   * count toward `maxRedirects`.
    */
-  | { error: unknown; written: number; headFailed?: boolean }
+  | { error: unknown; written: number; headFailed?: boolean; redirected?: number }
   /**
    * Nothing sent yet: the URL is a redirect's target, `redirected` redirects followed to it
    * already (a fetch that found the target's own GET saved nothing for it asks for the target

@@ -218,7 +218,8 @@ export class ClaimedRedirect extends Error {
 
 /**
  * Thrown out of download() before the request that follows a redirect to `to`, whose file
- * (`path`, `copy`) is here under `-N --no-if-modified-since --trust-server-names`: the walker asks
+ * (`path`, `copy`) is here under `-N --no-if-modified-since` (the target's own file under
+ * `--trust-server-names`, else the link's, which the target is saved under): the walker asks
  * with HEAD first (see FileFetch).
  */
 export class RedirectToCopy extends Error {
@@ -228,6 +229,17 @@ export class RedirectToCopy extends Error {
     readonly copy: { mtime: Date; size: number },
   ) {
     super(`Redirected to ${to}, whose file is here`);
+  }
+}
+
+/**
+ * Thrown out of download() before the request that follows a redirect to `to` under `-N` or
+ * `-c` with `--content-disposition`, where GNU wget asks for every URL with HEAD first: the
+ * walker asks for the target so too, the HEAD naming its file (see FileFetch).
+ */
+export class RedirectToHead extends Error {
+  constructor(readonly to: string) {
+    super(`Redirected to ${to}, asked for with HEAD first`);
   }
 }
 

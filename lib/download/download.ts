@@ -742,9 +742,12 @@ const retryDownload = (async function retryDownload(
       if (first !== undefined && "error" in first) {
         state.written = first.written;
         headFailed = first.headFailed === true;
+        if (first.redirected) state.redirectsBefore = first.redirected;
         throw first.error;
       }
-      if (first !== undefined && "redirected" in first) state.redirectsBefore = first.redirected;
+      if (first !== undefined && "redirected" in first && first.redirected !== undefined) {
+        state.redirectsBefore = first.redirected;
+      }
       state.attempt = attempt;
       const response = first !== undefined && "response" in first ? first.response : undefined;
       const result = await attemptDownload(original, options, state, response);

@@ -53,6 +53,7 @@ import { HeldBody } from "./_held_body.ts";
 import { refererOf } from "./_referer.ts";
 import { escapePageBytes } from "./_resolve_link.ts";
 import { parseHttpDate } from "./http_date.ts";
+import { handOver } from "./_received.ts";
 import { QueueFront } from "./_queue_front.ts";
 import { RunDisk } from "./_run_disk.ts";
 import { SavedFiles } from "./_saved_files.ts";
@@ -1687,13 +1688,14 @@ class Walker implements FetchWalk {
     referer?: string,
     redirectWait?: (from: string, to: string) => Promise<void>,
     headOnly = false,
+    chain?: { redirects: number },
   ): Promise<DownloadResult | HttpStatusError | undefined> {
     const options = this.options;
     const downloadOptions = this.downloadOptions;
     const events = log.events ?? {};
     let landed = url;
     try {
-      return await download(url, {
+      const head: DownloadOptions = {
         ...this.downloadOptions,
         ...(redirectWait ? { redirectWait } : {}),
         referer: referer ?? options.referer,
@@ -1714,10 +1716,14 @@ class Walker implements FetchWalk {
           },
           redirect(from, to, status) {
             landed = to;
+            if (chain) chain.redirects++;
             events.redirect?.(from, to, status);
           },
         },
-      });
+      };
+      // (The redirects before it count toward --max-redirect: see HeadCheckOptions.)
+      if (chain && chain.redirects > 0) handOver(head, { redirected: chain.redirects });
+      return await download(url, head);
     } catch (error) {
       options.signal?.throwIfAborted();
       if (error instanceof HeadUnanswered) return error.error;
@@ -1784,7 +1790,7 @@ class Walker implements FetchWalk {
       landed: string,
       again?: boolean,
     ) => { mtime: Date; size: number } | undefined,
-    { robots = false, afterResponse, log = this.options, referer, beforeCompare }:
+    { robots = false, afterResponse, log = this.options, referer, beforeCompare, redirectsBefore }:
       HeadCheckOptions = {},
   ): Promise<HeadChecked | undefined> {
     let current = false;
@@ -1794,6 +1800,7 @@ class Walker implements FetchWalk {
     let local: { mtime: Date; size: number } | undefined;
     /** The last answer, and where it came from. */
     let last: { response: HttpResponse; landed: string } | undefined;
+    const chain = { redirects: redirectsBefore ?? 0 };
     const judge = (response: HttpResponse, landed: string, again = false) => {
       local = localFor(response, landed, again);
       current = local !== undefined && response.ok &&
@@ -1818,12 +1825,14 @@ class Walker implements FetchWalk {
       referer,
       undefined,
       true,
+      chain,
     );
     if (result === undefined) return undefined;
     afterResponse?.();
+    const redirects = chain.redirects;
     if (result instanceof HttpStatusError) {
       // (Nothing said of the times or the length: GNU's loop goes on to the GET at once.)
-      return { current: false, contentType, finalUrl: result.url, headFailed: result };
+      return { current: false, contentType, finalUrl: result.url, headFailed: result, redirects };
     }
     if (last && beforeCompare && await beforeCompare()) judge(last.response, last.landed, true);
     if (local && !current && !Number.isNaN(time)) {
@@ -1835,7 +1844,7 @@ class Walker implements FetchWalk {
       const untimed = !dated && this.options.timestamping && !robots;
       log.events?.fetchAfterHead?.(untimed ? "untimed" : "unchecked", 0);
     }
-    return { current, contentType, finalUrl: result.finalUrl };
+    return { current, contentType, finalUrl: result.finalUrl, redirects };
   }
 
   /**

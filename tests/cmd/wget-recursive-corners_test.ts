@@ -1880,6 +1880,72 @@ const MISBEHAVING: [string, string[], Site, "twice"?][] = [
     "/n12": { ...linking("t.txt"), status: 503, failures: 1 },
     "/t.txt": plain(200, "t\n"),
   }],
+  // -N --content-disposition asks with HEAD first, and a GET redirected after its HEAD (answered
+  // 200, or 501) goes to a new http_loop of GNU's retrieve_url for the target: a HEAD first there
+  // too (the file named by the target), its tries counted afresh (`[1]`), and in a second run the
+  // target's copy found current. So too -N --no-if-modified-since in a second run, where the
+  // link's file (the name the target is saved under) is here.
+  ...[501, 200].flatMap((headStatus) =>
+    [["--content-disposition"], ["--content-disposition", "twice"], [
+      "--no-if-modified-since",
+      "twice",
+    ]].map(([which, twice]): [string, string[], Site, "twice"?] => {
+      const name = `-N ${which} -t 3, a GET redirected after its HEAD answered ${headStatus}`;
+      const args = ["-r", "-N", which!, "-t", "3", "--waitretry=0"];
+      const site: Site = {
+        "/": linking("a.html", "c.txt"),
+        "/a.html": plain(302, "", {
+          headers: [["Location", "/t.html"]],
+          headStatus,
+          close: true,
+        }),
+        "/t.html": plain(200, `<a href="b.txt">b</a>\n`, {
+          headers: [
+            ["Content-Type", "text/html"],
+            ["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"],
+          ],
+        }),
+        "/b.txt": plain(200, "b\n"),
+        "/c.txt": plain(200, "c\n", {
+          headers: [["Last-Modified", "Wed, 01 Jan 2020 00:00:00 GMT"]],
+        }),
+      };
+      return twice ? [`${name}, again`, args, site, "twice"] : [name, args, site];
+    })
+  ),
+  // And -c --content-disposition, which asks with HEAD first too: the target's HEAD names the file
+  // continued (Range in the second run, a 416 for the complete file).
+  ...[false, true].map((twice): [string, string[], Site, "twice"?] => {
+    const name = "-c --content-disposition -t 3, a GET redirected after its HEAD answered 501";
+    const args = ["-r", "-c", "--content-disposition", "-t", "3", "--waitretry=0"];
+    const site: Site = {
+      "/": linking("a.html", "c.txt"),
+      "/a.html": plain(302, "", { headers: [["Location", "/t.html"]], headStatus: 501 }),
+      "/t.html": linking("b.txt"),
+      "/b.txt": plain(200, "b\n"),
+      "/c.txt": plain(200, "c\n"),
+    };
+    return twice ? [`${name}, again`, args, site, "twice"] : [name, args, site];
+  }),
+  // And the target's own HEAD answered 500: its GET is the second of the target's tries (none
+  // with -t 1, exit 4), and --content-on-error registers the name that HEAD gave for -k.
+  ...["1", "2"].flatMap((tries) =>
+    [["--content-disposition"], ["--no-if-modified-since", "twice"]].map((
+      [which, twice],
+    ): [string, string[], Site, "twice"?] => {
+      const name = `-N ${which} -t ${tries} -k --content-on-error, a GET redirected after its ` +
+        "HEAD, the target's HEAD answered 500";
+      const args = ["-r", "-N", which!, "-t", tries, "-k", "--content-on-error", "--waitretry=0"];
+      const site: Site = {
+        "/": linking("a.html", "c.txt"),
+        "/a.html": plain(302, "", { headers: [["Location", "/t.html"]], headStatus: 200 }),
+        "/t.html": { ...linking("b.txt"), headStatus: 500 },
+        "/b.txt": plain(200, "b\n"),
+        "/c.txt": plain(200, "c\n"),
+      };
+      return twice ? [`${name}, again`, args, site, "twice"] : [name, args, site];
+    })
+  ),
   // -R with fnmatch's classes (random seeds 1600057, 1600249: netkit took `[[:upper:]]` for a
   // bracket of its letters), and --ignore-case, which tests a class on the name's own letter.
   ["-R [[:upper:]]* and [[:digit:]]*", ["-r", "-R", "[[:upper:]]*,[[:digit:]]*"], {

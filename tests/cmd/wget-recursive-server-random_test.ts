@@ -23,7 +23,8 @@
  * a page gone, its time gone), which `-N` and `-m` then judge as GNU's. Seeds above 1,300,000
  * draw besides a `Content-Length` shorter than the body sent and `--ignore-length`, and seeds
  * above 1,500,000 odd `Content-Disposition` and `Content-Type` forms, `--content-on-error` and
- * `--no-if-modified-since`.
+ * `--no-if-modified-since`, and seeds above 3,800,000, where HEADs go first, a HEAD answered
+ * otherwise than the GET (500, 501, or 200 for a redirect, whose GET is then redirected).
  *
  * A fixed few seeds run with the tests. To hunt, run more:
  *
@@ -143,7 +144,14 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * IRI conversion, told apart since (`withoutIriTries`): GNU asked first for a link of a Latin-1
  * page in its IRI form, then as written; and 1917301 (`-m -t 2 --trust-server-names -H`: `/n12`'s
  * two tries cut short left its file, then a redirect to it; GNU asked with If-Modified-Since of
- * that file, netkit, taking a failed fetch's name for one with nothing there, without).
+ * that file, netkit, taking a failed fetch's name for one with nothing there, without); and
+ * 3800160 (`-m -S --max-redirect=1 --ignore-length --content-disposition`: `/r25.html`'s HEAD
+ * answered 200, its GET redirected to `/x/r56.html`, which redirects again: GNU's retrieve_url
+ * asks for the target with HEAD first and, one count for the chain, says "1 redirections
+ * exceeded."; netkit sent the target a GET at once, and then counted its HEAD's from 0); and
+ * 3800545 (`-r -N --content-disposition --no-if-modified-since`: `/x/r47.html`'s HEAD redirected
+ * to `/r56.html`, whose GET redirects to itself (its HEAD answered 200): GNU counts the HEAD's
+ * redirect too and says "20 redirections exceeded." a HEAD and a GET sooner than netkit did).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -152,7 +160,7 @@ const FIXED_SEEDS = [
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
   ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
-  ...[1919569, 1921400, 1917301],
+  ...[1919569, 1921400, 1917301, 3800160, 3800545],
 ];
 
 /**

@@ -369,6 +369,7 @@ export function randomServerSite(seed: number): RandomServerSite {
   if (seed > 1_200_000) newerDimensions(seed, urls, args, again, changed);
   if (seed > 1_300_000) wrongLengths(seed, urls, args);
   if (seed > 1_500_000) fourteenDimensions(seed, urls, args, again);
+  if (seed > 3_800_000) headAnswers(seed, urls, args);
   return { urls, start, args, again, changed };
 }
 
@@ -529,6 +530,27 @@ function fourteenDimensions(
         behaviour.close = true;
       }
     }
+  }
+}
+
+/**
+ * What seeds above 3,800,000 draw besides, from a random stream of their own, where HEADs go
+ * first (`--spider`, `-N` or `-m` with `--content-disposition` or `--no-if-modified-since`, `-c`
+ * with `--content-disposition`): a HEAD answered otherwise than the GET, as by a server that knows
+ * no HEAD (501) or fails it (500), and a redirect whose HEAD is answered 200, so that its GET
+ * is redirected after the HEAD (GNU's retrieve_url then asks for the target with HEAD first).
+ */
+function headAnswers(seed: number, urls: Record<string, Behaviour>, args: string[]): void {
+  const { pick, chance } = randomDraws(seed * 15485867 + 71);
+  const timestamps = args.includes("-N") || args.includes("-m");
+  const heads = args.includes("--spider") ||
+    args.includes("--content-disposition") && (timestamps || args.includes("-c")) ||
+    timestamps && args.includes("--no-if-modified-since");
+  if (!heads) return;
+  for (const behaviour of Object.values(urls)) {
+    if (!chance(0.2)) continue;
+    const redirect = behaviour.status >= 300 && behaviour.status < 400;
+    behaviour.headStatus = redirect ? pick([200, 200, 500, 501]) : pick([500, 501]);
   }
 }
 
