@@ -64,6 +64,7 @@ import { randomSite } from "../harness/random_site.ts";
 import {
   change,
   copyLeftTemporaries,
+  crashedDifference,
   firstDifference,
   type Outcome,
   rerunOf,
@@ -115,19 +116,28 @@ import {
  * `index.html.1.tmp.html.1`); 1918034 (`-r -A html,css -nd --trust-server-names`:
  * `/r1.html?q=a+b`, a name `-A` rejects, redirected to `/p46.html`, whose `p46.html` is here,
  * is saved as `p46.html.1.tmp`, as GNU's gethttp judges the free name it saves under; netkit
- * judged `p46.html` and said `p46.html.1`).
+ * judged `p46.html` and said `p46.html.1`); 2307249 (`-r -R html -H --ignore-case` again), where
+ * GNU crashes, SIGSEGV, its run compared up to there (`crashedDifference`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 40 }, (_, i) => i + 1),
   ...[356, 2821, 635, 20545, 21278, 910007, 920009, 910180, 930057, 930030],
   ...[1200003, 1200008, 1200013, 1200501, 1600057, 1600249, 2000182, 1700063, 1600152],
   ...[2100046, 3405, 3505, 900052, 1200293, 1900015, 1904995, 1904007, 1907684, 1911948],
-  ...[1915294, 1918034],
+  ...[1915294, 1918034, 2307249],
 ];
 
 /** The differences between GNU's outcome and netkit's, empty when none. */
 function compare([gnu, netkit]: Outcome[]): string[] {
   const differences: string[] = [];
+  if (gnu!.signal) {
+    // GNU crashed: what it did before, netkit's first (`crashedDifference`).
+    for (const what of ["requests", "log"] as const) {
+      const difference = crashedDifference(gnu![what], netkit![what], true);
+      if (difference) differences.push(`${what} before GNU's ${gnu!.signal} ${difference}`);
+    }
+    return differences;
+  }
   if (gnu!.code !== netkit!.code) {
     differences.push(`exit code: GNU ${gnu!.code}, netkit ${netkit!.code}`);
   }

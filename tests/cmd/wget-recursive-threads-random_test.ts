@@ -45,6 +45,7 @@ import { randomSite, randomThreads } from "../harness/random_site.ts";
 import {
   change,
   copyLeftTemporaries,
+  crashedDifference,
   firstDifference,
   type Outcome,
   rerunOf,
@@ -156,7 +157,8 @@ import {
  * localhost's turn; it then asked a second time, a 304, where GNU asks once; 4 runs in 4 before),
  * and 2305345 (`--wait -R p*,png` over both names: 127.0.0.1's `/rx2.html`, redirected to localhost,
  * took localhost's turn before localhost's robots.txt, asked for while a page before it was read;
- * 5 runs in 5 before).
+ * 5 runs in 5 before); 2307249 (`-r -R html --ignore-case --max-threads 7` again over both
+ * names), where GNU crashes, SIGSEGV, its run compared up to there (`crashedDifference`).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 16 }, (_, i) => i + 1),
@@ -164,7 +166,7 @@ const FIXED_SEEDS = [
   ...[19, 43, 262, 503, 609, 870, 1400085, 2000547, 1600070, 2000621, 2100046, 2000627],
   ...[2200171, 2200181, 2200377, 2200667, 2200290, 2201176, 2201730, 2201515, 2300171],
   ...[920053, 2301713, 2400832, 2500375, 2700747, 2303013, 2303279, 2305062],
-  ...[2305345],
+  ...[2305345, 2307249],
 ];
 
 /** `--wait` of the seeds that span both host names, in seconds. */
@@ -415,6 +417,16 @@ function compare(
   converted = false,
 ): string[] {
   const differences: string[] = [];
+  if (gnu!.signal) {
+    // GNU crashed: what it did before, among netkit's (`crashedDifference`; seed 2307249).
+    const asked = (outcome: Outcome) => outcome.requests.map((r) => parseLogged(r).request);
+    for (const what of ["requests", "log"] as const) {
+      const [a, b] = what === "log" ? [gnu!.log, netkit!.log] : [asked(gnu!), asked(netkit!)];
+      const difference = crashedDifference(a, b, false);
+      if (difference) differences.push(`${what} before GNU's ${gnu!.signal} ${difference}`);
+    }
+    return differences;
+  }
   if (gnu!.code !== netkit!.code) {
     differences.push(`exit code: GNU ${gnu!.code}, netkit ${netkit!.code}`);
   }

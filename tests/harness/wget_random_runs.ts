@@ -36,6 +36,8 @@ export function config(log: string, redirects: string): string {
 /** What one wget did. */
 export interface Outcome {
   code: number;
+  /** The signal that killed it, if one did (GNU wget 1.21.3 can crash: `crashedDifference`). */
+  signal: Deno.Signal | null;
   files: string[];
   requests: string[];
   log: string[];
@@ -266,9 +268,35 @@ export async function runBoth(
     let lines = logLines(decoder.decode(run.stderr));
     // And names the next one under -nd NAME.tmp.1 as the first is still there.
     if (rules) lines = lines.map((line) => line.replace(/\.tmp\.\d+(\.html|\.css)?"/, '.tmp$1"'));
-    outcomes.push({ code: run.code, files: kept, requests, log: lines });
+    outcomes.push({ code: run.code, signal: run.signal, files: kept, requests, log: lines });
   }
   return outcomes;
+}
+
+/**
+ * How `netkit`'s lines (requests or `-nv` lines) differ from `gnu`'s where GNU wget was killed by
+ * a signal (`Outcome.signal`), which says nothing of what it would have done after: netkit's
+ * first lines must be GNU's, in order (`ordered`), or else (`--max-threads`) each of GNU's must be
+ * among netkit's; the exit codes and files are not compared. Empty when they agree. Random seed
+ * 2307249's second run (`-r -R html -H -D localhost,127.0.0.1 --ignore-case`): GNU 1.21.3's
+ * register_download finds `out/rx2.html.tmp` registered to the URL it is given, the redirect's
+ * target, and returns without mapping that URL to the file (dissociated meanwhile by
+ * `out/ry1.html.tmp`'s registration for another URL), so register_redirection's file is NULL
+ * (its assert compiled out) and its xstrdup crashes: SIGSEGV, exit 139, every run.
+ */
+export function crashedDifference(gnu: string[], netkit: string[], ordered: boolean): string {
+  if (ordered) {
+    const prefix = netkit.slice(0, gnu.length);
+    return gnu.join("\n") === prefix.join("\n") ? "" : firstDifference(gnu, prefix);
+  }
+  const left = new Map<string, number>();
+  for (const line of netkit) left.set(line, (left.get(line) ?? 0) + 1);
+  for (const line of gnu) {
+    const count = left.get(line) ?? 0;
+    if (count === 0) return `GNU's line not netkit's: ${line}`;
+    left.set(line, count - 1);
+  }
+  return "";
 }
 
 /**
