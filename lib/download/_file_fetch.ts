@@ -588,6 +588,7 @@ export class FileFetch {
         if (again) {
           return copyAt(compared?.landed === landed ? compared.path : this.#planned, landed);
         }
+        this.#typeAnswer(response);
         let named: string;
         if (answered?.landed === landed) {
           named = answered.name;
@@ -710,6 +711,7 @@ export class FileFetch {
           response.status >= 300 && response.status < 400;
         const type = response.head.headers.get("Content-Type");
         answered = { landed, status: redirected ? 0 : response.status, type };
+        this.#typeAnswer(response);
         return local;
       }, {
         log: how.log,
@@ -1258,11 +1260,11 @@ export class FileFetch {
     const landed = this.#landed;
     const shared = this.#shared;
     this.#noContent = response.status === 204;
-    const contentType = this.#contentType = response.head.headers.get("Content-Type");
+    this.#contentType = response.head.headers.get("Content-Type");
     const status = response.status;
     const redirect = status >= 300 && status < 400 &&
       response.head.headers.get("Location") !== undefined;
-    if (!redirect && status !== 304 && status !== 401) this.#typed = pageKind(contentType);
+    this.#typeAnswer(response);
     this.#lastModified = response.head.headers.get("Last-Modified");
     this.#lastModifiedTime = undefined;
     if (this.#isCurrent(response)) {
@@ -1378,6 +1380,20 @@ export class FileFetch {
       // The URL names the file: a name too long is said now, as GNU wget.
       walk.plannedPath(landed, true);
     }
+  }
+
+  /**
+   * GNU's document type after `response` (its gethttp's set_content_type): the answer's type,
+   * but a redirect's, a 204's, a 304's or a 401's, which gethttp returns before it looks (so a
+   * 204 after a HEAD or a 503 page keeps that answer's type, and GNU reads the file it did not
+   * make for links: random server seed 3800294).
+   */
+  #typeAnswer(response: HttpResponse): void {
+    const status = response.status;
+    const redirect = status >= 300 && status < 400 &&
+      response.head.headers.get("Location") !== undefined;
+    if (redirect || status === 204 || status === 304 || status === 401) return;
+    this.#typed = pageKind(response.head.headers.get("Content-Type"));
   }
 
   /** download()'s `redirect` event: the target's file, and another fetch's GET taken for it. */
@@ -1520,6 +1536,7 @@ export class FileFetch {
               response.status >= 300 && response.status < 400;
             const type = response.head.headers.get("Content-Type");
             answered = { landed, status: redirected ? 0 : response.status, type };
+            this.#typeAnswer(response);
             return error.copy;
           }, {
             log: how.log,
@@ -1666,7 +1683,13 @@ export class FileFetch {
       // (Named as the file would have been: after a redirect, --content-disposition's; no
       // total, as GNU's -nv line for a 204 has none.)
       log.onSaved?.({ ...result, path, total: undefined });
-      return { path, finalUrl: result.finalUrl, kind: "other", text: "" };
+      // A page or stylesheet by the type of an answer before it (a HEAD's, a 503 page's: see
+      // #typeAnswer), as GNU's retrieve_url registers it: read for links from the file by that
+      // name, which GNU's get_urls_html says is not there when the 204 made none (random
+      // server seed 3800294; a copy here from an earlier run is read).
+      const kind = this.#typed;
+      walk.saved.savedPage(path, kind);
+      return { path, finalUrl: result.finalUrl, kind, text: kind === "other" ? "" : undefined };
     }
     this.#open();
     await this.#saveHeldBody();

@@ -151,7 +151,11 @@ import { downloadedCount, stableLines } from "../harness/wget_recursive_compare.
  * exceeded."; netkit sent the target a GET at once, and then counted its HEAD's from 0); and
  * 3800545 (`-r -N --content-disposition --no-if-modified-since`: `/x/r47.html`'s HEAD redirected
  * to `/r56.html`, whose GET redirects to itself (its HEAD answered 200): GNU counts the HEAD's
- * redirect too and says "20 redirections exceeded." a HEAD and a GET sooner than netkit did).
+ * redirect too and says "20 redirections exceeded." a HEAD and a GET sooner than netkit did); and
+ * 3800294 (`-m --content-disposition --no-if-modified-since`: `/x/t44.txt`'s HEAD answered 500 as
+ * a page, its GET 204: GNU's gethttp returns at a 204 before it types the answer, so the HEAD's
+ * type stands and GNU reads the file the 204 never made for links, saying "No such file or
+ * directory"; netkit took the 204 for no page).
  */
 const FIXED_SEEDS = [
   ...Array.from({ length: 20 }, (_, i) => i + 1),
@@ -160,7 +164,7 @@ const FIXED_SEEDS = [
   ...[1500386, 1500336, 1500299, 1500393, 1500392, 1600085, 1600243, 1600276, 1600101],
   ...[1600294, 1600016, 1700112, 1700130, 1800179, 1800222, 1800320, 1900112, 1800311],
   ...[1900217, 1900351, 1900814, 1901441, 1901685, 2600223, 1906365, 1910427, 1918018],
-  ...[1919569, 1921400, 1917301, 3800160, 3800545],
+  ...[1919569, 1921400, 1917301, 3800160, 3800545, 3800294],
 ];
 
 /**
